@@ -1,0 +1,47 @@
+"""Python SDK for Timeback's OneRoster 1.2 Gradebook API.
+
+    from timeback import Timeback
+    client = Timeback()  # reads TIMEBACK_* from the environment
+    client.oneroster.gradebook.get_result(sourced_id="result-1")
+"""
+
+from timeback._client import AsyncTimeback, Timeback
+from timeback._pagination import AsyncPage, AsyncPaginator, Page
+from timeback.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestError,
+    ServerError,
+    TimebackError,
+    UnprocessableEntityError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncTimeback",
+    "AuthError",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestError",
+    "ServerError",
+    "Timeback",
+    "TimebackError",
+    "UnprocessableEntityError",
+]

@@ -1,0 +1,70 @@
+"""OAuth2 client credentials: the token cache and the token request, free of I/O.
+
+The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threading.Lock`` or an
+``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from timeback._config import ClientConfig
+from timeback.errors import APIResponseValidationError
+
+# Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
+# that expires in flight.
+REFRESH_MARGIN_SECONDS = 60.0
+
+
+@dataclass
+class _Token:
+    value: str
+    expires_at: float  # time.monotonic()
+
+
+class TokenCache:
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._token: _Token | None = None
+
+    def current(self) -> str | None:
+        """The cached token if it is still fresh, else None."""
+        token = self._token
+        if token is None or time.monotonic() >= token.expires_at:
+            return None
+        return token.value
+
+    def invalidate(self, value: str) -> None:
+        """Drop the token, unless another caller already replaced it."""
+        if self._token is not None and self._token.value == value:
+            self._token = None
+
+    def build_request(self) -> httpx.Request:
+        # HTTP Basic client authentication (RFC 6749 section 2.3.1), which Cognito and the local server accept.
+        auth = httpx.BasicAuth(self._config.client_id, self._config.client_secret)
+        request = httpx.Request(
+            "POST",
+            self._config.token_url,
+            data={"grant_type": "client_credentials", "client_id": self._config.client_id},
+            headers={"Accept": "application/json"},
+        )
+        return next(auth.auth_flow(request))
+
+    def store(self, response: httpx.Response) -> str:
+        """Parse a successful token response and cache the token."""
+        try:
+            payload = response.json()
+            value = payload["access_token"]
+            expires_in = float(payload.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError):
+            raise APIResponseValidationError(
+                "token endpoint answered without an access_token", status_code=response.status_code
+            ) from None
+        if not isinstance(value, str) or not value:
+            raise APIResponseValidationError("token endpoint answered an empty access_token")
+        margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
+        self._token = _Token(value, time.monotonic() + expires_in - margin)
+        return value

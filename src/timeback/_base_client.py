@@ -1,0 +1,361 @@
+"""The request engine: configuration, OAuth2, retries, error mapping and response parsing.
+
+All policy lives in ``BaseClient`` and in one generator, ``_send_flow``, that yields what it needs done (fetch a
+token, send a request, sleep) and receives the outcome. ``SyncAPIClient`` and ``AsyncAPIClient`` only drive that
+generator with blocking or awaitable I/O, so retry, replay and error rules exist once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from timeback._auth import TokenCache
+from timeback._config import ClientConfig
+from timeback._operations import Operation
+from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
+from timeback.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthError,
+    RateLimitError,
+    RequestError,
+    decode_error_body,
+    describe,
+    error_class_for,
+)
+
+log = logging.getLogger("timeback")
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
+USER_AGENT = "timeback-python/0.1.0"
+
+
+@dataclass(frozen=True)
+class _NeedToken:
+    pass
+
+
+@dataclass(frozen=True)
+class _Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class _Sleep:
+    seconds: float
+
+
+_Action = _NeedToken | _Send | _Sleep
+_Outcome = httpx.Response | Exception | str | None
+Flow = Generator[_Action, _Outcome, httpx.Response]
+
+
+class BaseClient:
+    """Everything the two clients share that does no I/O."""
+
+    def __init__(self, config: ClientConfig) -> None:
+        self._config = config
+        self._tokens = TokenCache(config)
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    def __repr__(self) -> str:
+        # Never the secret, never a token.
+        return f"{type(self).__name__}(base_url={self._config.base_url!r}, client_id={self._config.client_id!r})"
+
+    # ----- building requests
+
+    @staticmethod
+    def coerce_request(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
+        """Accept the request model, a plain dict, keyword arguments, or a model plus overriding keywords."""
+        model = op.request
+        if isinstance(request, model) and not fields:
+            return request
+        if request is None:
+            data: dict[str, Any] = dict(fields)
+        elif isinstance(request, pydantic.BaseModel):
+            data = {**request.model_dump(exclude_unset=True), **fields}
+        elif isinstance(request, Mapping):
+            data = {**request, **fields}
+        else:
+            raise TypeError(f"{op.name}() takes a {model.__name__} or a dict, not {type(request).__name__}")
+        return model.model_validate(data)
+
+    def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel) -> httpx.Request:
+        path_values = {name: quote(str(getattr(request, name)), safe="") for name in op.path_fields}
+        url = self._config.base_url + op.base_path + op.path.format(**path_values)
+        params = request.query_params() if hasattr(request, "query_params") else None
+        json_body = None
+        if op.body is not None:
+            json_body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
+        return self._http_request(op.method, url, params=params, json=json_body)
+
+    def _http_request(
+        self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> httpx.Request:
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        return httpx.Request(method, url, params=params, json=json, headers=headers)
+
+    # ----- the send flow: auth, 401 replay, retries, errors
+
+    def _send_flow(self, request: httpx.Request, *, authenticated: bool = True) -> Flow:
+        retries_taken = 0
+        replayed_unauthorized = False
+        while True:
+            token = None
+            if authenticated:
+                token = cast(str, (yield _NeedToken()))
+                request.headers["Authorization"] = f"Bearer {token}"
+            outcome = yield _Send(request)
+            if isinstance(outcome, Exception):
+                delay = self._retry_delay(retries_taken, None)
+                if retries_taken < self._config.max_retries:
+                    log.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, outcome, delay)
+                    retries_taken += 1
+                    yield _Sleep(delay)
+                    continue
+                raise self._connection_error(request, outcome, retries_taken) from outcome
+            response = cast(httpx.Response, outcome)
+            log.debug("%s %s -> %s", request.method, request.url, response.status_code)
+            if response.status_code == 401 and token is not None and not replayed_unauthorized:
+                # The token may have been revoked or expired early: drop it and replay once with a fresh one.
+                self._tokens.invalidate(token)
+                replayed_unauthorized = True
+                continue
+            if response.is_success:
+                response.extensions["timeback_retries_taken"] = retries_taken
+                return response
+            if response.status_code in RETRYABLE_STATUSES and retries_taken < self._config.max_retries:
+                delay = self._retry_delay(retries_taken, response)
+                if delay is not None:
+                    log.debug("%s %s: %s; retrying in %.2fs", request.method, request.url, response.status_code, delay)
+                    retries_taken += 1
+                    yield _Sleep(delay)
+                    continue
+            raise self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
+
+    def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float | None:
+        """Seconds to wait before the next attempt; None when the server asks for longer than we will wait."""
+        if response is not None:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if retry_after is not None:
+                return retry_after if retry_after <= MAX_RETRY_AFTER else None
+        delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * random.random())
+
+    @staticmethod
+    def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        message = "request timed out" if cls is APITimeoutError else f"connection failed: {type(exc).__name__}"
+        return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
+
+    @staticmethod
+    def _status_error(
+        request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
+    ) -> RequestError:
+        body = decode_error_body(response.content)
+        message = describe(response.status_code, response.reason_phrase, body)
+        cls = error_class_for(response.status_code)
+        if token_endpoint and response.status_code < 500 and response.status_code != 429:
+            cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
+        kwargs: dict[str, Any] = dict(
+            status_code=response.status_code,
+            method=request.method,
+            url=str(request.url),
+            request_id=response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid"),
+            body=body,
+            retries_taken=retries_taken,
+        )
+        if cls is RateLimitError:
+            kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
+        return cls(message, **kwargs)
+
+    # ----- parsing answers
+
+    @staticmethod
+    def parse(op: Operation[Any, ModelT], response: httpx.Response) -> ModelT | None:
+        if op.response is None:
+            return None
+        try:
+            return op.response.model_validate_json(response.content)
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                f"{op.name}: unexpected response body: {exc.errors(include_url=False)[:3]}",
+                status_code=response.status_code,
+                body=response.text[:2000],
+            ) from None
+
+    @staticmethod
+    def parse_page(op: Operation[Any, ModelT], request: Any, response: httpx.Response) -> PageInfo[ModelT]:
+        try:
+            body = response.json()
+            raw_items = body[op.collection]
+            assert op.response is not None
+            items = [op.response.model_validate(item) for item in raw_items]
+        except (ValueError, KeyError, TypeError, pydantic.ValidationError) as exc:
+            raise APIResponseValidationError(
+                f"{op.name}: expected a {op.collection!r} list in the response ({type(exc).__name__})",
+                status_code=response.status_code,
+                body=response.text[:2000],
+            ) from None
+        total = body.get("totalCount")
+        if total is None and "x-total-count" in response.headers:
+            total = response.headers["x-total-count"]
+        return PageInfo(
+            items=items,
+            total_count=int(total) if total is not None else None,
+            offset=request.offset or 0,
+            limit=request.limit,
+            body=body,
+        )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class SyncAPIClient(BaseClient):
+    def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
+        super().__init__(config)
+        self._http = http_client or httpx.Client(timeout=config.timeout)
+        self._token_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _drive(self, flow: Flow) -> httpx.Response:
+        outcome: _Outcome = None
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                return cast(httpx.Response, stop.value)
+            if isinstance(action, _Send):
+                try:
+                    outcome = self._http.send(action.request)
+                except httpx.TransportError as exc:
+                    outcome = exc
+            elif isinstance(action, _Sleep):
+                time.sleep(action.seconds)
+                outcome = None
+            else:
+                outcome = self._token()
+
+    def _token(self) -> str:
+        token = self._tokens.current()
+        if token is not None:
+            return token
+        with self._token_lock:  # one refresh at a time; the others wait and reuse it
+            token = self._tokens.current()
+            if token is None:
+                response = self._drive(self._send_flow(self._tokens.build_request(), authenticated=False))
+                token = self._tokens.store(response)
+            return token
+
+    def send(self, request: httpx.Request) -> httpx.Response:
+        """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
+        return self._drive(self._send_flow(request))
+
+    def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
+        req = self.coerce_request(op, request, fields)
+        return self.parse(op, self.send(self.build_request(op, req)))
+
+    def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> Page[ModelT]:
+        req = self.coerce_request(op, request, fields)
+
+        def fetch(offset: int | None) -> PageInfo[ModelT]:
+            page_request = req if offset is None else req.model_copy(update={"offset": offset})
+            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request)))
+
+        return Page(fetch(None), fetch)
+
+
+class AsyncAPIClient(BaseClient):
+    def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
+        super().__init__(config)
+        self._http = http_client or httpx.AsyncClient(timeout=config.timeout)
+        self._token_lock: asyncio.Lock | None = None
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def _drive(self, flow: Flow) -> httpx.Response:
+        outcome: _Outcome = None
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                return cast(httpx.Response, stop.value)
+            if isinstance(action, _Send):
+                try:
+                    outcome = await self._http.send(action.request)
+                except httpx.TransportError as exc:
+                    outcome = exc
+            elif isinstance(action, _Sleep):
+                await asyncio.sleep(action.seconds)
+                outcome = None
+            else:
+                outcome = await self._token()
+
+    async def _token(self) -> str:
+        token = self._tokens.current()
+        if token is not None:
+            return token
+        if self._token_lock is None:
+            self._token_lock = asyncio.Lock()
+        async with self._token_lock:
+            token = self._tokens.current()
+            if token is None:
+                response = await self._drive(self._send_flow(self._tokens.build_request(), authenticated=False))
+                token = self._tokens.store(response)
+            return token
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        return await self._drive(self._send_flow(request))
+
+    async def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
+        req = self.coerce_request(op, request, fields)
+        return self.parse(op, await self.send(self.build_request(op, req)))
+
+    def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> AsyncPaginator[ModelT]:
+        req = self.coerce_request(op, request, fields)
+
+        async def fetch(offset: int | None) -> PageInfo[ModelT]:
+            page_request = req if offset is None else req.model_copy(update={"offset": offset})
+            return self.parse_page(op, page_request, await self.send(self.build_request(op, page_request)))
+
+        return AsyncPaginator(fetch)
+
+
+__all__ = ["AsyncAPIClient", "AsyncPage", "BaseClient", "SyncAPIClient"]

@@ -1,0 +1,153 @@
+"""``Timeback`` and ``AsyncTimeback``: configuration plus the ``oneroster`` namespace of resources."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from timeback._base_client import AsyncAPIClient, SyncAPIClient
+from timeback._config import resolve_config
+from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
+
+__all__ = ["AsyncTimeback", "Timeback"]
+
+
+class OneRoster:
+    """``client.oneroster``: the OneRoster 1.2 services."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def gradebook(self) -> Gradebook:
+        return Gradebook(self._client)
+
+    @cached_property
+    def rostering(self) -> Rostering:
+        return Rostering(self._client)
+
+
+class AsyncOneRoster:
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    @cached_property
+    def gradebook(self) -> AsyncGradebook:
+        return AsyncGradebook(self._client)
+
+    @cached_property
+    def rostering(self) -> AsyncRostering:
+        return AsyncRostering(self._client)
+
+
+class Timeback:
+    """Client for Timeback's OneRoster 1.2 API.
+
+    Every argument falls back to an environment variable: ``TIMEBACK_CLIENT_ID``, ``TIMEBACK_CLIENT_SECRET``,
+    ``TIMEBACK_ENVIRONMENT`` (``production`` or ``staging``), ``TIMEBACK_BASE_URL``, ``TIMEBACK_TOKEN_URL``.
+    A ``base_url`` given without an environment (a local ``timeback serve``) needs no environment; its token
+    endpoint defaults to ``{base_url}/oauth2/token``. Missing configuration raises ``ConfigurationError``.
+
+    **Parameters:**
+
+    * **timeout** - *(optional)* seconds, or an ``httpx.Timeout``; default 60 s, 5 s to connect.
+    * **max_retries** - *(optional)* retries of 429, 5xx, connection errors and timeouts; default 2.
+    * **http_client** - *(optional)* an ``httpx.Client`` to send with (proxies, transports, limits).
+    """
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        environment: str | None = None,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        config = resolve_config(
+            client_id=client_id,
+            client_secret=client_secret,
+            environment=environment,
+            base_url=base_url,
+            token_url=token_url,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._client = SyncAPIClient(config, http_client)
+        self.oneroster = OneRoster(self._client)
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
+        """Send any request to the API (auth, retries and errors included): the escape hatch for new endpoints."""
+        return self._client.send(self._client._http_request(method, self.base_url + path, params=params, json=json))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Timeback(base_url={self.base_url!r})"
+
+
+class AsyncTimeback:
+    """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        environment: str | None = None,
+        base_url: str | None = None,
+        token_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        config = resolve_config(
+            client_id=client_id,
+            client_secret=client_secret,
+            environment=environment,
+            base_url=base_url,
+            token_url=token_url,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._client = AsyncAPIClient(config, http_client)
+        self.oneroster = AsyncOneRoster(self._client)
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    async def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
+        request = self._client._http_request(method, self.base_url + path, params=params, json=json)
+        return await self._client.send(request)
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AsyncTimeback(base_url={self.base_url!r})"

@@ -1,0 +1,84 @@
+"""What an API operation is: a declaration the SDK, the local server, the docs and the tests all read.
+
+An operation is a verb, a path, a request model and a response model, plus what the server needs to serve it
+(which records it touches, which path parameters name parent records). Resources declare operations as class
+attributes (see ``resources/gradebook.py``); nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ReqT = TypeVar("ReqT", bound=BaseModel)
+RespT = TypeVar("RespT", bound=BaseModel)
+
+OperationKind = Literal["get", "list", "put", "create", "batch_create", "delete", "patch"]
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A path parameter that names a parent record.
+
+    ``field`` is the reference on the child that must point at the parent (``"class"`` for results of a class);
+    None when the parent only has to exist (the academic session of a results batch).
+    """
+
+    param: str
+    collection: str
+    field: str | None = None
+
+
+@dataclass(eq=False)
+class Operation(Generic[ReqT, RespT]):
+    kind: OperationKind
+    method: str
+    path: str  # relative to the service's base path, with {snake_case} request fields as placeholders
+    request: type[ReqT]
+    response: type[RespT] | None  # for "list": the item model; None: no body (204)
+    collection: str  # the records touched, by their collection key ("results", "lineItems", ...)
+    body: str | None = None  # the request field sent as the JSON body
+    parents: tuple[Parent, ...] = ()
+    not_found: str | None = None  # the 404 message when a parent is missing
+    success_status: int = 200
+    name: str = field(default="", init=False)  # the SDK method name, from the attribute it is assigned to
+    base_path: str = field(default="", init=False)  # the service prefix, from the resource class
+
+    @property
+    def path_fields(self) -> tuple[str, ...]:
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.path) if name)
+
+    @property
+    def full_path(self) -> str:
+        return self.base_path + self.path
+
+    @property
+    def wire_body_key(self) -> str | None:
+        """The JSON key of the body (the field's alias, e.g. ``class`` for ``class_``)."""
+        if self.body is None:
+            return None
+        info = self.request.model_fields[self.body]
+        return info.alias or self.body
+
+
+class OperationSet:
+    """Base of a resource's operation declarations. Subclasses set ``base_path``."""
+
+    base_path: str = ""
+
+    @classmethod
+    def operations(cls) -> Iterator[Operation[Any, Any]]:
+        """Every operation declared on this class, in declaration order."""
+        seen: set[str] = set()
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                op = getattr(value, "operation", None)
+                if isinstance(op, Operation) and name not in seen:
+                    seen.add(name)
+                    yield op

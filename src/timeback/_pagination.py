@@ -1,0 +1,168 @@
+"""Pages of a collection, and lazy iteration across all of them.
+
+``Page`` (sync) iterates every item of every page, fetching the next page only when the previous one is used up.
+``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
+every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
+``totalCount`` (or, when the server gives no total, at an empty or short page) and raises if the server answers
+the same page twice, which would otherwise loop forever or duplicate records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from timeback.errors import APIResponseValidationError
+
+T = TypeVar("T")
+
+__all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
+
+
+@dataclass
+class PageInfo(Generic[T]):
+    items: list[T]
+    total_count: int | None
+    offset: int
+    limit: int | None
+    body: dict[str, Any]
+
+    def next_offset(self) -> int | None:
+        """Where the next page starts, or None when this is the last one."""
+        count = len(self.items)
+        if count == 0:
+            return None
+        end = self.offset + count
+        if self.total_count is not None:
+            # Timeback may answer short pages mid-collection: trust the total, not the page size.
+            return end if end < self.total_count else None
+        if self.limit is not None and count < self.limit:
+            return None
+        return end
+
+    def same_page_as(self, other: PageInfo[T]) -> bool:
+        return bool(self.items) and _ids(self.items) == _ids(other.items)
+
+
+def _ids(items: list[Any]) -> list[Any]:
+    return [getattr(item, "sourcedId", id(item)) for item in items]
+
+
+class _PageBase(Generic[T]):
+    def __init__(self, info: PageInfo[T]) -> None:
+        self._info = info
+
+    @property
+    def items(self) -> list[T]:
+        """The records of this page only."""
+        return self._info.items
+
+    @property
+    def total_count(self) -> int | None:
+        return self._info.total_count
+
+    @property
+    def offset(self) -> int:
+        return self._info.offset
+
+    @property
+    def limit(self) -> int | None:
+        return self._info.limit
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The raw JSON envelope of this page (``totalCount``, ``pageCount`` and the like)."""
+        return self._info.body
+
+    def has_next_page(self) -> bool:
+        return self._info.next_offset() is not None
+
+    def __getattr__(self, name: str) -> Any:
+        # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount.
+        body = self.__dict__.get("_info")
+        if body is not None and name in body.body:
+            return self.items if isinstance(body.body[name], list) else body.body[name]
+        raise AttributeError(name)
+
+    def __len__(self) -> int:
+        return len(self._info.items)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} offset={self.offset} items={len(self)} total_count={self.total_count}>"
+
+
+def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
+    if current.same_page_as(previous):
+        raise APIResponseValidationError(
+            f"the server answered the same page for offsets {previous.offset} and {current.offset}; stopping"
+        )
+
+
+class Page(_PageBase[T]):
+    """One page of a collection; iterating it yields every item of every page, lazily."""
+
+    def __init__(self, info: PageInfo[T], fetch: Callable[[int | None], PageInfo[T]]) -> None:
+        super().__init__(info)
+        self._fetch = fetch
+
+    def get_next_page(self) -> Page[T] | None:
+        offset = self._info.next_offset()
+        if offset is None:
+            return None
+        info = self._fetch(offset)
+        _check_progress(self._info, info)
+        return Page(info, self._fetch)
+
+    def iter_pages(self) -> Iterator[Page[T]]:
+        page: Page[T] | None = self
+        while page is not None:
+            yield page
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPage(_PageBase[T]):
+    def __init__(self, info: PageInfo[T], fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:
+        super().__init__(info)
+        self._fetch = fetch
+
+    async def get_next_page(self) -> AsyncPage[T] | None:
+        offset = self._info.next_offset()
+        if offset is None:
+            return None
+        info = await self._fetch(offset)
+        _check_progress(self._info, info)
+        return AsyncPage(info, self._fetch)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            yield page
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """``await`` it for the first ``AsyncPage``; ``async for`` it for every item across pages."""
+
+    def __init__(self, fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:
+        self._fetch = fetch
+
+    async def _first_page(self) -> AsyncPage[T]:
+        return AsyncPage(await self._fetch(None), self._fetch)
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first_page()
+        async for item in page:
+            yield item

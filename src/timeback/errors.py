@@ -1,0 +1,203 @@
+"""Exceptions raised by the Timeback SDK.
+
+The tree::
+
+    TimebackError
+    ├── ConfigurationError            missing or contradictory client configuration
+    ├── APIConnectionError            the request never got an HTTP answer (DNS, refused, reset)
+    │   └── APITimeoutError           ... because a timeout expired
+    ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
+    └── RequestError                  the API answered with an error status (4xx or 5xx)
+        ├── AuthError                 401, or the token endpoint refused the client credentials
+        ├── PermissionDeniedError     403
+        ├── NotFoundError             404
+        ├── ConflictError             409
+        ├── UnprocessableEntityError  422
+        ├── RateLimitError            429 (``retry_after`` in seconds, when the server said)
+        └── ServerError               5xx
+
+Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
+``imsx_*`` fields and the raw ``body``. No message, repr or attribute holds a client secret or a token.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AuthError",
+    "ConfigurationError",
+    "ConflictError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestError",
+    "ServerError",
+    "TimebackError",
+    "UnprocessableEntityError",
+]
+
+
+class TimebackError(Exception):
+    """Base of every exception this package raises."""
+
+
+class ConfigurationError(TimebackError):
+    """The client is missing configuration; ``missing`` lists the environment variables that would supply it."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class APIConnectionError(TimebackError):
+    """No HTTP answer arrived. ``retries_taken`` says how many retries were spent first."""
+
+    def __init__(self, message: str, *, method: str, url: str, retries_taken: int = 0) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.retries_taken = retries_taken
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} ({self.method} {self.url})"
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class APIResponseValidationError(TimebackError):
+    """The server answered, but not with what the API documents."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, body: str | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class RequestError(TimebackError):
+    """The API answered with an error status. Subclasses narrow it by status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str,
+        url: str,
+        request_id: str | None = None,
+        body: Any = None,
+        retries_taken: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.body = body
+        self.retries_taken = retries_taken
+        info = body if isinstance(body, dict) else {}
+        self.imsx_codeMajor: str | None = _str_or_none(info.get("imsx_codeMajor"))
+        self.imsx_severity: str | None = _str_or_none(info.get("imsx_severity"))
+        self.imsx_description: str | None = _str_or_none(info.get("imsx_description"))
+        self.imsx_CodeMinor: Any = info.get("imsx_CodeMinor")
+        self.imsx_error_details: Any = info.get("imsx_error_details")
+
+    @property
+    def code_minor(self) -> list[tuple[str, str]]:
+        """``imsx_CodeMinor`` flattened to ``(field name, value)`` pairs."""
+        fields = (self.imsx_CodeMinor or {}).get("imsx_codeMinorField") if isinstance(self.imsx_CodeMinor, dict) else None
+        return [
+            (str(f.get("imsx_codeMinorFieldName")), str(f.get("imsx_codeMinorFieldValue")))
+            for f in fields or []
+            if isinstance(f, dict)
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.method} {self.url}"
+        rid = f", request id {self.request_id}" if self.request_id else ""
+        return f"{self.status_code}: {self.message} ({where}{rid})"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r}, "
+            f"method={self.method!r}, url={self.url!r}, request_id={self.request_id!r})"
+        )
+
+
+class AuthError(RequestError):
+    """401 from the API, or the token endpoint refused the client credentials."""
+
+
+class PermissionDeniedError(RequestError):
+    """403: the client's scopes do not allow this call."""
+
+
+class NotFoundError(RequestError):
+    """404: the record, or a parent named in the path, does not exist."""
+
+
+class ConflictError(RequestError):
+    """409: a record with that sourcedId already exists."""
+
+
+class UnprocessableEntityError(RequestError):
+    """422: the body is well-formed JSON but invalid; ``imsx_description`` names the field."""
+
+
+class RateLimitError(RequestError):
+    """429. ``retry_after`` is the server's ``Retry-After`` in seconds, when it sent one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(RequestError):
+    """5xx: the server failed."""
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+_BY_STATUS: dict[int, type[RequestError]] = {
+    401: AuthError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for(status_code: int) -> type[RequestError]:
+    if status_code >= 500:
+        return ServerError
+    return _BY_STATUS.get(status_code, RequestError)
+
+
+def decode_error_body(content: bytes) -> Any:
+    """The error body as JSON when it is JSON, else as text (cut to a readable length)."""
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", "replace")[:2000]
+
+
+def describe(status_code: int, reason: str, body: Any) -> str:
+    """A one-line message: the server's ``imsx_description`` when it sent one."""
+    if isinstance(body, dict):
+        for key in ("imsx_description", "error_description", "message", "detail", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:300]
+    return reason or f"HTTP {status_code}"

@@ -1,0 +1,74 @@
+"""Bases of the request models: path parameters, query parameters and the PUT id rule."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
+
+from timeback.models.gradebook import TimebackEntity
+
+__all__ = ["TimebackQueryParams", "TimebackRequest"]
+
+
+class TimebackRequest(BaseModel):
+    """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TimebackQueryParams(TimebackRequest):
+    """Query parameters of collection reads (``fields`` also applies to single reads).
+
+    ``limit`` is the page size; auto-pagination asks for pages of that size starting at ``offset``.
+    """
+
+    fields: list[str] | str | None = None
+    limit: int | None = Field(default=None, ge=1)
+    offset: int | None = Field(default=None, ge=0)
+    sort: str | None = None
+    order_by: Literal["asc", "desc"] | None = Field(default=None, alias="orderBy")
+    filter: str | None = None
+    search: str | None = None
+
+    _query_fields: ClassVar[tuple[str, ...]] = ("fields", "limit", "offset", "sort", "order_by", "filter", "search")
+
+    @field_serializer("fields")
+    def _join_fields(self, value: list[str] | str | None) -> str | None:
+        return ",".join(value) if isinstance(value, list) else value
+
+    def query_params(self) -> dict[str, Any]:
+        dumped = self.model_dump(mode="json", by_alias=True, exclude_none=True, include=set(self._query_fields))
+        return dumped
+
+
+class _ByIdRequest(TimebackRequest):
+    sourced_id: str = Field(min_length=1)
+
+
+class _GetRequest(_ByIdRequest):
+    fields: list[str] | str | None = None
+
+    @field_serializer("fields")
+    def _join_fields(self, value: list[str] | str | None) -> str | None:
+        return ",".join(value) if isinstance(value, list) else value
+
+    def query_params(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True, include={"fields"})
+
+
+class _PutRequest(_ByIdRequest):
+    """PUT: the body's ``sourcedId`` is the path's when omitted, and must equal it when given."""
+
+    body_field: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
+        body: TimebackEntity = getattr(self, self.body_field)
+        if not body._sourced_id_given:
+            body.sourcedId = self.sourced_id
+        elif body.sourcedId != self.sourced_id:
+            raise ValueError(
+                f"{self.body_field}.sourcedId {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}"
+            )
+        return self

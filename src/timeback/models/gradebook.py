@@ -1,0 +1,141 @@
+"""Gradebook records as the API returns them.
+
+Every field is optional here so that a partial or newer record still parses; the ``...Body`` classes in
+``timeback.models.request`` subclass these and make the spec's required fields required.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, PrivateAttr
+
+from timeback.enums import TimebackScoreStatus, TimebackStatus
+from timeback.models._base import DateOrDateTime, Known, TimebackModel, new_sourced_id
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
+
+__all__ = [
+    "TimebackAssessmentLineItem",
+    "TimebackAssessmentResult",
+    "TimebackCategory",
+    "TimebackEntity",
+    "TimebackLearningObjectiveResult",
+    "TimebackLearningObjectiveScoreSet",
+    "TimebackLearningObjectiveSet",
+    "TimebackLineItem",
+    "TimebackResult",
+    "TimebackScoreScale",
+    "TimebackScoreScaleValue",
+]
+
+Ref = TimebackSourcedIdReference
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class TimebackEntity(TimebackModel):
+    """Fields every OneRoster record has. ``sourcedId`` defaults to a fresh UUID, ``status`` to ``active``."""
+
+    sourcedId: str = Field(default_factory=new_sourced_id, min_length=1, max_length=255)
+    status: Known[TimebackStatus] = TimebackStatus.ACTIVE
+    dateLastModified: DateOrDateTime | None = None
+    metadata: dict[str, Any] | None = None
+
+    _sourced_id_given: bool = PrivateAttr(default=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        fields_set = self.__pydantic_fields_set__
+        self._sourced_id_given = "sourcedId" in fields_set
+        # Defaults chosen on the client go on the wire, so a retried create sends the same id.
+        fields_set.add("sourcedId")
+        fields_set.add("status")
+
+
+class TimebackLearningObjectiveSet(TimebackModel):
+    source: str
+    learningObjectiveIds: list[str]
+
+
+class TimebackLearningObjectiveResult(TimebackModel):
+    learningObjectiveId: str
+    score: Number | None = None
+    textScore: str | None = None
+
+
+class TimebackLearningObjectiveScoreSet(TimebackModel):
+    source: str
+    learningObjectiveResults: list[TimebackLearningObjectiveResult]
+
+
+class TimebackCategory(TimebackEntity):
+    title: str | None = None
+    weight: Number | None = None
+
+
+class TimebackScoreScaleValue(TimebackModel):
+    itemValueLHS: str
+    itemValueRHS: str
+    value: str | None = None
+    description: str | None = None
+
+
+class TimebackScoreScale(TimebackEntity):
+    title: str | None = None
+    type: str | None = None
+    class_: Ref | None = Field(default=None, alias="class")
+    course: Ref | None = None
+    scoreScaleValue: list[TimebackScoreScaleValue] | None = None
+
+
+class TimebackLineItem(TimebackEntity):
+    title: str | None = None
+    description: str | None = None
+    assignDate: DateOrDateTime | None = None
+    dueDate: DateOrDateTime | None = None
+    class_: Ref | None = Field(default=None, alias="class")
+    school: Ref | None = None
+    category: Ref | None = None
+    scoreScale: Ref | None = None
+    resultValueMin: Number | None = None
+    resultValueMax: Number | None = None
+    gradingPeriod: Ref | None = None
+    academicSession: Ref | None = None
+    learningObjectiveSet: list[TimebackLearningObjectiveSet] | None = None
+
+
+class _ScoreFields(TimebackEntity):
+    student: Ref | None = None
+    scoreStatus: Known[TimebackScoreStatus] | None = None
+    scoreDate: DateOrDateTime | None = None
+    score: Number | None = None
+    textScore: str | None = None
+    scoreScale: Ref | None = None
+    comment: str | None = None
+    learningObjectiveSet: list[TimebackLearningObjectiveScoreSet] | None = None
+    inProgress: str | None = None
+    incomplete: str | None = None
+    late: str | None = None
+    missing: str | None = None
+
+
+class TimebackResult(_ScoreFields):
+    lineItem: Ref | None = None
+    class_: Ref | None = Field(default=None, alias="class")
+
+
+class TimebackAssessmentLineItem(TimebackEntity):
+    title: str | None = None
+    description: str | None = None
+    class_: Ref | None = Field(default=None, alias="class")
+    parentAssessmentLineItem: Ref | None = None
+    scoreScale: Ref | None = None
+    resultValueMin: Number | None = None
+    resultValueMax: Number | None = None
+    learningObjectiveSet: list[TimebackLearningObjectiveSet] | None = None
+    course: Ref | None = None
+    component: Ref | None = None
+    componentResource: Ref | None = None
+
+
+class TimebackAssessmentResult(_ScoreFields):
+    assessmentLineItem: Ref | None = None
+    scorePercentile: Number | None = None

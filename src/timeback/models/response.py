@@ -1,0 +1,149 @@
+"""Response models: ``sourcedIdPairs`` answers and single-record envelopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, overload
+
+from pydantic import Field, RootModel, model_validator
+
+from timeback.models._base import TimebackModel
+from timeback.models.gradebook import (
+    TimebackAssessmentLineItem,
+    TimebackAssessmentResult,
+    TimebackCategory,
+    TimebackLineItem,
+    TimebackResult,
+    TimebackScoreScale,
+)
+from timeback.models.rostering import TimebackAcademicSession, TimebackClass, TimebackCourse, TimebackOrg, TimebackUser
+
+__all__ = [
+    "TimebackGetAcademicSessionResponse",
+    "TimebackGetAssessmentLineItemResponse",
+    "TimebackGetAssessmentResultResponse",
+    "TimebackGetCategoryResponse",
+    "TimebackGetClassResponse",
+    "TimebackGetCourseResponse",
+    "TimebackGetLineItemResponse",
+    "TimebackGetOrgResponse",
+    "TimebackGetResultResponse",
+    "TimebackGetScoreScaleResponse",
+    "TimebackGetUserResponse",
+    "TimebackPutAssessmentLineItemResponse",
+    "TimebackPutCategoryResponse",
+    "TimebackPutResultResponse",
+    "TimebackPutScoreScaleResponse",
+    "TimebackSourcedIdPair",
+    "TimebackSourcedIdPairs",
+    "TimebackSourcedIdPairsResponse",
+]
+
+
+class TimebackSourcedIdPair(TimebackModel):
+    suppliedSourcedId: str
+    allocatedSourcedId: str
+
+
+class TimebackSourcedIdPairs(RootModel[list[TimebackSourcedIdPair]]):
+    """Every pair the server returned.
+
+    OneRoster answers an array of pairs; Timeback documents a single object. Both parse to this list, which is
+    iterable and indexable, and ``.suppliedSourcedId`` / ``.allocatedSourcedId`` read the first pair.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _object_or_array(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    def __iter__(self) -> Iterator[TimebackSourcedIdPair]:  # type: ignore[override]
+        return iter(self.root)
+
+    @overload
+    def __getitem__(self, index: int) -> TimebackSourcedIdPair: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TimebackSourcedIdPair]: ...
+    def __getitem__(self, index: int | slice) -> TimebackSourcedIdPair | list[TimebackSourcedIdPair]:
+        return self.root[index]
+
+    def __len__(self) -> int:
+        return len(self.root)
+
+    @property
+    def suppliedSourcedId(self) -> str | None:
+        return self.root[0].suppliedSourcedId if self.root else None
+
+    @property
+    def allocatedSourcedId(self) -> str | None:
+        return self.root[0].allocatedSourcedId if self.root else None
+
+    def allocated(self) -> dict[str, str]:
+        """``{suppliedSourcedId: allocatedSourcedId}`` for every pair."""
+        return {pair.suppliedSourcedId: pair.allocatedSourcedId for pair in self.root}
+
+
+class TimebackSourcedIdPairsResponse(TimebackModel):
+    """The answer of every create: the sourcedIds the server allocated for the ones supplied."""
+
+    sourcedIdPairs: TimebackSourcedIdPairs
+
+
+class TimebackGetResultResponse(TimebackModel):
+    result: TimebackResult
+
+
+class TimebackPutResultResponse(TimebackGetResultResponse):
+    pass
+
+
+class TimebackGetLineItemResponse(TimebackModel):
+    lineItem: TimebackLineItem
+
+
+class TimebackGetCategoryResponse(TimebackModel):
+    category: TimebackCategory
+
+
+class TimebackPutCategoryResponse(TimebackGetCategoryResponse):
+    pass
+
+
+class TimebackGetScoreScaleResponse(TimebackModel):
+    scoreScale: TimebackScoreScale
+
+
+class TimebackPutScoreScaleResponse(TimebackGetScoreScaleResponse):
+    pass
+
+
+class TimebackGetAssessmentLineItemResponse(TimebackModel):
+    assessmentLineItem: TimebackAssessmentLineItem
+
+
+class TimebackPutAssessmentLineItemResponse(TimebackGetAssessmentLineItemResponse):
+    pass
+
+
+class TimebackGetAssessmentResultResponse(TimebackModel):
+    assessmentResult: TimebackAssessmentResult
+
+
+class TimebackGetOrgResponse(TimebackModel):
+    org: TimebackOrg
+
+
+class TimebackGetAcademicSessionResponse(TimebackModel):
+    academicSession: TimebackAcademicSession
+
+
+class TimebackGetCourseResponse(TimebackModel):
+    course: TimebackCourse
+
+
+class TimebackGetClassResponse(TimebackModel):
+    class_: TimebackClass = Field(alias="class")
+
+
+class TimebackGetUserResponse(TimebackModel):
+    user: TimebackUser

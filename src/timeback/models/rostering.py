@@ -1,0 +1,115 @@
+"""Rostering records that gradebook integrations read and the local server stores.
+
+Shapes follow Timeback's rostering write endpoints; as with the gradebook, every field is optional on the record
+classes and the ``...Body`` classes in ``timeback.models.request`` make the required ones required.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
+from timeback.models._base import DateOrDateTime, Known, TimebackModel
+from timeback.models.gradebook import TimebackEntity
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
+
+__all__ = [
+    "TimebackAcademicSession",
+    "TimebackClass",
+    "TimebackCourse",
+    "TimebackOrg",
+    "TimebackRole",
+    "TimebackUser",
+    "TimebackUserId",
+]
+
+Ref = TimebackSourcedIdReference
+
+
+class TimebackOrg(TimebackEntity):
+    name: str | None = None
+    type: Known[TimebackOrgType] | None = None
+    identifier: str | None = None
+    parent: Ref | None = None
+    children: list[Ref] | None = None
+
+
+class TimebackAcademicSession(TimebackEntity):
+    title: str | None = None
+    startDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
+    type: Known[TimebackAcademicSessionType] | None = None
+    schoolYear: str | None = None
+    parent: Ref | None = None
+    children: list[Ref] | None = None
+    org: Ref | None = None
+
+
+class TimebackCourse(TimebackEntity):
+    title: str | None = None
+    courseCode: str | None = None
+    schoolYear: Ref | None = None
+    academicSession: Ref | None = None
+    org: Ref | None = None
+    grades: list[str] | None = None
+    subjects: list[str] | None = None
+    subjectCodes: list[str] | None = None
+    level: str | None = None
+    gradingScheme: str | None = None
+    resources: list[Ref] | None = None
+
+
+class TimebackClass(TimebackEntity):
+    title: str | None = None
+    classCode: str | None = None
+    classType: Known[TimebackClassType] | None = None
+    location: str | None = None
+    grades: list[str] | None = None
+    subjects: list[str] | None = None
+    subjectCodes: list[str] | None = None
+    periods: list[str] | None = None
+    course: Ref | None = None
+    # Timeback takes the school as ``org`` on input and answers ``school``; the official model says ``school``.
+    school: Ref | None = None
+    org: Ref | None = None
+    terms: list[Ref] | None = None
+    resources: list[Ref] | None = None
+
+
+class TimebackRole(TimebackModel):
+    roleType: str
+    role: str
+    org: Ref
+    userProfile: str | None = None
+    beginDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class TimebackUserId(TimebackModel):
+    type: str
+    identifier: str
+
+
+class TimebackUser(TimebackEntity):
+    userMasterIdentifier: str | None = None
+    username: str | None = None
+    userIds: list[TimebackUserId] | None = None
+    enabledUser: bool | str | None = None
+    givenName: str | None = None
+    familyName: str | None = None
+    middleName: str | None = None
+    preferredFirstName: str | None = None
+    preferredMiddleName: str | None = None
+    preferredLastName: str | None = None
+    pronouns: str | None = None
+    roles: list[TimebackRole] | None = None
+    primaryOrg: Ref | None = None
+    email: str | None = Field(default=None, max_length=320)
+    sms: str | None = None
+    phone: str | None = None
+    grades: list[str] | None = None
+    agents: list[Ref] | None = None
+    password: str | None = Field(default=None, repr=False)

@@ -1,0 +1,16 @@
+"""A reference to a student (a OneRoster user)."""
+
+from __future__ import annotations
+
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
+
+__all__ = ["TimebackStudentRef"]
+
+
+class TimebackStudentRef(TimebackSourcedIdReference):
+    """``{"sourcedId": ..., "type": "user"}``: students are users in OneRoster."""
+
+    type: str | None = "user"
+
+    def model_post_init(self, context: object, /) -> None:
+        self.__pydantic_fields_set__.add("type")
