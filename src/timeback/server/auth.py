@@ -1,0 +1,78 @@
+"""OAuth2 client credentials for the local server: registered clients and the tokens issued to them.
+
+Client secrets are kept only as salted SHA-256 digests and compared in constant time. Tokens are 256-bit random
+strings, also kept only as digests, and live in this process: a token from another server instance is unknown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+SCOPE_PREFIXES = ("https://purl.imsglobal.org/spec/or/v1p2/scope/", "https://purl.imsglobal.org/spec/or/v1p1/scope/")
+ALL_SCOPES = (
+    "gradebook.readonly gradebook.createput gradebook.createpost gradebook.delete "
+    "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly"
+)
+
+
+def _digest(value: str, salt: bytes = b"") -> bytes:
+    return hashlib.sha256(salt + value.encode()).digest()
+
+
+@dataclass(frozen=True)
+class _Client:
+    salt: bytes
+    secret_digest: bytes
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Grant:
+    client_id: str
+    scopes: frozenset[str]
+    expires_at: float
+
+
+class ClientRegistry:
+    def __init__(self) -> None:
+        self._clients: dict[str, _Client] = {}
+
+    def add(self, client_id: str, client_secret: str, scopes: str = ALL_SCOPES) -> None:
+        salt = secrets.token_bytes(16)
+        self._clients[client_id] = _Client(salt, _digest(client_secret, salt), frozenset(scopes.split()))
+
+    def verify(self, client_id: str, client_secret: str) -> frozenset[str] | None:
+        """The client's scopes if the credentials are right, else None (same work either way)."""
+        client = self._clients.get(client_id)
+        salt = client.salt if client else b"\0" * 16
+        expected = client.secret_digest if client else _digest("", salt)
+        ok = hmac.compare_digest(_digest(client_secret, salt), expected)
+        return client.scopes if (client and ok) else None
+
+
+class TokenStore:
+    def __init__(self, ttl_seconds: int) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._grants: dict[bytes, Grant] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, client_id: str, scopes: frozenset[str]) -> str:
+        token = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            # Forget expired tokens as new ones are issued, so the table stays small.
+            for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
+                del self._grants[key]
+            self._grants[_digest(token)] = Grant(client_id, scopes, now + self.ttl_seconds)
+        return token
+
+    def check(self, token: str) -> Grant | None:
+        grant = self._grants.get(_digest(token))
+        if grant is None or grant.expires_at <= time.monotonic():
+            return None
+        return grant

@@ -1,0 +1,18 @@
+"""Server settings, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    database: str = "sqlite://"  # SQLAlchemy URL; sqlite:// is in-memory
+    client_id: str | None = None  # None: a dev client is made at start
+    client_secret: str | None = None
+    sourced_id_pairs: Literal["spec", "timeback"] = "spec"  # array of pairs (OneRoster) or first pair (Timeback)
+    token_ttl_seconds: int = 3600
+    max_body_bytes: int = 32 * 1024 * 1024
+    max_page_size: int = 3000
+    default_page_size: int = 100

@@ -1,0 +1,112 @@
+"""Errors as OneRoster ``imsx_StatusInfo`` bodies, and the handlers that render every failure that way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("timeback.server")
+
+_CODE_MINOR = {
+    400: "invalid_selection_field",
+    401: "unauthorisedrequest",
+    403: "forbidden",
+    404: "unknownobject",
+    405: "invaliddata",
+    409: "invaliddata",
+    413: "invaliddata",
+    415: "invaliddata",
+    422: "invaliddata",
+    429: "server_busy",
+    500: "internal_server_error",
+}
+
+
+class ApiError(Exception):
+    """An error answer. ``fields`` name what was wrong: ``[(field path, message), ...]``."""
+
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        code_minor: str | None = None,
+        fields: Sequence[tuple[str, str]] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.code_minor = code_minor or _CODE_MINOR.get(status, "invaliddata")
+        self.fields = list(fields)
+        self.headers = headers
+
+
+def imsx_body(status: int, description: str, code_minor: str, fields: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    minor = [{"imsx_codeMinorFieldName": name, "imsx_codeMinorFieldValue": code_minor} for name, _ in fields]
+    if not minor:
+        minor = [{"imsx_codeMinorFieldName": "TargetEndSystem", "imsx_codeMinorFieldValue": code_minor}]
+    return {
+        "imsx_codeMajor": "failure",
+        "imsx_severity": "error",
+        "imsx_description": description,
+        "imsx_CodeMinor": {"imsx_codeMinorField": minor},
+        "imsx_error_details": [{"field": name, "message": message} for name, message in fields],
+    }
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    body = imsx_body(error.status, error.description, error.code_minor, error.fields)
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """``("results", 0, "scoreStatus")`` -> ``results[0].scoreStatus``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after", "function-before") or str(part).startswith(("function-", "tagged-union")):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
+    fields = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[", "nullable[")))]
+        message = err["msg"].removeprefix("Value error, ")
+        fields.append((prefix + field_path(loc), message))
+    shown = "; ".join(f"{name}: {message}" for name, message in fields[:5])
+    more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        description = "Unknown endpoint." if exc.status_code == 404 else str(exc.detail)
+        return error_response(ApiError(exc.status_code, description, headers=getattr(exc, "headers", None)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [(field_path(e["loc"]), e["msg"]) for e in exc.errors()]
+        return error_response(ApiError(422, "Invalid request.", fields=fields))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled server error")
+        return error_response(ApiError(500, "Internal server error."))

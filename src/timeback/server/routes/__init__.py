@@ -1,0 +1,1 @@
+"""HTTP routes: health, the OAuth2 token endpoint, and one module per OneRoster service."""

@@ -1,0 +1,72 @@
+"""``POST /oauth2/token``: OAuth2 client credentials (RFC 6749 section 4.4).
+
+The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields. Errors carry both
+the RFC's ``error`` field and the OneRoster ``imsx_*`` fields.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import parse_qs, unquote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from timeback.server.errors import imsx_body
+
+router = APIRouter(tags=["oauth2"])
+
+
+def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    body = {"error": error, "error_description": description, **imsx_body(status, description, "unauthorisedrequest")}
+    headers = {"Cache-Control": "no-store"}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="timeback"'
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ValueError("malformed Basic credentials") from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise ValueError("malformed Basic credentials")
+    return unquote(client_id), unquote(secret)
+
+
+@router.post("/oauth2/token")
+async def token(request: Request) -> JSONResponse:
+    raw = await request.body()
+    try:
+        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+    except UnicodeDecodeError:
+        return _oauth_error(400, "invalid_request", "The body must be form-encoded UTF-8.")
+    if form.get("grant_type") != "client_credentials":
+        return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+    try:
+        basic = _basic_credentials(request.headers.get("authorization", ""))
+    except ValueError as exc:
+        return _oauth_error(401, "invalid_client", str(exc))
+    client_id, client_secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
+    if not client_id or not client_secret:
+        return _oauth_error(401, "invalid_client", "Client authentication is required.")
+    scopes = request.app.state.clients.verify(client_id, client_secret)
+    if scopes is None:
+        return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
+    tokens = request.app.state.tokens
+    access_token = tokens.issue(client_id, scopes)
+    return JSONResponse(
+        {
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": tokens.ttl_seconds,
+            "scope": " ".join(sorted(scopes)),
+        },
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )

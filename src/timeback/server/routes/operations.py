@@ -1,0 +1,62 @@
+"""Routes generated from the SDK's operation declarations: one route per operation, same path and verb.
+
+Root collections answer with and without their trailing slash (Timeback documents the slash; the official spec
+has none).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from timeback._operations import Operation, OperationSet
+from timeback.server.deps import GrantDep, ServiceDep
+from timeback.server.errors import ApiError
+from timeback.server.service import Reply
+
+
+def _to_response(reply: Reply) -> Response:
+    if reply.body is None:
+        return Response(status_code=reply.status, headers=reply.headers)
+    if isinstance(reply.body, str):
+        return Response(reply.body, status_code=reply.status, headers=reply.headers, media_type="application/json")
+    return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
+
+
+def _handler(op: Operation[Any, Any]) -> Any:
+    async def handle(request: Request, service: ServiceDep, grant: GrantDep) -> Response:
+        body = b""
+        if op.body is not None:
+            limit = service.settings.max_body_bytes
+            declared = request.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise ApiError(413, f"Request body larger than {limit} bytes.")
+            body = await request.body()
+            if len(body) > limit:
+                raise ApiError(413, f"Request body larger than {limit} bytes.")
+        url = str(request.url.replace(query=""))
+        reply = await run_in_threadpool(service.handle, op, request.path_params, request.query_params, body, url)
+        return _to_response(reply)
+
+    handle.__name__ = op.name
+    return handle
+
+
+def register(router: APIRouter, operations: type[OperationSet]) -> None:
+    for op in operations.operations():
+        paths = [op.full_path]
+        if op.full_path.endswith("/"):
+            paths.append(op.full_path.rstrip("/"))
+        for index, path in enumerate(paths):
+            router.add_api_route(
+                path,
+                _handler(op),
+                methods=[op.method],
+                status_code=op.success_status,
+                name=op.name if index == 0 else f"{op.name}_no_slash",
+                include_in_schema=index == 0,
+                operation_id=op.name if index == 0 else None,
+            )

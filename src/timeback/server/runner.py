@@ -1,0 +1,77 @@
+"""Run the server in a background thread on a free loopback port: for ``timeback demo`` and for tests.
+
+    with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as server:
+        client = Timeback(**server.client_kwargs())
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any, Self
+
+import uvicorn
+
+from timeback.server.app import create_app
+from timeback.server.config import ServerSettings
+
+
+class LocalServer:
+    def __init__(self, settings: ServerSettings | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings or ServerSettings()
+        self.app = create_app(self.settings)
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()[:2]
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def credentials(self) -> tuple[str, str]:
+        if self.settings.client_id and self.settings.client_secret:
+            return self.settings.client_id, self.settings.client_secret
+        creds: tuple[str, str] = self.app.state.dev_credentials
+        return creds
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """Arguments that point ``Timeback``/``AsyncTimeback`` at this server."""
+        client_id, client_secret = self.credentials
+        return {"base_url": self.url, "client_id": client_id, "client_secret": client_secret}
+
+    def environ(self) -> dict[str, str]:
+        """The ``TIMEBACK_*`` environment variables that point ``Timeback()`` at this server."""
+        client_id, client_secret = self.credentials
+        return {
+            "TIMEBACK_BASE_URL": self.url,
+            "TIMEBACK_TOKEN_URL": f"{self.url}/oauth2/token",
+            "TIMEBACK_CLIENT_ID": client_id,
+            "TIMEBACK_CLIENT_SECRET": client_secret,
+        }
+
+    def start(self) -> Self:
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the local Timeback server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self.app.state.storage.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

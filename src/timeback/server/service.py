@@ -1,0 +1,309 @@
+"""What each kind of operation does, independent of HTTP framing.
+
+Routes (``routes/operations.py``) hand every request here with its operation declaration; the functions below
+validate with the SDK's own models in strict mode, check references and parents, and call storage.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ValidationError
+
+from timeback._operations import Operation
+from timeback.models._base import STRICT
+from timeback.server.collections import COLLECTIONS, CollectionDef
+from timeback.server.config import ServerSettings
+from timeback.server.errors import ApiError, validation_error
+from timeback.server.storage import AlreadyExists, ListQuery, Storage, Transaction
+
+
+def now_utc() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Reply:
+    """What a handler answers: a status, a JSON body (object or pre-encoded text) and extra headers."""
+
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+class GradebookService:
+    def __init__(self, storage: Storage, settings: ServerSettings) -> None:
+        self.storage = storage
+        self.settings = settings
+
+    # ----- entry point
+
+    def handle(
+        self, op: Operation[Any, Any], path: Mapping[str, str], query: Mapping[str, str], body: bytes, url: str
+    ) -> Reply:
+        coll = COLLECTIONS[op.collection]
+        if op.kind == "get":
+            return self.get(op, coll, path, query)
+        if op.kind == "list":
+            return self.list(op, coll, path, query, url)
+        if op.kind == "delete":
+            return self.delete(coll, path["sourced_id"])
+        request = self._validate(op, path, body)
+        if op.kind == "put":
+            return self.put(op, coll, request)
+        if op.kind in ("create", "batch_create"):
+            return self.create(op, coll, path, request)
+        raise ApiError(405, f"{op.kind} is not supported")
+
+    # ----- reads
+
+    def get(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str]) -> Reply:
+        record = self.storage.get(coll, path["sourced_id"])
+        if record is None:
+            raise ApiError(404, f"{coll.label} not found.")
+        fields = parse_fields(query.get("fields"), record_fields(op))
+        return Reply(200, {coll.singular: select_fields(record, fields)})
+
+    def list(
+        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
+    ) -> Reply:
+        limit, offset, clamped = self.paging(query)
+        fields = parse_fields(query.get("fields"), record_fields(op))
+        where = []
+        for parent in op.parents:
+            value = path[parent.param]
+            if not self.storage.exists(COLLECTIONS[parent.collection], value):
+                raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
+            if parent.field:
+                where.append((parent.field, value))
+        rows, total = self.storage.list(coll, ListQuery(where=where, limit=limit, offset=offset))
+        if fields is None:
+            items = ",".join(rows)
+        else:
+            items = ",".join(json.dumps(select_fields(json.loads(r), fields)) for r in rows)
+        envelope = {
+            "totalCount": total,
+            "pageCount": math.ceil(total / limit) if total else 0,
+            "pageNumber": offset // limit + 1,
+            "offset": offset,
+            "limit": limit,
+        }
+        text = f'{{"{coll.name}":[{items}],' + json.dumps(envelope)[1:]
+        headers = {"X-Total-Count": str(total), "Link": link_header(url, query, limit, offset, total)}
+        if clamped:
+            headers["X-Limit-Clamped"] = f"requested limit above {self.settings.max_page_size}; served {limit}"
+        return Reply(200, text, headers)
+
+    def paging(self, query: Mapping[str, str]) -> tuple[int, int, bool]:
+        limit = _non_negative_int(query, "limit", self.settings.default_page_size, minimum=1)
+        offset = _non_negative_int(query, "offset", 0, minimum=0)
+        clamped = limit > self.settings.max_page_size
+        return min(limit, self.settings.max_page_size), offset, clamped
+
+    # ----- writes
+
+    def _validate(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
+        try:
+            body = json.loads(raw) if raw else None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"Malformed JSON body: {exc}", code_minor="invaliddata") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "The body must be a JSON object.", code_minor="invaliddata")
+        key = op.wire_body_key
+        if key not in body:
+            raise ApiError(422, f"The body needs a {key!r} key.", fields=[(str(key), "Field required")])
+        try:
+            return op.request.model_validate({**body, **path}, context=STRICT)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+
+    def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> list[dict[str, Any]]:
+        assert op.body is not None
+        value = getattr(request, op.body)
+        models = value if isinstance(value, list) else [value]
+        stamp = now_utc()
+        records = []
+        for index, model in enumerate(models):
+            record = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            record["dateLastModified"] = stamp
+            for name, fixed in coll.fixed:
+                if record.get(name, fixed) != fixed:
+                    where = _item_path(op, index if isinstance(value, list) else None, name)
+                    raise ApiError(422, f"{where} must be {fixed!r} here", fields=[(where, f"must be {fixed!r}")])
+                record[name] = fixed
+            records.append(record)
+        return records
+
+    def put(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
+        (record,) = self._records(op, coll, request)
+        with self.storage.transaction() as tx:
+            self._check_references(tx, op, coll, [record], batch=False)
+            tx.upsert(coll, record)
+        return Reply(201, {coll.singular: record})
+
+    def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: BaseModel) -> Reply:
+        records = self._records(op, coll, request)
+        batch = op.kind == "batch_create"
+        with self.storage.transaction() as tx:
+            for parent in op.parents:
+                value = path[parent.param]
+                if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
+                    raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
+                if parent.field:
+                    self._scope_to_parent(op, records, parent.field, value)
+            self._check_references(tx, op, coll, records, batch=batch)
+            ids = [r["sourcedId"] for r in records]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+            if duplicates:
+                raise ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}")
+            try:
+                tx.insert(coll, records)
+            except AlreadyExists as exc:
+                raise ApiError(
+                    409,
+                    f"{coll.label} already exists: {', '.join(exc.ids[:10])}",
+                    code_minor="invaliddata",
+                    fields=[("sourcedId", f"{i} already exists") for i in exc.ids[:10]],
+                ) from None
+        pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
+        return Reply(201, {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]})
+
+    def delete(self, coll: CollectionDef, sourced_id: str) -> Reply:
+        with self.storage.transaction() as tx:
+            record = tx.get(coll, sourced_id)
+            if record is None:
+                raise ApiError(404, f"{coll.label} not found.")
+            record["status"] = "tobedeleted"
+            record["dateLastModified"] = now_utc()
+            tx.upsert(coll, record)
+        return Reply(204)
+
+    # ----- referential checks
+
+    @staticmethod
+    def _scope_to_parent(op: Operation[Any, Any], records: list[dict[str, Any]], field: str, value: str) -> None:
+        for index, record in enumerate(records):
+            ref = record.get(field)
+            if ref is None:
+                record[field] = {"sourcedId": value}
+            elif ref.get("sourcedId") != value:
+                where = _item_path(op, index, f"{field}.sourcedId")
+                message = f"{ref.get('sourcedId')!r} does not match the {field} in the path ({value!r})"
+                raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
+
+    @staticmethod
+    def _check_references(
+        tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+    ) -> None:
+        wanted: dict[str, dict[str, str]] = {}  # target collection -> {sourcedId: first field path naming it}
+        for index, record in enumerate(records):
+            for ref_path, target in coll.refs.items():
+                for where, sourced_id in iter_references(record, ref_path):
+                    wanted.setdefault(target, {}).setdefault(
+                        sourced_id, _item_path(op, index if batch else None, where)
+                    )
+        problems = []
+        for target, ids in wanted.items():
+            target_coll = COLLECTIONS[target]
+            found = tx.existing_ids(target_coll, ids)
+            if target == coll.table:
+                found |= {r["sourcedId"] for r in records}
+            for sourced_id, where in ids.items():
+                if sourced_id not in found:
+                    problems.append((where, f"unknown {target_coll.label.lower()} {sourced_id!r}"))
+        if problems:
+            shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
+            raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
+    key = op.wire_body_key or "body"
+    return f"{key}[{index}].{where}" if index is not None else f"{key}.{where}"
+
+
+def iter_references(record: Mapping[str, Any], ref_path: str) -> Iterator[tuple[str, str]]:
+    """(field path, sourcedId) for a reference path such as ``class``, ``terms[]`` or ``roles[].org``."""
+    head, _, tail = ref_path.partition("[]")
+    value = record.get(head)
+    if not value:
+        return
+    if not _:
+        if isinstance(value, dict) and isinstance(value.get("sourcedId"), str):
+            yield f"{head}.sourcedId", value["sourcedId"]
+        return
+    for i, item in enumerate(value if isinstance(value, list) else []):
+        ref = item.get(tail.lstrip(".")) if tail else item
+        if isinstance(ref, dict) and isinstance(ref.get("sourcedId"), str):
+            yield f"{head}[{i}]{tail}.sourcedId", ref["sourcedId"]
+
+
+# ----- query helpers
+
+
+def record_fields(op: Operation[Any, Any]) -> set[str]:
+    """The wire names a record of this operation has (for ``fields`` selection)."""
+    model = op.response
+    if op.kind != "list" and model is not None:
+        (info,) = model.model_fields.values()
+        model = info.annotation
+    assert model is not None
+    return {info.alias or name for name, info in model.model_fields.items()}
+
+
+def parse_fields(raw: str | None, known: set[str]) -> list[str] | None:
+    if raw is None or raw == "":
+        return None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown field in 'fields': {', '.join(unknown)}",
+            code_minor="invalid_selection_field",
+            fields=[("fields", name) for name in unknown],
+        )
+    return names
+
+
+def select_fields(record: dict[str, Any], fields: Iterable[str] | None) -> dict[str, Any]:
+    if fields is None:
+        return record
+    return {name: record[name] for name in fields if name in record}
+
+
+def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ApiError(
+            400,
+            f"'{name}' must be an integer >= {minimum}, not {raw!r}",
+            code_minor="invaliddata",
+            fields=[(name, f"must be an integer >= {minimum}")],
+        )
+    return value
+
+
+def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str:
+    def at(new_offset: int) -> str:
+        params = {**query, "limit": str(limit), "offset": str(new_offset)}
+        return f"<{url}?{urlencode(params)}>"
+
+    last = max(0, (math.ceil(total / limit) - 1) * limit) if total else 0
+    links = [f'{at(0)}; rel="first"']
+    if offset > 0:
+        links.append(f'{at(max(0, offset - limit))}; rel="prev"')
+    if offset + limit < total:
+        links.append(f'{at(offset + limit)}; rel="next"')
+    links.append(f'{at(last)}; rel="last"')
+    return ", ".join(links)

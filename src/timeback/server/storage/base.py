@@ -1,0 +1,48 @@
+"""The storage interface. ``SqlStorage`` implements it on SQLAlchemy (SQLite now; PostgreSQL can follow).
+
+Records are JSON objects as the API shows them. Writes run inside ``transaction()``, so a check (do the
+references exist? is the id free?) and the write it guards happen atomically: a batch is all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from timeback.server.collections import CollectionDef
+
+
+class AlreadyExists(Exception):
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__(", ".join(ids))
+        self.ids = ids
+
+
+@dataclass
+class ListQuery:
+    """A collection read. ``where`` holds (reference field, sourcedId) equalities from the path."""
+
+    where: list[tuple[str, str]] = field(default_factory=list)
+    include_deleted: bool = False
+    limit: int = 100
+    offset: int = 0
+
+
+class Transaction(Protocol):
+    def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None: ...
+    def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]: ...
+    def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None: ...
+    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> bool: ...
+
+
+class Storage(Protocol):
+    def transaction(self) -> AbstractContextManager[Transaction]: ...
+    def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None: ...
+    def exists(self, coll: CollectionDef, sourced_id: str) -> bool: ...
+    def list(self, coll: CollectionDef, query: ListQuery) -> tuple[list[str], int]:
+        """The page's records as JSON texts, and the total count of matches."""
+        ...
+    def iter_all(self, coll: CollectionDef) -> Iterator[dict[str, Any]]: ...
+    def close(self) -> None: ...

@@ -1,0 +1,205 @@
+"""SQLAlchemy Core storage. One table per collection: the record as JSON text, plus indexed columns.
+
+SQLite runs in WAL mode with a busy timeout; writes are serialized by a process-wide lock so concurrent requests
+never meet "database is locked". An in-memory database (``sqlite://``) shares one connection under that lock.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.pool import StaticPool
+
+from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
+from timeback.server.storage.base import AlreadyExists, ListQuery
+
+_IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+
+
+def ref_column(field_name: str) -> str:
+    return f"ref_{field_name}"
+
+
+def _build_tables(metadata: MetaData) -> dict[str, Table]:
+    tables = {}
+    for coll in TABLES:
+        columns = [
+            Column("pk", Integer, primary_key=True, autoincrement=True),
+            Column("sourced_id", String(255), nullable=False, unique=True),
+            Column("status", String(32), nullable=False),
+            Column("date_last_modified", String(40), nullable=False),
+            *(Column(ref_column(name), String(255)) for name in coll.indexed),
+            Column("data", Text, nullable=False),
+        ]
+        table = Table(coll.name, metadata, *columns)
+        for name in coll.indexed:
+            Index(f"ix_{coll.name}_{name}", table.c[ref_column(name)])
+        Index(f"ix_{coll.name}_status", table.c.status)
+        tables[coll.name] = table
+    return tables
+
+
+def _row(coll: CollectionDef, record: dict[str, Any]) -> dict[str, Any]:
+    row = {
+        "sourced_id": record["sourcedId"],
+        "status": record.get("status", "active"),
+        "date_last_modified": record["dateLastModified"],
+        "data": json.dumps(record, separators=(",", ":"), ensure_ascii=False),
+    }
+    for name in coll.indexed:
+        ref = record.get(name)
+        row[ref_column(name)] = ref.get("sourcedId") if isinstance(ref, dict) else None
+    return row
+
+
+class _SqlTransaction:
+    def __init__(self, storage: SqlStorage, conn: Connection) -> None:
+        self._storage = storage
+        self._conn = conn
+
+    def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
+        return self._storage._get(self._conn, coll, sourced_id)
+
+    def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
+        table = self._storage.tables[coll.table]
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _IN_CHUNK):
+            chunk = unique[start : start + _IN_CHUNK]
+            stmt = select(table.c.sourced_id).where(table.c.sourced_id.in_(chunk))
+            stmt = self._storage._view_filter(stmt, coll, table)
+            found.update(self._conn.execute(stmt).scalars())
+        return found
+
+    def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
+        taken = self.existing_ids(self._storage.base_collection(coll), [r["sourcedId"] for r in records])
+        if taken:
+            raise AlreadyExists(sorted(taken))
+        self._conn.execute(self._storage.tables[coll.table].insert(), [_row(coll, r) for r in records])
+
+    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> bool:
+        table = self._storage.tables[coll.table]
+        row = _row(coll, record)
+        updated = self._conn.execute(
+            table.update().where(table.c.sourced_id == record["sourcedId"]).values(**row)
+        ).rowcount
+        if updated:
+            return False
+        self._conn.execute(table.insert().values(**row))
+        return True
+
+
+class SqlStorage:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.metadata = MetaData()
+        self.tables = _build_tables(self.metadata)
+        self._write_lock = threading.RLock()
+        self._in_memory = engine.url.database in (None, "", ":memory:")
+        self.metadata.create_all(engine)
+
+    def base_collection(self, coll: CollectionDef) -> CollectionDef:
+        return COLLECTIONS[coll.table]
+
+    @staticmethod
+    def _view_filter(stmt: Any, coll: CollectionDef, table: Table) -> Any:
+        for name, value in coll.fixed:
+            stmt = stmt.where(func.json_extract(table.c.data, f"$.{name}") == value)
+        return stmt
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._in_memory:
+            with self._write_lock, self.engine.connect() as conn:
+                yield conn
+        else:
+            with self.engine.connect() as conn:
+                yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SqlTransaction]:
+        with self._write_lock, self.engine.begin() as conn:
+            yield _SqlTransaction(self, conn)
+
+    def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
+        table = self.tables[coll.table]
+        stmt = self._view_filter(select(table.c.data).where(table.c.sourced_id == sourced_id), coll, table)
+        data = conn.execute(stmt).scalar_one_or_none()
+        return None if data is None else json.loads(data)
+
+    def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
+        with self._read() as conn:
+            return self._get(conn, coll, sourced_id)
+
+    def exists(self, coll: CollectionDef, sourced_id: str) -> bool:
+        return self.get(coll, sourced_id) is not None
+
+    def list(self, coll: CollectionDef, query: ListQuery) -> tuple[list[str], int]:
+        table = self.tables[coll.table]
+        conditions = []
+        for name, value in query.where:
+            column = ref_column(name)
+            if column in table.c:
+                conditions.append(table.c[column] == value)
+            else:
+                conditions.append(func.json_extract(table.c.data, f"$.{name}.sourcedId") == value)
+        if not query.include_deleted:
+            conditions.append(table.c.status != "tobedeleted")
+        page = self._view_filter(select(table.c.data).where(*conditions), coll, table)
+        page = page.order_by(table.c.pk).limit(query.limit).offset(query.offset)
+        count = self._view_filter(select(func.count()).select_from(table).where(*conditions), coll, table)
+        with self._read() as conn:
+            rows = list(conn.execute(page).scalars())
+            total = conn.execute(count).scalar_one()
+        return rows, total
+
+    def iter_all(self, coll: CollectionDef) -> Iterator[dict[str, Any]]:
+        table = self.tables[coll.table]
+        with self._read() as conn:
+            stmt = self._view_filter(select(table.c.data).order_by(table.c.pk), coll, table)
+            for data in conn.execute(stmt).scalars():
+                yield json.loads(data)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def open_storage(url: str) -> SqlStorage:
+    """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
+    if url.startswith("sqlite"):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+        if in_memory:
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        if not in_memory:
+            event.listen(engine, "connect", _sqlite_pragmas)
+        return SqlStorage(engine)
+    raise ValueError(f"unsupported database URL {url!r}: only SQLite is built in (sqlite:///path.db or sqlite://)")
