@@ -1,0 +1,80 @@
+"""The ``timeback`` command: ``timeback serve`` and ``timeback demo``. Needs the ``server`` extra."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Any
+
+
+class PairsStyle(str, Enum):
+    spec = "spec"
+    timeback = "timeback"
+
+
+def main() -> None:
+    try:
+        import typer  # noqa: F401
+        import uvicorn  # noqa: F401
+
+        from timeback.server import create_app  # noqa: F401
+    except ImportError as exc:
+        sys.stderr.write(
+            f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
+            "Install it with:  pip install 'timeback[server]'\n"
+        )
+        raise SystemExit(2) from None
+    _app()()
+
+
+def _app() -> Any:
+    import typer
+
+    app = typer.Typer(add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.")
+
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        database: str = typer.Option("sqlite:///timeback.db", help="SQLAlchemy URL; sqlite:// is in-memory."),
+        client_id: str | None = typer.Option(None, help="OAuth2 client id (default: a generated dev client)."),
+        client_secret: str | None = typer.Option(None, help="OAuth2 client secret.", show_default=False),
+        sourced_id_pairs: PairsStyle = typer.Option(
+            PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
+        ),
+        token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds."),
+    ) -> None:
+        """Run the local Timeback-compatible OneRoster 1.2 server."""
+        import uvicorn
+
+        from timeback.server import ServerSettings, create_app
+
+        if (client_id is None) != (client_secret is None):
+            raise typer.BadParameter("give both --client-id and --client-secret, or neither")
+        settings = ServerSettings(
+            database=database,
+            client_id=client_id,
+            client_secret=client_secret,
+            sourced_id_pairs=sourced_id_pairs.value,
+            token_ttl_seconds=token_ttl,
+        )
+        app_ = create_app(settings)
+        base = f"http://{host}:{port}"
+        typer.echo(f"Timeback-compatible server on {base} (database {database})")
+        if app_.state.dev_credentials:
+            dev_id, dev_secret = app_.state.dev_credentials
+            typer.echo("Made a dev client for this run. Point the SDK at this server with:")
+            typer.echo(f"  export TIMEBACK_BASE_URL={base}")
+            typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
+            typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
+            typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+        uvicorn.run(app_, host=host, port=port, log_level="info")
+
+    @app.command()
+    def demo() -> None:
+        """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
+        from timeback._demo import run_demo
+
+        raise typer.Exit(run_demo())
+
+    return app

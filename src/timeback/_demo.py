@@ -1,0 +1,164 @@
+"""``timeback demo``: the whole SDK, end to end, with no credentials and no network."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from timeback import Timeback
+from timeback.enums import TimebackScoreStatus, TimebackStatus
+from timeback.models.request import (
+    TimebackCreateAssessmentResultBody,
+    TimebackCreateAssessmentResultRequest,
+    TimebackCreateLineItemBody,
+    TimebackCreateResultBody,
+    TimebackPostLineItemsForClassRequest,
+    TimebackPostResultsForAcademicSessionForClassRequest,
+    TimebackPutResultBody,
+    TimebackPutResultRequest,
+)
+from timeback.models.timeback_assessment_line_item_ref import TimebackAssessmentLineItemRef
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+from timeback.models.timeback_student_ref import TimebackStudentRef
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+SCHOOL, TERM, COURSE, CLASS, CATEGORY = "school-1", "term-2024-fall", "course-math-7", "class-math-7a", "category-quiz"
+STUDENTS = [("student-1", "Ada", "Lovelace"), ("student-2", "Alan", "Turing"), ("student-3", "Grace", "Hopper"),
+            ("student-4", "Edsger", "Dijkstra"), ("student-5", "Barbara", "Liskov")]  # fmt: skip
+
+
+def seed_school(client: Timeback) -> None:
+    """A school, a term, a course, a class, five students, a quiz category and an assessment line item."""
+    ro, gb = client.oneroster.rostering, client.oneroster.gradebook
+    ro.create_school(org={"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school"})
+    ro.create_academic_session(
+        academicSession={"sourcedId": TERM, "title": "Fall 2024", "type": "term", "startDate": "2024-08-26",
+                         "endDate": "2024-12-20", "schoolYear": "2025", "org": {"sourcedId": SCHOOL}}
+    )  # fmt: skip
+    ro.create_course(course={"sourcedId": COURSE, "title": "Math 7", "org": {"sourcedId": SCHOOL}})
+    ro.create_class(
+        **{"class": {"sourcedId": CLASS, "title": "Math 7 - Period A", "course": {"sourcedId": COURSE},
+                     "school": {"sourcedId": SCHOOL}, "terms": [{"sourcedId": TERM}]}}
+    )  # fmt: skip
+    for sourced_id, given, family in STUDENTS:
+        ro.create_user(
+            user={"sourcedId": sourced_id, "enabledUser": True, "givenName": given, "familyName": family,
+                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": SCHOOL}}]}
+        )  # fmt: skip
+    gb.put_category(sourced_id=CATEGORY, category={"title": "Quizzes", "weight": 0.4})
+    gb.put_assessment_line_item(sourced_id="assessment-1", assessmentLineItem={"title": "Unit 1 diagnostic"})
+
+
+def run_seed_operations(client: Timeback) -> str:
+    """The four operations of the interface documents, written the way they show them."""
+    gb = client.oneroster.gradebook
+    quizzes = [
+        TimebackCreateLineItemBody(
+            sourcedId=f"line-item-{n}",
+            title=f"Math Quiz {n}",
+            assignDate=f"2024-09-{n * 7:02d}T00:00:00Z",
+            dueDate=f"2024-09-{n * 7 + 5:02d}T23:59:59Z",
+            class_=Ref(sourcedId=CLASS),
+            school=Ref(sourcedId=SCHOOL),
+            category=Ref(sourcedId=CATEGORY),
+            status=TimebackStatus.ACTIVE,
+            resultValueMin=0.0,
+            resultValueMax=100.0,
+        )
+        for n in (1, 2)
+    ]
+    gb.post_line_items_for_class(TimebackPostLineItemsForClassRequest(class_sourced_id=CLASS, lineItems=quizzes))
+
+    scores = [95.5, 88.0, 72.5, 100.0, 64.0]
+    results = [
+        TimebackCreateResultBody(
+            sourcedId=f"result-1-{sid}",
+            lineItem=Ref(sourcedId="line-item-1"),
+            student=Ref(sourcedId=sid),
+            scoreStatus=TimebackScoreStatus.FULLY_GRADED,
+            scoreDate="2024-09-12T10:00:00Z",
+            score=score,
+            class_=Ref(sourcedId=CLASS),
+        )
+        for (sid, _, _), score in zip(STUDENTS, scores, strict=True)
+    ]
+    gb.post_results_for_academic_session_for_class(
+        TimebackPostResultsForAcademicSessionForClassRequest(
+            class_sourced_id=CLASS, academic_session_sourced_id=TERM, results=results
+        )
+    )
+    for (sid, _, _), score in zip(STUDENTS[:3], (91.0, 79.5, 104.0), strict=True):  # 104: extra credit is legal
+        gb.put_result(
+            TimebackPutResultRequest(
+                sourced_id=f"result-2-{sid}",
+                result=TimebackPutResultBody(
+                    lineItem=Ref(sourcedId="line-item-2"),
+                    student=Ref(sourcedId=sid),
+                    scoreStatus=TimebackScoreStatus.FULLY_GRADED,
+                    scoreDate="2024-09-19T10:00:00Z",
+                    score=score,
+                    class_=Ref(sourcedId=CLASS),
+                ),
+            )
+        )
+    created = gb.create_assessment_result(
+        TimebackCreateAssessmentResultRequest(
+            assessmentResult=TimebackCreateAssessmentResultBody(
+                assessmentLineItem=TimebackAssessmentLineItemRef(sourcedId="assessment-1"),
+                student=TimebackStudentRef(sourcedId="student-1"),
+                scoreStatus=TimebackScoreStatus.FULLY_GRADED,
+                scoreDate="2024-09-05",
+                score=85.5,
+                comment="Good work!",
+            )
+        )
+    )
+    return str(created.sourcedIdPairs.allocatedSourcedId)
+
+
+def gradebook_table(client: Timeback) -> Table:
+    gb = client.oneroster.gradebook
+    line_items = [gb.get_line_item(sourced_id=f"line-item-{n}").lineItem for n in (1, 2)]
+    cells = {(r.student.sourcedId, r.lineItem.sourcedId): r for r in gb.get_results_for_class(class_sourced_id=CLASS)
+             if r.student and r.lineItem}  # fmt: skip
+    table = Table(title=f"Gradebook: {CLASS} ({TERM})")
+    table.add_column("Student")
+    for item in line_items:
+        table.add_column(item.title or item.sourcedId, justify="right")
+    for sid, given, family in STUDENTS:
+        row = []
+        for item in line_items:
+            result = cells.get((sid, item.sourcedId))
+            row.append("-" if result is None else f"{result.score:g}" if result.score is not None else "?")
+        table.add_row(f"{given} {family}", *row)
+    return table
+
+
+def run_demo() -> int:
+    console = Console()
+    with tempfile.TemporaryDirectory(prefix="timeback-demo-") as tmp:
+        settings = ServerSettings(database=f"sqlite:///{Path(tmp) / 'demo.db'}")
+        with LocalServer(settings) as server:
+            console.print(f"Started a local Timeback-compatible server on {server.url}")
+            with Timeback(**server.client_kwargs()) as client:
+                seed_school(client)
+                console.print("Seeded a school: 1 class, 1 term, 5 students, 1 category, 1 assessment line item")
+                assessment_result_id = run_seed_operations(client)
+                console.print(
+                    "Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "
+                    "create_assessment_result through the SDK"
+                )
+                console.print(gradebook_table(client))
+                gb = client.oneroster.gradebook
+                assessment = gb.get_assessment_result(sourced_id=assessment_result_id).assessmentResult
+                item = gb.get_assessment_line_item(sourced_id="assessment-1").assessmentLineItem
+                console.print(
+                    f"Assessment result {assessment.sourcedId}: {item.title}, student-1 scored {assessment.score:g} "
+                    f"({assessment.scoreStatus}), comment {assessment.comment!r}"
+                )
+    console.print("Stopped the server. Done.")
+    return 0
