@@ -1,0 +1,49 @@
+"""Fixtures: a real server on a free loopback port, and clients pointed at it over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from timeback import AsyncTimeback, Timeback
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+from tests.support import Roster, make_roster
+
+CLIENT_ID = "test-client"
+CLIENT_SECRET = "test-secret-5b0f2c"
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LocalServer]:
+    settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: LocalServer) -> Iterator[Timeback]:
+    with Timeback(**server.client_kwargs()) as c:
+        yield c
+
+
+@pytest.fixture
+async def async_client(server: LocalServer) -> AsyncIterator[AsyncTimeback]:
+    async with AsyncTimeback(**server.client_kwargs()) as c:
+        yield c
+
+
+@pytest.fixture
+def timeback_env(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point ``Timeback()`` (no arguments) at the test server, as the seed documents call it."""
+    for name in ("TIMEBACK_ENVIRONMENT",):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in server.environ().items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def roster(client: Timeback) -> Roster:
+    return make_roster(client)

@@ -1,0 +1,94 @@
+"""Helpers the tests share: unique ids, and a roster made through the SDK."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from timeback import Timeback
+
+
+def uid(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@dataclass
+class Roster:
+    school: str
+    term: str
+    course: str
+    class_: str
+    category: str
+    score_scale: str
+    students: list[str] = field(default_factory=list)
+
+
+def make_roster(client: Timeback, *, ids: dict[str, str] | None = None, students: list[str] | None = None) -> Roster:
+    """Create, through the SDK, the records a gradebook write refers to. ``ids`` pins chosen sourcedIds."""
+    ids = ids or {}
+    r = Roster(
+        school=ids.get("school", uid("school")),
+        term=ids.get("term", uid("term")),
+        course=ids.get("course", uid("course")),
+        class_=ids.get("class", uid("class")),
+        category=ids.get("category", uid("category")),
+        score_scale=ids.get("scale", uid("scale")),
+        students=students or [uid("student") for _ in range(3)],
+    )
+    ro, gb = client.oneroster.rostering, client.oneroster.gradebook
+    ro.update_school(sourced_id=r.school, org={"name": "Test School", "type": "school"})
+    ro.update_academic_session(
+        sourced_id=r.term,
+        academicSession={"title": "Term", "type": "term", "startDate": "2024-01-01", "endDate": "2024-06-30",
+                         "schoolYear": "2024", "org": {"sourcedId": r.school}},
+    )  # fmt: skip
+    ro.update_course(sourced_id=r.course, course={"title": "Course", "org": {"sourcedId": r.school}})
+    ro.update_class(
+        sourced_id=r.class_,
+        **{"class": {"title": "Class", "course": {"sourcedId": r.course}, "school": {"sourcedId": r.school},
+                     "terms": [{"sourcedId": r.term}]}},
+    )  # fmt: skip
+    for student in r.students:
+        ro.update_user(
+            sourced_id=student,
+            user={"enabledUser": True, "givenName": "Stu", "familyName": student, "email": f"{student}@example.org",
+                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]},
+        )  # fmt: skip
+    gb.put_category(sourced_id=r.category, category={"title": "Quizzes"})
+    gb.put_score_scale(
+        sourced_id=r.score_scale,
+        scoreScale={"title": "Percent", "type": "percent", "class": {"sourcedId": r.class_},
+                    "scoreScaleValue": [{"itemValueLHS": "0-100", "itemValueRHS": "percent"}]},
+    )  # fmt: skip
+    return r
+
+
+def line_item_body(r: Roster, sourced_id: str | None = None, **extra: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "title": "Quiz",
+        "assignDate": "2024-01-15T00:00:00Z",
+        "dueDate": "2024-01-20T23:59:59Z",
+        "class": {"sourcedId": r.class_},
+        "school": {"sourcedId": r.school},
+        "category": {"sourcedId": r.category},
+        "resultValueMin": 0,
+        "resultValueMax": 100,
+        **extra,
+    }
+    if sourced_id:
+        body["sourcedId"] = sourced_id
+    return body
+
+
+def result_body(line_item: str, student: str, sourced_id: str | None = None, **extra: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "lineItem": {"sourcedId": line_item},
+        "student": {"sourcedId": student},
+        "scoreStatus": "fully graded",
+        "scoreDate": "2024-01-16T10:00:00Z",
+        "score": 90,
+        **extra,
+    }
+    if sourced_id:
+        body["sourcedId"] = sourced_id
+    return body

@@ -1,0 +1,88 @@
+"""The interface documents' Python usage, executed verbatim against the local server over HTTP."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from timeback import Timeback
+
+from tests.support import make_roster
+
+SEEDS = Path(__file__).parent / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def python_blocks(name: str) -> list[str]:
+    text = next(SEEDS.glob(f"{name}_*.txt")).read_text()
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def run_seed(name: str) -> dict[str, object]:
+    (code,) = python_blocks(name)
+    namespace: dict[str, object] = {"__name__": f"seed_{name}"}
+    try:
+        exec(compile(code, f"seed {name}", "exec"), namespace)
+    finally:
+        seed_client = namespace.get("client")
+        if isinstance(seed_client, Timeback):
+            seed_client.close()  # the documents never close their client
+    return namespace
+
+
+def test_vendored_seeds_match_shared() -> None:
+    if not SHARED_SEEDS.is_dir():
+        pytest.fail(f"the interface documents are expected at {SHARED_SEEDS}")
+    for original in SHARED_SEEDS.glob("*.txt"):
+        assert (SEEDS / original.name).read_text() == original.read_text(), original.name
+
+
+@pytest.fixture
+def seed_roster(client: Timeback) -> None:
+    """The records the seed documents refer to by id, so their writes can be stored."""
+    make_roster(client, ids={"class": "class-123", "school": "school-1", "category": "category-1", "scale": "scale-1",
+                             "term": "session-456"}, students=["student-1", "student-2", "<student-id>"])  # fmt: skip
+    make_roster(client, ids={"class": "class-1"}, students=["student-1"])
+    client.oneroster.gradebook.put_assessment_line_item(
+        sourced_id="<assessment-line-item-id>", assessmentLineItem={"title": "Seed assessment"}
+    )
+
+
+@pytest.mark.usefixtures("timeback_env", "seed_roster")
+def test_seed_documents_run_verbatim_and_store_what_they_send(client: Timeback, capsys: pytest.CaptureFixture[str]) -> None:
+    gb = client.oneroster.gradebook
+
+    # 002: line items for a class (first, since 000 and 003 grade against line-item-1).
+    ns = run_seed("002")
+    assert "Allocated SourcedId: line-item-1" in capsys.readouterr().out
+    sent = ns["line_item1"].to_dict()  # type: ignore[attr-defined]
+    stored = gb.get_line_item(sourced_id="line-item-1").lineItem.to_dict()
+    assert {k: v for k, v in stored.items() if k != "dateLastModified"} == sent
+    assert gb.get_line_item(sourced_id="line-item-2").lineItem.title == "Math Quiz 2"
+
+    # 000: results for an academic session and class.
+    ns = run_seed("000")
+    out = capsys.readouterr().out
+    assert "Supplied SourcedId: result-1" in out and "Allocated SourcedId: result-1" in out
+    for name, sourced_id in (("result1", "result-1"), ("result2", "result-2")):
+        stored = gb.get_result(sourced_id=sourced_id).result.to_dict()
+        stored.pop("dateLastModified")
+        assert stored == ns[name].to_dict()  # type: ignore[attr-defined]
+
+    # 001: an assessment result (no sourcedId: the SDK allocates a UUID).
+    ns = run_seed("001")
+    allocated = ns["response"].sourcedIdPairs.allocatedSourcedId  # type: ignore[attr-defined]
+    assert f"Created with sourcedId: {allocated}" in capsys.readouterr().out
+    stored_ar = gb.get_assessment_result(sourced_id=allocated).assessmentResult
+    assert stored_ar.score == 85.5 and stored_ar.comment == "Good work!" and stored_ar.scoreDate == "2024-01-15"
+    assert stored_ar.assessmentLineItem is not None and stored_ar.assessmentLineItem.type == "assessmentLineItem"
+
+    # 003: put a result (creates it), then again (replaces it).
+    for _ in range(2):
+        ns = run_seed("003")
+        out = capsys.readouterr().out
+        assert "Updated/Created Result: result-123-456" in out and "Score: 95.5" in out and "Text Score: A" in out
+    stored = gb.get_result(sourced_id="result-123-456").result
+    assert stored.comment == "Excellent work - updated" and stored.scoreScale is not None
