@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import secrets
-import uuid
-from typing import Any
 
 from fastapi import FastAPI
 
 from timeback.server.auth import ClientRegistry, TokenStore
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
+from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
 from timeback.server.routes import gradebook, health, oauth, rostering
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
-
-
-class RequestIdMiddleware:
-    """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = ""
-        for name, value in scope.get("headers", []):
-            if name == b"x-request-id" and 0 < len(value) <= 64 and value.isascii():
-                request_id = value.decode()
-        request_id = request_id or uuid.uuid4().hex
-
-        async def send_with_id(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
@@ -62,5 +36,6 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     install_handlers(app)
     for module in (health, oauth, gradebook, rostering):
         app.include_router(module.router)
+    app.add_middleware(EncodedSlashMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app

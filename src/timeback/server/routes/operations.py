@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.deps import GrantDep, ServiceDep
+from timeback.server.middleware import ENCODED_SLASH
 from timeback.server.errors import ApiError
 from timeback.server.service import Reply
 
@@ -38,7 +39,8 @@ def _handler(op: Operation[Any, Any]) -> Any:
             if len(body) > limit:
                 raise ApiError(413, f"Request body larger than {limit} bytes.")
         url = str(request.url.replace(query=""))
-        reply = await run_in_threadpool(service.handle, op, request.path_params, request.query_params, body, url)
+        path = {name: value.replace(ENCODED_SLASH, "/") for name, value in request.path_params.items()}
+        reply = await run_in_threadpool(service.handle, op, path, request.query_params, body, url)
         return _to_response(reply)
 
     handle.__name__ = op.name

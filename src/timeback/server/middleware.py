@@ -1,0 +1,53 @@
+"""ASGI middleware: request ids on every answer, and sourcedIds that contain slashes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import unquote
+
+
+class RequestIdMiddleware:
+    """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ""
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id" and 0 < len(value) <= 64 and value.isascii():
+                request_id = value.decode()
+        request_id = request_id or uuid.uuid4().hex
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+ENCODED_SLASH = "\uffff"  # a Unicode noncharacter: stands in for %2F inside a path segment while routing
+
+
+class EncodedSlashMiddleware:
+    """Keeps ``%2F`` inside a path segment (a sourcedId with a slash) from splitting the segment.
+
+    ASGI servers decode the path before routing, so ``/results/a%2Fb`` would route as ``/results/a/b``. Routing
+    on a path where encoded slashes stand as ``ENCODED_SLASH`` keeps the segment whole; the routes turn it back.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        raw = scope.get("raw_path")
+        if scope["type"] == "http" and raw and b"%2f" in raw.lower():
+            path = raw.split(b"?", 1)[0].decode("latin-1")
+            scope = {**scope, "path": unquote(path.replace("%2F", "%EF%BF%BF").replace("%2f", "%EF%BF%BF"))}
+        await self.app(scope, receive, send)
