@@ -1,0 +1,214 @@
+"""The request engine: retries, Retry-After, error mapping, token reuse and 401 replay.
+
+Retry timing and dropped connections cannot be produced on demand by a real server, so these use
+``httpx.MockTransport``; everything else in the suite talks to the real server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+import timeback._base_client as engine
+from timeback import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncTimeback,
+    AuthError,
+    NotFoundError,
+    RateLimitError,
+    RequestError,
+    ServerError,
+    Timeback,
+)
+from timeback.server.runner import LocalServer
+
+TOKEN_URL = "https://auth.example.test/oauth2/token"
+BASE_URL = "https://api.example.test"
+SECRET = "s3cret-value-never-shown"
+RESULT = {"result": {"sourcedId": "r1", "status": "active", "scoreStatus": "fully graded", "score": 1}}
+
+
+class Script:
+    """A transport answering a scripted sequence per URL; records every request it saw."""
+
+    def __init__(self, api: list[Callable[[httpx.Request], httpx.Response]]) -> None:
+        self.api = api
+        self.requests: list[httpx.Request] = []
+        self.authorizations: list[str | None] = []  # as sent: a replay reuses the request object
+        self.token_requests = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            self.token_requests += 1
+            return httpx.Response(200, json={"access_token": f"tok-{self.token_requests}", "expires_in": 3600})
+        self.requests.append(request)
+        self.authorizations.append(request.headers.get("Authorization"))
+        step = self.api[min(len(self.requests), len(self.api)) - 1]
+        return step(request)
+
+
+def answer(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Callable[..., httpx.Response]:
+    return lambda request: httpx.Response(status, json=body, headers=headers)
+
+
+def fail(exc: type[Exception]) -> Callable[..., httpx.Response]:
+    def raise_(request: httpx.Request) -> httpx.Response:
+        raise exc("boom", request=request)  # type: ignore[call-arg]
+
+    return raise_
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    slept: list[float] = []
+    monkeypatch.setattr(engine.time, "sleep", slept.append)
+    return slept
+
+
+def make_client(script: Script, **kwargs: Any) -> Timeback:
+    return Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                    http_client=httpx.Client(transport=httpx.MockTransport(script)), **kwargs)  # fmt: skip
+
+
+def get_result(client: Timeback) -> Any:
+    return client.oneroster.gradebook.get_result(sourced_id="r1")
+
+
+def test_retries_503_then_succeeds(sleeps: list[float]) -> None:
+    script = Script([answer(503), answer(503), answer(200, RESULT)])
+    assert get_result(make_client(script)).result.score == 1
+    assert len(script.requests) == 3 and len(sleeps) == 2
+    assert 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0  # 0.5 s x 2^n, minus up to 25% jitter
+
+
+def test_gives_up_after_max_retries_with_the_last_error(sleeps: list[float]) -> None:
+    script = Script([answer(502, {"imsx_description": "bad gateway"})])
+    with pytest.raises(ServerError) as err:
+        get_result(make_client(script, max_retries=1))
+    assert len(script.requests) == 2 and err.value.retries_taken == 1 and err.value.status_code == 502
+
+
+def test_retry_after_seconds_and_http_date_are_honoured(sleeps: list[float]) -> None:
+    script = Script([answer(429, headers={"Retry-After": "3"}), answer(200, RESULT)])
+    get_result(make_client(script))
+    assert sleeps == [3.0]
+    assert engine.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: retry now
+    assert engine.parse_retry_after("garbage") is None
+
+
+def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:
+    script = Script([answer(429, {"imsx_description": "slow down"}, {"Retry-After": "3600"})])
+    with pytest.raises(RateLimitError) as err:
+        get_result(make_client(script))
+    assert err.value.retry_after == 3600 and len(script.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409, 422])
+def test_client_errors_are_not_retried(status: int, sleeps: list[float]) -> None:
+    script = Script([answer(status, {"imsx_description": "nope"})])
+    with pytest.raises(RequestError) as err:
+        get_result(make_client(script))
+    assert len(script.requests) == 1 and err.value.status_code == status
+
+
+def test_connection_errors_and_timeouts_are_retried_then_typed(sleeps: list[float]) -> None:
+    script = Script([fail(httpx.ConnectError), answer(200, RESULT)])
+    assert get_result(make_client(script)).result.sourcedId == "r1"
+    with pytest.raises(APIConnectionError) as conn:
+        get_result(make_client(Script([fail(httpx.ConnectError)])))
+    assert conn.value.retries_taken == 2 and not isinstance(conn.value, APITimeoutError)
+    with pytest.raises(APITimeoutError):
+        get_result(make_client(Script([fail(httpx.ReadTimeout)])))
+
+
+def test_error_carries_status_request_id_and_imsx_fields(sleeps: list[float]) -> None:
+    body = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "Result not found.",
+            "imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "sourcedId",
+                                                        "imsx_codeMinorFieldValue": "unknownobject"}]}}  # fmt: skip
+    script = Script([answer(404, body, {"X-Request-Id": "req-42"})])
+    with pytest.raises(NotFoundError) as err:
+        get_result(make_client(script))
+    e = err.value
+    assert (e.status_code, e.request_id, e.method) == (404, "req-42", "GET")
+    assert e.url == f"{BASE_URL}/ims/oneroster/gradebook/v1p2/results/r1"
+    assert e.imsx_codeMajor == "failure" and e.code_minor == [("sourcedId", "unknownobject")]
+    assert str(e) == f"404: Result not found. (GET {e.url}, request id req-42)"
+
+
+def test_token_is_fetched_once_and_reused(sleeps: list[float]) -> None:
+    script = Script([answer(200, RESULT)])
+    client = make_client(script)
+    for _ in range(3):
+        get_result(client)
+    assert script.token_requests == 1
+    assert script.authorizations == ["Bearer tok-1"] * 3
+
+
+def test_401_drops_the_token_and_replays_once(sleeps: list[float]) -> None:
+    script = Script([answer(401), answer(200, RESULT)])
+    get_result(make_client(script))
+    assert script.token_requests == 2 and script.authorizations == ["Bearer tok-1", "Bearer tok-2"]
+    with pytest.raises(AuthError):
+        get_result(make_client(Script([answer(401)])))  # a second 401 is final
+
+
+def test_concurrent_threads_share_one_token_refresh() -> None:
+    gate = threading.Event()
+    script = Script([answer(200, RESULT)])
+
+    def slow_token(request: httpx.Request) -> httpx.Response:
+        gate.wait(1)
+        return script(request)
+
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(slow_token)))  # fmt: skip
+    threads = [threading.Thread(target=get_result, args=(client,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    gate.set()
+    for t in threads:
+        t.join()
+    assert script.token_requests == 1 and len(script.requests) == 8
+
+
+async def test_concurrent_tasks_share_one_token_refresh() -> None:
+    script = Script([answer(200, RESULT)])
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)
+        return script(request)
+
+    async with AsyncTimeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                             http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))) as client:  # fmt: skip
+        await asyncio.gather(*(client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(10)))
+    assert script.token_requests == 1 and len(script.requests) == 10
+
+
+def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="timeback")
+    client = make_client(Script([answer(500, {"imsx_description": "kaput"})]))
+    with pytest.raises(ServerError) as err:
+        get_result(client)
+    shown = " ".join([repr(client), repr(client._client), str(err.value), repr(err.value), caplog.text,
+                      repr(client._client._config)])  # fmt: skip
+    assert SECRET not in shown and "tok-1" not in shown
+    assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
+
+
+def test_token_endpoint_refusal_is_auth_error(server: LocalServer) -> None:
+    with Timeback(base_url=server.url, client_id="test-client", client_secret="not-the-secret-91x") as client:
+        with pytest.raises(AuthError) as err:
+            get_result(client)
+    assert err.value.status_code == 401 and "token endpoint" in str(err.value) and "91x" not in str(err.value)
+
+
+def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client: Timeback) -> None:
+    client.oneroster.gradebook.put_category(sourced_id="replay-cat", category={"title": "x"})
+    server.app.state.tokens._grants.clear()  # as if the server restarted: every issued token is now unknown
+    assert client.oneroster.gradebook.get_category(sourced_id="replay-cat").category.title == "x"

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from timeback import ConfigurationError, Timeback
+from timeback._config import ENVIRONMENTS
+
+VARS = ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_ENVIRONMENT", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_missing_configuration_names_every_variable() -> None:
+    with pytest.raises(ConfigurationError) as err:
+        Timeback()
+    assert err.value.missing == ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET",
+                                 "TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")  # fmt: skip
+    for name in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_ENVIRONMENT"):
+        assert name in str(err.value)
+
+
+def test_no_silent_fallback_to_production() -> None:
+    with pytest.raises(ConfigurationError, match="TIMEBACK_ENVIRONMENT"):
+        Timeback(client_id="a", client_secret="b")
+
+
+@pytest.mark.parametrize("environment", ["production", "staging"])
+def test_environment_from_env(monkeypatch: pytest.MonkeyPatch, environment: str) -> None:
+    monkeypatch.setenv("TIMEBACK_CLIENT_ID", "a")
+    monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", "b")
+    monkeypatch.setenv("TIMEBACK_ENVIRONMENT", environment)
+    with Timeback() as client:
+        config = client._client._config
+    assert (config.base_url, config.token_url) == ENVIRONMENTS[environment]
+
+
+def test_staging_urls_are_the_documented_ones() -> None:
+    assert ENVIRONMENTS["staging"] == (
+        "https://api.staging.alpha-1edtech.ai",
+        "https://staging-beyond-timeback-api-2-idp.auth.us-east-1.amazoncognito.com/oauth2/token",
+    )
+
+
+def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIMEBACK_CLIENT_ID", "env-id")
+    monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", "env-secret")
+    monkeypatch.setenv("TIMEBACK_ENVIRONMENT", "production")
+    with Timeback(client_id="arg-id", environment="staging", timeout=5, max_retries=0) as client:
+        config = client._client._config
+    assert config.client_id == "arg-id" and config.client_secret == "env-secret"
+    assert config.base_url == ENVIRONMENTS["staging"][0] and config.max_retries == 0 and config.timeout.read == 5
+
+
+def test_base_url_alone_needs_no_environment_and_implies_token_url() -> None:
+    with Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:8000/") as client:
+        config = client._client._config
+    assert config.base_url == "http://127.0.0.1:8000" and config.token_url == "http://127.0.0.1:8000/oauth2/token"
+
+
+def test_unknown_environment_is_rejected() -> None:
+    with pytest.raises(ConfigurationError, match="'prod'"):
+        Timeback(client_id="a", client_secret="b", environment="prod")
