@@ -1,0 +1,178 @@
+"""The server at the HTTP level: OAuth2, bearer auth, error bodies, paging and the wire shapes."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from timeback import Timeback
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, result_body, uid
+
+GB = "/ims/oneroster/gradebook/v1p2"
+IMSX_KEYS = {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"}
+
+
+@pytest.fixture
+def http(server: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as c:
+        yield c
+
+
+def token(http: httpx.Client, **form: str) -> httpx.Response:
+    return http.post("/oauth2/token", data={"grant_type": "client_credentials", **form})
+
+
+@pytest.fixture
+def authed(http: httpx.Client) -> httpx.Client:
+    access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET).json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {access}"
+    return http
+
+
+def test_health(http: httpx.Client) -> None:
+    assert http.get("/health").status_code == 200
+
+
+def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
+    basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    by_basic = http.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                         headers={"Authorization": f"Basic {basic}"})  # fmt: skip
+    by_form = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    for response in (by_basic, by_form):
+        body = response.json()
+        assert response.status_code == 200 and body["token_type"] == "Bearer" and body["expires_in"] == 3600
+        assert len(body["access_token"]) >= 32
+    assert by_basic.json()["access_token"] != by_form.json()["access_token"]
+
+
+@pytest.mark.parametrize(
+    ("form", "headers", "status", "error"),
+    [
+        ({"client_id": CLIENT_ID, "client_secret": "wrong"}, {}, 401, "invalid_client"),
+        ({"client_id": "nobody", "client_secret": CLIENT_SECRET}, {}, 401, "invalid_client"),
+        ({}, {"Authorization": "Basic !!!not-base64"}, 401, "invalid_client"),
+        ({}, {}, 401, "invalid_client"),
+    ],
+)
+def test_token_refusals(http: httpx.Client, form: dict[str, str], headers: dict[str, str], status: int, error: str) -> None:
+    response = http.post("/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers)
+    assert response.status_code == status and response.json()["error"] == error
+    assert IMSX_KEYS <= response.json().keys()
+
+
+def test_only_client_credentials_grant(http: httpx.Client) -> None:
+    response = http.post("/oauth2/token", data={"grant_type": "password", "client_id": CLIENT_ID})
+    assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer not-a-token", "Basic abc"])
+def test_every_oneroster_route_needs_a_valid_bearer_token(http: httpx.Client, header: str | None) -> None:
+    headers = {"Authorization": header} if header else {}
+    response = http.get(f"{GB}/results/anything", headers=headers)
+    assert response.status_code == 401 and IMSX_KEYS <= response.json().keys()
+    assert response.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "unauthorisedrequest"
+
+
+def test_tokens_expire() -> None:
+    settings = ServerSettings(client_id="a", client_secret="b", token_ttl_seconds=0)
+    with LocalServer(settings) as short, httpx.Client(base_url=short.url) as http:
+        access = token(http, client_id="a", client_secret="b").json()["access_token"]
+        assert http.get(f"{GB}/results/x", headers={"Authorization": f"Bearer {access}"}).status_code == 401
+
+
+def test_malformed_json_is_400_and_non_object_is_400(authed: httpx.Client) -> None:
+    bad = authed.put(f"{GB}/results/x", content=b'{"result": ', headers={"Content-Type": "application/json"})
+    assert bad.status_code == 400 and "Malformed JSON" in bad.json()["imsx_description"]
+    assert authed.put(f"{GB}/results/x", json=[1, 2]).status_code == 400
+
+
+def test_missing_body_key_and_unknown_fields_are_422_naming_them(authed: httpx.Client, roster: Roster) -> None:
+    missing = authed.put(f"{GB}/categories/{uid('c')}", json={"categry": {"title": "x"}})
+    assert missing.status_code == 422 and "'category'" in missing.json()["imsx_description"]
+    unknown = authed.put(f"{GB}/categories/{uid('c')}", json={"category": {"title": "x", "colour": "red"}})
+    assert unknown.status_code == 422 and "'colour'" in unknown.json()["imsx_description"]
+    bad_date = authed.put(f"{GB}/results/{uid('r')}", json={"result": result_body("li", roster.students[0],
+                                                                                  scoreDate="2024-13-45")})  # fmt: skip
+    assert bad_date.status_code == 422
+    assert bad_date.json()["imsx_error_details"][0]["field"] == "result.scoreDate"
+    bad_status = authed.put(f"{GB}/results/{uid('r')}", json={"result": result_body("li", "s", scoreStatus="done")})
+    assert [d["field"] for d in bad_status.json()["imsx_error_details"]] == ["result.scoreStatus"]
+
+
+def test_put_path_and_body_sourced_id_must_agree(authed: httpx.Client) -> None:
+    response = authed.put(f"{GB}/categories/one", json={"category": {"sourcedId": "two", "title": "x"}})
+    assert response.status_code == 422 and "does not match" in response.json()["imsx_description"]
+
+
+def test_references_may_carry_href_and_type(authed: httpx.Client, roster: Roster) -> None:
+    body = line_item_body(roster, uid("li"))
+    body["class"] = {"sourcedId": roster.class_, "type": "class", "href": f"https://x.test/classes/{roster.class_}"}
+    response = authed.post(f"{GB}/classes/{roster.class_}/lineItems", json={"lineItems": [body]})
+    assert response.status_code == 201
+
+
+def test_root_collections_answer_with_and_without_trailing_slash(authed: httpx.Client) -> None:
+    body = {"assessmentResult": {"assessmentLineItem": {"sourcedId": "nope"}, "student": {"sourcedId": "nope"},
+                                 "scoreStatus": "submitted", "scoreDate": "2024-01-01"}}  # fmt: skip
+    for path in (f"{GB}/assessmentResults/", f"{GB}/assessmentResults"):
+        assert authed.post(path, json=body).status_code == 422  # routed (and the references are unknown)
+
+
+def test_list_envelope_headers_and_limits(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(class_sourced_id=roster.class_,
+                                                         lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    client.oneroster.gradebook.post_results_for_academic_session_for_class(
+        class_sourced_id=roster.class_, academic_session_sourced_id=roster.term,
+        results=[result_body(line_item, s) for s in roster.students])  # fmt: skip
+    url = f"{GB}/classes/{roster.class_}/results"
+    page = authed.get(url, params={"limit": 2, "offset": 1})
+    body = page.json()
+    assert page.status_code == 200 and len(body["results"]) == 2
+    assert {k: body[k] for k in ("totalCount", "pageCount", "pageNumber", "offset", "limit")} == {
+        "totalCount": 3, "pageCount": 2, "pageNumber": 1, "offset": 1, "limit": 2}  # fmt: skip
+    assert page.headers["X-Total-Count"] == "3"
+    links = page.headers["Link"]
+    assert 'offset=0>; rel="first"' in links and 'rel="prev"' in links and 'rel="next"' not in links
+    assert authed.get(url, params={"limit": 10000}).json()["limit"] == 3000
+    for bad in ("0", "-1", "ten"):
+        response = authed.get(url, params={"limit": bad})
+        assert response.status_code == 400 and "limit" in response.json()["imsx_description"]
+    assert authed.get(url, params={"offset": "-1"}).status_code == 400
+
+
+def test_fields_selection(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
+    category = uid("cat")
+    client.oneroster.gradebook.put_category(sourced_id=category, category={"title": "Labs", "weight": 2})
+    got = authed.get(f"{GB}/categories/{category}", params={"fields": "sourcedId,title"}).json()
+    assert got == {"category": {"sourcedId": category, "title": "Labs"}}
+    bad = authed.get(f"{GB}/categories/{category}", params={"fields": "sourcedId,colour"})
+    assert bad.status_code == 400
+    assert bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
+
+
+def test_every_answer_has_a_request_id(authed: httpx.Client) -> None:
+    assert authed.get(f"{GB}/results/none").headers["x-request-id"]
+    assert authed.get("/health", headers={"X-Request-Id": "mine-1"}).headers["x-request-id"] == "mine-1"
+
+
+def test_unknown_route_is_imsx_404(authed: httpx.Client) -> None:
+    response = authed.get(f"{GB}/nothingHere")
+    assert response.status_code == 404 and response.json()["imsx_codeMajor"] == "failure"
+
+
+def test_sourced_id_pairs_timeback_style_is_a_single_object() -> None:
+    settings = ServerSettings(client_id="a", client_secret="b", sourced_id_pairs="timeback")
+    with LocalServer(settings) as tb_server, Timeback(**tb_server.client_kwargs()) as client:
+        created = client.oneroster.rostering.create_org(org={"sourcedId": "o1", "name": "O", "type": "district"})
+        raw = client.request("POST", "/ims/oneroster/rostering/v1p2/orgs/",
+                             json={"org": {"sourcedId": "o2", "name": "O", "type": "district"}})  # fmt: skip
+    assert raw.json()["sourcedIdPairs"] == {"suppliedSourcedId": "o2", "allocatedSourcedId": "o2"}
+    assert created.sourcedIdPairs.allocatedSourcedId == "o1" and len(created.sourcedIdPairs) == 1

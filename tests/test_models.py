@@ -1,0 +1,74 @@
+"""Model behaviour that needs no server: wire names, defaults, tolerance of unknown data."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from timeback.enums import TimebackScoreStatus, TimebackStatus
+from timeback.models.gradebook import TimebackResult
+from timeback.models.request import TimebackCreateResultBody, TimebackPutResultBody, TimebackPutResultRequest
+from timeback.models.response import TimebackSourcedIdPairsResponse
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+
+BODY = {"lineItem": Ref(sourcedId="li"), "student": Ref(sourcedId="s"), "scoreStatus": "submitted",
+        "scoreDate": "2024-01-15"}  # fmt: skip
+
+
+def test_class_keyword_is_class_on_the_wire_both_ways() -> None:
+    body = TimebackCreateResultBody(**BODY, class_=Ref(sourcedId="c1"))
+    wire = body.to_dict()
+    assert wire["class"] == {"sourcedId": "c1"} and "class_" not in wire
+    assert TimebackResult.model_validate(wire).class_ == Ref(sourcedId="c1")
+
+
+def test_sourced_id_defaults_to_a_uuid_and_status_to_active_on_the_wire() -> None:
+    wire = TimebackCreateResultBody(**BODY).to_dict()
+    assert uuid.UUID(wire["sourcedId"]) and wire["status"] == "active"
+    assert "score" not in wire  # unset optional fields are not sent
+
+
+def test_put_body_takes_the_path_sourced_id() -> None:
+    request = TimebackPutResultRequest(sourced_id="r-9", result=TimebackPutResultBody(**BODY))
+    assert request.result.sourcedId == "r-9"
+    with pytest.raises(ValidationError, match="does not match"):
+        TimebackPutResultRequest(sourced_id="r-9", result=TimebackPutResultBody(**BODY, sourcedId="other"))
+
+
+def test_unknown_fields_are_kept_and_unknown_enum_values_parse() -> None:
+    result = TimebackResult.model_validate({"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late",
+                                            "newField": {"x": 1}})  # fmt: skip
+    assert result.model_extra == {"newField": {"x": 1}}
+    assert result.scoreStatus == "ext:graded-late" and not result.scoreStatus.is_known()
+    assert result.status == "inactive" and TimebackStatus.ACTIVE.is_known()
+    assert result.to_dict()["newField"] == {"x": 1}
+
+
+def test_request_models_reject_unknown_arguments() -> None:
+    with pytest.raises(ValidationError):
+        TimebackPutResultRequest(sourced_id="r", result=TimebackPutResultBody(**BODY), reslt={})  # type: ignore[call-arg]
+
+
+def test_sourced_id_pairs_accept_array_and_object() -> None:
+    one = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": {"suppliedSourcedId": "a",
+                                                                            "allocatedSourcedId": "A"}})  # fmt: skip
+    many = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": [
+        {"suppliedSourcedId": "a", "allocatedSourcedId": "A"}, {"suppliedSourcedId": "b", "allocatedSourcedId": "B"}]})  # fmt: skip
+    assert one.sourcedIdPairs.allocatedSourcedId == "A" and len(one.sourcedIdPairs) == 1
+    assert many.sourcedIdPairs.suppliedSourcedId == "a" and many.sourcedIdPairs[1].allocatedSourcedId == "B"
+    assert [p.suppliedSourcedId for p in many.sourcedIdPairs] == ["a", "b"]
+    assert many.sourcedIdPairs.allocated() == {"a": "A", "b": "B"}
+
+
+def test_dates_accept_date_and_datetime_objects() -> None:
+    import datetime as dt
+
+    body = TimebackCreateResultBody(**{**BODY, "scoreDate": dt.datetime(2024, 1, 15, 10, 0)})
+    assert body.scoreDate == "2024-01-15T10:00:00Z"
+    assert TimebackCreateResultBody(**{**BODY, "scoreDate": dt.date(2024, 1, 15)}).scoreDate == "2024-01-15"
+
+
+def test_enum_members_compare_as_strings() -> None:
+    assert TimebackScoreStatus.FULLY_GRADED == "fully graded" and str(TimebackScoreStatus.EXEMPT) == "exempt"
