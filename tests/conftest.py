@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.support import Roster, make_roster
 from timeback import AsyncTimeback, Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
-
-from tests.support import Roster, make_roster
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = "test-secret-5b0f2c"

@@ -39,27 +39,48 @@ def make_roster(client: Timeback, *, ids: dict[str, str] | None = None, students
     ro.update_school(sourced_id=r.school, org={"name": "Test School", "type": "school"})
     ro.update_academic_session(
         sourced_id=r.term,
-        academicSession={"title": "Term", "type": "term", "startDate": "2024-01-01", "endDate": "2024-06-30",
-                         "schoolYear": "2024", "org": {"sourcedId": r.school}},
-    )  # fmt: skip
+        academicSession={
+            "title": "Term",
+            "type": "term",
+            "startDate": "2024-01-01",
+            "endDate": "2024-06-30",
+            "schoolYear": "2024",
+            "org": {"sourcedId": r.school},
+        },
+    )
     ro.update_course(sourced_id=r.course, course={"title": "Course", "org": {"sourcedId": r.school}})
     ro.update_class(
         sourced_id=r.class_,
-        **{"class": {"title": "Class", "course": {"sourcedId": r.course}, "school": {"sourcedId": r.school},
-                     "terms": [{"sourcedId": r.term}]}},
-    )  # fmt: skip
+        **{
+            "class": {
+                "title": "Class",
+                "course": {"sourcedId": r.course},
+                "school": {"sourcedId": r.school},
+                "terms": [{"sourcedId": r.term}],
+            }
+        },
+    )
     for student in r.students:
         ro.update_user(
             sourced_id=student,
-            user={"enabledUser": True, "givenName": "Stu", "familyName": student, "email": f"{student}@example.org",
-                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]},
-        )  # fmt: skip
+            user={
+                "enabledUser": True,
+                "givenName": "Stu",
+                "familyName": student,
+                "email": f"{student}@example.org",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}],
+            },
+        )
     gb.put_category(sourced_id=r.category, category={"title": "Quizzes"})
     gb.put_score_scale(
         sourced_id=r.score_scale,
-        scoreScale={"title": "Percent", "type": "percent", "class": {"sourcedId": r.class_},
-                    "scoreScaleValue": [{"itemValueLHS": "0-100", "itemValueRHS": "percent"}]},
-    )  # fmt: skip
+        scoreScale={
+            "title": "Percent",
+            "type": "percent",
+            "class": {"sourcedId": r.class_},
+            "scoreScaleValue": [{"itemValueLHS": "0-100", "itemValueRHS": "percent"}],
+        },
+    )
     return r
 
 

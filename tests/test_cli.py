@@ -35,10 +35,20 @@ def test_serve_makes_a_dev_client_and_prints_how_to_use_it(tmp_path: object) -> 
     port = _free_port()
     db = os.path.join(str(tmp_path), "t.db")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
-         "--database", f"sqlite:///{db}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from timeback._cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            f"sqlite:///{db}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         env: dict[str, str] = {}
         deadline = time.monotonic() + 20
@@ -53,8 +63,12 @@ def test_serve_makes_a_dev_client_and_prints_how_to_use_it(tmp_path: object) -> 
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        with Timeback(client_id=env["TIMEBACK_CLIENT_ID"], client_secret=env["TIMEBACK_CLIENT_SECRET"],
-                      base_url=env["TIMEBACK_BASE_URL"], token_url=env["TIMEBACK_TOKEN_URL"]) as client:  # fmt: skip
+        with Timeback(
+            client_id=env["TIMEBACK_CLIENT_ID"],
+            client_secret=env["TIMEBACK_CLIENT_SECRET"],
+            base_url=env["TIMEBACK_BASE_URL"],
+            token_url=env["TIMEBACK_TOKEN_URL"],
+        ) as client:
             client.oneroster.gradebook.put_category(sourced_id="cli-cat", category={"title": "From the CLI"})
             assert client.oneroster.gradebook.get_category(sourced_id="cli-cat").category.title == "From the CLI"
         assert os.path.exists(db)

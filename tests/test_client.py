@@ -72,8 +72,14 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def make_client(script: Script, **kwargs: Any) -> Timeback:
-    return Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
-                    http_client=httpx.Client(transport=httpx.MockTransport(script)), **kwargs)  # fmt: skip
+    return Timeback(
+        client_id="id",
+        client_secret=SECRET,
+        base_url=BASE_URL,
+        token_url=TOKEN_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(script)),
+        **kwargs,
+    )
 
 
 def get_result(client: Timeback) -> Any:
@@ -128,9 +134,16 @@ def test_connection_errors_and_timeouts_are_retried_then_typed(sleeps: list[floa
 
 
 def test_error_carries_status_request_id_and_imsx_fields(sleeps: list[float]) -> None:
-    body = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "Result not found.",
-            "imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "sourcedId",
-                                                        "imsx_codeMinorFieldValue": "unknownobject"}]}}  # fmt: skip
+    body = {
+        "imsx_codeMajor": "failure",
+        "imsx_severity": "error",
+        "imsx_description": "Result not found.",
+        "imsx_CodeMinor": {
+            "imsx_codeMinorField": [
+                {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": "unknownobject"}
+            ]
+        },
+    }
     script = Script([answer(404, body, {"X-Request-Id": "req-42"})])
     with pytest.raises(NotFoundError) as err:
         get_result(make_client(script))
@@ -166,8 +179,13 @@ def test_concurrent_threads_share_one_token_refresh() -> None:
         gate.wait(1)
         return script(request)
 
-    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
-                      http_client=httpx.Client(transport=httpx.MockTransport(slow_token)))  # fmt: skip
+    client = Timeback(
+        client_id="id",
+        client_secret=SECRET,
+        base_url=BASE_URL,
+        token_url=TOKEN_URL,
+        http_client=httpx.Client(transport=httpx.MockTransport(slow_token)),
+    )
     threads = [threading.Thread(target=get_result, args=(client,)) for _ in range(8)]
     for t in threads:
         t.start()
@@ -184,8 +202,13 @@ async def test_concurrent_tasks_share_one_token_refresh() -> None:
         await asyncio.sleep(0.01)
         return script(request)
 
-    async with AsyncTimeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
-                             http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))) as client:  # fmt: skip
+    async with AsyncTimeback(
+        client_id="id",
+        client_secret=SECRET,
+        base_url=BASE_URL,
+        token_url=TOKEN_URL,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    ) as client:
         await asyncio.gather(*(client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(10)))
     assert script.token_requests == 1 and len(script.requests) == 10
 
@@ -195,8 +218,9 @@ def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], capl
     client = make_client(Script([answer(500, {"imsx_description": "kaput"})]))
     with pytest.raises(ServerError) as err:
         get_result(client)
-    shown = " ".join([repr(client), repr(client._client), str(err.value), repr(err.value), caplog.text,
-                      repr(client._client._config)])  # fmt: skip
+    shown = " ".join(
+        [repr(client), repr(client._client), str(err.value), repr(err.value), caplog.text, repr(client._client._config)]
+    )
     assert SECRET not in shown and "tok-1" not in shown
     assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
 

@@ -5,7 +5,13 @@ import pytest
 from timeback import ConfigurationError, Timeback
 from timeback._config import ENVIRONMENTS
 
-VARS = ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_ENVIRONMENT", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL")
+VARS = (
+    "TIMEBACK_CLIENT_ID",
+    "TIMEBACK_CLIENT_SECRET",
+    "TIMEBACK_ENVIRONMENT",
+    "TIMEBACK_BASE_URL",
+    "TIMEBACK_TOKEN_URL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -17,8 +23,11 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_configuration_names_every_variable() -> None:
     with pytest.raises(ConfigurationError) as err:
         Timeback()
-    assert err.value.missing == ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET",
-                                 "TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")  # fmt: skip
+    assert err.value.missing == (
+        "TIMEBACK_CLIENT_ID",
+        "TIMEBACK_CLIENT_SECRET",
+        "TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)",
+    )
     for name in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_ENVIRONMENT"):
         assert name in str(err.value)
 

@@ -11,8 +11,15 @@ def test_public_surface_is_explicit_and_sorted() -> None:
 
 
 def test_error_tree() -> None:
-    for cls in (errors.AuthError, errors.NotFoundError, errors.RateLimitError, errors.ServerError,
-                errors.ConflictError, errors.PermissionDeniedError, errors.UnprocessableEntityError):  # fmt: skip
+    for cls in (
+        errors.AuthError,
+        errors.NotFoundError,
+        errors.RateLimitError,
+        errors.ServerError,
+        errors.ConflictError,
+        errors.PermissionDeniedError,
+        errors.UnprocessableEntityError,
+    ):
         assert issubclass(cls, errors.RequestError) and issubclass(cls, errors.TimebackError)
     assert issubclass(errors.APITimeoutError, errors.APIConnectionError)
     assert issubclass(errors.ConfigurationError, errors.TimebackError)

@@ -13,8 +13,12 @@ from timeback.models.request import TimebackCreateResultBody, TimebackPutResultB
 from timeback.models.response import TimebackSourcedIdPairsResponse
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
-BODY = {"lineItem": Ref(sourcedId="li"), "student": Ref(sourcedId="s"), "scoreStatus": "submitted",
-        "scoreDate": "2024-01-15"}  # fmt: skip
+BODY = {
+    "lineItem": Ref(sourcedId="li"),
+    "student": Ref(sourcedId="s"),
+    "scoreStatus": "submitted",
+    "scoreDate": "2024-01-15",
+}
 
 
 def test_class_keyword_is_class_on_the_wire_both_ways() -> None:
@@ -38,8 +42,9 @@ def test_put_body_takes_the_path_sourced_id() -> None:
 
 
 def test_unknown_fields_are_kept_and_unknown_enum_values_parse() -> None:
-    result = TimebackResult.model_validate({"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late",
-                                            "newField": {"x": 1}})  # fmt: skip
+    result = TimebackResult.model_validate(
+        {"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late", "newField": {"x": 1}}
+    )
     assert result.model_extra == {"newField": {"x": 1}}
     assert result.scoreStatus == "ext:graded-late" and not result.scoreStatus.is_known()
     assert result.status == "inactive" and TimebackStatus.ACTIVE.is_known()
@@ -52,10 +57,17 @@ def test_request_models_reject_unknown_arguments() -> None:
 
 
 def test_sourced_id_pairs_accept_array_and_object() -> None:
-    one = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": {"suppliedSourcedId": "a",
-                                                                            "allocatedSourcedId": "A"}})  # fmt: skip
-    many = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": [
-        {"suppliedSourcedId": "a", "allocatedSourcedId": "A"}, {"suppliedSourcedId": "b", "allocatedSourcedId": "B"}]})  # fmt: skip
+    one = TimebackSourcedIdPairsResponse.model_validate(
+        {"sourcedIdPairs": {"suppliedSourcedId": "a", "allocatedSourcedId": "A"}}
+    )
+    many = TimebackSourcedIdPairsResponse.model_validate(
+        {
+            "sourcedIdPairs": [
+                {"suppliedSourcedId": "a", "allocatedSourcedId": "A"},
+                {"suppliedSourcedId": "b", "allocatedSourcedId": "B"},
+            ]
+        }
+    )
     assert one.sourcedIdPairs.allocatedSourcedId == "A" and len(one.sourcedIdPairs) == 1
     assert many.sourcedIdPairs.suppliedSourcedId == "a" and many.sourcedIdPairs[1].allocatedSourcedId == "B"
     assert [p.suppliedSourcedId for p in many.sourcedIdPairs] == ["a", "b"]

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from timeback import Timeback
-
 from tests.support import make_roster
+from timeback import Timeback
 
 SEEDS = Path(__file__).parent / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -42,8 +41,17 @@ def test_vendored_seeds_match_shared() -> None:
 @pytest.fixture
 def seed_roster(client: Timeback) -> None:
     """The records the seed documents refer to by id, so their writes can be stored."""
-    make_roster(client, ids={"class": "class-123", "school": "school-1", "category": "category-1", "scale": "scale-1",
-                             "term": "session-456"}, students=["student-1", "student-2", "<student-id>"])  # fmt: skip
+    make_roster(
+        client,
+        ids={
+            "class": "class-123",
+            "school": "school-1",
+            "category": "category-1",
+            "scale": "scale-1",
+            "term": "session-456",
+        },
+        students=["student-1", "student-2", "<student-id>"],
+    )
     make_roster(client, ids={"class": "class-1"}, students=["student-1"])
     client.oneroster.gradebook.put_assessment_line_item(
         sourced_id="<assessment-line-item-id>", assessmentLineItem={"title": "Seed assessment"}
@@ -51,7 +59,9 @@ def seed_roster(client: Timeback) -> None:
 
 
 @pytest.mark.usefixtures("timeback_env", "seed_roster")
-def test_seed_documents_run_verbatim_and_store_what_they_send(client: Timeback, capsys: pytest.CaptureFixture[str]) -> None:
+def test_seed_documents_run_verbatim_and_store_what_they_send(
+    client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
     gb = client.oneroster.gradebook
 
     # 002: line items for a class (first, since 000 and 003 grade against line-item-1).

@@ -1,8 +1,8 @@
 """Python SDK for Timeback's OneRoster 1.2 Gradebook API.
 
-    from timeback import Timeback
-    client = Timeback()  # reads TIMEBACK_* from the environment
-    client.oneroster.gradebook.get_result(sourced_id="result-1")
+from timeback import Timeback
+client = Timeback()  # reads TIMEBACK_* from the environment
+client.oneroster.gradebook.get_result(sourced_id="result-1")
 """
 
 from timeback._client import AsyncTimeback, Timeback

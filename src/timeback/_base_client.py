@@ -128,8 +128,8 @@ class BaseClient:
                 request.headers["Authorization"] = f"Bearer {token}"
             outcome = yield _Send(request)
             if isinstance(outcome, Exception):
-                delay = self._retry_delay(retries_taken, None)
                 if retries_taken < self._config.max_retries:
+                    delay = self._backoff(retries_taken)
                     log.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, outcome, delay)
                     retries_taken += 1
                     yield _Sleep(delay)
@@ -146,11 +146,11 @@ class BaseClient:
                 response.extensions["timeback_retries_taken"] = retries_taken
                 return response
             if response.status_code in RETRYABLE_STATUSES and retries_taken < self._config.max_retries:
-                delay = self._retry_delay(retries_taken, response)
-                if delay is not None:
-                    log.debug("%s %s: %s; retrying in %.2fs", request.method, request.url, response.status_code, delay)
+                wait = self._retry_delay(retries_taken, response)
+                if wait is not None:
+                    log.debug("%s %s: %s; retrying in %.2fs", request.method, request.url, response.status_code, wait)
                     retries_taken += 1
-                    yield _Sleep(delay)
+                    yield _Sleep(wait)
                     continue
             raise self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
 
@@ -160,6 +160,11 @@ class BaseClient:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if retry_after is not None:
                 return retry_after if retry_after <= MAX_RETRY_AFTER else None
+        return self._backoff(retries_taken)
+
+    @staticmethod
+    def _backoff(retries_taken: int) -> float:
+        """0.5 s doubling per retry, capped at 8 s, less up to 25% jitter so clients don't retry in step."""
         delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 

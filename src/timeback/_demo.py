@@ -27,8 +27,13 @@ from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
 SCHOOL, TERM, COURSE, CLASS, CATEGORY = "school-1", "term-2024-fall", "course-math-7", "class-math-7a", "category-quiz"
-STUDENTS = [("student-1", "Ada", "Lovelace"), ("student-2", "Alan", "Turing"), ("student-3", "Grace", "Hopper"),
-            ("student-4", "Edsger", "Dijkstra"), ("student-5", "Barbara", "Liskov")]  # fmt: skip
+STUDENTS = [
+    ("student-1", "Ada", "Lovelace"),
+    ("student-2", "Alan", "Turing"),
+    ("student-3", "Grace", "Hopper"),
+    ("student-4", "Edsger", "Dijkstra"),
+    ("student-5", "Barbara", "Liskov"),
+]
 
 
 def seed_school(client: Timeback) -> None:
@@ -36,19 +41,38 @@ def seed_school(client: Timeback) -> None:
     ro, gb = client.oneroster.rostering, client.oneroster.gradebook
     ro.create_school(org={"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school"})
     ro.create_academic_session(
-        academicSession={"sourcedId": TERM, "title": "Fall 2024", "type": "term", "startDate": "2024-08-26",
-                         "endDate": "2024-12-20", "schoolYear": "2025", "org": {"sourcedId": SCHOOL}}
-    )  # fmt: skip
+        academicSession={
+            "sourcedId": TERM,
+            "title": "Fall 2024",
+            "type": "term",
+            "startDate": "2024-08-26",
+            "endDate": "2024-12-20",
+            "schoolYear": "2025",
+            "org": {"sourcedId": SCHOOL},
+        }
+    )
     ro.create_course(course={"sourcedId": COURSE, "title": "Math 7", "org": {"sourcedId": SCHOOL}})
     ro.create_class(
-        **{"class": {"sourcedId": CLASS, "title": "Math 7 - Period A", "course": {"sourcedId": COURSE},
-                     "school": {"sourcedId": SCHOOL}, "terms": [{"sourcedId": TERM}]}}
-    )  # fmt: skip
+        **{
+            "class": {
+                "sourcedId": CLASS,
+                "title": "Math 7 - Period A",
+                "course": {"sourcedId": COURSE},
+                "school": {"sourcedId": SCHOOL},
+                "terms": [{"sourcedId": TERM}],
+            }
+        }
+    )
     for sourced_id, given, family in STUDENTS:
         ro.create_user(
-            user={"sourcedId": sourced_id, "enabledUser": True, "givenName": given, "familyName": family,
-                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": SCHOOL}}]}
-        )  # fmt: skip
+            user={
+                "sourcedId": sourced_id,
+                "enabledUser": True,
+                "givenName": given,
+                "familyName": family,
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": SCHOOL}}],
+            }
+        )
     gb.put_category(sourced_id=CATEGORY, category={"title": "Quizzes", "weight": 0.4})
     gb.put_assessment_line_item(sourced_id="assessment-1", assessmentLineItem={"title": "Unit 1 diagnostic"})
 
@@ -123,8 +147,11 @@ def run_seed_operations(client: Timeback) -> str:
 def gradebook_table(client: Timeback) -> Table:
     gb = client.oneroster.gradebook
     line_items = [gb.get_line_item(sourced_id=f"line-item-{n}").lineItem for n in (1, 2)]
-    cells = {(r.student.sourcedId, r.lineItem.sourcedId): r for r in gb.get_results_for_class(class_sourced_id=CLASS)
-             if r.student and r.lineItem}  # fmt: skip
+    cells = {
+        (r.student.sourcedId, r.lineItem.sourcedId): r
+        for r in gb.get_results_for_class(class_sourced_id=CLASS)
+        if r.student and r.lineItem
+    }
     table = Table(title=f"Gradebook: {CLASS} ({TERM})")
     table.add_column("Student")
     for item in line_items:

@@ -120,7 +120,7 @@ class Page(_PageBase[T]):
             yield page
             page = page.get_next_page()
 
-    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
             yield from page.items
 

@@ -112,7 +112,9 @@ class RequestError(TimebackError):
     @property
     def code_minor(self) -> list[tuple[str, str]]:
         """``imsx_CodeMinor`` flattened to ``(field name, value)`` pairs."""
-        fields = (self.imsx_CodeMinor or {}).get("imsx_codeMinorField") if isinstance(self.imsx_CodeMinor, dict) else None
+        fields = (
+            (self.imsx_CodeMinor or {}).get("imsx_codeMinorField") if isinstance(self.imsx_CodeMinor, dict) else None
+        )
         return [
             (str(f.get("imsx_codeMinorFieldName")), str(f.get("imsx_codeMinorFieldValue")))
             for f in fields or []

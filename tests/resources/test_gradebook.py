@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
+from tests.support import Roster, line_item_body, result_body, uid
 from timeback import AsyncTimeback, ConflictError, NotFoundError, Timeback, UnprocessableEntityError
 from timeback.models.gradebook import TimebackResult
-
-from tests.support import Roster, line_item_body, result_body, uid
 
 pytestmark = pytest.mark.parametrize("mode", ["sync", "async"])
 
@@ -34,8 +33,12 @@ async def call(api: Any, method: str, *args: Any, **kwargs: Any) -> Any:
 
 async def test_line_items_for_class_then_read_back(api: Any, roster: Roster) -> None:
     ids = [uid("li"), uid("li")]
-    resp = await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-                      lineItems=[line_item_body(roster, ids[0]), line_item_body(roster, ids[1], title="Quiz 2")])  # fmt: skip
+    resp = await call(
+        api,
+        "post_line_items_for_class",
+        class_sourced_id=roster.class_,
+        lineItems=[line_item_body(roster, ids[0]), line_item_body(roster, ids[1], title="Quiz 2")],
+    )
     assert [p.allocatedSourcedId for p in resp.sourcedIdPairs] == ids
     assert resp.sourcedIdPairs.suppliedSourcedId == ids[0]
     item = (await call(api, "get_line_item", sourced_id=ids[1])).lineItem
@@ -45,11 +48,17 @@ async def test_line_items_for_class_then_read_back(api: Any, roster: Roster) -> 
 
 async def test_results_for_academic_session_then_page_through_class(api: Any, roster: Roster) -> None:
     line_item = uid("li")
-    await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-               lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    await call(
+        api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
     bodies = [result_body(line_item, s, score=70 + i) for i, s in enumerate(roster.students)]
-    resp = await call(api, "post_results_for_academic_session_for_class", class_sourced_id=roster.class_,
-                      academic_session_sourced_id=roster.term, results=bodies)  # fmt: skip
+    resp = await call(
+        api,
+        "post_results_for_academic_session_for_class",
+        class_sourced_id=roster.class_,
+        academic_session_sourced_id=roster.term,
+        results=bodies,
+    )
     ids = [p.allocatedSourcedId for p in resp.sourcedIdPairs]
     assert len(ids) == 3 and len(set(ids)) == 3
     one = (await call(api, "get_result", sourced_id=ids[2])).result
@@ -61,13 +70,18 @@ async def test_results_for_academic_session_then_page_through_class(api: Any, ro
 
 async def test_put_result_creates_then_replaces(api: Any, roster: Roster) -> None:
     line_item, sourced_id = uid("li"), uid("result/with slash")
-    await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-               lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    await call(
+        api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
     body = result_body(line_item, roster.students[0], comment="first", textScore="B")
     first = await call(api, "put_result", sourced_id=sourced_id, result=body)
     assert first.result.sourcedId == sourced_id and first.result.comment == "first"
-    replaced = await call(api, "put_result", sourced_id=sourced_id,
-                          result=result_body(line_item, roster.students[0], score=300, scoreStatus="exempt"))  # fmt: skip
+    replaced = await call(
+        api,
+        "put_result",
+        sourced_id=sourced_id,
+        result=result_body(line_item, roster.students[0], score=300, scoreStatus="exempt"),
+    )
     assert replaced.result.score == 300  # above resultValueMax: extra credit is stored as sent
     stored = (await call(api, "get_result", sourced_id=sourced_id)).result
     assert stored.score == 300 and stored.scoreStatus == "exempt"
@@ -76,17 +90,32 @@ async def test_put_result_creates_then_replaces(api: Any, roster: Roster) -> Non
 
 async def test_assessment_result_create_and_read(api: Any, roster: Roster) -> None:
     ali = uid("ali")
-    put = await call(api, "put_assessment_line_item", sourced_id=ali,
-                     assessmentLineItem={"title": "Diagnostic", "class": {"sourcedId": roster.class_}})  # fmt: skip
+    put = await call(
+        api,
+        "put_assessment_line_item",
+        sourced_id=ali,
+        assessmentLineItem={"title": "Diagnostic", "class": {"sourcedId": roster.class_}},
+    )
     assert put.assessmentLineItem.title == "Diagnostic"
-    resp = await call(api, "create_assessment_result", assessmentResult={
-        "assessmentLineItem": {"sourcedId": ali}, "student": {"sourcedId": roster.students[1]},
-        "scoreStatus": "partially graded", "scoreDate": "2024-02-01", "score": 12.5, "scorePercentile": 40,
-        "metadata": {"totalQuestions": 20, "correctAnswers": 12}})  # fmt: skip
+    resp = await call(
+        api,
+        "create_assessment_result",
+        assessmentResult={
+            "assessmentLineItem": {"sourcedId": ali},
+            "student": {"sourcedId": roster.students[1]},
+            "scoreStatus": "partially graded",
+            "scoreDate": "2024-02-01",
+            "score": 12.5,
+            "scorePercentile": 40,
+            "metadata": {"totalQuestions": 20, "correctAnswers": 12},
+        },
+    )
     allocated = resp.sourcedIdPairs.allocatedSourcedId
     got = (await call(api, "get_assessment_result", sourced_id=allocated)).assessmentResult
     assert got.metadata == {"totalQuestions": 20, "correctAnswers": 12} and got.scorePercentile == 40
-    assert (await call(api, "get_assessment_line_item", sourced_id=ali)).assessmentLineItem.class_.sourcedId == roster.class_
+    assert (
+        await call(api, "get_assessment_line_item", sourced_id=ali)
+    ).assessmentLineItem.class_.sourcedId == roster.class_
 
 
 async def test_category_and_score_scale_put_and_get(api: Any, roster: Roster) -> None:
@@ -101,25 +130,37 @@ async def test_missing_records_and_parents_are_404(api: Any, roster: Roster) -> 
     with pytest.raises(NotFoundError) as err:
         await call(api, "get_result", sourced_id=uid("nope"))
     assert err.value.imsx_description == "Result not found." and err.value.status_code == 404
-    with pytest.raises(NotFoundError, match="Class or academic session not found."):
-        await call(api, "post_results_for_academic_session_for_class", class_sourced_id=roster.class_,
-                   academic_session_sourced_id=uid("no-term"), results=[result_body("x", "y")])  # fmt: skip
-    with pytest.raises(NotFoundError, match="Class not found."):
-        await call(api, "post_line_items_for_class", class_sourced_id=uid("no-class"),
-                   lineItems=[line_item_body(roster)])  # fmt: skip
-    with pytest.raises(NotFoundError, match="Class not found."):
+    with pytest.raises(NotFoundError, match=r"Class or academic session not found\."):
+        await call(
+            api,
+            "post_results_for_academic_session_for_class",
+            class_sourced_id=roster.class_,
+            academic_session_sourced_id=uid("no-term"),
+            results=[result_body("x", "y")],
+        )
+    with pytest.raises(NotFoundError, match=r"Class not found\."):
+        await call(
+            api, "post_line_items_for_class", class_sourced_id=uid("no-class"), lineItems=[line_item_body(roster)]
+        )
+    with pytest.raises(NotFoundError, match=r"Class not found\."):
         await call(api, "get_results_for_class", class_sourced_id=uid("no-class"))
 
 
 async def test_invalid_batch_stores_nothing_and_names_the_field(api: Any, roster: Roster) -> None:
     line_item = uid("li")
-    await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-               lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    await call(
+        api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
     good = result_body(line_item, roster.students[0], uid("good"))
     unknown_student = result_body(line_item, uid("ghost"), uid("bad"))
     with pytest.raises(UnprocessableEntityError) as err:
-        await call(api, "post_results_for_academic_session_for_class", class_sourced_id=roster.class_,
-                   academic_session_sourced_id=roster.term, results=[good, unknown_student])  # fmt: skip
+        await call(
+            api,
+            "post_results_for_academic_session_for_class",
+            class_sourced_id=roster.class_,
+            academic_session_sourced_id=roster.term,
+            results=[good, unknown_student],
+        )
     assert "results[1].student.sourcedId" in str(err.value)
     assert ("results[1].student.sourcedId", "invaliddata") in err.value.code_minor
     with pytest.raises(NotFoundError):
@@ -129,11 +170,19 @@ async def test_invalid_batch_stores_nothing_and_names_the_field(api: Any, roster
 
 async def test_reposting_an_existing_id_is_409_and_changes_nothing(api: Any, roster: Roster) -> None:
     line_item = uid("li")
-    await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-               lineItems=[line_item_body(roster, line_item, title="Original")])  # fmt: skip
+    await call(
+        api,
+        "post_line_items_for_class",
+        class_sourced_id=roster.class_,
+        lineItems=[line_item_body(roster, line_item, title="Original")],
+    )
     with pytest.raises(ConflictError):
-        await call(api, "post_line_items_for_class", class_sourced_id=roster.class_,
-                   lineItems=[line_item_body(roster, uid("li")), line_item_body(roster, line_item, title="Again")])  # fmt: skip
+        await call(
+            api,
+            "post_line_items_for_class",
+            class_sourced_id=roster.class_,
+            lineItems=[line_item_body(roster, uid("li")), line_item_body(roster, line_item, title="Again")],
+        )
     assert (await call(api, "get_line_item", sourced_id=line_item)).lineItem.title == "Original"
     assert len(await call(api, "get_results_for_class", class_sourced_id=roster.class_)) == 0
 

@@ -8,12 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, result_body, uid
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
-
-from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, result_body, uid
 
 GB = "/ims/oneroster/gradebook/v1p2"
 IMSX_KEYS = {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"}
@@ -42,8 +41,9 @@ def test_health(http: httpx.Client) -> None:
 
 def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-    by_basic = http.post("/oauth2/token", data={"grant_type": "client_credentials"},
-                         headers={"Authorization": f"Basic {basic}"})  # fmt: skip
+    by_basic = http.post(
+        "/oauth2/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     by_form = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     for response in (by_basic, by_form):
         body = response.json()
@@ -61,7 +61,9 @@ def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
         ({}, {}, 401, "invalid_client"),
     ],
 )
-def test_token_refusals(http: httpx.Client, form: dict[str, str], headers: dict[str, str], status: int, error: str) -> None:
+def test_token_refusals(
+    http: httpx.Client, form: dict[str, str], headers: dict[str, str], status: int, error: str
+) -> None:
     response = http.post("/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers)
     assert response.status_code == status and response.json()["error"] == error
     assert IMSX_KEYS <= response.json().keys()
@@ -77,7 +79,9 @@ def test_every_oneroster_route_needs_a_valid_bearer_token(http: httpx.Client, he
     headers = {"Authorization": header} if header else {}
     response = http.get(f"{GB}/results/anything", headers=headers)
     assert response.status_code == 401 and IMSX_KEYS <= response.json().keys()
-    assert response.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "unauthorisedrequest"
+    assert (
+        response.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "unauthorisedrequest"
+    )
 
 
 def test_tokens_expire() -> None:
@@ -98,8 +102,9 @@ def test_missing_body_key_and_unknown_fields_are_422_naming_them(authed: httpx.C
     assert missing.status_code == 422 and "'category'" in missing.json()["imsx_description"]
     unknown = authed.put(f"{GB}/categories/{uid('c')}", json={"category": {"title": "x", "colour": "red"}})
     assert unknown.status_code == 422 and "'colour'" in unknown.json()["imsx_description"]
-    bad_date = authed.put(f"{GB}/results/{uid('r')}", json={"result": result_body("li", roster.students[0],
-                                                                                  scoreDate="2024-13-45")})  # fmt: skip
+    bad_date = authed.put(
+        f"{GB}/results/{uid('r')}", json={"result": result_body("li", roster.students[0], scoreDate="2024-13-45")}
+    )
     assert bad_date.status_code == 422
     assert bad_date.json()["imsx_error_details"][0]["field"] == "result.scoreDate"
     bad_status = authed.put(f"{GB}/results/{uid('r')}", json={"result": result_body("li", "s", scoreStatus="done")})
@@ -119,25 +124,39 @@ def test_references_may_carry_href_and_type(authed: httpx.Client, roster: Roster
 
 
 def test_root_collections_answer_with_and_without_trailing_slash(authed: httpx.Client) -> None:
-    body = {"assessmentResult": {"assessmentLineItem": {"sourcedId": "nope"}, "student": {"sourcedId": "nope"},
-                                 "scoreStatus": "submitted", "scoreDate": "2024-01-01"}}  # fmt: skip
+    body = {
+        "assessmentResult": {
+            "assessmentLineItem": {"sourcedId": "nope"},
+            "student": {"sourcedId": "nope"},
+            "scoreStatus": "submitted",
+            "scoreDate": "2024-01-01",
+        }
+    }
     for path in (f"{GB}/assessmentResults/", f"{GB}/assessmentResults"):
         assert authed.post(path, json=body).status_code == 422  # routed (and the references are unknown)
 
 
 def test_list_envelope_headers_and_limits(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
     line_item = uid("li")
-    client.oneroster.gradebook.post_line_items_for_class(class_sourced_id=roster.class_,
-                                                         lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
     client.oneroster.gradebook.post_results_for_academic_session_for_class(
-        class_sourced_id=roster.class_, academic_session_sourced_id=roster.term,
-        results=[result_body(line_item, s) for s in roster.students])  # fmt: skip
+        class_sourced_id=roster.class_,
+        academic_session_sourced_id=roster.term,
+        results=[result_body(line_item, s) for s in roster.students],
+    )
     url = f"{GB}/classes/{roster.class_}/results"
     page = authed.get(url, params={"limit": 2, "offset": 1})
     body = page.json()
     assert page.status_code == 200 and len(body["results"]) == 2
     assert {k: body[k] for k in ("totalCount", "pageCount", "pageNumber", "offset", "limit")} == {
-        "totalCount": 3, "pageCount": 2, "pageNumber": 1, "offset": 1, "limit": 2}  # fmt: skip
+        "totalCount": 3,
+        "pageCount": 2,
+        "pageNumber": 1,
+        "offset": 1,
+        "limit": 2,
+    }
     assert page.headers["X-Total-Count"] == "3"
     links = page.headers["Link"]
     assert 'offset=0>; rel="first"' in links and 'rel="prev"' in links and 'rel="next"' not in links
@@ -155,7 +174,9 @@ def test_fields_selection(authed: httpx.Client, client: Timeback, roster: Roster
     assert got == {"category": {"sourcedId": category, "title": "Labs"}}
     bad = authed.get(f"{GB}/categories/{category}", params={"fields": "sourcedId,colour"})
     assert bad.status_code == 400
-    assert bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
+    assert (
+        bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
+    )
 
 
 def test_every_answer_has_a_request_id(authed: httpx.Client) -> None:
@@ -172,7 +193,10 @@ def test_sourced_id_pairs_timeback_style_is_a_single_object() -> None:
     settings = ServerSettings(client_id="a", client_secret="b", sourced_id_pairs="timeback")
     with LocalServer(settings) as tb_server, Timeback(**tb_server.client_kwargs()) as client:
         created = client.oneroster.rostering.create_org(org={"sourcedId": "o1", "name": "O", "type": "district"})
-        raw = client.request("POST", "/ims/oneroster/rostering/v1p2/orgs/",
-                             json={"org": {"sourcedId": "o2", "name": "O", "type": "district"}})  # fmt: skip
+        raw = client.request(
+            "POST",
+            "/ims/oneroster/rostering/v1p2/orgs/",
+            json={"org": {"sourcedId": "o2", "name": "O", "type": "district"}},
+        )
     assert raw.json()["sourcedIdPairs"] == {"suppliedSourcedId": "o2", "allocatedSourcedId": "o2"}
     assert created.sourcedIdPairs.allocatedSourcedId == "o1" and len(created.sourcedIdPairs) == 1

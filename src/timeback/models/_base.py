@@ -9,7 +9,7 @@ server share one definition of every shape.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, Self, TypeVar
 
@@ -21,7 +21,8 @@ STRICT: dict[str, Any] = {"strict": True}
 
 
 def is_strict(info: ValidationInfo) -> bool:
-    return bool(info.context) and bool(info.context.get("strict"))
+    context = info.context
+    return isinstance(context, dict) and bool(context.get("strict"))
 
 
 def new_sourced_id() -> str:
@@ -49,7 +50,7 @@ def _iso_from_objects(value: Any) -> Any:
     # Callers may pass date/datetime objects; the wire and the models hold ISO 8601 strings, as sent.
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
@@ -64,7 +65,7 @@ def parse_date_or_datetime(value: str) -> datetime:
         if "T" not in value and " " not in value:
             raise ValueError("expected an ISO 8601 date or date-time")
         parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _check_date_when_strict(value: str, info: ValidationInfo) -> str:

@@ -68,7 +68,6 @@ class _PutRequest(_ByIdRequest):
         if not body._sourced_id_given:
             body.sourcedId = self.sourced_id
         elif body.sourcedId != self.sourced_id:
-            raise ValueError(
-                f"{self.body_field}.sourcedId {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}"
-            )
+            field = f"{self.body_field}.sourcedId"
+            raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
         return self

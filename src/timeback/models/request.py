@@ -346,4 +346,3 @@ class TimebackCreateUserRequest(TimebackRequest):
 class TimebackUpdateUserRequest(_PutRequest):
     body_field: ClassVar[str] = "user"
     user: TimebackCreateUserBody
-

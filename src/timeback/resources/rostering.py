@@ -24,53 +24,95 @@ class RosteringOperations(OperationSet):
     get_school = endpoint(
         "get", "GET", "/schools/{sourced_id}", rq.TimebackGetSchoolRequest, rs.TimebackGetOrgResponse, "schools"
     )
-    create_school = endpoint("create", "POST", "/schools/", rq.TimebackCreateSchoolRequest, PAIRS, "schools", body="org")
+    create_school = endpoint(
+        "create", "POST", "/schools/", rq.TimebackCreateSchoolRequest, PAIRS, "schools", body="org"
+    )
     update_school = endpoint(
-        "put", "PUT", "/schools/{sourced_id}", rq.TimebackUpdateSchoolRequest, rs.TimebackGetOrgResponse, "schools",
+        "put",
+        "PUT",
+        "/schools/{sourced_id}",
+        rq.TimebackUpdateSchoolRequest,
+        rs.TimebackGetOrgResponse,
+        "schools",
         body="org",
-    )  # fmt: skip
+    )
 
     # ----- academic sessions
     get_academic_session = endpoint(
-        "get", "GET", "/academicSessions/{sourced_id}", rq.TimebackGetAcademicSessionRequest,
-        rs.TimebackGetAcademicSessionResponse, "academicSessions",
-    )  # fmt: skip
+        "get",
+        "GET",
+        "/academicSessions/{sourced_id}",
+        rq.TimebackGetAcademicSessionRequest,
+        rs.TimebackGetAcademicSessionResponse,
+        "academicSessions",
+    )
     create_academic_session = endpoint(
-        "create", "POST", "/academicSessions/", rq.TimebackCreateAcademicSessionRequest, PAIRS, "academicSessions",
+        "create",
+        "POST",
+        "/academicSessions/",
+        rq.TimebackCreateAcademicSessionRequest,
+        PAIRS,
+        "academicSessions",
         body="academicSession",
-    )  # fmt: skip
+    )
     update_academic_session = endpoint(
-        "put", "PUT", "/academicSessions/{sourced_id}", rq.TimebackUpdateAcademicSessionRequest,
-        rs.TimebackGetAcademicSessionResponse, "academicSessions", body="academicSession",
-    )  # fmt: skip
+        "put",
+        "PUT",
+        "/academicSessions/{sourced_id}",
+        rq.TimebackUpdateAcademicSessionRequest,
+        rs.TimebackGetAcademicSessionResponse,
+        "academicSessions",
+        body="academicSession",
+    )
 
     # ----- courses
     get_course = endpoint(
         "get", "GET", "/courses/{sourced_id}", rq.TimebackGetCourseRequest, rs.TimebackGetCourseResponse, "courses"
     )
-    create_course = endpoint("create", "POST", "/courses/", rq.TimebackCreateCourseRequest, PAIRS, "courses", body="course")
+    create_course = endpoint(
+        "create", "POST", "/courses/", rq.TimebackCreateCourseRequest, PAIRS, "courses", body="course"
+    )
     update_course = endpoint(
-        "put", "PUT", "/courses/{sourced_id}", rq.TimebackUpdateCourseRequest, rs.TimebackGetCourseResponse, "courses",
+        "put",
+        "PUT",
+        "/courses/{sourced_id}",
+        rq.TimebackUpdateCourseRequest,
+        rs.TimebackGetCourseResponse,
+        "courses",
         body="course",
-    )  # fmt: skip
+    )
 
     # ----- classes
     get_class = endpoint(
         "get", "GET", "/classes/{sourced_id}", rq.TimebackGetClassRequest, rs.TimebackGetClassResponse, "classes"
     )
-    create_class = endpoint("create", "POST", "/classes/", rq.TimebackCreateClassRequest, PAIRS, "classes", body="class_")
+    create_class = endpoint(
+        "create", "POST", "/classes/", rq.TimebackCreateClassRequest, PAIRS, "classes", body="class_"
+    )
     update_class = endpoint(
-        "put", "PUT", "/classes/{sourced_id}", rq.TimebackUpdateClassRequest, rs.TimebackGetClassResponse, "classes",
+        "put",
+        "PUT",
+        "/classes/{sourced_id}",
+        rq.TimebackUpdateClassRequest,
+        rs.TimebackGetClassResponse,
+        "classes",
         body="class_",
-    )  # fmt: skip
+    )
 
     # ----- users
-    get_user = endpoint("get", "GET", "/users/{sourced_id}", rq.TimebackGetUserRequest, rs.TimebackGetUserResponse, "users")
+    get_user = endpoint(
+        "get", "GET", "/users/{sourced_id}", rq.TimebackGetUserRequest, rs.TimebackGetUserResponse, "users"
+    )
     create_user = endpoint("create", "POST", "/users/", rq.TimebackCreateUserRequest, PAIRS, "users", body="user")
     update_user = endpoint(
-        "put", "PUT", "/users/{sourced_id}", rq.TimebackUpdateUserRequest, rs.TimebackGetUserResponse, "users",
+        "put",
+        "PUT",
+        "/users/{sourced_id}",
+        rq.TimebackUpdateUserRequest,
+        rs.TimebackGetUserResponse,
+        "users",
         body="user",
-    )  # fmt: skip
+    )
 
 
 class Rostering(SyncResource, RosteringOperations):

@@ -32,52 +32,74 @@ def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:
 COLLECTIONS: dict[str, CollectionDef] = _defs(
     # gradebook
     CollectionDef(
-        "lineItems", "lineItem", "Line item",
-        refs={"class": "classes", "school": "orgs", "category": "categories", "scoreScale": "scoreScales",
-              "gradingPeriod": "academicSessions", "academicSession": "academicSessions"},
+        "lineItems",
+        "lineItem",
+        "Line item",
+        refs={
+            "class": "classes",
+            "school": "orgs",
+            "category": "categories",
+            "scoreScale": "scoreScales",
+            "gradingPeriod": "academicSessions",
+            "academicSession": "academicSessions",
+        },
         indexed=("class", "school", "category"),
     ),
     CollectionDef(
-        "results", "result", "Result",
+        "results",
+        "result",
+        "Result",
         refs={"lineItem": "lineItems", "student": "users", "class": "classes", "scoreScale": "scoreScales"},
         indexed=("lineItem", "student", "class"),
     ),
     CollectionDef("categories", "category", "Category"),
     CollectionDef(
-        "scoreScales", "scoreScale", "Score scale",
-        refs={"class": "classes", "course": "courses"}, indexed=("class", "course"),
+        "scoreScales",
+        "scoreScale",
+        "Score scale",
+        refs={"class": "classes", "course": "courses"},
+        indexed=("class", "course"),
     ),
     CollectionDef(
-        "assessmentLineItems", "assessmentLineItem", "Assessment line item",
-        refs={"class": "classes", "parentAssessmentLineItem": "assessmentLineItems", "scoreScale": "scoreScales",
-              "course": "courses"},
+        "assessmentLineItems",
+        "assessmentLineItem",
+        "Assessment line item",
+        refs={
+            "class": "classes",
+            "parentAssessmentLineItem": "assessmentLineItems",
+            "scoreScale": "scoreScales",
+            "course": "courses",
+        },
         indexed=("class",),
     ),
     CollectionDef(
-        "assessmentResults", "assessmentResult", "Assessment result",
+        "assessmentResults",
+        "assessmentResult",
+        "Assessment result",
         refs={"assessmentLineItem": "assessmentLineItems", "student": "users", "scoreScale": "scoreScales"},
         indexed=("assessmentLineItem", "student"),
     ),
     # rostering
     CollectionDef("orgs", "org", "Org", refs={"parent": "orgs"}, indexed=("parent",)),
+    CollectionDef("schools", "org", "School", refs={"parent": "orgs"}, stored_in="orgs", fixed=(("type", "school"),)),
     CollectionDef(
-        "schools", "org", "School", refs={"parent": "orgs"}, stored_in="orgs", fixed=(("type", "school"),)
-    ),
-    CollectionDef(
-        "academicSessions", "academicSession", "Academic session",
-        refs={"parent": "academicSessions", "org": "orgs"}, indexed=("parent", "org"),
+        "academicSessions",
+        "academicSession",
+        "Academic session",
+        refs={"parent": "academicSessions", "org": "orgs"},
+        indexed=("parent", "org"),
     ),
     CollectionDef(
         "courses", "course", "Course", refs={"org": "orgs", "schoolYear": "academicSessions"}, indexed=("org",)
     ),
     CollectionDef(
-        "classes", "class", "Class",
+        "classes",
+        "class",
+        "Class",
         refs={"course": "courses", "school": "orgs", "org": "orgs", "terms[]": "academicSessions"},
         indexed=("course", "school"),
     ),
-    CollectionDef(
-        "users", "user", "User", refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"}
-    ),
-)  # fmt: skip
+    CollectionDef("users", "user", "User", refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"}),
+)
 
 TABLES: tuple[CollectionDef, ...] = tuple(d for d in COLLECTIONS.values() if d.stored_in is None)

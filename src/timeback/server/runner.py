@@ -1,7 +1,7 @@
 """Run the server in a background thread on a free loopback port: for ``timeback demo`` and for tests.
 
-    with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as server:
-        client = Timeback(**server.client_kwargs())
+with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as server:
+    client = Timeback(**server.client_kwargs())
 """
 
 from __future__ import annotations
@@ -75,5 +75,7 @@ class LocalServer:
     def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

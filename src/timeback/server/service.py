@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +24,7 @@ from timeback.server.storage import AlreadyExists, ListQuery, Storage, Transacti
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Reply:
@@ -62,7 +62,9 @@ class GradebookService:
 
     # ----- reads
 
-    def get(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str]) -> Reply:
+    def get(
+        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str]
+    ) -> Reply:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
             raise ApiError(404, f"{coll.label} not found.")
@@ -146,7 +148,9 @@ class GradebookService:
             tx.upsert(coll, record)
         return Reply(201, {coll.singular: record})
 
-    def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: BaseModel) -> Reply:
+    def create(
+        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: BaseModel
+    ) -> Reply:
         records = self._records(op, coll, request)
         batch = op.kind == "batch_create"
         with self.storage.transaction() as tx:

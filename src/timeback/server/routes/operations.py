@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.deps import GrantDep, ServiceDep
-from timeback.server.middleware import ENCODED_SLASH
 from timeback.server.errors import ApiError
+from timeback.server.middleware import ENCODED_SLASH
 from timeback.server.service import Reply
 
 
