@@ -1,0 +1,61 @@
+"""The token cache: refreshed before expiry, dropped only if still the current token."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import timeback._auth as auth
+from timeback._config import resolve_config
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [1000.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    return now
+
+
+def cache() -> auth.TokenCache:
+    config = resolve_config(client_id="id", client_secret="secret", environment=None, base_url="http://x",
+                            token_url=None, timeout=None, max_retries=None)  # fmt: skip
+    return auth.TokenCache(config)
+
+
+def token_response(value: str, expires_in: float) -> httpx.Response:
+    return httpx.Response(200, json={"access_token": value, "expires_in": expires_in, "token_type": "Bearer"})
+
+
+def test_token_is_refreshed_a_minute_before_expiry(clock: list[float]) -> None:
+    tokens = cache()
+    tokens.store(token_response("t1", 3600))
+    clock[0] += 3600 - 61
+    assert tokens.current() == "t1"
+    clock[0] += 2
+    assert tokens.current() is None
+
+
+def test_short_tokens_refresh_at_half_life(clock: list[float]) -> None:
+    tokens = cache()
+    tokens.store(token_response("t1", 10))
+    clock[0] += 4.9
+    assert tokens.current() == "t1"
+    clock[0] += 0.2
+    assert tokens.current() is None
+
+
+def test_invalidate_keeps_a_newer_token(clock: list[float]) -> None:
+    tokens = cache()
+    tokens.store(token_response("t1", 3600))
+    tokens.store(token_response("t2", 3600))
+    tokens.invalidate("t1")  # a request that failed with the old token must not drop the new one
+    assert tokens.current() == "t2"
+    tokens.invalidate("t2")
+    assert tokens.current() is None
+
+
+def test_token_request_uses_basic_auth_and_client_credentials() -> None:
+    request = cache().build_request()
+    assert request.url == "http://x/oauth2/token" and request.method == "POST"
+    assert request.headers["Authorization"].startswith("Basic ")
+    assert b"grant_type=client_credentials" in request.read()
