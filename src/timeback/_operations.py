@@ -33,6 +33,9 @@ class Parent:
     param: str
     collection: str
     field: str | None = None
+    # (collection, reference): the child's ``field`` names a record of that collection whose reference is the
+    # parent. Score scales of a school are those whose class's school it is.
+    through: tuple[str, str] | None = None
 
 
 @dataclass(eq=False)

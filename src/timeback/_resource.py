@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 from pydantic import BaseModel
 
 from timeback._operations import Operation, OperationKind, OperationSet, Parent
+from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResponse
 
 if TYPE_CHECKING:
     from timeback._base_client import AsyncAPIClient, SyncAPIClient
@@ -116,37 +117,22 @@ class ListEndpoint(_Descriptor, Generic[ReqT, RespT]):
         def __get__(self, obj: Any, owner: Any = None) -> Any: ...
 
 
-_DEFAULT_STATUS: dict[str, int] = {"put": 201, "create": 201, "batch_create": 201, "delete": 204}
+# The declaration helpers: one per kind of operation. The kind fixes the verb and the success status.
 
 
-def endpoint(
-    kind: OperationKind,
-    method: str,
-    path: str,
-    request: type[ReqT],
-    response: type[RespT],
-    collection: str,
-    *,
-    body: str | None = None,
-    parents: tuple[Parent, ...] = (),
-    not_found: str | None = None,
-) -> Endpoint[ReqT, RespT]:
-    """Declare an operation that answers one JSON document."""
-    op = Operation(kind, method, path, request, response, collection, body, parents, not_found)
-    op.success_status = _DEFAULT_STATUS.get(kind, 200)
-    return Endpoint(op)
+def _op(kind: OperationKind, method: str, path: str, request: Any, response: Any, collection: str,
+        status: int, **extra: Any) -> Operation[Any, Any]:  # fmt: skip
+    op: Operation[Any, Any] = Operation(kind, method, path, request, response, collection, **extra)
+    op.success_status = status
+    return op
 
 
-def no_content_endpoint(
-    kind: OperationKind, method: str, path: str, request: type[ReqT], collection: str
-) -> NoContentEndpoint[ReqT]:
-    """Declare an operation that answers no body (DELETE)."""
-    op: Operation[ReqT, Any] = Operation(kind, method, path, request, None, collection)
-    op.success_status = _DEFAULT_STATUS.get(kind, 204)
-    return NoContentEndpoint(op)
+def get_one(path: str, request: type[ReqT], response: type[RespT], collection: str) -> Endpoint[ReqT, RespT]:
+    """GET one record: ``{"<singular>": {...}}``."""
+    return Endpoint(_op("get", "GET", path, request, response, collection, 200))
 
 
-def list_endpoint(
+def list_of(
     path: str,
     request: type[ReqT],
     item: type[RespT],
@@ -155,17 +141,62 @@ def list_endpoint(
     parents: tuple[Parent, ...] = (),
     not_found: str | None = None,
 ) -> ListEndpoint[ReqT, RespT]:
-    """Declare a collection read; ``item`` is the model of one record."""
-    return ListEndpoint(Operation("list", "GET", path, request, item, collection, None, parents, not_found))
+    """GET a collection, paged; ``item`` is the model of one record."""
+    op = _op("list", "GET", path, request, item, collection, 200, parents=parents, not_found=not_found)
+    return ListEndpoint(op)
+
+
+def put_one(
+    path: str, request: type[ReqT], response: type[RespT], collection: str, *, body: str
+) -> Endpoint[ReqT, RespT]:
+    """PUT: create or fully replace a record whose sourcedId the caller chose; 201 with the record."""
+    return Endpoint(_op("put", "PUT", path, request, response, collection, 201, body=body))
+
+
+def patch_one(
+    path: str, request: type[ReqT], response: type[RespT], collection: str, *, body: str
+) -> Endpoint[ReqT, RespT]:
+    """PATCH: update the fields sent, merging ``metadata`` key by key; 200 with the record."""
+    return Endpoint(_op("patch", "PATCH", path, request, response, collection, 200, body=body))
+
+
+def create_one(path: str, request: type[ReqT], collection: str, *, body: str) -> Endpoint[ReqT, PairsResponse]:
+    """POST one record to a root collection; 201 with ``sourcedIdPairs``."""
+    return Endpoint(_op("create", "POST", path, request, PairsResponse, collection, 201, body=body))
+
+
+def create_many(
+    path: str,
+    request: type[ReqT],
+    collection: str,
+    *,
+    body: str,
+    parents: tuple[Parent, ...],
+    not_found: str,
+) -> Endpoint[ReqT, PairsResponse]:
+    """POST a batch under parent records named in the path; all or nothing; 201 with ``sourcedIdPairs``."""
+    op = _op("batch_create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
+             not_found=not_found)  # fmt: skip
+    return Endpoint(op)
+
+
+def delete_one(path: str, request: type[ReqT], collection: str) -> NoContentEndpoint[ReqT]:
+    """DELETE: a soft delete (status becomes ``tobedeleted``); 204."""
+    return NoContentEndpoint(_op("delete", "DELETE", path, request, None, collection, 204))
 
 
 __all__ = [
     "AsyncResource",
     "Endpoint",
     "ListEndpoint",
+    "NoContentEndpoint",
     "OperationSet",
     "SyncResource",
-    "endpoint",
-    "list_endpoint",
-    "no_content_endpoint",
+    "create_many",
+    "create_one",
+    "delete_one",
+    "get_one",
+    "list_of",
+    "patch_one",
+    "put_one",
 ]

@@ -71,3 +71,24 @@ class _PutRequest(_ByIdRequest):
             field = f"{self.body_field}.sourcedId"
             raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
         return self
+
+
+class _PatchBody(TimebackEntity):
+    """A partial record: nothing but the fields the caller set goes on the wire (no default id or status)."""
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._sourced_id_given = "sourcedId" in self.__pydantic_fields_set__
+
+
+class _PatchRequest(_ByIdRequest):
+    """PATCH: the body's ``sourcedId``, when given, must be the path's."""
+
+    body_field: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
+        body: TimebackEntity = getattr(self, self.body_field)
+        if body._sourced_id_given and body.sourcedId != self.sourced_id:
+            field = f"{self.body_field}.sourcedId"
+            raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
+        return self

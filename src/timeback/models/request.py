@@ -21,7 +21,10 @@ from timeback.models._base import DateOrDateTime, Known, is_strict
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
+    _ByIdRequest,
     _GetRequest,
+    _PatchBody,
+    _PatchRequest,
     _PutRequest,
 )
 from timeback.models.gradebook import (
@@ -47,41 +50,74 @@ __all__ = [
     "TimebackCreateAcademicSessionBody",
     "TimebackCreateAcademicSessionRequest",
     "TimebackCreateAssessmentLineItemBody",
+    "TimebackCreateAssessmentLineItemRequest",
     "TimebackCreateAssessmentResultBody",
     "TimebackCreateAssessmentResultRequest",
     "TimebackCreateCategoryBody",
+    "TimebackCreateCategoryRequest",
     "TimebackCreateClassBody",
     "TimebackCreateClassRequest",
     "TimebackCreateCourseBody",
     "TimebackCreateCourseRequest",
     "TimebackCreateLineItemBody",
+    "TimebackCreateLineItemRequest",
+    "TimebackCreateLineItemsForSchoolRequest",
     "TimebackCreateOrgBody",
     "TimebackCreateOrgRequest",
     "TimebackCreateResultBody",
+    "TimebackCreateResultForLineItemRequest",
+    "TimebackCreateResultRequest",
     "TimebackCreateSchoolRequest",
     "TimebackCreateScoreScaleBody",
+    "TimebackCreateScoreScaleRequest",
     "TimebackCreateUserBody",
     "TimebackCreateUserRequest",
+    "TimebackDeleteAssessmentLineItemRequest",
+    "TimebackDeleteAssessmentResultRequest",
+    "TimebackDeleteCategoryRequest",
+    "TimebackDeleteLineItemRequest",
+    "TimebackDeleteResultRequest",
+    "TimebackDeleteScoreScaleRequest",
     "TimebackGetAcademicSessionRequest",
+    "TimebackGetAllAssessmentLineItemsRequest",
+    "TimebackGetAllAssessmentResultsRequest",
+    "TimebackGetAllCategoriesRequest",
+    "TimebackGetAllLineItemsRequest",
+    "TimebackGetAllResultsRequest",
+    "TimebackGetAllScoreScalesRequest",
     "TimebackGetAssessmentLineItemRequest",
     "TimebackGetAssessmentResultRequest",
+    "TimebackGetCategoriesForClassRequest",
     "TimebackGetCategoryRequest",
     "TimebackGetClassRequest",
     "TimebackGetCourseRequest",
     "TimebackGetLineItemRequest",
+    "TimebackGetLineItemsForClassRequest",
+    "TimebackGetLineItemsForSchoolRequest",
     "TimebackGetOrgRequest",
     "TimebackGetResultRequest",
     "TimebackGetResultsForClassRequest",
+    "TimebackGetResultsForLineItemForClassRequest",
+    "TimebackGetResultsForStudentForClassRequest",
     "TimebackGetSchoolRequest",
     "TimebackGetScoreScaleRequest",
+    "TimebackGetScoreScalesForClassRequest",
+    "TimebackGetScoreScalesForSchoolRequest",
     "TimebackGetUserRequest",
+    "TimebackPatchAssessmentLineItemBody",
+    "TimebackPatchAssessmentLineItemRequest",
+    "TimebackPatchAssessmentResultBody",
+    "TimebackPatchAssessmentResultRequest",
     "TimebackPostLineItemsForClassRequest",
     "TimebackPostResultsForAcademicSessionForClassRequest",
     "TimebackPutAssessmentLineItemBody",
     "TimebackPutAssessmentLineItemRequest",
+    "TimebackPutAssessmentResultBody",
+    "TimebackPutAssessmentResultRequest",
     "TimebackPutCategoryBody",
     "TimebackPutCategoryRequest",
     "TimebackPutLineItemBody",
+    "TimebackPutLineItemRequest",
     "TimebackPutResultBody",
     "TimebackPutResultRequest",
     "TimebackPutScoreScaleBody",
@@ -162,6 +198,14 @@ class TimebackPutAssessmentResultBody(TimebackCreateAssessmentResultBody):
     pass
 
 
+class TimebackPatchAssessmentResultBody(_PatchBody, TimebackAssessmentResult):
+    """Only the fields sent are changed; ``metadata`` is merged key by key."""
+
+
+class TimebackPatchAssessmentLineItemBody(_PatchBody, TimebackAssessmentLineItem):
+    """Only the fields sent are changed; ``metadata`` is merged key by key."""
+
+
 # ----- rostering bodies (required fields: those both the official spec and Timeback require)
 
 
@@ -203,43 +247,25 @@ class TimebackCreateUserBody(TimebackUser):
 
 
 # ----- gradebook requests
+# Path parameters are snake_case fields; list requests inherit the query parameters; the body is the one field
+# named like its JSON key.
 
 
-class TimebackGetResultRequest(_GetRequest):
-    pass
+class _SchoolScoped(TimebackQueryParams):
+    school_sourced_id: str = Field(min_length=1)
 
 
-class TimebackPutResultRequest(_PutRequest):
-    body_field: ClassVar[str] = "result"
-    result: TimebackPutResultBody
-
-
-class TimebackGetResultsForClassRequest(TimebackQueryParams):
+class _ClassScoped(TimebackQueryParams):
     class_sourced_id: str = Field(min_length=1)
 
 
-class TimebackPostResultsForAcademicSessionForClassRequest(TimebackRequest):
-    class_sourced_id: str = Field(min_length=1)
-    academic_session_sourced_id: str = Field(min_length=1)
-    results: list[TimebackCreateResultBody] = Field(min_length=1)
-
-
-class TimebackGetLineItemRequest(_GetRequest):
+# score scales
+class TimebackGetAllScoreScalesRequest(TimebackQueryParams):
     pass
 
 
-class TimebackPostLineItemsForClassRequest(TimebackRequest):
-    class_sourced_id: str = Field(min_length=1)
-    lineItems: list[TimebackCreateLineItemBody] = Field(min_length=1)
-
-
-class TimebackGetCategoryRequest(_GetRequest):
-    pass
-
-
-class TimebackPutCategoryRequest(_PutRequest):
-    body_field: ClassVar[str] = "category"
-    category: TimebackPutCategoryBody
+class TimebackCreateScoreScaleRequest(TimebackRequest):
+    scoreScale: TimebackCreateScoreScaleBody
 
 
 class TimebackGetScoreScaleRequest(_GetRequest):
@@ -251,6 +277,165 @@ class TimebackPutScoreScaleRequest(_PutRequest):
     scoreScale: TimebackPutScoreScaleBody
 
 
+class TimebackDeleteScoreScaleRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetScoreScalesForSchoolRequest(_SchoolScoped):
+    pass
+
+
+class TimebackGetScoreScalesForClassRequest(_ClassScoped):
+    pass
+
+
+# results
+class TimebackGetAllResultsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackCreateResultRequest(TimebackRequest):
+    result: TimebackCreateResultBody
+
+
+class TimebackGetResultRequest(_GetRequest):
+    pass
+
+
+class TimebackPutResultRequest(_PutRequest):
+    body_field: ClassVar[str] = "result"
+    result: TimebackPutResultBody
+
+
+class TimebackDeleteResultRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetResultsForClassRequest(_ClassScoped):
+    pass
+
+
+class TimebackGetResultsForLineItemForClassRequest(_ClassScoped):
+    line_item_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetResultsForStudentForClassRequest(_ClassScoped):
+    student_sourced_id: str = Field(min_length=1)
+
+
+class TimebackPostResultsForAcademicSessionForClassRequest(TimebackRequest):
+    class_sourced_id: str = Field(min_length=1)
+    academic_session_sourced_id: str = Field(min_length=1)
+    results: list[TimebackCreateResultBody] = Field(min_length=1)
+
+
+# line items
+class TimebackGetAllLineItemsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackCreateLineItemRequest(TimebackRequest):
+    lineItem: TimebackCreateLineItemBody
+
+
+class TimebackGetLineItemRequest(_GetRequest):
+    pass
+
+
+class TimebackPutLineItemRequest(_PutRequest):
+    body_field: ClassVar[str] = "lineItem"
+    lineItem: TimebackPutLineItemBody
+
+
+class TimebackDeleteLineItemRequest(_ByIdRequest):
+    pass
+
+
+class TimebackCreateResultForLineItemRequest(TimebackRequest):
+    line_item_sourced_id: str = Field(min_length=1)
+    results: list[TimebackCreateResultBody] = Field(min_length=1)
+
+
+class TimebackGetLineItemsForSchoolRequest(_SchoolScoped):
+    pass
+
+
+class TimebackCreateLineItemsForSchoolRequest(TimebackRequest):
+    school_sourced_id: str = Field(min_length=1)
+    lineItems: list[TimebackCreateLineItemBody] = Field(min_length=1)
+
+
+class TimebackGetLineItemsForClassRequest(_ClassScoped):
+    pass
+
+
+class TimebackPostLineItemsForClassRequest(TimebackRequest):
+    class_sourced_id: str = Field(min_length=1)
+    lineItems: list[TimebackCreateLineItemBody] = Field(min_length=1)
+
+
+# categories
+class TimebackGetAllCategoriesRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackCreateCategoryRequest(TimebackRequest):
+    category: TimebackCreateCategoryBody
+
+
+class TimebackGetCategoryRequest(_GetRequest):
+    pass
+
+
+class TimebackPutCategoryRequest(_PutRequest):
+    body_field: ClassVar[str] = "category"
+    category: TimebackPutCategoryBody
+
+
+class TimebackDeleteCategoryRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetCategoriesForClassRequest(_ClassScoped):
+    pass
+
+
+# assessment results
+class TimebackGetAllAssessmentResultsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackCreateAssessmentResultRequest(TimebackRequest):
+    assessmentResult: TimebackCreateAssessmentResultBody
+
+
+class TimebackGetAssessmentResultRequest(_GetRequest):
+    pass
+
+
+class TimebackPutAssessmentResultRequest(_PutRequest):
+    body_field: ClassVar[str] = "assessmentResult"
+    assessmentResult: TimebackPutAssessmentResultBody
+
+
+class TimebackPatchAssessmentResultRequest(_PatchRequest):
+    body_field: ClassVar[str] = "assessmentResult"
+    assessmentResult: TimebackPatchAssessmentResultBody
+
+
+class TimebackDeleteAssessmentResultRequest(_ByIdRequest):
+    pass
+
+
+# assessment line items
+class TimebackGetAllAssessmentLineItemsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackCreateAssessmentLineItemRequest(TimebackRequest):
+    assessmentLineItem: TimebackCreateAssessmentLineItemBody
+
+
 class TimebackGetAssessmentLineItemRequest(_GetRequest):
     pass
 
@@ -260,12 +445,13 @@ class TimebackPutAssessmentLineItemRequest(_PutRequest):
     assessmentLineItem: TimebackPutAssessmentLineItemBody
 
 
-class TimebackGetAssessmentResultRequest(_GetRequest):
+class TimebackPatchAssessmentLineItemRequest(_PatchRequest):
+    body_field: ClassVar[str] = "assessmentLineItem"
+    assessmentLineItem: TimebackPatchAssessmentLineItemBody
+
+
+class TimebackDeleteAssessmentLineItemRequest(_ByIdRequest):
     pass
-
-
-class TimebackCreateAssessmentResultRequest(TimebackRequest):
-    assessmentResult: TimebackCreateAssessmentResultBody
 
 
 # ----- rostering requests

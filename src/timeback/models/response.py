@@ -30,8 +30,12 @@ __all__ = [
     "TimebackGetResultResponse",
     "TimebackGetScoreScaleResponse",
     "TimebackGetUserResponse",
+    "TimebackPatchAssessmentLineItemResponse",
+    "TimebackPatchAssessmentResultResponse",
     "TimebackPutAssessmentLineItemResponse",
+    "TimebackPutAssessmentResultResponse",
     "TimebackPutCategoryResponse",
+    "TimebackPutLineItemResponse",
     "TimebackPutResultResponse",
     "TimebackPutScoreScaleResponse",
     "TimebackSourcedIdPair",
@@ -101,6 +105,10 @@ class TimebackGetLineItemResponse(TimebackModel):
     lineItem: TimebackLineItem
 
 
+class TimebackPutLineItemResponse(TimebackGetLineItemResponse):
+    pass
+
+
 class TimebackGetCategoryResponse(TimebackModel):
     category: TimebackCategory
 
@@ -125,8 +133,20 @@ class TimebackPutAssessmentLineItemResponse(TimebackGetAssessmentLineItemRespons
     pass
 
 
+class TimebackPatchAssessmentLineItemResponse(TimebackGetAssessmentLineItemResponse):
+    pass
+
+
 class TimebackGetAssessmentResultResponse(TimebackModel):
     assessmentResult: TimebackAssessmentResult
+
+
+class TimebackPutAssessmentResultResponse(TimebackGetAssessmentResultResponse):
+    pass
+
+
+class TimebackPatchAssessmentResultResponse(TimebackGetAssessmentResultResponse):
+    pass
 
 
 class TimebackGetOrgResponse(TimebackModel):

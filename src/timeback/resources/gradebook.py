@@ -1,150 +1,185 @@
 """OneRoster 1.2 Gradebook: ``client.oneroster.gradebook.<operation>(request)``.
 
-Each line below is one operation: kind, verb, path, request model, response model and the records it touches.
-The local server serves these same declarations (``timeback.server``), and ``docs/api.md`` lists them.
+One line per operation: what kind it is (which fixes the verb), its path, request model, response model and the
+collection of records it touches. These 44 declarations (the 35 official operations and Timeback's 9) drive the
+SDK methods, the local server's routes, ``docs/api.md`` and the operation-table tests.
 """
 
 from __future__ import annotations
 
 from timeback._operations import OperationSet, Parent
-from timeback._resource import AsyncResource, SyncResource, endpoint, list_endpoint
-from timeback.models import request as rq, response as rs
-from timeback.models.gradebook import TimebackResult
+from timeback._resource import (
+    AsyncResource,
+    SyncResource,
+    create_many,
+    create_one,
+    delete_one,
+    get_one,
+    list_of,
+    patch_one,
+    put_one,
+)
+from timeback.models import gradebook as m, request as rq, response as rs
 
 CLASS = Parent("class_sourced_id", "classes", "class")
+SCHOOL = Parent("school_sourced_id", "schools", "school")
 
 
 class GradebookOperations(OperationSet):
     base_path = "/ims/oneroster/gradebook/v1p2"
 
+    # ----- score scales
+    get_all_score_scales = list_of(
+        "/scoreScales/", rq.TimebackGetAllScoreScalesRequest, m.TimebackScoreScale, "scoreScales"
+    )
+    create_score_scale = create_one(
+        "/scoreScales/", rq.TimebackCreateScoreScaleRequest, "scoreScales", body="scoreScale"
+    )
+    get_score_scale = get_one(
+        "/scoreScales/{sourced_id}", rq.TimebackGetScoreScaleRequest, rs.TimebackGetScoreScaleResponse, "scoreScales"
+    )
+    put_score_scale = put_one(
+        "/scoreScales/{sourced_id}", rq.TimebackPutScoreScaleRequest, rs.TimebackPutScoreScaleResponse, "scoreScales",
+        body="scoreScale",
+    )  # fmt: skip
+    delete_score_scale = delete_one("/scoreScales/{sourced_id}", rq.TimebackDeleteScoreScaleRequest, "scoreScales")
+    get_score_scales_for_school = list_of(
+        "/schools/{school_sourced_id}/scoreScales", rq.TimebackGetScoreScalesForSchoolRequest, m.TimebackScoreScale,
+        "scoreScales", parents=(Parent("school_sourced_id", "schools", "class", through=("classes", "school")),),
+        not_found="School not found.",
+    )  # fmt: skip
+    get_score_scales_for_class = list_of(
+        "/classes/{class_sourced_id}/scoreScales", rq.TimebackGetScoreScalesForClassRequest, m.TimebackScoreScale,
+        "scoreScales", parents=(CLASS,), not_found="Class not found.",
+    )  # fmt: skip
+
     # ----- results
-    get_result = endpoint(
-        "get", "GET", "/results/{sourced_id}", rq.TimebackGetResultRequest, rs.TimebackGetResultResponse, "results"
+    get_all_results = list_of("/results/", rq.TimebackGetAllResultsRequest, m.TimebackResult, "results")
+    create_result = create_one("/results/", rq.TimebackCreateResultRequest, "results", body="result")
+    get_result = get_one("/results/{sourced_id}", rq.TimebackGetResultRequest, rs.TimebackGetResultResponse, "results")
+    put_result = put_one(
+        "/results/{sourced_id}", rq.TimebackPutResultRequest, rs.TimebackPutResultResponse, "results", body="result"
     )
-    put_result = endpoint(
-        "put",
-        "PUT",
-        "/results/{sourced_id}",
-        rq.TimebackPutResultRequest,
-        rs.TimebackPutResultResponse,
-        "results",
-        body="result",
-    )
-    get_results_for_class = list_endpoint(
-        "/classes/{class_sourced_id}/results",
-        rq.TimebackGetResultsForClassRequest,
-        TimebackResult,
-        "results",
-        parents=(CLASS,),
-        not_found="Class not found.",
-    )
-    post_results_for_academic_session_for_class = endpoint(
-        "batch_create",
-        "POST",
+    delete_result = delete_one("/results/{sourced_id}", rq.TimebackDeleteResultRequest, "results")
+    get_results_for_class = list_of(
+        "/classes/{class_sourced_id}/results", rq.TimebackGetResultsForClassRequest, m.TimebackResult, "results",
+        parents=(CLASS,), not_found="Class not found.",
+    )  # fmt: skip
+    get_results_for_line_item_for_class = list_of(
+        "/classes/{class_sourced_id}/lineItems/{line_item_sourced_id}/results",
+        rq.TimebackGetResultsForLineItemForClassRequest, m.TimebackResult, "results",
+        parents=(CLASS, Parent("line_item_sourced_id", "lineItems", "lineItem")),
+        not_found="Class or line item not found.",
+    )  # fmt: skip
+    get_results_for_student_for_class = list_of(
+        "/classes/{class_sourced_id}/students/{student_sourced_id}/results",
+        rq.TimebackGetResultsForStudentForClassRequest, m.TimebackResult, "results",
+        parents=(CLASS, Parent("student_sourced_id", "users", "student")),
+        not_found="Class or student not found.",
+    )  # fmt: skip
+    post_results_for_academic_session_for_class = create_many(
         "/classes/{class_sourced_id}/academicSessions/{academic_session_sourced_id}/results",
-        rq.TimebackPostResultsForAcademicSessionForClassRequest,
-        rs.TimebackSourcedIdPairsResponse,
-        "results",
-        body="results",
+        rq.TimebackPostResultsForAcademicSessionForClassRequest, "results", body="results",
         parents=(CLASS, Parent("academic_session_sourced_id", "academicSessions")),
         not_found="Class or academic session not found.",
-    )
+    )  # fmt: skip
 
     # ----- line items
-    get_line_item = endpoint(
-        "get",
-        "GET",
-        "/lineItems/{sourced_id}",
-        rq.TimebackGetLineItemRequest,
-        rs.TimebackGetLineItemResponse,
-        "lineItems",
+    get_all_line_items = list_of("/lineItems/", rq.TimebackGetAllLineItemsRequest, m.TimebackLineItem, "lineItems")
+    create_line_item = create_one("/lineItems/", rq.TimebackCreateLineItemRequest, "lineItems", body="lineItem")
+    get_line_item = get_one(
+        "/lineItems/{sourced_id}", rq.TimebackGetLineItemRequest, rs.TimebackGetLineItemResponse, "lineItems"
     )
-    post_line_items_for_class = endpoint(
-        "batch_create",
-        "POST",
-        "/classes/{class_sourced_id}/lineItems",
-        rq.TimebackPostLineItemsForClassRequest,
-        rs.TimebackSourcedIdPairsResponse,
-        "lineItems",
-        body="lineItems",
-        parents=(CLASS,),
-        not_found="Class not found.",
-    )
+    put_line_item = put_one(
+        "/lineItems/{sourced_id}", rq.TimebackPutLineItemRequest, rs.TimebackPutLineItemResponse, "lineItems",
+        body="lineItem",
+    )  # fmt: skip
+    delete_line_item = delete_one("/lineItems/{sourced_id}", rq.TimebackDeleteLineItemRequest, "lineItems")
+    create_result_for_line_item = create_many(
+        "/lineItems/{line_item_sourced_id}/results", rq.TimebackCreateResultForLineItemRequest, "results",
+        body="results", parents=(Parent("line_item_sourced_id", "lineItems", "lineItem"),),
+        not_found="Line item not found.",
+    )  # fmt: skip
+    get_line_items_for_school = list_of(
+        "/schools/{school_sourced_id}/lineItems", rq.TimebackGetLineItemsForSchoolRequest, m.TimebackLineItem,
+        "lineItems", parents=(SCHOOL,), not_found="School not found.",
+    )  # fmt: skip
+    create_line_items_for_school = create_many(
+        "/schools/{school_sourced_id}/lineItems", rq.TimebackCreateLineItemsForSchoolRequest, "lineItems",
+        body="lineItems", parents=(SCHOOL,), not_found="School not found.",
+    )  # fmt: skip
+    get_line_items_for_class = list_of(
+        "/classes/{class_sourced_id}/lineItems", rq.TimebackGetLineItemsForClassRequest, m.TimebackLineItem,
+        "lineItems", parents=(CLASS,), not_found="Class not found.",
+    )  # fmt: skip
+    post_line_items_for_class = create_many(
+        "/classes/{class_sourced_id}/lineItems", rq.TimebackPostLineItemsForClassRequest, "lineItems",
+        body="lineItems", parents=(CLASS,), not_found="Class not found.",
+    )  # fmt: skip
 
     # ----- categories
-    get_category = endpoint(
-        "get",
-        "GET",
-        "/categories/{sourced_id}",
-        rq.TimebackGetCategoryRequest,
-        rs.TimebackGetCategoryResponse,
-        "categories",
+    get_all_categories = list_of("/categories/", rq.TimebackGetAllCategoriesRequest, m.TimebackCategory, "categories")
+    create_category = create_one("/categories/", rq.TimebackCreateCategoryRequest, "categories", body="category")
+    get_category = get_one(
+        "/categories/{sourced_id}", rq.TimebackGetCategoryRequest, rs.TimebackGetCategoryResponse, "categories"
     )
-    put_category = endpoint(
-        "put",
-        "PUT",
-        "/categories/{sourced_id}",
-        rq.TimebackPutCategoryRequest,
-        rs.TimebackPutCategoryResponse,
-        "categories",
+    put_category = put_one(
+        "/categories/{sourced_id}", rq.TimebackPutCategoryRequest, rs.TimebackPutCategoryResponse, "categories",
         body="category",
-    )
+    )  # fmt: skip
+    delete_category = delete_one("/categories/{sourced_id}", rq.TimebackDeleteCategoryRequest, "categories")
+    get_categories_for_class = list_of(
+        "/classes/{class_sourced_id}/categories", rq.TimebackGetCategoriesForClassRequest, m.TimebackCategory,
+        "categories", parents=(Parent("class_sourced_id", "classes"),), not_found="Class not found.",
+    )  # fmt: skip
 
-    # ----- score scales
-    get_score_scale = endpoint(
-        "get",
-        "GET",
-        "/scoreScales/{sourced_id}",
-        rq.TimebackGetScoreScaleRequest,
-        rs.TimebackGetScoreScaleResponse,
-        "scoreScales",
+    # ----- assessment results
+    get_all_assessment_results = list_of(
+        "/assessmentResults/", rq.TimebackGetAllAssessmentResultsRequest, m.TimebackAssessmentResult,
+        "assessmentResults",
+    )  # fmt: skip
+    create_assessment_result = create_one(
+        "/assessmentResults/", rq.TimebackCreateAssessmentResultRequest, "assessmentResults", body="assessmentResult"
     )
-    put_score_scale = endpoint(
-        "put",
-        "PUT",
-        "/scoreScales/{sourced_id}",
-        rq.TimebackPutScoreScaleRequest,
-        rs.TimebackPutScoreScaleResponse,
-        "scoreScales",
-        body="scoreScale",
+    get_assessment_result = get_one(
+        "/assessmentResults/{sourced_id}", rq.TimebackGetAssessmentResultRequest,
+        rs.TimebackGetAssessmentResultResponse, "assessmentResults",
+    )  # fmt: skip
+    put_assessment_result = put_one(
+        "/assessmentResults/{sourced_id}", rq.TimebackPutAssessmentResultRequest,
+        rs.TimebackPutAssessmentResultResponse, "assessmentResults", body="assessmentResult",
+    )  # fmt: skip
+    patch_assessment_result = patch_one(
+        "/assessmentResults/{sourced_id}", rq.TimebackPatchAssessmentResultRequest,
+        rs.TimebackPatchAssessmentResultResponse, "assessmentResults", body="assessmentResult",
+    )  # fmt: skip
+    delete_assessment_result = delete_one(
+        "/assessmentResults/{sourced_id}", rq.TimebackDeleteAssessmentResultRequest, "assessmentResults"
     )
 
     # ----- assessment line items
-    get_assessment_line_item = endpoint(
-        "get",
-        "GET",
-        "/assessmentLineItems/{sourced_id}",
-        rq.TimebackGetAssessmentLineItemRequest,
-        rs.TimebackGetAssessmentLineItemResponse,
+    get_all_assessment_line_items = list_of(
+        "/assessmentLineItems/", rq.TimebackGetAllAssessmentLineItemsRequest, m.TimebackAssessmentLineItem,
         "assessmentLineItems",
-    )
-    put_assessment_line_item = endpoint(
-        "put",
-        "PUT",
-        "/assessmentLineItems/{sourced_id}",
-        rq.TimebackPutAssessmentLineItemRequest,
-        rs.TimebackPutAssessmentLineItemResponse,
-        "assessmentLineItems",
+    )  # fmt: skip
+    create_assessment_line_item = create_one(
+        "/assessmentLineItems/", rq.TimebackCreateAssessmentLineItemRequest, "assessmentLineItems",
         body="assessmentLineItem",
-    )
-
-    # ----- assessment results
-    get_assessment_result = endpoint(
-        "get",
-        "GET",
-        "/assessmentResults/{sourced_id}",
-        rq.TimebackGetAssessmentResultRequest,
-        rs.TimebackGetAssessmentResultResponse,
-        "assessmentResults",
-    )
-    create_assessment_result = endpoint(
-        "create",
-        "POST",
-        "/assessmentResults/",
-        rq.TimebackCreateAssessmentResultRequest,
-        rs.TimebackSourcedIdPairsResponse,
-        "assessmentResults",
-        body="assessmentResult",
+    )  # fmt: skip
+    get_assessment_line_item = get_one(
+        "/assessmentLineItems/{sourced_id}", rq.TimebackGetAssessmentLineItemRequest,
+        rs.TimebackGetAssessmentLineItemResponse, "assessmentLineItems",
+    )  # fmt: skip
+    put_assessment_line_item = put_one(
+        "/assessmentLineItems/{sourced_id}", rq.TimebackPutAssessmentLineItemRequest,
+        rs.TimebackPutAssessmentLineItemResponse, "assessmentLineItems", body="assessmentLineItem",
+    )  # fmt: skip
+    patch_assessment_line_item = patch_one(
+        "/assessmentLineItems/{sourced_id}", rq.TimebackPatchAssessmentLineItemRequest,
+        rs.TimebackPatchAssessmentLineItemResponse, "assessmentLineItems", body="assessmentLineItem",
+    )  # fmt: skip
+    delete_assessment_line_item = delete_one(
+        "/assessmentLineItems/{sourced_id}", rq.TimebackDeleteAssessmentLineItemRequest, "assessmentLineItems"
     )
 
 

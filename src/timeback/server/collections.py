@@ -8,17 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
+from timeback.models import gradebook as gb, rostering as ro
+
 
 @dataclass(frozen=True)
 class CollectionDef:
     name: str  # the collection key on the wire ("lineItems")
     singular: str  # the single-record key on the wire ("lineItem")
     label: str  # for messages ("Line item")
+    model: type[BaseModel]  # the record's model: its fields are what filter, sort and fields may name
     # reference path -> collection it must name. "x" is {sourcedId} at x; "x[]" a list of them; "x[].y" one per item.
     refs: dict[str, str] = field(default_factory=dict)
     indexed: tuple[str, ...] = ()  # references kept in their own indexed column, for scoped reads and filters
     stored_in: str | None = None  # a view over another collection's table (schools are orgs)
     fixed: tuple[tuple[str, str], ...] = ()  # field values every record of a view has
+    search: tuple[str, ...] = ()  # text fields Timeback's free-text ``search`` looks in (and sourcedId)
+    # (from, to): when a write names ``from`` but not ``to``, ``to`` is set to the same reference. Timeback takes a
+    # class's school as ``org`` and answers it as ``school``.
+    mirror: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -32,74 +41,59 @@ def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:
 COLLECTIONS: dict[str, CollectionDef] = _defs(
     # gradebook
     CollectionDef(
-        "lineItems",
-        "lineItem",
-        "Line item",
-        refs={
-            "class": "classes",
-            "school": "orgs",
-            "category": "categories",
-            "scoreScale": "scoreScales",
-            "gradingPeriod": "academicSessions",
-            "academicSession": "academicSessions",
-        },
-        indexed=("class", "school", "category"),
+        "lineItems", "lineItem", "Line item", gb.TimebackLineItem,
+        refs={"class": "classes", "school": "orgs", "category": "categories", "scoreScale": "scoreScales",
+              "gradingPeriod": "academicSessions", "academicSession": "academicSessions"},
+        indexed=("class", "school", "category"), search=("title", "description"),
     ),
     CollectionDef(
-        "results",
-        "result",
-        "Result",
+        "results", "result", "Result", gb.TimebackResult,
         refs={"lineItem": "lineItems", "student": "users", "class": "classes", "scoreScale": "scoreScales"},
-        indexed=("lineItem", "student", "class"),
+        indexed=("lineItem", "student", "class"), search=("comment", "textScore"),
     ),
-    CollectionDef("categories", "category", "Category"),
+    CollectionDef("categories", "category", "Category", gb.TimebackCategory, search=("title",)),
     CollectionDef(
-        "scoreScales",
-        "scoreScale",
-        "Score scale",
-        refs={"class": "classes", "course": "courses"},
-        indexed=("class", "course"),
+        "scoreScales", "scoreScale", "Score scale", gb.TimebackScoreScale,
+        refs={"class": "classes", "course": "courses"}, indexed=("class", "course"), search=("title", "type"),
     ),
     CollectionDef(
-        "assessmentLineItems",
-        "assessmentLineItem",
-        "Assessment line item",
-        refs={
-            "class": "classes",
-            "parentAssessmentLineItem": "assessmentLineItems",
-            "scoreScale": "scoreScales",
-            "course": "courses",
-        },
-        indexed=("class",),
+        "assessmentLineItems", "assessmentLineItem", "Assessment line item", gb.TimebackAssessmentLineItem,
+        refs={"class": "classes", "parentAssessmentLineItem": "assessmentLineItems", "scoreScale": "scoreScales",
+              "course": "courses"},
+        indexed=("class",), search=("title", "description"),
     ),
     CollectionDef(
-        "assessmentResults",
-        "assessmentResult",
-        "Assessment result",
+        "assessmentResults", "assessmentResult", "Assessment result", gb.TimebackAssessmentResult,
         refs={"assessmentLineItem": "assessmentLineItems", "student": "users", "scoreScale": "scoreScales"},
-        indexed=("assessmentLineItem", "student"),
+        indexed=("assessmentLineItem", "student"), search=("comment", "textScore"),
     ),
     # rostering
-    CollectionDef("orgs", "org", "Org", refs={"parent": "orgs"}, indexed=("parent",)),
-    CollectionDef("schools", "org", "School", refs={"parent": "orgs"}, stored_in="orgs", fixed=(("type", "school"),)),
     CollectionDef(
-        "academicSessions",
-        "academicSession",
-        "Academic session",
-        refs={"parent": "academicSessions", "org": "orgs"},
-        indexed=("parent", "org"),
+        "orgs", "org", "Org", ro.TimebackOrg, refs={"parent": "orgs"}, indexed=("parent",),
+        search=("name", "identifier"),
     ),
     CollectionDef(
-        "courses", "course", "Course", refs={"org": "orgs", "schoolYear": "academicSessions"}, indexed=("org",)
+        "schools", "org", "School", ro.TimebackOrg, refs={"parent": "orgs"}, stored_in="orgs",
+        fixed=(("type", "school"),), search=("name", "identifier"),
     ),
     CollectionDef(
-        "classes",
-        "class",
-        "Class",
-        refs={"course": "courses", "school": "orgs", "org": "orgs", "terms[]": "academicSessions"},
-        indexed=("course", "school"),
+        "academicSessions", "academicSession", "Academic session", ro.TimebackAcademicSession,
+        refs={"parent": "academicSessions", "org": "orgs"}, indexed=("parent", "org"), search=("title",),
     ),
-    CollectionDef("users", "user", "User", refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"}),
-)
+    CollectionDef(
+        "courses", "course", "Course", ro.TimebackCourse, refs={"org": "orgs", "schoolYear": "academicSessions"},
+        indexed=("org",), search=("title", "courseCode"),
+    ),
+    CollectionDef(
+        "classes", "class", "Class", ro.TimebackClass,
+        refs={"course": "courses", "org": "orgs", "school": "orgs", "terms[]": "academicSessions"},
+        indexed=("course", "school"), search=("title", "classCode"), mirror=(("org", "school"),),
+    ),
+    CollectionDef(
+        "users", "user", "User", ro.TimebackUser,
+        refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"},
+        search=("givenName", "familyName", "email", "username"),
+    ),
+)  # fmt: skip
 
 TABLES: tuple[CollectionDef, ...] = tuple(d for d in COLLECTIONS.values() if d.stored_in is None)

@@ -20,7 +20,8 @@ from timeback.models._base import STRICT
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError, validation_error
-from timeback.server.storage import AlreadyExists, ListQuery, Storage, Transaction
+from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort
+from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 
 def now_utc() -> str:
@@ -40,6 +41,7 @@ class GradebookService:
     def __init__(self, storage: Storage, settings: ServerSettings) -> None:
         self.storage = storage
         self.settings = settings
+        self._kinds_cache: dict[str, dict[str, FieldKind]] = {}
 
     # ----- entry point
 
@@ -58,6 +60,8 @@ class GradebookService:
             return self.put(op, coll, request)
         if op.kind in ("create", "batch_create"):
             return self.create(op, coll, path, request)
+        if op.kind == "patch":
+            return self.patch(op, coll, request)
         raise ApiError(405, f"{op.kind} is not supported")
 
     # ----- reads
@@ -68,22 +72,35 @@ class GradebookService:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
             raise ApiError(404, f"{coll.label} not found.")
-        fields = parse_fields(query.get("fields"), record_fields(op))
+        fields = parse_fields(query.get("fields"), self._kinds(coll))
         return Reply(200, {coll.singular: select_fields(record, fields)})
 
     def list(
         self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
     ) -> Reply:
         limit, offset, clamped = self.paging(query)
-        fields = parse_fields(query.get("fields"), record_fields(op))
-        where = []
+        kinds = self._kinds(coll)
+        fields = parse_fields(query.get("fields"), kinds)
+        row_filter = parse_filter(query["filter"], kinds) if query.get("filter") else None
+        sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
+        scopes = []
         for parent in op.parents:
             value = path[parent.param]
             if not self.storage.exists(COLLECTIONS[parent.collection], value):
                 raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
             if parent.field:
-                where.append((parent.field, value))
-        rows, total = self.storage.list(coll, ListQuery(where=where, limit=limit, offset=offset))
+                scopes.append(Scope(parent.field, value, parent.through))
+        list_query = ListQuery(
+            scopes=scopes,
+            filter=row_filter,
+            search=query.get("search") or None,
+            sort=sort,
+            # Deleted records leave listings unless the caller's filter asks about status.
+            include_deleted=row_filter is not None and row_filter.mentions("status"),
+            limit=limit,
+            offset=offset,
+        )
+        rows, total = self.storage.list(coll, list_query)
         if fields is None:
             items = ",".join(rows)
         else:
@@ -133,6 +150,9 @@ class GradebookService:
         for index, model in enumerate(models):
             record = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
             record["dateLastModified"] = stamp
+            for source, target in coll.mirror:
+                if record.get(target) is None and record.get(source) is not None:
+                    record[target] = record[source]
             for name, fixed in coll.fixed:
                 if record.get(name, fixed) != fixed:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
@@ -186,6 +206,29 @@ class GradebookService:
             record["dateLastModified"] = now_utc()
             tx.upsert(coll, record)
         return Reply(204)
+
+    def patch(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
+        assert op.body is not None
+        changes = getattr(request, op.body).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        sourced_id = request.sourced_id
+        with self.storage.transaction() as tx:
+            record = tx.get(coll, sourced_id)
+            if record is None:
+                raise ApiError(404, f"{coll.label} not found.")
+            metadata = changes.pop("metadata", None)
+            record.update(changes)
+            if metadata is not None:
+                record["metadata"] = {**(record.get("metadata") or {}), **metadata}
+            record["dateLastModified"] = now_utc()
+            self._check_references(tx, op, coll, [record], batch=False)
+            tx.upsert(coll, record)
+        return Reply(200, {coll.singular: record})
+
+    def _kinds(self, coll: CollectionDef) -> dict[str, FieldKind]:
+        kinds = self._kinds_cache.get(coll.name)
+        if kinds is None:
+            kinds = self._kinds_cache[coll.name] = field_kinds(coll.model)
+        return kinds
 
     # ----- referential checks
 
@@ -249,17 +292,7 @@ def iter_references(record: Mapping[str, Any], ref_path: str) -> Iterator[tuple[
 # ----- query helpers
 
 
-def record_fields(op: Operation[Any, Any]) -> set[str]:
-    """The wire names a record of this operation has (for ``fields`` selection)."""
-    model = op.response
-    if op.kind != "list" and model is not None:
-        (info,) = model.model_fields.values()
-        model = info.annotation
-    assert model is not None
-    return {info.alias or name for name, info in model.model_fields.items()}
-
-
-def parse_fields(raw: str | None, known: set[str]) -> list[str] | None:
+def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
     if raw is None or raw == "":
         return None
     names = [name.strip() for name in raw.split(",") if name.strip()]

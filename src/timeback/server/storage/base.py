@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from timeback.server.collections import CollectionDef
+from timeback.server.query import Filter, Sort
 
 
 class AlreadyExists(Exception):
@@ -20,11 +21,24 @@ class AlreadyExists(Exception):
         self.ids = ids
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Records whose reference ``field`` is ``value``; with ``through=(collection, reference)``, records whose
+    ``field`` names a record of that collection whose ``reference`` is ``value``."""
+
+    field: str
+    value: str
+    through: tuple[str, str] | None = None
+
+
 @dataclass
 class ListQuery:
-    """A collection read. ``where`` holds (reference field, sourcedId) equalities from the path."""
+    """A collection read: path scopes, the caller's filter, search and sort, and the page."""
 
-    where: list[tuple[str, str]] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+    filter: Filter | None = None
+    search: str | None = None
+    sort: Sort | None = None
     include_deleted: bool = False
     limit: int = 100
     offset: int = 0

@@ -22,17 +22,29 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     create_engine,
     event,
     func,
+    or_,
     select,
 )
 from sqlalchemy.pool import StaticPool
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
-from timeback.server.storage.base import AlreadyExists, ListQuery
+from timeback.server.query import Predicate
+from timeback.server.storage.base import AlreadyExists, ListQuery, Scope
 
 _IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+
+
+def _json(table: Table, path: tuple[str, ...]) -> Any:
+    # Keys are quoted in the JSON path, and the path is a bound parameter: never SQL text.
+    return func.json_extract(table.c.data, "$." + ".".join('"' + key.replace('"', "") + '"' for key in path))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def ref_column(field_name: str) -> str:
@@ -155,22 +167,68 @@ class SqlStorage:
 
     def list(self, coll: CollectionDef, query: ListQuery) -> tuple[list[str], int]:
         table = self.tables[coll.table]
-        conditions = []
-        for name, value in query.where:
-            column = ref_column(name)
-            if column in table.c:
-                conditions.append(table.c[column] == value)
-            else:
-                conditions.append(func.json_extract(table.c.data, f"$.{name}.sourcedId") == value)
+        conditions = [self._scope(table, scope) for scope in query.scopes]
+        if query.filter is not None:
+            groups = [and_(*(self._predicate(table, p) for p in group)) for group in query.filter.any_of]
+            conditions.append(or_(*groups))
+        if query.search:
+            needle = f"%{_escape_like(query.search.lower())}%"
+            fields = [table.c.sourced_id, *(_json(table, (name,)) for name in coll.search)]
+            conditions.append(or_(*(func.lower(f).like(needle, escape="\\") for f in fields)))
         if not query.include_deleted:
             conditions.append(table.c.status != "tobedeleted")
+        order = [table.c.pk]
+        if query.sort is not None:
+            key = self._column(table, query.sort.path, query.sort.kind)
+            order = [key.desc() if query.sort.descending else key.asc(), table.c.pk]
         page = self._view_filter(select(table.c.data).where(*conditions), coll, table)
-        page = page.order_by(table.c.pk).limit(query.limit).offset(query.offset)
+        page = page.order_by(*order).limit(query.limit).offset(query.offset)
         count = self._view_filter(select(func.count()).select_from(table).where(*conditions), coll, table)
         with self._read() as conn:
             rows = list(conn.execute(page).scalars())
             total = conn.execute(count).scalar_one()
         return rows, total
+
+    def _scope(self, table: Table, scope: Scope) -> Any:
+        column = self._column(table, (scope.field, "sourcedId"), "string")
+        if scope.through is None:
+            return column == scope.value
+        other_name, reference = scope.through
+        other = self.tables[COLLECTIONS[other_name].table]
+        return column.in_(
+            select(other.c.sourced_id).where(self._column(other, (reference, "sourcedId"), "string") == scope.value)
+        )
+
+    @staticmethod
+    def _column(table: Table, path: tuple[str, ...], kind: str, date_only: bool = False) -> Any:
+        if path == ("pk",):
+            return table.c.pk
+        if path == ("sourcedId",):
+            column: Any = table.c.sourced_id
+        elif path == ("status",):
+            column = table.c.status
+        elif path == ("dateLastModified",):
+            column = table.c.date_last_modified
+        elif len(path) == 2 and path[1] == "sourcedId" and ref_column(path[0]) in table.c:
+            column = table.c[ref_column(path[0])]
+        else:
+            column = _json(table, path)
+        if kind == "date":
+            return func.date(column) if date_only else func.datetime(column)
+        return column
+
+    def _predicate(self, table: Table, p: Predicate) -> Any:
+        column = self._column(table, p.path, p.kind, p.date_only)
+        value = p.value[:10] if (p.kind == "date" and p.date_only and isinstance(p.value, str)) else p.value
+        if p.op == "@":
+            values = [v[:10] if p.date_only else v for v in value] if p.kind == "date" else value
+            return column.in_(values)
+        if p.op == "~":
+            return func.lower(column).like(f"%{_escape_like(str(value).lower())}%", escape="\\")
+        if p.op == "!=":
+            return or_(column.is_(None), column != value)
+        return {"=": column == value, ">": column > value, ">=": column >= value, "<": column < value,
+                "<=": column <= value}[p.op]  # fmt: skip
 
     def iter_all(self, coll: CollectionDef) -> Iterator[dict[str, Any]]:
         table = self.tables[coll.table]

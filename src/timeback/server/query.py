@@ -1,0 +1,225 @@
+"""The OneRoster query language: ``filter``, ``sort``/``orderBy``, ``fields`` and Timeback's ``search``.
+
+Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``)::
+
+    filter     := predicate (("AND" | "OR") predicate)*        AND binds tighter than OR
+    predicate  := field operator "'" value "'"                 '' inside a value is a quote
+    operator   := "=" | "!=" | ">" | ">=" | "<" | "<=" | "~" (contains, case-insensitive) | "@" (in a comma list)
+    field      := name | reference ".sourcedId" | "metadata." key
+
+Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
+compare as numbers and dates as dates. Values only ever reach SQL as bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from timeback.models._base import parse_date_or_datetime
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
+from timeback.server.errors import ApiError
+
+FieldKind = Literal["string", "number", "date", "ref", "object", "list", "bool"]
+DATE_FIELDS = frozenset({"dateLastModified", "scoreDate", "assignDate", "dueDate", "startDate", "endDate"})
+OPERATORS = ("!=", ">=", "<=", "=", ">", "<", "~", "@")
+
+
+@dataclass(frozen=True)
+class Predicate:
+    path: tuple[str, ...]  # ("score",), ("student", "sourcedId"), ("metadata", "key")
+    kind: FieldKind  # the kind of the value compared
+    op: str
+    value: Any  # str, float, normalized date string, or a list of them for "@"
+    date_only: bool = False  # a YYYY-MM-DD value: compare at day granularity
+
+
+@dataclass(frozen=True)
+class Filter:
+    """OR of ANDs of predicates."""
+
+    any_of: tuple[tuple[Predicate, ...], ...]
+
+    def mentions(self, name: str) -> bool:
+        return any(p.path[0] == name for group in self.any_of for p in group)
+
+
+def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:
+    """Wire name -> kind, for the fields of a record model."""
+    kinds: dict[str, FieldKind] = {}
+    for name, info in model.model_fields.items():
+        wire = info.alias or name
+        kinds[wire] = "date" if wire in DATE_FIELDS else _kind(info.annotation)
+    return kinds
+
+
+def _kind(annotation: Any) -> FieldKind:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        kinds = {_kind(a) for a in args}
+        for preferred in ("ref", "list", "object", "number", "bool"):
+            if preferred in kinds:
+                return preferred  # type: ignore[return-value]
+        return "string"
+    if origin is typing.Annotated:
+        return _kind(args[0])
+    if origin in (list, tuple):
+        return "list"
+    if origin is dict or annotation is dict:
+        return "object"
+    if isinstance(annotation, type):
+        if issubclass(annotation, TimebackSourcedIdReference):
+            return "ref"
+        if issubclass(annotation, bool):
+            return "bool"
+        if issubclass(annotation, (int, float)):
+            return "number"
+        if issubclass(annotation, BaseModel):
+            return "object"
+    return "string"
+
+
+_TOKEN = re.compile(r"\s*(?:(?P<quoted>'(?:[^']|'')*')|(?P<op>!=|>=|<=|=|>|<|~|@)|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))")
+
+
+def _bad_filter(message: str, position: int, raw: str) -> ApiError:
+    return ApiError(
+        400,
+        f"Invalid filter at position {position}: {message} (filter: {raw})",
+        code_minor="invalid_filter_field",
+        fields=[("filter", message)],
+    )
+
+
+def _tokens(raw: str) -> list[tuple[str, str, int]]:
+    tokens, pos = [], 0
+    while pos < len(raw):
+        if raw[pos:].strip() == "":
+            break
+        match = _TOKEN.match(raw, pos)
+        if not match:
+            raise _bad_filter("unexpected character " + repr(raw[pos:].lstrip()[:1]), pos, raw)
+        kind = match.lastgroup or ""
+        start = match.start(kind)
+        tokens.append((kind, match.group(kind), start))
+        pos = match.end()
+    return tokens
+
+
+def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
+    tokens = _tokens(raw)
+    if not tokens:
+        raise _bad_filter("empty filter", 0, raw)
+    groups: list[list[Predicate]] = [[]]
+    i = 0
+    while True:
+        if i + 3 > len(tokens):
+            where = tokens[i][2] if i < len(tokens) else len(raw)
+            raise _bad_filter("expected field, operator and quoted value", where, raw)
+        (fk, field, fpos), (ok, op, opos), (vk, value, vpos) = tokens[i : i + 3]
+        if fk != "word":
+            raise _bad_filter(f"expected a field name, found {field!r}", fpos, raw)
+        if ok != "op":
+            raise _bad_filter(f"expected an operator after {field!r}", opos, raw)
+        if vk != "quoted":
+            raise _bad_filter("values must be in single quotes", vpos, raw)
+        groups[-1].append(_predicate(field, op, value[1:-1].replace("''", "'"), kinds, raw, fpos))
+        i += 3
+        if i == len(tokens):
+            break
+        kind, word, pos = tokens[i]
+        if kind != "word" or word.upper() not in ("AND", "OR"):
+            raise _bad_filter(f"expected AND or OR, found {word!r}", pos, raw)
+        if word.upper() == "OR":
+            groups.append([])
+        i += 1
+        if i == len(tokens):
+            raise _bad_filter(f"a predicate must follow {word}", pos, raw)
+    return Filter(tuple(tuple(g) for g in groups))
+
+
+def _unknown_field(field: str) -> ApiError:
+    return ApiError(
+        400,
+        f"Unknown filter field: {field}",
+        code_minor="invalid_filter_field",
+        fields=[("filter", field)],
+    )
+
+
+def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind], raw: str, pos: int) -> Predicate:
+    head, _, rest = field.partition(".")
+    kind = kinds.get(head)
+    if kind is None:
+        raise _unknown_field(field)
+    if kind == "ref":
+        if rest != "sourcedId":
+            raise _bad_filter(f"filter a reference by its sourcedId: {head}.sourcedId", pos, raw)
+        path, kind = (head, "sourcedId"), "string"
+    elif kind == "object" and head == "metadata" and rest:
+        path, kind = ("metadata", *rest.split(".")), "string"
+    elif rest or kind in ("object", "list"):
+        raise _unknown_field(field)
+    else:
+        path = (head,)
+    values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
+    date_only = False
+    converted: list[Any] = []
+    for value in values:
+        if kind == "number" or (kind == "string" and path[0] == "metadata" and op in (">", ">=", "<", "<=")):
+            try:
+                converted.append(float(value))
+                kind = "number"
+                continue
+            except ValueError:
+                if kind == "number":
+                    raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
+        if kind == "date":
+            try:
+                converted.append(_normalize_date(value))
+            except ValueError:
+                raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
+            date_only = len(value) == 10
+            continue
+        if kind == "bool":
+            converted.append(value.lower() in ("true", "1"))
+            continue
+        converted.append(value)
+    if op in ("~",) and kind != "string":
+        raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
+    return Predicate(path, kind, op, converted if op == "@" else converted[0], date_only)
+
+
+def _normalize_date(value: str) -> str:
+    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS`` in UTC, SQLite's ``datetime()`` form."""
+    parsed = parse_date_or_datetime(value).astimezone(UTC)
+    return parsed.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Sort:
+    path: tuple[str, ...]
+    kind: FieldKind
+    descending: bool
+
+
+def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKind]) -> Sort | None:
+    if order_by not in (None, "", "asc", "desc"):
+        raise ApiError(400, f"orderBy must be 'asc' or 'desc', not {order_by!r}", fields=[("orderBy", "asc|desc")])
+    descending = order_by == "desc"
+    if not sort:
+        return Sort(("pk",), "number", descending) if descending else None
+    head, _, rest = sort.partition(".")
+    kind = kinds.get(head)
+    if kind == "ref" and rest == "sourcedId":
+        return Sort((head, "sourcedId"), "string", descending)
+    if kind is None or rest or kind in ("ref", "object", "list"):
+        raise ApiError(400, f"Cannot sort by {sort!r}", code_minor="invalid_sort_field", fields=[("sort", sort)])
+    return Sort((head,), kind, descending)
