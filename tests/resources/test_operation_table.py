@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, NotFoundError, Timeback
 from timeback.resources import GradebookOperations
-
-from tests.support import Roster, line_item_body, make_roster, result_body, uid
 
 
 @dataclass

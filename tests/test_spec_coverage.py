@@ -1,0 +1,70 @@
+"""Every gradebook operation of the official 1EdTech OpenAPI and of Timeback's has a server route and an SDK method."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.server.runner import LocalServer
+
+SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
+GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
+
+
+def normalize(path: str) -> str:
+    """Placeholders as {}, no trailing slash: Timeback writes /results/, the official spec /results."""
+    return re.sub(r"\{[^}]+\}", "{}", path).rstrip("/")
+
+
+def spec_operations(filename: str) -> set[tuple[str, str]]:
+    spec = json.loads((SPEC_DIR / filename).read_text())
+    ops = set()
+    for path, item in spec["paths"].items():
+        full = path if path.startswith("/ims/") else GRADEBOOK + path
+        if not full.startswith(GRADEBOOK):
+            continue
+        for method in item:
+            if method in ("get", "post", "put", "patch", "delete"):
+                ops.add((method.upper(), normalize(full)))
+    return ops
+
+
+def unserved(server: LocalServer, operations: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The operations the server does not route: asked without a token, a routed one answers 401, not 404/405."""
+    with httpx.Client(base_url=server.url) as http:
+        return {
+            (method, path)
+            for method, path in operations
+            if http.request(method, path.replace("{}", "some-id")).status_code != 401
+        }
+
+
+def sdk_operations() -> set[tuple[str, str]]:
+    return {(op.method, normalize(op.full_path)) for op in GradebookOperations.operations()}
+
+
+def test_every_rostering_declaration_is_served(server: LocalServer) -> None:
+    declared = {(op.method, normalize(op.full_path)) for op in RosteringOperations.operations()}
+    assert unserved(server, declared) == set()
+
+
+@pytest.mark.parametrize(
+    ("filename", "count"),
+    [("onerosterv1p2gradebookservice_openapi3_v1p0.json", 35), ("timeback-oneroster-api.json", 44)],
+)
+def test_every_spec_operation_has_a_route_and_a_method(server: LocalServer, filename: str, count: int) -> None:
+    if not SPEC_DIR.is_dir():
+        pytest.skip(f"no shared/spec beside this checkout ({SPEC_DIR})")
+    wanted = spec_operations(filename)
+    assert len(wanted) == count
+    assert unserved(server, wanted) == set(), "operations without a server route"
+    assert wanted - sdk_operations() == set(), "operations without an SDK method"
+
+
+def test_sdk_declares_nothing_the_server_does_not_serve(server: LocalServer) -> None:
+    assert unserved(server, sdk_operations()) == set()
