@@ -28,6 +28,9 @@ class CollectionDef:
     # (from, to): when a write names ``from`` but not ``to``, ``to`` is set to the same reference. Timeback takes a
     # class's school as ``org`` and answers it as ``school``.
     mirror: tuple[tuple[str, str], ...] = ()
+    # (field, via, source): when a write leaves ``field`` out, take the ``source`` reference of the record that
+    # ``via`` names. A result without a class belongs to its line item's class, so class listings show it.
+    derive: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -50,6 +53,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "results", "result", "Result", gb.TimebackResult,
         refs={"lineItem": "lineItems", "student": "users", "class": "classes", "scoreScale": "scoreScales"},
         indexed=("lineItem", "student", "class"), search=("comment", "textScore"),
+        derive=(("class", "lineItem", "class"),),
     ),
     CollectionDef("categories", "category", "Category", gb.TimebackCategory, search=("title",)),
     CollectionDef(

@@ -86,7 +86,10 @@ def _kind(annotation: Any) -> FieldKind:
     return "string"
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<quoted>'(?:[^']|'')*')|(?P<op>!=|>=|<=|=|>|<|~|@)|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<quoted>'(?:[^']|'')*')|(?P<op>!=|>=|<=|=|>|<|~|@)|(?P<word>[A-Za-z_][A-Za-z0-9_.]*)"
+    r"|(?P<bare>[^\s'=<>!~@()]+))"
+)
 
 
 def _bad_filter(message: str, position: int, raw: str) -> ApiError:
@@ -120,16 +123,18 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
     groups: list[list[Predicate]] = [[]]
     i = 0
     while True:
-        if i + 3 > len(tokens):
-            where = tokens[i][2] if i < len(tokens) else len(raw)
-            raise _bad_filter("expected field, operator and quoted value", where, raw)
-        (fk, field, fpos), (ok, op, opos), (vk, value, vpos) = tokens[i : i + 3]
+
+        def at(index: int) -> int:
+            return tokens[index][2] if index < len(tokens) else len(raw)
+
+        fk, field, fpos = tokens[i]
         if fk != "word":
             raise _bad_filter(f"expected a field name, found {field!r}", fpos, raw)
-        if ok != "op":
-            raise _bad_filter(f"expected an operator after {field!r}", opos, raw)
-        if vk != "quoted":
-            raise _bad_filter("values must be in single quotes", vpos, raw)
+        if i + 1 >= len(tokens) or tokens[i + 1][0] != "op":
+            raise _bad_filter(f"expected an operator after {field!r}", at(i + 1), raw)
+        if i + 2 >= len(tokens) or tokens[i + 2][0] != "quoted":
+            raise _bad_filter("values must be in single quotes", at(i + 2), raw)
+        op, value = tokens[i + 1][1], tokens[i + 2][1]
         groups[-1].append(_predicate(field, op, value[1:-1].replace("''", "'"), kinds, raw, fpos))
         i += 3
         if i == len(tokens):

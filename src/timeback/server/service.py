@@ -164,6 +164,7 @@ class GradebookService:
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
         (record,) = self._records(op, coll, request)
         with self.storage.transaction() as tx:
+            self._derive(tx, coll, [record])
             self._check_references(tx, op, coll, [record], batch=False)
             tx.upsert(coll, record)
         return Reply(201, {coll.singular: record})
@@ -180,6 +181,7 @@ class GradebookService:
                     raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
                 if parent.field:
                     self._scope_to_parent(op, records, parent.field, value)
+            self._derive(tx, coll, records)
             self._check_references(tx, op, coll, records, batch=batch)
             ids = [r["sourcedId"] for r in records]
             duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
@@ -231,6 +233,22 @@ class GradebookService:
         return kinds
 
     # ----- referential checks
+
+    @staticmethod
+    def _derive(tx: Transaction, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
+        for field, via, source in coll.derive:
+            target_coll = COLLECTIONS[coll.refs[via]]
+            looked_up: dict[str, dict[str, Any] | None] = {}
+            for record in records:
+                ref = record.get(via)
+                if record.get(field) is not None or not isinstance(ref, dict):
+                    continue
+                sourced_id = ref.get("sourcedId")
+                if sourced_id not in looked_up:
+                    looked_up[sourced_id] = tx.get(target_coll, sourced_id)
+                found = looked_up[sourced_id]
+                if found is not None and isinstance(found.get(source), dict):
+                    record[field] = {"sourcedId": found[source]["sourcedId"]}
 
     @staticmethod
     def _scope_to_parent(op: Operation[Any, Any], records: list[dict[str, Any]], field: str, value: str) -> None:

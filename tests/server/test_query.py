@@ -1,0 +1,202 @@
+"""Filter grammar, sort, search, paging and soft-delete visibility, with the exact status and imsx_CodeMinor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from timeback import Timeback
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+
+
+@pytest.fixture(scope="module")
+def graded(server: LocalServer) -> Iterator[tuple[Roster, str, list[str]]]:
+    """A class with one line item and five results: scores 50..90, dates spread over January, comments."""
+    with Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client, students=[uid("student") for _ in range(5)])
+        line_item = uid("li")
+        client.oneroster.gradebook.post_line_items_for_class(
+            class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+        )
+        ids = [f"{r.class_}-res-{i}" for i in range(5)]
+        comments = ["Great", "it's fine", "needs work", "100%_done", "GREAT job"]
+        for i, (sid, student) in enumerate(zip(ids, r.students, strict=True)):
+            client.oneroster.gradebook.put_result(
+                sourced_id=sid,
+                result=result_body(line_item, student, score=50 + 10 * i, comment=comments[i],
+                                   scoreDate=f"2024-01-{10 + i:02d}T12:00:00Z",
+                                   scoreStatus="exempt" if i == 4 else "fully graded"),
+            )  # fmt: skip
+        yield r, line_item, ids
+
+
+@pytest.fixture(scope="module")
+def http(server: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as c:
+        token = c.post("/oauth2/token", data={"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                                              "client_secret": CLIENT_SECRET}).json()["access_token"]  # fmt: skip
+        c.headers["Authorization"] = f"Bearer {token}"
+        yield c
+
+
+def listed(http: httpx.Client, r: Roster, **params: Any) -> list[str]:
+    response = http.get(f"{GB}/classes/{r.class_}/results", params=params)
+    assert response.status_code == 200, response.text
+    return [item["sourcedId"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("score='70'", [2]),
+        ("score!='70'", [0, 1, 3, 4]),
+        ("score>'70'", [3, 4]),
+        ("score>='70'", [2, 3, 4]),
+        ("score<'70'", [0, 1]),
+        ("score<='70'", [0, 1, 2]),
+        ("comment~'great'", [0, 4]),
+        ("comment~'it''s'", [1]),
+        ("comment~'100%_'", [3]),
+        ("comment~'%'", [3]),
+        ("scoreStatus@'exempt,submitted'", [4]),
+        ("scoreStatus='fully graded' AND score>'60'", [2, 3]),
+        ("score='50' OR score='90'", [0, 4]),
+        ("score='50' OR score>'70' AND scoreStatus='exempt'", [0, 4]),
+        ("scoreDate>'2024-01-12'", [3, 4]),
+        ("scoreDate>='2024-01-12'", [2, 3, 4]),
+        ("scoreDate<'2024-01-11T13:00:01+01:00'", [0, 1]),
+        ("scoreDate<'2024-01-11T13:00:00+01:00'", [0]),
+        ("scoreDate='2024-01-12'", [2]),
+        ("student.sourcedId@'{s0},{s1}'", [0, 1]),
+        ("sourcedId='{id3}'", [3]),
+        ("dateLastModified>'2020-01-01'", [0, 1, 2, 3, 4]),
+    ],
+)
+def test_filter_grammar(http: httpx.Client, graded: Any, expression: str, expected: list[int]) -> None:
+    r, _, ids = graded
+    expression = expression.format(s0=r.students[0], s1=r.students[1], id3=ids[3])
+    assert listed(http, r, filter=expression) == [ids[i] for i in expected]
+
+
+@pytest.mark.parametrize(
+    ("expression", "code_minor", "says"),
+    [
+        ("colour='red'", "invalid_filter_field", "Unknown filter field: colour"),
+        ("student='x'", "invalid_filter_field", "student.sourcedId"),
+        ("score='abc'", "invalid_filter_field", "compares with numbers"),
+        ("scoreDate>'yesterday'", "invalid_filter_field", "ISO 8601"),
+        ("score='1' AND", "invalid_filter_field", "position 10"),
+        ("score=1", "invalid_filter_field", "single quotes"),
+        ("score '1'", "invalid_filter_field", "expected an operator"),
+        ("score='1' XOR score='2'", "invalid_filter_field", "expected AND or OR"),
+        ("(score='1')", "invalid_filter_field", "position 0"),
+    ],
+)
+def test_bad_filters_are_400_saying_where(
+    http: httpx.Client, graded: Any, expression: str, code_minor: str, says: str
+) -> None:
+    r, _, _ = graded
+    response = http.get(f"{GB}/classes/{r.class_}/results", params={"filter": expression})
+    body = response.json()
+    assert response.status_code == 400
+    assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == code_minor
+    assert says in body["imsx_description"]
+
+
+def test_filter_values_are_data_not_sql(http: httpx.Client, graded: Any, client: Timeback) -> None:
+    r, _, ids = graded
+    for evil in ["x' OR '1'='1", "'; DROP TABLE results; --", "x\\' OR 1=1 --", "%' OR 1=1 OR comment LIKE '%"]:
+        quoted = evil.replace("'", "''")
+        assert listed(http, r, filter=f"comment='{quoted}'") == []
+        assert listed(http, r, filter=f"comment~'{quoted}'") == []
+    assert listed(http, r) == ids  # the table is still there, with every row
+    client.oneroster.gradebook.put_category(sourced_id="x'); DROP TABLE categories; --", category={"title": "t"})
+    assert client.oneroster.gradebook.get_category(sourced_id="x'); DROP TABLE categories; --").category.title == "t"
+
+
+def test_sort_and_order(http: httpx.Client, graded: Any) -> None:
+    r, _, ids = graded
+    assert listed(http, r, sort="score", orderBy="desc") == ids[::-1]
+    assert listed(http, r, sort="comment") == [ids[3], ids[4], ids[0], ids[1], ids[2]]  # '1' < 'GR' < 'Gr' < 'i'
+    assert listed(http, r, sort="student.sourcedId") == [i for _, i in sorted(zip(r.students, ids, strict=True))]
+    assert listed(http, r, orderBy="desc") == ids[::-1]
+    bad = http.get(f"{GB}/classes/{r.class_}/results", params={"sort": "colour"})
+    assert bad.status_code == 400 and "colour" in bad.json()["imsx_description"]
+    assert http.get(f"{GB}/classes/{r.class_}/results", params={"orderBy": "up"}).status_code == 400
+
+
+def test_search_is_case_insensitive_free_text(http: httpx.Client, graded: Any) -> None:
+    r, _, ids = graded
+    assert listed(http, r, search="GREAT") == [ids[0], ids[4]]
+    assert listed(http, r, search=ids[2]) == [ids[2]]
+
+
+def test_fields_selection_on_lists(http: httpx.Client, graded: Any) -> None:
+    r, _, ids = graded
+    body = http.get(f"{GB}/classes/{r.class_}/results", params={"fields": "sourcedId,score", "limit": 1}).json()
+    assert body["results"] == [{"sourcedId": ids[0], "score": 50}]
+    bad = http.get(f"{GB}/classes/{r.class_}/results", params={"fields": "sourcedId,nope"})
+    assert bad.status_code == 400
+    assert (
+        bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
+    )
+
+
+def test_paging_bounds(http: httpx.Client, graded: Any) -> None:
+    r, _, ids = graded
+    past_the_end = http.get(f"{GB}/classes/{r.class_}/results", params={"offset": 50, "limit": 2})
+    body = past_the_end.json()
+    assert past_the_end.status_code == 200 and body["results"] == [] and body["totalCount"] == 5
+    assert 'rel="next"' not in past_the_end.headers["Link"]
+    pages = [listed(http, r, limit=2, offset=o) for o in (0, 2, 4)]
+    assert sum(pages, []) == ids
+    link = http.get(f"{GB}/classes/{r.class_}/results", params={"limit": 2, "filter": "score>'0'"}).headers["Link"]
+    assert 'offset=2>; rel="next"' in link and 'offset=4>; rel="last"' in link and "filter=score" in link
+
+
+def test_stable_order_under_inserts(http: httpx.Client, client: Timeback) -> None:
+    r = make_roster(client)
+    line_item = uid("li")
+    gb = client.oneroster.gradebook
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    first = [f"{r.class_}-{i}" for i in range(4)]
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_, academic_session_sourced_id=r.term,
+        results=[result_body(line_item, r.students[0], sid) for sid in first])  # fmt: skip
+    seen = listed(http, r, limit=2, offset=0)
+    # New records arrive between page reads: they land after the ones already paged, never inside.
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_, academic_session_sourced_id=r.term,
+        results=[result_body(line_item, r.students[1], f"{r.class_}-new-{i}") for i in range(3)])  # fmt: skip
+    seen += listed(http, r, limit=2, offset=2)
+    assert seen == first
+
+
+def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
+    http: httpx.Client, client: Timeback
+) -> None:
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item, result = uid("li"), uid("res")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    body = result_body(line_item, r.students[0])
+    gb.put_result(sourced_id=result, result=body)
+    gb.delete_result(sourced_id=result)
+    assert listed(http, r) == []
+    assert listed(http, r, filter="status='tobedeleted'") == [result]
+    assert gb.get_result(sourced_id=result).result.status == "tobedeleted"
+    gb.put_result(sourced_id=result, result=body)
+    assert listed(http, r) == [result]
+    # Deleting the line item keeps its results (see README): they stay listed and readable.
+    gb.delete_line_item(sourced_id=line_item)
+    assert listed(http, r) == [result]
+    assert [li.sourcedId for li in gb.get_line_items_for_class(class_sourced_id=r.class_)] == []
+    missing = http.delete(f"{GB}/results/{uid('missing')}")
+    assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
