@@ -43,6 +43,9 @@ def _app() -> Any:
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
         token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds."),
+        scopes: str | None = typer.Option(
+            None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
+        ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
         import uvicorn
@@ -57,6 +60,7 @@ def _app() -> Any:
             client_secret=client_secret,
             sourced_id_pairs=sourced_id_pairs.value,
             token_ttl_seconds=token_ttl,
+            client_scopes=scopes,
         )
         app_ = create_app(settings)
         base = f"http://{host}:{port}"

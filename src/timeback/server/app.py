@@ -25,7 +25,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     clients = ClientRegistry()
     client_id = settings.client_id or f"dev-{secrets.token_hex(4)}"
     client_secret = settings.client_secret or secrets.token_urlsafe(24)
-    clients.add(client_id, client_secret)
+    clients.add(client_id, client_secret, settings.client_scopes)
     app.state.settings = settings
     app.state.clients = clients
     app.state.tokens = TokenStore(settings.token_ttl_seconds)

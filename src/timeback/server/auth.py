@@ -12,12 +12,48 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
-SCOPE_PREFIXES = ("https://purl.imsglobal.org/spec/or/v1p2/scope/", "https://purl.imsglobal.org/spec/or/v1p1/scope/")
+from timeback._operations import Operation
+
+V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
 ALL_SCOPES = (
-    "gradebook.readonly gradebook.createput gradebook.createpost gradebook.delete "
-    "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly"
+    "gradebook.readonly gradebook-core.readonly gradebook.createput gradebook.createpost gradebook.delete "
+    "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly admin"
 )
+CORE_COLLECTIONS = frozenset({"categories", "lineItems", "results", "scoreScales"})
+ASSESSMENT_COLLECTIONS = frozenset({"assessmentLineItems", "assessmentResults"})
+
+
+def short_scope(scope: str) -> str:
+    """``https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly`` (or v1p1) -> ``gradebook.readonly``."""
+    for prefix in (V1P2, V1P1):
+        if scope.startswith(prefix):
+            return scope[len(prefix) :]
+    return scope
+
+
+def full_scope(short: str) -> str:
+    return (V1P1 if short == "admin" else V1P2) + short
+
+
+def required_scopes(op: Operation[Any, Any]) -> frozenset[str]:
+    """Any one of these lets a token call ``op``. Timeback's ``admin`` scope allows everything."""
+    read = op.kind in ("get", "list")
+    if "/rostering/" in op.base_path:
+        needed = {"roster.readonly", "roster-core.readonly"} if read else set()  # rostering writes: admin only
+    else:
+        verb = {"get": "readonly", "list": "readonly", "put": "createput", "patch": "createput",
+                "create": "createpost", "batch_create": "createpost", "delete": "delete"}[op.kind]  # fmt: skip
+        needed = {f"gradebook.{verb}"}
+        if verb == "createpost":
+            needed.add("gradebook.createput")
+        if read and op.collection in CORE_COLLECTIONS and not op.parents:
+            needed.add("gradebook-core.readonly")
+        if op.collection in ASSESSMENT_COLLECTIONS:
+            needed.add("assessment." + ("createput" if verb == "createpost" else verb))
+    return frozenset({*needed, "admin"})
 
 
 def _digest(value: str, salt: bytes = b"") -> bytes:
@@ -42,9 +78,10 @@ class ClientRegistry:
     def __init__(self) -> None:
         self._clients: dict[str, _Client] = {}
 
-    def add(self, client_id: str, client_secret: str, scopes: str = ALL_SCOPES) -> None:
+    def add(self, client_id: str, client_secret: str, scopes: str | None = None) -> None:
         salt = secrets.token_bytes(16)
-        self._clients[client_id] = _Client(salt, _digest(client_secret, salt), frozenset(scopes.split()))
+        held = frozenset(short_scope(s) for s in (scopes or ALL_SCOPES).split())
+        self._clients[client_id] = _Client(salt, _digest(client_secret, salt), held)
 
     def verify(self, client_id: str, client_secret: str) -> frozenset[str] | None:
         """The client's scopes if the credentials are right, else None (same work either way)."""

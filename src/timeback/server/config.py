@@ -11,6 +11,7 @@ class ServerSettings:
     database: str = "sqlite://"  # SQLAlchemy URL; sqlite:// is in-memory
     client_id: str | None = None  # None: a dev client is made at start
     client_secret: str | None = None
+    client_scopes: str | None = None  # space-separated scopes of the client (short or full URIs); None: all
     sourced_id_pairs: Literal["spec", "timeback"] = "spec"  # array of pairs (OneRoster) or first pair (Timeback)
     token_ttl_seconds: int = 3600
     max_body_bytes: int = 32 * 1024 * 1024

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from timeback.server.auth import full_scope, short_scope
 from timeback.server.errors import imsx_body
 
 router = APIRouter(tags=["oauth2"])
@@ -56,9 +57,13 @@ async def token(request: Request) -> JSONResponse:
     client_id, client_secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
-    scopes = request.app.state.clients.verify(client_id, client_secret)
-    if scopes is None:
+    held = request.app.state.clients.verify(client_id, client_secret)
+    if held is None:
         return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
+    asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
+    scopes = (asked & held) if asked else held
+    if not scopes:
+        return _oauth_error(400, "invalid_scope", "The client holds none of the requested scopes.")
     tokens = request.app.state.tokens
     access_token = tokens.issue(client_id, scopes)
     return JSONResponse(
@@ -66,7 +71,7 @@ async def token(request: Request) -> JSONResponse:
             "access_token": access_token,
             "token_type": "Bearer",
             "expires_in": tokens.ttl_seconds,
-            "scope": " ".join(sorted(scopes)),
+            "scope": " ".join(sorted(full_scope(s) for s in scopes)),
         },
         headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
     )

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from timeback._operations import Operation, OperationSet
+from timeback.server.auth import required_scopes
 from timeback.server.deps import GrantDep, ServiceDep
 from timeback.server.errors import ApiError
 from timeback.server.middleware import ENCODED_SLASH
@@ -28,7 +29,12 @@ def _to_response(reply: Reply) -> Response:
 
 
 def _handler(op: Operation[Any, Any]) -> Any:
+    allowed = required_scopes(op)
+    scope_names = ", ".join(sorted(allowed - {"admin"})) or "admin"
+
     async def handle(request: Request, service: ServiceDep, grant: GrantDep) -> Response:
+        if not allowed & grant.scopes:
+            raise ApiError(403, f"This token lacks the scope for {op.name}: needs one of {scope_names}.")
         body = b""
         if op.body is not None:
             limit = service.settings.max_body_bytes

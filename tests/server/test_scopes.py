@@ -1,0 +1,89 @@
+"""Scopes: tokens carry them, every route checks them (403 without), the token endpoint honours ``scope``."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from timeback import PermissionDeniedError, Timeback
+from timeback.server.runner import LocalServer
+
+from tests.support import uid
+
+GB = "/ims/oneroster/gradebook/v1p2"
+V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
+
+
+def client_with(server: LocalServer, scopes: str) -> tuple[str, str]:
+    client_id, secret = uid("scoped"), uid("secret")
+    server.app.state.clients.add(client_id, secret, scopes)
+    return client_id, secret
+
+
+def token(server: LocalServer, client_id: str, secret: str, scope: str | None = None) -> httpx.Response:
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    if scope is not None:
+        form["scope"] = scope
+    return httpx.post(f"{server.url}/oauth2/token", data=form)
+
+
+def status(server: LocalServer, bearer: str, method: str, path: str, json: object = None) -> int:
+    response = httpx.request(method, server.url + path, json=json, headers={"Authorization": f"Bearer {bearer}"})
+    if response.status_code == 403:
+        body = response.json()
+        assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "forbidden"
+    return response.status_code
+
+
+CATEGORY = {"category": {"title": "x"}}
+
+
+@pytest.mark.parametrize(
+    ("scopes", "method", "path", "body", "allowed"),
+    [
+        ("gradebook.readonly", "GET", f"{GB}/categories/none", None, True),
+        ("gradebook.readonly", "PUT", f"{GB}/categories/c", CATEGORY, False),
+        (f"{V1P1}gradebook.readonly", "GET", f"{GB}/results/none", None, True),
+        (f"{V1P2}gradebook.createput", "PUT", f"{GB}/categories/{{id}}", CATEGORY, True),
+        ("gradebook.createput", "POST", f"{GB}/categories/", CATEGORY, True),
+        ("gradebook.createpost", "POST", f"{GB}/categories/", CATEGORY, True),
+        ("gradebook.createpost", "DELETE", f"{GB}/categories/none", None, False),
+        ("gradebook.delete", "DELETE", f"{GB}/categories/none", None, True),
+        ("gradebook-core.readonly", "GET", f"{GB}/results/", None, True),
+        ("gradebook-core.readonly", "GET", f"{GB}/classes/none/results", None, False),
+        ("assessment.readonly", "GET", f"{GB}/assessmentResults/none", None, True),
+        ("assessment.readonly", "GET", f"{GB}/results/none", None, False),
+        ("gradebook.readonly", "GET", "/ims/oneroster/rostering/v1p2/users/none", None, False),
+        ("roster.readonly", "GET", "/ims/oneroster/rostering/v1p2/users/none", None, True),
+        ("roster.readonly gradebook.createput", "POST", "/ims/oneroster/rostering/v1p2/orgs/", {"org": {}}, False),
+        (f"{V1P1}admin", "POST", "/ims/oneroster/rostering/v1p2/orgs/", {"org": {}}, True),
+    ],
+)
+def test_routes_check_scopes(
+    server: LocalServer, scopes: str, method: str, path: str, body: object, allowed: bool
+) -> None:
+    client_id, secret = client_with(server, scopes)
+    bearer = token(server, client_id, secret).json()["access_token"]
+    code = status(server, bearer, method, path.replace("{id}", uid("c")), body)
+    assert (code != 403) is allowed, code
+
+
+def test_token_endpoint_grants_requested_scopes_it_holds(server: LocalServer) -> None:
+    client_id, secret = client_with(server, "gradebook.readonly gradebook.createput")
+    everything = token(server, client_id, secret).json()["scope"].split()
+    assert everything == [f"{V1P2}gradebook.createput", f"{V1P2}gradebook.readonly"]
+    narrowed = token(server, client_id, secret, scope=f"{V1P1}gradebook.readonly gradebook.delete")
+    assert narrowed.json()["scope"] == f"{V1P2}gradebook.readonly"
+    bearer = narrowed.json()["access_token"]
+    assert status(server, bearer, "PUT", f"{GB}/categories/{uid('c')}", CATEGORY) == 403
+    refused = token(server, client_id, secret, scope="gradebook.delete")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
+
+
+def test_sdk_raises_permission_denied(server: LocalServer) -> None:
+    client_id, secret = client_with(server, "gradebook.readonly")
+    with Timeback(base_url=server.url, client_id=client_id, client_secret=secret) as client:
+        with pytest.raises(PermissionDeniedError) as err:
+            client.oneroster.gradebook.put_category(sourced_id=uid("c"), category={"title": "x"})
+    assert err.value.status_code == 403 and "gradebook.createput" in str(err.value)
