@@ -1,0 +1,70 @@
+"""The filter builder, checked against the real server's parser."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from timeback import Timeback
+from timeback.filters import where
+
+from tests.support import line_item_body, make_roster, result_body, uid
+
+
+def test_values_are_quoted_and_escaped() -> None:
+    assert where("comment", "=", "it's") == "comment='it''s'"
+    assert where("score", ">=", 90) == "score>='90'"
+    assert where("scoreDate", ">", date(2024, 1, 2)) == "scoreDate>'2024-01-02'"
+    assert where("dateLastModified", ">", datetime(2024, 1, 2, 3, 4, 5)) == "dateLastModified>'2024-01-02T03:04:05Z'"
+    assert where("status", "@", ["active", "tobedeleted"]) == "status@'active,tobedeleted'"
+    combined = where("a", "=", "1") | where("b", "=", "2") & where("c", "~", "x")
+    assert combined == "a='1' OR b='2' AND c~'x'"
+
+
+@pytest.mark.parametrize(
+    ("field", "op", "value"),
+    [("bad field", "=", "x"), ("a", "==", "x"), ("a", "@", "x"), ("a", "@", ["x,y"]), ("a", "=", ["x"])],
+)
+def test_rejects_what_the_grammar_cannot_say(field: str, op: str, value: object) -> None:
+    with pytest.raises(ValueError):
+        where(field, op, value)  # type: ignore[arg-type]
+
+
+def test_built_filters_select_on_the_server(client: Timeback) -> None:
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    tricky = "O'Brien's \"best\" work; DROP TABLE results"
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_,
+        academic_session_sourced_id=r.term,
+        results=[result_body(line_item, s, comment=c, score=v)
+                 for s, c, v in zip(r.students, [tricky, "plain", "also plain"], [95, 80, 70], strict=True)],
+    )  # fmt: skip
+    f = where("class.sourcedId", "=", r.class_) & where("comment", "=", tricky)
+    assert [x.comment for x in gb.get_all_results(filter=f)] == [tricky]
+    f = where("lineItem.sourcedId", "=", line_item) & where("score", "@", [70, 95])
+    assert sorted(x.score for x in gb.get_all_results(filter=f, sort="score")) == [70, 95]
+
+
+def test_query_params_as_a_model_or_as_keywords(client: Timeback) -> None:
+    from timeback.models.request import TimebackGetResultsForClassRequest, TimebackQueryParams
+
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_, academic_session_sourced_id=r.term,
+        results=[result_body(line_item, s, score=60 + i) for i, s in enumerate(r.students)],
+    )  # fmt: skip
+    params = TimebackQueryParams(sort="score", order_by="desc", limit=1, fields=["sourcedId", "score"])
+    by_model = [x.score for x in gb.get_results_for_class(params, class_sourced_id=r.class_)]
+    by_keywords = [x.score for x in gb.get_results_for_class(class_sourced_id=r.class_, sort="score", orderBy="desc")]
+    request = TimebackGetResultsForClassRequest(class_sourced_id=r.class_, sort="score", order_by="desc", offset=1)
+    assert by_model == by_keywords == [62, 61, 60]
+    assert [x.score for x in gb.get_results_for_class(request)] == [61, 60]
+    first_page = gb.get_results_for_class(params, class_sourced_id=r.class_)
+    assert first_page.items[0].model_extra == {} and first_page.items[0].lineItem is None  # only the fields asked
