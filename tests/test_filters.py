@@ -6,10 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.support import line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.filters import where
-
-from tests.support import line_item_body, make_roster, result_body, uid
 
 
 def test_values_are_quoted_and_escaped() -> None:

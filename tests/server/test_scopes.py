@@ -5,10 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.support import uid
 from timeback import PermissionDeniedError, Timeback
 from timeback.server.runner import LocalServer
-
-from tests.support import uid
 
 GB = "/ims/oneroster/gradebook/v1p2"
 V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"

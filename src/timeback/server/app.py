@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from fastapi import FastAPI
 
+from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.auth import ClientRegistry, TokenStore
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
+from timeback.server.openapi import build_openapi
 from timeback.server.routes import gradebook, health, oauth, rostering
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
@@ -36,6 +39,14 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     install_handlers(app)
     for module in (health, oauth, gradebook, rostering):
         app.include_router(module.router)
+    document: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        if not document:
+            document.update(build_openapi(settings, [GradebookOperations, RosteringOperations]))
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(EncodedSlashMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app
