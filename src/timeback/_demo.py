@@ -146,7 +146,7 @@ def run_seed_operations(client: Timeback) -> str:
 
 def gradebook_table(client: Timeback) -> Table:
     gb = client.oneroster.gradebook
-    line_items = [gb.get_line_item(sourced_id=f"line-item-{n}").lineItem for n in (1, 2)]
+    line_items = list(gb.get_line_items_for_class(class_sourced_id=CLASS, sort="dueDate"))
     cells = {
         (r.student.sourcedId, r.lineItem.sourcedId): r
         for r in gb.get_results_for_class(class_sourced_id=CLASS)
