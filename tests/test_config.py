@@ -73,3 +73,8 @@ def test_base_url_alone_needs_no_environment_and_implies_token_url() -> None:
 def test_unknown_environment_is_rejected() -> None:
     with pytest.raises(ConfigurationError, match="'prod'"):
         Timeback(client_id="a", client_secret="b", environment="prod")
+
+
+def test_misspelt_arguments_are_errors() -> None:
+    with pytest.raises(TypeError, match="client_idd"):
+        Timeback(client_idd="a", client_secret="b", base_url="http://x")  # type: ignore[call-arg]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 import httpx
 
 from timeback._base_client import AsyncAPIClient, SyncAPIClient
-from timeback._config import resolve_config
+from timeback._config import ClientOptions, resolve_config
 from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
 
 __all__ = ["AsyncTimeback", "Timeback"]
@@ -46,7 +46,9 @@ class AsyncOneRoster:
 class Timeback:
     """Client for Timeback's OneRoster 1.2 API.
 
-    Every argument falls back to an environment variable: ``TIMEBACK_CLIENT_ID``, ``TIMEBACK_CLIENT_SECRET``,
+    Arguments (all keyword-only, all optional): ``client_id``, ``client_secret``, ``environment``, ``base_url``,
+    ``token_url``, ``timeout``, ``max_retries``, ``http_client``. Each of the first five falls back to an
+    environment variable: ``TIMEBACK_CLIENT_ID``, ``TIMEBACK_CLIENT_SECRET``,
     ``TIMEBACK_ENVIRONMENT`` (``production`` or ``staging``), ``TIMEBACK_BASE_URL``, ``TIMEBACK_TOKEN_URL``.
     A ``base_url`` given without an environment (a local ``timeback serve``) needs no environment; its token
     endpoint defaults to ``{base_url}/oauth2/token``. Missing configuration raises ``ConfigurationError``.
@@ -58,28 +60,8 @@ class Timeback:
     * **http_client** - *(optional)* an ``httpx.Client`` to send with (proxies, transports, limits).
     """
 
-    def __init__(
-        self,
-        *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        environment: str | None = None,
-        base_url: str | None = None,
-        token_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        config = resolve_config(
-            client_id=client_id,
-            client_secret=client_secret,
-            environment=environment,
-            base_url=base_url,
-            token_url=token_url,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        self._client = SyncAPIClient(config, http_client)
+    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+        self._client = SyncAPIClient(resolve_config(**options), http_client)
         self.oneroster = OneRoster(self._client)
 
     @property
@@ -108,28 +90,8 @@ class Timeback:
 class AsyncTimeback:
     """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
 
-    def __init__(
-        self,
-        *,
-        client_id: str | None = None,
-        client_secret: str | None = None,
-        environment: str | None = None,
-        base_url: str | None = None,
-        token_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        config = resolve_config(
-            client_id=client_id,
-            client_secret=client_secret,
-            environment=environment,
-            base_url=base_url,
-            token_url=token_url,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        self._client = AsyncAPIClient(config, http_client)
+    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
+        self._client = AsyncAPIClient(resolve_config(**options), http_client)
         self.oneroster = AsyncOneRoster(self._client)
 
     @property

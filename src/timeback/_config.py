@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import httpx
 
@@ -38,23 +38,31 @@ class ClientConfig:
     max_retries: int
 
 
-def resolve_config(
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    environment: str | None,
-    base_url: str | None,
-    token_url: str | None,
-    timeout: float | httpx.Timeout | None,
-    max_retries: int | None,
-) -> ClientConfig:
+class ClientOptions(TypedDict, total=False):
+    """The configuration arguments of ``Timeback`` and ``AsyncTimeback``."""
+
+    client_id: str | None
+    client_secret: str | None
+    environment: str | None
+    base_url: str | None
+    token_url: str | None
+    timeout: float | httpx.Timeout | None
+    max_retries: int | None
+
+
+def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     """Merge arguments with the environment. Raises ``ConfigurationError`` naming every missing variable."""
+    unknown = set(options) - set(ClientOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
     env = os.environ
-    client_id = client_id or env.get("TIMEBACK_CLIENT_ID") or None
-    client_secret = client_secret or env.get("TIMEBACK_CLIENT_SECRET") or None
-    environment = environment or env.get("TIMEBACK_ENVIRONMENT") or None
-    base_url = base_url or env.get("TIMEBACK_BASE_URL") or None
-    token_url = token_url or env.get("TIMEBACK_TOKEN_URL") or None
+    client_id = options.get("client_id") or env.get("TIMEBACK_CLIENT_ID") or None
+    client_secret = options.get("client_secret") or env.get("TIMEBACK_CLIENT_SECRET") or None
+    environment = options.get("environment") or env.get("TIMEBACK_ENVIRONMENT") or None
+    base_url = options.get("base_url") or env.get("TIMEBACK_BASE_URL") or None
+    token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
+    timeout = options.get("timeout")
+    max_retries = options.get("max_retries")
 
     missing = []
     if not client_id:
