@@ -23,19 +23,35 @@ OperationKind = Literal["get", "list", "put", "create", "batch_create", "delete"
 
 
 @dataclass(frozen=True)
+class Through:
+    """Reach the parent through another collection: the child's field is in
+    ``SELECT <select> FROM <collection> WHERE <match> = parent [AND <where>]``.
+
+    Score scales of a school: ``Through("classes", match="school")`` on the score scale's ``class``. Students of a
+    class: ``Through("enrollments", match="class", select="user", where=(("role", "student"),))`` on ``sourcedId``.
+    """
+
+    collection: str
+    match: str
+    select: str = "sourcedId"
+    where: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Parent:
     """A path parameter that names a parent record.
 
-    ``field`` is the reference on the child that must point at the parent (``"class"`` for results of a class);
-    None when the parent only has to exist (the academic session of a results batch).
+    ``field`` is the reference on the child that must point at the parent (``"class"`` for results of a class), or
+    ``"sourcedId"`` with ``through``; None when the parent only has to exist (the academic session of a results
+    batch). ``contains``: the child's ``field`` is a list of references that must include the parent (a class's
+    ``terms``).
     """
 
     param: str
     collection: str
     field: str | None = None
-    # (collection, reference): the child's ``field`` names a record of that collection whose reference is the
-    # parent. Score scales of a school are those whose class's school it is.
-    through: tuple[str, str] | None = None
+    through: Through | None = None
+    contains: bool = False
 
 
 @dataclass(eq=False)

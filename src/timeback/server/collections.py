@@ -31,6 +31,10 @@ class CollectionDef:
     # (field, via, source): when a write leaves ``field`` out, take the ``source`` reference of the record that
     # ``via`` names. A result without a class belongs to its line item's class, so class listings show it.
     derive: tuple[tuple[str, str, str], ...] = ()
+    # (column, path): a list kept as ",a,b," in its own column, for "contains" scopes (a class's terms, a user's
+    # roles). Paths as in ``refs``: "terms[]" takes sourcedIds, "roles[].role" plain values.
+    list_columns: tuple[tuple[str, str], ...] = ()
+    role: str | None = None  # a view of users holding this role (students, teachers)
 
     @property
     def table(self) -> str:

@@ -89,7 +89,7 @@ class GradebookService:
             if not self.storage.exists(COLLECTIONS[parent.collection], value):
                 raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
             if parent.field:
-                scopes.append(Scope(parent.field, value, parent.through))
+                scopes.append(Scope(parent.field, value, parent.through, parent.contains))
         list_query = ListQuery(
             scopes=scopes,
             filter=row_filter,

@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from timeback._operations import Through
 from timeback.server.collections import CollectionDef
 from timeback.server.query import Filter, Sort
 
@@ -23,12 +24,12 @@ class AlreadyExists(Exception):
 
 @dataclass(frozen=True)
 class Scope:
-    """Records whose reference ``field`` is ``value``; with ``through=(collection, reference)``, records whose
-    ``field`` names a record of that collection whose ``reference`` is ``value``."""
+    """Records whose reference ``field`` is ``value`` (see ``Parent`` for ``through`` and ``contains``)."""
 
     field: str
     value: str
-    through: tuple[str, str] | None = None
+    through: Through | None = None
+    contains: bool = False
 
 
 @dataclass

@@ -47,6 +47,22 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def list_column(name: str) -> str:
+    return f"list_{name}"
+
+
+def list_values(record: dict[str, Any], path: str) -> list[str]:
+    head, _, tail = path.partition("[]")
+    values = []
+    for item in record.get(head) or []:
+        value = item.get(tail.lstrip(".")) if tail and isinstance(item, dict) else item
+        if isinstance(value, dict):
+            value = value.get("sourcedId")
+        if isinstance(value, str):
+            values.append(value)
+    return values
+
+
 def ref_column(field_name: str) -> str:
     return f"ref_{field_name}"
 
@@ -60,6 +76,7 @@ def _build_tables(metadata: MetaData) -> dict[str, Table]:
             Column("status", String(32), nullable=False),
             Column("date_last_modified", String(40), nullable=False),
             *(Column(ref_column(name), String(255)) for name in coll.indexed),
+            *(Column(list_column(name), Text) for name, _ in coll.list_columns),
             Column("data", Text, nullable=False),
         ]
         table = Table(coll.name, metadata, *columns)
@@ -71,6 +88,7 @@ def _build_tables(metadata: MetaData) -> dict[str, Table]:
 
 
 def _row(coll: CollectionDef, record: dict[str, Any]) -> dict[str, Any]:
+    coll = COLLECTIONS[coll.table]  # a view's records fill the columns of the table it lives in
     row = {
         "sourced_id": record["sourcedId"],
         "status": record.get("status", "active"),
@@ -80,6 +98,9 @@ def _row(coll: CollectionDef, record: dict[str, Any]) -> dict[str, Any]:
     for name in coll.indexed:
         ref = record.get(name)
         row[ref_column(name)] = ref.get("sourcedId") if isinstance(ref, dict) else None
+    for name, path in coll.list_columns:
+        values = list_values(record, path)
+        row[list_column(name)] = f",{','.join(values)}," if values else None
     return row
 
 
@@ -136,6 +157,8 @@ class SqlStorage:
     def _view_filter(stmt: Any, coll: CollectionDef, table: Table) -> Any:
         for name, value in coll.fixed:
             stmt = stmt.where(func.json_extract(table.c.data, f"$.{name}") == value)
+        if coll.role is not None:
+            stmt = stmt.where(table.c[list_column("roles")].like(f"%,{coll.role},%"))
         return stmt
 
     @contextmanager
@@ -190,14 +213,19 @@ class SqlStorage:
         return rows, total
 
     def _scope(self, table: Table, scope: Scope) -> Any:
-        column = self._column(table, (scope.field, "sourcedId"), "string")
+        if scope.contains:
+            return table.c[list_column(scope.field)].like(f"%,{_escape_like(scope.value)},%", escape="\\")
+        path = ("sourcedId",) if scope.field == "sourcedId" else (scope.field, "sourcedId")
+        column = self._column(table, path, "string")
         if scope.through is None:
             return column == scope.value
-        other_name, reference = scope.through
-        other = self.tables[COLLECTIONS[other_name].table]
-        return column.in_(
-            select(other.c.sourced_id).where(self._column(other, (reference, "sourcedId"), "string") == scope.value)
-        )
+        through = scope.through
+        other = self.tables[COLLECTIONS[through.collection].table]
+        selected = self._column(other, ("sourcedId",) if through.select == "sourcedId" else (through.select, "sourcedId"), "string")
+        conditions = [self._column(other, (through.match, "sourcedId"), "string") == scope.value,
+                      other.c.status != "tobedeleted"]
+        conditions += [_json(other, (name,)) == value for name, value in through.where]
+        return column.in_(select(selected).where(*conditions))
 
     @staticmethod
     def _column(table: Table, path: tuple[str, ...], kind: str, date_only: bool = False) -> Any:
