@@ -160,9 +160,19 @@ def patch_one(
     return Endpoint(_op("patch", "PATCH", path, request, response, collection, 200, body=body))
 
 
-def create_one(path: str, request: type[ReqT], collection: str, *, body: str) -> Endpoint[ReqT, PairsResponse]:
-    """POST one record to a root collection; 201 with ``sourcedIdPairs``."""
-    return Endpoint(_op("create", "POST", path, request, PairsResponse, collection, 201, body=body))
+def create_one(
+    path: str,
+    request: type[ReqT],
+    collection: str,
+    *,
+    body: str,
+    parents: tuple[Parent, ...] = (),
+    not_found: str | None = None,
+) -> Endpoint[ReqT, PairsResponse]:
+    """POST one record (to a root collection, or under parents named in the path); 201 with ``sourcedIdPairs``."""
+    op = _op("create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
+             not_found=not_found)  # fmt: skip
+    return Endpoint(op)
 
 
 def create_many(

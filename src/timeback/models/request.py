@@ -40,6 +40,8 @@ from timeback.models.rostering import (
     TimebackAcademicSession,
     TimebackClass,
     TimebackCourse,
+    TimebackDemographics,
+    TimebackEnrollment,
     TimebackOrg,
     TimebackRole,
     TimebackUser,
@@ -47,6 +49,9 @@ from timeback.models.rostering import (
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
 __all__ = [
+    "TimebackAddStudentToClassRequest",
+    "TimebackAddTeacherToClassRequest",
+    "TimebackClassEnrollmentBody",
     "TimebackCreateAcademicSessionBody",
     "TimebackCreateAcademicSessionRequest",
     "TimebackCreateAssessmentLineItemBody",
@@ -59,6 +64,12 @@ __all__ = [
     "TimebackCreateClassRequest",
     "TimebackCreateCourseBody",
     "TimebackCreateCourseRequest",
+    "TimebackCreateDemographicsBody",
+    "TimebackCreateDemographicsRequest",
+    "TimebackCreateEnrollmentBody",
+    "TimebackCreateEnrollmentRequest",
+    "TimebackCreateGradingPeriodForTermRequest",
+    "TimebackCreateGradingPeriodRequest",
     "TimebackCreateLineItemBody",
     "TimebackCreateLineItemRequest",
     "TimebackCreateLineItemsForSchoolRequest",
@@ -70,27 +81,64 @@ __all__ = [
     "TimebackCreateSchoolRequest",
     "TimebackCreateScoreScaleBody",
     "TimebackCreateScoreScaleRequest",
+    "TimebackCreateSessionOfTypeBody",
+    "TimebackCreateTermRequest",
     "TimebackCreateUserBody",
     "TimebackCreateUserRequest",
+    "TimebackDeleteAcademicSessionRequest",
     "TimebackDeleteAssessmentLineItemRequest",
     "TimebackDeleteAssessmentResultRequest",
     "TimebackDeleteCategoryRequest",
+    "TimebackDeleteClassRequest",
+    "TimebackDeleteCourseRequest",
+    "TimebackDeleteDemographicsRequest",
+    "TimebackDeleteEnrollmentRequest",
+    "TimebackDeleteGradingPeriodRequest",
     "TimebackDeleteLineItemRequest",
+    "TimebackDeleteOrgRequest",
     "TimebackDeleteResultRequest",
+    "TimebackDeleteSchoolRequest",
     "TimebackDeleteScoreScaleRequest",
+    "TimebackDeleteTermRequest",
+    "TimebackDeleteUserRequest",
     "TimebackGetAcademicSessionRequest",
+    "TimebackGetAllAcademicSessionsRequest",
     "TimebackGetAllAssessmentLineItemsRequest",
     "TimebackGetAllAssessmentResultsRequest",
     "TimebackGetAllCategoriesRequest",
+    "TimebackGetAllClassesRequest",
+    "TimebackGetAllCoursesRequest",
+    "TimebackGetAllDemographicsRequest",
+    "TimebackGetAllEnrollmentsRequest",
+    "TimebackGetAllGradingPeriodsRequest",
     "TimebackGetAllLineItemsRequest",
+    "TimebackGetAllOrgsRequest",
     "TimebackGetAllResultsRequest",
+    "TimebackGetAllSchoolsRequest",
     "TimebackGetAllScoreScalesRequest",
+    "TimebackGetAllStudentsRequest",
+    "TimebackGetAllTeachersRequest",
+    "TimebackGetAllTermsRequest",
+    "TimebackGetAllUsersRequest",
     "TimebackGetAssessmentLineItemRequest",
     "TimebackGetAssessmentResultRequest",
     "TimebackGetCategoriesForClassRequest",
     "TimebackGetCategoryRequest",
     "TimebackGetClassRequest",
+    "TimebackGetClassesForCourseRequest",
+    "TimebackGetClassesForSchoolRequest",
+    "TimebackGetClassesForStudentRequest",
+    "TimebackGetClassesForTeacherRequest",
+    "TimebackGetClassesForTermRequest",
+    "TimebackGetClassesForUserRequest",
     "TimebackGetCourseRequest",
+    "TimebackGetCoursesForSchoolRequest",
+    "TimebackGetDemographicsRequest",
+    "TimebackGetEnrollmentRequest",
+    "TimebackGetEnrollmentsForClassInSchoolRequest",
+    "TimebackGetEnrollmentsForSchoolRequest",
+    "TimebackGetGradingPeriodRequest",
+    "TimebackGetGradingPeriodsForTermRequest",
     "TimebackGetLineItemRequest",
     "TimebackGetLineItemsForClassRequest",
     "TimebackGetLineItemsForSchoolRequest",
@@ -103,6 +151,16 @@ __all__ = [
     "TimebackGetScoreScaleRequest",
     "TimebackGetScoreScalesForClassRequest",
     "TimebackGetScoreScalesForSchoolRequest",
+    "TimebackGetStudentRequest",
+    "TimebackGetStudentsForClassInSchoolRequest",
+    "TimebackGetStudentsForClassRequest",
+    "TimebackGetStudentsForSchoolRequest",
+    "TimebackGetTeacherRequest",
+    "TimebackGetTeachersForClassInSchoolRequest",
+    "TimebackGetTeachersForClassRequest",
+    "TimebackGetTeachersForSchoolRequest",
+    "TimebackGetTermRequest",
+    "TimebackGetTermsForSchoolRequest",
     "TimebackGetUserRequest",
     "TimebackPatchAssessmentLineItemBody",
     "TimebackPatchAssessmentLineItemRequest",
@@ -127,8 +185,12 @@ __all__ = [
     "TimebackUpdateAcademicSessionRequest",
     "TimebackUpdateClassRequest",
     "TimebackUpdateCourseRequest",
+    "TimebackUpdateDemographicsRequest",
+    "TimebackUpdateEnrollmentRequest",
+    "TimebackUpdateGradingPeriodRequest",
     "TimebackUpdateOrgRequest",
     "TimebackUpdateSchoolRequest",
+    "TimebackUpdateTermRequest",
     "TimebackUpdateUserRequest",
 ]
 
@@ -237,6 +299,31 @@ class TimebackCreateClassBody(TimebackClass):
         if self.school is None and self.org is None and is_strict(info):
             raise ValueError("a class needs its school, as 'school' (OneRoster) or 'org' (Timeback)")
         return self
+
+
+class TimebackCreateSessionOfTypeBody(TimebackAcademicSession):
+    """A term or grading period: an academic session whose type the path implies."""
+
+    title: str = Field(min_length=1)
+    startDate: DateOrDateTime
+    endDate: DateOrDateTime
+    schoolYear: str
+
+
+class TimebackCreateEnrollmentBody(TimebackEnrollment):
+    user: Ref
+    class_: Ref = Field(alias="class")
+    role: str = Field(min_length=1)
+
+
+class TimebackClassEnrollmentBody(TimebackEnrollment):
+    """An enrollment posted under a class: the class and role come from the path."""
+
+    user: Ref
+
+
+class TimebackCreateDemographicsBody(TimebackDemographics):
+    pass
 
 
 class TimebackCreateUserBody(TimebackUser):
@@ -457,6 +544,14 @@ class TimebackDeleteAssessmentLineItemRequest(_ByIdRequest):
 # ----- rostering requests
 
 
+class _Scoped(TimebackQueryParams):
+    """A collection read under parents named in the path."""
+
+
+class TimebackGetAllOrgsRequest(TimebackQueryParams):
+    pass
+
+
 class TimebackGetOrgRequest(_GetRequest):
     pass
 
@@ -470,15 +565,32 @@ class TimebackUpdateOrgRequest(_PutRequest):
     org: TimebackCreateOrgBody
 
 
+class TimebackDeleteOrgRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllSchoolsRequest(TimebackQueryParams):
+    pass
+
+
 class TimebackGetSchoolRequest(_GetRequest):
     pass
 
 
-class TimebackCreateSchoolRequest(TimebackCreateOrgRequest):
+class TimebackCreateSchoolRequest(TimebackRequest):
+    org: TimebackCreateOrgBody
+
+
+class TimebackUpdateSchoolRequest(_PutRequest):
+    body_field: ClassVar[str] = "org"
+    org: TimebackCreateOrgBody
+
+
+class TimebackDeleteSchoolRequest(_ByIdRequest):
     pass
 
 
-class TimebackUpdateSchoolRequest(TimebackUpdateOrgRequest):
+class TimebackGetAllAcademicSessionsRequest(TimebackQueryParams):
     pass
 
 
@@ -495,6 +607,56 @@ class TimebackUpdateAcademicSessionRequest(_PutRequest):
     academicSession: TimebackCreateAcademicSessionBody
 
 
+class TimebackDeleteAcademicSessionRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllTermsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetTermRequest(_GetRequest):
+    pass
+
+
+class TimebackCreateTermRequest(TimebackRequest):
+    academicSession: TimebackCreateSessionOfTypeBody
+
+
+class TimebackUpdateTermRequest(_PutRequest):
+    body_field: ClassVar[str] = "academicSession"
+    academicSession: TimebackCreateSessionOfTypeBody
+
+
+class TimebackDeleteTermRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllGradingPeriodsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetGradingPeriodRequest(_GetRequest):
+    pass
+
+
+class TimebackCreateGradingPeriodRequest(TimebackRequest):
+    academicSession: TimebackCreateSessionOfTypeBody
+
+
+class TimebackUpdateGradingPeriodRequest(_PutRequest):
+    body_field: ClassVar[str] = "academicSession"
+    academicSession: TimebackCreateSessionOfTypeBody
+
+
+class TimebackDeleteGradingPeriodRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllCoursesRequest(TimebackQueryParams):
+    pass
+
+
 class TimebackGetCourseRequest(_GetRequest):
     pass
 
@@ -506,6 +668,14 @@ class TimebackCreateCourseRequest(TimebackRequest):
 class TimebackUpdateCourseRequest(_PutRequest):
     body_field: ClassVar[str] = "course"
     course: TimebackCreateCourseBody
+
+
+class TimebackDeleteCourseRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllClassesRequest(TimebackQueryParams):
+    pass
 
 
 class TimebackGetClassRequest(_GetRequest):
@@ -521,6 +691,14 @@ class TimebackUpdateClassRequest(_PutRequest):
     class_: TimebackCreateClassBody = Field(alias="class")
 
 
+class TimebackDeleteClassRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllUsersRequest(TimebackQueryParams):
+    pass
+
+
 class TimebackGetUserRequest(_GetRequest):
     pass
 
@@ -532,3 +710,150 @@ class TimebackCreateUserRequest(TimebackRequest):
 class TimebackUpdateUserRequest(_PutRequest):
     body_field: ClassVar[str] = "user"
     user: TimebackCreateUserBody
+
+
+class TimebackDeleteUserRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllEnrollmentsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetEnrollmentRequest(_GetRequest):
+    pass
+
+
+class TimebackCreateEnrollmentRequest(TimebackRequest):
+    enrollment: TimebackCreateEnrollmentBody
+
+
+class TimebackUpdateEnrollmentRequest(_PutRequest):
+    body_field: ClassVar[str] = "enrollment"
+    enrollment: TimebackCreateEnrollmentBody
+
+
+class TimebackDeleteEnrollmentRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllDemographicsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetDemographicsRequest(_GetRequest):
+    pass
+
+
+class TimebackCreateDemographicsRequest(TimebackRequest):
+    demographics: TimebackCreateDemographicsBody
+
+
+class TimebackUpdateDemographicsRequest(_PutRequest):
+    body_field: ClassVar[str] = "demographics"
+    demographics: TimebackCreateDemographicsBody
+
+
+class TimebackDeleteDemographicsRequest(_ByIdRequest):
+    pass
+
+
+class TimebackGetAllStudentsRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetStudentRequest(_GetRequest):
+    pass
+
+
+class TimebackGetAllTeachersRequest(TimebackQueryParams):
+    pass
+
+
+class TimebackGetTeacherRequest(_GetRequest):
+    pass
+
+
+class TimebackGetStudentsForClassRequest(_Scoped):
+    class_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetTeachersForClassRequest(_Scoped):
+    class_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForCourseRequest(_Scoped):
+    course_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetEnrollmentsForClassInSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+    class_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetStudentsForClassInSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+    class_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetTeachersForClassInSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+    class_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetCoursesForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetEnrollmentsForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetStudentsForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetTeachersForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetTermsForSchoolRequest(_Scoped):
+    school_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForStudentRequest(_Scoped):
+    student_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForTeacherRequest(_Scoped):
+    teacher_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForTermRequest(_Scoped):
+    term_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetGradingPeriodsForTermRequest(_Scoped):
+    term_sourced_id: str = Field(min_length=1)
+
+
+class TimebackGetClassesForUserRequest(_Scoped):
+    user_sourced_id: str = Field(min_length=1)
+
+
+class TimebackAddStudentToClassRequest(TimebackRequest):
+    class_sourced_id: str = Field(min_length=1)
+    enrollment: TimebackClassEnrollmentBody
+
+
+class TimebackAddTeacherToClassRequest(TimebackAddStudentToClassRequest):
+    pass
+
+
+class TimebackCreateGradingPeriodForTermRequest(TimebackRequest):
+    term_sourced_id: str = Field(min_length=1)
+    academicSession: TimebackCreateSessionOfTypeBody

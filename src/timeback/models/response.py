@@ -16,7 +16,15 @@ from timeback.models.gradebook import (
     TimebackResult,
     TimebackScoreScale,
 )
-from timeback.models.rostering import TimebackAcademicSession, TimebackClass, TimebackCourse, TimebackOrg, TimebackUser
+from timeback.models.rostering import (
+    TimebackAcademicSession,
+    TimebackClass,
+    TimebackCourse,
+    TimebackDemographics,
+    TimebackEnrollment,
+    TimebackOrg,
+    TimebackUser,
+)
 
 __all__ = [
     "TimebackGetAcademicSessionResponse",
@@ -25,6 +33,8 @@ __all__ = [
     "TimebackGetCategoryResponse",
     "TimebackGetClassResponse",
     "TimebackGetCourseResponse",
+    "TimebackGetDemographicsResponse",
+    "TimebackGetEnrollmentResponse",
     "TimebackGetLineItemResponse",
     "TimebackGetOrgResponse",
     "TimebackGetResultResponse",
@@ -167,3 +177,11 @@ class TimebackGetClassResponse(TimebackModel):
 
 class TimebackGetUserResponse(TimebackModel):
     user: TimebackUser
+
+
+class TimebackGetEnrollmentResponse(TimebackModel):
+    enrollment: TimebackEnrollment
+
+
+class TimebackGetDemographicsResponse(TimebackModel):
+    demographics: TimebackDemographics

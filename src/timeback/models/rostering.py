@@ -19,6 +19,8 @@ __all__ = [
     "TimebackAcademicSession",
     "TimebackClass",
     "TimebackCourse",
+    "TimebackDemographics",
+    "TimebackEnrollment",
     "TimebackOrg",
     "TimebackRole",
     "TimebackUser",
@@ -113,3 +115,31 @@ class TimebackUser(TimebackEntity):
     grades: list[str] | None = None
     agents: list[Ref] | None = None
     password: str | None = Field(default=None, repr=False)
+
+
+class TimebackEnrollment(TimebackEntity):
+    user: Ref | None = None
+    class_: Ref | None = Field(default=None, alias="class")
+    school: Ref | None = None
+    role: str | None = None  # administrator, proctor, student, teacher (open)
+    primary: bool | str | None = None
+    beginDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
+
+
+class TimebackDemographics(TimebackEntity):
+    """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
+
+    birthDate: DateOrDateTime | None = None
+    sex: str | None = None
+    americanIndianOrAlaskaNative: str | None = None
+    asian: str | None = None
+    blackOrAfricanAmerican: str | None = None
+    nativeHawaiianOrOtherPacificIslander: str | None = None
+    white: str | None = None
+    demographicRaceTwoOrMoreRaces: str | None = None
+    hispanicOrLatinoEthnicity: str | None = None
+    countryOfBirthCode: str | None = None
+    stateOfBirthAbbreviation: str | None = None
+    cityOfBirth: str | None = None
+    publicSchoolResidenceStatus: str | None = None

@@ -45,7 +45,8 @@ class GradebookOperations(OperationSet):
     delete_score_scale = delete_one("/scoreScales/{sourced_id}", rq.TimebackDeleteScoreScaleRequest, "scoreScales")
     get_score_scales_for_school = list_of(
         "/schools/{school_sourced_id}/scoreScales", rq.TimebackGetScoreScalesForSchoolRequest, m.TimebackScoreScale,
-        "scoreScales", parents=(Parent("school_sourced_id", "schools", "class", through=Through("classes", match="school")),),
+        "scoreScales",
+        parents=(Parent("school_sourced_id", "schools", "class", through=Through("classes", match="school")),),
         not_found="School not found.",
     )  # fmt: skip
     get_score_scales_for_class = list_of(

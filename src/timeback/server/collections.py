@@ -89,6 +89,15 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         refs={"parent": "academicSessions", "org": "orgs"}, indexed=("parent", "org"), search=("title",),
     ),
     CollectionDef(
+        "terms", "academicSession", "Term", ro.TimebackAcademicSession, refs={"parent": "academicSessions",
+        "org": "orgs"}, stored_in="academicSessions", fixed=(("type", "term"),), search=("title",),
+    ),
+    CollectionDef(
+        "gradingPeriods", "academicSession", "Grading period", ro.TimebackAcademicSession,
+        refs={"parent": "academicSessions", "org": "orgs"}, stored_in="academicSessions",
+        fixed=(("type", "gradingPeriod"),), search=("title",),
+    ),
+    CollectionDef(
         "courses", "course", "Course", ro.TimebackCourse, refs={"org": "orgs", "schoolYear": "academicSessions"},
         indexed=("org",), search=("title", "courseCode"),
     ),
@@ -96,12 +105,36 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "classes", "class", "Class", ro.TimebackClass,
         refs={"course": "courses", "org": "orgs", "school": "orgs", "terms[]": "academicSessions"},
         indexed=("course", "school"), search=("title", "classCode"), mirror=(("org", "school"),),
+        list_columns=(("terms", "terms[]"),),
     ),
     CollectionDef(
         "users", "user", "User", ro.TimebackUser,
         refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"},
         search=("givenName", "familyName", "email", "username"),
+        list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")),
     ),
+    CollectionDef(
+        "students", "user", "Student", ro.TimebackUser, stored_in="users", role="student",
+        search=("givenName", "familyName", "email", "username"),
+    ),
+    CollectionDef(
+        "teachers", "user", "Teacher", ro.TimebackUser, stored_in="users", role="teacher",
+        search=("givenName", "familyName", "email", "username"),
+    ),
+    *(
+        CollectionDef(
+            name, "enrollment", "Enrollment", ro.TimebackEnrollment,
+            refs={"user": "users", "class": "classes", "school": "orgs"},
+            indexed=("user", "class", "school") if stored_in is None else (), stored_in=stored_in, fixed=fixed,
+            derive=(("school", "class", "school"),),
+        )
+        for name, stored_in, fixed in (
+            ("enrollments", None, ()),
+            ("studentEnrollments", "enrollments", (("role", "student"),)),
+            ("teacherEnrollments", "enrollments", (("role", "teacher"),)),
+        )
+    ),
+    CollectionDef("demographics", "demographics", "Demographics", ro.TimebackDemographics),
 )  # fmt: skip
 
 TABLES: tuple[CollectionDef, ...] = tuple(d for d in COLLECTIONS.values() if d.stored_in is None)

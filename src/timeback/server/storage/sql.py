@@ -221,9 +221,13 @@ class SqlStorage:
             return column == scope.value
         through = scope.through
         other = self.tables[COLLECTIONS[through.collection].table]
-        selected = self._column(other, ("sourcedId",) if through.select == "sourcedId" else (through.select, "sourcedId"), "string")
-        conditions = [self._column(other, (through.match, "sourcedId"), "string") == scope.value,
-                      other.c.status != "tobedeleted"]
+        selected = self._column(
+            other, ("sourcedId",) if through.select == "sourcedId" else (through.select, "sourcedId"), "string"
+        )
+        conditions = [
+            self._column(other, (through.match, "sourcedId"), "string") == scope.value,
+            other.c.status != "tobedeleted",
+        ]
         conditions += [_json(other, (name,)) == value for name, value in through.where]
         return column.in_(select(selected).where(*conditions))
 
