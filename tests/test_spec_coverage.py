@@ -9,11 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from timeback._operations import OperationSet
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.runner import LocalServer
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
+ROSTERING = "/ims/oneroster/rostering/v1p2"
 
 
 def normalize(path: str) -> str:
@@ -21,12 +23,12 @@ def normalize(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", path).rstrip("/")
 
 
-def spec_operations(filename: str) -> set[tuple[str, str]]:
+def spec_operations(filename: str, base: str = GRADEBOOK) -> set[tuple[str, str]]:
     spec = json.loads((SPEC_DIR / filename).read_text())
     ops = set()
     for path, item in spec["paths"].items():
-        full = path if path.startswith("/ims/") else GRADEBOOK + path
-        if not full.startswith(GRADEBOOK):
+        full = path if path.startswith("/ims/") else base + path
+        if not full.startswith(base):
             continue
         for method in item:
             if method in ("get", "post", "put", "patch", "delete"):
@@ -44,8 +46,17 @@ def unserved(server: LocalServer, operations: set[tuple[str, str]]) -> set[tuple
         }
 
 
-def sdk_operations() -> set[tuple[str, str]]:
-    return {(op.method, normalize(op.full_path)) for op in GradebookOperations.operations()}
+def sdk_operations(operations: type[OperationSet] = GradebookOperations) -> set[tuple[str, str]]:
+    return {(op.method, normalize(op.full_path)) for op in operations.operations()}
+
+
+def test_every_official_rostering_operation_has_a_route_and_a_method(server: LocalServer) -> None:
+    if not SPEC_DIR.is_dir():
+        pytest.skip(f"no shared/spec beside this checkout ({SPEC_DIR})")
+    wanted = spec_operations("onerosterv1p2rostersservice_openapi3_v1p0.json", ROSTERING)
+    assert len(wanted) == 41
+    assert unserved(server, wanted) == set(), "operations without a server route"
+    assert wanted - sdk_operations(RosteringOperations) == set(), "operations without an SDK method"
 
 
 def test_every_rostering_declaration_is_served(server: LocalServer) -> None:
