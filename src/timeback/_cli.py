@@ -43,6 +43,7 @@ def _app() -> Any:
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
         token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds."),
+        seed: str | None = typer.Option(None, help="JSON file of OneRoster records to load at start."),
         scopes: str | None = typer.Option(
             None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
         ),
@@ -61,6 +62,7 @@ def _app() -> Any:
             sourced_id_pairs=sourced_id_pairs.value,
             token_ttl_seconds=token_ttl,
             client_scopes=scopes,
+            seed=seed,
         )
         app_ = create_app(settings)
         base = f"http://{host}:{port}"

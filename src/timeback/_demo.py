@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -36,45 +38,25 @@ STUDENTS = [
 ]
 
 
-def seed_school(client: Timeback) -> None:
-    """A school, a term, a course, a class, five students, a quiz category and an assessment line item."""
-    ro, gb = client.oneroster.rostering, client.oneroster.gradebook
-    ro.create_school(org={"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school"})
-    ro.create_academic_session(
-        academicSession={
-            "sourcedId": TERM,
-            "title": "Fall 2024",
-            "type": "term",
-            "startDate": "2024-08-26",
-            "endDate": "2024-12-20",
-            "schoolYear": "2025",
-            "org": {"sourcedId": SCHOOL},
-        }
-    )
-    ro.create_course(course={"sourcedId": COURSE, "title": "Math 7", "org": {"sourcedId": SCHOOL}})
-    ro.create_class(
-        **{
-            "class": {
-                "sourcedId": CLASS,
-                "title": "Math 7 - Period A",
-                "course": {"sourcedId": COURSE},
-                "school": {"sourcedId": SCHOOL},
-                "terms": [{"sourcedId": TERM}],
-            }
-        }
-    )
-    for sourced_id, given, family in STUDENTS:
-        ro.create_user(
-            user={
-                "sourcedId": sourced_id,
-                "enabledUser": True,
-                "givenName": given,
-                "familyName": family,
-                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": SCHOOL}}],
-            }
-        )
-    gb.put_category(sourced_id=CATEGORY, category={"title": "Quizzes", "weight": 0.4})
-    gb.put_assessment_line_item(sourced_id="assessment-1", assessmentLineItem={"title": "Unit 1 diagnostic"})
+def demo_roster() -> dict[str, Any]:
+    """A school, a term, a course, a class, five students enrolled, a quiz category and an assessment line item:
+    the same JSON a user would give ``timeback serve --seed``."""
+    school = {"sourcedId": SCHOOL}
+    return {
+        "schools": [{"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school"}],
+        "terms": [{"sourcedId": TERM, "title": "Fall 2024", "startDate": "2024-08-26", "endDate": "2024-12-20",
+                   "schoolYear": "2025", "org": school}],
+        "courses": [{"sourcedId": COURSE, "title": "Math 7", "org": school}],
+        "classes": [{"sourcedId": CLASS, "title": "Math 7 - Period A", "course": {"sourcedId": COURSE},
+                     "school": school, "terms": [{"sourcedId": TERM}]}],
+        "users": [{"sourcedId": sid, "enabledUser": True, "givenName": given, "familyName": family,
+                   "roles": [{"roleType": "primary", "role": "student", "org": school}]}
+                  for sid, given, family in STUDENTS],
+        "enrollments": [{"sourcedId": f"enrollment-{sid}", "user": {"sourcedId": sid}, "class": {"sourcedId": CLASS},
+                         "role": "student"} for sid, _, _ in STUDENTS],
+        "categories": [{"sourcedId": CATEGORY, "title": "Quizzes", "weight": 0.4}],
+        "assessmentLineItems": [{"sourcedId": "assessment-1", "title": "Unit 1 diagnostic"}],
+    }  # fmt: skip
 
 
 def run_seed_operations(client: Timeback) -> str:
@@ -156,7 +138,10 @@ def gradebook_table(client: Timeback) -> Table:
     table.add_column("Student")
     for item in line_items:
         table.add_column(item.title or item.sourcedId, justify="right")
+    enrolled = {u.sourcedId: u for u in client.oneroster.rostering.get_students_for_class(class_sourced_id=CLASS)}
     for sid, given, family in STUDENTS:
+        if sid not in enrolled:
+            continue
         row = []
         for item in line_items:
             result = cells.get((sid, item.sourcedId))
@@ -168,12 +153,13 @@ def gradebook_table(client: Timeback) -> Table:
 def run_demo() -> int:
     console = Console()
     with tempfile.TemporaryDirectory(prefix="timeback-demo-") as tmp:
-        settings = ServerSettings(database=f"sqlite:///{Path(tmp) / 'demo.db'}")
+        seed = Path(tmp) / "roster.json"
+        seed.write_text(json.dumps(demo_roster()))
+        settings = ServerSettings(database=f"sqlite:///{Path(tmp) / 'demo.db'}", seed=str(seed))
         with LocalServer(settings) as server:
             console.print(f"Started a local Timeback-compatible server on {server.url}")
+            console.print("Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category")
             with Timeback(**server.client_kwargs()) as client:
-                seed_school(client)
-                console.print("Seeded a school: 1 class, 1 term, 5 students, 1 category, 1 assessment line item")
                 assessment_result_id = run_seed_operations(client)
                 console.print(
                     "Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "

@@ -14,6 +14,7 @@ from timeback.server.errors import install_handlers
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi
 from timeback.server.routes import gradebook, health, oauth, rostering
+from timeback.server.seed import load_seed
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
 
@@ -34,6 +35,8 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.tokens = TokenStore(settings.token_ttl_seconds)
     app.state.storage = storage or open_storage(settings.database)
     app.state.service = GradebookService(app.state.storage, settings)
+    if settings.seed:
+        load_seed(app.state.service, settings.seed)
     # Only for `timeback serve` to print when it made the client itself; never logged.
     app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
     install_handlers(app)
