@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from tests.support import uid
 from timeback import Timeback
 from timeback.filters import where
-
-from tests.support import uid
 
 
 def test_gradebook_integration_flow(client: Timeback) -> None:
