@@ -23,19 +23,21 @@ import pydantic
 
 from timeback._auth import TokenCache
 from timeback._config import ClientConfig
-from timeback._operations import Operation
+from timeback._operations import READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     AuthError,
+    ConflictError,
     RateLimitError,
     RequestError,
     decode_error_body,
     describe,
     error_class_for,
 )
+from timeback.models.response import TimebackSourcedIdPairsResponse
 
 log = logging.getLogger("timeback")
 
@@ -195,6 +197,42 @@ class BaseClient:
             kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
         return cls(message, **kwargs)
 
+    # ----- creates whose answer was lost
+
+    def confirmation_reads(
+        self, op: Operation[Any, Any], request: pydantic.BaseModel, error: RequestError
+    ) -> list[tuple[dict[str, Any], httpx.Request]] | None:
+        """After a 409 on a retried create: the records this call sent, each with the request that reads it back.
+
+        The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
+        server committed, the retry meets its own records. None when that cannot be the case.
+        """
+        reader = READERS.get((op.base_path, op.collection))
+        if not isinstance(error, ConflictError) or error.retries_taken == 0 or reader is None or op.body is None:
+            return None
+        if op.kind not in ("create", "batch_create"):
+            return None
+        body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
+        sent = next(iter(body.values()))
+        records = sent if isinstance(sent, list) else [sent]
+        reads = []
+        for record in records:
+            path = reader.path.format(sourced_id=quote(str(record["sourcedId"]), safe=""))
+            reads.append((record, self._http_request("GET", self._config.base_url + op.base_path + path)))
+        return reads
+
+    @staticmethod
+    def confirmed(reads: list[tuple[dict[str, Any], httpx.Response]]) -> TimebackSourcedIdPairsResponse | None:
+        """The create's answer if every record reads back as sent, else None."""
+        for sent, response in reads:
+            stored = next(iter(response.json().values()), None) if response.is_success else None
+            if not isinstance(stored, dict):
+                return None
+            if any(stored.get(k) != v for k, v in sent.items() if k != "dateLastModified"):
+                return None
+        pairs = [{"suppliedSourcedId": s["sourcedId"], "allocatedSourcedId": s["sourcedId"]} for s, _ in reads]
+        return TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
+
     # ----- parsing answers
 
     @staticmethod
@@ -294,7 +332,23 @@ class SyncAPIClient(BaseClient):
 
     def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
         req = self.coerce_request(op, request, fields)
-        return self.parse(op, self.send(self.build_request(op, req)))
+        try:
+            return self.parse(op, self.send(self.build_request(op, req)))
+        except ConflictError as error:
+            reads = self.confirmation_reads(op, req, error)
+            if reads is None:
+                raise
+            answer = self.confirmed([(sent, self._read_quietly(r)) for sent, r in reads])
+            if answer is None:
+                raise
+            log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
+            return cast(ModelT, answer)
+
+    def _read_quietly(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self.send(request)
+        except RequestError as error:
+            return httpx.Response(error.status_code)
 
     def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> Page[ModelT]:
         req = self.coerce_request(op, request, fields)
@@ -351,7 +405,23 @@ class AsyncAPIClient(BaseClient):
 
     async def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
         req = self.coerce_request(op, request, fields)
-        return self.parse(op, await self.send(self.build_request(op, req)))
+        try:
+            return self.parse(op, await self.send(self.build_request(op, req)))
+        except ConflictError as error:
+            reads = self.confirmation_reads(op, req, error)
+            if reads is None:
+                raise
+            answer = self.confirmed([(sent, await self._read_quietly(r)) for sent, r in reads])
+            if answer is None:
+                raise
+            log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
+            return cast(ModelT, answer)
+
+    async def _read_quietly(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self.send(request)
+        except RequestError as error:
+            return httpx.Response(error.status_code)
 
     def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> AsyncPaginator[ModelT]:
         req = self.coerce_request(op, request, fields)

@@ -86,6 +86,10 @@ class Operation(Generic[ReqT, RespT]):
         return info.alias or self.body
 
 
+# (base path, collection) -> the operation that reads one record of it, for confirming creates (see _base_client).
+READERS: dict[tuple[str, str], Operation[Any, Any]] = {}
+
+
 class OperationSet:
     """Base of a resource's operation declarations. Subclasses set ``base_path``."""
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from pydantic import BaseModel
 
-from timeback._operations import Operation, OperationKind, OperationSet, Parent
+from timeback._operations import READERS, Operation, OperationKind, OperationSet, Parent
 from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResponse
 
 if TYPE_CHECKING:
@@ -72,6 +72,8 @@ class _Descriptor:
     def __set_name__(self, owner: type, name: str) -> None:
         self.operation.name = name
         self.operation.base_path = getattr(owner, "base_path", "")
+        if self.operation.kind == "get":
+            READERS[(self.operation.base_path, self.operation.collection)] = self.operation
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:

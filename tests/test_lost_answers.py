@@ -1,0 +1,71 @@
+"""Creates are safe to retry: when an answer is lost after the server stored the records, the retry's 409 is
+confirmed by reading the records back, and the call succeeds with nothing created twice.
+
+The server is real; only the dropped connection is simulated, by a transport that forwards each request to the
+server over HTTP and then throws the first POST's answer away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+import timeback._base_client as engine
+from tests.support import Roster, line_item_body, result_body, uid
+from timeback import ConflictError, Timeback
+from timeback.server.runner import LocalServer
+
+
+class LosesFirstAnswer(httpx.BaseTransport):
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.lost = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and not request.url.path.startswith("/oauth2") and self.lost == 0:
+            response.read()
+            response.close()
+            self.lost += 1
+            raise httpx.ReadError("connection dropped after the server answered", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.fixture
+def lossy(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Timeback, LosesFirstAnswer]]:
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    transport = LosesFirstAnswer()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as client:
+        yield client, transport
+
+
+def test_lost_batch_answer_is_confirmed_not_duplicated(lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback,
+                                                      roster: Roster) -> None:  # fmt: skip
+    lossy_client, transport = lossy
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(class_sourced_id=roster.class_,
+                                                         lineItems=[line_item_body(roster, line_item)])  # fmt: skip
+    results = [result_body(line_item, s, score=80 + i) for i, s in enumerate(roster.students)]
+    resp = lossy_client.oneroster.gradebook.post_results_for_academic_session_for_class(
+        class_sourced_id=roster.class_, academic_session_sourced_id=roster.term, results=results
+    )
+    assert transport.lost == 1
+    stored = list(client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_))
+    assert [p.allocatedSourcedId for p in resp.sourcedIdPairs] == [r.sourcedId for r in stored]
+    assert [r.score for r in stored] == [80, 81, 82]
+
+
+def test_a_real_conflict_behind_a_lost_answer_still_raises(lossy: tuple[Timeback, LosesFirstAnswer],
+                                                           client: Timeback) -> None:  # fmt: skip
+    lossy_client, transport = lossy
+    taken = uid("cat")
+    client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Someone else's"})
+    with pytest.raises(ConflictError):
+        lossy_client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Mine"})
+    assert transport.lost == 1
+    assert client.oneroster.gradebook.get_category(sourced_id=taken).category.title == "Someone else's"
