@@ -80,9 +80,9 @@ class _PageBase(Generic[T]):
 
     def __getattr__(self, name: str) -> Any:
         # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount.
-        body = self.__dict__.get("_info")
-        if body is not None and name in body.body:
-            return self.items if isinstance(body.body[name], list) else body.body[name]
+        info = self.__dict__.get("_info")
+        if info is not None and name in info.body:
+            return self.items if isinstance(info.body[name], list) else info.body[name]
         raise AttributeError(name)
 
     def __len__(self) -> int:

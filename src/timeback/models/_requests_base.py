@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, model_validator
 
 from timeback.models.gradebook import TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest"]
+
+# ``fields`` as a list or a comma-separated string; always comma-separated on the wire.
+FieldList = Annotated[
+    list[str] | str, PlainSerializer(lambda v: ",".join(v) if isinstance(v, list) else v, return_type=str)
+]
 
 
 class TimebackRequest(BaseModel):
@@ -23,7 +28,7 @@ class TimebackQueryParams(TimebackRequest):
     ``limit`` is the page size; auto-pagination asks for pages of that size starting at ``offset``.
     """
 
-    fields: list[str] | str | None = None
+    fields: FieldList | None = None
     limit: int | None = Field(default=None, ge=1)
     offset: int | None = Field(default=None, ge=0)
     sort: str | None = None
@@ -31,15 +36,10 @@ class TimebackQueryParams(TimebackRequest):
     filter: str | None = None
     search: str | None = None
 
-    _query_fields: ClassVar[tuple[str, ...]] = ("fields", "limit", "offset", "sort", "order_by", "filter", "search")
-
-    @field_serializer("fields")
-    def _join_fields(self, value: list[str] | str | None) -> str | None:
-        return ",".join(value) if isinstance(value, list) else value
+    _query_fields: ClassVar[set[str]] = {"fields", "limit", "offset", "sort", "order_by", "filter", "search"}
 
     def query_params(self) -> dict[str, Any]:
-        dumped = self.model_dump(mode="json", by_alias=True, exclude_none=True, include=set(self._query_fields))
-        return dumped
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, include=self._query_fields)
 
 
 class _ByIdRequest(TimebackRequest):
@@ -47,11 +47,7 @@ class _ByIdRequest(TimebackRequest):
 
 
 class _GetRequest(_ByIdRequest):
-    fields: list[str] | str | None = None
-
-    @field_serializer("fields")
-    def _join_fields(self, value: list[str] | str | None) -> str | None:
-        return ",".join(value) if isinstance(value, list) else value
+    fields: FieldList | None = None
 
     def query_params(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True, include={"fields"})

@@ -22,12 +22,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from timeback.models._base import parse_date_or_datetime
+from timeback.models._base import DateOrDateTime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
 
 FieldKind = Literal["string", "number", "date", "ref", "object", "list", "bool"]
-DATE_FIELDS = frozenset({"dateLastModified", "scoreDate", "assignDate", "dueDate", "startDate", "endDate"})
 OPERATORS = ("!=", ">=", "<=", "=", ">", "<", "~", "@")
 
 
@@ -55,7 +54,9 @@ def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:
     kinds: dict[str, FieldKind] = {}
     for name, info in model.model_fields.items():
         wire = info.alias or name
-        kinds[wire] = "date" if wire in DATE_FIELDS else _kind(info.annotation)
+        kinds[wire] = (
+            "date" if DateOrDateTime in (info.annotation, *typing.get_args(info.annotation)) else _kind(info.annotation)
+        )
     return kinds
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -184,7 +185,7 @@ class GradebookService:
             self._derive(tx, coll, records)
             self._check_references(tx, op, coll, records, batch=batch)
             ids = [r["sourcedId"] for r in records]
-            duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+            duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
             if duplicates:
                 raise ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}")
             try:

@@ -6,7 +6,7 @@ references exist? is the id free?) and the write it guards happen atomically: a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -60,5 +60,4 @@ class Storage(Protocol):
         """The page's records as JSON texts, and the total count of matches."""
         ...
 
-    def iter_all(self, coll: CollectionDef) -> Iterator[dict[str, Any]]: ...
     def close(self) -> None: ...

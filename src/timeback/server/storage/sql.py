@@ -262,13 +262,6 @@ class SqlStorage:
         return {"=": column == value, ">": column > value, ">=": column >= value, "<": column < value,
                 "<=": column <= value}[p.op]  # fmt: skip
 
-    def iter_all(self, coll: CollectionDef) -> Iterator[dict[str, Any]]:
-        table = self.tables[coll.table]
-        with self._read() as conn:
-            stmt = self._view_filter(select(table.c.data).order_by(table.c.pk), coll, table)
-            for data in conn.execute(stmt).scalars():
-                yield json.loads(data)
-
     def close(self) -> None:
         self.engine.dispose()
 
