@@ -41,6 +41,7 @@ class Script:
         self.api = api
         self.requests: list[httpx.Request] = []
         self.authorizations: list[str | None] = []  # as sent: a replay reuses the request object
+        self.timeouts: list[dict[str, float]] = []
         self.token_requests = 0
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -49,6 +50,7 @@ class Script:
             return httpx.Response(200, json={"access_token": f"tok-{self.token_requests}", "expires_in": 3600})
         self.requests.append(request)
         self.authorizations.append(request.headers.get("Authorization"))
+        self.timeouts.append(dict(request.extensions["timeout"]))
         step = self.api[min(len(self.requests), len(self.api)) - 1]
         return step(request)
 
@@ -236,3 +238,103 @@ def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client
     client.oneroster.gradebook.put_category(sourced_id="replay-cat", category={"title": "x"})
     server.app.state.tokens._grants.clear()  # as if the server restarted: every issued token is now unknown
     assert client.oneroster.gradebook.get_category(sourced_id="replay-cat").category.title == "x"
+
+
+# ----- per-call options, the overall deadline, and what a response tells about its call
+
+
+class FakeClock:
+    """Stands in for ``time.monotonic``/``time.sleep`` in the engine: sleeping advances it, nothing waits."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(engine.time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(engine.time, "sleep", fake.sleep)
+    return fake
+
+
+def test_per_call_max_retries_overrides_the_client(clock: FakeClock) -> None:
+    script = Script([answer(503)])
+    client = make_client(script, max_retries=2)
+    with pytest.raises(ServerError) as err:
+        client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=0)
+    assert len(script.requests) == 1 and err.value.retries_taken == 0
+    with pytest.raises(ServerError) as err:
+        client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=4)
+    assert len(script.requests) == 1 + 5 and err.value.retries_taken == 4
+
+
+def test_per_call_timeout_reaches_the_transport(clock: FakeClock) -> None:
+    script = Script([answer(200, RESULT)])
+    client = make_client(script, timeout=30)
+    get_result(client)
+    assert script.timeouts[-1]["read"] == 30
+    client.oneroster.gradebook.get_result(sourced_id="r1", timeout=httpx.Timeout(2.5, connect=1.0))
+    assert script.timeouts[-1] == {"connect": 1.0, "read": 2.5, "write": 2.5, "pool": 2.5}
+
+
+def test_deadline_bounds_the_whole_call_retries_included(clock: FakeClock) -> None:
+    script = Script([answer(503)])
+    client = make_client(script, max_retries=10)
+    with pytest.raises(ServerError) as err:
+        client.oneroster.gradebook.get_result(sourced_id="r1", deadline=1.2)
+    # waits of ~0.5 s then ~1 s: the second would end past the deadline, so the call stops after one retry
+    assert err.value.retries_taken == 1 and len(clock.slept) == 1
+    assert clock.now - 1000.0 < 1.2
+    # each attempt's timeout is cut to what is left of the deadline
+    assert script.timeouts[0]["read"] == pytest.approx(1.2)
+    assert script.timeouts[1]["read"] == pytest.approx(1.2 - clock.slept[0])
+
+
+def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
+    def slow_then_timeout(request: httpx.Request) -> httpx.Response:
+        clock.now += 5.0  # the attempt used up the whole deadline before timing out
+        raise httpx.ReadTimeout("slow", request=request)
+
+    client = make_client(Script([slow_then_timeout]), deadline=5.0, max_retries=5)
+    with pytest.raises(APITimeoutError) as err:
+        get_result(client)
+    assert err.value.retries_taken == 0 and clock.slept == []
+
+
+def test_responses_tell_retries_taken_and_request_id(clock: FakeClock) -> None:
+    script = Script([answer(503), answer(200, RESULT, {"X-Request-Id": "req-7"})])
+    resp = get_result(make_client(script))
+    assert (resp.retries_taken, resp.request_id) == (1, "req-7")
+    assert "retries_taken" not in resp.model_dump() and "request_id" not in resp.to_dict()
+    page = make_client(Script([answer(200, {"results": [], "totalCount": 0}, {"X-Request-Id": "p-1"})]))
+    listing = page.oneroster.gradebook.get_all_results()
+    assert (listing.retries_taken, listing.request_id) == (0, "p-1")
+
+
+async def test_async_per_call_options() -> None:
+    script = Script([answer(503)])
+    async with AsyncTimeback(
+        client_id="id",
+        client_secret=SECRET,
+        base_url=BASE_URL,
+        token_url=TOKEN_URL,
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(script)),
+    ) as client:
+        with pytest.raises(ServerError) as err:
+            await client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=0, timeout=3)
+    assert len(script.requests) == 1 and err.value.retries_taken == 0
+    assert script.timeouts[0]["read"] == 3
+
+
+def test_retries_taken_on_a_real_server_answer(client: Timeback) -> None:
+    resp = client.oneroster.gradebook.put_category(sourced_id="meta-cat", category={"title": "x"})
+    assert resp.retries_taken == 0 and resp.request_id and len(resp.request_id) == 32

@@ -22,7 +22,7 @@ import httpx
 import pydantic
 
 from timeback._auth import TokenCache
-from timeback._config import ClientConfig
+from timeback._config import NO_OPTIONS, CallOptions, ClientConfig
 from timeback._operations import READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
@@ -37,6 +37,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
+from timeback.models._base import ResponseModel
 from timeback.models.response import TimebackSourcedIdPairsResponse
 
 log = logging.getLogger("timeback")
@@ -120,7 +121,14 @@ class BaseClient:
 
     # ----- the send flow: auth, 401 replay, retries, errors
 
-    def _send_flow(self, request: httpx.Request, *, authenticated: bool = True) -> Flow:
+    def _send_flow(
+        self, request: httpx.Request, options: CallOptions = NO_OPTIONS, *, authenticated: bool = True
+    ) -> Flow:
+        config = self._config
+        max_retries = config.max_retries if options.max_retries is None else options.max_retries
+        timeout = options.timeout or config.timeout
+        deadline = config.deadline if options.deadline is None else options.deadline
+        expires = None if deadline is None else time.monotonic() + deadline
         retries_taken = 0
         replayed_unauthorized = False
         while True:
@@ -128,33 +136,50 @@ class BaseClient:
             if authenticated:
                 token = cast(str, (yield _NeedToken()))
                 request.headers["Authorization"] = f"Bearer {token}"
+            if expires is not None:
+                remaining = expires - time.monotonic()
+                if remaining <= 0:
+                    raise APITimeoutError(
+                        f"deadline of {deadline:g}s passed",
+                        method=request.method,
+                        url=str(request.url),
+                        retries_taken=retries_taken,
+                    )
+                request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
+            else:  # always ours: an http_client passed in must not bring its own 5 s default
+                request.extensions["timeout"] = timeout.as_dict()
             outcome = yield _Send(request)
+            error: RequestError | APIConnectionError
             if isinstance(outcome, Exception):
-                if retries_taken < self._config.max_retries:
-                    delay = self._backoff(retries_taken)
-                    log.debug("%s %s failed (%s); retrying in %.2fs", request.method, request.url, outcome, delay)
-                    retries_taken += 1
-                    yield _Sleep(delay)
+                error = self._connection_error(request, outcome, retries_taken)
+                wait: float | None = self._backoff(retries_taken)
+                what = type(outcome).__name__
+            else:
+                response = cast(httpx.Response, outcome)
+                log.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                if response.status_code == 401 and token is not None and not replayed_unauthorized:
+                    # The token may have been revoked or expired early: drop it and replay once with a fresh one.
+                    log.debug("%s %s: 401, replaying once with a new token", request.method, request.url)
+                    self._tokens.invalidate(token)
+                    replayed_unauthorized = True
                     continue
-                raise self._connection_error(request, outcome, retries_taken) from outcome
-            response = cast(httpx.Response, outcome)
-            log.debug("%s %s -> %s", request.method, request.url, response.status_code)
-            if response.status_code == 401 and token is not None and not replayed_unauthorized:
-                # The token may have been revoked or expired early: drop it and replay once with a fresh one.
-                self._tokens.invalidate(token)
-                replayed_unauthorized = True
-                continue
-            if response.is_success:
-                response.extensions["timeback_retries_taken"] = retries_taken
-                return response
-            if response.status_code in RETRYABLE_STATUSES and retries_taken < self._config.max_retries:
-                wait = self._retry_delay(retries_taken, response)
+                if response.is_success:
+                    response.extensions["timeback_retries_taken"] = retries_taken
+                    return response
+                error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
+                retryable = response.status_code in RETRYABLE_STATUSES
+                wait = self._retry_delay(retries_taken, response) if retryable else None
+                what = str(response.status_code)
+            if wait is None or retries_taken >= max_retries:
                 if wait is not None:
-                    log.debug("%s %s: %s; retrying in %.2fs", request.method, request.url, response.status_code, wait)
-                    retries_taken += 1
-                    yield _Sleep(wait)
-                    continue
-            raise self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
+                    log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
+                raise error from (outcome if isinstance(outcome, Exception) else None)
+            if expires is not None and time.monotonic() + wait >= expires:
+                log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
+                raise error from (outcome if isinstance(outcome, Exception) else None)
+            retries_taken += 1
+            log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken, wait)
+            yield _Sleep(wait)
 
     def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before the next attempt; None when the server asks for longer than we will wait."""
@@ -189,7 +214,7 @@ class BaseClient:
             status_code=response.status_code,
             method=request.method,
             url=str(request.url),
-            request_id=response.headers.get("x-request-id") or response.headers.get("x-amzn-requestid"),
+            request_id=request_id_of(response),
             body=body,
             retries_taken=retries_taken,
         )
@@ -222,7 +247,9 @@ class BaseClient:
         return reads
 
     @staticmethod
-    def confirmed(reads: list[tuple[dict[str, Any], httpx.Response]]) -> TimebackSourcedIdPairsResponse | None:
+    def confirmed(
+        reads: list[tuple[dict[str, Any], httpx.Response]], error: RequestError
+    ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record reads back as sent, else None."""
         for sent, response in reads:
             stored = next(iter(response.json().values()), None) if response.is_success else None
@@ -231,7 +258,10 @@ class BaseClient:
             if any(stored.get(k) != v for k, v in sent.items() if k != "dateLastModified"):
                 return None
         pairs = [{"suppliedSourcedId": s["sourcedId"], "allocatedSourcedId": s["sourcedId"]} for s, _ in reads]
-        return TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
+        answer = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
+        answer._request_id = error.request_id
+        answer._retries_taken = error.retries_taken
+        return answer
 
     # ----- parsing answers
 
@@ -240,13 +270,17 @@ class BaseClient:
         if op.response is None:
             return None
         try:
-            return op.response.model_validate_json(response.content)
+            parsed = op.response.model_validate_json(response.content)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"{op.name}: unexpected response body: {exc.errors(include_url=False)[:3]}",
                 status_code=response.status_code,
                 body=response.text[:2000],
             ) from None
+        if isinstance(parsed, ResponseModel):
+            parsed._request_id = request_id_of(response)
+            parsed._retries_taken = retries_taken_of(response)
+        return parsed
 
     @staticmethod
     def parse_page(op: Operation[Any, ModelT], request: Any, response: httpx.Response) -> PageInfo[ModelT]:
@@ -270,7 +304,30 @@ class BaseClient:
             offset=request.offset or 0,
             limit=request.limit,
             body=body,
+            request_id=request_id_of(response),
+            retries_taken=retries_taken_of(response),
         )
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    headers = response.headers
+    request_id: str | None = headers.get("x-request-id") or headers.get("x-amzn-requestid")
+    return request_id
+
+
+def retries_taken_of(response: httpx.Response) -> int:
+    return int(response.extensions.get("timeback_retries_taken", 0))
+
+
+def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
+    """``timeout`` with no phase allowed longer than ``seconds`` (what is left before a call's deadline)."""
+
+    def cap(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write), pool=cap(timeout.pool)
+    )
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -326,19 +383,21 @@ class SyncAPIClient(BaseClient):
                 token = self._tokens.store(response)
             return token
 
-    def send(self, request: httpx.Request) -> httpx.Response:
+    def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
-        return self._drive(self._send_flow(request))
+        return self._drive(self._send_flow(request, options))
 
-    def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
+    def call(
+        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+    ) -> ModelT | None:
         req = self.coerce_request(op, request, fields)
         try:
-            return self.parse(op, self.send(self.build_request(op, req)))
+            return self.parse(op, self.send(self.build_request(op, req), options))
         except ConflictError as error:
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed([(sent, self._read_quietly(r)) for sent, r in reads])
+            answer = self.confirmed([(sent, self._read_quietly(r)) for sent, r in reads], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -350,12 +409,14 @@ class SyncAPIClient(BaseClient):
         except RequestError as error:
             return httpx.Response(error.status_code)
 
-    def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> Page[ModelT]:
+    def paginate(
+        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+    ) -> Page[ModelT]:
         req = self.coerce_request(op, request, fields)
 
         def fetch(offset: int | None) -> PageInfo[ModelT]:
             page_request = req if offset is None else req.model_copy(update={"offset": offset})
-            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request)))
+            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request), options))
 
         return Page(fetch(None), fetch)
 
@@ -400,18 +461,20 @@ class AsyncAPIClient(BaseClient):
                 token = self._tokens.store(response)
             return token
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
-        return await self._drive(self._send_flow(request))
+    async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
+        return await self._drive(self._send_flow(request, options))
 
-    async def call(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> ModelT | None:
+    async def call(
+        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+    ) -> ModelT | None:
         req = self.coerce_request(op, request, fields)
         try:
-            return self.parse(op, await self.send(self.build_request(op, req)))
+            return self.parse(op, await self.send(self.build_request(op, req), options))
         except ConflictError as error:
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed([(sent, await self._read_quietly(r)) for sent, r in reads])
+            answer = self.confirmed([(sent, await self._read_quietly(r)) for sent, r in reads], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -423,12 +486,14 @@ class AsyncAPIClient(BaseClient):
         except RequestError as error:
             return httpx.Response(error.status_code)
 
-    def paginate(self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any]) -> AsyncPaginator[ModelT]:
+    def paginate(
+        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+    ) -> AsyncPaginator[ModelT]:
         req = self.coerce_request(op, request, fields)
 
         async def fetch(offset: int | None) -> PageInfo[ModelT]:
             page_request = req if offset is None else req.model_copy(update={"offset": offset})
-            return self.parse_page(op, page_request, await self.send(self.build_request(op, page_request)))
+            return self.parse_page(op, page_request, await self.send(self.build_request(op, page_request), options))
 
         return AsyncPaginator(fetch)
 

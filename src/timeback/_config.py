@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Literal, TypedDict, Unpack
+from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
 
@@ -36,6 +36,7 @@ class ClientConfig:
     token_url: str
     timeout: httpx.Timeout
     max_retries: int
+    deadline: float | None = None  # seconds for a whole call, retries and waits included; None: no limit
 
 
 class ClientOptions(TypedDict, total=False):
@@ -48,6 +49,11 @@ class ClientOptions(TypedDict, total=False):
     token_url: str | None
     timeout: float | httpx.Timeout | None
     max_retries: int | None
+    deadline: float | None
+
+
+def as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
+    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
 def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
@@ -87,12 +93,7 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     base_url = (base_url or env_base or "").rstrip("/")
     # A base URL given without an environment is a self-hosted server: its token endpoint sits beside the API.
     token_url = token_url or env_token or f"{base_url}/oauth2/token"
-    if timeout is None:
-        resolved_timeout = DEFAULT_TIMEOUT
-    elif isinstance(timeout, httpx.Timeout):
-        resolved_timeout = timeout
-    else:
-        resolved_timeout = httpx.Timeout(timeout)
+    resolved_timeout = DEFAULT_TIMEOUT if timeout is None else as_timeout(timeout)
     return ClientConfig(
         client_id=client_id,
         client_secret=client_secret,
@@ -100,4 +101,32 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         token_url=token_url,
         timeout=resolved_timeout,
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+        deadline=options.get("deadline"),
     )
+
+
+CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's."""
+
+    timeout: httpx.Timeout | None = None
+    max_retries: int | None = None
+    deadline: float | None = None
+
+    @classmethod
+    def take(cls, fields: dict[str, Any]) -> CallOptions:
+        """Remove the call options from a method's keyword arguments (what is left are request fields)."""
+        if not any(name in fields for name in CALL_OPTION_NAMES):
+            return NO_OPTIONS
+        timeout = fields.pop("timeout", None)
+        return cls(
+            timeout=None if timeout is None else as_timeout(timeout),
+            max_retries=fields.pop("max_retries", None),
+            deadline=fields.pop("deadline", None),
+        )
+
+
+NO_OPTIONS = CallOptions()

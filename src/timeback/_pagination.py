@@ -27,6 +27,8 @@ class PageInfo(Generic[T]):
     offset: int
     limit: int | None
     body: dict[str, Any]
+    request_id: str | None = None
+    retries_taken: int = 0
 
     def next_offset(self) -> int | None:
         """Where the next page starts, or None when this is the last one."""
@@ -74,6 +76,16 @@ class _PageBase(Generic[T]):
     def body(self) -> dict[str, Any]:
         """The raw JSON envelope of this page (``totalCount``, ``pageCount`` and the like)."""
         return self._info.body
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``X-Request-Id`` for this page's request."""
+        return self._info.request_id
+
+    @property
+    def retries_taken(self) -> int:
+        """How many times this page's request was retried before it was answered."""
+        return self._info.retries_taken
 
     def has_next_page(self) -> bool:
         return self._info.next_offset() is not None

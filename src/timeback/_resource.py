@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
+import httpx
 from pydantic import BaseModel
 
+from timeback._config import CallOptions
 from timeback._operations import READERS, Operation, OperationKind, OperationSet, Parent
 from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResponse
 
@@ -36,11 +38,31 @@ class AsyncResource:
 
 
 class SyncMethod(Protocol[ReqT_contra, RespT_co]):
-    def __call__(self, request: ReqT_contra | Mapping[str, Any] | None = None, /, **fields: Any) -> RespT_co: ...
+    """An operation: its request model, a dict or keyword fields; plus the call options."""
+
+    def __call__(
+        self,
+        request: ReqT_contra | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        **fields: Any,
+    ) -> RespT_co: ...
 
 
 class AsyncMethod(Protocol[ReqT_contra, RespT_co]):
-    async def __call__(self, request: ReqT_contra | Mapping[str, Any] | None = None, /, **fields: Any) -> RespT_co: ...
+    async def __call__(
+        self,
+        request: ReqT_contra | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+        **fields: Any,
+    ) -> RespT_co: ...
 
 
 class _Bound:
@@ -54,9 +76,10 @@ class _Bound:
         self.operation = operation
 
     def __call__(self, request: Any = None, /, **fields: Any) -> Any:
+        options = CallOptions.take(fields)
         if self._list:
-            return self._client.paginate(self.operation, request, fields)
-        return self._client.call(self.operation, request, fields)
+            return self._client.paginate(self.operation, request, fields, options)
+        return self._client.call(self.operation, request, fields, options)
 
     def __repr__(self) -> str:
         op = self.operation

@@ -13,9 +13,17 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PrivateAttr,
+    ValidationInfo,
+    model_validator,
+)
 
-__all__ = ["STRICT", "DateOrDateTime", "Known", "TimebackModel", "is_strict", "new_sourced_id"]
+__all__ = ["STRICT", "DateOrDateTime", "Known", "ResponseModel", "TimebackModel", "is_strict", "new_sourced_id"]
 
 STRICT: dict[str, Any] = {"strict": True}
 
@@ -44,6 +52,26 @@ class TimebackModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class ResponseModel(TimebackModel):
+    """A whole response body, which also tells how the call went: ``request_id`` and ``retries_taken``.
+
+    Those two are not wire fields: they are not dumped, and a record read from JSON has the defaults.
+    """
+
+    _request_id: str | None = PrivateAttr(default=None)
+    _retries_taken: int = PrivateAttr(default=0)
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``X-Request-Id`` for the call that returned this, to quote to support."""
+        return self._request_id
+
+    @property
+    def retries_taken(self) -> int:
+        """How many times the call was retried (429, 5xx, connection errors, timeouts) before this answer."""
+        return self._retries_taken
 
 
 def _iso_from_objects(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any, overload
 
 from pydantic import Field, RootModel, model_validator
 
-from timeback.models._base import TimebackModel
+from timeback.models._base import ResponseModel, TimebackModel
 from timeback.models.gradebook import (
     TimebackAssessmentLineItem,
     TimebackAssessmentResult,
@@ -97,13 +97,13 @@ class TimebackSourcedIdPairs(RootModel[list[TimebackSourcedIdPair]]):
         return {pair.suppliedSourcedId: pair.allocatedSourcedId for pair in self.root}
 
 
-class TimebackSourcedIdPairsResponse(TimebackModel):
+class TimebackSourcedIdPairsResponse(ResponseModel):
     """The answer of every create: the sourcedIds the server allocated for the ones supplied."""
 
     sourcedIdPairs: TimebackSourcedIdPairs
 
 
-class TimebackGetResultResponse(TimebackModel):
+class TimebackGetResultResponse(ResponseModel):
     result: TimebackResult
 
 
@@ -111,7 +111,7 @@ class TimebackPutResultResponse(TimebackGetResultResponse):
     pass
 
 
-class TimebackGetLineItemResponse(TimebackModel):
+class TimebackGetLineItemResponse(ResponseModel):
     lineItem: TimebackLineItem
 
 
@@ -119,7 +119,7 @@ class TimebackPutLineItemResponse(TimebackGetLineItemResponse):
     pass
 
 
-class TimebackGetCategoryResponse(TimebackModel):
+class TimebackGetCategoryResponse(ResponseModel):
     category: TimebackCategory
 
 
@@ -127,7 +127,7 @@ class TimebackPutCategoryResponse(TimebackGetCategoryResponse):
     pass
 
 
-class TimebackGetScoreScaleResponse(TimebackModel):
+class TimebackGetScoreScaleResponse(ResponseModel):
     scoreScale: TimebackScoreScale
 
 
@@ -135,7 +135,7 @@ class TimebackPutScoreScaleResponse(TimebackGetScoreScaleResponse):
     pass
 
 
-class TimebackGetAssessmentLineItemResponse(TimebackModel):
+class TimebackGetAssessmentLineItemResponse(ResponseModel):
     assessmentLineItem: TimebackAssessmentLineItem
 
 
@@ -147,7 +147,7 @@ class TimebackPatchAssessmentLineItemResponse(TimebackGetAssessmentLineItemRespo
     pass
 
 
-class TimebackGetAssessmentResultResponse(TimebackModel):
+class TimebackGetAssessmentResultResponse(ResponseModel):
     assessmentResult: TimebackAssessmentResult
 
 
@@ -159,29 +159,29 @@ class TimebackPatchAssessmentResultResponse(TimebackGetAssessmentResultResponse)
     pass
 
 
-class TimebackGetOrgResponse(TimebackModel):
+class TimebackGetOrgResponse(ResponseModel):
     org: TimebackOrg
 
 
-class TimebackGetAcademicSessionResponse(TimebackModel):
+class TimebackGetAcademicSessionResponse(ResponseModel):
     academicSession: TimebackAcademicSession
 
 
-class TimebackGetCourseResponse(TimebackModel):
+class TimebackGetCourseResponse(ResponseModel):
     course: TimebackCourse
 
 
-class TimebackGetClassResponse(TimebackModel):
+class TimebackGetClassResponse(ResponseModel):
     class_: TimebackClass = Field(alias="class")
 
 
-class TimebackGetUserResponse(TimebackModel):
+class TimebackGetUserResponse(ResponseModel):
     user: TimebackUser
 
 
-class TimebackGetEnrollmentResponse(TimebackModel):
+class TimebackGetEnrollmentResponse(ResponseModel):
     enrollment: TimebackEnrollment
 
 
-class TimebackGetDemographicsResponse(TimebackModel):
+class TimebackGetDemographicsResponse(ResponseModel):
     demographics: TimebackDemographics
