@@ -43,6 +43,10 @@ def _app() -> Any:
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
         token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds."),
+        token_max_failures: int = typer.Option(
+            10, help="Failed token requests allowed per client id within the window before 429 (0: no limit)."
+        ),
+        token_failure_window: float = typer.Option(60.0, help="Window in seconds for --token-max-failures."),
         seed: str | None = typer.Option(None, help="JSON file of OneRoster records to load at start."),
         scopes: str | None = typer.Option(
             None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
@@ -61,6 +65,8 @@ def _app() -> Any:
             client_secret=client_secret,
             sourced_id_pairs=sourced_id_pairs.value,
             token_ttl_seconds=token_ttl,
+            token_max_failures=token_max_failures,
+            token_failure_window_seconds=token_failure_window,
             client_scopes=scopes,
             seed=seed,
         )

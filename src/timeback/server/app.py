@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.auth import ClientRegistry, TokenStore
+from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
@@ -33,6 +33,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.settings = settings
     app.state.clients = clients
     app.state.tokens = TokenStore(settings.token_ttl_seconds)
+    app.state.token_failures = FailureLimiter(settings.token_max_failures, settings.token_failure_window_seconds)
     app.state.storage = storage or open_storage(settings.database)
     app.state.service = GradebookService(app.state.storage, settings)
     if settings.seed:

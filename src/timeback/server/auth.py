@@ -1,4 +1,5 @@
-"""OAuth2 client credentials for the local server: registered clients and the tokens issued to them.
+"""OAuth2 client credentials for the local server: registered clients, the tokens issued to them, and the limit
+on failed token requests.
 
 Client secrets are kept only as salted SHA-256 digests and compared in constant time. Tokens are 256-bit random
 strings, also kept only as digests, and live in this process: a token from another server instance is unknown.
@@ -11,6 +12,8 @@ import hmac
 import secrets
 import threading
 import time
+from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,15 +95,19 @@ class ClientRegistry:
         return client.scopes if (client and ok) else None
 
 
+Clock = Callable[[], float]
+
+
 class TokenStore:
-    def __init__(self, ttl_seconds: int) -> None:
+    def __init__(self, ttl_seconds: int, clock: Clock = time.monotonic) -> None:
         self.ttl_seconds = ttl_seconds
+        self.clock = clock
         self._grants: dict[bytes, Grant] = {}
         self._lock = threading.Lock()
 
     def issue(self, client_id: str, scopes: frozenset[str]) -> str:
         token = secrets.token_urlsafe(32)
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             # Forget expired tokens as new ones are issued, so the table stays small.
             for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
@@ -110,6 +117,66 @@ class TokenStore:
 
     def check(self, token: str) -> Grant | None:
         grant = self._grants.get(_digest(token))
-        if grant is None or grant.expires_at <= time.monotonic():
+        if grant is None or grant.expires_at <= self.clock():
             return None
         return grant
+
+
+class FailureLimiter:
+    """Failed token requests per client id: once ``max_failures`` have failed within ``window_seconds`` of the
+    first of them, every request for that id is refused (429) until that window ends, right secret or not.
+
+    The counts live in a fixed table of buckets chosen by a keyed hash of the client id, so:
+
+    * memory is the same whatever ids callers make up (``buckets`` x 12 bytes, allocated once);
+    * no count is ever evicted, so flooding other ids cannot reset a client's count;
+    * known and unknown ids are counted alike, so a 429 does not tell whether an id exists;
+    * a success clears nothing: another client's login, or the right client's, gives a guesser no new attempts.
+
+    Ids that share a bucket share a count; with 65536 buckets a flood of random ids must send about
+    ``max_failures`` x 65536 failures per window to lock out one chosen client. ``max_failures`` 0 turns the
+    limit off.
+    """
+
+    def __init__(
+        self, max_failures: int, window_seconds: float, *, buckets: int = 65536, clock: Clock = time.monotonic
+    ) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self.clock = clock
+        self._key = secrets.token_bytes(16)
+        self._opened = array("d", bytes(8 * buckets))  # when each bucket's window opened
+        self._counts = array("I", bytes(4 * buckets))
+        self._lock = threading.Lock()
+
+    @property
+    def table_bytes(self) -> int:
+        return len(self._opened) * self._opened.itemsize + len(self._counts) * self._counts.itemsize
+
+    def _bucket(self, client_id: str) -> int:
+        digest = hashlib.blake2b(client_id.encode("utf-8", "surrogatepass"), key=self._key, digest_size=8).digest()
+        return int.from_bytes(digest, "big") % len(self._counts)
+
+    def retry_after(self, client_id: str) -> float | None:
+        """Seconds until ``client_id`` may try again, or None when it may try now."""
+        if self.max_failures <= 0:
+            return None
+        index, now = self._bucket(client_id), self.clock()
+        with self._lock:
+            if self._counts[index] < self.max_failures:
+                return None
+            left = self._opened[index] + self.window_seconds - now
+            if left > 0:
+                return left
+            self._counts[index] = 0
+            return None
+
+    def failed(self, client_id: str) -> None:
+        if self.max_failures <= 0:
+            return
+        index, now = self._bucket(client_id), self.clock()
+        with self._lock:
+            if self._counts[index] == 0 or now >= self._opened[index] + self.window_seconds:
+                self._opened[index], self._counts[index] = now, 1
+            elif self._counts[index] < self.max_failures:
+                self._counts[index] += 1

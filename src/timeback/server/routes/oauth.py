@@ -1,13 +1,15 @@
 """``POST /oauth2/token``: OAuth2 client credentials (RFC 6749 section 4.4).
 
 The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields. Errors carry both
-the RFC's ``error`` field and the OneRoster ``imsx_*`` fields.
+the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
+429 with ``Retry-After`` until the window passes (see ``FailureLimiter``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import math
 from urllib.parse import parse_qs, unquote
 
 from fastapi import APIRouter, Request
@@ -19,11 +21,15 @@ from timeback.server.errors import imsx_body
 router = APIRouter(tags=["oauth2"])
 
 
-def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
-    body = {"error": error, "error_description": description, **imsx_body(status, description, "unauthorisedrequest")}
+def _oauth_error(
+    status: int, error: str, description: str, code_minor: str = "unauthorisedrequest", retry_after: int = 0
+) -> JSONResponse:
+    body = {"error": error, "error_description": description, **imsx_body(status, description, code_minor)}
     headers = {"Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="timeback"'
+    if retry_after:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -57,8 +63,16 @@ async def token(request: Request) -> JSONResponse:
     client_id, client_secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
+    failures = request.app.state.token_failures
+    wait = failures.retry_after(client_id)
+    if wait is not None:
+        # Refused before the secret is checked, so the answer tells a guesser nothing.
+        seconds = max(1, math.ceil(wait))
+        description = f"Too many failed attempts for this client; retry after {seconds} s."
+        return _oauth_error(429, "temporarily_unavailable", description, "server_busy", seconds)
     held = request.app.state.clients.verify(client_id, client_secret)
     if held is None:
+        failures.failed(client_id)
         return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
     asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
     scopes = (asked & held) if asked else held

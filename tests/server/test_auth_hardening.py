@@ -1,0 +1,252 @@
+"""Authentication hardening over real HTTP: every bad credential or token is a 401 with the imsx body, tokens are
+long random strings, and failed token requests are limited per client id (429 with Retry-After).
+
+Each test runs its own server so failure counts never leak into the shared test server. Token expiry and the
+failure window are driven by a clock the test holds (the server's ``tokens.clock`` and ``token_failures.clock``),
+so no test sleeps through them.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.support import uid
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+IMSX_KEYS = {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"}
+CLIENT, SECRET = "hardening-client", "hardening-secret-8c1d"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def local_server(clock: Clock, **settings: object) -> LocalServer:
+    """A server (not yet started: use it in ``with``) whose token and failure clocks are ``clock``."""
+    server = LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET, **settings))
+    server.app.state.tokens.clock = clock
+    server.app.state.token_failures.clock = clock
+    return server
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def server(clock: Clock) -> Iterator[LocalServer]:
+    with local_server(clock, token_ttl_seconds=600) as running:
+        yield running
+
+
+@pytest.fixture
+def http(server: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[httpx.Client]:
+    """One server for the tests that only read answers (a few failures there never reach the limit)."""
+    with local_server(Clock()) as running, httpx.Client(base_url=running.url) as c:
+        yield c
+
+
+def basic(raw: bytes) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def token_request(http: httpx.Client, client_id: str = CLIENT, secret: str = SECRET) -> httpx.Response:
+    return http.post(
+        "/oauth2/token", data={"grant_type": "client_credentials"}, headers=basic(f"{client_id}:{secret}".encode())
+    )
+
+
+def minor(response: httpx.Response) -> str:
+    value: str = response.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"]
+    return value
+
+
+def assert_imsx(response: httpx.Response, status: int, code_minor: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert IMSX_KEYS <= body.keys() and body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
+    assert minor(response) == code_minor and "access_token" not in body
+
+
+# ----- the token endpoint
+
+
+@pytest.mark.parametrize(
+    ("form", "headers"),
+    [
+        pytest.param({}, basic(f"{CLIENT}:wrong".encode()), id="wrong-secret-basic"),
+        pytest.param({"client_id": CLIENT, "client_secret": SECRET + "x"}, {}, id="wrong-secret-form"),
+        pytest.param({}, basic(f"{CLIENT}:".encode()), id="empty-secret"),
+        pytest.param({}, basic(f"nobody:{SECRET}".encode()), id="unknown-client"),
+        pytest.param({}, basic(f"{CLIENT.upper()}:{SECRET}".encode()), id="client-id-case"),
+        pytest.param({}, basic(f"{CLIENT}{SECRET}".encode()), id="basic-without-colon"),
+        pytest.param({}, basic(b"\xff\xfe:\xc3\x28"), id="basic-not-utf8"),
+        pytest.param({}, {"Authorization": "Basic " + base64.b64encode(b"a:b").decode()[:-1]}, id="basic-bad-padding"),
+        pytest.param({}, {"Authorization": "Basic"}, id="basic-empty"),
+        pytest.param({"client_id": CLIENT}, {}, id="form-no-secret"),
+    ],
+)
+def test_bad_client_credentials_are_401_with_imsx_body(
+    shared: httpx.Client, form: dict[str, str], headers: dict[str, str]
+) -> None:
+    response = shared.post("/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers)
+    assert_imsx(response, 401, "unauthorisedrequest")
+    assert response.json()["error"] == "invalid_client"
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_tokens_are_distinct_long_urlsafe_random_strings(http: httpx.Client) -> None:
+    tokens = [token_request(http).json()["access_token"] for _ in range(200)]
+    assert len(set(tokens)) == len(tokens)
+    for token in tokens:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", token), token
+        assert len(token) * 6 >= 256  # secrets.token_urlsafe(32): 43 characters of 6 bits
+    # Crude entropy checks that a counter, a timestamp or hex would fail: the characters spread over the whole
+    # urlsafe alphabet.
+    text = "".join(tokens)
+    counts = Counter(text)
+    shannon = -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+    assert len(counts) >= 62 and shannon > 5.8, (len(counts), shannon)
+    # Every position varies (the 43rd character carries 4 bits, so 16 values; the others 64).
+    assert all(len({t[i] for t in tokens}) >= 12 for i in range(min(map(len, tokens))))
+
+
+# ----- bearer tokens on the API
+
+
+def get_result(server: LocalServer, bearer: str) -> httpx.Response:
+    return httpx.get(f"{server.url}{GB}/results/{uid('r')}", headers={"Authorization": f"Bearer {bearer}"})
+
+
+def assert_bearer_refused(response: httpx.Response) -> None:
+    assert_imsx(response, 401, "unauthorisedrequest")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_token_is_401(clock: Clock) -> None:
+    with local_server(clock, token_ttl_seconds=60) as server, httpx.Client(base_url=server.url) as http:
+        bearer = token_request(http).json()["access_token"]
+        assert get_result(server, bearer).status_code == 404  # authenticated: the result just does not exist
+        clock.now += 59.9
+        assert get_result(server, bearer).status_code == 404
+        clock.now += 0.1
+        assert_bearer_refused(get_result(server, bearer))
+        assert get_result(server, token_request(http).json()["access_token"]).status_code == 404
+
+
+def test_token_from_another_server_instance_is_401(server: LocalServer, http: httpx.Client) -> None:
+    same_credentials = LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET))
+    with same_credentials as other, httpx.Client(base_url=other.url) as other_http:
+        foreign = token_request(other_http).json()["access_token"]
+        assert get_result(other, foreign).status_code == 404
+    assert_bearer_refused(get_result(server, foreign))
+    assert get_result(server, token_request(http).json()["access_token"]).status_code == 404
+
+
+@pytest.mark.parametrize("header", ["Bearer " + "A" * 43, "Bearer " + base64.b64encode(SECRET.encode()).decode(),
+                                    "Basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode()])  # fmt: skip
+def test_made_up_tokens_and_client_credentials_are_not_bearer_tokens(shared: httpx.Client, header: str) -> None:
+    assert_bearer_refused(shared.get(f"{GB}/results/x", headers={"Authorization": header}))
+
+
+def test_missing_scope_is_403_with_imsx_body(server: LocalServer, http: httpx.Client) -> None:
+    server.app.state.clients.add("reader", "reader-secret", "gradebook.readonly")
+    bearer = token_request(http, "reader", "reader-secret").json()["access_token"]
+    response = httpx.put(f"{server.url}{GB}/categories/{uid('c')}", json={"category": {"title": "x"}},
+                         headers={"Authorization": f"Bearer {bearer}"})  # fmt: skip
+    assert_imsx(response, 403, "forbidden")
+    assert "gradebook.createput" in response.json()["imsx_description"]
+
+
+# ----- failed-attempt limiting on the token endpoint
+
+
+def fail(http: httpx.Client, client_id: str, times: int) -> list[int]:
+    return [token_request(http, client_id, "wrong").status_code for _ in range(times)]
+
+
+def assert_limited(response: httpx.Response) -> int:
+    assert_imsx(response, 429, "server_busy")
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert str(retry_after) in response.json()["imsx_description"]
+    return retry_after
+
+
+def test_ten_failures_lock_the_client_id_even_for_the_right_secret(
+    server: LocalServer, http: httpx.Client, clock: Clock
+) -> None:
+    server.app.state.clients.add("other", "other-secret")
+    assert fail(http, CLIENT, 10) == [401] * 10
+    # Refused before the secret is checked: the right secret is refused too, so a guess that hits learns nothing.
+    assert_limited(token_request(http, CLIENT, "wrong"))
+    assert_limited(token_request(http, CLIENT, SECRET))
+    # Another client is not affected, and its successful login does not give the locked id new attempts.
+    assert token_request(http, "other", "other-secret").status_code == 200
+    assert_limited(token_request(http, CLIENT, SECRET))
+    clock.now += 30
+    assert assert_limited(token_request(http, CLIENT, SECRET)) == 30
+    clock.now += 30  # the window opened by the first failure has passed
+    assert token_request(http).status_code == 200
+
+
+def test_a_success_between_failures_does_not_reset_the_count(server: LocalServer, http: httpx.Client) -> None:
+    # The real client logging in between a guesser's attempts must not hand the guesser a fresh allowance.
+    assert fail(http, CLIENT, 5) == [401] * 5
+    assert token_request(http).status_code == 200
+    assert fail(http, CLIENT, 5) == [401] * 5
+    assert_limited(token_request(http))
+
+
+def test_unknown_client_ids_are_limited_exactly_like_known_ones(server: LocalServer, http: httpx.Client) -> None:
+    unknown = uid("nobody")
+    known = [token_request(http, CLIENT, "wrong").status_code for _ in range(12)]
+    made_up = [token_request(http, unknown, "wrong").status_code for _ in range(12)]
+    assert known == made_up == [401] * 10 + [429] * 2  # a 429 does not tell whether the id exists
+
+
+def test_a_flood_of_made_up_ids_neither_resets_a_count_nor_grows_memory(
+    server: LocalServer, http: httpx.Client
+) -> None:
+    limiter = server.app.state.token_failures
+    before = limiter.table_bytes
+    assert fail(http, CLIENT, 10) == [401] * 10
+    server.app.state.clients.add("bystander", "bystander-secret")
+    flood = Counter(token_request(http, uid("flood"), "x").status_code for _ in range(1500))
+    assert flood == {401: 1500}
+    assert limiter.table_bytes == before
+    assert_limited(token_request(http))  # the count was not evicted to make room
+    assert token_request(http, "bystander", "bystander-secret").status_code == 200
+
+
+def test_the_limit_is_configurable_and_can_be_turned_off(clock: Clock) -> None:
+    with local_server(clock, token_max_failures=3, token_failure_window_seconds=5) as server:
+        with httpx.Client(base_url=server.url) as http:
+            assert fail(http, CLIENT, 4) == [401, 401, 401, 429]
+            assert assert_limited(token_request(http)) == 5
+            clock.now += 5
+            assert token_request(http).status_code == 200
+    with local_server(clock, token_max_failures=0) as server, httpx.Client(base_url=server.url) as http:
+        assert fail(http, CLIENT, 30) == [401] * 30
+        assert token_request(http).status_code == 200
