@@ -113,3 +113,29 @@ def result_body(line_item: str, student: str, sourced_id: str | None = None, **e
     if sourced_id:
         body["sourcedId"] = sourced_id
     return body
+
+
+def add_students(client: Timeback, r: Roster, count: int) -> list[str]:
+    """Add ``count`` more students to the roster's school (through the SDK); returns their sourcedIds."""
+    added = [uid("student") for _ in range(count)]
+    for student in added:
+        client.oneroster.rostering.update_user(
+            sourced_id=student,
+            user={
+                "enabledUser": True,
+                "givenName": "Stu",
+                "familyName": student,
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}],
+            },
+        )
+    r.students.extend(added)
+    return added
+
+
+def add_line_items(client: Timeback, r: Roster, count: int) -> list[str]:
+    """Create ``count`` line items in the roster's class in one batch; returns their sourcedIds."""
+    ids = [uid("li") for _ in range(count)]
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, i) for i in ids]
+    )
+    return ids

@@ -5,6 +5,7 @@ client = Timeback()  # reads TIMEBACK_* from the environment
 client.oneroster.gradebook.get_result(sourced_id="result-1")
 """
 
+from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
 from timeback._client import AsyncTimeback, Timeback
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
 from timeback.errors import (
@@ -33,6 +34,9 @@ __all__ = [
     "AsyncPaginator",
     "AsyncTimeback",
     "AuthError",
+    "BulkFailure",
+    "BulkProgress",
+    "BulkSummary",
     "ConfigurationError",
     "ConflictError",
     "NotFoundError",

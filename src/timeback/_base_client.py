@@ -23,7 +23,7 @@ import pydantic
 
 from timeback._auth import TokenCache
 from timeback._config import NO_OPTIONS, CallOptions, ClientConfig
-from timeback._operations import READERS, Operation
+from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
     APIConnectionError,
@@ -49,6 +49,7 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
+CONFIRM_CHUNK = 50  # records read back per request when confirming a create whose answer was lost
 
 
 @dataclass(frozen=True)
@@ -225,39 +226,57 @@ class BaseClient:
     # ----- creates whose answer was lost
 
     def confirmation_reads(
-        self, op: Operation[Any, Any], request: pydantic.BaseModel, error: RequestError
-    ) -> list[tuple[dict[str, Any], httpx.Request]] | None:
-        """After a 409 on a retried create: the records this call sent, each with the request that reads it back.
+        self, op: Operation[Any, Any], request: pydantic.BaseModel, error: RequestError | APIConnectionError
+    ) -> tuple[list[dict[str, Any]], list[httpx.Request]] | None:
+        """After a 409 on a retried create: the records this call sent, and the requests that read them back.
 
         The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
-        server committed, the retry meets its own records. None when that cannot be the case.
+        server committed, the retry meets its own records. None when that cannot be the case. The records are
+        read through the collection's listing, ``CONFIRM_CHUNK`` per request (a filter of ORed sourcedIds), or
+        one by one when the collection has no listing.
         """
-        reader = READERS.get((op.base_path, op.collection))
-        if not isinstance(error, ConflictError) or error.retries_taken == 0 or reader is None or op.body is None:
+        if not isinstance(error, ConflictError) or error.retries_taken == 0 or op.body is None:
             return None
         if op.kind not in ("create", "batch_create"):
             return None
         body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
         sent = next(iter(body.values()))
-        records = sent if isinstance(sent, list) else [sent]
-        reads = []
-        for record in records:
-            path = reader.path.format(sourced_id=quote(str(record["sourcedId"]), safe=""))
-            reads.append((record, self._http_request("GET", self._config.base_url + op.base_path + path)))
-        return reads
+        records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
+        base = self._config.base_url + op.base_path
+        lister = LISTERS.get((op.base_path, op.collection))
+        reader = READERS.get((op.base_path, op.collection))
+        if lister is not None:
+            reads = []
+            for start in range(0, len(records), CONFIRM_CHUNK):
+                chunk = records[start : start + CONFIRM_CHUNK]
+                ids = " OR ".join("sourcedId='{}'".format(str(r["sourcedId"]).replace("'", "''")) for r in chunk)
+                reads.append(self._http_request("GET", base + lister.path, params={"filter": ids, "limit": len(chunk)}))
+        elif reader is not None:
+            paths = (reader.path.format(sourced_id=quote(str(r["sourcedId"]), safe="")) for r in records)
+            reads = [self._http_request("GET", base + path) for path in paths]
+        else:
+            return None
+        return records, reads
 
     @staticmethod
     def confirmed(
-        reads: list[tuple[dict[str, Any], httpx.Response]], error: RequestError
+        op: Operation[Any, Any], sent: list[dict[str, Any]], answers: list[httpx.Response], error: RequestError
     ) -> TimebackSourcedIdPairsResponse | None:
-        """The create's answer if every record reads back as sent, else None."""
-        for sent, response in reads:
-            stored = next(iter(response.json().values()), None) if response.is_success else None
-            if not isinstance(stored, dict):
+        """The create's answer if every record sent reads back as sent, else None."""
+        stored: dict[Any, Any] = {}
+        for response in answers:
+            if not response.is_success:
                 return None
-            if any(stored.get(k) != v for k, v in sent.items() if k != "dateLastModified"):
+            body = response.json()
+            found = body.get(op.collection)
+            for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
+                if isinstance(record, dict):
+                    stored[record.get("sourcedId")] = record
+        for record in sent:
+            held = stored.get(record["sourcedId"])
+            if held is None or any(held.get(k) != v for k, v in record.items() if k != "dateLastModified"):
                 return None
-        pairs = [{"suppliedSourcedId": s["sourcedId"], "allocatedSourcedId": s["sourcedId"]} for s, _ in reads]
+        pairs = [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in sent]
         answer = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
         answer._request_id = error.request_id
         answer._retries_taken = error.retries_taken
@@ -397,7 +416,7 @@ class SyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed([(sent, self._read_quietly(r)) for sent, r in reads], error)
+            answer = self.confirmed(op, reads[0], [self._read_quietly(r) for r in reads[1]], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -474,7 +493,7 @@ class AsyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed([(sent, await self._read_quietly(r)) for sent, r in reads], error)
+            answer = self.confirmed(op, reads[0], [await self._read_quietly(r) for r in reads[1]], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)

@@ -88,6 +88,8 @@ class Operation(Generic[ReqT, RespT]):
 
 # (base path, collection) -> the operation that reads one record of it, for confirming creates (see _base_client).
 READERS: dict[tuple[str, str], Operation[Any, Any]] = {}
+# (base path, collection) -> the operation that lists the whole collection, to confirm many records per request.
+LISTERS: dict[tuple[str, str], Operation[Any, Any]] = {}
 
 
 class OperationSet:

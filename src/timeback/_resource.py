@@ -14,7 +14,7 @@ import httpx
 from pydantic import BaseModel
 
 from timeback._config import CallOptions
-from timeback._operations import READERS, Operation, OperationKind, OperationSet, Parent
+from timeback._operations import LISTERS, READERS, Operation, OperationKind, OperationSet, Parent
 from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResponse
 
 if TYPE_CHECKING:
@@ -95,8 +95,11 @@ class _Descriptor:
     def __set_name__(self, owner: type, name: str) -> None:
         self.operation.name = name
         self.operation.base_path = getattr(owner, "base_path", "")
-        if self.operation.kind == "get":
-            READERS[(self.operation.base_path, self.operation.collection)] = self.operation
+        op = self.operation
+        if op.kind == "get":
+            READERS[(op.base_path, op.collection)] = op
+        elif op.kind == "list" and op.path.strip("/") == op.collection:
+            LISTERS[(op.base_path, op.collection)] = op
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:

@@ -7,6 +7,12 @@ SDK methods, the local server's routes, ``docs/api.md`` and the operation-table 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from timeback import _bulk as bulk
 from timeback._operations import OperationSet, Parent, Through
 from timeback._resource import (
     AsyncResource,
@@ -20,6 +26,7 @@ from timeback._resource import (
     put_one,
 )
 from timeback.models import gradebook as m, request as rq, response as rs
+from timeback.models.request import TimebackCreateResultBody
 
 CLASS = Parent("class_sourced_id", "classes", "class")
 SCHOOL = Parent("school_sourced_id", "schools", "school")
@@ -187,6 +194,52 @@ class GradebookOperations(OperationSet):
 class Gradebook(SyncResource, GradebookOperations):
     """The gradebook service, blocking."""
 
+    def bulk_post_results(
+        self,
+        results: Iterable[TimebackCreateResultBody | Mapping[str, Any]],
+        *,
+        batch_size: int = bulk.DEFAULT_BATCH_SIZE,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        on_progress: Callable[[bulk.BulkProgress], None] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> bulk.BulkSummary:
+        """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
+
+        Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
+        """
+
+        def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
+            line_item, records = batch
+            return self.create_result_for_line_item(
+                line_item_sourced_id=line_item, results=records, timeout=timeout, max_retries=max_retries
+            )
+
+        return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
+
 
 class AsyncGradebook(AsyncResource, GradebookOperations):
     """The gradebook service, async: the same methods, awaitable."""
+
+    async def bulk_post_results(
+        self,
+        results: Iterable[TimebackCreateResultBody | Mapping[str, Any]]
+        | AsyncIterable[TimebackCreateResultBody | Mapping[str, Any]],
+        *,
+        batch_size: int = bulk.DEFAULT_BATCH_SIZE,
+        concurrency: int = bulk.DEFAULT_CONCURRENCY,
+        on_progress: Callable[[bulk.BulkProgress], None] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> bulk.BulkSummary:
+        """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
+
+        async def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
+            line_item, records = batch
+            return await self.create_result_for_line_item(
+                line_item_sourced_id=line_item, results=records, timeout=timeout, max_retries=max_retries
+            )
+
+        return await bulk.run_async(
+            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress
+        )

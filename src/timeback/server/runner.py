@@ -16,12 +16,22 @@ import uvicorn
 
 from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
+from timeback.server.storage import Storage
 
 
 class LocalServer:
-    def __init__(self, settings: ServerSettings | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        settings: ServerSettings | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        storage: Storage | None = None,
+    ) -> None:
+        """``storage``: serve an existing store (two servers, e.g. one with faults and one without, on one store)."""
         self.settings = settings or ServerSettings()
-        self.app = create_app(self.settings)
+        self._owns_storage = storage is None
+        self.app = create_app(self.settings, storage)
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
         # without it every answer waits out a 40 ms delayed ACK.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -70,7 +80,8 @@ class LocalServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
-        self.app.state.storage.close()
+        if self._owns_storage:
+            self.app.state.storage.close()
 
     def __enter__(self) -> Self:
         return self.start()

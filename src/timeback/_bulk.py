@@ -1,0 +1,254 @@
+"""Bulk result upload: ``client.oneroster.gradebook.bulk_post_results(results, ...)``.
+
+Results stream from any iterable (models or dicts). Each is validated on its own, so one bad record fails alone
+and is reported, never the batch it would have joined. Valid results are grouped by line item into batches of
+``batch_size`` and POSTed to ``/lineItems/{id}/results`` (all or nothing per batch), ``concurrency`` batches in
+flight, each with the client's retry rules (a retried batch whose first answer was lost is confirmed by reading
+back, never stored twice). Memory stays flat: at most ``PENDING_BATCHES * batch_size`` results wait in part-filled
+batches, plus the batches in flight, whatever the size of the input.
+
+The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``run_async`` (tasks) only send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+
+from timeback.errors import APIConnectionError, RequestError
+from timeback.models.request import TimebackCreateResultBody
+from timeback.models.response import TimebackSourcedIdPairsResponse
+
+__all__ = ["BulkFailure", "BulkProgress", "BulkSummary"]
+
+DEFAULT_BATCH_SIZE = 1000
+DEFAULT_CONCURRENCY = 4
+# Part-filled batches (one per line item) may hold this many batches' worth of results before the fullest is sent:
+# input interleaved over many line items still makes full batches, and memory stays bounded.
+PENDING_BATCHES = 8
+
+
+@dataclass(frozen=True)
+class BulkFailure:
+    """Results that were not stored, and why. ``status_code`` is None for an invalid record or a network failure."""
+
+    sourced_ids: tuple[str, ...]
+    reason: str
+    status_code: int | None = None
+    request_id: str | None = None
+    line_item: str | None = None
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """Counts so far, given to ``on_progress`` after every batch."""
+
+    sent: int
+    stored: int
+    failed: int
+    batches: int
+
+
+@dataclass
+class BulkSummary:
+    """What a bulk upload did. ``sent + invalid == taken``; ``stored + failed == taken`` once it returns."""
+
+    taken: int = 0  # results read from the iterable
+    sent: int = 0  # results sent in a batch (valid ones)
+    stored: int = 0  # results the server stored
+    batches: int = 0
+    retries_taken: int = 0
+    seconds: float = 0.0
+    failures: list[BulkFailure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(len(f.sourced_ids) for f in self.failures)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def progress(self) -> BulkProgress:
+        return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
+
+
+Batch = tuple[str, list[TimebackCreateResultBody]]
+ProgressCallback = Callable[[BulkProgress], None]
+
+
+def _validated(item: Any) -> TimebackCreateResultBody:
+    if isinstance(item, TimebackCreateResultBody):
+        return item
+    if isinstance(item, pydantic.BaseModel):
+        item = item.model_dump(by_alias=True, exclude_unset=True)
+    return TimebackCreateResultBody.model_validate(item)
+
+
+class Batcher:
+    """Groups valid results by line item into batches of ``batch_size`` at most; invalid ones become failures."""
+
+    def __init__(self, batch_size: int, summary: BulkSummary) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.batch_size = batch_size
+        self.summary = summary
+        self._pending: dict[str, list[TimebackCreateResultBody]] = {}
+        self._held = 0  # results waiting in part-filled batches
+
+    def add(self, item: Any) -> Batch | None:
+        """Take one result; return a batch when one is ready to send."""
+        self.summary.taken += 1
+        try:
+            result = _validated(item)
+        except pydantic.ValidationError as exc:
+            sourced_id = item.get("sourcedId") if isinstance(item, dict) else getattr(item, "sourcedId", None)
+            self.summary.failures.append(BulkFailure((str(sourced_id),), f"invalid result: {_first_error(exc)}"))
+            return None
+        pending = self._pending
+        line_item = result.lineItem.sourcedId
+        group = pending.setdefault(line_item, [])
+        group.append(result)
+        self._held += 1
+        if len(group) >= self.batch_size:
+            self._held -= len(group)
+            return line_item, pending.pop(line_item)
+        if self._held > PENDING_BATCHES * self.batch_size:
+            fullest = max(pending, key=lambda k: len(pending[k]))
+            self._held -= len(pending[fullest])
+            return fullest, pending.pop(fullest)
+        return None
+
+    def rest(self) -> list[Batch]:
+        """The part-filled batches left at the end of the input."""
+        rest = list(self._pending.items())
+        self._pending.clear()
+        self._held = 0
+        return rest
+
+
+def _first_error(exc: pydantic.ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in error["loc"]) or "result"
+    return f"{where}: {error['msg']}"
+
+
+def record_outcome(summary: BulkSummary, batch: Batch, outcome: TimebackSourcedIdPairsResponse | Exception) -> None:
+    line_item, results = batch
+    summary.batches += 1
+    summary.sent += len(results)
+    if isinstance(outcome, TimebackSourcedIdPairsResponse):
+        summary.stored += len(results)  # a batch is all or nothing: a success stored every result in it
+        summary.retries_taken += outcome.retries_taken
+        return
+    ids = tuple(r.sourcedId for r in results)
+    if isinstance(outcome, RequestError):
+        summary.retries_taken += outcome.retries_taken
+        failure = BulkFailure(ids, str(outcome), outcome.status_code, outcome.request_id, line_item)
+    elif isinstance(outcome, APIConnectionError):
+        summary.retries_taken += outcome.retries_taken
+        failure = BulkFailure(ids, str(outcome), None, None, line_item)
+    else:
+        raise outcome  # not an API failure (a bug, KeyboardInterrupt...): stop the upload
+    summary.failures.append(failure)
+
+
+def run_sync(
+    send: Callable[[Batch], TimebackSourcedIdPairsResponse],
+    results: Iterable[Any],
+    *,
+    batch_size: int,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+) -> BulkSummary:
+    summary = BulkSummary()
+    started = time.perf_counter()
+    in_flight: dict[Future[TimebackSourcedIdPairsResponse], Batch] = {}
+
+    def settle(done: Iterable[Future[TimebackSourcedIdPairsResponse]]) -> None:
+        for future in done:
+            batch = in_flight.pop(future)
+            error = future.exception()
+            record_outcome(summary, batch, error if error is not None else future.result())  # type: ignore[arg-type]
+            if on_progress is not None:
+                on_progress(summary.progress())
+
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
+
+        def submit(batch: Batch) -> None:
+            if len(in_flight) >= concurrency:
+                settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+            in_flight[pool.submit(send, batch)] = batch
+
+        try:
+            batcher = Batcher(batch_size, summary)
+            for item in results:
+                batch = batcher.add(item)
+                if batch is not None:
+                    submit(batch)
+            for batch in batcher.rest():
+                submit(batch)
+            settle(wait(in_flight).done)
+        finally:
+            for future in in_flight:
+                future.cancel()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+async def run_async(
+    send: Callable[[Batch], Awaitable[TimebackSourcedIdPairsResponse]],
+    results: Iterable[Any] | AsyncIterable[Any],
+    *,
+    batch_size: int,
+    concurrency: int,
+    on_progress: ProgressCallback | None,
+) -> BulkSummary:
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    summary = BulkSummary()
+    started = time.perf_counter()
+    in_flight: dict[asyncio.Task[TimebackSourcedIdPairsResponse], Batch] = {}
+
+    def settle(done: Iterable[asyncio.Task[TimebackSourcedIdPairsResponse]]) -> None:
+        for task in done:
+            batch = in_flight.pop(task)
+            error = task.exception()
+            record_outcome(summary, batch, error if error is not None else task.result())  # type: ignore[arg-type]
+            if on_progress is not None:
+                on_progress(summary.progress())
+
+    async def submit(batch: Batch) -> None:
+        if len(in_flight) >= concurrency:
+            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            settle(done)
+        in_flight[asyncio.ensure_future(send(batch))] = batch
+
+    try:
+        batcher = Batcher(batch_size, summary)
+        if isinstance(results, AsyncIterable):
+            async for item in results:
+                if (batch := batcher.add(item)) is not None:
+                    await submit(batch)
+        else:
+            for item in results:
+                if (batch := batcher.add(item)) is not None:
+                    await submit(batch)
+        for batch in batcher.rest():
+            await submit(batch)
+        if in_flight:
+            done, _ = await asyncio.wait(in_flight)
+            settle(done)
+    finally:
+        for task in in_flight:
+            task.cancel()
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,123 @@
+"""``bulk_post_results``: batching by line item, concurrency, progress, per-record failures, against the real server."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from tests.support import Roster, add_line_items, add_students, result_body, uid
+from timeback import AsyncTimeback, BulkProgress, Timeback
+from timeback._bulk import PENDING_BATCHES, Batch, run_sync
+from timeback.models.request import TimebackCreateResultBody
+from timeback.models.response import TimebackSourcedIdPairsResponse
+
+
+@pytest.fixture(scope="module")
+def world(server: Any) -> tuple[Roster, list[str]]:
+    """A class with 20 students and 10 line items: 200 distinct (line item, student) cells."""
+    from tests.support import make_roster
+
+    with Timeback(**server.client_kwargs()) as client:
+        roster = make_roster(client)
+        add_students(client, roster, 17)
+        return roster, add_line_items(client, roster, 10)
+
+
+def interleaved(roster: Roster, line_items: list[str], count: int, tag: str) -> Iterator[dict[str, Any]]:
+    """``count`` results cycling over line items first (the worst order for batching), scores from the index."""
+    cells = itertools.cycle(itertools.product(roster.students, line_items))
+    for i in range(count):
+        student, line_item = next(cells)
+        yield result_body(line_item, student, f"{tag}-{i}", score=i % 101)
+
+
+def stored_scores(client: Timeback, roster: Roster, tag: str) -> dict[str, float | None]:
+    results = client.oneroster.gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=3000
+    )
+    return {r.sourcedId: r.score for r in results}
+
+
+def test_bulk_upload_stores_everything_once(client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    roster, line_items = world
+    tag = uid("bulk")
+    progress: list[BulkProgress] = []
+    summary = client.oneroster.gradebook.bulk_post_results(
+        interleaved(roster, line_items, 2500, tag), batch_size=97, concurrency=4, on_progress=progress.append
+    )
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (2500, 2500, 2500, 0) and summary.ok
+    assert summary.batches == len(progress) >= 2500 // 97
+    assert [p.stored for p in progress] == sorted(p.stored for p in progress) and progress[-1].stored == 2500
+    assert stored_scores(client, roster, tag) == {f"{tag}-{i}": i % 101 for i in range(2500)}
+
+
+def test_invalid_records_fail_alone_and_refused_batches_are_reported(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    roster, line_items = world
+    tag = uid("mixed")
+    good = list(interleaved(roster, line_items[:2], 10, tag))
+    bad = {**result_body(line_items[0], roster.students[0], f"{tag}-bad"), "scoreStatus": None}
+    orphan = result_body("no-such-line-item", roster.students[0], f"{tag}-orphan")
+    summary = client.oneroster.gradebook.bulk_post_results([*good[:5], bad, orphan, *good[5:]], batch_size=4)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (12, 11, 10, 2)
+    invalid, refused = sorted(summary.failures, key=lambda f: f.status_code or 0)
+    assert invalid.sourced_ids == (f"{tag}-bad",) and "scoreStatus" in invalid.reason and invalid.status_code is None
+    assert refused.sourced_ids == (f"{tag}-orphan",) and refused.status_code == 404
+    assert refused.line_item == "no-such-line-item" and refused.request_id
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
+
+
+def test_models_and_dicts_are_both_accepted(client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    roster, line_items = world
+    tag = uid("models")
+    records = list(interleaved(roster, line_items, 6, tag))
+    mixed = [TimebackCreateResultBody.model_validate(r) if i % 2 else r for i, r in enumerate(records)]
+    assert client.oneroster.gradebook.bulk_post_results(mixed).stored == 6
+    assert len(stored_scores(client, roster, tag)) == 6
+
+
+async def test_async_bulk_upload_from_an_async_source(
+    async_client: AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    roster, line_items = world
+    tag = uid("abulk")
+
+    async def source() -> AsyncIterator[dict[str, Any]]:
+        for record in interleaved(roster, line_items, 1200, tag):
+            yield record
+
+    summary = await async_client.oneroster.gradebook.bulk_post_results(source(), batch_size=100, concurrency=3)
+    assert (summary.stored, summary.failed) == (1200, 0)
+    assert stored_scores(client, roster, tag) == {f"{tag}-{i}": i % 101 for i in range(1200)}
+
+
+def test_memory_stays_flat_whatever_the_input_size() -> None:
+    """At most PENDING_BATCHES part-filled batches wait and ``concurrency`` are in flight, for any input length."""
+    held = 0
+    most_held = 0
+    consumed = 0
+    lock = threading.Lock()
+
+    def source() -> Iterator[dict[str, Any]]:
+        nonlocal consumed, held, most_held
+        for i in range(60_000):
+            consumed += 1
+            with lock:
+                held += 1
+                most_held = max(most_held, held)
+            yield result_body(f"li-{i % 50}", "s", f"r-{i}")  # 50 line items, interleaved
+
+    def send(batch: Batch) -> TimebackSourcedIdPairsResponse:
+        nonlocal held
+        with lock:
+            held -= len(batch[1])
+        return TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": []})
+
+    summary = run_sync(send, source(), batch_size=100, concurrency=4, on_progress=None)
+    assert consumed == summary.stored == 60_000
+    assert most_held <= (PENDING_BATCHES + 1 + 4) * 100
