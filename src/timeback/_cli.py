@@ -48,6 +48,11 @@ def _app() -> Any:
         ),
         token_failure_window: float = typer.Option(60.0, help="Window in seconds for --token-max-failures."),
         seed: str | None = typer.Option(None, help="JSON file of OneRoster records to load at start."),
+        faults: str | None = typer.Option(
+            None,
+            help="Inject faults, e.g. '429=0.05,503=0.05,close=0.05,drop=0.05,slow=0.05' or 'all=0.3' "
+            "(see README, Fault injection). Off by default.",
+        ),
         scopes: str | None = typer.Option(
             None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
         ),
@@ -69,10 +74,20 @@ def _app() -> Any:
             token_failure_window_seconds=token_failure_window,
             client_scopes=scopes,
             seed=seed,
+            faults=faults,
         )
+        if faults:
+            from timeback.server.faults import FaultSpec
+
+            try:
+                FaultSpec.parse(faults)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--faults") from None
         app_ = create_app(settings)
         base = f"http://{host}:{port}"
         typer.echo(f"Timeback-compatible server on {base} (database {database})")
+        if faults:
+            typer.echo(f"Injecting faults: {faults}")
         if app_.state.dev_credentials:
             dev_id, dev_secret = app_.state.dev_credentials
             typer.echo("Made a dev client for this run. Point the SDK at this server with:")

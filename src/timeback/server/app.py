@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Any
 
@@ -11,6 +12,7 @@ from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
+from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi
 from timeback.server.routes import gradebook, health, oauth, rostering
@@ -53,4 +55,9 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(EncodedSlashMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    if settings.faults:
+        # Outermost, so a faulted request looks to the client like a network or load-balancer failure.
+        app.state.faults = FaultInjector(FaultSpec.parse(settings.faults))
+        app.add_middleware(FaultMiddleware, injector=app.state.faults)
+        logging.getLogger("uvicorn.error").addFilter(QUIET_CUTS)
     return app

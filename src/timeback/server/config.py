@@ -17,6 +17,9 @@ class ServerSettings:
     token_max_failures: int = 10  # failed token requests per client id within the window before 429; 0: no limit
     token_failure_window_seconds: float = 60.0
     seed: str | None = None  # a JSON file of records to load at start (see timeback.server.seed)
-    max_body_bytes: int = 32 * 1024 * 1024
+    faults: str | None = None  # fault injection spec (see timeback.server.faults); None: off
+    max_body_bytes: int = 32 * 1024 * 1024  # larger request bodies are 413
+    max_string_length: int = 65_536  # characters in any one JSON string (or key) of a request body; more: 422
+    max_json_depth: int = 32  # nesting levels of objects/arrays in a request body; deeper: 400
     max_page_size: int = 3000
     default_page_size: int = 100

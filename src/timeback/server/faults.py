@@ -1,0 +1,152 @@
+"""Fault injection: ``timeback serve --faults SPEC`` makes the server misbehave the way networks and busy services do.
+
+SPEC is a comma-separated list of ``kind=rate`` (a probability per request) and settings::
+
+    429=0.05,500=0.05,503=0.05,slow=0.05,close=0.05,drop=0.05,retry_after=1,slow_ms=300,seed=7
+
+Kinds:
+
+- ``429``: answer 429 with ``Retry-After: <retry_after>`` seconds; the request is not handled.
+- ``500``, ``503``: answer that status with an ``imsx_StatusInfo`` body; the request is not handled.
+- ``slow``: wait ``slow_ms`` milliseconds, then handle the request normally.
+- ``close``: close the connection after the status line, before the body; the request is not handled.
+- ``drop``: handle the request (writes commit), then close the connection before the answer's body: the client
+  cannot know its write landed. This is the fault that makes naive retries duplicate records.
+
+``all=R`` spreads a total rate R evenly over the six kinds. ``seed`` makes the sequence of faults repeatable.
+``/health`` and ``/openapi.json`` are never faulted. Off unless asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from timeback.server.errors import imsx_body
+
+FAULT_KINDS = ("429", "500", "503", "slow", "close", "drop")
+EXEMPT_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
+log = logging.getLogger("timeback.server.faults")
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    rates: dict[str, float] = field(default_factory=dict)
+    retry_after: float = 1.0
+    slow_ms: int = 300
+    seed: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> FaultSpec:
+        """Parse ``kind=rate,...``; raises ValueError naming what is wrong."""
+        rates: dict[str, float] = {}
+        settings: dict[str, Any] = {}
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            name, sep, value = part.partition("=")
+            name = name.strip()
+            if not sep:
+                raise ValueError(f"fault spec: expected name=value, got {part!r}")
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"fault spec: {name} needs a number, got {value!r}") from None
+            if name == "all":
+                rates.update(dict.fromkeys(FAULT_KINDS, number / len(FAULT_KINDS)))
+            elif name in FAULT_KINDS:
+                rates[name] = number
+            elif name in ("retry_after", "slow_ms", "seed"):
+                settings[name] = number if name == "retry_after" else int(number)
+            else:
+                known = ", ".join((*FAULT_KINDS, "all", "retry_after", "slow_ms", "seed"))
+                raise ValueError(f"fault spec: unknown name {name!r} (known: {known})")
+        if any(not 0 <= r <= 1 for r in rates.values()) or sum(rates.values()) > 1 + 1e-9:
+            raise ValueError("fault spec: each rate is a probability and together they must not exceed 1")
+        return cls(rates=rates, **settings)
+
+    @property
+    def total_rate(self) -> float:
+        return sum(self.rates.values())
+
+
+class FaultInjector:
+    """Draws a fault (or none) per request and counts what it did; shared by the middleware and its readers."""
+
+    def __init__(self, spec: FaultSpec) -> None:
+        self.spec = spec
+        self.counts: Counter[str] = Counter()  # "requests" plus one entry per kind injected
+        self._random = random.Random(spec.seed)
+
+    def draw(self) -> str | None:
+        self.counts["requests"] += 1
+        roll = self._random.random()
+        for kind, rate in self.spec.rates.items():
+            if roll < rate:
+                self.counts[kind] += 1
+                return kind
+            roll -= rate
+        return None
+
+    @property
+    def faulted(self) -> int:
+        return sum(n for kind, n in self.counts.items() if kind != "requests")
+
+
+class FaultMiddleware:
+    def __init__(self, app: Any, injector: FaultInjector) -> None:
+        self.app = app
+        self.injector = injector
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+            await self.app(scope, receive, send)
+            return
+        kind = self.injector.draw()
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        log.debug("injecting %s on %s %s", kind, scope["method"], scope["path"])
+        if kind == "slow":
+            await asyncio.sleep(self.injector.spec.slow_ms / 1000)
+            await self.app(scope, receive, send)
+        elif kind in ("429", "500", "503"):
+            await _answer(send, int(kind), self.injector.spec.retry_after)
+        elif kind == "drop":
+
+            async def swallow(message: dict[str, Any]) -> None:
+                pass
+
+            await self.app(scope, receive, swallow)  # the write happens and commits; its answer goes nowhere
+            await _cut(send)
+        else:
+            await _cut(send)
+
+
+async def _answer(send: Any, status: int, retry_after: float) -> None:
+    description = "Injected fault: too many requests." if status == 429 else "Injected fault."
+    body = json.dumps(imsx_body(status, description, "server_busy" if status != 500 else "internal_server_error"))
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 429:
+        headers.append((b"retry-after", f"{retry_after:g}".encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+async def _cut(send: Any) -> None:
+    # A status line promising a body that never comes: the server closes the connection when the app returns
+    # without completing the response, and the client sees a broken answer (httpx: RemoteProtocolError).
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+
+
+class _QuietCuts(logging.Filter):
+    """Keeps uvicorn from logging an error for every connection a ``close``/``drop`` fault cut on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
+
+
+QUIET_CUTS = _QuietCuts()

@@ -1,0 +1,155 @@
+"""``timeback serve --faults``: each injected fault does what it says, and the SDK comes through all of them.
+
+The headline test uploads 10,000 results through ``bulk_post_results`` to a server failing 30% of requests
+(429, 500, 503, connections cut before the answer, answers dropped after the write committed) and checks that
+exactly 10,000 results are stored, each with the score sent, none twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, add_line_items, add_students, make_roster, result_body, uid
+from timeback import Timeback
+from timeback.server import ServerSettings
+from timeback.server.auth import ALL_SCOPES
+from timeback.server.faults import FaultSpec
+from timeback.server.runner import LocalServer
+
+GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
+
+
+def test_spec_parsing() -> None:
+    spec = FaultSpec.parse("429=0.1, drop=0.05,retry_after=2,slow_ms=50,seed=3")
+    assert spec.rates == {"429": 0.1, "drop": 0.05} and (spec.retry_after, spec.slow_ms, spec.seed) == (2, 50, 3)
+    assert FaultSpec.parse("all=0.3").total_rate == pytest.approx(0.3) and len(FaultSpec.parse("all=0.3").rates) == 6
+    for bad, says in [("teapot=0.1", "unknown name 'teapot'"), ("500=2", "probability"), ("500", "name=value"),
+                      ("500=0.6,503=0.6", "must not exceed 1"), ("slow=x", "needs a number")]:  # fmt: skip
+        with pytest.raises(ValueError, match=says):
+            FaultSpec.parse(bad)
+
+
+def test_serve_rejects_a_bad_spec() -> None:
+    from typer.testing import CliRunner
+
+    from timeback._cli import _app
+
+    result = CliRunner().invoke(_app(), ["serve", "--faults", "teapot=1"])
+    assert result.exit_code == 2 and "teapot" in result.output
+
+
+@pytest.fixture
+def always(server: LocalServer, request: pytest.FixtureRequest) -> Iterator[tuple[LocalServer, dict[str, str]]]:
+    """A server on the session's store that injects one kind of fault into every request, and a token for it."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=f"{request.param}=1,slow_ms=300")
+    with LocalServer(settings, storage=server.app.state.storage) as faulty:
+        scopes = frozenset(ALL_SCOPES.split())
+        token = faulty.app.state.tokens.issue(CLIENT_ID, scopes)
+        yield faulty, {"Authorization": f"Bearer {token}"}
+
+
+def put_category(base: str, headers: dict[str, str], sourced_id: str) -> httpx.Response:
+    url = f"{base}{GRADEBOOK}/categories/{sourced_id}"
+    return httpx.put(url, json={"category": {"title": "Faulted"}}, headers=headers)
+
+
+def stored(server: LocalServer, sourced_id: str) -> bool:
+    with Timeback(**server.client_kwargs()) as client:
+        found = list(client.oneroster.gradebook.get_all_categories(filter=f"sourcedId='{sourced_id}'"))
+    return len(found) == 1
+
+
+@pytest.mark.parametrize("always", ["429", "500", "503"], indirect=True)
+def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, dict[str, str]],
+                                                    server: LocalServer) -> None:  # fmt: skip
+    faulty, headers = always
+    sourced_id = uid("cat")
+    response = put_category(faulty.url, headers, sourced_id)
+    status = int(faulty.settings.faults.split("=")[0])  # type: ignore[union-attr]
+    assert response.status_code == status and response.json()["imsx_codeMajor"] == "failure"
+    assert ("retry-after" in response.headers) == (status == 429)
+    assert not stored(server, sourced_id)
+
+
+@pytest.mark.parametrize("always", ["close"], indirect=True)
+def test_close_cuts_the_connection_before_handling(always: tuple[LocalServer, dict[str, str]],
+                                                   server: LocalServer) -> None:  # fmt: skip
+    faulty, headers = always
+    sourced_id = uid("cat")
+    with pytest.raises(httpx.RemoteProtocolError):
+        put_category(faulty.url, headers, sourced_id)
+    assert not stored(server, sourced_id)
+
+
+@pytest.mark.parametrize("always", ["drop"], indirect=True)
+def test_drop_commits_the_write_then_loses_the_answer(always: tuple[LocalServer, dict[str, str]],
+                                                      server: LocalServer) -> None:  # fmt: skip
+    faulty, headers = always
+    sourced_id = uid("cat")
+    with pytest.raises(httpx.RemoteProtocolError):
+        put_category(faulty.url, headers, sourced_id)
+    assert stored(server, sourced_id)
+
+
+@pytest.mark.parametrize("always", ["slow"], indirect=True)
+def test_slow_delays_then_answers(always: tuple[LocalServer, dict[str, str]], server: LocalServer) -> None:
+    faulty, headers = always
+    sourced_id = uid("cat")
+    started = time.monotonic()
+    assert put_category(faulty.url, headers, sourced_id).status_code == 201
+    assert time.monotonic() - started >= 0.3 and stored(server, sourced_id)
+
+
+# ----- the SDK through a server failing 30% of its requests
+
+FAULTY = "429=0.06,500=0.06,503=0.06,close=0.06,drop=0.06,slow=0.02,retry_after=0,slow_ms=20,seed=20261122"
+
+
+@pytest.fixture(scope="module")
+def district(server: LocalServer) -> tuple[Roster, list[str]]:
+    """100 students x 100 line items, made through the fault-free server."""
+    with Timeback(**server.client_kwargs()) as client:
+        roster = make_roster(client)
+        add_students(client, roster, 97)
+        return roster, add_line_items(client, roster, 100)
+
+
+def test_10000_results_through_30_percent_faults_are_stored_exactly_once(
+    server: LocalServer, district: tuple[Roster, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster, line_items = district
+    tag = uid("faulted")
+    sent: dict[str, Any] = {}
+
+    def results() -> Iterator[dict[str, Any]]:
+        # line item by line item, as a gradebook export comes: full batches of 100
+        for i, (line_item, student) in enumerate((li, s) for li in line_items for s in roster.students):
+            record = result_body(line_item, student, f"{tag}-{i}", score=(i * 7) % 101)
+            sent[record["sourcedId"]] = record["score"]
+            yield record
+
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=FAULTY)
+    with LocalServer(settings, storage=server.app.state.storage) as faulty:
+        with Timeback(**faulty.client_kwargs(), max_retries=12) as client:
+            summary = client.oneroster.gradebook.bulk_post_results(results(), batch_size=100, concurrency=8)
+        counts = faulty.app.state.faults.counts
+
+    failing = sum(counts[k] for k in ("429", "500", "503", "close", "drop"))
+    assert counts["requests"] >= 100 and failing / counts["requests"] >= 0.20, counts
+    assert counts["drop"] >= 1 and summary.retries_taken >= failing - counts["drop"]
+    assert (summary.taken, summary.stored, summary.failed) == (10_000, 10_000, 0), summary.failures[:3]
+    with Timeback(**server.client_kwargs()) as reader:
+        listing = reader.oneroster.gradebook.get_results_for_class(
+            class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=3000
+        )
+        stored_ids = [r.sourcedId for r in listing]
+        scores = {r.sourcedId: r.score for r in reader.oneroster.gradebook.get_results_for_class(
+            class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=3000)}  # fmt: skip
+    assert len(stored_ids) == len(set(stored_ids)) == 10_000 and listing.total_count == 10_000
+    assert scores == sent
