@@ -2,6 +2,11 @@
 
 SQLite runs in WAL mode with a busy timeout; writes are serialized by a process-wide lock so concurrent requests
 never meet "database is locked". An in-memory database (``sqlite://``) shares one connection under that lock.
+
+Transactions are SQLite's own, begun by us: the driver's implicit ones start only at the first write, so the reads
+of one listing (its page and its count) could otherwise see different data. Reads run in a ``BEGIN`` (one
+snapshot); writes in ``BEGIN IMMEDIATE`` (the write lock from the start, so a check and the write it guards are
+atomic even against another process on the same file).
 """
 
 from __future__ import annotations
@@ -147,6 +152,7 @@ class SqlStorage:
         self.metadata = MetaData()
         self.tables = _build_tables(self.metadata)
         self._write_lock = threading.RLock()
+        self._write_engine = engine.execution_options(timeback_write=True)
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self.metadata.create_all(engine)
 
@@ -172,7 +178,7 @@ class SqlStorage:
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
-        with self._write_lock, self.engine.begin() as conn:
+        with self._write_lock, self._write_engine.begin() as conn:
             yield _SqlTransaction(self, conn)
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
@@ -266,10 +272,18 @@ class SqlStorage:
         self.engine.dispose()
 
 
+def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the driver begins nothing itself: _sqlite_begin does
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeback_write") else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL: a commit survives a crash of the process, not of the OS
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
@@ -282,6 +296,8 @@ def open_storage(url: str) -> SqlStorage:
         if in_memory:
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_autocommit_driver)
+        event.listen(engine, "begin", _sqlite_begin)
         if not in_memory:
             event.listen(engine, "connect", _sqlite_pragmas)
         return SqlStorage(engine)
