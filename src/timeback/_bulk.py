@@ -12,18 +12,21 @@ The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``ru
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
 from timeback.errors import APIConnectionError, RequestError
-from timeback.models.request import TimebackCreateResultBody
-from timeback.models.response import TimebackSourcedIdPairsResponse
+
+if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
+    import asyncio
+    from concurrent.futures import Future
+
+    from timeback.models.request import TimebackCreateResultBody
+    from timeback.models.response import TimebackSourcedIdPairsResponse
 
 __all__ = ["BulkFailure", "BulkProgress", "BulkSummary"]
 
@@ -79,11 +82,13 @@ class BulkSummary:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
 
 
-Batch = tuple[str, list[TimebackCreateResultBody]]
+Batch = tuple[str, list["TimebackCreateResultBody"]]
 ProgressCallback = Callable[[BulkProgress], None]
 
 
 def _validated(item: Any) -> TimebackCreateResultBody:
+    from timeback.models.request import TimebackCreateResultBody
+
     if isinstance(item, TimebackCreateResultBody):
         return item
     if isinstance(item, pydantic.BaseModel):
@@ -143,7 +148,7 @@ def record_outcome(summary: BulkSummary, batch: Batch, outcome: TimebackSourcedI
     line_item, results = batch
     summary.batches += 1
     summary.sent += len(results)
-    if isinstance(outcome, TimebackSourcedIdPairsResponse):
+    if not isinstance(outcome, BaseException):
         summary.stored += len(results)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
         return
@@ -169,6 +174,8 @@ def run_sync(
 ) -> BulkSummary:
     summary = BulkSummary()
     started = time.perf_counter()
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
     in_flight: dict[Future[TimebackSourcedIdPairsResponse], Batch] = {}
 
     def settle(done: Iterable[Future[TimebackSourcedIdPairsResponse]]) -> None:
@@ -216,6 +223,8 @@ async def run_async(
         raise ValueError("concurrency must be at least 1")
     summary = BulkSummary()
     started = time.perf_counter()
+    import asyncio
+
     in_flight: dict[asyncio.Task[TimebackSourcedIdPairsResponse], Batch] = {}
 
     def settle(done: Iterable[asyncio.Task[TimebackSourcedIdPairsResponse]]) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx
 
 from timeback._base_client import AsyncAPIClient, SyncAPIClient
 from timeback._config import ClientOptions, resolve_config
-from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
+
+if TYPE_CHECKING:
+    from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
 
 __all__ = ["AsyncTimeback", "Timeback"]
 
@@ -23,10 +25,14 @@ class OneRoster:
 
     @cached_property
     def gradebook(self) -> Gradebook:
+        from timeback.resources import Gradebook  # the models load here, on first use
+
         return Gradebook(self._client)
 
     @cached_property
     def rostering(self) -> Rostering:
+        from timeback.resources import Rostering  # the models load here, on first use
+
         return Rostering(self._client)
 
 
@@ -36,10 +42,14 @@ class AsyncOneRoster:
 
     @cached_property
     def gradebook(self) -> AsyncGradebook:
+        from timeback.resources import AsyncGradebook  # the models load here, on first use
+
         return AsyncGradebook(self._client)
 
     @cached_property
     def rostering(self) -> AsyncRostering:
+        from timeback.resources import AsyncRostering  # the models load here, on first use
+
         return AsyncRostering(self._client)
 
 

@@ -11,13 +11,13 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel
-
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ReqT = TypeVar("ReqT", bound=BaseModel)
-RespT = TypeVar("RespT", bound=BaseModel)
+    from pydantic import BaseModel
+
+ReqT = TypeVar("ReqT", bound="BaseModel")
+RespT = TypeVar("RespT", bound="BaseModel")
 
 OperationKind = Literal["get", "list", "put", "create", "batch_create", "delete", "patch"]
 

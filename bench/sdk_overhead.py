@@ -1,0 +1,121 @@
+"""SDK overhead: CPU per 100-result batch POST through the SDK versus raw httpx, both on an in-process transport.
+
+    python -m bench.sdk_overhead [--calls 2000]
+
+Both sides post the same 100 results to ``/lineItems/{id}/results`` through ``httpx.MockTransport`` answering the
+same canned ``sourcedIdPairs`` body, so only client-side work is measured: the SDK builds and validates the request
+model from dicts, serializes it, sends with auth and retry bookkeeping, and parses the answer into a model; raw
+httpx posts ``json=`` dicts and calls ``response.json()``. CPU time (``time.process_time``), best of 5 rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from timeback import AsyncTimeback, Timeback
+
+BASE = "https://bench.invalid"
+PATH = "/ims/oneroster/gradebook/v1p2/lineItems/li-1/results"
+ROUNDS = 5
+
+
+def rows(n: int = 100) -> list[dict[str, Any]]:
+    return [
+        {
+            "sourcedId": f"r-{i}",
+            "status": "active",
+            "lineItem": {"sourcedId": "li-1"},
+            "student": {"sourcedId": f"s-{i}"},
+            "class": {"sourcedId": "c-1"},
+            "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-16T10:00:00Z",
+            "score": 90.5,
+            "comment": "Good work",
+        }
+        for i in range(n)
+    ]
+
+
+ROWS = rows()
+ANSWER = json.dumps(
+    {"sourcedIdPairs": [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in ROWS]}
+).encode()
+
+
+def handler(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/oauth2/token":
+        return httpx.Response(200, json={"access_token": "bench-token", "expires_in": 3600})
+    return httpx.Response(201, content=ANSWER, headers={"content-type": "application/json"})
+
+
+async def async_handler(request: httpx.Request) -> httpx.Response:
+    return handler(request)
+
+
+def best_cpu_per_call(run: Callable[[int], None], calls: int) -> float:
+    run(max(1, calls // 10))  # warm up
+    best = float("inf")
+    for _ in range(ROUNDS):
+        started = time.process_time()
+        run(calls)
+        best = min(best, (time.process_time() - started) / calls)
+    return best
+
+
+def measure(calls: int = 2000) -> dict[str, float]:
+    raw = httpx.Client(transport=httpx.MockTransport(handler), base_url=BASE)
+    sdk = Timeback(client_id="id", client_secret="secret", base_url=BASE,
+                   http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # fmt: skip
+    gradebook = sdk.oneroster.gradebook
+
+    def raw_sync(n: int) -> None:
+        for _ in range(n):
+            raw.post(PATH, json={"results": ROWS}, headers={"Authorization": "Bearer bench-token"}).json()
+
+    def sdk_sync(n: int) -> None:
+        for _ in range(n):
+            gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=ROWS)
+
+    araw = httpx.AsyncClient(transport=httpx.MockTransport(async_handler), base_url=BASE)
+    asdk = AsyncTimeback(client_id="id", client_secret="secret", base_url=BASE,
+                         http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)))  # fmt: skip
+    loop = asyncio.new_event_loop()
+
+    async def araw_calls(n: int) -> None:
+        for _ in range(n):
+            (await araw.post(PATH, json={"results": ROWS}, headers={"Authorization": "Bearer bench-token"})).json()
+
+    async def asdk_calls(n: int) -> None:
+        for _ in range(n):
+            await asdk.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=ROWS)
+
+    figures = {
+        "raw_sync_us": best_cpu_per_call(raw_sync, calls) * 1e6,
+        "sdk_sync_us": best_cpu_per_call(sdk_sync, calls) * 1e6,
+        "raw_async_us": best_cpu_per_call(lambda n: loop.run_until_complete(araw_calls(n)), calls) * 1e6,
+        "sdk_async_us": best_cpu_per_call(lambda n: loop.run_until_complete(asdk_calls(n)), calls) * 1e6,
+    }
+    figures["sync_ratio"] = figures["sdk_sync_us"] / figures["raw_sync_us"]
+    figures["async_ratio"] = figures["sdk_async_us"] / figures["raw_async_us"]
+    loop.close()
+    raw.close()
+    sdk.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    figures = measure(parser.parse_args().calls)
+    print(json.dumps({k: round(v, 2) for k, v in figures.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
