@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     PrivateAttr,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -112,7 +113,12 @@ def _check_known_when_strict(value: Enum, info: ValidationInfo) -> Enum:
     return value
 
 
-DateOrDateTime = Annotated[str, BeforeValidator(_iso_from_objects), AfterValidator(_check_date_when_strict)]
+DateOrDateTime = Annotated[
+    str,
+    BeforeValidator(_iso_from_objects),
+    AfterValidator(_check_date_when_strict),
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
 """An ISO 8601 date or date-time, kept as the string sent; date/datetime objects are accepted and converted."""
 
 E = TypeVar("E", bound=Enum)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from timeback.enums import (
     TimebackAcademicSessionType,
@@ -290,6 +290,11 @@ class TimebackCreateCourseBody(TimebackCourse):
 
 
 class TimebackCreateClassBody(TimebackClass):
+    # The school rule below, for JSON Schema readers (the server's OpenAPI document).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [name], "properties": {name: {"type": "object"}}} for name in ("school", "org")
+    ]})  # fmt: skip
+
     title: str = Field(min_length=1)
     course: Ref
     terms: list[Ref] = Field(min_length=1)

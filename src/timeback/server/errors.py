@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 log = logging.getLogger("timeback.server")
 
@@ -91,15 +92,29 @@ def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette's own 405 names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         description = "Unknown endpoint." if exc.status_code == 404 else str(exc.detail)
-        return error_response(ApiError(exc.status_code, description, headers=getattr(exc, "headers", None)))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            allow = allowed_methods(request)
+            description = f"{request.method} is not allowed here; allowed: {allow}."
+            headers = {**(headers or {}), "Allow": allow}
+        return error_response(ApiError(exc.status_code, description, headers=headers))
 
     @app.exception_handler(RequestValidationError)
     async def _request_validation(_: Request, exc: RequestValidationError) -> JSONResponse:

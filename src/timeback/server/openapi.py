@@ -2,48 +2,110 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import full_scope, required_scopes
 from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
+from timeback.server.query import field_kinds, sort_keys
+from timeback.server.service import MAX_OFFSET
 
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "404": "Not found",
                   "409": "Conflict", "413": "Body too large", "422": "Invalid body", "429": "Too many requests",
                   "500": "Server error"}  # fmt: skip
-QUERY = [
-    ("limit", {"type": "integer", "minimum": 1, "default": 100}, "Page size; above 3000 it is served as 3000."),
-    ("offset", {"type": "integer", "minimum": 0, "default": 0}, "Records to skip."),
-    ("sort", {"type": "string"}, "Field to sort by."),
-    ("orderBy", {"type": "string", "enum": ["asc", "desc"]}, "Sort direction."),
-    ("filter", {"type": "string"}, "OneRoster filter, e.g. score>='90' AND student.sourcedId='s-1'."),
-    ("search", {"type": "string"}, "Free-text search (Timeback extension)."),
-    ("fields", {"type": "string"}, "Comma-separated fields to return."),
-]
+CODE_MINOR_FIELD = {
+    "type": "object",
+    "required": ["imsx_codeMinorFieldName", "imsx_codeMinorFieldValue"],
+    "properties": {"imsx_codeMinorFieldName": {"type": "string"}, "imsx_codeMinorFieldValue": {"type": "string"}},
+}
 IMSX = {
     "type": "object",
-    "required": ["imsx_codeMajor", "imsx_severity"],
+    "required": ["imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"],
     "properties": {
         "imsx_codeMajor": {"type": "string", "enum": ["success", "processing", "failure", "unsupported"]},
         "imsx_severity": {"type": "string", "enum": ["status", "warning", "error"]},
         "imsx_description": {"type": "string"},
-        "imsx_CodeMinor": {"type": "object"},
+        "imsx_CodeMinor": {
+            "type": "object",
+            "required": ["imsx_codeMinorField"],
+            "properties": {"imsx_codeMinorField": {"type": "array", "minItems": 1, "items": CODE_MINOR_FIELD}},
+        },
         "imsx_error_details": {"type": "array", "items": {"type": "object"}},
     },
 }
 
 
+def _query(op: Operation[Any, Any], settings: ServerSettings) -> list[dict[str, Any]]:
+    """The query parameters of a read, with the field names the collection accepts for ``fields`` and ``sort``."""
+    kinds = field_kinds(COLLECTIONS[op.collection].model)
+    fields = {
+        "name": "fields", "in": "query", "style": "form", "explode": False,
+        "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(kinds)}},
+        "description": "Fields to return, comma-separated.",
+    }  # fmt: skip
+    if op.kind != "list":
+        return [fields]
+    query = [
+        ("limit", {"type": "integer", "minimum": 1, "default": settings.default_page_size},
+         f"Page size; above {settings.max_page_size} it is served as {settings.max_page_size}."),
+        ("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}, "Records to skip."),
+        ("sort", {"type": "string", "enum": sort_keys(kinds)}, "Field to sort by."),
+        ("orderBy", {"type": "string", "enum": ["asc", "desc"]}, "Sort direction."),
+        ("filter", {"type": "string"}, "OneRoster filter, e.g. score>='90' AND student.sourcedId='s-1'. Fields "
+         "are the record's; values compare as the field's type (400 invalid_filter_field otherwise). Empty: none."),
+        ("search", {"type": "string"}, "Free-text search (Timeback extension)."),
+    ]  # fmt: skip
+    return [{"name": n, "in": "query", "schema": s, "description": d} for n, s, d in query] + [fields]
+
+
+def _body_schema(op: Operation[Any, Any], schemas: _Schemas) -> dict[str, Any]:
+    assert op.body is not None
+    field = op.request.model_fields[op.body]
+    annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+    schema = schemas.of(annotation)  # with the field's own constraints (a batch's minItems)
+    fixed = COLLECTIONS[op.collection].fixed
+    if fixed:  # a view's fixed values (a school's type, a class's student enrollments' role)
+        consts = {"properties": {name: {"const": value} for name, value in fixed}}
+        if "items" in schema:
+            schema["items"] = {"allOf": [schema["items"], consts]}
+        else:
+            schema = {"allOf": [schema, consts]}
+    key = op.wire_body_key
+    return {"type": "object", "required": [key], "properties": {key: schema}, "additionalProperties": False}
+
+
+class _RequestSchema(GenerateJsonSchema):
+    """Request bodies as the server validates them: strictly, so a record takes no fields beyond its model's.
+
+    (The SDK's models allow extra fields, so that a response with new fields still parses.)
+    """
+
+    def model_schema(self, schema: Any) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        if json_schema.get("additionalProperties") is True:
+            json_schema["additionalProperties"] = False
+        return json_schema
+
+
 class _Schemas:
+    """Components of both directions: a model read from a request is ``<Name>Input``, answered ``<Name>``."""
+
     def __init__(self) -> None:
         self.components: dict[str, Any] = {"imsx_StatusInfo": IMSX}
 
     def of(self, annotation: Any, mode: str = "validation") -> dict[str, Any]:
-        schema = TypeAdapter(annotation).json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
-        self.components.update(schema.pop("$defs", {}))
+        suffix, generator = ("Input", _RequestSchema) if mode == "validation" else ("", GenerateJsonSchema)
+        schema = TypeAdapter(annotation).json_schema(
+            ref_template=REF + suffix,
+            mode=mode,
+            schema_generator=generator,  # type: ignore[arg-type]
+        )
+        self.components.update({name + suffix: value for name, value in schema.pop("$defs", {}).items()})
         return schema
 
 
@@ -56,10 +118,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
         for name in op.path_fields
     ]
-    if op.kind == "list":
-        params += [{"name": n, "in": "query", "schema": s, "description": d} for n, s, d in QUERY]
-    elif op.kind == "get":
-        params.append({"name": "fields", "in": "query", "schema": {"type": "string"}})
+    if op.kind in ("list", "get"):
+        params += _query(op, settings)
     coll = COLLECTIONS[op.collection]
     success: dict[str, Any] = {"description": "Success"}
     if op.kind == "list":
@@ -90,10 +150,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         "security": [{"OAuth2": sorted(full_scope(s) for s in required_scopes(op))}],
     }
     if op.body is not None:
-        key = op.wire_body_key
-        body_schema = schemas.of(op.request.model_fields[op.body].annotation)
-        operation["requestBody"] = {"required": True, **_json({"type": "object", "required": [key],
-                                                                "properties": {key: body_schema}})}  # fmt: skip
+        operation["requestBody"] = {"required": True, **_json(_body_schema(op, schemas))}
     return operation
 
 
@@ -109,7 +166,8 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
                                "client_id": {"type": "string"}, "client_secret": {"type": "string"},
                                "scope": {"type": "string"}}}}}},
             "responses": {"200": {"description": "A bearer token"}, "400": {"description": "Bad request"},
-                          "401": {"description": "Bad client credentials"}},
+                          "401": {"description": "Bad client credentials"},
+                          "429": {"description": "Too many failed attempts for this client id"}},
         }},
     }  # fmt: skip
     for operation_set in operation_sets:

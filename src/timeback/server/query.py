@@ -217,15 +217,20 @@ class Sort:
 
 
 def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKind]) -> Sort | None:
-    if order_by not in (None, "", "asc", "desc"):
+    if order_by not in (None, "asc", "desc"):
         raise ApiError(400, f"orderBy must be 'asc' or 'desc', not {order_by!r}", fields=[("orderBy", "asc|desc")])
     descending = order_by == "desc"
-    if not sort:
+    if sort is None:
         return Sort(("pk",), "number", descending) if descending else None
-    head, _, rest = sort.partition(".")
-    kind = kinds.get(head)
-    if kind == "ref" and rest == "sourcedId":
-        return Sort((head, "sourcedId"), "string", descending)
-    if kind is None or rest or kind in ("ref", "object", "list"):
+    if sort not in sort_keys(kinds):
         raise ApiError(400, f"Cannot sort by {sort!r}", code_minor="invalid_sort_field", fields=[("sort", sort)])
-    return Sort((head,), kind, descending)
+    head, _, rest = sort.partition(".")
+    if rest:
+        return Sort((head, "sourcedId"), "string", descending)
+    return Sort((head,), kinds[head], descending)
+
+
+def sort_keys(kinds: dict[str, FieldKind]) -> list[str]:
+    """What ``sort`` may name: plain fields, and ``x.sourcedId`` for a reference ``x``."""
+    keys = [name for name, kind in kinds.items() if kind not in ("ref", "object", "list")]
+    return keys + [f"{name}.sourcedId" for name, kind in kinds.items() if kind == "ref"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from timeback._operations import Operation
 from timeback.models._base import STRICT
+from timeback.server.bodies import parse_json_body
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError, validation_error
@@ -128,17 +130,17 @@ class GradebookService:
     # ----- writes
 
     def _validate(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
-        try:
-            body = json.loads(raw) if raw else None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"Malformed JSON body: {exc}", code_minor="invaliddata") from None
+        body = parse_json_body(raw, self.settings) if raw else None
         if not isinstance(body, dict):
             raise ApiError(400, "The body must be a JSON object.", code_minor="invaliddata")
         key = op.wire_body_key
         if key not in body:
             raise ApiError(422, f"The body needs a {key!r} key.", fields=[(str(key), "Field required")])
         try:
-            return op.request.model_validate({**body, **path}, context=STRICT)
+            # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
+            # false for a number) while enums and dates still come as JSON strings.
+            merged = json.dumps({**body, **path})
+            return op.request.model_validate_json(merged, strict=True, context=STRICT)
         except ValidationError as exc:
             raise validation_error(exc) from None
 
@@ -181,7 +183,7 @@ class GradebookService:
                 if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
                     raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
                 if parent.field:
-                    self._scope_to_parent(op, records, parent.field, value)
+                    self._scope_to_parent(op, records, parent.field, value, batch=batch)
             self._derive(tx, coll, records)
             self._check_references(tx, op, coll, records, batch=batch)
             ids = [r["sourcedId"] for r in records]
@@ -252,13 +254,15 @@ class GradebookService:
                     record[field] = {"sourcedId": found[source]["sourcedId"]}
 
     @staticmethod
-    def _scope_to_parent(op: Operation[Any, Any], records: list[dict[str, Any]], field: str, value: str) -> None:
+    def _scope_to_parent(
+        op: Operation[Any, Any], records: list[dict[str, Any]], field: str, value: str, *, batch: bool
+    ) -> None:
         for index, record in enumerate(records):
             ref = record.get(field)
             if ref is None:
                 record[field] = {"sourcedId": value}
             elif ref.get("sourcedId") != value:
-                where = _item_path(op, index, f"{field}.sourcedId")
+                where = _item_path(op, index if batch else None, f"{field}.sourcedId")
                 message = f"{ref.get('sourcedId')!r} does not match the {field} in the path ({value!r})"
                 raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
 
@@ -266,21 +270,26 @@ class GradebookService:
     def _check_references(
         tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
     ) -> None:
-        wanted: dict[str, dict[str, str]] = {}  # target collection -> {sourcedId: first field path naming it}
-        for index, record in enumerate(records):
-            for ref_path, target in coll.refs.items():
+        # target collection -> {sourcedId: (index, field) of the first record naming it}; paths are spelled out
+        # only for problems, as a batch of thousands of records names tens of thousands of references.
+        wanted: dict[str, dict[str, tuple[int, str]]] = {}
+        for ref_path, target in coll.refs.items():
+            ids = wanted.setdefault(target, {})
+            for index, record in enumerate(records):
                 for where, sourced_id in iter_references(record, ref_path):
-                    wanted.setdefault(target, {}).setdefault(
-                        sourced_id, _item_path(op, index if batch else None, where)
-                    )
+                    if sourced_id not in ids:
+                        ids[sourced_id] = (index, where)
         problems = []
         for target, ids in wanted.items():
+            if not ids:
+                continue
             target_coll = COLLECTIONS[target]
             found = tx.existing_ids(target_coll, ids)
             if target == coll.table:
                 found |= {r["sourcedId"] for r in records}
-            for sourced_id, where in ids.items():
+            for sourced_id, (index, where) in ids.items():
                 if sourced_id not in found:
+                    where = _item_path(op, index if batch else None, where)
                     problems.append((where, f"unknown {target_coll.label.lower()} {sourced_id!r}"))
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
@@ -312,14 +321,14 @@ def iter_references(record: Mapping[str, Any], ref_path: str) -> Iterator[tuple[
 
 
 def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
-    if raw is None or raw == "":
+    if raw is None:
         return None
-    names = [name.strip() for name in raw.split(",") if name.strip()]
+    names = [name.strip() for name in raw.split(",")]
     unknown = [name for name in names if name not in known]
     if unknown:
         raise ApiError(
             400,
-            f"Unknown field in 'fields': {', '.join(unknown)}",
+            f"Unknown field in 'fields': {', '.join(repr(name) for name in unknown)}",
             code_minor="invalid_selection_field",
             fields=[("fields", name) for name in unknown],
         )
@@ -332,20 +341,24 @@ def select_fields(record: dict[str, Any], fields: Iterable[str] | None) -> dict[
     return {name: record[name] for name in fields if name in record}
 
 
+MAX_OFFSET = 2**63 - 1  # the largest integer SQLite takes; also declared in the OpenAPI document
+
+
 def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
     raw = query.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if not re.fullmatch(r"-?[0-9]+", raw):
         value = minimum - 1
-    if value < minimum:
+    else:  # int() refuses thousands of digits; anything that long is simply too large
+        value = int(raw) if len(raw) <= 40 else (10**40 if raw[0] != "-" else minimum - 1)
+    if value < minimum or (name == "offset" and value > MAX_OFFSET):
+        bounds = f">= {minimum}" if name != "offset" else f"from {minimum} to {MAX_OFFSET}"
         raise ApiError(
             400,
-            f"'{name}' must be an integer >= {minimum}, not {raw!r}",
+            f"'{name}' must be an integer {bounds}, not {raw!r}",
             code_minor="invaliddata",
-            fields=[(name, f"must be an integer >= {minimum}")],
+            fields=[(name, f"must be an integer {bounds}")],
         )
     return value
 

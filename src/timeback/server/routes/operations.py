@@ -28,6 +28,21 @@ def _to_response(reply: Reply) -> Response:
     return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, read in chunks and refused (413) as soon as it passes ``limit`` bytes, declared or not."""
+    too_large = ApiError(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _handler(op: Operation[Any, Any]) -> Any:
     allowed = required_scopes(op)
     scope_names = ", ".join(sorted(allowed - {"admin"})) or "admin"
@@ -35,15 +50,7 @@ def _handler(op: Operation[Any, Any]) -> Any:
     async def handle(request: Request, service: ServiceDep, grant: GrantDep) -> Response:
         if not allowed & grant.scopes:
             raise ApiError(403, f"This token lacks the scope for {op.name}: needs one of {scope_names}.")
-        body = b""
-        if op.body is not None:
-            limit = service.settings.max_body_bytes
-            declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise ApiError(413, f"Request body larger than {limit} bytes.")
-            body = await request.body()
-            if len(body) > limit:
-                raise ApiError(413, f"Request body larger than {limit} bytes.")
+        body = await _read_body(request, service.settings.max_body_bytes) if op.body is not None else b""
         url = str(request.url.replace(query=""))
         path = {name: value.replace(ENCODED_SLASH, "/") for name, value in request.path_params.items()}
         reply = await run_in_threadpool(service.handle, op, path, request.query_params, body, url)

@@ -1,0 +1,80 @@
+"""Reading a JSON request body defensively, before any model sees it.
+
+The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels and hold no
+string (or object key) longer than ``max_string_length`` characters. Every refusal is a 4xx that names where in
+the body the problem is; nothing here can end in a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from timeback.server.config import ServerSettings
+from timeback.server.errors import ApiError
+
+
+class _NotFinite:
+    """Stands in for ``NaN``, ``Infinity`` or an overflowing number until the walk can say where it was."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _float(text: str) -> float | _NotFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NotFinite(text)
+
+
+def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400, f"The body is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})."
+        ) from None
+    try:
+        value = json.loads(text, parse_constant=_NotFinite, parse_float=_float)
+    except RecursionError:
+        raise _too_deep(settings, "body") from None
+    except ValueError as exc:  # JSONDecodeError, and integers longer than Python converts
+        raise ApiError(400, f"Malformed JSON body: {exc}") from None
+    _check(value, "", 0, settings)
+    return value
+
+
+def _too_deep(settings: ServerSettings, where: str) -> ApiError:
+    message = f"nested deeper than {settings.max_json_depth} levels"
+    return ApiError(400, f"The body is {message} (at {where}).", fields=[(where, message)])
+
+
+def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None:
+    if isinstance(value, str):
+        _check_string(value, where or "body", settings)
+    elif isinstance(value, _NotFinite):
+        message = f"{value.text} is not a finite JSON number"
+        raise ApiError(400, f"{where or 'body'}: {message}", fields=[(where or "body", message)])
+    elif isinstance(value, dict | list):
+        if depth >= settings.max_json_depth:
+            raise _too_deep(settings, where or "body")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{where}.{key}" if where else key
+                _check_string(key, f"{where or 'body'} (a key)", settings)
+                _check(item, inner, depth + 1, settings)
+        else:
+            for index, item in enumerate(value):
+                _check(item, f"{where}[{index}]", depth + 1, settings)
+
+
+def _check_string(value: str, where: str, settings: ServerSettings) -> None:
+    if len(value) > settings.max_string_length:
+        message = f"longer than {settings.max_string_length} characters ({len(value)})"
+        raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not Unicode text"
+            raise ApiError(400, f"{where}: {message}", fields=[(where, message)]) from None
