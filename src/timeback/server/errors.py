@@ -81,12 +81,28 @@ def field_path(loc: Sequence[Any]) -> str:
     return path or "body"
 
 
+# What pydantic puts in an error's location for the member of a union that failed (``enabledUser: bool | str``
+# fails as ``enabledUser.bool`` and ``enabledUser.str``): not part of the field's path.
+_UNION_MEMBERS = {"str", "bool", "int", "float", "list", "dict", "none", "enum", "literal"}
+
+
+def _is_schema_tag(part: Any) -> bool:
+    return isinstance(part, str) and (
+        part.startswith(("function-", "union[", "nullable[")) or part in _UNION_MEMBERS or part.endswith("]")
+    )
+
+
 def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
-    fields = []
+    fields: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False, include_input=False):
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union[", "nullable[")))]
+        loc = [p for p in err["loc"] if not _is_schema_tag(p)]
         message = err["msg"].removeprefix("Value error, ")
-        fields.append((prefix + field_path(loc), message))
+        where = prefix + field_path(loc)
+        same = next((i for i, (name, _) in enumerate(fields) if name == where), None)
+        if same is None:
+            fields.append((where, message))
+        elif message not in fields[same][1]:  # one field failing every member of its union: one entry
+            fields[same] = (where, f"{fields[same][1]}, or {message[0].lower()}{message[1:]}")
     shown = "; ".join(f"{name}: {message}" for name, message in fields[:5])
     more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
     return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)

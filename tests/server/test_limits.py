@@ -1,0 +1,216 @@
+"""Request bodies at and past the server's limits, over real HTTP: every refusal is a 4xx imsx_StatusInfo body that
+says what was wrong and where, never a 500.
+
+Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400).
+A server with small limits keeps the payloads small; the defaults are checked on the shared test server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import uid
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+RO = "/ims/oneroster/rostering/v1p2"
+SMALL = ServerSettings(
+    client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_body_bytes=2048, max_string_length=100, max_json_depth=8
+)
+JSON = {"Content-Type": "application/json"}
+
+
+def _authed(url: str) -> httpx.Client:
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    token = httpx.post(f"{url}/oauth2/token", data=form).json()["access_token"]
+    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[httpx.Client]:
+    with LocalServer(SMALL) as running, _authed(running.url) as http:
+        yield http
+
+
+@pytest.fixture
+def default(server: LocalServer) -> Iterator[httpx.Client]:
+    with _authed(server.url) as http:
+        yield http
+
+
+def imsx(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The response's imsx_StatusInfo body, after checking its status and shape."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
+    assert body["imsx_CodeMinor"]["imsx_codeMinorField"], body
+    assert isinstance(body["imsx_description"], str)
+    return body
+
+
+def category(**fields: Any) -> dict[str, Any]:
+    return {"category": {"title": "Homework", **fields}}
+
+
+def put_category(http: httpx.Client, content: bytes | str) -> httpx.Response:
+    return http.put(f"{GB}/categories/{uid('cat')}", content=content, headers=JSON)
+
+
+# ----- size
+
+
+def test_a_body_just_under_the_limit_is_taken(small: httpx.Client) -> None:
+    body = json.dumps(category(metadata={f"k{i}": "x" * 90 for i in range(19)})).encode()
+    assert 1900 < len(body) <= SMALL.max_body_bytes
+    assert put_category(small, body).status_code == 201
+
+
+def test_a_body_over_max_body_bytes_is_413(small: httpx.Client) -> None:
+    body = json.dumps(category(metadata={f"k{i}": "x" * 90 for i in range(30)})).encode()
+    assert len(body) > SMALL.max_body_bytes
+    answer = imsx(put_category(small, body), 413)
+    assert "larger than 2048 bytes" in answer["imsx_description"]
+
+
+def test_a_chunked_body_without_content_length_is_cut_off_at_the_limit_too(small: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"category": {"title": "Homework", "metadata": {"k": "'
+        for _ in range(50):
+            yield b"x" * 100
+        yield b'"}}}'
+
+    request = small.build_request("PUT", f"{GB}/categories/{uid('cat')}", content=chunks(), headers=JSON)
+    assert "content-length" not in request.headers and request.headers["transfer-encoding"] == "chunked"
+    imsx(small.send(request), 413)
+
+
+# ----- strings and nesting
+
+
+def test_a_string_over_max_string_length_is_422_naming_the_field(small: httpx.Client) -> None:
+    assert put_category(small, json.dumps(category(title="t" * 100))).status_code == 201
+    answer = imsx(put_category(small, json.dumps(category(title="t" * 101))), 422)
+    assert "category.title: longer than 100 characters (101)" in answer["imsx_description"]
+    assert answer["imsx_error_details"][0]["field"] == "category.title"
+    deep = imsx(put_category(small, json.dumps(category(metadata={"notes": ["ok", "n" * 500]}))), 422)
+    assert deep["imsx_error_details"][0]["field"] == "category.metadata.notes[1]"
+
+
+def test_an_object_key_over_max_string_length_is_422(small: httpx.Client) -> None:
+    answer = imsx(put_category(small, json.dumps(category(metadata={"k" * 101: 1}))), 422)
+    assert "category.metadata (a key): longer than 100 characters" in answer["imsx_description"]
+
+
+def test_the_default_string_limit_is_65536_characters(default: httpx.Client) -> None:
+    assert put_category(default, json.dumps(category(metadata={"text": "a" * 65_536}))).status_code == 201
+    answer = imsx(put_category(default, json.dumps(category(metadata={"text": "a" * 65_537}))), 422)
+    assert answer["imsx_error_details"][0]["field"] == "category.metadata.text"
+
+
+def nested(depth: int) -> str:
+    """A body whose deepest value sits ``depth`` objects/arrays down (the body object itself is level 1)."""
+    inner = "[" * (depth - 3) + "1" + "]" * (depth - 3)
+    return '{"category": {"title": "Homework", "metadata": {"deep": ' + inner + "}}}"
+
+
+def test_nesting_deeper_than_max_json_depth_is_400_saying_where(small: httpx.Client) -> None:
+    assert put_category(small, nested(8)).status_code == 201
+    answer = imsx(put_category(small, nested(9)), 400)
+    assert "nested deeper than 8 levels" in answer["imsx_description"]
+    assert "category.metadata.deep[0][0][0]" in answer["imsx_description"]
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_deep_nesting_on_the_default_server_is_400(default: httpx.Client, depth: int) -> None:
+    # 100 000 levels is past what the JSON parser itself will recurse into: still a 400, not a 500
+    answer = imsx(put_category(default, nested(depth)), 400)
+    assert "nested deeper than 32 levels" in answer["imsx_description"]
+
+
+# ----- encodings and numbers
+
+
+def test_invalid_utf8_is_400(small: httpx.Client) -> None:
+    body = b'{"category": {"title": "caf\xe9"}}'  # Latin-1 e-acute
+    answer = imsx(put_category(small, body), 400)
+    assert answer["imsx_description"] == "The body is not valid UTF-8 (byte 0xe9 at offset 27)."
+
+
+def test_an_unpaired_surrogate_escape_is_400_naming_the_field(small: httpx.Client) -> None:
+    answer = imsx(put_category(small, '{"category": {"title": "a\\ud800b"}}'), 400)
+    assert answer["imsx_error_details"][0]["field"] == "category.title"
+    assert "unpaired surrogate" in answer["imsx_description"]
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_400_naming_the_field(small: httpx.Client, number: str) -> None:
+    answer = imsx(put_category(small, '{"category": {"title": "x", "weight": ' + number + "}}"), 400)
+    assert answer["imsx_description"] == f"category.weight: {number} is not a finite JSON number"
+    # also where no model would look: free-form metadata (answered back, it would not be JSON)
+    meta = imsx(put_category(small, '{"category": {"title": "x", "metadata": {"m": [' + number + "]}}}"), 400)
+    assert meta["imsx_error_details"][0]["field"] == "category.metadata.m[0]"
+
+
+# ----- types and values
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        (f"{GB}/categories/c", category(weight="0.5"), "category.weight"),  # a number as a string
+        (f"{GB}/categories/c", category(weight=False), "category.weight"),  # a boolean for a number
+        (f"{GB}/categories/c", category(title=7), "category.title"),  # a number for a string
+        (f"{GB}/categories/c", category(metadata=[1]), "category.metadata"),  # an array for an object
+        (f"{GB}/results/r", {"result": {"lineItem": "li-1", "student": {"sourcedId": "s"},
+                                        "scoreStatus": "fully graded", "scoreDate": "2024-01-01"}},
+         "result.lineItem"),  # a string for a reference
+        (f"{RO}/users/u", {"user": {"enabledUser": 0, "givenName": "A", "familyName": "B",
+                                    "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "o"}}]}},
+         "user.enabledUser"),  # 0 for a boolean
+    ],
+)  # fmt: skip
+def test_wrong_json_types_are_422_naming_the_field(small: httpx.Client, path: str, body: Any, field: str) -> None:
+    answer = imsx(small.put(path, json=body), 422)
+    assert field in [d["field"] for d in answer["imsx_error_details"]]
+    assert field in answer["imsx_description"]
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31T10:00:00Z", "2024-01-01T25:00"])
+def test_impossible_dates_are_422_naming_the_field(small: httpx.Client, date: str) -> None:
+    body = {"lineItem": {"title": "Quiz", "class": {"sourcedId": "c"}, "school": {"sourcedId": "s"},
+                         "category": {"sourcedId": "k"}, "assignDate": "2024-02-29", "dueDate": date}}  # fmt: skip
+    answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=body), 422)
+    assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
+    assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
+
+
+# ----- query parameters
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("offset=99999999999999999999", "offset"),  # past what SQLite takes: was a 500
+        ("offset=", "offset"),
+        ("limit=1.5", "limit"),
+        ("limit=" + "9" * 5000, None),  # absurdly long but a positive integer: clamped to the page size
+        ("orderBy=", "orderBy"),
+        ("sort=", "sort"),
+        ("fields=", "fields"),
+        ("fields=sourcedId,,title", "fields"),
+    ],
+)
+def test_query_parameters_out_of_range_or_empty_are_400(small: httpx.Client, query: str, field: str | None) -> None:
+    response = small.get(f"{GB}/categories/?{query}")
+    if field is None:
+        assert response.status_code == 200 and response.json()["limit"] == 3000
+        return
+    answer = imsx(response, 400)
+    assert answer["imsx_error_details"][0]["field"] == field
