@@ -4,7 +4,8 @@
 ``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
 every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
 ``totalCount`` (or, when the server gives no total, at an empty or short page) and raises if the server answers
-the same page twice, which would otherwise loop forever or duplicate records.
+the same page twice, which would otherwise loop forever or duplicate records. Sync iteration fetches the next page
+in a background thread while the caller works through the current one (one request ahead: two pages in memory).
 """
 
 from __future__ import annotations
@@ -127,10 +128,26 @@ class Page(_PageBase[T]):
         return Page(info, self._fetch)
 
     def iter_pages(self) -> Iterator[Page[T]]:
-        page: Page[T] | None = self
-        while page is not None:
-            yield page
-            page = page.get_next_page()
+        """Every page from this one on. The next page is fetched while the caller works through this one (one
+        request ahead, never more: memory stays at two pages)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        page = self
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeback-page") as prefetch:
+            while True:
+                offset = page._info.next_offset()
+                upcoming = prefetch.submit(page._fetch, offset) if offset is not None else None
+                try:
+                    yield page
+                except BaseException:  # the caller stopped early (or failed): drop the request ahead
+                    if upcoming is not None:
+                        upcoming.cancel()
+                    raise
+                if upcoming is None:
+                    return
+                info = upcoming.result()
+                _check_progress(page._info, info)
+                page = Page(info, page._fetch)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
@@ -151,6 +168,8 @@ class AsyncPage(_PageBase[T]):
         return AsyncPage(info, self._fetch)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        # No request ahead here: a task left pending by a caller who breaks out of ``async for`` would outlive the
+        # loop. Async callers who want overlap run several listings at once.
         page: AsyncPage[T] | None = self
         while page is not None:
             yield page

@@ -1,0 +1,59 @@
+"""``timeback serve`` in a child process, as users run it: its own interpreter (and GIL), a SQLite file, real HTTP."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+CLIENT_ID, CLIENT_SECRET = "bench-client", "bench-secret-not-real"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServeProcess:
+    def __init__(self, database: Path | str, *extra_args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        url = database if isinstance(database, str) else f"sqlite:///{database}"
+        self.args = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(self.port),
+                     "--database", url, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, *extra_args]  # fmt: skip
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def client_kwargs(self, **extra: Any) -> dict[str, Any]:
+        return {"base_url": self.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **extra}
+
+    def __enter__(self) -> Self:
+        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"timeback serve exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError("timeback serve did not start within 30 s")
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -1,0 +1,161 @@
+"""Bulk ingest and bulk read, end to end, next to their baselines measured in the same run.
+
+    python -m bench.bulk [--results 100000] [--naive 2000]
+
+Ingest: ``bulk_post_results`` (batches of 1,000, 4 in flight) into ``timeback serve`` on a SQLite file, in a child
+process; next to it the naive upload (one ``put_result`` per result, on ``--naive`` of them) and the storage ceiling
+(the same rows, as the server stores them, written with raw ``sqlite3`` ``executemany``, 1,000 per transaction, into
+the server's own schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000``;
+next to it the raw ceiling (``sqlite3`` reads the stored JSON in pages of 3,000, parses it and serializes each page
+as the API's envelope).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench._serve import ServeProcess
+from timeback import Timeback
+
+STUDENTS = 1000
+SCHOOL, TERM, COURSE, CLASS, CATEGORY = "bench-school", "bench-term", "bench-course", "bench-class", "bench-cat"
+
+
+def district_seed(line_items: int) -> dict[str, Any]:
+    ref = {"sourcedId": SCHOOL}
+    return {
+        "orgs": [{"sourcedId": SCHOOL, "name": "Bench School", "type": "school"}],
+        "academicSessions": [{"sourcedId": TERM, "title": "Term", "type": "term", "startDate": "2024-08-01",
+                              "endDate": "2025-06-30", "schoolYear": "2025", "org": ref}],
+        "courses": [{"sourcedId": COURSE, "title": "Course", "org": ref}],
+        "classes": [{"sourcedId": CLASS, "title": "Class", "course": {"sourcedId": COURSE}, "school": ref,
+                     "terms": [{"sourcedId": TERM}]}],
+        "users": [{"sourcedId": f"stu-{i}", "enabledUser": True, "givenName": "S", "familyName": str(i),
+                   "roles": [{"roleType": "primary", "role": "student", "org": ref}]} for i in range(STUDENTS)],
+        "categories": [{"sourcedId": CATEGORY, "title": "Quizzes"}],
+        "lineItems": [{"sourcedId": f"li-{i}", "title": f"Quiz {i}", "class": {"sourcedId": CLASS}, "school": ref,
+                       "category": {"sourcedId": CATEGORY}, "assignDate": "2024-09-01", "dueDate": "2024-09-08",
+                       "resultValueMin": 0, "resultValueMax": 100} for i in range(line_items)],
+    }  # fmt: skip
+
+
+def results(count: int, prefix: str = "r") -> Iterator[dict[str, Any]]:
+    """``count`` results, line item by line item (a gradebook export's order), as plain dicts."""
+    for i in range(count):
+        yield {
+            "sourcedId": f"{prefix}-{i}",
+            "lineItem": {"sourcedId": f"li-{i // STUDENTS}"},
+            "student": {"sourcedId": f"stu-{i % STUDENTS}"},
+            "class": {"sourcedId": CLASS},
+            "scoreStatus": "fully graded",
+            "scoreDate": "2024-09-08T10:00:00Z",
+            "score": i % 101,
+            "comment": "Well done",
+        }
+
+
+def _seeded_server(directory: Path, name: str, count: int) -> ServeProcess:
+    seed = directory / f"{name}-seed.json"
+    seed.write_text(json.dumps(district_seed(max(1, -(-count // STUDENTS)))))
+    return ServeProcess(directory / f"{name}.db", "--seed", str(seed))
+
+
+def storage_ceiling(directory: Path, count: int) -> float:
+    """Rows per second: the server's own rows for ``count`` results, raw ``sqlite3`` ``executemany``, 1,000 a commit."""
+    from sqlalchemy import MetaData, create_engine
+
+    from timeback.server.collections import COLLECTIONS
+    from timeback.server.storage.sql import _build_tables, _row
+
+    path = directory / "ceiling.db"
+    metadata = MetaData()
+    table = _build_tables(metadata)["results"]
+    engine = create_engine(f"sqlite:///{path}")
+    metadata.create_all(engine, tables=[table])
+    engine.dispose()
+    coll = COLLECTIONS["results"]
+    stamp = "2026-11-22T00:00:00.000Z"
+    rows = [_row(coll, {**r, "status": "active", "dateLastModified": stamp}) for r in results(count, "raw")]
+    columns = list(rows[0])
+    sql = f"INSERT INTO results ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")  # the server's settings
+    started = time.perf_counter()
+    for start in range(0, count, 1000):
+        with conn:
+            conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows[start : start + 1000]])
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return count / elapsed
+
+
+def read_ceiling(database: Path, limit: int = 3000) -> tuple[int, float]:
+    """(rows, rows per second): pages of ``limit`` stored results read with raw ``sqlite3``, parsed, re-serialized."""
+    conn = sqlite3.connect(database)
+    started = time.perf_counter()
+    rows = last = 0
+    while True:
+        page = conn.execute(
+            "SELECT pk, data FROM results WHERE pk > ? AND status = 'active' ORDER BY pk LIMIT ?", (last, limit)
+        ).fetchall()
+        if not page:
+            break
+        body = json.dumps({"results": [json.loads(data) for _, data in page], "totalCount": 0})
+        rows += len(page)
+        last = page[-1][0]
+        assert body
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return rows, rows / elapsed
+
+
+def measure(count: int = 100_000, naive: int = 2000, batch_size: int = 1000, concurrency: int = 4) -> dict[str, Any]:
+    figures: dict[str, Any] = {"results": count}
+    with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
+        directory = Path(tmp)
+        with _seeded_server(directory, "bulk", count) as server, Timeback(**server.client_kwargs()) as client:
+            summary = client.oneroster.gradebook.bulk_post_results(
+                results(count), batch_size=batch_size, concurrency=concurrency
+            )
+            assert summary.ok and summary.stored == count, summary.failures[:3]
+            figures["ingest_per_s"] = count / summary.seconds
+            figures["ingest_seconds"] = summary.seconds
+
+            started = time.perf_counter()
+            read = sum(1 for _ in client.oneroster.gradebook.get_all_results(limit=3000))
+            figures["read_seconds"] = time.perf_counter() - started
+            assert read == count, read
+            figures["read_per_s"] = read / figures["read_seconds"]
+        _, figures["read_ceiling_per_s"] = read_ceiling(directory / "bulk.db")
+
+        with _seeded_server(directory, "naive", naive) as server, Timeback(**server.client_kwargs()) as client:
+            started = time.perf_counter()
+            for record in results(naive, "naive"):
+                client.oneroster.gradebook.put_result(sourced_id=record["sourcedId"], result=record)
+            figures["naive_per_s"] = naive / (time.perf_counter() - started)
+        figures["storage_ceiling_per_s"] = storage_ceiling(directory, count)
+    figures["ingest_vs_naive"] = figures["ingest_per_s"] / figures["naive_per_s"]
+    figures["ingest_vs_ceiling"] = figures["ingest_per_s"] / figures["storage_ceiling_per_s"]
+    figures["read_vs_ceiling"] = figures["read_per_s"] / figures["read_ceiling_per_s"]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=int, default=100_000)
+    parser.add_argument("--naive", type=int, default=2000)
+    args = parser.parse_args()
+    figures = measure(args.results, args.naive)
+    print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in figures.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
