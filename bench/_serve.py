@@ -27,8 +27,10 @@ class ServeProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         url = database if isinstance(database, str) else f"sqlite:///{database}"
-        self.args = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(self.port),
-                     "--database", url, "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, *extra_args]  # fmt: skip
+        command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve"]
+        options = ["--port", str(self.port), "--database", url]
+        options += ["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
+        self.args = [*command, *options, *extra_args]
         self.process: subprocess.Popen[bytes] | None = None
 
     def client_kwargs(self, **extra: Any) -> dict[str, Any]:
