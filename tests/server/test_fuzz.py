@@ -19,6 +19,7 @@ More examples: ``FUZZ_EXAMPLES=200 pytest tests/server/test_fuzz.py``.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,11 +29,14 @@ import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.server.zero_world import ZERO_WORLD
 from timeback.server import ServerSettings
 from timeback.server.app import create_app
 from timeback.server.runner import LocalServer
 from timeback.server.seed import load_seed
 
+SENT: Counter[str] = Counter()  # requests per operation
+ANSWERS: Counter[str] = Counter()  # answers by status class
 SETTINGS = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
 DOCUMENT: dict[str, Any] = create_app(SETTINGS).openapi()  # what the server serves (checked below)
 CONFIG = {
@@ -47,38 +51,6 @@ CONFIG = {
 }
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=schemathesis.Config.from_dict(CONFIG))
 
-REF = {"sourcedId": "0"}
-ZERO_WORLD: dict[str, list[dict[str, Any]]] = {
-    "orgs": [{"sourcedId": "0", "name": "0", "type": "school"}],
-    "academicSessions": [
-        {"sourcedId": "0", "title": "0", "type": "term", "startDate": "2024-08-01", "endDate": "2025-06-30",
-         "schoolYear": "2025", "org": REF},
-    ],
-    "courses": [{"sourcedId": "0", "title": "0", "org": REF}],
-    "classes": [{"sourcedId": "0", "title": "0", "course": REF, "school": REF, "terms": [REF]}],
-    "users": [
-        {"sourcedId": "0", "enabledUser": True, "givenName": "0", "familyName": "0",
-         "roles": [{"roleType": "primary", "role": "student", "org": REF},
-                   {"roleType": "secondary", "role": "teacher", "org": REF}]},
-    ],
-    "enrollments": [{"sourcedId": "0", "role": "student", "user": REF, "class": REF}],
-    "demographics": [{"sourcedId": "0"}],
-    "categories": [{"sourcedId": "0", "title": "0"}],
-    "scoreScales": [
-        {"sourcedId": "0", "title": "0", "type": "0", "class": REF,
-         "scoreScaleValue": [{"itemValueLHS": "0", "itemValueRHS": "0"}]},
-    ],
-    "lineItems": [
-        {"sourcedId": "0", "title": "0", "class": REF, "school": REF, "category": REF, "assignDate": "2024-09-01",
-         "dueDate": "2024-09-08", "resultValueMin": 0, "resultValueMax": 100},
-    ],
-    "results": [{"sourcedId": "0", "lineItem": REF, "student": REF, "scoreStatus": "fully graded", "score": 0,
-                 "scoreDate": "2024-09-08"}],
-    "assessmentLineItems": [{"sourcedId": "0", "title": "0"}],
-    "assessmentResults": [{"sourcedId": "0", "assessmentLineItem": REF, "student": REF, "scoreStatus": "fully graded",
-                           "scoreDate": "2024-09-08"}],
-}  # fmt: skip
-
 # Refusals of schema-valid requests that are right, because the rule behind them is not expressible in JSON Schema:
 # (status, the start of imsx_description).
 ACCEPTED_REFUSALS = (
@@ -88,6 +60,11 @@ ACCEPTED_REFUSALS = (
     (422, "Invalid request body: body: "),  # a PUT body's sourcedId that differs from the path's
     (422, "sourcedId repeated within the batch"),
 )
+# The official gradebook document's imsx_codeMinorFieldValue vocabulary (imsx_CodeMinorFieldDType).
+CODE_MINOR_VALUES = {
+    "fullsuccess", "invalid_filter_field", "invalid_selection_field", "invaliddata", "unauthorisedrequest",
+    "internal_server_error", "server_busy", "deletefailure", "unknownobject", "forbidden",
+}  # fmt: skip
 SCOPED_MISMATCH = "does not match the"  # a batch item naming another class than the path's
 
 
@@ -96,6 +73,10 @@ def fuzz_server() -> Iterator[LocalServer]:
     with LocalServer(SETTINGS) as running:
         load_seed(running.app.state.service, ZERO_WORLD)
         yield running
+    # shown with -s: how much the run covered
+    print(
+        f"\nfuzzed {sum(SENT.values())} requests over {len(SENT)} operations; answers: {dict(sorted(ANSWERS.items()))}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +98,7 @@ def imsx_error_body(ctx: schemathesis.CheckContext, response: schemathesis.Respo
     assert isinstance(minor, list) and minor, body
     for field in minor:
         assert isinstance(field.get("imsx_codeMinorFieldName"), str), body
-        assert isinstance(field.get("imsx_codeMinorFieldValue"), str), body
+        assert field.get("imsx_codeMinorFieldValue") in CODE_MINOR_VALUES, body
 
 
 def valid_requests_are_accepted(
@@ -138,11 +119,31 @@ def test_the_fuzzed_document_is_the_served_one(fuzz_server: LocalServer) -> None
     assert httpx.get(f"{fuzz_server.url}/openapi.json").json() == DOCUMENT
 
 
+@pytest.mark.parametrize(
+    ("path", "method", "allowed"),
+    [
+        ("/ims/oneroster/gradebook/v1p2/lineItems/x", "POST", "DELETE, GET, PUT"),
+        ("/ims/oneroster/gradebook/v1p2/lineItems/", "OPTIONS", "GET, POST"),
+        ("/ims/oneroster/gradebook/v1p2/assessmentResults/x", "TRACE", "DELETE, GET, PATCH, PUT"),
+    ],
+)
+def test_an_unsupported_method_is_405_naming_every_allowed_one(
+    fuzz_server: LocalServer, auth: dict[str, str], path: str, method: str, allowed: str
+) -> None:
+    response = httpx.request(method, fuzz_server.url + path, headers=auth)
+    assert response.status_code == 405 and response.headers["Allow"] == allowed
+    assert response.json()["imsx_description"] == f"{method} is not allowed here; allowed: {allowed}."
+    documented = {m.upper() for m in DOCUMENT["paths"][path.replace("/x", "/{sourced_id}")]}
+    assert documented == set(allowed.split(", "))
+
+
 @schema.parametrize()
 def test_api(case: schemathesis.Case, fuzz_server: LocalServer, auth: dict[str, str]) -> None:
-    case.call_and_validate(
+    response = case.call_and_validate(
         base_url=fuzz_server.url,
         headers=auth,
         excluded_checks=[positive_data_acceptance],
         additional_checks=[valid_requests_are_accepted, imsx_error_body],
     )
+    SENT[case.operation.label] += 1
+    ANSWERS[f"{response.status_code // 100}xx"] += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -108,11 +108,19 @@ def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
 
 
+def _routes(routes: Sequence[Any]) -> Iterator[Route]:
+    for route in routes:
+        if isinstance(route, Route):
+            yield route
+        elif hasattr(route, "original_router"):  # FastAPI >= 0.16x keeps an included router whole
+            yield from _routes(route.original_router.routes)  # (ours are included without a prefix)
+
+
 def allowed_methods(request: Request) -> str:
     """Every method some route serves at this path (Starlette's own 405 names only the first route's)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
+    for route in _routes(request.app.router.routes):
+        if route.methods and route.matches(request.scope)[0] != Match.NONE:
             methods |= route.methods
     return ", ".join(sorted(methods))
 

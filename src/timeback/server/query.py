@@ -223,7 +223,7 @@ def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKin
     if sort is None:
         return Sort(("pk",), "number", descending) if descending else None
     if sort not in sort_keys(kinds):
-        raise ApiError(400, f"Cannot sort by {sort!r}", code_minor="invalid_sort_field", fields=[("sort", sort)])
+        raise ApiError(400, f"Cannot sort by {sort!r}", code_minor="invalid_selection_field", fields=[("sort", sort)])
     head, _, rest = sort.partition(".")
     if rest:
         return Sort((head, "sourcedId"), "string", descending)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
 from timeback.models._base import STRICT
@@ -75,7 +76,7 @@ class GradebookService:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
             raise ApiError(404, f"{coll.label} not found.")
-        fields = parse_fields(query.get("fields"), self._kinds(coll))
+        fields = parse_fields(fields_param(query), self._kinds(coll))
         return Reply(200, {coll.singular: select_fields(record, fields)})
 
     def list(
@@ -83,7 +84,7 @@ class GradebookService:
     ) -> Reply:
         limit, offset, clamped = self.paging(query)
         kinds = self._kinds(coll)
-        fields = parse_fields(query.get("fields"), kinds)
+        fields = parse_fields(fields_param(query), kinds)
         row_filter = parse_filter(query["filter"], kinds) if query.get("filter") else None
         sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
         scopes = []
@@ -318,6 +319,12 @@ def iter_references(record: Mapping[str, Any], ref_path: str) -> Iterator[tuple[
 
 
 # ----- query helpers
+
+
+def fields_param(query: Mapping[str, str]) -> str | None:
+    """``fields=a,b`` (the REST binding's form) or ``fields=a&fields=b`` (the official document's exploded array)."""
+    values = query.getlist("fields") if isinstance(query, QueryParams) else [query["fields"]] * ("fields" in query)
+    return ",".join(values) if values else None
 
 
 def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
