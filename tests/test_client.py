@@ -290,13 +290,13 @@ def test_deadline_bounds_the_whole_call_retries_included(clock: FakeClock) -> No
     script = Script([answer(503)])
     client = make_client(script, max_retries=10)
     with pytest.raises(ServerError) as err:
-        client.oneroster.gradebook.get_result(sourced_id="r1", deadline=1.2)
-    # waits of ~0.5 s then ~1 s: the second would end past the deadline, so the call stops after one retry
+        client.oneroster.gradebook.get_result(sourced_id="r1", deadline=1.1)
+    # waits of 0.375-0.5 s then 0.75-1 s (jitter): the second always ends past 1.1 s, so one retry only
     assert err.value.retries_taken == 1 and len(clock.slept) == 1
-    assert clock.now - 1000.0 < 1.2
+    assert clock.now - 1000.0 < 1.1
     # each attempt's timeout is cut to what is left of the deadline
-    assert script.timeouts[0]["read"] == pytest.approx(1.2)
-    assert script.timeouts[1]["read"] == pytest.approx(1.2 - clock.slept[0])
+    assert script.timeouts[0]["read"] == pytest.approx(1.1)
+    assert script.timeouts[1]["read"] == pytest.approx(1.1 - clock.slept[0])
 
 
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:

@@ -8,25 +8,38 @@ server share one definition of every shape.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
-    model_validator,
 )
 
-__all__ = ["STRICT", "DateOrDateTime", "Known", "ResponseModel", "TimebackModel", "is_strict", "new_sourced_id"]
+__all__ = [
+    "STRICT",
+    "STRICT_VALIDATION",
+    "DateOrDateTime",
+    "GeneratedId",
+    "Known",
+    "ResponseModel",
+    "TimebackModel",
+    "is_strict",
+    "new_sourced_id",
+    "sourced_id_given",
+]
 
 STRICT: dict[str, Any] = {"strict": True}
+# Everything strict validation needs: the context above for enum values and dates, ``extra="forbid"`` for unknown
+# fields (pydantic-core checks it, so lenient validation on the SDK side pays for no Python hook per model).
+STRICT_VALIDATION: dict[str, Any] = {"strict": True, "extra": "forbid", "context": STRICT}
 
 
 def is_strict(info: ValidationInfo) -> bool:
@@ -34,21 +47,25 @@ def is_strict(info: ValidationInfo) -> bool:
     return isinstance(context, dict) and bool(context.get("strict"))
 
 
+class GeneratedId(str):
+    """A sourcedId the SDK made up because the caller gave none (a PUT replaces it with the path's)."""
+
+    __slots__ = ()
+
+
 def new_sourced_id() -> str:
-    return str(uuid.uuid4())
+    return GeneratedId(uuid.uuid4())
+
+
+def sourced_id_given(record: Any) -> bool:
+    """Whether the caller chose the record's ``sourcedId`` (rather than the SDK's default)."""
+    return not isinstance(record.sourcedId, GeneratedId)
 
 
 class TimebackModel(BaseModel):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
-
-    @model_validator(mode="after")
-    def _reject_unknown_fields_when_strict(self, info: ValidationInfo) -> Self:
-        if self.__pydantic_extra__ and is_strict(info):
-            names = ", ".join(repr(k) for k in self.__pydantic_extra__)
-            raise ValueError(f"unknown field {names}")
-        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
@@ -97,30 +114,109 @@ def parse_date_or_datetime(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _check_date_when_strict(value: str, info: ValidationInfo) -> str:
-    if is_strict(info):
-        try:
-            parse_date_or_datetime(value)
-        except ValueError:
-            raise ValueError(f"{value!r} is not an ISO 8601 date or date-time") from None
-    return value
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?")
 
 
-def _check_known_when_strict(value: Enum, info: ValidationInfo) -> Enum:
-    if is_strict(info) and value.value not in type(value)._value2member_map_:
-        allowed = ", ".join(repr(m.value) for m in type(value))
-        raise ValueError(f"{value.value!r} is not one of {allowed}")
-    return value
+def is_rfc3339_date_or_datetime(value: str) -> bool:
+    """A full-date or a date-time of RFC 3339 (what OpenAPI's ``date``/``date-time`` formats mean), and a real one."""
+    if not _RFC3339.fullmatch(value):
+        return False
+    try:
+        parse_date_or_datetime(value)
+    except ValueError:
+        return False
+    return True
 
+
+class _Marker:
+    """Annotated metadata that pydantic ignores and ``strict_problems`` reads."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ISO_DATE = _Marker("ISO_DATE")
 
 DateOrDateTime = Annotated[
     str,
     BeforeValidator(_iso_from_objects),
-    AfterValidator(_check_date_when_strict),
+    ISO_DATE,
     WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
 ]
 """An ISO 8601 date or date-time, kept as the string sent; date/datetime objects are accepted and converted."""
 
 E = TypeVar("E", bound=Enum)
-Known = Annotated[E, AfterValidator(_check_known_when_strict)]
+Known = Annotated[E, _Marker("KNOWN_MEMBER")]
 """An open enum value that strict validation requires to be a declared member."""
+
+Location = tuple[str | int, ...]
+
+
+def strict_problems(model: BaseModel) -> list[tuple[Location, str]]:
+    """What strict validation checks beyond pydantic-core: open enums hold declared members, dates parse.
+
+    Kept out of the models' validators on purpose: a Python hook per field would be paid on every record the SDK
+    builds or parses, while only the server needs these checks (after ``STRICT_VALIDATION``).
+    """
+    problems: list[tuple[Location, str]] = []
+    _check(model, (), problems)
+    return problems
+
+
+def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
+    if isinstance(value, BaseModel):
+        fields = value.__dict__
+        for name, wire_name, is_date in _field_plan(type(value)):
+            item = fields.get(name)
+            if item is None:
+                continue
+            if is_date and isinstance(item, str):
+                if not is_rfc3339_date_or_datetime(item):
+                    problems.append(((*loc, wire_name), f"{item!r} is not an ISO 8601 date or date-time "
+                                     "(YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or an offset)"))  # fmt: skip
+            else:
+                _check(item, (*loc, wire_name), problems)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check(item, (*loc, index), problems)
+    elif isinstance(value, Enum) and value.value not in type(value)._value2member_map_:
+        allowed = ", ".join(repr(m.value) for m in type(value))
+        problems.append((loc, f"{value.value!r} is not one of {allowed}"))
+
+
+_FIELD_PLANS: dict[type[BaseModel], list[tuple[str, str, bool]]] = {}
+
+
+def _field_plan(cls: type[BaseModel]) -> list[tuple[str, str, bool]]:
+    """(field name, wire name, is an ISO date) for the fields of ``cls`` that can hold something to check: a date,
+    an enum, or a model or list that can. Worked out once per class, so a reference model costs one lookup."""
+    plan = _FIELD_PLANS.get(cls)
+    if plan is None:
+        _FIELD_PLANS[cls] = []  # (a model that refers to itself stops here)
+        plan = []
+        for name, info in cls.__pydantic_fields__.items():
+            # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
+            is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
+            if is_date or _may_hold_checks(info.annotation):
+                plan.append((name, info.alias or name, is_date))
+        _FIELD_PLANS[cls] = plan
+    return plan
+
+
+def _may_hold_checks(annotation: Any) -> bool:
+    if isinstance(annotation, type):
+        if issubclass(annotation, Enum):
+            return True
+        if issubclass(annotation, BaseModel):
+            return bool(_field_plan(annotation))
+        return False
+    return any(_may_hold_checks(arg) for arg in get_args(annotation))
+
+
+def _has_marker(annotation: Any, marker: _Marker) -> bool:
+    if get_origin(annotation) is Annotated:
+        return marker in annotation.__metadata__ or _has_marker(get_args(annotation)[0], marker)
+    return any(_has_marker(arg, marker) for arg in get_args(annotation))

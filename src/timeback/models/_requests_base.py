@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, model_validator
 
+from timeback.models._base import sourced_id_given
 from timeback.models.gradebook import TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest"]
@@ -61,7 +62,7 @@ class _PutRequest(_ByIdRequest):
     @model_validator(mode="after")
     def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
         body: TimebackEntity = getattr(self, self.body_field)
-        if not body._sourced_id_given:
+        if not sourced_id_given(body):
             body.sourcedId = self.sourced_id
         elif body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
@@ -73,7 +74,7 @@ class _PatchBody(TimebackEntity):
     """A partial record: nothing but the fields the caller set goes on the wire (no default id or status)."""
 
     def model_post_init(self, context: Any, /) -> None:
-        self._sourced_id_given = "sourcedId" in self.__pydantic_fields_set__
+        pass  # unlike a whole record, no default goes on the wire
 
 
 class _PatchRequest(_ByIdRequest):
@@ -84,7 +85,7 @@ class _PatchRequest(_ByIdRequest):
     @model_validator(mode="after")
     def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
         body: TimebackEntity = getattr(self, self.body_field)
-        if body._sourced_id_given and body.sourcedId != self.sourced_id:
+        if sourced_id_given(body) and body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
             raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
         return self

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
 from timeback.models._base import DateOrDateTime, Known, TimebackModel, new_sourced_id
@@ -40,12 +40,10 @@ class TimebackEntity(TimebackModel):
     dateLastModified: DateOrDateTime | None = None
     metadata: dict[str, Any] | None = None
 
-    _sourced_id_given: bool = PrivateAttr(default=True)
-
     def model_post_init(self, context: Any, /) -> None:
+        # Defaults chosen on the client go on the wire, so a retried create sends the same id. (No private
+        # attributes here: pydantic would wrap this hook once per subclass, a cost paid for every record.)
         fields_set = self.__pydantic_fields_set__
-        self._sourced_id_given = "sourcedId" in fields_set
-        # Defaults chosen on the client go on the wire, so a retried create sends the same id.
         fields_set.add("sourcedId")
         fields_set.add("status")
 

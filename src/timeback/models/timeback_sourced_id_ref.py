@@ -10,12 +10,10 @@ __all__ = ["TimebackSourcedIdReference"]
 
 
 class TimebackSourcedIdReference(TimebackModel):
-    """``{"sourcedId": ...}``, optionally with the ``href`` and ``type`` of the official GUIDRef.
+    """``{"sourcedId": ...}``, optionally with the ``href`` and ``type`` of the official GUIDRef."""
 
-    Unlike the records, a reference does not keep unknown fields: there are three or more in every record, and
-    keeping extras costs a third of the time it takes to parse one (the server still refuses them).
-    """
-
+    # Unlike records, references drop unknown fields: every record holds three or more, and keeping extras costs
+    # about a third of the time it takes to parse one. (The server refuses unknown fields either way.)
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     sourcedId: str = Field(min_length=1)

@@ -96,7 +96,7 @@ def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     fields: list[tuple[str, str]] = []
     for err in exc.errors(include_url=False, include_input=False):
         loc = [p for p in err["loc"] if not _is_schema_tag(p)]
-        message = err["msg"].removeprefix("Value error, ")
+        message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         where = prefix + field_path(loc)
         same = next((i for i, (name, _) in enumerate(fields) if name == where), None)
         if same is None:

@@ -87,8 +87,8 @@ class _RequestSchema(GenerateJsonSchema):
 
     def model_schema(self, schema: Any) -> JsonSchemaValue:
         json_schema = super().model_schema(schema)
-        if json_schema.get("additionalProperties") is True:
-            json_schema["additionalProperties"] = False
+        if json_schema.get("type") == "object" and "properties" in json_schema:
+            json_schema["additionalProperties"] = False  # the server validates with extra="forbid"
         return json_schema
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
-from timeback.models._base import STRICT
+from timeback.models._base import STRICT_VALIDATION, strict_problems
 from timeback.server.bodies import parse_json_body
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
@@ -141,9 +141,17 @@ class GradebookService:
             # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
             # false for a number) while enums and dates still come as JSON strings.
             merged = json.dumps({**body, **path})
-            return op.request.model_validate_json(merged, strict=True, context=STRICT)
+            request = op.request.model_validate_json(merged, **STRICT_VALIDATION)
         except ValidationError as exc:
             raise validation_error(exc) from None
+        problems = strict_problems(request)  # undeclared enum values, impossible dates
+        if problems:
+            line_errors: list[Any] = [
+                {"type": "value_error", "loc": loc, "input": None, "ctx": {"error": ValueError(message)}}
+                for loc, message in problems
+            ]
+            raise validation_error(ValidationError.from_exception_data(op.request.__name__, line_errors))
+        return request
 
     def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> list[dict[str, Any]]:
         assert op.body is not None

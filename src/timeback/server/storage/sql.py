@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     create_engine,
     event,
     func,
@@ -118,31 +119,25 @@ class _SqlTransaction:
         return self._storage._get(self._conn, coll, sourced_id)
 
     def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
-        table = self._storage.tables[coll.table]
+        stmt = self._storage.statement("exists", coll)
         found: set[str] = set()
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), _IN_CHUNK):
-            chunk = unique[start : start + _IN_CHUNK]
-            stmt = select(table.c.sourced_id).where(table.c.sourced_id.in_(chunk))
-            stmt = self._storage._view_filter(stmt, coll, table)
-            found.update(self._conn.execute(stmt).scalars())
+            found.update(self._conn.execute(stmt, {"ids": unique[start : start + _IN_CHUNK]}).scalars())
         return found
 
     def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
         taken = self.existing_ids(self._storage.base_collection(coll), [r["sourcedId"] for r in records])
         if taken:
             raise AlreadyExists(sorted(taken))
-        self._conn.execute(self._storage.tables[coll.table].insert(), [_row(coll, r) for r in records])
+        self._conn.execute(self._storage.statement("insert", coll), [_row(coll, r) for r in records])
 
     def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> bool:
-        table = self._storage.tables[coll.table]
         row = _row(coll, record)
-        updated = self._conn.execute(
-            table.update().where(table.c.sourced_id == record["sourcedId"]).values(**row)
-        ).rowcount
-        if updated:
+        updated = self._conn.execute(self._storage.statement("update", coll), {**row, "match": row["sourced_id"]})
+        if updated.rowcount:
             return False
-        self._conn.execute(table.insert().values(**row))
+        self._conn.execute(self._storage.statement("insert", coll), row)
         return True
 
 
@@ -152,9 +147,30 @@ class SqlStorage:
         self.metadata = MetaData()
         self.tables = _build_tables(self.metadata)
         self._write_lock = threading.RLock()
+        self._statements: dict[tuple[str, str], Any] = {}
         self._write_engine = engine.execution_options(timeback_write=True)
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self.metadata.create_all(engine)
+
+    def statement(self, kind: str, coll: CollectionDef) -> Any:
+        """The statements every write runs, built once per collection and reused (parameters bound at execution):
+        building and cache-keying a fresh statement per call cost more than running it."""
+        key = (kind, coll.name)
+        stmt = self._statements.get(key)
+        if stmt is None:
+            table = self.tables[coll.table]
+            if kind == "exists":
+                stmt = select(table.c.sourced_id).where(table.c.sourced_id.in_(bindparam("ids", expanding=True)))
+                stmt = self._view_filter(stmt, coll, table)
+            elif kind == "get":
+                stmt = select(table.c.data).where(table.c.sourced_id == bindparam("id"))
+                stmt = self._view_filter(stmt, coll, table)
+            elif kind == "update":
+                stmt = table.update().where(table.c.sourced_id == bindparam("match"))
+            else:
+                stmt = table.insert()
+            self._statements[key] = stmt
+        return stmt
 
     def base_collection(self, coll: CollectionDef) -> CollectionDef:
         return COLLECTIONS[coll.table]
@@ -182,9 +198,7 @@ class SqlStorage:
             yield _SqlTransaction(self, conn)
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
-        table = self.tables[coll.table]
-        stmt = self._view_filter(select(table.c.data).where(table.c.sourced_id == sourced_id), coll, table)
-        data = conn.execute(stmt).scalar_one_or_none()
+        data = conn.execute(self.statement("get", coll), {"id": sourced_id}).scalar_one_or_none()
         return None if data is None else json.loads(data)
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:

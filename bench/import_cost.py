@@ -1,0 +1,46 @@
+"""Import cost: ``from timeback import Timeback`` versus ``import httpx, pydantic``, each in a fresh interpreter.
+
+    python -m bench.import_cost [--runs 15]
+
+Wall time of ``python -c ...`` (interpreter start included, the same in both), runs interleaved, median reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+BASELINE = "import httpx, pydantic"
+SDK = "from timeback import Timeback"
+
+
+def _wall(code: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - started
+
+
+def measure(runs: int = 15) -> dict[str, Any]:
+    _wall(SDK)  # warm the file cache (.pyc) once
+    baseline, sdk = [], []
+    for _ in range(runs):
+        baseline.append(_wall(BASELINE))
+        sdk.append(_wall(SDK))
+    base_ms, sdk_ms = statistics.median(baseline) * 1000, statistics.median(sdk) * 1000
+    return {"baseline_ms": base_ms, "sdk_ms": sdk_ms, "extra_ms": sdk_ms - base_ms, "runs": runs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    figures = measure(parser.parse_args().runs)
+    print(json.dumps({k: round(v, 1) for k, v in figures.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
