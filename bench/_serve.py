@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -37,11 +38,14 @@ class ServeProcess:
         return {"base_url": self.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **extra}
 
     def __enter__(self) -> Self:
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # stderr to a file, not a pipe: the access log of a long run would fill a pipe and stall the server
+        self._log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"timeback serve exited: {self.process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                self._log.seek(0)
+                raise RuntimeError(f"timeback serve exited: {self._log.read().decode()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
                     return self
@@ -59,3 +63,4 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log.close()

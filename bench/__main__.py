@@ -1,0 +1,94 @@
+"""Every benchmark, each next to its baseline in the same run: ``python -m bench [--smoke] [--out FILE]``.
+
+Prints a markdown table (figure, target, measured, baseline, ratio) and the raw figures as JSON; ``--out`` also
+writes them to a file. ``--smoke`` runs everything at a tiny size (what ``tests/test_benchmarks.py`` does, so the
+benchmarks cannot rot); its figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from typing import Any
+
+from bench import bulk, import_cost, latency, memory, sdk_overhead
+
+FULL = {"calls": 2000, "runs": 15, "results": 100_000, "naive": 2000, "clients": 16, "seconds": 20.0,
+        "stream": 1_000_000}  # fmt: skip
+SMOKE = {"calls": 20, "runs": 2, "results": 3000, "naive": 20, "clients": 2, "seconds": 1.0, "stream": 3000}
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        mem = "? GiB"
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {cpus} CPUs ({model}), {mem}, Python {platform.python_version()}"
+
+
+def run(sizes: dict[str, Any]) -> dict[str, Any]:
+    figures: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    figures["sdk_overhead"] = sdk_overhead.measure(sizes["calls"])
+    figures["import_cost"] = import_cost.measure(sizes["runs"])
+    figures["bulk"] = bulk.measure(sizes["results"], sizes["naive"])
+    figures["latency"] = latency.measure(sizes["clients"], sizes["seconds"])
+    figures["memory"] = memory.measure(sizes["stream"])
+    return figures
+
+
+def table(f: dict[str, Any]) -> str:
+    o, i, b, lat, m = f["sdk_overhead"], f["import_cost"], f["bulk"], f["latency"], f["memory"]
+    rows = [
+        ("1. SDK overhead, sync (CPU per 100-result POST)", "SDK / raw <= 1.5",
+         f"{o['sdk_sync_us']:.0f} us", f"raw httpx {o['raw_sync_us']:.0f} us", f"{o['sync_ratio']:.2f}"),
+        ("1. SDK overhead, async", "SDK / raw <= 1.5",
+         f"{o['sdk_async_us']:.0f} us", f"raw httpx {o['raw_async_us']:.0f} us", f"{o['async_ratio']:.2f}"),
+        ("2. Import `from timeback import Timeback`", "<= 80 ms above baseline",
+         f"{i['sdk_ms']:.0f} ms (+{i['extra_ms']:.0f} ms)", f"`import httpx, pydantic` {i['baseline_ms']:.0f} ms",
+         f"{i['sdk_ms'] / i['baseline_ms']:.2f}"),
+        (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s", f"{b['ingest_per_s']:,.0f} /s",
+         f"naive PUTs {b['naive_per_s']:,.0f} /s; raw sqlite3 {b['storage_ceiling_per_s']:,.0f} rows/s",
+         f"{b['ingest_vs_naive']:.0f}x naive; {b['ingest_vs_ceiling']:.2f} of ceiling"),
+        (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s", f"{b['read_per_s']:,.0f} /s",
+         f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s", f"{b['read_vs_ceiling']:.2f} of ceiling"),
+        (f"5. Latency, {lat['clients']} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
+         f"p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, {lat['calls_per_s']:,.0f} calls/s",
+         f"1 client: p50 {lat['alone_p50_ms']:.1f} ms, p99 {lat['alone_p99_ms']:.1f} ms",
+         f"p99 {lat['p99_ms'] / lat['alone_p99_ms']:.1f}x alone"),
+        (f"6. Peak RSS streaming {m['results']:,} results", "< 150 MB", f"{m['rss_peak_mb']:.0f} MB",
+         f"same process before the upload {m['rss_before_mb']:.0f} MB",
+         f"+{m['rss_peak_mb'] - m['rss_before_mb']:.0f} MB"),
+    ]  # fmt: skip
+    lines = ["| Figure | Target | Measured | Baseline (same run) | Ratio |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the benchmarks run, not speed")
+    parser.add_argument("--out", help="also write the table and the JSON figures to this file")
+    args = parser.parse_args()
+    figures = run(SMOKE if args.smoke else FULL)
+    text = f"Machine: {figures['machine']}; run {figures['date']}.\n\n{table(figures)}\n"
+    raw = json.dumps(figures, indent=2, default=lambda v: round(v, 3) if isinstance(v, float) else str(v))
+    print(text)
+    print(raw)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text + "\n```json\n" + raw + "\n```\n")
+
+
+if __name__ == "__main__":
+    main()
