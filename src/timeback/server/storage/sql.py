@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     Column,
     Connection,
@@ -99,7 +100,7 @@ def _row(coll: CollectionDef, record: dict[str, Any]) -> dict[str, Any]:
         "sourced_id": record["sourcedId"],
         "status": record.get("status", "active"),
         "date_last_modified": record["dateLastModified"],
-        "data": json.dumps(record, separators=(",", ":"), ensure_ascii=False),
+        "data": to_json(record).decode(),  # pydantic-core: compact UTF-8 JSON, several times faster than json.dumps
     }
     for name in coll.indexed:
         ref = record.get(name)
