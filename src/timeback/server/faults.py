@@ -123,6 +123,7 @@ class FaultMiddleware:
             await self.app(scope, receive, swallow)  # the write happens and commits; its answer goes nowhere
             await _cut(send)
         else:
+            await _drain(receive)  # unread request bytes would turn the close into a reset, sometimes
             await _cut(send)
 
 
@@ -134,6 +135,13 @@ async def _answer(send: Any, status: int, retry_after: float) -> None:
         headers.append((b"retry-after", f"{retry_after:g}".encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body.encode()})
+
+
+async def _drain(receive: Any) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
 
 
 async def _cut(send: Any) -> None:
