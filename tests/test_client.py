@@ -84,6 +84,12 @@ def make_client(script: Script, **kwargs: Any) -> Timeback:
     )
 
 
+def make_async_client(handler: Callable[[httpx.Request], Any], **kwargs: Any) -> AsyncTimeback:
+    transport = httpx.MockTransport(handler)
+    return AsyncTimeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                         http_client=httpx.AsyncClient(transport=transport), **kwargs)  # fmt: skip
+
+
 def get_result(client: Timeback) -> Any:
     return client.oneroster.gradebook.get_result(sourced_id="r1")
 
@@ -204,13 +210,7 @@ async def test_concurrent_tasks_share_one_token_refresh() -> None:
         await asyncio.sleep(0.01)
         return script(request)
 
-    async with AsyncTimeback(
-        client_id="id",
-        client_secret=SECRET,
-        base_url=BASE_URL,
-        token_url=TOKEN_URL,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-    ) as client:
+    async with make_async_client(handler) as client:
         await asyncio.gather(*(client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(10)))
     assert script.token_requests == 1 and len(script.requests) == 10
 
@@ -322,13 +322,7 @@ def test_responses_tell_retries_taken_and_request_id(clock: FakeClock) -> None:
 
 async def test_async_per_call_options() -> None:
     script = Script([answer(503)])
-    async with AsyncTimeback(
-        client_id="id",
-        client_secret=SECRET,
-        base_url=BASE_URL,
-        token_url=TOKEN_URL,
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(script)),
-    ) as client:
+    async with make_async_client(script) as client:
         with pytest.raises(ServerError) as err:
             await client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=0, timeout=3)
     assert len(script.requests) == 1 and err.value.retries_taken == 0
