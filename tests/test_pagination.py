@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
+import httpx
 import pytest
 
 from tests.support import Roster, add_line_items, result_body, uid
-from timeback import AsyncTimeback, Timeback
+from timeback import APIResponseValidationError, AsyncTimeback, Timeback
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +56,51 @@ async def test_async_every_item_and_early_exit(
         if len(seen) == 4:
             break
     assert seen == ids[:4]
+
+
+# Malformed answers: the real server cannot be made to send these, so a scripted transport plays the server.
+
+
+def _scripted_pages(pages: list[Any]) -> Timeback:
+    from tests.test_client import Script, answer, make_client
+
+    return make_client(Script([answer(200, body) for body in pages]))
+
+
+def test_a_bad_item_fails_when_iteration_reaches_it_naming_the_item() -> None:
+    good = {"sourcedId": "r1", "score": 1}
+    client = _scripted_pages([{"results": [good, {"sourcedId": "r2", "score": "lots"}], "totalCount": 2}])
+    seen = []
+    with pytest.raises(APIResponseValidationError, match=r"item 1 of 'results' is not a TimebackResult") as info:
+        for result in client.oneroster.gradebook.get_all_results(limit=2):
+            seen.append(result.sourcedId)
+    assert seen == ["r1"] and info.value.status_code == 200 and "lots" in (info.value.body or "")
+    page = _scripted_pages([{"results": [good, {"score": "lots"}], "totalCount": 2}]).oneroster.gradebook
+    with pytest.raises(APIResponseValidationError, match="item 1"):
+        page.get_all_results(limit=2).items  # noqa: B018  (building the page's models is what fails)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"results": {"sourcedId": "r1"}}, {"lineItems": []}, {"results": [], "totalCount": "seven"}, [1, 2], "text"],
+)
+def test_a_page_without_its_list_or_count_fails_at_once(body: Any) -> None:
+    with pytest.raises(APIResponseValidationError, match="expected a 'results' list and a totalCount"):
+        _scripted_pages([body]).oneroster.gradebook.get_all_results(limit=2)
+
+
+def test_a_page_that_is_not_json_fails_at_once() -> None:
+    from tests.test_client import Script, make_client
+
+    script = Script([lambda request: httpx.Response(200, content=b"<html>busy</html>")])
+    with pytest.raises(APIResponseValidationError, match="not JSON"):
+        make_client(script).oneroster.gradebook.get_all_results(limit=2)
+
+
+def test_page_envelope_reads_as_attributes_and_body_holds_models() -> None:
+    envelope = {"results": [{"sourcedId": "r1"}], "totalCount": 1, "pageCount": 1}
+    page = _scripted_pages([envelope]).oneroster.gradebook.get_all_results(limit=5)
+    assert page.pageCount == 1 and page.totalCount == 1 and len(page) == 1
+    assert [r.sourcedId for r in page.results] == ["r1"] and page.body["results"][0] is page.items[0]
+    with pytest.raises(AttributeError):
+        page.nothing_here  # noqa: B018

@@ -12,13 +12,14 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 import pydantic
+import pydantic_core
 
 from timeback._auth import TokenCache
 from timeback._config import NO_OPTIONS, CallOptions, ClientConfig
@@ -319,43 +320,56 @@ class BaseClient:
 
     @staticmethod
     def parse_page(op: Operation[Any, ModelT], request: Any, response: httpx.Response) -> PageInfo[ModelT]:
+        """The page's envelope, decoded; its items stay JSON values until iteration reaches them (``PageInfo``)."""
         try:
-            # One pass of pydantic-core over the bytes: no json.loads, no model_validate per item.
-            page = _page_model(op).model_validate_json(response.content)
-        except pydantic.ValidationError as exc:
+            envelope = pydantic_core.from_json(response.content)
+        except ValueError as exc:
             raise APIResponseValidationError(
-                f"{op.name}: expected a {op.collection!r} list in the response: {exc.errors(include_url=False)[:3]}",
+                f"{op.name}: the response is not JSON: {exc}", status_code=response.status_code,
+                body=response.text[:2000],
+            ) from None  # fmt: skip
+        items = envelope.pop(op.collection, None) if isinstance(envelope, dict) else None
+        total = envelope.get("totalCount") if isinstance(envelope, dict) else None
+        if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
+            found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
+            raise APIResponseValidationError(
+                f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
                 status_code=response.status_code,
                 body=response.text[:2000],
-            ) from None
-        items: list[ModelT] = getattr(page, op.collection)
-        body = {op.collection: items, **page.model_dump(exclude={op.collection})}
-        total = page.totalCount  # type: ignore[attr-defined]
-        if total is None and "x-total-count" in response.headers:
+            )
+        if total is None and response.headers.get("x-total-count", "").isdigit():
             total = int(response.headers["x-total-count"])
         return PageInfo(
-            items=items,
+            raw_items=items,
+            build_item=_item_builder(op, response.status_code),
+            collection=op.collection,
+            envelope=envelope,
             total_count=total,
             offset=request.offset or 0,
             limit=request.limit,
-            body=body,
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
         )
 
 
-_PAGE_MODELS: dict[tuple[str, str], type[pydantic.BaseModel]] = {}
+def _item_builder(op: Operation[Any, ModelT], status_code: int) -> Callable[[int, Any], ModelT]:
+    model = op.response
+    assert model is not None  # a listing always declares its item model
+    validate = model.__pydantic_validator__.validate_python
 
+    def build(index: int, raw: Any) -> ModelT:
+        try:
+            item: ModelT = validate(raw)
+        except pydantic.ValidationError as exc:
+            raise APIResponseValidationError(
+                f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
+                f"{exc.errors(include_url=False)[:3]}",
+                status_code=status_code,
+                body=repr(raw)[:2000],
+            ) from None
+        return item
 
-def _page_model(op: Operation[Any, Any]) -> type[pydantic.BaseModel]:
-    """The envelope of a list operation's answer: its collection's items, ``totalCount`` and whatever else comes."""
-    key = (op.full_path, op.method)
-    model = _PAGE_MODELS.get(key)
-    if model is None:
-        fields: dict[str, Any] = {op.collection: (list[op.response], ...), "totalCount": (int | None, None)}  # type: ignore[name-defined]
-        model = pydantic.create_model(f"{op.name}_page", __config__=pydantic.ConfigDict(extra="allow"), **fields)
-        _PAGE_MODELS[key] = model
-    return model
+    return build
 
 
 def request_id_of(response: httpx.Response) -> str | None:

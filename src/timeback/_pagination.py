@@ -6,6 +6,7 @@ every item. Paging starts at the caller's ``offset`` and asks for the caller's `
 ``totalCount`` (or, when the server gives no total, at an empty or short page) and raises if the server answers
 the same page twice, which would otherwise loop forever or duplicate records. Sync iteration fetches the next page
 in a background thread while the caller works through the current one (one request ahead: two pages in memory).
+Items become models as iteration reaches them (see ``PageInfo``).
 """
 
 from __future__ import annotations
@@ -23,17 +24,41 @@ __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
 
 @dataclass
 class PageInfo(Generic[T]):
-    items: list[T]
+    """One page as received: the envelope decoded, its items still JSON values until they are used.
+
+    Items become models one at a time as iteration reaches them, so a streamed export never holds a page of models
+    (which also keeps them young for the garbage collector: building a whole page of models made the cyclic
+    collector walk each of them several times). ``items`` builds and keeps them all.
+    """
+
+    raw_items: list[Any]
+    build_item: Callable[[int, Any], T]  # (index in the page, JSON value) -> model; raises on a bad item
+    collection: str
+    envelope: dict[str, Any]  # everything but the items: totalCount, pageCount and the like
     total_count: int | None
     offset: int
     limit: int | None
-    body: dict[str, Any]
     request_id: str | None = None
     retries_taken: int = 0
+    _items: list[T] | None = None
+
+    @property
+    def items(self) -> list[T]:
+        if self._items is None:
+            self._items = [self.build_item(index, raw) for index, raw in enumerate(self.raw_items)]
+        return self._items
+
+    def iter_items(self) -> Iterator[T]:
+        if self._items is not None:
+            yield from self._items
+            return
+        build = self.build_item
+        for index, raw in enumerate(self.raw_items):
+            yield build(index, raw)
 
     def next_offset(self) -> int | None:
         """Where the next page starts, or None when this is the last one."""
-        count = len(self.items)
+        count = len(self.raw_items)
         if count == 0:
             return None
         end = self.offset + count
@@ -45,11 +70,11 @@ class PageInfo(Generic[T]):
         return end
 
     def same_page_as(self, other: PageInfo[T]) -> bool:
-        return bool(self.items) and _ids(self.items) == _ids(other.items)
+        return bool(self.raw_items) and _ids(self.raw_items) == _ids(other.raw_items)
 
 
 def _ids(items: list[Any]) -> list[Any]:
-    return [getattr(item, "sourcedId", id(item)) for item in items]
+    return [item.get("sourcedId", id(item)) if isinstance(item, dict) else id(item) for item in items]
 
 
 class _PageBase(Generic[T]):
@@ -75,8 +100,9 @@ class _PageBase(Generic[T]):
 
     @property
     def body(self) -> dict[str, Any]:
-        """The raw JSON envelope of this page (``totalCount``, ``pageCount`` and the like)."""
-        return self._info.body
+        """The JSON envelope of this page (``totalCount``, ``pageCount`` and the like), its items as models."""
+        info = self._info
+        return {info.collection: info.items, **info.envelope}
 
     @property
     def request_id(self) -> str | None:
@@ -94,12 +120,15 @@ class _PageBase(Generic[T]):
     def __getattr__(self, name: str) -> Any:
         # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount.
         info = self.__dict__.get("_info")
-        if info is not None and name in info.body:
-            return self.items if isinstance(info.body[name], list) else info.body[name]
+        if info is not None:
+            if name == info.collection:
+                return info.items
+            if name in info.envelope:
+                return info.envelope[name]
         raise AttributeError(name)
 
     def __len__(self) -> int:
-        return len(self._info.items)
+        return len(self._info.raw_items)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} offset={self.offset} items={len(self)} total_count={self.total_count}>"
@@ -151,7 +180,7 @@ class Page(_PageBase[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
-            yield from page.items
+            yield from page._info.iter_items()
 
 
 class AsyncPage(_PageBase[T]):
@@ -177,7 +206,7 @@ class AsyncPage(_PageBase[T]):
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
-            for item in page.items:
+            for item in page._info.iter_items():
                 yield item
 
 

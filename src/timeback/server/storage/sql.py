@@ -7,12 +7,19 @@ Transactions are SQLite's own, begun by us: the driver's implicit ones start onl
 of one listing (its page and its count) could otherwise see different data. Reads run in a ``BEGIN`` (one
 snapshot); writes in ``BEGIN IMMEDIATE`` (the write lock from the start, so a check and the write it guards are
 atomic even against another process on the same file).
+
+Listings are paged by offset, which SQLite serves by walking every row before the page, and each carries a
+``totalCount``, which is a count over the whole selection. Both are remembered per *generation*: a number in the
+``timeback_meta`` table that every write transaction bumps, read in the same snapshot as the page. While it is
+unchanged (nothing was written, by this process or another on the same file), a listing's count is reused and the
+page after one already served starts right after that page's last row (keyset speed for offset paging).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -43,6 +50,7 @@ from timeback.server.query import Predicate
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope
 
 _IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+_REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
 def _json(table: Table, path: tuple[str, ...]) -> Any:
@@ -111,6 +119,29 @@ def _row(coll: CollectionDef, record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+class _Remembered:
+    """A small thread-safe LRU map (listing facts keyed by generation)."""
+
+    def __init__(self, size: int = _REMEMBERED) -> None:
+        self._size = size
+        self._items: OrderedDict[Any, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> int | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: int) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class _SqlTransaction:
     def __init__(self, storage: SqlStorage, conn: Connection) -> None:
         self._storage = storage
@@ -151,7 +182,15 @@ class SqlStorage:
         self._statements: dict[tuple[str, str], Any] = {}
         self._write_engine = engine.execution_options(timeback_write=True)
         self._in_memory = engine.url.database in (None, "", ":memory:")
+        self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
+                           Column("value", Integer, nullable=False))  # fmt: skip
+        self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
+        self._bump = self._meta.update().where(self._meta.c.key == "generation").values(value=self._meta.c.value + 1)
+        self._counts = _Remembered()
+        self._page_ends = _Remembered()
         self.metadata.create_all(engine)
+        with self._write_lock, self._write_engine.begin() as conn:
+            conn.execute(self._meta.insert().prefix_with("OR IGNORE"), {"key": "generation", "value": 0})
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The statements every write runs, built once per collection and reused (parameters bound at execution):
@@ -197,6 +236,7 @@ class SqlStorage:
     def transaction(self) -> Iterator[_SqlTransaction]:
         with self._write_lock, self._write_engine.begin() as conn:
             yield _SqlTransaction(self, conn)
+            conn.execute(self._bump)  # remembered counts and page ends no longer hold
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         data = conn.execute(self.statement("get", coll), {"id": sourced_id}).scalar_one_or_none()
@@ -225,13 +265,25 @@ class SqlStorage:
         if query.sort is not None:
             key = self._column(table, query.sort.path, query.sort.kind)
             order = [key.desc() if query.sort.descending else key.asc(), table.c.pk]
-        page = self._view_filter(select(table.c.data).where(*conditions), coll, table)
-        page = page.order_by(*order).limit(query.limit).offset(query.offset)
-        count = self._view_filter(select(func.count()).select_from(table).where(*conditions), coll, table)
+        # What the selection is, whatever the page: the key of its remembered count and page ends.
+        selection = repr((coll.name, query.scopes, query.filter, query.search, query.include_deleted, query.sort))
         with self._read() as conn:
-            rows = list(conn.execute(page).scalars())
-            total = conn.execute(count).scalar_one()
-        return rows, total
+            generation = conn.execute(self._generation).scalar_one()
+            page = self._view_filter(select(table.c.pk, table.c.data).where(*conditions), coll, table)
+            after = self._page_ends.get((generation, selection, query.offset)) if query.sort is None else None
+            if after is not None:
+                page = page.where(table.c.pk > after).order_by(*order).limit(query.limit)
+            else:
+                page = page.order_by(*order).limit(query.limit).offset(query.offset)
+            found = conn.execute(page).all()
+            total = self._counts.get((generation, selection))
+            if total is None:
+                count = select(func.count()).select_from(table).where(*conditions)
+                total = conn.execute(self._view_filter(count, coll, table)).scalar_one()
+                self._counts.put((generation, selection), total)
+        if found and query.sort is None:
+            self._page_ends.put((generation, selection, query.offset + len(found)), found[-1][0])
+        return [data for _, data in found], total
 
     def _scope(self, table: Table, scope: Scope) -> Any:
         if scope.contains:
