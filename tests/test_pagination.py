@@ -104,3 +104,19 @@ def test_page_envelope_reads_as_attributes_and_body_holds_models() -> None:
     assert [r.sourcedId for r in page.results] == ["r1"] and page.body["results"][0] is page.items[0]
     with pytest.raises(AttributeError):
         page.nothing_here  # noqa: B018
+
+
+def test_a_server_answering_the_same_page_twice_stops_iteration() -> None:
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 6}
+    second = {"results": [{"sourcedId": "r3"}, {"sourcedId": "r4"}], "totalCount": 6}
+    looping = _scripted_pages([first, second, second]).oneroster.gradebook.get_all_results(limit=2)
+    seen = []
+    with pytest.raises(APIResponseValidationError, match="same page for offsets 2 and 4"):
+        seen.extend(r.sourcedId for r in looping)
+    assert seen == ["r1", "r2", "r3", "r4"]
+    # A page that only shares its first record with the one before is a new page.
+    shifted = {"results": [{"sourcedId": "r3"}, {"sourcedId": "r5"}], "totalCount": 7}
+    last = {"results": [{"sourcedId": "r6"}], "totalCount": 7}
+    pages = [{**first, "totalCount": 7}, {**second, "totalCount": 7}, shifted, last]
+    paging = _scripted_pages(pages).oneroster.gradebook.get_all_results(limit=2)
+    assert [r.sourcedId for r in paging] == ["r1", "r2", "r3", "r4", "r3", "r5", "r6"]
