@@ -15,6 +15,7 @@ exactly those of the model path.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 import pydantic
@@ -63,6 +64,10 @@ def _convert(schema: Any) -> Any:
     kind = schema.get("type")
     if kind == "model":
         return _typed_dict(schema)
+    if kind == "enum" and schema.get("sub_type") == "str":
+        return _open_enum(schema)
+    if kind == "default" and isinstance(schema.get("default"), Enum):
+        return {**schema, "default": schema["default"].value, "schema": _convert(schema["schema"])}
     if kind in _FUNCTIONS and (schema["function"].get("type") == "with-info" or _holds_model(schema)):
         raise _Unsupported(kind)
     if kind in ("model-fields", "dataclass", "dataclass-args", "call", "arguments"):
@@ -71,6 +76,17 @@ def _convert(schema: Any) -> Any:
     if serialization is not None and serialization.get("type") not in _PLAIN_SERIALIZERS:
         raise _Unsupported("custom serializer")  # (to_json would not apply it)
     return {key: value if key in ("metadata", "serialization") else _convert(value) for key, value in schema.items()}
+
+
+def _open_enum(schema: dict[str, Any]) -> core_schema.CoreSchema:
+    """A declared member's value comes out as the plain string (serialized with no Python call); other input goes
+    to the enum's own schema (an open enum makes an unknown string a pseudo-member, which serializes as its value).
+    """
+    members = [member.value for member in schema["members"]]
+    enum = {key: value for key, value in schema.items() if key != "ref"}
+    return core_schema.union_schema(
+        [core_schema.literal_schema(members), enum], mode="left_to_right", ref=schema.get("ref")
+    )
 
 
 def _holds_model(schema: Any) -> bool:
