@@ -222,3 +222,18 @@ def test_bulk_dict_rows_are_validated_once(client: Timeback, roster: Roster, mon
     assert failure.reason == "invalid result: score: Input should be a valid number, unable to parse string as a number"
     records = stored(client, roster)
     assert len(records) == 3 and all(r.status == "active" and uuid.UUID(r.sourcedId) for r in records.values())
+
+
+def test_a_post_init_hook_without_declared_wire_defaults_keeps_the_model_path() -> None:
+    from pydantic import Field
+
+    from timeback.models._requests_base import TimebackRequest
+
+    class Stamped(TimebackCreateResultBody):
+        def model_post_init(self, context: Any, /) -> None:
+            self.__pydantic_fields_set__.update({"sourcedId", "status", "comment"})
+
+    class StampedRequest(TimebackRequest):
+        results: list[Stamped] = Field(min_length=1)
+
+    assert dict_validator(StampedRequest) is None and dict_validator(CREATE) is not None

@@ -108,7 +108,9 @@ def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
         raise _Unsupported(cls.__name__)
     wire_defaults: frozenset[str] = frozenset()
     if schema.get("post_init"):
-        declared = getattr(cls, "wire_defaults", None)
+        # Trusted only from the class that defines the hook: a subclass with its own hook must say what it sets.
+        owner = next(klass for klass in cls.__mro__ if "model_post_init" in vars(klass))
+        declared = vars(owner).get("wire_defaults")
         if not isinstance(declared, frozenset):
             raise _Unsupported(f"{cls.__name__}.model_post_init")
         wire_defaults = declared
