@@ -3,10 +3,13 @@
     python -m bench.sdk_overhead [--calls 2000]
 
 Both sides post the same 100 results to ``/lineItems/{id}/results`` through ``httpx.MockTransport`` answering the
-same canned ``sourcedIdPairs`` body, so only client-side work is measured: the SDK builds and validates the request
-model from dicts, serializes it, sends with auth and retry bookkeeping, and parses the answer into a model; raw
-httpx posts ``json=`` dicts and calls ``response.json()``. CPU time (``time.process_time``), best of 5
-rounds, the four runs interleaved.
+same canned ``sourcedIdPairs`` body, so only client-side work is measured: the SDK validates the dicts (the dict
+path: a typed-dict copy of the request model's schema, no model objects), serializes them, sends with auth and
+retry bookkeeping, and parses the answer into a model; raw httpx posts ``json=`` dicts and calls
+``response.json()``. CPU time (``time.process_time``), best of 5 rounds, the runs interleaved.
+
+``sdk_models_sync_us`` is the same call given ``TimebackCreateResultBody`` instances the caller built beforehand
+(their construction not counted): the model path, which serializes the models with ``model_dump_json``.
 """
 
 from __future__ import annotations
@@ -87,6 +90,14 @@ def measure(calls: int = 2000) -> dict[str, float]:
         for _ in range(n):
             gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=ROWS)
 
+    from timeback.models.request import TimebackCreateResultBody  # (not at import: bench.import_cost runs too)
+
+    models = [TimebackCreateResultBody.model_validate(row) for row in ROWS]
+
+    def sdk_models_sync(n: int) -> None:
+        for _ in range(n):
+            gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=models)
+
     araw = httpx.AsyncClient(transport=httpx.MockTransport(async_handler), base_url=BASE)
     asdk = AsyncTimeback(client_id="id", client_secret="secret", base_url=BASE,
                          http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)))  # fmt: skip
@@ -104,6 +115,7 @@ def measure(calls: int = 2000) -> dict[str, float]:
         {
             "raw_sync_us": raw_sync,
             "sdk_sync_us": sdk_sync,
+            "sdk_models_sync_us": sdk_models_sync,
             "raw_async_us": lambda n: loop.run_until_complete(araw_calls(n)),
             "sdk_async_us": lambda n: loop.run_until_complete(asdk_calls(n)),
         },
@@ -112,6 +124,7 @@ def measure(calls: int = 2000) -> dict[str, float]:
     figures = {name: seconds * 1e6 for name, seconds in best.items()}
     figures["sync_ratio"] = figures["sdk_sync_us"] / figures["raw_sync_us"]
     figures["async_ratio"] = figures["sdk_async_us"] / figures["raw_async_us"]
+    figures["models_sync_ratio"] = figures["sdk_models_sync_us"] / figures["raw_sync_us"]
     loop.close()
     raw.close()
     sdk.close()

@@ -37,6 +37,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
+from timeback.models._dicts import ValidatedRequest, dict_validator
 
 if TYPE_CHECKING:
     import asyncio
@@ -109,7 +110,35 @@ class BaseClient:
             raise TypeError(f"{op.name}() takes a {model.__name__} or a dict, not {type(request).__name__}")
         return model.model_validate(data)
 
-    def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel) -> httpx.Request:
+    @classmethod
+    def coerce_call_request(
+        cls, op: Operation[Any, Any], request: Any, fields: Mapping[str, Any]
+    ) -> pydantic.BaseModel | ValidatedRequest:
+        """``coerce_request``, but a body given as dicts is validated into dicts (see ``models._dicts``).
+
+        Models, and operations whose request needs a model (a model validator), keep the model path.
+        """
+        if op.body is None or isinstance(request, pydantic.BaseModel):
+            return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))
+        if isinstance(request, ValidatedRequest) and not fields:
+            return request
+        if request is not None and not isinstance(request, Mapping):
+            return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))  # (raises the TypeError)
+        validator = dict_validator(op.request)
+        data: dict[str, Any] = dict(fields) if request is None else {**request, **fields}
+        if validator is not None and not _holds_models(data.get(op.body, data.get(op.wire_body_key or op.body))):
+            try:
+                return ValidatedRequest(validator.validate_python(data))
+            except pydantic.ValidationError:
+                pass  # the model path raises the error it always did (or takes input only a model can)
+        return cast(pydantic.BaseModel, op.request.model_validate(data))
+
+    def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:
+        if isinstance(request, ValidatedRequest):
+            path_values = {name: quote(str(request[name]), safe="") for name in op.path_fields}
+            url = self._config.base_url + op.base_path + op.path.format(**path_values)
+            key = cast(str, op.wire_body_key)
+            return self._http_request(op.method, url, content=pydantic_core.to_json({key: request[key]}))
         path_values = {name: quote(str(getattr(request, name)), safe="") for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
         params = request.query_params() if hasattr(request, "query_params") else None
@@ -239,7 +268,10 @@ class BaseClient:
     # ----- creates whose answer was lost
 
     def confirmation_reads(
-        self, op: Operation[Any, Any], request: pydantic.BaseModel, error: RequestError | APIConnectionError
+        self,
+        op: Operation[Any, Any],
+        request: pydantic.BaseModel | ValidatedRequest,
+        error: RequestError | APIConnectionError,
     ) -> tuple[list[dict[str, Any]], list[httpx.Request]] | None:
         """After a 409 on a retried create: the records this call sent, and the requests that read them back.
 
@@ -252,8 +284,11 @@ class BaseClient:
             return None
         if op.kind not in ("create", "batch_create"):
             return None
-        body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
-        sent = next(iter(body.values()))
+        if isinstance(request, ValidatedRequest):
+            sent = pydantic_core.to_jsonable_python(request[cast(str, op.wire_body_key)])
+        else:
+            body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
+            sent = next(iter(body.values()))
         records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
         base = self._config.base_url + op.base_path
         lister = LISTERS.get((op.base_path, op.collection))
@@ -382,6 +417,13 @@ def retries_taken_of(response: httpx.Response) -> int:
     return int(response.extensions.get("timeback_retries_taken", 0))
 
 
+def _holds_models(body: Any) -> bool:
+    """Whether a body was given as models (or a list of them): those take the model path."""
+    if isinstance(body, list):
+        return bool(body) and isinstance(body[0], pydantic.BaseModel)
+    return isinstance(body, pydantic.BaseModel)
+
+
 def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
     """``timeout`` with no phase allowed longer than ``seconds`` (what is left before a call's deadline)."""
 
@@ -453,7 +495,7 @@ class SyncAPIClient(BaseClient):
     def call(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
     ) -> ModelT | None:
-        req = self.coerce_request(op, request, fields)
+        req = self.coerce_call_request(op, request, fields)
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except ConflictError as error:
@@ -534,7 +576,7 @@ class AsyncAPIClient(BaseClient):
     async def call(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
     ) -> ModelT | None:
-        req = self.coerce_request(op, request, fields)
+        req = self.coerce_call_request(op, request, fields)
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except ConflictError as error:

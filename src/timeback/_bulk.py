@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pydantic
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first us
     import asyncio
     from concurrent.futures import Future
 
-    from timeback.models.request import TimebackCreateResultBody
     from timeback.models.response import TimebackSourcedIdPairsResponse
 
 __all__ = ["BulkFailure", "BulkProgress", "BulkSummary"]
@@ -82,18 +81,28 @@ class BulkSummary:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
 
 
-Batch = tuple[str, list["TimebackCreateResultBody"]]
+Batch = tuple[str, list[dict[str, Any]]]
+"""A line item's sourcedId and its results, each as the JSON-ready dict sent (wire names, defaults filled in)."""
 ProgressCallback = Callable[[BulkProgress], None]
 
 
-def _validated(item: Any) -> TimebackCreateResultBody:
+def _validated(item: Any) -> dict[str, Any]:
+    """One result, validated once, as the dict sent: a dict through the dict path (``models._dicts``), a model
+    as its own dump. Invalid input raises the ValidationError the model raises."""
+    from timeback.models._dicts import dict_validator
     from timeback.models.request import TimebackCreateResultBody
 
     if isinstance(item, TimebackCreateResultBody):
-        return item
+        return item.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(item, pydantic.BaseModel):
         item = item.model_dump(by_alias=True, exclude_unset=True)
-    return TimebackCreateResultBody.model_validate(item)
+    validator = dict_validator(TimebackCreateResultBody)
+    if validator is not None:
+        try:
+            return cast(dict[str, Any], validator.validate_python(item))
+        except pydantic.ValidationError:
+            pass  # the model raises the error it always did (or takes what only a model can, e.g. nested models)
+    return TimebackCreateResultBody.model_validate(item).model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 class Batcher:
@@ -104,7 +113,7 @@ class Batcher:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.summary = summary
-        self._pending: dict[str, list[TimebackCreateResultBody]] = {}
+        self._pending: dict[str, list[dict[str, Any]]] = {}
         self._held = 0  # results waiting in part-filled batches
 
     def add(self, item: Any) -> Batch | None:
@@ -117,7 +126,7 @@ class Batcher:
             self.summary.failures.append(BulkFailure((str(sourced_id),), f"invalid result: {_first_error(exc)}"))
             return None
         pending = self._pending
-        line_item = result.lineItem.sourcedId
+        line_item: str = result["lineItem"]["sourcedId"]
         group = pending.setdefault(line_item, [])
         group.append(result)
         self._held += 1
@@ -152,7 +161,7 @@ def record_outcome(summary: BulkSummary, batch: Batch, outcome: TimebackSourcedI
         summary.stored += len(results)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
         return
-    ids = tuple(r.sourcedId for r in results)
+    ids = tuple(r["sourcedId"] for r in results)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
         failure = BulkFailure(ids, str(outcome), outcome.status_code, outcome.request_id, line_item)

@@ -12,16 +12,17 @@ import re
 import uuid
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
+    GetCoreSchemaHandler,
     PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
 )
+from pydantic_core import PydanticKnownError, core_schema
 
 __all__ = [
     "STRICT",
@@ -67,6 +68,10 @@ class TimebackModel(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
 
+    # Fields whose defaults go on the wire: the ones ``model_post_init`` marks as set (the dict path of
+    # ``timeback.models._dicts`` fills in exactly these). A class overriding ``model_post_init`` declares them.
+    wire_defaults: ClassVar[frozenset[str]] = frozenset()
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -92,15 +97,30 @@ class ResponseModel(TimebackModel):
         return self._retries_taken
 
 
-def _iso_from_objects(value: Any) -> Any:
+def _iso_from_objects(value: Any) -> str:
     # Callers may pass date/datetime objects; the wire and the models hold ISO 8601 strings, as sent.
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.isoformat().replace("+00:00", "Z")
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    raise PydanticKnownError("string_type")
+
+
+class _IsoFromObjects:
+    """A string, or a date/datetime converted to one. Strings (and all JSON input) are checked by pydantic-core
+    alone; only a date/datetime object reaches the Python conversion. Anything else fails as a non-string."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        as_string = handler(source)
+        objects = core_schema.no_info_plain_validator_function(_iso_from_objects)
+        return core_schema.json_or_python_schema(
+            json_schema=as_string,
+            python_schema=core_schema.union_schema(
+                [as_string, objects], mode="left_to_right", custom_error_type="string_type"
+            ),
+            serialization=core_schema.simple_ser_schema("str"),
+        )
 
 
 def parse_date_or_datetime(value: str) -> datetime:
@@ -142,7 +162,7 @@ ISO_DATE = _Marker("ISO_DATE")
 
 DateOrDateTime = Annotated[
     str,
-    BeforeValidator(_iso_from_objects),
+    _IsoFromObjects(),
     ISO_DATE,
     WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
 ]

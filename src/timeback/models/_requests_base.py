@@ -73,6 +73,8 @@ class _PutRequest(_ByIdRequest):
 class _PatchBody(TimebackEntity):
     """A partial record: nothing but the fields the caller set goes on the wire (no default id or status)."""
 
+    wire_defaults: ClassVar[frozenset[str]] = frozenset()
+
     def model_post_init(self, context: Any, /) -> None:
         pass  # unlike a whole record, no default goes on the wire
 

@@ -6,7 +6,7 @@ Every field is optional here so that a partial or newer record still parses; the
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
@@ -39,6 +39,8 @@ class TimebackEntity(TimebackModel):
     status: Known[TimebackStatus] = TimebackStatus.ACTIVE
     dateLastModified: DateOrDateTime | None = None
     metadata: dict[str, Any] | None = None
+
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status"})
 
     def model_post_init(self, context: Any, /) -> None:
         # Defaults chosen on the client go on the wire, so a retried create sends the same id. (No private

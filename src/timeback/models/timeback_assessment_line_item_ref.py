@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = ["TimebackAssessmentLineItemRef"]
@@ -11,6 +13,8 @@ class TimebackAssessmentLineItemRef(TimebackSourcedIdReference):
     """``{"sourcedId": ..., "type": "assessmentLineItem"}``."""
 
     type: str | None = "assessmentLineItem"
+
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"type"})
 
     def model_post_init(self, context: object, /) -> None:
         self.__pydantic_fields_set__.add("type")  # the default type goes on the wire

@@ -26,6 +26,7 @@ from timeback._resource import (
     put_one,
 )
 from timeback.models import gradebook as m, request as rq, response as rs
+from timeback.models._dicts import ValidatedRequest
 from timeback.models.request import TimebackCreateResultBody
 
 CLASS = Parent("class_sourced_id", "classes", "class")
@@ -211,9 +212,8 @@ class Gradebook(SyncResource, GradebookOperations):
 
         def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
             line_item, records = batch
-            return self.create_result_for_line_item(
-                line_item_sourced_id=line_item, results=records, timeout=timeout, max_retries=max_retries
-            )
+            request = ValidatedRequest(line_item_sourced_id=line_item, results=records)  # validated already
+            return self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
 
         return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
 
@@ -236,9 +236,8 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
 
         async def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
             line_item, records = batch
-            return await self.create_result_for_line_item(
-                line_item_sourced_id=line_item, results=records, timeout=timeout, max_retries=max_retries
-            )
+            request = ValidatedRequest(line_item_sourced_id=line_item, results=records)  # validated already
+            return await self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
 
         return await bulk.run_async(
             send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress

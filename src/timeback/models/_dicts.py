@@ -1,0 +1,150 @@
+"""The validated-dict path: request bodies given as dicts are validated into plain dicts, not models.
+
+A request model's core schema is copied with every model turned into a typed dict with the same fields,
+constraints, aliases, defaults and handling of unknown fields. Validating a caller's dicts with it checks exactly
+what the model would, in pydantic-core alone, and gives the JSON-ready dicts sent on the wire (keyed by wire
+name, unset optional fields left out, the defaults a model would send filled in); ``pydantic_core.to_json``
+serializes them. No model object is built per record, and no Python hook runs per record.
+
+Only operations whose request schema holds nothing but what a typed dict can express take this path (no model
+validator, no custom ``__init__``, no Python validator that sees a model); the others keep the model path.
+When dict validation fails, the caller's input is validated again through the model, whose error (or, for input
+the dict schema cannot take, such as model instances nested in dicts, whose model) is the answer: errors stay
+exactly those of the model path.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import pydantic
+from pydantic_core import SchemaValidator, core_schema
+
+__all__ = ["ValidatedRequest", "dict_validator"]
+
+
+class ValidatedRequest(dict[str, Any]):
+    """A request validated on the dict path: path parameters by name, the body under its wire name."""
+
+    __slots__ = ()
+
+
+class _Unsupported(Exception):
+    """The schema holds something only a model can do."""
+
+
+_VALIDATORS: dict[type[pydantic.BaseModel], SchemaValidator | None] = {}
+
+
+def dict_validator(model: type[pydantic.BaseModel]) -> SchemaValidator | None:
+    """The dict-path validator of ``model`` (built once, cached), or None when the model path must be kept."""
+    try:
+        return _VALIDATORS[model]
+    except KeyError:
+        pass
+    try:
+        schema = _convert(model.__pydantic_core_schema__)
+        validator: SchemaValidator | None = SchemaValidator(schema)
+    except _Unsupported:
+        validator = None
+    _VALIDATORS[model] = validator
+    return validator
+
+
+_PLAIN_SERIALIZERS = frozenset({"none", "int", "bool", "float", "str", "any"})
+_FUNCTIONS = frozenset({"function-before", "function-after", "function-wrap", "function-plain"})
+
+
+def _convert(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_convert(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    kind = schema.get("type")
+    if kind == "model":
+        return _typed_dict(schema)
+    if kind == "enum" and schema.get("sub_type") == "str":
+        return _open_enum(schema)
+    if kind == "default" and isinstance(schema.get("default"), Enum):
+        return {**schema, "default": schema["default"].value, "schema": _convert(schema["schema"])}
+    if kind in _FUNCTIONS and (schema["function"].get("type") == "with-info" or _holds_model(schema)):
+        raise _Unsupported(kind)
+    if kind in ("model-fields", "dataclass", "dataclass-args", "call", "arguments"):
+        raise _Unsupported(kind)
+    serialization = schema.get("serialization")
+    if serialization is not None and serialization.get("type") not in _PLAIN_SERIALIZERS:
+        raise _Unsupported("custom serializer")  # (to_json would not apply it)
+    return {key: value if key in ("metadata", "serialization") else _convert(value) for key, value in schema.items()}
+
+
+def _open_enum(schema: dict[str, Any]) -> core_schema.CoreSchema:
+    """A declared member's value comes out as the plain string (serialized with no Python call); other input goes
+    to the enum's own schema (an open enum makes an unknown string a pseudo-member, which serializes as its value).
+    """
+    members = [member.value for member in schema["members"]]
+    enum = {key: value for key, value in schema.items() if key != "ref"}
+    return core_schema.union_schema(
+        [core_schema.literal_schema(members), enum], mode="left_to_right", ref=schema.get("ref")
+    )
+
+
+def _holds_model(schema: Any) -> bool:
+    if isinstance(schema, list):
+        return any(_holds_model(item) for item in schema)
+    if isinstance(schema, dict):
+        return schema.get("type") in ("model", "definition-ref") or any(
+            _holds_model(value) for key, value in schema.items() if key != "metadata"
+        )
+    return False
+
+
+def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
+    cls = schema["cls"]
+    inner = schema["schema"]
+    if schema.get("custom_init") or schema.get("root_model") or inner.get("type") != "model-fields":
+        raise _Unsupported(cls.__name__)  # (a model validator wraps the fields in a function)
+    if inner.get("computed_fields") or inner.get("extras_schema") or inner.get("extras_keys_schema"):
+        raise _Unsupported(cls.__name__)
+    wire_defaults: frozenset[str] = frozenset()
+    if schema.get("post_init"):
+        # Trusted only from the class that defines the hook: a subclass with its own hook must say what it sets.
+        owner = next(klass for klass in cls.__mro__ if "model_post_init" in vars(klass))
+        declared = vars(owner).get("wire_defaults")
+        if not isinstance(declared, frozenset):
+            raise _Unsupported(f"{cls.__name__}.model_post_init")
+        wire_defaults = declared
+    config = dict(schema.get("config") or {})
+    extra = config.pop("extra_fields_behavior", None)
+    config.pop("title", None)
+    config["validate_by_name"] = False  # each key below is the wire name; the field name is an alias of it
+    config["validate_by_alias"] = True
+    by_name = bool(schema.get("config", {}).get("validate_by_name"))
+    fields: dict[str, core_schema.TypedDictField] = {}
+    for name, field in inner["fields"].items():
+        if field.get("serialization_exclude") or field.get("frozen"):
+            raise _Unsupported(f"{cls.__name__}.{name}")
+        alias = field.get("validation_alias")
+        if alias is not None and not isinstance(alias, str):
+            raise _Unsupported(f"{cls.__name__}.{name}: alias paths")
+        wire = field.get("serialization_alias") or name
+        if alias is not None and alias != wire:
+            raise _Unsupported(f"{cls.__name__}.{name}: different aliases")
+        lookup: list[list[str | int]] | None = None
+        if alias is not None:
+            lookup = [[alias], [name]] if by_name and name != alias else [[alias]]
+        field_schema = field["schema"]
+        required = True
+        if field_schema.get("type") == "default":
+            required = False
+            if name not in wire_defaults:
+                # A default the model keeps off the wire (unset): the key stays absent.
+                field_schema = field_schema["schema"]
+        fields[wire] = core_schema.typed_dict_field(_convert(field_schema), required=required, validation_alias=lookup)
+    return core_schema.typed_dict_schema(
+        fields,
+        extra_behavior=extra,
+        total=True,
+        ref=schema.get("ref"),
+        config=config,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,239 @@
+"""The dict path: bodies given as dicts are validated into plain dicts and sent without building models.
+
+What is sent, what is stored and what is refused must be what the model path sends, stores and refuses. Sending is
+checked against the real server; only what a server cannot show (the bytes of a retried request, what was not sent)
+uses ``httpx.MockTransport``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+import timeback._base_client as engine
+import timeback.models._dicts as dicts
+from tests.support import Roster, add_line_items, result_body, uid
+from timeback import AsyncTimeback, Timeback
+from timeback.enums import TimebackScoreStatus
+from timeback.models._base import GeneratedId
+from timeback.models._dicts import ValidatedRequest, dict_validator
+from timeback.models.request import (
+    TimebackCreateResultBody,
+    TimebackCreateResultForLineItemRequest,
+    TimebackPutResultRequest,
+)
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+
+BASE = "https://dicts.invalid"
+CREATE = TimebackCreateResultForLineItemRequest
+
+
+class Recorder:
+    """A MockTransport script: a token, then ``statuses`` in turn (201 with pairs once they run out)."""
+
+    def __init__(self, *statuses: int) -> None:
+        self.statuses = list(statuses)
+        self.bodies: list[Any] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        body = json.loads(request.content)
+        self.bodies.append(body)
+        if self.statuses:
+            return httpx.Response(self.statuses.pop(0), json={"imsx_description": "try again"})
+        records = next(iter(body.values()))
+        pairs = [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in records]
+        return httpx.Response(201, json={"sourcedIdPairs": pairs})
+
+
+def mock_client(script: Callable[[httpx.Request], httpx.Response]) -> Timeback:
+    transport = httpx.MockTransport(script)
+    return Timeback(client_id="id", client_secret="s", base_url=BASE, http_client=httpx.Client(transport=transport))
+
+
+RICH = {
+    "sourcedId": "r-1",
+    "lineItem": {"sourcedId": "li", "href": "https://x/li", "unknownRefField": 1},
+    "student": {"sourcedId": "s"},
+    "class_": {"sourcedId": "c"},
+    "scoreStatus": TimebackScoreStatus.PARTIALLY_GRADED,
+    "scoreDate": dt.datetime(2024, 1, 15, 10, 30),
+    "dateLastModified": dt.date(2024, 1, 14),
+    "score": 7,
+    "comment": None,
+    "learningObjectiveSet": [{"source": "x", "learningObjectiveResults": [{"learningObjectiveId": "lo", "score": 1}]}],
+    "metadata": {"k": [1, "two"]},
+    "newField": {"kept": True},
+}
+
+
+def test_dicts_take_the_dict_path_and_send_what_the_model_path_sends() -> None:
+    script = Recorder()
+    data = {"line_item_sourced_id": "li", "results": [RICH, {**RICH, "sourcedId": "r-2", "scoreStatus": "ext:late"}]}
+    with mock_client(script) as client:
+        create = client.oneroster.gradebook.create_result_for_line_item
+        assert isinstance(engine.BaseClient.coerce_call_request(create.operation, None, data), ValidatedRequest)
+        create(**data)
+        create(CREATE.model_validate(data))
+    sent, sent_by_model = script.bodies
+    assert sent == sent_by_model
+    first, second = sent["results"]
+    assert first["class"] == {"sourcedId": "c"} and "class_" not in first  # the alias, from either spelling
+    assert first["lineItem"] == {"sourcedId": "li", "href": "https://x/li"}  # references drop unknown fields
+    assert first["newField"] == {"kept": True} and first["comment"] is None  # records keep them; None is sent
+    assert (first["scoreDate"], first["dateLastModified"]) == ("2024-01-15T10:30:00Z", "2024-01-14")
+    assert (first["scoreStatus"], second["scoreStatus"], first["status"]) == ("partially graded", "ext:late", "active")
+    assert first["score"] == 7.0 and "textScore" not in first  # unset optional fields are not sent
+
+
+def test_defaults_are_filled_and_a_retry_resends_the_same_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    script = Recorder(503)
+    rows = [result_body("li", "s1"), result_body("li", "s2", status="tobedeleted")]
+    with mock_client(script) as client:
+        answer = client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li", results=rows)
+    first, retry = script.bodies
+    assert first == retry and answer.retries_taken == 1
+    assert [r["status"] for r in first["results"]] == ["active", "tobedeleted"]
+    ids = [r["sourcedId"] for r in first["results"]]
+    assert all(uuid.UUID(i) for i in ids) and len(set(ids)) == 2
+    assert "sourcedId" not in rows[0]  # the caller's dicts are not changed
+
+
+def test_a_generated_id_is_marked_as_generated() -> None:
+    validated = dict_validator(CREATE).validate_python(  # type: ignore[union-attr]
+        {"line_item_sourced_id": "li", "results": [result_body("li", "s"), result_body("li", "s", "mine")]}
+    )
+    generated, chosen = (r["sourcedId"] for r in validated["results"])
+    assert isinstance(generated, GeneratedId) and not isinstance(chosen, GeneratedId) and chosen == "mine"
+
+
+BAD_INPUT: list[dict[str, Any]] = [
+    {"results": [{**result_body("li", "s"), "scoreStatus": None}]},
+    {"results": [{k: v for k, v in result_body("li", "s").items() if k != "scoreStatus"}]},
+    {"results": [result_body("li", "s", score="ninety")]},
+    {"results": [result_body("li", "s", score=float("inf"))]},
+    {"results": [result_body("li", "s", scoreDate=20240116)]},
+    {"results": [{**result_body("li", "s"), "student": {"href": "no id"}}]},
+    {"results": [result_body("li", "s", sourcedId="")]},
+    {"results": [result_body("li", "s", **{"class": "not a reference"})]},
+    {"results": [result_body("li", "s"), "not a record"]},
+    {"results": []},
+    {"results": [result_body("li", "s")], "reslts": []},
+    {"line_item_sourced_id": "", "results": [result_body("li", "s")]},
+]
+
+
+@pytest.mark.parametrize("bad", BAD_INPUT)
+def test_bad_dicts_raise_the_model_error_and_send_nothing(bad: dict[str, Any]) -> None:
+    data = {"line_item_sourced_id": "li", **bad}
+    with pytest.raises(ValidationError) as expected:
+        CREATE.model_validate(data)
+    with pytest.raises(ValidationError):  # the dict path refuses it too: not only the model fallback does
+        dict_validator(CREATE).validate_python(data)  # type: ignore[union-attr]
+    script = Recorder()
+    with mock_client(script) as client, pytest.raises(ValidationError) as raised:
+        client.oneroster.gradebook.create_result_for_line_item(**data)
+    assert raised.value.errors(include_url=False) == expected.value.errors(include_url=False)
+    assert raised.value.title == expected.value.title and script.bodies == []
+
+
+def test_models_inside_dicts_and_lists_of_models_still_work() -> None:
+    script = Recorder()
+    nested = {**result_body("li", "s", "r-1"), "student": Ref(sourcedId="s")}
+    model = TimebackCreateResultBody.model_validate(result_body("li", "s", "r-2"))
+    with mock_client(script) as client:
+        client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li", results=[nested])
+        client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li", results=[model])
+    assert [b["results"][0]["student"] for b in script.bodies] == [{"sourcedId": "s"}, {"sourcedId": "s"}]
+    assert [b["results"][0]["sourcedId"] for b in script.bodies] == ["r-1", "r-2"]
+
+
+def stored(client: Timeback, roster: Roster) -> dict[str, Any]:
+    return {r.sourcedId: r for r in client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)}
+
+
+def test_dict_bodies_are_stored_as_sent(client: Timeback, roster: Roster) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    mine = uid("r")
+    rows = [
+        result_body(line_item, roster.students[0]),  # no sourcedId, no status: the SDK's defaults
+        result_body(line_item, roster.students[1], mine, scoreDate=dt.date(2024, 2, 1), **{"class": {"sourcedId": roster.class_}}),
+        result_body(line_item, roster.students[2], scoreStatus=TimebackScoreStatus.EXEMPT, class_={"sourcedId": roster.class_}),
+    ]  # fmt: skip
+    answer = client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id=line_item, results=rows)
+    supplied = [p.suppliedSourcedId for p in answer.sourcedIdPairs]
+    assert supplied[1] == mine and uuid.UUID(supplied[0]) and uuid.UUID(supplied[2])
+    records = stored(client, roster)
+    assert set(records) == set(supplied)
+    assert records[supplied[0]].status == "active"
+    assert records[mine].scoreDate == "2024-02-01" and records[mine].class_.sourcedId == roster.class_
+    assert records[supplied[2]].scoreStatus == "exempt" and records[supplied[2]].class_.sourcedId == roster.class_
+
+
+async def test_async_dict_bodies_are_stored(async_client: AsyncTimeback, client: Timeback, roster: Roster) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    rows = [result_body(line_item, s) for s in roster.students]
+    answer = await async_client.oneroster.gradebook.create_result_for_line_item(
+        line_item_sourced_id=line_item, results=rows
+    )
+    assert set(stored(client, roster)) == {p.allocatedSourcedId for p in answer.sourcedIdPairs}
+
+
+def test_put_takes_the_path_id_for_a_dict_body(client: Timeback, roster: Roster) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    chosen = uid("r")
+    body = result_body(line_item, roster.students[0])
+    put = client.oneroster.gradebook.put_result(sourced_id=chosen, result=body)
+    assert put.result.sourcedId == chosen and client.oneroster.gradebook.get_result(sourced_id=chosen)
+    with pytest.raises(ValidationError, match="does not match"):
+        client.oneroster.gradebook.put_result(sourced_id=chosen, result={**body, "sourcedId": "other"})
+    request = TimebackPutResultRequest.model_validate({"sourced_id": chosen, "result": body})
+    assert request.result.sourcedId == chosen
+
+
+def test_bulk_dict_rows_are_validated_once(client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    validated: list[str] = []
+    real = dicts.dict_validator
+
+    def counting(model: Any) -> Any:
+        validated.append(model.__name__)
+        return real(model)
+
+    monkeypatch.setattr(engine, "dict_validator", counting)  # requests
+    monkeypatch.setattr(dicts, "dict_validator", counting)  # records, in bulk
+    rows: list[Any] = [result_body(line_item, s) for s in roster.students[:2]]
+    rows.append(TimebackCreateResultBody.model_validate(result_body(line_item, roster.students[2])))
+    rows.append({**result_body(line_item, roster.students[0], "bad"), "score": "ninety"})
+    summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=10)
+    assert (summary.taken, summary.sent, summary.stored) == (4, 3, 3)
+    assert validated == ["TimebackCreateResultBody"] * 3  # each dict row once; the batch is not validated again
+    (failure,) = summary.failures
+    assert failure.sourced_ids == ("bad",)
+    assert failure.reason == "invalid result: score: Input should be a valid number, unable to parse string as a number"
+    records = stored(client, roster)
+    assert len(records) == 3 and all(r.status == "active" and uuid.UUID(r.sourcedId) for r in records.values())
+
+
+def test_a_post_init_hook_without_declared_wire_defaults_keeps_the_model_path() -> None:
+    from pydantic import Field
+
+    from timeback.models._requests_base import TimebackRequest
+
+    class Stamped(TimebackCreateResultBody):
+        def model_post_init(self, context: Any, /) -> None:
+            self.__pydantic_fields_set__.update({"sourcedId", "status", "comment"})
+
+    class StampedRequest(TimebackRequest):
+        results: list[Stamped] = Field(min_length=1)
+
+    assert dict_validator(StampedRequest) is None and dict_validator(CREATE) is not None
