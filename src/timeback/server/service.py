@@ -289,11 +289,11 @@ class GradebookService:
                     if sourced_id not in ids:
                         ids[sourced_id] = (index, where)
         problems = []
-        for target, ids in wanted.items():
-            if not ids:
-                continue
+        targets = [target for target, ids in wanted.items() if ids]
+        founds = tx.existing_many([(COLLECTIONS[target], wanted[target]) for target in targets])
+        for target, found in zip(targets, founds, strict=True):
+            ids = wanted[target]
             target_coll = COLLECTIONS[target]
-            found = tx.existing_ids(target_coll, ids)
             if target == coll.table:
                 found |= {r["sourcedId"] for r in records}
             for sourced_id, (index, where) in ids.items():

@@ -49,7 +49,7 @@ from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import Predicate
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope
 
-_IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+_BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
@@ -143,34 +143,51 @@ class _Remembered:
 
 
 class _SqlTransaction:
+    """One write transaction. The hot statements run on the driver's own ``sqlite3`` connection, inside the
+    transaction SQLAlchemy began (``BEGIN IMMEDIATE``) and will commit: SQLAlchemy's per-statement work (compiling
+    parameters row by row, result objects) cost more than SQLite's."""
+
     def __init__(self, storage: SqlStorage, conn: Connection) -> None:
         self._storage = storage
         self._conn = conn
+        self._raw: Any = conn.connection.driver_connection
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
-        return self._storage._get(self._conn, coll, sourced_id)
+        sql, params = self._storage.raw_sql("get", coll)
+        found = self._raw.execute(sql, (sourced_id, *params)).fetchone()
+        return None if found is None else json.loads(found[0])
 
     def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
-        stmt = self._storage.statement("exists", coll)
-        found: set[str] = set()
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _IN_CHUNK):
-            found.update(self._conn.execute(stmt, {"ids": unique[start : start + _IN_CHUNK]}).scalars())
+        return self.existing_many([(coll, ids)])[0]
+
+    def existing_many(self, wanted: list[tuple[CollectionDef, Collection[str]]]) -> list[set[str]]:
+        """For each (collection, ids): the ids that exist there. One statement for all of them (``json_each``
+        over each list of ids, ``UNION ALL`` across collections), whatever the number of ids."""
+        parts, params = [], []
+        for index, (coll, ids) in enumerate(wanted):
+            if not ids:
+                continue
+            sql, extra = self._storage.raw_sql("exists", coll)
+            parts.append(sql.replace("?index", str(index)))
+            params += [json.dumps(list(ids)), *extra]
+        found: list[set[str]] = [set() for _ in wanted]
+        if parts:
+            for index, sourced_id in self._raw.execute(" UNION ALL ".join(parts), params):
+                found[index].add(sourced_id)
         return found
 
     def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
         taken = self.existing_ids(self._storage.base_collection(coll), [r["sourcedId"] for r in records])
         if taken:
             raise AlreadyExists(sorted(taken))
-        self._conn.execute(self._storage.statement("insert", coll), [_row(coll, r) for r in records])
+        sql, columns = self._storage.raw_insert(coll)
+        self._raw.executemany(sql, [tuple(row[c] for c in columns) for row in (_row(coll, r) for r in records)])
 
-    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> bool:
+    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> None:
+        """Insert the record, or replace the one with its sourcedId (keeping that row's place in listings)."""
+        sql, columns = self._storage.raw_insert(coll, upsert=True)
         row = _row(coll, record)
-        updated = self._conn.execute(self._storage.statement("update", coll), {**row, "match": row["sourced_id"]})
-        if updated.rowcount:
-            return False
-        self._conn.execute(self._storage.statement("insert", coll), row)
-        return True
+        self._raw.execute(sql, tuple(row[c] for c in columns))
 
 
 class SqlStorage:
@@ -185,7 +202,6 @@ class SqlStorage:
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
                            Column("value", Integer, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
-        self._bump = self._meta.update().where(self._meta.c.key == "generation").values(value=self._meta.c.value + 1)
         self._counts = _Remembered()
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
@@ -193,24 +209,52 @@ class SqlStorage:
             conn.execute(self._meta.insert().prefix_with("OR IGNORE"), {"key": "generation", "value": 0})
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
-        """The statements every write runs, built once per collection and reused (parameters bound at execution):
-        building and cache-keying a fresh statement per call cost more than running it."""
+        """The read statements, built once per collection and reused (parameters bound at execution): building
+        and cache-keying a fresh statement per call cost more than running it."""
         key = (kind, coll.name)
         stmt = self._statements.get(key)
         if stmt is None:
+            assert kind == "get", kind
             table = self.tables[coll.table]
-            if kind == "exists":
-                stmt = select(table.c.sourced_id).where(table.c.sourced_id.in_(bindparam("ids", expanding=True)))
-                stmt = self._view_filter(stmt, coll, table)
-            elif kind == "get":
-                stmt = select(table.c.data).where(table.c.sourced_id == bindparam("id"))
-                stmt = self._view_filter(stmt, coll, table)
-            elif kind == "update":
-                stmt = table.update().where(table.c.sourced_id == bindparam("match"))
-            else:
-                stmt = table.insert()
+            stmt = select(table.c.data).where(table.c.sourced_id == bindparam("id"))
+            stmt = self._view_filter(stmt, coll, table)
             self._statements[key] = stmt
         return stmt
+
+    def raw_sql(self, kind: str, coll: CollectionDef) -> tuple[str, tuple[Any, ...]]:
+        """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
+        column is the placeholder ``?index``) or ``get``; with the parameters of a view's filter, bound last."""
+        key = (f"raw-{kind}", coll.name)
+        built = self._statements.get(key)
+        if built is None:
+            table = coll.table
+            where, params = "", []
+            for name, value in coll.fixed:
+                where += f" AND json_extract(data, '$.{name}') = ?"
+                params.append(value)
+            if coll.role is not None:
+                where += f" AND {list_column('roles')} LIKE ?"
+                params.append(f"%,{coll.role},%")
+            if kind == "exists":
+                sql = (f"SELECT ?index, sourced_id FROM {table} "
+                       f"WHERE sourced_id IN (SELECT value FROM json_each(?)){where}")  # fmt: skip
+            else:
+                sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
+            built = self._statements[key] = (sql, tuple(params))
+        return built  # type: ignore[no-any-return]
+
+    def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> tuple[str, tuple[str, ...]]:
+        key = ("raw-upsert" if upsert else "raw-insert", coll.name)
+        built = self._statements.get(key)
+        if built is None:
+            table = self.tables[coll.table]
+            columns = tuple(c.name for c in table.columns if c.name != "pk")
+            sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            if upsert:
+                sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "sourced_id")
+                sql += f" ON CONFLICT(sourced_id) DO UPDATE SET {sets}"
+            built = self._statements[key] = (sql, columns)
+        return built  # type: ignore[no-any-return]
 
     def base_collection(self, coll: CollectionDef) -> CollectionDef:
         return COLLECTIONS[coll.table]
@@ -235,8 +279,9 @@ class SqlStorage:
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
         with self._write_lock, self._write_engine.begin() as conn:
-            yield _SqlTransaction(self, conn)
-            conn.execute(self._bump)  # remembered counts and page ends no longer hold
+            tx = _SqlTransaction(self, conn)
+            yield tx
+            tx._raw.execute(_BUMP)  # remembered counts and page ends no longer hold
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         data = conn.execute(self.statement("get", coll), {"id": sourced_id}).scalar_one_or_none()
