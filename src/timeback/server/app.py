@@ -13,6 +13,7 @@ from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
+from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi
 from timeback.server.routes import gradebook, health, oauth, rostering
@@ -53,6 +54,8 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Innermost: serves the operations themselves; FastAPI's routes answer whatever it does not take.
+    app.add_middleware(OperationLane, state=app.state, operation_sets=[GradebookOperations, RosteringOperations])
     app.add_middleware(EncodedSlashMiddleware)
     app.add_middleware(RequestIdMiddleware)
     if settings.faults:
