@@ -305,6 +305,15 @@ class GradebookService:
         wanted: dict[str, dict[str, tuple[int, str]]] = {}
         for ref_path, target in coll.refs.items():
             ids = wanted.setdefault(target, {})
+            if "[" not in ref_path:  # a plain {sourcedId} field: iter_references inlined, for batches
+                where = f"{ref_path}.sourcedId"
+                for index, record in enumerate(records):
+                    ref = record.get(ref_path)
+                    if ref and isinstance(ref, dict):
+                        sourced_id = ref.get("sourcedId")
+                        if isinstance(sourced_id, str) and sourced_id not in ids:
+                            ids[sourced_id] = (index, where)
+                continue
             for index, record in enumerate(records):
                 for where, sourced_id in iter_references(record, ref_path):
                     if sourced_id not in ids:
