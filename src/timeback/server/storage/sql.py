@@ -143,14 +143,12 @@ class _Remembered:
 
 
 class _SqlTransaction:
-    """One write transaction. The hot statements run on the driver's own ``sqlite3`` connection, inside the
-    transaction SQLAlchemy began (``BEGIN IMMEDIATE``) and will commit: SQLAlchemy's per-statement work (compiling
-    parameters row by row, result objects) cost more than SQLite's."""
+    """One write transaction, on the driver's own ``sqlite3`` connection: SQLAlchemy's per-statement work
+    (compiling parameters row by row, result objects) cost more than SQLite's."""
 
-    def __init__(self, storage: SqlStorage, conn: Connection) -> None:
+    def __init__(self, storage: SqlStorage, raw: Any) -> None:
         self._storage = storage
-        self._conn = conn
-        self._raw: Any = conn.connection.driver_connection
+        self._raw = raw
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         sql, params = self._storage.raw_sql("get", coll)
@@ -198,6 +196,7 @@ class SqlStorage:
         self._write_lock = threading.RLock()
         self._statements: dict[tuple[str, str], Any] = {}
         self._write_engine = engine.execution_options(timeback_write=True)
+        self._write_connection: Any = None
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
                            Column("value", Integer, nullable=False))  # fmt: skip
@@ -278,10 +277,28 @@ class SqlStorage:
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
-        with self._write_lock, self._write_engine.begin() as conn:
-            tx = _SqlTransaction(self, conn)
-            yield tx
-            tx._raw.execute(_BUMP)  # remembered counts and page ends no longer hold
+        """A write transaction on the writer connection: ``BEGIN IMMEDIATE`` (the write lock from the start, also
+        against other processes on the file), the generation bumped, then ``COMMIT``; ``ROLLBACK`` on any error.
+        Run on the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a
+        single record."""
+        with self._write_lock:
+            raw = self._writer()
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqlTransaction(self, raw)
+                raw.execute(_BUMP)  # remembered counts and page ends no longer hold
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+
+    def _writer(self) -> Any:
+        """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
+        connect-time settings: WAL, busy timeout, no implicit transactions) and kept; used under the write lock."""
+        if self._write_connection is None:
+            self._write_connection = self.engine.raw_connection()
+        return self._write_connection.driver_connection
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         data = conn.execute(self.statement("get", coll), {"id": sourced_id}).scalar_one_or_none()
@@ -381,6 +398,10 @@ class SqlStorage:
                 "<=": column <= value}[p.op]  # fmt: skip
 
     def close(self) -> None:
+        with self._write_lock:
+            if self._write_connection is not None:
+                self._write_connection.close()
+                self._write_connection = None
         self.engine.dispose()
 
 
