@@ -96,6 +96,9 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+        from timeback.server.app import tune_gc
+
+        tune_gc()
         uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
 
     @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 from typing import Any
@@ -20,6 +21,16 @@ from timeback.server.routes import gradebook, health, oauth, rostering
 from timeback.server.seed import load_seed
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
+
+
+def tune_gc() -> None:
+    """For a process that runs the server (``timeback serve``), once the app is built: what startup made (models,
+    schemas, tables) is frozen out of the cyclic collector's scans, and collections run less often. A batch of
+    1,000 results makes tens of thousands of objects; at the default thresholds the collections they set off
+    (rescanning the whole startup heap) took a quarter of the server's time per batch."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
