@@ -181,7 +181,8 @@ class GradebookService:
         stamp = now_utc()
         records = []
         for index, model in enumerate(models):
-            record = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+            # model_dump without its Python-level argument handling (one call per record of a batch)
+            record = model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_unset=True)
             record["dateLastModified"] = stamp
             for source, target in coll.mirror:
                 if record.get(target) is None and record.get(source) is not None:

@@ -161,17 +161,20 @@ class _SqlTransaction:
     def existing_many(self, wanted: list[tuple[CollectionDef, Collection[str]]]) -> list[set[str]]:
         """For each (collection, ids): the ids that exist there. One statement for all of them (``json_each``
         over each list of ids, ``UNION ALL`` across collections), whatever the number of ids."""
-        parts, params = [], []
-        for index, (coll, ids) in enumerate(wanted):
-            if not ids:
-                continue
-            sql, extra = self._storage.raw_sql("exists", coll)
-            parts.append(sql.replace("?index", str(index)))
-            params += [json.dumps(list(ids)), *extra]
+        asked = tuple((index, coll.name) for index, (coll, ids) in enumerate(wanted) if ids)
         found: list[set[str]] = [set() for _ in wanted]
-        if parts:
-            for index, sourced_id in self._raw.execute(" UNION ALL ".join(parts), params):
-                found[index].add(sourced_id)
+        if not asked:
+            return found
+        sql = self._storage.union_sql(asked)
+        params: list[Any] = []
+        for index, _ in asked:
+            coll, ids = wanted[index]
+            params += [
+                to_json(ids if isinstance(ids, list) else list(ids)).decode(),
+                *self._storage.raw_sql("exists", coll)[1],
+            ]
+        for index, sourced_id in self._raw.execute(sql, params):
+            found[index].add(sourced_id)
         return found
 
     def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
@@ -241,6 +244,15 @@ class SqlStorage:
                 sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
             built = self._statements[key] = (sql, tuple(params))
         return built  # type: ignore[no-any-return]
+
+    def union_sql(self, asked: tuple[tuple[int, str], ...]) -> str:
+        """The ``exists`` statements of ``asked`` ((index, collection) pairs), joined by ``UNION ALL``; cached."""
+        key = ("raw-union", repr(asked))
+        sql = self._statements.get(key)
+        if sql is None:
+            parts = [self.raw_sql("exists", COLLECTIONS[name])[0].replace("?index", str(i)) for i, name in asked]
+            sql = self._statements[key] = " UNION ALL ".join(parts)
+        return sql  # type: ignore[no-any-return]
 
     def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> tuple[str, tuple[str, ...]]:
         key = ("raw-upsert" if upsert else "raw-insert", coll.name)
