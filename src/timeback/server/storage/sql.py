@@ -161,18 +161,20 @@ class _SqlTransaction:
     def existing_many(self, wanted: list[tuple[CollectionDef, Collection[str]]]) -> list[set[str]]:
         """For each (collection, ids): the ids that exist there. One statement for all of them (``json_each``
         over each list of ids, ``UNION ALL`` across collections), whatever the number of ids."""
-        asked = tuple((index, coll.name) for index, (coll, ids) in enumerate(wanted) if ids)
+        # (index, collection, one id?): a single id is looked up with "=", many through json_each.
+        asked = tuple((index, coll.name, len(ids) == 1) for index, (coll, ids) in enumerate(wanted) if ids)
         found: list[set[str]] = [set() for _ in wanted]
         if not asked:
             return found
         sql = self._storage.union_sql(asked)
         params: list[Any] = []
-        for index, _ in asked:
+        for index, _, single in asked:
             coll, ids = wanted[index]
-            params += [
-                to_json(ids if isinstance(ids, list) else list(ids)).decode(),
-                *self._storage.raw_sql("exists", coll)[1],
-            ]
+            if single:
+                (value,) = ids
+            else:  # as text: a blob could read as JSONB
+                value = to_json(ids if isinstance(ids, list) else list(ids)).decode()
+            params += [value, *self._storage.raw_sql("exists", coll)[1]]
         for index, sourced_id in self._raw.execute(sql, params):
             found[index].add(sourced_id)
         return found
@@ -245,12 +247,17 @@ class SqlStorage:
             built = self._statements[key] = (sql, tuple(params))
         return built  # type: ignore[no-any-return]
 
-    def union_sql(self, asked: tuple[tuple[int, str], ...]) -> str:
-        """The ``exists`` statements of ``asked`` ((index, collection) pairs), joined by ``UNION ALL``; cached."""
+    def union_sql(self, asked: tuple[tuple[int, str, bool], ...]) -> str:
+        """The ``exists`` statements of ``asked`` ((index, collection, one id?)), joined by ``UNION ALL``; cached."""
         key = ("raw-union", repr(asked))
         sql = self._statements.get(key)
         if sql is None:
-            parts = [self.raw_sql("exists", COLLECTIONS[name])[0].replace("?index", str(i)) for i, name in asked]
+            parts = []
+            for index, name, single in asked:
+                part = self.raw_sql("exists", COLLECTIONS[name])[0].replace("?index", str(index))
+                if single:
+                    part = part.replace("IN (SELECT value FROM json_each(?))", "= ?")
+                parts.append(part)
             sql = self._statements[key] = " UNION ALL ".join(parts)
         return sql  # type: ignore[no-any-return]
 
