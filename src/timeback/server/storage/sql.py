@@ -183,14 +183,11 @@ class _SqlTransaction:
         taken = self.existing_ids(self._storage.base_collection(coll), [r["sourcedId"] for r in records])
         if taken:
             raise AlreadyExists(sorted(taken))
-        sql, columns = self._storage.raw_insert(coll)
-        self._raw.executemany(sql, [tuple(row[c] for c in columns) for row in (_row(coll, r) for r in records)])
+        self._raw.executemany(self._storage.raw_insert(coll), [_row(coll, r) for r in records])
 
     def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> None:
         """Insert the record, or replace the one with its sourcedId (keeping that row's place in listings)."""
-        sql, columns = self._storage.raw_insert(coll, upsert=True)
-        row = _row(coll, record)
-        self._raw.execute(sql, tuple(row[c] for c in columns))
+        self._raw.execute(self._storage.raw_insert(coll, upsert=True), _row(coll, record))
 
 
 class SqlStorage:
@@ -261,17 +258,18 @@ class SqlStorage:
             sql = self._statements[key] = " UNION ALL ".join(parts)
         return sql  # type: ignore[no-any-return]
 
-    def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> tuple[str, tuple[str, ...]]:
+    def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> str:
         key = ("raw-upsert" if upsert else "raw-insert", coll.name)
         built = self._statements.get(key)
         if built is None:
             table = self.tables[coll.table]
             columns = tuple(c.name for c in table.columns if c.name != "pk")
-            sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            # Named parameters: the driver takes each row as the dict _row made.
+            sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
             if upsert:
                 sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "sourced_id")
                 sql += f" ON CONFLICT(sourced_id) DO UPDATE SET {sets}"
-            built = self._statements[key] = (sql, columns)
+            built = self._statements[key] = sql
         return built  # type: ignore[no-any-return]
 
     def base_collection(self, coll: CollectionDef) -> CollectionDef:
