@@ -173,3 +173,47 @@ def test_serve_has_an_access_log_switch() -> None:
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--help"]
     shown = subprocess.run(command, capture_output=True, text=True, check=True, env={"COLUMNS": "200"}).stdout
     assert "--access-log" in shown and "--no-access-log" in shown
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message_part"),
+    [
+        ("scoreStatus", "half graded", "is not one of"),
+        ("scoreDate", "2024-02-30", "is not an ISO 8601 date or date-time"),
+        ("status", "gone", "is not one of"),
+    ],
+)
+def test_strict_checks_across_a_batch_name_the_one_bad_record(
+    authed: httpx.Client, graded: tuple[Roster, str], field: str, value: str, message_part: str
+) -> None:
+    r, line_item = graded
+    records = [result_body(line_item, r.students[i % 3], uid("res")) for i in range(10)]
+    records[7][field] = value  # the others share every date and enum value: one bad one must still be found
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": records})
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["imsx_error_details"]
+    assert detail["field"] == f"results[7].{field}" and message_part in detail["message"]
+
+
+def test_strictly_clean_never_passes_what_strict_problems_refuses() -> None:
+    from timeback.models._base import STRICT_VALIDATION, strict_problems
+    from timeback.resources import GradebookOperations
+    from timeback.server.service import strictly_clean
+
+    op = next(o for o in GradebookOperations.operations() if o.name == "create_result_for_line_item")
+    base = result_body("li", "stu", "r-0")
+    variants: list[dict[str, Any]] = [
+        {},
+        {"scoreStatus": "odd"},
+        {"scoreDate": "2024-01-01T25:00:00Z"},
+        {"dateLastModified": "nope"},
+        {"status": "x"},
+        {"scoreDate": "2024-01-01"},
+    ]
+    for variant in variants:
+        for index in (0, 2):
+            records = [dict(base, sourcedId=f"r-{i}") for i in range(3)]
+            records[index].update(variant)
+            body = json.dumps({"results": records, "line_item_sourced_id": "li"})
+            request = op.request.model_validate_json(body, **STRICT_VALIDATION)
+            assert strictly_clean([request]) == (not strict_problems(request)), variant

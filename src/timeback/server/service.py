@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +20,12 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
-from timeback.models._base import STRICT_VALIDATION, strict_problems
+from timeback.models._base import (
+    STRICT_VALIDATION,
+    _field_plan,  # the walk strict_problems makes, read to make the same one across a batch
+    is_rfc3339_date_or_datetime,
+    strict_problems,
+)
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
@@ -147,7 +153,7 @@ class GradebookService:
                 except ValidationError:
                     pass
                 else:
-                    if not strict_problems(request):
+                    if strictly_clean([request]) or not strict_problems(request):
                         return request
         return self._validate_fully(op, path, raw)
 
@@ -334,6 +340,33 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+def strictly_clean(values: list[Any]) -> bool:
+    """True only if ``strict_problems`` would find nothing in these values (models, lists, enums); False means
+    "not sure". The same walk by ``_field_plan``, field by field across all the records of a batch rather than record
+    by record, and each distinct date text checked once: a batch's records share most of their dates."""
+    by_class: dict[type[BaseModel], list[BaseModel]] = {}
+    nested: list[Any] = []
+    for value in values:
+        if isinstance(value, BaseModel):
+            by_class.setdefault(type(value), []).append(value)
+        elif isinstance(value, list):
+            nested.extend(value)
+        elif isinstance(value, Enum) and value.value not in type(value)._value2member_map_:
+            return False
+    if nested and not strictly_clean(nested):
+        return False
+    for cls, models in by_class.items():
+        for name, _, is_date in _field_plan(cls):
+            found = [item for item in (m.__dict__.get(name) for m in models) if item is not None]
+            if is_date:
+                if not all(map(is_rfc3339_date_or_datetime, {item for item in found if isinstance(item, str)})):
+                    return False
+                found = [item for item in found if not isinstance(item, str)]
+            if found and not strictly_clean(found):
+                return False
+    return True
 
 
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
