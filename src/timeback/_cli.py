@@ -56,6 +56,7 @@ def _app() -> Any:
         scopes: str | None = typer.Option(
             None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
         ),
+        access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
         import uvicorn
@@ -95,7 +96,10 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
-        uvicorn.run(app_, host=host, port=port, log_level="info")
+        from timeback.server.app import tune_gc
+
+        tune_gc()
+        uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
 
     @app.command()
     def demo() -> None:

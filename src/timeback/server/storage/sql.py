@@ -49,7 +49,7 @@ from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import Predicate
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope
 
-_IN_CHUNK = 500  # keeps IN (...) lists under SQLite's bound-parameter limit
+_BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
@@ -143,34 +143,51 @@ class _Remembered:
 
 
 class _SqlTransaction:
-    def __init__(self, storage: SqlStorage, conn: Connection) -> None:
+    """One write transaction, on the driver's own ``sqlite3`` connection: SQLAlchemy's per-statement work
+    (compiling parameters row by row, result objects) cost more than SQLite's."""
+
+    def __init__(self, storage: SqlStorage, raw: Any) -> None:
         self._storage = storage
-        self._conn = conn
+        self._raw = raw
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
-        return self._storage._get(self._conn, coll, sourced_id)
+        sql, params = self._storage.raw_sql("get", coll)
+        found = self._raw.execute(sql, (sourced_id, *params)).fetchone()
+        return None if found is None else json.loads(found[0])
 
     def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
-        stmt = self._storage.statement("exists", coll)
-        found: set[str] = set()
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _IN_CHUNK):
-            found.update(self._conn.execute(stmt, {"ids": unique[start : start + _IN_CHUNK]}).scalars())
+        return self.existing_many([(coll, ids)])[0]
+
+    def existing_many(self, wanted: list[tuple[CollectionDef, Collection[str]]]) -> list[set[str]]:
+        """For each (collection, ids): the ids that exist there. One statement for all of them (``json_each``
+        over each list of ids, ``UNION ALL`` across collections), whatever the number of ids."""
+        # (index, collection, one id?): a single id is looked up with "=", many through json_each.
+        asked = tuple((index, coll.name, len(ids) == 1) for index, (coll, ids) in enumerate(wanted) if ids)
+        found: list[set[str]] = [set() for _ in wanted]
+        if not asked:
+            return found
+        sql = self._storage.union_sql(asked)
+        params: list[Any] = []
+        for index, _, single in asked:
+            coll, ids = wanted[index]
+            if single:
+                (value,) = ids
+            else:  # as text: a blob could read as JSONB
+                value = to_json(ids if isinstance(ids, list) else list(ids)).decode()
+            params += [value, *self._storage.raw_sql("exists", coll)[1]]
+        for index, sourced_id in self._raw.execute(sql, params):
+            found[index].add(sourced_id)
         return found
 
     def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
         taken = self.existing_ids(self._storage.base_collection(coll), [r["sourcedId"] for r in records])
         if taken:
             raise AlreadyExists(sorted(taken))
-        self._conn.execute(self._storage.statement("insert", coll), [_row(coll, r) for r in records])
+        self._raw.executemany(self._storage.raw_insert(coll), [_row(coll, r) for r in records])
 
-    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> bool:
-        row = _row(coll, record)
-        updated = self._conn.execute(self._storage.statement("update", coll), {**row, "match": row["sourced_id"]})
-        if updated.rowcount:
-            return False
-        self._conn.execute(self._storage.statement("insert", coll), row)
-        return True
+    def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> None:
+        """Insert the record, or replace the one with its sourcedId (keeping that row's place in listings)."""
+        self._raw.execute(self._storage.raw_insert(coll, upsert=True), _row(coll, record))
 
 
 class SqlStorage:
@@ -181,11 +198,11 @@ class SqlStorage:
         self._write_lock = threading.RLock()
         self._statements: dict[tuple[str, str], Any] = {}
         self._write_engine = engine.execution_options(timeback_write=True)
+        self._write_connection: Any = None
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
                            Column("value", Integer, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
-        self._bump = self._meta.update().where(self._meta.c.key == "generation").values(value=self._meta.c.value + 1)
         self._counts = _Remembered()
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
@@ -193,24 +210,67 @@ class SqlStorage:
             conn.execute(self._meta.insert().prefix_with("OR IGNORE"), {"key": "generation", "value": 0})
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
-        """The statements every write runs, built once per collection and reused (parameters bound at execution):
-        building and cache-keying a fresh statement per call cost more than running it."""
+        """The read statements, built once per collection and reused (parameters bound at execution): building
+        and cache-keying a fresh statement per call cost more than running it."""
         key = (kind, coll.name)
         stmt = self._statements.get(key)
         if stmt is None:
+            assert kind == "get", kind
             table = self.tables[coll.table]
-            if kind == "exists":
-                stmt = select(table.c.sourced_id).where(table.c.sourced_id.in_(bindparam("ids", expanding=True)))
-                stmt = self._view_filter(stmt, coll, table)
-            elif kind == "get":
-                stmt = select(table.c.data).where(table.c.sourced_id == bindparam("id"))
-                stmt = self._view_filter(stmt, coll, table)
-            elif kind == "update":
-                stmt = table.update().where(table.c.sourced_id == bindparam("match"))
-            else:
-                stmt = table.insert()
+            stmt = select(table.c.data).where(table.c.sourced_id == bindparam("id"))
+            stmt = self._view_filter(stmt, coll, table)
             self._statements[key] = stmt
         return stmt
+
+    def raw_sql(self, kind: str, coll: CollectionDef) -> tuple[str, tuple[Any, ...]]:
+        """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
+        column is the placeholder ``?index``) or ``get``; with the parameters of a view's filter, bound last."""
+        key = (f"raw-{kind}", coll.name)
+        built = self._statements.get(key)
+        if built is None:
+            table = coll.table
+            where, params = "", []
+            for name, value in coll.fixed:
+                where += f" AND json_extract(data, '$.{name}') = ?"
+                params.append(value)
+            if coll.role is not None:
+                where += f" AND {list_column('roles')} LIKE ?"
+                params.append(f"%,{coll.role},%")
+            if kind == "exists":
+                sql = (f"SELECT ?index, sourced_id FROM {table} "
+                       f"WHERE sourced_id IN (SELECT value FROM json_each(?)){where}")  # fmt: skip
+            else:
+                sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
+            built = self._statements[key] = (sql, tuple(params))
+        return built  # type: ignore[no-any-return]
+
+    def union_sql(self, asked: tuple[tuple[int, str, bool], ...]) -> str:
+        """The ``exists`` statements of ``asked`` ((index, collection, one id?)), joined by ``UNION ALL``; cached."""
+        key = ("raw-union", repr(asked))
+        sql = self._statements.get(key)
+        if sql is None:
+            parts = []
+            for index, name, single in asked:
+                part = self.raw_sql("exists", COLLECTIONS[name])[0].replace("?index", str(index))
+                if single:
+                    part = part.replace("IN (SELECT value FROM json_each(?))", "= ?")
+                parts.append(part)
+            sql = self._statements[key] = " UNION ALL ".join(parts)
+        return sql  # type: ignore[no-any-return]
+
+    def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> str:
+        key = ("raw-upsert" if upsert else "raw-insert", coll.name)
+        built = self._statements.get(key)
+        if built is None:
+            table = self.tables[coll.table]
+            columns = tuple(c.name for c in table.columns if c.name != "pk")
+            # Named parameters: the driver takes each row as the dict _row made.
+            sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+            if upsert:
+                sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "sourced_id")
+                sql += f" ON CONFLICT(sourced_id) DO UPDATE SET {sets}"
+            built = self._statements[key] = sql
+        return built  # type: ignore[no-any-return]
 
     def base_collection(self, coll: CollectionDef) -> CollectionDef:
         return COLLECTIONS[coll.table]
@@ -234,9 +294,28 @@ class SqlStorage:
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
-        with self._write_lock, self._write_engine.begin() as conn:
-            yield _SqlTransaction(self, conn)
-            conn.execute(self._bump)  # remembered counts and page ends no longer hold
+        """A write transaction on the writer connection: ``BEGIN IMMEDIATE`` (the write lock from the start, also
+        against other processes on the file), the generation bumped, then ``COMMIT``; ``ROLLBACK`` on any error.
+        Run on the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a
+        single record."""
+        with self._write_lock:
+            raw = self._writer()
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqlTransaction(self, raw)
+                raw.execute(_BUMP)  # remembered counts and page ends no longer hold
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+
+    def _writer(self) -> Any:
+        """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
+        connect-time settings: WAL, busy timeout, no implicit transactions) and kept; used under the write lock."""
+        if self._write_connection is None:
+            self._write_connection = self.engine.raw_connection()
+        return self._write_connection.driver_connection
 
     def _get(self, conn: Connection, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         data = conn.execute(self.statement("get", coll), {"id": sourced_id}).scalar_one_or_none()
@@ -336,6 +415,10 @@ class SqlStorage:
                 "<=": column <= value}[p.op]  # fmt: skip
 
     def close(self) -> None:
+        with self._write_lock:
+            if self._write_connection is not None:
+                self._write_connection.close()
+                self._write_connection = None
         self.engine.dispose()
 
 

@@ -1,0 +1,171 @@
+"""The operation lane: an ASGI middleware in front of FastAPI that serves the API's operations directly.
+
+Every request whose method and path match an operation (the same table the FastAPI routes are made from) is
+served here: bearer token, scopes, body (with its size limit), the service call, the answer. The FastAPI routes
+stay registered and answer everything the lane does not take (404, 405, ``/oauth2/token``, ``/health``, the
+OpenAPI document and docs, ``HEAD``), and they behave the same as the lane; the lane only skips the framework's
+per-request work (routing, dependency injection, ``Request`` objects, response classes), which was most of the
+cost of a single small write.
+
+Writes with small bodies run on the event loop: they are short, and SQLite serializes writers anyway, so a
+threadpool hop only added latency. Large bodies (batches) and listings run in the threadpool.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from pydantic_core import to_json
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL, QueryParams
+
+from timeback._operations import Operation, OperationSet
+from timeback.server.auth import TokenStore, required_scopes
+from timeback.server.errors import ApiError, error_response
+from timeback.server.middleware import ENCODED_SLASH
+from timeback.server.service import GradebookService, Reply
+
+log = logging.getLogger("timeback.server")
+
+INLINE_BODY_BYTES = 64 * 1024  # writes with bodies up to this size run on the event loop; larger: threadpool
+_UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
+_JSON = (b"content-type", b"application/json")
+
+
+class _Entry:
+    __slots__ = ("allowed", "op", "pattern", "scope_names")
+
+    def __init__(self, op: Operation[Any, Any], path: str) -> None:
+        self.op = op
+        pattern = "".join(
+            f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[a-z_]+\})", path)
+        )
+        self.pattern = re.compile(pattern + r"\Z")
+        self.allowed = required_scopes(op)
+        self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"
+
+
+def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[_Entry]]:
+    """method -> entries in registration order (the FastAPI routes' order: the first full match wins there too)."""
+    table: dict[str, list[_Entry]] = {}
+    for operations in operation_sets:
+        for op in operations.operations():
+            paths = [op.full_path]
+            if op.full_path.endswith("/"):
+                paths.append(op.full_path.rstrip("/"))
+            for path in paths:
+                table.setdefault(op.method, []).append(_Entry(op, path))
+    return table
+
+
+class OperationLane:
+    def __init__(self, app: Any, state: Any, operation_sets: list[type[OperationSet]]) -> None:
+        self.app = app
+        self.state = state
+        self.table = operation_table(operation_sets)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            entries = self.table.get(scope["method"])
+            if entries:
+                path = scope["path"]
+                for entry in entries:
+                    match = entry.pattern.match(path)
+                    if match is not None:
+                        await self._serve(entry, match.groupdict(), scope, receive, send)
+                        return
+        await self.app(scope, receive, send)
+
+    async def _serve(
+        self, entry: _Entry, params: dict[str, str], scope: dict[str, Any], receive: Any, send: Any
+    ) -> None:
+        service: GradebookService = self.state.service
+        op = entry.op
+        try:
+            authorization = b""
+            content_length = None
+            for name, value in scope["headers"]:
+                if name == b"authorization" and not authorization:
+                    authorization = value
+                elif name == b"content-length" and content_length is None:
+                    content_length = value
+            _authenticate(self.state.tokens, authorization.decode("latin-1"), entry)
+            if op.body is not None:
+                body = await _read_body(receive, content_length, service.settings.max_body_bytes)
+                if body is None:
+                    return  # the client went away
+            else:
+                body = b""
+            path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
+            if op.kind in ("get", "list"):
+                query = QueryParams(scope["query_string"])
+                if op.kind == "list":
+                    url = str(URL(scope=scope).replace(query=""))
+                    reply = await run_in_threadpool(service.handle, op, path, query, body, url)
+                else:
+                    reply = service.handle(op, path, query, body, "")
+            elif len(body) <= INLINE_BODY_BYTES:
+                reply = service.handle(op, path, {}, body, "")
+            else:
+                reply = await run_in_threadpool(service.handle, op, path, {}, body, "")
+        except ApiError as exc:
+            await error_response(exc)(scope, receive, send)
+            return
+        except Exception:
+            log.exception("unhandled server error")
+            await error_response(ApiError(500, "Internal server error."))(scope, receive, send)
+            return
+        await _send_reply(reply, send)
+
+
+def _authenticate(tokens: TokenStore, header: str, entry: _Entry) -> None:
+    """As ``deps.require_token`` and the scope check of the routes: 401 without a valid token, 403 without scope."""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Missing bearer token.", headers=_UNAUTHORIZED)
+    grant = tokens.check(token.strip())
+    if grant is None:
+        raise ApiError(401, "Invalid or expired token.", headers=_UNAUTHORIZED)
+    if not entry.allowed & grant.scopes:
+        raise ApiError(403, f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.")
+
+
+async def _read_body(receive: Any, declared: bytes | None, limit: int) -> bytes | None:
+    """The body, refused (413) as soon as it passes ``limit`` bytes, declared or not; None if the client left."""
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
+
+
+async def _send_reply(reply: Reply, send: Any) -> None:
+    """What ``routes.operations._to_response`` makes of a reply, written directly."""
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+    if reply.body is None:
+        content = b""
+        if not (reply.status < 200 or reply.status in (204, 304)):
+            headers.insert(0, (b"content-length", b"0"))
+    else:
+        content = reply.body.encode() if isinstance(reply.body, str) else to_json(reply.body)
+        headers[:0] = [(b"content-length", str(len(content)).encode()), _JSON]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})

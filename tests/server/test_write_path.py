@@ -1,0 +1,219 @@
+"""The fast write path, over HTTP: the operation lane, validation from the body's own bytes (with the full path as
+fallback), the one-statement reference check, and writes on the driver's connection.
+
+Each test compares what the fast path does with what the full path (or the spec) says it must do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from timeback import Timeback
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+
+
+@pytest.fixture
+def authed(server: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        access = http.post("/oauth2/token", data=form).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {access}"
+        yield http
+
+
+@pytest.fixture
+def graded(client: Timeback) -> tuple[Roster, str]:
+    r = make_roster(client, students=[uid("student") for _ in range(3)])
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+    )
+    return r, line_item
+
+
+def _stored(http: httpx.Client, sourced_id: str) -> dict[str, Any]:
+    response = http.get(f"{GB}/results/{sourced_id}")
+    assert response.status_code == 200, response.text
+    record: dict[str, Any] = response.json()["result"]
+    record.pop("dateLastModified")
+    return record
+
+
+def _put(http: httpx.Client, sourced_id: str, content: bytes) -> httpx.Response:
+    return http.put(f"{GB}/results/{sourced_id}", content=content, headers={"Content-Type": "application/json"})
+
+
+def test_bodies_the_fast_check_is_unsure_of_store_the_same_record(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    r, line_item = graded
+    body = result_body(line_item, r.students[0], comment="caf\u00e9 [[[ {{{ NaN 1e5", score=90)
+    plain = json.dumps({"result": body}, ensure_ascii=False).encode()  # UTF-8, no escapes: the fast path
+    escaped = json.dumps({"result": body}, ensure_ascii=True).encode()  # \u00e9: the full path
+    exponent = plain.replace(b'"score": 90', b'"score": 9.0e1')  # an exponent: the full path
+    assert b'"score": 9.0e1' in exponent
+    ids = [uid("res") for _ in range(3)]
+    for sourced_id, content in zip(ids, (plain, escaped, exponent), strict=True):
+        response = _put(authed, sourced_id, content)
+        assert response.status_code == 201, response.text
+    stored = [_stored(authed, sourced_id) for sourced_id in ids]
+    for record, sourced_id in zip(stored, ids, strict=True):
+        assert record.pop("sourcedId") == sourced_id
+    assert stored[0] == stored[1] == stored[2]
+    assert stored[0]["comment"] == "caf\u00e9 [[[ {{{ NaN 1e5" and stored[0]["score"] == 90
+
+
+def test_the_path_names_the_record_whatever_the_body_says(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    r, line_item = graded
+    chosen, other = uid("res"), uid("res")
+    content = json.dumps({"result": result_body(line_item, r.students[0]), "sourced_id": other}).encode()
+    assert _put(authed, chosen, content).status_code == 201
+    assert _stored(authed, chosen)["sourcedId"] == chosen
+    assert authed.get(f"{GB}/results/{other}").status_code == 404
+
+
+def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: httpx.Client) -> None:
+    sourced_id = uid("res")
+    empty = _put(authed, sourced_id, b"{ }")
+    assert empty.status_code == 422 and empty.json()["imsx_error_details"] == [
+        {"field": "result", "message": "Field required"}
+    ]
+    listed = _put(authed, sourced_id, b"[1, 2]")
+    assert listed.status_code == 400 and listed.json()["imsx_description"] == "The body must be a JSON object."
+
+
+def test_a_put_replaces_the_record_in_place(client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    r, line_item = graded
+    first, second = uid("res"), uid("res")
+    for sourced_id in (first, second):
+        assert _put(authed, sourced_id, json.dumps({"result": result_body(line_item, r.students[0])}).encode())
+    replaced = result_body(line_item, r.students[1], score=12, comment="again")
+    assert _put(authed, first, json.dumps({"result": replaced}).encode()).status_code == 201
+    record = _stored(authed, first)
+    assert (record["score"], record["comment"], record["student"]["sourcedId"]) == (12, "again", r.students[1])
+    listed = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'")
+    assert [item.sourcedId for item in listed] == [first, second]  # the replaced record kept its place
+
+
+def test_one_batch_names_every_unknown_reference_and_stores_nothing(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    r, line_item = graded
+    good = result_body(line_item, r.students[0], uid("res"))
+    bad_student = result_body(line_item, "no-such-student", uid("res"))
+    bad_scale = result_body(line_item, r.students[1], uid("res"), scoreScale={"sourcedId": "no-such-scale"})
+    bad_class = result_body(line_item, r.students[2], uid("res"), **{"class": {"sourcedId": "no-such-class"}})
+    body = {"results": [good, bad_student, bad_scale, bad_class]}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 422, response.text
+    assert sorted(d["field"] for d in response.json()["imsx_error_details"]) == [
+        "results[1].student.sourcedId",
+        "results[2].scoreScale.sourcedId",
+        "results[3].class.sourcedId",
+    ]
+    assert authed.get(f"{GB}/results/{good['sourcedId']}").status_code == 404
+
+
+def test_a_batch_colliding_with_a_stored_record_is_refused_whole(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    r, line_item = graded
+    taken = uid("res")
+    assert _put(authed, taken, json.dumps({"result": result_body(line_item, r.students[0])}).encode())
+    fresh = result_body(line_item, r.students[1], uid("res"))
+    body = {"results": [fresh, result_body(line_item, r.students[2], taken)]}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 409 and response.json()["imsx_error_details"][0]["field"] == "sourcedId"
+    assert authed.get(f"{GB}/results/{fresh['sourcedId']}").status_code == 404
+    # The writer connection is usable after the rollback: the same batch without the collision lands.
+    assert authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": [fresh]}).status_code == 201
+    assert _stored(authed, fresh["sourcedId"])["sourcedId"] == fresh["sourcedId"]
+
+
+def test_a_sourced_id_with_a_slash_goes_through_the_lane(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    r, line_item = graded
+    sourced_id = f"{uid('res')}/part"
+    content = json.dumps({"result": result_body(line_item, r.students[0])}).encode()
+    path = sourced_id.replace("/", "%2F")
+    assert _put(authed, path, content).status_code == 201
+    assert _stored(authed, path)["sourcedId"] == sourced_id
+
+
+def test_the_lane_answers_like_the_routes_for_auth_and_unknown_paths(server: LocalServer) -> None:
+    with httpx.Client(base_url=server.url) as http:
+        missing = http.put(f"{GB}/results/x", json={})
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == 'Bearer realm="timeback"'
+        assert missing.json()["imsx_description"] == "Missing bearer token."
+        bad = http.get(f"{GB}/results/x", headers={"Authorization": "Bearer nope"})
+        assert bad.status_code == 401 and bad.json()["imsx_description"] == "Invalid or expired token."
+        unknown = http.get(f"{GB}/nothing-here", headers={"Authorization": "Bearer nope"})
+        assert unknown.status_code == 404 and unknown.json()["imsx_description"] == "Unknown endpoint."
+        wrong_method = http.post(f"{GB}/results/x", headers={"Authorization": "Bearer nope"})
+        assert wrong_method.status_code == 405 and "PUT" in wrong_method.headers["allow"]
+
+
+def test_made_request_ids_are_distinct_hex(authed: httpx.Client) -> None:
+    ids = [authed.get(f"{GB}/results/none").headers["x-request-id"] for _ in range(20)]
+    assert len(set(ids)) == 20 and all(re.fullmatch("[0-9a-f]{32}", i) for i in ids)
+
+
+def test_serve_has_an_access_log_switch() -> None:
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--help"]
+    shown = subprocess.run(command, capture_output=True, text=True, check=True, env={"COLUMNS": "200"}).stdout
+    assert "--access-log" in shown and "--no-access-log" in shown
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message_part"),
+    [
+        ("scoreStatus", "half graded", "is not one of"),
+        ("scoreDate", "2024-02-30", "is not an ISO 8601 date or date-time"),
+        ("status", "gone", "is not one of"),
+    ],
+)
+def test_strict_checks_across_a_batch_name_the_one_bad_record(
+    authed: httpx.Client, graded: tuple[Roster, str], field: str, value: str, message_part: str
+) -> None:
+    r, line_item = graded
+    records = [result_body(line_item, r.students[i % 3], uid("res")) for i in range(10)]
+    records[7][field] = value  # the others share every date and enum value: one bad one must still be found
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": records})
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["imsx_error_details"]
+    assert detail["field"] == f"results[7].{field}" and message_part in detail["message"]
+
+
+def test_strictly_clean_never_passes_what_strict_problems_refuses() -> None:
+    from timeback.models._base import STRICT_VALIDATION, strict_problems
+    from timeback.resources import GradebookOperations
+    from timeback.server.service import strictly_clean
+
+    op = next(o for o in GradebookOperations.operations() if o.name == "create_result_for_line_item")
+    base = result_body("li", "stu", "r-0")
+    variants: list[dict[str, Any]] = [
+        {},
+        {"scoreStatus": "odd"},
+        {"scoreDate": "2024-01-01T25:00:00Z"},
+        {"dateLastModified": "nope"},
+        {"status": "x"},
+        {"scoreDate": "2024-01-01"},
+    ]
+    for variant in variants:
+        for index in (0, 2):
+            records = [dict(base, sourcedId=f"r-{i}") for i in range(3)]
+            records[index].update(variant)
+            body = json.dumps({"results": records, "line_item_sourced_id": "li"})
+            request = op.request.model_validate_json(body, **STRICT_VALIDATION)
+            assert strictly_clean([request]) == (not strict_problems(request)), variant
