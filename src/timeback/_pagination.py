@@ -74,7 +74,7 @@ class PageInfo(Generic[T]):
         mine, theirs = self.raw_items, other.raw_items
         if not mine or len(mine) != len(theirs):
             return False
-        return _id(mine[0]) == _id(theirs[0]) and _id(mine[-1]) == _id(theirs[-1])
+        return bool(_id(mine[0]) == _id(theirs[0]) and _id(mine[-1]) == _id(theirs[-1]))
 
 
 def _id(item: Any) -> Any:
