@@ -1,14 +1,14 @@
 """Latency under concurrency: 16 clients, each its own ``AsyncTimeback`` and connection, PUTting single results.
 
-    python -m bench.latency [--clients 16] [--seconds 20] [--processes 4] [--threads]
+    python -m bench.latency [--clients 16] [--seconds 20] [--processes N] [--threads]
 
 Against ``timeback serve`` on a SQLite file (a child process). Each client writes its own results (new ones and
-rewrites of its earlier ones) as fast as it can, one call at a time; every call's latency is recorded. Reported:
-calls per second and the p50/p99/max latency in milliseconds, next to the same client alone (1 client) as the
-baseline.
+rewrites of its earlier ones) as fast as it can, one call at a time; every call's latency is recorded, and the
+server's own time for it (its ``Server-Timing`` header). Reported: calls per second and the p50/p99/max latency in
+milliseconds, next to the same client alone (1 client) as the baseline.
 
-The clients run as async tasks spread over ``--processes`` client processes (by default 4 processes of 4 clients), as
-16 integrators would be separate programs. In one interpreter the clients queue for its GIL and that wait is
+The clients run as async tasks spread over ``--processes`` client processes (by default one per CPU), as 16
+integrators would be separate programs. In one interpreter the clients queue for its GIL and that wait is
 reported as latency: with all 16 as threads of one process, even an ASGI app that does nothing showed a p99 of
 47 ms. ``--processes 1`` puts all the tasks on one event loop; ``--threads`` runs blocking ``Timeback`` clients
 as threads of one process instead. Both are kept to show that effect.
@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import statistics
 import tempfile
 import threading
@@ -28,9 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench._serve import ServeProcess
 from bench.bulk import CLASS, STUDENTS, district_seed
 from timeback import AsyncTimeback, Timeback
+
+Samples = tuple[list[float], list[float]]  # (seconds per call as the client saw it, ms the server said it spent)
 
 
 def _result(n: int, i: int) -> dict[str, Any]:
@@ -44,17 +49,28 @@ def _result(n: int, i: int) -> dict[str, Any]:
     }
 
 
+def _server_ms(response: httpx.Response) -> float:
+    return float(response.headers["server-timing"].partition("dur=")[2])
+
+
 async def _run_tasks(
     kwargs: dict[str, Any], first: int, clients: int, seconds: float, ready: Callable[[], Any] | None = None
-) -> list[list[float]]:
+) -> Samples:
     """Clients ``first`` .. ``first + clients - 1`` as tasks of this process's event loop."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    sdks = [AsyncTimeback(**kwargs) for _ in range(clients)]
+    latencies: list[float] = []
+    server: list[float] = []
+
+    async def note(response: httpx.Response) -> None:
+        server.append(_server_ms(response))
+
+    sdks = [AsyncTimeback(**kwargs, http_client=httpx.AsyncClient(event_hooks={"response": [note]}))
+            for _ in range(clients)]  # fmt: skip
     # token and connection before the clock starts
     await asyncio.gather(*(c.oneroster.gradebook.put_result(sourced_id=f"warm-{first + n}", result=_result(n, 0))
                            for n, c in enumerate(sdks)))  # fmt: skip
     if ready is not None:
         ready()  # every client process is warm: start together
+    server.clear()
     stop_at = time.perf_counter() + seconds
 
     async def client(n: int) -> None:
@@ -63,7 +79,7 @@ async def _run_tasks(
         while time.perf_counter() < stop_at:
             began = time.perf_counter()
             await put(sourced_id=f"lat-{first + n}-{i % 500}", result=_result(first + n, i))
-            latencies[n].append(time.perf_counter() - began)
+            latencies.append(time.perf_counter() - began)
             i += 1
 
     try:
@@ -71,41 +87,45 @@ async def _run_tasks(
     finally:
         for sdk in sdks:
             await sdk.close()
-    return latencies
+    return latencies, server
 
 
 def _client_process(kwargs: dict[str, Any], first: int, clients: int, seconds: float, start: Any, out: Any) -> None:
     out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait)))
 
 
-def _run_processes(server: ServeProcess, clients: int, seconds: float, processes: int) -> list[list[float]]:
+def _run_processes(kwargs: dict[str, Any], clients: int, seconds: float, processes: int) -> Samples:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per client process, nothing inherited
     start, out = context.Barrier(processes), context.Queue()
     shares = [clients // processes + (p < clients % processes) for p in range(processes)]
     firsts = [sum(shares[:p]) for p in range(processes)]
-    kwargs = server.client_kwargs(max_retries=0)
     children = [context.Process(target=_client_process, args=(kwargs, first, share, seconds, start, out))
                 for first, share in zip(firsts, shares, strict=True)]  # fmt: skip
     for child in children:
         child.start()
-    latencies: list[list[float]] = []
+    latencies: list[float] = []
+    server: list[float] = []
     for _ in children:
-        latencies.extend(out.get(timeout=seconds + 120))
+        theirs, their_server = out.get(timeout=seconds + 120)
+        latencies += theirs
+        server += their_server
     for child in children:
         child.join()
         if child.exitcode:
             raise RuntimeError(f"a client process failed (exit code {child.exitcode})")
-    return latencies
+    return latencies, server
 
 
-def _run_threads(server: ServeProcess, clients: int, seconds: float) -> list[list[float]]:
-    latencies: list[list[float]] = [[] for _ in range(clients)]
+def _run_threads(kwargs: dict[str, Any], clients: int, seconds: float) -> Samples:
+    latencies: list[float] = []
+    server: list[float] = []
     errors: list[BaseException] = []
     start = threading.Barrier(clients + 1)
     stop_at = [0.0]
 
     def worker(n: int) -> None:
-        with Timeback(**server.client_kwargs(max_retries=0)) as sdk:
+        http = httpx.Client(event_hooks={"response": [lambda r: server.append(_server_ms(r))]})
+        with Timeback(**kwargs, http_client=http) as sdk:
             put = sdk.oneroster.gradebook.put_result
             put(sourced_id=f"warm-{n}", result=_result(n, 0))
             start.wait()
@@ -114,7 +134,7 @@ def _run_threads(server: ServeProcess, clients: int, seconds: float) -> list[lis
                 while time.perf_counter() < stop_at[0]:
                     began = time.perf_counter()
                     put(sourced_id=f"lat-{n}-{i % 500}", result=_result(n, i))
-                    latencies[n].append(time.perf_counter() - began)
+                    latencies.append(time.perf_counter() - began)
                     i += 1
             except BaseException as exc:  # reported below; a benchmark with errors is not a figure
                 errors.append(exc)
@@ -124,33 +144,41 @@ def _run_threads(server: ServeProcess, clients: int, seconds: float) -> list[lis
         thread.start()
     stop_at[0] = time.perf_counter() + seconds + 0.05
     start.wait()
+    server.clear()  # the warm-up calls
     for thread in threads:
         thread.join()
     if errors:
         raise RuntimeError(f"{len(errors)} clients failed: {errors[0]!r}")
-    return latencies
+    return latencies, server
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * fraction))]
 
 
 def _run(server: ServeProcess, clients: int, seconds: float, processes: int, threads: bool) -> dict[str, float]:
+    kwargs = server.client_kwargs(max_retries=0)
     if threads:
-        latencies = _run_threads(server, clients, seconds)
+        latencies, spent = _run_threads(kwargs, clients, seconds)
     elif processes > 1:
-        latencies = _run_processes(server, clients, seconds, processes)
+        latencies, spent = _run_processes(kwargs, clients, seconds, processes)
     else:
-        latencies = asyncio.run(_run_tasks(server.client_kwargs(max_retries=0), 0, clients, seconds))
-    every = sorted(x for per_client in latencies for x in per_client)
+        latencies, spent = asyncio.run(_run_tasks(kwargs, 0, clients, seconds))
+    every, spent = sorted(latencies), sorted(spent)
     return {
         "calls": len(every),
         "calls_per_s": len(every) / seconds,
-        "p50_ms": every[len(every) // 2] * 1000,
-        "p99_ms": every[min(len(every) - 1, int(len(every) * 0.99))] * 1000,
+        "p50_ms": _percentile(every, 0.5) * 1000,
+        "p99_ms": _percentile(every, 0.99) * 1000,
         "max_ms": every[-1] * 1000,
         "mean_ms": statistics.fmean(every) * 1000,
+        "server_p50_ms": _percentile(spent, 0.5),
+        "server_p99_ms": _percentile(spent, 0.99),
     }
 
 
-def measure(clients: int = 16, seconds: float = 20.0, processes: int = 4, threads: bool = False) -> dict[str, Any]:
-    processes = max(1, min(processes, clients))
+def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, threads: bool = False) -> dict[str, Any]:
+    processes = max(1, min(processes or os.cpu_count() or 1, clients))
     with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
         seed = Path(tmp) / "seed.json"
         seed.write_text(json.dumps(district_seed(4)))
@@ -170,7 +198,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--processes", type=int, default=4, help="client processes the clients are spread over")
+    parser.add_argument("--processes", type=int, default=0, help="client processes the clients are spread over "
+                        "(default: one per CPU)")  # fmt: skip
     parser.add_argument("--threads", action="store_true", help="blocking clients in threads instead of async tasks")
     args = parser.parse_args()
     figures = measure(args.clients, args.seconds, args.processes, args.threads)

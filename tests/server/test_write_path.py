@@ -169,6 +169,12 @@ def test_made_request_ids_are_distinct_hex(authed: httpx.Client) -> None:
     assert len(set(ids)) == 20 and all(re.fullmatch("[0-9a-f]{32}", i) for i in ids)
 
 
+def test_every_answer_says_what_the_server_spent_on_it(authed: httpx.Client) -> None:
+    for response in (authed.get(f"{GB}/results/none"), authed.put(f"{GB}/results/x", json={}), authed.get("/health")):
+        timing = re.fullmatch(r"app;dur=(\d+\.\d{3})", response.headers["server-timing"])
+        assert timing is not None and 0 < float(timing.group(1)) < 60_000, response.headers
+
+
 def test_serve_has_an_access_log_switch() -> None:
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--help"]
     shown = subprocess.run(command, capture_output=True, text=True, check=True, env={"COLUMNS": "200"}).stdout
