@@ -46,19 +46,22 @@ def district_seed(line_items: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def result(line_item: int, student: int, score: int) -> dict[str, Any]:
+    """One result of the seeded district (line item ``li-N``, student ``stu-N``), as a plain dict, no sourcedId."""
+    return {
+        "lineItem": {"sourcedId": f"li-{line_item}"},
+        "student": {"sourcedId": f"stu-{student}"},
+        "class": {"sourcedId": CLASS},
+        "scoreStatus": "fully graded",
+        "scoreDate": "2024-09-08T10:00:00Z",
+        "score": score,
+    }
+
+
 def results(count: int, prefix: str = "r") -> Iterator[dict[str, Any]]:
     """``count`` results, line item by line item (a gradebook export's order), as plain dicts."""
     for i in range(count):
-        yield {
-            "sourcedId": f"{prefix}-{i}",
-            "lineItem": {"sourcedId": f"li-{i // STUDENTS}"},
-            "student": {"sourcedId": f"stu-{i % STUDENTS}"},
-            "class": {"sourcedId": CLASS},
-            "scoreStatus": "fully graded",
-            "scoreDate": "2024-09-08T10:00:00Z",
-            "score": i % 101,
-            "comment": "Well done",
-        }
+        yield {"sourcedId": f"{prefix}-{i}", **result(i // STUDENTS, i % STUDENTS, i % 101), "comment": "Well done"}
 
 
 def _seeded_server(directory: Path, name: str, count: int) -> ServeProcess:

@@ -32,21 +32,14 @@ from typing import Any
 import httpx
 
 from bench._serve import ServeProcess
-from bench.bulk import CLASS, STUDENTS, district_seed
+from bench.bulk import STUDENTS, district_seed, result
 from timeback import AsyncTimeback, Timeback
 
 Samples = tuple[list[float], list[float]]  # (seconds per call as the client saw it, ms the server said it spent)
 
 
 def _result(n: int, i: int) -> dict[str, Any]:
-    return {
-        "lineItem": {"sourcedId": f"li-{n % 4}"},
-        "student": {"sourcedId": f"stu-{i % STUDENTS}"},
-        "class": {"sourcedId": CLASS},
-        "scoreStatus": "fully graded",
-        "scoreDate": "2024-09-08T10:00:00Z",
-        "score": i % 101,
-    }
+    return result(n % 4, i % STUDENTS, i % 101)
 
 
 def _server_ms(response: httpx.Response) -> float:
