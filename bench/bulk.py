@@ -6,8 +6,8 @@ Ingest: ``bulk_post_results`` (batches of 1,000, 4 in flight) into ``timeback se
 process; next to it the naive upload (one ``put_result`` per result, on ``--naive`` of them) and the storage ceiling
 (the same rows, as the server stores them, written with raw ``sqlite3`` ``executemany``, 1,000 per transaction, into
 the server's own schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000``;
-next to it the raw ceiling (``sqlite3`` reads the stored JSON in pages of 3,000, parses it and serializes each page
-as the API's envelope).
+next to it the raw ceiling (``sqlite3`` reads the stored JSON in pages of 3,000 and joins each page into the API's
+envelope, as the server does).
 """
 
 from __future__ import annotations
@@ -101,7 +101,9 @@ def storage_ceiling(directory: Path, count: int) -> float:
 
 
 def read_ceiling(database: Path, limit: int = 3000) -> tuple[int, float]:
-    """(rows, rows per second): pages of ``limit`` stored results read with raw ``sqlite3``, parsed, re-serialized."""
+    """(rows, rows per second): pages of ``limit`` stored results read with raw ``sqlite3`` and serialized as the
+    API's envelope the way the server does it, joining the stored JSON texts (parsing and re-dumping each record
+    instead ran at 52,000/s on this machine: below what the SDK reads through HTTP, so no ceiling)."""
     conn = sqlite3.connect(database)
     started = time.perf_counter()
     rows = last = 0
@@ -111,10 +113,10 @@ def read_ceiling(database: Path, limit: int = 3000) -> tuple[int, float]:
         ).fetchall()
         if not page:
             break
-        body = json.dumps({"results": [json.loads(data) for _, data in page], "totalCount": 0})
+        body = '{"results":[' + ",".join(data for _, data in page) + f'],"totalCount":{rows + len(page)}}}'
         rows += len(page)
         last = page[-1][0]
-        assert body
+        assert body.endswith("}")
     elapsed = time.perf_counter() - started
     conn.close()
     return rows, rows / elapsed
