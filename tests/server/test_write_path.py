@@ -7,6 +7,7 @@ Each test compares what the fast path does with what the full path (or the spec)
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -19,6 +20,9 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.server.bodies import parse_json_body, plainly_within_limits
+from timeback.server.config import ServerSettings
+from timeback.server.errors import ApiError
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -59,8 +63,9 @@ def test_bodies_the_fast_check_is_unsure_of_store_the_same_record(
     authed: httpx.Client, graded: tuple[Roster, str]
 ) -> None:
     r, line_item = graded
-    body = result_body(line_item, r.students[0], comment="caf\u00e9 [[[ {{{ NaN 1e5", score=90)
+    body = result_body(line_item, r.students[0], comment="caf\u00e9 au lait", score=90)
     plain = json.dumps({"result": body}, ensure_ascii=False).encode()  # UTF-8, no escapes: the fast path
+    assert plainly_within_limits(plain, ServerSettings())
     escaped = json.dumps({"result": body}, ensure_ascii=True).encode()  # \u00e9: the full path
     exponent = plain.replace(b'"score": 90', b'"score": 9.0e1')  # an exponent: the full path
     assert b'"score": 9.0e1' in exponent
@@ -72,7 +77,47 @@ def test_bodies_the_fast_check_is_unsure_of_store_the_same_record(
     for record, sourced_id in zip(stored, ids, strict=True):
         assert record.pop("sourcedId") == sourced_id
     assert stored[0] == stored[1] == stored[2]
-    assert stored[0]["comment"] == "caf\u00e9 [[[ {{{ NaN 1e5" and stored[0]["score"] == 90
+    assert stored[0]["comment"] == "caf\u00e9 au lait" and stored[0]["score"] == 90
+
+
+def _random_json(rng: random.Random, depth: int) -> Any:
+    """Nested objects and arrays whose strings and keys are often brackets: what could fool a bracket count."""
+    text = "".join(rng.choice("[]{}ab ") for _ in range(rng.randrange(4)))
+    if depth == 0 or rng.random() < 0.3:
+        return rng.choice([text, 1, None, True])
+    if rng.random() < 0.5:
+        return [_random_json(rng, depth - 1) for _ in range(rng.randrange(3))]
+    return {f"{text}{i}": _random_json(rng, depth - 1) for i in range(rng.randrange(3))}
+
+
+def test_the_fast_check_never_passes_what_the_full_walk_refuses() -> None:
+    settings = ServerSettings(max_json_depth=3)
+    rng = random.Random(20261201)
+    bodies = [b'{"]a": {"k": [[""]]}}', b'{"a": "]]]]", "b": [[[[1]]]]}', b'{"}": {"}": {"}": {"}": 1}}}}']
+    bodies += [json.dumps(_random_json(rng, 6), ensure_ascii=False).encode() for _ in range(3000)]
+    passed = refused = 0
+    for raw in bodies:
+        if plainly_within_limits(raw, settings):
+            passed += 1
+            parse_json_body(raw, settings)  # must not raise
+        else:
+            try:
+                parse_json_body(raw, settings)
+            except ApiError:
+                refused += 1
+    assert passed > 300 and refused > 300  # both sides of the limit were tried
+
+
+def test_a_string_of_closing_brackets_does_not_hide_a_deep_body(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    r, line_item = graded
+    deep: Any = "bottom"
+    for _ in range(60):
+        deep = {"k": deep}
+    body = result_body(line_item, r.students[0], comment="]" * 60, metadata=deep)
+    response = _put(authed, uid("res"), json.dumps({"result": body}).encode())
+    assert response.status_code == 400 and "nested deeper than 32 levels" in response.text
 
 
 def test_the_path_names_the_record_whatever_the_body_says(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
@@ -223,3 +268,50 @@ def test_strictly_clean_never_passes_what_strict_problems_refuses() -> None:
             body = json.dumps({"results": records, "line_item_sourced_id": "li"})
             request = op.request.model_validate_json(body, **STRICT_VALIDATION)
             assert strictly_clean([request]) == (not strict_problems(request)), variant
+
+
+def test_a_listing_under_a_parent_with_a_slash_links_and_redirects_to_itself(
+    client: Timeback, authed: httpx.Client
+) -> None:
+    r = make_roster(client, ids={"class": f"{uid('class')}/7a"})
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+    )
+    quoted = r.class_.replace("/", "%2F")
+    listing = authed.get(f"{GB}/classes/{quoted}/lineItems", params={"limit": 1})
+    assert listing.status_code == 200, listing.text
+    assert [item["sourcedId"] for item in listing.json()["lineItems"]] == [line_item]
+    assert f"/classes/{quoted}/lineItems?" in listing.headers["link"]
+    redirect = authed.get(f"{GB}/classes/{quoted}/lineItems/", follow_redirects=False)
+    assert redirect.status_code == 307 and redirect.headers["location"].endswith(f"/classes/{quoted}/lineItems")
+
+
+def test_a_write_waiting_for_the_database_lock_leaves_the_server_answering(tmp_path: Any) -> None:
+    import sqlite3
+    import threading
+
+    database = tmp_path / "locked.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        other = sqlite3.connect(database)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        answers: list[int] = []
+        writer = threading.Thread(
+            target=lambda: answers.append(
+                http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code
+            )
+        )
+        writer.start()
+        try:
+            for _ in range(3):  # while the PUT waits for the lock, the rest of the server still answers
+                assert httpx.get(f"{server.url}/health", timeout=5).status_code == 200
+                assert http.get(f"{GB}/categories/none", timeout=5).status_code == 404
+            assert writer.is_alive() and answers == []
+        finally:
+            other.rollback()
+            other.close()
+        writer.join()
+        assert answers == [201]

@@ -108,7 +108,7 @@ def _check_string(value: str, where: str, settings: ServerSettings) -> None:
 
 # ----- the fast check: bytes that plainly pass every check above, decided without building Python values
 
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]")
+_NOT_BRACKETS_OR_QUOTES = bytes(b for b in range(256) if b not in b'{}[]"')
 _DELTA = [0] * 256
 _DELTA[ord("{")] = _DELTA[ord("[")] = 1
 _DELTA[ord("}")] = _DELTA[ord("]")] = -1
@@ -129,8 +129,7 @@ def _long_string(max_length: int) -> re.Pattern[bytes]:
 def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     """True only when ``parse_json_body`` would surely accept ``raw`` as far as its limits go (UTF-8, depth,
     string length, finite numbers); False means "not sure", never "refused": the caller then takes the full path,
-    which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in Python.
-    Conservative where cheap: brackets inside strings count toward the depth."""
+    which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in Python."""
     if b"\\" in raw:  # escapes: surrogates and escaped quotes are for the full walk
         return False
     if not raw.isascii():
@@ -146,7 +145,11 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     numbers = raw.translate(_NUMBERS)
     if b"0e" in numbers or _LONG_DIGITS in numbers:
         return False
-    brackets = raw.translate(None, _NOT_BRACKETS)
+    # Brackets and quotes only, then every string without a bracket in it dropped (with no escapes, quotes pair up
+    # in order): a quote left over means a string holds a bracket, which would skew the depth count either way.
+    brackets = raw.translate(None, _NOT_BRACKETS_OR_QUOTES).replace(b'""', b"")
+    if b'"' in brackets:
+        return False
     return len(brackets) <= settings.max_json_depth or max(accumulate(map(_DELTA.__getitem__, brackets))) <= (
         settings.max_json_depth
     )

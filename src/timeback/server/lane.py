@@ -7,8 +7,8 @@ OpenAPI document and docs, ``HEAD``), and they behave the same as the lane; the 
 per-request work (routing, dependency injection, ``Request`` objects, response classes), which was most of the
 cost of a single small write.
 
-Writes with small bodies run on the event loop: they are short, and SQLite serializes writers anyway, so a
-threadpool hop only added latency. Large bodies (batches) and listings run in the threadpool.
+Every service call runs in the threadpool: a write can wait for SQLite's lock (up to the busy timeout), and an
+in-memory database serializes reads behind writes, so nothing that touches storage runs on the event loop.
 """
 
 from __future__ import annotations
@@ -19,17 +19,16 @@ from typing import Any
 
 from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import URL, QueryParams
+from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import TokenStore, required_scopes
 from timeback.server.errors import ApiError, error_response
-from timeback.server.middleware import ENCODED_SLASH
+from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
 
 log = logging.getLogger("timeback.server")
 
-INLINE_BODY_BYTES = 64 * 1024  # writes with bodies up to this size run on the event loop; larger: threadpool
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
 _JSON = (b"content-type", b"application/json")
 
@@ -100,17 +99,14 @@ class OperationLane:
             else:
                 body = b""
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
+            query: Any = {}
+            url = ""
             if op.kind in ("get", "list"):
                 query = QueryParams(scope["query_string"])
-                if op.kind == "list":
-                    url = str(URL(scope=scope).replace(query=""))
-                    reply = await run_in_threadpool(service.handle, op, path, query, body, url)
-                else:
-                    reply = service.handle(op, path, query, body, "")
-            elif len(body) <= INLINE_BODY_BYTES:
-                reply = service.handle(op, path, {}, body, "")
-            else:
-                reply = await run_in_threadpool(service.handle, op, path, {}, body, "")
+            if op.kind == "list":  # for the Link header
+                url = url_as_sent(scope)
+            reply = await run_in_threadpool(service.handle, op, path, query, body, url)
+            start, content = _encode_reply(reply)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
             return
@@ -118,7 +114,8 @@ class OperationLane:
             log.exception("unhandled server error")
             await error_response(ApiError(500, "Internal server error."))(scope, receive, send)
             return
-        await _send_reply(reply, send)
+        await send(start)
+        await send({"type": "http.response.body", "body": content})
 
 
 def _authenticate(tokens: TokenStore, header: str, entry: _Entry) -> None:
@@ -157,8 +154,8 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
 
 
-async def _send_reply(reply: Reply, send: Any) -> None:
-    """What ``routes.operations._to_response`` makes of a reply, written directly."""
+def _encode_reply(reply: Reply) -> tuple[dict[str, Any], bytes]:
+    """What ``routes.operations._to_response`` makes of a reply: the response start message and the body."""
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
     if reply.body is None:
         content = b""
@@ -167,5 +164,4 @@ async def _send_reply(reply: Reply, send: Any) -> None:
     else:
         content = reply.body.encode() if isinstance(reply.body, str) else to_json(reply.body)
         headers[:0] = [(b"content-length", str(len(content)).encode()), _JSON]
-    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": content})
+    return {"type": "http.response.start", "status": reply.status, "headers": headers}, content

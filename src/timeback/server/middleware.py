@@ -8,6 +8,8 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from starlette.datastructures import URL
+
 
 class RequestIdMiddleware:
     """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one), and ``Server-Timing``:
@@ -46,6 +48,16 @@ class RequestIdMiddleware:
 ENCODED_SLASH = "\uffff"  # a Unicode noncharacter: stands in for %2F inside a path segment while routing
 
 
+def url_as_sent(scope: dict[str, Any]) -> str:
+    """The request's URL without its query, its path as the client sent it: percent-encoded (a header carries only
+    latin-1) and with ``%2F`` kept, not the routing path with ``ENCODED_SLASH`` in it."""
+    url = URL(scope=scope).replace(query="")
+    raw = scope.get("raw_path")
+    if raw:
+        url = url.replace(path=raw.split(b"?", 1)[0].decode("latin-1"))
+    return str(url)
+
+
 class EncodedSlashMiddleware:
     """Keeps ``%2F`` inside a path segment (a sourcedId with a slash) from splitting the segment.
 
@@ -61,4 +73,20 @@ class EncodedSlashMiddleware:
         if scope["type"] == "http" and raw and b"%2f" in raw.lower():
             path = raw.split(b"?", 1)[0].decode("latin-1")
             scope = {**scope, "path": unquote(path.replace("%2F", "%EF%BF%BF").replace("%2f", "%EF%BF%BF"))}
+            await self.app(scope, receive, _slashes_kept_in_location(send))
+            return
         await self.app(scope, receive, send)
+
+
+def _slashes_kept_in_location(send: Any) -> Any:
+    """A redirect built from the routing path (the trailing-slash one) would carry ``ENCODED_SLASH``, encoded."""
+
+    async def send_with_location(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [
+                (name, value.replace(b"%EF%BF%BF", b"%2F").replace(b"%ef%bf%bf", b"%2F") if name == b"location"
+                 else value) for name, value in message.get("headers", [])
+            ]  # fmt: skip
+        await send(message)
+
+    return send_with_location

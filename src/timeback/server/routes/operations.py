@@ -16,7 +16,7 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import required_scopes
 from timeback.server.deps import GrantDep, ServiceDep
 from timeback.server.errors import ApiError
-from timeback.server.middleware import ENCODED_SLASH
+from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import Reply
 
 
@@ -51,7 +51,7 @@ def _handler(op: Operation[Any, Any]) -> Any:
         if not allowed & grant.scopes:
             raise ApiError(403, f"This token lacks the scope for {op.name}: needs one of {scope_names}.")
         body = await _read_body(request, service.settings.max_body_bytes) if op.body is not None else b""
-        url = str(request.url.replace(query=""))
+        url = url_as_sent(request.scope)
         path = {name: value.replace(ENCODED_SLASH, "/") for name, value in request.path_params.items()}
         reply = await run_in_threadpool(service.handle, op, path, request.query_params, body, url)
         return _to_response(reply)
