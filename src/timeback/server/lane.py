@@ -7,9 +7,9 @@ OpenAPI document and docs, ``HEAD``), and they behave the same as the lane; the 
 per-request work (routing, dependency injection, ``Request`` objects, response classes), which was most of the
 cost of a single small write.
 
-Every service call runs in a worker thread: a write can wait for SQLite's lock (up to the busy timeout), and an
-in-memory database serializes reads behind writes, so nothing that touches storage runs on the event loop. Writes
-go one at a time (they are serialized by SQLite anyway); reads and listings use the threadpool freely.
+Nothing that may wait for storage runs on the event loop: reads and listings use the threadpool (an in-memory
+database serializes reads behind writes), and a small write runs on the loop only when it can start at once
+(``without_waiting``); otherwise it runs in a worker thread, one write at a time (SQLite serializes them anyway).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -30,9 +31,11 @@ from timeback.server.auth import TokenStore, required_scopes
 from timeback.server.errors import ApiError, error_response
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
+from timeback.server.storage import WouldWait, without_waiting
 
 log = logging.getLogger("timeback.server")
 
+INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
 _JSON = (b"content-type", b"application/json")
 
@@ -113,12 +116,7 @@ class OperationLane:
             if op.kind in ("get", "list"):
                 reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
-                # One write at a time in a worker thread: the others wait here, on the event loop, rather than in
-                # threads queueing for the storage lock (which made a PUT's server time 8x under 16 clients).
-                if self._writes is None:
-                    self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
-                call = functools.partial(service.handle, op, path, query, body, url)
-                reply = await anyio.to_thread.run_sync(call, limiter=self._writes)
+                reply = await self._write(functools.partial(service.handle, op, path, query, body, url), len(body))
             start, content = _encode_reply(reply)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
@@ -129,6 +127,21 @@ class OperationLane:
             return
         await send(start)
         await send({"type": "http.response.body", "body": content})
+
+    async def _write(self, call: Callable[[], Reply], size: int) -> Reply:
+        """A small write runs right here when it can start at once (no other write in progress, SQLite's lock
+        free): a thread hop cost a third of single PUTs' throughput. Otherwise, and for large bodies, it runs in a
+        worker thread, one write at a time, waiting on the event loop: a write waiting for another program's
+        SQLite lock must never stop the server answering."""
+        if size <= INLINE_BODY_BYTES and (self._writes is None or not self._writes.borrowed_tokens):
+            try:
+                with without_waiting():
+                    return call()
+            except WouldWait:
+                pass  # nothing was written: wait in the worker thread
+        if self._writes is None:
+            self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
+        return await anyio.to_thread.run_sync(call, limiter=self._writes)
 
 
 def _authenticate(tokens: TokenStore, header: str, entry: _Entry) -> None:

@@ -6,14 +6,38 @@ references exist? is the id free?) and the write it guards happen atomically: a 
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from timeback._operations import Through
 from timeback.server.collections import CollectionDef
 from timeback.server.query import Filter, Sort
+
+
+class WouldWait(Exception):
+    """A transaction asked for inside ``without_waiting()`` could not start at once (another writer holds the lock);
+    nothing was written."""
+
+
+_NO_WAIT: ContextVar[bool] = ContextVar("timeback_storage_no_wait", default=False)
+
+
+@contextmanager
+def without_waiting() -> Iterator[None]:
+    """Transactions started in this block raise ``WouldWait`` instead of waiting for another writer (the caller
+    is on an event loop, and retries elsewhere)."""
+    token = _NO_WAIT.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAIT.reset(token)
+
+
+def may_wait() -> bool:
+    return not _NO_WAIT.get()
 
 
 class AlreadyExists(Exception):

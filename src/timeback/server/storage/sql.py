@@ -18,6 +18,7 @@ page after one already served starts right after that page's last row (keyset sp
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
@@ -47,9 +48,10 @@ from sqlalchemy.pool import StaticPool
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import Predicate
-from timeback.server.storage.base import AlreadyExists, ListQuery, Scope
+from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's lock before "database is locked"
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
@@ -298,9 +300,15 @@ class SqlStorage:
         against other processes on the file), the generation bumped, then ``COMMIT``; ``ROLLBACK`` on any error.
         Run on the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a
         single record."""
-        with self._write_lock:
+        waiting = may_wait()
+        if not self._write_lock.acquire(blocking=waiting):
+            raise WouldWait
+        try:
             raw = self._writer()
-            raw.execute("BEGIN IMMEDIATE")
+            if waiting:
+                raw.execute("BEGIN IMMEDIATE")
+            else:
+                _begin_at_once(raw)
             try:
                 yield _SqlTransaction(self, raw)
                 raw.execute(_BUMP)  # remembered counts and page ends no longer hold
@@ -309,6 +317,8 @@ class SqlStorage:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
+        finally:
+            self._write_lock.release()
 
     def _writer(self) -> Any:
         """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
@@ -430,11 +440,24 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeback_write") else "BEGIN")
 
 
+def _begin_at_once(raw: Any) -> None:
+    """``BEGIN IMMEDIATE`` without SQLite's busy wait: ``WouldWait`` if another connection holds the write lock."""
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise WouldWait from None
+        raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL: a commit survives a crash of the process, not of the OS
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
