@@ -322,3 +322,22 @@ def test_a_write_waiting_for_the_database_lock_leaves_the_server_answering(tmp_p
             other.close()
         writer.join()
         assert answers == [201]
+
+
+def test_a_write_that_cannot_start_at_once_says_so_and_leaves_the_lock_to_others(tmp_path: Any) -> None:
+    import sqlite3
+
+    from timeback.server.storage import WouldWait, open_storage, without_waiting
+
+    database = tmp_path / "at-once.db"
+    storage = open_storage(f"sqlite:///{database}")
+    other = sqlite3.connect(database)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(WouldWait), without_waiting(), storage.transaction():
+        pass
+    other.rollback()
+    with without_waiting(), storage.transaction():  # free again: starts at once
+        pass
+    other.execute("BEGIN IMMEDIATE")  # and the writer did not keep the lock
+    other.rollback()
+    other.close()
