@@ -209,8 +209,7 @@ def test_bulk_dict_rows_are_validated_once(client: Timeback, roster: Roster, mon
         validated.append(model.__name__)
         return real(model)
 
-    monkeypatch.setattr(engine, "dict_validator", counting)  # requests
-    monkeypatch.setattr(dicts, "dict_validator", counting)  # records, in bulk
+    monkeypatch.setattr(dicts, "dict_validator", counting)  # requests and bulk records both come here
     rows: list[Any] = [result_body(line_item, s) for s in roster.students[:2]]
     rows.append(TimebackCreateResultBody.model_validate(result_body(line_item, roster.students[2])))
     rows.append({**result_body(line_item, roster.students[0], "bad"), "score": "ninety"})

@@ -37,7 +37,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import ValidatedRequest, dict_validator
+from timeback.models._dicts import ValidatedRequest, validated_dict
 
 if TYPE_CHECKING:
     import asyncio
@@ -124,13 +124,11 @@ class BaseClient:
             return request
         if request is not None and not isinstance(request, Mapping):
             return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))  # (raises the TypeError)
-        validator = dict_validator(op.request)
         data: dict[str, Any] = dict(fields) if request is None else {**request, **fields}
-        if validator is not None and not _holds_models(data.get(op.body, data.get(op.wire_body_key or op.body))):
-            try:
-                return ValidatedRequest(validator.validate_python(data))
-            except pydantic.ValidationError:
-                pass  # the model path raises the error it always did (or takes input only a model can)
+        if not _holds_models(data.get(op.body, data.get(op.wire_body_key or op.body))):
+            validated = validated_dict(op.request, data)
+            if validated is not None:
+                return ValidatedRequest(validated)
         return cast(pydantic.BaseModel, op.request.model_validate(data))
 
     def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:

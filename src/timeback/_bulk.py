@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
@@ -89,19 +89,16 @@ ProgressCallback = Callable[[BulkProgress], None]
 def _validated(item: Any) -> dict[str, Any]:
     """One result, validated once, as the dict sent: a dict through the dict path (``models._dicts``), a model
     as its own dump. Invalid input raises the ValidationError the model raises."""
-    from timeback.models._dicts import dict_validator
+    from timeback.models._dicts import validated_dict
     from timeback.models.request import TimebackCreateResultBody
 
     if isinstance(item, TimebackCreateResultBody):
         return item.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(item, pydantic.BaseModel):
         item = item.model_dump(by_alias=True, exclude_unset=True)
-    validator = dict_validator(TimebackCreateResultBody)
-    if validator is not None:
-        try:
-            return cast(dict[str, Any], validator.validate_python(item))
-        except pydantic.ValidationError:
-            pass  # the model raises the error it always did (or takes what only a model can, e.g. nested models)
+    validated = validated_dict(TimebackCreateResultBody, item)
+    if validated is not None:
+        return validated
     return TimebackCreateResultBody.model_validate(item).model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pydantic
 from pydantic_core import SchemaValidator, core_schema
 
-__all__ = ["ValidatedRequest", "dict_validator"]
+__all__ = ["ValidatedRequest", "dict_validator", "validated_dict"]
 
 
 class ValidatedRequest(dict[str, Any]):
@@ -50,6 +50,20 @@ def dict_validator(model: type[pydantic.BaseModel]) -> SchemaValidator | None:
         validator = None
     _VALIDATORS[model] = validator
     return validator
+
+
+def validated_dict(model: type[pydantic.BaseModel], data: Any) -> dict[str, Any] | None:
+    """``data`` validated on the dict path of ``model``, or None when the model path must decide: the model has no
+    dict path, or the dict path refused ``data`` (the model then raises the error it always did, or takes input
+    only a model can, such as model instances inside the dicts)."""
+    validator = dict_validator(model)
+    if validator is None:
+        return None
+    try:
+        validated: dict[str, Any] = validator.validate_python(data)
+    except pydantic.ValidationError:
+        return None
+    return validated
 
 
 _PLAIN_SERIALIZERS = frozenset({"none", "int", "bool", "float", "str", "any"})
