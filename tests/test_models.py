@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from tests.support import result_body
 from timeback.enums import TimebackScoreStatus, TimebackStatus
 from timeback.models.gradebook import TimebackResult
 from timeback.models.request import TimebackCreateResultBody, TimebackPutResultBody, TimebackPutResultRequest
@@ -84,3 +87,28 @@ def test_dates_accept_date_and_datetime_objects() -> None:
 
 def test_enum_members_compare_as_strings() -> None:
     assert TimebackScoreStatus.FULLY_GRADED == "fully graded" and str(TimebackScoreStatus.EXEMPT) == "exempt"
+
+
+def test_the_batch_wide_strict_check_agrees_with_the_located_walk() -> None:
+    from timeback.models._base import STRICT_VALIDATION, _check, _plainly_clean
+    from timeback.resources import GradebookOperations
+
+    op = next(o for o in GradebookOperations.operations() if o.name == "create_result_for_line_item")
+    base = result_body("li", "stu", "r-0")
+    variants: list[dict[str, Any]] = [
+        {},
+        {"scoreStatus": "odd"},
+        {"scoreDate": "2024-01-01T25:00:00Z"},
+        {"dateLastModified": "nope"},
+        {"status": "x"},
+        {"scoreDate": "2024-01-01"},
+    ]
+    for variant in variants:
+        for index in (0, 2):
+            records = [dict(base, sourcedId=f"r-{i}") for i in range(3)]
+            records[index].update(variant)
+            body = json.dumps({"results": records, "line_item_sourced_id": "li"})
+            request = op.request.model_validate_json(body, **STRICT_VALIDATION)
+            located: list[Any] = []
+            _check(request, (), located)
+            assert _plainly_clean([request]) == (not located), variant

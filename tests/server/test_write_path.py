@@ -253,30 +253,6 @@ def test_strict_checks_across_a_batch_name_the_one_bad_record(
     assert detail["field"] == f"results[7].{field}" and message_part in detail["message"]
 
 
-def test_strictly_clean_never_passes_what_strict_problems_refuses() -> None:
-    from timeback.models._base import STRICT_VALIDATION, strict_problems
-    from timeback.resources import GradebookOperations
-    from timeback.server.service import strictly_clean
-
-    op = next(o for o in GradebookOperations.operations() if o.name == "create_result_for_line_item")
-    base = result_body("li", "stu", "r-0")
-    variants: list[dict[str, Any]] = [
-        {},
-        {"scoreStatus": "odd"},
-        {"scoreDate": "2024-01-01T25:00:00Z"},
-        {"dateLastModified": "nope"},
-        {"status": "x"},
-        {"scoreDate": "2024-01-01"},
-    ]
-    for variant in variants:
-        for index in (0, 2):
-            records = [dict(base, sourcedId=f"r-{i}") for i in range(3)]
-            records[index].update(variant)
-            body = json.dumps({"results": records, "line_item_sourced_id": "li"})
-            request = op.request.model_validate_json(body, **STRICT_VALIDATION)
-            assert strictly_clean([request]) == (not strict_problems(request)), variant
-
-
 def test_a_listing_under_a_parent_with_a_slash_links_and_redirects_to_itself(
     client: Timeback, authed: httpx.Client
 ) -> None:

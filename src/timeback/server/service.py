@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,12 +19,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
-from timeback.models._base import (
-    STRICT_VALIDATION,
-    _field_plan,  # the walk strict_problems makes, read to make the same one across a batch
-    is_rfc3339_date_or_datetime,
-    strict_problems,
-)
+from timeback.models._base import STRICT_VALIDATION, strict_problems
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
@@ -153,7 +147,7 @@ class GradebookService:
                 except ValidationError:
                     pass
                 else:
-                    if strictly_clean([request]) or not strict_problems(request):
+                    if not strict_problems(request):
                         return request
         return self._validate_fully(op, path, raw)
 
@@ -312,19 +306,9 @@ class GradebookService:
         wanted: dict[str, dict[str, tuple[int, str]]] = {}
         for ref_path, target in coll.refs.items():
             ids = wanted.setdefault(target, {})
-            if "[" not in ref_path:  # a plain {sourcedId} field: iter_references inlined, for batches
-                where = f"{ref_path}.sourcedId"
-                for index, record in enumerate(records):
-                    ref = record.get(ref_path)
-                    if ref and isinstance(ref, dict):
-                        sourced_id = ref.get("sourcedId")
-                        if isinstance(sourced_id, str) and sourced_id not in ids:
-                            ids[sourced_id] = (index, where)
-                continue
-            for index, record in enumerate(records):
-                for where, sourced_id in iter_references(record, ref_path):
-                    if sourced_id not in ids:
-                        ids[sourced_id] = (index, where)
+            for index, where, sourced_id in references(records, ref_path):
+                if sourced_id not in ids:
+                    ids[sourced_id] = (index, where)
         problems = []
         targets = [target for target, ids in wanted.items() if ids]
         founds = tx.existing_many([(COLLECTIONS[target], wanted[target]) for target in targets])
@@ -342,52 +326,29 @@ class GradebookService:
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
 
 
-def strictly_clean(values: list[Any]) -> bool:
-    """True only if ``strict_problems`` would find nothing in these values (models, lists, enums); False means
-    "not sure". The same walk by ``_field_plan``, field by field across all the records of a batch rather than record
-    by record, and each distinct date text checked once: a batch's records share most of their dates."""
-    by_class: dict[type[BaseModel], list[BaseModel]] = {}
-    nested: list[Any] = []
-    for value in values:
-        if isinstance(value, BaseModel):
-            by_class.setdefault(type(value), []).append(value)
-        elif isinstance(value, list):
-            nested.extend(value)
-        elif isinstance(value, Enum) and value.value not in type(value)._value2member_map_:
-            return False
-    if nested and not strictly_clean(nested):
-        return False
-    for cls, models in by_class.items():
-        for name, _, is_date in _field_plan(cls):
-            found = [item for item in (m.__dict__.get(name) for m in models) if item is not None]
-            if is_date:
-                if not all(map(is_rfc3339_date_or_datetime, {item for item in found if isinstance(item, str)})):
-                    return False
-                found = [item for item in found if not isinstance(item, str)]
-            if found and not strictly_clean(found):
-                return False
-    return True
-
-
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
     key = op.wire_body_key or "body"
     return f"{key}[{index}].{where}" if index is not None else f"{key}.{where}"
 
 
-def iter_references(record: Mapping[str, Any], ref_path: str) -> Iterator[tuple[str, str]]:
-    """(field path, sourcedId) for a reference path such as ``class``, ``terms[]`` or ``roles[].org``."""
-    head, _, tail = ref_path.partition("[]")
-    value = record.get(head)
-    if not value:
+def references(records: list[dict[str, Any]], ref_path: str) -> Iterator[tuple[int, str, str]]:
+    """(record index, field path, sourcedId) of every reference at ``ref_path`` (``class``, ``terms[]``,
+    ``roles[].org``) in the records: one pass over a whole batch per path, not a generator per record."""
+    head, array, tail = ref_path.partition("[]")
+    if not array:
+        where = f"{head}.sourcedId"
+        for index, record in enumerate(records):
+            ref = record.get(head)
+            if isinstance(ref, dict) and isinstance(ref.get("sourcedId"), str):
+                yield index, where, ref["sourcedId"]
         return
-    if not _:
-        if isinstance(value, dict) and isinstance(value.get("sourcedId"), str):
-            yield f"{head}.sourcedId", value["sourcedId"]
-        return
-    for i, item in enumerate(value if isinstance(value, list) else []):
-        ref = item.get(tail.lstrip(".")) if tail else item
-        if isinstance(ref, dict) and isinstance(ref.get("sourcedId"), str):
-            yield f"{head}[{i}]{tail}.sourcedId", ref["sourcedId"]
+    key = tail.lstrip(".")
+    for index, record in enumerate(records):
+        items = record.get(head)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            ref = item.get(key) if key and isinstance(item, dict) else item
+            if isinstance(ref, dict) and isinstance(ref.get("sourcedId"), str):
+                yield index, f"{head}[{i}]{tail}.sourcedId", ref["sourcedId"]
 
 
 # ----- query helpers
