@@ -40,14 +40,12 @@ class TimebackEntity(TimebackModel):
     dateLastModified: DateOrDateTime | None = None
     metadata: dict[str, Any] | None = None
 
+    # Chosen on the client and sent, so a retried create sends the same id. (No private attributes on records:
+    # pydantic would wrap this hook once per subclass, a cost paid for every record.)
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status"})
 
     def model_post_init(self, context: Any, /) -> None:
-        # Defaults chosen on the client go on the wire, so a retried create sends the same id. (No private
-        # attributes here: pydantic would wrap this hook once per subclass, a cost paid for every record.)
-        fields_set = self.__pydantic_fields_set__
-        fields_set.add("sourcedId")
-        fields_set.add("status")
+        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
 
 
 class TimebackLearningObjectiveSet(TimebackModel):

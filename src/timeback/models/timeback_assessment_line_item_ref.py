@@ -17,4 +17,4 @@ class TimebackAssessmentLineItemRef(TimebackSourcedIdReference):
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"type"})
 
     def model_post_init(self, context: object, /) -> None:
-        self.__pydantic_fields_set__.add("type")  # the default type goes on the wire
+        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
