@@ -59,12 +59,15 @@ def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[
     table: dict[str, list[_Entry]] = {}
     for operations in operation_sets:
         for op in operations.operations():
-            paths = [op.full_path]
-            if op.full_path.endswith("/"):
-                paths.append(op.full_path.rstrip("/"))
-            for path in paths:
+            for path in served_paths(op):
                 table.setdefault(op.method, []).append(_Entry(op, path))
     return table
+
+
+def served_paths(op: Operation[Any, Any]) -> list[str]:
+    """Where an operation is served: its path, and for root collections the same without the trailing slash
+    (Timeback documents the slash; the official spec has none)."""
+    return [op.full_path, op.full_path.rstrip("/")] if op.full_path.endswith("/") else [op.full_path]
 
 
 class OperationLane:
@@ -107,16 +110,12 @@ class OperationLane:
             else:
                 body = b""
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
-            query: Any = {}
-            url = ""
             if op.kind in ("get", "list"):
+                url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
                 query = QueryParams(scope["query_string"])
-            if op.kind == "list":  # for the Link header
-                url = url_as_sent(scope)
-            if op.kind in ("get", "list"):
                 reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
-                reply = await self._write(functools.partial(service.handle, op, path, query, body, url), len(body))
+                reply = await self._write(functools.partial(service.handle, op, path, {}, body, ""), len(body))
             start, content = _encode_reply(reply)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)

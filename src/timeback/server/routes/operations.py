@@ -16,6 +16,7 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import required_scopes
 from timeback.server.deps import GrantDep, ServiceDep
 from timeback.server.errors import ApiError
+from timeback.server.lane import served_paths
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import Reply
 
@@ -62,10 +63,7 @@ def _handler(op: Operation[Any, Any]) -> Any:
 
 def register(router: APIRouter, operations: type[OperationSet]) -> None:
     for op in operations.operations():
-        paths = [op.full_path]
-        if op.full_path.endswith("/"):
-            paths.append(op.full_path.rstrip("/"))
-        for index, path in enumerate(paths):
+        for index, path in enumerate(served_paths(op)):
             router.add_api_route(
                 path,
                 _handler(op),
