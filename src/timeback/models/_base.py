@@ -216,6 +216,65 @@ def _plainly_clean(values: list[Any]) -> bool:
     return True
 
 
+def dicts_plainly_clean(cls: type[BaseModel], dicts: list[dict[str, Any]]) -> bool:
+    """``_plainly_clean`` for the dict path's output (``models._dicts``): True only if ``strict_problems`` would
+    find nothing in these dicts validated as ``cls``. There, a declared enum member is a plain string and an
+    undeclared one an Enum, so any Enum is a problem; dates are checked as on models. False means "not sure": the
+    caller validates through the model, which finds the exact problems."""
+    for name, wire_name, is_date in _field_plan(cls):
+        found = [item for item in (d.get(wire_name) for d in dicts) if item is not None]
+        if not found:
+            continue
+        if is_date:
+            if not all(type(item) is str for item in found):
+                return False
+            if not all(map(is_rfc3339_date_or_datetime, set(found))):
+                return False
+            continue
+        items = _opened(found)
+        if any(isinstance(item, Enum) for item in items):
+            return False
+        nested = [item for item in items if isinstance(item, dict)]
+        if nested:
+            child = _single_model(cls, name)
+            if child is None or not dicts_plainly_clean(child, nested):
+                return False
+    return True
+
+
+def _opened(values: list[Any]) -> list[Any]:
+    """The values with every list (at any depth) replaced by its items."""
+    if not any(isinstance(value, list) for value in values):
+        return values
+    opened: list[Any] = []
+    for value in values:
+        opened.extend(_opened(value) if isinstance(value, list) else (value,))
+    return opened
+
+
+_SINGLE_MODELS: dict[tuple[type[BaseModel], str], type[BaseModel] | None] = {}
+
+
+def _single_model(cls: type[BaseModel], name: str) -> type[BaseModel] | None:
+    """The one model class field ``name`` can hold (``Ref | None``, ``list[Ref]``...), or None if none or several."""
+    key = (cls, name)
+    if key not in _SINGLE_MODELS:
+        _SINGLE_MODELS[key] = _only_model(cls.__pydantic_fields__[name].annotation)
+    return _SINGLE_MODELS[key]
+
+
+def _only_model(annotation: Any) -> type[BaseModel] | None:
+    found: set[type[BaseModel]] = set()
+    pending = [annotation]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            found.add(item)
+        else:
+            pending.extend(get_args(item))
+    return found.pop() if len(found) == 1 else None
+
+
 def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
     if isinstance(value, BaseModel):
         fields = value.__dict__

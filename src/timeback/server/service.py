@@ -19,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
-from timeback.models._base import STRICT_VALIDATION, strict_problems
+from timeback.models._base import STRICT_VALIDATION, dicts_plainly_clean, strict_problems
+from timeback.models._dicts import ValidatedRequest, dict_validator
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
@@ -28,6 +29,9 @@ from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_so
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
+# Operations whose validated request may be plain dicts (see _validate): the whole body becomes stored records.
+_DICT_PATH_KINDS = frozenset({"create", "batch_create", "put"})
+Request = BaseModel | ValidatedRequest
 
 
 def now_utc() -> str:
@@ -67,6 +71,7 @@ class GradebookService:
         if op.kind in ("create", "batch_create"):
             return self.create(op, coll, path, request)
         if op.kind == "patch":
+            assert isinstance(request, BaseModel)  # (not in _DICT_PATH_KINDS)
             return self.patch(op, coll, request)
         raise ApiError(405, f"{op.kind} is not supported")
 
@@ -132,23 +137,29 @@ class GradebookService:
 
     # ----- writes
 
-    def _validate(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
-        """The request model from the body and the path, validated strictly. Bodies that plainly pass the limits
-        are validated once, from their own bytes (the path's fields appended); anything that fails there takes
-        the full path below, which answers with the exact 4xx."""
+    def _validate(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> Request:
+        """The request from the body and the path, validated strictly. Bodies that plainly pass the limits are
+        validated once, from their own bytes (the path's fields appended): a create's into plain dicts when its
+        model has a dict path (``models._dicts``: the same checks, no model built per record), anything else into
+        its model. Whatever fails there takes the full path below, which answers with the exact 4xx."""
         if raw and plainly_within_limits(raw, self.settings):
             head = raw.rstrip(_JSON_SPACE)
             if head.endswith(b"}"):
                 head = head[:-1].rstrip(_JSON_SPACE)
                 fields = ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in path.items()).encode()
                 spliced = head + (b"," if fields and not head.endswith(b"{") else b"") + fields + b"}"
+                validator = dict_validator(op.request) if op.kind in _DICT_PATH_KINDS else None
                 try:
-                    request = op.request.model_validate_json(spliced, **STRICT_VALIDATION)
+                    if validator is not None:
+                        validated = validator.validate_json(spliced, strict=True, extra="forbid")
+                        if dicts_plainly_clean(op.request, [validated]):
+                            return ValidatedRequest(validated)
+                    else:
+                        request = op.request.model_validate_json(spliced, **STRICT_VALIDATION)
+                        if not strict_problems(request):
+                            return request
                 except ValidationError:
                     pass
-                else:
-                    if not strict_problems(request):
-                        return request
         return self._validate_fully(op, path, raw)
 
     def _validate_fully(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
@@ -174,15 +185,20 @@ class GradebookService:
             raise validation_error(ValidationError.from_exception_data(op.request.__name__, line_errors))
         return request
 
-    def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> list[dict[str, Any]]:
+    def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> list[dict[str, Any]]:
         assert op.body is not None
-        value = getattr(request, op.body)
-        models = value if isinstance(value, list) else [value]
-        stamp = now_utc()
-        records = []
-        for index, model in enumerate(models):
+        if isinstance(request, ValidatedRequest):  # the dict path: the records are the wire dicts already
+            value = request[op.wire_body_key]
+            records = value if isinstance(value, list) else [value]
+        else:
+            value = getattr(request, op.body)
             # model_dump without its Python-level argument handling (one call per record of a batch)
-            record = model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_unset=True)
+            records = [
+                model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_unset=True)
+                for model in (value if isinstance(value, list) else [value])
+            ]
+        stamp = now_utc()
+        for index, record in enumerate(records):
             record["dateLastModified"] = stamp
             for source, target in coll.mirror:
                 if record.get(target) is None and record.get(source) is not None:
@@ -192,10 +208,9 @@ class GradebookService:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
                     raise ApiError(422, f"{where} must be {fixed!r} here", fields=[(where, f"must be {fixed!r}")])
                 record[name] = fixed
-            records.append(record)
         return records
 
-    def put(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
+    def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
         (record,) = self._records(op, coll, request)
         with self.storage.transaction() as tx:
             self._derive(tx, coll, [record])
@@ -203,9 +218,7 @@ class GradebookService:
             tx.upsert(coll, record)
         return Reply(201, {coll.singular: record})
 
-    def create(
-        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: BaseModel
-    ) -> Reply:
+    def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request) -> Reply:
         records = self._records(op, coll, request)
         batch = op.kind == "batch_create"
         with self.storage.transaction() as tx:
