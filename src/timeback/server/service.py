@@ -314,26 +314,25 @@ class GradebookService:
     def _check_references(
         tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
     ) -> None:
-        # target collection -> {sourcedId: (index, field) of the first record naming it}; paths are spelled out
-        # only for problems, as a batch of thousands of records names tens of thousands of references.
-        wanted: dict[str, dict[str, tuple[int, str]]] = {}
+        # The ids first, as sets (a batch of thousands of records names tens of thousands of references); where
+        # each one is named is worked out only for the unknown ones.
+        wanted: dict[str, set[str]] = {}
         for ref_path, target in coll.refs.items():
-            ids = wanted.setdefault(target, {})
-            for index, where, sourced_id in references(records, ref_path):
-                if sourced_id not in ids:
-                    ids[sourced_id] = (index, where)
-        problems = []
+            wanted.setdefault(target, set()).update(referenced_ids(records, ref_path))
         targets = [target for target, ids in wanted.items() if ids]
         founds = tx.existing_many([(COLLECTIONS[target], wanted[target]) for target in targets])
+        problems = []
         for target, found in zip(targets, founds, strict=True):
-            ids = wanted[target]
-            target_coll = COLLECTIONS[target]
             if target == coll.table:
                 found |= {r["sourcedId"] for r in records}
-            for sourced_id, (index, where) in ids.items():
-                if sourced_id not in found:
-                    where = _item_path(op, index if batch else None, where)
-                    problems.append((where, f"unknown {target_coll.label.lower()} {sourced_id!r}"))
+            unknown = wanted[target] - found
+            label = COLLECTIONS[target].label.lower()
+            for ref_path in (path for path, to in coll.refs.items() if to == target and unknown):
+                for index, where, sourced_id in references(records, ref_path):
+                    if sourced_id in unknown:
+                        unknown.discard(sourced_id)  # named once: where the first record names it
+                        where = _item_path(op, index if batch else None, where)
+                        problems.append((where, f"unknown {label} {sourced_id!r}"))
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
@@ -342,6 +341,15 @@ class GradebookService:
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
     key = op.wire_body_key or "body"
     return f"{key}[{index}].{where}" if index is not None else f"{key}.{where}"
+
+
+def referenced_ids(records: list[dict[str, Any]], ref_path: str) -> set[str]:
+    """The sourcedIds ``references`` finds, without where: for a plain field, one set comprehension."""
+    head, array, _ = ref_path.partition("[]")
+    if array:
+        return {sourced_id for _, _, sourced_id in references(records, ref_path)}
+    refs = [record.get(head) for record in records]
+    return {ref["sourcedId"] for ref in refs if isinstance(ref, dict) and isinstance(ref.get("sourcedId"), str)}
 
 
 def references(records: list[dict[str, Any]], ref_path: str) -> Iterator[tuple[int, str, str]]:
