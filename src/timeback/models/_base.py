@@ -220,35 +220,40 @@ def dicts_plainly_clean(cls: type[BaseModel], dicts: list[dict[str, Any]]) -> bo
     """``_plainly_clean`` for the dict path's output (``models._dicts``): True only if ``strict_problems`` would
     find nothing in these dicts validated as ``cls``. There, a declared enum member is a plain string and an
     undeclared one an Enum, so any Enum is a problem; dates are checked as on models. False means "not sure": the
-    caller validates through the model, which finds the exact problems."""
+    caller validates through the model, which finds the exact problems. Values are told apart by the set of their
+    exact types (C loops), not one isinstance call each: a batch's thousands of records made that the cost."""
     for name, wire_name, is_date in _field_plan(cls):
-        found = [item for item in (d.get(wire_name) for d in dicts) if item is not None]
+        found = [item for item in [d.get(wire_name) for d in dicts] if item is not None]
         if not found:
             continue
+        kinds = set(map(type, found))
         if is_date:
-            if not all(type(item) is str for item in found):
-                return False
-            if not all(map(is_rfc3339_date_or_datetime, set(found))):
+            if kinds != {str} or not all(map(is_rfc3339_date_or_datetime, set(found))):
                 return False
             continue
-        items = _opened(found)
-        if any(isinstance(item, Enum) for item in items):
+        if list in kinds:
+            found = _opened(found)
+            kinds = set(map(type, found))
+        if not kinds <= _PLAIN_JSON:  # an Enum (an undeclared member) or anything unforeseen
             return False
-        nested = [item for item in items if isinstance(item, dict)]
-        if nested:
+        if dict in kinds:
             child = _single_model(cls, name)
-            if child is None or not dicts_plainly_clean(child, nested):
+            if child is None or not dicts_plainly_clean(child, [item for item in found if type(item) is dict]):
                 return False
     return True
 
 
+_PLAIN_JSON = frozenset({str, int, float, bool, dict, type(None)})
+
+
 def _opened(values: list[Any]) -> list[Any]:
     """The values with every list (at any depth) replaced by its items."""
-    if not any(isinstance(value, list) for value in values):
-        return values
     opened: list[Any] = []
     for value in values:
-        opened.extend(_opened(value) if isinstance(value, list) else (value,))
+        if type(value) is list:
+            opened.extend(_opened(value))
+        else:
+            opened.append(value)
     return opened
 
 

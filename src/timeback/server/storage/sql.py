@@ -104,23 +104,19 @@ def _build_tables(metadata: MetaData) -> dict[str, Table]:
     return tables
 
 
-def _row(coll: CollectionDef, record: dict[str, Any]) -> tuple[Any, ...]:
+def _row(coll: CollectionDef, record: dict[str, Any]) -> list[Any]:
     """The record as a row of its table, in the columns' order (``_build_tables``, pk left out): positional
     parameters, which the driver binds without looking each one up by name."""
     coll = COLLECTIONS[coll.table]  # a view's records fill the columns of the table it lives in
-    refs = [ref.get("sourcedId") if isinstance(ref := record.get(name), dict) else None for name in coll.indexed]
-    lists = []
+    row = [record["sourcedId"], record.get("status", "active"), record["dateLastModified"]]
+    for name in coll.indexed:
+        ref = record.get(name)
+        row.append(ref.get("sourcedId") if isinstance(ref, dict) else None)
     for _, path in coll.list_columns:
         values = list_values(record, path)
-        lists.append(f",{','.join(values)}," if values else None)
-    return (
-        record["sourcedId"],
-        record.get("status", "active"),
-        record["dateLastModified"],
-        *refs,
-        *lists,
-        to_json(record).decode(),  # pydantic-core: compact UTF-8 JSON, several times faster than json.dumps
-    )
+        row.append(f",{','.join(values)}," if values else None)
+    row.append(to_json(record).decode())  # pydantic-core: compact UTF-8 JSON, several times faster than json.dumps
+    return row
 
 
 class _Remembered:
