@@ -4,6 +4,7 @@ model path accepts, stored as the same records."""
 from __future__ import annotations
 
 import copy
+import uuid
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -124,3 +125,18 @@ def test_the_dict_path_accepts_and_stores_exactly_what_the_model_path_does(
         by_dicts += took_dicts
         refused += isinstance(served, int)
     assert by_dicts >= 3 and refused > len(variants) // 4  # both outcomes were tried on the dict path
+
+
+def test_a_record_without_a_sourced_id_gets_a_fresh_one_on_the_dict_path() -> None:
+    name, path = "create_result_for_line_item", {"line_item_sourced_id": "li-1"}
+    unnamed = {k: v for k, v in RESULT.items() if k != "sourcedId"}
+    raw = json.dumps({"results": [unnamed, unnamed]}, ensure_ascii=False).encode()
+    served, took_dicts = _as_served(name, path, raw)
+    expected = _through_the_model(name, path, raw)
+    assert took_dicts and isinstance(served, list) and isinstance(expected, list)
+    ids = [record.pop("sourcedId") for record in served]
+    assert len({str(uuid.UUID(i)) for i in ids}) == 2  # a UUID each, distinct
+    assert json.loads(json.dumps(ids)) == ids  # plain JSON strings
+    for record in expected:
+        record.pop("sourcedId")
+    assert served == expected
