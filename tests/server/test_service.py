@@ -4,8 +4,8 @@ model path accepts, stored as the same records."""
 from __future__ import annotations
 
 import copy
-import uuid
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 

@@ -1,33 +1,19 @@
-"""FastAPI dependencies: the service the routes call, and bearer-token authentication."""
+"""What every operation request needs before the service sees it: the grant of its bearer token."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
-
-from timeback.server.auth import Grant
+from timeback.server.auth import Grant, TokenStore
 from timeback.server.errors import ApiError
-from timeback.server.service import GradebookService
 
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
 
 
-def get_service(request: Request) -> GradebookService:
-    service: GradebookService = request.app.state.service
-    return service
-
-
-def require_token(request: Request) -> Grant:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer_grant(tokens: TokenStore, authorization: str) -> Grant:
+    """The grant of the ``Authorization: Bearer`` token; 401 (with ``WWW-Authenticate``) without a valid one."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "Missing bearer token.", headers=_UNAUTHORIZED)
-    grant = request.app.state.tokens.check(token.strip())
+    grant = tokens.check(token.strip())
     if grant is None:
         raise ApiError(401, "Invalid or expired token.", headers=_UNAUTHORIZED)
     return grant
-
-
-ServiceDep = Annotated[GradebookService, Depends(get_service)]
-GrantDep = Annotated[Grant, Depends(require_token)]

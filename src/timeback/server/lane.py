@@ -28,6 +28,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import TokenStore, required_scopes
+from timeback.server.deps import bearer_grant
 from timeback.server.errors import ApiError, error_response
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
@@ -36,7 +37,6 @@ from timeback.server.storage import WouldWait, without_waiting
 log = logging.getLogger("timeback.server")
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
-_UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
 _JSON = (b"content-type", b"application/json")
 
 
@@ -144,13 +144,8 @@ class OperationLane:
 
 
 def _authenticate(tokens: TokenStore, header: str, entry: _Entry) -> None:
-    """As ``deps.require_token`` and the scope check of the routes: 401 without a valid token, 403 without scope."""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "Missing bearer token.", headers=_UNAUTHORIZED)
-    grant = tokens.check(token.strip())
-    if grant is None:
-        raise ApiError(401, "Invalid or expired token.", headers=_UNAUTHORIZED)
+    """401 without a valid token (``deps.bearer_grant``), 403 without a scope the operation accepts."""
+    grant = bearer_grant(tokens, header)
     if not entry.allowed & grant.scopes:
         raise ApiError(403, f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.")
 
@@ -180,7 +175,7 @@ def _too_large(limit: int) -> ApiError:
 
 
 def _encode_reply(reply: Reply) -> tuple[dict[str, Any], bytes]:
-    """What ``routes.operations._to_response`` makes of a reply: the response start message and the body."""
+    """The response start message and the body of a reply."""
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
     if reply.body is None:
         content = b""

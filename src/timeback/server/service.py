@@ -1,6 +1,6 @@
 """What each kind of operation does, independent of HTTP framing.
 
-Routes (``routes/operations.py``) hand every request here with its operation declaration; the functions below
+The operation lane (``lane.py``) hands every request here with its operation declaration; the functions below
 validate with the SDK's own models in strict mode, check references and parents, and call storage.
 """
 
