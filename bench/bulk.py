@@ -64,10 +64,10 @@ def results(count: int, prefix: str = "r") -> Iterator[dict[str, Any]]:
         yield {"sourcedId": f"{prefix}-{i}", **result(i // STUDENTS, i % STUDENTS, i % 101), "comment": "Well done"}
 
 
-def _seeded_server(directory: Path, name: str, count: int) -> ServeProcess:
+def _seeded_server(directory: Path, name: str, count: int, *options: str) -> ServeProcess:
     seed = directory / f"{name}-seed.json"
     seed.write_text(json.dumps(district_seed(max(1, -(-count // STUDENTS)))))
-    return ServeProcess(directory / f"{name}.db", "--seed", str(seed))
+    return ServeProcess(directory / f"{name}.db", "--seed", str(seed), *options)
 
 
 def storage_ceiling(directory: Path, count: int) -> float:

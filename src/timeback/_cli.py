@@ -27,6 +27,35 @@ def main() -> None:
     _app()()
 
 
+def _in_memory(database: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    return make_url(database).database in (None, "", ":memory:")
+
+
+def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, access_log: bool) -> None:
+    """``serve --workers N``: this process has made and seeded the database (``app_``); uvicorn's supervisor then
+    runs N processes that each build the app from these settings (``app.app_from_environment``), with the client
+    this process registered, and tokens shared through the database."""
+    import dataclasses
+    import json
+    import os
+
+    import uvicorn
+
+    from timeback.server.app import SETTINGS_ENV
+
+    client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
+    app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
+    app_.state.storage.close()
+    shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
+    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
+    uvicorn.run(
+        "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+        log_level="info", access_log=access_log,
+    )  # fmt: skip
+
+
 def _app() -> Any:
     import typer
 
@@ -57,6 +86,9 @@ def _app() -> Any:
             None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
         ),
         access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
+        workers: int = typer.Option(
+            1, min=1, help="Server processes sharing the port and the database file (one per CPU to use them all)."
+        ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
         import uvicorn
@@ -77,6 +109,10 @@ def _app() -> Any:
             seed=seed,
             faults=faults,
         )
+        if workers > 1 and faults:
+            raise typer.BadParameter("fault injection runs in one process: leave out --workers", param_hint="--faults")
+        if workers > 1 and _in_memory(database):
+            raise typer.BadParameter("several workers need a database file, not in-memory", param_hint="--workers")
         if faults:
             from timeback.server.faults import FaultSpec
 
@@ -96,6 +132,9 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+        if workers > 1:
+            _run_workers(app_, settings, host, port, workers, access_log)
+            return
         from timeback.server.app import tune_gc
 
         tune_gc()

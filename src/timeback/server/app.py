@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
+import os
 import secrets
 from typing import Any
 
@@ -33,6 +35,17 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
+SETTINGS_ENV = "TIMEBACK_SERVE_SETTINGS"  # how ``timeback serve --workers N`` hands its settings to each worker
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``timeback serve --workers N`` process (uvicorn's factory): the settings the parent put in
+    the environment as JSON; the parent made and seeded the database before starting the workers."""
+    app = create_app(ServerSettings(**json.loads(os.environ[SETTINGS_ENV])))
+    tune_gc()
+    return app
+
+
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     app = FastAPI(
@@ -46,9 +59,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     clients.add(client_id, client_secret, settings.client_scopes)
     app.state.settings = settings
     app.state.clients = clients
-    app.state.tokens = TokenStore(settings.token_ttl_seconds)
-    app.state.token_failures = FailureLimiter(settings.token_max_failures, settings.token_failure_window_seconds)
     app.state.storage = storage or open_storage(settings.database)
+    shared = app.state.storage if settings.workers > 1 else None
+    app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared)
+    app.state.token_failures = FailureLimiter(settings.token_max_failures, settings.token_failure_window_seconds)
     app.state.service = GradebookService(app.state.storage, settings)
     if settings.seed:
         load_seed(app.state.service, settings.seed)

@@ -15,7 +15,7 @@ import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from timeback._operations import Operation
 
@@ -98,27 +98,58 @@ class ClientRegistry:
 Clock = Callable[[], float]
 
 
+class SharedTokens(Protocol):
+    """Where server processes on one database keep issued tokens (``storage.sql.SqlStorage``)."""
+
+    def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None: ...
+    def find_token(self, digest: bytes) -> tuple[str, str, float] | None: ...
+
+
 class TokenStore:
-    def __init__(self, ttl_seconds: int, clock: Clock = time.monotonic) -> None:
+    """Issued tokens, as digests. With ``shared`` (``timeback serve --workers N``), each token is also written
+    there, with a wall-clock expiry, and a token this process does not know is looked up there: one worker issues,
+    any worker accepts."""
+
+    def __init__(self, ttl_seconds: int, clock: Clock = time.monotonic, shared: SharedTokens | None = None) -> None:
         self.ttl_seconds = ttl_seconds
         self.clock = clock
+        self._shared = shared
         self._grants: dict[bytes, Grant] = {}
         self._lock = threading.Lock()
 
     def issue(self, client_id: str, scopes: frozenset[str]) -> str:
         token = secrets.token_urlsafe(32)
+        digest = _digest(token)
+        if self._shared is not None:
+            self._shared.save_token(digest, client_id, " ".join(sorted(scopes)), time.time() + self.ttl_seconds)
         now = self.clock()
         with self._lock:
             # Forget expired tokens as new ones are issued, so the table stays small.
             for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
                 del self._grants[key]
-            self._grants[_digest(token)] = Grant(client_id, scopes, now + self.ttl_seconds)
+            self._grants[digest] = Grant(client_id, scopes, now + self.ttl_seconds)
         return token
 
     def check(self, token: str) -> Grant | None:
-        grant = self._grants.get(_digest(token))
+        digest = _digest(token)
+        grant = self._grants.get(digest)
+        if grant is None and self._shared is not None:
+            grant = self._from_shared(digest)
         if grant is None or grant.expires_at <= self.clock():
             return None
+        return grant
+
+    def _from_shared(self, digest: bytes) -> Grant | None:
+        found = self._shared.find_token(digest) if self._shared is not None else None
+        if found is None:
+            return None
+        client_id, scopes, expires_at = found
+        left = expires_at - time.time()
+        if left <= 0:
+            return None
+        grant = Grant(client_id, frozenset(scopes.split()), self.clock() + left)
+        with self._lock:
+            self._grants[digest] = grant
         return grant
 
 

@@ -18,6 +18,7 @@ class ServerSettings:
     token_failure_window_seconds: float = 60.0
     seed: str | None = None  # a JSON file of records to load at start (see timeback.server.seed)
     faults: str | None = None  # fault injection spec (see timeback.server.faults); None: off
+    workers: int = 1  # server processes on the database (timeback serve --workers); above 1, tokens are shared there
     max_body_bytes: int = 32 * 1024 * 1024  # larger request bodies are 413
     max_string_length: int = 65_536  # characters in any one JSON string (or key) of a request body; more: 422
     max_json_depth: int = 32  # nesting levels of objects/arrays in a request body; deeper: 400

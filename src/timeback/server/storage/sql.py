@@ -18,20 +18,29 @@ page after one already served starts right after that page's last row (keyset sp
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # (Windows: SQLite's busy wait alone)
+    fcntl = None  # type: ignore[assignment]
 
 from pydantic_core import to_json
 from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -200,9 +209,15 @@ class SqlStorage:
         self._write_engine = engine.execution_options(timeback_write=True)
         self._write_connection: Any = None
         self._in_memory = engine.url.database in (None, "", ":memory:")
+        self._file_lock = None if self._in_memory or fcntl is None else _FileLock(f"{engine.url.database}-writer")
+        self._writing_depth = 0
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
                            Column("value", Integer, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
+        # Issued tokens (as digests), for server processes sharing this database (``timeback serve --workers``).
+        Table("timeback_tokens", self.metadata, Column("digest", LargeBinary, primary_key=True),
+              Column("client_id", Text, nullable=False), Column("scopes", Text, nullable=False),
+              Column("expires_at", Float, nullable=False))  # fmt: skip
         self._counts = _Remembered()
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
@@ -299,9 +314,7 @@ class SqlStorage:
         Run on the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a
         single record."""
         waiting = may_wait()
-        if not self._write_lock.acquire(blocking=waiting):
-            raise WouldWait
-        try:
+        with self._writing(waiting):
             raw = self._writer()
             if waiting:
                 raw.execute("BEGIN IMMEDIATE")
@@ -315,6 +328,24 @@ class SqlStorage:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def _writing(self, waiting: bool = True) -> Iterator[None]:
+        """The right to write: this process's writer lock, then the database file's (``_FileLock``, shared with
+        every process on the file). ``WouldWait`` when not ``waiting`` and either is held."""
+        if not self._write_lock.acquire(blocking=waiting):
+            raise WouldWait
+        try:
+            outermost = self._file_lock is not None and self._writing_depth == 0
+            if outermost and not self._file_lock.acquire(blocking=waiting):  # type: ignore[union-attr]
+                raise WouldWait
+            self._writing_depth += 1
+            try:
+                yield
+            finally:
+                self._writing_depth -= 1
+                if outermost:
+                    self._file_lock.release()  # type: ignore[union-attr]
         finally:
             self._write_lock.release()
 
@@ -422,11 +453,43 @@ class SqlStorage:
         return {"=": column == value, ">": column > value, ">=": column >= value, "<": column < value,
                 "<=": column <= value}[p.op]  # fmt: skip
 
+    # ----- tokens shared between server processes (auth.SharedTokens)
+
+    def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None:
+        """Keep an issued token's grant; ``expires_at`` is wall-clock time. Expired ones are dropped meanwhile."""
+        with self._writing():
+            raw = self._writer()
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                raw.execute("DELETE FROM timeback_tokens WHERE expires_at <= ?", (time.time(),))
+                raw.execute("INSERT INTO timeback_tokens VALUES (?, ?, ?, ?)", (digest, client_id, scopes, expires_at))
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+
+    def find_token(self, digest: bytes) -> tuple[str, str, float] | None:
+        """(client id, scopes, wall-clock expiry) of a token some process on this database issued, or None."""
+        with self._read() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT client_id, scopes, expires_at FROM timeback_tokens WHERE digest = ?", (digest,)
+            ).first()
+        return None if found is None else (found[0], found[1], found[2])
+
+    def forget_tokens(self) -> None:
+        """Drop every shared token: a server (re)starting on this database honours none issued before."""
+        with self._writing(), self._write_engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM timeback_tokens")
+
     def close(self) -> None:
         with self._write_lock:
             if self._write_connection is not None:
                 self._write_connection.close()
                 self._write_connection = None
+            if self._file_lock is not None:
+                self._file_lock.close()
+                self._file_lock = None
         self.engine.dispose()
 
 
@@ -436,6 +499,28 @@ def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeback_write") else "BEGIN")
+
+
+class _FileLock:
+    """An exclusive ``flock`` on ``<database>-writer``, taken around every write transaction. Server processes on one
+    file (``timeback serve --workers``) then write in turn, each woken as soon as the other is done: SQLite's own
+    busy wait polls with sleeps that grow to tens of milliseconds, leaving the database idle between batches."""
+
+    def __init__(self, path: str) -> None:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def acquire(self, blocking: bool) -> bool:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def release(self) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        os.close(self._fd)
 
 
 def _begin_at_once(raw: Any) -> None:
