@@ -58,9 +58,11 @@ def table(f: dict[str, Any]) -> str:
         ("2. Import `from timeback import Timeback`", "<= 80 ms above baseline",
          f"{i['sdk_ms']:.0f} ms (+{i['extra_ms']:.0f} ms)", f"`import httpx, pydantic` {i['baseline_ms']:.0f} ms",
          f"{i['sdk_ms'] / i['baseline_ms']:.2f}"),
-        (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s", f"{b['ingest_per_s']:,.0f} /s",
+        (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s",
+         f"{b['ingest_workers_per_s']:,.0f} /s (`serve --workers 2`); {b['ingest_per_s']:,.0f} /s (1 process)",
          f"naive PUTs {b['naive_per_s']:,.0f} /s; raw sqlite3 {b['storage_ceiling_per_s']:,.0f} rows/s",
-         f"{b['ingest_vs_naive']:.0f}x naive; {b['ingest_vs_ceiling']:.2f} of ceiling"),
+         f"{b['workers_vs_naive']:.0f}x / {b['ingest_vs_naive']:.0f}x naive; "
+         f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
         (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s", f"{b['read_per_s']:,.0f} /s",
          f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s", f"{b['read_vs_ceiling']:.2f} of ceiling"),
         (f"5. Latency, {lat['clients']} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",

@@ -34,13 +34,20 @@ class ServeProcess:
         self.args = [*command, *options, *extra_args]
         self.process: subprocess.Popen[bytes] | None = None
 
+    def output(self) -> str:
+        """What the server printed so far (stdout and stderr)."""
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
+
     def client_kwargs(self, **extra: Any) -> dict[str, Any]:
         return {"base_url": self.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **extra}
 
     def __enter__(self) -> Self:
-        # stderr to a file, not a pipe: the access log of a long run would fill a pipe and stall the server
+        # Output to a file, not a pipe: the access log of a long run would fill a pipe and stall the server.
         self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=self._log)
+        self.process = subprocess.Popen(
+            self.args, stdout=self._log, stderr=self._log
+        )  # (uvicorn: access log on stdout)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -3,11 +3,12 @@
     python -m bench.bulk [--results 100000] [--naive 2000]
 
 Ingest: ``bulk_post_results`` (batches of 1,000, 4 in flight) into ``timeback serve`` on a SQLite file, in a child
-process; next to it the naive upload (one ``put_result`` per result, on ``--naive`` of them) and the storage ceiling
-(the same rows, as the server stores them, written with raw ``sqlite3`` ``executemany``, 1,000 per transaction, into
-the server's own schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000``;
-next to it the raw ceiling (``sqlite3`` reads the stored JSON in pages of 3,000 and joins each page into the API's
-envelope, as the server does).
+process, then the same into ``timeback serve --workers 2`` (a server process per CPU, one file). Next to them: the
+naive upload (one ``put_result`` per result, on ``--naive`` of them) and the storage ceiling (the same rows, as the
+server stores them, written with raw ``sqlite3`` ``executemany``, 1,000 per transaction, into the server's own
+schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000``; next to it the raw
+ceiling (``sqlite3`` reads the stored JSON in pages of 3,000 and joins each page into the API's envelope, as the
+server does).
 """
 
 from __future__ import annotations
@@ -141,6 +142,17 @@ def measure(count: int = 100_000, naive: int = 2000, batch_size: int = 1000, con
             figures["read_per_s"] = read / figures["read_seconds"]
         _, figures["read_ceiling_per_s"] = read_ceiling(directory / "bulk.db")
 
+        # The same upload into `timeback serve --workers 2`: a server process per CPU on the same file.
+        with (
+            _seeded_server(directory, "workers", count, "--workers", "2") as server,
+            Timeback(**server.client_kwargs()) as client,
+        ):
+            summary = client.oneroster.gradebook.bulk_post_results(
+                results(count), batch_size=batch_size, concurrency=concurrency
+            )
+            assert summary.ok and summary.stored == count, summary.failures[:3]
+            figures["ingest_workers_per_s"] = count / summary.seconds
+
         with _seeded_server(directory, "naive", naive) as server, Timeback(**server.client_kwargs()) as client:
             started = time.perf_counter()
             for record in results(naive, "naive"):
@@ -148,6 +160,7 @@ def measure(count: int = 100_000, naive: int = 2000, batch_size: int = 1000, con
             figures["naive_per_s"] = naive / (time.perf_counter() - started)
         figures["storage_ceiling_per_s"] = storage_ceiling(directory, count)
     figures["ingest_vs_naive"] = figures["ingest_per_s"] / figures["naive_per_s"]
+    figures["workers_vs_naive"] = figures["ingest_workers_per_s"] / figures["naive_per_s"]
     figures["ingest_vs_ceiling"] = figures["ingest_per_s"] / figures["storage_ceiling_per_s"]
     figures["read_vs_ceiling"] = figures["read_per_s"] / figures["read_ceiling_per_s"]
     return figures

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -225,12 +223,6 @@ def test_every_answer_says_what_the_server_spent_on_it(authed: httpx.Client) -> 
     for response in (authed.get(f"{GB}/results/none"), authed.put(f"{GB}/results/x", json={}), authed.get("/health")):
         timing = re.fullmatch(r"app;dur=(\d+\.\d{3})", response.headers["server-timing"])
         assert timing is not None and 0 < float(timing.group(1)) < 60_000, response.headers
-
-
-def test_serve_has_an_access_log_switch() -> None:
-    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--help"]
-    shown = subprocess.run(command, capture_output=True, text=True, check=True, env={"COLUMNS": "200"}).stdout
-    assert "--access-log" in shown and "--no-access-log" in shown
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,135 @@
+"""``timeback serve --workers N``: several server processes on one database file, as users run them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from bench._serve import ServeProcess
+from bench.bulk import district_seed, result
+
+from tests.support import uid
+from timeback import Timeback
+from timeback.server.auth import ALL_SCOPES, TokenStore
+from timeback.server.storage import WouldWait, open_storage, without_waiting
+
+GB = "/ims/oneroster/gradebook/v1p2"
+SEED = district_seed(4)  # four line items (li-0 .. li-3), 1,000 students (stu-0 ..)
+
+
+def _serve(tmp_path: Path, *options: str) -> ServeProcess:
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(SEED))
+    return ServeProcess(tmp_path / "workers.db", "--seed", str(seed), "--workers", "2", *options)
+
+
+def _token(server: ServeProcess) -> str:
+    kwargs = server.client_kwargs()
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": kwargs["client_id"],
+        "client_secret": kwargs["client_secret"],
+    }
+    token: str = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+    return token
+
+
+def test_both_workers_answer_and_accept_a_token_either_issued(tmp_path: Path) -> None:
+    with _serve(tmp_path) as server:
+        headers = {"Authorization": f"Bearer {_token(server)}"}
+        processes: set[str] = set()  # request ids start with a prefix of their server process
+        for _ in range(60):
+            with httpx.Client(base_url=server.url, headers=headers) as fresh:  # a new connection each time
+                response = fresh.get(f"{GB}/lineItems/")
+                assert response.status_code == 200, response.text
+                assert response.json()["totalCount"] == 4
+                processes.add(response.headers["x-request-id"][:16])
+            if len(processes) == 2:
+                break
+        assert len(processes) == 2
+
+
+def test_a_bulk_upload_across_workers_stores_every_result_once(tmp_path: Path) -> None:
+    rows = [{"sourcedId": f"w-res-{i}", **result(i % 4, i % 1000, i % 100)} for i in range(4000)]
+    with _serve(tmp_path) as server, Timeback(**server.client_kwargs()) as client:
+        summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=250, concurrency=8)
+        assert summary.ok and summary.stored == 4000, summary.failures[:3]
+        stored = {r.sourcedId: r.score for r in client.oneroster.gradebook.get_all_results(limit=3000)}
+        assert stored == {row["sourcedId"]: row["score"] for row in rows}
+        again = client.oneroster.gradebook.bulk_post_results(rows[:10], batch_size=10)
+        assert again.stored == 0 and "already exists" in again.failures[0].reason
+
+
+def test_a_restart_voids_the_tokens_issued_before(tmp_path: Path) -> None:
+    with _serve(tmp_path) as server:
+        token = _token(server)
+    with ServeProcess(tmp_path / "workers.db", "--workers", "2") as restarted:
+        answer = httpx.get(f"{restarted.url}{GB}/lineItems/", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [(["--database", "sqlite://"], "need a database file"), (["--faults", "429=0.1"], "fault injection")],
+)
+def test_workers_refuse_what_cannot_be_shared(options: list[str], message: str) -> None:
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--workers", "2", *options]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={"COLUMNS": "200"})
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: Path) -> None:
+    storage = open_storage(f"sqlite:///{tmp_path / 'tokens.db'}")
+    issuer, other, alone = TokenStore(60, shared=storage), TokenStore(60, shared=storage), TokenStore(60)
+    scopes = frozenset(ALL_SCOPES.split())
+    token = issuer.issue("client-a", scopes)
+    grant = other.check(token)
+    assert grant is not None and grant.client_id == "client-a" and grant.scopes == scopes
+    assert alone.check(token) is None and other.check(token + "x") is None
+    short = TokenStore(0, shared=storage).issue("client-a", scopes)  # expired as soon as issued
+    assert other.check(short) is None
+    storage.forget_tokens()
+    assert TokenStore(60, shared=storage).check(token) is None
+    storage.close()
+
+
+def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'turns.db'}"
+    first, second = open_storage(url), open_storage(url)  # two open files: as two server processes hold it
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with first.transaction():
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(10)
+    with pytest.raises(WouldWait), without_waiting(), second.transaction():
+        pass
+    started = time.monotonic()
+    threading.Timer(0.3, release.set).start()
+    with second.transaction():  # waits for the first to finish, then goes
+        waited = time.monotonic() - started
+    holder.join()
+    assert waited >= 0.25
+    first.close()
+    second.close()
+
+
+def test_serve_logs_requests_only_when_asked(tmp_path: Path) -> None:
+    logs: list[str] = []
+    for options in ([], ["--access-log"]):
+        with ServeProcess(tmp_path / f"log{len(logs)}.db", *options) as server:
+            marker = uid("path")
+            httpx.get(f"{server.url}/{marker}")
+            time.sleep(0.2)
+            logs.append("\n".join(line for line in server.output().splitlines() if marker in line))
+    assert logs[0] == "" and "GET /path" in logs[1] and "404" in logs[1]
