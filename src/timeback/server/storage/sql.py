@@ -160,8 +160,7 @@ class _SqlTransaction:
         self._raw = raw
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
-        sql, params = self._storage.raw_sql("get", coll)
-        found = self._raw.execute(sql, (sourced_id, *params)).fetchone()
+        found = self._raw.execute(self._storage.raw_sql("get", coll), (sourced_id,)).fetchone()
         return None if found is None else json.loads(found[0])
 
     def existing_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
@@ -178,12 +177,12 @@ class _SqlTransaction:
         sql = self._storage.union_sql(asked)
         params: list[Any] = []
         for index, _, single in asked:
-            coll, ids = wanted[index]
+            ids = wanted[index][1]
             if single:
                 (value,) = ids
             else:  # as text: a blob could read as JSONB
                 value = to_json(ids if isinstance(ids, list) else list(ids)).decode()
-            params += [value, *self._storage.raw_sql("exists", coll)[1]]
+            params.append(value)
         for index, sourced_id in self._raw.execute(sql, params):
             found[index].add(sourced_id)
         return found
@@ -237,26 +236,24 @@ class SqlStorage:
             self._statements[key] = stmt
         return stmt
 
-    def raw_sql(self, kind: str, coll: CollectionDef) -> tuple[str, tuple[Any, ...]]:
+    def raw_sql(self, kind: str, coll: CollectionDef) -> str:
         """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
-        column is the placeholder ``?index``) or ``get``; with the parameters of a view's filter, bound last."""
+        column is the placeholder ``?index``) or ``get``, each with the view's conditions."""
         key = (f"raw-{kind}", coll.name)
         built = self._statements.get(key)
         if built is None:
             table = coll.table
-            where, params = "", []
-            for name, value in coll.fixed:
-                where += f" AND json_extract(data, '$.{name}') = ?"
-                params.append(value)
-            if coll.role is not None:
-                where += f" AND {list_column('roles')} LIKE ?"
-                params.append(f"%,{coll.role},%")
+            # The view's conditions with their values inlined: constants of the collection table, not input.
+            where = "".join(
+                f" AND {condition.compile(dialect=self.engine.dialect, compile_kwargs={'literal_binds': True})}"
+                for condition in self._view_conditions(coll, self.tables[table])
+            )
             if kind == "exists":
                 sql = (f"SELECT ?index, sourced_id FROM {table} "
                        f"WHERE sourced_id IN (SELECT value FROM json_each(?)){where}")  # fmt: skip
             else:
                 sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
-            built = self._statements[key] = (sql, tuple(params))
+            built = self._statements[key] = sql
         return built  # type: ignore[no-any-return]
 
     def union_sql(self, asked: tuple[tuple[int, str, bool], ...]) -> str:
@@ -266,7 +263,7 @@ class SqlStorage:
         if sql is None:
             parts = []
             for index, name, single in asked:
-                part = self.raw_sql("exists", COLLECTIONS[name])[0].replace("?index", str(index))
+                part = self.raw_sql("exists", COLLECTIONS[name]).replace("?index", str(index))
                 if single:
                     part = part.replace("IN (SELECT value FROM json_each(?))", "= ?")
                 parts.append(part)
@@ -291,12 +288,17 @@ class SqlStorage:
         return COLLECTIONS[coll.table]
 
     @staticmethod
-    def _view_filter(stmt: Any, coll: CollectionDef, table: Table) -> Any:
-        for name, value in coll.fixed:
-            stmt = stmt.where(func.json_extract(table.c.data, f"$.{name}") == value)
+    def _view_conditions(coll: CollectionDef, table: Table) -> list[Any]:
+        """What keeps a view's records apart in the table it shares (its fixed fields, its role); written once,
+        for the SQLAlchemy reads and, compiled to text, for the driver's statements (``raw_sql``)."""
+        conditions = [func.json_extract(table.c.data, f"$.{name}") == value for name, value in coll.fixed]
         if coll.role is not None:
-            stmt = stmt.where(table.c[list_column("roles")].like(f"%,{coll.role},%"))
-        return stmt
+            conditions.append(table.c[list_column("roles")].like(f"%,{coll.role},%"))
+        return conditions
+
+    def _view_filter(self, stmt: Any, coll: CollectionDef, table: Table) -> Any:
+        conditions = self._view_conditions(coll, table)
+        return stmt.where(*conditions) if conditions else stmt
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
