@@ -157,6 +157,23 @@ def test_models_inside_dicts_and_lists_of_models_still_work() -> None:
     assert [b["results"][0]["sourcedId"] for b in script.bodies] == ["r-1", "r-2"]
 
 
+def test_models_and_dates_inside_metadata_are_sent_as_the_model_path_sends_them() -> None:
+    metadata = {"ref": Ref(sourcedId="s"), "when": dt.date(2024, 1, 15), "pair": (1, 2), "plain": {"n": [1, None]}}
+    body = {**result_body("li", "s", "r-1"), "metadata": metadata}
+    script = Recorder()
+    with mock_client(script) as client:
+        client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li", results=[body])
+    (sent,) = script.bodies
+    expected = TimebackCreateResultBody.model_validate(body).model_dump(mode="json", by_alias=True, exclude_unset=True)
+    assert sent["results"][0]["metadata"] == expected["metadata"]
+    assert sent["results"][0]["metadata"]["ref"] == {"sourcedId": "s"}  # no unset href/type written as null
+    validator = dict_validator(CREATE)  # plain JSON values in metadata stay on the dict path
+    assert validator is not None
+    assert validator.validate_python(
+        {"results": [{**result_body("li", "s"), "metadata": {"a": [1]}}], "line_item_sourced_id": "li"}
+    )
+
+
 def stored(client: Timeback, roster: Roster) -> dict[str, Any]:
     return {r.sourcedId: r for r in client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)}
 

@@ -44,7 +44,7 @@ def dict_validator(model: type[pydantic.BaseModel]) -> SchemaValidator | None:
     except KeyError:
         pass
     try:
-        schema = _convert(model.__pydantic_core_schema__)
+        schema = _with_json_values(_convert(model.__pydantic_core_schema__))
         validator: SchemaValidator | None = SchemaValidator(schema)
     except _Unsupported:
         validator = None
@@ -70,12 +70,50 @@ _PLAIN_SERIALIZERS = frozenset({"none", "int", "bool", "float", "str", "any"})
 _FUNCTIONS = frozenset({"function-before", "function-after", "function-wrap", "function-plain"})
 
 
+# What a field typed Any (``metadata``'s values) takes on the dict path: JSON values only. Anything else there (a
+# model, a date) fails the dict path, and the model path serializes it as ``model_dump`` does (a model in
+# ``metadata`` without its unset fields); to_json would have written every field of a model.
+_JSON_VALUE = "timeback-json-value"
+
+
+def _json_value() -> core_schema.CoreSchema:
+    return core_schema.definition_reference_schema(_JSON_VALUE)
+
+
+_JSON_VALUE_SCHEMA = core_schema.union_schema(
+    [
+        core_schema.str_schema(strict=True),
+        core_schema.bool_schema(strict=True),
+        core_schema.int_schema(strict=True),
+        core_schema.float_schema(strict=True),
+        core_schema.none_schema(),
+        core_schema.list_schema(_json_value(), strict=True),
+        core_schema.dict_schema(
+            core_schema.str_schema(strict=True), core_schema.definition_reference_schema(_JSON_VALUE)
+        ),
+    ],
+    ref=_JSON_VALUE,
+)
+
+
+def _with_json_values(schema: Any) -> Any:
+    if schema.get("type") == "definitions":
+        return {**schema, "definitions": [*schema["definitions"], _JSON_VALUE_SCHEMA]}
+    return core_schema.definitions_schema(schema, [_JSON_VALUE_SCHEMA])
+
+
 def _convert(schema: Any) -> Any:
     if isinstance(schema, list):
         return [_convert(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
     kind = schema.get("type")
+    if kind == "any":
+        return _json_value()
+    if kind == "dict" and "values_schema" not in schema:  # dict[str, Any]: values left unchecked by pydantic
+        return _convert({**schema, "values_schema": _json_value()})
+    if kind in ("list", "tuple", "set", "frozenset") and "items_schema" not in schema:
+        return _convert({**schema, "items_schema": _json_value()})
     if kind == "model":
         return _typed_dict(schema)
     if kind == "enum" and schema.get("sub_type") == "str":
