@@ -29,8 +29,12 @@ def main() -> None:
 
 def _in_memory(database: str) -> bool:
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    return make_url(database).database in (None, "", ":memory:")
+    try:
+        return make_url(database).database in (None, "", ":memory:")
+    except ArgumentError:
+        return False  # (not a URL: open_storage says so)
 
 
 def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, access_log: bool) -> None:
@@ -120,7 +124,12 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
-        app_ = create_app(settings)
+        from timeback.server.storage.sql import UnsupportedDatabase
+
+        try:
+            app_ = create_app(settings)
+        except UnsupportedDatabase as exc:
+            raise typer.BadParameter(str(exc), param_hint="--database") from None
         base = f"http://{host}:{port}"
         typer.echo(f"Timeback-compatible server on {base} (database {database})")
         if faults:

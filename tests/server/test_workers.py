@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,7 +19,7 @@ from bench.bulk import district_seed, result
 from tests.support import uid
 from timeback import Timeback
 from timeback.server.auth import ALL_SCOPES, TokenStore
-from timeback.server.storage import WouldWait, open_storage, without_waiting
+from timeback.server.storage import WouldWait, open_storage, sql, without_waiting
 
 GB = "/ims/oneroster/gradebook/v1p2"
 SEED = district_seed(4)  # four line items (li-0 .. li-3), 1,000 students (stu-0 ..)
@@ -99,29 +101,42 @@ def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: P
     storage.close()
 
 
-def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path) -> None:
+def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'turns.db'}"
     first, second = open_storage(url), open_storage(url)  # two open files: as two server processes hold it
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with first.transaction():
-            holding.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert holding.wait(10)
+    assert first._file_lock is not None and first._file_lock.acquire(blocking=True)  # no SQLite lock taken
     with pytest.raises(WouldWait), without_waiting(), second.transaction():
         pass
     started = time.monotonic()
-    threading.Timer(0.3, release.set).start()
-    with second.transaction():  # waits for the first to finish, then goes
+    threading.Timer(0.3, first._file_lock.release).start()
+    with second.transaction():  # waits for the other to let go, then goes
         waited = time.monotonic() - started
-    holder.join()
-    assert waited >= 0.25
+    assert 0.25 <= waited < 5
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)  # a writer that never lets go: the others give up, as SQLite's
+    assert first._file_lock.acquire(blocking=True)
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"), second.transaction():
+        pass
+    first._file_lock.release()
     first.close()
     second.close()
+
+
+def test_a_bad_token_is_looked_up_in_the_database_once(tmp_path: Path) -> None:
+    storage = open_storage(f"sqlite:///{tmp_path / 'bad.db'}")
+    asked: list[bytes] = []
+    real = storage.find_token
+
+    def counting(digest: bytes) -> Any:
+        asked.append(digest)
+        return real(digest)
+
+    storage.find_token = counting  # type: ignore[method-assign]
+    tokens = TokenStore(60, shared=storage)
+    for _ in range(5):
+        assert tokens.needs_lookup("made-up") is (not asked)
+        assert tokens.check("made-up") is None
+    assert len(asked) == 1
+    storage.close()
 
 
 def test_serve_logs_requests_only_when_asked(tmp_path: Path) -> None:

@@ -309,3 +309,21 @@ def test_a_write_that_cannot_start_at_once_says_so_and_leaves_the_lock_to_others
     other.execute("BEGIN IMMEDIATE")  # and the writer did not keep the lock
     other.rollback()
     other.close()
+
+
+@pytest.mark.parametrize("mounted", [True, False])
+async def test_the_operations_answer_under_a_mount_or_a_root_path(mounted: bool) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from timeback.server import create_app
+
+    app = create_app(ServerSettings(client_id="mount-id", client_secret="mount-secret"))
+    prefix = "/timeback" if mounted else "/api"  # (a proxy under /api: the paths keep it, root_path names it)
+    served = Starlette(routes=[Mount("/timeback", app)]) if mounted else app
+    transport = httpx.ASGITransport(served, root_path="" if mounted else "/api")
+    async with httpx.AsyncClient(transport=transport, base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "mount-id", "client_secret": "mount-secret"}
+        token = (await http.post(f"{prefix}/oauth2/token", data=form)).json()["access_token"]
+        answer = await http.get(f"{prefix}{GB}/results/", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200 and answer.json()["totalCount"] == 0

@@ -41,7 +41,8 @@ SETTINGS_ENV = "TIMEBACK_SERVE_SETTINGS"  # how ``timeback serve --workers N`` h
 def app_from_environment() -> FastAPI:
     """The app of one ``timeback serve --workers N`` process (uvicorn's factory): the settings the parent put in
     the environment as JSON; the parent made and seeded the database before starting the workers."""
-    app = create_app(ServerSettings(**json.loads(os.environ[SETTINGS_ENV])))
+    # Taken out of this worker's environment (it holds the client secret): nothing this process starts inherits it.
+    app = create_app(ServerSettings(**json.loads(os.environ.pop(SETTINGS_ENV))))
     tune_gc()
     return app
 

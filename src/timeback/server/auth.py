@@ -2,7 +2,8 @@
 on failed token requests.
 
 Client secrets are kept only as salted SHA-256 digests and compared in constant time. Tokens are 256-bit random
-strings, also kept only as digests, and live in this process: a token from another server instance is unknown.
+strings, also kept only as digests, and live in this process (with ``timeback serve --workers``, also in the
+database the workers share): a token from another server instance is unknown.
 """
 
 from __future__ import annotations
@@ -108,49 +109,64 @@ class SharedTokens(Protocol):
 class TokenStore:
     """Issued tokens, as digests. With ``shared`` (``timeback serve --workers N``), each token is also written
     there, with a wall-clock expiry, and a token this process does not know is looked up there: one worker issues,
-    any worker accepts."""
+    any worker accepts. Tokens looked up and not found are remembered (a bounded set), so a client repeating a bad
+    token costs one database read, not one per request."""
 
     def __init__(self, ttl_seconds: int, clock: Clock = time.monotonic, shared: SharedTokens | None = None) -> None:
         self.ttl_seconds = ttl_seconds
         self.clock = clock
         self._shared = shared
         self._grants: dict[bytes, Grant] = {}
+        self._unknown: set[bytes] = set()
         self._lock = threading.Lock()
 
     def issue(self, client_id: str, scopes: frozenset[str]) -> str:
         token = secrets.token_urlsafe(32)
         digest = _digest(token)
-        if self._shared is not None:
+        if self._shared is not None:  # written before the token is handed out: any worker can accept it at once
             self._shared.save_token(digest, client_id, " ".join(sorted(scopes)), time.time() + self.ttl_seconds)
-        now = self.clock()
-        with self._lock:
-            # Forget expired tokens as new ones are issued, so the table stays small.
-            for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
-                del self._grants[key]
-            self._grants[digest] = Grant(client_id, scopes, now + self.ttl_seconds)
+        self._remember(digest, Grant(client_id, scopes, self.clock() + self.ttl_seconds))
         return token
 
     def check(self, token: str) -> Grant | None:
         digest = _digest(token)
         grant = self._grants.get(digest)
-        if grant is None and self._shared is not None:
+        if grant is None and self._shared is not None and digest not in self._unknown:
             grant = self._from_shared(digest)
         if grant is None or grant.expires_at <= self.clock():
             return None
         return grant
 
+    def needs_lookup(self, token: str) -> bool:
+        """Whether ``check`` would read the shared store (a blocking read: the lane does it in a thread)."""
+        if self._shared is None:
+            return False
+        digest = _digest(token)
+        return digest not in self._grants and digest not in self._unknown
+
     def _from_shared(self, digest: bytes) -> Grant | None:
         found = self._shared.find_token(digest) if self._shared is not None else None
-        if found is None:
+        left = found[2] - time.time() if found is not None else 0.0
+        if found is None or left <= 0:
+            with self._lock:
+                if len(self._unknown) >= _UNKNOWN_KEPT:
+                    self._unknown.clear()
+                self._unknown.add(digest)
             return None
-        client_id, scopes, expires_at = found
-        left = expires_at - time.time()
-        if left <= 0:
-            return None
-        grant = Grant(client_id, frozenset(scopes.split()), self.clock() + left)
-        with self._lock:
-            self._grants[digest] = grant
+        grant = Grant(found[0], frozenset(found[1].split()), self.clock() + left)
+        self._remember(digest, grant)
         return grant
+
+    def _remember(self, digest: bytes, grant: Grant) -> None:
+        now = self.clock()
+        with self._lock:
+            # Forget expired tokens as new ones come in, so the table stays small.
+            for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
+                del self._grants[key]
+            self._grants[digest] = grant
+
+
+_UNKNOWN_KEPT = 4096  # bad tokens remembered per process; the set starts again when full
 
 
 class FailureLimiter:

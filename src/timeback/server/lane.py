@@ -27,8 +27,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
-from timeback.server.auth import TokenStore, required_scopes
-from timeback.server.deps import bearer_grant
+from timeback.server.auth import Grant, TokenStore, required_scopes
+from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
@@ -81,7 +81,7 @@ class OperationLane:
         if scope["type"] == "http":
             entries = self.table.get(scope["method"])
             if entries:
-                path = scope["path"]
+                path = _route_path(scope)
                 for entry in entries:
                     match = entry.pattern.match(path)
                     if match is not None:
@@ -102,7 +102,11 @@ class OperationLane:
                     authorization = value
                 elif name == b"content-length" and content_length is None:
                     content_length = value
-            _authenticate(self.state.tokens, authorization.decode("latin-1"), entry)
+            token = bearer_token(authorization.decode("latin-1"))
+            tokens: TokenStore = self.state.tokens
+            if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
+                await run_in_threadpool(tokens.check, token)
+            _check_scope(grant_of(tokens, token), entry)
             if op.body is not None:
                 body = await _read_body(receive, content_length, service.settings.max_body_bytes)
                 if body is None:
@@ -143,9 +147,16 @@ class OperationLane:
         return await anyio.to_thread.run_sync(call, limiter=self._writes)
 
 
-def _authenticate(tokens: TokenStore, header: str, entry: _Entry) -> None:
-    """401 without a valid token (``deps.bearer_grant``), 403 without a scope the operation accepts."""
-    grant = bearer_grant(tokens, header)
+def _route_path(scope: dict[str, Any]) -> str:
+    """The path the routes see: without the ``root_path`` of a mount or a proxy prefix (as Starlette's router)."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
+        return path[len(root) :]
+    return path
+
+
+def _check_scope(grant: Grant, entry: _Entry) -> None:
     if not entry.allowed & grant.scopes:
         raise ApiError(403, f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.")
 

@@ -22,6 +22,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -505,24 +506,34 @@ def _sqlite_begin(conn: Connection) -> None:
 
 class _FileLock:
     """An exclusive ``flock`` on ``<database>-writer``, taken around every write transaction. Server processes on one
-    file (``timeback serve --workers``) then write in turn, each woken as soon as the other is done: SQLite's own
-    busy wait polls with sleeps that grow to tens of milliseconds, leaving the database idle between batches."""
+    file (``timeback serve --workers``) then write in turn, each starting within 2 ms of the other's commit: SQLite's
+    own busy wait sleeps for up to 100 ms at a time, which left the database idle between two workers' batches. A
+    writer waits at most ``BUSY_TIMEOUT_MS``, then fails as SQLite would ("database is locked")."""
 
     def __init__(self, path: str) -> None:
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
+        self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
     def acquire(self, blocking: bool) -> bool:
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+        deadline, pause = time.monotonic() + BUSY_TIMEOUT_MS / 1000, 0.0001
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if not blocking:
+                    return False
+                if time.monotonic() >= deadline:
+                    raise sqlite3.OperationalError("database is locked") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
 
     def release(self) -> None:
         fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        os.close(self._fd)
+        self._closer()
 
 
 def _begin_at_once(raw: Any) -> None:
@@ -546,6 +557,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class UnsupportedDatabase(ValueError):
+    """A database URL this server cannot open."""
+
+
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     if url.startswith("sqlite"):
@@ -559,4 +574,6 @@ def open_storage(url: str) -> SqlStorage:
         if not in_memory:
             event.listen(engine, "connect", _sqlite_pragmas)
         return SqlStorage(engine)
-    raise ValueError(f"unsupported database URL {url!r}: only SQLite is built in (sqlite:///path.db or sqlite://)")
+    raise UnsupportedDatabase(
+        f"unsupported database URL {url!r}: only SQLite is built in (sqlite:///path.db or sqlite://)"
+    )
