@@ -56,7 +56,7 @@ def table(f: dict[str, Any]) -> str:
         ("1. SDK overhead, async", "SDK / raw <= 1.5",
          f"{o['sdk_async_us']:.0f} us", f"raw httpx {o['raw_async_us']:.0f} us", f"{o['async_ratio']:.2f}"),
         ("2. Import `from timeback import Timeback`", "<= 80 ms above baseline",
-         f"{i['sdk_ms']:.0f} ms (+{i['extra_ms']:.0f} ms)", f"`import httpx, pydantic` {i['baseline_ms']:.0f} ms",
+         f"{i['sdk_ms']:.0f} ms ({i['extra_ms']:+.0f} ms)", f"`import httpx, pydantic` {i['baseline_ms']:.0f} ms",
          f"{i['sdk_ms'] / i['baseline_ms']:.2f}"),
         (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s",
          f"{b['ingest_workers_per_s']:,.0f} /s (`serve --workers 2`); {b['ingest_per_s']:,.0f} /s (1 process)",
