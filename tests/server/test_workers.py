@@ -88,16 +88,18 @@ def test_workers_refuse_what_cannot_be_shared(options: list[str], message: str) 
 
 def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: Path) -> None:
     storage = open_storage(f"sqlite:///{tmp_path / 'tokens.db'}")
-    issuer, other, alone = TokenStore(60, shared=storage), TokenStore(60, shared=storage), TokenStore(60)
+    known = {"client-a"}
+    issuer, other = TokenStore(60, shared=storage, clients=known), TokenStore(60, shared=storage, clients=known)
     scopes = frozenset(ALL_SCOPES.split())
     token = issuer.issue("client-a", scopes)
     grant = other.check(token)
     assert grant is not None and grant.client_id == "client-a" and grant.scopes == scopes
-    assert alone.check(token) is None and other.check(token + "x") is None
-    short = TokenStore(0, shared=storage).issue("client-a", scopes)  # expired as soon as issued
+    assert TokenStore(60).check(token) is None and other.check(token + "x") is None
+    assert TokenStore(60, shared=storage, clients={"client-b"}).check(token) is None  # another server's client
+    short = TokenStore(0, shared=storage, clients=known).issue("client-a", scopes)  # expired as soon as issued
     assert other.check(short) is None
     storage.forget_tokens()
-    assert TokenStore(60, shared=storage).check(token) is None
+    assert TokenStore(60, shared=storage, clients=known).check(token) is None
     storage.close()
 
 

@@ -62,7 +62,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.clients = clients
     app.state.storage = storage or open_storage(settings.database)
     shared = app.state.storage if settings.workers > 1 else None
-    app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared)
+    app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients)
     app.state.token_failures = FailureLimiter(settings.token_max_failures, settings.token_failure_window_seconds)
     app.state.service = GradebookService(app.state.storage, settings)
     if settings.seed:

@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -87,6 +87,9 @@ class ClientRegistry:
         held = frozenset(short_scope(s) for s in (scopes or ALL_SCOPES).split())
         self._clients[client_id] = _Client(salt, _digest(client_secret, salt), held)
 
+    def __contains__(self, client_id: object) -> bool:
+        return client_id in self._clients
+
     def verify(self, client_id: str, client_secret: str) -> frozenset[str] | None:
         """The client's scopes if the credentials are right, else None (same work either way)."""
         client = self._clients.get(client_id)
@@ -112,10 +115,17 @@ class TokenStore:
     any worker accepts. Tokens looked up and not found are remembered (a bounded set), so a client repeating a bad
     token costs one database read, not one per request."""
 
-    def __init__(self, ttl_seconds: int, clock: Clock = time.monotonic, shared: SharedTokens | None = None) -> None:
+    def __init__(
+        self,
+        ttl_seconds: int,
+        clock: Clock = time.monotonic,
+        shared: SharedTokens | None = None,
+        clients: Container[str] = (),
+    ) -> None:
         self.ttl_seconds = ttl_seconds
         self.clock = clock
         self._shared = shared
+        self._clients = clients  # a shared token counts only for a client registered here
         self._grants: dict[bytes, Grant] = {}
         self._unknown: set[bytes] = set()
         self._lock = threading.Lock()
@@ -147,7 +157,7 @@ class TokenStore:
     def _from_shared(self, digest: bytes) -> Grant | None:
         found = self._shared.find_token(digest) if self._shared is not None else None
         left = found[2] - time.time() if found is not None else 0.0
-        if found is None or left <= 0:
+        if found is None or left <= 0 or found[0] not in self._clients:
             with self._lock:
                 if len(self._unknown) >= _UNKNOWN_KEPT:
                     self._unknown.clear()
