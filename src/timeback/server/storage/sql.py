@@ -1,7 +1,8 @@
 """SQLAlchemy Core storage. One table per collection: the record as JSON text, plus indexed columns.
 
-SQLite runs in WAL mode with a busy timeout; writes are serialized by a process-wide lock so concurrent requests
-never meet "database is locked". An in-memory database (``sqlite://``) shares one connection under that lock.
+SQLite runs in WAL mode with a busy timeout; writes are serialized by a process-wide lock, and across processes on
+one file by a ``flock`` (``_FileLock``), so concurrent requests never meet "database is locked". An in-memory
+database (``sqlite://``) shares one connection under that lock.
 
 Transactions are SQLite's own, begun by us: the driver's implicit ones start only at the first write, so the reads
 of one listing (its page and its count) could otherwise see different data. Reads run in a ``BEGIN`` (one
@@ -206,11 +207,9 @@ class SqlStorage:
         self.tables = _build_tables(self.metadata)
         self._write_lock = threading.RLock()
         self._statements: dict[tuple[str, str], Any] = {}
-        self._write_engine = engine.execution_options(timeback_write=True)
         self._write_connection: Any = None
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self._file_lock = None if self._in_memory or fcntl is None else _FileLock(f"{engine.url.database}-writer")
-        self._writing_depth = 0
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
                            Column("value", Integer, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
@@ -221,8 +220,8 @@ class SqlStorage:
         self._counts = _Remembered()
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
-        with self._write_lock, self._write_engine.begin() as conn:
-            conn.execute(self._meta.insert().prefix_with("OR IGNORE"), {"key": "generation", "value": 0})
+        with self._raw_transaction() as raw:
+            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
@@ -312,11 +311,18 @@ class SqlStorage:
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
-        """A write transaction on the writer connection: ``BEGIN IMMEDIATE`` (the write lock from the start, also
-        against other processes on the file), the generation bumped, then ``COMMIT``; ``ROLLBACK`` on any error.
-        Run on the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a
-        single record."""
-        waiting = may_wait()
+        """A write transaction of the service (see ``_raw_transaction``), the generation bumped before ``COMMIT``:
+        remembered counts and page ends no longer hold. Inside ``without_waiting()``, ``WouldWait`` rather than
+        waiting for another writer."""
+        with self._raw_transaction(may_wait(), bump=True) as raw:
+            yield _SqlTransaction(self, raw)
+
+    @contextmanager
+    def _raw_transaction(self, waiting: bool = True, *, bump: bool = False) -> Iterator[Any]:
+        """Every write: the right to write (``_writing``), ``BEGIN IMMEDIATE`` on the kept writer connection (the
+        write lock from the start, also against other processes on the file), then ``COMMIT``; ``ROLLBACK`` on any
+        error. On the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of
+        a single record."""
         with self._writing(waiting):
             raw = self._writer()
             if waiting:
@@ -324,8 +330,9 @@ class SqlStorage:
             else:
                 _begin_at_once(raw)
             try:
-                yield _SqlTransaction(self, raw)
-                raw.execute(_BUMP)  # remembered counts and page ends no longer hold
+                yield raw
+                if bump:
+                    raw.execute(_BUMP)
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
@@ -333,22 +340,19 @@ class SqlStorage:
                 raise
 
     @contextmanager
-    def _writing(self, waiting: bool = True) -> Iterator[None]:
+    def _writing(self, waiting: bool) -> Iterator[None]:
         """The right to write: this process's writer lock, then the database file's (``_FileLock``, shared with
         every process on the file). ``WouldWait`` when not ``waiting`` and either is held."""
         if not self._write_lock.acquire(blocking=waiting):
             raise WouldWait
         try:
-            outermost = self._file_lock is not None and self._writing_depth == 0
-            if outermost and not self._file_lock.acquire(blocking=waiting):  # type: ignore[union-attr]
+            if self._file_lock is not None and not self._file_lock.acquire(blocking=waiting):
                 raise WouldWait
-            self._writing_depth += 1
             try:
                 yield
             finally:
-                self._writing_depth -= 1
-                if outermost:
-                    self._file_lock.release()  # type: ignore[union-attr]
+                if self._file_lock is not None:
+                    self._file_lock.release()
         finally:
             self._write_lock.release()
 
@@ -460,17 +464,9 @@ class SqlStorage:
 
     def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None:
         """Keep an issued token's grant; ``expires_at`` is wall-clock time. Expired ones are dropped meanwhile."""
-        with self._writing():
-            raw = self._writer()
-            raw.execute("BEGIN IMMEDIATE")
-            try:
-                raw.execute("DELETE FROM timeback_tokens WHERE expires_at <= ?", (time.time(),))
-                raw.execute("INSERT INTO timeback_tokens VALUES (?, ?, ?, ?)", (digest, client_id, scopes, expires_at))
-                raw.execute("COMMIT")
-            except BaseException:
-                if raw.in_transaction:
-                    raw.execute("ROLLBACK")
-                raise
+        with self._raw_transaction() as raw:
+            raw.execute("DELETE FROM timeback_tokens WHERE expires_at <= ?", (time.time(),))
+            raw.execute("INSERT INTO timeback_tokens VALUES (?, ?, ?, ?)", (digest, client_id, scopes, expires_at))
 
     def find_token(self, digest: bytes) -> tuple[str, str, float] | None:
         """(client id, scopes, wall-clock expiry) of a token some process on this database issued, or None."""
@@ -482,8 +478,8 @@ class SqlStorage:
 
     def forget_tokens(self) -> None:
         """Drop every shared token: a server (re)starting on this database honours none issued before."""
-        with self._writing(), self._write_engine.begin() as conn:
-            conn.exec_driver_sql("DELETE FROM timeback_tokens")
+        with self._raw_transaction() as raw:
+            raw.execute("DELETE FROM timeback_tokens")
 
     def close(self) -> None:
         with self._write_lock:
@@ -501,7 +497,7 @@ def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeback_write") else "BEGIN")
+    conn.exec_driver_sql("BEGIN")  # (reads: one snapshot; writes begin on the writer connection, _raw_transaction)
 
 
 class _FileLock:
