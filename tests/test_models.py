@@ -89,11 +89,14 @@ def test_enum_members_compare_as_strings() -> None:
     assert TimebackScoreStatus.FULLY_GRADED == "fully graded" and str(TimebackScoreStatus.EXEMPT) == "exempt"
 
 
-def test_the_batch_wide_strict_check_agrees_with_the_located_walk() -> None:
-    from timeback.models._base import STRICT_VALIDATION, _check, _plainly_clean
+def test_the_batch_wide_strict_check_of_dicts_agrees_with_the_located_walk() -> None:
+    from timeback.models._base import STRICT_VALIDATION, _check, dicts_plainly_clean
+    from timeback.models._dicts import dict_validator
     from timeback.resources import GradebookOperations
 
     op = next(o for o in GradebookOperations.operations() if o.name == "create_result_for_line_item")
+    validator = dict_validator(op.request)
+    assert validator is not None
     base = result_body("li", "stu", "r-0")
     variants: list[dict[str, Any]] = [
         {},
@@ -106,9 +109,9 @@ def test_the_batch_wide_strict_check_agrees_with_the_located_walk() -> None:
     for variant in variants:
         for index in (0, 2):
             records = [dict(base, sourcedId=f"r-{i}") for i in range(3)]
-            records[index].update(variant)
+            records[index].update(variant)  # the others share every date and enum value: this one must be seen
             body = json.dumps({"results": records, "line_item_sourced_id": "li"})
-            request = op.request.model_validate_json(body, **STRICT_VALIDATION)
             located: list[Any] = []
-            _check(request, (), located)
-            assert _plainly_clean([request]) == (not located), variant
+            _check(op.request.model_validate_json(body, **STRICT_VALIDATION), (), located)
+            as_dicts = validator.validate_json(body, strict=True, extra="forbid")
+            assert dicts_plainly_clean(op.request, [as_dicts]) == (not located), variant

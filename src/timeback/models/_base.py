@@ -181,47 +181,18 @@ def strict_problems(model: BaseModel) -> list[tuple[Location, str]]:
     Kept out of the models' validators on purpose: a Python hook per field would be paid on every record the SDK
     builds or parses, while only the server needs these checks (after ``STRICT_VALIDATION``).
     """
-    if _plainly_clean([model]):  # the common case, checked across a batch's records field by field
-        return []
     problems: list[tuple[Location, str]] = []
     _check(model, (), problems)
     return problems
 
 
-def _plainly_clean(values: list[Any]) -> bool:
-    """True only if ``_check`` would find nothing in these values (models, lists, enums); False means "not sure".
-    The same walk by ``_field_plan``, but field by field across all the records of a batch rather than record by
-    record, with no locations kept, and each distinct date text checked once (a batch's records share most of
-    their dates): 5.5 ms of a 1,000-result batch took this down to a fraction."""
-    by_class: dict[type[BaseModel], list[BaseModel]] = {}
-    nested: list[Any] = []
-    for value in values:
-        if isinstance(value, BaseModel):
-            by_class.setdefault(type(value), []).append(value)
-        elif isinstance(value, list):
-            nested.extend(value)
-        elif isinstance(value, Enum) and value.value not in type(value)._value2member_map_:
-            return False
-    if nested and not _plainly_clean(nested):
-        return False
-    for cls, models in by_class.items():
-        for name, _, is_date in _field_plan(cls):
-            found = [item for item in (m.__dict__.get(name) for m in models) if item is not None]
-            if is_date:
-                if not all(map(is_rfc3339_date_or_datetime, {item for item in found if isinstance(item, str)})):
-                    return False
-                found = [item for item in found if not isinstance(item, str)]
-            if found and not _plainly_clean(found):
-                return False
-    return True
-
-
 def dicts_plainly_clean(cls: type[BaseModel], dicts: list[dict[str, Any]]) -> bool:
-    """``_plainly_clean`` for the dict path's output (``models._dicts``): True only if ``strict_problems`` would
-    find nothing in these dicts validated as ``cls``. There, a declared enum member is a plain string and an
-    undeclared one an Enum, so any Enum is a problem; dates are checked as on models. False means "not sure": the
-    caller validates through the model, which finds the exact problems. Values are told apart by the set of their
-    exact types (C loops), not one isinstance call each: a batch's thousands of records made that the cost."""
+    """``strict_problems``' first pass for the dict path's output (``models._dicts``): True only if it would find
+    nothing in these dicts validated as ``cls``. There, a declared enum member is a plain string and an undeclared
+    one an Enum, so any Enum is a problem; dates are checked as on models. False means "not sure": the caller
+    validates through the model, which finds the exact problems. Field by field across a batch's records, each
+    distinct date text once, values told apart by the set of their exact types (C loops, not one isinstance call
+    each): a batch's thousands of records made that the cost."""
     for name, wire_name, is_date in _field_plan(cls):
         found = [item for item in [d.get(wire_name) for d in dicts] if item is not None]
         if not found:
