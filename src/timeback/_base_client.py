@@ -8,6 +8,7 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import random
 import threading
@@ -132,13 +133,12 @@ class BaseClient:
         return cast(pydantic.BaseModel, op.request.model_validate(data))
 
     def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:
+        value = request.__getitem__ if isinstance(request, ValidatedRequest) else functools.partial(getattr, request)
+        path_values = {name: quote(str(value(name)), safe="") for name in op.path_fields}
+        url = self._config.base_url + op.base_path + op.path.format(**path_values)
         if isinstance(request, ValidatedRequest):
-            path_values = {name: quote(str(request[name]), safe="") for name in op.path_fields}
-            url = self._config.base_url + op.base_path + op.path.format(**path_values)
             key = cast(str, op.wire_body_key)
             return self._http_request(op.method, url, content=pydantic_core.to_json({key: request[key]}))
-        path_values = {name: quote(str(getattr(request, name)), safe="") for name in op.path_fields}
-        url = self._config.base_url + op.base_path + op.path.format(**path_values)
         params = request.query_params() if hasattr(request, "query_params") else None
         if op.body is None:
             return self._http_request(op.method, url, params=params)
