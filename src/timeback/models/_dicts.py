@@ -88,9 +88,7 @@ _JSON_VALUE_SCHEMA = core_schema.union_schema(
         core_schema.float_schema(strict=True),
         core_schema.none_schema(),
         core_schema.list_schema(_json_value(), strict=True),
-        core_schema.dict_schema(
-            core_schema.str_schema(strict=True), core_schema.definition_reference_schema(_JSON_VALUE)
-        ),
+        core_schema.dict_schema(core_schema.str_schema(strict=True), _json_value(), strict=True),
     ],
     ref=_JSON_VALUE,
 )
@@ -112,7 +110,7 @@ def _convert(schema: Any) -> Any:
         return _json_value()
     if kind == "dict" and "values_schema" not in schema:  # dict[str, Any]: values left unchecked by pydantic
         return _convert({**schema, "values_schema": _json_value()})
-    if kind in ("list", "tuple", "set", "frozenset") and "items_schema" not in schema:
+    if kind in ("list", "set", "frozenset") and "items_schema" not in schema:  # (a tuple's is a list: any, above)
         return _convert({**schema, "items_schema": _json_value()})
     if kind == "model":
         return _typed_dict(schema)
