@@ -16,9 +16,10 @@ import time
 from array import array
 from collections.abc import Callable, Container
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from timeback._operations import Operation
+from timeback.server.storage.base import Storage
 
 V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
@@ -102,13 +103,6 @@ class ClientRegistry:
 Clock = Callable[[], float]
 
 
-class SharedTokens(Protocol):
-    """Where server processes on one database keep issued tokens (``storage.sql.SqlStorage``)."""
-
-    def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None: ...
-    def find_token(self, digest: bytes) -> tuple[str, str, float] | None: ...
-
-
 class TokenStore:
     """Issued tokens, as digests. With ``shared`` (``timeback serve --workers N``), each token is also written
     there, with a wall-clock expiry, and a token this process does not know is looked up there: one worker issues,
@@ -119,7 +113,7 @@ class TokenStore:
         self,
         ttl_seconds: int,
         clock: Clock = time.monotonic,
-        shared: SharedTokens | None = None,
+        shared: Storage | None = None,
         clients: Container[str] = (),
     ) -> None:
         self.ttl_seconds = ttl_seconds

@@ -460,7 +460,7 @@ class SqlStorage:
         return {"=": column == value, ">": column > value, ">=": column >= value, "<": column < value,
                 "<=": column <= value}[p.op]  # fmt: skip
 
-    # ----- tokens shared between server processes (auth.SharedTokens)
+    # ----- tokens shared between server processes (auth.TokenStore)
 
     def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None:
         """Keep an issued token's grant; ``expires_at`` is wall-clock time. Expired ones are dropped meanwhile."""
