@@ -65,11 +65,14 @@ def table(f: dict[str, Any]) -> str:
          f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
         (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s", f"{b['read_per_s']:,.0f} /s",
          f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s", f"{b['read_vs_ceiling']:.2f} of ceiling"),
-        (f"5. Latency, {lat['clients']} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
-         f"p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms, {lat['calls_per_s']:,.0f} calls/s "
-         f"(server's own time: p50 {lat['server_p50_ms']:.1f} ms, p99 {lat['server_p99_ms']:.1f} ms)",
-         f"1 client: p50 {lat['alone_p50_ms']:.1f} ms, p99 {lat['alone_p99_ms']:.1f} ms",
-         f"p99 {lat['p99_ms'] / lat['alone_p99_ms']:.1f}x alone"),
+        *(
+            (f"5. Latency, {lat['clients']} {kind} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
+             f"p50 {lat[p + 'p50_ms']:.1f} ms, p99 {lat[p + 'p99_ms']:.1f} ms, {lat[p + 'calls_per_s']:,.0f} calls/s "
+             f"(server's own time: p50 {lat[p + 'server_p50_ms']:.1f} ms, p99 {lat[p + 'server_p99_ms']:.1f} ms)",
+             f"1 client: p50 {lat[p + 'alone_p50_ms']:.1f} ms, p99 {lat[p + 'alone_p99_ms']:.1f} ms",
+             f"p99 {lat[p + 'p99_ms'] / lat[p + 'alone_p99_ms']:.1f}x alone")
+            for kind, p in (("plain HTTP", "plain_"), ("SDK (`AsyncTimeback`)", ""))
+        ),
         (f"6. Peak RSS streaming {m['results']:,} results (up; read back)", "< 150 MB",
          f"{m['rss_peak_mb']:.0f} MB; {m['read_rss_peak_mb']:.0f} MB",
          f"same process before the stream {m['rss_before_mb']:.0f} MB; {m['read_rss_before_mb']:.0f} MB",

@@ -1,4 +1,4 @@
-"""Latency under concurrency: 16 clients, each its own ``AsyncTimeback`` and connection, PUTting single results.
+"""Latency under concurrency: 16 clients, each with its own connection, PUTting single results.
 
     python -m bench.latency [--clients 16] [--seconds 20] [--processes N] [--threads]
 
@@ -7,7 +7,16 @@ rewrites of its earlier ones) as fast as it can, one call at a time; every call'
 server's own time for it (its ``Server-Timing`` header). Reported: calls per second and the p50/p99/max latency in
 milliseconds, next to the same client alone (1 client) as the baseline.
 
-The clients run as async tasks spread over ``--processes`` client processes (by default one per CPU), as 16
+Two kinds of client, each run in turn against the same server:
+
+- **Plain HTTP clients** (``http.client``, the standard library's: about 0.2 ms of CPU per PUT here), each a thread
+  of one of the client processes. This is the server's latency, as a load generator measures it: on this 2-CPU
+  machine the clients share the CPUs with the server, and cheap clients leave them to it.
+- **SDK clients** (``AsyncTimeback``), as async tasks. httpx's async stack alone costs about 1.6 ms of CPU per PUT
+  here, eight times the server's own time, so with 16 of them on the same two CPUs the clients' CPU, not the
+  server, sets their latency (see docs/benchmarks.md).
+
+The clients are spread over ``--processes`` client processes (by default one per CPU), as 16
 integrators would be separate programs. In one interpreter the clients queue for its GIL and that wait is
 reported as latency: with all 16 as threads of one process, even an ASGI app that does nothing showed a p99 of
 47 ms. ``--processes 1`` puts all the tasks on one event loop; ``--threads`` runs blocking ``Timeback`` clients
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import multiprocessing
 import os
@@ -83,16 +93,75 @@ async def _run_tasks(
     return latencies, server
 
 
-def _client_process(kwargs: dict[str, Any], first: int, clients: int, seconds: float, start: Any, out: Any) -> None:
-    out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait)))
+def _run_plain(
+    kwargs: dict[str, Any], first: int, clients: int, seconds: float, ready: Callable[[], Any] | None = None
+) -> Samples:
+    """Clients ``first`` .. ``first + clients - 1`` as threads, each PUTting over its own ``http.client``
+    connection (kept alive) with the bearer token in ``kwargs["token"]``."""
+    latencies: list[float] = []
+    server: list[float] = []
+    errors: list[BaseException] = []
+    host, port = kwargs["base_url"].removeprefix("http://").split(":")
+    headers = {"Authorization": f"Bearer {kwargs['token']}", "Content-Type": "application/json"}
+    path = "/ims/oneroster/gradebook/v1p2/results/"
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def put(conn: http.client.HTTPConnection, sourced_id: str, body: dict[str, Any]) -> float:
+        conn.request("PUT", path + sourced_id, json.dumps({"result": body}), headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"PUT answered {response.status}")
+        return float(response.getheader("server-timing", "").partition("dur=")[2])
+
+    def worker(n: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port))
+        try:
+            put(conn, f"warm-{n}", _result(n, 0))  # connection before the clock starts
+            start.wait()
+            i = 0
+            while time.perf_counter() < stop_at[0]:
+                began = time.perf_counter()
+                spent = put(conn, f"lat-{n}-{i % 500}", _result(n, i))
+                latencies.append(time.perf_counter() - began)
+                server.append(spent)
+                i += 1
+        except BaseException as exc:  # reported below; a benchmark with errors is not a figure
+            errors.append(exc)
+            start.abort()
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(first + n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    if ready is not None:
+        ready()
+    stop_at[0] = time.perf_counter() + seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed: {errors[0]!r}")
+    return latencies, server
 
 
-def _run_processes(kwargs: dict[str, Any], clients: int, seconds: float, processes: int) -> Samples:
+def _client_process(
+    kind: str, kwargs: dict[str, Any], first: int, clients: int, seconds: float, start: Any, out: Any
+) -> None:
+    if kind == "plain":
+        out.put(_run_plain(kwargs, first, clients, seconds, start.wait))
+    else:
+        out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait)))
+
+
+def _run_processes(kind: str, kwargs: dict[str, Any], clients: int, seconds: float, processes: int) -> Samples:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per client process, nothing inherited
     start, out = context.Barrier(processes), context.Queue()
     shares = [clients // processes + (p < clients % processes) for p in range(processes)]
     firsts = [sum(shares[:p]) for p in range(processes)]
-    children = [context.Process(target=_client_process, args=(kwargs, first, share, seconds, start, out))
+    children = [context.Process(target=_client_process, args=(kind, kwargs, first, share, seconds, start, out))
                 for first, share in zip(firsts, shares, strict=True)]  # fmt: skip
     for child in children:
         child.start()
@@ -145,16 +214,34 @@ def _run_threads(kwargs: dict[str, Any], clients: int, seconds: float) -> Sample
     return latencies, server
 
 
+def _token(server: ServeProcess) -> str:
+    """A bearer token for the plain clients: the OAuth2 client-credentials grant, as any HTTP client would do it."""
+    kwargs = server.client_kwargs()
+    response = httpx.post(f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"},
+                          auth=(kwargs["client_id"], kwargs["client_secret"]))  # fmt: skip
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     return values[min(len(values) - 1, int(len(values) * fraction))]
 
 
-def _run(server: ServeProcess, clients: int, seconds: float, processes: int, threads: bool) -> dict[str, float]:
+def _run(
+    server: ServeProcess, clients: int, seconds: float, processes: int, threads: bool, kind: str = "sdk"
+) -> dict[str, float]:
     kwargs = server.client_kwargs(max_retries=0)
-    if threads:
+    if kind == "plain":
+        kwargs["token"] = _token(server)
+        if processes > 1:
+            latencies, spent = _run_processes(kind, kwargs, clients, seconds, processes)
+        else:
+            latencies, spent = _run_plain(kwargs, 0, clients, seconds)
+    elif threads:
         latencies, spent = _run_threads(kwargs, clients, seconds)
     elif processes > 1:
-        latencies, spent = _run_processes(kwargs, clients, seconds, processes)
+        latencies, spent = _run_processes(kind, kwargs, clients, seconds, processes)
     else:
         latencies, spent = asyncio.run(_run_tasks(kwargs, 0, clients, seconds))
     every, spent = sorted(latencies), sorted(spent)
@@ -176,6 +263,8 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
         seed = Path(tmp) / "seed.json"
         seed.write_text(json.dumps(district_seed(4)))
         with ServeProcess(Path(tmp) / "latency.db", "--seed", str(seed)) as server:
+            plain_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "plain")
+            plain = _run(server, clients, seconds, processes, False, "plain")
             alone = _run(server, 1, max(2.0, seconds / 4), 1, threads)
             loaded = _run(server, clients, seconds, processes, threads)
     return {
@@ -184,6 +273,9 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
         "client_kind": "threads of one process" if threads else f"async tasks in {processes} process(es)",
         **loaded,
         **{f"alone_{k}": v for k, v in alone.items()},
+        "plain_client_kind": f"http.client threads in {processes} process(es)",
+        **{f"plain_{k}": v for k, v in plain.items()},
+        **{f"plain_alone_{k}": v for k, v in plain_alone.items()},
     }
 
 
