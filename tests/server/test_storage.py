@@ -3,9 +3,13 @@ the WAL is copied by a background thread, never by a request's COMMIT."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from timeback.server.collections import COLLECTIONS
 from timeback.server.storage import open_storage, sql
@@ -51,23 +55,58 @@ def _write_one_at_a_time(storage: Any, count: int, first: int = 0) -> None:
             tx.insert(orgs, [_record(f"org-{n}", name=f"Org {n}", type="school")])
 
 
+def _copied_into_the_file(path: Path, size_before: int) -> bool:
+    """Whether the WAL's pages reached the database file itself (which only a checkpoint writes), within 10 s."""
+    deadline = time.monotonic() + 10
+    while path.stat().st_size == size_before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return path.stat().st_size > size_before
+
+
 def test_commits_leave_the_wal_to_the_checkpointer_thread(tmp_path: Path) -> None:
     """No COMMIT copies the WAL (SQLite's automatic checkpoint stalled a small write, on the event loop, for up
-    to 18 ms): the writer has it off, and the background thread copies the pages instead."""
-    storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    to 18 ms) short of the backstop: the background thread copies the pages instead."""
+    path = tmp_path / "db.sqlite"
+    storage = open_storage(f"sqlite:///{path}")
     _write_one_at_a_time(storage, 1)
-    assert storage._writer().execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+    backstop = sql._Checkpointer.BACKSTOP
+    assert storage._writer().execute("PRAGMA wal_autocheckpoint").fetchone() == (backstop,)
     checkpointer = storage._checkpointer
     assert checkpointer is not None
-    before = checkpointer.checkpoints
-    _write_one_at_a_time(storage, 300, first=1)  # far past 1,000 WAL pages: SQLite itself would have copied by now
-    deadline = time.monotonic() + 10
-    while checkpointer.checkpoints == before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert checkpointer.checkpoints > before
+    time.sleep(3 * checkpointer.PAUSE)
+    size = path.stat().st_size
+    _write_one_at_a_time(storage, 300, first=1)  # past 1,000 WAL pages: SQLite itself would have copied by now
+    assert _copied_into_the_file(path, size)
     assert storage.get(COLLECTIONS["orgs"], "org-300") is not None
     storage.close()
-    assert not checkpointer._thread or not checkpointer._thread.is_alive()  # close ends the thread
+    assert checkpointer._thread is not None and not checkpointer._thread.is_alive()  # close ends the thread
+
+
+def test_a_checkpointer_thread_that_died_is_started_again(
+    tmp_path: Path, monkeypatch: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its connection failed (out of file descriptors, say): one warning, and the next commit starts a new one."""
+    real_connect, failures = sqlite3.connect, []
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "timeback-checkpointer" and not failures:
+            failures.append(1)
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sql.sqlite3, "connect", connect)
+    path = tmp_path / "db.sqlite"
+    storage = open_storage(f"sqlite:///{path}")  # (its first write starts the thread, which fails)
+    checkpointer = storage._checkpointer
+    assert checkpointer is not None and checkpointer._thread is not None
+    checkpointer._thread.join(timeout=10)
+    assert failures and [r.levelname for r in caplog.records if "checkpointing" in r.message] == ["WARNING"]
+    size = path.stat().st_size
+    _write_one_at_a_time(storage, 300)
+    try:
+        assert _copied_into_the_file(path, size)
+    finally:
+        storage.close()
 
 
 def test_the_wal_starts_over_under_a_steady_stream_of_writes(tmp_path: Path, monkeypatch: Any) -> None:
@@ -78,7 +117,19 @@ def test_the_wal_starts_over_under_a_steady_stream_of_writes(tmp_path: Path, mon
     storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
     try:
         _write_one_at_a_time(storage, 3_000)  # about 4 pages each: 12,000 pages (47 MB) if it never started over
-        assert storage._checkpointer is not None and storage._checkpointer.checkpoints > 0
+        assert storage._checkpointer is not None and storage._checkpointer.passes > 0
         assert _wal_pages(tmp_path / "db.sqlite") < 3_000
+    finally:
+        storage.close()
+
+
+def test_without_the_thread_sqlite_still_bounds_the_wal(tmp_path: Path, monkeypatch: Any) -> None:
+    """The backstop: should the thread never run, SQLite's own checkpoint copies at ``BACKSTOP`` pages."""
+    monkeypatch.setattr(sql._Checkpointer, "BACKSTOP", 200)
+    monkeypatch.setattr(sql._Checkpointer, "nudge", lambda self: None)  # no thread at all
+    storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        _write_one_at_a_time(storage, 2_000)  # about 8,000 pages without any checkpoint
+        assert _wal_pages(tmp_path / "db.sqlite") < 1_000
     finally:
         storage.close()
