@@ -7,16 +7,19 @@ OpenAPI document and docs, ``HEAD``), and they behave the same as the lane; the 
 per-request work (routing, dependency injection, ``Request`` objects, response classes), which was most of the
 cost of a single small write.
 
-Nothing that may wait for storage runs on the event loop: reads and listings use the threadpool (an in-memory
+Nothing that may wait for storage blocks the event loop: reads and listings use the threadpool (an in-memory
 database serializes reads behind writes), and a small write runs on the loop only when it can start at once
-(``without_waiting``); otherwise it runs in a worker thread, one write at a time (SQLite serializes them anyway).
+(``without_waiting``); if it cannot, it sleeps on the loop and tries again, in turn with the others waiting, for a
+short while, then runs in a worker thread, one write at a time (SQLite serializes them anyway).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +40,7 @@ from timeback.server.storage import WouldWait, without_waiting
 log = logging.getLogger("timeback.server")
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
+LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
 _JSON = (b"content-type", b"application/json")
 
 
@@ -76,6 +80,7 @@ class OperationLane:
         self.state = state
         self.table = operation_table(operation_sets)
         self._writes: anyio.CapacityLimiter | None = None
+        self._loop_writers: asyncio.Lock | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -133,15 +138,33 @@ class OperationLane:
 
     async def _write(self, call: Callable[[], Reply], size: int) -> Reply:
         """A small write runs right here when it can start at once (no other write in progress, SQLite's lock
-        free): a thread hop cost a third of single PUTs' throughput. Otherwise, and for large bodies, it runs in a
-        worker thread, one write at a time, waiting on the event loop: a write waiting for another program's
-        SQLite lock must never stop the server answering."""
-        if size <= INLINE_BODY_BYTES and (self._writes is None or not self._writes.borrowed_tokens):
-            try:
-                with without_waiting():
-                    return call()
-            except WouldWait:
-                pass  # nothing was written: wait in the worker thread
+        free): a thread hop cost a third of single PUTs' throughput. When it cannot, it tries again after a short
+        sleep on the loop (0.5 ms, doubling to 4 ms) for ``LOOP_WRITE_PATIENCE``: the lock is mostly held by
+        another worker process's write or the checkpoint catch-up, for a millisecond or a few. After that, and
+        for large bodies, it runs in a worker thread, one write at a time, waiting on the event loop: a write
+        waiting for another program's SQLite lock must never stop the server answering. (Small writes used to
+        go to the thread at the first wait, and to stay there while it was busy: under load a thread write,
+        queued for the GIL behind the loop, took a millisecond or more, so the queue never emptied and every
+        write took 10-20 ms.)"""
+        if size <= INLINE_BODY_BYTES:
+            if self._loop_writers is None or not self._loop_writers.locked():  # (else: behind those waiting)
+                try:
+                    with without_waiting():
+                        return call()
+                except WouldWait:
+                    pass  # nothing was written
+            if self._loop_writers is None:
+                self._loop_writers = asyncio.Lock()  # made in the loop that uses it
+            async with self._loop_writers:  # the small writes that had to wait try again in turn (first come first)
+                pause, give_up = 0.00025, time.monotonic() + LOOP_WRITE_PATIENCE
+                while time.monotonic() + pause <= give_up:
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 0.002)
+                    try:
+                        with without_waiting():
+                            return call()
+                    except WouldWait:
+                        pass
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
         return await anyio.to_thread.run_sync(call, limiter=self._writes)
