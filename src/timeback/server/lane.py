@@ -157,14 +157,16 @@ class OperationLane:
                 self._loop_writers = asyncio.Lock()  # made in the loop that uses it
             async with self._loop_writers:  # the small writes that had to wait try again in turn (first come first)
                 pause, give_up = 0.00025, time.monotonic() + LOOP_WRITE_PATIENCE
-                while time.monotonic() + pause <= give_up:
-                    await asyncio.sleep(pause)
-                    pause = min(pause * 2, 0.002)
-                    try:
+                while True:
+                    try:  # (at once: the lock may have been free for a while when this one's turn came)
                         with without_waiting():
                             return call()
                     except WouldWait:
                         pass
+                    if time.monotonic() + pause > give_up:
+                        break
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 0.002)
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
         return await anyio.to_thread.run_sync(call, limiter=self._writes)
