@@ -138,15 +138,17 @@ class OperationLane:
 
     async def _write(self, call: Callable[[], Reply], size: int) -> Reply:
         """A small write runs right here when it can start at once (no other write in progress, SQLite's lock
-        free): a thread hop cost a third of single PUTs' throughput. When it cannot, it tries again after a short
-        sleep on the loop (0.5 ms, doubling to 4 ms) for ``LOOP_WRITE_PATIENCE``: the lock is mostly held by
-        another worker process's write or the checkpoint catch-up, for a millisecond or a few. After that, and
+        free): a thread hop cost a third of single PUTs' throughput. When it cannot, it waits on the loop, in turn
+        with the others waiting (first come, first served), and tries again after short sleeps (0.25 ms, doubling
+        to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it came: the lock is mostly held by another worker process's
+        write or the checkpoint catch-up, for a millisecond or a few. After that, and
         for large bodies, it runs in a worker thread, one write at a time, waiting on the event loop: a write
         waiting for another program's SQLite lock must never stop the server answering. (Small writes used to
         go to the thread at the first wait, and to stay there while it was busy: under load a thread write,
         queued for the GIL behind the loop, took a millisecond or more, so the queue never emptied and every
         write took 10-20 ms.)"""
         if size <= INLINE_BODY_BYTES:
+            give_up = time.monotonic() + LOOP_WRITE_PATIENCE
             if self._loop_writers is None or not self._loop_writers.locked():  # (else: behind those waiting)
                 try:
                     with without_waiting():
@@ -155,8 +157,8 @@ class OperationLane:
                     pass  # nothing was written
             if self._loop_writers is None:
                 self._loop_writers = asyncio.Lock()  # made in the loop that uses it
-            async with self._loop_writers:  # the small writes that had to wait try again in turn (first come first)
-                pause, give_up = 0.00025, time.monotonic() + LOOP_WRITE_PATIENCE
+            async with self._loop_writers:
+                pause = 0.00025
                 while True:
                     try:  # (at once: the lock may have been free for a while when this one's turn came)
                         with without_waiting():
