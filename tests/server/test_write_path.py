@@ -320,12 +320,13 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
         form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
 
-        def put_while_locked(names: list[str], held: float) -> list[int]:
+        def put_while_locked(names: list[str], held: float, note: str = "") -> list[int]:
             other = sqlite3.connect(database)
             other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
             answers: list[int] = []
+            body = {"title": "T", "metadata": {"note": note}}
             writers = [threading.Thread(target=lambda n=name: answers.append(
-                http.put(f"{GB}/categories/{n}", json={"category": {"title": n}}).status_code)) for name in names]  # fmt: skip
+                http.put(f"{GB}/categories/{n}", json={"category": body}).status_code)) for name in names]  # fmt: skip
             for writer in writers:
                 writer.start()
             threading.Event().wait(held)
@@ -342,6 +343,37 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
         assert put_while_locked(["d"], held=0.5) == [201]
         assert in_thread == ["write"]  # past its patience: the worker thread
         assert http.get(f"{GB}/categories/d").status_code == 200
+        monkeypatch.setattr(lane, "LOOP_WRITE_PATIENCE", 10.0)
+        assert put_while_locked(["e"], held=0.3, note="n" * lane.RETRY_ON_LOOP_BYTES) == [201]
+        assert in_thread == ["write", "write"]  # a larger body goes to the thread at once: each try validates it
+
+
+def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any) -> None:
+    """The queue of writes waiting on the loop is bound to no event loop: the same app served under two
+    (``asyncio.run`` twice, as tests reusing an app do) queues on both. (An ``asyncio.Lock`` bound itself to the
+    first loop it queued on, and the second loop's waiting writes answered 500.)"""
+    import asyncio
+    import sqlite3
+    import threading
+
+    from timeback.server import create_app
+
+    database = tmp_path / "two-loops.db"
+    app = create_app(ServerSettings(database=f"sqlite:///{database}", client_id="id", client_secret="secret"))
+
+    async def three_writes_behind_a_held_lock(tag: str) -> list[int]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
+            form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+            token = (await http.post("/oauth2/token", data=form)).json()["access_token"]
+            other = sqlite3.connect(database, check_same_thread=False)
+            other.execute("BEGIN IMMEDIATE")  # another program holds the write lock for 50 ms
+            threading.Timer(0.05, lambda: (other.rollback(), other.close())).start()
+            puts = [http.put(f"{GB}/categories/{tag}{n}", json={"category": {"title": "T"}},
+                             headers={"Authorization": f"Bearer {token}"}) for n in range(3)]  # fmt: skip
+            return [answer.status_code for answer in await asyncio.gather(*puts)]
+
+    assert asyncio.run(three_writes_behind_a_held_lock("a")) == [201, 201, 201]
+    assert asyncio.run(three_writes_behind_a_held_lock("b")) == [201, 201, 201]
 
 
 def test_a_write_that_cannot_start_at_once_says_so_and_leaves_the_lock_to_others(tmp_path: Any) -> None:

@@ -15,7 +15,6 @@ short while, then runs in a worker thread, one write at a time (SQLite serialize
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import re
@@ -41,6 +40,7 @@ log = logging.getLogger("timeback.server")
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
+RETRY_ON_LOOP_BYTES = 4 * 1024  # bodies that retry on the loop (each try validates again: ~0.1 ms for a record)
 _JSON = (b"content-type", b"application/json")
 
 
@@ -80,7 +80,7 @@ class OperationLane:
         self.state = state
         self.table = operation_table(operation_sets)
         self._writes: anyio.CapacityLimiter | None = None
-        self._loop_writers: asyncio.Lock | None = None
+        self._loop_writers: anyio.Lock | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -138,10 +138,11 @@ class OperationLane:
 
     async def _write(self, call: Callable[[], Reply], size: int) -> Reply:
         """A small write runs right here when it can start at once (no other write in progress, SQLite's lock
-        free): a thread hop cost a third of single PUTs' throughput. When it cannot, it waits on the loop, in turn
-        with the others waiting (first come, first served), and tries again after short sleeps (0.25 ms, doubling
-        to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it came: the lock is mostly held by another worker process's
-        write or the checkpoint catch-up, for a millisecond or a few. After that, and
+        free): a thread hop cost a third of single PUTs' throughput. When it cannot, a body of up to
+        ``RETRY_ON_LOOP_BYTES`` waits on the loop, in turn with the others waiting (first come, first served),
+        and tries again after short sleeps (0.25 ms, doubling to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it
+        came: the lock is mostly held by another worker process's write or the checkpoint catch-up, for a
+        millisecond or a few. After that, and
         for large bodies, it runs in a worker thread, one write at a time, waiting on the event loop: a write
         waiting for another program's SQLite lock must never stop the server answering. (Small writes used to
         go to the thread at the first wait, and to stay there while it was busy: under load a thread write,
@@ -149,26 +150,31 @@ class OperationLane:
         write took 10-20 ms.)"""
         if size <= INLINE_BODY_BYTES:
             give_up = time.monotonic() + LOOP_WRITE_PATIENCE
-            if self._loop_writers is None or not self._loop_writers.locked():  # (else: behind those waiting)
+            if self._loop_writers is None:
+                # (anyio's lock: a waiter of its own per acquire, bound to no event loop, handed on in turn)
+                self._loop_writers = anyio.Lock(fast_acquire=True)
+            tried = False
+            if not self._loop_writers.locked():  # (else: behind those waiting)
                 try:
                     with without_waiting():
                         return call()
-                except WouldWait:
-                    pass  # nothing was written
-            if self._loop_writers is None:
-                self._loop_writers = asyncio.Lock()  # made in the loop that uses it
-            async with self._loop_writers:
-                pause = 0.00025
-                while True:
-                    try:  # (at once: the lock may have been free for a while when this one's turn came)
-                        with without_waiting():
-                            return call()
-                    except WouldWait:
-                        pass
-                    if time.monotonic() + pause > give_up:
-                        break
-                    await asyncio.sleep(pause)
-                    pause = min(pause * 2, 0.002)
+                except WouldWait:  # nothing was written
+                    tried = True
+            if size <= RETRY_ON_LOOP_BYTES:  # (a larger body's tries would cost the loop milliseconds each)
+                async with self._loop_writers:
+                    pause = 0.00025
+                    while True:
+                        if tried:
+                            if time.monotonic() + pause > give_up:
+                                break
+                            await anyio.sleep(pause)
+                            pause = min(pause * 2, 0.002)
+                        tried = True
+                        try:
+                            with without_waiting():
+                                return call()
+                        except WouldWait:
+                            pass
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
         return await anyio.to_thread.run_sync(call, limiter=self._writes)
