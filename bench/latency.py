@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import http.client
 import json
 import multiprocessing
@@ -35,7 +36,8 @@ import statistics
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from bench.bulk import STUDENTS, district_seed, result
 from timeback import AsyncTimeback, Timeback
 
 Samples = tuple[list[float], list[float]]  # (seconds per call as the client saw it, ms the server said it spent)
+Put = Callable[[str, dict[str, Any]], float]  # (sourcedId, result) -> ms the server said it spent
 
 
 def _result(n: int, i: int) -> dict[str, Any]:
@@ -93,21 +96,15 @@ async def _run_tasks(
     return latencies, server
 
 
-def _run_plain(
-    kwargs: dict[str, Any], first: int, clients: int, seconds: float, ready: Callable[[], Any] | None = None
-) -> Samples:
-    """Clients ``first`` .. ``first + clients - 1`` as threads, each PUTting over its own ``http.client``
-    connection (kept alive) with the bearer token in ``kwargs["token"]``."""
-    latencies: list[float] = []
-    server: list[float] = []
-    errors: list[BaseException] = []
+@contextmanager
+def _plain_put(kwargs: dict[str, Any], n: int) -> Iterator[Put]:
+    """A client on its own ``http.client`` connection (kept alive), with the bearer token in ``kwargs["token"]``."""
     host, port = kwargs["base_url"].removeprefix("http://").split(":")
     headers = {"Authorization": f"Bearer {kwargs['token']}", "Content-Type": "application/json"}
+    conn = http.client.HTTPConnection(host, int(port))
     path = "/ims/oneroster/gradebook/v1p2/results/"
-    start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
 
-    def put(conn: http.client.HTTPConnection, sourced_id: str, body: dict[str, Any]) -> float:
+    def put(sourced_id: str, body: dict[str, Any]) -> float:
         conn.request("PUT", path + sourced_id, json.dumps({"result": body}), headers)
         response = conn.getresponse()
         response.read()
@@ -115,23 +112,55 @@ def _run_plain(
             raise RuntimeError(f"PUT answered {response.status}")
         return float(response.getheader("server-timing", "").partition("dur=")[2])
 
+    try:
+        yield put
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _sdk_put(kwargs: dict[str, Any], n: int) -> Iterator[Put]:
+    """A blocking ``Timeback`` client; the server's time read from the answer by an httpx response hook."""
+    spent = [0.0]
+    http_client = httpx.Client(event_hooks={"response": [lambda r: spent.__setitem__(0, _server_ms(r))]})
+    with Timeback(**kwargs, http_client=http_client) as sdk:
+
+        def put(sourced_id: str, body: dict[str, Any]) -> float:
+            sdk.oneroster.gradebook.put_result(sourced_id=sourced_id, result=body)
+            return spent[0]
+
+        yield put
+
+
+def _run_in_threads(
+    open_client: Callable[[int], AbstractContextManager[Put]],
+    first: int,
+    clients: int,
+    seconds: float,
+    ready: Callable[[], Any] | None = None,
+) -> Samples:
+    """Clients ``first`` .. ``first + clients - 1`` as threads of this process, each PUTting in a closed loop."""
+    latencies: list[float] = []
+    server: list[float] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
     def worker(n: int) -> None:
-        conn = http.client.HTTPConnection(host, int(port))
         try:
-            put(conn, f"warm-{n}", _result(n, 0))  # connection before the clock starts
-            start.wait()
-            i = 0
-            while time.perf_counter() < stop_at[0]:
-                began = time.perf_counter()
-                spent = put(conn, f"lat-{n}-{i % 500}", _result(n, i))
-                latencies.append(time.perf_counter() - began)
-                server.append(spent)
-                i += 1
+            with open_client(n) as put:
+                put(f"warm-{n}", _result(n, 0))  # token and connection before the clock starts
+                start.wait()
+                i = 0
+                while time.perf_counter() < stop_at[0]:
+                    began = time.perf_counter()
+                    spent = put(f"lat-{n}-{i % 500}", _result(n, i))
+                    latencies.append(time.perf_counter() - began)
+                    server.append(spent)
+                    i += 1
         except BaseException as exc:  # reported below; a benchmark with errors is not a figure
             errors.append(exc)
             start.abort()
-        finally:
-            conn.close()
 
     threads = [threading.Thread(target=worker, args=(first + n,)) for n in range(clients)]
     for thread in threads:
@@ -139,7 +168,10 @@ def _run_plain(
     if ready is not None:
         ready()
     stop_at[0] = time.perf_counter() + seconds
-    start.wait()
+    try:
+        start.wait()
+    except threading.BrokenBarrierError:
+        pass  # a client failed: its error is raised below
     for thread in threads:
         thread.join()
     if errors:
@@ -151,7 +183,7 @@ def _client_process(
     kind: str, kwargs: dict[str, Any], first: int, clients: int, seconds: float, start: Any, out: Any
 ) -> None:
     if kind == "plain":
-        out.put(_run_plain(kwargs, first, clients, seconds, start.wait))
+        out.put(_run_in_threads(functools.partial(_plain_put, kwargs), first, clients, seconds, start.wait))
     else:
         out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait)))
 
@@ -178,42 +210,6 @@ def _run_processes(kind: str, kwargs: dict[str, Any], clients: int, seconds: flo
     return latencies, server
 
 
-def _run_threads(kwargs: dict[str, Any], clients: int, seconds: float) -> Samples:
-    latencies: list[float] = []
-    server: list[float] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
-
-    def worker(n: int) -> None:
-        http = httpx.Client(event_hooks={"response": [lambda r: server.append(_server_ms(r))]})
-        with Timeback(**kwargs, http_client=http) as sdk:
-            put = sdk.oneroster.gradebook.put_result
-            put(sourced_id=f"warm-{n}", result=_result(n, 0))
-            start.wait()
-            i = 0
-            try:
-                while time.perf_counter() < stop_at[0]:
-                    began = time.perf_counter()
-                    put(sourced_id=f"lat-{n}-{i % 500}", result=_result(n, i))
-                    latencies.append(time.perf_counter() - began)
-                    i += 1
-            except BaseException as exc:  # reported below; a benchmark with errors is not a figure
-                errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    stop_at[0] = time.perf_counter() + seconds + 0.05
-    start.wait()
-    server.clear()  # the warm-up calls
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} clients failed: {errors[0]!r}")
-    return latencies, server
-
-
 def _token(server: ServeProcess) -> str:
     """A bearer token for the plain clients: the OAuth2 client-credentials grant, as any HTTP client would do it."""
     kwargs = server.client_kwargs()
@@ -237,9 +233,9 @@ def _run(
         if processes > 1:
             latencies, spent = _run_processes(kind, kwargs, clients, seconds, processes)
         else:
-            latencies, spent = _run_plain(kwargs, 0, clients, seconds)
+            latencies, spent = _run_in_threads(functools.partial(_plain_put, kwargs), 0, clients, seconds)
     elif threads:
-        latencies, spent = _run_threads(kwargs, clients, seconds)
+        latencies, spent = _run_in_threads(functools.partial(_sdk_put, kwargs), 0, clients, seconds)
     elif processes > 1:
         latencies, spent = _run_processes(kind, kwargs, clients, seconds, processes)
     else:

@@ -142,42 +142,41 @@ class OperationLane:
         ``RETRY_ON_LOOP_BYTES`` waits on the loop, in turn with the others waiting (first come, first served),
         and tries again after short sleeps (0.25 ms, doubling to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it
         came: the lock is mostly held by another worker process's write or the checkpoint catch-up, for a
-        millisecond or a few. After that, and
-        for large bodies, it runs in a worker thread, one write at a time, waiting on the event loop: a write
-        waiting for another program's SQLite lock must never stop the server answering. (Small writes used to
-        go to the thread at the first wait, and to stay there while it was busy: under load a thread write,
-        queued for the GIL behind the loop, took a millisecond or more, so the queue never emptied and every
-        write took 10-20 ms.)"""
+        millisecond or a few. After that, and for larger bodies, it runs in a worker thread, one write at a time,
+        waiting on the event loop: a write waiting for another program's SQLite lock must never stop the server
+        answering. (Small writes used to go to the thread at the first wait, and to stay there while it was busy:
+        under load a thread write, queued for the GIL behind the loop, took a millisecond or more, so the queue
+        never emptied and every write took 10-20 ms.)"""
         if size <= INLINE_BODY_BYTES:
             give_up = time.monotonic() + LOOP_WRITE_PATIENCE
             if self._loop_writers is None:
                 # (anyio's lock: a waiter of its own per acquire, bound to no event loop, handed on in turn)
                 self._loop_writers = anyio.Lock(fast_acquire=True)
-            tried = False
-            if not self._loop_writers.locked():  # (else: behind those waiting)
-                try:
-                    with without_waiting():
-                        return call()
-                except WouldWait:  # nothing was written
-                    tried = True
-            if size <= RETRY_ON_LOOP_BYTES:  # (a larger body's tries would cost the loop milliseconds each)
+            queued = self._loop_writers.locked()  # others are waiting: this one goes behind them
+            reply = None if queued else _at_once(call)
+            if reply is None and size <= RETRY_ON_LOOP_BYTES:  # (a larger body's tries cost the loop milliseconds)
                 async with self._loop_writers:
+                    if queued:  # (its turn: the lock may have been free for a while)
+                        reply = _at_once(call)
                     pause = 0.00025
-                    while True:
-                        if tried:
-                            if time.monotonic() + pause > give_up:
-                                break
-                            await anyio.sleep(pause)
-                            pause = min(pause * 2, 0.002)
-                        tried = True
-                        try:
-                            with without_waiting():
-                                return call()
-                        except WouldWait:
-                            pass
+                    while reply is None and time.monotonic() + pause <= give_up:
+                        await anyio.sleep(pause)
+                        pause = min(pause * 2, 0.002)
+                        reply = _at_once(call)
+            if reply is not None:
+                return reply
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
         return await anyio.to_thread.run_sync(call, limiter=self._writes)
+
+
+def _at_once(call: Callable[[], Reply]) -> Reply | None:
+    """The write if it can start at once, else None (``WouldWait``: nothing was written)."""
+    try:
+        with without_waiting():
+            return call()
+    except WouldWait:
+        return None
 
 
 def _route_path(scope: dict[str, Any]) -> str:
