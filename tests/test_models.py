@@ -59,11 +59,15 @@ def test_request_models_reject_unknown_arguments() -> None:
         TimebackPutResultRequest(sourced_id="r", result=TimebackPutResultBody(**BODY), reslt={})  # type: ignore[call-arg]
 
 
-def test_sourced_id_pairs_accept_array_and_object() -> None:
-    one = TimebackSourcedIdPairsResponse.model_validate(
-        {"sourcedIdPairs": {"suppliedSourcedId": "a", "allocatedSourcedId": "A"}}
-    )
-    many = TimebackSourcedIdPairsResponse.model_validate(
+@pytest.mark.parametrize("from_json", [False, True], ids=["python", "json"])
+def test_sourced_id_pairs_accept_array_and_object(from_json: bool) -> None:
+    def parse(body: dict[str, Any]) -> TimebackSourcedIdPairsResponse:
+        if from_json:  # (what the client does with an answer)
+            return TimebackSourcedIdPairsResponse.model_validate_json(json.dumps(body))
+        return TimebackSourcedIdPairsResponse.model_validate(body)
+
+    one = parse({"sourcedIdPairs": {"suppliedSourcedId": "a", "allocatedSourcedId": "A"}})
+    many = parse(
         {
             "sourcedIdPairs": [
                 {"suppliedSourcedId": "a", "allocatedSourcedId": "A"},
@@ -75,6 +79,9 @@ def test_sourced_id_pairs_accept_array_and_object() -> None:
     assert many.sourcedIdPairs.suppliedSourcedId == "a" and many.sourcedIdPairs[1].allocatedSourcedId == "B"
     assert [p.suppliedSourcedId for p in many.sourcedIdPairs] == ["a", "b"]
     assert many.sourcedIdPairs.allocated() == {"a": "A", "b": "B"}
+    for malformed in ({"suppliedSourcedId": "a"}, [{"allocatedSourcedId": "A"}], "a", None):
+        with pytest.raises(ValidationError):
+            parse({"sourcedIdPairs": malformed})
 
 
 def test_dates_accept_date_and_datetime_objects() -> None:

@@ -43,6 +43,57 @@ def test_a_view_keeps_to_its_records_on_both_paths() -> None:
     storage.close()
 
 
+def test_ids_found_are_known_once_committed_and_not_looked_up_again() -> None:
+    storage = open_storage("sqlite://")
+    orgs, schools = COLLECTIONS["orgs"], COLLECTIONS["schools"]
+    with pytest.raises(RuntimeError), storage.transaction() as tx:
+        tx.insert(orgs, [_record("org-1", name="O", type="school")])
+        assert tx.existing_ids(orgs, ["org-1"]) == {"org-1"}  # its own insert, seen inside it
+        raise RuntimeError("rolled back")
+    with storage.transaction() as tx:  # nothing learned from the transaction that was rolled back
+        assert tx.existing_ids(orgs, ["org-1"]) == set()
+        tx.insert(orgs, [_record("org-1", name="O", type="school")])
+    with storage.transaction() as tx:
+        assert tx.existing_many([(orgs, ["org-1", "org-2"]), (schools, ["org-1"])]) == [{"org-1"}, {"org-1"}]
+    assert storage.known_ids.of(orgs) == {"org-1"} and storage.known_ids.of(schools) is None  # (a view: never)
+
+    statements: list[str] = []
+    storage._writer().set_trace_callback(statements.append)
+    with storage.transaction() as tx:
+        assert tx.existing_ids(orgs, ["org-1"]) == {"org-1"}
+        assert not [s for s in statements if s.startswith("SELECT")], statements  # known: no lookup
+        assert tx.existing_ids(orgs, ["org-1", "org-2"]) == {"org-1"}
+        assert [s for s in statements if s.startswith("SELECT")], statements  # org-2 is not known: looked up
+    storage.close()
+
+
+def test_known_ids_start_over_past_their_limit(monkeypatch: Any) -> None:
+    monkeypatch.setattr(sql.KnownIds, "LIMIT", 3)
+    known = sql.KnownIds()
+    users = COLLECTIONS["users"]
+    known.add("users", {"a", "b"})
+    known.add("users", {"c"})
+    assert known.of(users) == {"a", "b", "c"}
+    known.add("users", {"d"})
+    assert known.of(users) == {"d"}
+
+
+def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
+    storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    storage.close()
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    indexes = {
+        name: sql_text
+        for name, sql_text in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'results'"
+        )
+    }
+    assert not [name for name, text in indexes.items() if text and "(status)" in text], indexes  # costs inserts
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT pk FROM results WHERE status = ? ORDER BY pk", ("tobedeleted",))
+    assert "ix_results_deleted" in str(plan.fetchall())
+    conn.close()
+
+
 def _wal_pages(path: Path) -> int:
     wal = Path(f"{path}-wal")
     return wal.stat().st_size // 4096 if wal.exists() else 0
