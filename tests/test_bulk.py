@@ -115,7 +115,7 @@ def test_memory_stays_flat_whatever_the_input_size() -> None:
     def send(batch: Batch) -> TimebackSourcedIdPairsResponse:
         nonlocal held
         with lock:
-            held -= len(batch[1])
+            held -= len(batch.ids)
         return TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": []})
 
     summary = run_sync(send, source(), batch_size=100, concurrency=4, on_progress=None)

@@ -69,3 +69,35 @@ def test_a_real_conflict_behind_a_lost_answer_still_raises(lossy: tuple[Timeback
         lossy_client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Mine"})
     assert transport.lost == 1
     assert client.oneroster.gradebook.get_category(sourced_id=taken).category.title == "Someone else's"
+
+
+def test_a_lost_bulk_batch_answer_is_confirmed_from_its_encoded_records(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    lossy_client, transport = lossy
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    results = [result_body(line_item, s, score=60 + i) for i, s in enumerate(roster.students)]
+    summary = lossy_client.oneroster.gradebook.bulk_post_results(results, batch_size=2, concurrency=1)
+    assert transport.lost == 1 and summary.ok and summary.stored == len(results), summary.failures
+    assert summary.retries_taken == 1
+    stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)
+    assert sorted(r.score for r in stored) == [60, 61, 62]  # each once
+
+
+def test_a_real_conflict_behind_a_lost_bulk_answer_is_a_failure(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    lossy_client, transport = lossy
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    theirs = result_body(line_item, roster.students[0], uid("res"), score=99)
+    client.oneroster.gradebook.put_result(sourced_id=theirs["sourcedId"], result=theirs)
+    mine = {**theirs, "score": 60}  # the same sourcedId: what the server holds does not read back as sent
+    summary = lossy_client.oneroster.gradebook.bulk_post_results([mine], concurrency=1)
+    assert transport.lost == 1 and summary.stored == 0 and summary.failures[0].status_code == 409
+    assert client.oneroster.gradebook.get_result(sourced_id=theirs["sourcedId"]).result.score == 99

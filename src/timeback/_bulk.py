@@ -16,11 +16,13 @@ import functools
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pydantic
+from pydantic_core import to_json
 
 from timeback.errors import APIConnectionError, RequestError
+from timeback.models._dicts import EncodedItems
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
     import asyncio
@@ -83,8 +85,15 @@ class BulkSummary:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
 
 
-Batch = tuple[str, list[dict[str, Any]]]
-"""A line item's sourcedId and its results, each as the JSON-ready dict sent (wire names, defaults filled in)."""
+class Batch(NamedTuple):
+    """A line item's results, ready to send: their sourcedIds, and each one's JSON as sent (validated, wire names,
+    defaults filled in)."""
+
+    line_item: str
+    ids: list[str]
+    records: EncodedItems
+
+
 ProgressCallback = Callable[[BulkProgress], None]
 
 
@@ -119,7 +128,7 @@ class Batcher:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.summary = summary
-        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._pending: dict[str, Batch] = {}
         self._held = 0  # results waiting in part-filled batches
 
     def add(self, item: Any) -> Batch | None:
@@ -133,21 +142,26 @@ class Batcher:
             return None
         pending = self._pending
         line_item: str = result["lineItem"]["sourcedId"]
-        group = pending.setdefault(line_item, [])
-        group.append(result)
+        group = pending.get(line_item)
+        if group is None:
+            group = pending[line_item] = Batch(line_item, [], EncodedItems())
+        group.ids.append(result["sourcedId"])
+        group.records.append(to_json(result))  # (the dict is dropped here: see EncodedItems)
         self._held += 1
-        if len(group) >= self.batch_size:
-            self._held -= len(group)
-            return line_item, pending.pop(line_item)
+        if len(group.ids) >= self.batch_size:
+            return self._take(line_item)
         if self._held > PENDING_BATCHES * self.batch_size:
-            fullest = max(pending, key=lambda k: len(pending[k]))
-            self._held -= len(pending[fullest])
-            return fullest, pending.pop(fullest)
+            return self._take(max(pending, key=lambda k: len(pending[k].ids)))
         return None
+
+    def _take(self, line_item: str) -> Batch:
+        batch = self._pending.pop(line_item)
+        self._held -= len(batch.ids)
+        return batch
 
     def rest(self) -> list[Batch]:
         """The part-filled batches left at the end of the input."""
-        rest = list(self._pending.items())
+        rest = list(self._pending.values())
         self._pending.clear()
         self._held = 0
         return rest
@@ -160,14 +174,14 @@ def _first_error(exc: pydantic.ValidationError) -> str:
 
 
 def record_outcome(summary: BulkSummary, batch: Batch, outcome: TimebackSourcedIdPairsResponse | Exception) -> None:
-    line_item, results = batch
+    line_item = batch.line_item
     summary.batches += 1
-    summary.sent += len(results)
+    summary.sent += len(batch.ids)
     if not isinstance(outcome, BaseException):
-        summary.stored += len(results)  # a batch is all or nothing: a success stored every result in it
+        summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
         return
-    ids = tuple(r["sourcedId"] for r in results)
+    ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
         failure = BulkFailure(ids, str(outcome), outcome.status_code, outcome.request_id, line_item)

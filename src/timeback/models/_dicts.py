@@ -21,13 +21,30 @@ from typing import Any
 import pydantic
 from pydantic_core import SchemaValidator, core_schema
 
-__all__ = ["ValidatedRequest", "dict_validator", "validated_dict"]
+__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "validated_dict"]
 
 
 class ValidatedRequest(dict[str, Any]):
     """A request validated on the dict path: path parameters by name, the body under its wire name."""
 
     __slots__ = ()
+
+
+class EncodedItems(list[bytes]):
+    """A body's array as the JSON text of each item, validated already (``bulk_post_results`` encodes each result
+    as it takes it: bytes are nothing for the garbage collector to scan, where the dicts of the batches waiting
+    and in flight were promoted to its oldest generation and set off full collections, a fifth of the client's
+    CPU in a bulk upload)."""
+
+    __slots__ = ()
+
+    def to_json(self) -> bytes:
+        return b"[" + b",".join(self) + b"]"
+
+    def decoded(self) -> list[Any]:
+        import json
+
+        return [json.loads(item) for item in self]
 
 
 class _Unsupported(Exception):

@@ -211,8 +211,7 @@ class Gradebook(SyncResource, GradebookOperations):
         """
 
         def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
-            line_item, records = batch
-            request = ValidatedRequest(line_item_sourced_id=line_item, results=records)  # validated already
+            request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             return self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
 
         return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
@@ -235,8 +234,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
 
         async def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
-            line_item, records = batch
-            request = ValidatedRequest(line_item_sourced_id=line_item, results=records)  # validated already
+            request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             return await self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
 
         return await bulk.run_async(
