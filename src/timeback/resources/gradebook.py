@@ -8,11 +8,12 @@ SDK methods, the local server's routes, ``docs/api.md`` and the operation-table 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from timeback import _bulk as bulk
+from timeback._config import CallOptions
 from timeback._operations import OperationSet, Parent, Through
 from timeback._resource import (
     AsyncResource,
@@ -26,6 +27,7 @@ from timeback._resource import (
     put_one,
 )
 from timeback.models import gradebook as m, request as rq, response as rs
+from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
 from timeback.models.request import TimebackCreateResultBody
 
@@ -210,9 +212,12 @@ class Gradebook(SyncResource, GradebookOperations):
         Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
         """
 
-        def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
+        op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
+        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries})
+
+        def send(batch: bulk.Batch) -> ResponseModel:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            return self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
+            return cast(ResponseModel, self._client.call(op, request, {}, options))
 
         return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
 
@@ -233,9 +238,12 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
 
-        async def send(batch: bulk.Batch) -> rs.TimebackSourcedIdPairsResponse:
+        op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
+        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries})
+
+        async def send(batch: bulk.Batch) -> ResponseModel:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            return await self.create_result_for_line_item(request, timeout=timeout, max_retries=max_retries)
+            return cast(ResponseModel, await self._client.call(op, request, {}, options))
 
         return await bulk.run_async(
             send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress
