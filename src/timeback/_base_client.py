@@ -140,7 +140,7 @@ class BaseClient:
             key = cast(str, op.wire_body_key)
             body = request[key]
             if isinstance(body, EncodedItems):
-                content = b"{" + pydantic_core.to_json(key) + b":" + body.to_json() + b"}"
+                content = body.to_json(b"{" + pydantic_core.to_json(key) + b":", b"}")
             else:
                 content = pydantic_core.to_json({key: body})
             return self._http_request(op.method, url, content=content)

@@ -38,8 +38,14 @@ class EncodedItems(list[bytes]):
 
     __slots__ = ()
 
-    def to_json(self) -> bytes:
-        return b"[" + b",".join(self) + b"]"
+    def to_json(self, before: bytes = b"", after: bytes = b"") -> bytes:
+        """``before``, the JSON array, ``after``: one copy of the items (a body of 1,000 results is 300 KB)."""
+        if not self:
+            return before + b"[]" + after
+        parts = list(self)
+        parts[0] = before + b"[" + parts[0]
+        parts[-1] = parts[-1] + b"]" + after
+        return b",".join(parts)
 
     def decoded(self) -> list[Any]:
         import json
