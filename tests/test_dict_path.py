@@ -23,7 +23,7 @@ from tests.support import Roster, add_line_items, result_body, uid
 from timeback import AsyncTimeback, Timeback
 from timeback.enums import TimebackScoreStatus
 from timeback.models._base import GeneratedId
-from timeback.models._dicts import ValidatedRequest, dict_validator
+from timeback.models._dicts import EncodedItems, ValidatedRequest, dict_validator
 from timeback.models.request import (
     TimebackCreateResultBody,
     TimebackCreateResultForLineItemRequest,
@@ -253,3 +253,11 @@ def test_a_post_init_hook_without_declared_wire_defaults_keeps_the_model_path() 
         results: list[Stamped] = Field(min_length=1)
 
     assert dict_validator(StampedRequest) is None and dict_validator(CREATE) is not None
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5])
+def test_encoded_items_join_into_one_json_body(count: int) -> None:
+    items = [{"sourcedId": f"r-{i}", "score": i} for i in range(count)]
+    encoded = EncodedItems(json.dumps(item).encode() for item in items)
+    assert json.loads(encoded.to_json(b'{"results":', b"}")) == {"results": items}
+    assert json.loads(encoded.to_json()) == items and encoded.decoded() == items
