@@ -17,6 +17,7 @@ import pytest
 import timeback._base_client as engine
 from timeback import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     AsyncTimeback,
     AuthError,
@@ -332,3 +333,23 @@ async def test_async_per_call_options() -> None:
 def test_retries_taken_on_a_real_server_answer(client: Timeback) -> None:
     resp = client.oneroster.gradebook.put_category(sourced_id="meta-cat", category={"title": "x"})
     assert resp.retries_taken == 0 and resp.request_id and len(resp.request_id) == 32
+
+
+PAIR = {"suppliedSourcedId": "r1", "allocatedSourcedId": "r1"}
+BULK_ROW = {"sourcedId": "r1", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
+            "scoreStatus": "fully graded", "scoreDate": "2024-01-16T10:00:00Z", "score": 1}  # fmt: skip
+
+
+@pytest.mark.parametrize("body", [{"sourcedIdPairs": [PAIR]}, {"sourcedIdPairs": PAIR}], ids=["array", "object"])
+def test_a_bulk_batch_answer_in_either_form_counts_as_stored(body: dict[str, Any]) -> None:
+    summary = make_client(Script([answer(201, body)])).oneroster.gradebook.bulk_post_results([BULK_ROW])
+    assert summary.ok and summary.stored == 1
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"error": "x"}, {"sourcedIdPairs": "garbage"}, {"sourcedIdPairs": [{"supplied": "r1"}]}, []]
+)
+def test_a_malformed_bulk_batch_answer_is_not_counted_as_stored(body: Any) -> None:
+    # (a proxy or a broken server answering 2xx with something else: the upload stops, as on any other call)
+    with pytest.raises(APIResponseValidationError, match="create_result_for_line_item"):
+        make_client(Script([answer(201, body)])).oneroster.gradebook.bulk_post_results([BULK_ROW])

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import timeback._base_client as engine
-from tests.support import Roster, line_item_body, result_body, uid
+from tests.support import Roster, add_line_items, line_item_body, result_body, uid
 from timeback import ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
@@ -75,10 +75,7 @@ def test_a_lost_bulk_batch_answer_is_confirmed_from_its_encoded_records(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:
     lossy_client, transport = lossy
-    line_item = uid("li")
-    client.oneroster.gradebook.post_line_items_for_class(
-        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
-    )
+    (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, score=60 + i) for i, s in enumerate(roster.students)]
     summary = lossy_client.oneroster.gradebook.bulk_post_results(results, batch_size=2, concurrency=1)
     assert transport.lost == 1 and summary.ok and summary.stored == len(results), summary.failures
@@ -91,10 +88,7 @@ def test_a_real_conflict_behind_a_lost_bulk_answer_is_a_failure(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:
     lossy_client, transport = lossy
-    line_item = uid("li")
-    client.oneroster.gradebook.post_line_items_for_class(
-        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
-    )
+    (line_item,) = add_line_items(client, roster, 1)
     theirs = result_body(line_item, roster.students[0], uid("res"), score=99)
     client.oneroster.gradebook.put_result(sourced_id=theirs["sourcedId"], result=theirs)
     mine = {**theirs, "score": 60}  # the same sourcedId: what the server holds does not read back as sent

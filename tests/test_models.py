@@ -80,7 +80,7 @@ def test_sourced_id_pairs_accept_array_and_object(from_json: bool) -> None:
     assert [p.suppliedSourcedId for p in many.sourcedIdPairs] == ["a", "b"]
     assert many.sourcedIdPairs.allocated() == {"a": "A", "b": "B"}
     for malformed in ({"suppliedSourcedId": "a"}, [{"allocatedSourcedId": "A"}], "a", None):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="sourcedIdPairs must be an array of pairs or one pair"):
             parse({"sourcedIdPairs": malformed})
 
 

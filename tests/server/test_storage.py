@@ -79,6 +79,10 @@ def test_known_ids_start_over_past_their_limit(monkeypatch: Any) -> None:
 
 
 def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
+    old_file = sqlite3.connect(tmp_path / "db.sqlite")  # a file made when every row's status was indexed
+    old_file.execute("CREATE TABLE results (pk INTEGER PRIMARY KEY, status VARCHAR(32) NOT NULL)")
+    old_file.execute("CREATE INDEX ix_results_status ON results (status)")
+    old_file.close()
     storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
     storage.close()
     conn = sqlite3.connect(tmp_path / "db.sqlite")
@@ -183,3 +187,35 @@ def test_without_the_thread_sqlite_still_bounds_the_wal(tmp_path: Path, monkeypa
         assert _wal_pages(tmp_path / "db.sqlite") < 1_000
     finally:
         storage.close()
+
+
+def test_deleting_records_never_removes_a_row(server: Any, client: Any, roster: Any) -> None:
+    """What keeps ``KnownIds`` sound: a record once stored stays in its table (a delete marks it). SQLite's
+    authorizer sees every statement the writer prepares; none may delete from a record table."""
+    from tests.support import line_item_body, result_body, uid
+
+    deleted_from: list[str] = []
+
+    def authorizer(action: int, table: str | None, *_: Any) -> int:
+        if action == sqlite3.SQLITE_DELETE and table != "timeback_tokens":
+            deleted_from.append(str(table))
+        return sqlite3.SQLITE_OK
+
+    writer = server.app.state.storage._writer()
+    writer.set_authorizer(authorizer)  # (setting it makes SQLite prepare every statement again)
+    try:
+        gradebook, rostering = client.oneroster.gradebook, client.oneroster.rostering
+        line_item = uid("li")
+        gradebook.post_line_items_for_class(
+            class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+        )
+        result = uid("res")
+        gradebook.put_result(sourced_id=result, result=result_body(line_item, roster.students[0], result))
+        gradebook.delete_result(sourced_id=result)
+        gradebook.delete_line_item(sourced_id=line_item)
+        rostering.delete_user(sourced_id=roster.students[1])
+        rostering.delete_class(sourced_id=roster.class_)
+        assert list(gradebook.get_all_results(filter=f"status='tobedeleted' AND sourcedId='{result}'"))  # still there
+    finally:
+        writer.set_authorizer(None)
+    assert deleted_from == []

@@ -67,7 +67,13 @@ class _OneOrMany:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         one = core_schema.no_info_after_validator_function(_listed, handler.generate_schema(TimebackSourcedIdPair))
-        return core_schema.union_schema([handler(source), one], mode="left_to_right")
+        return core_schema.union_schema(
+            [handler(source), one],
+            mode="left_to_right",
+            custom_error_type="sourced_id_pairs",
+            custom_error_message="sourcedIdPairs must be an array of pairs or one pair, each with a "
+            "suppliedSourcedId and an allocatedSourcedId",
+        )
 
 
 def _listed(pair: TimebackSourcedIdPair) -> list[TimebackSourcedIdPair]:

@@ -180,7 +180,7 @@ class KnownIds:
     Checking a batch of 1,000 results looked up its 1,000 students every time: 3-5 us per result.
     """
 
-    LIMIT = 200_000  # ids per collection; past that the collection's set starts over (memory stays bounded)
+    LIMIT = 100_000  # ids per collection (about 12 MB of them); past that the set starts over (memory bounded)
 
     def __init__(self) -> None:
         self._ids: dict[str, set[str]] = {}
@@ -265,7 +265,8 @@ class _SqlTransaction:
                 raise AlreadyExists(sorted(taken)) from None
             raise
         finally:
-            raw.execute("RELEASE timeback_insert")
+            if raw.in_transaction:  # (an I/O error may have ended the transaction: its error is the one to see)
+                raw.execute("RELEASE timeback_insert")
 
     def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> None:
         """Insert the record, or replace the one with its sourcedId (keeping that row's place in listings)."""
@@ -296,6 +297,10 @@ class SqlStorage:
         self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
+            for coll in TABLES:  # files made before the status index became partial (it only cost each insert)
+                raw.execute(f'DROP INDEX IF EXISTS "ix_{coll.name}_status"')
+                raw.execute(f'CREATE INDEX IF NOT EXISTS "ix_{coll.name}_deleted" ON "{coll.name}" (pk) '
+                            "WHERE status = 'tobedeleted'")  # fmt: skip
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
@@ -575,6 +580,7 @@ class SqlStorage:
         if self._checkpointer is not None:
             self._checkpointer.stop(wait=True)
         with self._write_lock:
+            self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
             if self._write_connection is not None:
                 self._write_connection.close()
                 self._write_connection = None
