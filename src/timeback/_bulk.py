@@ -110,7 +110,7 @@ def _result_body() -> tuple[type[TimebackCreateResultBody], Callable[..., dict[s
 @functools.cache
 def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     """``op``, its answer read as a receipt: a ``ResponseModel`` (request id, retries taken) that checks the
-    ``sourcedIdPairs`` (an array of pairs, or one pair) as plain dicts and keeps nothing else. The summary needs
+    ``sourcedIdPairs`` (an array of pairs, or one pair) and keeps only their number. The summary needs
     no more of a batch's answer, and building its 1,000 pair models (and collecting them) was a quarter of the
     client's CPU in a bulk upload: dicts holding only strings are nothing for the garbage collector. A lost
     answer confirmed by reading the records back still gives the pairs (see ``BaseClient.confirmed``)."""
@@ -124,15 +124,24 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     pair = core_schema.typed_dict_schema(
         {name: core_schema.typed_dict_field(text) for name in ("suppliedSourcedId", "allocatedSourcedId")}
     )
-    pairs = core_schema.union_schema([core_schema.list_schema(pair), pair])
+    # Checked, then counted: the pairs (as plain dicts) are dropped at once. Kept while their batch settled, they
+    # shared memory pages with the encoded results waiting to be sent, and a 1,000,000-result upload peaked at
+    # 77 MB instead of 66 MB.
+    pairs = core_schema.no_info_after_validator_function(
+        _count, core_schema.union_schema([core_schema.list_schema(pair), pair])
+    )
 
     class BatchReceipt(ResponseModel):
         model_config = pydantic.ConfigDict(extra="ignore")
-        sourcedIdPairs: Annotated[Any, pydantic.GetPydanticSchema(lambda _s, _h, checked=pairs: checked)]
+        sourcedIdPairs: Annotated[int, pydantic.GetPydanticSchema(lambda _s, _h, checked=pairs: checked)]
 
     receipt = dataclasses.replace(op, response=BatchReceipt)
     receipt.name, receipt.base_path = op.name, op.base_path  # (not init fields: set from the declaration)
     return receipt
+
+
+def _count(pairs: list[Any] | dict[str, Any]) -> int:
+    return len(pairs) if isinstance(pairs, list) else 1
 
 
 def _validated(item: Any) -> dict[str, Any]:
