@@ -38,7 +38,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import EncodedItems, ValidatedRequest, validated_dict
+from timeback.models._dicts import ValidatedRequest, validated_dict
 
 if TYPE_CHECKING:
     import asyncio
@@ -137,13 +137,7 @@ class BaseClient:
         path_values = {name: quote(str(value(name)), safe="") for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
         if isinstance(request, ValidatedRequest):
-            key = cast(str, op.wire_body_key)
-            body = request[key]
-            if isinstance(body, EncodedItems):
-                content = body.to_json(b"{" + pydantic_core.to_json(key) + b":", b"}")
-            else:
-                content = pydantic_core.to_json({key: body})
-            return self._http_request(op.method, url, content=content)
+            return self._http_request(op.method, url, content=request.body_json(cast(str, op.wire_body_key)))
         params = request.query_params() if hasattr(request, "query_params") else None
         if op.body is None:
             return self._http_request(op.method, url, params=params)
@@ -288,8 +282,7 @@ class BaseClient:
         if op.kind not in ("create", "batch_create"):
             return None
         if isinstance(request, ValidatedRequest):
-            body = request[cast(str, op.wire_body_key)]
-            sent = body.decoded() if isinstance(body, EncodedItems) else pydantic_core.to_jsonable_python(body)
+            sent = request.body_values(cast(str, op.wire_body_key))
         else:
             body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
             sent = next(iter(body.values()))

@@ -79,8 +79,9 @@ def test_known_ids_start_over_past_their_limit(monkeypatch: Any) -> None:
 
 
 def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
-    old_file = sqlite3.connect(tmp_path / "db.sqlite")  # a file made when every row's status was indexed
-    old_file.execute("CREATE TABLE results (pk INTEGER PRIMARY KEY, status VARCHAR(32) NOT NULL)")
+    open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}").close()
+    old_file = sqlite3.connect(tmp_path / "db.sqlite")  # made into a file of when every row's status was indexed
+    old_file.execute("DROP INDEX ix_results_deleted")
     old_file.execute("CREATE INDEX ix_results_status ON results (status)")
     old_file.close()
     storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
@@ -96,6 +97,14 @@ def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
     plan = conn.execute("EXPLAIN QUERY PLAN SELECT pk FROM results WHERE status = ? ORDER BY pk", ("tobedeleted",))
     assert "ix_results_deleted" in str(plan.fetchall())
     conn.close()
+
+
+def test_a_file_too_old_for_the_indexes_is_refused_clearly(tmp_path: Path) -> None:
+    old_file = sqlite3.connect(tmp_path / "db.sqlite")  # a results table without the reference columns
+    old_file.execute("CREATE TABLE results (pk INTEGER PRIMARY KEY, sourced_id TEXT, status TEXT, data TEXT)")
+    old_file.close()
+    with pytest.raises(sql.UnsupportedDatabase, match=r"made by an older timeback .*ref_.*start a new file"):
+        open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
 
 
 def _wal_pages(path: Path) -> int:

@@ -19,7 +19,7 @@ from enum import Enum
 from typing import Any
 
 import pydantic
-from pydantic_core import SchemaValidator, core_schema
+from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
 
 __all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "validated_dict"]
 
@@ -28,6 +28,18 @@ class ValidatedRequest(dict[str, Any]):
     """A request validated on the dict path: path parameters by name, the body under its wire name."""
 
     __slots__ = ()
+
+    def body_json(self, key: str) -> bytes:
+        """The JSON body ``{key: value}``, its value as validated (or as already encoded: ``EncodedItems``)."""
+        body = self[key]
+        if isinstance(body, EncodedItems):
+            return body.to_json(b"{" + to_json(key) + b":", b"}")
+        return to_json({key: body})
+
+    def body_values(self, key: str) -> Any:
+        """The body's value as JSON values (dicts, lists, strings...), what the server is sent."""
+        body = self[key]
+        return body.decoded() if isinstance(body, EncodedItems) else to_jsonable_python(body)
 
 
 class EncodedItems(list[bytes]):

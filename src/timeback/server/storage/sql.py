@@ -57,6 +57,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import Predicate
@@ -187,7 +188,7 @@ class KnownIds:
 
     def of(self, coll: CollectionDef) -> set[str] | None:
         """The ids known in ``coll`` (possibly none yet), or None if its ids are not kept (a view)."""
-        if coll.table != coll.name or coll.fixed or coll.role is not None:
+        if coll.stored_in is not None:  # (fixed fields and roles, which a later write may change, are views' only)
             return None
         return self._ids.setdefault(coll.name, set())
 
@@ -219,10 +220,10 @@ class _SqlTransaction:
         looked up again; the rest in one statement for all of them (``json_each`` over each list of ids, ``UNION
         ALL`` across collections), whatever the number of ids."""
         found: list[set[str]] = [set() for _ in wanted]
-        known = self._storage.known_ids
+        known = [self._storage.known_ids.of(coll) for coll, _ in wanted]
         ask: dict[int, Collection[str]] = {}
-        for index, (coll, ids) in enumerate(wanted):
-            cached = known.of(coll)
+        for index, (_, ids) in enumerate(wanted):
+            cached = known[index]
             if cached and ids:
                 found[index] = cached.intersection(ids)
                 ids = set(ids).difference(cached) if found[index] else ids
@@ -246,7 +247,7 @@ class _SqlTransaction:
         for index, ids in enumerate(fresh):
             if ids:
                 found[index] |= ids
-                if known.of(wanted[index][0]) is not None:
+                if known[index] is not None:
                     self.learned.append((wanted[index][0].name, ids))
         return found
 
@@ -297,10 +298,15 @@ class SqlStorage:
         self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
-            for coll in TABLES:  # files made before the status index became partial (it only cost each insert)
-                raw.execute(f'DROP INDEX IF EXISTS "ix_{coll.name}_status"')
-                raw.execute(f'CREATE INDEX IF NOT EXISTS "ix_{coll.name}_deleted" ON "{coll.name}" (pk) '
-                            "WHERE status = 'tobedeleted'")  # fmt: skip
+            for name, table in self.tables.items():
+                raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_status"')  # (every row's: it only cost each insert)
+                for index in table.indexes:  # one added since the file was made (create_all skips its table)
+                    try:
+                        raw.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=engine.dialect)))
+                    except sqlite3.OperationalError as exc:  # (a column it needs is missing: no migrations yet)
+                        raise UnsupportedDatabase(
+                            f"{engine.url.database} was made by an older timeback ({exc}): start a new file"
+                        ) from None
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
