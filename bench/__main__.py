@@ -17,8 +17,9 @@ from typing import Any
 from bench import bulk, import_cost, latency, memory, sdk_overhead
 
 FULL = {"calls": 2000, "runs": 15, "results": 100_000, "naive": 2000, "clients": 16, "seconds": 20.0,
-        "stream": 1_000_000}  # fmt: skip
-SMOKE = {"calls": 20, "runs": 2, "results": 3000, "naive": 20, "clients": 2, "seconds": 1.0, "stream": 3000}
+        "stream": 1_000_000, "repeats": 3}  # fmt: skip
+SMOKE = {"calls": 20, "runs": 2, "results": 3000, "naive": 20, "clients": 2, "seconds": 1.0, "stream": 3000,
+         "repeats": 2}  # fmt: skip
 
 
 def machine() -> str:
@@ -41,10 +42,14 @@ def run(sizes: dict[str, Any]) -> dict[str, Any]:
     figures: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     figures["sdk_overhead"] = sdk_overhead.measure(sizes["calls"])
     figures["import_cost"] = import_cost.measure(sizes["runs"])
-    figures["bulk"] = bulk.measure(sizes["results"], sizes["naive"])
+    figures["bulk"] = bulk.measure(sizes["results"], sizes["naive"], repeats=sizes["repeats"])
     figures["latency"] = latency.measure(sizes["clients"], sizes["seconds"])
     figures["memory"] = memory.measure(sizes["stream"])
     return figures
+
+
+def _runs(values: list[float]) -> str:
+    return " / ".join(f"{v:,.0f}" for v in values)
 
 
 def table(f: dict[str, Any]) -> str:
@@ -59,12 +64,16 @@ def table(f: dict[str, Any]) -> str:
          f"{i['sdk_ms']:.0f} ms ({i['extra_ms']:+.0f} ms)", f"`import httpx, pydantic` {i['baseline_ms']:.0f} ms",
          f"{i['sdk_ms'] / i['baseline_ms']:.2f}"),
         (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s",
-         f"{b['ingest_workers_per_s']:,.0f} /s (`serve --workers 2`); {b['ingest_per_s']:,.0f} /s (1 process)",
-         f"naive PUTs {b['naive_per_s']:,.0f} /s; raw sqlite3 {b['storage_ceiling_per_s']:,.0f} rows/s",
+         f"{b['ingest_workers_per_s']:,.0f} /s (`serve --workers 2`; runs {_runs(b['ingest_workers_runs'])}); "
+         f"{b['ingest_per_s']:,.0f} /s (1 process; runs {_runs(b['ingest_runs'])})",
+         f"naive PUTs {b['naive_per_s']:,.0f} /s; raw sqlite3 {b['storage_ceiling_per_s']:,.0f} rows/s "
+         f"(runs {_runs(b['storage_ceiling_runs'])})",
          f"{b['workers_vs_naive']:.0f}x / {b['ingest_vs_naive']:.0f}x naive; "
          f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
-        (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s", f"{b['read_per_s']:,.0f} /s",
-         f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s", f"{b['read_vs_ceiling']:.2f} of ceiling"),
+        (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s",
+         f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])})",
+         f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s (runs {_runs(b['read_ceiling_runs'])})",
+         f"{b['read_vs_ceiling']:.2f} of ceiling"),
         *(
             (f"5. Latency, {lat['clients']} {kind} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
              f"p50 {lat[p + 'p50_ms']:.1f} ms, p99 {lat[p + 'p99_ms']:.1f} ms, {lat[p + 'calls_per_s']:,.0f} calls/s "
