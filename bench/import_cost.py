@@ -1,6 +1,6 @@
 """Import cost: ``from timeback import Timeback`` versus ``import httpx, pydantic``, each in a fresh interpreter.
 
-    python -m bench.import_cost [--runs 15]
+    python -m bench.import_cost [--runs 25]
 
 Wall time of ``python -c ...`` (interpreter start included, the same in both), runs interleaved, median reported.
 """
@@ -25,7 +25,7 @@ def _wall(code: str) -> float:
     return time.perf_counter() - started
 
 
-def measure(runs: int = 15) -> dict[str, Any]:
+def measure(runs: int = 25) -> dict[str, Any]:
     _wall(SDK)  # warm the file cache (.pyc) once
     baseline, sdk = [], []
     for _ in range(runs):
@@ -37,7 +37,7 @@ def measure(runs: int = 15) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=25)
     figures = measure(parser.parse_args().runs)
     print(json.dumps({k: round(v, 1) for k, v in figures.items()}, indent=2))
 
