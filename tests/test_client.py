@@ -351,5 +351,7 @@ def test_a_bulk_batch_answer_in_either_form_counts_as_stored(body: dict[str, Any
 )
 def test_a_malformed_bulk_batch_answer_is_not_counted_as_stored(body: Any) -> None:
     # (a proxy or a broken server answering 2xx with something else: the upload stops, as on any other call)
-    with pytest.raises(APIResponseValidationError, match="create_result_for_line_item"):
+    with pytest.raises(APIResponseValidationError, match="create_result_for_line_item") as raised:
         make_client(Script([answer(201, body)])).oneroster.gradebook.bulk_post_results([BULK_ROW])
+    if isinstance(body, dict) and "sourcedIdPairs" in body:  # (the same words as a single create's answer)
+        assert "sourcedIdPairs must be an array of pairs or one pair" in str(raised.value)

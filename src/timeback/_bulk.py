@@ -119,6 +119,7 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     from pydantic_core import core_schema
 
     from timeback.models._base import ResponseModel
+    from timeback.models.response import sourced_id_pairs_schema
 
     text = core_schema.str_schema()
     pair = core_schema.typed_dict_schema(
@@ -128,7 +129,7 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     # shared memory pages with the encoded results waiting to be sent, and a 1,000,000-result upload peaked at
     # 77 MB instead of 66 MB.
     pairs = core_schema.no_info_after_validator_function(
-        _count, core_schema.union_schema([core_schema.list_schema(pair), pair])
+        _count, sourced_id_pairs_schema(core_schema.list_schema(pair), pair)
     )
 
     class BatchReceipt(ResponseModel):

@@ -67,13 +67,19 @@ class _OneOrMany:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         one = core_schema.no_info_after_validator_function(_listed, handler.generate_schema(TimebackSourcedIdPair))
-        return core_schema.union_schema(
-            [handler(source), one],
-            mode="left_to_right",
-            custom_error_type="sourced_id_pairs",
-            custom_error_message="sourcedIdPairs must be an array of pairs or one pair, each with a "
-            "suppliedSourcedId and an allocatedSourcedId",
-        )
+        return sourced_id_pairs_schema(handler(source), one)
+
+
+def sourced_id_pairs_schema(many: core_schema.CoreSchema, one: core_schema.CoreSchema) -> core_schema.CoreSchema:
+    """``sourcedIdPairs`` as the wire has it: an array of pairs (OneRoster) or one pair (Timeback), one error for
+    anything else. ``many`` and ``one`` say what each becomes (models here; plain dicts in a bulk receipt)."""
+    return core_schema.union_schema(
+        [many, one],
+        mode="left_to_right",
+        custom_error_type="sourced_id_pairs",
+        custom_error_message="sourcedIdPairs must be an array of pairs or one pair, each with a "
+        "suppliedSourcedId and an allocatedSourcedId",
+    )
 
 
 def _listed(pair: TimebackSourcedIdPair) -> list[TimebackSourcedIdPair]:
