@@ -85,6 +85,33 @@ def test_filter_grammar(http: httpx.Client, graded: Any, expression: str, expect
     assert listed(http, r, filter=expression) == [ids[i] for i in expected]
 
 
+def test_dates_compare_to_the_millisecond(http: httpx.Client, client: Timeback) -> None:
+    """Three results a few hundred milliseconds apart in one second: filters and sorts tell them apart. (Compared
+    at the second, a delta sync asking for dateLastModified>'<the newest it saw>' missed every record written later
+    in that second.)"""
+    r = make_roster(client, students=[uid("student") for _ in range(3)])
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+    )
+    ids = [f"{r.class_}-ms-{i}" for i in range(3)]
+    for i, (sid, student) in enumerate(zip(ids, r.students, strict=True)):
+        stamp = f"2024-02-01T12:00:00.{100 + 400 * i:03d}Z"  # .100, .500, .900
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, student, scoreDate=stamp))
+    assert listed(http, r, filter="scoreDate>'2024-02-01T12:00:00.100Z'") == ids[1:]
+    assert listed(http, r, filter="scoreDate<'2024-02-01T13:00:00.900+01:00'") == ids[:2]
+    assert listed(http, r, filter="scoreDate='2024-02-01T12:00:00.500Z'") == [ids[1]]
+    assert listed(http, r, filter="scoreDate@'2024-02-01T12:00:00.5Z,2024-02-01T12:00:00.900Z'") == ids[1:]
+    assert listed(http, r, filter="scoreDate='2024-02-01'") == ids
+    assert listed(http, r, sort="scoreDate", orderBy="desc") == ids[::-1]
+
+    # The delta sync: everything modified after the first record, by the server's own millisecond stamps.
+    stamps = [http.get(f"{GB}/results/{sid}").json()["result"]["dateLastModified"] for sid in ids]
+    later = [sid for sid, stamp in zip(ids, stamps, strict=True) if stamp > stamps[0]]
+    assert listed(http, r, filter=f"dateLastModified>'{stamps[0]}'") == later
+    assert listed(http, r, filter=f"dateLastModified>='{stamps[0]}'") == ids
+
+
 @pytest.mark.parametrize(
     ("expression", "code_minor", "says"),
     [

@@ -204,9 +204,10 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
 
 
 def _normalize_date(value: str) -> str:
-    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS`` in UTC, SQLite's ``datetime()`` form."""
+    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.mmm`` in UTC: what SQLite's ``julianday()`` reads,
+    to the millisecond (the server's own timestamps are to the millisecond; finer digits are dropped)."""
     parsed = parse_date_or_datetime(value).astimezone(UTC)
-    return parsed.strftime("%Y-%m-%d %H:%M:%S")
+    return parsed.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 @dataclass(frozen=True)

@@ -545,15 +545,20 @@ class SqlStorage:
         else:
             column = _json(table, path)
         if kind == "date":
-            return func.date(column) if date_only else func.datetime(column)
+            # julianday, not datetime(): datetime() drops the milliseconds, and a delta sync asking for
+            # dateLastModified>'<the last one it saw>' missed every record written later in the same second.
+            return func.date(column) if date_only else func.julianday(column)
         return column
 
     def _predicate(self, table: Table, p: Predicate) -> Any:
         column = self._column(table, p.path, p.kind, p.date_only)
-        value = p.value[:10] if (p.kind == "date" and p.date_only and isinstance(p.value, str)) else p.value
+        value: Any = p.value
+        if p.kind == "date":  # the value goes through the same function as the column
+            values = value if p.op == "@" else [value]
+            values = [v[:10] if p.date_only else func.julianday(v) for v in values]
+            value = values if p.op == "@" else values[0]
         if p.op == "@":
-            values = [v[:10] if p.date_only else v for v in value] if p.kind == "date" else value
-            return column.in_(values)
+            return column.in_(value)
         if p.op == "~":
             return func.lower(column).like(f"%{_escape_like(str(value).lower())}%", escape="\\")
         if p.op == "!=":
