@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.support import line_item_body, make_roster, result_body, uid
 from timeback import Timeback
@@ -203,3 +204,63 @@ def test_a_listing_page_and_its_total_come_from_one_snapshot(tmp_path: Path) -> 
             thread.join(timeout=seconds + 60)
         assert not problems, problems[:5]
         assert client.oneroster.gradebook.get_all_results(limit=1).total_count == sum(inserted) > 0
+
+
+def test_a_write_is_stamped_when_it_gets_the_write_lock_not_when_it_came(tmp_path: Path) -> None:
+    """A PUT that waits behind another writer is stamped after that writer commits: whatever commits after a
+    reader's snapshot is at least as new as all it saw, so ``dateLastModified>='<newest seen>'`` misses nothing."""
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'stamps.db'}", client_id="c", client_secret="s")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client)
+        line_item = uid("li")
+        client.oneroster.gradebook.post_line_items_for_class(
+            class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+        )
+        held, released = threading.Event(), []
+
+        def hold_the_write_lock() -> None:
+            with server.app.state.storage.transaction() as tx:
+                first = tx.stamp()
+                held.set()
+                time.sleep(0.5)
+            released.append((first, time.time()))
+
+        holder = threading.Thread(target=hold_the_write_lock)
+        holder.start()
+        held.wait(5)
+        written = client.oneroster.gradebook.put_result(
+            sourced_id=uid("res"), result=result_body(line_item, r.students[0])
+        )
+        holder.join()
+        (first, released_at), stamp = released[0], written.result.dateLastModified
+        assert stamp > first
+        assert _seconds(stamp) >= released_at - 0.05  # (the clock's ms, against time.time())
+
+
+def test_stamps_never_go_back_with_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeback.server.storage import sql
+
+    storage = sql.open_storage(f"sqlite:///{tmp_path / 'clock.db'}")
+    try:
+        with storage.transaction() as tx:
+            now = tx.stamp()
+            assert tx.stamp() == now  # one stamp per transaction
+        real = sql._now_ms()
+        monkeypatch.setattr(sql, "_now_ms", lambda: real - 3_600_000)  # the clock set back an hour
+        with storage.transaction() as tx:
+            assert tx.stamp() == now
+        monkeypatch.setattr(sql, "_now_ms", lambda: real + 3_600_000)
+        with storage.transaction() as tx:
+            later = tx.stamp()
+        assert _seconds(later) - _seconds(now) > 3500
+    finally:
+        storage.close()
+
+
+def _seconds(stamp: Any) -> float:
+    """A dateLastModified (ISO text, or a datetime as the SDK gives it) as seconds since the epoch."""
+    from datetime import datetime
+
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return float(stamp.timestamp())

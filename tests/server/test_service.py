@@ -104,8 +104,9 @@ def _coll(op: Any) -> Any:
 
 
 def _stamped_out(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without any dateLastModified the body sent: the write transaction stamps its own (``tx.stamp()``)."""
     for record in records:
-        record.pop("dateLastModified")
+        record.pop("dateLastModified", None)
     return records
 
 

@@ -11,7 +11,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,10 +31,6 @@ _JSON_SPACE = b" \t\r\n"
 # Operations whose validated request may be plain dicts (see _validate): the whole body becomes stored records.
 _DICT_PATH_KINDS = frozenset({"create", "batch_create", "put"})
 Request = BaseModel | ValidatedRequest
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Reply:
@@ -197,9 +192,7 @@ class GradebookService:
                 model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_unset=True)
                 for model in (value if isinstance(value, list) else [value])
             ]
-        stamp = now_utc()
         for index, record in enumerate(records):
-            record["dateLastModified"] = stamp
             for source, target in coll.mirror:
                 if record.get(target) is None and record.get(source) is not None:
                     record[target] = record[source]
@@ -213,6 +206,7 @@ class GradebookService:
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
         (record,) = self._records(op, coll, request)
         with self.storage.transaction() as tx:
+            record["dateLastModified"] = tx.stamp()
             self._derive(tx, coll, [record])
             self._check_references(tx, op, coll, [record], batch=False)
             tx.upsert(coll, record)
@@ -222,6 +216,9 @@ class GradebookService:
         records = self._records(op, coll, request)
         batch = op.kind == "batch_create"
         with self.storage.transaction() as tx:
+            stamp = tx.stamp()
+            for record in records:
+                record["dateLastModified"] = stamp
             for parent in op.parents:
                 value = path[parent.param]
                 if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
@@ -252,7 +249,7 @@ class GradebookService:
             if record is None:
                 raise ApiError(404, f"{coll.label} not found.")
             record["status"] = "tobedeleted"
-            record["dateLastModified"] = now_utc()
+            record["dateLastModified"] = tx.stamp()
             tx.upsert(coll, record)
         return Reply(204)
 
@@ -268,7 +265,7 @@ class GradebookService:
             record.update(changes)
             if metadata is not None:
                 record["metadata"] = {**(record.get("metadata") or {}), **metadata}
-            record["dateLastModified"] = now_utc()
+            record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
             tx.upsert(coll, record)
         return Reply(200, {coll.singular: record})

@@ -28,6 +28,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 try:
@@ -64,6 +65,9 @@ from timeback.server.query import Predicate
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
+# The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
+_STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 log = logging.getLogger("timeback.server")
 
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's lock before "database is locked"
@@ -199,6 +203,10 @@ class KnownIds:
         known |= ids
 
 
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
 class _SqlTransaction:
     """One write transaction, on the driver's own ``sqlite3`` connection: SQLAlchemy's per-statement work
     (compiling parameters row by row, result objects) cost more than SQLite's."""
@@ -207,6 +215,19 @@ class _SqlTransaction:
         self._storage = storage
         self._raw = raw
         self.learned: list[tuple[str, set[str]]] = []  # ids found to exist, for the known ids once committed
+        self._stamp: str | None = None
+
+    def stamp(self) -> str:
+        """The ``dateLastModified`` of what this transaction writes: the time now that it holds the write lock,
+        and never before a stamp already committed. So whatever commits after a reader's snapshot carries a stamp
+        at least as new as every stamp that reader saw: a delta sync asking for ``dateLastModified>='<the newest it
+        saw>'`` misses nothing. (Stamped when the request came, a batch that waited for the lock behind others
+        committed with an older stamp than theirs, after a reader had seen them.)"""
+        if self._stamp is None:
+            (ms,) = self._raw.execute(_STAMP, (_now_ms(),)).fetchone()
+            moment = _EPOCH + timedelta(milliseconds=ms)
+            self._stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return self._stamp
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None:
         found = self._raw.execute(self._storage.raw_sql("get", coll), (sourced_id,)).fetchone()
@@ -297,7 +318,7 @@ class SqlStorage:
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
-            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
+            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0), ('stamp', 0)")
             for name, table in self.tables.items():
                 raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_status"')  # (every row's: it only cost each insert)
                 for index in table.indexes:  # one added since the file was made (create_all skips its table)
