@@ -110,6 +110,12 @@ def test_dates_compare_to_the_millisecond(http: httpx.Client, client: Timeback) 
     later = [sid for sid, stamp in zip(ids, stamps, strict=True) if stamp > stamps[0]]
     assert listed(http, r, filter=f"dateLastModified>'{stamps[0]}'") == later
     assert listed(http, r, filter=f"dateLastModified>='{stamps[0]}'") == ids
+    # A deletion shows in the delta when the filter asks about status, with a stamp at least as new as any.
+    client.oneroster.gradebook.delete_result(sourced_id=ids[0])
+    newest = max(stamps)
+    assert listed(http, r, filter=f"dateLastModified>='{newest}'") == [sid for sid, s in zip(ids, stamps, strict=True)
+                                                                       if s == newest and sid != ids[0]]  # fmt: skip
+    assert ids[0] in listed(http, r, filter=f"dateLastModified>='{newest}' AND status@'active,tobedeleted'")
 
 
 @pytest.mark.parametrize(
