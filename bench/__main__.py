@@ -52,6 +52,12 @@ def _runs(values: list[float]) -> str:
     return " / ".join(f"{v:,.0f}" for v in values)
 
 
+def _cpu(b: dict[str, Any], name: str) -> str:
+    """The CPU a record cost each side (``bench.bulk``'s ``*_client_us`` and ``*_server_us``)."""
+    server = b[f"{name}_server_us"]
+    return f"client {b[f'{name}_client_us']:.0f} us + server " + ("?" if server is None else f"{server:.0f} us")
+
+
 def table(f: dict[str, Any]) -> str:
     o, i, b, lat, m = f["sdk_overhead"], f["import_cost"], f["bulk"], f["latency"], f["memory"]
     rows = [
@@ -65,13 +71,14 @@ def table(f: dict[str, Any]) -> str:
          f"{i['sdk_ms'] / i['baseline_ms']:.2f}"),
         (f"3. Bulk ingest, {b['results']:,} results", ">= 30,000 results/s",
          f"{b['ingest_workers_per_s']:,.0f} /s (`serve --workers 2`; runs {_runs(b['ingest_workers_runs'])}); "
-         f"{b['ingest_per_s']:,.0f} /s (1 process; runs {_runs(b['ingest_runs'])})",
+         f"{b['ingest_per_s']:,.0f} /s (1 process; runs {_runs(b['ingest_runs'])}). CPU per result: "
+         f"{_cpu(b, 'ingest_workers')} (`--workers 2`), {_cpu(b, 'ingest')} (1 process)",
          f"naive PUTs {b['naive_per_s']:,.0f} /s; raw sqlite3 {b['storage_ceiling_per_s']:,.0f} rows/s "
          f"(runs {_runs(b['storage_ceiling_runs'])})",
          f"{b['workers_vs_naive']:.0f}x / {b['ingest_vs_naive']:.0f}x naive; "
          f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
         (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s",
-         f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])})",
+         f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])}). CPU per result: {_cpu(b, 'read')}",
          f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s (runs {_runs(b['read_ceiling_runs'])})",
          f"{b['read_vs_ceiling']:.2f} of ceiling"),
         *(

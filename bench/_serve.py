@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,6 +24,21 @@ def free_port() -> int:
         return port
 
 
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            for child in map(int, f.read().split()):
+                found += [child, *_descendants(child)]
+    return found
+
+
+def _cpu_of(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, in clock ticks
+
+
 class ServeProcess:
     def __init__(self, database: Path | str, *extra_args: str) -> None:
         self.port = free_port()
@@ -38,6 +54,15 @@ class ServeProcess:
         """What the server printed so far (stdout and stderr)."""
         self._log.seek(0)
         return self._log.read().decode(errors="replace")
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user and system) the server has used so far: its process and every process under it (the
+        ``--workers``), from ``/proc``; None where there is no ``/proc``."""
+        assert self.process is not None
+        try:
+            return sum(_cpu_of(pid) for pid in [self.process.pid, *_descendants(self.process.pid)])
+        except OSError:
+            return None
 
     def client_kwargs(self, **extra: Any) -> dict[str, Any]:
         return {"base_url": self.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **extra}
