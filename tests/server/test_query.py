@@ -103,6 +103,11 @@ def test_dates_compare_to_the_millisecond(http: httpx.Client, client: Timeback) 
     assert listed(http, r, filter="scoreDate='2024-02-01T12:00:00.500Z'") == [ids[1]]
     assert listed(http, r, filter="scoreDate@'2024-02-01T12:00:00.5Z,2024-02-01T12:00:00.900Z'") == ids[1:]
     assert listed(http, r, filter="scoreDate='2024-02-01'") == ids
+    # Finer than the millisecond (a Python datetime.now()): ranges stay exact.
+    assert listed(http, r, filter="scoreDate<'2024-02-01T12:00:00.500001Z'") == ids[:2]
+    assert listed(http, r, filter="scoreDate>='2024-02-01T12:00:00.500001Z'") == ids[2:]
+    assert listed(http, r, filter="scoreDate>'2024-02-01T12:00:00.499999Z'") == ids[1:]
+    assert listed(http, r, filter="scoreDate<='2024-02-01T12:00:00.499999Z'") == ids[:1]
     assert listed(http, r, sort="scoreDate", orderBy="desc") == ids[::-1]
 
     # The delta sync: everything modified after the first record, by the server's own millisecond stamps.
