@@ -38,6 +38,7 @@ except ImportError:  # (Windows: SQLite's busy wait alone)
 
 from pydantic_core import to_json
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
     Engine,
@@ -307,8 +308,9 @@ class SqlStorage:
         self._in_memory = engine.url.database in (None, "", ":memory:")
         self._file_lock = None if self._in_memory or fcntl is None else _FileLock(f"{engine.url.database}-writer")
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
+        # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
-                           Column("value", Integer, nullable=False))  # fmt: skip
+                           Column("value", BigInteger, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
         # Issued tokens (as digests), for server processes sharing this database (``timeback serve --workers``).
         Table("timeback_tokens", self.metadata, Column("digest", LargeBinary, primary_key=True),
