@@ -17,7 +17,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -189,8 +189,8 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
                     raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
         if kind == "date":
             try:
-                converted.append(_normalize_date(value, op))
-            except ValueError:
+                converted.append(_normalize_date(value))
+            except (ValueError, OverflowError):  # (OverflowError: an offset past year 1 or 9999)
                 raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
             date_only = len(value) == 10
             continue
@@ -203,14 +203,12 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     return Predicate(path, kind, op, converted if op == "@" else converted[0], date_only)
 
 
-def _normalize_date(value: str, op: str) -> str:
-    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.mmm`` in UTC: what SQLite's ``julianday()`` reads,
-    to the millisecond, as the server's own stamps are. A value with finer digits (a Python ``datetime.now()``)
-    is rounded so that ranges stay exact: up for ``>=`` and ``<``, down for the rest."""
+def _normalize_date(value: str) -> str:
+    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, for SQLite's ``julianday()``. Its
+    digits past the millisecond are kept: ``julianday()`` rounds them to the nearest millisecond exactly as it
+    rounds a stored value's, so a record still matches a filter on its own value."""
     parsed = parse_date_or_datetime(value).astimezone(UTC)
-    if parsed.microsecond % 1000 and op in (">=", "<"):
-        parsed += timedelta(microseconds=1000 - parsed.microsecond % 1000)
-    return parsed.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    return parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # (isoformat: a 4-digit year)
 
 
 @dataclass(frozen=True)
