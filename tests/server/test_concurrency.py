@@ -265,3 +265,24 @@ def _seconds(stamp: Any) -> float:
     if isinstance(stamp, str):
         stamp = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     return float(stamp.timestamp())
+
+
+def test_a_file_from_before_the_stamp_was_kept_starts_at_its_newest_record(tmp_path: Path) -> None:
+    """Stamps never go back across an upgrade either: the first start on an older file takes its newest record's."""
+    import sqlite3
+
+    from timeback.server.storage import sql
+
+    path = tmp_path / "older.db"
+    sql.open_storage(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:  # (as an older version left it: no stamp kept, records stamped ahead)
+        conn.execute("DELETE FROM timeback_meta WHERE key = 'stamp'")
+        conn.execute("INSERT INTO categories (sourced_id, status, date_last_modified, data) "
+                     "VALUES ('cat-1', 'active', '2999-01-01T00:00:00.000Z', '{}')")  # fmt: skip
+    conn.close()
+    storage = sql.open_storage(f"sqlite:///{path}")
+    try:
+        with storage.transaction() as tx:
+            assert tx.stamp() == "2999-01-01T00:00:00.000Z"
+    finally:
+        storage.close()

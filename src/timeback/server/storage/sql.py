@@ -320,7 +320,15 @@ class SqlStorage:
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
-            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0), ('stamp', 0)")
+            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
+            if raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('stamp', 0)").rowcount:
+                # A file made before the stamp was kept: start from its newest record, so no later write is
+                # stamped older than what it holds (its clock may have run ahead). One scan per table, once.
+                newest = [raw.execute(f'SELECT max(date_last_modified) FROM "{name}"').fetchone()[0]
+                          for name in self.tables]  # fmt: skip
+                if any(newest):
+                    last = datetime.fromisoformat(max(filter(None, newest)).replace("Z", "+00:00"))
+                    raw.execute(_STAMP, ((last - _EPOCH) // timedelta(milliseconds=1),))
             for name, table in self.tables.items():
                 raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_status"')  # (every row's: it only cost each insert)
                 for index in table.indexes:  # one added since the file was made (create_all skips its table)
