@@ -321,23 +321,24 @@ class SqlStorage:
         self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
-            if raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('stamp', 0)").rowcount:
-                # A file made before the stamp was kept: start from its newest record, so no later write is
-                # stamped older than what it holds (its clock may have run ahead). One scan per table, once.
-                newest = [raw.execute(f'SELECT max(date_last_modified) FROM "{name}"').fetchone()[0]
-                          for name in self.tables]  # fmt: skip
-                if any(newest):
-                    last = datetime.fromisoformat(max(filter(None, newest)).replace("Z", "+00:00"))
-                    raw.execute(_STAMP, ((last - _EPOCH) // timedelta(milliseconds=1),))
             for name, table in self.tables.items():
                 raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_status"')  # (every row's: it only cost each insert)
                 for index in table.indexes:  # one added since the file was made (create_all skips its table)
                     try:
                         raw.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=engine.dialect)))
                     except sqlite3.OperationalError as exc:  # (a column it needs is missing: no migrations yet)
-                        raise UnsupportedDatabase(
-                            f"{engine.url.database} was made by an older timeback ({exc}): start a new file"
-                        ) from None
+                        raise _too_old(engine, exc) from None
+            if raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('stamp', 0)").rowcount:
+                # A file made before the stamp was kept: start from its newest record, so no later write is
+                # stamped older than what it holds (its clock may have run ahead). One scan per table, once.
+                try:
+                    newest = [raw.execute(f'SELECT max(date_last_modified) FROM "{name}"').fetchone()[0]
+                              for name in self.tables]  # fmt: skip
+                except sqlite3.OperationalError as exc:
+                    raise _too_old(engine, exc) from None
+                if any(newest):
+                    last = datetime.fromisoformat(max(filter(None, newest)).replace("Z", "+00:00"))
+                    raw.execute(_STAMP, ((last - _EPOCH) // timedelta(milliseconds=1),))
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
@@ -793,6 +794,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 class UnsupportedDatabase(ValueError):
     """A database URL this server cannot open."""
+
+
+def _too_old(engine: Engine, exc: Exception) -> UnsupportedDatabase:
+    return UnsupportedDatabase(f"{engine.url.database} was made by an older timeback ({exc}): start a new file")
 
 
 def open_storage(url: str) -> SqlStorage:
