@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import line_item_body, make_roster, result_body, uid
+from tests.support import add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -212,10 +212,7 @@ def test_a_write_is_stamped_when_it_gets_the_write_lock_not_when_it_came(tmp_pat
     settings = ServerSettings(database=f"sqlite:///{tmp_path / 'stamps.db'}", client_id="c", client_secret="s")
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         r = make_roster(client)
-        line_item = uid("li")
-        client.oneroster.gradebook.post_line_items_for_class(
-            class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
-        )
+        (line_item,) = add_line_items(client, r, 1)
         held, released = threading.Event(), []
 
         def hold_the_write_lock() -> None:

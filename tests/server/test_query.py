@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.server.runner import LocalServer
 
@@ -90,10 +90,7 @@ def test_dates_compare_to_the_millisecond(http: httpx.Client, client: Timeback) 
     at the second, a delta sync asking for dateLastModified>'<the newest it saw>' missed every record written later
     in that second.)"""
     r = make_roster(client, students=[uid("student") for _ in range(3)])
-    line_item = uid("li")
-    client.oneroster.gradebook.post_line_items_for_class(
-        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
-    )
+    (line_item,) = add_line_items(client, r, 1)
     ids = [f"{r.class_}-ms-{i}" for i in range(3)]
     for i, (sid, student) in enumerate(zip(ids, r.students, strict=True)):
         stamp = f"2024-02-01T12:00:00.{100 + 400 * i:03d}Z"  # .100, .500, .900
@@ -125,10 +122,7 @@ def test_a_date_finer_than_the_millisecond_matches_a_filter_on_its_own_value(
     """A Python ``datetime.now()`` stored as ``scoreDate`` has microseconds: SQLite compares to the millisecond, and
     rounds the stored value and the filter's alike, so the record is equal to its own value and nothing else."""
     r = make_roster(client, students=[uid("student")])
-    line_item = uid("li")
-    client.oneroster.gradebook.post_line_items_for_class(
-        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
-    )
+    (line_item,) = add_line_items(client, r, 1)
     sid = f"{r.class_}-us"
     stamp = "2024-02-01T12:00:00.123600Z"  # rounds up (.124), where truncating would not
     client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, r.students[0], scoreDate=stamp))
