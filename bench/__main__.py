@@ -48,8 +48,8 @@ def run(sizes: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
-def _runs(values: list[float]) -> str:
-    return " / ".join(f"{v:,.0f}" for v in values)
+def _runs(values: list[float], spec: str = ",.0f") -> str:
+    return " / ".join(f"{v:{spec}}" for v in values)
 
 
 def _cpu(b: dict[str, Any], name: str) -> str:
@@ -81,6 +81,11 @@ def table(f: dict[str, Any]) -> str:
          f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])}). CPU per result: {_cpu(b, 'read')}",
          f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s (runs {_runs(b['read_ceiling_runs'])})",
          f"{b['read_vs_ceiling']:.2f} of ceiling"),
+        (f"4. Delta read: the {b['delta_results']:,} results posted after the newest of {b['results']:,} "
+         "(`dateLastModified>`)", "(none)", f"{b['delta_ms']:.1f} ms (runs {_runs(b['delta_ms_runs'], '.1f')})",
+         f"first {b['delta_results']:,} of an unfiltered listing {b['first_page_ms']:.1f} ms "
+         f"(runs {_runs(b['first_page_ms_runs'], '.1f')})",
+         f"{b['delta_ms'] / b['first_page_ms']:.2f}"),
         *(
             (f"5. Latency, {lat['clients']} {kind} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
              f"p50 {lat[p + 'p50_ms']:.1f} ms, p99 {lat[p + 'p99_ms']:.1f} ms, {lat[p + 'calls_per_s']:,.0f} calls/s "

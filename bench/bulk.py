@@ -183,13 +183,37 @@ def _read(server: ServeProcess, count: int) -> Timed:
         return _timed(server, count, read_all)
 
 
+def _delta(server: ServeProcess, changed: int = 1000, repeats: int = 5) -> tuple[float, float]:
+    """(ms, ms): a delta sync's read of the ``changed`` results posted after the newest one the file held
+    (``dateLastModified>'<that one's>'``, its index), and, as its baseline, the first ``changed`` results of an
+    unfiltered listing (the cheapest read of as many records). Medians of ``repeats``."""
+    with Timeback(**server.client_kwargs()) as client:
+        gradebook = client.oneroster.gradebook
+        newest = gradebook.get_all_results(sort="dateLastModified", order_by="desc", limit=1).items[0]
+        summary = gradebook.bulk_post_results(results(changed, "delta"))
+        assert summary.ok and summary.stored == changed, summary.failures[:3]
+
+        def median_ms(read: Callable[[], int]) -> float:
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                assert read() == changed
+                times.append(time.perf_counter() - started)
+            return statistics.median(times) * 1000
+
+        since = f"dateLastModified>'{newest.dateLastModified}'"
+        delta = median_ms(lambda: sum(1 for _ in gradebook.get_all_results(filter=since, limit=3000)))
+        first = median_ms(lambda: len(gradebook.get_all_results(limit=changed).items))
+        return delta, first
+
+
 def measure(
     count: int = 100_000, naive: int = 2000, batch_size: int = 1000, concurrency: int = 4, repeats: int = 3
 ) -> dict[str, Any]:
     """Each timed figure (and its ceiling) ``repeats`` times: the median is the figure, every run is kept
     (``*_runs``). This machine's speed moves by a quarter between runs minutes apart; one run is a draw."""
     timed: dict[str, list[Timed]] = {"ingest": [], "read": [], "ingest_workers": []}
-    runs: dict[str, list[float]] = {"storage_ceiling": [], "read_ceiling": []}
+    runs: dict[str, list[float]] = {"storage_ceiling": [], "read_ceiling": [], "delta_ms": [], "first_page_ms": []}
     with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
         directory = Path(tmp)
         for n in range(repeats):
@@ -197,6 +221,10 @@ def measure(
             with ServeProcess(directory / f"bulk-{n}.db") as server:  # (the file just written: reads only)
                 timed["read"].append(_read(server, count))
             runs["read_ceiling"].append(read_ceiling(directory / f"bulk-{n}.db")[1])
+            with ServeProcess(directory / f"bulk-{n}.db") as server:  # (after the ceiling: it adds results)
+                delta_ms, first_page_ms = _delta(server, min(1000, count))
+            runs["delta_ms"].append(delta_ms)
+            runs["first_page_ms"].append(first_page_ms)
             # The same upload into `timeback serve --workers 2`: a server process per CPU on the same file.
             timed["ingest_workers"].append(
                 _ingest(directory, f"workers-{n}", count, batch_size, concurrency, "--workers", "2")
@@ -215,8 +243,10 @@ def measure(
                 client.oneroster.gradebook.put_result(sourced_id=record["sourcedId"], result=record)
             naive_per_s = naive / (time.perf_counter() - started)
     figures: dict[str, Any] = {"results": count, "repeats": repeats, "naive_per_s": naive_per_s}
+    figures["delta_results"] = min(1000, count)
     for name, values in runs.items():
-        figures[f"{name}_per_s"] = statistics.median(values)
+        key = name if name.endswith("_ms") else f"{name}_per_s"
+        figures[key] = statistics.median(values)
         figures[f"{name}_runs"] = values
     for name, done in timed.items():
         figures[f"{name}_per_s"] = statistics.median(run.per_s for run in done)

@@ -11,4 +11,5 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["memory"]["read"] == SMOKE["stream"]
     assert figures["latency"]["calls"] > 0 and figures["latency"]["plain_calls"] > 0
     assert figures["sdk_overhead"]["sync_ratio"] > 0
-    assert table(figures).count("\n") == 9  # header, rule, eight rows
+    assert figures["bulk"]["delta_ms"] > 0 and figures["bulk"]["first_page_ms"] > 0
+    assert table(figures).count("\n") == 10  # header, rule, nine rows

@@ -3,6 +3,7 @@ the WAL is copied by a background thread, never by a request's COMMIT."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -228,3 +229,59 @@ def test_deleting_records_never_removes_a_row(server: Any, client: Any, roster: 
     finally:
         writer.set_authorizer(None)
     assert deleted_from == []
+
+
+def _plans(storage: Any, coll: Any, query: Any, database: Path) -> tuple[list[str], list[str]]:
+    """(the page's sourcedIds, the query plans of the listing's statements on dateLastModified: count, page)."""
+    from sqlalchemy import event
+
+    ran: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        ran.append((statement, parameters))
+
+    event.listen(storage.engine, "before_cursor_execute", seen)
+    try:
+        page, _ = storage.list(coll, query)
+    finally:
+        event.remove(storage.engine, "before_cursor_execute", seen)
+    conn = sqlite3.connect(database)
+    plans = [str(conn.execute(f"EXPLAIN QUERY PLAN {s}", p).fetchall()) for s, p in ran if "date_last_modified" in s]
+    conn.close()
+    return [json.loads(data)["sourcedId"] for data in page], plans
+
+
+def test_a_delta_sync_reads_through_the_date_last_modified_index(tmp_path: Path) -> None:
+    """A dateLastModified range holding few rows is read through its index (SQLite, with no statistics, read the
+    table in pk order past every older row); one holding much of the table in pk order (through the index, every
+    page would sort the whole range again). Either way, the right records."""
+    from timeback.server.query import field_kinds, parse_filter
+    from timeback.server.storage.base import ListQuery
+
+    database = tmp_path / "db.sqlite"
+    open_storage(f"sqlite:///{database}").close()
+    old_file = sqlite3.connect(database)  # made into a file of before the index
+    old_file.execute("DROP INDEX ix_results_modified")
+    old_file.close()
+    storage = open_storage(f"sqlite:///{database}")
+    results = COLLECTIONS["results"]
+    stamps = [f"2026-12-01T{n // 60:02d}:{n % 60:02d}:00.000Z" for n in range(400)]  # a minute apart, pk order
+    with storage.transaction() as tx:
+        tx.insert(results, [_record(f"r-{n}", dateLastModified=stamp) for n, stamp in enumerate(stamps)])
+    kinds = field_kinds(results.model)
+
+    def listing(expression: str, limit: int = 100) -> ListQuery:
+        return ListQuery(filter=parse_filter(expression, kinds), limit=limit)
+
+    ids, plans = _plans(storage, results, listing(f"dateLastModified>='{stamps[390]}'"), database)
+    assert ids == [f"r-{n}" for n in range(390, 400)]
+    assert all("ix_results_modified" in plan for plan in plans), plans  # the count and the page
+    ids, plans = _plans(storage, results, listing(f"dateLastModified>'{stamps[390]}'"), database)
+    assert ids == [f"r-{n}" for n in range(391, 400)]
+    assert all("ix_results_modified" in plan for plan in plans), plans
+    ids, plans = _plans(storage, results, listing("dateLastModified='2026-12-01'", limit=3), database)  # a day
+    assert ids == ["r-0", "r-1", "r-2"]
+    assert "ix_results_modified" not in plans[-1] and "SCAN results" in plans[-1], plans  # the page: pk order
+    ids, plans = _plans(storage, results, listing(f"dateLastModified<'{stamps[2]}' OR sourcedId='r-5'"), database)
+    assert ids == ["r-0", "r-1", "r-5"]
+    storage.close()
