@@ -158,6 +158,9 @@ def _row(coll: CollectionDef, record: dict[str, Any]) -> tuple[Any, ...]:
     return _rows(coll, [record])[0]
 
 
+_AFTER_9999 = 5373484.5  # julianday('10000-01-01'), which SQLite does not compute
+
+
 def _date_condition(moment: Any, p: Predicate) -> Any:
     """A date comparison on ``julianday(column)`` (``moment``), with the value through ``julianday()`` too. A day
     (``2026-12-01``) compares as the range of its moments, from its midnight to the next (UTC): so every date
@@ -170,7 +173,9 @@ def _date_condition(moment: Any, p: Predicate) -> Any:
             return or_(moment.is_(None), moment != values[0])
         return {"=": moment == values[0], ">": moment > values[0], ">=": moment >= values[0],
                 "<": moment < values[0], "<=": moment <= values[0]}[p.op]  # fmt: skip
-    days = [(func.julianday(v[:10]), func.julianday(v[:10], "+1 day")) for v in (p.value if p.op == "@" else [p.value])]
+    # (SQLite's dates stop at 9999: the day after 9999-12-31 is NULL, which would make "<= 9999-12-31" match nothing)
+    days = [(func.julianday(v[:10]), func.coalesce(func.julianday(v[:10], "+1 day"), _AFTER_9999))
+            for v in (p.value if p.op == "@" else [p.value])]  # fmt: skip
     (start, end), within = days[0], [and_(moment >= start, moment < end) for start, end in days]
     if p.op == "@":
         return or_(*within)
