@@ -102,6 +102,10 @@ def test_dates_compare_to_the_millisecond(http: httpx.Client, client: Timeback) 
     assert listed(http, r, filter="scoreDate='2024-02-01'") == ids
     assert listed(http, r, filter="scoreDate<='9999-12-31'") == ids  # (the day after it is past SQLite's dates)
     assert listed(http, r, filter="scoreDate@'2024-01-31,9999-12-31'") == []
+    # In a list, each value is a day or a moment as written (the last one used to decide for all of them).
+    assert listed(http, r, filter="scoreDate@'2024-02-01T12:00:00.500Z,2024-02-02'") == [ids[1]]
+    assert listed(http, r, filter="scoreDate@'2024-02-02,2024-02-01T12:00:00.500Z'") == [ids[1]]
+    assert listed(http, r, filter="scoreDate@'2024-02-01T12:00:00.500Z,2024-02-01'") == ids
     assert listed(http, r, filter="scoreDate>'2024-02-01T12:00:00.499999Z'") == ids[2:]  # (.500, as SQLite rounds)
     assert listed(http, r, sort="scoreDate", orderBy="desc") == ids[::-1]
 

@@ -35,8 +35,8 @@ class Predicate:
     path: tuple[str, ...]  # ("score",), ("student", "sourcedId"), ("metadata", "key")
     kind: FieldKind  # the kind of the value compared
     op: str
-    value: Any  # str, float, normalized date string, or a list of them for "@"
-    date_only: bool = False  # a YYYY-MM-DD value: compare at day granularity
+    # str, float, or a date: "YYYY-MM-DD" (a whole day) or "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,6 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     else:
         path = (head,)
     values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
-    date_only = False
     converted: list[Any] = []
     for value in values:
         if kind == "number" or (kind == "string" and path[0] == "metadata" and op in (">", ">=", "<", "<=")):
@@ -189,10 +188,10 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
                     raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
         if kind == "date":
             try:
-                converted.append(_normalize_date(value))
+                normalized = _normalize_date(value)
             except (ValueError, OverflowError):  # (OverflowError: an offset past year 1 or 9999)
                 raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
-            date_only = len(value) == 10
+            converted.append(normalized[:10] if len(value) == 10 else normalized)  # (a day stays a whole day)
             continue
         if kind == "bool":
             converted.append(value.lower() in ("true", "1"))
@@ -200,7 +199,7 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
         converted.append(value)
     if op in ("~",) and kind != "string":
         raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
-    return Predicate(path, kind, op, converted if op == "@" else converted[0], date_only)
+    return Predicate(path, kind, op, converted if op == "@" else converted[0])
 
 
 def _normalize_date(value: str) -> str:

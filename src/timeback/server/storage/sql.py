@@ -163,26 +163,29 @@ _AFTER_9999 = 5373484.5  # julianday('10000-01-01'), which SQLite does not compu
 
 def _date_condition(moment: Any, p: Predicate) -> Any:
     """A date comparison on ``julianday(column)`` (``moment``), with the value through ``julianday()`` too. A day
-    (``2026-12-01``) compares as the range of its moments, from its midnight to the next (UTC): so every date
-    comparison is on the one expression that dateLastModified's index holds."""
-    if not p.date_only:
-        values = [func.julianday(v) for v in (p.value if p.op == "@" else [p.value])]
-        if p.op == "@":
-            return moment.in_(values)
-        if p.op == "!=":
-            return or_(moment.is_(None), moment != values[0])
-        return {"=": moment == values[0], ">": moment > values[0], ">=": moment >= values[0],
-                "<": moment < values[0], "<=": moment <= values[0]}[p.op]  # fmt: skip
-    # (SQLite's dates stop at 9999: the day after 9999-12-31 is NULL, which would make "<= 9999-12-31" match nothing)
-    days = [(func.julianday(v[:10]), func.coalesce(func.julianday(v[:10], "+1 day"), _AFTER_9999))
-            for v in (p.value if p.op == "@" else [p.value])]  # fmt: skip
-    (start, end), within = days[0], [and_(moment >= start, moment < end) for start, end in days]
+    (``2026-12-01``, as ``query`` leaves it) compares as the range of its moments, from its midnight to the next
+    (UTC): so every date comparison is on the one expression that dateLastModified's index holds. In an ``@``
+    list, each value is a day or a moment as written."""
     if p.op == "@":
-        return or_(*within)
+        moments = [func.julianday(v) for v in p.value if len(v) != 10]
+        days = [and_(moment >= start, moment < end) for start, end in map(_day, (v for v in p.value if len(v) == 10))]
+        return or_(*days, *([moment.in_(moments)] if moments else []))
+    if len(p.value) != 10:
+        at = func.julianday(p.value)
+        if p.op == "!=":
+            return or_(moment.is_(None), moment != at)
+        return {"=": moment == at, ">": moment > at, ">=": moment >= at, "<": moment < at, "<=": moment <= at}[p.op]
+    start, end = _day(p.value)
     if p.op == "!=":
         return or_(moment.is_(None), moment < start, moment >= end)
-    return {"=": within[0], ">": moment >= end, ">=": moment >= start, "<": moment < start,
+    return {"=": and_(moment >= start, moment < end), ">": moment >= end, ">=": moment >= start, "<": moment < start,
             "<=": moment < end}[p.op]  # fmt: skip
+
+
+def _day(day: str) -> tuple[Any, Any]:
+    """The moments a day holds, [start, end). (SQLite's dates stop at 9999: the day after 9999-12-31 is NULL, which
+    would make "<= 9999-12-31" match nothing.)"""
+    return func.julianday(day), func.coalesce(func.julianday(day, "+1 day"), _AFTER_9999)
 
 
 class _Remembered:
