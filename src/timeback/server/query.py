@@ -191,7 +191,7 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
                 normalized = _normalize_date(value)
             except (ValueError, OverflowError):  # (OverflowError: an offset past year 1 or 9999)
                 raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
-            converted.append(normalized[:10] if len(value) == 10 else normalized)  # (a day stays a whole day)
+            converted.append(normalized[:10] if is_day(value) else normalized)  # (a day stays a whole day)
             continue
         if kind == "bool":
             converted.append(value.lower() in ("true", "1"))
@@ -200,6 +200,11 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     if op in ("~",) and kind != "string":
         raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
     return Predicate(path, kind, op, converted if op == "@" else converted[0])
+
+
+def is_day(value: str) -> bool:
+    """Whether a date of a filter is a whole day (``YYYY-MM-DD``) rather than a moment."""
+    return len(value) == 10
 
 
 def _normalize_date(value: str) -> str:

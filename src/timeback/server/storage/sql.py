@@ -63,7 +63,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
-from timeback.server.query import Predicate
+from timeback.server.query import Predicate, is_day
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
@@ -167,10 +167,10 @@ def _date_condition(moment: Any, p: Predicate) -> Any:
     (UTC): so every date comparison is on the one expression that dateLastModified's index holds. In an ``@``
     list, each value is a day or a moment as written."""
     if p.op == "@":
-        moments = [func.julianday(v) for v in p.value if len(v) != 10]
-        days = [and_(moment >= start, moment < end) for start, end in map(_day, (v for v in p.value if len(v) == 10))]
+        moments = [func.julianday(v) for v in p.value if not is_day(v)]
+        days = [and_(moment >= start, moment < end) for start, end in map(_day, filter(is_day, p.value))]
         return or_(*days, *([moment.in_(moments)] if moments else []))
-    if len(p.value) != 10:
+    if not is_day(p.value):
         at = func.julianday(p.value)
         if p.op == "!=":
             return or_(moment.is_(None), moment != at)
@@ -560,6 +560,8 @@ class SqlStorage:
             groups = [and_(*(self._predicate(table, p, through_index) for p in group)) for group in any_of]
             return [*conditions, or_(*groups)]
 
+        plainly = filtered(None)
+
         order = [table.c.pk]
         if query.sort is not None:
             key = self._column(table, query.sort.path, query.sort.kind)
@@ -570,7 +572,7 @@ class SqlStorage:
             generation = conn.execute(self._generation).scalar_one()
             total = self._counts.get((generation, selection))
             if total is None:
-                count = select(func.count()).select_from(table).where(*filtered(None))
+                count = select(func.count()).select_from(table).where(*plainly)
                 total = conn.execute(self._view_filter(count, coll, table)).scalar_one()
                 self._counts.put((generation, selection), total)
             # A delta sync (dateLastModified after its last run) selects few of the table's rows: read them through
@@ -580,7 +582,8 @@ class SqlStorage:
             through_index: bool | None = None
             if query.filter is not None and query.filter.mentions("dateLastModified") and not query.scopes:
                 through_index = total * 4 < (conn.execute(select(func.max(table.c.pk))).scalar() or 0)
-            page = self._view_filter(select(table.c.pk, table.c.data).where(*filtered(through_index)), coll, table)
+            where = plainly if through_index is None else filtered(through_index)
+            page = self._view_filter(select(table.c.pk, table.c.data).where(*where), coll, table)
             after = self._page_ends.get((generation, selection, query.offset)) if query.sort is None else None
             if after is not None:
                 page = page.where(table.c.pk > after).order_by(*order).limit(query.limit)
