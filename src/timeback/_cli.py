@@ -50,7 +50,7 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
     from timeback.server.app import SETTINGS_ENV
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
-    app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
+    app_.state.storage.forget_auth()  # as a restarted single process would: earlier tokens are void
     app_.state.storage.close()
     shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))

@@ -18,7 +18,7 @@ from bench.bulk import district_seed, result
 
 from tests.support import uid
 from timeback import Timeback
-from timeback.server.auth import ALL_SCOPES, TokenStore
+from timeback.server.auth import ALL_SCOPES, FailureLimiter, TokenStore
 from timeback.server.storage import WouldWait, open_storage, sql, without_waiting
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -98,9 +98,54 @@ def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: P
     assert TokenStore(60, shared=storage, clients={"client-b"}).check(token) is None  # another server's client
     short = TokenStore(0, shared=storage, clients=known).issue("client-a", scopes)  # expired as soon as issued
     assert other.check(short) is None
-    storage.forget_tokens()
+    storage.forget_auth()
     assert TokenStore(60, shared=storage, clients=known).check(token) is None
     storage.close()
+
+
+def test_failed_token_requests_count_across_workers(tmp_path: Path) -> None:
+    """A guesser spreading attempts over the workers gets the limit in all (10 by default), not 10 per worker."""
+    with _serve(tmp_path) as server:
+        kwargs = server.client_kwargs()
+        wrong = {"grant_type": "client_credentials", "client_id": kwargs["client_id"], "client_secret": "wrong"}
+
+        def attempt() -> tuple[int, str]:
+            with httpx.Client(base_url=server.url) as fresh:  # a new connection each time: either worker answers
+                response = fresh.post("/oauth2/token", data=wrong)
+            return response.status_code, response.headers["x-request-id"][:16]
+
+        failed = [attempt() for _ in range(10)]
+        assert [status for status, _ in failed] == [401] * 10
+        refused = [attempt() for _ in range(30)]
+        assert {status for status, _ in refused} == {429}
+        assert len({process for _, process in failed + refused}) == 2  # both workers answered
+        right = {**wrong, "client_secret": kwargs["client_secret"]}
+        assert httpx.post(f"{server.url}/oauth2/token", data=right).status_code == 429  # the right secret too
+
+
+def test_failure_buckets_shared_through_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'failures.db'}"
+    one, two = open_storage(url), open_storage(url)  # as two server processes hold the file
+    now = [1_000_000.0]
+    first, second = (FailureLimiter(3, 60, shared=s, clock=lambda: now[0]) for s in (one, two))
+    assert first._bucket("client-a") == second._bucket("client-a")  # one key, drawn in the database
+    first.failed("client-a")
+    second.failed("client-a")
+    assert first.retry_after("client-a") is None and second.retry_after("client-b") is None
+    first.failed("client-a")
+    now[0] += 10
+    assert first.retry_after("client-a") == second.retry_after("client-a") == 50
+    for _ in range(5):
+        second.failed("client-a")  # counted up to the limit, the window kept
+    now[0] += 50
+    assert second.retry_after("client-a") is None  # the window has ended
+    second.failed("client-a")
+    assert one.login_failures(first._bucket("client-a")) == (now[0], 1)  # a new window
+    one.forget_auth()
+    assert one.login_failures(first._bucket("client-a")) is None
+    assert FailureLimiter(3, 60, shared=two)._key != first._key  # a (re)started server draws a new key
+    one.close()
+    two.close()
 
 
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

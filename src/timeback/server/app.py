@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from typing import Any
 
 from fastapi import FastAPI
@@ -63,7 +64,12 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.storage = storage or open_storage(settings.database)
     shared = app.state.storage if settings.workers > 1 else None
     app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients)
-    app.state.token_failures = FailureLimiter(settings.token_max_failures, settings.token_failure_window_seconds)
+    app.state.token_failures = FailureLimiter(
+        settings.token_max_failures,
+        settings.token_failure_window_seconds,
+        shared=shared,
+        clock=time.monotonic if shared is None else time.time,  # (across processes: the wall clock)
+    )
     app.state.service = GradebookService(app.state.storage, settings)
     if settings.seed:
         load_seed(app.state.service, settings.seed)

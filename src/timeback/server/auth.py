@@ -187,17 +187,31 @@ class FailureLimiter:
     Ids that share a bucket share a count; with 65536 buckets a flood of random ids must send about
     ``max_failures`` x 65536 failures per window to lock out one chosen client. ``max_failures`` 0 turns the
     limit off.
+
+    With ``shared`` (``timeback serve --workers N``) the buckets are rows of the database the processes share,
+    with the key drawn there and wall-clock windows (``clock`` must then be wall-clock time): a guesser spreading
+    attempts over the workers gets ``max_failures`` in all, not per worker. Both methods then read or write the
+    database: callers on an event loop run them in a thread.
     """
 
     def __init__(
-        self, max_failures: int, window_seconds: float, *, buckets: int = 65536, clock: Clock = time.monotonic
+        self,
+        max_failures: int,
+        window_seconds: float,
+        *,
+        buckets: int = 65536,
+        clock: Clock = time.monotonic,
+        shared: Storage | None = None,
     ) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
         self.clock = clock
-        self._key = secrets.token_bytes(16)
-        self._opened = array("d", bytes(8 * buckets))  # when each bucket's window opened
-        self._counts = array("I", bytes(4 * buckets))
+        self._shared = shared
+        self._buckets = buckets
+        self._key = shared.failure_key() if shared is not None else secrets.token_bytes(16)
+        memory = 0 if shared is not None else buckets  # (shared: the table is the database's)
+        self._opened = array("d", bytes(8 * memory))  # when each bucket's window opened
+        self._counts = array("I", bytes(4 * memory))
         self._lock = threading.Lock()
 
     @property
@@ -206,13 +220,19 @@ class FailureLimiter:
 
     def _bucket(self, client_id: str) -> int:
         digest = hashlib.blake2b(client_id.encode("utf-8", "surrogatepass"), key=self._key, digest_size=8).digest()
-        return int.from_bytes(digest, "big") % len(self._counts)
+        return int.from_bytes(digest, "big") % self._buckets
 
     def retry_after(self, client_id: str) -> float | None:
         """Seconds until ``client_id`` may try again, or None when it may try now."""
         if self.max_failures <= 0:
             return None
         index, now = self._bucket(client_id), self.clock()
+        if self._shared is not None:
+            found = self._shared.login_failures(index)
+            if found is None or found[1] < self.max_failures:
+                return None
+            left = found[0] + self.window_seconds - now
+            return left if left > 0 else None
         with self._lock:
             if self._counts[index] < self.max_failures:
                 return None
@@ -226,6 +246,9 @@ class FailureLimiter:
         if self.max_failures <= 0:
             return
         index, now = self._bucket(client_id), self.clock()
+        if self._shared is not None:
+            self._shared.count_login_failure(index, now, self.window_seconds, self.max_failures)
+            return
         with self._lock:
             if self._counts[index] == 0 or now >= self._opened[index] + self.window_seconds:
                 self._opened[index], self._counts[index] = now, 1
