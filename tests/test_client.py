@@ -228,6 +228,26 @@ def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], capl
     assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
 
 
+def test_every_error_has_a_request_id_and_retries_taken_and_survives_pickle_and_copy(
+    client: Timeback, sleeps: list[float]
+) -> None:
+    import copy
+    import pickle
+
+    with pytest.raises(NotFoundError) as missing:
+        client.oneroster.gradebook.get_result(sourced_id="no-such-result")  # (the real server's 404)
+    with pytest.raises(APIConnectionError) as unreachable:
+        get_result(make_client(Script([fail(httpx.ConnectError)])))
+    with pytest.raises(APIResponseValidationError) as malformed:
+        get_result(make_client(Script([answer(200, {"result": "lots"}, {"X-Request-Id": "req-7"})])))
+    assert missing.value.request_id and missing.value.retries_taken == 0
+    assert (unreachable.value.request_id, unreachable.value.retries_taken) == (None, 2)
+    assert (malformed.value.request_id, malformed.value.retries_taken, malformed.value.status_code) == ("req-7", 0, 200)
+    for error in (missing.value, unreachable.value, malformed.value):
+        for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(again) is type(error) and str(again) == str(error) and again.__dict__ == error.__dict__
+
+
 def test_token_endpoint_refusal_is_auth_error(server: LocalServer) -> None:
     with Timeback(base_url=server.url, client_id="test-client", client_secret="not-the-secret-91x") as client:
         with pytest.raises(AuthError) as err:

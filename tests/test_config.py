@@ -64,6 +64,24 @@ def test_arguments_override_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert config.base_url == ENVIRONMENTS["staging"][0] and config.max_retries == 0 and config.timeout.read == 5
 
 
+def test_a_location_given_as_arguments_takes_nothing_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TIMEBACK_ENVIRONMENT or TIMEBACK_BASE_URL left in the shell must not send a local server's secret to
+    production's token endpoint, or a staging token to another host."""
+    monkeypatch.setenv("TIMEBACK_ENVIRONMENT", "production")
+    monkeypatch.setenv("TIMEBACK_TOKEN_URL", "https://elsewhere.example/oauth2/token")
+    with Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:8000") as client:
+        config = client._client._config
+    assert (config.base_url, config.token_url) == ("http://127.0.0.1:8000", "http://127.0.0.1:8000/oauth2/token")
+    monkeypatch.delenv("TIMEBACK_ENVIRONMENT")
+    monkeypatch.setenv("TIMEBACK_BASE_URL", "http://127.0.0.1:8000")
+    with Timeback(client_id="a", client_secret="b", environment="staging") as client:
+        config = client._client._config
+    assert (config.base_url, config.token_url) == ENVIRONMENTS["staging"]
+    with Timeback(client_id="a", client_secret="b", token_url="http://127.0.0.1:9/token") as client:
+        config = client._client._config  # (no location given: the environment's, with the argument's token URL)
+    assert (config.base_url, config.token_url) == ("http://127.0.0.1:8000", "http://127.0.0.1:9/token")
+
+
 def test_base_url_alone_needs_no_environment_and_implies_token_url() -> None:
     with Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:8000/") as client:
         config = client._client._config

@@ -44,6 +44,14 @@ def test_put_body_takes_the_path_sourced_id() -> None:
         TimebackPutResultRequest(sourced_id="r-9", result=TimebackPutResultBody(**BODY, sourcedId="other"))
 
 
+def test_a_put_body_without_sourced_id_can_be_sent_to_several_paths() -> None:
+    body = TimebackPutResultBody(**BODY)
+    first, second = (TimebackPutResultRequest(sourced_id=i, result=body) for i in ("r-1", "r-2"))
+    assert (first.result.sourcedId, second.result.sourcedId) == ("r-1", "r-2")
+    assert first.result.to_dict()["sourcedId"] == "r-1" and first.result.score is None
+    assert body.sourcedId not in ("r-1", "r-2")  # the caller's body is untouched
+
+
 def test_unknown_fields_are_kept_and_unknown_enum_values_parse() -> None:
     result = TimebackResult.model_validate(
         {"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late", "newField": {"x": 1}}

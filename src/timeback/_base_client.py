@@ -340,8 +340,7 @@ class BaseClient:
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"{op.name}: unexpected response body: {exc.errors(include_url=False)[:3]}",
-                status_code=response.status_code,
-                body=response.text[:2000],
+                **_answer_of(response),
             ) from None
         from timeback.models._base import ResponseModel
 
@@ -356,24 +355,21 @@ class BaseClient:
         try:
             envelope = pydantic_core.from_json(response.content)
         except ValueError as exc:
-            raise APIResponseValidationError(
-                f"{op.name}: the response is not JSON: {exc}", status_code=response.status_code,
-                body=response.text[:2000],
-            ) from None  # fmt: skip
+            message = f"{op.name}: the response is not JSON: {exc}"
+            raise APIResponseValidationError(message, **_answer_of(response)) from None
         items = envelope.pop(op.collection, None) if isinstance(envelope, dict) else None
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
             raise APIResponseValidationError(
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
-                status_code=response.status_code,
-                body=response.text[:2000],
+                **_answer_of(response),
             )
         if total is None and response.headers.get("x-total-count", "").isdigit():
             total = int(response.headers["x-total-count"])
         return PageInfo(
             raw_items=items,
-            build_item=_item_builder(op, response.status_code),
+            build_item=_item_builder(op, response),
             collection=op.collection,
             envelope=envelope,
             total_count=total,
@@ -384,7 +380,17 @@ class BaseClient:
         )
 
 
-def _item_builder(op: Operation[Any, ModelT], status_code: int) -> Callable[[int, Any], ModelT]:
+def _answer_of(response: httpx.Response, body: str | None = None) -> dict[str, Any]:
+    """What an ``APIResponseValidationError`` tells of the answer it is about."""
+    return {
+        "status_code": response.status_code,
+        "body": response.text[:2000] if body is None else body,
+        "request_id": request_id_of(response),
+        "retries_taken": retries_taken_of(response),
+    }
+
+
+def _item_builder(op: Operation[Any, ModelT], response: httpx.Response) -> Callable[[int, Any], ModelT]:
     model = op.response
     assert model is not None  # a listing always declares its item model
     validate = model.__pydantic_validator__.validate_python
@@ -396,8 +402,7 @@ def _item_builder(op: Operation[Any, ModelT], status_code: int) -> Callable[[int
             raise APIResponseValidationError(
                 f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
                 f"{exc.errors(include_url=False)[:3]}",
-                status_code=status_code,
-                body=repr(raw)[:2000],
+                **_answer_of(response, body=repr(raw)[:2000]),
             ) from None
         return item
 

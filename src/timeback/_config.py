@@ -64,9 +64,21 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     env = os.environ
     client_id = options.get("client_id") or env.get("TIMEBACK_CLIENT_ID") or None
     client_secret = options.get("client_secret") or env.get("TIMEBACK_CLIENT_SECRET") or None
-    environment = options.get("environment") or env.get("TIMEBACK_ENVIRONMENT") or None
-    base_url = options.get("base_url") or env.get("TIMEBACK_BASE_URL") or None
-    token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
+    # Where to send grades and credentials is taken whole from one place: the arguments if they name an environment
+    # or a base URL, else the environment variables. Mixed, an argument's local server would get the token URL of
+    # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be
+    # sent to a TIMEBACK_BASE_URL.
+    if options.get("environment") or options.get("base_url"):
+        where: dict[str, Any] = {key: options.get(key) for key in ("environment", "base_url", "token_url")}
+    else:
+        where = {
+            "environment": env.get("TIMEBACK_ENVIRONMENT"),
+            "base_url": env.get("TIMEBACK_BASE_URL"),
+            "token_url": options.get("token_url") or env.get("TIMEBACK_TOKEN_URL"),
+        }
+    environment = where["environment"] or None
+    base_url = where["base_url"] or None
+    token_url = where["token_url"] or None
     timeout = options.get("timeout")
     max_retries = options.get("max_retries")
 

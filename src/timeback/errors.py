@@ -17,7 +17,9 @@ The tree::
         └── ServerError               5xx
 
 Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
-``imsx_*`` fields and the raw ``body``. No message, repr or attribute holds a client secret or a token.
+``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
+there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token.
+Errors pickle and copy with their attributes (a worker process can send one back to its parent).
 """
 
 from __future__ import annotations
@@ -44,6 +46,20 @@ __all__ = [
 
 class TimebackError(Exception):
     """Base of every exception this package raises."""
+
+    request_id: str | None = None  # the server's X-Request-Id, when an answer came
+    retries_taken: int = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # (Exception's own rebuilds with ``cls(*args)``, which the keyword-only arguments below refuse.)
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type[TimebackError], args: tuple[Any, ...], state: dict[str, Any]) -> TimebackError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(TimebackError):
@@ -74,10 +90,20 @@ class APITimeoutError(APIConnectionError):
 class APIResponseValidationError(TimebackError):
     """The server answered, but not with what the API documents."""
 
-    def __init__(self, message: str, *, status_code: int | None = None, body: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: str | None = None,
+        request_id: str | None = None,
+        retries_taken: int = 0,
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.body = body
+        self.request_id = request_id
+        self.retries_taken = retries_taken
 
 
 class RequestError(TimebackError):

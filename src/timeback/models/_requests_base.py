@@ -63,7 +63,8 @@ class _PutRequest(_ByIdRequest):
     def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
         body: TimebackEntity = getattr(self, self.body_field)
         if not sourced_id_given(body):
-            body.sourcedId = self.sourced_id
+            # A copy: the caller's body (a model passed in is kept as is) may be reused for another path.
+            setattr(self, self.body_field, body.model_copy(update={"sourcedId": self.sourced_id}))
         elif body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
             raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
