@@ -219,6 +219,19 @@ def test_a_success_between_failures_does_not_reset_the_count(server: LocalServer
     assert_limited(token_request(http))
 
 
+def test_wrong_secrets_sent_all_at_once_get_only_the_limit(server: LocalServer) -> None:
+    """Each request is counted when it is checked: 60 in flight together cannot all pass before any is counted."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(_: int) -> int:
+        with httpx.Client(base_url=server.url) as fresh:
+            return token_request(fresh, CLIENT, "wrong").status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = Counter(pool.map(attempt, range(60)))
+    assert answers == Counter({401: 10, 429: 50})
+
+
 def test_unknown_client_ids_are_limited_exactly_like_known_ones(server: LocalServer, http: httpx.Client) -> None:
     unknown = uid("nobody")
     known = [token_request(http, CLIENT, "wrong").status_code for _ in range(12)]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +100,7 @@ def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: P
     assert TokenStore(60, shared=storage, clients={"client-b"}).check(token) is None  # another server's client
     short = TokenStore(0, shared=storage, clients=known).issue("client-a", scopes)  # expired as soon as issued
     assert other.check(short) is None
-    storage.forget_auth()
+    storage.forget_tokens()
     assert TokenStore(60, shared=storage, clients=known).check(token) is None
     storage.close()
 
@@ -123,29 +125,41 @@ def test_failed_token_requests_count_across_workers(tmp_path: Path) -> None:
         assert httpx.post(f"{server.url}/oauth2/token", data=right).status_code == 429  # the right secret too
 
 
-def test_failure_buckets_shared_through_the_database(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'failures.db'}"
-    one, two = open_storage(url), open_storage(url)  # as two server processes hold the file
+def test_failed_token_requests_sent_all_at_once_still_get_only_the_limit(tmp_path: Path) -> None:
+    """Counted when checked: 60 wrong secrets in flight together, spread over both workers, get 10 answers."""
+    with _serve(tmp_path) as server:
+        wrong = {"grant_type": "client_credentials", "client_id": server.client_kwargs()["client_id"],
+                 "client_secret": "wrong"}  # fmt: skip
+
+        def attempt(_: int) -> int:
+            with httpx.Client(base_url=server.url) as fresh:
+                return fresh.post("/oauth2/token", data=wrong).status_code
+
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            answers = Counter(pool.map(attempt, range(60)))
+        assert answers == Counter({401: 10, 429: 50})
+
+
+def test_failed_logins_counted_in_one_file_by_every_worker(tmp_path: Path) -> None:
+    path = str(tmp_path / "db.sqlite-logins")
+    FailureLimiter.new_shared_file(path)
     now = [1_000_000.0]
-    first, second = (FailureLimiter(3, 60, shared=s, clock=lambda: now[0]) for s in (one, two))
-    assert first._bucket("client-a") == second._bucket("client-a")  # one key, drawn in the database
-    first.failed("client-a")
-    second.failed("client-a")
-    assert first.retry_after("client-a") is None and second.retry_after("client-b") is None
-    first.failed("client-a")
+    first, second = (FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0]) for _ in range(2))
+    assert first._bucket("client-a") == second._bucket("client-a")  # one key, in the file
+    assert first.attempt("client-a") is None and second.attempt("client-a") is None
+    second.succeeded("client-a")  # (its secret was right: taken back, the other failure stays)
+    assert first.attempt("client-a") is None and second.attempt("client-a") is None  # the 3rd failure
     now[0] += 10
-    assert first.retry_after("client-a") == second.retry_after("client-a") == 50
-    for _ in range(5):
-        second.failed("client-a")  # counted up to the limit, the window kept
+    assert first.attempt("client-a") == second.attempt("client-a") == 50  # refused by both, nothing counted
+    assert first.attempt("client-b") is None
     now[0] += 50
-    assert second.retry_after("client-a") is None  # the window has ended
-    second.failed("client-a")
-    assert one.login_failures(first._bucket("client-a")) == (now[0], 1)  # a new window
-    one.forget_auth()
-    assert one.login_failures(first._bucket("client-a")) is None
-    assert FailureLimiter(3, 60, shared=two)._key != first._key  # a (re)started server draws a new key
-    one.close()
-    two.close()
+    assert second.attempt("client-a") is None  # the window has ended: a new one
+    assert first._counts[first._bucket("client-a")] == 1
+    now[0] -= 3600  # the wall clock set back: a new window, not an hour-long lockout
+    assert first.attempt("client-a") is None and first._opened[first._bucket("client-a")] == now[0]
+    FailureLimiter.new_shared_file(path)  # the server starting again: a new key, every count zero
+    third = FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0])
+    assert third._key != first._key and not any(third._counts)
 
 
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,6 +48,13 @@ def app_from_environment() -> FastAPI:
     return app
 
 
+def failed_logins_file(database: str) -> str:
+    """The failed-login table the workers on ``database`` share (``FailureLimiter``), next to its file."""
+    from sqlalchemy import make_url
+
+    return f"{make_url(database).database}-logins"
+
+
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     app = FastAPI(
@@ -67,8 +74,8 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.token_failures = FailureLimiter(
         settings.token_max_failures,
         settings.token_failure_window_seconds,
-        shared=shared,
         clock=time.monotonic if shared is None else time.time,  # (across processes: the wall clock)
+        shared_file=None if shared is None else failed_logins_file(settings.database),
     )
     app.state.service = GradebookService(app.state.storage, settings)
     if settings.seed:

@@ -10,16 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import mmap
+import os
 import secrets
+import tempfile
 import threading
 import time
 from array import array
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from timeback._operations import Operation
 from timeback.server.storage.base import Storage
+
+try:
+    import fcntl
+except ImportError:  # (Windows)
+    fcntl = None  # type: ignore[assignment]
 
 V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
@@ -188,10 +197,13 @@ class FailureLimiter:
     ``max_failures`` x 65536 failures per window to lock out one chosen client. ``max_failures`` 0 turns the
     limit off.
 
-    With ``shared`` (``timeback serve --workers N``) the buckets are rows of the database the processes share,
-    with the key drawn there and wall-clock windows (``clock`` must then be wall-clock time): a guesser spreading
-    attempts over the workers gets ``max_failures`` in all, not per worker. Both methods then read or write the
-    database: callers on an event loop run them in a thread.
+    A request is counted when it is checked (``attempt``), as failed, and taken back if its secret was right
+    (``succeeded``): requests arriving together cannot all pass the check before any of them is counted.
+
+    With ``shared_file`` (``timeback serve --workers N``; not on Windows, which has no ``flock``) the table is
+    that file, mapped into every worker, the key in its first bytes, each check made under an ``flock`` of it
+    (microseconds): the limit holds for all the workers together, and ``clock`` must be the wall clock. The
+    server starting makes the file anew (``new_shared_file``).
     """
 
     def __init__(
@@ -201,56 +213,96 @@ class FailureLimiter:
         *,
         buckets: int = 65536,
         clock: Clock = time.monotonic,
-        shared: Storage | None = None,
+        shared_file: str | None = None,
     ) -> None:
         self.max_failures = max_failures
         self.window_seconds = window_seconds
         self.clock = clock
-        self._shared = shared
-        self._buckets = buckets
-        self._key = shared.failure_key() if shared is not None else secrets.token_bytes(16)
-        memory = 0 if shared is not None else buckets  # (shared: the table is the database's)
-        self._opened = array("d", bytes(8 * memory))  # when each bucket's window opened
-        self._counts = array("I", bytes(4 * memory))
+        self._fd: int | None = None
+        self._opened: Any
+        self._counts: Any
+        if shared_file is None:
+            self._key = secrets.token_bytes(_KEY_BYTES)
+            self._opened = array("d", bytes(8 * buckets))  # when each bucket's window opened
+            self._counts = array("I", bytes(4 * buckets))
+        else:
+            self._fd, table = _map_shared_file(shared_file, buckets)
+            self._key = bytes(table[:_KEY_BYTES])
+            self._opened = table[_KEY_BYTES : _KEY_BYTES + 8 * buckets].cast("d")
+            self._counts = table[_KEY_BYTES + 8 * buckets :].cast("I")
         self._lock = threading.Lock()
+
+    @staticmethod
+    def new_shared_file(path: str, buckets: int = 65536) -> None:
+        """(Re)make the table file of ``shared_file``: a new key, every count zero; for the server starting, as a
+        restarted single process counts from zero. Workers started before it keep the file they mapped."""
+        directory, name = os.path.split(os.path.abspath(path))
+        fd, made = tempfile.mkstemp(dir=directory, prefix=f".{name}.")  # (mode 600: the key is the server's)
+        with os.fdopen(fd, "wb") as file:
+            file.write(secrets.token_bytes(_KEY_BYTES))
+            file.truncate(_KEY_BYTES + 12 * buckets)
+        os.replace(made, path)
 
     @property
     def table_bytes(self) -> int:
-        return len(self._opened) * self._opened.itemsize + len(self._counts) * self._counts.itemsize
+        return int(memoryview(self._opened).nbytes + memoryview(self._counts).nbytes)
 
     def _bucket(self, client_id: str) -> int:
         digest = hashlib.blake2b(client_id.encode("utf-8", "surrogatepass"), key=self._key, digest_size=8).digest()
-        return int.from_bytes(digest, "big") % self._buckets
+        return int.from_bytes(digest, "big") % len(self._counts)
 
-    def retry_after(self, client_id: str) -> float | None:
-        """Seconds until ``client_id`` may try again, or None when it may try now."""
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._lock:
+            if self._fd is None:
+                yield
+                return
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def attempt(self, client_id: str) -> float | None:
+        """Check ``client_id`` and count this request against it, as failed until ``succeeded`` says otherwise:
+        None when it may go on, else the seconds until its window ends (then nothing is counted)."""
         if self.max_failures <= 0:
             return None
         index, now = self._bucket(client_id), self.clock()
-        if self._shared is not None:
-            found = self._shared.login_failures(index)
-            if found is None or found[1] < self.max_failures:
-                return None
-            left = found[0] + self.window_seconds - now
-            return left if left > 0 else None
-        with self._lock:
-            if self._counts[index] < self.max_failures:
-                return None
-            left = self._opened[index] + self.window_seconds - now
-            if left > 0:
-                return left
-            self._counts[index] = 0
-            return None
-
-    def failed(self, client_id: str) -> None:
-        if self.max_failures <= 0:
-            return
-        index, now = self._bucket(client_id), self.clock()
-        if self._shared is not None:
-            self._shared.count_login_failure(index, now, self.window_seconds, self.max_failures)
-            return
-        with self._lock:
-            if self._counts[index] == 0 or now >= self._opened[index] + self.window_seconds:
+        with self._exclusive():
+            opened, count = self._opened[index], self._counts[index]
+            if count and opened <= now < opened + self.window_seconds:  # (a clock set back starts a new window)
+                if count >= self.max_failures:
+                    return float(opened + self.window_seconds - now)
+                self._counts[index] = count + 1
+            else:
                 self._opened[index], self._counts[index] = now, 1
-            elif self._counts[index] < self.max_failures:
-                self._counts[index] += 1
+            return None
+
+    def succeeded(self, client_id: str) -> None:
+        """Take back the count of an ``attempt`` whose secret was right; earlier failures stay counted."""
+        if self.max_failures <= 0:
+            return
+        index = self._bucket(client_id)
+        with self._exclusive():
+            if self._counts[index]:
+                self._counts[index] -= 1
+
+
+_KEY_BYTES = 16
+
+
+def _map_shared_file(path: str, buckets: int) -> tuple[int | None, memoryview]:
+    """(descriptor to ``flock``, the file's bytes mapped), the file made first if no process has made it."""
+    if fcntl is None:  # (Windows: each worker counts alone; README says so)
+        return None, memoryview(bytearray(secrets.token_bytes(_KEY_BYTES) + bytes(12 * buckets)))
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        FailureLimiter.new_shared_file(path, buckets)  # (a worker started without the parent's file)
+        fd = os.open(path, os.O_RDWR)
+    size = _KEY_BYTES + 12 * buckets
+    if os.fstat(fd).st_size != size:
+        os.close(fd)
+        raise RuntimeError(f"{path} is not a failed-login table of {buckets} buckets; remove it")
+    return fd, memoryview(mmap.mmap(fd, size))

@@ -65,7 +65,7 @@ async def token(request: Request) -> JSONResponse:
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
     failures = request.app.state.token_failures
-    wait = await run_in_threadpool(failures.retry_after, client_id)  # (with --workers: a database read)
+    wait = failures.attempt(client_id)  # (counted as failed from here until the secret proves right)
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.
         seconds = max(1, math.ceil(wait))
@@ -73,8 +73,8 @@ async def token(request: Request) -> JSONResponse:
         return _oauth_error(429, "temporarily_unavailable", description, "server_busy", seconds)
     held = request.app.state.clients.verify(client_id, client_secret)
     if held is None:
-        await run_in_threadpool(failures.failed, client_id)
         return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
+    failures.succeeded(client_id)
     asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
     scopes = (asked & held) if asked else held
     if not scopes:

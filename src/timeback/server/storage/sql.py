@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import sqlite3
 import threading
 import time
@@ -69,11 +68,6 @@ from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldW
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
-# (In an UPDATE, every expression reads the row as it was: the window's test holds for both columns.)
-_COUNT_FAILURE = """INSERT INTO timeback_login_failures (bucket, opened, count) VALUES (?1, ?2, 1)
-ON CONFLICT (bucket) DO UPDATE SET
-  opened = CASE WHEN excluded.opened >= opened + ?3 THEN excluded.opened ELSE opened END,
-  count = CASE WHEN excluded.opened >= opened + ?3 THEN 1 ELSE min(count + 1, ?4) END"""
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 log = logging.getLogger("timeback.server")
@@ -357,10 +351,6 @@ class SqlStorage:
         Table("timeback_tokens", self.metadata, Column("digest", LargeBinary, primary_key=True),
               Column("client_id", Text, nullable=False), Column("scopes", Text, nullable=False),
               Column("expires_at", Float, nullable=False))  # fmt: skip
-        # Failed token requests per bucket of client ids, for the same processes (auth.FailureLimiter): at most one
-        # row per bucket, whatever ids callers make up.
-        Table("timeback_login_failures", self.metadata, Column("bucket", Integer, primary_key=True),
-              Column("opened", Float, nullable=False), Column("count", Integer, nullable=False))  # fmt: skip
         self._counts = _Remembered()
         self._page_ends = _Remembered()
         self.metadata.create_all(engine)
@@ -681,38 +671,10 @@ class SqlStorage:
             ).first()
         return None if found is None else (found[0], found[1], found[2])
 
-    def forget_auth(self) -> None:
-        """Drop every shared token and failed-login count, and draw a new key for the failure buckets: a server
-        (re)starting on this database honours no token issued before, and counts failures from zero, as a
-        restarted single process does."""
+    def forget_tokens(self) -> None:
+        """Drop every shared token: a server (re)starting on this database honours none issued before."""
         with self._raw_transaction() as raw:
             raw.execute("DELETE FROM timeback_tokens")
-            raw.execute("DELETE FROM timeback_login_failures")
-            raw.execute("DELETE FROM timeback_meta WHERE key = 'failure_key'")
-
-    # ----- failed token requests counted across server processes (auth.FailureLimiter)
-
-    def failure_key(self) -> bytes:
-        """The key that spreads client ids over the failure buckets, drawn by the first process to ask."""
-        with self._raw_transaction() as raw:
-            drawn = int.from_bytes(secrets.token_bytes(8), "big") >> 1  # (a 63-bit BigInteger)
-            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('failure_key', ?)", (drawn,))
-            (value,) = raw.execute("SELECT value FROM timeback_meta WHERE key = 'failure_key'").fetchone()
-        return int(value).to_bytes(8, "big")
-
-    def login_failures(self, bucket: int) -> tuple[float, int] | None:
-        """(when the bucket's window opened, wall-clock; failures in it), or None if it has none."""
-        with self._read() as conn:
-            found = conn.exec_driver_sql(
-                "SELECT opened, count FROM timeback_login_failures WHERE bucket = ?", (bucket,)
-            ).first()
-        return None if found is None else (found[0], found[1])
-
-    def count_login_failure(self, bucket: int, now: float, window_seconds: float, max_failures: int) -> None:
-        """One more failure in ``bucket`` at ``now`` (wall-clock): a new window if the last one has ended, else
-        one more, up to ``max_failures``. One statement: processes failing at once each count."""
-        with self._raw_transaction() as raw:
-            raw.execute(_COUNT_FAILURE, (bucket, now, window_seconds, max_failures))
 
     def close(self) -> None:
         if self._checkpointer is not None:
