@@ -21,6 +21,30 @@ def test_values_are_quoted_and_escaped() -> None:
     assert combined == "a='1' OR b='2' AND c~'x'"
 
 
+def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:
+    a, b, c = where("a", "=", "1"), where("b", "=", "2"), where("c", "=", "x OR y")  # (an OR inside a value)
+    assert (a | b) & c == "a='1' AND c='x OR y' OR b='2' AND c='x OR y'"
+    assert a & (b | c) == "a='1' AND b='2' OR a='1' AND c='x OR y'"
+    assert "x='1' OR y='2'" & a == "x='1' AND a='1' OR y='2' AND a='1'"  # a filter string takes part too
+    assert (a | b) & "x='1'" == "a='1' AND x='1' OR b='2' AND x='1'"
+
+
+def test_an_or_group_anded_with_more_selects_what_python_grouped(client: Timeback) -> None:
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    mine, other = uid("li"), uid("li")
+    gb.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, mine), line_item_body(r, other)]
+    )
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_,
+        academic_session_sourced_id=r.term,
+        results=[result_body(li, s, score=v) for li in (mine, other) for s, v in zip(r.students, [95, 50, 40], strict=True)],
+    )  # fmt: skip
+    f = (where("score", ">=", 90) | where("score", "<", 45)) & where("lineItem.sourcedId", "=", mine)
+    assert sorted((x.lineItem.sourcedId, x.score) for x in gb.get_all_results(filter=f)) == [(mine, 40), (mine, 95)]
+
+
 @pytest.mark.parametrize(
     ("field", "op", "value"),
     [("bad field", "=", "x"), ("a", "==", "x"), ("a", "@", "x"), ("a", "@", ["x,y"]), ("a", "=", ["x"])],

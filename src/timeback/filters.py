@@ -7,7 +7,10 @@
     client.oneroster.gradebook.get_all_results(filter=f)
 
 Every value is quoted and its quotes doubled, so a value can never end the expression early. ``@`` takes a list.
-The server applies AND before OR, as ``a | b & c`` reads in Python.
+The grammar has no parentheses and applies AND before OR, so a combination is written out in that form with the
+meaning Python's grouping gives it: ``a | b & c`` is ``a OR b AND c``, and ``(a | b) & c`` is
+``a AND c OR b AND c``. (Timeback's production documents at most two predicates and one kind of operator per
+filter; the local server takes any number.)
 """
 
 from __future__ import annotations
@@ -24,14 +27,57 @@ _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 Value = str | int | float | bool | date | datetime
 
 
+Groups = tuple[tuple[str, ...], ...]  # predicates ANDed within a group, groups ORed: the grammar's only form
+
+
 class Filter(str):
-    """A filter expression; combine with ``&`` (AND) and ``|`` (OR)."""
+    """A filter expression; combine with ``&`` (AND) and ``|`` (OR), with filters or filter strings."""
+
+    _groups: Groups
+
+    def __new__(cls, text: str) -> Filter:
+        made = super().__new__(cls, text)
+        made._groups = _groups_of(text)
+        return made
 
     def __and__(self, other: str) -> Filter:
-        return Filter(f"{self} AND {other}")
+        return _written_out(tuple(mine + theirs for mine in self._groups for theirs in _groups_of(other)))
+
+    def __rand__(self, other: str) -> Filter:
+        return _written_out(tuple(theirs + mine for theirs in _groups_of(other) for mine in self._groups))
 
     def __or__(self, other: str) -> Filter:
-        return Filter(f"{self} OR {other}")
+        return _written_out(self._groups + _groups_of(other))
+
+    def __ror__(self, other: str) -> Filter:
+        return _written_out(_groups_of(other) + self._groups)
+
+
+# A quoted value (quotes doubled inside), or a logical operator between predicates.
+_LOGICAL = re.compile(r"'(?:[^']|'')*'|\s+(AND|OR)\s+")
+
+
+def _groups_of(text: str) -> Groups:
+    if isinstance(text, Filter):
+        return text._groups
+    groups: list[tuple[str, ...]] = []
+    group: list[str] = []
+    start = 0
+    for found in _LOGICAL.finditer(text):
+        if found.group(1) is None:
+            continue  # (a value: an AND inside quotes is text)
+        group.append(text[start : found.start()].strip())
+        if found.group(1) == "OR":
+            groups.append(tuple(group))
+            group = []
+        start = found.end()
+    group.append(text[start:].strip())
+    groups.append(tuple(group))
+    return tuple(groups)
+
+
+def _written_out(groups: Groups) -> Filter:
+    return Filter(" OR ".join(" AND ".join(group) for group in groups))
 
 
 def _text(value: Value) -> str:
