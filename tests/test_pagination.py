@@ -67,6 +67,37 @@ def _scripted_pages(pages: list[Any]) -> Timeback:
     return make_client(Script([answer(200, body) for body in pages]))
 
 
+def test_stopping_early_does_not_wait_for_the_page_fetched_ahead() -> None:
+    import threading
+
+    from tests.test_client import Script, answer, make_client
+
+    asked, release = threading.Event(), threading.Event()
+
+    def slow_second_page(request: httpx.Request) -> httpx.Response:
+        asked.set()
+        release.wait(60)  # (a server taking its time: a long timeout and retries, as far as the caller knows)
+        return httpx.Response(200, json={"results": [{"sourcedId": "r3"}], "totalCount": 3})
+
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 3}
+    client = make_client(Script([answer(200, first), slow_second_page]))
+    seen: list[str] = []
+
+    def take_one() -> None:
+        for result in client.oneroster.gradebook.get_all_results(limit=2):
+            seen.append(result.sourcedId)
+            asked.wait(10)  # (the page ahead is on its way)
+            break
+
+    caller = threading.Thread(target=take_one)
+    caller.start()
+    caller.join(30)  # (a deadlock guard, not a timing: the slow page is only released below)
+    stopped_first = not caller.is_alive()
+    release.set()
+    caller.join()
+    assert seen == ["r1"] and stopped_first
+
+
 def test_a_bad_item_fails_when_iteration_reaches_it_naming_the_item() -> None:
     good = {"sourcedId": "r1", "score": 1}
     client = _scripted_pages([{"results": [good, {"sourcedId": "r2", "score": "lots"}], "totalCount": 2}])

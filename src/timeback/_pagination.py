@@ -166,21 +166,21 @@ class Page(_PageBase[T]):
         from concurrent.futures import ThreadPoolExecutor
 
         page = self
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeback-page") as prefetch:
+        prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeback-page")
+        try:
             while True:
                 offset = page._info.next_offset()
                 upcoming = prefetch.submit(page._fetch, offset) if offset is not None else None
-                try:
-                    yield page
-                except BaseException:  # the caller stopped early (or failed): drop the request ahead
-                    if upcoming is not None:
-                        upcoming.cancel()
-                    raise
+                yield page
                 if upcoming is None:
                     return
                 info = upcoming.result()
                 _check_progress(page._info, info)
                 page = Page(info, page._fetch)
+        finally:
+            # Not waiting: a caller who stops early (or fails) must not wait for the page ahead, which may take a
+            # whole timeout and its retries; that request finishes in the background and is dropped.
+            prefetch.shutdown(wait=False, cancel_futures=True)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
