@@ -72,6 +72,60 @@ def test_invalid_records_fail_alone_and_refused_batches_are_reported(
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
+def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    roster, line_items = world
+    tag = uid("repeat")
+    good = list(interleaved(roster, line_items[:1], 6, tag))
+    again = {**good[2], "score": 1}
+    summary = client.oneroster.gradebook.bulk_post_results([*good[:4], again, *good[4:]])
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (7, 6, 6, 1)
+    (repeat,) = summary.failures
+    assert repeat.sourced_ids == (again["sourcedId"],) and "repeated" in repeat.reason
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in good}  # the first one kept
+    nameless = {k: v for k, v in good[0].items() if k not in ("sourcedId", "scoreStatus")}
+    (invalid,) = client.oneroster.gradebook.bulk_post_results([nameless]).failures
+    assert invalid.sourced_ids == (None,)  # (not the string 'None')
+
+
+def test_refused_credentials_stop_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
+    """Every batch would be refused alike: the upload stops at the first refusal instead of trying each one."""
+    from timeback import AuthError
+
+    roster, line_items = world
+    nobody = uid("nobody")
+    rows = interleaved(roster, line_items, 30, uid("refused"))
+    with Timeback(base_url=server.url, client_id=nobody, client_secret="wrong", max_retries=0) as stranger:
+        with pytest.raises(AuthError) as refused:
+            stranger.oneroster.gradebook.bulk_post_results(rows, batch_size=1, concurrency=2)
+    assert "bulk_post_results stopped" in "".join(refused.value.__notes__) and "0 stored" in refused.value.__notes__[0]
+    limiter = server.app.state.token_failures
+    assert limiter._counts[limiter._bucket(nobody)] <= 3  # token requests: the batches in flight, not all 30
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_an_input_failing_midway_leaves_what_was_sent_counted(
+    asynchronous: bool, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Sync and async alike: the batches in flight finish, and the error says what was stored."""
+    roster, line_items = world
+    tag = uid("midway")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from interleaved(roster, line_items[:1], 25, tag)
+        raise ValueError("the export broke")
+
+    with pytest.raises(ValueError, match="the export broke") as broke:
+        if asynchronous:
+            await async_client.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
+        else:
+            client.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
+    assert broke.value.__notes__ == [
+        "bulk_post_results stopped: 25 results taken, 20 stored, 5 failed or not sent; the rest of the input was "
+        "not read"
+    ]
+    assert len(stored_scores(client, roster, tag)) == 20
+
+
 def test_models_and_dicts_are_both_accepted(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     roster, line_items = world
     tag = uid("models")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import pydantic
 from pydantic_core import to_json
 
-from timeback.errors import APIConnectionError, RequestError
+from timeback.errors import APIConnectionError, AuthError, PermissionDeniedError, RequestError
 from timeback.models._dicts import EncodedItems
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
@@ -45,7 +45,7 @@ PENDING_BATCHES = 8
 class BulkFailure:
     """Results that were not stored, and why. ``status_code`` is None for an invalid record or a network failure."""
 
-    sourced_ids: tuple[str, ...]
+    sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId
     reason: str
     status_code: int | None = None
     request_id: str | None = None
@@ -169,6 +169,7 @@ class Batcher:
         self.summary = summary
         self._pending: dict[str, Batch] = {}
         self._held = 0  # results waiting in part-filled batches
+        self._waiting_ids: set[str] = set()  # their sourcedIds
 
     def add(self, item: Any) -> Batch | None:
         """Take one result; return a batch when one is ready to send."""
@@ -177,14 +178,24 @@ class Batcher:
             result = _validated(item)
         except pydantic.ValidationError as exc:
             sourced_id = item.get("sourcedId") if isinstance(item, dict) else getattr(item, "sourcedId", None)
-            self.summary.failures.append(BulkFailure((str(sourced_id),), f"invalid result: {_first_error(exc)}"))
+            # (a result given without a sourcedId is named None: it still counts as one failed)
+            named = None if sourced_id is None else str(sourced_id)
+            self.summary.failures.append(BulkFailure((named,), f"invalid result: {_first_error(exc)}"))
             return None
         pending = self._pending
+        result_id: str = result["sourcedId"]
         line_item: str = result["lineItem"]["sourcedId"]
+        if result_id in self._waiting_ids:
+            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice, 409 for
+            # a later one. Only the results waiting here are compared: memory stays flat.)
+            reason = "invalid result: sourcedId: repeated in this upload (the first one is kept)"
+            self.summary.failures.append(BulkFailure((result_id,), reason, line_item=line_item))
+            return None
         group = pending.get(line_item)
         if group is None:
             group = pending[line_item] = Batch(line_item, [], EncodedItems())
-        group.ids.append(result["sourcedId"])
+        group.ids.append(result_id)
+        self._waiting_ids.add(result_id)
         group.records.append(to_json(result))  # (the dict is dropped here: see EncodedItems)
         self._held += 1
         if len(group.ids) >= self.batch_size:
@@ -196,6 +207,7 @@ class Batcher:
     def _take(self, line_item: str) -> Batch:
         batch = self._pending.pop(line_item)
         self._held -= len(batch.ids)
+        self._waiting_ids.difference_update(batch.ids)
         return batch
 
     def rest(self) -> list[Batch]:
@@ -203,6 +215,7 @@ class Batcher:
         rest = list(self._pending.values())
         self._pending.clear()
         self._held = 0
+        self._waiting_ids.clear()
         return rest
 
 
@@ -212,14 +225,16 @@ def _first_error(exc: pydantic.ValidationError) -> str:
     return f"{where}: {error['msg']}"
 
 
-def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | Exception) -> None:
+def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | Exception) -> bool:
+    """Count a batch's answer; True when it means every later batch would fail alike (the credentials or their
+    scopes refused): the upload stops there."""
     line_item = batch.line_item
     summary.batches += 1
     summary.sent += len(batch.ids)
     if not isinstance(outcome, BaseException):
         summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
-        return
+        return False
     ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
@@ -230,6 +245,21 @@ def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | 
     else:
         raise outcome  # not an API failure (a bug, KeyboardInterrupt...): stop the upload
     summary.failures.append(failure)
+    return isinstance(outcome, (AuthError, PermissionDeniedError))
+
+
+def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
+    """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
+    for batch in batches:
+        summary.failures.append(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
+
+
+def note_stop(summary: BulkSummary, error: BaseException) -> None:
+    """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished)."""
+    error.add_note(
+        f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
+        "failed or not sent; the rest of the input was not read"
+    )
 
 
 def run_sync(
@@ -246,35 +276,50 @@ def run_sync(
 
     in_flight: dict[Future[ResponseModel], Batch] = {}
 
-    def settle(done: Iterable[Future[ResponseModel]]) -> None:
+    def settle(done: Iterable[Future[ResponseModel]], progress: bool = True) -> BaseException | None:
+        fatal = None
         for future in done:
             batch = in_flight.pop(future)
+            if future.cancelled():
+                not_sent(summary, [batch], "the upload stopped")
+                continue
             error = future.exception()
-            record_outcome(summary, batch, error if error is not None else future.result())  # type: ignore[arg-type]
-            if on_progress is not None:
+            if record_outcome(summary, batch, error if error is not None else future.result()):  # type: ignore[arg-type]
+                fatal = error
+            if progress and on_progress is not None:
                 on_progress(summary.progress())
+        return fatal
 
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    batcher = Batcher(batch_size, summary)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
 
         def submit(batch: Batch) -> None:
-            if len(in_flight) >= concurrency:
-                settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+            if len(in_flight) >= concurrency and (fatal := settle(wait(in_flight, return_when=FIRST_COMPLETED).done)):
+                not_sent(summary, [batch], "the upload stopped")
+                raise fatal
             in_flight[pool.submit(send, batch)] = batch
 
         try:
-            batcher = Batcher(batch_size, summary)
             for item in results:
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
             for batch in batcher.rest():
                 submit(batch)
-            settle(wait(in_flight).done)
-        finally:
+            if fatal := settle(wait(in_flight).done):
+                raise fatal
+        except BaseException as error:
+            # Stopped (refused credentials, the input or on_progress raising, an interrupt): the batches in flight
+            # finish and are counted, the ones not yet sent are counted as not sent, so the note tells what was
+            # stored. As on AsyncTimeback.
             for future in in_flight:
                 future.cancel()
+            settle(wait(in_flight).done, progress=False)
+            not_sent(summary, batcher.rest(), "the upload stopped")
+            note_stop(summary, error)
+            raise
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -295,22 +340,30 @@ async def run_async(
 
     in_flight: dict[asyncio.Task[ResponseModel], Batch] = {}
 
-    def settle(done: Iterable[asyncio.Task[ResponseModel]]) -> None:
+    def settle(done: Iterable[asyncio.Task[ResponseModel]], progress: bool = True) -> BaseException | None:
+        fatal = None
         for task in done:
             batch = in_flight.pop(task)
+            if task.cancelled():
+                not_sent(summary, [batch], "the upload stopped")
+                continue
             error = task.exception()
-            record_outcome(summary, batch, error if error is not None else task.result())  # type: ignore[arg-type]
-            if on_progress is not None:
+            if record_outcome(summary, batch, error if error is not None else task.result()):  # type: ignore[arg-type]
+                fatal = error
+            if progress and on_progress is not None:
                 on_progress(summary.progress())
+        return fatal
 
     async def submit(batch: Batch) -> None:
         if len(in_flight) >= concurrency:
             done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-            settle(done)
+            if fatal := settle(done):
+                not_sent(summary, [batch], "the upload stopped")
+                raise fatal
         in_flight[asyncio.ensure_future(send(batch))] = batch
 
+    batcher = Batcher(batch_size, summary)
     try:
-        batcher = Batcher(batch_size, summary)
         if isinstance(results, AsyncIterable):
             async for item in results:
                 if (batch := batcher.add(item)) is not None:
@@ -323,9 +376,19 @@ async def run_async(
             await submit(batch)
         if in_flight:
             done, _ = await asyncio.wait(in_flight)
-            settle(done)
-    finally:
-        for task in in_flight:
+            if fatal := settle(done):
+                raise fatal
+    except asyncio.CancelledError:
+        for task in in_flight:  # (cancelled by the caller: what was in flight is left undone, as asked)
             task.cancel()
+        raise
+    except BaseException as error:
+        # As the sync upload: the batches in flight finish and are counted before the error goes up.
+        if in_flight:
+            done, _ = await asyncio.wait(in_flight)
+            settle(done, progress=False)
+        not_sent(summary, batcher.rest(), "the upload stopped")
+        note_stop(summary, error)
+        raise
     summary.seconds = time.perf_counter() - started
     return summary
