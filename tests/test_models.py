@@ -52,6 +52,12 @@ def test_a_put_body_without_sourced_id_can_be_sent_to_several_paths() -> None:
     assert body.sourcedId not in ("r-1", "r-2")  # the caller's body is untouched
 
 
+def test_a_record_read_without_sourced_id_or_status_has_none_made_up() -> None:
+    partial = TimebackResult.model_validate({"score": 90})  # (an answer to fields=score)
+    assert partial.sourcedId is None and partial.status is None and partial.to_dict() == {"score": 90.0}
+    assert TimebackCreateResultBody(**BODY).status == TimebackStatus.ACTIVE  # (a body sent still defaults them)
+
+
 def test_unknown_fields_are_kept_and_unknown_enum_values_parse() -> None:
     result = TimebackResult.model_validate(
         {"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late", "newField": {"x": 1}}

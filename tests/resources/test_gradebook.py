@@ -68,6 +68,20 @@ async def test_results_for_academic_session_then_page_through_class(api: Any, ro
     assert all(isinstance(r, TimebackResult) for r in listed)
 
 
+async def test_a_deleted_result_read_through_a_field_selection_is_not_made_active(api: Any, roster: Roster) -> None:
+    line_item, sourced_id = uid("li"), uid("result")
+    await call(
+        api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    await call(api, "put_result", sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=90))
+    await call(api, "delete_result", sourced_id=sourced_id)
+    deleted = f"sourcedId='{sourced_id}' AND status='tobedeleted'"
+    (read,) = await call(api, "get_all_results", filter=deleted, fields="score")
+    assert (read.sourcedId, read.status, read.score) == (None, None, 90)  # what the answer held, nothing made up
+    whole = (await call(api, "get_result", sourced_id=sourced_id)).result
+    assert (whole.sourcedId, whole.status) == (sourced_id, "tobedeleted")
+
+
 async def test_put_result_creates_then_replaces(api: Any, roster: Roster) -> None:
     line_item, sourced_id = uid("li"), uid("result/with slash")
     await call(

@@ -60,7 +60,7 @@ def new_sourced_id() -> str:
 
 def sourced_id_given(record: Any) -> bool:
     """Whether the caller chose the record's ``sourcedId`` (rather than the SDK's default)."""
-    return not isinstance(record.sourcedId, GeneratedId)
+    return record.sourcedId is not None and not isinstance(record.sourcedId, GeneratedId)
 
 
 class TimebackModel(BaseModel):

@@ -74,11 +74,6 @@ class _PutRequest(_ByIdRequest):
 class _PatchBody(TimebackEntity):
     """A partial record: nothing but the fields the caller set goes on the wire (no default id or status)."""
 
-    wire_defaults: ClassVar[frozenset[str]] = frozenset()
-
-    def model_post_init(self, context: Any, /) -> None:
-        pass  # unlike a whole record, no default goes on the wire
-
 
 class _PatchRequest(_ByIdRequest):
     """PATCH: the body's ``sourcedId``, when given, must be the path's."""

@@ -15,6 +15,7 @@ from timeback.models._base import DateOrDateTime, Known, TimebackModel, new_sour
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
+    "NewRecord",
     "TimebackAssessmentLineItem",
     "TimebackAssessmentResult",
     "TimebackCategory",
@@ -33,12 +34,22 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class TimebackEntity(TimebackModel):
-    """Fields every OneRoster record has. ``sourcedId`` defaults to a fresh UUID, ``status`` to ``active``."""
+    """Fields every OneRoster record has. As read, a field the answer left out is None, ``sourcedId`` and ``status``
+    too (an answer to a ``fields=`` selection): nothing is made up. The bodies sent (``...Body`` in
+    ``timeback.models.request``) default ``sourcedId`` to a fresh UUID and ``status`` to ``active``."""
+
+    sourcedId: str | None = Field(default=None, min_length=1, max_length=255)
+    status: Known[TimebackStatus] | None = None
+    dateLastModified: DateOrDateTime | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class NewRecord(TimebackModel):
+    """Mixed into the bodies of creates and PUTs: ``sourcedId`` defaults to a fresh UUID, ``status`` to ``active``,
+    and both go on the wire."""
 
     sourcedId: str = Field(default_factory=new_sourced_id, min_length=1, max_length=255)
     status: Known[TimebackStatus] = TimebackStatus.ACTIVE
-    dateLastModified: DateOrDateTime | None = None
-    metadata: dict[str, Any] | None = None
 
     # Chosen on the client and sent, so a retried create sends the same id. (No private attributes on records:
     # pydantic would wrap this hook once per subclass, a cost paid for every record.)

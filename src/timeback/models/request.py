@@ -28,6 +28,7 @@ from timeback.models._requests_base import (
     _PutRequest,
 )
 from timeback.models.gradebook import (
+    NewRecord,
     TimebackAssessmentLineItem,
     TimebackAssessmentResult,
     TimebackCategory,
@@ -198,7 +199,7 @@ __all__ = [
 # ----- gradebook bodies
 
 
-class TimebackCreateLineItemBody(TimebackLineItem):
+class TimebackCreateLineItemBody(NewRecord, TimebackLineItem):
     title: str = Field(min_length=1)
     assignDate: DateOrDateTime
     dueDate: DateOrDateTime
@@ -211,7 +212,7 @@ class TimebackPutLineItemBody(TimebackCreateLineItemBody):
     pass
 
 
-class TimebackCreateResultBody(TimebackResult):
+class TimebackCreateResultBody(NewRecord, TimebackResult):
     lineItem: Ref
     student: Ref
     scoreStatus: Known[TimebackScoreStatus]
@@ -222,7 +223,7 @@ class TimebackPutResultBody(TimebackCreateResultBody):
     pass
 
 
-class TimebackCreateCategoryBody(TimebackCategory):
+class TimebackCreateCategoryBody(NewRecord, TimebackCategory):
     title: str = Field(min_length=1)
 
 
@@ -230,7 +231,7 @@ class TimebackPutCategoryBody(TimebackCreateCategoryBody):
     pass
 
 
-class TimebackCreateScoreScaleBody(TimebackScoreScale):
+class TimebackCreateScoreScaleBody(NewRecord, TimebackScoreScale):
     title: str = Field(min_length=1)
     type: str
     class_: Ref = Field(alias="class")
@@ -241,7 +242,7 @@ class TimebackPutScoreScaleBody(TimebackCreateScoreScaleBody):
     pass
 
 
-class TimebackCreateAssessmentLineItemBody(TimebackAssessmentLineItem):
+class TimebackCreateAssessmentLineItemBody(NewRecord, TimebackAssessmentLineItem):
     title: str = Field(min_length=1)
 
 
@@ -249,7 +250,7 @@ class TimebackPutAssessmentLineItemBody(TimebackCreateAssessmentLineItemBody):
     pass
 
 
-class TimebackCreateAssessmentResultBody(TimebackAssessmentResult):
+class TimebackCreateAssessmentResultBody(NewRecord, TimebackAssessmentResult):
     assessmentLineItem: Ref
     student: Ref
     scoreStatus: Known[TimebackScoreStatus]
@@ -271,12 +272,12 @@ class TimebackPatchAssessmentLineItemBody(_PatchBody, TimebackAssessmentLineItem
 # ----- rostering bodies (required fields: those both the official spec and Timeback require)
 
 
-class TimebackCreateOrgBody(TimebackOrg):
+class TimebackCreateOrgBody(NewRecord, TimebackOrg):
     name: str = Field(min_length=1)
     type: Known[TimebackOrgType]
 
 
-class TimebackCreateAcademicSessionBody(TimebackAcademicSession):
+class TimebackCreateAcademicSessionBody(NewRecord, TimebackAcademicSession):
     title: str = Field(min_length=1)
     startDate: DateOrDateTime
     endDate: DateOrDateTime
@@ -284,12 +285,12 @@ class TimebackCreateAcademicSessionBody(TimebackAcademicSession):
     schoolYear: str
 
 
-class TimebackCreateCourseBody(TimebackCourse):
+class TimebackCreateCourseBody(NewRecord, TimebackCourse):
     title: str = Field(min_length=1)
     org: Ref
 
 
-class TimebackCreateClassBody(TimebackClass):
+class TimebackCreateClassBody(NewRecord, TimebackClass):
     # The school rule below, for JSON Schema readers (the server's OpenAPI document).
     model_config = ConfigDict(json_schema_extra={"anyOf": [
         {"required": [name], "properties": {name: {"type": "object"}}} for name in ("school", "org")
@@ -306,7 +307,7 @@ class TimebackCreateClassBody(TimebackClass):
         return self
 
 
-class TimebackCreateSessionOfTypeBody(TimebackAcademicSession):
+class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
     """A term or grading period: an academic session whose type the path implies."""
 
     title: str = Field(min_length=1)
@@ -315,23 +316,23 @@ class TimebackCreateSessionOfTypeBody(TimebackAcademicSession):
     schoolYear: str
 
 
-class TimebackCreateEnrollmentBody(TimebackEnrollment):
+class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
     user: Ref
     class_: Ref = Field(alias="class")
     role: str = Field(min_length=1)
 
 
-class TimebackClassEnrollmentBody(TimebackEnrollment):
+class TimebackClassEnrollmentBody(NewRecord, TimebackEnrollment):
     """An enrollment posted under a class: the class and role come from the path."""
 
     user: Ref
 
 
-class TimebackCreateDemographicsBody(TimebackDemographics):
+class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
     pass
 
 
-class TimebackCreateUserBody(TimebackUser):
+class TimebackCreateUserBody(NewRecord, TimebackUser):
     enabledUser: bool | str
     givenName: str
     familyName: str
