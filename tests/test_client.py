@@ -228,6 +228,28 @@ def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], capl
     assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
 
 
+def test_a_connection_error_chains_the_httpx_error_without_credentials(sleeps: list[float]) -> None:
+    """The httpx exception is kept as ``__cause__`` (what failed); its request no longer carries the client
+    secret (token endpoint) or the bearer token (API)."""
+
+    def token_down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(APIConnectionError) as at_token:
+        get_result(Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                            http_client=httpx.Client(transport=httpx.MockTransport(token_down))))  # fmt: skip
+    with pytest.raises(APIConnectionError) as at_api:
+        get_result(make_client(Script([fail(httpx.ConnectError)])))
+    import base64
+
+    basic = base64.b64encode(f"id:{SECRET}".encode()).decode()
+    for error in (at_token.value, at_api.value):
+        cause = error.__cause__
+        assert isinstance(cause, httpx.ConnectError) and "authorization" not in cause.request.headers
+        shown = repr(cause.request.headers.raw) + repr(vars(error))
+        assert SECRET not in shown and basic not in shown and "tok-1" not in shown
+
+
 def test_every_error_has_a_request_id_and_retries_taken_and_survives_pickle_and_copy(
     client: Timeback, sleeps: list[float]
 ) -> None:

@@ -213,10 +213,10 @@ class BaseClient:
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
-                raise error from (outcome if isinstance(outcome, Exception) else None)
+                raise error from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
-                raise error from (outcome if isinstance(outcome, Exception) else None)
+                raise error from _cause(request, outcome)
             retries_taken += 1
             log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken, wait)
             yield _Sleep(wait)
@@ -378,6 +378,15 @@ class BaseClient:
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
         )
+
+
+def _cause(request: httpx.Request, outcome: object) -> Exception | None:
+    """The httpx exception an error is chained to, its request (reachable from the error, as ``__cause__.request``)
+    stripped of the credentials it carried: a bearer token, or the client secret on the token endpoint."""
+    if not isinstance(outcome, Exception):
+        return None
+    request.headers.pop("Authorization", None)
+    return outcome
 
 
 def _answer_of(response: httpx.Response, body: str | None = None) -> dict[str, Any]:
