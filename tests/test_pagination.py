@@ -98,6 +98,14 @@ def test_stopping_early_does_not_wait_for_the_page_fetched_ahead() -> None:
     assert seen == ["r1"] and stopped_first
 
 
+def test_without_a_total_a_page_capped_by_the_server_is_not_taken_for_the_last() -> None:
+    def page(first: int, count: int) -> dict[str, Any]:
+        return {"results": [{"sourcedId": f"r{first + n}"} for n in range(count)], "limit": 3}  # (asked: 5)
+
+    listing = _scripted_pages([page(0, 3), page(3, 3), page(6, 1)]).oneroster.gradebook.get_all_results(limit=5)
+    assert [r.sourcedId for r in listing] == [f"r{n}" for n in range(7)]
+
+
 def test_a_bad_item_fails_when_iteration_reaches_it_naming_the_item() -> None:
     good = {"sourcedId": "r1", "score": 1}
     client = _scripted_pages([{"results": [good, {"sourcedId": "r2", "score": "lots"}], "totalCount": 2}])

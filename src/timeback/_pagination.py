@@ -65,7 +65,9 @@ class PageInfo(Generic[T]):
         if self.total_count is not None:
             # Timeback may answer short pages mid-collection: trust the total, not the page size.
             return end if end < self.total_count else None
-        if self.limit is not None and count < self.limit:
+        served = self.envelope.get("limit")  # (a server capping the page size may say so: Timeback's envelope does)
+        page_size = served if isinstance(served, int) and 0 < served < (self.limit or served + 1) else self.limit
+        if page_size is not None and count < page_size:
             return None
         return end
 
