@@ -14,6 +14,7 @@ from timeback import Timeback
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
+RO = "/ims/oneroster/rostering/v1p2"
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +48,26 @@ def http(server: LocalServer) -> Iterator[httpx.Client]:
 
 
 def listed(http: httpx.Client, r: Roster, **params: Any) -> list[str]:
-    response = http.get(f"{GB}/classes/{r.class_}/results", params=params)
+    return listed_at(http, f"{GB}/classes/{r.class_}/results", **params)
+
+
+def listed_at(http: httpx.Client, path: str, **params: Any) -> list[str]:
+    response = http.get(path, params=params)
     assert response.status_code == 200, response.text
-    return [item["sourcedId"] for item in response.json()["results"]]
+    (items,) = (value for value in response.json().values() if isinstance(value, list))
+    return [item["sourcedId"] for item in items]
+
+
+def refused(http: httpx.Client, path: str, **params: Any) -> str:
+    """The description of a 400 answer, checked to be an imsx_StatusInfo naming the parameter at fault."""
+    response = http.get(path, params=params)
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
+    (name,) = params
+    assert [f["imsx_codeMinorFieldName"] for f in body["imsx_CodeMinor"]["imsx_codeMinorField"]] == [name], body
+    assert [detail["field"] for detail in body["imsx_error_details"]] == [name], body
+    return str(body["imsx_description"])
 
 
 @pytest.mark.parametrize(
@@ -261,3 +279,61 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     assert [li.sourcedId for li in gb.get_line_items_for_class(class_sourced_id=r.class_)] == []
     missing = http.delete(f"{GB}/results/{uid('missing')}")
     assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
+
+
+def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """Timeback's schema has enabledUser and primary as the strings "true"/"false", the SDK's models as booleans:
+    a filter matches both forms. (It was a 500: the comparisons of every operator were built, and SQLAlchemy
+    refuses ``column > True``; ``!=`` matched the string "true" and a value such as 'yes' read as false.)"""
+    r = make_roster(client, students=[uid("student") for _ in range(4)])
+    forms: list[Any] = [True, False, "true", "false"]
+    for student, form in zip(r.students, forms, strict=True):
+        user = {"enabledUser": form, "givenName": "Stu", "familyName": student,
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]}  # fmt: skip
+        assert http.put(f"{RO}/users/{student}", json={"user": user}).status_code in (200, 201)
+    enrollments = [f"{student}-enrolled" for student in r.students]
+    for enrollment, student, form in zip(enrollments, r.students, forms, strict=True):
+        body = {"role": "student", "primary": form, "user": {"sourcedId": student}, "class": {"sourcedId": r.class_}}
+        assert http.put(f"{RO}/enrollments/{enrollment}", json={"enrollment": body}).status_code in (200, 201)
+    s0 = r.students[0]
+    e0, e1 = enrollments[:2]
+    mine = f"sourcedId@'{','.join(r.students)}'"
+    ours = f"sourcedId@'{','.join(enrollments)}'"
+    for path, field, scope, (x0, x1, x2, x3) in [
+        ("/users/", "enabledUser", mine, r.students),
+        ("/students/", "enabledUser", mine, r.students),
+        ("/enrollments/", "primary", ours, enrollments),
+        ("/classes/" + r.class_ + "/students", "enabledUser", mine, r.students),  # (enrolled through enrollments)
+    ]:
+
+        def matching(expression: str, path: str = path, scope: str = scope) -> set[str]:
+            return set(listed_at(http, RO + path, filter=f"{expression} AND {scope}"))
+
+        assert matching(f"{field}='true'") == {x0, x2}, path
+        assert matching(f"{field}='false'") == {x1, x3}, path
+        assert matching(f"{field}!='true'") == {x1, x3}, path
+        assert matching(f"{field}!='false'") == {x0, x2}, path
+        assert matching(f"{field}='TRUE'") == {x0, x2}, path
+        assert matching(f"{field}@'true,false'") == {x0, x1, x2, x3}, path
+        assert matching(f"{field}@'false'") == {x1, x3}, path
+    # A record without the field is not equal to either value.
+    missing = f"{s0}-unflagged"
+    body = {"role": "student", "user": {"sourcedId": s0}, "class": {"sourcedId": r.class_}}
+    assert http.put(f"{RO}/enrollments/{missing}", json={"enrollment": body}).status_code in (200, 201)
+    both = f"sourcedId@'{e0},{e1},{missing}'"
+    assert set(listed_at(http, f"{RO}/enrollments/", filter=f"primary='true' AND {both}")) == {e0}
+    assert set(listed_at(http, f"{RO}/enrollments/", filter=f"primary!='true' AND {both}")) == {e1, missing}
+
+    for path in ("/users/", "/students/"):
+        for expression, says in [
+            ("enabledUser='yes'", "'true' or 'false'"),
+            ("enabledUser='1'", "'true' or 'false'"),
+            ("enabledUser@'true,maybe'", "'true' or 'false'"),
+            ("enabledUser>'true'", "=, != or @"),
+            ("enabledUser<='false'", "=, != or @"),
+            ("enabledUser~'true'", "=, != or @"),
+        ]:
+            assert says in refused(http, RO + path, filter=expression), expression
+    assert "=, != or @" in refused(http, f"{RO}/enrollments/", filter="primary>='true'")

@@ -8,7 +8,8 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
     field      := name | reference ".sourcedId" | "metadata." key
 
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
-compare as numbers and dates as dates. Values only ever reach SQL as bound parameters.
+compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
+Values only ever reach SQL as bound parameters.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class Predicate:
     path: tuple[str, ...]  # ("score",), ("student", "sourcedId"), ("metadata", "key")
     kind: FieldKind  # the kind of the value compared
     op: str
-    # str, float, or a date: "YYYY-MM-DD" (a whole day) or "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
+    # str, float, bool, or a date: "YYYY-MM-DD" (a whole day) or "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
     value: Any
 
 
@@ -175,6 +176,8 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
         raise _unknown_field(field)
     else:
         path = (head,)
+    if kind == "bool" and op not in ("=", "!=", "@"):
+        raise _bad_filter(f"{field} is true or false: compare it with =, != or @, not {op!r}", pos, raw)
     values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
     converted: list[Any] = []
     for value in values:
@@ -194,7 +197,9 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
             converted.append(normalized[:10] if is_day(value) else normalized)  # (a day stays a whole day)
             continue
         if kind == "bool":
-            converted.append(value.lower() in ("true", "1"))
+            if value.lower() not in ("true", "false"):
+                raise _bad_filter(f"{field} compares with 'true' or 'false', not {value!r}", pos, raw)
+            converted.append(value.lower() == "true")
             continue
         converted.append(value)
     if op in ("~",) and kind != "string":

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import os
 import sqlite3
 import threading
@@ -56,6 +57,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    not_,
     or_,
     select,
 )
@@ -76,9 +78,40 @@ BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's lock
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
-def _json(table: Table, path: tuple[str, ...]) -> Any:
+def _json_path(path: tuple[str, ...]) -> str:
     # Keys are quoted in the JSON path, and the path is a bound parameter: never SQL text.
-    return func.json_extract(table.c.data, "$." + ".".join('"' + key.replace('"', "") + '"' for key in path))
+    return "$." + ".".join('"' + key.replace('"', "") + '"' for key in path)
+
+
+def _json(table: Table, path: tuple[str, ...]) -> Any:
+    return func.json_extract(table.c.data, _json_path(path))
+
+
+def _json_type(table: Table, path: tuple[str, ...]) -> Any:
+    """``json_type``: 'null', 'true', 'false', 'integer', 'real', 'text', 'array' or 'object'; NULL if absent."""
+    return func.json_type(table.c.data, _json_path(path))
+
+
+# Only the operator asked for is built: SQLAlchemy refuses some comparisons outright (``column > True``).
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+}  # fmt: skip
+
+
+def _bool_condition(table: Table, p: Predicate) -> Any:
+    """A boolean field (``enabledUser``, ``primary``) holds JSON true/false or, as Timeback's own schema has it, the
+    strings "true"/"false": a value matches both forms. ``!=`` is every other record (missing ones too)."""
+    column = _json(table, p.path)
+
+    def matches(value: bool) -> Any:
+        word = "true" if value else "false"
+        return or_(_json_type(table, p.path) == word, column == word)  # (json_extract gives true as 1, not 'true')
+
+    if p.op == "@":
+        return or_(*(matches(value) for value in sorted(set(p.value))))
+    if p.op == "!=":
+        return or_(column.is_(None), not_(matches(p.value)))
+    return matches(p.value)  # ("=": query allows no other operator on a boolean)
 
 
 def _escape_like(text: str) -> str:
@@ -645,6 +678,8 @@ class SqlStorage:
             if not through_index:
                 return _date_condition(column + 0, p)  # (not the index's expression: SQLite reads in pk order)
             return func.likelihood(_date_condition(column, p), literal_column("0.001"))
+        if p.kind == "bool":
+            return _bool_condition(table, p)
         value: Any = p.value
         if p.op == "@":
             return column.in_(value)
@@ -652,8 +687,7 @@ class SqlStorage:
             return func.lower(column).like(f"%{_escape_like(str(value).lower())}%", escape="\\")
         if p.op == "!=":
             return or_(column.is_(None), column != value)
-        return {"=": column == value, ">": column > value, ">=": column >= value, "<": column < value,
-                "<=": column <= value}[p.op]  # fmt: skip
+        return _COMPARE[p.op](column, value)
 
     # ----- tokens shared between server processes (auth.TokenStore)
 
