@@ -337,3 +337,51 @@ def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
         ]:
             assert says in refused(http, RO + path, filter=expression), expression
     assert "=, != or @" in refused(http, f"{RO}/enrollments/", filter="primary>='true'")
+
+
+def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: Timeback) -> None:
+    """Metadata has no declared types: ``=``, ``!=`` and ``@`` match the text or a JSON number or boolean of that
+    value; ``>``/``<`` with a number compare JSON numbers only, with text JSON strings only. (``='5'`` missed the
+    number 5, and ``>'4'`` matched the string "1" and "abc": SQLite orders any text above any number.)"""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    metadata: list[dict[str, Any]] = [
+        {"grade": 5},
+        {"grade": "1"},
+        {"grade": 1},
+        {"level": "abc"},
+        {"grade": 2.5, "flag": True},
+        {"grade": "5", "flag": "true"},
+        {"grade": 12345678901234567, "flag": False},
+    ]
+    ids = [f"{r.class_}-meta-{i}" for i in range(len(metadata))]
+    for sid, meta in zip(ids, metadata, strict=True):
+        body = result_body(line_item, r.students[0], metadata=meta)
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+
+    def matching(expression: str) -> list[int]:
+        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+    assert matching("metadata.grade='5'") == [0, 5]
+    assert matching("metadata.grade='1'") == [1, 2]
+    assert matching("metadata.grade='1.0'") == [2]  # (the number 1; the text "1" is not "1.0")
+    assert matching("metadata.grade='2.50'") == [4]
+    assert matching("metadata.grade='12345678901234567'") == [6]  # (exactly: not through a float)
+    assert matching("metadata.grade='12345678901234568'") == []
+    assert matching("metadata.grade@'5,1'") == [0, 1, 2, 5]
+    assert matching("metadata.grade@'5'") == [0, 5]
+    assert matching("metadata.grade!='1'") == [0, 3, 4, 5, 6]  # (3 has no grade)
+    assert matching("metadata.grade!='5'") == [1, 2, 3, 4, 6]
+    assert matching("metadata.grade>'4'") == [0, 6]  # numbers only: not "1", not "5"
+    assert matching("metadata.grade>='1'") == [0, 2, 4, 6]
+    assert matching("metadata.grade<'2'") == [2]
+    assert matching("metadata.grade<='2.5'") == [2, 4]
+    assert matching("metadata.level>'4'") == []  # "abc" is text
+    assert matching("metadata.level>'a'") == [3]
+    assert matching("metadata.grade<'a'") == [1, 5]  # text only: "1" and "5"
+    assert matching("metadata.flag='true'") == [4, 5]
+    assert matching("metadata.flag!='true'") == [0, 1, 2, 3, 6]
+    assert matching("metadata.flag='false'") == [6]
+    assert matching("metadata.flag@'false,true'") == [4, 5, 6]
+    assert matching("metadata.flag='1'") == []  # (true is not the number 1)
+    assert matching("metadata.grade~'5'") == [0, 4, 5, 6]  # (as text: 2.5, 1234567...)

@@ -9,11 +9,13 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
 
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
 compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
-Values only ever reach SQL as bound parameters.
+A metadata value has no declared type: the storage compares it as the value reads (``as_number``). Values only ever
+reach SQL as bound parameters.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import types
 import typing
@@ -27,7 +29,8 @@ from timeback.models._base import DateOrDateTime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
 
-FieldKind = Literal["string", "number", "date", "ref", "object", "list", "bool"]
+# "json": a value inside metadata, of any JSON type (only a filter's predicates have it; no model field does)
+FieldKind = Literal["string", "number", "date", "ref", "object", "list", "bool", "json"]
 OPERATORS = ("!=", ">=", "<=", "=", ">", "<", "~", "@")
 
 
@@ -36,7 +39,8 @@ class Predicate:
     path: tuple[str, ...]  # ("score",), ("student", "sourcedId"), ("metadata", "key")
     kind: FieldKind  # the kind of the value compared
     op: str
-    # str, float, bool, or a date: "YYYY-MM-DD" (a whole day) or "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
+    # str (also for metadata, "json"), float, bool, or a date: "YYYY-MM-DD" (a whole day) or
+    # "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
     value: Any
 
 
@@ -171,7 +175,7 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
             raise _bad_filter(f"filter a reference by its sourcedId: {head}.sourcedId", pos, raw)
         path, kind = (head, "sourcedId"), "string"
     elif kind == "object" and head == "metadata" and rest:
-        path, kind = ("metadata", *rest.split(".")), "string"
+        path, kind = ("metadata", *rest.split(".")), "json"
     elif rest or kind in ("object", "list"):
         raise _unknown_field(field)
     else:
@@ -181,14 +185,12 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
     converted: list[Any] = []
     for value in values:
-        if kind == "number" or (kind == "string" and path[0] == "metadata" and op in (">", ">=", "<", "<=")):
+        if kind == "number":
             try:
                 converted.append(float(value))
-                kind = "number"
                 continue
             except ValueError:
-                if kind == "number":
-                    raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
+                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
         if kind == "date":
             try:
                 normalized = _normalize_date(value)
@@ -202,9 +204,25 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
             converted.append(value.lower() == "true")
             continue
         converted.append(value)
-    if op in ("~",) and kind != "string":
+    if op in ("~",) and kind not in ("string", "json"):
         raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
     return Predicate(path, kind, op, converted if op == "@" else converted[0])
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_INT64 = 2**63
+
+
+def as_number(value: str) -> int | float | None:
+    """The number a metadata filter's value reads as (``'5'``, ``'-2.5'``, ``'1e3'``), or None: an integer stays
+    one (exact however large, within SQLite's 64 bits), ``nan``, ``inf`` and ``1_000`` are text."""
+    text = value.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    if text.lstrip("+-").isdigit() and -_INT64 <= int(text) < _INT64:
+        return int(text)
+    number = float(text)
+    return number if math.isfinite(number) else None
 
 
 def is_day(value: str) -> bool:

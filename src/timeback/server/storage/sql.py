@@ -65,7 +65,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
-from timeback.server.query import Predicate, is_day
+from timeback.server.query import Predicate, as_number, is_day
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
@@ -112,6 +112,35 @@ def _bool_condition(table: Table, p: Predicate) -> Any:
     if p.op == "!=":
         return or_(column.is_(None), not_(matches(p.value)))
     return matches(p.value)  # ("=": query allows no other operator on a boolean)
+
+
+_NUMERIC = ("integer", "real")
+
+
+def _metadata_condition(table: Table, p: Predicate) -> Any:
+    """A comparison inside metadata, whose values have no declared type. ``=``, ``!=``, ``@``: the text, or a JSON
+    number or boolean of that value (``'5'`` matches 5, 5.0 and "5"; ``'true'`` matches true and "true").
+    ``>``, ``>=``, ``<``, ``<=``: with a number, JSON numbers only (numerically); otherwise JSON strings only (as
+    text). SQLite orders any text above any number, so "1" was above 4 and "abc" above 4."""
+    column, kind = _json(table, p.path), _json_type(table, p.path)
+    if p.op in (">", ">=", "<", "<="):
+        number = as_number(p.value)
+        if number is not None:
+            return and_(kind.in_(_NUMERIC), _COMPARE[p.op](column, number))
+        return and_(kind == "text", _COMPARE[p.op](column, p.value))
+    values: list[str] = p.value if p.op == "@" else [p.value]
+    numbers = [n for n in map(as_number, values) if n is not None]
+    words = sorted({v.strip().lower() for v in values} & {"true", "false"})
+    one = p.op != "@"
+    alternatives = [column == values[0] if one else column.in_(values)]
+    if numbers:
+        alternatives.append(and_(kind.in_(_NUMERIC), column == numbers[0] if one else column.in_(numbers)))
+    if words:
+        alternatives.append(kind.in_(words))
+    matches = or_(*alternatives)
+    if p.op == "!=":
+        return or_(column.is_(None), not_(matches))  # (present, json_type is never NULL: the match is true or false)
+    return matches
 
 
 def _escape_like(text: str) -> str:
@@ -680,6 +709,8 @@ class SqlStorage:
             return func.likelihood(_date_condition(column, p), literal_column("0.001"))
         if p.kind == "bool":
             return _bool_condition(table, p)
+        if p.kind == "json" and p.op != "~":
+            return _metadata_condition(table, p)
         value: Any = p.value
         if p.op == "@":
             return column.in_(value)
