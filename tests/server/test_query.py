@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -53,7 +54,7 @@ def listed(http: httpx.Client, r: Roster, **params: Any) -> list[str]:
 
 def listed_at(http: httpx.Client, path: str, **params: Any) -> list[str]:
     response = http.get(path, params=params)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 200, response.text[:500]
     (items,) = (value for value in response.json().values() if isinstance(value, list))
     return [item["sourcedId"] for item in items]
 
@@ -61,7 +62,7 @@ def listed_at(http: httpx.Client, path: str, **params: Any) -> list[str]:
 def refused(http: httpx.Client, path: str, **params: Any) -> str:
     """The description of a 400 answer, checked to be an imsx_StatusInfo naming the parameter at fault."""
     response = http.get(path, params=params)
-    assert response.status_code == 400, response.text
+    assert response.status_code == 400, response.text[:500]
     body = response.json()
     assert body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
     (name,) = params
@@ -385,3 +386,61 @@ def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: 
     assert matching("metadata.flag@'false,true'") == [4, 5, 6]
     assert matching("metadata.flag='1'") == []  # (true is not the number 1)
     assert matching("metadata.grade~'5'") == [0, 4, 5, 6]  # (as text: 2.5, 1234567...)
+
+
+@pytest.fixture(scope="module")
+def three(server: LocalServer) -> Iterator[tuple[Roster, list[str]]]:
+    """A class with three results: scores 0, 1, 2 on 2024-03-01, -02, -03; the second with a 60,000-character
+    comment."""
+    with Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client)
+        (line_item,) = add_line_items(client, r, 1)
+        ids = [f"{r.class_}-big-{i}" for i in range(3)]
+        for i, sid in enumerate(ids):
+            extra = {"comment": LONG_COMMENT} if i == 1 else {}
+            body = result_body(line_item, r.students[i], score=i, scoreDate=f"2024-03-{i + 1:02d}", **extra)
+            client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+        yield r, ids
+
+
+LONG_COMMENT = "Ab" * 30_000  # (a body's strings may hold 65,536 characters)
+
+
+def test_a_filter_holds_at_most_100_predicates(http: httpx.Client, three: Any) -> None:
+    """1,100 predicates joined by OR or AND were a 500 (SQLite: "Expression tree is too large (maximum depth
+    1000)"): past 100, a 400 saying so."""
+    r, ids = three
+    path = f"{GB}/classes/{r.class_}/results"
+    for joined in (" OR ", " AND "):
+        for count in (1_100, 101):
+            expression = joined.join(f"score!='{n}'" for n in range(count))
+            assert "at most 100 predicates" in refused(http, path, filter=expression)
+    assert listed(http, r, filter=" OR ".join(f"score='{n}'" for n in range(100))) == ids
+    assert listed(http, r, filter=" AND ".join(f"score!='{n}'" for n in range(3, 103))) == ids
+
+
+def test_an_at_list_of_1000_days_works_and_1001_values_are_400(http: httpx.Client, three: Any) -> None:
+    """scoreDate@'<1,000 days>' was a 500 (each day a range, in one OR chain too deep for SQLite): the days are a
+    balanced tree of ORs now. A filter's @ lists hold 1,000 values in all; more: a 400 saying so."""
+    r, ids = three
+    days = [(date(2021, 6, 1) + timedelta(days=n)).isoformat() for n in range(1_000)]  # 2021-06-01 .. 2024-02-25
+    assert listed(http, r, filter=f"scoreDate@'{','.join(days)}'") == []
+    days[500:502] = ["2024-03-01", "2024-03-03"]
+    assert listed(http, r, filter=f"scoreDate@'{','.join(days)}'") == [ids[0], ids[2]]
+    assert listed(http, r, filter=f"scoreDate@'{','.join(days[:999])},2024-03-02T00:00:00Z'") == ids
+    assert listed(http, r, filter=f"scoreDate!='2024-03-02' AND scoreDate@'{','.join(days)}'") == [ids[0], ids[2]]
+    assert listed(http, r, filter=f"student.sourcedId@'{','.join([r.students[1]] * 1_000)}'") == [ids[1]]
+    path = f"{GB}/classes/{r.class_}/results"
+    assert "at most 1,000 values" in refused(http, path, filter=f"scoreDate@'{','.join(days)}' OR score@'1'")
+    assert "at most 1,000 values" in refused(http, path, filter=f"score@'{','.join(['1'] * 1_001)}'")
+
+
+def test_contains_and_search_take_values_of_any_length(http: httpx.Client, three: Any) -> None:
+    """comment~'<50,001 characters>' and search=<50,001 characters> were a 500 (SQLite: "LIKE or GLOB pattern too
+    complex"): they use instr() now, case-insensitive as before."""
+    r, ids = three
+    needle = "aB" * 25_001  # 50,002 characters, in the comment up to case
+    assert listed(http, r, filter=f"comment~'{needle}'") == [ids[1]]
+    assert listed(http, r, filter=f"comment~'{needle}x'") == []
+    assert listed(http, r, search=needle) == [ids[1]]
+    assert listed(http, r, search="z" * 50_001) == []

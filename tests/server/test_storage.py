@@ -285,3 +285,37 @@ def test_a_delta_sync_reads_through_the_date_last_modified_index(tmp_path: Path)
     ids, plans = _plans(storage, results, listing(f"dateLastModified<'{stamps[2]}' OR sourcedId='r-5'"), database)
     assert ids == ["r-0", "r-1", "r-5"]
     storage.close()
+
+
+def test_a_long_at_list_of_dates_matches_as_the_short_one_does() -> None:
+    """An @ list of more than a few dates is read through json_each, a day by its day number (1,000 days as ranges
+    made an OR chain deeper than SQLite allows): it matches the very records the ranges match, at the edges of a
+    day (midnight, and a moment within half a millisecond of it, which rounds to the next day) and at 9999-12-31."""
+    from timeback.server.query import field_kinds, parse_filter
+    from timeback.server.storage.base import ListQuery
+
+    storage = open_storage("sqlite://")
+    results = COLLECTIONS["results"]
+    moments = [
+        "2024-03-01T00:00:00.000Z", "2024-03-01T23:59:59.999Z", "2024-03-01T23:59:59.9996Z", "2024-03-02T00:00:00Z",
+        "2024-03-01T23:30:00-01:00", "2024-03-02T00:30:00+01:00", "2024-03-02", "9999-12-31T23:59:59.999Z",
+        "0001-01-01T00:00:00Z",
+    ]  # fmt: skip
+    with storage.transaction() as tx:
+        tx.insert(results, [_record(f"r-{n}", scoreDate=moment) for n, moment in enumerate(moments)])
+    kinds = field_kinds(results.model)
+    padding = [f"1999-01-{day:02d}" for day in range(1, 11)]  # (past sql._RANGED: the long form)
+    assert len(padding) > sql._RANGED
+
+    def matching(values: list[str]) -> list[str]:
+        query = ListQuery(filter=parse_filter(f"scoreDate@'{','.join(values)}'", kinds), limit=100)
+        return [json.loads(data)["sourcedId"] for data in storage.list(results, query)[0]]
+
+    for values in (["2024-03-01"], ["2024-03-02"], ["9999-12-31"], ["0001-01-01"], ["2024-02-29", "2024-03-02"],
+                   ["2024-03-01T23:59:59.999Z", "2024-03-02"], ["2024-03-02T00:00:00.000Z"]):  # fmt: skip
+        assert matching(values) == matching(values + padding), values
+    assert matching(["2024-03-01", *padding]) == ["r-0", "r-1", "r-5"]
+    assert matching(["2024-03-02", *padding]) == ["r-2", "r-3", "r-4", "r-6"]
+    assert matching(["2024-03-02T00:00:00.000Z", *padding]) == ["r-2", "r-3", "r-6"]
+    assert matching(["9999-12-31", *padding]) == ["r-7"]
+    storage.close()

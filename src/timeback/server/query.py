@@ -9,8 +9,9 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
 
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
 compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
-A metadata value has no declared type: the storage compares it as the value reads (``as_number``). Values only ever
-reach SQL as bound parameters.
+A metadata value has no declared type: the storage compares it as the value reads (``as_number``). A filter holds
+at most ``MAX_PREDICATES`` predicates and ``MAX_LIST_VALUES`` values in its ``@`` lists (400 past that). Values only
+ever reach SQL as bound parameters.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from timeback.server.errors import ApiError
 # "json": a value inside metadata, of any JSON type (only a filter's predicates have it; no model field does)
 FieldKind = Literal["string", "number", "date", "ref", "object", "list", "bool", "json"]
 OPERATORS = ("!=", ">=", "<=", "=", ">", "<", "~", "@")
+# A filter is one SQL statement: these bound its size (SQLite parses "a OR b OR ..." into a tree as deep as the
+# chain is long, and refuses one deeper than 1,000; each value is a bound parameter). More: 400.
+MAX_PREDICATES = 100
+MAX_LIST_VALUES = 1_000  # in all of a filter's "@" lists together
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,10 @@ _TOKEN = re.compile(
 
 
 def _bad_filter(message: str, position: int, raw: str) -> ApiError:
+    shown = raw if len(raw) <= 200 else raw[:200] + "..."  # (a filter may be long: the message need not repeat it)
     return ApiError(
         400,
-        f"Invalid filter at position {position}: {message} (filter: {raw})",
+        f"Invalid filter at position {position}: {message} (filter: {shown})",
         code_minor="invalid_filter_field",
         fields=[("filter", message)],
     )
@@ -127,7 +133,7 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
     if not tokens:
         raise _bad_filter("empty filter", 0, raw)
     groups: list[list[Predicate]] = [[]]
-    i = 0
+    i = predicates = listed = 0
     while True:
 
         def at(index: int) -> int:
@@ -141,6 +147,13 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
         if i + 2 >= len(tokens) or tokens[i + 2][0] != "quoted":
             raise _bad_filter("values must be in single quotes", at(i + 2), raw)
         op, value = tokens[i + 1][1], tokens[i + 2][1]
+        predicates += 1
+        if predicates > MAX_PREDICATES:
+            raise _bad_filter(f"at most {MAX_PREDICATES} predicates in a filter", fpos, raw)
+        if op == "@":
+            listed += value.count(",") + 1
+            if listed > MAX_LIST_VALUES:
+                raise _bad_filter(f"at most {MAX_LIST_VALUES:,} values in all of a filter's @ lists", fpos, raw)
         groups[-1].append(_predicate(field, op, value[1:-1].replace("''", "'"), kinds, raw, fpos))
         i += 3
         if i == len(tokens):

@@ -53,6 +53,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     create_engine,
     event,
     func,
@@ -143,6 +144,14 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
     return matches
 
 
+def _contains(column: Any, needle: str) -> Any:
+    """``~`` and ``search``: the needle anywhere in the value, ignoring the case of ASCII letters (SQLite's
+    ``lower()``; the needle lowered the same way). ``instr``, not ``LIKE``: SQLite refuses a LIKE pattern of over
+    50,000 bytes, and the needle needs no escaping."""
+    lowered = needle.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")  # (ASCII only)
+    return func.instr(func.lower(column), lowered) > 0
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -228,6 +237,8 @@ def _date_condition(moment: Any, p: Predicate) -> Any:
     (``2026-12-01``, as ``query`` leaves it) compares as the range of its moments, from its midnight to the next
     (UTC): so every date comparison is on the one expression that dateLastModified's index holds. In an ``@``
     list, each value is a day or a moment as written."""
+    if p.op == "@" and len(p.value) > _RANGED:
+        return _date_list(moment, p.value)
     if p.op == "@":
         moments = [func.julianday(v) for v in p.value if not is_day(v)]
         days = [and_(moment >= start, moment < end) for start, end in map(_day, filter(is_day, p.value))]
@@ -242,6 +253,30 @@ def _date_condition(moment: Any, p: Predicate) -> Any:
         return or_(moment.is_(None), moment < start, moment >= end)
     return {"=": and_(moment >= start, moment < end), ">": moment >= end, ">=": moment >= start, "<": moment < start,
             "<=": moment < end}[p.op]  # fmt: skip
+
+
+_RANGED = 8  # an "@" list of dates up to this long compares as ranges, longer ones through _date_list
+
+
+def _date_list(moment: Any, values: list[str]) -> Any:
+    """A long ``@`` list of dates: each kind of value in one JSON parameter, read by ``json_each``. As ranges, 1,000
+    days took SQLAlchemy over a second to build and compile, and their OR chain was deeper than SQLite allows
+    (1,000). A day matches by its day number, ``CAST(julianday - 0.5 AS INTEGER)``: exactly the range from its
+    midnight (a julianday of n + 0.5) to the next, as subtracting 0.5 from a julianday is exact. (Unlike the ranges,
+    the day numbers do not use dateLastModified's index; the moments do.)"""
+    conditions = []
+    days, moments = [v for v in values if is_day(v)], [v for v in values if not is_day(v)]
+    if days:
+        listed = func.json_each(to_json(days).decode()).table_valued("value")
+        conditions.append(_day_number(moment).in_(select(_day_number(func.julianday(listed.c.value)))))
+    if moments:
+        listed = func.json_each(to_json(moments).decode()).table_valued("value")
+        conditions.append(moment.in_(select(func.julianday(listed.c.value))))
+    return or_(*conditions)
+
+
+def _day_number(moment: Any) -> Any:
+    return cast(moment - 0.5, Integer)
 
 
 def _day(day: str) -> tuple[Any, Any]:
@@ -609,9 +644,8 @@ class SqlStorage:
         table = self.tables[coll.table]
         conditions = [self._scope(table, scope) for scope in query.scopes]
         if query.search:
-            needle = f"%{_escape_like(query.search.lower())}%"
             fields = [table.c.sourced_id, *(_json(table, (name,)) for name in coll.search)]
-            conditions.append(or_(*(func.lower(f).like(needle, escape="\\") for f in fields)))
+            conditions.append(or_(*(_contains(f, query.search) for f in fields)))
         if not query.include_deleted:
             conditions.append(table.c.status != "tobedeleted")
 
@@ -715,7 +749,7 @@ class SqlStorage:
         if p.op == "@":
             return column.in_(value)
         if p.op == "~":
-            return func.lower(column).like(f"%{_escape_like(str(value).lower())}%", escape="\\")
+            return _contains(column, value)
         if p.op == "!=":
             return or_(column.is_(None), column != value)
         return _COMPARE[p.op](column, value)
