@@ -12,13 +12,23 @@ from timeback._resource import AsyncResource, SyncResource, create_one, delete_o
 from timeback.models import request as rq, response as rs, rostering as m
 
 CLASS = Parent("class_sourced_id", "classes")
-SCHOOL = Parent("school_sourced_id", "schools")
 
 
 def _enrolled(role: str | None, match: str) -> Through:
     """Records whose sourcedId appears as ``user``/``class`` on enrollments matching the parent."""
     select = "user" if match == "class" else "class"
     return Through("enrollments", match=match, select=select, where=(("role", role),) if role else ())
+
+
+def _enrolled_in_class_in_school(role: str) -> tuple[Parent, Parent]:
+    """Users enrolled with ``role`` in the class, by enrollments of that school: the server matches both parents on
+    the same enrollment (parents through the same rows), so a class of another school lists no one, as its
+    ``.../enrollments`` there lists nothing."""
+    user = Through("enrollments", match="school", select="user", where=(("role", role),))
+    return (
+        Parent("school_sourced_id", "schools", "sourcedId", user),
+        Parent("class_sourced_id", "classes", "sourcedId", _enrolled(role, "class")),
+    )
 
 
 class RosteringOperations(OperationSet):
@@ -182,13 +192,13 @@ class RosteringOperations(OperationSet):
     get_students_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/students",
         rq.TimebackGetStudentsForClassInSchoolRequest, m.TimebackUser, "students",
-        parents=(SCHOOL, Parent("class_sourced_id", "classes", "sourcedId", _enrolled("student", "class"))),
+        parents=_enrolled_in_class_in_school("student"),
         not_found="School or class not found.",
     )  # fmt: skip
     get_teachers_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/teachers",
         rq.TimebackGetTeachersForClassInSchoolRequest, m.TimebackUser, "teachers",
-        parents=(SCHOOL, Parent("class_sourced_id", "classes", "sourcedId", _enrolled("teacher", "class"))),
+        parents=_enrolled_in_class_in_school("teacher"),
         not_found="School or class not found.",
     )  # fmt: skip
     get_courses_for_school = list_of(

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,7 +98,7 @@ class GradebookService:
             if parent.field:
                 scopes.append(Scope(parent.field, value, parent.through, parent.contains))
         list_query = ListQuery(
-            scopes=scopes,
+            scopes=_one_row_through(scopes),
             filter=row_filter,
             search=query.get("search") or None,
             sort=sort,
@@ -333,6 +334,33 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+def _one_row_through(scopes: list[Scope]) -> list[Scope]:
+    """Parents reached through the same rows (the same collection, selected field and fixed values) must be named
+    by one and the same row: the students of ``/schools/{s}/classes/{c}/students`` are the users of the student
+    enrollments whose class is c and whose school is s (as ``.../enrollments`` there lists them), not users with an
+    enrollment in c and another anywhere in s."""
+    merged: list[Scope] = []
+    for scope in scopes:
+        through = scope.through
+        same = next(
+            (
+                i
+                for i, kept in enumerate(merged)
+                if through is not None
+                and kept.through is not None
+                and kept.field == scope.field
+                and (kept.through.collection, kept.through.select, kept.through.where)
+                == (through.collection, through.select, through.where)
+            ),
+            None,
+        )
+        if same is None or through is None:
+            merged.append(scope)
+        else:
+            merged[same] = replace(merged[same], also=(*merged[same].also, (through.match, scope.value)))
+    return merged
 
 
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:

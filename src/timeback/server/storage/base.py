@@ -48,12 +48,17 @@ class AlreadyExists(Exception):
 
 @dataclass(frozen=True)
 class Scope:
-    """Records whose reference ``field`` is ``value`` (see ``Parent`` for ``through`` and ``contains``)."""
+    """Records whose reference ``field`` is ``value`` (see ``Parent`` for ``through`` and ``contains``).
+
+    ``also``: with ``through``, more ``(match, value)`` pairs the same row of the through collection must have (the
+    students of a class in a school: the users of enrollments whose class is the one and whose school is the other).
+    """
 
     field: str
     value: str
     through: Through | None = None
     contains: bool = False
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -706,6 +706,7 @@ class SqlStorage:
             self._column(other, (through.match, "sourcedId"), "string") == scope.value,
             other.c.status != "tobedeleted",
         ]
+        conditions += [self._column(other, (match, "sourcedId"), "string") == value for match, value in scope.also]
         conditions += [_json(other, (name,)) == value for name, value in through.where]
         return column.in_(select(selected).where(*conditions))
 

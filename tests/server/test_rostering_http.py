@@ -1,0 +1,70 @@
+"""Rostering reads over real HTTP: scoped listings return only what their path names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import uid
+from timeback.server.runner import LocalServer
+
+RO = "/ims/oneroster/rostering/v1p2"
+
+
+@pytest.fixture
+def authed(server: LocalServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        yield http
+
+
+def created(response: httpx.Response) -> None:
+    assert response.status_code == 201, response.text
+
+
+def ids(response: httpx.Response, key: str) -> list[str]:
+    assert response.status_code == 200, response.text
+    return sorted(record["sourcedId"] for record in response.json()[key])
+
+
+def test_students_and_teachers_of_a_class_in_a_school_are_those_of_that_school(authed: httpx.Client) -> None:
+    w = {k: uid(k) for k in ("s1", "s2", "term", "course", "c1", "c2", "student", "teacher", "other")}
+    for school in ("s1", "s2"):
+        created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w[school], "name": "S", "type": "school"}}))
+    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+            "schoolYear": "2025"}  # fmt: skip
+    created(authed.post(f"{RO}/terms/", json={"academicSession": term}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
+                                                           "org": {"sourcedId": w["s1"]}}}))  # fmt: skip
+    for klass, school in (("c1", "s1"), ("c2", "s2")):
+        body = {"sourcedId": w[klass], "title": "K", "course": {"sourcedId": w["course"]},
+                "org": {"sourcedId": w[school]}, "terms": [{"sourcedId": w["term"]}]}  # fmt: skip
+        created(authed.post(f"{RO}/classes/", json={"class": body}))
+    for who, role in (("student", "student"), ("teacher", "teacher"), ("other", "student")):
+        user = {"sourcedId": w[who], "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": role, "org": {"sourcedId": w["s1"]}}]}  # fmt: skip
+        created(authed.post(f"{RO}/users/", json={"user": user}))
+    # student and teacher in c1 (school s1); the student also in c2 (school s2); "other" only in c2
+    for who, klass, role in (("student", "c1", "student"), ("teacher", "c1", "teacher"),
+                             ("student", "c2", "student"), ("other", "c2", "student")):  # fmt: skip
+        body = {"user": {"sourcedId": w[who]}, "class": {"sourcedId": w[klass]}, "role": role}
+        created(authed.post(f"{RO}/enrollments/", json={"enrollment": body}))
+
+    def listed(school: str, klass: str, key: str) -> list[str]:
+        return ids(authed.get(f"{RO}/schools/{w[school]}/classes/{w[klass]}/{key}"), key)
+
+    assert listed("s1", "c1", "students") == [w["student"]]
+    assert listed("s1", "c1", "teachers") == [w["teacher"]]
+    assert listed("s2", "c2", "students") == sorted([w["student"], w["other"]])
+    # c1 is not in s2: nothing, as the enrollments of c1 in s2 (the student's enrollment in c2, of s2, does not
+    # make c1's enrollment one of s2's)
+    assert listed("s2", "c1", "enrollments") == []
+    assert listed("s2", "c1", "students") == []
+    assert listed("s2", "c1", "teachers") == []
+    assert listed("s1", "c2", "students") == []
+    missing = authed.get(f"{RO}/schools/{uid('none')}/classes/{w['c1']}/students")
+    assert missing.status_code == 404 and missing.json()["imsx_codeMajor"] == "failure"
