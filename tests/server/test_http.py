@@ -200,3 +200,38 @@ def test_sourced_id_pairs_timeback_style_is_a_single_object() -> None:
         )
     assert raw.json()["sourcedIdPairs"] == {"suppliedSourcedId": "o2", "allocatedSourcedId": "o2"}
     assert created.sourcedIdPairs.allocatedSourcedId == "o1" and len(created.sourcedIdPairs) == 1
+
+
+def test_patch_may_not_null_or_break_what_the_record_needs(
+    authed: httpx.Client, client: Timeback, roster: Roster
+) -> None:
+    gb = client.oneroster.gradebook
+    ali, ar = uid("ali"), uid("ar")
+    gb.put_assessment_line_item(sourced_id=ali, assessmentLineItem={"title": "Diag", "metadata": {"a": 1}})
+    stored = {"assessmentLineItem": {"sourcedId": ali}, "student": {"sourcedId": roster.students[0]},
+              "scoreStatus": "submitted", "scoreDate": "2024-03-01T09:00:00Z", "score": 7}  # fmt: skip
+    gb.put_assessment_result(sourced_id=ar, assessmentResult=stored)
+    before = authed.get(f"{GB}/assessmentResults/{ar}").json()
+    nulls = {"student": None, "assessmentLineItem": None, "scoreStatus": None, "scoreDate": None}
+    response = authed.patch(f"{GB}/assessmentResults/{ar}", json={"assessmentResult": nulls})
+    assert response.status_code == 422, response.text
+    assert IMSX_KEYS <= response.json().keys()
+    named = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert set(named) == {f"assessmentResult.{name}" for name in nulls}
+    assert set(named.values()) == {"may not be null"}
+    assert authed.get(f"{GB}/assessmentResults/{ar}").json() == before  # nothing stored
+    for body, field in (
+        ({"title": None}, "assessmentLineItem.title"),
+        ({"title": ""}, "assessmentLineItem.title"),
+        ({"metadata": None}, "assessmentLineItem.metadata"),
+    ):
+        refused = authed.patch(f"{GB}/assessmentLineItems/{ali}", json={"assessmentLineItem": body})
+        assert refused.status_code == 422, (body, refused.text)
+        assert [d["field"] for d in refused.json()["imsx_error_details"]] == [field]
+    got = authed.get(f"{GB}/assessmentLineItems/{ali}").json()["assessmentLineItem"]
+    assert (got["title"], got["metadata"]) == ("Diag", {"a": 1})
+    # what Timeback's PATCH declares nullable may still be cleared; a PATCH sets only what it sends
+    cleared = authed.patch(f"{GB}/assessmentResults/{ar}", json={"assessmentResult": {"score": None, "comment": "c"}})
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["assessmentResult"]["score"] is None
+    assert cleared.json()["assessmentResult"]["student"] == {"sourcedId": roster.students[0]}

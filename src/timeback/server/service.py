@@ -257,6 +257,7 @@ class GradebookService:
     def patch(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
         assert op.body is not None
         changes = getattr(request, op.body).model_dump(mode="json", by_alias=True, exclude_unset=True)
+        sent = dict(changes)
         sourced_id = request.sourced_id
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
@@ -266,6 +267,7 @@ class GradebookService:
             record.update(changes)
             if metadata is not None:
                 record["metadata"] = {**(record.get("metadata") or {}), **metadata}
+            _check_patched(op, record, sent)
             record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
             tx.upsert(coll, record)
@@ -334,6 +336,45 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+_WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
+
+
+def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
+    """The body model of the PUT of ``op``'s records: what a whole record of the collection must pass."""
+    key = (op.base_path, op.collection)
+    if key not in _WHOLE_BODIES:
+        from timeback.resources import GradebookOperations, RosteringOperations
+
+        puts = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "put")
+        put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
+        _WHOLE_BODIES[key] = None if put is None else put.request.model_fields[put.body].annotation
+    return _WHOLE_BODIES[key]
+
+
+def _check_patched(op: Operation[Any, Any], record: dict[str, Any], sent: dict[str, Any]) -> None:
+    """A PATCH may not break the record: a field it sets must leave it valid as a whole (what a PUT of it must
+    be). Timeback's PATCH bodies declare the fields a record needs (an assessment result's student, line item,
+    scoreStatus and scoreDate; an assessment line item's title) and ``metadata`` non-nullable: null there is 422
+    naming the field. A problem in a field the PATCH did not send (a record stored before a rule) is not its
+    fault and is left alone."""
+    key = op.wire_body_key or "body"
+    fields: list[tuple[str, str]] = []
+    if "metadata" in sent and sent["metadata"] is None:
+        fields.append((f"{key}.metadata", "may not be null (send {} to add no keys)"))
+    model = whole_body(op)
+    if model is not None:
+        try:
+            model.model_validate_json(json.dumps(record), **STRICT_VALIDATION)
+        except ValidationError as exc:
+            for where, message in validation_error(exc, prefix=f"{key}.").fields:
+                name = re.split(r"[.\[]", where.removeprefix(f"{key}."), maxsplit=1)[0]
+                if name in sent and name != "metadata":
+                    fields.append((where, "may not be null" if sent[name] is None else message))
+    if fields:
+        shown = "; ".join(f"{where}: {message}" for where, message in fields[:5])
+        raise ApiError(422, f"Invalid request body: {shown}", fields=fields)
 
 
 def _one_row_through(scopes: list[Scope]) -> list[Scope]:
