@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -235,3 +237,28 @@ def test_patch_may_not_null_or_break_what_the_record_needs(
     assert cleared.status_code == 200, cleared.text
     assert cleared.json()["assessmentResult"]["score"] is None
     assert cleared.json()["assessmentResult"]["student"] == {"sourcedId": roster.students[0]}
+
+
+def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    client.oneroster.gradebook.create_result_for_line_item(
+        line_item_sourced_id=line_item, results=[result_body(line_item, s) for s in roster.students]
+    )
+    url = f"{GB}/classes/{roster.class_}/results"
+    query = "fields=sourcedId&filter=score%3E%3D'0'&fields=score&limit=1&offset=1&search=&fields=comment"
+    page = authed.get(f"{url}?{query}")
+    assert page.status_code == 200, page.text
+    assert page.json()["results"][0].keys() == {"sourcedId", "score"}
+    links = dict((rel, target) for target, rel in re.findall(r'<([^>]*)>; rel="([a-z]+)"', page.headers["Link"]))
+    assert set(links) == {"first", "prev", "next", "last"}
+    for rel, offset in (("first", 0), ("prev", 0), ("next", 2), ("last", 2)):
+        target = urlsplit(links[rel])
+        assert target.path == url
+        assert parse_qsl(target.query, keep_blank_values=True) == [
+            ("fields", "sourcedId"), ("filter", "score>='0'"), ("fields", "score"), ("limit", "1"),
+            ("offset", str(offset)), ("search", ""), ("fields", "comment"),
+        ]  # fmt: skip
+        assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served

@@ -491,8 +491,21 @@ def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, mini
 
 
 def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str:
+    """``first``, ``prev``, ``next`` and ``last``: the query as sent, every value of a repeated parameter kept
+    (``fields=a&fields=b``) in its place, with only ``limit`` (the one served) and ``offset`` replaced."""
+    sent = query.multi_items() if isinstance(query, QueryParams) else list(query.items())
+
     def at(new_offset: int) -> str:
-        params = {**query, "limit": str(limit), "offset": str(new_offset)}
+        paging = {"limit": str(limit), "offset": str(new_offset)}
+        params: list[tuple[str, str]] = []
+        placed: set[str] = set()
+        for name, value in sent:
+            if name not in paging:
+                params.append((name, value))
+            elif name not in placed:  # (a repeated limit or offset: one, in the place of the first)
+                params.append((name, paging[name]))
+                placed.add(name)
+        params += [(name, value) for name, value in paging.items() if name not in placed]
         return f"<{url}?{urlencode(params)}>"
 
     last = max(0, (math.ceil(total / limit) - 1) * limit) if total else 0
