@@ -262,3 +262,58 @@ def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client:
             ("offset", str(offset)), ("search", ""), ("fields", "comment"),
         ]  # fmt: skip
         assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served
+
+
+def details(response: httpx.Response) -> list[str]:
+    """The fields an error answer names, after checking it is the imsx body."""
+    body = response.json()
+    assert IMSX_KEYS <= body.keys()
+    return [d["field"] for d in body["imsx_error_details"]]
+
+
+def code_minor(response: httpx.Response) -> str:
+    value: str = response.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"]
+    return value
+
+
+def test_a_sourced_id_repeated_in_a_batch_names_the_item(
+    authed: httpx.Client, client: Timeback, roster: Roster
+) -> None:
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    repeated = uid("b4")
+    ids = (repeated, uid("r"), repeated)
+    batch = [result_body(line_item, s, i) for s, i in zip(roster.students, ids, strict=True)]
+    twice = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": batch})
+    assert twice.status_code == 422 and repeated in twice.json()["imsx_description"]
+    assert details(twice) == ["results[2].sourcedId"] and code_minor(twice) == "invaliddata"
+    assert authed.get(f"{GB}/results/{repeated}").status_code == 404  # nothing stored
+
+
+def test_a_body_sourced_id_other_than_the_paths_names_it(authed: httpx.Client, roster: Roster) -> None:
+    result = uid("r")
+    mismatch = authed.put(f"{GB}/results/{result}", json={"result": result_body("li", roster.students[0], "x")})
+    assert mismatch.status_code == 422 and "does not match" in mismatch.json()["imsx_description"]
+    assert details(mismatch) == ["result.sourcedId"]
+    patched = authed.patch(f"{GB}/assessmentResults/{uid('ar')}", json={"assessmentResult": {"sourcedId": "other"}})
+    assert patched.status_code == 422 and details(patched) == ["assessmentResult.sourcedId"]
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"result": ', b'{"result": {"comment": "caf\xe9"}}', b"\xff\xfe{}", b"[1, 2]", b"{} x"]
+)
+def test_an_unreadable_body_is_400_invaliddata_naming_it(authed: httpx.Client, raw: bytes) -> None:
+    refused = authed.put(f"{GB}/results/{uid('r')}", content=raw, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 400, refused.text
+    assert details(refused) == ["body"] and code_minor(refused) == "invaliddata"
+
+
+def test_a_body_nested_too_deep_is_400_invaliddata_naming_where(authed: httpx.Client) -> None:
+    nested: list[object] = []
+    for _ in range(40):  # deeper than max_json_depth (32)
+        nested = [nested]
+    deep = authed.put(f"{GB}/results/{uid('r')}", json={"result": {"metadata": {"a": nested}}})
+    assert deep.status_code == 400 and code_minor(deep) == "invaliddata"
+    assert details(deep)[0].startswith("result.metadata.a")

@@ -24,6 +24,11 @@ class _NotFinite:
         self.text = text
 
 
+def _unreadable(where: str, description: str, message: str) -> ApiError:
+    """400 for a body that is not the JSON it must be: ``invaliddata`` (the data sent), naming where."""
+    return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])
+
+
 def _float(text: str) -> float | _NotFinite:
     value = float(text)
     return value if math.isfinite(value) else _NotFinite(text)
@@ -33,15 +38,14 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(
-            400, f"The body is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})."
-        ) from None
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        raise _unreadable("body", f"The body is {message}.", message) from None
     try:
         value = json.loads(text, parse_constant=_NotFinite, parse_float=_float)
     except RecursionError:
         raise _too_deep(settings, "body") from None
     except ValueError as exc:  # JSONDecodeError, and integers longer than Python converts
-        raise ApiError(400, f"Malformed JSON body: {exc}") from None
+        raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
     if not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
         _check(value, "", 0, settings)  # the slow walk that spells out where, only once something is wrong
     return value
@@ -71,7 +75,7 @@ def _encodable(text: str) -> bool:
 
 def _too_deep(settings: ServerSettings, where: str) -> ApiError:
     message = f"nested deeper than {settings.max_json_depth} levels"
-    return ApiError(400, f"The body is {message} (at {where}).", fields=[(where, message)])
+    return _unreadable(where, f"The body is {message} (at {where}).", message)
 
 
 def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None:
@@ -79,7 +83,7 @@ def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None
         _check_string(value, where or "body", settings)
     elif isinstance(value, _NotFinite):
         message = f"{value.text} is not a finite JSON number"
-        raise ApiError(400, f"{where or 'body'}: {message}", fields=[(where or "body", message)])
+        raise _unreadable(where or "body", f"{where or 'body'}: {message}", message)
     elif isinstance(value, dict | list):
         if depth >= settings.max_json_depth:
             raise _too_deep(settings, where or "body")
@@ -102,7 +106,7 @@ def _check_string(value: str, where: str, settings: ServerSettings) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not Unicode text"
-            raise ApiError(400, f"{where}: {message}", fields=[(where, message)]) from None
+            raise _unreadable(where, f"{where}: {message}", message) from None
 
 
 # ----- the fast check: bytes that plainly pass every check above, decided without building Python values

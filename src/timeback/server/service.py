@@ -161,10 +161,17 @@ class GradebookService:
     def _validate_fully(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
         body = parse_json_body(raw, self.settings) if raw else None
         if not isinstance(body, dict):
-            raise ApiError(400, "The body must be a JSON object.", code_minor="invaliddata")
+            raise ApiError(
+                400, "The body must be a JSON object.", code_minor="invaliddata", fields=[("body", "not a JSON object")]
+            )
         key = op.wire_body_key
         if key not in body:
             raise ApiError(422, f"The body needs a {key!r} key.", fields=[(str(key), "Field required")])
+        given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
+        if isinstance(given, str) and given != path.get("sourced_id", given):
+            # (the request model says so too, but from its model validator: an error of the whole body)
+            message = f"{given!r} does not match the path's sourcedId {path['sourced_id']!r}"
+            raise ApiError(422, f"{key}.sourcedId {message}", fields=[(f"{key}.sourcedId", message)])
         try:
             # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
             # false for a number) while enums and dates still come as JSON strings.
@@ -229,9 +236,8 @@ class GradebookService:
             self._derive(tx, coll, records)
             self._check_references(tx, op, coll, records, batch=batch)
             ids = [r["sourcedId"] for r in records]
-            duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
-            if duplicates:
-                raise ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}")
+            if len(set(ids)) < len(ids):
+                raise _repeated(op, ids)
             try:
                 tx.insert(coll, records)
             except AlreadyExists as exc:
@@ -402,6 +408,19 @@ def _one_row_through(scopes: list[Scope]) -> list[Scope]:
         else:
             merged[same] = replace(merged[same], also=(*merged[same].also, (through.match, scope.value)))
     return merged
+
+
+def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
+    """422 naming every item whose sourcedId an earlier item of the batch has (``results[1].sourcedId``)."""
+    first: dict[str, int] = {}
+    fields = []
+    for index, sourced_id in enumerate(ids):
+        if sourced_id in first:
+            fields.append((_item_path(op, index, "sourcedId"), f"{sourced_id!r} repeats item {first[sourced_id]}'s"))
+        else:
+            first[sourced_id] = index
+    duplicates = sorted(sourced_id for sourced_id, n in Counter(ids).items() if n > 1)
+    return ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}", fields=fields)
 
 
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
