@@ -268,3 +268,45 @@ def test_the_limit_is_configurable_and_can_be_turned_off(clock: Clock) -> None:
     with local_server(clock, token_max_failures=0) as server, httpx.Client(base_url=server.url) as http:
         assert fail(http, CLIENT, 30) == [401] * 30
         assert token_request(http).status_code == 200
+
+
+# ----- the token endpoint's body size
+
+MAX_FORM_BYTES = 64 * 1024  # (as documented; routes.oauth.MAX_FORM_BYTES)
+
+
+def padded_form(size: int, secret: str = "wrong") -> bytes:
+    """A token request form of exactly ``size`` bytes (padded with an extra field)."""
+    form = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={secret}&pad=".encode()
+    return form + b"x" * (size - len(form))
+
+
+def assert_too_large(response: httpx.Response) -> None:
+    assert_imsx(response, 413, "invaliddata")
+    body = response.json()
+    assert body["error"] == "invalid_request" and str(MAX_FORM_BYTES) in body["error_description"]
+    assert [d["field"] for d in body["imsx_error_details"]] == ["body"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_token_request_body_over_64_kb_is_413_and_not_a_failed_login(server: LocalServer) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def chunked() -> Iterator[bytes]:
+        yield padded_form(1024)
+        for _ in range(100):  # no Content-Length: cut off as it arrives
+            yield b"x" * 1024
+
+    for _ in range(6):  # more oversized wrong secrets in all than the failure limit (10)
+        with httpx.Client(base_url=server.url) as fresh:
+            assert_too_large(fresh.post("/oauth2/token", content=padded_form(2 * 1024 * 1024), headers=form))
+        with httpx.Client(base_url=server.url) as fresh:
+            request = fresh.build_request("POST", "/oauth2/token", content=chunked(), headers=form)
+            assert "content-length" not in request.headers
+            assert_too_large(fresh.send(request))
+    with httpx.Client(base_url=server.url) as fresh:
+        # none of them counted: the client id is not locked, and a body of exactly the limit is read
+        right = fresh.post("/oauth2/token", content=padded_form(MAX_FORM_BYTES, SECRET), headers=form)
+        assert right.status_code == 200, right.text
+        assert fresh.post("/oauth2/token", content=padded_form(MAX_FORM_BYTES + 1, SECRET), headers=form
+                          ).status_code == 413  # fmt: skip

@@ -2,7 +2,8 @@
 
 The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields. Errors carry both
 the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
-429 with ``Retry-After`` until the window passes (see ``FailureLimiter``).
+429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over ``MAX_FORM_BYTES`` is
+413, read no further and not counted as a failed attempt.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+from collections.abc import Sequence
 from urllib.parse import parse_qs, unquote
 
 from fastapi import APIRouter, Request
@@ -21,11 +23,19 @@ from timeback.server.errors import imsx_body
 
 router = APIRouter(tags=["oauth2"])
 
+# A token request is a few short form fields; this is room for long client ids, secrets and scope lists.
+MAX_FORM_BYTES = 64 * 1024
+
 
 def _oauth_error(
-    status: int, error: str, description: str, code_minor: str = "unauthorisedrequest", retry_after: int = 0
+    status: int,
+    error: str,
+    description: str,
+    code_minor: str = "unauthorisedrequest",
+    retry_after: int = 0,
+    fields: Sequence[tuple[str, str]] = (),
 ) -> JSONResponse:
-    body = {"error": error, "error_description": description, **imsx_body(status, description, code_minor)}
+    body = {"error": error, "error_description": description, **imsx_body(status, description, code_minor, fields)}
     headers = {"Cache-Control": "no-store"}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="timeback"'
@@ -48,9 +58,28 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
+async def _form_body(request: Request) -> bytes | None:
+    """The body, or None once it passes ``MAX_FORM_BYTES`` (declared or as it arrives: the rest is never read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
-    raw = await request.body()
+    raw = await _form_body(request)
+    if raw is None:  # (before the credentials are looked at: not a failed attempt)
+        message = f"over {MAX_FORM_BYTES} bytes"
+        description = f"The request body is larger than {MAX_FORM_BYTES} bytes."
+        return _oauth_error(413, "invalid_request", description, "invaliddata", fields=[("body", message)])
     try:
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
     except UnicodeDecodeError:
