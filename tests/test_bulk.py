@@ -126,6 +126,34 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
     assert len(stored_scores(client, roster, tag)) == 20
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+async def test_on_progress_raising_stops_with_every_result_taken_counted(
+    asynchronous: bool, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    import re
+
+    roster, line_items = world
+    tag = uid("progress")
+    calls = []
+
+    def on_progress(progress: BulkProgress) -> None:
+        calls.append(progress)
+        if len(calls) == 2:
+            raise RuntimeError("the progress bar broke")
+
+    rows = interleaved(roster, line_items[:1], 100, tag)
+    options: dict[str, Any] = {"batch_size": 10, "concurrency": 2, "on_progress": on_progress}
+    with pytest.raises(RuntimeError, match="progress bar") as broke:
+        if asynchronous:
+            await async_client.oneroster.gradebook.bulk_post_results(rows, **options)
+        else:
+            client.oneroster.gradebook.bulk_post_results(rows, **options)
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", broke.value.__notes__[0])
+    assert found is not None
+    taken, stored, failed = map(int, found.groups())
+    assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) < 100
+
+
 def test_models_and_dicts_are_both_accepted(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     roster, line_items = world
     tag = uid("models")

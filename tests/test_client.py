@@ -228,6 +228,18 @@ def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], capl
     assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
 
 
+def test_a_malformed_token_answer_names_its_request_id_but_not_its_body() -> None:
+    def token(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"token": "tok-secret-9"}, headers={"X-Request-Id": "tok-req-1"})
+
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(token)))  # fmt: skip
+    with pytest.raises(APIResponseValidationError, match="without an access_token") as err:
+        get_result(client)
+    assert (err.value.request_id, err.value.status_code, err.value.body) == ("tok-req-1", 200, None)
+    assert "tok-secret-9" not in repr(vars(err.value))
+
+
 def test_a_connection_error_chains_the_httpx_error_without_credentials(sleeps: list[float]) -> None:
     """The httpx exception is kept as ``__cause__`` (what failed); its request no longer carries the client
     secret (token endpoint) or the bearer token (API)."""

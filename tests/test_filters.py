@@ -27,6 +27,8 @@ def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:
     assert a & (b | c) == "a='1' AND b='2' OR a='1' AND c='x OR y'"
     assert "x='1' OR y='2'" & a == "x='1' AND a='1' OR y='2' AND a='1'"  # a filter string takes part too
     assert (a | b) & "x='1'" == "a='1' AND x='1' OR b='2' AND x='1'"
+    for written in ("x='1' or y='2'", "x='1'OR y='2'", "x='1'  Or  y='2'"):  # (as the server reads them too)
+        assert written & a == "x='1' AND a='1' OR y='2' AND a='1'"
 
 
 def test_an_or_group_anded_with_more_selects_what_python_grouped(client: Timeback) -> None:

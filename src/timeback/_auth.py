@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -61,10 +62,17 @@ class TokenCache:
             expires_in = float(payload.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise APIResponseValidationError(
-                "token endpoint answered without an access_token", status_code=response.status_code
+                "token endpoint answered without an access_token", **_answer(response)
             ) from None
         if not isinstance(value, str) or not value:
-            raise APIResponseValidationError("token endpoint answered an empty access_token")
+            raise APIResponseValidationError("token endpoint answered an empty access_token", **_answer(response))
         margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
         self._token = _Token(value, time.monotonic() + expires_in - margin)
         return value
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """What an error tells of a token endpoint's answer: not its body, which may hold a token."""
+    from timeback._base_client import answer_of
+
+    return {**answer_of(response, body=""), "body": None}

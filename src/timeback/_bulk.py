@@ -296,9 +296,14 @@ def run_sync(
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
 
         def submit(batch: Batch) -> None:
-            if len(in_flight) >= concurrency and (fatal := settle(wait(in_flight, return_when=FIRST_COMPLETED).done)):
+            try:
+                if len(in_flight) >= concurrency and (
+                    fatal := settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+                ):
+                    raise fatal
+            except BaseException:  # (a refusal, on_progress raising, an interrupt: this batch is not sent)
                 not_sent(summary, [batch], "the upload stopped")
-                raise fatal
+                raise
             in_flight[pool.submit(send, batch)] = batch
 
         try:
@@ -355,11 +360,14 @@ async def run_async(
         return fatal
 
     async def submit(batch: Batch) -> None:
-        if len(in_flight) >= concurrency:
-            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-            if fatal := settle(done):
-                not_sent(summary, [batch], "the upload stopped")
-                raise fatal
+        try:
+            if len(in_flight) >= concurrency:
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                if fatal := settle(done):
+                    raise fatal
+        except BaseException:  # (as the sync upload: this batch is not sent)
+            not_sent(summary, [batch], "the upload stopped")
+            raise
         in_flight[asyncio.ensure_future(send(batch))] = batch
 
     batcher = Batcher(batch_size, summary)

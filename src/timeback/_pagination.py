@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from timeback.errors import APIResponseValidationError
 
@@ -143,7 +143,9 @@ class _PageBase(Generic[T]):
 def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
     if current.same_page_as(previous):
         raise APIResponseValidationError(
-            f"the server answered the same page for offsets {previous.offset} and {current.offset}; stopping"
+            f"the server answered the same page for offsets {previous.offset} and {current.offset}; stopping",
+            request_id=current.request_id,
+            retries_taken=current.retries_taken,
         )
 
 
@@ -165,28 +167,48 @@ class Page(_PageBase[T]):
     def iter_pages(self) -> Iterator[Page[T]]:
         """Every page from this one on. The next page is fetched while the caller works through this one (one
         request ahead, never more: memory stays at two pages)."""
-        from concurrent.futures import ThreadPoolExecutor
-
         page = self
-        prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeback-page")
-        try:
-            while True:
-                offset = page._info.next_offset()
-                upcoming = prefetch.submit(page._fetch, offset) if offset is not None else None
-                yield page
-                if upcoming is None:
-                    return
-                info = upcoming.result()
-                _check_progress(page._info, info)
-                page = Page(info, page._fetch)
-        finally:
-            # Not waiting: a caller who stops early (or fails) must not wait for the page ahead, which may take a
-            # whole timeout and its retries; that request finishes in the background and is dropped.
-            prefetch.shutdown(wait=False, cancel_futures=True)
+        while True:
+            offset = page._info.next_offset()
+            upcoming = _Ahead(page._fetch, offset) if offset is not None else None
+            yield page
+            if upcoming is None:
+                return
+            info = upcoming.result()
+            _check_progress(page._info, info)
+            page = Page(info, page._fetch)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
             yield from page._info.iter_items()
+
+
+class _Ahead(Generic[T]):
+    """The next page, fetched in a thread of its own while the caller works through this one. A caller who stops
+    early (or fails) does not wait for it, however long it takes (a timeout and its retries): the thread finishes
+    the request and its answer is dropped. A daemon thread, so that neither does the interpreter's exit."""
+
+    def __init__(self, fetch: Callable[[int | None], T], offset: int) -> None:
+        import threading
+
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(fetch, offset), name="timeback-page", daemon=True).start()
+
+    def _run(self, fetch: Callable[[int | None], T], offset: int) -> None:
+        try:
+            self._value = fetch(offset)
+        except BaseException as exc:  # (handed to the caller by result())
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return cast(T, self._value)
 
 
 class AsyncPage(_PageBase[T]):

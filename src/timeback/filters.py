@@ -53,8 +53,9 @@ class Filter(str):
         return _written_out(_groups_of(other) + self._groups)
 
 
-# A quoted value (quotes doubled inside), or a logical operator between predicates.
-_LOGICAL = re.compile(r"'(?:[^']|'')*'|\s+(AND|OR)\s+")
+# A predicate's quoted value (quotes doubled inside), and the logical operator after it if any: as the server
+# reads them, in any case and with or without a space after the quote ("a='1'or b='2'").
+_VALUE_THEN_LOGICAL = re.compile(r"'(?:[^']|'')*'(?:\s*\b(AND|OR)\b)?", re.IGNORECASE)
 
 
 def _groups_of(text: str) -> Groups:
@@ -63,11 +64,11 @@ def _groups_of(text: str) -> Groups:
     groups: list[tuple[str, ...]] = []
     group: list[str] = []
     start = 0
-    for found in _LOGICAL.finditer(text):
+    for found in _VALUE_THEN_LOGICAL.finditer(text):
         if found.group(1) is None:
-            continue  # (a value: an AND inside quotes is text)
-        group.append(text[start : found.start()].strip())
-        if found.group(1) == "OR":
+            continue  # (a value with no operator after it: an AND inside quotes is text)
+        group.append(text[start : found.start(1)].strip())
+        if found.group(1).upper() == "OR":
             groups.append(tuple(group))
             group = []
         start = found.end()

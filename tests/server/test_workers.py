@@ -142,10 +142,11 @@ def test_failed_token_requests_sent_all_at_once_still_get_only_the_limit(tmp_pat
 
 def test_failed_logins_counted_in_one_file_by_every_worker(tmp_path: Path) -> None:
     path = str(tmp_path / "db.sqlite-logins")
-    FailureLimiter.new_shared_file(path)
     now = [1_000_000.0]
-    first, second = (FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0]) for _ in range(2))
-    assert first._bucket("client-a") == second._bucket("client-a")  # one key, in the file
+    first = FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0])  # (no file yet: the first worker makes it)
+    FailureLimiter.new_shared_file(path, replace=False)  # (a second worker that also found none: the first's stays)
+    second = FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0])
+    assert first._key == second._key and first._bucket("client-a") == second._bucket("client-a")  # one file
     assert first.attempt("client-a") is None and second.attempt("client-a") is None
     second.succeeded("client-a")  # (its secret was right: taken back, the other failure stays)
     assert first.attempt("client-a") is None and second.attempt("client-a") is None  # the 3rd failure

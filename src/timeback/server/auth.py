@@ -233,15 +233,26 @@ class FailureLimiter:
         self._lock = threading.Lock()
 
     @staticmethod
-    def new_shared_file(path: str, buckets: int = 65536) -> None:
+    def new_shared_file(path: str, buckets: int = 65536, *, replace: bool = True) -> None:
         """(Re)make the table file of ``shared_file``: a new key, every count zero; for the server starting, as a
-        restarted single process counts from zero. Workers started before it keep the file they mapped."""
+        restarted single process counts from zero. Workers started before it keep the file they mapped. With
+        ``replace`` False, a file some other process made first is kept (workers making it at once map one)."""
         directory, name = os.path.split(os.path.abspath(path))
         fd, made = tempfile.mkstemp(dir=directory, prefix=f".{name}.")  # (mode 600: the key is the server's)
-        with os.fdopen(fd, "wb") as file:
-            file.write(secrets.token_bytes(_KEY_BYTES))
-            file.truncate(_KEY_BYTES + 12 * buckets)
-        os.replace(made, path)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(secrets.token_bytes(_KEY_BYTES))
+                file.truncate(_KEY_BYTES + 12 * buckets)
+            if replace:
+                os.replace(made, path)
+            else:
+                try:
+                    os.link(made, path)  # (made whole, then named: no process maps a file half written)
+                except FileExistsError:
+                    pass
+        finally:
+            if os.path.exists(made):
+                os.unlink(made)
 
     @property
     def table_bytes(self) -> int:
@@ -299,7 +310,7 @@ def _map_shared_file(path: str, buckets: int) -> tuple[int | None, memoryview]:
     try:
         fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
-        FailureLimiter.new_shared_file(path, buckets)  # (a worker started without the parent's file)
+        FailureLimiter.new_shared_file(path, buckets, replace=False)  # (workers started without the parent's file)
         fd = os.open(path, os.O_RDWR)
     size = _KEY_BYTES + 12 * buckets
     if os.fstat(fd).st_size != size:
