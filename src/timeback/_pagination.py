@@ -168,47 +168,72 @@ class Page(_PageBase[T]):
         """Every page from this one on. The next page is fetched while the caller works through this one (one
         request ahead, never more: memory stays at two pages)."""
         page = self
-        while True:
-            offset = page._info.next_offset()
-            upcoming = _Ahead(page._fetch, offset) if offset is not None else None
-            yield page
-            if upcoming is None:
-                return
-            info = upcoming.result()
-            _check_progress(page._info, info)
-            page = Page(info, page._fetch)
+        prefetch = _Prefetcher(self._fetch)
+        try:
+            while True:
+                offset = page._info.next_offset()
+                upcoming = prefetch.submit(offset) if offset is not None else None
+                yield page
+                if upcoming is None:
+                    return
+                info = upcoming.result()
+                _check_progress(page._info, info)
+                page = Page(info, page._fetch)
+        finally:
+            prefetch.close()
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
             yield from page._info.iter_items()
 
 
-class _Ahead(Generic[T]):
-    """The next page, fetched in a thread of its own while the caller works through this one. A caller who stops
-    early (or fails) does not wait for it, however long it takes (a timeout and its retries): the thread finishes
-    the request and its answer is dropped. A daemon thread, so that neither does the interpreter's exit."""
+class _Prefetcher(Generic[T]):
+    """Fetches the page ahead in one thread of its own for a whole iteration, while the caller works through the
+    current page. A caller who stops early (or fails) does not wait for the request in flight, however long it
+    takes (a timeout and its retries): the thread finishes it, drops the answer and ends. A daemon thread, so that
+    neither does the interpreter's exit. (One thread, not one per page: each new thread that decodes a page gets
+    a malloc arena of its own, and reading 1,000,000 results peaked 7 MB higher.)"""
 
-    def __init__(self, fetch: Callable[[int | None], T], offset: int) -> None:
+    def __init__(self, fetch: Callable[[int | None], T]) -> None:
+        import queue
         import threading
 
-        self._done = threading.Event()
-        self._value: T | None = None
-        self._error: BaseException | None = None
-        threading.Thread(target=self._run, args=(fetch, offset), name="timeback-page", daemon=True).start()
+        self._fetch = fetch
+        self._jobs: queue.SimpleQueue[_Job[T] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="timeback-page", daemon=True).start()
 
-    def _run(self, fetch: Callable[[int | None], T], offset: int) -> None:
-        try:
-            self._value = fetch(offset)
-        except BaseException as exc:  # (handed to the caller by result())
-            self._error = exc
-        finally:
-            self._done.set()
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                job.value = self._fetch(job.offset)
+            except BaseException as exc:  # (handed to the caller by result())
+                job.error = exc
+            finally:
+                job.done.set()
+
+    def submit(self, offset: int) -> _Job[T]:
+        job: _Job[T] = _Job(offset)
+        self._jobs.put(job)
+        return job
+
+    def close(self) -> None:
+        self._jobs.put(None)  # (after the request in flight, if any: the thread ends)
+
+
+class _Job(Generic[T]):
+    def __init__(self, offset: int) -> None:
+        import threading
+
+        self.offset = offset
+        self.done = threading.Event()
+        self.value: T | None = None
+        self.error: BaseException | None = None
 
     def result(self) -> T:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return cast(T, self._value)
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return cast(T, self.value)
 
 
 class AsyncPage(_PageBase[T]):
