@@ -102,9 +102,20 @@ def test_refused_credentials_stop_the_upload(server: Any, world: tuple[Roster, l
     assert limiter._counts[limiter._bucket(nobody)] <= 3  # token requests: the batches in flight, not all 30
 
 
-@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.fixture(params=["sync", "async"])
+def either(request: pytest.FixtureRequest, client: Timeback, async_client: AsyncTimeback) -> Timeback | AsyncTimeback:
+    return client if request.param == "sync" else async_client
+
+
+async def upload(api: Timeback | AsyncTimeback, rows: Any, **options: Any) -> Any:
+    """``bulk_post_results`` on either client."""
+    if isinstance(api, AsyncTimeback):
+        return await api.oneroster.gradebook.bulk_post_results(rows, **options)
+    return api.oneroster.gradebook.bulk_post_results(rows, **options)
+
+
 async def test_an_input_failing_midway_leaves_what_was_sent_counted(
-    asynchronous: bool, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     """Sync and async alike: the batches in flight finish, and the error says what was stored."""
     roster, line_items = world
@@ -115,10 +126,7 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
         raise ValueError("the export broke")
 
     with pytest.raises(ValueError, match="the export broke") as broke:
-        if asynchronous:
-            await async_client.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
-        else:
-            client.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
+        await upload(either, rows(), batch_size=10, concurrency=2)
     assert broke.value.__notes__ == [
         "bulk_post_results stopped: 25 results taken, 20 stored, 5 failed or not sent; the rest of the input was "
         "not read"
@@ -126,9 +134,8 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
     assert len(stored_scores(client, roster, tag)) == 20
 
 
-@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 async def test_on_progress_raising_stops_with_every_result_taken_counted(
-    asynchronous: bool, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     import re
 
@@ -142,12 +149,8 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
             raise RuntimeError("the progress bar broke")
 
     rows = interleaved(roster, line_items[:1], 100, tag)
-    options: dict[str, Any] = {"batch_size": 10, "concurrency": 2, "on_progress": on_progress}
     with pytest.raises(RuntimeError, match="progress bar") as broke:
-        if asynchronous:
-            await async_client.oneroster.gradebook.bulk_post_results(rows, **options)
-        else:
-            client.oneroster.gradebook.bulk_post_results(rows, **options)
+        await upload(either, rows, batch_size=10, concurrency=2, on_progress=on_progress)
     found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", broke.value.__notes__[0])
     assert found is not None
     taken, stored, failed = map(int, found.groups())
