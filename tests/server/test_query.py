@@ -170,6 +170,8 @@ def test_a_date_finer_than_the_millisecond_matches_a_filter_on_its_own_value(
         ("colour='red'", "invalid_filter_field", "Unknown filter field: colour"),
         ("student='x'", "invalid_filter_field", "student.sourcedId"),
         ("score='abc'", "invalid_filter_field", "compares with numbers"),
+        ("score>'nan'", "invalid_filter_field", "compares with numbers"),
+        ("score@'1,inf'", "invalid_filter_field", "compares with numbers"),
         ("scoreDate>'yesterday'", "invalid_filter_field", "ISO 8601"),
         ("scoreDate<'0001-01-01T00:30:00+01:00'", "invalid_filter_field", "ISO 8601"),  # (before year 1 in UTC)
         ("score='1' AND", "invalid_filter_field", "position 10"),

@@ -200,10 +200,13 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     for value in values:
         if kind == "number":
             try:
-                converted.append(float(value))
-                continue
+                number = float(value)
             except ValueError:
-                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
+                number = math.nan
+            if not math.isfinite(number):  # ('nan' and 'inf' parse, and would match nothing: SQLite binds NULL)
+                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw)
+            converted.append(number)
+            continue
         if kind == "date":
             try:
                 normalized = _normalize_date(value)
