@@ -73,6 +73,6 @@ class TokenCache:
 
 def _answer(response: httpx.Response) -> dict[str, Any]:
     """What an error tells of a token endpoint's answer: not its body, which may hold a token."""
-    from timeback._base_client import answer_of
+    from timeback._base_client import answer_of  # (that module imports this one)
 
-    return {**answer_of(response, body=""), "body": None}
+    return answer_of(response)

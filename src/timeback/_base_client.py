@@ -340,6 +340,7 @@ class BaseClient:
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 f"{op.name}: unexpected response body: {exc.errors(include_url=False)[:3]}",
+                body=response.text[:2000],
                 **answer_of(response),
             ) from None
         from timeback.models._base import ResponseModel
@@ -356,13 +357,14 @@ class BaseClient:
             envelope = pydantic_core.from_json(response.content)
         except ValueError as exc:
             message = f"{op.name}: the response is not JSON: {exc}"
-            raise APIResponseValidationError(message, **answer_of(response)) from None
+            raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
         items = envelope.pop(op.collection, None) if isinstance(envelope, dict) else None
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
             raise APIResponseValidationError(
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
+                body=response.text[:2000],
                 **answer_of(response),
             )
         if total is None and response.headers.get("x-total-count", "").isdigit():
@@ -389,11 +391,10 @@ def _cause(request: httpx.Request, outcome: object) -> Exception | None:
     return outcome
 
 
-def answer_of(response: httpx.Response, body: str | None = None) -> dict[str, Any]:
-    """What an ``APIResponseValidationError`` tells of the answer it is about."""
+def answer_of(response: httpx.Response) -> dict[str, Any]:
+    """What an ``APIResponseValidationError`` tells of the answer it is about (its body: the caller's choice)."""
     return {
         "status_code": response.status_code,
-        "body": response.text[:2000] if body is None else body,
         "request_id": request_id_of(response),
         "retries_taken": retries_taken_of(response),
     }
@@ -403,7 +404,7 @@ def _item_builder(op: Operation[Any, ModelT], response: httpx.Response) -> Calla
     model = op.response
     assert model is not None  # a listing always declares its item model
     validate = model.__pydantic_validator__.validate_python
-    answer = answer_of(response, body="")  # (its figures, not the response: a page must not keep its body twice)
+    answer = answer_of(response)  # (its figures, not the response: a page must not keep its body twice)
 
     def build(index: int, raw: Any) -> ModelT:
         try:
@@ -412,7 +413,8 @@ def _item_builder(op: Operation[Any, ModelT], response: httpx.Response) -> Calla
             raise APIResponseValidationError(
                 f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
                 f"{exc.errors(include_url=False)[:3]}",
-                **{**answer, "body": repr(raw)[:2000]},
+                body=repr(raw)[:2000],
+                **answer,
             ) from None
         return item
 

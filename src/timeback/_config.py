@@ -69,16 +69,11 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be
     # sent to a TIMEBACK_BASE_URL.
     if options.get("environment") or options.get("base_url"):
-        where: dict[str, Any] = {key: options.get(key) for key in ("environment", "base_url", "token_url")}
+        environment, base_url = options.get("environment") or None, options.get("base_url") or None
+        token_url = options.get("token_url") or None
     else:
-        where = {
-            "environment": env.get("TIMEBACK_ENVIRONMENT"),
-            "base_url": env.get("TIMEBACK_BASE_URL"),
-            "token_url": options.get("token_url") or env.get("TIMEBACK_TOKEN_URL"),
-        }
-    environment = where["environment"] or None
-    base_url = where["base_url"] or None
-    token_url = where["token_url"] or None
+        environment, base_url = env.get("TIMEBACK_ENVIRONMENT") or None, env.get("TIMEBACK_BASE_URL") or None
+        token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
     timeout = options.get("timeout")
     max_retries = options.get("max_retries")
 

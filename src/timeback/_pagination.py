@@ -168,11 +168,13 @@ class Page(_PageBase[T]):
         """Every page from this one on. The next page is fetched while the caller works through this one (one
         request ahead, never more: memory stays at two pages)."""
         page = self
-        prefetch = _Prefetcher(self._fetch)
+        prefetch: _Prefetcher[PageInfo[T]] | None = None  # (started by the first page with one after it)
         try:
             while True:
                 offset = page._info.next_offset()
-                upcoming = prefetch.submit(offset) if offset is not None else None
+                if offset is not None and prefetch is None:
+                    prefetch = _Prefetcher(self._fetch)
+                upcoming = prefetch.submit(offset) if prefetch is not None and offset is not None else None
                 yield page
                 if upcoming is None:
                     return
@@ -180,7 +182,8 @@ class Page(_PageBase[T]):
                 _check_progress(page._info, info)
                 page = Page(info, page._fetch)
         finally:
-            prefetch.close()
+            if prefetch is not None:
+                prefetch.close()
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():

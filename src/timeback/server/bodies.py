@@ -24,6 +24,34 @@ class _NotFinite:
         self.text = text
 
 
+class BodyTooLarge(ApiError):
+    """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
+
+
+async def read_body(receive: Any, declared: bytes | str | None, limit: int) -> bytes | None:
+    """The body from an ASGI ``receive``, ``BodyTooLarge`` as soon as it passes ``limit`` bytes, declared (the
+    Content-Length value) or not; None if the client left."""
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        if chunk:
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
 def _unreadable(where: str, description: str, message: str) -> ApiError:
     """400 for a body that is not the JSON it must be: ``invaliddata`` (the data sent), naming where."""
     return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])

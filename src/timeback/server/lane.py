@@ -30,6 +30,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
+from timeback.server.bodies import read_body
 from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
@@ -113,7 +114,7 @@ class OperationLane:
                 await run_in_threadpool(tokens.check, token)
             _check_scope(grant_of(tokens, token), entry)
             if op.body is not None:
-                body = await _read_body(receive, content_length, service.settings.max_body_bytes)
+                body = await read_body(receive, content_length, service.settings.max_body_bytes)
                 if body is None:
                     return  # the client went away
             else:
@@ -191,30 +192,6 @@ def _route_path(scope: dict[str, Any]) -> str:
 def _check_scope(grant: Grant, entry: _Entry) -> None:
     if not entry.allowed & grant.scopes:
         raise ApiError(403, f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.")
-
-
-async def _read_body(receive: Any, declared: bytes | None, limit: int) -> bytes | None:
-    """The body, refused (413) as soon as it passes ``limit`` bytes, declared or not; None if the client left."""
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunk = message.get("body", b"")
-        if chunk:
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def _too_large(limit: int) -> ApiError:
-    return ApiError(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
 
 
 def _encode_reply(reply: Reply) -> tuple[dict[str, Any], bytes]:

@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from timeback.server.auth import full_scope, short_scope
+from timeback.server.bodies import BodyTooLarge, read_body
 from timeback.server.errors import imsx_body
 
 router = APIRouter(tags=["oauth2"])
@@ -58,28 +59,14 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
-async def _form_body(request: Request) -> bytes | None:
-    """The body, or None once it passes ``MAX_FORM_BYTES`` (declared or as it arrives: the rest is never read)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
-    raw = await _form_body(request)
-    if raw is None:  # (before the credentials are looked at: not a failed attempt)
-        message = f"over {MAX_FORM_BYTES} bytes"
-        description = f"The request body is larger than {MAX_FORM_BYTES} bytes."
-        return _oauth_error(413, "invalid_request", description, "invaliddata", fields=[("body", message)])
+    try:
+        raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES)
+    except BodyTooLarge as exc:  # (before the credentials are looked at: not a failed attempt)
+        return _oauth_error(413, "invalid_request", exc.description, "invaliddata", fields=exc.fields)
+    if raw is None:
+        return _oauth_error(400, "invalid_request", "The request body did not arrive.")
     try:
         form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
     except UnicodeDecodeError:
