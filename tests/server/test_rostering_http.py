@@ -68,3 +68,22 @@ def test_students_and_teachers_of_a_class_in_a_school_are_those_of_that_school(a
     assert listed("s1", "c2", "students") == []
     missing = authed.get(f"{RO}/schools/{uid('none')}/classes/{w['c1']}/students")
     assert missing.status_code == 404 and missing.json()["imsx_codeMajor"] == "failure"
+
+
+def test_a_term_s_classes_are_matched_by_its_exact_sourced_id(authed: httpx.Client) -> None:
+    # sourcedIds are case-sensitive, and "_" or "%" in one are plain characters: the classes of term "T_a" are
+    # not those of "t_a" or "tXa".
+    base = uid("term")
+    terms = [f"{base}-{name}" for name in ("T_a", "t_a", "tXa")]
+    created(authed.post(f"{RO}/orgs/", json={"org": {"sourcedId": base, "name": "S", "type": "school"}}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": base, "title": "C",
+                                                           "org": {"sourcedId": base}}}))  # fmt: skip
+    for term in terms:
+        session = {"sourcedId": term, "title": "T", "type": "term", "startDate": "2024-08-20",
+                   "endDate": "2024-12-20", "schoolYear": "2025"}  # fmt: skip
+        created(authed.post(f"{RO}/terms/", json={"academicSession": session}))
+        body = {"sourcedId": f"class-{term}", "title": "K", "course": {"sourcedId": base},
+                "org": {"sourcedId": base}, "terms": [{"sourcedId": term}]}  # fmt: skip
+        created(authed.post(f"{RO}/classes/", json={"class": body}))
+    for term in terms:
+        assert ids(authed.get(f"{RO}/terms/{term}/classes"), "classes") == [f"class-{term}"]

@@ -152,10 +152,6 @@ def _contains(column: Any, needle: str) -> Any:
     return func.instr(func.lower(column), lowered) > 0
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_column(name: str) -> str:
     return f"list_{name}"
 
@@ -692,7 +688,8 @@ class SqlStorage:
 
     def _scope(self, table: Table, scope: Scope) -> Any:
         if scope.contains:
-            return table.c[list_column(scope.field)].like(f"%,{_escape_like(scope.value)},%", escape="\\")
+            # instr, not LIKE: SQLite's LIKE ignores the case of ASCII letters, and sourcedIds are case-sensitive
+            return func.instr(table.c[list_column(scope.field)], f",{scope.value},") > 0
         path = ("sourcedId",) if scope.field == "sourcedId" else (scope.field, "sourcedId")
         column = self._column(table, path, "string")
         if scope.through is None:
