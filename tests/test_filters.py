@@ -31,6 +31,17 @@ def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:
         assert written & a == "x='1' AND a='1' OR y='2' AND a='1'"
 
 
+def test_an_and_that_would_write_out_too_many_predicates_is_refused_before_it_is_built() -> None:
+    pair = where("a", "=", "1") | where("b", "=", "2")
+    f = pair & pair & pair & pair  # 16 ORed groups of 4 (64 predicates); each "& pair" doubles the groups
+    assert str(f).count(" OR ") == 15 and str(f).count(" AND ") == 16 * 3
+    with pytest.raises(ValueError, match="160 predicates, over 100"):
+        f & pair
+    with pytest.raises(ValueError, match="over 100"):
+        "x='1' OR y='2'" & f
+    assert str(f & where("c", "=", "3")).count("c='3'") == 16  # 16 x 5 = 80: still written out
+
+
 def test_an_or_group_anded_with_more_selects_what_python_grouped(client: Timeback) -> None:
     r = make_roster(client)
     gb = client.oneroster.gradebook

@@ -9,8 +9,9 @@
 Every value is quoted and its quotes doubled, so a value can never end the expression early. ``@`` takes a list.
 The grammar has no parentheses and applies AND before OR, so a combination is written out in that form with the
 meaning Python's grouping gives it: ``a | b & c`` is ``a OR b AND c``, and ``(a | b) & c`` is
-``a AND c OR b AND c``. (Timeback's production documents at most two predicates and one kind of operator per
-filter; the local server takes any number.)
+``a AND c OR b AND c``. Written out, each ``& (x | y)`` doubles the filter: an ``&`` that would write out over
+``MAX_WRITTEN_OUT`` predicates raises ``ValueError``. (Timeback's production documents at most two predicates and one
+kind of operator per filter; the local server takes up to 100.)
 """
 
 from __future__ import annotations
@@ -41,10 +42,14 @@ class Filter(str):
         return made
 
     def __and__(self, other: str) -> Filter:
-        return _written_out(tuple(mine + theirs for mine in self._groups for theirs in _groups_of(other)))
+        theirs = _groups_of(other)
+        _check_size(self._groups, theirs)
+        return _written_out(tuple(mine + their for mine in self._groups for their in theirs))
 
     def __rand__(self, other: str) -> Filter:
-        return _written_out(tuple(theirs + mine for theirs in _groups_of(other) for mine in self._groups))
+        theirs = _groups_of(other)
+        _check_size(theirs, self._groups)
+        return _written_out(tuple(their + mine for their in theirs for mine in self._groups))
 
     def __or__(self, other: str) -> Filter:
         return _written_out(self._groups + _groups_of(other))
@@ -75,6 +80,21 @@ def _groups_of(text: str) -> Groups:
     group.append(text[start:].strip())
     groups.append(tuple(group))
     return tuple(groups)
+
+
+MAX_WRITTEN_OUT = 100
+"""The most predicates an AND of two filters may write out to (the local server's limit for a whole filter)."""
+
+
+def _check_size(left: Groups, right: Groups) -> None:
+    # Written out, an AND of ORs multiplies: ``(a|b) & (c|d) & ...`` doubles with each term. Refused before it is
+    # built, rather than building (and sending) a filter of millions of predicates.
+    size = len(right) * sum(map(len, left)) + len(left) * sum(map(len, right))
+    if size > MAX_WRITTEN_OUT:
+        raise ValueError(
+            f"this AND of filters written out (the grammar has no parentheses: AND before OR) takes {size} "
+            f"predicates, over {MAX_WRITTEN_OUT}; split the query, or use '@' for a list of values"
+        )
 
 
 def _written_out(groups: Groups) -> Filter:
