@@ -206,3 +206,37 @@ def test_memory_stays_flat_whatever_the_input_size() -> None:
     summary = run_sync(send, source(), batch_size=100, concurrency=4, on_progress=None)
     assert consumed == summary.stored == 60_000
     assert most_held <= (PENDING_BATCHES + 1 + 4) * 100
+
+
+async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_them() -> None:
+    """An input error makes the upload wait for its batches in flight; a caller cancelling it then (a shutdown, a
+    timeout) ends it at once, and no batch is left running behind it."""
+    import asyncio
+    import time
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    slow = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          faults="slow=1,slow_ms=1500")  # fmt: skip
+    draining = asyncio.Event()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for i in range(20):
+            yield result_body("li", "student", f"r-{i}")
+        draining.set()  # (two batches of 10 in flight, 1.5 s each)
+        raise ValueError("the export broke")
+
+    with LocalServer(slow) as server:
+        async with AsyncTimeback(**server.client_kwargs()) as api:
+            await api.oneroster.gradebook.get_all_results(limit=1)  # (the token, before the clock)
+            upload = asyncio.ensure_future(api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10))
+            await draining.wait()
+            await asyncio.sleep(0.2)
+            started = time.perf_counter()
+            upload.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await upload
+            assert time.perf_counter() - started < 1.0
+            assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []

@@ -387,16 +387,31 @@ async def run_async(
             if fatal := settle(done):
                 raise fatal
     except asyncio.CancelledError:
-        for task in in_flight:  # (cancelled by the caller: what was in flight is left undone, as asked)
-            task.cancel()
+        await _cancel_all(in_flight)
         raise
     except BaseException as error:
         # As the sync upload: the batches in flight finish and are counted before the error goes up.
-        if in_flight:
-            done, _ = await asyncio.wait(in_flight)
-            settle(done, progress=False)
+        try:
+            if in_flight:
+                done, _ = await asyncio.wait(in_flight)
+                settle(done, progress=False)
+        except asyncio.CancelledError:  # (cancelled while they finish: as above)
+            await _cancel_all(in_flight)
+            raise
         not_sent(summary, batcher.rest(), "the upload stopped")
         note_stop(summary, error)
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+async def _cancel_all(in_flight: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancelled by the caller: what was in flight is left undone, as asked, and ended before the upload ends (as a
+    ``TaskGroup`` does), so that no request outlives it."""
+    import asyncio
+
+    tasks = list(in_flight)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks)
