@@ -53,6 +53,7 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
     app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
     FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
+    app_.state.token_failures.close()
     app_.state.storage.close()
     shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))

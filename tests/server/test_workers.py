@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -147,20 +148,40 @@ def test_failed_logins_counted_in_one_file_by_every_worker(tmp_path: Path) -> No
     FailureLimiter.new_shared_file(path, replace=False)  # (a second worker that also found none: the first's stays)
     second = FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0])
     assert first._key == second._key and first._bucket("client-a") == second._bucket("client-a")  # one file
-    assert first.attempt("client-a") is None and second.attempt("client-a") is None
-    second.succeeded("client-a")  # (its secret was right: taken back, the other failure stays)
-    assert first.attempt("client-a") is None and second.attempt("client-a") is None  # the 3rd failure
+    wrong, right = (lambda: None), (lambda: "scopes")
+    assert first.attempt("client-a", wrong) == (None, None) and second.attempt("client-a", right) == (None, "scopes")
+    assert second.attempt("client-a", wrong) == (None, None)  # the 2nd failure: a right secret counted nothing
+    # A right secret on one worker while another worker checks one: neither is refused for the other.
+    checking, other = threading.Event(), []
+
+    def slow_right() -> str:
+        checking.set()
+        time.sleep(0.2)  # (the other worker's request arrives meanwhile)
+        return "scopes"
+
+    beside = threading.Thread(target=lambda: (checking.wait(), other.append(second.attempt("client-a", right))))
+    beside.start()
+    assert first.attempt("client-a", slow_right) == (None, "scopes")
+    beside.join()
+    assert other == [(None, "scopes")]
+    assert first.attempt("client-a", wrong) == (None, None)  # the 3rd failure
     now[0] += 10
-    assert first.attempt("client-a") == second.attempt("client-a") == 50  # refused by both, nothing counted
-    assert first.attempt("client-b") is None
+    assert first.attempt("client-a", right) == second.attempt("client-a", right) == (50, None)  # refused by both
+    assert first.attempt("client-b", wrong) == (None, None)
     now[0] += 50
-    assert second.attempt("client-a") is None  # the window has ended: a new one
+    assert second.attempt("client-a", wrong) == (None, None)  # the window has ended: a new one
     assert first._counts[first._bucket("client-a")] == 1
     now[0] -= 3600  # the wall clock set back: a new window, not an hour-long lockout
-    assert first.attempt("client-a") is None and first._opened[first._bucket("client-a")] == now[0]
+    assert first.attempt("client-a", wrong) == (None, None) and first._opened[first._bucket("client-a")] == now[0]
     FailureLimiter.new_shared_file(path)  # the server starting again: a new key, every count zero
     third = FailureLimiter(3, 60, shared_file=path, clock=lambda: now[0])
     assert third._key != first._key and not any(third._counts)
+    descriptors = [limiter._fd for limiter in (first, second, third)]
+    for limiter in (first, second, third):
+        limiter.close()
+    for fd in descriptors:
+        with pytest.raises(OSError):
+            os.fstat(fd)  # type: ignore[arg-type]
 
 
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

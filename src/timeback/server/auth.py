@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from timeback._operations import Operation
 from timeback.server.storage.base import Storage
@@ -110,6 +110,7 @@ class ClientRegistry:
 
 
 Clock = Callable[[], float]
+R = TypeVar("R")
 
 
 class TokenStore:
@@ -197,8 +198,9 @@ class FailureLimiter:
     ``max_failures`` x 65536 failures per window to lock out one chosen client. ``max_failures`` 0 turns the
     limit off.
 
-    A request is counted when it is checked (``attempt``), as failed, and taken back if its secret was right
-    (``succeeded``): requests arriving together cannot all pass the check before any of them is counted.
+    ``attempt`` checks the count and the secret under one lock and counts a wrong secret there: requests arriving
+    together cannot all pass the check before any of them is counted, and a right secret is never refused for
+    others in flight beside it.
 
     With ``shared_file`` (``timeback serve --workers N``; not on Windows, which has no ``flock``) the table is
     that file, mapped into every worker, the key in its first bytes, each check made under an ``flock`` of it
@@ -226,7 +228,8 @@ class FailureLimiter:
             self._opened = array("d", bytes(8 * buckets))  # when each bucket's window opened
             self._counts = array("I", bytes(4 * buckets))
         else:
-            self._fd, table = _map_shared_file(shared_file, buckets)
+            self._fd, self._mapped = _map_shared_file(shared_file, buckets)
+            self._table = table = memoryview(self._mapped)
             self._key = bytes(table[:_KEY_BYTES])
             self._opened = table[_KEY_BYTES : _KEY_BYTES + 8 * buckets].cast("d")
             self._counts = table[_KEY_BYTES + 8 * buckets :].cast("I")
@@ -274,39 +277,44 @@ class FailureLimiter:
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
-    def attempt(self, client_id: str) -> float | None:
-        """Check ``client_id`` and count this request against it, as failed until ``succeeded`` says otherwise:
-        None when it may go on, else the seconds until its window ends (then nothing is counted)."""
+    def attempt(self, client_id: str, verify: Callable[[], R | None]) -> tuple[float | None, R | None]:
+        """``(seconds until the window ends, None)`` if ``client_id`` is refused (``verify`` not called, nothing
+        counted), else ``(None, verify())``, counted as a failure when that is None. ``verify`` (the secret's
+        check: microseconds) runs under the lock, so two requests never pass the check on one count."""
         if self.max_failures <= 0:
-            return None
+            return None, verify()
         index, now = self._bucket(client_id), self.clock()
         with self._exclusive():
             opened, count = self._opened[index], self._counts[index]
-            if count and opened <= now < opened + self.window_seconds:  # (a clock set back starts a new window)
-                if count >= self.max_failures:
-                    return float(opened + self.window_seconds - now)
-                self._counts[index] = count + 1
-            else:
-                self._opened[index], self._counts[index] = now, 1
-            return None
+            in_window = bool(count) and opened <= now < opened + self.window_seconds  # (a clock set back: anew)
+            if in_window and count >= self.max_failures:
+                return float(opened + self.window_seconds - now), None
+            verified = verify()
+            if verified is None:
+                if in_window:
+                    self._counts[index] = count + 1
+                else:
+                    self._opened[index], self._counts[index] = now, 1
+            return None, verified
 
-    def succeeded(self, client_id: str) -> None:
-        """Take back the count of an ``attempt`` whose secret was right; earlier failures stay counted."""
-        if self.max_failures <= 0:
-            return
-        index = self._bucket(client_id)
-        with self._exclusive():
-            if self._counts[index]:
-                self._counts[index] -= 1
+    def close(self) -> None:
+        """Unmap the shared file (``timeback serve --workers``); nothing to do for a table in memory."""
+        if self._fd is not None:
+            for view in (self._opened, self._counts):
+                view.release()
+            self._table.release()
+            self._mapped.close()
+            os.close(self._fd)
+            self._fd = None
 
 
 _KEY_BYTES = 16
 
 
-def _map_shared_file(path: str, buckets: int) -> tuple[int | None, memoryview]:
+def _map_shared_file(path: str, buckets: int) -> tuple[int | None, Any]:
     """(descriptor to ``flock``, the file's bytes mapped), the file made first if no process has made it."""
     if fcntl is None:  # (Windows: each worker counts alone; README says so)
-        return None, memoryview(bytearray(secrets.token_bytes(_KEY_BYTES) + bytes(12 * buckets)))
+        return None, bytearray(secrets.token_bytes(_KEY_BYTES) + bytes(12 * buckets))
     try:
         fd = os.open(path, os.O_RDWR)
     except FileNotFoundError:
@@ -316,4 +324,4 @@ def _map_shared_file(path: str, buckets: int) -> tuple[int | None, memoryview]:
     if os.fstat(fd).st_size != size:
         os.close(fd)
         raise RuntimeError(f"{path} is not a failed-login table of {buckets} buckets; remove it")
-    return fd, memoryview(mmap.mmap(fd, size))
+    return fd, mmap.mmap(fd, size)

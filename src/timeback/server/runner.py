@@ -80,6 +80,7 @@ class LocalServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self.app.state.token_failures.close()
         if self._owns_storage:
             self.app.state.storage.close()
 

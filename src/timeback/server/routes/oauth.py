@@ -80,17 +80,15 @@ async def token(request: Request) -> JSONResponse:
     client_id, client_secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
-    failures = request.app.state.token_failures
-    wait = failures.attempt(client_id)  # (counted as failed from here until the secret proves right)
+    clients = request.app.state.clients
+    wait, held = request.app.state.token_failures.attempt(client_id, lambda: clients.verify(client_id, client_secret))
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.
         seconds = max(1, math.ceil(wait))
         description = f"Too many failed attempts for this client; retry after {seconds} s."
         return _oauth_error(429, "temporarily_unavailable", description, "server_busy", seconds)
-    held = request.app.state.clients.verify(client_id, client_secret)
     if held is None:
         return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
-    failures.succeeded(client_id)
     asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
     scopes = (asked & held) if asked else held
     if not scopes:
