@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -71,10 +72,10 @@ def test_students_and_teachers_of_a_class_in_a_school_are_those_of_that_school(a
 
 
 def test_a_term_s_classes_are_matched_by_its_exact_sourced_id(authed: httpx.Client) -> None:
-    # sourcedIds are case-sensitive, and "_" or "%" in one are plain characters: the classes of term "T_a" are
-    # not those of "t_a" or "tXa".
+    # sourcedIds are case-sensitive, and "_", "%" or "," in one are plain characters: the classes of term "T_a"
+    # are not those of "t_a" or "tXa", and those of "a,b" not those of "a" and "b".
     base = uid("term")
-    terms = [f"{base}-{name}" for name in ("T_a", "t_a", "tXa")]
+    terms = [f"{base}-{name}" for name in ("T_a", "t_a", "tXa", "a,b", "a", "b", "a%2Cb")]
     created(authed.post(f"{RO}/orgs/", json={"org": {"sourcedId": base, "name": "S", "type": "school"}}))
     created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": base, "title": "C",
                                                            "org": {"sourcedId": base}}}))  # fmt: skip
@@ -86,4 +87,4 @@ def test_a_term_s_classes_are_matched_by_its_exact_sourced_id(authed: httpx.Clie
                 "org": {"sourcedId": base}, "terms": [{"sourcedId": term}]}  # fmt: skip
         created(authed.post(f"{RO}/classes/", json={"class": body}))
     for term in terms:
-        assert ids(authed.get(f"{RO}/terms/{term}/classes"), "classes") == [f"class-{term}"]
+        assert ids(authed.get(f"{RO}/terms/{quote(term, safe='')}/classes"), "classes") == [f"class-{term}"]

@@ -168,6 +168,12 @@ def list_values(record: dict[str, Any], path: str) -> list[str]:
     return values
 
 
+def list_item(value: str) -> str:
+    """A value as a list column holds it, between commas: its own commas (and the escape) percent-encoded, so that
+    ",a,b," never holds the id "a,b" and ",a%2Cb," never holds "b"."""
+    return value.replace("%", "%25").replace(",", "%2C")
+
+
 def ref_column(field_name: str) -> str:
     return f"ref_{field_name}"
 
@@ -215,7 +221,7 @@ def _rows(coll: CollectionDef, records: list[dict[str, Any]]) -> list[tuple[Any,
         columns.append([ref.get("sourcedId") if type(ref) is dict else None for ref in refs])
     for _, path in coll.list_columns:
         lists = [list_values(record, path) for record in records]
-        columns.append([f",{','.join(values)}," if values else None for values in lists])
+        columns.append([f",{','.join(map(list_item, values))}," if values else None for values in lists])
     # pydantic-core: compact UTF-8 JSON, several times faster than json.dumps
     columns.append([to_json(record).decode() for record in records])
     return list(zip(*columns, strict=True))
@@ -689,7 +695,7 @@ class SqlStorage:
     def _scope(self, table: Table, scope: Scope) -> Any:
         if scope.contains:
             # instr, not LIKE: SQLite's LIKE ignores the case of ASCII letters, and sourcedIds are case-sensitive
-            return func.instr(table.c[list_column(scope.field)], f",{scope.value},") > 0
+            return func.instr(table.c[list_column(scope.field)], f",{list_item(scope.value)},") > 0
         path = ("sourcedId",) if scope.field == "sourcedId" else (scope.field, "sourcedId")
         column = self._column(table, path, "string")
         if scope.through is None:
