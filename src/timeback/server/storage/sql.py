@@ -391,15 +391,23 @@ class _SqlTransaction:
         asked = tuple((index, wanted[index][0].name, len(ids) == 1) for index, ids in ask.items())
         sql = self._storage.union_sql(asked)
         params: list[Any] = []
-        for ids in ask.values():
+        nul: list[tuple[int, str]] = []
+        for index, ids in ask.items():
             if len(ids) == 1:
                 (value,) = ids
             else:  # as text: a blob could read as JSONB
                 value = to_json(ids if isinstance(ids, list) else list(ids)).decode()
+                if "\\u0000" in value:  # SQLite's JSON ends a string at \u0000: ids holding one go one by one
+                    nul += [(index, i) for i in ids if "\x00" in i]
+                    value = to_json([i for i in ids if "\x00" not in i]).decode()
             params.append(value)
         fresh: list[set[str]] = [set() for _ in wanted]
         for index, sourced_id in self._raw.execute(sql, params):
             fresh[index].add(sourced_id)
+        for index, sourced_id in nul:
+            one = self._storage.union_sql(((index, wanted[index][0].name, True),))
+            for _, found_id in self._raw.execute(one, (sourced_id,)):
+                fresh[index].add(found_id)
         for index, ids in enumerate(fresh):
             if ids:
                 found[index] |= ids
