@@ -94,12 +94,14 @@ def _is_schema_tag(part: Any) -> bool:
 
 def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     fields: list[tuple[str, str]] = []
+    named: dict[str, int] = {}  # field -> its place in fields (a batch may have tens of thousands: no scan per error)
     for err in exc.errors(include_url=False, include_input=False):
         loc = [p for p in err["loc"] if not _is_schema_tag(p)]
         message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         where = prefix + field_path(loc)
-        same = next((i for i, (name, _) in enumerate(fields) if name == where), None)
+        same = named.get(where)
         if same is None:
+            named[where] = len(fields)
             fields.append((where, message))
         elif message not in fields[same][1]:  # one field failing every member of its union: one entry
             fields[same] = (where, f"{fields[same][1]}, or {message[0].lower()}{message[1:]}")
