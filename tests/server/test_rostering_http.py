@@ -88,3 +88,31 @@ def test_a_term_s_classes_are_matched_by_its_exact_sourced_id(authed: httpx.Clie
         created(authed.post(f"{RO}/classes/", json={"class": body}))
     for term in terms:
         assert ids(authed.get(f"{RO}/terms/{quote(term, safe='')}/classes"), "classes") == [f"class-{term}"]
+
+
+def test_a_comma_inside_a_listed_value_is_not_a_separator(authed: httpx.Client) -> None:
+    """A class's terms and a user's roles and orgs are kept as lists in one column each: a value with a comma in
+    it (a sourcedId "a,b", a role "ext:x,student") is one value, not two."""
+    w = {k: uid(k) for k in ("school", "course", "klass", "user")}
+    t1, t2 = uid("t1"), uid("t2")
+    both = f"{t1},{t2}"  # a term whose sourcedId names the two others
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    for term in (t1, t2, both):
+        body = {"sourcedId": term, "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+                "schoolYear": "2025"}  # fmt: skip
+        created(authed.post(f"{RO}/terms/", json={"academicSession": body}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    klass = {"sourcedId": w["klass"], "title": "K", "course": {"sourcedId": w["course"]},
+             "org": {"sourcedId": w["school"]}, "terms": [{"sourcedId": t1}, {"sourcedId": t2}]}  # fmt: skip
+    created(authed.post(f"{RO}/classes/", json={"class": klass}))
+    assert ids(authed.get(f"{RO}/terms/{t1}/classes"), "classes") == [w["klass"]]
+    assert ids(authed.get(f"{RO}/terms/{both}/classes"), "classes") == []
+    # a user whose one role is "ext:x,student" is not a student
+    user = {"sourcedId": w["user"], "enabledUser": True, "givenName": "G", "familyName": "F",
+            "roles": [{"roleType": "primary", "role": "ext:x,student", "org": {"sourcedId": w["school"]}}]}  # fmt: skip
+    created(authed.post(f"{RO}/users/", json={"user": user}))
+    assert authed.get(f"{RO}/users/{w['user']}").status_code == 200
+    assert authed.get(f"{RO}/students/{w['user']}").status_code == 404
+    assert w["user"] not in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "students")
+    assert w["user"] not in ids(authed.get(f"{RO}/students", params={"limit": 3000, "search": w["user"]}), "students")

@@ -156,6 +156,12 @@ def list_column(name: str) -> str:
     return f"list_{name}"
 
 
+def list_item(value: str) -> str:
+    """A value as it sits in a list column (",a,b,"): its commas and percent signs percent-encoded, so a value
+    holding a comma (a sourcedId "a,b", a role "ext:x,student") is never read as two values."""
+    return value.replace("%", "%25").replace(",", "%2C")
+
+
 def list_values(record: dict[str, Any], path: str) -> list[str]:
     head, _, tail = path.partition("[]")
     values = []
@@ -166,12 +172,6 @@ def list_values(record: dict[str, Any], path: str) -> list[str]:
         if isinstance(value, str):
             values.append(value)
     return values
-
-
-def list_item(value: str) -> str:
-    """A value as a list column holds it, between commas: its own commas (and the escape) percent-encoded, so that
-    ",a,b," never holds the id "a,b" and ",a%2Cb," never holds "b"."""
-    return value.replace("%", "%25").replace(",", "%2C")
 
 
 def ref_column(field_name: str) -> str:
