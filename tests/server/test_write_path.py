@@ -448,3 +448,31 @@ async def test_the_operations_answer_under_a_mount_or_a_root_path(mounted: bool)
         token = (await http.post(f"{prefix}/oauth2/token", data=form)).json()["access_token"]
         answer = await http.get(f"{prefix}{GB}/results/", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200 and answer.json()["totalCount"] == 0
+
+
+def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program held the database's write lock past the busy timeout: nothing was written, and the answer
+    says to send the same request again (503, Retry-After), not that the server failed (500)."""
+    import sqlite3
+
+    from timeback.server.storage import sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)
+    database = tmp_path / "busy.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        other = sqlite3.connect(database)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock, longer than the busy timeout
+        try:
+            busy = http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}})
+        finally:
+            other.rollback()
+            other.close()
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1", busy.text
+        assert busy.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "server_busy"
+        assert http.get(f"{GB}/categories/c1").status_code == 404  # nothing was written
+        assert http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code == 201

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -149,5 +150,21 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled server error")
-        return error_response(ApiError(500, "Internal server error."))
+        return error_response(unexpected_error(exc))
+
+
+def unexpected_error(exc: BaseException) -> ApiError:
+    """The answer to an exception no handler expected: 503 when the database stayed locked by another writer past
+    its busy timeout (the write was rolled back: the same request may be sent again), else 500, logged."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        for error in (seen, getattr(seen, "orig", None)):  # (SQLAlchemy wraps the driver's error as .orig)
+            if isinstance(error, sqlite3.OperationalError) and str(error).startswith(_BUSY):
+                description = "The database is busy with another writer; nothing was written. Retry the request."
+                return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
+        seen = seen.__cause__ or seen.__context__
+    log.exception("unhandled server error", exc_info=exc)
+    return ApiError(500, "Internal server error.")
+
+
+_BUSY = ("database is locked", "database is busy", "database table is locked")

@@ -16,7 +16,6 @@ short while, then runs in a worker thread, one write at a time (SQLite serialize
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import time
 from collections.abc import Callable
@@ -32,12 +31,10 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import read_body
 from timeback.server.deps import bearer_token, grant_of
-from timeback.server.errors import ApiError, error_response
+from timeback.server.errors import ApiError, error_response, unexpected_error
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
 from timeback.server.storage import WouldWait, without_waiting
-
-log = logging.getLogger("timeback.server")
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
@@ -130,9 +127,8 @@ class OperationLane:
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
             return
-        except Exception:
-            log.exception("unhandled server error")
-            await error_response(ApiError(500, "Internal server error."))(scope, receive, send)
+        except Exception as exc:
+            await error_response(unexpected_error(exc))(scope, receive, send)
             return
         await send(start)
         await send({"type": "http.response.body", "body": content})
