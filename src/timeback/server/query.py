@@ -114,10 +114,8 @@ def _bad_filter(message: str, position: int, raw: str) -> ApiError:
 
 
 def _tokens(raw: str) -> list[tuple[str, str, int]]:
-    tokens, pos = [], 0
-    while pos < len(raw):
-        if raw[pos:].strip() == "":
-            break
+    tokens, pos, end = [], 0, len(raw.rstrip())  # (trailing blanks end it; not a copy of the rest per token)
+    while pos < end:
         match = _TOKEN.match(raw, pos)
         if not match:
             raise _bad_filter("unexpected character " + repr(raw[pos:].lstrip()[:1]), pos, raw)
