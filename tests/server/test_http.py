@@ -317,3 +317,15 @@ def test_a_body_nested_too_deep_is_400_invaliddata_naming_where(authed: httpx.Cl
     deep = authed.put(f"{GB}/results/{uid('r')}", json={"result": {"metadata": {"a": nested}}})
     assert deep.status_code == 400 and code_minor(deep) == "invaliddata"
     assert details(deep)[0].startswith("result.metadata.a")
+
+
+def test_a_body_key_named_like_a_path_parameter_is_an_unknown_field(authed: httpx.Client) -> None:
+    # (the path's value used to replace it silently: the category was stored under the path's id)
+    sourced_id = uid("c")
+    for body in ({"category": {"title": "x"}, "sourced_id": "other"}, {"category": {"title": "x"}, "colour": "red"}):
+        response = authed.put(f"{GB}/categories/{sourced_id}", json=body)
+        assert response.status_code == 422, response.text
+        extra = next(key for key in body if key != "category")
+        assert f"{extra}: unknown field" in response.json()["imsx_description"]
+        assert [d["field"] for d in response.json()["imsx_error_details"]] == [extra]
+    assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404

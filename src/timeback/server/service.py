@@ -138,7 +138,8 @@ class GradebookService:
         validated once, from their own bytes (the path's fields appended): a create's into plain dicts when its
         model has a dict path (``models._dicts``: the same checks, no model built per record), anything else into
         its model. Whatever fails there takes the full path below, which answers with the exact 4xx."""
-        if raw and plainly_within_limits(raw, self.settings):
+        # (a body key named like a path parameter would be overwritten by the path's value: the full path refuses it)
+        if raw and plainly_within_limits(raw, self.settings) and not any(f'"{k}"'.encode() in raw for k in path):
             head = raw.rstrip(_JSON_SPACE)
             if head.endswith(b"}"):
                 head = head[:-1].rstrip(_JSON_SPACE)
@@ -164,6 +165,10 @@ class GradebookService:
             raise ApiError(
                 400, "The body must be a JSON object.", code_minor="invaliddata", fields=[("body", "not a JSON object")]
             )
+        named_like_path = [name for name in body if name in path]
+        if named_like_path:  # (merged below, the path's value would silently replace it)
+            fields = [(name, "unknown field (the path gives it)") for name in named_like_path]
+            raise ApiError(422, f"Invalid request body: {named_like_path[0]}: unknown field.", fields=fields)
         key = op.wire_body_key
         if key not in body:
             raise ApiError(422, f"The body needs a {key!r} key.", fields=[(str(key), "Field required")])
