@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -409,3 +410,88 @@ def test_a_malformed_bulk_batch_answer_is_not_counted_as_stored(body: Any) -> No
         make_client(Script([answer(201, body)])).oneroster.gradebook.bulk_post_results([BULK_ROW])
     if isinstance(body, dict) and "sourcedIdPairs" in body:  # (the same words as a single create's answer)
         assert "sourcedIdPairs must be an array of pairs or one pair" in str(raised.value)
+
+
+# ----- the token request is part of the call: its options and its deadline bound it too
+
+
+def token_down(clock: FakeClock | None = None) -> Callable[[httpx.Request], httpx.Response]:
+    seen: list[dict[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.extensions["timeout"]))
+        if clock is not None:
+            clock.now += request.extensions["timeout"]["read"]  # the attempt waited its whole read timeout
+        raise httpx.ReadTimeout("token endpoint hangs", request=request)
+
+    handler.seen = seen  # type: ignore[attr-defined]
+    return handler
+
+
+def test_a_calls_options_and_deadline_bound_its_token_request(clock: FakeClock) -> None:
+    handler = token_down(clock)
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # fmt: skip
+    with pytest.raises(APITimeoutError):
+        client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=0, timeout=2)
+    assert handler.seen == [{"connect": 2, "read": 2, "write": 2, "pool": 2}]  # type: ignore[attr-defined]
+    handler.seen.clear()  # type: ignore[attr-defined]
+    start = clock.now
+    with pytest.raises(APITimeoutError):
+        client.oneroster.gradebook.get_result(sourced_id="r1", deadline=1.5)
+    # (was: three attempts of 60 s each, the client's timeout and retries, whatever the call's deadline)
+    assert clock.now - start <= 1.5 and len(handler.seen) == 1  # type: ignore[attr-defined]
+
+
+async def test_async_a_calls_options_bound_its_token_request() -> None:
+    handler = token_down()
+    async with make_async_client(handler) as client:
+        with pytest.raises(APITimeoutError):
+            await client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=0, timeout=2)
+    assert handler.seen == [{"connect": 2, "read": 2, "write": 2, "pool": 2}]  # type: ignore[attr-defined]
+
+
+def test_a_call_waiting_for_another_calls_token_request_keeps_its_deadline() -> None:
+    asked, release = threading.Event(), threading.Event()
+    script = Script([answer(200, RESULT)])
+
+    def slow_token(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            asked.set()
+            release.wait(10)
+        return script(request)
+
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(slow_token)))  # fmt: skip
+    first = threading.Thread(target=get_result, args=(client,))  # no deadline: it fetches the token, slowly
+    first.start()
+    asked.wait(5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(APITimeoutError):
+            client.oneroster.gradebook.get_result(sourced_id="r1", deadline=0.2)
+        assert time.monotonic() - started < 2  # (was: 10 s, until the first call's token came)
+    finally:
+        release.set()
+        first.join()
+    assert len(script.requests) == 1
+
+
+async def test_async_a_call_waiting_for_another_calls_token_request_keeps_its_deadline() -> None:
+    release = asyncio.Event()
+    script = Script([answer(200, RESULT)])
+
+    async def slow_token(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            await asyncio.wait_for(release.wait(), 10)
+        return script(request)
+
+    async with make_async_client(slow_token) as client:
+        first = asyncio.create_task(client.oneroster.gradebook.get_result(sourced_id="r1"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(APITimeoutError):
+            waiting = client.oneroster.gradebook.get_result(sourced_id="r1", deadline=0.2)
+            await asyncio.wait_for(waiting, 5)  # (was: waits for the first call's token, however long)
+        release.set()
+        await first
+    assert len(script.requests) == 1

@@ -60,7 +60,9 @@ CONFIRM_CHUNK = 50  # records read back per request when confirming a create who
 
 @dataclass(frozen=True)
 class _NeedToken:
-    pass
+    # The token request is part of the call: the call's timeout and retries apply, and what is left of its deadline.
+    options: CallOptions
+    expires: float | None  # time.monotonic() at the call's deadline
 
 
 @dataclass(frozen=True)
@@ -162,29 +164,32 @@ class BaseClient:
     # ----- the send flow: auth, 401 replay, retries, errors
 
     def _send_flow(
-        self, request: httpx.Request, options: CallOptions = NO_OPTIONS, *, authenticated: bool = True
+        self,
+        request: httpx.Request,
+        options: CallOptions = NO_OPTIONS,
+        *,
+        authenticated: bool = True,
+        expires: float | None = None,
     ) -> Flow:
+        """``expires``: the deadline of the call this request is part of (a token request), else the options'."""
         config = self._config
         max_retries = config.max_retries if options.max_retries is None else options.max_retries
         timeout = options.timeout or config.timeout
         deadline = config.deadline if options.deadline is None else options.deadline
-        expires = None if deadline is None else time.monotonic() + deadline
+        if expires is None and deadline is not None:
+            expires = time.monotonic() + deadline
+        call_options = CallOptions(timeout, max_retries, deadline)
         retries_taken = 0
         replayed_unauthorized = False
         while True:
             token = None
             if authenticated:
-                token = cast(str, (yield _NeedToken()))
+                token = cast(str, (yield _NeedToken(call_options, expires)))
                 request.headers["Authorization"] = f"Bearer {token}"
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    raise APITimeoutError(
-                        f"deadline of {deadline:g}s passed",
-                        method=request.method,
-                        url=str(request.url),
-                        retries_taken=retries_taken,
-                    )
+                    raise self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
@@ -220,6 +225,22 @@ class BaseClient:
             retries_taken += 1
             log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken, wait)
             yield _Sleep(wait)
+
+    def _token_flow(self, need: _NeedToken) -> Flow:
+        return self._send_flow(self._tokens.build_request(), need.options, authenticated=False, expires=need.expires)
+
+    def _token_wait(self, need: _NeedToken) -> float | None:
+        """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
+        if need.expires is None:
+            return None
+        remaining = need.expires - time.monotonic()
+        if remaining <= 0:
+            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+        return remaining
+
+    @staticmethod
+    def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
+        return APITimeoutError(f"deadline of {deadline:g}s passed", method=method, url=url, retries_taken=retries_taken)
 
     def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before the next attempt; None when the server asks for longer than we will wait."""
@@ -489,18 +510,23 @@ class SyncAPIClient(BaseClient):
                 time.sleep(action.seconds)
                 outcome = None
             else:
-                outcome = self._token()
+                outcome = self._token(action)
 
-    def _token(self) -> str:
+    def _token(self, need: _NeedToken) -> str:
         token = self._tokens.current()
         if token is not None:
             return token
-        with self._token_lock:  # one refresh at a time; the others wait and reuse it
+        # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
+        wait = self._token_wait(need)
+        if not self._token_lock.acquire(timeout=-1 if wait is None else wait):
+            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+        try:
             token = self._tokens.current()
             if token is None:
-                response = self._drive(self._send_flow(self._tokens.build_request(), authenticated=False))
-                token = self._tokens.store(response)
+                token = self._tokens.store(self._drive(self._token_flow(need)))
             return token
+        finally:
+            self._token_lock.release()
 
     def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
@@ -567,22 +593,29 @@ class AsyncAPIClient(BaseClient):
                 await asyncio.sleep(action.seconds)
                 outcome = None
             else:
-                outcome = await self._token()
+                outcome = await self._token(action)
 
-    async def _token(self) -> str:
+    async def _token(self, need: _NeedToken) -> str:
         token = self._tokens.current()
         if token is not None:
             return token
-        if self._token_lock is None:
-            import asyncio
+        import asyncio
 
+        if self._token_lock is None:
             self._token_lock = asyncio.Lock()
-        async with self._token_lock:
+        # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
+        try:
+            async with asyncio.timeout(self._token_wait(need)):
+                await self._token_lock.acquire()
+        except TimeoutError:
+            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline) from None
+        try:
             token = self._tokens.current()
             if token is None:
-                response = await self._drive(self._send_flow(self._tokens.build_request(), authenticated=False))
-                token = self._tokens.store(response)
+                token = self._tokens.store(await self._drive(self._token_flow(need)))
             return token
+        finally:
+            self._token_lock.release()
 
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
