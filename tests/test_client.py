@@ -495,3 +495,23 @@ async def test_async_a_call_waiting_for_another_calls_token_request_keeps_its_de
         release.set()
         await first
     assert len(script.requests) == 1
+
+
+def mislabelled_gzip(request: httpx.Request) -> httpx.Response:
+    # (a proxy answering "Content-Encoding: gzip" over a plain body: httpx fails to decode it)
+    return httpx.Response(502, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(b"<html>bad</html>"))
+
+
+def test_an_answer_httpx_cannot_decode_is_a_typed_retried_error_without_the_token(sleeps: list[float]) -> None:
+    script = Script([mislabelled_gzip])
+    with pytest.raises(APIConnectionError, match="DecodingError") as err:
+        get_result(make_client(script, max_retries=1))  # (was: httpx.DecodingError, its request holding the token)
+    assert err.value.retries_taken == 1 and len(script.requests) == 2
+    assert isinstance(err.value.__cause__, httpx.DecodingError)
+    assert "authorization" not in err.value.__cause__.request.headers
+
+
+async def test_async_an_answer_httpx_cannot_decode_is_a_typed_error() -> None:
+    async with make_async_client(Script([mislabelled_gzip]), max_retries=0) as client:
+        with pytest.raises(APIConnectionError, match="DecodingError"):
+            await client.oneroster.gradebook.get_result(sourced_id="r1")

@@ -259,7 +259,12 @@ class BaseClient:
     @staticmethod
     def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        message = "request timed out" if cls is APITimeoutError else f"connection failed: {type(exc).__name__}"
+        if cls is APITimeoutError:
+            message = "request timed out"
+        elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
+            message = f"the answer could not be read: {type(exc).__name__}"
+        else:
+            message = f"connection failed: {type(exc).__name__}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
     @staticmethod
@@ -504,7 +509,7 @@ class SyncAPIClient(BaseClient):
             if isinstance(action, _Send):
                 try:
                     outcome = self._http.send(action.request)
-                except httpx.TransportError as exc:
+                except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
             elif isinstance(action, _Sleep):
                 time.sleep(action.seconds)
@@ -585,7 +590,7 @@ class AsyncAPIClient(BaseClient):
             if isinstance(action, _Send):
                 try:
                     outcome = await self._http.send(action.request)
-                except httpx.TransportError as exc:
+                except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
             elif isinstance(action, _Sleep):
                 import asyncio  # imported on use: it costs 45 ms, and sync users never need it

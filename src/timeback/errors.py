@@ -4,7 +4,7 @@ The tree::
 
     TimebackError
     ├── ConfigurationError            missing or contradictory client configuration
-    ├── APIConnectionError            the request never got an HTTP answer (DNS, refused, reset)
+    ├── APIConnectionError            no readable HTTP answer (DNS, refused, reset, undecodable)
     │   └── APITimeoutError           ... because a timeout expired
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
     └── RequestError                  the API answered with an error status (4xx or 5xx)
@@ -71,7 +71,7 @@ class ConfigurationError(TimebackError):
 
 
 class APIConnectionError(TimebackError):
-    """No HTTP answer arrived. ``retries_taken`` says how many retries were spent first."""
+    """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first."""
 
     def __init__(self, message: str, *, method: str, url: str, retries_taken: int = 0) -> None:
         super().__init__(message)
