@@ -515,3 +515,55 @@ async def test_async_an_answer_httpx_cannot_decode_is_a_typed_error() -> None:
     async with make_async_client(Script([mislabelled_gzip]), max_retries=0) as client:
         with pytest.raises(APIConnectionError, match="DecodingError"):
             await client.oneroster.gradebook.get_result(sourced_id="r1")
+
+
+# ----- a refused token request is not repeated by each call that waited for it
+
+
+def refusing_token_endpoint(asked: list[int], is_sync: bool = True) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == TOKEN_URL
+        asked.append(1)
+        time.sleep(0.1 if is_sync else 0)  # (the other calls queue behind this request meanwhile)
+        return httpx.Response(401, json={"error": "invalid_client"})
+
+    return handler
+
+
+def test_calls_waiting_for_a_refused_token_request_share_its_refusal() -> None:
+    asked: list[int] = []
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(refusing_token_endpoint(asked))))  # fmt: skip
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            get_result(client)
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # (was: 8 token requests one after another, 8 failed logins: a server limiting them locks the client id out)
+    assert len(asked) == 1 and len(errors) == 8 and all(isinstance(e, AuthError) for e in errors)
+    assert len({id(e) for e in errors}) == 8  # each thread its own copy
+    with pytest.raises(AuthError):
+        get_result(client)  # a later call asks again
+    assert len(asked) == 2
+
+
+async def test_async_calls_waiting_for_a_refused_token_request_share_its_refusal() -> None:
+    asked: list[int] = []
+    refuse = refusing_token_endpoint(asked, is_sync=False)
+
+    async def slowly(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.1)  # (the other calls queue behind this request meanwhile)
+        return refuse(request)
+
+    async with make_async_client(slowly) as client:
+        calls = (client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(8))
+        errors = await asyncio.gather(*calls, return_exceptions=True)
+    assert len(asked) == 1 and all(isinstance(e, AuthError) for e in errors)

@@ -1,11 +1,13 @@
 """OAuth2 client credentials: the token cache and the token request, free of I/O.
 
 The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threading.Lock`` or an
-``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it.
+``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it (and share its
+refusal, if the endpoint refused the credentials).
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +15,7 @@ from typing import Any
 import httpx
 
 from timeback._config import ClientConfig
-from timeback.errors import APIResponseValidationError
+from timeback.errors import APIResponseValidationError, AuthError
 
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
 # that expires in flight.
@@ -30,6 +32,8 @@ class TokenCache:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._token: _Token | None = None
+        self.refusals = 0  # token requests the endpoint refused; a caller notes the count before waiting for one
+        self._refusal: AuthError | None = None  # the last one's error
 
     def current(self) -> str | None:
         """The cached token if it is still fresh, else None."""
@@ -42,6 +46,20 @@ class TokenCache:
         """Drop the token, unless another caller already replaced it."""
         if self._token is not None and self._token.value == value:
             self._token = None
+
+    def refused_since(self, refusals: int) -> AuthError | None:
+        """The token endpoint's refusal since the count was ``refusals`` (of a request this caller waited for).
+
+        Asking again with the same credentials would get the same answer, and add a failed login: a server that
+        limits them (the local one, 10 a minute) would lock the client id out because many calls waited at once.
+        """
+        if self._refusal is None or self.refusals == refusals:
+            return None
+        return copy.copy(self._refusal)  # (each caller raises its own: tracebacks are per raise)
+
+    def refuse(self, error: AuthError) -> None:
+        self._refusal = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
+        self.refusals += 1
 
     def build_request(self) -> httpx.Request:
         # HTTP Basic client authentication (RFC 6749 section 2.3.1), which Cognito and the local server accept.

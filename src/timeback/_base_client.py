@@ -63,6 +63,7 @@ class _NeedToken:
     # The token request is part of the call: the call's timeout and retries apply, and what is left of its deadline.
     options: CallOptions
     expires: float | None  # time.monotonic() at the call's deadline
+    refusals: int  # the token endpoint's refusals when this call asked (see TokenCache.refused_since)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class BaseClient:
         while True:
             token = None
             if authenticated:
-                token = cast(str, (yield _NeedToken(call_options, expires)))
+                token = cast(str, (yield _NeedToken(call_options, expires, self._tokens.refusals)))
                 request.headers["Authorization"] = f"Bearer {token}"
             if expires is not None:
                 remaining = expires - time.monotonic()
@@ -227,7 +228,15 @@ class BaseClient:
             yield _Sleep(wait)
 
     def _token_flow(self, need: _NeedToken) -> Flow:
-        return self._send_flow(self._tokens.build_request(), need.options, authenticated=False, expires=need.expires)
+        refusal = self._tokens.refused_since(need.refusals)
+        if refusal is not None:
+            raise refusal
+        request = self._tokens.build_request()
+        try:
+            return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
+        except AuthError as error:
+            self._tokens.refuse(error)
+            raise
 
     def _token_wait(self, need: _NeedToken) -> float | None:
         """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
