@@ -323,8 +323,9 @@ class BaseClient:
             sent = next(iter(body.values()))
         records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
         base = self._config.base_url + op.base_path
-        lister = LISTERS.get((op.base_path, op.collection))
-        reader = READERS.get((op.base_path, op.collection))
+        stored_in = op.stored_in or op.collection  # (a class's students are read back as enrollments)
+        lister = LISTERS.get((op.base_path, stored_in))
+        reader = READERS.get((op.base_path, stored_in))
         if lister is not None:
             reads = []
             for start in range(0, len(records), CONFIRM_CHUNK):
@@ -348,7 +349,7 @@ class BaseClient:
             if not response.is_success:
                 return None
             body = response.json()
-            found = body.get(op.collection)
+            found = body.get(op.stored_in or op.collection)
             for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
                 if isinstance(record, dict):
                     stored[record.get("sourcedId")] = record

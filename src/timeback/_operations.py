@@ -65,6 +65,7 @@ class Operation(Generic[ReqT, RespT]):
     body: str | None = None  # the request field sent as the JSON body
     parents: tuple[Parent, ...] = ()
     not_found: str | None = None  # the 404 message when a parent is missing
+    stored_in: str | None = None  # the collection its records are read back from, when not ``collection``
     success_status: int = 200
     name: str = field(default="", init=False)  # the SDK method name, from the attribute it is assigned to
     base_path: str = field(default="", init=False)  # the service prefix, from the resource class

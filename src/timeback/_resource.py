@@ -196,10 +196,12 @@ def create_one(
     body: str,
     parents: tuple[Parent, ...] = (),
     not_found: str | None = None,
+    stored_in: str | None = None,
 ) -> Endpoint[ReqT, PairsResponse]:
-    """POST one record (to a root collection, or under parents named in the path); 201 with ``sourcedIdPairs``."""
+    """POST one record (to a root collection, or under parents named in the path); 201 with ``sourcedIdPairs``.
+    ``stored_in``: the collection that lists the records, when ``collection`` is a view of it (a class's students)."""
     op = _op("create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
-             not_found=not_found)  # fmt: skip
+             not_found=not_found, stored_in=stored_in)  # fmt: skip
     return Endpoint(op)
 
 
