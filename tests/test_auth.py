@@ -59,3 +59,16 @@ def test_token_request_uses_basic_auth_and_client_credentials() -> None:
     assert request.url == "http://x/oauth2/token" and request.method == "POST"
     assert request.headers["Authorization"].startswith("Basic ")
     assert b"grant_type=client_credentials" in request.read()
+
+
+def test_client_credentials_are_form_encoded_in_the_basic_header() -> None:
+    """RFC 6749 section 2.3.1: the id and secret are form-urlencoded, then used as Basic user and password. Sent
+    raw, an id holding ':' split at the wrong place, and a secret holding '%' was decoded into another secret."""
+    from timeback import Timeback
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    client_id, secret = "tenant:client 1", "p%41ss+w:rd é"
+    settings = ServerSettings(database="sqlite://", client_id=client_id, client_secret=secret)
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        assert client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "t"}).category.title == "t"

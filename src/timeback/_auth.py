@@ -11,6 +11,7 @@ import copy
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -62,8 +63,11 @@ class TokenCache:
         self.refusals += 1
 
     def build_request(self) -> httpx.Request:
-        # HTTP Basic client authentication (RFC 6749 section 2.3.1), which Cognito and the local server accept.
-        auth = httpx.BasicAuth(self._config.client_id, self._config.client_secret)
+        # HTTP Basic client authentication (RFC 6749 section 2.3.1), which Cognito and the local server accept. The
+        # id and secret are form-urlencoded first, as that section says: a ':' in the id or a '%' in the secret would
+        # otherwise be read as another id or secret. (Percent-encoding throughout, no '+' for a space: servers that
+        # decode with unquote and those that decode as a form read it alike.)
+        auth = httpx.BasicAuth(quote(self._config.client_id, safe=""), quote(self._config.client_secret, safe=""))
         request = httpx.Request(
             "POST",
             self._config.token_url,
