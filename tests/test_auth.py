@@ -72,3 +72,40 @@ def test_client_credentials_are_form_encoded_in_the_basic_header() -> None:
     settings = ServerSettings(database="sqlite://", client_id=client_id, client_secret=secret)
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         assert client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "t"}).category.title == "t"
+
+
+def test_a_token_never_shows_in_a_repr() -> None:
+    tokens = cache()
+    tokens.store(token_response("secret-token-value", 3600))
+    assert "secret-token-value" not in repr(tokens._token) and "secret-token-value" not in repr(vars(tokens))
+
+
+@pytest.mark.parametrize("expires_in", [None, "3600", 3600])
+def test_expires_in_absent_null_or_a_string_of_digits_is_taken(clock: list[float], expires_in: object) -> None:
+    tokens = cache()
+    body = {"access_token": "t1"} if expires_in is None else {"access_token": "t1", "expires_in": expires_in}
+    tokens.store(httpx.Response(200, json=body))
+    clock[0] += 3600 - 61
+    assert tokens.current() == "t1"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"access_token": "t1", "expires_in": "soon"}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t1", "expires_in": -5}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t1", "expires_in": True}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t1", "expires_in": 1e308 * 10}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t\u00e9"}, "not printable ASCII"),
+        ({"access_token": "t1\r\nX-Injected: 1"}, "not printable ASCII"),
+        ({"token": "t1"}, "without an access_token"),
+    ],
+)
+def test_a_token_answer_that_cannot_be_used_is_a_typed_error(body: dict[str, object], message: str) -> None:
+    import json
+
+    from timeback.errors import APIResponseValidationError
+
+    with pytest.raises(APIResponseValidationError, match=message) as raised:  # (json.dumps writes inf as Infinity)
+        cache().store(httpx.Response(200, content=json.dumps(body).encode()))
+    assert str(body.get("access_token")) not in str(raised.value)  # (the token itself is not quoted)

@@ -116,6 +116,7 @@ def test_retry_after_seconds_and_http_date_are_honoured(sleeps: list[float]) -> 
     assert sleeps == [3.0]
     assert engine.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: retry now
     assert engine.parse_retry_after("garbage") is None
+    assert engine.parse_retry_after("nan") is None  # (no advice: the backoff decides, not "retry at once")
 
 
 def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:

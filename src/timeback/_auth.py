@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -25,7 +25,7 @@ REFRESH_MARGIN_SECONDS = 60.0
 
 @dataclass
 class _Token:
-    value: str
+    value: str = field(repr=False)  # (a bearer token: never in a repr, which error reporters capture)
     expires_at: float  # time.monotonic()
 
 
@@ -81,13 +81,26 @@ class TokenCache:
         try:
             payload = response.json()
             value = payload["access_token"]
-            expires_in = float(payload.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise APIResponseValidationError(
                 "token endpoint answered without an access_token", **_answer(response)
             ) from None
         if not isinstance(value, str) or not value:
             raise APIResponseValidationError("token endpoint answered an empty access_token", **_answer(response))
+        if not (value.isascii() and value.isprintable()):  # (it goes in a header; the token itself stays unsaid)
+            raise APIResponseValidationError(
+                "token endpoint answered an access_token that is not printable ASCII", **_answer(response)
+            )
+        expires_in = payload.get("expires_in")
+        if expires_in is None:
+            expires_in = 3600  # (RFC 6749 only recommends it; a 401 replays with a new token if it was shorter)
+        elif isinstance(expires_in, str) and expires_in.strip().isdigit():
+            expires_in = int(expires_in)  # (some endpoints send it as a string)
+        if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < 1e9:
+            raise APIResponseValidationError(
+                f"token endpoint answered an expires_in that is not a number of seconds: {expires_in!r}"[:200],
+                **_answer(response),
+            )
         margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
         self._token = _Token(value, time.monotonic() + expires_in - margin)
         return value

@@ -490,9 +490,11 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # (NaN, which max() would take as 0: no advice, so the backoff decides)
+        return max(0.0, seconds) if seconds == seconds else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
