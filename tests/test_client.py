@@ -568,3 +568,26 @@ async def test_async_calls_waiting_for_a_refused_token_request_share_its_refusal
         calls = (client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(8))
         errors = await asyncio.gather(*calls, return_exceptions=True)
     assert len(asked) == 1 and all(isinstance(e, AuthError) for e in errors)
+
+
+def test_the_read_back_confirming_a_lost_create_takes_the_call_s_retries(sleeps: list[float]) -> None:
+    """A create whose answer was lost, retried into a 409, is confirmed by reading its record back: that read is
+    part of the call and gets the call's options (here its retries, the client having none)."""
+    sent: dict[str, Any] = {}
+
+    def read_back(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"results": [{**sent, "dateLastModified": "2024-01-01T00:00:00Z"}]})
+
+    def store(request: httpx.Request) -> httpx.Response:
+        import json
+
+        sent.update(json.loads(request.content)["result"])
+        raise httpx.ReadError("the answer was lost", request=request)
+
+    script = Script([store, answer(409, {"imsx_description": "exists"}), answer(503), read_back])
+    client = make_client(script, max_retries=0)
+    body = {"lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"}, "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-15T10:00:00Z"}  # fmt: skip
+    created = client.oneroster.gradebook.create_result(result=body, max_retries=2)
+    assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
+    assert [r.method for r in script.requests] == ["POST", "POST", "GET", "GET"]

@@ -559,15 +559,15 @@ class SyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed(op, reads[0], [self._read_quietly(r) for r in reads[1]], error)
+            answer = self.confirmed(op, reads[0], [self._read_quietly(r, options) for r in reads[1]], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
             return cast(ModelT, answer)
 
-    def _read_quietly(self, request: httpx.Request) -> httpx.Response:
+    def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
         try:
-            return self.send(request)
+            return self.send(request, options)  # (the call's timeout and retries: the read-back is part of it)
         except RequestError as error:
             return httpx.Response(error.status_code)
 
@@ -647,15 +647,15 @@ class AsyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed(op, reads[0], [await self._read_quietly(r) for r in reads[1]], error)
+            answer = self.confirmed(op, reads[0], [await self._read_quietly(r, options) for r in reads[1]], error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
             return cast(ModelT, answer)
 
-    async def _read_quietly(self, request: httpx.Request) -> httpx.Response:
+    async def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
         try:
-            return await self.send(request)
+            return await self.send(request, options)  # (as the sync client's)
         except RequestError as error:
             return httpx.Response(error.status_code)
 
