@@ -116,3 +116,23 @@ def test_a_comma_inside_a_listed_value_is_not_a_separator(authed: httpx.Client) 
     assert authed.get(f"{RO}/students/{w['user']}").status_code == 404
     assert w["user"] not in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "students")
     assert w["user"] not in ids(authed.get(f"{RO}/students", params={"limit": 3000, "search": w["user"]}), "students")
+
+
+def test_a_school_s_students_and_teachers_hold_that_role_at_that_school(authed: httpx.Client) -> None:
+    """A user may hold several roles at several orgs (a teacher at one school, a student at another): the students
+    of a school are the users holding the student role at it, not users with a role there and the student role
+    somewhere else."""
+    w = {k: uid(k) for k in ("a", "b", "teacher", "student", "both")}
+    for school in ("a", "b"):
+        created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w[school], "name": "S", "type": "school"}}))
+    for who, roles in (("teacher", [("teacher", "a")]), ("student", [("student", "a")]),
+                       ("both", [("teacher", "b"), ("student", "a")])):  # fmt: skip
+        user = {"sourcedId": w[who], "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": role, "org": {"sourcedId": w[org]}} for role, org in roles]}  # fmt: skip
+        created(authed.post(f"{RO}/users/", json={"user": user}))
+    assert ids(authed.get(f"{RO}/schools/{w['a']}/students"), "students") == sorted([w["student"], w["both"]])
+    assert ids(authed.get(f"{RO}/schools/{w['a']}/teachers"), "teachers") == [w["teacher"]]
+    assert ids(authed.get(f"{RO}/schools/{w['b']}/students"), "students") == []
+    assert ids(authed.get(f"{RO}/schools/{w['b']}/teachers"), "teachers") == [w["both"]]
+    counted = authed.get(f"{RO}/schools/{w['b']}/students")
+    assert counted.json()["totalCount"] == 0 and counted.headers["X-Total-Count"] == "0"

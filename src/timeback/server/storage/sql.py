@@ -652,7 +652,7 @@ class SqlStorage:
 
     def list(self, coll: CollectionDef, query: ListQuery) -> tuple[list[str], int]:
         table = self.tables[coll.table]
-        conditions = [self._scope(table, scope) for scope in query.scopes]
+        conditions = [self._scope(table, scope, coll.role) for scope in query.scopes]
         if query.search:
             fields = [table.c.sourced_id, *(_json(table, (name,)) for name in coll.search)]
             conditions.append(or_(*(_contains(f, query.search) for f in fields)))
@@ -700,10 +700,21 @@ class SqlStorage:
             self._page_ends.put((generation, selection, query.offset + len(found)), found[-1][0])
         return [data for _, data in found], total
 
-    def _scope(self, table: Table, scope: Scope) -> Any:
+    def _scope(self, table: Table, scope: Scope, role: str | None = None) -> Any:
         if scope.contains:
             # instr, not LIKE: SQLite's LIKE ignores the case of ASCII letters, and sourcedIds are case-sensitive
-            return func.instr(table.c[list_column(scope.field)], f",{list_item(scope.value)},") > 0
+            listed = func.instr(table.c[list_column(scope.field)], f",{list_item(scope.value)},") > 0
+            if role is None or scope.field != "orgs":
+                return listed
+            # The students (teachers) of an org: users holding that role at it, in one entry of their roles. The
+            # list columns alone also took a teacher at the school who is a student elsewhere. They still narrow
+            # the rows first, so only the users with some role at the org have their roles read.
+            held = func.json_each(table.c.data, "$.roles").table_valued("value")
+            paired = select(held.c.value).where(
+                func.json_extract(held.c.value, "$.role") == role,
+                func.json_extract(held.c.value, "$.org.sourcedId") == scope.value,
+            )
+            return and_(listed, paired.exists())
         path = ("sourcedId",) if scope.field == "sourcedId" else (scope.field, "sourcedId")
         column = self._column(table, path, "string")
         if scope.through is None:
