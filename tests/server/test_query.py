@@ -342,6 +342,34 @@ def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
     assert "=, != or @" in refused(http, f"{RO}/enrollments/", filter="primary>='true'")
 
 
+def test_a_boolean_field_sorts_its_two_forms_as_one(http: httpx.Client, client: Timeback) -> None:
+    """Sorting by enabledUser (primary) orders false before true whichever form each record holds (a JSON boolean
+    or Timeback's string), as the filter takes them: the strings sorted after every boolean, so true came before
+    "false". Ties keep insertion order; a record without the field sorts first (last with orderBy=desc)."""
+    r = make_roster(client, students=[uid("student") for _ in range(4)])
+    forms: list[Any] = ["true", False, True, "false"]
+    for student, form in zip(r.students, forms, strict=True):
+        user = {"enabledUser": form, "givenName": "Stu", "familyName": student,
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]}  # fmt: skip
+        assert http.put(f"{RO}/users/{student}", json={"user": user}).status_code in (200, 201)
+    enrollments = [f"{student}-enrolled" for student in r.students]
+    for enrollment, student, form in zip(enrollments, r.students, forms, strict=True):
+        body = {"role": "student", "primary": form, "user": {"sourcedId": student}, "class": {"sourcedId": r.class_}}
+        assert http.put(f"{RO}/enrollments/{enrollment}", json={"enrollment": body}).status_code in (200, 201)
+    unflagged = f"{r.students[0]}-unflagged"
+    body = {"role": "student", "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}}
+    assert http.put(f"{RO}/enrollments/{unflagged}", json={"enrollment": body}).status_code in (200, 201)
+    s, e = r.students, enrollments
+    mine = f"sourcedId@'{','.join(s)}'"
+    assert listed_at(http, f"{RO}/users/", filter=mine, sort="enabledUser") == [s[1], s[3], s[0], s[2]]
+    assert listed_at(http, f"{RO}/users/", filter=mine, sort="enabledUser", orderBy="desc") == [s[0], s[2], s[1], s[3]]
+    ours = f"sourcedId@'{','.join([*e, unflagged])}'"
+    assert listed_at(http, f"{RO}/enrollments/", filter=ours, sort="primary") == [unflagged, e[1], e[3], e[0], e[2]]
+    assert listed_at(http, f"{RO}/enrollments/", filter=ours, sort="primary", orderBy="desc") == [
+        e[0], e[2], e[1], e[3], unflagged
+    ]  # fmt: skip
+
+
 def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: Timeback) -> None:
     """Metadata has no declared types: ``=``, ``!=`` and ``@`` match the text or a JSON number or boolean of that
     value; ``>``/``<`` with a number compare JSON numbers only, with text JSON strings only. (``='5'`` missed the

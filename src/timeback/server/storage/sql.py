@@ -53,6 +53,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     cast,
     create_engine,
     event,
@@ -671,6 +672,11 @@ class SqlStorage:
         order = [table.c.pk]
         if query.sort is not None:
             key = self._column(table, query.sort.path, query.sort.kind)
+            if query.sort.kind == "bool":
+                # Both forms of a boolean (JSON true/false, Timeback's "true"/"false") as 1/0, as the filter takes
+                # them: the strings sorted after every JSON boolean. Neither (missing): NULL, first.
+                key = case((_bool_condition(table, Predicate(query.sort.path, "bool", "=", True)), 1),
+                           (_bool_condition(table, Predicate(query.sort.path, "bool", "=", False)), 0))  # fmt: skip
             order = [key.desc() if query.sort.descending else key.asc(), table.c.pk]
         # What the selection is, whatever the page: the key of its remembered count and page ends.
         selection = repr((coll.name, query.scopes, query.filter, query.search, query.include_deleted, query.sort))
