@@ -156,6 +156,25 @@ def test_a_page_without_its_list_or_count_fails_at_once(body: Any) -> None:
         _scripted_pages([body]).oneroster.gradebook.get_all_results(limit=2)
 
 
+def test_a_view_answered_under_its_base_collection_s_key_is_read() -> None:
+    """Timeback's document answers /students/, /teachers/ and a school's students and teachers under "users", and
+    /schools/ under "orgs"; the official one also a term's grading periods under "academicSessions". The SDK read
+    only the view's own key ("students"), so those listings raised against Timeback."""
+    user = {"sourcedId": "u1", "givenName": "G", "familyName": "F", "roles": [], "enabledUser": True}
+    rostering = _scripted_pages([{"users": [user], "totalCount": 1}] * 3).oneroster.rostering
+    assert [u.sourcedId for u in rostering.get_all_students()] == ["u1"]
+    assert [u.sourcedId for u in rostering.get_students_for_school(school_sourced_id="s1")] == ["u1"]
+    page = rostering.get_all_teachers()
+    assert [u.sourcedId for u in page] == ["u1"] and page.body["teachers"][0].sourcedId == "u1"
+    orgs = _scripted_pages([{"orgs": [{"sourcedId": "s1", "name": "S", "type": "school"}], "totalCount": 1}])
+    assert [o.sourcedId for o in orgs.oneroster.rostering.get_all_schools()] == ["s1"]
+    session = {"sourcedId": "gp", "title": "GP", "type": "gradingPeriod"}
+    periods = _scripted_pages([{"academicSessions": [session], "totalCount": 1}]).oneroster.rostering
+    assert [p.sourcedId for p in periods.get_grading_periods_for_term(term_sourced_id="t1")] == ["gp"]
+    with pytest.raises(APIResponseValidationError, match="expected a 'results' list"):
+        _scripted_pages([{"users": [], "totalCount": 0}]).oneroster.gradebook.get_all_results()  # (no alias there)
+
+
 def test_a_page_that_is_not_json_fails_at_once() -> None:
     from tests.test_client import Script, make_client
 

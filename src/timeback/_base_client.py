@@ -395,6 +395,13 @@ class BaseClient:
             message = f"{op.name}: the response is not JSON: {exc}"
             raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
         items = envelope.pop(op.collection, None) if isinstance(envelope, dict) else None
+        if items is None and isinstance(envelope, dict):
+            # A view may come under its base collection's key: Timeback answers /students/ as "users", /schools/
+            # as "orgs"; the official document a term's grading periods as "academicSessions".
+            for key in _LIST_KEY_ALIASES.get(op.collection, ()):
+                if isinstance(envelope.get(key), list):
+                    items = envelope.pop(key)
+                    break
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
@@ -416,6 +423,13 @@ class BaseClient:
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
         )
+
+
+# The keys a listing of a view (students, schools, terms...) may be answered under besides its own.
+_LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
+    "students": ("users",), "teachers": ("users",), "schools": ("orgs",),
+    "terms": ("academicSessions",), "gradingPeriods": ("academicSessions",),
+}  # fmt: skip
 
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
