@@ -394,11 +394,12 @@ class BaseClient:
         except ValueError as exc:
             message = f"{op.name}: the response is not JSON: {exc}"
             raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
-        items = envelope.pop(op.collection, None) if isinstance(envelope, dict) else None
+        items = envelope.pop(op.records_key, None) if isinstance(envelope, dict) else None
         if items is None and isinstance(envelope, dict):
-            # A view may come under its base collection's key: Timeback answers /students/ as "users", /schools/
-            # as "orgs"; the official document a term's grading periods as "academicSessions".
-            for key in _LIST_KEY_ALIASES.get(op.collection, ()):
+            # Timeback and the official document differ on some keys: /students/ is "users" in both, a class's
+            # students "students" in Timeback's and "users" in the other, a term's grading periods
+            # "gradingPeriods" and "academicSessions". Any of them is read.
+            for key in (op.collection, *_LIST_KEY_ALIASES.get(op.collection, ())):
                 if isinstance(envelope.get(key), list):
                     items = envelope.pop(key)
                     break

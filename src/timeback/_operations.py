@@ -66,9 +66,17 @@ class Operation(Generic[ReqT, RespT]):
     parents: tuple[Parent, ...] = ()
     not_found: str | None = None  # the 404 message when a parent is missing
     stored_in: str | None = None  # the collection its records are read back from, when not ``collection``
+    # A listing's key in the answer, when not ``collection``: Timeback answers /students/ and a school's students
+    # under "users" (the view's records are users), /schools/ under "orgs".
+    answer_key: str | None = None
     success_status: int = 200
     name: str = field(default="", init=False)  # the SDK method name, from the attribute it is assigned to
     base_path: str = field(default="", init=False)  # the service prefix, from the resource class
+
+    @property
+    def records_key(self) -> str:
+        """The key a listing's records come under in its answer."""
+        return self.answer_key or self.collection
 
     @property
     def path_fields(self) -> tuple[str, ...]:

@@ -168,9 +168,11 @@ def list_of(
     *,
     parents: tuple[Parent, ...] = (),
     not_found: str | None = None,
+    answer_key: str | None = None,
 ) -> ListEndpoint[ReqT, RespT]:
     """GET a collection, paged; ``item`` is the model of one record."""
-    op = _op("list", "GET", path, request, item, collection, 200, parents=parents, not_found=not_found)
+    op = _op("list", "GET", path, request, item, collection, 200, parents=parents, not_found=not_found,
+             answer_key=answer_key)  # fmt: skip
     return ListEndpoint(op)
 
 

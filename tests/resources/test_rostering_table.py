@@ -126,7 +126,7 @@ async def test_operation(name: str, mode: str, client: Timeback, async_client: A
     elif name in CREATE_UNDER:
         new = uid("gp")
         await run(api, name, term_sourced_id=w["term"], academicSession={"sourcedId": new, **SESSION})
-        got = client.oneroster.rostering.get_grading_period(sourced_id=new).academicSession
+        got = client.oneroster.rostering.get_grading_period(sourced_id=new).gradingPeriod
         assert (got.type, got.parent.sourcedId) == ("gradingPeriod", w["term"])
     elif op.kind == "get":
         resp = await run(api, name, sourced_id=w[RECORD[op.collection]])

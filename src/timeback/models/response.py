@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, overload
 
-from pydantic import Field, GetCoreSchemaHandler, RootModel
+from pydantic import AliasChoices, Field, GetCoreSchemaHandler, RootModel
 from pydantic_core import core_schema
 
 from timeback.models._base import ResponseModel, TimebackModel
@@ -36,10 +36,12 @@ __all__ = [
     "TimebackGetCourseResponse",
     "TimebackGetDemographicsResponse",
     "TimebackGetEnrollmentResponse",
+    "TimebackGetGradingPeriodResponse",
     "TimebackGetLineItemResponse",
     "TimebackGetOrgResponse",
     "TimebackGetResultResponse",
     "TimebackGetScoreScaleResponse",
+    "TimebackGetTermResponse",
     "TimebackGetUserResponse",
     "TimebackPatchAssessmentLineItemResponse",
     "TimebackPatchAssessmentResultResponse",
@@ -187,6 +189,20 @@ class TimebackGetOrgResponse(ResponseModel):
 
 class TimebackGetAcademicSessionResponse(ResponseModel):
     academicSession: TimebackAcademicSession
+
+
+class TimebackGetTermResponse(ResponseModel):
+    """``GET /terms/{id}``: Timeback answers the term under ``term``; the official document under
+    ``academicSession``, which is read too."""
+
+    term: TimebackAcademicSession = Field(validation_alias=AliasChoices("term", "academicSession"))
+
+
+class TimebackGetGradingPeriodResponse(ResponseModel):
+    """``GET /gradingPeriods/{id}``: Timeback answers under ``gradingPeriod``; the official document under
+    ``academicSession``, which is read too."""
+
+    gradingPeriod: TimebackAcademicSession = Field(validation_alias=AliasChoices("gradingPeriod", "academicSession"))
 
 
 class TimebackGetCourseResponse(ResponseModel):

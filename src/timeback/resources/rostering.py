@@ -53,7 +53,7 @@ class RosteringOperations(OperationSet):
         "/academicSessions/{sourced_id}", rq.TimebackDeleteAcademicSessionRequest, "academicSessions"
     )
     get_all_terms = list_of("/terms/", rq.TimebackGetAllTermsRequest, m.TimebackAcademicSession, "terms")
-    get_term = get_one("/terms/{sourced_id}", rq.TimebackGetTermRequest, rs.TimebackGetAcademicSessionResponse, "terms")
+    get_term = get_one("/terms/{sourced_id}", rq.TimebackGetTermRequest, rs.TimebackGetTermResponse, "terms")
     create_term = create_one("/terms/", rq.TimebackCreateTermRequest, "terms", body="academicSession")
     update_term = put_one(
         "/terms/{sourced_id}", rq.TimebackUpdateTermRequest, rs.TimebackGetAcademicSessionResponse, "terms",
@@ -77,7 +77,7 @@ class RosteringOperations(OperationSet):
         "/gradingPeriods/", rq.TimebackGetAllGradingPeriodsRequest, m.TimebackAcademicSession, "gradingPeriods"
     )
     get_grading_period = get_one(
-        "/gradingPeriods/{sourced_id}", rq.TimebackGetGradingPeriodRequest, rs.TimebackGetAcademicSessionResponse,
+        "/gradingPeriods/{sourced_id}", rq.TimebackGetGradingPeriodRequest, rs.TimebackGetGradingPeriodResponse,
         "gradingPeriods",
     )  # fmt: skip
     create_grading_period = create_one(
@@ -174,7 +174,9 @@ class RosteringOperations(OperationSet):
         "/orgs/{sourced_id}", rq.TimebackUpdateOrgRequest, rs.TimebackGetOrgResponse, "orgs", body="org"
     )
     delete_org = delete_one("/orgs/{sourced_id}", rq.TimebackDeleteOrgRequest, "orgs")
-    get_all_schools = list_of("/schools/", rq.TimebackGetAllSchoolsRequest, m.TimebackOrg, "schools")
+    # (Timeback's document answers the listings of schools, students and teachers under "orgs" and "users", but a
+    # class's own students and teachers under "students" and "teachers": answer_key follows it, route by route.)
+    get_all_schools = list_of("/schools/", rq.TimebackGetAllSchoolsRequest, m.TimebackOrg, "schools", answer_key="orgs")
     get_school = get_one("/schools/{sourced_id}", rq.TimebackGetSchoolRequest, rs.TimebackGetOrgResponse, "schools")
     create_school = create_one("/schools/", rq.TimebackCreateSchoolRequest, "schools", body="org")
     update_school = put_one(
@@ -195,13 +197,13 @@ class RosteringOperations(OperationSet):
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/students",
         rq.TimebackGetStudentsForClassInSchoolRequest, m.TimebackUser, "students",
         parents=_enrolled_in_class_in_school("student"),
-        not_found="School or class not found.",
+        not_found="School or class not found.", answer_key="users",
     )  # fmt: skip
     get_teachers_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/teachers",
         rq.TimebackGetTeachersForClassInSchoolRequest, m.TimebackUser, "teachers",
         parents=_enrolled_in_class_in_school("teacher"),
-        not_found="School or class not found.",
+        not_found="School or class not found.", answer_key="users",
     )  # fmt: skip
     get_courses_for_school = list_of(
         "/schools/{school_sourced_id}/courses", rq.TimebackGetCoursesForSchoolRequest, m.TimebackCourse, "courses",
@@ -214,10 +216,12 @@ class RosteringOperations(OperationSet):
     get_students_for_school = list_of(
         "/schools/{school_sourced_id}/students", rq.TimebackGetStudentsForSchoolRequest, m.TimebackUser, "students",
         parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),), not_found="School not found.",
+        answer_key="users",
     )  # fmt: skip
     get_teachers_for_school = list_of(
         "/schools/{school_sourced_id}/teachers", rq.TimebackGetTeachersForSchoolRequest, m.TimebackUser, "teachers",
         parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),), not_found="School not found.",
+        answer_key="users",
     )  # fmt: skip
     get_terms_for_school = list_of(
         "/schools/{school_sourced_id}/terms", rq.TimebackGetTermsForSchoolRequest, m.TimebackAcademicSession, "terms",
@@ -225,7 +229,9 @@ class RosteringOperations(OperationSet):
     )  # fmt: skip
 
     # ----- students and teachers (users by role)
-    get_all_students = list_of("/students/", rq.TimebackGetAllStudentsRequest, m.TimebackUser, "students")
+    get_all_students = list_of(
+        "/students/", rq.TimebackGetAllStudentsRequest, m.TimebackUser, "students", answer_key="users"
+    )
     get_student = get_one(
         "/students/{sourced_id}", rq.TimebackGetStudentRequest, rs.TimebackGetUserResponse, "students"
     )
@@ -234,7 +240,9 @@ class RosteringOperations(OperationSet):
         parents=(Parent("student_sourced_id", "students", "sourcedId", _enrolled("student", "user")),),
         not_found="Student not found.",
     )  # fmt: skip
-    get_all_teachers = list_of("/teachers/", rq.TimebackGetAllTeachersRequest, m.TimebackUser, "teachers")
+    get_all_teachers = list_of(
+        "/teachers/", rq.TimebackGetAllTeachersRequest, m.TimebackUser, "teachers", answer_key="users"
+    )
     get_teacher = get_one(
         "/teachers/{sourced_id}", rq.TimebackGetTeacherRequest, rs.TimebackGetUserResponse, "teachers"
     )

@@ -120,14 +120,13 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
     ]
     if op.kind in ("list", "get"):
         params += _query(op, settings)
-    coll = COLLECTIONS[op.collection]
     success: dict[str, Any] = {"description": "Success"}
     if op.kind == "list":
         assert op.response is not None
         success |= _json({
             "type": "object",
-            "required": [coll.name, "totalCount", "pageCount", "pageNumber", "offset", "limit"],
-            "properties": {coll.name: {"type": "array", "items": schemas.of(op.response, "serialization")},
+            "required": [op.records_key, "totalCount", "pageCount", "pageNumber", "offset", "limit"],
+            "properties": {op.records_key: {"type": "array", "items": schemas.of(op.response, "serialization")},
                            **{k: {"type": "integer"} for k in ("totalCount", "pageCount", "pageNumber", "offset",
                                                                "limit")}},
         })  # fmt: skip

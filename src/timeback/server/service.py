@@ -80,7 +80,7 @@ class GradebookService:
         if record is None:
             raise ApiError(404, f"{coll.label} not found.")
         fields = parse_fields(fields_param(query), self._kinds(coll))
-        return Reply(200, {coll.singular: select_fields(record, fields)})
+        return Reply(200, {single_key(op, coll): select_fields(record, fields)})
 
     def list(
         self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
@@ -119,7 +119,7 @@ class GradebookService:
             "offset": offset,
             "limit": limit,
         }
-        text = f'{{"{coll.name}":[{items}],' + json.dumps(envelope)[1:]
+        text = f'{{"{op.records_key}":[{items}],' + json.dumps(envelope)[1:]
         headers = {"X-Total-Count": str(total), "Link": link_header(url, query, limit, offset, total)}
         if clamped:
             headers["X-Limit-Clamped"] = f"requested limit above {self.settings.max_page_size}; served {limit}"
@@ -350,6 +350,16 @@ class GradebookService:
 
 
 _WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
+
+
+def single_key(op: Operation[Any, Any], coll: CollectionDef) -> str:
+    """The key a read's record comes under: its answer model's one field (Timeback answers a term as "term" where
+    the official document has "academicSession"), else the collection's singular."""
+    fields = op.response.model_fields if op.response is not None else {}
+    if len(fields) != 1:
+        return coll.singular
+    name, info = next(iter(fields.items()))
+    return info.alias or name
 
 
 def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
