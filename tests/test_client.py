@@ -591,3 +591,26 @@ def test_the_read_back_confirming_a_lost_create_takes_the_call_s_retries(sleeps:
     created = client.oneroster.gradebook.create_result(result=body, max_retries=2)
     assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
     assert [r.method for r in script.requests] == ["POST", "POST", "GET", "GET"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"org": {"sourcedId": "s1", "name": "School", "type": "school"}},  # as declared
+        {"sourcedId": "s1", "name": "School", "type": "school"},  # bare: Timeback's document for PUT /schools/{id}
+        {"school": {"sourcedId": "s1", "name": "School", "type": "school"}},  # under another key
+    ],
+)
+def test_a_one_record_answer_is_read_bare_or_under_another_key(body: dict[str, Any]) -> None:
+    script = Script([answer(200, body)])
+    school = make_client(script).oneroster.rostering.update_school(
+        sourced_id="s1", org={"name": "School", "type": "school"}
+    )
+    assert (school.org.sourcedId, school.org.name) == ("s1", "School")
+
+
+@pytest.mark.parametrize("body", [{}, {"imsx_codeMajor": "failure", "imsx_description": "odd"}, {"org": "s1"}])
+def test_an_answer_holding_no_record_is_still_refused(body: dict[str, Any]) -> None:
+    script = Script([answer(200, body)])
+    with pytest.raises(APIResponseValidationError, match="status 200: the call itself succeeded"):
+        make_client(script).oneroster.rostering.update_school(sourced_id="s1", org={"name": "S", "type": "school"})

@@ -374,11 +374,16 @@ class BaseClient:
         try:
             parsed = op.response.model_validate_json(response.content)
         except pydantic.ValidationError as exc:
-            raise APIResponseValidationError(
-                f"{op.name}: unexpected response body: {exc.errors(include_url=False)[:3]}",
-                body=response.text[:2000],
-                **answer_of(response),
-            ) from None
+            otherwise = _record_answered_otherwise(op.response, response.content)
+            if otherwise is None:
+                raise APIResponseValidationError(
+                    f"{op.name}: unexpected response body (status {response.status_code}"
+                    f"{': the call itself succeeded' if response.is_success else ''}): "
+                    f"{exc.errors(include_url=False)[:3]}",
+                    body=response.text[:2000],
+                    **answer_of(response),
+                ) from None
+            parsed = otherwise
         from timeback.models._base import ResponseModel
 
         if isinstance(parsed, ResponseModel):
@@ -431,6 +436,28 @@ _LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "students": ("users",), "teachers": ("users",), "schools": ("orgs",),
     "terms": ("academicSessions",), "gradingPeriods": ("academicSessions",),
 }  # fmt: skip
+
+
+def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | None:
+    """A one-record answer (``{"org": {...}}``) that came bare (``{...}``) or under another key: Timeback's document
+    answers PUT /schools/{id}, /classes/{id} and /academicSessions/{id} with the bare record. None if it is neither,
+    or if the model is not a one-record envelope. (Only after the expected shape failed: no cost otherwise.)"""
+    fields = model.model_fields
+    if len(fields) != 1:
+        return None
+    name, info = next(iter(fields.items()))
+    try:
+        body = pydantic_core.from_json(content)
+    except ValueError:
+        return None
+    if isinstance(body, dict) and len(body) == 1 and isinstance(next(iter(body.values())), dict):
+        body = next(iter(body.values()))  # (under another key)
+    if not isinstance(body, dict) or not isinstance(body.get("sourcedId"), str):
+        return None  # (a record has its sourcedId: an error body or an empty answer is not taken for one)
+    try:
+        return model.model_validate({info.alias or name: body})
+    except pydantic.ValidationError:
+        return None
 
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
