@@ -162,6 +162,8 @@ def test_list_envelope_headers_and_limits(authed: httpx.Client, client: Timeback
     assert page.headers["X-Total-Count"] == "3"
     links = page.headers["Link"]
     assert 'offset=0>; rel="first"' in links and 'rel="prev"' in links and 'rel="next"' not in links
+    past_the_end = authed.get(url, params={"limit": 2, "offset": 10}).headers["Link"]
+    assert 'offset=2>; rel="prev"' in past_the_end  # the last page (offset 8 would be past the end too)
     assert authed.get(url, params={"limit": 10000}).json()["limit"] == 3000
     for bad in ("0", "-1", "ten"):
         response = authed.get(url, params={"limit": bad})

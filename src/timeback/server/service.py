@@ -545,7 +545,7 @@ def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, tot
     last = max(0, (math.ceil(total / limit) - 1) * limit) if total else 0
     links = [f'{at(0)}; rel="first"']
     if offset > 0:
-        links.append(f'{at(max(0, offset - limit))}; rel="prev"')
+        links.append(f'{at(min(max(0, offset - limit), last))}; rel="prev"')  # (from past the end: the last page)
     if offset + limit < total:
         links.append(f'{at(offset + limit)}; rel="next"')
     links.append(f'{at(last)}; rel="last"')
