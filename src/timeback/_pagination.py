@@ -143,7 +143,8 @@ class _PageBase(Generic[T]):
 def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
     if current.same_page_as(previous):
         raise APIResponseValidationError(
-            f"the server answered the same page for offsets {previous.offset} and {current.offset}; stopping",
+            f"the server answered the same page for offsets {previous.offset} and {current.offset} (a server "
+            "ignoring offset, or exactly a page of records added ahead of them meanwhile); stopping",
             request_id=current.request_id,
             retries_taken=current.retries_taken,
         )
