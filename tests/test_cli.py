@@ -8,8 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
+import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from timeback import Timeback
@@ -77,3 +80,40 @@ def test_serve_makes_a_dev_client_and_prints_how_to_use_it(tmp_path: object) -> 
         proc.wait(timeout=10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
+    """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks)."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    return CliRunner().invoke(_app(), ["serve", *args], env={"COLUMNS": "300"})
+
+
+def _refused(result: Result, option: str, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # (a usage error, not a traceback)
+    assert f"Invalid value for {option}: " in result.output, result.output
+    assert message in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read"),
+        ("{bad", "is not JSON: Expecting property name"),
+        (b"\xff\xfe{}", "is not JSON"),
+        ("[]", "must hold a JSON object with one key per collection"),
+        ('{"classes": {}}', "classes: must be a list of records"),
+        ('{"users": [{"givenName": "no roles"}]}', "users[0]: Invalid request body"),
+    ],
+)
+def test_serve_refuses_a_bad_seed_file_naming_why(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: str | bytes | None, message: str
+) -> None:
+    seed = tmp_path / "seed.json"
+    if isinstance(content, str):
+        seed.write_text(content)
+    elif isinstance(content, bytes):
+        seed.write_bytes(content)
+    _refused(_serve(monkeypatch, "--database", "sqlite://", "--seed", str(seed)), "--seed", message)

@@ -127,12 +127,15 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        from timeback.server.seed import SeedError
         from timeback.server.storage.sql import UnsupportedDatabase
 
         try:
             app_ = create_app(settings)
         except UnsupportedDatabase as exc:
             raise typer.BadParameter(str(exc), param_hint="--database") from None
+        except SeedError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--seed") from None
         base = f"http://{host}:{port}"
         typer.echo(f"Timeback-compatible server on {base} (database {database})")
         if faults:

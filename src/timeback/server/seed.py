@@ -39,9 +39,21 @@ class SeedError(ValueError):
     pass
 
 
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise SeedError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError)
+        raise SeedError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise SeedError(f"{path} must hold a JSON object with one key per collection")
+    return data
+
+
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got."""
-    data = source if isinstance(source, dict) else json.loads(Path(source).read_text())
+    data = source if isinstance(source, dict) else _read(Path(source))
     ops = _create_ops()
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
@@ -49,6 +61,8 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
     counts = {}
     for collection in LOAD_ORDER:
         op = ops[collection]
+        if not isinstance(data.get(collection, []), list):
+            raise SeedError(f"{collection}: must be a list of records")
         for index, record in enumerate(data.get(collection, [])):
             body = json.dumps({op.wire_body_key: record}).encode()
             try:
