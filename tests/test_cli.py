@@ -117,3 +117,21 @@ def test_serve_refuses_a_bad_seed_file_naming_why(
     elif isinstance(content, bytes):
         seed.write_bytes(content)
     _refused(_serve(monkeypatch, "--database", "sqlite://", "--seed", str(seed)), "--seed", message)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("no-such-dir/t.db", "No such file or directory"),
+        ("a-directory", "unable to open database file"),
+        ("not-a-database.txt", "file is not a database"),
+    ],
+)
+def test_serve_refuses_a_database_it_cannot_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, path: str, message: str
+) -> None:
+    (tmp_path / "a-directory").mkdir()
+    (tmp_path / "not-a-database.txt").write_text("hello\n" * 100)
+    result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / path}")
+    _refused(result, "--database", f"cannot open sqlite:///{tmp_path / path}: ")
+    assert message in result.output

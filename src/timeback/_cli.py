@@ -127,6 +127,8 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        from sqlalchemy.exc import DBAPIError
+
         from timeback.server.seed import SeedError
         from timeback.server.storage.sql import UnsupportedDatabase
 
@@ -134,6 +136,9 @@ def _app() -> Any:
             app_ = create_app(settings)
         except UnsupportedDatabase as exc:
             raise typer.BadParameter(str(exc), param_hint="--database") from None
+        except (OSError, DBAPIError) as exc:  # (no such directory, not writable, not a database file)
+            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror} ({exc.filename})"
+            raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None
         base = f"http://{host}:{port}"
