@@ -135,3 +135,11 @@ def test_serve_refuses_a_database_it_cannot_open(
     result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / path}")
     _refused(result, "--database", f"cannot open sqlite:///{tmp_path / path}: ")
     assert message in result.output
+
+
+@pytest.mark.parametrize("port", ["0", "-1", "65536", "99999"])
+def test_serve_refuses_a_port_out_of_range(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
+    # (99999 was listened on as 99999 % 65536 = 34463 while serve printed http://127.0.0.1:99999; 0 a random port)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--port", port)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--port'" in result.output, result.output

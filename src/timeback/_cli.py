@@ -71,7 +71,7 @@ def _app() -> Any:
     @app.command()
     def serve(
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8000, help="Port to listen on."),
+        port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
         database: str = typer.Option("sqlite:///timeback.db", help="SQLAlchemy URL; sqlite:// is in-memory."),
         client_id: str | None = typer.Option(None, help="OAuth2 client id (default: a generated dev client)."),
         client_secret: str | None = typer.Option(None, help="OAuth2 client secret.", show_default=False),
