@@ -143,3 +143,11 @@ def test_serve_refuses_a_port_out_of_range(monkeypatch: pytest.MonkeyPatch, port
     result = _serve(monkeypatch, "--database", "sqlite://", "--port", port)
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--port'" in result.output, result.output
+
+
+@pytest.mark.parametrize("ttl", ["0", "-5"])
+def test_serve_refuses_a_token_lifetime_that_is_not_positive(monkeypatch: pytest.MonkeyPatch, ttl: str) -> None:
+    # (the token endpoint answered expires_in 0 or -5, which the SDK refuses: no call could be made)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--token-ttl", ttl)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--token-ttl'" in result.output, result.output

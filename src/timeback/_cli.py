@@ -78,7 +78,7 @@ def _app() -> Any:
         sourced_id_pairs: PairsStyle = typer.Option(
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
-        token_ttl: int = typer.Option(3600, help="Access token lifetime in seconds."),
+        token_ttl: int = typer.Option(3600, min=1, help="Access token lifetime in seconds."),
         token_max_failures: int = typer.Option(
             10, help="Failed token requests allowed per client id within the window before 429 (0: no limit)."
         ),
