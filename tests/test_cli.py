@@ -151,3 +151,18 @@ def test_serve_refuses_a_token_lifetime_that_is_not_positive(monkeypatch: pytest
     result = _serve(monkeypatch, "--database", "sqlite://", "--token-ttl", ttl)
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--token-ttl'" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("scopes", "message"),
+    [("gradebook.readnly", "unknown scope 'gradebook.readnly'"), ("", "no scope given"), (" ", "no scope given")],
+)
+def test_serve_refuses_scopes_it_does_not_know(monkeypatch: pytest.MonkeyPatch, scopes: str, message: str) -> None:
+    # (a misspelt scope made a client whose every call was 403; an empty --scopes one holding all of them)
+    _refused(_serve(monkeypatch, "--database", "sqlite://", "--scopes", scopes), "--scopes", message)
+
+
+def test_serve_takes_short_and_full_scope_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    full = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
+    result = _serve(monkeypatch, "--database", "sqlite://", "--scopes", f"{full} roster.readonly")
+    assert result.exit_code == 0, result.output

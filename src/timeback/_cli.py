@@ -120,6 +120,15 @@ def _app() -> Any:
             raise typer.BadParameter("fault injection runs in one process: leave out --workers", param_hint="--faults")
         if workers > 1 and _in_memory(database):
             raise typer.BadParameter("several workers need a database file, not in-memory", param_hint="--workers")
+        if scopes is not None:
+            from timeback.server.auth import ALL_SCOPES, short_scope
+
+            unknown = [scope for scope in scopes.split() if short_scope(scope) not in ALL_SCOPES.split()]
+            if unknown or not scopes.split():
+                raise typer.BadParameter(
+                    f"unknown scope {unknown[0]!r} (known: {ALL_SCOPES})" if unknown else "no scope given",
+                    param_hint="--scopes",
+                )
         if faults:
             from timeback.server.faults import FaultSpec
 
