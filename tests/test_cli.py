@@ -166,3 +166,14 @@ def test_serve_takes_short_and_full_scope_names(monkeypatch: pytest.MonkeyPatch)
     full = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
     result = _serve(monkeypatch, "--database", "sqlite://", "--scopes", f"{full} roster.readonly")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("client_id", "client_secret"), [("", "secret"), ("id", ""), ("", "")])
+def test_serve_refuses_an_empty_client_id_or_secret(
+    monkeypatch: pytest.MonkeyPatch, client_id: str, client_secret: str
+) -> None:
+    # (an empty id served a generated one that was never printed; an empty secret a generated one, printed)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--client-id", client_id, "--client-secret", client_secret)
+    assert result.exit_code == 2, result.output
+    assert "--client-id and --client-secret must not be empty" in result.output, result.output
+    assert "export TIMEBACK_CLIENT_SECRET" not in result.output

@@ -104,6 +104,8 @@ def _app() -> Any:
 
         if (client_id is None) != (client_secret is None):
             raise typer.BadParameter("give both --client-id and --client-secret, or neither")
+        if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
+            raise typer.BadParameter("--client-id and --client-secret must not be empty")
         settings = ServerSettings(
             database=database,
             client_id=client_id,
