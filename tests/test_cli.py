@@ -86,7 +86,10 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks)."""
     import uvicorn
 
+    from timeback.server import app
+
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
     return CliRunner().invoke(_app(), ["serve", *args], env={"COLUMNS": "300"})
 
 
@@ -177,3 +180,12 @@ def test_serve_refuses_an_empty_client_id_or_secret(
     assert result.exit_code == 2, result.output
     assert "--client-id and --client-secret must not be empty" in result.output, result.output
     assert "export TIMEBACK_CLIENT_SECRET" not in result.output
+
+
+@pytest.mark.parametrize(("host", "url"), [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123")])
+def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
+    # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port")
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", host, "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert f"export TIMEBACK_BASE_URL={url}\n" in result.output
+    assert f"export TIMEBACK_TOKEN_URL={url}/oauth2/token\n" in result.output

@@ -152,7 +152,7 @@ def _app() -> Any:
             raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None
-        base = f"http://{host}:{port}"
+        base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"  # (an IPv6 address: bracketed)
         typer.echo(f"Timeback-compatible server on {base} (database {database})")
         if faults:
             typer.echo(f"Injecting faults: {faults}")
