@@ -30,7 +30,9 @@ def test_spec_parsing() -> None:
     assert spec.rates == {"429": 0.1, "drop": 0.05} and (spec.retry_after, spec.slow_ms, spec.seed) == (2, 50, 3)
     assert FaultSpec.parse("all=0.3").total_rate == pytest.approx(0.3) and len(FaultSpec.parse("all=0.3").rates) == 6
     for bad, says in [("teapot=0.1", "unknown name 'teapot'"), ("500=2", "probability"), ("500", "name=value"),
-                      ("500=0.6,503=0.6", "must not exceed 1"), ("slow=x", "needs a number")]:  # fmt: skip
+                      ("500=0.6,503=0.6", "must not exceed 1"), ("slow=x", "needs a number"),
+                      ("slow_ms=inf", "slow_ms needs a finite number"), ("seed=nan", "seed needs a finite number"),
+                      ("retry_after=-3", "at least 0"), ("retry_after=1e999", "finite")]:  # fmt: skip
         with pytest.raises(ValueError, match=says):
             FaultSpec.parse(bad)
 
@@ -42,6 +44,8 @@ def test_serve_rejects_a_bad_spec() -> None:
 
     result = CliRunner().invoke(_app(), ["serve", "--faults", "teapot=1"])
     assert result.exit_code == 2 and "teapot" in result.output
+    result = CliRunner().invoke(_app(), ["serve", "--faults", "slow=0.1,slow_ms=inf"])  # (was an OverflowError)
+    assert result.exit_code == 2 and "slow_ms needs a finite number" in result.output
 
 
 @pytest.fixture

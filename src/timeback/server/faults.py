@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class FaultSpec:
             elif name in FAULT_KINDS:
                 rates[name] = number
             elif name in ("retry_after", "slow_ms", "seed"):
+                if not math.isfinite(number) or (number < 0 and name != "seed"):
+                    raise ValueError(f"fault spec: {name} needs a finite number of at least 0, got {value!r}")
                 settings[name] = number if name == "retry_after" else int(number)
             else:
                 known = ", ".join((*FAULT_KINDS, "all", "retry_after", "slow_ms", "seed"))
