@@ -189,3 +189,17 @@ def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, hos
     assert result.exit_code == 0, result.output
     assert f"export TIMEBACK_BASE_URL={url}\n" in result.output
     assert f"export TIMEBACK_TOKEN_URL={url}/oauth2/token\n" in result.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--token-failure-window", "0"), ("--token-failure-window", "-1"), ("--token-failure-window", "nan"),
+     ("--token-failure-window", "inf"), ("--token-max-failures", "-1")],
+)  # fmt: skip
+def test_serve_refuses_a_failed_login_limit_that_would_not_limit(
+    monkeypatch: pytest.MonkeyPatch, option: str, value: str
+) -> None:
+    # (a window of 0, -1 or NaN counted no failure at all: the limit was silently off; inf locked a client for good)
+    result = _serve(monkeypatch, "--database", "sqlite://", option, value)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for" in result.output and option in result.output, result.output

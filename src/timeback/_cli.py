@@ -80,7 +80,7 @@ def _app() -> Any:
         ),
         token_ttl: int = typer.Option(3600, min=1, help="Access token lifetime in seconds."),
         token_max_failures: int = typer.Option(
-            10, help="Failed token requests allowed per client id within the window before 429 (0: no limit)."
+            10, min=0, help="Failed token requests allowed per client id within the window before 429 (0: no limit)."
         ),
         token_failure_window: float = typer.Option(60.0, help="Window in seconds for --token-max-failures."),
         seed: str | None = typer.Option(None, help="JSON file of OneRoster records to load at start."),
@@ -102,6 +102,8 @@ def _app() -> Any:
 
         from timeback.server import ServerSettings, create_app
 
+        if not 0 < token_failure_window < float("inf"):  # (0, negative or NaN: no failure ever counted)
+            raise typer.BadParameter("must be a positive number of seconds", param_hint="--token-failure-window")
         if (client_id is None) != (client_secret is None):
             raise typer.BadParameter("give both --client-id and --client-secret, or neither")
         if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
