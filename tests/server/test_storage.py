@@ -44,6 +44,20 @@ def test_a_view_keeps_to_its_records_on_both_paths() -> None:
     storage.close()
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///"])
+def test_an_in_memory_database_is_one_database_for_every_connection(url: str) -> None:
+    # ('sqlite:///', no path, gave each pooled connection a private database: reads found no tables, 500s)
+    storage = open_storage(url)
+    with storage.transaction() as tx:
+        tx.insert(COLLECTIONS["orgs"], [_record("org-1", name="O", type="school")])
+    found: list[Any] = []
+    reader = threading.Thread(target=lambda: found.append(storage.get(COLLECTIONS["orgs"], "org-1")))
+    reader.start()
+    reader.join()
+    assert found[0] is not None and found[0]["sourcedId"] == "org-1"
+    storage.close()
+
+
 def test_ids_found_are_known_once_committed_and_not_looked_up_again() -> None:
     storage = open_storage("sqlite://")
     orgs, schools = COLLECTIONS["orgs"], COLLECTIONS["schools"]

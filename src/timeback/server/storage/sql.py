@@ -59,6 +59,7 @@ from sqlalchemy import (
     event,
     func,
     literal_column,
+    make_url,
     not_,
     or_,
     select,
@@ -988,7 +989,8 @@ def _too_old(engine: Engine, exc: Exception) -> UnsupportedDatabase:
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     if url.startswith("sqlite"):
-        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
+        in_memory = make_url(url).database in (None, "", ":memory:")
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             kwargs["poolclass"] = StaticPool
