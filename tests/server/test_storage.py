@@ -58,6 +58,13 @@ def test_an_in_memory_database_is_one_database_for_every_connection(url: str) ->
     storage.close()
 
 
+@pytest.mark.parametrize("url", ["sqlitefoo", "sqlite+foo:///x.db", "sqlite+aiosqlite:///x.db", "postgresql://h/db"])
+def test_a_url_that_is_not_sqlite_is_refused_saying_so(url: str) -> None:
+    # ('sqlitefoo' was sqlalchemy's ArgumentError, 'sqlite+foo' its NoSuchModuleError: tracebacks from serve)
+    with pytest.raises(sql.UnsupportedDatabase, match=r"only SQLite is built in"):
+        open_storage(url)
+
+
 def test_ids_found_are_known_once_committed_and_not_looked_up_again() -> None:
     storage = open_storage("sqlite://")
     orgs, schools = COLLECTIONS["orgs"], COLLECTIONS["schools"]

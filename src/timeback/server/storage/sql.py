@@ -64,6 +64,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
@@ -988,9 +989,13 @@ def _too_old(engine: Engine, exc: Exception) -> UnsupportedDatabase:
 
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
-    if url.startswith("sqlite"):
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None  # (not a URL)
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
-        in_memory = make_url(url).database in (None, "", ":memory:")
+        in_memory = parsed.database in (None, "", ":memory:")
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             kwargs["poolclass"] = StaticPool
