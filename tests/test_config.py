@@ -88,9 +88,25 @@ def test_base_url_alone_needs_no_environment_and_implies_token_url() -> None:
     assert config.base_url == "http://127.0.0.1:8000" and config.token_url == "http://127.0.0.1:8000/oauth2/token"
 
 
-def test_unknown_environment_is_rejected() -> None:
-    with pytest.raises(ConfigurationError, match="'prod'"):
+def test_unknown_environment_is_rejected_naming_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigurationError, match=r"^environment must be .*'prod'") as raised:
         Timeback(client_id="a", client_secret="b", environment="prod")
+    assert raised.value.missing == ("environment",)
+    monkeypatch.setenv("TIMEBACK_ENVIRONMENT", "prod")
+    with pytest.raises(ConfigurationError, match=r"^TIMEBACK_ENVIRONMENT must be .*'prod'"):
+        Timeback(client_id="a", client_secret="b")
+
+
+@pytest.mark.parametrize("url", ["localhost:8000", "ftp://host", "http://", "not a url", "http://[::1"])
+def test_a_location_that_is_not_an_http_url_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    # (it used to be httpx.InvalidURL, or an unsupported-protocol error, at the first call)
+    with pytest.raises(ConfigurationError, match=r"^base_url must be an http"):
+        Timeback(client_id="a", client_secret="b", base_url=url)
+    with pytest.raises(ConfigurationError, match=r"^token_url must be an http"):
+        Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:8000", token_url=url)
+    monkeypatch.setenv("TIMEBACK_BASE_URL", url)
+    with pytest.raises(ConfigurationError, match=r"^TIMEBACK_BASE_URL must be an http"):
+        Timeback(client_id="a", client_secret="b")
 
 
 def test_misspelt_arguments_are_errors() -> None:

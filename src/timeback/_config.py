@@ -71,9 +71,12 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     if options.get("environment") or options.get("base_url"):
         environment, base_url = options.get("environment") or None, options.get("base_url") or None
         token_url = options.get("token_url") or None
+        names = {"environment": "environment", "base_url": "base_url", "token_url": "token_url"}
     else:
         environment, base_url = env.get("TIMEBACK_ENVIRONMENT") or None, env.get("TIMEBACK_BASE_URL") or None
         token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
+        names = {"environment": "TIMEBACK_ENVIRONMENT", "base_url": "TIMEBACK_BASE_URL",
+                 "token_url": "token_url" if options.get("token_url") else "TIMEBACK_TOKEN_URL"}  # fmt: skip
     timeout = options.get("timeout")
     max_retries = options.get("max_retries")
 
@@ -83,10 +86,12 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     if not client_secret:
         missing.append("TIMEBACK_CLIENT_SECRET")
     if environment is not None and environment not in ENVIRONMENTS:
-        raise ConfigurationError(
-            f"TIMEBACK_ENVIRONMENT must be 'production' or 'staging', not {environment!r}",
-            ("TIMEBACK_ENVIRONMENT",),
-        )
+        name = names["environment"]
+        raise ConfigurationError(f"{name} must be 'production' or 'staging', not {environment!r}", (name,))
+    for key, url in (("base_url", base_url), ("token_url", token_url)):
+        if url is not None and not _is_http_url(url):  # (found here, not as httpx.InvalidURL at the first call)
+            name = names[key]
+            raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {url!r}", (name,))
     if environment is None and base_url is None:
         # Never fall back to production silently: the caller must say where to send grades.
         missing.append("TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")
@@ -110,6 +115,14 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
         deadline=options.get("deadline"),
     )
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.host)
 
 
 CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
