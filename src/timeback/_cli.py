@@ -66,7 +66,12 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
 def _app() -> Any:
     import typer
 
-    app = typer.Typer(add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.")
+    # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
+    # releases (pyproject allows >=0.12) defaulted the other way.
+    app = typer.Typer(
+        add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.",
+        pretty_exceptions_show_locals=False,
+    )  # fmt: skip
 
     @app.command()
     def serve(
