@@ -90,7 +90,8 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
 
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
     monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
-    return CliRunner().invoke(_app(), ["serve", *args], env={"COLUMNS": "300"})
+    port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
+    return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
 
 
 def _refused(result: Result, option: str, message: str) -> None:
@@ -140,6 +141,19 @@ def test_serve_refuses_a_database_it_cannot_open(
     assert message in result.output
 
 
+def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import socket
+
+    database = tmp_path / "never-made.db"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--port", str(port))
+    _refused(result, "--port", f"cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
+
+
 @pytest.mark.parametrize("port", ["0", "-1", "65536", "99999"])
 def test_serve_refuses_a_port_out_of_range(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
     # (99999 was listened on as 99999 % 65536 = 34463 while serve printed http://127.0.0.1:99999; 0 a random port)
@@ -185,7 +199,9 @@ def test_serve_refuses_an_empty_client_id_or_secret(
 @pytest.mark.parametrize(("host", "url"), [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123")])
 def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
     # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port")
-    result = _serve(monkeypatch, "--database", "sqlite://", "--host", host, "--port", "8123")
+    port = _free_port()
+    url = url.replace("8123", str(port))
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", host, "--port", str(port))
     assert result.exit_code == 0, result.output
     assert f"export TIMEBACK_BASE_URL={url}\n" in result.output
     assert f"export TIMEBACK_TOKEN_URL={url}/oauth2/token\n" in result.output

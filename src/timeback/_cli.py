@@ -27,6 +27,26 @@ def main() -> None:
     _app()()
 
 
+def _check_can_listen(host: str, port: int) -> None:
+    """A usage error if ``host:port`` cannot be listened on (taken, or not an address of this machine), found by
+    binding it as uvicorn will (SO_REUSEADDR) and letting it go: uvicorn's own failure came after the banner, the
+    dev credentials and a seeded database file."""
+    import socket
+
+    import typer
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise typer.BadParameter(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+        ) from None
+
+
 def _in_memory(database: str) -> bool:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -150,6 +170,7 @@ def _app() -> Any:
         from timeback.server.seed import SeedError
         from timeback.server.storage.sql import UnsupportedDatabase
 
+        _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         try:
             app_ = create_app(settings)
         except UnsupportedDatabase as exc:
