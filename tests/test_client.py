@@ -614,3 +614,25 @@ def test_an_answer_holding_no_record_is_still_refused(body: dict[str, Any]) -> N
     script = Script([answer(200, body)])
     with pytest.raises(APIResponseValidationError, match="status 200: the call itself succeeded"):
         make_client(script).oneroster.rostering.update_school(sourced_id="s1", org={"name": "S", "type": "school"})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"assessmentResult": {"sourcedId": "ar1", "score": 5}},  # as the local server answers
+        {"sourcedId": "ar1", "score": 5},  # bare
+        {},  # Timeback's document: 200 with any object ("Successfully updated")
+        {"message": "Assessment result updated"},
+    ],
+)
+def test_a_patch_answer_is_any_object_as_timeback_documents_it(body: dict[str, Any]) -> None:
+    script = Script([answer(200, body)])
+    patched = make_client(script).oneroster.gradebook.patch_assessment_result(
+        sourced_id="ar1", assessmentResult={"score": 5}
+    )
+    if body.get("assessmentResult") or body.get("sourcedId"):
+        assert patched.assessmentResult is not None
+        assert (patched.assessmentResult.sourcedId, patched.assessmentResult.score) == ("ar1", 5)
+    else:  # the write succeeded; the answer held no record
+        assert patched.assessmentResult is None
+        assert patched.model_extra == body

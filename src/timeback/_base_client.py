@@ -384,6 +384,10 @@ class BaseClient:
                     **answer_of(response),
                 ) from None
             parsed = otherwise
+        else:
+            if op.kind == "patch" and getattr(parsed, next(iter(op.response.model_fields))) is None:
+                # (Timeback's PATCH answers any object: the record is read bare or under another key too)
+                parsed = _record_answered_otherwise(op.response, response.content) or parsed
         from timeback.models._base import ResponseModel
 
         if isinstance(parsed, ResponseModel):

@@ -167,8 +167,12 @@ class TimebackPutAssessmentLineItemResponse(TimebackGetAssessmentLineItemRespons
     pass
 
 
-class TimebackPatchAssessmentLineItemResponse(TimebackGetAssessmentLineItemResponse):
-    pass
+class TimebackPatchAssessmentLineItemResponse(ResponseModel):
+    """PATCH's answer, which Timeback's document declares as any JSON object: the record when the answer carries
+    it (under ``assessmentLineItem``, bare or under another key), else None, the answer's fields in
+    ``model_extra``."""
+
+    assessmentLineItem: TimebackAssessmentLineItem | None = None
 
 
 class TimebackGetAssessmentResultResponse(ResponseModel):
@@ -179,8 +183,12 @@ class TimebackPutAssessmentResultResponse(TimebackGetAssessmentResultResponse):
     pass
 
 
-class TimebackPatchAssessmentResultResponse(TimebackGetAssessmentResultResponse):
-    pass
+class TimebackPatchAssessmentResultResponse(ResponseModel):
+    """PATCH's answer, which Timeback's document declares as any JSON object: the record when the answer carries
+    it (under ``assessmentResult``, bare or under another key), else None, the answer's fields in
+    ``model_extra``."""
+
+    assessmentResult: TimebackAssessmentResult | None = None
 
 
 class TimebackGetOrgResponse(ResponseModel):
