@@ -122,3 +122,13 @@ def test_every_create_can_be_confirmed_by_reading_back() -> None:
             if op.kind in ("create", "batch_create"):
                 key = (op.base_path, op.stored_in or op.collection)
                 assert key in LISTERS or key in READERS, f"{op.name}: nothing reads its records back"
+
+
+def test_a_lost_school_answer_is_confirmed(lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback) -> None:
+    # (the listing that reads schools back answers them under "orgs", not under the collection's own "schools")
+    lossy_client, transport = lossy
+    school = uid("school")
+    resp = lossy_client.oneroster.rostering.create_school(org={"sourcedId": school, "name": "S", "type": "school"})
+    assert transport.lost == 1
+    assert resp.sourcedIdPairs.allocatedSourcedId == school
+    assert client.oneroster.rostering.get_school(sourced_id=school).org.name == "S"

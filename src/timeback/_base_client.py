@@ -345,11 +345,15 @@ class BaseClient:
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None."""
         stored: dict[Any, Any] = {}
+        stored_in = op.stored_in or op.collection
+        lister = LISTERS.get((op.base_path, stored_in))
+        # (the listing's own key first: /schools/ answers under "orgs"; then the keys parse_page also reads)
+        keys = (lister.records_key if lister else stored_in, stored_in, *_LIST_KEY_ALIASES.get(stored_in, ()))
         for response in answers:
             if not response.is_success:
                 return None
             body = response.json()
-            found = body.get(op.stored_in or op.collection)
+            found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
             for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
                 if isinstance(record, dict):
                     stored[record.get("sourcedId")] = record
