@@ -478,6 +478,13 @@ def test_a_call_waiting_for_another_calls_token_request_keeps_its_deadline() -> 
     assert len(script.requests) == 1
 
 
+@pytest.mark.parametrize("deadline", [float("inf"), 1e10])
+def test_a_deadline_past_what_a_lock_can_wait_still_gets_a_token(deadline: float) -> None:
+    # (the wait for the token lock is bounded by the deadline: threading's cap is about 292 years)
+    script = Script([answer(200, RESULT)])
+    assert make_client(script, deadline=deadline).oneroster.gradebook.get_result(sourced_id="r1").result.score == 1
+
+
 async def test_async_a_call_waiting_for_another_calls_token_request_keeps_its_deadline() -> None:
     release = asyncio.Event()
     script = Script([answer(200, RESULT)])

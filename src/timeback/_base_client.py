@@ -585,7 +585,8 @@ class SyncAPIClient(BaseClient):
             return token
         # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
         wait = self._token_wait(need)
-        if not self._token_lock.acquire(timeout=-1 if wait is None else wait):
+        # (capped: a deadline of inf, or of centuries, is past what a lock's wait takes: OverflowError)
+        if not self._token_lock.acquire(timeout=-1 if wait is None else min(wait, threading.TIMEOUT_MAX)):
             raise self._deadline_passed("POST", self._config.token_url, need.options.deadline)
         try:
             token = self._tokens.current()
