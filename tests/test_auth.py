@@ -80,7 +80,7 @@ def test_a_token_never_shows_in_a_repr() -> None:
     assert "secret-token-value" not in repr(tokens._token) and "secret-token-value" not in repr(vars(tokens))
 
 
-@pytest.mark.parametrize("expires_in", [None, "3600", 3600])
+@pytest.mark.parametrize("expires_in", [None, "3600", 3600, "3600.0", " 3600 "])
 def test_expires_in_absent_null_or_a_string_of_digits_is_taken(clock: list[float], expires_in: object) -> None:
     tokens = cache()
     body = {"access_token": "t1"} if expires_in is None else {"access_token": "t1", "expires_in": expires_in}
@@ -93,6 +93,8 @@ def test_expires_in_absent_null_or_a_string_of_digits_is_taken(clock: list[float
     ("body", "message"),
     [
         ({"access_token": "t1", "expires_in": "soon"}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t1", "expires_in": "\u00b2"}, "expires_in that is not a number of seconds"),
+        ({"access_token": "t1", "expires_in": "NaN"}, "expires_in that is not a number of seconds"),
         ({"access_token": "t1", "expires_in": -5}, "expires_in that is not a number of seconds"),
         ({"access_token": "t1", "expires_in": True}, "expires_in that is not a number of seconds"),
         ({"access_token": "t1", "expires_in": 1e308 * 10}, "expires_in that is not a number of seconds"),

@@ -94,8 +94,11 @@ class TokenCache:
         expires_in = payload.get("expires_in")
         if expires_in is None:
             expires_in = 3600  # (RFC 6749 only recommends it; a 401 replays with a new token if it was shorter)
-        elif isinstance(expires_in, str) and expires_in.strip().isdigit():
-            expires_in = int(expires_in)  # (some endpoints send it as a string)
+        elif isinstance(expires_in, str):  # (some endpoints send it as a string; the range check below still holds)
+            try:
+                expires_in = float(expires_in)
+            except ValueError:
+                pass
         if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < 1e9:
             raise APIResponseValidationError(
                 f"token endpoint answered an expires_in that is not a number of seconds: {expires_in!r}"[:200],
