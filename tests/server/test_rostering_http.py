@@ -171,3 +171,17 @@ def test_reads_answer_under_timeback_s_keys(authed: httpx.Client, client: Timeba
     assert client.oneroster.rostering.get_grading_period(sourced_id=period).gradingPeriod.sourcedId == period
     assert r.students[0] in [u.sourcedId for u in client.oneroster.rostering.get_students_for_school(
         school_sourced_id=r.school)]  # fmt: skip
+
+
+def test_a_role_in_another_case_is_judged_alike_by_every_students_read(authed: httpx.Client) -> None:
+    """/students, /students/{id} and a school's students agree on who holds the student role: a user whose one role
+    is "Student" at a school is a student of it exactly when it is a student at all."""
+    w = {k: uid(k) for k in ("school", "user")}
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    user = {"sourcedId": w["user"], "enabledUser": True, "givenName": "G", "familyName": "F",
+            "roles": [{"roleType": "primary", "role": "Student", "org": {"sourcedId": w["school"]}}]}  # fmt: skip
+    created(authed.post(f"{RO}/users/", json={"user": user}))
+    is_student = authed.get(f"{RO}/students/{w['user']}").status_code == 200
+    listed = w["user"] in ids(authed.get(f"{RO}/students", params={"limit": 3000, "search": w["user"]}), "users")
+    of_school = w["user"] in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "users")
+    assert (is_student, listed, of_school) in ((True, True, True), (False, False, False))
