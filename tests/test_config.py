@@ -97,11 +97,14 @@ def test_unknown_environment_is_rejected_naming_where_it_came_from(monkeypatch: 
         Timeback(client_id="a", client_secret="b")
 
 
-@pytest.mark.parametrize("url", ["localhost:8000", "ftp://host", "http://", "not a url", "http://[::1"])
+@pytest.mark.parametrize(
+    "url", ["localhost:8000", "ftp://host", "http://", "not a url", "http://[::1", "htp://user:hunter2@host"]
+)
 def test_a_location_that_is_not_an_http_url_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     # (it used to be httpx.InvalidURL, or an unsupported-protocol error, at the first call)
-    with pytest.raises(ConfigurationError, match=r"^base_url must be an http"):
+    with pytest.raises(ConfigurationError, match=r"^base_url must be an http") as raised:
         Timeback(client_id="a", client_secret="b", base_url=url)
+    assert "hunter2" not in str(raised.value)  # (a URL's password is not repeated)
     with pytest.raises(ConfigurationError, match=r"^token_url must be an http"):
         Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:8000", token_url=url)
     monkeypatch.setenv("TIMEBACK_BASE_URL", url)

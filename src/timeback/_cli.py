@@ -36,11 +36,13 @@ def _check_can_listen(host: str, port: int) -> None:
     import typer
 
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-        family, kind, proto, _, address = infos[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind(address)
+        # Every address the host names, as asyncio's create_server binds them all ("localhost": ::1 and 127.0.0.1)
+        for family, kind, proto, _, address in socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        ):
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
     except OSError as exc:
         raise typer.BadParameter(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
@@ -176,7 +178,7 @@ def _app() -> Any:
         except UnsupportedDatabase as exc:
             raise typer.BadParameter(str(exc), param_hint="--database") from None
         except (OSError, DBAPIError) as exc:  # (no such directory, not writable, not a database file)
-            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror} ({exc.filename})"
+            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror or exc} ({exc.filename})"
             raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None

@@ -91,7 +91,8 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     for key, url in (("base_url", base_url), ("token_url", token_url)):
         if url is not None and not _is_http_url(url):  # (found here, not as httpx.InvalidURL at the first call)
             name = names[key]
-            raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {url!r}", (name,))
+            shown = repr(url) if "@" not in url else "a URL holding '@' (not shown: it may hold a password)"
+            raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {shown}", (name,))
     if environment is None and base_url is None:
         # Never fall back to production silently: the caller must say where to send grades.
         missing.append("TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")
