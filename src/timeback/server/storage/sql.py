@@ -925,7 +925,11 @@ class _Checkpointer:
         if self.catch_up:
             self.catch_up = False
             try:
-                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                busy, _pages, _copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                # (busy: the thread, mid-pass, held the checkpoint lock, and nothing was copied: again after the
+                # next commit, which costs nothing while it is busy, rather than when the thread finds the WAL long
+                # once more. A reader pinning pages is left to the thread: retrying would copy on every commit.)
+                self.catch_up = bool(busy)
             except sqlite3.Error as exc:  # (a full disk, say): the thread's next pass reports it
                 log.debug("catching up the WAL of %s failed: %s", self._path, exc)
         self.nudge()
