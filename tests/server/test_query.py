@@ -284,14 +284,9 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
 
 
-def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
-    http: httpx.Client, client: Timeback
-) -> None:
-    """Timeback's schema has enabledUser and primary as the strings "true"/"false", the SDK's models as booleans:
-    a filter matches both forms. (It was a 500: the comparisons of every operator were built, and SQLAlchemy
-    refuses ``column > True``; ``!=`` matched the string "true" and a value such as 'yes' read as false.)"""
-    r = make_roster(client, students=[uid("student") for _ in range(4)])
-    forms: list[Any] = [True, False, "true", "false"]
+def _flagged_students(http: httpx.Client, client: Timeback, forms: list[Any]) -> tuple[Any, list[str]]:
+    """A roster with a student per form of a boolean, as enabledUser and as their enrollment's primary."""
+    r = make_roster(client, students=[uid("student") for _ in forms])
     for student, form in zip(r.students, forms, strict=True):
         user = {"enabledUser": form, "givenName": "Stu", "familyName": student,
                 "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]}  # fmt: skip
@@ -300,6 +295,16 @@ def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
     for enrollment, student, form in zip(enrollments, r.students, forms, strict=True):
         body = {"role": "student", "primary": form, "user": {"sourcedId": student}, "class": {"sourcedId": r.class_}}
         assert http.put(f"{RO}/enrollments/{enrollment}", json={"enrollment": body}).status_code in (200, 201)
+    return r, enrollments
+
+
+def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """Timeback's schema has enabledUser and primary as the strings "true"/"false", the SDK's models as booleans:
+    a filter matches both forms. (It was a 500: the comparisons of every operator were built, and SQLAlchemy
+    refuses ``column > True``; ``!=`` matched the string "true" and a value such as 'yes' read as false.)"""
+    r, enrollments = _flagged_students(http, client, [True, False, "true", "false"])
     s0 = r.students[0]
     e0, e1 = enrollments[:2]
     mine = f"sourcedId@'{','.join(r.students)}'"
@@ -346,16 +351,7 @@ def test_a_boolean_field_sorts_its_two_forms_as_one(http: httpx.Client, client: 
     """Sorting by enabledUser (primary) orders false before true whichever form each record holds (a JSON boolean
     or Timeback's string), as the filter takes them: the strings sorted after every boolean, so true came before
     "false". Ties keep insertion order; a record without the field sorts first (last with orderBy=desc)."""
-    r = make_roster(client, students=[uid("student") for _ in range(4)])
-    forms: list[Any] = ["true", False, True, "false"]
-    for student, form in zip(r.students, forms, strict=True):
-        user = {"enabledUser": form, "givenName": "Stu", "familyName": student,
-                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]}  # fmt: skip
-        assert http.put(f"{RO}/users/{student}", json={"user": user}).status_code in (200, 201)
-    enrollments = [f"{student}-enrolled" for student in r.students]
-    for enrollment, student, form in zip(enrollments, r.students, forms, strict=True):
-        body = {"role": "student", "primary": form, "user": {"sourcedId": student}, "class": {"sourcedId": r.class_}}
-        assert http.put(f"{RO}/enrollments/{enrollment}", json={"enrollment": body}).status_code in (200, 201)
+    r, enrollments = _flagged_students(http, client, ["true", False, True, "false"])
     unflagged = f"{r.students[0]}-unflagged"
     body = {"role": "student", "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}}
     assert http.put(f"{RO}/enrollments/{unflagged}", json={"enrollment": body}).status_code in (200, 201)
