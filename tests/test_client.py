@@ -616,6 +616,13 @@ def test_a_one_record_answer_is_read_bare_or_under_another_key(body: dict[str, A
     assert (school.org.sourcedId, school.org.name) == ("s1", "School")
 
 
+@pytest.mark.parametrize("key", ["term", "academicSession"])
+def test_a_term_is_read_under_timeback_s_key_or_the_official_one(key: str) -> None:
+    session = {"sourcedId": "t1", "title": "Fall", "type": "term"}
+    term = make_client(Script([answer(200, {key: session})])).oneroster.rostering.get_term(sourced_id="t1")
+    assert (term.term.sourcedId, term.term.title) == ("t1", "Fall")
+
+
 @pytest.mark.parametrize("body", [{}, {"imsx_codeMajor": "failure", "imsx_description": "odd"}, {"org": "s1"}])
 def test_an_answer_holding_no_record_is_still_refused(body: dict[str, Any]) -> None:
     script = Script([answer(200, body)])

@@ -244,8 +244,11 @@ class BaseClient:
             return None
         remaining = need.expires - time.monotonic()
         if remaining <= 0:
-            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+            raise self._token_deadline_passed(need)
         return remaining
+
+    def _token_deadline_passed(self, need: _NeedToken) -> APITimeoutError:
+        return self._deadline_passed("POST", self._config.token_url, need.options.deadline)
 
     @staticmethod
     def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
@@ -347,8 +350,7 @@ class BaseClient:
         stored: dict[Any, Any] = {}
         stored_in = op.stored_in or op.collection
         lister = LISTERS.get((op.base_path, stored_in))
-        # (the listing's own key first: /schools/ answers under "orgs"; then the keys parse_page also reads)
-        keys = (lister.records_key if lister else stored_in, stored_in, *_LIST_KEY_ALIASES.get(stored_in, ()))
+        keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
         for response in answers:
             if not response.is_success:
                 return None
@@ -389,8 +391,7 @@ class BaseClient:
                 ) from None
             parsed = otherwise
         else:
-            if op.kind == "patch" and getattr(parsed, next(iter(op.response.model_fields))) is None:
-                # (Timeback's PATCH answers any object: the record is read bare or under another key too)
+            if _record_left_out(parsed):  # (a record the answer may leave out, PATCH's: maybe bare or elsewhere)
                 parsed = _record_answered_otherwise(op.response, response.content) or parsed
         from timeback.models._base import ResponseModel
 
@@ -407,15 +408,10 @@ class BaseClient:
         except ValueError as exc:
             message = f"{op.name}: the response is not JSON: {exc}"
             raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
-        items = envelope.pop(op.records_key, None) if isinstance(envelope, dict) else None
-        if items is None and isinstance(envelope, dict):
-            # Timeback and the official document differ on some keys: /students/ is "users" in both, a class's
-            # students "students" in Timeback's and "users" in the other, a term's grading periods
-            # "gradingPeriods" and "academicSessions". Any of them is read.
-            for key in (op.collection, *_LIST_KEY_ALIASES.get(op.collection, ())):
-                if isinstance(envelope.get(key), list):
-                    items = envelope.pop(key)
-                    break
+        items = None
+        if isinstance(envelope, dict):
+            key = next((key for key in _list_keys(op) if isinstance(envelope.get(key), list)), None)
+            items = envelope.pop(key) if key is not None else None
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
@@ -439,11 +435,24 @@ class BaseClient:
         )
 
 
+def _list_keys(op: Operation[Any, Any]) -> tuple[str, ...]:
+    """The keys a listing's records may come under, its declared one first. Timeback and the official document
+    differ on some: a class's students are "students" in Timeback's and "users" in the other, a term's grading
+    periods "gradingPeriods" and "academicSessions"."""
+    return (op.records_key, op.collection, *_LIST_KEY_ALIASES.get(op.collection, ()))
+
+
 # The keys a listing of a view (students, schools, terms...) may be answered under besides its own.
 _LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "students": ("users",), "teachers": ("users",), "schools": ("orgs",),
     "terms": ("academicSessions",), "gradingPeriods": ("academicSessions",),
 }  # fmt: skip
+
+
+def _record_left_out(parsed: pydantic.BaseModel) -> bool:
+    """A one-record answer whose record is optional and was not found under its key."""
+    fields = type(parsed).model_fields
+    return len(fields) == 1 and getattr(parsed, next(iter(fields))) is None
 
 
 def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | None:
@@ -453,7 +462,7 @@ def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | 
     fields = model.model_fields
     if len(fields) != 1:
         return None
-    name, info = next(iter(fields.items()))
+    name, info = next(iter(fields.items()))  # (GET /terms/{id} under "academicSession", the official key, too)
     try:
         body = pydantic_core.from_json(content)
     except ValueError:
@@ -587,7 +596,7 @@ class SyncAPIClient(BaseClient):
         wait = self._token_wait(need)
         # (capped: a deadline of inf, or of centuries, is past what a lock's wait takes: OverflowError)
         if not self._token_lock.acquire(timeout=-1 if wait is None else min(wait, threading.TIMEOUT_MAX)):
-            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+            raise self._token_deadline_passed(need)
         try:
             token = self._tokens.current()
             if token is None:
@@ -676,7 +685,7 @@ class AsyncAPIClient(BaseClient):
             async with asyncio.timeout(self._token_wait(need)):
                 await self._token_lock.acquire()
         except TimeoutError:
-            raise self._deadline_passed("POST", self._config.token_url, need.options.deadline) from None
+            raise self._token_deadline_passed(need) from None
         try:
             token = self._tokens.current()
             if token is None:

@@ -53,8 +53,10 @@ def _in_memory(database: str) -> bool:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    from timeback.server.storage.sql import names_no_file
+
     try:
-        return make_url(database).database in (None, "", ":memory:")
+        return names_no_file(make_url(database).database)
     except ArgumentError:
         return False  # (not a URL: open_storage says so)
 

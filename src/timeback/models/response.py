@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, overload
 
-from pydantic import AliasChoices, Field, GetCoreSchemaHandler, RootModel
+from pydantic import Field, GetCoreSchemaHandler, RootModel
 from pydantic_core import core_schema
 
 from timeback.models._base import ResponseModel, TimebackModel
@@ -200,17 +200,17 @@ class TimebackGetAcademicSessionResponse(ResponseModel):
 
 
 class TimebackGetTermResponse(ResponseModel):
-    """``GET /terms/{id}``: Timeback answers the term under ``term``; the official document under
-    ``academicSession``, which is read too."""
+    """``GET /terms/{id}``: Timeback answers the term under ``term``. (The official document's ``academicSession``
+    is read too, as any one-record answer under another key is.)"""
 
-    term: TimebackAcademicSession = Field(validation_alias=AliasChoices("term", "academicSession"))
+    term: TimebackAcademicSession
 
 
 class TimebackGetGradingPeriodResponse(ResponseModel):
-    """``GET /gradingPeriods/{id}``: Timeback answers under ``gradingPeriod``; the official document under
-    ``academicSession``, which is read too."""
+    """``GET /gradingPeriods/{id}``: Timeback answers under ``gradingPeriod`` (the official document's
+    ``academicSession`` is read too)."""
 
-    gradingPeriod: TimebackAcademicSession = Field(validation_alias=AliasChoices("gradingPeriod", "academicSession"))
+    gradingPeriod: TimebackAcademicSession
 
 
 class TimebackGetCourseResponse(ResponseModel):

@@ -450,7 +450,7 @@ class SqlStorage:
         self._statements: dict[tuple[str, str], Any] = {}
         self._write_connection: Any = None
         self.known_ids = KnownIds()  # (used under the write lock)
-        self._in_memory = engine.url.database in (None, "", ":memory:")
+        self._in_memory = names_no_file(engine.url.database)
         self._file_lock = None if self._in_memory or fcntl is None else _FileLock(f"{engine.url.database}-writer")
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
@@ -992,6 +992,12 @@ def _too_old(engine: Engine, exc: Exception) -> UnsupportedDatabase:
     return UnsupportedDatabase(f"{engine.url.database} was made by an older timeback ({exc}): start a new file")
 
 
+def names_no_file(database: str | None) -> bool:
+    """Whether an SQLite URL's database part names no file: in memory (``sqlite://``, ``sqlite:///``,
+    ``sqlite:///:memory:``)."""
+    return database in (None, "", ":memory:")
+
+
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     try:
@@ -1000,7 +1006,7 @@ def open_storage(url: str) -> SqlStorage:
         parsed = None  # (not a URL)
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
-        in_memory = parsed.database in (None, "", ":memory:")
+        in_memory = names_no_file(parsed.database)
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             kwargs["poolclass"] = StaticPool
