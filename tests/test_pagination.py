@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -96,6 +97,86 @@ def test_stopping_early_does_not_wait_for_the_page_fetched_ahead() -> None:
     release.set()
     caller.join()
     assert seen == ["r1"] and stopped_first
+
+
+def _async_pages(second_page: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> AsyncTimeback:
+    """A client whose listing answers a first page of two (of three), then ``second_page`` for the rest."""
+    import json
+
+    from tests.test_client import TOKEN_URL, make_async_client
+
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 3}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        if request.url.params.get("offset", "0") == "0":
+            return httpx.Response(200, content=json.dumps(first).encode())
+        return await second_page(request)
+
+    return make_async_client(handler)
+
+
+async def test_async_iteration_asks_for_the_next_page_before_the_caller_is_through_this_one() -> None:
+    import asyncio
+
+    asked = asyncio.Event()
+
+    async def second_page(request: httpx.Request) -> httpx.Response:
+        asked.set()
+        return httpx.Response(200, json={"results": [{"sourcedId": "r3"}], "totalCount": 3})
+
+    seen = []
+    async with _async_pages(second_page) as client:
+        async for result in client.oneroster.gradebook.get_all_results(limit=2):
+            seen.append((result.sourcedId, asked.is_set()))
+    assert seen == [("r1", True), ("r2", True), ("r3", True)]  # (asked while r1 was in the caller's hands)
+
+
+async def test_async_iteration_stopped_early_cancels_the_page_ahead() -> None:
+    import asyncio
+
+    asked, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def never(request: httpx.Request) -> httpx.Response:
+        asked.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+    async with _async_pages(never) as client:
+        items = client.oneroster.gradebook.get_all_results(limit=2).__aiter__()
+        assert (await anext(items)).sourcedId == "r1"
+        await asyncio.wait_for(asked.wait(), 30)  # (a hang guard, not a timing)
+        await items.aclose()  # (what the event loop does to a generator dropped mid-way)
+        await asyncio.wait_for(cancelled.wait(), 30)
+
+
+async def test_async_page_ahead_that_failed_after_the_caller_stopped_is_not_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import gc
+
+    failed = asyncio.Event()
+
+    async def broken(request: httpx.Request) -> httpx.Response:
+        failed.set()
+        raise httpx.ConnectError("gone", request=request)
+
+    async with _async_pages(broken) as client:
+        items = client.oneroster.gradebook.get_all_results(limit=2, max_retries=0).__aiter__()
+        assert (await anext(items)).sourcedId == "r1"
+        await asyncio.wait_for(failed.wait(), 30)
+        await asyncio.sleep(0.01)  # (the task finishes with its error)
+        await items.aclose()
+        del items
+        await asyncio.sleep(0)
+        gc.collect()
+    assert "exception was never retrieved" not in caplog.text
 
 
 def test_without_a_total_a_page_capped_by_the_server_is_not_taken_for_the_last() -> None:

@@ -4,14 +4,16 @@
 ``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
 every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
 ``totalCount`` (or, when the server gives no total, at an empty or short page) and raises if the server answers
-the same page twice, which would otherwise loop forever or duplicate records. Sync iteration fetches the next page
-in a background thread while the caller works through the current one (one request ahead: two pages in memory).
+the same page twice, which would otherwise loop forever or duplicate records. Iteration fetches the next page while
+the caller works through the current one (one request ahead: two pages in memory): in a background thread (sync),
+or in a task (async).
 Items become models as iteration reaches them (see ``PageInfo``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
@@ -253,18 +255,39 @@ class AsyncPage(_PageBase[T]):
         _check_progress(self._info, info)
         return AsyncPage(info, self._fetch)
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
-        # No request ahead here: a task left pending by a caller who breaks out of ``async for`` would outlive the
-        # loop. Async callers who want overlap run several listings at once.
-        page: AsyncPage[T] | None = self
-        while page is not None:
-            yield page
-            page = await page.get_next_page()
+    async def iter_pages(self) -> AsyncGenerator[AsyncPage[T], None]:
+        """Every page from this one on. As in sync iteration, the next page is asked for (a task) before this one
+        is handed over, so the server works on it while the caller goes through this one; never more than one
+        request ahead. A caller who stops early cancels it when this generator is closed: by the iteration over
+        items that holds it, or by the event loop (its finalizer for generators dropped mid-way, its shutdown)."""
+        import asyncio
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page._info.iter_items():
-                yield item
+        page = self
+        upcoming: asyncio.Task[PageInfo[T]] | None = None
+        try:
+            while True:
+                offset = page._info.next_offset()
+                if offset is not None:
+                    upcoming = asyncio.ensure_future(self._fetch(offset))
+                    await asyncio.sleep(0)  # (it sends its request now, not when this page is used up)
+                yield page
+                if upcoming is None:
+                    return
+                info = await upcoming
+                upcoming = None
+                _check_progress(page._info, info)
+                page = AsyncPage(info, page._fetch)
+        finally:
+            if upcoming is not None:
+                # A page ahead nobody will read: stopped when still on its way, and when it failed, its error is
+                # not logged as never retrieved (cancelling a done task marks it seen).
+                upcoming.cancel()
+
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
+        async with contextlib.aclosing(self.iter_pages()) as pages:  # (a caller who stops closes the page ahead)
+            async for page in pages:
+                for item in page._info.iter_items():
+                    yield item
 
 
 class AsyncPaginator(Generic[T]):
@@ -279,7 +302,8 @@ class AsyncPaginator(Generic[T]):
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
         return self._first_page().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    async def __aiter__(self) -> AsyncGenerator[T, None]:
         page = await self._first_page()
-        async for item in page:
-            yield item
+        async with contextlib.aclosing(page.__aiter__()) as items:
+            async for item in items:
+                yield item
