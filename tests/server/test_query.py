@@ -273,6 +273,11 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     gb.delete_result(sourced_id=result)
     assert listed(http, r) == []
     assert listed(http, r, filter="status='tobedeleted'") == [result]
+    # Only a filter that asks for deleted records shows them: a status predicate true for 'tobedeleted'.
+    for asking in ("status!='active'", "status~'DEL'", "status@'active,tobedeleted'", "score>'-1' AND status>'a'"):
+        assert listed(http, r, filter=asking) == [result], asking
+    for not_asking in ("status='active' OR score>'-1'", "status!='tobedeleted' OR score>'-1'"):
+        assert listed(http, r, filter=not_asking) == [], not_asking
     assert gb.get_result(sourced_id=result).result.status == "tobedeleted"
     gb.put_result(sourced_id=result, result=body)
     assert listed(http, r) == [result]

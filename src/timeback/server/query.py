@@ -17,6 +17,7 @@ ever reach SQL as bound parameters.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import types
 import typing
@@ -57,6 +58,25 @@ class Filter:
 
     def mentions(self, name: str) -> bool:
         return any(p.path[0] == name for group in self.any_of for p in group)
+
+    def admits(self, name: str, value: str) -> bool:
+        """Whether a predicate on the text field ``name`` holds for ``value``, compared as the storage compares
+        text (``~`` ignoring case). ``status='active' OR score>'5'`` does not admit ``tobedeleted``; ``status!=
+        'active'``, ``status@'active,tobedeleted'`` and ``status~'DEL'`` do."""
+        return any(p.path == (name,) and _holds(p, value) for group in self.any_of for p in group)
+
+
+_TEXT_COMPARE: dict[str, Any] = {
+    "=": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+}  # fmt: skip
+
+
+def _holds(p: Predicate, value: str) -> bool:
+    if p.op == "@":
+        return value in p.value
+    if p.op == "~":
+        return str(p.value).lower() in value.lower()
+    return bool(_TEXT_COMPARE[p.op](value, p.value))
 
 
 def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:

@@ -102,8 +102,9 @@ class GradebookService:
             filter=row_filter,
             search=query.get("search") or None,
             sort=sort,
-            # Deleted records leave listings unless the caller's filter asks about status.
-            include_deleted=row_filter is not None and row_filter.mentions("status"),
+            # Deleted records leave listings unless the caller's filter asks for them: one of its status
+            # predicates holds for 'tobedeleted' (status='active' OR score>90 still leaves them out).
+            include_deleted=row_filter is not None and row_filter.admits("status", "tobedeleted"),
             limit=limit,
             offset=offset,
         )
