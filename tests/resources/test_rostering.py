@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support import uid
 from timeback import AsyncTimeback, ConflictError, Timeback, UnprocessableEntityError
+
+RO = "/ims/oneroster/rostering/v1p2"
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -125,3 +128,34 @@ async def test_references_to_missing_records_are_422_naming_them(api: Any) -> No
 async def test_school_view_rejects_other_org_types(api: Any) -> None:
     with pytest.raises(UnprocessableEntityError, match=r"org\.type"):
         await call(api, "create_school", org={"name": "Not a school", "type": "district"})
+
+
+def timeback_answering(answers: dict[str, Any]) -> Timeback:
+    """A client whose server answers each path with the body given (for shapes the local server never sends)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, json={"access_token": "t", "token_type": "Bearer", "expires_in": 3600})
+        status, body = answers[request.url.path.removeprefix(RO)]
+        return httpx.Response(status, json=body)
+
+    transport = httpx.MockTransport(handle)
+    return Timeback(client_id="id", client_secret="s", base_url="https://timeback.test", http_client=httpx.Client(
+        transport=transport))  # fmt: skip
+
+
+SESSION = {"sourcedId": "t1", "status": "active", "title": "Fall", "type": "term", "startDate": "2024-08-20",
+           "endDate": "2024-12-20", "org": {"sourcedId": "s1"}}  # fmt: skip
+
+
+def test_a_school_year_answered_as_a_number_reads_as_the_year() -> None:
+    """Timeback's document answers an academic session's schoolYear as a number (2025), the official one as a string;
+    the local server sends the string, so a scripted answer stands in for Timeback's."""
+    page = {"totalCount": 1, "pageCount": 1, "pageNumber": 1, "offset": 0, "limit": 100}
+    client = timeback_answering({
+        "/terms/t1": (200, {"term": {**SESSION, "schoolYear": 2025}}),
+        "/academicSessions/": (200, {"academicSessions": [{**SESSION, "schoolYear": 2025}], **page}),
+    })  # fmt: skip
+    with client:
+        assert client.oneroster.rostering.get_term(sourced_id="t1").term.schoolYear == "2025"
+        assert [s.schoolYear for s in client.oneroster.rostering.get_all_academic_sessions()] == ["2025"]

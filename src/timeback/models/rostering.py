@@ -43,7 +43,9 @@ class TimebackAcademicSession(TimebackEntity):
     startDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
     type: Known[TimebackAcademicSessionType] | None = None
-    schoolYear: str | None = None
+    # Timeback answers the school year as a number (2025), OneRoster as a string; both read as the string. (Only on
+    # reading: strict validation, the server's, keeps this a string as both specs send it.)
+    schoolYear: str | None = Field(default=None, coerce_numbers_to_str=True)
     parent: Ref | None = None
     children: list[Ref] | None = None
     org: Ref | None = None
