@@ -132,3 +132,15 @@ def test_a_lost_school_answer_is_confirmed(lossy: tuple[Timeback, LosesFirstAnsw
     assert transport.lost == 1
     assert resp.sourcedIdPairs.allocatedSourcedId == school
     assert client.oneroster.rostering.get_school(sourced_id=school).org.name == "S"
+
+
+def test_a_lost_grading_period_answer_is_confirmed_with_the_record(lossy: tuple[Timeback, LosesFirstAnswer],
+                                                                  roster: Roster) -> None:  # fmt: skip
+    # (its answer holds the record created, as Timeback's does: so does the confirmed one, read back)
+    lossy_client, transport = lossy
+    period = uid("gp")
+    resp = lossy_client.oneroster.rostering.create_grading_period_for_term(term_sourced_id=roster.term, academicSession={
+        "sourcedId": period, "title": "Q1", "startDate": "2024-08-20", "endDate": "2024-10-20", "schoolYear": "2025"})  # fmt: skip
+    assert transport.lost == 1
+    assert resp.sourcedIdPairs.allocatedSourcedId == period
+    assert resp.academicSession is not None and resp.academicSession.parent.sourcedId == roster.term

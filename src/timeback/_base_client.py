@@ -366,7 +366,10 @@ class BaseClient:
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
         pairs = [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in sent]
-        answer = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": pairs})
+        body = {"sourcedIdPairs": pairs}
+        if op.answers_record:  # (the answer lost held the record too: the one read back)
+            body[op.wire_body_key or ""] = stored[sent[0]["sourcedId"]]
+        answer = (op.response or TimebackSourcedIdPairsResponse).model_validate(body)
         answer._request_id = error.request_id
         answer._retries_taken = error.retries_taken
         return answer

@@ -69,6 +69,9 @@ class Operation(Generic[ReqT, RespT]):
     # A listing's key in the answer, when not ``collection``: Timeback answers /students/ and a school's students
     # under "users" (the view's records are users), /schools/ under "orgs".
     answer_key: str | None = None
+    # A create that also answers the record it stored, under its singular key (Timeback's document answers
+    # POST /terms/{id}/gradingPeriods with the academicSession).
+    answers_record: bool = False
     success_status: int = 200
     name: str = field(default="", init=False)  # the SDK method name, from the attribute it is assigned to
     base_path: str = field(default="", init=False)  # the service prefix, from the resource class

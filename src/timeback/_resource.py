@@ -207,6 +207,23 @@ def create_one(
     return Endpoint(op)
 
 
+def create_one_answering(
+    path: str,
+    request: type[ReqT],
+    response: type[RespT],
+    collection: str,
+    *,
+    body: str,
+    parents: tuple[Parent, ...],
+    not_found: str,
+) -> Endpoint[ReqT, RespT]:
+    """POST one record under a parent; 201 with ``sourcedIdPairs`` and the record stored (``response`` reads
+    both; see ``Operation.answers_record``)."""
+    op = _op("create", "POST", path, request, response, collection, 201, body=body, parents=parents,
+             not_found=not_found, answers_record=True)  # fmt: skip
+    return Endpoint(op)
+
+
 def create_many(
     path: str,
     request: type[ReqT],
@@ -236,6 +253,7 @@ __all__ = [
     "SyncResource",
     "create_many",
     "create_one",
+    "create_one_answering",
     "delete_one",
     "get_one",
     "list_of",

@@ -159,3 +159,30 @@ def test_a_school_year_answered_as_a_number_reads_as_the_year() -> None:
     with client:
         assert client.oneroster.rostering.get_term(sourced_id="t1").term.schoolYear == "2025"
         assert [s.schoolYear for s in client.oneroster.rostering.get_all_academic_sessions()] == ["2025"]
+
+
+def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_does(client: Timeback) -> None:
+    """Timeback's document answers ``POST /terms/{id}/gradingPeriods`` with the grading period created, under
+    ``academicSession``, not with sourcedIdPairs as other creates. The local server answers both keys; the SDK
+    reads either answer (Timeback's alone, scripted: the local server always adds the pairs)."""
+    ro = client.oneroster.rostering
+    school, term, period = uid("school"), uid("term"), uid("gp")
+    ro.create_school(org={"sourcedId": school, "name": "S", "type": "school"})
+    ro.create_term(academicSession={**SESSION, "sourcedId": term, "schoolYear": "2025", "org": {"sourcedId": school}})
+    body = {
+        "sourcedId": period,
+        "title": "Q1",
+        "startDate": "2024-08-20",
+        "endDate": "2024-10-20",
+        "schoolYear": "2025",
+    }
+    created = ro.create_grading_period_for_term(term_sourced_id=term, academicSession=body)
+    assert created.sourcedIdPairs.allocatedSourcedId == period
+    assert created.academicSession is not None and created.academicSession.parent.sourcedId == term
+    assert created.academicSession.type == "gradingPeriod" and created.academicSession.dateLastModified
+
+    record = {**SESSION, "sourcedId": "gp1", "type": "gradingPeriod", "schoolYear": 2025}
+    with timeback_answering({"/terms/t1/gradingPeriods": (201, {"academicSession": record})}) as timeback:
+        answer = timeback.oneroster.rostering.create_grading_period_for_term(term_sourced_id="t1", academicSession={
+            **body, "sourcedId": "gp1"})  # fmt: skip
+    assert answer.academicSession.sourcedId == "gp1" and answer.sourcedIdPairs.allocatedSourcedId == "gp1"

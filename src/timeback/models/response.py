@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, overload
 
-from pydantic import Field, GetCoreSchemaHandler, RootModel
+from pydantic import Field, GetCoreSchemaHandler, RootModel, model_validator
 from pydantic_core import core_schema
 
 from timeback.models._base import ResponseModel, TimebackModel
@@ -28,6 +28,7 @@ from timeback.models.rostering import (
 )
 
 __all__ = [
+    "TimebackCreateGradingPeriodForTermResponse",
     "TimebackGetAcademicSessionResponse",
     "TimebackGetAssessmentLineItemResponse",
     "TimebackGetAssessmentResultResponse",
@@ -125,6 +126,24 @@ class TimebackSourcedIdPairsResponse(ResponseModel):
     """The answer of every create: the sourcedIds the server allocated for the ones supplied."""
 
     sourcedIdPairs: TimebackSourcedIdPairs
+
+
+class TimebackCreateGradingPeriodForTermResponse(TimebackSourcedIdPairsResponse):
+    """``POST /terms/{id}/gradingPeriods``: Timeback answers the grading period created, under ``academicSession``;
+    the local server adds the ``sourcedIdPairs`` every other create answers. An answer without pairs reads the
+    record's sourcedId as both supplied and allocated (the SDK always supplies one)."""
+
+    academicSession: TimebackAcademicSession | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pairs_of_the_record(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "sourcedIdPairs" not in data and isinstance(data.get("academicSession"), dict):
+            sourced_id = data["academicSession"].get("sourcedId")
+            if isinstance(sourced_id, str):
+                pair = {"suppliedSourcedId": sourced_id, "allocatedSourcedId": sourced_id}
+                return {**data, "sourcedIdPairs": pair}
+        return data
 
 
 class TimebackGetResultResponse(ResponseModel):

@@ -8,7 +8,16 @@ terms and grading periods are views of academic sessions by type; schools are or
 from __future__ import annotations
 
 from timeback._operations import OperationSet, Parent, Through
-from timeback._resource import AsyncResource, SyncResource, create_one, delete_one, get_one, list_of, put_one
+from timeback._resource import (
+    AsyncResource,
+    SyncResource,
+    create_one,
+    create_one_answering,
+    delete_one,
+    get_one,
+    list_of,
+    put_one,
+)
 from timeback.models import request as rq, response as rs, rostering as m
 
 CLASS = Parent("class_sourced_id", "classes")
@@ -69,9 +78,10 @@ class RosteringOperations(OperationSet):
         m.TimebackAcademicSession, "gradingPeriods",
         parents=(Parent("term_sourced_id", "terms", "parent"),), not_found="Term not found.",
     )  # fmt: skip
-    create_grading_period_for_term = create_one(
-        "/terms/{term_sourced_id}/gradingPeriods", rq.TimebackCreateGradingPeriodForTermRequest, "gradingPeriods",
-        body="academicSession", parents=(Parent("term_sourced_id", "terms", "parent"),), not_found="Term not found.",
+    create_grading_period_for_term = create_one_answering(
+        "/terms/{term_sourced_id}/gradingPeriods", rq.TimebackCreateGradingPeriodForTermRequest,
+        rs.TimebackCreateGradingPeriodForTermResponse, "gradingPeriods", body="academicSession",
+        parents=(Parent("term_sourced_id", "terms", "parent"),), not_found="Term not found.",
     )  # fmt: skip
     get_all_grading_periods = list_of(
         "/gradingPeriods/", rq.TimebackGetAllGradingPeriodsRequest, m.TimebackAcademicSession, "gradingPeriods"

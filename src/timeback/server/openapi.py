@@ -134,7 +134,11 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         ids = {"suppliedSourcedId": {"type": "string"}, "allocatedSourcedId": {"type": "string"}}
         pair = {"type": "object", "required": list(ids), "properties": ids}
         pairs = {"type": "array", "items": pair} if settings.sourced_id_pairs == "spec" else pair
-        success |= _json({"type": "object", "required": ["sourcedIdPairs"], "properties": {"sourcedIdPairs": pairs}})
+        answer: dict[str, Any] = {"sourcedIdPairs": pairs}
+        if op.answers_record:
+            coll = COLLECTIONS[op.collection]
+            answer[coll.singular] = schemas.of(coll.model, "serialization")
+        success |= _json({"type": "object", "required": list(answer), "properties": answer})
     elif op.response is not None:
         success |= _json(schemas.of(op.response, "serialization"))
     responses: dict[str, Any] = {str(op.success_status): success}

@@ -254,7 +254,10 @@ class GradebookService:
                     fields=[("sourcedId", f"{i} already exists") for i in exc.ids[:10]],
                 ) from None
         pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
-        return Reply(201, {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]})
+        answer = {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]}
+        if op.answers_record:
+            (answer[coll.singular],) = records
+        return Reply(201, answer)
 
     def delete(self, coll: CollectionDef, sourced_id: str) -> Reply:
         with self.storage.transaction() as tx:
