@@ -185,3 +185,27 @@ def test_a_role_in_another_case_is_judged_alike_by_every_students_read(authed: h
     listed = w["user"] in ids(authed.get(f"{RO}/students", params={"limit": 3000, "search": w["user"]}), "users")
     of_school = w["user"] in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "users")
     assert (is_student, listed, of_school) in ((True, True, True), (False, False, False))
+
+
+def test_a_flag_is_true_or_false_as_both_specs_spell_it(authed: httpx.Client) -> None:
+    """enabledUser and primary are the strings "true"/"false" in both specs (the server takes JSON booleans too);
+    any other string was stored, and then matched neither enabledUser='true' nor ='false'."""
+    w = {k: uid(k) for k in ("school", "user", "term", "course", "class")}
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": w["school"]}}
+    user = {"sourcedId": w["user"], "givenName": "G", "familyName": "F", "roles": [role]}
+    for wrong in ("yes", "TRUE", ""):
+        refused = authed.post(f"{RO}/users/", json={"user": {**user, "enabledUser": wrong}})
+        assert refused.status_code == 422 and "user.enabledUser" in refused.json()["imsx_description"], refused.text
+    created(authed.post(f"{RO}/users/", json={"user": {**user, "enabledUser": "true"}}))
+    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+            "schoolYear": "2025"}  # fmt: skip
+    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    created(authed.post(f"{RO}/classes/", json={"class": {"sourcedId": w["class"], "title": "K", "course": {
+        "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
+    enrollment = {"user": {"sourcedId": w["user"]}, "class": {"sourcedId": w["class"]}, "role": "student"}
+    refused = authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "primary": "maybe"}})
+    assert refused.status_code == 422 and "enrollment.primary" in refused.json()["imsx_description"], refused.text
+    created(authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "primary": False}}))

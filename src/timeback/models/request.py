@@ -46,6 +46,7 @@ from timeback.models.rostering import (
     TimebackOrg,
     TimebackRole,
     TimebackUser,
+    TrueOrFalse,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
@@ -333,7 +334,7 @@ class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
 
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):
-    enabledUser: bool | str
+    enabledUser: TrueOrFalse
     givenName: str
     familyName: str
     roles: list[TimebackRole] = Field(min_length=1)

@@ -6,7 +6,7 @@ classes and the ``...Body`` classes in ``timeback.models.request`` make the requ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -28,6 +28,9 @@ __all__ = [
 ]
 
 Ref = TimebackSourcedIdReference
+# A flag as both specs spell it (the strings "true"/"false") or as a JSON boolean. Strict validation (the server's)
+# refuses any other string, as Timeback does; lenient parsing reads pydantic's boolean words ("yes"...) as booleans.
+TrueOrFalse = bool | Literal["true", "false"]
 
 
 class TimebackOrg(TimebackEntity):
@@ -101,7 +104,7 @@ class TimebackUser(TimebackEntity):
     userMasterIdentifier: str | None = None
     username: str | None = None
     userIds: list[TimebackUserId] | None = None
-    enabledUser: bool | str | None = None
+    enabledUser: TrueOrFalse | None = None
     givenName: str | None = None
     familyName: str | None = None
     middleName: str | None = None
@@ -124,7 +127,7 @@ class TimebackEnrollment(TimebackEntity):
     class_: Ref | None = Field(default=None, alias="class")
     school: Ref | None = None
     role: str | None = None  # administrator, proctor, student, teacher (open)
-    primary: bool | str | None = None
+    primary: TrueOrFalse | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
 
