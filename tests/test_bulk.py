@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.support import Roster, add_line_items, add_students, result_body, uid
@@ -100,6 +101,60 @@ def test_refused_credentials_stop_the_upload(server: Any, world: tuple[Roster, l
     assert "bulk_post_results stopped" in "".join(refused.value.__notes__) and "0 stored" in refused.value.__notes__[0]
     limiter = server.app.state.token_failures
     assert limiter._counts[limiter._bucket(nobody)] <= 3  # token requests: the batches in flight, not all 30
+
+
+class GarbledBatchAnswer(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Forwards every request to the server; the answer to the batch POST naming ``marked`` comes back as a proxy's
+    page instead of the server's (the batch was stored): an ``APIResponseValidationError``, no API failure."""
+
+    def __init__(self, marked: str) -> None:
+        self.marked = marked.encode()
+
+    def garbled(self, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        if request.method == "POST" and self.marked in request.content:
+            return httpx.Response(201, text="<html>gateway</html>", request=request)
+        return response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        with httpx.HTTPTransport() as inner:
+            response = inner.handle_request(request)
+            response.read()
+        return self.garbled(request, response)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with httpx.AsyncHTTPTransport() as inner:
+            response = await inner.handle_async_request(request)
+            await response.aread()
+        return self.garbled(request, response)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_an_answer_not_as_documented_stops_the_upload_with_its_batch_counted(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The upload stops with the error, and the batch it came with counts as failed: taken = stored + failed (the
+    batch was in neither count, so the note's numbers fell short of what was taken)."""
+    import re
+
+    from timeback import APIResponseValidationError
+
+    roster, line_items = world
+    tag = uid("garbled")
+    transport = GarbledBatchAnswer(f'"{tag}-20"')
+    rows = interleaved(roster, line_items[:1], 50, tag)
+    with pytest.raises(APIResponseValidationError) as stopped:
+        if kind == "sync":
+            with httpx.Client(transport=transport) as http, Timeback(**server.client_kwargs(), http_client=http) as api:
+                api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=2)
+        else:
+            async with httpx.AsyncClient(transport=transport) as http:
+                async with AsyncTimeback(**server.client_kwargs(), http_client=http) as aapi:
+                    await aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=2)
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", stopped.value.__notes__[0])
+    assert found is not None, stopped.value.__notes__
+    taken, stored, failed = map(int, found.groups())
+    assert taken == stored + failed and failed >= 10
+    assert len(stored_scores(client, roster, tag)) == stored + 10  # (the garbled batch was stored all the same)
 
 
 @pytest.fixture(params=["sync", "async"])

@@ -225,9 +225,9 @@ def _first_error(exc: pydantic.ValidationError) -> str:
     return f"{where}: {error['msg']}"
 
 
-def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | Exception) -> bool:
-    """Count a batch's answer; True when it means every later batch would fail alike (the credentials or their
-    scopes refused): the upload stops there."""
+def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | BaseException) -> bool:
+    """Count a batch's answer; True when the upload stops there: every later batch would fail alike (the
+    credentials or their scopes refused), or the outcome is no API failure (an answer not as documented, a bug)."""
     line_item = batch.line_item
     summary.batches += 1
     summary.sent += len(batch.ids)
@@ -243,7 +243,13 @@ def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | 
         summary.retries_taken += outcome.retries_taken
         failure = BulkFailure(ids, str(outcome), None, None, line_item)
     else:
-        raise outcome  # not an API failure (a bug, KeyboardInterrupt...): stop the upload
+        # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
+        # stored is not known (a garbled 201 may follow a commit): it counts as failed, so that what was taken
+        # still adds up.
+        reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
+        status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
+        summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item))
+        return True
     summary.failures.append(failure)
     return isinstance(outcome, (AuthError, PermissionDeniedError))
 
@@ -284,7 +290,7 @@ def run_sync(
                 not_sent(summary, [batch], "the upload stopped")
                 continue
             error = future.exception()
-            if record_outcome(summary, batch, error if error is not None else future.result()):  # type: ignore[arg-type]
+            if record_outcome(summary, batch, error if error is not None else future.result()):
                 fatal = error
             if progress and on_progress is not None:
                 on_progress(summary.progress())
@@ -353,7 +359,7 @@ async def run_async(
                 not_sent(summary, [batch], "the upload stopped")
                 continue
             error = task.exception()
-            if record_outcome(summary, batch, error if error is not None else task.result()):  # type: ignore[arg-type]
+            if record_outcome(summary, batch, error if error is not None else task.result()):
                 fatal = error
             if progress and on_progress is not None:
                 on_progress(summary.progress())
