@@ -97,6 +97,25 @@ def test_a_real_conflict_behind_a_lost_bulk_answer_is_a_failure(
     assert client.oneroster.gradebook.get_result(sourced_id=theirs["sourcedId"]).result.score == 99
 
 
+def test_a_lost_answer_for_records_sent_as_deleted_is_confirmed(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    # (a mirror of a source system sends its deleted records as tobedeleted. They leave listings, so the read-back
+    # through the listing found none of them: the batch was reported failed with a 409, though stored as sent)
+    lossy_client, transport = lossy
+    (line_item,) = add_line_items(client, roster, 1)
+    statuses = ["tobedeleted", "active", "tobedeleted"]
+    rows = [result_body(line_item, s, uid("res"), status=st) for s, st in zip(roster.students, statuses, strict=True)]
+    summary = lossy_client.oneroster.gradebook.bulk_post_results(rows, concurrency=1)
+    assert transport.lost == 1 and summary.ok and summary.stored == 3, summary.failures
+    gb = client.oneroster.gradebook
+    assert [gb.get_result(sourced_id=str(r["sourcedId"])).result.status for r in rows] == statuses
+    transport.lost = 0
+    single = result_body(line_item, roster.students[0], uid("res"), status="tobedeleted")
+    resp = lossy_client.oneroster.gradebook.create_result(result=single)
+    assert transport.lost == 1 and resp.sourcedIdPairs.allocatedSourcedId == single["sourcedId"]
+
+
 @pytest.mark.parametrize("method", ["add_student_to_class", "add_teacher_to_class"])
 def test_a_lost_enrollment_answer_under_a_class_is_confirmed(lossy: tuple[Timeback, LosesFirstAnswer],
                                                             client: Timeback, roster: Roster, method: str) -> None:  # fmt: skip

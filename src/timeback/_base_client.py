@@ -313,7 +313,8 @@ class BaseClient:
         The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
         server committed, the retry meets its own records. None when that cannot be the case. The records are
         read through the collection's listing, ``CONFIRM_CHUNK`` per request (a filter of ORed sourcedIds), or
-        one by one when the collection has no listing.
+        one by one when the collection has no listing. Records sent as ``tobedeleted`` are read one by one too:
+        a listing leaves deleted records out unless its filter asks for them, and a read by id returns them.
         """
         if not isinstance(error, ConflictError) or error.retries_taken == 0 or op.body is None:
             return None
@@ -329,17 +330,23 @@ class BaseClient:
         stored_in = op.stored_in or op.collection  # (a class's students are read back as enrollments)
         lister = LISTERS.get((op.base_path, stored_in))
         reader = READERS.get((op.base_path, stored_in))
-        if lister is not None:
-            reads = []
-            for start in range(0, len(records), CONFIRM_CHUNK):
-                chunk = records[start : start + CONFIRM_CHUNK]
-                ids = " OR ".join("sourcedId='{}'".format(str(r["sourcedId"]).replace("'", "''")) for r in chunk)
-                reads.append(self._http_request("GET", base + lister.path, params={"filter": ids, "limit": len(chunk)}))
-        elif reader is not None:
-            paths = (reader.path.format(sourced_id=quote(str(r["sourcedId"]), safe="")) for r in records)
-            reads = [self._http_request("GET", base + path) for path in paths]
-        else:
+        if lister is None and reader is None:
             return None
+
+        def by_id(record: dict[str, Any]) -> bool:
+            return reader is not None and (lister is None or record.get("status") == "tobedeleted")
+
+        reads = []
+        listed = [r for r in records if not by_id(r)]
+        for start in range(0, len(listed), CONFIRM_CHUNK):
+            assert lister is not None  # (by_id takes every record when there is none)
+            chunk = listed[start : start + CONFIRM_CHUNK]
+            ids = " OR ".join("sourcedId='{}'".format(str(r["sourcedId"]).replace("'", "''")) for r in chunk)
+            reads.append(self._http_request("GET", base + lister.path, params={"filter": ids, "limit": len(chunk)}))
+        for record in filter(by_id, records):
+            assert reader is not None
+            path = reader.path.format(sourced_id=quote(str(record["sourcedId"]), safe=""))
+            reads.append(self._http_request("GET", base + path))
         return records, reads
 
     @staticmethod
