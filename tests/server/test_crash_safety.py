@@ -1,5 +1,5 @@
-"""Crash safety: ``timeback serve`` on a SQLite file is SIGKILLed while batches of results stream in, and
-restarted on the same file, a few times over.
+"""Crash safety: ``timeback serve`` on a SQLite file is SIGKILLed (or stopped with SIGTERM, which lets it finish
+what it is doing) while batches of results stream in, and restarted on the same file, a few times over.
 
 Checked after every restart: each batch is stored whole or not at all (never part of one); every batch the server
 acknowledged is stored; every stored record equals what was sent (plus the fields the server adds); SQLite's
@@ -69,8 +69,8 @@ class Serve:
         form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         return {"Authorization": "Bearer " + httpx.post(f"{self.url}/oauth2/token", data=form).json()["access_token"]}
 
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
+    def kill(self, how: signal.Signals = signal.SIGKILL) -> None:
+        self.process.send_signal(how)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
@@ -166,7 +166,8 @@ def check_batches(server: Serve, streams: list[Stream]) -> Counter[str]:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_sigkill_mid_stream_leaves_whole_batches_and_a_sound_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
+def test_a_server_stopped_mid_stream_leaves_whole_batches_and_a_sound_file(tmp_path: Path, how: str) -> None:
     database = tmp_path / "crash.db"
     rng = random.Random(7)
     streams: list[Stream] = []
@@ -194,16 +195,16 @@ def test_sigkill_mid_stream_leaves_whole_batches_and_a_sound_file(tmp_path: Path
                 stream.sending.clear()
                 assert stream.sending.wait(timeout=10)
                 time.sleep(rng.uniform(0.2, 1.2) * sum(stream.seconds) / len(stream.seconds))
-                server.kill()
+                server.kill(getattr(signal, how))
                 poster.join(timeout=30)
                 assert not poster.is_alive()
                 server = Serve(database, log)  # the restart recovers the file as SQLite left it
                 tally = check_batches(server, streams)
                 rows = check_file(database)
-                print(f"\nkill {run + 1}: {rows} rows on file, batches {dict(tally)}")
+                print(f"\n{how} {run + 1}: {rows} rows on file, batches {dict(tally)}")
         finally:
             server.stop()
     elapsed = time.monotonic() - started
     batches = sum(len(s.sent) for s in streams)
-    print(f"crash safety: {KILLS} kills, {batches} batches of {BATCH} sent, {dict(tally)}, {elapsed:.1f} s")
+    print(f"crash safety: {KILLS} times {how}, {batches} batches of {BATCH} sent, {dict(tally)}, {elapsed:.1f} s")
     assert sum(n for outcome, n in tally.items() if outcome.startswith("stored")) >= 2 * KILLS
