@@ -157,6 +157,47 @@ async def test_an_answer_not_as_documented_stops_the_upload_with_its_batch_count
     assert len(stored_scores(client, roster, tag)) == stored + 10  # (the garbled batch was stored all the same)
 
 
+class InterruptsAtBatch(httpx.BaseTransport):
+    """Forwards to the server; when batch number ``at`` is sent (from a bulk thread), interrupts the main thread
+    (as Ctrl-C does), then lets it through."""
+
+    def __init__(self, at: int) -> None:
+        self.at, self.batches = at, 0
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        import _thread
+
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            self.batches += 1
+            if self.batches == self.at:
+                _thread.interrupt_main()
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    import re
+
+    roster, line_items = world
+    tag = uid("interrupted")
+    transport = InterruptsAtBatch(at=3)
+    with httpx.Client(transport=transport) as http, Timeback(**server.client_kwargs(), http_client=http) as api:
+        with pytest.raises(KeyboardInterrupt) as interrupted:
+            api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 100, tag), batch_size=10,
+                                                      concurrency=2)  # fmt: skip
+    assert not [t for t in threading.enumerate() if t.name.startswith("timeback-bulk")]
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", interrupted.value.__notes__[0])
+    assert found is not None
+    taken, stored, failed = map(int, found.groups())
+    assert taken == stored + failed and taken < 100
+    assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
+
+
 @pytest.fixture(params=["sync", "async"])
 def either(request: pytest.FixtureRequest, client: Timeback, async_client: AsyncTimeback) -> Timeback | AsyncTimeback:
     return client if request.param == "sync" else async_client
