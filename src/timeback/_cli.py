@@ -71,7 +71,7 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
 
     import uvicorn
 
-    from timeback.server.app import SETTINGS_ENV, failed_logins_file
+    from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV, failed_logins_file
     from timeback.server.auth import FailureLimiter
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
@@ -81,6 +81,7 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
     app_.state.storage.close()
     shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
     uvicorn.run(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         log_level="info", access_log=access_log,

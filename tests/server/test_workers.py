@@ -71,6 +71,46 @@ def test_a_bulk_upload_across_workers_stores_every_result_once(tmp_path: Path) -
         assert again.stored == 0 and "already exists" in again.failures[0].reason
 
 
+@pytest.mark.parametrize("when", ["serving", "starting"])
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str) -> None:
+    """``kill -9`` of ``serve --workers 2`` leaves no worker serving its port: neither once they serve, nor when it
+    dies while they are still starting (a worker must not take its new parent for its supervisor)."""
+    import signal
+    import socket
+
+    from bench._serve import _descendants
+
+    server = _serve(tmp_path)
+    process = subprocess.Popen(server.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60  # (hang guards, not timings)
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline:  # (uvicorn's workers and multiprocessing's tracker)
+        workers = _descendants(process.pid)
+        if when == "serving" and workers:
+            try:
+                workers = workers if httpx.get(f"{server.url}/health", timeout=1).status_code == 200 else []
+            except httpx.TransportError:
+                workers = []
+        time.sleep(0.01)
+    workers = _descendants(process.pid)
+    os.kill(process.pid, signal.SIGKILL)  # (no chance to stop its workers)
+    process.wait()
+    while (alive := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert alive == [], [open(f"/proc/{pid}/cmdline").read() for pid in alive]
+    with socket.socket() as sock:  # the port is free for a restart (bound as uvicorn binds: past TIME_WAIT)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", server.port))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"  # (a zombie has stopped)
+    except FileNotFoundError:
+        return False
+
+
 def test_a_restart_voids_the_tokens_issued_before(tmp_path: Path) -> None:
     with _serve(tmp_path) as server:
         token = _token(server)

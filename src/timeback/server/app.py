@@ -37,6 +37,8 @@ def tune_gc() -> None:
 
 
 SETTINGS_ENV = "TIMEBACK_SERVE_SETTINGS"  # how ``timeback serve --workers N`` hands its settings to each worker
+# ... and its own pid: a worker started after its supervisor died would otherwise take its new parent for it
+SUPERVISOR_ENV = "TIMEBACK_SERVE_SUPERVISOR"
 
 
 def app_from_environment() -> FastAPI:
@@ -44,8 +46,23 @@ def app_from_environment() -> FastAPI:
     the environment as JSON; the parent made and seeded the database before starting the workers."""
     # Taken out of this worker's environment (it holds the client secret): nothing this process starts inherits it.
     app = create_app(ServerSettings(**json.loads(os.environ.pop(SETTINGS_ENV))))
+    _stop_when_orphaned(int(os.environ.get(SUPERVISOR_ENV, os.getppid())))
     tune_gc()
     return app
+
+
+def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:
+    """A worker whose supervisor died without stopping it (``kill -9``, an OOM kill) stops too, as on SIGTERM:
+    left running, the workers kept serving the port, and a restart of ``timeback serve`` on it was refused."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_seconds)
+        os.kill(os.getpid(), signal.SIGTERM)  # (uvicorn's graceful stop: requests in flight finish)
+
+    threading.Thread(target=watch, name="timeback-parent-watch", daemon=True).start()
 
 
 def failed_logins_file(database: str) -> str:
