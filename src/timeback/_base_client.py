@@ -137,7 +137,7 @@ class BaseClient:
 
     def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:
         value = request.__getitem__ if isinstance(request, ValidatedRequest) else functools.partial(getattr, request)
-        path_values = {name: quote(str(value(name)), safe="") for name in op.path_fields}
+        path_values = {name: path_segment(value(name)) for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
         if isinstance(request, ValidatedRequest):
             return self._http_request(op.method, url, content=request.body_json(cast(str, op.wire_body_key)))
@@ -345,7 +345,7 @@ class BaseClient:
             reads.append(self._http_request("GET", base + lister.path, params={"filter": ids, "limit": len(chunk)}))
         for record in filter(by_id, records):
             assert reader is not None
-            path = reader.path.format(sourced_id=quote(str(record["sourcedId"]), safe=""))
+            path = reader.path.format(sourced_id=path_segment(record["sourcedId"]))
             reads.append(self._http_request("GET", base + path))
         return records, reads
 
@@ -485,6 +485,14 @@ def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | 
         return model.model_validate({info.alias or name: body})
     except pydantic.ValidationError:
         return None
+
+
+def path_segment(value: object) -> str:
+    """A path parameter as one URL path segment: every reserved character percent-encoded, and the ids "." and
+    ".." (which ``quote`` leaves alone) as ``%2E``: httpx removes such dot segments, as RFC 3986 says, so the
+    class ".." sent ``get_results_for_class`` to ``/results``, every class's results."""
+    segment = quote(str(value), safe="")
+    return segment.replace(".", "%2E") if segment in (".", "..") else segment
 
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:

@@ -206,3 +206,18 @@ async def test_batch_item_for_another_class_is_rejected(api: Any, roster: Roster
     body["class"] = {"sourcedId": uid("other-class")}
     with pytest.raises(UnprocessableEntityError, match=r"lineItems\[0\]\.class\.sourcedId"):
         await call(api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[body])
+
+
+@pytest.mark.parametrize("dots", [".", ".."])
+async def test_an_id_of_dots_names_that_record_not_another_path(api: Any, dots: str) -> None:
+    """httpx removes "." and ".." path segments (RFC 3986): sent as they were, the class ".." made
+    get_categories_for_class ask for /categories, every category, and get_category(".") for the listing."""
+    with pytest.raises(NotFoundError, match="Class not found"):
+        await call(api, "get_categories_for_class", class_sourced_id=dots)
+    with pytest.raises(NotFoundError, match="Class not found"):
+        await call(api, "get_results_for_class", class_sourced_id=dots)
+    stored = await call(api, "put_category", sourced_id=dots, category={"title": f"titled {dots}"})
+    assert stored.category.sourcedId == dots
+    read = (await call(api, "get_category", sourced_id=dots)).category
+    assert (read.sourcedId, read.title) == (dots, f"titled {dots}")
+    await call(api, "delete_category", sourced_id=dots)
