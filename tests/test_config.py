@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from timeback import ConfigurationError, Timeback
 from timeback._config import ENVIRONMENTS
+from timeback.server.runner import LocalServer
 
 VARS = (
     "TIMEBACK_CLIENT_ID",
@@ -115,3 +118,27 @@ def test_a_location_that_is_not_an_http_url_is_a_configuration_error(monkeypatch
 def test_misspelt_arguments_are_errors() -> None:
     with pytest.raises(TypeError, match="client_idd"):
         Timeback(client_idd="a", client_secret="b", base_url="http://x")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("where", ["base_url", "token_url", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL"])
+@pytest.mark.parametrize("userinfo", ["alice:hunter2@", "hunter2@"])
+def test_a_url_holding_a_user_or_password_is_refused_without_repeating_it(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, where: str, userinfo: str
+) -> None:
+    """httpx sends a URL's user:password as Basic credentials in place of the bearer token (or of the client's, on
+    the token endpoint): every call failed with a 401, and its error message and the DEBUG log carried the URL,
+    password and all."""
+    caplog.set_level(logging.DEBUG)
+    client_id, client_secret = server.credentials
+    urls = {"base_url": server.url, "token_url": f"{server.url}/oauth2/token"}
+    key = where.removeprefix("TIMEBACK_").lower()
+    urls[key] = urls[key].replace("http://", f"http://{userinfo}")
+    if where.startswith("TIMEBACK_"):
+        for name, value in urls.items():
+            monkeypatch.setenv(f"TIMEBACK_{name.upper()}", value)
+        urls = {}
+    with pytest.raises(ConfigurationError, match=rf"^{where} must not hold a user or password") as raised:
+        with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
+            client.oneroster.gradebook.get_category(sourced_id="none")
+    assert raised.value.missing == (where,)
+    assert "hunter2" not in str(raised.value) and "hunter2" not in caplog.text

@@ -93,6 +93,14 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
             name = names[key]
             shown = repr(url) if "@" not in url else "a URL holding '@' (not shown: it may hold a password)"
             raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {shown}", (name,))
+        if url is not None and httpx.URL(url).userinfo:
+            # httpx would send it as Basic credentials in place of the bearer token (or of the client's own on the
+            # token endpoint), and the URL, password and all, would be in every error message and log line.
+            raise ConfigurationError(
+                f"{names[key]} must not hold a user or password (user:password@): the SDK authenticates with the "
+                "client id and secret",
+                (names[key],),
+            )
     if environment is None and base_url is None:
         # Never fall back to production silently: the caller must say where to send grades.
         missing.append("TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")
