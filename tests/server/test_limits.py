@@ -1,7 +1,8 @@
 """Request bodies at and past the server's limits, over real HTTP: every refusal is a 4xx imsx_StatusInfo body that
 says what was wrong and where, never a 500.
 
-Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400).
+Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400),
+``max_json_values`` (413).
 A server with small limits keeps the payloads small; the defaults are checked on the shared test server.
 """
 
@@ -18,6 +19,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
 from timeback.server import ServerSettings
+from timeback.server.errors import MAX_NAMED_FIELDS
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -221,9 +223,10 @@ def test_query_parameters_out_of_range_or_empty_are_400(small: httpx.Client, que
 
 
 def test_a_large_batch_with_every_record_wrong_is_answered_at_once(default: httpx.Client) -> None:
-    """Every error of a batch is named, and naming them takes time in proportion to their number: the same field
-    was looked for among those already named, a scan per error (12,000 bad records took 25 s of the write
-    thread, 190,000 within the body limit would have taken hours, every other write waiting)."""
+    """The errors of a batch are named (the first MAX_NAMED_FIELDS, and how many more), and naming them takes time in
+    proportion to their number: the same field was looked for among those already named, a scan per error (12,000
+    bad records took 25 s of the write thread, 190,000 within the body limit would have taken hours, every other
+    write waiting)."""
     records = [{"sourcedId": f"r{i}", "student": {"sourcedId": "s"}, "lineItem": {"sourcedId": "li"},
                 "scoreStatus": "fully graded", "scoreDate": "2024-01-01", "score": "90", "grade": 1}
                for i in range(12_000)]  # fmt: skip
@@ -231,4 +234,37 @@ def test_a_large_batch_with_every_record_wrong_is_answered_at_once(default: http
     answer = imsx(default.post(f"{GB}/lineItems/{uid('li')}/results", json={"results": records}, timeout=120), 422)
     assert time.monotonic() - started < 8
     fields = [d["field"] for d in answer["imsx_error_details"]]
-    assert len(fields) == 24_000 and fields[:2] == ["results[0].score", "results[0].grade"]
+    assert len(fields) == MAX_NAMED_FIELDS and fields[:2] == ["results[0].score", "results[0].grade"]
+    assert answer["imsx_description"].endswith(f"(and {MAX_NAMED_FIELDS - 5} more; 23000 more errors not named)")
+
+
+# ----- many values
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [{}] * 200_001,  # four "Field required" each
+        [{"sourcedId": "r", **{f"k{i}": 0 for i in range(200_001)}}],  # an "unknown field" each
+        [{"sourcedId": "r", "learningObjectiveSet": [{}] * 200_001}],  # two "Field required" each
+    ],
+    ids=["empty results", "unknown fields", "nested items"],
+)
+def test_a_body_of_more_fields_and_items_than_max_json_values_is_413(
+    default: httpx.Client, records: list[dict[str, Any]]
+) -> None:
+    """Each field or item outside metadata may make a validation error or several, and every one was named: a
+    batch of 1,000,000 empty results (3 MB) kept the write thread 200 s and answered 645 MB of errors, and one of
+    32 MB would have taken the server's memory."""
+    response = default.post(f"{GB}/lineItems/{uid('li')}/results", json={"results": records}, timeout=600)
+    answer = imsx(response, 413)
+    message = "over 200000 fields and items outside metadata"
+    assert answer["imsx_error_details"] == [{"field": "body", "message": message}]
+
+
+def test_metadata_may_hold_more_values_than_max_json_values(default: httpx.Client) -> None:
+    """No model looks inside metadata (nothing there makes a validation error), so its values are not counted."""
+    scores = list(range(250_000))
+    response = default.put(f"{GB}/categories/{uid('cat')}", json=category(metadata={"scores": scores}))
+    assert response.status_code == 201, response.text
+    assert response.json()["category"]["metadata"]["scores"] == scores

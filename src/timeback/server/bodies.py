@@ -1,7 +1,8 @@
 """Reading a JSON request body defensively, before any model sees it.
 
-The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels and hold no
-string (or object key) longer than ``max_string_length`` characters. Every refusal is a 4xx that names where in
+The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels, hold no
+string (or object key) longer than ``max_string_length`` characters and at most ``max_json_values`` object fields and
+array items outside ``metadata``. Every refusal is a 4xx that names where in
 the body the problem is; nothing here can end in a 500.
 """
 
@@ -52,6 +53,34 @@ async def read_body(receive: Any, declared: bytes | str | None, limit: int) -> b
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+class TooManyValues(ApiError):
+    """413: a body holding more than ``limit`` object fields and array items outside ``metadata``."""
+
+    def __init__(self, limit: int) -> None:
+        message = f"over {limit} fields and items outside metadata"
+        super().__init__(413, f"The body holds {message}.", fields=[("body", message)])
+
+
+def _too_many_values(value: Any, limit: int) -> bool:
+    """Whether ``value`` holds more than ``limit`` object fields and array items, not counting what is inside a
+    ``metadata`` object: no model looks in there, so nothing there makes a validation error, while every value
+    elsewhere may make one or several (``[{}, {}, ...]``: four "Field required" per result)."""
+    count, waiting = 0, [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            if count > limit:
+                return True
+            waiting.extend(v for k, v in item.items() if k != "metadata" and isinstance(v, dict | list))
+        elif isinstance(item, list):
+            count += len(item)
+            if count > limit:
+                return True
+            waiting.extend(v for v in item if isinstance(v, dict | list))
+    return False
+
+
 def _unreadable(where: str, description: str, message: str) -> ApiError:
     """400 for a body that is not the JSON it must be: ``invaliddata`` (the data sent), naming where."""
     return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])
@@ -74,6 +103,8 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
         raise _too_deep(settings, "body") from None
     except ValueError as exc:  # JSONDecodeError, and integers longer than Python converts
         raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
+    if _too_many_values(value, settings.max_json_values):
+        raise TooManyValues(settings.max_json_values)
     if not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
         _check(value, "", 0, settings)  # the slow walk that spells out where, only once something is wrong
     return value
@@ -160,6 +191,10 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     string length, finite numbers); False means "not sure", never "refused": the caller then takes the full path,
     which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in Python."""
     if b"\\" in raw:  # escapes: surrogates and escaped quotes are for the full walk
+        return False
+    # Every field or item but the last of its object or array is followed by a comma (commas in strings and in
+    # metadata count too: then the full walk counts exactly)
+    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") > settings.max_json_values:
         return False
     if not raw.isascii():
         try:

@@ -93,21 +93,34 @@ def _is_schema_tag(part: Any) -> bool:
     )
 
 
+# Fields a 422 names at most (the description says how many errors more): a body of the largest size allowed can
+# make hundreds of thousands, and naming each cost the write thread about 30 us and the answer 160 bytes.
+MAX_NAMED_FIELDS = 1000
+
+
 def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     fields: list[tuple[str, str]] = []
     named: dict[str, int] = {}  # field -> its place in fields (a batch may have tens of thousands: no scan per error)
-    for err in exc.errors(include_url=False, include_input=False):
+    errors = exc.errors(include_url=False, include_input=False)
+    for taken, err in enumerate(errors):
         loc = [p for p in err["loc"] if not _is_schema_tag(p)]
         message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         where = prefix + field_path(loc)
         same = named.get(where)
         if same is None:
+            if len(fields) == MAX_NAMED_FIELDS:
+                unnamed = len(errors) - taken
+                break
             named[where] = len(fields)
             fields.append((where, message))
         elif message not in fields[same][1]:  # one field failing every member of its union: one entry
             fields[same] = (where, f"{fields[same][1]}, or {message[0].lower()}{message[1:]}")
+    else:
+        unnamed = 0
     shown = "; ".join(f"{name}: {message}" for name, message in fields[:5])
     more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    if unnamed:
+        more = f" (and {len(fields) - 5} more; {unnamed} more errors not named)"
     return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
 
 
