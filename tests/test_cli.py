@@ -82,6 +82,35 @@ def test_serve_makes_a_dev_client_and_prints_how_to_use_it(tmp_path: object) -> 
             proc.stdout.close()
 
 
+def test_serve_takes_the_client_from_variables_kept_out_of_the_process_listing(tmp_path: Path) -> None:
+    """``--client-secret`` is in the process's command line, which every user of the machine can read (``ps``):
+    TIMEBACK_SERVE_CLIENT_ID and TIMEBACK_SERVE_CLIENT_SECRET give the client without it."""
+    port, secret = _free_port(), "kept-out-of-ps-7d1c"
+    environment = {**os.environ, "TIMEBACK_SERVE_CLIENT_ID": "ci-client", "TIMEBACK_SERVE_CLIENT_SECRET": secret}
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}"]  # fmt: skip
+    proc = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        with Timeback(client_id="ci-client", client_secret=secret, base_url=f"http://127.0.0.1:{port}") as client:
+            client.oneroster.gradebook.put_category(sourced_id="env-cat", category={"title": "Given by variables"})
+        if os.path.exists(f"/proc/{proc.pid}/cmdline"):
+            assert secret not in Path(f"/proc/{proc.pid}/cmdline").read_text()
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=10)
+    assert (
+        secret not in output and "export TIMEBACK_CLIENT_SECRET" not in output
+    )  # (no dev client made, nothing printed)
+
+
 def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks)."""
     import uvicorn

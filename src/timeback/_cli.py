@@ -103,8 +103,13 @@ def _app() -> Any:
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
         database: str = typer.Option("sqlite:///timeback.db", help="SQLAlchemy URL; sqlite:// is in-memory."),
-        client_id: str | None = typer.Option(None, help="OAuth2 client id (default: a generated dev client)."),
-        client_secret: str | None = typer.Option(None, help="OAuth2 client secret.", show_default=False),
+        client_id: str | None = typer.Option(
+            None, envvar="TIMEBACK_SERVE_CLIENT_ID", help="OAuth2 client id (default: a generated dev client)."
+        ),
+        # (an option's value is in the process listing, which every user of the machine can read: the variable is not)
+        client_secret: str | None = typer.Option(
+            None, envvar="TIMEBACK_SERVE_CLIENT_SECRET", help="OAuth2 client secret.", show_default=False
+        ),
         sourced_id_pairs: PairsStyle = typer.Option(
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
