@@ -264,6 +264,26 @@ def test_a_connection_error_chains_the_httpx_error_without_credentials(sleeps: l
         assert SECRET not in shown and basic not in shown and "tok-1" not in shown
 
 
+def test_a_connection_error_after_a_redirect_chains_no_token_either(sleeps: list[float]) -> None:
+    """With an http_client that follows redirects, the request that failed is the redirected one, another object
+    (httpx keeps Authorization on a same-origin redirect): its bearer token was still on ``__cause__.request``."""
+
+    def moved_then_down(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/r1"):
+            return httpx.Response(307, headers={"Location": f"{BASE_URL}/elsewhere"})
+        raise httpx.ConnectError("refused", request=request)
+
+    script = Script([moved_then_down])
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL, max_retries=0,
+                      http_client=httpx.Client(transport=httpx.MockTransport(script), follow_redirects=True))  # fmt: skip
+    with pytest.raises(APIConnectionError) as raised:
+        get_result(client)
+    cause = raised.value.__cause__
+    assert isinstance(cause, httpx.ConnectError) and cause.request.url.path == "/elsewhere"
+    assert script.authorizations == ["Bearer tok-1", "Bearer tok-1"]  # (it was sent: same origin)
+    assert "authorization" not in cause.request.headers
+
+
 def test_every_error_has_a_request_id_and_retries_taken_and_survives_pickle_and_copy(
     client: Timeback, sleeps: list[float]
 ) -> None:

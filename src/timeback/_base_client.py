@@ -497,10 +497,16 @@ def path_segment(value: object) -> str:
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
     """The httpx exception an error is chained to, its request (reachable from the error, as ``__cause__.request``)
-    stripped of the credentials it carried: a bearer token, or the client secret on the token endpoint."""
+    stripped of the credentials it carried: a bearer token, or the client secret on the token endpoint. (After a
+    redirect that an ``http_client`` of the caller's followed, the request that failed is another object.)"""
     if not isinstance(outcome, Exception):
         return None
     request.headers.pop("Authorization", None)
+    if isinstance(outcome, httpx.RequestError):
+        try:
+            outcome.request.headers.pop("Authorization", None)
+        except RuntimeError:  # (an httpx error made without its request)
+            pass
     return outcome
 
 
