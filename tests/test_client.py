@@ -22,11 +22,14 @@ from timeback import (
     APITimeoutError,
     AsyncTimeback,
     AuthError,
+    ConflictError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
     RequestError,
     ServerError,
     Timeback,
+    UnprocessableEntityError,
 )
 from timeback.server.runner import LocalServer
 
@@ -126,12 +129,44 @@ def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:
     assert err.value.retry_after == 3600 and len(script.requests) == 1 and sleeps == []
 
 
-@pytest.mark.parametrize("status", [400, 403, 404, 409, 422])
-def test_client_errors_are_not_retried(status: int, sleeps: list[float]) -> None:
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, RequestError), (403, PermissionDeniedError), (404, NotFoundError), (409, ConflictError),
+     (422, UnprocessableEntityError)],
+)  # fmt: skip
+def test_client_errors_are_not_retried_and_raise_their_own_class(
+    status: int, error: type[RequestError], sleeps: list[float]
+) -> None:
     script = Script([answer(status, {"imsx_description": "nope"})])
     with pytest.raises(RequestError) as err:
         get_result(make_client(script))
-    assert len(script.requests) == 1 and err.value.status_code == status
+    # (exactly that class: any 4xx caught as RequestError would pass whatever class the status mapped to)
+    assert type(err.value) is error and err.value.status_code == status and err.value.message == "nope"
+    assert len(script.requests) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("status", "error"), [(429, RateLimitError), *((s, ServerError) for s in (500, 502, 503, 504))]
+)
+def test_every_retryable_status_is_retried_then_raises_its_class(
+    status: int, error: type[RequestError], sleeps: list[float]
+) -> None:
+    assert get_result(make_client(Script([answer(status), answer(200, RESULT)]))).retries_taken == 1
+    script = Script([answer(status, {"imsx_description": "busy"})])
+    with pytest.raises(RequestError) as err:
+        get_result(make_client(script, max_retries=2))
+    assert type(err.value) is error and err.value.retries_taken == 2 and len(script.requests) == 3
+
+
+def test_the_backoff_is_capped_and_a_negative_retry_after_means_now(sleeps: list[float]) -> None:
+    script = Script([answer(503)])
+    with pytest.raises(ServerError):
+        get_result(make_client(script, max_retries=7))
+    # 0.5, 1, 2, 4, then 8 s at most (each less up to 25% jitter): never 16 or 32 s between two attempts
+    assert len(sleeps) == 7 and all(6.0 <= s <= 8.0 for s in sleeps[4:]), sleeps
+    sleeps.clear()
+    get_result(make_client(Script([answer(503, headers={"Retry-After": "-5"}), answer(200, RESULT)])))
+    assert sleeps == [0.0]  # (time.sleep(-5.0) raises ValueError)
 
 
 def test_connection_errors_and_timeouts_are_retried_then_typed(sleeps: list[float]) -> None:
@@ -302,6 +337,29 @@ def test_every_error_has_a_request_id_and_retries_taken_and_survives_pickle_and_
     for error in (missing.value, unreachable.value, malformed.value):
         for again in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
             assert type(again) is type(error) and str(again) == str(error) and again.__dict__ == error.__dict__
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "attempts"),
+    [(400, AuthError, 1), (401, AuthError, 1), (403, AuthError, 1), (429, RateLimitError, 2), (503, ServerError, 2)],
+)
+def test_the_token_endpoint_refusing_is_auth_error_and_being_busy_is_not(
+    status: int, error: type[RequestError], attempts: int, sleeps: list[float]
+) -> None:
+    """A refusal of the credentials is final (AuthError, not retried); a busy or failing token endpoint is retried
+    and raised as what it is, so that a caller does not rotate a secret that was fine."""
+    asked: list[int] = []
+
+    def token_endpoint(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == TOKEN_URL
+        asked.append(1)
+        return httpx.Response(status, json={"error": "invalid_client" if status < 429 else "busy"})
+
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL, max_retries=1,
+                      http_client=httpx.Client(transport=httpx.MockTransport(token_endpoint)))  # fmt: skip
+    with pytest.raises(RequestError) as err:
+        get_result(client)
+    assert type(err.value) is error and err.value.status_code == status and len(asked) == attempts
 
 
 def test_token_endpoint_refusal_is_auth_error(server: LocalServer) -> None:
