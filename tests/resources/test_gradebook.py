@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Roster, line_item_body, result_body, uid
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, ConflictError, NotFoundError, Timeback, UnprocessableEntityError
 from timeback.models.gradebook import TimebackResult
 
@@ -201,11 +201,26 @@ async def test_reposting_an_existing_id_is_409_and_changes_nothing(api: Any, ros
     assert len(await call(api, "get_results_for_class", class_sourced_id=roster.class_)) == 0
 
 
-async def test_batch_item_for_another_class_is_rejected(api: Any, roster: Roster) -> None:
-    body = line_item_body(roster, uid("li"))
-    body["class"] = {"sourcedId": uid("other-class")}
-    with pytest.raises(UnprocessableEntityError, match=r"lineItems\[0\]\.class\.sourcedId"):
+async def test_batch_item_for_another_class_is_rejected(api: Any, roster: Roster, client: Timeback) -> None:
+    # (another class that exists: a made-up one is refused as an unknown reference, naming the same field, whether
+    # or not the item is checked against the path's class)
+    other = make_roster(client)
+    body = line_item_body(other, uid("li"))
+    with pytest.raises(UnprocessableEntityError, match=r"lineItems\[0\]\.class\.sourcedId: .* does not match"):
         await call(api, "post_line_items_for_class", class_sourced_id=roster.class_, lineItems=[body])
+    result = result_body(uid("li"), roster.students[0], uid("res"))
+    await call(
+        api, "post_line_items_for_class", class_sourced_id=roster.class_,
+        lineItems=[line_item_body(roster, result["lineItem"]["sourcedId"])],
+    )  # fmt: skip
+    result["class"] = {"sourcedId": other.class_}
+    with pytest.raises(UnprocessableEntityError, match=r"results\[0\]\.class\.sourcedId: .* does not match"):
+        await call(
+            api, "post_results_for_academic_session_for_class", class_sourced_id=roster.class_,
+            academic_session_sourced_id=roster.term, results=[result],
+        )  # fmt: skip
+    assert await call(api, "get_line_items_for_class", class_sourced_id=other.class_) == []
+    assert await call(api, "get_results_for_class", class_sourced_id=other.class_) == []
 
 
 @pytest.mark.parametrize("dots", [".", ".."])
