@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 
 from tests.support import Roster, add_line_items, add_students, result_body, uid
 from timeback import AsyncTimeback, BulkProgress, Timeback
-from timeback._bulk import PENDING_BATCHES, Batch, run_sync
+from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
 from timeback.models.response import TimebackSourcedIdPairsResponse
 
@@ -196,6 +198,64 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     taken, stored, failed = map(int, found.groups())
     assert taken == stored + failed and taken < 100
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
+
+
+def test_a_client_without_the_write_scope_stops_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
+    """A 403 (the credentials' scopes) would refuse every batch alike, as a refused login would: the upload stops."""
+    from timeback import PermissionDeniedError
+
+    roster, line_items = world
+    reader, secret = uid("reader"), uid("secret")
+    server.app.state.clients.add(reader, secret, "gradebook.readonly")
+    rows = interleaved(roster, line_items, 30, uid("readonly"))
+    with Timeback(base_url=server.url, client_id=reader, client_secret=secret, max_retries=0) as readonly:
+        with pytest.raises(PermissionDeniedError) as refused:  # (was it not final: a summary of 30 refusals)
+            readonly.oneroster.gradebook.bulk_post_results(rows, batch_size=1, concurrency=2)
+    found = re.search(r"(\d+) results taken, 0 stored", "".join(refused.value.__notes__))
+    assert found is not None and int(found.group(1)) < 30, refused.value.__notes__
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_no_more_batches_in_flight_than_the_concurrency(concurrency: int) -> None:
+    """Sync (threads) and async (tasks): ``concurrency`` batches are sent at once, never more."""
+    import asyncio
+
+    rows = [result_body(f"li-{i % 8}", "s", f"r-{i}") for i in range(80)]  # 8 line items: 8 batches of 10
+    pairs = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": []})
+    lock, full = threading.Lock(), threading.Event()
+    sending = most = 0
+
+    def enter() -> None:
+        nonlocal sending, most
+        with lock:
+            sending += 1
+            most = max(most, sending)
+            if sending >= concurrency:
+                full.set()
+
+    def leave() -> None:
+        nonlocal sending
+        with lock:
+            sending -= 1
+
+    def send(batch: Batch) -> TimebackSourcedIdPairsResponse:
+        enter()
+        full.wait(10)  # (the first batches wait for each other: `concurrency` are being sent together)
+        time.sleep(0.02)  # (and stay a while: time for a batch over the limit to be sent, were it)
+        leave()
+        return pairs
+
+    async def send_async(batch: Batch) -> TimebackSourcedIdPairsResponse:
+        enter()
+        await asyncio.sleep(0)  # (the tasks started together all enter before any leaves)
+        leave()
+        return pairs
+
+    summary = run_sync(send, rows, batch_size=10, concurrency=concurrency, on_progress=None)
+    assert (summary.stored, summary.batches, most) == (80, 8, concurrency)
+    most = 0
+    summary = await run_async(send_async, rows, batch_size=10, concurrency=concurrency, on_progress=None)
+    assert (summary.stored, summary.batches, most) == (80, 8, concurrency)
 
 
 @pytest.fixture(params=["sync", "async"])
