@@ -287,3 +287,27 @@ def test_a_server_answering_the_same_page_twice_stops_iteration() -> None:
     pages = [{**first, "totalCount": 7}, {**second, "totalCount": 7}, shifted, last]
     paging = _scripted_pages(pages).oneroster.gradebook.get_all_results(limit=2)
     assert [r.sourcedId for r in paging] == ["r1", "r2", "r3", "r4", "r3", "r5", "r6"]
+
+
+async def test_async_a_server_answering_the_same_page_twice_stops_iteration() -> None:
+    from tests.test_client import Script, answer, make_async_client
+
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 6}
+    second = {"results": [{"sourcedId": "r3"}, {"sourcedId": "r4"}], "totalCount": 6}
+    seen = []
+    async with make_async_client(Script([answer(200, first), answer(200, second)])) as client:  # (then again)
+        with pytest.raises(APIResponseValidationError, match="same page for offsets 2 and 4"):
+            async for result in client.oneroster.gradebook.get_all_results(limit=2):
+                seen.append(result.sourcedId)
+    assert seen == ["r1", "r2", "r3", "r4"]
+
+
+def test_an_empty_page_before_the_total_ends_iteration() -> None:
+    """A total the pages do not reach (records deleted meanwhile): an empty page is the end. The next offset would be
+    the same one again, and an empty page never looks like the one before it, so paging would never stop."""
+    from tests.test_client import Script, answer, make_client
+
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 5}
+    script = Script([answer(200, first), answer(200, {"results": [], "totalCount": 5}), answer(400)])
+    assert [r.sourcedId for r in make_client(script).oneroster.gradebook.get_all_results(limit=2)] == ["r1", "r2"]
+    assert len(script.requests) == 2  # (a third would be refused: a 400 instead of a loop)
