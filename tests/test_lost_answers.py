@@ -163,3 +163,27 @@ def test_a_lost_grading_period_answer_is_confirmed_with_the_record(lossy: tuple[
     assert transport.lost == 1
     assert resp.sourcedIdPairs.allocatedSourcedId == period
     assert resp.academicSession is not None and resp.academicSession.parent.sourcedId == roster.term
+
+
+def test_a_lost_answer_is_confirmed_past_the_first_read_back_and_for_an_id_holding_a_quote(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    # (the records are read back engine.CONFIRM_CHUNK per request, their ids ORed in a filter where ' is doubled)
+    lossy_client, transport = lossy
+    (line_item,) = add_line_items(client, roster, 1)
+    count = engine.CONFIRM_CHUNK * 2 + 1
+    results = [result_body(line_item, roster.students[0], f"{uid('res')}-o'{i}", score=i) for i in range(count)]
+    summary = lossy_client.oneroster.gradebook.bulk_post_results(results, batch_size=count)
+    assert transport.lost == 1 and summary.ok and summary.stored == count, summary.failures
+    stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_, limit=count + 1)
+    assert sorted(r.score for r in stored) == list(range(count))  # each once
+
+
+def test_a_create_repeated_without_a_lost_answer_is_a_conflict(client: Timeback) -> None:
+    """Only a retried create reads its records back: a first attempt's 409 means the record was there before the
+    call, even when it holds what this call sends (a caller creating twice learns of it)."""
+    category = {"sourcedId": uid("cat"), "title": "Same"}
+    client.oneroster.gradebook.create_category(category=category)
+    with pytest.raises(ConflictError) as conflict:
+        client.oneroster.gradebook.create_category(category=category)
+    assert conflict.value.retries_taken == 0
