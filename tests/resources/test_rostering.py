@@ -107,6 +107,28 @@ async def test_create_update_get_each_rostering_record(api: Any) -> None:
         await call(api, "create_course", course={"sourcedId": course, "title": "Again", "org": {"sourcedId": school}})
 
 
+async def test_a_class_update_of_some_fields_keeps_the_others_and_a_whole_one_replaces(
+    api: Any, client: Timeback
+) -> None:
+    """Timeback's PUT /classes/{id} requires no field: a body without what a class needs updates the class."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    before = (await call(api, "get_class", sourced_id=roster.class_)).class_
+    await call(api, "update_class", sourced_id=roster.class_, **{"class": {"title": "Renamed", "classCode": "R-1"}})
+    after = (await call(api, "get_class", sourced_id=roster.class_)).class_
+    assert (after.title, after.classCode) == ("Renamed", "R-1")
+    assert after.course == before.course and after.terms == before.terms and after.school == before.school
+    whole = {"title": "Whole", "course": before.course.model_dump(), "org": before.school.model_dump(),
+             "terms": [t.model_dump() for t in before.terms]}  # fmt: skip
+    await call(api, "update_class", sourced_id=roster.class_, **{"class": whole})
+    replaced = (await call(api, "get_class", sourced_id=roster.class_)).class_
+    assert (replaced.title, replaced.classCode) == ("Whole", None)  # (OneRoster's PUT: what it left out is gone)
+    with pytest.raises(UnprocessableEntityError) as missing:  # a part of a class that does not exist
+        await call(api, "update_class", sourced_id=uid("class"), **{"class": {"title": "Nowhere"}})
+    assert "class.course: Field required" in str(missing.value) and "class.terms: Field required" in str(missing.value)
+
+
 async def test_references_to_missing_records_are_422_naming_them(api: Any) -> None:
     with pytest.raises(UnprocessableEntityError) as err:
         await call(

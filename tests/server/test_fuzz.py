@@ -59,6 +59,7 @@ ACCEPTED_REFUSALS = (
     (422, "Unknown reference"),  # referential integrity: a reference must name an existing record
     (422, "Invalid request body: body: "),  # a PUT body's sourcedId that differs from the path's
     (422, "sourcedId repeated within the batch"),
+    (422, "Not a whole class"),  # a class update of some fields (Timeback's), for a class that does not exist
 )
 # The official gradebook document's imsx_codeMinorFieldValue vocabulary (imsx_CodeMinorFieldDType).
 CODE_MINOR_VALUES = {

@@ -17,7 +17,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackScoreStatus,
 )
-from timeback.models._base import DateOrDateTime, Known, is_strict
+from timeback.models._base import DateOrDateTime, Known, TimebackModel, is_strict
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
@@ -185,6 +185,7 @@ __all__ = [
     "TimebackQueryParams",
     "TimebackRequest",
     "TimebackUpdateAcademicSessionRequest",
+    "TimebackUpdateClassBody",
     "TimebackUpdateClassRequest",
     "TimebackUpdateCourseRequest",
     "TimebackUpdateDemographicsRequest",
@@ -306,6 +307,16 @@ class TimebackCreateClassBody(NewRecord, TimebackClass):
         if self.school is None and self.org is None and is_strict(info):
             raise ValueError("a class needs its school, as 'school' (OneRoster) or 'org' (Timeback)")
         return self
+
+
+class TimebackUpdateClassBody(NewRecord, TimebackClass):
+    """A class update (``PUT /classes/{sourcedId}``), as Timeback documents it: no field is required. A body with
+    everything a class needs (``TimebackCreateClassBody``: title, course, terms, school or org) replaces the class,
+    as OneRoster's PUT does; a body without some of those updates the class it names, the fields sent replacing
+    its own. The class must be whole either way: a part for a class that does not exist is 422 naming what
+    it lacks."""
+
+    whole: ClassVar[type[TimebackModel]] = TimebackCreateClassBody
 
 
 class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
@@ -695,7 +706,7 @@ class TimebackCreateClassRequest(TimebackRequest):
 
 class TimebackUpdateClassRequest(_PutRequest):
     body_field: ClassVar[str] = "class_"
-    class_: TimebackCreateClassBody = Field(alias="class")
+    class_: TimebackUpdateClassBody = Field(alias="class")
 
 
 class TimebackDeleteClassRequest(_ByIdRequest):

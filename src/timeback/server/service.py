@@ -219,7 +219,11 @@ class GradebookService:
 
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
         (record,) = self._records(op, coll, request)
+        assert op.body is not None
+        whole = getattr(op.request.model_fields[op.body].annotation, "whole", None)
         with self.storage.transaction() as tx:
+            if whole is not None:
+                record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
             self._derive(tx, coll, [record])
             self._check_references(tx, op, coll, [record], batch=False)
@@ -376,6 +380,34 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
         put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
         _WHOLE_BODIES[key] = None if put is None else put.request.model_fields[put.body].annotation
     return _WHOLE_BODIES[key]
+
+
+def _completed(
+    tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, record: dict[str, Any], whole: type[BaseModel]
+) -> dict[str, Any]:
+    """The record a PUT whose body may be part of one stores (Timeback's class update: ``whole`` is what a whole
+    record must pass). Whole, the body replaces the record; in part, the fields sent replace the stored record's.
+    Either way the result must be whole: 422 naming what the body lacks otherwise."""
+
+    def problems(candidate: dict[str, Any]) -> ValidationError | None:
+        try:
+            whole.model_validate_json(json.dumps(candidate), **STRICT_VALIDATION)
+        except ValidationError as exc:
+            return exc
+        return None
+
+    error = problems(record)
+    if error is None:
+        return record
+    stored = tx.get(coll, record["sourcedId"])
+    if stored is None:  # (the body's schema requires nothing: whether the record exists decides)
+        named = validation_error(error, prefix=f"{op.wire_body_key}.")
+        description = named.description.replace("Invalid request body", f"Not a whole {coll.label.lower()}", 1)
+        raise ApiError(422, f"{description}; a part only updates one that exists", fields=named.fields)
+    merged = {**stored, **record}
+    if (error := problems(merged)) is not None:
+        raise validation_error(error, prefix=f"{op.wire_body_key}.")
+    return merged
 
 
 def _check_patched(op: Operation[Any, Any], record: dict[str, Any], sent: dict[str, Any]) -> None:
