@@ -129,6 +129,20 @@ async def test_a_class_update_of_some_fields_keeps_the_others_and_a_whole_one_re
     assert "class.course: Field required" in str(missing.value) and "class.terms: Field required" in str(missing.value)
 
 
+async def test_a_put_through_a_view_does_not_take_over_a_record_outside_it(api: Any) -> None:
+    district, year = uid("district"), uid("year")
+    await call(api, "create_org", org={"sourcedId": district, "name": "D", "type": "district"})
+    with pytest.raises(UnprocessableEntityError, match=r"org\.type: .* is in /orgs with type 'district'"):
+        await call(api, "update_school", sourced_id=district, org={"name": "Now a school?", "type": "school"})
+    assert (await call(api, "get_org", sourced_id=district)).org.name == "D"
+    session = {"title": "Y", "type": "schoolYear", "startDate": "2024-08-01", "endDate": "2025-06-30",
+               "schoolYear": "2025"}  # fmt: skip
+    await call(api, "update_academic_session", sourced_id=year, academicSession=session)
+    with pytest.raises(UnprocessableEntityError, match=r"academicSession\.type: .* with type 'schoolYear'"):
+        await call(api, "update_grading_period", sourced_id=year, academicSession={**session, "type": "gradingPeriod"})
+    assert (await call(api, "get_academic_session", sourced_id=year)).academicSession.type == "schoolYear"
+
+
 async def test_references_to_missing_records_are_422_naming_them(api: Any) -> None:
     with pytest.raises(UnprocessableEntityError) as err:
         await call(

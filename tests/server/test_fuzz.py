@@ -60,6 +60,7 @@ ACCEPTED_REFUSALS = (
     (422, "Invalid request body: body: "),  # a PUT body's sourcedId that differs from the path's
     (422, "sourcedId repeated within the batch"),
     (422, "Not a whole class"),  # a class update of some fields (Timeback's), for a class that does not exist
+    (422, "Another kind of record"),  # a PUT through a view (/schools/{id}) naming a record outside it (a district)
 )
 # The official gradebook document's imsx_codeMinorFieldValue vocabulary (imsx_CodeMinorFieldDType).
 CODE_MINOR_VALUES = {

@@ -222,6 +222,8 @@ class GradebookService:
         assert op.body is not None
         whole = getattr(op.request.model_fields[op.body].annotation, "whole", None)
         with self.storage.transaction() as tx:
+            if coll.fixed and coll.stored_in is not None:
+                _not_from_outside_the_view(tx, op, coll, record["sourcedId"])
             if whole is not None:
                 record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
@@ -380,6 +382,22 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
         put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
         _WHOLE_BODIES[key] = None if put is None else put.request.model_fields[put.body].annotation
     return _WHOLE_BODIES[key]
+
+
+def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, sourced_id: str) -> None:
+    """A PUT through a view (a school: an org of type school) may not turn a record outside it into one of it: a
+    district's id at ``/schools/{id}`` made it a school, its schools left without their district (and
+    ``GET /schools/{id}`` had answered 404 just before). 422 naming the field, as a school write of another type is."""
+    if tx.get(coll, sourced_id) is not None:
+        return
+    base = COLLECTIONS[coll.table]
+    stored = tx.get(base, sourced_id)
+    if stored is None:
+        return
+    name, fixed = next(((n, f) for n, f in coll.fixed if stored.get(n) != f), coll.fixed[0])
+    where = f"{op.wire_body_key}.{name}"
+    message = f"{sourced_id!r} is in /{base.name} with {name} {stored.get(name)!r}, not {fixed!r}: write it there"
+    raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
 
 
 def _completed(
