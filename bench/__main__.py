@@ -79,7 +79,9 @@ def table(f: dict[str, Any]) -> str:
          f"{b['workers_vs_naive']:.0f}x / {b['ingest_vs_naive']:.0f}x naive; "
          f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
         (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s",
-         f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])}). CPU per result: {_cpu(b, 'read')}",
+         f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])}). CPU per result: {_cpu(b, 'read')}. "
+         f"`AsyncTimeback`: {b['read_async_per_s']:,.0f} /s (runs {_runs(b['read_async_runs'])}; "
+         f"{_cpu(b, 'read_async')})",
          f"raw sqlite3 read+serialize {b['read_ceiling_per_s']:,.0f} /s (runs {_runs(b['read_ceiling_runs'])})",
          f"{b['read_vs_ceiling']:.2f} of ceiling"),
         (f"4. Delta read: the {b['delta_results']:,} results posted after the newest of {b['results']:,} "

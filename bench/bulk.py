@@ -6,7 +6,8 @@ Ingest: ``bulk_post_results`` (batches of 1,000, 4 in flight) into ``timeback se
 process, then the same into ``timeback serve --workers 2`` (a server process per CPU, one file). Next to them: the
 naive upload (one ``put_result`` per result, on ``--naive`` of them) and the storage ceiling (the same rows, as the
 server stores them, written with raw ``sqlite3`` ``executemany``, 1,000 per transaction, into the server's own
-schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000``; next to it the raw
+schema). Read: every result back through ``get_all_results`` auto-pagination at ``limit=3000`` (``Timeback``, then
+``AsyncTimeback``, on the same file); next to it the raw
 ceiling (``sqlite3`` reads the stored JSON in pages of 3,000 and joins each page into the API's envelope, as the
 server does). Each ingest, read and ceiling runs ``--repeats`` times (fresh files each time); the figure is the median.
 Next to each ingest and read: the CPU a record cost this process (all its threads) and the server (all its processes,
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bench._serve import ServeProcess
-from timeback import Timeback
+from timeback import AsyncTimeback, Timeback
 
 STUDENTS = 1000
 SCHOOL, TERM, COURSE, CLASS, CATEGORY = "bench-school", "bench-term", "bench-course", "bench-class", "bench-cat"
@@ -183,6 +184,23 @@ def _read(server: ServeProcess, count: int) -> Timed:
         return _timed(server, count, read_all)
 
 
+def _read_async(server: ServeProcess, count: int) -> Timed:
+    """The same read with ``AsyncTimeback`` (``async for``), by a caller that awaits nothing per item."""
+    import asyncio
+
+    async def read_all() -> float:
+        async with AsyncTimeback(**server.client_kwargs()) as client:
+            await client.oneroster.gradebook.get_all_results(limit=1)  # (the token and the connection)
+            started = time.perf_counter()
+            read = 0
+            async for _ in client.oneroster.gradebook.get_all_results(limit=3000):
+                read += 1
+            assert read == count, read
+            return time.perf_counter() - started
+
+    return _timed(server, count, lambda: asyncio.run(read_all()))
+
+
 def _delta(server: ServeProcess, changed: int = 1000, repeats: int = 5) -> tuple[float, float]:
     """(ms, ms): a delta sync's read of the ``changed`` results posted after the newest one the file held
     (``dateLastModified>'<that one's>'``, its index), and, as its baseline, the first ``changed`` results of an
@@ -212,7 +230,7 @@ def measure(
 ) -> dict[str, Any]:
     """Each timed figure (and its ceiling) ``repeats`` times: the median is the figure, every run is kept
     (``*_runs``). This machine's speed moves by a quarter between runs minutes apart; one run is a draw."""
-    timed: dict[str, list[Timed]] = {"ingest": [], "read": [], "ingest_workers": []}
+    timed: dict[str, list[Timed]] = {"ingest": [], "read": [], "read_async": [], "ingest_workers": []}
     runs: dict[str, list[float]] = {"storage_ceiling": [], "read_ceiling": [], "delta_ms": [], "first_page_ms": []}
     with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
         directory = Path(tmp)
@@ -220,6 +238,7 @@ def measure(
             timed["ingest"].append(_ingest(directory, f"bulk-{n}", count, batch_size, concurrency))
             with ServeProcess(directory / f"bulk-{n}.db") as server:  # (the file just written: reads only)
                 timed["read"].append(_read(server, count))
+                timed["read_async"].append(_read_async(server, count))
             runs["read_ceiling"].append(read_ceiling(directory / f"bulk-{n}.db")[1])
             with ServeProcess(directory / f"bulk-{n}.db") as server:  # (after the ceiling: it adds results)
                 delta_ms, first_page_ms = _delta(server, min(1000, count))
