@@ -6,6 +6,7 @@ validate with the SDK's own models in strict mode, check references and parents,
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -220,7 +221,7 @@ class GradebookService:
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
         (record,) = self._records(op, coll, request)
         assert op.body is not None
-        whole = getattr(op.request.model_fields[op.body].annotation, "whole", None)
+        whole = _whole_of(op.request, op.body)
         with self.storage.transaction() as tx:
             if coll.fixed and coll.stored_in is not None:
                 _not_from_outside_the_view(tx, op, coll, record["sourcedId"])
@@ -382,6 +383,13 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
         put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
         _WHOLE_BODIES[key] = None if put is None else put.request.model_fields[put.body].annotation
     return _WHOLE_BODIES[key]
+
+
+@functools.cache
+def _whole_of(request: type[BaseModel], body: str) -> type[BaseModel] | None:
+    """What a whole record must pass, for a PUT whose body may be part of one (``TimebackUpdateClassBody.whole``);
+    None for the others. (Once per request model: a missing attribute of a model class costs 3 us to look up.)"""
+    return getattr(request.__pydantic_fields__[body].annotation, "whole", None)
 
 
 def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, sourced_id: str) -> None:
