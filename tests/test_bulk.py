@@ -313,6 +313,19 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
     assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) < 100
 
 
+async def test_the_last_progress_holds_the_final_counts_even_when_the_input_ends_invalid(
+    either: Timeback | AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    roster, line_items = world
+    tag = uid("last-progress")
+    invalid = [{"sourcedId": f"{tag}-bad-{i}", "score": "lots"} for i in range(3)]  # (no line item, no student)
+    for rows in ([*interleaved(roster, line_items[:1], 20, tag), *invalid], invalid):
+        calls: list[BulkProgress] = []
+        summary = await upload(either, rows, batch_size=10, concurrency=2, on_progress=calls.append)
+        assert calls and calls[-1] == BulkProgress(summary.sent, summary.stored, summary.failed, summary.batches)
+        assert summary.failed == 3 and summary.taken == len(rows)
+
+
 def test_models_and_dicts_are_both_accepted(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     roster, line_items = world
     tag = uid("models")

@@ -260,6 +260,25 @@ def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
         summary.failures.append(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
 
 
+class ProgressReports:
+    """``on_progress`` after every batch, and once more when the upload ends if results found invalid after the
+    last batch changed the counts: its last call holds the final counts (an input of invalid results only never
+    made a call)."""
+
+    def __init__(self, summary: BulkSummary, on_progress: ProgressCallback | None) -> None:
+        self._summary, self._call = summary, on_progress
+        self._last: BulkProgress | None = None
+
+    def after_batch(self) -> None:
+        if self._call is not None:
+            self._last = self._summary.progress()
+            self._call(self._last)
+
+    def at_end(self) -> None:
+        if self._call is not None and self._summary.progress() != self._last:
+            self.after_batch()
+
+
 def note_stop(summary: BulkSummary, error: BaseException) -> None:
     """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished)."""
     error.add_note(
@@ -281,6 +300,7 @@ def run_sync(
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     in_flight: dict[Future[ResponseModel], Batch] = {}
+    reports = ProgressReports(summary, on_progress)
 
     def settle(done: Iterable[Future[ResponseModel]], progress: bool = True) -> BaseException | None:
         fatal = None
@@ -292,8 +312,8 @@ def run_sync(
             error = future.exception()
             if record_outcome(summary, batch, error if error is not None else future.result()):
                 fatal = error
-            if progress and on_progress is not None:
-                on_progress(summary.progress())
+            if progress:
+                reports.after_batch()
         return fatal
 
     if concurrency < 1:
@@ -321,6 +341,7 @@ def run_sync(
                 submit(batch)
             if fatal := settle(wait(in_flight).done):
                 raise fatal
+            reports.at_end()
         except BaseException as error:
             # Stopped (refused credentials, the input or on_progress raising, an interrupt): the batches in flight
             # finish and are counted, the ones not yet sent are counted as not sent, so the note tells what was
@@ -350,6 +371,7 @@ async def run_async(
     import asyncio
 
     in_flight: dict[asyncio.Task[ResponseModel], Batch] = {}
+    reports = ProgressReports(summary, on_progress)
 
     def settle(done: Iterable[asyncio.Task[ResponseModel]], progress: bool = True) -> BaseException | None:
         fatal = None
@@ -361,8 +383,8 @@ async def run_async(
             error = task.exception()
             if record_outcome(summary, batch, error if error is not None else task.result()):
                 fatal = error
-            if progress and on_progress is not None:
-                on_progress(summary.progress())
+            if progress:
+                reports.after_batch()
         return fatal
 
     async def submit(batch: Batch) -> None:
@@ -392,6 +414,7 @@ async def run_async(
             done, _ = await asyncio.wait(in_flight)
             if fatal := settle(done):
                 raise fatal
+        reports.at_end()
     except asyncio.CancelledError:
         await _cancel_all(in_flight)
         raise
