@@ -129,6 +129,22 @@ async def test_a_class_update_of_some_fields_keeps_the_others_and_a_whole_one_re
     assert "class.course: Field required" in str(missing.value) and "class.terms: Field required" in str(missing.value)
 
 
+async def test_a_class_update_moving_the_class_to_another_school_moves_its_org_too(api: Any, client: Timeback) -> None:
+    """A class created Timeback's way names its school as ``org`` (mirrored to ``school``). An update of some fields
+    naming the new ``school`` moves both: the stored ``org`` left as it was named the old school."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    klass, other = uid("class"), uid("school")
+    await call(api, "create_school", org={"sourcedId": other, "name": "Other", "type": "school"})
+    created = {"title": "C", "course": {"sourcedId": roster.course}, "org": {"sourcedId": roster.school},
+               "terms": [{"sourcedId": roster.term}]}  # fmt: skip
+    await call(api, "create_class", **{"class": {"sourcedId": klass, **created}})
+    await call(api, "update_class", sourced_id=klass, **{"class": {"school": {"sourcedId": other}}})
+    moved = (await call(api, "get_class", sourced_id=klass)).class_
+    assert (moved.school.sourcedId, moved.org.sourcedId) == (other, other)
+
+
 async def test_a_put_through_a_view_does_not_take_over_a_record_outside_it(api: Any) -> None:
     district, year = uid("district"), uid("year")
     await call(api, "create_org", org={"sourcedId": district, "name": "D", "type": "district"})

@@ -431,6 +431,11 @@ def _completed(
         description = named.description.replace("Invalid request body", f"Not a whole {coll.label.lower()}", 1)
         raise ApiError(422, f"{description}; a part only updates one that exists", fields=named.fields)
     merged = {**stored, **record}
+    for source, target in coll.mirror:
+        # A part naming the class's new school alone moves its org too (the same reference, Timeback's name for
+        # it): the stored org would otherwise still name the old school.
+        if source not in record and record.get(target) is not None and stored.get(source) is not None:
+            merged[source] = record[target]
     if (error := problems(merged)) is not None:
         raise validation_error(error, prefix=f"{op.wire_body_key}.")
     return merged
