@@ -129,6 +129,20 @@ async def test_a_class_update_of_some_fields_keeps_the_others_and_a_whole_one_re
     assert "class.course: Field required" in str(missing.value) and "class.terms: Field required" in str(missing.value)
 
 
+async def test_a_class_update_takes_a_whole_class_model_as_before(api: Any, client: Timeback) -> None:
+    """update_class took TimebackCreateClassBody (every other PUT takes its create body): a caller's whole class
+    model is still a class update, sent as the whole class it is."""
+    from tests.support import make_roster
+    from timeback.models.request import TimebackCreateClassBody
+
+    roster = make_roster(client)
+    whole = TimebackCreateClassBody(title="Modelled", course={"sourcedId": roster.course},
+                                    school={"sourcedId": roster.school}, terms=[{"sourcedId": roster.term}])  # fmt: skip
+    updated = await call(api, "update_class", sourced_id=roster.class_, class_=whole)
+    assert updated.class_.title == "Modelled" and whole.sourcedId != roster.class_  # (the model given unchanged)
+    assert (await call(api, "get_class", sourced_id=roster.class_)).class_.title == "Modelled"
+
+
 async def test_a_class_update_moving_the_class_to_another_school_moves_its_org_too(api: Any, client: Timeback) -> None:
     """A class created Timeback's way names its school as ``org`` (mirrored to ``school``). An update of some fields
     naming the new ``school`` moves both: the stored ``org`` left as it was named the old school."""

@@ -292,7 +292,18 @@ class TimebackCreateCourseBody(NewRecord, TimebackCourse):
     org: Ref
 
 
-class TimebackCreateClassBody(NewRecord, TimebackClass):
+class TimebackUpdateClassBody(NewRecord, TimebackClass):
+    """A class update (``PUT /classes/{sourcedId}``), as Timeback documents it: no field is required. A body with
+    everything a class needs (``TimebackCreateClassBody``: title, course, terms, school or org) replaces the class,
+    as OneRoster's PUT does; a body without some of those updates the class it names, the fields sent replacing
+    its own. The class must be whole either way: a part for a class that does not exist is 422 naming what
+    it lacks."""
+
+    whole: ClassVar[type[TimebackModel]]  # (TimebackCreateClassBody, set below it)
+
+
+class TimebackCreateClassBody(TimebackUpdateClassBody):
+    # A whole class is a class update too: update_class takes this model, as it did before it took parts.
     # The school rule below, for JSON Schema readers (the server's OpenAPI document).
     model_config = ConfigDict(json_schema_extra={"anyOf": [
         {"required": [name], "properties": {name: {"type": "object"}}} for name in ("school", "org")
@@ -309,14 +320,7 @@ class TimebackCreateClassBody(NewRecord, TimebackClass):
         return self
 
 
-class TimebackUpdateClassBody(NewRecord, TimebackClass):
-    """A class update (``PUT /classes/{sourcedId}``), as Timeback documents it: no field is required. A body with
-    everything a class needs (``TimebackCreateClassBody``: title, course, terms, school or org) replaces the class,
-    as OneRoster's PUT does; a body without some of those updates the class it names, the fields sent replacing
-    its own. The class must be whole either way: a part for a class that does not exist is 422 naming what
-    it lacks."""
-
-    whole: ClassVar[type[TimebackModel]] = TimebackCreateClassBody
+TimebackUpdateClassBody.whole = TimebackCreateClassBody
 
 
 class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
