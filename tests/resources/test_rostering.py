@@ -227,6 +227,19 @@ def test_a_school_year_answered_as_a_number_reads_as_the_year() -> None:
         assert [s.schoolYear for s in client.oneroster.rostering.get_all_academic_sessions()] == ["2025"]
 
 
+def test_a_flag_answered_otherwise_than_true_or_false_still_reads() -> None:
+    """The server refuses such a flag on input (both specs say "true"/"false"), but an answer holding one must not
+    stop a listing: an API change never breaks parsing."""
+    page = {"totalCount": 2, "pageCount": 1, "pageNumber": 1, "offset": 0, "limit": 100}
+    users = [{"sourcedId": "u1", "enabledUser": "Enabled"}, {"sourcedId": "u2", "enabledUser": True}]
+    enrollment = {"sourcedId": "e1", "primary": "", "role": "student"}
+    client = timeback_answering({"/users/": (200, {"users": users, **page}),
+                                 "/enrollments/e1": (200, {"enrollment": enrollment})})  # fmt: skip
+    with client:
+        assert [u.enabledUser for u in client.oneroster.rostering.get_all_users()] == ["Enabled", True]
+        assert client.oneroster.rostering.get_enrollment(sourced_id="e1").enrollment.primary == ""
+
+
 def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_does(client: Timeback) -> None:
     """Timeback's document answers ``POST /terms/{id}/gradingPeriods`` with the grading period created, under
     ``academicSession``, not with sourcedIdPairs as other creates. The local server answers both keys; the SDK

@@ -6,12 +6,12 @@ classes and the ``...Body`` classes in ``timeback.models.request`` make the requ
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationInfo
 
 from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
-from timeback.models._base import DateOrDateTime, Known, TimebackModel
+from timeback.models._base import DateOrDateTime, Known, TimebackModel, is_strict
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -28,9 +28,18 @@ __all__ = [
 ]
 
 Ref = TimebackSourcedIdReference
+
+
+def _true_or_false_when_strict(value: str, info: ValidationInfo) -> str:
+    if is_strict(info):
+        raise ValueError("must be true or false (a JSON boolean, or the string 'true' or 'false')")
+    return value
+
+
 # A flag as both specs spell it (the strings "true"/"false") or as a JSON boolean. Strict validation (the server's)
-# refuses any other string, as Timeback does; lenient parsing reads pydantic's boolean words ("yes"...) as booleans.
-TrueOrFalse = bool | Literal["true", "false"]
+# refuses any other string, as Timeback does; an answer read keeps another string as sent (an API change never
+# breaks parsing: a listing of users must not stop at one user's odd flag).
+TrueOrFalse = bool | Literal["true", "false"] | Annotated[str, AfterValidator(_true_or_false_when_strict)]
 
 
 class TimebackOrg(TimebackEntity):
