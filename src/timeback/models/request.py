@@ -336,12 +336,14 @@ class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
     user: Ref
     class_: Ref = Field(alias="class")
     role: str = Field(min_length=1)
+    primary: TrueOrFalse | None = None
 
 
 class TimebackClassEnrollmentBody(NewRecord, TimebackEnrollment):
     """An enrollment posted under a class: the class and role come from the path."""
 
     user: Ref
+    primary: TrueOrFalse | None = None
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):

@@ -6,12 +6,12 @@ classes and the ``...Body`` classes in ``timeback.models.request`` make the requ
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo
+from pydantic import Field
 
 from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
-from timeback.models._base import DateOrDateTime, Known, TimebackModel, is_strict
+from timeback.models._base import DateOrDateTime, Known, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -30,16 +30,10 @@ __all__ = [
 Ref = TimebackSourcedIdReference
 
 
-def _true_or_false_when_strict(value: str, info: ValidationInfo) -> str:
-    if is_strict(info):
-        raise ValueError("must be true or false (a JSON boolean, or the string 'true' or 'false')")
-    return value
-
-
-# A flag as both specs spell it (the strings "true"/"false") or as a JSON boolean. Strict validation (the server's)
-# refuses any other string, as Timeback does; an answer read keeps another string as sent (an API change never
-# breaks parsing: a listing of users must not stop at one user's odd flag).
-TrueOrFalse = bool | Literal["true", "false"] | Annotated[str, AfterValidator(_true_or_false_when_strict)]
+# A flag in a body sent: a JSON boolean or the strings "true"/"false", as both specs spell it; strict validation
+# (the server's) refuses any other string, as Timeback does. The records read keep ``bool | str``: an answer's
+# other string reads as sent (an API change never breaks parsing: one odd flag must not stop a listing of users).
+TrueOrFalse = bool | Literal["true", "false"]
 
 
 class TimebackOrg(TimebackEntity):
@@ -113,7 +107,7 @@ class TimebackUser(TimebackEntity):
     userMasterIdentifier: str | None = None
     username: str | None = None
     userIds: list[TimebackUserId] | None = None
-    enabledUser: TrueOrFalse | None = None
+    enabledUser: bool | str | None = None
     givenName: str | None = None
     familyName: str | None = None
     middleName: str | None = None
@@ -136,7 +130,7 @@ class TimebackEnrollment(TimebackEntity):
     class_: Ref | None = Field(default=None, alias="class")
     school: Ref | None = None
     role: str | None = None  # administrator, proctor, student, teacher (open)
-    primary: TrueOrFalse | None = None
+    primary: bool | str | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
 
