@@ -89,11 +89,12 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         name = names["environment"]
         raise ConfigurationError(f"{name} must be 'production' or 'staging', not {environment!r}", (name,))
     for key, url in (("base_url", base_url), ("token_url", token_url)):
-        if url is not None and not _is_http_url(url):  # (found here, not as httpx.InvalidURL at the first call)
+        parsed = None if url is None else _http_url(url)
+        if url is not None and parsed is None:  # (found here, not as httpx.InvalidURL at the first call)
             name = names[key]
             shown = repr(url) if "@" not in url else "a URL holding '@' (not shown: it may hold a password)"
             raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {shown}", (name,))
-        if url is not None and httpx.URL(url).userinfo:
+        if parsed is not None and parsed.userinfo:
             # httpx would send it as Basic credentials in place of the bearer token (or of the client's own on the
             # token endpoint), and the URL, password and all, would be in every error message and log line.
             raise ConfigurationError(
@@ -126,12 +127,13 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     )
 
 
-def _is_http_url(url: str) -> bool:
+def _http_url(url: str) -> httpx.URL | None:
+    """``url`` parsed, if it is an http(s) URL with a host."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
-        return False
-    return parsed.scheme in ("http", "https") and bool(parsed.host)
+        return None
+    return parsed if parsed.scheme in ("http", "https") and parsed.host else None
 
 
 CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")

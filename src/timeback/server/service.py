@@ -220,12 +220,11 @@ class GradebookService:
 
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
         (record,) = self._records(op, coll, request)
-        assert op.body is not None
-        whole = _whole_of(op.request, op.body)
+        whole = whole_body(op)  # (a body that may be part of a record stands for another model: the class update)
         with self.storage.transaction() as tx:
             if coll.fixed and coll.stored_in is not None:
                 _not_from_outside_the_view(tx, op, coll, record["sourcedId"])
-            if whole is not None:
+            if whole is not None and whole is not _body_model(op):
                 record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
             self._derive(tx, coll, [record])
@@ -366,43 +365,48 @@ _WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
 def single_key(op: Operation[Any, Any], coll: CollectionDef) -> str:
     """The key a read's record comes under: its answer model's one field (Timeback answers a term as "term" where
     the official document has "academicSession"), else the collection's singular."""
-    fields = op.response.model_fields if op.response is not None else {}
+    return _single_key(op.response, coll.singular)
+
+
+@functools.cache
+def _single_key(response: type[BaseModel] | None, singular: str) -> str:
+    fields = response.__pydantic_fields__ if response is not None else {}
     if len(fields) != 1:
-        return coll.singular
+        return singular
     name, info = next(iter(fields.items()))
     return info.alias or name
 
 
 def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
-    """The body model of the PUT of ``op``'s records: what a whole record of the collection must pass."""
+    """What a whole record of ``op``'s collection must pass: the body model of its PUT or, when that PUT may send
+    part of a record (Timeback's class update, ``TimebackUpdateClassBody``), the whole model it names."""
     key = (op.base_path, op.collection)
     if key not in _WHOLE_BODIES:
         from timeback.resources import GradebookOperations, RosteringOperations
 
         puts = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "put")
         put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
-        _WHOLE_BODIES[key] = None if put is None else put.request.model_fields[put.body].annotation
+        body = None if put is None else _body_model(put)
+        _WHOLE_BODIES[key] = getattr(body, "whole", body)
     return _WHOLE_BODIES[key]
 
 
-@functools.cache
-def _whole_of(request: type[BaseModel], body: str) -> type[BaseModel] | None:
-    """What a whole record must pass, for a PUT whose body may be part of one (``TimebackUpdateClassBody.whole``);
-    None for the others. (Once per request model: a missing attribute of a model class costs 3 us to look up.)"""
-    return getattr(request.__pydantic_fields__[body].annotation, "whole", None)
+def _body_model(op: Operation[Any, Any]) -> type[BaseModel]:
+    assert op.body is not None
+    model: type[BaseModel] = op.request.__pydantic_fields__[op.body].annotation
+    return model
 
 
 def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, sourced_id: str) -> None:
     """A PUT through a view (a school: an org of type school) may not turn a record outside it into one of it: a
     district's id at ``/schools/{id}`` made it a school, its schools left without their district (and
     ``GET /schools/{id}`` had answered 404 just before). 422 naming the field, as a school write of another type is."""
-    if tx.get(coll, sourced_id) is not None:
-        return
     base = COLLECTIONS[coll.table]
     stored = tx.get(base, sourced_id)
-    if stored is None:
+    outside = None if stored is None else next(((n, f) for n, f in coll.fixed if stored.get(n) != f), None)
+    if outside is None:  # (a new record, or one of the view already)
         return
-    name, fixed = next(((n, f) for n, f in coll.fixed if stored.get(n) != f), coll.fixed[0])
+    name, fixed = outside
     where = f"{op.wire_body_key}.{name}"
     message = f"{sourced_id!r} is in /{base.name} with {name} {stored.get(name)!r}, not {fixed!r}: write it there"
     raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
