@@ -200,6 +200,37 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
 
 
+class InterruptsWhileTaken(TimebackCreateResultBody):
+    """A result that interrupts the main thread (as Ctrl-C does) while the upload takes it: the interrupt arrives
+    between counting the result taken and placing it in a batch."""
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        import _thread
+
+        _thread.interrupt_main()
+        return super().model_dump(**kwargs)
+
+
+@pytest.mark.parametrize("batch_size", [10, 1])  # (1: the result taken also fills a batch at once, to send)
+def test_an_interrupt_while_a_result_is_taken_is_raised_once_it_is_placed(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]], batch_size: int
+) -> None:
+    roster, line_items = world
+    tag = uid("held")
+    rows: list[Any] = list(interleaved(roster, line_items[:1], 40, tag))
+    rows[25] = InterruptsWhileTaken.model_validate(rows[25])
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        client.oneroster.gradebook.bulk_post_results(iter(rows), batch_size=batch_size, concurrency=2)
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", interrupted.value.__notes__[0])
+    assert found is not None
+    taken, stored, failed = map(int, found.groups())
+    assert taken == 26 and taken == stored + failed
+    assert len(stored_scores(client, roster, tag)) == stored
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (the upload's own handler is gone)
+
+
 def test_a_client_without_the_write_scope_stops_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
     """A 403 (the credentials' scopes) would refuse every batch alike, as a refused login would: the upload stops."""
     from timeback import PermissionDeniedError

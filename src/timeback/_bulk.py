@@ -287,6 +287,66 @@ def note_stop(summary: BulkSummary, error: BaseException) -> None:
     )
 
 
+class InterruptPoints:
+    """Where Ctrl-C may stop a sync upload: while it waits (for the next result from the caller's iterable, for a
+    batch to finish) or runs ``on_progress``. There the counts add up. A KeyboardInterrupt raised anywhere else
+    could fall between taking a result and placing it in a batch, or between sending a batch and noting it in
+    flight, and the note would miscount (a CI run saw 31 taken, 30 stored, 0 failed). Arriving elsewhere, the
+    interrupt is held for the microseconds until the next such point (or until the upload ends).
+
+    It works through a SIGINT handler set for the upload's length, only in the main thread and only over Python's
+    own handler: a caller's handler is left alone (its KeyboardInterrupt then lands wherever it lands)."""
+
+    def __init__(self) -> None:
+        self.waiting = False
+        self.held = False
+        self._previous: Any = None
+
+    def __enter__(self) -> InterruptPoints:
+        import signal
+        import threading
+
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._previous)
+        if self.held and kind is not KeyboardInterrupt:  # (held until the end: raised, not swallowed)
+            self.held = False
+            raise KeyboardInterrupt
+
+    def _on_interrupt(self, signum: int, frame: object) -> None:
+        if self.waiting:
+            raise KeyboardInterrupt
+        self.held = True
+
+    def wait(self, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(*args)``, interruptible; an interrupt held since the last wait is raised first."""
+        if self.held:
+            self.held = False
+            raise KeyboardInterrupt
+        return self.wait_only(call, *args)
+
+    def wait_only(self, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(*args)``, interruptible (an interrupt held stays held: raised at the end)."""
+        self.waiting = True
+        try:
+            return call(*args)
+        finally:
+            self.waiting = False
+
+    def check(self) -> None:
+        """Raise the interrupt held since the last wait, if one was."""
+        self.wait(bool)
+
+
 def run_sync(
     send: Callable[[Batch], ResponseModel],
     results: Iterable[Any],
@@ -300,6 +360,9 @@ def run_sync(
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     in_flight: dict[Future[ResponseModel], Batch] = {}
+    interrupts = InterruptPoints()
+    if on_progress is not None:
+        on_progress = functools.partial(interrupts.wait, on_progress)
     reports = ProgressReports(summary, on_progress)
 
     def settle(done: Iterable[Future[ResponseModel]], progress: bool = True) -> BaseException | None:
@@ -319,12 +382,12 @@ def run_sync(
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     batcher = Batcher(batch_size, summary)
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
+    with interrupts, ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
 
         def submit(batch: Batch) -> None:
             try:
                 if len(in_flight) >= concurrency and (
-                    fatal := settle(wait(in_flight, return_when=FIRST_COMPLETED).done)
+                    fatal := settle(interrupts.wait(wait, in_flight, None, FIRST_COMPLETED).done)
                 ):
                     raise fatal
             except BaseException:  # (a refusal, on_progress raising, an interrupt: this batch is not sent)
@@ -333,22 +396,31 @@ def run_sync(
             in_flight[pool.submit(send, batch)] = batch
 
         try:
+            # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a
+            # next() call of ours: that cost 0.8 us a result.)
+            interrupts.waiting = True
             for item in results:
+                interrupts.waiting = False
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
+                if interrupts.held:
+                    interrupts.check()
+                interrupts.waiting = True
+            interrupts.waiting = False
             for batch in batcher.rest():
                 submit(batch)
-            if fatal := settle(wait(in_flight).done):
+            if fatal := settle(interrupts.wait(wait, in_flight).done):
                 raise fatal
             reports.at_end()
+            interrupts.check()  # (raised here, an interrupt gets the note)
         except BaseException as error:
             # Stopped (refused credentials, the input or on_progress raising, an interrupt): the batches in flight
             # finish and are counted, the ones not yet sent are counted as not sent, so the note tells what was
-            # stored. As on AsyncTimeback.
+            # stored. As on AsyncTimeback. (A second Ctrl-C while they finish stops the wait, without the note.)
             for future in in_flight:
                 future.cancel()
-            settle(wait(in_flight).done, progress=False)
+            settle(interrupts.wait_only(wait, in_flight).done, progress=False)
             not_sent(summary, batcher.rest(), "the upload stopped")
             note_stop(summary, error)
             raise
