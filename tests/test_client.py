@@ -694,6 +694,36 @@ def test_a_one_record_answer_is_read_bare_or_under_another_key(body: dict[str, A
     assert (school.org.sourcedId, school.org.name) == ("s1", "School")
 
 
+@pytest.mark.parametrize("status, content", [(201, b""), (204, b""), (200, b" \r\n")])
+async def test_a_put_answered_without_a_body_as_1edtech_does_returns_the_record_sent(
+    status: int, content: bytes
+) -> None:
+    """The 1EdTech spec answers a PUT with 201 and no body; the write succeeded, so it is no error: the answer is
+    the record sent (as the server stored it, without what the server would have added)."""
+    from timeback.models.request import TimebackPutResultBody, TimebackPutResultRequest
+
+    body = TimebackPutResultBody(sourcedId="r1", lineItem={"sourcedId": "li"}, student={"sourcedId": "s"},
+                                 scoreStatus="fully graded", scoreDate="2024-01-15", score=7.5, comment="ok")  # fmt: skip
+    request = TimebackPutResultRequest(sourced_id="r1", result=body)
+    script = Script([lambda request: httpx.Response(status, content=content)])
+    answered = make_client(script).oneroster.gradebook.put_result(request)
+    async with make_async_client(script) as aclient:
+        answered_async = await aclient.oneroster.gradebook.put_result(request)
+    for put in (answered, answered_async):
+        assert (put.result.sourcedId, put.result.score, put.result.comment) == ("r1", 7.5, "ok")
+        assert put.result.lineItem is not None and put.result.lineItem.sourcedId == "li"
+        assert put.result.dateLastModified is None  # (nothing made up)
+
+
+def test_an_empty_answer_to_a_create_is_still_refused() -> None:
+    """A create's answer carries the sourcedIdPairs, in both specs: an empty one is not as documented."""
+    script = Script([lambda request: httpx.Response(201, content=b"")])
+    body = {"lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"}, "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-15T10:00:00Z"}  # fmt: skip
+    with pytest.raises(APIResponseValidationError, match="status 201: the call itself succeeded"):
+        make_client(script).oneroster.gradebook.create_result(result=body)
+
+
 @pytest.mark.parametrize("key", ["term", "academicSession"])
 def test_a_term_is_read_under_timeback_s_key_or_the_official_one(key: str) -> None:
     session = {"sourcedId": "t1", "title": "Fall", "type": "term"}

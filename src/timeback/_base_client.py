@@ -387,10 +387,15 @@ class BaseClient:
     def parse(op: Operation[Any, ModelT], response: httpx.Response) -> ModelT | None:
         if op.response is None:
             return None
+        content = response.content
+        if op.kind == "put" and response.is_success and not content.strip():
+            # The 1EdTech spec answers a PUT with 201 and no body (Timeback with the record): what was stored is the
+            # record sent, under the same key, so the answer is that. (Not a failure: the write succeeded.)
+            content = response.request.content
         try:
-            parsed = op.response.model_validate_json(response.content)
+            parsed = op.response.model_validate_json(content)
         except pydantic.ValidationError as exc:
-            otherwise = _record_answered_otherwise(op.response, response.content)
+            otherwise = _record_answered_otherwise(op.response, content)
             if otherwise is None:
                 raise APIResponseValidationError(
                     f"{op.name}: unexpected response body (status {response.status_code}"
@@ -402,7 +407,7 @@ class BaseClient:
             parsed = otherwise
         else:
             if _record_left_out(parsed):  # (a record the answer may leave out, PATCH's: maybe bare or elsewhere)
-                parsed = _record_answered_otherwise(op.response, response.content) or parsed
+                parsed = _record_answered_otherwise(op.response, content) or parsed
         from timeback.models._base import ResponseModel
 
         if isinstance(parsed, ResponseModel):
