@@ -260,11 +260,29 @@ def test_a_bad_item_fails_when_iteration_reaches_it_naming_the_item() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{"results": {"sourcedId": "r1"}}, {"lineItems": []}, {"results": [], "totalCount": "seven"}, [1, 2], "text"],
+    [
+        {"results": {"sourcedId": "r1"}},
+        {"lineItems": []},
+        {"results": [], "totalCount": "seven"},
+        {"results": [], "totalCount": 2.5},
+        {"results": [], "totalCount": True},
+        {"results": [], "totalCount": -1},
+        [1, 2],
+        "text",
+    ],
 )
 def test_a_page_without_its_list_or_count_fails_at_once(body: Any) -> None:
     with pytest.raises(APIResponseValidationError, match="expected a 'results' list and a totalCount"):
         _scripted_pages([body]).oneroster.gradebook.get_all_results(limit=2)
+
+
+def test_a_total_count_written_as_a_whole_float_is_a_count() -> None:
+    """``"totalCount": 3.0`` is the number 3 in JSON; a server whose serializer writes it so still pages."""
+    pages = [{"results": [{"sourcedId": f"r{i}"}, {"sourcedId": f"r{i + 1}"}], "totalCount": 3.0} for i in (1,)]
+    pages.append({"results": [{"sourcedId": "r3"}], "totalCount": 3.0})
+    listing = _scripted_pages(pages).oneroster.gradebook.get_all_results(limit=2)
+    assert listing.total_count == 3 and type(listing.total_count) is int
+    assert [r.sourcedId for r in listing] == ["r1", "r2", "r3"]
 
 
 def test_a_view_answered_under_its_base_collection_s_key_is_read() -> None:

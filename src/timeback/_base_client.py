@@ -428,7 +428,9 @@ class BaseClient:
             key = next((key for key in _list_keys(op) if isinstance(envelope.get(key), list)), None)
             items = envelope.pop(key) if key is not None else None
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
-        if not isinstance(items, list) or not (total is None or (isinstance(total, int) and total >= 0)):
+        if isinstance(total, float) and total.is_integer():  # (3.0: a JSON number all the same; bool is no count)
+            total = int(total)
+        if not isinstance(items, list) or not (total is None or (type(total) is int and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
             raise APIResponseValidationError(
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
