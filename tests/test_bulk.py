@@ -436,7 +436,46 @@ async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_
             await asyncio.sleep(0.2)
             started = time.perf_counter()
             upload.cancel()
-            with pytest.raises(asyncio.CancelledError):
+            with pytest.raises(asyncio.CancelledError) as cancelled:
                 await upload
             assert time.perf_counter() - started < 1.0
             assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    assert cancelled.value.__notes__ == [
+        "bulk_post_results stopped: 20 results taken, 0 stored, 20 failed or not sent (20 of them in batches "
+        "cancelled in flight: maybe stored); the rest of the input was not read"
+    ]
+
+
+def test_ctrl_c_under_asyncio_run_tells_what_the_async_upload_had_done() -> None:
+    """Ctrl-C under ``asyncio.run`` cancels the upload's task: its batches in flight are cancelled (their requests
+    may have reached the server, so they count as failed, maybe stored), the ones done are counted, and the note
+    reaches the KeyboardInterrupt's traceback (on the CancelledError it was raised from)."""
+    import _thread
+    import asyncio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    slow = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          faults="slow=1,slow_ms=1500")  # fmt: skip
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for i in range(25):
+            yield result_body("li", "student", f"r-{i}")
+        await asyncio.sleep(0.3)  # (two batches of 10 in flight, 1.5 s each; 5 results waiting)
+        _thread.interrupt_main()
+        await asyncio.sleep(60)
+
+    async def main() -> None:
+        async with AsyncTimeback(**server.client_kwargs()) as api:
+            await api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10)
+
+    with LocalServer(slow) as server, pytest.raises(KeyboardInterrupt) as interrupted:
+        asyncio.run(main())
+    cancelled = interrupted.value.__context__
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert cancelled.__notes__ == [
+        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them in batches "
+        "cancelled in flight: maybe stored); the rest of the input was not read"
+    ]

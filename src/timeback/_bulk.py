@@ -279,11 +279,17 @@ class ProgressReports:
             self.after_batch()
 
 
+CANCELLED_IN_FLIGHT = "cancelled in flight: it may have been stored"
+
+
 def note_stop(summary: BulkSummary, error: BaseException) -> None:
-    """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished)."""
+    """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished, or had been
+    cancelled: those count as failed, and the note says how many results they held)."""
+    unsure = sum(len(f.sourced_ids) for f in summary.failures if f.reason == CANCELLED_IN_FLIGHT)
     error.add_note(
         f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
-        "failed or not sent; the rest of the input was not read"
+        f"failed or not sent{f' ({unsure} of them in batches cancelled in flight: maybe stored)' if unsure else ''}"
+        "; the rest of the input was not read"
     )
 
 
@@ -449,8 +455,9 @@ async def run_async(
         fatal = None
         for task in done:
             batch = in_flight.pop(task)
-            if task.cancelled():
-                not_sent(summary, [batch], "the upload stopped")
+            if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
+                failure = BulkFailure(tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item)
+                summary.failures.append(failure)
                 continue
             error = task.exception()
             if record_outcome(summary, batch, error if error is not None else task.result()):
@@ -470,6 +477,19 @@ async def run_async(
             raise
         in_flight[asyncio.ensure_future(send(batch))] = batch
 
+    async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
+        """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
+        and ended before the upload ends (as a ``TaskGroup`` does), so that no request outlives it. Its batches
+        count as failed, maybe stored; the note says how many."""
+        tasks = list(in_flight)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks)
+        settle(tasks, progress=False)
+        not_sent(summary, batcher.rest(), "the upload was cancelled")
+        note_stop(summary, cancelled)
+
     batcher = Batcher(batch_size, summary)
     try:
         if isinstance(results, AsyncIterable):
@@ -487,8 +507,8 @@ async def run_async(
             if fatal := settle(done):
                 raise fatal
         reports.at_end()
-    except asyncio.CancelledError:
-        await _cancel_all(in_flight)
+    except asyncio.CancelledError as cancelled:
+        await cancel_in_flight(cancelled)
         raise
     except BaseException as error:
         # As the sync upload: the batches in flight finish and are counted before the error goes up.
@@ -496,23 +516,11 @@ async def run_async(
             if in_flight:
                 done, _ = await asyncio.wait(in_flight)
                 settle(done, progress=False)
-        except asyncio.CancelledError:  # (cancelled while they finish: as above)
-            await _cancel_all(in_flight)
+        except asyncio.CancelledError as cancelled:  # (cancelled while they finish: as above)
+            await cancel_in_flight(cancelled)
             raise
         not_sent(summary, batcher.rest(), "the upload stopped")
         note_stop(summary, error)
         raise
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-async def _cancel_all(in_flight: Iterable[asyncio.Task[Any]]) -> None:
-    """Cancelled by the caller: what was in flight is left undone, as asked, and ended before the upload ends (as a
-    ``TaskGroup`` does), so that no request outlives it."""
-    import asyncio
-
-    tasks = list(in_flight)
-    for task in tasks:
-        task.cancel()
-    if tasks:
-        await asyncio.wait(tasks)
