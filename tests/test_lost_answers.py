@@ -65,7 +65,7 @@ def test_a_real_conflict_behind_a_lost_answer_still_raises(lossy: tuple[Timeback
     lossy_client, transport = lossy
     taken = uid("cat")
     client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Someone else's"})
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="answer was lost, but the records read back are not those sent"):
         lossy_client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Mine"})
     assert transport.lost == 1
     assert client.oneroster.gradebook.get_category(sourced_id=taken).category.title == "Someone else's"
@@ -94,6 +94,7 @@ def test_a_real_conflict_behind_a_lost_bulk_answer_is_a_failure(
     mine = {**theirs, "score": 60}  # the same sourcedId: what the server holds does not read back as sent
     summary = lossy_client.oneroster.gradebook.bulk_post_results([mine], concurrency=1)
     assert transport.lost == 1 and summary.stored == 0 and summary.failures[0].status_code == 409
+    assert "the records read back are not those sent" in summary.failures[0].reason
     assert client.oneroster.gradebook.get_result(sourced_id=theirs["sourcedId"]).result.score == 99
 
 
@@ -186,4 +187,33 @@ def test_a_create_repeated_without_a_lost_answer_is_a_conflict(client: Timeback)
     client.oneroster.gradebook.create_category(category=category)
     with pytest.raises(ConflictError) as conflict:
         client.oneroster.gradebook.create_category(category=category)
-    assert conflict.value.retries_taken == 0
+    assert conflict.value.retries_taken == 0 and "retried" not in str(conflict.value)
+
+
+class AlsoFailsTheReadBack(LosesFirstAnswer):
+    """Loses the first POST's answer, then answers every read with 503 (the server, or the way to it, still
+    failing): the retry's 409 cannot be confirmed."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(503, json={"imsx_description": "unavailable"})
+        return super().handle_request(request)
+
+
+def test_a_lost_answer_that_cannot_be_read_back_says_the_records_may_be_the_call_s_own(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 409 stands (nothing confirmed it), but its message says the records may be this call's own, stored by
+    the attempt whose answer was lost, rather than only that they exist: the bulk failure's reason too."""
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    (line_item,) = add_line_items(client, roster, 1)
+    results = [result_body(line_item, s, score=70 + i) for i, s in enumerate(roster.students)]
+    transport = AlsoFailsTheReadBack()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
+    assert transport.lost == 1 and summary.stored == 0 and summary.failures[0].status_code == 409
+    assert "reading the records back to confirm failed (503): they may be this call's own" in (
+        summary.failures[0].reason
+    )
+    stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)
+    assert sorted(r.score for r in stored) == [70, 71, 72]  # (they were: the first attempt stored them)

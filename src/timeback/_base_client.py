@@ -353,13 +353,19 @@ class BaseClient:
     def confirmed(
         op: Operation[Any, Any], sent: list[dict[str, Any]], answers: list[httpx.Response], error: RequestError
     ) -> TimebackSourcedIdPairsResponse | None:
-        """The create's answer if every record sent reads back as sent, else None."""
+        """The create's answer if every record sent reads back as sent, else None, and the 409's message then says
+        why it was not confirmed: an earlier attempt of this call may still have stored the records."""
         stored: dict[Any, Any] = {}
         stored_in = op.stored_in or op.collection
         lister = LISTERS.get((op.base_path, stored_in))
         keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
+        retried = "; this call was retried after an attempt whose answer was lost"
         for response in answers:
             if not response.is_success:
+                error.message += (
+                    f"{retried}, and reading the records back to confirm failed ({response.status_code}): they may "
+                    "be this call's own, stored by that attempt"
+                )
                 return None
             body = response.json()
             found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
@@ -369,6 +375,7 @@ class BaseClient:
         for record in sent:
             held = stored.get(record["sourcedId"])
             if held is None or any(held.get(k) != v for k, v in record.items() if k != "dateLastModified"):
+                error.message += f"{retried}, but the records read back are not those sent"
                 return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
