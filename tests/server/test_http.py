@@ -55,6 +55,32 @@ def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    ("secret", "sent"),
+    [
+        ("pass word", "pass+word"),  # form-urlencoded, as RFC 6749 section 2.3.1 says: '+' is a space
+        ("pass word", "pass%20word"),  # percent-encoded (the SDK's way)
+        ("pass+word", "pass+word"),  # sent unencoded, as most clients do: '+' is itself
+        ("pass+word", "pass%2Bword"),
+    ],
+)
+def test_basic_credentials_read_form_encoded_or_as_sent(secret: str, sent: str) -> None:
+    from tests.conftest import CLIENT_ID
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=secret)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        basic = base64.b64encode(f"{CLIENT_ID}:{sent}".encode()).decode()
+        answer = http.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                           headers={"Authorization": f"Basic {basic}"})  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        wrong = base64.b64encode(f"{CLIENT_ID}:{sent}x".encode()).decode()
+        refused = http.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                            headers={"Authorization": f"Basic {wrong}"})  # fmt: skip
+        assert refused.status_code == 401
+
+
+@pytest.mark.parametrize(
     ("form", "headers", "status", "error"),
     [
         ({"client_id": CLIENT_ID, "client_secret": "wrong"}, {}, 401, "invalid_client"),

@@ -12,7 +12,7 @@ import base64
 import binascii
 import math
 from collections.abc import Sequence
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, unquote_plus
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -59,6 +59,15 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return unquote(client_id), unquote(secret)
 
 
+def _form_reading(header: str) -> tuple[str, str] | None:
+    """The Basic credentials read as RFC 6749 section 2.3.1 has them encoded (form-urlencoding: '+' is a space),
+    when that differs from ``_basic_credentials``' reading, which keeps '+' (what clients sending the id and secret
+    unencoded mean by it, as most do). Tried only after that reading failed."""
+    client_id, _, secret = base64.b64decode(header.partition(" ")[2].strip()).decode("utf-8").partition(":")
+    reading = (unquote_plus(client_id), unquote_plus(secret))
+    return reading if reading != (unquote(client_id), unquote(secret)) else None
+
+
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
     try:
@@ -81,14 +90,26 @@ async def token(request: Request) -> JSONResponse:
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
     clients = request.app.state.clients
-    wait, held = request.app.state.token_failures.attempt(client_id, lambda: clients.verify(client_id, client_secret))
+    readings = [(client_id, client_secret)]
+    if basic is not None and (plus := _form_reading(request.headers["authorization"])) is not None:
+        readings.append(plus)  # (a client that form-encoded a space as '+', as the RFC says)
+
+    def verify() -> tuple[str, frozenset[str]] | None:
+        for cid, secret in readings:
+            held = clients.verify(cid, secret)
+            if held is not None:
+                return cid, held
+        return None
+
+    wait, verified = request.app.state.token_failures.attempt(client_id, verify)
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.
         seconds = max(1, math.ceil(wait))
         description = f"Too many failed attempts for this client; retry after {seconds} s."
         return _oauth_error(429, "temporarily_unavailable", description, "server_busy", seconds)
-    if held is None:
+    if verified is None:
         return _oauth_error(401, "invalid_client", "Unknown client or wrong secret.")
+    client_id, held = verified
     asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
     scopes = (asked & held) if asked else held
     if not scopes:
