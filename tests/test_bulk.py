@@ -344,6 +344,55 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
     assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) < 100
 
 
+def counts_in(note: str) -> tuple[int, int, int]:
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", note)
+    assert found is not None, note
+    taken, stored, failed = map(int, found.groups())
+    return taken, stored, failed
+
+
+def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The input ends with a part-filled batch for each of 4 line items, sent one at a time; Ctrl-C comes as the
+    first is stored. The batches not sent count as failed: before, those still behind the one being sent when the
+    interrupt was raised were in no count (8 taken, 2 stored, 2 failed, say)."""
+    import _thread
+
+    roster, line_items = world
+    tag = uid("rest")
+    rows = interleaved(roster, line_items[:4], 8, tag)  # (2 results on each of 4 line items)
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        client.oneroster.gradebook.bulk_post_results(
+            rows, batch_size=10, concurrency=1, on_progress=lambda progress: _thread.interrupt_main()
+        )
+    taken, stored, failed = counts_in(interrupted.value.__notes__[0])
+    assert taken == 8 and stored < 8 and taken == stored + failed, interrupted.value.__notes__
+    assert len(stored_scores(client, roster, tag)) == stored
+
+
+async def test_a_cancel_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
+    async_client: AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """As above, the async upload's task cancelled as the first of the 4 batches is stored (before: 8 taken, 2
+    stored, 4 failed: the one in flight cancelled, the next not sent, the last in no count)."""
+    import asyncio
+
+    roster, line_items = world
+    tag = uid("arest")
+    rows = interleaved(roster, line_items[:4], 8, tag)
+    upload = asyncio.ensure_future(
+        async_client.oneroster.gradebook.bulk_post_results(
+            rows, batch_size=10, concurrency=1, on_progress=lambda progress: upload.cancel()
+        )
+    )
+    with pytest.raises(asyncio.CancelledError) as cancelled:
+        await upload
+    taken, stored, failed = counts_in(cancelled.value.__notes__[0])
+    assert (taken, stored) == (8, 2) and taken == stored + failed, cancelled.value.__notes__
+    assert stored <= len(stored_scores(client, roster, tag)) <= stored + 2  # (2: cancelled in flight, maybe stored)
+
+
 async def test_the_last_progress_holds_the_final_counts_even_when_the_input_ends_invalid(
     either: Timeback | AsyncTimeback, world: tuple[Roster, list[str]]
 ) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -210,13 +210,11 @@ class Batcher:
         self._waiting_ids.difference_update(batch.ids)
         return batch
 
-    def rest(self) -> list[Batch]:
-        """The part-filled batches left at the end of the input."""
-        rest = list(self._pending.values())
-        self._pending.clear()
-        self._held = 0
-        self._waiting_ids.clear()
-        return rest
+    def rest(self) -> Iterator[Batch]:
+        """The part-filled batches left at the end of the input, each taken as it is given: when the upload stops
+        while they are sent, those not given yet are still here, for ``not_sent`` to count."""
+        while self._pending:
+            yield self._take(next(iter(self._pending)))
 
 
 def _first_error(exc: pydantic.ValidationError) -> str:
