@@ -231,6 +231,49 @@ def test_an_interrupt_while_a_result_is_taken_is_raised_once_it_is_placed(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (the upload's own handler is gone)
 
 
+def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> None:
+    """The input fails with a batch in flight (5 s long); Ctrl-C stops the wait for it, and a second Ctrl-C stops
+    the thread pool's shutdown, which waits for it too. Before, the upload's SIGINT handler was still set during the
+    shutdown: the second Ctrl-C was held, then dropped, and the upload returned only when the batch did. (Real
+    SIGINTs: ``interrupt_main`` does not wake a thread blocked on a lock.)"""
+    import os
+    import signal
+
+    pairs = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": []})
+    started, release = threading.Event(), threading.Event()
+
+    def send(batch: Batch) -> TimebackSourcedIdPairsResponse:
+        started.set()
+        release.wait(5)
+        return pairs
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from (result_body("li", "s", f"r-{i}") for i in range(10))
+        started.wait(5)
+        raise ValueError("the export broke")
+
+    def ctrl_c_twice() -> None:
+        started.wait(5)
+        for _ in range(2):
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    helper = threading.Thread(target=ctrl_c_twice)
+    helper.start()
+    began = time.perf_counter()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_sync(send, rows(), batch_size=10, concurrency=1, on_progress=None)
+        assert time.perf_counter() - began < 3.0
+    finally:
+        release.set()
+        helper.join()
+        for thread in threading.enumerate():
+            if thread.name.startswith("timeback-bulk"):
+                thread.join()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_a_client_without_the_write_scope_stops_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
     """A 403 (the credentials' scopes) would refuse every batch alike, as a refused login would: the upload stops."""
     from timeback import PermissionDeniedError

@@ -386,7 +386,8 @@ def run_sync(
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     batcher = Batcher(batch_size, summary)
-    with interrupts, ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool:
+    # (the handler restored first: the pool's shutdown waits for its threads, and a Ctrl-C there is raised, not held)
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool, interrupts:
 
         def submit(batch: Batch) -> None:
             try:
