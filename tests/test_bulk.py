@@ -231,6 +231,33 @@ def test_an_interrupt_while_a_result_is_taken_is_raised_once_it_is_placed(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (the upload's own handler is gone)
 
 
+def test_an_upload_inside_on_progress_is_interrupted_where_its_counts_add_up_too(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """An upload run from another's ``on_progress`` (in the main thread: the outer upload's SIGINT handler is set)
+    holds an interrupt as the outer one does. Before, it left the outer handler alone, as a caller's, and that one
+    raised at once (the outer upload was in ``on_progress``): the inner note read 26 taken, 20 stored, 5 failed."""
+    import signal
+
+    roster, line_items = world
+    tag, inner_tag = uid("outer"), uid("inner")
+    inner_rows: list[Any] = list(interleaved(roster, line_items[1:2], 40, inner_tag))
+    inner_rows[25] = InterruptsWhileTaken.model_validate(inner_rows[25])
+
+    def on_progress(progress: BulkProgress) -> None:
+        client.oneroster.gradebook.bulk_post_results(iter(inner_rows), batch_size=10, concurrency=2)
+
+    with pytest.raises(KeyboardInterrupt) as interrupted:
+        client.oneroster.gradebook.bulk_post_results(
+            interleaved(roster, line_items[:1], 20, tag), batch_size=10, concurrency=1, on_progress=on_progress
+        )
+    inner, outer = (counts_in(note) for note in interrupted.value.__notes__)
+    assert inner[0] == 26 and inner[0] == inner[1] + inner[2], interrupted.value.__notes__
+    assert outer[0] == outer[1] + outer[2], interrupted.value.__notes__
+    assert len(stored_scores(client, roster, inner_tag)) == inner[1]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> None:
     """The input fails with a batch in flight (5 s long); Ctrl-C stops the wait for it, and a second Ctrl-C stops
     the thread pool's shutdown, which waits for it too. Before, the upload's SIGINT handler was still set during the

@@ -299,7 +299,8 @@ class InterruptPoints:
     interrupt is held for the microseconds until the next such point (or until the upload ends).
 
     It works through a SIGINT handler set for the upload's length, only in the main thread and only over Python's
-    own handler: a caller's handler is left alone (its KeyboardInterrupt then lands wherever it lands)."""
+    own handler or another upload's (one run from its ``on_progress``): a caller's handler is left alone (its
+    KeyboardInterrupt then lands wherever it lands)."""
 
     def __init__(self) -> None:
         self.waiting = False
@@ -310,9 +311,10 @@ class InterruptPoints:
         import signal
         import threading
 
-        if (
-            threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        handler = signal.getsignal(signal.SIGINT)
+        if threading.current_thread() is threading.main_thread() and (
+            handler is signal.default_int_handler
+            or getattr(handler, "__func__", None) is InterruptPoints._on_interrupt  # (an upload's: restored after)
         ):
             self._previous = signal.signal(signal.SIGINT, self._on_interrupt)
         return self
