@@ -65,7 +65,9 @@ def test_a_real_conflict_behind_a_lost_answer_still_raises(lossy: tuple[Timeback
     lossy_client, transport = lossy
     taken = uid("cat")
     client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Someone else's"})
-    with pytest.raises(ConflictError, match="answer was lost, but the records read back are not those sent"):
+    with pytest.raises(
+        ConflictError, match="without its answer arriving, but the records read back are not those sent"
+    ):
         lossy_client.oneroster.gradebook.create_category(category={"sourcedId": taken, "title": "Mine"})
     assert transport.lost == 1
     assert client.oneroster.gradebook.get_category(sourced_id=taken).category.title == "Someone else's"
@@ -212,8 +214,40 @@ def test_a_lost_answer_that_cannot_be_read_back_says_the_records_may_be_the_call
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
     assert transport.lost == 1 and summary.stored == 0 and summary.failures[0].status_code == 409
-    assert "reading the records back to confirm failed (503): they may be this call's own" in (
-        summary.failures[0].reason
+    reason = summary.failures[0].reason
+    assert (
+        "an earlier attempt may have stored them" in reason and "reading them back to confirm it failed (503)" in reason
     )
     stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)
     assert sorted(r.score for r in stored) == [70, 71, 72]  # (they were: the first attempt stored them)
+
+
+class AlsoCannotReachTheReads(LosesFirstAnswer):
+    """Loses the first POST's answer, then every read fails on the network."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            self.reads += 1
+            raise httpx.ConnectError("the network is still down", request=request)
+        return super().handle_request(request)
+
+
+def test_a_read_back_lost_to_the_network_leaves_the_409_saying_so_after_one_read(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-back failing on the network raised APIConnectionError in place of the 409, and each of a batch's
+    read-back requests would be tried (with its retries) after the first failed: now the first failed read ends the
+    confirmation, and the 409 says no answer came."""
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    (line_item,) = add_line_items(client, roster, 1)
+    results = [result_body(line_item, s, uid("res")) for s in roster.students] * 40  # (120: three listing reads)
+    results = [{**r, "sourcedId": f"{r['sourcedId']}-{i}"} for i, r in enumerate(results)]
+    transport = AlsoCannotReachTheReads()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport), max_retries=1) as lossy:
+        with pytest.raises(ConflictError, match=r"reading them back to confirm it failed \(no answer\)"):
+            lossy.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id=line_item, results=results)
+    assert transport.lost == 1 and transport.reads == 2  # (one read, retried once; not the other two)

@@ -359,13 +359,11 @@ class BaseClient:
         stored_in = op.stored_in or op.collection
         lister = LISTERS.get((op.base_path, stored_in))
         keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
-        retried = "; this call was retried after an attempt whose answer was lost"
+        retried = "; this call was retried, so an earlier attempt may have stored them without its answer arriving"
         for response in answers:
             if not response.is_success:
-                error.message += (
-                    f"{retried}, and reading the records back to confirm failed ({response.status_code}): they may "
-                    "be this call's own, stored by that attempt"
-                )
+                failed = response.status_code or "no answer"
+                error.message += f"{retried}, and reading them back to confirm it failed ({failed})"
                 return None
             body = response.json()
             found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
@@ -499,6 +497,11 @@ def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | 
         return model.model_validate({info.alias or name: body})
     except pydantic.ValidationError:
         return None
+
+
+def _unread(error: RequestError | APIConnectionError) -> httpx.Response:
+    """A failed read-back, as an answer: its status, or 0 when none came (the network)."""
+    return httpx.Response(error.status_code if isinstance(error, RequestError) else 0)
 
 
 def path_segment(value: object) -> str:
@@ -657,7 +660,12 @@ class SyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed(op, reads[0], [self._read_quietly(r, options) for r in reads[1]], error)
+            answers: list[httpx.Response] = []
+            for read in reads[1]:
+                answers.append(self._read_quietly(read, options))
+                if not answers[-1].is_success:
+                    break  # (the other reads would not confirm it either)
+            answer = self.confirmed(op, reads[0], answers, error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -666,8 +674,8 @@ class SyncAPIClient(BaseClient):
     def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
         try:
             return self.send(request, options)  # (the call's timeout and retries: the read-back is part of it)
-        except RequestError as error:
-            return httpx.Response(error.status_code)
+        except (RequestError, APIConnectionError) as error:  # (the 409 stands, saying so: see confirmed)
+            return _unread(error)
 
     def paginate(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
@@ -745,7 +753,12 @@ class AsyncAPIClient(BaseClient):
             reads = self.confirmation_reads(op, req, error)
             if reads is None:
                 raise
-            answer = self.confirmed(op, reads[0], [await self._read_quietly(r, options) for r in reads[1]], error)
+            answers: list[httpx.Response] = []
+            for read in reads[1]:
+                answers.append(await self._read_quietly(read, options))
+                if not answers[-1].is_success:
+                    break  # (as on the sync client)
+            answer = self.confirmed(op, reads[0], answers, error)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -754,8 +767,8 @@ class AsyncAPIClient(BaseClient):
     async def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
         try:
             return await self.send(request, options)  # (as the sync client's)
-        except RequestError as error:
-            return httpx.Response(error.status_code)
+        except (RequestError, APIConnectionError) as error:
+            return _unread(error)
 
     def paginate(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
