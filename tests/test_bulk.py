@@ -301,6 +301,22 @@ def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> 
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_sigint_handler_the_caller_sets_during_the_upload_stays_after_it() -> None:
+    import signal
+
+    pairs = TimebackSourcedIdPairsResponse.model_validate({"sourcedIdPairs": []})
+
+    def callers_handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        summary = run_sync(lambda batch: pairs, (result_body("li", "s", f"r-{i}") for i in range(5)), batch_size=2,
+                           concurrency=1, on_progress=lambda progress: signal.signal(signal.SIGINT, callers_handler))  # fmt: skip
+        assert summary.stored == 5 and signal.getsignal(signal.SIGINT) is callers_handler
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def test_a_client_without_the_write_scope_stops_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
     """A 403 (the credentials' scopes) would refuse every batch alike, as a refused login would: the upload stops."""
     from timeback import PermissionDeniedError

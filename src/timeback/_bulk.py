@@ -323,7 +323,8 @@ class InterruptPoints:
         if self._previous is not None:
             import signal
 
-            signal.signal(signal.SIGINT, self._previous)
+            if getattr(signal.getsignal(signal.SIGINT), "__self__", None) is self:  # (one the caller set meanwhile
+                signal.signal(signal.SIGINT, self._previous)  # stays)
         if self.held and kind is not KeyboardInterrupt:  # (held until the end: raised, not swallowed)
             self.held = False
             raise KeyboardInterrupt
@@ -334,11 +335,16 @@ class InterruptPoints:
         self.held = True
 
     def wait(self, call: Callable[..., Any], *args: Any) -> Any:
-        """``call(*args)``, interruptible; an interrupt held since the last wait is raised first."""
-        if self.held:
-            self.held = False
-            raise KeyboardInterrupt
-        return self.wait_only(call, *args)
+        """``call(*args)``, interruptible; an interrupt held since the last wait is raised first. (``waiting`` is
+        set before ``held`` is read: one arriving in between is raised at once, not held through the wait.)"""
+        self.waiting = True
+        try:
+            if self.held:
+                self.held = False
+                raise KeyboardInterrupt
+            return call(*args)
+        finally:
+            self.waiting = False
 
     def wait_only(self, call: Callable[..., Any], *args: Any) -> Any:
         """``call(*args)``, interruptible (an interrupt held stays held: raised at the end)."""
@@ -411,9 +417,9 @@ def run_sync(
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
+                interrupts.waiting = True  # (before reading held: see InterruptPoints.wait)
                 if interrupts.held:
                     interrupts.check()
-                interrupts.waiting = True
             interrupts.waiting = False
             for batch in batcher.rest():
                 submit(batch)
