@@ -301,6 +301,39 @@ def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> 
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_deadline_bounds_each_batch_retries_included(kind: str) -> None:
+    """``deadline=`` is taken by every method (README), bulk_post_results too: each batch is one call, given that
+    long whatever its retries. Against a server taking 1.5 s a write, 0.3 s fails each batch as a timeout."""
+    import time
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    slow = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          faults="slow=1,slow_ms=1500")  # fmt: skip
+    rows = [result_body("li", "student", f"r-{i}") for i in range(4)]
+    with LocalServer(slow) as server:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs()) as api:
+                api.oneroster.gradebook.get_all_results(limit=1)  # (the token, slow too, before the clock)
+                began = time.perf_counter()
+                summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=2, concurrency=2, deadline=0.3)
+        else:
+            async with AsyncTimeback(**server.client_kwargs()) as aapi:
+                await aapi.oneroster.gradebook.get_all_results(limit=1)
+                began = time.perf_counter()
+                summary = await aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=2, concurrency=2,
+                                                                           deadline=0.3)  # fmt: skip
+        elapsed = time.perf_counter() - began
+    assert (summary.stored, summary.failed, len(summary.failures)) == (0, 4, 2)
+    for failure in summary.failures:
+        assert failure.status_code is None and "/lineItems/li/results" in failure.reason, failure.reason
+        assert "timed out" in failure.reason or "deadline of 0.3s passed" in failure.reason, failure.reason
+    assert elapsed < 1.4  # (the batches would have taken 1.5 s each, and been retried)
+
+
 def test_a_sigint_handler_the_caller_sets_during_the_upload_stays_after_it() -> None:
     import signal
 

@@ -206,14 +206,16 @@ class Gradebook(SyncResource, GradebookOperations):
         on_progress: Callable[[bulk.BulkProgress], None] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        deadline: float | None = None,
     ) -> bulk.BulkSummary:
         """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
 
         Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
+        ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
 
         op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
-        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries})
+        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
         def send(batch: bulk.Batch) -> ResponseModel:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -235,11 +237,12 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         on_progress: Callable[[bulk.BulkProgress], None] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
+        deadline: float | None = None,
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
 
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
-        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries})
+        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
         async def send(batch: bulk.Batch) -> ResponseModel:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
