@@ -45,7 +45,10 @@ def _oauth_error(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _basic_credentials(header: str) -> tuple[str, str] | None:
+def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
+    """The (client id, secret) readings of a Basic header, or None if it is no Basic header. First percent-decoded,
+    '+' kept (what clients sending the id and secret unencoded mean by it, as most do); then, when it differs,
+    form-decoded as RFC 6749 section 2.3.1 has them encoded ('+' a space), tried only after the first failed."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         return None
@@ -56,16 +59,10 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     client_id, sep, secret = decoded.partition(":")
     if not sep:
         raise ValueError("malformed Basic credentials")
-    return unquote(client_id), unquote(secret)
-
-
-def _form_reading(header: str) -> tuple[str, str] | None:
-    """The Basic credentials read as RFC 6749 section 2.3.1 has them encoded (form-urlencoding: '+' is a space),
-    when that differs from ``_basic_credentials``' reading, which keeps '+' (what clients sending the id and secret
-    unencoded mean by it, as most do). Tried only after that reading failed."""
-    client_id, _, secret = base64.b64decode(header.partition(" ")[2].strip()).decode("utf-8").partition(":")
-    reading = (unquote_plus(client_id), unquote_plus(secret))
-    return reading if reading != (unquote(client_id), unquote(secret)) else None
+    readings = [(unquote(client_id), unquote(secret))]
+    if "+" in decoded:
+        readings.append((unquote_plus(client_id), unquote_plus(secret)))
+    return readings
 
 
 @router.post("/oauth2/token")
@@ -86,13 +83,11 @@ async def token(request: Request) -> JSONResponse:
         basic = _basic_credentials(request.headers.get("authorization", ""))
     except ValueError as exc:
         return _oauth_error(401, "invalid_client", str(exc))
-    client_id, client_secret = basic or (form.get("client_id", ""), form.get("client_secret", ""))
+    readings = basic or [(form.get("client_id", ""), form.get("client_secret", ""))]
+    client_id, client_secret = readings[0]
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
     clients = request.app.state.clients
-    readings = [(client_id, client_secret)]
-    if basic is not None and (plus := _form_reading(request.headers["authorization"])) is not None:
-        readings.append(plus)  # (a client that form-encoded a space as '+', as the RFC says)
 
     def verify() -> tuple[str, frozenset[str]] | None:
         for cid, secret in readings:
