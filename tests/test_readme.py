@@ -1,0 +1,128 @@
+"""The README's Python examples, executed against the local server over HTTP, as a reader would paste them.
+
+Each block runs as written; the only additions are the records the examples name (``line-item-1``, ``class-1``,
+``student-1``), the ``rows`` the bulk example uploads, and an ``async def`` around the async example (a module
+cannot hold a bare ``async with``). A README edit that breaks an example fails here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import line_item_body, make_roster
+from timeback import Timeback
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def block(starting: str) -> str:
+    """The one README example whose first line starts with ``starting``."""
+    (found,) = [code for code in python_blocks() if code.startswith(starting)]
+    return found
+
+
+def run(code: str, namespace: dict[str, Any]) -> dict[str, Any]:
+    exec(compile(code, "README example", "exec"), namespace)
+    return namespace
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A server of this test's own: the examples use fixed ids (``class-1``, ``result-123``) that other tests'
+    records would otherwise add to (what the examples list and count is then exactly what they wrote)."""
+    settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def readme_roster(client: Timeback, timeback_env: None) -> None:
+    """The records the README's examples refer to, and ``Timeback()`` pointed at the test server."""
+    roster = make_roster(client, ids={"class": "class-1"}, students=["student-1", "student-2"])
+    client.oneroster.gradebook.put_line_item(sourced_id="line-item-1", lineItem=line_item_body(roster))
+
+
+def test_every_python_block_is_covered_here() -> None:
+    # A new README example must get a test of its own below (five now: usage, async, paging, filters, bulk).
+    assert len(python_blocks()) == 5
+
+
+def test_the_usage_example_stores_the_result_it_prints(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    namespace = run(block("from timeback import Timeback\n"), {})
+    namespace["client"].close()
+    assert capsys.readouterr().out == "95.5\n"
+    stored = client.oneroster.gradebook.get_result(sourced_id="result-123").result
+    assert (stored.score, stored.lineItem.sourcedId, stored.class_.sourcedId) == (95.5, "line-item-1", "class-1")
+
+
+def test_the_async_example_reads_the_class_results(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which it reads)
+    capsys.readouterr()
+    code = "async def example():\n" + textwrap.indent(block("from timeback import AsyncTimeback\n"), "    ")
+    asyncio.run(run(code, {})["example"]())
+    assert capsys.readouterr().out == "result-123 95.5\n"
+
+
+def test_the_paging_and_filter_examples_run_on_the_usage_examples_client(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    namespace = run(block("from timeback import Timeback\n"), {})
+    try:
+        run(block("for result in client.oneroster.gradebook.get_results_for_class("), namespace)
+        assert namespace["page"].total_count == 1
+        assert [r.sourcedId for r in namespace["page"].items] == ["result-123"]
+        run(block("from timeback.filters import where\n"), namespace)
+        assert namespace["result"].sourcedId == "result-123"  # (the loop's last: score 95.5 >= 90 in class-1)
+    finally:
+        namespace["client"].close()
+
+
+def test_the_bulk_example_uploads_every_row(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {
+            "sourcedId": f"bulk-{i}",
+            "lineItem": {"sourcedId": "line-item-1"},
+            "student": {"sourcedId": f"student-{1 + i % 2}"},
+            "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-15T10:00:00Z",
+            "score": i,
+        }
+        for i in range(2500)
+    ]
+    namespace = run(block("summary = client.oneroster.gradebook.bulk_post_results("), {"client": client, "rows": rows})
+    assert namespace["summary"].stored == 2500 and not namespace["summary"].failures
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-1].split()[:2] == ["2500", "0"]  # stored, failed
+    assert printed[:-1][-1] == "2500 stored"  # on_progress's last call holds the final count
+    assert client.oneroster.gradebook.get_result(sourced_id="bulk-2499").result.score == 2499
+
+
+def test_the_serve_synopsis_names_every_option_of_timeback_serve_and_no_other() -> None:
+    import typer
+
+    from timeback._cli import _app
+
+    (synopsis,) = re.findall(r"```bash\n(timeback serve --host .*?)```", README.read_text(), flags=re.S)
+    serve = typer.main.get_command(_app()).commands["serve"]  # type: ignore[attr-defined]
+    options = {opt for param in serve.params for opt in param.opts if opt.startswith("--")}
+    assert set(re.findall(r"--[a-z][a-z-]*", synopsis)) == options
