@@ -647,3 +647,122 @@ def test_ctrl_c_under_asyncio_run_tells_what_the_async_upload_had_done() -> None
         "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them in batches "
         "cancelled in flight: maybe stored); the rest of the input was not read"
     ]
+
+
+# ----- if_exists="replace": a sync that sends every result again
+
+
+def _resync_rows(roster: Roster, line_items: list[str], tag: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(first upload, second upload): the second changes the score of every fifth result and adds 7 new ones."""
+    first = list(interleaved(roster, line_items[:3], 60, tag))
+    second = [{**row, "score": row["score"] + 0.5} if i % 5 == 0 else row for i, row in enumerate(first)]
+    second += [result_body(line_items[0], roster.students[i], f"{tag}-new-{i}", score=i) for i in range(7)]
+    return first, second
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_replace_puts_the_results_not_stored_as_sent_and_leaves_the_others_alone(
+    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    roster, line_items = world
+    tag = uid(f"resync-{kind}")
+    first, second = _resync_rows(roster, line_items, tag)
+    gradebook = client.oneroster.gradebook
+    assert gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    stamps = {r.sourcedId: r.dateLastModified for r in gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=3000)}  # fmt: skip
+
+    default = gradebook.bulk_post_results(first, batch_size=25)  # (if_exists="fail": every batch meets 409)
+    assert default.stored == 0 and {f.status_code for f in default.failures} == {409}
+
+    if kind == "sync":
+        summary = gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    else:
+        summary = await async_client.oneroster.gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    assert summary.ok, summary.failures
+    # (the new results that made a batch of their own were created by it; the others, PUT with the changed ones)
+    assert (summary.taken, summary.stored, summary.unchanged) == (67, 67, 48) and 12 <= summary.replaced <= 12 + 7
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in second}
+    after = {r.sourcedId: r.dateLastModified for r in gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=3000)}  # fmt: skip
+    changed = {r["sourcedId"] for i, r in enumerate(first) if i % 5 == 0}
+    assert {k for k in stamps if after[k] != stamps[k]} == changed  # (the unchanged ones were not written)
+
+
+class RefusesPut(httpx.BaseTransport):
+    """Forwards every request to the real server, except a PUT of ``sourced_id``, answered 503 (a server that fails
+    one write on demand)."""
+
+    def __init__(self, sourced_id: str) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.sourced_id = sourced_id
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and request.url.path.endswith(f"/results/{self.sourced_id}"):
+            return httpx.Response(503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"})
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_replace_reports_a_put_that_fails_alone(server: Any, client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    roster, line_items = world
+    tag = uid("resync-put-fails")
+    first, second = _resync_rows(roster, line_items, tag)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    refused = second[5]["sourcedId"]  # (a changed one)
+    with (
+        httpx.Client(transport=RefusesPut(refused)) as refusing,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=refusing) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    (failure,) = summary.failures
+    assert failure.sourced_ids == (refused,) and failure.status_code == 503 and "PUT" in failure.reason
+    assert (summary.taken, summary.stored, summary.unchanged) == (67, 66, 48) and 11 <= summary.replaced <= 11 + 7
+    assert stored_scores(client, roster, tag)[refused] == first[5]["score"]
+
+
+@pytest.mark.parametrize("scopes", ["gradebook.createpost gradebook.readonly", "gradebook.createpost"])
+def test_replace_without_the_scope_to_put_or_read_stops_with_every_result_counted(
+    scopes: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A client allowed to POST but not to PUT (or not to read the records back) meets 403 replacing: every batch
+    would alike, so the upload stops, as it does for a refused batch."""
+    from timeback import PermissionDeniedError
+
+    roster, line_items = world
+    tag = uid("resync-scopes")
+    first, second = _resync_rows(roster, line_items, tag)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    poster, secret = uid("poster"), uid("secret")
+    server.app.state.clients.add(poster, secret, scopes)
+    with Timeback(base_url=server.url, client_id=poster, client_secret=secret, max_retries=0) as api:
+        with pytest.raises(PermissionDeniedError) as refused:
+            api.oneroster.gradebook.bulk_post_results(second, batch_size=25, concurrency=1, if_exists="replace")
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", "".join(refused.value.__notes__))
+    assert found is not None, refused.value.__notes__
+    taken, stored, failed = map(int, found.groups())
+    assert taken == stored + failed and failed >= 1
+
+
+def test_if_exists_takes_fail_or_replace_only(client: Timeback) -> None:
+    with pytest.raises(ValueError, match="if_exists"):
+        client.oneroster.gradebook.bulk_post_results([], if_exists="update")  # type: ignore[arg-type]
+
+
+def test_replace_reads_back_ids_a_list_filter_cannot_hold_and_deleted_records_by_id(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Ids with a comma or a quote are read back ORed (an "@" list cannot hold them), and a record sent as
+    ``tobedeleted`` by its id (a listing leaves deleted records out): one stored as sent is left alone, one not
+    stored at all (its read is a 404) is PUT."""
+    roster, line_items = world
+    tag = uid("odd")
+    odd = [result_body(line_items[0], s, f"{tag},{i}'s", score=i) for i, s in enumerate(roster.students[:3])]
+    deleted = result_body(line_items[0], roster.students[3], f"{tag}-deleted", status="tobedeleted")
+    assert client.oneroster.gradebook.bulk_post_results(odd).stored == 3
+    summary = client.oneroster.gradebook.bulk_post_results([*odd, deleted], if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (4, 3, 1)
+    assert client.oneroster.gradebook.get_result(sourced_id=f"{tag}-deleted").result.status == "tobedeleted"

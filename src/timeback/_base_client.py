@@ -55,7 +55,12 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
-CONFIRM_CHUNK = 50  # records read back per request when confirming a create whose answer was lost
+CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
+# Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
+# on an "@" list), and a filter of at most about this many characters, so the URL stays well under the 8 KB that
+# proxies commonly take. Ids with a comma, a quote or surrounding spaces, which a list cannot hold, go ORed.
+READ_BACK_IN_LIST = 1000
+READ_BACK_BYTES = 6000
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,10 @@ class _Sleep:
 _Action = _NeedToken | _Send | _Sleep
 _Outcome = httpx.Response | Exception | str | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
+ResultT = TypeVar("ResultT")
+# A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
+# API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
+Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnectionError", ResultT]
 
 
 class BaseClient:
@@ -311,10 +320,8 @@ class BaseClient:
         """After a 409 on a retried create: the records this call sent, and the requests that read them back.
 
         The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
-        server committed, the retry meets its own records. None when that cannot be the case. The records are
-        read through the collection's listing, ``CONFIRM_CHUNK`` per request (a filter of ORed sourcedIds), or
-        one by one when the collection has no listing. Records sent as ``tobedeleted`` are read one by one too:
-        a listing leaves deleted records out unless its filter asks for them, and a read by id returns them.
+        server committed, the retry meets its own records. None when that cannot be the case (see
+        ``read_back_requests`` for how they are read).
         """
         if not isinstance(error, ConflictError) or error.retries_taken == 0 or op.body is None:
             return None
@@ -326,6 +333,15 @@ class BaseClient:
             body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
             sent = next(iter(body.values()))
         records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
+        reads = self.read_back_requests(op, records)
+        return None if reads is None else (records, reads)
+
+    def read_back_requests(self, op: Operation[Any, Any], records: list[dict[str, Any]]) -> list[httpx.Request] | None:
+        """The requests that read ``records`` (as a create of ``op`` sends them) back by their sourcedIds, or None
+        when the collection can be read neither way. Through the collection's listing (a filter of
+        ``sourcedId@'...'``, ``READ_BACK_IN_LIST`` ids per request at most), or one by one when it has no
+        listing. Records sent as ``tobedeleted`` are read one by one too: a listing leaves deleted records out
+        unless its filter asks for them, and a read by id returns them."""
         base = self._config.base_url + op.base_path
         stored_in = op.stored_in or op.collection  # (a class's students are read back as enrollments)
         lister = LISTERS.get((op.base_path, stored_in))
@@ -337,17 +353,29 @@ class BaseClient:
             return reader is not None and (lister is None or record.get("status") == "tobedeleted")
 
         reads = []
-        listed = [r for r in records if not by_id(r)]
-        for start in range(0, len(listed), CONFIRM_CHUNK):
+        listed = [str(r["sourcedId"]) for r in records if not by_id(r)]
+        in_list = [i for i in listed if _fits_in_list(i)]
+        ored = [i for i in listed if not _fits_in_list(i)]
+        chunks: list[tuple[str, int]] = []
+        while in_list:  # Timeback's "@" (in a list): as many per request as the URL takes
+            size, count = 0, 0
+            while count < len(in_list) and count < READ_BACK_IN_LIST and size + len(in_list[count]) < READ_BACK_BYTES:
+                size += len(in_list[count]) + 3  # (a comma, encoded)
+                count += 1
+            count = max(count, 1)
+            chunks.append((f"sourcedId@'{','.join(in_list[:count])}'", count))
+            del in_list[:count]
+        for start in range(0, len(ored), CONFIRM_CHUNK):  # (ids an "@" list cannot hold: ORed, CONFIRM_CHUNK a time)
+            chunk = ored[start : start + CONFIRM_CHUNK]
+            chunks.append((" OR ".join("sourcedId='{}'".format(i.replace("'", "''")) for i in chunk), len(chunk)))
+        for expression, count in chunks:
             assert lister is not None  # (by_id takes every record when there is none)
-            chunk = listed[start : start + CONFIRM_CHUNK]
-            ids = " OR ".join("sourcedId='{}'".format(str(r["sourcedId"]).replace("'", "''")) for r in chunk)
-            reads.append(self._http_request("GET", base + lister.path, params={"filter": ids, "limit": len(chunk)}))
+            reads.append(self._http_request("GET", base + lister.path, params={"filter": expression, "limit": count}))
         for record in filter(by_id, records):
             assert reader is not None
             path = reader.path.format(sourced_id=path_segment(record["sourcedId"]))
             reads.append(self._http_request("GET", base + path))
-        return records, reads
+        return reads
 
     @staticmethod
     def confirmed(
@@ -355,26 +383,15 @@ class BaseClient:
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the 409's message then says
         why it was not confirmed: an earlier attempt of this call may still have stored the records."""
-        stored: dict[Any, Any] = {}
-        stored_in = op.stored_in or op.collection
-        lister = LISTERS.get((op.base_path, stored_in))
-        keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
         retried = "; this call was retried, so an earlier attempt may have stored them without its answer arriving"
-        for response in answers:
-            if not response.is_success:
-                failed = response.status_code or "no answer"
-                error.message += f"{retried}, and reading them back to confirm it failed ({failed})"
-                return None
-            body = response.json()
-            found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
-            for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
-                if isinstance(record, dict):
-                    stored[record.get("sourcedId")] = record
-        for record in sent:
-            held = stored.get(record["sourcedId"])
-            if held is None or any(held.get(k) != v for k, v in record.items() if k != "dateLastModified"):
-                error.message += f"{retried}, but the records read back are not those sent"
-                return None
+        stored = stored_by_id(op, answers)
+        if not isinstance(stored, dict):
+            failed = stored.status_code or "no answer"
+            error.message += f"{retried}, and reading them back to confirm it failed ({failed})"
+            return None
+        if not all(reads_back_as_sent(stored.get(record["sourcedId"]), record) for record in sent):
+            error.message += f"{retried}, but the records read back are not those sent"
+            return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
         pairs = [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in sent]
@@ -527,6 +544,32 @@ def _cause(request: httpx.Request, outcome: object) -> Exception | None:
     return outcome
 
 
+def _fits_in_list(sourced_id: str) -> bool:
+    return "," not in sourced_id and "'" not in sourced_id and sourced_id == sourced_id.strip() != ""
+
+
+def stored_by_id(op: Operation[Any, Any], answers: list[httpx.Response]) -> dict[Any, Any] | httpx.Response:
+    """The records the answers to ``read_back_requests`` hold, by sourcedId; or the first answer that failed."""
+    stored: dict[Any, Any] = {}
+    stored_in = op.stored_in or op.collection
+    lister = LISTERS.get((op.base_path, stored_in))
+    keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
+    for response in answers:
+        if not response.is_success:
+            return response
+        body = response.json()
+        found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
+        for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
+            if isinstance(record, dict):
+                stored[record.get("sourcedId")] = record
+    return stored
+
+
+def reads_back_as_sent(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
+    """Whether a stored record holds every field as sent (fields the server adds, and the stamp, aside)."""
+    return held is not None and all(held.get(k) == v for k, v in record.items() if k != "dateLastModified")
+
+
 def answer_of(response: httpx.Response) -> dict[str, Any]:
     """What an ``APIResponseValidationError`` tells of the answer it is about (its body: the caller's choice)."""
     return {
@@ -650,6 +693,20 @@ class SyncAPIClient(BaseClient):
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
         return self._drive(self._send_flow(request, options))
 
+    def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS) -> ResultT:
+        """Run ``flow``: each request it yields is sent as ``send`` sends it (auth, retries), and it gets back the
+        answer, or the API error that ended the request."""
+        answer: httpx.Response | RequestError | APIConnectionError | None = None
+        while True:
+            try:
+                request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
+            except StopIteration as stop:
+                return cast(ResultT, stop.value)
+            try:
+                answer = self.send(request, options)
+            except (RequestError, APIConnectionError) as error:
+                answer = error
+
     def call(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
     ) -> ModelT | None:
@@ -742,6 +799,19 @@ class AsyncAPIClient(BaseClient):
 
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
+
+    async def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS) -> ResultT:
+        """As the sync client's."""
+        answer: httpx.Response | RequestError | APIConnectionError | None = None
+        while True:
+            try:
+                request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
+            except StopIteration as stop:
+                return cast(ResultT, stop.value)
+            try:
+                answer = await self.send(request, options)
+            except (RequestError, APIConnectionError) as error:
+                answer = error
 
     async def call(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS

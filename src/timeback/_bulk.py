@@ -16,29 +16,39 @@ import functools
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
 
 import pydantic
 from pydantic_core import to_json
 
-from timeback.errors import APIConnectionError, AuthError, PermissionDeniedError, RequestError
-from timeback.models._dicts import EncodedItems
+from timeback.errors import (
+    APIConnectionError,
+    AuthError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RequestError,
+)
+from timeback.models._dicts import EncodedItems, ValidatedRequest
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
     import asyncio
     from concurrent.futures import Future
 
+    from timeback._base_client import BaseClient, Exchange
     from timeback._operations import Operation
     from timeback.models._base import ResponseModel
     from timeback.models.request import TimebackCreateResultBody
 
-__all__ = ["BulkFailure", "BulkProgress", "BulkSummary"]
+__all__ = ["BulkFailure", "BulkProgress", "BulkSummary", "IfExists"]
 
 DEFAULT_BATCH_SIZE = 1000
 DEFAULT_CONCURRENCY = 4
 # Part-filled batches (one per line item) may hold this many batches' worth of results before the fullest is sent:
 # input interleaved over many line items still makes full batches, and memory stays bounded.
 PENDING_BATCHES = 8
+
+IfExists = Literal["fail", "replace"]
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,14 @@ class BulkProgress:
 
 @dataclass
 class BulkSummary:
-    """What a bulk upload did. ``sent + invalid == taken``; ``stored + failed == taken`` once it returns."""
+    """What a bulk upload did. ``sent + invalid == taken``; ``stored + failed == taken`` once it returns.
+    ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise)."""
 
     taken: int = 0  # results read from the iterable
     sent: int = 0  # results sent in a batch (valid ones)
-    stored: int = 0  # results the server stored
+    stored: int = 0  # results the server holds as sent once the upload returns (created, replaced or unchanged)
+    replaced: int = 0  # of those, written by a PUT after their batch met records that exist (if_exists="replace")
+    unchanged: int = 0  # of those, found stored as sent already: nothing written (if_exists="replace")
     batches: int = 0
     retries_taken: int = 0
     seconds: float = 0.0
@@ -223,16 +236,26 @@ def _first_error(exc: pydantic.ValidationError) -> str:
     return f"{where}: {error['msg']}"
 
 
-def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | BaseException) -> bool:
-    """Count a batch's answer; True when the upload stops there: every later batch would fail alike (the
-    credentials or their scopes refused), or the outcome is no API failure (an answer not as documented, a bug)."""
+def record_outcome(
+    summary: BulkSummary, batch: Batch, outcome: ResponseModel | Replaced | BaseException
+) -> BaseException | None:
+    """Count a batch's answer; return the error the upload stops with, if it stops there: every later batch would
+    fail alike (the credentials or their scopes refused), or the outcome is no API failure (an answer not as
+    documented, a bug)."""
     line_item = batch.line_item
     summary.batches += 1
     summary.sent += len(batch.ids)
+    if isinstance(outcome, Replaced):
+        summary.stored += outcome.replaced + outcome.unchanged
+        summary.replaced += outcome.replaced
+        summary.unchanged += outcome.unchanged
+        summary.retries_taken += outcome.retries_taken
+        summary.failures.extend(outcome.failures)
+        return outcome.stop
     if not isinstance(outcome, BaseException):
         summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
-        return False
+        return None
     ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
@@ -247,9 +270,73 @@ def record_outcome(summary: BulkSummary, batch: Batch, outcome: ResponseModel | 
         reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
         status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
         summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item))
-        return True
+        return outcome
     summary.failures.append(failure)
-    return isinstance(outcome, (AuthError, PermissionDeniedError))
+    return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) else None
+
+
+@dataclass
+class Replaced:
+    """How a batch refused with 409 was settled record by record (``if_exists="replace"``): each result read back
+    as sent counts as stored unchanged; each other one was PUT (created or replaced), or failed alone."""
+
+    replaced: int = 0
+    unchanged: int = 0
+    failures: list[BulkFailure] = field(default_factory=list)
+    retries_taken: int = 0
+    stop: BaseException | None = None  # the credentials or their scopes refused: the upload stops after this batch
+
+
+def replacing(
+    client: BaseClient, create: Operation[Any, Any], put: Operation[Any, Any], batch: Batch, conflict: ConflictError
+) -> Exchange[Replaced]:
+    """The requests that settle a batch the server refused because some of its results exist (its 409): read the
+    batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
+    the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
+    that fails fails its result alone; refused credentials or scopes stop the upload (the rest of the batch
+    counted as not sent)."""
+    from timeback._base_client import reads_back_as_sent, retries_taken_of, stored_by_id
+
+    sent = batch.records.decoded()
+    outcome = Replaced(retries_taken=conflict.retries_taken)
+    line_item = batch.line_item
+    answers = []
+    for read in client.read_back_requests(create, sent) or []:
+        answer = yield read
+        if isinstance(answer, NotFoundError):  # (a record read by id, which is not stored: it is PUT below)
+            continue
+        if isinstance(answer, BaseException):
+            outcome.retries_taken += answer.retries_taken
+            status = getattr(answer, "status_code", None)
+            reason = f"{conflict}; reading the existing records back to replace them failed: {answer}"
+            outcome.failures.append(BulkFailure(tuple(batch.ids), reason, status, conflict.request_id, line_item))
+            outcome.stop = answer if isinstance(answer, (AuthError, PermissionDeniedError)) else None
+            return outcome
+        outcome.retries_taken += retries_taken_of(answer)
+        answers.append(answer)
+    stored = stored_by_id(create, answers)
+    assert isinstance(stored, dict)  # (every answer kept is a success)
+    for index, record in enumerate(sent):
+        sourced_id = record["sourcedId"]
+        if reads_back_as_sent(stored.get(sourced_id), record):
+            outcome.unchanged += 1
+            continue
+        request = ValidatedRequest({"sourced_id": sourced_id, cast(str, put.wire_body_key): record})
+        answer = yield client.build_request(put, request)
+        if not isinstance(answer, BaseException):
+            outcome.replaced += 1
+            outcome.retries_taken += retries_taken_of(answer)
+            continue
+        outcome.retries_taken += answer.retries_taken
+        status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
+        outcome.failures.append(BulkFailure((sourced_id,), str(answer), status, request_id, line_item))
+        if isinstance(answer, (AuthError, PermissionDeniedError)):
+            outcome.stop = answer
+            rest = tuple(batch.ids[index + 1 :])
+            if rest:
+                outcome.failures.append(BulkFailure(rest, "not sent: the upload stopped", line_item=line_item))
+            return outcome
+    return outcome
 
 
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
@@ -360,7 +447,7 @@ class InterruptPoints:
 
 
 def run_sync(
-    send: Callable[[Batch], ResponseModel],
+    send: Callable[[Batch], ResponseModel | Replaced],
     results: Iterable[Any],
     *,
     batch_size: int,
@@ -371,13 +458,13 @@ def run_sync(
     started = time.perf_counter()
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    in_flight: dict[Future[ResponseModel], Batch] = {}
+    in_flight: dict[Future[ResponseModel | Replaced], Batch] = {}
     interrupts = InterruptPoints()
     if on_progress is not None:
         on_progress = functools.partial(interrupts.wait, on_progress)
     reports = ProgressReports(summary, on_progress)
 
-    def settle(done: Iterable[Future[ResponseModel]], progress: bool = True) -> BaseException | None:
+    def settle(done: Iterable[Future[ResponseModel | Replaced]], progress: bool = True) -> BaseException | None:
         fatal = None
         for future in done:
             batch = in_flight.pop(future)
@@ -385,8 +472,8 @@ def run_sync(
                 not_sent(summary, [batch], "the upload stopped")
                 continue
             error = future.exception()
-            if record_outcome(summary, batch, error if error is not None else future.result()):
-                fatal = error
+            if (stop := record_outcome(summary, batch, error if error is not None else future.result())) is not None:
+                fatal = stop
             if progress:
                 reports.after_batch()
         return fatal
@@ -442,7 +529,7 @@ def run_sync(
 
 
 async def run_async(
-    send: Callable[[Batch], Awaitable[ResponseModel]],
+    send: Callable[[Batch], Awaitable[ResponseModel | Replaced]],
     results: Iterable[Any] | AsyncIterable[Any],
     *,
     batch_size: int,
@@ -455,10 +542,10 @@ async def run_async(
     started = time.perf_counter()
     import asyncio
 
-    in_flight: dict[asyncio.Task[ResponseModel], Batch] = {}
+    in_flight: dict[asyncio.Task[ResponseModel | Replaced], Batch] = {}
     reports = ProgressReports(summary, on_progress)
 
-    def settle(done: Iterable[asyncio.Task[ResponseModel]], progress: bool = True) -> BaseException | None:
+    def settle(done: Iterable[asyncio.Task[ResponseModel | Replaced]], progress: bool = True) -> BaseException | None:
         fatal = None
         for task in done:
             batch = in_flight.pop(task)
@@ -467,8 +554,8 @@ async def run_async(
                 summary.failures.append(failure)
                 continue
             error = task.exception()
-            if record_outcome(summary, batch, error if error is not None else task.result()):
-                fatal = error
+            if (stop := record_outcome(summary, batch, error if error is not None else task.result())) is not None:
+                fatal = stop
             if progress:
                 reports.after_batch()
         return fatal

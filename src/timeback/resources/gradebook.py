@@ -26,6 +26,7 @@ from timeback._resource import (
     patch_one,
     put_one,
 )
+from timeback.errors import ConflictError
 from timeback.models import gradebook as m, request as rq, response as rs
 from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
@@ -204,6 +205,7 @@ class Gradebook(SyncResource, GradebookOperations):
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         on_progress: Callable[[bulk.BulkProgress], None] | None = None,
+        if_exists: bulk.IfExists = "fail",
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
@@ -211,15 +213,22 @@ class Gradebook(SyncResource, GradebookOperations):
         """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
 
         Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
+        ``if_exists="replace"``: a batch refused because some of its results exist (409) is settled record by
+        record: results stored as sent are left alone, the others are PUT (a sync that sends every result again).
         ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
-
+        replace = _replaces(if_exists)
         op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
         options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
-        def send(batch: bulk.Batch) -> ResponseModel:
+        def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            return cast(ResponseModel, self._client.call(op, request, {}, options))
+            try:
+                return cast(ResponseModel, self._client.call(op, request, {}, options))
+            except ConflictError as conflict:
+                if not replace:
+                    raise
+                return self._client.exchange(bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict), options)
 
         return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
 
@@ -235,19 +244,35 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         on_progress: Callable[[bulk.BulkProgress], None] | None = None,
+        if_exists: bulk.IfExists = "fail",
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
-
+        replace = _replaces(if_exists)
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
         options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
-        async def send(batch: bulk.Batch) -> ResponseModel:
+        async def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            return cast(ResponseModel, await self._client.call(op, request, {}, options))
+            try:
+                return cast(ResponseModel, await self._client.call(op, request, {}, options))
+            except ConflictError as conflict:
+                if not replace:
+                    raise
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict)
+                return await self._client.exchange(flow, options)
 
         return await bulk.run_async(
             send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress
         )
+
+
+_PUT_RESULT = GradebookOperations.put_result.operation  # (what if_exists="replace" writes with)
+
+
+def _replaces(if_exists: str) -> bool:
+    if if_exists not in ("fail", "replace"):
+        raise ValueError(f"if_exists must be 'fail' or 'replace', not {if_exists!r}")
+    return if_exists == "replace"
