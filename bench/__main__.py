@@ -78,6 +78,9 @@ def table(f: dict[str, Any]) -> str:
          f"(runs {_runs(b['storage_ceiling_runs'])})",
          f"{b['workers_vs_naive']:.0f}x / {b['ingest_vs_naive']:.0f}x naive; "
          f"{b['ingest_workers_per_s'] / b['storage_ceiling_per_s']:.2f} / {b['ingest_vs_ceiling']:.2f} of ceiling"),
+        (f"3. Re-sync: the same {b['results']:,} results again, `if_exists=\"replace\"`, none changed", "(none)",
+         f"{b['resync_per_s']:,.0f} /s (runs {_runs(b['resync_runs'])}). CPU per result: {_cpu(b, 'resync')}",
+         f"the first upload (1 process) {b['ingest_per_s']:,.0f} /s", f"{b['resync_per_s'] / b['ingest_per_s']:.2f}"),
         (f"4. Bulk read, {b['results']:,} results, limit=3000", ">= 80,000 results/s",
          f"{b['read_per_s']:,.0f} /s (runs {_runs(b['read_runs'])}). CPU per result: {_cpu(b, 'read')}. "
          f"`AsyncTimeback`: {b['read_async_per_s']:,.0f} /s (runs {_runs(b['read_async_runs'])}; "

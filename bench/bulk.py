@@ -170,6 +170,22 @@ def _ingest(directory: Path, name: str, count: int, batch_size: int, concurrency
         return _timed(server, count, upload)
 
 
+def _resync(server: ServeProcess, count: int, batch_size: int, concurrency: int) -> Timed:
+    """The same ``count`` results uploaded again with ``if_exists="replace"``, none changed: every batch meets 409
+    and its records are read back (nothing is written)."""
+    with Timeback(**server.client_kwargs()) as client:
+        client.oneroster.gradebook.get_all_results(limit=1)  # (the token and the connection, before the clock)
+
+        def upload() -> float:
+            summary = client.oneroster.gradebook.bulk_post_results(
+                results(count), batch_size=batch_size, concurrency=concurrency, if_exists="replace"
+            )
+            assert summary.ok and summary.unchanged == count, (summary.unchanged, summary.failures[:3])
+            return summary.seconds
+
+        return _timed(server, count, upload)
+
+
 def _read(server: ServeProcess, count: int) -> Timed:
     """Every result back through auto-pagination at ``limit=3000``."""
     with Timeback(**server.client_kwargs()) as client:
@@ -230,7 +246,7 @@ def measure(
 ) -> dict[str, Any]:
     """Each timed figure (and its ceiling) ``repeats`` times: the median is the figure, every run is kept
     (``*_runs``). This machine's speed moves by a quarter between runs minutes apart; one run is a draw."""
-    timed: dict[str, list[Timed]] = {"ingest": [], "read": [], "read_async": [], "ingest_workers": []}
+    timed: dict[str, list[Timed]] = {"ingest": [], "read": [], "read_async": [], "ingest_workers": [], "resync": []}
     runs: dict[str, list[float]] = {"storage_ceiling": [], "read_ceiling": [], "delta_ms": [], "first_page_ms": []}
     with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
         directory = Path(tmp)
@@ -242,6 +258,7 @@ def measure(
             runs["read_ceiling"].append(read_ceiling(directory / f"bulk-{n}.db")[1])
             with ServeProcess(directory / f"bulk-{n}.db") as server:  # (after the ceiling: it adds results)
                 delta_ms, first_page_ms = _delta(server, min(1000, count))
+                timed["resync"].append(_resync(server, count, batch_size, concurrency))
             runs["delta_ms"].append(delta_ms)
             runs["first_page_ms"].append(first_page_ms)
             # The same upload into `timeback serve --workers 2`: a server process per CPU on the same file.
