@@ -12,4 +12,5 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["latency"]["calls"] > 0 and figures["latency"]["plain_calls"] > 0
     assert figures["sdk_overhead"]["sync_ratio"] > 0
     assert figures["bulk"]["delta_ms"] > 0 and figures["bulk"]["first_page_ms"] > 0
-    assert table(figures).count("\n") == 10  # header, rule, nine rows
+    assert figures["bulk"]["resync_per_s"] > 0
+    assert table(figures).count("\n") == 11  # header, rule, ten rows
