@@ -557,7 +557,7 @@ def stored_by_id(op: Operation[Any, Any], answers: list[httpx.Response]) -> dict
     for response in answers:
         if not response.is_success:
             return response
-        body = response.json()
+        body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
         found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
         for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
             if isinstance(record, dict):
