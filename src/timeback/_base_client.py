@@ -336,6 +336,24 @@ class BaseClient:
         reads = self.read_back_requests(op, records)
         return None if reads is None else (records, reads)
 
+    def confirming(
+        self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest, error: ConflictError
+    ) -> Exchange[TimebackSourcedIdPairsResponse | None]:
+        """The reads that confirm a retried create's 409 (``confirmation_reads``), run by ``exchange``: the create's
+        answer if the records read back are those sent (``confirmed``), else None. The first read that fails ends
+        it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
+        reads = self.confirmation_reads(op, request, error)
+        if reads is None:
+            return None
+        records, requests = reads
+        answers: list[httpx.Response] = []
+        for read in requests:
+            answer = yield read
+            answers.append(answer if isinstance(answer, httpx.Response) else _unread(answer))
+            if not answers[-1].is_success:
+                break
+        return self.confirmed(op, records, answers, error)
+
     def read_back_requests(self, op: Operation[Any, Any], records: list[dict[str, Any]]) -> list[httpx.Request] | None:
         """The requests that read ``records`` (as a create of ``op`` sends them) back by their sourcedIds, or None
         when the collection can be read neither way. Through the collection's listing (a filter of
@@ -714,25 +732,11 @@ class SyncAPIClient(BaseClient):
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except ConflictError as error:
-            reads = self.confirmation_reads(op, req, error)
-            if reads is None:
-                raise
-            answers: list[httpx.Response] = []
-            for read in reads[1]:
-                answers.append(self._read_quietly(read, options))
-                if not answers[-1].is_success:
-                    break  # (the other reads would not confirm it either)
-            answer = self.confirmed(op, reads[0], answers, error)
+            answer = self.exchange(self.confirming(op, req, error), options)  # (its reads: the call's options)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
             return cast(ModelT, answer)
-
-    def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
-        try:
-            return self.send(request, options)  # (the call's timeout and retries: the read-back is part of it)
-        except (RequestError, APIConnectionError) as error:  # (the 409 stands, saying so: see confirmed)
-            return _unread(error)
 
     def paginate(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
@@ -820,25 +824,11 @@ class AsyncAPIClient(BaseClient):
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except ConflictError as error:
-            reads = self.confirmation_reads(op, req, error)
-            if reads is None:
-                raise
-            answers: list[httpx.Response] = []
-            for read in reads[1]:
-                answers.append(await self._read_quietly(read, options))
-                if not answers[-1].is_success:
-                    break  # (as on the sync client)
-            answer = self.confirmed(op, reads[0], answers, error)
+            answer = await self.exchange(self.confirming(op, req, error), options)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
             return cast(ModelT, answer)
-
-    async def _read_quietly(self, request: httpx.Request, options: CallOptions) -> httpx.Response:
-        try:
-            return await self.send(request, options)  # (as the sync client's)
-        except (RequestError, APIConnectionError) as error:
-            return _unread(error)
 
     def paginate(
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
