@@ -766,3 +766,21 @@ def test_replace_reads_back_ids_a_list_filter_cannot_hold_and_deleted_records_by
     assert summary.ok, summary.failures
     assert (summary.stored, summary.unchanged, summary.replaced) == (4, 3, 1)
     assert client.oneroster.gradebook.get_result(sourced_id=f"{tag}-deleted").result.status == "tobedeleted"
+
+
+def test_replace_reads_back_past_a_listing_page_shorter_than_asked(world: tuple[Roster, list[str]]) -> None:
+    """A server serving fewer records per page than the read-back asks for (here at most 10 a page; Timeback caps a
+    page at 3,000, other servers lower): the records on later pages were not read, so the unchanged ones there were
+    PUT, rewritten needlessly and counted replaced."""
+    from tests.support import make_roster
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    with LocalServer(ServerSettings(max_page_size=10)) as small_pages, Timeback(**small_pages.client_kwargs()) as api:
+        roster = make_roster(api)
+        (line_item,) = add_line_items(api, roster, 1)
+        rows = [result_body(line_item, roster.students[i % 3], uid(f"page-{i}"), score=i) for i in range(25)]
+        assert api.oneroster.gradebook.bulk_post_results(rows).stored == 25
+        summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (25, 25, 0)

@@ -251,3 +251,27 @@ def test_a_read_back_lost_to_the_network_leaves_the_409_saying_so_after_one_read
         with pytest.raises(ConflictError, match=r"reading them back to confirm it failed \(no answer\)"):
             lossy.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id=line_item, results=results)
     assert transport.lost == 1 and transport.reads == 2  # (one read, retried once; not the other two)
+
+
+def test_a_lost_answer_is_confirmed_when_the_listing_serves_shorter_pages_than_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The read-back asks for as many records a page as it reads back; a server serving fewer a page (here 10) left
+    the rest on later pages, unread, and the batch stored by the attempt whose answer was lost was reported failed."""
+    from tests.support import make_roster
+    from timeback.server import ServerSettings
+
+    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    transport = LosesFirstAnswer()
+    with (
+        LocalServer(ServerSettings(max_page_size=10)) as small_pages,
+        Timeback(**small_pages.client_kwargs()) as client,
+        Timeback(**small_pages.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client,
+    ):
+        roster = make_roster(client)
+        (line_item,) = add_line_items(client, roster, 1)
+        results = [result_body(line_item, roster.students[i % 3], uid(f"res-{i}"), score=i) for i in range(25)]
+        summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
+        assert transport.lost == 1 and summary.ok and summary.stored == 25, summary.failures
+        stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_, limit=10)
+        assert sorted(r.score for r in stored) == list(range(25))  # each once

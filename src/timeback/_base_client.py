@@ -345,13 +345,17 @@ class BaseClient:
         reads = self.confirmation_reads(op, request, error)
         if reads is None:
             return None
-        records, requests = reads
+        records, pending = reads
         answers: list[httpx.Response] = []
-        for read in requests:
+        while pending:
+            read = pending.pop(0)
             answer = yield read
             answers.append(answer if isinstance(answer, httpx.Response) else _unread(answer))
             if not answers[-1].is_success:
                 break
+            page, total = read_back_page(op, answers[-1])
+            if (more := self.next_read_back(read, len(page), total)) is not None:  # (a page shorter than asked)
+                pending.insert(0, more)
         return self.confirmed(op, records, answers, error)
 
     def read_back_requests(self, op: Operation[Any, Any], records: list[dict[str, Any]]) -> list[httpx.Request] | None:
@@ -394,6 +398,18 @@ class BaseClient:
             path = reader.path.format(sourced_id=path_segment(record["sourcedId"]))
             reads.append(self._http_request("GET", base + path))
         return reads
+
+    def next_read_back(self, read: httpx.Request, found: int, total: int | None) -> httpx.Request | None:
+        """The read of the next page of a read-back listing whose answer held ``found`` records of ``total``, or None
+        when it held them all. A server may serve fewer records a page than the read asked for (its own cap on
+        ``limit``): those left are on the pages after."""
+        params = read.url.params
+        if "filter" not in params or total is None or found == 0:  # (a read by id; a listing that says no more)
+            return None
+        offset = int(params.get("offset", 0)) + found
+        if offset >= total:
+            return None
+        return self._http_request("GET", str(read.url.copy_with(query=None)), params={**params, "offset": offset})
 
     @staticmethod
     def confirmed(
@@ -569,18 +585,32 @@ def _fits_in_list(sourced_id: str) -> bool:
 def stored_by_id(op: Operation[Any, Any], answers: list[httpx.Response]) -> dict[Any, Any] | httpx.Response:
     """The records the answers to ``read_back_requests`` hold, by sourcedId; or the first answer that failed."""
     stored: dict[Any, Any] = {}
-    stored_in = op.stored_in or op.collection
-    lister = LISTERS.get((op.base_path, stored_in))
-    keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
     for response in answers:
         if not response.is_success:
             return response
-        body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
-        found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
-        for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
-            if isinstance(record, dict):
-                stored[record.get("sourcedId")] = record
+        stored.update(read_back_page(op, response)[0])
     return stored
+
+
+def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[dict[Any, Any], int | None]:
+    """The records one successful answer to a read-back holds, by sourcedId, and the number of records its listing
+    matches (its ``totalCount``; None for a read by id, or a listing that does not say)."""
+    stored: dict[Any, Any] = {}
+    stored_in = op.stored_in or op.collection
+    lister = LISTERS.get((op.base_path, stored_in))
+    keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
+    body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
+    found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
+    for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
+        if isinstance(record, dict):
+            stored[record.get("sourcedId")] = record
+    if not isinstance(found, list):
+        return stored, None
+    total = body.get("totalCount")
+    if total is None and response.headers.get("x-total-count", "").isdigit():
+        total = int(response.headers["x-total-count"])
+    counted = type(total) is int or (isinstance(total, float) and total.is_integer())  # (3.0 too; a bool is no count)
+    return stored, int(total) if counted else None
 
 
 def reads_back_as_sent(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:

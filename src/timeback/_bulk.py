@@ -295,13 +295,15 @@ def replacing(
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
     that fails fails its result alone; refused credentials or scopes stop the upload (the rest of the batch
     counted as not sent)."""
-    from timeback._base_client import reads_back_as_sent, retries_taken_of, stored_by_id
+    from timeback._base_client import read_back_page, reads_back_as_sent, retries_taken_of
 
     sent = batch.records.decoded()
     outcome = Replaced(retries_taken=conflict.retries_taken)
     line_item = batch.line_item
-    answers = []
-    for read in client.read_back_requests(create, sent) or []:
+    stored: dict[Any, Any] = {}
+    reads = client.read_back_requests(create, sent) or []
+    while reads:
+        read = reads.pop(0)
         answer = yield read
         if isinstance(answer, NotFoundError):  # (a record read by id, which is not stored: it is PUT below)
             continue
@@ -313,9 +315,10 @@ def replacing(
             outcome.stop = answer if isinstance(answer, (AuthError, PermissionDeniedError)) else None
             return outcome
         outcome.retries_taken += retries_taken_of(answer)
-        answers.append(answer)
-    stored = stored_by_id(create, answers)
-    assert isinstance(stored, dict)  # (every answer kept is a success)
+        page, total = read_back_page(create, answer)
+        stored.update(page)
+        if (more := client.next_read_back(read, len(page), total)) is not None:  # (a page shorter than asked)
+            reads.insert(0, more)
     for index, record in enumerate(sent):
         sourced_id = record["sourcedId"]
         if reads_back_as_sent(stored.get(sourced_id), record):
