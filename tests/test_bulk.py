@@ -784,3 +784,24 @@ def test_replace_reads_back_past_a_listing_page_shorter_than_asked(world: tuple[
         summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
     assert summary.ok, summary.failures
     assert (summary.stored, summary.unchanged, summary.replaced) == (25, 25, 0)
+
+
+def test_replace_puts_a_result_whose_stored_record_holds_a_field_no_longer_sent(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A PUT replaces the whole record, so a result sent again without its comment (cleared in the source) is not
+    stored as sent while the server still holds the old comment: it was counted unchanged and the comment stayed.
+    The class the server fills in from the line item, and the stamp, are no such difference."""
+    roster, line_items = world
+    tag = uid("dropped")
+    first = [
+        result_body(line_items[0], s, f"{tag}-{i}", comment="late", textScore="B")
+        for i, s in enumerate(roster.students[:3])
+    ]
+    gradebook = client.oneroster.gradebook
+    assert gradebook.bulk_post_results(first).stored == 3
+    second = [first[0], {k: v for k, v in first[1].items() if k != "comment"}, {**first[2], "comment": None}]
+    summary = gradebook.bulk_post_results(second, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (3, 1, 2)
+    assert [gradebook.get_result(sourced_id=r["sourcedId"]).result.comment for r in first] == ["late", None, None]

@@ -287,6 +287,21 @@ class Replaced:
     stop: BaseException | None = None  # the credentials or their scopes refused: the upload stops after this batch
 
 
+# What the server sets on a result it stores beside the fields sent: the stamp, and the class of the line item when
+# none is sent (the one a PUT would set again).
+SET_BY_SERVER = frozenset({"dateLastModified", "class"})
+
+
+def _stored_as_put(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
+    """Whether PUTting ``record`` would leave ``held`` as it is: it holds every field as sent, and no other field
+    (a PUT replaces the whole record: a comment no longer sent is dropped), the server's own and nulls aside."""
+    from timeback._base_client import reads_back_as_sent
+
+    if held is None or not reads_back_as_sent(held, record):
+        return False
+    return all(value is None or key in record or key in SET_BY_SERVER for key, value in held.items())
+
+
 def replacing(
     client: BaseClient, create: Operation[Any, Any], put: Operation[Any, Any], batch: Batch, conflict: ConflictError
 ) -> Exchange[Replaced]:
@@ -295,7 +310,7 @@ def replacing(
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
     that fails fails its result alone; refused credentials or scopes stop the upload (the rest of the batch
     counted as not sent)."""
-    from timeback._base_client import read_back_page, reads_back_as_sent, retries_taken_of
+    from timeback._base_client import read_back_page, retries_taken_of
 
     sent = batch.records.decoded()
     outcome = Replaced(retries_taken=conflict.retries_taken)
@@ -321,7 +336,7 @@ def replacing(
             reads.insert(0, more)
     for index, record in enumerate(sent):
         sourced_id = record["sourcedId"]
-        if reads_back_as_sent(stored.get(sourced_id), record):
+        if _stored_as_put(stored.get(sourced_id), record):
             outcome.unchanged += 1
             continue
         request = ValidatedRequest({"sourced_id": sourced_id, cast(str, put.wire_body_key): record})
