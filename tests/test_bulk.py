@@ -805,3 +805,39 @@ def test_replace_puts_a_result_whose_stored_record_holds_a_field_no_longer_sent(
     assert summary.ok, summary.failures
     assert (summary.stored, summary.unchanged, summary.replaced) == (3, 1, 2)
     assert [gradebook.get_result(sourced_id=r["sourcedId"]).result.comment for r in first] == ["late", None, None]
+
+
+class RefusesLongUrls(httpx.BaseTransport):
+    """Forwards every request to the real server, except one whose URL passes 8 KB: 414, as proxies answer."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.longest = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        size = len(request.url.raw_path) + len(request.url.host) + 16
+        self.longest = max(self.longest, size)
+        if size > 8192:
+            return httpx.Response(414, json={"imsx_codeMajor": "failure", "imsx_description": "URI Too Long"})
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("shape", ["成绩-{i}-学生的作业", "r%{i}%20/ & +#?", "{i}, '成绩' 学生的作业"])
+def test_replace_reads_back_ids_that_grow_when_encoded_in_urls_under_8_kb(
+    shape: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The read-back's filter was sized by the ids' characters, not by the URL they make: ids whose characters are
+    percent-encoded (a CJK character is 9 bytes in a URL, a '%' 3) made URLs of up to 40 KB, refused by proxies
+    (414), and every batch meeting a 409 failed whole."""
+    roster, line_items = world
+    tag = uid("wide")
+    rows = [result_body(line_items[1], roster.students[i % 20], f"{tag}{shape.format(i=i)}" * 2) for i in range(300)]
+    assert client.oneroster.gradebook.bulk_post_results(rows, batch_size=300).stored == 300
+    transport = RefusesLongUrls()
+    with httpx.Client(transport=transport) as proxied, Timeback(**server.client_kwargs(), http_client=proxied) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=300, if_exists="replace")
+    assert summary.ok, summary.failures[0].reason
+    assert (summary.stored, summary.unchanged) == (300, 300) and transport.longest <= 8192

@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
@@ -377,19 +377,14 @@ class BaseClient:
         reads = []
         listed = [str(r["sourcedId"]) for r in records if not by_id(r)]
         in_list = [i for i in listed if _fits_in_list(i)]
-        ored = [i for i in listed if not _fits_in_list(i)]
+        ored = ["sourcedId='{}'".format(i.replace("'", "''")) for i in listed if not _fits_in_list(i)]
         chunks: list[tuple[str, int]] = []
-        while in_list:  # Timeback's "@" (in a list): as many per request as the URL takes
-            size, count = 0, 0
-            while count < len(in_list) and count < READ_BACK_IN_LIST and size + len(in_list[count]) < READ_BACK_BYTES:
-                size += len(in_list[count]) + 3  # (a comma, encoded)
-                count += 1
-            count = max(count, 1)
-            chunks.append((f"sourcedId@'{','.join(in_list[:count])}'", count))
-            del in_list[:count]
-        for start in range(0, len(ored), CONFIRM_CHUNK):  # (ids an "@" list cannot hold: ORed, CONFIRM_CHUNK a time)
-            chunk = ored[start : start + CONFIRM_CHUNK]
-            chunks.append((" OR ".join("sourcedId='{}'".format(i.replace("'", "''")) for i in chunk), len(chunk)))
+        # Timeback's "@" (in a list): as many per request as the URL takes. Ids an "@" list cannot hold: ORed,
+        # CONFIRM_CHUNK a time at most. (Sized as they are in the URL, percent-encoded: a CJK character is 9 bytes.)
+        for chunk in _within_url(in_list, READ_BACK_IN_LIST, separator=","):
+            chunks.append((f"sourcedId@'{','.join(chunk)}'", len(chunk)))
+        for chunk in _within_url(ored, CONFIRM_CHUNK, separator=" OR "):
+            chunks.append((" OR ".join(chunk), len(chunk)))
         for expression, count in chunks:
             assert lister is not None  # (by_id takes every record when there is none)
             reads.append(self._http_request("GET", base + lister.path, params={"filter": expression, "limit": count}))
@@ -576,6 +571,25 @@ def _cause(request: httpx.Request, outcome: object) -> Exception | None:
         except RuntimeError:  # (an httpx error made without its request)
             pass
     return outcome
+
+
+def _within_url(items: list[str], most: int, separator: str) -> Iterator[list[str]]:
+    """``items`` in runs of at most ``most``, each (joined by ``separator``) at most ``READ_BACK_BYTES`` long once
+    percent-encoded in a URL's query (an item longer than that alone)."""
+    from urllib.parse import quote
+
+    extra = len(quote(separator, safe=""))
+    run: list[str] = []
+    size = 0
+    for item in items:
+        cost = len(quote(item, safe="")) + extra
+        if run and (len(run) == most or size + cost > READ_BACK_BYTES):
+            yield run
+            run, size = [], 0
+        run.append(item)
+        size += cost
+    if run:
+        yield run
 
 
 def _fits_in_list(sourced_id: str) -> bool:
