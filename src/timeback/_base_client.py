@@ -173,6 +173,11 @@ class BaseClient:
 
     # ----- the send flow: auth, 401 replay, retries, errors
 
+    def _expires(self, options: CallOptions, since: float) -> float | None:
+        """The ``time.monotonic()`` at which a call begun at ``since`` reaches its deadline (None: it has none)."""
+        deadline = self._config.deadline if options.deadline is None else options.deadline
+        return None if deadline is None else since + deadline
+
     def _send_flow(
         self,
         request: httpx.Request,
@@ -755,17 +760,19 @@ class SyncAPIClient(BaseClient):
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
         return self._drive(self._send_flow(request, options))
 
-    def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS) -> ResultT:
+    def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float) -> ResultT:
         """Run ``flow``: each request it yields is sent as ``send`` sends it (auth, retries), and it gets back the
-        answer, or the API error that ended the request."""
+        answer, or the API error that ended the request. ``since``: when the call the flow is part of began
+        (``time.monotonic()``): the options' deadline counts from there, for all of its requests together."""
         answer: httpx.Response | RequestError | APIConnectionError | None = None
+        expires = self._expires(options, since)
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
             try:
-                answer = self.send(request, options)
+                answer = self._drive(self._send_flow(request, options, expires=expires))
             except (RequestError, APIConnectionError) as error:
                 answer = error
 
@@ -848,16 +855,17 @@ class AsyncAPIClient(BaseClient):
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
 
-    async def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS) -> ResultT:
+    async def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float) -> ResultT:
         """As the sync client's."""
         answer: httpx.Response | RequestError | APIConnectionError | None = None
+        expires = self._expires(options, since)
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
             try:
-                answer = await self.send(request, options)
+                answer = await self._drive(self._send_flow(request, options, expires=expires))
             except (RequestError, APIConnectionError) as error:
                 answer = error
 

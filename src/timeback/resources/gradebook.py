@@ -7,6 +7,7 @@ SDK methods, the local server's routes, ``docs/api.md`` and the operation-table 
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Any, cast
 
@@ -223,12 +224,14 @@ class Gradebook(SyncResource, GradebookOperations):
 
         def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
+            started = time.monotonic()
             try:
                 return cast(ResponseModel, self._client.call(op, request, {}, options))
             except ConflictError as conflict:
                 if not replace:
                     raise
-                return self._client.exchange(bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict), options)
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict)
+                return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
 
         return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
 
@@ -256,13 +259,14 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
 
         async def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
+            started = time.monotonic()
             try:
                 return cast(ResponseModel, await self._client.call(op, request, {}, options))
             except ConflictError as conflict:
                 if not replace:
                     raise
                 flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict)
-                return await self._client.exchange(flow, options)
+                return await self._client.exchange(flow, options, since=started)  # (as the sync one)
 
         return await bulk.run_async(
             send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress
