@@ -760,12 +760,15 @@ class SyncAPIClient(BaseClient):
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
         return self._drive(self._send_flow(request, options))
 
-    def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float) -> ResultT:
+    def exchange(
+        self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float | None = None
+    ) -> ResultT:
         """Run ``flow``: each request it yields is sent as ``send`` sends it (auth, retries), and it gets back the
         answer, or the API error that ended the request. ``since``: when the call the flow is part of began
-        (``time.monotonic()``): the options' deadline counts from there, for all of its requests together."""
+        (``time.monotonic()``): the options' deadline counts from there, for all of its requests together
+        (without it, each request has the whole deadline, as ``send`` gives it)."""
         answer: httpx.Response | RequestError | APIConnectionError | None = None
-        expires = self._expires(options, since)
+        expires = None if since is None else self._expires(options, since)
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
@@ -855,10 +858,12 @@ class AsyncAPIClient(BaseClient):
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
 
-    async def exchange(self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float) -> ResultT:
+    async def exchange(
+        self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float | None = None
+    ) -> ResultT:
         """As the sync client's."""
         answer: httpx.Response | RequestError | APIConnectionError | None = None
-        expires = self._expires(options, since)
+        expires = None if since is None else self._expires(options, since)
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
