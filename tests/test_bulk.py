@@ -866,3 +866,17 @@ def test_replace_keeps_within_the_batch_s_deadline() -> None:
     assert summary.failures, [f.reason for f in summary.failures]
     reasons = [f.reason for f in summary.failures]  # (the PUT under way at the deadline: cut short, timed out)
     assert all("deadline of 1s passed" in r or r.startswith("request timed out") for r in reasons), reasons
+
+
+def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
+    from timeback._bulk import _stored_as_put
+
+    held = {"sourcedId": "r", "score": 90.0, "class": {"sourcedId": "c"}, "dateLastModified": "x", "comment": None}
+    assert _stored_as_put(held, {"sourcedId": "r", "score": 90})  # (90 == 90.0; class and the stamp the server's)
+    assert _stored_as_put(
+        held, {"sourcedId": "r", "score": 90, "dateLastModified": "y"}
+    )  # (a stamp sent: not compared)
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 91})
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}})
+    assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90})  # (a PUT would drop it)
+    assert not _stored_as_put(None, {"sourcedId": "r"})

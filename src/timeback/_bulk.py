@@ -295,11 +295,15 @@ SET_BY_SERVER = frozenset({"dateLastModified", "class"})
 def _stored_as_put(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
     """Whether PUTting ``record`` would leave ``held`` as it is: it holds every field as sent, and no other field
     (a PUT replaces the whole record: a comment no longer sent is dropped), the server's own and nulls aside."""
-    from timeback._base_client import reads_back_as_sent
-
-    if held is None or not reads_back_as_sent(held, record):
+    if held is None:
         return False
-    return all(value is None or key in record or key in SET_BY_SERVER for key, value in held.items())
+    if "dateLastModified" in record:  # (sent, it is not compared: the server stamps its own)
+        record = {k: v for k, v in record.items() if k != "dateLastModified"}
+    # Compared in C, not field by field in Python (a third of the client's CPU in a re-sync): the items sent are
+    # among the items held (values compared with ==), and the other fields held are the server's own or null.
+    if not record.items() <= held.items():
+        return False
+    return all(held[key] is None for key in held.keys() - record.keys() - SET_BY_SERVER)
 
 
 def replacing(
