@@ -880,3 +880,39 @@ def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}})
     assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90})  # (a PUT would drop it)
     assert not _stored_as_put(None, {"sourcedId": "r"})
+
+
+def test_ctrl_c_during_a_replace_stops_its_puts_instead_of_waiting_for_them() -> None:
+    """A stopped upload waits for its batches in flight, but a batch being replaced sends no more PUTs: the results
+    left count as not sent. Against a server taking 0.15 s a request, the 30 PUTs of one batch would take 4.5 s."""
+    import os
+    import signal
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    slow = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          faults="slow=1,slow_ms=150")  # fmt: skip
+    with LocalServer(slow) as server, Timeback(**server.client_kwargs()) as api:
+        from tests.support import make_roster
+
+        roster = make_roster(api)
+        (line_item,) = add_line_items(api, roster, 1)
+        first = [result_body(line_item, roster.students[i % 3], f"stop-{i}", score=i) for i in range(30)]
+        assert api.oneroster.gradebook.bulk_post_results(first).stored == 30
+        changed = [{**row, "score": row["score"] + 0.5} for row in first]
+        timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))  # (a real SIGINT: it wakes the wait)
+        began = time.perf_counter()
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt) as interrupted:
+                api.oneroster.gradebook.bulk_post_results(changed, if_exists="replace")
+        finally:
+            timer.cancel()
+        elapsed = time.perf_counter() - began
+    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", "".join(interrupted.value.__notes__))
+    assert found is not None, interrupted.value.__notes__
+    taken, stored, failed = map(int, found.groups())
+    assert (taken, stored + failed) == (30, 30) and stored < 20, (taken, stored, failed)
+    assert elapsed < 3.0  # (the flow's PUTs alone would have taken 4.5 s)

@@ -33,6 +33,7 @@ from timeback.models._dicts import EncodedItems, ValidatedRequest
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
     import asyncio
+    import threading
     from concurrent.futures import Future
 
     from timeback._base_client import BaseClient, Exchange
@@ -307,13 +308,19 @@ def _stored_as_put(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
 
 
 def replacing(
-    client: BaseClient, create: Operation[Any, Any], put: Operation[Any, Any], batch: Batch, conflict: ConflictError
+    client: BaseClient,
+    create: Operation[Any, Any],
+    put: Operation[Any, Any],
+    batch: Batch,
+    conflict: ConflictError,
+    stopping: Callable[[], bool] = bool,
 ) -> Exchange[Replaced]:
     """The requests that settle a batch the server refused because some of its results exist (its 409): read the
     batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
     that fails fails its result alone; refused credentials or scopes stop the upload (the rest of the batch
-    counted as not sent)."""
+    counted as not sent). When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more
+    PUTs are sent: the results left count as not sent, instead of the stop waiting for up to a batch of PUTs."""
     from timeback._base_client import read_back_page, retries_taken_of
 
     sent = batch.records.decoded()
@@ -343,6 +350,10 @@ def replacing(
         if _stored_as_put(stored.get(sourced_id), record):
             outcome.unchanged += 1
             continue
+        if stopping():
+            rest = tuple(batch.ids[index:])
+            outcome.failures.append(BulkFailure(rest, "not sent: the upload stopped", line_item=line_item))
+            return outcome
         request = ValidatedRequest({"sourced_id": sourced_id, cast(str, put.wire_body_key): record})
         answer = yield client.build_request(put, request)
         if not isinstance(answer, BaseException):
@@ -475,7 +486,10 @@ def run_sync(
     batch_size: int,
     concurrency: int,
     on_progress: ProgressCallback | None,
+    stopping: threading.Event | None = None,
 ) -> BulkSummary:
+    """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
+    (``replacing``)."""
     summary = BulkSummary()
     started = time.perf_counter()
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -540,6 +554,8 @@ def run_sync(
             # Stopped (refused credentials, the input or on_progress raising, an interrupt): the batches in flight
             # finish and are counted, the ones not yet sent are counted as not sent, so the note tells what was
             # stored. As on AsyncTimeback. (A second Ctrl-C while they finish stops the wait, without the note.)
+            if stopping is not None:
+                stopping.set()
             for future in in_flight:
                 future.cancel()
             settle(interrupts.wait_only(wait, in_flight).done, progress=False)
@@ -557,7 +573,9 @@ async def run_async(
     batch_size: int,
     concurrency: int,
     on_progress: ProgressCallback | None,
+    stopping: threading.Event | None = None,
 ) -> BulkSummary:
+    """As ``run_sync``."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     summary = BulkSummary()
@@ -628,6 +646,8 @@ async def run_async(
         raise
     except BaseException as error:
         # As the sync upload: the batches in flight finish and are counted before the error goes up.
+        if stopping is not None:
+            stopping.set()
         try:
             if in_flight:
                 done, _ = await asyncio.wait(in_flight)

@@ -7,6 +7,7 @@ SDK methods, the local server's routes, ``docs/api.md`` and the operation-table 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import Any, cast
@@ -219,6 +220,7 @@ class Gradebook(SyncResource, GradebookOperations):
         ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
         replace = _replaces(if_exists)
+        stopping = threading.Event()  # (set by the upload when it stops: a batch's replacing then ends)
         op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
         options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
@@ -230,10 +232,12 @@ class Gradebook(SyncResource, GradebookOperations):
             except ConflictError as conflict:
                 if not replace:
                     raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict)
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
                 return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
 
-        return bulk.run_sync(send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress)
+        return bulk.run_sync(
+            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress, stopping=stopping
+        )
 
 
 class AsyncGradebook(AsyncResource, GradebookOperations):
@@ -254,6 +258,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
         replace = _replaces(if_exists)
+        stopping = threading.Event()  # (as on the sync client)
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
         options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
@@ -265,11 +270,11 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             except ConflictError as conflict:
                 if not replace:
                     raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict)
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
                 return await self._client.exchange(flow, options, since=started)  # (as the sync one)
 
         return await bulk.run_async(
-            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress
+            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress, stopping=stopping
         )
 
 
