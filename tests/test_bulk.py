@@ -916,3 +916,23 @@ def test_ctrl_c_during_a_replace_stops_its_puts_instead_of_waiting_for_them() ->
     taken, stored, failed = map(int, found.groups())
     assert (taken, stored + failed) == (30, 30) and stored < 20, (taken, stored, failed)
     assert elapsed < 3.0  # (the flow's PUTs alone would have taken 4.5 s)
+
+
+def test_replace_leaves_alone_a_result_sent_with_a_null_the_stored_one_never_had(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A field sent as null that the stored record does not hold at all (first uploaded without it) is no change: a
+    PUT would leave the record as it reads. The comparison of the items sent with the items held took the absent
+    field for a difference, so a re-sync whose source gives its empty columns as nulls rewrote every result."""
+    roster, line_items = world
+    tag = uid("nulls")
+    first = [result_body(line_items[0], s, f"{tag}-{i}", score=i) for i, s in enumerate(roster.students[:3])]
+    gradebook = client.oneroster.gradebook
+    assert gradebook.bulk_post_results(first).stored == 3
+    stamps = {r["sourcedId"]: gradebook.get_result(sourced_id=r["sourcedId"]).result.dateLastModified for r in first}
+    second = [{**row, "comment": None, "textScore": None} for row in first]
+    summary = gradebook.bulk_post_results(second, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (3, 3, 0)
+    after = {r["sourcedId"]: gradebook.get_result(sourced_id=r["sourcedId"]).result.dateLastModified for r in first}
+    assert after == stamps  # (nothing written)
