@@ -490,6 +490,35 @@ def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sen
     assert len(stored_scores(client, roster, tag)) == stored
 
 
+def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tuple[Roster, list[str]]) -> None:
+    """Every write is answered 429 with ``Retry-After: 5``; the input breaks 1 s in, while both batches wait to
+    retry. They give up at once, failed with their 429: before, the stop waited through their retries (15 s each),
+    and Ctrl-C would have too."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    tag = uid("retrying")
+    waiting = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=5")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from interleaved(roster, line_items[:2], 20, tag)  # (two batches of 10)
+        time.sleep(1.0)
+        raise ValueError("the export broke")
+
+    with LocalServer(waiting, storage=server.app.state.storage) as faulty:
+        # (the token from the server without faults: every request to the other is answered 429)
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        with Timeback(**kwargs, max_retries=3) as api:
+            began = time.perf_counter()
+            with pytest.raises(ValueError, match="the export broke") as broke:
+                api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
+            elapsed = time.perf_counter() - began
+    assert counts_in(broke.value.__notes__[0]) == (20, 0, 20), broke.value.__notes__
+    assert elapsed < 3.5, elapsed  # (the retries would have taken 15 s)
+
+
 async def test_a_cancel_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
     async_client: AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:

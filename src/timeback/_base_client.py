@@ -79,11 +79,13 @@ class _Send:
 
 @dataclass(frozen=True)
 class _Sleep:
+    # Before a retry. Its outcome is True when ``stop`` was set before the time was up (the call then gives up).
     seconds: float
+    stop: threading.Event | None = None
 
 
 _Action = _NeedToken | _Send | _Sleep
-_Outcome = httpx.Response | Exception | str | None
+_Outcome = httpx.Response | Exception | str | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
@@ -191,7 +193,7 @@ class BaseClient:
         deadline = config.deadline if options.deadline is None else options.deadline
         if expires is None and deadline is not None:
             expires = (time.monotonic() if since is None else since) + deadline
-        call_options = CallOptions(timeout, max_retries, deadline)
+        call_options = CallOptions(timeout, max_retries, deadline, options.stop)
         retries_taken = 0
         replayed_unauthorized = False
         while True:
@@ -235,9 +237,11 @@ class BaseClient:
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
                 raise error from _cause(request, outcome)
+            log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken + 1, wait)
+            if (yield _Sleep(wait, options.stop)):
+                log.debug("%s %s: %s, not retried: the call was stopped", request.method, request.url, what)
+                raise _with_reason(error, "not retried: the call was stopped") from _cause(request, outcome)
             retries_taken += 1
-            log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken, wait)
-            yield _Sleep(wait)
 
     def _token_flow(self, need: _NeedToken) -> Flow:
         refusal = self._tokens.refused_since(need.refusals)
@@ -601,6 +605,14 @@ def _within_url(items: list[str], most: int, separator: str) -> Iterator[list[st
         yield run
 
 
+def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
+    """``error``, its message ending with ``; reason``."""
+    if isinstance(error, RequestError):
+        error.message += f"; {reason}"
+    error.args = (f"{error.args[0]}; {reason}", *error.args[1:])
+    return error
+
+
 def _fits_in_list(sourced_id: str) -> bool:
     return "," not in sourced_id and "'" not in sourced_id and sourced_id == sourced_id.strip() != ""
 
@@ -742,8 +754,11 @@ class SyncAPIClient(BaseClient):
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
             elif isinstance(action, _Sleep):
-                time.sleep(action.seconds)
-                outcome = None
+                if action.stop is None:
+                    time.sleep(action.seconds)
+                    outcome = None
+                else:
+                    outcome = action.stop.wait(action.seconds)
             else:
                 outcome = self._token(action)
 

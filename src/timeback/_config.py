@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict, Unpack
 
@@ -141,11 +142,14 @@ CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
 
 @dataclass(frozen=True)
 class CallOptions:
-    """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's."""
+    """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's.
+    ``stop`` (not a caller's option: ``bulk_post_results`` sets it for its batches on ``Timeback``): once set, a
+    call waiting to retry gives up at once with the error it would have retried."""
 
     timeout: httpx.Timeout | None = None
     max_retries: int | None = None
     deadline: float | None = None
+    stop: threading.Event | None = None
 
     @classmethod
     def take(cls, fields: dict[str, Any]) -> CallOptions:

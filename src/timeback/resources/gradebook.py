@@ -7,6 +7,7 @@ SDK methods, the local server's routes, ``docs/api.md`` and the operation-table 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
@@ -220,9 +221,12 @@ class Gradebook(SyncResource, GradebookOperations):
         ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
         replace = _replaces(if_exists)
-        stopping = threading.Event()  # (set by the upload when it stops: a batch's replacing then ends)
+        # Set by the upload when it stops: a batch's replacing sends no more PUTs, and a batch waiting to retry gives
+        # up (the stop would otherwise wait for it: up to a minute for a Retry-After).
+        stopping = threading.Event()
         op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
-        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        options = dataclasses.replace(taken, stop=stopping)
 
         def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -258,7 +262,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
         replace = _replaces(if_exists)
-        stopping = threading.Event()  # (as on the sync client)
+        stopping = threading.Event()  # (a batch in flight is cancelled when the upload stops: no stop option)
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
         options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
 
