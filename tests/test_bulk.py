@@ -752,6 +752,56 @@ def test_replace_reports_a_put_that_fails_alone(server: Any, client: Timeback, w
     assert stored_scores(client, roster, tag)[refused] == first[5]["score"]
 
 
+class SpoilsReadBacks(httpx.BaseTransport):
+    """Forwards every request to the real server, except the read-backs (a listing filtered by ``sourcedId@``):
+    answered 503, or 200 with a proxy's HTML page, each with a request id of its own."""
+
+    def __init__(self, answer: str) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.answer = answer
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "sourcedId@" in request.url.params.get("filter", ""):
+            headers = {"x-request-id": f"read-{self.answer}"}
+            if self.answer == "503":
+                return httpx.Response(
+                    503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"}, headers=headers
+                )
+            return httpx.Response(200, content=b"<html>Gateway says hello</html>", headers=headers)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.parametrize("answer", ["503", "html"])
+def test_replace_fails_a_batch_whose_read_back_fails_with_the_read_s_status_and_request_id(
+    answer: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The batch fails whole, naming the read's failure and its request id (the 409's is in the reason). Before, the
+    failure carried the 409's request id beside the read's status, and an answer that was not JSON raised
+    ``ValueError`` out of the upload."""
+    roster, line_items = world
+    tag = uid(f"resync-read-{answer}")
+    first, second = _resync_rows(roster, line_items, tag)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    with (
+        httpx.Client(transport=SpoilsReadBacks(answer)) as spoiling,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=spoiling) as api,
+    ):
+        again = [r for r in second[:60] if r["lineItem"] == {"sourcedId": line_items[0]}]  # (one batch)
+        summary = api.oneroster.gradebook.bulk_post_results(again, batch_size=25, if_exists="replace")
+    (failure,) = summary.failures
+    assert (summary.taken, summary.stored, summary.failed) == (20, 0, 20) and len(failure.sourced_ids) == 20
+    assert failure.request_id == f"read-{answer}" and "409" in failure.reason, failure
+    assert "reading the existing records back to replace them failed" in failure.reason, failure.reason
+    if answer == "503":
+        assert failure.status_code == 503 and "busy" in failure.reason, failure
+    else:
+        assert failure.status_code == 200 and "not a JSON object" in failure.reason, failure
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (nothing written)
+
+
 @pytest.mark.parametrize("scopes", ["gradebook.createpost gradebook.readonly", "gradebook.createpost"])
 def test_replace_without_the_scope_to_put_or_read_stops_with_every_result_counted(
     scopes: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]

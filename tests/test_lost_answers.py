@@ -38,7 +38,7 @@ class LosesFirstAnswer(httpx.BaseTransport):
 
 @pytest.fixture
 def lossy(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Timeback, LosesFirstAnswer]]:
-    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
     transport = LosesFirstAnswer()
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as client:
         yield client, transport
@@ -194,29 +194,39 @@ def test_a_create_repeated_without_a_lost_answer_is_a_conflict(client: Timeback)
 
 class AlsoFailsTheReadBack(LosesFirstAnswer):
     """Loses the first POST's answer, then answers every read with 503 (the server, or the way to it, still
-    failing): the retry's 409 cannot be confirmed."""
+    failing), or with a proxy's HTML page: the retry's 409 cannot be confirmed."""
+
+    def __init__(self, html: bool = False) -> None:
+        super().__init__()
+        self.html = html
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
+            if self.html:
+                return httpx.Response(200, content=b"<html>Gateway says hello</html>")
             return httpx.Response(503, json={"imsx_description": "unavailable"})
         return super().handle_request(request)
 
 
+@pytest.mark.parametrize("read", ["503", "html"])
 def test_a_lost_answer_that_cannot_be_read_back_says_the_records_may_be_the_call_s_own(
-    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+    read: str, server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The 409 stands (nothing confirmed it), but its message says the records may be this call's own, stored by
-    the attempt whose answer was lost, rather than only that they exist: the bulk failure's reason too."""
-    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    the attempt whose answer was lost, rather than only that they exist: the bulk failure's reason too. (A read
+    answered with an HTML page raised ValueError out of the upload.)"""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, score=70 + i) for i, s in enumerate(roster.students)]
-    transport = AlsoFailsTheReadBack()
+    transport = AlsoFailsTheReadBack(html=read == "html")
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
     assert transport.lost == 1 and summary.stored == 0 and summary.failures[0].status_code == 409
     reason = summary.failures[0].reason
+    said = "503" if read == "503" else "200: the answer is not a JSON object"
     assert (
-        "an earlier attempt may have stored them" in reason and "reading them back to confirm it failed (503)" in reason
+        "an earlier attempt may have stored them" in reason
+        and f"reading them back to confirm it failed ({said})" in reason
     )
     stored = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_)
     assert sorted(r.score for r in stored) == [70, 71, 72]  # (they were: the first attempt stored them)
@@ -242,7 +252,7 @@ def test_a_read_back_lost_to_the_network_leaves_the_409_saying_so_after_one_read
     """The read-back failing on the network raised APIConnectionError in place of the 409, and each of a batch's
     read-back requests would be tried (with its retries) after the first failed: now the first failed read ends the
     confirmation, and the 409 says no answer came."""
-    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, uid("res")) for s in roster.students] * 40  # (120: three listing reads)
     results = [{**r, "sourcedId": f"{r['sourcedId']}-{i}"} for i, r in enumerate(results)]
@@ -261,7 +271,7 @@ def test_a_lost_answer_is_confirmed_when_the_listing_serves_shorter_pages_than_a
     from tests.support import make_roster
     from timeback.server import ServerSettings
 
-    monkeypatch.setattr(engine.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
     transport = LosesFirstAnswer()
     with (
         LocalServer(ServerSettings(max_page_size=10)) as small_pages,

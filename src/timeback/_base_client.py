@@ -372,7 +372,11 @@ class BaseClient:
                 held.retries_taken += answer.retries_taken
                 break
             held.retries_taken += retries_taken_of(answer)
-            page, total = read_back_page(op, answer)
+            try:
+                page, total = read_back_page(op, answer)
+            except APIResponseValidationError as error:
+                held.failed = error
+                break
             held.records.update(page)
             if (more := self.next_read_back(read, len(page), total)) is not None:
                 pending.insert(0, more)
@@ -435,7 +439,9 @@ class BaseClient:
         retried = "; this call was retried, so an earlier attempt may have stored them without its answer arriving"
         stored = held.records
         if held.failed is not None:
-            failed = held.failed.status_code if isinstance(held.failed, RequestError) else "no answer"
+            failed: Any = "no answer" if isinstance(held.failed, APIConnectionError) else held.failed.status_code
+            if isinstance(held.failed, APIResponseValidationError):
+                failed = f"{failed}: {held.failed}"  # (200: the answer is not a JSON object)
             error.message += f"{retried}, and reading them back to confirm it failed ({failed})"
             return None
         if not all(reads_back_as_sent(stored.get(record["sourcedId"]), record) for record in sent):
@@ -605,6 +611,14 @@ def _within_url(items: list[str], most: int, separator: str) -> Iterator[list[st
         yield run
 
 
+def _pause(seconds: float, stop: threading.Event | None) -> bool:
+    """Sleep ``seconds`` (a blocking call's wait before a retry); True, as soon as it is set, if ``stop`` is."""
+    if stop is None:
+        time.sleep(seconds)
+        return False
+    return stop.wait(seconds)
+
+
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
     """``error``, its message ending with ``; reason``."""
     if isinstance(error, RequestError):
@@ -623,7 +637,7 @@ class ReadBack:
     retries its requests took."""
 
     records: dict[Any, Any] = field(default_factory=dict)
-    failed: RequestError | APIConnectionError | None = None
+    failed: RequestError | APIConnectionError | APIResponseValidationError | None = None
     retries_taken: int = 0
 
 
@@ -634,14 +648,20 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     stored_in = op.stored_in or op.collection
     lister = LISTERS.get((op.base_path, stored_in))
     keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
-    body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
+    try:
+        body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):  # (a proxy's page, say)
+        message = "the answer is not a JSON object"
+        raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response))
     found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
     for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
         if isinstance(record, dict):
             stored[record.get("sourcedId")] = record
     if not isinstance(found, list):
         return stored, None
-    total = body.get("totalCount")
+    total: Any = body.get("totalCount")
     if total is None and response.headers.get("x-total-count", "").isdigit():
         total = int(response.headers["x-total-count"])
     counted = type(total) is int or (isinstance(total, float) and total.is_integer())  # (3.0 too; a bool is no count)
@@ -754,11 +774,7 @@ class SyncAPIClient(BaseClient):
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
             elif isinstance(action, _Sleep):
-                if action.stop is None:
-                    time.sleep(action.seconds)
-                    outcome = None
-                else:
-                    outcome = action.stop.wait(action.seconds)
+                outcome = _pause(action.seconds, action.stop)
             else:
                 outcome = self._token(action)
 

@@ -320,9 +320,9 @@ def replacing(
     outcome.retries_taken += held.retries_taken
     if held.failed is not None:
         failed = held.failed
-        status = getattr(failed, "status_code", None)
+        status, request_id = getattr(failed, "status_code", None), getattr(failed, "request_id", None)
         reason = f"{conflict}; reading the existing records back to replace them failed: {failed}"
-        outcome.failures.append(BulkFailure(tuple(batch.ids), reason, status, conflict.request_id, line_item))
+        outcome.failures.append(BulkFailure(tuple(batch.ids), reason, status, request_id, line_item))
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) else None
         return outcome
     stored = held.records
