@@ -821,10 +821,12 @@ class SyncAPIClient(BaseClient):
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
     ) -> ModelT | None:
         req = self.coerce_call_request(op, request, fields)
+        started = time.monotonic()
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except ConflictError as error:
-            answer = self.exchange(self.confirming(op, req, error), options)  # (its reads: the call's options)
+            # (its reads are part of the call: what is left of its deadline bounds them)
+            answer = self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
@@ -915,10 +917,12 @@ class AsyncAPIClient(BaseClient):
         self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
     ) -> ModelT | None:
         req = self.coerce_call_request(op, request, fields)
+        started = time.monotonic()
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except ConflictError as error:
-            answer = await self.exchange(self.confirming(op, req, error), options)
+            # (its reads are part of the call: what is left of its deadline bounds them)
+            answer = await self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
             log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
