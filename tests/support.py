@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeback import Timeback
 
@@ -139,3 +140,13 @@ def add_line_items(client: Timeback, r: Roster, count: int) -> list[str]:
         class_sourced_id=r.class_, lineItems=[line_item_body(r, i) for i in ids]
     )
     return ids
+
+
+def enrich(record: dict[str, Any]) -> None:
+    """``record`` as a server may write what it stores: each reference with the ``href`` and ``type`` of 1EdTech's
+    GUIDRefs, the ``scoreDate`` with milliseconds (``...:00.000Z`` for ``...:00Z``). The same values."""
+    for key, value in record.items():
+        if isinstance(value, dict) and "sourcedId" in value:
+            value.update(href=f"https://example.org/{key}/{value['sourcedId']}", type=key)
+        elif key == "scoreDate" and isinstance(value, str) and value.endswith(":00Z"):
+            record[key] = value.removesuffix("Z") + ".000Z"

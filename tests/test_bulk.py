@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
 import time
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Roster, add_line_items, add_students, result_body, uid
+from tests.support import Roster, add_line_items, add_students, enrich, result_body, uid
 from timeback import AsyncTimeback, BulkProgress, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
@@ -947,6 +948,52 @@ def test_replace_keeps_within_the_batch_s_deadline() -> None:
     assert all("deadline of 1s passed" in r or r.startswith("request timed out") for r in reasons), reasons
 
 
+class EnrichesReads(httpx.BaseTransport):
+    """Forwards every request to the real server, and writes the records of each answer to a GET as a server may
+    that stores them otherwise: each reference with the ``href`` and ``type`` 1EdTech's GUIDRefs carry, each
+    date-time with milliseconds (``...:00.000Z`` for ``...:00Z``)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method != "GET" or response.status_code != 200:
+            return response
+        body = json.loads(response.read())
+        for records in body.values():
+            for record in records if isinstance(records, list) else [records]:
+                if isinstance(record, dict):
+                    enrich(record)
+        return httpx.Response(200, json=body, headers={"x-total-count": response.headers.get("x-total-count", "")})
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_replace_takes_a_record_the_server_writes_otherwise_as_unchanged(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A server may answer references with ``href`` and ``type`` added (1EdTech's GUIDRefs) and date-times with
+    milliseconds: the same values. Before, every such result compared as changed, and a re-sync PUT them all."""
+    roster, line_items = world
+    tag = uid("enriched")
+    first, _ = _resync_rows(roster, line_items, tag)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    changed = {**first[7], "score": 1.5}
+    with (
+        httpx.Client(transport=EnrichesReads()) as enriching,
+        Timeback(**server.client_kwargs(), http_client=enriching) as api,
+    ):
+        stored = api.oneroster.gradebook.get_result(sourced_id=first[0]["sourcedId"]).result
+        assert stored.lineItem is not None and stored.lineItem.type == "lineItem"  # (the transport does enrich)
+        assert stored.scoreDate is not None and stored.scoreDate.endswith(":00.000Z")
+        again = [changed if i == 7 else row for i, row in enumerate(first)]
+        summary = api.oneroster.gradebook.bulk_post_results(again, batch_size=25, if_exists="replace")
+    assert summary.ok and (summary.stored, summary.unchanged, summary.replaced) == (60, 59, 1), summary
+    assert stored_scores(client, roster, tag)[changed["sourcedId"]] == 1.5
+
+
 def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     from timeback._bulk import _stored_as_put
 
@@ -959,6 +1006,23 @@ def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}})
     assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90})  # (a PUT would drop it)
     assert not _stored_as_put(None, {"sourcedId": "r"})
+
+
+def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same() -> None:
+    from timeback._base_client import holds
+
+    ref = {"sourcedId": "li-1"}
+    assert holds({"sourcedId": "li-1", "href": "https://x/li-1", "type": "lineItem"}, ref)
+    assert not holds({"sourcedId": "li-2", "type": "lineItem"}, ref)
+    assert not holds({"sourcedId": "li-1", "note": "added"}, ref)  # (not what a server adds to a reference)
+    assert not holds({"a": 1, "b": 2}, {"a": 1})  # (metadata: a PUT would drop "b")
+    for written in ("2024-09-08T10:00:00.000Z", "2024-09-08T12:00:00+02:00", "2024-09-08T10:00:00.000000+00:00"):
+        assert holds(written, "2024-09-08T10:00:00Z"), written
+    assert holds("2024-09-08T00:00:00Z", "2024-09-08") and not holds("2024-09-08T10:00:01Z", "2024-09-08T10:00:00Z")
+    assert not holds("2024-09-08", "2024-09-09") and not holds("2024-abc", "2024-abd") and not holds("10", 10)
+    held = [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1.0}]}]
+    assert holds(held, [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1}]}])
+    assert not holds(held, [])
 
 
 def test_ctrl_c_during_a_replace_stops_its_puts_instead_of_waiting_for_them() -> None:

@@ -7,13 +7,14 @@ server over HTTP and then throws the first POST's answer away.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 import timeback._base_client as engine
-from tests.support import Roster, add_line_items, line_item_body, result_body, uid
+from tests.support import Roster, add_line_items, enrich, line_item_body, result_body, uid
 from timeback import ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
@@ -317,3 +318,34 @@ def test_the_confirmation_reads_keep_within_the_call_s_deadline(
             elapsed = time.perf_counter() - began
     assert transport.lost == 1 and "reading them back to confirm it failed (no answer)" in str(conflict.value)
     assert elapsed < 4.1, elapsed  # (the read would have ended at 4.5 s)
+
+
+class EnrichesReadsAndLosesFirstAnswer(LosesFirstAnswer):
+    """Loses the first POST's answer, and writes the records read back as a server may that stores them otherwise
+    (``tests.support.enrich``: references with ``href`` and ``type``, date-times with milliseconds)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method != "GET" or response.status_code != 200:
+            return response
+        body = json.loads(response.read())
+        for records in body.values():
+            for record in records if isinstance(records, list) else [records]:
+                if isinstance(record, dict):
+                    enrich(record)
+        return httpx.Response(200, json=body)
+
+
+def test_a_lost_answer_is_confirmed_when_the_server_writes_the_records_otherwise(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records read back carry the same values written otherwise (references with ``href`` and ``type``, a
+    date-time with milliseconds): they are the records sent. Before, the 409 stood ("the records read back are not
+    those sent") though the call's own first attempt had stored them."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    (line_item,) = add_line_items(client, roster, 1)
+    results = [result_body(line_item, s, uid("again"), score=80 + i) for i, s in enumerate(roster.students)]
+    transport = EnrichesReadsAndLosesFirstAnswer()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
+    assert transport.lost == 1 and summary.ok and summary.stored == 3, summary.failures

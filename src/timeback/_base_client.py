@@ -7,6 +7,7 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import functools
 import logging
@@ -670,11 +671,46 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
 
 def reads_back_as_sent(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
     """Whether a stored record holds every field as sent (fields the server adds, and the stamp, aside; a field
-    sent as null may be absent). First compared in C, the items sent among the items held: field by field in
-    Python was a third of the client's CPU in a re-sync; field by field only when that fails."""
+    sent as null may be absent; a value the server writes otherwise, ``holds``). First compared in C, the items
+    sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by
+    field only when that fails."""
     if held is None:
         return False
-    return record.items() <= held.items() or all(held.get(k) == v for k, v in record.items() if k != "dateLastModified")
+    return record.items() <= held.items() or all(
+        holds(held.get(k), v) for k, v in record.items() if k != "dateLastModified"
+    )
+
+
+# What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
+# answers add name.
+REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
+
+
+def holds(held: Any, sent: Any) -> bool:
+    """Whether a stored value is the value sent: equal, or the same written otherwise: a reference (an object with
+    a ``sourcedId``) with fields added (``REFERENCE_EXTRAS``), a date-time as another form of the same instant
+    (``2024-09-08T10:00:00.000Z`` for ``2024-09-08T10:00:00Z``), and lists and objects of such values."""
+    if held == sent:
+        return True
+    if isinstance(sent, dict):
+        if not isinstance(held, dict) or not all(holds(held.get(k), v) for k, v in sent.items()):
+            return False
+        return held.keys() <= sent.keys() or ("sourcedId" in sent and held.keys() - sent.keys() <= REFERENCE_EXTRAS)
+    if isinstance(sent, list):
+        return isinstance(held, list) and len(held) == len(sent) and all(map(holds, held, sent))
+    return isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
+
+
+def _same_instant(one: str, other: str) -> bool:
+    """Whether two ISO 8601 date-times (a date alone: its midnight, UTC) name the same instant."""
+    if not (one[:4].isdigit() and other[:4].isdigit() and one[4:5] == other[4:5] == "-"):
+        return False
+    try:
+        first, second = datetime.datetime.fromisoformat(one), datetime.datetime.fromisoformat(other)
+    except ValueError:
+        return False
+    utc = datetime.UTC
+    return first.replace(tzinfo=first.tzinfo or utc) == second.replace(tzinfo=second.tzinfo or utc)
 
 
 def answer_of(response: httpx.Response) -> dict[str, Any]:
