@@ -289,6 +289,25 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
 
 
+def test_only_the_and_groups_asking_for_deleted_records_show_them(http: httpx.Client, client: Timeback) -> None:
+    """An OR group with no status predicate leaves deleted records out even when another group of the filter asks
+    for them: ``status='tobedeleted' AND <narrower> OR <wider>`` adds to the wider group only the deleted records
+    of the narrower one. (The whole filter used to show deleted records as soon as one group asked.)"""
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    kept, dropped_low, dropped_high = uid("kept"), uid("dropped-low"), uid("dropped-high")
+    for sourced_id, score in ((kept, 90), (dropped_low, 10), (dropped_high, 95)):
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, r.students[0], score=score))
+    gb.delete_result(sourced_id=dropped_low)
+    gb.delete_result(sourced_id=dropped_high)
+    assert listed(http, r, filter="score>'50'") == [kept]
+    assert listed(http, r, filter="status='tobedeleted' AND score<'50' OR score>'50'") == [kept, dropped_low]
+    assert listed(http, r, filter="score>'50' OR score<'50' AND status!='active'") == [kept, dropped_low]
+    assert listed(http, r, filter="status='tobedeleted' OR score>'50'") == [kept, dropped_low, dropped_high]
+
+
 def _flagged_students(http: httpx.Client, client: Timeback, forms: list[Any]) -> tuple[Any, list[str]]:
     """A roster with a student per form of a boolean, as enabledUser and as their enrollment's primary."""
     r = make_roster(client, students=[uid("student") for _ in forms])

@@ -63,7 +63,19 @@ class Filter:
         """Whether a predicate on the text field ``name`` holds for ``value``, compared as the storage compares
         text (``~`` ignoring case). ``status='active' OR score>'5'`` does not admit ``tobedeleted``; ``status!=
         'active'``, ``status@'active,tobedeleted'`` and ``status~'DEL'`` do."""
-        return any(p.path == (name,) and _holds(p, value) for group in self.any_of for p in group)
+        return any(_group_admits(group, name, value) for group in self.any_of)
+
+    def hiding(self, name: str, value: str) -> Filter:
+        """This filter with ``name != value`` added to each of its AND groups that does not ask for ``value`` (no
+        predicate on ``name`` holds for it): a group without a status predicate leaves deleted records out, whatever
+        another group asks. ``status='tobedeleted' AND score<'50' OR score>'50'`` shows the deleted records scored
+        under 50, not those over it."""
+        hidden = Predicate((name,), "string", "!=", value)
+        return Filter(tuple(group if _group_admits(group, name, value) else (*group, hidden) for group in self.any_of))
+
+
+def _group_admits(group: tuple[Predicate, ...], name: str, value: str) -> bool:
+    return any(p.path == (name,) and _holds(p, value) for p in group)
 
 
 _TEXT_COMPARE: dict[str, Any] = {

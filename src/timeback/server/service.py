@@ -90,6 +90,12 @@ class GradebookService:
         kinds = self._kinds(coll)
         fields = parse_fields(fields_param(query), kinds)
         row_filter = parse_filter(query["filter"], kinds) if query.get("filter") else None
+        # Deleted records leave listings unless the caller's filter asks for them: one of its status predicates
+        # holds for 'tobedeleted' (status='active' OR score>90 still leaves them out), and then only in the AND
+        # groups that ask (Filter.hiding).
+        include_deleted = row_filter is not None and row_filter.admits("status", "tobedeleted")
+        if row_filter is not None and include_deleted:
+            row_filter = row_filter.hiding("status", "tobedeleted")
         sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
         scopes = []
         for parent in op.parents:
@@ -103,9 +109,7 @@ class GradebookService:
             filter=row_filter,
             search=query.get("search") or None,
             sort=sort,
-            # Deleted records leave listings unless the caller's filter asks for them: one of its status
-            # predicates holds for 'tobedeleted' (status='active' OR score>90 still leaves them out).
-            include_deleted=row_filter is not None and row_filter.admits("status", "tobedeleted"),
+            include_deleted=include_deleted,
             limit=limit,
             offset=offset,
         )
