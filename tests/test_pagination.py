@@ -217,6 +217,19 @@ def test_without_a_total_a_page_capped_by_the_server_is_not_taken_for_the_last()
     assert [r.sourcedId for r in listing] == [f"r{n}" for n in range(7)]
 
 
+def test_without_a_total_a_short_page_with_a_next_link_is_not_taken_for_the_last() -> None:
+    """A server that gives no total and caps its pages without saying so in the body, but links the next page (the
+    ``Link`` header the OneRoster spec asks for): its short pages were taken for the last, and the rest never read."""
+    from tests.test_client import Script, answer, make_client
+
+    def page(first: int, count: int, more: bool) -> Callable[..., httpx.Response]:
+        link = {"Link": f'<https://example.org/results?limit=5&offset={first + count}>; rel="next"'} if more else {}
+        return answer(200, {"results": [{"sourcedId": f"r{first + n}"} for n in range(count)]}, link)
+
+    client = make_client(Script([page(0, 3, True), page(3, 3, True), page(6, 1, False)]))
+    assert [r.sourcedId for r in client.oneroster.gradebook.get_all_results(limit=5)] == [f"r{n}" for n in range(7)]
+
+
 def test_a_program_that_stopped_early_exits_without_waiting_for_the_page_ahead(tmp_path: Any) -> None:
     import os
     import subprocess

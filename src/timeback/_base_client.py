@@ -527,6 +527,7 @@ class BaseClient:
             limit=request.limit,
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
+            links_next=total is None and "next" in response.links,  # (read only where it decides: no total)
         )
 
 

@@ -3,7 +3,8 @@
 ``Page`` (sync) iterates every item of every page, fetching the next page only when the previous one is used up.
 ``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
 every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
-``totalCount`` (or, when the server gives no total, at an empty or short page) and raises if the server answers
+``totalCount`` (or, when the server gives no total, at an empty page, or a short one without a ``Link`` to a next
+page) and raises if the server answers
 the same page twice, which would otherwise loop forever or duplicate records. Iteration fetches the next page while
 the caller works through the current one (one request ahead: two pages in memory): in a background thread (sync),
 or in a task (async).
@@ -47,6 +48,7 @@ class PageInfo(Generic[T]):
     limit: int | None
     request_id: str | None = None
     retries_taken: int = 0
+    links_next: bool = False  # the answer's Link header has rel="next"
     _items: list[T] | None = None
 
     @property
@@ -74,7 +76,7 @@ class PageInfo(Generic[T]):
             return end if end < self.total_count else None
         served = self.envelope.get("limit")  # (a server capping the page size may say so: Timeback's envelope does)
         page_size = served if isinstance(served, int) and 0 < served < (self.limit or served + 1) else self.limit
-        if page_size is not None and count < page_size:
+        if page_size is not None and count < page_size and not self.links_next:  # (a link: the page was capped)
             return None
         return end
 
