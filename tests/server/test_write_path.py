@@ -135,6 +135,23 @@ def test_a_body_cannot_name_the_record_in_place_of_the_path(authed: httpx.Client
     assert authed.get(f"{GB}/results/{chosen}").status_code == authed.get(f"{GB}/results/{other}").status_code == 404
 
 
+def test_python_field_names_are_not_wire_names(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    # ``class_`` is the models' Python name for ``class``: on the wire it is an unknown field, whichever path
+    # validates the body (the fast path took it for ``class``, the full path asked for a ``class`` key)
+    r, _ = graded
+    path = f"/ims/oneroster/rostering/v1p2/classes/{r.class_}"
+    for content in (b'{"class_": {"title": "Renamed"}}', b'{"class_": {"title": "Renamed\\u0021"}}'):
+        answer = authed.put(path, content=content, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 422, answer.text
+    assert authed.get(path).json()["class"]["title"] == "Class"
+    line_item = {**line_item_body(r, _letters_id("li")), "class_": {"sourcedId": r.class_}}
+    del line_item["class"]
+    answer = authed.post(f"{GB}/lineItems/", json={"lineItem": line_item})
+    assert answer.status_code == 422, answer.text
+    assert {"field": "lineItem.class_", "message": "unknown field"} in answer.json()["imsx_error_details"]
+    assert authed.get(f"{GB}/lineItems/{line_item['sourcedId']}").status_code == 404
+
+
 def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: httpx.Client) -> None:
     sourced_id = uid("res")
     empty = _put(authed, sourced_id, b"{ }")

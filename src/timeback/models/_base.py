@@ -39,8 +39,12 @@ __all__ = [
 
 STRICT: dict[str, Any] = {"strict": True}
 # Everything strict validation needs: the context above for enum values and dates, ``extra="forbid"`` for unknown
-# fields (pydantic-core checks it, so lenient validation on the SDK side pays for no Python hook per model).
-STRICT_VALIDATION: dict[str, Any] = {"strict": True, "extra": "forbid", "context": STRICT}
+# fields (pydantic-core checks it, so lenient validation on the SDK side pays for no Python hook per model), and
+# wire names only: a field's Python name (``class_`` for ``class``) is an unknown field on the wire, as on the dict
+# path (``models._dicts``).
+STRICT_VALIDATION: dict[str, Any] = {
+    "strict": True, "extra": "forbid", "context": STRICT, "by_alias": True, "by_name": False,
+}  # fmt: skip
 
 
 def is_strict(info: ValidationInfo) -> bool:

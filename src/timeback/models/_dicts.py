@@ -70,22 +70,38 @@ class _Unsupported(Exception):
     """The schema holds something only a model can do."""
 
 
-_VALIDATORS: dict[type[pydantic.BaseModel], SchemaValidator | None] = {}
+_VALIDATORS: dict[tuple[type[pydantic.BaseModel], bool], SchemaValidator | None] = {}
 
 
-def dict_validator(model: type[pydantic.BaseModel]) -> SchemaValidator | None:
-    """The dict-path validator of ``model`` (built once, cached), or None when the model path must be kept."""
+def dict_validator(model: type[pydantic.BaseModel], *, wire_names: bool = False) -> SchemaValidator | None:
+    """The dict-path validator of ``model`` (built once, cached), or None when the model path must be kept.
+    ``wire_names``: a field is taken by its wire name only, as a model validated with ``by_name=False`` takes it
+    (the server's bodies: ``class_`` is not a wire name); else by its Python name too, as the models take it."""
+    key = (model, wire_names)
     try:
-        return _VALIDATORS[model]
+        return _VALIDATORS[key]
     except KeyError:
         pass
     try:
         schema = _with_json_values(_convert(model.__pydantic_core_schema__))
-        validator: SchemaValidator | None = SchemaValidator(schema)
+        validator: SchemaValidator | None = SchemaValidator(_by_wire_name(schema) if wire_names else schema)
     except _Unsupported:
         validator = None
-    _VALIDATORS[model] = validator
+    _VALIDATORS[key] = validator
     return validator
+
+
+def _by_wire_name(schema: Any) -> Any:
+    """The schema with each typed-dict field looked up by its wire name alone (``_typed_dict``'s lookup of a field
+    whose Python name differs is ``[[wire name], [Python name]]``)."""
+    if isinstance(schema, list):
+        return [_by_wire_name(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {key: value if key == "metadata" else _by_wire_name(value) for key, value in schema.items()}
+    if schema.get("type") == "typed-dict-field" and isinstance(schema.get("validation_alias"), list):
+        converted["validation_alias"] = schema["validation_alias"][:1]
+    return converted
 
 
 def validated_dict(model: type[pydantic.BaseModel], data: Any) -> dict[str, Any] | None:

@@ -151,7 +151,7 @@ class GradebookService:
                 head = head[:-1].rstrip(_JSON_SPACE)
                 fields = ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in path.items()).encode()
                 spliced = head + (b"," if fields and not head.endswith(b"{") else b"") + fields + b"}"
-                validator = dict_validator(op.request) if op.kind in _DICT_PATH_KINDS else None
+                validator = dict_validator(op.request, wire_names=True) if op.kind in _DICT_PATH_KINDS else None
                 try:
                     if validator is not None:
                         validated = validator.validate_json(spliced, strict=True, extra="forbid")
