@@ -152,6 +152,21 @@ def test_python_field_names_are_not_wire_names(authed: httpx.Client, graded: tup
     assert authed.get(f"{GB}/lineItems/{line_item['sourcedId']}").status_code == 404
 
 
+def test_a_put_stores_no_longer_sourced_id_from_its_path_than_from_its_body(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    # (a body's sourcedId is at most 255 characters; the path's, taken when the body has none, was not checked)
+    r, line_item = graded
+    too_long = _letters_id("res") + "x" * 255
+    for body in (result_body(line_item, r.students[0]), result_body(line_item, r.students[0], too_long)):
+        answer = _put(authed, too_long, json.dumps({"result": body}).encode())
+        assert answer.status_code == 422, answer.text
+        assert "at most 255 characters" in answer.json()["imsx_description"]
+    assert authed.get(f"{GB}/results/{too_long}").status_code == 404
+    longest = "y" * 255
+    assert _put(authed, longest, json.dumps({"result": result_body(line_item, r.students[0])}).encode()).is_success
+
+
 def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: httpx.Client) -> None:
     sourced_id = uid("res")
     empty = _put(authed, sourced_id, b"{ }")

@@ -57,6 +57,7 @@ class _GetRequest(_ByIdRequest):
 class _PutRequest(_ByIdRequest):
     """PUT: the body's ``sourcedId`` is the path's when omitted, and must equal it when given."""
 
+    sourced_id: str = Field(min_length=1, max_length=255)  # (the record's sourcedId: as long as a body's may be)
     body_field: ClassVar[str]
 
     @model_validator(mode="after")
