@@ -135,3 +135,14 @@ def test_a_record_without_a_sourced_id_gets_a_fresh_one_on_the_dict_path() -> No
     for record in expected:
         record.pop("sourcedId")
     assert to_json(served) == to_json(expected)
+
+
+@pytest.mark.parametrize("key", ["str", "none", "list", "tags[]", "function-after"])
+def test_an_unknown_field_is_named_whatever_it_is_called(key: str) -> None:
+    # (pydantic's names for the members of a union, "str" or "function-after[...]", are left out of a field's path;
+    # an unknown field's own name is the body's key, never one of those)
+    op = OPERATIONS["create_result"]
+    for body, where in (({"result": {**RESULT, key: 1}}, f"result.{key}"), ({"result": RESULT, key: 1}, key)):
+        with pytest.raises(ApiError) as refused:
+            SERVICE._validate(op, {}, json.dumps(body).encode())
+        assert (refused.value.status, refused.value.fields) == (422, [(where, "unknown field")])

@@ -103,9 +103,13 @@ def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
     named: dict[str, int] = {}  # field -> its place in fields (a batch may have tens of thousands: no scan per error)
     errors = exc.errors(include_url=False, include_input=False)
     for taken, err in enumerate(errors):
-        loc = [p for p in err["loc"] if not _is_schema_tag(p)]
-        message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
+        unknown = err["type"] == "extra_forbidden"
+        # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)
+        loc = [p for p in err["loc"][: -1 if unknown else None] if not _is_schema_tag(p)]
+        message = "unknown field" if unknown else err["msg"].removeprefix("Value error, ")
         where = prefix + field_path(loc)
+        if unknown:
+            where = f"{where}.{err['loc'][-1]}" if loc else f"{prefix}{err['loc'][-1]}"
         same = named.get(where)
         if same is None:
             if len(fields) == MAX_NAMED_FIELDS:
