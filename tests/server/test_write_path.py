@@ -271,6 +271,28 @@ def test_a_sourced_id_with_a_slash_goes_through_the_lane(authed: httpx.Client, g
     assert _stored(authed, path)["sourcedId"] == sourced_id
 
 
+def test_a_path_that_is_not_text_is_refused_not_merged_with_another(
+    server: LocalServer, authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    # (the ASGI server decodes each byte that is not UTF-8 as U+FFFD: caf%E9 and caf%E8 were one record; and
+    # U+FFFF is the routing's stand-in for %2F: a%EF%BF%BFb was stored as a/b)
+    r, line_item = graded
+    stem = _letters_id("res")
+    body = {"result": result_body(line_item, r.students[0])}
+    for sent, stored in ((f"{stem}%E9", f"{stem}%EF%BF%BD"), (f"{stem}a%EF%BF%BFb", f"{stem}a%2Fb")):
+        url = httpx.URL(f"{server.url}{GB}/results/{sent}")  # (the escapes as written)
+        for request in (authed.build_request("PUT", url, json=body), authed.build_request("DELETE", url)):
+            answer = authed.send(request)
+            assert answer.status_code == 400, answer.text
+            assert answer.json()["imsx_error_details"][0]["field"] == "path"
+        assert (
+            authed.send(authed.build_request("GET", httpx.URL(f"{server.url}{GB}/results/{stored}"))).status_code == 404
+        )
+    replacement = httpx.URL(f"{server.url}{GB}/results/{stem}%EF%BF%BD")  # U+FFFD itself, as UTF-8: an id like others
+    assert authed.send(authed.build_request("PUT", replacement, json=body)).status_code == 201
+    assert authed.get(f"{GB}/results/{stem}\ufffd").json()["result"]["sourcedId"] == f"{stem}\ufffd"
+
+
 def test_the_lane_answers_like_the_routes_for_auth_and_unknown_paths(server: LocalServer) -> None:
     with httpx.Client(base_url=server.url) as http:
         missing = http.put(f"{GB}/results/x", json={})

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import anyio
 import anyio.to_thread
@@ -116,6 +117,8 @@ class OperationLane:
                     return  # the client went away
             else:
                 body = b""
+            if params and any("\ufffd" in v or ENCODED_SLASH in v for v in params.values()):
+                _check_path_text(scope)
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
@@ -183,6 +186,24 @@ def _route_path(scope: dict[str, Any]) -> str:
     if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
         return path[len(root) :]
     return path
+
+
+def _check_path_text(scope: dict[str, Any]) -> None:
+    """400 for a path whose percent-decoded bytes are not UTF-8 text, or that holds U+FFFF. The server decodes
+    the path with each bad byte as U+FFFD, so ``/results/caf%E9`` and ``/results/caf%E8`` were one record; and
+    U+FFFF stands in for ``%2F`` while routing (``ENCODED_SLASH``), so ``/results/a%EF%BF%BFb`` wrote ``a/b``."""
+    raw = scope.get("raw_path")
+    if not raw:
+        return
+    try:
+        text = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
+    else:
+        if ENCODED_SLASH not in text:
+            return
+        message = "holds U+FFFF, a Unicode noncharacter"
+    raise ApiError(400, f"The path is {message}.", code_minor="invaliddata", fields=[("path", message)])
 
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:
