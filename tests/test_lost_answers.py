@@ -169,6 +169,33 @@ def test_a_lost_grading_period_answer_is_confirmed_with_the_record(lossy: tuple[
     assert resp.academicSession is not None and resp.academicSession.parent.sourcedId == roster.term
 
 
+def test_a_record_of_another_parent_behind_a_lost_answer_still_raises(lossy: tuple[Timeback, LosesFirstAnswer],
+                                                                     client: Timeback, roster: Roster) -> None:  # fmt: skip
+    """A create under a parent (a class's students, a term's grading periods) sends no parent in its body: the path
+    gives it. A record with the same sourcedId under another parent is not this call's: it was confirmed, as the
+    fields sent matched, and the call succeeded with the student in no such class."""
+    lossy_client, transport = lossy
+    ro = client.oneroster.rostering
+    other_class, other_term, enrollment, period = uid("class"), uid("term"), uid("enr"), uid("gp")
+    ro.create_class(**{"class": {"sourcedId": other_class, "title": "K2", "course": {"sourcedId": roster.course},
+                                 "school": {"sourcedId": roster.school}, "terms": [{"sourcedId": roster.term}]}})  # fmt: skip
+    session = {"startDate": "2024-08-20", "endDate": "2024-10-20", "schoolYear": "2025"}
+    ro.create_term(academicSession={"sourcedId": other_term, "title": "T2", **session})
+    student = {"sourcedId": enrollment, "user": {"sourcedId": roster.students[0]}}
+    ro.add_student_to_class(class_sourced_id=roster.class_, enrollment=student)
+    ro.create_grading_period_for_term(term_sourced_id=roster.term, academicSession={
+        "sourcedId": period, "title": "Q1", **session})  # fmt: skip
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        lossy_client.oneroster.rostering.add_student_to_class(class_sourced_id=other_class, enrollment=student)
+    assert transport.lost == 1
+    assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=other_class)] == []
+    transport.lost = 0
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        lossy_client.oneroster.rostering.create_grading_period_for_term(term_sourced_id=other_term, academicSession={
+            "sourcedId": period, "title": "Q1", **session})  # fmt: skip
+    assert transport.lost == 1
+
+
 def test_a_lost_answer_is_confirmed_past_the_first_read_back_and_for_an_id_holding_a_quote(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:
