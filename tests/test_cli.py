@@ -248,3 +248,15 @@ def test_serve_refuses_a_failed_login_limit_that_would_not_limit(
     result = _serve(monkeypatch, "--database", "sqlite://", option, value)
     assert result.exit_code == 2, result.output
     assert "Invalid value for" in result.output and option in result.output, result.output
+
+
+def test_demo_runs_with_a_proxy_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (its server is on loopback in this process, but the SDK's client sent every call to the proxy that
+    # HTTP_PROXY names, as most company machines set it: "connection failed" for the token, and the demo ended)
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(_app(), ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Gradebook: class-math-7a" in result.output

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import httpx
 from rich.console import Console
 from rich.table import Table
 
@@ -159,7 +160,8 @@ def run_demo() -> int:
         with LocalServer(settings) as server:
             console.print(f"Started a local Timeback-compatible server on {server.url}")
             console.print("Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category")
-            with Timeback(**server.client_kwargs()) as client:
+            # (the server is on loopback, in this process: never through a proxy the environment names)
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(trust_env=False)) as client:
                 assessment_result_id = run_seed_operations(client)
                 console.print(
                     "Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "
