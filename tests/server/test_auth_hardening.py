@@ -310,3 +310,10 @@ def test_a_token_request_body_over_64_kb_is_413_and_not_a_failed_login(server: L
         assert right.status_code == 200, right.text
         assert fresh.post("/oauth2/token", content=padded_form(MAX_FORM_BYTES + 1, SECRET), headers=form
                           ).status_code == 413  # fmt: skip
+
+
+def test_the_server_settings_never_show_the_client_secret() -> None:
+    # (what reprs the settings: a debugger, an error reporter, a test's failure showing the server's settings)
+    settings = ServerSettings(client_id=CLIENT, client_secret=SECRET)
+    assert SECRET not in repr(settings) and SECRET not in str(settings)
+    assert CLIENT in repr(settings)

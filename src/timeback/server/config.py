@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 
@@ -10,7 +10,7 @@ from typing import Literal
 class ServerSettings:
     database: str = "sqlite://"  # SQLAlchemy URL; sqlite:// is in-memory
     client_id: str | None = None  # None: a dev client is made at start
-    client_secret: str | None = None
+    client_secret: str | None = field(default=None, repr=False)  # (never in a repr, which error reporters capture)
     client_scopes: str | None = None  # space-separated scopes of the client (short or full URIs); None: all
     sourced_id_pairs: Literal["spec", "timeback"] = "spec"  # array of pairs (OneRoster) or first pair (Timeback)
     token_ttl_seconds: int = 3600
