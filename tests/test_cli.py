@@ -210,7 +210,9 @@ def test_serve_refuses_scopes_it_does_not_know(monkeypatch: pytest.MonkeyPatch, 
 
 def test_serve_takes_short_and_full_scope_names(monkeypatch: pytest.MonkeyPatch) -> None:
     full = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
-    result = _serve(monkeypatch, "--database", "sqlite://", "--scopes", f"{full} roster.readonly")
+    result = _serve(
+        monkeypatch, "--database", "sqlite://", "--scopes", f"{full} roster.readonly roster-demographics.readonly"
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -10,6 +10,7 @@ from timeback import PermissionDeniedError, Timeback
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
+RO = "/ims/oneroster/rostering/v1p2"
 V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
 V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 
@@ -57,6 +58,12 @@ CATEGORY = {"category": {"title": "x"}}
         ("roster.readonly", "GET", "/ims/oneroster/rostering/v1p2/users/none", None, True),
         ("roster.readonly gradebook.createput", "POST", "/ims/oneroster/rostering/v1p2/orgs/", {"org": {}}, False),
         (f"{V1P1}admin", "POST", "/ims/oneroster/rostering/v1p2/orgs/", {"org": {}}, True),
+        # Demographics (birth dates, sex, race) have a scope of their own, the only one the spec gives them
+        ("roster.readonly", "GET", f"{RO}/demographics/", None, False),
+        ("roster-core.readonly", "GET", f"{RO}/demographics/none", None, False),
+        ("roster-demographics.readonly", "GET", f"{RO}/demographics/", None, True),
+        (f"{V1P1}roster-demographics.readonly", "GET", f"{RO}/demographics/none", None, True),
+        ("roster-demographics.readonly", "GET", f"{RO}/users/none", None, False),
     ],
 )
 def test_routes_check_scopes(

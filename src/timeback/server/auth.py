@@ -34,7 +34,8 @@ V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
 ALL_SCOPES = (
     "gradebook.readonly gradebook-core.readonly gradebook.createput gradebook.createpost gradebook.delete "
-    "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly admin"
+    "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly "
+    "roster-demographics.readonly admin"
 )
 CORE_COLLECTIONS = frozenset({"categories", "lineItems", "results", "scoreScales"})
 ASSESSMENT_COLLECTIONS = frozenset({"assessmentLineItems", "assessmentResults"})
@@ -57,6 +58,8 @@ def required_scopes(op: Operation[Any, Any]) -> frozenset[str]:
     read = op.kind in ("get", "list")
     if "/rostering/" in op.base_path:
         needed = {"roster.readonly", "roster-core.readonly"} if read else set()  # rostering writes: admin only
+        if read and op.collection == "demographics":  # (the spec's only scope for them: not roster.readonly's)
+            needed = {"roster-demographics.readonly"}
     else:
         verb = {"get": "readonly", "list": "readonly", "put": "createput", "patch": "createput",
                 "create": "createpost", "batch_create": "createpost", "delete": "delete"}[op.kind]  # fmt: skip
