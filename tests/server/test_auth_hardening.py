@@ -211,6 +211,22 @@ def test_ten_failures_lock_the_client_id_even_for_the_right_secret(
     assert token_request(http).status_code == 200
 
 
+def test_another_spelling_of_the_client_id_gets_no_new_attempts(server: LocalServer, http: httpx.Client) -> None:
+    # A Basic header's id may be percent-encoded (a space as %20) or form-encoded (a space as '+'); the endpoint
+    # tries both readings, so every spelling of an id must share its count: "a+b+c" is tried as "a b c" too.
+    server.app.state.clients.add("my school app", "app-secret")
+    assert fail(http, "my%20school%20app", 10) == [401] * 10
+    for spelling in ("my+school+app", "my%20school+app", "my+school%20app", "my%20school%20app"):
+        assert_limited(token_request(http, spelling, "wrong"))
+        assert_limited(token_request(http, spelling, "app-secret"))
+    assert_limited(
+        http.post(
+            "/oauth2/token",
+            data={"grant_type": "client_credentials", "client_id": "my school app", "client_secret": "app-secret"},
+        )
+    )
+
+
 def test_a_success_between_failures_does_not_reset_the_count(server: LocalServer, http: httpx.Client) -> None:
     # The real client logging in between a guesser's attempts must not hand the guesser a fresh allowance.
     assert fail(http, CLIENT, 5) == [401] * 5

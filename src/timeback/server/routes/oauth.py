@@ -96,7 +96,9 @@ async def token(request: Request) -> JSONResponse:
                 return cid, held
         return None
 
-    wait, verified = request.app.state.token_failures.attempt(client_id, verify)
+    # Counted under the id with '+' read as a space: the readings tried take a Basic header's '+' both ways, so
+    # "a+b" and "a%20b" are both tries of the client "a b", and each spelling must not bring attempts of its own.
+    wait, verified = request.app.state.token_failures.attempt(client_id.replace("+", " "), verify)
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.
         seconds = max(1, math.ceil(wait))
