@@ -60,9 +60,20 @@ def test_an_or_group_anded_with_more_selects_what_python_grouped(client: Timebac
 
 @pytest.mark.parametrize(
     ("field", "op", "value"),
-    [("bad field", "=", "x"), ("a", "==", "x"), ("a", "@", "x"), ("a", "@", ["x,y"]), ("a", "=", ["x"])],
+    [
+        ("bad field", "=", "x"),
+        ("a", "==", "x"),
+        ("a", "@", "x"),
+        ("a", "@", ["x,y"]),
+        ("a", "=", ["x"]),
+        ("score", "@", []),
+        ("sourcedId", "@", ["a", " b"]),
+        ("sourcedId", "@", ["a "]),
+    ],
 )
 def test_rejects_what_the_grammar_cannot_say(field: str, op: str, value: object) -> None:
+    """(An empty ``@`` list was sent as ``''``, a list holding the empty string: a 400 for a number field, and
+    records with an empty text field for a text one; a value with spaces around it, trimmed by the server.)"""
     with pytest.raises(ValueError):
         where(field, op, value)  # type: ignore[arg-type]
 

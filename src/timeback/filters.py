@@ -122,8 +122,12 @@ def where(field: str, op: str, value: Value | Iterable[Value]) -> Filter:
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ValueError("'@' takes a list of values")
         items = [_text(v) for v in value]
+        if not items:  # (sent as '', it would be a list of one value: the empty string)
+            raise ValueError("'@' needs at least one value")
         if any("," in item for item in items):
             raise ValueError("values for '@' cannot contain commas")
+        if any(item != item.strip() for item in items):  # (the list's values are trimmed: OneRoster writes 'a, b')
+            raise ValueError("values for '@' cannot start or end with spaces; compare such a value with '='")
         text = ",".join(items)
     elif isinstance(value, (str, int, float, bool, date, datetime)):
         text = _text(value)
