@@ -289,6 +289,21 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
 
 
+def test_deleting_a_deleted_record_again_changes_nothing(client: Timeback) -> None:
+    """204 again, and its ``dateLastModified`` kept: a delta sync (``dateLastModified>``) saw each repeated DELETE as
+    a change of the record."""
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item, result = uid("li"), uid("res")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    gb.put_result(sourced_id=result, result=result_body(line_item, r.students[0]))
+    gb.delete_result(sourced_id=result)
+    deleted = gb.get_result(sourced_id=result).result
+    gb.delete_result(sourced_id=result)
+    again = gb.get_result(sourced_id=result).result
+    assert (again.status, again.dateLastModified) == ("tobedeleted", deleted.dateLastModified)
+
+
 def test_only_the_and_groups_asking_for_deleted_records_show_them(http: httpx.Client, client: Timeback) -> None:
     """An OR group with no status predicate leaves deleted records out even when another group of the filter asks
     for them: ``status='tobedeleted' AND <narrower> OR <wider>`` adds to the wider group only the deleted records

@@ -274,6 +274,8 @@ class GradebookService:
             record = tx.get(coll, sourced_id)
             if record is None:
                 raise ApiError(404, f"{coll.label} not found.")
+            if record.get("status") == "tobedeleted":
+                return Reply(204)  # (deleted already: rewritten, its new stamp would tell delta syncs of a change)
             record["status"] = "tobedeleted"
             record["dateLastModified"] = tx.stamp()
             tx.upsert(coll, record)
