@@ -7,6 +7,7 @@ Retry timing and dropped connections cannot be produced on demand by a real serv
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import threading
 import time
 from collections.abc import Callable
@@ -120,6 +121,28 @@ def test_retry_after_seconds_and_http_date_are_honoured(sleeps: list[float]) -> 
     assert engine.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date in the past: retry now
     assert engine.parse_retry_after("garbage") is None
     assert engine.parse_retry_after("nan") is None  # (no advice: the backoff decides, not "retry at once")
+
+
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
+def test_retry_after_dates_without_a_zone_are_gmt_whatever_the_local_zone(
+    zone: str, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # HTTP dates are GMT; RFC 9110 has recipients take the asctime form too, which (like "-0000") names no zone.
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        soon = time.time() + 30
+        for value in (time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(soon)),
+                      email.utils.formatdate(soon, usegmt=True).replace("GMT", "-0000")):  # fmt: skip
+            wait = engine.parse_retry_after(value)
+            assert wait is not None and 25 <= wait <= 31, (value, wait)
+        script = Script([answer(429, headers={"Retry-After": time.asctime(time.gmtime(time.time() + 5))}),
+                         answer(200, RESULT)])  # fmt: skip
+        get_result(make_client(script))
+        assert len(sleeps) == 1 and 0 < sleeps[0] <= 6  # (not 8 hours: RateLimitError; nor 9 hours ago: at once)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:
