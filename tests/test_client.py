@@ -492,6 +492,19 @@ def test_retries_taken_on_a_real_server_answer(client: Timeback) -> None:
     assert resp.retries_taken == 0 and resp.request_id and len(resp.request_id) == 32
 
 
+@pytest.mark.parametrize("deadline", [float("inf"), 1e10])
+async def test_an_endless_deadline_with_no_timeout_sends_sync_and_async(server: LocalServer, deadline: float) -> None:
+    # A call lifts the client's deadline with deadline=inf (None keeps the client's): with no timeout, what is left
+    # of it is no cap either (a socket takes no timeout past about 292 years: the sync client raised OverflowError).
+    options: dict[str, Any] = {"deadline": 30, "timeout": 30}
+    call: dict[str, Any] = {"sourced_id": "endless-cat", "deadline": deadline, "timeout": httpx.Timeout(None)}
+    with Timeback(**server.client_kwargs(), **options) as client:
+        client.oneroster.gradebook.put_category(category={"title": "x"}, **call)
+        assert client.oneroster.gradebook.get_category(**call).category.title == "x"
+    async with AsyncTimeback(**server.client_kwargs(), **options) as async_client:
+        assert (await async_client.oneroster.gradebook.get_category(**call)).category.title == "x"
+
+
 PAIR = {"suppliedSourcedId": "r1", "allocatedSourcedId": "r1"}
 BULK_ROW = {"sourcedId": "r1", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
             "scoreStatus": "fully graded", "scoreDate": "2024-01-16T10:00:00Z", "score": 1}  # fmt: skip

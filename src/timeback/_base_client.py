@@ -770,6 +770,8 @@ def _holds_models(body: Any) -> bool:
 
 def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
     """``timeout`` with no phase allowed longer than ``seconds`` (what is left before a call's deadline)."""
+    if seconds >= threading.TIMEOUT_MAX:  # (inf, or centuries: no cap; a socket's timeout cannot be that long)
+        return timeout
 
     def cap(value: float | None) -> float:
         return seconds if value is None else min(value, seconds)
