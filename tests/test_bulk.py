@@ -520,6 +520,38 @@ def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tupl
     assert elapsed < 3.5, elapsed  # (the retries would have taken 15 s)
 
 
+async def test_a_stop_cuts_short_the_async_batches_waiting_to_retry_too(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """As above on AsyncTimeback, whose upload behaves the same: before, its batches in flight waited through every
+    retry (15 s), the stop with them."""
+    import asyncio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    tag = uid("aretrying")
+    waiting = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=5")
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for row in interleaved(roster, line_items[:2], 20, tag):  # (two batches of 10)
+            yield row
+        await asyncio.sleep(1.0)
+        raise ValueError("the export broke")
+
+    with LocalServer(waiting, storage=server.app.state.storage) as faulty:
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        async with AsyncTimeback(**kwargs, max_retries=3) as api:
+            began = time.perf_counter()
+            with pytest.raises(ValueError, match="the export broke") as broke:
+                await api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10, concurrency=2)
+            elapsed = time.perf_counter() - began
+    assert counts_in(broke.value.__notes__[0]) == (20, 0, 20), broke.value.__notes__
+    assert elapsed < 3.5, elapsed  # (the retries would have taken 15 s)
+
+
 async def test_a_cancel_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
     async_client: AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:

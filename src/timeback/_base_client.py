@@ -628,6 +628,22 @@ def _pause(seconds: float, stop: threading.Event | None) -> bool:
     return stop.wait(seconds)
 
 
+async def _pause_async(seconds: float, stop: threading.Event | None) -> bool:
+    """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) is looked at every 50 ms."""
+    import asyncio  # imported on use: it costs 45 ms, and sync users never need it
+
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return False
+    until = time.monotonic() + seconds
+    while not stop.is_set():
+        left = until - time.monotonic()
+        if left <= 0:
+            return False
+        await asyncio.sleep(min(left, 0.05))
+    return True
+
+
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
     """``error``, its message ending with ``; reason``."""
     if isinstance(error, RequestError):
@@ -914,10 +930,7 @@ class AsyncAPIClient(BaseClient):
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
             elif isinstance(action, _Sleep):
-                import asyncio  # imported on use: it costs 45 ms, and sync users never need it
-
-                await asyncio.sleep(action.seconds)
-                outcome = None
+                outcome = await _pause_async(action.seconds, action.stop)
             else:
                 outcome = await self._token(action)
 

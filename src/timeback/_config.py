@@ -143,7 +143,7 @@ CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
 @dataclass(frozen=True)
 class CallOptions:
     """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's.
-    ``stop`` (not a caller's option: ``bulk_post_results`` sets it for its batches on ``Timeback``): once set, a
+    ``stop`` (not a caller's option: ``bulk_post_results`` sets it for its batches): once set, a
     call waiting to retry gives up at once with the error it would have retried."""
 
     timeout: httpx.Timeout | None = None

@@ -262,9 +262,10 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
         replace = _replaces(if_exists)
-        stopping = threading.Event()  # (a batch in flight is cancelled when the upload stops: no stop option)
+        stopping = threading.Event()  # (as the sync one's: a batch waiting to retry gives up when the upload stops)
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
-        options = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        options = dataclasses.replace(taken, stop=stopping)
 
         async def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
