@@ -76,6 +76,24 @@ def test_invalid_records_fail_alone_and_refused_batches_are_reported(
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
+async def test_a_result_holding_a_value_json_cannot_hold_fails_alone(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``metadata`` takes any value, but one with no JSON form cannot be sent: as a dict or as a model, the result
+    fails alone, and the others are stored. Before, its serialization error stopped the upload, and the note counted
+    it taken but neither stored nor failed (1 taken, 0 stored, 0 failed)."""
+    roster, line_items = world
+    tag = uid("unsendable")
+    good = list(interleaved(roster, line_items[:1], 4, tag))
+    as_dict = {**result_body(line_items[0], roster.students[5], f"{tag}-dict"), "metadata": {"at": object()}}
+    as_model = TimebackCreateResultBody.model_validate({**as_dict, "sourcedId": f"{tag}-model"})
+    summary = await upload(either, [good[0], as_dict, *good[1:3], as_model, good[3]], batch_size=2)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (6, 4, 4, 2), summary.failures
+    assert sorted(f.sourced_ids for f in summary.failures) == [(f"{tag}-dict",), (f"{tag}-model",)]
+    assert all(f.reason.startswith("invalid result: ") and f.status_code is None for f in summary.failures)
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
+
+
 def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     roster, line_items = world
     tag = uid("repeat")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
 
 import pydantic
-from pydantic_core import to_json
+from pydantic_core import PydanticSerializationError, to_json
 
 from timeback.errors import APIConnectionError, AuthError, ConflictError, PermissionDeniedError, RequestError
 from timeback.models._dicts import EncodedItems, ValidatedRequest
@@ -183,11 +183,13 @@ class Batcher:
         self.summary.taken += 1
         try:
             result = _validated(item)
-        except pydantic.ValidationError as exc:
+        except (pydantic.ValidationError, PydanticSerializationError) as exc:
+            # (a serialization error: a value with no JSON form, in metadata say: it cannot be sent either)
             sourced_id = item.get("sourcedId") if isinstance(item, dict) else getattr(item, "sourcedId", None)
             # (a result given without a sourcedId is named None: it still counts as one failed)
             named = None if sourced_id is None else str(sourced_id)
-            self.summary.failures.append(BulkFailure((named,), f"invalid result: {_first_error(exc)}"))
+            error = _first_error(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
+            self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
             return None
         pending = self._pending
         result_id: str = result["sourcedId"]
