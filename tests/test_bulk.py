@@ -109,6 +109,22 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
     assert invalid.sourced_ids == (None,)  # (not the string 'None')
 
 
+def test_an_invalid_result_given_as_a_mapping_is_named_by_its_sourced_id(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Any mapping is taken (a valid one is stored), and an invalid one's failure names its sourcedId, as a dict's
+    does: before, a mapping other than a dict was named None, as if it had no sourcedId."""
+    from types import MappingProxyType
+
+    roster, line_items = world
+    tag = uid("mapping")
+    good, bad = (result_body(line_items[0], student, f"{tag}-{i}") for i, student in enumerate(roster.students[:2]))
+    rows = [MappingProxyType(good), MappingProxyType({**bad, "score": "lots"})]
+    summary = client.oneroster.gradebook.bulk_post_results(rows)
+    assert (summary.stored, summary.failed) == (1, 1)
+    assert summary.failures[0].sourced_ids == (bad["sourcedId"],) and "score" in summary.failures[0].reason
+
+
 def test_refused_credentials_stop_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
     """Every batch would be refused alike: the upload stops at the first refusal instead of trying each one."""
     from timeback import AuthError

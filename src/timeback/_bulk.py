@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
 
@@ -185,7 +185,7 @@ class Batcher:
             result = _validated(item)
         except (pydantic.ValidationError, PydanticSerializationError) as exc:
             # (a serialization error: a value with no JSON form, in metadata say: it cannot be sent either)
-            sourced_id = item.get("sourcedId") if isinstance(item, dict) else getattr(item, "sourcedId", None)
+            sourced_id = item.get("sourcedId") if isinstance(item, Mapping) else getattr(item, "sourcedId", None)
             # (a result given without a sourcedId is named None: it still counts as one failed)
             named = None if sourced_id is None else str(sourced_id)
             error = _first_error(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
