@@ -214,3 +214,31 @@ def test_a_server_stopped_mid_stream_leaves_whole_batches_and_a_sound_file(
     assert sum(n for outcome, n in tally.items() if outcome.startswith("stored")) >= 2 * KILLS
     if how == "SIGTERM":
         assert not [outcome for outcome in tally if outcome.endswith(": whole") and not outcome.startswith("stored")]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs SIGTERM")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_server_stopped_gracefully_closes_its_database_file(tmp_path: Path, workers: int) -> None:
+    """SIGTERM: ``timeback serve`` (each worker, with ``--workers``) closes the database it opened before it exits,
+    as ``LocalServer.stop`` does, so the WAL is copied into the file and removed: the file alone holds every
+    record (a copy of it taken after the stop is whole), and no ``-wal`` or ``-shm`` is left beside it."""
+    database = tmp_path / "stopped.db"
+    with open(tmp_path / "serve.log", "w") as log:
+        server = Serve(database, log, workers)
+        try:
+            with httpx.Client(base_url=server.url, headers=server.headers(), timeout=30) as http:
+                for n in range(20):
+                    answer = http.put(f"{GB}/categories/c{n}", json={"category": {"title": f"T{n}"}})
+                    assert answer.status_code == 201, answer.text
+        finally:
+            server.stop()
+    assert server.process.returncode is not None
+    left = sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("stopped.db"))
+    assert left == ["stopped.db", *(["stopped.db-logins"] if workers > 1 else []), "stopped.db-writer"]
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(database.read_bytes())
+    db = sqlite3.connect(copy)
+    try:
+        assert db.execute("SELECT count(*) FROM categories").fetchone() == (20,)
+    finally:
+        db.close()

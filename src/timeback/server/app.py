@@ -95,6 +95,16 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         shared_file=None if shared is None else failed_logins_file(settings.database),
     )
     app.state.service = GradebookService(app.state.storage, settings)
+
+    def close() -> None:
+        # What the app opened it closes when its server stops (the lifespan's shutdown, after the last request), so
+        # the WAL is copied into the database file and removed. (LocalServer runs no lifespan and closes them
+        # itself; a storage handed in is for its owner to close.)
+        app.state.token_failures.close()
+        if storage is None:
+            app.state.storage.close()
+
+    app.router.on_shutdown.append(close)
     if settings.seed:
         load_seed(app.state.service, settings.seed)
     # Only for `timeback serve` to print when it made the client itself; never logged.
