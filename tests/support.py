@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from timeback import Timeback
 
 
@@ -150,3 +152,17 @@ def enrich(record: dict[str, Any]) -> None:
             value.update(href=f"https://example.org/{key}/{value['sourcedId']}", type=key)
         elif key == "scoreDate" and isinstance(value, str) and value.endswith(":00Z"):
             record[key] = value.removesuffix("Z") + ".000Z"
+
+
+def enriched(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """``response`` with the records of a successful GET ``enrich``-ed; any other answer as it is."""
+    import json
+
+    if request.method != "GET" or response.status_code != 200:
+        return response
+    body = json.loads(response.read())
+    for records in body.values():
+        for record in records if isinstance(records, list) else [records]:
+            if isinstance(record, dict):
+                enrich(record)
+    return httpx.Response(200, json=body, headers={"x-total-count": response.headers.get("x-total-count", "")})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import threading
 import time
@@ -13,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Roster, add_line_items, add_students, enrich, result_body, uid
+from tests.support import Roster, add_line_items, add_students, enriched, result_body, uid
 from timeback import AsyncTimeback, BulkProgress, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
@@ -1023,15 +1022,7 @@ class EnrichesReads(httpx.BaseTransport):
         self.inner = httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self.inner.handle_request(request)
-        if request.method != "GET" or response.status_code != 200:
-            return response
-        body = json.loads(response.read())
-        for records in body.values():
-            for record in records if isinstance(records, list) else [records]:
-                if isinstance(record, dict):
-                    enrich(record)
-        return httpx.Response(200, json=body, headers={"x-total-count": response.headers.get("x-total-count", "")})
+        return enriched(request, self.inner.handle_request(request))
 
     def close(self) -> None:
         self.inner.close()

@@ -7,14 +7,13 @@ server over HTTP and then throws the first POST's answer away.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 import timeback._base_client as engine
-from tests.support import Roster, add_line_items, enrich, line_item_body, result_body, uid
+from tests.support import Roster, add_line_items, enriched, line_item_body, result_body, uid
 from timeback import ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
@@ -352,15 +351,7 @@ class EnrichesReadsAndLosesFirstAnswer(LosesFirstAnswer):
     (``tests.support.enrich``: references with ``href`` and ``type``, date-times with milliseconds)."""
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = super().handle_request(request)
-        if request.method != "GET" or response.status_code != 200:
-            return response
-        body = json.loads(response.read())
-        for records in body.values():
-            for record in records if isinstance(records, list) else [records]:
-                if isinstance(record, dict):
-                    enrich(record)
-        return httpx.Response(200, json=body)
+        return enriched(request, super().handle_request(request))
 
 
 def test_a_lost_answer_is_confirmed_when_the_server_writes_the_records_otherwise(
