@@ -726,15 +726,16 @@ def holds(held: Any, sent: Any) -> bool:
 
 
 def _same_instant(one: str, other: str) -> bool:
-    """Whether two ISO 8601 date-times (a date alone: its midnight, UTC) name the same instant."""
+    """Whether two ISO 8601 dates or date-times name the same instant (as ``parse_date_or_datetime`` reads them: a
+    date alone is its midnight, a date-time without a zone UTC)."""
     if not (one[:4].isdigit() and other[:4].isdigit() and one[4:5] == other[4:5] == "-"):
         return False
+    from timeback.models._base import parse_date_or_datetime
+
     try:
-        first, second = datetime.datetime.fromisoformat(one), datetime.datetime.fromisoformat(other)
+        return parse_date_or_datetime(one) == parse_date_or_datetime(other)
     except ValueError:
         return False
-    utc = datetime.UTC
-    return first.replace(tzinfo=first.tzinfo or utc) == second.replace(tzinfo=second.tzinfo or utc)
 
 
 def answer_of(response: httpx.Response) -> dict[str, Any]:
