@@ -255,11 +255,51 @@ def test_a_batch_colliding_with_a_stored_record_is_refused_whole(
     assert response.status_code == 409, response.text
     # Only the taken id is named, not the fresh one the same statement had inserted before it met the taken one.
     details = response.json()["imsx_error_details"]
-    assert [(d["field"], d["message"]) for d in details] == [("sourcedId", f"{taken} already exists")], details
+    assert [(d["field"], d["message"]) for d in details] == [("results[1].sourcedId", f"{taken} already exists")]
     assert authed.get(f"{GB}/results/{fresh['sourcedId']}").status_code == 404
     # The writer connection is usable after the rollback: the same batch without the collision lands.
     assert authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": [fresh]}).status_code == 201
     assert _stored(authed, fresh["sourcedId"])["sourcedId"] == fresh["sourcedId"]
+
+
+def test_a_conflict_names_the_item_whose_sourced_id_is_taken(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    """A 409 names the field as a 422 does: ``results[3].sourcedId`` in a batch, ``result.sourcedId`` for one
+    record. It named a bare ``sourcedId``, so a caller could not tell which item of a batch was taken."""
+    r, line_item = graded
+    taken_results = [uid("res") for _ in range(2)]
+    assert (
+        authed.post(
+            f"{GB}/lineItems/{line_item}/results",
+            json={
+                "results": [
+                    result_body(line_item, r.students[i], sourced_id) for i, sourced_id in enumerate(taken_results)
+                ]
+            },
+        ).status_code
+        == 201
+    )
+    taken_line_item = uid("li")
+    assert authed.put(f"{GB}/lineItems/{taken_line_item}", json={"lineItem": line_item_body(r)}).status_code == 201
+    fresh = [result_body(line_item, r.students[i % 3], uid("res")) for i in range(3)]
+    colliding_results = [*fresh, result_body(line_item, r.students[0], taken_results[1])]
+    in_class = [line_item_body(r, uid("li")), line_item_body(r, taken_line_item)]
+    in_school = [line_item_body(r, taken_line_item)]
+    cases = [
+        (f"{GB}/lineItems/{line_item}/results", {"results": colliding_results}, ["results[3].sourcedId"]),
+        (f"{GB}/classes/{r.class_}/academicSessions/{r.term}/results", {"results": colliding_results},
+         ["results[3].sourcedId"]),
+        (f"{GB}/classes/{r.class_}/lineItems", {"lineItems": in_class}, ["lineItems[1].sourcedId"]),
+        (f"{GB}/schools/{r.school}/lineItems", {"lineItems": in_school}, ["lineItems[0].sourcedId"]),
+        (f"{GB}/results/", {"result": result_body(line_item, r.students[0], taken_results[0])}, ["result.sourcedId"]),
+    ]  # fmt: skip
+    for url, body, fields in cases:
+        response = authed.post(url, json=body)
+        assert response.status_code == 409, (url, response.text)
+        details = response.json()["imsx_error_details"]
+        assert [d["field"] for d in details] == fields, (url, details)
+        assert [
+            c["imsx_codeMinorFieldName"] for c in response.json()["imsx_CodeMinor"]["imsx_codeMinorField"]
+        ] == fields
 
 
 def test_a_sourced_id_with_a_slash_goes_through_the_lane(authed: httpx.Client, graded: tuple[Roster, str]) -> None:

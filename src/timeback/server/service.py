@@ -257,11 +257,16 @@ class GradebookService:
             try:
                 tx.insert(coll, records)
             except AlreadyExists as exc:
+                # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
+                place = {sourced_id: index for index, sourced_id in enumerate(ids)}
                 raise ApiError(
                     409,
                     f"{coll.label} already exists: {', '.join(exc.ids[:10])}",
                     code_minor="invaliddata",
-                    fields=[("sourcedId", f"{i} already exists") for i in exc.ids[:10]],
+                    fields=[
+                        (_item_path(op, place[i] if batch else None, "sourcedId"), f"{i} already exists")
+                        for i in exc.ids[:10]
+                    ],
                 ) from None
         pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
         answer = {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]}
