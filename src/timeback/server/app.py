@@ -78,6 +78,9 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         title="Timeback-compatible OneRoster 1.2 server",
         version="0.1.0",
         description="Local OneRoster 1.2 Gradebook (and rostering) service that behaves like Timeback.",
+        # A path we do not serve is 404, never a 307 to the path without (or with) its trailing slash: clients do
+        # not follow a redirected write with its body (``lane.served_paths`` says which endings are served).
+        redirect_slashes=False,
     )
     clients = ClientRegistry()
     client_id = settings.client_id or f"dev-{secrets.token_hex(4)}"

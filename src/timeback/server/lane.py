@@ -68,9 +68,14 @@ def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[
 
 
 def served_paths(op: Operation[Any, Any]) -> list[str]:
-    """Where an operation is served: its path, and for root collections the same without the trailing slash
-    (Timeback documents the slash; the official spec has none)."""
-    return [op.full_path, op.full_path.rstrip("/")] if op.full_path.endswith("/") else [op.full_path]
+    """Where an operation is served: its path, and for collections the same with the other ending (Timeback
+    documents root collections with a trailing slash and the others without; the official spec has none). A
+    record's path with a slash after its id is no path of ours, 404: ``/results/abc/`` may be the id ``abc/``
+    sent unencoded, another record. (Nothing redirects: ``create_app`` turns Starlette's redirect_slashes off.)"""
+    path = op.full_path
+    if path.endswith("/"):
+        return [path, path.rstrip("/")]
+    return [path] if path.endswith("}") else [path, f"{path}/"]
 
 
 class OperationLane:

@@ -73,20 +73,4 @@ class EncodedSlashMiddleware:
         if scope["type"] == "http" and raw and b"%2f" in raw.lower():
             path = raw.split(b"?", 1)[0].decode("latin-1")
             scope = {**scope, "path": unquote(path.replace("%2F", "%EF%BF%BF").replace("%2f", "%EF%BF%BF"))}
-            await self.app(scope, receive, _slashes_kept_in_location(send))
-            return
         await self.app(scope, receive, send)
-
-
-def _slashes_kept_in_location(send: Any) -> Any:
-    """A redirect built from the routing path (the trailing-slash one) would carry ``ENCODED_SLASH``, encoded."""
-
-    async def send_with_location(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [
-                (name, value.replace(b"%EF%BF%BF", b"%2F").replace(b"%ef%bf%bf", b"%2F") if name == b"location"
-                 else value) for name, value in message.get("headers", [])
-            ]  # fmt: skip
-        await send(message)
-
-    return send_with_location

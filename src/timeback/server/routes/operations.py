@@ -2,8 +2,8 @@
 
 They are never called: ``lane.OperationLane`` answers every request whose method and path match an operation
 before FastAPI sees it. The routes give FastAPI's router the paths, so that a known path with another method gets
-405 with ``Allow``, and anything else 404, as before. Root collections answer with and without their trailing
-slash (``lane.served_paths``).
+405 with ``Allow``, and anything else 404, as before. Collections answer with and without a trailing slash
+(``lane.served_paths``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def register(router: APIRouter, operations: type[OperationSet]) -> None:
                 path,
                 _served_by_the_lane,
                 methods=[op.method],
-                name=op.name if index == 0 else f"{op.name}_no_slash",
+                name=op.name if index == 0 else f"{op.name}_other_slash",
                 include_in_schema=index == 0,
                 operation_id=op.name if index == 0 else None,
             )
