@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.errors import UnprocessableEntityError
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError
@@ -331,6 +332,44 @@ def test_a_path_that_is_not_text_is_refused_not_merged_with_another(
     replacement = httpx.URL(f"{server.url}{GB}/results/{stem}%EF%BF%BD")  # U+FFFD itself, as UTF-8: an id like others
     assert authed.send(authed.build_request("PUT", replacement, json=body)).status_code == 201
     assert authed.get(f"{GB}/results/{stem}\ufffd").json()["result"]["sourcedId"] == f"{stem}\ufffd"
+
+
+def test_a_sourced_id_no_path_can_address_is_refused_when_created(
+    client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """A sourcedId holding U+FFFF was stored from a POST body (one record or a batch), and then no path could reach
+    it: U+FFFF stands in for %2F while routing, so a path holding it is 400. Now 422 naming the field, as the item
+    of a batch a 422 names; nothing of the batch is stored. (A PUT's id is its path's: refused there already.)"""
+    r, line_item = graded
+    stem = _letters_id("res")
+    bad = f"{stem}a\uffffb"
+    good = result_body(line_item, r.students[1], uid("res"))
+    in_class = [line_item_body(r, uid("li")), line_item_body(r, f"{_letters_id('li')}\uffff")]
+    cases = [
+        (f"{GB}/results/", {"result": result_body(line_item, r.students[0], bad)}, "result.sourcedId"),
+        (f"{GB}/lineItems/{line_item}/results", {"results": [good, good | {"sourcedId": bad}]}, "results[1].sourcedId"),
+        (f"{GB}/classes/{r.class_}/lineItems", {"lineItems": in_class}, "lineItems[1].sourcedId"),
+        ("/ims/oneroster/rostering/v1p2/orgs/", {"org": {"sourcedId": bad, "name": "N", "type": "school"}},
+         "org.sourcedId"),
+        (f"{GB}/results/{stem}", {"result": result_body(line_item, r.students[0], bad)}, "result.sourcedId"),
+    ]  # fmt: skip
+    for url, body, field in cases:
+        response = authed.request("PUT" if url.endswith(stem) else "POST", url, json=body)
+        assert response.status_code == 422, (url, response.text)
+        assert [d["field"] for d in response.json()["imsx_error_details"]] == [field], (url, response.text)
+    assert authed.get(f"{GB}/results/{good['sourcedId']}").status_code == 404  # (the batch stored nothing)
+    assert authed.get(f"{GB}/lineItems/{in_class[0]['sourcedId']}").status_code == 404
+    # The same through the SDK (the dict path validates a body straight into dicts)
+    with pytest.raises(UnprocessableEntityError, match=r"results\[0\]\.sourcedId"):
+        client.oneroster.gradebook.create_result_for_line_item(
+            line_item_sourced_id=line_item, results=[result_body(line_item, r.students[0], bad)]
+        )
+    # Other noncharacters reach their record by path: they stay ids like any other
+    other = f"{stem}\ufffe\ufdd0"
+    assert (
+        authed.post(f"{GB}/results/", json={"result": result_body(line_item, r.students[0], other)}).status_code == 201
+    )
+    assert authed.get(f"{GB}/results/{other}").json()["result"]["sourcedId"] == other
 
 
 def test_the_lane_answers_like_the_routes_for_auth_and_unknown_paths(server: LocalServer) -> None:

@@ -26,6 +26,7 @@ from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError, validation_error
+from timeback.server.middleware import ENCODED_SLASH
 from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
@@ -211,6 +212,9 @@ class GradebookService:
                 model.__pydantic_serializer__.to_python(model, mode="json", by_alias=True, exclude_unset=True)
                 for model in (value if isinstance(value, list) else [value])
             ]
+        unaddressable = [index for index, record in enumerate(records) if ENCODED_SLASH in record["sourcedId"]]
+        if unaddressable:
+            raise _unaddressable(op, unaddressable if isinstance(value, list) else [None])
         for index, record in enumerate(records):
             for source, target in coll.mirror:
                 if record.get(target) is None and record.get(source) is not None:
@@ -518,6 +522,14 @@ def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
             first[sourced_id] = index
     duplicates = sorted(sourced_id for sourced_id, n in Counter(ids).items() if n > 1)
     return ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}", fields=fields)
+
+
+def _unaddressable(op: Operation[Any, Any], indexes: list[int | None]) -> ApiError:
+    """422 naming every item whose sourcedId holds U+FFFF: no path reaches such a record (U+FFFF stands in for
+    ``%2F`` while routing, so a path holding it is 400), so it is not created."""
+    message = "holds U+FFFF, a Unicode noncharacter no path can carry"
+    fields = [(_item_path(op, index, "sourcedId"), message) for index in indexes]
+    return ApiError(422, f"Invalid request body: {fields[0][0]}: {message}", fields=fields)
 
 
 def _item_path(op: Operation[Any, Any], index: int | None, where: str) -> str:
