@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
 from tests.support import uid
 from timeback import PermissionDeniedError, Timeback
+from timeback._operations import Operation
+from timeback.resources import RosteringOperations
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -93,3 +97,20 @@ def test_sdk_raises_permission_denied(server: LocalServer) -> None:
         with pytest.raises(PermissionDeniedError) as err:
             client.oneroster.gradebook.put_category(sourced_id=uid("c"), category={"title": "x"})
     assert err.value.status_code == 403 and "gradebook.createput" in str(err.value)
+
+
+ROSTERING_READS = [op for op in RosteringOperations.operations() if op.kind in ("get", "list")]
+
+
+@pytest.mark.parametrize("op", ROSTERING_READS, ids=[op.name for op in ROSTERING_READS])
+def test_roster_core_reads_only_the_unscoped_rostering_records(server: LocalServer, op: Operation[Any, Any]) -> None:
+    """The official rostering document grants ``roster-core.readonly`` the reads of whole collections and of one
+    record by id; every nested listing (a class's students, a school's classes, a term's grading periods...)
+    declares ``roster.readonly`` alone. Demographics have a scope of their own (above)."""
+    if op.collection == "demographics":
+        return
+    core = token(server, *client_with(server, "roster-core.readonly")).json()["access_token"]
+    full = token(server, *client_with(server, "roster.readonly")).json()["access_token"]
+    path = op.full_path.format(**{name: uid("none") for name in op.path_fields})
+    assert (status(server, core, "GET", path) != 403) is (not op.parents), op.full_path
+    assert status(server, full, "GET", path) != 403, op.full_path

@@ -57,7 +57,9 @@ def required_scopes(op: Operation[Any, Any]) -> frozenset[str]:
     """Any one of these lets a token call ``op``. Timeback's ``admin`` scope allows everything."""
     read = op.kind in ("get", "list")
     if "/rostering/" in op.base_path:
-        needed = {"roster.readonly", "roster-core.readonly"} if read else set()  # rostering writes: admin only
+        needed = {"roster.readonly"} if read else set()  # rostering writes: admin only
+        if read and not op.parents:  # (the spec's core reads: whole collections and records by id, none nested)
+            needed.add("roster-core.readonly")
         if read and op.collection == "demographics":  # (the spec's only scope for them: not roster.readonly's)
             needed = {"roster-demographics.readonly"}
     else:
