@@ -126,6 +126,10 @@ def test_a_lost_enrollment_answer_under_a_class_is_confirmed(lossy: tuple[Timeba
     # studentEnrollments or teacherEnrollments, has no listing, and the retry's 409 was raised unconfirmed)
     lossy_client, transport = lossy
     user = roster.students[0]
+    if method == "add_teacher_to_class":  # (a class's teacher is a user holding the teacher role)
+        user = uid("teacher")
+        client.oneroster.rostering.create_user(user={"sourcedId": user, "enabledUser": True, "givenName": "T",
+            "familyName": "T", "roles": [{"roleType": "primary", "role": "teacher", "org": {"sourcedId": roster.school}}]})  # fmt: skip
     resp = getattr(lossy_client.oneroster.rostering, method)(class_sourced_id=roster.class_,
                                                              enrollment={"user": {"sourcedId": user}})  # fmt: skip
     assert transport.lost == 1

@@ -265,3 +265,37 @@ def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_do
         answer = timeback.oneroster.rostering.create_grading_period_for_term(term_sourced_id="t1", academicSession={
             **body, "sourcedId": "gp1"})  # fmt: skip
     assert answer.academicSession.sourcedId == "gp1" and answer.sourcedIdPairs.allocatedSourcedId == "gp1"
+
+
+async def test_a_class_s_students_are_added_from_students_and_its_teachers_from_teachers(
+    api: Any, client: Timeback
+) -> None:
+    """``add_student_to_class`` of a user holding no student role stored an enrollment that
+    ``get_students_for_class`` never lists (its students are users holding the role): 422 naming the user and the
+    roles it holds, as a reference to a missing user is. The same for teachers."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    teacher, both = uid("teacher"), uid("both")
+    role = {"roleType": "primary", "org": {"sourcedId": roster.school}}
+    for user, roles in ((teacher, ["teacher"]), (both, ["teacher", "student"])):
+        await call(api, "create_user", user={"sourcedId": user, "enabledUser": True, "givenName": "G",
+                                             "familyName": "F", "roles": [{**role, "role": r} for r in roles]})  # fmt: skip
+    for method, user, lacking in (("add_student_to_class", teacher, "student"),
+                                  ("add_teacher_to_class", roster.students[0], "teacher")):  # fmt: skip
+        with pytest.raises(UnprocessableEntityError) as err:
+            await call(api, method, class_sourced_id=roster.class_, enrollment={"user": {"sourcedId": user}})
+        assert [name for name, _ in err.value.code_minor] == ["enrollment.user.sourcedId"]
+        assert f"user {user!r} does not hold the {lacking} role" in str(err.value)
+    for method in ("add_student_to_class", "add_teacher_to_class"):
+        await call(api, method, class_sourced_id=roster.class_, enrollment={"user": {"sourcedId": both}})
+    students = await call(api, "get_students_for_class", class_sourced_id=roster.class_)
+    teachers = await call(api, "get_teachers_for_class", class_sourced_id=roster.class_)
+    if isinstance(api, AsyncTimeback):
+        students, teachers = [s async for s in students], [t async for t in teachers]
+    assert [u.sourcedId for u in students] == [both]
+    assert [u.sourcedId for u in teachers] == [both]
+    enrollments = client.oneroster.rostering.get_enrollments_for_class_in_school(
+        school_sourced_id=roster.school, class_sourced_id=roster.class_
+    )
+    assert sorted(e.user.sourcedId for e in enrollments) == [both, both]  # (nothing stored for the refused ones)

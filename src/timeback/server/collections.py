@@ -121,17 +121,19 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "teachers", "user", "Teacher", ro.TimebackUser, stored_in="users", role="teacher",
         search=("givenName", "familyName", "email", "username"),
     ),
+    # A class's student (teacher) enrollment names a user of the students (teachers) view: one without the role
+    # would be enrolled and yet never listed among the class's students.
     *(
         CollectionDef(
             name, "enrollment", "Enrollment", ro.TimebackEnrollment,
-            refs={"user": "users", "class": "classes", "school": "orgs"},
+            refs={"user": users, "class": "classes", "school": "orgs"},
             indexed=("user", "class", "school") if stored_in is None else (), stored_in=stored_in, fixed=fixed,
             derive=(("school", "class", "school"),),
         )
-        for name, stored_in, fixed in (
-            ("enrollments", None, ()),
-            ("studentEnrollments", "enrollments", (("role", "student"),)),
-            ("teacherEnrollments", "enrollments", (("role", "teacher"),)),
+        for name, stored_in, fixed, users in (
+            ("enrollments", None, (), "users"),
+            ("studentEnrollments", "enrollments", (("role", "student"),), "students"),
+            ("teacherEnrollments", "enrollments", (("role", "teacher"),), "teachers"),
         )
     ),
     CollectionDef("demographics", "demographics", "Demographics", ro.TimebackDemographics),

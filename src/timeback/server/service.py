@@ -368,10 +368,22 @@ class GradebookService:
                     if sourced_id in unknown:
                         unknown.discard(sourced_id)  # named once: where the first record names it
                         where = _item_path(op, index if batch else None, where)
-                        problems.append((where, f"unknown {label} {sourced_id!r}"))
+                        problems.append((where, _unknown(tx, COLLECTIONS[target], sourced_id) or
+                                         f"unknown {label} {sourced_id!r}"))  # fmt: skip
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+def _unknown(tx: Transaction, view: CollectionDef, sourced_id: str) -> str | None:
+    """Why a user outside a role's view (a class's students) is not in it, when it is a user: the roles it holds."""
+    if view.role is None:
+        return None
+    user = tx.get(COLLECTIONS[view.table], sourced_id)
+    if user is None:
+        return None
+    held = sorted({str(r.get("role")) for r in user.get("roles") or () if isinstance(r, dict)})
+    return f"user {sourced_id!r} does not hold the {view.role} role (its roles: {', '.join(held) or 'none'})"
 
 
 _WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
