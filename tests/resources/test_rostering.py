@@ -299,3 +299,31 @@ async def test_a_class_s_students_are_added_from_students_and_its_teachers_from_
         school_sourced_id=roster.school, class_sourced_id=roster.class_
     )
     assert sorted(e.user.sourcedId for e in enrollments) == [both, both]  # (nothing stored for the refused ones)
+
+
+async def test_an_enrollment_s_school_is_its_class_s(api: Any, client: Timeback) -> None:
+    """An enrollment naming a school other than its class's was stored as sent: listed by
+    ``/schools/{other}/classes/{c}/enrollments`` (and its students) though the class is not of that school, and
+    missing from the class's own school's. 422 naming ``enrollment.school.sourcedId``; the class's school, or
+    none (it is taken from the class), is stored."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    other = uid("school")
+    await call(api, "create_school", org={"sourcedId": other, "name": "Other", "type": "school"})
+    student = {"sourcedId": roster.students[0]}
+    whole = {"user": student, "class": {"sourcedId": roster.class_}, "role": "student"}
+    wrong, right = {"school": {"sourcedId": other}}, {"school": {"sourcedId": roster.school}}
+    refused = [("create_enrollment", {"enrollment": {**whole, **wrong}}),
+               ("update_enrollment", {"sourced_id": uid("enr"), "enrollment": {**whole, **wrong}}),
+               ("add_student_to_class", {"class_sourced_id": roster.class_, "enrollment": {"user": student, **wrong}})]  # fmt: skip
+    for method, kwargs in refused:
+        with pytest.raises(UnprocessableEntityError, match=r"is not the school of class") as err:
+            await call(api, method, **kwargs)
+        assert [name for name, _ in err.value.code_minor] == ["enrollment.school.sourcedId"], method
+    await call(api, "create_enrollment", enrollment={**whole, **right})
+    await call(api, "add_student_to_class", class_sourced_id=roster.class_, enrollment={"user": student})
+    ro = client.oneroster.rostering
+    assert list(ro.get_enrollments_for_class_in_school(school_sourced_id=other, class_sourced_id=roster.class_)) == []
+    stored = ro.get_enrollments_for_class_in_school(school_sourced_id=roster.school, class_sourced_id=roster.class_)
+    assert [e.school.sourcedId for e in stored] == [roster.school, roster.school]

@@ -31,6 +31,9 @@ class CollectionDef:
     # (field, via, source): when a write leaves ``field`` out, take the ``source`` reference of the record that
     # ``via`` names. A result without a class belongs to its line item's class, so class listings show it.
     derive: tuple[tuple[str, str, str], ...] = ()
+    # (field, via, source): a write that names ``field`` must name the ``source`` reference of the record ``via``
+    # names, else 422. An enrollment is at its class's school.
+    agree: tuple[tuple[str, str, str], ...] = ()
     # (column, path): a list kept as ",a,b," in its own column, for "contains" scopes (a class's terms, a user's
     # roles). Paths as in ``refs``: "terms[]" takes sourcedIds, "roles[].role" plain values.
     list_columns: tuple[tuple[str, str], ...] = ()
@@ -128,7 +131,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
             name, "enrollment", "Enrollment", ro.TimebackEnrollment,
             refs={"user": users, "class": "classes", "school": "orgs"},
             indexed=("user", "class", "school") if stored_in is None else (), stored_in=stored_in, fixed=fixed,
-            derive=(("school", "class", "school"),),
+            derive=(("school", "class", "school"),), agree=(("school", "class", "school"),),
         )
         for name, stored_in, fixed, users in (
             ("enrollments", None, (), "users"),

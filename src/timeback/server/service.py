@@ -235,8 +235,8 @@ class GradebookService:
             if whole is not None and whole is not _body_model(op):
                 record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
-            self._derive(tx, coll, [record])
             self._check_references(tx, op, coll, [record], batch=False)
+            self._derive(tx, op, coll, [record], batch=False)  # (after: an unknown reference is named as such)
             tx.upsert(coll, record)
         return Reply(201, {coll.singular: record})
 
@@ -253,8 +253,8 @@ class GradebookService:
                     raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
                 if parent.field:
                     self._scope_to_parent(op, records, parent.field, value, batch=batch)
-            self._derive(tx, coll, records)
             self._check_references(tx, op, coll, records, batch=batch)
+            self._derive(tx, op, coll, records, batch=batch)
             ids = [r["sourcedId"] for r in records]
             if len(set(ids)) < len(ids):
                 raise _repeated(op, ids)
@@ -318,20 +318,31 @@ class GradebookService:
     # ----- referential checks
 
     @staticmethod
-    def _derive(tx: Transaction, coll: CollectionDef, records: list[dict[str, Any]]) -> None:
-        for field, via, source in coll.derive:
+    def _derive(
+        tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+    ) -> None:
+        """Fill the ``derive`` fields a write leaves out, and check the ``agree`` fields it names."""
+        for field, via, source in dict.fromkeys((*coll.derive, *coll.agree)):
+            fill, check = (field, via, source) in coll.derive, (field, via, source) in coll.agree
             target_coll = COLLECTIONS[coll.refs[via]]
             looked_up: dict[str, dict[str, Any] | None] = {}
-            for record in records:
-                ref = record.get(via)
-                if record.get(field) is not None or not isinstance(ref, dict):
+            for index, record in enumerate(records):
+                ref, given = record.get(via), record.get(field)
+                if not isinstance(ref, dict) or not (check if given is not None else fill):
                     continue
                 sourced_id = ref.get("sourcedId")
                 if sourced_id not in looked_up:
                     looked_up[sourced_id] = tx.get(target_coll, sourced_id)
                 found = looked_up[sourced_id]
-                if found is not None and isinstance(found.get(source), dict):
-                    record[field] = {"sourcedId": found[source]["sourcedId"]}
+                if found is None or not isinstance(found.get(source), dict):
+                    continue  # (an unknown record, which the reference check names, or one without it)
+                expected = found[source]["sourcedId"]
+                if given is None:
+                    record[field] = {"sourcedId": expected}
+                elif isinstance(given, dict) and given.get("sourcedId") != expected:
+                    where = _item_path(op, index if batch else None, f"{field}.sourcedId")
+                    message = f"{given.get('sourcedId')!r} is not the {source} of {via} {sourced_id!r} ({expected!r})"
+                    raise ApiError(422, f"Not the {via}'s {source}: {where}: {message}", fields=[(where, message)])
 
     @staticmethod
     def _scope_to_parent(
