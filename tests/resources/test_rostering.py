@@ -327,3 +327,29 @@ async def test_an_enrollment_s_school_is_its_class_s(api: Any, client: Timeback)
     assert list(ro.get_enrollments_for_class_in_school(school_sourced_id=other, class_sourced_id=roster.class_)) == []
     stored = ro.get_enrollments_for_class_in_school(school_sourced_id=roster.school, class_sourced_id=roster.class_)
     assert [e.school.sourcedId for e in stored] == [roster.school, roster.school]
+
+
+async def test_a_class_naming_two_different_schools_is_refused(api: Any, client: Timeback) -> None:
+    """A class's ``org`` (Timeback's name) and ``school`` (OneRoster's) are the same reference: a class naming both,
+    different, was stored with both (its classes listed under ``school``, its ``org`` naming the other). 422 naming
+    the field; both alike is one school."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    other, klass = uid("school"), uid("class")
+    await call(api, "create_school", org={"sourcedId": other, "name": "Other", "type": "school"})
+    body = {"title": "K", "course": {"sourcedId": roster.course}, "terms": [{"sourcedId": roster.term}],
+            "school": {"sourcedId": roster.school}}  # fmt: skip
+    both = {**body, "org": {"sourcedId": other}}
+    for method, kwargs in (("create_class", {"class": {"sourcedId": klass, **both}}),
+                           ("update_class", {"sourced_id": klass, "class": both}),
+                           ("update_class", {"sourced_id": roster.class_, "class": {"school": {"sourcedId": other},
+                                                                                    "org": {"sourcedId": roster.school}}})):  # fmt: skip
+        with pytest.raises(UnprocessableEntityError, match="org and school name the class's one school") as err:
+            await call(api, method, **kwargs)
+        assert [name for name, _ in err.value.code_minor] == ["class.org.sourcedId"]
+    await call(api, "create_class", **{"class": {"sourcedId": klass, **body, "org": {"sourcedId": roster.school}}})
+    for sourced_id in (klass, roster.class_):
+        stored = (await call(api, "get_class", sourced_id=sourced_id)).class_
+        assert (stored.school.sourcedId, stored.org.sourcedId if stored.org else None) in (
+            (roster.school, roster.school), (roster.school, None))  # fmt: skip

@@ -62,6 +62,7 @@ ACCEPTED_REFUSALS = (
     (422, "Not a whole class"),  # a class update of some fields (Timeback's), for a class that does not exist
     (422, "Another kind of record"),  # a PUT through a view (/schools/{id}) naming a record outside it (a district)
     (422, "Not the class's school"),  # an enrollment naming a school other than its class's
+    (422, "Conflicting school"),  # a class whose org and school (one reference, two names) differ
 )
 # The official gradebook document's imsx_codeMinorFieldValue vocabulary (imsx_CodeMinorFieldDType).
 CODE_MINOR_VALUES = {

@@ -217,8 +217,17 @@ class GradebookService:
             raise _unaddressable(op, unaddressable if isinstance(value, list) else [None])
         for index, record in enumerate(records):
             for source, target in coll.mirror:
-                if record.get(target) is None and record.get(source) is not None:
+                if record.get(source) is None:
+                    continue
+                if record.get(target) is None:
                     record[target] = record[source]
+                    continue
+                named, mirrored = _sourced_id(record[source]), _sourced_id(record[target])
+                if named != mirrored:  # (the same reference under two names, differing: which is meant?)
+                    where = _item_path(op, index if isinstance(value, list) else None, f"{source}.sourcedId")
+                    message = (f"{named!r} differs from {target} {mirrored!r}: {source} and {target} name the "
+                               f"{coll.label.lower()}'s one {target}")  # fmt: skip
+                    raise ApiError(422, f"Conflicting {target}: {where}: {message}", fields=[(where, message)])
             for name, fixed in coll.fixed:
                 if record.get(name, fixed) != fixed:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
@@ -384,6 +393,10 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+def _sourced_id(ref: Any) -> Any:
+    return ref.get("sourcedId") if isinstance(ref, dict) else ref
 
 
 def _unknown(tx: Transaction, view: CollectionDef, sourced_id: str) -> str | None:
