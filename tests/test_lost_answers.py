@@ -150,6 +150,18 @@ def test_every_create_can_be_confirmed_by_reading_back() -> None:
                 assert key in LISTERS or key in READERS, f"{op.name}: nothing reads its records back"
 
 
+def test_a_create_through_a_view_implies_what_the_server_sets() -> None:
+    # (a create read back through another collection (a class's students, through /enrollments) is confirmed only
+    # with the values its view fixes: the SDK's declaration and the server's must not drift apart)
+    from timeback.resources import GradebookOperations, RosteringOperations
+    from timeback.server.collections import COLLECTIONS
+
+    for service in (GradebookOperations, RosteringOperations):
+        for op in service.operations():
+            if op.kind in ("create", "batch_create") and op.stored_in:
+                assert dict(op.implies) == dict(COLLECTIONS[op.collection].fixed), op.name
+
+
 def test_a_lost_school_answer_is_confirmed(lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback) -> None:
     # (the listing that reads schools back answers them under "orgs", not under the collection's own "schools")
     lossy_client, transport = lossy
@@ -197,6 +209,27 @@ def test_a_record_of_another_parent_behind_a_lost_answer_still_raises(lossy: tup
         lossy_client.oneroster.rostering.create_grading_period_for_term(term_sourced_id=other_term, academicSession={
             "sourcedId": period, "title": "Q1", **session})  # fmt: skip
     assert transport.lost == 1
+
+
+@pytest.mark.parametrize(("method", "taken_by"), [("add_student_to_class", "add_teacher_to_class"),
+                                                  ("add_teacher_to_class", "add_student_to_class")])  # fmt: skip
+def test_an_enrollment_of_another_role_behind_a_lost_answer_still_raises(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster, method: str, taken_by: str
+) -> None:
+    """A class's students and teachers are both enrollments, read back through /enrollments: the role is the path's,
+    not in the body. A teacher enrollment with the sourcedId, user and class of a student one was confirmed as the
+    student create, which succeeded with the user in no way a student of the class."""
+    lossy_client, transport = lossy
+    ro = client.oneroster.rostering
+    user, enrollment = uid("user"), uid("enr")
+    ro.create_user(user={"sourcedId": user, "enabledUser": True, "givenName": "G", "familyName": "F", "roles": [
+        {"roleType": "primary", "role": r, "org": {"sourcedId": roster.school}} for r in ("student", "teacher")]})  # fmt: skip
+    sent = {"sourcedId": enrollment, "user": {"sourcedId": user}}
+    getattr(ro, taken_by)(class_sourced_id=roster.class_, enrollment=sent)
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        getattr(lossy_client.oneroster.rostering, method)(class_sourced_id=roster.class_, enrollment=sent)
+    assert transport.lost == 1
+    assert ro.get_enrollment(sourced_id=enrollment).enrollment.role == taken_by.split("_")[1]  # (unchanged)
 
 
 def test_a_lost_answer_is_confirmed_past_the_first_read_back_and_for_an_id_holding_a_quote(

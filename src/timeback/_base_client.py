@@ -342,10 +342,12 @@ class BaseClient:
             sent = next(iter(body.values()))
         records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
         # The parent the path names, which the server sets on each record that leaves it out (a class's students,
-        # a term's grading periods): a record with the same sourcedId under another parent is not this call's.
+        # a term's grading periods), and the values the path implies (their role): a record with the same sourcedId
+        # under another parent, or a teacher's enrollment read back for a student's, is not this call's.
         value = request.__getitem__ if isinstance(request, ValidatedRequest) else functools.partial(getattr, request)
-        implied = {p.field: {"sourcedId": value(p.param)} for p in op.parents
-                   if p.field and p.through is None and not p.contains}  # fmt: skip
+        implied: dict[str, Any] = {p.field: {"sourcedId": value(p.param)} for p in op.parents
+                                   if p.field and p.through is None and not p.contains}  # fmt: skip
+        implied.update(op.implies)
         if implied:
             records = [{**r, **{k: v for k, v in implied.items() if r.get(k) is None}} for r in records]
         reads = self.read_back_requests(op, records)

@@ -66,6 +66,9 @@ class Operation(Generic[ReqT, RespT]):
     parents: tuple[Parent, ...] = ()
     not_found: str | None = None  # the 404 message when a parent is missing
     stored_in: str | None = None  # the collection its records are read back from, when not ``collection``
+    # Field values the path implies, which the server sets on every record this create stores (the role of a
+    # class's students): a record read back from ``stored_in`` without them is not this call's.
+    implies: tuple[tuple[str, str], ...] = ()
     # A listing's key in the answer, when not ``collection``: Timeback answers /students/ and a school's students
     # under "users" (the view's records are users), /schools/ under "orgs".
     answer_key: str | None = None

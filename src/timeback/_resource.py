@@ -199,11 +199,13 @@ def create_one(
     parents: tuple[Parent, ...] = (),
     not_found: str | None = None,
     stored_in: str | None = None,
+    implies: tuple[tuple[str, str], ...] = (),
 ) -> Endpoint[ReqT, PairsResponse]:
     """POST one record (to a root collection, or under parents named in the path); 201 with ``sourcedIdPairs``.
-    ``stored_in``: the collection that lists the records, when ``collection`` is a view of it (a class's students)."""
+    ``stored_in``: the collection that lists the records, when ``collection`` is a view of it (a class's students);
+    ``implies``: the field values that view sets on each record (``(("role", "student"),)``)."""
     op = _op("create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
-             not_found=not_found, stored_in=stored_in)  # fmt: skip
+             not_found=not_found, stored_in=stored_in, implies=implies)  # fmt: skip
     return Endpoint(op)
 
 

@@ -122,12 +122,12 @@ class RosteringOperations(OperationSet):
     add_student_to_class = create_one(
         "/classes/{class_sourced_id}/students", rq.TimebackAddStudentToClassRequest, "studentEnrollments",
         body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),), not_found="Class not found.",
-        stored_in="enrollments",
+        stored_in="enrollments", implies=(("role", "student"),),
     )  # fmt: skip
     add_teacher_to_class = create_one(
         "/classes/{class_sourced_id}/teachers", rq.TimebackAddTeacherToClassRequest, "teacherEnrollments",
         body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),), not_found="Class not found.",
-        stored_in="enrollments",
+        stored_in="enrollments", implies=(("role", "teacher"),),
     )  # fmt: skip
 
     # ----- courses
