@@ -372,3 +372,25 @@ def test_an_empty_page_before_the_total_ends_iteration() -> None:
     script = Script([answer(200, first), answer(200, {"results": [], "totalCount": 5}), answer(400)])
     assert [r.sourcedId for r in make_client(script).oneroster.gradebook.get_all_results(limit=2)] == ["r1", "r2"]
     assert len(script.requests) == 2  # (a third would be refused: a 400 instead of a loop)
+
+
+def test_a_view_s_page_reads_its_records_under_the_view_s_and_the_base_collection_s_names(
+    client: Timeback, roster: Roster
+) -> None:
+    """A class's or a school's students are users, schools orgs: ``page.users`` and ``page.orgs`` read them as
+    ``page.students`` and ``page.schools`` do, whatever key the answer used."""
+    ro = client.oneroster.rostering
+    for student in roster.students:
+        ro.add_student_to_class(class_sourced_id=roster.class_, enrollment={"user": {"sourcedId": student}})
+    for page in (
+        ro.get_students_for_class(class_sourced_id=roster.class_),
+        ro.get_students_for_school(school_sourced_id=roster.school),
+    ):
+        assert sorted(u.sourcedId for u in page.students) == sorted(roster.students)
+        assert page.users == page.students
+    teachers = ro.get_teachers_for_class(class_sourced_id=roster.class_)
+    assert teachers.users == teachers.teachers
+    schools = ro.get_all_schools(filter=f"sourcedId='{roster.school}'")
+    assert [o.sourcedId for o in schools.orgs] == [roster.school] and schools.schools == schools.orgs
+    with pytest.raises(AttributeError):
+        schools.users  # noqa: B018

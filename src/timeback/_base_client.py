@@ -510,9 +510,9 @@ class BaseClient:
         except ValueError as exc:
             message = f"{op.name}: the response is not JSON: {exc}"
             raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
-        items = None
+        items, keys = None, _list_keys(op)
         if isinstance(envelope, dict):
-            key = next((key for key in _list_keys(op) if isinstance(envelope.get(key), list)), None)
+            key = next((key for key in keys if isinstance(envelope.get(key), list)), None)
             items = envelope.pop(key) if key is not None else None
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if isinstance(total, float) and total.is_integer():  # (3.0: a JSON number all the same; bool is no count)
@@ -537,6 +537,7 @@ class BaseClient:
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
             links_next=total is None and "next" in response.links,  # (read only where it decides: no total)
+            aliases=keys,
         )
 
 

@@ -49,6 +49,9 @@ class PageInfo(Generic[T]):
     request_id: str | None = None
     retries_taken: int = 0
     links_next: bool = False  # the answer's Link header has rel="next"
+    # The names the items answer to as attributes besides ``collection``: a view's base collection's too ("users"
+    # for a class's students, "orgs" for schools), as the answer may come under either.
+    aliases: tuple[str, ...] = ()
     _items: list[T] | None = None
 
     @property
@@ -133,10 +136,11 @@ class _PageBase(Generic[T]):
         return self._info.next_offset() is not None
 
     def __getattr__(self, name: str) -> Any:
-        # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount.
+        # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount; a view's
+        # records under its base collection's name too (page.users for a class's students), as either may answer.
         info = self.__dict__.get("_info")
         if info is not None:
-            if name == info.collection:
+            if name == info.collection or name in info.aliases:
                 return info.items
             if name in info.envelope:
                 return info.envelope[name]
