@@ -136,3 +136,23 @@ def test_the_batch_wide_strict_check_of_dicts_agrees_with_the_located_walk() -> 
             _check(op.request.model_validate_json(body, **STRICT_VALIDATION), (), located)
             as_dicts = validator.validate_json(body, strict=True, extra="forbid")
             assert dicts_plainly_clean(op.request, [as_dicts]) == (not located), variant
+
+
+def test_a_put_request_re_used_for_another_sourced_id_puts_that_record(client: Any, roster: Any) -> None:
+    """A PUT request whose body left its sourcedId to the path, then given another path id: set on it, copied
+    with it, or passed with it to the call. The body follows the new path, as it did the first."""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    request = TimebackPutResultRequest(
+        sourced_id=uid("r"), result=result_body(line_item, roster.students[0], None, score=70)
+    )
+    overridden, copied, assigned = uid("r"), uid("r"), uid("r")
+    gb.put_result(request, sourced_id=overridden)
+    gb.put_result(request.model_copy(update={"sourced_id": copied}))
+    request.sourced_id = assigned
+    assert request.result.sourcedId == assigned
+    gb.put_result(request)
+    for sourced_id in (overridden, copied, assigned):
+        assert gb.get_result(sourced_id=sourced_id).result.sourcedId == sourced_id

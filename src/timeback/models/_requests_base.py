@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, model_validator
 
-from timeback.models._base import sourced_id_given
+from timeback.models._base import GeneratedId, sourced_id_given
 from timeback.models.gradebook import TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest"]
@@ -55,21 +56,48 @@ class _GetRequest(_ByIdRequest):
 
 
 class _PutRequest(_ByIdRequest):
-    """PUT: the body's ``sourcedId`` is the path's when omitted, and must equal it when given."""
+    """PUT: the body's ``sourcedId`` is the path's when omitted, and must equal it when given. One taken from the path
+    follows it: a request given another path id (set on it, copied with it, or passed with it to a call) sends its
+    body under that id."""
+
+    model_config = ConfigDict(validate_assignment=True)  # (``request.sourced_id = ...`` runs the rule again)
 
     sourced_id: str = Field(min_length=1, max_length=255)  # (the record's sourcedId: as long as a body's may be)
     body_field: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _path_id_not_given(cls, data: Any) -> Any:
+        # A request dumped to be validated again (a call's overriding keywords) carries the id its body took from
+        # the path as a GeneratedId, which validation would make an id the caller chose: left out, it is filled in.
+        if isinstance(data, dict):
+            for key in (cls.body_field, cls.model_fields[cls.body_field].alias):
+                body = data.get(key) if key else None
+                if isinstance(body, dict) and isinstance(body.get("sourcedId"), GeneratedId):
+                    return {**data, key: {name: value for name, value in body.items() if name != "sourcedId"}}
+        return data
 
     @model_validator(mode="after")
     def _sourced_id_matches_path(self, info: ValidationInfo) -> Self:
         body: TimebackEntity = getattr(self, self.body_field)
         if not sourced_id_given(body):
-            # A copy: the caller's body (a model passed in is kept as is) may be reused for another path.
-            setattr(self, self.body_field, body.model_copy(update={"sourcedId": self.sourced_id}))
+            if body.sourcedId != self.sourced_id:
+                # A copy: the caller's body (a model passed in is kept as is) may be reused for another path. Still
+                # a GeneratedId (not the caller's), so that it follows the path when that changes.
+                filled = body.model_copy(update={"sourcedId": GeneratedId(self.sourced_id)})
+                self.__dict__[self.body_field] = filled  # (not setattr: that would validate it again)
         elif body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
             raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
         return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        # (pydantic validates nothing in a copy: a new path id would leave the body under the old one)
+        copy = super().model_copy(update=update, deep=deep)
+        body: TimebackEntity = getattr(copy, copy.body_field)
+        if not sourced_id_given(body) and body.sourcedId != copy.sourced_id:
+            copy.__dict__[copy.body_field] = body.model_copy(update={"sourcedId": GeneratedId(copy.sourced_id)})
+        return copy
 
 
 class _PatchBody(TimebackEntity):
