@@ -794,3 +794,22 @@ def test_a_patch_answer_is_any_object_as_timeback_documents_it(body: dict[str, A
     else:  # the write succeeded; the answer held no record
         assert patched.assessmentResult is None
         assert patched.model_extra == body
+
+
+def test_a_nan_deadline_is_refused_naming_deadline(server: LocalServer, roster: Any) -> None:
+    """NaN compares false with everything: as a deadline it never passed, and capped nothing but the phases with no
+    timeout, which it made NaN (a socket refuses that). A ValueError naming it, on a call, a client, a bulk upload."""
+    from tests.support import add_line_items, result_body
+
+    nan = float("nan")
+    with pytest.raises(ValueError, match="deadline"):
+        Timeback(**server.client_kwargs(), deadline=nan)
+    with Timeback(**server.client_kwargs()) as client:
+        call: dict[str, Any] = {"sourced_id": "nan-cat", "deadline": nan, "timeout": httpx.Timeout(None)}
+        with pytest.raises(ValueError, match="deadline"):
+            client.oneroster.gradebook.put_category(category={"title": "x"}, **call)
+        (line_item,) = add_line_items(client, roster, 1)
+        with pytest.raises(ValueError, match="deadline"):
+            client.oneroster.gradebook.bulk_post_results([result_body(line_item, roster.students[0])], deadline=nan)
+        assert not list(client.oneroster.gradebook.get_results_for_line_item_for_class(
+            class_sourced_id=roster.class_, line_item_sourced_id=line_item))  # fmt: skip

@@ -124,8 +124,16 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         token_url=token_url,
         timeout=resolved_timeout,
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
-        deadline=options.get("deadline"),
+        deadline=checked_deadline(options.get("deadline")),
     )
+
+
+def checked_deadline(deadline: float | None) -> float | None:
+    """``deadline``, or ValueError for NaN: it compares false with everything, so it would never pass, and would
+    cap a phase with no timeout at NaN (which the socket refuses, with no name on it)."""
+    if deadline is not None and deadline != deadline:
+        raise ValueError("deadline must be a number of seconds (None: no limit), not nan")
+    return deadline
 
 
 def _http_url(url: str) -> httpx.URL | None:
@@ -160,7 +168,7 @@ class CallOptions:
         return cls(
             timeout=None if timeout is None else as_timeout(timeout),
             max_retries=fields.pop("max_retries", None),
-            deadline=fields.pop("deadline", None),
+            deadline=checked_deadline(fields.pop("deadline", None)),
         )
 
 
