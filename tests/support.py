@@ -166,3 +166,15 @@ def enriched(request: httpx.Request, response: httpx.Response) -> httpx.Response
             if isinstance(record, dict):
                 enrich(record)
     return httpx.Response(200, json=body, headers={"x-total-count": response.headers.get("x-total-count", "")})
+
+
+def without_totals(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """``response`` as a server that gives no totals answers: a listing's page without ``totalCount`` or
+    ``X-Total-Count``, its ``Link`` header (which names the next page) kept; any other answer as it is."""
+    import json
+
+    if request.method != "GET" or response.status_code != 200 or "link" not in response.headers:
+        return response
+    body = json.loads(response.read())
+    body.pop("totalCount")
+    return httpx.Response(200, json=body, headers={"link": response.headers["link"]})

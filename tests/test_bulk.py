@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Roster, add_line_items, add_students, enriched, result_body, uid
+from tests.support import Roster, add_line_items, add_students, enriched, result_body, uid, without_totals
 from timeback import AsyncTimeback, BulkProgress, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
@@ -929,6 +929,44 @@ def test_replace_reads_back_past_a_listing_page_shorter_than_asked(world: tuple[
         summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
     assert summary.ok, summary.failures
     assert (summary.stored, summary.unchanged, summary.replaced) == (25, 25, 0)
+
+
+class HidesTotals(httpx.BaseTransport):
+    """Forwards every request to the real server; its answers to listings come without a total (no ``totalCount``,
+    no ``X-Total-Count``), with the ``Link`` header that names their next page: a server that gives no totals."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return without_totals(request, self.inner.handle_request(request))
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_replace_reads_back_past_a_short_page_with_a_next_link_from_a_server_without_totals() -> None:
+    """With no total, a read-back page shorter than asked was taken for the last, though its ``Link`` named a next
+    page (a server capping its pages at 10): the unchanged records on later pages were PUT and counted replaced."""
+    from tests.support import make_roster
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    with (
+        LocalServer(ServerSettings(max_page_size=10)) as small_pages,
+        httpx.Client(transport=HidesTotals()) as hiding,
+        Timeback(**small_pages.client_kwargs(), http_client=hiding) as api,
+    ):
+        roster = make_roster(api)
+        (line_item,) = add_line_items(api, roster, 1)
+        rows = [result_body(line_item, roster.students[i % 3], uid(f"nototal-{i}"), score=i) for i in range(25)]
+        assert api.oneroster.gradebook.bulk_post_results(rows).stored == 25
+        page = api.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=20)
+        assert page.total_count is None and len(page) == 10  # (the transport hides the totals: a capped page)
+        rows[24] = {**rows[24], "score": 99}
+        summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (25, 24, 1)
 
 
 def test_replace_puts_a_result_whose_stored_record_holds_a_field_no_longer_sent(

@@ -388,7 +388,8 @@ class BaseClient:
                 held.failed = error
                 break
             held.records.update(page)
-            if (more := self.next_read_back(read, len(page), total)) is not None:
+            linked = total is None and "next" in answer.links  # (no total: its Link may name a next page)
+            if (more := self.next_read_back(read, len(page), total, linked)) is not None:
                 pending.insert(0, more)
         return held
 
@@ -428,14 +429,19 @@ class BaseClient:
             reads.append(self._http_request("GET", base + path))
         return reads
 
-    def next_read_back(self, read: httpx.Request, found: int, total: int | None) -> httpx.Request | None:
+    def next_read_back(
+        self, read: httpx.Request, found: int, total: int | None, links_next: bool = False
+    ) -> httpx.Request | None:
         """The read of the next page of a read-back listing whose answer held ``found`` records of ``total``, or None
         when it held them all. A server may serve fewer records a page than the read asked for (its own cap on
-        ``limit``): those left are on the pages after."""
+        ``limit``): those left are on the pages after. Without a total, the rule of auto-pagination (``PageInfo``): a
+        page whose ``Link`` names a next one (``links_next``) is not the last."""
         params = read.url.params
-        if "filter" not in params or total is None or found == 0:  # (a read by id; a listing that says no more)
+        if "filter" not in params or found == 0:  # (a read by id; a listing that says no more)
             return None
         offset = int(params.get("offset", 0)) + found
+        if total is None:  # (the filter matches no more records than the ids it names: the read's limit)
+            total = int(params["limit"]) if links_next else 0
         if offset >= total:
             return None
         return self._http_request("GET", str(read.url.copy_with(query=None)), params={**params, "offset": offset})
