@@ -813,3 +813,23 @@ def test_a_nan_deadline_is_refused_naming_deadline(server: LocalServer, roster: 
             client.oneroster.gradebook.bulk_post_results([result_body(line_item, roster.students[0])], deadline=nan)
         assert not list(client.oneroster.gradebook.get_results_for_line_item_for_class(
             class_sourced_id=roster.class_, line_item_sourced_id=line_item))  # fmt: skip
+
+
+async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_proxy(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most company machines set HTTP_PROXY (or ALL_PROXY) without a NO_PROXY for loopback: the clients
+    ``LocalServer`` points at itself sent every call to that proxy, which cannot reach this machine's loopback (here
+    a closed port: "connection failed" for the token)."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with Timeback(**server.client_kwargs(), max_retries=0) as client:
+        assert client.oneroster.gradebook.put_category(sourced_id="proxied", category={"title": "x"}).category
+    async with AsyncTimeback(**server.client_kwargs(), max_retries=0) as async_client:
+        assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
+    for name, value in server.environ().items():
+        monkeypatch.setenv(name, value)
+    with Timeback(max_retries=0) as client:
+        assert client.oneroster.gradebook.get_category(sourced_id="proxied").category.title == "x"

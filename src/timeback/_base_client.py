@@ -807,6 +807,25 @@ def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
     )
 
 
+def direct_to_loopback(config: ClientConfig) -> dict[str, None]:
+    """The ``mounts`` of the SDK's own httpx client: its base and token URLs on a loopback host (a local server) are
+    reached directly, whatever proxy the environment names (HTTP_PROXY, ALL_PROXY: many company machines set one
+    with no NO_PROXY for 127.0.0.1), as Go's clients do: a proxy's loopback is not this machine's. (A mount of
+    None is httpx's own transport, the proxies' mounts being less specific.)"""
+    import ipaddress
+
+    mounts: dict[str, None] = {}
+    for url in (config.base_url, config.token_url):
+        host = httpx.URL(url).host
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:  # (a name)
+            loopback = False
+        if loopback:
+            mounts[f"all://[{host}]" if ":" in host else f"all://{host}"] = None
+    return mounts
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
     if not value:
@@ -829,7 +848,7 @@ def parse_retry_after(value: str | None) -> float | None:
 class SyncAPIClient(BaseClient):
     def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
         super().__init__(config)
-        self._http = http_client or httpx.Client(timeout=config.timeout)
+        self._http = http_client or httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config))
         self._token_lock = threading.Lock()
 
     def close(self) -> None:
@@ -921,7 +940,7 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config)
-        self._http = http_client or httpx.AsyncClient(timeout=config.timeout)
+        self._http = http_client or httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config))
         self._token_lock: asyncio.Lock | None = None
 
     async def close(self) -> None:
