@@ -784,6 +784,62 @@ async def test_replace_puts_the_results_not_stored_as_sent_and_leaves_the_others
     assert {k for k in stamps if after[k] != stamps[k]} == changed  # (the unchanged ones were not written)
 
 
+class BusyAtFirstPost(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Forwards every request to the server, except each batch POST the first time it is sent: 503 (a server busy
+    for a moment, nothing stored), so that its retry meets the records stored before with 409."""
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()
+
+    def busy(self, request: httpx.Request) -> httpx.Response | None:
+        if request.method != "POST" or request.url.path.endswith("/token") or request.content in self.seen:
+            return None
+        self.seen.add(request.content)
+        return httpx.Response(503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"}, request=request)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if (busy := self.busy(request)) is not None:
+            return busy
+        with httpx.HTTPTransport() as inner:
+            response = inner.handle_request(request)
+            response.read()
+        return response
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if (busy := self.busy(request)) is not None:
+            return busy
+        async with httpx.AsyncHTTPTransport() as inner:
+            response = await inner.handle_async_request(request)
+            await response.aread()
+        return response
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_replace_counts_a_batch_whose_retry_met_409_as_unchanged_or_replaced(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A batch whose first POST failed (503) and whose retry met the records stored before (409): when all of them
+    read back as sent, the retry's 409 was confirmed as the call's own (the lost-answer rule) and the batch counted
+    as stored, in neither ``unchanged`` nor ``replaced``, though nothing was created. Now settled as any 409 is."""
+    roster, line_items = world
+    tag = uid(f"resync-busy-{kind}")
+    first = list(interleaved(roster, line_items[:3], 60, tag))  # (20 a line item: a batch each)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    changed = {i for i, row in enumerate(first) if row["lineItem"] == {"sourcedId": line_items[0]} and i % 2 == 0}
+    second = [{**row, "score": row["score"] + 0.5} if i in changed else row for i, row in enumerate(first)]
+    transport = BusyAtFirstPost()
+    if kind == "sync":
+        with httpx.Client(transport=transport) as http, Timeback(**server.client_kwargs(), http_client=http) as api:
+            summary = api.oneroster.gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    else:
+        async with httpx.AsyncClient(transport=transport) as http:
+            async with AsyncTimeback(**server.client_kwargs(), http_client=http) as aapi:
+                summary = await aapi.oneroster.gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    assert summary.ok and summary.retries_taken >= 3, summary
+    assert (summary.stored, summary.unchanged, summary.replaced) == (60, 60 - len(changed), len(changed)), summary
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in second}
+
+
 class RefusesPut(httpx.BaseTransport):
     """Forwards every request to the real server, except a PUT of ``sourced_id``, answered 503 (a server that fails
     one write on demand)."""

@@ -911,13 +911,23 @@ class SyncAPIClient(BaseClient):
                 answer = error
 
     def call(
-        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+        self,
+        op: Operation[Any, ModelT],
+        request: Any,
+        fields: Mapping[str, Any],
+        options: CallOptions = NO_OPTIONS,
+        *,
+        confirm: bool = True,
     ) -> ModelT | None:
+        """``confirm=False``: a retried create's 409 is raised, not confirmed by reading the records back (the
+        caller settles it: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except ConflictError as error:
+            if not confirm:
+                raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
@@ -1004,13 +1014,23 @@ class AsyncAPIClient(BaseClient):
                 answer = error
 
     async def call(
-        self, op: Operation[Any, ModelT], request: Any, fields: Mapping[str, Any], options: CallOptions = NO_OPTIONS
+        self,
+        op: Operation[Any, ModelT],
+        request: Any,
+        fields: Mapping[str, Any],
+        options: CallOptions = NO_OPTIONS,
+        *,
+        confirm: bool = True,
     ) -> ModelT | None:
+        """``confirm=False``: a retried create's 409 is raised, not confirmed by reading the records back (the
+        caller settles it: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except ConflictError as error:
+            if not confirm:
+                raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:

@@ -75,7 +75,9 @@ class BulkSummary:
     sent: int = 0  # results sent in a batch (valid ones)
     stored: int = 0  # results the server holds as sent once the upload returns (created, replaced or unchanged)
     replaced: int = 0  # of those, written by a PUT after their batch met records that exist (if_exists="replace")
-    unchanged: int = 0  # of those, found stored as sent already: nothing written (if_exists="replace")
+    # of those, found stored as sent already: nothing written (if_exists="replace"; after a batch's retry met 409,
+    # what its earlier attempt may have stored too: no telling)
+    unchanged: int = 0
     batches: int = 0
     retries_taken: int = 0
     seconds: float = 0.0

@@ -232,7 +232,9 @@ class Gradebook(SyncResource, GradebookOperations):
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
-                return cast(ResponseModel, self._client.call(op, request, {}, options))
+                # Replacing, a retry's 409 is settled as the first attempt's would be, record by record: the records
+                # may be its earlier attempt's or stored before (no telling), and each counts unchanged or replaced.
+                return cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except ConflictError as conflict:
                 if not replace:
                     raise
@@ -271,7 +273,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
-                return cast(ResponseModel, await self._client.call(op, request, {}, options))
+                return cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except ConflictError as conflict:
                 if not replace:
                     raise
