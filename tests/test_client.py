@@ -652,10 +652,39 @@ def refusing_token_endpoint(asked: list[int], is_sync: bool = True) -> Callable[
     return handler
 
 
+class _CountingLock:
+    """The client's token lock, counting the threads that came to it: the token endpoint below answers once all
+    have (a fixed 0.1 s was not always enough for 8 threads to start on a loaded machine)."""
+
+    def __init__(self, lock: Any) -> None:
+        self.lock, self.came, self.changed = lock, 0, threading.Condition()
+
+    def acquire(self, timeout: float = -1) -> bool:
+        with self.changed:
+            self.came += 1
+            self.changed.notify_all()
+        return bool(self.lock.acquire(timeout=timeout))
+
+    def release(self) -> None:
+        self.lock.release()
+
+    def wait_for(self, count: int) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: self.came >= count, timeout=30)
+
+
 def test_calls_waiting_for_a_refused_token_request_share_its_refusal() -> None:
     asked: list[int] = []
+    refuse = refusing_token_endpoint(asked)
+
+    def when_all_wait(request: httpx.Request) -> httpx.Response:
+        lock.wait_for(8)
+        time.sleep(0.1)  # (the last to come gets from the count to the lock's wait)
+        return refuse(request)
+
     client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
-                      http_client=httpx.Client(transport=httpx.MockTransport(refusing_token_endpoint(asked))))  # fmt: skip
+                      http_client=httpx.Client(transport=httpx.MockTransport(when_all_wait)))  # fmt: skip
+    lock = client._client._token_lock = _CountingLock(client._client._token_lock)
     errors: list[BaseException] = []
 
     def call() -> None:
@@ -796,23 +825,49 @@ def test_a_patch_answer_is_any_object_as_timeback_documents_it(body: dict[str, A
         assert patched.model_extra == body
 
 
-def test_a_nan_deadline_is_refused_naming_deadline(server: LocalServer, roster: Any) -> None:
-    """NaN compares false with everything: as a deadline it never passed, and capped nothing but the phases with no
-    timeout, which it made NaN (a socket refuses that). A ValueError naming it, on a call, a client, a bulk upload."""
+BAD_OPTIONS = [
+    ({"deadline": float("nan")}, ValueError, "deadline"),
+    ({"deadline": "5"}, TypeError, "deadline"),
+    ({"timeout": -1}, ValueError, "timeout"),
+    ({"timeout": float("nan")}, ValueError, "timeout"),
+    ({"timeout": httpx.Timeout(5, read=float("nan"))}, ValueError, r"timeout \(read\)"),
+    ({"timeout": "30"}, TypeError, "timeout"),
+    ({"max_retries": -1}, ValueError, "max_retries"),
+    ({"max_retries": 1.5}, ValueError, "max_retries"),
+    ({"max_retries": True}, TypeError, "max_retries"),
+]
+
+
+@pytest.mark.parametrize(("option", "error", "name"), BAD_OPTIONS, ids=[repr(option) for option, _, _ in BAD_OPTIONS])
+def test_a_bad_option_is_refused_naming_it(
+    server: LocalServer, roster: Any, option: dict[str, Any], error: type[Exception], name: str
+) -> None:
+    """Options are checked where they are given, on the client, a call and a bulk upload, nothing sent. Found later
+    they failed far from their cause: NaN compares false with everything, so a NaN deadline never passed and made
+    the phases it capped NaN, which the socket refused naming nothing (a negative or NaN timeout the same);
+    ``deadline="5"`` was a TypeError of float + str at the first request; ``max_retries=-1`` was taken as none."""
     from tests.support import add_line_items, result_body
 
-    nan = float("nan")
-    with pytest.raises(ValueError, match="deadline"):
-        Timeback(**server.client_kwargs(), deadline=nan)
+    with pytest.raises(error, match=name):
+        Timeback(**server.client_kwargs(), **option)
     with Timeback(**server.client_kwargs()) as client:
-        call: dict[str, Any] = {"sourced_id": "nan-cat", "deadline": nan, "timeout": httpx.Timeout(None)}
-        with pytest.raises(ValueError, match="deadline"):
-            client.oneroster.gradebook.put_category(category={"title": "x"}, **call)
+        with pytest.raises(error, match=name):
+            client.oneroster.gradebook.put_category(sourced_id="bad-option", category={"title": "x"}, **option)
         (line_item,) = add_line_items(client, roster, 1)
-        with pytest.raises(ValueError, match="deadline"):
-            client.oneroster.gradebook.bulk_post_results([result_body(line_item, roster.students[0])], deadline=nan)
+        with pytest.raises(error, match=name):
+            client.oneroster.gradebook.bulk_post_results([result_body(line_item, roster.students[0])], **option)
         assert not list(client.oneroster.gradebook.get_results_for_line_item_for_class(
             class_sourced_id=roster.class_, line_item_sourced_id=line_item))  # fmt: skip
+        with pytest.raises(NotFoundError):
+            client.oneroster.gradebook.get_category(sourced_id="bad-option")
+
+
+def test_a_deadline_already_passed_is_a_timeout_not_a_bad_option(server: LocalServer) -> None:
+    """A deadline computed from what is left of the caller's own time may have run out: the call fails as one
+    whose deadline passed, at once, not as a caller's mistake."""
+    with Timeback(**server.client_kwargs()) as client:
+        with pytest.raises(APITimeoutError, match="deadline"):
+            client.oneroster.gradebook.get_all_results(limit=1, deadline=-1)
 
 
 async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_proxy(

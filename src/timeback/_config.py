@@ -53,10 +53,6 @@ class ClientOptions(TypedDict, total=False):
     deadline: float | None
 
 
-def as_timeout(timeout: float | httpx.Timeout) -> httpx.Timeout:
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-
-
 def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     """Merge arguments with the environment. Raises ``ConfigurationError`` naming every missing variable."""
     unknown = set(options) - set(ClientOptions.__annotations__)
@@ -78,8 +74,9 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
         names = {"environment": "TIMEBACK_ENVIRONMENT", "base_url": "TIMEBACK_BASE_URL",
                  "token_url": "token_url" if options.get("token_url") else "TIMEBACK_TOKEN_URL"}  # fmt: skip
-    timeout = options.get("timeout")
-    max_retries = options.get("max_retries")
+    timeout, max_retries, deadline = checked_options(
+        options.get("timeout"), options.get("max_retries"), options.get("deadline")
+    )
 
     missing = []
     if not client_id:
@@ -116,24 +113,53 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     base_url = (base_url or env_base or "").rstrip("/")
     # A base URL given without an environment is a self-hosted server: its token endpoint sits beside the API.
     token_url = token_url or env_token or f"{base_url}/oauth2/token"
-    resolved_timeout = DEFAULT_TIMEOUT if timeout is None else as_timeout(timeout)
     return ClientConfig(
         client_id=client_id,
         client_secret=client_secret,
         base_url=base_url,
         token_url=token_url,
-        timeout=resolved_timeout,
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
-        deadline=checked_deadline(options.get("deadline")),
+        deadline=deadline,
     )
 
 
-def checked_deadline(deadline: float | None) -> float | None:
-    """``deadline``, or ValueError for NaN: it compares false with everything, so it would never pass, and would
-    cap a phase with no timeout at NaN (which the socket refuses, with no name on it)."""
-    if deadline is not None and deadline != deadline:
-        raise ValueError("deadline must be a number of seconds (None: no limit), not nan")
-    return deadline
+def checked_options(
+    timeout: float | httpx.Timeout | None, max_retries: int | None, deadline: float | None
+) -> tuple[httpx.Timeout | None, int | None, float | None]:
+    """The options every client and call takes, checked where they are given (each None: not given). Found later
+    they failed far from their cause: NaN compares false with everything, so a NaN deadline never passed and made
+    the phases it capped NaN, which the socket refused naming nothing; a negative timeout was refused by the socket
+    the same way; ``deadline="5"`` was a TypeError of float + str at the first request; ``max_retries=-1`` was
+    taken as no retries."""
+    if timeout is not None:
+        timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(_seconds("timeout", timeout))
+        for phase, value in timeout.as_dict().items():
+            if value is not None:
+                _seconds(f"timeout ({phase})", value)
+    if max_retries is not None and (
+        isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
+    ):
+        raise _bad("max_retries", max_retries, "a whole number of retries, 0 or more")
+    if deadline is not None:
+        # (not checked for being positive: a deadline computed from what is left of a caller's time may have run
+        # out, and such a call fails as one whose deadline passed, with APITimeoutError)
+        _seconds("deadline", deadline, negative_ok=True)
+    return timeout, max_retries, deadline
+
+
+def _seconds(name: str, value: Any, *, negative_ok: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _bad(name, value, "a number of seconds (None: no limit)")
+    if value != value or (value < 0 and not negative_ok):
+        more = "" if negative_ok else ", 0 or more"
+        raise ValueError(f"{name} must be a number of seconds{more} (None: no limit), not {value!r}")
+    return value
+
+
+def _bad(name: str, value: Any, what: str) -> Exception:
+    error = TypeError if not isinstance(value, (int, float)) or isinstance(value, bool) else ValueError
+    return error(f"{name} must be {what}, not {value!r}")
 
 
 def _http_url(url: str) -> httpx.URL | None:
@@ -164,12 +190,10 @@ class CallOptions:
         """Remove the call options from a method's keyword arguments (what is left are request fields)."""
         if not any(name in fields for name in CALL_OPTION_NAMES):
             return NO_OPTIONS
-        timeout = fields.pop("timeout", None)
-        return cls(
-            timeout=None if timeout is None else as_timeout(timeout),
-            max_retries=fields.pop("max_retries", None),
-            deadline=checked_deadline(fields.pop("deadline", None)),
+        timeout, max_retries, deadline = checked_options(
+            fields.pop("timeout", None), fields.pop("max_retries", None), fields.pop("deadline", None)
         )
+        return cls(timeout=timeout, max_retries=max_retries, deadline=deadline)
 
 
 NO_OPTIONS = CallOptions()
