@@ -283,3 +283,76 @@ def test_a_file_from_before_the_stamp_was_kept_starts_at_its_newest_record(tmp_p
             assert tx.stamp() == "2999-01-01T00:00:00.000Z"
     finally:
         storage.close()
+
+
+def test_writes_queued_behind_a_held_file_lock_each_give_up_one_busy_timeout_after_they_came(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program holds ``<db>-writer`` (as another ``serve --workers`` process does while it writes): every
+    write waiting for it answers 503 one busy timeout after it came, however many wait in this process. (They
+    waited one behind the other, each a fresh timeout once its turn came: the fifth answered after five.)"""
+    import fcntl
+
+    from timeback.server.storage import sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 1_000)
+    database = tmp_path / "held.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id="c", client_secret="s")
+    with LocalServer(settings) as server, open(f"{database}-writer", "rb") as other:
+        headers = bearer(server)
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        answers: list[tuple[int, float]] = []
+
+        def put(n: int) -> None:
+            came = time.monotonic()
+            answer = httpx.put(f"{server.url}{GB}/categories/held-{n}", json={"category": {"title": "T"}},
+                               headers=headers, timeout=60)  # fmt: skip
+            answers.append((answer.status_code, time.monotonic() - came))
+
+        threads = [threading.Thread(target=put, args=(n,)) for n in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+        assert [status for status, _ in answers] == [503] * 5
+        assert max(waited for _, waited in answers) < 1.0 + 1.5, answers
+        # (and once the lock is free, a write goes through)
+        answer = httpx.put(f"{server.url}{GB}/categories/held-after", json={"category": {"title": "T"}},
+                           headers=headers)  # fmt: skip
+        assert answer.status_code == 201, answer.text
+
+
+def test_threads_writing_behind_a_held_file_lock_each_give_up_one_busy_timeout_after_they_began(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same inside the storage (token saves of ``serve --workers`` write from the threadpool): threads queued on
+    this process's writer lock share its deadline with the file lock's (they waited a fresh timeout each)."""
+    import fcntl
+    import sqlite3
+
+    from timeback.server.storage import open_storage, sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 1_000)
+    storage = open_storage(f"sqlite:///{tmp_path / 'held.db'}")
+    try:
+        with open(tmp_path / "held.db-writer", "rb") as other:
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+            failures: list[tuple[str, float]] = []
+
+            def save(n: int) -> None:
+                began = time.monotonic()
+                try:
+                    storage.save_token(bytes([n]), "c", "s", time.time() + 60)
+                except sqlite3.OperationalError as exc:
+                    failures.append((str(exc), time.monotonic() - began))
+
+            threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        assert [message for message, _ in failures] == ["database is locked"] * 4
+        assert max(waited for _, waited in failures) < 1.0 + 1.5, failures
+    finally:
+        storage.close()

@@ -35,7 +35,7 @@ from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response, unexpected_error
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
-from timeback.server.storage import WouldWait, without_waiting
+from timeback.server.storage import WouldWait, waiting_since, without_waiting
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
@@ -151,9 +151,11 @@ class OperationLane:
         waiting on the event loop: a write waiting for another program's SQLite lock must never stop the server
         answering. (Small writes used to go to the thread at the first wait, and to stay there while it was busy:
         under load a thread write, queued for the GIL behind the loop, took a millisecond or more, so the queue
-        never emptied and every write took 10-20 ms.)"""
+        never emptied and every write took 10-20 ms.) Its wait for the lock counts from when it came, wherever it
+        waited (``waiting_since``): one busy timeout, then 503."""
+        came = time.monotonic()
         if size <= INLINE_BODY_BYTES:
-            give_up = time.monotonic() + LOOP_WRITE_PATIENCE
+            give_up = came + LOOP_WRITE_PATIENCE
             if self._loop_writers is None:
                 # (anyio's lock: a waiter of its own per acquire, bound to no event loop, handed on in turn)
                 self._loop_writers = anyio.Lock(fast_acquire=True)
@@ -172,7 +174,8 @@ class OperationLane:
                 return reply
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
-        return await anyio.to_thread.run_sync(call, limiter=self._writes)
+        with waiting_since(came):  # (the worker thread runs in a copy of this context)
+            return await anyio.to_thread.run_sync(call, limiter=self._writes)
 
 
 def _at_once(call: Callable[[], Reply]) -> Reply | None:

@@ -7,6 +7,7 @@ from timeback.server.storage.base import (
     Storage,
     Transaction,
     WouldWait,
+    waiting_since,
     without_waiting,
 )
 from timeback.server.storage.sql import SqlStorage, open_storage
@@ -20,5 +21,6 @@ __all__ = [
     "Transaction",
     "WouldWait",
     "open_storage",
+    "waiting_since",
     "without_waiting",
 ]

@@ -40,6 +40,25 @@ def may_wait() -> bool:
     return not _NO_WAIT.get()
 
 
+_WAITING_SINCE: ContextVar[float | None] = ContextVar("timeback_storage_waiting_since", default=None)
+
+
+@contextmanager
+def waiting_since(moment: float) -> Iterator[None]:
+    """Transactions started in this block count their wait for another writer from ``moment`` (``time.monotonic()``),
+    not from when they start: a write that first queued elsewhere (the lane's one write thread) gives up one busy
+    timeout after it came, not a fresh timeout after its turn."""
+    token = _WAITING_SINCE.set(moment)
+    try:
+        yield
+    finally:
+        _WAITING_SINCE.reset(token)
+
+
+def waiting_from() -> float | None:
+    return _WAITING_SINCE.get()
+
+
 class AlreadyExists(Exception):
     def __init__(self, ids: list[str]) -> None:
         super().__init__(", ".join(ids))

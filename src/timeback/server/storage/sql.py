@@ -70,7 +70,7 @@ from sqlalchemy.schema import CreateIndex
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import Predicate, as_number, is_day
-from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait
+from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait, waiting_from
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
@@ -619,11 +619,20 @@ class SqlStorage:
     @contextmanager
     def _writing(self, waiting: bool) -> Iterator[None]:
         """The right to write: this process's writer lock, then the database file's (``_FileLock``, shared with
-        every process on the file). ``WouldWait`` when not ``waiting`` and either is held."""
-        if not self._write_lock.acquire(blocking=waiting):
+        every process on the file). ``WouldWait`` when not ``waiting`` and either is held. One deadline for both,
+        ``BUSY_TIMEOUT_MS`` after the wait began (``waiting_since``, else now), then "database is locked": with a
+        fresh timeout for the file lock, the k-th write queued here behind another process's lock waited k of them."""
+        deadline = 0.0
+        if waiting:
+            deadline = (waiting_from() or time.monotonic()) + BUSY_TIMEOUT_MS / 1000
+            left = deadline - time.monotonic()
+            got = self._write_lock.acquire(timeout=left) if left > 0 else self._write_lock.acquire(blocking=False)
+            if not got:
+                raise sqlite3.OperationalError("database is locked")
+        elif not self._write_lock.acquire(blocking=False):
             raise WouldWait
         try:
-            if self._file_lock is not None and not self._file_lock.acquire(blocking=waiting):
+            if self._file_lock is not None and not self._file_lock.acquire(waiting, deadline):
                 raise WouldWait
             try:
                 yield
@@ -833,15 +842,19 @@ class _FileLock:
     """An exclusive ``flock`` on ``<database>-writer``, taken around every write transaction. Server processes on one
     file (``timeback serve --workers``) then write in turn, each starting within 2 ms of the other's commit: SQLite's
     own busy wait sleeps for up to 100 ms at a time, which left the database idle between two workers' batches. A
-    writer waits at most ``BUSY_TIMEOUT_MS``, then fails as SQLite would ("database is locked")."""
+    writer waits until its deadline (``SqlStorage._writing``), then fails as SQLite would ("database is locked")."""
 
     def __init__(self, path: str) -> None:
         # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
         self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
-    def acquire(self, blocking: bool) -> bool:
-        deadline, pause = time.monotonic() + BUSY_TIMEOUT_MS / 1000, 0.0001
+    def acquire(self, blocking: bool, deadline: float | None = None) -> bool:
+        """The lock; if ``blocking``, waited for until ``deadline`` (``time.monotonic()``; by default
+        ``BUSY_TIMEOUT_MS`` from now), tried at least once."""
+        if deadline is None:
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.0001
         while True:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
