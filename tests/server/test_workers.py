@@ -271,3 +271,43 @@ def test_serve_logs_requests_only_when_asked(tmp_path: Path) -> None:
             time.sleep(0.2)
             logs.append("\n".join(line for line in server.output().splitlines() if marker in line))
     assert logs[0] == "" and "GET /path" in logs[1] and "404" in logs[1]
+
+
+_OPEN_WHEN_TOLD = """
+import sys
+from timeback.server.storage import open_storage
+print("ready", flush=True)
+for url in sys.stdin:
+    try:
+        open_storage(url.strip()).close()
+        print("ok", flush=True)
+    except Exception as exc:
+        print(f"{type(exc).__name__}: {str(exc).splitlines()[0]}", flush=True)
+"""
+
+
+def test_servers_starting_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> None:
+    """Three processes open the same brand-new database file at the same moment, ten times over: each opens it.
+    (Making the schema took no lock: one's CREATE TABLE met another's, and failed with "database is locked".)"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_WHEN_TOLD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(3)
+    ]
+    try:
+        for opener in openers:
+            assert opener.stdout is not None and opener.stdout.readline() == "ready\n"
+        answers = []
+        for n in range(10):
+            for opener in openers:  # (each is waiting on its stdin: they start within a millisecond or so)
+                assert opener.stdin is not None
+                opener.stdin.write(f"sqlite:///{tmp_path / f'new-{n}.db'}\n")
+                opener.stdin.flush()
+            answers += [opener.stdout.readline().strip() for opener in openers if opener.stdout is not None]
+        assert answers == ["ok"] * 30, [answer for answer in answers if answer != "ok"][:3]
+    finally:
+        for opener in openers:
+            opener.kill()
+            opener.communicate()

@@ -463,7 +463,8 @@ class SqlStorage:
               Column("expires_at", Float, nullable=False))  # fmt: skip
         self._counts = _Remembered()
         self._page_ends = _Remembered()
-        self.metadata.create_all(engine)
+        with self._writing(True):  # (servers starting at once on a new file: one makes it, the others find it made)
+            self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
             for name, table in self.tables.items():
