@@ -242,3 +242,26 @@ def test_a_server_stopped_gracefully_closes_its_database_file(tmp_path: Path, wo
         assert db.execute("SELECT count(*) FROM categories").fetchone() == (20,)
     finally:
         db.close()
+
+
+def test_a_server_that_fails_to_start_closes_the_database_it_opened(tmp_path: Path) -> None:
+    """A start that fails after the database was opened (a seed that does not load, a port taken) closes it at
+    once, as a stop does: no ``-wal`` or ``-shm`` is left beside it while the process goes on (they stayed, with
+    the file open, until the process ended)."""
+    from timeback.server import ServerSettings, create_app
+    from timeback.server.runner import LocalServer
+    from timeback.server.seed import SeedError
+
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"users": [{"givenName": "no roles"}]}')
+    with pytest.raises(SeedError):
+        create_app(ServerSettings(database=f"sqlite:///{tmp_path / 'seeded.db'}", seed=str(seed)))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        settings = ServerSettings(database=f"sqlite:///{tmp_path / 'taken.db'}", client_id="c", client_secret="s")
+        with pytest.raises(OSError, match="in use"):
+            LocalServer(settings, port=taken.getsockname()[1])
+    assert sorted(path.name for path in tmp_path.iterdir() if ".db" in path.name) == [
+        "seeded.db", "seeded.db-writer", "taken.db", "taken.db-writer"
+    ]  # fmt: skip

@@ -89,27 +89,33 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.settings = settings
     app.state.clients = clients
     app.state.storage = storage or open_storage(settings.database)
-    shared = app.state.storage if settings.workers > 1 else None
-    app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients)
-    app.state.token_failures = FailureLimiter(
-        settings.token_max_failures,
-        settings.token_failure_window_seconds,
-        clock=time.monotonic if shared is None else time.time,  # (across processes: the wall clock)
-        shared_file=None if shared is None else failed_logins_file(settings.database),
-    )
-    app.state.service = GradebookService(app.state.storage, settings)
+    app.state.token_failures = None
 
     def close() -> None:
         # What the app opened it closes when its server stops (the lifespan's shutdown, after the last request), so
         # the WAL is copied into the database file and removed. (LocalServer runs no lifespan and closes them
         # itself; a storage handed in is for its owner to close.)
-        app.state.token_failures.close()
+        if app.state.token_failures is not None:
+            app.state.token_failures.close()
         if storage is None:
             app.state.storage.close()
 
+    try:
+        shared = app.state.storage if settings.workers > 1 else None
+        app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients)
+        app.state.token_failures = FailureLimiter(
+            settings.token_max_failures,
+            settings.token_failure_window_seconds,
+            clock=time.monotonic if shared is None else time.time,  # (across processes: the wall clock)
+            shared_file=None if shared is None else failed_logins_file(settings.database),
+        )
+        app.state.service = GradebookService(app.state.storage, settings)
+        if settings.seed:
+            load_seed(app.state.service, settings.seed)
+    except BaseException:  # (a seed that does not load, say): no server will run to close them
+        close()
+        raise
     app.router.on_shutdown.append(close)
-    if settings.seed:
-        load_seed(app.state.service, settings.seed)
     # Only for `timeback serve` to print when it made the client itself; never logged.
     app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
     install_handlers(app)

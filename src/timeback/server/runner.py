@@ -35,8 +35,13 @@ class LocalServer:
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
         # without it every answer waits out a 40 ms delayed ACK.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        try:
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket.bind((host, port))
+        except BaseException:  # (the port taken, say): what was opened for it is closed
+            self._socket.close()
+            self._close()
+            raise
         self.host, self.port = self._socket.getsockname()[:2]
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
         self._server = uvicorn.Server(config)
@@ -73,6 +78,7 @@ class LocalServer:
         deadline = time.monotonic() + 15
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()  # (a failed start is not stopped by its caller: __exit__ does not run)
                 raise RuntimeError("the local Timeback server did not start")
             time.sleep(0.01)
         return self
@@ -80,6 +86,10 @@ class LocalServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._socket.close()
+        self._close()
+
+    def _close(self) -> None:
         self.app.state.token_failures.close()
         if self._owns_storage:
             self.app.state.storage.close()
