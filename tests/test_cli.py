@@ -168,6 +168,7 @@ def test_serve_refuses_a_database_it_cannot_open(
     result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / path}")
     _refused(result, "--database", f"cannot open sqlite:///{tmp_path / path}: ")
     assert message in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "not-a-database.txt"]  # nothing made
 
 
 def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

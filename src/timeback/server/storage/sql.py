@@ -463,6 +463,17 @@ class SqlStorage:
               Column("expires_at", Float, nullable=False))  # fmt: skip
         self._counts = _Remembered()
         self._page_ends = _Remembered()
+        try:
+            self._make_schema(engine)
+        except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
+            made = self._file_lock is not None and self._file_lock.made
+            self.close()
+            if made:
+                os.unlink(f"{engine.url.database}-writer")
+            raise
+
+    def _make_schema(self, engine: Engine) -> None:
+        """The tables, indexes and counters, those missing made."""
         with self._writing(True):  # (servers starting at once on a new file: one makes it, the others find it made)
             self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
@@ -847,7 +858,12 @@ class _FileLock:
 
     def __init__(self, path: str) -> None:
         # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
-        self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        try:
+            self._fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            self.made = True  # (removed again if the database cannot be opened)
+        except FileExistsError:
+            self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+            self.made = False
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
     def acquire(self, blocking: bool, deadline: float | None = None) -> bool:
