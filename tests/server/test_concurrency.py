@@ -356,3 +356,36 @@ def test_threads_writing_behind_a_held_file_lock_each_give_up_one_busy_timeout_a
         assert max(waited for _, waited in failures) < 1.0 + 1.5, failures
     finally:
         storage.close()
+
+
+def test_as_many_listings_at_once_as_the_threadpool_runs_each_get_a_connection(tmp_path: Path) -> None:
+    """20 listings at once (the threadpool runs 40), each holding its database connection until all 20 hold one:
+    they all do. (The engine's pool gave out 15 connections, one of them kept by the writer: the 15th listing
+    waited for one up to the pool's 30 s, then answered 500; here the others, waiting for it, gave up.)"""
+    from contextlib import contextmanager
+
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'pool.db'}", client_id="c", client_secret="s")
+    with LocalServer(settings) as server:
+        storage = server.app.state.storage
+        reading = storage._read
+        together = threading.Barrier(20, timeout=10)
+
+        @contextmanager
+        def read_together() -> Any:
+            with reading() as conn:
+                together.wait()
+                yield conn
+
+        storage._read = read_together
+        headers = bearer(server)
+        statuses: list[int] = []
+
+        def listing() -> None:
+            statuses.append(httpx.get(f"{server.url}{GB}/categories/", headers=headers, timeout=60).status_code)
+
+        threads = [threading.Thread(target=listing) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert statuses == [200] * 20

@@ -79,6 +79,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 log = logging.getLogger("timeback.server")
 
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's lock before "database is locked"
+_POOL_SIZE = 41  # connections kept: one per threadpool thread (anyio's default 40), where reads run, + the writer
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 
 
@@ -1040,6 +1041,12 @@ def open_storage(url: str) -> SqlStorage:
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             kwargs["poolclass"] = StaticPool
+        else:
+            # A read holds a connection for its whole snapshot, in one of the threadpool's threads: with the default
+            # pool (5, plus 10 opened and closed past that; one of them kept by the writer) the 15th read at once
+            # waited for a connection, and answered 500 after 30 s. Enough are kept for every thread, and a read
+            # never waits for one (more threads than that, say the caller's own: more are opened, closed after).
+            kwargs.update(pool_size=_POOL_SIZE, max_overflow=-1)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_autocommit_driver)
         event.listen(engine, "begin", _sqlite_begin)
