@@ -301,19 +301,7 @@ def test_writes_queued_behind_a_held_file_lock_each_give_up_one_busy_timeout_aft
     with LocalServer(settings) as server, open(f"{database}-writer", "rb") as other:
         headers = bearer(server)
         fcntl.flock(other.fileno(), fcntl.LOCK_EX)
-        answers: list[tuple[int, float]] = []
-
-        def put(n: int) -> None:
-            came = time.monotonic()
-            answer = httpx.put(f"{server.url}{GB}/categories/held-{n}", json={"category": {"title": "T"}},
-                               headers=headers, timeout=60)  # fmt: skip
-            answers.append((answer.status_code, time.monotonic() - came))
-
-        threads = [threading.Thread(target=put, args=(n,)) for n in range(5)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        answers = _puts_at_once(server, headers, 5)
         fcntl.flock(other.fileno(), fcntl.LOCK_UN)
         assert [status for status, _ in answers] == [503] * 5
         assert max(waited for _, waited in answers) < 1.0 + 1.5, answers
@@ -321,6 +309,52 @@ def test_writes_queued_behind_a_held_file_lock_each_give_up_one_busy_timeout_aft
         answer = httpx.put(f"{server.url}{GB}/categories/held-after", json={"category": {"title": "T"}},
                            headers=headers)  # fmt: skip
         assert answer.status_code == 201, answer.text
+
+
+def test_writes_queued_behind_another_programs_sqlite_lock_each_give_up_one_busy_timeout_after_they_came(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same when another program holds SQLite's own write lock (an open ``BEGIN IMMEDIATE``), not the file
+    lock: each write took the file lock at once, then SQLite's busy wait gave it a fresh timeout of its own."""
+    import sqlite3
+
+    from timeback.server.storage import sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 1_000)
+    database = tmp_path / "held.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id="c", client_secret="s")
+    with LocalServer(settings) as server:
+        headers = bearer(server)
+        other = sqlite3.connect(database, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            answers = _puts_at_once(server, headers, 5)
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+        assert [status for status, _ in answers] == [503] * 5
+        assert max(waited for _, waited in answers) < 1.0 + 1.5, answers
+        answer = httpx.put(f"{server.url}{GB}/categories/held-after", json={"category": {"title": "T"}},
+                           headers=headers)  # fmt: skip
+        assert answer.status_code == 201, answer.text
+
+
+def _puts_at_once(server: LocalServer, headers: dict[str, str], count: int) -> list[tuple[int, float]]:
+    """``count`` PUTs sent at once: (status, seconds from sending to the answer) of each."""
+    answers: list[tuple[int, float]] = []
+
+    def put(n: int) -> None:
+        came = time.monotonic()
+        answer = httpx.put(f"{server.url}{GB}/categories/held-{n}", json={"category": {"title": "T"}},
+                           headers=headers, timeout=60)  # fmt: skip
+        answers.append((answer.status_code, time.monotonic() - came))
+
+    threads = [threading.Thread(target=put, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
 
 
 def test_threads_writing_behind_a_held_file_lock_each_give_up_one_busy_timeout_after_they_began(

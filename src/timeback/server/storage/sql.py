@@ -609,10 +609,10 @@ class SqlStorage:
         write lock from the start, also against other processes on the file), then ``COMMIT``; ``ROLLBACK`` on any
         error. On the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of
         a single record."""
-        with self._writing(waiting):
+        with self._writing(waiting) as deadline:
             raw = self._writer()
             if waiting:
-                raw.execute("BEGIN IMMEDIATE")
+                _begin_by(raw, deadline)
             else:
                 _begin_at_once(raw)
             try:
@@ -630,11 +630,12 @@ class SqlStorage:
                 self._checkpointer.after_commit(raw)
 
     @contextmanager
-    def _writing(self, waiting: bool) -> Iterator[None]:
+    def _writing(self, waiting: bool) -> Iterator[float]:
         """The right to write: this process's writer lock, then the database file's (``_FileLock``, shared with
         every process on the file). ``WouldWait`` when not ``waiting`` and either is held. One deadline for both,
         ``BUSY_TIMEOUT_MS`` after the wait began (``waiting_since``, else now), then "database is locked": with a
-        fresh timeout for the file lock, the k-th write queued here behind another process's lock waited k of them."""
+        fresh timeout for the file lock, the k-th write queued here behind another process's lock waited k of them.
+        Gives the deadline (0 when not ``waiting``), for SQLite's own wait (``_begin_by``)."""
         deadline = 0.0
         if waiting:
             deadline = (waiting_from() or time.monotonic()) + BUSY_TIMEOUT_MS / 1000
@@ -648,7 +649,7 @@ class SqlStorage:
             if self._file_lock is not None and not self._file_lock.acquire(waiting, deadline):
                 raise WouldWait
             try:
-                yield
+                yield deadline
             finally:
                 if self._file_lock is not None:
                     self._file_lock.release()
@@ -992,6 +993,21 @@ class _Checkpointer:
         if not self._failing:
             log.warning("checkpointing the WAL of %s failed: %s", self._path, exc)
         self._failing = True
+
+
+def _begin_by(raw: Any, deadline: float) -> None:
+    """``BEGIN IMMEDIATE``, SQLite's busy wait (for another program holding its lock) ending at ``deadline``
+    (``time.monotonic()``) rather than a fresh ``BUSY_TIMEOUT_MS`` from now: the k-th write queued behind such a
+    program waited k of them. A write that has hardly waited yet keeps the connection's own timeout (no PRAGMA)."""
+    left = int((deadline - time.monotonic()) * 1000)
+    if left >= BUSY_TIMEOUT_MS - 10:
+        raw.execute("BEGIN IMMEDIATE")
+        return
+    raw.execute(f"PRAGMA busy_timeout={max(left, 0)}")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _begin_at_once(raw: Any) -> None:
