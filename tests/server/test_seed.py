@@ -39,3 +39,22 @@ def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict
     path.write_text(json.dumps(seed))
     with pytest.raises(SeedError, match=message.replace("[", r"\[").replace("]", r"\]")):
         LocalServer(ServerSettings(seed=str(path)))
+
+
+def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
+    # enrollments[1] names a user who is not there: every record before it (the school, term, course, class, the
+    # five users and enrollments[0]) loads, then the start stops.
+    roster = demo_roster()
+    bad = json.loads(json.dumps(roster))
+    bad["enrollments"][1]["user"] = {"sourcedId": "nobody"}
+    seed = tmp_path / "roster.json"
+    seed.write_text(json.dumps(bad))
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'seeded.db'}", seed=str(seed))
+    with pytest.raises(SeedError, match=r"enrollments\[1\]: Unknown reference: enrollment\.user\.sourcedId"):
+        LocalServer(settings)
+    seed.write_text(json.dumps(roster))  # corrected: the same file then loads it whole
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        ro = client.oneroster.rostering
+        assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=CLASS)] == [s for s, _, _ in STUDENTS]
+    with pytest.raises(SeedError, match=r"schools\[0\]: School already exists: school-1"):
+        LocalServer(settings)  # (restarted with the seed it holds: refused as a POST would be, README says so)

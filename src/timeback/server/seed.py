@@ -6,7 +6,8 @@ The file has one key per collection, each a list of records as the API takes the
      "academicSessions": [...], "courses": [...], "classes": [...], "users": [...], "enrollments": [...]}
 
 Every record goes through the same validation and reference checks as a ``POST`` on its collection, in the order
-of ``LOAD_ORDER`` (records a later collection refers to come first; within a list, parents before children).
+of ``LOAD_ORDER`` (records a later collection refers to come first; within a list, parents before children), all in
+one transaction: a seed with a bad record stores none of its records.
 """
 
 from __future__ import annotations
@@ -59,15 +60,16 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
     if unknown:
         raise SeedError(f"unknown collections in the seed: {', '.join(sorted(unknown))}")
     counts = {}
-    for collection in LOAD_ORDER:
-        op = ops[collection]
-        if not isinstance(data.get(collection, []), list):
-            raise SeedError(f"{collection}: must be a list of records")
-        for index, record in enumerate(data.get(collection, [])):
-            body = json.dumps({op.wire_body_key: record}).encode()
-            try:
-                service.handle(op, {}, {}, body, "")
-            except ApiError as exc:
-                raise SeedError(f"{collection}[{index}]: {exc.description}") from None
-        counts[collection] = len(data.get(collection, []))
+    with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
+        for collection in LOAD_ORDER:
+            op = ops[collection]
+            if not isinstance(data.get(collection, []), list):
+                raise SeedError(f"{collection}: must be a list of records")
+            for index, record in enumerate(data.get(collection, [])):
+                body = json.dumps({op.wire_body_key: record}).encode()
+                try:
+                    service.handle(op, {}, {}, body, "")
+                except ApiError as exc:
+                    raise SeedError(f"{collection}[{index}]: {exc.description}") from None
+            counts[collection] = len(data.get(collection, []))
     return counts

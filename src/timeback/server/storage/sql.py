@@ -464,6 +464,7 @@ class SqlStorage:
               Column("expires_at", Float, nullable=False))  # fmt: skip
         self._counts = _Remembered()
         self._page_ends = _Remembered()
+        self._whole: tuple[int, Any, list[tuple[str, set[str]]]] | None = None  # (thread, raw, learned): all_or_nothing
         try:
             self._make_schema(engine)
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
@@ -591,6 +592,13 @@ class SqlStorage:
         remembered counts and page ends no longer hold. Inside ``without_waiting()``, ``WouldWait`` rather than
         waiting for another writer."""
         tx: _SqlTransaction | None = None
+        whole = self._whole
+        if whole is not None and whole[0] == threading.get_ident():  # (inside all_or_nothing(): a part of it)
+            with self._savepoint(whole[1]) as raw:
+                tx = _SqlTransaction(self, raw)
+                yield tx
+            whole[2].extend(tx.learned)
+            return
 
         def committed() -> None:
             assert tx is not None
@@ -600,6 +608,37 @@ class SqlStorage:
         with self._raw_transaction(may_wait(), bump=True, committed=committed) as raw:
             tx = _SqlTransaction(self, raw)
             yield tx
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """One write transaction for every ``transaction()`` this thread opens in the block (each in a savepoint),
+        committed when the block ends, rolled back whole if it fails: a seed that fails stores nothing
+        (``load_seed``). Other threads' writes wait for the block, as for any transaction."""
+        learned: list[tuple[str, set[str]]] = []
+
+        def committed() -> None:
+            for name, ids in learned:
+                self.known_ids.add(name, ids)
+
+        with self._raw_transaction(may_wait(), bump=True, committed=committed) as raw:
+            self._whole = (threading.get_ident(), raw, learned)
+            try:
+                yield
+            finally:
+                self._whole = None
+
+    @staticmethod
+    @contextmanager
+    def _savepoint(raw: Any) -> Iterator[Any]:
+        raw.execute("SAVEPOINT timeback_part")
+        try:
+            yield raw
+        except BaseException:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK TO timeback_part")
+                raw.execute("RELEASE timeback_part")
+            raise
+        raw.execute("RELEASE timeback_part")
 
     @contextmanager
     def _raw_transaction(
