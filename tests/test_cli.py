@@ -184,6 +184,25 @@ def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.M
     assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
 
 
+@pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])
+def test_serve_with_workers_closes_the_database_when_its_start_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str
+) -> None:
+    # Before the workers start, the parent voids earlier tokens and makes the failed-login table: either can fail
+    # (another program holding the database's lock, a full disk), and the database it opened must not stay open.
+    from timeback.server.auth import FailureLimiter
+    from timeback.server.storage.sql import SqlStorage
+
+    def fail(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SqlStorage if failing == "forget_tokens" else FailureLimiter, failing, fail)
+    database = tmp_path / "workers.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--workers", "2")
+    assert isinstance(result.exception, OSError), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["workers.db", "workers.db-writer"]  # no -wal, -shm
+
+
 @pytest.mark.parametrize("port", ["0", "-1", "65536", "99999"])
 def test_serve_refuses_a_port_out_of_range(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
     # (99999 was listened on as 99999 % 65536 = 34463 while serve printed http://127.0.0.1:99999; 0 a random port)

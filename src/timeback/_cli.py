@@ -75,10 +75,12 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
     from timeback.server.auth import FailureLimiter
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
-    app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
-    FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
-    app_.state.token_failures.close()
-    app_.state.storage.close()
+    try:
+        app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
+        FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
+    finally:  # (the workers open their own; failed, no server runs to close these)
+        app_.state.token_failures.close()
+        app_.state.storage.close()
     shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
