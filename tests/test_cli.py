@@ -155,7 +155,8 @@ def test_serve_refuses_a_bad_seed_file_naming_why(
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("no-such-dir/t.db", "No such file or directory"),
+        ("no-such-dir/t.db", "No such file or directory: cannot make files in {tmp}/no-such-dir"),
+        ("not-a-database.txt/t.db", "Not a directory: cannot make files in {tmp}/not-a-database.txt"),
         ("a-directory", "unable to open database file"),
         ("not-a-database.txt", "file is not a database"),
     ],
@@ -167,8 +168,32 @@ def test_serve_refuses_a_database_it_cannot_open(
     (tmp_path / "not-a-database.txt").write_text("hello\n" * 100)
     result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / path}")
     _refused(result, "--database", f"cannot open sqlite:///{tmp_path / path}: ")
-    assert message in result.output
+    assert message.format(tmp=tmp_path) in " ".join(result.output.split()), result.output
+    assert "-writer" not in result.output  # (the write lock's file is the server's business, not the user's)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "not-a-database.txt"]  # nothing made
+
+
+# Run as root, serve drops the capabilities that let root write anywhere (from its bounding set, then starts again
+# with what that leaves): the directory is then as read-only to it as to anyone.
+_AS_ANYONE = """import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; 24: PR_CAPBSET_DROP
+    assert libc.prctl(24, capability, 0, 0, 0) == 0, os.strerror(ctypes.get_errno())
+os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"""
+
+
+def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
+    directory = tmp_path / "read-only"
+    directory.mkdir(mode=0o555)
+    serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+             "--database", f"sqlite:///{directory}/t.db"]  # fmt: skip
+    command = [sys.executable, *(["-c", _AS_ANYONE] if os.geteuid() == 0 else []), *serve]
+    environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"cannot open sqlite:///{directory}/t.db: Permission denied: cannot make files in {directory}" in message
+    assert "-writer" not in message and list(directory.iterdir()) == []
 
 
 def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -177,6 +177,7 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        from sqlalchemy import make_url
         from sqlalchemy.exc import DBAPIError
 
         from timeback.server.seed import SeedError
@@ -188,7 +189,9 @@ def _app() -> Any:
         except UnsupportedDatabase as exc:
             raise typer.BadParameter(str(exc), param_hint="--database") from None
         except (OSError, DBAPIError) as exc:  # (no such directory, not writable, not a database file)
-            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror or exc} ({exc.filename})"
+            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror or exc}"
+            if isinstance(exc, OSError) and exc.filename not in (None, make_url(database).database):
+                reason += f" ({exc.filename})"  # (the database's own name is in the message already)
             raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None

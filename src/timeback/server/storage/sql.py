@@ -452,7 +452,7 @@ class SqlStorage:
         self._write_connection: Any = None
         self.known_ids = KnownIds()  # (used under the write lock)
         self._in_memory = names_no_file(engine.url.database)
-        self._file_lock = None if self._in_memory or fcntl is None else _FileLock(f"{engine.url.database}-writer")
+        self._file_lock = None if self._in_memory or fcntl is None else _lock_file(str(engine.url.database))
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
@@ -930,6 +930,22 @@ class _FileLock:
 
     def close(self) -> None:
         self._closer()
+
+
+def _lock_file(database: str) -> _FileLock:
+    """The ``_FileLock`` of a database file. Failing to make it, the error names the database (as given), and why:
+    the lock file is the server's own (``Permission denied (x.db-writer)`` left users looking for a file they never
+    named), and what keeps it from being made (a missing or read-only directory) would keep SQLite's from it too."""
+    path = f"{database}-writer"
+    try:
+        return _FileLock(path)
+    except OSError as exc:
+        if os.path.lexists(path):  # (made by another user, who may not have let others read it)
+            why = f"cannot open {os.path.basename(path)}, the server's write lock beside it"
+        else:
+            directory = os.path.dirname(os.path.abspath(database))
+            why = f"cannot make files in {directory} (SQLite's -wal and -shm, and the server's write lock, go there)"
+        raise OSError(exc.errno, f"{exc.strerror or exc}: {why}", database) from None
 
 
 class _Checkpointer:
