@@ -196,6 +196,23 @@ def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path
     assert "-writer" not in message and list(directory.iterdir()) == []
 
 
+def test_serve_refuses_a_database_another_program_keeps_locked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sqlite3
+
+    from timeback.server.storage import open_storage, sql
+
+    database = tmp_path / "locked.db"
+    open_storage(f"sqlite:///{database}").close()
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(database, isolation_level=None)  # (the sqlite3 shell in a BEGIN IMMEDIATE, say)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    finally:
+        other.close()
+    _refused(result, "--database", f"cannot open sqlite:///{database}: database is locked")
+
+
 def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import socket
 

@@ -177,6 +177,8 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        import sqlite3
+
         from sqlalchemy import make_url
         from sqlalchemy.exc import DBAPIError
 
@@ -188,10 +190,13 @@ def _app() -> Any:
             app_ = create_app(settings)
         except UnsupportedDatabase as exc:
             raise typer.BadParameter(str(exc), param_hint="--database") from None
-        except (OSError, DBAPIError) as exc:  # (no such directory, not writable, not a database file)
-            reason = exc.orig if isinstance(exc, DBAPIError) else f"{exc.strerror or exc}"
-            if isinstance(exc, OSError) and exc.filename not in (None, make_url(database).database):
-                reason += f" ({exc.filename})"  # (the database's own name is in the message already)
+        except (OSError, DBAPIError, sqlite3.Error) as exc:  # (no such directory, not writable, not a database file)
+            if isinstance(exc, OSError):
+                reason = f"{exc.strerror or exc}"
+                if exc.filename not in (None, make_url(database).database):
+                    reason += f" ({exc.filename})"  # (the database's own name is in the message already)
+            else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
+                reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
             raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None
