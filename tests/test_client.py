@@ -223,6 +223,17 @@ def test_error_carries_status_request_id_and_imsx_fields(sleeps: list[float]) ->
     assert str(e) == f"404: Result not found. (GET {e.url}, request id req-42)"
 
 
+def test_the_request_id_of_an_aws_gateway_is_read_when_no_x_request_id_came(sleeps: list[float]) -> None:
+    # (API Gateway, in front of Timeback's production, answers x-amzn-RequestId: the local server cannot send it)
+    gateway = {"x-amzn-RequestId": "amzn-9"}
+    with pytest.raises(NotFoundError) as err:
+        get_result(make_client(Script([answer(404, {"imsx_description": "gone"}, gateway)])))
+    assert err.value.request_id == "amzn-9" and "request id amzn-9" in str(err.value)
+    assert get_result(make_client(Script([answer(200, RESULT, gateway)]))).request_id == "amzn-9"
+    both = {"X-Request-Id": "req-1", **gateway}  # (the API's own id first)
+    assert get_result(make_client(Script([answer(200, RESULT, both)]))).request_id == "req-1"
+
+
 def test_token_is_fetched_once_and_reused(sleeps: list[float]) -> None:
     script = Script([answer(200, RESULT)])
     client = make_client(script)
