@@ -551,6 +551,8 @@ def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tupl
             elapsed = time.perf_counter() - began
     assert counts_in(broke.value.__notes__[0]) == (20, 0, 20), broke.value.__notes__
     assert elapsed < 3.5, elapsed  # (the retries would have taken 15 s)
+    # Each batch sent once: none retried after the stop (cut short, the wait must not end in a retry sent at once)
+    assert faulty.app.state.faults.counts["429"] == 2, faulty.app.state.faults.counts
 
 
 async def test_a_stop_cuts_short_the_async_batches_waiting_to_retry_too(
@@ -583,6 +585,7 @@ async def test_a_stop_cuts_short_the_async_batches_waiting_to_retry_too(
             elapsed = time.perf_counter() - began
     assert counts_in(broke.value.__notes__[0]) == (20, 0, 20), broke.value.__notes__
     assert elapsed < 3.5, elapsed  # (the retries would have taken 15 s)
+    assert faulty.app.state.faults.counts["429"] == 2, faulty.app.state.faults.counts  # (as above: none retried)
 
 
 async def test_a_cancel_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
