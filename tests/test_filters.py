@@ -21,6 +21,25 @@ def test_values_are_quoted_and_escaped() -> None:
     assert combined == "a='1' OR b='2' AND c~'x'"
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_a_datetime_without_a_zone_is_utc_whatever_the_local_zone(zone: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (as README says: naive as UTC; the suite's machines run in UTC, where reading it as local time looks the same)
+    import time
+    from datetime import timedelta, timezone
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert (
+            where("dateLastModified", ">", datetime(2024, 1, 2, 3, 4, 5)) == "dateLastModified>'2024-01-02T03:04:05Z'"
+        )
+        paris = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=1)))  # (a zone given: kept)
+        assert where("dateLastModified", ">", paris) == "dateLastModified>'2024-01-02T03:04:05+01:00'"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:
     a, b, c = where("a", "=", "1"), where("b", "=", "2"), where("c", "=", "x OR y")  # (an OR inside a value)
     assert (a | b) & c == "a='1' AND c='x OR y' OR b='2' AND c='x OR y'"
