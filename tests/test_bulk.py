@@ -555,6 +555,29 @@ def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tupl
     assert faulty.app.state.faults.counts["429"] == 2, faulty.app.state.faults.counts
 
 
+@pytest.mark.parametrize(("faults", "status"), [("close=1", None), ("503=1", 503)])
+def test_the_retries_of_batches_that_failed_are_counted(
+    server: Any, world: tuple[Roster, list[str]], faults: str, status: int | None
+) -> None:
+    """Every write fails (the connection cut before the answer's body, or 503): each of the two batches is sent
+    twice (max_retries=1) and fails; the summary counts those retries, as it does a stored batch's."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    failing = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=faults)
+    with LocalServer(failing, storage=server.app.state.storage) as faulty:
+        # (the token from the server without faults)
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        with Timeback(**kwargs, max_retries=1) as api:
+            rows = interleaved(roster, line_items[:2], 10, uid("failing"))
+            summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=5, concurrency=1)
+    assert (summary.taken, summary.stored, summary.failed, summary.batches) == (10, 0, 10, 2)
+    assert [f.status_code for f in summary.failures] == [status, status]
+    assert summary.retries_taken == 2, summary
+
+
 async def test_a_stop_cuts_short_the_async_batches_waiting_to_retry_too(
     server: Any, world: tuple[Roster, list[str]]
 ) -> None:
