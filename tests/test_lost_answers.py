@@ -246,6 +246,19 @@ def test_a_lost_answer_is_confirmed_past_the_first_read_back_and_for_an_id_holdi
     assert sorted(r.score for r in stored) == list(range(count))  # each once
 
 
+def test_a_lost_answer_is_confirmed_for_ids_an_at_list_cannot_hold(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    # (an "@" list splits its values at commas and trims them: such ids are read back ORed, the others in the list)
+    lossy_client, transport = lossy
+    (line_item,) = add_line_items(client, roster, 1)
+    tag = uid("res")
+    ids = [f"{tag}-a,{i}" for i in range(3)] + [f"{tag}-plain-{i}" for i in range(2)] + [f" {tag}-spaced "]
+    results = [result_body(line_item, roster.students[0], sid, score=i) for i, sid in enumerate(ids)]
+    summary = lossy_client.oneroster.gradebook.bulk_post_results(results, batch_size=len(ids))
+    assert transport.lost == 1 and summary.ok and summary.stored == len(ids), summary.failures
+
+
 def test_a_create_repeated_without_a_lost_answer_is_a_conflict(client: Timeback) -> None:
     """Only a retried create reads its records back: a first attempt's 409 means the record was there before the
     call, even when it holds what this call sends (a caller creating twice learns of it)."""
