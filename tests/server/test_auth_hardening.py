@@ -116,6 +116,13 @@ def test_bad_client_credentials_are_401_with_imsx_body(
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_token_answer_is_never_cached(shared: httpx.Client) -> None:
+    # (RFC 6749 5.1: an answer holding a token carries Cache-Control: no-store and Pragma: no-cache)
+    response = token_request(shared)
+    assert response.status_code == 200 and response.json()["access_token"]
+    assert (response.headers.get("Cache-Control"), response.headers.get("Pragma")) == ("no-store", "no-cache")
+
+
 def test_tokens_are_distinct_long_urlsafe_random_strings(http: httpx.Client) -> None:
     tokens = [token_request(http).json()["access_token"] for _ in range(200)]
     assert len(set(tokens)) == len(tokens)
