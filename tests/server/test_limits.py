@@ -82,6 +82,25 @@ def test_a_body_over_max_body_bytes_is_413(small: httpx.Client) -> None:
     assert "larger than 2048 bytes" in answer["imsx_description"]
 
 
+def test_a_declared_length_over_the_limit_is_413_before_the_body_is_sent(small: httpx.Client) -> None:
+    """A Content-Length over the limit is refused as the headers arrive: the client need not send the body (here it
+    never does) for the server to answer."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(str(small.base_url))
+    head = (f"PUT {GB}/categories/{uid('cat')} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Authorization: {small.headers['Authorization']}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {SMALL.max_body_bytes + 1}\r\n\r\n")  # fmt: skip
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        try:
+            answer = sock.recv(200)
+        except TimeoutError:
+            answer = b"(no answer in 10 s: the server waited for the body)"
+    assert answer.startswith(b"HTTP/1.1 413 "), answer
+
+
 def test_a_chunked_body_without_content_length_is_cut_off_at_the_limit_too(small: httpx.Client) -> None:
     def chunks() -> Iterator[bytes]:
         yield b'{"category": {"title": "Homework", "metadata": {"k": "'
