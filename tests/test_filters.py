@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -113,6 +114,32 @@ def test_built_filters_select_on_the_server(client: Timeback) -> None:
     assert [x.comment for x in gb.get_all_results(filter=f)] == [tricky]
     f = where("lineItem.sourcedId", "=", line_item) & where("score", "@", [70, 95])
     assert sorted(x.score for x in gb.get_all_results(filter=f, sort="score")) == [70, 95]
+
+
+def test_a_decimal_filters_as_the_number_it_is_sent_as(client: Timeback) -> None:
+    """(A score read from a SQL NUMERIC column is a Decimal, and a body takes it: ``where`` refused it with
+    "operator '>=' takes one value".)"""
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_,
+        academic_session_sourced_id=r.term,
+        results=[result_body(line_item, s, score=Decimal(v)) for s, v in zip(r.students, ["88.5", "90", "91.25"], strict=True)],
+    )  # fmt: skip
+    assert where("score", ">=", Decimal("90.0")) == "score>='90.0'"
+    f = where("lineItem.sourcedId", "=", line_item) & where("score", ">=", Decimal("90.0"))
+    assert sorted(x.score for x in gb.get_all_results(filter=f)) == [90, 91.25]
+    f = where("lineItem.sourcedId", "=", line_item) & where("score", "@", [Decimal("88.50"), Decimal("91.25")])
+    assert sorted(x.score for x in gb.get_all_results(filter=f)) == [88.5, 91.25]
+
+
+def test_a_value_of_another_type_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="not NoneType"):
+        where("score", "=", None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not object"):
+        where("score", "@", [1, object()])  # type: ignore[list-item]
 
 
 def test_query_params_as_a_model_or_as_keywords(client: Timeback) -> None:

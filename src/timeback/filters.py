@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 __all__ = ["Filter", "where"]
 
 OPERATORS = frozenset({"=", "!=", ">", ">=", "<", "<=", "~", "@"})
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
-Value = str | int | float | bool | date | datetime
+Value = str | int | float | Decimal | bool | date | datetime
+_VALUE_TYPES = (str, int, float, Decimal, date)  # (bool is an int, datetime a date)
 
 
 Groups = tuple[tuple[str, ...], ...]  # predicates ANDed within a group, groups ORed: the grammar's only form
@@ -102,6 +104,8 @@ def _written_out(groups: Groups) -> Filter:
 
 
 def _text(value: Value) -> str:
+    if not isinstance(value, _VALUE_TYPES):
+        raise ValueError(f"a filter value is a str, number, bool, date or datetime, not {type(value).__name__}")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -129,8 +133,8 @@ def where(field: str, op: str, value: Value | Iterable[Value]) -> Filter:
         if any(item != item.strip() for item in items):  # (the list's values are trimmed: OneRoster writes 'a, b')
             raise ValueError("values for '@' cannot start or end with spaces; compare such a value with '='")
         text = ",".join(items)
-    elif isinstance(value, (str, int, float, bool, date, datetime)):
-        text = _text(value)
-    else:
+    elif isinstance(value, Iterable) and not isinstance(value, str):
         raise ValueError(f"operator {op!r} takes one value")
+    else:
+        text = _text(value)  # (a Decimal as written, '90.0': what a body sends it as)
     return Filter(f"{field}{op}'{text.replace(chr(39), chr(39) * 2)}'")
