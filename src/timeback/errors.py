@@ -20,6 +20,10 @@ Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``ur
 ``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
 there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token.
 Errors pickle and copy with their attributes (a worker process can send one back to its parent).
+
+Input refused before anything is sent is not one of these: a body, query value or keyword argument the request
+model refuses raises pydantic's ``ValidationError`` (a ``ValueError``), as ``timeback.filters.where`` raises
+``ValueError``.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ __all__ = [
 
 
 class TimebackError(Exception):
-    """Base of every exception this package raises."""
+    """Base of every exception this package raises about the API, the network or the configuration."""
 
     request_id: str | None = None  # the server's X-Request-Id, when an answer came
     retries_taken: int = 0
