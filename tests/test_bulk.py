@@ -497,6 +497,29 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
     assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) < 100
 
 
+async def test_an_on_progress_that_would_need_awaiting_is_refused_not_left_unrun(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(Its coroutine was made and dropped after every batch: "coroutine was never awaited" at best, and the
+    upload reported success with no progress ever shown.)"""
+    roster, line_items = world
+    tag = uid("async-progress")
+    shown: list[BulkProgress] = []
+
+    async def on_progress(progress: BulkProgress) -> None:
+        shown.append(progress)
+
+    rows = list(interleaved(roster, line_items[:1], 30, tag))
+    with pytest.raises(TypeError, match="on_progress is called, not awaited"):
+        await upload(either, rows, batch_size=10, on_progress=on_progress)
+    assert stored_scores(client, roster, tag) == {}  # (refused before anything was read or sent)
+    with pytest.raises(TypeError, match="on_progress returned a coroutine") as raised:  # (made by a lambda, say)
+        await upload(either, rows, batch_size=10, concurrency=1, on_progress=lambda p: on_progress(p))
+    taken, stored, failed = counts_in(raised.value.__notes__[0])
+    assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) >= 10
+    assert shown == []
+
+
 def counts_in(note: str) -> tuple[int, int, int]:
     found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", note)
     assert found is not None, note

@@ -13,6 +13,7 @@ The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``ru
 from __future__ import annotations
 
 import functools
+import inspect
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -372,10 +373,24 @@ class ProgressReports:
         self._summary, self._call = summary, on_progress
         self._last: BulkProgress | None = None
 
+    @staticmethod
+    def check(on_progress: ProgressCallback | None) -> None:
+        """Refuse an ``async def`` before anything is read: its coroutine would be made after every batch and never
+        run (the upload cannot await it between batches)."""
+        if on_progress is not None and inspect.iscoroutinefunction(on_progress):
+            raise TypeError(
+                "on_progress is called, not awaited: give a plain function (an async one can schedule its work "
+                "with asyncio.create_task)"
+            )
+
     def after_batch(self) -> None:
         if self._call is not None:
             self._last = self._summary.progress()
-            self._call(self._last)
+            made = self._call(self._last)
+            if inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
+                if inspect.iscoroutine(made):
+                    made.close()  # (else "never awaited" when it is collected)
+                raise TypeError("on_progress returned a coroutine, which would never run: give a plain function")
 
     def at_end(self) -> None:
         if self._call is not None and self._summary.progress() != self._last:
@@ -481,6 +496,7 @@ def run_sync(
 
     in_flight: dict[Future[ResponseModel | Replaced], Batch] = {}
     interrupts = InterruptPoints()
+    ProgressReports.check(on_progress)
     if on_progress is not None:
         on_progress = functools.partial(interrupts.wait, on_progress)
     reports = ProgressReports(summary, on_progress)
@@ -568,6 +584,7 @@ async def run_async(
     import asyncio
 
     in_flight: dict[asyncio.Task[ResponseModel | Replaced], Batch] = {}
+    ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
 
     def settle(done: Iterable[asyncio.Task[ResponseModel | Replaced]], progress: bool = True) -> BaseException | None:
