@@ -333,6 +333,25 @@ def test_a_connection_error_chains_the_httpx_error_without_credentials(sleeps: l
         assert SECRET not in shown and basic not in shown and "tok-1" not in shown
 
 
+async def test_a_connection_error_says_why_the_connection_failed() -> None:
+    """The operating system's reason is in the message: "connection failed: ConnectError" alone read the same for
+    a server not started, a wrong host name and a proxy in the way. (Only its strerror: no header, no body.)"""
+    import socket
+
+    with socket.socket() as unused:  # (a port bound, then closed: nothing listens on it)
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    config = dict(client_id="id", client_secret=SECRET, base_url=f"http://127.0.0.1:{port}", max_retries=0)
+    with pytest.raises(APIConnectionError) as sync_raised, Timeback(**config) as client:  # type: ignore[arg-type]
+        get_result(client)
+    async with AsyncTimeback(**config) as async_client:  # type: ignore[arg-type]
+        with pytest.raises(APIConnectionError) as async_raised:
+            await async_client.oneroster.gradebook.get_result(sourced_id="r1")
+    for raised in (sync_raised, async_raised):
+        assert str(raised.value).startswith("connection failed: ConnectError: Connection refused (POST http")
+        assert SECRET not in str(raised.value)
+
+
 def test_a_connection_error_after_a_redirect_chains_no_token_either(sleeps: list[float]) -> None:
     """With an http_client that follows redirects, the request that failed is the redirected one, another object
     (httpx keeps Authorization on a same-origin redirect): its bearer token was still on ``__cause__.request``."""

@@ -11,7 +11,9 @@ import datetime
 import email.utils
 import functools
 import logging
+import os
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -293,7 +295,7 @@ class BaseClient:
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
-            message = f"connection failed: {type(exc).__name__}"
+            message = f"connection failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
     @staticmethod
@@ -595,6 +597,24 @@ def path_segment(value: object) -> str:
     class ".." sent ``get_results_for_class`` to ``/results``, every class's results."""
     segment = quote(str(value), safe="")
     return segment.replace(".", "%2E") if segment in (".", "..") else segment
+
+
+def _os_reason(exc: BaseException) -> str:
+    """ ": Connection refused", ": Name or service not known", a certificate refused...: the operating system's or
+    TLS's reason under an httpx error, else "". Only an OSError's strerror: an httpx message may quote a header."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # (httpx's error, httpcore's, then the socket's)
+        if seen is None:
+            break
+        if isinstance(seen, OSError):
+            # (by errno where there is one: asyncio's strerror is "Connect call failed ('127.0.0.1', 8000)";
+            # an SSLError's errno is OpenSSL's, and a DNS error's negative, so theirs is their text)
+            if isinstance(seen.errno, int) and seen.errno > 0 and not isinstance(seen, ssl.SSLError):
+                return f": {os.strerror(seen.errno)}"
+            if isinstance(seen.strerror, str) and seen.strerror:
+                return f": {seen.strerror}"
+        seen = seen.__cause__ or seen.__context__
+    return ""
 
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
