@@ -93,6 +93,19 @@ async def test_a_result_holding_a_value_json_cannot_hold_fails_alone(
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
+def test_a_batch_too_large_for_the_server_fails_saying_to_send_fewer(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(A batch_size of 20,000 failed every batch with "413: The body holds over 200000 fields and items outside
+    metadata.", which did not say what to change.)"""
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 20_000, uid("too-large")))
+    summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=20_000)
+    (failure,) = summary.failures
+    assert failure.status_code == 413 and summary.failed == 20_000
+    assert "send fewer records in one request" in failure.reason
+
+
 def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     roster, line_items = world
     tag = uid("repeat")

@@ -29,7 +29,8 @@ class BodyTooLarge(ApiError):
     """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"Request body larger than {limit} bytes.", fields=[("body", f"over {limit} bytes")])
+        description = f"Request body larger than {limit} bytes: send fewer records in one request."
+        super().__init__(413, description, fields=[("body", f"over {limit} bytes")])
 
 
 async def read_body(receive: Any, declared: bytes | str | None, limit: int) -> bytes | None:
@@ -58,7 +59,9 @@ class TooManyValues(ApiError):
 
     def __init__(self, limit: int) -> None:
         message = f"over {limit} fields and items outside metadata"
-        super().__init__(413, f"The body holds {message}.", fields=[("body", message)])
+        # (a batch of about 15,000 results: the remedy is the caller's batch size, so the description names it)
+        description = f"The body holds {message}: send fewer records in one request."
+        super().__init__(413, description, fields=[("body", message)])
 
 
 def _too_many_values(value: Any, limit: int) -> bool:
