@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support import Roster, add_line_items, add_students, enriched, result_body, uid, without_totals
-from timeback import AsyncTimeback, BulkProgress, Timeback
+from timeback import APIConnectionError, AsyncTimeback, BulkProgress, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
 from timeback.models.response import TimebackSourcedIdPairsResponse
@@ -1295,3 +1295,93 @@ def test_replace_leaves_alone_a_result_sent_with_a_null_the_stored_one_never_had
     assert (summary.stored, summary.unchanged, summary.replaced) == (3, 3, 0)
     after = {r["sourcedId"]: gradebook.get_result(sourced_id=r["sourcedId"]).result.dateLastModified for r in first}
     assert after == stamps  # (nothing written)
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused at once."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_an_upload_to_a_server_that_cannot_be_reached_stops(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that is down (here: nothing listening) failed every batch after its retries, and the upload went
+    on through the whole input: a million results took about 23 minutes to say so. Now the upload stops once no
+    answer has come for ``UNREACHABLE_SECONDS`` (30 s; 1 s here, with no waits between retries), raising the last
+    batch's connection error with notes saying why and what was done; the rest of the input is not read."""
+    import timeback._base_client as engine
+    import timeback._bulk as bulk
+
+    monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", 1.0)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)
+
+    async def no_wait(seconds: float, stop: Any) -> bool:
+        return False
+
+    monkeypatch.setattr(engine, "_pause_async", no_wait)
+    taken = itertools.count()
+    rows = (result_body("li", "stu", f"dead-{next(taken)}") for _ in range(2_000_000))
+    options: dict[str, Any] = {"base_url": f"http://127.0.0.1:{_closed_port()}", "client_id": "c", "client_secret": "s"}
+    with pytest.raises(APIConnectionError) as err:
+        if kind == "sync":
+            with Timeback(**options) as api:
+                api.oneroster.gradebook.bulk_post_results(rows, batch_size=100, concurrency=2)
+        else:
+            async with AsyncTimeback(**options) as aapi:
+                await aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=100, concurrency=2)
+    notes = " ".join(err.value.__notes__)
+    assert re.search(r"no answer from the server for \d+ s \(\d+ batches in a row could not reach it\)", notes), notes
+    taken_count, stored, failed = counts_in(notes)
+    assert stored == 0 and failed == taken_count and 0 < taken_count < 2_000_000 - 100_000, notes
+
+
+class UnreachableForPosts(httpx.BaseTransport):
+    """Forwards every request to the server, except the first ``count`` batch POSTs: each fails to connect after
+    0.2 s (the batches in flight while a network is down for a moment; nothing reached the server)."""
+
+    def __init__(self, count: int) -> None:
+        self.left, self.lock = count, threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not request.url.path.endswith("/token"):
+            with self.lock:
+                fail, self.left = self.left > 0, self.left - 1
+            if fail:
+                time.sleep(0.2)
+                raise httpx.ConnectError("connection refused", request=request)
+        with httpx.HTTPTransport() as inner:
+            response = inner.handle_request(request)
+            response.read()
+        return response
+
+
+@pytest.mark.parametrize("unreachable", [1, 2])
+def test_the_batches_in_flight_failing_together_do_not_stop_the_upload(
+    unreachable: int, server: Any, world: tuple[Roster, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``UNREACHABLE_SECONDS`` (0.1 s here) with no answer, the upload stops only when more batches in a row
+    than are sent at once (``concurrency``, 1 here, so that the order they fail in is the order they are sent)
+    failed to reach the server: an outage that fails the batches in flight together, and no more, leaves the rest
+    of the upload going."""
+    import timeback._bulk as bulk
+
+    monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", 0.1)
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 100, uid(f"blip-{unreachable}")))
+    transport = UnreachableForPosts(unreachable)
+    with (
+        httpx.Client(transport=transport) as http,
+        Timeback(**server.client_kwargs(), http_client=http, max_retries=0) as api,
+    ):
+        if unreachable == 1:
+            summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1)
+            assert (summary.stored, summary.failed) == (90, 10), summary.failures
+            return
+        with pytest.raises(APIConnectionError, match="connection failed") as err:
+            api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1)
+    assert "2 batches in a row could not reach it" in " ".join(err.value.__notes__)
+    taken, stored, failed = counts_in(" ".join(err.value.__notes__))
+    assert stored == 0 and failed == taken, err.value.__notes__
