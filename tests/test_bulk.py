@@ -1385,3 +1385,21 @@ def test_the_batches_in_flight_failing_together_do_not_stop_the_upload(
     assert "2 batches in a row could not reach it" in " ".join(err.value.__notes__)
     taken, stored, failed = counts_in(" ".join(err.value.__notes__))
     assert stored == 0 and failed == taken, err.value.__notes__
+
+
+def test_a_summary_prints_short_however_many_results_failed(client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    """Each failure's repr listed every sourcedId of its batch: ``print(summary)`` of an upload whose batches met
+    409 ran to 300 KB. A summary shows its counts, its first failures and how many more; a failure its first
+    sourcedIds and how many more (the lists themselves are whole)."""
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 500, uid("short-repr")))
+    assert client.oneroster.gradebook.bulk_post_results(rows, batch_size=100).stored == 500
+    summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=100)  # (each batch: 409)
+    assert (summary.failed, len(summary.failures)) == (500, 5)
+    assert all(len(f.sourced_ids) == 100 for f in summary.failures)
+    shown = repr(summary)
+    assert len(shown) < 4000, shown  # (each reason names up to 10 ids and the request: about 600 characters)
+    assert shown.startswith("BulkSummary(taken=500, sent=500, stored=0,") and "failed=500" in shown, shown
+    assert shown.count("... 97 more)") == 3 and shown.endswith("... 2 more])"), shown
+    first = summary.failures[0]
+    assert repr(first).startswith(f"BulkFailure(sourced_ids=({first.sourced_ids[0]!r}, {first.sourced_ids[1]!r}, ")

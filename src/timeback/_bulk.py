@@ -56,6 +56,16 @@ class BulkFailure:
     request_id: str | None = None
     line_item: str | None = None
 
+    def __repr__(self) -> str:
+        # (a failed batch holds up to batch_size ids: printed whole, a summary of a few failures ran to 300 KB)
+        ids = ", ".join(map(repr, self.sourced_ids[:SHOWN]))
+        more = f", ... {len(self.sourced_ids) - SHOWN} more" if len(self.sourced_ids) > SHOWN else ""
+        comma = "," if len(self.sourced_ids) == 1 else ""
+        return (
+            f"BulkFailure(sourced_ids=({ids}{comma}{more}), reason={self.reason!r}, status_code={self.status_code!r}, "
+            f"request_id={self.request_id!r}, line_item={self.line_item!r})"
+        )
+
 
 @dataclass(frozen=True)
 class BulkProgress:
@@ -94,6 +104,16 @@ class BulkSummary:
 
     def progress(self) -> BulkProgress:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={getattr(self, name)!r}" for name in _COUNTS)
+        shown = ", ".join(map(repr, self.failures[:SHOWN]))
+        more = f", ... {len(self.failures) - SHOWN} more" if len(self.failures) > SHOWN else ""
+        return f"BulkSummary({counts}, failed={self.failed}, failures=[{shown}{more}])"
+
+
+SHOWN = 3  # failures, and sourcedIds of a failure, a repr shows (the rest are in the lists)
+_COUNTS = ("taken", "sent", "stored", "replaced", "unchanged", "batches", "retries_taken", "seconds")
 
 
 class Batch(NamedTuple):
