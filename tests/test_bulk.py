@@ -1403,3 +1403,27 @@ def test_a_summary_prints_short_however_many_results_failed(client: Timeback, wo
     assert shown.count("... 97 more)") == 3 and shown.endswith("... 2 more])"), shown
     first = summary.failures[0]
     assert repr(first).startswith(f"BulkFailure(sourced_ids=({first.sourced_ids[0]!r}, {first.sourced_ids[1]!r}, ")
+
+
+async def test_replace_refuses_results_without_a_sourced_id_of_their_own(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A result without a sourcedId gets a fresh one, so it cannot exist already: a nightly sync sending it with
+    ``if_exists="replace"`` created it again every night under a new id. Each such result fails alone, saying
+    why; the ones with their own ids are stored, and a second run stores nothing twice."""
+    roster, line_items = world
+    (line_item,) = line_items[:1]
+    tag = uid("replace-no-id")
+    with_ids = [result_body(line_item, roster.students[i], f"{tag}-{i}", score=i) for i in range(3)]
+    without = [
+        result_body(line_item, roster.students[3], comment=tag),
+        TimebackCreateResultBody.model_validate(result_body(line_item, roster.students[5], comment=tag)),
+    ]
+    for _ in range(2):
+        summary = await upload(either, [*with_ids, *without], if_exists="replace")
+        assert (summary.taken, summary.stored, summary.failed) == (5, 3, 2), summary
+        assert [f.sourced_ids for f in summary.failures] == [(None,)] * 2
+        assert all("required with if_exists='replace'" in f.reason for f in summary.failures), summary.failures
+    assert sorted(stored_scores(client, roster, tag)) == [f"{tag}-{i}" for i in range(3)]
+    made = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_, filter=f"comment='{tag}'")
+    assert list(made) == []

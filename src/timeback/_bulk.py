@@ -189,14 +189,31 @@ def _validated(item: Any) -> dict[str, Any]:
     return TimebackCreateResultBody.model_validate(item).model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
+# A result without a sourcedId of its own gets a fresh one, so it cannot exist already: sent again in every sync
+# that replaces, it would be created again each time under another id.
+NO_ID_TO_REPLACE = (
+    "invalid result: sourcedId: required with if_exists='replace' (without one, every sync would create the result "
+    "again under a new id)"
+)
+
+
+def _id_given(item: Any) -> bool:
+    if isinstance(item, Mapping):
+        return item.get("sourcedId") is not None
+    from timeback.models._base import sourced_id_given
+
+    return getattr(item, "sourcedId", None) is not None and sourced_id_given(item)
+
+
 class Batcher:
     """Groups valid results by line item into batches of ``batch_size`` at most; invalid ones become failures."""
 
-    def __init__(self, batch_size: int, summary: BulkSummary) -> None:
+    def __init__(self, batch_size: int, summary: BulkSummary, *, ids_required: bool = False) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.summary = summary
+        self.ids_required = ids_required  # (if_exists="replace": see NO_ID_TO_REPLACE)
         self._pending: dict[str, Batch] = {}
         self._held = 0  # results waiting in part-filled batches
         self._waiting_ids: set[str] = set()  # their sourcedIds
@@ -213,6 +230,9 @@ class Batcher:
             named = None if sourced_id is None else str(sourced_id)
             error = _first_error(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
             self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
+            return None
+        if self.ids_required and not _id_given(item):
+            self.summary.failures.append(BulkFailure((None,), NO_ID_TO_REPLACE))
             return None
         pending = self._pending
         result_id: str = result["sourcedId"]
@@ -541,9 +561,10 @@ def run_sync(
     concurrency: int,
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
+    ids_required: bool = False,
 ) -> BulkSummary:
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
-    (``replacing``)."""
+    (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``)."""
     summary = BulkSummary()
     started = time.perf_counter()
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -573,7 +594,7 @@ def run_sync(
 
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    batcher = Batcher(batch_size, summary)
+    batcher = Batcher(batch_size, summary, ids_required=ids_required)
     # (the handler restored first: the pool's shutdown waits for its threads, and a Ctrl-C there is raised, not held)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool, interrupts:
 
@@ -631,6 +652,7 @@ async def run_async(
     concurrency: int,
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
+    ids_required: bool = False,
 ) -> BulkSummary:
     """As ``run_sync``."""
     if concurrency < 1:
@@ -684,7 +706,7 @@ async def run_async(
         not_sent(summary, batcher.rest(), "the upload was cancelled")
         note_stop(summary, cancelled)
 
-    batcher = Batcher(batch_size, summary)
+    batcher = Batcher(batch_size, summary, ids_required=ids_required)
     try:
         if isinstance(results, AsyncIterable):
             async for item in results:

@@ -242,7 +242,13 @@ class Gradebook(SyncResource, GradebookOperations):
                 return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
 
         return bulk.run_sync(
-            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress, stopping=stopping
+            send,
+            results,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            stopping=stopping,
+            ids_required=replace,
         )
 
 
@@ -281,7 +287,13 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                 return await self._client.exchange(flow, options, since=started)  # (as the sync one)
 
         return await bulk.run_async(
-            send, results, batch_size=batch_size, concurrency=concurrency, on_progress=on_progress, stopping=stopping
+            send,
+            results,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            stopping=stopping,
+            ids_required=replace,
         )
 
 
