@@ -142,3 +142,25 @@ def test_a_url_holding_a_user_or_password_is_refused_without_repeating_it(
             client.oneroster.gradebook.get_category(sourced_id="none")
     assert raised.value.missing == (where,)
     assert "hunter2" not in str(raised.value) and "hunter2" not in caplog.text
+
+
+def test_an_environment_and_another_base_url_without_a_token_url_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TIMEBACK_ENVIRONMENT=production with TIMEBACK_BASE_URL pointing at a local server (one of them left in the
+    shell) took the token from production's Cognito while sending calls to the local server: the local secret went
+    to production, or a production token to the local host. Refused, naming both; a token URL given, or the
+    environment's own API as base URL, is taken as before."""
+    monkeypatch.setenv("TIMEBACK_CLIENT_ID", "a")
+    monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", "b")
+    monkeypatch.setenv("TIMEBACK_ENVIRONMENT", "production")
+    monkeypatch.setenv("TIMEBACK_BASE_URL", "http://127.0.0.1:18731")
+    with pytest.raises(ConfigurationError, match=r"^TIMEBACK_ENVIRONMENT and TIMEBACK_BASE_URL are both given") as err:
+        Timeback()
+    assert err.value.missing == ("TIMEBACK_ENVIRONMENT", "TIMEBACK_BASE_URL") and "TIMEBACK_TOKEN_URL" in str(err.value)
+    with pytest.raises(ConfigurationError, match=r"^environment and base_url are both given.*\(token_url\)"):
+        Timeback(environment="staging", base_url="http://127.0.0.1:18731")
+    monkeypatch.setenv("TIMEBACK_TOKEN_URL", "http://127.0.0.1:18731/oauth2/token")
+    with Timeback() as client:
+        config = client._client._config
+    assert (config.base_url, config.token_url) == ("http://127.0.0.1:18731", "http://127.0.0.1:18731/oauth2/token")
+    with Timeback(environment="staging", base_url=ENVIRONMENTS["staging"][0] + "/") as client:
+        assert client._client._config.token_url == ENVIRONMENTS["staging"][1]

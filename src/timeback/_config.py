@@ -100,6 +100,16 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
                 "client id and secret",
                 (names[key],),
             )
+    if environment is not None and base_url is not None and token_url is None:
+        if base_url.rstrip("/") != ENVIRONMENTS[environment][0]:
+            # The token would come from the environment's Cognito while calls go elsewhere: a local server's secret
+            # sent to production, or a production token to another host, on a variable left in the shell.
+            both = (names["environment"], names["base_url"])
+            raise ConfigurationError(
+                f"{both[0]} and {both[1]} are both given, and {base_url!r} is not {environment}'s API: say where "
+                f"tokens come from ({names['token_url']}), or give only one of them",
+                both,
+            )
     if environment is None and base_url is None:
         # Never fall back to production silently: the caller must say where to send grades.
         missing.append("TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")
