@@ -289,9 +289,14 @@ def test_serve_refuses_an_empty_client_id_or_secret(
     assert "export TIMEBACK_CLIENT_SECRET" not in result.output
 
 
-@pytest.mark.parametrize(("host", "url"), [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123")])
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"),
+     ("::", "http://[::1]:8123")],
+)  # fmt: skip
 def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
-    # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port")
+    # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port"; a server on
+    # every interface as http://0.0.0.0:8123, no address to connect to: its loopback is)
     port = _free_port()
     url = url.replace("8123", str(port))
     result = _serve(monkeypatch, "--database", "sqlite://", "--host", host, "--port", str(port))

@@ -200,8 +200,12 @@ def _app() -> Any:
             raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None
-        base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"  # (an IPv6 address: bracketed)
-        typer.echo(f"Timeback-compatible server on {base} (database {database})")
+        # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
+        # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
+        reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
+        where = f" (listening on every interface: {host})" if reach != host else ""
+        typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
         if faults:
             typer.echo(f"Injecting faults: {faults}")
         if app_.state.dev_credentials:
