@@ -1427,3 +1427,20 @@ async def test_replace_refuses_results_without_a_sourced_id_of_their_own(
     assert sorted(stored_scores(client, roster, tag)) == [f"{tag}-{i}" for i in range(3)]
     made = client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_, filter=f"comment='{tag}'")
     assert list(made) == []
+
+
+def test_an_invalid_result_is_reported_with_every_field_at_fault(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Only the first error was reported ("student: Field required" for a row missing three fields): fixed one at
+    a time, such a row failed three syncs in a row. Every field at fault is named, up to five and how many more."""
+    _, line_items = world
+    missing_three = {"sourcedId": uid("three"), "lineItem": {"sourcedId": line_items[0]}, "score": 5}
+    bad_everywhere = {"sourcedId": uid("many"), **{f: 1 for f in ("lineItem", "student", "scoreStatus", "scoreDate")},
+                      "score": "x", "comment": 2}  # fmt: skip
+    summary = client.oneroster.gradebook.bulk_post_results([missing_three, bad_everywhere])
+    three, many = summary.failures
+    assert three.reason == (
+        "invalid result: student: Field required; scoreStatus: Field required; scoreDate: Field required"
+    ), three.reason
+    assert many.reason.count("; ") == 5 and many.reason.endswith("; and 1 more"), many.reason

@@ -228,7 +228,7 @@ class Batcher:
             sourced_id = item.get("sourcedId") if isinstance(item, Mapping) else getattr(item, "sourcedId", None)
             # (a result given without a sourcedId is named None: it still counts as one failed)
             named = None if sourced_id is None else str(sourced_id)
-            error = _first_error(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
+            error = _errors(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
             self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
             return None
         if self.ids_required and not _id_given(item):
@@ -269,10 +269,12 @@ class Batcher:
             yield self._take(next(iter(self._pending)))
 
 
-def _first_error(exc: pydantic.ValidationError) -> str:
-    error = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in error["loc"]) or "result"
-    return f"{where}: {error['msg']}"
+def _errors(exc: pydantic.ValidationError, shown: int = 5) -> str:
+    """Every field at fault, as "where: what", joined (a row missing three fields names the three: fixed one at a
+    time, it failed three syncs in a row), the first ``shown`` and how many more."""
+    errors = exc.errors(include_url=False)
+    named = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'result'}: {e['msg']}" for e in errors[:shown])
+    return named + (f"; and {len(errors) - shown} more" if len(errors) > shown else "")
 
 
 # An upload stops once its batches have reached no server for this long (see ``Reachability``).
