@@ -33,6 +33,10 @@ def test_missing_configuration_names_every_variable() -> None:
     )
     for name in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_ENVIRONMENT"):
         assert name in str(err.value)
+    # (the arguments too: "or pass them as arguments" left a newcomer guessing client_secret's name)
+    assert str(err.value).endswith("as arguments (client_id=, client_secret=, environment= or base_url=)"), err.value
+    with pytest.raises(ConfigurationError, match=r"as arguments \(client_secret=\)$"):
+        Timeback(client_id="a", base_url="http://127.0.0.1:8000")
 
 
 def test_no_silent_fallback_to_production() -> None:

@@ -114,8 +114,9 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         # Never fall back to production silently: the caller must say where to send grades.
         missing.append("TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)")
     if missing:
+        arguments = ", ".join(_ARGUMENT_OF[name] for name in missing)
         raise ConfigurationError(
-            "Timeback client is not configured; set " + ", ".join(missing) + " or pass them as arguments",
+            f"Timeback client is not configured; set {', '.join(missing)}, or pass them as arguments ({arguments})",
             tuple(missing),
         )
     assert client_id is not None and client_secret is not None
@@ -132,6 +133,13 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
         deadline=deadline,
     )
+
+
+_ARGUMENT_OF = {
+    "TIMEBACK_CLIENT_ID": "client_id=",
+    "TIMEBACK_CLIENT_SECRET": "client_secret=",
+    "TIMEBACK_ENVIRONMENT (or TIMEBACK_BASE_URL)": "environment= or base_url=",
+}
 
 
 def checked_options(
