@@ -353,3 +353,30 @@ async def test_a_class_naming_two_different_schools_is_refused(api: Any, client:
         stored = (await call(api, "get_class", sourced_id=sourced_id)).class_
         assert (stored.school.sourcedId, stored.org.sourcedId if stored.org else None) in (
             (roster.school, roster.school), (roster.school, None))  # fmt: skip
+
+
+async def test_a_record_cannot_be_its_own_ancestor(api: Any) -> None:
+    """An org named itself as its parent (PUT /orgs/o1 with parent o1: 201), or a parent whose own parent was it:
+    a hierarchy with no top. 422 naming ``<body>.parent.sourcedId``, nothing changed; a parent above is fine."""
+    top, middle, term = uid("org"), uid("org"), uid("term")
+    org = {"name": "O", "type": "district"}
+    await call(api, "create_org", org={"sourcedId": top, **org})
+    await call(api, "create_org", org={"sourcedId": middle, **org, "parent": {"sourcedId": top}})
+    refused = [
+        ("update_org", {"sourced_id": top, "org": {**org, "parent": {"sourcedId": top}}}, "the record itself"),
+        ("update_org", {"sourced_id": top, "org": {**org, "parent": {"sourcedId": middle}}}, "lead back to"),
+        ("create_org", {"org": {"sourcedId": uid("org"), **org, "parent": {"sourcedId": "itself"}}}, None),
+    ]
+    for method, kwargs, message in refused:
+        if message is None:  # (a new record naming its own id as parent: one that does not exist yet, named so)
+            kwargs["org"]["parent"]["sourcedId"] = kwargs["org"]["sourcedId"]
+            message = "the record itself"
+        with pytest.raises(UnprocessableEntityError, match=message) as err:
+            await call(api, method, **kwargs)
+        assert [name for name, _ in err.value.code_minor] == ["org.parent.sourcedId"], method
+    assert (await call(api, "get_org", sourced_id=top)).org.parent is None
+    session = {"title": "T", "type": "term", "startDate": "2024-09-01", "endDate": "2024-12-20", "schoolYear": "2025"}
+    await call(api, "create_academic_session", academicSession={"sourcedId": term, **session})
+    with pytest.raises(UnprocessableEntityError, match="the record itself"):
+        await call(api, "update_academic_session", sourced_id=term,
+                   academicSession={**session, "parent": {"sourcedId": term}})  # fmt: skip

@@ -393,6 +393,27 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+        _check_ancestry(tx, op, coll, records, batch=batch)
+
+
+def _check_ancestry(
+    tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+) -> None:
+    """422 for a record that would be its own ancestor: an org, academic session or assessment line item naming
+    itself as its parent, or a parent whose own parents (stored, or in the same request) come back to it."""
+    for path in [path for path, target in coll.refs.items() if target == coll.table and "[" not in path]:
+        sent = {r["sourcedId"]: r for r in records}
+        for index, record in enumerate(records):
+            own, seen, parent = record["sourcedId"], set(), _sourced_id(record.get(path))
+            # (a circle above that does not pass through this record, written before this check, ends the walk)
+            while isinstance(parent, str) and parent not in seen:
+                if parent == own:
+                    where = _item_path(op, index if batch else None, f"{path}.sourcedId")
+                    message = "the record itself" if not seen else f"its {path}'s {path}s lead back to {own!r}"
+                    raise ApiError(422, f"Circular {path}: {where}: {message}", fields=[(where, message)])
+                seen.add(parent)
+                above = sent.get(parent) or tx.get(COLLECTIONS[coll.table], parent)
+                parent = _sourced_id(above.get(path)) if above is not None else None
 
 
 def _sourced_id(ref: Any) -> Any:
