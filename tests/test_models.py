@@ -6,13 +6,18 @@ import json
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import ValidationError
 
 from tests.support import result_body
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models.gradebook import TimebackResult
-from timeback.models.request import TimebackCreateResultBody, TimebackPutResultBody, TimebackPutResultRequest
+from timeback.models.gradebook import TimebackAssessmentResult, TimebackResult
+from timeback.models.request import (
+    TimebackCreateResultBody,
+    TimebackPutResultBody,
+    TimebackPutResultRequest,
+)
 from timeback.models.response import TimebackSourcedIdPairsResponse
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
@@ -50,6 +55,42 @@ def test_a_put_body_without_sourced_id_can_be_sent_to_several_paths() -> None:
     assert (first.result.sourcedId, second.result.sourcedId) == ("r-1", "r-2")
     assert first.result.to_dict()["sourcedId"] == "r-1" and first.result.score is None
     assert body.sourcedId not in ("r-1", "r-2")  # the caller's body is untouched
+
+
+def test_a_record_read_is_sent_as_a_body_as_it_holds_without_its_stamp(server: Any, roster: Any) -> None:
+    """A record read given as a body (to a PUT, a create, a batch) is sent as its set fields by wire name, without
+    the ``dateLastModified`` the server stamped it with."""
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+
+    sent: list[Any] = []
+
+    def keep(request: httpx.Request) -> None:
+        if request.method != "GET" and "/ims/oneroster/" in request.url.path:
+            sent.append(json.loads(request.read()))
+
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as client:
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        sourced_id, copy_id, put_as_created = uid("r"), uid("r"), uid("r")
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=5))
+        read = gb.get_result(sourced_id=sourced_id).result
+        wire = {key: value for key, value in read.to_dict().items() if key != "dateLastModified"}
+        assert read.dateLastModified and wire["class"] == {"sourcedId": roster.class_}  # (by wire name)
+        sent.clear()
+        gb.put_result(sourced_id=sourced_id, result=read)
+        gb.create_result_for_line_item(line_item_sourced_id=line_item,
+                                       results=[read.model_copy(update={"sourcedId": copy_id})])  # fmt: skip
+        assert sent == [{"result": wire}, {"results": [{**wire, "sourcedId": copy_id}]}]
+        assert gb.get_result(sourced_id=copy_id).result.score == 5
+        # a body of a create is a record too; the id the SDK made up for it follows the PUT's path
+        body = TimebackCreateResultBody(**BODY, score=6).model_copy(update={"lineItem": Ref(sourcedId=line_item),
+                                                                            "student": read.student})  # fmt: skip
+        assert gb.put_result(sourced_id=put_as_created, result=body).result.sourcedId == put_as_created
+        sent.clear()
+        with pytest.raises(ValidationError, match="TimebackPutResultBody"):  # another record type is not one
+            gb.put_result(sourced_id=sourced_id, result=TimebackAssessmentResult.model_validate(read.to_dict()))
+        assert sent == []
 
 
 def test_a_record_read_without_sourced_id_or_status_has_none_made_up() -> None:

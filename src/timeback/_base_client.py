@@ -116,6 +116,8 @@ class BaseClient:
     @staticmethod
     def coerce_request(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
         """Accept the request model, a plain dict, keyword arguments, or a model plus overriding keywords."""
+        from timeback.models._requests_base import records_as_bodies
+
         model = op.request
         if isinstance(request, model) and not fields:
             return request
@@ -127,7 +129,7 @@ class BaseClient:
             data = {**request, **fields}
         else:
             raise TypeError(f"{op.name}() takes a {model.__name__} or a dict, not {type(request).__name__}")
-        return model.model_validate(data)
+        return model.model_validate(records_as_bodies(model, data))
 
     @classmethod
     def coerce_call_request(
@@ -143,7 +145,10 @@ class BaseClient:
             return request
         if request is not None and not isinstance(request, Mapping):
             return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))  # (raises the TypeError)
+        from timeback.models._requests_base import records_as_bodies
+
         data: dict[str, Any] = dict(fields) if request is None else {**request, **fields}
+        data = records_as_bodies(op.request, data)  # (a record read, as a dict: the dict path takes it)
         if not _holds_models(data.get(op.body, data.get(op.wire_body_key or op.body))):
             validated = validated_dict(op.request, data)
             if validated is not None:

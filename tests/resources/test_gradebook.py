@@ -102,6 +102,23 @@ async def test_put_result_creates_then_replaces(api: Any, roster: Roster) -> Non
     assert stored.comment is None and stored.textScore is None  # PUT replaces the whole record
 
 
+async def test_a_record_read_back_can_be_put_back_changed(api: Any, roster: Roster) -> None:
+    """Read-modify-write: the record read (a TimebackResult, a TimebackLineItem) is the body of the PUT."""
+    line_item, sourced_id = uid("li"), uid("result")
+    await call(api, "put_line_item", sourced_id=line_item, lineItem=line_item_body(roster, title="Quiz"))
+    await call(api, "put_result", sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=50))
+    record = (await call(api, "get_result", sourced_id=sourced_id)).result
+    record.score, record.comment = 77, "regraded"
+    await call(api, "put_result", sourced_id=record.sourcedId, result=record)
+    again = (await call(api, "get_result", sourced_id=sourced_id)).result
+    assert (again.score, again.comment, again.student.sourcedId) == (77, "regraded", roster.students[0])
+    assert again.dateLastModified > record.dateLastModified  # the server's stamp, not the one read
+    item = (await call(api, "get_line_item", sourced_id=line_item)).lineItem
+    item.title = "Quiz (retake)"
+    await call(api, "put_line_item", sourced_id=line_item, lineItem=item)
+    assert (await call(api, "get_line_item", sourced_id=line_item)).lineItem.title == "Quiz (retake)"
+
+
 async def test_assessment_result_create_and_read(api: Any, roster: Roster) -> None:
     ali = uid("ali")
     put = await call(

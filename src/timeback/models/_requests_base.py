@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, model_validator
 
 from timeback.models._base import GeneratedId, sourced_id_given
-from timeback.models.gradebook import TimebackEntity
+from timeback.models.gradebook import NewRecord, TimebackEntity
 
-__all__ = ["TimebackQueryParams", "TimebackRequest"]
+__all__ = ["TimebackQueryParams", "TimebackRequest", "records_as_bodies"]
 
 # ``fields`` as a list or a comma-separated string; always comma-separated on the wire.
 FieldList = Annotated[
@@ -22,6 +22,57 @@ class TimebackRequest(BaseModel):
     """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# request class -> its body fields: (name, wire name, body model, the record model it is a body of)
+_RECORD_BODIES: dict[type[BaseModel], list[tuple[str, str, type[BaseModel], type[TimebackEntity]]]] = {}
+
+
+def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` for ``model`` with each record given as a body (``TimebackResult`` as ``result``, or as an item of
+    ``results``) replaced by what it holds: its set fields by wire name, without ``dateLastModified`` (the stamp
+    of when it was read; the server sets it on every write). pydantic takes a model as a field only if it is of
+    the field's class, and the record read is the body's base class: a read-modify-write was refused, while the
+    dict it dumps to was taken. (Done by the SDK's calls, not by a model validator: that would keep every create
+    off the dict path, see ``models._dicts``.)"""
+    bodies = _RECORD_BODIES.get(model)
+    if bodies is None:
+        bodies = _RECORD_BODIES[model] = []
+        for name, info in model.model_fields.items():
+            body: Any = get_args(info.annotation)[0] if get_origin(info.annotation) is list else info.annotation
+            record = _record_of(body)
+            if record is not None:
+                bodies.append((name, info.alias or name, body, record))
+    for name, wire_name, body, record in bodies:
+        key = name if name in data else wire_name
+        value = data.get(key)
+        if isinstance(value, list):
+            if any(issubclass(kind, record) and not issubclass(kind, body) for kind in set(map(type, value))):
+                data = {**data, key: [_as_body(item, body, record) for item in value]}
+        elif isinstance(value, record) and not isinstance(value, body):
+            data = {**data, key: _as_body(value, body, record)}
+    return data
+
+
+def _record_of(body: Any) -> type[TimebackEntity] | None:
+    """The record model a body model is a body of (``TimebackResult`` for ``TimebackPutResultBody``), or None for
+    anything that is not a body."""
+    if not isinstance(body, type) or not issubclass(body, (NewRecord, _PatchBody)):
+        return None
+    for klass in body.__mro__:
+        if issubclass(klass, TimebackEntity) and not issubclass(klass, (NewRecord, _PatchBody)):
+            return klass
+    return None
+
+
+def _as_body(value: Any, body: type[BaseModel], record: type[TimebackEntity]) -> Any:
+    if not isinstance(value, record) or isinstance(value, body):
+        return value
+    fields = value.model_dump(by_alias=True, exclude_unset=True)
+    fields.pop("dateLastModified", None)
+    if isinstance(value.sourcedId, GeneratedId):
+        del fields["sourcedId"]  # (an id the SDK made up, which the dump makes a plain one: the body makes its own)
+    return fields
 
 
 class TimebackQueryParams(TimebackRequest):
