@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import pydoc
 from pathlib import Path
 
 import httpx
+import pytest
 
+from timeback import AsyncTimeback, Timeback
 from timeback._api_docs import render
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.runner import LocalServer
@@ -27,3 +31,34 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             if op.body is not None:
                 assert entry["requestBody"]["content"]["application/json"]["schema"]["required"] == [op.wire_body_key]
     assert httpx.get(f"{server.url}/docs").status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, server: LocalServer) -> None:
+    """help(client.oneroster.rostering.create_school): the verb and path, the request model with its path, body and
+    query keywords, the response model; from the declarations, for every operation."""
+    client = (Timeback if mode == "sync" else AsyncTimeback)(**server.client_kwargs())
+    for attr, operations in (("gradebook", GradebookOperations), ("rostering", RosteringOperations)):
+        resource = getattr(client.oneroster, attr)
+        listed = pydoc.render_doc(resource, renderer=pydoc.plaintext)  # help(client.oneroster.gradebook)
+        for op in operations.operations():
+            assert f" {op.name}(self, request" in listed, op.name
+            method = getattr(resource, op.name)
+            response = op.response.__name__ if op.response else "None"
+            shown = pydoc.render_doc(method, renderer=pydoc.plaintext)
+            assert "_Bound" not in shown and f"{op.name}(request" in shown, shown
+            for text in (f"{op.method} {op.full_path}", op.request.__name__, response):
+                assert text in method.__doc__ and text in shown, (op.name, text)
+            signature = inspect.signature(method)
+            keywords = {name for name, p in signature.parameters.items() if p.kind is p.KEYWORD_ONLY}
+            assert {*op.path_fields, "timeout", "max_retries", "deadline"} <= keywords, op.name
+            assert set(op.request.model_fields) <= keywords, op.name
+            (row,) = [line for line in DOCS.read_text().splitlines() if line.startswith(f"| `{op.name}` |")]
+            assert row.split(" | ")[3] == (f"`{op.body}`" if op.body else "") + (
+                f" (`{op.wire_body_key}` on the wire)" if op.body and op.wire_body_key != op.body else ""
+            ), row  # (docs/api.md names the body keyword)
+            if op.body is not None:
+                assert f"{op.body}:" in shown and f"body: {op.body} (" in method.__doc__, op.name
+            assert response in str(signature.return_annotation), op.name
+            assert inspect.iscoroutinefunction(method) == (mode == "async" and op.kind != "list"), op.name
+    await client.close() if isinstance(client, AsyncTimeback) else client.close()

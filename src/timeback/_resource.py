@@ -2,13 +2,29 @@
 
 ``endpoint(...)`` declares an operation on an ``OperationSet``; read from a ``SyncResource`` it is a blocking
 method, read from an ``AsyncResource`` it is a coroutine method with the same name and arguments. List operations
-(``list_endpoint``) return a ``Page`` (sync) or an ``AsyncPaginator`` (async) that pages lazily.
+(``list_endpoint``) return a ``Page`` (sync) or an ``AsyncPaginator`` (async) that pages lazily. A method's
+name, signature (the request model's fields as keywords) and docstring (verb, path, models) come from the
+declaration, so ``help()`` and ``inspect.signature()`` say what it is; they are built on first access.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from types import MethodType, UnionType
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Generic,
+    Literal,
+    Protocol,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import httpx
 from pydantic import BaseModel
@@ -65,25 +81,122 @@ class AsyncMethod(Protocol[ReqT_contra, RespT_co]):
     ) -> RespT_co: ...
 
 
-class _Bound:
-    """An operation bound to a client: what ``client.oneroster.gradebook.get_result`` is."""
+# What each kind of operation does, for the methods' docstrings.
+_KIND_DOCS: dict[str, str] = {
+    "get": "Read one record.",
+    "list": "Read a collection, paged: iterating the page reads every record across pages.",
+    "put": "Create or replace the record the path names (its sourcedId is the path's).",
+    "patch": "Update the fields sent (``metadata`` merged key by key).",
+    "create": "Create one record.",
+    "batch_create": "Create a batch of records under the parent the path names: all or nothing.",
+    "delete": "Delete the record: a soft delete (its status becomes ``tobedeleted``).",
+}
 
-    __slots__ = ("_client", "_list", "operation")
 
-    def __init__(self, client: Any, operation: Operation[Any, Any], is_list: bool) -> None:
-        self._client = client
-        self._list = is_list
-        self.operation = operation
+def _method(operation: Operation[Any, Any], owner: type, is_list: bool, is_async: bool) -> Any:
+    """The function an operation is on a resource, bound to it on access: its name, signature and docstring say what
+    it is (built on first use, not at import)."""
+    op = operation
 
-    def __call__(self, request: Any = None, /, **fields: Any) -> Any:
+    def listed(self: Any, request: Any = None, /, **fields: Any) -> Any:
         options = CallOptions.take(fields)
-        if self._list:
-            return self._client.paginate(self.operation, request, fields, options)
-        return self._client.call(self.operation, request, fields, options)
+        return self._client.paginate(op, request, fields, options)
 
-    def __repr__(self) -> str:
-        op = self.operation
-        return f"<method {op.name}: {op.method} {op.full_path}>"
+    async def awaited(self: Any, request: Any = None, /, **fields: Any) -> Any:
+        options = CallOptions.take(fields)
+        return await self._client.call(op, request, fields, options)
+
+    def called(self: Any, request: Any = None, /, **fields: Any) -> Any:
+        options = CallOptions.take(fields)
+        return self._client.call(op, request, fields, options)
+
+    method: Any = listed if is_list else awaited if is_async else called
+    method.__name__ = op.name
+    method.__qualname__ = f"{owner.__qualname__}.{op.name}"
+    method.__module__ = owner.__module__
+    method.__doc__ = _doc(op, is_async)
+    method.__signature__ = _signature(op, is_async)
+    method.operation = op
+    return method
+
+
+def _returns(op: Operation[Any, Any], is_async: bool) -> str:
+    if op.kind == "list":
+        item = op.response.__name__ if op.response else "Any"
+        return f"AsyncPaginator[{item}]" if is_async else f"Page[{item}]"
+    return op.response.__name__ if op.response else "None"
+
+
+def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
+    """``(request=None, /, *, <path fields>, <body>, <query>, timeout, max_retries, deadline)``: the request
+    model's fields as keywords, those it requires without a default (unless given in ``request``)."""
+    fields = op.request.model_fields
+    order = [*op.path_fields, *([op.body] if op.body else []), *fields]
+    P = inspect.Parameter
+    params = [
+        P("self", P.POSITIONAL_ONLY),
+        P("request", P.POSITIONAL_ONLY, default=None, annotation=f"{op.request.__name__} | Mapping[str, Any] | None"),
+    ]
+    for name in dict.fromkeys(order):
+        info = fields[name]
+        default = P.empty if info.is_required() else info.default
+        params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=_type_name(info.annotation)))
+    for name, annotation in (("timeout", "float | httpx.Timeout | None"), ("max_retries", "int | None"),
+                             ("deadline", "float | None")):  # fmt: skip
+        params.append(P(name, P.KEYWORD_ONLY, default=None, annotation=annotation))
+    return inspect.Signature(params, return_annotation=_returns(op, is_async))
+
+
+def _type_name(annotation: Any) -> str:
+    """A field's type as read: ``TimebackPutResultBody``, ``list[TimebackCreateResultBody]``, ``int | None``."""
+    if annotation is type(None):
+        return "None"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin in (Union, UnionType):
+        return " | ".join(dict.fromkeys(_type_name(arg) for arg in args))
+    if origin is not None and args:
+        name = getattr(origin, "__name__", str(origin))
+        return f"{name}[{', '.join(repr(arg) if origin is Literal else _type_name(arg) for arg in args)}]"
+    return str(annotation).replace("typing.", "")
+
+
+def _doc(op: Operation[Any, Any], is_async: bool) -> str:
+    from timeback.models._requests_base import record_of_body
+
+    fields = op.request.model_fields
+    lines = [f"{op.method} {op.full_path}: {_KIND_DOCS[op.kind]}", ""]
+    lines.append(f"request: a ``{op.request.__name__}`` (``timeback.models.request``), a dict of its fields, or its")
+    lines.append("fields as keywords (a keyword overrides the request's field):")
+    if op.path_fields:
+        lines.append(f"  path: {', '.join(op.path_fields)} (str)")
+    if op.body is not None:
+        annotation = fields[op.body].annotation
+        body = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+        wire = f", ``{op.wire_body_key}`` on the wire" if op.wire_body_key != op.body else ""
+        record = record_of_body(body)
+        if body is annotation:
+            taken = f", a dict, or a ``{record.__name__}`` read" if record else ", or a dict"
+        else:
+            taken = f": of those, dicts, or ``{record.__name__}`` records read" if record else ": of those, or dicts"
+        lines.append(f"  body: {op.body} ({_type_name(annotation)}{wire}{taken})")
+    query = [name for name in fields if name not in op.path_fields and name != op.body]
+    if query:
+        lines.append(f"  query: {', '.join(query)}")
+    lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's)")
+    returns = _returns(op, is_async)
+    if op.kind == "list":
+        answer = f"``{returns}``: iterate it for every record across pages"
+        answer += " (``async for``; ``await`` it for the first page)" if is_async else ""
+    elif op.response is None:
+        answer = f"None (the server answers {op.success_status})"
+    else:
+        answer = f"``{returns}`` (the server answers {op.success_status})"
+    lines += ["", f"Returns {answer}." + (" Awaitable." if is_async and op.kind != "list" else "")]
+    return "\n".join(lines)
 
 
 class _Descriptor:
@@ -91,8 +204,10 @@ class _Descriptor:
 
     def __init__(self, operation: Operation[Any, Any]) -> None:
         self.operation = operation
+        self._methods: dict[bool, Any] = {}  # is async -> the function (see ``_method``), made on first access
 
     def __set_name__(self, owner: type, name: str) -> None:
+        self._owner = owner
         self.operation.name = name
         self.operation.base_path = getattr(owner, "base_path", "")
         op = self.operation
@@ -103,8 +218,16 @@ class _Descriptor:
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
+            if isinstance(owner, type) and issubclass(owner, (SyncResource, AsyncResource)):
+                return self._function(issubclass(owner, AsyncResource))  # (so help(Gradebook) lists the methods)
             return self
-        return _Bound(obj._client, self.operation, self._is_list)
+        return MethodType(self._function(isinstance(obj, AsyncResource)), obj)
+
+    def _function(self, is_async: bool) -> Any:
+        method = self._methods.get(is_async)
+        if method is None:
+            method = self._methods[is_async] = _method(self.operation, self._owner, self._is_list, is_async)
+        return method
 
 
 class Endpoint(_Descriptor, Generic[ReqT, RespT]):

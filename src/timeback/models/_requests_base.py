@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationIn
 from timeback.models._base import GeneratedId, sourced_id_given
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
-__all__ = ["TimebackQueryParams", "TimebackRequest", "records_as_bodies"]
+__all__ = ["TimebackQueryParams", "TimebackRequest", "record_of_body", "records_as_bodies"]
 
 # ``fields`` as a list or a comma-separated string; always comma-separated on the wire.
 FieldList = Annotated[
@@ -40,7 +40,7 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
         bodies = _RECORD_BODIES[model] = []
         for name, info in model.model_fields.items():
             body: Any = get_args(info.annotation)[0] if get_origin(info.annotation) is list else info.annotation
-            record = _record_of(body)
+            record = record_of_body(body)
             if record is not None:
                 bodies.append((name, info.alias or name, body, record))
     for name, wire_name, body, record in bodies:
@@ -54,7 +54,7 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
     return data
 
 
-def _record_of(body: Any) -> type[TimebackEntity] | None:
+def record_of_body(body: Any) -> type[TimebackEntity] | None:
     """The record model a body model is a body of (``TimebackResult`` for ``TimebackPutResultBody``), or None for
     anything that is not a body."""
     if not isinstance(body, type) or not issubclass(body, (NewRecord, _PatchBody)):
