@@ -62,3 +62,18 @@ async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, serve
             assert response in str(signature.return_annotation), op.name
             assert inspect.iscoroutinefunction(method) == (mode == "async" and op.kind != "list"), op.name
     await client.close() if isinstance(client, AsyncTimeback) else client.close()
+
+
+def test_bulk_post_results_is_in_the_api_docs_with_its_options() -> None:
+    from timeback.resources import AsyncGradebook, Gradebook
+
+    text = DOCS.read_text()
+    assert "summary = client.oneroster.gradebook.bulk_post_results(" in text
+    assert "summary = await client.oneroster.gradebook.bulk_post_results(" in text
+    for klass in (Gradebook, AsyncGradebook):
+        for name, parameter in inspect.signature(klass.bulk_post_results).parameters.items():
+            if name != "self":
+                (row,) = [line for line in text.splitlines() if line.startswith(f"| `{name}` |")]
+                assert parameter.default is parameter.empty or f"| `{parameter.default!r}` |" in row, row
+    (results,) = [line for line in text.splitlines() if line.startswith("| `results` |")]
+    assert "AsyncIterable[TimebackCreateResultBody \\| Mapping[str, Any]]` (async)" in results

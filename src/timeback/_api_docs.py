@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 from timeback._operations import OperationSet
-from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.resources import AsyncGradebook, Gradebook, GradebookOperations, RosteringOperations
 
 SERVICES: list[tuple[str, str, type[OperationSet]]] = [
     ("Gradebook", "gradebook", GradebookOperations),
@@ -45,7 +46,59 @@ def render() -> str:
                 f"| `{op.name}` | `{op.method} {op.full_path}` | `{op.request.__name__}` | {body} | {response} |"
             )
         lines.append("")
+        if operations is GradebookOperations:
+            lines += _bulk_section()
     return "\n".join(lines)
+
+
+# What each option of bulk_post_results does: a parameter added without a line here fails the docs' render.
+BULK_OPTIONS = {
+    "results": "The results: result models (`TimebackCreateResultBody`) or dicts, from any iterable (on "
+    "`AsyncTimeback`, an async iterable too), read as batches go out: memory stays flat. Each is validated on its "
+    "own: an invalid one is a failure in the summary and never joins a batch.",
+    "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch).",
+    "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
+    "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch; an `async def` "
+    "is refused with `TypeError`.",
+    "if_exists": '`"fail"`: a batch holding a stored `sourcedId` is refused whole (409) and reported. `"replace"`: '
+    "such a batch is settled record by record (results stored as sent are left alone, the others are PUT).",
+    "timeout": "Overrides the client's for each batch (each batch is one call).",
+    "max_retries": "Overrides the client's for each batch.",
+    "deadline": "Overrides the client's for each batch: each batch gets it, retries included, not the whole upload.",
+}
+
+
+def _cell(annotation: str) -> str:
+    """An annotation as read, in a table cell: its pipes escaped (even in a code span, a pipe ends the cell)."""
+    text = annotation.replace("bulk.IfExists", 'Literal["fail", "replace"]').replace("bulk.", "")
+    return text.replace("|", "\\|")
+
+
+def _bulk_section() -> list[str]:
+    """``bulk_post_results``, on both clients: a method of its own, not an operation declaration."""
+    sync, async_ = (inspect.signature(klass.bulk_post_results) for klass in (Gradebook, AsyncGradebook))
+    lines = [
+        "### Bulk upload: `bulk_post_results`",
+        "",
+        "`summary = client.oneroster.gradebook.bulk_post_results(results, **options)` on `Timeback`,",
+        "`summary = await client.oneroster.gradebook.bulk_post_results(results, **options)` on `AsyncTimeback`:",
+        'returns a `BulkSummary` (`timeback.BulkSummary`); README\'s "Bulk uploads" says the rest.',
+        "",
+        *(inspect.getdoc(Gradebook.bulk_post_results) or "").splitlines(),
+        "",
+        "| Option | Type | Default | What it does |",
+        "|---|---|---|---|",
+    ]
+    for name, parameter in sync.parameters.items():
+        if name == "self":
+            continue
+        types = [f"`{_cell(str(parameter.annotation))}`"]
+        if async_.parameters[name].annotation != parameter.annotation:
+            types.append(f"`{_cell(str(async_.parameters[name].annotation))}` (async)")
+        default = "" if parameter.default is parameter.empty else f"`{parameter.default!r}`"
+        lines.append(f"| `{name}` | {' or '.join(types)} | {default} | {BULK_OPTIONS[name]} |")
+    lines.append("")
+    return lines
 
 
 if __name__ == "__main__":
