@@ -380,3 +380,37 @@ async def test_a_record_cannot_be_its_own_ancestor(api: Any) -> None:
     with pytest.raises(UnprocessableEntityError, match="the record itself"):
         await call(api, "update_academic_session", sourced_id=term,
                    academicSession={**session, "parent": {"sourcedId": term}})  # fmt: skip
+
+
+async def test_an_enrollment_s_student_or_teacher_holds_that_role(api: Any, client: Timeback) -> None:
+    """``POST /enrollments/`` (and ``PUT /enrollments/{id}``) with role student stored an enrollment of a user
+    holding no student role, which ``get_students_for_class`` never lists (its students are users holding the
+    role); the same for teacher. 422 naming ``enrollment.user.sourcedId`` and the roles the user holds, as the
+    class-scoped posts answer; other roles (administrator, aide...) name any user."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    teacher, student = uid("teacher"), roster.students[0]
+    await call(api, "create_user", user={"sourcedId": teacher, "enabledUser": True, "givenName": "G", "familyName": "F",
+               "roles": [{"roleType": "primary", "role": "teacher", "org": {"sourcedId": roster.school}}]})  # fmt: skip
+    klass = {"class": {"sourcedId": roster.class_}}
+    for user, role, held in ((teacher, "student", "teacher"), (student, "teacher", "student")):
+        body = {"user": {"sourcedId": user}, **klass, "role": role}
+        for method, kwargs in (("create_enrollment", {"enrollment": {"sourcedId": uid("enr"), **body}}),
+                               ("update_enrollment", {"sourced_id": uid("enr"), "enrollment": body})):  # fmt: skip
+            with pytest.raises(UnprocessableEntityError) as err:
+                await call(api, method, **kwargs)
+            assert [name for name, _ in err.value.code_minor] == ["enrollment.user.sourcedId"], method
+            assert f"user {user!r} does not hold the {role} role (its roles: {held})" in str(err.value), method
+    kept = uid("enr")
+    await call(api, "create_enrollment", enrollment={"sourcedId": kept, "user": {"sourcedId": student}, **klass,
+                                                     "role": "student"})  # fmt: skip
+    with pytest.raises(UnprocessableEntityError, match="does not hold the student role"):  # (a PUT over one stored)
+        await call(api, "update_enrollment", sourced_id=kept,
+                   enrollment={"user": {"sourcedId": teacher}, **klass, "role": "student"})  # fmt: skip
+    for role in ("administrator", "aide", "proctor"):
+        await call(api, "create_enrollment", enrollment={"user": {"sourcedId": student}, **klass, "role": role})
+    ro = client.oneroster.rostering
+    assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=roster.class_)] == [student]
+    assert list(ro.get_teachers_for_class(class_sourced_id=roster.class_)) == []
+    assert ro.get_enrollment(sourced_id=kept).enrollment.user.sourcedId == student

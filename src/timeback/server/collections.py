@@ -38,6 +38,10 @@ class CollectionDef:
     # roles). Paths as in ``refs``: "terms[]" takes sourcedIds, "roles[].role" plain values.
     list_columns: tuple[tuple[str, str], ...] = ()
     role: str | None = None  # a view of users holding this role (students, teachers)
+    # (reference, field): when a view of the referenced collection holds the role this record's ``field`` names,
+    # the record referenced must be in it. An enrollment with role student names a student: one without the role
+    # would be enrolled and yet never listed among the class's students. Other roles name any user.
+    holding: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -124,19 +128,18 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "teachers", "user", "Teacher", ro.TimebackUser, stored_in="users", role="teacher",
         search=("givenName", "familyName", "email", "username"),
     ),
-    # A class's student (teacher) enrollment names a user of the students (teachers) view: one without the role
-    # would be enrolled and yet never listed among the class's students.
     *(
         CollectionDef(
             name, "enrollment", "Enrollment", ro.TimebackEnrollment,
-            refs={"user": users, "class": "classes", "school": "orgs"},
+            refs={"user": "users", "class": "classes", "school": "orgs"},
             indexed=("user", "class", "school") if stored_in is None else (), stored_in=stored_in, fixed=fixed,
             derive=(("school", "class", "school"),), agree=(("school", "class", "school"),),
+            holding=(("user", "role"),),
         )
-        for name, stored_in, fixed, users in (
-            ("enrollments", None, (), "users"),
-            ("studentEnrollments", "enrollments", (("role", "student"),), "students"),
-            ("teacherEnrollments", "enrollments", (("role", "teacher"),), "teachers"),
+        for name, stored_in, fixed in (
+            ("enrollments", None, ()),
+            ("studentEnrollments", "enrollments", (("role", "student"),)),
+            ("teacherEnrollments", "enrollments", (("role", "teacher"),)),
         )
     ),
     CollectionDef("demographics", "demographics", "Demographics", ro.TimebackDemographics),

@@ -393,7 +393,41 @@ class GradebookService:
         if problems:
             shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
             raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+        _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
+
+
+def _check_roles(
+    tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+) -> None:
+    """422 for a record whose ``holding`` reference names a record outside the view of the role it gives (an
+    enrollment with role student naming a user who is no student), named as a reference outside a view is."""
+    for ref, field in coll.holding:
+        views = _role_views(COLLECTIONS[coll.refs[ref]].table)
+        named: dict[tuple[str, str], int] = {}  # (view, sourcedId) -> the first record naming it
+        for index, record in enumerate(records):
+            view, sourced_id = views.get(record.get(field)), _sourced_id(record.get(ref))
+            if view is not None and isinstance(sourced_id, str):
+                named.setdefault((view, sourced_id), index)
+        wanted: dict[str, list[str]] = {}
+        for view, sourced_id in named:
+            wanted.setdefault(view, []).append(sourced_id)
+        found = dict(zip(wanted, tx.existing_many([(COLLECTIONS[v], ids) for v, ids in wanted.items()]), strict=True))
+        problems = [
+            (_item_path(op, index if batch else None, f"{ref}.sourcedId"), _unknown(tx, COLLECTIONS[view], sourced_id)
+             or f"unknown {COLLECTIONS[view].label.lower()} {sourced_id!r}")
+            for (view, sourced_id), index in sorted(named.items(), key=lambda item: item[1])
+            if sourced_id not in found[view]
+        ]  # fmt: skip
+        if problems:
+            shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
+            raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+
+
+@functools.cache
+def _role_views(table: str) -> dict[str, str]:
+    """The views of a table by the role their records hold: {"student": "students", "teacher": "teachers"}."""
+    return {c.role: c.name for c in COLLECTIONS.values() if c.role is not None and c.table == table}
 
 
 def _check_ancestry(
