@@ -414,3 +414,35 @@ async def test_an_enrollment_s_student_or_teacher_holds_that_role(api: Any, clie
     assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=roster.class_)] == [student]
     assert list(ro.get_teachers_for_class(class_sourced_id=roster.class_)) == []
     assert ro.get_enrollment(sourced_id=kept).enrollment.user.sourcedId == student
+
+
+async def test_a_class_s_enrollments_follow_it_to_another_school(api: Any, client: Timeback) -> None:
+    """A class moved to another school left its enrollments naming the old one: ``/schools/{new}/classes/{c}/
+    students`` was empty while the old school, no longer the class's, still listed them. Its active enrollments
+    now move with it in the same write, stamped so a delta sync sees them; a deleted one stays where it was."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    ro = client.oneroster.rostering
+    other = uid("school")
+    await call(api, "create_school", org={"sourcedId": other, "name": "Other", "type": "school"})
+    student, gone = roster.students[0], roster.students[1]
+    for user in (student, gone):
+        ro.add_student_to_class(class_sourced_id=roster.class_, enrollment={"sourcedId": f"{user}-e",
+                                                                            "user": {"sourcedId": user}})  # fmt: skip
+    ro.delete_enrollment(sourced_id=f"{gone}-e")
+    before = ro.get_enrollment(sourced_id=f"{student}-e").enrollment.dateLastModified
+    await call(api, "update_class", sourced_id=roster.class_, **{"class": {"school": {"sourcedId": other}}})
+
+    def students(school: str) -> list[str]:
+        return [u.sourcedId for u in ro.get_students_for_class_in_school(school_sourced_id=school,
+                                                                         class_sourced_id=roster.class_)]  # fmt: skip
+
+    assert students(other) == [student]
+    assert students(roster.school) == []
+    moved = ro.get_enrollment(sourced_id=f"{student}-e").enrollment
+    assert moved.school.sourcedId == other and moved.dateLastModified > before
+    assert moved.dateLastModified == ro.get_class(sourced_id=roster.class_).class_.dateLastModified
+    synced = ro.get_all_enrollments(filter=f"dateLastModified>'{before}'")
+    assert {e.sourcedId for e in synced} & {f"{student}-e", f"{gone}-e"} == {f"{student}-e"}
+    assert ro.get_enrollment(sourced_id=f"{gone}-e").enrollment.school.sourcedId == roster.school

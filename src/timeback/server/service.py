@@ -246,7 +246,10 @@ class GradebookService:
             record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
             self._derive(tx, op, coll, [record], batch=False)  # (after: an unknown reference is named as such)
+            before = tx.get(COLLECTIONS[coll.table], record["sourcedId"]) if _followers(coll.table) else None
             tx.upsert(coll, record)
+            if before is not None:
+                _move_followers(tx, coll.table, before, record)
         return Reply(201, {coll.singular: record})
 
     def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request) -> Reply:
@@ -448,6 +451,35 @@ def _check_ancestry(
                 seen.add(parent)
                 above = sent.get(parent) or tx.get(COLLECTIONS[coll.table], parent)
                 parent = _sourced_id(above.get(path)) if above is not None else None
+
+
+@functools.cache
+def _followers(table: str) -> tuple[tuple[CollectionDef, str, str, str], ...]:
+    """(collection, field, via, source) of each ``agree`` whose ``via`` names a record of ``table``: a class's
+    enrollments, whose school must be the class's."""
+    return tuple(
+        (c, field, via, source)
+        for c in COLLECTIONS.values()
+        if c.stored_in is None
+        for field, via, source in c.agree
+        if COLLECTIONS[c.refs[via]].table == table
+    )
+
+
+def _move_followers(tx: Transaction, table: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Records that must agree with one just rewritten follow its change, in the same transaction and with its
+    stamp (delta syncs see them change): a class moved to another school takes its enrollments along, else they
+    would be listed under a school the class left and missing from its new one's. Deleted ones stay as they were
+    (a deletion is not rewritten)."""
+    for follower, field, via, source in _followers(table):
+        new = _sourced_id(after.get(source))
+        if not isinstance(new, str) or new == _sourced_id(before.get(source)):
+            continue
+        for record in tx.naming(follower, via, after["sourcedId"]):
+            if _sourced_id(record.get(field)) != new:
+                record[field] = {"sourcedId": new}
+                record["dateLastModified"] = tx.stamp()
+                tx.upsert(follower, record)
 
 
 def _sourced_id(ref: Any) -> Any:

@@ -441,6 +441,10 @@ class _SqlTransaction:
         """Insert the record, or replace the one with its sourcedId (keeping that row's place in listings)."""
         self._raw.execute(self._storage.raw_insert(coll, upsert=True), _row(coll, record))
 
+    def naming(self, coll: CollectionDef, field: str, sourced_id: str) -> list[dict[str, Any]]:
+        rows = self._raw.execute(self._storage.raw_sql(f"naming:{field}", coll), (sourced_id,))
+        return [json.loads(data) for (data,) in rows]
+
 
 class SqlStorage:
     def __init__(self, engine: Engine) -> None:
@@ -515,7 +519,8 @@ class SqlStorage:
 
     def raw_sql(self, kind: str, coll: CollectionDef) -> str:
         """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
-        column is the placeholder ``?index``) or ``get``, each with the view's conditions."""
+        column is the placeholder ``?index``), ``get``, or ``naming:<field>`` (the records not deleted whose
+        indexed reference ``field`` is the one id, in table order), each with the view's conditions."""
         key = (f"raw-{kind}", coll.name)
         built = self._statements.get(key)
         if built is None:
@@ -528,6 +533,10 @@ class SqlStorage:
             if kind == "exists":
                 sql = (f"SELECT ?index, sourced_id FROM {table} "
                        f"WHERE sourced_id IN (SELECT value FROM json_each(?)){where}")  # fmt: skip
+            elif kind.startswith("naming:"):
+                column = ref_column(kind.removeprefix("naming:"))
+                assert column in self.tables[table].c, column  # (an indexed reference: a field of the declaration)
+                sql = f"SELECT data FROM {table} WHERE {column} = ? AND status != 'tobedeleted'{where} ORDER BY pk"
             else:
                 sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
             built = self._statements[key] = sql
