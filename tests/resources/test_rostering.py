@@ -446,3 +446,38 @@ async def test_a_class_s_enrollments_follow_it_to_another_school(api: Any, clien
     synced = ro.get_all_enrollments(filter=f"dateLastModified>'{before}'")
     assert {e.sourcedId for e in synced} & {f"{student}-e", f"{gone}-e"} == {f"{student}-e"}
     assert ro.get_enrollment(sourced_id=f"{gone}-e").enrollment.school.sourcedId == roster.school
+
+
+async def test_a_user_dropping_a_role_keeps_enrollments_and_leaves_the_listings_until_it_returns(
+    api: Any, client: Timeback
+) -> None:
+    """A user's roles are the user's own: a PUT dropping ``student`` is taken while student enrollments name the
+    user (a sync updates users before it deletes their enrollments). The enrollments stay, listed among the class's
+    enrollments; the user leaves the class's students (students are users holding the role) until the role comes
+    back, and a PUT of such an enrollment says why. As README documents."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    ro, student = client.oneroster.rostering, roster.students[0]
+    enrollment = f"{student}-e"
+    ro.add_student_to_class(class_sourced_id=roster.class_, enrollment={"sourcedId": enrollment,
+                                                                        "user": {"sourcedId": student}})  # fmt: skip
+
+    async def roles(*names: str) -> None:
+        await call(api, "update_user", sourced_id=student, user={"enabledUser": True, "givenName": "G",
+                   "familyName": "F", "roles": [{"roleType": "primary", "role": name,
+                                                 "org": {"sourcedId": roster.school}} for name in names]})  # fmt: skip
+
+    def students() -> list[str]:
+        return [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=roster.class_)]
+
+    await roles("teacher")
+    assert students() == []
+    listed = ro.get_enrollments_for_class_in_school(school_sourced_id=roster.school, class_sourced_id=roster.class_)
+    assert [(e.sourcedId, e.role) for e in listed] == [(enrollment, "student")]
+    read = ro.get_enrollment(sourced_id=enrollment).enrollment
+    with pytest.raises(UnprocessableEntityError, match=r"does not hold the student role \(its roles: teacher\)"):
+        await call(api, "update_enrollment", sourced_id=enrollment, enrollment=read)
+    await roles("teacher", "student")
+    assert students() == [student]
+    assert ro.get_enrollment(sourced_id=enrollment).enrollment.dateLastModified == read.dateLastModified
