@@ -197,3 +197,52 @@ def test_a_put_request_re_used_for_another_sourced_id_puts_that_record(client: A
     gb.put_result(request)
     for sourced_id in (overridden, copied, assigned):
         assert gb.get_result(sourced_id=sourced_id).result.sourcedId == sourced_id
+
+
+def test_a_record_read_is_taken_as_a_body_by_threads_calling_for_the_first_time_at_once(
+    server: Any, roster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request model's record bodies were found on its first call and cached as they were found: a call in
+    another thread meanwhile read the part-filled list and sent its record unconverted, refused by pydantic."""
+    import threading
+
+    import timeback.models._requests_base as requests_base
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+
+    monkeypatch.setattr(requests_base, "_RECORD_BODIES", {})
+    finding, other_done = threading.Event(), threading.Event()
+    first: threading.Thread | None = None
+    record_of_body = requests_base.record_of_body
+
+    def slow_for_the_first(body: Any) -> Any:  # (the first thread is held while finding the bodies)
+        if first is not None and threading.current_thread() is first and not finding.is_set():
+            finding.set()
+            other_done.wait(timeout=10)
+        return record_of_body(body)
+
+    monkeypatch.setattr(requests_base, "record_of_body", slow_for_the_first)
+    with Timeback(**server.client_kwargs()) as client:
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        ids = [uid("r"), uid("r")]
+        for sourced_id in ids:
+            gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=5))
+        reads = [gb.get_result(sourced_id=sourced_id).result for sourced_id in ids]
+        monkeypatch.setattr(requests_base, "_RECORD_BODIES", {})
+        errors: list[BaseException] = []
+
+        def put_back(read: TimebackResult) -> None:
+            try:
+                gb.put_result(sourced_id=read.sourcedId, result=read.model_copy(update={"score": 7}))
+            except BaseException as exc:
+                errors.append(exc)
+
+        first = threading.Thread(target=put_back, args=(reads[0],))
+        first.start()
+        assert finding.wait(timeout=10)
+        put_back(reads[1])  # (while the first thread is finding the bodies)
+        other_done.set()
+        first.join(timeout=10)
+        assert errors == []
+        assert [gb.get_result(sourced_id=i).result.score for i in ids] == [7, 7]

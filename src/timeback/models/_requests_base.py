@@ -37,12 +37,13 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
     off the dict path, see ``models._dicts``.)"""
     bodies = _RECORD_BODIES.get(model)
     if bodies is None:
-        bodies = _RECORD_BODIES[model] = []
+        bodies = []
         for name, info in model.model_fields.items():
             body: Any = get_args(info.annotation)[0] if get_origin(info.annotation) is list else info.annotation
             record = record_of_body(body)
             if record is not None:
                 bodies.append((name, info.alias or name, body, record))
+        _RECORD_BODIES[model] = bodies  # (cached once whole: another thread's first call may be reading it)
     for name, wire_name, body, record in bodies:
         key = name if name in data else wire_name
         value = data.get(key)
