@@ -1387,6 +1387,58 @@ def test_the_batches_in_flight_failing_together_do_not_stop_the_upload(
     assert stored == 0 and failed == taken, err.value.__notes__
 
 
+class FailingPosts(httpx.BaseTransport):
+    """Forwards every request to the server, except that the batch POSTs numbered (from 0, in the order sent) in
+    ``failing`` fail to connect after 0.2 s, and those in ``slow`` are answered after the seconds it gives."""
+
+    def __init__(self, failing: set[int], slow: dict[int, float]) -> None:
+        self.failing, self.slow, self.posts, self.lock = failing, slow, itertools.count(), threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        number = -1
+        if request.method == "POST" and not request.url.path.endswith("/token"):
+            with self.lock:
+                number = next(self.posts)
+            if number in self.failing:
+                time.sleep(0.2)
+                raise httpx.ConnectError("connection refused", request=request)
+        with httpx.HTTPTransport() as inner:
+            response = inner.handle_request(request)
+            response.read()
+        time.sleep(self.slow.get(number, 0))
+        return response
+
+
+@pytest.mark.parametrize(
+    ("failing", "slow", "unreachable_seconds"),
+    [({0, 1, 2}, {}, 30.0), ({0, 2, 4, 6}, {}, 0.1), ({1, 2}, {0: 2.5}, 2.0)],
+    ids=["in-a-row-but-not-for-long", "for-long-but-answered-between", "in-a-row-just-after-a-slow-answer"],
+)
+def test_an_upload_stops_only_on_batches_failing_in_a_row_for_long(
+    failing: set[int],
+    slow: dict[int, float],
+    unreachable_seconds: float,
+    server: Any,
+    world: tuple[Roster, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both must hold: more batches in a row than ``concurrency`` failing to connect, and no answer for
+    ``UNREACHABLE_SECONDS`` (counted from the last answer, not from the upload's start). Three failing in a row
+    within a second go on; failures past the time but each followed by a batch the server answered go on (an answer
+    starts the count again); two in a row just after an answer that took longer than the time go on too."""
+    import timeback._bulk as bulk
+
+    monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", unreachable_seconds)
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 100, uid(f"blips-{len(failing)}")))
+    with (
+        httpx.Client(transport=FailingPosts(failing, slow)) as http,
+        Timeback(**server.client_kwargs(), http_client=http, max_retries=0) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1)
+    assert (summary.stored, summary.failed) == (100 - 10 * len(failing), 10 * len(failing)), summary.failures
+
+
 def test_a_summary_prints_short_however_many_results_failed(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     """Each failure's repr listed every sourcedId of its batch: ``print(summary)`` of an upload whose batches met
     409 ran to 300 KB. A summary shows its counts, its first failures and how many more; a failure its first
