@@ -329,6 +329,28 @@ async def test_an_enrollment_s_school_is_its_class_s(api: Any, client: Timeback)
     assert [e.school.sourcedId for e in stored] == [roster.school, roster.school]
 
 
+async def test_an_enrollment_naming_an_unknown_school_is_told_the_school_is_unknown(api: Any, client: Timeback) -> None:
+    """The class's school is compared after the reference check (create, PUT, a class's students): a school that
+    does not exist is named as unknown, not as a school other than the class's."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    missing, student = uid("no-school"), {"sourcedId": roster.students[0]}
+    whole = {
+        "user": student,
+        "class": {"sourcedId": roster.class_},
+        "role": "student",
+        "school": {"sourcedId": missing},
+    }
+    for method, kwargs in (("create_enrollment", {"enrollment": whole}),
+                           ("update_enrollment", {"sourced_id": uid("enr"), "enrollment": whole}),
+                           ("add_student_to_class", {"class_sourced_id": roster.class_,
+                                                     "enrollment": {"user": student, "school": {"sourcedId": missing}}})):  # fmt: skip
+        with pytest.raises(UnprocessableEntityError, match=f"Unknown reference: .*{missing}") as err:
+            await call(api, method, **kwargs)
+        assert [name for name, _ in err.value.code_minor] == ["enrollment.school.sourcedId"], method
+
+
 async def test_a_class_naming_two_different_schools_is_refused(api: Any, client: Timeback) -> None:
     """A class's ``org`` (Timeback's name) and ``school`` (OneRoster's) are the same reference: a class naming both,
     different, was stored with both (its classes listed under ``school``, its ``org`` naming the other). 422 naming
