@@ -392,6 +392,37 @@ def test_threads_writing_behind_a_held_file_lock_each_give_up_one_busy_timeout_a
         storage.close()
 
 
+def test_a_write_after_one_that_gave_up_waits_its_whole_busy_timeout_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that waited for another program's SQLite lock mostly elsewhere (``waiting_since``) gives SQLite only
+    what is left of its busy timeout; the connection's own timeout is put back after, so the next write waits its
+    whole timeout again: here it outlasts the other program's 0.3 s hold (2 s timeout) and is stored."""
+    import sqlite3
+
+    from timeback.server.storage import open_storage, sql, waiting_since
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 2_000)
+    database = tmp_path / "held.db"
+    storage = open_storage(f"sqlite:///{database}")
+    other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    release = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with waiting_since(time.monotonic() - 1.9), pytest.raises(sqlite3.OperationalError, match="locked"):
+            storage.save_token(b"late", "c", "s", time.time() + 60)  # (0.1 s left of its wait)
+        release.start()
+        storage.save_token(b"next", "c", "s", time.time() + 60)
+        release.join()
+        assert storage.find_token(b"next") is not None and storage.find_token(b"late") is None
+    finally:
+        release.cancel()
+        if release.is_alive():
+            release.join()
+        other.close()
+        storage.close()
+
+
 def test_as_many_listings_at_once_as_the_threadpool_runs_each_get_a_connection(tmp_path: Path) -> None:
     """20 listings at once (the threadpool runs 40), each holding its database connection until all 20 hold one:
     they all do. (The engine's pool gave out 15 connections, one of them kept by the writer: the 15th listing
