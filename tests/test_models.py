@@ -246,3 +246,25 @@ def test_a_record_read_is_taken_as_a_body_by_threads_calling_for_the_first_time_
         first.join(timeout=10)
         assert errors == []
         assert [gb.get_result(sourced_id=i).result.score for i in ids] == [7, 7]
+
+
+def test_records_read_are_taken_among_dicts_in_a_batch_and_under_a_body_s_wire_name(server: Any, roster: Any) -> None:
+    """A batch holding dicts and records read converts each record whichever item comes first, and a record given
+    under the body's wire name (``**{"class": klass}``, as ``class_=``) is converted too."""
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+
+    with Timeback(**server.client_kwargs()) as client:
+        gb, ro = client.oneroster.gradebook, client.oneroster.rostering
+        (line_item,) = add_line_items(client, roster, 1)
+        first, second, third = uid("r"), uid("r"), uid("r")
+        gb.put_result(sourced_id=first, result=result_body(line_item, roster.students[0], score=5))
+        read = gb.get_result(sourced_id=first).result
+        gb.create_result_for_line_item(
+            line_item_sourced_id=line_item,
+            results=[result_body(line_item, roster.students[1], second), read.model_copy(update={"sourcedId": third})],
+        )
+        assert [gb.get_result(sourced_id=i).result.score for i in (second, third)] == [90, 5]
+        klass = ro.get_class(sourced_id=roster.class_).class_
+        ro.update_class(sourced_id=roster.class_, **{"class": klass.model_copy(update={"title": "Renamed"})})
+        assert ro.get_class(sourced_id=roster.class_).class_.title == "Renamed"
