@@ -53,6 +53,14 @@ async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, serve
             keywords = {name for name, p in signature.parameters.items() if p.kind is p.KEYWORD_ONLY}
             assert {*op.path_fields, "timeout", "max_retries", "deadline"} <= keywords, op.name
             assert set(op.request.model_fields) <= keywords, op.name
+            # (path fields, then the body, then the query: those required without a default)
+            listed_keywords = [p for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+            leading = [*op.path_fields, *([op.body] if op.body else [])]
+            assert [p.name for p in listed_keywords[: len(leading)]] == leading, op.name
+            for parameter in listed_keywords:
+                field = op.request.model_fields.get(parameter.name)  # (None: a call option, default None)
+                required = field is not None and field.is_required()
+                assert (parameter.default is parameter.empty) == required, (op.name, parameter)
             (row,) = [line for line in DOCS.read_text().splitlines() if line.startswith(f"| `{op.name}` |")]
             assert row.split(" | ")[3] == (f"`{op.body}`" if op.body else "") + (
                 f" (`{op.wire_body_key}` on the wire)" if op.body and op.wire_body_key != op.body else ""
