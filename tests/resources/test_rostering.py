@@ -351,6 +351,28 @@ async def test_an_enrollment_naming_an_unknown_school_is_told_the_school_is_unkn
         assert [name for name, _ in err.value.code_minor] == ["enrollment.school.sourcedId"], method
 
 
+def test_a_circle_stored_above_a_record_ends_the_walk_up_its_parents() -> None:
+    """Orgs written in a circle before the ancestry check (a -> b -> a, here put straight into the storage) do not
+    keep a write under them walking up forever: an org under a is stored, and a put under b again is refused."""
+    from timeback.server import ServerSettings
+    from timeback.server.collections import COLLECTIONS
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database="sqlite://", client_id="c", client_secret="s")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs(), max_retries=0, deadline=10) as client:
+        ro, org = client.oneroster.rostering, {"name": "O", "type": "district"}
+        a, b, c = uid("org"), uid("org"), uid("org")
+        ro.create_org(org={"sourcedId": a, **org})
+        ro.create_org(org={"sourcedId": b, **org, "parent": {"sourcedId": a}})
+        with server.app.state.storage.transaction() as tx:
+            stored = tx.get(COLLECTIONS["orgs"], a)
+            tx.upsert(COLLECTIONS["orgs"], {**stored, "parent": {"sourcedId": b}})
+        ro.create_org(org={"sourcedId": c, **org, "parent": {"sourcedId": a}})
+        assert ro.get_org(sourced_id=c).org.parent.sourcedId == a
+        with pytest.raises(UnprocessableEntityError, match="lead back to"):
+            ro.update_org(sourced_id=a, org={**org, "parent": {"sourcedId": b}})
+
+
 async def test_a_class_naming_two_different_schools_is_refused(api: Any, client: Timeback) -> None:
     """A class's ``org`` (Timeback's name) and ``school`` (OneRoster's) are the same reference: a class naming both,
     different, was stored with both (its classes listed under ``school``, its ``org`` naming the other). 422 naming
