@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -13,6 +14,22 @@ from timeback.server.runner import LocalServer
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = "test-secret-5b0f2c"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pythons_own_sigint_handler() -> Iterator[None]:
+    """Python's own SIGINT handler (KeyboardInterrupt), which the Ctrl-C tests of the bulk upload rely on. A
+    process started in the background of a non-interactive shell (``cmd &``, as some CI runners start jobs)
+    inherits SIGINT ignored, and Python then installs no handler: ``_thread.interrupt_main()`` does nothing and
+    those tests failed with "DID NOT RAISE KeyboardInterrupt" though the code under test was right."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture(scope="session")
