@@ -227,7 +227,7 @@ def test_failed_logins_counted_in_one_file_by_every_worker(tmp_path: Path) -> No
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'turns.db'}"
     first, second = open_storage(url), open_storage(url)  # two open files: as two server processes hold it
-    assert first._file_lock is not None and first._file_lock.acquire(blocking=True)  # no SQLite lock taken
+    assert first._file_lock is not None and first._file_lock.acquire(True, time.monotonic() + 1)  # no SQLite lock taken
     with pytest.raises(WouldWait), without_waiting(), second.transaction():
         pass
     started = time.monotonic()
@@ -236,7 +236,7 @@ def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, mo
         waited = time.monotonic() - started
     assert 0.25 <= waited < 5
     monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)  # a writer that never lets go: the others give up, as SQLite's
-    assert first._file_lock.acquire(blocking=True)
+    assert first._file_lock.acquire(True, time.monotonic() + 1)
     with pytest.raises(sqlite3.OperationalError, match="database is locked"), second.transaction():
         pass
     first._file_lock.release()

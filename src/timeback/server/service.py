@@ -391,11 +391,9 @@ class GradebookService:
                     if sourced_id in unknown:
                         unknown.discard(sourced_id)  # named once: where the first record names it
                         where = _item_path(op, index if batch else None, where)
-                        problems.append((where, _unknown(tx, COLLECTIONS[target], sourced_id) or
-                                         f"unknown {label} {sourced_id!r}"))  # fmt: skip
+                        problems.append((where, f"unknown {label} {sourced_id!r}"))
         if problems:
-            shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
-            raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+            raise _unknown_references(problems)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
 
@@ -417,14 +415,19 @@ def _check_roles(
             wanted.setdefault(view, []).append(sourced_id)
         found = dict(zip(wanted, tx.existing_many([(COLLECTIONS[v], ids) for v, ids in wanted.items()]), strict=True))
         problems = [
-            (_item_path(op, index if batch else None, f"{ref}.sourcedId"), _unknown(tx, COLLECTIONS[view], sourced_id)
-             or f"unknown {COLLECTIONS[view].label.lower()} {sourced_id!r}")
+            (_item_path(op, index if batch else None, f"{ref}.sourcedId"),
+             _lacking_role(tx, COLLECTIONS[view], sourced_id))
             for (view, sourced_id), index in sorted(named.items(), key=lambda item: item[1])
             if sourced_id not in found[view]
         ]  # fmt: skip
         if problems:
-            shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
-            raise ApiError(422, f"Unknown reference: {shown}", fields=problems)
+            raise _unknown_references(problems)
+
+
+def _unknown_references(problems: list[tuple[str, str]]) -> ApiError:
+    """422 naming each reference refused (where, why), the first five in the description."""
+    shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
+    return ApiError(422, f"Unknown reference: {shown}", fields=problems)
 
 
 @functools.cache
@@ -486,13 +489,9 @@ def _sourced_id(ref: Any) -> Any:
     return ref.get("sourcedId") if isinstance(ref, dict) else ref
 
 
-def _unknown(tx: Transaction, view: CollectionDef, sourced_id: str) -> str | None:
-    """Why a user outside a role's view (a class's students) is not in it, when it is a user: the roles it holds."""
-    if view.role is None:
-        return None
-    user = tx.get(COLLECTIONS[view.table], sourced_id)
-    if user is None:
-        return None
+def _lacking_role(tx: Transaction, view: CollectionDef, sourced_id: str) -> str:
+    """Why a user (known: the reference check ran first) is not in a role's view: the roles it holds."""
+    user = tx.get(COLLECTIONS[view.table], sourced_id) or {}
     held = sorted({str(r.get("role")) for r in user.get("roles") or () if isinstance(r, dict)})
     return f"user {sourced_id!r} does not hold the {view.role} role (its roles: {', '.join(held) or 'none'})"
 

@@ -916,11 +916,8 @@ class _FileLock:
             self.made = False
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
-    def acquire(self, blocking: bool, deadline: float | None = None) -> bool:
-        """The lock; if ``blocking``, waited for until ``deadline`` (``time.monotonic()``; by default
-        ``BUSY_TIMEOUT_MS`` from now), tried at least once."""
-        if deadline is None:
-            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    def acquire(self, blocking: bool, deadline: float) -> bool:
+        """The lock; if ``blocking``, waited for until ``deadline`` (``time.monotonic()``), tried at least once."""
         pause = 0.0001
         while True:
             try:
