@@ -323,6 +323,45 @@ def test_only_the_and_groups_asking_for_deleted_records_show_them(http: httpx.Cl
     assert listed(http, r, filter="status='tobedeleted' OR score>'50'") == [kept, dropped_low, dropped_high]
 
 
+def test_a_delta_sync_as_the_readme_has_it_misses_no_write_made_while_it_paged(client: Timeback) -> None:
+    """A sync reads a class's results page by page; between its pages a result already read is updated, another
+    deleted, and a new one added. The next sync, as README's "Filters" has it, brings the copy to what the server
+    holds."""
+    r = make_roster(client, students=[uid("student") for _ in range(5)])
+    (line_item,) = add_line_items(client, r, 1)
+    gb = client.oneroster.gradebook
+    ids = [f"{r.class_}-sync-{i}" for i in range(5)]
+    for sid, student in zip(ids[:4], r.students, strict=False):
+        gb.put_result(sourced_id=sid, result=result_body(line_item, student, score=50))
+    copy: dict[str, tuple[str | None, float | None]] = {}
+
+    def meanwhile() -> None:
+        gb.put_result(sourced_id=ids[0], result=result_body(line_item, r.students[0], score=60))
+        gb.delete_result(sourced_id=ids[1])
+        gb.put_result(sourced_id=ids[4], result=result_body(line_item, r.students[4], score=70))
+
+    def sync(since: str | None, during: Any = None) -> str | None:
+        everything = "status@'active,tobedeleted'"
+        top = gb.get_results_for_class(
+            class_sourced_id=r.class_, filter=everything, sort="dateLastModified", orderBy="desc", limit=1
+        )
+        mark = top.items[0].dateLastModified if top.items else None  # (the next sync's, read before this one pages)
+        asked = everything if since is None else f"dateLastModified>='{since}' AND {everything}"
+        page = gb.get_results_for_class(class_sourced_id=r.class_, filter=asked, limit=2)
+        while page is not None:  # (page by page, not iter_pages: the writes go between two pages' requests)
+            for result in page.items:
+                copy[result.sourcedId] = (result.status, result.score)
+            if during is not None:
+                during()
+                during = None
+            page = page.get_next_page()
+        return mark
+
+    sync(sync(None, during=meanwhile))
+    held = {sid: gb.get_result(sourced_id=sid).result for sid in ids}
+    assert copy == {sid: (result.status, result.score) for sid, result in held.items()}
+
+
 def _flagged_students(http: httpx.Client, client: Timeback, forms: list[Any]) -> tuple[Any, list[str]]:
     """A roster with a student per form of a boolean, as enabledUser and as their enrollment's primary."""
     r = make_roster(client, students=[uid("student") for _ in forms])
