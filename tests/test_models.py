@@ -268,3 +268,26 @@ def test_records_read_are_taken_among_dicts_in_a_batch_and_under_a_body_s_wire_n
         klass = ro.get_class(sourced_id=roster.class_).class_
         ro.update_class(sourced_id=roster.class_, **{"class": klass.model_copy(update={"title": "Renamed"})})
         assert ro.get_class(sourced_id=roster.class_).class_.title == "Renamed"
+
+
+def test_a_refused_assignment_to_a_put_request_leaves_it_as_it_was(client: Any, roster: Any) -> None:
+    """pydantic sets the assigned value before the path rule runs: refused, it stayed, and the request went on to
+    send the new path with the body's old id (a 422), or, with a new body refused, that body."""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    sourced_id = uid("r")
+    request = TimebackPutResultRequest(
+        sourced_id=sourced_id, result=result_body(line_item, roster.students[0], sourced_id, score=70)
+    )
+    before = request.model_dump()
+    with pytest.raises(ValidationError, match="does not match the path's sourcedId"):
+        request.sourced_id = uid("r")
+    with pytest.raises(ValidationError, match="does not match the path's sourcedId"):
+        request.result = TimebackPutResultBody.model_validate(result_body(line_item, roster.students[0], uid("r")))
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        request.sourced_id = ""
+    assert request.model_dump() == before and request.model_fields_set == {"sourced_id", "result"}
+    gb.put_result(request)
+    assert gb.get_result(sourced_id=sourced_id).result.score == 70

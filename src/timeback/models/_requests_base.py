@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, ValidationInfo, model_validator
 
 from timeback.models._base import GeneratedId, sourced_id_given
 from timeback.models.gradebook import NewRecord, TimebackEntity
@@ -142,6 +142,19 @@ class _PutRequest(_ByIdRequest):
             field = f"{self.body_field}.sourcedId"
             raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
         return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # pydantic sets the value before the model's validators run: one refused stayed set (a request with the
+        # new path and the old body, sent as such). Refused, the request is put back as it was.
+        fields, fields_set = dict(self.__dict__), set(self.__pydantic_fields_set__)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            self.__dict__.clear()
+            self.__dict__.update(fields)
+            self.__pydantic_fields_set__.clear()
+            self.__pydantic_fields_set__.update(fields_set)
+            raise
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         # (pydantic validates nothing in a copy: a new path id would leave the body under the old one)
