@@ -291,3 +291,28 @@ def test_a_refused_assignment_to_a_put_request_leaves_it_as_it_was(client: Any, 
     assert request.model_dump() == before and request.model_fields_set == {"sourced_id", "result"}
     gb.put_result(request)
     assert gb.get_result(sourced_id=sourced_id).result.score == 70
+
+
+def test_a_put_request_copied_with_updates_is_checked_as_one_built_so(client: Any, roster: Any) -> None:
+    """pydantic validates nothing in ``model_copy(update=...)``: a copy of a request whose body holds its own id,
+    given another path id, was sent with the body under the other path, and a body given as a dict (as every call
+    takes it) failed on an attribute. The updates are validated as if assigned: the path rule holds for the copy."""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    sourced_id = uid("r")
+    request = TimebackPutResultRequest(
+        sourced_id=sourced_id, result=result_body(line_item, roster.students[0], sourced_id, score=70)
+    )
+    with pytest.raises(ValidationError, match="does not match the path's sourcedId"):
+        request.model_copy(update={"sourced_id": uid("r")})
+    with pytest.raises(ValidationError, match="at least 1 character"):
+        request.model_copy(update={"sourced_id": ""})
+    other = uid("r")
+    moved = request.model_copy(update={"sourced_id": other, "result": result_body(line_item, roster.students[1])})
+    assert isinstance(moved.result, TimebackPutResultBody) and moved.result.sourcedId == other
+    gb.put_result(moved)
+    gb.put_result(request.model_copy(update={"result": request.result.model_copy(update={"score": 80})}))
+    assert gb.get_result(sourced_id=other).result.student == Ref(sourcedId=roster.students[1])
+    assert gb.get_result(sourced_id=sourced_id).result.score == 80

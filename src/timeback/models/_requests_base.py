@@ -157,11 +157,12 @@ class _PutRequest(_ByIdRequest):
             raise
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        # (pydantic validates nothing in a copy: a new path id would leave the body under the old one)
+        # pydantic validates nothing in a copy: a new path id left the body under the old one, or under one of its
+        # own (sent so). The updates are validated as if assigned, each running the path rule again.
         copy = super().model_copy(update=update, deep=deep)
-        body: TimebackEntity = getattr(copy, copy.body_field)
-        if not sourced_id_given(body) and body.sourcedId != copy.sourced_id:
-            copy.__dict__[copy.body_field] = body.model_copy(update={"sourcedId": GeneratedId(copy.sourced_id)})
+        for name in sorted(update or (), key=lambda name: name != self.body_field):  # (the body first: a model)
+            if name in type(self).model_fields:
+                self.__pydantic_validator__.validate_assignment(copy, name, copy.__dict__[name])
         return copy
 
 
