@@ -1496,3 +1496,44 @@ def test_an_invalid_result_is_reported_with_every_field_at_fault(
         "invalid result: student: Field required; scoreStatus: Field required; scoreDate: Field required"
     ), three.reason
     assert many.reason.count("; ") == 5 and many.reason.endswith("; and 1 more"), many.reason
+
+
+async def test_records_read_back_are_sent_without_their_stamp(
+    either: Timeback | AsyncTimeback, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Results read (as ``get_all_results()`` yields them), changed and given back, are sent as ``put_result`` sends
+    a record read: without the ``dateLastModified`` stamp of when they were read (the server sets it on every write).
+    Before, the bulk helper sent it in its POSTs and in the PUTs of ``if_exists="replace"``."""
+    import json
+
+    roster, line_items = world
+    tag = uid("read-back")
+    first = [result_body(line_items[0], s, f"{tag}-{i}", score=i) for i, s in enumerate(roster.students[:3])]
+    assert client.oneroster.gradebook.bulk_post_results(first).stored == 3
+    read = list(client.oneroster.gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'"))  # fmt: skip
+    assert len(read) == 3 and all(r.dateLastModified for r in read)
+    read[0].score = 50
+    copies = [r.model_copy(update={"sourcedId": f"{r.sourcedId}-copy"}) for r in read]  # (new: PUT, after the 409)
+    sent: list[Any] = []
+
+    def keep(request: httpx.Request) -> None:
+        if request.method in ("POST", "PUT") and "/ims/oneroster/" in request.url.path:
+            sent.append(json.loads(request.read()))
+
+    async def keep_async(request: httpx.Request) -> None:
+        keep(request)
+
+    if isinstance(either, Timeback):
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as api:
+            summary = api.oneroster.gradebook.bulk_post_results([*read, *copies], if_exists="replace")
+    else:
+        hooks = {"request": [keep_async]}
+        async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient(event_hooks=hooks)) as aapi:
+            summary = await aapi.oneroster.gradebook.bulk_post_results([*read, *copies], if_exists="replace")
+    assert summary.ok and (summary.stored, summary.unchanged, summary.replaced) == (6, 2, 4), summary
+    bodies = [body for request in sent for body in request.get("results", [request.get("result")])]
+    assert len(bodies) == 6 + 4  # (the batch, then the PUTs)
+    assert [b for b in bodies if "dateLastModified" in b] == []
+    assert stored_scores(client, roster, tag) == {**{r["sourcedId"]: r["score"] for r in first}, read[0].sourcedId: 50,
+                                                 **{c.sourcedId: c.score for c in copies}}  # fmt: skip

@@ -129,12 +129,16 @@ ProgressCallback = Callable[[BulkProgress], None]
 
 
 @functools.cache
-def _result_body() -> tuple[type[TimebackCreateResultBody], Callable[..., dict[str, Any] | None]]:
-    """(the result body model, the dict path's validator), imported on first use (not per row: 2 us each)."""
+def _result_body() -> tuple[type[TimebackCreateResultBody], Callable[..., dict[str, Any] | None], Callable[..., Any]]:
+    """(the result body model, the dict path's validator, a result read as that body takes it), imported on first
+    use (not per row: 2 us each)."""
     from timeback.models._dicts import validated_dict
+    from timeback.models._requests_base import record_as_body
+    from timeback.models.gradebook import TimebackResult
     from timeback.models.request import TimebackCreateResultBody
 
-    return TimebackCreateResultBody, validated_dict
+    as_body = functools.partial(record_as_body, body=TimebackCreateResultBody, record=TimebackResult)
+    return TimebackCreateResultBody, validated_dict, as_body
 
 
 @functools.cache
@@ -177,12 +181,15 @@ def _count(pairs: list[Any] | dict[str, Any]) -> int:
 
 def _validated(item: Any) -> dict[str, Any]:
     """One result, validated once, as the dict sent: a dict through the dict path (``models._dicts``), a model
-    as its own dump. Invalid input raises the ValidationError the model raises."""
-    TimebackCreateResultBody, validated_dict = _result_body()
+    as its own dump (a result read as ``put_result`` sends it: ``records_as_bodies``). Invalid input raises the
+    ValidationError the model raises."""
+    TimebackCreateResultBody, validated_dict, as_body = _result_body()
     if isinstance(item, TimebackCreateResultBody):
         return item.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(item, pydantic.BaseModel):
-        item = item.model_dump(by_alias=True, exclude_unset=True)
+        # (a result read, as put_result takes one: without the stamp of when it was read)
+        dumped = as_body(item)
+        item = dumped if dumped is not item else item.model_dump(by_alias=True, exclude_unset=True)
     validated = validated_dict(TimebackCreateResultBody, item)
     if validated is not None:
         return validated

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationEr
 from timeback.models._base import GeneratedId, sourced_id_given
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
-__all__ = ["TimebackQueryParams", "TimebackRequest", "record_of_body", "records_as_bodies"]
+__all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
 
 # ``fields`` as a list or a comma-separated string; always comma-separated on the wire.
 FieldList = Annotated[
@@ -49,9 +49,9 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
         value = data.get(key)
         if isinstance(value, list):
             if any(issubclass(kind, record) and not issubclass(kind, body) for kind in set(map(type, value))):
-                data = {**data, key: [_as_body(item, body, record) for item in value]}
+                data = {**data, key: [record_as_body(item, body, record) for item in value]}
         elif isinstance(value, record) and not isinstance(value, body):
-            data = {**data, key: _as_body(value, body, record)}
+            data = {**data, key: record_as_body(value, body, record)}
     return data
 
 
@@ -66,7 +66,8 @@ def record_of_body(body: Any) -> type[TimebackEntity] | None:
     return None
 
 
-def _as_body(value: Any, body: type[BaseModel], record: type[TimebackEntity]) -> Any:
+def record_as_body(value: Any, body: type[BaseModel], record: type[TimebackEntity]) -> Any:
+    """``value`` as ``body`` takes it when it is a ``record`` read (see ``records_as_bodies``); else as it is."""
     if not isinstance(value, record) or isinstance(value, body):
         return value
     fields = value.model_dump(by_alias=True, exclude_unset=True)
