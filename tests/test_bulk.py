@@ -1537,3 +1537,25 @@ async def test_records_read_back_are_sent_without_their_stamp(
     assert [b for b in bodies if "dateLastModified" in b] == []
     assert stored_scores(client, roster, tag) == {**{r["sourcedId"]: r["score"] for r in first}, read[0].sourcedId: 50,
                                                  **{c.sourcedId: c.score for c in copies}}  # fmt: skip
+
+
+def test_a_stop_while_replacing_counts_the_results_found_unchanged_as_stored(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """When a batch's PUT is refused (403: the upload stops), the results of the batch already stored as sent are
+    stored: they count unchanged, and only the ones that needed a PUT count as not sent. Before, every result after
+    the refused one counted as not sent, the unchanged one too (4 taken, 0 stored, 4 failed)."""
+    from timeback import PermissionDeniedError
+
+    roster, line_items = world
+    tag = uid("stop-unchanged")
+    first = [result_body(line_items[0], s, f"{tag}-{i}", score=i) for i, s in enumerate(roster.students[:4])]
+    assert client.oneroster.gradebook.bulk_post_results(first).stored == 4
+    second = [{**first[0], "score": 9.5}, first[1], {**first[2], "score": 9.5}, first[3]]
+    poster, secret = uid("poster"), uid("secret")
+    server.app.state.clients.add(poster, secret, "gradebook.createpost gradebook.readonly")
+    with Timeback(base_url=server.url, client_id=poster, client_secret=secret, max_retries=0) as api:
+        with pytest.raises(PermissionDeniedError) as refused:
+            api.oneroster.gradebook.bulk_post_results(second, if_exists="replace")
+    assert counts_in("".join(refused.value.__notes__)) == (4, 2, 2)
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (nothing written)

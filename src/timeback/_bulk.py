@@ -396,9 +396,10 @@ def replacing(
     """The requests that settle a batch the server refused because some of its results exist (its 409): read the
     batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
-    that fails fails its result alone; refused credentials or scopes stop the upload (the rest of the batch
-    counted as not sent). When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more
-    PUTs are sent: the results left count as not sent, instead of the stop waiting for up to a batch of PUTs."""
+    that fails fails its result alone; refused credentials or scopes stop the upload. When ``stopping()`` turns
+    true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead of the stop waiting
+    for up to a batch of PUTs. After a stop, the results left that a PUT would change count as not sent; those
+    stored as sent still count unchanged."""
     from timeback._base_client import retries_taken_of
 
     sent = batch.records.decoded()
@@ -414,15 +415,15 @@ def replacing(
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) else None
         return outcome
     stored = held.records
-    for index, record in enumerate(sent):
+    not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
+    for record in sent:
         sourced_id = record["sourcedId"]
         if _stored_as_put(stored.get(sourced_id), record):
-            outcome.unchanged += 1
+            outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
-        if stopping():
-            rest = tuple(batch.ids[index:])
-            outcome.failures.append(BulkFailure(rest, "not sent: the upload stopped", line_item=line_item))
-            return outcome
+        if outcome.stop is not None or stopping():
+            not_put.append(sourced_id)
+            continue
         request = ValidatedRequest({"sourced_id": sourced_id, cast(str, put.wire_body_key): record})
         answer = yield client.build_request(put, request)
         if not isinstance(answer, BaseException):
@@ -434,10 +435,8 @@ def replacing(
         outcome.failures.append(BulkFailure((sourced_id,), str(answer), status, request_id, line_item))
         if isinstance(answer, (AuthError, PermissionDeniedError)):
             outcome.stop = answer
-            rest = tuple(batch.ids[index + 1 :])
-            if rest:
-                outcome.failures.append(BulkFailure(rest, "not sent: the upload stopped", line_item=line_item))
-            return outcome
+    if not_put:
+        outcome.failures.append(BulkFailure(tuple(not_put), "not sent: the upload stopped", line_item=line_item))
     return outcome
 
 
