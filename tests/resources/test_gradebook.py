@@ -119,6 +119,47 @@ async def test_a_record_read_back_can_be_put_back_changed(api: Any, roster: Rost
     assert (await call(api, "get_line_item", sourced_id=line_item)).lineItem.title == "Quiz (retake)"
 
 
+async def test_a_line_item_moved_to_another_class_takes_the_results_of_its_class_along(
+    api: Any, roster: Roster, client: Timeback
+) -> None:
+    """A result stored without ``class`` took its line item's; the line item then put into another class left the
+    result under the class it left: listed there and not under the new one, and a re-sync with
+    ``if_exists="replace"`` found it as sent (README's promise: left alone only when a PUT would leave it as
+    stored). The results holding the line item's old class now follow it in the same write, stamped so a delta
+    sync sees them; one naming another class keeps it, as sent."""
+    ro = client.oneroster.rostering
+    moved_to, elsewhere = uid("class"), uid("class")
+    for klass in (moved_to, elsewhere):
+        ro.update_class(sourced_id=klass, **{"class": {"title": "Other", "course": {"sourcedId": roster.course},
+                                                        "school": {"sourcedId": roster.school},
+                                                        "terms": [{"sourcedId": roster.term}]}})  # fmt: skip
+    line_item, derived, named, other = uid("li"), uid("result"), uid("result"), uid("result")
+    await call(api, "put_line_item", sourced_id=line_item, lineItem=line_item_body(roster))
+    student = roster.students[0]
+    await call(api, "put_result", sourced_id=derived, result=result_body(line_item, student))
+    await call(api, "put_result", sourced_id=named,
+               result=result_body(line_item, student, **{"class": {"sourcedId": roster.class_}}))  # fmt: skip
+    await call(api, "put_result", sourced_id=other,
+               result=result_body(line_item, student, **{"class": {"sourcedId": elsewhere}}))  # fmt: skip
+    before = (await call(api, "get_result", sourced_id=other)).result.dateLastModified  # (the newest of the three)
+    await call(api, "put_line_item", sourced_id=line_item,
+               lineItem=line_item_body(roster, **{"class": {"sourcedId": moved_to}}))  # fmt: skip
+    item = (await call(api, "get_line_item", sourced_id=line_item)).lineItem
+
+    async def class_of(sourced_id: str) -> str:
+        return str((await call(api, "get_result", sourced_id=sourced_id)).result.class_.sourcedId)
+
+    assert [await class_of(r) for r in (derived, named, other)] == [moved_to, moved_to, elsewhere]
+    listed = {r.sourcedId for r in await call(api, "get_results_for_class", class_sourced_id=moved_to)}
+    assert listed == {derived, named}
+    assert not {r.sourcedId for r in await call(api, "get_results_for_class", class_sourced_id=roster.class_)}
+    changed = await call(
+        api, "get_all_results", filter=f"dateLastModified>'{before}' AND lineItem.sourcedId='{line_item}'"
+    )
+    assert {r.sourcedId: r.dateLastModified for r in changed} == {derived: item.dateLastModified,
+                                                                  named: item.dateLastModified}  # fmt: skip
+
+
 async def test_assessment_result_create_and_read(api: Any, roster: Roster) -> None:
     ali = uid("ali")
     put = await call(

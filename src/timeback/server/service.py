@@ -457,29 +457,32 @@ def _check_ancestry(
 
 
 @functools.cache
-def _followers(table: str) -> tuple[tuple[CollectionDef, str, str, str], ...]:
-    """(collection, field, via, source) of each ``agree`` whose ``via`` names a record of ``table``: a class's
-    enrollments, whose school must be the class's."""
+def _followers(table: str) -> tuple[tuple[CollectionDef, str, str, str, bool], ...]:
+    """(collection, field, via, source, must agree) of each ``derive`` or ``agree`` whose ``via`` names a record of
+    ``table``: a class's enrollments, whose school must be the class's; a line item's results, whose class is
+    the line item's unless they name another."""
     return tuple(
-        (c, field, via, source)
+        (c, field, via, source, (field, via, source) in c.agree)
         for c in COLLECTIONS.values()
         if c.stored_in is None
-        for field, via, source in c.agree
+        for field, via, source in dict.fromkeys((*c.agree, *c.derive))
         if COLLECTIONS[c.refs[via]].table == table
     )
 
 
 def _move_followers(tx: Transaction, table: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Records that must agree with one just rewritten follow its change, in the same transaction and with its
-    stamp (delta syncs see them change): a class moved to another school takes its enrollments along, else they
-    would be listed under a school the class left and missing from its new one's. Deleted ones stay as they were
-    (a deletion is not rewritten)."""
-    for follower, field, via, source in _followers(table):
-        new = _sourced_id(after.get(source))
-        if not isinstance(new, str) or new == _sourced_id(before.get(source)):
+    """Records that follow one just rewritten follow its change, in the same transaction and with its stamp
+    (delta syncs see them change): a class moved to another school takes its enrollments along, else they would
+    be listed under a school the class left and missing from its new one's; a line item put into another class
+    takes the results holding its old class (taken from it when they named none), and leaves those naming
+    another class as sent. Deleted ones stay as they were (a deletion is not rewritten)."""
+    for follower, field, via, source, must_agree in _followers(table):
+        new, old = _sourced_id(after.get(source)), _sourced_id(before.get(source))
+        if not isinstance(new, str) or new == old:
             continue
         for record in tx.naming(follower, via, after["sourcedId"]):
-            if _sourced_id(record.get(field)) != new:
+            held = _sourced_id(record.get(field))
+            if held != new and (must_agree or held == old):
                 record[field] = {"sourcedId": new}
                 record["dateLastModified"] = tx.stamp()
                 tx.upsert(follower, record)
