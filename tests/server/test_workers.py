@@ -221,7 +221,7 @@ def test_failed_logins_counted_in_one_file_by_every_worker(tmp_path: Path) -> No
         limiter.close()
     for fd in descriptors:
         with pytest.raises(OSError):
-            os.fstat(fd)  # type: ignore[arg-type]
+            os.fstat(fd)
 
 
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -311,3 +311,27 @@ def test_servers_starting_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> N
         for opener in openers:
             opener.kill()
             opener.communicate()
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"client_secret": "another-secret"}, {"client_scopes": "gradebook.readonly"}],
+    ids=["another-secret", "fewer-scopes"],
+)
+def test_a_server_on_the_same_file_accepts_only_tokens_of_its_own_client(tmp_path: Path, other: dict[str, str]) -> None:
+    """Two servers with workers on one database file (whose tokens are shared through it): a token issued by one is
+    not accepted by the other unless the other is configured with the same client, secret and scopes."""
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    mine = {"client_id": "shared-id", "client_secret": "first-secret", "client_scopes": None}
+    database = f"sqlite:///{tmp_path / 'two.db'}"
+    same = ServerSettings(database=database, workers=2, **mine)
+    changed = ServerSettings(database=database, workers=2, **{**mine, **other})
+    with LocalServer(same) as first, LocalServer(same) as twin, LocalServer(changed) as second:
+        form = {"grant_type": "client_credentials", "client_id": "shared-id", "client_secret": "first-secret"}
+        token = httpx.post(f"{first.url}/oauth2/token", data=form).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{twin.url}{GB}/lineItems/", headers=headers).status_code == 200  # (as a worker would)
+        answer = httpx.get(f"{second.url}{GB}/lineItems/", headers=headers)
+        assert answer.status_code == 401, answer.text

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore
+from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
@@ -102,7 +102,8 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
 
     try:
         shared = app.state.storage if settings.workers > 1 else None
-        app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients)
+        key = shared_token_key(client_id, client_secret, settings.client_scopes)
+        app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients, key=key)
         app.state.token_failures = FailureLimiter(
             settings.token_max_failures,
             settings.token_failure_window_seconds,

@@ -93,6 +93,13 @@ class Grant:
     expires_at: float
 
 
+def shared_token_key(client_id: str, client_secret: str, scopes: str | None = None) -> bytes:
+    """The key of a server's token digests in a shared database (``TokenStore``): the same for every worker of one
+    ``serve --workers``, another for a server on that file with another client, secret or scopes."""
+    held = sorted({short_scope(s) for s in (scopes or ALL_SCOPES).split()})
+    return _digest("\0".join([client_id, client_secret, *held]))
+
+
 class ClientRegistry:
     def __init__(self) -> None:
         self._clients: dict[str, _Client] = {}
@@ -122,7 +129,9 @@ class TokenStore:
     """Issued tokens, as digests. With ``shared`` (``timeback serve --workers N``), each token is also written
     there, with a wall-clock expiry, and a token this process does not know is looked up there: one worker issues,
     any worker accepts. Tokens looked up and not found are remembered (a bounded set), so a client repeating a bad
-    token costs one database read, not one per request."""
+    token costs one database read, not one per request. Digests are keyed by ``key`` (``shared_token_key``): a
+    server on the same file configured with another secret or other scopes for the client finds none of this
+    one's tokens (looked up by client id alone, a read-only server accepted a token issued with every scope)."""
 
     def __init__(
         self,
@@ -130,8 +139,10 @@ class TokenStore:
         clock: Clock = time.monotonic,
         shared: Storage | None = None,
         clients: Container[str] = (),
+        key: bytes = b"",
     ) -> None:
         self.ttl_seconds = ttl_seconds
+        self._key = key
         self.clock = clock
         self._shared = shared
         self._clients = clients  # a shared token counts only for a client registered here
@@ -141,14 +152,14 @@ class TokenStore:
 
     def issue(self, client_id: str, scopes: frozenset[str]) -> str:
         token = secrets.token_urlsafe(32)
-        digest = _digest(token)
+        digest = self._digest(token)
         if self._shared is not None:  # written before the token is handed out: any worker can accept it at once
             self._shared.save_token(digest, client_id, " ".join(sorted(scopes)), time.time() + self.ttl_seconds)
         self._remember(digest, Grant(client_id, scopes, self.clock() + self.ttl_seconds))
         return token
 
     def check(self, token: str) -> Grant | None:
-        digest = _digest(token)
+        digest = self._digest(token)
         grant = self._grants.get(digest)
         if grant is None and self._shared is not None and digest not in self._unknown:
             grant = self._from_shared(digest)
@@ -160,8 +171,11 @@ class TokenStore:
         """Whether ``check`` would read the shared store (a blocking read: the lane does it in a thread)."""
         if self._shared is None:
             return False
-        digest = _digest(token)
+        digest = self._digest(token)
         return digest not in self._grants and digest not in self._unknown
+
+    def _digest(self, token: str) -> bytes:
+        return hmac.digest(self._key, token.encode(), "sha256")
 
     def _from_shared(self, digest: bytes) -> Grant | None:
         found = self._shared.find_token(digest) if self._shared is not None else None
