@@ -313,6 +313,42 @@ def test_servers_starting_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> N
             opener.communicate()
 
 
+def test_a_server_failing_to_open_a_new_file_leaves_the_write_lock_to_those_that_opened_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two servers start on a new file at once: the first makes ``<db>-writer``, the second opens that and the
+    database, then the first fails (its wait timed out, say). The second's lock is still the one every later server
+    takes: a third's writes wait for it. (The first removed the file it had made: the second held a lock on a file
+    no longer there, a third made another, and their writes stopped taking turns.)"""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    opened: list[sql.SqlStorage] = []
+    make_schema = sql.SqlStorage._make_schema
+    first = True
+
+    def second_opens_then_first_fails(self: sql.SqlStorage, engine: Any) -> None:
+        nonlocal first
+        if not first:
+            return make_schema(self, engine)
+        first = False
+        opened.append(open_storage(url))
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sql.SqlStorage, "_make_schema", second_opens_then_first_fails)
+    with pytest.raises(sqlite3.OperationalError):
+        open_storage(url)
+    second, third = opened[0], open_storage(url)
+    try:
+        assert second._file_lock is not None and second._file_lock.acquire(False, time.monotonic())
+        with pytest.raises(WouldWait), without_waiting(), third.transaction():
+            pass
+        second._file_lock.release()
+        with without_waiting(), third.transaction():  # (and once it lets go, the third writes at once)
+            pass
+    finally:
+        second.close()
+        third.close()
+
+
 @pytest.mark.parametrize(
     "other",
     [{"client_secret": "another-secret"}, {"client_scopes": "gradebook.readonly"}],

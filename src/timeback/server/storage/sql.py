@@ -472,10 +472,9 @@ class SqlStorage:
         try:
             self._make_schema(engine)
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
-            made = self._file_lock is not None and self._file_lock.made
+            if self._file_lock is not None and self._file_lock.made:
+                self._file_lock.remove()
             self.close()
-            if made:
-                os.unlink(f"{engine.url.database}-writer")
             raise
 
     def _make_schema(self, engine: Engine) -> None:
@@ -908,12 +907,16 @@ class _FileLock:
 
     def __init__(self, path: str) -> None:
         # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
+        self._path = path
         try:
-            self._fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            self.made = True  # (removed again if the database cannot be opened)
+            self._open(os.O_EXCL)
+            self.made = True  # (removed again if the database cannot be opened: ``remove``)
         except FileExistsError:
-            self._fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+            self._open(0)
             self.made = False
+
+    def _open(self, flags: int) -> None:
+        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, 0o644)
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
     def acquire(self, blocking: bool, deadline: float) -> bool:
@@ -922,6 +925,10 @@ class _FileLock:
         while True:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.fstat(self._fd).st_nlink == 0:  # removed meanwhile (``remove``): lock the file there now
+                    self._closer()
+                    self._open(0)
+                    continue
                 return True
             except BlockingIOError:
                 if not blocking:
@@ -936,6 +943,14 @@ class _FileLock:
 
     def close(self) -> None:
         self._closer()
+
+    def remove(self) -> None:
+        """Remove the file, if no one holds its lock: made for a database that could not be opened, it may be in
+        use by a server that opened the database meanwhile. Removed under the lock, so a server holding the file
+        finds it gone when next it locks it, and locks the file made in its place (``acquire``)."""
+        if self.acquire(False, 0.0):
+            os.unlink(self._path)
+            self.release()
 
 
 def _lock_file(database: str) -> _FileLock:
