@@ -241,8 +241,35 @@ def test_serve_with_workers_closes_the_database_when_its_start_fails(
     monkeypatch.setattr(SqlStorage if failing == "forget_tokens" else FailureLimiter, failing, fail)
     database = tmp_path / "workers.db"
     result = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--workers", "2")
-    assert isinstance(result.exception, OSError), result.output
+    # (one line, before the banner, as a single process says it: it was a traceback after the banner)
+    _refused(result, "--database", f"cannot open sqlite:///{database}: No space left on device")
+    assert "Timeback-compatible server on" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["workers.db", "workers.db-writer"]  # no -wal, -shm
+
+
+def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_stops(tmp_path: Path) -> None:
+    """The workers open the database the parent made: one that cannot (here the file was replaced under them)
+    says why in one line, and ``serve`` stops with a non-zero status. (Each printed a traceback, and uvicorn
+    started another in its place, and so on, forever; had it stopped, the status was 0.)"""
+    database = tmp_path / "replaced.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
+    environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        assert proc.stdout is not None and "Timeback-compatible server on" in proc.stdout.readline()
+        # (the workers start after the banner, each in a new interpreter: this is done long before they open it)
+        replacement = tmp_path / "not-a-database"
+        replacement.write_text("hello\n" * 1000)
+        os.replace(replacement, database)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode not in (0, None), output
+    assert "Traceback" not in output, output
+    assert f"cannot open sqlite:///{database}: file is not a database" in output, output
 
 
 @pytest.mark.parametrize("port", ["0", "-1", "65536", "99999"])

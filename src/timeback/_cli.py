@@ -61,33 +61,59 @@ def _in_memory(database: str) -> bool:
         return False  # (not a URL: open_storage says so)
 
 
-def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, access_log: bool) -> None:
-    """``serve --workers N``: this process has made and seeded the database (``app_``); uvicorn's supervisor then
-    runs N processes that each build the app from these settings (``app.app_from_environment``), with the client
-    this process registered, and tokens shared through the database."""
-    import dataclasses
-    import json
-    import os
-
-    import uvicorn
-
-    from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV, failed_logins_file
+def _prepare_workers(app_: Any, settings: Any) -> None:
+    """``serve --workers N``, before anything is printed: this process has made and seeded the database (``app_``);
+    it voids earlier tokens, makes the failed-login table anew, and closes what it opened (the workers open their
+    own)."""
+    from timeback.server.app import failed_logins_file
     from timeback.server.auth import FailureLimiter
 
-    client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
     try:
         app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
         FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
-    finally:  # (the workers open their own; failed, no server runs to close these)
+    finally:  # (failed, no server runs to close these)
         app_.state.token_failures.close()
         app_.state.storage.close()
+
+
+def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, access_log: bool) -> None:
+    """``serve --workers N`` (after ``_prepare_workers``): uvicorn's supervisor runs N processes that each build the
+    app from these settings (``app.app_from_environment``), with the client this process registered, and tokens
+    shared through the database. A worker that cannot start stops it all, and ``serve`` exits with uvicorn's
+    start-up failure status (uvicorn's own ``run`` returned as from a Ctrl-C)."""
+    import dataclasses
+    import json
+    import logging
+    import os
+
+    import typer
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+
+    from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
+
+    client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
     shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
-    uvicorn.run(
-        "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-        log_level="info", access_log=access_log,
-    )  # fmt: skip
+    failed: list[str] = []
+
+    def note_failed_start(record: logging.LogRecord) -> bool:  # (the supervisor's "... failed to start, stopping")
+        if record.levelno >= logging.ERROR and "failed to start" in record.getMessage():
+            failed.append(record.getMessage())
+        return True
+
+    supervisor_log = logging.getLogger("uvicorn.error")
+    supervisor_log.addFilter(note_failed_start)
+    try:
+        uvicorn.run(
+            "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+            log_level="info", access_log=access_log,
+        )  # fmt: skip
+    finally:
+        supervisor_log.removeFilter(note_failed_start)
+    if failed:
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 def _app() -> Any:
@@ -177,29 +203,18 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
-        import sqlite3
-
-        from sqlalchemy import make_url
-        from sqlalchemy.exc import DBAPIError
-
+        from timeback.server.app import cannot_open, open_errors
         from timeback.server.seed import SeedError
-        from timeback.server.storage.sql import UnsupportedDatabase
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         try:
             app_ = create_app(settings)
-        except UnsupportedDatabase as exc:
-            raise typer.BadParameter(str(exc), param_hint="--database") from None
-        except (OSError, DBAPIError, sqlite3.Error) as exc:  # (no such directory, not writable, not a database file)
-            if isinstance(exc, OSError):
-                reason = f"{exc.strerror or exc}"
-                if exc.filename not in (None, make_url(database).database):
-                    reason += f" ({exc.filename})"  # (the database's own name is in the message already)
-            else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
-                reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
-            raise typer.BadParameter(f"cannot open {database}: {reason}", param_hint="--database") from None
+            if workers > 1:
+                _prepare_workers(app_, settings)  # (its writes fail as opening does: a database locked, a disk full)
         except SeedError as exc:
             raise typer.BadParameter(str(exc), param_hint="--seed") from None
+        except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
+            raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
         # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
         # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
         reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)

@@ -41,11 +41,52 @@ SETTINGS_ENV = "TIMEBACK_SERVE_SETTINGS"  # how ``timeback serve --workers N`` h
 SUPERVISOR_ENV = "TIMEBACK_SERVE_SUPERVISOR"
 
 
+def cannot_open(database: str, exc: Exception) -> str:
+    """Why ``database`` could not be opened, in one line: an ``UnsupportedDatabase``'s own message, or "cannot open
+    <database>: <reason>" for the ``OPEN_ERRORS`` (no such directory, not writable, not a database file, locked)."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from timeback.server.storage.sql import UnsupportedDatabase
+
+    if isinstance(exc, UnsupportedDatabase):
+        return str(exc)
+    if isinstance(exc, OSError):
+        reason = f"{exc.strerror or exc}"
+        if exc.filename not in (None, make_url(database).database):
+            reason += f" ({exc.filename})"  # (the database's own name is in the message already)
+    else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
+        reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
+    return f"cannot open {database}: {reason}"
+
+
+def open_errors() -> tuple[type[Exception], ...]:
+    """What opening a database raises when it cannot be opened (``cannot_open`` says why); anything else is a bug."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from timeback.server.storage.sql import UnsupportedDatabase
+
+    return UnsupportedDatabase, OSError, DBAPIError, sqlite3.Error
+
+
 def app_from_environment() -> FastAPI:
     """The app of one ``timeback serve --workers N`` process (uvicorn's factory): the settings the parent put in
     the environment as JSON; the parent made and seeded the database before starting the workers."""
+    import sys
+
+    from uvicorn.config import STARTUP_FAILURE
+
     # Taken out of this worker's environment (it holds the client secret): nothing this process starts inherits it.
-    app = create_app(ServerSettings(**json.loads(os.environ.pop(SETTINGS_ENV))))
+    settings = ServerSettings(**json.loads(os.environ.pop(SETTINGS_ENV)))
+    try:
+        app = create_app(settings)
+    except open_errors() as exc:
+        # One line, and uvicorn's supervisor stops serve (a start-up failure): a traceback, and uvicorn started
+        # another worker in its place, which failed the same way, forever.
+        logging.getLogger("uvicorn.error").error(cannot_open(settings.database, exc))
+        sys.exit(STARTUP_FAILURE)
     _stop_when_orphaned(int(os.environ.get(SUPERVISOR_ENV, os.getppid())))
     tune_gc()
     return app
