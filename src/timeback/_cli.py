@@ -203,6 +203,8 @@ def _app() -> Any:
                 FaultSpec.parse(faults)
             except ValueError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        import signal
+
         from timeback.server.app import cannot_open, open_errors
         from timeback.server.seed import SeedError
 
@@ -236,7 +238,14 @@ def _app() -> Any:
         from timeback.server.app import tune_gc
 
         tune_gc()
-        uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
+        # uvicorn stops gracefully on SIGTERM, then raises it again for the handler it found: the default one killed
+        # the process (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0. Raised
+        # into this one, SIGTERM is a KeyboardInterrupt, which uvicorn.run ends on as it does for Ctrl-C.
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
+        finally:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
     @app.command()
     def demo() -> None:
