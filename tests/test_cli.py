@@ -226,6 +226,12 @@ def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.M
     assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
 
 
+def test_serve_refuses_a_host_not_of_this_machine_naming_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (192.0.2.1, TEST-NET-1, is no address of this machine: the refusal named --port, which was fine)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", "192.0.2.1")
+    _refused(result, "--host", "cannot listen on 192.0.2.1:")
+
+
 @pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])
 def test_serve_with_workers_closes_the_database_when_its_start_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str

@@ -31,6 +31,7 @@ def _check_can_listen(host: str, port: int) -> None:
     """A usage error if ``host:port`` cannot be listened on (taken, or not an address of this machine), found by
     binding it as uvicorn will (SO_REUSEADDR) and letting it go: uvicorn's own failure came after the banner, the
     dev credentials and a seeded database file."""
+    import errno
     import socket
 
     import typer
@@ -44,8 +45,11 @@ def _check_can_listen(host: str, port: int) -> None:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(address)
     except OSError as exc:
+        # A name that does not resolve, or an address of no interface here, is the host's fault; the rest (taken,
+        # below 1024 without the right) the port's.
+        of_host = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
         raise typer.BadParameter(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--host" if of_host else "--port"
         ) from None
 
 
