@@ -182,6 +182,18 @@ for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; 24: PR_CAPBS
 os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"""
 
 
+@pytest.mark.parametrize("database", ["sqlite:///file::memory:?uri=true", "sqlite:///file:uri.db?uri=true"])
+def test_serve_refuses_an_sqlite_uri_filename(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: str) -> None:
+    # (file::memory: was taken for a file: each pooled connection had a private empty database, the seed was on one
+    # of them and every other call was 500 "no such table", and "file::memory:-writer" was made in the current
+    # directory; file:uri.db took its write lock on "file:uri.db-writer", not the "uri.db-writer" of other servers
+    # on uri.db)
+    monkeypatch.chdir(tmp_path)
+    result = _serve(monkeypatch, "--database", database)
+    _refused(result, "--database", "SQLite URI filenames (uri=true) are not supported")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
     directory = tmp_path / "read-only"
     directory.mkdir(mode=0o555)

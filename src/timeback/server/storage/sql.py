@@ -1127,6 +1127,13 @@ def open_storage(url: str) -> SqlStorage:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None  # (not a URL)
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and "uri" in parsed.query:
+        # (the database part is then a URI: 'file::memory:' is in memory, 'file:x.db' the file x.db; what is made
+        # of the database's name, the pool for a memory database, the -writer lock, would be wrong)
+        raise UnsupportedDatabase(
+            f"SQLite URI filenames (uri=true) are not supported in {url!r}: give sqlite:///path.db, or sqlite:// "
+            "for a database in memory"
+        )
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
