@@ -334,6 +334,17 @@ def test_serve_refuses_an_empty_client_id_or_secret(
     assert "export TIMEBACK_CLIENT_SECRET" not in result.output
 
 
+def test_serve_refuses_a_client_id_without_a_secret_naming_the_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (a CI job gives the client by variables, and a secret a workflow cannot read, as on a pull request from a fork,
+    # is empty, which click takes for unset: the refusal spoke only of --client-id and --client-secret, options the
+    # job never gave)
+    monkeypatch.setenv("TIMEBACK_SERVE_CLIENT_ID", "ci-client")
+    monkeypatch.setenv("TIMEBACK_SERVE_CLIENT_SECRET", "")
+    result = _serve(monkeypatch, "--database", "sqlite://")
+    assert result.exit_code == 2, result.output
+    assert "TIMEBACK_SERVE_CLIENT_ID and TIMEBACK_SERVE_CLIENT_SECRET" in result.output, result.output
+
+
 @pytest.mark.parametrize(
     ("host", "url"),
     [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"),
