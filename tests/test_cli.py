@@ -114,10 +114,12 @@ def test_serve_takes_the_client_from_variables_kept_out_of_the_process_listing(t
 def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks)."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from timeback.server import app
 
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    monkeypatch.setattr(Multiprocess, "run", lambda self: None)  # (--workers: uvicorn's supervisor on serve's socket)
     monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
     port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
     return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
@@ -275,7 +277,9 @@ def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_
     environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     try:
-        assert proc.stdout is not None and "Timeback-compatible server on" in proc.stdout.readline()
+        assert proc.stdout is not None
+        # (uvicorn's "running on" line, logged as the parent listens, may come first)
+        assert any("Timeback-compatible server on" in proc.stdout.readline() for _ in range(2))
         # (the workers start after the banner, each in a new interpreter: this is done long before they open it)
         replacement = tmp_path / "not-a-database"
         replacement.write_text("hello\n" * 1000)
@@ -412,3 +416,31 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
     assert proc.returncode == 0, output
     assert "Application shutdown complete" in output and "Traceback" not in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "t.db-writer"]  # (no -wal, -shm: closed)
+
+
+def test_serve_with_workers_takes_connections_once_it_prints_how_to_use_it(tmp_path: Path) -> None:
+    # (the banner and the dev client came before the port was listened on: the workers listen once they have
+    # imported and built the app, here 4.5 s later, and the SDK called with the printed variables right away failed,
+    # APIConnectionError "Connection refused", its retries spent)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        env: dict[str, str] = {}
+        deadline = time.monotonic() + 30
+        while len(env) < 4 and proc.poll() is None and time.monotonic() < deadline:
+            match = re.match(r"\s*export (TIMEBACK_\w+)=(\S+)", proc.stdout.readline() if proc.stdout else "")
+            if match:
+                env[match.group(1)] = match.group(2)
+        assert len(env) == 4, env
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()  # (no health poll: the banner says it)
+        with Timeback(
+            client_id=env["TIMEBACK_CLIENT_ID"], client_secret=env["TIMEBACK_CLIENT_SECRET"],
+            base_url=env["TIMEBACK_BASE_URL"], token_url=env["TIMEBACK_TOKEN_URL"], timeout=60,
+        ) as client:  # fmt: skip
+            client.oneroster.gradebook.put_category(sourced_id="at-once", category={"title": "Right away"})
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output

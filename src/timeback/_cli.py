@@ -80,24 +80,46 @@ def _prepare_workers(app_: Any, settings: Any) -> None:
         app_.state.storage.close()
 
 
-def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, access_log: bool) -> None:
-    """``serve --workers N`` (after ``_prepare_workers``): uvicorn's supervisor runs N processes that each build the
-    app from these settings (``app.app_from_environment``), with the client this process registered, and tokens
-    shared through the database. A worker that cannot start stops it all, and ``serve`` exits with uvicorn's
-    start-up failure status (uvicorn's own ``run`` returned as from a Ctrl-C)."""
+def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) -> tuple[Any, Any]:
+    """``serve --workers N``: uvicorn's config for the workers and its socket, listened on before serve prints where
+    it is. uvicorn's own start listened only in the workers, once each had imported and built the app (seconds):
+    the SDK called at once with the printed variables was refused until then; now the connection waits in the
+    backlog."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+        log_level="info", access_log=access_log,
+    )  # fmt: skip
+    listening = config.bind_socket()
+    try:
+        listening.listen(config.backlog)
+    except BaseException:
+        listening.close()
+        raise
+    return config, listening
+
+
+def _run_workers(app_: Any, settings: Any, config: Any, listening: Any) -> None:
+    """``serve --workers N`` (after ``_prepare_workers``, listening on ``listening``): uvicorn's supervisor runs N
+    processes on that socket that each build the app from these settings (``app.app_from_environment``), with the
+    client this process registered, and tokens shared through the database. A worker that cannot start stops it
+    all, and ``serve`` exits with uvicorn's start-up failure status (its supervisor returns as from a Ctrl-C)."""
     import dataclasses
     import json
     import logging
     import os
 
     import typer
-    import uvicorn
     from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
 
     from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
-    shared = dataclasses.replace(settings, seed=None, workers=workers, client_id=client_id, client_secret=client_secret)
+    shared = dataclasses.replace(
+        settings, seed=None, workers=config.workers, client_id=client_id, client_secret=client_secret
+    )
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
     failed: list[str] = []
@@ -110,12 +132,12 @@ def _run_workers(app_: Any, settings: Any, host: str, port: int, workers: int, a
     supervisor_log = logging.getLogger("uvicorn.error")
     supervisor_log.addFilter(note_failed_start)
     try:
-        uvicorn.run(
-            "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-            log_level="info", access_log=access_log,
-        )  # fmt: skip
+        Multiprocess(config, sockets=[listening]).run()  # (what uvicorn.run does with workers, on this socket)
+    except KeyboardInterrupt:  # (as uvicorn.run)
+        pass
     finally:
         supervisor_log.removeFilter(note_failed_start)
+        listening.close()
     if failed:
         raise typer.Exit(STARTUP_FAILURE)
 
@@ -229,6 +251,12 @@ def _app() -> Any:
         reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
         where = f" (listening on every interface: {host})" if reach != host else ""
+        try:  # (its database is closed by now: _prepare_workers)
+            workers_socket = _listen_for_workers(host, port, workers, access_log) if workers > 1 else None
+        except OSError as exc:  # (taken since _check_can_listen)
+            raise typer.BadParameter(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+            ) from None
         typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
         if faults:
             typer.echo(f"Injecting faults: {faults}")
@@ -239,8 +267,8 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
-        if workers > 1:
-            _run_workers(app_, settings, host, port, workers, access_log)
+        if workers_socket is not None:
+            _run_workers(app_, settings, *workers_socket)
             return
         from timeback.server.app import tune_gc
 
