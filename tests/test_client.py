@@ -924,3 +924,29 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
     local = {**server.client_kwargs(), "base_url": f"http://localhost:{server.port}"}  # (loopback by name: the same)
     with Timeback(**local, max_retries=0) as client:
         assert client.oneroster.gradebook.get_category(sourced_id="proxied").category.title == "x"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_made(
+    server: LocalServer, roster: Any, kind: str
+) -> None:
+    """``Timeback`` sends with an ``httpx.Client``, ``AsyncTimeback`` with an ``httpx.AsyncClient``; code moved from
+    one to the other keeps its ``http_client=`` easily. Taken, the other kind failed only at the first call, each
+    its own way, and the error was then replaced by the ``AttributeError`` of closing it ('AsyncClient' object has
+    no attribute 'close'): the sync client never sent its request ("coroutine 'AsyncClient.send' was never
+    awaited"), the async one sent it blocking the event loop, then failed awaiting the answer."""
+    wrong: httpx.Client | httpx.AsyncClient = httpx.AsyncClient() if kind == "sync" else httpx.Client()
+    try:
+        with pytest.raises(TypeError) as refused:
+            if kind == "sync":
+                Timeback(**server.client_kwargs(), http_client=wrong)  # type: ignore[arg-type]
+            else:
+                AsyncTimeback(**server.client_kwargs(), http_client=wrong)  # type: ignore[arg-type]
+    finally:
+        await wrong.aclose() if isinstance(wrong, httpx.AsyncClient) else wrong.close()
+    right, other = ("Timeback", "httpx.Client") if kind == "sync" else ("AsyncTimeback", "httpx.AsyncClient")
+    assert str(refused.value).startswith(f"{right} sends with an {other}"), refused.value
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client()) as client:  # (the right kind: taken)
+        assert client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale
+    async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient()) as async_client:
+        assert (await async_client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale)).scoreScale

@@ -71,6 +71,8 @@ class Timeback:
     """
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+        if isinstance(http_client, httpx.AsyncClient):  # (taken, it failed only at the first call, and obscurely)
+            raise TypeError("Timeback sends with an httpx.Client, not an httpx.AsyncClient (AsyncTimeback takes that)")
         self._client = SyncAPIClient(resolve_config(**options), http_client)
         self.oneroster = OneRoster(self._client)
 
@@ -101,6 +103,8 @@ class AsyncTimeback:
     """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
+        if isinstance(http_client, httpx.Client):  # (as Timeback's: the other kind is refused here)
+            raise TypeError("AsyncTimeback sends with an httpx.AsyncClient, not an httpx.Client (Timeback takes that)")
         self._client = AsyncAPIClient(resolve_config(**options), http_client)
         self.oneroster = AsyncOneRoster(self._client)
 
