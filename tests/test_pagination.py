@@ -99,6 +99,31 @@ def test_stopping_early_does_not_wait_for_the_page_fetched_ahead() -> None:
     assert seen == ["r1"] and stopped_first
 
 
+def test_stopping_early_cuts_short_the_retries_of_the_page_fetched_ahead() -> None:
+    """The page ahead is answered 503 with ``Retry-After: 1``; the caller stops while it is on its way. Its request
+    is not asked again: before, the thread went on through every retry of a page nobody would read (here 3, one a
+    second; up to a minute each for a longer Retry-After), where async iteration cancels its page ahead."""
+    import threading
+    import time
+
+    from tests.test_client import Script, answer, make_client
+
+    first = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 3}
+    asked = threading.Event()
+
+    def busy(request: httpx.Request) -> httpx.Response:
+        asked.set()
+        return httpx.Response(503, json={"imsx_description": "busy"}, headers={"Retry-After": "1"})
+
+    script = Script([answer(200, first), busy])
+    with make_client(script, max_retries=3) as client:
+        for result in client.oneroster.gradebook.get_all_results(limit=2):
+            assert result.sourcedId == "r1" and asked.wait(30)  # (the page ahead was asked for: a hang guard)
+            break
+        time.sleep(2.5)  # (its first retry would have gone 1 s after its answer, its second 2 s after)
+    assert [r.url.params.get("offset") for r in script.requests] == [None, "2"]
+
+
 def _async_pages(second_page: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> AsyncTimeback:
     """A client whose listing answers a first page of two (of three), then ``second_page`` for the rest."""
     import json

@@ -7,6 +7,7 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import email.utils
 import functools
@@ -965,11 +966,12 @@ class SyncAPIClient(BaseClient):
     ) -> Page[ModelT]:
         req = self.coerce_request(op, request, fields)
 
-        def fetch(offset: int | None) -> PageInfo[ModelT]:
+        def fetch(offset: int | None, stop: threading.Event | None) -> PageInfo[ModelT]:
             page_request = req if offset is None else req.model_copy(update={"offset": offset})
-            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request), options))
+            page_options = options if stop is None else dataclasses.replace(options, stop=stop)  # (a page ahead)
+            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request), page_options))
 
-        return Page(fetch(None), fetch)
+        return Page(fetch(None, None), fetch)
 
 
 class AsyncAPIClient(BaseClient):
