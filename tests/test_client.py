@@ -7,6 +7,7 @@ Retry timing and dropped connections cannot be produced on demand by a real serv
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import threading
 import time
@@ -950,3 +951,44 @@ async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_ma
         assert client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale
     async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient()) as async_client:
         assert (await async_client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale)).scoreScale
+
+
+CALLER_TAG: contextvars.ContextVar[str | None] = contextvars.ContextVar("caller_tag", default=None)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_requests_sent_from_the_sdk_s_threads_see_the_caller_s_context(
+    server: LocalServer, client: Timeback, roster: Any, kind: str
+) -> None:
+    """The page fetched ahead and the batches of a bulk upload go out from threads on ``Timeback``, from tasks on
+    ``AsyncTimeback``. A task runs in a copy of its creator's ``contextvars``; the threads ran in an empty context,
+    so what reads the context around a request (OpenTelemetry's httpx instrumentation and its parent span, a log
+    filter adding a request id) lost it there, on the sync client only."""
+    from tests.support import add_line_items, result_body
+
+    seen: list[tuple[str, str | None]] = []  # (each request's method, and the tag its context holds)
+
+    def note(request: httpx.Request) -> None:
+        seen.append((request.method, CALLER_TAG.get()))
+
+    async def note_async(request: httpx.Request) -> None:
+        note(request)
+
+    (line_item,) = add_line_items(client, roster, 1)
+    rows = [result_body(line_item, roster.students[i % 3], f"{line_item}-{i}") for i in range(20)]
+    listing = {"class_sourced_id": roster.class_, "line_item_sourced_id": line_item, "limit": 5}  # (4 pages)
+    CALLER_TAG.set("the caller's")
+    if kind == "sync":
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [note]})) as api:
+            assert api.oneroster.gradebook.bulk_post_results(rows, batch_size=5, concurrency=2).stored == 20
+            assert len(list(api.oneroster.gradebook.get_results_for_line_item_for_class(**listing))) == 20
+    else:
+        hooks = {"request": [note_async]}
+        async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient(event_hooks=hooks)) as aclient:
+            assert (await aclient.oneroster.gradebook.bulk_post_results(rows, batch_size=5, concurrency=2)).stored == 20
+            assert (
+                len([r async for r in aclient.oneroster.gradebook.get_results_for_line_item_for_class(**listing)]) == 20
+            )
+    methods = [method for method, _ in seen]
+    assert methods.count("POST") >= 4 and methods.count("GET") == 4  # (the batches, the token; the pages)
+    assert {tag for _, tag in seen} == {"the caller's"}, seen

@@ -575,6 +575,7 @@ def run_sync(
     (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``)."""
     summary = BulkSummary()
     started = time.perf_counter()
+    import contextvars
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     in_flight: dict[Future[ResponseModel | Replaced], Batch] = {}
@@ -615,7 +616,8 @@ def run_sync(
             except BaseException:  # (a refusal, on_progress raising, an interrupt: this batch is not sent)
                 not_sent(summary, [batch], "the upload stopped")
                 raise
-            in_flight[pool.submit(send, batch)] = batch
+            # (in a copy of the caller's context, as a task on AsyncTimeback: what reads it around a request sees it)
+            in_flight[pool.submit(contextvars.copy_context().run, send, batch)] = batch
 
         try:
             # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a

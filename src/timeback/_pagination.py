@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from timeback.errors import APIResponseValidationError
 
 if TYPE_CHECKING:
+    import contextvars
     import threading
 
 T = TypeVar("T")
@@ -228,15 +229,17 @@ class _Prefetcher(Generic[T]):
 
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
-            try:
-                job.value = self._fetch(job.offset, self._stop)
+            try:  # (in the caller's context, as a task would be: what reads it around a request sees it)
+                job.value = job.context.run(self._fetch, job.offset, self._stop)
             except BaseException as exc:  # (handed to the caller by result())
                 job.error = exc
             finally:
                 job.done.set()
 
     def submit(self, offset: int) -> _Job[T]:
-        job: _Job[T] = _Job(offset)
+        import contextvars
+
+        job: _Job[T] = _Job(offset, contextvars.copy_context())
         self._jobs.put(job)
         return job
 
@@ -246,10 +249,11 @@ class _Prefetcher(Generic[T]):
 
 
 class _Job(Generic[T]):
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, context: contextvars.Context) -> None:
         import threading
 
         self.offset = offset
+        self.context = context
         self.done = threading.Event()
         self.value: T | None = None
         self.error: BaseException | None = None
