@@ -444,13 +444,17 @@ async def test_no_more_batches_in_flight_than_the_concurrency(concurrency: int) 
 
     async def send_async(batch: Batch) -> TimebackSourcedIdPairsResponse:
         enter()
-        await asyncio.sleep(0)  # (the tasks started together all enter before any leaves)
+        waited = time.monotonic()
+        while not full.is_set() and time.monotonic() - waited < 10:  # (as the threads: the first wait for each other)
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.02)
         leave()
         return pairs
 
     summary = run_sync(send, rows, batch_size=10, concurrency=concurrency, on_progress=None)
     assert (summary.stored, summary.batches, most) == (80, 8, concurrency)
     most = 0
+    full.clear()
     summary = await run_async(send_async, rows, batch_size=10, concurrency=concurrency, on_progress=None)
     assert (summary.stored, summary.batches, most) == (80, 8, concurrency)
 
@@ -1559,3 +1563,34 @@ def test_a_stop_while_replacing_counts_the_results_found_unchanged_as_stored(
             api.oneroster.gradebook.bulk_post_results(second, if_exists="replace")
     assert counts_in("".join(refused.value.__notes__)) == (4, 2, 2)
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (nothing written)
+
+
+async def test_an_async_upload_from_a_plain_iterable_sends_each_batch_as_it_is_made(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """Given a plain iterable, the async upload ran the batches' tasks only when it had to wait for a free slot:
+    with ``concurrency`` 4 the first batch was sent once four were made (a slow source, a database cursor say, held
+    it back that long), and a batch made while slots were free waited for the next full one. Each is now on its way
+    before the next result is taken."""
+    roster, line_items = world
+    tag = uid("astart")
+    sent: list[int] = []  # (how many batch POSTs had gone out when each batch's first result was taken)
+    posted = 0
+
+    async def count(request: httpx.Request) -> None:
+        nonlocal posted
+        if request.method == "POST" and "/results" in request.url.path:
+            posted += 1
+
+    def source() -> Iterator[dict[str, Any]]:
+        for i, record in enumerate(interleaved(roster, line_items[:1], 8, tag)):
+            if i % 2 == 0:
+                sent.append(posted)
+            yield record
+
+    hooks = {"request": [count]}
+    async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient(event_hooks=hooks)) as api:
+        await api.oneroster.gradebook.get_all_results(limit=1)  # (the token, before the upload)
+        summary = await api.oneroster.gradebook.bulk_post_results(source(), batch_size=2, concurrency=4)
+    assert summary.ok and summary.stored == 8, summary
+    assert sent == [0, 1, 2, 3]

@@ -702,6 +702,9 @@ async def run_async(
             not_sent(summary, [batch], "the upload stopped")
             raise
         in_flight[asyncio.ensure_future(send(batch))] = batch
+        # (its task starts now, and the answers that came meanwhile are read: from a plain iterable the loop ran
+        # only when a slot was awaited, so the first batch went once `concurrency` were made)
+        await asyncio.sleep(0)
 
     async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
         """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
