@@ -87,9 +87,11 @@ def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) ->
     backlog."""
     import uvicorn
 
+    from timeback.server.protocol import BoundedHttpToolsProtocol
+
     config = uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-        log_level="info", access_log=access_log,
+        http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
     )  # fmt: skip
     listening = config.bind_socket()
     try:
@@ -273,12 +275,16 @@ def _app() -> Any:
         from timeback.server.app import tune_gc
 
         tune_gc()
+        from timeback.server.protocol import BoundedHttpToolsProtocol
+
         # uvicorn stops gracefully on SIGTERM, then raises it again for the handler it found: the default one killed
         # the process (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0. Raised
         # into this one, SIGTERM is a KeyboardInterrupt, which uvicorn.run ends on as it does for Ctrl-C.
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            uvicorn.run(app_, host=host, port=port, log_level="info", access_log=access_log)
+            uvicorn.run(
+                app_, host=host, port=port, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log
+            )
         finally:
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 

@@ -2,13 +2,14 @@
 says what was wrong and where, never a 500.
 
 Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400),
-``max_json_values`` (413).
+``max_json_values`` (413); the request line and headers, ``MAX_HEAD_BYTES`` (431).
 A server with small limits keeps the payloads small; the defaults are checked on the shared test server.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
 from timeback.server import ServerSettings
 from timeback.server.errors import MAX_NAMED_FIELDS
+from timeback.server.protocol import MAX_HEAD_BYTES
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -287,3 +289,48 @@ def test_metadata_may_hold_more_values_than_max_json_values(default: httpx.Clien
     response = default.put(f"{GB}/categories/{uid('cat')}", json=category(metadata={"scores": scores}))
     assert response.status_code == 201, response.text
     assert response.json()["category"]["metadata"]["scores"] == scores
+
+
+# ----- the request's line and headers
+
+
+def _answer_to_raw(server: LocalServer, head: bytes) -> bytes:
+    """What the server answers (up to its closing the connection) to ``head`` sent as is, in one go."""
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize("where", ["header", "url"])
+def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, where: str) -> None:
+    """httptools (uvicorn's parser here) has no limit of its own on the request line and headers: the server kept
+    whatever came before the blank line, a 200 MB header took 400 MB, a URL as long took time quadratic in its length,
+    and the connection waited for more. The head is bounded (``MAX_HEAD_BYTES``): one byte over it, the blank line
+    never sent, is answered 431 and the connection closed."""
+    start = b"GET " + GB.encode() + b"/categories/" + (b"?x=" if where == "url" else b" HTTP/1.1\r\nHost: a\r\nX-Pad: ")
+    head = start + b"a" * (MAX_HEAD_BYTES + 1 - len(start))
+    answer = _answer_to_raw(server, head)
+    status, _, rest = answer.partition(b"\r\n")
+    assert status == b"HTTP/1.1 431 Request Header Fields Too Large", answer[:300]
+    body = json.loads(rest.partition(b"\r\n\r\n")[2])
+    assert body["imsx_codeMajor"] == "failure" and "131072 bytes" in body["imsx_description"]
+
+
+def test_the_longest_url_and_60_kb_of_headers_are_answered(server: LocalServer, default: httpx.Client) -> None:
+    """The limit leaves room for the longest URL the server takes (httptools refuses one over 64 KB, as httpx
+    will not send one): here an ``@`` list of sourcedIds of 255 characters (the longest a sourcedId may be), with
+    60 KB of other headers besides."""
+    sourced_id = uid("c").ljust(255, "x")
+    assert default.put(f"{GB}/categories/{sourced_id}", json=category()).status_code == 201
+    ids = [sourced_id] + [f"{n}".ljust(255, "y") for n in range(250)]
+    while len(query := str(httpx.QueryParams(filter="sourcedId@'" + ",".join(ids) + "'"))) > 65_000:
+        ids.pop()
+    target = f"{GB}/categories/?{query}"
+    auth = default.headers["Authorization"]
+    head = f"GET {target} HTTP/1.1\r\nHost: a\r\nAuthorization: {auth}\r\nX-Pad: {'p' * 60_000}\r\n"
+    answer = _answer_to_raw(server, f"{head}Connection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:300]
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["categories"][0]["sourcedId"] == sourced_id

@@ -16,6 +16,7 @@ import uvicorn
 
 from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
+from timeback.server.protocol import BoundedHttpToolsProtocol
 from timeback.server.storage import Storage
 
 
@@ -43,7 +44,9 @@ class LocalServer:
             self._close()
             raise
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(
+            self.app, http=BoundedHttpToolsProtocol, log_level="warning", access_log=False, lifespan="off"
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
