@@ -10,7 +10,7 @@ import pytest
 from tests.support import uid
 from timeback import PermissionDeniedError, Timeback
 from timeback._operations import Operation
-from timeback.resources import RosteringOperations
+from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -114,3 +114,33 @@ def test_roster_core_reads_only_the_unscoped_rostering_records(server: LocalServ
     path = op.full_path.format(**{name: uid("none") for name in op.path_fields})
     assert (status(server, core, "GET", path) != 403) is (not op.parents), op.full_path
     assert status(server, full, "GET", path) != 403, op.full_path
+
+
+ALL_OPERATIONS = [*GradebookOperations.operations(), *RosteringOperations.operations()]
+EVERY_READ_SCOPE = (
+    "gradebook.readonly gradebook-core.readonly assessment.readonly roster.readonly roster-core.readonly "
+    "roster-demographics.readonly"
+)
+EVERY_WRITE_SCOPE = "gradebook.createput gradebook.createpost gradebook.delete assessment.createput assessment.delete"
+
+
+@pytest.fixture(scope="module")
+def readonly_and_writeonly(server: LocalServer) -> dict[bool, str]:
+    """Bearer tokens by whether they may only read: every read scope but admin, every write scope but admin."""
+    return {
+        read: token(server, *client_with(server, scopes)).json()["access_token"]
+        for read, scopes in ((True, EVERY_READ_SCOPE), (False, EVERY_WRITE_SCOPE))
+    }
+
+
+@pytest.mark.parametrize("op", ALL_OPERATIONS, ids=[op.name for op in ALL_OPERATIONS])
+def test_every_write_refuses_every_read_scope_and_every_read_every_write_scope(
+    server: LocalServer, readonly_and_writeonly: dict[bool, str], op: Operation[Any, Any]
+) -> None:
+    """Every operation of the table, nested listings and rostering writes included: a token holding all the read
+    scopes may write nothing, one holding all the write scopes may read nothing (403 before the body or the path's
+    records are looked at)."""
+    read = op.kind in ("get", "list")
+    bearer = readonly_and_writeonly[not read]
+    path = op.full_path.format(**{name: uid("none") for name in op.path_fields})
+    assert status(server, bearer, op.method, path, {} if op.body else None) == 403, op.full_path
