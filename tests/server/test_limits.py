@@ -2,7 +2,7 @@
 says what was wrong and where, never a 500.
 
 Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400),
-``max_json_values`` (413); the request line and headers, ``MAX_HEAD_BYTES`` (431).
+``max_json_values`` (413); the request line and headers, ``MAX_HEAD_BYTES`` (431) and ``HEAD_TIMEOUT_SECONDS`` (408).
 A server with small limits keeps the payloads small; the defaults are checked on the shared test server.
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
-from timeback.server import ServerSettings
+from timeback.server import ServerSettings, protocol
 from timeback.server.errors import MAX_NAMED_FIELDS
 from timeback.server.protocol import MAX_HEAD_BYTES
 from timeback.server.runner import LocalServer
@@ -334,3 +334,22 @@ def test_the_longest_url_and_60_kb_of_headers_are_answered(server: LocalServer, 
     answer = _answer_to_raw(server, f"{head}Connection: close\r\n\r\n".encode())
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:300]
     assert json.loads(answer.partition(b"\r\n\r\n")[2])["categories"][0]["sourcedId"] == sourced_id
+
+
+def test_a_request_head_left_unfinished_is_408_and_an_idle_connection_closed(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn gives a request's head no time limit (its keep-alive timeout ends with the first byte): a connection
+    that sent nothing, or half a head, was held open for good, and a client holding enough of them (one byte now
+    and then) took every socket the server may open. The head must arrive within ``HEAD_TIMEOUT_SECONDS`` of the
+    server waiting for it: else 408, or, nothing sent, the connection closed. (1 s here; 20 s as served.)"""
+    monkeypatch.setattr(protocol, "HEAD_TIMEOUT_SECONDS", 1.0)
+    with (
+        socket.create_connection((server.host, server.port), timeout=10) as idle,
+        socket.create_connection((server.host, server.port), timeout=10) as half,
+    ):
+        half.sendall(b"GET /health HTTP/1.1\r\nHost: a\r\n")
+        assert half.recv(65536).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+        assert idle.recv(65536) == b""  # (closed, as uvicorn closes a keep-alive connection left idle)
+    with _authed(server.url) as http:  # (a request that arrives whole is answered as before)
+        assert http.get("/health").status_code == 200

@@ -1,13 +1,17 @@
-"""uvicorn's httptools protocol with a bound on the request head (its line and headers).
+"""uvicorn's httptools protocol with bounds on the request head (its line and headers): its size and its time.
 
-httptools has none: the server kept whatever a client sent before the blank line (a 200 MB header took 400 MB, a
-long URL time quadratic in its length) and waited for more. Past ``MAX_HEAD_BYTES`` the answer is 431 and the
-connection is closed. (uvicorn's h11 protocol has a limit of its own; httptools is the one the ``server`` extra
-installs and uvicorn picks.)
+httptools has no size limit: the server kept whatever a client sent before the blank line (a 200 MB header took
+400 MB, a long URL time quadratic in its length) and waited for more. Past ``MAX_HEAD_BYTES`` the answer is 431 and
+the connection is closed. (uvicorn's h11 protocol has a limit of its own; httptools is the one the ``server`` extra
+installs and uvicorn picks.) Nor does uvicorn limit the time a head takes (its keep-alive timeout ends with the
+first byte): a connection that sent nothing, or half a head, was held for good, and enough of them took every
+socket the server may open. A head must arrive within ``HEAD_TIMEOUT_SECONDS`` of the server waiting for it
+(the connection made, or the previous answer sent): else 408, or, nothing sent, the connection just closed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -17,6 +21,8 @@ from timeback.server.errors import imsx_body
 # Room for the longest URL the server takes (httptools refuses one over 64 KB, and httpx sends none longer) and as
 # much again of headers; proxies commonly take 8-16 KB in all.
 MAX_HEAD_BYTES = 128 * 1024
+# A head comes in one or two packets; this is room for a slow network, and far too long for holding sockets to pay.
+HEAD_TIMEOUT_SECONDS = 20.0
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -25,6 +31,43 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     _in_head = True
     _head_bytes = 0
+    _started = False  # (httptools has begun a message: some of its head came)
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._wait_for_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self._busy() and not self.transport.is_closing():
+            self._wait_for_head()
+
+    def _busy(self) -> bool:
+        """A request is being answered (a pipelined one, whose head came whole, after the one just answered)."""
+        return not self._in_head or (self.cycle is not None and not self.cycle.response_complete)
+
+    def _wait_for_head(self) -> None:
+        self._stop_waiting()
+        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_SECONDS, self._head_too_slow)
+
+    def _stop_waiting(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._busy() or self.transport.is_closing():
+            return
+        if self._head_bytes or self._started:
+            self._refuse(408, b"Request Timeout", f"The request's head took over {HEAD_TIMEOUT_SECONDS:g} s.")
+        else:
+            self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         counted = self._in_head
@@ -34,8 +77,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse_head()
 
+    def on_message_begin(self) -> None:
+        self._started = True
+        super().on_message_begin()
+
     def on_headers_complete(self) -> None:
-        self._in_head, self._head_bytes = False, 0
+        self._in_head, self._head_bytes, self._started = False, 0, False
+        self._stop_waiting()
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
@@ -44,10 +92,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _refuse_head(self) -> None:
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."
-        body = json.dumps(imsx_body(431, description, "invaliddata")).encode()
-        head = (
-            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: application/json\r\n"
-            b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
-        )
-        self.transport.write(head + body)
+        self._refuse(431, b"Request Header Fields Too Large", description)
+
+    def _refuse(self, status: int, reason: bytes, description: str) -> None:
+        body = json.dumps(imsx_body(status, description, "invaliddata")).encode()
+        head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+        self.transport.write(head % (status, reason, len(body)) + body)
         self.transport.close()
