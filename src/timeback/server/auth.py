@@ -9,6 +9,7 @@ database the workers share): a token from another server instance is unknown.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import hmac
 import mmap
 import os
@@ -147,6 +148,7 @@ class TokenStore:
         self._shared = shared
         self._clients = clients  # a shared token counts only for a client registered here
         self._grants: dict[bytes, Grant] = {}
+        self._expiring: list[tuple[float, bytes]] = []  # (expiry, digest) of each grant kept, a heap: soonest first
         self._unknown: set[bytes] = set()
         self._lock = threading.Lock()
 
@@ -193,10 +195,16 @@ class TokenStore:
     def _remember(self, digest: bytes, grant: Grant) -> None:
         now = self.clock()
         with self._lock:
-            # Forget expired tokens as new ones come in, so the table stays small.
-            for key in [k for k, g in self._grants.items() if g.expires_at <= now]:
-                del self._grants[key]
+            # Forget expired tokens as new ones come in, so the table stays small: those at the heap's front only (a
+            # scan of every token held cost each new one milliseconds once a client had fetched tens of thousands).
+            expiring = self._expiring
+            while expiring and expiring[0][0] <= now:
+                _, key = heapq.heappop(expiring)
+                held = self._grants.get(key)
+                if held is not None and held.expires_at <= now:
+                    del self._grants[key]
             self._grants[digest] = grant
+            heapq.heappush(expiring, (grant.expires_at, digest))
 
 
 _UNKNOWN_KEPT = 4096  # bad tokens remembered per process; the set starts again when full
