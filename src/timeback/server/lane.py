@@ -211,7 +211,7 @@ def _check_path_text(scope: dict[str, Any]) -> None:
         if ENCODED_SLASH not in text:
             return
         message = "holds U+FFFF, a Unicode noncharacter"
-    raise ApiError(400, f"The path is {message}.", code_minor="invaliddata", fields=[("path", message)])
+    raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
 
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:
