@@ -26,12 +26,14 @@ HEAD_TIMEOUT_SECONDS = 20.0
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """Counts the bytes received while a request's head is incomplete. A read that also ends the previous request
-    is not counted (it may be mostly that request's body), so a head may pass the bound by up to one read."""
+    """Counts the bytes received while a request's head is incomplete. A read that also ends the previous request,
+    or completes a head, is not counted (it may be mostly a request's body), so a head may pass the bound by up to
+    one read."""
 
     _in_head = True
     _head_bytes = 0
     _started = False  # (httptools has begun a message: some of its head came)
+    _heads = 0  # heads complete on this connection
     _head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -70,9 +72,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        counted = self._in_head
+        counted, heads = self._in_head, self._heads
         super().data_received(data)
-        if counted and self._in_head and not self.transport.is_closing():
+        # (a read holding a whole request, head and body, is no head: it ends in a head again, the next one's)
+        if counted and self._in_head and self._heads == heads and not self.transport.is_closing():
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse_head()
@@ -83,6 +86,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head, self._head_bytes, self._started = False, 0, False
+        self._heads += 1
         self._stop_waiting()
         super().on_headers_complete()
 
