@@ -444,3 +444,36 @@ def test_serve_with_workers_takes_connections_once_it_prints_how_to_use_it(tmp_p
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
+
+
+def test_serve_with_workers_keeps_a_worker_slow_to_build_its_app(tmp_path: Path) -> None:
+    # (uvicorn's supervisor kills a worker that does not answer its health check within 5 s, and starts another. A
+    # worker answers once the config it was sent is unpickled, and the config named serve's protocol class: its
+    # import, the whole server's (1.6 s unloaded), came before the answers. A worker slow to import, a loaded
+    # machine, was killed as hung, and the next one too. Here an import of the app slowed down by 7 s in the workers.)
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(
+        "import sys, time\n"
+        "if '--multiprocessing-fork' in sys.argv:  # (a worker, spawned)\n"
+        "    class SlowApp:\n"
+        "        def find_spec(self, name, path=None, target=None):\n"
+        "            if name == 'timeback.server.app':\n"
+        "                sys.meta_path.remove(self)\n"
+        "                time.sleep(7)\n"
+        "    sys.meta_path.insert(0, SlowApp())\n"
+    )
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2"]  # fmt: skip
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(slow), *sys.path])}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        assert proc.stdout is not None
+        assert any("Timeback-compatible server on" in proc.stdout.readline() for _ in range(2))
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=60).status_code == 200
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    assert " died" not in output, output  # (uvicorn's "Child process [...] died", 5 s after it started)

@@ -87,11 +87,11 @@ def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) ->
     backlog."""
     import uvicorn
 
-    from timeback.server.protocol import BoundedHttpToolsProtocol
-
+    # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
+    # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
     config = uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-        http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
+        http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
     )  # fmt: skip
     listening = config.bind_socket()
     try:
