@@ -410,3 +410,19 @@ def test_a_request_head_left_unfinished_is_408_and_an_idle_connection_closed(
         assert idle.recv(65536) == b""  # (closed, as uvicorn closes a keep-alive connection left idle)
     with _authed(server.url) as http:  # (a request that arrives whole is answered as before)
         assert http.get("/health").status_code == 200
+
+
+def test_a_connection_answered_before_its_body_came_is_closed_when_left_idle(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request answered before its body was read (a 405 here, a 401 or 403 likewise), whose body then came: the
+    server waited for the next head with no time limit, the body's bytes having ended uvicorn's keep-alive wait and
+    the head timeout not yet started (a request was under way when the answer went). Held open for good, as a
+    connection that sent half a head was; now closed ``HEAD_TIMEOUT_SECONDS`` (1 s here) after the body."""
+    monkeypatch.setattr(protocol, "HEAD_TIMEOUT_SECONDS", 1.0)
+    body = b'{"result": {}}'
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(b"POST %s/results/x HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n" % (GB.encode(), len(body)))
+        assert sock.recv(65536).startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
+        sock.sendall(body)
+        assert sock.recv(65536) == b""  # (closed; before, no answer until the 10 s of this socket's timeout)

@@ -6,7 +6,8 @@ the connection is closed. (uvicorn's h11 protocol has a limit of its own; httpto
 installs and uvicorn picks.) Nor does uvicorn limit the time a head takes (its keep-alive timeout ends with the
 first byte): a connection that sent nothing, or half a head, was held for good, and enough of them took every
 socket the server may open. A head must arrive within ``HEAD_TIMEOUT_SECONDS`` of the server waiting for it
-(the connection made, or the previous answer sent): else 408, or, nothing sent, the connection just closed.
+(the connection made, or the previous answer sent and its request's body read): else 408, or, nothing sent,
+the connection just closed.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head = True
+        # (answered before its body came, a 401 say: the wait for the next head starts now, not at the answer)
+        if not self._busy() and not self.transport.is_closing():
+            self._wait_for_head()
 
     def _refuse_head(self) -> None:
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."
