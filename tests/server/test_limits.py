@@ -426,3 +426,26 @@ def test_a_connection_answered_before_its_body_came_is_closed_when_left_idle(
         assert sock.recv(65536).startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
         sock.sendall(body)
         assert sock.recv(65536) == b""  # (closed; before, no answer until the 10 s of this socket's timeout)
+
+
+def test_the_next_head_on_a_kept_alive_connection_is_bounded_too(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both bounds hold for every request of a connection, not only its first: after an answer the server waits for
+    the next head again (its timer armed anew, its bytes counted anew). A client that sent one small request and
+    then half a head, or a head over the limit, held the connection (and the memory) as before the bounds."""
+    monkeypatch.setattr(protocol, "HEAD_TIMEOUT_SECONDS", 1.0)
+    first = b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n"
+    over = b"GET /health HTTP/1.1\r\nHost: a\r\nX-Pad: " + b"a" * MAX_HEAD_BYTES
+    for then, status in ((b"GET /health HTTP/1.1\r\nHost: a\r\n", b"408"), (over, b"431")):
+        with socket.create_connection((server.host, server.port), timeout=10) as sock:
+            sock.sendall(first)
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):  # (/health's JSON, whole)
+                answer += sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:300]
+            sock.sendall(then)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 %s " % status), answer[:300]
