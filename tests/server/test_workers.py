@@ -349,6 +349,42 @@ def test_a_server_failing_to_open_a_new_file_leaves_the_write_lock_to_those_that
         third.close()
 
 
+def test_a_server_failing_to_open_a_new_file_while_another_writes_leaves_it_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, with the second server writing (holding the lock) when the first fails: the file the first made is
+    in use, so it stays, and a third server's writes wait for the second's. (Removed regardless, the second held a
+    lock on a file no longer there while a third made another and wrote at once, beside it.)"""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    opened: list[sql.SqlStorage] = []
+    make_schema = sql.SqlStorage._make_schema
+    first = True
+
+    def second_opens_and_writes_then_first_fails(self: sql.SqlStorage, engine: Any) -> None:
+        nonlocal first
+        if not first:
+            return make_schema(self, engine)
+        first = False
+        second = open_storage(url)
+        opened.append(second)
+        assert second._file_lock is not None and second._file_lock.acquire(False, time.monotonic())
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sql.SqlStorage, "_make_schema", second_opens_and_writes_then_first_fails)
+    with pytest.raises(sqlite3.OperationalError):
+        open_storage(url)
+    second = opened[0]
+    lock = sql._lock_file(str(tmp_path / "new.db"))  # (the lock a third server takes for its writes)
+    try:
+        assert not lock.acquire(False, time.monotonic())  # (the second's: it writes)
+        assert second._file_lock is not None
+        second._file_lock.release()
+        assert lock.acquire(False, time.monotonic())
+    finally:
+        lock.close()
+        second.close()
+
+
 @pytest.mark.parametrize(
     "other",
     [{"client_secret": "another-secret"}, {"client_scopes": "gradebook.readonly"}],
