@@ -246,6 +246,28 @@ def test_serve_refuses_a_host_not_of_this_machine_naming_the_host(monkeypatch: p
     _refused(result, "--host", "cannot listen on 192.0.2.1:")
 
 
+def test_serve_refuses_a_host_name_that_does_not_resolve_naming_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (a misspelt name, as --host lcalhost: .invalid never resolves; the refusal named --port, which was fine)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", "lcalhost.invalid")
+    _refused(result, "--host", "cannot listen on lcalhost.invalid:")
+
+
+def test_serve_run_in_a_process_leaves_its_sigterm_handler_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (serve takes SIGTERM as Ctrl-C while uvicorn runs, then puts back the handler it found: a test process, or a
+    # program running serve's app in-process, keeps its own)
+    import signal
+
+    def handler(signum: int, frame: object) -> None:
+        pass
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        assert _serve(monkeypatch, "--database", "sqlite://").exit_code == 0
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])
 def test_serve_with_workers_closes_the_database_when_its_start_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str
