@@ -1548,7 +1548,8 @@ def test_a_stop_while_replacing_counts_the_results_found_unchanged_as_stored(
 ) -> None:
     """When a batch's PUT is refused (403: the upload stops), the results of the batch already stored as sent are
     stored: they count unchanged, and only the ones that needed a PUT count as not sent. Before, every result after
-    the refused one counted as not sent, the unchanged one too (4 taken, 0 stored, 4 failed)."""
+    the refused one counted as not sent, the unchanged one too (4 taken, 0 stored, 4 failed). No PUT is sent after
+    the refused one: the other would be refused alike."""
     from timeback import PermissionDeniedError
 
     roster, line_items = world
@@ -1558,10 +1559,16 @@ def test_a_stop_while_replacing_counts_the_results_found_unchanged_as_stored(
     second = [{**first[0], "score": 9.5}, first[1], {**first[2], "score": 9.5}, first[3]]
     poster, secret = uid("poster"), uid("secret")
     server.app.state.clients.add(poster, secret, "gradebook.createpost gradebook.readonly")
-    with Timeback(base_url=server.url, client_id=poster, client_secret=secret, max_retries=0) as api:
+    puts: list[str] = []
+    hooks = {"request": [lambda request: puts.append(request.url.path) if request.method == "PUT" else None]}
+    with (
+        httpx.Client(event_hooks=hooks) as http,
+        Timeback(base_url=server.url, client_id=poster, client_secret=secret, max_retries=0, http_client=http) as api,
+    ):
         with pytest.raises(PermissionDeniedError) as refused:
             api.oneroster.gradebook.bulk_post_results(second, if_exists="replace")
     assert counts_in("".join(refused.value.__notes__)) == (4, 2, 2)
+    assert [path.rsplit("/", 1)[1] for path in puts] == [f"{tag}-0"]
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (nothing written)
 
 
