@@ -326,6 +326,7 @@ def test_a_path_that_is_not_text_is_refused_not_merged_with_another(
             answer = authed.send(request)
             assert answer.status_code == 400, answer.text
             assert answer.json()["imsx_error_details"][0]["field"] == "path"
+            assert answer.json()["imsx_description"].startswith(("The path: not UTF-8 ", "The path: holds U+FFFF"))
         assert (
             authed.send(authed.build_request("GET", httpx.URL(f"{server.url}{GB}/results/{stored}"))).status_code == 404
         )
