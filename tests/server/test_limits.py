@@ -8,6 +8,7 @@ A server with small limits keeps the payloads small; the defaults are checked on
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
@@ -319,38 +320,36 @@ def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, w
     assert body["imsx_codeMajor"] == "failure" and "131072 bytes" in body["imsx_description"]
 
 
-async def test_a_request_arriving_whole_in_one_read_is_not_taken_for_a_head() -> None:
-    """A read holding a whole request, head and large body (a bulk POST of 1,000 results, 240 KB, read at once from
-    the socket), ends where the next head would start: it was counted as head bytes, answered 431, and the batch
-    failed (two batches in ten of a bulk upload). Fed here as the socket would, three times on one connection: a
-    read the size of a whole request is something the kernel gives when it will, not on demand."""
-    import asyncio
+class _Transport(asyncio.Transport):
+    """What the protocol writes to and closes, for a test that feeds it reads as a socket would give them."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.written, self.closed = bytearray(), False
+
+    def write(self, data: Any) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 1), "sockname": ("127.0.0.1", 2)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _fed_protocol() -> tuple[protocol.BoundedHttpToolsProtocol, _Transport]:
+    """The server's protocol on a ``_Transport``, answering 200 ``ok`` to every request once its body is read."""
     import uvicorn
     from uvicorn.server import ServerState
-
-    class Transport(asyncio.Transport):
-        def __init__(self) -> None:
-            super().__init__()
-            self.written, self.closed = bytearray(), False
-
-        def write(self, data: Any) -> None:
-            self.written += data
-
-        def close(self) -> None:
-            self.closed = True
-
-        def is_closing(self) -> bool:
-            return self.closed
-
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            return {"peername": ("127.0.0.1", 1), "sockname": ("127.0.0.1", 2)}.get(name, default)
-
-        def pause_reading(self) -> None:
-            pass
-
-        def resume_reading(self) -> None:
-            pass
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         while (await receive()).get("more_body"):
@@ -362,8 +361,17 @@ async def test_a_request_arriving_whole_in_one_read_is_not_taken_for_a_head() ->
     config.load()
     loop = asyncio.get_running_loop()
     served = protocol.BoundedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={}, _loop=loop)
-    transport = Transport()
+    transport = _Transport()
     served.connection_made(transport)
+    return served, transport
+
+
+async def test_a_request_arriving_whole_in_one_read_is_not_taken_for_a_head() -> None:
+    """A read holding a whole request, head and large body (a bulk POST of 1,000 results, 240 KB, read at once from
+    the socket), ends where the next head would start: it was counted as head bytes, answered 431, and the batch
+    failed (two batches in ten of a bulk upload). Fed here as the socket would, three times on one connection: a
+    read the size of a whole request is something the kernel gives when it will, not on demand."""
+    served, transport = _fed_protocol()
     body = b"x" * (2 * MAX_HEAD_BYTES)
     try:
         for _ in range(3):
@@ -372,6 +380,23 @@ async def test_a_request_arriving_whole_in_one_read_is_not_taken_for_a_head() ->
                 await asyncio.sleep(0)
         assert b" 431 " not in transport.written and not transport.closed, bytes(transport.written[:200])
         assert transport.written.count(b"HTTP/1.1 200 OK") == 3
+    finally:
+        served.connection_lost(None)
+
+
+async def test_heads_of_one_connection_are_each_bounded_alone() -> None:
+    """The bound is on each head, not on a connection's: heads that come in two reads each (a 40 KB header, say)
+    count from zero again for every request, however many a kept-alive connection sends."""
+    served, transport = _fed_protocol()
+    pad = b"p" * (MAX_HEAD_BYTES // 3)
+    try:
+        for _ in range(6):
+            served.data_received(b"GET /a HTTP/1.1\r\nHost: a\r\nX-Pad: " + pad)
+            served.data_received(b"\r\n\r\n")
+            for _ in range(20):  # (the app's task answers)
+                await asyncio.sleep(0)
+        assert b" 431 " not in transport.written and not transport.closed, bytes(transport.written[:200])
+        assert transport.written.count(b"HTTP/1.1 200 OK") == 6
     finally:
         served.connection_lost(None)
 
