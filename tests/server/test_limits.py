@@ -12,7 +12,7 @@ import asyncio
 import json
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -346,14 +346,19 @@ class _Transport(asyncio.Transport):
         pass
 
 
-def _fed_protocol() -> tuple[protocol.BoundedHttpToolsProtocol, _Transport]:
-    """The server's protocol on a ``_Transport``, answering 200 ``ok`` to every request once its body is read."""
+def _fed_protocol(
+    before_answering: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
+) -> tuple[protocol.BoundedHttpToolsProtocol, _Transport]:
+    """The server's protocol on a ``_Transport``, answering 200 ``ok`` to every request once its body is read (and
+    ``before_answering(scope)`` has returned)."""
     import uvicorn
     from uvicorn.server import ServerState
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         while (await receive()).get("more_body"):
             pass
+        if before_answering is not None:
+            await before_answering(scope)
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -397,6 +402,32 @@ async def test_heads_of_one_connection_are_each_bounded_alone() -> None:
                 await asyncio.sleep(0)
         assert b" 431 " not in transport.written and not transport.closed, bytes(transport.written[:200])
         assert transport.written.count(b"HTTP/1.1 200 OK") == 6
+    finally:
+        served.connection_lost(None)
+
+
+async def test_a_pipelined_request_answered_slowly_is_not_taken_for_a_head_too_slow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two requests in one read (pipelined): once the first is answered, the second, whose head came whole, is
+    being answered, and its head is not waited for. Taken for a connection waiting for a head, one answered in over
+    ``HEAD_TIMEOUT_SECONDS`` would have its connection closed under it."""
+    monkeypatch.setattr(protocol, "HEAD_TIMEOUT_SECONDS", 0.05)
+    go_on = asyncio.Event()
+
+    async def second_waits(scope: dict[str, Any]) -> None:
+        if scope["path"] == "/second":
+            await go_on.wait()
+
+    served, transport = _fed_protocol(second_waits)
+    try:
+        served.data_received(b"GET /first HTTP/1.1\r\nHost: a\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n")
+        await asyncio.sleep(0.5)  # (ten times the head's time: the second is still being answered)
+        assert not transport.closed and transport.written.count(b"HTTP/1.1 200 OK") == 1, bytes(transport.written)
+        go_on.set()
+        for _ in range(20):  # (the app's task answers)
+            await asyncio.sleep(0)
+        assert not transport.closed and transport.written.count(b"HTTP/1.1 200 OK") == 2, bytes(transport.written)
     finally:
         served.connection_lost(None)
 
