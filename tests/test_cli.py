@@ -499,3 +499,23 @@ def test_serve_with_workers_keeps_a_worker_slow_to_build_its_app(tmp_path: Path)
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
     assert " died" not in output, output  # (uvicorn's "Child process [...] died", 5 s after it started)
+
+
+def test_serve_with_workers_refuses_a_port_taken_since_its_check_as_a_bad_port(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The port can be taken between serve's check and its listening (while the database is made and seeded): with
+    --workers, uvicorn's own bind logged the error and exited 3 from inside serve, where the check's usage error
+    (exit 2, naming --port) is what the same cause gives a moment earlier."""
+    from timeback import _cli
+
+    monkeypatch.setattr(_cli, "_check_can_listen", lambda host, port: None)  # (the port taken after the check)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = _serve(
+            monkeypatch, "--database", f"sqlite:///{tmp_path / 'race.db'}", "--workers", "2", "--port", port
+        )
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Invalid value for --port" in result.output and "Address already in use" in result.output, result.output

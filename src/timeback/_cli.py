@@ -85,6 +85,8 @@ def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) ->
     it is. uvicorn's own start listened only in the workers, once each had imported and built the app (seconds):
     the SDK called at once with the printed variables was refused until then; now the connection waits in the
     backlog."""
+    import socket
+
     import uvicorn
 
     # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
@@ -93,8 +95,14 @@ def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) ->
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
     )  # fmt: skip
-    listening = config.bind_socket()
+    # Bound here, not by uvicorn's bind_socket, which logs a failure and exits 3 from inside serve: a port taken since
+    # _check_can_listen is its usage error. (IPPROTO_TCP as LocalServer's: accepted sockets then get TCP_NODELAY.)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.set_inheritable(True)  # (the workers are spawned with it)
         listening.listen(config.backlog)
     except BaseException:
         listening.close()
