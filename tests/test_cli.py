@@ -91,14 +91,7 @@ def test_serve_takes_the_client_from_variables_kept_out_of_the_process_listing(t
                "--database", f"sqlite:///{tmp_path / 't.db'}"]  # fmt: skip
     proc = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        _until_healthy(proc, port)
         with Timeback(client_id="ci-client", client_secret=secret, base_url=f"http://127.0.0.1:{port}") as client:
             client.oneroster.gradebook.put_category(sourced_id="env-cat", category={"title": "Given by variables"})
         if os.path.exists(f"/proc/{proc.pid}/cmdline"):
@@ -109,6 +102,18 @@ def test_serve_takes_the_client_from_variables_kept_out_of_the_process_listing(t
     assert (
         secret not in output and "export TIMEBACK_CLIENT_SECRET" not in output
     )  # (no dev client made, nothing printed)
+
+
+def _until_healthy(proc: subprocess.Popen[str], port: int, seconds: float = 20.0) -> None:
+    """Polls ``timeback serve``'s /health until it answers, the process ends or ``seconds`` pass; it must run."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
 
 
 def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
@@ -424,14 +429,7 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
                "--database", f"sqlite:///{database}"]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 20
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        _until_healthy(proc, port)
     finally:
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=20)
