@@ -80,34 +80,37 @@ def _prepare_workers(app_: Any, settings: Any) -> None:
         app_.state.storage.close()
 
 
-def _listen_for_workers(host: str, port: int, workers: int, access_log: bool) -> tuple[Any, Any]:
-    """``serve --workers N``: uvicorn's config for the workers and its socket, listened on before serve prints where
-    it is. uvicorn's own start listened only in the workers, once each had imported and built the app (seconds):
-    the SDK called at once with the printed variables was refused until then; now the connection waits in the
-    backlog."""
+def _listen(host: str, port: int) -> Any:
+    """The server's socket, listened on before serve prints where it is: a call made at once with the printed
+    variables waits in the backlog, where it was refused (one process listened about 0.3 s after the banner, the
+    --workers only once each had imported and built the app, seconds). Bound here, not by uvicorn's bind_socket,
+    which logs a failure and exits 3 from inside serve: a port taken since _check_can_listen is its usage error.
+    (IPPROTO_TCP as LocalServer's: accepted sockets then get TCP_NODELAY.)"""
     import socket
 
-    import uvicorn
-
-    # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
-    # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
-    config = uvicorn.Config(
-        "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-        http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
-    )  # fmt: skip
-    # Bound here, not by uvicorn's bind_socket, which logs a failure and exits 3 from inside serve: a port taken since
-    # _check_can_listen is its usage error. (IPPROTO_TCP as LocalServer's: accepted sockets then get TCP_NODELAY.)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listening.bind((host, port))
-        listening.set_inheritable(True)  # (the workers are spawned with it)
-        listening.listen(config.backlog)
+        listening.set_inheritable(True)  # (--workers: they are spawned with it)
+        listening.listen(2048)  # (uvicorn's default backlog)
     except BaseException:
         listening.close()
         raise
-    return config, listening
+    return listening
+
+
+def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any:
+    """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``)."""
+    import uvicorn
+
+    # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
+    # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
+    return uvicorn.Config(
+        "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+        http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
+    )  # fmt: skip
 
 
 def _run_workers(app_: Any, settings: Any, config: Any, listening: Any) -> None:
@@ -261,9 +264,12 @@ def _app() -> Any:
         reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
         where = f" (listening on every interface: {host})" if reach != host else ""
-        try:  # (its database is closed by now: _prepare_workers)
-            workers_socket = _listen_for_workers(host, port, workers, access_log) if workers > 1 else None
+        try:
+            listening = _listen(host, port)
         except OSError as exc:  # (taken since _check_can_listen)
+            if workers == 1:  # (--workers: closed by _prepare_workers)
+                app_.state.token_failures.close()
+                app_.state.storage.close()
             raise typer.BadParameter(
                 f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
             ) from None
@@ -277,8 +283,8 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
-        if workers_socket is not None:
-            _run_workers(app_, settings, *workers_socket)
+        if workers > 1:
+            _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening)
             return
         from timeback.server.app import tune_gc
 
@@ -287,14 +293,22 @@ def _app() -> Any:
 
         # uvicorn stops gracefully on SIGTERM, then raises it again for the handler it found: the default one killed
         # the process (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0. Raised
-        # into this one, SIGTERM is a KeyboardInterrupt, which uvicorn.run ends on as it does for Ctrl-C.
+        # into this one, SIGTERM is a KeyboardInterrupt, which ends the run as Ctrl-C does.
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        server = uvicorn.Server(
+            uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log)
+        )
         try:
-            uvicorn.run(
-                app_, host=host, port=port, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log
-            )
+            server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
+        except KeyboardInterrupt:  # (as uvicorn.run)
+            pass
         finally:
+            listening.close()
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+        if not server.started:  # (as uvicorn.run: the lifespan's start failed)
+            from uvicorn.config import STARTUP_FAILURE
+
+            raise typer.Exit(STARTUP_FAILURE)
 
     @app.command()
     def demo() -> None:
