@@ -360,3 +360,67 @@ def test_a_long_at_list_of_dates_matches_as_the_short_one_does() -> None:
     assert matching(["2024-03-02T00:00:00.000Z", *padding]) == ["r-2", "r-3", "r-6"]
     assert matching(["9999-12-31", *padding]) == ["r-7"]
     storage.close()
+
+
+def _generation(storage: Any) -> int:
+    with storage.transaction() as tx:  # (its bump is after this read)
+        (value,) = tx._raw.execute("SELECT value FROM timeback_meta WHERE key = 'generation'").fetchone()
+    return int(value)
+
+
+def _category_put(storage: Any, sourced_id: str, stamps: list[str]) -> Any:
+    def put() -> str:
+        with storage.transaction() as tx:
+            stamp = tx.stamp()
+            tx.upsert(COLLECTIONS["categories"], _record(sourced_id, title="T") | {"dateLastModified": stamp})
+        stamps.append(stamp)
+        return sourced_id
+
+    return put
+
+
+def test_writes_together_commit_once_and_a_failing_one_is_undone_alone() -> None:
+    storage = open_storage("sqlite://")
+    categories = COLLECTIONS["categories"]
+    before = _generation(storage)
+    stamps: list[str] = []
+
+    def half_then_fail() -> str:
+        with storage.transaction() as tx:
+            tx.upsert(categories, _record("half", title="T"))
+            raise ValueError("refused after writing")
+
+    outcomes = storage.write_together(
+        [_category_put(storage, "c1", stamps), half_then_fail, _category_put(storage, "c2", stamps)]
+    )
+    assert outcomes[0] == "c1" and outcomes[2] == "c2"
+    assert isinstance(outcomes[1], ValueError)
+    assert storage.get(categories, "c1") and storage.get(categories, "c2")
+    assert storage.get(categories, "half") is None  # undone alone
+    assert _generation(storage) == before + 2  # one commit for the three (and one for the read just above)
+    assert stamps[0] == stamps[1]  # they commit at once: one stamp
+
+
+def test_writes_together_after_the_transaction_ended_all_fail_and_none_is_stored() -> None:
+    """An error that ends SQLite's transaction (an I/O error rolls all of it back) undoes the calls before it too:
+    every call that did not fail on its own answers with that error, none of theirs stored, and the storage
+    writes again afterwards."""
+    storage = open_storage("sqlite://")
+    categories = COLLECTIONS["categories"]
+    stamps: list[str] = []
+
+    def refused() -> str:
+        raise ValueError("a 4xx of its own")
+
+    def ends_the_transaction() -> str:
+        with storage.transaction() as tx:
+            tx._raw.execute("ROLLBACK")  # (as SQLite does on SQLITE_IOERR or SQLITE_FULL)
+            raise sqlite3.OperationalError("disk I/O error")
+
+    calls = [_category_put(storage, "c1", stamps), refused, ends_the_transaction, _category_put(storage, "c2", [])]
+    outcomes = storage.write_together(calls)
+    assert isinstance(outcomes[1], ValueError)
+    assert [str(o) for o in (outcomes[0], outcomes[2], outcomes[3])] == ["disk I/O error"] * 3
+    assert storage.get(categories, "c1") is None and storage.get(categories, "c2") is None
+    assert storage.write_together([_category_put(storage, "c3", [])]) == ["c3"]
+    assert storage.get(categories, "c3") is not None

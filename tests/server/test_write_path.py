@@ -505,7 +505,7 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
     run_sync = anyio.to_thread.run_sync
 
     async def counted(*args: Any, **kwargs: Any) -> Any:  # the lane's worker-thread hop for writes, counted
-        if kwargs.get("limiter") is not None:  # (reads and the framework's own hops have none)
+        if args[0] is lane._run_writes:  # (not reads, nor the framework's own hops)
             in_thread.append("write")
         return await run_sync(*args, **kwargs)
 
@@ -541,7 +541,7 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
         assert http.get(f"{GB}/categories/d").status_code == 200
         monkeypatch.setattr(lane, "LOOP_WRITE_PATIENCE", 10.0)
         assert put_while_locked(["e"], held=0.3, note="n" * lane.RETRY_ON_LOOP_BYTES) == [201]
-        assert in_thread == ["write", "write"]  # a larger body goes to the thread at once: each try validates it
+        assert in_thread == ["write", "write"]  # a larger body goes to the thread at once (it would hold the loop)
 
 
 def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any) -> None:
@@ -635,3 +635,148 @@ def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(
         assert busy.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "server_busy"
         assert http.get(f"{GB}/categories/c1").status_code == 404  # nothing was written
         assert http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code == 201
+
+
+def _generation(server: LocalServer) -> int:
+    storage = server.app.state.service.storage
+    with storage.transaction() as tx:  # (its own bump comes after this read)
+        (value,) = tx._raw.execute("SELECT value FROM timeback_meta WHERE key = 'generation'").fetchone()
+    return int(value)
+
+
+def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds: float) -> None:
+    """The write of ``sourced_id`` holds the server's event loop for ``seconds`` (its validation sleeps), so that
+    the requests sent meanwhile reach the server together."""
+    import time
+
+    from timeback.server.service import GradebookService
+
+    prepare = GradebookService.prepare_write
+
+    def slow(self: GradebookService, op: Any, path: Any, body: bytes) -> Any:
+        if path.get("sourced_id") == sourced_id:
+            time.sleep(seconds)
+        return prepare(self, op, path, body)
+
+    monkeypatch.setattr(GradebookService, "prepare_write", slow)
+
+
+def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
+    server: LocalServer, graded: tuple[Roster, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small writes that reach the server in the same turn of its event loop are committed in one transaction,
+    each in a savepoint of it: one refused before it is written (invalid body), one refused while written (an
+    unknown reference) and one that finds nothing (a DELETE, 404) each answer as alone, and are undone alone;
+    the others are stored, with one COMMIT for them all."""
+    import threading
+    import time
+
+    r, line_item = graded
+    _blocking_the_loop(monkeypatch, "blocker", 0.6)
+    sends = {
+        "ok-1": ("PUT", result_body(line_item, r.students[0])),
+        "ok-2": ("PUT", result_body(line_item, r.students[1])),
+        "bad-body": ("PUT", result_body(line_item, r.students[0], score="ninety")),
+        "ok-3": ("PUT", result_body(line_item, r.students[2])),
+        "unknown-ref": ("PUT", result_body("no-such-line-item", r.students[0])),
+        "never-was": ("DELETE", None),
+        "ok-4": ("PUT", result_body(line_item, r.students[1])),
+    }
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    clients = {name: httpx.Client(base_url=server.url, timeout=30) for name in ["blocker", *sends]}
+    answers: dict[str, httpx.Response] = {}
+    try:
+        for http in clients.values():  # each on a connection of its own, opened before
+            http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+
+        def send(name: str, method: str, body: Any) -> None:
+            json_body = None if body is None else {"result": body}
+            answers[name] = clients[name].request(method, f"{GB}/results/{name}", json=json_body)
+
+        before = _generation(server)
+        blocker = threading.Thread(target=send, args=("blocker", "PUT", result_body(line_item, r.students[2])))
+        blocker.start()
+        time.sleep(0.2)  # the blocker holds the loop now
+        threads = [threading.Thread(target=send, args=(name, *how)) for name, how in sends.items()]
+        for thread in threads:
+            thread.start()
+        for thread in [*threads, blocker]:
+            thread.join()
+        commits = _generation(server) - before - 1  # (less the read's own)
+    finally:
+        for http in clients.values():
+            http.close()
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {"blocker": 201, "ok-1": 201, "ok-2": 201, "bad-body": 422, "ok-3": 201,
+                        "unknown-ref": 422, "never-was": 404, "ok-4": 201}  # fmt: skip
+    assert "no-such-line-item" in answers["unknown-ref"].text
+    authed = clients["blocker"]
+    with httpx.Client(base_url=server.url, headers=authed.headers) as http:
+        for name in ("blocker", "ok-1", "ok-2", "ok-3", "ok-4"):
+            assert _stored(http, name)["student"]["sourcedId"] in r.students
+        for name in ("bad-body", "unknown-ref", "never-was"):
+            assert http.get(f"{GB}/results/{name}").status_code == 404
+    assert commits <= 3, commits  # five writes stored: the blocker's commit, and the others' together
+
+
+def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_answer(
+    tmp_path: Any,
+) -> None:
+    """Batches (bodies too large for the event loop) that wait while another is written are taken into one
+    transaction when their turn comes, each in a savepoint: one refused (an id already taken, 409) is undone
+    alone, the others stored."""
+    import sqlite3
+    import threading
+    import time
+
+    database = tmp_path / "batches.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client, students=[uid("student") for _ in range(300)])
+        line_item = uid("li")
+        client.oneroster.gradebook.post_line_items_for_class(
+            class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+        )
+        client.oneroster.gradebook.put_result(sourced_id="taken", result=result_body(line_item, r.students[0]))
+
+        def batch(prefix: str, taken: bool = False) -> list[dict[str, object]]:
+            items = [result_body(line_item, s, sourced_id=f"{prefix}-{n}", comment="c" * 200)
+                     for n, s in enumerate(r.students)]  # fmt: skip
+            if taken:
+                items[7]["sourcedId"] = "taken"
+            return items
+
+        bodies = {"b1": batch("b1"), "b2": batch("b2"), "b3": batch("b3", taken=True), "b4": batch("b4")}
+        assert all(len(json.dumps({"results": b})) > 64 * 1024 for b in bodies.values())  # (the thread's)
+        answers: dict[str, int] = {}
+        texts: dict[str, str] = {}
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+
+        def post(name: str) -> None:
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                answer = http.post(f"{GB}/lineItems/{line_item}/results", json={"results": bodies[name]},
+                                   headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                answers[name] = answer.status_code
+                texts[name] = answer.text
+
+        before = _generation(server)
+        other = sqlite3.connect(database)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock: the batches queue
+        first = threading.Thread(target=post, args=("b1",))
+        first.start()
+        time.sleep(0.3)  # b1 waits for the lock in the worker thread
+        rest = [threading.Thread(target=post, args=(name,)) for name in ("b2", "b3", "b4")]
+        for thread in rest:
+            thread.start()
+        time.sleep(0.5)  # all three queued behind it
+        other.rollback()
+        other.close()
+        for thread in [first, *rest]:
+            thread.join()
+        commits = _generation(server) - before - 1  # (less the read's own)
+        assert answers == {"b1": 201, "b2": 201, "b3": 409, "b4": 201}, texts
+        listing = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=1000)
+        stored = {result.sourcedId.split("-")[0] for result in listing}
+        assert stored == {"b1", "b2", "b4", "taken"}
+        assert commits == 2, commits  # b1 alone, then the three queued behind it together

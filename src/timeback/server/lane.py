@@ -15,6 +15,7 @@ short while, then runs in a worker thread, one write at a time (SQLite serialize
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 import time
@@ -35,11 +36,13 @@ from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response, unexpected_error
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
-from timeback.server.storage import WouldWait, waiting_since, without_waiting
+from timeback.server.storage import Storage, WouldWait, waiting_since, without_waiting
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
-RETRY_ON_LOOP_BYTES = 4 * 1024  # bodies that retry on the loop (each try validates again: ~0.1 ms for a record)
+RETRY_ON_LOOP_BYTES = 4 * 1024  # bodies that retry on the loop (a larger write holds the loop longer once it starts)
+MAX_GROUP = 64  # writes committed together at most (``_run_writes``): each one's answer waits for the last
+MAX_GROUP_BYTES = 8 * 1024 * 1024  # bodies the worker thread takes into one group at most
 _JSON = (b"content-type", b"application/json")
 
 
@@ -85,6 +88,8 @@ class OperationLane:
         self.table = operation_table(operation_sets)
         self._writes: anyio.CapacityLimiter | None = None
         self._loop_writers: anyio.Lock | None = None
+        self._loop_groups: dict[Any, _LoopGroup] = {}  # each event loop's writes of its turn (``_join_loop_group``)
+        self._thread_queue: list[_Write] = []  # the writes waiting for the worker thread (``_in_thread``)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
@@ -130,7 +135,7 @@ class OperationLane:
                 query = QueryParams(scope["query_string"])
                 reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
-                reply = await self._write(functools.partial(service.handle, op, path, {}, body, ""), len(body))
+                reply = await self._write(functools.partial(service.prepare_write, op, path, body), len(body))
             start, content = _encode_reply(reply)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
@@ -141,50 +146,167 @@ class OperationLane:
         await send(start)
         await send({"type": "http.response.body", "body": content})
 
-    async def _write(self, call: Callable[[], Reply], size: int) -> Reply:
-        """A small write runs right here when it can start at once (no other write in progress, SQLite's lock
-        free): a thread hop cost a third of single PUTs' throughput. When it cannot, a body of up to
-        ``RETRY_ON_LOOP_BYTES`` waits on the loop, in turn with the others waiting (first come, first served),
-        and tries again after short sleeps (0.25 ms, doubling to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it
-        came: the lock is mostly held by another worker process's write or the checkpoint catch-up, for a
-        millisecond or a few. After that, and for larger bodies, it runs in a worker thread, one write at a time,
-        waiting on the event loop: a write waiting for another program's SQLite lock must never stop the server
-        answering. (Small writes used to go to the thread at the first wait, and to stay there while it was busy:
-        under load a thread write, queued for the GIL behind the loop, took a millisecond or more, so the queue
-        never emptied and every write took 10-20 ms.) Its wait for the lock counts from when it came, wherever it
-        waited (``waiting_since``): one busy timeout, then 503."""
-        came = time.monotonic()
+    async def _write(self, prepare: Callable[[], Callable[[], Reply]], size: int) -> Reply:
+        """A write (``prepare`` validates it and gives the call that stores it), committed together with the
+        writes ready at the same moment (``_run_writes``).
+
+        A small write runs on the loop, with the others that came in the same turn of it (``_join_loop_group``),
+        when they can start at once (no other write in progress, SQLite's lock free): a thread hop cost a third of
+        single PUTs' throughput. When it cannot, a body of up to ``RETRY_ON_LOOP_BYTES`` waits on the loop, in turn
+        with the others waiting (first come, first served), and tries again after short sleeps (0.25 ms, doubling
+        to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it came: the lock is mostly held by another worker process's
+        write or the checkpoint catch-up, for a millisecond or a few. After that, and for larger bodies, it runs in
+        a worker thread, one group of writes at a time (``_in_thread``), waiting on the event loop: a write waiting
+        for another program's SQLite lock must never stop the server answering. (Small writes used to go to the
+        thread at the first wait, and to stay there while it was busy: under load a thread write, queued for the
+        GIL behind the loop, took a millisecond or more, so the queue never emptied and every write took 10-20
+        ms.) Its wait for the lock counts from when it came, wherever it waited (``waiting_since``): one busy
+        timeout, then 503."""
+        write = _Write(prepare, size)
         if size <= INLINE_BODY_BYTES:
-            give_up = came + LOOP_WRITE_PATIENCE
+            give_up = write.came + LOOP_WRITE_PATIENCE
             if self._loop_writers is None:
                 # (anyio's lock: a waiter of its own per acquire, bound to no event loop, handed on in turn)
                 self._loop_writers = anyio.Lock(fast_acquire=True)
             queued = self._loop_writers.locked()  # others are waiting: this one goes behind them
-            reply = None if queued else _at_once(call)
-            if reply is None and size <= RETRY_ON_LOOP_BYTES:  # (a larger body's tries cost the loop milliseconds)
+            if not queued:
+                await self._join_loop_group(write)
+            if write.outcome is None and size <= RETRY_ON_LOOP_BYTES:  # (a larger write holds the loop longer)
                 async with self._loop_writers:
                     if queued:  # (its turn: the lock may have been free for a while)
-                        reply = _at_once(call)
+                        self._at_once([write])
                     pause = 0.00025
-                    while reply is None and time.monotonic() + pause <= give_up:
+                    while write.outcome is None and time.monotonic() + pause <= give_up:
                         await anyio.sleep(pause)
                         pause = min(pause * 2, 0.002)
-                        reply = _at_once(call)
-            if reply is not None:
-                return reply
+                        self._at_once([write])
+            if write.outcome is not None:
+                return write.reply()
+        return await self._in_thread(write)
+
+    async def _join_loop_group(self, write: _Write) -> None:
+        """``write`` run with the other writes the loop's tasks bring in this turn of it: the first of them
+        schedules the group's run after them (``call_soon``), so requests whose bytes arrived together commit
+        together. No outcome if the group could not start at once (``WouldWait``)."""
+        loop = asyncio.get_running_loop()
+        group = self._loop_groups.get(loop)
+        if group is None:
+            group = self._loop_groups[loop] = _LoopGroup()
+            loop.call_soon(self._run_loop_group, loop, group)
+        group.writes.append(write)
+        if len(group.writes) >= MAX_GROUP:
+            del self._loop_groups[loop]  # (full: the next write starts another)
+        try:
+            await group.done.wait()
+        except BaseException:
+            if not group.done.is_set():  # (cancelled before the group ran: it is not written)
+                group.writes.remove(write)
+            raise
+
+    def _run_loop_group(self, loop: asyncio.AbstractEventLoop, group: _LoopGroup) -> None:
+        if self._loop_groups.get(loop) is group:
+            del self._loop_groups[loop]
+        try:
+            self._at_once(group.writes)
+        except Exception as exc:  # (a fault of the lane's own, not of a write: each answers with it)
+            for write in group.writes:
+                if write.outcome is None:
+                    write.outcome = exc
+        finally:
+            group.done.set()
+
+    def _at_once(self, writes: list[_Write]) -> None:
+        """The writes, if they can start at once; else none of them (``WouldWait``: nothing was written)."""
+        try:
+            with without_waiting():
+                _run_writes(self.state.service.storage, writes)
+        except WouldWait:
+            pass
+
+    async def _in_thread(self, write: _Write) -> Reply:
+        """The write in a worker thread, with the writes queued behind the one in progress: when its turn comes it
+        takes them along, oldest first (``_take_thread_group``), and they find their outcome at their turn. The
+        batches of an upload sent with some concurrency queue so: committed together, the index pages they share
+        are written once."""
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
-        with waiting_since(came):  # (the worker thread runs in a copy of this context)
-            return await anyio.to_thread.run_sync(call, limiter=self._writes)
+        self._thread_queue.append(write)
+        try:
+            async with self._writes:
+                if write.outcome is None:  # (not run yet in a group an earlier write took it into)
+                    group = self._take_thread_group(write)
+                    with waiting_since(write.came):  # (the worker thread runs in a copy of this context)
+                        await anyio.to_thread.run_sync(_run_writes, self.state.service.storage, group)
+        finally:
+            if write in self._thread_queue:  # (cancelled while it waited: it is not written)
+                self._thread_queue.remove(write)
+        return write.reply()
+
+    def _take_thread_group(self, write: _Write) -> list[_Write]:
+        """``write`` and the writes queued after it, up to ``MAX_GROUP`` of them and ``MAX_GROUP_BYTES`` of bodies."""
+        queue = self._thread_queue
+        if write in queue:
+            queue.remove(write)
+        group, size = [write], write.size
+        while queue and len(group) < MAX_GROUP and size + queue[0].size <= MAX_GROUP_BYTES:
+            size += queue[0].size
+            group.append(queue.pop(0))
+        return group
 
 
-def _at_once(call: Callable[[], Reply]) -> Reply | None:
-    """The write if it can start at once, else None (``WouldWait``: nothing was written)."""
-    try:
-        with without_waiting():
-            return call()
-    except WouldWait:
-        return None
+class _Write:
+    """A write request on its way to storage: ``prepare`` validates it (once) and gives ``plan``, the call that
+    stores it; ``outcome`` is its reply, or the exception it raised, once it ran."""
+
+    __slots__ = ("came", "outcome", "plan", "prepare", "size")
+
+    def __init__(self, prepare: Callable[[], Callable[[], Reply]], size: int) -> None:
+        self.prepare = prepare
+        self.size = size
+        self.came = time.monotonic()
+        self.plan: Callable[[], Reply] | None = None
+        self.outcome: Reply | Exception | None = None
+
+    def reply(self) -> Reply:
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        assert self.outcome is not None
+        return self.outcome
+
+
+class _LoopGroup:
+    __slots__ = ("done", "writes")
+
+    def __init__(self) -> None:
+        self.writes: list[_Write] = []
+        self.done = asyncio.Event()
+
+
+def _run_writes(storage: Storage, writes: list[_Write]) -> None:
+    """Validates the writes not validated yet (a refused one's error is its outcome), then stores the others:
+    one in a transaction of its own, several in one (``Storage.write_together``: each undone alone if it fails).
+    ``WouldWait`` (inside ``without_waiting()``): none of those stored, none has an outcome."""
+    ready: list[tuple[_Write, Callable[[], Reply]]] = []
+    for write in writes:
+        if write.plan is None:
+            try:
+                write.plan = write.prepare()
+            except Exception as exc:
+                write.outcome = exc
+                continue
+        ready.append((write, write.plan))
+    if len(ready) == 1:
+        ((write, plan),) = ready
+        try:
+            write.outcome = plan()
+        except WouldWait:
+            raise
+        except Exception as exc:
+            write.outcome = exc
+    elif ready:
+        outcomes = storage.write_together([plan for _, plan in ready])
+        for (write, _), outcome in zip(ready, outcomes, strict=True):
+            write.outcome = outcome
 
 
 def _route_path(scope: dict[str, Any]) -> str:

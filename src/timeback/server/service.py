@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -61,16 +61,24 @@ class GradebookService:
             return self.get(op, coll, path, query)
         if op.kind == "list":
             return self.list(op, coll, path, query, url)
+        return self.prepare_write(op, path, body)()
+
+    def prepare_write(self, op: Operation[Any, Any], path: Mapping[str, str], body: bytes) -> Callable[[], Reply]:
+        """The write a request asks for, its body validated now (a bad one raises ``ApiError`` here): the call
+        returned runs it, in a ``transaction()`` of its own. Split so that the lane can validate writes before
+        they take the write lock, and commit several together (``Storage.write_together``). The call may run
+        again after ``WouldWait``, which it raises before changing anything."""
+        coll = COLLECTIONS[op.collection]
         if op.kind == "delete":
-            return self.delete(coll, path["sourced_id"])
+            return functools.partial(self.delete, coll, path["sourced_id"])
         request = self._validate(op, path, body)
         if op.kind == "put":
-            return self.put(op, coll, request)
+            return functools.partial(self.put, op, coll, request)
         if op.kind in ("create", "batch_create"):
-            return self.create(op, coll, path, request)
+            return functools.partial(self.create, op, coll, path, request)
         if op.kind == "patch":
             assert isinstance(request, BaseModel)  # (not in _DICT_PATH_KINDS)
-            return self.patch(op, coll, request)
+            return functools.partial(self.patch, op, coll, request)
         raise ApiError(405, f"{op.kind} is not supported")
 
     # ----- reads

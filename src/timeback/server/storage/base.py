@@ -6,15 +6,17 @@ references exist? is the id free?) and the write it guards happen atomically: a 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from timeback._operations import Through
 from timeback.server.collections import CollectionDef
 from timeback.server.query import Filter, Sort
+
+T = TypeVar("T")
 
 
 class WouldWait(Exception):
@@ -112,6 +114,11 @@ class Storage(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
     def all_or_nothing(self) -> AbstractContextManager[None]:
         """The ``transaction()``s this thread opens in the block commit together at its end, or not at all."""
+        ...
+
+    def write_together(self, calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
+        """Each call's outcome (its result or its exception), the calls run in one transaction, each of their
+        ``transaction()``s undone alone if it fails; the rest commit together."""
         ...
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None: ...
