@@ -780,3 +780,46 @@ def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_
         stored = {result.sourcedId.split("-")[0] for result in listing}
         assert stored == {"b1", "b2", "b4", "taken"}
         assert commits == 2, commits  # b1 alone, then the three queued behind it together
+
+
+def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write_that_took_it(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each write waits for the lock one busy timeout from when it came (``waiting_since``), also when it is
+    taken into the group of a write that came before it: that one's timeout running out makes it 503, not the
+    later ones, which wait on for their own."""
+    import sqlite3
+    import threading
+    import time
+
+    from timeback.server.storage import sql
+
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 1000)
+    database = tmp_path / "taken-along.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+        metadata = {f"note-{n}": "n" * 1000 for n in range(70)}  # (a body for the worker thread)
+        answers: dict[str, int] = {}
+
+        def put(name: str) -> None:
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                body = {"category": {"title": "T", "metadata": metadata}}
+                answer = http.put(f"{GB}/categories/{name}", json=body, headers={"Authorization": f"Bearer {token}"})
+                answers[name] = answer.status_code
+
+        other = sqlite3.connect(database, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock for 1.5 s
+        threading.Timer(1.5, lambda: (other.rollback(), other.close())).start()
+        started = time.monotonic()
+        writers = []
+        for name, after in (("first", 0.0), ("second", 0.2), ("third", 0.9)):
+            time.sleep(max(0.0, started + after - time.monotonic()))
+            writers.append(threading.Thread(target=put, args=(name,)))
+            writers[-1].start()
+        for writer in writers:
+            writer.join()
+        # first: 503 at 1.0 s; second, queued behind it, 503 at 1.2 s; third came at 0.9 s: its timeout ends at
+        # 1.9 s, after the lock was let go at 1.5 s.
+        assert answers == {"first": 503, "second": 503, "third": 201}

@@ -173,15 +173,22 @@ def install_handlers(app: FastAPI) -> None:
 def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 503 when the database stayed locked by another writer past
     its busy timeout (the write was rolled back: the same request may be sent again), else 500, logged."""
+    if waited_out_the_lock(exc):
+        description = "The database is busy with another writer; nothing was written. Retry the request."
+        return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
+    log.exception("unhandled server error", exc_info=exc)
+    return ApiError(500, "Internal server error.")
+
+
+def waited_out_the_lock(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was caused by) SQLite's "database is locked": the busy timeout ran out."""
     seen: BaseException | None = exc
     while seen is not None:
         for error in (seen, getattr(seen, "orig", None)):  # (SQLAlchemy wraps the driver's error as .orig)
             if isinstance(error, sqlite3.OperationalError) and str(error).startswith(_BUSY):
-                description = "The database is busy with another writer; nothing was written. Retry the request."
-                return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
+                return True
         seen = seen.__cause__ or seen.__context__
-    log.exception("unhandled server error", exc_info=exc)
-    return ApiError(500, "Internal server error.")
+    return False
 
 
 _BUSY = ("database is locked", "database is busy", "database table is locked")

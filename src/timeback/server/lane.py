@@ -33,7 +33,7 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import read_body
 from timeback.server.deps import bearer_token, grant_of
-from timeback.server.errors import ApiError, error_response, unexpected_error
+from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
 from timeback.server.storage import Storage, WouldWait, waiting_since, without_waiting
@@ -227,7 +227,8 @@ class OperationLane:
         """The write in a worker thread, with the writes queued behind the one in progress: when its turn comes it
         takes them along, oldest first (``_take_thread_group``), and they find their outcome at their turn. The
         batches of an upload sent with some concurrency queue so: committed together, the index pages they share
-        are written once."""
+        are written once. The group waits for the lock until the busy timeout of the write that took it; the
+        writes it took along, which came later, then wait on for their own."""
         if self._writes is None:
             self._writes = anyio.CapacityLimiter(1)  # made in the loop that uses it
         self._thread_queue.append(write)
@@ -235,8 +236,15 @@ class OperationLane:
             async with self._writes:
                 if write.outcome is None:  # (not run yet in a group an earlier write took it into)
                     group = self._take_thread_group(write)
-                    with waiting_since(write.came):  # (the worker thread runs in a copy of this context)
-                        await anyio.to_thread.run_sync(_run_writes, self.state.service.storage, group)
+                    try:
+                        with waiting_since(write.came):  # (the worker thread runs in a copy of this context)
+                            await anyio.to_thread.run_sync(_run_writes, self.state.service.storage, group)
+                    finally:
+                        for taken in group[1:]:
+                            if isinstance(taken.outcome, Exception) and waited_out_the_lock(taken.outcome):
+                                # (the lock was waited for until this write's busy timeout, not theirs, which
+                                # came later: each waits on at its own turn, nothing of theirs written)
+                                taken.outcome = None
         finally:
             if write in self._thread_queue:  # (cancelled while it waited: it is not written)
                 self._thread_queue.remove(write)
