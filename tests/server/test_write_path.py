@@ -823,3 +823,38 @@ def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write
         # first: 503 at 1.0 s; second, queued behind it, 503 at 1.2 s; third came at 0.9 s: its timeout ends at
         # 1.9 s, after the lock was let go at 1.5 s.
         assert answers == {"first": 503, "second": 503, "third": 201}
+
+
+async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error that ends the transaction of a group fails each write of it: each answers 500 and is logged with
+    the traceback of its own request. (One exception object, raised in each request, took every request's frames
+    into its traceback: the k-th request's log showed the frames of the k - 1 before it.)"""
+    import asyncio
+    import sqlite3
+    import traceback
+
+    from timeback.server import create_app
+    from timeback.server.service import GradebookService
+
+    def ends_the_transaction(self: GradebookService, op: Any, coll: Any, request: Any) -> Any:
+        with self.storage.transaction() as tx:
+            tx._raw.execute("ROLLBACK")  # (as SQLite does on SQLITE_IOERR or SQLITE_FULL)
+            raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(GradebookService, "put", ends_the_transaction)
+    app = create_app(ServerSettings(client_id="id", client_secret="secret"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+        token = (await http.post("/oauth2/token", data=form)).json()["access_token"]
+        puts = [http.put(f"{GB}/categories/c{n}", json={"category": {"title": "T"}},
+                         headers={"Authorization": f"Bearer {token}"}) for n in range(4)]  # fmt: skip
+        with caplog.at_level("ERROR", logger="timeback.server"):
+            assert [answer.status_code for answer in await asyncio.gather(*puts)] == [500] * 4
+    logged = [record.exc_info for record in caplog.records if record.exc_info]
+    assert len(logged) == 4
+    for exc_info in logged:
+        text = "".join(traceback.format_exception(*exc_info))
+        assert "disk I/O error" in text and "ends_the_transaction" in text  # (where it happened)
+        assert text.count("in _serve") == 1, text  # (one request's frames)

@@ -19,6 +19,7 @@ import asyncio
 import functools
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -211,7 +212,7 @@ class OperationLane:
         except Exception as exc:  # (a fault of the lane's own, not of a write: each answers with it)
             for write in group.writes:
                 if write.outcome is None:
-                    write.outcome = exc
+                    write.outcome = _apart(exc)
         finally:
             group.done.set()
 
@@ -313,8 +314,23 @@ def _run_writes(storage: Storage, writes: list[_Write]) -> None:
             write.outcome = exc
     elif ready:
         outcomes = storage.write_together([plan for _, plan in ready])
+        shared = Counter(id(outcome) for outcome in outcomes if isinstance(outcome, Exception))
         for (write, _), outcome in zip(ready, outcomes, strict=True):
-            write.outcome = outcome
+            write.outcome = _apart(outcome) if shared[id(outcome)] > 1 else outcome
+
+
+def _apart(exc: Exception) -> Exception:
+    """A copy of ``exc`` for one of the writes that share it (an error that ended their transaction), with its
+    traceback so far: one object raised in each request took every request's frames into its traceback, and the
+    k-th request's log showed the frames of the k - 1 before it."""
+    try:
+        twin = type(exc).__new__(type(exc), *exc.args)
+        twin.__dict__.update(vars(exc))
+    except Exception:  # (a class that will not be made so: shared, as it was)
+        return exc
+    twin.__cause__, twin.__context__ = exc.__cause__, exc.__context__  # (what unexpected_error looks through)
+    twin.__suppress_context__ = exc.__suppress_context__
+    return twin.with_traceback(exc.__traceback__)
 
 
 def _route_path(scope: dict[str, Any]) -> str:
