@@ -858,3 +858,47 @@ async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_trac
         text = "".join(traceback.format_exception(*exc_info))
         assert "disk I/O error" in text and "ends_the_transaction" in text  # (where it happened)
         assert text.count("in _serve") == 1, text  # (one request's frames)
+
+
+def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
+    server: LocalServer, authed: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop serves nothing else while a group runs: a group closes once its bodies reach the size of the
+    largest body the loop takes (``INLINE_BODY_BYTES``), so three 40 KB writes that arrive together make two
+    groups, where three small ones make one."""
+    import threading
+    import time
+
+    from timeback.server import lane
+
+    _blocking_the_loop(monkeypatch, "blocker", 0.5)
+    clients = [httpx.Client(base_url=server.url, headers=authed.headers, timeout=30) for _ in range(4)]
+    try:
+        for http in clients:
+            assert http.get(f"{GB}/categories/none").status_code == 404  # (its connection, opened before)
+
+        def commits_for(note_size: int, tag: str) -> int:
+            answers: list[int] = []
+
+            def put(http: httpx.Client, name: str) -> None:
+                body = {"category": {"title": "T", "metadata": {"note": "n" * note_size}}}
+                answers.append(http.put(f"{GB}/categories/{name}", json=body).status_code)
+
+            before = _generation(server)
+            blocker = threading.Thread(target=put, args=(clients[0], "blocker"))
+            blocker.start()
+            time.sleep(0.2)  # the blocker holds the loop now
+            others = [threading.Thread(target=put, args=(http, f"{tag}-{n}")) for n, http in enumerate(clients[1:])]
+            for thread in others:
+                thread.start()
+            for thread in [blocker, *others]:
+                thread.join()
+            assert answers == [201] * 4
+            return _generation(server) - before - 1 - 1  # (less the read's own, and the blocker's)
+
+        assert commits_for(100, "small") == 1
+        assert 40_000 * 2 > lane.INLINE_BODY_BYTES > 40_000
+        assert commits_for(40_000, "large") == 2
+    finally:
+        for http in clients:
+            http.close()

@@ -10,7 +10,8 @@ cost of a single small write.
 Nothing that may wait for storage blocks the event loop: reads and listings use the threadpool (an in-memory
 database serializes reads behind writes), and a small write runs on the loop only when it can start at once
 (``without_waiting``); if it cannot, it sleeps on the loop and tries again, in turn with the others waiting, for a
-short while, then runs in a worker thread, one write at a time (SQLite serializes them anyway).
+short while, then runs in a worker thread, one group of writes at a time (SQLite serializes them anyway). Writes
+ready at the same moment commit together, each in a savepoint of one transaction (``OperationLane._write``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
 RETRY_ON_LOOP_BYTES = 4 * 1024  # bodies that retry on the loop (a larger write holds the loop longer once it starts)
 MAX_GROUP = 64  # writes committed together at most (``_run_writes``): each one's answer waits for the last
-MAX_GROUP_BYTES = 8 * 1024 * 1024  # bodies the worker thread takes into one group at most
+MAX_GROUP_BYTES = 2 * 1024 * 1024  # bodies the worker thread takes into one group at most (all validated first)
 _JSON = (b"content-type", b"application/json")
 
 
@@ -188,15 +189,18 @@ class OperationLane:
     async def _join_loop_group(self, write: _Write) -> None:
         """``write`` run with the other writes the loop's tasks bring in this turn of it: the first of them
         schedules the group's run after them (``call_soon``), so requests whose bytes arrived together commit
-        together. No outcome if the group could not start at once (``WouldWait``)."""
+        together. If the group could not start at once (``WouldWait``), only the writes refused have an outcome."""
         loop = asyncio.get_running_loop()
         group = self._loop_groups.get(loop)
         if group is None:
             group = self._loop_groups[loop] = _LoopGroup()
             loop.call_soon(self._run_loop_group, loop, group)
         group.writes.append(write)
-        if len(group.writes) >= MAX_GROUP:
-            del self._loop_groups[loop]  # (full: the next write starts another)
+        group.size += write.size
+        if len(group.writes) >= MAX_GROUP or group.size >= INLINE_BODY_BYTES:
+            # (full: the next write starts another. The group runs in one step of the loop, which serves nothing
+            # else meanwhile: as much work as one of the largest bodies it takes, or 64 small writes)
+            del self._loop_groups[loop]
         try:
             await group.done.wait()
         except BaseException:
@@ -284,17 +288,19 @@ class _Write:
 
 
 class _LoopGroup:
-    __slots__ = ("done", "writes")
+    __slots__ = ("done", "size", "writes")
 
     def __init__(self) -> None:
         self.writes: list[_Write] = []
+        self.size = 0  # bytes of the writes' bodies
         self.done = asyncio.Event()
 
 
 def _run_writes(storage: Storage, writes: list[_Write]) -> None:
     """Validates the writes not validated yet (a refused one's error is its outcome), then stores the others:
     one in a transaction of its own, several in one (``Storage.write_together``: each undone alone if it fails).
-    ``WouldWait`` (inside ``without_waiting()``): none of those stored, none has an outcome."""
+    ``WouldWait`` (inside ``without_waiting()``): none of those is stored, and only the refused ones have an
+    outcome."""
     ready: list[tuple[_Write, Callable[[], Reply]]] = []
     for write in writes:
         if write.plan is None:
