@@ -540,8 +540,10 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
         assert in_thread == ["write"]  # past its patience: the worker thread
         assert http.get(f"{GB}/categories/d").status_code == 200
         monkeypatch.setattr(lane, "LOOP_WRITE_PATIENCE", 10.0)
-        assert put_while_locked(["e"], held=0.3, note="n" * lane.RETRY_ON_LOOP_BYTES) == [201]
-        assert in_thread == ["write", "write"]  # a larger body goes to the thread at once (it would hold the loop)
+        assert put_while_locked(["e"], held=0.3, note="n" * 40_000) == [201]
+        assert in_thread == ["write"]  # a 40 KB body waits on the loop too (it is validated once, not at each try)
+        assert put_while_locked(["f"], held=0.3, note="n" * lane.INLINE_BODY_BYTES) == [201]
+        assert in_thread == ["write", "write"]  # a larger one goes to the thread at once (it would hold the loop)
 
 
 def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any) -> None:
@@ -902,3 +904,43 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
     finally:
         for http in clients:
             http.close()
+
+
+def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_together(tmp_path: Any) -> None:
+    """Small writes that find the lock held (another process writing) wait on the event loop as their group, and
+    the writes that come meanwhile make the next group: once the lock is free they commit in two transactions at
+    most, in the order they came, not each on its own (each retrying alone, they took the lock in turn)."""
+    import sqlite3
+    import threading
+    import time
+
+    database = tmp_path / "waiting-groups.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+        clients = [httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) for _ in range(6)]
+        answers: list[int] = []
+        try:
+            for http in clients:
+                assert http.get(f"{GB}/categories/none").status_code == 404  # (its connection, opened before)
+            before = _generation(server)
+            other = sqlite3.connect(database)
+            other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            writers = [threading.Thread(target=lambda n=n, http=http: answers.append(
+                http.put(f"{GB}/categories/w{n}", json={"category": {"title": "T"}}).status_code))
+                for n, http in enumerate(clients)]  # fmt: skip
+            for writer in writers:
+                writer.start()
+                time.sleep(0.005)
+            time.sleep(0.02)  # (within the loop's patience: 50 ms)
+            other.rollback()
+            other.close()
+            for writer in writers:
+                writer.join()
+            commits = _generation(server) - before - 1  # (less the read's own)
+        finally:
+            for http in clients:
+                http.close()
+    assert answers == [201] * 6
+    assert commits <= 2, commits

@@ -17,6 +17,7 @@ ready at the same moment commit together, each in a savepoint of one transaction
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import re
 import time
@@ -42,7 +43,6 @@ from timeback.server.storage import Storage, WouldWait, waiting_since, without_w
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
-RETRY_ON_LOOP_BYTES = 4 * 1024  # bodies that retry on the loop (a larger write holds the loop longer once it starts)
 MAX_GROUP = 64  # writes committed together at most (``_run_writes``): each one's answer waits for the last
 MAX_GROUP_BYTES = 2 * 1024 * 1024  # bodies the worker thread takes into one group at most (all validated first)
 _JSON = (b"content-type", b"application/json")
@@ -89,8 +89,7 @@ class OperationLane:
         self.state = state
         self.table = operation_table(operation_sets)
         self._writes: anyio.CapacityLimiter | None = None
-        self._loop_writers: anyio.Lock | None = None
-        self._loop_groups: dict[Any, _LoopGroup] = {}  # each event loop's writes of its turn (``_join_loop_group``)
+        self._loop_groups: dict[Any, collections.deque[_LoopGroup]] = {}  # by event loop, first come first (see _write)
         self._thread_queue: list[_Write] = []  # the writes waiting for the worker thread (``_in_thread``)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -154,34 +153,19 @@ class OperationLane:
 
         A small write runs on the loop, with the others that came in the same turn of it (``_join_loop_group``),
         when they can start at once (no other write in progress, SQLite's lock free): a thread hop cost a third of
-        single PUTs' throughput. When it cannot, a body of up to ``RETRY_ON_LOOP_BYTES`` waits on the loop, in turn
-        with the others waiting (first come, first served), and tries again after short sleeps (0.25 ms, doubling
-        to 2 ms), up to ``LOOP_WRITE_PATIENCE`` after it came: the lock is mostly held by another worker process's
-        write or the checkpoint catch-up, for a millisecond or a few. After that, and for larger bodies, it runs in
-        a worker thread, one group of writes at a time (``_in_thread``), waiting on the event loop: a write waiting
-        for another program's SQLite lock must never stop the server answering. (Small writes used to go to the
-        thread at the first wait, and to stay there while it was busy: under load a thread write, queued for the
-        GIL behind the loop, took a millisecond or more, so the queue never emptied and every write took 10-20
-        ms.) Its wait for the lock counts from when it came, wherever it waited (``waiting_since``): one busy
-        timeout, then 503."""
+        single PUTs' throughput. When they cannot, the group waits on the loop, the groups after it in turn behind
+        it (first come, first served), and tries again after short sleeps (0.25 ms, doubling to 2 ms), up to
+        ``LOOP_WRITE_PATIENCE`` after its first write came: the lock is mostly held by another worker process's
+        write or the checkpoint catch-up, for a millisecond or a few. After that, and at once for larger bodies,
+        a write runs in a worker thread, one group of writes at a time (``_in_thread``), waiting on the event loop:
+        a write waiting for another program's SQLite lock must never stop the server answering. (Small writes used
+        to go to the thread at the first wait, and to stay there while it was busy: under load a thread write,
+        queued for the GIL behind the loop, took a millisecond or more, so the queue never emptied and every write
+        took 10-20 ms.) Its wait for the lock counts from when it came, wherever it waited (``waiting_since``): one
+        busy timeout, then 503."""
         write = _Write(prepare, size)
         if size <= INLINE_BODY_BYTES:
-            give_up = write.came + LOOP_WRITE_PATIENCE
-            if self._loop_writers is None:
-                # (anyio's lock: a waiter of its own per acquire, bound to no event loop, handed on in turn)
-                self._loop_writers = anyio.Lock(fast_acquire=True)
-            queued = self._loop_writers.locked()  # others are waiting: this one goes behind them
-            if not queued:
-                await self._join_loop_group(write)
-            if write.outcome is None and size <= RETRY_ON_LOOP_BYTES:  # (a larger write holds the loop longer)
-                async with self._loop_writers:
-                    if queued:  # (its turn: the lock may have been free for a while)
-                        self._at_once([write])
-                    pause = 0.00025
-                    while write.outcome is None and time.monotonic() + pause <= give_up:
-                        await anyio.sleep(pause)
-                        pause = min(pause * 2, 0.002)
-                        self._at_once([write])
+            await self._join_loop_group(write)
             if write.outcome is not None:
                 return write.reply()
         return await self._in_thread(write)
@@ -189,36 +173,51 @@ class OperationLane:
     async def _join_loop_group(self, write: _Write) -> None:
         """``write`` run with the other writes the loop's tasks bring in this turn of it: the first of them
         schedules the group's run after them (``call_soon``), so requests whose bytes arrived together commit
-        together. If the group could not start at once (``WouldWait``), only the writes refused have an outcome."""
+        together; while a group waits for the lock (``_run_loop_group``), the writes that come meanwhile make the
+        next group. The writes that could not be stored within ``LOOP_WRITE_PATIENCE`` have no outcome."""
         loop = asyncio.get_running_loop()
-        group = self._loop_groups.get(loop)
+        groups = self._loop_groups.setdefault(loop, collections.deque())
+        group = groups[-1] if groups and groups[-1].open else None
         if group is None:
-            group = self._loop_groups[loop] = _LoopGroup()
-            loop.call_soon(self._run_loop_group, loop, group)
+            group = _LoopGroup(write.came + LOOP_WRITE_PATIENCE)
+            groups.append(group)
+            if len(groups) == 1:
+                loop.call_soon(self._run_loop_group, loop)
         group.writes.append(write)
         group.size += write.size
         if len(group.writes) >= MAX_GROUP or group.size >= INLINE_BODY_BYTES:
             # (full: the next write starts another. The group runs in one step of the loop, which serves nothing
             # else meanwhile: as much work as one of the largest bodies it takes, or 64 small writes)
-            del self._loop_groups[loop]
+            group.open = False
         try:
             await group.done.wait()
         except BaseException:
-            if not group.done.is_set():  # (cancelled before the group ran: it is not written)
+            if not group.done.is_set():  # (cancelled before its group stored anything: it is not written)
                 group.writes.remove(write)
             raise
 
-    def _run_loop_group(self, loop: asyncio.AbstractEventLoop, group: _LoopGroup) -> None:
-        if self._loop_groups.get(loop) is group:
-            del self._loop_groups[loop]
+    def _run_loop_group(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The first group of the loop's: stored if it can start at once, else tried again after a pause (the
+        groups behind it wait), until its patience runs out. Then the next group's run."""
+        groups = self._loop_groups[loop]
+        group = groups[0]
+        group.open = False
         try:
             self._at_once(group.writes)
         except Exception as exc:  # (a fault of the lane's own, not of a write: each answers with it)
             for write in group.writes:
                 if write.outcome is None:
                     write.outcome = _apart(exc)
-        finally:
-            group.done.set()
+        if any(write.outcome is None for write in group.writes) and time.monotonic() + group.pause <= group.give_up:
+            loop.call_later(group.pause, self._run_loop_group, loop)
+            group.pause = min(group.pause * 2, 0.002)
+            return
+        groups.popleft()
+        group.done.set()
+        if groups:
+            loop.call_soon(self._run_loop_group, loop)
+        else:
+            del self._loop_groups[loop]
 
     def _at_once(self, writes: list[_Write]) -> None:
         """The writes, if they can start at once; else none of them (``WouldWait``: nothing was written)."""
@@ -288,11 +287,16 @@ class _Write:
 
 
 class _LoopGroup:
-    __slots__ = ("done", "size", "writes")
+    """Writes on an event loop stored together (``OperationLane._join_loop_group``); ``open`` until it first runs."""
 
-    def __init__(self) -> None:
+    __slots__ = ("done", "give_up", "open", "pause", "size", "writes")
+
+    def __init__(self, give_up: float) -> None:
         self.writes: list[_Write] = []
         self.size = 0  # bytes of the writes' bodies
+        self.open = True
+        self.give_up = give_up  # (time.monotonic()) when its writes go on to the worker thread
+        self.pause = 0.00025  # before its next try
         self.done = asyncio.Event()
 
 
