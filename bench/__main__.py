@@ -93,12 +93,15 @@ def table(f: dict[str, Any]) -> str:
          f"(runs {_runs(b['first_page_ms_runs'], '.1f')})",
          f"{b['delta_ms'] / b['first_page_ms']:.2f}"),
         *(
-            (f"5. Latency, {lat['clients']} {kind} clients x {lat['seconds']:.0f} s of single PUTs", "p99 < 25 ms",
+            (f"5. Latency, {lat['clients']} {kind} clients x {lat['seconds']:.0f} s of single PUTs{into}",
+             "p99 < 25 ms",
              f"p50 {lat[p + 'p50_ms']:.1f} ms, p99 {lat[p + 'p99_ms']:.1f} ms, {lat[p + 'calls_per_s']:,.0f} calls/s "
              f"(server's own time: p50 {lat[p + 'server_p50_ms']:.1f} ms, p99 {lat[p + 'server_p99_ms']:.1f} ms)",
              f"1 client: p50 {lat[p + 'alone_p50_ms']:.1f} ms, p99 {lat[p + 'alone_p99_ms']:.1f} ms",
              f"p99 {lat[p + 'p99_ms'] / lat[p + 'alone_p99_ms']:.1f}x alone")
-            for kind, p in (("plain HTTP", "plain_"), ("SDK (`AsyncTimeback`)", ""))
+            for kind, p, into in (("plain HTTP", "plain_", ""),
+                                  ("plain HTTP", "workers_plain_", ", into `serve --workers 2`"),
+                                  ("SDK (`AsyncTimeback`)", "", ""))
         ),
         (f"6. Peak RSS streaming {m['results']:,} results (up; read back)", "< 150 MB",
          f"{m['rss_peak_mb']:.0f} MB; {m['read_rss_peak_mb']:.0f} MB",

@@ -7,11 +7,13 @@ rewrites of its earlier ones) as fast as it can, one call at a time; every call'
 server's own time for it (its ``Server-Timing`` header). Reported: calls per second and the p50/p99/max latency in
 milliseconds, next to the same client alone (1 client) as the baseline.
 
-Two kinds of client, each run in turn against the same server:
+Two kinds of client, each run in turn against the same server (the plain ones then against a second one):
 
 - **Plain HTTP clients** (``http.client``, the standard library's: about 0.2 ms of CPU per PUT here), each a thread
   of one of the client processes. This is the server's latency, as a load generator measures it: on this 2-CPU
   machine the clients share the CPUs with the server, and cheap clients leave them to it.
+- **Plain HTTP clients again, into ``timeback serve --workers 2``** (a fresh server on its own file): the two
+  processes take the file's write lock in turn.
 - **SDK clients** (``AsyncTimeback``), as async tasks. httpx's async stack alone costs about 1.6 ms of CPU per PUT
   here, eight times the server's own time, so with 16 of them on the same two CPUs the clients' CPU, not the
   server, sets their latency (see docs/benchmarks.md).
@@ -263,6 +265,9 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
             plain = _run(server, clients, seconds, processes, False, "plain")
             alone = _run(server, 1, max(2.0, seconds / 4), 1, threads)
             loaded = _run(server, clients, seconds, processes, threads)
+        with ServeProcess(Path(tmp) / "workers.db", "--seed", str(seed), "--workers", "2") as server:
+            workers_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "plain")
+            workers = _run(server, clients, seconds, processes, False, "plain")
     return {
         "clients": clients,
         "seconds": seconds,
@@ -272,6 +277,8 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
         "plain_client_kind": f"http.client threads in {processes} process(es)",
         **{f"plain_{k}": v for k, v in plain.items()},
         **{f"plain_alone_{k}": v for k, v in plain_alone.items()},
+        **{f"workers_plain_{k}": v for k, v in workers.items()},
+        **{f"workers_plain_alone_{k}": v for k, v in workers_alone.items()},
     }
 
 
