@@ -202,8 +202,8 @@ class OperationLane:
         groups = self._loop_groups[loop]
         group = groups[0]
         group.open = False
-        try:
-            self._at_once(group.writes)
+        try:  # (not the writes refused at an earlier try: validated once)
+            self._at_once([write for write in group.writes if write.outcome is None])
         except Exception as exc:  # (a fault of the lane's own, not of a write: each answers with it)
             for write in group.writes:
                 if write.outcome is None:
