@@ -171,9 +171,9 @@ class OperationLane:
         return await self._in_thread(write)
 
     async def _join_loop_group(self, write: _Write) -> None:
-        """``write`` run with the other writes the loop's tasks bring in this turn of it: the first of them
-        schedules the group's run after them (``call_soon``), so requests whose bytes arrived together commit
-        together; while a group waits for the lock (``_run_loop_group``), the writes that come meanwhile make the
+        """``write`` run with the other writes the loop's tasks bring in this turn of it: the group runs after
+        them (``call_soon``, by the first of them or by the group before), so requests whose bytes arrived together
+        commit together; while a group waits for the lock (``_run_loop_group``), the writes that come meanwhile make the
         next group. The writes that could not be stored within ``LOOP_WRITE_PATIENCE`` have no outcome."""
         loop = asyncio.get_running_loop()
         groups = self._loop_groups.setdefault(loop, collections.deque())
@@ -287,7 +287,8 @@ class _Write:
 
 
 class _LoopGroup:
-    """Writes on an event loop stored together (``OperationLane._join_loop_group``); ``open`` until it first runs."""
+    """Writes on an event loop stored together (``OperationLane._join_loop_group``); ``open`` (taking more)
+    until it first runs or is full."""
 
     __slots__ = ("done", "give_up", "open", "pause", "size", "writes")
 
