@@ -986,3 +986,35 @@ def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_f
     assert asyncio.run(a_good_and_a_bad_write_behind_a_held_lock()) == [201, 422]
     assert prepared.count("good") == 1
     assert prepared.count("bad") == 1, prepared
+
+
+async def test_a_loop_group_whose_run_raises_leaves_the_next_writes_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A group's run that raises past its own handling (a ``BaseException``, which the event loop only logs) still
+    ends its group and runs the next: the group stayed first in the loop's queue, run by no one, and every later
+    write on that loop waited for good."""
+    import asyncio
+
+    from timeback.server import create_app, lane
+
+    class Unhandled(BaseException):
+        pass
+
+    run_writes = lane._run_writes
+    runs: list[int] = []
+
+    def raising_once(storage: Any, writes: Any) -> None:
+        runs.append(len(writes))
+        if len(runs) == 1:
+            raise Unhandled
+        run_writes(storage, writes)
+
+    monkeypatch.setattr(lane, "_run_writes", raising_once)
+    app = create_app(ServerSettings(client_id="id", client_secret="secret"))
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(loop, "call_exception_handler", lambda context: None)  # (the loop's log of it)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+        headers = {"Authorization": f"Bearer {(await http.post('/oauth2/token', data=form)).json()['access_token']}"}
+        for name in ("first", "second"):
+            put = http.put(f"{GB}/categories/{name}", json={"category": {"title": "T"}}, headers=headers)
+            assert (await asyncio.wait_for(put, 5)).status_code == 201

@@ -208,12 +208,19 @@ class OperationLane:
             for write in group.writes:
                 if write.outcome is None:
                     write.outcome = _apart(exc)
+        except BaseException:  # (raised on to the loop: its writes go on to the thread, the next group runs)
+            self._end_loop_group(loop)
+            raise
         if any(write.outcome is None for write in group.writes) and time.monotonic() + group.pause <= group.give_up:
             loop.call_later(group.pause, self._run_loop_group, loop)
             group.pause = min(group.pause * 2, 0.002)
             return
-        groups.popleft()
-        group.done.set()
+        self._end_loop_group(loop)
+
+    def _end_loop_group(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The first group of the loop's done (its writes with no outcome go on to the thread); the next one's run."""
+        groups = self._loop_groups[loop]
+        groups.popleft().done.set()
         if groups:
             loop.call_soon(self._run_loop_group, loop)
         else:
