@@ -424,3 +424,27 @@ def test_writes_together_after_the_transaction_ended_all_fail_and_none_is_stored
     assert storage.get(categories, "c1") is None and storage.get(categories, "c2") is None
     assert storage.write_together([_category_put(storage, "c3", [])]) == ["c3"]
     assert storage.get(categories, "c3") is not None
+
+
+def test_a_write_committed_stands_when_the_checkpointer_cannot_start(
+    tmp_path: Path, monkeypatch: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Starting the checkpointer thread failed (``can't start new thread``, at a process's thread limit): the
+    commit before it stands, so the write returns as done (it raised, and the server answered 500 for a write it
+    had stored: a client's retry of a batch then met 409). Logged; SQLite's own checkpoint still bounds the WAL."""
+    storage = open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    checkpointer = storage._checkpointer
+    assert checkpointer is not None
+
+    def cannot_start(_self: Any) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(checkpointer, "_thread", None)
+    monkeypatch.setattr(threading.Thread, "start", cannot_start)
+    categories = COLLECTIONS["categories"]
+    with storage.transaction() as tx:
+        tx.upsert(categories, _record("kept", title="T"))
+    monkeypatch.undo()
+    assert storage.get(categories, "kept") is not None
+    assert any("can't start new thread" in r.getMessage() for r in caplog.records)
+    storage.close()

@@ -718,8 +718,12 @@ class SqlStorage:
                 raise
             if committed is not None:
                 committed()
-            if self._checkpointer is not None:
-                self._checkpointer.after_commit(raw)
+            checkpointer = self._checkpointer
+            if checkpointer is not None:
+                try:
+                    checkpointer.after_commit(raw)
+                except Exception as exc:  # (its thread could not start, say): the commit stands, SQLite's backstop too
+                    log.warning("after a commit to %s, the WAL's checkpointer failed: %s", checkpointer._path, exc)
 
     @contextmanager
     def _writing(self, waiting: bool) -> Iterator[float]:
