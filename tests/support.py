@@ -11,6 +11,13 @@ import httpx
 from timeback import Timeback
 
 
+def commits(storage: Any) -> int:
+    """How many write transactions ``storage`` has committed (its write generation, bumped by each), read without
+    writing: a test counting commits (writes grouped into one)."""
+    with storage._read() as conn:
+        return int(conn.exec_driver_sql("SELECT value FROM timeback_meta WHERE key = 'generation'").scalar_one())
+
+
 def uid(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

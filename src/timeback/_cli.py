@@ -84,15 +84,11 @@ def _listen(host: str, port: int) -> Any:
     """The server's socket, listened on before serve prints where it is: a call made at once with the printed
     variables waits in the backlog, where it was refused (one process listened about 0.3 s after the banner, the
     --workers only once each had imported and built the app, seconds). Bound here, not by uvicorn's bind_socket,
-    which logs a failure and exits 3 from inside serve: a port taken since _check_can_listen is its usage error.
-    (IPPROTO_TCP as LocalServer's: accepted sockets then get TCP_NODELAY.)"""
-    import socket
+    which logs a failure and exits 3 from inside serve: a port taken since _check_can_listen is its usage error."""
+    from timeback.server.runner import bound_socket
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listening = bound_socket(host, port)
     try:
-        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listening.bind((host, port))
         listening.set_inheritable(True)  # (--workers: they are spawned with it)
         listening.listen(2048)  # (uvicorn's default backlog)
     except BaseException:

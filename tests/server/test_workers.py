@@ -313,14 +313,10 @@ def test_servers_starting_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> N
             opener.communicate()
 
 
-def test_a_server_failing_to_open_a_new_file_leaves_the_write_lock_to_those_that_opened_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Two servers start on a new file at once: the first makes ``<db>-writer``, the second opens that and the
-    database, then the first fails (its wait timed out, say). The second's lock is still the one every later server
-    takes: a third's writes wait for it. (The first removed the file it had made: the second held a lock on a file
-    no longer there, a third made another, and their writes stopped taking turns.)"""
-    url = f"sqlite:///{tmp_path / 'new.db'}"
+def _second_opens_then_first_fails(monkeypatch: pytest.MonkeyPatch, url: str, *, writing: bool) -> sql.SqlStorage:
+    """Two servers open the new file ``url`` at once: the first makes ``<db>-writer``, then, while it makes the
+    schema, the second opens the file (and, ``writing``, takes its write lock), and the first fails (its wait timed
+    out, say). The second, still open."""
     opened: list[sql.SqlStorage] = []
     make_schema = sql.SqlStorage._make_schema
     first = True
@@ -330,13 +326,27 @@ def test_a_server_failing_to_open_a_new_file_leaves_the_write_lock_to_those_that
         if not first:
             return make_schema(self, engine)
         first = False
-        opened.append(open_storage(url))
+        second = open_storage(url)
+        opened.append(second)
+        if writing:
+            assert second._file_lock is not None and second._file_lock.acquire(False, time.monotonic())
         raise sqlite3.OperationalError("database is locked")
 
     monkeypatch.setattr(sql.SqlStorage, "_make_schema", second_opens_then_first_fails)
     with pytest.raises(sqlite3.OperationalError):
         open_storage(url)
-    second, third = opened[0], open_storage(url)
+    return opened[0]
+
+
+def test_a_server_failing_to_open_a_new_file_leaves_the_write_lock_to_those_that_opened_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two servers start on a new file at once: the first makes ``<db>-writer``, the second opens that and the
+    database, then the first fails (its wait timed out, say). The second's lock is still the one every later server
+    takes: a third's writes wait for it. (The first removed the file it had made: the second held a lock on a file
+    no longer there, a third made another, and their writes stopped taking turns.)"""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    second, third = _second_opens_then_first_fails(monkeypatch, url, writing=False), open_storage(url)
     try:
         assert second._file_lock is not None and second._file_lock.acquire(False, time.monotonic())
         with pytest.raises(WouldWait), without_waiting(), third.transaction():
@@ -356,24 +366,7 @@ def test_a_server_failing_to_open_a_new_file_while_another_writes_leaves_it_the_
     in use, so it stays, and a third server's writes wait for the second's. (Removed regardless, the second held a
     lock on a file no longer there while a third made another and wrote at once, beside it.)"""
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    opened: list[sql.SqlStorage] = []
-    make_schema = sql.SqlStorage._make_schema
-    first = True
-
-    def second_opens_and_writes_then_first_fails(self: sql.SqlStorage, engine: Any) -> None:
-        nonlocal first
-        if not first:
-            return make_schema(self, engine)
-        first = False
-        second = open_storage(url)
-        opened.append(second)
-        assert second._file_lock is not None and second._file_lock.acquire(False, time.monotonic())
-        raise sqlite3.OperationalError("database is locked")
-
-    monkeypatch.setattr(sql.SqlStorage, "_make_schema", second_opens_and_writes_then_first_fails)
-    with pytest.raises(sqlite3.OperationalError):
-        open_storage(url)
-    second = opened[0]
+    second = _second_opens_then_first_fails(monkeypatch, url, writing=True)
     lock = sql._lock_file(str(tmp_path / "new.db"))  # (the lock a third server takes for its writes)
     try:
         assert not lock.acquire(False, time.monotonic())  # (the second's: it writes)

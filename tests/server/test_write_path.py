@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, commits, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.errors import UnprocessableEntityError
 from timeback.server.bodies import parse_json_body, plainly_within_limits
@@ -639,11 +639,8 @@ def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(
         assert http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code == 201
 
 
-def _generation(server: LocalServer) -> int:
-    storage = server.app.state.service.storage
-    with storage.transaction() as tx:  # (its own bump comes after this read)
-        (value,) = tx._raw.execute("SELECT value FROM timeback_meta WHERE key = 'generation'").fetchone()
-    return int(value)
+def _commits(server: LocalServer) -> int:
+    return commits(server.app.state.service.storage)
 
 
 def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds: float) -> None:
@@ -695,7 +692,7 @@ def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
             json_body = None if body is None else {"result": body}
             answers[name] = clients[name].request(method, f"{GB}/results/{name}", json=json_body)
 
-        before = _generation(server)
+        before = _commits(server)
         blocker = threading.Thread(target=send, args=("blocker", "PUT", result_body(line_item, r.students[2])))
         blocker.start()
         time.sleep(0.2)  # the blocker holds the loop now
@@ -704,7 +701,7 @@ def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
             thread.start()
         for thread in [*threads, blocker]:
             thread.join()
-        commits = _generation(server) - before - 1  # (less the read's own)
+        commits = _commits(server) - before
     finally:
         for http in clients.values():
             http.close()
@@ -762,7 +759,7 @@ def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_
                 answers[name] = answer.status_code
                 texts[name] = answer.text
 
-        before = _generation(server)
+        before = _commits(server)
         other = sqlite3.connect(database)
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock: the batches queue
         first = threading.Thread(target=post, args=("b1",))
@@ -776,7 +773,7 @@ def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_
         other.close()
         for thread in [first, *rest]:
             thread.join()
-        commits = _generation(server) - before - 1  # (less the read's own)
+        commits = _commits(server) - before
         assert answers == {"b1": 201, "b2": 201, "b3": 409, "b4": 201}, texts
         listing = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=1000)
         stored = {result.sourcedId.split("-")[0] for result in listing}
@@ -886,7 +883,7 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
                 body = {"category": {"title": "T", "metadata": {"note": "n" * note_size}}}
                 answers.append(http.put(f"{GB}/categories/{name}", json=body).status_code)
 
-            before = _generation(server)
+            before = _commits(server)
             blocker = threading.Thread(target=put, args=(clients[0], "blocker"))
             blocker.start()
             time.sleep(0.2)  # the blocker holds the loop now
@@ -896,7 +893,7 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
             for thread in [blocker, *others]:
                 thread.join()
             assert answers == [201] * 4
-            return _generation(server) - before - 1 - 1  # (less the read's own, and the blocker's)
+            return _commits(server) - before - 1  # (less the blocker's)
 
         assert commits_for(100, "small") == 1
         assert 40_000 * 2 > lane.INLINE_BODY_BYTES > 40_000
@@ -924,7 +921,7 @@ def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_
         try:
             for http in clients:
                 assert http.get(f"{GB}/categories/none").status_code == 404  # (its connection, opened before)
-            before = _generation(server)
+            before = _commits(server)
             other = sqlite3.connect(database)
             other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
             writers = [threading.Thread(target=lambda n=n, http=http: answers.append(
@@ -938,7 +935,7 @@ def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_
             other.close()
             for writer in writers:
                 writer.join()
-            commits = _generation(server) - before - 1  # (less the read's own)
+            commits = _commits(server) - before
         finally:
             for http in clients:
                 http.close()

@@ -20,6 +20,21 @@ from timeback.server.protocol import BoundedHttpToolsProtocol
 from timeback.server.storage import Storage
 
 
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (IPv6 if the host holds a colon), with SO_REUSEADDR, for uvicorn to serve
+    on; closed again if it cannot be bound. proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted
+    sockets whose proto says TCP, and without it every answer waits out a 40 ms delayed ACK."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    bound = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        bound.bind((host, port))
+    except BaseException:
+        bound.close()
+        raise
+    return bound
+
+
 class LocalServer:
     def __init__(
         self,
@@ -33,14 +48,9 @@ class LocalServer:
         self.settings = settings or ServerSettings()
         self._owns_storage = storage is None
         self.app = create_app(self.settings, storage)
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and
-        # without it every answer waits out a 40 ms delayed ACK.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
-            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            self._socket.bind((host, port))
+            self._socket = bound_socket(host, port)
         except BaseException:  # (the port taken, say): what was opened for it is closed
-            self._socket.close()
             self._close()
             raise
         self.host, self.port = self._socket.getsockname()[:2]
