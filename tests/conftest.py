@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from tests.support import Roster, make_roster
-from timeback import AsyncTimeback, Timeback
+from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
@@ -45,9 +45,11 @@ def client(server: LocalServer) -> Iterator[Timeback]:
         yield c
 
 
-@pytest.fixture
-async def async_client(server: LocalServer) -> AsyncIterator[AsyncTimeback]:
-    async with AsyncTimeback(**server.client_kwargs()) as c:
+@pytest.fixture(params=["httpx", "aiohttp"])
+async def async_client(server: LocalServer, request: pytest.FixtureRequest) -> AsyncIterator[AsyncTimeback]:
+    """``AsyncTimeback`` on httpx's own async stack, and on aiohttp (``DefaultAioHttpClient``, the aiohttp extra)."""
+    http_client = DefaultAioHttpClient() if request.param == "aiohttp" else None
+    async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as c:
         yield c
 
 

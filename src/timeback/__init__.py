@@ -5,6 +5,7 @@ client = Timeback()  # reads TIMEBACK_* from the environment
 client.oneroster.gradebook.get_result(sourced_id="result-1")
 """
 
+from timeback._aiohttp import DefaultAioHttpClient
 from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
 from timeback._client import AsyncTimeback, Timeback
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
@@ -39,6 +40,7 @@ __all__ = [
     "BulkSummary",
     "ConfigurationError",
     "ConflictError",
+    "DefaultAioHttpClient",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",

@@ -1,0 +1,154 @@
+"""``DefaultAioHttpClient``: an ``httpx.AsyncClient`` that sends through aiohttp (the ``aiohttp`` extra).
+
+    pip install 'timeback[aiohttp]'
+    AsyncTimeback(http_client=DefaultAioHttpClient())
+
+httpx's own async stack (httpcore on anyio, an HTTP parser in Python) spent about 1,050 us of CPU per single-result
+PUT to a local server here; through aiohttp (its parser in C, asyncio's own sockets) the same calls spent about
+660 us. With many concurrent callers sharing a few CPUs, that is what sets their latency (docs/benchmarks.md).
+openai-python offers the same (its ``DefaultAioHttpClient``, on the httpx-aiohttp package). This transport is the
+SDK's own, about as small, because httpx-aiohttp hands aiohttp the URL as text: aiohttp then decodes ``%2E`` and
+drops the dot segments (a record whose id is "." would be asked for at its collection's path), and it reports a
+refused connection or a server hanging up as ``ConnectTimeout`` (the SDK would say "request timed out").
+aiohttp is imported when the first client is made, not with ``timeback``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    import aiohttp
+
+__all__ = ["DefaultAioHttpClient"]
+
+
+class DefaultAioHttpClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` whose requests go through aiohttp (HTTP/1.1). It takes ``httpx.AsyncClient``'s
+    arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too. Requests to a
+    proxy (``proxy=``, or the environment's when ``trust_env``) go through httpx's own transport."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        try:
+            import aiohttp  # noqa: F401
+        except ImportError:
+            message = "DefaultAioHttpClient needs the aiohttp extra: pip install 'timeback[aiohttp]'"
+            raise RuntimeError(message) from None
+        if kwargs.get("transport") is None:
+            ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
+            kwargs["transport"] = AiohttpTransport(httpx.create_ssl_context(**ssl_options), kwargs.get("limits"))
+        super().__init__(**kwargs)
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop)."""
+
+    def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None) -> None:
+        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._ssl_context = ssl_context
+        self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
+        self._keepalive = limits.keepalive_expiry
+        self._session: aiohttp.ClientSession | None = None
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
+        # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
+        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import aiohttp
+        from yarl import URL
+
+        if self._session is None:
+            self._session = self._new_session()
+        timeout = request.extensions.get("timeout", {})
+        try:
+            content: Any = request.content or None
+        except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
+            content = request.stream
+            request.headers.pop("Transfer-Encoding", None)
+        try:
+            response = await self._session.request(
+                request.method,
+                URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
+                headers=request.headers.multi_items(),
+                data=content,
+                allow_redirects=False,
+                timeout=aiohttp.ClientTimeout(
+                    connect=timeout.get("pool"), sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
+                ),
+                server_hostname=request.extensions.get("sni_hostname"),
+            )
+        except Exception as exc:
+            error = _httpx_error(exc, request)
+        else:
+            extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
+            stream = _ResponseStream(response, request)
+            return httpx.Response(
+                response.status, headers=response.raw_headers, stream=stream, request=request, extensions=extensions
+            )
+        raise error  # (outside the except: see _httpx_error)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response, self._request = response, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = self._response.content.iter_any().__aiter__()
+        while True:
+            try:
+                chunk = await chunks.__anext__()
+            except StopAsyncIteration:
+                return
+            except Exception as exc:
+                error = _httpx_error(exc, self._request)
+            else:
+                yield chunk
+                continue
+            raise error
+
+    async def aclose(self) -> None:
+        self._response.release()  # (the connection goes back to the pool once its answer was read whole)
+
+
+def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
+    """The httpx error for what aiohttp raised, by what it means; any other error as it is. It is raised outside
+    the ``except`` that caught aiohttp's, so that one is not chained: it holds the request's headers, the bearer
+    token among them. An OS error's number and reason are kept (the SDK quotes them: "Connection refused")."""
+    import asyncio
+
+    import aiohttp
+
+    if not isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError):
+        return exc
+    kind: type[httpx.TransportError]
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        kind = httpx.ConnectTimeout
+    elif isinstance(exc, asyncio.TimeoutError):  # (aiohttp's read timeout, or a wait for a pooled connection)
+        kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.PoolTimeout
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        kind = httpx.ConnectError
+    elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
+        kind = httpx.RemoteProtocolError  # (the server hung up, or answered what is not HTTP)
+    elif isinstance(exc, aiohttp.ClientPayloadError):
+        kind = httpx.ReadError
+    elif isinstance(exc, aiohttp.InvalidURL):
+        kind = httpx.UnsupportedProtocol
+    elif isinstance(exc, aiohttp.ClientOSError):
+        kind = httpx.NetworkError
+    else:
+        kind = httpx.TransportError
+    error = kind(str(exc) or type(exc).__name__, request=request)
+    if isinstance(exc, OSError):
+        error.__cause__ = OSError(exc.errno, exc.strerror)
+    return error
