@@ -1,0 +1,105 @@
+"""``DefaultAioHttpClient`` (the aiohttp extra) against the real server: what fails says what happened, nothing of
+the credentials rides along, and a bulk upload through injected faults stores every result once.
+
+Every other ``AsyncTimeback`` test runs on this client too (the ``async_client`` fixture is parametrized).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, result_body, uid
+from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback.server import ServerSettings
+from timeback.server.auth import ALL_SCOPES
+from timeback.server.runner import LocalServer
+
+
+def faulty_server(server: LocalServer, faults: str) -> LocalServer:
+    """A server on the session's store that injects ``faults``."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=faults)
+    return LocalServer(settings, storage=server.app.state.storage)
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A loopback port nothing listens on (bound, not listening: connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def chain(error: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and len(found) < 10:
+        found.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return found
+
+
+def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "aiohttp", None)  # (import aiohttp now raises ImportError)
+    with pytest.raises(RuntimeError, match=r"pip install 'timeback\[aiohttp\]'"):
+        DefaultAioHttpClient()
+
+
+async def test_a_refused_connection_is_a_connection_error_not_a_timeout(refused_port: int) -> None:
+    base_url = f"http://127.0.0.1:{refused_port}"
+    async with AsyncTimeback(base_url=base_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_retries=0,
+                             http_client=DefaultAioHttpClient()) as client:  # fmt: skip
+        with pytest.raises(APIConnectionError) as caught:
+            await client.oneroster.gradebook.get_result(sourced_id="any")
+    assert type(caught.value) is APIConnectionError, caught.value  # (httpx-aiohttp's mapping made it a timeout)
+    assert "ConnectError" in str(caught.value) and "Connection refused" in str(caught.value)
+
+
+async def test_a_slow_answer_past_the_read_timeout_is_a_timeout(server: LocalServer) -> None:
+    with faulty_server(server, "slow=1,slow_ms=2000") as slow:
+        async with AsyncTimeback(**slow.client_kwargs(), timeout=0.5, max_retries=0,
+                                 http_client=DefaultAioHttpClient()) as client:  # fmt: skip
+            with pytest.raises(APITimeoutError, match="timed out"):
+                await client.oneroster.gradebook.get_result(sourced_id="any")
+
+
+@pytest.mark.parametrize("kind", ["close", "drop"])
+async def test_a_connection_cut_before_the_answer_says_so_and_carries_no_credentials(server: LocalServer,
+                                                                                    kind: str) -> None:  # fmt: skip
+    with faulty_server(server, f"{kind}=1") as faulty:
+        async with AsyncTimeback(**faulty.client_kwargs(), max_retries=0, http_client=DefaultAioHttpClient()) as client:
+            with pytest.raises(APIConnectionError) as at_token:  # (the token request, the secret in it, is cut)
+                await client.oneroster.gradebook.get_category(sourced_id="any")
+            token = faulty.app.state.tokens.issue(CLIENT_ID, frozenset(ALL_SCOPES.split()))
+            client._client._tokens.store(httpx.Response(200, json={"access_token": token, "expires_in": 3600}))
+            with pytest.raises(APIConnectionError) as at_call:
+                await client.oneroster.gradebook.put_category(sourced_id=uid("cat"), category={"title": "Cut"})
+    for error in (at_token.value, at_call.value):
+        # (cut after the status line: the body is short, a ReadError; before it: the server hung up)
+        assert type(error) is APIConnectionError and ("RemoteProtocolError" in str(error) or "ReadError" in str(error))
+        for link in chain(error):
+            for secret in (token, CLIENT_SECRET):
+                assert secret not in repr(link) and secret not in str(link), (secret, link)
+            request = getattr(link, "request", None) if isinstance(link, httpx.RequestError) else None
+            if request is not None:
+                assert token not in str(request.headers) and CLIENT_SECRET not in str(request.headers)
+
+
+async def test_a_bulk_upload_through_faults_stores_every_result_once(server: LocalServer, client: Timeback,
+                                                                    roster: Roster) -> None:  # fmt: skip
+    line_item, prefix = uid("li"), uid("r")
+    client.oneroster.gradebook.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster))
+    rows = [result_body(line_item, roster.students[i % 3], f"{prefix}-{i}", score=i % 101) for i in range(600)]
+    with faulty_server(server, "all=0.3,retry_after=0,slow_ms=20,seed=11") as faulty:
+        async with AsyncTimeback(**faulty.client_kwargs(), max_retries=12,
+                                 http_client=DefaultAioHttpClient()) as uploader:  # fmt: skip
+            summary = await uploader.oneroster.gradebook.bulk_post_results(rows, batch_size=50, concurrency=4)
+    assert summary.ok and summary.stored == 600, summary.failures[:3]
+    stored = list(client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'"))
+    assert sorted(r.sourcedId for r in stored) == sorted(str(row["sourcedId"]) for row in rows)
+    assert {r.sourcedId: r.score for r in stored} == {row["sourcedId"]: row["score"] for row in rows}
