@@ -101,7 +101,8 @@ def table(f: dict[str, Any]) -> str:
              f"p99 {lat[p + 'p99_ms'] / lat[p + 'alone_p99_ms']:.1f}x alone")
             for kind, p, into in (("plain HTTP", "plain_", ""),
                                   ("plain HTTP", "workers_plain_", ", into `serve --workers 2`"),
-                                  ("SDK (`AsyncTimeback`)", "", ""))
+                                  ("SDK (`AsyncTimeback`)", "", ""),
+                                  ("SDK (`AsyncTimeback` on `DefaultAioHttpClient`)", "aiohttp_", ""))
         ),
         (f"6. Peak RSS streaming {m['results']:,} results (up; read back)", "< 150 MB",
          f"{m['rss_peak_mb']:.0f} MB; {m['read_rss_peak_mb']:.0f} MB",

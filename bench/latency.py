@@ -14,9 +14,11 @@ Two kinds of client, each run in turn against the same server (the plain ones th
   machine the clients share the CPUs with the server, and cheap clients leave them to it.
 - **Plain HTTP clients again, into ``timeback serve --workers 2``** (a fresh server on its own file): the two
   processes take the file's write lock in turn.
-- **SDK clients** (``AsyncTimeback``), as async tasks. httpx's async stack alone costs about 1.6 ms of CPU per PUT
-  here, eight times the server's own time, so with 16 of them on the same two CPUs the clients' CPU, not the
+- **SDK clients** (``AsyncTimeback``), as async tasks. httpx's async stack alone costs about 1.0-1.6 ms of CPU per
+  PUT here, several times the server's own time, so with 16 of them on the same two CPUs the clients' CPU, not the
   server, sets their latency (see docs/benchmarks.md).
+- **SDK clients on aiohttp** (``AsyncTimeback(http_client=DefaultAioHttpClient())``, the ``aiohttp`` extra): the
+  same, about a third less CPU per call (new in session 20).
 
 The clients are spread over ``--processes`` client processes (by default one per CPU), as 16
 integrators would be separate programs. In one interpreter the clients queue for its GIL and that wait is
@@ -47,7 +49,7 @@ import httpx
 
 from bench._serve import ServeProcess
 from bench.bulk import STUDENTS, district_seed, result
-from timeback import AsyncTimeback, Timeback
+from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 
 Samples = tuple[list[float], list[float]]  # (seconds per call as the client saw it, ms the server said it spent)
 Put = Callable[[str, dict[str, Any]], float]  # (sourcedId, result) -> ms the server said it spent
@@ -62,16 +64,23 @@ def _server_ms(response: httpx.Response) -> float:
 
 
 async def _run_tasks(
-    kwargs: dict[str, Any], first: int, clients: int, seconds: float, ready: Callable[[], Any] | None = None
+    kwargs: dict[str, Any],
+    first: int,
+    clients: int,
+    seconds: float,
+    ready: Callable[[], Any] | None = None,
+    kind: str = "sdk",
 ) -> Samples:
-    """Clients ``first`` .. ``first + clients - 1`` as tasks of this process's event loop."""
+    """Clients ``first`` .. ``first + clients - 1`` as tasks of this process's event loop; ``kind`` "aiohttp": each
+    on a ``DefaultAioHttpClient``."""
     latencies: list[float] = []
     server: list[float] = []
 
     async def note(response: httpx.Response) -> None:
         server.append(_server_ms(response))
 
-    sdks = [AsyncTimeback(**kwargs, http_client=httpx.AsyncClient(event_hooks={"response": [note]}))
+    http_client = DefaultAioHttpClient if kind == "aiohttp" else httpx.AsyncClient
+    sdks = [AsyncTimeback(**kwargs, http_client=http_client(event_hooks={"response": [note]}))
             for _ in range(clients)]  # fmt: skip
     # token and connection before the clock starts
     await asyncio.gather(*(c.oneroster.gradebook.put_result(sourced_id=f"warm-{first + n}", result=_result(n, 0))
@@ -187,7 +196,7 @@ def _client_process(
     if kind == "plain":
         out.put(_run_in_threads(functools.partial(_plain_put, kwargs), first, clients, seconds, start.wait))
     else:
-        out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait)))
+        out.put(asyncio.run(_run_tasks(kwargs, first, clients, seconds, start.wait, kind)))
 
 
 def _run_processes(kind: str, kwargs: dict[str, Any], clients: int, seconds: float, processes: int) -> Samples:
@@ -241,7 +250,7 @@ def _run(
     elif processes > 1:
         latencies, spent = _run_processes(kind, kwargs, clients, seconds, processes)
     else:
-        latencies, spent = asyncio.run(_run_tasks(kwargs, 0, clients, seconds))
+        latencies, spent = asyncio.run(_run_tasks(kwargs, 0, clients, seconds, kind=kind))
     every, spent = sorted(latencies), sorted(spent)
     return {
         "calls": len(every),
@@ -265,6 +274,8 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
             plain = _run(server, clients, seconds, processes, False, "plain")
             alone = _run(server, 1, max(2.0, seconds / 4), 1, threads)
             loaded = _run(server, clients, seconds, processes, threads)
+            aiohttp_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "aiohttp")
+            aiohttp = _run(server, clients, seconds, processes, False, "aiohttp")
         with ServeProcess(Path(tmp) / "workers.db", "--seed", str(seed), "--workers", "2") as server:
             workers_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "plain")
             workers = _run(server, clients, seconds, processes, False, "plain")
@@ -274,6 +285,8 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
         "client_kind": "threads of one process" if threads else f"async tasks in {processes} process(es)",
         **loaded,
         **{f"alone_{k}": v for k, v in alone.items()},
+        **{f"aiohttp_{k}": v for k, v in aiohttp.items()},
+        **{f"aiohttp_alone_{k}": v for k, v in aiohttp_alone.items()},
         "plain_client_kind": f"http.client threads in {processes} process(es)",
         **{f"plain_{k}": v for k, v in plain.items()},
         **{f"plain_alone_{k}": v for k, v in plain_alone.items()},

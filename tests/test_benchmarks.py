@@ -10,7 +10,7 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["bulk"]["results"] == SMOKE["results"] and figures["memory"]["stored"] == SMOKE["stream"]
     assert figures["memory"]["read"] == SMOKE["stream"]
     assert figures["latency"]["calls"] > 0 and figures["latency"]["plain_calls"] > 0
-    assert figures["latency"]["workers_plain_calls"] > 0
+    assert figures["latency"]["workers_plain_calls"] > 0 and figures["latency"]["aiohttp_calls"] > 0
     assert figures["sdk_overhead"]["sync_ratio"] > 0
     assert figures["bulk"]["delta_ms"] > 0 and figures["bulk"]["first_page_ms"] > 0
     assert figures["bulk"]["resync_per_s"] > 0
