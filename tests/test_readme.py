@@ -57,8 +57,8 @@ def readme_roster(client: Timeback, timeback_env: None) -> None:
 
 
 def test_every_python_block_is_covered_here() -> None:
-    # A new README example must get a test of its own below (five now: usage, async, paging, filters, bulk).
-    assert len(python_blocks()) == 5
+    # A new README example must get a test of its own below (six now: usage, async, aiohttp, paging, filters, bulk).
+    assert len(python_blocks()) == 6
 
 
 def test_the_usage_example_stores_the_result_it_prints(
@@ -79,6 +79,16 @@ def test_the_async_example_reads_the_class_results(
     code = "async def example():\n" + textwrap.indent(block("from timeback import AsyncTimeback\n"), "    ")
     asyncio.run(run(code, {})["example"]())
     assert capsys.readouterr().out == "result-123 95.5\n"
+
+
+def test_the_aiohttp_example_reads_through_aiohttp(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which it reads)
+    capsys.readouterr()
+    code = "async def example():\n" + textwrap.indent(block("from timeback import AsyncTimeback, Default"), "    ")
+    asyncio.run(run(code, {})["example"]())
+    assert capsys.readouterr().out == "95.5\n"
 
 
 def test_the_paging_and_filter_examples_run_on_the_usage_examples_client(
