@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
 from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback._base_client import with_cookies_when_set
 from timeback.server import ServerSettings
 from timeback.server.auth import ALL_SCOPES
 from timeback.server.runner import LocalServer
@@ -103,3 +105,33 @@ async def test_a_bulk_upload_through_faults_stores_every_result_once(server: Loc
     stored = list(client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'"))
     assert sorted(r.sourcedId for r in stored) == sorted(str(row["sourcedId"]) for row in rows)
     assert {r.sourcedId: r.score for r in stored} == {row["sourcedId"]: row["score"] for row in rows}
+
+
+@pytest.mark.parametrize("make", [lambda t: with_cookies_when_set(httpx.Client(transport=t)),
+                                  lambda t: with_cookies_when_set(httpx.AsyncClient(transport=t)),
+                                  lambda t: DefaultAioHttpClient(transport=t)])  # fmt: skip
+async def test_cookies_are_still_kept_when_a_response_sets_one(make: Any) -> None:
+    """The SDK's own clients skip the cookie jar for answers that set no cookie (``with_cookies_when_set``); an
+    answer that sets one still sets it. (A Set-Cookie header is what the local server never sends: a mock.)"""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"Set-Cookie": "lb=node-2; Path=/"} if request.url.path == "/sticky" else {}
+        return httpx.Response(200, headers=headers, json={})
+
+    http = make(httpx.MockTransport(answer))
+    assert type(http.cookies).__name__ == "_CookiesWhenSet"
+    for path in ("/plain", "/sticky", "/plain"):
+        request = http.build_request("GET", f"http://api.test{path}")
+        sent = http.send(request)
+        response = await sent if isinstance(http, httpx.AsyncClient) else sent
+        assert response.status_code == 200
+    assert dict(http.cookies) == {"lb": "node-2"}
+    assert http.build_request("GET", "http://api.test/next").headers["Cookie"] == "lb=node-2"
+
+
+def test_the_sdks_own_clients_skip_the_jar_for_cookieless_answers(server: LocalServer) -> None:
+    with Timeback(**server.client_kwargs()) as client:
+        assert type(client._client._http.cookies).__name__ == "_CookiesWhenSet"
+    mine = httpx.Client()
+    with Timeback(**server.client_kwargs(), http_client=mine) as client:
+        assert client._client._http.cookies is mine.cookies  # (a client of the caller's is left as it is)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from timeback._base_client import with_cookies_when_set
+
 if TYPE_CHECKING:
     import aiohttp
 
@@ -41,6 +43,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
             kwargs["transport"] = AiohttpTransport(httpx.create_ssl_context(**ssl_options), kwargs.get("limits"))
         super().__init__(**kwargs)
+        with_cookies_when_set(self)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):

@@ -92,6 +92,7 @@ _Action = _NeedToken | _Send | _Sleep
 _Outcome = httpx.Response | Exception | str | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
+ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
 # API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
 Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnectionError", ResultT]
@@ -852,6 +853,25 @@ def direct_to_loopback(config: ClientConfig) -> dict[str, None]:
     return mounts
 
 
+class _CookiesWhenSet(httpx.Cookies):
+    """httpx's cookies, that skip a response with no ``Set-Cookie``: httpx builds urllib's request and response
+    wrappers for every response to hand them to the jar, about 90 us of CPU per call here (8% of an async call on
+    httpx, 12% on aiohttp). The jar's policy reads nothing else by default (RFC 2965's ``Set-Cookie2`` is off)."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+            super().extract_cookies(response)
+
+
+def with_cookies_when_set(client: ClientT) -> ClientT:
+    """``client`` (one the SDK made) with its cookie jar in ``_CookiesWhenSet``. Setting ``client.cookies`` later
+    puts back httpx's own, which is only slower."""
+    cookies = getattr(client, "_cookies", None)  # (httpx's own attribute: if it is gone, nothing changes)
+    if type(cookies) is httpx.Cookies:
+        client._cookies = _CookiesWhenSet(cookies.jar)  # (the same jar)
+    return client
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
     if not value:
@@ -874,7 +894,9 @@ def parse_retry_after(value: str | None) -> float | None:
 class SyncAPIClient(BaseClient):
     def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
         super().__init__(config)
-        self._http = http_client or httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config))
+        self._http = http_client or with_cookies_when_set(
+            httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config))
+        )
         self._token_lock = threading.Lock()
 
     def close(self) -> None:
@@ -977,7 +999,9 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config)
-        self._http = http_client or httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config))
+        self._http = http_client or with_cookies_when_set(
+            httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config))
+        )
         self._token_lock: asyncio.Lock | None = None
 
     async def close(self) -> None:
