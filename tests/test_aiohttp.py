@@ -135,3 +135,28 @@ def test_the_sdks_own_clients_skip_the_jar_for_cookieless_answers(server: LocalS
     mine = httpx.Client()
     with Timeback(**server.client_kwargs(), http_client=mine) as client:
         assert client._client._http.cookies is mine.cookies  # (a client of the caller's is left as it is)
+
+
+async def test_an_answer_larger_than_read_at_once_streams_whole(server: LocalServer, client: Timeback,
+                                                                roster: Roster) -> None:  # fmt: skip
+    """Answers up to ``READ_AT_ONCE_BYTES`` are read whole by the transport; a larger page streams through it."""
+    from timeback._aiohttp import READ_AT_ONCE_BYTES
+
+    line_item, prefix = uid("li"), uid("r")
+    client.oneroster.gradebook.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster))
+    comment = "x" * 1000
+    rows = [result_body(line_item, roster.students[i % 3], f"{prefix}-{i}", comment=comment) for i in range(200)]
+    client.oneroster.gradebook.bulk_post_results(rows, batch_size=100)
+    sizes: list[int] = []
+
+    async def size(response: httpx.Response) -> None:
+        await response.aread()
+        sizes.append(len(response.content))
+
+    http_client = DefaultAioHttpClient(event_hooks={"response": [size]})
+    async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as reader:
+        pages = reader.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=200)
+        read = [r async for r in pages]
+    assert max(sizes) > READ_AT_ONCE_BYTES
+    assert sorted(r.sourcedId for r in read) == sorted(str(row["sourcedId"]) for row in rows)
+    assert all(r.comment == comment for r in read)

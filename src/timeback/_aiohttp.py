@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DefaultAioHttpClient"]
 
+# An answer up to this size (by its Content-Length) is read whole before httpx gets it: httpx then reads it from
+# memory, without an async iteration per chunk (about 5% of a single-result PUT's client CPU). Larger answers, and
+# those of unknown length, stream.
+READ_AT_ONCE_BYTES = 64 * 1024
+
 
 class DefaultAioHttpClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose requests go through aiohttp (HTTP/1.1). It takes ``httpx.AsyncClient``'s
@@ -87,11 +92,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 ),
                 server_hostname=request.extensions.get("sni_hostname"),
             )
+            stream: httpx.AsyncByteStream
+            if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
+                stream = httpx.ByteStream(await response.read())  # (and the connection goes back to the pool)
+            else:
+                stream = _ResponseStream(response, request)
         except Exception as exc:
             error = _httpx_error(exc, request)
         else:
             extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
-            stream = _ResponseStream(response, request)
             return httpx.Response(
                 response.status, headers=response.raw_headers, stream=stream, request=request, extensions=extensions
             )
