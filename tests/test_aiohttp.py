@@ -7,6 +7,7 @@ Every other ``AsyncTimeback`` test runs on this client too (the ``async_client``
 from __future__ import annotations
 
 import socket
+import ssl
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -160,3 +161,39 @@ async def test_an_answer_larger_than_read_at_once_streams_whole(server: LocalSer
     assert max(sizes) > READ_AT_ONCE_BYTES
     assert sorted(r.sourcedId for r in read) == sorted(str(row["sourcedId"]) for row in rows)
     assert all(r.comment == comment for r in read)
+
+
+@pytest.fixture(scope="module")
+def tls_server(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalServer, Any]]:
+    """The server over HTTPS, with a certificate for 127.0.0.1 from a test CA; and that CA."""
+    trustme = pytest.importorskip("trustme")  # (a dev dependency: installed wherever the tests run)
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    directory = tmp_path_factory.mktemp("tls")
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    cert.cert_chain_pems[0].write_to_path(str(certfile))
+    cert.private_key_pem.write_to_path(str(keyfile))
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings, storage=server.app.state.storage, tls=(str(certfile), str(keyfile))) as running:
+        yield running, ca
+
+
+async def test_https_with_the_servers_ca_trusted(tls_server: tuple[LocalServer, Any]) -> None:
+    server, ca = tls_server
+    assert server.url.startswith("https://")
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    sourced_id = uid("cat")
+    async with AsyncTimeback(**server.client_kwargs(), http_client=DefaultAioHttpClient(verify=trusted)) as client:
+        await client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "Over TLS"})
+        got = await client.oneroster.gradebook.get_category(sourced_id=sourced_id)
+    assert got.category.title == "Over TLS"
+
+
+async def test_https_refuses_a_certificate_it_cannot_verify(tls_server: tuple[LocalServer, Any]) -> None:
+    server, _ = tls_server  # (its CA is in no trust store: verification is on by default)
+    async with AsyncTimeback(**server.client_kwargs(), max_retries=0, http_client=DefaultAioHttpClient()) as client:
+        with pytest.raises(APIConnectionError, match="certificate verify failed") as caught:
+            await client.oneroster.gradebook.get_category(sourced_id="any")
+    assert type(caught.value) is APIConnectionError and CLIENT_SECRET not in str(caught.value), str(caught.value)
+    assert "Operation not permitted" not in str(caught.value)  # (an OpenSSL code read as an errno)

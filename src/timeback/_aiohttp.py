@@ -138,6 +138,7 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     the ``except`` that caught aiohttp's, so that one is not chained: it holds the request's headers, the bearer
     token among them. An OS error's number and reason are kept (the SDK quotes them: "Connection refused")."""
     import asyncio
+    import ssl
 
     import aiohttp
 
@@ -161,6 +162,7 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     else:
         kind = httpx.TransportError
     error = kind(str(exc) or type(exc).__name__, request=request)
-    if isinstance(exc, OSError):
-        error.__cause__ = OSError(exc.errno, exc.strerror)
+    reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
+    if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text)
+        error.__cause__ = (ssl.SSLError if isinstance(reason, ssl.SSLError) else OSError)(reason.errno, reason.strerror)
     return error

@@ -43,8 +43,10 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 0,
         storage: Storage | None = None,
+        tls: tuple[str, str] | None = None,
     ) -> None:
-        """``storage``: serve an existing store (two servers, e.g. one with faults and one without, on one store)."""
+        """``storage``: serve an existing store (two servers, e.g. one with faults and one without, on one store).
+        ``tls``: (certificate file, key file) to serve HTTPS."""
         self.settings = settings or ServerSettings()
         self._owns_storage = storage is None
         self.app = create_app(self.settings, storage)
@@ -54,15 +56,18 @@ class LocalServer:
             self._close()
             raise
         self.host, self.port = self._socket.getsockname()[:2]
+        certfile, keyfile = tls or (None, None)
+        self.scheme = "http" if tls is None else "https"
         config = uvicorn.Config(
-            self.app, http=BoundedHttpToolsProtocol, log_level="warning", access_log=False, lifespan="off"
-        )
+            self.app, http=BoundedHttpToolsProtocol, log_level="warning", access_log=False, lifespan="off",
+            ssl_certfile=certfile, ssl_keyfile=keyfile,
+        )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     @property
     def credentials(self) -> tuple[str, str]:
