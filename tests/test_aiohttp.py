@@ -6,6 +6,7 @@ Every other ``AsyncTimeback`` test runs on this client too (the ``async_client``
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import sys
@@ -197,3 +198,27 @@ async def test_https_refuses_a_certificate_it_cannot_verify(tls_server: tuple[Lo
             await client.oneroster.gradebook.get_category(sourced_id="any")
     assert type(caught.value) is APIConnectionError and CLIENT_SECRET not in str(caught.value), str(caught.value)
     assert "Operation not permitted" not in str(caught.value)  # (an OpenSSL code read as an errno)
+
+
+async def test_a_call_cancelled_mid_answer_closes_that_connection() -> None:
+    """A server that sends its headers and part of a small body, then stalls (a dying proxy, say; the real server
+    cannot be made to): the call is cancelled by its caller's timeout, and the half-read connection is closed, not
+    left in the pool or open."""
+    closed = asyncio.Event()
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n{"a"')
+        await writer.drain()
+        await reader.read()  # (until the client closes its end)
+        closed.set()
+        writer.close()
+
+    listener = await asyncio.start_server(stall, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, DefaultAioHttpClient() as http:
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5):
+                await http.get(f"http://127.0.0.1:{port}/")
+        async with asyncio.timeout(5):
+            await closed.wait()

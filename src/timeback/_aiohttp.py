@@ -92,11 +92,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 ),
                 server_hostname=request.extensions.get("sni_hostname"),
             )
-            stream: httpx.AsyncByteStream
+            stream: httpx.AsyncByteStream = _ResponseStream(response, request)
             if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
-                stream = httpx.ByteStream(await response.read())  # (and the connection goes back to the pool)
-            else:
-                stream = _ResponseStream(response, request)
+                try:
+                    stream = httpx.ByteStream(await response.read())  # (the connection then goes back to the pool)
+                except BaseException:  # (cancelled, say: the connection, its answer half read, is closed)
+                    response.close()
+                    raise
         except Exception as exc:
             error = _httpx_error(exc, request)
         else:
