@@ -222,3 +222,29 @@ async def test_a_call_cancelled_mid_answer_closes_that_connection() -> None:
                 await http.get(f"http://127.0.0.1:{port}/")
         async with asyncio.timeout(5):
             await closed.wait()
+
+
+async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``HTTP_PROXY`` set, a request to another host goes to that proxy (absolute URL in the request line);
+    one to a loopback host goes directly (tests/test_client.py: the proxy there is a closed port). httpx itself
+    reads no proxy from the environment for a client given a transport, so without this such a request went
+    straight to its host."""
+    seen: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        seen.append(head.split(b"\r\n", 1)[0])
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{port}")
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with listener, DefaultAioHttpClient() as http:
+        response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1")
+    assert response.status_code == 200 and response.json() == {}
+    assert seen == [b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1 HTTP/1.1"]

@@ -25,6 +25,7 @@ from timeback import (
     AsyncTimeback,
     AuthError,
     ConflictError,
+    DefaultAioHttpClient,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -918,6 +919,10 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
         assert client.oneroster.gradebook.put_category(sourced_id="proxied", category={"title": "x"}).category
     async with AsyncTimeback(**server.client_kwargs(), max_retries=0) as async_client:
         assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
+    for host in ("127.0.0.1", "localhost"):  # (DefaultAioHttpClient knows no base URL: every loopback name)
+        loopback = {**server.client_kwargs(), "base_url": f"http://{host}:{server.port}"}
+        async with AsyncTimeback(**loopback, max_retries=0, http_client=DefaultAioHttpClient()) as async_client:
+            assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
     for name, value in server.environ().items():
         monkeypatch.setenv(name, value)
     with Timeback(max_retries=0) as client:

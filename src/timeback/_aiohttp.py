@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import with_cookies_when_set
+from timeback._base_client import is_loopback, with_cookies_when_set
 
 if TYPE_CHECKING:
     import aiohttp
@@ -35,8 +35,12 @@ READ_AT_ONCE_BYTES = 64 * 1024
 
 class DefaultAioHttpClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose requests go through aiohttp (HTTP/1.1). It takes ``httpx.AsyncClient``'s
-    arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too. Requests to a
-    proxy (``proxy=``, or the environment's when ``trust_env``) go through httpx's own transport."""
+    arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too.
+
+    Proxies: with ``trust_env`` (the default), aiohttp's reading of the environment (``HTTP_PROXY``,
+    ``HTTPS_PROXY``, ``NO_PROXY``; not ``ALL_PROXY``, nor a proxy reached over HTTPS), except for loopback hosts,
+    which are reached directly as the SDK's own clients reach them. (httpx reads no proxy from the environment for
+    a client given a transport.) A ``proxy=`` sends every request through httpx's own transport to that proxy."""
 
     def __init__(self, **kwargs: Any) -> None:
         try:
@@ -46,34 +50,43 @@ class DefaultAioHttpClient(httpx.AsyncClient):
             raise RuntimeError(message) from None
         if kwargs.get("transport") is None:
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
-            kwargs["transport"] = AiohttpTransport(httpx.create_ssl_context(**ssl_options), kwargs.get("limits"))
+            trust_env = kwargs.get("trust_env", True)
+            ssl_context = httpx.create_ssl_context(**ssl_options)
+            kwargs["transport"] = AiohttpTransport(ssl_context, kwargs.get("limits"), trust_env=trust_env)
         super().__init__(**kwargs)
         with_cookies_when_set(self)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop)."""
+    """httpx requests sent with ``aiohttp.ClientSession``s, made on the first request, in its event loop: one for
+    loopback hosts, and one for the others, which reads proxies from the environment when ``trust_env``."""
 
-    def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None) -> None:
+    def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None, *, trust_env: bool = False) -> None:
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._ssl_context = ssl_context
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
-        self._session: aiohttp.ClientSession | None = None
+        self._trust_env = trust_env
+        self._sessions: dict[bool, aiohttp.ClientSession] = {}  # by "may go through the environment's proxy"
 
-    def _new_session(self) -> aiohttp.ClientSession:
-        import aiohttp
+    def _session_for(self, host: str) -> aiohttp.ClientSession:
+        proxied = self._trust_env and not is_loopback(host)
+        session = self._sessions.get(proxied)
+        if session is None:
+            import aiohttp
 
-        connector = aiohttp.TCPConnector(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
-        # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
-        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",))
+            ssl, limit, keepalive = self._ssl_context, self._limit, self._keepalive
+            connector = aiohttp.TCPConnector(ssl=ssl, limit=limit, keepalive_timeout=keepalive)
+            # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
+            session = self._sessions[proxied] = aiohttp.ClientSession(
+                connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",), trust_env=proxied
+            )
+        return session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         import aiohttp
         from yarl import URL
 
-        if self._session is None:
-            self._session = self._new_session()
         timeout = request.extensions.get("timeout", {})
         try:
             content: Any = request.content or None
@@ -81,7 +94,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
         try:
-            response = await self._session.request(
+            response = await self._session_for(request.url.host).request(
                 request.method,
                 URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
                 headers=request.headers.multi_items(),
@@ -109,8 +122,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         raise error  # (outside the except: see _httpx_error)
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in self._sessions.values():
+            await session.close()
 
 
 class _ResponseStream(httpx.AsyncByteStream):

@@ -839,18 +839,22 @@ def direct_to_loopback(config: ClientConfig) -> dict[str, None]:
     reached directly, whatever proxy the environment names (HTTP_PROXY, ALL_PROXY: many company machines set one
     with no NO_PROXY for 127.0.0.1), as Go's clients do: a proxy's loopback is not this machine's. (A mount of
     None is httpx's own transport, the proxies' mounts being less specific.)"""
-    import ipaddress
-
     mounts: dict[str, None] = {}
     for url in (config.base_url, config.token_url):
         host = httpx.URL(url).host
-        try:
-            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-        except ValueError:  # (a name)
-            loopback = False
-        if loopback:
+        if is_loopback(host):
             mounts[f"all://[{host}]" if ":" in host else f"all://{host}"] = None
     return mounts
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, or a loopback address (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # (a name)
+        return False
 
 
 class _CookiesWhenSet(httpx.Cookies):
