@@ -169,7 +169,7 @@ def tls_server(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) ->
     """The server over HTTPS, with a certificate for 127.0.0.1 from a test CA; and that CA."""
     trustme = pytest.importorskip("trustme")  # (a dev dependency: installed wherever the tests run)
     ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert = ca.issue_cert("127.0.0.1", "localhost", "timeback.test")  # (the last: through a proxy, below)
     directory = tmp_path_factory.mktemp("tls")
     certfile, keyfile = directory / "cert.pem", directory / "key.pem"
     cert.cert_chain_pems[0].write_to_path(str(certfile))
@@ -225,15 +225,15 @@ async def test_a_call_cancelled_mid_answer_closes_that_connection() -> None:
 
 
 async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With ``HTTP_PROXY`` set, a request to another host goes to that proxy (absolute URL in the request line);
-    one to a loopback host goes directly (tests/test_client.py: the proxy there is a closed port). httpx itself
-    reads no proxy from the environment for a client given a transport, so without this such a request went
-    straight to its host."""
+    """With ``HTTP_PROXY`` set, a request to another host goes to that proxy (absolute URL in the request line, the
+    proxy's credentials from its URL); one to a host ``NO_PROXY`` lists does not, nor one to a loopback host
+    (tests/test_client.py: the proxy there is a closed port). httpx itself reads no proxy from the environment for
+    a client given a transport, so without this every request went straight to its host."""
     seen: list[bytes] = []
 
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        seen.append(head.split(b"\r\n", 1)[0])
+        seen.append(head)
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
         await writer.drain()
         writer.close()
@@ -241,10 +241,57 @@ async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: p
     listener = await asyncio.start_server(proxy, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
     for name in ("HTTP_PROXY", "http_proxy"):
-        monkeypatch.setenv(name, f"http://127.0.0.1:{port}")
+        monkeypatch.setenv(name, f"http://user:pw@127.0.0.1:{port}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "192.0.2.1")  # (TEST-NET-1: reached directly, it answers nothing)
+    for name in ("ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with listener, DefaultAioHttpClient(timeout=0.5) as http:
+        response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1")
+        assert response.status_code == 200 and response.json() == {}
+        with pytest.raises(httpx.TransportError):  # (a timeout, or no route: not the proxy's 200)
+            await http.get("http://192.0.2.1/ims/oneroster/gradebook/v1p2/results")
+    assert len(seen) == 1, seen
+    assert seen[0].startswith(b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1 HTTP/1.1\r\n")
+    assert b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in seen[0]  # (user:pw)
+
+
+async def test_https_through_the_environments_proxy(tls_server: tuple[LocalServer, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``HTTPS_PROXY``: the SDK's calls to an https host tunnel through the proxy (``CONNECT``, with the proxy's
+    credentials), TLS verified end to end with the host's name. The proxy here tunnels to the HTTPS server."""
+    server, ca = tls_server
+    heads: list[bytes] = []
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        finally:
+            writer.close()
+
+    async def tunnel(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        heads.append(await reader.readuntil(b"\r\n\r\n"))
+        upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        await writer.drain()
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer), return_exceptions=True)
+
+    listener = await asyncio.start_server(tunnel, "127.0.0.1", 0)
+    proxy_port = listener.sockets[0].getsockname()[1]
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, f"http://user:pw@127.0.0.1:{proxy_port}")
     for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    async with listener, DefaultAioHttpClient() as http:
-        response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1")
-    assert response.status_code == 200 and response.json() == {}
-    assert seen == [b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1 HTTP/1.1"]
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    kwargs = {**server.client_kwargs(), "base_url": f"https://timeback.test:{server.port}"}
+    sourced_id = uid("cat")
+    async with listener:
+        async with AsyncTimeback(**kwargs, http_client=DefaultAioHttpClient(verify=trusted)) as client:
+            await client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "Tunnelled"})
+            assert (await client.oneroster.gradebook.get_category(sourced_id=sourced_id)).category.title == "Tunnelled"
+        listener.close()
+    assert heads and all(head.startswith(f"CONNECT timeback.test:{server.port} HTTP/1.1".encode()) for head in heads)
+    assert all(b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in head for head in heads), heads[0]

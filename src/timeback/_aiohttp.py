@@ -37,10 +37,10 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose requests go through aiohttp (HTTP/1.1). It takes ``httpx.AsyncClient``'s
     arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too.
 
-    Proxies: with ``trust_env`` (the default), aiohttp's reading of the environment (``HTTP_PROXY``,
-    ``HTTPS_PROXY``, ``NO_PROXY``; not ``ALL_PROXY``, nor a proxy reached over HTTPS), except for loopback hosts,
-    which are reached directly as the SDK's own clients reach them. (httpx reads no proxy from the environment for
-    a client given a transport.) A ``proxy=`` sends every request through httpx's own transport to that proxy."""
+    Proxies: with ``trust_env`` (the default), those the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``,
+    ``NO_PROXY``; not ``ALL_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
+    reach them. (httpx reads no proxy from the environment for a client given a transport.) A ``proxy=`` sends every
+    request through httpx's own transport to that proxy."""
 
     def __init__(self, **kwargs: Any) -> None:
         try:
@@ -58,52 +58,80 @@ class DefaultAioHttpClient(httpx.AsyncClient):
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """httpx requests sent with ``aiohttp.ClientSession``s, made on the first request, in its event loop: one for
-    loopback hosts, and one for the others, which reads proxies from the environment when ``trust_env``."""
+    """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop). With
+    ``trust_env``, a request goes through the proxy the environment names for its scheme (``HTTP_PROXY``,
+    ``HTTPS_PROXY``), unless ``NO_PROXY`` lists its host or the host is loopback. (aiohttp's own ``trust_env`` is not
+    used: it reads ``~/.netrc`` in a thread for every request, and refuses a request that has an ``Authorization``
+    header when the file has its host.)"""
 
     def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None, *, trust_env: bool = False) -> None:
+        import urllib.request
+
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._ssl_context = ssl_context
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
-        self._trust_env = trust_env
-        self._sessions: dict[bool, aiohttp.ClientSession] = {}  # by "may go through the environment's proxy"
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies = urllib.request.getproxies() if trust_env else {}
+        self._proxy_for: dict[tuple[str, str], tuple[Any, Any] | None] = {}  # (scheme, host) -> (proxy, its headers)
 
-    def _session_for(self, host: str) -> aiohttp.ClientSession:
-        proxied = self._trust_env and not is_loopback(host)
-        session = self._sessions.get(proxied)
-        if session is None:
-            import aiohttp
+    def _new_session(self) -> aiohttp.ClientSession:
+        import aiohttp
 
-            ssl, limit, keepalive = self._ssl_context, self._limit, self._keepalive
-            connector = aiohttp.TCPConnector(ssl=ssl, limit=limit, keepalive_timeout=keepalive)
-            # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
-            session = self._sessions[proxied] = aiohttp.ClientSession(
-                connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",), trust_env=proxied
-            )
-        return session
+        connector = aiohttp.TCPConnector(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
+        # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
+        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",))
+
+    def _proxy(self, url: httpx.URL) -> tuple[Any, Any] | None:
+        """(proxy URL, the headers for it) for a request to ``url``, or None: directly."""
+        key = (url.scheme, url.host)
+        if key not in self._proxy_for:
+            import base64
+            import urllib.request
+
+            from yarl import URL
+
+            named = self._proxies.get(url.scheme)
+            if named is None or is_loopback(url.host) or urllib.request.proxy_bypass(url.host):
+                self._proxy_for[key] = None
+            else:
+                proxy = URL(named)
+                headers = None  # (aiohttp's BasicAuth is deprecated: the header itself)
+                if proxy.user is not None:
+                    credentials = f"{proxy.user}:{proxy.password or ''}".encode()
+                    headers = {"Proxy-Authorization": f"Basic {base64.b64encode(credentials).decode()}"}
+                self._proxy_for[key] = (proxy.with_user(None), headers)
+        return self._proxy_for[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         import aiohttp
         from yarl import URL
 
+        if self._session is None:
+            self._session = self._new_session()
         timeout = request.extensions.get("timeout", {})
+        proxy, proxy_headers = self._proxy(request.url) or (None, None)
+        headers = request.headers.multi_items()
+        if proxy_headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
+            headers += proxy_headers.items()
         try:
             content: Any = request.content or None
         except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
         try:
-            response = await self._session_for(request.url.host).request(
+            response = await self._session.request(
                 request.method,
                 URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
-                headers=request.headers.multi_items(),
+                headers=headers,
                 data=content,
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(
                     connect=timeout.get("pool"), sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
                 ),
                 server_hostname=request.extensions.get("sni_hostname"),
+                proxy=proxy,
+                proxy_headers=proxy_headers,
             )
             stream: httpx.AsyncByteStream = _ResponseStream(response, request)
             if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
@@ -122,8 +150,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         raise error  # (outside the except: see _httpx_error)
 
     async def aclose(self) -> None:
-        for session in self._sessions.values():
-            await session.close()
+        if self._session is not None:
+            await self._session.close()
 
 
 class _ResponseStream(httpx.AsyncByteStream):
