@@ -71,24 +71,19 @@ def test_the_usage_example_stores_the_result_it_prints(
     assert (stored.score, stored.lineItem.sourcedId, stored.class_.sourcedId) == (95.5, "line-item-1", "class-1")
 
 
-def test_the_async_example_reads_the_class_results(
-    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("starting", "printed"),
+    [("from timeback import AsyncTimeback\n", "result-123 95.5\n"),  # the async example: the class's results
+     ("from timeback import AsyncTimeback, DefaultAioHttpClient\n", "95.5\n")],  # the same through aiohttp
+)  # fmt: skip
+def test_the_async_examples_read_what_the_usage_example_stored(
+    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str], starting: str, printed: str
 ) -> None:
-    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which it reads)
+    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which they read)
     capsys.readouterr()
-    code = "async def example():\n" + textwrap.indent(block("from timeback import AsyncTimeback\n"), "    ")
+    code = "async def example():\n" + textwrap.indent(block(starting), "    ")
     asyncio.run(run(code, {})["example"]())
-    assert capsys.readouterr().out == "result-123 95.5\n"
-
-
-def test_the_aiohttp_example_reads_through_aiohttp(
-    readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
-) -> None:
-    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which it reads)
-    capsys.readouterr()
-    code = "async def example():\n" + textwrap.indent(block("from timeback import AsyncTimeback, Default"), "    ")
-    asyncio.run(run(code, {})["example"]())
-    assert capsys.readouterr().out == "95.5\n"
+    assert capsys.readouterr().out == printed
 
 
 def test_the_paging_and_filter_examples_run_on_the_usage_examples_client(
