@@ -295,3 +295,35 @@ async def test_https_through_the_environments_proxy(tls_server: tuple[LocalServe
         listener.close()
     assert heads and all(head.startswith(f"CONNECT timeback.test:{server.port} HTTP/1.1".encode()) for head in heads)
     assert all(b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in head for head in heads), heads[0]
+
+
+async def test_a_streamed_request_body_is_sent_chunked() -> None:
+    """A body given as an async iterable (httpx sends it with ``Transfer-Encoding: chunked``) reaches the server
+    whole, chunked by aiohttp, the header not doubled. (The SDK's own bodies are bytes; this is for a caller using
+    the client on its own.)"""
+    received: list[bytes] = []
+
+    async def echo_length(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        received.append(head)
+        body = b""
+        while (size := int((await reader.readuntil(b"\r\n")).strip(), 16)) > 0:
+            body += await reader.readexactly(size)
+            await reader.readexactly(2)
+        await reader.readexactly(2)
+        answer = str(len(body)).encode()
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+        await writer.drain()
+        writer.close()
+
+    async def parts() -> Any:
+        for _ in range(3):
+            yield b"x" * 1000
+            await asyncio.sleep(0)
+
+    listener = await asyncio.start_server(echo_length, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, DefaultAioHttpClient() as http:
+        response = await http.post(f"http://127.0.0.1:{port}/upload", content=parts())
+    assert response.text == "3000"
+    assert received[0].lower().count(b"transfer-encoding: chunked") == 1, received[0]

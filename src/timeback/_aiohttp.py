@@ -110,15 +110,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._session is None:
             self._session = self._new_session()
         timeout = request.extensions.get("timeout", {})
-        proxy, proxy_headers = self._proxy(request.url) or (None, None)
-        headers = request.headers.multi_items()
-        if proxy_headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
-            headers += proxy_headers.items()
         try:
             content: Any = request.content or None
         except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
+        proxy, proxy_headers = self._proxy(request.url) or (None, None)
+        headers = request.headers.multi_items()
+        if proxy_headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
+            headers += proxy_headers.items()
         try:
             response = await self._session.request(
                 request.method,
