@@ -327,3 +327,27 @@ async def test_a_streamed_request_body_is_sent_chunked() -> None:
         response = await http.post(f"http://127.0.0.1:{port}/upload", content=parts())
     assert response.text == "3000"
     assert received[0].lower().count(b"transfer-encoding: chunked") == 1, received[0]
+
+
+async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``HTTP_PROXY=host:port`` (no ``http://``, as curl and httpx take it): the request goes to that proxy. It
+    raised a ValueError from yarl on every request, which the SDK does not catch (no httpx error)."""
+    seen: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, f"user:pw@127.0.0.1:{port}")
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    async with listener, DefaultAioHttpClient(timeout=2) as http:
+        response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results")
+    assert response.status_code == 200 and response.json() == {}
+    assert len(seen) == 1 and seen[0].startswith(b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results ")
+    assert b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in seen[0]

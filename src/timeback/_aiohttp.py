@@ -95,7 +95,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if named is None or is_loopback(url.host) or urllib.request.proxy_bypass(url.host):
                 self._proxy_for[key] = None
             else:
-                proxy = URL(named)
+                proxy = URL(named if "://" in named else f"http://{named}")  # (host:port: http, as httpx reads it)
                 headers = None  # (aiohttp's BasicAuth is deprecated: the header itself)
                 if proxy.user is not None:
                     credentials = f"{proxy.user}:{proxy.password or ''}".encode()
