@@ -351,3 +351,38 @@ async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pyte
     assert response.status_code == 200 and response.json() == {}
     assert len(seen) == 1 and seen[0].startswith(b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results ")
     assert b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in seen[0]
+
+
+async def test_the_headers_sent_are_the_requests_no_others() -> None:
+    """aiohttp adds headers of its own: ``Content-Type: application/octet-stream`` to a POST, PUT or PATCH without
+    one (a bodiless one too), and its ``Accept`` and ``Accept-Encoding`` (codings httpx may not decode) to a request
+    that has none. What goes out is the httpx request's headers, as httpx's own transport sends them."""
+    heads: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            heads.append(head)
+            length = [line for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+            await reader.readexactly(int(length[0].split(b":")[1]) if length else 0)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(record, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, DefaultAioHttpClient(timeout=2) as http:
+        requests = [http.build_request("POST", f"http://127.0.0.1:{port}/a", content=b"raw"),
+                    http.build_request("PUT", f"http://127.0.0.1:{port}/b")]  # fmt: skip
+        bare = http.build_request("GET", f"http://127.0.0.1:{port}/c")
+        for name in ("Accept", "Accept-Encoding"):
+            del bare.headers[name]
+        for request in [*requests, bare]:
+            assert (await http.send(request)).status_code == 200
+    assert len(heads) == 3
+    for request, head in zip([*requests, bare], heads, strict=True):
+        sent = sorted(line.split(b":")[0].lower() for line in head.split(b"\r\n")[1:] if line)
+        assert sent == sorted(name.lower().encode() for name in request.headers), head

@@ -79,8 +79,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         import aiohttp
 
         connector = aiohttp.TCPConnector(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
-        # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others.
-        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",))
+        # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
+        # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
+        skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
+        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=skip)
 
     def _proxy(self, url: httpx.URL) -> tuple[Any, Any] | None:
         """(proxy URL, the headers for it) for a request to ``url``, or None: directly."""
