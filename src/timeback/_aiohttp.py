@@ -190,10 +190,10 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     if not isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError):
         return exc
     kind: type[httpx.TransportError]
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):  # (connecting, or waiting for a pooled connection)
         kind = httpx.ConnectTimeout
-    elif isinstance(exc, asyncio.TimeoutError):  # (aiohttp's read timeout, or a wait for a pooled connection)
-        kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.PoolTimeout
+    elif isinstance(exc, asyncio.TimeoutError):  # (aiohttp's read timeout; any other, as a timeout)
+        kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.TimeoutException
     elif isinstance(exc, aiohttp.ClientConnectorError):
         kind = httpx.ConnectError
     elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
