@@ -80,10 +80,10 @@ def _seeded_server(directory: Path, name: str, count: int, *options: str) -> Ser
 
 def storage_ceiling(directory: Path, count: int) -> float:
     """Rows per second: the server's own rows for ``count`` results, raw ``sqlite3`` ``executemany``, 1,000 a commit."""
-    from sqlalchemy import MetaData, create_engine
+    from sqlalchemy import MetaData, create_engine, event
 
     from timeback.server.collections import COLLECTIONS
-    from timeback.server.storage.sql import _build_tables, _row
+    from timeback.server.storage.sql import PAGE_SIZE, _build_tables, _row
 
     path = directory / "ceiling.db"
     for old in directory.glob("ceiling.db*"):
@@ -91,6 +91,7 @@ def storage_ceiling(directory: Path, count: int) -> float:
     metadata = MetaData()
     table = _build_tables(metadata)["results"]
     engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", lambda raw, _: raw.execute(f"PRAGMA page_size={PAGE_SIZE}"))  # (the server's)
     metadata.create_all(engine, tables=[table])
     engine.dispose()
     coll = COLLECTIONS["results"]

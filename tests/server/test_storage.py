@@ -443,3 +443,21 @@ def test_a_write_committed_stands_when_the_checkpointer_cannot_start(
     assert storage.get(categories, "kept") is not None
     assert any("can't start new thread" in r.getMessage() for r in caplog.records)
     storage.close()
+
+
+def test_a_new_file_has_16_kb_pages_and_an_older_file_keeps_its_own(tmp_path: Path) -> None:
+    """New files are made with ``sql.PAGE_SIZE`` pages (fewer leaves of the scattered ``student`` index to write per
+    batch); a file made before, with SQLite's 4 KB, is served as it is (a page size changes only by VACUUM)."""
+    open_storage(f"sqlite:///{tmp_path / 'new.db'}").close()
+    old = sqlite3.connect(tmp_path / "old.db")
+    old.execute("PRAGMA page_size=4096")
+    old.execute("PRAGMA journal_mode=WAL")
+    old.close()
+    open_storage(f"sqlite:///{tmp_path / 'old.db'}").close()
+    sizes = {}
+    for name in ("new.db", "old.db"):
+        conn = sqlite3.connect(tmp_path / name)
+        sizes[name] = conn.execute("PRAGMA page_size").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'results'").fetchone() == (1,)
+        conn.close()
+    assert sizes == {"new.db": 16384, "old.db": 4096}
