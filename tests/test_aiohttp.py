@@ -48,6 +48,28 @@ def chain(error: BaseException) -> list[BaseException]:
     return found
 
 
+async def recording_proxy(seen: list[bytes]) -> asyncio.Server:
+    """A proxy on a loopback port that notes each request's head in ``seen`` and answers 200 ``{}``."""
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(proxy, "127.0.0.1", 0)
+
+
+def http_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str | None = None) -> None:
+    """The environment names ``proxy`` for http (and ``no_proxy``, if any), and no other."""
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    if no_proxy is not None:
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+
+
 def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "aiohttp", None)  # (import aiohttp now raises ImportError)
     with pytest.raises(RuntimeError, match=r"pip install 'timeback\[aiohttp\]'"):
@@ -230,22 +252,9 @@ async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: p
     (tests/test_client.py: the proxy there is a closed port). httpx itself reads no proxy from the environment for
     a client given a transport, so without this every request went straight to its host."""
     seen: list[bytes] = []
-
-    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        seen.append(head)
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
-        await writer.drain()
-        writer.close()
-
-    listener = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    listener = await recording_proxy(seen)
     port = listener.sockets[0].getsockname()[1]
-    for name in ("HTTP_PROXY", "http_proxy"):
-        monkeypatch.setenv(name, f"http://user:pw@127.0.0.1:{port}")
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "192.0.2.1")  # (TEST-NET-1: reached directly, it answers nothing)
-    for name in ("ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    http_proxy(monkeypatch, f"http://user:pw@127.0.0.1:{port}", "192.0.2.1")  # (TEST-NET-1: directly, no answer)
     async with listener, DefaultAioHttpClient(timeout=0.5) as http:
         response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1")
         assert response.status_code == 200 and response.json() == {}
@@ -333,19 +342,9 @@ async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pyte
     """``HTTP_PROXY=host:port`` (no ``http://``, as curl and httpx take it): the request goes to that proxy. It
     raised a ValueError from yarl on every request, which the SDK does not catch (no httpx error)."""
     seen: list[bytes] = []
-
-    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        seen.append(await reader.readuntil(b"\r\n\r\n"))
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
-        await writer.drain()
-        writer.close()
-
-    listener = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    listener = await recording_proxy(seen)
     port = listener.sockets[0].getsockname()[1]
-    for name in ("HTTP_PROXY", "http_proxy"):
-        monkeypatch.setenv(name, f"user:pw@127.0.0.1:{port}")
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    http_proxy(monkeypatch, f"user:pw@127.0.0.1:{port}")
     async with listener, DefaultAioHttpClient(timeout=2) as http:
         response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results")
     assert response.status_code == 200 and response.json() == {}
