@@ -357,3 +357,17 @@ def test_a_body_key_named_like_a_path_parameter_is_an_unknown_field(authed: http
         assert f"{extra}: unknown field" in response.json()["imsx_description"]
         assert [d["field"] for d in response.json()["imsx_error_details"]] == [extra]
     assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
+
+
+def test_a_local_server_on_ipv6_loopback_is_reached_at_its_url() -> None:
+    """``LocalServer(host="::1")`` binds IPv6 (``bound_socket``); its URL brackets the address, as a URL must
+    (it read ``http://::1:port``, which no client can parse as host and port)."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback import Timeback
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings, host="::1") as server, Timeback(**server.client_kwargs()) as client:
+        assert server.url == f"http://[::1]:{server.port}"
+        assert client.oneroster.gradebook.put_category(sourced_id="v6", category={"title": "v6"}).category

@@ -67,7 +67,8 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # (IPv6: bracketed)
+        return f"{self.scheme}://{host}:{self.port}"
 
     @property
     def credentials(self) -> tuple[str, str]:
