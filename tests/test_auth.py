@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import httpx
 import pytest
 
@@ -58,7 +60,9 @@ def test_token_request_uses_basic_auth_and_client_credentials() -> None:
     request = cache().build_request()
     assert request.url == "http://x/oauth2/token" and request.method == "POST"
     assert request.headers["Authorization"].startswith("Basic ")
-    assert b"grant_type=client_credentials" in request.read()
+    # One authentication method (RFC 6749 section 2.3): the secret only in the header; the form's client_id is
+    # identification and names the header's client (the local server refuses a form secret or another id with it).
+    assert parse_qs(request.read().decode()) == {"grant_type": ["client_credentials"], "client_id": ["id"]}
 
 
 def test_client_credentials_are_form_encoded_in_the_basic_header() -> None:

@@ -9,6 +9,7 @@ so no test sleeps through them.
 from __future__ import annotations
 
 import base64
+import logging
 import math
 import re
 import time
@@ -314,6 +315,159 @@ def test_the_limit_is_configurable_and_can_be_turned_off(clock: Clock) -> None:
     with local_server(clock, token_max_failures=0) as server, httpx.Client(base_url=server.url) as http:
         assert fail(http, CLIENT, 30) == [401] * 30
         assert token_request(http).status_code == 200
+
+
+# ----- one client authentication method per request (RFC 6749 section 2.3)
+
+WRONG = "wrong-secret-5e0a"  # (distinct strings, so the tests can look for each one in what the server says)
+HEADER = basic(f"{CLIENT}:{SECRET}".encode())
+
+
+class CaughtLogs(logging.Handler):
+    """Every record any logger emits while installed, whatever the levels and propagation set elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def __enter__(self) -> CaughtLogs:
+        self.loggers = [
+            logging.getLogger(name)
+            for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access", "timeback", "timeback.server")
+        ]
+        self.levels = [logger.level for logger in self.loggers]
+        for logger in self.loggers:
+            logger.addHandler(self)
+            logger.setLevel(logging.DEBUG)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for logger, level in zip(self.loggers, self.levels, strict=True):
+            logger.removeHandler(self)
+            logger.setLevel(level)
+
+
+def assert_one_method_refusal(response: httpx.Response, field: str) -> None:
+    assert_imsx(response, 400, "invaliddata")
+    body = response.json()
+    assert body["error"] == "invalid_request" and "access_token" not in body
+    assert [d["field"] for d in body["imsx_error_details"]] == [field]
+    assert response.headers["Cache-Control"] == "no-store" and "WWW-Authenticate" not in response.headers
+    for secret in (SECRET, WRONG):  # (nor the ids: a secret pasted into an id field would show)
+        assert secret not in response.text
+    assert CLIENT not in response.text and "other-client" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("headers", "form", "field"),
+    [
+        pytest.param(HEADER, {"client_id": CLIENT, "client_secret": WRONG}, "client_secret", id="form-secret-wrong"),
+        pytest.param(HEADER, {"client_secret": WRONG}, "client_secret", id="form-secret-without-id"),
+        pytest.param(HEADER, {"client_id": CLIENT, "client_secret": ""}, "client_secret", id="form-secret-empty"),
+        pytest.param(
+            basic(f"{CLIENT}:{WRONG}".encode()),
+            {"client_id": CLIENT, "client_secret": SECRET},
+            "client_secret",
+            id="header-wrong-form-right",
+        ),
+        pytest.param(HEADER, {"client_id": "other-client"}, "client_id", id="form-id-another-client"),
+        pytest.param(HEADER, {"client_id": CLIENT.upper()}, "client_id", id="form-id-another-case"),
+        pytest.param(HEADER, {"client_id": ""}, "client_id", id="form-id-empty"),
+    ],
+)
+def test_a_basic_header_with_form_credentials_is_400_invalid_request(
+    shared: httpx.Client, headers: dict[str, str], form: dict[str, str], field: str
+) -> None:
+    # Before, the header won and the form's secret or id was ignored: a client sending a wrong secret, or another
+    # client's id, in the form got a token here and would fail against an endpoint that enforces the RFC.
+    with CaughtLogs() as logs:
+        response = shared.post("/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers)
+    assert_one_method_refusal(response, field)
+    assert "one method" in response.json()["error_description"] or field == "client_id"
+    assert any("/oauth2/token" in line for line in logs.lines)  # (the request was logged, and what was, is here)
+    for secret in (SECRET, WRONG):
+        assert not any(secret in line for line in logs.lines), logs.lines
+
+
+@pytest.mark.parametrize(
+    ("user", "form_id", "client_id"),
+    [
+        pytest.param(CLIENT, CLIENT, CLIENT, id="same-id"),
+        # The SDK's way: the id percent-encoded in the header, as itself in the form.
+        pytest.param("tenant%3Aclient%201", "tenant:client 1", "tenant:client 1", id="percent-encoded-header"),
+        # A header's '+' is read both ways; the form's id may name the client by either reading.
+        pytest.param("my+app", "my app", "my app", id="plus-read-as-space"),
+        pytest.param("my+app", "my+app", "my+app", id="plus-read-as-itself"),
+    ],
+)
+def test_a_basic_header_with_the_same_form_client_id_is_one_method(
+    server: LocalServer, http: httpx.Client, user: str, form_id: str, client_id: str
+) -> None:
+    if client_id != CLIENT:
+        server.app.state.clients.add(client_id, "app-secret")
+    secret = SECRET if client_id == CLIENT else "app-secret"
+    response = http.post(
+        "/oauth2/token",
+        data={"grant_type": "client_credentials", "client_id": form_id},
+        headers=basic(f"{user}:{secret}".encode()),
+    )
+    assert response.status_code == 200, response.text
+    # and the form's id does not stand in for the secret: a wrong one in the header is still refused
+    wrong = http.post(
+        "/oauth2/token",
+        data={"grant_type": "client_credentials", "client_id": form_id},
+        headers=basic(f"{user}:{WRONG}".encode()),
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+
+
+def test_the_same_credentials_both_ways_are_one_client(shared: httpx.Client) -> None:
+    # Some OAuth libraries send the secret in the form as well as in the header: taken when the two agree.
+    both = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
+    assert shared.post("/oauth2/token", data=both, headers=HEADER).status_code == 200
+    without_id = {"grant_type": "client_credentials", "client_secret": SECRET}
+    assert shared.post("/oauth2/token", data=without_id, headers=HEADER).status_code == 200
+    # and agreeing on a wrong secret is a failed login like any other
+    wrong = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": WRONG}
+    response = shared.post("/oauth2/token", data=wrong, headers=basic(f"{CLIENT}:{WRONG}".encode()))
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def test_form_credentials_alone_still_authenticate(shared: httpx.Client) -> None:
+    form = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
+    assert shared.post("/oauth2/token", data=form).status_code == 200
+    # (an Authorization header of another scheme is not a client authentication method here)
+    assert shared.post("/oauth2/token", data=form, headers={"Authorization": "Bearer x"}).status_code == 200
+
+
+def test_mixed_methods_neither_count_as_failures_nor_pass_the_limit(
+    server: LocalServer, http: httpx.Client, clock: Clock
+) -> None:
+    mixed = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": WRONG}
+    # Refused before any secret is checked: more of them than the limit lock nothing out.
+    for _ in range(15):
+        assert_one_method_refusal(http.post("/oauth2/token", data=mixed, headers=HEADER), "client_secret")
+        assert_one_method_refusal(
+            http.post(
+                "/oauth2/token",
+                data={"grant_type": "client_credentials", "client_id": "other-client"},
+                headers=basic(f"{CLIENT}:{WRONG}".encode()),
+            ),
+            "client_id",
+        )
+    assert token_request(http).status_code == 200
+    # Nor do they get past a lockout: with the id locked, the right secret sent both ways (taken as one client)
+    # and sent in the form alone get no token.
+    assert fail(http, CLIENT, 10) == [401] * 10
+    assert_limited(token_request(http))
+    both_right = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
+    assert_limited(http.post("/oauth2/token", data=both_right, headers=HEADER))
+    assert_limited(http.post("/oauth2/token", data=both_right))
+    clock.now += 60
+    assert token_request(http).status_code == 200
 
 
 # ----- the token endpoint's body size

@@ -1,6 +1,12 @@
 """``POST /oauth2/token``: OAuth2 client credentials (RFC 6749 section 4.4).
 
-The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields. Errors carry both
+The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields, never both (RFC 6749
+section 2.3: one method per request): a Basic header with form credentials that differ from it (a ``client_secret``,
+even an empty one, other than the header's, or a ``client_id`` naming another client) is 400 ``invalid_request``;
+the same credentials both ways, as some OAuth libraries send them, are taken (a ``client_id`` alone equal to the
+header's, as the SDK sends it, is identification). Both are refused before any secret is checked and
+are not counted as failed attempts: they tell nothing of either secret, so they give a guesser neither a try nor a
+way past the limit, and a misconfigured client is not locked out by them. Errors carry both
 the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over ``MAX_FORM_BYTES`` is
 413, read no further and not counted as a failed attempt.
@@ -65,6 +71,29 @@ def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
     return readings
 
 
+def _mixed_methods(basic: list[tuple[str, str]], form: dict[str, str]) -> JSONResponse | None:
+    """The 400 for a Basic header sent with form credentials that say otherwise, or None. The same credentials both
+    ways are taken (some OAuth libraries send them so, and an endpoint that takes them must not be refused here;
+    the secrets compared are both the caller's, so a plain comparison tells a guesser nothing);
+    different ones are a client's mistake the header used to hide. It names the fields only: never a secret, nor
+    either id (an id field may hold a secret pasted in the wrong place)."""
+    form_id = form.get("client_id")
+    if "client_secret" in form and all(
+        (form_id is not None and form_id != client_id) or form["client_secret"] != secret for client_id, secret in basic
+    ):
+        description = (
+            "Send the client credentials by one method, an HTTP Basic header or the client_id and client_secret"
+            " form fields, not both; these differ from the header's."
+        )
+        fields = [("client_secret", "differs from the HTTP Basic header's")]
+    elif form_id is not None and all(form_id != client_id for client_id, _ in basic):
+        description = "The client_id form field names another client than the HTTP Basic header."
+        fields = [("client_id", "differs from the HTTP Basic header's client id")]
+    else:
+        return None
+    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+
+
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
     try:
@@ -83,6 +112,10 @@ async def token(request: Request) -> JSONResponse:
         basic = _basic_credentials(request.headers.get("authorization", ""))
     except ValueError as exc:
         return _oauth_error(401, "invalid_client", str(exc))
+    if basic is not None:
+        mixed = _mixed_methods(basic, form)
+        if mixed is not None:
+            return mixed
     readings = basic or [(form.get("client_id", ""), form.get("client_secret", ""))]
     client_id, client_secret = readings[0]
     if not client_id or not client_secret:
