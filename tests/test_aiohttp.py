@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
 from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback._aiohttp import AiohttpTransport
 from timeback._base_client import with_cookies_when_set
 from timeback.server import ServerSettings
 from timeback.server.auth import ALL_SCOPES
@@ -68,6 +69,21 @@ def http_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str | None
         monkeypatch.delenv(name, raising=False)
     if no_proxy is not None:
         monkeypatch.setenv("NO_PROXY", no_proxy)
+
+
+def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
+    """The environment names these proxy variables (``HTTP_PROXY="..."``, ``NO_PROXY=...``), and no other."""
+    for scheme in ("http", "https", "all", "no"):
+        for name in (f"{scheme.upper()}_PROXY", f"{scheme}_proxy"):
+            monkeypatch.delenv(name, raising=False)
+    for name, value in names.items():
+        monkeypatch.setenv(name, value)
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy a ``DefaultAioHttpClient`` made now sends a request to ``url`` through (None: directly)."""
+    chosen = AiohttpTransport(None, trust_env=True)._proxy(httpx.URL(url))
+    return None if chosen is None else str(chosen[0])
 
 
 def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -385,3 +401,21 @@ async def test_the_headers_sent_are_the_requests_no_others() -> None:
     for request, head in zip([*requests, bare], heads, strict=True):
         sent = sorted(line.split(b":")[0].lower() for line in head.split(b"\r\n")[1:] if line)
         assert sent == sorted(name.lower().encode() for name in request.headers), head
+
+
+async def test_all_proxy_is_the_proxy_for_a_scheme_without_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ALL_PROXY``, as httpx reads it: the proxy for every scheme that ``HTTP_PROXY`` or ``HTTPS_PROXY`` does not
+    name one for; ``NO_PROXY`` still bypasses it. It was ignored: every request went straight to its host."""
+    seen: list[bytes] = []
+    listener = await recording_proxy(seen)
+    port = listener.sockets[0].getsockname()[1]
+    proxy_environment(monkeypatch, ALL_PROXY=f"http://user:pw@127.0.0.1:{port}")
+    async with listener, DefaultAioHttpClient(timeout=2) as http:
+        response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results")
+    assert response.status_code == 200 and response.json() == {}
+    assert len(seen) == 1 and seen[0].startswith(b"GET http://timeback.test/ims/oneroster/gradebook/v1p2/results ")
+    assert b"\r\nProxy-Authorization: Basic dXNlcjpwdw==\r\n" in seen[0]
+    proxy_environment(monkeypatch, HTTP_PROXY="http://one:1", ALL_PROXY="all:2", NO_PROXY="timeback.test")
+    assert proxy_for("http://api.test/") == "http://one:1"  # (the scheme's own first)
+    assert proxy_for("https://api.test/") == "http://all:2"  # (host:port: an http proxy, as httpx reads it)
+    assert proxy_for("https://timeback.test/") is None and proxy_for("http://api.timeback.test/") is None

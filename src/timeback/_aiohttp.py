@@ -38,7 +38,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too.
 
     Proxies: with ``trust_env`` (the default), those the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``,
-    ``NO_PROXY``; not ``ALL_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
+    ``ALL_PROXY``, ``NO_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
     reach them. (httpx reads no proxy from the environment for a client given a transport.) A ``proxy=`` sends every
     request through httpx's own transport to that proxy."""
 
@@ -60,9 +60,9 @@ class DefaultAioHttpClient(httpx.AsyncClient):
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop). With
     ``trust_env``, a request goes through the proxy the environment names for its scheme (``HTTP_PROXY``,
-    ``HTTPS_PROXY``), unless ``NO_PROXY`` lists its host or the host is loopback. (aiohttp's own ``trust_env`` is not
-    used: it reads ``~/.netrc`` in a thread for every request, and refuses a request that has an ``Authorization``
-    header when the file has its host.)"""
+    ``HTTPS_PROXY``; else ``ALL_PROXY``, as httpx reads them), unless ``NO_PROXY`` lists its host or the host is
+    loopback. (aiohttp's own ``trust_env`` is not used: it reads ``~/.netrc`` in a thread for every request, and
+    refuses a request that has an ``Authorization`` header when the file has its host.)"""
 
     def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None, *, trust_env: bool = False) -> None:
         import urllib.request
@@ -93,7 +93,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             from yarl import URL
 
-            named = self._proxies.get(url.scheme)
+            named = self._proxies.get(url.scheme) or self._proxies.get("all")  # (ALL_PROXY: httpx's "all://")
             if named is None or is_loopback(url.host) or urllib.request.proxy_bypass(url.host):
                 self._proxy_for[key] = None
             else:
