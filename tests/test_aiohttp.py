@@ -419,3 +419,22 @@ async def test_all_proxy_is_the_proxy_for_a_scheme_without_its_own(monkeypatch: 
     assert proxy_for("http://api.test/") == "http://one:1"  # (the scheme's own first)
     assert proxy_for("https://api.test/") == "http://all:2"  # (host:port: an http proxy, as httpx reads it)
     assert proxy_for("https://timeback.test/") is None and proxy_for("http://api.timeback.test/") is None
+
+
+@pytest.mark.parametrize("no_proxy", ["timeback.test:8443", ".timeback.test", "192.0.2.1:8080,*.test:80", "*",
+                                      "https://timeback.test,timeback.test:443", "192.0.2.0/24,2001:db8::1"])  # fmt: skip
+def test_no_proxy_is_read_as_httpx_reads_it_ports_included(monkeypatch: pytest.MonkeyPatch, no_proxy: str) -> None:
+    """``NO_PROXY=host:port`` bypasses the proxy for that host (and its subdomains) on that port only; it never
+    matched, urllib's ``proxy_bypass`` being given the host alone. Every entry is read as httpx reads it, whose own
+    client (``trust_env``, no transport given) decides the same for each URL here."""
+    proxy_environment(monkeypatch, HTTP_PROXY="http://proxy:1", HTTPS_PROXY="http://proxy:2", NO_PROXY=no_proxy)
+    urls = ["https://timeback.test:8443/", "https://api.timeback.test:8443/x", "https://timeback.test/",
+            "https://timeback.test:8444/", "http://timeback.test/", "http://api.timeback.test:80/",
+            "http://192.0.2.1:8080/", "http://192.0.2.1/", "http://[2001:db8::1]/", "https://example.com/"]  # fmt: skip
+    reference = httpx.AsyncClient()
+    for url in urls:
+        direct = reference._transport_for_url(httpx.URL(url)) is reference._transport
+        assert (proxy_for(url) is None) == direct, (no_proxy, url, proxy_for(url))
+    if no_proxy == "timeback.test:8443":
+        assert proxy_for("https://timeback.test:8443/") is None and proxy_for("https://api.timeback.test:8443/") is None
+        assert proxy_for("https://timeback.test/") == proxy_for("https://timeback.test:8444/") == "http://proxy:2"

@@ -15,6 +15,7 @@ aiohttp is imported when the first client is made, not with ``timeback``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +74,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = limits.keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
         self._proxies = urllib.request.getproxies() if trust_env else {}
-        self._proxy_for: dict[tuple[str, str], tuple[Any, Any] | None] = {}  # (scheme, host) -> (proxy, its headers)
+        self._no_proxy = _no_proxy(self._proxies.get("no", ""))
+        self._proxy_for: dict[tuple[str, str, int | None], tuple[Any, Any] | None] = {}  # (proxy, its headers)
 
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp
@@ -86,15 +88,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _proxy(self, url: httpx.URL) -> tuple[Any, Any] | None:
         """(proxy URL, the headers for it) for a request to ``url``, or None: directly."""
-        key = (url.scheme, url.host)
+        key = (url.scheme, url.host, url.port)
         if key not in self._proxy_for:
             import base64
-            import urllib.request
 
             from yarl import URL
 
             named = self._proxies.get(url.scheme) or self._proxies.get("all")  # (ALL_PROXY: httpx's "all://")
-            if named is None or is_loopback(url.host) or urllib.request.proxy_bypass(url.host):
+            bypassed = any(
+                scheme in ("", url.scheme) and (host is None or host.match(url.host)) and port in (None, url.port)
+                for scheme, host, port in self._no_proxy
+            )
+            if named is None or is_loopback(url.host) or bypassed:
                 self._proxy_for[key] = None
             else:
                 proxy = URL(named if "://" in named else f"http://{named}")  # (host:port: http, as httpx reads it)
@@ -154,6 +159,39 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]]:
+    """``NO_PROXY``'s entries as httpx reads them (its ``get_environment_proxies`` and ``URLPattern``; urllib's
+    ``proxy_bypass`` ignores ports), each as (a scheme, "" for any; a host's pattern, None for any; a port, None for
+    any). "example.com" is that host and its subdomains, ".example.com" its subdomains only, an IP address or
+    "localhost" that host only, "*" every host; "example.com:8443" those on that port only (a URL's default port is
+    no port, as httpx has it), "https://example.com" that host for that scheme only."""
+    import ipaddress
+
+    patterns: list[tuple[str, re.Pattern[str] | None, int | None]] = []
+    for entry in filter(None, (entry.strip() for entry in value.split(","))):
+        if entry == "*":
+            return [("", None, None)]
+        if "://" not in entry:
+            version: int
+            try:
+                version = ipaddress.ip_address(entry.split("/")[0]).version
+            except ValueError:
+                version = 0
+            if version == 0 and entry.lower() != "localhost":
+                entry = f"*{entry}"  # (that host and its subdomains)
+            entry = f"all://[{entry}]" if version == 6 else f"all://{entry}"
+        url = httpx.URL(entry)  # (httpx.InvalidURL for one httpx cannot read, as httpx raises)
+        host = "" if url.host == "*" else url.host
+        if host.startswith("*."):
+            pattern = f"^.+\\.{re.escape(host[2:])}$"
+        elif host.startswith("*"):
+            pattern = f"^(.+\\.)?{re.escape(host[1:])}$"
+        else:
+            pattern = f"^{re.escape(host)}$"
+        patterns.append(("" if url.scheme == "all" else url.scheme, re.compile(pattern) if host else None, url.port))
+    return patterns
 
 
 class _ResponseStream(httpx.AsyncByteStream):
