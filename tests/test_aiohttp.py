@@ -438,3 +438,33 @@ def test_no_proxy_is_read_as_httpx_reads_it_ports_included(monkeypatch: pytest.M
     if no_proxy == "timeback.test:8443":
         assert proxy_for("https://timeback.test:8443/") is None and proxy_for("https://api.timeback.test:8443/") is None
         assert proxy_for("https://timeback.test/") == proxy_for("https://timeback.test:8444/") == "http://proxy:2"
+
+
+@pytest.mark.parametrize(("name", "value", "error"), [("HTTPS_PROXY", "http://user:secr/et@proxy:1", httpx.InvalidURL),
+                                                      ("http_proxy", "proxy:notaport", httpx.InvalidURL),
+                                                      ("ALL_PROXY", "ftp://user:secret@proxy:1", ValueError)])  # fmt: skip
+def test_a_proxy_url_httpx_cannot_use_fails_when_the_client_is_made(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                                    value: str, error: type[Exception]) -> None:  # fmt: skip
+    """A proxy URL httpx cannot read (a bad port) or use (a scheme it has no proxy for) fails as httpx's own client
+    fails, when the client is made, with the variable's name and none of the URL's credentials (httpx itself says
+    "Invalid port: 'secr'" for the first). It raised yarl's ValueError on every request, the SDK catching none."""
+    proxy_environment(monkeypatch, **{name: value})
+    with pytest.raises(error):
+        httpx.AsyncClient()
+    with pytest.raises(error, match=name) as caught:
+        DefaultAioHttpClient()
+    assert "secr" not in str(caught.value) and caught.value.__cause__ is None and caught.value.__suppress_context__
+    if "@" not in value:
+        assert "Invalid port: 'notaport'" in str(caught.value)
+    proxy_environment(monkeypatch, **{name: value, "NO_PROXY": "example.com,*"})  # (no proxy read: as httpx)
+    assert proxy_for("https://timeback.test/") is None
+
+
+async def test_a_proxy_host_httpx_cannot_read_fails_to_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``http://[bad`` is a proxy httpx's client takes (a host of "%5Bbad"), then fails to connect to: so does this
+    one (yarl refused it with a ValueError on every request), the credentials nowhere in the error."""
+    proxy_environment(monkeypatch, HTTP_PROXY="http://user:secret@[bad")
+    async with DefaultAioHttpClient(timeout=5) as http:
+        with pytest.raises(httpx.ConnectError) as caught:
+            await http.get("http://timeback.test/")
+    assert all("secret" not in str(error) for error in chain(caught.value)), chain(caught.value)

@@ -73,8 +73,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
-        self._proxies = urllib.request.getproxies() if trust_env else {}
-        self._no_proxy = _no_proxy(self._proxies.get("no", ""))
+        environment = urllib.request.getproxies() if trust_env else {}
+        self._no_proxy = _no_proxy(environment.get("no", ""))
+        if ("", None, None) in self._no_proxy:  # (NO_PROXY=*: httpx reads no proxy, a malformed one neither)
+            environment = {}
+        self._proxies = {
+            key: _proxy_named(key, environment[key]) for key in ("http", "https", "all") if environment.get(key)
+        }
         self._proxy_for: dict[tuple[str, str, int | None], tuple[Any, Any] | None] = {}  # (proxy, its headers)
 
     def _new_session(self) -> aiohttp.ClientSession:
@@ -94,20 +99,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             from yarl import URL
 
-            named = self._proxies.get(url.scheme) or self._proxies.get("all")  # (ALL_PROXY: httpx's "all://")
+            proxy = self._proxies.get(url.scheme) or self._proxies.get("all")  # (ALL_PROXY: httpx's "all://")
             bypassed = any(
                 scheme in ("", url.scheme) and (host is None or host.match(url.host)) and port in (None, url.port)
                 for scheme, host, port in self._no_proxy
             )
-            if named is None or is_loopback(url.host) or bypassed:
+            if proxy is None or is_loopback(url.host) or bypassed:
                 self._proxy_for[key] = None
             else:
-                proxy = URL(named if "://" in named else f"http://{named}")  # (host:port: http, as httpx reads it)
                 headers = None  # (aiohttp's BasicAuth is deprecated: the header itself)
-                if proxy.user is not None:
-                    credentials = f"{proxy.user}:{proxy.password or ''}".encode()
-                    headers = {"Proxy-Authorization": f"Basic {base64.b64encode(credentials).decode()}"}
-                self._proxy_for[key] = (proxy.with_user(None), headers)
+                if proxy.raw_auth is not None:
+                    credentials = base64.b64encode(b":".join(proxy.raw_auth)).decode()
+                    headers = {"Proxy-Authorization": f"Basic {credentials}"}
+                self._proxy_for[key] = (URL(str(proxy.url), encoded=True), headers)  # (the URL without credentials)
         return self._proxy_for[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -159,6 +163,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def _proxy_named(key: str, value: str) -> httpx.Proxy:
+    """The proxy ``{KEY}_PROXY`` names, read when the client is made, as httpx reads it then (``host:port``: an http
+    proxy). httpx's error for one it cannot use, naming the variable: not its URL, nor httpx's message when the URL
+    has credentials ("http://user:pa/ss@host" is an "Invalid port: 'pa'"). A host it cannot read is no error: as
+    through httpx, connecting to it fails."""
+    import os
+
+    url = value if "://" in value else f"http://{value}"
+    try:
+        return httpx.Proxy(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        name = f"{key}_proxy" if os.environ.get(f"{key}_proxy") else f"{key.upper()}_PROXY"  # (urllib's choice)
+        if isinstance(exc, httpx.InvalidURL):
+            reason = "" if "@" in url else f": {exc}"
+            raise httpx.InvalidURL(f"{name} is not a proxy URL httpx can read{reason}") from None
+        scheme = url.partition("://")[0]
+        raise ValueError(f"{name} names a proxy of an unknown scheme ({scheme!r}): http or https") from None
 
 
 def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]]:
