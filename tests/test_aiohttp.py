@@ -468,3 +468,23 @@ async def test_a_proxy_host_httpx_cannot_read_fails_to_connect(monkeypatch: pyte
         with pytest.raises(httpx.ConnectError) as caught:
             await http.get("http://timeback.test/")
     assert all("secret" not in str(error) for error in chain(caught.value)), chain(caught.value)
+
+
+async def test_a_socks_proxy_is_refused_when_used_not_sent_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiohttp has no SOCKS: a ``socks5://`` proxy was sent the request as to an HTTP proxy, in clear, on a port that
+    expects SOCKS. A request it would carry is refused, naming the variable, not its credentials; one that the
+    scheme's own proxy carries (``ALL_PROXY=socks5://...`` beside ``HTTP_PROXY``, as many machines have) is not."""
+    seen: list[bytes] = []
+    listener = await recording_proxy(seen)
+    port = listener.sockets[0].getsockname()[1]
+    proxy_environment(monkeypatch, ALL_PROXY=f"socks5://user:secret@127.0.0.1:{port}")
+    async with listener, DefaultAioHttpClient(timeout=2) as http:
+        with pytest.raises(ValueError, match="ALL_PROXY names a SOCKS proxy") as caught:
+            await http.get("http://timeback.test/")
+        assert "secret" not in str(caught.value) and not seen
+        proxy_environment(monkeypatch, HTTP_PROXY=f"http://127.0.0.1:{port}", all_proxy="socks5h://127.0.0.1:1")
+        async with DefaultAioHttpClient(timeout=2) as mixed:
+            assert (await mixed.get("http://timeback.test/")).status_code == 200
+            with pytest.raises(ValueError, match="all_proxy names a SOCKS proxy"):
+                await mixed.get("https://timeback.test/")
+    assert len(seen) == 1 and seen[0].startswith(b"GET http://timeback.test/ ")

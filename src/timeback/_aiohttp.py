@@ -40,8 +40,9 @@ class DefaultAioHttpClient(httpx.AsyncClient):
 
     Proxies: with ``trust_env`` (the default), those the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``,
     ``ALL_PROXY``, ``NO_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
-    reach them. (httpx reads no proxy from the environment for a client given a transport.) A ``proxy=`` sends every
-    request through httpx's own transport to that proxy."""
+    reach them; a SOCKS one is refused when a request would go through it (aiohttp has no SOCKS). (httpx reads no
+    proxy from the environment for a client given a transport.) A ``proxy=`` sends every request through httpx's own
+    transport to that proxy."""
 
     def __init__(self, **kwargs: Any) -> None:
         try:
@@ -99,13 +100,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             from yarl import URL
 
-            proxy = self._proxies.get(url.scheme) or self._proxies.get("all")  # (ALL_PROXY: httpx's "all://")
+            named = url.scheme if url.scheme in self._proxies else "all"  # (ALL_PROXY: httpx's "all://")
+            proxy = self._proxies.get(named)
             bypassed = any(
                 scheme in ("", url.scheme) and (host is None or host.match(url.host)) and port in (None, url.port)
                 for scheme, host, port in self._no_proxy
             )
             if proxy is None or is_loopback(url.host) or bypassed:
                 self._proxy_for[key] = None
+            elif proxy.url.scheme in ("socks5", "socks5h"):  # (aiohttp would send it HTTP, in clear: refused)
+                message = f"{_variable(named)} names a SOCKS proxy: DefaultAioHttpClient (aiohttp) has no SOCKS"
+                raise ValueError(f"{message}; httpx.AsyncClient has, with httpx[socks]")  # (not when it is unused)
             else:
                 headers = None  # (aiohttp's BasicAuth is deprecated: the header itself)
                 if proxy.raw_auth is not None:
@@ -170,18 +175,23 @@ def _proxy_named(key: str, value: str) -> httpx.Proxy:
     proxy). httpx's error for one it cannot use, naming the variable: not its URL, nor httpx's message when the URL
     has credentials ("http://user:pa/ss@host" is an "Invalid port: 'pa'"). A host it cannot read is no error: as
     through httpx, connecting to it fails."""
-    import os
-
     url = value if "://" in value else f"http://{value}"
     try:
         return httpx.Proxy(url)
     except (httpx.InvalidURL, ValueError) as exc:
-        name = f"{key}_proxy" if os.environ.get(f"{key}_proxy") else f"{key.upper()}_PROXY"  # (urllib's choice)
+        name = _variable(key)
         if isinstance(exc, httpx.InvalidURL):
             reason = "" if "@" in url else f": {exc}"
             raise httpx.InvalidURL(f"{name} is not a proxy URL httpx can read{reason}") from None
         scheme = url.partition("://")[0]
         raise ValueError(f"{name} names a proxy of an unknown scheme ({scheme!r}): http or https") from None
+
+
+def _variable(key: str) -> str:
+    """The variable that named ``key``'s proxy: ``{key}_proxy`` if set (urllib's choice), else ``{KEY}_PROXY``."""
+    import os
+
+    return f"{key}_proxy" if os.environ.get(f"{key}_proxy") else f"{key.upper()}_PROXY"
 
 
 def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]]:
