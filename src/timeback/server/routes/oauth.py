@@ -1,10 +1,10 @@
 """``POST /oauth2/token``: OAuth2 client credentials (RFC 6749 section 4.4).
 
-The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields, never both (RFC 6749
-section 2.3: one method per request): a Basic header with form credentials that differ from it (a ``client_secret``,
+The client authenticates with HTTP Basic or with ``client_id``/``client_secret`` form fields, one method per request
+(RFC 6749 section 2.3): a Basic header with form credentials that differ from it (a ``client_secret``,
 even an empty one, other than the header's, or a ``client_id`` naming another client) is 400 ``invalid_request``;
 the same credentials both ways, as some OAuth libraries send them, are taken (a ``client_id`` alone equal to the
-header's, as the SDK sends it, is identification). Both are refused before any secret is checked and
+header's, as the SDK sends it, is identification). The refusals come before any secret is checked and
 are not counted as failed attempts: they tell nothing of either secret, so they give a guesser neither a try nor a
 way past the limit, and a misconfigured client is not locked out by them. Errors carry both
 the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
