@@ -2,7 +2,8 @@
 says what was wrong and where, never a 500.
 
 Limits (``ServerSettings``): ``max_body_bytes`` (413), ``max_string_length`` (422), ``max_json_depth`` (400),
-``max_json_values`` (413); the request line and headers, ``MAX_HEAD_BYTES`` (431) and ``HEAD_TIMEOUT_SECONDS`` (408).
+``max_json_values`` (413), ``body_timeout_seconds`` (408); the request line and headers, ``MAX_HEAD_BYTES`` (431)
+and ``HEAD_TIMEOUT_SECONDS`` (408).
 A server with small limits keeps the payloads small; the defaults are checked on the shared test server.
 """
 
@@ -19,7 +20,8 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import uid
+from tests.support import add_line_items, make_roster, result_body, uid
+from timeback import Timeback
 from timeback.server import ServerSettings, protocol
 from timeback.server.errors import MAX_NAMED_FIELDS
 from timeback.server.protocol import MAX_HEAD_BYTES
@@ -505,3 +507,109 @@ def test_the_next_head_on_a_kept_alive_connection_is_bounded_too(
             while chunk := sock.recv(65536):
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 %s " % status), answer[:300]
+
+
+# ----- the request's body, in time
+
+SLOW = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, body_timeout_seconds=1.0)  # (30 s as served)
+
+
+@pytest.fixture(scope="module")
+def slow_bodies() -> Iterator[tuple[LocalServer, httpx.Client]]:
+    with LocalServer(SLOW) as running, _authed(running.url) as http:
+        yield running, http
+
+
+def _answer_to_stalled(server: LocalServer, sent: bytes) -> bytes:
+    """What the server answers to ``sent`` (a head and part of its body, the rest never sent), up to its closing the
+    connection; a marker instead if it answered nothing, or left the connection open, for 10 s."""
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(sent)
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except TimeoutError:
+            answer += b"(still open after 10 s)"
+    return answer
+
+
+def _408(answer: bytes) -> dict[str, Any]:
+    head, _, content = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 Request Timeout\r\n") and b"connection: close" in head.lower(), answer[:300]
+    body: dict[str, Any] = json.loads(content)  # (all of it: the connection closed after the answer)
+    assert body["imsx_codeMajor"] == "failure" and "nothing of it came for 1 s" in body["imsx_description"]
+    return body
+
+
+@pytest.mark.parametrize("how", ["put", "batch", "chunked"])
+def test_a_request_body_that_stops_coming_is_408_and_nothing_is_stored(
+    slow_bodies: tuple[LocalServer, httpx.Client], how: str
+) -> None:
+    """A client that sent a request's head and then part of its body, and no more, held its connection and a
+    server task for good: the server waited for the rest with no time limit (Timeback's load balancer cuts idle
+    requests; an integrator's CI job hung instead). When ``body_timeout_seconds`` (1 s here) pass with no byte of
+    the body coming, the answer is 408 with the imsx body and the connection is closed; nothing of the request is
+    stored, a batch no more than a single record."""
+    server, http = slow_bodies
+    if how == "batch":
+        with Timeback(**server.client_kwargs()) as client:
+            roster = make_roster(client, students=[uid("student") for _ in range(3)])
+            line_item = add_line_items(client, roster, 1)[0]
+        ids = [uid("r") for _ in roster.students]
+        body = json.dumps(
+            {"results": [result_body(line_item, s, i) for s, i in zip(roster.students, ids, strict=True)]}
+        )
+        target = f"{GB}/lineItems/{line_item}/results"
+    else:
+        ids = [uid("cat")]
+        body, target = json.dumps(category()), f"{GB}/categories/{ids[0]}"
+    method = "POST" if how == "batch" else "PUT"
+    head = f"{method} {target} HTTP/1.1\r\nHost: a\r\nAuthorization: {http.headers['Authorization']}\r\n"
+    head += "Content-Type: application/json\r\n"
+    part = body[: len(body) - 5].encode()
+    if how == "chunked":
+        sent = f"{head}Transfer-Encoding: chunked\r\n\r\n".encode() + b"%x\r\n%s\r\n" % (len(part), part)
+    else:
+        sent = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + part
+    body_408 = _408(_answer_to_stalled(server, sent))
+    assert body_408["imsx_error_details"] == [{"field": "body", "message": "incomplete"}]
+    for sourced_id in ids:
+        path = f"{GB}/categories/{sourced_id}" if how != "batch" else f"{GB}/results/{sourced_id}"
+        assert http.get(path).status_code == 404
+    if how == "batch":  # (the same body sent whole is stored: the 408 was for its not coming, nothing else)
+        response = http.post(target, content=body, headers=JSON)
+        assert response.status_code == 201, response.text
+        assert all(http.get(f"{GB}/results/{sourced_id}").status_code == 200 for sourced_id in ids)
+
+
+def test_a_token_request_whose_body_stops_coming_is_408(slow_bodies: tuple[LocalServer, httpx.Client]) -> None:
+    """The token endpoint (a FastAPI route, not the operation lane) reads its form body the same way, with the same
+    time limit: 408 with the OAuth ``error`` and the imsx fields, the connection closed."""
+    server, _ = slow_bodies
+    form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+    head = "POST /oauth2/token HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    sent = f"{head}Content-Length: {len(form)}\r\n\r\n{form[:20]}".encode()
+    body = _408(_answer_to_stalled(server, sent))
+    assert body["error"] == "invalid_request"
+
+
+def test_a_body_coming_slowly_but_steadily_is_taken(slow_bodies: tuple[LocalServer, httpx.Client]) -> None:
+    """The limit is on a body making no progress, as a load balancer's idle timeout (and nginx's
+    ``client_body_timeout``) is, not on the time all of it takes: a body whose bytes keep coming, each well within
+    the limit of the one before, is taken however long it takes in all (here 1.6 s, where the limit is 1 s)."""
+    server, http = slow_bodies
+    sourced_id = uid("cat")
+    body = json.dumps(category()).encode()
+    head = (f"PUT {GB}/categories/{sourced_id} HTTP/1.1\r\nHost: a\r\nAuthorization: {http.headers['Authorization']}"
+            f"\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n")  # fmt: skip
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        for n in range(8):
+            time.sleep(0.2)
+            sock.sendall(body[n * len(body) // 8 : (n + 1) * len(body) // 8])
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer[:300]
+    assert http.get(f"{GB}/categories/{sourced_id}").status_code == 200

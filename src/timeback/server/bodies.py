@@ -8,6 +8,7 @@ the body the problem is; nothing here can end in a 500.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -33,15 +34,29 @@ class BodyTooLarge(ApiError):
         super().__init__(413, description, fields=[("body", f"over {limit} bytes")])
 
 
-async def read_body(receive: Any, declared: bytes | str | None, limit: int) -> bytes | None:
+class BodyTimedOut(ApiError):
+    """408: the body stopped coming, no byte of it for ``seconds``; the connection is closed (the rest is never
+    read, and nothing of the request is handled)."""
+
+    def __init__(self, seconds: float) -> None:
+        description = f"The request body stopped arriving: nothing of it came for {seconds:g} s."
+        super().__init__(408, description, fields=[("body", "incomplete")], headers={"Connection": "close"})
+
+
+async def read_body(receive: Any, declared: bytes | str | None, limit: int, timeout: float = 0) -> bytes | None:
     """The body from an ASGI ``receive``, ``BodyTooLarge`` as soon as it passes ``limit`` bytes, declared (the
-    Content-Length value) or not; None if the client left."""
+    Content-Length value) or not; ``BodyTimedOut`` when ``timeout`` seconds pass with none of it coming (0: no
+    limit); None if the client left."""
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(limit)
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        try:
+            async with asyncio.timeout(timeout or None):
+                message = await receive()
+        except TimeoutError:
+            raise BodyTimedOut(timeout) from None
         if message["type"] != "http.request":
             return None
         chunk = message.get("body", b"")

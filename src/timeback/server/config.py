@@ -20,6 +20,9 @@ class ServerSettings:
     faults: str | None = None  # fault injection spec (see timeback.server.faults); None: off
     workers: int = 1  # server processes on the database (timeback serve --workers); above 1, tokens are shared there
     max_body_bytes: int = 32 * 1024 * 1024  # larger request bodies are 413
+    # a request body none of which comes for this long is 408, the connection closed (as a load balancer cuts an
+    # idle request); 0: no limit
+    body_timeout_seconds: float = 30.0
     max_string_length: int = 65_536  # characters in any one JSON string (or key) of a request body; more: 422
     max_json_depth: int = 32  # nesting levels of objects/arrays in a request body; deeper: 400
     # object fields and array items in a request body outside metadata (a result is about 13, metadata counting one):

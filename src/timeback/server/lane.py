@@ -123,7 +123,8 @@ class OperationLane:
                 await run_in_threadpool(tokens.check, token)
             _check_scope(grant_of(tokens, token), entry)
             if op.body is not None:
-                body = await read_body(receive, content_length, service.settings.max_body_bytes)
+                settings = service.settings
+                body = await read_body(receive, content_length, settings.max_body_bytes, settings.body_timeout_seconds)
                 if body is None:
                     return  # the client went away
             else:

@@ -9,7 +9,8 @@ are not counted as failed attempts: they tell nothing of either secret, so they 
 way past the limit, and a misconfigured client is not locked out by them. Errors carry both
 the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over ``MAX_FORM_BYTES`` is
-413, read no further and not counted as a failed attempt.
+413, read no further and not counted as a failed attempt; one that stops coming (``body_timeout_seconds`` of the
+settings) is 408 and the connection closed, likewise not counted.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from timeback.server.auth import full_scope, short_scope
-from timeback.server.bodies import BodyTooLarge, read_body
+from timeback.server.bodies import BodyTimedOut, BodyTooLarge, read_body
 from timeback.server.errors import imsx_body
 
 router = APIRouter(tags=["oauth2"])
@@ -48,6 +49,8 @@ def _oauth_error(
         headers["WWW-Authenticate"] = 'Basic realm="timeback"'
     if retry_after:
         headers["Retry-After"] = str(retry_after)
+    if status == 408:  # (the body stopped coming: the rest of it is not read, the connection not kept)
+        headers["Connection"] = "close"
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -97,9 +100,10 @@ def _mixed_methods(basic: list[tuple[str, str]], form: dict[str, str]) -> JSONRe
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
     try:
-        raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES)
-    except BodyTooLarge as exc:  # (before the credentials are looked at: not a failed attempt)
-        return _oauth_error(413, "invalid_request", exc.description, "invaliddata", fields=exc.fields)
+        timeout = request.app.state.settings.body_timeout_seconds
+        raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES, timeout)
+    except (BodyTooLarge, BodyTimedOut) as exc:  # (before the credentials are looked at: not a failed attempt)
+        return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields)
     if raw is None:
         return _oauth_error(400, "invalid_request", "The request body did not arrive.")
     try:
