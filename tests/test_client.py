@@ -171,7 +171,8 @@ def test_client_errors_are_not_retried_and_raise_their_own_class(
 
 
 @pytest.mark.parametrize(
-    ("status", "error"), [(429, RateLimitError), *((s, ServerError) for s in (500, 502, 503, 504))]
+    ("status", "error"),
+    [(408, RequestError), (429, RateLimitError), *((s, ServerError) for s in (500, 502, 503, 504))],
 )
 def test_every_retryable_status_is_retried_then_raises_its_class(
     status: int, error: type[RequestError], sleeps: list[float]
@@ -396,7 +397,14 @@ def test_every_error_has_a_request_id_and_retries_taken_and_survives_pickle_and_
 
 @pytest.mark.parametrize(
     ("status", "error", "attempts"),
-    [(400, AuthError, 1), (401, AuthError, 1), (403, AuthError, 1), (429, RateLimitError, 2), (503, ServerError, 2)],
+    [
+        (400, AuthError, 1),
+        (401, AuthError, 1),
+        (403, AuthError, 1),
+        (408, RequestError, 2),
+        (429, RateLimitError, 2),
+        (503, ServerError, 2),
+    ],
 )
 def test_the_token_endpoint_refusing_is_auth_error_and_being_busy_is_not(
     status: int, error: type[RequestError], attempts: int, sleeps: list[float]

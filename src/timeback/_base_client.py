@@ -55,7 +55,8 @@ log = logging.getLogger("timeback")
 
 ModelT = TypeVar("ModelT", bound="pydantic.BaseModel")
 
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# (408: the request did not arrive whole in time, a server or load balancer says; nothing of it was handled)
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
@@ -312,7 +313,7 @@ class BaseClient:
         body = decode_error_body(response.content)
         message = describe(response.status_code, response.reason_phrase, body)
         cls = error_class_for(response.status_code)
-        if token_endpoint and response.status_code < 500 and response.status_code != 429:
+        if token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
             cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
         kwargs: dict[str, Any] = dict(
             status_code=response.status_code,
