@@ -262,6 +262,50 @@ async def test_a_call_cancelled_mid_answer_closes_that_connection() -> None:
             await closed.wait()
 
 
+async def test_waiting_for_a_busy_pool_past_the_pool_timeout_is_a_pool_timeout() -> None:
+    """All ``max_connections`` in use (one, its answer held back): another request waits for it up to its pool
+    timeout, then fails as httpx's own transport fails it, ``PoolTimeout`` (it was a ``ConnectTimeout``). The wait
+    is not bounded by the connect timeout: one that waits longer than that gets the connection once free."""
+    arrived, answer = asyncio.Event(), asyncio.Event()
+
+    async def held(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await reader.readuntil(b"\r\n\r\n"):  # (one request after another on the connection)
+            arrived.set()
+            await answer.wait()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+
+    listener = await asyncio.start_server(held, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener, DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
+        first = asyncio.create_task(http.get(url))
+        await asyncio.wait_for(arrived.wait(), 5)
+        with pytest.raises(httpx.PoolTimeout):
+            async with asyncio.timeout(5):  # (a TimeoutError instead, should the pool wait go unbounded)
+                await http.get(url, timeout=httpx.Timeout(5, pool=0.2))
+        second = asyncio.create_task(http.get(url, timeout=httpx.Timeout(5, connect=0.1, pool=5)))
+        await asyncio.sleep(0.3)
+        answer.set()
+        assert (await first).status_code == 200 and (await second).status_code == 200
+
+
+async def test_a_connection_not_made_within_the_connect_timeout_is_a_connect_timeout() -> None:
+    """A server that accepts the TCP connection and never answers the TLS handshake: ``ConnectTimeout``, after the
+    connect timeout, not cut short by a shorter pool timeout (the pool had a free connection: there was no wait)."""
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # (until the client gives up)
+        writer.close()
+
+    listener = await asyncio.start_server(silent, "127.0.0.1", 0)
+    url = f"https://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener, DefaultAioHttpClient() as http:
+        began = asyncio.get_running_loop().time()
+        with pytest.raises(httpx.ConnectTimeout):
+            await http.get(url, timeout=httpx.Timeout(5, connect=0.5, pool=0.1))
+        assert asyncio.get_running_loop().time() - began >= 0.45
+
+
 async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``HTTP_PROXY`` set, a request to another host goes to that proxy (absolute URL in the request line, the
     proxy's credentials from its URL); one to a host ``NO_PROXY`` lists does not, nor one to a loopback host

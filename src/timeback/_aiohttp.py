@@ -15,8 +15,10 @@ aiohttp is imported when the first client is made, not with ``timeback``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -32,6 +34,9 @@ __all__ = ["DefaultAioHttpClient"]
 # memory, without an async iteration per chunk (about 5% of a single-result PUT's client CPU). Larger answers, and
 # those of unknown length, stream.
 READ_AT_ONCE_BYTES = 64 * 1024
+
+# The request's pool timeout, for the connector: aiohttp gives its wait for a free connection no timeout of its own.
+_pool_timeout: ContextVar[float | None] = ContextVar("pool_timeout", default=None)
 
 
 class DefaultAioHttpClient(httpx.AsyncClient):
@@ -86,7 +91,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        connector = aiohttp.TCPConnector(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
+        connector = _connector()(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
         # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
@@ -135,6 +140,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         headers = request.headers.multi_items()
         if proxy_headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
             headers += proxy_headers.items()
+        waits = _pool_timeout.set(timeout.get("pool"))
         try:
             response = await self._session.request(
                 request.method,
@@ -142,9 +148,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=headers,
                 data=content,
                 allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    connect=timeout.get("pool"), sock_connect=timeout.get("connect"), sock_read=timeout.get("read")
-                ),
+                # (no "connect": it bounds the wait for a free connection and the connecting as one; see _connector)
+                timeout=aiohttp.ClientTimeout(sock_connect=timeout.get("connect"), sock_read=timeout.get("read")),
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=proxy,
                 proxy_headers=proxy_headers,
@@ -163,6 +168,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             return httpx.Response(
                 response.status, headers=response.raw_headers, stream=stream, request=request, extensions=extensions
             )
+        finally:
+            _pool_timeout.reset(waits)
         raise error  # (outside the except: see _httpx_error)
 
     async def aclose(self) -> None:
@@ -227,6 +234,36 @@ def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]
     return patterns
 
 
+class _PoolTimeout(TimeoutError):
+    """No connection in the pool came free within the request's pool timeout (aiohttp then raises its
+    ``ConnectionTimeoutError`` from this one: httpx's ``PoolTimeout``)."""
+
+
+@functools.cache
+def _connector() -> type[aiohttp.TCPConnector]:
+    """aiohttp's ``TCPConnector``, timing as httpx does: the wait for a free connection (all ``limit`` of them in
+    use) by the pool timeout, raising ``_PoolTimeout``; making one (its address looked up, connected, TLS, a
+    proxy's CONNECT) by the connect timeout. aiohttp's own ``connect`` timeout bounds both as one, and names both a
+    ``ConnectionTimeoutError``. (Made when first needed: aiohttp is not imported with ``timeback``.)"""
+    import asyncio
+
+    import aiohttp
+
+    class Connector(aiohttp.TCPConnector):
+        async def _wait_for_available_connection(self, *args: Any) -> None:  # (aiohttp>=3.10.11)
+            try:
+                async with asyncio.timeout(_pool_timeout.get()):
+                    await super()._wait_for_available_connection(*args)
+            except TimeoutError:
+                raise _PoolTimeout("timed out waiting for a connection from the pool") from None
+
+        async def _create_connection(self, req: Any, traces: Any, timeout: aiohttp.ClientTimeout) -> Any:
+            async with asyncio.timeout(timeout.sock_connect):
+                return await super()._create_connection(req, traces, timeout)
+
+    return Connector
+
+
 class _ResponseStream(httpx.AsyncByteStream):
     def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
         self._response, self._request = response, request
@@ -262,7 +299,7 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         return exc
     kind: type[httpx.TransportError]
     if isinstance(exc, aiohttp.ConnectionTimeoutError):  # (connecting, or waiting for a pooled connection)
-        kind = httpx.ConnectTimeout
+        kind = httpx.PoolTimeout if isinstance(exc.__cause__, _PoolTimeout) else httpx.ConnectTimeout
     elif isinstance(exc, asyncio.TimeoutError):  # (aiohttp's read timeout; any other, as a timeout)
         kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.TimeoutException
     elif isinstance(exc, aiohttp.ClientConnectorError):
