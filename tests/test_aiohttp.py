@@ -7,9 +7,11 @@ Every other ``AsyncTimeback`` test runs on this client too (the ``async_client``
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import ssl
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -304,6 +306,34 @@ async def test_a_connection_not_made_within_the_connect_timeout_is_a_connect_tim
         with pytest.raises(httpx.ConnectTimeout):
             await http.get(url, timeout=httpx.Timeout(5, connect=0.5, pool=0.1))
         assert asyncio.get_running_loop().time() - began >= 0.45
+
+
+def test_a_client_made_once_serves_one_event_loop_after_another(server: LocalServer) -> None:
+    """Two ``asyncio.run`` in turn (or pytest-asyncio's loop per test) with one client: the second loop's requests
+    get a session of their own (aiohttp raised "Event loop is closed"), the first's connections closed as its loop
+    shut down: no ResourceWarning for them, nor an "Unclosed client session"."""
+    http = DefaultAioHttpClient()
+
+    async def status() -> int:
+        return (await http.get(f"{server.url}/ims/oneroster/gradebook/v1p2/results/any")).status_code
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        statuses = [asyncio.run(status()), asyncio.run(status())]
+        asyncio.run(http.aclose())
+        gc.collect()
+    assert statuses == [401, 401]
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+async def test_a_client_used_from_another_open_event_loop_says_it_belongs_to_one(server: LocalServer) -> None:
+    url = f"{server.url}/ims/oneroster/gradebook/v1p2/results/any"
+    async with DefaultAioHttpClient() as http:
+        await http.get(url)
+        with pytest.raises(RuntimeError, match="used in one event loop at a time"):
+            await asyncio.to_thread(asyncio.run, http.get(url))  # (this test's loop is still open: waiting for it)
+        assert (await http.get(url)).status_code == 401  # (in its own loop, it still works)
 
 
 async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,8 @@ import httpx
 from timeback._base_client import is_loopback, with_cookies_when_set
 
 if TYPE_CHECKING:
+    import asyncio
+
     import aiohttp
 
 __all__ = ["DefaultAioHttpClient"]
@@ -65,11 +67,12 @@ class DefaultAioHttpClient(httpx.AsyncClient):
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop). With
-    ``trust_env``, a request goes through the proxy the environment names for its scheme (``HTTP_PROXY``,
-    ``HTTPS_PROXY``; else ``ALL_PROXY``, as httpx reads them), unless ``NO_PROXY`` lists its host or the host is
-    loopback. (aiohttp's own ``trust_env`` is not used: it reads ``~/.netrc`` in a thread for every request, and
-    refuses a request that has an ``Authorization`` header when the file has its host.)"""
+    """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop; for
+    another loop's, see ``_session_here``). With ``trust_env``, a request goes through the proxy the environment
+    names for its scheme (``HTTP_PROXY``, ``HTTPS_PROXY``; else ``ALL_PROXY``, as httpx reads them), unless
+    ``NO_PROXY`` lists its host or the host is loopback. (aiohttp's own ``trust_env`` is not used: it reads
+    ``~/.netrc`` in a thread for every request, and refuses a request that has an ``Authorization`` header when the
+    file has its host.)"""
 
     def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None, *, trust_env: bool = False) -> None:
         import urllib.request
@@ -79,6 +82,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # (the session's)
+        self._closer: AsyncGenerator[None] | None = None  # (closes the session: see _closed_with_loop)
         environment = urllib.request.getproxies() if trust_env else {}
         self._no_proxy = _no_proxy(environment.get("no", ""))
         if ("", None, None) in self._no_proxy:  # (NO_PROXY=*: httpx reads no proxy, a malformed one neither)
@@ -128,8 +133,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         import aiohttp
         from yarl import URL
 
-        if self._session is None:
-            self._session = self._new_session()
+        session = await self._session_here()
         timeout = request.extensions.get("timeout", {})
         try:
             content: Any = request.content or None
@@ -142,7 +146,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             headers += proxy_headers.items()
         waits = _pool_timeout.set(timeout.get("pool"))
         try:
-            response = await self._session.request(
+            response = await session.request(
                 request.method,
                 URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
                 headers=headers,
@@ -172,9 +176,36 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             _pool_timeout.reset(waits)
         raise error  # (outside the except: see _httpx_error)
 
+    async def _session_here(self) -> aiohttp.ClientSession:
+        """The running event loop's session, made on its first request. One made in a loop since closed is
+        replaced (its connections died with that loop; asyncio.run and pytest-asyncio close it before, see
+        ``_closed_with_loop``); one of a loop still open is refused: its connections, locks and timers are that
+        loop's, not to be used from another (httpx's own pool raises a RuntimeError too, "bound to a different event
+        loop")."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._refuse_if_open_elsewhere(loop)
+            old, self._session, self._loop = self._closer, self._new_session(), loop
+            self._closer = _closed_with_loop(self._session)
+            await anext(self._closer)  # (started in this loop: asyncio's to close when it shuts down)
+            if old is not None:  # (a loop closed without that: aiohttp can close nothing, but marks it closed)
+                await old.aclose()
+        assert self._session is not None
+        return self._session
+
+    def _refuse_if_open_elsewhere(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._loop is not None and self._loop is not loop and not self._loop.is_closed():
+            message = "a DefaultAioHttpClient is used in one event loop at a time, and the loop it was first used in"
+            raise RuntimeError(f"{message} is still open: make a client per event loop (or close this one first)")
+
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        import asyncio
+
+        if self._closer is not None:
+            self._refuse_if_open_elsewhere(asyncio.get_running_loop())
+            await self._closer.aclose()
 
 
 def _proxy_named(key: str, value: str) -> httpx.Proxy:
@@ -232,6 +263,17 @@ def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]
             pattern = f"^{re.escape(host)}$"
         patterns.append(("" if url.scheme == "all" else url.scheme, re.compile(pattern) if host else None, url.port))
     return patterns
+
+
+async def _closed_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None]:
+    """Closes ``session`` when closed itself: by the transport's ``aclose``, or by asyncio as the event loop it was
+    started in shuts down (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call
+    before they close a loop). The session's connections are then closed in their loop, while it still runs: a
+    client used again from the next loop leaves no socket open behind it, nor a ResourceWarning."""
+    try:
+        yield
+    finally:
+        await session.close()
 
 
 class _PoolTimeout(TimeoutError):
