@@ -15,12 +15,13 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
-from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback, _aiohttp
 from timeback._aiohttp import AiohttpTransport
 from timeback._base_client import with_cookies_when_set
 from timeback.server import ServerSettings
@@ -289,6 +290,36 @@ async def test_waiting_for_a_busy_pool_past_the_pool_timeout_is_a_pool_timeout()
         await asyncio.sleep(0.3)
         answer.set()
         assert (await first).status_code == 200 and (await second).status_code == 200
+
+
+async def test_without_the_private_methods_it_times_a_busy_pool_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An aiohttp without the methods the connector times the pool wait in: its own connector is used, the wait
+    still bounded by the pool timeout (as aiohttp's connect timeout, so a ConnectTimeout), never unbounded."""
+    monkeypatch.setattr(_aiohttp, "_TIMED_METHODS", ("_wait_for_available_connection", "_not_in_any_aiohttp"))
+    _aiohttp._connector.cache_clear()
+    arrived, answer = asyncio.Event(), asyncio.Event()
+
+    async def held(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        arrived.set()
+        await answer.wait()
+        writer.close()
+
+    listener = await asyncio.start_server(held, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    try:
+        async with listener, DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
+            assert _aiohttp._connector() is aiohttp.TCPConnector
+            first = asyncio.create_task(http.get(url))
+            await asyncio.wait_for(arrived.wait(), 5)
+            with pytest.raises(httpx.ConnectTimeout):
+                async with asyncio.timeout(5):
+                    await http.get(url, timeout=httpx.Timeout(5, pool=0.2))
+            answer.set()
+            with pytest.raises(httpx.RemoteProtocolError):
+                await first
+    finally:
+        _aiohttp._connector.cache_clear()
 
 
 async def test_a_connection_not_made_within_the_connect_timeout_is_a_connect_timeout() -> None:

@@ -152,8 +152,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=headers,
                 data=content,
                 allow_redirects=False,
-                # (no "connect": it bounds the wait for a free connection and the connecting as one; see _connector)
-                timeout=aiohttp.ClientTimeout(sock_connect=timeout.get("connect"), sock_read=timeout.get("read")),
+                timeout=aiohttp.ClientTimeout(
+                    # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
+                    # when _connector cannot time the wait itself)
+                    connect=None if _connector() is not aiohttp.TCPConnector else timeout.get("pool"),
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                ),
                 server_hostname=request.extensions.get("sni_hostname"),
                 proxy=proxy,
                 proxy_headers=proxy_headers,
@@ -281,15 +286,25 @@ class _PoolTimeout(TimeoutError):
     ``ConnectionTimeoutError`` from this one: httpx's ``PoolTimeout``)."""
 
 
+# aiohttp's private methods the connector times (3.10.11 to 3.14 at least): waiting for a free connection, making one
+_TIMED_METHODS = ("_wait_for_available_connection", "_create_connection")
+
+
 @functools.cache
 def _connector() -> type[aiohttp.TCPConnector]:
     """aiohttp's ``TCPConnector``, timing as httpx does: the wait for a free connection (all ``limit`` of them in
     use) by the pool timeout, raising ``_PoolTimeout``; making one (its address looked up, connected, TLS, a
     proxy's CONNECT) by the connect timeout. aiohttp's own ``connect`` timeout bounds both as one, and names both a
-    ``ConnectionTimeoutError``. (Made when first needed: aiohttp is not imported with ``timeback``.)"""
+    ``ConnectionTimeoutError``. (Made when first needed: aiohttp is not imported with ``timeback``.) The wait is a
+    private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, its own ``TCPConnector`` is
+    used, the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
+    ``ConnectTimeout``, and its wait still bounded."""
     import asyncio
 
     import aiohttp
+
+    if not all(callable(getattr(aiohttp.TCPConnector, name, None)) for name in _TIMED_METHODS):
+        return aiohttp.TCPConnector
 
     class Connector(aiohttp.TCPConnector):
         async def _wait_for_available_connection(self, *args: Any) -> None:  # (aiohttp>=3.10.11)
