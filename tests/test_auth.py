@@ -19,7 +19,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def cache() -> auth.TokenCache:
-    config = resolve_config(client_id="id", client_secret="secret", environment=None, base_url="http://x",
+    config = resolve_config(client_id="id", client_secret="secret", environment=None, base_url="https://x",
                             token_url=None, timeout=None, max_retries=None)  # fmt: skip
     return auth.TokenCache(config)
 
@@ -58,7 +58,7 @@ def test_invalidate_keeps_a_newer_token(clock: list[float]) -> None:
 
 def test_token_request_uses_basic_auth_and_client_credentials() -> None:
     request = cache().build_request()
-    assert request.url == "http://x/oauth2/token" and request.method == "POST"
+    assert request.url == "https://x/oauth2/token" and request.method == "POST"
     assert request.headers["Authorization"].startswith("Basic ")
     # One authentication method (RFC 6749 section 2.3): the secret only in the header; the form's client_id is
     # identification and names the header's client (the local server refuses a form secret or another id with it).

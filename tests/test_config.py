@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from timeback import ConfigurationError, Timeback
+from timeback import AsyncTimeback, ConfigurationError, Timeback
 from timeback._config import ENVIRONMENTS
 from timeback.server.runner import LocalServer
 
@@ -14,6 +14,7 @@ VARS = (
     "TIMEBACK_ENVIRONMENT",
     "TIMEBACK_BASE_URL",
     "TIMEBACK_TOKEN_URL",
+    "TIMEBACK_INSECURE_TRANSPORT",
 )
 
 
@@ -168,3 +169,50 @@ def test_an_environment_and_another_base_url_without_a_token_url_is_refused(monk
     assert (config.base_url, config.token_url) == ("http://127.0.0.1:18731", "http://127.0.0.1:18731/oauth2/token")
     with Timeback(environment="staging", base_url=ENVIRONMENTS["staging"][0] + "/") as client:
         assert client._client._config.token_url == ENVIRONMENTS["staging"][1]
+
+
+@pytest.mark.parametrize("where", ["base_url", "token_url", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL"])
+@pytest.mark.parametrize("make", [Timeback, AsyncTimeback])
+async def test_plain_http_to_another_host_is_refused_unless_allowed(
+    monkeypatch: pytest.MonkeyPatch, where: str, make: type[Timeback] | type[AsyncTimeback]
+) -> None:
+    """The token request carries the client secret and every call a bearer token: over http:// to another host
+    they went in clear text. Refused when the client is made, naming where the URL came from (and not the secret);
+    TIMEBACK_INSECURE_TRANSPORT=1 allows it on purpose (a CI job's container reaching http://timeback:8000)."""
+    urls = {"base_url": "https://grades.example.org", "token_url": "https://grades.example.org/oauth2/token"}
+    key = where.removeprefix("TIMEBACK_").lower()
+    urls[key] = urls[key].replace("https://", "http://")
+    if where.startswith("TIMEBACK_"):
+        for name, value in urls.items():
+            monkeypatch.setenv(f"TIMEBACK_{name.upper()}", value)
+        urls = {}
+    for allowed in ("", "0", "true"):  # (only the documented 1 allows it)
+        monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", allowed)
+        with pytest.raises(ConfigurationError, match=rf"^{where} is http:// to 'grades.example.org'") as raised:
+            make(client_id="a", client_secret="hunter2", **urls)
+        assert raised.value.missing == (where,)
+        assert "unencrypted" in str(raised.value) and "TIMEBACK_INSECURE_TRANSPORT=1" in str(raised.value)
+        assert "hunter2" not in str(raised.value)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")
+    client = make(client_id="a", client_secret="hunter2", **urls)
+    config = client._client._config
+    assert config.base_url.startswith("http") and config.token_url.startswith("http")
+    if isinstance(client, AsyncTimeback):
+        await client.close()
+    else:
+        client.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.10", "localhost", "[::1]"])
+def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
+    # (the local server, `timeback demo`, the tests: nothing leaves this machine)
+    with Timeback(client_id="a", client_secret="b", base_url=f"http://{host}:8000") as client:
+        assert client._client._config.token_url == f"http://{host}:8000/oauth2/token"
+    with Timeback(client_id="a", client_secret="b", base_url="https://api.example.org",
+                  token_url=f"http://{host}:9/token") as client:  # fmt: skip
+        assert client._client._config.token_url == f"http://{host}:9/token"
+
+
+def test_https_needs_no_variable() -> None:
+    with Timeback(client_id="a", client_secret="b", base_url="https://grades.example.org") as client:
+        assert client._client._config.token_url == "https://grades.example.org/oauth2/token"

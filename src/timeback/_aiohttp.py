@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import is_loopback, with_cookies_when_set
+from timeback._base_client import with_cookies_when_set
+from timeback._config import is_loopback
 
 if TYPE_CHECKING:
     import asyncio

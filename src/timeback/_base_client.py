@@ -27,7 +27,7 @@ import pydantic
 import pydantic_core
 
 from timeback._auth import TokenCache
-from timeback._config import NO_OPTIONS, CallOptions, ClientConfig
+from timeback._config import NO_OPTIONS, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
@@ -846,16 +846,6 @@ def direct_to_loopback(config: ClientConfig) -> dict[str, None]:
         if is_loopback(host):
             mounts[f"all://[{host}]" if ":" in host else f"all://{host}"] = None
     return mounts
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost``, or a loopback address (127.0.0.0/8, ::1)."""
-    import ipaddress
-
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # (a name)
-        return False
 
 
 class _CookiesWhenSet(httpx.Cookies):

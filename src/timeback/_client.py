@@ -61,7 +61,8 @@ class Timeback:
     environment variable: ``TIMEBACK_CLIENT_ID``, ``TIMEBACK_CLIENT_SECRET``,
     ``TIMEBACK_ENVIRONMENT`` (``production`` or ``staging``), ``TIMEBACK_BASE_URL``, ``TIMEBACK_TOKEN_URL``.
     A ``base_url`` given without an environment (a local ``timeback serve``) needs no environment; its token
-    endpoint defaults to ``{base_url}/oauth2/token``. Missing configuration raises ``ConfigurationError``.
+    endpoint defaults to ``{base_url}/oauth2/token``. Missing configuration raises ``ConfigurationError``, and so
+    does an ``http://`` URL to a host other than loopback unless ``TIMEBACK_INSECURE_TRANSPORT=1``.
 
     **Parameters:**
 

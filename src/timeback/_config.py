@@ -78,6 +78,7 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         options.get("timeout"), options.get("max_retries"), options.get("deadline")
     )
 
+    insecure_ok = env.get("TIMEBACK_INSECURE_TRANSPORT") == "1"
     missing = []
     if not client_id:
         missing.append("TIMEBACK_CLIENT_ID")
@@ -98,6 +99,15 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
             raise ConfigurationError(
                 f"{names[key]} must not hold a user or password (user:password@): the SDK authenticates with the "
                 "client id and secret",
+                (names[key],),
+            )
+        if parsed is not None and parsed.scheme == "http" and not is_loopback(parsed.host) and not insecure_ok:
+            # The token request carries the client secret, and every call a bearer token: over plain http anyone on
+            # the path reads them (oauthlib's InsecureTransportError, refused the same way).
+            raise ConfigurationError(
+                f"{names[key]} is http:// to {parsed.host!r}, which is not this machine: the client secret and "
+                "bearer tokens would travel unencrypted. Use https://, or set TIMEBACK_INSECURE_TRANSPORT=1 to "
+                "allow it on purpose (e.g. a local server reached as http://timeback:8000 from a CI container)",
                 (names[key],),
             )
     if environment is not None and base_url is not None and token_url is None:
@@ -178,6 +188,16 @@ def _seconds(name: str, value: Any, *, negative_ok: bool = False) -> float:
 def _bad(name: str, value: Any, what: str) -> Exception:
     error = TypeError if not isinstance(value, (int, float)) or isinstance(value, bool) else ValueError
     return error(f"{name} must be {what}, not {value!r}")
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, or a loopback address (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # (a name)
+        return False
 
 
 def _http_url(url: str) -> httpx.URL | None:
