@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import socket
@@ -390,6 +391,26 @@ def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, hos
     assert result.exit_code == 0, result.output
     assert f"export TIMEBACK_BASE_URL={url}\n" in result.output
     assert f"export TIMEBACK_TOKEN_URL={url}/oauth2/token\n" in result.output
+
+
+def test_serve_on_another_address_prints_the_insecure_transport_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served on an address other than loopback, the printed exports work: the SDK refuses plain http:// to such a
+    host unless TIMEBACK_INSECURE_TRANSPORT=1, so that is printed too (and not for loopback)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # (UDP: nothing is sent; the address a route out would use)
+        except OSError:
+            pytest.skip("no address other than loopback")
+        host = probe.getsockname()[0]
+    if ipaddress.ip_address(host).is_loopback:
+        pytest.skip("no address other than loopback")
+    port = _free_port()
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", host, "--port", str(port))
+    assert result.exit_code == 0, result.output
+    assert f"export TIMEBACK_BASE_URL=http://{host}:{port}\n" in result.output
+    assert "export TIMEBACK_INSECURE_TRANSPORT=1" in result.output
+    loopback = _serve(monkeypatch, "--database", "sqlite://", "--host", "127.0.0.1")
+    assert loopback.exit_code == 0 and "TIMEBACK_INSECURE_TRANSPORT" not in loopback.output, loopback.output
 
 
 @pytest.mark.parametrize(

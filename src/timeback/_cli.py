@@ -279,6 +279,12 @@ def _app() -> Any:
             typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
             typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
             typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+            from timeback._config import is_loopback
+
+            if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
+                typer.echo(
+                    "  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted"
+                )
         if workers > 1:
             _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening)
             return
