@@ -470,6 +470,69 @@ def test_mixed_methods_neither_count_as_failures_nor_pass_the_limit(
     assert token_request(http).status_code == 200
 
 
+# ----- each parameter once, and no credentials in the URL (RFC 6749 sections 3.1 and 2.3.1)
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def assert_parameters_refused(response: httpx.Response, fields: list[str]) -> None:
+    assert_imsx(response, 400, "invaliddata")
+    body = response.json()
+    assert body["error"] == "invalid_request" and "access_token" not in body
+    assert [d["field"] for d in body["imsx_error_details"]] == fields
+    assert response.headers["Cache-Control"] == "no-store" and "WWW-Authenticate" not in response.headers
+    for secret in (SECRET, WRONG):
+        assert secret not in response.text
+
+
+@pytest.mark.parametrize(
+    ("form", "fields"),
+    [
+        # Before, the first value was taken: this one got a token, and the wrong secret went unnoticed.
+        pytest.param(
+            f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}&client_secret={WRONG}",
+            ["client_secret"],
+            id="client_secret-twice",
+        ),
+        pytest.param(
+            f"grant_type=client_credentials&grant_type=password&client_id={CLIENT}&client_secret={SECRET}",
+            ["grant_type"],
+            id="grant_type-twice",
+        ),
+        pytest.param(
+            f"client_id={CLIENT}&grant_type=client_credentials&client_id=other&client_secret={SECRET}&scope=a&scope=b",
+            ["client_id", "scope"],
+            id="two-repeated",
+        ),
+        pytest.param(
+            f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}&client_secret=",
+            ["client_secret"],
+            id="second-empty",
+        ),
+    ],
+)
+def test_a_form_parameter_sent_twice_is_400_naming_it(shared: httpx.Client, form: str, fields: list[str]) -> None:
+    with CaughtLogs() as logs:
+        response = shared.post("/oauth2/token", content=form.encode(), headers=FORM)
+    assert_parameters_refused(response, fields)
+    assert all(name in response.json()["error_description"] for name in fields)
+    for secret in (SECRET, WRONG):
+        assert not any(secret in line for line in logs.lines), logs.lines
+
+
+def test_repeated_parameters_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
+    twice = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={WRONG}&client_secret={WRONG}x"
+    for _ in range(15):  # more than the limit (10): refused before any secret is checked
+        assert_parameters_refused(http.post("/oauth2/token", content=twice.encode(), headers=FORM), ["client_secret"])
+    assert token_request(http).status_code == 200
+    assert fail(http, CLIENT, 10) == [401] * 10
+    right_twice = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}&client_secret={SECRET}"
+    assert_parameters_refused(http.post("/oauth2/token", content=right_twice.encode(), headers=FORM), ["client_secret"])
+    assert_limited(token_request(http))
+    clock.now += 60
+    assert token_request(http).status_code == 200
+
+
 # ----- the token endpoint's body size
 
 MAX_FORM_BYTES = 64 * 1024  # (as documented; routes.oauth.MAX_FORM_BYTES)

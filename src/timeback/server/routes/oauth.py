@@ -6,11 +6,12 @@ even an empty one, other than the header's, or a ``client_id`` naming another cl
 the same credentials both ways, as some OAuth libraries send them, are taken (a ``client_id`` alone equal to the
 header's, as the SDK sends it, is identification). The refusals come before any secret is checked and
 are not counted as failed attempts: they tell nothing of either secret, so they give a guesser neither a try nor a
-way past the limit, and a misconfigured client is not locked out by them. Errors carry both
-the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one client id answer
-429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over ``MAX_FORM_BYTES`` is
-413, read no further and not counted as a failed attempt; one that stops coming (``body_timeout_seconds`` of the
-settings) is 408 and the connection closed, likewise not counted.
+way past the limit, and a misconfigured client is not locked out by them. A form with a parameter sent more than once
+(RFC 6749 section 3.1) is refused likewise: 400 ``invalid_request`` naming the parameters, never their values.
+Errors carry both the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one
+client id answer 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over
+``MAX_FORM_BYTES`` is 413, read no further and not counted as a failed attempt; one that stops coming
+(``body_timeout_seconds`` of the settings) is 408 and the connection closed, likewise not counted.
 """
 
 from __future__ import annotations
@@ -97,6 +98,17 @@ def _mixed_methods(basic: list[tuple[str, str]], form: dict[str, str]) -> JSONRe
     return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
 
 
+def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
+    """The 400 for a form with a parameter sent more than once (RFC 6749 section 3.1), or None: which of the values
+    to take would be a guess (the first was taken). Names the parameters, never their values."""
+    repeated = [name for name, values in form.items() if len(values) > 1]
+    if not repeated:
+        return None
+    description = f"Each parameter may be sent once; sent more than once: {', '.join(repeated)}."
+    fields = [(name, "sent more than once") for name in repeated]
+    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+
+
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
     try:
@@ -107,9 +119,13 @@ async def token(request: Request) -> JSONResponse:
     if raw is None:
         return _oauth_error(400, "invalid_request", "The request body did not arrive.")
     try:
-        form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
+        parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         return _oauth_error(400, "invalid_request", "The body must be form-encoded UTF-8.")
+    repeated = _repeated(parsed)  # (before the credentials are looked at: not a failed attempt)
+    if repeated is not None:
+        return repeated
+    form = {k: v[0] for k, v in parsed.items()}
     if form.get("grant_type") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
     try:
