@@ -533,6 +533,46 @@ def test_repeated_parameters_neither_count_as_failures_nor_pass_the_limit(http: 
     assert token_request(http).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("query", "headers", "fields"),
+    [
+        # Before, the query was ignored: the header's credentials got a token, the URL's secret unnoticed (and logged).
+        pytest.param({"client_id": CLIENT, "client_secret": SECRET}, HEADER, ["client_id", "client_secret"], id="both"),
+        pytest.param({"client_secret": WRONG}, HEADER, ["client_secret"], id="secret"),
+        pytest.param({"client_id": CLIENT}, HEADER, ["client_id"], id="id"),
+        pytest.param({"client_secret": ""}, HEADER, ["client_secret"], id="empty-secret"),
+        pytest.param({"client_id": CLIENT, "client_secret": SECRET}, {}, ["client_id", "client_secret"], id="alone"),
+    ],
+)
+def test_client_credentials_in_the_url_are_400_naming_them(
+    shared: httpx.Client, query: dict[str, str], headers: dict[str, str], fields: list[str]
+) -> None:
+    response = shared.post("/oauth2/token", params=query, data={"grant_type": "client_credentials"}, headers=headers)
+    assert_parameters_refused(response, fields)
+    assert "URL" in response.json()["error_description"]
+
+
+def test_other_query_parameters_are_still_ignored(shared: httpx.Client) -> None:
+    params = {"foo": "bar", "client": "x"}
+    response = shared.post("/oauth2/token", params=params, data={"grant_type": "client_credentials"}, headers=HEADER)
+    assert response.status_code == 200, response.text
+
+
+def test_credentials_in_the_url_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
+    form = {"grant_type": "client_credentials"}
+    wrong = basic(f"{CLIENT}:{WRONG}".encode())
+    for _ in range(15):  # more than the limit (10): refused before any secret is checked
+        response = http.post("/oauth2/token", params={"client_secret": WRONG}, data=form, headers=wrong)
+        assert_parameters_refused(response, ["client_secret"])
+    assert token_request(http).status_code == 200
+    assert fail(http, CLIENT, 10) == [401] * 10
+    response = http.post("/oauth2/token", params={"client_id": CLIENT}, data=form, headers=HEADER)
+    assert_parameters_refused(response, ["client_id"])
+    assert_limited(token_request(http))
+    clock.now += 60
+    assert token_request(http).status_code == 200
+
+
 # ----- the token endpoint's body size
 
 MAX_FORM_BYTES = 64 * 1024  # (as documented; routes.oauth.MAX_FORM_BYTES)

@@ -7,7 +7,8 @@ the same credentials both ways, as some OAuth libraries send them, are taken (a 
 header's, as the SDK sends it, is identification). The refusals come before any secret is checked and
 are not counted as failed attempts: they tell nothing of either secret, so they give a guesser neither a try nor a
 way past the limit, and a misconfigured client is not locked out by them. A form with a parameter sent more than once
-(RFC 6749 section 3.1) is refused likewise: 400 ``invalid_request`` naming the parameters, never their values.
+(RFC 6749 section 3.1), or client credentials in the URL's query (section 2.3.1), is refused likewise: 400
+``invalid_request`` naming the parameters, never their values.
 Errors carry both the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one
 client id answer 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over
 ``MAX_FORM_BYTES`` is 413, read no further and not counted as a failed attempt; one that stops coming
@@ -98,6 +99,22 @@ def _mixed_methods(basic: list[tuple[str, str]], form: dict[str, str]) -> JSONRe
     return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
 
 
+# Never taken from the URL (RFC 6749 section 2.3.1): URLs are logged, and kept in histories and proxies.
+CREDENTIAL_PARAMETERS = ("client_id", "client_secret")
+
+
+def _credentials_in_query(query_string: bytes) -> JSONResponse | None:
+    """The 400 for client credentials sent in the token URL's query, or None. Names the parameters, never their
+    values. Other query parameters are ignored, as before."""
+    sent = parse_qs(query_string.decode("latin-1"), keep_blank_values=True)
+    named = [name for name in CREDENTIAL_PARAMETERS if name in sent]
+    if not named:
+        return None
+    description = f"Client credentials must not be sent in the URL ({', '.join(named)}): send them in the body."
+    fields = [(name, "in the URL's query") for name in named]
+    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+
+
 def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
     """The 400 for a form with a parameter sent more than once (RFC 6749 section 3.1), or None: which of the values
     to take would be a guess (the first was taken). Names the parameters, never their values."""
@@ -111,6 +128,10 @@ def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
 
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
+    query_string = request.scope["query_string"]
+    in_query = _credentials_in_query(query_string) if query_string else None
+    if in_query is not None:  # (before the body is read and the credentials looked at: not a failed attempt)
+        return in_query
     try:
         timeout = request.app.state.settings.body_timeout_seconds
         raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES, timeout)
