@@ -540,3 +540,28 @@ def test_serve_with_workers_refuses_a_port_taken_since_its_check_as_a_bad_port(
         )
     assert result.exit_code == 2, (result.exit_code, result.output)
     assert "Invalid value for --port" in result.output and "Address already in use" in result.output, result.output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, workers: str) -> None:
+    # (uvicorn's access log writes each request's path with its query: a client that put its secret or a token in a
+    # URL had it written to the log, though the token endpoint refuses credentials there)
+    port, secret, token = _free_port(), "query-secret-71c4", "query-token-2b9e"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _until_healthy(proc, port, seconds=30)
+        base = f"http://127.0.0.1:{port}"
+        refused = httpx.post(
+            f"{base}/oauth2/token?client_id=someone&client_secret={secret}&keep=1",
+            data={"grant_type": "client_credentials"},
+        )
+        assert refused.status_code == 400
+        assert httpx.get(f"{base}/health?access_token={token}&Client%5FSecret={secret}").status_code == 200
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert secret not in output and token not in output, output
+    assert '"POST /oauth2/token?client_id=someone&client_secret=[redacted]&keep=1 HTTP/1.1" 400' in output, output
+    assert '"GET /health?access_token=[redacted]&Client%5FSecret=[redacted] HTTP/1.1" 200' in output, output

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.server.access_log import REDACT_QUERY_SECRETS
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
@@ -174,6 +175,8 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # Our middleware runs outside FastAPI's own stack (error middleware, telemetry, body limit): the operation lane
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
     # take (404, 405, /oauth2/token, /health, docs). Outermost first: faults, request id, encoded slashes, lane.
+    # (the access log, when on, shows each URL: no secret a client put in one is written to it)
+    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
     if settings.faults:
         # Outermost, so a faulted request looks to the client like a network or load-balancer failure.
         app.state.faults = FaultInjector(FaultSpec.parse(settings.faults))
