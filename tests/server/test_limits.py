@@ -470,20 +470,97 @@ def test_a_request_head_left_unfinished_is_408_and_an_idle_connection_closed(
         assert http.get("/health").status_code == 200
 
 
-def test_a_connection_answered_before_its_body_came_is_closed_when_left_idle(
-    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+def _read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One answer's head and body from ``sock`` (its body as long as its Content-Length says)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(65536)
+        assert chunk, answer  # (closed before a whole head came)
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, answer
+        body += chunk
+    return head, body
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closes ``sock`` within ``seconds`` (nothing more is read from it)."""
+    sock.settimeout(seconds)
+    try:
+        return sock.recv(65536) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:  # (closed too, the unsent part of the body refused)
+        return True
+
+
+@pytest.mark.parametrize(
+    ("request_line", "authorization", "status"),
+    [
+        pytest.param(f"PUT {GB}/categories/c1", "Bearer made-up", b"401", id="lane-401"),
+        pytest.param(f"POST {GB}/nowhere", "", b"404", id="fastapi-404"),
+        pytest.param(f"POST {GB}/results/x", "", b"405", id="fastapi-405"),
+        pytest.param("POST /oauth2/token?client_secret=s", "", b"400", id="token-endpoint-400"),
+    ],
+)
+def test_an_answer_sent_before_the_body_came_closes_the_connection(
+    server: LocalServer, request_line: str, authorization: str, status: bytes
 ) -> None:
-    """A request answered before its body was read (a 405 here, a 401 or 403 likewise), whose body then came: the
-    server waited for the next head with no time limit, the body's bytes having ended uvicorn's keep-alive wait and
-    the head timeout not yet started (a request was under way when the answer went). Held open for good, as a
-    connection that sent half a head was; now closed ``HEAD_TIMEOUT_SECONDS`` (1 s here) after the body."""
-    monkeypatch.setattr(protocol, "HEAD_TIMEOUT_SECONDS", 1.0)
-    body = b'{"result": {}}'
+    """A request answered from its head (a bad token, an unknown path, a method not allowed, credentials in the
+    token URL...) before its body had all come: the connection was kept, and a client trickling the rest of the
+    body held it, uvicorn's keep-alive timer reset by every byte (an idle limit of 20 s on the next head started
+    only once the body had come). The answer says ``Connection: close`` and the connection is closed."""
+    auth = f"Authorization: {authorization}\r\n" if authorization else ""
+    head = f"{request_line} HTTP/1.1\r\nHost: a\r\n{auth}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
     with socket.create_connection((server.host, server.port), timeout=10) as sock:
-        sock.sendall(b"POST %s/results/x HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n" % (GB.encode(), len(body)))
-        assert sock.recv(65536).startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
-        sock.sendall(body)
-        assert sock.recv(65536) == b""  # (closed; before, no answer until the 10 s of this socket's timeout)
+        sock.sendall(head.encode() + b'{"category": ')  # (and the rest never)
+        answer_head, body = _read_answer(sock)
+        assert answer_head.startswith(b"HTTP/1.1 %s " % status), answer_head
+        assert b"\r\nconnection: close" in answer_head.lower(), answer_head
+        assert json.loads(body)["imsx_codeMajor"] == "failure"
+        assert _closed_within(sock, 2.0)
+
+
+def test_a_declared_body_over_the_limit_closes_the_connection(small: httpx.Client) -> None:
+    """413 from the declared length, the body not read: the connection is not kept for the megabytes to come."""
+    url = httpx.URL(str(small.base_url))
+    head = (f"PUT {GB}/categories/{uid('cat')} HTTP/1.1\r\nHost: a\r\nAuthorization: {small.headers['Authorization']}"
+            f"\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")  # fmt: skip
+    with socket.create_connection((url.host, url.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        answer_head, _ = _read_answer(sock)
+        assert answer_head.startswith(b"HTTP/1.1 413 ") and b"\r\nconnection: close" in answer_head.lower()
+        assert _closed_within(sock, 2.0)
+
+
+@pytest.mark.parametrize("body_apart", [False, True], ids=["body-with-head", "body-after-head"])
+def test_a_request_whose_body_came_whole_keeps_its_connection(
+    server: LocalServer, default: httpx.Client, body_apart: bool
+) -> None:
+    """Answers to requests whose body had come, read or not (a 201 here, and a 401 whose body came with its head),
+    keep the connection: a second request on the same socket is answered. A body sent after its head (as large ones
+    are) is no exception once it has come."""
+    body = json.dumps(category()).encode()
+    auth = default.headers["Authorization"]
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        for authorization, status in ((auth, b"201"), ("Bearer made-up", b"401"), (auth, b"201")):
+            head = (f"PUT {GB}/categories/{uid('cat')} HTTP/1.1\r\nHost: a\r\nAuthorization: {authorization}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
+            if body_apart and status == b"201":
+                sock.sendall(head)
+                time.sleep(0.05)  # (the head answered alone first, its body in a later read)
+                sock.sendall(body)
+            else:
+                sock.sendall(head + body)
+            answer_head, _ = _read_answer(sock)
+            assert answer_head.startswith(b"HTTP/1.1 %s " % status), answer_head
+            assert b"connection: close" not in answer_head.lower(), answer_head
+        assert not _closed_within(sock, 0.2)
 
 
 def test_the_next_head_on_a_kept_alive_connection_is_bounded_too(

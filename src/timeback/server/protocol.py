@@ -8,6 +8,10 @@ first byte): a connection that sent nothing, or half a head, was held for good, 
 socket the server may open. A head must arrive within ``HEAD_TIMEOUT_SECONDS`` of the server waiting for it
 (the connection made, or the previous answer sent and its request's body read): else 408, or, nothing sent,
 the connection just closed.
+
+An answer sent before its request's body has all come (a 401, 403, 404, 405 or 413 answered from the head) says
+``Connection: close`` and the connection is closed after it: a client trickling the rest of the body held the
+connection otherwise, uvicorn's keep-alive timer reset by every byte.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _started = False  # (httptools has begun a message: some of its head came)
     _heads = 0  # heads complete on this connection
     _head_timer: asyncio.TimerHandle | None = None
+    _keep_alive_after_body: bool | None = None  # (the request's keep-alive, held back until its body has come)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -89,14 +94,25 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head, self._head_bytes, self._started = False, 0, False
         self._heads += 1
         self._stop_waiting()
+        cycle = self.cycle
         super().on_headers_complete()
+        if self.cycle is not cycle:  # (a request to answer, not an upgrade)
+            # No keep-alive until the body has all come (on_message_complete): an answer sent before says
+            # "Connection: close" (uvicorn writes it) and closes the connection. A request without a body, or whose
+            # body came in the same read, completes before its task first runs, so no answer of it is affected.
+            self._keep_alive_after_body, self.cycle.keep_alive = self.cycle.keep_alive, False
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
+        if self._keep_alive_after_body is not None:
+            if not self.cycle.response_started:  # (an answer started already went out with "Connection: close")
+                self.cycle.keep_alive = self._keep_alive_after_body
+            self._keep_alive_after_body = None
         self._in_head = True
-        # (answered before its body came, a 401 say: the wait for the next head starts now, not at the answer)
-        if not self._busy() and not self.transport.is_closing():
-            self._wait_for_head()
+
+    def shutdown(self) -> None:
+        self._keep_alive_after_body = None  # (uvicorn's graceful stop: no keep-alive given back after the body)
+        super().shutdown()
 
     def _refuse_head(self) -> None:
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."
