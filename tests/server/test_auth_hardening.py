@@ -509,6 +509,12 @@ def assert_parameters_refused(response: httpx.Response, fields: list[str]) -> No
             ["client_secret"],
             id="second-empty",
         ),
+        # A name not the endpoint's is not repeated back: in a malformed form a secret can stand where a name should.
+        pytest.param(
+            f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}&{WRONG}&{WRONG}",
+            ["other"],
+            id="unknown-name-twice",
+        ),
     ],
 )
 def test_a_form_parameter_sent_twice_is_400_naming_it(shared: httpx.Client, form: str, fields: list[str]) -> None:

@@ -115,12 +115,19 @@ def _credentials_in_query(query_string: bytes) -> JSONResponse | None:
     return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
 
 
+# The token endpoint's own form parameters: the only names its answers repeat back.
+FORM_PARAMETERS = frozenset({"grant_type", "client_id", "client_secret", "scope"})
+
+
 def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
     """The 400 for a form with a parameter sent more than once (RFC 6749 section 3.1), or None: which of the values
-    to take would be a guess (the first was taken). Names the parameters, never their values."""
+    to take would be a guess (the first was taken). Names the parameters, never their values; one not of the
+    endpoint's own is named "other" (a malformed form could hold a secret where a name should be)."""
     repeated = [name for name, values in form.items() if len(values) > 1]
     if not repeated:
         return None
+    repeated = [name if name in FORM_PARAMETERS else "other" for name in repeated]
+    repeated = list(dict.fromkeys(repeated))
     description = f"Each parameter may be sent once; sent more than once: {', '.join(repeated)}."
     fields = [(name, "sent more than once") for name in repeated]
     return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
