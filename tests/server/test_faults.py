@@ -7,6 +7,7 @@ exactly 10,000 results are stored, each with the score sent, none twice.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
 
@@ -67,6 +68,32 @@ def stored(server: LocalServer, sourced_id: str) -> bool:
     with Timeback(**server.client_kwargs()) as client:
         found = list(client.oneroster.gradebook.get_all_categories(filter=f"sourcedId='{sourced_id}'"))
     return len(found) == 1
+
+
+@pytest.mark.parametrize("always", ["429", "500", "503"], indirect=True)
+def test_error_faults_keep_the_connection_when_the_body_comes_after_the_head(
+    always: tuple[LocalServer, dict[str, str]],
+) -> None:
+    """As a gateway answering 429 or 5xx does: the body is read (and dropped) before the answer, so the connection
+    is kept for the retry, also when the body comes after the head (as httpx sends a larger one); answered before
+    it had all come, the connection would be closed."""
+    faulty, headers = always
+    body = b'{"category": {"title": "Faulted"}}'
+    head = (f"PUT {GRADEBOOK}/categories/{uid('cat')} HTTP/1.1\r\nHost: x\r\nAuthorization: {headers['Authorization']}"
+            f"\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
+    host, port = faulty.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        for _ in range(2):  # (the second on the same connection: it was kept)
+            sock.sendall(head)
+            time.sleep(0.05)  # (the head read and handed to the app before the body comes)
+            sock.sendall(body)
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+                chunk = sock.recv(65536)
+                assert chunk, f"connection closed after: {answer!r}"
+                answer += chunk
+            status = faulty.settings.faults.split("=")[0]  # type: ignore[union-attr]
+            assert answer.startswith(f"HTTP/1.1 {status} ".encode()) and b"connection: close" not in answer.lower()
 
 
 @pytest.mark.parametrize("always", ["429", "500", "503"], indirect=True)

@@ -6,8 +6,9 @@ SPEC is a comma-separated list of ``kind=rate`` (a probability per request) and 
 
 Kinds:
 
-- ``429``: answer 429 with ``Retry-After: <retry_after>`` seconds; the request is not handled.
-- ``500``, ``503``: answer that status with an ``imsx_StatusInfo`` body; the request is not handled.
+- ``429``: answer 429 with ``Retry-After: <retry_after>`` seconds; the request is not handled (its body is read and
+  dropped: the connection is kept).
+- ``500``, ``503``: answer that status with an ``imsx_StatusInfo`` body; the request is not handled (likewise).
 - ``slow``: wait ``slow_ms`` milliseconds, then handle the request normally.
 - ``close``: close the connection after the status line, before the body; the request is not handled.
 - ``drop``: handle the request (writes commit), then close the connection before the answer's body: the client
@@ -117,6 +118,9 @@ class FaultMiddleware:
             await asyncio.sleep(self.injector.spec.slow_ms / 1000)
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
+            # The body read and dropped first, as a gateway answering so does: answered before it had all come, the
+            # connection would be closed (see server/protocol.py), and a retry pay for a new one
+            await _drain(receive)
             await _answer(send, int(kind), self.injector.spec.retry_after)
         elif kind == "drop":
 
