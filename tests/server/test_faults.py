@@ -75,8 +75,7 @@ def test_error_faults_keep_the_connection_when_the_body_comes_after_the_head(
     always: tuple[LocalServer, dict[str, str]],
 ) -> None:
     """As a gateway answering 429 or 5xx does: the body is read (and dropped) before the answer, so the connection
-    is kept for the retry, also when the body comes after the head (as httpx sends a larger one); answered before
-    it had all come, the connection would be closed."""
+    is kept for the retry, also when the body comes after the head (as httpx sends a larger one)."""
     faulty, headers = always
     body = b'{"category": {"title": "Faulted"}}'
     head = (f"PUT {GRADEBOOK}/categories/{uid('cat')} HTTP/1.1\r\nHost: x\r\nAuthorization: {headers['Authorization']}"

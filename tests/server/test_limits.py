@@ -499,43 +499,100 @@ def _closed_within(sock: socket.socket, seconds: float) -> bool:
         return True
 
 
-@pytest.mark.parametrize(
-    ("request_line", "authorization", "status"),
-    [
-        pytest.param(f"PUT {GB}/categories/c1", "Bearer made-up", b"401", id="lane-401"),
-        pytest.param(f"POST {GB}/nowhere", "", b"404", id="fastapi-404"),
-        pytest.param(f"POST {GB}/results/x", "", b"405", id="fastapi-405"),
-        pytest.param("POST /oauth2/token?client_secret=s", "", b"400", id="token-endpoint-400"),
-    ],
-)
-def test_an_answer_sent_before_the_body_came_closes_the_connection(
+EARLY_ANSWERS = [  # (a request line, its Authorization, and the status it is answered from its head)
+    pytest.param(f"PUT {GB}/categories/c1", "Bearer made-up", b"401", id="lane-401"),
+    pytest.param(f"POST {GB}/nowhere", "", b"404", id="fastapi-404"),
+    pytest.param(f"POST {GB}/results/x", "", b"405", id="fastapi-405"),
+    pytest.param("POST /oauth2/token?client_secret=s", "", b"400", id="token-endpoint-400"),
+]
+
+
+def _early_head(request_line: str, authorization: str, length: int) -> bytes:
+    auth = f"Authorization: {authorization}\r\n" if authorization else ""
+    return (f"{request_line} HTTP/1.1\r\nHost: a\r\n{auth}Content-Type: application/json\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()  # fmt: skip
+
+
+@pytest.mark.parametrize(("request_line", "authorization", "status"), EARLY_ANSWERS)
+def test_an_answer_sent_before_the_body_came_keeps_the_connection_once_the_body_comes(
     server: LocalServer, request_line: str, authorization: str, status: bytes
 ) -> None:
     """A request answered from its head (a bad token, an unknown path, a method not allowed, credentials in the
-    token URL...) before its body had all come: the connection was kept, and a client trickling the rest of the
-    body held it, uvicorn's keep-alive timer reset by every byte (an idle limit of 20 s on the next head started
-    only once the body had come). The answer says ``Connection: close`` and the connection is closed."""
-    auth = f"Authorization: {authorization}\r\n" if authorization else ""
-    head = f"{request_line} HTTP/1.1\r\nHost: a\r\n{auth}Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    token URL...) before its body had all come. The connection used to be closed at once after the answer, while the
+    client was still sending: the kernel then resets it (TCP RST), which can destroy the answer unread in the
+    client's receive buffer (RFC 9112 section 9.6; Windows does), and the SDK saw a connection error instead of the
+    401. The rest of the body is read and dropped: the answer does not say ``Connection: close``, and once the body
+    has come, the next request on the same socket is answered."""
+    body = b'{"category": ' + b" " * 986 + b"1}"
     with socket.create_connection((server.host, server.port), timeout=10) as sock:
-        sock.sendall(head.encode() + b'{"category": ')  # (and the rest never)
-        answer_head, body = _read_answer(sock)
+        sock.sendall(_early_head(request_line, authorization, len(body)) + body[:13])
+        answer_head, answer_body = _read_answer(sock)
         assert answer_head.startswith(b"HTTP/1.1 %s " % status), answer_head
-        assert b"\r\nconnection: close" in answer_head.lower(), answer_head
-        assert json.loads(body)["imsx_codeMajor"] == "failure"
-        assert _closed_within(sock, 2.0)
+        assert b"connection: close" not in answer_head.lower(), answer_head
+        assert json.loads(answer_body)["imsx_codeMajor"] == "failure"
+        time.sleep(0.05)  # (the rest of the body a moment later, in reads of its own)
+        sock.sendall(body[13:])
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n")
+        answer_head, _ = _read_answer(sock)
+        assert answer_head.startswith(b"HTTP/1.1 200 "), answer_head
+        assert not _closed_within(sock, 0.2)
 
 
-def test_a_declared_body_over_the_limit_closes_the_connection(small: httpx.Client) -> None:
-    """413 from the declared length, the body not read: the connection is not kept for the megabytes to come."""
+def test_a_body_trickled_after_an_early_answer_is_read_for_drain_seconds_then_closed(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer sent before the body came, then the body trickled a byte at a time: each byte reset uvicorn's
+    keep-alive timer, so the connection was held for as long as the client liked. It is read (and dropped) for
+    ``DRAIN_SECONDS`` (0.5 s here; 10 s as served) from the answer, then closed: not at once, not held."""
+    monkeypatch.setattr(protocol, "DRAIN_SECONDS", 0.5)
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(_early_head(f"PUT {GB}/categories/c1", "Bearer made-up", 1000) + b"{")
+        answer_head, _ = _read_answer(sock)
+        answered = time.monotonic()
+        assert answer_head.startswith(b"HTTP/1.1 401 ") and b"connection: close" not in answer_head.lower()
+        closed = False
+        while not closed and time.monotonic() - answered < 5:
+            try:
+                sock.sendall(b" ")
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+            else:
+                closed = _closed_within(sock, 0.05)
+        held = time.monotonic() - answered
+        assert closed and 0.4 < held < 1.5, held
+
+
+@pytest.mark.parametrize("path", [f"{GB}/categories/c1", "/oauth2/token"], ids=["lane", "token-endpoint"])
+def test_a_declared_body_over_the_limit_closes_the_connection(small: httpx.Client, path: str) -> None:
+    """413 from the declared length, the body not read: the connection is not kept (nor the body read and dropped)
+    for the megabytes to come; the answer says ``Connection: close``."""
     url = httpx.URL(str(small.base_url))
-    head = (f"PUT {GB}/categories/{uid('cat')} HTTP/1.1\r\nHost: a\r\nAuthorization: {small.headers['Authorization']}"
-            f"\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")  # fmt: skip
     with socket.create_connection((url.host, url.port), timeout=10) as sock:
-        sock.sendall(head.encode())
+        sock.sendall(_early_head(f"PUT {path}" if "categories" in path else f"POST {path}",
+                                 small.headers["Authorization"], 5000000))  # fmt: skip
         answer_head, _ = _read_answer(sock)
         assert answer_head.startswith(b"HTTP/1.1 413 ") and b"\r\nconnection: close" in answer_head.lower()
         assert _closed_within(sock, 2.0)
+
+
+def test_a_connection_reading_an_answered_body_does_not_hold_up_a_graceful_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uvicorn's graceful stop waits for connections still answering; one reading the rest of a body already
+    answered (a 401 here) is closed at once, not after ``DRAIN_SECONDS``."""
+    monkeypatch.setattr(protocol, "DRAIN_SECONDS", 30.0)
+    running = LocalServer(SMALL).start()
+    try:
+        sock = socket.create_connection((running.host, running.port), timeout=10)
+        sock.sendall(_early_head(f"PUT {GB}/categories/c1", "Bearer made-up", 1000) + b"{")
+        answer_head, _ = _read_answer(sock)
+        assert answer_head.startswith(b"HTTP/1.1 401 ")
+    finally:
+        stopping = time.monotonic()
+        running.stop()
+    with sock:
+        assert time.monotonic() - stopping < 5
+        assert _closed_within(sock, 1.0)
 
 
 @pytest.mark.parametrize("body_apart", [False, True], ids=["body-with-head", "body-after-head"])

@@ -27,11 +27,12 @@ class _NotFinite:
 
 
 class BodyTooLarge(ApiError):
-    """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read."""
+    """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read, and the connection
+    is closed (not kept to read and drop the megabytes to come)."""
 
     def __init__(self, limit: int) -> None:
         description = f"Request body larger than {limit} bytes: send fewer records in one request."
-        super().__init__(413, description, fields=[("body", f"over {limit} bytes")])
+        super().__init__(413, description, fields=[("body", f"over {limit} bytes")], headers={"Connection": "close"})
 
 
 class BodyTimedOut(ApiError):

@@ -118,8 +118,9 @@ class FaultMiddleware:
             await asyncio.sleep(self.injector.spec.slow_ms / 1000)
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
-            # The body read and dropped first, as a gateway answering so does: answered before it had all come, the
-            # connection would be closed (see server/protocol.py), and a retry pay for a new one
+            # The body read and dropped first, as a gateway answering so does: the connection is then kept for the
+            # retry however slowly the body comes (answered before it had all come, it would be kept only if the
+            # rest came within server/protocol.py's DRAIN_SECONDS)
             await _drain(receive)
             await _answer(send, int(kind), self.injector.spec.retry_after)
         elif kind == "drop":

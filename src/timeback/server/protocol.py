@@ -9,9 +9,13 @@ socket the server may open. A head must arrive within ``HEAD_TIMEOUT_SECONDS`` o
 (the connection made, or the previous answer sent and its request's body read): else 408, or, nothing sent,
 the connection just closed.
 
-An answer sent before its request's body has all come (a 401, 403, 404, 405 or 413 answered from the head) says
-``Connection: close`` and the connection is closed after it: a client trickling the rest of the body held the
-connection otherwise, uvicorn's keep-alive timer reset by every byte.
+An answer sent before its request's body has all come (a 401, 403, 404 or 405 answered from the head) keeps the
+connection while the rest of the body is read and dropped (uvicorn drops a body whose answer has gone), for at most
+``DRAIN_SECONDS`` from the answer: the body come by then, the connection carries on as after any request; not, it
+is closed (a client trickling the body held the connection, uvicorn's keep-alive timer reset by every byte). This
+is nginx's lingering close: closed at once while the client is still sending, the connection is reset (TCP RST),
+and a client may lose the answer unread in its receive buffer (RFC 9112 section 9.6; Windows does). An answer that
+says ``Connection: close`` (413 for a body too large, 408 for one stalled) still closes at once.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from timeback.server.errors import imsx_body
 MAX_HEAD_BYTES = 128 * 1024
 # A head comes in one or two packets; this is room for a slow network, and far too long for holding sockets to pay.
 HEAD_TIMEOUT_SECONDS = 20.0
+# Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
+DRAIN_SECONDS = 10.0
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -40,7 +46,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _started = False  # (httptools has begun a message: some of its head came)
     _heads = 0  # heads complete on this connection
     _head_timer: asyncio.TimerHandle | None = None
-    _keep_alive_after_body: bool | None = None  # (the request's keep-alive, held back until its body has come)
+    _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
+    _drained = False  # (the body answered early has all come, in the read under way)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -48,12 +55,18 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
+        self._stop_draining()
         super().connection_lost(exc)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self._busy() and not self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if not self._busy():
             self._wait_for_head()
+        elif not self._in_head and self.cycle.response_complete:  # (answered before its body had all come)
+            # (uvicorn's graceful stop closes it at once, as any connection whose answer is complete)
+            self._drain_timer = self.loop.call_later(DRAIN_SECONDS, self._drain_too_slow)
 
     def _busy(self) -> bool:
         """A request is being answered (a pipelined one, whose head came whole, after the one just answered)."""
@@ -68,6 +81,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._head_timer.cancel()
             self._head_timer = None
 
+    def _stop_draining(self) -> None:
+        if self._drain_timer is not None:
+            self._drain_timer.cancel()
+            self._drain_timer = None
+
+    def _drain_too_slow(self) -> None:
+        self._drain_timer = None
+        self.transport.close()
+
     def _head_too_slow(self) -> None:
         self._head_timer = None
         if self._busy() or self.transport.is_closing():
@@ -80,6 +102,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         counted, heads = self._in_head, self._heads
         super().data_received(data)
+        if self._drained:
+            self._drained = False
+            self._carry_on()
         # (a read holding a whole request, head and body, is no head: it ends in a head again, the next one's)
         if counted and self._in_head and self._heads == heads and not self.transport.is_closing():
             self._head_bytes += len(data)
@@ -94,25 +119,24 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head, self._head_bytes, self._started = False, 0, False
         self._heads += 1
         self._stop_waiting()
-        cycle = self.cycle
         super().on_headers_complete()
-        if self.cycle is not cycle:  # (a request to answer, not an upgrade)
-            # No keep-alive until the body has all come (on_message_complete): an answer sent before says
-            # "Connection: close" (uvicorn writes it) and closes the connection. A request without a body, or whose
-            # body came in the same read, completes before its task first runs, so no answer of it is affected.
-            self._keep_alive_after_body, self.cycle.keep_alive = self.cycle.keep_alive, False
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        if self._keep_alive_after_body is not None:
-            if not self.cycle.response_started:  # (an answer started already went out with "Connection: close")
-                self.cycle.keep_alive = self._keep_alive_after_body
-            self._keep_alive_after_body = None
         self._in_head = True
+        if self._drain_timer is not None:  # (the body answered early has all come, in time)
+            self._stop_draining()
+            self._drained = True
 
-    def shutdown(self) -> None:
-        self._keep_alive_after_body = None  # (uvicorn's graceful stop: no keep-alive given back after the body)
-        super().shutdown()
+    def _carry_on(self) -> None:
+        """After a body answered early has all come: wait for the next request as after any other answer, the head
+        timer armed and uvicorn's keep-alive timer too unless the read that ended the body began the next head."""
+        if self._busy() or self.transport.is_closing():
+            return
+        self._wait_for_head()
+        if not self._started:  # (no byte of the next head yet: uvicorn's timer ends with the first)
+            keep_alive = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+            self.timeout_keep_alive_task = keep_alive
 
     def _refuse_head(self) -> None:
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."

@@ -51,7 +51,7 @@ def _oauth_error(
         headers["WWW-Authenticate"] = 'Basic realm="timeback"'
     if retry_after:
         headers["Retry-After"] = str(retry_after)
-    if status == 408:  # (the body stopped coming: the rest of it is not read, the connection not kept)
+    if status in (408, 413):  # (the body stalled or too large: the rest is not read, the connection not kept)
         headers["Connection"] = "close"
     return JSONResponse(body, status_code=status, headers=headers)
 
