@@ -44,16 +44,20 @@ def _oauth_error(
     code_minor: str = "unauthorisedrequest",
     retry_after: int = 0,
     fields: Sequence[tuple[str, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = {"error": error, "error_description": description, **imsx_body(status, description, code_minor, fields)}
-    headers = {"Cache-Control": "no-store"}
+    headers = {"Cache-Control": "no-store", **(headers or {})}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="timeback"'
     if retry_after:
         headers["Retry-After"] = str(retry_after)
-    if status in (408, 413):  # (the body stalled or too large: the rest is not read, the connection not kept)
-        headers["Connection"] = "close"
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _invalid_request(description: str, fields: Sequence[tuple[str, str]]) -> JSONResponse:
+    """400 ``invalid_request`` naming the form or query parameters at fault (never their values)."""
+    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
 
 
 def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
@@ -96,7 +100,7 @@ def _mixed_methods(basic: list[tuple[str, str]], form: dict[str, str]) -> JSONRe
         fields = [("client_id", "differs from the HTTP Basic header's client id")]
     else:
         return None
-    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+    return _invalid_request(description, fields)
 
 
 # Never taken from the URL (RFC 6749 section 2.3.1): URLs are logged, and kept in histories and proxies.
@@ -112,7 +116,7 @@ def _credentials_in_query(query_string: bytes) -> JSONResponse | None:
         return None
     description = f"Client credentials must not be sent in the URL ({', '.join(named)}): send them in the body."
     fields = [(name, "in the URL's query") for name in named]
-    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+    return _invalid_request(description, fields)
 
 
 # The token endpoint's own form parameters: the only names its answers repeat back.
@@ -130,7 +134,7 @@ def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
     repeated = list(dict.fromkeys(repeated))
     description = f"Each parameter may be sent once; sent more than once: {', '.join(repeated)}."
     fields = [(name, "sent more than once") for name in repeated]
-    return _oauth_error(400, "invalid_request", description, "invaliddata", fields=fields)
+    return _invalid_request(description, fields)
 
 
 @router.post("/oauth2/token")
@@ -143,7 +147,9 @@ async def token(request: Request) -> JSONResponse:
         timeout = request.app.state.settings.body_timeout_seconds
         raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES, timeout)
     except (BodyTooLarge, BodyTimedOut) as exc:  # (before the credentials are looked at: not a failed attempt)
-        return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields)
+        # (their headers close the connection: the rest of the body is not read)
+        return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields,
+                            headers=exc.headers)  # fmt: skip
     if raw is None:
         return _oauth_error(400, "invalid_request", "The request body did not arrive.")
     try:
