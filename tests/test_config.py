@@ -203,7 +203,12 @@ async def test_plain_http_to_another_host_is_refused_unless_allowed(
         client.close()
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.9.10", "localhost", "[::1]"])
+@pytest.mark.parametrize(
+    "host",
+    # (the short and numeric IPv4 forms, and IPv4-mapped IPv6, are this machine too: connect() resolves them so)
+    ["127.0.0.1", "127.8.9.10", "localhost", "localhost.", "[::1]", "127.1", "0x7f.1", "2130706433",
+     "[::ffff:127.0.0.1]"],
+)  # fmt: skip
 def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
     # (the local server, `timeback demo`, the tests: nothing leaves this machine)
     with Timeback(client_id="a", client_secret="b", base_url=f"http://{host}:8000") as client:
@@ -211,6 +216,14 @@ def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
     with Timeback(client_id="a", client_secret="b", base_url="https://api.example.org",
                   token_url=f"http://{host}:9/token") as client:  # fmt: skip
         assert client._client._config.token_url == f"http://{host}:9/token"
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1.example.org", "localhost.example.org", "10.0.0.1", "[::ffff:10.0.0.1]", "0x7f.1.example"]
+)
+def test_plain_http_to_a_name_or_address_only_like_loopback_is_refused(host: str) -> None:
+    with pytest.raises(ConfigurationError, match="is http:// to"):
+        Timeback(client_id="a", client_secret="b", base_url=f"http://{host}:8000")
 
 
 def test_https_needs_no_variable() -> None:

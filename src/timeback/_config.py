@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict, Unpack
@@ -191,13 +192,28 @@ def _bad(name: str, value: Any, what: str) -> Exception:
 
 
 def is_loopback(host: str) -> bool:
-    """``localhost``, or a loopback address (127.0.0.0/8, ::1)."""
+    """``localhost`` (``localhost.`` too), or a loopback address: 127.0.0.0/8 in any form the resolver takes
+    (``127.1``, ``0x7f.1``, ``2130706433``), ``::1``, or 127.0.0.0/8 mapped into IPv6 (``::ffff:127.0.0.1``)."""
     import ipaddress
+    import socket
 
+    if host in ("localhost", "localhost."):
+        return True
     try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:  # (a name)
-        return False
+        address = ipaddress.ip_address(host)
+    except ValueError:  # (a name, or an IPv4 address in a short or numeric form, which connect() resolves alike)
+        if not _INET_ATON_FORM.fullmatch(host):
+            return False
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host)).is_loopback
+        except OSError:
+            return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+# (inet_aton's own parse stops at whitespace on some C libraries: only what is wholly an address goes to it)
+_INET_ATON_FORM = re.compile(r"(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:\.(?:0[xX][0-9a-fA-F]+|[0-9]+)){0,3}")
 
 
 def _http_url(url: str) -> httpx.URL | None:
