@@ -164,6 +164,27 @@ def test_a_date_finer_than_the_millisecond_matches_a_filter_on_its_own_value(
     assert listed(http, r, filter="scoreDate='2024-02-01T13:00:00.1236+01:00'") == [sid]
 
 
+def test_a_date_time_with_an_offset_past_14_hours_compares_and_sorts_as_its_moment(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """RFC 3339 offsets go to 23:59, and the server takes them; SQLite's ``julianday()`` reads none past 14 hours
+    (NULL), which left such a record out of every date filter but ``!=`` and sorted it as if it had no date."""
+    r = make_roster(client, students=[uid("student") for _ in range(3)])
+    (line_item,) = add_line_items(client, r, 1)
+    ids = [f"{r.class_}-tz-{i}" for i in range(3)]
+    # 2024-01-09T21:00:00.5Z, 2024-01-10T12:00:00Z, 2024-01-11T11:00:00Z
+    stamps = ["2024-01-10T12:00:00.5+15:00", "2024-01-10T12:00:00Z", "2024-01-10T12:00:00-23:00"]
+    for sid, student, stamp in zip(ids, r.students, stamps, strict=True):
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, student, scoreDate=stamp))
+    assert listed(http, r, filter="scoreDate>'2024-01-01'") == ids
+    assert listed(http, r, filter="scoreDate='2024-01-09'") == [ids[0]]
+    assert listed(http, r, filter="scoreDate='2024-01-09T21:00:00.5Z'") == [ids[0]]
+    assert listed(http, r, filter="scoreDate>'2024-01-10T12:00:00Z'") == [ids[2]]
+    assert listed(http, r, filter="scoreDate!='2024-01-11'") == ids[:2]
+    assert listed(http, r, filter="scoreDate@'2024-01-09,2024-01-11'") == [ids[0], ids[2]]
+    assert listed(http, r, sort="scoreDate", orderBy="desc") == ids[::-1]
+
+
 @pytest.mark.parametrize(
     ("expression", "code_minor", "says"),
     [

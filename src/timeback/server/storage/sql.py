@@ -262,6 +262,17 @@ def _date_condition(moment: Any, p: Predicate) -> Any:
             "<=": moment < end}[p.op]  # fmt: skip
 
 
+def _moment(text: Any) -> Any:
+    """``julianday(text)`` for a date or date-time a client sent. SQLite reads no offset past 14 hours (NULL), where
+    RFC 3339, and so the server, takes up to 23:59: such a moment is its local time shifted by the offset, as SQLite
+    shifts one (in whole minutes, to the same millisecond). Without it the record matched no date filter but ``!=``
+    and sorted as if it had no date."""
+    minutes = func.substr(text, -5, 2) * 60 + func.substr(text, -2)
+    shift = case((func.substr(text, -6, 1) == "+", -minutes), else_=minutes)
+    local = func.substr(text, 1, func.length(text) - 6)
+    return func.coalesce(func.julianday(text), func.julianday(local, func.printf("%d minutes", shift)))
+
+
 _RANGED = 8  # an "@" list of dates up to this long compares as ranges, longer ones through _date_list
 
 
@@ -877,8 +888,8 @@ class SqlStorage:
         if kind == "date":
             # julianday, not datetime(): datetime() drops the milliseconds, and a delta sync asking for
             # dateLastModified>'<the last one it saw>' missed every record written later in the same second. Also
-            # the very expression of dateLastModified's index (``_build_tables``).
-            return func.julianday(column)
+            # the very expression of dateLastModified's index (``_build_tables``), which the server stamps in UTC.
+            return func.julianday(column) if path == ("dateLastModified",) else _moment(column)
         return column
 
     def _predicate(self, table: Table, p: Predicate, through_index: bool | None = None) -> Any:
