@@ -209,13 +209,24 @@ def test_wrong_json_types_are_422_naming_the_field(small: httpx.Client, path: st
     assert field in answer["imsx_description"]
 
 
-@pytest.mark.parametrize("date", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31T10:00:00Z", "2024-01-01T25:00"])
+@pytest.mark.parametrize(
+    "date",
+    [
+        "2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31T10:00:00Z", "2024-01-01T25:00",
+        "2024-01-01T10:00:00+00:60",  # (RFC 3339's minutes go to 59: Python read it as +01:00)
+        "9999-12-31T23:59:59-05:00",  # (year 10000 in UTC: SQLite's julianday() is NULL, no date filter matched it)
+        "0001-01-01T00:30:00+01:00",  # (year 0 in UTC, which no filter could name)
+    ],
+)  # fmt: skip
 def test_impossible_dates_are_422_naming_the_field(small: httpx.Client, date: str) -> None:
-    body = {"lineItem": {"title": "Quiz", "class": {"sourcedId": "c"}, "school": {"sourcedId": "s"},
-                         "category": {"sourcedId": "k"}, "assignDate": "2024-02-29", "dueDate": date}}  # fmt: skip
-    answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=body), 422)
+    answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=_line_item_due(date)), 422)
     assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
     assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
+
+
+def _line_item_due(date: str) -> dict[str, Any]:
+    return {"lineItem": {"title": "Quiz", "class": {"sourcedId": "c"}, "school": {"sourcedId": "s"},
+                         "category": {"sourcedId": "k"}, "assignDate": "2024-02-29", "dueDate": date}}  # fmt: skip
 
 
 # ----- query parameters

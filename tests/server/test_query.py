@@ -185,6 +185,36 @@ def test_a_date_time_with_an_offset_past_14_hours_compares_and_sorts_as_its_mome
     assert listed(http, r, sort="scoreDate", orderBy="desc") == ids[::-1]
 
 
+def test_dates_at_the_edges_of_what_the_server_takes_match_a_filter_on_their_own_value(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """Offsets up to 23:59 and moments within years 1-9999 in UTC: stored, and found by their own value. Past
+    them (minutes past 59, a moment in year 0 or 10000 in UTC) a write is 422 and a filter value 400."""
+    r = make_roster(client, students=[uid("student")])
+    (line_item,) = add_line_items(client, r, 1)
+    gb = client.oneroster.gradebook
+    for i, stamp in enumerate(["2024-01-10T12:00:00+23:59", "9999-12-31T23:59:59+05:00", "0001-01-01T00:30:00-01:00"]):
+        sid = f"{r.class_}-edge-{i}"
+        gb.put_result(sourced_id=sid, result=result_body(line_item, r.students[0], scoreDate=stamp))
+        assert listed(http, r, filter=f"scoreDate='{stamp}'") == [sid], stamp
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-01-10T12:00:00+00:60",  # (RFC 3339 minutes go to 59: Python read it as +01:00)
+        "2024-01-10T12:00:00+0060",
+        "9999-12-31T23:59:59-05:00",  # (year 10000 in UTC)
+        "0001-01-01T00:30:00+01:00",  # (year 0 in UTC)
+    ],
+)
+def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.Client, graded: Any, value: str) -> None:
+    r, _, _ = graded
+    for expression in (f"scoreDate>'{value}'", f"scoreDate@'2024-01-10,{value}'"):
+        says = refused(http, f"{GB}/classes/{r.class_}/results", filter=expression)
+        assert f"scoreDate compares with ISO 8601 dates, not '{value}'" in says
+
+
 @pytest.mark.parametrize(
     ("expression", "code_minor", "says"),
     [

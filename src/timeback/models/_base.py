@@ -127,15 +127,32 @@ class _IsoFromObjects:
         )
 
 
+# A date-time's offset as Python reads one (``-05``, ``+0530``, ``+05:30:15.5``...), its minutes and seconds
+_OFFSET = re.compile(r"[+-]\d{2}(?::?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?\Z")
+
+
 def parse_date_or_datetime(value: str) -> datetime:
-    """Parse an ISO 8601 date (``2024-01-15``) or date-time; naive values are taken as UTC."""
+    """Parse an ISO 8601 date (``2024-01-15``) or date-time; naive values are taken as UTC.
+
+    ValueError also for an offset whose minutes or seconds pass 59 (Python reads ``+00:60`` as ``+01:00``), and for
+    a moment outside years 1-9999 in UTC (``9999-12-31T23:59:59-05:00``): Python cannot take it to UTC, nor SQLite's
+    ``julianday()`` past 9999 (NULL: no date filter would match it and it would sort as dateless).
+    """
     if len(value) == 10:
-        parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-    else:
-        if "T" not in value and " " not in value:
-            raise ValueError("expected an ISO 8601 date or date-time")
-        parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+    if "T" not in value and " " not in value:
+        raise ValueError("expected an ISO 8601 date or date-time")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    offset = _OFFSET.search(value, 10)
+    if offset is not None and any(field is not None and field > "59" for field in offset.groups()):
+        raise ValueError("an offset's minutes and seconds go up to 59")
+    try:
+        parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("outside years 1-9999 in UTC") from None
+    return parsed
 
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?")
@@ -265,7 +282,8 @@ def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> N
             if is_date and isinstance(item, str):
                 if not is_rfc3339_date_or_datetime(item):
                     problems.append(((*loc, wire_name), f"{item!r} is not an ISO 8601 date or date-time "
-                                     "(YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or an offset)"))  # fmt: skip
+                                     "(YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or an offset up to ±23:59, "
+                                     "within years 1-9999 in UTC)"))  # fmt: skip
             else:
                 _check(item, (*loc, wire_name), problems)
     elif isinstance(value, list):

@@ -240,7 +240,7 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
         if kind == "date":
             try:
                 normalized = _normalize_date(value)
-            except (ValueError, OverflowError):  # (OverflowError: an offset past year 1 or 9999)
+            except ValueError:  # (also an offset's minutes past 59, and a moment past year 1 or 9999 in UTC)
                 raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
             converted.append(normalized[:10] if is_day(value) else normalized)  # (a day stays a whole day)
             continue
