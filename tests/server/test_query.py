@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -292,6 +293,30 @@ def test_paging_bounds(http: httpx.Client, graded: Any) -> None:
     assert [sid for page in pages for sid in page] == ids
     link = http.get(f"{GB}/classes/{r.class_}/results", params={"limit": 2, "filter": "score>'0'"}).headers["Link"]
     assert 'offset=2>; rel="next"' in link and 'offset=4>; rel="last"' in link and "filter=score" in link
+
+
+def test_link_pages_step_by_limit_from_an_offset_off_the_grid(
+    http: httpx.Client, graded: Any, client: Timeback
+) -> None:
+    """From offset=1&limit=2 of 4 records, next is offset 3 and so is last: last was on the grid from 0 (offset 2),
+    so from offset 3 it pointed backwards. prev steps back by limit and stops at 0; pageNumber stays the page of
+    the grid from 0 holding the first record."""
+    r, _, ids = graded
+    four = "score<'90'"  # (ids[0:4])
+    path = f"{GB}/classes/{r.class_}/results"
+
+    def links(offset: int) -> tuple[dict[str, int], int]:
+        response = http.get(path, params={"filter": four, "limit": 2, "offset": offset})
+        assert response.status_code == 200, response.text
+        found = re.findall(r'[?&]offset=(\d+)[^>]*>; rel="([a-z]+)"', response.headers["Link"])
+        return {rel: int(target) for target, rel in found}, response.json()["pageNumber"]
+
+    assert links(1) == ({"first": 0, "prev": 0, "next": 3, "last": 3}, 1)
+    assert links(3) == ({"first": 0, "prev": 1, "last": 3}, 2)
+    assert links(9) == ({"first": 0, "prev": 3, "last": 3}, 5)  # (past the end: back on the same steps)
+    assert links(2) == ({"first": 0, "prev": 0, "last": 2}, 2)  # (on the grid, as before)
+    pages = client.oneroster.gradebook.get_results_for_class(class_sourced_id=r.class_, filter=four, limit=2, offset=1)
+    assert [result.sourcedId for result in pages] == ids[1:4]
 
 
 def test_stable_order_under_inserts(http: httpx.Client, client: Timeback) -> None:

@@ -752,8 +752,9 @@ def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, mini
 
 
 def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str:
-    """``first``, ``prev``, ``next`` and ``last``: the query as sent, every value of a repeated parameter kept
-    (``fields=a&fields=b``) in its place, with only ``limit`` (the one served) and ``offset`` replaced."""
+    """``first``, ``prev``, ``next`` and ``last``, ``limit`` apart from ``offset`` (``prev`` stopping at 0): the query
+    as sent, every value of a repeated parameter kept (``fields=a&fields=b``) in its place, with only ``limit`` (the
+    one served) and ``offset`` replaced."""
     sent = query.multi_items() if isinstance(query, QueryParams) else list(query.items())
 
     def at(new_offset: int) -> str:
@@ -769,7 +770,10 @@ def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, tot
         params += [(name, value) for name, value in paging.items() if name not in placed]
         return f"<{url}?{urlencode(params)}>"
 
-    last = max(0, (math.ceil(total / limit) - 1) * limit) if total else 0
+    # Pages step by limit from the offset asked for: from offset=1&limit=2 of 4 records, last is where next leads
+    # (3), not the grid from 0's last (2, behind the page at 3). Past the end, the same steps lead back.
+    start = offset % limit
+    last = start + (total - 1 - start) // limit * limit if total > start else 0
     links = [f'{at(0)}; rel="first"']
     if offset > 0:
         links.append(f'{at(min(max(0, offset - limit), last))}; rel="prev"')  # (from past the end: the last page)
