@@ -145,13 +145,16 @@ def parse_date_or_datetime(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is UTC:  # (Z or +00:00, nearly every date sent: neither check below can fail)
+        return parsed
     offset = _OFFSET.search(value, 10)
-    if offset is not None and any(field is not None and field > "59" for field in offset.groups()):
+    if offset is not None and max(offset.group(1) or "", offset.group(2) or "") > "59":
         raise ValueError("an offset's minutes and seconds go up to 59")
-    try:
-        parsed.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("outside years 1-9999 in UTC") from None
+    if parsed.year in (1, 9999):  # (only there can an offset take the moment out of range)
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("outside years 1-9999 in UTC") from None
     return parsed
 
 
