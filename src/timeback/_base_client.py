@@ -59,6 +59,7 @@ ModelT = TypeVar("ModelT", bound="pydantic.BaseModel")
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
+CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
@@ -101,6 +102,8 @@ Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnecti
 
 class BaseClient:
     """Everything the two clients share that does no I/O."""
+
+    _http: httpx.Client | httpx.AsyncClient  # (set by each client; the flow only asks whether it is closed)
 
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
@@ -222,6 +225,11 @@ class BaseClient:
             outcome = yield _Send(request)
             error: RequestError | APIConnectionError
             if isinstance(outcome, Exception):
+                if isinstance(outcome, RuntimeError):  # (the drivers pass one on only from a closed client)
+                    log.debug("%s %s: not sent: the client was closed", request.method, request.url)
+                    error = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
+                                               url=str(request.url), retries_taken=retries_taken)  # fmt: skip
+                    raise error from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
                 wait: float | None = self._backoff(retries_taken)
                 what = type(outcome).__name__
@@ -245,6 +253,10 @@ class BaseClient:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
                 raise error from _cause(request, outcome)
+            # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
+            # connection closed under it), the call ends here; a retry would be refused by the closed client.
+            if self._http.is_closed:
+                raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
                 raise error from _cause(request, outcome)
@@ -252,7 +264,16 @@ class BaseClient:
             if (yield _Sleep(wait, options.stop)):
                 log.debug("%s %s: %s, not retried: the call was stopped", request.method, request.url, what)
                 raise _with_reason(error, "not retried: the call was stopped") from _cause(request, outcome)
+            if self._http.is_closed:  # (closed during the wait, which it does not cut short)
+                raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             retries_taken += 1
+
+    @staticmethod
+    def _not_retried_closed(
+        request: httpx.Request, error: RequestError | APIConnectionError, what: str
+    ) -> RequestError | APIConnectionError:
+        log.debug("%s %s: %s, not retried: the client was closed", request.method, request.url, what)
+        return _with_reason(error, f"not retried: {CLIENT_CLOSED}")
 
     def _token_flow(self, need: _NeedToken) -> Flow:
         refusal = self._tokens.refused_since(need.refusals)
@@ -887,6 +908,8 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 class SyncAPIClient(BaseClient):
+    _http: httpx.Client
+
     def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
         super().__init__(config)
         self._http = http_client or with_cookies_when_set(
@@ -908,6 +931,10 @@ class SyncAPIClient(BaseClient):
                 try:
                     outcome = self._http.send(action.request)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
+                    outcome = exc
+                except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
+                    if not self._http.is_closed:
+                        raise
                     outcome = exc
             elif isinstance(action, _Sleep):
                 outcome = _pause(action.seconds, action.stop)
@@ -992,6 +1019,8 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
+    _http: httpx.AsyncClient
+
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config)
         self._http = http_client or with_cookies_when_set(
@@ -1013,6 +1042,10 @@ class AsyncAPIClient(BaseClient):
                 try:
                     outcome = await self._http.send(action.request)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
+                    outcome = exc
+                except RuntimeError as exc:  # (as the sync client's)
+                    if not self._http.is_closed:
+                        raise
                     outcome = exc
             elif isinstance(action, _Sleep):
                 outcome = await _pause_async(action.seconds, action.stop)

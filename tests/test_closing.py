@@ -1,0 +1,177 @@
+"""A client closed while calls are in flight, or waiting to retry, or before a call: the calls end with the SDK's
+typed errors, never httpx's ``RuntimeError``, and nothing is retried. Against real servers over loopback: one
+answering slowly (a call in flight when ``close()`` runs) and one answering 429 with ``Retry-After`` (a call waiting
+to retry)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import add_line_items, make_roster, result_body, uid
+from timeback import APIConnectionError, AsyncTimeback, DefaultAioHttpClient, RateLimitError, Timeback
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+KINDS = ["sync", "httpx", "aiohttp"]  # Timeback; AsyncTimeback on httpx's own stack, and on aiohttp
+SLOW_MS = 600
+
+
+@pytest.fixture(scope="module")
+def slow(server: LocalServer) -> Iterator[LocalServer]:
+    """Every request answered ``SLOW_MS`` late (the token endpoint's too): a call is in flight that long."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=f"slow=1,slow_ms={SLOW_MS}")
+    with LocalServer(settings, storage=server.app.state.storage) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def limiting(server: LocalServer) -> Iterator[LocalServer]:
+    """Every request answered 429 with ``Retry-After: 1``, before its token is looked at (taken from ``server``)."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=1")
+    with LocalServer(settings, storage=server.app.state.storage) as running:
+        yield running
+
+
+def make(kind: str, **kwargs: Any) -> Timeback | AsyncTimeback:
+    if kind == "sync":
+        return Timeback(**kwargs)
+    return AsyncTimeback(**kwargs, http_client=DefaultAioHttpClient() if kind == "aiohttp" else None)
+
+
+async def closed_during(kind: str, api: Any, call: Callable[[], Any], after: float) -> tuple[BaseException, float]:
+    """Start ``call()`` (in a thread, or a task), close ``api`` ``after`` seconds in; the error the call ended with
+    and how long it took."""
+    began = time.perf_counter()
+    ended: list[BaseException] = []
+    if kind == "sync":
+
+        def run() -> None:
+            try:
+                call()
+            except BaseException as exc:
+                ended.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        time.sleep(after)
+        api.close()
+        thread.join()
+    else:
+        task = asyncio.ensure_future(call())
+        await asyncio.sleep(after)
+        await api.close()
+        try:
+            await task
+        except BaseException as exc:
+            ended.append(exc)
+    assert ended, "the call succeeded"
+    return ended[0], time.perf_counter() - began
+
+
+async def warm(kind: str, api: Any) -> None:
+    """One call, for the client's token and a connection."""
+    made = api.oneroster.gradebook.get_all_results(limit=1)
+    if kind != "sync":
+        await made
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_call_in_flight_when_the_client_is_closed_ends_typed_and_is_not_retried(
+    slow: LocalServer, kind: str
+) -> None:
+    """Before: the connection closed under it, the call was retried, and the retry raised httpx's RuntimeError."""
+    api = make(kind, **slow.client_kwargs())
+    await warm(kind, api)
+    sent = slow.app.state.faults.counts["requests"]
+    error, _ = await closed_during(kind, api, lambda: api.oneroster.gradebook.get_all_results(limit=1), 0.2)
+    assert type(error) is APIConnectionError, repr(error)
+    assert str(error).startswith("connection failed: ") and "; not retried: the client was closed (GET " in str(error)
+    assert isinstance(error.__cause__, httpx.RequestError) and error.retries_taken == 0
+    assert slow.app.state.faults.counts["requests"] == sent + 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_call_waiting_to_retry_when_the_client_is_closed_ends_with_its_last_error(
+    server: LocalServer, limiting: LocalServer, kind: str
+) -> None:
+    """It waits out its ``Retry-After: 1`` (the wait is not cut short), then gives up with the 429, not retried."""
+    api = make(kind, **{**server.client_kwargs(), "base_url": limiting.url, "token_url": f"{server.url}/oauth2/token"})
+    answered = limiting.app.state.faults.counts["429"]
+    error, elapsed = await closed_during(kind, api, lambda: api.oneroster.gradebook.get_all_results(limit=1), 0.2)
+    assert isinstance(error, RateLimitError) and error.status_code == 429, repr(error)
+    assert "; not retried: the client was closed" in str(error) and error.retries_taken == 0
+    assert error.__cause__ is None  # (an answer: nothing to chain, as for any status error)
+    assert elapsed < 1.8, elapsed  # (no later than the end of its wait)
+    assert limiting.app.state.faults.counts["429"] == answered + 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_token_request_in_flight_when_the_client_is_closed_ends_typed(slow: LocalServer, kind: str) -> None:
+    """The call's token request follows the same rule; its error names the token endpoint, never the secret."""
+    api = make(kind, **slow.client_kwargs())
+    error, _ = await closed_during(kind, api, lambda: api.oneroster.gradebook.get_all_results(limit=1), 0.2)
+    assert type(error) is APIConnectionError and error.url == f"{slow.url}/oauth2/token", repr(error)
+    assert "; not retried: the client was closed (POST " in str(error) and error.retries_taken == 0
+    assert CLIENT_SECRET not in f"{error}{error!r}{error.__cause__!r}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_call_begun_after_close_is_a_typed_error_naming_no_secret(server: LocalServer, kind: str) -> None:
+    api = make(kind, **server.client_kwargs())
+    await warm(kind, api)
+    closing = api.close()
+    if kind != "sync":
+        await closing
+    with pytest.raises(APIConnectionError) as error:
+        await warm(kind, api)
+    assert str(error.value).startswith("not sent: the client was closed (GET "), str(error.value)
+    assert isinstance(error.value.__cause__, RuntimeError)  # (httpx's refusal)
+    assert CLIENT_SECRET not in f"{error.value}{error.value!r}"
+
+
+@pytest.fixture(scope="module")
+def results(server: LocalServer) -> str:
+    """Seven results under one line item: four pages of two."""
+    with Timeback(**server.client_kwargs()) as api:
+        roster = make_roster(api)
+        (line_item,) = add_line_items(api, roster, 1)
+        rows = [result_body(line_item, roster.students[0], uid("closing")) for _ in range(7)]
+        api.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id=line_item, results=rows)
+    return f"lineItem.sourcedId='{line_item}'"
+
+
+def test_iterating_pages_of_a_closed_client_raises_the_typed_error(server: LocalServer, results: str) -> None:
+    """The page fetched ahead (the prefetch thread) after the client was closed: the error it hands over is typed."""
+    api = Timeback(**server.client_kwargs())
+    items = iter(api.oneroster.gradebook.get_all_results(filter=results, limit=2))
+    next(items)
+    time.sleep(0.2)  # (the second page in: the third is asked for once it is handed over, after the close)
+    api.close()
+    with pytest.raises(APIConnectionError, match="not sent: the client was closed"):
+        list(items)
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_async_iterating_pages_of_a_closed_client_raises_the_typed_error(
+    server: LocalServer, results: str, kind: str
+) -> None:
+    api = make(kind, **server.client_kwargs())
+    assert isinstance(api, AsyncTimeback)
+    seen = []
+    with pytest.raises(APIConnectionError, match="not sent: the client was closed"):
+        async for result in api.oneroster.gradebook.get_all_results(filter=results, limit=2):
+            seen.append(result)
+            if len(seen) == 1:
+                # (the second page in first: a request still connecting when httpx closes its pool opens a
+                # connection nothing closes afterwards, a ResourceWarning; see the README)
+                await asyncio.sleep(0.2)
+                await api.close()
+    assert len(seen) < 7
