@@ -98,6 +98,24 @@ async def test_a_call_in_flight_when_the_client_is_closed_ends_typed_and_is_not_
     assert slow.app.state.faults.counts["requests"] == sent + 1
 
 
+async def test_a_call_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_ends_typed(
+    slow: LocalServer,
+) -> None:
+    """aiohttp's close cancels the waits for a free connection: before, the call waiting (one connection, the other
+    call on it) raised a bare CancelledError though its task was never cancelled."""
+    api = AsyncTimeback(
+        **slow.client_kwargs(), http_client=DefaultAioHttpClient(limits=httpx.Limits(max_connections=1))
+    )
+    await warm("aiohttp", api)
+    calls = [asyncio.ensure_future(api.oneroster.gradebook.get_all_results(limit=1)) for _ in range(2)]
+    await asyncio.sleep(0.2)
+    await api.close()
+    ended = await asyncio.gather(*calls, return_exceptions=True)
+    for error in ended:
+        assert type(error) is APIConnectionError, repr(error)
+        assert "; not retried: the client was closed" in str(error) and error.retries_taken == 0
+
+
 @pytest.mark.parametrize("kind", KINDS)
 async def test_a_call_waiting_to_retry_when_the_client_is_closed_ends_with_its_last_error(
     server: LocalServer, limiting: LocalServer, kind: str

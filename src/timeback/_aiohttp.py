@@ -314,6 +314,13 @@ def _connector() -> type[aiohttp.TCPConnector]:
                     await super()._wait_for_available_connection(*args)
             except TimeoutError:
                 raise _PoolTimeout("timed out waiting for a connection from the pool") from None
+            except asyncio.CancelledError:
+                # aiohttp's close cancels the waits for a connection: the task itself was not cancelled, and its
+                # call gets what one in flight gets, not a CancelledError it would take for its own
+                task = asyncio.current_task()
+                if not self.closed or task is None or task.cancelling():
+                    raise
+                raise aiohttp.ClientConnectionError("Connector is closed.") from None
 
         async def _create_connection(self, req: Any, traces: Any, timeout: aiohttp.ClientTimeout) -> Any:
             async with asyncio.timeout(timeout.sock_connect):
