@@ -1601,3 +1601,53 @@ async def test_an_async_upload_from_a_plain_iterable_sends_each_batch_as_it_is_m
         summary = await api.oneroster.gradebook.bulk_post_results(source(), batch_size=2, concurrency=4)
     assert summary.ok and summary.stored == 8, summary
     assert sent == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_closing_the_client_stops_the_upload_with_the_typed_error(
+    server: Any, world: tuple[Roster, list[str]], kind: str
+) -> None:
+    """The client closed while two batches are in flight (a server answering 0.6 s late): they fail, not retried,
+    and every later batch would fail alike, so the upload stops with their APIConnectionError and its note, as for
+    a refusal. Before: the retry's RuntimeError stopped it; then, typed, every later batch failed in turn."""
+    import asyncio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:2], 20, uid("closing")))  # (ten batches of 2)
+    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=600")
+    with LocalServer(slow, storage=server.app.state.storage) as faulty:
+        if kind == "sync":
+            api = Timeback(**faulty.client_kwargs())
+            api.oneroster.gradebook.get_all_results(limit=1)  # (the token, slow too)
+            ended: list[BaseException] = []
+
+            def upload() -> None:
+                try:
+                    api.oneroster.gradebook.bulk_post_results(rows, batch_size=2, concurrency=2)
+                except BaseException as exc:
+                    ended.append(exc)
+
+            thread = threading.Thread(target=upload)
+            thread.start()
+            time.sleep(0.2)
+            api.close()
+            thread.join()
+            assert ended, "the upload returned a summary"
+            stopped = ended[0]
+        else:
+            aapi = AsyncTimeback(**faulty.client_kwargs())
+            await aapi.oneroster.gradebook.get_all_results(limit=1)
+            task = asyncio.ensure_future(aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=2, concurrency=2))
+            await asyncio.sleep(0.2)
+            await aapi.close()
+            with pytest.raises(BaseException) as raised:
+                await task
+            stopped = raised.value
+    assert type(stopped) is APIConnectionError, repr(stopped)
+    assert "; not retried: the client was closed" in str(stopped)
+    taken, stored, failed = counts_in(stopped.__notes__[-1])
+    assert taken == stored + failed and taken < 20 and stored == 0, stopped.__notes__

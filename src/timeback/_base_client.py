@@ -113,6 +113,10 @@ class BaseClient:
     def base_url(self) -> str:
         return self._config.base_url
 
+    def is_closed(self) -> bool:
+        """Whether the http client was closed (by ``close()``, or its owner): no request can be sent any more."""
+        return self._http.is_closed
+
     def __repr__(self) -> str:
         # Never the secret, never a token.
         return f"{type(self).__name__}(base_url={self._config.base_url!r}, client_id={self._config.client_id!r})"
@@ -255,7 +259,7 @@ class BaseClient:
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
             # connection closed under it), the call ends here; a retry would be refused by the closed client.
-            if self._http.is_closed:
+            if self.is_closed():
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
@@ -264,7 +268,7 @@ class BaseClient:
             if (yield _Sleep(wait, options.stop)):
                 log.debug("%s %s: %s, not retried: the call was stopped", request.method, request.url, what)
                 raise _with_reason(error, "not retried: the call was stopped") from _cause(request, outcome)
-            if self._http.is_closed:  # (closed during the wait, which it does not cut short)
+            if self.is_closed():  # (closed during the wait, which it does not cut short)
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             retries_taken += 1
 

@@ -317,11 +317,16 @@ class Reachability:
 
 
 def record_outcome(
-    summary: BulkSummary, batch: Batch, outcome: ResponseModel | Replaced | BaseException, reach: Reachability
+    summary: BulkSummary,
+    batch: Batch,
+    outcome: ResponseModel | Replaced | BaseException,
+    reach: Reachability,
+    closed: Callable[[], bool] = bool,
 ) -> BaseException | None:
     """Count a batch's answer; return the error the upload stops with, if it stops there: every later batch would
-    fail alike (the credentials or their scopes refused, the server not reached for long: ``reach``), or the
-    outcome is no API failure (an answer not as documented, a bug)."""
+    fail alike (the credentials or their scopes refused, the server not reached for long: ``reach``, the client
+    closed: ``closed()``, asked only of a failure), or the outcome is no API failure (an answer not as documented,
+    a bug)."""
     gone = reach.gone(outcome)
     line_item = batch.line_item
     summary.batches += 1
@@ -344,7 +349,7 @@ def record_outcome(
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
         summary.failures.append(BulkFailure(ids, str(outcome), None, None, line_item))
-        return outcome if gone else None
+        return outcome if gone or closed() else None
     else:
         # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
         # stored is not known (a garbled 201 may follow a commit): it counts as failed, so that what was taken
@@ -354,7 +359,7 @@ def record_outcome(
         summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item))
         return outcome
     summary.failures.append(failure)
-    return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) else None
+    return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) or closed() else None
 
 
 @dataclass
@@ -396,10 +401,10 @@ def replacing(
     """The requests that settle a batch the server refused because some of its results exist (its 409): read the
     batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
-    that fails fails its result alone; refused credentials or scopes stop the upload. When ``stopping()`` turns
-    true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead of the stop waiting
-    for up to a batch of PUTs. After a stop, the results left that a PUT would change count as not sent; those
-    stored as sent still count unchanged."""
+    that fails fails its result alone; refused credentials or scopes, or the client closed, stop the upload. When
+    ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead
+    of the stop waiting for up to a batch of PUTs. After a stop, the results left that a PUT would change count as
+    not sent; those stored as sent still count unchanged."""
     from timeback._base_client import retries_taken_of
 
     sent = batch.records.decoded()
@@ -412,7 +417,7 @@ def replacing(
         status, request_id = getattr(failed, "status_code", None), getattr(failed, "request_id", None)
         reason = f"{conflict}; reading the existing records back to replace them failed: {failed}"
         outcome.failures.append(BulkFailure(tuple(batch.ids), reason, status, request_id, line_item))
-        outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) else None
+        outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
     stored = held.records
     not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
@@ -433,7 +438,7 @@ def replacing(
         outcome.retries_taken += answer.retries_taken
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
         outcome.failures.append(BulkFailure((sourced_id,), str(answer), status, request_id, line_item))
-        if isinstance(answer, (AuthError, PermissionDeniedError)):
+        if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
             outcome.stop = answer
     if not_put:
         outcome.failures.append(BulkFailure(tuple(not_put), "not sent: the upload stopped", line_item=line_item))
@@ -570,9 +575,11 @@ def run_sync(
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
     ids_required: bool = False,
+    closed: Callable[[], bool] = bool,
 ) -> BulkSummary:
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
-    (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``)."""
+    (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``).
+    ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload)."""
     summary = BulkSummary()
     started = time.perf_counter()
     import contextvars
@@ -595,7 +602,7 @@ def run_sync(
                 continue
             error = future.exception()
             outcome = error if error is not None else future.result()
-            if (stop := record_outcome(summary, batch, outcome, reach)) is not None:
+            if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
                 fatal = stop
             if progress:
                 reports.after_batch()
@@ -663,6 +670,7 @@ async def run_async(
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
     ids_required: bool = False,
+    closed: Callable[[], bool] = bool,
 ) -> BulkSummary:
     """As ``run_sync``."""
     if concurrency < 1:
@@ -686,7 +694,7 @@ async def run_async(
                 continue
             error = task.exception()
             outcome = error if error is not None else task.result()
-            if (stop := record_outcome(summary, batch, outcome, reach)) is not None:
+            if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
                 fatal = stop
             if progress:
                 reports.after_batch()

@@ -249,6 +249,7 @@ class Gradebook(SyncResource, GradebookOperations):
             on_progress=on_progress,
             stopping=stopping,
             ids_required=replace,
+            closed=self._client.is_closed,
         )
 
 
@@ -294,6 +295,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             on_progress=on_progress,
             stopping=stopping,
             ids_required=replace,
+            closed=self._client.is_closed,
         )
 
 
