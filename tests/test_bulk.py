@@ -1651,3 +1651,105 @@ async def test_closing_the_client_stops_the_upload_with_the_typed_error(
     assert "; not retried: the client was closed" in str(stopped)
     taken, stored, failed = counts_in(stopped.__notes__[-1])
     assert taken == stored + failed and taken < 20 and stored == 0, stopped.__notes__
+
+
+class LosesTheFirstBatchAnswer(httpx.BaseTransport):
+    """Forwards each request to the real server, except the batch POSTs: the first one's answer is thrown away
+    after the server handled it (``handled``; else the POST is cut before it reaches the server), and a retry is
+    answered ``retry_status`` without reaching it (None: forwarded)."""
+
+    def __init__(self, *, handled: bool, retry_status: int | None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.handled, self.retry_status = handled, retry_status
+        self.posts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        self.posts += 1
+        if self.posts > 1:
+            if self.retry_status is not None:
+                return httpx.Response(self.retry_status, json={"imsx_codeMajor": "failure"})
+            return self.inner.handle_request(request)
+        if self.handled:
+            self.inner.handle_request(request).close()
+        raise httpx.ReadError("connection dropped before the answer", request=request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncLosesTheFirstBatchAnswer(httpx.AsyncBaseTransport):
+    """``LosesTheFirstBatchAnswer`` for ``AsyncTimeback``."""
+
+    def __init__(self, *, handled: bool, retry_status: int | None) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.handled, self.retry_status = handled, retry_status
+        self.posts = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return await self.inner.handle_async_request(request)
+        self.posts += 1
+        if self.posts > 1:
+            if self.retry_status is not None:
+                return httpx.Response(self.retry_status, json={"imsx_codeMajor": "failure"})
+            return await self.inner.handle_async_request(request)
+        if self.handled:
+            await (await self.inner.handle_async_request(request)).aclose()
+        raise httpx.ReadError("connection dropped before the answer", request=request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(("max_retries", "retry_status"), [(0, None), (1, 503)])
+async def test_a_batch_whose_retries_end_after_its_answer_was_lost_is_confirmed_stored(
+    kind: str,
+    max_retries: int,
+    retry_status: int | None,
+    server: Any,
+    client: Timeback,
+    world: tuple[Roster, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server stored the batch, its answer was lost, and no retry was left (or the retry was answered 503):
+    the batch counted as failed ("connection failed: ReadError", or the 503), though the server held every result
+    as sent; resent, it met 409. Its records are now read back, as after a retry's 409: held as sent, it is stored.
+    (Seen with ``--faults all=0.3`` and the default two retries: summary.stored 1,950, the server holding 2,000.)"""
+    monkeypatch.setattr("timeback._base_client.INITIAL_RETRY_DELAY", 0.001)
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 3, uid("lost-last")))
+    options = {"max_retries": max_retries, "concurrency": 1}
+    if kind == "sync":
+        transport = LosesTheFirstBatchAnswer(handled=True, retry_status=retry_status)
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+            summary = api.oneroster.gradebook.bulk_post_results(rows, **options)
+    else:
+        atransport = AsyncLosesTheFirstBatchAnswer(handled=True, retry_status=retry_status)
+        async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient(transport=atransport)) as aapi:
+            summary = await aapi.oneroster.gradebook.bulk_post_results(rows, **options)
+    assert summary.ok and summary.stored == 3 and summary.retries_taken == max_retries, summary
+    tag = rows[0]["sourcedId"].rsplit("-", 1)[0]
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}
+
+
+def test_a_batch_cut_before_the_server_handled_it_still_fails_as_it_did(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Read back after its answer was lost, a batch the server never handled is not found: it fails with the error
+    that ended it, and nothing is stored."""
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 3, uid("cut")))
+    transport = LosesTheFirstBatchAnswer(handled=False, retry_status=None)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, max_retries=0)
+    (failure,) = summary.failures
+    assert (
+        summary.stored == 0
+        and failure.status_code is None
+        and failure.sourced_ids == tuple(r["sourcedId"] for r in rows)
+    )
+    assert failure.reason.startswith("connection failed: ReadError"), failure.reason
+    assert stored_scores(client, roster, rows[0]["sourcedId"].rsplit("-", 1)[0]) == {}

@@ -14,7 +14,7 @@ import pytest
 
 import timeback._base_client as engine
 from tests.support import Roster, add_line_items, enriched, line_item_body, result_body, uid, without_totals
-from timeback import ConflictError, Timeback
+from timeback import APIConnectionError, ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
 
@@ -427,3 +427,30 @@ def test_a_lost_answer_is_confirmed_when_the_server_writes_the_records_otherwise
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
     assert transport.lost == 1 and summary.ok and summary.stored == 3, summary.failures
+
+
+def test_a_create_whose_only_attempt_lost_its_answer_is_confirmed(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback
+) -> None:
+    """No retry left to meet the 409 (``max_retries=0``, or retries that ran out on 503s): the create raised
+    APIConnectionError though the server had stored it, and a caller creating it again met 409. Its record is now
+    read back, as after a retry's 409: stored as sent, the call succeeds."""
+    lossy_client, transport = lossy
+    category = {"sourcedId": uid("cat"), "title": "Lost once"}
+    created = lossy_client.oneroster.gradebook.create_category(category=category, max_retries=0)
+    assert transport.lost == 1 and created is not None and created.retries_taken == 0
+    assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Lost once"
+
+
+def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_stored(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    transport = AlsoFailsTheReadBack()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        with pytest.raises(APIConnectionError) as lost:
+            lossy_client.oneroster.gradebook.create_category(category={"title": "Maybe"}, max_retries=0)
+    assert str(lost.value).startswith(
+        "connection failed: ReadError; an attempt of this call got no answer, so it may have stored the records, "
+        "and reading them back to confirm it failed (503)"
+    )

@@ -57,6 +57,9 @@ ModelT = TypeVar("ModelT", bound="pydantic.BaseModel")
 
 # (408: the request did not arrive whole in time, a server or load balancer says; nothing of it was handled)
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Transport errors raised before a request reached the server: its attempt cannot have been handled. After any other
+# (the connection dropped, a read timed out), the server may have handled it without its answer arriving.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
@@ -94,6 +97,7 @@ _Action = _NeedToken | _Send | _Sleep
 _Outcome = httpx.Response | Exception | str | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
+ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError")
 ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
 # API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
@@ -214,6 +218,7 @@ class BaseClient:
         call_options = CallOptions(timeout, max_retries, deadline, options.stop)
         retries_taken = 0
         replayed_unauthorized = False
+        answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
         while True:
             token = None
             if authenticated:
@@ -222,7 +227,8 @@ class BaseClient:
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    raise self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
+                    passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
+                    raise _lost_if(passed, answer_lost)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
@@ -233,8 +239,9 @@ class BaseClient:
                     log.debug("%s %s: not sent: the client was closed", request.method, request.url)
                     error = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
-                    raise error from _cause(request, outcome)
+                    raise _lost_if(error, answer_lost) from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
+                answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 what = type(outcome).__name__
             else:
@@ -253,6 +260,7 @@ class BaseClient:
                 retryable = response.status_code in RETRYABLE_STATUSES
                 wait = self._retry_delay(retries_taken, response) if retryable else None
                 what = str(response.status_code)
+            _lost_if(error, answer_lost)
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
@@ -360,13 +368,16 @@ class BaseClient:
         request: pydantic.BaseModel | ValidatedRequest,
         error: RequestError | APIConnectionError,
     ) -> tuple[list[dict[str, Any]], list[httpx.Request]] | None:
-        """After a 409 on a retried create: the records this call sent, and the requests that read them back.
+        """After a 409 on a retried create, or any error ending a create an attempt of which got no answer: the
+        records this call sent, and the requests that read them back.
 
         The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
-        server committed, the retry meets its own records. None when that cannot be the case (see
-        ``read_back_requests`` for how they are read).
+        server committed, the retry meets its own records, and a call whose retries ran out (or that had none
+        left) may have stored them all the same. None when that cannot be the case (see ``read_back_requests``
+        for how they are read).
         """
-        if not isinstance(error, ConflictError) or error.retries_taken == 0 or op.body is None:
+        retried_conflict = isinstance(error, ConflictError) and error.retries_taken > 0
+        if not (retried_conflict or error._answer_lost) or op.body is None:
             return None
         if op.kind not in ("create", "batch_create"):
             return None
@@ -389,9 +400,13 @@ class BaseClient:
         return None if reads is None else (records, reads)
 
     def confirming(
-        self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest, error: ConflictError
+        self,
+        op: Operation[Any, Any],
+        request: pydantic.BaseModel | ValidatedRequest,
+        error: RequestError | APIConnectionError,
     ) -> Exchange[TimebackSourcedIdPairsResponse | None]:
-        """The reads that confirm a retried create's 409 (``confirmation_reads``), run by ``exchange``: the create's
+        """The reads that confirm a retried create's 409, or a create that failed after an attempt got no answer
+        (``confirmation_reads``), run by ``exchange``: the create's
         answer if the records read back are those sent (``confirmed``), else None. The first read that fails ends
         it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
         reads = self.confirmation_reads(op, request, error)
@@ -483,20 +498,30 @@ class BaseClient:
 
     @staticmethod
     def confirmed(
-        op: Operation[Any, Any], sent: list[dict[str, Any]], held: ReadBack, error: RequestError
+        op: Operation[Any, Any],
+        sent: list[dict[str, Any]],
+        held: ReadBack,
+        error: RequestError | APIConnectionError,
     ) -> TimebackSourcedIdPairsResponse | None:
-        """The create's answer if every record sent reads back as sent, else None, and the 409's message then says
-        why it was not confirmed: an earlier attempt of this call may still have stored the records."""
-        retried = "; this call was retried, so an earlier attempt may have stored them without its answer arriving"
+        """The create's answer if every record sent reads back as sent, else None, and the error's message then says
+        why it was not confirmed: an earlier attempt of this call may still have stored the records. (An error
+        other than a 409 whose records are not found at all stands as it is: nothing was stored.)"""
+        conflict = isinstance(error, ConflictError)
+        retried = (
+            "this call was retried, so an earlier attempt may have stored them without its answer arriving"
+            if conflict
+            else "an attempt of this call got no answer, so it may have stored the records"
+        )
         stored = held.records
         if held.failed is not None:
             failed: Any = "no answer" if isinstance(held.failed, APIConnectionError) else held.failed.status_code
             if isinstance(held.failed, APIResponseValidationError):
                 failed = f"{failed}: {held.failed}"  # (200: the answer is not a JSON object)
-            error.message += f"{retried}, and reading them back to confirm it failed ({failed})"
+            _with_reason(error, f"{retried}, and reading them back to confirm it failed ({failed})")
             return None
         if not all(reads_back_as_sent(stored.get(record["sourcedId"]), record) for record in sent):
-            error.message += f"{retried}, but the records read back are not those sent"
+            if conflict or any(record["sourcedId"] in stored for record in sent):
+                _with_reason(error, f"{retried}, but the records read back are not those sent")
             return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
@@ -711,6 +736,13 @@ def _with_reason(error: RequestError | APIConnectionError, reason: str) -> Reque
     if isinstance(error, RequestError):
         error.message += f"; {reason}"
     error.args = (f"{error.args[0]}; {reason}", *error.args[1:])
+    return error
+
+
+def _lost_if(error: ErrorT, answer_lost: bool) -> ErrorT:
+    """``error``, marked as ending a call an attempt of which may have been handled unanswered (``answer_lost``)."""
+    if answer_lost:
+        error._answer_lost = True
     return error
 
 
@@ -993,20 +1025,21 @@ class SyncAPIClient(BaseClient):
         *,
         confirm: bool = True,
     ) -> ModelT | None:
-        """``confirm=False``: a retried create's 409 is raised, not confirmed by reading the records back (the
-        caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
+        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
-        except ConflictError as error:
-            if not confirm:
+        except (RequestError, APIConnectionError) as error:
+            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
+            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
             return cast(ModelT, answer)
 
     def paginate(
@@ -1105,20 +1138,21 @@ class AsyncAPIClient(BaseClient):
         *,
         confirm: bool = True,
     ) -> ModelT | None:
-        """``confirm=False``: a retried create's 409 is raised, not confirmed by reading the records back (the
-        caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
+        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
-        except ConflictError as error:
-            if not confirm:
+        except (RequestError, APIConnectionError) as error:
+            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the retry met the records an earlier attempt stored; confirmed by reading them", op.name)
+            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
             return cast(ModelT, answer)
 
     def paginate(

@@ -53,6 +53,9 @@ class TimebackError(Exception):
 
     request_id: str | None = None  # the server's X-Request-Id, when an answer came
     retries_taken: int = 0
+    # Set by the client when an attempt of the call that failed reached the server and its answer never came: that
+    # attempt may have been handled (a create's records stored), whatever ended the call.
+    _answer_lost: bool = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # (Exception's own rebuilds with ``cls(*args)``, which the keyword-only arguments below refuse.)
