@@ -1753,3 +1753,24 @@ def test_a_batch_cut_before_the_server_handled_it_still_fails_as_it_did(
     )
     assert failure.reason.startswith("connection failed: ReadError"), failure.reason
     assert stored_scores(client, roster, rows[0]["sourcedId"].rsplit("-", 1)[0]) == {}
+
+
+async def test_a_result_model_made_invalid_after_it_was_built_fails_alone(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Result models do not validate assignment, and the upload sent a ``TimebackCreateResultBody`` as dumped,
+    unchecked: a score set to "n/a" after the model was built sank its whole batch (422 for every result in it),
+    and a line item set to None, or a model built with ``model_construct`` without one, stopped the upload with
+    TypeError or KeyError, its note counting the result taken but neither stored nor failed (3 taken, 0 stored, 2
+    failed). A model is now checked as a dict is: it fails alone, named, and the others are stored."""
+    roster, line_items = world
+    tag = uid("mutated")
+    rows = [TimebackCreateResultBody.model_validate(r) for r in interleaved(roster, line_items[:1], 6, tag)]
+    rows[1].score = "n/a"  # type: ignore[assignment]
+    rows[3].lineItem = None  # type: ignore[assignment]
+    unbuilt = TimebackCreateResultBody.model_construct(sourcedId=f"{tag}-unbuilt", student=rows[0].student)
+    summary = await upload(either, [*rows, unbuilt], batch_size=2)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (7, 4, 4, 3), summary
+    assert sorted(f.sourced_ids for f in summary.failures) == [(f"{tag}-1",), (f"{tag}-3",), (f"{tag}-unbuilt",)]
+    assert all(f.reason.startswith("invalid result: ") and f.status_code is None for f in summary.failures)
+    assert set(stored_scores(client, roster, tag)) == {f"{tag}-{i}" for i in (0, 2, 4, 5)}

@@ -181,15 +181,15 @@ def _count(pairs: list[Any] | dict[str, Any]) -> int:
 
 def _validated(item: Any) -> dict[str, Any]:
     """One result, validated once, as the dict sent: a dict through the dict path (``models._dicts``), a model
-    as its own dump (a result read as ``put_result`` sends it: ``records_as_bodies``). Invalid input raises the
-    ValidationError the model raises."""
+    as its own dump, through it too (a result read as ``put_result`` sends it: ``records_as_bodies``). Invalid
+    input raises the ValidationError the model raises."""
     TimebackCreateResultBody, validated_dict, as_body = _result_body()
-    if isinstance(item, TimebackCreateResultBody):
-        return item.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(item, pydantic.BaseModel):
-        # (a result read, as put_result takes one: without the stamp of when it was read)
+        # (a result read, as put_result takes one: without the stamp of when it was read. A body model is checked
+        # again too: models do not validate assignment, and one changed after it was built, or made with
+        # model_construct, sank its batch or stopped the upload. Its dump's warnings say what the check will.)
         dumped = as_body(item)
-        item = dumped if dumped is not item else item.model_dump(by_alias=True, exclude_unset=True)
+        item = dumped if dumped is not item else item.model_dump(by_alias=True, exclude_unset=True, warnings=False)
     validated = validated_dict(TimebackCreateResultBody, item)
     if validated is not None:
         return validated
