@@ -401,10 +401,11 @@ def replacing(
     """The requests that settle a batch the server refused because some of its results exist (its 409): read the
     batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
     the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
-    that fails fails its result alone; refused credentials or scopes, or the client closed, stop the upload. When
-    ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead
-    of the stop waiting for up to a batch of PUTs. After a stop, the results left that a PUT would change count as
-    not sent; those stored as sent still count unchanged."""
+    that fails fails its result alone (unless an attempt of it got no answer and it reads back as PUT: replaced);
+    refused credentials or scopes, or the client closed, stop the upload. When ``stopping()`` turns true (the upload
+    stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead of the stop waiting for up to a batch
+    of PUTs. After a stop, the results left that a PUT would change count as not sent; those stored as sent still
+    count unchanged."""
     from timeback._base_client import retries_taken_of
 
     sent = batch.records.decoded()
@@ -436,6 +437,13 @@ def replacing(
             outcome.retries_taken += retries_taken_of(answer)
             continue
         outcome.retries_taken += answer.retries_taken
+        if answer._answer_lost:
+            # (an attempt got no answer and may have written it: read back, held as PUT, it was replaced)
+            check = yield from client.reading_back(create, client.read_back_requests(create, [record]) or [])
+            outcome.retries_taken += check.retries_taken
+            if check.failed is None and _stored_as_put(check.records.get(sourced_id), record):
+                outcome.replaced += 1
+                continue
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
         outcome.failures.append(BulkFailure((sourced_id,), str(answer), status, request_id, line_item))
         if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
