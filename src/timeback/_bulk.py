@@ -222,6 +222,11 @@ class Batcher:
         self.summary = summary
         self.ids_required = ids_required  # (if_exists="replace": see NO_ID_TO_REPLACE)
         self._pending: dict[str, Batch] = {}
+        # The line items of part-filled batches by their batch's size, each in the order it reached that size: the
+        # fullest is found at once (a max() over every pending batch cost ~1 ms per result with 20,000 interleaved
+        # line items, 8,000 of them waiting)
+        self._by_size: dict[int, dict[str, None]] = {}
+        self._fullest = 0
         self._held = 0  # results waiting in part-filled batches
         self._waiting_ids: set[str] = set()  # their sourcedIds
 
@@ -257,14 +262,30 @@ class Batcher:
         self._waiting_ids.add(result_id)
         group.records.append(to_json(result))  # (the dict is dropped here: see EncodedItems)
         self._held += 1
-        if len(group.ids) >= self.batch_size:
-            return self._take(line_item)
+        size = len(group.ids)
+        if size > 1:
+            self._unsized(line_item, size - 1)
+        if size >= self.batch_size:
+            return self._take(line_item, sized=False)
+        self._by_size.setdefault(size, {})[line_item] = None
+        self._fullest = max(self._fullest, size)
         if self._held > PENDING_BATCHES * self.batch_size:
-            return self._take(max(pending, key=lambda k: len(pending[k].ids)))
+            return self._take(next(iter(self._by_size[self._fullest])))
         return None
 
-    def _take(self, line_item: str) -> Batch:
+    def _unsized(self, line_item: str, size: int) -> None:
+        """``line_item``'s batch no longer of ``size`` (grown, or taken)."""
+        same = self._by_size[size]
+        del same[line_item]
+        if not same:
+            del self._by_size[size]
+
+    def _take(self, line_item: str, *, sized: bool = True) -> Batch:
         batch = self._pending.pop(line_item)
+        if sized:  # (not when taken full: never among the sizes)
+            self._unsized(line_item, len(batch.ids))
+        while self._fullest and self._fullest not in self._by_size:  # (at most a batch's size of steps per batch)
+            self._fullest -= 1
         self._held -= len(batch.ids)
         self._waiting_ids.difference_update(batch.ids)
         return batch
