@@ -14,4 +14,5 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["sdk_overhead"]["sync_ratio"] > 0
     assert figures["bulk"]["delta_ms"] > 0 and figures["bulk"]["first_page_ms"] > 0
     assert figures["bulk"]["resync_per_s"] > 0
-    assert table(figures).count("\n") == 13  # header, rule, twelve rows
+    assert figures["batching"]["interleaved_batches"] > figures["batching"]["full_batches"] > 0
+    assert table(figures).count("\n") == 14  # header, rule, thirteen rows
