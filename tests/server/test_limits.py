@@ -176,6 +176,50 @@ def test_an_unpaired_surrogate_escape_is_400_naming_the_field(small: httpx.Clien
     assert "unpaired surrogate" in answer["imsx_description"]
 
 
+U0000_REFUSED = "contains U+0000 (\\u0000), which the server does not store"
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ('{"category": {"title": "a\\u0000b"}}', "category.title"),
+        ('{"category": {"title": "x", "metadata": {"notes": ["ok", "\\u0000"]}}}', "category.metadata.notes[1]"),
+        ('{"category": {"title": "x", "metadata": {"k\\u0000": 1}}}', "category.metadata (a key)"),
+        ('{"category\\u0000": {"title": "x"}}', "body (a key)"),
+    ],
+)
+def test_a_string_holding_u0000_is_422_naming_where(small: httpx.Client, body: str, where: str) -> None:
+    """SQLite's JSON functions cut a string at U+0000 (a comment "a<NUL>b" matched the filter comment='a', and
+    comment='a<NUL>b' matched nothing) and PostgreSQL refuses it: no stored string may hold it."""
+    sourced_id = uid("cat")
+    answer = imsx(small.put(f"{GB}/categories/{sourced_id}", content=body, headers=JSON), 422)
+    assert answer["imsx_error_details"] == [{"field": where, "message": U0000_REFUSED}]
+    assert answer["imsx_description"].startswith(f"{where}: contains U+0000")
+    assert small.get(f"{GB}/categories/{sourced_id}").status_code == 404  # nothing stored
+
+
+def test_a_path_holding_u0000_is_400_naming_the_path(small: httpx.Client) -> None:
+    """A PUT's sourcedId is its path's when the body has none: /categories/a%00b stored "a<NUL>b"."""
+    stem = uid("cat")
+    for method in ("PUT", "GET", "DELETE"):
+        body = {"json": category()} if method == "PUT" else {}
+        answer = imsx(small.request(method, f"{GB}/categories/{stem}%00b", **body), 400)
+        assert answer["imsx_error_details"] == [
+            {"field": "path", "message": "holds U+0000 (%00), which no value stored holds"}
+        ]
+    assert small.get(f"{GB}/categories/", params={"filter": f"sourcedId~'{stem}'"}).json()["totalCount"] == 0
+
+
+def test_a_nul_byte_in_a_string_is_400_and_an_escaped_backslash_before_u0000_is_text(small: httpx.Client) -> None:
+    answer = imsx(put_category(small, b'{"category": {"title": "a\x00b"}}'), 400)  # (a control character: no JSON)
+    assert answer["imsx_error_details"][0]["field"] == "body"
+    assert "Invalid control character" in answer["imsx_description"]
+    sourced_id = uid("cat")
+    taken = small.put(f"{GB}/categories/{sourced_id}", json=category(title="a\\u0000b"))  # the six characters
+    assert taken.status_code == 201, taken.text
+    assert small.get(f"{GB}/categories/{sourced_id}").json()["category"]["title"] == "a\\u0000b"
+
+
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_non_finite_numbers_are_400_naming_the_field(small: httpx.Client, number: str) -> None:
     answer = imsx(put_category(small, '{"category": {"title": "x", "weight": ' + number + "}}"), 400)
@@ -252,6 +296,16 @@ def test_query_parameters_out_of_range_or_empty_are_400(small: httpx.Client, que
         return
     answer = imsx(response, 400)
     assert answer["imsx_error_details"][0]["field"] == field
+
+
+@pytest.mark.parametrize("predicate", ["title='a\x00b'", "title~'\x00'", "sourcedId@'x,\x00'"])
+def test_a_filter_value_holding_u0000_is_400_naming_filter(small: httpx.Client, predicate: str) -> None:
+    """%00 in the URL: matching nothing (or, cut there by SQLite's JSON functions, the wrong rows) would hide a
+    client's bug."""
+    answer = imsx(small.get(f"{GB}/categories/", params={"filter": predicate}), 400)
+    assert answer["imsx_error_details"] == [
+        {"field": "filter", "message": "holds U+0000 (%00), which no value stored holds"}
+    ]
 
 
 # ----- many errors

@@ -1,8 +1,8 @@
 """Reading a JSON request body defensively, before any model sees it.
 
 The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels, hold no
-string (or object key) longer than ``max_string_length`` characters and at most ``max_json_values`` object fields and
-array items outside ``metadata``. Every refusal is a 4xx that names where in
+string (or object key) longer than ``max_string_length`` characters or holding U+0000, and at most
+``max_json_values`` object fields and array items outside ``metadata``. Every refusal is a 4xx that names where in
 the body the problem is; nothing here can end in a 500.
 """
 
@@ -110,6 +110,9 @@ def _float(text: str) -> float | _NotFinite:
     return value if math.isfinite(value) else _NotFinite(text)
 
 
+_NUL_ESCAPE = b"\\u0000"  # how U+0000 is written in JSON ("\\u" takes no capital U)
+
+
 def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
     try:
         text = raw.decode("utf-8")
@@ -124,13 +127,15 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
         raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
     if _too_many_values(value, settings.max_json_values):
         raise TooManyValues(settings.max_json_values)
-    if not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
-        _check(value, "", 0, settings)  # the slow walk that spells out where, only once something is wrong
+    # U+0000 comes only escaped (a NUL byte in a string is no JSON): a body without the escape is not walked for it
+    if _NUL_ESCAPE in raw or not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
+        _check(value, "", 0, settings)  # the slow walk that spells out where, only once something may be wrong
     return value
 
 
 def _fine(value: Any, depth: int, max_depth: int, max_length: int) -> bool:
-    """The same checks as ``_check``, without building a path for every value (a batch has tens of thousands)."""
+    """The same checks as ``_check`` but U+0000 (looked for in the bytes first), without building a path for every
+    value (a batch has tens of thousands)."""
     if isinstance(value, str):
         return len(value) <= max_length and (value.isascii() or _encodable(value))
     if isinstance(value, dict):
@@ -185,6 +190,11 @@ def _check_string(value: str, where: str, settings: ServerSettings) -> None:
         except UnicodeEncodeError:
             message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not Unicode text"
             raise _unreadable(where, f"{where}: {message}", message) from None
+    if "\0" in value:
+        # 422 as for a string too long: Unicode text in valid JSON, but a value the server will not store
+        # (SQLite's JSON functions cut a string at it, so filters matched the wrong rows; PostgreSQL refuses it)
+        message = "contains U+0000 (\\u0000), which the server does not store"
+        raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
 
 
 # ----- the fast check: bytes that plainly pass every check above, decided without building Python values
@@ -209,7 +219,7 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     """True only when ``parse_json_body`` would surely accept ``raw`` as far as its limits go (UTF-8, depth,
     string length, finite numbers); False means "not sure", never "refused": the caller then takes the full path,
     which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in Python."""
-    if b"\\" in raw:  # escapes: surrogates and escaped quotes are for the full walk
+    if b"\\" in raw:  # escapes: surrogates, U+0000 and escaped quotes are for the full walk
         return False
     # Every field or item but the last of its object or array is followed by a comma (commas in strings and in
     # metadata count too: then the full walk counts exactly)

@@ -129,8 +129,8 @@ class OperationLane:
                     return  # the client went away
             else:
                 body = b""
-            if params and any("\ufffd" in v or ENCODED_SLASH in v for v in params.values()):
-                _check_path_text(scope)
+            if params and any("\ufffd" in v or ENCODED_SLASH in v or "\0" in v for v in params.values()):
+                _check_path_text(scope, params)
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
@@ -361,10 +361,14 @@ def _route_path(scope: dict[str, Any]) -> str:
     return path
 
 
-def _check_path_text(scope: dict[str, Any]) -> None:
-    """400 for a path whose percent-decoded bytes are not UTF-8 text, or that holds U+FFFF. The server decodes
-    the path with each bad byte as U+FFFD, so ``/results/caf%E9`` and ``/results/caf%E8`` were one record; and
-    U+FFFF stands in for ``%2F`` while routing (``ENCODED_SLASH``), so ``/results/a%EF%BF%BFb`` wrote ``a/b``."""
+def _check_path_text(scope: dict[str, Any], params: dict[str, str]) -> None:
+    """400 for a path whose percent-decoded bytes are not UTF-8 text, or that holds U+FFFF or U+0000. The server
+    decodes the path with each bad byte as U+FFFD, so ``/results/caf%E9`` and ``/results/caf%E8`` were one record;
+    U+FFFF stands in for ``%2F`` while routing (``ENCODED_SLASH``), so ``/results/a%EF%BF%BFb`` wrote ``a/b``; and
+    no stored string holds U+0000 (``bodies``), which a PUT to ``/results/a%00b`` wrote as its sourcedId."""
+    if any("\0" in value for value in params.values()):
+        message = "holds U+0000 (%00), which no value stored holds"
+        raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
     raw = scope.get("raw_path")
     if not raw:
         return

@@ -10,8 +10,8 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
 compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
 A metadata value has no declared type: the storage compares it as the value reads (``as_number``). A filter holds
-at most ``MAX_PREDICATES`` predicates and ``MAX_LIST_VALUES`` values in its ``@`` lists (400 past that). Values only
-ever reach SQL as bound parameters.
+at most ``MAX_PREDICATES`` predicates and ``MAX_LIST_VALUES`` values in its ``@`` lists, and no U+0000 (400).
+Values only ever reach SQL as bound parameters.
 """
 
 from __future__ import annotations
@@ -159,6 +159,8 @@ def _tokens(raw: str) -> list[tuple[str, str, int]]:
 
 
 def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
+    if "\0" in raw:  # (no stored string holds it, and SQLite's JSON functions cut a string at it: wrong rows)
+        raise _bad_filter("holds U+0000 (%00), which no value stored holds", raw.index("\0"), raw)
     tokens = _tokens(raw)
     if not tokens:
         raise _bad_filter("empty filter", 0, raw)
