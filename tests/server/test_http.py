@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import socket
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
@@ -371,3 +372,73 @@ def test_a_local_server_on_ipv6_loopback_is_reached_at_its_url() -> None:
     with LocalServer(settings, host="::1") as server, Timeback(**server.client_kwargs()) as client:
         assert server.url == f"http://[::1]:{server.port}"
         assert client.oneroster.gradebook.put_category(sourced_id="v6", category={"title": "v6"}).category
+
+
+# ----- HEAD: a GET answered without its body (RFC 9110 section 9.3.2)
+
+VARYING = {"date", "x-request-id", "server-timing"}  # (differ between any two answers)
+
+
+def _same_answer_without_body(http: httpx.Client, url: str, **kwargs: object) -> httpx.Response:
+    """HEAD ``url`` and GET it: the same status and headers (Content-Length the GET body's), no body."""
+    got = http.get(url, **kwargs)  # type: ignore[arg-type]
+    head = http.head(url, **kwargs)  # type: ignore[arg-type]
+    assert head.status_code == got.status_code, (url, head.status_code, got.text)
+    assert {k: v for k, v in head.headers.items() if k not in VARYING} == {
+        k: v for k, v in got.headers.items() if k not in VARYING
+    }
+    assert int(head.headers["content-length"]) == len(got.content) > 0 and head.content == b""
+    return head
+
+
+def test_head_answers_what_get_would_without_the_body(
+    server: LocalServer, authed: httpx.Client, roster: Roster
+) -> None:
+    listing = _same_answer_without_body(authed, f"{GB}/categories/", params={"limit": 1})
+    assert listing.status_code == 200 and int(listing.headers["X-Total-Count"]) >= 1
+    assert 'rel="next"' in listing.headers["Link"] or listing.headers["X-Total-Count"] == "1"
+    nested = _same_answer_without_body(authed, f"{GB}/classes/{roster.class_}/lineItems")  # (a scoped listing)
+    assert nested.status_code == 200 and nested.headers["X-Total-Count"] == "0"
+    assert _same_answer_without_body(authed, f"{GB}/categories/{roster.category}").status_code == 200
+    assert _same_answer_without_body(authed, f"{GB}/categories/{uid('none')}").status_code == 404
+    assert _same_answer_without_body(authed, f"{GB}/categories/", params={"filter": "colour='red'"}).status_code == 400
+    with httpx.Client(base_url=server.url) as http:
+        assert _same_answer_without_body(http, f"{GB}/categories/").status_code == 401  # (no token)
+        access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, scope="gradebook.createput")
+        write_only = {"Authorization": f"Bearer {access.json()['access_token']}"}
+        assert _same_answer_without_body(http, f"{GB}/categories/", headers=write_only).status_code == 403
+        assert _same_answer_without_body(http, "/health").status_code == 200
+
+
+def test_405_allows_head_wherever_get_is(authed: httpx.Client) -> None:
+    for path, method, allowed in [
+        (f"{GB}/categories/x", "POST", "DELETE, GET, HEAD, PUT"),
+        (f"{GB}/categories/", "DELETE", "GET, HEAD, POST"),
+        ("/health", "POST", "GET, HEAD"),
+    ]:
+        response = authed.request(method, path)
+        assert response.status_code == 405 and response.headers["Allow"] == allowed, (path, response.text)
+
+
+def test_no_body_follows_a_head_answer_on_the_wire(server: LocalServer, authed: httpx.Client) -> None:
+    """uvicorn (httptools, the server's protocol) drops the body a HEAD's answer is sent with: the next answer on
+    the connection starts right after the head, bodies of the lane's answers and of its errors alike."""
+    url = urlsplit(server.url)
+    authorization = authed.headers["Authorization"]
+    requests = b"".join(
+        f"{method} {path} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: {authorization}\r\n\r\n".encode()
+        for method, path in [("HEAD", f"{GB}/categories/"), ("HEAD", f"{GB}/categories/{uid('none')}"),
+                             ("HEAD", "/health"), ("GET", "/health")]
+    ) + f"GET /health HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode()  # fmt: skip
+    received = b""
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(requests)
+        while chunk := sock.recv(65536):
+            received += chunk
+    heads = received.split(b"\r\n\r\n")
+    statuses = [head.split(b"\r\n", 1)[0] for head in heads[:-1]]
+    assert statuses[:3] == [b"HTTP/1.1 200 OK", b"HTTP/1.1 404 Not Found", b"HTTP/1.1 200 OK"], received
+    assert heads[3].startswith(b"HTTP/1.1 200 OK")  # (right after the HEADs' heads: no body between)
+    assert heads[4].startswith(b'{"status":"ok"}HTTP/1.1 200 OK') and heads[5] == b'{"status":"ok"}', received
+    for head in heads[:3]:
+        assert int(re.search(rb"(?i)content-length: (\d+)", head).group(1)) > 0  # type: ignore[union-attr]

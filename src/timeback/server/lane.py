@@ -1,11 +1,11 @@
 """The operation lane: an ASGI middleware in front of FastAPI that serves the API's operations directly.
 
 Every request whose method and path match an operation (the same table the FastAPI routes are made from) is
-served here: bearer token, scopes, body (with its size limit), the service call, the answer. The FastAPI routes
-stay registered and answer everything the lane does not take (404, 405, ``/oauth2/token``, ``/health``, the
-OpenAPI document and docs, ``HEAD``), and they behave the same as the lane; the lane only skips the framework's
-per-request work (routing, dependency injection, ``Request`` objects, response classes), which was most of the
-cost of a single small write.
+served here: bearer token, scopes, body (with its size limit), the service call, the answer; ``HEAD`` as ``GET``
+without the body. The FastAPI routes stay registered and answer everything the lane does not take (404, 405,
+``/oauth2/token``, ``/health``, the OpenAPI document and docs), and they behave the same as the lane; the lane only
+skips the framework's per-request work (routing, dependency injection, ``Request`` objects, response classes),
+which was most of the cost of a single small write.
 
 Nothing that may wait for storage blocks the event loop: reads and listings use the threadpool (an in-memory
 database serializes reads behind writes), and a small write runs on the loop only when it can start at once
@@ -94,7 +94,9 @@ class OperationLane:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            entries = self.table.get(scope["method"])
+            method = scope["method"]
+            # HEAD is a GET answered without its body (RFC 9110 section 9.3.2): same auth, status and headers
+            entries = self.table.get("GET" if method == "HEAD" else method)
             if entries:
                 path = _route_path(scope)
                 for entry in entries:
@@ -145,8 +147,8 @@ class OperationLane:
         except Exception as exc:
             await error_response(unexpected_error(exc))(scope, receive, send)
             return
-        await send(start)
-        await send({"type": "http.response.body", "body": content})
+        await send(start)  # (for HEAD too: its Content-Length is the GET's body's)
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
 
     async def _write(self, prepare: Callable[[], Callable[[], Reply]], size: int) -> Reply:
         """A write (``prepare`` validates it and gives the call that stores it), committed together with the

@@ -1,9 +1,9 @@
 """Routes generated from the SDK's operation declarations: one route per operation, same path and verb.
 
 They are never called: ``lane.OperationLane`` answers every request whose method and path match an operation
-before FastAPI sees it. The routes give FastAPI's router the paths, so that a known path with another method gets
-405 with ``Allow``, and anything else 404, as before. Collections answer with and without a trailing slash
-(``lane.served_paths``).
+before FastAPI sees it (``HEAD`` as ``GET``). The routes give FastAPI's router the paths, so that a known path with
+another method gets 405 with ``Allow`` (listing ``HEAD`` wherever ``GET`` is), and anything else 404, as before.
+Collections answer with and without a trailing slash (``lane.served_paths``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def register(router: APIRouter, operations: type[OperationSet]) -> None:
             router.add_api_route(
                 path,
                 _served_by_the_lane,
-                methods=[op.method],
+                methods=[op.method, "HEAD"] if op.method == "GET" else [op.method],  # (for 405's Allow)
                 name=op.name if index == 0 else f"{op.name}_other_slash",
                 include_in_schema=index == 0,
                 operation_id=op.name if index == 0 else None,
