@@ -163,6 +163,7 @@ DIFFERENCES = [
     ("D9 paging bounds", r"^ST201 .*parameter `(offset|limit)` in query - \w+: Value greater than maximum"),
     ("D10 Timeback operations", r"^ST204 .*Unsupported method (POST|PATCH|GET) returned"
      r"|^ST205 .*Undocumented methods advertised: (POST|PATCH|GET)$"),
+    ("D11 U+0000", r"^ST202 .* 422 .*contains U\+0000"),
 ]  # fmt: skip
 
 
