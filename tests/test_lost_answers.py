@@ -7,14 +7,16 @@ server over HTTP and then throws the first POST's answer away.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
+from typing import cast
 
 import httpx
 import pytest
 
 import timeback._base_client as engine
 from tests.support import Roster, add_line_items, enriched, line_item_body, result_body, uid, without_totals
-from timeback import APIConnectionError, ConflictError, Timeback
+from timeback import APIConnectionError, AsyncTimeback, ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
 
@@ -454,3 +456,101 @@ def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_
         "connection failed: ReadError; an attempt of this call got no answer, so it may have stored the records, "
         "and reading them back to confirm it failed (503)"
     )
+
+
+class LosesTokenAnswers(httpx.BaseTransport):
+    """Forwards each request to the server; a token request's answer is thrown away (``lose_tokens`` of them), or
+    the token request fails to connect (``refuse_tokens`` of them). ``losing_creates``: the first API POST's answer
+    is thrown away too, and the client's token dropped then (``on_loss``), so that the retry asks for another."""
+
+    def __init__(self, lose_tokens: int = 0, refuse_tokens: int = 0, losing_creates: bool = False) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.lose_tokens, self.refuse_tokens, self.losing_creates = lose_tokens, refuse_tokens, losing_creates
+        self.token_requests = self.api_posts = self.reads = 0
+        self.on_loss: Callable[[], None] = lambda: None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        is_token = request.url.path.startswith("/oauth2")
+        if is_token:
+            self.token_requests += 1
+            if self.refuse_tokens:
+                self.refuse_tokens -= 1
+                raise httpx.ConnectError("the token endpoint is down", request=request)
+        elif request.method == "POST":
+            self.api_posts += 1
+        else:
+            self.reads += 1
+        response = self.inner.handle_request(request)
+        token_lost = is_token and self.lose_tokens > 0
+        create_lost = not is_token and request.method == "POST" and self.losing_creates and self.api_posts == 1
+        if token_lost or create_lost:
+            response.read()
+            response.close()
+            if token_lost:
+                self.lose_tokens -= 1
+            else:
+                self.on_loss()
+            raise httpx.ReadError("connection dropped after the server answered", request=request)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncLosesTokenAnswers(httpx.AsyncBaseTransport):
+    """``LosesTokenAnswers`` for ``AsyncTimeback`` (each request sent from a thread)."""
+
+    def __init__(self, sync: LosesTokenAnswers) -> None:
+        self.sync = sync
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        def answered() -> httpx.Response:
+            response = self.sync.handle_request(request)
+            return httpx.Response(response.status_code, headers=response.headers, content=response.read())
+
+        return await asyncio.to_thread(answered)
+
+    async def aclose(self) -> None:
+        self.sync.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_token_request_whose_answer_was_lost_is_no_create_to_read_back(server: LocalServer, kind: str) -> None:
+    """The token request's lost answer marked the call's error: the create, never sent, was read back as though
+    it might be stored (another token request for the reads), and its error said it may have stored the records."""
+    transport = LosesTokenAnswers(lose_tokens=2)
+    category = {"title": "Never sent"}
+    with pytest.raises(APIConnectionError) as failed:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+                lossy_client.oneroster.gradebook.create_category(category=category, max_retries=0)
+        else:
+            http_client = httpx.AsyncClient(transport=AsyncLosesTokenAnswers(transport))
+            async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
+                await async_client.oneroster.gradebook.create_category(category=category, max_retries=0)
+    assert str(failed.value) == f"connection failed: ReadError (POST {server.url}/oauth2/token)"
+    assert transport.token_requests == 1 and transport.api_posts == 0 and transport.reads == 0
+
+
+def test_a_lost_create_answer_is_confirmed_though_the_retry_s_token_request_failed(
+    server: LocalServer, client: Timeback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The create's first attempt lost its answer; its retry needed a new token, and the token endpoint failed:
+    the call ended with the token request's error, unmarked, and was not read back though its first attempt had
+    stored the record. Now it is read back (with a token got then): stored as sent, the call succeeds."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    transport = LosesTokenAnswers(losing_creates=True)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        lossy_client.oneroster.gradebook.get_all_categories(limit=1)  # (a token held)
+        tokens = lossy_client._client._tokens
+
+        def token_dropped_and_endpoint_down() -> None:
+            tokens.invalidate(cast(str, tokens.current()))
+            transport.refuse_tokens = 2  # (the token request and its one retry)
+
+        transport.on_loss = token_dropped_and_endpoint_down
+        category = {"sourcedId": uid("cat"), "title": "Lost, then no token"}
+        created = lossy_client.oneroster.gradebook.create_category(category=category, max_retries=1)
+    assert created is not None and created.sourcedIdPairs.allocatedSourcedId == category["sourcedId"]
+    assert transport.api_posts == 1 and transport.token_requests == 4  # (held; 2 refused; one for the read)
+    assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == category["title"]

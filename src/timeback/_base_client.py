@@ -222,7 +222,13 @@ class BaseClient:
         while True:
             token = None
             if authenticated:
-                token = cast(str, (yield _NeedToken(call_options, expires, self._tokens.refusals)))
+                got = yield _NeedToken(call_options, expires, self._tokens.refusals)
+                if isinstance(got, (RequestError, APIConnectionError)):
+                    # The token request failed: the call ends with its error, marked by this call's own attempts. A
+                    # token request's lost answer stored nothing; a create's lost attempt before it may have.
+                    got._answer_lost = answer_lost
+                    raise got
+                token = cast(str, got)
                 request.headers["Authorization"] = f"Bearer {token}"
             if expires is not None:
                 remaining = expires - time.monotonic()
@@ -975,7 +981,10 @@ class SyncAPIClient(BaseClient):
             elif isinstance(action, _Sleep):
                 outcome = _pause(action.seconds, action.stop)
             else:
-                outcome = self._token(action)
+                try:
+                    outcome = self._token(action)
+                except (RequestError, APIConnectionError) as exc:  # (to the flow, which ends the call with it)
+                    outcome = exc
 
     def _token(self, need: _NeedToken) -> str:
         token = self._tokens.current()
@@ -1087,7 +1096,10 @@ class AsyncAPIClient(BaseClient):
             elif isinstance(action, _Sleep):
                 outcome = await _pause_async(action.seconds, action.stop)
             else:
-                outcome = await self._token(action)
+                try:
+                    outcome = await self._token(action)
+                except (RequestError, APIConnectionError) as exc:  # (as the sync client's)
+                    outcome = exc
 
     async def _token(self, need: _NeedToken) -> str:
         token = self._tokens.current()
