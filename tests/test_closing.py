@@ -193,3 +193,27 @@ async def test_async_iterating_pages_of_a_closed_client_raises_the_typed_error(
                 await asyncio.sleep(0.2)
                 await api.close()
     assert len(seen) < 7
+
+
+async def test_a_create_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_is_not_read_back(
+    slow: LocalServer,
+) -> None:
+    """The create never left the pool's queue, so nothing of it reached the server: its error was taken for one
+    after which the server may have stored the records, and it was read back (on the closed client), its message
+    saying it "may have stored the records"."""
+    api = AsyncTimeback(
+        **slow.client_kwargs(), http_client=DefaultAioHttpClient(limits=httpx.Limits(max_connections=1))
+    )
+    await warm("aiohttp", api)
+    sent = slow.app.state.faults.counts["requests"]
+    holding = asyncio.ensure_future(api.oneroster.gradebook.get_all_results(limit=1))
+    await asyncio.sleep(0.05)
+    create = asyncio.ensure_future(api.oneroster.gradebook.create_category(category={"title": "Queued"}))
+    await asyncio.sleep(0.15)
+    await api.close()
+    ended = await asyncio.gather(holding, create, return_exceptions=True)
+    error = ended[1]
+    assert type(error) is APIConnectionError, repr(error)
+    assert str(error).startswith("connection failed: ConnectError; not retried: the client was closed (POST ")
+    assert not error._answer_lost
+    assert slow.app.state.faults.counts["requests"] == sent + 1  # (the GET only)

@@ -367,8 +367,8 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         kind = httpx.PoolTimeout if isinstance(exc.__cause__, _PoolTimeout) else httpx.ConnectTimeout
     elif isinstance(exc, asyncio.TimeoutError):  # (aiohttp's read timeout; any other, as a timeout)
         kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.TimeoutException
-    elif isinstance(exc, aiohttp.ClientConnectorError):
-        kind = httpx.ConnectError
+    elif isinstance(exc, aiohttp.ClientConnectorError) or _connector_closed(exc):
+        kind = httpx.ConnectError  # (no connection: nothing of the request reached the server)
     elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         kind = httpx.RemoteProtocolError  # (the server hung up, or answered what is not HTTP)
     elif isinstance(exc, aiohttp.ClientPayloadError):
@@ -384,3 +384,12 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text)
         error.__cause__ = (ssl.SSLError if isinstance(reason, ssl.SSLError) else OSError)(reason.errno, reason.strerror)
     return error
+
+
+def _connector_closed(exc: Exception) -> bool:
+    """aiohttp's "Connector is closed." (a plain ``ClientConnectionError``): raised to a request the close found
+    waiting for a connection, or whose new connection it closed, before a byte of it was sent. Not a
+    ``TransportError``: that the SDK takes for an attempt the server may have handled, and reads a create back."""
+    import aiohttp
+
+    return type(exc) is aiohttp.ClientConnectionError and str(exc).startswith("Connector is closed")
