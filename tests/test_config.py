@@ -206,8 +206,7 @@ async def test_plain_http_to_another_host_is_refused_unless_allowed(
 @pytest.mark.parametrize(
     "host",
     # (the short and numeric IPv4 forms, and IPv4-mapped IPv6, are this machine too: connect() resolves them so)
-    ["127.0.0.1", "127.8.9.10", "localhost", "localhost.", "[::1]", "127.1", "0x7f.1", "2130706433",
-     "[::ffff:127.0.0.1]"],
+    ["127.0.0.1", "127.8.9.10", "localhost", "[::1]", "127.1", "0x7f.1", "2130706433", "[::ffff:127.0.0.1]"],
 )  # fmt: skip
 def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
     # (the local server, `timeback demo`, the tests: nothing leaves this machine)
@@ -219,7 +218,9 @@ def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["127.0.0.1.example.org", "localhost.example.org", "10.0.0.1", "[::ffff:10.0.0.1]", "0x7f.1.example"]
+    # (localhost.: glibc asks DNS for the rooted name, not /etc/hosts)
+    "host",
+    ["127.0.0.1.example.org", "localhost.example.org", "localhost.", "10.0.0.1", "[::ffff:10.0.0.1]", "0x7f.1.example"],
 )
 def test_plain_http_to_a_name_or_address_only_like_loopback_is_refused(host: str) -> None:
     with pytest.raises(ConfigurationError, match="is http:// to"):

@@ -192,12 +192,13 @@ def _bad(name: str, value: Any, what: str) -> Exception:
 
 
 def is_loopback(host: str) -> bool:
-    """``localhost`` (``localhost.`` too), or a loopback address: 127.0.0.0/8 in any form the resolver takes
-    (``127.1``, ``0x7f.1``, ``2130706433``), ``::1``, or 127.0.0.0/8 mapped into IPv6 (``::ffff:127.0.0.1``)."""
+    """``localhost``, or a loopback address: 127.0.0.0/8 in any form the resolver reads as a number (``127.1``,
+    ``0x7f.1``, ``2130706433``), ``::1``, or 127.0.0.0/8 mapped into IPv6 (``::ffff:127.0.0.1``). Not
+    ``localhost.``: glibc looks the rooted name up in DNS, not /etc/hosts, and DNS may answer anything."""
     import ipaddress
     import socket
 
-    if host in ("localhost", "localhost."):
+    if host == "localhost":
         return True
     try:
         address = ipaddress.ip_address(host)
