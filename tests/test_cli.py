@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import socket
@@ -565,3 +566,51 @@ def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, worke
     assert secret not in output and token not in output, output
     assert '"POST /oauth2/token?client_id=someone&client_secret=[redacted]&keep=1 HTTP/1.1" 400' in output, output
     assert '"GET /health?access_token=[redacted]&Client%5FSecret=[redacted] HTTP/1.1" 200' in output, output
+
+
+# Marks when serve opens the seed file (Python's audit event "open"): the test stops it while it loads the seed.
+_MARK_SEED_OPENED = """import os, sys
+def _mark(event, args):
+    if event == "open" and str(args[0]) == os.environ.get("SEED_FILE"):
+        open(os.environ["SEED_FILE"] + ".opened", "w").close()
+sys.addaudithook(_mark)
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path: Path, stop: str, workers: str) -> None:
+    # (CI's cleanup, `kill $PID; wait $PID`, can come while a large seed loads: SIGTERM killed serve there, exit 143
+    # (-15) with the seed's -wal and -shm left, and Ctrl-C exited 130, where a stop once it serves exits 0)
+    import signal
+    import sqlite3
+
+    hook, seed, database = tmp_path / "hook", tmp_path / "seed.json", tmp_path / "t.db"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_MARK_SEED_OPENED)
+    school = {"sourcedId": "school-1"}
+    users = [{"sourcedId": f"u-{n}", "enabledUser": True, "givenName": "A", "familyName": "B",
+              "roles": [{"roleType": "primary", "role": "student", "org": school}]} for n in range(20_000)]  # fmt: skip
+    seed.write_text(json.dumps({"schools": [{"sourcedId": "school-1", "name": "S", "type": "school"}], "users": users}))
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--seed", str(seed), "--workers", workers]  # fmt: skip
+    environment = {**os.environ, "SEED_FILE": str(seed), "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        deadline = time.monotonic() + 30
+        while not Path(f"{seed}.opened").exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # (into the seed's transaction: 20,000 users take seconds)
+        proc.send_signal(getattr(signal, stop))
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "Timeback-compatible server on" not in output, output
+    assert "Stopped while starting" in output, output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
+    with sqlite3.connect(database) as stored:  # (the seed is one transaction: none of it stored)
+        assert stored.execute("SELECT count(*) FROM users").fetchone() == (0,)
+        assert stored.execute("SELECT count(*) FROM orgs").fetchone() == (0,)

@@ -247,70 +247,77 @@ def _app() -> Any:
         from timeback.server.seed import SeedError
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
-        try:
-            app_ = create_app(settings)
-            if workers > 1:
-                _prepare_workers(app_, settings)  # (its writes fail as opening does: a database locked, a disk full)
-        except SeedError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--seed") from None
-        except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
-            raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
-        # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
-        # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
-        reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-        base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
-        where = f" (listening on every interface: {host})" if reach != host else ""
-        try:
-            listening = _listen(host, port)
-        except OSError as exc:  # (taken since _check_can_listen)
-            if workers == 1:  # (--workers: closed by _prepare_workers)
-                app_.state.token_failures.close()
-                app_.state.storage.close()
-            raise typer.BadParameter(
-                f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
-            ) from None
-        typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
-        if faults:
-            typer.echo(f"Injecting faults: {faults}")
-        if app_.state.dev_credentials:
-            dev_id, dev_secret = app_.state.dev_credentials
-            typer.echo("Made a dev client for this run. Point the SDK at this server with:")
-            typer.echo(f"  export TIMEBACK_BASE_URL={base}")
-            typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
-            typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
-            typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
-            from timeback._config import is_loopback
-
-            if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
-                typer.echo(
-                    "  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted"
-                )
-        if workers > 1:
-            _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening)
-            return
-        from timeback.server.app import tune_gc
-
-        tune_gc()
-        from timeback.server.protocol import BoundedHttpToolsProtocol
-
-        # uvicorn stops gracefully on SIGTERM, then raises it again for the handler it found: the default one killed
-        # the process (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0. Raised
-        # into this one, SIGTERM is a KeyboardInterrupt, which ends the run as Ctrl-C does.
+        # SIGTERM is Ctrl-C (a KeyboardInterrupt) until serve returns, the handler found put back then. uvicorn stops
+        # gracefully on SIGTERM, then raises it again for the handler it found: the default one killed the process
+        # (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0; and a SIGTERM while
+        # the database was made and seeded killed it there (143, the seed's -wal and -shm left).
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-        server = uvicorn.Server(
-            uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log)
-        )
         try:
-            server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
-        except KeyboardInterrupt:  # (as uvicorn.run)
-            pass
-        finally:
-            listening.close()
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
-        if not server.started:  # (as uvicorn.run: the lifespan's start failed)
-            from uvicorn.config import STARTUP_FAILURE
+            try:
+                app_ = create_app(settings)
+                if workers > 1:
+                    # (its writes fail as opening does: a database locked, a disk full)
+                    _prepare_workers(app_, settings)
+            except SeedError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--seed") from None
+            except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
+                raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
+            except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed rolled back)
+                typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
+                return
+            # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
+            # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
+            reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+            base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
+            where = f" (listening on every interface: {host})" if reach != host else ""
+            try:
+                listening = _listen(host, port)
+            except OSError as exc:  # (taken since _check_can_listen)
+                if workers == 1:  # (--workers: closed by _prepare_workers)
+                    app_.state.token_failures.close()
+                    app_.state.storage.close()
+                raise typer.BadParameter(
+                    f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+                ) from None
+            typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
+            if faults:
+                typer.echo(f"Injecting faults: {faults}")
+            if app_.state.dev_credentials:
+                dev_id, dev_secret = app_.state.dev_credentials
+                typer.echo("Made a dev client for this run. Point the SDK at this server with:")
+                typer.echo(f"  export TIMEBACK_BASE_URL={base}")
+                typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
+                typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
+                typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+                from timeback._config import is_loopback
 
-            raise typer.Exit(STARTUP_FAILURE)
+                if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
+                    typer.echo(
+                        "  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted"
+                    )
+            if workers > 1:
+                _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening)
+                return
+            from timeback.server.app import tune_gc
+
+            tune_gc()
+            from timeback.server.protocol import BoundedHttpToolsProtocol
+
+            server = uvicorn.Server(
+                uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log)
+            )
+            try:
+                server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
+            except KeyboardInterrupt:  # (as uvicorn.run)
+                pass
+            finally:
+                listening.close()
+            if not server.started:  # (as uvicorn.run: the lifespan's start failed)
+                from uvicorn.config import STARTUP_FAILURE
+
+                raise typer.Exit(STARTUP_FAILURE)
+        finally:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
     @app.command()
     def demo() -> None:
