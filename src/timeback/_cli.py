@@ -67,13 +67,15 @@ def _in_memory(database: str) -> bool:
 
 def _prepare_workers(app_: Any, settings: Any) -> None:
     """``serve --workers N``, before anything is printed: this process has made and seeded the database (``app_``);
-    it voids earlier tokens, makes the failed-login table anew, and closes what it opened (the workers open their
-    own)."""
+    it voids its client's earlier tokens, makes the failed-login table anew, and closes what it opened (the workers
+    open their own)."""
     from timeback.server.app import failed_logins_file
     from timeback.server.auth import FailureLimiter
 
+    client_id = app_.state.dev_credentials[0] if app_.state.dev_credentials else settings.client_id
     try:
-        app_.state.storage.forget_tokens()  # as a restarted single process would: earlier tokens are void
+        # As a restarted single process would: its client's earlier tokens are void (not another server's on the file)
+        app_.state.storage.forget_tokens(client_id)
         FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
     finally:  # (failed, no server runs to close these)
         app_.state.token_failures.close()

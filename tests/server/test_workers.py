@@ -119,6 +119,25 @@ def test_a_restart_voids_the_tokens_issued_before(tmp_path: Path) -> None:
         assert answer.status_code == 401
 
 
+def test_a_server_started_on_the_same_file_with_another_client_leaves_the_tokens_of_the_first(
+    tmp_path: Path,
+) -> None:
+    # (two servers with workers on one file, say a full client and a read-only one: starting the second deleted every
+    # shared token, and the first's workers that had not issued one answered its holder 401)
+    with _serve(tmp_path) as first:
+        token = _token(first)
+        other = ("--client-id", "another-client", "--client-secret", "another-secret", "--scopes", "gradebook.readonly")
+        with ServeProcess(tmp_path / "workers.db", "--workers", "2", *other):
+            answers: dict[str, int] = {}  # status by server process (request ids start with a prefix of it)
+            for _ in range(60):
+                with httpx.Client(base_url=first.url, headers={"Authorization": f"Bearer {token}"}) as fresh:
+                    response = fresh.get(f"{GB}/lineItems/")  # (a new connection each time: either worker answers)
+                answers[response.headers["x-request-id"][:16]] = response.status_code
+                if len(answers) == 2:
+                    break
+    assert list(answers.values()) == [200, 200], answers
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [(["--database", "sqlite://"], "need a database file"), (["--faults", "429=0.1"], "fault injection")],
@@ -141,7 +160,7 @@ def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: P
     assert TokenStore(60, shared=storage, clients={"client-b"}).check(token) is None  # another server's client
     short = TokenStore(0, shared=storage, clients=known).issue("client-a", scopes)  # expired as soon as issued
     assert other.check(short) is None
-    storage.forget_tokens()
+    storage.forget_tokens("client-a")
     assert TokenStore(60, shared=storage, clients=known).check(token) is None
     storage.close()
 

@@ -932,10 +932,11 @@ class SqlStorage:
             ).first()
         return None if found is None else (found[0], found[1], found[2])
 
-    def forget_tokens(self) -> None:
-        """Drop every shared token: a server (re)starting on this database honours none issued before."""
+    def forget_tokens(self, client_id: str) -> None:
+        """Drop the shared tokens of ``client_id``: a server (re)starting on this database with that client honours
+        none issued before. Another client's are another server's on the same file, which keeps serving them."""
         with self._raw_transaction() as raw:
-            raw.execute("DELETE FROM timeback_tokens")
+            raw.execute("DELETE FROM timeback_tokens WHERE client_id = ?", (client_id,))
 
     def close(self) -> None:
         if self._checkpointer is not None:
