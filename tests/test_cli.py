@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -323,9 +324,9 @@ def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_
     assert f"cannot open sqlite:///{database}: file is not a database" in output, output
 
 
-@pytest.mark.parametrize("port", ["0", "-1", "65536", "99999"])
+@pytest.mark.parametrize("port", ["-1", "65536", "99999"])
 def test_serve_refuses_a_port_out_of_range(monkeypatch: pytest.MonkeyPatch, port: str) -> None:
-    # (99999 was listened on as 99999 % 65536 = 34463 while serve printed http://127.0.0.1:99999; 0 a random port)
+    # (99999 was listened on as 99999 % 65536 = 34463 while serve printed http://127.0.0.1:99999)
     result = _serve(monkeypatch, "--database", "sqlite://", "--port", port)
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--port'" in result.output, result.output
@@ -614,3 +615,65 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
     with sqlite3.connect(database) as stored:  # (the seed is one transaction: none of it stored)
         assert stored.execute("SELECT count(*) FROM users").fetchone() == (0,)
         assert stored.execute("SELECT count(*) FROM orgs").fetchone() == (0,)
+
+
+def _listening_ports(pid: int) -> set[int]:
+    """The TCP ports process ``pid`` holds a listening socket on (from Linux's /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # (closed since listed)
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state, inode = row.split()[1], row.split()[3], row.split()[9]
+            if state == "0A" and inode in inodes:  # (0A: LISTEN)
+                ports.add(int(local.rsplit(":", 1)[1], 16))
+    return ports
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the processes' sockets from Linux's /proc")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_port_0_listens_on_a_free_port_and_prints_it(tmp_path: Path, workers: str) -> None:
+    # (--port 0 was refused, so a CI job picked a free port itself, which another job could take before serve
+    # listened on it: now the system picks one as serve listens, and the banner and the exports print it)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", "0",
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time_out = threading.Timer(60, proc.kill)  # (a serve that hangs ends its output: readline returns)
+    time_out.start()
+    try:
+        assert proc.stdout is not None
+        printed = [""]
+        while "Timeback-compatible server on" not in printed[-1] and (printed[-1] or proc.poll() is None):
+            printed.append(proc.stdout.readline())
+        banner = re.search(r"server on http://127\.0\.0\.1:(\d+) ", printed[-1])
+        assert banner, "".join(printed)  # (serve refused --port 0: "Invalid value for '--port'")
+        port = int(banner.group(1))
+        assert port != 0
+        assert proc.stdout.readline().startswith("Made a dev client")
+        assert proc.stdout.readline() == f"  export TIMEBACK_BASE_URL=http://127.0.0.1:{port}\n"
+        assert proc.stdout.readline() == f"  export TIMEBACK_TOKEN_URL=http://127.0.0.1:{port}/oauth2/token\n"
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=60).status_code == 200
+        assert _listening_ports(proc.pid) == {port}
+        # Every worker serves that port: they were handed the socket serve listened on (the system would give a
+        # worker binding port 0 on its own another free port)
+        expected = int(workers) if workers != "1" else 0  # (one process: no worker process)
+        deadline, serving = time.monotonic() + 30, []
+        while len(serving) < expected and time.monotonic() < deadline:
+            serving = [ports for ports in map(_listening_ports, _children(proc.pid)) if ports]
+            time.sleep(0.1)
+        assert serving == [{port}] * expected, serving
+    finally:
+        time_out.cancel()
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output

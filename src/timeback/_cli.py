@@ -166,7 +166,9 @@ def _app() -> Any:
     @app.command()
     def serve(
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-        port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+        port: int = typer.Option(
+            8000, min=0, max=65535, help="Port to listen on (0: a free one, picked as it listens and printed)."
+        ),
         database: str = typer.Option("sqlite:///timeback.db", help="SQLAlchemy URL; sqlite:// is in-memory."),
         client_id: str | None = typer.Option(
             None, envvar="TIMEBACK_SERVE_CLIENT_ID", help="OAuth2 client id (default: a generated dev client)."
@@ -267,11 +269,6 @@ def _app() -> Any:
             except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed rolled back)
                 typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
                 return
-            # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
-            # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
-            reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-            base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
-            where = f" (listening on every interface: {host})" if reach != host else ""
             try:
                 listening = _listen(host, port)
             except OSError as exc:  # (taken since _check_can_listen)
@@ -281,6 +278,12 @@ def _app() -> Any:
                 raise typer.BadParameter(
                     f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
                 ) from None
+            port = listening.getsockname()[1]  # (--port 0: the free port the system picked, which all workers share)
+            # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
+            # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
+            reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+            base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
+            where = f" (listening on every interface: {host})" if reach != host else ""
             typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
             if faults:
                 typer.echo(f"Injecting faults: {faults}")
