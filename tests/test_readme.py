@@ -8,7 +8,12 @@ cannot hold a bare ``async with``). A README edit that breaks an example fails h
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
+import signal
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,8 +62,9 @@ def readme_roster(client: Timeback, timeback_env: None) -> None:
 
 
 def test_every_python_block_is_covered_here() -> None:
-    # A new README example must get a test of its own below (six now: usage, async, aiohttp, paging, filters, bulk).
-    assert len(python_blocks()) == 6
+    # A new README example must get a test of its own below (seven now: usage, async, aiohttp, paging, filters, bulk,
+    # the pytest fixture).
+    assert len(python_blocks()) == 7
 
 
 def test_the_usage_example_stores_the_result_it_prints(
@@ -131,3 +137,46 @@ def test_the_serve_synopsis_names_every_option_of_timeback_serve_and_no_other() 
     serve = typer.main.get_command(_app()).commands["serve"]  # type: ignore[attr-defined]
     options = {opt for param in serve.params for opt in param.opts if opt.startswith("--")}
     assert set(re.findall(r"--[a-z][a-z-]*", synopsis)) == options
+
+
+def _environment() -> dict[str, str]:
+    """This interpreter's environment for a command run as a reader would: ``timeback`` and ``python`` on the
+    PATH, the SDK importable from this tree."""
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+    return {**os.environ, "PATH": path, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def test_the_pytest_fixture_example_passes_as_a_test_file(tmp_path: Path) -> None:
+    (tmp_path / "test_example.py").write_text(block("import pytest\n"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "-W", "error",
+         "test_example.py"],
+        cwd=tmp_path, env=_environment(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_ci_recipe_runs_as_written(tmp_path: Path) -> None:
+    """The bash recipe for CI, its test command replaced by a call made with the variables it exported."""
+    (recipe,) = [
+        code for code in re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S) if "--port 0" in code
+    ]
+    tests = (
+        "python -c 'import timeback; print(timeback.Timeback().oneroster.gradebook.get_all_categories().total_count)'"
+    )
+    script = re.sub(r"^pytest .*$", tests, recipe, count=1, flags=re.M)
+    assert script != recipe
+    # (a session of its own: should it hang, the server it started in the background is stopped with it)
+    recipe_run = subprocess.Popen(
+        ["bash", "-e", "-c", script], cwd=tmp_path, env=_environment(), start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        output, errors = recipe_run.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # (none left: the recipe stopped its server)
+            os.killpg(recipe_run.pid, signal.SIGKILL)
+        recipe_run.communicate()
+    assert recipe_run.returncode == 0 and output == "0\n", output + errors
+    log = (tmp_path / "serve.log").read_text()
+    assert "Application shutdown complete" in log and "Traceback" not in log, log
