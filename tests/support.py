@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,3 +186,34 @@ def without_totals(request: httpx.Request, response: httpx.Response) -> httpx.Re
     body = json.loads(response.read())
     body.pop("totalCount")
     return httpx.Response(200, json=body, headers={"link": response.headers["link"]})
+
+
+class Forwarding(httpx.BaseTransport):
+    """Sends each request on to the real server (a subclass loses or alters some answers on the way)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncFromSync(httpx.AsyncBaseTransport):
+    """A sync transport (a ``Forwarding``) for ``AsyncTimeback``: each request sent, and its answer read, from a
+    thread, so one transport's behaviour is written once for both clients."""
+
+    def __init__(self, sync: httpx.BaseTransport) -> None:
+        self.sync = sync
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        def answered() -> httpx.Response:
+            response = self.sync.handle_request(request)
+            return httpx.Response(response.status_code, headers=response.headers, content=response.read())
+
+        return await asyncio.to_thread(answered)
+
+    async def aclose(self) -> None:
+        self.sync.close()

@@ -12,7 +12,17 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Roster, add_line_items, add_students, enriched, result_body, uid, without_totals
+from tests.support import (
+    AsyncFromSync,
+    Forwarding,
+    Roster,
+    add_line_items,
+    add_students,
+    enriched,
+    result_body,
+    uid,
+    without_totals,
+)
 from timeback import APIConnectionError, AsyncTimeback, BulkProgress, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
@@ -1679,13 +1689,13 @@ async def test_closing_the_client_stops_the_upload_with_the_typed_error(
     assert taken == stored + failed and taken < 20 and stored == 0, stopped.__notes__
 
 
-class LosesTheFirstBatchAnswer(httpx.BaseTransport):
+class LosesTheFirstBatchAnswer(Forwarding):
     """Forwards each request to the real server, except the batch POSTs: the first one's answer is thrown away
     after the server handled it (``handled``; else the POST is cut before it reaches the server), and a retry is
     answered ``retry_status`` without reaching it (None: forwarded)."""
 
     def __init__(self, *, handled: bool, retry_status: int | None) -> None:
-        self.inner = httpx.HTTPTransport()
+        super().__init__()
         self.handled, self.retry_status = handled, retry_status
         self.posts = 0
 
@@ -1700,33 +1710,6 @@ class LosesTheFirstBatchAnswer(httpx.BaseTransport):
         if self.handled:
             self.inner.handle_request(request).close()
         raise httpx.ReadError("connection dropped before the answer", request=request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncLosesTheFirstBatchAnswer(httpx.AsyncBaseTransport):
-    """``LosesTheFirstBatchAnswer`` for ``AsyncTimeback``."""
-
-    def __init__(self, *, handled: bool, retry_status: int | None) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.handled, self.retry_status = handled, retry_status
-        self.posts = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method != "POST" or not request.url.path.endswith("/results"):
-            return await self.inner.handle_async_request(request)
-        self.posts += 1
-        if self.posts > 1:
-            if self.retry_status is not None:
-                return httpx.Response(self.retry_status, json={"imsx_codeMajor": "failure"})
-            return await self.inner.handle_async_request(request)
-        if self.handled:
-            await (await self.inner.handle_async_request(request)).aclose()
-        raise httpx.ReadError("connection dropped before the answer", request=request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -1753,7 +1736,7 @@ async def test_a_batch_whose_retries_end_after_its_answer_was_lost_is_confirmed_
         with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
             summary = api.oneroster.gradebook.bulk_post_results(rows, **options)
     else:
-        atransport = AsyncLosesTheFirstBatchAnswer(handled=True, retry_status=retry_status)
+        atransport = AsyncFromSync(LosesTheFirstBatchAnswer(handled=True, retry_status=retry_status))
         async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient(transport=atransport)) as aapi:
             summary = await aapi.oneroster.gradebook.bulk_post_results(rows, **options)
     assert summary.ok and summary.stored == 3 and summary.retries_taken == max_retries, summary
@@ -1802,11 +1785,11 @@ async def test_a_result_model_made_invalid_after_it_was_built_fails_alone(
     assert set(stored_scores(client, roster, tag)) == {f"{tag}-{i}" for i in (0, 2, 4, 5)}
 
 
-class LosesEveryPutAnswer(httpx.BaseTransport):
+class LosesEveryPutAnswer(Forwarding):
     """Forwards every request to the real server; each PUT's answer is thrown away once the server has written it."""
 
     def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
+        super().__init__()
         self.lost = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -1816,9 +1799,6 @@ class LosesEveryPutAnswer(httpx.BaseTransport):
         response.close()
         self.lost += 1
         raise httpx.RemoteProtocolError("the server hung up before its answer", request=request)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def test_replace_counts_a_put_whose_answer_was_lost_as_replaced_when_it_was_written(

@@ -7,7 +7,6 @@ server over HTTP and then throws the first POST's answer away.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterator
 from typing import cast
 
@@ -15,14 +14,24 @@ import httpx
 import pytest
 
 import timeback._base_client as engine
-from tests.support import Roster, add_line_items, enriched, line_item_body, result_body, uid, without_totals
+from tests.support import (
+    AsyncFromSync,
+    Forwarding,
+    Roster,
+    add_line_items,
+    enriched,
+    line_item_body,
+    result_body,
+    uid,
+    without_totals,
+)
 from timeback import APIConnectionError, AsyncTimeback, ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
 
-class LosesFirstAnswer(httpx.BaseTransport):
+class LosesFirstAnswer(Forwarding):
     def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
+        super().__init__()
         self.lost = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -33,9 +42,6 @@ class LosesFirstAnswer(httpx.BaseTransport):
             self.lost += 1
             raise httpx.ReadError("connection dropped after the server answered", request=request)
         return response
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 @pytest.fixture
@@ -458,13 +464,13 @@ def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_
     )
 
 
-class LosesTokenAnswers(httpx.BaseTransport):
+class LosesTokenAnswers(Forwarding):
     """Forwards each request to the server; a token request's answer is thrown away (``lose_tokens`` of them), or
     the token request fails to connect (``refuse_tokens`` of them). ``losing_creates``: the first API POST's answer
     is thrown away too, and the client's token dropped then (``on_loss``), so that the retry asks for another."""
 
     def __init__(self, lose_tokens: int = 0, refuse_tokens: int = 0, losing_creates: bool = False) -> None:
-        self.inner = httpx.HTTPTransport()
+        super().__init__()
         self.lose_tokens, self.refuse_tokens, self.losing_creates = lose_tokens, refuse_tokens, losing_creates
         self.token_requests = self.api_posts = self.reads = 0
         self.on_loss: Callable[[], None] = lambda: None
@@ -493,26 +499,6 @@ class LosesTokenAnswers(httpx.BaseTransport):
             raise httpx.ReadError("connection dropped after the server answered", request=request)
         return response
 
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncLosesTokenAnswers(httpx.AsyncBaseTransport):
-    """``LosesTokenAnswers`` for ``AsyncTimeback`` (each request sent from a thread)."""
-
-    def __init__(self, sync: LosesTokenAnswers) -> None:
-        self.sync = sync
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        def answered() -> httpx.Response:
-            response = self.sync.handle_request(request)
-            return httpx.Response(response.status_code, headers=response.headers, content=response.read())
-
-        return await asyncio.to_thread(answered)
-
-    async def aclose(self) -> None:
-        self.sync.close()
-
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_token_request_whose_answer_was_lost_is_no_create_to_read_back(server: LocalServer, kind: str) -> None:
@@ -525,7 +511,7 @@ async def test_a_token_request_whose_answer_was_lost_is_no_create_to_read_back(s
             with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
                 lossy_client.oneroster.gradebook.create_category(category=category, max_retries=0)
         else:
-            http_client = httpx.AsyncClient(transport=AsyncLosesTokenAnswers(transport))
+            http_client = httpx.AsyncClient(transport=AsyncFromSync(transport))
             async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
                 await async_client.oneroster.gradebook.create_category(category=category, max_retries=0)
     assert str(failed.value) == f"connection failed: ReadError (POST {server.url}/oauth2/token)"
