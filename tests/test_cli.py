@@ -677,3 +677,20 @@ def test_serve_on_port_0_listens_on_a_free_port_and_prints_it(tmp_path: Path, wo
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["demo", "--help"]])
+def test_help_shows_every_option_name_whole_in_80_columns(args: list[str]) -> None:
+    import typer.main
+
+    result = CliRunner().invoke(_app(), args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    command = typer.main.get_command(_app())
+    if args[0] != "--help":
+        command = command.commands[args[0]]  # type: ignore[attr-defined]
+    names = ["--help", *(name for param in command.params for name in (*param.opts, *param.secondary_opts))]
+    for name in names:
+        assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", result.output), (name, result.output)
+    cut = [line for line in result.output.splitlines() if "…" in line or ("..." in line and "Usage:" not in line)]
+    assert not cut, result.output  # (rich's cut, and click's of a command's help in the list of commands)
+    assert max(map(len, result.output.splitlines())) <= 80, result.output

@@ -157,46 +157,71 @@ def _app() -> Any:
     import typer
 
     # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
-    # releases (pyproject allows >=0.12) defaulted the other way.
+    # releases (pyproject allows >=0.12) defaulted the other way. Help and usage errors in click's plain format:
+    # rich's panels cut serve's longer option names to "--sourced-id-pai…" in an 80-column terminal or CI log.
     app = typer.Typer(
         add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.",
-        pretty_exceptions_show_locals=False,
+        pretty_exceptions_show_locals=False, rich_markup_mode=None,
     )  # fmt: skip
 
     @app.command()
     def serve(
-        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        host: str = typer.Option("127.0.0.1", metavar="HOST", help="Interface to listen on."),
         port: int = typer.Option(
-            8000, min=0, max=65535, help="Port to listen on (0: a free one, picked as it listens and printed)."
+            8000,
+            min=0,
+            max=65535,
+            metavar="PORT",
+            help="Port to listen on (0: a free one, picked as it listens and printed).",
         ),
-        database: str = typer.Option("sqlite:///timeback.db", help="SQLAlchemy URL; sqlite:// is in-memory."),
+        database: str = typer.Option(
+            "sqlite:///timeback.db", metavar="URL", help="SQLAlchemy URL; sqlite:// is in-memory."
+        ),
         client_id: str | None = typer.Option(
-            None, envvar="TIMEBACK_SERVE_CLIENT_ID", help="OAuth2 client id (default: a generated dev client)."
+            None,
+            envvar="TIMEBACK_SERVE_CLIENT_ID",
+            metavar="ID",
+            help="OAuth2 client id (default: a generated dev client).",
         ),
         # (an option's value is in the process listing, which every user of the machine can read: the variable is not)
         client_secret: str | None = typer.Option(
-            None, envvar="TIMEBACK_SERVE_CLIENT_SECRET", help="OAuth2 client secret.", show_default=False
+            None,
+            envvar="TIMEBACK_SERVE_CLIENT_SECRET",
+            metavar="SECRET",
+            help="OAuth2 client secret.",
+            show_default=False,
         ),
         sourced_id_pairs: PairsStyle = typer.Option(
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
-        token_ttl: int = typer.Option(3600, min=1, help="Access token lifetime in seconds."),
+        token_ttl: int = typer.Option(3600, min=1, metavar="SECONDS", help="Access token lifetime in seconds."),
         token_max_failures: int = typer.Option(
-            10, min=0, help="Failed token requests allowed per client id within the window before 429 (0: no limit)."
+            10,
+            min=0,
+            metavar="N",
+            help="Failed token requests allowed per client id within the window before 429 (0: no limit).",
         ),
-        token_failure_window: float = typer.Option(60.0, help="Window in seconds for --token-max-failures."),
-        seed: str | None = typer.Option(None, help="JSON file of OneRoster records to load at start."),
+        token_failure_window: float = typer.Option(
+            60.0, metavar="SECONDS", help="Window in seconds for --token-max-failures."
+        ),
+        seed: str | None = typer.Option(None, metavar="FILE", help="JSON file of OneRoster records to load at start."),
         faults: str | None = typer.Option(
             None,
+            metavar="SPEC",
             help="Inject faults, e.g. '429=0.05,503=0.05,close=0.05,drop=0.05,slow=0.05' or 'all=0.3' "
             "(see README, Fault injection). Off by default.",
         ),
         scopes: str | None = typer.Option(
-            None, help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them."
+            None,
+            metavar="SCOPES",
+            help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them.",
         ),
         access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
         workers: int = typer.Option(
-            1, min=1, help="Server processes sharing the port and the database file (one per CPU to use them all)."
+            1,
+            min=1,
+            metavar="N",
+            help="Server processes sharing the port and the database file (one per CPU to use them all).",
         ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
@@ -324,7 +349,7 @@ def _app() -> Any:
         finally:
             signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
-    @app.command()
+    @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
         """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
         from timeback._demo import run_demo
