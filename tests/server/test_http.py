@@ -305,6 +305,40 @@ def code_minor(response: httpx.Response) -> str:
     return value
 
 
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("filter", ["score>'50'", "student.sourcedId='s1'"]),
+        ("sort", ["score", "score"]),  # (the same value twice too: the caller sent something it did not mean)
+        ("orderBy", ["asc", "desc"]),
+        ("limit", ["1", "2", "3"]),
+        ("offset", ["0", "1"]),
+        ("search", ["a", "b"]),
+    ],
+)
+def test_a_singular_query_parameter_given_twice_is_400_naming_it(
+    authed: httpx.Client, name: str, values: list[str]
+) -> None:
+    # (the server used to take the last value: a second filter silently replaced the first)
+    response = authed.get(f"{GB}/results", params=[("fields", "sourcedId"), *((name, v) for v in values)])
+    assert response.status_code == 400, response.text
+    assert code_minor(response) == "invaliddata" and details(response) == [name]
+    assert f"'{name}' was given {len(values)} times" in response.json()["imsx_description"]
+
+
+def test_fields_stays_repeatable_and_a_read_by_id_ignores_what_it_does_not_read(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    category = uid("cat")
+    client.oneroster.gradebook.put_category(sourced_id=category, category={"title": "Labs", "weight": 2})
+    listed = authed.get(f"{GB}/categories", params=[("fields", "sourcedId"), ("fields", "title"), ("limit", "1")])
+    assert listed.status_code == 200 and listed.json()["categories"][0].keys() == {"sourcedId", "title"}
+    # A read by id reads only `fields`: the listing parameters are ignored there, given once or more.
+    query = [("fields", "sourcedId"), ("fields", "title"), ("filter", "a"), ("filter", "b"), ("limit", "x")]
+    got = authed.get(f"{GB}/categories/{category}", params=query)
+    assert got.json() == {"category": {"sourcedId": category, "title": "Labs"}}
+
+
 def test_a_sourced_id_repeated_in_a_batch_names_the_item(
     authed: httpx.Client, client: Timeback, roster: Roster
 ) -> None:

@@ -95,6 +95,8 @@ class GradebookService:
     def list(
         self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
     ) -> Reply:
+        if isinstance(query, QueryParams) and len(query.multi_items()) != len(query):  # (something repeated)
+            _given_once(query)
         limit, offset, clamped = self.paging(query)
         kinds = self._kinds(coll)
         fields = parse_fields(fields_param(query), kinds)
@@ -708,6 +710,24 @@ def fields_param(query: Mapping[str, str]) -> str | None:
     return ",".join(values) if values else None
 
 
+# What a listing reads as one value: given twice, which was meant? (QueryParams keeps the last.) Not ``fields``.
+SINGULAR_PARAMS = ("filter", "sort", "orderBy", "limit", "offset", "search")
+
+
+def _given_once(query: QueryParams) -> None:
+    """400 naming every parameter of ``SINGULAR_PARAMS`` the query repeats."""
+    repeated = [(name, count) for name in SINGULAR_PARAMS if (count := len(query.getlist(name))) > 1]
+    if repeated:
+        shown = "; ".join(f"'{name}' was given {count} times" for name, count in repeated)
+        hint = " (join filter predicates with AND)" if any(name == "filter" for name, _ in repeated) else ""
+        raise ApiError(
+            400,
+            f"{shown}; send {'it' if len(repeated) == 1 else 'each'} once{hint}",
+            code_minor="invaliddata",
+            fields=[(name, f"given {count} times; send it once") for name, count in repeated],
+        )
+
+
 def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
     if raw is None:
         return None
@@ -754,20 +774,13 @@ def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, mini
 def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str:
     """``first``, ``prev``, ``next`` and ``last``, ``limit`` apart from ``offset`` (``prev`` stopping at 0): the query
     as sent, every value of a repeated parameter kept (``fields=a&fields=b``) in its place, with only ``limit`` (the
-    one served) and ``offset`` replaced."""
+    one served) and ``offset`` replaced (each given once at most: ``_given_once``)."""
     sent = query.multi_items() if isinstance(query, QueryParams) else list(query.items())
 
     def at(new_offset: int) -> str:
         paging = {"limit": str(limit), "offset": str(new_offset)}
-        params: list[tuple[str, str]] = []
-        placed: set[str] = set()
-        for name, value in sent:
-            if name not in paging:
-                params.append((name, value))
-            elif name not in placed:  # (a repeated limit or offset: one, in the place of the first)
-                params.append((name, paging[name]))
-                placed.add(name)
-        params += [(name, value) for name, value in paging.items() if name not in placed]
+        params = [(name, paging.get(name, value)) for name, value in sent]
+        params += [(name, value) for name, value in paging.items() if name not in query]
         return f"<{url}?{urlencode(params)}>"
 
     # Pages step by limit from the offset asked for: from offset=1&limit=2 of 4 records, last is where next leads
