@@ -1356,9 +1356,9 @@ async def test_an_upload_to_a_server_that_cannot_be_reached_stops(kind: str, mon
     import timeback._bulk as bulk
 
     monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", 1.0)
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)
 
-    async def no_wait(seconds: float, stop: Any) -> bool:
+    async def no_wait(seconds: float, stop: Any, closing: Any) -> bool:
         return False
 
     monkeypatch.setattr(engine, "_pause_async", no_wait)
@@ -1687,6 +1687,64 @@ async def test_closing_the_client_stops_the_upload_with_the_typed_error(
     assert "; not retried: the client was closed" in str(stopped)
     taken, stored, failed = counts_in(stopped.__notes__[-1])
     assert taken == stored + failed and taken < 20 and stored == 0, stopped.__notes__
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_closing_the_client_cuts_short_the_batches_waiting_to_retry(
+    server: Any, world: tuple[Roster, list[str]], kind: str
+) -> None:
+    """Every write answered 429 with ``Retry-After: 30``; the client closed while both batches wait to retry: they
+    give up at once, not retried, and the upload stops with their error. Before, it went on for the 30 s."""
+    import asyncio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback import RateLimitError
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:2], 20, uid("closewait")))  # (two batches of 10)
+    waiting = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=30")
+    with LocalServer(waiting, storage=server.app.state.storage) as faulty:
+        counts = faulty.app.state.faults.counts
+        # (the token from the server without faults: every request to the other is answered 429)
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        ended: list[BaseException] = []
+        if kind == "sync":
+            api = Timeback(**kwargs)
+
+            def upload() -> None:
+                try:
+                    api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=2)
+                except BaseException as exc:
+                    ended.append(exc)
+
+            thread = threading.Thread(target=upload, daemon=True)
+            thread.start()
+            while counts["429"] < 2:
+                time.sleep(0.01)
+            time.sleep(0.1)  # (both waiting to retry)
+            api.close()
+            thread.join(10)  # (a liveness bound: the waits were 30 s)
+            assert not thread.is_alive(), "the upload went on after the close"
+        else:
+            aapi = AsyncTimeback(**kwargs)
+            task = asyncio.ensure_future(aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=2))
+            while counts["429"] < 2:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            await aapi.close()
+            done, _ = await asyncio.wait((task,), timeout=10)
+            if not done:
+                task.cancel()
+            assert done, "the upload went on after the close"
+            ended.extend(filter(None, [task.exception()]))
+        assert counts["429"] == 2, counts  # (none retried)
+    assert ended, "the upload returned a summary"
+    stopped = ended[0]
+    assert type(stopped) is RateLimitError, repr(stopped)
+    assert "; not retried: the client was closed" in str(stopped)
+    assert counts_in(stopped.__notes__[-1]) == (20, 0, 20), stopped.__notes__
 
 
 class LosesTheFirstBatchAnswer(Forwarding):

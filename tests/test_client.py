@@ -77,7 +77,7 @@ def fail(exc: type[Exception]) -> Callable[..., httpx.Response]:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     slept: list[float] = []
-    monkeypatch.setattr(engine.time, "sleep", slept.append)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: slept.append(seconds))  # (None: not stopped)
     return slept
 
 
@@ -442,7 +442,8 @@ def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client
 
 
 class FakeClock:
-    """Stands in for ``time.monotonic``/``time.sleep`` in the engine: sleeping advances it, nothing waits."""
+    """Stands in for ``time.monotonic`` and the waits to retry (``_pause``) in the engine: a wait advances it, nothing
+    waits."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -451,16 +452,17 @@ class FakeClock:
     def monotonic(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
+    def pause(self, seconds: float, stop: object, closing: object) -> bool:
         self.slept.append(seconds)
         self.now += seconds
+        return False
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(engine.time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(engine.time, "sleep", fake.sleep)
+    monkeypatch.setattr(engine, "_pause", fake.pause)
     return fake
 
 

@@ -95,7 +95,7 @@ def test_dicts_take_the_dict_path_and_send_what_the_model_path_sends() -> None:
 
 
 def test_defaults_are_filled_and_a_retry_resends_the_same_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     script = Recorder(503)
     rows = [result_body("li", "s1"), result_body("li", "s2", status="tobedeleted")]
     with mock_client(script) as client:

@@ -46,7 +46,7 @@ class LosesFirstAnswer(Forwarding):
 
 @pytest.fixture
 def lossy(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Timeback, LosesFirstAnswer]]:
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     transport = LosesFirstAnswer()
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as client:
         yield client, transport
@@ -300,7 +300,7 @@ def test_a_lost_answer_that_cannot_be_read_back_says_the_records_may_be_the_call
     """The 409 stands (nothing confirmed it), but its message says the records may be this call's own, stored by
     the attempt whose answer was lost, rather than only that they exist: the bulk failure's reason too. (A read
     answered with an HTML page raised ValueError out of the upload.)"""
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, score=70 + i) for i, s in enumerate(roster.students)]
     transport = AlsoFailsTheReadBack(html=read == "html")
@@ -337,7 +337,7 @@ def test_a_read_back_lost_to_the_network_leaves_the_409_saying_so_after_one_read
     """The read-back failing on the network raised APIConnectionError in place of the 409, and each of a batch's
     read-back requests would be tried (with its retries) after the first failed: now the first failed read ends the
     confirmation, and the 409 says no answer came."""
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, uid("res")) for s in roster.students] * 40  # (120: three listing reads)
     results = [{**r, "sourcedId": f"{r['sourcedId']}-{i}"} for i, r in enumerate(results)]
@@ -366,7 +366,7 @@ def test_a_lost_answer_is_confirmed_when_the_listing_serves_shorter_pages_than_a
     from tests.support import make_roster
     from timeback.server import ServerSettings
 
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     transport = transport_class()
     with (
         LocalServer(ServerSettings(max_page_size=10)) as small_pages,
@@ -394,7 +394,7 @@ def test_the_confirmation_reads_keep_within_the_call_s_deadline(
     from tests.conftest import CLIENT_ID, CLIENT_SECRET
     from timeback.server.config import ServerSettings
 
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=1500")
     with LocalServer(slow, storage=server.app.state.storage) as slow_server:  # (the same records, slowly)
@@ -428,7 +428,7 @@ def test_a_lost_answer_is_confirmed_when_the_server_writes_the_records_otherwise
     """The records read back carry the same values written otherwise (references with ``href`` and ``type``, a
     date-time with milliseconds): they are the records sent. Before, the 409 stood ("the records read back are not
     those sent") though the call's own first attempt had stored them."""
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, s, uid("again"), score=80 + i) for i, s in enumerate(roster.students)]
     transport = EnrichesReadsAndLosesFirstAnswer()
@@ -453,7 +453,7 @@ def test_a_create_whose_only_attempt_lost_its_answer_is_confirmed(
 def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_stored(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     transport = AlsoFailsTheReadBack()
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         with pytest.raises(APIConnectionError) as lost:
@@ -524,7 +524,7 @@ def test_a_lost_create_answer_is_confirmed_though_the_retry_s_token_request_fail
     """The create's first attempt lost its answer; its retry needed a new token, and the token endpoint failed:
     the call ended with the token request's error, unmarked, and was not read back though its first attempt had
     stored the record. Now it is read back (with a token got then): stored as sent, the call succeeds."""
-    monkeypatch.setattr(engine, "_pause", lambda seconds, stop: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     transport = LosesTokenAnswers(losing_creates=True)
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         lossy_client.oneroster.gradebook.get_all_categories(limit=1)  # (a token held)

@@ -7,6 +7,7 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import email.utils
@@ -112,14 +113,15 @@ class BaseClient:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._tokens = TokenCache(config)
+        self._closing = _Closing()
 
     @property
     def base_url(self) -> str:
         return self._config.base_url
 
     def is_closed(self) -> bool:
-        """Whether the http client was closed (by ``close()``, or its owner): no request can be sent any more."""
-        return self._http.is_closed
+        """Whether ``close()`` ran, or the http client was closed (by its owner): no request can be sent any more."""
+        return self._closing.is_set() or self._http.is_closed
 
     def __repr__(self) -> str:
         # Never the secret, never a token.
@@ -282,7 +284,7 @@ class BaseClient:
             if (yield _Sleep(wait, options.stop)):
                 log.debug("%s %s: %s, not retried: the call was stopped", request.method, request.url, what)
                 raise _with_reason(error, "not retried: the call was stopped") from _cause(request, outcome)
-            if self.is_closed():  # (closed during the wait, which it does not cut short)
+            if self.is_closed():  # (closed during the wait: close() cuts it short, an http client's owner does not)
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             retries_taken += 1
 
@@ -713,25 +715,60 @@ def _within_url(items: list[str], most: int, separator: str) -> Iterator[list[st
         yield run
 
 
-def _pause(seconds: float, stop: threading.Event | None) -> bool:
-    """Sleep ``seconds`` (a blocking call's wait before a retry); True, as soon as it is set, if ``stop`` is."""
+class _Closing(threading.Event):
+    """Set by a client's ``close()``: its calls' waits before a retry end then (the call gives up, the client closed).
+    An async wait with no ``stop`` to poll waits on a future of its own, held in ``wakers`` and woken here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wakers: set[asyncio.Future[None]] = set()
+
+    def set(self) -> None:
+        super().set()
+        for waker in list(self.wakers):  # (a wait that adds its waker later sees the event set first)
+            with contextlib.suppress(RuntimeError):  # (its loop closed: nothing waits on it)
+                waker.get_loop().call_soon_threadsafe(_wake, waker)
+
+
+def _wake(waker: asyncio.Future[None]) -> None:
+    if not waker.done():
+        waker.set_result(None)
+
+
+def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
+    """Sleep ``seconds`` (a blocking call's wait before a retry), less once ``closing`` is set; True, as soon as it
+    is set, if ``stop`` is. With both, ``closing`` is looked at every 50 ms."""
     if stop is None:
-        time.sleep(seconds)
+        closing.wait(seconds)
         return False
-    return stop.wait(seconds)
+    until = time.monotonic() + seconds
+    while not closing.is_set():
+        left = until - time.monotonic()
+        if left <= 0:
+            return False
+        if stop.wait(min(left, 0.05)):
+            return True
+    return False
 
 
-async def _pause_async(seconds: float, stop: threading.Event | None) -> bool:
-    """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) is looked at every 50 ms."""
+async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
+    """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) and ``closing`` are looked at
+    every 50 ms; with no ``stop``, the wait is woken by ``closing``, not polled."""
     import asyncio  # imported on use: it costs 45 ms, and sync users never need it
 
     if stop is None:
-        await asyncio.sleep(seconds)
+        waker = asyncio.get_running_loop().create_future()
+        closing.wakers.add(waker)  # (before looking at the event: see _Closing.set)
+        try:
+            if not closing.is_set():
+                await asyncio.wait((waker,), timeout=seconds)
+        finally:
+            closing.wakers.discard(waker)
         return False
     until = time.monotonic() + seconds
     while not stop.is_set():
         left = until - time.monotonic()
-        if left <= 0:
+        if left <= 0 or closing.is_set():
             return False
         await asyncio.sleep(min(left, 0.05))
     return True
@@ -960,6 +997,7 @@ class SyncAPIClient(BaseClient):
         self._token_lock = threading.Lock()
 
     def close(self) -> None:
+        self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
         self._http.close()
 
     def _drive(self, flow: Flow) -> httpx.Response:
@@ -979,7 +1017,7 @@ class SyncAPIClient(BaseClient):
                         raise
                     outcome = exc
             elif isinstance(action, _Sleep):
-                outcome = _pause(action.seconds, action.stop)
+                outcome = _pause(action.seconds, action.stop, self._closing)
             else:
                 try:
                     outcome = self._token(action)
@@ -1075,6 +1113,7 @@ class AsyncAPIClient(BaseClient):
         self._token_lock: asyncio.Lock | None = None
 
     async def close(self) -> None:
+        self._closing.set()  # (as the sync client's)
         await self._http.aclose()
 
     async def _drive(self, flow: Flow) -> httpx.Response:
@@ -1094,7 +1133,7 @@ class AsyncAPIClient(BaseClient):
                         raise
                     outcome = exc
             elif isinstance(action, _Sleep):
-                outcome = await _pause_async(action.seconds, action.stop)
+                outcome = await _pause_async(action.seconds, action.stop, self._closing)
             else:
                 try:
                     outcome = await self._token(action)
