@@ -464,6 +464,42 @@ def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_
     )
 
 
+class LosesFirstAnswerThen(LosesFirstAnswer):
+    """Loses the first POST's answer, and runs ``then()`` before raising its loss."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        super().__init__()
+        self.then = then
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        lost = self.lost
+        try:
+            return super().handle_request(request)
+        finally:
+            if self.lost > lost:
+                self.then()
+
+
+@pytest.mark.parametrize("why", ["the client was closed", "no time left before the deadline"])
+def test_a_read_back_never_sent_says_so_not_that_no_answer_came(server: LocalServer, why: str) -> None:
+    """The create's answer lost, then the client closed (or the call's deadline passed): the read that would confirm
+    it is never sent. Its error said the read "failed (no answer)", as if it had gone out and met silence."""
+    import time
+
+    closing = why.endswith("closed")
+    transport = LosesFirstAnswerThen(lambda: None)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        # (the deadline passes while the answer is lost: 1.1 s after the attempt began, itself after the call began)
+        transport.then = lossy_client.close if closing else lambda: time.sleep(1.1)
+        with pytest.raises(APIConnectionError) as lost:
+            lossy_client.oneroster.gradebook.create_category(category={"title": "Unread"}, max_retries=0, deadline=1.0)
+    assert transport.lost == 1
+    assert str(lost.value).startswith(
+        "connection failed: ReadError; an attempt of this call got no answer, so it may have stored the records, "
+        f"and they could not be read back to confirm it (not sent: {why})"
+    ), str(lost.value)
+
+
 class LosesTokenAnswers(Forwarding):
     """Forwards each request to the server; a token request's answer is thrown away (``lose_tokens`` of them), or
     the token request fails to connect (``refuse_tokens`` of them). ``losing_creates``: the first API POST's answer

@@ -64,6 +64,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.P
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
+NO_TIME_LEFT = "no time left before the deadline"
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
@@ -221,6 +222,7 @@ class BaseClient:
         retries_taken = 0
         replayed_unauthorized = False
         answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
+        sent = False  # (an attempt went out: else the error that ends the call says why none did, ``_not_sent``)
         while True:
             token = None
             if authenticated:
@@ -229,6 +231,8 @@ class BaseClient:
                     # The token request failed: the call ends with its error, marked by this call's own attempts. A
                     # token request's lost answer stored nothing; a create's lost attempt before it may have.
                     got._answer_lost = answer_lost
+                    if sent:  # (a 401 answered this request before its new token's request was not sent)
+                        got._not_sent = None
                     raise got
                 token = cast(str, got)
                 request.headers["Authorization"] = f"Bearer {token}"
@@ -236,17 +240,19 @@ class BaseClient:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
                     passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
-                    raise _lost_if(passed, answer_lost)
+                    raise _not_sent_if(_lost_if(passed, answer_lost), not sent, NO_TIME_LEFT)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
             outcome = yield _Send(request)
+            sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
             if isinstance(outcome, Exception):
                 if isinstance(outcome, RuntimeError):  # (the drivers pass one on only from a closed client)
                     log.debug("%s %s: not sent: the client was closed", request.method, request.url)
                     error = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
+                    _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost) from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
                 answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
@@ -278,7 +284,7 @@ class BaseClient:
             if self.is_closed():
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
-                log.debug("%s %s: %s, no time left before the deadline", request.method, request.url, what)
+                log.debug("%s %s: %s, %s", request.method, request.url, what, NO_TIME_LEFT)
                 raise error from _cause(request, outcome)
             log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken + 1, wait)
             if (yield _Sleep(wait, options.stop)):
@@ -316,7 +322,8 @@ class BaseClient:
         return remaining
 
     def _token_deadline_passed(self, need: _NeedToken) -> APITimeoutError:
-        return self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+        passed = self._deadline_passed("POST", self._config.token_url, need.options.deadline)
+        return _not_sent_if(passed, True, NO_TIME_LEFT)  # (the call's request waited for it: not sent either)
 
     @staticmethod
     def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
@@ -525,7 +532,10 @@ class BaseClient:
             failed: Any = "no answer" if isinstance(held.failed, APIConnectionError) else held.failed.status_code
             if isinstance(held.failed, APIResponseValidationError):
                 failed = f"{failed}: {held.failed}"  # (200: the answer is not a JSON object)
-            _with_reason(error, f"{retried}, and reading them back to confirm it failed ({failed})")
+            outcome = f"reading them back to confirm it failed ({failed})"
+            if held.failed._not_sent is not None:  # (the client closed, or the deadline passed, before the read)
+                outcome = f"they could not be read back to confirm it (not sent: {held.failed._not_sent})"
+            _with_reason(error, f"{retried}, and {outcome}")
             return None
         if not all(reads_back_as_sent(stored.get(record["sourcedId"]), record) for record in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
@@ -779,6 +789,13 @@ def _with_reason(error: RequestError | APIConnectionError, reason: str) -> Reque
     if isinstance(error, RequestError):
         error.message += f"; {reason}"
     error.args = (f"{error.args[0]}; {reason}", *error.args[1:])
+    return error
+
+
+def _not_sent_if(error: ErrorT, not_sent: bool, why: str) -> ErrorT:
+    """``error``, marked as ending a request no attempt of which was sent (``not_sent``), and why."""
+    if not_sent:
+        error._not_sent = why
     return error
 
 

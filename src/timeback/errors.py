@@ -56,6 +56,8 @@ class TimebackError(Exception):
     # Set by the client when an attempt of the call that failed reached the server and its answer never came: that
     # attempt may have been handled (a create's records stored), whatever ended the call.
     _answer_lost: bool = False
+    # Set by the client when no attempt of the request that failed was sent: why (the client closed, the deadline).
+    _not_sent: str | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # (Exception's own rebuilds with ``cls(*args)``, which the keyword-only arguments below refuse.)
