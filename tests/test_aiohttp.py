@@ -86,7 +86,7 @@ def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
 def proxy_for(url: str) -> str | None:
     """The proxy a ``DefaultAioHttpClient`` made now sends a request to ``url`` through (None: directly)."""
     chosen = AiohttpTransport(None, trust_env=True)._proxy(httpx.URL(url))
-    return None if chosen is None else str(chosen[0])
+    return None if chosen is None else str(chosen.url)
 
 
 def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

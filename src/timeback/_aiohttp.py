@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -67,6 +68,12 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         with_cookies_when_set(self)
 
 
+@dataclass(frozen=True)
+class _Proxy:
+    url: Any  # (a yarl URL, without credentials)
+    headers: dict[str, str] | None = field(repr=False)  # (its Proxy-Authorization holds the proxy's password)
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """httpx requests sent with one ``aiohttp.ClientSession`` (made on the first request, in its event loop; for
     another loop's, see ``_session_here``). With ``trust_env``, a request goes through the proxy the environment
@@ -92,7 +99,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._proxies = {
             key: _proxy_named(key, environment[key]) for key in ("http", "https", "all") if environment.get(key)
         }
-        self._proxy_for: dict[tuple[str, str, int | None], tuple[Any, Any] | None] = {}  # (proxy, its headers)
+        self._proxy_for: dict[tuple[str, str, int | None], _Proxy | None] = {}
 
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp
@@ -103,8 +110,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
         return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=skip)
 
-    def _proxy(self, url: httpx.URL) -> tuple[Any, Any] | None:
-        """(proxy URL, the headers for it) for a request to ``url``, or None: directly."""
+    def _proxy(self, url: httpx.URL) -> _Proxy | None:
+        """The proxy for a request to ``url``, or None: directly."""
         key = (url.scheme, url.host, url.port)
         if key not in self._proxy_for:
             import base64
@@ -127,7 +134,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 if proxy.raw_auth is not None:
                     credentials = base64.b64encode(b":".join(proxy.raw_auth)).decode()
                     headers = {"Proxy-Authorization": f"Basic {credentials}"}
-                self._proxy_for[key] = (URL(str(proxy.url), encoded=True), headers)  # (the URL without credentials)
+                self._proxy_for[key] = _Proxy(URL(str(proxy.url), encoded=True), headers)
         return self._proxy_for[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -141,16 +148,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
-        proxy, proxy_headers = self._proxy(request.url) or (None, None)
-        headers = request.headers.multi_items()
-        if proxy_headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
-            headers += proxy_headers.items()
+        proxy = self._proxy(request.url)
         waits = _pool_timeout.set(timeout.get("pool"))
         try:
             response = await session.request(
                 request.method,
                 URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
-                headers=headers,
+                headers=_headers(request, proxy),  # (not a local: see _headers)
                 data=content,
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(
@@ -161,8 +165,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     sock_read=timeout.get("read"),
                 ),
                 server_hostname=request.extensions.get("sni_hostname"),
-                proxy=proxy,
-                proxy_headers=proxy_headers,
+                proxy=None if proxy is None else proxy.url,
+                proxy_headers=None if proxy is None else proxy.headers,
             )
             stream: httpx.AsyncByteStream = _ResponseStream(response, request)
             if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
@@ -349,6 +353,16 @@ class _ResponseStream(httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         self._response.release()  # (the connection goes back to the pool once its answer was read whole)
+
+
+def _headers(request: httpx.Request, proxy: _Proxy | None) -> list[tuple[str, str]]:
+    """The headers aiohttp sends. Made here, not kept in a local of ``handle_async_request``: an error reporter
+    records the locals of the frames an error passed through, and these hold the bearer token (or on the token
+    endpoint the client secret) and a proxy's password as plain strings."""
+    headers = request.headers.multi_items()
+    if proxy and proxy.headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
+        headers += proxy.headers.items()
+    return headers
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:

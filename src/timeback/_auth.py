@@ -25,8 +25,17 @@ REFRESH_MARGIN_SECONDS = 60.0
 
 @dataclass
 class _Token:
-    value: str = field(repr=False)  # (a bearer token: never in a repr, which error reporters capture)
+    """A bearer token. The SDK passes this object around, never the token as a plain ``str``: error reporters
+    record the local variables of every frame of a traceback (Sentry's ``include_local_variables``, on by default;
+    ``TracebackException(capture_locals=True)``), a string as it is and an object by its repr, which leaves the
+    token out."""
+
+    value: str = field(repr=False)
     expires_at: float  # time.monotonic()
+    header: str = field(init=False, repr=False)  # the Authorization header's value, made once
+
+    def __post_init__(self) -> None:
+        self.header = f"Bearer {self.value}"
 
 
 class TokenCache:
@@ -36,16 +45,16 @@ class TokenCache:
         self.refusals = 0  # token requests the endpoint refused; a caller notes the count before waiting for one
         self._refusal: AuthError | None = None  # the last one's error
 
-    def current(self) -> str | None:
+    def current(self) -> _Token | None:
         """The cached token if it is still fresh, else None."""
         token = self._token
         if token is None or time.monotonic() >= token.expires_at:
             return None
-        return token.value
+        return token
 
-    def invalidate(self, value: str) -> None:
+    def invalidate(self, token: _Token) -> None:
         """Drop the token, unless another caller already replaced it."""
-        if self._token is not None and self._token.value == value:
+        if self._token is token:
             self._token = None
 
     def refused_since(self, refusals: int) -> AuthError | None:
@@ -76,37 +85,38 @@ class TokenCache:
         )
         return next(auth.auth_flow(request))
 
-    def store(self, response: httpx.Response) -> str:
+    def store(self, response: httpx.Response) -> _Token:
         """Parse a successful token response and cache the token."""
+        token = _parsed(response)
+        if isinstance(token, str):  # (raised here, out of _parsed's frame, whose locals hold the answer's token)
+            raise APIResponseValidationError(f"token endpoint answered {token}"[:200], **_answer(response))
+        self._token = token
+        return token
+
+
+def _parsed(response: httpx.Response) -> _Token | str:
+    """The token a token endpoint answered, or what is wrong with its answer."""
+    try:
+        payload = response.json()
+        value = payload["access_token"]
+    except (ValueError, KeyError, TypeError):
+        return "without an access_token"
+    if not isinstance(value, str) or not value:
+        return "an empty access_token"
+    if not (value.isascii() and value.isprintable()):  # (it goes in a header; the token itself stays unsaid)
+        return "an access_token that is not printable ASCII"
+    expires_in = payload.get("expires_in")
+    if expires_in is None:
+        expires_in = 3600  # (RFC 6749 only recommends it; a 401 replays with a new token if it was shorter)
+    elif isinstance(expires_in, str):  # (some endpoints send it as a string; the range check below still holds)
         try:
-            payload = response.json()
-            value = payload["access_token"]
-        except (ValueError, KeyError, TypeError):
-            raise APIResponseValidationError(
-                "token endpoint answered without an access_token", **_answer(response)
-            ) from None
-        if not isinstance(value, str) or not value:
-            raise APIResponseValidationError("token endpoint answered an empty access_token", **_answer(response))
-        if not (value.isascii() and value.isprintable()):  # (it goes in a header; the token itself stays unsaid)
-            raise APIResponseValidationError(
-                "token endpoint answered an access_token that is not printable ASCII", **_answer(response)
-            )
-        expires_in = payload.get("expires_in")
-        if expires_in is None:
-            expires_in = 3600  # (RFC 6749 only recommends it; a 401 replays with a new token if it was shorter)
-        elif isinstance(expires_in, str):  # (some endpoints send it as a string; the range check below still holds)
-            try:
-                expires_in = float(expires_in)
-            except ValueError:
-                pass
-        if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < 1e9:
-            raise APIResponseValidationError(
-                f"token endpoint answered an expires_in that is not a number of seconds: {expires_in!r}"[:200],
-                **_answer(response),
-            )
-        margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
-        self._token = _Token(value, time.monotonic() + expires_in - margin)
-        return value
+            expires_in = float(expires_in)
+        except ValueError:
+            pass
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < 1e9:
+        return f"an expires_in that is not a number of seconds: {expires_in!r}"
+    margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
+    return _Token(value, time.monotonic() + expires_in - margin)
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import httpx
 import pydantic
 import pydantic_core
 
-from timeback._auth import TokenCache
+from timeback._auth import TokenCache, _Token
 from timeback._config import NO_OPTIONS, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
@@ -96,7 +96,7 @@ class _Sleep:
 
 
 _Action = _NeedToken | _Send | _Sleep
-_Outcome = httpx.Response | Exception | str | bool | None
+_Outcome = httpx.Response | Exception | _Token | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
 ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError")
@@ -234,8 +234,8 @@ class BaseClient:
                     if sent:  # (a 401 answered this request before its new token's request was not sent)
                         got._not_sent = None
                     raise got
-                token = cast(str, got)
-                request.headers["Authorization"] = f"Bearer {token}"
+                token = cast(_Token, got)  # (never the token as a str local: see _Token)
+                request.headers["Authorization"] = token.header
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
@@ -1041,7 +1041,7 @@ class SyncAPIClient(BaseClient):
                 except (RequestError, APIConnectionError) as exc:  # (to the flow, which ends the call with it)
                     outcome = exc
 
-    def _token(self, need: _NeedToken) -> str:
+    def _token(self, need: _NeedToken) -> _Token:
         token = self._tokens.current()
         if token is not None:
             return token
@@ -1157,7 +1157,7 @@ class AsyncAPIClient(BaseClient):
                 except (RequestError, APIConnectionError) as exc:  # (as the sync client's)
                     outcome = exc
 
-    async def _token(self, need: _NeedToken) -> str:
+    async def _token(self, need: _NeedToken) -> _Token:
         token = self._tokens.current()
         if token is not None:
             return token

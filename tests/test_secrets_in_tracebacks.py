@@ -1,0 +1,295 @@
+"""What an error reporter records of a failed call holds neither the bearer token nor the client secret.
+
+Sentry (``include_local_variables``, on by default), rich's ``show_locals``, pytest's ``--showlocals`` and
+``traceback.TracebackException(capture_locals=True)`` record the local variables of every frame of an exception's
+traceback, and of its ``__cause__`` and ``__context__``: strings as they are, containers item by item, any other
+object by its ``repr``. Each test makes a call fail against the real server in one of the usual ways and looks for
+the token and the secret in all of that.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import traceback
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.support import AsyncFromSync, Forwarding, result_body, uid
+from timeback import (
+    APIConnectionError,
+    APIResponseValidationError,
+    AsyncTimeback,
+    AuthError,
+    DefaultAioHttpClient,
+    NotFoundError,
+    PermissionDeniedError,
+    Timeback,
+)
+from timeback.errors import UnprocessableEntityError
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+
+
+def recorded(error: BaseException) -> list[tuple[str, str]]:
+    """What a locals-capturing reporter records of ``error``, each with where it was found: its message and repr,
+    and every local of every frame of its traceback, and so on down its ``__cause__`` and ``__context__``. Frames
+    of this file (the test's own, which hold the credentials it checks for) are left out."""
+    out: list[tuple[str, str]] = []
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        out += [(type(exc).__name__, repr(exc)), (type(exc).__name__, str(exc))]
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename != __file__:
+                for name, value in tb.tb_frame.f_locals.items():
+                    where = f"{code.co_filename.rsplit('/', 1)[-1]}:{code.co_name}:{name}"
+                    out += [(where, text) for text in [name, *_values(value, 0)]]
+            tb = tb.tb_next
+        pending += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+    return out
+
+
+def _values(value: Any, depth: int) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if depth < 4 and isinstance(value, dict):
+        return [s for k, v in list(value.items())[:100] for s in _values(k, depth + 1) + _values(v, depth + 1)]
+    if depth < 4 and isinstance(value, (list, tuple, set, frozenset)):
+        return [s for item in list(value)[:100] for s in _values(item, depth + 1)]
+    try:
+        return [repr(value)]
+    except Exception as exc:  # (a repr that fails: a reporter records that it failed)
+        return [type(exc).__name__]
+
+
+def assert_holds_no_credentials(error: BaseException, *secrets: str) -> None:
+    forms = set(secrets)
+    for secret in secrets:  # (the secret as it travels: form-encoded, in a Basic header)
+        forms |= {quote(secret, safe=""), base64.b64encode(secret.encode()).decode()}
+    leaks = sorted({where for where, text in recorded(error) for secret in forms if secret in text})
+    assert not leaks, leaks
+    captured = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+    for secret in forms:
+        assert secret not in captured, secret
+
+
+def without_own_frames(error: BaseException) -> BaseException:
+    """``error`` with the frames of this file cut from the head of its traceback (a test's locals are its own)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return error.with_traceback(tb)
+
+
+def failure(call: Callable[[], Any], expected: type[BaseException]) -> BaseException:
+    with pytest.raises(expected) as caught:
+        call()
+    return without_own_frames(caught.value)
+
+
+async def async_failure(call: Callable[[], Awaitable[Any]], expected: type[BaseException]) -> BaseException:
+    with pytest.raises(expected) as caught:
+        await call()
+    return without_own_frames(caught.value)
+
+
+class Credentials:
+    def __init__(self, server: LocalServer, scopes: str | None = None) -> None:
+        # (no character quote() would change: the forms looked for are then the secret's own)
+        self.client_id, self.secret = uid("tracebacks"), "s3cret-" + uid("never-recorded")
+        server.app.state.clients.add(self.client_id, self.secret, scopes)
+        self.url = server.url
+
+    def kwargs(self, **overrides: Any) -> dict[str, Any]:
+        return {"base_url": self.url, "client_id": self.client_id, "client_secret": self.secret,
+                "max_retries": 0, **overrides}  # fmt: skip
+
+
+@pytest.fixture
+def creds(server: LocalServer) -> Credentials:
+    return Credentials(server)
+
+
+@pytest.fixture
+def refused_url() -> Iterator[str]:
+    """A loopback URL nothing listens on (bound, not listening: connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def token_of(client: Timeback | AsyncTimeback) -> str:
+    """The bearer token the client holds (read here only, to look for it)."""
+    token = client._client._tokens._token
+    assert token is not None
+    return str(token.value)
+
+
+class Garbling(Forwarding):
+    """Forwards to the server; a GET's answer comes back as JSON the SDK's models refuse."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method != "GET":
+            return response
+        response.read()
+        return httpx.Response(200, json={"category": {"sourcedId": 5}})
+
+
+class TokenExpiringSoon(Forwarding):
+    """Forwards to the server; a token's answer comes back with an ``expires_in`` that is no number of seconds."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if not request.url.path.endswith("/oauth2/token"):
+            return response
+        body = json.loads(response.read())
+        self.answered = body["access_token"]  # (read here only, to look for it)
+        return httpx.Response(200, json={**body, "expires_in": "soon"})
+
+
+def test_a_404_422_and_bad_answer_record_neither_token_nor_secret(creds: Credentials) -> None:
+    with Timeback(**creds.kwargs()) as client:
+        gradebook = client.oneroster.gradebook
+        missing = failure(lambda: gradebook.get_category(sourced_id=uid("missing")), NotFoundError)
+        unprocessable = failure(
+            lambda: client.request("PUT", f"{GB}/categories/{uid('c')}", json={"category": {"title": 5}}),
+            UnprocessableEntityError,
+        )
+        token = token_of(client)
+    with Timeback(**creds.kwargs(), http_client=httpx.Client(transport=Garbling())) as client:
+        bad = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), APIResponseValidationError)
+        garbled_token = token_of(client)
+    for error in (missing, unprocessable):
+        assert_holds_no_credentials(error, token, creds.secret)
+    assert_holds_no_credentials(bad, garbled_token, creds.secret)
+
+
+def test_a_refused_connection_records_neither_token_nor_secret(creds: Credentials, refused_url: str) -> None:
+    # The token comes from the server; the call goes to a port nothing listens on.
+    kwargs = creds.kwargs(base_url=refused_url, token_url=f"{creds.url}/oauth2/token")
+    with Timeback(**kwargs) as client:
+        refused = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), APIConnectionError)
+        token = token_of(client)
+    with Timeback(**creds.kwargs(base_url=refused_url)) as client:  # (the token request itself refused)
+        at_token = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), APIConnectionError)
+    assert_holds_no_credentials(refused, token, creds.secret)
+    assert_holds_no_credentials(at_token, creds.secret)
+
+
+@pytest.mark.parametrize("where", ["token", "call"])
+def test_a_cut_connection_records_neither_token_nor_secret(server: LocalServer, creds: Credentials, where: str) -> None:
+    settings = ServerSettings(faults="close=1")
+    with LocalServer(settings, storage=server.app.state.storage) as faulty:
+        faulty.app.state.clients.add(creds.client_id, creds.secret)
+        kwargs = creds.kwargs(base_url=faulty.url)
+        if where == "call":  # (the token from the server that does not cut: the call's connection is cut)
+            kwargs["token_url"] = f"{creds.url}/oauth2/token"
+        with Timeback(**kwargs) as client:
+            cut = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), APIConnectionError)
+            token = token_of(client) if where == "call" else creds.secret
+    assert_holds_no_credentials(cut, token, creds.secret)
+
+
+def test_a_wrong_secret_and_a_bad_token_answer_record_no_secret(creds: Credentials) -> None:
+    with Timeback(**creds.kwargs(client_secret=creds.secret + "-wrong")) as client:
+        refused = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), AuthError)
+    assert_holds_no_credentials(refused, creds.secret, creds.secret + "-wrong")
+    transport = TokenExpiringSoon()
+    with Timeback(**creds.kwargs(), http_client=httpx.Client(transport=transport)) as client:
+        bad = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), APIResponseValidationError)
+    assert_holds_no_credentials(bad, transport.answered, creds.secret)
+    assert not [where for where, text in recorded(bad) if "access_token" in text and "without" not in text]
+
+
+def test_a_bulk_upload_that_raises_records_neither_token_nor_secret(server: LocalServer) -> None:
+    # A client that may only read: its first batch is refused (403), which ends the upload, raised.
+    reader = Credentials(server, scopes="gradebook.readonly")
+    rows = [result_body(uid("li"), uid("student")) for _ in range(2)]
+    with Timeback(**reader.kwargs()) as client:
+        forbidden = failure(lambda: client.oneroster.gradebook.bulk_post_results(rows), PermissionDeniedError)
+        token = token_of(client)
+    with Timeback(**reader.kwargs(client_secret=reader.secret + "-wrong")) as client:
+        refused = failure(lambda: client.oneroster.gradebook.bulk_post_results(rows), AuthError)
+    assert_holds_no_credentials(forbidden, token, reader.secret)
+    assert_holds_no_credentials(refused, reader.secret)
+
+
+def async_clients(kind: str, **kwargs: Any) -> AsyncTimeback:
+    http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
+    return AsyncTimeback(**kwargs, http_client=http_client)
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_async_failures_record_neither_token_nor_secret(
+    server: LocalServer, creds: Credentials, refused_url: str, kind: str
+) -> None:
+    async with async_clients(kind, **creds.kwargs()) as client:
+        gradebook = client.oneroster.gradebook
+        missing = await async_failure(lambda: gradebook.get_category(sourced_id=uid("missing")), NotFoundError)
+        unprocessable = await async_failure(
+            lambda: client.request("PUT", f"{GB}/categories/{uid('c')}", json={"category": {"title": 5}}),
+            UnprocessableEntityError,
+        )
+        token = token_of(client)
+    kwargs = creds.kwargs(base_url=refused_url, token_url=f"{creds.url}/oauth2/token")
+    async with async_clients(kind, **kwargs) as client:
+        refused = await async_failure(
+            lambda: client.oneroster.gradebook.get_category(sourced_id="a"), APIConnectionError
+        )
+        refused_token = token_of(client)
+    async with async_clients(kind, **creds.kwargs(base_url=refused_url)) as client:
+        at_token = await async_failure(
+            lambda: client.oneroster.gradebook.get_category(sourced_id="a"), APIConnectionError
+        )
+    async with async_clients(kind, **creds.kwargs(client_secret=creds.secret + "-wrong")) as client:
+        wrong = await async_failure(lambda: client.oneroster.gradebook.get_category(sourced_id="a"), AuthError)
+    for error in (missing, unprocessable):
+        assert_holds_no_credentials(error, token, creds.secret)
+    assert_holds_no_credentials(refused, refused_token, creds.secret)
+    for error in (at_token, wrong):
+        assert_holds_no_credentials(error, creds.secret)
+
+    settings = ServerSettings(faults="close=1")
+    with LocalServer(settings, storage=server.app.state.storage) as faulty:
+        faulty.app.state.clients.add(creds.client_id, creds.secret)
+        kwargs = creds.kwargs(base_url=faulty.url, token_url=f"{creds.url}/oauth2/token")
+        async with async_clients(kind, **kwargs) as client:
+            cut = await async_failure(
+                lambda: client.oneroster.gradebook.get_category(sourced_id="a"), APIConnectionError
+            )
+            cut_token = token_of(client)
+    assert_holds_no_credentials(cut, cut_token, creds.secret)
+
+
+async def test_async_bad_answers_and_bulk_record_neither_token_nor_secret(server: LocalServer) -> None:
+    creds = Credentials(server)
+    transport = AsyncFromSync(Garbling())
+    async with AsyncTimeback(**creds.kwargs(), http_client=httpx.AsyncClient(transport=transport)) as client:
+        bad = await async_failure(
+            lambda: client.oneroster.gradebook.get_category(sourced_id="a"), APIResponseValidationError
+        )
+        token = token_of(client)
+    assert_holds_no_credentials(bad, token, creds.secret)
+    reader = Credentials(server, scopes="gradebook.readonly")
+    rows = [result_body(uid("li"), uid("student")) for _ in range(2)]
+    async with AsyncTimeback(**reader.kwargs()) as client:
+        forbidden = await async_failure(
+            lambda: client.oneroster.gradebook.bulk_post_results(rows), PermissionDeniedError
+        )
+        reader_token = token_of(client)
+    assert_holds_no_credentials(forbidden, reader_token, reader.secret)
