@@ -26,6 +26,7 @@ from timeback import (
     APIResponseValidationError,
     AsyncTimeback,
     AuthError,
+    ConfigurationError,
     DefaultAioHttpClient,
     NotFoundError,
     PermissionDeniedError,
@@ -293,3 +294,12 @@ async def test_async_bad_answers_and_bulk_record_neither_token_nor_secret(server
         )
         reader_token = token_of(client)
     assert_holds_no_credentials(forbidden, reader_token, reader.secret)
+
+
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+def test_a_configuration_error_can_be_reported_with_locals(client_class: type[Timeback | AsyncTimeback]) -> None:
+    """The client half made, a local of its ``__init__``, has a repr: ``TracebackException(capture_locals=True)``
+    called it and failed with an AttributeError of its own in place of reporting the ConfigurationError."""
+    error = failure(lambda: client_class(client_id="i", client_secret="s", base_url="ftp://x"), ConfigurationError)
+    captured = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+    assert "base_url must be an http:// or https:// URL" in captured

@@ -97,7 +97,9 @@ class Timeback:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Timeback(base_url={self.base_url!r})"
+        # (a local of __init__ when it raises: reporters that record locals call this on the client half made)
+        client = getattr(self, "_client", None)
+        return f"Timeback(base_url={None if client is None else client.base_url!r})"
 
 
 class AsyncTimeback:
@@ -129,4 +131,6 @@ class AsyncTimeback:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"AsyncTimeback(base_url={self.base_url!r})"
+        # (a local of __init__ when it raises: reporters that record locals call this on the client half made)
+        client = getattr(self, "_client", None)
+        return f"AsyncTimeback(base_url={None if client is None else client.base_url!r})"
