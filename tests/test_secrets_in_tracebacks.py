@@ -303,3 +303,34 @@ def test_a_configuration_error_can_be_reported_with_locals(client_class: type[Ti
     error = failure(lambda: client_class(client_id="i", client_secret="s", base_url="ftp://x"), ConfigurationError)
     captured = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
     assert "base_url must be an http:// or https:// URL" in captured
+
+
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+@pytest.mark.parametrize("given", ["argument", "environment"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"base_url": "ftp://x"},  # (refused URL)
+        {"base_url": "http://timeback.example"},  # (plain http off this machine)
+        {"environment": "moon"},
+        {"timeout": -1},
+        {},  # (nowhere to send: TIMEBACK_ENVIRONMENT missing)
+    ],
+)
+def test_a_configuration_error_records_no_secret_and_no_environment(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Timeback | AsyncTimeback], given: str, where: dict[str, Any]
+) -> None:
+    """Misconfiguration is the error a deployment meets first, and reporters send it with its frames' locals: the
+    secret given (as an argument, or in TIMEBACK_CLIENT_SECRET) is in none of them, nor is the process's environment
+    (``os.environ`` held as a local shows every variable in its repr: an application's own secrets too)."""
+    secret, other = "s3cret-" + uid("config"), "app-password-" + uid("env")
+    for name in ("TIMEBACK_ENVIRONMENT", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL", "TIMEBACK_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOME_APP_PASSWORD", other)
+    kwargs: dict[str, Any] = {"client_id": "i", **where}
+    if given == "argument":
+        kwargs["client_secret"] = secret
+    else:
+        monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", secret)
+    error = failure(lambda: client_class(**kwargs), (ConfigurationError, ValueError, TypeError))  # type: ignore[arg-type]
+    assert_holds_no_credentials(error, secret, other)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 import httpx
 
 from timeback._base_client import AsyncAPIClient, SyncAPIClient
-from timeback._config import ClientOptions, resolve_config
+from timeback._config import ClientOptions, conceal, resolve_config
 
 if TYPE_CHECKING:
     from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
@@ -72,6 +72,7 @@ class Timeback:
     """
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+        conceal(options)  # (first: see Concealed)
         if isinstance(http_client, httpx.AsyncClient):  # (taken, it failed only at the first call, and obscurely)
             raise TypeError("Timeback sends with an httpx.Client, not an httpx.AsyncClient (AsyncTimeback takes that)")
         self._client = SyncAPIClient(resolve_config(**options), http_client)
@@ -106,6 +107,7 @@ class AsyncTimeback:
     """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
+        conceal(options)  # (first: see Concealed)
         if isinstance(http_client, httpx.Client):  # (as Timeback's: the other kind is refused here)
             raise TypeError("AsyncTimeback sends with an httpx.AsyncClient, not an httpx.Client (Timeback takes that)")
         self._client = AsyncAPIClient(resolve_config(**options), http_client)

@@ -54,14 +54,45 @@ class ClientOptions(TypedDict, total=False):
     deadline: float | None
 
 
+class Concealed:
+    """A client secret as the SDK holds it while it resolves its configuration. Error reporters record the local
+    variables of each frame an error passed through (Sentry's ``include_local_variables``, on by default; a ``str``
+    as it is, an object by its repr): a misconfigured client, the error a deployment meets first, would send its
+    secret with them."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Concealed('**********')"
+
+
+def conceal(options: ClientOptions) -> None:
+    """``options``' client secret, in place, as a ``Concealed``: the first thing a constructor does with them."""
+    secret = options.get("client_secret")
+    if isinstance(secret, str):
+        options["client_secret"] = Concealed(secret)  # type: ignore[typeddict-item]
+    del secret
+
+
+def _env(name: str) -> str | None:
+    # (never ``os.environ`` in a local: its repr, which error reporters record, shows every variable of the process)
+    return os.environ.get(name) or None
+
+
 def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     """Merge arguments with the environment. Raises ``ConfigurationError`` naming every missing variable."""
+    conceal(options)
     unknown = set(options) - set(ClientOptions.__annotations__)
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-    env = os.environ
-    client_id = options.get("client_id") or env.get("TIMEBACK_CLIENT_ID") or None
-    client_secret = options.get("client_secret") or env.get("TIMEBACK_CLIENT_SECRET") or None
+    client_id = options.get("client_id") or _env("TIMEBACK_CLIENT_ID")
+    given: Any = options.get("client_secret")  # (a Concealed, or None / "" when not given)
+    client_secret: Concealed | None = given if isinstance(given, Concealed) and given.value else None
+    if client_secret is None and os.environ.get("TIMEBACK_CLIENT_SECRET"):
+        client_secret = Concealed(os.environ["TIMEBACK_CLIENT_SECRET"])
     # Where to send grades and credentials is taken whole from one place: the arguments if they name an environment
     # or a base URL, else the environment variables. Mixed, an argument's local server would get the token URL of
     # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be
@@ -71,19 +102,19 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
         token_url = options.get("token_url") or None
         names = {"environment": "environment", "base_url": "base_url", "token_url": "token_url"}
     else:
-        environment, base_url = env.get("TIMEBACK_ENVIRONMENT") or None, env.get("TIMEBACK_BASE_URL") or None
-        token_url = options.get("token_url") or env.get("TIMEBACK_TOKEN_URL") or None
+        environment, base_url = _env("TIMEBACK_ENVIRONMENT"), _env("TIMEBACK_BASE_URL")
+        token_url = options.get("token_url") or _env("TIMEBACK_TOKEN_URL")
         names = {"environment": "TIMEBACK_ENVIRONMENT", "base_url": "TIMEBACK_BASE_URL",
                  "token_url": "token_url" if options.get("token_url") else "TIMEBACK_TOKEN_URL"}  # fmt: skip
     timeout, max_retries, deadline = checked_options(
         options.get("timeout"), options.get("max_retries"), options.get("deadline")
     )
 
-    insecure_ok = env.get("TIMEBACK_INSECURE_TRANSPORT") == "1"
+    insecure_ok = _env("TIMEBACK_INSECURE_TRANSPORT") == "1"
     missing = []
     if not client_id:
         missing.append("TIMEBACK_CLIENT_ID")
-    if not client_secret:
+    if client_secret is None:
         missing.append("TIMEBACK_CLIENT_SECRET")
     if environment is not None and environment not in ENVIRONMENTS:
         name = names["environment"]
@@ -137,7 +168,7 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     token_url = token_url or env_token or f"{base_url}/oauth2/token"
     return ClientConfig(
         client_id=client_id,
-        client_secret=client_secret,
+        client_secret=client_secret.value,
         base_url=base_url,
         token_url=token_url,
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
