@@ -57,7 +57,7 @@ class Timeback:
     """Client for Timeback's OneRoster 1.2 API.
 
     Arguments (all keyword-only, all optional): ``client_id``, ``client_secret``, ``environment``, ``base_url``,
-    ``token_url``, ``timeout``, ``max_retries``, ``http_client``. Each of the first five falls back to an
+    ``token_url``, ``timeout``, ``max_retries``, ``deadline``, ``http_client``. Each of the first five falls back to an
     environment variable: ``TIMEBACK_CLIENT_ID``, ``TIMEBACK_CLIENT_SECRET``,
     ``TIMEBACK_ENVIRONMENT`` (``production`` or ``staging``), ``TIMEBACK_BASE_URL``, ``TIMEBACK_TOKEN_URL``.
     A ``base_url`` given without an environment (a local ``timeback serve``) needs no environment; its token
@@ -67,7 +67,8 @@ class Timeback:
     **Parameters:**
 
     * **timeout** - *(optional)* seconds, or an ``httpx.Timeout``; default 60 s, 5 s to connect.
-    * **max_retries** - *(optional)* retries of 429, 5xx, connection errors and timeouts; default 2.
+    * **max_retries** - *(optional)* retries of 408, 429, 5xx, connection errors and timeouts; default 2.
+    * **deadline** - *(optional)* seconds for a whole call, retries and waits included; default none.
     * **http_client** - *(optional)* an ``httpx.Client`` to send with (proxies, transports, limits).
     """
 
