@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from timeback import Timeback
 from timeback._demo import CLASS, STUDENTS, demo_roster
-from timeback.server import ServerSettings
+from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.server import ServerSettings, seed as seed_module
 from timeback.server.runner import LocalServer
-from timeback.server.seed import SeedError
+from timeback.server.seed import LOAD_ORDER, SeedError, _create_ops, load_seed
+from timeback.server.service import GradebookService
 
 
 def test_seeded_roster_is_served(tmp_path: Path) -> None:
@@ -58,3 +63,170 @@ def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
         assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=CLASS)] == [s for s, _, _ in STUDENTS]
     with pytest.raises(SeedError, match=r"schools\[0\]: School already exists: school-1"):
         LocalServer(settings)  # (restarted with the seed it holds: refused as a POST would be, README says so)
+
+
+def _every_collection(results: int) -> dict[str, Any]:
+    """A seed with records in every collection of ``LOAD_ORDER``: parents naming earlier records of their own list
+    (orgs, schools, sessions, users' agents, assessment line items), classes given ``org`` (mirrored to ``school``),
+    schools, terms and grading periods without their fixed type, enrollments and results without the school or class
+    they take from their class or line item."""
+    district, school, term = {"sourcedId": "district"}, {"sourcedId": "school-1"}, {"sourcedId": "term-1"}
+    dates = {"startDate": "2024-08-01", "endDate": "2025-06-30", "schoolYear": "2025"}
+    students = [f"stu-{i}" for i in range(6)]
+    return {
+        "orgs": [{"sourcedId": "district", "name": "D", "type": "district"},
+                 {"sourcedId": "school-0", "name": "S0", "type": "school", "parent": district}],
+        "schools": [{"sourcedId": "school-1", "name": "S1", "type": "school", "parent": district},
+                    {"sourcedId": "school-2", "name": "S2", "type": "school", "parent": {"sourcedId": "school-0"}}],
+        "academicSessions": [{"sourcedId": "year", "title": "Year", "type": "schoolYear", **dates, "org": school},
+                             {"sourcedId": "semester", "title": "Sem", "type": "semester", **dates, "org": school,
+                              "parent": {"sourcedId": "year"}}],
+        "terms": [{"sourcedId": "term-1", "title": "Fall", **dates, "org": school, "parent": {"sourcedId": "semester"}}],
+        "gradingPeriods": [{"sourcedId": "gp-1", "title": "Q1", **dates, "org": school, "parent": term}],
+        "courses": [{"sourcedId": "course-1", "title": "Math", "org": school, "schoolYear": {"sourcedId": "year"}}],
+        "classes": [{"sourcedId": "class-1", "title": "A", "course": {"sourcedId": "course-1"}, "org": school,
+                     "terms": [term]},
+                    {"sourcedId": "class-2", "title": "B", "course": {"sourcedId": "course-1"},
+                     "school": {"sourcedId": "school-2"}, "terms": [term]}],
+        "users": [*({"sourcedId": sid, "enabledUser": True, "givenName": "S", "familyName": sid,
+                     "roles": [{"roleType": "primary", "role": "student", "org": school}]} for sid in students),
+                  {"sourcedId": "parent-1", "enabledUser": True, "givenName": "P", "familyName": "One",
+                   "roles": [{"roleType": "primary", "role": "parent", "org": school}],
+                   "agents": [{"sourcedId": "stu-0"}, {"sourcedId": "stu-1"}]},
+                  {"sourcedId": "teacher-1", "enabledUser": True, "givenName": "T", "familyName": "One",
+                   "roles": [{"roleType": "primary", "role": "teacher", "org": school}],
+                   "agents": [{"sourcedId": "parent-1"}]}],
+        "enrollments": [*({"sourcedId": f"enr-{sid}", "user": {"sourcedId": sid}, "class": {"sourcedId": "class-1"},
+                           "role": "student"} for sid in students),
+                        {"sourcedId": "enr-teacher", "user": {"sourcedId": "teacher-1"},
+                         "class": {"sourcedId": "class-2"}, "school": {"sourcedId": "school-2"}, "role": "teacher"}],
+        "demographics": [{"sourcedId": "stu-0", "sex": "female"}],
+        "categories": [{"sourcedId": "cat-1", "title": "Quizzes", "weight": 0.5}],
+        "scoreScales": [{"sourcedId": "scale-1", "title": "Letters", "type": "letter", "class": {"sourcedId": "class-1"},
+                         "scoreScaleValue": [{"itemValueLHS": "A", "itemValueRHS": "90"}]}],
+        "lineItems": [{"sourcedId": f"li-{i}", "title": f"Quiz {i}", "class": {"sourcedId": f"class-{i % 2 + 1}"},
+                       "school": school, "category": {"sourcedId": "cat-1"}, "assignDate": "2024-09-01",
+                       "dueDate": "2024-09-08", "resultValueMin": 0, "resultValueMax": 100} for i in range(3)],
+        "results": [{"sourcedId": f"r-{i}", "lineItem": {"sourcedId": f"li-{i % 3}"},
+                     "student": {"sourcedId": students[i % 6]}, "scoreStatus": "fully graded",
+                     "scoreDate": "2024-09-09T10:00:00Z", "score": i % 100,
+                     **({"class": {"sourcedId": "class-1"}} if i % 3 == 0 else {})} for i in range(results)],
+        "assessmentLineItems": [{"sourcedId": "ali-1", "title": "Unit"},
+                                {"sourcedId": "ali-2", "title": "Part", "parentAssessmentLineItem": {"sourcedId": "ali-1"}},
+                                {"sourcedId": "ali-3", "title": "Item", "parentAssessmentLineItem": {"sourcedId": "ali-2"}}],
+        "assessmentResults": [{"sourcedId": "ar-1", "assessmentLineItem": {"sourcedId": "ali-3"},
+                               "student": {"sourcedId": "stu-2"}, "scoreStatus": "fully graded",
+                               "scoreDate": "2024-09-09", "score": 7}],
+    }  # fmt: skip
+
+
+def _one_at_a_time(service: GradebookService, data: dict[str, Any]) -> None:
+    """What ``load_seed`` did before it loaded in chunks: each record a POST of its own, the same as the API's."""
+    ops = _create_ops()
+    with service.storage.all_or_nothing():
+        for collection in LOAD_ORDER:
+            op = ops[collection]
+            for record in data.get(collection, []):
+                service.handle(op, {}, {}, json.dumps({op.wire_body_key: record}).encode(), "")
+
+
+def _everything(server: LocalServer) -> dict[str, Any]:
+    """Every collection of ``LOAD_ORDER`` as its listing answers it, over HTTP, without the stamps."""
+    listings = {op.collection: op for ops in (RosteringOperations, GradebookOperations) for op in ops.operations()
+                if op.kind == "list" and not op.parents}  # fmt: skip
+    with httpx.Client(base_url=server.url) as http:
+        token = http.post("/oauth2/token", data={"grant_type": "client_credentials"}, auth=server.credentials)
+        http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        answers = {}
+        for collection in LOAD_ORDER:
+            op = listings[collection]
+            answer = http.get(f"{op.base_path}{op.path}", params={"limit": 3000, "sort": "sourcedId"})
+            assert answer.status_code == 200, answer.text
+            records = answer.json()[op.records_key]
+            for record in records:
+                assert record.pop("dateLastModified")
+            answers[collection] = records
+    return answers
+
+
+def test_a_seed_in_chunks_stores_what_one_record_at_a_time_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _every_collection(results=40)
+    with LocalServer() as reference:
+        _one_at_a_time(reference.app.state.service, data)
+        expected = _everything(reference)
+    assert all(expected[collection] for collection in LOAD_ORDER)
+    assert {r["sourcedId"]: r["school"] for r in expected["enrollments"]}["enr-stu-1"] == {"sourcedId": "school-1"}
+    for chunk in (1000, 3):  # (chunks of 3: self-references within a chunk and across chunks)
+        monkeypatch.setattr(seed_module, "CHUNK", chunk)
+        seed = tmp_path / f"every-{chunk}.json"
+        seed.write_text(json.dumps(data))
+        with LocalServer(ServerSettings(seed=str(seed))) as server:
+            assert _everything(server) == expected
+
+
+def test_a_seed_opens_one_savepoint_per_chunk_not_per_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _every_collection(results=2500)
+    records = sum(len(v) for v in data.values())
+    with LocalServer() as server:
+        service = server.app.state.service
+        opened = []
+        transaction = service.storage.transaction
+
+        def counted() -> Any:
+            opened.append(1)
+            return transaction()
+
+        monkeypatch.setattr(service.storage, "transaction", counted)
+        assert sum(load_seed(service, data).values()) == records
+    assert len(opened) == len(LOAD_ORDER) + 2  # (results: 3 chunks of 1,000)
+
+
+def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:
+    """The seed stops the start with ``message`` and stores none of its records: corrected, it loads."""
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps(data))
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'seeded.db'}", seed=str(seed))
+    with pytest.raises(SeedError) as raised:
+        LocalServer(settings)
+    assert str(raised.value) == message
+    with LocalServer(replace(settings, seed=None)) as server:
+        assert not any(_everything(server).values())
+
+
+@pytest.mark.parametrize(
+    ("collection", "index", "change", "message"),
+    [
+        ("results", 1234, {"student": {"sourcedId": "nobody"}},
+         "Unknown reference: result.student.sourcedId: unknown user 'nobody'"),
+        ("results", 1999, {"score": "90"}, "Invalid request body: result.score: Input should be a valid number"),
+        ("results", 1500, {"sourcedId": "r-1010"}, "Result already exists: r-1010"),  # (in the same chunk)
+        ("results", 2400, {"sourcedId": "r-7"}, "Result already exists: r-7"),  # (in an earlier chunk)
+        ("enrollments", 3, {"school": {"sourcedId": "school-2"}},
+         "Not the class's school: enrollment.school.sourcedId: 'school-2' is not the school of class 'class-1' "
+         "('school-1')"),
+        ("users", 6, {"agents": [{"sourcedId": "teacher-1"}]},  # (a user of the same list, after it)
+         "Unknown reference: user.agents[0].sourcedId: unknown user 'teacher-1'"),
+        ("orgs", 1, {"parent": {"sourcedId": "school-0"}}, "Circular parent: org.parent.sourcedId: the record itself"),
+        ("assessmentLineItems", 1, {"parentAssessmentLineItem": {"sourcedId": "ali-3"}},
+         "Unknown reference: assessmentLineItem.parentAssessmentLineItem.sourcedId: unknown assessment line item "
+         "'ali-3'"),
+    ],
+)  # fmt: skip
+def test_a_bad_record_in_a_chunk_is_named_by_its_index_and_nothing_is_stored(
+    tmp_path: Path, collection: str, index: int, change: dict[str, Any], message: str
+) -> None:
+    data = _every_collection(results=2500)
+    data[collection][index] = {**data[collection][index], **change}
+    _loads_nothing(tmp_path, data, f"{collection}[{index}]: {message}")
+
+
+def test_the_first_bad_record_is_named_when_a_later_one_of_its_chunk_is_invalid(tmp_path: Path) -> None:
+    # (one record at a time, results[1200] failed before results[1300] was read: still the one named)
+    data = _every_collection(results=2500)
+    data["results"][1200]["lineItem"] = {"sourcedId": "nope"}
+    data["results"][1300]["score"] = "90"
+    _loads_nothing(
+        tmp_path, data, "results[1200]: Unknown reference: result.lineItem.sourcedId: unknown line item 'nope'"
+    )

@@ -8,6 +8,11 @@ The file has one key per collection, each a list of records as the API takes the
 Every record goes through the same validation and reference checks as a ``POST`` on its collection, in the order
 of ``LOAD_ORDER`` (records a later collection refers to come first; within a list, parents before children), all in
 one transaction: a seed with a bad record stores none of its records.
+
+Each list loads in chunks of ``CHUNK`` records, as a batch ``POST`` does: each record validated alone, then one
+reference check, one stamp and one insert for the chunk. A chunk that fails (or whose records name a later record of
+their own collection, which one at a time would not find yet) is undone and loaded again one record at a time, as
+each record's own ``POST``: the first record that fails there is the one named, with its ``POST``'s message.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ from typing import Any
 
 from timeback._operations import Operation
 from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.errors import ApiError
-from timeback.server.service import GradebookService
+from timeback.server.service import GradebookService, references
 
 LOAD_ORDER = (
     "orgs", "schools", "academicSessions", "terms", "gradingPeriods", "courses", "classes", "users", "enrollments",
     "demographics", "categories", "scoreScales", "lineItems", "results", "assessmentLineItems", "assessmentResults",
 )  # fmt: skip
+CHUNK = 1000  # records checked and inserted together
 
 
 def _create_ops() -> dict[str, Operation[Any, Any]]:
@@ -63,13 +70,68 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
         for collection in LOAD_ORDER:
             op = ops[collection]
-            if not isinstance(data.get(collection, []), list):
+            records = data.get(collection, [])
+            if not isinstance(records, list):
                 raise SeedError(f"{collection}: must be a list of records")
-            for index, record in enumerate(data.get(collection, [])):
-                body = json.dumps({op.wire_body_key: record}).encode()
-                try:
-                    service.handle(op, {}, {}, body, "")
-                except ApiError as exc:
-                    raise SeedError(f"{collection}[{index}]: {exc.description}") from None
-            counts[collection] = len(data.get(collection, []))
+            for start in range(0, len(records), CHUNK):
+                _load_chunk(service, op, collection, records[start : start + CHUNK], start)
+            counts[collection] = len(records)
     return counts
+
+
+def _load_chunk(
+    service: GradebookService, op: Operation[Any, Any], collection: str, chunk: list[Any], start: int
+) -> None:
+    """Load the records validated as one batch, else (the batch undone) one at a time, each as its own ``POST``,
+    so that the first that fails is named as before. Validation stops at the first invalid record, which is named
+    once those before it have loaded: one of them may fail first, as one at a time."""
+    records: list[dict[str, Any]] = []
+    invalid = None
+    for index, record in enumerate(chunk, start):
+        try:
+            records += service.new_records(op, _body(op, record))
+        except ApiError as exc:
+            invalid = _named(collection, index, exc)
+            break
+    if records and not _loaded_together(service, op, COLLECTIONS[collection], records):
+        for index, record in enumerate(chunk[: len(records)], start):
+            try:
+                service.handle(op, {}, {}, _body(op, record), "")
+            except ApiError as exc:
+                raise _named(collection, index, exc) from None
+    if invalid is not None:
+        raise invalid
+
+
+def _loaded_together(
+    service: GradebookService, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]]
+) -> bool:
+    """Whether the records loaded as one batch (else nothing of them is stored)."""
+    if _names_a_later_record(coll, records):
+        return False
+    try:
+        with service.storage.transaction() as tx:  # (a savepoint of the seed's transaction: undone if it fails)
+            service.insert_new(tx, op, coll, {}, records, batch=True)
+    except ApiError:
+        return False
+    return True
+
+
+def _names_a_later_record(coll: CollectionDef, records: list[dict[str, Any]]) -> bool:
+    """Whether a record names one of its own table at or after it in ``records``: a batch's reference check finds
+    every record of the batch, where the record's own ``POST`` would find only the records before it."""
+    paths = [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+    if not paths:
+        return False
+    place = {record["sourcedId"]: index for index, record in enumerate(records)}
+    return any(
+        place.get(sourced_id, -1) >= index for path in paths for index, _, sourced_id in references(records, path)
+    )
+
+
+def _body(op: Operation[Any, Any], record: Any) -> bytes:
+    return json.dumps({op.wire_body_key: record}).encode()
+
+
+def _named(collection: str, index: int, exc: ApiError) -> SeedError:
+    return SeedError(f"{collection}[{index}]: {exc.description}")

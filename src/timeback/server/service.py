@@ -264,41 +264,61 @@ class GradebookService:
 
     def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request) -> Reply:
         records = self._records(op, coll, request)
-        batch = op.kind == "batch_create"
         with self.storage.transaction() as tx:
-            stamp = tx.stamp()
-            for record in records:
-                record["dateLastModified"] = stamp
-            for parent in op.parents:
-                value = path[parent.param]
-                if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
-                    raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
-                if parent.field:
-                    self._scope_to_parent(op, records, parent.field, value, batch=batch)
-            self._check_references(tx, op, coll, records, batch=batch)
-            self._derive(tx, op, coll, records, batch=batch)
-            ids = [r["sourcedId"] for r in records]
-            if len(set(ids)) < len(ids):
-                raise _repeated(op, ids)
-            try:
-                tx.insert(coll, records)
-            except AlreadyExists as exc:
-                # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
-                place = {sourced_id: index for index, sourced_id in enumerate(ids)}
-                raise ApiError(
-                    409,
-                    f"{coll.label} already exists: {', '.join(exc.ids[:10])}",
-                    code_minor="invaliddata",
-                    fields=[
-                        (_item_path(op, place[i] if batch else None, "sourcedId"), f"{i} already exists")
-                        for i in exc.ids[:10]
-                    ],
-                ) from None
+            ids = self.insert_new(tx, op, coll, path, records, batch=op.kind == "batch_create")
         pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
         answer = {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]}
         if op.answers_record:
             (answer[coll.singular],) = records
         return Reply(201, answer)
+
+    def new_records(self, op: Operation[Any, Any], body: bytes) -> list[dict[str, Any]]:
+        """The records a create without path parameters stores from ``body``, validated as its request's (else
+        ``ApiError``): what ``insert_new`` takes. ``load_seed`` validates each record of a seed this way."""
+        return self._records(op, COLLECTIONS[op.collection], self._validate(op, {}, body))
+
+    def insert_new(
+        self,
+        tx: Transaction,
+        op: Operation[Any, Any],
+        coll: CollectionDef,
+        path: Mapping[str, str],
+        records: list[dict[str, Any]],
+        *,
+        batch: bool,
+    ) -> list[str]:
+        """Stamp, check (parents, references, derived fields, repeats) and insert new records, in ``tx``: a create,
+        or a batch of them (one stamp, one reference check, one insert); ``ApiError`` naming the item (``batch``)
+        or the record. Their sourcedIds."""
+        stamp = tx.stamp()
+        for record in records:
+            record["dateLastModified"] = stamp
+        for parent in op.parents:
+            value = path[parent.param]
+            if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
+                raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
+            if parent.field:
+                self._scope_to_parent(op, records, parent.field, value, batch=batch)
+        self._check_references(tx, op, coll, records, batch=batch)
+        self._derive(tx, op, coll, records, batch=batch)
+        ids = [r["sourcedId"] for r in records]
+        if len(set(ids)) < len(ids):
+            raise _repeated(op, ids)
+        try:
+            tx.insert(coll, records)
+        except AlreadyExists as exc:
+            # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
+            place = {sourced_id: index for index, sourced_id in enumerate(ids)}
+            raise ApiError(
+                409,
+                f"{coll.label} already exists: {', '.join(exc.ids[:10])}",
+                code_minor="invaliddata",
+                fields=[
+                    (_item_path(op, place[i] if batch else None, "sourcedId"), f"{i} already exists")
+                    for i in exc.ids[:10]
+                ],
+            ) from None
+        return ids
 
     def delete(self, coll: CollectionDef, sourced_id: str) -> Reply:
         with self.storage.transaction() as tx:
