@@ -334,3 +334,23 @@ def test_a_configuration_error_records_no_secret_and_no_environment(
         monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", secret)
     error = failure(lambda: client_class(**kwargs), (ConfigurationError, ValueError, TypeError))  # type: ignore[arg-type]
     assert_holds_no_credentials(error, secret, other)
+
+
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+def test_a_mistyped_secret_argument_is_refused_without_recording_it(
+    client_class: type[Timeback | AsyncTimeback],
+) -> None:
+    secret = "s3cret-" + uid("typo")
+    kwargs: dict[str, Any] = {"client_id": "i", "clientSecret": secret, "base_url": "http://127.0.0.1:1"}
+    error = failure(lambda: client_class(**kwargs), TypeError)
+    assert "clientSecret" in str(error)
+    assert_holds_no_credentials(error, secret)
+
+
+def test_a_secret_given_is_used_whatever_its_type_never_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Concealing it does not change which secret is taken: one given (a non-str too, as before) wins over
+    TIMEBACK_CLIENT_SECRET; an empty one does not."""
+    monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", "from-the-environment")
+    for given, taken in (("given", "given"), (b"given-bytes", b"given-bytes"), ("", "from-the-environment")):
+        with Timeback(client_id="i", client_secret=given, base_url="http://127.0.0.1:1") as client:  # type: ignore[arg-type]
+            assert client._client._config.client_secret == taken

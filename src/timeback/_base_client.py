@@ -732,10 +732,13 @@ class _Closing(threading.Event):
     def __init__(self) -> None:
         super().__init__()
         self.wakers: set[asyncio.Future[None]] = set()
+        self.wakers_lock = threading.Lock()  # (each loop's thread adds and drops its own; close() reads them all)
 
     def set(self) -> None:
         super().set()
-        for waker in list(self.wakers):  # (a wait that adds its waker later sees the event set first)
+        with self.wakers_lock:
+            wakers = list(self.wakers)
+        for waker in wakers:  # (a wait that adds its waker later sees the event set first)
             with contextlib.suppress(RuntimeError):  # (its loop closed: nothing waits on it)
                 waker.get_loop().call_soon_threadsafe(_wake, waker)
 
@@ -768,12 +771,14 @@ async def _pause_async(seconds: float, stop: threading.Event | None, closing: _C
 
     if stop is None:
         waker = asyncio.get_running_loop().create_future()
-        closing.wakers.add(waker)  # (before looking at the event: see _Closing.set)
+        with closing.wakers_lock:
+            closing.wakers.add(waker)  # (before looking at the event: see _Closing.set)
         try:
             if not closing.is_set():
                 await asyncio.wait((waker,), timeout=seconds)
         finally:
-            closing.wakers.discard(waker)
+            with closing.wakers_lock:
+                closing.wakers.discard(waker)
         return False
     until = time.monotonic() + seconds
     while not stop.is_set():

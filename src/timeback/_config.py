@@ -62,7 +62,7 @@ class Concealed:
 
     __slots__ = ("value",)
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: Any) -> None:  # (a str, as typed; anything else is passed on as given)
         self.value = value
 
     def __repr__(self) -> str:
@@ -70,11 +70,12 @@ class Concealed:
 
 
 def conceal(options: ClientOptions) -> None:
-    """``options``' client secret, in place, as a ``Concealed``: the first thing a constructor does with them."""
-    secret = options.get("client_secret")
-    if isinstance(secret, str):
-        options["client_secret"] = Concealed(secret)  # type: ignore[typeddict-item]
-    del secret
+    """``options``' client secret, in place, as a ``Concealed``: the first thing a constructor does with them. So is
+    the value of any argument the client does not take (``clientSecret=``, a typo: refused, but recorded first)."""
+    secrets = [key for key in options if key == "client_secret" or key not in ClientOptions.__annotations__]
+    for key in secrets:  # (no local holds the value: this frame is on the traceback of a refusal too)
+        if options[key] is not None and not isinstance(options[key], Concealed):  # type: ignore[literal-required]
+            options[key] = Concealed(options[key])  # type: ignore[literal-required]
 
 
 def _env(name: str) -> str | None:
@@ -89,7 +90,7 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
     client_id = options.get("client_id") or _env("TIMEBACK_CLIENT_ID")
-    given: Any = options.get("client_secret")  # (a Concealed, or None / "" when not given)
+    given: Any = options.get("client_secret")  # (a Concealed, or None when not given)
     client_secret: Concealed | None = given if isinstance(given, Concealed) and given.value else None
     if client_secret is None and os.environ.get("TIMEBACK_CLIENT_SECRET"):
         client_secret = Concealed(os.environ["TIMEBACK_CLIENT_SECRET"])
