@@ -157,7 +157,7 @@ def _app() -> Any:
     import typer
 
     # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
-    # releases (pyproject allows >=0.12) defaulted the other way. Help and usage errors in click's plain format:
+    # releases (pyproject allows >=0.12) defaulted the other way. Help in click's plain format (typer 0.29: errors too):
     # rich's panels cut serve's longer option names to "--sourced-id-pai…" in an 80-column terminal or CI log.
     app = typer.Typer(
         add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.",
