@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
 import time
@@ -1876,3 +1877,116 @@ def test_replace_counts_a_put_whose_answer_was_lost_as_replaced_when_it_was_writ
     assert transport.lost == 4
     assert summary.ok and (summary.stored, summary.replaced) == (4, 4), summary
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in changed}
+
+
+def _refused_by_the_server(roster: Roster, line_items: list[str], tag: str) -> tuple[list[dict[str, Any]], set[str]]:
+    """30 results over two line items, four of which pass the SDK's own check but not the server's: an enum value
+    it does not declare, a date that does not exist, an unknown field, a date-time without its offset."""
+    rows = list(interleaved(roster, line_items[:2], 30, tag))
+    rows[3]["scoreStatus"] = "Fully Graded"
+    rows[8]["scoreDate"] = "2024-02-30"
+    rows[9]["scoer"] = 3
+    rows[20]["scoreDate"] = "2024-01-15T10:00:00"
+    return rows, {f"{tag}-{i}" for i in (3, 8, 9, 20)}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_result_the_server_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(
+    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A 422 naming some results of a batch (``results[3].scoreStatus``): those fail, each with what the server
+    said of it, and the batch is sent again without them. Before, one such result failed all of its batch."""
+    roster, line_items = world
+    tag = uid(f"split-{kind}")
+    rows, bad = _refused_by_the_server(roster, line_items, tag)
+    summary = await upload(client if kind == "sync" else async_client, rows, batch_size=10)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (30, 30, 26, 4)
+    assert {f.sourced_ids for f in summary.failures} == {(i,) for i in bad}
+    reasons = {f.sourced_ids[0]: f.reason for f in summary.failures}
+    assert reasons[f"{tag}-3"].startswith("422: scoreStatus: 'Fully Graded' is not one of")
+    assert reasons[f"{tag}-8"].startswith("422: scoreDate: '2024-02-30'") and "scoreStatus" not in reasons[f"{tag}-8"]
+    assert reasons[f"{tag}-9"].startswith("422: scoer: ")
+    assert all(f.status_code == 422 and f.request_id and f.line_item in line_items[:2] for f in summary.failures)
+    assert summary.batches > 3  # (the batches sent again count too)
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in rows} - bad
+
+
+class NamesOneAtMost(Forwarding):
+    """The server's 422s, but naming only their first field, or none (as a server may that names no results)."""
+
+    def __init__(self, keep: int) -> None:
+        super().__init__()
+        self.keep = keep
+        self.refused = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if response.status_code != 422:
+            return response
+        self.refused += 1
+        body = json.loads(response.read())
+        body["imsx_CodeMinor"]["imsx_codeMinorField"] = body["imsx_CodeMinor"]["imsx_codeMinorField"][: self.keep]
+        body["imsx_error_details"] = body["imsx_error_details"][: self.keep]
+        return httpx.Response(422, headers=response.headers, json=body)
+
+
+@pytest.mark.parametrize("keep", [0, 1])
+def test_a_batch_whose_422_names_no_result_or_too_many_rounds_fails_whole(
+    keep: int, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Naming none of its results, a 422 fails the whole batch, as before. Naming one at a time, the batch is sent
+    again ``MAX_RESENDS`` times at most: then what is left of it fails whole, with the last 422."""
+    from timeback._bulk import MAX_RESENDS
+
+    roster, line_items = world
+    tag = uid(f"whole-{keep}")
+    rows = list(interleaved(roster, line_items[:1], 10, tag))
+    for i in range(MAX_RESENDS + 2):
+        rows[i]["scoreStatus"] = "graded"
+    transport = NamesOneAtMost(keep)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (10, 10, 0, 10)
+    whole = summary.failures[-1]
+    assert whole.status_code == 422 and len(whole.sourced_ids) == 10 - keep * MAX_RESENDS
+    assert transport.refused == (1 if keep == 0 else MAX_RESENDS + 1)
+    assert not stored_scores(client, roster, tag)
+
+
+def test_without_named_splits_only_on_a_422_naming_some_results_of_the_batch() -> None:
+    from timeback._bulk import without_named
+    from timeback.errors import RequestError
+    from timeback.models._dicts import EncodedItems
+
+    batch = Batch(
+        "li", ["a", "b", "c"], EncodedItems([b'{"sourcedId":"a"}', b'{"sourcedId":"b"}', b'{"sourcedId":"c"}'])
+    )
+
+    def refused(*fields: str, status: int = 422) -> RequestError:
+        body = {"imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": f, "imsx_codeMinorFieldValue":
+                "invaliddata"} for f in fields]}, "imsx_error_details": [{"field": f, "message": "bad"} for f in fields]}  # fmt: skip
+        return RequestError("refused", status_code=status, method="POST", url="u", body=body)
+
+    parted = without_named(refused("results[1].score", "results[1].scoreDate"), batch)
+    assert parted is not None
+    failures, rest = parted
+    assert [(f.sourced_ids, f.reason.split(" (")[0]) for f in failures] == [(("b",), "422: score: bad; scoreDate: bad")]
+    assert rest.ids == ["a", "c"] and rest.records.decoded() == [{"sourcedId": "a"}, {"sourcedId": "c"}]
+    assert without_named(refused("results[1].score", status=400), batch) is None  # (422 only)
+    assert without_named(refused("results[3].score"), batch) is None  # (not an item of this batch)
+    assert without_named(refused("results[0].score", "body"), batch) is None  # (the batch as a whole too)
+    assert without_named(refused("results[0].a", "results[1].a", "results[2].a"), batch) is None  # (all of them)
+    assert without_named(refused(), batch) is None
+    assert without_named(refused("TargetEndSystem"), batch) is None
+
+
+def test_a_batch_left_unsent_again_when_the_upload_stops_counts_as_sent_and_failed() -> None:
+    from timeback._bulk import BulkFailure, BulkSummary, Reachability, Split, record_outcome
+    from timeback.models._dicts import EncodedItems
+
+    summary = BulkSummary(taken=3)
+    batch = Batch("li", ["a", "b", "c"], EncodedItems([b"{}"] * 3))
+    split = Split([BulkFailure(("b",), "422: ...")], 0, Batch("li", ["a", "c"], EncodedItems([b"{}"] * 2)), None)
+    assert record_outcome(summary, batch, split, Reachability(1)) is None
+    assert (summary.sent, summary.stored, summary.failed, summary.batches) == (3, 0, 3, 1)
+    assert summary.failures[-1].sourced_ids == ("a", "c") and "the upload stopped" in summary.failures[-1].reason

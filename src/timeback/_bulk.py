@@ -1,7 +1,8 @@
 """Bulk result upload: ``client.oneroster.gradebook.bulk_post_results(results, ...)``.
 
 Results stream from any iterable (models or dicts). Each is validated on its own, so one bad record fails alone
-and is reported, never the batch it would have joined. Valid results are grouped by line item into batches of
+and is reported, never the batch it would have joined; one the server refuses (422 naming it) fails alone too, and
+the rest of its batch is sent again (``Split``). Valid results are grouped by line item into batches of
 ``batch_size`` and POSTed to ``/lineItems/{id}/results`` (all or nothing per batch), ``concurrency`` batches in
 flight, each with the client's retry rules (a retried batch whose first answer was lost is confirmed by reading
 back, never stored twice). Memory stays flat: at most ``PENDING_BATCHES * batch_size`` results wait in part-filled
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias, cast
 
 import pydantic
 from pydantic_core import PydanticSerializationError, to_json
@@ -34,6 +36,9 @@ if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first us
     from timeback._operations import Operation
     from timeback.models._base import ResponseModel
     from timeback.models.request import TimebackCreateResultBody
+
+    # What sending a batch comes to, when it is not an error: the server's answer, or how it was settled in parts
+    Outcome: TypeAlias = "ResponseModel | Replaced | Split"
 
 __all__ = ["BulkFailure", "BulkProgress", "BulkSummary", "IfExists"]
 
@@ -340,7 +345,7 @@ class Reachability:
 def record_outcome(
     summary: BulkSummary,
     batch: Batch,
-    outcome: ResponseModel | Replaced | BaseException,
+    outcome: Outcome | BaseException,
     reach: Reachability,
     closed: Callable[[], bool] = bool,
 ) -> BaseException | None:
@@ -350,6 +355,17 @@ def record_outcome(
     a bug)."""
     gone = reach.gone(outcome)
     line_item = batch.line_item
+    if isinstance(outcome, Split):
+        summary.batches += 1
+        summary.sent += len(outcome.failures)
+        summary.retries_taken += outcome.retries_taken
+        summary.failures.extend(outcome.failures)
+        if outcome.outcome is None:  # (sent once, in the batch refused: they count as sent)
+            summary.sent += len(outcome.rest.ids)
+            why = "not sent again without the results its batch was refused for: the upload stopped"
+            summary.failures.append(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
+            return None
+        return record_outcome(summary, outcome.rest, outcome.outcome, reach, closed)
     summary.batches += 1
     summary.sent += len(batch.ids)
     if isinstance(outcome, Replaced):
@@ -474,6 +490,52 @@ def replacing(
     return outcome
 
 
+# A batch refused with 422 naming some of its results is sent again without them, this many times at most: the
+# server checks what each result's validation here leaves to it (an enum's members, a real date, unknown fields),
+# and one result it refuses must not sink the others of its batch.
+MAX_RESENDS = 3
+_ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
+
+
+@dataclass
+class Split:
+    """A batch refused with 422 naming some of its results: those failed (``failures``), and the others were sent
+    again as ``rest``, with its own outcome (None: not sent again, the upload stopped)."""
+
+    failures: list[BulkFailure]
+    retries_taken: int
+    rest: Batch
+    outcome: Outcome | BaseException | None
+
+
+def without_named(refused: RequestError, batch: Batch) -> tuple[list[BulkFailure], Batch] | None:
+    """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it, and the
+    batch without them; None if it names none of them, all of them, or anything else (the batch as a whole, or a
+    server whose 422 names no results: the batch fails whole)."""
+    if refused.status_code != 422:
+        return None
+    details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
+    said = [(d["field"], str(d.get("message", ""))) for d in details if isinstance(d, dict) and "field" in d]
+    said = said or [(name, refused.message) for name, _ in refused.code_minor]
+    named: dict[int, list[str]] = {}
+    for where, message in said:
+        match = _ITEM_FIELD.fullmatch(str(where))
+        if match is None or int(match[1]) >= len(batch.ids):
+            return None
+        named.setdefault(int(match[1]), []).append(f"{match[2]}: {message}" if match[2] else message)
+    if not named or len(named) == len(batch.ids):
+        return None
+    answer = f"{refused.method} {refused.url}" + (f", request id {refused.request_id}" if refused.request_id else "")
+    failures = [
+        BulkFailure((batch.ids[index],), f"422: {'; '.join(messages)} ({answer}); the rest of its batch was sent "
+                    "again", 422, refused.request_id, batch.line_item)
+        for index, messages in sorted(named.items())
+    ]  # fmt: skip
+    kept = [index for index in range(len(batch.ids)) if index not in named]
+    rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))
+    return failures, rest
+
+
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
     """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
     for batch in batches:
@@ -596,7 +658,7 @@ class InterruptPoints:
 
 
 def run_sync(
-    send: Callable[[Batch], ResponseModel | Replaced],
+    send: Callable[[Batch], Outcome],
     results: Iterable[Any],
     *,
     batch_size: int,
@@ -614,7 +676,7 @@ def run_sync(
     import contextvars
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    in_flight: dict[Future[ResponseModel | Replaced], Batch] = {}
+    in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
     ProgressReports.check(on_progress)
     if on_progress is not None:
@@ -622,7 +684,7 @@ def run_sync(
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
 
-    def settle(done: Iterable[Future[ResponseModel | Replaced]], progress: bool = True) -> BaseException | None:
+    def settle(done: Iterable[Future[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for future in done:
             batch = in_flight.pop(future)
@@ -691,7 +753,7 @@ def run_sync(
 
 
 async def run_async(
-    send: Callable[[Batch], Awaitable[ResponseModel | Replaced]],
+    send: Callable[[Batch], Awaitable[Outcome]],
     results: Iterable[Any] | AsyncIterable[Any],
     *,
     batch_size: int,
@@ -708,12 +770,12 @@ async def run_async(
     started = time.perf_counter()
     import asyncio
 
-    in_flight: dict[asyncio.Task[ResponseModel | Replaced], Batch] = {}
+    in_flight: dict[asyncio.Task[Outcome], Batch] = {}
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
 
-    def settle(done: Iterable[asyncio.Task[ResponseModel | Replaced]], progress: bool = True) -> BaseException | None:
+    def settle(done: Iterable[asyncio.Task[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for task in done:
             batch = in_flight.pop(task)

@@ -29,7 +29,7 @@ from timeback._resource import (
     patch_one,
     put_one,
 )
-from timeback.errors import ConflictError
+from timeback.errors import ConflictError, RequestError
 from timeback.models import gradebook as m, request as rq, response as rs
 from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
@@ -228,7 +228,7 @@ class Gradebook(SyncResource, GradebookOperations):
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
 
-        def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
+        def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
@@ -240,6 +240,18 @@ class Gradebook(SyncResource, GradebookOperations):
                     raise
                 flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
                 return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
+            except RequestError as refused:  # (a 422 naming some of the batch's results: the others go again)
+                parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
+                if parted is None:
+                    raise
+                failures, rest = parted
+                outcome: bulk.Outcome | BaseException | None = None
+                if not stopping.is_set():
+                    try:
+                        outcome = send(rest, resends + 1)
+                    except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
+                        outcome = exc
+                return bulk.Split(failures, refused.retries_taken, rest, outcome)
 
         return bulk.run_sync(
             send,
@@ -276,7 +288,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
 
-        async def send(batch: bulk.Batch) -> ResponseModel | bulk.Replaced:
+        async def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
@@ -286,6 +298,18 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                     raise
                 flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
                 return await self._client.exchange(flow, options, since=started)  # (as the sync one)
+            except RequestError as refused:  # (as the sync one)
+                parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
+                if parted is None:
+                    raise
+                failures, rest = parted
+                outcome: bulk.Outcome | BaseException | None = None
+                if not stopping.is_set():
+                    try:
+                        outcome = await send(rest, resends + 1)
+                    except Exception as exc:
+                        outcome = exc
+                return bulk.Split(failures, refused.retries_taken, rest, outcome)
 
         return await bulk.run_async(
             send,
