@@ -1909,6 +1909,10 @@ async def test_a_result_the_server_refuses_fails_alone_and_the_rest_of_its_batch
     assert all(f.status_code == 422 and f.request_id and f.line_item in line_items[:2] for f in summary.failures)
     assert summary.batches > 3  # (the batches sent again count too)
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in rows} - bad
+    # Sent again to replace: each batch is refused (422) for its bad results, then (409) for the stored ones
+    again = await upload(client if kind == "sync" else async_client, rows, batch_size=10, if_exists="replace")
+    assert (again.stored, again.unchanged, again.failed) == (26, 26, 4)
+    assert {f.sourced_ids for f in again.failures} == {(i,) for i in bad}
 
 
 class NamesOneAtMost(Forwarding):
