@@ -568,6 +568,29 @@ def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: 
     assert matching("metadata.grade~'5'") == [0, 4, 5, 6]  # (as text: 2.5, 1234567...)
 
 
+def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Client, client: Timeback) -> None:
+    """``~`` on metadata compares a JSON boolean as its JSON text: ``~'tru'`` finds true. (SQLite's json_extract
+    gives 1/0 for them: ``~'1'`` found true, ``~'0'`` false, and ``~'true'`` only the string "true".) A number
+    compares as its digits, as before."""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    values: list[Any] = [True, "true", False, 10, 2.5, "False!"]
+    ids = [f"{r.class_}-flag-{i}" for i in range(len(values))]
+    for sid, value in zip(ids, values, strict=True):
+        body = result_body(line_item, r.students[0], metadata={"flag": value})
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+
+    def matching(expression: str) -> list[int]:
+        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+    assert matching("metadata.flag~'tru'") == [0, 1]
+    assert matching("metadata.flag~'TRUE'") == [0, 1]
+    assert matching("metadata.flag~'false'") == [2, 5]
+    assert matching("metadata.flag~'1'") == [3]  # (not true)
+    assert matching("metadata.flag~'0'") == [3]  # (not false)
+    assert matching("metadata.flag~'.5'") == [4]
+
+
 @pytest.fixture(scope="module")
 def three(server: LocalServer) -> Iterator[tuple[Roster, list[str]]]:
     """A class with three results: scores 0, 1, 2 on 2024-03-01, -02, -03; the second with a 60,000-character

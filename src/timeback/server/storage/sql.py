@@ -127,8 +127,11 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
     """A comparison inside metadata, whose values have no declared type. ``=``, ``!=``, ``@``: the text, or a JSON
     number or boolean of that value (``'5'`` matches 5, 5.0 and "5"; ``'true'`` matches true and "true").
     ``>``, ``>=``, ``<``, ``<=``: with a number, JSON numbers only (numerically); otherwise JSON strings only (as
-    text). SQLite orders any text above any number, so "1" was above 4 and "abc" above 4."""
+    text). SQLite orders any text above any number, so "1" was above 4 and "abc" above 4. ``~``: the text, a
+    boolean as ``true``/``false`` (json_extract gives 1/0, which ``~'1'`` found), a number as SQLite writes it."""
     column, kind = _json(table, p.path), _json_type(table, p.path)
+    if p.op == "~":
+        return _contains(case((kind.in_(("true", "false")), kind), else_=column), p.value)
     if p.op in (">", ">=", "<", "<="):
         number = as_number(p.value)
         if number is not None:
@@ -905,7 +908,7 @@ class SqlStorage:
             return func.likelihood(_date_condition(column, p), literal_column("0.001"))
         if p.kind == "bool":
             return _bool_condition(table, p)
-        if p.kind == "json" and p.op != "~":
+        if p.kind == "json":
             return _metadata_condition(table, p)
         value: Any = p.value
         if p.op == "@":
