@@ -268,6 +268,16 @@ def test_impossible_dates_are_422_naming_the_field(small: httpx.Client, date: st
     assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
 
 
+@pytest.mark.parametrize("date", ["2024-01-15t10:00:00Z", "2024-01-15T10:00:00z", "2024-01-15t10:00:00z"])
+def test_a_lowercase_t_or_z_is_422_saying_they_are_uppercase(small: httpx.Client, date: str) -> None:
+    """ISO 8601 writes T and Z uppercase, and SQLite's julianday() reads no lowercase t (NULL: no date filter would
+    find the record). The server always refused them, its message not saying why, its RFC 3339 check allowing them."""
+    answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=_line_item_due(date)), 422)
+    assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
+    assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
+    assert "T and Z uppercase" in answer["imsx_description"]
+
+
 def _line_item_due(date: str) -> dict[str, Any]:
     return {"lineItem": {"title": "Quiz", "class": {"sourcedId": "c"}, "school": {"sourcedId": "s"},
                          "category": {"sourcedId": "k"}, "assignDate": "2024-02-29", "dueDate": date}}  # fmt: skip

@@ -207,6 +207,8 @@ def test_dates_at_the_edges_of_what_the_server_takes_match_a_filter_on_their_own
         "2024-01-10T12:00:00+0060",
         "9999-12-31T23:59:59-05:00",  # (year 10000 in UTC)
         "0001-01-01T00:30:00+01:00",  # (year 0 in UTC)
+        "2024-01-10t12:00:00Z",  # (T and Z are uppercase: SQLite's julianday() reads no lowercase t)
+        "2024-01-10T12:00:00z",
     ],
 )
 def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.Client, graded: Any, value: str) -> None:

@@ -158,11 +158,14 @@ def parse_date_or_datetime(value: str) -> datetime:
     return parsed
 
 
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2}))?")
+# T and Z uppercase, as ISO 8601 has them (RFC 3339 allows t and z): SQLite's julianday() reads no lowercase t, so
+# no date filter or sort would find such a record (and parse_date_or_datetime refuses both).
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2}))?")
 
 
 def is_rfc3339_date_or_datetime(value: str) -> bool:
-    """A full-date or a date-time of RFC 3339 (what OpenAPI's ``date``/``date-time`` formats mean), and a real one."""
+    """A full-date or a date-time of RFC 3339 (what OpenAPI's ``date``/``date-time`` formats mean), T and Z
+    uppercase, and a real one."""
     if not _RFC3339.fullmatch(value):
         return False
     try:
@@ -286,7 +289,7 @@ def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> N
                 if not is_rfc3339_date_or_datetime(item):
                     problems.append(((*loc, wire_name), f"{item!r} is not an ISO 8601 date or date-time "
                                      "(YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or an offset up to ±23:59, "
-                                     "within years 1-9999 in UTC)"))  # fmt: skip
+                                     "T and Z uppercase, within years 1-9999 in UTC)"))  # fmt: skip
             else:
                 _check(item, (*loc, wire_name), problems)
     elif isinstance(value, list):
