@@ -409,6 +409,30 @@ def test_strict_checks_across_a_batch_name_the_one_bad_record(
     assert detail["field"] == f"results[7].{field}" and message_part in detail["message"]
 
 
+def test_which_scoped_batches_take_the_reference_from_the_path(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """As the README's "Batch class scoping" has it: results posted under a class's academic session take the
+    path's class; line items posted under a class or a school must name their class and school (the spec requires
+    both), and results posted under a line item their line item. (The README said every class-scoped batch took
+    the path's class.)"""
+    r, line_item = graded
+    result = result_body(line_item, r.students[0], uid("res"))
+    path = f"{GB}/classes/{r.class_}/academicSessions/{r.term}/results"
+    assert authed.post(path, json={"results": [result]}).status_code == 201
+    assert _stored(authed, str(result["sourcedId"]))["class"]["sourcedId"] == r.class_
+    missing: list[tuple[str, str, dict[str, object]]] = [
+        (f"{GB}/classes/{r.class_}/lineItems", "lineItems", line_item_body(r, uid("li"))),
+        (f"{GB}/schools/{r.school}/lineItems", "lineItems", line_item_body(r, uid("li"))),
+        (f"{GB}/lineItems/{line_item}/results", "results", result_body(line_item, r.students[1], uid("res"))),
+    ]
+    for (path, key, body), field in zip(missing, ["class", "school", "lineItem"], strict=True):
+        del body[field]
+        response = authed.post(path, json={key: [body]})
+        assert response.status_code == 422, response.text
+        assert response.json()["imsx_error_details"] == [{"field": f"{key}[0].{field}", "message": "Field required"}]
+
+
 def test_a_listing_under_a_parent_with_a_slash_links_to_itself_and_answers_with_a_trailing_slash(
     client: Timeback, authed: httpx.Client
 ) -> None:
