@@ -433,6 +433,43 @@ def test_which_scoped_batches_take_the_reference_from_the_path(
         assert response.json()["imsx_error_details"] == [{"field": f"{key}[0].{field}", "message": "Field required"}]
 
 
+def test_one_422_names_a_records_type_errors_and_its_strict_problems_together(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """Enum members and real dates are checked after pydantic: a record pydantic refused (a string score) has its
+    other fields checked too, one by one, so one answer names all three (in the body's order)."""
+    r, line_item = graded
+    body = result_body(line_item, r.students[0], scoreStatus="ext:foo", scoreDate="2024-02-30")
+    body["score"] = "x"
+    body = {key: body[key] for key in ("lineItem", "student", "scoreStatus", "scoreDate", "score")}
+    response = authed.put(f"{GB}/results/{uid('res')}", json={"result": body})
+    assert response.status_code == 422, response.text
+    named = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert list(named) == ["result.scoreStatus", "result.scoreDate", "result.score"], named
+    assert "is not one of" in named["result.scoreStatus"]
+    assert "is not an ISO 8601 date or date-time" in named["result.scoreDate"]
+    assert "result.scoreStatus: 'ext:foo' is not one of" in response.json()["imsx_description"]
+
+
+def test_one_422_names_every_bad_record_of_a_batch(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    """A batch where pydantic refuses one record and another only fails the strict checks: both named at once
+    (what the bulk helper needs to re-send the batch without them), in the batch's order."""
+    r, line_item = graded
+    records = [result_body(line_item, r.students[i % 3], uid("res")) for i in range(5)]
+    records[1]["score"] = "x"
+    records[2]["scoreStatus"] = "ext:foo"
+    records[3]["scoreDate"] = "2024-02-30"
+    records[3]["student"] = {"sourcedId": 7}  # (a type error under a reference: its date is still checked)
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": records})
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert [d["field"] for d in answer["imsx_error_details"]] == [
+        "results[1].score", "results[2].scoreStatus", "results[3].student.sourcedId", "results[3].scoreDate",
+    ]  # fmt: skip
+    assert answer["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invaliddata"
+    assert authed.get(f"{GB}/results/{records[0]['sourcedId']}").status_code == 404  # (nothing was written)
+
+
 def test_a_listing_under_a_parent_with_a_slash_links_to_itself_and_answers_with_a_trailing_slash(
     client: Timeback, authed: httpx.Client
 ) -> None:

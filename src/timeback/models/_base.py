@@ -8,6 +8,8 @@ server share one definition of every shape.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import uuid
 from datetime import UTC, date, datetime
@@ -19,6 +21,8 @@ from pydantic import (
     ConfigDict,
     GetCoreSchemaHandler,
     PrivateAttr,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
 )
@@ -278,6 +282,60 @@ def _only_model(annotation: Any) -> type[BaseModel] | None:
     return found.pop() if len(found) == 1 else None
 
 
+def strict_problems_of_parts(
+    cls: type[BaseModel], data: Any, failed: ValidationError | None = None
+) -> list[tuple[Location, str]]:
+    """``strict_problems`` of JSON ``data`` that pydantic refuses as ``cls`` (``failed``, else found here), in the
+    parts it does not: each field with no error of its own validated alone, a model or list of models with errors
+    inside looked into. For one answer naming every problem; the server's failure path only."""
+    if failed is None:
+        try:
+            return strict_problems(cls.model_validate_json(json.dumps(data), **STRICT_VALIDATION))
+        except ValidationError as exc:
+            failed = exc
+    if not isinstance(data, dict):
+        return []
+    refused = {error["loc"][0] for error in failed.errors(include_url=False) if error["loc"]}
+    problems: list[tuple[Location, str]] = []
+    for name, wire_name, is_date in _field_plan(cls):
+        item = data.get(wire_name)
+        if item is None:
+            continue
+        if wire_name not in refused:
+            try:
+                value = _field_adapter(cls, name).validate_json(json.dumps(item), strict=True, context=STRICT)
+            except ValidationError:  # (it passed as part of the record: not expected alone either)
+                continue
+            if is_date and isinstance(value, str):
+                if not is_rfc3339_date_or_datetime(value):
+                    problems.append(((wire_name,), _not_a_date(value)))
+            else:
+                _check(value, (wire_name,), problems)
+            continue
+        child = _single_model(cls, name)
+        if child is None:
+            continue
+        if isinstance(item, dict):
+            parts: list[tuple[Location, Any]] = [((wire_name,), item)]
+        else:
+            parts = [((wire_name, index), part) for index, part in enumerate(item)] if type(item) is list else []
+        for where, part in parts:
+            problems += [((*where, *at), message) for at, message in strict_problems_of_parts(child, part)]
+    return problems
+
+
+@functools.cache
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = cls.__pydantic_fields__[name]  # (pydantic moved the field's Annotated metadata, constraints too, here)
+    annotation: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(annotation)
+
+
+def _not_a_date(value: str) -> str:
+    return (f"{value!r} is not an ISO 8601 date or date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or "
+            "an offset up to ±23:59, T and Z uppercase, within years 1-9999 in UTC)")  # fmt: skip
+
+
 def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
     if isinstance(value, BaseModel):
         fields = value.__dict__
@@ -287,9 +345,7 @@ def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> N
                 continue
             if is_date and isinstance(item, str):
                 if not is_rfc3339_date_or_datetime(item):
-                    problems.append(((*loc, wire_name), f"{item!r} is not an ISO 8601 date or date-time "
-                                     "(YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or an offset up to ±23:59, "
-                                     "T and Z uppercase, within years 1-9999 in UTC)"))  # fmt: skip
+                    problems.append(((*loc, wire_name), _not_a_date(item)))
             else:
                 _check(item, (*loc, wire_name), problems)
     elif isinstance(value, list):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -98,10 +98,11 @@ def _is_schema_tag(part: Any) -> bool:
 MAX_NAMED_FIELDS = 1000
 
 
-def validation_error(exc: ValidationError, *, prefix: str = "") -> ApiError:
+def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, prefix: str = "") -> ApiError:
+    """The 422 naming the fields of ``exc``'s errors, or of error dicts as ``ValidationError.errors()`` gives."""
     fields: list[tuple[str, str]] = []
     named: dict[str, int] = {}  # field -> its place in fields (a batch may have tens of thousands: no scan per error)
-    errors = exc.errors(include_url=False, include_input=False)
+    errors = exc.errors(include_url=False, include_input=False) if isinstance(exc, ValidationError) else exc
     for taken, err in enumerate(errors):
         unknown = err["type"] == "extra_forbidden"
         # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)

@@ -20,7 +20,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation
-from timeback.models._base import STRICT_VALIDATION, dicts_plainly_clean, strict_problems
+from timeback.models._base import (
+    STRICT_VALIDATION,
+    Location,
+    dicts_plainly_clean,
+    strict_problems,
+    strict_problems_of_parts,
+)
 from timeback.models._dicts import ValidatedRequest, dict_validator
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
@@ -197,17 +203,16 @@ class GradebookService:
         try:
             # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
             # false for a number) while enums and dates still come as JSON strings.
-            merged = json.dumps({**body, **path})
-            request = op.request.model_validate_json(merged, **STRICT_VALIDATION)
+            merged = {**body, **path}
+            request = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
-            raise validation_error(exc) from None
+            # and the strict problems of the parts pydantic took: one 422 names every bad field of the body
+            problems = strict_problems_of_parts(op.request, merged, exc)
+            errors = [*exc.errors(include_url=False, include_input=False), *_strict_errors(problems)]
+            raise validation_error(sorted(errors, key=lambda error: _document_order(body, error["loc"]))) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
-            line_errors: list[Any] = [
-                {"type": "value_error", "loc": loc, "input": None, "ctx": {"error": ValueError(message)}}
-                for loc, message in problems
-            ]
-            raise validation_error(ValidationError.from_exception_data(op.request.__name__, line_errors))
+            raise validation_error(_strict_errors(problems))
         return request
 
     def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> list[dict[str, Any]]:
@@ -580,6 +585,27 @@ def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: C
     where = f"{op.wire_body_key}.{name}"
     message = f"{sourced_id!r} is in /{base.name} with {name} {stored.get(name)!r}, not {fixed!r}: write it there"
     raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
+
+
+def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:
+    """``strict_problems`` as ``validation_error`` takes errors."""
+    return [{"type": "value_error", "loc": loc, "msg": message} for loc, message in problems]
+
+
+def _document_order(body: Any, loc: Iterable[Any]) -> list[int]:
+    """Where ``loc`` points in ``body``: the place of each key or index along it (a key the body lacks, a missing
+    field's, after those it has), to sort errors in the body's order."""
+    order: list[int] = []
+    for part in loc:
+        if isinstance(body, dict) and part in body:
+            order.append(list(body).index(part))
+        elif isinstance(body, list) and type(part) is int and 0 <= part < len(body):
+            order.append(part)
+        else:
+            order.append(len(body) if isinstance(body, dict) else 0)
+            break
+        body = body[part]
+    return order
 
 
 def _completed(
