@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import email.utils
+import gc
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -1008,3 +1010,48 @@ async def test_requests_sent_from_the_sdk_s_threads_see_the_caller_s_context(
     methods = [method for method, _ in seen]
     assert methods.count("POST") >= 4 and methods.count("GET") == 4  # (the batches, the token; the pages)
     assert {tag for _, tag in seen} == {"the caller's"}, seen
+
+
+def test_one_async_client_serves_one_asyncio_run_after_another(server: LocalServer) -> None:
+    """The SDK's own httpx client, used from a second ``asyncio.run``, kept the connections of the first loop, closed
+    with it: every second run raised httpx's bare ``RuntimeError('Event loop is closed')``. Each loop now gets a
+    fresh pool, the last one's connections closed as its loop shut down: no ResourceWarning."""
+    client = AsyncTimeback(**server.client_kwargs())
+
+    async def one_call() -> int | None:
+        return (await client.oneroster.gradebook.get_all_results(limit=1)).total_count
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        counts = [asyncio.run(one_call()) for _ in range(4)]
+        asyncio.run(client.close())
+        gc.collect()
+    assert len(set(counts)) == 1 and counts[0] is not None
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+def test_a_callers_http_client_whose_loop_closed_is_a_typed_error(server: LocalServer) -> None:
+    """An ``http_client`` of the caller's is theirs: not replaced. Its pooled connection of a closed loop is an
+    ``APIConnectionError`` saying so, not httpx's ``RuntimeError``."""
+    http = httpx.AsyncClient()
+    client = AsyncTimeback(**server.client_kwargs(), http_client=http)
+
+    async def one_call() -> None:
+        await client.oneroster.gradebook.get_all_results(limit=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # (the first loop's socket, which httpx can no longer close)
+        asyncio.run(one_call())
+        with pytest.raises(APIConnectionError, match="belong to an event loop that was closed") as raised:
+            asyncio.run(one_call())
+        assert isinstance(raised.value.__cause__, RuntimeError)
+        del raised  # (its traceback holds that socket)
+        gc.collect()
+    assert client._client._http is http
+
+    async def last() -> None:
+        await one_call()  # (the dead connection was dropped: a new one, of this loop)
+        await client.close()
+
+    asyncio.run(last())

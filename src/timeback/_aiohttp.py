@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import with_cookies_when_set
+from timeback._base_client import closed_with_loop, with_cookies_when_set
 from timeback._config import is_loopback
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = limits.keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # (the session's)
-        self._closer: AsyncGenerator[None] | None = None  # (closes the session: see _closed_with_loop)
+        self._closer: AsyncGenerator[None] | None = None  # (closes the session: see closed_with_loop)
         environment = urllib.request.getproxies() if trust_env else {}
         self._no_proxy = _no_proxy(environment.get("no", ""))
         if ("", None, None) in self._no_proxy:  # (NO_PROXY=*: httpx reads no proxy, a malformed one neither)
@@ -189,7 +189,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def _session_here(self) -> aiohttp.ClientSession:
         """The running event loop's session, made on its first request. One made in a loop since closed is
         replaced (its connections died with that loop; asyncio.run and pytest-asyncio close it before, see
-        ``_closed_with_loop``); one of a loop still open is refused: its connections, locks and timers are that
+        ``closed_with_loop``); one of a loop still open is refused: its connections, locks and timers are that
         loop's, not to be used from another (httpx's own pool raises a RuntimeError too, "bound to a different event
         loop")."""
         import asyncio
@@ -198,7 +198,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._loop is not loop:
             self._refuse_if_open_elsewhere(loop)
             old, self._session, self._loop = self._closer, self._new_session(), loop
-            self._closer = _closed_with_loop(self._session)
+            self._closer = closed_with_loop(self._session.close)
             await anext(self._closer)  # (started in this loop: asyncio's to close when it shuts down)
             if old is not None:  # (a loop closed without that: aiohttp can close nothing, but marks it closed)
                 await old.aclose()
@@ -273,17 +273,6 @@ def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]
             pattern = f"^{re.escape(host)}$"
         patterns.append(("" if url.scheme == "all" else url.scheme, re.compile(pattern) if host else None, url.port))
     return patterns
-
-
-async def _closed_with_loop(session: aiohttp.ClientSession) -> AsyncGenerator[None]:
-    """Closes ``session`` when closed itself: by the transport's ``aclose``, or by asyncio as the event loop it was
-    started in shuts down (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call
-    before they close a loop). The session's connections are then closed in their loop, while it still runs: a
-    client used again from the next loop leaves no socket open behind it, nor a ResourceWarning."""
-    try:
-        yield
-    finally:
-        await session.close()
 
 
 class _PoolTimeout(TimeoutError):

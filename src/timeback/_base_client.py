@@ -18,7 +18,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
@@ -64,6 +64,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.P
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
+LOOP_CLOSED = "Event loop is closed"  # (asyncio's RuntimeError: a caller's http client's connection of a closed loop)
 NO_TIME_LEFT = "no time left before the deadline"
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
@@ -247,6 +248,13 @@ class BaseClient:
             outcome = yield _Send(request)
             sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
+            if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
+                # (not retried: the pool has dropped that connection, but the client may hold more of that loop's)
+                message = "connection failed: the http_client's connections belong to an event loop that was closed"
+                error = APIConnectionError(f"{message}: make one client per event loop, or pass none (the SDK's own "
+                                           "serves one loop after another)", method=request.method,
+                                           url=str(request.url), retries_taken=retries_taken)  # fmt: skip
+                raise _lost_if(error, answer_lost) from _cause(request, outcome)
             if isinstance(outcome, Exception):
                 if isinstance(outcome, RuntimeError):  # (the drivers pass one on only from a closed client)
                     log.debug("%s %s: not sent: the client was closed", request.method, request.url)
@@ -693,6 +701,17 @@ def _os_reason(exc: BaseException) -> str:
     return ""
 
 
+async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
+    """Calls ``close`` when closed itself: by its owner, or by asyncio as the event loop it was started in shuts down
+    (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call before they close a
+    loop). A client's connections are then closed in their loop, while it still runs: one used again from the next
+    loop leaves no socket open behind it, nor a ResourceWarning."""
+    try:
+        yield
+    finally:
+        await close()
+
+
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
     """The httpx exception an error is chained to, its request (reachable from the error, as ``__cause__.request``)
     stripped of the credentials it carried: a bearer token, or the client secret on the token endpoint. (After a
@@ -1129,14 +1148,43 @@ class AsyncAPIClient(BaseClient):
 
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config)
-        self._http = http_client or with_cookies_when_set(
-            httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config))
-        )
+        self._owns_http = http_client is None  # (the SDK's own is remade per event loop: see _http_here)
+        self._http = http_client or self._new_http()
+        self._loop: asyncio.AbstractEventLoop | None = None  # (the one self._http's connections are of)
+        self._closer: AsyncGenerator[None] | None = None  # (closes them as that loop shuts down)
         self._token_lock: asyncio.Lock | None = None
+
+    def _new_http(self) -> httpx.AsyncClient:
+        config = self._config
+        return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config)))
+
+    async def _http_here(self) -> httpx.AsyncClient:
+        """The http client to send with in the running event loop. The SDK's own, used in a loop after one since
+        closed (a second ``asyncio.run``), is a new one: the old one's pooled connections were of the closed loop
+        (httpx raised a bare ``RuntimeError('Event loop is closed')`` closing them), and were closed as it shut
+        down (``closed_with_loop``), as ``DefaultAioHttpClient``'s are. A caller's own is used as given."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if loop is self._loop or not self._owns_http or self._closing.is_set():
+            return self._http
+        if self._loop is not None and not self._loop.is_closed():  # (one loop at a time: httpx's own rule)
+            return self._http
+        old = self._closer
+        if self._loop is not None:
+            self._http = self._new_http()
+        self._loop, self._closer = loop, closed_with_loop(self._http.aclose)
+        await anext(self._closer)  # (started in this loop: asyncio's to close as it shuts down)
+        if old is not None:  # (a loop closed without that: nothing of its own can be closed in this one)
+            with contextlib.suppress(RuntimeError):
+                await old.aclose()
+        return self._http
 
     async def close(self) -> None:
         self._closing.set()  # (as the sync client's)
         await self._http.aclose()
+        if self._closer is not None:  # (done with: asyncio need not close it)
+            await self._closer.aclose()
 
     async def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
@@ -1146,12 +1194,13 @@ class AsyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
+                http = await self._http_here()
                 try:
-                    outcome = await self._http.send(action.request)
+                    outcome = await http.send(action.request)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
-                except RuntimeError as exc:  # (as the sync client's)
-                    if not self._http.is_closed:
+                except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
+                    if not (http.is_closed or str(exc) == LOOP_CLOSED):
                         raise
                     outcome = exc
             elif isinstance(action, _Sleep):
