@@ -434,6 +434,22 @@ def test_token_endpoint_refusal_is_auth_error(server: LocalServer) -> None:
     assert err.value.status_code == 401 and "token endpoint" in str(err.value) and "91x" not in str(err.value)
 
 
+@pytest.mark.parametrize(("path", "status"), [("/oauth/token", 404), ("/health", 405)])
+def test_a_token_url_with_no_token_endpoint_says_the_url_looks_wrong(
+    server: LocalServer, path: str, status: int
+) -> None:
+    """It said "token endpoint refused the client credentials": a user checks the id and secret, not the URL."""
+    client_id, client_secret = server.credentials
+    url = server.url + path
+    with Timeback(base_url=server.url, token_url=url, client_id=client_id, client_secret=client_secret) as client:
+        with pytest.raises(AuthError) as err:
+            get_result(client)
+    message = str(err.value)
+    assert err.value.status_code == status and message.startswith(f"{status}: the token URL looks wrong: no token "
+                                                                   f"endpoint at {url} (")  # fmt: skip
+    assert "credentials" not in message and client_secret not in message
+
+
 def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client: Timeback) -> None:
     client.oneroster.gradebook.put_category(sourced_id="replay-cat", category={"title": "x"})
     server.app.state.tokens._grants.clear()  # as if the server restarted: every issued token is now unknown

@@ -369,7 +369,11 @@ class BaseClient:
         body = decode_error_body(response.content)
         message = describe(response.status_code, response.reason_phrase, body)
         cls = error_class_for(response.status_code)
-        if token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
+        if token_endpoint and response.status_code in (404, 405):  # (no token endpoint there: the URL is wrong)
+            cls = AuthError
+            message = (f"the token URL looks wrong: no token endpoint at {request.url} ({message}); check "
+                       "token_url, or base_url when no token_url is given")  # fmt: skip
+        elif token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
             cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
         kwargs: dict[str, Any] = dict(
             status_code=response.status_code,

@@ -8,7 +8,8 @@ The tree::
     │   └── APITimeoutError           ... because a timeout expired
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
     └── RequestError                  the API answered with an error status (4xx or 5xx)
-        ├── AuthError                 401, or the token endpoint refused the client credentials
+        ├── AuthError                 401, or the token endpoint refused the client credentials (or is not
+        │                             there: 404 or 405, "the token URL looks wrong")
         ├── PermissionDeniedError     403
         ├── NotFoundError             404
         ├── ConflictError             409
@@ -169,7 +170,8 @@ class RequestError(TimebackError):
 
 
 class AuthError(RequestError):
-    """401 from the API, or the token endpoint refused the client credentials."""
+    """401 from the API, or the token endpoint refused the client credentials; or the token URL answered 404 or
+    405 (its message: "the token URL looks wrong")."""
 
 
 class PermissionDeniedError(RequestError):
