@@ -120,6 +120,18 @@ def test_a_location_that_is_not_an_http_url_is_a_configuration_error(monkeypatch
         Timeback(client_id="a", client_secret="b")
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/?x=1", "http://127.0.0.1:8000#top", "http://127.0.0.1:8000?"])
+def test_a_base_url_with_a_query_or_fragment_is_refused(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Each call's path is appended to the base URL: "http://host/?x=1" made the token URL
+    "http://host/?x=1/oauth2/token", and every call's path part of the query."""
+    with pytest.raises(ConfigurationError, match=r"^base_url must have no query \(\?\) nor fragment \(#\)") as raised:
+        Timeback(client_id="a", client_secret="b", base_url=url)
+    assert raised.value.missing == ("base_url",)
+    monkeypatch.setenv("TIMEBACK_BASE_URL", url)
+    with pytest.raises(ConfigurationError, match=r"^TIMEBACK_BASE_URL must have no query"):
+        AsyncTimeback(client_id="a", client_secret="b")
+
+
 def test_misspelt_arguments_are_errors() -> None:
     with pytest.raises(TypeError, match="client_idd"):
         Timeback(client_idd="a", client_secret="b", base_url="http://x")  # type: ignore[call-arg]

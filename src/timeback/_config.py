@@ -134,6 +134,14 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
                 "client id and secret",
                 (names[key],),
             )
+        if key == "base_url" and url is not None and ("?" in url or "#" in url):
+            # Each call's path is appended to it: the token URL of "http://host/?x=1" was
+            # "http://host/?x=1/oauth2/token", and every path part of the query. (Not shown: a query may hold a key.)
+            raise ConfigurationError(
+                f"{names[key]} must have no query (?) nor fragment (#): the API's root, to which the SDK appends "
+                "each call's path",
+                (names[key],),
+            )
         if parsed is not None and parsed.scheme == "http" and not is_loopback(parsed.host) and not insecure_ok:
             # The token request carries the client secret, and every call a bearer token: over plain http anyone on
             # the path reads them (oauthlib's InsecureTransportError, refused the same way).
