@@ -889,6 +889,9 @@ BAD_OPTIONS = [
     ({"deadline": float("nan")}, ValueError, "deadline"),
     ({"deadline": "5"}, TypeError, "deadline"),
     ({"timeout": -1}, ValueError, "timeout"),
+    # (0 was taken, and every call failed: "connection failed: ConnectError: Operation now in progress")
+    ({"timeout": 0}, ValueError, r"^timeout must be .*, more than 0 \(httpx.Timeout\(None\): no limit"),
+    ({"timeout": httpx.Timeout(5, connect=0.0)}, ValueError, r"^timeout \(connect\) must be .*, more than 0 \(None"),
     ({"timeout": float("nan")}, ValueError, "timeout"),
     ({"timeout": httpx.Timeout(5, read=float("nan"))}, ValueError, r"timeout \(read\)"),
     ({"timeout": httpx.Timeout(5, write=-1)}, ValueError, r"timeout \(write\)"),

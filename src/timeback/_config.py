@@ -199,13 +199,14 @@ def checked_options(
     """The options every client and call takes, checked where they are given (each None: not given). Found later
     they failed far from their cause: NaN compares false with everything, so a NaN deadline never passed and made
     the phases it capped NaN, which the socket refused naming nothing; a negative timeout was refused by the socket
-    the same way; ``deadline="5"`` was a TypeError of float + str at the first request; ``max_retries=-1`` was
-    taken as no retries."""
+    the same way, and one of 0 failed every connection ("Operation now in progress"); ``deadline="5"`` was a
+    TypeError of float + str at the first request; ``max_retries=-1`` was taken as no retries."""
     if timeout is not None:
-        timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(_seconds("timeout", timeout))
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(_seconds("timeout", timeout, positive=True, no_limit="httpx.Timeout(None)"))
         for phase, value in timeout.as_dict().items():
             if value is not None:
-                _seconds(f"timeout ({phase})", value)
+                _seconds(f"timeout ({phase})", value, positive=True)
     if max_retries is not None and (
         isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
     ):
@@ -213,16 +214,18 @@ def checked_options(
     if deadline is not None:
         # (not checked for being positive: a deadline computed from what is left of a caller's time may have run
         # out, and such a call fails as one whose deadline passed, with APITimeoutError)
-        _seconds("deadline", deadline, negative_ok=True)
+        _seconds("deadline", deadline)
     return timeout, max_retries, deadline
 
 
-def _seconds(name: str, value: Any, *, negative_ok: bool = False) -> float:
+def _seconds(name: str, value: Any, *, positive: bool = False, no_limit: str = "None") -> float:
+    """``value``, a number of seconds (more than 0 if ``positive``: a timeout of 0 failed every connection, "Operation
+    now in progress"); ``no_limit`` says how to ask for none."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _bad(name, value, "a number of seconds (None: no limit)")
-    if value != value or (value < 0 and not negative_ok):
-        more = "" if negative_ok else ", 0 or more"
-        raise ValueError(f"{name} must be a number of seconds{more} (None: no limit), not {value!r}")
+        raise _bad(name, value, f"a number of seconds ({no_limit}: no limit)")
+    if value != value or (value <= 0 and positive):
+        more = ", more than 0" if positive else ""
+        raise ValueError(f"{name} must be a number of seconds{more} ({no_limit}: no limit), not {value!r}")
     return value
 
 
