@@ -204,6 +204,46 @@ def test_serve_refuses_an_sqlite_uri_filename(monkeypatch: pytest.MonkeyPatch, t
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("table", ["results (x)", "students (id INTEGER PRIMARY KEY, name TEXT)"])
+def test_serve_refuses_a_file_timeback_did_not_make_before_writing_to_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, table: str
+) -> None:
+    # (it gained timeback's tables and was switched to WAL for good, then was refused if a table name clashed, or
+    # was served if none did)
+    import sqlite3
+
+    database = tmp_path / "foreign.db"
+    other = sqlite3.connect(database)
+    other.execute(f"CREATE TABLE {table}")
+    other.execute("CREATE TABLE grades (x)")
+    other.commit()
+    other.close()
+    before = database.read_bytes()
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    name = table.split()[0]
+    _refused(result, "--database", f"{database} is not a timeback database (its tables: grades, {name}): ")
+    assert "pass a new file or one timeback made" in result.output, result.output
+    assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
+
+
+def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    database = tmp_path / "old.db"
+    old = sqlite3.connect(database)  # (a results table without the reference columns)
+    old.execute("CREATE TABLE timeback_meta (key VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)")
+    old.execute("CREATE TABLE results (pk INTEGER PRIMARY KEY, sourced_id TEXT, status TEXT, data TEXT)")
+    old.commit()
+    old.close()
+    before = database.read_bytes()
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _refused(result, "--database", f"{database} was made by an older timeback (")
+    assert "start a new file" in result.output, result.output
+    assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
+
+
 def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
     directory = tmp_path / "read-only"
     directory.mkdir(mode=0o555)

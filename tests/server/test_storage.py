@@ -138,12 +138,46 @@ def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
     conn.close()
 
 
-def test_a_file_too_old_for_the_indexes_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_file_too_old_for_the_indexes_is_refused_clearly_and_left_as_it_was(tmp_path: Path) -> None:
     old_file = sqlite3.connect(tmp_path / "db.sqlite")  # a results table without the reference columns
+    old_file.execute("CREATE TABLE timeback_meta (key VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)")
     old_file.execute("CREATE TABLE results (pk INTEGER PRIMARY KEY, sourced_id TEXT, status TEXT, data TEXT)")
     old_file.close()
+    before = (tmp_path / "db.sqlite").read_bytes()
     with pytest.raises(sql.UnsupportedDatabase, match=r"made by an older timeback .*ref_.*start a new file"):
         open_storage(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    assert (tmp_path / "db.sqlite").read_bytes() == before  # (no tables made, not switched to WAL)
+
+
+@pytest.mark.parametrize("content", ["no bytes", "no tables"])
+def test_an_empty_file_is_made_a_timeback_database(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "db.sqlite"
+    path.touch()
+    if content == "no tables":
+        empty = sqlite3.connect(path)
+        empty.execute("PRAGMA user_version = 7")  # (writes the header: a database file with nothing in it)
+        empty.close()
+        assert path.stat().st_size > 0
+    open_storage(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'timeback_meta'").fetchone() == (1,)
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
+
+
+def test_a_file_made_before_timeback_meta_is_served(tmp_path: Path) -> None:
+    # (the first versions made the record tables alone: it is timeback's, not another program's)
+    path = tmp_path / "db.sqlite"
+    open_storage(f"sqlite:///{path}").close()
+    earlier = sqlite3.connect(path)
+    earlier.execute("DROP TABLE timeback_meta")
+    earlier.execute("DROP TABLE timeback_tokens")
+    earlier.close()
+    storage = open_storage(f"sqlite:///{path}")
+    with storage.transaction() as tx:
+        tx.insert(COLLECTIONS["orgs"], [_record("org-1", name="O", type="school")])
+    assert storage.get(COLLECTIONS["orgs"], "org-1") is not None
+    storage.close()
 
 
 def _wal_pages(path: Path) -> int:

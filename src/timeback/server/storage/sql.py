@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 try:
     import fcntl
@@ -518,7 +519,7 @@ class SqlStorage:
                     try:
                         raw.execute(str(CreateIndex(index, if_not_exists=True).compile(dialect=engine.dialect)))
                     except sqlite3.OperationalError as exc:  # (a column it needs is missing: no migrations yet)
-                        raise _too_old(engine, exc) from None
+                        raise _too_old(str(engine.url.database), exc) from None
             if raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('stamp', 0)").rowcount:
                 # A file made before the stamp was kept: start from its newest record, so no later write is
                 # stamped older than what it holds (its clock may have run ahead). One scan per table, once.
@@ -526,7 +527,7 @@ class SqlStorage:
                     newest = [raw.execute(f'SELECT max(date_last_modified) FROM "{name}"').fetchone()[0]
                               for name in self.tables]  # fmt: skip
                 except sqlite3.OperationalError as exc:
-                    raise _too_old(engine, exc) from None
+                    raise _too_old(str(engine.url.database), exc) from None
                 if any(newest):
                     last = datetime.fromisoformat(max(filter(None, newest)).replace("Z", "+00:00"))
                     raw.execute(_STAMP, ((last - _EPOCH) // timedelta(milliseconds=1),))
@@ -1184,8 +1185,36 @@ class UnsupportedDatabase(ValueError):
     """A database URL this server cannot open."""
 
 
-def _too_old(engine: Engine, exc: Exception) -> UnsupportedDatabase:
-    return UnsupportedDatabase(f"{engine.url.database} was made by an older timeback ({exc}): start a new file")
+def _too_old(database: str, why: object) -> UnsupportedDatabase:
+    return UnsupportedDatabase(f"{database} was made by an older timeback ({why}): start a new file")
+
+
+def _check_file(database: str) -> None:
+    """Refuse a database file another program made, or an older timeback, before anything is written to it: it was
+    given timeback's tables and switched to WAL for good, then refused, or served if no table name clashed. A file
+    that does not exist yet, or holds nothing, is made a timeback database."""
+    if not os.path.isfile(database) or os.path.getsize(database) == 0:
+        return  # (new or empty; a directory, say, is refused as opening it fails)
+    # Opened for writing, to be only read, and never made: a read-only connection leaves a WAL file's -wal and
+    # -shm behind (it may not remove them), where the last connection to close removes them.
+    uri = f"file://{quote(os.path.abspath(database))}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _build_tables(MetaData())
+        # (the first versions made the record tables alone, no timeback_meta)
+        if names and "timeback_meta" not in names and not names >= tables.keys():
+            few = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+            raise UnsupportedDatabase(
+                f"{database} is not a timeback database (its tables: {few}): pass a new file or one timeback made"
+            )
+        for name in sorted(names & tables.keys()):
+            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')}
+            missing = [column.name for column in tables[name].columns if column.name not in have]
+            if missing:
+                raise _too_old(database, f"{name} has no column {', '.join(missing)}")
+    finally:
+        conn.close()
 
 
 def names_no_file(database: str | None) -> bool:
@@ -1210,6 +1239,8 @@ def open_storage(url: str) -> SqlStorage:
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
+        if not in_memory:
+            _check_file(str(parsed.database))
         kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
         if in_memory:
             kwargs["poolclass"] = StaticPool
