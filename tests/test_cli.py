@@ -244,6 +244,21 @@ def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
     assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
 
 
+@pytest.mark.parametrize(
+    ("database", "named"),
+    [("sqlite:///x.db?mode=ro", "mode"), ("sqlite:///x.db?timeout=5&cache=shared", "cache, timeout"),
+     ("sqlite://?mode=memory", "mode")],
+)  # fmt: skip
+def test_serve_refuses_query_arguments_of_an_sqlite_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: str, named: str
+) -> None:
+    # (ignored, but for SQLAlchemy's warning: ?mode=ro opened the file read-write and made the schema in it)
+    monkeypatch.chdir(tmp_path)
+    result = _serve(monkeypatch, "--database", database)
+    _refused(result, "--database", f"query arguments ({named}) are not supported in {database!r} (")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
     directory = tmp_path / "read-only"
     directory.mkdir(mode=0o555)

@@ -1229,13 +1229,17 @@ def open_storage(url: str) -> SqlStorage:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None  # (not a URL)
-    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and "uri" in parsed.query:
-        # (the database part is then a URI: 'file::memory:' is in memory, 'file:x.db' the file x.db; what is made
-        # of the database's name, the pool for a memory database, the -writer lock, would be wrong)
-        raise UnsupportedDatabase(
-            f"SQLite URI filenames (uri=true) are not supported in {url!r}: give sqlite:///path.db, or sqlite:// "
-            "for a database in memory"
-        )
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and parsed.query:
+        # uri=true: the database part is then a URI ('file::memory:' is in memory, 'file:x.db' the file x.db), and
+        # what is made of its name, the pool for a memory database, the -writer lock, would be wrong. The rest
+        # were ignored but for SQLAlchemy's warning (?mode=ro: the file opened read-write, the schema made in it)
+        # or changed what the server sets itself (timeout, isolation_level): it needs read-write and its settings.
+        if "uri" in parsed.query:
+            why = f"SQLite URI filenames (uri=true) are not supported in {url!r}"
+        else:
+            names = ", ".join(sorted(parsed.query))
+            why = f"query arguments ({names}) are not supported in {url!r} (the server opens it read-write, its way)"
+        raise UnsupportedDatabase(f"{why}: give sqlite:///path.db, or sqlite:// for a database in memory")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
