@@ -10,6 +10,7 @@ A server with small limits keeps the payloads small; the defaults are checked on
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import socket
 import time
@@ -395,6 +396,56 @@ def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, w
     assert status == b"HTTP/1.1 431 Request Header Fields Too Large", answer[:300]
     body = json.loads(rest.partition(b"\r\n\r\n")[2])
     assert body["imsx_codeMajor"] == "failure" and "131072 bytes" in body["imsx_description"]
+
+
+def _head_of(size: int, start: bytes = b"GET /health HTTP/1.1\r\nHost: a\r\n", end: bytes = b"") -> bytes:
+    """A whole request head of exactly ``size`` bytes (blank line included), padded by one header, ``end`` last."""
+    pad = size - len(start) - len(b"X-Pad: \r\n") - len(end) - 2
+    return start + b"X-Pad: " + b"a" * pad + b"\r\n" + end + b"\r\n"
+
+
+@pytest.mark.parametrize(("size", "status"), [(MAX_HEAD_BYTES, b"200"), (MAX_HEAD_BYTES + 1, b"431")])
+def test_a_whole_head_sent_at_once_is_bounded_exactly(server: LocalServer, size: int, status: bytes) -> None:
+    """The read that completed a head was not counted, so a head sent whole passed the bound by up to one socket
+    read (a 196,000-byte header was answered 200). The head's part of that read counts: one byte over is 431."""
+    answer = _answer_to_raw(server, _head_of(size, end=b"Connection: close\r\n"))
+    assert answer.startswith(b"HTTP/1.1 %s " % status), answer[:300]
+
+
+def test_a_body_in_the_read_that_completes_a_head_is_not_counted_as_head(
+    server: LocalServer, default: httpx.Client
+) -> None:
+    """A head of exactly the bound and a 100 KB body after it, sent in one write: only the head counts."""
+    body = json.dumps(category(metadata={"pad": ["b" * 1000] * 100})).encode()
+    start = f"PUT {GB}/categories/{uid('cat')} HTTP/1.1\r\nHost: a\r\n".encode()
+    end = b"Authorization: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n" % (
+        default.headers["Authorization"].encode(),
+        len(body),
+    )
+    answer = _answer_to_raw(server, _head_of(MAX_HEAD_BYTES, start, end) + body)
+    assert answer.startswith(b"HTTP/1.1 201 "), answer[:300]
+
+
+@pytest.mark.parametrize("reads", [1, 2, 3])
+async def test_a_head_one_byte_over_is_431_however_its_reads_fall(reads: int) -> None:
+    """Fed as the socket might give it (whole, or split with its last read small or large): one byte over the bound,
+    the head is refused whichever read completes it; at the bound, with a body in the same read, it is answered."""
+    for size, body, refused in ((MAX_HEAD_BYTES + 1, b"", True), (MAX_HEAD_BYTES, b"x" * 70_000, False)):
+        served, transport = _fed_protocol()
+        start = b"POST /a HTTP/1.1\r\nHost: a\r\n"
+        data = _head_of(size, start, b"Content-Length: %d\r\n" % len(body)) + body
+        cuts = [0, *(size * n // reads for n in range(1, reads)), len(data)]
+        try:
+            for begin, stop in itertools.pairwise(cuts):
+                served.data_received(data[begin:stop])
+            for _ in range(20):  # (the app's task answers)
+                await asyncio.sleep(0)
+            if refused:
+                assert transport.written.startswith(b"HTTP/1.1 431 ") and transport.closed, bytes(transport.written)
+            else:
+                assert transport.written.startswith(b"HTTP/1.1 200 OK"), bytes(transport.written[:200])
+        finally:
+            served.connection_lost(None)
 
 
 class _Transport(asyncio.Transport):

@@ -37,9 +37,10 @@ DRAIN_SECONDS = 10.0
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """Counts the bytes received while a request's head is incomplete. A read that also ends the previous request,
-    or completes a head, is not counted (it may be mostly a request's body), so a head may pass the bound by up to
-    one read."""
+    """Counts the bytes received while a request's head is incomplete. A read that may complete the head goes to
+    the parser no further than the bound first: the head complete there, the rest (a body, the next requests) goes
+    on uncounted; not, the head is over the bound. A head begun in the read that ends the previous request (pipelined)
+    is counted from the next read on."""
 
     _in_head = True
     _head_bytes = 0
@@ -100,16 +101,25 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        counted, heads = self._in_head, self._heads
+        if self._in_head:
+            room, heads = MAX_HEAD_BYTES - self._head_bytes, self._heads
+            if room:
+                self._feed(data[:room])
+            if self._heads == heads and not self.transport.is_closing():  # (the head not complete yet)
+                if len(data) > room:
+                    self._refuse_head()
+                else:
+                    self._head_bytes += len(data)
+                return
+            data = data[room:]
+        if data and not self.transport.is_closing():
+            self._feed(data)
+
+    def _feed(self, data: bytes) -> None:
         super().data_received(data)
         if self._drained:
             self._drained = False
             self._carry_on()
-        # (a read holding a whole request, head and body, is no head: it ends in a head again, the next one's)
-        if counted and self._in_head and self._heads == heads and not self.transport.is_closing():
-            self._head_bytes += len(data)
-            if self._head_bytes > MAX_HEAD_BYTES:
-                self._refuse_head()
 
     def on_message_begin(self) -> None:
         self._started = True
