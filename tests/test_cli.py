@@ -149,8 +149,11 @@ def _refused(result: Result, option: str, message: str) -> None:
         ("[]", "must hold a JSON object with one key per collection"),
         ('{"classes": {}}', "classes: must be a list of records"),
         ('{"users": [{"givenName": "no roles"}]}', "users[0]: Invalid request body"),
+        # (Python's own message for too many digits told how to change the server's interpreter)
+        ('{"categories": [{"sourcedId": "c", "title": "C", "metadata": {"n": [1, ' + "7" * 5000 + "]}}]}",
+         "categories[0].metadata.n[1]: an integer of 5,000 digits, over the 4,300 the server takes"),
     ],
-)
+)  # fmt: skip
 def test_serve_refuses_a_bad_seed_file_naming_why(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, content: str | bytes | None, message: str
 ) -> None:

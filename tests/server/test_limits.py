@@ -230,6 +230,24 @@ def test_non_finite_numbers_are_400_naming_the_field(small: httpx.Client, number
     assert meta["imsx_error_details"][0]["field"] == "category.metadata.m[0]"
 
 
+def test_an_integer_of_more_digits_than_the_server_converts_is_400_naming_the_field(default: httpx.Client) -> None:
+    """Python converts integers of at most 4,300 digits; past that the answer was Python's own advice
+    ("use sys.set_int_max_str_digits() to increase the limit"), naming the body, not the field."""
+    digits = "7" * 4301
+    for field, body in (
+        ("category.weight", '{"category": {"title": "x", "weight": -' + digits + "}}"),
+        ("category.metadata.m[1]", '{"category": {"title": "x", "metadata": {"m": [1, ' + digits + "]}}}"),
+    ):
+        answer = imsx(put_category(default, body), 400)
+        message = "an integer of 4,301 digits, over the 4,300 the server takes"
+        assert answer["imsx_description"] == f"{field}: {message}"
+        assert answer["imsx_error_details"] == [{"field": field, "message": message}]
+    sourced_id = uid("cat")
+    held = '{"category": {"title": "x", "metadata": {"m": ' + digits[1:] + "}}}"
+    assert default.put(f"{GB}/categories/{sourced_id}", content=held, headers=JSON).status_code == 201
+    assert default.get(f"{GB}/categories/{sourced_id}").json()["category"]["metadata"]["m"] == int(digits[1:])
+
+
 # ----- types and values
 
 

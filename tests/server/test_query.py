@@ -570,6 +570,22 @@ def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: 
     assert matching("metadata.grade~'5'") == [0, 4, 5, 6]  # (as text: 2.5, 1234567...)
 
 
+def test_a_metadata_filter_value_of_more_digits_than_python_converts_is_text(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """A value of over 4,300 digits was given to int() to see whether it fits 64 bits, which refuses it: 500. Past
+    19 digits it is no 64-bit integer; past a double's range it compares as text, like any other."""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    digits = "7" * 5000
+    sid = f"{r.class_}-digits"
+    client.oneroster.gradebook.put_result(
+        sourced_id=sid, result=result_body(line_item, r.students[0], metadata={"n": digits})
+    )
+    assert listed(http, r, filter=f"metadata.n='{digits}'") == [sid]
+    assert listed(http, r, filter=f"metadata.n@'1,{digits}'") == [sid]
+
+
 def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Client, client: Timeback) -> None:
     """``~`` on metadata compares a JSON boolean as its JSON text: ``~'tru'`` finds true. (SQLite's json_extract
     gives 1/0 for them: ``~'1'`` found true, ``~'0'`` false, and ``~'true'`` only the string "true".) A number

@@ -12,6 +12,8 @@ import asyncio
 import json
 import math
 import re
+import sys
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -19,11 +21,12 @@ from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError
 
 
-class _NotFinite:
-    """Stands in for ``NaN``, ``Infinity`` or an overflowing number until the walk can say where it was."""
+class Refused:
+    """Stands in for a value the server does not take (``NaN``, ``Infinity``, a number overflowing a double, an
+    integer of more digits than Python converts) until a walk can say where it was."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, message: str = "") -> None:
+        self.message = message or f"{text} is not a finite JSON number"
 
 
 class BodyTooLarge(ApiError):
@@ -105,9 +108,50 @@ def _unreadable(where: str, description: str, message: str) -> ApiError:
     return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])
 
 
-def _float(text: str) -> float | _NotFinite:
+def _float(text: str) -> float | Refused:
     value = float(text)
-    return value if math.isfinite(value) else _NotFinite(text)
+    return value if math.isfinite(value) else Refused(text)
+
+
+def _int(text: str) -> int | Refused:
+    try:
+        return int(text)
+    except ValueError:  # (JSON's integers are digits: only too many of them fail)
+        # (Python's message tells how to change the server's interpreter, nothing an API client can do)
+        digits, limit = len(text.lstrip("-")), sys.get_int_max_str_digits()
+        return Refused(text, f"an integer of {digits:,} digits, over the {limit:,} the server takes")
+
+
+def read_json(text: str | bytes, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+    """``json.loads``, leaving what the server refuses as ``Refused`` for a walk to name where it is. Integers are
+    read by plain ``int`` unless one has more digits than it converts; only then is the text read again with a hook
+    that marks it (a hook on every integer costs a batch of results a third more time to read)."""
+    numbers: dict[str, Any] = {"parse_constant": Refused, "parse_float": _float, "object_pairs_hook": object_pairs_hook}
+    try:
+        return json.loads(text, **numbers)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_int, **numbers)
+
+
+def refused_at(value: Any) -> tuple[str, str] | None:
+    """Where in ``value`` the first ``Refused`` is (``a.b[2]``; "" for ``value`` itself), and what it says."""
+    waiting = [(value, "")]
+    while waiting:
+        item, where = waiting.pop()
+        if isinstance(item, Refused):
+            return where, item.message
+        if isinstance(item, dict):
+            pairs = reversed(item.items())
+            waiting.extend((v, f"{where}.{k}" if where else k) for k, v in pairs if isinstance(v, _CONTAINING))
+        elif isinstance(item, list):
+            items = reversed(list(enumerate(item)))
+            waiting.extend((v, f"{where}[{i}]") for i, v in items if isinstance(v, _CONTAINING))
+    return None
+
+
+_CONTAINING = (dict, list, Refused)  # (what may be or hold a Refused)
 
 
 _NUL_ESCAPE = b"\\u0000"  # how U+0000 is written in JSON ("\\u" takes no capital U)
@@ -120,10 +164,10 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
         message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         raise _unreadable("body", f"The body is {message}.", message) from None
     try:
-        value = json.loads(text, parse_constant=_NotFinite, parse_float=_float)
+        value = read_json(text)
     except RecursionError:
         raise _too_deep(settings, "body") from None
-    except ValueError as exc:  # JSONDecodeError, and integers longer than Python converts
+    except ValueError as exc:  # (JSONDecodeError)
         raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
     if _too_many_values(value, settings.max_json_values):
         raise TooManyValues(settings.max_json_values)
@@ -145,7 +189,7 @@ def _fine(value: Any, depth: int, max_depth: int, max_length: int) -> bool:
         )
     if isinstance(value, list):
         return depth < max_depth and all(_fine(v, depth + 1, max_depth, max_length) for v in value)
-    return not isinstance(value, _NotFinite)
+    return not isinstance(value, Refused)
 
 
 def _encodable(text: str) -> bool:
@@ -164,9 +208,8 @@ def _too_deep(settings: ServerSettings, where: str) -> ApiError:
 def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None:
     if isinstance(value, str):
         _check_string(value, where or "body", settings)
-    elif isinstance(value, _NotFinite):
-        message = f"{value.text} is not a finite JSON number"
-        raise _unreadable(where or "body", f"{where or 'body'}: {message}", message)
+    elif isinstance(value, Refused):
+        raise _unreadable(where or "body", f"{where or 'body'}: {value.message}", value.message)
     elif isinstance(value, dict | list):
         if depth >= settings.max_json_depth:
             raise _too_deep(settings, where or "body")

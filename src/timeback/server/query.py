@@ -267,7 +267,8 @@ def as_number(value: str) -> int | float | None:
     text = value.strip()
     if not _NUMBER.fullmatch(text):
         return None
-    if text.lstrip("+-").isdigit() and -_INT64 <= int(text) < _INT64:
+    # (19 digits hold any 64-bit integer; int() of over 4,300 would raise)
+    if text.lstrip("+-").isdigit() and len(text) <= 20 and -_INT64 <= int(text) < _INT64:
         return int(text)
     number = float(text)
     return number if math.isfinite(number) else None

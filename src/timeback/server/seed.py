@@ -23,6 +23,7 @@ from typing import Any
 
 from timeback._operations import Operation
 from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.server.bodies import read_json, refused_at
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.errors import ApiError
 from timeback.server.service import GradebookService, references
@@ -49,14 +50,28 @@ class SeedError(ValueError):
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise SeedError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError)
-        raise SeedError(f"{path} is not JSON: {exc}") from None
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError; an integer of more digits than Python converts)
+        raise _unreadable(path, raw, exc) from None
     if not isinstance(data, dict):
         raise SeedError(f"{path} must hold a JSON object with one key per collection")
     return data
+
+
+def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
+    """Why ``raw`` did not load, read again, slower, to say where a value it refuses is (as in a request body)."""
+    try:
+        refused = refused_at(read_json(raw))
+    except ValueError:
+        refused = None
+    if refused is None:
+        return SeedError(f"{path} is not JSON: {exc}")
+    where, message = refused
+    return SeedError(f"{where or 'the top-level object'}: {message}")
 
 
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
