@@ -152,6 +152,14 @@ def _refused(result: Result, option: str, message: str) -> None:
         # (Python's own message for too many digits told how to change the server's interpreter)
         ('{"categories": [{"sourcedId": "c", "title": "C", "metadata": {"n": [1, ' + "7" * 5000 + "]}}]}",
          "categories[0].metadata.n[1]: an integer of 5,000 digits, over the 4,300 the server takes"),
+        # (a repeated key: json's last one won, and the first list of schools was dropped without a word)
+        ('{"schools": [{"sourcedId": "a", "name": "A", "type": "school"}], "schools": []}',
+         "the top-level object: repeats the key 'schools'"),
+        ('{"schools": [{"sourcedId": "a", "name": "A", "type": "school"}, {"sourcedId": "b", "name": "B", '
+         '"type": "school", "metadata": {"x": [{"k": 1, "k": 2}]}, "name": "C"}]}',
+         "schools[1]: repeats the key 'name'"),
+        ('{"schools": [{"sourcedId": "a", "name": "A", "type": "school", "metadata": {"x": [0, {"k": 1, "k": 1}]}}]}',
+         "schools[0].metadata.x[1]: repeats the key 'k'"),
     ],
 )  # fmt: skip
 def test_serve_refuses_a_bad_seed_file_naming_why(

@@ -23,10 +23,11 @@ from timeback.server.errors import ApiError
 
 class Refused:
     """Stands in for a value the server does not take (``NaN``, ``Infinity``, a number overflowing a double, an
-    integer of more digits than Python converts) until a walk can say where it was."""
+    integer of more digits than Python converts; in a seed file, an object repeating a key) until a walk can say
+    where it was."""
 
-    def __init__(self, text: str, message: str = "") -> None:
-        self.message = message or f"{text} is not a finite JSON number"
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 class BodyTooLarge(ApiError):
@@ -108,9 +109,13 @@ def _unreadable(where: str, description: str, message: str) -> ApiError:
     return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])
 
 
+def _not_finite(text: str) -> Refused:
+    return Refused(f"{text} is not a finite JSON number")
+
+
 def _float(text: str) -> float | Refused:
     value = float(text)
-    return value if math.isfinite(value) else Refused(text)
+    return value if math.isfinite(value) else _not_finite(text)
 
 
 def _int(text: str) -> int | Refused:
@@ -119,20 +124,20 @@ def _int(text: str) -> int | Refused:
     except ValueError:  # (JSON's integers are digits: only too many of them fail)
         # (Python's message tells how to change the server's interpreter, nothing an API client can do)
         digits, limit = len(text.lstrip("-")), sys.get_int_max_str_digits()
-        return Refused(text, f"an integer of {digits:,} digits, over the {limit:,} the server takes")
+        return Refused(f"an integer of {digits:,} digits, over the {limit:,} the server takes")
 
 
-def read_json(text: str | bytes, object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+def read_json(text: str | bytes, pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
     """``json.loads``, leaving what the server refuses as ``Refused`` for a walk to name where it is. Integers are
     read by plain ``int`` unless one has more digits than it converts; only then is the text read again with a hook
     that marks it (a hook on every integer costs a batch of results a third more time to read)."""
-    numbers: dict[str, Any] = {"parse_constant": Refused, "parse_float": _float, "object_pairs_hook": object_pairs_hook}
+    hooks: dict[str, Any] = {"parse_constant": _not_finite, "parse_float": _float, "object_pairs_hook": pairs_hook}
     try:
-        return json.loads(text, **numbers)
+        return json.loads(text, **hooks)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise
     except ValueError:
-        return json.loads(text, parse_int=_int, **numbers)
+        return json.loads(text, parse_int=_int, **hooks)
 
 
 def refused_at(value: Any) -> tuple[str, str] | None:

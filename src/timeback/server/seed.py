@@ -23,7 +23,7 @@ from typing import Any
 
 from timeback._operations import Operation
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.bodies import read_json, refused_at
+from timeback.server.bodies import Refused, read_json, refused_at
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.errors import ApiError
 from timeback.server.service import GradebookService, references
@@ -54,18 +54,44 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise SeedError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw)
-    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError; an integer of more digits than Python converts)
+        data = json.loads(raw, object_pairs_hook=_no_repeated_key)
+    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey; too many digits for int())
         raise _unreadable(path, raw, exc) from None
     if not isinstance(data, dict):
         raise SeedError(f"{path} must hold a JSON object with one key per collection")
     return data
 
 
+class RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of the seed, which may not repeat a key: json keeps the last (a second ``"schools"`` list, or
+    ``"name"``, replaced the first without a word)."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        raise RepeatedKey("an object repeats a key")
+    return found
+
+
+def _marking_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any] | Refused:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            break
+        seen.add(key)
+    return Refused(f"repeats the key {key!r}")
+
+
 def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
-    """Why ``raw`` did not load, read again, slower, to say where a value it refuses is (as in a request body)."""
+    """Why ``raw`` did not load, read again, slower, to say where the value it refuses is (a repeated key, or a
+    number as in a request body)."""
     try:
-        refused = refused_at(read_json(raw))
+        refused = refused_at(read_json(raw, _marking_repeated_keys))
     except ValueError:
         refused = None
     if refused is None:
