@@ -11,13 +11,17 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import full_scope, required_scopes
 from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
+from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES
 from timeback.server.query import field_kinds, sort_keys
 from timeback.server.service import MAX_OFFSET
 
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "404": "Not found",
-                  "409": "Conflict", "413": "Body too large", "422": "Invalid body", "429": "Too many requests",
-                  "500": "Server error"}  # fmt: skip
+                  "408": f"The request's head did not all come within {HEAD_TIMEOUT_SECONDS:g} s", "409": "Conflict",
+                  "422": "Invalid body", "429": "Too many requests",
+                  "431": f"Request line and headers over {MAX_HEAD_BYTES} bytes", "500": "Server error",
+                  "503": "Server busy (the database stayed locked by another writer): nothing was written; retry "
+                         "after Retry-After"}  # fmt: skip
 CODE_MINOR_FIELD = {
     "type": "object",
     "required": ["imsx_codeMinorFieldName", "imsx_codeMinorFieldValue"],
@@ -142,8 +146,13 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
     elif op.response is not None:
         success |= _json(schemas.of(op.response, "serialization"))
     responses: dict[str, Any] = {str(op.success_status): success}
+    errors = dict(ERROR_STATUSES)
+    if op.body is not None:  # (a body is read only where an operation takes one)
+        errors["408"] += f", or nothing of its body came for {settings.body_timeout_seconds:g} s"
+        errors["413"] = (f"Body over {settings.max_body_bytes} bytes, or over {settings.max_json_values} fields and "
+                         "items outside metadata")  # fmt: skip
     responses |= {code: {"description": text, **_json({"$ref": REF.format(model="imsx_StatusInfo")})}
-                  for code, text in ERROR_STATUSES.items()}  # fmt: skip
+                  for code, text in sorted(errors.items())}  # fmt: skip
     operation: dict[str, Any] = {
         "operationId": op.name,
         "summary": op.name.replace("_", " ").capitalize(),
