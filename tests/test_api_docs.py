@@ -38,6 +38,21 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             for code in errors:
                 schema = entry["responses"][code]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/imsx_StatusInfo"}, (op.name, code)
+    # The head limits apply to every path, a stalled body to the token's too; the token's write of the token (with
+    # --workers) may find the database locked: 503. /health touches no database (and is never faulted).
+    imsx, oauth = ({"$ref": f"#/components/schemas/{name}"} for name in ("imsx_StatusInfo", "OAuth2Error"))
+    expected = {
+        ("/health", "get"): {"200": None, "408": imsx, "431": imsx},
+        ("/oauth2/token", "post"): {"200": None, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
+                                    "429": oauth, "431": imsx, "503": imsx},
+    }  # fmt: skip
+    for (path, method), codes in expected.items():
+        responses = document["paths"][path][method]["responses"]
+        assert set(responses) == set(codes), path
+        for code, schema in codes.items():
+            assert responses[code].get("content", {}).get("application/json", {}).get("schema") == schema, (path, code)
+    error, *_ = document["components"]["schemas"]["OAuth2Error"]["allOf"]
+    assert error == imsx  # (the token's errors carry the imsx fields besides OAuth2's)
     assert httpx.get(f"{server.url}/docs").status_code == 200
 
 

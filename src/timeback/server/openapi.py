@@ -13,6 +13,7 @@ from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
 from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES
 from timeback.server.query import field_kinds, sort_keys
+from timeback.server.routes.oauth import MAX_FORM_BYTES
 from timeback.server.service import MAX_OFFSET
 
 REF = "#/components/schemas/{model}"
@@ -42,6 +43,10 @@ IMSX = {
         "imsx_error_details": {"type": "array", "items": {"type": "object"}},
     },
 }
+# The token endpoint's own errors: RFC 6749's fields beside the imsx ones (routes/oauth.py).
+OAUTH2_ERROR = {"allOf": [{"$ref": REF.format(model="imsx_StatusInfo")}, {
+    "type": "object", "required": ["error", "error_description"],
+    "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}}}]}  # fmt: skip
 
 
 def _query(op: Operation[Any, Any], settings: ServerSettings) -> list[dict[str, Any]]:
@@ -117,6 +122,12 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": schema}}}
 
 
+def _errors(errors: dict[str, str], model: str = "imsx_StatusInfo") -> dict[str, Any]:
+    return {
+        code: {"description": text, **_json({"$ref": REF.format(model=model)})} for code, text in sorted(errors.items())
+    }
+
+
 def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSettings) -> dict[str, Any]:
     params = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
@@ -151,8 +162,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         errors["408"] += f", or nothing of its body came for {settings.body_timeout_seconds:g} s"
         errors["413"] = (f"Body over {settings.max_body_bytes} bytes, or over {settings.max_json_values} fields and "
                          "items outside metadata")  # fmt: skip
-    responses |= {code: {"description": text, **_json({"$ref": REF.format(model="imsx_StatusInfo")})}
-                  for code, text in sorted(errors.items())}  # fmt: skip
+    responses |= _errors(errors)
     operation: dict[str, Any] = {
         "operationId": op.name,
         "summary": op.name.replace("_", " ").capitalize(),
@@ -168,8 +178,18 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
 
 def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationSet]]) -> dict[str, Any]:
     schemas = _Schemas()
+    schemas.components["OAuth2Error"] = OAUTH2_ERROR
+    head_errors = {code: ERROR_STATUSES[code] for code in ("408", "431")}
+    token_errors = {"400": "Bad request", "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
+                    "429": "Too many failed attempts for this client id"}  # fmt: skip
+    stalled = f", or nothing of its body came for {settings.body_timeout_seconds:g} s (then an OAuth2Error)"
+    # (503: with --workers the token is written to the database before it is handed out)
+    token_busy = {**head_errors, "408": head_errors["408"] + stalled,
+                  "503": ERROR_STATUSES["503"].replace("written", "issued")}  # fmt: skip
     paths: dict[str, Any] = {
-        "/health": {"get": {"operationId": "health", "responses": {"200": {"description": "Up"}}, "security": []}},
+        # (the head's limits answer every path, before any route: an imsx body)
+        "/health": {"get": {"operationId": "health", "security": [],
+                            "responses": {"200": {"description": "Up"}, **_errors(head_errors)}}},
         "/oauth2/token": {"post": {
             "operationId": "token", "security": [],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
@@ -177,9 +197,8 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
                 "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]},
                                "client_id": {"type": "string"}, "client_secret": {"type": "string"},
                                "scope": {"type": "string"}}}}}},
-            "responses": {"200": {"description": "A bearer token"}, "400": {"description": "Bad request"},
-                          "401": {"description": "Bad client credentials"},
-                          "429": {"description": "Too many failed attempts for this client id"}},
+            "responses": {"200": {"description": "A bearer token"}, **_errors(token_errors, "OAuth2Error"),
+                          **_errors(token_busy)},
         }},
     }  # fmt: skip
     for operation_set in operation_sets:
