@@ -230,6 +230,17 @@ def test_non_finite_numbers_are_400_naming_the_field(small: httpx.Client, number
     assert meta["imsx_error_details"][0]["field"] == "category.metadata.m[0]"
 
 
+@pytest.mark.parametrize(
+    ("number", "digits"), [("1" + "0" * 5000 + ".0", "5,002"), ("-" + "9" * 3000 + "e999", "3,003")]
+)
+def test_a_long_non_finite_number_is_shortened_in_the_message(default: httpx.Client, number: str, digits: str) -> None:
+    """A number that overflows a double was repeated whole: thousands of digits in the message."""
+    answer = imsx(put_category(default, '{"category": {"title": "x", "weight": ' + number + "}}"), 400)
+    message = f"{number[:20]}... (of {digits} digits) is not a finite JSON number"
+    assert answer["imsx_description"] == f"category.weight: {message}"
+    assert answer["imsx_error_details"] == [{"field": "category.weight", "message": message}]
+
+
 def test_an_integer_of_more_digits_than_the_server_converts_is_400_naming_the_field(default: httpx.Client) -> None:
     """Python converts integers of at most 4,300 digits; past that the answer was Python's own advice
     ("use sys.set_int_max_str_digits() to increase the limit"), naming the body, not the field."""

@@ -110,6 +110,8 @@ def _unreadable(where: str, description: str, message: str) -> ApiError:
 
 
 def _not_finite(text: str) -> Refused:
+    if len(text) > 20:  # (one of thousands of digits is not repeated whole)
+        text = f"{text[:20]}... (of {sum(c.isdigit() for c in text):,} digits)"
     return Refused(f"{text} is not a finite JSON number")
 
 
