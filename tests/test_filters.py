@@ -89,6 +89,14 @@ def test_an_or_group_anded_with_more_selects_what_python_grouped(client: Timebac
         ("score", "@", []),
         ("sourcedId", "@", ["a", " b"]),
         ("sourcedId", "@", ["a "]),
+        ("metadata.", "=", "x"),  # (an empty key: as the server reads it, a 400)
+        ("metadata..n", "=", "x"),
+        ("metadata.n.", "=", "x"),
+        ("metadata.a b", "=", "x"),
+        ("metadata.a'b", "=", "x"),
+        ("metadata.a=b", "=", "x"),
+        ("metadata.a\\b", "=", "x"),
+        ("é", "=", "x"),  # (a model field's name is ASCII; only a metadata key may be any text)
     ],
 )
 def test_rejects_what_the_grammar_cannot_say(field: str, op: str, value: object) -> None:
@@ -114,6 +122,25 @@ def test_built_filters_select_on_the_server(client: Timeback) -> None:
     assert [x.comment for x in gb.get_all_results(filter=f)] == [tricky]
     f = where("lineItem.sourcedId", "=", line_item) & where("score", "@", [70, 95])
     assert sorted(x.score for x in gb.get_all_results(filter=f, sort="score")) == [70, 95]
+
+
+def test_a_metadata_key_of_any_text_the_server_takes_is_built_and_found(client: Timeback) -> None:
+    """``where`` takes the field names the server does (one pattern, ``timeback.filters.FIELD``): ``metadata.2024``
+    was refused, each dotted part having to start with a letter or ``_``, and ``grade-level`` and ``é`` with it."""
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    keys = ["grade-level", "é", "2024"]
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_,
+        academic_session_sourced_id=r.term,
+        results=[result_body(line_item, s, comment=k, metadata={k: "5", "other": "5"})
+                 for s, k in zip(r.students, keys, strict=True)],
+    )  # fmt: skip
+    for key in keys:
+        f = where("lineItem.sourcedId", "=", line_item) & where(f"metadata.{key}", "=", 5)
+        assert [x.comment for x in gb.get_all_results(filter=f)] == [key]
 
 
 def test_a_decimal_filters_as_the_number_it_is_sent_as(client: Timeback) -> None:

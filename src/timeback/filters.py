@@ -24,7 +24,12 @@ from decimal import Decimal
 __all__ = ["Filter", "where"]
 
 OPERATORS = frozenset({"=", "!=", ">", ">=", "<", "<=", "~", "@"})
-_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+FIELD_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[^\s'\"\\.=!<>~@\x00-\x1f]+)*"
+"""A filter's field name as the server's parser reads it (with this very pattern): a record field's name, then
+dotted parts (``student.sourcedId``, ``metadata.grade-level``) of any characters but whitespace, quotes and
+``=!<>~@`` (they end the field), ``.`` (it separates parts), ``\\`` and control characters (SQLite's JSON paths
+reach no key holding them, or a quote, as stored)."""
+_FIELD = re.compile(FIELD_PATTERN)
 
 Value = str | int | float | Decimal | bool | date | datetime
 _VALUE_TYPES = (str, int, float, Decimal, date)  # (bool is an int, datetime a date)

@@ -609,6 +609,55 @@ def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Clien
     assert matching("metadata.flag~'.5'") == [4]
 
 
+def test_a_metadata_key_may_hold_any_character_the_grammar_leaves_free(http: httpx.Client, client: Timeback) -> None:
+    """A key after ``metadata.`` holds any character but whitespace, control characters, quotes, ``\\``, ``.`` and
+    the operators' ``=!<>~@``. (The field ended at the first character outside ``[A-Za-z0-9_.]``: ``grade-level``
+    was 400 "expected an operator after 'metadata.grade'", ``é`` "after 'metadata.'".)"""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    metadata: list[dict[str, Any]] = [
+        {"grade-level": 5, "é": "z", "2024": "y", "a": {"b-c": 1}, "k(1)": "p", "a-b": "1"},
+        {"grade": "5", "grade-level": 6, "e": "z", "a-b": "2", "a": "1"},
+    ]
+    ids = [f"{r.class_}-key-{i}" for i in range(len(metadata))]
+    for sid, meta in zip(ids, metadata, strict=True):
+        client.oneroster.gradebook.put_result(
+            sourced_id=sid, result=result_body(line_item, r.students[0], metadata=meta)
+        )
+
+    def matching(expression: str) -> list[int]:
+        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+    assert matching("metadata.grade-level='5'") == [0]
+    assert matching("metadata.grade-level>='5'") == [0, 1]  # (the key ends at the operator)
+    assert matching("metadata.é='z'") == [0]
+    assert matching("metadata.2024='y'") == [0]
+    assert matching("metadata.a.b-c='1'") == [0]
+    assert matching("metadata.k(1)~'P'") == [0]
+    assert matching("metadata.a-b='1'") == [0]  # the key a-b, not a
+    assert matching("metadata.a-b@'1,2' AND metadata.grade-level!='5'") == [1]
+
+
+@pytest.mark.parametrize(
+    ("expression", "says"),
+    [
+        ("metadata.n.='2'", "position 11: expected a name after 'metadata.n.'"),
+        ("metadata..n='2'", "position 9: expected a name after 'metadata.'"),
+        ("metadata.='2'", "position 9: expected a name after 'metadata.'"),
+        ("score='1' OR metadata.n.", "position 24: expected a name after 'metadata.n.'"),
+        ("metadata.a b='1'", "position 11"),
+        ("metadata.a\"b='1'", "position 10"),  # (a key holding " or \\ cannot be reached in SQLite's JSON path)
+        ("metadata.a\\b='1'", "position 10"),
+    ],
+)
+def test_an_empty_or_unreachable_metadata_key_is_400_saying_where(
+    http: httpx.Client, graded: Any, expression: str, says: str
+) -> None:
+    """(An empty key, ``metadata..n`` or ``metadata.n.``, was looked up as the JSON key "" and matched nothing.)"""
+    r, _, _ = graded
+    assert says in refused(http, f"{GB}/classes/{r.class_}/results", filter=expression)
+
+
 @pytest.fixture(scope="module")
 def three(server: LocalServer) -> Iterator[tuple[Roster, list[str]]]:
     """A class with three results: scores 0, 1, 2 on 2024-03-01, -02, -03; the second with a 60,000-character

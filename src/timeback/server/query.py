@@ -5,7 +5,8 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
     filter     := predicate (("AND" | "OR") predicate)*        AND binds tighter than OR
     predicate  := field operator "'" value "'"                 '' inside a value is a quote
     operator   := "=" | "!=" | ">" | ">=" | "<" | "<=" | "~" (contains, case-insensitive) | "@" (in a comma list)
-    field      := name | reference ".sourcedId" | "metadata." key
+    field      := name | reference ".sourcedId" | "metadata." key ("." key)*    (timeback.filters.FIELD_PATTERN)
+    key        := any characters but whitespace, quotes, \\, control characters, "." and =!<>~@; not empty
 
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
 compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
@@ -27,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from timeback.filters import FIELD_PATTERN
 from timeback.models._base import DateOrDateTime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
@@ -130,7 +132,7 @@ def _kind(annotation: Any) -> FieldKind:
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<quoted>'(?:[^']|'')*')|(?P<op>!=|>=|<=|=|>|<|~|@)|(?P<word>[A-Za-z_][A-Za-z0-9_.]*)"
+    r"\s*(?:(?P<quoted>'(?:[^']|'')*')|(?P<op>!=|>=|<=|=|>|<|~|@)|(?P<word>" + FIELD_PATTERN + ")"
     r"|(?P<bare>[^\s'=<>!~@()]+))"
 )
 
@@ -175,6 +177,9 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
         if fk != "word":
             raise _bad_filter(f"expected a field name, found {field!r}", fpos, raw)
         if i + 1 >= len(tokens) or tokens[i + 1][0] != "op":
+            after = fpos + len(field)
+            if raw.startswith(".", after):  # (no name after that ".": "metadata..n", "metadata.n.")
+                raise _bad_filter(f"expected a name after {field + '.'!r}", after + 1, raw)
             raise _bad_filter(f"expected an operator after {field!r}", at(i + 1), raw)
         if i + 2 >= len(tokens) or tokens[i + 2][0] != "quoted":
             raise _bad_filter("values must be in single quotes", at(i + 2), raw)
