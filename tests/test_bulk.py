@@ -1152,6 +1152,43 @@ def test_replace_puts_a_result_whose_stored_record_holds_a_field_no_longer_sent(
     assert [gradebook.get_result(sourced_id=r["sourcedId"]).result.comment for r in first] == ["late", None, None]
 
 
+def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Each of these was counted unchanged and left as stored, where a PUT would change it: ``1`` for ``True``
+    (equal in Python, not in JSON), text that reads as the same instant as the text sent (only dates are compared
+    as instants), and a class named in the stored result but not the one the server gives a result sent without
+    one (its line item's). A result whose class is its line item's, sent without one, is still unchanged."""
+    from tests.support import make_roster
+
+    roster, line_items = world
+    elsewhere = make_roster(client).class_
+    tag = uid("equal")
+    stored = [
+        result_body(line_items[1], roster.students[0], f"{tag}-0", metadata={"passed": 1, "tries": [1, 0]}),
+        result_body(line_items[1], roster.students[1], f"{tag}-1", comment="2024-01-16"),
+        result_body(line_items[1], roster.students[2], f"{tag}-2", **{"class": {"sourcedId": elsewhere}}),
+        result_body(line_items[1], roster.students[3], f"{tag}-3"),
+    ]
+    gradebook = client.oneroster.gradebook
+    for record in stored:
+        gradebook.put_result(sourced_id=record["sourcedId"], result=record)
+    again = [
+        {**stored[0], "metadata": {"passed": True, "tries": [True, False]}},
+        {**stored[1], "comment": "2024-01-16T00:00:00Z"},
+        {k: v for k, v in stored[2].items() if k != "class"},
+        stored[3],
+    ]
+    summary = gradebook.bulk_post_results(again, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.unchanged, summary.replaced) == (4, 1, 3)
+    held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
+    assert held[0].metadata == {"passed": True, "tries": [True, False]}
+    assert held[1].comment == "2024-01-16T00:00:00Z"
+    assert held[2].class_ is not None and held[2].class_.sourcedId == roster.class_
+    assert held[3].class_ is not None and held[3].class_.sourcedId == roster.class_
+
+
 class RefusesLongUrls(httpx.BaseTransport):
     """Forwards every request to the real server, except one whose URL passes 8 KB: 414, as proxies answer."""
 
@@ -1255,14 +1292,18 @@ def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     from timeback._bulk import _stored_as_put
 
     held = {"sourcedId": "r", "score": 90.0, "class": {"sourcedId": "c"}, "dateLastModified": "x", "comment": None}
-    assert _stored_as_put(held, {"sourcedId": "r", "score": 90})  # (90 == 90.0; class and the stamp the server's)
+    dates = frozenset({"scoreDate"})
+    assert _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, "c")  # (90 == 90.0; the line item's class)
     assert _stored_as_put(
-        held, {"sourcedId": "r", "score": 90, "dateLastModified": "y"}
+        held, {"sourcedId": "r", "score": 90, "dateLastModified": "y"}, dates, "c"
     )  # (a stamp sent: not compared)
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 91})
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}})
-    assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90})  # (a PUT would drop it)
-    assert not _stored_as_put(None, {"sourcedId": "r"})
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, "other")  # (a PUT would set "other")
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, None)  # (the line item's unknown)
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 91}, dates, "c")
+    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}}, dates, "c")
+    assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90}, dates, "c")  # (dropped)
+    assert not _stored_as_put({**held, "score": True}, {"sourcedId": "r", "score": 1}, dates, "c")
+    assert not _stored_as_put(None, {"sourcedId": "r"}, dates, "c")
 
 
 def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same() -> None:
@@ -1274,9 +1315,19 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     assert not holds({"sourcedId": "li-1", "note": "added"}, ref)  # (not what a server adds to a reference)
     assert not holds({"a": 1, "b": 2}, {"a": 1})  # (metadata: a PUT would drop "b")
     for written in ("2024-09-08T10:00:00.000Z", "2024-09-08T12:00:00+02:00", "2024-09-08T10:00:00.000000+00:00"):
-        assert holds(written, "2024-09-08T10:00:00Z"), written
-    assert holds("2024-09-08T00:00:00Z", "2024-09-08") and not holds("2024-09-08T10:00:01Z", "2024-09-08T10:00:00Z")
-    assert not holds("2024-09-08", "2024-09-09") and not holds("2024-abc", "2024-abd") and not holds("10", 10)
+        assert holds(written, "2024-09-08T10:00:00Z", date=True), written
+        assert not holds(written, "2024-09-08T10:00:00Z"), written  # (text: the same instant is not the same text)
+    assert holds("2024-09-08T00:00:00Z", "2024-09-08", date=True)
+    assert not holds("2024-09-08T10:00:01Z", "2024-09-08T10:00:00Z", date=True)
+    assert not holds("2024-09-08", "2024-09-09", date=True) and not holds("2024-abc", "2024-abd", date=True)
+    assert not holds("10", 10)
+    dates = frozenset({"beginDate"})
+    assert holds(
+        {"roles": [{"beginDate": "2024-09-08T00:00:00.000Z"}]}, {"roles": [{"beginDate": "2024-09-08"}]}, dates
+    )
+    assert not holds({"metadata": {"beginDate": "2024-09-08T00:00:00Z"}}, {"metadata": {"beginDate": "2024-09-08"}},
+                     dates)  # (metadata is the caller's own JSON: no date there)  # fmt: skip
+    assert not holds({"a": [1, 0]}, {"a": [True, False]}) and not holds(1.0, True) and holds(True, True)
     held = [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1.0}]}]
     assert holds(held, [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1}]}])
     assert not holds(held, [])

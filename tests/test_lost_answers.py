@@ -81,6 +81,31 @@ def test_a_real_conflict_behind_a_lost_answer_still_raises(lossy: tuple[Timeback
     assert client.oneroster.gradebook.get_category(sourced_id=taken).category.title == "Someone else's"
 
 
+@pytest.mark.parametrize(
+    ("theirs", "mine"),
+    [
+        ({"score": 50, "comment": "teacher note"}, {}),  # (a score and a comment the call did not send)
+        ({"metadata": {"passed": 1}}, {"metadata": {"passed": True}}),  # (Python's True == 1; JSON's true is not 1)
+        ({"comment": "2024-01-16"}, {"comment": "2024-01-16T00:00:00Z"}),  # (text, not a date: not the same instant)
+    ],
+)
+def test_a_stored_record_that_differs_only_beside_what_was_sent_is_not_the_call_s_own(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster, theirs: dict[str, object],
+    mine: dict[str, object]
+) -> None:  # fmt: skip
+    """(Each was confirmed as the call's own: the caller told its create succeeded, the server holding another.)"""
+    lossy_client, transport = lossy
+    (line_item,) = add_line_items(client, roster, 1)
+    common = result_body(line_item, roster.students[0], uid("res"))
+    del common["score"]
+    client.oneroster.gradebook.create_result(result={**common, **theirs})
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        lossy_client.oneroster.gradebook.create_result(result={**common, **mine})
+    assert transport.lost == 1
+    stored = client.oneroster.gradebook.get_result(sourced_id=str(common["sourcedId"])).result.model_dump()
+    assert {k: stored[k] for k in theirs} == theirs
+
+
 def test_a_lost_bulk_batch_answer_is_confirmed_from_its_encoded_records(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:

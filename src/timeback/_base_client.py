@@ -18,7 +18,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
@@ -549,7 +549,10 @@ class BaseClient:
                 outcome = f"they could not be read back to confirm it (not sent: {held.failed._not_sent})"
             _with_reason(error, f"{retried}, and {outcome}")
             return None
-        if not all(reads_back_as_sent(stored.get(record["sourcedId"]), record) for record in sent):
+        from timeback.models._base import date_fields
+
+        dates = date_fields(op.request)
+        if not all(_created_as_sent(stored.get(record["sourcedId"]), record, dates) for record in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
             return None
@@ -875,16 +878,42 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     return stored, int(total) if counted else None
 
 
-def reads_back_as_sent(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
-    """Whether a stored record holds every field as sent (fields the server adds, and the stamp, aside; a field
-    sent as null may be absent; a value the server writes otherwise, ``holds``). First compared in C, the items
-    sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by
-    field only when that fails."""
+def reads_back_as_sent(
+    held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a stored record holds every field as sent (the stamp aside; a field sent as null may be absent; a
+    value the server writes otherwise, ``holds``: ``dates`` names the date fields). First compared in C, the items
+    sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by field
+    only when that fails. Fields held but not sent are the caller's to judge (``held_beside``)."""
     if held is None:
         return False
-    return record.items() <= held.items() or all(
-        holds(held.get(k), v) for k, v in record.items() if k != "dateLastModified"
-    )
+    if record.items() <= held.items():  # (by ==, where True == 1: the values that may hide a bool looked at apart)
+        return all(
+            _exactly(held[k], v)
+            for k, v in record.items()
+            if isinstance(v, _MAY_HIDE_A_BOOL) or held[k] is True or held[k] is False
+        )
+    return all(_holds_at(held, k, v, dates) for k, v in record.items() if k != "dateLastModified")
+
+
+_MAY_HIDE_A_BOOL = (bool, dict, list)
+
+
+# What a server sets on a record it creates beside the fields sent: a result's class (its line item's), an
+# enrollment's school (its class's), a class's org or school (the other one named), a school's, term's or grading
+# period's type.
+SET_BY_SERVER = frozenset({"class", "school", "org", "type"})
+
+
+def _created_as_sent(held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str]) -> bool:
+    """Whether a record read back is the one a create sent: each field as sent, and no other but the server's."""
+    return reads_back_as_sent(held, record, dates) and held_beside(cast(dict[str, Any], held), record, SET_BY_SERVER)
+
+
+def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Iterable[str]) -> bool:
+    """Whether the fields ``held`` has beside those of ``record`` are null, the stamp, or ``set_by_server``: a record
+    holding a score or comment the call did not send is not the call's own."""
+    return all(held[key] is None for key in held.keys() - record.keys() - {"dateLastModified", *set_by_server})
 
 
 # What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
@@ -892,19 +921,42 @@ def reads_back_as_sent(held: dict[str, Any] | None, record: dict[str, Any]) -> b
 REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
 
 
-def holds(held: Any, sent: Any) -> bool:
-    """Whether a stored value is the value sent: equal, or the same written otherwise: a reference (an object with
-    a ``sourcedId``) with fields added (``REFERENCE_EXTRAS``), a date-time as another form of the same instant
-    (``2024-09-08T10:00:00.000Z`` for ``2024-09-08T10:00:00Z``), and lists and objects of such values."""
+def holds(held: Any, sent: Any, dates: frozenset[str] = frozenset(), date: bool = False) -> bool:
+    """Whether a stored value is the value sent: equal (a bool only to a bool: Python's ``True == 1`` is not
+    JSON's), or the same written otherwise: a reference (an object with a ``sourcedId``) with fields added
+    (``REFERENCE_EXTRAS``), a date-time as another form of the same instant (``2024-09-08T10:00:00.000Z`` for
+    ``2024-09-08T10:00:00Z``) where the value is a date (``date``: its field is one of ``dates``, never text nor
+    anything in ``metadata``), and lists and objects of such values."""
     if held == sent:
-        return True
+        return _exactly(held, sent)
     if isinstance(sent, dict):
-        if not isinstance(held, dict) or not all(holds(held.get(k), v) for k, v in sent.items()):
+        if not isinstance(held, dict) or not all(_holds_at(held, k, v, dates) for k, v in sent.items()):
             return False
         return held.keys() <= sent.keys() or ("sourcedId" in sent and held.keys() - sent.keys() <= REFERENCE_EXTRAS)
     if isinstance(sent, list):
-        return isinstance(held, list) and len(held) == len(sent) and all(map(holds, held, sent))
-    return isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
+        return (
+            isinstance(held, list)
+            and len(held) == len(sent)
+            and all(holds(h, s, dates, date) for h, s in zip(held, sent, strict=True))
+        )
+    return date and isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
+
+
+def _holds_at(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str]) -> bool:
+    if key == "metadata":  # (free JSON: no date there, whatever its name)
+        return holds(held.get(key), sent)
+    return holds(held.get(key), sent, dates, key in dates)
+
+
+def _exactly(held: Any, sent: Any) -> bool:
+    """Whether two values found equal (``==``) are the same JSON value: no bool standing for a number."""
+    if type(held) is bool or type(sent) is bool:
+        return type(held) is type(sent)
+    if type(sent) is dict:
+        return all(_exactly(held[k], v) for k, v in sent.items())
+    if type(sent) is list:
+        return all(map(_exactly, held, sent))
+    return True
 
 
 def _same_instant(one: str, other: str) -> bool:

@@ -411,20 +411,52 @@ class Replaced:
     stop: BaseException | None = None  # the credentials or their scopes refused: the upload stops after this batch
 
 
-# What the server sets on a result it stores beside the fields sent: the stamp, and the class of the line item when
-# none is sent (the one a PUT would set again).
-SET_BY_SERVER = frozenset({"dateLastModified", "class"})
-
-
-def _stored_as_put(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
+def _stored_as_put(
+    held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str], line_items_class: str | None
+) -> bool:
     """Whether PUTting ``record`` would leave ``held`` as it is: it holds every field as sent, and no other field
-    (a PUT replaces the whole record: a comment no longer sent is dropped), the server's own and nulls aside."""
-    from timeback._base_client import reads_back_as_sent
+    (a PUT replaces the whole record: a comment no longer sent is dropped), the stamp and nulls aside, and the
+    class when the record names none and it is its line item's (``line_items_class``), which a PUT sets again."""
+    from timeback._base_client import held_beside, reads_back_as_sent
 
-    if not reads_back_as_sent(held, record):
+    if not reads_back_as_sent(held, record, dates):
         return False
     assert held is not None
-    return all(held[key] is None for key in held.keys() - record.keys() - SET_BY_SERVER)
+    derived = (
+        line_items_class is not None and "class" not in record and _sourced_id(held.get("class")) == line_items_class
+    )
+    return held_beside(held, record, ("class",) if derived else ())
+
+
+def _sourced_id(reference: Any) -> Any:
+    return reference.get("sourcedId") if isinstance(reference, dict) else None
+
+
+def _needs_line_items_class(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
+    """Whether ``_stored_as_put`` needs the class of the record's line item: it names none, and one is held."""
+    return held is not None and "class" not in record and held.get("class") is not None
+
+
+def line_items_class(
+    client: BaseClient, create: Operation[Any, Any], line_item: str | None
+) -> Exchange[tuple[str | None, int]]:
+    """The sourcedId of ``line_item``'s class (the one the server gives a result PUT without one), read from the
+    server, and the retries the read took; None if it cannot be read (the results that need it are then PUT)."""
+    from timeback._base_client import retries_taken_of
+    from timeback._operations import READERS
+
+    reader = READERS.get((create.base_path, "lineItems"))
+    if reader is None or line_item is None:
+        return None, 0
+    answer = yield client.build_request(reader, reader.request(sourced_id=line_item))
+    if isinstance(answer, BaseException):
+        return None, answer.retries_taken
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    found = body.get("lineItem") if isinstance(body, dict) else None
+    return _sourced_id(found.get("class")) if isinstance(found, dict) else None, retries_taken_of(answer)
 
 
 def replacing(
@@ -444,6 +476,7 @@ def replacing(
     of PUTs. After a stop, the results left that a PUT would change count as not sent; those stored as sent still
     count unchanged."""
     from timeback._base_client import retries_taken_of
+    from timeback.models._base import date_fields
 
     sent = batch.records.decoded()
     outcome = Replaced(retries_taken=conflict.retries_taken)
@@ -458,10 +491,15 @@ def replacing(
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
     stored = held.records
+    dates = date_fields(put.request)
+    class_read, class_id = False, None  # (the line item's class: read once, when a result needs it)
     not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
     for record in sent:
         sourced_id = record["sourcedId"]
-        if _stored_as_put(stored.get(sourced_id), record):
+        if not class_read and _needs_line_items_class(stored.get(sourced_id), record):
+            class_read, (class_id, retries) = True, (yield from line_items_class(client, create, line_item))
+            outcome.retries_taken += retries
+        if _stored_as_put(stored.get(sourced_id), record, dates, class_id):
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():
@@ -478,7 +516,10 @@ def replacing(
             # (an attempt got no answer and may have written it: read back, held as PUT, it was replaced)
             check = yield from client.reading_back(create, client.read_back_requests(create, [record]) or [])
             outcome.retries_taken += check.retries_taken
-            if check.failed is None and _stored_as_put(check.records.get(sourced_id), record):
+            if not class_read and _needs_line_items_class(check.records.get(sourced_id), record):
+                class_read, (class_id, retries) = True, (yield from line_items_class(client, create, line_item))
+                outcome.retries_taken += retries
+            if check.failed is None and _stored_as_put(check.records.get(sourced_id), record, dates, class_id):
                 outcome.replaced += 1
                 continue
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)

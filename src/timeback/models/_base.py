@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
@@ -373,6 +374,33 @@ def _field_plan(cls: type[BaseModel]) -> list[tuple[str, str, bool]]:
                 plan.append((name, info.alias or name, is_date))
         _FIELD_PLANS[cls] = plan
     return plan
+
+
+_DATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def date_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """The wire names of the ISO date fields of ``cls`` and of the models it holds (``scoreDate``; a user's roles'
+    ``beginDate``...): where a server may write a date-time sent otherwise, as the same instant."""
+    found = _DATE_FIELDS.get(cls)
+    if found is None:
+        _DATE_FIELDS[cls] = frozenset()  # (a model that refers to itself stops here)
+        names: set[str] = set()
+        for name, wire_name, is_date in _field_plan(cls):
+            if is_date:
+                names.add(wire_name)
+            else:
+                for model in _models_in(cls.__pydantic_fields__[name].annotation):
+                    names |= date_fields(model)
+        found = _DATE_FIELDS[cls] = frozenset(names)
+    return found
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from _models_in(arg)
 
 
 def _may_hold_checks(annotation: Any) -> bool:
