@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -22,11 +23,13 @@ import timeback.models._dicts as dicts
 from tests.support import Roster, add_line_items, result_body, uid
 from timeback import AsyncTimeback, Timeback
 from timeback.enums import TimebackScoreStatus
+from timeback.errors import NotFoundError, RequestError
 from timeback.models._base import GeneratedId
 from timeback.models._dicts import EncodedItems, ValidatedRequest, dict_validator
 from timeback.models.request import (
     TimebackCreateResultBody,
     TimebackCreateResultForLineItemRequest,
+    TimebackPutResultBody,
     TimebackPutResultRequest,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
@@ -262,3 +265,61 @@ def test_encoded_items_join_into_one_json_body(count: int) -> None:
     encoded = EncodedItems(json.dumps(item).encode() for item in items)
     assert json.loads(encoded.to_json(b'{"results":', b"}")) == {"results": items}
     assert json.loads(encoded.to_json()) == items and encoded.decoded() == items
+
+
+def test_a_model_sends_nan_in_metadata_as_is_and_the_server_names_it(client: Timeback, roster: Roster) -> None:
+    # (pydantic's default wrote NaN and Infinity as null: the server stored null in place of the caller's value)
+    (line_item,) = add_line_items(client, roster, 1)
+    gradebook = client.oneroster.gradebook
+    for number in (float("nan"), float("inf")):
+        chosen = uid("r")
+        body = TimebackPutResultBody.model_validate(result_body(line_item, roster.students[0], metadata={"v": number}))
+        with pytest.raises(RequestError, match=r"result\.metadata\.v: .* is not a finite JSON number") as refused:
+            gradebook.put_result(sourced_id=chosen, result=body)
+        assert refused.value.status_code == 400
+        with pytest.raises(NotFoundError):
+            gradebook.get_result(sourced_id=chosen)
+
+
+def test_a_model_sends_a_decimal_in_metadata_as_a_number(client: Timeback, roster: Roster) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    chosen = uid("r")
+    metadata = {"d": Decimal("1.10"), "n": [Decimal("5"), {"deep": Decimal("-0.25")}]}
+    body = TimebackPutResultBody.model_validate(result_body(line_item, roster.students[0], metadata=metadata))
+    client.oneroster.gradebook.put_result(sourced_id=chosen, result=body)
+    stored = client.oneroster.gradebook.get_result(sourced_id=chosen).result.metadata
+    assert stored == {"d": 1.1, "n": [5.0, {"deep": -0.25}]}
+    assert body.metadata == metadata  # (converted when sent, not held converted)
+
+
+def test_dict_and_model_paths_send_the_same_bytes_for_decimals_in_metadata(server: Any, roster: Roster) -> None:
+    sent: list[bytes] = []
+    capture = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.content)]})
+    metadata = {"d": Decimal("1.10"), "l": [Decimal("2"), {"x": [Decimal("0.5")]}], "f": 1.5}
+    with Timeback(**server.client_kwargs(), http_client=capture) as client:
+        (line_item,) = add_line_items(client, roster, 1)
+        create = client.oneroster.gradebook.create_result_for_line_item
+        by_dict, by_model = uid("r"), uid("r")  # (same length: the bodies differ in the id alone)
+        data = {
+            "line_item_sourced_id": line_item,
+            "results": [result_body(line_item, roster.students[0], by_dict, metadata=metadata)],
+        }
+        assert isinstance(engine.BaseClient.coerce_call_request(create.operation, None, data), ValidatedRequest)
+        create(**data)
+        dict_body = sent[-1]
+        create(CREATE.model_validate({**data, "results": [{**data["results"][0], "sourcedId": by_model}]}))
+        model_body = sent[-1]
+        stored = client.oneroster.gradebook.get_result(sourced_id=by_model).result.metadata
+    assert dict_body.replace(by_dict.encode(), by_model.encode()) == model_body
+    assert json.loads(dict_body)["results"][0]["metadata"] == stored == {"d": 1.1, "l": [2.0, {"x": [0.5]}], "f": 1.5}
+
+
+def test_results_with_metadata_keep_the_dict_path() -> None:
+    # metadata's serializer (decimals as numbers) would push every record holding it off the dict path if not dropped
+    assert dict_validator(CREATE) is not None
+    data = {"line_item_sourced_id": "li", "results": [result_body("li", "s", metadata={"d": Decimal("1.5")})]}
+    with mock_client(Recorder()) as client:
+        create = client.oneroster.gradebook.create_result_for_line_item
+        validated = engine.BaseClient.coerce_call_request(create.operation, None, data)
+    assert isinstance(validated, ValidatedRequest)
+    assert validated["results"][0]["metadata"] == {"d": 1.5}

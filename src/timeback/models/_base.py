@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
@@ -21,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     GetCoreSchemaHandler,
+    PlainSerializer,
     PrivateAttr,
     TypeAdapter,
     ValidationError,
@@ -35,6 +37,7 @@ __all__ = [
     "DateOrDateTime",
     "GeneratedId",
     "Known",
+    "Metadata",
     "ResponseModel",
     "TimebackModel",
     "is_strict",
@@ -75,7 +78,11 @@ def sourced_id_given(record: Any) -> bool:
 class TimebackModel(BaseModel):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, validate_assignment=False)
+    # NaN and Infinity are sent as such, so the server's 400 names the field (pydantic's default sent null, stored
+    # in place of the caller's value); the dict path sends them so too.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, validate_assignment=False, ser_json_inf_nan="constants"
+    )
 
     # Fields whose defaults go on the wire: the ones ``model_post_init`` marks as set (the dict path of
     # ``timeback.models._dicts`` fills in exactly these). A class overriding ``model_post_init`` declares them.
@@ -84,6 +91,27 @@ class TimebackModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def decimals_as_floats(value: Any) -> Any:
+    """``value`` with each Decimal inside (dicts and lists) a float: a JSON number, as the dict path sends it, where
+    pydantic writes a Decimal in an ``Any`` as a string."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: decimals_as_floats(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [decimals_as_floats(item) for item in value]
+    return value
+
+
+# Converted only when serialized to JSON: reading an answer costs nothing more. The dict path (``models._dicts``)
+# drops this serializer: its JSON values hold floats already.
+Metadata = Annotated[
+    dict[str, Any] | None,
+    PlainSerializer(decimals_as_floats, return_type=dict[str, Any] | None, when_used="json"),
+]
+"""A record's ``metadata``: any JSON object."""
 
 
 class ResponseModel(TimebackModel):

@@ -21,6 +21,8 @@ from typing import Any
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
 
+from timeback.models._base import decimals_as_floats
+
 __all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "validated_dict"]
 
 
@@ -175,7 +177,10 @@ def _convert(schema: Any) -> Any:
     if kind in ("model-fields", "dataclass", "dataclass-args", "call", "arguments"):
         raise _Unsupported(kind)
     serialization = schema.get("serialization")
-    if serialization is not None and serialization.get("type") not in _PLAIN_SERIALIZERS:
+    if serialization is not None and serialization.get("function") is decimals_as_floats:
+        # (metadata's: its JSON values here hold floats already, and to_json writes them as numbers)
+        schema = {key: value for key, value in schema.items() if key != "serialization"}
+    elif serialization is not None and serialization.get("type") not in _PLAIN_SERIALIZERS:
         raise _Unsupported("custom serializer")  # (to_json would not apply it)
     return {key: value if key in ("metadata", "serialization") else _convert(value) for key, value in schema.items()}
 

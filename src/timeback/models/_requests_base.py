@@ -21,7 +21,7 @@ FieldList = Annotated[
 class TimebackRequest(BaseModel):
     """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="constants")  # (as TimebackModel)
 
 
 # request class -> its body fields: (name, wire name, body model, the record model it is a body of)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import Field
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models._base import DateOrDateTime, Known, TimebackModel, new_sourced_id
+from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel, new_sourced_id
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
@@ -41,7 +41,7 @@ class TimebackEntity(TimebackModel):
     sourcedId: str | None = Field(default=None, min_length=1, max_length=255)
     status: Known[TimebackStatus] | None = None
     dateLastModified: DateOrDateTime | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata = None
 
 
 class NewRecord(TimebackModel):

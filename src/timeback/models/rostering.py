@@ -6,12 +6,12 @@ classes and the ``...Body`` classes in ``timeback.models.request`` make the requ
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
-from timeback.models._base import DateOrDateTime, Known, TimebackModel
+from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -95,7 +95,7 @@ class TimebackRole(TimebackModel):
     userProfile: str | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: Metadata = None
 
 
 class TimebackUserId(TimebackModel):
