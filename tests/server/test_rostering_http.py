@@ -209,3 +209,24 @@ def test_a_flag_is_true_or_false_as_both_specs_spell_it(authed: httpx.Client) ->
     refused = authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "primary": "maybe"}})
     assert refused.status_code == 422 and "enrollment.primary" in refused.json()["imsx_description"], refused.text
     created(authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "primary": False}}))
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_one_422_names_a_new_class_s_missing_school_with_its_other_missing_fields(
+    authed: httpx.Client, method: str
+) -> None:
+    """The school rule (``school`` or ``org``) is checked with the fields: it was left to a second 422, once the body
+    had its course and terms, where README promises one 422 naming every field that fails."""
+    path = f"{RO}/classes/{uid('class')}" if method == "PUT" else f"{RO}/classes/"
+    school = "a class needs its school, as 'school' (OneRoster) or 'org' (Timeback)"
+    answer = authed.request(method, path, json={"class": {"title": "x"}})
+    assert answer.status_code == 422, answer.text
+    named = {detail["field"]: detail["message"] for detail in answer.json()["imsx_error_details"]}
+    assert named == {"class.course": "Field required", "class.terms": "Field required", "class": school}
+    sent = {"title": "x", "course": {"sourcedId": uid("course")}, "terms": [{"sourcedId": uid("term")}]}
+    answer = authed.request(method, path, json={"class": sent})
+    assert answer.status_code == 422, answer.text
+    assert [(d["field"], d["message"]) for d in answer.json()["imsx_error_details"]] == [("class", school)]
+    answer = authed.request(method, path, json={"class": {"title": "x", "school": "not a reference"}})
+    named = {detail["field"] for detail in answer.json()["imsx_error_details"]}
+    assert "class.school" in named and "class" not in named  # (a school sent, though not valid: named there)

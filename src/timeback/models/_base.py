@@ -316,7 +316,8 @@ def strict_problems_of_parts(
 ) -> list[tuple[Location, str]]:
     """``strict_problems`` of JSON ``data`` that pydantic refuses as ``cls`` (``failed``, else found here), in the
     parts it does not: each field with no error of its own validated alone, a model or list of models with errors
-    inside looked into. For one answer naming every problem; the server's failure path only."""
+    inside looked into, and the rules of a model whose fields failed (``rule_problems``: its model validator did not
+    run). For one answer naming every problem; the server's failure path only."""
     if failed is None:
         try:
             return strict_problems(cls.model_validate_json(json.dumps(data), **STRICT_VALIDATION))
@@ -324,8 +325,12 @@ def strict_problems_of_parts(
             failed = exc
     if not isinstance(data, dict):
         return []
-    refused = {error["loc"][0] for error in failed.errors(include_url=False) if error["loc"]}
+    errors = failed.errors(include_url=False, include_input=False)
+    refused = {error["loc"][0] for error in errors if error["loc"]}
     problems: list[tuple[Location, str]] = []
+    rules = getattr(cls, "rule_problems", None)
+    if rules is not None and all(error["loc"] for error in errors):  # (an error of the whole: the validator ran)
+        problems += [((), message) for message in rules(data)]
     for name, wire_name, is_date in _field_plan(cls):
         item = data.get(wire_name)
         if item is None:

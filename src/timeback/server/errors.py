@@ -108,7 +108,8 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
         # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)
         loc = [p for p in err["loc"][: -1 if unknown else None] if not _is_schema_tag(p)]
         message = "unknown field" if unknown else err["msg"].removeprefix("Value error, ")
-        where = prefix + field_path(loc)
+        # (an error of the whole record under ``prefix``, a model validator's, names the record: ``class``)
+        where = prefix + field_path(loc) if loc or not prefix else prefix.removesuffix(".")
         if unknown:
             where = f"{where}.{err['loc'][-1]}" if loc else f"{prefix}{err['loc'][-1]}"
         same = named.get(where)

@@ -206,10 +206,7 @@ class GradebookService:
             merged = {**body, **path}
             request = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
-            # and the strict problems of the parts pydantic took: one 422 names every bad field of the body
-            problems = strict_problems_of_parts(op.request, merged, exc)
-            errors = [*exc.errors(include_url=False, include_input=False), *_strict_errors(problems)]
-            raise validation_error(sorted(errors, key=lambda error: _document_order(body, error["loc"]))) from None
+            raise validation_error(_every_error(op.request, merged, exc, body)) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
             raise validation_error(_strict_errors(problems))
@@ -587,6 +584,14 @@ def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: C
     raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
 
 
+def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, body: Any) -> list[dict[str, Any]]:
+    """The errors of ``failed`` (``data`` refused as ``model``) and the strict problems of the parts pydantic took,
+    in ``body``'s order: one 422 names every bad field of the body."""
+    problems = strict_problems_of_parts(model, data, failed)
+    errors = [*failed.errors(include_url=False, include_input=False), *_strict_errors(problems)]
+    return sorted(errors, key=lambda error: _document_order(body, error["loc"]))
+
+
 def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:
     """``strict_problems`` as ``validation_error`` takes errors."""
     return [{"type": "value_error", "loc": loc, "msg": message} for loc, message in problems]
@@ -615,19 +620,19 @@ def _completed(
     record must pass). Whole, the body replaces the record; in part, the fields sent replace the stored record's.
     Either way the result must be whole: 422 naming what the body lacks otherwise."""
 
-    def problems(candidate: dict[str, Any]) -> ValidationError | None:
+    def problems(candidate: dict[str, Any]) -> list[dict[str, Any]] | None:
         try:
             whole.model_validate_json(json.dumps(candidate), **STRICT_VALIDATION)
         except ValidationError as exc:
-            return exc
+            return _every_error(whole, candidate, exc, candidate)
         return None
 
-    error = problems(record)
-    if error is None:
+    errors = problems(record)
+    if errors is None:
         return record
     stored = tx.get(coll, record["sourcedId"])
     if stored is None:  # (the body's schema requires nothing: whether the record exists decides)
-        named = validation_error(error, prefix=f"{op.wire_body_key}.")
+        named = validation_error(errors, prefix=f"{op.wire_body_key}.")
         description = named.description.replace("Invalid request body", f"Not a whole {coll.label.lower()}", 1)
         raise ApiError(422, f"{description}; a part only updates one that exists", fields=named.fields)
     merged = {**stored, **record}
@@ -636,8 +641,8 @@ def _completed(
         # it): the stored org would otherwise still name the old school.
         if source not in record and record.get(target) is not None and stored.get(source) is not None:
             merged[source] = record[target]
-    if (error := problems(merged)) is not None:
-        raise validation_error(error, prefix=f"{op.wire_body_key}.")
+    if (errors := problems(merged)) is not None:
+        raise validation_error(errors, prefix=f"{op.wire_body_key}.")
     return merged
 
 
