@@ -565,6 +565,23 @@ async def test_an_endless_deadline_with_no_timeout_sends_sync_and_async(server: 
         assert (await async_client.oneroster.gradebook.get_category(**call)).category.title == "x"
 
 
+@pytest.mark.parametrize(
+    "timeout", [float("inf"), 1e10, httpx.Timeout(60, read=float("inf"))], ids=["inf", "1e10", "read-inf"]
+)
+async def test_an_endless_timeout_is_no_limit_sync_async_and_on_aiohttp(server: LocalServer, timeout: Any) -> None:
+    """``timeout=math.inf`` is a natural way to ask for none: every call raised a bare OverflowError (the socket
+    takes no timeout past about 292 years; aiohttp none that is infinite), given to a client or to a call."""
+    from timeback import DefaultAioHttpClient
+
+    with Timeback(**server.client_kwargs(), timeout=timeout) as client:
+        client.oneroster.gradebook.put_category(sourced_id="endless-timeout", category={"title": "x"})
+        assert client.oneroster.gradebook.get_category(sourced_id="endless-timeout", timeout=timeout).category.title
+    async with AsyncTimeback(**server.client_kwargs(), timeout=timeout, http_client=DefaultAioHttpClient()) as aio:
+        assert (await aio.oneroster.gradebook.get_category(sourced_id="endless-timeout")).category.title == "x"
+    async with AsyncTimeback(**server.client_kwargs(), timeout=timeout) as async_client:
+        assert (await async_client.oneroster.gradebook.get_category(sourced_id="endless-timeout")).category.title
+
+
 PAIR = {"suppliedSourcedId": "r1", "allocatedSourcedId": "r1"}
 BULK_ROW = {"sourcedId": "r1", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
             "scoreStatus": "fully graded", "scoreDate": "2024-01-16T10:00:00Z", "score": 1}  # fmt: skip

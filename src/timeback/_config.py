@@ -193,6 +193,11 @@ _ARGUMENT_OF = {
 }
 
 
+# Seconds (about 31 years) from which a timeout is no limit: a socket takes none past about 292 years (the sync
+# client raised OverflowError for ``timeout=math.inf``), aiohttp none that is infinite.
+ENDLESS = 1e9
+
+
 def checked_options(
     timeout: float | httpx.Timeout | None, max_retries: int | None, deadline: float | None
 ) -> tuple[httpx.Timeout | None, int | None, float | None]:
@@ -204,9 +209,12 @@ def checked_options(
     if timeout is not None:
         if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(_seconds("timeout", timeout, positive=True, no_limit="httpx.Timeout(None)"))
-        for phase, value in timeout.as_dict().items():
+        phases = timeout.as_dict()
+        for phase, value in phases.items():
             if value is not None:
                 _seconds(f"timeout ({phase})", value, positive=True)
+        if any(value is not None and value >= ENDLESS for value in phases.values()):
+            timeout = httpx.Timeout(**{k: None if v is not None and v >= ENDLESS else v for k, v in phases.items()})
     if max_retries is not None and (
         isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
     ):
