@@ -30,10 +30,12 @@ def test_spec_parsing() -> None:
     spec = FaultSpec.parse("429=0.1, drop=0.05,retry_after=2,slow_ms=50,seed=3")
     assert spec.rates == {"429": 0.1, "drop": 0.05} and (spec.retry_after, spec.slow_ms, spec.seed) == (2, 50, 3)
     assert FaultSpec.parse("all=0.3").total_rate == pytest.approx(0.3) and len(FaultSpec.parse("all=0.3").rates) == 6
+    assert FaultSpec.parse("all=0.3,500=0.2").rates["500"] == 0.2  # (all the kinds, one of them set apart)
     for bad, says in [("teapot=0.1", "unknown name 'teapot'"), ("500=2", "probability"), ("500", "name=value"),
                       ("500=0.6,503=0.6", "must not exceed 1"), ("slow=x", "needs a number"),
                       ("slow_ms=inf", "slow_ms needs a finite number"), ("seed=nan", "seed needs a finite number"),
-                      ("retry_after=-3", "at least 0"), ("retry_after=1e999", "finite")]:  # fmt: skip
+                      ("retry_after=-3", "at least 0"), ("retry_after=1e999", "finite"),
+                      ("500=0.1,500=0.2", "500 is given twice"), ("seed=1, seed=2", "seed is given twice")]:  # fmt: skip
         with pytest.raises(ValueError, match=says):
             FaultSpec.parse(bad)
 

@@ -48,11 +48,15 @@ class FaultSpec:
         """Parse ``kind=rate,...``; raises ValueError naming what is wrong."""
         rates: dict[str, float] = {}
         settings: dict[str, Any] = {}
+        given: set[str] = set()
         for part in filter(None, (p.strip() for p in text.split(","))):
             name, sep, value = part.partition("=")
             name = name.strip()
             if not sep:
                 raise ValueError(f"fault spec: expected name=value, got {part!r}")
+            if name in given:  # (the last one was taken without a word: which was meant?)
+                raise ValueError(f"fault spec: {name} is given twice")
+            given.add(name)
             try:
                 number = float(value)
             except ValueError:
