@@ -760,3 +760,19 @@ def test_help_shows_every_option_name_whole_in_80_columns(args: list[str]) -> No
     cut = [line for line in result.output.splitlines() if "…" in line or ("..." in line and "Usage:" not in line)]
     assert not cut, result.output  # (rich's cut, and click's of a command's help in the list of commands)
     assert max(map(len, result.output.splitlines())) <= 80, result.output
+
+
+@pytest.mark.parametrize("missing", ["fastapi", "sqlalchemy", "uvicorn"])
+def test_the_local_server_without_the_extra_says_what_to_install(missing: str) -> None:
+    """(``from timeback.server.runner import LocalServer``, as README's pytest fixture does, was a bare
+    ``No module named 'fastapi'`` with only the SDK installed.)"""
+    import subprocess
+    import sys
+
+    script = f"import sys; sys.modules[{missing!r}] = None\nfrom timeback.server.runner import LocalServer"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert (
+        f"ModuleNotFoundError: timeback's server needs the server extra ({missing} is missing): pip install "
+        "'timeback[server]'" in done.stderr
+    ), done.stderr

@@ -1,5 +1,15 @@
 """The local Timeback-compatible OneRoster 1.2 server (``timeback serve``). Needs the ``server`` extra."""
 
+try:
+    import fastapi  # noqa: F401
+    import sqlalchemy  # noqa: F401
+    import uvicorn  # noqa: F401
+except ImportError as exc:  # (``LocalServer`` in a test fixture, with the SDK alone installed: say what to install)
+    raise ModuleNotFoundError(
+        f"timeback's server needs the server extra ({exc.name} is missing): pip install 'timeback[server]'",
+        name=exc.name,
+    ) from None
+
 from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
 
