@@ -528,6 +528,46 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_stopped_while_a_client_trickles_a_body_exits_within_its_grace(tmp_path: Path, workers: str) -> None:
+    """A body sent a byte at a time resets every timer: SIGTERM waited for it forever (a second SIGTERM too), where
+    CI's `kill; wait` and `docker stop` expect an exit. Now the stop waits ``SHUTDOWN_GRACE_SECONDS`` for requests in
+    flight, then closes their connections, and exits 0 with the database closed."""
+    import contextlib
+    import signal
+
+    from timeback._cli import SHUTDOWN_GRACE_SECONDS
+
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stop, trickler = threading.Event(), socket.socket()
+    try:
+        _until_healthy(proc, port)
+        trickler.connect(("127.0.0.1", port))
+        trickler.sendall(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                         b"\r\nContent-Length: 1000\r\n\r\ng")  # fmt: skip
+
+        def trickle() -> None:
+            while not stop.wait(0.5):
+                with contextlib.suppress(OSError):
+                    trickler.sendall(b"r")
+
+        threading.Thread(target=trickle, daemon=True).start()
+        time.sleep(1)  # (the request in flight)
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+    finally:
+        stop.set()
+        trickler.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, output
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_takes_connections_once_it_prints_how_to_use_it(tmp_path: Path, workers: str) -> None:
     # (the banner and the dev client came before the port was listened on: the workers listen once they have
     # imported and built the app, here 4.5 s later, and the SDK called with the printed variables right away failed,

@@ -99,6 +99,12 @@ def _listen(host: str, port: int) -> Any:
     return listening
 
 
+# How long a stop (SIGTERM, Ctrl-C) waits for the requests in flight before it closes their connections: a request
+# whose body a client trickles in held it forever (a byte every 5 s resets every timer), and a stalled one for the
+# 30 s of its 408, past the 10 s `docker stop` waits before SIGKILL. An answer takes milliseconds.
+SHUTDOWN_GRACE_SECONDS = 8
+
+
 def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any:
     """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``)."""
     import uvicorn
@@ -108,6 +114,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     return uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )  # fmt: skip
 
 
@@ -334,7 +341,13 @@ def _app() -> Any:
             from timeback.server.protocol import BoundedHttpToolsProtocol
 
             server = uvicorn.Server(
-                uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log)
+                uvicorn.Config(
+                    app_,
+                    http=BoundedHttpToolsProtocol,
+                    log_level="info",
+                    access_log=access_log,
+                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+                )  # fmt: skip
             )
             try:
                 server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
