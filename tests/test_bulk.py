@@ -980,6 +980,44 @@ def test_replace_reports_a_put_that_fails_alone(server: Any, client: Timeback, w
     assert stored_scores(client, roster, tag)[refused] == first[5]["score"]
 
 
+class LosesPutAnswerThenReadBacks(RefusesPut):
+    """Forwards every request to the real server; the PUT of ``sourced_id`` is written, its answer lost; the
+    read-backs after it are answered 503."""
+
+    lost = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.lost and request.method == "GET" and "filter" in request.url.params:
+            return httpx.Response(503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"})
+        response = self.inner.handle_request(request)
+        if request.method == "PUT" and request.url.path.endswith(f"/results/{self.sourced_id}"):
+            response.read()
+            response.close()
+            self.lost = True
+            raise httpx.ReadError("connection dropped after the server answered", request=request)
+        return response
+
+
+def test_replace_says_a_put_whose_answer_was_lost_may_be_written_when_it_cannot_be_read_back(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(Its failure said only "connection failed": the caller read that the result was not written, and it was.)"""
+    roster, line_items = world
+    tag = uid("resync-lost-put")
+    first, second = _resync_rows(roster, line_items, tag)
+    assert client.oneroster.gradebook.bulk_post_results(first, batch_size=25).stored == 60
+    lost = second[5]["sourcedId"]  # (a changed one)
+    with (
+        httpx.Client(transport=LosesPutAnswerThenReadBacks(lost)) as losing,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=losing) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(second, batch_size=25, concurrency=1, if_exists="replace")
+    failure = next(f for f in summary.failures if lost in f.sourced_ids)
+    assert failure.sourced_ids == (lost,), summary.failures
+    assert "an attempt got no answer, so it may have been written, and reading it back failed" in failure.reason
+    assert stored_scores(client, roster, tag)[lost] == second[5]["score"]  # (written indeed)
+
+
 class SpoilsReadBacks(httpx.BaseTransport):
     """Forwards every request to the real server, except the read-backs (a listing filtered by ``sourcedId@``):
     answered 503, or 200 with a proxy's HTML page, each with a request id of its own."""
@@ -1169,6 +1207,7 @@ def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
         result_body(line_items[1], roster.students[1], f"{tag}-1", comment="2024-01-16"),
         result_body(line_items[1], roster.students[2], f"{tag}-2", **{"class": {"sourcedId": elsewhere}}),
         result_body(line_items[1], roster.students[3], f"{tag}-3"),
+        result_body(line_items[1], roster.students[4], f"{tag}-4", scoreDate="2024-09-08"),
     ]
     gradebook = client.oneroster.gradebook
     for record in stored:
@@ -1178,15 +1217,17 @@ def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
         {**stored[1], "comment": "2024-01-16T00:00:00Z"},
         {k: v for k, v in stored[2].items() if k != "class"},
         stored[3],
+        {**stored[4], "scoreDate": "2024-09-07T20:00:00-04:00"},  # (the same instant as the date's midnight UTC)
     ]
     summary = gradebook.bulk_post_results(again, if_exists="replace")
     assert summary.ok, summary.failures
-    assert (summary.stored, summary.unchanged, summary.replaced) == (4, 1, 3)
+    assert (summary.stored, summary.unchanged, summary.replaced) == (5, 1, 4)
     held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
     assert held[0].metadata == {"passed": True, "tries": [True, False]}
     assert held[1].comment == "2024-01-16T00:00:00Z"
     assert held[2].class_ is not None and held[2].class_.sourcedId == roster.class_
     assert held[3].class_ is not None and held[3].class_.sourcedId == roster.class_
+    assert held[4].scoreDate == "2024-09-07T20:00:00-04:00"
 
 
 class RefusesLongUrls(httpx.BaseTransport):
@@ -1290,20 +1331,22 @@ def test_replace_takes_a_record_the_server_writes_otherwise_as_unchanged(
 
 def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     from timeback._bulk import _stored_as_put
+    from timeback.resources.gradebook import GradebookOperations
 
-    held = {"sourcedId": "r", "score": 90.0, "class": {"sourcedId": "c"}, "dateLastModified": "x", "comment": None}
-    dates = frozenset({"scoreDate"})
-    assert _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, "c")  # (90 == 90.0; the line item's class)
-    assert _stored_as_put(
-        held, {"sourcedId": "r", "score": 90, "dateLastModified": "y"}, dates, "c"
-    )  # (a stamp sent: not compared)
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, "other")  # (a PUT would set "other")
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90}, dates, None)  # (the line item's unknown)
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 91}, dates, "c")
-    assert not _stored_as_put(held, {"sourcedId": "r", "score": 90, "class": {"sourcedId": "other"}}, dates, "c")
-    assert not _stored_as_put({**held, "comment": "old"}, {"sourcedId": "r", "score": 90}, dates, "c")  # (dropped)
-    assert not _stored_as_put({**held, "score": True}, {"sourcedId": "r", "score": 1}, dates, "c")
-    assert not _stored_as_put(None, {"sourcedId": "r"}, dates, "c")
+    op = GradebookOperations.create_result_for_line_item.operation
+    held = {"sourcedId": "r", "lineItem": {"sourcedId": "li"}, "score": 90.0, "class": {"sourcedId": "c"},
+            "dateLastModified": "x", "comment": None}  # fmt: skip
+    sent = {"sourcedId": "r", "lineItem": {"sourcedId": "li"}, "score": 90}
+    dates, derived = frozenset({"scoreDate"}), {"li": "c"}  # (the line item's class, read)
+    assert _stored_as_put(op, held, sent, dates, derived)  # (90 == 90.0; the line item's class, the stamp)
+    assert _stored_as_put(op, held, {**sent, "dateLastModified": "y"}, dates, derived)  # (a stamp sent: not compared)
+    assert not _stored_as_put(op, held, sent, dates, {"li": "other"})  # (a PUT would set "other")
+    assert not _stored_as_put(op, held, sent, dates, {})  # (the line item's class unknown)
+    assert not _stored_as_put(op, held, {**sent, "score": 91}, dates, derived)
+    assert not _stored_as_put(op, held, {**sent, "class": {"sourcedId": "other"}}, dates, derived)
+    assert not _stored_as_put(op, {**held, "comment": "old"}, sent, dates, derived)  # (a PUT would drop it)
+    assert not _stored_as_put(op, {**held, "score": True}, {**sent, "score": 1}, dates, derived)
+    assert not _stored_as_put(op, None, sent, dates, derived)
 
 
 def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same() -> None:
@@ -1317,7 +1360,9 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     for written in ("2024-09-08T10:00:00.000Z", "2024-09-08T12:00:00+02:00", "2024-09-08T10:00:00.000000+00:00"):
         assert holds(written, "2024-09-08T10:00:00Z", date=True), written
         assert not holds(written, "2024-09-08T10:00:00Z"), written  # (text: the same instant is not the same text)
-    assert holds("2024-09-08T00:00:00Z", "2024-09-08", date=True)
+    assert holds("2024-09-08T00:00:00Z", "2024-09-08", date=True)  # (a date sent, kept as its midnight)
+    assert not holds("2024-09-08", "2024-09-08T00:00:00Z", date=True)  # (a date kept as sent: a PUT writes the time)
+    assert not holds("2024-09-08", "2024-09-07T20:00:00-04:00", date=True)
     assert not holds("2024-09-08T10:00:01Z", "2024-09-08T10:00:00Z", date=True)
     assert not holds("2024-09-08", "2024-09-09", date=True) and not holds("2024-abc", "2024-abd", date=True)
     assert not holds("10", 10)

@@ -106,6 +106,26 @@ def test_a_stored_record_that_differs_only_beside_what_was_sent_is_not_the_call_
     assert {k: stored[k] for k in theirs} == theirs
 
 
+def test_a_stored_result_in_another_class_than_its_line_item_s_is_not_the_call_s_own(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    """A create without a class gets its line item's: one read back holding another class was taken as the call's
+    own (any class held counted as the server's). Its line item is read to tell; the line item's class still is."""
+    from tests.support import make_roster
+
+    lossy_client, transport = lossy
+    (line_item,) = add_line_items(client, roster, 1)
+    common = result_body(line_item, roster.students[0], uid("res"))
+    client.oneroster.gradebook.create_result(result={**common, "class": {"sourcedId": make_roster(client).class_}})
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        lossy_client.oneroster.gradebook.create_result(result=common)
+    assert transport.lost == 1
+    transport.lost = 0  # (the next create's answer lost too: its own record, the line item's class, confirmed)
+    mine = result_body(line_item, roster.students[1], uid("res"))
+    assert lossy_client.oneroster.gradebook.create_result(result=mine).retries_taken == 1
+    assert transport.lost == 1
+
+
 def test_a_lost_bulk_batch_answer_is_confirmed_from_its_encoded_records(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:

@@ -441,7 +441,36 @@ class BaseClient:
             return None
         records, requests = reads
         held = yield from self.reading_back(op, requests)
-        return self.confirmed(op, records, held, error)
+        wanted = {derives_from(op, held.records.get(r["sourcedId"]), r) for r in records} - {None}
+        derived: dict[Any, Any] = {}
+        if held.failed is None and wanted:  # (a result holding a class it was not sent: its line item's?)
+            derived, retries = yield from self.derived_reads(op, wanted)
+            held.retries_taken += retries
+        return self.confirmed(op, records, held, error, derived)
+
+    def derived_reads(self, op: Operation[Any, Any], wanted: Iterable[Any]) -> Exchange[tuple[dict[Any, Any], int]]:
+        """For each sourcedId in ``wanted`` (as ``derives_from`` names them), the sourcedId of the reference the
+        server gives a record of ``op`` written without it (``DERIVED``: a line item's class), read from the server,
+        and the retries the reads took. One that cannot be read is left out: a record needing it is then not taken
+        as written as sent."""
+        field, _, collection = DERIVED[op.stored_in or op.collection]
+        reader = READERS.get((op.base_path, collection))
+        found: dict[Any, Any] = {}
+        retries = 0
+        if reader is None:
+            return found, retries
+        for sourced_id in sorted(wanted):
+            answer = yield self.build_request(reader, reader.request(sourced_id=sourced_id))
+            if not isinstance(answer, httpx.Response):
+                retries += answer.retries_taken
+                continue
+            retries += retries_taken_of(answer)
+            try:
+                page, _ = read_back_page(reader, answer)
+            except APIResponseValidationError:
+                continue
+            found[sourced_id] = sourced_id_of((page.get(sourced_id) or {}).get(field))
+        return found, retries
 
     def reading_back(self, op: Operation[Any, Any], requests: list[httpx.Request]) -> Exchange[ReadBack]:
         """Run the ``read_back_requests``, following a listing's later pages when the server serves fewer records
@@ -529,6 +558,7 @@ class BaseClient:
         sent: list[dict[str, Any]],
         held: ReadBack,
         error: RequestError | APIConnectionError,
+        derived: Mapping[Any, Any] | None = None,
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the error's message then says
         why it was not confirmed: an earlier attempt of this call may still have stored the records. (An error
@@ -552,7 +582,7 @@ class BaseClient:
         from timeback.models._base import date_fields
 
         dates = date_fields(op.request)
-        if not all(_created_as_sent(stored.get(record["sourcedId"]), record, dates) for record in sent):
+        if not all(_created_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
             return None
@@ -892,21 +922,67 @@ def reads_back_as_sent(
     return all(_holds_at(held, k, v, dates) for k, v in record.items() if k != "dateLastModified")
 
 
-# What a server sets on a record it creates beside the fields sent: a result's class (its line item's), an
-# enrollment's school (its class's), a class's org or school (the other one named), a school's, term's or grading
-# period's type.
-SET_BY_SERVER = frozenset({"class", "school", "org", "type"})
+# A reference a server fills in on a record written without it, from the record another of its references names: a
+# result's class is its line item's, an enrollment's school its class's. Stored in -> (field, via, via's collection).
+DERIVED: dict[str, tuple[str, str, str]] = {
+    "results": ("class", "lineItem", "lineItems"),
+    "enrollments": ("school", "class", "classes"),
+}
+# A reference under two names, either written from the other when left out (Timeback's class org is its school).
+MIRRORED = (("org", "school"), ("school", "org"))
 
 
-def _created_as_sent(held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str]) -> bool:
-    """Whether a record read back is the one a create sent: each field as sent, and no other but the server's."""
-    return reads_back_as_sent(held, record, dates) and held_beside(cast(dict[str, Any], held), record, SET_BY_SERVER)
+def sourced_id_of(reference: Any) -> Any:
+    return reference.get("sourcedId") if isinstance(reference, dict) else None
+
+
+def derives_from(op: Operation[Any, Any], held: dict[str, Any] | None, record: dict[str, Any]) -> Any:
+    """The sourcedId of the record a DERIVED reference that ``held`` holds and ``record`` leaves out comes from (to
+    read with ``derived_reads``: whether that is the reference the server gives such a write), else None."""
+    rule = DERIVED.get(op.stored_in or op.collection)
+    if rule is None or held is None or record.get(rule[0]) is not None or held.get(rule[0]) is None:
+        return None
+    return sourced_id_of(record.get(rule[1]))
+
+
+def filled_by_server(
+    op: Operation[Any, Any], held: dict[str, Any], record: dict[str, Any], derived: Mapping[Any, Any]
+) -> set[str]:
+    """The fields ``held`` has beside ``record`` that a server fills in on such a write: a DERIVED reference naming
+    what the record it comes from names (``derived``, read: a class set otherwise is no such field), the other name
+    of a MIRRORED reference, a view's fixed ``type`` (a school's, term's or grading period's)."""
+    filled = {"dateLastModified", "type"}
+    for name, other in MIRRORED:
+        mirrored = sourced_id_of(record.get(other))
+        if name not in record and mirrored is not None and sourced_id_of(held.get(name)) == mirrored:
+            filled.add(name)
+    rule = DERIVED.get(op.stored_in or op.collection)
+    if rule is not None and record.get(rule[0]) is None:
+        source = derived.get(sourced_id_of(record.get(rule[1])))
+        if source is not None and sourced_id_of(held.get(rule[0])) == source:
+            filled.add(rule[0])
+    return filled
+
+
+def _created_as_sent(
+    op: Operation[Any, Any],
+    held: dict[str, Any] | None,
+    record: dict[str, Any],
+    dates: frozenset[str],
+    derived: Mapping[Any, Any],
+) -> bool:
+    """Whether a record read back is the one a create sent: each field as sent, and no other but nulls and what the
+    server fills in."""
+    if not reads_back_as_sent(held, record, dates):
+        return False
+    assert held is not None
+    return held_beside(held, record, filled_by_server(op, held, record, derived))
 
 
 def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Iterable[str]) -> bool:
-    """Whether the fields ``held`` has beside those of ``record`` are null, the stamp, or ``set_by_server``: a record
-    holding a score or comment the call did not send is not the call's own."""
-    return all(held[key] is None for key in held.keys() - record.keys() - {"dateLastModified", *set_by_server})
+    """Whether the fields ``held`` has beside those of ``record`` are null or ``set_by_server``: a record holding a
+    score or comment the call did not send is not the call's own."""
+    return all(held[key] is None for key in held.keys() - record.keys() - set(set_by_server))
 
 
 # What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
@@ -958,11 +1034,14 @@ def _exactly(held: Any, sent: Any) -> bool:
     return (kind is bool) is (type(held) is bool)
 
 
-def _same_instant(one: str, other: str) -> bool:
-    """Whether two ISO 8601 dates or date-times name the same instant (as ``parse_date_or_datetime`` reads them: a
-    date alone is its midnight, a date-time without a zone UTC)."""
-    if not (one[:4].isdigit() and other[:4].isdigit() and one[4:5] == other[4:5] == "-"):
+def _same_instant(held: str, sent: str) -> bool:
+    """Whether a date-time held is the date or date-time sent, written otherwise: the same instant (as
+    ``parse_date_or_datetime`` reads them: a date alone is its midnight UTC, as a server keeping date-times writes
+    it). A date held alone is only that date: a server keeping dates as sent would store a date-time sent as such
+    (``2024-09-07T20:00:00-04:00`` is no change to ``2024-09-08`` only when read as instants)."""
+    if "T" not in held or not (held[:4].isdigit() and sent[:4].isdigit() and held[4:5] == sent[4:5] == "-"):
         return False
+    one, other = held, sent
     from timeback.models._base import parse_date_or_datetime
 
     try:

@@ -412,51 +412,36 @@ class Replaced:
 
 
 def _stored_as_put(
-    held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str], line_items_class: str | None
+    op: Operation[Any, Any],
+    held: dict[str, Any] | None,
+    record: dict[str, Any],
+    dates: frozenset[str],
+    derived: Mapping[Any, Any],
 ) -> bool:
     """Whether PUTting ``record`` would leave ``held`` as it is: it holds every field as sent, and no other field
-    (a PUT replaces the whole record: a comment no longer sent is dropped), the stamp and nulls aside, and the
-    class when the record names none and it is its line item's (``line_items_class``), which a PUT sets again."""
-    from timeback._base_client import held_beside, reads_back_as_sent
+    (a PUT replaces the whole record: a comment no longer sent is dropped) but nulls and what a PUT fills in again
+    (``filled_by_server``: the stamp; the class, when the record names none and the held one is its line item's)."""
+    from timeback._base_client import filled_by_server, held_beside, reads_back_as_sent
 
     if not reads_back_as_sent(held, record, dates):
         return False
     assert held is not None
-    derived = (
-        line_items_class is not None and "class" not in record and _sourced_id(held.get("class")) == line_items_class
-    )
-    return held_beside(held, record, ("class",) if derived else ())
+    return held_beside(held, record, filled_by_server(op, held, record, derived))
 
 
-def _sourced_id(reference: Any) -> Any:
-    return reference.get("sourcedId") if isinstance(reference, dict) else None
+def _reading_derived(
+    client: BaseClient, create: Operation[Any, Any], derived: dict[Any, Any], held: Any, record: dict[str, Any]
+) -> Exchange[int]:
+    """Read into ``derived`` the reference the server gives ``record`` (its line item's class) if ``held`` needs it
+    to be judged and it was not read yet; the retries the read took."""
+    from timeback._base_client import derives_from
 
-
-def _needs_line_items_class(held: dict[str, Any] | None, record: dict[str, Any]) -> bool:
-    """Whether ``_stored_as_put`` needs the class of the record's line item: it names none, and one is held."""
-    return held is not None and "class" not in record and held.get("class") is not None
-
-
-def line_items_class(
-    client: BaseClient, create: Operation[Any, Any], line_item: str | None
-) -> Exchange[tuple[str | None, int]]:
-    """The sourcedId of ``line_item``'s class (the one the server gives a result PUT without one), read from the
-    server, and the retries the read took; None if it cannot be read (the results that need it are then PUT)."""
-    from timeback._base_client import retries_taken_of
-    from timeback._operations import READERS
-
-    reader = READERS.get((create.base_path, "lineItems"))
-    if reader is None or line_item is None:
-        return None, 0
-    answer = yield client.build_request(reader, reader.request(sourced_id=line_item))
-    if isinstance(answer, BaseException):
-        return None, answer.retries_taken
-    try:
-        body = answer.json()
-    except ValueError:
-        body = None
-    found = body.get("lineItem") if isinstance(body, dict) else None
-    return _sourced_id(found.get("class")) if isinstance(found, dict) else None, retries_taken_of(answer)
+    source = derives_from(create, held, record)
+    if source is None or source in derived:
+        return 0
+    more, retries = yield from client.derived_reads(create, [source])
+    derived[source] = more.get(source)
+    return retries
 
 
 def replacing(
@@ -492,14 +477,12 @@ def replacing(
         return outcome
     stored = held.records
     dates = date_fields(put.request)
-    class_read, class_id = False, None  # (the line item's class: read once, when a result needs it)
+    derived: dict[Any, Any] = {}  # (the line item's class, read when a result holds a class it is not sent)
     not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
     for record in sent:
         sourced_id = record["sourcedId"]
-        if not class_read and _needs_line_items_class(stored.get(sourced_id), record):
-            class_read, (class_id, retries) = True, (yield from line_items_class(client, create, line_item))
-            outcome.retries_taken += retries
-        if _stored_as_put(stored.get(sourced_id), record, dates, class_id):
+        outcome.retries_taken += yield from _reading_derived(client, create, derived, stored.get(sourced_id), record)
+        if _stored_as_put(create, stored.get(sourced_id), record, dates, derived):
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():
@@ -516,14 +499,19 @@ def replacing(
             # (an attempt got no answer and may have written it: read back, held as PUT, it was replaced)
             check = yield from client.reading_back(create, client.read_back_requests(create, [record]) or [])
             outcome.retries_taken += check.retries_taken
-            if not class_read and _needs_line_items_class(check.records.get(sourced_id), record):
-                class_read, (class_id, retries) = True, (yield from line_items_class(client, create, line_item))
-                outcome.retries_taken += retries
-            if check.failed is None and _stored_as_put(check.records.get(sourced_id), record, dates, class_id):
-                outcome.replaced += 1
-                continue
+            if check.failed is None:
+                was = check.records.get(sourced_id)
+                outcome.retries_taken += yield from _reading_derived(client, create, derived, was, record)
+                if _stored_as_put(create, was, record, dates, derived):
+                    outcome.replaced += 1
+                    continue
+        reason = str(answer)
+        if answer._answer_lost and check.failed is not None:  # (it may be written: say so, as a create's failure does)
+            reason += (
+                f"; an attempt got no answer, so it may have been written, and reading it back failed: {check.failed}"
+            )
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
-        outcome.failures.append(BulkFailure((sourced_id,), str(answer), status, request_id, line_item))
+        outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item))
         if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
             outcome.stop = answer
     if not_put:

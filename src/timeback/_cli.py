@@ -340,15 +340,9 @@ def _app() -> Any:
             tune_gc()
             from timeback.server.protocol import BoundedHttpToolsProtocol
 
-            server = uvicorn.Server(
-                uvicorn.Config(
-                    app_,
-                    http=BoundedHttpToolsProtocol,
-                    log_level="info",
-                    access_log=access_log,
-                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-                )  # fmt: skip
-            )
+            config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
+                                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)  # fmt: skip
+            server = uvicorn.Server(config)
             try:
                 server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
             except KeyboardInterrupt:  # (as uvicorn.run)
