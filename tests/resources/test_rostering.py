@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from tests.support import uid
 from timeback import AsyncTimeback, ConflictError, Timeback, UnprocessableEntityError
+from timeback.models._base import STRICT_VALIDATION
 
 RO = "/ims/oneroster/rostering/v1p2"
 
@@ -238,6 +241,38 @@ def test_a_flag_answered_otherwise_than_true_or_false_still_reads() -> None:
     with client:
         assert [u.enabledUser for u in client.oneroster.rostering.get_all_users()] == ["Enabled", True]
         assert client.oneroster.rostering.get_enrollment(sourced_id="e1").enrollment.primary == ""
+
+
+def test_an_answer_past_the_limits_of_what_is_sent_still_reads() -> None:
+    """No spec limits an answer's ids, emails or references: a 300-character id, a 330-character email or an
+    empty reference read as sent, and the listing goes on past them (it stopped at the first). Only bodies sent keep
+    the limits."""
+    page = {"totalCount": 3, "pageCount": 1, "pageNumber": 1, "offset": 0, "limit": 100}
+    long_id, long_email = "u" * 300, "x" * 330
+    users = [{"sourcedId": "u1"}, {"sourcedId": long_id, "email": long_email},
+             {"sourcedId": "", "primaryOrg": {"href": "", "sourcedId": "", "type": "org"}}]  # fmt: skip
+    client = timeback_answering({"/users/": (200, {"users": users, **page})})
+    with client:
+        read = list(client.oneroster.rostering.get_all_users())
+    assert [u.sourcedId for u in read] == ["u1", long_id, ""]
+    assert read[1].email == long_email and read[2].primaryOrg is not None and read[2].primaryOrg.sourcedId == ""
+
+
+def test_bodies_sent_keep_the_limits_of_ids_and_emails() -> None:
+    """The limits the read models no longer hold stay on what the SDK sends (refused before sending) and on what
+    the server takes (its strict validation; over HTTP in tests/server/test_rostering_http.py)."""
+    from timeback.models.request import TimebackCreateUserBody, TimebackPatchAssessmentResultBody
+
+    user = {"enabledUser": True, "givenName": "A", "familyName": "B",
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "s"}}]}  # fmt: skip
+    for bad in ({"sourcedId": "u" * 256}, {"sourcedId": ""}, {"email": "x" * 321}):
+        with pytest.raises(ValidationError):
+            TimebackCreateUserBody.model_validate({**user, **bad})
+        with pytest.raises(ValidationError):
+            TimebackCreateUserBody.model_validate_json(json.dumps({**user, **bad}), **STRICT_VALIDATION)
+    for bad_id in ("r" * 256, ""):
+        with pytest.raises(ValidationError):
+            TimebackPatchAssessmentResultBody.model_validate({"sourcedId": bad_id})
 
 
 def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_does(client: Timeback) -> None:

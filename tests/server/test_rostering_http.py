@@ -187,6 +187,18 @@ def test_a_role_in_another_case_is_judged_alike_by_every_students_read(authed: h
     assert (is_student, listed, of_school) in ((True, True, True), (False, False, False))
 
 
+def test_a_user_s_id_and_email_keep_their_limits_on_input(authed: httpx.Client) -> None:
+    """The read models take any id and email an answer holds; the server still refuses what a body may not be."""
+    school = uid("school")
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+    user = {"enabledUser": "true", "givenName": "G", "familyName": "F",
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": school}}]}  # fmt: skip
+    for field, bad in (("sourcedId", "u" * 256), ("sourcedId", ""), ("email", "x" * 321)):
+        refused = authed.post(f"{RO}/users/", json={"user": {**user, field: bad}})
+        assert refused.status_code == 422 and f"user.{field}" in refused.json()["imsx_description"], refused.text
+    created(authed.post(f"{RO}/users/", json={"user": {**user, "email": "x" * 320}}))
+
+
 def test_a_flag_is_true_or_false_as_both_specs_spell_it(authed: httpx.Client) -> None:
     """enabledUser and primary are the strings "true"/"false" in both specs (the server takes JSON booleans too);
     any other string was stored, and then matched neither enabledUser='true' nor ='false'."""

@@ -170,6 +170,8 @@ class _PutRequest(_ByIdRequest):
 class _PatchBody(TimebackEntity):
     """A partial record: nothing but the fields the caller set goes on the wire (no default id or status)."""
 
+    sourcedId: str | None = Field(default=None, min_length=1, max_length=255)  # (as NewRecord's; records read: any)
+
 
 class _PatchRequest(_ByIdRequest):
     """PATCH: the body's ``sourcedId``, when given, must be the path's."""

@@ -36,9 +36,12 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 class TimebackEntity(TimebackModel):
     """Fields every OneRoster record has. As read, a field the answer left out is None, ``sourcedId`` and ``status``
     too (an answer to a ``fields=`` selection): nothing is made up. The bodies sent (``...Body`` in
-    ``timeback.models.request``) default ``sourcedId`` to a fresh UUID and ``status`` to ``active``."""
+    ``timeback.models.request``) default ``sourcedId`` to a fresh UUID and ``status`` to ``active``.
 
-    sourcedId: str | None = Field(default=None, min_length=1, max_length=255)
+    No length limit on what is read (no spec gives an answer's id one: one odd record must not stop a listing);
+    the bodies sent (``NewRecord``, ``_PatchBody``) hold the 1-255 characters the server stores."""
+
+    sourcedId: str | None = None
     status: Known[TimebackStatus] | None = None
     dateLastModified: DateOrDateTime | None = None
     metadata: Metadata = None

@@ -361,6 +361,7 @@ class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):
     enabledUser: TrueOrFalse
+    email: str | None = Field(default=None, max_length=320)
     givenName: str
     familyName: str
     roles: list[TimebackRole] = Field(min_length=1)

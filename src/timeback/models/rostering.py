@@ -117,7 +117,7 @@ class TimebackUser(TimebackEntity):
     pronouns: str | None = None
     roles: list[TimebackRole] | None = None
     primaryOrg: Ref | None = None
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = None  # (an answer's is read as it is; the bodies sent keep RFC 5321's 320 characters)
     sms: str | None = None
     phone: str | None = None
     grades: list[str] | None = None
