@@ -275,6 +275,49 @@ def test_bodies_sent_keep_the_limits_of_ids_and_emails() -> None:
             TimebackPatchAssessmentResultBody.model_validate({"sourcedId": bad_id})
 
 
+UPDATES_ANSWERED_WITH_ANY_OBJECT = [  # Timeback's document: {"type": "object", "additionalProperties": true}
+    ("update_org", "/orgs/o1", "org", {"name": "N", "type": "district"}),
+    ("update_course", "/courses/c1", "course", {"title": "C", "org": {"sourcedId": "s1"}}),
+    ("update_enrollment", "/enrollments/e1", "enrollment",
+     {"user": {"sourcedId": "u1"}, "class": {"sourcedId": "k1"}, "role": "student"}),
+    ("update_grading_period", "/gradingPeriods/g1", "academicSession",
+     {"title": "G", "startDate": "2024-08-20", "endDate": "2024-12-20", "schoolYear": "2025"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "key", "body"), UPDATES_ANSWERED_WITH_ANY_OBJECT)
+def test_an_update_timeback_answers_with_any_object_reads_as_a_patch_does(
+    method: str, path: str, key: str, body: dict[str, Any]
+) -> None:
+    """Timeback's document answers these four PUTs with any JSON object: one without the record (a message) is the
+    call's success, the record None and the answer's fields in model_extra, as PATCH's answers are read. A record
+    answered bare is still read as the record."""
+    sourced_id = path.rsplit("/", 1)[1]
+    for answer, record in (({"message": "Updated"}, None), ({"sourcedId": sourced_id, **body}, sourced_id)):
+        with timeback_answering({path: (201, answer)}) as client:
+            got = getattr(client.oneroster.rostering, method)(sourced_id=sourced_id, **{key: body})
+        read = getattr(got, key)
+        assert (read and read.sourcedId) == record
+        assert got.model_extra == ({"message": "Updated"} if record is None else {})
+
+
+async def test_the_local_server_s_update_answers_still_read_as_the_record(api: Any, roster: Any) -> None:
+    """The local server answers these four PUTs with the record stored, under its key: read as that record."""
+    school = {"sourcedId": roster.school}
+    updates = [
+        ("update_org", uid("org"), "org", {"name": "Renamed", "type": "district"}, "name"),
+        ("update_course", roster.course, "course", {"title": "C2", "org": school}, "title"),
+        ("update_enrollment", uid("enrollment"), "enrollment", {"user": {"sourcedId": roster.students[0]},
+         "class": {"sourcedId": roster.class_}, "role": "student"}, "role"),
+        ("update_grading_period", uid("gp"), "academicSession", {"title": "G", "startDate": "2024-01-01",
+         "endDate": "2024-03-01", "schoolYear": "2024", "parent": {"sourcedId": roster.term}}, "title"),
+    ]  # fmt: skip
+    for method, sourced_id, key, body, field in updates:
+        got = getattr(await call(api, method, sourced_id=sourced_id, **{key: body}), key)
+        assert got is not None and got.sourcedId == sourced_id and getattr(got, field) == body[field]
+        assert got.dateLastModified is not None  # (the server's record, not the one sent)
+
+
 def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_does(client: Timeback) -> None:
     """Timeback's document answers ``POST /terms/{id}/gradingPeriods`` with the grading period created, under
     ``academicSession``, not with sourcedIdPairs as other creates. The local server answers both keys; the SDK

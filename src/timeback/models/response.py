@@ -55,6 +55,10 @@ __all__ = [
     "TimebackSourcedIdPair",
     "TimebackSourcedIdPairs",
     "TimebackSourcedIdPairsResponse",
+    "TimebackUpdateCourseResponse",
+    "TimebackUpdateEnrollmentResponse",
+    "TimebackUpdateGradingPeriodResponse",
+    "TimebackUpdateOrgResponse",
 ]
 
 
@@ -250,3 +254,24 @@ class TimebackGetEnrollmentResponse(ResponseModel):
 
 class TimebackGetDemographicsResponse(ResponseModel):
     demographics: TimebackDemographics
+
+
+# PUT /orgs/{id}, /courses/{id}, /enrollments/{id} and /gradingPeriods/{id}: Timeback's document answers them, as
+# PATCH, with any JSON object. The record when the answer carries it (under its key, bare or under another key),
+# else None, the answer's fields in ``model_extra``.
+
+
+class TimebackUpdateOrgResponse(ResponseModel):
+    org: TimebackOrg | None = None
+
+
+class TimebackUpdateCourseResponse(ResponseModel):
+    course: TimebackCourse | None = None
+
+
+class TimebackUpdateEnrollmentResponse(ResponseModel):
+    enrollment: TimebackEnrollment | None = None
+
+
+class TimebackUpdateGradingPeriodResponse(ResponseModel):
+    academicSession: TimebackAcademicSession | None = None

@@ -94,7 +94,7 @@ class RosteringOperations(OperationSet):
         "/gradingPeriods/", rq.TimebackCreateGradingPeriodRequest, "gradingPeriods", body="academicSession"
     )
     update_grading_period = put_one(
-        "/gradingPeriods/{sourced_id}", rq.TimebackUpdateGradingPeriodRequest, rs.TimebackGetAcademicSessionResponse,
+        "/gradingPeriods/{sourced_id}", rq.TimebackUpdateGradingPeriodRequest, rs.TimebackUpdateGradingPeriodResponse,
         "gradingPeriods", body="academicSession",
     )  # fmt: skip
     delete_grading_period = delete_one(
@@ -135,8 +135,9 @@ class RosteringOperations(OperationSet):
     get_course = get_one("/courses/{sourced_id}", rq.TimebackGetCourseRequest, rs.TimebackGetCourseResponse, "courses")
     create_course = create_one("/courses/", rq.TimebackCreateCourseRequest, "courses", body="course")
     update_course = put_one(
-        "/courses/{sourced_id}", rq.TimebackUpdateCourseRequest, rs.TimebackGetCourseResponse, "courses", body="course"
-    )
+        "/courses/{sourced_id}", rq.TimebackUpdateCourseRequest, rs.TimebackUpdateCourseResponse, "courses",
+        body="course",
+    )  # fmt: skip
     delete_course = delete_one("/courses/{sourced_id}", rq.TimebackDeleteCourseRequest, "courses")
     get_classes_for_course = list_of(
         "/courses/{course_sourced_id}/classes", rq.TimebackGetClassesForCourseRequest, m.TimebackClass, "classes",
@@ -171,7 +172,7 @@ class RosteringOperations(OperationSet):
         "/enrollments/", rq.TimebackCreateEnrollmentRequest, "enrollments", body="enrollment"
     )
     update_enrollment = put_one(
-        "/enrollments/{sourced_id}", rq.TimebackUpdateEnrollmentRequest, rs.TimebackGetEnrollmentResponse,
+        "/enrollments/{sourced_id}", rq.TimebackUpdateEnrollmentRequest, rs.TimebackUpdateEnrollmentResponse,
         "enrollments", body="enrollment",
     )  # fmt: skip
     delete_enrollment = delete_one("/enrollments/{sourced_id}", rq.TimebackDeleteEnrollmentRequest, "enrollments")
@@ -181,7 +182,7 @@ class RosteringOperations(OperationSet):
     get_org = get_one("/orgs/{sourced_id}", rq.TimebackGetOrgRequest, rs.TimebackGetOrgResponse, "orgs")
     create_org = create_one("/orgs/", rq.TimebackCreateOrgRequest, "orgs", body="org")
     update_org = put_one(
-        "/orgs/{sourced_id}", rq.TimebackUpdateOrgRequest, rs.TimebackGetOrgResponse, "orgs", body="org"
+        "/orgs/{sourced_id}", rq.TimebackUpdateOrgRequest, rs.TimebackUpdateOrgResponse, "orgs", body="org"
     )
     delete_org = delete_one("/orgs/{sourced_id}", rq.TimebackDeleteOrgRequest, "orgs")
     # (Timeback's document answers the listings of schools, students and teachers under "orgs" and "users", but a
