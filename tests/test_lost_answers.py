@@ -192,6 +192,19 @@ def test_a_lost_enrollment_answer_under_a_class_is_confirmed(lossy: tuple[Timeba
     assert resp.sourcedIdPairs.allocatedSourcedId == stored.sourcedId and stored.user.sourcedId == user
 
 
+@pytest.mark.parametrize("flag", [True, "false"])
+def test_a_lost_user_answer_is_confirmed_though_its_flag_is_answered_as_a_word(
+    lossy: tuple[Timeback, LosesFirstAnswer], roster: Roster, flag: bool | str
+) -> None:
+    """The server (as Timeback) answers enabledUser as "true"/"false" though a JSON boolean was sent: the record
+    read back is the one sent all the same, not "the records read back are not those sent"."""
+    lossy_client, transport = lossy
+    user = {"sourcedId": uid("user"), "enabledUser": flag, "givenName": "G", "familyName": "F",
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": roster.school}}]}  # fmt: skip
+    resp = lossy_client.oneroster.rostering.create_user(user=user)
+    assert transport.lost == 1 and resp.sourcedIdPairs.allocatedSourcedId == user["sourcedId"]
+
+
 def test_every_create_can_be_confirmed_by_reading_back() -> None:
     from timeback._operations import LISTERS, READERS
     from timeback.resources import GradebookOperations, RosteringOperations

@@ -1014,6 +1014,8 @@ def holds(held: Any, sent: Any, dates: frozenset[str] = frozenset(), date: bool 
 def _holds_at(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str]) -> bool:
     if key == "metadata":  # (free JSON: no date there, whatever its name)
         return holds(held.get(key), sent)
+    if type(sent) is bool:  # (a record's only booleans are its flags, which Timeback answers as "true"/"false")
+        return held.get(key) is sent or held.get(key) == ("true" if sent else "false")
     return holds(held.get(key), sent, dates, key in dates)
 
 

@@ -233,13 +233,19 @@ def test_a_school_year_answered_as_a_number_reads_as_the_year() -> None:
 def test_a_flag_answered_otherwise_than_true_or_false_still_reads() -> None:
     """The server refuses such a flag on input (both specs say "true"/"false"), but an answer holding one must not
     stop a listing: an API change never breaks parsing."""
-    page = {"totalCount": 2, "pageCount": 1, "pageNumber": 1, "offset": 0, "limit": 100}
-    users = [{"sourcedId": "u1", "enabledUser": "Enabled"}, {"sourcedId": "u2", "enabledUser": True}]
+    page = {"totalCount": 4, "pageCount": 1, "pageNumber": 1, "offset": 0, "limit": 100}
+    users = [
+        {"sourcedId": "u1", "enabledUser": "Enabled"},
+        {"sourcedId": "u2", "enabledUser": True},
+        {"sourcedId": "u3", "enabledUser": "false"},
+        {"sourcedId": "u4", "enabledUser": "TRUE"},
+    ]
     enrollment = {"sourcedId": "e1", "primary": "", "role": "student"}
     client = timeback_answering({"/users/": (200, {"users": users, **page}),
                                  "/enrollments/e1": (200, {"enrollment": enrollment})})  # fmt: skip
     with client:
-        assert [u.enabledUser for u in client.oneroster.rostering.get_all_users()] == ["Enabled", True]
+        read = [u.enabledUser for u in client.oneroster.rostering.get_all_users()]
+        assert read == ["Enabled", True, False, "TRUE"] and read[2] is False
         assert client.oneroster.rostering.get_enrollment(sourced_id="e1").enrollment.primary == ""
 
 
@@ -316,6 +322,25 @@ async def test_the_local_server_s_update_answers_still_read_as_the_record(api: A
         got = getattr(await call(api, method, sourced_id=sourced_id, **{key: body}), key)
         assert got is not None and got.sourcedId == sourced_id and getattr(got, field) == body[field]
         assert got.dateLastModified is not None  # (the server's record, not the one sent)
+
+
+async def test_flags_answered_as_words_read_as_bools(api: Any, roster: Any) -> None:
+    """Timeback (and the local server) answer enabledUser and primary as "true"/"false": read as Python bools, so
+    ``if user.enabledUser`` holds for an enabled user only (the string "false" was truthy). Sent as either."""
+    user = uid("user")
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": roster.school}}
+    for sent in (False, "true", "false", True):
+        await call(api, "update_user", sourced_id=user,
+                   user={"enabledUser": sent, "givenName": "G", "familyName": "F", "roles": [role]})  # fmt: skip
+        read = (await call(api, "get_user", sourced_id=user)).user.enabledUser
+        assert read is (sent in (True, "true"))
+    listed = await call(api, "get_all_users", filter=f"sourcedId='{user}'")
+    items = [u async for u in listed] if isinstance(api, AsyncTimeback) else list(listed)
+    assert [u.enabledUser for u in items] == [True]
+    enrollment = uid("enrollment")
+    body = {"user": {"sourcedId": user}, "class": {"sourcedId": roster.class_}, "role": "student", "primary": False}
+    await call(api, "update_enrollment", sourced_id=enrollment, enrollment=body)
+    assert (await call(api, "get_enrollment", sourced_id=enrollment)).enrollment.primary is False
 
 
 def test_a_grading_period_created_under_a_term_answers_the_record_as_timeback_does(client: Timeback) -> None:

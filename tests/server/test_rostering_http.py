@@ -242,3 +242,39 @@ def test_one_422_names_a_new_class_s_missing_school_with_its_other_missing_field
     answer = authed.request(method, path, json={"class": {"title": "x", "school": "not a reference"}})
     named = {detail["field"] for detail in answer.json()["imsx_error_details"]}
     assert "class.school" in named and "class" not in named  # (a school sent, though not valid: named there)
+
+
+def test_flags_are_answered_as_timeback_spells_them(authed: httpx.Client, server: LocalServer) -> None:
+    """Timeback answers enabledUser and primary as the strings "true"/"false": a JSON boolean sent is stored and
+    answered so, and a record stored as a boolean before is answered so too; filters match both forms."""
+    from timeback.server.collections import COLLECTIONS
+
+    w = {k: uid(k) for k in ("school", "user", "old", "term", "course", "class", "enrollment")}
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": w["school"]}}
+    user = {"sourcedId": w["user"], "givenName": "G", "familyName": "F", "roles": [role], "enabledUser": False}
+    answer = authed.put(f"{RO}/users/{w['user']}", json={"user": user})
+    assert answer.status_code == 201 and answer.json()["user"]["enabledUser"] == "false", answer.text
+    with server.app.state.storage.transaction() as tx:  # (as a server before this one stored it)
+        tx.insert(COLLECTIONS["users"], [{**user, "sourcedId": w["old"], "enabledUser": True, "status": "active",
+                                          "dateLastModified": tx.stamp()}])  # fmt: skip
+    assert authed.get(f"{RO}/users/{w['user']}").json()["user"]["enabledUser"] == "false"
+    assert authed.get(f"{RO}/users/{w['old']}").json()["user"]["enabledUser"] == "true"
+    listed = authed.get(f"{RO}/users/", params={"filter": f"sourcedId@'{w['user']},{w['old']}'"}).json()["users"]
+    assert {u["sourcedId"]: u["enabledUser"] for u in listed} == {w["user"]: "false", w["old"]: "true"}
+    for value, expected in (("false", w["user"]), ("true", w["old"])):
+        query = f"sourcedId@'{w['user']},{w['old']}' AND enabledUser='{value}'"
+        assert ids(authed.get(f"{RO}/users/", params={"filter": query}), "users") == [expected]
+    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+            "schoolYear": "2025"}  # fmt: skip
+    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    created(authed.post(f"{RO}/classes/", json={"class": {"sourcedId": w["class"], "title": "K", "course": {
+        "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
+    enrollment = {"sourcedId": w["enrollment"], "user": {"sourcedId": w["user"]}, "class": {"sourcedId": w["class"]},
+                  "role": "student", "primary": True}  # fmt: skip
+    created(authed.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
+    assert authed.get(f"{RO}/enrollments/{w['enrollment']}").json()["enrollment"]["primary"] == "true"
+    assert ids(authed.get(f"{RO}/enrollments/", params={"filter": f"sourcedId='{w['enrollment']}' AND primary='true'"}),
+               "enrollments") == [w["enrollment"]]  # fmt: skip

@@ -6,9 +6,10 @@ classes and the ``...Body`` classes in ``timeback.models.request`` make the requ
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, GetCoreSchemaHandler, WithJsonSchema
+from pydantic_core import core_schema
 
 from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
 from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
@@ -31,9 +32,27 @@ Ref = TimebackSourcedIdReference
 
 
 # A flag in a body sent: a JSON boolean or the strings "true"/"false", as both specs spell it; strict validation
-# (the server's) refuses any other string, as Timeback does. The records read keep ``bool | str``: an answer's
-# other string reads as sent (an API change never breaks parsing: one odd flag must not stop a listing of users).
+# (the server's) refuses any other string, as Timeback does.
 TrueOrFalse = bool | Literal["true", "false"]
+
+
+class _FlagWords:
+    """A flag read: a JSON boolean, or Timeback's "true"/"false" (how it answers them) as that bool, so that
+    ``if user.enabledUser`` holds for enabled users only; any other string reads as sent (an API change never breaks
+    parsing: one odd flag must not stop a listing of users). All in pydantic-core: no Python call per record."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        words = core_schema.chain_schema([core_schema.literal_schema(["true", "false"]), core_schema.bool_schema()])
+        members: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = [
+            core_schema.bool_schema(strict=True),
+            words,
+            core_schema.str_schema(),
+            core_schema.bool_schema(),  # (last, pydantic's lax bool: 0/1 read as before; no string reaches it)
+        ]
+        return core_schema.union_schema(members, mode="left_to_right")
+
+
+Flag = Annotated[bool | str, _FlagWords(), WithJsonSchema({"type": ["boolean", "string"]})]
 
 
 class TimebackOrg(TimebackEntity):
@@ -107,7 +126,7 @@ class TimebackUser(TimebackEntity):
     userMasterIdentifier: str | None = None
     username: str | None = None
     userIds: list[TimebackUserId] | None = None
-    enabledUser: bool | str | None = None
+    enabledUser: Flag | None = None
     givenName: str | None = None
     familyName: str | None = None
     middleName: str | None = None
@@ -130,7 +149,7 @@ class TimebackEnrollment(TimebackEntity):
     class_: Ref | None = Field(default=None, alias="class")
     school: Ref | None = None
     role: str | None = None  # administrator, proctor, student, teacher (open)
-    primary: bool | str | None = None
+    primary: Flag | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
 

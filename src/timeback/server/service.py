@@ -96,7 +96,7 @@ class GradebookService:
         if record is None:
             raise ApiError(404, f"{coll.label} not found.")
         fields = parse_fields(fields_param(query), self._kinds(coll))
-        return Reply(200, {single_key(op, coll): select_fields(record, fields)})
+        return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
 
     def list(
         self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
@@ -131,6 +131,8 @@ class GradebookService:
             offset=offset,
         )
         rows, total = self.storage.list(coll, list_query)
+        if _flags(coll.model):
+            rows = _rows_with_flags_as_words(rows, coll)
         if fields is None:
             items = ",".join(rows)
         else:
@@ -245,6 +247,7 @@ class GradebookService:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
                     raise ApiError(422, f"{where} must be {fixed!r} here", fields=[(where, f"must be {fixed!r}")])
                 record[name] = fixed
+            _flags_as_words(record, coll)
         return records
 
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
@@ -428,6 +431,40 @@ class GradebookService:
             raise _unknown_references(problems)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
+
+
+@functools.cache
+def _flags(model: type[BaseModel]) -> tuple[str, ...]:
+    """The flag fields of a record model (``enabledUser``, ``primary``)."""
+    return tuple(name for name, kind in field_kinds(model).items() if kind == "bool")
+
+
+def _flags_as_words(record: dict[str, Any], coll: CollectionDef) -> dict[str, Any]:
+    """``record`` with its flags as Timeback answers them, the strings "true"/"false" (a JSON boolean sent, or
+    stored by a server before this one, is written so)."""
+    for name in _flags(coll.model):
+        value = record.get(name)
+        if type(value) is bool:
+            record[name] = "true" if value else "false"
+    return record
+
+
+@functools.cache
+def _flag_as_boolean(model: type[BaseModel]) -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in _flags(model))
+    return re.compile(f'"(?:{names})":(?:true|false)')  # (stored rows are compact JSON)
+
+
+def _rows_with_flags_as_words(rows: list[str], coll: CollectionDef) -> list[str]:
+    """Listed rows with their flags as words: only a row that may hold one stored as a JSON boolean (written before
+    flags were stored as words; the key may also be inside ``metadata``) is decoded, the others pass as they are."""
+    holds_boolean = _flag_as_boolean(coll.model).search
+    return [
+        json.dumps(_flags_as_words(json.loads(row), coll), ensure_ascii=False, separators=(",", ":"))
+        if holds_boolean(row)
+        else row
+        for row in rows
+    ]
 
 
 def _check_roles(
