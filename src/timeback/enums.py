@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "TimebackAcademicSessionType",
     "TimebackClassType",
+    "TimebackEnrollmentRole",
     "TimebackGuidType",
     "TimebackOrgType",
     "TimebackRoleName",
@@ -96,12 +97,26 @@ class TimebackRoleType(_OpenEnum):
 
 
 class TimebackRoleName(_OpenEnum):
+    """A user's role at an org: Timeback's values and OneRoster 1.2's (which spells some of them otherwise)."""
+
     ADMINISTRATOR = "administrator"
     AIDE = "aide"
+    COUNSELOR = "counselor"
+    DISTRICT_ADMINISTRATOR = "districtAdministrator"
     GUARDIAN = "guardian"
     PARENT = "parent"
+    PRINCIPAL = "principal"
     PROCTOR = "proctor"
     RELATIVE = "relative"
+    SITE_ADMINISTRATOR = "siteAdministrator"
     STUDENT = "student"
-    SYSTEM_ADMINISTRATOR = "system_administrator"
+    SYSTEM_ADMINISTRATOR = "system_administrator"  # Timeback's spelling
+    SYSTEMADMINISTRATOR = "systemAdministrator"  # OneRoster 1.2's
+    TEACHER = "teacher"
+
+
+class TimebackEnrollmentRole(_OpenEnum):
+    ADMINISTRATOR = "administrator"
+    PROCTOR = "proctor"
+    STUDENT = "student"
     TEACHER = "teacher"

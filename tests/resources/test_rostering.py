@@ -533,7 +533,7 @@ async def test_an_enrollment_s_student_or_teacher_holds_that_role(api: Any, clie
     """``POST /enrollments/`` (and ``PUT /enrollments/{id}``) with role student stored an enrollment of a user
     holding no student role, which ``get_students_for_class`` never lists (its students are users holding the
     role); the same for teacher. 422 naming ``enrollment.user.sourcedId`` and the roles the user holds, as the
-    class-scoped posts answer; other roles (administrator, aide...) name any user."""
+    class-scoped posts answer; the other roles (administrator, proctor) name any user."""
     from tests.support import make_roster
 
     roster = make_roster(client)
@@ -555,7 +555,7 @@ async def test_an_enrollment_s_student_or_teacher_holds_that_role(api: Any, clie
     with pytest.raises(UnprocessableEntityError, match="does not hold the student role"):  # (a PUT over one stored)
         await call(api, "update_enrollment", sourced_id=kept,
                    enrollment={"user": {"sourcedId": teacher}, **klass, "role": "student"})  # fmt: skip
-    for role in ("administrator", "aide", "proctor"):
+    for role in ("administrator", "proctor"):
         await call(api, "create_enrollment", enrollment={"user": {"sourcedId": student}, **klass, "role": role})
     ro = client.oneroster.rostering
     assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=roster.class_)] == [student]

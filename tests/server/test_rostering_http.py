@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import uid
+from tests.support import make_roster, uid
 from timeback import Timeback
+from timeback.server.collections import COLLECTIONS
 from timeback.server.runner import LocalServer
 
 RO = "/ims/oneroster/rostering/v1p2"
@@ -26,6 +28,12 @@ def authed(server: LocalServer) -> Iterator[httpx.Client]:
 
 def created(response: httpx.Response) -> None:
     assert response.status_code == 201, response.text
+
+
+def stored_as_before(server: LocalServer, collection: str, record: dict[str, Any]) -> None:
+    """Write a record straight to storage, as an older server took it (before strict validation refused it)."""
+    with server.app.state.storage.transaction() as tx:
+        tx.upsert(COLLECTIONS[collection], {"status": "active", "dateLastModified": tx.stamp(), **record})
 
 
 def ids(response: httpx.Response, key: str) -> list[str]:
@@ -92,9 +100,9 @@ def test_a_term_s_classes_are_matched_by_its_exact_sourced_id(authed: httpx.Clie
         assert ids(authed.get(f"{RO}/terms/{quote(term, safe='')}/classes"), "classes") == [f"class-{term}"]
 
 
-def test_a_comma_inside_a_listed_value_is_not_a_separator(authed: httpx.Client) -> None:
+def test_a_comma_inside_a_listed_value_is_not_a_separator(authed: httpx.Client, server: LocalServer) -> None:
     """A class's terms and a user's roles and orgs are kept as lists in one column each: a value with a comma in
-    it (a sourcedId "a,b", a role "ext:x,student") is one value, not two."""
+    it (a sourcedId "a,b", a role "ext:x,student" an older server stored) is one value, not two."""
     w = {k: uid(k) for k in ("school", "course", "klass", "user")}
     t1, t2 = uid("t1"), uid("t2")
     both = f"{t1},{t2}"  # a term whose sourcedId names the two others
@@ -113,7 +121,7 @@ def test_a_comma_inside_a_listed_value_is_not_a_separator(authed: httpx.Client) 
     # a user whose one role is "ext:x,student" is not a student
     user = {"sourcedId": w["user"], "enabledUser": True, "givenName": "G", "familyName": "F",
             "roles": [{"roleType": "primary", "role": "ext:x,student", "org": {"sourcedId": w["school"]}}]}  # fmt: skip
-    created(authed.post(f"{RO}/users/", json={"user": user}))
+    stored_as_before(server, "users", user)
     assert authed.get(f"{RO}/users/{w['user']}").status_code == 200
     assert authed.get(f"{RO}/students/{w['user']}").status_code == 404
     assert w["user"] not in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "users")
@@ -154,8 +162,6 @@ TIMEBACK_KEYS = {
 
 
 def test_reads_answer_under_timeback_s_keys(authed: httpx.Client, client: Timeback) -> None:
-    from tests.support import make_roster
-
     r = make_roster(client)
     period = uid("gp")
     client.oneroster.rostering.create_grading_period_for_term(term_sourced_id=r.term, academicSession={
@@ -173,14 +179,17 @@ def test_reads_answer_under_timeback_s_keys(authed: httpx.Client, client: Timeba
         school_sourced_id=r.school)]  # fmt: skip
 
 
-def test_a_role_in_another_case_is_judged_alike_by_every_students_read(authed: httpx.Client) -> None:
+def test_a_role_in_another_case_is_judged_alike_by_every_students_read(
+    authed: httpx.Client, server: LocalServer
+) -> None:
     """/students, /students/{id} and a school's students agree on who holds the student role: a user whose one role
-    is "Student" at a school is a student of it exactly when it is a student at all."""
+    is "Student" at a school (stored by an older server: it is 422 now) is a student of it exactly when it is a
+    student at all."""
     w = {k: uid(k) for k in ("school", "user")}
     created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
     user = {"sourcedId": w["user"], "enabledUser": True, "givenName": "G", "familyName": "F",
             "roles": [{"roleType": "primary", "role": "Student", "org": {"sourcedId": w["school"]}}]}  # fmt: skip
-    created(authed.post(f"{RO}/users/", json={"user": user}))
+    stored_as_before(server, "users", user)
     is_student = authed.get(f"{RO}/students/{w['user']}").status_code == 200
     listed = w["user"] in ids(authed.get(f"{RO}/students", params={"limit": 3000, "search": w["user"]}), "users")
     of_school = w["user"] in ids(authed.get(f"{RO}/schools/{w['school']}/students"), "users")
@@ -278,3 +287,68 @@ def test_flags_are_answered_as_timeback_spells_them(authed: httpx.Client, server
     assert authed.get(f"{RO}/enrollments/{w['enrollment']}").json()["enrollment"]["primary"] == "true"
     assert ids(authed.get(f"{RO}/enrollments/", params={"filter": f"sourcedId='{w['enrollment']}' AND primary='true'"}),
                "enrollments") == [w["enrollment"]]  # fmt: skip
+
+
+def refused_naming(response: httpx.Response, *fields: str) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    named = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert list(named) == list(fields), named
+    return named
+
+
+def test_roles_are_members_of_timeback_s_or_oneroster_s_lists(authed: httpx.Client, client: Timeback) -> None:
+    """A user's roleType and role, and an enrollment's role, are one of the values Timeback's document or
+    OneRoster 1.2's lists (422 naming the field otherwise, nothing stored). An enrollment with role "Student" was
+    stored: it escaped the check that a student enrollment names a student, and its user was never listed among the
+    class's students. ``ext:`` values are 422, as for scoreStatus: Timeback's lists are closed."""
+    r = make_roster(client)
+    w = {k: uid(k) for k in ("bogus", "ext", "district", "sysadmin", "enrollment")}
+    user = {"enabledUser": True, "givenName": "G", "familyName": "F"}
+
+    def role(role_type: str, name: str) -> dict[str, Any]:
+        return {"roleType": role_type, "role": name, "org": {"sourcedId": r.school}}
+
+    refused = authed.post(f"{RO}/users/", json={"user": {**user, "sourcedId": w["bogus"], "roles": [
+        role("primary", "student"), role("bogus", "banana")]}})  # fmt: skip
+    named = refused_naming(refused, "user.roles[1].roleType", "user.roles[1].role")
+    assert "'banana' is not one of" in named["user.roles[1].role"] and "'teacher'" in named["user.roles[1].role"]
+    refused = authed.post(f"{RO}/users/", json={"user": {**user, "sourcedId": w["ext"], "roles": [
+        role("primary", "ext:coach")]}})  # fmt: skip
+    refused_naming(refused, "user.roles[0].role")
+    for who in ("bogus", "ext"):
+        assert authed.get(f"{RO}/users/{w[who]}").status_code == 404
+    # Timeback's spelling and OneRoster's, both taken and stored as sent
+    for who, name in (("district", "districtAdministrator"), ("sysadmin", "system_administrator")):
+        created(authed.post(f"{RO}/users/", json={"user": {**user, "sourcedId": w[who], "roles": [
+            role("secondary", name)]}}))  # fmt: skip
+        assert authed.get(f"{RO}/users/{w[who]}").json()["user"]["roles"][0]["role"] == name
+
+    enrollment = {"sourcedId": w["enrollment"], "user": {"sourcedId": r.students[0]},
+                  "class": {"sourcedId": r.class_}}  # fmt: skip
+    for wrong in ("Student", "aide", "ext:observer"):
+        refused = authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "role": wrong}})
+        assert f"{wrong!r} is not one of" in refused_naming(refused, "enrollment.role")["enrollment.role"]
+    assert authed.get(f"{RO}/enrollments/{w['enrollment']}").status_code == 404
+    created(authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "role": "administrator"}}))
+
+
+def test_roles_an_older_server_stored_are_still_read(
+    authed: httpx.Client, client: Timeback, server: LocalServer
+) -> None:
+    """Records holding a role no list has (written before roles were checked) are answered and read by the SDK as
+    open enum members: one odd role never stops a listing."""
+    r = make_roster(client)
+    w = {k: uid(k) for k in ("user", "enrollment")}
+    stored_as_before(server, "users", {"sourcedId": w["user"], "enabledUser": True, "givenName": "G",
+                                        "familyName": "F", "roles": [
+        {"roleType": "bogus", "role": "banana", "org": {"sourcedId": r.school}}]})  # fmt: skip
+    stored_as_before(server, "enrollments", {"sourcedId": w["enrollment"], "user": {"sourcedId": w["user"]},
+                                              "class": {"sourcedId": r.class_}, "school": {"sourcedId": r.school},
+                                              "role": "Student"})  # fmt: skip
+    (held,) = client.oneroster.rostering.get_user(sourced_id=w["user"]).user.roles or []
+    assert (held.roleType, held.role) == ("bogus", "banana")
+    assert not held.roleType.is_known() and not held.role.is_known()
+    ro = client.oneroster.rostering
+    found = list(ro.get_all_enrollments(filter=f"sourcedId='{w['enrollment']}'"))
+    assert [(e.role, e.role.is_known() if e.role else None) for e in found] == [("Student", False)]
+    assert [u.sourcedId for u in ro.get_all_users(filter=f"sourcedId='{w['user']}'")] == [w["user"]]

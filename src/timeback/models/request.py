@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from timeback.enums import (
     TimebackAcademicSessionType,
+    TimebackEnrollmentRole,
     TimebackOrgType,
     TimebackScoreStatus,
 )
@@ -344,7 +345,7 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
 class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
     user: Ref
     class_: Ref = Field(alias="class")
-    role: str = Field(min_length=1)
+    role: Known[TimebackEnrollmentRole]
     primary: TrueOrFalse | None = None
 
 

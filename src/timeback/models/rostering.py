@@ -11,7 +11,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import core_schema
 
-from timeback.enums import TimebackAcademicSessionType, TimebackClassType, TimebackOrgType
+from timeback.enums import (
+    TimebackAcademicSessionType,
+    TimebackClassType,
+    TimebackEnrollmentRole,
+    TimebackOrgType,
+    TimebackRoleName,
+    TimebackRoleType,
+)
 from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
@@ -108,8 +115,8 @@ class TimebackClass(TimebackEntity):
 
 
 class TimebackRole(TimebackModel):
-    roleType: str
-    role: str
+    roleType: Known[TimebackRoleType]
+    role: Known[TimebackRoleName]
     org: Ref
     userProfile: str | None = None
     beginDate: DateOrDateTime | None = None
@@ -148,7 +155,7 @@ class TimebackEnrollment(TimebackEntity):
     user: Ref | None = None
     class_: Ref | None = Field(default=None, alias="class")
     school: Ref | None = None
-    role: str | None = None  # administrator, proctor, student, teacher (open)
+    role: Known[TimebackEnrollmentRole] | None = None
     primary: Flag | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None

@@ -851,7 +851,8 @@ class SqlStorage:
             # The students (teachers) of an org: users holding that role at it, in one entry of their roles. The
             # list columns alone also took a teacher at the school who is a student elsewhere. They still narrow
             # the rows first, so only the users with some role at the org have their roles read. (The role in any
-            # case of its ASCII letters, as the view's own condition, a LIKE, takes it: /students agrees.)
+            # case of its ASCII letters, as the view's own condition, a LIKE, takes it: /students agrees. Writes
+            # hold exact members now; "Student" is in data older servers stored.)
             held = func.json_each(table.c.data, "$.roles").table_valued("value")
             paired = select(held.c.value).where(
                 func.lower(func.json_extract(held.c.value, "$.role")) == role,
