@@ -19,6 +19,7 @@ __all__ = [
     "TimebackRoleName",
     "TimebackRoleType",
     "TimebackScoreStatus",
+    "TimebackSex",
     "TimebackStatus",
 ]
 
@@ -113,6 +114,13 @@ class TimebackRoleName(_OpenEnum):
     SYSTEM_ADMINISTRATOR = "system_administrator"  # Timeback's spelling
     SYSTEMADMINISTRATOR = "systemAdministrator"  # OneRoster 1.2's
     TEACHER = "teacher"
+
+
+class TimebackSex(_OpenEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNSPECIFIED = "unspecified"
 
 
 class TimebackEnrollmentRole(_OpenEnum):

@@ -352,3 +352,25 @@ def test_roles_an_older_server_stored_are_still_read(
     found = list(ro.get_all_enrollments(filter=f"sourcedId='{w['enrollment']}'"))
     assert [(e.role, e.role.is_known() if e.role else None) for e in found] == [("Student", False)]
     assert [u.sourcedId for u in ro.get_all_users(filter=f"sourcedId='{w['user']}'")] == [w["user"]]
+
+
+def test_a_demographic_sex_is_a_member_of_either_list(
+    authed: httpx.Client, client: Timeback, server: LocalServer
+) -> None:
+    """sex is male, female, other or unspecified (both lists) or null (Timeback's); anything else was stored (and
+    what was is still read)."""
+    r = make_roster(client)
+    who = r.students[0]
+    for wrong in ("banana", "Female", "ext:x"):
+        refused = authed.put(f"{RO}/demographics/{who}", json={"demographics": {"sex": wrong}})
+        assert f"{wrong!r} is not one of" in refused_naming(refused, "demographics.sex")["demographics.sex"]
+        refused = authed.post(f"{RO}/demographics/", json={"demographics": {"sourcedId": who, "sex": wrong}})
+        refused_naming(refused, "demographics.sex")
+    assert authed.get(f"{RO}/demographics/{who}").status_code == 404
+    created(authed.put(f"{RO}/demographics/{who}", json={"demographics": {"sex": None}}))
+    created(authed.put(f"{RO}/demographics/{who}", json={"demographics": {"sex": "unspecified"}}))
+    read = client.oneroster.rostering.get_demographics(sourced_id=who).demographics
+    assert read.sex == "unspecified" and read.sex is not None and read.sex.is_known()
+    stored_as_before(server, "demographics", {"sourcedId": r.students[1], "sex": "banana"})
+    older = client.oneroster.rostering.get_demographics(sourced_id=r.students[1]).demographics.sex
+    assert older == "banana" and older is not None and not older.is_known()

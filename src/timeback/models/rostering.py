@@ -18,6 +18,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackRoleName,
     TimebackRoleType,
+    TimebackSex,
 )
 from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
@@ -165,7 +166,7 @@ class TimebackDemographics(TimebackEntity):
     """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
 
     birthDate: DateOrDateTime | None = None
-    sex: str | None = None
+    sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
     americanIndianOrAlaskaNative: str | None = None
     asian: str | None = None
     blackOrAfricanAmerican: str | None = None
