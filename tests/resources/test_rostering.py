@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from tests.support import uid
 from timeback import AsyncTimeback, ConflictError, Timeback, UnprocessableEntityError
 from timeback.models._base import STRICT_VALIDATION
+from timeback.server.runner import LocalServer
 
 RO = "/ims/oneroster/rostering/v1p2"
 
@@ -628,3 +629,45 @@ async def test_a_user_dropping_a_role_keeps_enrollments_and_leaves_the_listings_
     await roles("teacher", "student")
     assert students() == [student]
     assert ro.get_enrollment(sourced_id=enrollment).enrollment.dateLastModified == read.dateLastModified
+
+
+def test_grading_periods_and_terms_are_sent_with_their_type(server: LocalServer) -> None:
+    """Timeback's grading-period writes require ``type`` ("gradingPeriod"): the bodies left it out when the caller
+    did (the local server fills it in, so only the wire shows it). Each session-of-a-type body sends its type, given
+    as a dict or as a model; a term's too (the path implies it, as for a grading period)."""
+    from timeback.models.request import (
+        TimebackCreateGradingPeriodBody,
+        TimebackCreateGradingPeriodForTermBody,
+        TimebackCreateTermBody,
+    )
+
+    sent: list[tuple[str, Any]] = []
+
+    def keep(request: httpx.Request) -> None:
+        if request.method in ("POST", "PUT") and "/oauth2/" not in request.url.path:
+            sent.append((request.url.path.rsplit("/v1p2", 1)[1], json.loads(request.content).get("academicSession")))
+
+    school, term = uid("school"), uid("term")
+    session = {"title": "Q1", "startDate": "2024-08-20", "endDate": "2024-10-20", "schoolYear": "2025",
+               "org": {"sourcedId": school}}  # fmt: skip
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as api:
+        ro = api.oneroster.rostering
+        ro.create_school(org={"sourcedId": school, "name": "S", "type": "school"})
+        sent.clear()
+        ro.create_term(academicSession={**session, "sourcedId": term})
+        ro.update_term(sourced_id=term, academicSession=TimebackCreateTermBody(**session))
+        periods = [uid("gp") for _ in range(4)]
+        ro.create_grading_period(academicSession={**session, "sourcedId": periods[0]})
+        ro.create_grading_period(academicSession=TimebackCreateGradingPeriodBody(**session, sourcedId=periods[1]))
+        ro.update_grading_period(sourced_id=periods[1], academicSession={**session})
+        ro.create_grading_period_for_term(term_sourced_id=term, academicSession={**session, "sourcedId": periods[2]})
+        ro.create_grading_period_for_term(
+            term_sourced_id=term,
+            academicSession=TimebackCreateGradingPeriodForTermBody(**session, sourcedId=periods[3]),
+        )
+    assert [(path, body.get("type")) for path, body in sent] == [
+        ("/terms/", "term"), (f"/terms/{term}", "term"),
+        ("/gradingPeriods/", "gradingPeriod"), ("/gradingPeriods/", "gradingPeriod"),
+        (f"/gradingPeriods/{periods[1]}", "gradingPeriod"),
+        (f"/terms/{term}/gradingPeriods", "gradingPeriod"), (f"/terms/{term}/gradingPeriods", "gradingPeriod"),
+    ]  # fmt: skip

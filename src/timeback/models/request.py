@@ -71,6 +71,8 @@ __all__ = [
     "TimebackCreateDemographicsRequest",
     "TimebackCreateEnrollmentBody",
     "TimebackCreateEnrollmentRequest",
+    "TimebackCreateGradingPeriodBody",
+    "TimebackCreateGradingPeriodForTermBody",
     "TimebackCreateGradingPeriodForTermRequest",
     "TimebackCreateGradingPeriodRequest",
     "TimebackCreateLineItemBody",
@@ -85,6 +87,7 @@ __all__ = [
     "TimebackCreateScoreScaleBody",
     "TimebackCreateScoreScaleRequest",
     "TimebackCreateSessionOfTypeBody",
+    "TimebackCreateTermBody",
     "TimebackCreateTermRequest",
     "TimebackCreateUserBody",
     "TimebackCreateUserRequest",
@@ -340,6 +343,26 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
     startDate: DateOrDateTime
     endDate: DateOrDateTime
     schoolYear: str
+
+    # Its type defaults to the path's and is sent: Timeback's grading-period writes require it.
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "type"})
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
+
+
+class TimebackCreateTermBody(TimebackCreateSessionOfTypeBody):
+    """A term (``/terms/``, whose writes are the local server's own: Timeback's document only reads terms)."""
+
+    type: Known[TimebackAcademicSessionType] = TimebackAcademicSessionType.TERM
+
+
+class TimebackCreateGradingPeriodBody(TimebackCreateSessionOfTypeBody):
+    type: Known[TimebackAcademicSessionType] = TimebackAcademicSessionType.GRADING_PERIOD
+
+
+class TimebackCreateGradingPeriodForTermBody(TimebackCreateGradingPeriodBody):
+    """A grading period posted under its term (``POST /terms/{id}/gradingPeriods``)."""
 
 
 class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
@@ -655,12 +678,12 @@ class TimebackGetTermRequest(_GetRequest):
 
 
 class TimebackCreateTermRequest(TimebackRequest):
-    academicSession: TimebackCreateSessionOfTypeBody
+    academicSession: TimebackCreateTermBody
 
 
 class TimebackUpdateTermRequest(_PutRequest):
     body_field: ClassVar[str] = "academicSession"
-    academicSession: TimebackCreateSessionOfTypeBody
+    academicSession: TimebackCreateTermBody
 
 
 class TimebackDeleteTermRequest(_ByIdRequest):
@@ -676,12 +699,12 @@ class TimebackGetGradingPeriodRequest(_GetRequest):
 
 
 class TimebackCreateGradingPeriodRequest(TimebackRequest):
-    academicSession: TimebackCreateSessionOfTypeBody
+    academicSession: TimebackCreateGradingPeriodBody
 
 
 class TimebackUpdateGradingPeriodRequest(_PutRequest):
     body_field: ClassVar[str] = "academicSession"
-    academicSession: TimebackCreateSessionOfTypeBody
+    academicSession: TimebackCreateGradingPeriodBody
 
 
 class TimebackDeleteGradingPeriodRequest(_ByIdRequest):
@@ -891,4 +914,4 @@ class TimebackAddTeacherToClassRequest(TimebackAddStudentToClassRequest):
 
 class TimebackCreateGradingPeriodForTermRequest(TimebackRequest):
     term_sourced_id: str = Field(min_length=1)
-    academicSession: TimebackCreateSessionOfTypeBody
+    academicSession: TimebackCreateGradingPeriodForTermBody
