@@ -374,3 +374,25 @@ def test_a_demographic_sex_is_a_member_of_either_list(
     stored_as_before(server, "demographics", {"sourcedId": r.students[1], "sex": "banana"})
     older = client.oneroster.rostering.get_demographics(sourced_id=r.students[1]).demographics.sex
     assert older == "banana" and older is not None and not older.is_known()
+
+
+def test_a_grading_period_posted_under_its_term_takes_tenant_id_and_client_app_id(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """Timeback's body for ``POST /terms/{id}/gradingPeriods`` has ``tenantId`` and ``clientAppId`` (strings or
+    null): they were 422 as unknown fields. Stored and answered as sent; other grading-period writes lack them."""
+    r = make_roster(client)
+    period, other = uid("gp"), uid("gp")
+    session = {"sourcedId": period, "title": "Q1", "type": "gradingPeriod", "startDate": "2024-08-20",
+               "endDate": "2024-10-20", "schoolYear": "2025", "org": {"sourcedId": r.school},
+               "tenantId": "tenant-1", "clientAppId": None}  # fmt: skip
+    created(authed.post(f"{RO}/terms/{r.term}/gradingPeriods", json={"academicSession": session}))
+    read = authed.get(f"{RO}/gradingPeriods/{period}").json()["gradingPeriod"]
+    assert (read["tenantId"], read["clientAppId"], read["parent"]) == ("tenant-1", None, {"sourcedId": r.term})
+    refused = authed.post(f"{RO}/gradingPeriods/", json={"academicSession": {**session, "sourcedId": other}})
+    refused_naming(refused, "academicSession.tenantId", "academicSession.clientAppId")
+    answer = client.oneroster.rostering.create_grading_period_for_term(
+        term_sourced_id=r.term, academicSession={**session, "sourcedId": other, "clientAppId": "app-7"}
+    )
+    assert answer.academicSession is not None
+    assert (answer.academicSession.tenantId, answer.academicSession.clientAppId) == ("tenant-1", "app-7")

@@ -362,7 +362,11 @@ class TimebackCreateGradingPeriodBody(TimebackCreateSessionOfTypeBody):
 
 
 class TimebackCreateGradingPeriodForTermBody(TimebackCreateGradingPeriodBody):
-    """A grading period posted under its term (``POST /terms/{id}/gradingPeriods``)."""
+    """A grading period posted under its term (``POST /terms/{id}/gradingPeriods``), whose body alone Timeback's
+    document gives these two fields (required there, as string or null; optional here, sent only when given)."""
+
+    tenantId: str | None = None
+    clientAppId: str | None = None
 
 
 class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
