@@ -21,8 +21,6 @@ from typing import Any
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
 
-from timeback.models._base import decimals_as_floats
-
 __all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "validated_dict"]
 
 
@@ -177,6 +175,8 @@ def _convert(schema: Any) -> Any:
     if kind in ("model-fields", "dataclass", "dataclass-args", "call", "arguments"):
         raise _Unsupported(kind)
     serialization = schema.get("serialization")
+    from timeback.models._base import decimals_as_floats  # (here: the SDK's import does not load the models)
+
     if serialization is not None and serialization.get("function") is decimals_as_floats:
         # (metadata's: its JSON values here hold floats already, and to_json writes them as numbers)
         schema = {key: value for key, value in schema.items() if key != "serialization"}
