@@ -1330,7 +1330,7 @@ def test_replace_takes_a_record_the_server_writes_otherwise_as_unchanged(
 
 
 def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
-    from timeback._bulk import _stored_as_put
+    from timeback._base_client import written_as_sent as _stored_as_put
     from timeback.resources.gradebook import GradebookOperations
 
     op = GradebookOperations.create_result_for_line_item.operation
@@ -1376,6 +1376,27 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     held = [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1.0}]}]
     assert holds(held, [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1}]}])
     assert not holds(held, [])
+
+
+def test_a_flag_reads_as_sent_in_either_spelling_and_only_where_it_is_a_flag() -> None:
+    from timeback._base_client import reads_back_as_sent
+
+    assert reads_back_as_sent({"enabledUser": "true"}, {"enabledUser": True})  # (Timeback answers the string)
+    assert reads_back_as_sent({"enabledUser": True}, {"enabledUser": "true"})  # (a server keeping the boolean)
+    assert not reads_back_as_sent({"enabledUser": "false"}, {"enabledUser": True})
+    assert not reads_back_as_sent({"metadata": {"enabledUser": "true"}}, {"metadata": {"enabledUser": True}})
+    assert not reads_back_as_sent({"metadata": {"flag": "true"}}, {"metadata": {"flag": True}})
+
+
+def test_a_reference_without_an_id_derives_nothing_to_read() -> None:
+    """(An empty class id was read by path: pydantic's ValidationError escaped the SDK call.)"""
+    from timeback._base_client import derives_from
+    from timeback.resources.rostering import RosteringOperations
+
+    op = RosteringOperations.create_enrollment.operation
+    held = {"sourcedId": "e", "class": {"sourcedId": ""}, "school": {"sourcedId": "s"}}
+    assert derives_from(op, held, {"sourcedId": "e", "class": {"sourcedId": ""}}) is None
+    assert derives_from(op, held, {"sourcedId": "e", "class": {"sourcedId": "k"}}) == "k"
 
 
 def test_ctrl_c_during_a_replace_stops_its_puts_instead_of_waiting_for_them() -> None:

@@ -816,3 +816,14 @@ def test_the_local_server_without_the_extra_says_what_to_install(missing: str) -
         f"ModuleNotFoundError: timeback's server needs the server extra ({missing} is missing): pip install "
         "'timeback[server]'" in done.stderr
     ), done.stderr
+
+
+def test_a_broken_server_install_keeps_its_own_error() -> None:
+    """(Any ImportError inside fastapi was told as the extra missing, its cause dropped.)"""
+    import subprocess
+    import sys
+
+    script = "import sys; sys.modules['starlette'] = None\nfrom timeback.server.runner import LocalServer"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "import of starlette halted" in done.stderr, done.stderr
+    assert "needs the server extra" not in done.stderr, done.stderr

@@ -126,6 +126,27 @@ def test_a_stored_result_in_another_class_than_its_line_item_s_is_not_the_call_s
     assert transport.lost == 1
 
 
+class LosesFirstAnswerAndLineItemReads(LosesFirstAnswer):
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "/lineItems/" in request.url.path:
+            return httpx.Response(503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"})
+        return super().handle_request(request)
+
+
+def test_a_line_item_that_cannot_be_read_to_confirm_a_result_s_class_says_so(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(A 503 reading the line item was skipped, and the 409 then said the records read back were not those sent,
+    where README promises the message says the reading failed.)"""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)
+    (line_item,) = add_line_items(client, roster, 1)
+    transport = LosesFirstAnswerAndLineItemReads()
+    with Timeback(**server.client_kwargs(), max_retries=1, http_client=httpx.Client(transport=transport)) as lossy:
+        with pytest.raises(ConflictError, match=r"reading them back to confirm it failed \(503\)"):
+            lossy.oneroster.gradebook.create_result(result=result_body(line_item, roster.students[0], uid("res")))
+    assert transport.lost == 1
+
+
 def test_a_lost_bulk_batch_answer_is_confirmed_from_its_encoded_records(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:

@@ -441,36 +441,48 @@ class BaseClient:
             return None
         records, requests = reads
         held = yield from self.reading_back(op, requests)
-        wanted = {derives_from(op, held.records.get(r["sourcedId"]), r) for r in records} - {None}
+        from timeback.models._base import date_fields
+
+        dates = date_fields(op.request)
+        wanted = {  # (a result holding a class it was not sent: its line item's?)
+            derives_from(op, held.records.get(r["sourcedId"]), r)
+            for r in records
+            if reads_back_as_sent(held.records.get(r["sourcedId"]), r, dates)
+        } - {None}
         derived: dict[Any, Any] = {}
-        if held.failed is None and wanted:  # (a result holding a class it was not sent: its line item's?)
-            derived, retries = yield from self.derived_reads(op, wanted)
+        if held.failed is None and wanted:
+            derived, retries, held.failed = yield from self.derived_reads(op, wanted)
             held.retries_taken += retries
         return self.confirmed(op, records, held, error, derived)
 
-    def derived_reads(self, op: Operation[Any, Any], wanted: Iterable[Any]) -> Exchange[tuple[dict[Any, Any], int]]:
+    def derived_reads(
+        self, op: Operation[Any, Any], wanted: Iterable[str]
+    ) -> Exchange[tuple[dict[str, Any], int, RequestError | APIConnectionError | APIResponseValidationError | None]]:
         """For each sourcedId in ``wanted`` (as ``derives_from`` names them), the sourcedId of the reference the
-        server gives a record of ``op`` written without it (``DERIVED``: a line item's class), read from the server,
-        and the retries the reads took. One that cannot be read is left out: a record needing it is then not taken
-        as written as sent."""
+        server gives a record of ``op`` written without it (``DERIVED``: a line item's class), read from the server;
+        the retries the reads took; and the error that ended them, if one did (a record needing what was not read
+        is not taken as written as sent). A record not found derives nothing (None)."""
         field, _, collection = DERIVED[op.stored_in or op.collection]
         reader = READERS.get((op.base_path, collection))
-        found: dict[Any, Any] = {}
+        found: dict[str, Any] = {}
         retries = 0
         if reader is None:
-            return found, retries
+            return found, retries, None
         for sourced_id in sorted(wanted):
-            answer = yield self.build_request(reader, reader.request(sourced_id=sourced_id))
-            if not isinstance(answer, httpx.Response):
+            answer = yield self.build_request(reader, reader.request.model_construct(sourced_id=sourced_id))
+            if isinstance(answer, NotFoundError):
+                found[sourced_id] = None
                 retries += answer.retries_taken
                 continue
+            if not isinstance(answer, httpx.Response):
+                return found, retries + answer.retries_taken, answer
             retries += retries_taken_of(answer)
             try:
                 page, _ = read_back_page(reader, answer)
-            except APIResponseValidationError:
-                continue
+            except APIResponseValidationError as failed:
+                return found, retries, failed
             found[sourced_id] = sourced_id_of((page.get(sourced_id) or {}).get(field))
-        return found, retries
+        return found, retries, None
 
     def reading_back(self, op: Operation[Any, Any], requests: list[httpx.Request]) -> Exchange[ReadBack]:
         """Run the ``read_back_requests``, following a listing's later pages when the server serves fewer records
@@ -582,7 +594,7 @@ class BaseClient:
         from timeback.models._base import date_fields
 
         dates = date_fields(op.request)
-        if not all(_created_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}) for r in sent):
+        if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
             return None
@@ -942,7 +954,8 @@ def derives_from(op: Operation[Any, Any], held: dict[str, Any] | None, record: d
     rule = DERIVED.get(op.stored_in or op.collection)
     if rule is None or held is None or record.get(rule[0]) is not None or held.get(rule[0]) is None:
         return None
-    return sourced_id_of(record.get(rule[1]))
+    source = sourced_id_of(record.get(rule[1]))
+    return source if isinstance(source, str) and source else None  # (no id to read by: not the server's)
 
 
 def filled_by_server(
@@ -964,15 +977,15 @@ def filled_by_server(
     return filled
 
 
-def _created_as_sent(
+def written_as_sent(
     op: Operation[Any, Any],
     held: dict[str, Any] | None,
     record: dict[str, Any],
     dates: frozenset[str],
     derived: Mapping[Any, Any],
 ) -> bool:
-    """Whether a record read back is the one a create sent: each field as sent, and no other but nulls and what the
-    server fills in."""
+    """Whether a record read back is the one a write of ``record`` (a create of ``op``, or a PUT of what it
+    creates) leaves: each field as sent, and no other but nulls and what the server fills in."""
     if not reads_back_as_sent(held, record, dates):
         return False
     assert held is not None
@@ -990,12 +1003,13 @@ def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Ite
 REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
 
 
-def holds(held: Any, sent: Any, dates: frozenset[str] = frozenset(), date: bool = False) -> bool:
+def holds(held: Any, sent: Any, dates: frozenset[str] | None = None, date: bool = False) -> bool:
     """Whether a stored value is the value sent: equal (a bool only to a bool: Python's ``True == 1`` is not
     JSON's), or the same written otherwise: a reference (an object with a ``sourcedId``) with fields added
     (``REFERENCE_EXTRAS``), a date-time as another form of the same instant (``2024-09-08T10:00:00.000Z`` for
-    ``2024-09-08T10:00:00Z``) where the value is a date (``date``: its field is one of ``dates``, never text nor
-    anything in ``metadata``), and lists and objects of such values."""
+    ``2024-09-08T10:00:00Z``) where the value is a date (``date``: its field is one of ``dates``), a flag
+    (``FLAGS``) as ``"true"``/``"false"``, and lists and objects of such values. ``dates`` None: free JSON
+    (``metadata``), where no name makes a date or a flag."""
     if held == sent:
         return _exactly(held, sent)
     if isinstance(sent, dict):
@@ -1011,11 +1025,17 @@ def holds(held: Any, sent: Any, dates: frozenset[str] = frozenset(), date: bool 
     return date and isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
 
 
-def _holds_at(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str]) -> bool:
-    if key == "metadata":  # (free JSON: no date there, whatever its name)
+# A record's flags, which Timeback answers as "true"/"false" and takes as either those or a JSON boolean.
+FLAGS = frozenset({"enabledUser", "primary"})
+_FLAG_VALUES = {"true": True, "false": False, True: True, False: False}
+
+
+def _holds_at(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str] | None) -> bool:
+    if dates is None or key == "metadata":  # (free JSON: no date or flag there, whatever its name)
         return holds(held.get(key), sent)
-    if type(sent) is bool:  # (a record's only booleans are its flags, which Timeback answers as "true"/"false")
-        return held.get(key) is sent or held.get(key) == ("true" if sent else "false")
+    if key in FLAGS and type(sent) in (bool, str):
+        value = held.get(key)
+        return type(value) in (bool, str) and _FLAG_VALUES.get(value, value) == _FLAG_VALUES.get(sent, sent)
     return holds(held.get(key), sent, dates, key in dates)
 
 

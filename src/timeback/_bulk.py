@@ -411,24 +411,6 @@ class Replaced:
     stop: BaseException | None = None  # the credentials or their scopes refused: the upload stops after this batch
 
 
-def _stored_as_put(
-    op: Operation[Any, Any],
-    held: dict[str, Any] | None,
-    record: dict[str, Any],
-    dates: frozenset[str],
-    derived: Mapping[Any, Any],
-) -> bool:
-    """Whether PUTting ``record`` would leave ``held`` as it is: it holds every field as sent, and no other field
-    (a PUT replaces the whole record: a comment no longer sent is dropped) but nulls and what a PUT fills in again
-    (``filled_by_server``: the stamp; the class, when the record names none and the held one is its line item's)."""
-    from timeback._base_client import filled_by_server, held_beside, reads_back_as_sent
-
-    if not reads_back_as_sent(held, record, dates):
-        return False
-    assert held is not None
-    return held_beside(held, record, filled_by_server(op, held, record, derived))
-
-
 def _reading_derived(
     client: BaseClient, create: Operation[Any, Any], derived: dict[Any, Any], held: Any, record: dict[str, Any]
 ) -> Exchange[int]:
@@ -439,8 +421,8 @@ def _reading_derived(
     source = derives_from(create, held, record)
     if source is None or source in derived:
         return 0
-    more, retries = yield from client.derived_reads(create, [source])
-    derived[source] = more.get(source)
+    more, retries, _ = yield from client.derived_reads(create, [source])
+    derived[source] = more.get(source)  # (not read: None, and the result is PUT)
     return retries
 
 
@@ -460,7 +442,7 @@ def replacing(
     stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead of the stop waiting for up to a batch
     of PUTs. After a stop, the results left that a PUT would change count as not sent; those stored as sent still
     count unchanged."""
-    from timeback._base_client import retries_taken_of
+    from timeback._base_client import retries_taken_of, written_as_sent
     from timeback.models._base import date_fields
 
     sent = batch.records.decoded()
@@ -482,7 +464,7 @@ def replacing(
     for record in sent:
         sourced_id = record["sourcedId"]
         outcome.retries_taken += yield from _reading_derived(client, create, derived, stored.get(sourced_id), record)
-        if _stored_as_put(create, stored.get(sourced_id), record, dates, derived):
+        if written_as_sent(create, stored.get(sourced_id), record, dates, derived):  # (as a PUT would leave it)
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():
@@ -502,7 +484,7 @@ def replacing(
             if check.failed is None:
                 was = check.records.get(sourced_id)
                 outcome.retries_taken += yield from _reading_derived(client, create, derived, was, record)
-                if _stored_as_put(create, was, record, dates, derived):
+                if written_as_sent(create, was, record, dates, derived):
                     outcome.replaced += 1
                     continue
         reason = str(answer)

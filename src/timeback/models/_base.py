@@ -393,39 +393,48 @@ def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> N
 _FIELD_PLANS: dict[type[BaseModel], list[tuple[str, str, bool]]] = {}
 
 
-def _field_plan(cls: type[BaseModel]) -> list[tuple[str, str, bool]]:
+def _field_plan(
+    cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()
+) -> list[tuple[str, str, bool]]:
     """(field name, wire name, is an ISO date) for the fields of ``cls`` that can hold something to check: a date,
-    an enum, or a model or list that can. Worked out once per class, so a reference model costs one lookup."""
+    an enum, or a model or list that can. Worked out once per class, so a reference model costs one lookup; stored
+    only once whole (a placeholder in the shared cache was seen by another thread as "nothing to check"), a model
+    that refers to itself stopping at ``visiting``."""
     plan = _FIELD_PLANS.get(cls)
-    if plan is None:
-        _FIELD_PLANS[cls] = []  # (a model that refers to itself stops here)
-        plan = []
-        for name, info in cls.__pydantic_fields__.items():
-            # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
-            is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
-            if is_date or _may_hold_checks(info.annotation):
-                plan.append((name, info.alias or name, is_date))
-        _FIELD_PLANS[cls] = plan
+    if plan is not None:
+        return plan
+    if cls in visiting:
+        return []
+    plan = []
+    for name, info in cls.__pydantic_fields__.items():
+        # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
+        is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
+        if is_date or _may_hold_checks(info.annotation, visiting | {cls}):
+            plan.append((name, info.alias or name, is_date))
+    _FIELD_PLANS[cls] = plan
     return plan
 
 
 _DATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
 
 
-def date_fields(cls: type[BaseModel]) -> frozenset[str]:
+def date_fields(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> frozenset[str]:
     """The wire names of the ISO date fields of ``cls`` and of the models it holds (``scoreDate``; a user's roles'
-    ``beginDate``...): where a server may write a date-time sent otherwise, as the same instant."""
+    ``beginDate``...): where a server may write a date-time sent otherwise, as the same instant. Stored once whole,
+    as ``_field_plan``."""
     found = _DATE_FIELDS.get(cls)
-    if found is None:
-        _DATE_FIELDS[cls] = frozenset()  # (a model that refers to itself stops here)
-        names: set[str] = set()
-        for name, wire_name, is_date in _field_plan(cls):
-            if is_date:
-                names.add(wire_name)
-            else:
-                for model in _models_in(cls.__pydantic_fields__[name].annotation):
-                    names |= date_fields(model)
-        found = _DATE_FIELDS[cls] = frozenset(names)
+    if found is not None:
+        return found
+    if cls in visiting:
+        return frozenset()
+    names: set[str] = set()
+    for name, wire_name, is_date in _field_plan(cls):
+        if is_date:
+            names.add(wire_name)
+        else:
+            for model in _models_in(cls.__pydantic_fields__[name].annotation):
+                names |= date_fields(model, visiting | {cls})
+    found = _DATE_FIELDS[cls] = frozenset(names)
     return found
 
 
@@ -436,14 +445,14 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
         yield from _models_in(arg)
 
 
-def _may_hold_checks(annotation: Any) -> bool:
+def _may_hold_checks(annotation: Any, visiting: frozenset[type[BaseModel]] = frozenset()) -> bool:
     if isinstance(annotation, type):
         if issubclass(annotation, Enum):
             return True
         if issubclass(annotation, BaseModel):
-            return bool(_field_plan(annotation))
+            return bool(_field_plan(annotation, visiting))
         return False
-    return any(_may_hold_checks(arg) for arg in get_args(annotation))
+    return any(_may_hold_checks(arg, visiting) for arg in get_args(annotation))
 
 
 def _has_marker(annotation: Any, marker: _Marker) -> bool:

@@ -4,7 +4,9 @@ try:
     import fastapi  # noqa: F401
     import sqlalchemy  # noqa: F401
     import uvicorn  # noqa: F401
-except ImportError as exc:  # (``LocalServer`` in a test fixture, with the SDK alone installed: say what to install)
+except ModuleNotFoundError as exc:  # (``LocalServer`` in a test fixture, the SDK alone installed: what to install)
+    if exc.name not in ("fastapi", "sqlalchemy", "uvicorn"):
+        raise  # (a broken install of one of them: its own error says what)
     raise ModuleNotFoundError(
         f"timeback's server needs the server extra ({exc.name} is missing): pip install 'timeback[server]'",
         name=exc.name,
