@@ -980,6 +980,30 @@ def test_replace_reports_a_put_that_fails_alone(server: Any, client: Timeback, w
     assert stored_scores(client, roster, tag)[refused] == first[5]["score"]
 
 
+def test_replace_reads_each_line_item_s_class_once_per_upload(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A result sent without a class holds its line item's: the line item is read to tell, once per upload, not
+    once per batch (a batch of 5: four reads of each line item)."""
+    roster, line_items = world
+    tag = uid("class-once")
+    rows = [result_body(line_items[i % 2 + 4], s, f"{tag}-{i}-{s}") for i in range(2) for s in roster.students[:10]]
+    assert client.oneroster.gradebook.bulk_post_results(rows).stored == 20
+    reads: list[str] = []
+
+    def count(request: httpx.Request) -> None:
+        if request.method == "GET" and "/lineItems/" in request.url.path:
+            reads.append(request.url.path.rsplit("/", 1)[-1])
+
+    with (
+        httpx.Client(event_hooks={"request": [count]}) as counting,
+        Timeback(**server.client_kwargs(), http_client=counting) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=5, concurrency=1, if_exists="replace")
+    assert summary.ok and summary.unchanged == 20, summary
+    assert sorted(reads) == sorted(line_items[4:6]), reads
+
+
 class LosesPutAnswerThenReadBacks(RefusesPut):
     """Forwards every request to the real server; the PUT of ``sourced_id`` is written, its answer lost; the
     read-backs after it are answered 503."""

@@ -433,6 +433,7 @@ def replacing(
     batch: Batch,
     conflict: ConflictError,
     stopping: Callable[[], bool] = bool,
+    derived: dict[str, Any] | None = None,
 ) -> Exchange[Replaced]:
     """The requests that settle a batch the server refused because some of its results exist (its 409): read the
     batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
@@ -459,7 +460,8 @@ def replacing(
         return outcome
     stored = held.records
     dates = date_fields(put.request)
-    derived: dict[Any, Any] = {}  # (the line item's class, read when a result holds a class it is not sent)
+    # (the line items' classes, read when a result holds a class it is not sent: shared by the upload's batches)
+    derived = {} if derived is None else derived
     not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
     for record in sent:
         sourced_id = record["sourcedId"]

@@ -227,6 +227,7 @@ class Gradebook(SyncResource, GradebookOperations):
         op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
+        derived: dict[str, Any] = {}  # (the classes of the line items read while replacing: once per upload)
 
         def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -238,7 +239,7 @@ class Gradebook(SyncResource, GradebookOperations):
             except ConflictError as conflict:
                 if not replace:
                     raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
                 return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
             except RequestError as refused:  # (a 422 naming some of the batch's results: the others go again)
                 parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
@@ -287,6 +288,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
+        derived: dict[str, Any] = {}  # (as the sync one's)
 
         async def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -296,7 +298,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             except ConflictError as conflict:
                 if not replace:
                     raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set)
+                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
                 return await self._client.exchange(flow, options, since=started)  # (as the sync one)
             except RequestError as refused:  # (as the sync one)
                 parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
