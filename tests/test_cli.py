@@ -423,6 +423,14 @@ def test_serve_takes_short_and_full_scope_names(monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 0, result.output
 
 
+def test_serve_takes_timeback_rostering_write_scopes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (Timeback's OpenAPI declares them; serve refused them as unknown)
+    v1p1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+    scopes = f"{v1p1}roster.createput {v1p1}roster.delete roster-demographics.createput roster-demographics.delete"
+    result = _serve(monkeypatch, "--database", "sqlite://", "--scopes", scopes)
+    assert result.exit_code == 0, result.output
+
+
 @pytest.mark.parametrize(("client_id", "client_secret"), [("", "secret"), ("id", ""), ("", "")])
 def test_serve_refuses_an_empty_client_id_or_secret(
     monkeypatch: pytest.MonkeyPatch, client_id: str, client_secret: str

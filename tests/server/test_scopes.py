@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
 from timeback import PermissionDeniedError, Timeback
 from timeback._operations import Operation
@@ -68,6 +69,21 @@ CATEGORY = {"category": {"title": "x"}}
         ("roster-demographics.readonly", "GET", f"{RO}/demographics/", None, True),
         (f"{V1P1}roster-demographics.readonly", "GET", f"{RO}/demographics/none", None, True),
         ("roster-demographics.readonly", "GET", f"{RO}/users/none", None, False),
+        # Timeback's rostering write scopes (v1p1 URIs in its OpenAPI): createput creates and replaces, delete deletes
+        (f"{V1P1}roster.createput", "POST", f"{RO}/orgs/", {"org": {}}, True),
+        ("roster.createput", "PUT", f"{RO}/orgs/{{id}}", {"org": {}}, True),
+        ("roster.createput", "DELETE", f"{RO}/orgs/none", None, False),
+        ("roster.createput", "GET", f"{RO}/orgs/none", None, False),
+        (f"{V1P2}roster.delete", "DELETE", f"{RO}/users/none", None, True),
+        ("roster.delete", "POST", f"{RO}/users/", {"user": {}}, False),
+        ("roster.createput", "POST", f"{RO}/demographics/", {"demographics": {}}, False),
+        ("roster.delete", "DELETE", f"{RO}/demographics/none", None, False),
+        (f"{V1P1}roster-demographics.createput", "PUT", f"{RO}/demographics/{{id}}", {"demographics": {}}, True),
+        ("roster-demographics.createput", "DELETE", f"{RO}/demographics/none", None, False),
+        ("roster-demographics.createput", "POST", f"{RO}/orgs/", {"org": {}}, False),
+        ("roster-demographics.delete", "DELETE", f"{RO}/demographics/none", None, True),
+        ("roster-demographics.delete", "DELETE", f"{RO}/orgs/none", None, False),
+        (f"{V1P1}admin", "DELETE", f"{RO}/demographics/none", None, True),
     ],
 )
 def test_routes_check_scopes(
@@ -89,6 +105,23 @@ def test_token_endpoint_grants_requested_scopes_it_holds(server: LocalServer) ->
     assert status(server, bearer, "PUT", f"{GB}/categories/{uid('c')}", CATEGORY) == 403
     refused = token(server, client_id, secret, scope="gradebook.delete")
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
+
+
+def test_token_endpoint_grants_timeback_rostering_write_scopes(server: LocalServer) -> None:
+    # (the server knew none of them: this request of the server's own client was granted only the last two, and
+    # creating an org was then 403 "needs one of admin"; asked alone, invalid_scope)
+    asked = f"{V1P1}roster.createput roster.readonly {V1P2}gradebook.createput"
+    response = token(server, CLIENT_ID, CLIENT_SECRET, scope=asked)
+    assert response.status_code == 200, response.text
+    assert response.json()["scope"].split() == [f"{V1P1}roster.createput", f"{V1P2}gradebook.createput",
+                                                f"{V1P2}roster.readonly"]  # fmt: skip
+    bearer = response.json()["access_token"]
+    org = {"sourcedId": uid("org"), "status": "active", "name": "North", "type": "school"}
+    assert status(server, bearer, "POST", f"{RO}/orgs/", {"org": org}) == 201
+    assert status(server, bearer, "DELETE", f"{RO}/orgs/{org['sourcedId']}") == 403
+    for scope in ("roster.delete", "roster-demographics.createput", "roster-demographics.delete"):
+        granted = token(server, CLIENT_ID, CLIENT_SECRET, scope=V1P1 + scope)
+        assert granted.status_code == 200 and granted.json()["scope"] == V1P1 + scope, granted.text
 
 
 def test_sdk_raises_permission_denied(server: LocalServer) -> None:
@@ -121,7 +154,10 @@ EVERY_READ_SCOPE = (
     "gradebook.readonly gradebook-core.readonly assessment.readonly roster.readonly roster-core.readonly "
     "roster-demographics.readonly"
 )
-EVERY_WRITE_SCOPE = "gradebook.createput gradebook.createpost gradebook.delete assessment.createput assessment.delete"
+EVERY_WRITE_SCOPE = (
+    "gradebook.createput gradebook.createpost gradebook.delete assessment.createput assessment.delete "
+    "roster.createput roster.delete roster-demographics.createput roster-demographics.delete"
+)
 
 
 @pytest.fixture(scope="module")

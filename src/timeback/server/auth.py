@@ -36,7 +36,12 @@ V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
 ALL_SCOPES = (
     "gradebook.readonly gradebook-core.readonly gradebook.createput gradebook.createpost gradebook.delete "
     "assessment.readonly assessment.createput assessment.delete roster.readonly roster-core.readonly "
-    "roster-demographics.readonly admin"
+    "roster-demographics.readonly roster.createput roster.delete roster-demographics.createput "
+    "roster-demographics.delete admin"
+)
+# Timeback's own scopes, v1p1 URIs in its OpenAPI: answered as v1p1 (v1p2 is accepted on input, as for every scope)
+TIMEBACK_SCOPES = frozenset(
+    {"admin", "roster.createput", "roster.delete", "roster-demographics.createput", "roster-demographics.delete"}
 )
 CORE_COLLECTIONS = frozenset({"categories", "lineItems", "results", "scoreScales"})
 ASSESSMENT_COLLECTIONS = frozenset({"assessmentLineItems", "assessmentResults"})
@@ -51,18 +56,20 @@ def short_scope(scope: str) -> str:
 
 
 def full_scope(short: str) -> str:
-    return (V1P1 if short == "admin" else V1P2) + short
+    return (V1P1 if short in TIMEBACK_SCOPES else V1P2) + short
 
 
 def required_scopes(op: Operation[Any, Any]) -> frozenset[str]:
     """Any one of these lets a token call ``op``. Timeback's ``admin`` scope allows everything."""
     read = op.kind in ("get", "list")
     if "/rostering/" in op.base_path:
-        needed = {"roster.readonly"} if read else set()  # rostering writes: admin only
-        if read and not op.parents:  # (the spec's core reads: whole collections and records by id, none nested)
-            needed.add("roster-core.readonly")
-        if read and op.collection == "demographics":  # (the spec's only scope for them: not roster.readonly's)
-            needed = {"roster-demographics.readonly"}
+        verb = "readonly" if read else "delete" if op.kind == "delete" else "createput"
+        if op.collection == "demographics":  # (the spec's only scopes for them: not roster.*'s)
+            needed = {f"roster-demographics.{verb}"}
+        else:
+            needed = {f"roster.{verb}"}
+            if read and not op.parents:  # (the spec's core reads: whole collections and records by id, none nested)
+                needed.add("roster-core.readonly")
     else:
         verb = {"get": "readonly", "list": "readonly", "put": "createput", "patch": "createput",
                 "create": "createpost", "batch_create": "createpost", "delete": "delete"}[op.kind]  # fmt: skip
