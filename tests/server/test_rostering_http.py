@@ -36,6 +36,17 @@ def stored_as_before(server: LocalServer, collection: str, record: dict[str, Any
         tx.upsert(COLLECTIONS[collection], {"status": "active", "dateLastModified": tx.stamp(), **record})
 
 
+def made_class(authed: httpx.Client, w: dict[str, str]) -> None:
+    """The term, course and class ``w`` names, at the school it names (made already)."""
+    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+            "schoolYear": "2025"}  # fmt: skip
+    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    created(authed.post(f"{RO}/classes/", json={"class": {"sourcedId": w["class"], "title": "K", "course": {
+        "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
+
+
 def ids(response: httpx.Response, key: str) -> list[str]:
     assert response.status_code == 200, response.text
     return sorted(record["sourcedId"] for record in response.json()[key])
@@ -219,13 +230,7 @@ def test_a_flag_is_true_or_false_as_both_specs_spell_it(authed: httpx.Client) ->
         refused = authed.post(f"{RO}/users/", json={"user": {**user, "enabledUser": wrong}})
         assert refused.status_code == 422 and "user.enabledUser" in refused.json()["imsx_description"], refused.text
     created(authed.post(f"{RO}/users/", json={"user": {**user, "enabledUser": "true"}}))
-    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
-            "schoolYear": "2025"}  # fmt: skip
-    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
-    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
-                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
-    created(authed.post(f"{RO}/classes/", json={"class": {"sourcedId": w["class"], "title": "K", "course": {
-        "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
+    made_class(authed, w)
     enrollment = {"user": {"sourcedId": w["user"]}, "class": {"sourcedId": w["class"]}, "role": "student"}
     refused = authed.post(f"{RO}/enrollments/", json={"enrollment": {**enrollment, "primary": "maybe"}})
     assert refused.status_code == 422 and "enrollment.primary" in refused.json()["imsx_description"], refused.text
@@ -274,13 +279,7 @@ def test_flags_are_answered_as_timeback_spells_them(authed: httpx.Client, server
     for value, expected in (("false", w["user"]), ("true", w["old"])):
         query = f"sourcedId@'{w['user']},{w['old']}' AND enabledUser='{value}'"
         assert ids(authed.get(f"{RO}/users/", params={"filter": query}), "users") == [expected]
-    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
-            "schoolYear": "2025"}  # fmt: skip
-    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
-    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["course"], "title": "C",
-                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
-    created(authed.post(f"{RO}/classes/", json={"class": {"sourcedId": w["class"], "title": "K", "course": {
-        "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
+    made_class(authed, w)
     enrollment = {"sourcedId": w["enrollment"], "user": {"sourcedId": w["user"]}, "class": {"sourcedId": w["class"]},
                   "role": "student", "primary": True}  # fmt: skip
     created(authed.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
