@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests.support import line_item_body, make_roster, result_body, uid
-from timeback import Timeback
+from timeback import AsyncTimeback, Timeback
 from timeback.filters import where
 
 
@@ -188,3 +188,18 @@ def test_query_params_as_a_model_or_as_keywords(client: Timeback) -> None:
     assert [x.score for x in gb.get_results_for_class(request)] == [61, 60]
     first_page = gb.get_results_for_class(params, class_sourced_id=r.class_)
     assert first_page.items[0].model_extra == {} and first_page.items[0].lineItem is None  # only the fields asked
+
+
+async def test_a_url_too_long_to_send_is_a_value_error_before_anything_is_sent(
+    client: Timeback, async_client: AsyncTimeback
+) -> None:
+    """httpx refuses a URL component over 64 KB with its own ``InvalidURL``, which is neither a ``TimebackError``
+    nor a ``ValueError`` (README: what the SDK checks itself is refused with Python's own exceptions). A 1,000-id
+    ``@`` list is within the server's limits and passes it once the ids are about 70 characters long."""
+    ids = [f"{i:070d}" for i in range(1000)]
+    with pytest.raises(ValueError, match="too long"):
+        client.oneroster.gradebook.get_all_results(filter=where("sourcedId", "@", ids))
+    with pytest.raises(ValueError, match="too long"):
+        client.oneroster.gradebook.get_result(sourced_id="y" * 70_000)
+    with pytest.raises(ValueError, match="too long"):
+        await async_client.oneroster.gradebook.get_all_results(search="y" * 70_000)

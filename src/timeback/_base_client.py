@@ -198,7 +198,10 @@ class BaseClient:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if content is not None:
             headers["Content-Type"] = "application/json"
-        return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
+        try:
+            return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
+        except httpx.InvalidURL as exc:  # (a query or path over httpx's 64 KB: input, refused before sending)
+            raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
 
     # ----- the send flow: auth, 401 replay, retries, errors
 
