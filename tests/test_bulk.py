@@ -2056,6 +2056,35 @@ async def test_a_result_the_server_refuses_fails_alone_and_the_rest_of_its_batch
     assert {f.sourced_ids for f in again.failures} == {(i,) for i in bad}
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_whose_422_names_every_result_fails_result_by_result(
+    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A 422 naming every result of a batch (each an unknown reference): each fails alone with what the server said
+    of it, and nothing is sent again. Before, the batch failed whole, each id with every result's fields (counted
+    as ``results[i]`` of a batch the caller never saw)."""
+    roster, line_items = world
+    tag = uid(f"all-named-{kind}")
+    rows = list(interleaved(roster, line_items[:1], 3, tag))
+    rows[0]["student"] = {"sourcedId": f"{tag}-ghost"}
+    rows[1]["scoreScale"] = {"sourcedId": f"{tag}-no-scale"}
+    rows[2]["class"] = {"sourcedId": f"{tag}-no-class"}
+    progress: list[BulkProgress] = []
+    api = client if kind == "sync" else async_client
+    summary = await upload(api, rows, batch_size=10, on_progress=progress.append)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (3, 3, 0, 3, 1)
+    assert sorted(f.sourced_ids for f in summary.failures) == [(f"{tag}-{i}",) for i in range(3)]
+    reasons = {f.sourced_ids[0]: f.reason for f in summary.failures}
+    for i, own in enumerate(["student.sourcedId", "scoreScale.sourcedId", "class.sourcedId"]):
+        assert reasons[f"{tag}-{i}"].startswith(f"422: {own}: "), reasons
+        assert "results[" not in reasons[f"{tag}-{i}"] and reasons[f"{tag}-{i}"].count("sourcedId:") == 1, reasons
+        assert "sent again" not in reasons[f"{tag}-{i}"]
+    assert all(f.status_code == 422 and f.request_id and f.line_item == line_items[0] for f in summary.failures)
+    assert len({f.request_id for f in summary.failures}) == 1  # (one request: none sent again)
+    assert [(p.stored, p.failed) for p in progress] == [(0, 3)]
+    assert not stored_scores(client, roster, tag)
+
+
 class NamesOneAtMost(Forwarding):
     """The server's 422s, but naming only their first field, or none (as a server may that names no results)."""
 
@@ -2098,8 +2127,8 @@ def test_a_batch_whose_422_names_no_result_or_too_many_rounds_fails_whole(
     assert not stored_scores(client, roster, tag)
 
 
-def test_without_named_splits_only_on_a_422_naming_some_results_of_the_batch() -> None:
-    from timeback._bulk import without_named
+def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() -> None:
+    from timeback._bulk import MAX_RESENDS, without_named
     from timeback.errors import RequestError
     from timeback.models._dicts import EncodedItems
 
@@ -2120,7 +2149,18 @@ def test_without_named_splits_only_on_a_422_naming_some_results_of_the_batch() -
     assert without_named(refused("results[1].score", status=400), batch) is None  # (422 only)
     assert without_named(refused("results[3].score"), batch) is None  # (not an item of this batch)
     assert without_named(refused("results[0].score", "body"), batch) is None  # (the batch as a whole too)
-    assert without_named(refused("results[0].a", "results[1].a", "results[2].a"), batch) is None  # (all of them)
+    parted = without_named(refused("results[2].a", "results[0].a", "results[1].b", "results[1].c"), batch)
+    assert parted is not None  # (all of them: each fails alone, and none is left to send again)
+    failures, rest = parted
+    assert [(f.sourced_ids, f.reason.split(" (")[0]) for f in failures] == [
+        (("a",), "422: a: bad"),
+        (("b",), "422: b: bad; c: bad"),
+        (("c",), "422: a: bad"),
+    ]
+    assert not rest.ids and not rest.records
+    assert without_named(refused("results[0].a", "results[1].a", "results[2].a", "body"), batch) is None
+    assert without_named(refused("results[1].score"), batch, resends=MAX_RESENDS) is None  # (sent again too often)
+    assert without_named(refused("results[0].a", "results[1].a", "results[2].a"), batch, resends=MAX_RESENDS)
     assert without_named(refused(), batch) is None
     assert without_named(refused("TargetEndSystem"), batch) is None
 

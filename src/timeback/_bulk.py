@@ -361,9 +361,10 @@ def record_outcome(
         summary.retries_taken += outcome.retries_taken
         summary.failures.extend(outcome.failures)
         if outcome.outcome is None:  # (sent once, in the batch refused: they count as sent)
-            summary.sent += len(outcome.rest.ids)
-            why = "not sent again without the results its batch was refused for: the upload stopped"
-            summary.failures.append(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
+            if outcome.rest.ids:  # (none when the 422 named them all)
+                summary.sent += len(outcome.rest.ids)
+                why = "not sent again without the results its batch was refused for: the upload stopped"
+                summary.failures.append(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
             return None
         return record_outcome(summary, outcome.rest, outcome.outcome, reach, closed)
     summary.batches += 1
@@ -512,8 +513,8 @@ _ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
 
 @dataclass
 class Split:
-    """A batch refused with 422 naming some of its results: those failed (``failures``), and the others were sent
-    again as ``rest``, with its own outcome (None: not sent again, the upload stopped)."""
+    """A batch refused with 422 naming its results: those failed (``failures``), and the others, if any, were sent
+    again as ``rest``, with its own outcome (None: not sent again: none left, or the upload stopped)."""
 
     failures: list[BulkFailure]
     retries_taken: int
@@ -521,10 +522,11 @@ class Split:
     outcome: Outcome | BaseException | None
 
 
-def without_named(refused: RequestError, batch: Batch) -> tuple[list[BulkFailure], Batch] | None:
+def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tuple[list[BulkFailure], Batch] | None:
     """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it, and the
-    batch without them; None if it names none of them, all of them, or anything else (the batch as a whole, or a
-    server whose 422 names no results: the batch fails whole)."""
+    batch without them (empty if it names all of them: nothing to send again); None if it names none of them or
+    anything else (the batch as a whole, or a server whose 422 names no results: the batch fails whole), or if the
+    rest was sent again ``MAX_RESENDS`` times already."""
     if refused.status_code != 422:
         return None
     details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
@@ -536,15 +538,16 @@ def without_named(refused: RequestError, batch: Batch) -> tuple[list[BulkFailure
         if match is None or int(match[1]) >= len(batch.ids):
             return None
         named.setdefault(int(match[1]), []).append(f"{match[2]}: {message}" if match[2] else message)
-    if not named or len(named) == len(batch.ids):
+    kept = [index for index in range(len(batch.ids)) if index not in named]
+    if not named or (kept and resends >= MAX_RESENDS):
         return None
     answer = f"{refused.method} {refused.url}" + (f", request id {refused.request_id}" if refused.request_id else "")
+    then = "; the rest of its batch was sent again" if kept else ""
     failures = [
-        BulkFailure((batch.ids[index],), f"422: {'; '.join(messages)} ({answer}); the rest of its batch was sent "
-                    "again", 422, refused.request_id, batch.line_item)
+        BulkFailure((batch.ids[index],), f"422: {'; '.join(messages)} ({answer}){then}", 422, refused.request_id,
+                    batch.line_item)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
-    kept = [index for index in range(len(batch.ids)) if index not in named]
     rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))
     return failures, rest
 

@@ -241,13 +241,13 @@ class Gradebook(SyncResource, GradebookOperations):
                     raise
                 flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
                 return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
-            except RequestError as refused:  # (a 422 naming some of the batch's results: the others go again)
-                parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
+            except RequestError as refused:  # (a 422 naming results of the batch: they fail alone, the others go again)
+                parted = bulk.without_named(refused, batch, resends)
                 if parted is None:
                     raise
                 failures, rest = parted
                 outcome: bulk.Outcome | BaseException | None = None
-                if not stopping.is_set():
+                if rest.ids and not stopping.is_set():
                     try:
                         outcome = send(rest, resends + 1)
                     except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
@@ -301,12 +301,12 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                 flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
                 return await self._client.exchange(flow, options, since=started)  # (as the sync one)
             except RequestError as refused:  # (as the sync one)
-                parted = bulk.without_named(refused, batch) if resends < bulk.MAX_RESENDS else None
+                parted = bulk.without_named(refused, batch, resends)
                 if parted is None:
                     raise
                 failures, rest = parted
                 outcome: bulk.Outcome | BaseException | None = None
-                if not stopping.is_set():
+                if rest.ids and not stopping.is_set():
                     try:
                         outcome = await send(rest, resends + 1)
                     except Exception as exc:
