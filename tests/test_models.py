@@ -319,3 +319,109 @@ def test_a_put_request_copied_with_updates_is_checked_as_one_built_so(client: An
     gb.put_result(request.model_copy(update={"result": request.result.model_copy(update={"score": 80})}))
     assert gb.get_result(sourced_id=other).result.student == Ref(sourcedId=roster.students[1])
     assert gb.get_result(sourced_id=sourced_id).result.score == 80
+
+
+# A field of a model read (or built) assigned a value of another type that validation takes: models do not validate
+# assignment, so pydantic's dump of it warned (an error under filterwarnings=error: nothing sent), and a body model
+# was sent as it held (``score`` a string, ``scoreDate`` a naive ISO string: a 422).
+def _changed(record: Any, student: str) -> Any:
+    import datetime as dt
+
+    record.scoreStatus = "exempt"
+    record.student = {"sourcedId": student}
+    record.scoreDate = dt.datetime(2024, 5, 1, 12, tzinfo=dt.UTC)
+    record.score = "77"
+    return record
+
+
+def _assert_changed_as_validated(gb: Any, sourced_id: str, student: str) -> None:
+    stored = gb.get_result(sourced_id=sourced_id).result
+    assert (stored.scoreStatus, stored.student, stored.scoreDate, stored.score) == (
+        TimebackScoreStatus.EXEMPT,
+        Ref(sourcedId=student),
+        "2024-05-01T12:00:00Z",
+        77,
+    )
+
+
+def test_a_record_read_or_a_body_changed_to_values_validation_takes_is_sent_as_validated(
+    client: Any, roster: Any
+) -> None:
+    """``r.scoreStatus = "exempt"`` (a string for the enum), a reference as a dict, a datetime, a number as a
+    string: a read-modify-write as README shows it, and the same changes to a body model, through ``put_result``
+    and ``bulk_post_results``. Sent as validation makes them, without a warning (pytest makes it an error)."""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    read, body, bulk_read, bulk_body = (uid("r") for _ in range(4))
+    for sourced_id in (read, bulk_read):
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], sourced_id, score=5))
+    student = roster.students[1]
+
+    r = _changed(gb.get_result(sourced_id=read).result, student)
+    gb.put_result(sourced_id=r.sourcedId, result=r)
+    b = _changed(TimebackPutResultBody.model_validate(result_body(line_item, roster.students[0])), student)
+    gb.put_result(sourced_id=body, result=b)
+    summary = gb.bulk_post_results(
+        [
+            _changed(gb.get_result(sourced_id=bulk_read).result, student),
+            _changed(
+                TimebackCreateResultBody.model_validate(result_body(line_item, roster.students[0], bulk_body)), student
+            ),
+        ],
+        if_exists="replace",
+    )
+    assert (summary.stored, summary.failed) == (2, 0), summary.failures
+    for sourced_id in (read, body, bulk_read, bulk_body):
+        _assert_changed_as_validated(gb, sourced_id, student)
+
+
+def test_a_request_model_holding_a_changed_body_is_sent_as_validated(client: Any, roster: Any) -> None:
+    """A request model built by the caller, its body changed after: validated again before it is sent, given
+    alone or with an overriding keyword (another path id)."""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    sourced_id, other = uid("r"), uid("r")
+    request = TimebackPutResultRequest(sourced_id=sourced_id, result=result_body(line_item, roster.students[0]))
+    _changed(request.result, roster.students[1])
+    gb.put_result(request)
+    gb.put_result(request, sourced_id=other)
+    for put in (sourced_id, other):
+        _assert_changed_as_validated(gb, put, roster.students[1])
+
+
+def test_a_value_validation_refuses_assigned_to_a_record_read_or_a_body_is_an_error_naming_it_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """``r.score = "abc"``: the ValidationError names ``result.score`` before anything is sent (a body model was
+    sent as it held, for the server's 422); ``bulk_post_results`` reports it as an invalid result."""
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+
+    sent: list[str] = []
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        sourced_id = uid("r")
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], sourced_id, score=5))
+        r = gb.get_result(sourced_id=sourced_id).result
+        b = TimebackPutResultBody.model_validate(result_body(line_item, roster.students[0], sourced_id))
+        c = TimebackCreateResultBody.model_validate(result_body(line_item, roster.students[0], uid("r")))
+        sent.clear()
+        for model in (r, b):
+            model.score = "abc"
+            with pytest.raises(ValidationError, match=r"result\.score\n  Input should be a valid number"):
+                gb.put_result(sourced_id=sourced_id, result=model)
+        c.score = "abc"
+        summary = gb.bulk_post_results([r, c])
+        assert [f.reason for f in summary.failures] == [
+            "invalid result: score: Input should be a valid number, unable to parse string as a number"
+        ] * 2
+        assert sent == []
+        assert gb.get_result(sourced_id=sourced_id).result.score == 5

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("timeback")
 
 ModelT = TypeVar("ModelT", bound="pydantic.BaseModel")
+DumpT = TypeVar("DumpT")
 
 # (408: the request did not arrive whole in time, a server or load balancer says; nothing of it was handled)
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -142,7 +143,7 @@ class BaseClient:
         if request is None:
             data: dict[str, Any] = dict(fields)
         elif isinstance(request, pydantic.BaseModel):
-            data = {**request.model_dump(exclude_unset=True), **fields}
+            data = {**request.model_dump(exclude_unset=True, warnings=False), **fields}  # (validated below)
         elif isinstance(request, Mapping):
             data = {**request, **fields}
         else:
@@ -183,7 +184,11 @@ class BaseClient:
         if op.body is None:
             return self._http_request(op.method, url, params=params)
         # Serialized by pydantic-core straight to JSON bytes: no intermediate dicts, no json.dumps.
-        body = request.model_dump_json(by_alias=True, exclude_unset=True, include={op.body})
+        body_field = {op.body}  # (here: mypy does not narrow op.body inside the lambda)
+        body = body_dump(
+            request,
+            lambda r: r.model_dump_json(by_alias=True, exclude_unset=True, include=body_field, warnings="error"),
+        )
         return self._http_request(op.method, url, params=params, content=body.encode())
 
     def _http_request(
@@ -414,7 +419,13 @@ class BaseClient:
         if isinstance(request, ValidatedRequest):
             sent = request.body_values(cast(str, op.wire_body_key))
         else:
-            body = request.model_dump(mode="json", by_alias=True, exclude_unset=True, include={op.body})
+            body_field = {op.body}
+            body = body_dump(
+                request,
+                lambda r: r.model_dump(
+                    mode="json", by_alias=True, exclude_unset=True, include=body_field, warnings="error"
+                ),
+            )
             sent = next(iter(body.values()))
         records: list[dict[str, Any]] = sent if isinstance(sent, list) else [sent]
         # The parent the path names, which the server sets on each record that leaves it out (a class's students,
@@ -1113,6 +1124,19 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 def retries_taken_of(response: httpx.Response) -> int:
     return int(response.extensions.get("timeback_retries_taken", 0))
+
+
+def body_dump(request: pydantic.BaseModel, dump: Callable[[pydantic.BaseModel], DumpT]) -> DumpT:
+    """``dump(request)``, which must raise on pydantic's serializer warnings (``warnings="error"``). Models do not
+    validate assignment: a body changed after it was built (``body.score = "77"``, ``body.scoreStatus = "exempt"``)
+    warned, and was sent as it held, for the server's 422 (or nothing was sent under ``-W error``). Only such a
+    request is validated again, as if built with what it holds: a value validation takes is sent as it makes it,
+    and one it refuses is its ValidationError, naming the field. The request that dumps cleanly costs one dump."""
+    try:
+        return dump(request)
+    except pydantic_core.PydanticSerializationError:
+        checked = type(request).model_validate(request.model_dump(exclude_unset=True, warnings=False))
+    return dump(checked)  # (a value with no JSON form still has none: the same error)
 
 
 def _holds_models(body: Any) -> bool:

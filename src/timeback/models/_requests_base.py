@@ -70,7 +70,9 @@ def record_as_body(value: Any, body: type[BaseModel], record: type[TimebackEntit
     """``value`` as ``body`` takes it when it is a ``record`` read (see ``records_as_bodies``); else as it is."""
     if not isinstance(value, record) or isinstance(value, body):
         return value
-    fields = value.model_dump(by_alias=True, exclude_unset=True)
+    # (no warnings: a field assigned a value of another type, ``r.scoreStatus = "exempt"``, warned, an error under
+    # ``-W error``; the dict is validated next, by the call or the bulk helper, which takes or refuses the value)
+    fields = value.model_dump(by_alias=True, exclude_unset=True, warnings=False)
     fields.pop("dateLastModified", None)
     if isinstance(value.sourcedId, GeneratedId):
         del fields["sourcedId"]  # (an id the SDK made up, which the dump makes a plain one: the body makes its own)
