@@ -32,7 +32,7 @@ from timeback import (
     PermissionDeniedError,
     Timeback,
 )
-from timeback.errors import UnprocessableEntityError
+from timeback.errors import RequestError, UnprocessableEntityError
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
@@ -354,3 +354,86 @@ def test_a_secret_given_is_used_whatever_its_type_never_the_environments(monkeyp
     for given, taken in (("given", "given"), (b"given-bytes", b"given-bytes"), ("", "from-the-environment")):
         with Timeback(client_id="i", client_secret=given, base_url="http://127.0.0.1:1") as client:  # type: ignore[arg-type]
             assert client._client._config.client_secret == taken
+
+
+class Echoing:
+    """A gateway and a token endpoint that echo the credentials they were sent in their error bodies, as some do
+    (``Invalid key=value pair in Authorization header: 'Bearer ...'``): a case the local server cannot produce, so a
+    mock. The secret and the token hold characters percent-encoding changes; the echoes hold that form too. ``at``:
+    the token endpoint refuses (400, JSON), or the API does (403, JSON or text), or answers 200 with the request's
+    headers (as an echo service at base_url would: an answer the models refuse)."""
+
+    secret, token = "s3cret+/" + uid("echoed"), "t0ken+/=" + uid("echoed")
+
+    def __init__(self, at: str) -> None:
+        self.at = at
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        sent = request.headers["Authorization"]
+        if request.url.path.endswith("/oauth2/token"):
+            if self.at == "token":
+                described = f"bad secret {self.secret} ({quote(self.secret, safe='')}), header {sent}"
+                return httpx.Response(400, json={"error": "invalid_client", "error_description": described})
+            return httpx.Response(200, json={"access_token": self.token, "expires_in": 3600})
+        echoed = f"Invalid key=value pair in Authorization header: '{sent}'"
+        if self.at == "200":
+            return httpx.Response(200, json={"headers": {"Authorization": sent}})
+        if self.at == "text":
+            return httpx.Response(403, text=f"{echoed} {quote(self.token, safe='')}")
+        return httpx.Response(403, json={"message": echoed, "seen": [quote(self.token, safe=""), {sent: 1}]})
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"base_url": "http://127.0.0.1:1", "client_id": "echo-client", "client_secret": self.secret,
+                "max_retries": 0}  # fmt: skip
+
+    def expected(self) -> type[BaseException]:
+        return {"token": AuthError, "200": APIResponseValidationError}.get(self.at, PermissionDeniedError)
+
+    def assert_redacted(self, error: BaseException) -> None:
+        assert isinstance(error, RequestError | APIResponseValidationError)
+        kept = {"token": "bad secret", "200": "Authorization"}.get(
+            self.at, "Invalid key=value pair in Authorization header: '[redacted]'"
+        )
+        basic = base64.b64encode(f"echo-client:{quote(self.secret, safe='')}".encode()).decode()
+        message = error.message if isinstance(error, RequestError) else error.args[0]
+        texts = {"str": str(error), "repr": repr(error), "message": message, "body": json.dumps(error.body)}
+        for where, text in texts.items():
+            assert kept in text and "[redacted]" in text, (where, text)
+            for secret in (self.secret, self.token, basic, quote(self.secret, safe=""), quote(self.token, safe="")):
+                assert secret not in text, (where, secret)
+        if self.at != "200":  # (a 200's answer is also a local of the frame that parsed it, and of pydantic's)
+            assert_holds_no_credentials(error, self.secret, self.token, basic)
+
+
+@pytest.mark.parametrize("at", ["token", "api", "text", "200"])
+def test_credentials_a_server_echoes_in_an_error_are_redacted(at: str) -> None:
+    echoing = Echoing(at)
+    with Timeback(**echoing.kwargs(), http_client=httpx.Client(transport=httpx.MockTransport(echoing))) as client:
+        error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), echoing.expected())
+    echoing.assert_redacted(error)
+
+
+@pytest.mark.parametrize("at", ["token", "api", "200"])
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_credentials_a_server_echoes_in_an_error_are_redacted_async(at: str, kind: str) -> None:
+    echoing = Echoing(at)
+    transport = httpx.MockTransport(echoing)
+    http = DefaultAioHttpClient(transport=transport) if kind == "aiohttp" else httpx.AsyncClient(transport=transport)
+    async with AsyncTimeback(**echoing.kwargs(), http_client=http) as client:
+        error = await async_failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"),
+                                    echoing.expected())  # fmt: skip
+    echoing.assert_redacted(error)
+
+
+def test_a_credential_of_a_few_characters_is_not_redacted() -> None:
+    """An empty or very short value would blot out the server's message (an empty one, between every character):
+    only credentials of ``MIN_REDACTED`` characters or more are looked for."""
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": "invalid_client", "error_description": "no such client: abc"})
+
+    kwargs: dict[str, Any] = {"base_url": "http://127.0.0.1:1", "client_id": "c", "client_secret": "abc"}
+    with Timeback(**kwargs, max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(refuse))) as client:
+        error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), AuthError)
+    assert isinstance(error, AuthError)
+    assert error.body == {"error": "invalid_client", "error_description": "no such client: abc"}

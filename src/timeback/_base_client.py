@@ -67,6 +67,8 @@ MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
 LOOP_CLOSED = "Event loop is closed"  # (asyncio's RuntimeError: a caller's http client's connection of a closed loop)
 NO_TIME_LEFT = "no time left before the deadline"
+REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
+MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
 USER_AGENT = "timeback-python/0.1.0"
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
@@ -370,12 +372,12 @@ class BaseClient:
             message = f"connection failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
-    @staticmethod
     def _status_error(
-        request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
+        self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
     ) -> RequestError:
-        body = decode_error_body(response.content)
-        message = describe(response.status_code, response.reason_phrase, body)
+        credentials = sent_credentials(request, self._config.client_secret)
+        body = decode_error_body(response.content, functools.partial(_redacted, credentials=credentials))
+        message = _redacted(describe(response.status_code, response.reason_phrase, body), credentials)
         cls = error_class_for(response.status_code)
         if token_endpoint and response.status_code in (404, 405):  # (no token endpoint there: the URL is wrong)
             cls = AuthError
@@ -639,12 +641,11 @@ class BaseClient:
         except pydantic.ValidationError as exc:
             otherwise = _record_answered_otherwise(op.response, content)
             if otherwise is None:
-                raise APIResponseValidationError(
+                raise _bad_answer(
                     f"{op.name}: unexpected response body (status {response.status_code}"
                     f"{': the call itself succeeded' if response.is_success else ''}): "
                     f"{exc.errors(include_url=False)[:3]}",
-                    body=response.text[:2000],
-                    **answer_of(response),
+                    response,
                 ) from None
             parsed = otherwise
         else:
@@ -664,7 +665,7 @@ class BaseClient:
             envelope = pydantic_core.from_json(response.content)
         except ValueError as exc:
             message = f"{op.name}: the response is not JSON: {exc}"
-            raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response)) from None
+            raise _bad_answer(message, response) from None
         items, keys = None, _list_keys(op)
         if isinstance(envelope, dict):
             key = next((key for key in keys if isinstance(envelope.get(key), list)), None)
@@ -674,10 +675,9 @@ class BaseClient:
             total = int(total)
         if not isinstance(items, list) or not (total is None or (type(total) is int and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
-            raise APIResponseValidationError(
+            raise _bad_answer(
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
-                body=response.text[:2000],
-                **answer_of(response),
+                response,
             )
         if total is None and response.headers.get("x-total-count", "").isdigit():
             total = int(response.headers["x-total-count"])
@@ -871,6 +871,46 @@ async def _pause_async(seconds: float, stop: threading.Event | None, closing: _C
     return True
 
 
+def sent_credentials(request: httpx.Request, secret: object = "") -> tuple[str, ...]:
+    """What a server may echo of the credentials into its answer (gateways quote the Authorization header they
+    refuse; token endpoints, the secret): the client ``secret``, and the Authorization header ``request`` carried,
+    whole and its credential alone (the bearer token, or Basic's base64 of id and secret), each as it is and
+    percent-encoded. Longest first, so a header goes whole before the token in it."""
+    sent = request.headers.get("Authorization", "")
+    forms = {sent, sent.partition(" ")[2], secret if isinstance(secret, str) else ""}
+    forms |= {quote(form, safe="") for form in forms}
+    # Shorter values are left: an empty one would match between every character, and one of a few characters would
+    # blot out words of the server's message (and is guessed sooner than read from an error anyway).
+    return tuple(sorted((form for form in forms if len(form) >= MIN_REDACTED), key=len, reverse=True))
+
+
+def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
+    """``body`` (text, or decoded JSON: changed in place, its containers are the decoder's own) with each of
+    ``credentials`` in its strings and keys replaced by ``REDACTED``. A loop, not recursion: JSON as deeply nested
+    as the decoder takes would pass the recursion limit here."""
+
+    def redact(text: str) -> str:
+        for credential in credentials:
+            text = text.replace(credential, REDACTED)
+        return text
+
+    if isinstance(body, str):
+        return redact(body)
+    pending: list[Any] = [body] if credentials and isinstance(body, (dict, list)) else []
+    while pending:
+        node = pending.pop()
+        entries = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        if isinstance(node, dict):
+            node.clear()  # (refilled below, in order, under the keys redacted)
+        for key, value in entries:
+            if isinstance(value, str):
+                value = redact(value)
+            elif isinstance(value, (dict, list)):
+                pending.append(value)
+            node[redact(key) if isinstance(key, str) else key] = value
+    return body
+
+
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
     """``error``, its message ending with ``; reason``."""
     if isinstance(error, RequestError):
@@ -920,7 +960,7 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
         body = None
     if not isinstance(body, dict):  # (a proxy's page, say)
         message = "the answer is not a JSON object"
-        raise APIResponseValidationError(message, body=response.text[:2000], **answer_of(response))
+        raise _bad_answer(message, response)
     found = next((body[key] for key in keys if isinstance(body.get(key), list)), None)
     for record in found if isinstance(found, list) else [next(iter(body.values()), None)]:
         if isinstance(record, dict):
@@ -1084,6 +1124,17 @@ def _same_instant(held: str, sent: str) -> bool:
         return parse_date_or_datetime(one) == parse_date_or_datetime(other)
     except ValueError:
         return False
+
+
+def _bad_answer(message: str, response: httpx.Response) -> APIResponseValidationError:
+    """The error for an answer that is not what the API documents, with its text: both without the bearer token
+    the request carried, should the answer echo it (a service at base_url that answers with the request it got)."""
+    try:
+        credentials = sent_credentials(response.request)
+    except RuntimeError:  # (a response made without its request)
+        credentials = ()
+    body = _redacted(response.text, credentials)[:2000]
+    return APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response))
 
 
 def answer_of(response: httpx.Response) -> dict[str, Any]:

@@ -19,7 +19,8 @@ The tree::
 
 Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
 ``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
-there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token.
+there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token: one
+the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for).
 Errors pickle and copy with their attributes (a worker process can send one back to its parent).
 
 Input refused before anything is sent is not one of these: a body, query value or keyword argument the request
@@ -30,6 +31,7 @@ model refuses raises pydantic's ``ValidationError`` (a ``ValueError``), as ``tim
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 __all__ = [
@@ -222,12 +224,14 @@ def error_class_for(status_code: int) -> type[RequestError]:
     return _BY_STATUS.get(status_code, RequestError)
 
 
-def decode_error_body(content: bytes) -> Any:
-    """The error body as JSON when it is JSON, else as text (cut to a readable length)."""
+def decode_error_body(content: bytes, redact: Callable[[Any], Any]) -> Any:
+    """The error body as JSON when it is JSON, else as text (cut to a readable length), passed through ``redact``
+    first (before the cut, which could leave part of a credential)."""
     try:
-        return json.loads(content)
+        body = json.loads(content)
     except ValueError:
-        return content.decode("utf-8", "replace")[:2000]
+        return redact(content.decode("utf-8", "replace"))[:2000]
+    return redact(body)
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
