@@ -1091,3 +1091,13 @@ def test_a_callers_http_client_whose_loop_closed_is_a_typed_error(server: LocalS
         await client.close()
 
     asyncio.run(last())
+
+
+def test_an_error_body_nested_past_what_json_decodes_is_kept_as_text() -> None:
+    """``json.loads`` raises ``RecursionError`` (not a ``ValueError``) on JSON nested some 100,000 deep: the
+    error body is then the text, and the call raises the typed error, not a bare RecursionError."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    script = Script([lambda request: httpx.Response(400, content=deep)])
+    with pytest.raises(RequestError) as err:
+        get_result(make_client(script))
+    assert err.value.status_code == 400 and isinstance(err.value.body, str) and err.value.body.startswith("[[[")

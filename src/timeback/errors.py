@@ -229,7 +229,7 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any]) -> Any:
     first (before the cut, which could leave part of a credential)."""
     try:
         body = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
         return redact(content.decode("utf-8", "replace"))[:2000]
     return redact(body)
 
