@@ -19,7 +19,7 @@ from bench import batching, bulk, import_cost, latency, memory, sdk_overhead
 FULL = {"calls": 2000, "runs": 25, "results": 100_000, "naive": 2000, "clients": 16, "seconds": 20.0,
         "stream": 1_000_000, "repeats": 3, "line_items": 20_000}  # fmt: skip
 SMOKE = {"calls": 20, "runs": 2, "results": 3000, "naive": 20, "clients": 2, "seconds": 1.0, "stream": 3000,
-         "repeats": 2, "line_items": 600}  # fmt: skip
+         "repeats": 1, "line_items": 600}  # fmt: skip
 
 
 def machine() -> str:

@@ -266,18 +266,19 @@ def _run(
 
 def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, threads: bool = False) -> dict[str, Any]:
     processes = max(1, min(processes or os.cpu_count() or 1, clients))
+    alone_seconds = max(min(2.0, seconds), seconds / 4)  # (at least 2 s, or the whole run if shorter: a smoke run)
     with tempfile.TemporaryDirectory(prefix="timeback-bench-") as tmp:
         seed = Path(tmp) / "seed.json"
         seed.write_text(json.dumps(district_seed(4)))
         with ServeProcess(Path(tmp) / "latency.db", "--seed", str(seed)) as server:
-            plain_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "plain")
+            plain_alone = _run(server, 1, alone_seconds, 1, False, "plain")
             plain = _run(server, clients, seconds, processes, False, "plain")
-            alone = _run(server, 1, max(2.0, seconds / 4), 1, threads)
+            alone = _run(server, 1, alone_seconds, 1, threads)
             loaded = _run(server, clients, seconds, processes, threads)
-            aiohttp_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "aiohttp")
+            aiohttp_alone = _run(server, 1, alone_seconds, 1, False, "aiohttp")
             aiohttp = _run(server, clients, seconds, processes, False, "aiohttp")
         with ServeProcess(Path(tmp) / "workers.db", "--seed", str(seed), "--workers", "2") as server:
-            workers_alone = _run(server, 1, max(2.0, seconds / 4), 1, False, "plain")
+            workers_alone = _run(server, 1, alone_seconds, 1, False, "plain")
             workers = _run(server, clients, seconds, processes, False, "plain")
     return {
         "clients": clients,
