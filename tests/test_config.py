@@ -242,3 +242,25 @@ def test_plain_http_to_a_name_or_address_only_like_loopback_is_refused(host: str
 def test_https_needs_no_variable() -> None:
     with Timeback(client_id="a", client_secret="b", base_url="https://grades.example.org") as client:
         assert client._client._config.token_url == "https://grades.example.org/oauth2/token"
+
+
+@pytest.mark.parametrize("make", [Timeback, AsyncTimeback])
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [
+        ("client_id", 5),
+        ("client_id", b"cid"),
+        ("client_id", 0),
+        ("client_secret", 123987),
+        ("client_secret", b"s3cr3t"),
+    ],
+)
+async def test_a_client_id_or_secret_that_is_not_a_string_is_refused_naming_it(
+    make: type[Timeback] | type[AsyncTimeback], argument: str, value: object
+) -> None:
+    # (it passed, and every call then failed with a bare TypeError from quote(), or a server's 400 for bytes)
+    credentials: dict[str, object] = {"client_id": "a", "client_secret": "b", argument: value}
+    with pytest.raises(ConfigurationError, match=rf"^{argument} must be a string, not {type(value).__name__}") as err:
+        make(**credentials, base_url="http://127.0.0.1:8000")  # type: ignore[arg-type]
+    assert err.value.missing == (argument,)
+    assert str(value) not in str(err.value) and repr(value) not in str(err.value)

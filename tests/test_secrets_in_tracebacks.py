@@ -347,12 +347,23 @@ def test_a_mistyped_secret_argument_is_refused_without_recording_it(
     assert_holds_no_credentials(error, secret)
 
 
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+def test_a_secret_that_is_not_a_str_is_refused_without_recording_it(
+    client_class: type[Timeback | AsyncTimeback],
+) -> None:
+    secret = "s3cret-" + uid("bytes")
+    kwargs: dict[str, Any] = {"client_id": "i", "client_secret": secret.encode(), "base_url": "http://127.0.0.1:1"}
+    error = failure(lambda: client_class(**kwargs), ConfigurationError)
+    assert str(error) == "client_secret must be a string, not bytes"
+    assert_holds_no_credentials(error, secret)
+
+
 def test_a_secret_given_is_used_whatever_its_type_never_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Concealing it does not change which secret is taken: one given (a non-str too, as before) wins over
-    TIMEBACK_CLIENT_SECRET; an empty one does not."""
+    """Concealing it does not change which secret is taken: one given wins over TIMEBACK_CLIENT_SECRET; an empty
+    one does not. (A non-str one is refused: tests/test_config.py.)"""
     monkeypatch.setenv("TIMEBACK_CLIENT_SECRET", "from-the-environment")
-    for given, taken in (("given", "given"), (b"given-bytes", b"given-bytes"), ("", "from-the-environment")):
-        with Timeback(client_id="i", client_secret=given, base_url="http://127.0.0.1:1") as client:  # type: ignore[arg-type]
+    for given, taken in (("given", "given"), ("", "from-the-environment")):
+        with Timeback(client_id="i", client_secret=given, base_url="http://127.0.0.1:1") as client:
             assert client._client._config.client_secret == taken
 
 

@@ -89,8 +89,13 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     unknown = set(options) - set(ClientOptions.__annotations__)
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
-    client_id = options.get("client_id") or _env("TIMEBACK_CLIENT_ID")
     given: Any = options.get("client_secret")  # (a Concealed, or None when not given)
+    # Found here, not as a bare TypeError from quote(), or a server's 400 for bytes, at every call. (Types only: a
+    # local holding the secret would be recorded with any error raised below.)
+    for name, kind in (("client_id", type(options.get("client_id"))), ("client_secret", type(given and given.value))):
+        if kind is not type(None) and not issubclass(kind, str):
+            raise ConfigurationError(f"{name} must be a string, not {kind.__name__}", (name,))
+    client_id = options.get("client_id") or _env("TIMEBACK_CLIENT_ID")
     client_secret: Concealed | None = given if isinstance(given, Concealed) and given.value else None
     if client_secret is None and os.environ.get("TIMEBACK_CLIENT_SECRET"):
         client_secret = Concealed(os.environ["TIMEBACK_CLIENT_SECRET"])
