@@ -128,3 +128,27 @@ def test_a_token_answer_that_cannot_be_used_is_a_typed_error(body: dict[str, obj
         cache().store(httpx.Response(200, content=json.dumps(body).encode()))
     if body.get("access_token"):
         assert str(body["access_token"]) not in str(raised.value)  # (the token itself is not quoted)
+
+
+@pytest.mark.parametrize("expires_in", [10**9, 10**12, "1e30", pytest.param(10**400, id="10**400")])
+def test_a_token_that_lives_for_decades_is_taken_and_kept(clock: list[float], expires_in: object) -> None:
+    # (``timeback serve --token-ttl 1000000000``, for CI tokens that never expire, was refused: no call could be made)
+    tokens = cache()
+    tokens.store(httpx.Response(200, json={"access_token": "t1", "expires_in": expires_in}))
+    clock[0] += 10**8
+    assert current(tokens) == "t1"
+
+
+@pytest.mark.parametrize("ttl", [10**9, 10**12])
+async def test_calls_work_against_a_server_whose_tokens_live_for_decades(ttl: int) -> None:
+    from timeback import AsyncTimeback, Timeback
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database="sqlite://", client_id="ci", client_secret="s", token_ttl_seconds=ttl)
+    with LocalServer(settings) as server:
+        with Timeback(**server.client_kwargs()) as client:
+            client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "t"})
+        async with AsyncTimeback(**server.client_kwargs()) as async_client:
+            category = await async_client.oneroster.gradebook.get_category(sourced_id="c1")
+    assert category.category.title == "t"

@@ -406,6 +406,14 @@ def test_serve_refuses_a_token_lifetime_that_is_not_positive(monkeypatch: pytest
     assert "Invalid value for '--token-ttl'" in result.output, result.output
 
 
+@pytest.mark.parametrize("ttl", ["1000000001", pytest.param("1" + "0" * 400, id="1e400")])
+def test_serve_refuses_a_token_lifetime_past_about_31_years(monkeypatch: pytest.MonkeyPatch, ttl: str) -> None:
+    # (1e400 seconds overflowed the token's expiry at the first token request: a 500; 1000000000 is the SDK's bound)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--token-ttl", ttl)
+    _refused(result, "'--token-ttl'", "less than or equal to 1000000000")
+    assert _serve(monkeypatch, "--database", "sqlite://", "--token-ttl", "1000000000").exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("scopes", "message"),
     [("gradebook.readnly", "unknown scope 'gradebook.readnly'"), ("", "no scope given"), (" ", "no scope given")],

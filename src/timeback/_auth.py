@@ -8,6 +8,7 @@ refusal, if the endpoint refused the credentials).
 from __future__ import annotations
 
 import copy
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
-from timeback._config import ClientConfig
+from timeback._config import ENDLESS, ClientConfig
 from timeback.errors import APIResponseValidationError, AuthError
 
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
@@ -113,8 +114,11 @@ def _parsed(response: httpx.Response) -> _Token | str:
             expires_in = float(expires_in)
         except ValueError:
             pass
-    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < 1e9:
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not 0 < expires_in < math.inf:
         return f"an expires_in that is not a number of seconds: {expires_in!r}"
+    # A token for decades (``timeback serve --token-ttl 1000000000``, for CI) is kept for at most as long as a
+    # timeout can be (about 31 years): an int past a float's range would overflow the expiry's arithmetic.
+    expires_in = min(expires_in, ENDLESS)
     margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
     return _Token(value, time.monotonic() + expires_in - margin)
 

@@ -201,7 +201,10 @@ def _app() -> Any:
         sourced_id_pairs: PairsStyle = typer.Option(
             PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
         ),
-        token_ttl: int = typer.Option(3600, min=1, metavar="SECONDS", help="Access token lifetime in seconds."),
+        # (at most the SDK's bound on a token's life, about 31 years; past a float's range it overflowed: a 500)
+        token_ttl: int = typer.Option(
+            3600, min=1, max=1_000_000_000, metavar="SECONDS", help="Access token lifetime in seconds (at most 1e9)."
+        ),
         token_max_failures: int = typer.Option(
             10,
             min=0,
