@@ -15,6 +15,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -574,6 +575,85 @@ def test_credentials_in_the_url_neither_count_as_failures_nor_pass_the_limit(htt
     assert fail(http, CLIENT, 10) == [401] * 10
     response = http.post("/oauth2/token", params={"client_id": CLIENT}, data=form, headers=HEADER)
     assert_parameters_refused(response, ["client_id"])
+    assert_limited(token_request(http))
+    clock.now += 60
+    assert token_request(http).status_code == 200
+
+
+# ----- a form body, and grant_type in it (RFC 6749 sections 4.4.2 and 5.2)
+
+GRANT = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "received"),
+    [
+        # Before, each was read as a form, found no grant_type and answered unsupported_grant_type.
+        pytest.param({"json": {"grant_type": "client_credentials"}, "headers": HEADER}, "application/json", id="json"),
+        pytest.param(
+            {"data": {"grant_type": "client_credentials"}, "files": {"f": b"x"}, "headers": HEADER},
+            "multipart/form-data",
+            id="multipart",
+        ),
+        # (the body a form, the type wrong: what it says it is is what is refused)
+        pytest.param({"content": GRANT.encode(), "headers": {"Content-Type": "text/plain"}}, "text/plain", id="text"),
+        pytest.param({"content": GRANT.encode()}, "no Content-Type", id="none"),
+    ],
+)
+def test_a_token_request_body_not_form_encoded_is_400_invalid_request(
+    shared: httpx.Client, kwargs: dict[str, Any], received: str
+) -> None:
+    response = shared.post("/oauth2/token", **kwargs)
+    assert_parameters_refused(response, ["body"])
+    description = response.json()["error_description"]
+    assert "application/x-www-form-urlencoded" in description and received in description, description
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/x-www-form-urlencoded; charset=UTF-8", "Application/X-WWW-Form-Urlencoded", FORM["Content-Type"]],
+)
+def test_a_form_body_is_taken_whatever_the_case_and_parameters_of_its_type(
+    shared: httpx.Client, content_type: str
+) -> None:
+    response = shared.post("/oauth2/token", content=GRANT.encode(), headers={"Content-Type": content_type})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        pytest.param(f"client_id={CLIENT}&client_secret={SECRET}", id="absent"),
+        # "sent without a value MUST be treated as if they were omitted" (RFC 6749 section 3.1)
+        pytest.param(f"grant_type=&client_id={CLIENT}&client_secret={SECRET}", id="empty"),
+        pytest.param("", id="empty-form"),
+    ],
+)
+def test_a_form_without_grant_type_is_400_invalid_request(shared: httpx.Client, form: str) -> None:
+    response = shared.post("/oauth2/token", content=form.encode(), headers=FORM)
+    assert_parameters_refused(response, ["grant_type"])
+    assert response.json()["error_description"] == "grant_type is missing."
+
+
+def test_another_grant_type_is_still_unsupported_grant_type(shared: httpx.Client) -> None:
+    response = shared.post("/oauth2/token", content=b"grant_type=password", headers=HEADER | FORM)
+    assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
+
+
+def test_bodies_refused_so_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
+    """Refused before any secret is checked, as an unsupported grant type is: a misconfigured client sending JSON
+    is not locked out, and a guesser gets no try."""
+    wrong = f"client_id={CLIENT}&client_secret={WRONG}"
+    for _ in range(15):  # more than the limit (10)
+        response = http.post(
+            "/oauth2/token", json={"grant_type": "client_credentials"}, headers=basic(f"{CLIENT}:{WRONG}".encode())
+        )
+        assert_parameters_refused(response, ["body"])
+        assert_parameters_refused(http.post("/oauth2/token", content=wrong.encode(), headers=FORM), ["grant_type"])
+    assert token_request(http).status_code == 200
+    assert fail(http, CLIENT, 10) == [401] * 10
+    right = f"client_id={CLIENT}&client_secret={SECRET}"
+    assert_parameters_refused(http.post("/oauth2/token", content=right.encode(), headers=FORM), ["grant_type"])
     assert_limited(token_request(http))
     clock.now += 60
     assert token_request(http).status_code == 200

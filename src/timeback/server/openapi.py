@@ -180,7 +180,11 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
     schemas = _Schemas()
     schemas.components["OAuth2Error"] = OAUTH2_ERROR
     head_errors = {code: ERROR_STATUSES[code] for code in ("408", "431")}
-    token_errors = {"400": "Bad request", "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
+    bad_token = (
+        "Bad request: invalid_request (a body not application/x-www-form-urlencoded, grant_type missing...) or"
+        " unsupported_grant_type (a grant type other than client_credentials)"
+    )
+    token_errors = {"400": bad_token, "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
                     "429": "Too many failed attempts for this client id"}  # fmt: skip
     stalled = f", or nothing of its body came for {settings.body_timeout_seconds:g} s (then an OAuth2Error)"
     # (503: with --workers the token is written to the database before it is handed out)

@@ -9,6 +9,9 @@ are not counted as failed attempts: they tell nothing of either secret, so they 
 way past the limit, and a misconfigured client is not locked out by them. A form with a parameter sent more than once
 (RFC 6749 section 3.1), or client credentials in the URL's query (section 2.3.1), is refused likewise: 400
 ``invalid_request`` naming the parameters, never their values.
+The body must be a form (section 4.4.2): another type, or none declared, is 400 ``invalid_request`` naming the type;
+so is a form without ``grant_type`` (section 5.2), one naming another grant being ``unsupported_grant_type``. None
+of these is counted as a failed attempt either.
 Errors carry both the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one
 client id answer 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over
 ``MAX_FORM_BYTES`` is 413, read no further and not counted as a failed attempt; one that stops coming
@@ -137,6 +140,20 @@ def _repeated(form: dict[str, list[str]]) -> JSONResponse | None:
     return _invalid_request(description, fields)
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def _not_a_form(content_type: str | None) -> JSONResponse | None:
+    """The 400 for a body that is not declared a form (RFC 6749 section 4.4.2), or None. Read as one, a JSON or
+    multipart body had no grant_type and was answered ``unsupported_grant_type``, which sent clients looking for
+    the wrong mistake. Names the media type received, not its parameters."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    if media_type == FORM_TYPE:
+        return None
+    received = f"Content-Type {media_type}" if media_type else "no Content-Type"
+    return _invalid_request(f"The body must be {FORM_TYPE} (received {received}).", [("body", f"not {FORM_TYPE}")])
+
+
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
     query_string = request.scope["query_string"]
@@ -152,6 +169,9 @@ async def token(request: Request) -> JSONResponse:
                             headers=exc.headers)  # fmt: skip
     if raw is None:
         return _oauth_error(400, "invalid_request", "The request body did not arrive.")
+    not_a_form = _not_a_form(request.headers.get("content-type"))
+    if not_a_form is not None:  # (before the credentials are looked at: not a failed attempt)
+        return not_a_form
     try:
         parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
@@ -160,7 +180,9 @@ async def token(request: Request) -> JSONResponse:
     if repeated is not None:
         return repeated
     form = {k: v[0] for k, v in parsed.items()}
-    if form.get("grant_type") != "client_credentials":
+    if not form.get("grant_type"):  # (one sent empty counts as omitted: RFC 6749 section 3.1)
+        return _invalid_request("grant_type is missing.", [("grant_type", "missing")])
+    if form["grant_type"] != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
     try:
         basic = _basic_credentials(request.headers.get("authorization", ""))
