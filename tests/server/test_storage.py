@@ -219,6 +219,33 @@ def test_commits_leave_the_wal_to_the_checkpointer_thread(tmp_path: Path) -> Non
     assert checkpointer._thread is not None and not checkpointer._thread.is_alive()  # close ends the thread
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    # (in the URL %25 is a "%" and %3F a "?" of the name; read as a URI, "%41" was an "A" and "?" began a query)
+    [("sqlite:///file:x.db", "file:x.db"), ("sqlite:///file:x%2541 y%3F.db", "file:x%41 y?.db")],
+)
+def test_a_file_named_like_a_sqlite_uri_is_checkpointed_as_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, name: str
+) -> None:
+    """``sqlite:///file:x.db`` is the file ``file:x.db`` to SQLAlchemy; the thread's own connection, opened by the
+    name as given, was read by an SQLite built with URI filenames as the URI of ``x.db``: it made and held an empty
+    ``x.db`` and never copied the real WAL, which only grew."""
+    monkeypatch.chdir(tmp_path)
+    storage = open_storage(url)
+    path = tmp_path / name
+    try:
+        _write_one_at_a_time(storage, 1)
+        checkpointer = storage._checkpointer
+        assert checkpointer is not None
+        time.sleep(3 * checkpointer.PAUSE)
+        size = path.stat().st_size
+        _write_one_at_a_time(storage, 300, first=1)
+        assert _copied_into_the_file(path, size)
+    finally:
+        storage.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name, f"{name}-writer"]
+
+
 def test_a_checkpointer_thread_that_died_is_started_again(
     tmp_path: Path, monkeypatch: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
