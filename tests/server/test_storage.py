@@ -4,6 +4,7 @@ the WAL is copied by a background thread, never by a request's COMMIT."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -538,3 +539,22 @@ def test_a_new_file_has_16_kb_pages_and_an_older_file_keeps_its_own(tmp_path: Pa
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'results'").fetchone() == (1,)
         conn.close()
     assert sizes == {"new.db": 16384, "old.db": 4096}
+
+
+def test_a_lock_file_removed_is_made_again_beside_the_database_whatever_the_directory_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ``-writer`` lock file, removed while the server runs, is made again at the next write: by the path the
+    database was opened with. Kept relative, it was made in whatever directory the process had moved to since."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "data")
+    storage = open_storage("sqlite:///x.db")
+    try:
+        _write_one_at_a_time(storage, 1)
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        os.remove(tmp_path / "data" / "x.db-writer")
+        _write_one_at_a_time(storage, 1, first=1)
+    finally:
+        storage.close()
+    assert (tmp_path / "data" / "x.db-writer").exists() and not list((tmp_path / "elsewhere").iterdir())

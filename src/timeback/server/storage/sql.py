@@ -973,7 +973,7 @@ class _FileLock:
 
     def __init__(self, path: str) -> None:
         # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
-        self._path = path
+        self._path = os.path.abspath(path)  # (reopened by it when removed meanwhile: whatever the cwd is then)
         try:
             self._open(os.O_EXCL)
             self.made = True  # (removed again if the database cannot be opened: ``remove``)
