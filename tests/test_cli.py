@@ -258,12 +258,13 @@ def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
 @pytest.mark.parametrize(
     ("database", "named"),
     [("sqlite:///x.db?mode=ro", "mode"), ("sqlite:///x.db?timeout=5&cache=shared", "cache, timeout"),
-     ("sqlite://?mode=memory", "mode")],
+     ("sqlite://?mode=memory", "mode"), ("sqlite:///x?.db", ".db"), ("sqlite:///x.db?", "an empty one")],
 )  # fmt: skip
 def test_serve_refuses_query_arguments_of_an_sqlite_url(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: str, named: str
 ) -> None:
-    # (ignored, but for SQLAlchemy's warning: ?mode=ro opened the file read-write and made the schema in it)
+    # (ignored, but for SQLAlchemy's warning: ?mode=ro opened the file read-write and made the schema in it; a '?'
+    # without '=' was dropped with what follows it: sqlite:///x?.db opened the file x)
     monkeypatch.chdir(tmp_path)
     result = _serve(monkeypatch, "--database", database)
     _refused(result, "--database", f"query arguments ({named}) are not supported in {database!r} (")

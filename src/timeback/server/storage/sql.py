@@ -1234,7 +1234,7 @@ def open_storage(url: str) -> SqlStorage:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None  # (not a URL)
-    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and parsed.query:
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and (parsed.query or "?" in url):
         # uri=true: the database part is then a URI ('file::memory:' is in memory, 'file:x.db' the file x.db), and
         # what is made of its name, the pool for a memory database, the -writer lock, would be wrong. The rest
         # were ignored but for SQLAlchemy's warning (?mode=ro: the file opened read-write, the schema made in it)
@@ -1242,7 +1242,8 @@ def open_storage(url: str) -> SqlStorage:
         if "uri" in parsed.query:
             why = f"SQLite URI filenames (uri=true) are not supported in {url!r}"
         else:
-            names = ", ".join(sorted(parsed.query))
+            # (a '?' with no '=' after it is no argument to SQLAlchemy: dropped, with the text after it)
+            names = (", ".join(sorted(parsed.query)) if parsed.query else url.partition("?")[2]) or "an empty one"
             why = f"query arguments ({names}) are not supported in {url!r} (the server opens it read-write, its way)"
         raise UnsupportedDatabase(f"{why}: give sqlite:///path.db, or sqlite:// for a database in memory")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
