@@ -1101,3 +1101,16 @@ def test_an_error_body_nested_past_what_json_decodes_is_kept_as_text() -> None:
     with pytest.raises(RequestError) as err:
         get_result(make_client(script))
     assert err.value.status_code == 400 and isinstance(err.value.body, str) and err.value.body.startswith("[[[")
+
+
+@pytest.mark.parametrize(("status", "kind"), [(429, RateLimitError), (503, ServerError)])
+def test_a_retry_after_longer_than_the_sdk_waits_is_raised_at_once_saying_so(
+    sleeps: list[float], status: int, kind: type[RequestError]
+) -> None:
+    """A 503 with ``Retry-After: 300`` (a maintenance answer) is not retried, as a 429 is not: its error says why,
+    and carries the wait asked for, so a caller can schedule the retry itself."""
+    script = Script([answer(status, headers={"Retry-After": "300"})])
+    with pytest.raises(kind) as err:
+        get_result(make_client(script))
+    assert len(script.requests) == 1 and sleeps == [] and err.value.retry_after == 300.0
+    assert "not retried: the server asked for a wait of 300 s, over the 60 s the SDK waits" in str(err.value)

@@ -38,7 +38,6 @@ from timeback.errors import (
     AuthError,
     ConflictError,
     NotFoundError,
-    RateLimitError,
     RequestError,
     decode_error_body,
     describe,
@@ -69,7 +68,7 @@ LOOP_CLOSED = "Event loop is closed"  # (asyncio's RuntimeError: a caller's http
 NO_TIME_LEFT = "no time left before the deadline"
 REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
-MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: RateLimitError is raised at once
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
 USER_AGENT = "timeback-python/0.1.0"
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
 # Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
@@ -291,6 +290,9 @@ class BaseClient:
                 error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
                 retryable = response.status_code in RETRYABLE_STATUSES
                 wait = self._retry_delay(retries_taken, response) if retryable else None
+                if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
+                    _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "
+                                 f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                 what = str(response.status_code)
             _lost_if(error, answer_lost)
             if wait is None or retries_taken >= max_retries:
@@ -392,9 +394,8 @@ class BaseClient:
             request_id=request_id_of(response),
             body=body,
             retries_taken=retries_taken,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
-        if cls is RateLimitError:
-            kwargs["retry_after"] = parse_retry_after(response.headers.get("Retry-After"))
         return cls(message, **kwargs)
 
     # ----- creates whose answer was lost

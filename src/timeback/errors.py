@@ -119,7 +119,8 @@ class APIResponseValidationError(TimebackError):
 
 
 class RequestError(TimebackError):
-    """The API answered with an error status. Subclasses narrow it by status."""
+    """The API answered with an error status. Subclasses narrow it by status. ``retry_after``: the answer's
+    ``Retry-After`` in seconds, when it had one (a 429's, a 503's)."""
 
     def __init__(
         self,
@@ -131,9 +132,11 @@ class RequestError(TimebackError):
         request_id: str | None = None,
         body: Any = None,
         retries_taken: int = 0,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.retry_after = retry_after  # the server's ``Retry-After`` in seconds, when it sent one
         self.status_code = status_code
         self.method = method
         self.url = url
@@ -194,10 +197,6 @@ class UnprocessableEntityError(RequestError):
 
 class RateLimitError(RequestError):
     """429. ``retry_after`` is the server's ``Retry-After`` in seconds, when it sent one."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
 
 
 class ServerError(RequestError):
