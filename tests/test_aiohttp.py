@@ -593,3 +593,30 @@ async def test_a_socks_proxy_is_refused_when_used_not_sent_http(monkeypatch: pyt
             with pytest.raises(ValueError, match="all_proxy names a SOCKS proxy"):
                 await mixed.get("https://timeback.test/")
     assert len(seen) == 1 and seen[0].startswith(b"GET http://timeback.test/ ")
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+async def test_a_kept_connection_dropped_before_the_answer_is_not_sent_again_behind_the_sdks_back(method: str) -> None:
+    """aiohttp sends an idempotent request again, once, on a fresh connection when a kept-alive one closes before
+    any answer: unseen by the SDK, so ``max_retries=0`` sent twice, without backoff, and ``retries_taken`` missed
+    it. As on httpx, the drop is the SDK's to retry or not."""
+    heads: list[bytes] = []
+
+    async def answer_once_then_drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            heads.append(await reader.readuntil(b"\r\n\r\n"))
+            if len(heads) == 1:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+                heads.append(await reader.readuntil(b"\r\n\r\n"))  # (the next request, on the kept connection)
+        except asyncio.IncompleteReadError:
+            pass
+        writer.close()  # (no answer to it)
+
+    listener = await asyncio.start_server(answer_once_then_drop, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener, DefaultAioHttpClient(timeout=5) as http:
+        assert (await http.request(method, f"http://127.0.0.1:{port}/first")).status_code == 200
+        with pytest.raises(httpx.TransportError):
+            await http.request(method, f"http://127.0.0.1:{port}/second")
+    assert [head.split(b" ")[1] for head in heads] == [b"/first", b"/second"]

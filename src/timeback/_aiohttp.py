@@ -108,7 +108,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
         # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
-        return aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=skip)
+        session = aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=skip)
+        # aiohttp sends a GET, PUT or DELETE again, once, when a kept-alive connection closes before any answer:
+        # unseen by the SDK's retries (max_retries=0 sent twice, retries_taken missed it). httpx leaves that to us.
+        if hasattr(session, "_retry_connection"):  # (declared by the aiohttp versions that resend: set without warning)
+            session._retry_connection = False
+        return session
 
     def _proxy(self, url: httpx.URL) -> _Proxy | None:
         """The proxy for a request to ``url``, or None: directly."""
