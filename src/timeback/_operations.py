@@ -27,14 +27,18 @@ class Through:
     """Reach the parent through another collection: the child's field is in
     ``SELECT <select> FROM <collection> WHERE <match> = parent [AND <where>]``.
 
-    Score scales of a school: ``Through("classes", match="school")`` on the score scale's ``class``. Students of a
-    class: ``Through("enrollments", match="class", select="user", where=(("role", "student"),))`` on ``sourcedId``.
+    Score scales of a school: ``Through("classes", match="school", live_only=False)`` on the score scale's
+    ``class``. Students of a class: ``Through("enrollments", match="class", select="user", where=(("role",
+    "student"),))`` on ``sourcedId``.
     """
 
     collection: str
     match: str
     select: str = "sourcedId"
     where: tuple[tuple[str, str], ...] = ()
+    # Whether a deleted record of ``collection`` no longer links: a deleted enrollment ends a user's place in a
+    # class; a deleted class is still the class of its score scales, which are kept (README: deleting a class).
+    live_only: bool = True
 
 
 @dataclass(frozen=True)

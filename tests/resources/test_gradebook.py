@@ -294,3 +294,21 @@ async def test_an_id_of_dots_names_that_record_not_another_path(api: Any, dots: 
     read = (await call(api, "get_category", sourced_id=dots)).category
     assert (read.sourcedId, read.title) == (dots, f"titled {dots}")
     await call(api, "delete_category", sourced_id=dots)
+
+
+async def test_a_deleted_class_s_score_scales_and_line_items_stay_listed_for_its_school(
+    api: Any, client: Timeback
+) -> None:
+    """Deleting a class keeps its line items, results and score scales (README): they still belong to its school,
+    and a school's listing shows them, as it shows the line items. The score scales were dropped, even for a filter
+    asking for deleted records: a delta sync by school never saw them again."""
+    roster = make_roster(client)
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    client.oneroster.rostering.delete_class(sourced_id=roster.class_)
+    scales = await call(api, "get_score_scales_for_school", school_sourced_id=roster.school)
+    assert [s.sourcedId for s in scales] == [roster.score_scale]
+    items = await call(api, "get_line_items_for_school", school_sourced_id=roster.school)
+    assert [i.sourcedId for i in items] == [line_item]

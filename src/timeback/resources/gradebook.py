@@ -60,7 +60,8 @@ class GradebookOperations(OperationSet):
     get_score_scales_for_school = list_of(
         "/schools/{school_sourced_id}/scoreScales", rq.TimebackGetScoreScalesForSchoolRequest, m.TimebackScoreScale,
         "scoreScales",
-        parents=(Parent("school_sourced_id", "schools", "class", through=Through("classes", match="school")),),
+        parents=(Parent("school_sourced_id", "schools", "class",
+                        through=Through("classes", match="school", live_only=False)),),
         not_found="School not found.",
     )  # fmt: skip
     get_score_scales_for_class = list_of(

@@ -868,10 +868,9 @@ class SqlStorage:
         selected = self._column(
             other, ("sourcedId",) if through.select == "sourcedId" else (through.select, "sourcedId"), "string"
         )
-        conditions = [
-            self._column(other, (through.match, "sourcedId"), "string") == scope.value,
-            other.c.status != "tobedeleted",
-        ]
+        conditions = [self._column(other, (through.match, "sourcedId"), "string") == scope.value]
+        if through.live_only:
+            conditions.append(other.c.status != "tobedeleted")
         conditions += [self._column(other, (match, "sourcedId"), "string") == value for match, value in scope.also]
         conditions += [_json(other, (name,)) == value for name, value in through.where]
         return column.in_(select(selected).where(*conditions))
