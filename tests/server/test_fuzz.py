@@ -64,6 +64,7 @@ ACCEPTED_REFUSALS = (
     (422, "Not the class's school"),  # an enrollment naming a school other than its class's
     (422, "Conflicting school"),  # a class whose org and school (one reference, two names) differ
     (400, "The path: holds U+0000"),  # U+0000, which no stored string may hold (the document has no pattern for it)
+    (400, "The path: holds U+FFFF"),  # U+FFFF, which stands in for %2F while routing (no pattern for it either)
 )
 # The official gradebook document's imsx_codeMinorFieldValue vocabulary (imsx_CodeMinorFieldDType).
 CODE_MINOR_VALUES = {

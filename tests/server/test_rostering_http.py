@@ -375,6 +375,48 @@ def test_a_demographic_sex_is_a_member_of_either_list(
     assert older == "banana" and older is not None and not older.is_known()
 
 
+RACE_AND_ETHNICITY = ("americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican",
+                      "nativeHawaiianOrOtherPacificIslander", "white", "demographicRaceTwoOrMoreRaces",
+                      "hispanicOrLatinoEthnicity")  # fmt: skip
+
+
+def test_demographic_race_and_ethnicity_flags_are_true_or_false(
+    authed: httpx.Client, client: Timeback, server: LocalServer
+) -> None:
+    """The race and ethnicity flags are "true"/"false" (or null, Timeback's) as enabledUser is: any other string was
+    stored and answered as sent, and "True" then escaped white='true'. A JSON boolean is taken and answered as the
+    string; one stored before this check is still answered, and the SDK reads it as sent."""
+    r = make_roster(client)
+    who, older = r.students[0], r.students[1]
+    for field in RACE_AND_ETHNICITY:
+        for wrong in ("yes", "True", "", 1):
+            refused = authed.put(f"{RO}/demographics/{who}", json={"demographics": {"sex": "female", field: wrong}})
+            refused_naming(refused, f"demographics.{field}")
+        refused = authed.post(f"{RO}/demographics/", json={"demographics": {"sourcedId": who, field: "no"}})
+        refused_naming(refused, f"demographics.{field}")
+    assert authed.get(f"{RO}/demographics/{who}").status_code == 404
+    sent = {"white": True, "asian": "false", "hispanicOrLatinoEthnicity": "true", "blackOrAfricanAmerican": None}
+    answer = authed.put(f"{RO}/demographics/{who}", json={"demographics": sent})
+    assert answer.status_code == 201, answer.text
+    expected = {"white": "true", "asian": "false", "hispanicOrLatinoEthnicity": "true", "blackOrAfricanAmerican": None}
+    for read in (answer.json()["demographics"], authed.get(f"{RO}/demographics/{who}").json()["demographics"]):
+        assert {field: read[field] for field in expected} == expected
+    stored_as_before(server, "demographics", {"sourcedId": older, "white": "True", "asian": False})
+    both = f"sourcedId@'{who},{older}'"
+    for query, found in (("white='true'", [who]), ("asian='false'", sorted([who, older])), ("white!='true'", [older])):
+        assert ids(authed.get(f"{RO}/demographics/", params={"filter": f"{both} AND {query}"}), "demographics") == found
+    ro = client.oneroster.rostering
+    read = ro.get_demographics(sourced_id=who).demographics
+    assert (read.white, read.asian, read.hispanicOrLatinoEthnicity, read.blackOrAfricanAmerican) == (
+        True, False, True, None)  # fmt: skip
+    kept = ro.get_demographics(sourced_id=older).demographics
+    assert (kept.white, kept.asian) == ("True", False)
+    assert authed.get(f"{RO}/demographics/{older}").json()["demographics"]["asian"] == "false"
+    ro.update_demographics(sourced_id=older, demographics={"sex": "male", "white": False, "asian": "true"})
+    assert {k: v for k, v in authed.get(f"{RO}/demographics/{older}").json()["demographics"].items()
+            if k in ("white", "asian")} == {"white": "false", "asian": "true"}  # fmt: skip
+
+
 def test_a_grading_period_posted_under_its_term_takes_tenant_id_and_client_app_id(
     authed: httpx.Client, client: Timeback
 ) -> None:

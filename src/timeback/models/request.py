@@ -384,7 +384,13 @@ class TimebackClassEnrollmentBody(NewRecord, TimebackEnrollment):
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
-    pass
+    americanIndianOrAlaskaNative: TrueOrFalse | None = None
+    asian: TrueOrFalse | None = None
+    blackOrAfricanAmerican: TrueOrFalse | None = None
+    nativeHawaiianOrOtherPacificIslander: TrueOrFalse | None = None
+    white: TrueOrFalse | None = None
+    demographicRaceTwoOrMoreRaces: TrueOrFalse | None = None
+    hispanicOrLatinoEthnicity: TrueOrFalse | None = None
 
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):

@@ -167,13 +167,14 @@ class TimebackDemographics(TimebackEntity):
 
     birthDate: DateOrDateTime | None = None
     sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
-    americanIndianOrAlaskaNative: str | None = None
-    asian: str | None = None
-    blackOrAfricanAmerican: str | None = None
-    nativeHawaiianOrOtherPacificIslander: str | None = None
-    white: str | None = None
-    demographicRaceTwoOrMoreRaces: str | None = None
-    hispanicOrLatinoEthnicity: str | None = None
+    # Flags, as enabledUser is: "true"/"false" in both specs (and null in Timeback's)
+    americanIndianOrAlaskaNative: Flag | None = None
+    asian: Flag | None = None
+    blackOrAfricanAmerican: Flag | None = None
+    nativeHawaiianOrOtherPacificIslander: Flag | None = None
+    white: Flag | None = None
+    demographicRaceTwoOrMoreRaces: Flag | None = None
+    hispanicOrLatinoEthnicity: Flag | None = None
     countryOfBirthCode: str | None = None
     stateOfBirthAbbreviation: str | None = None
     cityOfBirth: str | None = None
