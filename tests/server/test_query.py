@@ -506,10 +506,11 @@ def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
 def test_a_boolean_field_sorts_its_two_forms_as_one(http: httpx.Client, client: Timeback) -> None:
     """Sorting by enabledUser (primary) orders false before true whichever form each record holds (a JSON boolean
     or Timeback's string), as the filter takes them: the strings sorted after every boolean, so true came before
-    "false". Ties keep insertion order; a record without the field sorts first (last with orderBy=desc)."""
+    "false". Ties keep insertion order; a record without a value sorts first (last with orderBy=desc)."""
     r, enrollments = _flagged_students(http, client, ["true", False, True, "false"])
     unflagged = f"{r.students[0]}-unflagged"
-    body = {"role": "student", "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}}
+    # (null: a write leaving primary out stores Timeback's default, "false")
+    body = {"role": "student", "primary": None, "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}}
     assert http.put(f"{RO}/enrollments/{unflagged}", json={"enrollment": body}).status_code in (200, 201)
     s, e = r.students, enrollments
     mine = f"sourcedId@'{','.join(s)}'"

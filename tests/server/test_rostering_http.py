@@ -417,6 +417,39 @@ def test_demographic_race_and_ethnicity_flags_are_true_or_false(
             if k in ("white", "asian")} == {"white": "false", "asian": "true"}  # fmt: skip
 
 
+def test_an_enrollment_s_primary_defaults_to_false(authed: httpx.Client, client: Timeback) -> None:
+    """Timeback's document gives primary the default "false" on every enrollment create and PUT, as it gives status
+    "active": an enrollment written without it was stored without it, so primary='false' did not find it. A PUT
+    replaces the whole record, so one without primary makes a primary enrollment "false" again."""
+    r = make_roster(client)
+    w = {k: uid(k) for k in ("posted", "put", "teacher")}
+    teacher = {"enabledUser": True, "givenName": "T", "familyName": "F",
+               "roles": [{"roleType": "primary", "role": "teacher", "org": {"sourcedId": r.school}}]}  # fmt: skip
+    created(authed.put(f"{RO}/users/{w['teacher']}", json={"user": teacher}))
+    student = {"user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}, "role": "student"}
+    answer = authed.post(f"{RO}/enrollments/", json={"enrollment": {**student, "sourcedId": w["posted"]}})
+    assert answer.status_code == 201 and answer.json()["sourcedIdPairs"], answer.text
+    answer = authed.put(f"{RO}/enrollments/{w['put']}", json={"enrollment": {**student, "primary": "true"}})
+    assert answer.status_code == 201 and answer.json()["enrollment"]["primary"] == "true", answer.text
+    answer = authed.put(f"{RO}/enrollments/{w['put']}", json={"enrollment": student})
+    assert answer.status_code == 201 and answer.json()["enrollment"]["primary"] == "false", answer.text
+    under_class = [
+        authed.post(f"{RO}/classes/{r.class_}/{role}", json={"enrollment": {"user": {"sourcedId": user}}})
+        for role, user in (("students", r.students[1]), ("teachers", w["teacher"]))
+    ]
+    for answer in under_class:
+        created(answer)
+    made = [w["posted"], w["put"]] + [a.json()["sourcedIdPairs"][0]["allocatedSourcedId"] for a in under_class]
+    for sourced_id in made:
+        assert authed.get(f"{RO}/enrollments/{sourced_id}").json()["enrollment"]["primary"] == "false"
+    listed = authed.get(f"{RO}/enrollments/", params={"filter": f"class.sourcedId='{r.class_}' AND primary='false'"})
+    assert ids(listed, "enrollments") == sorted(made)
+    ro = client.oneroster.rostering
+    by_sdk = ro.create_enrollment(enrollment={**student, "user": {"sourcedId": r.students[2]}}).sourcedIdPairs
+    assert by_sdk.allocatedSourcedId is not None
+    assert ro.get_enrollment(sourced_id=by_sdk.allocatedSourcedId).enrollment.primary is False
+
+
 def test_a_grading_period_posted_under_its_term_takes_tenant_id_and_client_app_id(
     authed: httpx.Client, client: Timeback
 ) -> None:

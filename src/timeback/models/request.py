@@ -369,18 +369,28 @@ class TimebackCreateGradingPeriodForTermBody(TimebackCreateGradingPeriodBody):
     clientAppId: str | None = None
 
 
-class TimebackCreateEnrollmentBody(NewRecord, TimebackEnrollment):
+class _EnrollmentBody(NewRecord, TimebackEnrollment):
+    """``primary`` defaults to "false" and goes on the wire, as ``status`` does: Timeback's document gives that
+    default on every enrollment create and PUT, and a stored enrollment without it escaped primary='false'."""
+
+    primary: TrueOrFalse | None = "false"
+
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "primary"})
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
+
+
+class TimebackCreateEnrollmentBody(_EnrollmentBody):
     user: Ref
     class_: Ref = Field(alias="class")
     role: Known[TimebackEnrollmentRole]
-    primary: TrueOrFalse | None = None
 
 
-class TimebackClassEnrollmentBody(NewRecord, TimebackEnrollment):
+class TimebackClassEnrollmentBody(_EnrollmentBody):
     """An enrollment posted under a class: the class and role come from the path."""
 
     user: Ref
-    primary: TrueOrFalse | None = None
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
