@@ -14,7 +14,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -527,17 +527,30 @@ def test_a_form_parameter_sent_twice_is_400_naming_it(shared: httpx.Client, form
         assert not any(secret in line for line in logs.lines), logs.lines
 
 
-def test_repeated_parameters_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
-    twice = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={WRONG}&client_secret={WRONG}x"
-    for _ in range(15):  # more than the limit (10): refused before any secret is checked
-        assert_parameters_refused(http.post("/oauth2/token", content=twice.encode(), headers=FORM), ["client_secret"])
+def refusals_neither_count_as_failures_nor_pass_the_limit(
+    http: httpx.Client, clock: Clock, refused_wrong: Callable[[], None], refused_right: Callable[[], None]
+) -> None:
+    """``refused_wrong`` (a refused request with a wrong secret) 15 times, more than the limit (10): refused before
+    any secret is checked, none counts; then, the limit reached by real failures, ``refused_right`` (the same with
+    the right secret) does not pass it."""
+    for _ in range(15):
+        refused_wrong()
     assert token_request(http).status_code == 200
     assert fail(http, CLIENT, 10) == [401] * 10
-    right_twice = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={SECRET}&client_secret={SECRET}"
-    assert_parameters_refused(http.post("/oauth2/token", content=right_twice.encode(), headers=FORM), ["client_secret"])
+    refused_right()
     assert_limited(token_request(http))
     clock.now += 60
     assert token_request(http).status_code == 200
+
+
+def test_repeated_parameters_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
+    def refused(secret: str, again: str) -> None:
+        twice = f"grant_type=client_credentials&client_id={CLIENT}&client_secret={secret}&client_secret={again}"
+        assert_parameters_refused(http.post("/oauth2/token", content=twice.encode(), headers=FORM), ["client_secret"])
+
+    refusals_neither_count_as_failures_nor_pass_the_limit(
+        http, clock, lambda: refused(WRONG, f"{WRONG}x"), lambda: refused(SECRET, SECRET)
+    )
 
 
 @pytest.mark.parametrize(
@@ -643,20 +656,16 @@ def test_another_grant_type_is_still_unsupported_grant_type(shared: httpx.Client
 def test_bodies_refused_so_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:
     """Refused before any secret is checked, as an unsupported grant type is: a misconfigured client sending JSON
     is not locked out, and a guesser gets no try."""
-    wrong = f"client_id={CLIENT}&client_secret={WRONG}"
-    for _ in range(15):  # more than the limit (10)
+
+    def refused(secret: str) -> None:
         response = http.post(
-            "/oauth2/token", json={"grant_type": "client_credentials"}, headers=basic(f"{CLIENT}:{WRONG}".encode())
+            "/oauth2/token", json={"grant_type": "client_credentials"}, headers=basic(f"{CLIENT}:{secret}".encode())
         )
         assert_parameters_refused(response, ["body"])
-        assert_parameters_refused(http.post("/oauth2/token", content=wrong.encode(), headers=FORM), ["grant_type"])
-    assert token_request(http).status_code == 200
-    assert fail(http, CLIENT, 10) == [401] * 10
-    right = f"client_id={CLIENT}&client_secret={SECRET}"
-    assert_parameters_refused(http.post("/oauth2/token", content=right.encode(), headers=FORM), ["grant_type"])
-    assert_limited(token_request(http))
-    clock.now += 60
-    assert token_request(http).status_code == 200
+        form = f"client_id={CLIENT}&client_secret={secret}"
+        assert_parameters_refused(http.post("/oauth2/token", content=form.encode(), headers=FORM), ["grant_type"])
+
+    refusals_neither_count_as_failures_nor_pass_the_limit(http, clock, lambda: refused(WRONG), lambda: refused(SECRET))
 
 
 # ----- the token endpoint's body size
