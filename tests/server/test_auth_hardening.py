@@ -683,6 +683,7 @@ def assert_too_large(response: httpx.Response) -> None:
     assert_imsx(response, 413, "invaliddata")
     body = response.json()
     assert body["error"] == "invalid_request" and str(MAX_FORM_BYTES) in body["error_description"]
+    assert "records" not in body["error_description"]  # (the API's advice, "send fewer records", is not for it)
     assert [d["field"] for d in body["imsx_error_details"]] == ["body"]
     assert response.headers["Cache-Control"] == "no-store"
 

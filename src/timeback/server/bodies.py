@@ -34,8 +34,8 @@ class BodyTooLarge(ApiError):
     """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read, and the connection
     is closed (not kept to read and drop the megabytes to come)."""
 
-    def __init__(self, limit: int) -> None:
-        description = f"Request body larger than {limit} bytes: send fewer records in one request."
+    def __init__(self, limit: int, advice: str = "send fewer records in one request") -> None:
+        description = f"Request body larger than {limit} bytes: {advice}."
         super().__init__(413, description, fields=[("body", f"over {limit} bytes")], headers={"Connection": "close"})
 
 

@@ -164,6 +164,8 @@ async def token(request: Request) -> JSONResponse:
         timeout = request.app.state.settings.body_timeout_seconds
         raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES, timeout)
     except (BodyTooLarge, BodyTimedOut) as exc:  # (before the credentials are looked at: not a failed attempt)
+        if isinstance(exc, BodyTooLarge):  # (the API's advice, fewer records, is not for a token request)
+            exc = BodyTooLarge(MAX_FORM_BYTES, "a token request is a form of a few short fields")
         # (their headers close the connection: the rest of the body is not read)
         return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields,
                             headers=exc.headers)  # fmt: skip
