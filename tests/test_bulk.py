@@ -2175,3 +2175,17 @@ def test_a_batch_left_unsent_again_when_the_upload_stops_counts_as_sent_and_fail
     assert record_outcome(summary, batch, split, Reachability(1)) is None
     assert (summary.sent, summary.stored, summary.failed, summary.batches) == (3, 0, 3, 1)
     assert summary.failures[-1].sourced_ids == ("a", "c") and "the upload stopped" in summary.failures[-1].reason
+
+
+async def test_one_record_given_for_the_iterable_is_a_type_error_before_anything_is_sent(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """One result (a dict, a body model, a record read) or a string where the iterable goes was iterated: a dict's
+    keys, a model's fields, a string's characters, each an invalid result without an id, and nothing raised."""
+    roster, line_items = world
+    tag = uid("one-record")
+    row = next(iter(interleaved(roster, line_items[:1], 1, tag)))
+    for wrong in (row, TimebackCreateResultBody.model_validate(row), "r-1", b"r-1"):
+        with pytest.raises(TypeError, match=r"an iterable of results .*not one "):
+            await upload(either, wrong)
+    assert stored_scores(client, roster, tag) == {}

@@ -558,6 +558,16 @@ def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
         summary.failures.append(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
 
 
+def check_results(results: object) -> None:
+    """Refuse one result (a dict, a model, a record read) or a string given where the iterable of them goes: it
+    would be iterated, a dict's keys or a model's fields each an invalid result, and nothing raised."""
+    if isinstance(results, (Mapping, pydantic.BaseModel, str, bytes)):
+        raise TypeError(
+            f"bulk_post_results takes an iterable of results (a list, a generator...), not one "
+            f"{type(results).__name__}: give [record] for a single result"
+        )
+
+
 class ProgressReports:
     """``on_progress`` after every batch, and once more when the upload ends if results found invalid after the
     last batch changed the counts: its last call holds the final counts (an input of invalid results only never
@@ -694,6 +704,7 @@ def run_sync(
 
     in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
+    check_results(results)
     ProgressReports.check(on_progress)
     if on_progress is not None:
         on_progress = functools.partial(interrupts.wait, on_progress)
@@ -787,6 +798,7 @@ async def run_async(
     import asyncio
 
     in_flight: dict[asyncio.Task[Outcome], Batch] = {}
+    check_results(results)
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
