@@ -674,3 +674,46 @@ def test_a_lost_answer_for_a_body_model_changed_after_it_was_built_is_confirmed(
     stored = client.oneroster.gradebook.get_result(sourced_id=body.sourcedId).result
     assert [p.allocatedSourcedId for p in resp.sourcedIdPairs] == [body.sourcedId]
     assert (stored.score, stored.scoreStatus) == (77, "exempt")
+
+
+class LosesFirstAnswerOf(Forwarding):
+    """Loses the server's answer to the first request of ``method``, after the server handled it."""
+
+    def __init__(self, method: str) -> None:
+        super().__init__()
+        self.method, self.lost = method, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == self.method and self.lost == 0:
+            response.read()
+            response.close()
+            self.lost += 1
+            raise httpx.ReadError("connection dropped after the server answered", request=request)
+        return response
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "GET"])
+def test_an_update_or_delete_whose_answer_was_lost_says_it_may_have_been_applied(
+    server: LocalServer, client: Timeback, method: str
+) -> None:
+    """A create whose answer was lost is read back; a PUT, PATCH or DELETE raised the network's error alone, and a
+    caller took the record for unchanged while the server had applied it. A read has nothing to apply."""
+    category = uid("cat")
+    client.oneroster.gradebook.put_category(sourced_id=category, category={"title": "Before"})
+    transport = LosesFirstAnswerOf(method)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy:
+        gradebook = lossy.oneroster.gradebook
+        with pytest.raises(APIConnectionError) as raised:
+            if method == "PUT":
+                gradebook.put_category(sourced_id=category, category={"title": "After"}, max_retries=0)
+            elif method == "DELETE":
+                gradebook.delete_category(sourced_id=category, max_retries=0)
+            else:
+                gradebook.get_category(sourced_id=category, max_retries=0)
+    assert transport.lost == 1
+    applied = "an attempt of this call got no answer, so it may have been applied"
+    assert (applied in str(raised.value)) == (method != "GET")
+    held = client.oneroster.gradebook.get_category(sourced_id=category).category
+    assert (held.title, held.status) == {"PUT": ("After", "active"), "DELETE": ("Before", "tobedeleted"),
+                                         "GET": ("Before", "active")}[method]  # fmt: skip

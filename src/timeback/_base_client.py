@@ -250,7 +250,7 @@ class BaseClient:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
                     passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
-                    raise _not_sent_if(_lost_if(passed, answer_lost), not sent, NO_TIME_LEFT)
+                    raise _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
@@ -263,14 +263,14 @@ class BaseClient:
                 error = APIConnectionError(f"{message}: make one client per event loop, or pass none (the SDK's own "
                                            "serves one loop after another)", method=request.method,
                                            url=str(request.url), retries_taken=retries_taken)  # fmt: skip
-                raise _lost_if(error, answer_lost) from _cause(request, outcome)
+                raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
             if isinstance(outcome, Exception):
                 if isinstance(outcome, RuntimeError):  # (the drivers pass one on only from a closed client)
                     log.debug("%s %s: not sent: the client was closed", request.method, request.url)
                     error = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
-                    raise _lost_if(error, answer_lost) from _cause(request, outcome)
+                    raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
                 answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
@@ -294,7 +294,7 @@ class BaseClient:
                     _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "
                                  f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                 what = str(response.status_code)
-            _lost_if(error, answer_lost)
+            _lost_if(error, answer_lost, request)
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
@@ -927,10 +927,14 @@ def _not_sent_if(error: ErrorT, not_sent: bool, why: str) -> ErrorT:
     return error
 
 
-def _lost_if(error: ErrorT, answer_lost: bool) -> ErrorT:
-    """``error``, marked as ending a call an attempt of which may have been handled unanswered (``answer_lost``)."""
+def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request) -> ErrorT:
+    """``error``, marked as ending a call an attempt of which may have been handled unanswered (``answer_lost``).
+    An update's or a delete's error then says so: the record may have changed though the call failed. (A create's
+    records are read back instead, and its error says what that found: ``confirmed``.)"""
     if answer_lost:
         error._answer_lost = True
+        if request.method in ("PUT", "PATCH", "DELETE"):
+            _with_reason(error, "an attempt of this call got no answer, so it may have been applied")
     return error
 
 

@@ -491,10 +491,8 @@ def replacing(
                     outcome.replaced += 1
                     continue
         reason = str(answer)
-        if answer._answer_lost and check.failed is not None:  # (it may be written: say so, as a create's failure does)
-            reason += (
-                f"; an attempt got no answer, so it may have been written, and reading it back failed: {check.failed}"
-            )
+        if answer._answer_lost and check.failed is not None:  # (its error says it may have been applied)
+            reason += f"; reading it back failed: {check.failed}"
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
         outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item))
         if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
