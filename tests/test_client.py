@@ -1114,3 +1114,23 @@ def test_a_retry_after_longer_than_the_sdk_waits_is_raised_at_once_saying_so(
         get_result(make_client(script))
     assert len(script.requests) == 1 and sleeps == [] and err.value.retry_after == 300.0
     assert "not retried: the server asked for a wait of 300 s, over the 60 s the SDK waits" in str(err.value)
+
+
+def test_calls_that_wait_for_a_new_token_in_a_later_event_loop_get_it(server: LocalServer) -> None:
+    """One ``AsyncTimeback`` across ``asyncio.run`` calls (a worker running a job per loop), its token expired between
+    them: the calls gathered in the later loop that waited for the refresh raised a bare ``RuntimeError`` (the lock
+    they waited on was bound to the first loop). Each loop now has its own."""
+    client = AsyncTimeback(**server.client_kwargs())
+
+    async def job() -> list[str]:
+        gathered = (client.oneroster.gradebook.get_all_categories(limit=1) for _ in range(10))
+        return [type(outcome).__name__ for outcome in await asyncio.gather(*gathered, return_exceptions=True)]
+
+    first = asyncio.run(job())
+    tokens = client._client._tokens
+    expired = tokens.current()
+    assert expired is not None
+    tokens.invalidate(expired)  # (as if it expired between the jobs)
+    second = asyncio.run(job())
+    asyncio.run(client.close())
+    assert first == second == ["AsyncPage"] * 10

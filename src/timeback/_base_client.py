@@ -1391,7 +1391,8 @@ class AsyncAPIClient(BaseClient):
         self._http = http_client or self._new_http()
         self._loop: asyncio.AbstractEventLoop | None = None  # (the one self._http's connections are of)
         self._closer: AsyncGenerator[None] | None = None  # (closes them as that loop shuts down)
-        self._token_lock: asyncio.Lock | None = None
+        # (one per event loop: asyncio's lock is bound to the loop it first made a task wait in)
+        self._token_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
@@ -1456,12 +1457,14 @@ class AsyncAPIClient(BaseClient):
             return token
         import asyncio
 
-        if self._token_lock is None:
-            self._token_lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        if self._token_lock is None or self._token_lock[0] is not loop:
+            self._token_lock = (loop, asyncio.Lock())
+        lock = self._token_lock[1]
         # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
         try:
             async with asyncio.timeout(self._token_wait(need)):
-                await self._token_lock.acquire()
+                await lock.acquire()
         except TimeoutError:
             raise self._token_deadline_passed(need) from None
         try:
@@ -1470,7 +1473,7 @@ class AsyncAPIClient(BaseClient):
                 token = self._tokens.store(await self._drive(self._token_flow(need)))
             return token
         finally:
-            self._token_lock.release()
+            lock.release()
 
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
