@@ -230,3 +230,15 @@ def test_the_first_bad_record_is_named_when_a_later_one_of_its_chunk_is_invalid(
     _loads_nothing(
         tmp_path, data, "results[1200]: Unknown reference: result.lineItem.sourcedId: unknown line item 'nope'"
     )
+
+
+@pytest.mark.parametrize("depth", [1_200, 200_000])
+def test_a_seed_nested_past_what_json_decodes_is_refused_not_a_crash(tmp_path: Path, depth: int) -> None:
+    """``json.loads`` raises ``RecursionError`` past about 1,000 levels (a ``RuntimeError``): the start ended in a
+    traceback. A body nested so deep is 400 over HTTP; the seed is refused as unreadable, saying so."""
+    path = tmp_path / "deep.json"
+    path.write_text(
+        '{"categories": [{"sourcedId": "c", "title": "t", "metadata": ' + '{"a": ' * depth + "1" + "}" * depth + "}]}"
+    )
+    with pytest.raises(SeedError, match="is not JSON: nested too deeply"):
+        LocalServer(ServerSettings(seed=str(path)))

@@ -57,6 +57,8 @@ def _read(path: Path) -> dict[str, Any]:
         data = json.loads(raw, object_pairs_hook=_no_repeated_key)
     except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey; too many digits for int())
         raise _unreadable(path, raw, exc) from None
+    except RecursionError:  # (past some 1,000 levels; a request body so deep is 400)
+        raise SeedError(f"{path} is not JSON: nested too deeply to read") from None
     if not isinstance(data, dict):
         raise SeedError(f"{path} must hold a JSON object with one key per collection")
     return data
