@@ -215,10 +215,11 @@ def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
         raise _Unsupported(cls.__name__)
     wire_defaults: frozenset[str] = frozenset()
     if schema.get("post_init"):
-        # Trusted only from the class that defines the hook: a subclass with its own hook must say what it sets.
+        # The hook must be one that sets ``wire_defaults`` (its class declares them: a subclass with a hook of its
+        # own must say what it sets); which ones is the class's own (a subclass may declare more, for that hook).
         owner = next(klass for klass in cls.__mro__ if "model_post_init" in vars(klass))
-        declared = vars(owner).get("wire_defaults")
-        if not isinstance(declared, frozenset):
+        declared = getattr(cls, "wire_defaults", None)
+        if not isinstance(vars(owner).get("wire_defaults"), frozenset) or not isinstance(declared, frozenset):
             raise _Unsupported(f"{cls.__name__}.model_post_init")
         wire_defaults = declared
     config = dict(schema.get("config") or {})

@@ -345,10 +345,7 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
     schoolYear: str
 
     # Its type defaults to the path's and is sent: Timeback's grading-period writes require it.
-    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "type"})
-
-    def model_post_init(self, context: Any, /) -> None:
-        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "type"})  # (NewRecord's hook)
 
 
 class TimebackCreateTermBody(TimebackCreateSessionOfTypeBody):
@@ -375,10 +372,7 @@ class _EnrollmentBody(NewRecord, TimebackEnrollment):
 
     primary: TrueOrFalse | None = "false"
 
-    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "primary"})
-
-    def model_post_init(self, context: Any, /) -> None:
-        self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire
+    wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "primary"})  # (NewRecord's hook)
 
 
 class TimebackCreateEnrollmentBody(_EnrollmentBody):
