@@ -1063,11 +1063,10 @@ class _Checkpointer:
     SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to when it starts over (journal_size_limit)
 
     def __init__(self, storage: SqlStorage, path: str) -> None:
-        self._path = path
         # The file SQLAlchemy opened: its absolute path (as the pysqlite dialect takes it), never read as a URI. An
         # SQLite built with URI filenames read a relative 'file:x.db' as the URI of x.db, made and held that empty
         # file, and never copied the real WAL.
-        self._absolute = os.path.abspath(path)
+        self._path = os.path.abspath(path)
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -1113,7 +1112,7 @@ class _Checkpointer:
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(self._absolute, isolation_level=None, check_same_thread=False)
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         except Exception as exc:  # (out of file descriptors, say): the next commit's nudge starts a new thread
             self._failed(exc)
             return
