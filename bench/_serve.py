@@ -26,10 +26,18 @@ def free_port() -> int:
 
 def _descendants(pid: int) -> list[int]:
     found: list[int] = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            for child in map(int, f.read().split()):
-                found += [child, *_descendants(child)]
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:  # (ended since its parent's listing)
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                children = f.read().split()
+        except FileNotFoundError:  # (a thread that ended since the listing: its children are no one's to count)
+            continue
+        for child in map(int, children):
+            found += [child, *_descendants(child)]
     return found
 
 

@@ -82,22 +82,27 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str)
 
     server = _serve(tmp_path)
     process = subprocess.Popen(server.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60  # (hang guards, not timings)
-    workers: list[int] = []
-    while len(workers) < 2 and time.monotonic() < deadline:  # (uvicorn's workers and multiprocessing's tracker)
+    try:
+        deadline = time.monotonic() + 60  # (hang guards, not timings)
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline:  # (uvicorn's workers and multiprocessing's tracker)
+            workers = _descendants(process.pid)
+            if when == "serving" and workers:
+                try:
+                    workers = workers if httpx.get(f"{server.url}/health", timeout=1).status_code == 200 else []
+                except httpx.TransportError:
+                    workers = []
+            time.sleep(0.01)
         workers = _descendants(process.pid)
-        if when == "serving" and workers:
-            try:
-                workers = workers if httpx.get(f"{server.url}/health", timeout=1).status_code == 200 else []
-            except httpx.TransportError:
-                workers = []
-        time.sleep(0.01)
-    workers = _descendants(process.pid)
-    os.kill(process.pid, signal.SIGKILL)  # (no chance to stop its workers)
-    process.wait()
-    while (alive := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert alive == [], [open(f"/proc/{pid}/cmdline").read() for pid in alive]
+        os.kill(process.pid, signal.SIGKILL)  # (no chance to stop its workers)
+        process.wait()
+        while (alive := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive == [], [open(f"/proc/{pid}/cmdline").read() for pid in alive]
+    finally:  # (a failure above leaves no server running into the next test)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     with socket.socket() as sock:  # the port is free for a restart (bound as uvicorn binds: past TIME_WAIT)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", server.port))
