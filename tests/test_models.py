@@ -425,3 +425,36 @@ def test_a_value_validation_refuses_assigned_to_a_record_read_or_a_body_is_an_er
         ] * 2
         assert sent == []
         assert gb.get_result(sourced_id=sourced_id).result.score == 5
+
+
+def test_a_boolean_given_for_a_number_is_refused_naming_the_field_and_nothing_is_sent(server: Any, roster: Any) -> None:
+    """pydantic's lax float takes ``True``/``False`` as 1.0/0.0: a flag given for a score was stored as a score of 0
+    where the server, given the same JSON over HTTP, refuses it. A number field refuses a bool, on the model path,
+    the dict path and in ``bulk_post_results``; numbers and numeric strings are taken as before."""
+    from tests.support import add_line_items, line_item_body, uid
+    from timeback import Timeback
+
+    sent: list[str] = []
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        student = roster.students[0]
+        sent.clear()
+        message = r"result\.score\n  Input should be a valid number, not a boolean"
+        with pytest.raises(ValidationError, match=message):
+            gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, score=False))
+        with pytest.raises(ValidationError, match=r"score\n  Input should be a valid number, not a boolean"):
+            TimebackPutResultBody(**result_body(line_item, student, score=True))
+        with pytest.raises(ValidationError, match=r"resultValueMax\n  Input should be a valid number, not a boolean"):
+            gb.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster, line_item, resultValueMax=True))
+        summary = gb.bulk_post_results([result_body(line_item, student, "b1", score=True)])
+        assert [f.reason for f in summary.failures] == [
+            "invalid result: score: Input should be a valid number, not a boolean"
+        ]
+        assert sent == []
+        sourced_id = uid("r")
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, student, score="77"))
+        assert gb.get_result(sourced_id=sourced_id).result.score == 77

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
 from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel, new_sourced_id
@@ -30,7 +31,16 @@ __all__ = [
 ]
 
 Ref = TimebackSourcedIdReference
-Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _not_a_bool(value: Any) -> Any:
+    # pydantic's lax float takes True/False as 1.0/0.0: a flag given for a score would be stored as a score.
+    if value is True or value is False:
+        raise PydanticCustomError("float_type", "Input should be a valid number, not a boolean")
+    return value
+
+
+Number = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_not_a_bool)]
 
 
 class TimebackEntity(TimebackModel):
