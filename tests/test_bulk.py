@@ -104,6 +104,40 @@ async def test_a_result_holding_a_value_json_cannot_hold_fails_alone(
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
+async def test_a_result_holding_text_utf8_cannot_encode_fails_alone_naming_the_field(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A lone surrogate (what ``json.loads`` makes of an emoji cut in half) or bytes that are not UTF-8 pass
+    validation but have no UTF-8 JSON form: such a result fails alone, naming where, and the others are stored.
+    Before, the surrogate failed to encode after its id had joined a batch: the upload stopped with a bare KeyError
+    and stored nothing; the bytes stopped it with a UnicodeDecodeError."""
+    roster, line_items = world
+    tag = uid("unencodable")
+    cut = json.loads('"great \\ud83d"')
+    good = list(interleaved(roster, line_items[:2], 6, tag))
+
+    def bad(name: str, student: int, **extra: object) -> dict[str, object]:
+        return result_body(line_items[2], roster.students[student], f"{tag}-{name}", **extra)
+
+    comment, nested = bad("comment", 0, comment=cut), bad("nested", 1, metadata={"notes": [1, {"text": cut}]})
+    as_bytes = bad("bytes", 2, metadata={"raw": b"\xff"})
+    as_model = TimebackCreateResultBody.model_validate(bad("model", 3, comment=cut))
+    rows = [comment, good[0], nested, *good[1:3], as_bytes, as_model, *good[3:]]
+    summary = await upload(either, rows, batch_size=2)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (10, 6, 6, 4), summary.failures
+    reasons = {f.sourced_ids: f.reason for f in summary.failures}
+    cannot = "cannot be encoded as UTF-8 JSON"
+    assert reasons == {
+        (f"{tag}-comment",): f"invalid result: comment: {cannot} (surrogates not allowed: '\\ud83d' at position 6)",
+        (f"{tag}-nested",): f"invalid result: metadata.notes.1.text: {cannot} (surrogates not allowed: '\\ud83d' "
+        "at position 6)",
+        (f"{tag}-bytes",): f"invalid result: metadata.raw: {cannot} (invalid start byte: b'\\xff' at position 0)",
+        (f"{tag}-model",): f"invalid result: comment: {cannot} (surrogates not allowed: '\\ud83d' at position 6)",
+    }
+    assert all(f.status_code is None for f in summary.failures)
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
+
+
 def test_a_batch_too_large_for_the_server_fails_saying_to_send_fewer(
     client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:

@@ -25,7 +25,7 @@ import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
 from timeback.errors import APIConnectionError, AuthError, ConflictError, PermissionDeniedError, RequestError
-from timeback.models._dicts import EncodedItems, ValidatedRequest
+from timeback.models._dicts import EncodedItems, ValidatedRequest, unencodable_text
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
     import asyncio
@@ -238,14 +238,21 @@ class Batcher:
     def add(self, item: Any) -> Batch | None:
         """Take one result; return a batch when one is ready to send."""
         self.summary.taken += 1
+        result = None
         try:
             result = _validated(item)
-        except (pydantic.ValidationError, PydanticSerializationError) as exc:
-            # (a serialization error: a value with no JSON form, in metadata say: it cannot be sent either)
+            # (encoded here, before its id joins a batch: text with no UTF-8 JSON form fails this result alone)
+            encoded = to_json(result)
+        except (pydantic.ValidationError, PydanticSerializationError, UnicodeError) as exc:
+            # (a serialization error: a value with no JSON form, in metadata say, or a lone surrogate; a decode
+            # error: bytes that are not UTF-8. It cannot be sent either.)
             sourced_id = item.get("sourcedId") if isinstance(item, Mapping) else getattr(item, "sourcedId", None)
             # (a result given without a sourcedId is named None: it still counts as one failed)
             named = None if sourced_id is None else str(sourced_id)
-            error = _errors(exc) if isinstance(exc, pydantic.ValidationError) else str(exc)
+            if isinstance(exc, pydantic.ValidationError):
+                error = _errors(exc)
+            else:
+                error = unencodable_text(item if result is None else result) or str(exc)
             self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
             return None
         if self.ids_required and not _id_given(item):
@@ -265,7 +272,7 @@ class Batcher:
             group = pending[line_item] = Batch(line_item, [], EncodedItems())
         group.ids.append(result_id)
         self._waiting_ids.add(result_id)
-        group.records.append(to_json(result))  # (the dict is dropped here: see EncodedItems)
+        group.records.append(encoded)  # (kept encoded, not as the dict: see EncodedItems)
         self._held += 1
         size = len(group.ids)
         if size > 1:

@@ -15,13 +15,14 @@ exactly those of the model path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
 
-__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "validated_dict"]
+__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "unencodable_text", "validated_dict"]
 
 
 class ValidatedRequest(dict[str, Any]):
@@ -64,6 +65,43 @@ class EncodedItems(list[bytes]):
 
         items: list[Any] = from_json(self.to_json())  # (one parse of the whole array: a third of json.loads each)
         return items
+
+
+def unencodable_text(value: Any) -> str | None:
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8) as "where:
+    what", or None. Only asked once encoding failed: pydantic's error names neither the field nor the value."""
+    found = _unencodable(value, ())
+    if found is None:
+        return None
+    path, error = found
+    bad = error.object[error.start : error.end]
+    where = ".".join(map(str, path)) or "value"
+    return f"{where}: cannot be encoded as UTF-8 JSON ({error.reason}: {bad!r} at position {error.start})"
+
+
+def _unencodable(
+    value: Any, path: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError] | None:
+    if isinstance(value, pydantic.BaseModel):
+        value = value.model_dump(by_alias=True, exclude_unset=True, warnings=False)  # (bytes stay bytes)
+    try:
+        if isinstance(value, str):
+            value.encode()
+        elif isinstance(value, (bytes, bytearray)):
+            value.decode()
+    except (UnicodeEncodeError, UnicodeDecodeError) as error:
+        return path, error
+    items: Any = ()
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    for key, item in items:
+        key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
+        found = _unencodable(key, (*path, key_text)) or _unencodable(item, (*path, key_text))
+        if found is not None:
+            return found
+    return None
 
 
 class _Unsupported(Exception):
