@@ -458,3 +458,47 @@ def test_a_boolean_given_for_a_number_is_refused_naming_the_field_and_nothing_is
         sourced_id = uid("r")
         gb.put_result(sourced_id=sourced_id, result=result_body(line_item, student, score="77"))
         assert gb.get_result(sourced_id=sourced_id).result.score == 77
+
+
+async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """A lone surrogate (``json.loads`` of an emoji cut in half) or bytes that are not UTF-8 pass validation but
+    have no UTF-8 JSON form: a single call raises a ValueError naming the field, before sending, on the dict path
+    and the model path, sync and async. Before, a bare PydanticSerializationError named no field, and bytes raised a
+    UnicodeDecodeError."""
+    from tests.support import add_line_items, uid
+    from timeback import AsyncTimeback, Timeback
+
+    cut = json.loads('"great \\ud83d"')
+    surrogate = r"cannot be encoded as UTF-8 JSON \(surrogates not allowed: '\\ud83d' at position 6\)"
+    sent: list[str] = []
+    hooks = {"request": [lambda request: sent.append(request.method)]}
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request.method)
+
+    with (
+        httpx.Client(event_hooks=hooks) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        student = roster.students[0]
+        sent.clear()
+        with pytest.raises(ValueError, match=rf"^result\.comment: {surrogate}$"):
+            gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, comment=cut))
+        body = TimebackCreateResultBody.model_validate(result_body(line_item, student, metadata={"notes": [1, cut]}))
+        with pytest.raises(ValueError, match=rf"^result\.metadata\.notes\.1: {surrogate}$"):
+            gb.create_result(result=body)
+        bytes_message = r"^result\.metadata\.raw: cannot be encoded as UTF-8 JSON \(invalid start byte: b'\\xff'"
+        with pytest.raises(ValueError, match=bytes_message):
+            gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, metadata={"raw": b"\xff"}))
+        assert sent == []
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [record]}) as async_http,
+        AsyncTimeback(**server.client_kwargs(), http_client=async_http) as async_client,
+    ):
+        with pytest.raises(ValueError, match=rf"^result\.comment: {surrogate}$"):
+            await async_client.oneroster.gradebook.create_result(result=result_body(line_item, student, comment=cut))
+        assert sent == []

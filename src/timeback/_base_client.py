@@ -43,7 +43,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import ValidatedRequest, validated_dict
+from timeback.models._dicts import ValidatedRequest, unencodable_text, validated_dict
 
 if TYPE_CHECKING:
     import asyncio
@@ -180,16 +180,24 @@ class BaseClient:
         path_values = {name: path_segment(value(name)) for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
         if isinstance(request, ValidatedRequest):
-            return self._http_request(op.method, url, content=request.body_json(cast(str, op.wire_body_key)))
+            key = cast(str, op.wire_body_key)
+            try:
+                content = request.body_json(key)
+            except pydantic_core.PydanticSerializationError as exc:
+                raise unencodable(exc, key, request[key]) from exc
+            return self._http_request(op.method, url, content=content)
         params = request.query_params() if hasattr(request, "query_params") else None
         if op.body is None:
             return self._http_request(op.method, url, params=params)
         # Serialized by pydantic-core straight to JSON bytes: no intermediate dicts, no json.dumps.
         body_field = {op.body}  # (here: mypy does not narrow op.body inside the lambda)
-        body = body_dump(
-            request,
-            lambda r: r.model_dump_json(by_alias=True, exclude_unset=True, include=body_field, warnings="error"),
-        )
+        try:
+            body = body_dump(
+                request,
+                lambda r: r.model_dump_json(by_alias=True, exclude_unset=True, include=body_field, warnings="error"),
+            )
+        except (pydantic_core.PydanticSerializationError, UnicodeError) as exc:
+            raise unencodable(exc, op.wire_body_key or op.body, getattr(request, op.body)) from exc
         return self._http_request(op.method, url, params=params, content=body.encode())
 
     def _http_request(
@@ -1193,6 +1201,13 @@ def body_dump(request: pydantic.BaseModel, dump: Callable[[pydantic.BaseModel], 
     except pydantic_core.PydanticSerializationError:
         checked = type(request).model_validate(request.model_dump(exclude_unset=True, warnings=False))
     return dump(checked)  # (a value with no JSON form still has none: the same error)
+
+
+def unencodable(error: Exception, key: str, body: Any) -> Exception:
+    """What to raise for ``error``, a failure to encode the request ``body`` (sent under ``key``): a ValueError
+    naming the field when it holds text with no UTF-8 JSON form (pydantic's error names neither), else ``error``."""
+    where = unencodable_text({key: body})
+    return error if where is None else ValueError(where)
 
 
 def _holds_models(body: Any) -> bool:
