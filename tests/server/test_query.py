@@ -200,6 +200,41 @@ def test_dates_at_the_edges_of_what_the_server_takes_match_a_filter_on_their_own
         assert listed(http, r, filter=f"scoreDate='{stamp}'") == [sid], stamp
 
 
+def test_a_moment_in_the_last_half_millisecond_of_9999_is_found_by_filters_and_sorts_last(
+    http: httpx.Client, client: Timeback
+) -> None:
+    """SQLite keeps the millisecond, rounding to the nearest: from ``9999-12-31T23:59:59.9995Z`` a moment rounded
+    to year 10000, where ``julianday()`` is NULL, so ``datetime.max`` (an "open-ended" sentinel, sent as
+    ``...59.999999Z``) was stored yet missed by every date filter, sorted as dateless, and a filter on it matched
+    nothing. Such a moment compares as the last millisecond of 9999."""
+    import datetime as dt
+
+    r = make_roster(client, students=[uid("student") for _ in range(5)])
+    (line_item,) = add_line_items(client, r, 1)
+    ids = [f"{r.class_}-max-{i}" for i in range(5)]
+    stamps = [
+        "2024-01-10T12:00:00Z",
+        dt.datetime.max,
+        "9999-12-31T23:59:59.9995Z",
+        "9999-12-31T18:59:59.9999-05:00",
+        "9999-12-31T03:59:59.9999-20:00",  # (an offset past SQLite's 14 hours, too)
+    ]
+    for sid, student, stamp in zip(ids, r.students, stamps, strict=True):
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, student, scoreDate=stamp))
+    assert listed(http, r, filter="scoreDate>'9000-01-01'") == ids[1:]
+    assert listed(http, r, filter="scoreDate='9999-12-31'") == ids[1:]
+    assert listed(http, r, filter="scoreDate!='9999-12-31'") == ids[:1]
+    for value in ("9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.9995Z", "9999-12-31T23:59:59.999999Z"):
+        assert listed(http, r, filter=f"scoreDate='{value}'") == ids[1:], value
+        assert listed(http, r, filter=f"scoreDate<'{value}'") == ids[:1], value
+    assert listed(http, r, filter="scoreDate>'9999-12-31T23:59:59.998Z'") == ids[1:]
+    padding = ",".join(f"1999-01-{day:02d}T00:00:00Z" for day in range(1, 11))  # (a long list: read by json_each)
+    assert listed(http, r, filter=f"scoreDate@'{padding},9999-12-31T23:59:59.9999Z'") == ids[1:]
+    assert listed(http, r, filter=f"scoreDate@'{padding.replace('T00:00:00Z', '')},9999-12-31'") == ids[1:]
+    assert listed(http, r, sort="scoreDate", orderBy="desc") == [*ids[1:], ids[0]]
+    assert listed(http, r, sort="scoreDate", orderBy="asc") == ids
+
+
 @pytest.mark.parametrize(
     "value",
     [

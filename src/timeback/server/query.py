@@ -284,12 +284,19 @@ def is_day(value: str) -> bool:
     return len(value) == 10
 
 
+LAST_MOMENT = "9999-12-31 23:59:59.999"
+"""The last millisecond SQLite's ``julianday()`` has a value for. It rounds to the nearest millisecond, so from
+``9999-12-31T23:59:59.9995Z`` (``datetime.max`` too) a moment rounds to year 10000, where it is NULL: such a moment
+compares and sorts as this one, stored (``storage.sql._moment``) or in a filter (``_normalize_date``)."""
+
+
 def _normalize_date(value: str) -> str:
     """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, for SQLite's ``julianday()``. Its
     digits past the millisecond are kept: ``julianday()`` rounds them to the nearest millisecond exactly as it
-    rounds a stored value's, so a record still matches a filter on its own value."""
+    rounds a stored value's, so a record still matches a filter on its own value (up to ``LAST_MOMENT``)."""
     parsed = parse_date_or_datetime(value).astimezone(UTC)
-    return parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # (isoformat: a 4-digit year)
+    normalized = parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # (a 4-digit year)
+    return min(normalized, LAST_MOMENT)  # (as text: LAST_MOMENT is a prefix of each moment it rounds to or past)
 
 
 @dataclass(frozen=True)

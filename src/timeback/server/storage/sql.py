@@ -70,7 +70,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
-from timeback.server.query import Predicate, as_number, is_day
+from timeback.server.query import LAST_MOMENT, Predicate, as_number, is_day
 from timeback.server.storage.base import AlreadyExists, ListQuery, Scope, WouldWait, may_wait, waiting_from
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
@@ -270,11 +270,13 @@ def _moment(text: Any) -> Any:
     """``julianday(text)`` for a date or date-time a client sent. SQLite reads no offset past 14 hours (NULL), where
     RFC 3339, and so the server, takes up to 23:59: such a moment is its local time shifted by the offset, as SQLite
     shifts one (in whole minutes, to the same millisecond). Without it the record matched no date filter but ``!=``
-    and sorted as if it had no date."""
+    and sorted as if it had no date. A moment that rounds past 9999 (NULL still) is ``LAST_MOMENT``: its local date
+    is 9999-12-31 whatever its offset, as the server takes none that reaches year 10000 locally or in UTC."""
     minutes = func.substr(text, -5, 2) * 60 + func.substr(text, -2)
     shift = case((func.substr(text, -6, 1) == "+", -minutes), else_=minutes)
     local = func.substr(text, 1, func.length(text) - 6)
-    return func.coalesce(func.julianday(text), func.julianday(local, func.printf("%d minutes", shift)))
+    last = case((func.substr(text, 1, 11) == "9999-12-31T", func.julianday(LAST_MOMENT)))
+    return func.coalesce(func.julianday(text), func.julianday(local, func.printf("%d minutes", shift)), last)
 
 
 _RANGED = 8  # an "@" list of dates up to this long compares as ranges, longer ones through _date_list
