@@ -9,6 +9,7 @@ import pytest
 
 from tests.support import line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, Timeback
+from timeback.errors import RequestError
 from timeback.filters import where
 
 
@@ -39,6 +40,26 @@ def test_a_datetime_without_a_zone_is_utc_whatever_the_local_zone(zone: str, mon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_datetime_whose_offset_has_seconds_is_written_in_utc(client: Timeback) -> None:
+    """RFC 3339 offsets have no seconds (Python's have: old local mean times such as Amsterdam's +00:19:32), and
+    ``+00:00:30`` was written ``Z:30``, a value the server refused: such a datetime is written as its moment in UTC.
+    Only a whole ``+00:00`` offset is ``Z``."""
+    from datetime import timedelta, timezone
+
+    half_minute = datetime(2024, 1, 16, 10, tzinfo=timezone(timedelta(seconds=30)))
+    assert where("scoreDate", ">", half_minute) == "scoreDate>'2024-01-16T09:59:30Z'"
+    lmt = datetime(1900, 1, 1, 12, tzinfo=timezone(timedelta(minutes=19, seconds=32, microseconds=5)))
+    assert where("scoreDate", ">", lmt) == "scoreDate>'1900-01-01T11:40:27.999995Z'"
+    assert where("scoreDate", "@", [datetime(2024, 1, 16, tzinfo=timezone(timedelta(hours=-5, minutes=-30)))]) == (
+        "scoreDate@'2024-01-16T00:00:00-05:30'"
+    )
+    too_late = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(seconds=-30)))  # (year 10000 in UTC)
+    assert where("scoreDate", ">", too_late) == "scoreDate>'9999-12-31T23:59:59-00:00:30'"
+    with pytest.raises(RequestError, match=r"400.*compares with ISO 8601 dates"):
+        list(client.oneroster.gradebook.get_all_results(filter=where("scoreDate", ">", too_late)))
+    list(client.oneroster.gradebook.get_all_results(filter=where("scoreDate", ">", lmt)))
 
 
 def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:

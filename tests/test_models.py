@@ -147,6 +147,29 @@ def test_dates_accept_date_and_datetime_objects() -> None:
     assert TimebackCreateResultBody(**{**BODY, "scoreDate": dt.date(2024, 1, 15)}).scoreDate == "2024-01-15"
 
 
+def test_a_datetime_whose_offset_has_seconds_is_sent_in_utc(client: Any, roster: Any) -> None:
+    """``+00:00:30`` was sent as ``...Z:30``, and the server's 422 quoted a value the caller never wrote: RFC 3339
+    offsets have no seconds, so such a datetime goes as its moment in UTC (from dicts and models alike)."""
+    import datetime as dt
+
+    from tests.support import add_line_items, uid
+    from timeback.errors import UnprocessableEntityError
+
+    half_minute = dt.datetime(2024, 1, 16, 10, tzinfo=dt.timezone(dt.timedelta(seconds=30)))
+    (line_item,) = add_line_items(client, roster, 1)
+    for as_model in (False, True):
+        body: Any = result_body(line_item, roster.students[0], scoreDate=half_minute)
+        body = TimebackPutResultBody.model_validate(body) if as_model else body
+        answer = client.oneroster.gradebook.put_result(sourced_id=uid("r"), result=body)
+        assert answer.result.scoreDate == "2024-01-16T09:59:30Z"
+    # One that UTC would take past 9999 is sent as written, and refused as 9999-12-31T23:59:59-05:00 is.
+    too_late = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(seconds=-30)))
+    with pytest.raises(UnprocessableEntityError, match=r"'9999-12-31T23:59:59-00:00:30' .*within years 1-9999"):
+        client.oneroster.gradebook.put_result(
+            sourced_id=uid("r"), result=result_body(line_item, roster.students[0], scoreDate=too_late)
+        )
+
+
 def test_enum_members_compare_as_strings() -> None:
     assert TimebackScoreStatus.FULLY_GRADED == "fully graded" and str(TimebackScoreStatus.EXEMPT) == "exempt"
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
+
+from timeback._dates import iso_datetime
 
 __all__ = ["Filter", "where"]
 
@@ -114,8 +116,7 @@ def _text(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.isoformat().replace("+00:00", "Z")
+        return iso_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -31,6 +31,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticKnownError, core_schema
 
+from timeback._dates import iso_datetime
+
 __all__ = [
     "STRICT",
     "STRICT_VALIDATION",
@@ -137,8 +139,7 @@ class ResponseModel(TimebackModel):
 def _iso_from_objects(value: Any) -> str:
     # Callers may pass date/datetime objects; the wire and the models hold ISO 8601 strings, as sent.
     if isinstance(value, datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return aware.isoformat().replace("+00:00", "Z")
+        return iso_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
     raise PydanticKnownError("string_type")
