@@ -25,7 +25,7 @@ from tests.support import (
     uid,
     without_totals,
 )
-from timeback import APIConnectionError, AsyncTimeback, ConflictError, Timeback
+from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, ConflictError, Timeback
 from timeback.server.runner import LocalServer
 
 
@@ -541,6 +541,65 @@ def test_a_create_whose_lost_answer_cannot_be_read_back_raises_saying_it_may_be_
         "connection failed: ReadError; an attempt of this call got no answer, so it may have stored the records, "
         "and reading them back to confirm it failed (503)"
     )
+
+
+class CommitsAfterTheReadBack(Forwarding):
+    """Holds the first API POST, its attempt timing out (as behind a gateway that is slow to pass it on), and passes
+    it on to the server once the read-back that follows has been answered, finding nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: httpx.Request | None = None
+        self.committed = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not request.url.path.startswith("/oauth2") and self.held is None:
+            # (a copy: the SDK takes its token off the request once sent)
+            self.held = httpx.Request("POST", request.url, headers=dict(request.headers), content=request.read())
+            raise httpx.ReadTimeout("no answer in time", request=request)
+        response = self.inner.handle_request(request)
+        if self.held is not None and request.method == "GET" and not self.committed:
+            response.read()
+            self.inner.handle_request(self.held).read()  # (committed now: the server holds the records)
+            self.committed = True
+        return response
+
+
+MAY_BE_STORED_LATER = (
+    "an attempt of this call got no answer, so it may have stored the records, though they were not found when read "
+    "back (it may still be handled)"
+)
+
+
+def test_a_create_whose_lost_answer_is_not_found_when_read_back_says_it_may_be_stored(
+    server: LocalServer, client: Timeback
+) -> None:
+    """A timeout does not say the server did nothing: it may commit after the read-back. Not found, the create's
+    error was raised as it was ("request timed out"), as if nothing had been stored; the caller then met 409."""
+    transport = CommitsAfterTheReadBack()
+    category = {"sourcedId": uid("cat"), "title": "Late"}
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        with pytest.raises(APITimeoutError) as lost:
+            lossy_client.oneroster.gradebook.create_category(category=category, max_retries=0)
+    url = f"{server.url}/ims/oneroster/gradebook/v1p2/categories/"
+    assert str(lost.value) == f"request timed out; {MAY_BE_STORED_LATER} (POST {url})"
+    assert transport.committed
+    assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Late"
+
+
+def test_a_bulk_batch_whose_lost_answer_is_not_found_when_read_back_fails_maybe_stored(
+    server: LocalServer, client: Timeback, roster: Roster
+) -> None:
+    transport = CommitsAfterTheReadBack()
+    (line_item,) = add_line_items(client, roster, 1)
+    results = [result_body(line_item, s) for s in roster.students]
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1, max_retries=0)
+    assert (summary.stored, summary.failed, summary.taken) == (0, 3, 3)
+    (failure,) = summary.failures
+    assert failure.reason.startswith(f"request timed out; {MAY_BE_STORED_LATER} (POST ") and failure.status_code is None
+    assert transport.committed
+    assert len(list(client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_))) == 3
 
 
 class LosesFirstAnswerThen(LosesFirstAnswer):

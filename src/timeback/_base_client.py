@@ -598,8 +598,8 @@ class BaseClient:
         derived: Mapping[Any, Any] | None = None,
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the error's message then says
-        why it was not confirmed: an earlier attempt of this call may still have stored the records. (An error
-        other than a 409 whose records are not found at all stands as it is: nothing was stored.)"""
+        why it was not confirmed: an earlier attempt of this call may have stored the records, or may still store
+        them (one that got no answer, its records not found, may be committed after the reads)."""
         conflict = isinstance(error, ConflictError)
         retried = (
             "this call was retried, so an earlier attempt may have stored them without its answer arriving"
@@ -622,6 +622,8 @@ class BaseClient:
         if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
+            else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later)
+                _with_reason(error, f"{retried}, though they were not found when read back (it may still be handled)")
             return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 

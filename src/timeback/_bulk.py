@@ -53,7 +53,8 @@ IfExists = Literal["fail", "replace"]
 
 @dataclass(frozen=True)
 class BulkFailure:
-    """Results that were not stored, and why. ``status_code`` is None for an invalid record or a network failure."""
+    """Results that were not stored, or not known to be (the reason then says they may have been: an answer lost, a
+    batch cancelled in flight), and why. ``status_code`` is None for an invalid record or a network failure."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId
     reason: str
