@@ -459,6 +459,26 @@ async def test_a_streamed_request_body_is_sent_chunked() -> None:
     assert received[0].lower().count(b"transfer-encoding: chunked") == 1, received[0]
 
 
+async def test_an_answer_with_a_long_header_is_read_as_httpx_reads_it() -> None:
+    """A 64 KB header line: aiohttp's default limit is 8,190 bytes a line (a RemoteProtocolError for a 200);
+    httpx's own stack reads heads up to 100 KB."""
+    link = b"<https://example.org/results?" + b"x" * 64_000 + b'>; rel="next"'
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nLink: %s\r\nContent-Length: 2\r\n\r\n{}" % link)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                response = await http.get(f"http://127.0.0.1:{port}/results")
+            assert (response.status_code, response.headers["Link"].encode(), response.text) == (200, link, "{}")
+
+
 async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """``HTTP_PROXY=host:port`` (no ``http://``, as curl and httpx take it): the request goes to that proxy. It
     raised a ValueError from yarl on every request, which the SDK does not catch (no httpx error)."""

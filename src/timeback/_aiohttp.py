@@ -39,6 +39,10 @@ __all__ = ["DefaultAioHttpClient"]
 # those of unknown length, stream.
 READ_AT_ONCE_BYTES = 64 * 1024
 
+# The longest status line and header field read: httpx's (httpcore's h11) limit on a whole head. aiohttp's default,
+# 8,190 bytes, made a 200 with a longer header (a Link repeating a long query) a RemoteProtocolError.
+MAX_HEADER_BYTES = 100 * 1024
+
 # The request's pool timeout, for the connector: aiohttp gives its wait for a free connection no timeout of its own.
 _pool_timeout: ContextVar[float | None] = ContextVar("pool_timeout", default=None)
 
@@ -108,7 +112,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
         # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False, skip_auto_headers=skip)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,
+            skip_auto_headers=skip,
+            max_line_size=MAX_HEADER_BYTES,
+            max_field_size=MAX_HEADER_BYTES,
+        )
         # aiohttp sends a GET, PUT or DELETE again, once, when a kept-alive connection closes before any answer:
         # unseen by the SDK's retries (max_retries=0 sent twice, retries_taken missed it). httpx leaves that to us.
         session._retry_connection = False  # (declared since aiohttp 3.11, the least the extra takes: no warning)
