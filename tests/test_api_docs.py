@@ -35,6 +35,10 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             errors = {"400", "401", "403", "404", "408", "409", "422", "429", "431", "500", "503"}
             errors |= {"413"} if op.body is not None else set()
             assert set(entry["responses"]) == {str(op.success_status), *errors}, op.name
+            headers = entry["responses"][str(op.success_status)].get("headers", {})
+            assert {name: h["required"] for name, h in headers.items()} == (
+                {"X-Total-Count": True, "Link": False} if op.kind == "list" else {}
+            ), op.name
             for code in errors:
                 schema = entry["responses"][code]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/imsx_StatusInfo"}, (op.name, code)

@@ -14,7 +14,7 @@ from timeback.server.config import ServerSettings
 from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES
 from timeback.server.query import field_kinds, sort_keys
 from timeback.server.routes.oauth import MAX_FORM_BYTES
-from timeback.server.service import MAX_OFFSET
+from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET
 
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "404": "Not found",
@@ -145,6 +145,12 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
                            **{k: {"type": "integer"} for k in ("totalCount", "pageCount", "pageNumber", "offset",
                                                                "limit")}},
         })  # fmt: skip
+        success["headers"] = {
+            "X-Total-Count": {"description": "totalCount", "required": True,
+                              "schema": {"type": "integer", "minimum": 0}},
+            "Link": {"description": f"first, prev, next and last (RFC 8288); left out past {LINK_HEADER_MAX:,} bytes",
+                     "required": False, "schema": {"type": "string", "maxLength": LINK_HEADER_MAX}},
+        }  # fmt: skip
     elif op.kind in ("create", "batch_create"):
         ids = {"suppliedSourcedId": {"type": "string"}, "allocatedSourcedId": {"type": "string"}}
         pair = {"type": "object", "required": list(ids), "properties": ids}
