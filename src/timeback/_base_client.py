@@ -744,7 +744,7 @@ def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | 
     if not isinstance(body, dict) or not isinstance(body.get("sourcedId"), str):
         return None  # (a record has its sourcedId: an error body or an empty answer is not taken for one)
     try:
-        return model.model_validate({info.alias or name: body})
+        return model.model_validate({info.serialization_alias or name: body})
     except pydantic.ValidationError:
         return None
 

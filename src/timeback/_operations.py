@@ -102,7 +102,7 @@ class Operation(Generic[ReqT, RespT]):
         if self.body is None:
             return None
         info = self.request.model_fields[self.body]
-        return info.alias or self.body
+        return info.serialization_alias or self.body
 
 
 # (base path, collection) -> the operation that reads one record of it, for confirming creates (see _base_client).

@@ -80,6 +80,11 @@ def sourced_id_given(record: Any) -> bool:
 class TimebackModel(BaseModel):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
 
+    # A field whose wire name is not its Python name (``class_``, ``class`` on the wire) declares it as
+    # ``validation_alias`` and ``serialization_alias``, never ``alias``: type checkers without pydantic's plugin
+    # (pyright, Pylance, plain mypy) then take the Python name as the constructor keyword, as documented; with
+    # ``alias`` they took only ``class``. Code reading a field's wire name reads ``serialization_alias``.
+
     # NaN and Infinity are sent as such, so the server's 400 names the field (pydantic's default sent null, stored
     # in place of the caller's value); the dict path sends them so too.
     model_config = ConfigDict(
@@ -411,7 +416,7 @@ def _field_plan(
         # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
         is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
         if is_date or _may_hold_checks(info.annotation, visiting | {cls}):
-            plan.append((name, info.alias or name, is_date))
+            plan.append((name, info.serialization_alias or name, is_date))
     _FIELD_PLANS[cls] = plan
     return plan
 

@@ -42,7 +42,7 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
             body: Any = get_args(info.annotation)[0] if get_origin(info.annotation) is list else info.annotation
             record = record_of_body(body)
             if record is not None:
-                bodies.append((name, info.alias or name, body, record))
+                bodies.append((name, info.serialization_alias or name, body, record))
         _RECORD_BODIES[model] = bodies  # (cached once whole: another thread's first call may be reading it)
     for name, wire_name, body, record in bodies:
         key = name if name in data else wire_name
@@ -89,7 +89,9 @@ class TimebackQueryParams(TimebackRequest):
     limit: int | None = Field(default=None, ge=1)
     offset: int | None = Field(default=None, ge=0)
     sort: str | None = None
-    order_by: Literal["asc", "desc"] | None = Field(default=None, alias="orderBy")
+    order_by: Literal["asc", "desc"] | None = Field(
+        default=None, validation_alias="orderBy", serialization_alias="orderBy"
+    )
     filter: str | None = None
     search: str | None = None
 
@@ -126,7 +128,7 @@ class _PutRequest(_ByIdRequest):
         # A request dumped to be validated again (a call's overriding keywords) carries the id its body took from
         # the path as a GeneratedId, which validation would make an id the caller chose: left out, it is filled in.
         if isinstance(data, dict):
-            for key in (cls.body_field, cls.model_fields[cls.body_field].alias):
+            for key in (cls.body_field, cls.model_fields[cls.body_field].serialization_alias):
                 body = data.get(key) if key else None
                 if isinstance(body, dict) and isinstance(body.get("sourcedId"), GeneratedId):
                     return {**data, key: {name: value for name, value in body.items() if name != "sourcedId"}}

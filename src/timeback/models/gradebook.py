@@ -103,7 +103,7 @@ class TimebackScoreScaleValue(TimebackModel):
 class TimebackScoreScale(TimebackEntity):
     title: str | None = None
     type: str | None = None
-    class_: Ref | None = Field(default=None, alias="class")
+    class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     course: Ref | None = None
     scoreScaleValue: list[TimebackScoreScaleValue] | None = None
 
@@ -113,7 +113,7 @@ class TimebackLineItem(TimebackEntity):
     description: str | None = None
     assignDate: DateOrDateTime | None = None
     dueDate: DateOrDateTime | None = None
-    class_: Ref | None = Field(default=None, alias="class")
+    class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
     category: Ref | None = None
     scoreScale: Ref | None = None
@@ -141,13 +141,13 @@ class _ScoreFields(TimebackEntity):
 
 class TimebackResult(_ScoreFields):
     lineItem: Ref | None = None
-    class_: Ref | None = Field(default=None, alias="class")
+    class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
 
 
 class TimebackAssessmentLineItem(TimebackEntity):
     title: str | None = None
     description: str | None = None
-    class_: Ref | None = Field(default=None, alias="class")
+    class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     parentAssessmentLineItem: Ref | None = None
     scoreScale: Ref | None = None
     resultValueMin: Number | None = None

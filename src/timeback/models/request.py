@@ -209,7 +209,7 @@ class TimebackCreateLineItemBody(NewRecord, TimebackLineItem):
     title: str = Field(min_length=1)
     assignDate: DateOrDateTime
     dueDate: DateOrDateTime
-    class_: Ref = Field(alias="class")
+    class_: Ref = Field(validation_alias="class", serialization_alias="class")
     school: Ref
     category: Ref
 
@@ -240,7 +240,7 @@ class TimebackPutCategoryBody(TimebackCreateCategoryBody):
 class TimebackCreateScoreScaleBody(NewRecord, TimebackScoreScale):
     title: str = Field(min_length=1)
     type: str
-    class_: Ref = Field(alias="class")
+    class_: Ref = Field(validation_alias="class", serialization_alias="class")
     scoreScaleValue: list[TimebackScoreScaleValue] = Field(min_length=1)
 
 
@@ -377,7 +377,7 @@ class _EnrollmentBody(NewRecord, TimebackEnrollment):
 
 class TimebackCreateEnrollmentBody(_EnrollmentBody):
     user: Ref
-    class_: Ref = Field(alias="class")
+    class_: Ref = Field(validation_alias="class", serialization_alias="class")
     role: Known[TimebackEnrollmentRole]
 
 
@@ -755,12 +755,12 @@ class TimebackGetClassRequest(_GetRequest):
 
 
 class TimebackCreateClassRequest(TimebackRequest):
-    class_: TimebackCreateClassBody = Field(alias="class")
+    class_: TimebackCreateClassBody = Field(validation_alias="class", serialization_alias="class")
 
 
 class TimebackUpdateClassRequest(_PutRequest):
     body_field: ClassVar[str] = "class_"
-    class_: TimebackUpdateClassBody = Field(alias="class")
+    class_: TimebackUpdateClassBody = Field(validation_alias="class", serialization_alias="class")
 
 
 class TimebackDeleteClassRequest(_ByIdRequest):

@@ -241,7 +241,7 @@ class TimebackGetCourseResponse(ResponseModel):
 
 
 class TimebackGetClassResponse(ResponseModel):
-    class_: TimebackClass = Field(alias="class")
+    class_: TimebackClass = Field(validation_alias="class", serialization_alias="class")
 
 
 class TimebackGetUserResponse(ResponseModel):

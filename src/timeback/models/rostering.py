@@ -154,7 +154,7 @@ class TimebackUser(TimebackEntity):
 
 class TimebackEnrollment(TimebackEntity):
     user: Ref | None = None
-    class_: Ref | None = Field(default=None, alias="class")
+    class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
     role: Known[TimebackEnrollmentRole] | None = None
     primary: Flag | None = None

@@ -97,7 +97,7 @@ def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:
     """Wire name -> kind, for the fields of a record model."""
     kinds: dict[str, FieldKind] = {}
     for name, info in model.model_fields.items():
-        wire = info.alias or name
+        wire = info.serialization_alias or name
         kinds[wire] = (
             "date" if DateOrDateTime in (info.annotation, *typing.get_args(info.annotation)) else _kind(info.annotation)
         )

@@ -585,7 +585,7 @@ def _single_key(response: type[BaseModel] | None, singular: str) -> str:
     if len(fields) != 1:
         return singular
     name, info = next(iter(fields.items()))
-    return info.alias or name
+    return info.serialization_alias or name
 
 
 def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:

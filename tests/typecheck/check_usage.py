@@ -1,0 +1,79 @@
+"""User code, type-checked by scripts/test with ``mypy --strict`` and no pydantic plugin (as pyright or Pylance read
+it): the documented spellings must check. Never run, never collected by pytest."""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from timeback import Timeback
+from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
+from timeback.models.gradebook import TimebackScoreScaleValue
+from timeback.models.request import (
+    TimebackCreateClassBody,
+    TimebackCreateClassRequest,
+    TimebackCreateEnrollmentBody,
+    TimebackCreateLineItemBody,
+    TimebackCreateResultBody,
+    TimebackCreateScoreScaleBody,
+    TimebackPostLineItemsForClassRequest,
+    TimebackPutResultBody,
+    TimebackPutResultRequest,
+    TimebackQueryParams,
+    TimebackUpdateClassBody,
+    TimebackUpdateClassRequest,
+)
+from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+
+
+def bodies_take_class_by_its_python_name(client: Timeback) -> None:
+    # The seeds' and README's constructor calls: ``class_=``, required or not.
+    result = TimebackCreateResultBody(
+        sourcedId="result-1",
+        lineItem=Ref(sourcedId="line-item-1"),
+        student=Ref(sourcedId="student-1"),
+        scoreStatus=TimebackScoreStatus.FULLY_GRADED,
+        scoreDate="2024-01-15T10:00:00Z",
+        score=95.5,
+        class_=Ref(sourcedId="class-1"),
+    )
+    put = TimebackPutResultBody(
+        lineItem=Ref(sourcedId="line-item-1"),
+        student=Ref(sourcedId="student-1"),
+        scoreStatus=TimebackScoreStatus.FULLY_GRADED,
+        scoreDate="2024-01-15T10:00:00Z",
+        class_=Ref(sourcedId="class-1"),
+    )
+    client.oneroster.gradebook.put_result(TimebackPutResultRequest(sourced_id="result-1", result=put))
+    line_item = TimebackCreateLineItemBody(
+        sourcedId="line-item-1",
+        title="Math Quiz 1",
+        assignDate="2024-01-15T00:00:00Z",
+        dueDate="2024-01-20T23:59:59Z",
+        class_=Ref(sourcedId="class-1"),
+        school=Ref(sourcedId="school-1"),
+        category=Ref(sourcedId="category-1"),
+        status=TimebackStatus.ACTIVE,
+    )
+    client.oneroster.gradebook.post_line_items_for_class(
+        TimebackPostLineItemsForClassRequest(class_sourced_id="class-1", lineItems=[line_item])
+    )
+    TimebackCreateScoreScaleBody(
+        title="Letters",
+        type="letter",
+        class_=Ref(sourcedId="class-1"),
+        scoreScaleValue=[TimebackScoreScaleValue(itemValueLHS="A", itemValueRHS="90")],
+    )
+    TimebackCreateEnrollmentBody(
+        user=Ref(sourcedId="u"), class_=Ref(sourcedId="class-1"), role=TimebackEnrollmentRole.STUDENT
+    )
+    body = TimebackCreateClassBody(
+        title="Math", course=Ref(sourcedId="c"), terms=[Ref(sourcedId="t")], org=Ref(sourcedId="o")
+    )
+    TimebackCreateClassRequest(class_=body)
+    TimebackUpdateClassRequest(sourced_id="class-1", class_=TimebackUpdateClassBody(title="Algebra"))
+    assert_type(result.class_, Ref | None)
+
+
+def query_params_take_order_by(client: Timeback) -> None:
+    params = TimebackQueryParams(limit=500, order_by="desc", sort="score")
+    client.oneroster.gradebook.get_results_for_class(class_sourced_id="c", **params.query_params())
