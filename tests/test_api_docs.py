@@ -95,6 +95,9 @@ async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, serve
             if op.body is not None:
                 assert f"{op.body}:" in shown and f"body: {op.body} (" in method.__doc__, op.name
             assert response in str(signature.return_annotation), op.name
+            if op.kind == "list":  # (a list takes the query parameters alone too, typed so)
+                request = str(signature.parameters["request"].annotation)
+                assert "TimebackQueryParams" in request and "TimebackQueryParams" in method.__doc__, op.name
             assert inspect.iscoroutinefunction(method) == (mode == "async" and op.kind != "list"), op.name
     await client.close() if isinstance(client, AsyncTimeback) else client.close()
 

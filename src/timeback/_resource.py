@@ -36,6 +36,7 @@ from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResp
 if TYPE_CHECKING:
     from timeback._base_client import AsyncAPIClient, SyncAPIClient
     from timeback._pagination import AsyncPaginator, Page
+    from timeback.models._requests_base import TimebackQueryParams
 
 ReqT = TypeVar("ReqT", bound=BaseModel)
 RespT = TypeVar("RespT", bound=BaseModel)
@@ -133,9 +134,10 @@ def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
     fields = op.request.model_fields
     order = [*op.path_fields, *([op.body] if op.body else []), *fields]
     P = inspect.Parameter
+    taken = f"{op.request.__name__} | TimebackQueryParams" if op.kind == "list" else op.request.__name__
     params = [
         P("self", P.POSITIONAL_ONLY),
-        P("request", P.POSITIONAL_ONLY, default=None, annotation=f"{op.request.__name__} | Mapping[str, Any] | None"),
+        P("request", P.POSITIONAL_ONLY, default=None, annotation=f"{taken} | Mapping[str, Any] | None"),
     ]
     for name in dict.fromkeys(order):
         info = fields[name]
@@ -186,6 +188,8 @@ def _doc(op: Operation[Any, Any], is_async: bool) -> str:
     query = [name for name in fields if name not in op.path_fields and name != op.body]
     if query:
         lines.append(f"  query: {', '.join(query)}")
+    if op.kind == "list":
+        lines.append("  (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)")
     lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's)")
     returns = _returns(op, is_async)
     if op.kind == "list":
@@ -261,10 +265,16 @@ class ListEndpoint(_Descriptor, Generic[ReqT, RespT]):
 
         @overload
         def __get__(self, obj: None, owner: Any = None) -> ListEndpoint[ReqT, RespT]: ...
+        # A list takes its request model or the query parameters alone (``get_results_for_class(params,
+        # class_sourced_id="c")``), as ``coerce_request`` reads any model's fields.
         @overload
-        def __get__(self, obj: SyncResource, owner: Any = None) -> SyncMethod[ReqT, Page[RespT]]: ...
+        def __get__(
+            self, obj: SyncResource, owner: Any = None
+        ) -> SyncMethod[ReqT | TimebackQueryParams, Page[RespT]]: ...
         @overload
-        def __get__(self, obj: AsyncResource, owner: Any = None) -> SyncMethod[ReqT, AsyncPaginator[RespT]]: ...
+        def __get__(
+            self, obj: AsyncResource, owner: Any = None
+        ) -> SyncMethod[ReqT | TimebackQueryParams, AsyncPaginator[RespT]]: ...
         def __get__(self, obj: Any, owner: Any = None) -> Any: ...
 
 

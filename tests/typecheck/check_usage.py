@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import assert_type
 
-from timeback import Timeback
+from timeback import AsyncPaginator, AsyncTimeback, Page, Timeback
 from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
-from timeback.models.gradebook import TimebackScoreScaleValue
+from timeback.models.gradebook import TimebackResult, TimebackScoreScaleValue
 from timeback.models.request import (
     TimebackCreateClassBody,
     TimebackCreateClassRequest,
@@ -74,6 +74,16 @@ def bodies_take_class_by_its_python_name(client: Timeback) -> None:
     assert_type(result.class_, Ref | None)
 
 
-def query_params_take_order_by(client: Timeback) -> None:
+def query_params_are_a_list_request(client: Timeback) -> None:
     params = TimebackQueryParams(limit=500, order_by="desc", sort="score")
-    client.oneroster.gradebook.get_results_for_class(class_sourced_id="c", **params.query_params())
+    page = client.oneroster.gradebook.get_results_for_class(params, class_sourced_id="c")
+    assert_type(page, Page[TimebackResult])
+    client.oneroster.gradebook.get_all_results(params)
+
+
+async def query_params_are_a_list_request_async(client: AsyncTimeback) -> None:
+    params = TimebackQueryParams(order_by="asc")
+    paginator = client.oneroster.gradebook.get_results_for_class(params, class_sourced_id="c")
+    assert_type(paginator, AsyncPaginator[TimebackResult])
+    async for _ in paginator:
+        pass
