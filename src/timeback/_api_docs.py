@@ -55,10 +55,10 @@ def render() -> str:
 
 # What each option of bulk_post_results does: a parameter added without a line here fails the docs' render.
 BULK_OPTIONS = {
-    "results": "The results: result models (`TimebackCreateResultBody`) or dicts, from any iterable (on "
-    "`AsyncTimeback`, an async iterable too), read as batches go out: memory stays flat. Each is validated and "
-    "encoded on its own: an invalid one (or one holding text with no UTF-8 JSON form, such as a lone surrogate) is "
-    "a failure in the summary and never joins a batch.",
+    "results": "The results: result models (`TimebackCreateResultBody`, or `TimebackResult` records read) or dicts, "
+    "from any iterable (on `AsyncTimeback`, an async iterable too), read as batches go out: memory stays flat. Each "
+    "is validated and encoded on its own: an invalid one (or one holding text with no UTF-8 JSON form, such as a "
+    "lone surrogate) is a failure in the summary and never joins a batch.",
     "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch).",
     "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
     "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch; an `async def` "

@@ -3,6 +3,7 @@ it): the documented spellings must check. Never run, never collected by pytest."
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import assert_type
 
 from timeback import AsyncPaginator, AsyncTimeback, Page, Timeback
@@ -87,3 +88,19 @@ async def query_params_are_a_list_request_async(client: AsyncTimeback) -> None:
     assert_type(paginator, AsyncPaginator[TimebackResult])
     async for _ in paginator:
         pass
+
+
+def records_read_are_bulk_results(client: Timeback) -> None:
+    read: list[TimebackResult] = list(client.oneroster.gradebook.get_all_results())
+    client.oneroster.gradebook.bulk_post_results(read)
+    client.oneroster.gradebook.bulk_post_results(r for r in read)
+    client.oneroster.gradebook.bulk_post_results([{"sourcedId": "r"}, *read])
+
+
+async def records_read_are_bulk_results_async(client: AsyncTimeback, read: list[TimebackResult]) -> None:
+    async def rows() -> AsyncIterator[TimebackResult]:
+        for record in read:
+            yield record
+
+    await client.oneroster.gradebook.bulk_post_results(read)
+    await client.oneroster.gradebook.bulk_post_results(rows())

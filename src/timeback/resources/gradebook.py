@@ -33,7 +33,7 @@ from timeback.errors import ConflictError, RequestError
 from timeback.models import gradebook as m, request as rq, response as rs
 from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
-from timeback.models.request import TimebackCreateResultBody
+from timeback.models.gradebook import TimebackResult  # (named so in the signatures, which docs/api.md shows)
 
 CLASS = Parent("class_sourced_id", "classes", "class")
 SCHOOL = Parent("school_sourced_id", "schools", "school")
@@ -204,7 +204,7 @@ class Gradebook(SyncResource, GradebookOperations):
 
     def bulk_post_results(
         self,
-        results: Iterable[TimebackCreateResultBody | Mapping[str, Any]],
+        results: Iterable[TimebackResult | Mapping[str, Any]],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
@@ -272,8 +272,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
 
     async def bulk_post_results(
         self,
-        results: Iterable[TimebackCreateResultBody | Mapping[str, Any]]
-        | AsyncIterable[TimebackCreateResultBody | Mapping[str, Any]],
+        results: Iterable[TimebackResult | Mapping[str, Any]] | AsyncIterable[TimebackResult | Mapping[str, Any]],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
