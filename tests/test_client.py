@@ -1134,3 +1134,43 @@ def test_calls_that_wait_for_a_new_token_in_a_later_event_loop_get_it(server: Lo
     second = asyncio.run(job())
     asyncio.run(client.close())
     assert first == second == ["AsyncPage"] * 10
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(server: LocalServer, kind: str) -> None:
+    """A caller's ``http_client`` with headers of its own (a trace id, a gateway's API key) sent none of them: the SDK
+    builds its requests itself, not with the client's ``build_request``. They go with every request now, the token
+    request too; the SDK's own (Authorization, Accept, User-Agent) win, and httpx's defaults that the SDK never sent
+    (Accept-Encoding, Connection, Accept: */*) stay unsent. A change to ``http.headers`` is seen by the next call."""
+    seen: list[httpx.Headers] = []
+
+    def note(request: httpx.Request) -> None:
+        seen.append(request.headers)
+
+    async def note_async(request: httpx.Request) -> None:
+        note(request)
+
+    mine = {"X-Request-Id": "mine-1", "X-Api-Key": "k1", "User-Agent": "theirs", "Authorization": "Bearer theirs"}
+    hooks: dict[str, Any] = {"request": [note if kind == "sync" else note_async]}
+    http: httpx.Client | httpx.AsyncClient
+    if kind == "sync":
+        http = httpx.Client(headers=mine, event_hooks=hooks)
+        with Timeback(**server.client_kwargs(), http_client=http) as client:
+            assert client.oneroster.gradebook.get_all_results(limit=1).request_id == "mine-1"
+            http.headers["X-Request-Id"] = "mine-2"
+            assert client.oneroster.gradebook.get_all_results(limit=1).request_id == "mine-2"
+    else:
+        http = httpx.AsyncClient(headers=mine, event_hooks=hooks) if kind == "httpx" else DefaultAioHttpClient(
+            headers=mine, event_hooks=hooks)  # fmt: skip
+        async with AsyncTimeback(**server.client_kwargs(), http_client=http) as aclient:
+            assert (await aclient.oneroster.gradebook.get_all_results(limit=1)).request_id == "mine-1"
+            http.headers["X-Request-Id"] = "mine-2"
+            assert (await aclient.oneroster.gradebook.get_all_results(limit=1)).request_id == "mine-2"
+    token, *calls = seen
+    assert token["Authorization"].startswith("Basic ") and len(calls) == 2
+    for headers in seen:
+        assert headers["X-Api-Key"] == "k1" and headers.get("User-Agent") != "theirs"
+        assert headers["Accept"] == "application/json"
+        assert "accept-encoding" not in headers and "connection" not in headers
+    for headers in calls:
+        assert headers["User-Agent"] == engine.USER_AGENT and headers["Authorization"] != "Bearer theirs"

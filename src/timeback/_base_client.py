@@ -27,7 +27,7 @@ import httpx
 import pydantic
 import pydantic_core
 
-from timeback._auth import TokenCache, _Token
+from timeback._auth import NO_HEADERS, TokenCache, _Token
 from timeback._config import NO_OPTIONS, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
@@ -114,10 +114,15 @@ class BaseClient:
 
     _http: httpx.Client | httpx.AsyncClient  # (set by each client; the flow only asks whether it is closed)
 
-    def __init__(self, config: ClientConfig) -> None:
+    def __init__(self, config: ClientConfig, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
         self._config = config
         self._tokens = TokenCache(config)
         self._closing = _Closing()
+        # The caller's http client's headers as last seen, and those of them sent (``callers_headers``); None for the
+        # SDK's own client, which has none of the caller's.
+        self._callers_headers: tuple[list[tuple[bytes, bytes]], Mapping[str, str]] | None = None
+        if http_client is not None:
+            self._callers_headers = ([], {})
 
     @property
     def base_url(self) -> str:
@@ -209,13 +214,26 @@ class BaseClient:
         json: Any = None,
         content: bytes | None = None,
     ) -> httpx.Request:
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        headers = {**self._extra_headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:
             return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
         except httpx.InvalidURL as exc:  # (a query or path over httpx's 64 KB: input, refused before sending)
             raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
+
+    def _extra_headers(self) -> Mapping[str, str]:
+        """The headers of the caller's http client to send with each request (``callers_headers``), made again only
+        when those changed (``client.headers["X-Request-Id"] = ...`` between calls): a comparison of httpx's raw
+        lists per request, under a microsecond."""
+        seen = self._callers_headers
+        if seen is None:
+            return NO_HEADERS
+        headers = self._http.headers
+        raw = headers.raw
+        if raw != seen[0]:
+            seen = self._callers_headers = (raw, callers_headers(headers))
+        return seen[1]
 
     # ----- the send flow: auth, 401 replay, retries, errors
 
@@ -333,7 +351,7 @@ class BaseClient:
         refusal = self._tokens.refused_since(need.refusals)
         if refusal is not None:
             raise refusal
-        request = self._tokens.build_request()
+        request = self._tokens.build_request(self._extra_headers())
         try:
             return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
         except AuthError as error:
@@ -1264,6 +1282,36 @@ def with_cookies_when_set(client: ClientT) -> ClientT:
     return client
 
 
+# The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
+# sent in their place (as httpx's own merge lets a request's win), nor its Authorization anywhere (not in place of the
+# bearer token, nor to the token URL, maybe another host), nor its Host (the token URL's host may be another).
+OWN_HEADERS = frozenset(
+    {"accept", "user-agent", "authorization", "content-type", "content-length", "transfer-encoding", "host"}
+)
+
+
+def callers_headers(headers: httpx.Headers) -> dict[str, str]:
+    """Of a caller's http client's ``headers``, those to send with each request the SDK makes through it, the token
+    request too (httpx's ``build_request`` would add them; the SDK builds its requests itself): all but the
+    ``OWN_HEADERS``, and those a fresh httpx client has with the same value (``Accept-Encoding``, ``Connection``),
+    which the SDK never sent (``Accept-Encoding: gzip`` would have the server compress its answers)."""
+    defaults = _httpx_defaults()
+    chosen: dict[str, str] = {}
+    for (raw_name, _), (name, value) in zip(headers.raw, headers.multi_items(), strict=True):
+        if name in OWN_HEADERS or (name, value) in defaults:
+            continue
+        key = raw_name.decode(headers.encoding)  # (as the caller wrote it)
+        chosen[key] = f"{chosen[key]}, {value}" if key in chosen else value
+    return chosen
+
+
+@functools.cache
+def _httpx_defaults() -> frozenset[tuple[str, str]]:
+    """The headers every httpx client has unless told otherwise (lowercased names): read from one, for this httpx."""
+    with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as fresh:
+        return frozenset(fresh.headers.multi_items())
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
     if not value:
@@ -1287,7 +1335,7 @@ class SyncAPIClient(BaseClient):
     _http: httpx.Client
 
     def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
-        super().__init__(config)
+        super().__init__(config, http_client)
         self._http = http_client or with_cookies_when_set(
             httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config))
         )
@@ -1403,7 +1451,7 @@ class AsyncAPIClient(BaseClient):
     _http: httpx.AsyncClient
 
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
-        super().__init__(config)
+        super().__init__(config, http_client)
         self._owns_http = http_client is None  # (the SDK's own is remade per event loop: see _http_here)
         self._http = http_client or self._new_http()
         self._loop: asyncio.AbstractEventLoop | None = None  # (the one self._http's connections are of)
