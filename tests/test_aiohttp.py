@@ -640,3 +640,20 @@ async def test_a_kept_connection_dropped_before_the_answer_is_not_sent_again_beh
         with pytest.raises(httpx.TransportError):
             await http.request(method, f"http://127.0.0.1:{port}/second")
     assert [head.split(b" ")[1] for head in heads] == [b"/first", b"/second"]
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f.1", "127.0.0.1", "[::ffff:127.0.0.1]"])
+async def test_a_loopback_address_in_a_short_form_is_reached(server: LocalServer, host: str) -> None:
+    """The config takes loopback ``http://`` in the short forms connect() reads (``127.1``), as httpx reaches them;
+    aiohttp refused them ("127.1 - is not a canonical IPv4 address"), every call an ``APIConnectionError``. The
+    address goes to aiohttp in its canonical form; the Host header stays the URL's."""
+    seen: list[str] = []
+
+    async def note(request: httpx.Request) -> None:
+        seen.append(request.headers["Host"])
+
+    local = {**server.client_kwargs(), "base_url": f"http://{host}:{server.port}"}
+    http = DefaultAioHttpClient(event_hooks={"request": [note]})
+    async with AsyncTimeback(**local, max_retries=0, http_client=http) as client:
+        assert (await client.oneroster.gradebook.get_all_results(limit=1)).request_id
+    assert seen and set(seen) == {f"{host}:{server.port}"}

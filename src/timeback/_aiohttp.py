@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from timeback._base_client import closed_with_loop, with_cookies_when_set
-from timeback._config import is_loopback
+from timeback._config import ipv4_address, is_loopback
 
 if TYPE_CHECKING:
     import asyncio
@@ -163,11 +163,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
         proxy = self._proxy(request.url)
+        url = request.url
+        if (address := _dotted_quad(url.host)) is not None:  # (the Host header stays the URL's, as httpx sent it)
+            url = url.copy_with(host=address)
         waits = _pool_timeout.set(timeout.get("pool"))
         try:
             response = await session.request(
                 request.method,
-                URL(str(request.url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
+                URL(str(url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
                 headers=_headers(request, proxy),  # (not a local: see _headers)
                 data=content,
                 allow_redirects=False,
@@ -230,6 +233,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._closer is not None:
             self._refuse_if_open_elsewhere(asyncio.get_running_loop())
             await self._closer.aclose()
+
+
+@functools.lru_cache(maxsize=64)
+def _dotted_quad(host: str) -> str | None:
+    """The dotted quad of an IPv4 address written in another form connect() reads (``127.1``, ``2130706433``), which
+    aiohttp refuses ("is not a canonical IPv4 address") though the SDK's config takes them, and httpx reaches
+    them; None for any other host."""
+    address = ipv4_address(host)
+    return None if address == host else address
 
 
 def _proxy_named(key: str, value: str) -> httpx.Proxy:

@@ -252,25 +252,33 @@ def is_loopback(host: str) -> bool:
     ``0x7f.1``, ``2130706433``), ``::1``, or 127.0.0.0/8 mapped into IPv6 (``::ffff:127.0.0.1``). Not
     ``localhost.``: glibc looks the rooted name up in DNS, not /etc/hosts, and DNS may answer anything."""
     import ipaddress
-    import socket
 
     if host == "localhost":
         return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:  # (a name, or an IPv4 address in a short or numeric form, which connect() resolves alike)
-        if not _INET_ATON_FORM.fullmatch(host):
-            return False
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(host)).is_loopback
-        except OSError:
-            return False
+        numeric = ipv4_address(host)
+        return numeric is not None and ipaddress.IPv4Address(numeric).is_loopback
     mapped = getattr(address, "ipv4_mapped", None)
     return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 # (inet_aton's own parse stops at whitespace on some C libraries: only what is wholly an address goes to it)
 _INET_ATON_FORM = re.compile(r"(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:\.(?:0[xX][0-9a-fA-F]+|[0-9]+)){0,3}")
+
+
+def ipv4_address(host: str) -> str | None:
+    """The dotted quad of an IPv4 address written in any form the resolver reads as a number (``127.1``, ``0x7f.1``,
+    ``2130706433``, ``127.0.0.1`` itself), else None (a name, an IPv6 address)."""
+    import socket
+
+    if not _INET_ATON_FORM.fullmatch(host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _http_url(url: str) -> httpx.URL | None:
