@@ -2224,3 +2224,23 @@ async def test_one_record_given_for_the_iterable_is_a_type_error_before_anything
         with pytest.raises(TypeError, match=r"an iterable of results .*not one "):
             await upload(either, wrong)
     assert stored_scores(client, roster, tag) == {}
+
+
+async def test_batch_size_and_concurrency_take_whole_numbers_only(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """As the client's ``max_retries``: ``batch_size=1.5`` (batches of 2) and ``batch_size=True`` (of 1) were taken
+    silently. Refused before anything is read or sent, naming the option."""
+    roster, line_items = world
+    tag = uid("counts")
+    cases = [("batch_size", 1.5, ValueError), ("batch_size", 10.0, ValueError), ("batch_size", True, TypeError),
+             ("batch_size", "10", TypeError), ("batch_size", 0, ValueError), ("concurrency", 2.0, ValueError),
+             ("concurrency", True, TypeError), ("concurrency", None, TypeError), ("concurrency", 0, ValueError)]  # fmt: skip
+    async with AsyncTimeback(**server.client_kwargs()) as async_client:
+        for api in (client, async_client):
+            for option, value, error in cases:
+                rows = interleaved(roster, line_items[:1], 5, tag)
+                with pytest.raises(error, match=f"^{option} must be a whole number"):
+                    await upload(api, rows, **{option: value})
+                assert next(rows)["sourcedId"].endswith("-0"), (api, option, value)  # (none was read)
+    assert stored_scores(client, roster, tag) == {}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias
 import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
+from timeback._config import whole_number
 from timeback.errors import APIConnectionError, AuthError, ConflictError, PermissionDeniedError, RequestError
 from timeback.models._dicts import EncodedItems, ValidatedRequest, unencodable_text
 
@@ -222,8 +223,6 @@ class Batcher:
     """Groups valid results by line item into batches of ``batch_size`` at most; invalid ones become failures."""
 
     def __init__(self, batch_size: int, summary: BulkSummary, *, ids_required: bool = False) -> None:
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
         self.batch_size = batch_size
         self.summary = summary
         self.ids_required = ids_required  # (if_exists="replace": see NO_ID_TO_REPLACE)
@@ -689,6 +688,12 @@ class InterruptPoints:
         self.wait(bool)
 
 
+def check_counts(batch_size: object, concurrency: object) -> None:
+    """Checked before anything is read, as the client's options are (``batch_size=1.5`` made batches of 2)."""
+    whole_number("batch_size", batch_size, 1, "results a batch")
+    whole_number("concurrency", concurrency, 1, "batches in flight")
+
+
 def run_sync(
     send: Callable[[Batch], Outcome],
     results: Iterable[Any],
@@ -703,6 +708,7 @@ def run_sync(
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
     (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``).
     ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload)."""
+    check_counts(batch_size, concurrency)
     summary = BulkSummary()
     started = time.perf_counter()
     import contextvars
@@ -732,8 +738,6 @@ def run_sync(
                 reports.after_batch()
         return fatal
 
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
     batcher = Batcher(batch_size, summary, ids_required=ids_required)
     # (the handler restored first: the pool's shutdown waits for its threads, and a Ctrl-C there is raised, not held)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool, interrupts:
@@ -797,8 +801,7 @@ async def run_async(
     closed: Callable[[], bool] = bool,
 ) -> BulkSummary:
     """As ``run_sync``."""
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    check_counts(batch_size, concurrency)
     summary = BulkSummary()
     started = time.perf_counter()
     import asyncio

@@ -220,15 +220,21 @@ def checked_options(
                 _seconds(f"timeout ({phase})", value, positive=True)
         if any(value is not None and value >= ENDLESS for value in phases.values()):
             timeout = httpx.Timeout(**{k: None if v is not None and v >= ENDLESS else v for k, v in phases.items()})
-    if max_retries is not None and (
-        isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
-    ):
-        raise _bad("max_retries", max_retries, "a whole number of retries, 0 or more")
+    if max_retries is not None:
+        whole_number("max_retries", max_retries, 0, "retries")
     if deadline is not None:
         # (not checked for being positive: a deadline computed from what is left of a caller's time may have run
         # out, and such a call fails as one whose deadline passed, with APITimeoutError)
         _seconds("deadline", deadline)
     return timeout, max_retries, deadline
+
+
+def whole_number(name: str, value: Any, least: int, what: str) -> int:
+    """``value``, an ``int`` of ``least`` or more: not a bool, nor a float (``2.0``, ``1.5``), nor text; else the
+    error naming ``name``, a count of ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise _bad(name, value, f"a whole number of {what}, {least} or more")
+    return value
 
 
 def _seconds(name: str, value: Any, *, positive: bool = False, no_limit: str = "None") -> float:
