@@ -469,6 +469,33 @@ def test_405_allows_head_wherever_get_is(authed: httpx.Client) -> None:
         assert response.status_code == 405 and response.headers["Allow"] == allowed, (path, response.text)
 
 
+def test_a_stray_newline_after_a_path_is_answered_as_any_other_stray_character(
+    server: LocalServer, authed: httpx.Client
+) -> None:
+    """Starlette's route patterns end in ``$``, which matches before a trailing newline too: ``/results%0A`` reached
+    the FastAPI route the operation lane stands in for (the lane's patterns end in ``\\Z``), a 500 before auth."""
+    rostering = "/ims/oneroster/rostering/v1p2"
+    with httpx.Client(base_url=server.url) as anonymous:
+        for http in (anonymous, authed):
+            for method, path in [
+                ("GET", f"{GB}/results"),
+                ("HEAD", f"{GB}/results"),
+                ("POST", f"{GB}/results/"),
+                ("POST", f"{GB}/lineItems/li-1/results"),
+                ("GET", f"{rostering}/users"),
+                ("HEAD", f"{rostering}/users"),
+                ("POST", f"{rostering}/users"),
+                ("DELETE", f"{GB}/categories/"),
+                ("GET", f"{GB}/categories/x/"),
+            ]:
+                newline = http.request(method, f"{path}%0A")
+                carriage_return = http.request(method, f"{path}%0D")
+                assert newline.status_code == carriage_return.status_code != 500, (method, path, newline.text)
+                assert newline.headers.get("Allow") == carriage_return.headers.get("Allow"), (method, path)
+                if method != "HEAD":
+                    assert newline.json() == carriage_return.json(), (method, path)
+
+
 def test_no_body_follows_a_head_answer_on_the_wire(server: LocalServer, authed: httpx.Client) -> None:
     """uvicorn (httptools, the server's protocol) drops the body a HEAD's answer is sent with: the next answer on
     the connection starts right after the head, bodies of the lane's answers and of its errors alike."""

@@ -21,7 +21,7 @@ from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, F
 from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi
-from timeback.server.routes import gradebook, health, oauth, rostering
+from timeback.server.routes import health, oauth, operations
 from timeback.server.seed import load_seed
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
@@ -162,8 +162,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # Only for `timeback serve` to print when it made the client itself; never logged.
     app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
     install_handlers(app)
-    for module in (health, oauth, gradebook, rostering):
+    for module in (health, oauth):
         app.include_router(module.router)
+    operations.register(app.router, GradebookOperations, "gradebook")
+    operations.register(app.router, RosteringOperations, "rostering")
     document: dict[str, Any] = {}
 
     def openapi() -> dict[str, Any]:

@@ -53,13 +53,19 @@ class _Entry:
 
     def __init__(self, op: Operation[Any, Any], path: str) -> None:
         self.op = op
-        pattern = "".join(
-            f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
-            for part in re.split(r"(\{[a-z_]+\})", path)
-        )
-        self.pattern = re.compile(pattern + r"\Z")
+        self.pattern = path_pattern(path)
         self.allowed = required_scopes(op)
         self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"
+
+
+def path_pattern(path: str) -> re.Pattern[str]:
+    """The pattern of the paths an operation's ``path`` matches, its routes' too (``routes.operations``). It ends in
+    ``\\Z``: Starlette's ``$`` matches before a trailing newline as well, and ``/results%0A`` is no path of ours."""
+    pattern = "".join(
+        f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
+        for part in re.split(r"(\{[a-z_]+\})", path)
+    )
+    return re.compile("^" + pattern + r"\Z")
 
 
 def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[_Entry]]:

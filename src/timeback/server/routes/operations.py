@@ -3,7 +3,8 @@
 They are never called: ``lane.OperationLane`` answers every request whose method and path match an operation
 before FastAPI sees it (``HEAD`` as ``GET``). The routes give FastAPI's router the paths, so that a known path with
 another method gets 405 with ``Allow`` (listing ``HEAD`` wherever ``GET`` is), and anything else 404, as before.
-Collections answer with and without a trailing slash (``lane.served_paths``).
+Collections answer with and without a trailing slash (``lane.served_paths``). The routes match the paths the lane
+matches (``lane.path_pattern``), no others: a path one of them took that the lane did not was answered 500.
 """
 
 from __future__ import annotations
@@ -11,17 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 from timeback._operations import OperationSet
 from timeback.server.errors import ApiError
-from timeback.server.lane import served_paths
+from timeback.server.lane import path_pattern, served_paths
+
+
+class _LaneRoute(APIRoute):
+    def __init__(self, path: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(path, *args, **kwargs)
+        self.path_regex = path_pattern(self.path)  # (Starlette's ends in ``$``: ``/results%0A`` matched ``/results``)
 
 
 async def _served_by_the_lane() -> Any:
     raise ApiError(500, "Internal server error.")  # (the lane answers first: reaching this is a bug)
 
 
-def register(router: APIRouter, operations: type[OperationSet]) -> None:
+def register(router: APIRouter, operations: type[OperationSet], tag: str) -> None:
+    """The operations' routes, on the app's own router: an included router's routes are matched by patterns FastAPI
+    makes of their paths (``$`` again), not by theirs."""
     for op in operations.operations():
         for index, path in enumerate(served_paths(op)):
             router.add_api_route(
@@ -31,4 +41,6 @@ def register(router: APIRouter, operations: type[OperationSet]) -> None:
                 name=op.name if index == 0 else f"{op.name}_other_slash",
                 include_in_schema=index == 0,
                 operation_id=op.name if index == 0 else None,
+                tags=[tag],
+                route_class_override=_LaneRoute,
             )
