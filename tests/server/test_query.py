@@ -261,6 +261,11 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("score='abc'", "invalid_filter_field", "compares with numbers"),
         ("score>'nan'", "invalid_filter_field", "compares with numbers"),
         ("score@'1,inf'", "invalid_filter_field", "compares with numbers"),
+        # (JSON numbers, in ASCII digits: Python's float() read these as 5, 5 and 10)
+        ("score='\uff15'", "invalid_filter_field", "score compares with numbers, not '\uff15'"),
+        ("score='\u0665'", "invalid_filter_field", "score compares with numbers, not '\u0665'"),
+        ("score>'1_0'", "invalid_filter_field", "score compares with numbers, not '1_0'"),
+        ("score@'1,\u0665'", "invalid_filter_field", "score compares with numbers, not '\u0665'"),
         ("scoreDate>'yesterday'", "invalid_filter_field", "ISO 8601"),
         ("scoreDate<'0001-01-01T00:30:00+01:00'", "invalid_filter_field", "ISO 8601"),  # (before year 1 in UTC)
         ("score='1' AND", "invalid_filter_field", "position 10"),
@@ -604,6 +609,10 @@ def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: 
     assert matching("metadata.flag@'false,true'") == [4, 5, 6]
     assert matching("metadata.flag='1'") == []  # (true is not the number 1)
     assert matching("metadata.grade~'5'") == [0, 4, 5, 6]  # (as text: 2.5, 1234567...)
+    for digit in ("\uff15", "\u0665"):  # (a 5 in other digits is text, as "1_0" is, not the number 5)
+        assert matching(f"metadata.grade='{digit}'") == []
+        assert matching(f"metadata.grade@'{digit},1'") == [1, 2]
+    assert matching("metadata.grade>'\u0664'") == []  # (text: above "1" and "5")
 
 
 def test_a_metadata_filter_value_of_more_digits_than_python_converts_is_text(

@@ -236,13 +236,10 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     converted: list[Any] = []
     for value in values:
         if kind == "number":
-            try:
-                number = float(value)
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number):  # ('nan' and 'inf' parse, and would match nothing: SQLite binds NULL)
+            number = as_number(value)  # (as metadata reads a number: the two agree)
+            if number is None:
                 raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw)
-            converted.append(number)
+            converted.append(float(number))  # (a record's number is a double)
             continue
         if kind == "date":
             try:
@@ -262,14 +259,16 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     return Predicate(path, kind, op, converted if op == "@" else converted[0])
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only: Python's \d and float() take any script's ('\uff15', '\u0665') and float() '1_0' too
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INT64 = 2**63
 
 
 def as_number(value: str) -> int | float | None:
-    """The number a metadata filter's value reads as (``'5'``, ``'-2.5'``, ``'1e3'``), or None: an integer stays
-    one (exact however large, within SQLite's 64 bits), ``nan``, ``inf`` and ``1_000`` are text."""
-    text = value.strip()
+    """The number a filter's value reads as (``'5'``, ``'-2.5'``, ``'1e3'``, blanks around it), or None: an integer
+    stays one (exact however large, within SQLite's 64 bits); ``nan``, ``inf``, ``1_000`` and digits other than
+    ASCII's are no number (text for metadata, 400 for a number field)."""
+    text = value.strip(" \t\r\n")
     if not _NUMBER.fullmatch(text):
         return None
     # (19 digits hold any 64-bit integer; int() of over 4,300 would raise)
