@@ -1150,7 +1150,10 @@ async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(s
     async def note_async(request: httpx.Request) -> None:
         note(request)
 
-    mine = {"X-Request-Id": "mine-1", "X-Api-Key": "k1", "User-Agent": "theirs", "Authorization": "Bearer theirs"}
+    mine: dict[str, Any] = {
+        "X-Request-Id": "mine-1", "X-Api-Key": "k1", "User-Agent": "theirs", "Authorization": "Bearer theirs",
+        "X-Name": "José".encode(),  # (bytes with no ASCII text: httpx sends them as given, and so must the SDK)
+    }  # fmt: skip
     hooks: dict[str, Any] = {"request": [note if kind == "sync" else note_async]}
     http: httpx.Client | httpx.AsyncClient
     if kind == "sync":
@@ -1170,6 +1173,7 @@ async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(s
     assert token["Authorization"].startswith("Basic ") and len(calls) == 2
     for headers in seen:
         assert headers["X-Api-Key"] == "k1" and headers.get("User-Agent") != "theirs"
+        assert dict(headers.raw)[b"X-Name"] == "José".encode()
         assert headers["Accept"] == "application/json"
         assert "accept-encoding" not in headers and "connection" not in headers
     for headers in calls:

@@ -23,7 +23,7 @@ from timeback.errors import APIResponseValidationError, AuthError
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
 # that expires in flight.
 REFRESH_MARGIN_SECONDS = 60.0
-NO_HEADERS: Mapping[str, str] = {}
+NO_HEADERS: Mapping[str, bytes] = {}
 
 
 @dataclass
@@ -74,18 +74,19 @@ class TokenCache:
         self._refusal = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
         self.refusals += 1
 
-    def build_request(self, headers: Mapping[str, str] = NO_HEADERS) -> httpx.Request:
+    def build_request(self, headers: Mapping[str, bytes] = NO_HEADERS) -> httpx.Request:
         """``headers``: a caller's http client's, sent too (none of the request's own: see ``callers_headers``)."""
         # HTTP Basic client authentication (RFC 6749 section 2.3.1), which Cognito and the local server accept. The
         # id and secret are form-urlencoded first, as that section says: a ':' in the id or a '%' in the secret would
         # otherwise be read as another id or secret. (Percent-encoding throughout, no '+' for a space: servers that
         # decode with unquote and those that decode as a form read it alike.)
         auth = httpx.BasicAuth(quote(self._config.client_id, safe=""), quote(self._config.client_secret, safe=""))
+        both: dict[str, Any] = {**headers, "Accept": "application/json"}  # (bytes and text: httpx takes both)
         request = httpx.Request(
             "POST",
             self._config.token_url,
             data={"grant_type": "client_credentials", "client_id": self._config.client_id},
-            headers={**headers, "Accept": "application/json"},
+            headers=both,
         )
         return next(auth.auth_flow(request))
 

@@ -120,7 +120,7 @@ class BaseClient:
         self._closing = _Closing()
         # The caller's http client's headers as last seen, and those of them sent (``callers_headers``); None for the
         # SDK's own client, which has none of the caller's.
-        self._callers_headers: tuple[list[tuple[bytes, bytes]], Mapping[str, str]] | None = None
+        self._callers_headers: tuple[list[tuple[bytes, bytes]], Mapping[str, bytes]] | None = None
         if http_client is not None:
             self._callers_headers = ([], {})
 
@@ -214,7 +214,8 @@ class BaseClient:
         json: Any = None,
         content: bytes | None = None,
     ) -> httpx.Request:
-        headers = {**self._extra_headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
+        # (Any: a caller's header values are bytes, the SDK's text; httpx takes both, its annotation one kind)
+        headers: dict[str, Any] = {**self._extra_headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:
@@ -222,7 +223,7 @@ class BaseClient:
         except httpx.InvalidURL as exc:  # (a query or path over httpx's 64 KB: input, refused before sending)
             raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
 
-    def _extra_headers(self) -> Mapping[str, str]:
+    def _extra_headers(self) -> Mapping[str, bytes]:
         """The headers of the caller's http client to send with each request (``callers_headers``), made again only
         when those changed (``client.headers["X-Request-Id"] = ...`` between calls): a comparison of httpx's raw
         lists per request, under a microsecond."""
@@ -1290,26 +1291,28 @@ OWN_HEADERS = frozenset(
 )
 
 
-def callers_headers(headers: httpx.Headers) -> dict[str, str]:
+def callers_headers(headers: httpx.Headers) -> dict[str, bytes]:
     """Of a caller's http client's ``headers``, those to send with each request the SDK makes through it, the token
     request too (httpx's ``build_request`` would add them; the SDK builds its requests itself): all but the
     ``OWN_HEADERS``, and those a fresh httpx client has with the same value (``Accept-Encoding``, ``Connection``),
-    which the SDK never sent (``Accept-Encoding: gzip`` would have the server compress its answers)."""
+    which the SDK never sent (``Accept-Encoding: gzip`` would have the server compress its answers). Values stay the
+    bytes httpx holds: a value set as UTF-8 bytes has no ASCII text, and httpx sends it as it is."""
     defaults = _httpx_defaults()
-    chosen: dict[str, str] = {}
-    for (raw_name, _), (name, value) in zip(headers.raw, headers.multi_items(), strict=True):
-        if name in OWN_HEADERS or (name, value) in defaults:
+    chosen: dict[str, bytes] = {}
+    for raw_name, value in headers.raw:
+        name = raw_name.lower()
+        if name.decode("latin-1") in OWN_HEADERS or (name, value) in defaults:
             continue
-        key = raw_name.decode(headers.encoding)  # (as the caller wrote it)
-        chosen[key] = f"{chosen[key]}, {value}" if key in chosen else value
+        key = raw_name.decode("latin-1")  # (as the caller wrote it)
+        chosen[key] = chosen[key] + b", " + value if key in chosen else value
     return chosen
 
 
 @functools.cache
-def _httpx_defaults() -> frozenset[tuple[str, str]]:
+def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
     """The headers every httpx client has unless told otherwise (lowercased names): read from one, for this httpx."""
     with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as fresh:
-        return frozenset(fresh.headers.multi_items())
+        return frozenset((name.lower(), value) for name, value in fresh.headers.raw)
 
 
 def parse_retry_after(value: str | None) -> float | None:
