@@ -517,6 +517,10 @@ async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_i
         bytes_message = r"^result\.metadata\.raw: cannot be encoded as UTF-8 JSON \(invalid start byte: b'\\xff'"
         with pytest.raises(ValueError, match=bytes_message):
             gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, metadata={"raw": b"\xff"}))
+        # A key of metadata itself: pydantic wrote its surrogate as three U+FFFD, and the server stored the key so.
+        key = r"^result\.metadata\.note\\ud83d: cannot be encoded as UTF-8 JSON"
+        with pytest.raises(ValueError, match=key):
+            gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, metadata={"note\ud83d": "x"}))
         assert sent == []
     async with (
         httpx.AsyncClient(event_hooks={"request": [record]}) as async_http,

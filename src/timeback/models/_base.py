@@ -106,10 +106,18 @@ def decimals_as_floats(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dict):
-        return {key: decimals_as_floats(item) for key, item in value.items()}
+        return {_encodable(key): decimals_as_floats(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [decimals_as_floats(item) for item in value]
     return value
+
+
+def _encodable(key: Any) -> Any:
+    # pydantic writes a lone surrogate in a key of metadata itself as three U+FFFD (the key stored so, not the one
+    # given; one nested deeper raises): raised here, the request names the key and nothing is sent.
+    if isinstance(key, str):
+        key.encode()
+    return key
 
 
 # Converted only when serialized to JSON: reading an answer costs nothing more. The dict path (``models._dicts``)
