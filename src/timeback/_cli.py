@@ -282,7 +282,7 @@ def _app() -> Any:
                 raise typer.BadParameter(str(exc), param_hint="--faults") from None
         import signal
 
-        from timeback.server.app import cannot_open, open_errors
+        from timeback.server.app import cannot_open, filter_server_logs, open_errors
         from timeback.server.seed import SeedError
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
@@ -304,6 +304,7 @@ def _app() -> Any:
             except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed rolled back)
                 typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
                 return
+            filter_server_logs(settings)
             try:
                 listening = _listen(host, port)
             except OSError as exc:  # (taken since _check_can_listen)

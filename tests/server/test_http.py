@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import socket
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -518,3 +520,40 @@ def test_no_body_follows_a_head_answer_on_the_wire(server: LocalServer, authed: 
     assert heads[4].startswith(b'{"status":"ok"}HTTP/1.1 200 OK') and heads[5] == b'{"status":"ok"}', received
     for head in heads[:3]:
         assert int(re.search(rb"(?i)content-length: (\d+)", head).group(1)) > 0  # type: ignore[union-attr]
+
+
+# ----- LocalServer: what it leaves of the process it runs in
+
+
+def _uvicorn_loggers() -> list[tuple[object, ...]]:
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    return [(each.level, each.propagate, list(each.handlers), list(each.filters)) for each in loggers]
+
+
+def test_a_local_server_configures_no_logging(tmp_path: Path) -> None:
+    """uvicorn's default log config (``logging.config.dictConfig``) closed every handler of the process when a
+    ``LocalServer`` was made: a ``basicConfig(filename=..., filemode="w")`` file, pytest's ``--log-file``, went
+    silent; it reset the ``uvicorn`` loggers of an app of the caller's, and a faulted server's filter stayed on
+    them. The server's records go up the logging hierarchy to the handlers found there."""
+    handler = logging.FileHandler(tmp_path / "app.log", mode="w")
+    logging.getLogger().addHandler(handler)
+    before = _uvicorn_loggers()
+    try:
+        server = LocalServer(ServerSettings(faults="close=1"))
+        logging.getLogger("tests.app").warning("after the constructor")
+        with server:
+            with pytest.raises(httpx.RemoteProtocolError):  # (cut on purpose: not logged as an error)
+                httpx.get(f"{server.url}{GB}/categories/")
+            with socket.create_connection((server.host, server.port), timeout=10) as raw:
+                raw.sendall(b"NOT HTTP\r\n\r\n")
+                while raw.recv(65536):  # (uvicorn answers 400 and closes)
+                    pass
+        logging.getLogger("tests.app").warning("after stop")
+        assert _uvicorn_loggers() == before
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    written = (tmp_path / "app.log").read_text()
+    assert "after the constructor" in written and "after stop" in written
+    assert "Invalid HTTP request received." in written  # (uvicorn's warning, through the caller's handler)
+    assert "without completing response" not in written

@@ -88,6 +88,7 @@ def app_from_environment() -> FastAPI:
         # another worker in its place, which failed the same way, forever.
         logging.getLogger("uvicorn.error").error(cannot_open(settings.database, exc))
         sys.exit(STARTUP_FAILURE)
+    filter_server_logs(settings)
     _stop_when_orphaned(int(os.environ.get(SUPERVISOR_ENV, os.getppid())))
     tune_gc()
     return app
@@ -105,6 +106,15 @@ def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:
         os.kill(os.getpid(), signal.SIGTERM)  # (uvicorn's graceful stop: requests in flight finish)
 
     threading.Thread(target=watch, name="timeback-parent-watch", daemon=True).start()
+
+
+def filter_server_logs(settings: ServerSettings) -> None:
+    """For ``timeback serve`` and its workers (processes of their own, whose logging they configure): the access
+    log, when on, shows each URL, with no secret a client put in one; the connections faults cut on purpose are not
+    logged as errors. (``LocalServer``, in a caller's process, leaves these shared loggers alone.)"""
+    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
+    if settings.faults:
+        logging.getLogger("uvicorn.error").addFilter(QUIET_CUTS)
 
 
 def failed_logins_file(database: str) -> str:
@@ -177,12 +187,9 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # Our middleware runs outside FastAPI's own stack (error middleware, telemetry, body limit): the operation lane
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
     # take (404, 405, /oauth2/token, /health, docs). Outermost first: faults, request id, encoded slashes, lane.
-    # (the access log, when on, shows each URL: no secret a client put in one is written to it)
-    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
     if settings.faults:
         # Outermost, so a faulted request looks to the client like a network or load-balancer failure.
         app.state.faults = FaultInjector(FaultSpec.parse(settings.faults))
-        logging.getLogger("uvicorn.error").addFilter(QUIET_CUTS)
     build_fastapi_stack = app.build_middleware_stack
 
     def build_middleware_stack() -> Any:

@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,11 +163,19 @@ async def _cut(send: Any) -> None:
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
 
 
-class _QuietCuts(logging.Filter):
-    """Keeps uvicorn from logging an error for every connection a ``close``/``drop`` fault cut on purpose."""
+class QuietCuts(logging.Filter):
+    """Keeps uvicorn from logging an error for every connection a ``close``/``drop`` fault cut on purpose: of every
+    server in the process (``timeback serve``'s), or only of the one running in ``thread`` (a ``LocalServer``'s,
+    the filter taken off again when it stops; other servers' errors are left to be logged)."""
+
+    def __init__(self, thread: threading.Thread | None = None) -> None:
+        super().__init__()
+        self.thread = thread
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if self.thread is not None and record.thread != self.thread.ident:
+            return True
         return "without completing response" not in record.getMessage()
 
 
-QUIET_CUTS = _QuietCuts()
+QUIET_CUTS = QuietCuts()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -49,6 +50,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _head_timer: asyncio.TimerHandle | None = None
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
     _drained = False  # (the body answered early has all come, in the read under way)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (uvicorn logs access when its logger has handlers anywhere up the hierarchy; access_log=False turns that
+        # off only by resetting the logger, which LocalServer's config does not do to a caller's process)
+        self.access_log = self.access_log and self.config.access_log
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)

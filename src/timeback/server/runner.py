@@ -6,6 +6,7 @@ with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as serv
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ import uvicorn
 
 from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
+from timeback.server.faults import QuietCuts
 from timeback.server.protocol import BoundedHttpToolsProtocol
 from timeback.server.storage import Storage
 
@@ -33,6 +35,14 @@ def bound_socket(host: str, port: int) -> socket.socket:
         bound.close()
         raise
     return bound
+
+
+class _Config(uvicorn.Config):
+    def configure_logging(self) -> None:
+        """Nothing: a library in a caller's process configures no logger. uvicorn's default config
+        (``dictConfig``) closed every handler of the process, and its levels and ``access_log=False`` reset the
+        ``uvicorn`` loggers an app of the caller's may use. Its records go up the hierarchy to the caller's handlers
+        (at the levels set there); the access log is off in ``BoundedHttpToolsProtocol``."""
 
 
 class LocalServer:
@@ -58,12 +68,14 @@ class LocalServer:
         self.host, self.port = self._socket.getsockname()[:2]
         certfile, keyfile = tls or (None, None)
         self.scheme = "http" if tls is None else "https"
-        config = uvicorn.Config(
-            self.app, http=BoundedHttpToolsProtocol, log_level="warning", access_log=False, lifespan="off",
+        config = _Config(
+            self.app, http=BoundedHttpToolsProtocol, access_log=False, lifespan="off",
             ssl_certfile=certfile, ssl_keyfile=keyfile,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        # (on the shared uvicorn.error logger while this server runs, for its own cuts only)
+        self._quiet_cuts = QuietCuts(self._thread) if self.settings.faults else None
 
     @property
     def url(self) -> str:
@@ -93,6 +105,8 @@ class LocalServer:
         }
 
     def start(self) -> Self:
+        if self._quiet_cuts is not None:
+            logging.getLogger("uvicorn.error").addFilter(self._quiet_cuts)
         self._thread.start()
         deadline = time.monotonic() + 15
         while not self._server.started:
@@ -107,6 +121,8 @@ class LocalServer:
         self._thread.join(timeout=10)
         self._socket.close()
         self._close()
+        if self._quiet_cuts is not None:
+            logging.getLogger("uvicorn.error").removeFilter(self._quiet_cuts)
 
     def _close(self) -> None:
         self.app.state.token_failures.close()
