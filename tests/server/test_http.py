@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import logging
 import re
 import socket
+import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +21,9 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
 from timeback import Timeback
+from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
+from timeback.server.faults import FaultInjector, FaultSpec
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -557,3 +563,46 @@ def test_a_local_server_configures_no_logging(tmp_path: Path) -> None:
     assert "after the constructor" in written and "after stop" in written
     assert "Invalid HTTP request received." in written  # (uvicorn's warning, through the caller's handler)
     assert "without completing response" not in written
+
+
+def _seed_slow_from_the_second_request() -> int:
+    """A fault seed of ``slow=0.5`` whose first request (the token) is not slowed and whose second is."""
+    for seed in itertools.count():
+        injector = FaultInjector(FaultSpec.parse(f"slow=0.5,seed={seed}"))
+        if injector.draw() is None and injector.draw() == "slow":
+            return seed
+    raise AssertionError  # (unreachable)
+
+
+def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``stop()`` gave up waiting for the server thread after 10 s and closed the database under a request still
+    running: a write slowed by a fault was then a 500 (``no such table``, in memory), or, on a file, committed after
+    ``stop()`` had returned, through a connection opened again and never closed. Now the request is cut (as a
+    server going away cuts it: nothing written) and the thread has ended when ``stop()`` returns."""
+    database = tmp_path / "stop.db"
+    faults = f"slow=0.5,slow_ms=600000,seed={_seed_slow_from_the_second_request()}"
+    settings = ServerSettings(f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=faults)
+    server = LocalServer(settings).start()
+    outcome: list[object] = []
+
+    def put() -> None:
+        try:
+            with Timeback(**server.client_kwargs(), max_retries=0, timeout=600) as client:
+                client.oneroster.gradebook.put_category(sourced_id="in-flight", category={"title": "Homework"})
+        except Exception as exc:
+            outcome.append(exc)
+
+    writer = threading.Thread(target=put, daemon=True)
+    writer.start()
+    while server.app.state.faults.counts["slow"] == 0 and writer.is_alive():
+        time.sleep(0.01)
+    server.stop()
+    assert not server._thread.is_alive()
+    writer.join(timeout=60)  # (a bound that only catches a hang)
+    assert not writer.is_alive()
+    assert [type(exc) for exc in outcome] == [APIConnectionError], outcome  # (cut, not a 500)
+    with sqlite3.connect(database) as reading:
+        assert reading.execute("SELECT count(*) FROM categories").fetchone() == (0,)
+    assert not [record for record in caplog.records if record.exc_info], caplog.text

@@ -120,7 +120,13 @@ class FaultMiddleware:
             return
         log.debug("injecting %s on %s %s", kind, scope["method"], scope["path"])
         if kind == "slow":
-            await asyncio.sleep(self.injector.spec.slow_ms / 1000)
+            try:
+                await asyncio.sleep(self.injector.spec.slow_ms / 1000)
+            except asyncio.CancelledError:
+                # The server stopping (its grace for requests in flight over): the request ends unhandled, its
+                # connection cut as a server going away cuts it. Raised on, uvicorn logged a traceback and sent 500.
+                await _cut(send)
+                return
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
             # The body read and dropped first, as a gateway answering so does: the connection is then kept for the

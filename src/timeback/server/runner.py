@@ -37,6 +37,11 @@ def bound_socket(host: str, port: int) -> socket.socket:
     return bound
 
 
+# How long stop() waits for the requests in flight before it cancels them (a fault's slow answer, say): an answer
+# takes milliseconds, and a write under way in a worker thread is finished all the same.
+SHUTDOWN_GRACE_SECONDS = 2
+
+
 class _Config(uvicorn.Config):
     def configure_logging(self) -> None:
         """Nothing: a library in a caller's process configures no logger. uvicorn's default config
@@ -70,7 +75,7 @@ class LocalServer:
         self.scheme = "http" if tls is None else "https"
         config = _Config(
             self.app, http=BoundedHttpToolsProtocol, access_log=False, lifespan="off",
-            ssl_certfile=certfile, ssl_keyfile=keyfile,
+            ssl_certfile=certfile, ssl_keyfile=keyfile, timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
@@ -117,8 +122,13 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
+        """Stops the server: the requests in flight are answered, or after ``SHUTDOWN_GRACE_SECONDS`` cut, and
+        the server thread has ended before its storage is closed (closed under a request, the write was a 500, or
+        committed after ``stop()`` returned)."""
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=SHUTDOWN_GRACE_SECONDS + 30)
+        if self._thread.is_alive():  # (a request that ignored its cancellation: its storage is left open)
+            raise RuntimeError("the local Timeback server did not stop; its storage is left open")
         self._socket.close()
         self._close()
         if self._quiet_cuts is not None:
