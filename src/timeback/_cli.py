@@ -315,10 +315,9 @@ def _app() -> Any:
                     f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
                 ) from None
             port = listening.getsockname()[1]  # (--port 0: the free port the system picked, which all workers share)
-            # Where this machine reaches it: a server on every interface (0.0.0.0, ::) is no address to connect to
-            # (http://0.0.0.0:8000 fails on some systems and is refused as a URL by others), its loopback is.
-            reach = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-            base = f"http://[{reach}]:{port}" if ":" in reach else f"http://{reach}:{port}"  # (IPv6: bracketed)
+            from timeback.server.runner import reachable_host, url_of
+
+            reach, base = reachable_host(host), url_of("http", host, port)
             where = f" (listening on every interface: {host})" if reach != host else ""
             typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
             if faults:

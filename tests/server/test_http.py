@@ -606,3 +606,13 @@ def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
     with sqlite3.connect(database) as reading:
         assert reading.execute("SELECT count(*) FROM categories").fetchone() == (0,)
     assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+@pytest.mark.parametrize(("host", "reached"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
+def test_a_local_server_on_every_interface_is_reached_on_loopback(host: str, reached: str) -> None:
+    """On every interface, its URL (``client_kwargs()``, ``environ()``) named it (``http://0.0.0.0:...``), no
+    address to connect to, and plain ``http://`` the SDK refuses off loopback: it names loopback, as ``serve``."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings, host=host) as server, Timeback(**server.client_kwargs()) as client:
+        assert server.url == f"http://{reached}:{server.port}" == server.environ()["TIMEBACK_BASE_URL"]
+        assert client.oneroster.gradebook.put_category(sourced_id=uid("any"), category={"title": "t"}).category

@@ -50,6 +50,18 @@ class _Config(uvicorn.Config):
         (at the levels set there); the access log is off in ``BoundedHttpToolsProtocol``."""
 
 
+def reachable_host(host: str) -> str:
+    """Where this machine reaches a server listening on ``host``: every interface (0.0.0.0, ::) is no address to
+    connect to (``http://0.0.0.0:8000`` fails on some systems and is refused as a URL by others), its loopback is."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+
+
+def url_of(scheme: str, host: str, port: int) -> str:
+    """The URL of a server listening on ``host:port``, as this machine reaches it (IPv6: bracketed)."""
+    reach = reachable_host(host)
+    return f"{scheme}://[{reach}]:{port}" if ":" in reach else f"{scheme}://{reach}:{port}"
+
+
 class LocalServer:
     def __init__(
         self,
@@ -84,8 +96,7 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host  # (IPv6: bracketed)
-        return f"{self.scheme}://{host}:{self.port}"
+        return url_of(self.scheme, self.host, self.port)
 
     @property
     def credentials(self) -> tuple[str, str]:
