@@ -238,14 +238,15 @@ def _app() -> Any:
         import uvicorn
 
         from timeback.server import ServerSettings, create_app
+        from timeback.server.config import check_client
 
         if not 0 < token_failure_window < float("inf"):  # (0, negative or NaN: no failure ever counted)
             raise typer.BadParameter("must be a positive number of seconds", param_hint="--token-failure-window")
-        if (client_id is None) != (client_secret is None):
-            raise typer.BadParameter(  # (an empty variable counts as unset: a secret a CI job may not read, say)
-                "give both --client-id and --client-secret (or TIMEBACK_SERVE_CLIENT_ID and "
-                "TIMEBACK_SERVE_CLIENT_SECRET, not empty), or neither"
-            )
+        try:  # (an empty variable counts as unset: a secret a CI job may not read, say)
+            check_client(client_id, client_secret, "--client-id and --client-secret (or TIMEBACK_SERVE_CLIENT_ID "
+                         "and TIMEBACK_SERVE_CLIENT_SECRET, not empty)")  # fmt: skip
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
         if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
             raise typer.BadParameter("--client-id and --client-secret must not be empty")
         settings = ServerSettings(

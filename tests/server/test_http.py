@@ -616,3 +616,12 @@ def test_a_local_server_on_every_interface_is_reached_on_loopback(host: str, rea
     with LocalServer(settings, host=host) as server, Timeback(**server.client_kwargs()) as client:
         assert server.url == f"http://{reached}:{server.port}" == server.environ()["TIMEBACK_BASE_URL"]
         assert client.oneroster.gradebook.put_category(sourced_id=uid("any"), category={"title": "t"}).category
+
+
+@pytest.mark.parametrize("given", [{"client_id": CLIENT_ID}, {"client_secret": CLIENT_SECRET}])
+def test_a_client_id_or_secret_alone_is_refused(given: dict[str, str]) -> None:
+    """A secret without an id made ``credentials``, ``client_kwargs()`` and ``environ()`` a ``TypeError`` (cannot
+    unpack None); an id without a secret served a generated secret. Refused as ``serve`` refuses it."""
+    with pytest.raises(ValueError, match="give both client_id and client_secret, or neither") as refused:
+        ServerSettings(**given)  # type: ignore[arg-type]
+    assert CLIENT_SECRET not in str(refused.value)

@@ -30,3 +30,13 @@ class ServerSettings:
     max_json_values: int = 200_000
     max_page_size: int = 3000
     default_page_size: int = 100
+
+    def __post_init__(self) -> None:
+        check_client(self.client_id, self.client_secret)
+
+
+def check_client(client_id: str | None, client_secret: str | None, names: str = "client_id and client_secret") -> None:
+    """A ValueError unless both or neither are given (``names`` says how the caller calls them): a secret without
+    an id left ``LocalServer.client_kwargs()`` a TypeError, an id without a secret a generated secret."""
+    if (client_id is None) != (client_secret is None):
+        raise ValueError(f"give both {names}, or neither")
