@@ -625,3 +625,18 @@ def test_a_client_id_or_secret_alone_is_refused(given: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="give both client_id and client_secret, or neither") as refused:
         ServerSettings(**given)  # type: ignore[arg-type]
     assert CLIENT_SECRET not in str(refused.value)
+
+
+def test_a_local_server_stopped_before_it_started_closes_what_it_opened() -> None:
+    """``stop()`` before ``start()`` was ``RuntimeError('cannot join thread before it is started')``, the socket and
+    the database left open; ``start()`` after ``stop()`` a bare ``RuntimeError('threads can only be started
+    once')``. Stopped, a server is closed for good (stopped again, nothing happens), and says to make a new one."""
+    never_started = LocalServer(ServerSettings())
+    never_started.stop()
+    assert never_started._socket.fileno() == -1
+    started = LocalServer(ServerSettings()).start()
+    started.stop()
+    started.stop()
+    for server in (never_started, started):
+        with pytest.raises(RuntimeError, match="was stopped: make a new LocalServer"):
+            server.start()

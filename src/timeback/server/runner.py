@@ -91,6 +91,7 @@ class LocalServer:
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        self._stopped = False
         # (on the shared uvicorn.error logger while this server runs, for its own cuts only)
         self._quiet_cuts = QuietCuts(self._thread) if self.settings.faults else None
 
@@ -121,6 +122,8 @@ class LocalServer:
         }
 
     def start(self) -> Self:
+        if self._stopped:  # (its thread runs once, and its socket and storage are closed)
+            raise RuntimeError("this local Timeback server was stopped: make a new LocalServer to serve again")
         if self._quiet_cuts is not None:
             logging.getLogger("uvicorn.error").addFilter(self._quiet_cuts)
         self._thread.start()
@@ -136,10 +139,14 @@ class LocalServer:
         """Stops the server: the requests in flight are answered, or after ``SHUTDOWN_GRACE_SECONDS`` cut, and
         the server thread has ended before its storage is closed (closed under a request, the write was a 500, or
         committed after ``stop()`` returned)."""
-        self._server.should_exit = True
-        self._thread.join(timeout=SHUTDOWN_GRACE_SECONDS + 30)
-        if self._thread.is_alive():  # (a request that ignored its cancellation: its storage is left open)
-            raise RuntimeError("the local Timeback server did not stop; its storage is left open")
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._thread.ident is not None:  # (started; a server never started has only its socket and storage)
+            self._server.should_exit = True
+            self._thread.join(timeout=SHUTDOWN_GRACE_SECONDS + 30)
+            if self._thread.is_alive():  # (a request that ignored its cancellation: its storage is left open)
+                raise RuntimeError("the local Timeback server did not stop; its storage is left open")
         self._socket.close()
         self._close()
         if self._quiet_cuts is not None:
