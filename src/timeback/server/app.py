@@ -109,10 +109,9 @@ def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:
 
 
 def filter_server_logs(settings: ServerSettings) -> None:
-    """For ``timeback serve`` and its workers (processes of their own, whose logging they configure): the access
-    log, when on, shows each URL, with no secret a client put in one; the connections faults cut on purpose are not
-    logged as errors. (``LocalServer``, in a caller's process, leaves these shared loggers alone.)"""
-    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
+    """For ``timeback serve`` and its workers (processes of their own, whose logging they configure): the
+    connections faults cut on purpose are not logged as errors. (``LocalServer``, in a caller's process, quiets only
+    its own.)"""
     if settings.faults:
         logging.getLogger("uvicorn.error").addFilter(QUIET_CUTS)
 
@@ -187,6 +186,9 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # Our middleware runs outside FastAPI's own stack (error middleware, telemetry, body limit): the operation lane
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
     # take (404, 405, /oauth2/token, /health, docs). Outermost first: faults, request id, encoded slashes, lane.
+    # The access log, when on (the app under any uvicorn), shows each URL: no secret a client put in one is
+    # written to it. (One filter, added once; it configures no handler and only takes secrets out of lines.)
+    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
     if settings.faults:
         # Outermost, so a faulted request looks to the client like a network or load-balancer failure.
         app.state.faults = FaultInjector(FaultSpec.parse(settings.faults))
