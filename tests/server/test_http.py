@@ -645,3 +645,23 @@ def test_a_local_server_stopped_before_it_started_closes_what_it_opened() -> Non
     for server in (never_started, started):
         with pytest.raises(RuntimeError, match="was stopped: make a new LocalServer"):
             server.start()
+
+
+def test_the_app_under_any_uvicorn_writes_no_query_secret_to_the_access_log(tmp_path: Path) -> None:
+    """``create_app`` is public: run under a uvicorn of the caller's, with its access log on, a URL holding a client's
+    secret is written with the value redacted (the filter is on the ``uvicorn.access`` logger, not in ``serve``)."""
+    from timeback.server import create_app
+
+    access = logging.getLogger("uvicorn.access")
+    access.removeFilter(REDACT_QUERY_SECRETS)  # (as in a fresh process: another test's app may have added it)
+    app = create_app(ServerSettings(database=f"sqlite:///{tmp_path / 'a.db'}"))
+    try:
+        record = access.makeRecord(
+            "uvicorn.access", logging.INFO, __file__, 0, '%s - "%s %s HTTP/%s" %d',
+            ("127.0.0.1:5", "POST", "/oauth2/token?client_secret=s3cret", "1.1", 400), None,
+        )  # fmt: skip
+        assert access.filter(record)
+        assert record.getMessage() == '127.0.0.1:5 - "POST /oauth2/token?client_secret=[redacted] HTTP/1.1" 400'
+    finally:
+        app.state.storage.close()
+        app.state.token_failures.close()
