@@ -740,6 +740,64 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
         assert stored.execute("SELECT count(*) FROM orgs").fetchone() == (0,)
 
 
+# Stops the process with STOP_SIGNAL once, at the moment STOP_AT names: "gc.freeze" (tune_gc, after the banner, before
+# uvicorn runs) or an audit event and its first argument, "import:uvloop" (inside uvicorn's run, before it takes the
+# signals over) or "os.putenv:TIMEBACK_SERVE_SUPERVISOR" (--workers, before uvicorn's supervisor takes them).
+_STOP_AT = """import gc, os, signal, sys
+def _stop():
+    if os.environ.pop("STOP_AT", None):  # (once, and not again in a worker spawned later)
+        os.kill(os.getpid(), getattr(signal, os.environ["STOP_SIGNAL"]))
+_at = os.environ.get("STOP_AT", "")
+if _at == "gc.freeze":
+    _freeze = gc.freeze
+    def _freeze_stopping():
+        _stop()
+        _freeze()
+    gc.freeze = _freeze_stopping
+elif _at:
+    _event, _, _argument = _at.partition(":")
+    def _hook(event, args):
+        if event == _event and args and args[0] in (_argument, _argument.encode()):
+            _stop()
+    sys.addaudithook(_hook)
+"""
+
+
+@pytest.mark.parametrize(
+    ("at", "workers", "stop"),
+    [
+        ("gc.freeze", "1", "SIGTERM"),
+        ("gc.freeze", "1", "SIGINT"),
+        ("import:uvloop", "1", "SIGTERM"),
+        ("os.putenv:TIMEBACK_SERVE_SUPERVISOR", "2", "SIGTERM"),
+    ],
+)
+def test_serve_stopped_just_after_its_banner_exits_0_with_the_database_closed(
+    tmp_path: Path, at: str, workers: str, stop: str
+) -> None:
+    # (CI's `kill $SERVER; wait $SERVER` right after the banner: SIGTERM was still Ctrl-C until uvicorn took it over,
+    # the KeyboardInterrupt escaped serve, exit 130, or came inside uvicorn's run before it started, exit 3 with
+    # "coroutine 'Server.serve' was never awaited")
+    hook, database = tmp_path / "hook", tmp_path / "t.db"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_STOP_AT)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    environment = {**os.environ, "STOP_AT": at, "STOP_SIGNAL": stop,
+                   "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    try:
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, output
+    assert "Timeback-compatible server on" in output, output
+    assert "Traceback" not in output and "Warning" not in output, output
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
+
+
 def _listening_ports(pid: int) -> set[int]:
     """The TCP ports process ``pid`` holds a listening socket on (from Linux's /proc)."""
     inodes = set()

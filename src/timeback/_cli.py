@@ -118,11 +118,18 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     )  # fmt: skip
 
 
-def _run_workers(app_: Any, settings: Any, config: Any, listening: Any) -> None:
+def _close(app_: Any) -> None:
+    """Closes what ``create_app`` opened, for an app no server will run (its lifespan's shutdown closes them)."""
+    app_.state.token_failures.close()
+    app_.state.storage.close()
+
+
+def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: list[int]) -> None:
     """``serve --workers N`` (after ``_prepare_workers``, listening on ``listening``): uvicorn's supervisor runs N
     processes on that socket that each build the app from these settings (``app.app_from_environment``), with the
     client this process registered, and tokens shared through the database. A worker that cannot start stops it
-    all, and ``serve`` exits with uvicorn's start-up failure status (its supervisor returns as from a Ctrl-C)."""
+    all, and ``serve`` exits with uvicorn's start-up failure status (its supervisor returns as from a Ctrl-C). A stop
+    in ``stops`` (noted by serve's handler before the supervisor took the signals over) starts no worker."""
     import dataclasses
     import json
     import logging
@@ -150,9 +157,11 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any) -> None:
     supervisor_log = logging.getLogger("uvicorn.error")
     supervisor_log.addFilter(note_failed_start)
     try:
-        Multiprocess(config, sockets=[listening]).run()  # (what uvicorn.run does with workers, on this socket)
-    except KeyboardInterrupt:  # (as uvicorn.run)
-        pass
+        supervisor = Multiprocess(config, sockets=[listening])  # (it takes the signals over here)
+        if stops:
+            typer.echo("Stopped before serving.", err=True)
+        else:
+            supervisor.run()  # (what uvicorn.run does with workers, on this socket)
     finally:
         supervisor_log.removeFilter(note_failed_start)
         listening.close()
@@ -287,22 +296,34 @@ def _app() -> Any:
         from timeback.server.seed import SeedError
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
-        # SIGTERM is Ctrl-C (a KeyboardInterrupt) until serve returns, the handler found put back then. uvicorn stops
-        # gracefully on SIGTERM, then raises it again for the handler it found: the default one killed the process
-        # (exit 143, which fails CI's `kill $PID; wait $PID`) where Ctrl-C and --workers exit 0; and a SIGTERM while
-        # the database was made and seeded killed it there (143, the seed's -wal and -shm left).
-        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        # SIGTERM is Ctrl-C while the database is made and seeded: a KeyboardInterrupt rolls a half-loaded seed back
+        # (the default handler killed the process there, exit 143, which fails CI's `kill $PID; wait $PID`, with the
+        # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes
+        # them over: raised between the banner and uvicorn's own handlers, it escaped (exit 130) or failed its
+        # start (3). A stop noted stops uvicorn as soon as it has started; the handlers found are put back at the end.
+        stop_signals = (signal.SIGTERM, signal.SIGINT)
+        previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in stop_signals}
+        stops: list[int] = []
+
+        def take_over(handler: Any) -> None:
+            for sig in stop_signals:
+                signal.signal(sig, handler)
+
+        app_ = None
         try:
             try:
                 app_ = create_app(settings)
                 if workers > 1:
                     # (its writes fail as opening does: a database locked, a disk full)
                     _prepare_workers(app_, settings)
+                take_over(lambda sig, frame: stops.append(sig))
             except SeedError as exc:
                 raise typer.BadParameter(str(exc), param_hint="--seed") from None
             except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
                 raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
             except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed rolled back)
+                if app_ is not None:  # (stopped just after it was built)
+                    _close(app_)
                 typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
                 return
             filter_server_logs(settings)
@@ -310,8 +331,7 @@ def _app() -> Any:
                 listening = _listen(host, port)
             except OSError as exc:  # (taken since _check_can_listen)
                 if workers == 1:  # (--workers: closed by _prepare_workers)
-                    app_.state.token_failures.close()
-                    app_.state.storage.close()
+                    _close(app_)
                 raise typer.BadParameter(
                     f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
                 ) from None
@@ -337,7 +357,7 @@ def _app() -> Any:
                         "  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted"
                     )
             if workers > 1:
-                _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening)
+                _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening, stops)
                 return
             from timeback.server.app import tune_gc
 
@@ -347,10 +367,11 @@ def _app() -> Any:
             config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
                                     timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)  # fmt: skip
             server = uvicorn.Server(config)
+            take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
+            if stops:
+                server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)
             try:
                 server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
-            except KeyboardInterrupt:  # (as uvicorn.run)
-                pass
             finally:
                 listening.close()
             if not server.started:  # (as uvicorn.run: the lifespan's start failed)
@@ -358,7 +379,8 @@ def _app() -> Any:
 
                 raise typer.Exit(STARTUP_FAILURE)
         finally:
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
     @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
