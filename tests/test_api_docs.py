@@ -31,8 +31,8 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             if op.body is not None:
                 assert entry["requestBody"]["content"]["application/json"]["schema"]["required"] == [op.wire_body_key]
             # (what the server answers besides: 408 and 431 from the request's head (and 408 a body's stalling),
-            # 503 when the database stayed locked; 413 only where a body is read, which a body-less one never is)
-            errors = {"400", "401", "403", "404", "408", "409", "422", "429", "431", "500", "503"}
+            # 503 when the database stayed locked, 507 when it is full; 413 only where a body is read, which a body-less one never is)
+            errors = {"400", "401", "403", "404", "408", "409", "422", "429", "431", "500", "503", "507"}
             errors |= {"413"} if op.body is not None else set()
             assert set(entry["responses"]) == {str(op.success_status), *errors}, op.name
             headers = entry["responses"][str(op.success_status)].get("headers", {})
@@ -43,12 +43,12 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
                 schema = entry["responses"][code]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/imsx_StatusInfo"}, (op.name, code)
     # The head limits apply to every path, a stalled body to the token's too; the token's write of the token (with
-    # --workers) may find the database locked: 503. /health touches no database (and is never faulted).
+    # --workers) may find the database locked (503) or full (507). /health touches no database (and is never faulted).
     imsx, oauth = ({"$ref": f"#/components/schemas/{name}"} for name in ("imsx_StatusInfo", "OAuth2Error"))
     expected = {
         ("/health", "get"): {"200": None, "408": imsx, "431": imsx},
         ("/oauth2/token", "post"): {"200": None, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
-                                    "429": oauth, "431": imsx, "503": imsx},
+                                    "429": oauth, "431": imsx, "503": imsx, "507": imsx},
     }  # fmt: skip
     for (path, method), codes in expected.items():
         responses = document["paths"][path][method]["responses"]

@@ -664,6 +664,42 @@ async def test_the_operations_answer_under_a_mount_or_a_root_path(mounted: bool)
         assert answer.status_code == 200 and answer.json()["totalCount"] == 0
 
 
+def test_a_write_on_a_full_database_is_507_saying_so_logged_in_one_line(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's "database or disk is full" (SQLITE_FULL): the answer says so (507, not a 500 "Internal server error.")
+    and the SDK does not retry it (space does not come back in half a second); the log gets one line per failed
+    write, not a traceback each, which filled the log on the same full disk."""
+    from timeback.errors import ServerError
+
+    settings = ServerSettings(
+        database=f"sqlite:///{tmp_path / 'full.db'}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
+    )
+    big = {"category": {"title": "T", "metadata": {"note": "x" * 20_000}}}  # (more than a page: new pages)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        writer = server.app.state.storage._writer()
+        pages = writer.execute("PRAGMA page_count").fetchone()[0]
+        writer.execute(f"PRAGMA max_page_count = {pages}")  # (the database can grow no more: SQLITE_FULL)
+        caplog.clear()
+        full = http.put(f"{GB}/categories/c-full", json=big)
+        assert full.status_code == 507, full.text
+        assert "database or disk is full" in full.json()["imsx_description"], full.text
+        assert full.json()["imsx_codeMajor"] == "failure"
+        logged = [r for r in caplog.records if r.name.startswith("timeback")]
+        assert len(logged) == 1 and logged[0].exc_info is None, logged
+        assert "database or disk is full" in logged[0].getMessage()
+        with Timeback(base_url=server.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as client:
+            with pytest.raises(ServerError) as raised:
+                client.oneroster.gradebook.put_category(sourced_id="c-full", category=big["category"])
+            assert raised.value.status_code == 507 and raised.value.retries_taken == 0
+            assert "database or disk is full" in str(raised.value)
+            assert http.get(f"{GB}/categories/c-full").status_code == 404  # (nothing stored)
+            writer.execute("PRAGMA max_page_count = 1073741823")  # (space again: the same write goes through)
+            client.oneroster.gradebook.put_category(sourced_id="c-full", category=big["category"])
+
+
 def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,6 +28,7 @@ _CODE_MINOR = {
     422: "invaliddata",
     429: "server_busy",
     500: "internal_server_error",
+    507: "internal_server_error",
 }
 
 
@@ -174,23 +175,34 @@ def install_handlers(app: FastAPI) -> None:
 
 def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 503 when the database stayed locked by another writer past
-    its busy timeout (the write was rolled back: the same request may be sent again), else 500, logged."""
+    its busy timeout (the write was rolled back: the same request may be sent again); 507 when the database or its
+    disk is full (rolled back too; not for the SDK to retry: space does not come back in half a second), logged in
+    one line (a traceback for each write filled the log on that same disk); else 500, logged."""
     if waited_out_the_lock(exc):
         description = "The database is busy with another writer; nothing was written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
+    if _sqlite_error(exc, _FULL):
+        log.error("a write failed: the database or disk is full (nothing of it was written)")
+        return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
     log.exception("unhandled server error", exc_info=exc)
     return ApiError(500, "Internal server error.")
 
 
 def waited_out_the_lock(exc: BaseException) -> bool:
     """Whether ``exc`` is (or was caused by) SQLite's "database is locked": the busy timeout ran out."""
+    return _sqlite_error(exc, _BUSY)
+
+
+def _sqlite_error(exc: BaseException, messages: tuple[str, ...]) -> bool:
+    """Whether ``exc`` is (or was caused by) a SQLite error whose message starts with one of ``messages``."""
     seen: BaseException | None = exc
     while seen is not None:
         for error in (seen, getattr(seen, "orig", None)):  # (SQLAlchemy wraps the driver's error as .orig)
-            if isinstance(error, sqlite3.OperationalError) and str(error).startswith(_BUSY):
+            if isinstance(error, sqlite3.OperationalError) and str(error).startswith(messages):
                 return True
         seen = seen.__cause__ or seen.__context__
     return False
 
 
 _BUSY = ("database is locked", "database is busy", "database table is locked")
+_FULL = ("database or disk is full",)  # (SQLITE_FULL: the disk, or the database's max_page_count)

@@ -22,7 +22,8 @@ ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden
                   "422": "Invalid body", "429": "Too many requests",
                   "431": f"Request line and headers over {MAX_HEAD_BYTES} bytes", "500": "Server error",
                   "503": "Server busy (the database stayed locked by another writer): nothing was written; retry "
-                         "after Retry-After"}  # fmt: skip
+                         "after Retry-After",
+                  "507": "The database or disk is full: nothing was written"}  # fmt: skip
 CODE_MINOR_FIELD = {
     "type": "object",
     "required": ["imsx_codeMinorFieldName", "imsx_codeMinorFieldValue"],
@@ -193,9 +194,9 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
     token_errors = {"400": bad_token, "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
                     "429": "Too many failed attempts for this client id"}  # fmt: skip
     stalled = f", or nothing of its body came for {settings.body_timeout_seconds:g} s (then an OAuth2Error)"
-    # (503: with --workers the token is written to the database before it is handed out)
+    # (503, 507: with --workers the token is written to the database before it is handed out)
     token_busy = {**head_errors, "408": head_errors["408"] + stalled,
-                  "503": ERROR_STATUSES["503"].replace("written", "issued")}  # fmt: skip
+                  **{code: ERROR_STATUSES[code].replace("written", "issued") for code in ("503", "507")}}  # fmt: skip
     paths: dict[str, Any] = {
         # (the head's limits answer every path, before any route: an imsx body)
         "/health": {"get": {"operationId": "health", "security": [],
