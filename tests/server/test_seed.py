@@ -207,11 +207,13 @@ def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:
          "Not the class's school: enrollment.school.sourcedId: 'school-2' is not the school of class 'class-1' "
          "('school-1')"),
         ("users", 6, {"agents": [{"sourcedId": "teacher-1"}]},  # (a user of the same list, after it)
-         "Unknown reference: user.agents[0].sourcedId: unknown user 'teacher-1'"),
+         "Unknown reference: user.agents[0].sourcedId: unknown user 'teacher-1' ('teacher-1' comes later, at "
+         "users[7]: within a list, a record must come before those that name it)"),
         ("orgs", 1, {"parent": {"sourcedId": "school-0"}}, "Circular parent: org.parent.sourcedId: the record itself"),
         ("assessmentLineItems", 1, {"parentAssessmentLineItem": {"sourcedId": "ali-3"}},
          "Unknown reference: assessmentLineItem.parentAssessmentLineItem.sourcedId: unknown assessment line item "
-         "'ali-3'"),
+         "'ali-3' ('ali-3' comes later, at assessmentLineItems[2]: within a list, a record must come before those "
+         "that name it)"),
     ],
 )  # fmt: skip
 def test_a_bad_record_in_a_chunk_is_named_by_its_index_and_nothing_is_stored(
@@ -220,6 +222,29 @@ def test_a_bad_record_in_a_chunk_is_named_by_its_index_and_nothing_is_stored(
     data = _every_collection(results=2500)
     data[collection][index] = {**data[collection][index], **change}
     _loads_nothing(tmp_path, data, f"{collection}[{index}]: {message}")
+
+
+@pytest.mark.parametrize("chunk", [1000, 2])
+def test_a_parent_listed_after_its_child_is_named_as_later_in_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # (the message said only "unknown org 'o-parent'", which was in the same file: one read it as a typo; with
+    # chunks of 2 the parent is in a later chunk than its child)
+    monkeypatch.setattr(seed_module, "CHUNK", chunk)
+    orgs = [{"sourcedId": "o-child", "name": "C", "type": "school", "parent": {"sourcedId": "o-parent"}},
+            {"sourcedId": "o-other", "name": "O", "type": "school"},
+            {"sourcedId": "o-parent", "name": "P", "type": "district"}]  # fmt: skip
+    _loads_nothing(
+        tmp_path,
+        {"orgs": orgs},
+        "orgs[0]: Unknown reference: org.parent.sourcedId: unknown org 'o-parent' ('o-parent' comes later, at "
+        "orgs[2]: within a list, a record must come before those that name it)",
+    )
+    orgs.insert(0, orgs.pop())  # (the parent first: it loads)
+    seed = tmp_path / "ordered.json"
+    seed.write_text(json.dumps({"orgs": orgs}))
+    with LocalServer(ServerSettings(seed=str(seed))) as server, Timeback(**server.client_kwargs()) as client:
+        assert client.oneroster.rostering.get_org(sourced_id="o-child").org.parent.sourcedId == "o-parent"
 
 
 def test_the_first_bad_record_is_named_when_a_later_one_of_its_chunk_is_invalid(tmp_path: Path) -> None:

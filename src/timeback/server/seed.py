@@ -117,17 +117,18 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
             if not isinstance(records, list):
                 raise SeedError(f"{collection}: must be a list of records")
             for start in range(0, len(records), CHUNK):
-                _load_chunk(service, op, collection, records[start : start + CHUNK], start)
+                _load_chunk(service, op, collection, records, start)
             counts[collection] = len(records)
     return counts
 
 
 def _load_chunk(
-    service: GradebookService, op: Operation[Any, Any], collection: str, chunk: list[Any], start: int
+    service: GradebookService, op: Operation[Any, Any], collection: str, listed: list[Any], start: int
 ) -> None:
-    """Load the records validated as one batch, else (the batch undone) one at a time, each as its own ``POST``,
-    so that the first that fails is named as before. Validation stops at the first invalid record, which is named
-    once those before it have loaded: one of them may fail first, as one at a time."""
+    """Load the chunk of ``listed`` from ``start`` as one batch, else (the batch undone) one at a time, each as its
+    own ``POST``, so that the first that fails is named as before. Validation stops at the first invalid record,
+    which is named once those before it have loaded: one of them may fail first, as one at a time."""
+    chunk = listed[start : start + CHUNK]
     records: list[dict[str, Any]] = []
     invalid = None
     for index, record in enumerate(chunk, start):
@@ -141,7 +142,7 @@ def _load_chunk(
             try:
                 service.handle(op, {}, {}, _body(op, record), "")
             except ApiError as exc:
-                raise _named(collection, index, exc) from None
+                raise _named(collection, index, exc, _named_later(op, collection, listed, index, exc)) from None
     if invalid is not None:
         raise invalid
 
@@ -163,7 +164,7 @@ def _loaded_together(
 def _names_a_later_record(coll: CollectionDef, records: list[dict[str, Any]]) -> bool:
     """Whether a record names one of its own table at or after it in ``records``: a batch's reference check finds
     every record of the batch, where the record's own ``POST`` would find only the records before it."""
-    paths = [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+    paths = _own_table_refs(coll)
     if not paths:
         return False
     place = {record["sourcedId"]: index for index, record in enumerate(records)}
@@ -172,9 +173,31 @@ def _names_a_later_record(coll: CollectionDef, records: list[dict[str, Any]]) ->
     )
 
 
+def _own_table_refs(coll: CollectionDef) -> list[str]:
+    """The reference paths of ``coll`` to records of its own table (a parent, a user's agents)."""
+    return [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+
+
+def _named_later(op: Operation[Any, Any], collection: str, listed: list[Any], index: int, exc: ApiError) -> str:
+    """What to add to ``exc``, refusing ``listed[index]``, when a reference it refused names a record that comes
+    later in the same list: "unknown org 'o-parent'" alone, of a record in the file, read as a misspelt id."""
+    refused = {where for where, _ in exc.fields}
+    for path in _own_table_refs(COLLECTIONS[collection]):
+        for _, where, sourced_id in references(listed[index : index + 1], path):
+            if f"{op.wire_body_key}.{where}" not in refused:
+                continue
+            for later in range(index + 1, len(listed)):
+                if isinstance(listed[later], dict) and listed[later].get("sourcedId") == sourced_id:
+                    return (
+                        f" ({sourced_id!r} comes later, at {collection}[{later}]: within a list, a record must come "
+                        "before those that name it)"
+                    )
+    return ""
+
+
 def _body(op: Operation[Any, Any], record: Any) -> bytes:
     return json.dumps({op.wire_body_key: record}).encode()
 
 
-def _named(collection: str, index: int, exc: ApiError) -> SeedError:
-    return SeedError(f"{collection}[{index}]: {exc.description}")
+def _named(collection: str, index: int, exc: ApiError, later: str = "") -> SeedError:
+    return SeedError(f"{collection}[{index}]: {exc.description}{later}")
