@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -416,12 +418,9 @@ def test_a_request_model_holding_a_changed_body_is_sent_as_validated(client: Any
         _assert_changed_as_validated(gb, put, roster.students[1])
 
 
-def test_a_value_validation_refuses_assigned_to_a_record_read_or_a_body_is_an_error_naming_it_and_nothing_is_sent(
-    server: Any, roster: Any
-) -> None:
-    """``r.score = "abc"``: the ValidationError names ``result.score`` before anything is sent (a body model was
-    sent as it held, for the server's 422); ``bulk_post_results`` reports it as an invalid result."""
-    from tests.support import add_line_items, uid
+@contextlib.contextmanager
+def watched_client(server: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A ``Timeback`` of the server's, and the methods of the requests it sends (none: nothing was sent)."""
     from timeback import Timeback
 
     sent: list[str] = []
@@ -429,6 +428,17 @@ def test_a_value_validation_refuses_assigned_to_a_record_read_or_a_body_is_an_er
         httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
         Timeback(**server.client_kwargs(), http_client=http) as client,
     ):
+        yield client, sent
+
+
+def test_a_value_validation_refuses_assigned_to_a_record_read_or_a_body_is_an_error_naming_it_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """``r.score = "abc"``: the ValidationError names ``result.score`` before anything is sent (a body model was
+    sent as it held, for the server's 422); ``bulk_post_results`` reports it as an invalid result."""
+    from tests.support import add_line_items, uid
+
+    with watched_client(server) as (client, sent):
         gb = client.oneroster.gradebook
         (line_item,) = add_line_items(client, roster, 1)
         sourced_id = uid("r")
@@ -455,13 +465,8 @@ def test_a_boolean_given_for_a_number_is_refused_naming_the_field_and_nothing_is
     where the server, given the same JSON over HTTP, refuses it. A number field refuses a bool, on the model path,
     the dict path and in ``bulk_post_results``; numbers and numeric strings are taken as before."""
     from tests.support import add_line_items, line_item_body, uid
-    from timeback import Timeback
 
-    sent: list[str] = []
-    with (
-        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
-        Timeback(**server.client_kwargs(), http_client=http) as client,
-    ):
+    with watched_client(server) as (client, sent):
         gb = client.oneroster.gradebook
         (line_item,) = add_line_items(client, roster, 1)
         student = roster.students[0]
