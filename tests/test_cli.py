@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,17 @@ from typer.testing import CliRunner
 
 from timeback import Timeback
 from timeback._cli import _app
+
+
+@contextlib.contextmanager
+def _reaped(proc: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``proc``, killed and waited for if the block leaves it running (an assertion or a timeout in it)."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def test_demo_prints_the_gradebook() -> None:
@@ -373,7 +386,7 @@ def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_
                "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
     environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
-    try:
+    with _reaped(proc):
         assert proc.stdout is not None
         # (uvicorn's "running on" line, logged as the parent listens, may come first)
         assert any("Timeback-compatible server on" in proc.stdout.readline() for _ in range(2))
@@ -382,10 +395,6 @@ def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_
         replacement.write_text("hello\n" * 1000)
         os.replace(replacement, database)
         output, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode not in (0, None), output
     assert "Traceback" not in output, output
     assert f"cannot open sqlite:///{database}: file is not a database" in output, output
@@ -720,17 +729,13 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
                "--database", f"sqlite:///{database}", "--seed", str(seed), "--workers", workers]  # fmt: skip
     environment = {**os.environ, "SEED_FILE": str(seed), "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
-    try:
+    with _reaped(proc):
         deadline = time.monotonic() + 30
         while not Path(f"{seed}.opened").exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(0.5)  # (into the seed's transaction: 20,000 users take seconds)
         proc.send_signal(getattr(signal, stop))
         output, _ = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0, output
     assert "Traceback" not in output and "Timeback-compatible server on" not in output, output
     assert "Stopped while starting" in output, output
@@ -786,12 +791,8 @@ def test_serve_stopped_just_after_its_banner_exits_0_with_the_database_closed(
     environment = {**os.environ, "STOP_AT": at, "STOP_SIGNAL": stop,
                    "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
-    try:
+    with _reaped(proc):
         output, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
     assert proc.returncode == 0, output
     assert "Timeback-compatible server on" in output, output
     assert "Traceback" not in output and "Warning" not in output, output
