@@ -62,9 +62,9 @@ def readme_roster(client: Timeback, timeback_env: None) -> None:
 
 
 def test_every_python_block_is_covered_here() -> None:
-    # A new README example must get a test of its own below (seven now: usage, async, aiohttp, paging, filters, bulk,
-    # the pytest fixture).
-    assert len(python_blocks()) == 7
+    # A new README example must get a test of its own below (eight now: usage, async, aiohttp, paging, filters, bulk,
+    # the pytest fixture, the reset fixture).
+    assert len(python_blocks()) == 8
 
 
 def test_the_usage_example_stores_the_result_it_prints(
@@ -154,6 +154,29 @@ def test_the_pytest_fixture_example_passes_as_a_test_file(tmp_path: Path) -> Non
         cwd=tmp_path, env=_environment(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_reset_fixture_example_gives_each_test_an_empty_server(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(block("# conftest.py\n"))
+    # Two tests that each find no category, then store one under the same sourcedId: the second passes only if the
+    # session's server was emptied between them.
+    test = textwrap.dedent("""\
+        import pytest
+
+
+        @pytest.mark.parametrize("run", [1, 2])
+        def test_starts_empty(timeback_client, run):
+            gradebook = timeback_client.oneroster.gradebook
+            assert gradebook.get_all_categories().total_count == 0
+            gradebook.create_category(category={"sourcedId": "c-1", "title": "Homework"})
+        """)
+    (tmp_path / "test_example.py").write_text(test)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "-W", "error",
+         "test_example.py"],
+        cwd=tmp_path, env=_environment(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
 
 
 def test_the_ci_recipe_runs_as_written(tmp_path: Path) -> None:

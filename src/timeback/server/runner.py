@@ -19,6 +19,7 @@ from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
 from timeback.server.faults import QuietCuts
 from timeback.server.protocol import BoundedHttpToolsProtocol
+from timeback.server.seed import load_seed
 from timeback.server.storage import Storage
 
 
@@ -120,6 +121,20 @@ class LocalServer:
             "TIMEBACK_CLIENT_ID": client_id,
             "TIMEBACK_CLIENT_SECRET": client_secret,
         }
+
+    def reset(self) -> None:
+        """Removes every record (``tobedeleted`` ones too), then loads the seed again if one was given
+        (``settings.seed``, its file read again): the data as right after start, in one write transaction (nothing
+        changed if the seed no longer loads), while the server keeps serving. Clients and their tokens stay valid.
+        Requests in flight are served before or after it, as any write. With a ``storage`` shared by two servers,
+        both see it emptied."""
+        if self._stopped:
+            raise RuntimeError("this local Timeback server was stopped: its storage is closed")
+        storage = self.app.state.storage
+        with storage.all_or_nothing():
+            storage.delete_all()
+            if self.settings.seed:
+                load_seed(self.app.state.service, self.settings.seed)
 
     def start(self) -> Self:
         if self._stopped:  # (its thread runs once, and its socket and storage are closed)

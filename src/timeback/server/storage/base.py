@@ -113,12 +113,18 @@ class Transaction(Protocol):
 class Storage(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
     def all_or_nothing(self) -> AbstractContextManager[None]:
-        """The ``transaction()``s this thread opens in the block commit together at its end, or not at all."""
+        """The ``transaction()``s this thread opens in the block commit together at its end, or not at all (a block
+        inside another of this thread's: with the outer one)."""
         ...
 
     def write_together(self, calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
         """Each call's outcome (its result or its exception), the calls run in one transaction, each of their
         ``transaction()``s undone alone if it fails; the rest commit together."""
+        ...
+
+    def delete_all(self) -> None:
+        """Every record of every collection removed (``tobedeleted`` ones too), in one write transaction (a part of
+        the ``all_or_nothing()`` block this thread is in, if any); issued tokens are kept."""
         ...
 
     def get(self, coll: CollectionDef, sourced_id: str) -> dict[str, Any] | None: ...

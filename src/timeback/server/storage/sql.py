@@ -653,7 +653,13 @@ class SqlStorage:
     def all_or_nothing(self) -> Iterator[None]:
         """One write transaction for every ``transaction()`` this thread opens in the block (each in a savepoint),
         committed when the block ends, rolled back whole if it fails: a seed that fails stores nothing
-        (``load_seed``). Other threads' writes wait for the block, as for any transaction."""
+        (``load_seed``). Other threads' writes wait for the block, as for any transaction. A block inside another
+        of this thread's is a part of the outer one (``LocalServer.reset``: the seed loaded again where the records
+        were deleted, or neither)."""
+        whole = self._whole
+        if whole is not None and whole.thread == threading.get_ident():  # (inside another: a part of it)
+            yield
+            return
         learned: list[tuple[str, set[str]]] = []
 
         def committed() -> None:
@@ -666,6 +672,19 @@ class SqlStorage:
                 yield
             finally:
                 self._whole = None
+
+    def delete_all(self) -> None:
+        """Every row of every record table deleted, in one transaction (SQLite empties a table without a ``WHERE``
+        at once, rather than row by row). The known ids are forgotten, as they no longer exist; this process's
+        only: another process on the file (``serve --workers``) would still take a removed id as existing."""
+        with self.transaction() as tx:
+            for name in self.tables:
+                tx._raw.execute(f'DELETE FROM "{name}"')
+            # (under the write lock; forgetting is sound whether or not this commits)
+            self.known_ids = KnownIds()
+            whole = self._whole
+            if whole is not None:  # (ids the block's parts before this one found exist no longer)
+                whole.learned.clear()
 
     def write_together(self, calls: Sequence[Callable[[], T]]) -> list[T | Exception]:
         """Each call's outcome (what it returned, or the exception it raised), the calls run in one write
