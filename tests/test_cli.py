@@ -701,6 +701,25 @@ def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, worke
     assert '"GET /health?access_token=[redacted]&Client%5FSecret=[redacted] HTTP/1.1" 200' in output, output
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_names_each_requests_id(tmp_path: Path, workers: str) -> None:
+    # (the answer's X-Request-Id, which the SDK's errors show, finds the request's line in the log)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        made = httpx.get(f"http://127.0.0.1:{port}/health?n=1").headers["X-Request-Id"]
+        sent = httpx.get(f"http://127.0.0.1:{port}/nowhere?n=2", headers={"X-Request-Id": "trace-7f3a"})
+        assert sent.status_code == 404 and sent.headers["X-Request-Id"] == "trace-7f3a"
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    lines = [[line for line in output.splitlines() if f"?n={n} HTTP" in line] for n in (1, 2)]
+    assert [len(found) for found in lines] == [1, 1], output
+    assert lines[0][0].endswith(f" 200 OK request_id={made}"), lines
+    assert lines[1][0].endswith(" 404 Not Found request_id=trace-7f3a"), lines
+
+
 # Marks when serve opens the seed file (Python's audit event "open"): the test stops it while it loads the seed.
 _MARK_SEED_OPENED = """import os, sys
 def _mark(event, args):

@@ -38,3 +38,33 @@ def test_demo_flow_at_debug_logs_no_secret_and_no_token(
     for secret in secrets + tokens:
         assert secret not in logged and secret not in printed
     assert not logging.getLogger("timeback").handlers, "the library must not install logging handlers"
+
+
+def test_a_500_is_logged_with_its_request_id(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The id the answer carries (``X-Request-Id``, which the SDK's errors show) is in the error's log record: in
+    its message, and as ``request_id`` for a handler given ``RequestIdFilter`` (a format's ``%(request_id)s``)."""
+    import httpx
+
+    from timeback.server import ServerSettings
+    from timeback.server.access_log import RequestIdFilter
+    from timeback.server.runner import LocalServer
+    from timeback.server.service import GradebookService
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(GradebookService, "handle", fails)
+    caplog.handler.addFilter(RequestIdFilter())
+    with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as server:
+        form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+        token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        with caplog.at_level(logging.ERROR, logger="timeback.server"):
+            answer = httpx.get(f"{server.url}/ims/oneroster/gradebook/v1p2/categories/c-1", headers=headers)
+    assert answer.status_code == 500
+    request_id = answer.headers["X-Request-Id"]
+    (logged,) = [record for record in caplog.records if record.exc_info]
+    assert request_id in logged.getMessage() and logged.request_id == request_id  # type: ignore[attr-defined]
+    # Outside a request, the field is there (a format naming it never fails), as "-".
+    logging.getLogger("timeback.server").error("not in a request")
+    assert caplog.records[-1].request_id == "-"  # type: ignore[attr-defined]

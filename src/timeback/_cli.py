@@ -109,12 +109,14 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``)."""
     import uvicorn
 
+    from timeback.server.access_log import serve_log_config
+
     # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
     # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
     return uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
     )  # fmt: skip
 
 
@@ -362,9 +364,11 @@ def _app() -> Any:
             from timeback.server.app import tune_gc
 
             tune_gc()
+            from timeback.server.access_log import serve_log_config
             from timeback.server.protocol import BoundedHttpToolsProtocol
 
             config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
+                                    log_config=serve_log_config(),
                                     timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)  # fmt: skip
             server = uvicorn.Server(config)
             take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)

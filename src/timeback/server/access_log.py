@@ -1,11 +1,18 @@
 """uvicorn's access log without secrets in it: its lines hold each request's path with its query string, so a
 client that put its ``client_secret`` or a token in a URL (refused, but logged all the same) would have it written
-to the log. ``REDACT_QUERY_SECRETS`` writes those parameters' values as ``[redacted]``."""
+to the log. ``REDACT_QUERY_SECRETS`` writes those parameters' values as ``[redacted]``.
+
+And each request's id in its log lines: ``RequestIdFilter`` gives every record ``request_id``, for a format's
+``%(request_id)s``; ``serve_log_config`` is uvicorn's logging config with it in the access log's lines."""
 
 from __future__ import annotations
 
+import copy
 import logging
+from typing import Any
 from urllib.parse import unquote_plus
+
+from timeback.server.middleware import REQUEST_ID
 
 # Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
 SECRET_PARAMETERS = frozenset({"client_secret", "access_token", "refresh_token", "password"})
@@ -37,3 +44,24 @@ class _RedactQuerySecrets(logging.Filter):
 
 
 REDACT_QUERY_SECRETS = _RedactQuerySecrets()
+
+
+class RequestIdFilter(logging.Filter):
+    """On a handler: each record it handles gets ``request_id``, the id of the request the server was serving when
+    it was logged (its ``X-Request-Id``), else ``-``. Passes every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get() or "-"
+        return True
+
+
+def serve_log_config() -> dict[str, Any]:
+    """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
+    ``request_id=<its X-Request-Id>``. Only for a process of the server's own: it configures handlers."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
+    config["filters"] = {"request_id": {"()": RequestIdFilter}}
+    config["handlers"]["access"]["filters"] = ["request_id"]
+    return config

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
+from timeback.server.middleware import REQUEST_ID
+
 log = logging.getLogger("timeback.server")
 
 _CODE_MINOR = {
@@ -177,14 +179,16 @@ def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 503 when the database stayed locked by another writer past
     its busy timeout (the write was rolled back: the same request may be sent again); 507 when the database or its
     disk is full (rolled back too; not for the SDK to retry: space does not come back in half a second), logged in
-    one line (a traceback for each write filled the log on that same disk); else 500, logged."""
+    one line (a traceback for each write filled the log on that same disk); else 500, logged. Each logged line
+    names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can look for."""
     if waited_out_the_lock(exc):
         description = "The database is busy with another writer; nothing was written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
     if _sqlite_error(exc, _FULL):
-        log.error("a write failed: the database or disk is full (nothing of it was written)")
+        log.error("a write failed: the database or disk is full (nothing of it was written), request_id=%s",
+                  REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
-    log.exception("unhandled server error", exc_info=exc)
+    log.exception("unhandled server error, request_id=%s", REQUEST_ID.get(), exc_info=exc)
     return ApiError(500, "Internal server error.")
 
 

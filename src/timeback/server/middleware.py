@@ -5,16 +5,22 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote
 
 from starlette.datastructures import URL
+
+# The id of the request being served, for its log lines (``access_log.RequestIdFilter``); None outside a request.
+REQUEST_ID: ContextVar[str | None] = ContextVar("timeback_request_id", default=None)
 
 
 class RequestIdMiddleware:
     """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one), and ``Server-Timing``:
     ``app;dur=`` the milliseconds from the request reaching the app to its answer starting (what the server itself
     spent, queueing for the event loop included; what a client measures beyond that is the network and itself).
+
+    The id is ``REQUEST_ID`` while the request is served, for its log lines (the access log's, its errors').
 
     Made ids are 32 hex digits, as a uuid4's were: a random prefix per server plus a counter (a uuid4 per request
     read the OS's random source every time)."""
@@ -42,7 +48,10 @@ class RequestIdMiddleware:
                                       (b"server-timing", timing)]  # fmt: skip
             await send(message)
 
+        token = REQUEST_ID.set(request_id)
         await self.app(scope, receive, send_with_id)
+        # (kept on an exception: uvicorn logs it after, in this request's own task, where the id still names it)
+        REQUEST_ID.reset(token)
 
 
 ENCODED_SLASH = "\uffff"  # a Unicode noncharacter: stands in for %2F inside a path segment while routing
