@@ -505,6 +505,20 @@ def test_a_stray_newline_after_a_path_is_answered_as_any_other_stray_character(
                     assert newline.json() == carriage_return.json(), (method, path)
 
 
+def test_a_stray_newline_after_a_path_of_no_operation_is_404(http: httpx.Client) -> None:
+    """The same ``$`` let ``/health%0A`` and ``/oauth2/token%0A`` (and the document's and docs' paths) be served as
+    the paths without it: every route's pattern ends in ``\\Z`` now, not the operations' alone."""
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    for method, path in [("GET", "/health"), ("HEAD", "/health"), ("POST", "/oauth2/token"),
+                         ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc")]:  # fmt: skip
+        assert http.request(method, path, data=form if method == "POST" else None).status_code == 200, path
+        for stray in ("%0A", "%0D"):
+            response = http.request(method, f"{path}{stray}", data=form if method == "POST" else None)
+            assert response.status_code == 404, (method, path, stray, response.text)
+            if method != "HEAD":
+                assert response.json()["imsx_description"] == "Unknown endpoint."
+
+
 def test_no_body_follows_a_head_answer_on_the_wire(server: LocalServer, authed: httpx.Client) -> None:
     """uvicorn (httptools, the server's protocol) drops the body a HEAD's answer is sent with: the next answer on
     the connection starts right after the head, bodies of the lane's answers and of its errors alike."""

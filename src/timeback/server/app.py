@@ -172,9 +172,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
     install_handlers(app)
     for module in (health, oauth):
-        app.include_router(module.router)
+        app.router.routes.extend(module.router.routes)  # (not included: see operations.exact_paths)
     operations.register(app.router, GradebookOperations, "gradebook")
     operations.register(app.router, RosteringOperations, "rostering")
+    operations.exact_paths(app.router)
     document: dict[str, Any] = {}
 
     def openapi() -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -133,19 +133,11 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
 
 
-def _routes(routes: Sequence[Any]) -> Iterator[Route]:
-    for route in routes:
-        if isinstance(route, Route):
-            yield route
-        elif hasattr(route, "original_router"):  # FastAPI >= 0.16x keeps an included router whole
-            yield from _routes(route.original_router.routes)  # (ours are included without a prefix)
-
-
 def allowed_methods(request: Request) -> str:
     """Every method some route serves at this path (Starlette's own 405 names only the first route's)."""
     methods: set[str] = set()
-    for route in _routes(request.app.router.routes):
-        if route.methods and route.matches(request.scope)[0] != Match.NONE:
+    for route in request.app.router.routes:  # (all on the app's own router: ``operations.exact_paths``)
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] != Match.NONE:
             methods |= route.methods
     return ", ".join(sorted(methods))
 

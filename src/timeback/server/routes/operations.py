@@ -4,7 +4,8 @@ They are never called: ``lane.OperationLane`` answers every request whose method
 before FastAPI sees it (``HEAD`` as ``GET``). The routes give FastAPI's router the paths, so that a known path with
 another method gets 405 with ``Allow`` (listing ``HEAD`` wherever ``GET`` is), and anything else 404, as before.
 Collections answer with and without a trailing slash (``lane.served_paths``). The routes match the paths the lane
-matches (``lane.path_pattern``), no others: a path one of them took that the lane did not was answered 500.
+matches (``lane.path_pattern``, set on every route of the app by ``exact_paths``), no others: a path one of them took
+that the lane did not was answered 500.
 """
 
 from __future__ import annotations
@@ -12,17 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.routing import APIRoute
+from starlette.routing import Route
 
 from timeback._operations import OperationSet
 from timeback.server.errors import ApiError
 from timeback.server.lane import path_pattern, served_paths
 
 
-class _LaneRoute(APIRoute):
-    def __init__(self, path: str, *args: Any, **kwargs: Any) -> None:
-        super().__init__(path, *args, **kwargs)
-        self.path_regex = path_pattern(self.path)  # (Starlette's ends in ``$``: ``/results%0A`` matched ``/results``)
+def exact_paths(router: APIRouter) -> None:
+    """Every route of ``router`` (the app's own: operations, ``/health``, ``/oauth2/token``, the document and docs)
+    matches its path and nothing longer: Starlette's patterns end in ``$``, which matches before a trailing newline
+    too, so ``/results%0A`` matched ``/results`` and ``/health%0A`` was ``/health``. Routes of an included router
+    are matched by patterns FastAPI makes of their paths (``$`` again): ``create_app`` includes none."""
+    for route in router.routes:
+        if isinstance(route, Route):
+            route.path_regex = path_pattern(route.path)
 
 
 async def _served_by_the_lane() -> Any:
@@ -30,8 +35,7 @@ async def _served_by_the_lane() -> Any:
 
 
 def register(router: APIRouter, operations: type[OperationSet], tag: str) -> None:
-    """The operations' routes, on the app's own router: an included router's routes are matched by patterns FastAPI
-    makes of their paths (``$`` again), not by theirs."""
+    """The operations' routes, on the app's own router (``exact_paths``)."""
     for op in operations.operations():
         for index, path in enumerate(served_paths(op)):
             router.add_api_route(
@@ -42,5 +46,4 @@ def register(router: APIRouter, operations: type[OperationSet], tag: str) -> Non
                 include_in_schema=index == 0,
                 operation_id=op.name if index == 0 else None,
                 tags=[tag],
-                route_class_override=_LaneRoute,
             )
