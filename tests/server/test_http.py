@@ -91,6 +91,23 @@ def test_basic_credentials_read_form_encoded_or_as_sent(secret: str, sent: str) 
         assert refused.status_code == 401
 
 
+def test_an_id_that_names_a_client_as_sent_is_never_read_as_another() -> None:
+    """'+' read as a space was tried after any failure, the id's too: a Basic header naming the client "my+app"
+    with a wrong secret was tried again as the client "my app", and taken if the secret was that one's."""
+    settings = ServerSettings(client_id="my+app", client_secret="secret-one")
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        server.app.state.clients.add("my app", "secret-two")
+
+        def status(credentials: str) -> int:
+            basic = base64.b64encode(credentials.encode()).decode()
+            return http.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                             headers={"Authorization": f"Basic {basic}"}).status_code  # fmt: skip
+
+        assert status("my+app:secret-two") == 401
+        assert status("my+app:secret-one") == status("my%2Bapp:secret-one") == 200
+        assert status("my%20app:secret-two") == 200  # (the other client, by a spelling that names it)
+
+
 @pytest.mark.parametrize(
     ("form", "headers", "status", "error"),
     [

@@ -66,7 +66,8 @@ def _invalid_request(description: str, fields: Sequence[tuple[str, str]]) -> JSO
 def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
     """The (client id, secret) readings of a Basic header, or None if it is no Basic header. First percent-decoded,
     '+' kept (what clients sending the id and secret unencoded mean by it, as most do); then, when it differs,
-    form-decoded as RFC 6749 section 2.3.1 has them encoded ('+' a space), tried only after the first failed."""
+    form-decoded as RFC 6749 section 2.3.1 has them encoded ('+' a space), tried only after the first failed, and
+    with the first's id when that names a client (``token``)."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         return None
@@ -199,6 +200,10 @@ async def token(request: Request) -> JSONResponse:
     if not client_id or not client_secret:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
     clients = request.app.state.clients
+    if client_id in clients:
+        # An id naming a client as sent is that client: '+' read as a space is then for its secret alone (RFC 6749
+        # section 2.3.1), not a second try as another client ("my+app" with "my app"'s secret was taken).
+        readings = [(client_id, secret) for _, secret in readings]
 
     def verify() -> tuple[str, frozenset[str]] | None:
         for cid, secret in readings:
