@@ -187,6 +187,23 @@ def test_tokens_issued_by_the_ten_thousand_cost_each_the_same(
     assert len(tokens._grants) == 1  # (every expired one dropped as the fresh one came)
 
 
+def test_live_tokens_are_capped_the_oldest_dropped_first(clock: Clock) -> None:
+    """A token never expired (``--token-ttl 1000000000``) was never dropped: a client fetching one per call grew the
+    server by about 0.7 KB a call for as long as it ran. At most ``max_live_tokens`` are held, the oldest dropped
+    first (its holder gets a 401, after which the SDK fetches a new one); a token reused keeps working."""
+    with local_server(clock, token_ttl_seconds=1_000_000_000, max_live_tokens=3) as server:
+        with httpx.Client(base_url=server.url) as http:
+            issued = [token_request(http).json()["access_token"] for _ in range(4)]
+            assert_bearer_refused(get_result(server, issued[0]))
+            for kept in issued[1:]:
+                assert get_result(server, kept).status_code == 404
+            tokens = server.app.state.tokens
+            for _ in range(100):
+                tokens.issue(CLIENT, frozenset({"admin"}))
+            assert len(tokens._grants) == 3 and len(tokens._expiring) <= 2 * 3  # (the expiry heap bounded too)
+            assert_bearer_refused(get_result(server, issued[3]))
+
+
 def test_token_from_another_server_instance_is_401(server: LocalServer, http: httpx.Client) -> None:
     same_credentials = LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET))
     with same_credentials as other, httpx.Client(base_url=other.url) as other_http:

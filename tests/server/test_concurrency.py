@@ -377,7 +377,7 @@ def test_threads_writing_behind_a_held_file_lock_each_give_up_one_busy_timeout_a
             def save(n: int) -> None:
                 began = time.monotonic()
                 try:
-                    storage.save_token(bytes([n]), "c", "s", time.time() + 60)
+                    storage.save_token(bytes([n]), "c", "s", time.time() + 60, 1000)
                 except sqlite3.OperationalError as exc:
                     failures.append((str(exc), time.monotonic() - began))
 
@@ -410,9 +410,9 @@ def test_a_write_after_one_that_gave_up_waits_its_whole_busy_timeout_again(
     try:
         other.execute("BEGIN IMMEDIATE")
         with waiting_since(time.monotonic() - 1.9), pytest.raises(sqlite3.OperationalError, match="locked"):
-            storage.save_token(b"late", "c", "s", time.time() + 60)  # (0.1 s left of its wait)
+            storage.save_token(b"late", "c", "s", time.time() + 60, 1000)  # (0.1 s left of its wait)
         release.start()
-        storage.save_token(b"next", "c", "s", time.time() + 60)
+        storage.save_token(b"next", "c", "s", time.time() + 60, 1000)
         release.join()
         assert storage.find_token(b"next") is not None and storage.find_token(b"late") is None
     finally:

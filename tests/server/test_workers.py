@@ -170,6 +170,18 @@ def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: P
     storage.close()
 
 
+def test_tokens_shared_through_the_database_are_capped_too(tmp_path: Path) -> None:
+    """The database's table of tokens is held to ``max_tokens`` as well (the newest kept): never expiring, it grew
+    by one row a token, and each token issued scanned it whole for expired ones."""
+    storage = open_storage(f"sqlite:///{tmp_path / 'tokens.db'}")
+    known = {"client-a"}
+    issuer = TokenStore(1_000_000_000, shared=storage, clients=known, max_tokens=2)
+    issued = [issuer.issue("client-a", frozenset({"admin"})) for _ in range(3)]
+    other = TokenStore(1_000_000_000, shared=storage, clients=known, max_tokens=2)
+    assert [other.check(token) is not None for token in issued] == [False, True, True]
+    storage.close()
+
+
 def test_failed_token_requests_count_across_workers(tmp_path: Path) -> None:
     """A guesser spreading attempts over the workers gets the limit in all (10 by default), not 10 per worker."""
     with _serve(tmp_path) as server:

@@ -154,7 +154,9 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     try:
         shared = app.state.storage if settings.workers > 1 else None
         key = shared_token_key(client_id, client_secret, settings.client_scopes)
-        app.state.tokens = TokenStore(settings.token_ttl_seconds, shared=shared, clients=clients, key=key)
+        app.state.tokens = TokenStore(
+            settings.token_ttl_seconds, shared=shared, clients=clients, key=key, max_tokens=settings.max_live_tokens
+        )
         app.state.token_failures = FailureLimiter(
             settings.token_max_failures,
             settings.token_failure_window_seconds,

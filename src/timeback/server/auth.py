@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -139,7 +140,9 @@ class TokenStore:
     any worker accepts. Tokens looked up and not found are remembered (a bounded set), so a client repeating a bad
     token costs one database read, not one per request. Digests are keyed by ``key`` (``shared_token_key``): a
     server on the same file configured with another secret or other scopes for the client finds none of this
-    one's tokens (looked up by client id alone, a read-only server accepted a token issued with every scope)."""
+    one's tokens (looked up by client id alone, a read-only server accepted a token issued with every scope).
+    At most ``max_tokens`` are held (here, and in ``shared``), the oldest dropped first: tokens that never expire
+    (``--token-ttl 1000000000``) grew the process without end under a client fetching one per call."""
 
     def __init__(
         self,
@@ -148,13 +151,15 @@ class TokenStore:
         shared: Storage | None = None,
         clients: Container[str] = (),
         key: bytes = b"",
+        max_tokens: int = 100_000,
     ) -> None:
         self.ttl_seconds = ttl_seconds
+        self.max_tokens = max_tokens
         self._key = key
         self.clock = clock
         self._shared = shared
         self._clients = clients  # a shared token counts only for a client registered here
-        self._grants: dict[bytes, Grant] = {}
+        self._grants: OrderedDict[bytes, Grant] = OrderedDict()  # in the order remembered: the oldest first
         self._expiring: list[tuple[float, bytes]] = []  # (expiry, digest) of each grant kept, a heap: soonest first
         self._unknown: set[bytes] = set()
         self._lock = threading.Lock()
@@ -163,7 +168,8 @@ class TokenStore:
         token = secrets.token_urlsafe(32)
         digest = self._digest(token)
         if self._shared is not None:  # written before the token is handed out: any worker can accept it at once
-            self._shared.save_token(digest, client_id, " ".join(sorted(scopes)), time.time() + self.ttl_seconds)
+            expires_at = time.time() + self.ttl_seconds
+            self._shared.save_token(digest, client_id, " ".join(sorted(scopes)), expires_at, self.max_tokens)
         self._remember(digest, Grant(client_id, scopes, self.clock() + self.ttl_seconds))
         return token
 
@@ -212,6 +218,11 @@ class TokenStore:
                     del self._grants[key]
             self._grants[digest] = grant
             heapq.heappush(expiring, (grant.expires_at, digest))
+            if len(self._grants) > self.max_tokens:
+                self._grants.popitem(last=False)
+                if len(expiring) > 2 * self.max_tokens:  # (the dropped ones' entries, made anew now and then)
+                    self._expiring = [(held.expires_at, key) for key, held in self._grants.items()]
+                    heapq.heapify(self._expiring)
 
 
 _UNKNOWN_KEPT = 4096  # bad tokens remembered per process; the set starts again when full

@@ -14,6 +14,9 @@ class ServerSettings:
     client_scopes: str | None = None  # space-separated scopes of the client (short or full URIs); None: all
     sourced_id_pairs: Literal["spec", "timeback"] = "spec"  # array of pairs (OneRoster) or first pair (Timeback)
     token_ttl_seconds: int = 3600
+    # tokens held at most, the oldest dropped first (its holder gets a 401): tokens that never expire grew the server
+    # by about 0.7 KB each, without end, under a client fetching one per call; one reusing its token never meets it
+    max_live_tokens: int = 100_000
     token_max_failures: int = 10  # failed token requests per client id within the window before 429; 0: no limit
     token_failure_window_seconds: float = 60.0
     seed: str | None = None  # a JSON file of records to load at start (see timeback.server.seed)

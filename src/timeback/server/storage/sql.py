@@ -943,11 +943,14 @@ class SqlStorage:
 
     # ----- tokens shared between server processes (auth.TokenStore)
 
-    def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float) -> None:
-        """Keep an issued token's grant; ``expires_at`` is wall-clock time. Expired ones are dropped meanwhile."""
+    def save_token(self, digest: bytes, client_id: str, scopes: str, expires_at: float, keep: int) -> None:
+        """Keep an issued token's grant; ``expires_at`` is wall-clock time. Expired ones are dropped meanwhile, and
+        all but the ``keep`` newest (a rowid is one more than the largest: the rows kept are in the order issued)."""
         with self._raw_transaction() as raw:
             raw.execute("DELETE FROM timeback_tokens WHERE expires_at <= ?", (time.time(),))
             raw.execute("INSERT INTO timeback_tokens VALUES (?, ?, ?, ?)", (digest, client_id, scopes, expires_at))
+            raw.execute("DELETE FROM timeback_tokens WHERE rowid <= (SELECT max(rowid) FROM timeback_tokens) - ?",
+                        (keep,))  # fmt: skip
 
     def find_token(self, digest: bytes) -> tuple[str, str, float] | None:
         """(client id, scopes, wall-clock expiry) of a token some process on this database issued, or None."""
