@@ -644,6 +644,42 @@ def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
     assert not [record for record in caplog.records if record.exc_info], caplog.text
 
 
+def test_a_request_still_running_when_the_server_stops_is_a_503_imsx_body(caplog: pytest.LogCaptureFixture) -> None:
+    """uvicorn cancels the requests still running when the grace of a stop is over: each was answered uvicorn's
+    plain-text 500 ("Internal Server Error"), a traceback logged for it; now the imsx body every other error has,
+    503 saying the server is shutting down. Two wait for the rest of their body: a token request (FastAPI's stack)
+    and a write (the operation lane)."""
+    server = LocalServer(ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)).start()
+    with httpx.Client(base_url=server.url) as http:
+        access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    heads = [
+        "POST /oauth2/token HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n",
+        f"PUT {GB}/categories/{uid('stopped')} HTTP/1.1\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {access.json()['access_token']}\r\n",
+    ]
+    sockets = [socket.create_connection((server.host, server.port), timeout=60) for _ in heads]
+    try:
+        for sock, head in zip(sockets, heads, strict=True):
+            sock.sendall(f"{head}Host: x\r\nContent-Length: 100\r\n\r\n{{".encode())  # (1 byte of 100)
+        while len(server._server.server_state.tasks) < len(heads):  # (both in the app, waiting for their body)
+            time.sleep(0.01)
+        server.stop()
+        for sock in sockets:
+            received = b""
+            while chunk := sock.recv(65536):
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 503 ") and b"content-type: application/json" in head, received
+            assert b"x-request-id: " in head and b"connection: close" in head, received
+            answer = httpx.Response(503, content=body).json()
+            assert answer["imsx_codeMajor"] == "failure" and answer.keys() >= IMSX_KEYS
+            assert "shutting down" in answer["imsx_description"]
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
 @pytest.mark.parametrize(("host", "reached"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])
 def test_a_local_server_on_every_interface_is_reached_on_loopback(host: str, reached: str) -> None:
     """On every interface, its URL (``client_kwargs()``, ``environ()``) named it (``http://0.0.0.0:...``), no

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import copy
 import logging
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_plus
-
-from timeback.server.middleware import REQUEST_ID
 
 # Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
 SECRET_PARAMETERS = frozenset({"client_secret", "access_token", "refresh_token", "password"})
 REDACTED = "[redacted]"
+
+# The id of the request being served (set by ``middleware.RequestIdMiddleware``), for its log lines; None outside.
+REQUEST_ID: ContextVar[str | None] = ContextVar("timeback_request_id", default=None)
 
 
 def redact_query(path: str) -> str:

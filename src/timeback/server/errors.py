@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
-from timeback.server.middleware import REQUEST_ID
+from timeback.server.access_log import REQUEST_ID
 
 log = logging.getLogger("timeback.server")
 

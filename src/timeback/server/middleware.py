@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import secrets
 import time
-from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote
 
 from starlette.datastructures import URL
 
-# The id of the request being served, for its log lines (``access_log.RequestIdFilter``); None outside a request.
-REQUEST_ID: ContextVar[str | None] = ContextVar("timeback_request_id", default=None)
+from timeback.server.access_log import REQUEST_ID
+from timeback.server.errors import ApiError, error_response
+
+# uvicorn cancels the requests still running when the grace of a stop (``LocalServer.stop()``, SIGTERM) is over.
+# (A write already in a worker thread finishes first: whether it was done, the answer cannot say.)
+SHUTTING_DOWN = ApiError(
+    503, "The server is shutting down; the request may not have been carried out.",
+    code_minor="server_busy", headers={"Connection": "close"},
+)  # fmt: skip
 
 
 class RequestIdMiddleware:
@@ -23,7 +30,10 @@ class RequestIdMiddleware:
     The id is ``REQUEST_ID`` while the request is served, for its log lines (the access log's, its errors').
 
     Made ids are 32 hex digits, as a uuid4's were: a random prefix per server plus a counter (a uuid4 per request
-    read the OS's random source every time)."""
+    read the OS's random source every time).
+
+    A request cancelled by the server stopping, before its answer started, is answered ``SHUTTING_DOWN`` (uvicorn
+    answered it a plain-text 500 and logged a traceback); one whose answer had started is cut, as before."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -41,15 +51,24 @@ class RequestIdMiddleware:
         request_id = request_id or f"{self._prefix}{next(self._counter):016x}"
         started = time.perf_counter()
 
+        answered = False
+
         async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal answered
             if message["type"] == "http.response.start":
+                answered = True
                 timing = f"app;dur={(time.perf_counter() - started) * 1000:.3f}".encode()
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode()),
                                       (b"server-timing", timing)]  # fmt: skip
             await send(message)
 
         token = REQUEST_ID.set(request_id)
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except asyncio.CancelledError:
+            if answered:
+                raise
+            await error_response(SHUTTING_DOWN)(scope, receive, send_with_id)  # (the task ends here: not raised on)
         # (kept on an exception: uvicorn logs it after, in this request's own task, where the id still names it)
         REQUEST_ID.reset(token)
 
