@@ -295,6 +295,78 @@ def test_patch_may_not_null_or_break_what_the_record_needs(
     assert cleared.json()["assessmentResult"]["student"] == {"sourcedId": roster.students[0]}
 
 
+# Optional fields both documents type non-nullable: null is taken as the field left out (Timeback's answers never
+# carry null there; assessmentResults' inProgress, incomplete, late, missing are nullable in Timeback's and kept).
+NULLS_LEFT_OUT = {"inProgress": None, "incomplete": None, "late": None, "missing": None}
+
+
+def _objective(**extra: object) -> list[dict[str, object]]:
+    return [{"source": "case", "learningObjectiveResults": [{"learningObjectiveId": "lo1", **extra}]}]
+
+
+def test_null_where_timeback_types_none_is_taken_as_left_out(
+    authed: httpx.Client, client: Timeback, roster: Roster
+) -> None:
+    gb = client.oneroster.gradebook
+    line_item, res, batched = uid("li"), uid("res"), uid("res")
+    gb.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster))
+    sent = result_body(line_item, roster.students[0], **NULLS_LEFT_OUT,
+                       learningObjectiveSet=_objective(score=None, textScore=None))  # fmt: skip
+    put = authed.put(f"{GB}/results/{res}", json={"result": sent})
+    assert put.status_code == 201, put.text
+    created = authed.post(
+        f"{GB}/lineItems/{line_item}/results",
+        json={"results": [result_body(line_item, roster.students[1], batched, late=None, missing="true")]},
+    )
+    assert created.status_code == 201, created.text
+    listed = authed.get(f"{GB}/classes/{roster.class_}/lineItems/{line_item}/results").json()["results"]
+    for answer in (put.json()["result"], authed.get(f"{GB}/results/{res}").json()["result"], *listed):
+        assert NULLS_LEFT_OUT.keys() - {"missing"} & answer.keys() == set(), answer
+    assert put.json()["result"]["learningObjectiveSet"] == _objective()
+    assert {r["sourcedId"]: r.get("missing") for r in listed} == {res: None, batched: "true"}
+    # The SDK sends None for them as any other value, and reads the record back
+    got = gb.put_result(sourced_id=res, result={**sent, "late": None, "inProgress": "true"}).result
+    assert (got.late, got.inProgress, got.score) == (None, "true", 90)
+    scale = uid("ss")
+    values = [{"itemValueLHS": "A", "itemValueRHS": "90", "value": None, "description": None}]
+    body = {"title": "S", "type": "letter", "class": {"sourcedId": roster.class_}, "scoreScaleValue": values}
+    answer = authed.put(f"{GB}/scoreScales/{scale}", json={"scoreScale": body})
+    assert answer.status_code == 201 and answer.json()["scoreScale"]["scoreScaleValue"] == [
+        {"itemValueLHS": "A", "itemValueRHS": "90"}
+    ], answer.text
+    # Where Timeback's document allows null (assessment results' flags) it is stored and answered as sent; a
+    # PATCH's null clears a field either way (left out where Timeback's type has no null)
+    ali, ar = uid("ali"), uid("ar")
+    gb.put_assessment_line_item(sourced_id=ali, assessmentLineItem={"title": "Diag"})
+    stored = {"assessmentLineItem": {"sourcedId": ali}, "student": {"sourcedId": roster.students[0]},
+              "scoreStatus": "submitted", "scoreDate": "2024-03-01T09:00:00Z", "late": None,
+              "learningObjectiveSet": _objective(score=None, textScore="B")}  # fmt: skip
+    answer = authed.put(f"{GB}/assessmentResults/{ar}", json={"assessmentResult": stored})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["assessmentResult"]["late"] is None
+    assert answer.json()["assessmentResult"]["learningObjectiveSet"] == _objective(textScore="B")
+    patch = {"learningObjectiveSet": _objective(score=2, textScore=None)}
+    patched = authed.patch(f"{GB}/assessmentResults/{ar}", json={"assessmentResult": patch})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["assessmentResult"]["learningObjectiveSet"] == _objective(score=2)
+    assert authed.get(f"{GB}/assessmentResults/{ar}").json()["assessmentResult"]["learningObjectiveSet"] == (
+        _objective(score=2)
+    )
+
+
+def test_openapi_answers_no_null_where_none_is_answered(authed: httpx.Client) -> None:
+    schemas = authed.get("/openapi.json").json()["components"]["schemas"]
+    answered, taken = schemas["TimebackResult"]["properties"], schemas["TimebackCreateResultBodyInput"]["properties"]
+    for name in NULLS_LEFT_OUT:
+        assert answered[name]["type"] == "string" and "anyOf" not in answered[name], answered[name]
+        assert {"type": "null"} in taken[name]["anyOf"], taken[name]
+    objective = schemas["TimebackLearningObjectiveResult"]["properties"]
+    assert objective["score"]["type"] == "number" and objective["textScore"]["type"] == "string"
+    value = schemas["TimebackScoreScaleValue"]["properties"]
+    assert value["value"]["type"] == "string" and value["description"]["type"] == "string"
+    assert {"type": "null"} in schemas["TimebackAssessmentResult"]["properties"]["late"]["anyOf"]
+
+
 def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
     line_item = uid("li")
     client.oneroster.gradebook.post_line_items_for_class(

@@ -22,6 +22,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PrivateAttr,
     TypeAdapter,
@@ -29,6 +30,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticKnownError, core_schema
 
 from timeback._dates import iso_datetime
@@ -40,6 +42,7 @@ __all__ = [
     "GeneratedId",
     "Known",
     "Metadata",
+    "NullIsAbsent",
     "ResponseModel",
     "TimebackModel",
     "is_strict",
@@ -245,6 +248,26 @@ DateOrDateTime = Annotated[
 E = TypeVar("E", bound=Enum)
 Known = Annotated[E, _Marker("KNOWN_MEMBER")]
 """An open enum value that strict validation requires to be a declared member."""
+
+
+class _NullIsAbsent(_Marker):
+    """``NullIsAbsent``'s marker: the answer's JSON schema (serialization mode) has no null."""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        if handler.mode == "serialization":
+            kept = [branch for branch in json_schema.get("anyOf", ()) if branch != {"type": "null"}]
+            if len(kept) == 1:
+                json_schema = {**{k: v for k, v in json_schema.items() if k != "anyOf"}, **kept[0]}
+        return json_schema
+
+
+NULL_IS_ABSENT = _NullIsAbsent("NULL_IS_ABSENT")
+
+T = TypeVar("T")
+NullIsAbsent = Annotated[T | None, NULL_IS_ABSENT]
+"""An optional field that Timeback's document (and 1EdTech's) types without null: the server takes null as the
+field left out (``leave_out_nulls``), so no answer holds it. Read, null still parses (None either way)."""
 
 Location = tuple[str | int, ...]
 
@@ -467,6 +490,37 @@ def _may_hold_checks(annotation: Any, visiting: frozenset[type[BaseModel]] = fro
             return bool(_field_plan(annotation, visiting))
         return False
     return any(_may_hold_checks(arg, visiting) for arg in get_args(annotation))
+
+
+_NullPlan = tuple[tuple[str, Any], ...]
+
+
+@functools.cache
+def nulls_left_out(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> _NullPlan:
+    """Where a record of ``cls`` may hold a null that means left out: (wire name, None) for a ``NullIsAbsent``
+    field, (wire name, the plan of its model) for a field holding models (or lists of them) that have some."""
+    plan: list[tuple[str, Any]] = []
+    for name, info in cls.__pydantic_fields__.items():
+        wire_name = info.serialization_alias or name
+        if NULL_IS_ABSENT in info.metadata:
+            plan.append((wire_name, None))
+        elif (child := _only_model(info.annotation)) is not None and child not in visiting:
+            if inner := nulls_left_out(child, visiting | {cls}):
+                plan.append((wire_name, inner))
+    return tuple(plan)
+
+
+def leave_out_nulls(record: dict[str, Any], plan: _NullPlan) -> None:
+    """Drop from a JSON ``record`` (in place) each null that ``plan`` (``nulls_left_out``) says means left out."""
+    for key, inner in plan:
+        value = record.get(key)
+        if inner is None:
+            if value is None:
+                record.pop(key, None)
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    leave_out_nulls(item, inner)
 
 
 def _has_marker(annotation: Any, marker: _Marker) -> bool:

@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel, new_sourced_id
+from timeback.models._base import DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel, new_sourced_id
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
@@ -79,8 +79,8 @@ class TimebackLearningObjectiveSet(TimebackModel):
 
 class TimebackLearningObjectiveResult(TimebackModel):
     learningObjectiveId: str
-    score: Number | None = None
-    textScore: str | None = None
+    score: NullIsAbsent[Number] = None
+    textScore: NullIsAbsent[str] = None
 
 
 class TimebackLearningObjectiveScoreSet(TimebackModel):
@@ -96,8 +96,8 @@ class TimebackCategory(TimebackEntity):
 class TimebackScoreScaleValue(TimebackModel):
     itemValueLHS: str
     itemValueRHS: str
-    value: str | None = None
-    description: str | None = None
+    value: NullIsAbsent[str] = None  # (Timeback's own fields, typed without null)
+    description: NullIsAbsent[str] = None
 
 
 class TimebackScoreScale(TimebackEntity):
@@ -133,15 +133,16 @@ class _ScoreFields(TimebackEntity):
     scoreScale: Ref | None = None
     comment: str | None = None
     learningObjectiveSet: list[TimebackLearningObjectiveScoreSet] | None = None
-    inProgress: str | None = None
-    incomplete: str | None = None
-    late: str | None = None
-    missing: str | None = None
 
 
 class TimebackResult(_ScoreFields):
     lineItem: Ref | None = None
     class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
+    # Nullable in Timeback's AssessmentResult, not in its Result (nor in 1EdTech's)
+    inProgress: NullIsAbsent[str] = None
+    incomplete: NullIsAbsent[str] = None
+    late: NullIsAbsent[str] = None
+    missing: NullIsAbsent[str] = None
 
 
 class TimebackAssessmentLineItem(TimebackEntity):
@@ -161,3 +162,7 @@ class TimebackAssessmentLineItem(TimebackEntity):
 class TimebackAssessmentResult(_ScoreFields):
     assessmentLineItem: Ref | None = None
     scorePercentile: Number | None = None
+    inProgress: str | None = None
+    incomplete: str | None = None
+    late: str | None = None
+    missing: str | None = None

@@ -24,6 +24,8 @@ from timeback.models._base import (
     STRICT_VALIDATION,
     Location,
     dicts_plainly_clean,
+    leave_out_nulls,
+    nulls_left_out,
     strict_problems,
     strict_problems_of_parts,
 )
@@ -231,7 +233,10 @@ class GradebookService:
         unaddressable = [index for index, record in enumerate(records) if ENCODED_SLASH in record["sourcedId"]]
         if unaddressable:
             raise _unaddressable(op, unaddressable if isinstance(value, list) else [None])
+        nulls = nulls_left_out(coll.model)
         for index, record in enumerate(records):
+            if nulls:
+                leave_out_nulls(record, nulls)
             for source, target in coll.mirror:
                 if record.get(source) is None:
                     continue
@@ -352,6 +357,7 @@ class GradebookService:
             record.update(changes)
             if metadata is not None:
                 record["metadata"] = {**(record.get("metadata") or {}), **metadata}
+            leave_out_nulls(record, nulls_left_out(coll.model))  # (a null sent there clears the field)
             _check_patched(op, record, sent)
             record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
