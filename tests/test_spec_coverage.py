@@ -79,3 +79,26 @@ def test_every_spec_operation_has_a_route_and_a_method(server: LocalServer, file
 
 def test_sdk_declares_nothing_the_server_does_not_serve(server: LocalServer) -> None:
     assert unserved(server, sdk_operations()) == set()
+
+
+def test_every_put_answers_with_timeback_s_declared_status_and_shape() -> None:
+    """Timeback's document declares 200 for some PUTs and 201 for others, the bare record for some (no key): each
+    PUT the server serves answers so (``put_one``'s ``status`` and ``bare``; tests/server/test_rostering_http.py
+    checks the answers themselves). PUT /terms/{id} is in neither document: answered as gradingPeriods' is."""
+    if not SPEC_DIR.is_dir():
+        pytest.skip(f"no shared/spec beside this checkout ({SPEC_DIR})")
+    spec = json.loads((SPEC_DIR / "timeback-oneroster-api.json").read_text())
+    declared = {normalize(path): item["put"] for path, item in spec["paths"].items() if "put" in item}
+    checked = 0
+    for operations in (GradebookOperations, RosteringOperations):
+        for op in (op for op in operations.operations() if op.kind == "put"):
+            put = declared.get(normalize(op.full_path))
+            if put is None:
+                assert op.collection == "terms" and (op.success_status, op.answers_bare) == (201, False)
+                continue
+            (status,) = (code for code in put["responses"] if code.startswith("2"))
+            schema = put["responses"][status]["content"]["application/json"]["schema"]
+            assert op.success_status == int(status), op.name
+            assert op.answers_bare == ("$ref" in schema), op.name  # (a component: the record itself)
+            checked += 1
+    assert checked == 15

@@ -79,6 +79,8 @@ class Operation(Generic[ReqT, RespT]):
     # A create that also answers the record it stored, under its singular key (Timeback's document answers
     # POST /terms/{id}/gradingPeriods with the academicSession).
     answers_record: bool = False
+    # A PUT answering the record bare, not under its key (Timeback's document answers PUT /schools/{id} so).
+    answers_bare: bool = False
     success_status: int = 200
     name: str = field(default="", init=False)  # the SDK method name, from the attribute it is assigned to
     base_path: str = field(default="", init=False)  # the service prefix, from the resource class

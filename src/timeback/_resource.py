@@ -198,7 +198,8 @@ def _doc(op: Operation[Any, Any], is_async: bool) -> str:
     elif op.response is None:
         answer = f"None (the server answers {op.success_status})"
     else:
-        answer = f"``{returns}`` (the server answers {op.success_status})"
+        bare = ", the record bare" if op.answers_bare else ""
+        answer = f"``{returns}`` (the server answers {op.success_status}{bare})"
     lines += ["", f"Returns {answer}." + (" Awaitable." if is_async and op.kind != "list" else "")]
     return "\n".join(lines)
 
@@ -310,10 +311,18 @@ def list_of(
 
 
 def put_one(
-    path: str, request: type[ReqT], response: type[RespT], collection: str, *, body: str
+    path: str,
+    request: type[ReqT],
+    response: type[RespT],
+    collection: str,
+    *,
+    body: str,
+    status: int = 201,
+    bare: bool = False,
 ) -> Endpoint[ReqT, RespT]:
-    """PUT: create or fully replace a record whose sourcedId the caller chose; 201 with the record."""
-    return Endpoint(_op("put", "PUT", path, request, response, collection, 201, body=body))
+    """PUT: create or fully replace a record whose sourcedId the caller chose; ``status`` (Timeback's document
+    declares 200 for some PUTs) with the record under its key, or ``bare``."""
+    return Endpoint(_op("put", "PUT", path, request, response, collection, status, body=body, answers_bare=bare))
 
 
 def patch_one(

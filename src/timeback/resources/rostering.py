@@ -56,7 +56,7 @@ class RosteringOperations(OperationSet):
     )
     update_academic_session = put_one(
         "/academicSessions/{sourced_id}", rq.TimebackUpdateAcademicSessionRequest,
-        rs.TimebackGetAcademicSessionResponse, "academicSessions", body="academicSession",
+        rs.TimebackGetAcademicSessionResponse, "academicSessions", body="academicSession", status=200, bare=True,
     )  # fmt: skip
     delete_academic_session = delete_one(
         "/academicSessions/{sourced_id}", rq.TimebackDeleteAcademicSessionRequest, "academicSessions"
@@ -106,8 +106,9 @@ class RosteringOperations(OperationSet):
     get_class = get_one("/classes/{sourced_id}", rq.TimebackGetClassRequest, rs.TimebackGetClassResponse, "classes")
     create_class = create_one("/classes/", rq.TimebackCreateClassRequest, "classes", body="class_")
     update_class = put_one(
-        "/classes/{sourced_id}", rq.TimebackUpdateClassRequest, rs.TimebackGetClassResponse, "classes", body="class_"
-    )
+        "/classes/{sourced_id}", rq.TimebackUpdateClassRequest, rs.TimebackGetClassResponse, "classes", body="class_",
+        status=200, bare=True,
+    )  # fmt: skip
     delete_class = delete_one("/classes/{sourced_id}", rq.TimebackDeleteClassRequest, "classes")
     get_students_for_class = list_of(
         "/classes/{class_sourced_id}/students", rq.TimebackGetStudentsForClassRequest, m.TimebackUser, "students",
@@ -136,7 +137,7 @@ class RosteringOperations(OperationSet):
     create_course = create_one("/courses/", rq.TimebackCreateCourseRequest, "courses", body="course")
     update_course = put_one(
         "/courses/{sourced_id}", rq.TimebackUpdateCourseRequest, rs.TimebackUpdateCourseResponse, "courses",
-        body="course",
+        body="course", status=200,
     )  # fmt: skip
     delete_course = delete_one("/courses/{sourced_id}", rq.TimebackDeleteCourseRequest, "courses")
     get_classes_for_course = list_of(
@@ -157,7 +158,7 @@ class RosteringOperations(OperationSet):
     )
     update_demographics = put_one(
         "/demographics/{sourced_id}", rq.TimebackUpdateDemographicsRequest, rs.TimebackGetDemographicsResponse,
-        "demographics", body="demographics",
+        "demographics", body="demographics", status=200, bare=True,
     )  # fmt: skip
     delete_demographics = delete_one("/demographics/{sourced_id}", rq.TimebackDeleteDemographicsRequest, "demographics")
 
@@ -191,8 +192,9 @@ class RosteringOperations(OperationSet):
     get_school = get_one("/schools/{sourced_id}", rq.TimebackGetSchoolRequest, rs.TimebackGetOrgResponse, "schools")
     create_school = create_one("/schools/", rq.TimebackCreateSchoolRequest, "schools", body="org")
     update_school = put_one(
-        "/schools/{sourced_id}", rq.TimebackUpdateSchoolRequest, rs.TimebackGetOrgResponse, "schools", body="org"
-    )
+        "/schools/{sourced_id}", rq.TimebackUpdateSchoolRequest, rs.TimebackGetOrgResponse, "schools", body="org",
+        status=200, bare=True,
+    )  # fmt: skip
     delete_school = delete_one("/schools/{sourced_id}", rq.TimebackDeleteSchoolRequest, "schools")
     get_classes_for_school = list_of(
         "/schools/{school_sourced_id}/classes", rq.TimebackGetClassesForSchoolRequest, m.TimebackClass, "classes",
@@ -268,8 +270,9 @@ class RosteringOperations(OperationSet):
     get_user = get_one("/users/{sourced_id}", rq.TimebackGetUserRequest, rs.TimebackGetUserResponse, "users")
     create_user = create_one("/users/", rq.TimebackCreateUserRequest, "users", body="user")
     update_user = put_one(
-        "/users/{sourced_id}", rq.TimebackUpdateUserRequest, rs.TimebackGetUserResponse, "users", body="user"
-    )
+        "/users/{sourced_id}", rq.TimebackUpdateUserRequest, rs.TimebackGetUserResponse, "users", body="user",
+        status=200,
+    )  # fmt: skip
     delete_user = delete_one("/users/{sourced_id}", rq.TimebackDeleteUserRequest, "users")
     get_classes_for_user = list_of(
         "/users/{user_sourced_id}/classes", rq.TimebackGetClassesForUserRequest, m.TimebackClass, "classes",

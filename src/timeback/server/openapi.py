@@ -161,6 +161,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
             coll = COLLECTIONS[op.collection]
             answer[coll.singular] = schemas.of(coll.model, "serialization")
         success |= _json({"type": "object", "required": list(answer), "properties": answer})
+    elif op.answers_bare:
+        success |= _json(schemas.of(COLLECTIONS[op.collection].model, "serialization"))
     elif op.response is not None:
         success |= _json(schemas.of(op.response, "serialization"))
     responses: dict[str, Any] = {str(op.success_status): success}

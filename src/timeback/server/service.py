@@ -272,7 +272,7 @@ class GradebookService:
             tx.upsert(coll, record)
             if before is not None:
                 _move_followers(tx, coll.table, before, record)
-        return Reply(201, {coll.singular: record})
+        return Reply(op.success_status, record if op.answers_bare else {coll.singular: record})
 
     def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request) -> Reply:
         records = self._records(op, coll, request)
