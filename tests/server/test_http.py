@@ -804,3 +804,14 @@ def test_the_app_under_any_uvicorn_writes_no_query_secret_to_the_access_log(tmp_
     finally:
         app.state.storage.close()
         app.state.token_failures.close()
+
+
+def test_a_score_scale_may_have_no_values(authed: httpx.Client, client: Timeback, roster: Roster) -> None:
+    """Timeback's ScoreScale sets no minItems on scoreScaleValue (1EdTech's does): an empty list is taken."""
+    scale = uid("ss")
+    body = {"title": "S", "type": "letter", "class": {"sourcedId": roster.class_}, "scoreScaleValue": []}
+    answer = authed.put(f"{GB}/scoreScales/{scale}", json={"scoreScale": body})
+    assert answer.status_code == 201 and answer.json()["scoreScale"]["scoreScaleValue"] == [], answer.text
+    created = client.oneroster.gradebook.create_score_scale(scoreScale=body)
+    read = client.oneroster.gradebook.get_score_scale(sourced_id=created.sourcedIdPairs.allocatedSourcedId)
+    assert read.scoreScale.scoreScaleValue == []

@@ -241,7 +241,7 @@ class TimebackCreateScoreScaleBody(NewRecord, TimebackScoreScale):
     title: str = Field(min_length=1)
     type: str
     class_: Ref = Field(validation_alias="class", serialization_alias="class")
-    scoreScaleValue: list[TimebackScoreScaleValue] = Field(min_length=1)
+    scoreScaleValue: list[TimebackScoreScaleValue]  # (may be empty: Timeback's has no minItems, 1EdTech's 1)
 
 
 class TimebackPutScoreScaleBody(TimebackCreateScoreScaleBody):
