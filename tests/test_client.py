@@ -1178,3 +1178,43 @@ async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(s
         assert "accept-encoding" not in headers and "connection" not in headers
     for headers in calls:
         assert headers["User-Agent"] == engine.USER_AGENT and headers["Authorization"] != "Bearer theirs"
+
+
+class _CallersAuth(httpx.Auth):
+    """An ``httpx.Auth`` of the caller's own: a header of its kind on every request it is applied to."""
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = "Token the-callers-own"
+        yield request
+
+
+@pytest.mark.parametrize("auth", [("caller", "caller-password"), _CallersAuth()], ids=["basic", "auth-class"])
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_an_http_client_with_auth_of_its_own_does_not_replace_the_sdks_credentials(
+    server: LocalServer, kind: str, auth: Any
+) -> None:
+    """httpx's ``send()`` applies its client's ``auth`` to every request: a caller's ``http_client`` made with one
+    (``auth=("u", "p")``, an ``httpx.Auth``) had it replace the bearer token on each call and the SDK's own Basic
+    credentials on the token request, so every call failed 401. The SDK's credentials win now, on every request."""
+    import base64
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+
+    seen: list[str] = []  # (each request's Authorization as sent: the hooks run after httpx applies auth)
+
+    def note(request: httpx.Request) -> None:
+        seen.append(request.headers["Authorization"])
+
+    async def note_async(request: httpx.Request) -> None:
+        note(request)
+
+    hooks: dict[str, Any] = {"request": [note if kind == "sync" else note_async]}
+    if kind == "sync":
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(auth=auth, event_hooks=hooks)) as client:
+            assert client.oneroster.gradebook.get_all_results(limit=1).total_count is not None
+    else:
+        http = (httpx.AsyncClient if kind == "httpx" else DefaultAioHttpClient)(auth=auth, event_hooks=hooks)
+        async with AsyncTimeback(**server.client_kwargs(), http_client=http) as aclient:
+            assert (await aclient.oneroster.gradebook.get_all_results(limit=1)).total_count is not None
+    own = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    assert seen[0] == f"Basic {own}" and len(seen) == 2 and seen[1].startswith("Bearer ")

@@ -76,6 +76,10 @@ CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sou
 # proxies commonly take. Ids with a comma, a quote or surrounding spaces, which a list cannot hold, go ORed.
 READ_BACK_IN_LIST = 1000
 READ_BACK_BYTES = 6000
+# Passed as each send's ``auth``: httpx applies a client's own ``auth`` (a caller's ``http_client=httpx.Client(auth=
+# ...)``) unless told which to use, and it would replace the SDK's credentials. (None would not do: httpx then takes
+# any user and password in the URL.) The base ``Auth`` leaves the request as it is.
+NO_AUTH = httpx.Auth()
 
 
 @dataclass(frozen=True)
@@ -1357,7 +1361,7 @@ class SyncAPIClient(BaseClient):
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
                 try:
-                    outcome = self._http.send(action.request)
+                    outcome = self._http.send(action.request, auth=NO_AUTH)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
@@ -1504,7 +1508,7 @@ class AsyncAPIClient(BaseClient):
             if isinstance(action, _Send):
                 http = await self._http_here()
                 try:
-                    outcome = await http.send(action.request)
+                    outcome = await http.send(action.request, auth=NO_AUTH)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
