@@ -534,3 +534,50 @@ async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_i
         with pytest.raises(ValueError, match=rf"^result\.comment: {surrogate}$"):
             await async_client.oneroster.gradebook.create_result(result=result_body(line_item, student, comment=cut))
         assert sent == []
+
+
+async def test_query_text_utf8_cannot_encode_is_refused_naming_the_parameter_and_nothing_is_sent(server: Any) -> None:
+    """A lone surrogate in a query's text (a filter value, ``search``, ``fields``, ``sort``) raised httpx's bare
+    UnicodeEncodeError, naming nothing. It is a ValueError naming the parameter now, as a body's text is, before
+    sending, sync and async; a path id's is pydantic's ValidationError (a ValueError), naming it."""
+    from timeback import AsyncTimeback, Timeback
+
+    def refused(name: str, at: int) -> str:
+        return rf"^{name}: cannot be encoded as UTF-8 in a URL \(surrogates not allowed: '\\ud800' at position {at}\)$"
+
+    sent: list[str] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request.method)
+
+    queries: list[tuple[dict[str, Any], str]] = [
+        ({"filter": "comment='\ud800'"}, refused("filter", 9)),
+        ({"search": "\ud800"}, refused("search", 0)),
+        ({"fields": ["sourcedId", "\ud800"]}, refused("fields", 10)),
+        ({"sort": "\ud800"}, refused("sort", 0)),
+    ]
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        gb = client.oneroster.gradebook
+        for query, message in queries:
+            with pytest.raises(ValueError, match=message):
+                gb.get_all_results(**query)
+            with pytest.raises(ValueError, match=message):
+                list(gb.get_all_results(limit=1, **query))
+        with pytest.raises(ValueError, match=refused("fields", 0)):
+            gb.get_result(sourced_id="r", fields="\ud800")
+        with pytest.raises(ValueError, match="sourced_id"):
+            gb.get_result(sourced_id="r\ud800")
+        with pytest.raises(ValueError, match=refused("q", 0)):  # (the escape hatch's own query)
+            client.request("GET", "/ims/oneroster/gradebook/v1p2/results/", params={"q": "\ud800"})
+        assert sent == []
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [record]}) as async_http,
+        AsyncTimeback(**server.client_kwargs(), http_client=async_http) as async_client,
+    ):
+        for query, message in queries:
+            with pytest.raises(ValueError, match=message):
+                await async_client.oneroster.gradebook.get_all_results(**query)
+        assert sent == []

@@ -226,6 +226,13 @@ class BaseClient:
             return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
         except httpx.InvalidURL as exc:  # (a query or path over httpx's 64 KB: input, refused before sending)
             raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
+        except UnicodeEncodeError:  # (a lone surrogate: httpx's error names no parameter; looked for only now)
+            in_url = "UTF-8 in a URL"
+            where = unencodable_text(params or {}, in_url) or unencodable_text({"url": url}, in_url)
+            where = where or unencodable_text({"json": json})  # (``request()``'s own: the SDK's bodies are bytes)
+            if where is None:
+                raise
+            raise ValueError(where) from None
 
     def _extra_headers(self) -> Mapping[str, bytes]:
         """The headers of the caller's http client to send with each request (``callers_headers``), made again only

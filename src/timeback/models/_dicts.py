@@ -67,16 +67,17 @@ class EncodedItems(list[bytes]):
         return items
 
 
-def unencodable_text(value: Any) -> str | None:
+def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
     """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8) as "where:
-    what", or None. Only asked once encoding failed: pydantic's error names neither the field nor the value."""
+    what", or None. Only asked once encoding failed: pydantic's error names neither the field nor the value, nor
+    httpx's the query parameter (``form``: what it could not be encoded as)."""
     found = _unencodable(value, ())
     if found is None:
         return None
     path, error = found
     bad = error.object[error.start : error.end]
     where = ".".join(map(str, path)) or "value"
-    return f"{where}: cannot be encoded as UTF-8 JSON ({error.reason}: {bad!r} at position {error.start})"
+    return f"{where}: cannot be encoded as {form} ({error.reason}: {bad!r} at position {error.start})"
 
 
 def _unencodable(
