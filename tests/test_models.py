@@ -488,6 +488,42 @@ def test_a_boolean_given_for_a_number_is_refused_naming_the_field_and_nothing_is
         assert gb.get_result(sourced_id=sourced_id).result.score == 77
 
 
+@pytest.mark.parametrize("flag", ["yes", "True", 0, 1, 1.0])
+def test_a_flag_that_is_not_a_boolean_is_refused_naming_the_field_and_nothing_is_sent(
+    server: Any, roster: Any, flag: Any
+) -> None:
+    """pydantic's lax bool took ``"yes"``, ``0`` or ``1`` for a flag (``enabledUser``, ``primary``, the
+    demographics' races) and sent it as a boolean, where the server, given the same JSON over HTTP, refuses it. A
+    body's flag takes a JSON boolean or "true"/"false" only, on the model path and the dict path, as a number
+    refuses a bool; a record read still takes what the server answers."""
+    from tests.support import uid
+    from timeback.models.request import TimebackCreateDemographicsBody, TimebackCreateUserBody
+    from timeback.models.rostering import TimebackUser
+
+    user = {"givenName": "G", "familyName": "F", "enabledUser": flag,
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": roster.school}}]}  # fmt: skip
+    with watched_client(server) as (client, sent):
+        ro = client.oneroster.rostering
+        sent.clear()
+        with pytest.raises(ValidationError, match=r"user\.enabledUser"):
+            ro.update_user(sourced_id=uid("u"), user=user)
+        with pytest.raises(ValidationError, match=r"user\.enabledUser"):
+            ro.create_user(user=user)
+        with pytest.raises(ValidationError, match=r"enabledUser"):
+            TimebackCreateUserBody(**user)
+        with pytest.raises(ValidationError, match=r"asian"):
+            TimebackCreateDemographicsBody(asian=flag)
+        with pytest.raises(ValidationError, match=r"enrollment\.primary"):
+            ro.create_enrollment(enrollment={"user": {"sourcedId": roster.students[0]}, "role": "student",
+                                             "class": {"sourcedId": roster.class_}, "primary": flag})  # fmt: skip
+        assert sent == []
+        for taken in (True, "false"):
+            sourced_id = uid("u")
+            ro.update_user(sourced_id=sourced_id, user={**user, "enabledUser": taken})
+            assert ro.get_user(sourced_id=sourced_id).user.enabledUser is (taken is True)
+    assert TimebackUser.model_validate({"enabledUser": 1}).enabledUser is True  # (read: lax, as before)
+
+
 async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_is_sent(
     server: Any, roster: Any
 ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, WithJsonSchema
+from pydantic import Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
 from pydantic_core import core_schema
 
 from timeback.enums import (
@@ -40,8 +40,9 @@ Ref = TimebackSourcedIdReference
 
 
 # A flag in a body sent: a JSON boolean or the strings "true"/"false", as both specs spell it; strict validation
-# (the server's) refuses any other string, as Timeback does.
-TrueOrFalse = bool | Literal["true", "false"]
+# (the server's) refuses any other value, as Timeback does. The bool is strict in the SDK's lax validation too (as
+# ``Number`` refuses a bool): pydantic's lax bool would send "yes", 0 or 1 as a boolean the server never got.
+TrueOrFalse = StrictBool | Literal["true", "false"]
 
 
 class _FlagWords:
