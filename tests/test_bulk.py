@@ -166,6 +166,80 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
     assert invalid.sourced_ids == (None,)  # (not the string 'None')
 
 
+class HoldsTheFirstBatch(Forwarding):
+    """Forwards each request to the real server, the first batch POST only once the second has been answered: the
+    server ends the later batch first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+        self.lock = threading.Lock()
+        self.second_answered = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        with self.lock:
+            self.posts += 1
+            first = self.posts == 1
+        if first:
+            self.second_answered.wait(timeout=60)  # (a bound, should the second never come)
+            return self.inner.handle_request(request)
+        try:
+            return self.inner.handle_request(request)
+        finally:
+            self.second_answered.set()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_repeat_of_a_result_in_flight_fails_alone_though_its_batch_would_be_stored_first(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A repeat read while its first copy's batch is in flight fails alone, the first kept, whichever batch the
+    server ends first. Before, only the results still waiting were compared: the repeat went in the next batch, the
+    server stored that one first, and the first copy's whole batch failed 409 (the stale copy stored instead)."""
+    roster, line_items = world
+    tag = uid(f"repeat-in-flight-{kind}")
+    rows = list(interleaved(roster, line_items[:1], 11, tag))
+    again = {**rows[4], "score": 1}  # (a stale copy, read once its first went out in a full batch)
+    given = [*rows[:10], again, rows[10]]
+    options: dict[str, Any] = {"batch_size": 10, "concurrency": 2}
+    transport = HoldsTheFirstBatch()
+    if kind == "sync":
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+            summary = api.oneroster.gradebook.bulk_post_results(given, **options)
+    else:
+        async_transport = AsyncFromSync(transport)
+        async with AsyncTimeback(
+            **server.client_kwargs(), http_client=httpx.AsyncClient(transport=async_transport)
+        ) as aapi:
+            summary = await aapi.oneroster.gradebook.bulk_post_results(given, **options)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (12, 11, 11, 1), summary
+    (repeat,) = summary.failures
+    assert repeat.sourced_ids == (again["sourcedId"],) and "repeated" in repeat.reason
+    assert transport.posts == 2 and transport.second_answered.is_set()
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # the first one kept
+
+
+async def test_a_repeat_of_a_result_whose_batch_has_settled_meets_the_stored_record(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Once its batch has settled, an id is no longer compared (memory stays flat): a repeat then goes with its
+    batch, which the server refuses (409) for the stored record."""
+    roster, line_items = world
+    tag = uid("repeat-settled")
+    first, second = (
+        list(interleaved(roster, [line_item], 10, f"{tag}-{n}")) for n, line_item in enumerate(line_items[:2])
+    )
+    again = {**first[4], "score": 1}
+    last = result_body(line_items[0], roster.students[0], f"{tag}-last")
+    # (one batch in flight at a time: the second is sent once the first has settled, before the repeat is read)
+    summary = await upload(either, [*first, *second, again, last], batch_size=10, concurrency=1)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (22, 22, 20, 2), summary
+    (refused,) = summary.failures
+    assert refused.status_code == 409 and set(refused.sourced_ids) == {again["sourcedId"], last["sourcedId"]}
+
+
 def test_an_invalid_result_given_as_a_mapping_is_named_by_its_sourced_id(
     client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -755,8 +829,20 @@ async def test_async_bulk_upload_from_an_async_source(
     assert stored_scores(client, roster, tag) == {f"{tag}-{i}": i % 101 for i in range(1200)}
 
 
-def test_memory_stays_flat_whatever_the_input_size() -> None:
-    """At most PENDING_BATCHES part-filled batches wait and ``concurrency`` are in flight, for any input length."""
+def test_memory_stays_flat_whatever_the_input_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most PENDING_BATCHES part-filled batches wait and ``concurrency`` are in flight, for any input length; so
+    many ids are kept to tell repeats."""
+    from timeback._bulk import Batcher
+
+    most_ids = 0
+    settled = Batcher.settled
+
+    def counted(batcher: Batcher, batch: Batch) -> None:
+        nonlocal most_ids
+        most_ids = max(most_ids, len(batcher._unsettled_ids))
+        settled(batcher, batch)
+
+    monkeypatch.setattr(Batcher, "settled", counted)
     held = 0
     most_held = 0
     consumed = 0
@@ -780,6 +866,7 @@ def test_memory_stays_flat_whatever_the_input_size() -> None:
     summary = run_sync(send, source(), batch_size=100, concurrency=4, on_progress=None)
     assert consumed == summary.stored == 60_000
     assert most_held <= (PENDING_BATCHES + 1 + 4) * 100
+    assert 0 < most_ids <= (PENDING_BATCHES + 1 + 4) * 100
     # Still batches, not single results: the batch sent to free memory is the fullest, which holds at least its share
     # of the results waiting (PENDING_BATCHES * 100 over 50 line items: 16). (Sending the emptiest: 30,037 batches.)
     assert summary.batches <= 60_000 // (PENDING_BATCHES * 100 // 50), summary.batches

@@ -233,7 +233,9 @@ class Batcher:
         self._by_size: dict[int, dict[str, None]] = {}
         self._fullest = 0
         self._held = 0  # results waiting in part-filled batches
-        self._waiting_ids: set[str] = set()  # their sourcedIds
+        # Their sourcedIds, and those of the batches taken until they settle (``settled``): at most
+        # (PENDING_BATCHES + concurrency + 1) x batch_size ids, whatever the size of the input
+        self._unsettled_ids: set[str] = set()
 
     def add(self, item: Any) -> Batch | None:
         """Take one result; return a batch when one is ready to send."""
@@ -261,9 +263,10 @@ class Batcher:
         pending = self._pending
         result_id: str = result["sourcedId"]
         line_item: str = result["lineItem"]["sourcedId"]
-        if result_id in self._waiting_ids:
-            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice, 409 for
-            # a later one. Only the results waiting here are compared: memory stays flat.)
+        if result_id in self._unsettled_ids:
+            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice; sent while
+            # the first's batch is in flight, the server may store it first and refuse the first's whole batch with
+            # 409. Only the results waiting or in flight are compared: memory stays flat.)
             reason = "invalid result: sourcedId: repeated in this upload (the first one is kept)"
             self.summary.failures.append(BulkFailure((result_id,), reason, line_item=line_item))
             return None
@@ -271,7 +274,7 @@ class Batcher:
         if group is None:
             group = pending[line_item] = Batch(line_item, [], EncodedItems())
         group.ids.append(result_id)
-        self._waiting_ids.add(result_id)
+        self._unsettled_ids.add(result_id)
         group.records.append(encoded)  # (kept encoded, not as the dict: see EncodedItems)
         self._held += 1
         size = len(group.ids)
@@ -299,8 +302,11 @@ class Batcher:
         while self._fullest and self._fullest not in self._by_size:  # (at most a batch's size of steps per batch)
             self._fullest -= 1
         self._held -= len(batch.ids)
-        self._waiting_ids.difference_update(batch.ids)
         return batch
+
+    def settled(self, batch: Batch) -> None:
+        """``batch`` (one this batcher made) is settled: a repeat of one of its ids now meets the stored record."""
+        self._unsettled_ids.difference_update(batch.ids)
 
     def rest(self) -> Iterator[Batch]:
         """The part-filled batches left at the end of the input, each taken as it is given: when the upload stops
@@ -722,11 +728,13 @@ def run_sync(
         on_progress = functools.partial(interrupts.wait, on_progress)
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
+    batcher = Batcher(batch_size, summary, ids_required=ids_required)
 
     def settle(done: Iterable[Future[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for future in done:
             batch = in_flight.pop(future)
+            batcher.settled(batch)
             if future.cancelled():
                 not_sent(summary, [batch], "the upload stopped")
                 continue
@@ -738,7 +746,6 @@ def run_sync(
                 reports.after_batch()
         return fatal
 
-    batcher = Batcher(batch_size, summary, ids_required=ids_required)
     # (the handler restored first: the pool's shutdown waits for its threads, and a Ctrl-C there is raised, not held)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="timeback-bulk") as pool, interrupts:
 
@@ -811,11 +818,13 @@ async def run_async(
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
+    batcher = Batcher(batch_size, summary, ids_required=ids_required)
 
     def settle(done: Iterable[asyncio.Task[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for task in done:
             batch = in_flight.pop(task)
+            batcher.settled(batch)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
                 failure = BulkFailure(tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item)
                 summary.failures.append(failure)
@@ -855,7 +864,6 @@ async def run_async(
         not_sent(summary, batcher.rest(), "the upload was cancelled")
         note_stop(summary, cancelled)
 
-    batcher = Batcher(batch_size, summary, ids_required=ids_required)
     try:
         if isinstance(results, AsyncIterable):
             async for item in results:
