@@ -2207,6 +2207,76 @@ async def test_a_batch_whose_422_names_every_result_fails_result_by_result(
     assert not stored_scores(client, roster, tag)
 
 
+class NamesEachIdOnce(Forwarding):
+    """The server's 422s, naming each unknown reference only at the first result holding it (as a server may)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if response.status_code != 422:
+            return response
+        self.refused += 1
+        body = json.loads(response.read())
+        seen: set[str] = set()
+        details = []
+        for detail in body["imsx_error_details"]:
+            if detail["message"] not in seen:  # ("unknown user 'x'": one per id)
+                seen.add(detail["message"])
+                details.append(detail)
+        body["imsx_error_details"] = details
+        body["imsx_CodeMinor"]["imsx_codeMinorField"] = [
+            {"imsx_codeMinorFieldName": d["field"], "imsx_codeMinorFieldValue": "invaliddata"} for d in details
+        ]
+        return httpx.Response(422, headers=response.headers, json=body)
+
+
+@pytest.mark.parametrize("names", ["each", "once"])
+async def test_results_naming_one_unknown_reference_fail_together_and_the_rest_is_stored(
+    names: str, either: Timeback | AsyncTimeback, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """More results of a batch than ``MAX_RESENDS`` naming the same unknown student (attempts of one not rostered
+    yet): they fail, each with the 422's reason, and the rest of the batch is stored. Before, the server named the
+    id at its first result only, each resend failed one more, and the batch's good results failed whole with the
+    fourth 422. The upload finds the others in its own records: a server naming the id once (``once``) is
+    sent the batch again only once."""
+    from timeback._bulk import MAX_RESENDS
+
+    roster, line_items = world
+    tag = uid(f"same-ghost-{names}")
+    rows = list(interleaved(roster, line_items[:1], 20, tag))
+    ghosts = {f"{tag}-{i}" for i in (2, 5, 6, 11, 17)}
+    assert len(ghosts) > MAX_RESENDS
+    for row in rows:
+        if row["sourcedId"] in ghosts:
+            row["student"] = {"sourcedId": f"{tag}-ghost"}
+    rows[8]["student"] = {"sourcedId": f"{tag}-other-ghost"}
+    ghosts.add(rows[8]["sourcedId"])
+    if names == "each":
+        summary = await upload(either, rows, batch_size=20)
+    else:
+        transport = NamesEachIdOnce()
+        if isinstance(either, AsyncTimeback):
+            http: Any = {"http_client": httpx.AsyncClient(transport=AsyncFromSync(transport))}
+            async with AsyncTimeback(**server.client_kwargs(), **http) as aapi:
+                summary = await aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=20)
+        else:
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+                summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=20)
+        assert transport.refused == 1
+    assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (20, 20, 14, 6, 2)
+    assert {f.sourced_ids for f in summary.failures} == {(i,) for i in ghosts}
+    reasons = {f.sourced_ids[0]: f.reason for f in summary.failures}
+    for sourced_id in ghosts - {rows[8]["sourcedId"]}:
+        assert reasons[sourced_id].startswith(f"422: student.sourcedId: unknown user '{tag}-ghost' ("), reasons
+        assert reasons[sourced_id].endswith("; the rest of its batch was sent again")
+    assert reasons[rows[8]["sourcedId"]].startswith(f"422: student.sourcedId: unknown user '{tag}-other-ghost'")
+    assert len({f.request_id for f in summary.failures}) == 1
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in rows} - ghosts
+
+
 class NamesOneAtMost(Forwarding):
     """The server's 422s, but naming only their first field, or none (as a server may that names no results)."""
 
@@ -2285,6 +2355,29 @@ def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() 
     assert without_named(refused("results[0].a", "results[1].a", "results[2].a"), batch, resends=MAX_RESENDS)
     assert without_named(refused(), batch) is None
     assert without_named(refused("TargetEndSystem"), batch) is None
+
+
+def test_without_named_fails_every_result_holding_an_id_refused_at_the_same_reference() -> None:
+    """Read from the batch's own records: the results holding the id at that reference fail with the same reason,
+    once each (named by the server too or not); the same id elsewhere, or another id, is kept."""
+    from timeback._bulk import without_named
+    from timeback.errors import RequestError
+    from timeback.models._dicts import EncodedItems
+
+    held = [("a", {"student": {"sourcedId": "x"}}), ("b", {"student": {"sourcedId": "y"}, "class": {"sourcedId": "x"}}),
+            ("c", {"student": {"sourcedId": "x"}}), ("d", {"student": {}}), ("e", {"student": {"sourcedId": "x"}})]  # fmt: skip
+    batch = Batch("li", [i for i, _ in held], EncodedItems(json.dumps({"sourcedId": i, **r}).encode() for i, r in held))
+    fields = ["results[2].student.sourcedId", "results[4].student.sourcedId", "results[4].score"]
+    body = {"imsx_error_details": [{"field": f, "message": f"bad {n}"} for n, f in enumerate(fields)]}
+    parted = without_named(RequestError("refused", status_code=422, method="POST", url="u", body=body), batch)
+    assert parted is not None
+    failures, rest = parted
+    assert [(f.sourced_ids, f.reason.split(" (")[0]) for f in failures] == [
+        (("a",), "422: student.sourcedId: bad 0"),
+        (("c",), "422: student.sourcedId: bad 0"),
+        (("e",), "422: student.sourcedId: bad 1; score: bad 2"),
+    ]
+    assert rest.ids == ["b", "d"]
 
 
 def test_a_batch_left_unsent_again_when_the_upload_stops_counts_as_sent_and_failed() -> None:

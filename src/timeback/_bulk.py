@@ -544,11 +544,16 @@ def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tupl
     said = [(d["field"], str(d.get("message", ""))) for d in details if isinstance(d, dict) and "field" in d]
     said = said or [(name, refused.message) for name, _ in refused.code_minor]
     named: dict[int, list[str]] = {}
+    references: dict[str, list[tuple[int, str]]] = {}  # "student.sourcedId": (result, what was said of it)
     for where, message in said:
         match = _ITEM_FIELD.fullmatch(str(where))
         if match is None or int(match[1]) >= len(batch.ids):
             return None
         named.setdefault(int(match[1]), []).append(f"{match[2]}: {message}" if match[2] else message)
+        if match[2] and match[2].endswith(".sourcedId"):
+            references.setdefault(match[2], []).append((int(match[1]), named[int(match[1])][-1]))
+    if references:
+        _name_same_references(named, references, batch)
     kept = [index for index in range(len(batch.ids)) if index not in named]
     if not named or (kept and resends >= MAX_RESENDS):
         return None
@@ -561,6 +566,33 @@ def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tupl
     ]  # fmt: skip
     rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))
     return failures, rest
+
+
+def _name_same_references(
+    named: dict[int, list[str]], references: dict[str, list[tuple[int, str]]], batch: Batch
+) -> None:
+    """Add to ``named`` every other result of ``batch`` holding an id a 422 refused at the same reference, with the
+    same reason: a server may name an unknown id only at the first result holding it, and the others, sent again,
+    would each cost one more 422 until the batch failed whole (``MAX_RESENDS``). The ids are read from the batch's
+    own records, not from the messages."""
+    records = batch.records.decoded()
+    for path, said in references.items():
+        keys = path.split(".")
+        refused: dict[str | None, str] = {}
+        for index, reason in said:
+            refused.setdefault(_at(records[index], keys), reason)  # (what was said where it was first named)
+        refused.pop(None, None)
+        done = {index for index, _ in said}
+        for index, record in enumerate(records):
+            if index not in done and (same := refused.get(_at(record, keys))) is not None:
+                named.setdefault(index, []).append(same)
+
+
+def _at(record: Any, keys: list[str]) -> str | None:
+    """The id at ``keys`` (``["student", "sourcedId"]``) in ``record``, if it holds one there."""
+    for key in keys:
+        record = record.get(key) if isinstance(record, dict) else None
+    return record if isinstance(record, str) else None
 
 
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:

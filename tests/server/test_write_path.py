@@ -21,7 +21,7 @@ from timeback import Timeback
 from timeback.errors import UnprocessableEntityError
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.config import ServerSettings
-from timeback.server.errors import ApiError
+from timeback.server.errors import MAX_NAMED_FIELDS, ApiError
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -208,6 +208,35 @@ def test_one_batch_names_every_unknown_reference_and_stores_nothing(
         "results[3].class.sourcedId",
     ]
     assert authed.get(f"{GB}/results/{good['sourcedId']}").status_code == 404
+
+
+def test_a_batch_names_every_record_holding_an_unknown_reference(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """Each record naming an unknown id is named, not only the first: a client sending the batch again without the
+    records named (as ``bulk_post_results`` does) met one more 422 for each of the others. The description shows the
+    first five and how many more; a batch of thousands names the first ``MAX_NAMED_FIELDS``, as other 422s do."""
+    r, line_item = graded
+    records = [result_body(line_item, r.students[0], uid("res")) for _ in range(12)]
+    ghosts = (1, 3, 4, 6, 7, 9, 10)
+    for i in ghosts:
+        records[i]["student"] = {"sourcedId": "ghost-1"}
+    records[8]["scoreScale"] = {"sourcedId": "no-such-scale"}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": records})
+    assert response.status_code == 422, response.text
+    details = [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]]
+    named = [(f"results[{i}].student.sourcedId", "unknown user 'ghost-1'") for i in ghosts]
+    assert details == [*named, ("results[8].scoreScale.sourcedId", "unknown score scale 'no-such-scale'")]
+    shown = "; ".join(f"{where}: {message}" for where, message in named[:5])
+    assert response.json()["imsx_description"] == f"Unknown reference: {shown} (and 3 more)"
+    many = [result_body(line_item, "ghost-2", uid("res")) for _ in range(MAX_NAMED_FIELDS + 200)]
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": many}, timeout=60)
+    assert response.status_code == 422, response.text
+    fields = [d["field"] for d in response.json()["imsx_error_details"]]
+    assert fields == [f"results[{i}].student.sourcedId" for i in range(MAX_NAMED_FIELDS)]
+    more = f"(and {MAX_NAMED_FIELDS - 5} more; 200 more errors not named)"
+    assert response.json()["imsx_description"].endswith(more), response.json()["imsx_description"][-200:]
+    assert authed.get(f"{GB}/results/{records[0]['sourcedId']}").status_code == 404
 
 
 def test_ids_holding_a_nul_are_refused_before_anything_is_stored(

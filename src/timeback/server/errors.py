@@ -126,11 +126,17 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
             fields[same] = (where, f"{fields[same][1]}, or {message[0].lower()}{message[1:]}")
     else:
         unnamed = 0
+    return fields_error("Invalid request body", fields, unnamed)
+
+
+def fields_error(title: str, fields: list[tuple[str, str]], unnamed: int = 0) -> ApiError:
+    """The 422 naming ``fields`` (where, why: ``MAX_NAMED_FIELDS`` at most), the first five in its description, and
+    how many more (``unnamed``: errors past those named)."""
     shown = "; ".join(f"{name}: {message}" for name, message in fields[:5])
     more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
     if unnamed:
         more = f" (and {len(fields) - 5} more; {unnamed} more errors not named)"
-    return ApiError(422, f"Invalid request body: {shown}{more}", fields=fields)
+    return ApiError(422, f"{title}: {shown}{more}", fields=fields)
 
 
 def allowed_methods(request: Request) -> str:

@@ -33,7 +33,7 @@ from timeback.models._dicts import ValidatedRequest, dict_validator
 from timeback.server.bodies import parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
-from timeback.server.errors import ApiError, validation_error
+from timeback.server.errors import MAX_NAMED_FIELDS, ApiError, fields_error, validation_error
 from timeback.server.middleware import ENCODED_SLASH
 from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
@@ -423,20 +423,30 @@ class GradebookService:
             wanted.setdefault(target, set()).update(referenced_ids(records, ref_path))
         targets = [target for target, ids in wanted.items() if ids]
         founds = tx.existing_many([(COLLECTIONS[target], wanted[target]) for target in targets])
-        problems = []
+        problems: list[tuple[str, str]] = []
+        unnamed = 0
         for target, found in zip(targets, founds, strict=True):
             if target == coll.table:
                 found |= {r["sourcedId"] for r in records}
             unknown = wanted[target] - found
+            if not unknown:
+                continue
             label = COLLECTIONS[target].label.lower()
-            for ref_path in (path for path, to in coll.refs.items() if to == target and unknown):
+            named: set[tuple[int, str]] = set()
+            for ref_path in (path for path, to in coll.refs.items() if to == target):
                 for index, where, sourced_id in references(records, ref_path):
-                    if sourced_id in unknown:
-                        unknown.discard(sourced_id)  # named once: where the first record names it
+                    # (named at every record holding it, not only the first: a client sending the batch again
+                    # without the records named, as the SDK's bulk upload does, met one more 422 for each of the
+                    # others. Once per record: a class's school, filled in from its org, is not named again.)
+                    if sourced_id in unknown and (index, sourced_id) not in named:
+                        named.add((index, sourced_id))
+                        if len(problems) == MAX_NAMED_FIELDS:
+                            unnamed += 1
+                            continue
                         where = _item_path(op, index if batch else None, where)
                         problems.append((where, f"unknown {label} {sourced_id!r}"))
         if problems:
-            raise _unknown_references(problems)
+            raise _unknown_references(problems, unnamed)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
 
@@ -501,10 +511,9 @@ def _check_roles(
             raise _unknown_references(problems)
 
 
-def _unknown_references(problems: list[tuple[str, str]]) -> ApiError:
-    """422 naming each reference refused (where, why), the first five in the description."""
-    shown = "; ".join(f"{w}: {m}" for w, m in problems[:5])
-    return ApiError(422, f"Unknown reference: {shown}", fields=problems)
+def _unknown_references(problems: list[tuple[str, str]], unnamed: int = 0) -> ApiError:
+    """422 naming each reference refused (where, why), the first five in the description and how many more."""
+    return fields_error("Unknown reference", problems, unnamed)
 
 
 @functools.cache
