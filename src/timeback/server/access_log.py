@@ -49,21 +49,24 @@ REDACT_QUERY_SECRETS = _RedactQuerySecrets()
 
 
 class RequestIdFilter(logging.Filter):
-    """On a handler: each record it handles gets ``request_id``, the id of the request the server was serving when
-    it was logged (its ``X-Request-Id``), else ``-``. Passes every record."""
+    """On a handler of your own (``LocalServer``) or a logger: each record it sees gets ``request_id``, the id of
+    the request the server was serving when it was logged (its ``X-Request-Id``), else ``-``. Passes every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = REQUEST_ID.get() or "-"
         return True
 
 
+REQUEST_IDS = RequestIdFilter()  # on ``uvicorn.access`` in serve's processes (``app.filter_server_logs``)
+
+
 def serve_log_config() -> dict[str, Any]:
     """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
-    ``request_id=<its X-Request-Id>``. Only for a process of the server's own: it configures handlers."""
+    ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``). Only
+    plain values: a worker unpickles this config before it answers its supervisor's health checks, and a class of
+    ``timeback.server`` in it imported the whole server first (a slow worker was killed as hung)."""
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
-    config["filters"] = {"request_id": {"()": RequestIdFilter}}
-    config["handlers"]["access"]["filters"] = ["request_id"]
     return config
