@@ -922,3 +922,27 @@ def test_a_broken_server_install_keeps_its_own_error() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "import of starlette halted" in done.stderr, done.stderr
     assert "needs the server extra" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "limit"), [((), 30.0), (("--query-timeout", "2.5"), 2.5), (("--query-timeout", "0"), 0.0)]
+)
+def test_serve_takes_the_query_time_limit(
+    monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...], limit: float
+) -> None:
+    import timeback.server
+    from timeback.server import ServerSettings
+
+    made: list[ServerSettings] = []
+    create_app = timeback.server.create_app
+    monkeypatch.setattr(
+        timeback.server, "create_app", lambda settings: (made.append(settings), create_app(settings))[1]
+    )
+    result = _serve(monkeypatch, "--database", "sqlite://", *given)
+    assert result.exit_code == 0, result.output
+    assert made[0].query_timeout_seconds == limit
+
+
+@pytest.mark.parametrize("value", ["-1", "nan"])
+def test_serve_refuses_a_query_time_limit_below_0(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    _refused(_serve(monkeypatch, "--database", "sqlite://", "--query-timeout", value), "--query-timeout", "0 or more")

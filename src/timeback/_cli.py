@@ -237,6 +237,11 @@ def _app() -> Any:
             metavar="SCOPES",
             help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them.",
         ),
+        query_timeout: float = typer.Option(
+            30.0,
+            metavar="SECONDS",
+            help="A read still running after this many seconds is stopped and answered 504 (0: no limit).",
+        ),
         access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
         workers: int = typer.Option(
             1,
@@ -253,6 +258,8 @@ def _app() -> Any:
 
         if not 0 < token_failure_window < float("inf"):  # (0, negative or NaN: no failure ever counted)
             raise typer.BadParameter("must be a positive number of seconds", param_hint="--token-failure-window")
+        if not query_timeout >= 0:  # (NaN too)
+            raise typer.BadParameter("must be 0 or more seconds (0: no limit)", param_hint="--query-timeout")
         try:  # (an empty variable counts as unset: a secret a CI job may not read, say)
             check_client(client_id, client_secret, "--client-id and --client-secret (or TIMEBACK_SERVE_CLIENT_ID "
                          "and TIMEBACK_SERVE_CLIENT_SECRET, not empty)")  # fmt: skip
@@ -271,6 +278,7 @@ def _app() -> Any:
             client_scopes=scopes,
             seed=seed,
             faults=faults,
+            query_timeout_seconds=query_timeout,
         )
         if workers > 1 and faults:
             raise typer.BadParameter("fault injection runs in one process: leave out --workers", param_hint="--faults")

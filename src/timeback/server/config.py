@@ -31,11 +31,17 @@ class ServerSettings:
     # object fields and array items in a request body outside metadata (a result is about 13, metadata counting one):
     # each may make a validation error or several, and naming millions of them took minutes and gigabytes. More: 413
     max_json_values: int = 200_000
+    # a read (a listing, a get) still running this long after it came is stopped inside SQLite and answered 504, as
+    # Timeback's gateway cuts a request at 29 s: a runaway filter held a thread and a CPU for as long as it ran, its
+    # client long gone. None or 0: no limit. Writes are never cut (see lane.OperationLane._serve)
+    query_timeout_seconds: float | None = 30.0
     max_page_size: int = 3000
     default_page_size: int = 100
 
     def __post_init__(self) -> None:
         check_client(self.client_id, self.client_secret)
+        if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
+            raise ValueError(f"query_timeout_seconds must be 0 or more, or None: {self.query_timeout_seconds!r}")
 
 
 def check_client(client_id: str | None, client_secret: str | None, names: str = "client_id and client_secret") -> None:

@@ -30,6 +30,7 @@ _CODE_MINOR = {
     422: "invaliddata",
     429: "server_busy",
     500: "internal_server_error",
+    504: "internal_server_error",
     507: "internal_server_error",
 }
 
@@ -174,11 +175,21 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def unexpected_error(exc: BaseException) -> ApiError:
-    """The answer to an exception no handler expected: 503 when the database stayed locked by another writer past
-    its busy timeout (the write was rolled back: the same request may be sent again); 507 when the database or its
-    disk is full (rolled back too; not for the SDK to retry: space does not come back in half a second), logged in
-    one line (a traceback for each write filled the log on that same disk); else 500, logged. Each logged line
-    names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can look for."""
+    """The answer to an exception no handler expected: 504 when a read ran past the server's time limit
+    (``query_timeout_seconds``: it was stopped, and changed nothing); 503 when the database stayed locked by another
+    writer past its busy timeout (the write was rolled back: the same request may be sent again); 507 when the
+    database or its disk is full (rolled back too; not for the SDK to retry: space does not come back in half a
+    second), logged in one line (a traceback for each write filled the log on that same disk); else 500, logged.
+    Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
+    look for."""
+    from timeback.server.storage.base import QueryTimedOut  # (here: the storage imports this module)
+
+    if isinstance(exc, QueryTimedOut):  # (not logged: the client's query, not a fault of the server's)
+        description = (
+            f"The query ran past the server's time limit ({exc.seconds:g} s) and was stopped; nothing was "
+            "changed. Narrow the filter (fewer or more selective predicates) or page with a smaller limit."
+        )
+        return ApiError(504, description)
     if waited_out_the_lock(exc):
         description = "The database is busy with another writer; nothing was written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})

@@ -39,7 +39,7 @@ from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
-from timeback.server.storage import Storage, WouldWait, waiting_since, without_waiting
+from timeback.server.storage import Storage, WouldWait, reads_limited, waiting_since, without_waiting
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
@@ -143,7 +143,10 @@ class OperationLane:
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
                 query = QueryParams(scope["query_string"])
-                reply = await run_in_threadpool(service.handle, op, path, query, body, url)
+                # (reads only: a write stopped halfway would be rolled back with the writes committing with it in
+                # the lane's shared transaction, and a write's time is bounded by its body's limits anyway)
+                with reads_limited(service.settings.query_timeout_seconds):
+                    reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
                 reply = await self._write(functools.partial(service.prepare_write, op, path, body), len(body))
             start, content = _encode_reply(reply)

@@ -3,10 +3,12 @@
 from timeback.server.storage.base import (
     AlreadyExists,
     ListQuery,
+    QueryTimedOut,
     Scope,
     Storage,
     Transaction,
     WouldWait,
+    reads_limited,
     waiting_since,
     without_waiting,
 )
@@ -15,12 +17,14 @@ from timeback.server.storage.sql import SqlStorage, open_storage
 __all__ = [
     "AlreadyExists",
     "ListQuery",
+    "QueryTimedOut",
     "Scope",
     "SqlStorage",
     "Storage",
     "Transaction",
     "WouldWait",
     "open_storage",
+    "reads_limited",
     "waiting_since",
     "without_waiting",
 ]

@@ -6,6 +6,7 @@ references exist? is the id free?) and the write it guards happen atomically: a 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
@@ -59,6 +60,33 @@ def waiting_since(moment: float) -> Iterator[None]:
 
 def waiting_from() -> float | None:
     return _WAITING_SINCE.get()
+
+
+class QueryTimedOut(Exception):
+    """A read ran past its time limit (``reads_limited``) and was stopped; it changed nothing."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the read ran past its time limit of {seconds:g} s")
+        self.seconds = seconds
+
+
+_READ_LIMIT: ContextVar[tuple[float, float] | None] = ContextVar("timeback_storage_read_limit", default=None)
+
+
+@contextmanager
+def reads_limited(seconds: float | None) -> Iterator[None]:
+    """Reads made in this block (the threadpool's calls started in it too: they copy the context) are stopped with
+    ``QueryTimedOut`` once ``seconds`` have passed from now; None or 0: no limit."""
+    token = _READ_LIMIT.set((time.monotonic() + seconds, seconds) if seconds else None)
+    try:
+        yield
+    finally:
+        _READ_LIMIT.reset(token)
+
+
+def read_limit() -> tuple[float, float] | None:
+    """(deadline as ``time.monotonic()``, the limit in seconds) of the reads made here, if they have one."""
+    return _READ_LIMIT.get()
 
 
 class AlreadyExists(Exception):
