@@ -1218,3 +1218,16 @@ async def test_an_http_client_with_auth_of_its_own_does_not_replace_the_sdks_cre
             assert (await aclient.oneroster.gradebook.get_all_results(limit=1)).total_count is not None
     own = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     assert seen[0] == f"Basic {own}" and len(seen) == 2 and seen[1].startswith("Bearer ")
+
+
+def test_a_gateways_504_is_retried_but_not_the_servers_own_time_limit(sleeps: list[float]) -> None:
+    """AWS API Gateway's 504 (its own body) may pass; a 504 with an imsx_StatusInfo body is the server stopping the
+    query at its time limit (the local server's ``query_timeout_seconds``), which a retry would only run again."""
+    gateway = Script([answer(504, {"message": "Endpoint request timed out"}), answer(200, RESULT)])
+    assert get_result(make_client(gateway)).retries_taken == 1
+    stopped = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "past the time limit"}
+    script = Script([answer(504, stopped)])
+    with pytest.raises(ServerError) as err:
+        get_result(make_client(script, max_retries=2))
+    assert err.value.retries_taken == 0 and len(script.requests) == 1 and len(sleeps) == 1  # (the gateway's retry)
+    assert err.value.message.endswith("; not retried: the server stopped the query at its time limit")

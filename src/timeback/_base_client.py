@@ -327,6 +327,11 @@ class BaseClient:
                     return response
                 error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
                 retryable = response.status_code in RETRYABLE_STATUSES
+                if response.status_code == 504 and isinstance(error.body, dict) and "imsx_codeMajor" in error.body:
+                    # (the server's own answer, not a gateway's: it stopped the query at its time limit, and a retry
+                    # would run it as long again, up to max_retries times the load of a runaway filter)
+                    retryable = False
+                    _with_reason(error, "not retried: the server stopped the query at its time limit")
                 wait = self._retry_delay(retries_taken, response) if retryable else None
                 if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
                     _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "

@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from timeback import Timeback
+from timeback.errors import ServerError
 from timeback.server import ServerSettings
 from timeback.server.collections import COLLECTIONS
 from timeback.server.runner import LocalServer
@@ -70,6 +72,15 @@ def test_a_listing_past_the_limit_is_504_and_the_server_goes_on(limited: LocalSe
         assert http.get(f"{USERS}/user-00007").status_code == 200
         narrow = http.get(USERS, params={"filter": "givenName~'Given 12 '", "limit": 10})
         assert narrow.status_code == 200 and [u["sourcedId"] for u in narrow.json()["users"]] == ["user-00012"]
+
+
+def test_the_sdk_does_not_retry_the_servers_own_time_limit(limited: LocalServer) -> None:
+    """A 504 with the server's imsx body (not a gateway's) says the query itself is too slow: a retry would only
+    run it again (three times the load of a runaway filter, with the default max_retries)."""
+    with Timeback(**limited.client_kwargs(), max_retries=2) as client, pytest.raises(ServerError) as caught:
+        client.oneroster.rostering.get_all_users(filter=SLOW_FILTER, limit=3000)
+    assert caught.value.status_code == 504 and caught.value.retries_taken == 0
+    assert "not retried" in str(caught.value)
 
 
 @pytest.mark.parametrize("limit", [0, None])
