@@ -1067,6 +1067,50 @@ def test_one_async_client_serves_one_asyncio_run_after_another(server: LocalServ
     assert not leaks, leaks
 
 
+def test_one_async_client_serves_event_loops_running_at_once(server: LocalServer, client: Timeback) -> None:
+    """A module-level ``AsyncTimeback`` used by threads that each run ``asyncio.run`` per request (a sync web view):
+    the SDK's own httpx client was one, flipping between the loops: calls hung, or raised "not sent: the client was
+    closed" (the other loop, shutting down, closed it) or named an http_client never passed. Each running loop now
+    has its own; the calls of both loops, at once, get their own records."""
+    ids = [f"loops-{n}" for n in range(4)]
+    for sourced_id in ids:
+        client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": sourced_id})
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    both_running = threading.Barrier(2)
+    outcomes: list[list[str]] = [[], []]
+
+    async def calls(thread: int) -> list[str]:
+        mine = ids[thread * 2 : thread * 2 + 2]
+        got = [(await shared.oneroster.gradebook.get_category(sourced_id=mine[0])).category.sourcedId]
+        both_running.wait(30)  # (both loops hold a pooled connection, and call at once from here)
+        answers = await asyncio.gather(
+            *(shared.oneroster.gradebook.get_category(sourced_id=mine[n % 2]) for n in range(10)),
+            return_exceptions=True,
+        )
+        got += [
+            a.category.sourcedId if not isinstance(a, BaseException) else f"{type(a).__name__}: {a}" for a in answers
+        ]
+        return [sourced_id if sourced_id in mine else f"wrong: {sourced_id}" for sourced_id in got]
+
+    def runs(thread: int) -> None:
+        for _ in range(3):
+            try:
+                outcomes[thread] += asyncio.run(asyncio.wait_for(calls(thread), 30))  # (a hang fails the test)
+            except BaseException as error:  # (to the assertion below, with the others)
+                outcomes[thread].append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=runs, args=(n,), daemon=True) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads), "a loop's calls hung"
+    for n in range(2):
+        expected = ([ids[n * 2]] + [ids[n * 2 + k % 2] for k in range(10)]) * 3
+        assert outcomes[n] == expected, outcomes[n]
+    asyncio.run(shared.close())
+
+
 def test_a_callers_http_client_whose_loop_closed_is_a_typed_error(server: LocalServer) -> None:
     """An ``http_client`` of the caller's is theirs: not replaced. Its pooled connection of a closed loop is an
     ``APIConnectionError`` saying so, not httpx's ``RuntimeError``."""

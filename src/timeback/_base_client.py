@@ -18,6 +18,7 @@ import random
 import ssl
 import threading
 import time
+import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -116,7 +117,7 @@ Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnecti
 class BaseClient:
     """Everything the two clients share that does no I/O."""
 
-    _http: httpx.Client | httpx.AsyncClient  # (set by each client; the flow only asks whether it is closed)
+    _http: httpx.Client | httpx.AsyncClient | None  # (set by each client; the flow only asks whether it is closed)
 
     def __init__(self, config: ClientConfig, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
         self._config = config
@@ -134,7 +135,7 @@ class BaseClient:
 
     def is_closed(self) -> bool:
         """Whether ``close()`` ran, or the http client was closed (by its owner): no request can be sent any more."""
-        return self._closing.is_set() or self._http.is_closed
+        return self._closing.is_set() or (self._http is not None and self._http.is_closed)
 
     def __repr__(self) -> str:
         # Never the secret, never a token.
@@ -241,7 +242,7 @@ class BaseClient:
         seen = self._callers_headers
         if seen is None:
             return NO_HEADERS
-        headers = self._http.headers
+        headers = cast("httpx.Client | httpx.AsyncClient", self._http).headers  # (seen: the caller's)
         raw = headers.raw
         if raw != seen[0]:
             seen = self._callers_headers = (raw, callers_headers(headers))
@@ -1466,49 +1467,76 @@ class SyncAPIClient(BaseClient):
         return Page(fetch(None, None), fetch)
 
 
+@dataclass
+class _InLoop:
+    """What an ``AsyncAPIClient`` holds for one event loop: asyncio's objects are bound to the loop they are used in."""
+
+    http: httpx.AsyncClient  # (the SDK's own, this loop's; or the caller's, the same in every loop)
+    closer: AsyncGenerator[None] | None  # (closes the SDK's own as this loop shuts down: see closed_with_loop)
+    token_lock: asyncio.Lock
+
+
 class AsyncAPIClient(BaseClient):
-    _http: httpx.AsyncClient
+    _http: httpx.AsyncClient | None  # (the caller's; None: the SDK's own, one per event loop, in _loops)
 
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(config, http_client)
-        self._owns_http = http_client is None  # (the SDK's own is remade per event loop: see _http_here)
-        self._http = http_client or self._new_http()
-        self._loop: asyncio.AbstractEventLoop | None = None  # (the one self._http's connections are of)
-        self._closer: AsyncGenerator[None] | None = None  # (closes them as that loop shuts down)
-        # (one per event loop: asyncio's lock is bound to the loop it first made a task wait in)
-        self._token_lock: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
+        self._http = http_client
+        # Per event loop, made on its first call there. The SDK's own http client is one per loop: a pool's
+        # connections, locks and timers are the loop's they were made in, and loops may run at once, in threads
+        # (``asyncio.run`` per request of a sync web view, with a module-level client).
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _InLoop] = weakref.WeakKeyDictionary()
+        self._loops_lock = threading.Lock()  # (loops of other threads add theirs at the same time)
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
         return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config)))
 
-    async def _http_here(self) -> httpx.AsyncClient:
-        """The http client to send with in the running event loop. The SDK's own, used in a loop after one since
-        closed (a second ``asyncio.run``), is a new one: the old one's pooled connections were of the closed loop
-        (httpx raised a bare ``RuntimeError('Event loop is closed')`` closing them), and were closed as it shut
-        down (``closed_with_loop``), as ``DefaultAioHttpClient``'s are. A caller's own is used as given."""
-        import asyncio
+    async def _in_loop(self) -> _InLoop:
+        """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
+        import asyncio  # (imported on use: see _pause_async)
 
         loop = asyncio.get_running_loop()
-        if loop is self._loop or not self._owns_http or self._closing.is_set():
-            return self._http
-        if self._loop is not None and not self._loop.is_closed():  # (one loop at a time: httpx's own rule)
-            return self._http
-        old = self._closer
-        if self._loop is not None:
-            self._http = self._new_http()
-        self._loop, self._closer = loop, closed_with_loop(self._http.aclose)
-        await anext(self._closer)  # (started in this loop: asyncio's to close as it shuts down)
-        if old is not None:  # (a loop closed without that: nothing of its own can be closed in this one)
-            with contextlib.suppress(RuntimeError):
-                await old.aclose()
-        return self._http
+        here = self._loops.get(loop)
+        return here if here is not None else await self._new_in_loop(loop)
+
+    async def _new_in_loop(self, loop: asyncio.AbstractEventLoop) -> _InLoop:
+        """A loop's first call: its own http client (unless the caller's), closed as the loop shuts down, so a loop
+        after one since closed (a second ``asyncio.run``) starts a fresh pool and leaves no socket open behind it.
+        Loops closed without that (``loop.close()`` alone) are dropped: their connections, which reference them,
+        kept them in ``_loops``, and nothing of theirs can be closed in this one."""
+        import asyncio
+
+        with self._loops_lock:
+            dead = [self._loops.pop(old) for old in list(self._loops) if old.is_closed()]
+            http = self._http or self._new_http()
+            here = _InLoop(http, None if self._http else closed_with_loop(http.aclose), asyncio.Lock())
+            self._loops[loop] = here
+        if here.closer is not None:
+            await anext(here.closer)  # (started in this loop: asyncio's to close as it shuts down)
+        for gone in dead:
+            if gone.closer is not None:
+                with contextlib.suppress(RuntimeError):
+                    await gone.closer.aclose()
+        return here
 
     async def close(self) -> None:
+        """Closes the caller's http client, or the SDK's own: this loop's now, those of other loops still open in
+        them (soon after, as their loops run next; else as they shut down)."""
+        import asyncio
+
         self._closing.set()  # (as the sync client's)
-        await self._http.aclose()
-        if self._closer is not None:  # (done with: asyncio need not close it)
-            await self._closer.aclose()
+        if self._http is not None:
+            await self._http.aclose()
+        loop = asyncio.get_running_loop()
+        for other, there in list(self._loops.items()):
+            if there.closer is None:
+                continue
+            if other is loop:
+                await there.closer.aclose()
+            elif not other.is_closed():
+                with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
+                    asyncio.run_coroutine_threadsafe(there.closer.aclose(), other)
 
     async def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
@@ -1518,7 +1546,10 @@ class AsyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
-                http = await self._http_here()
+                if self._http is None and self._closing.is_set():  # (no new client of the SDK's after close())
+                    outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
+                    continue
+                http = (await self._in_loop()).http
                 try:
                     outcome = await http.send(action.request, auth=NO_AUTH)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
@@ -1541,10 +1572,7 @@ class AsyncAPIClient(BaseClient):
             return token
         import asyncio
 
-        loop = asyncio.get_running_loop()
-        if self._token_lock is None or self._token_lock[0] is not loop:
-            self._token_lock = (loop, asyncio.Lock())
-        lock = self._token_lock[1]
+        lock = (await self._in_loop()).token_lock
         # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
         try:
             async with asyncio.timeout(self._token_wait(need)):
