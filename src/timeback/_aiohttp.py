@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import closed_with_loop, with_cookies_when_set
+from timeback._base_client import _forkable, _inherited, closed_with_loop, with_cookies_when_set
 from timeback._config import ipv4_address, is_loopback
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         except ImportError:
             message = "DefaultAioHttpClient needs the aiohttp extra: pip install 'timeback[aiohttp]'"
             raise RuntimeError(message) from None
+        # (its own transport makes its connections anew in a child process after fork(); httpx's, for a proxy= or
+        # mounts=, and a transport given, cannot: see AsyncAPIClient._after_fork)
+        self._survives_fork = not (kwargs.get("transport") or kwargs.get("proxy") or kwargs.get("mounts"))
         if kwargs.get("transport") is None:
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
             trust_env = kwargs.get("trust_env", True)
@@ -104,6 +107,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             key: _proxy_named(key, environment[key]) for key in ("http", "https", "all") if environment.get(key)
         }
         self._proxy_for: dict[tuple[str, str, int | None], _Proxy | None] = {}
+        _forkable.add(self)
+
+    def _after_fork(self) -> None:
+        """In a child process after fork(): the parent's session (its connections, of its loop) is left to the
+        parent, neither used nor closed; the child's first request makes one of its own."""
+        if self._session is not None:
+            _inherited.append((self._session, self._closer))
+        self._session, self._loop, self._closer = None, None, None
 
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp

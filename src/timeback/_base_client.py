@@ -81,6 +81,26 @@ READ_BACK_BYTES = 6000
 # ...)``) unless told which to use, and it would replace the SDK's credentials. (None would not do: httpx then takes
 # any user and password in the URL.) The base ``Auth`` leaves the request as it is.
 NO_AUTH = httpx.Auth()
+# Said by a call in a child process after fork() through an http_client of the caller's the SDK sent with before it.
+FORKED = ("this client's http_client was used before os.fork(): its pooled connections are the parent process's "
+          "too; create the client (and its http_client) after forking, in each process, or pass none")  # fmt: skip
+
+# The live clients (and DefaultAioHttpClient's transports), each told in a child process after fork() to drop what it
+# shares with the parent: pooled connections (both processes would write on one socket and read each other's
+# answers) and locks (one another thread held at the fork would never be released in the child).
+_forkable: weakref.WeakSet[Any] = weakref.WeakSet()
+# What a child dropped: kept referenced, never closed nor collected. Closing would end the parent's connections too
+# (TLS's close_notify, a shutdown); collecting would warn of unclosed sockets, or wake the parent's event loop.
+_inherited: list[object] = []
+
+
+def _after_fork_in_child() -> None:
+    for forkable in list(_forkable):
+        forkable._after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @dataclass(frozen=True)
@@ -128,6 +148,17 @@ class BaseClient:
         self._callers_headers: tuple[list[tuple[bytes, bytes]], Mapping[str, bytes]] | None = None
         if http_client is not None:
             self._callers_headers = ([], {})
+        self._sent = False  # (whether a request went out through the http client: see _after_fork)
+        self._forked_http = False  # (the caller's http client, used before a fork, in the child: refused)
+        _forkable.add(self)
+
+    def _after_fork(self) -> None:
+        """In a child process after fork(): a ``_Closing`` of its own (its lock may have been held by a thread of the
+        parent), as closed as it was. The token is kept. Each client replaces the rest."""
+        closed = self._closing.is_set()
+        self._closing = _Closing()
+        if closed:
+            self._closing.set()
 
     @property
     def base_url(self) -> str:
@@ -293,6 +324,9 @@ class BaseClient:
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
+            if self._forked_http:
+                raise RuntimeError(FORKED)
+            self._sent = True
             outcome = yield _Send(request)
             sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
@@ -815,11 +849,14 @@ async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGener
     """Calls ``close`` when closed itself: by its owner, or by asyncio as the event loop it was started in shuts down
     (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call before they close a
     loop). A client's connections are then closed in their loop, while it still runs: one used again from the next
-    loop leaves no socket open behind it, nor a ResourceWarning."""
+    loop leaves no socket open behind it, nor a ResourceWarning. Not in a child process after fork(): they are the
+    parent's connections."""
+    pid = os.getpid()
     try:
         yield
     finally:
-        await close()
+        if os.getpid() == pid:
+            await close()
 
 
 def _cause(request: httpx.Request, outcome: object) -> Exception | None:
@@ -1356,10 +1393,24 @@ class SyncAPIClient(BaseClient):
 
     def __init__(self, config: ClientConfig, http_client: httpx.Client | None = None) -> None:
         super().__init__(config, http_client)
-        self._http = http_client or with_cookies_when_set(
-            httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config))
-        )
+        self._owns_http = http_client is None
+        self._http = http_client or self._new_http()
         self._token_lock = threading.Lock()
+
+    def _new_http(self) -> httpx.Client:
+        config = self._config
+        return with_cookies_when_set(httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config)))
+
+    def _after_fork(self) -> None:
+        super()._after_fork()
+        self._token_lock = threading.Lock()
+        if self._closing.is_set():  # (closed: its http client too, holding no connection)
+            return
+        if self._owns_http:
+            _inherited.append(self._http)
+            self._http = self._new_http()
+        else:
+            self._forked_http = self._sent
 
     def close(self) -> None:
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
@@ -1487,6 +1538,14 @@ class AsyncAPIClient(BaseClient):
         # (``asyncio.run`` per request of a sync web view, with a module-level client).
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _InLoop] = weakref.WeakKeyDictionary()
         self._loops_lock = threading.Lock()  # (loops of other threads add theirs at the same time)
+
+    def _after_fork(self) -> None:
+        super()._after_fork()
+        self._loops_lock = threading.Lock()
+        _inherited.append(self._loops)  # (the parent's loops': their connections and locks)
+        self._loops = weakref.WeakKeyDictionary()
+        if self._http is not None:  # (DefaultAioHttpClient makes its own connections anew: see its _after_fork)
+            self._forked_http = self._sent and not getattr(self._http, "_survives_fork", False)
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config

@@ -1,0 +1,191 @@
+"""A client used in a child process after ``fork()`` (gunicorn --preload, celery prefork, multiprocessing's "fork"):
+the child sends on connections of its own, never on the parent's pooled ones, and no lock held at the fork hangs it.
+Children always exit through ``os._exit`` (never back into pytest), and are reaped with a bound: a hang fails the
+test instead of hanging the run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback.server.runner import LocalServer
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
+
+REAP_WITHIN = 60.0  # (seconds: a child still running then is taken for hung, killed, and the test fails)
+
+
+def forked(child: Callable[[], int]) -> int:
+    """Fork; the child runs ``child`` and exits with its code (1 if it raised). Returns the child's pid."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # (3.12+: forking a process that has threads)
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = child()
+        except BaseException as error:  # (said on stderr: pytest shows it when the test fails)
+            print(f"child: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+        finally:
+            os._exit(code)
+    return pid
+
+
+def reaped(pid: int) -> int:
+    """The child's exit code; a child still running after ``REAP_WITHIN`` is killed and the test fails."""
+    until = time.monotonic() + REAP_WITHIN
+    while time.monotonic() < until:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail("the child process hung")
+
+
+def put_categories(client: Timeback, prefix: str, count: int) -> list[str]:
+    ids = [f"{prefix}-{n}" for n in range(count)]
+    for sourced_id in ids:
+        client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": sourced_id})
+    return ids
+
+
+def wrong_answers(client: Timeback, ids: list[str], calls: int = 150) -> list[str]:
+    """What ``calls`` reads of ``ids`` in turn got that was not the record asked for (or failed)."""
+    wrong = []
+    for n in range(calls):
+        want = ids[n % len(ids)]
+        try:
+            got = client.oneroster.gradebook.get_category(sourced_id=want).category.sourcedId
+        except Exception as error:
+            got = f"{type(error).__name__}: {error}"
+        if got != want:
+            wrong.append(f"{want} -> {got}")
+    return wrong
+
+
+def test_a_client_used_before_a_fork_gets_each_process_its_own_answers(server: LocalServer, client: Timeback) -> None:
+    """The child inherited the parent's pooled keep-alive connection: both wrote requests on it and read each
+    other's answers (a record asked for by the other process, or a 400 of interleaved bytes). The child now has
+    a connection pool of its own; the parent keeps its own."""
+    ids = put_categories(client, "forked", 4)
+    shared = Timeback(**server.client_kwargs(), max_retries=0)
+    assert shared.oneroster.gradebook.get_category(sourced_id=ids[0]).category.sourcedId == ids[0]  # (pooled now)
+
+    def child() -> int:
+        wrong = wrong_answers(shared, ids[2:])
+        print(*wrong[:3], file=sys.stderr, flush=True)
+        return min(len(wrong), 100)
+
+    pid = forked(child)
+    try:
+        parents_wrong = wrong_answers(shared, ids[:2])
+    finally:
+        childs_wrong = reaped(pid)
+    assert parents_wrong == [] and childs_wrong == 0, (parents_wrong[:3], childs_wrong)
+    shared.close()
+
+
+def test_a_fork_while_another_thread_holds_the_token_lock_does_not_hang_the_child(server: LocalServer) -> None:
+    """A thread of the parent was fetching the token (holding the client's token lock) at the fork: the child's
+    first call waited for that lock forever, no thread of its own to release it. The child has a lock of its own."""
+    shared = Timeback(**server.client_kwargs(), max_retries=0)
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with shared._client._token_lock:
+            held.set()
+            release.wait(REAP_WITHIN)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert held.wait(REAP_WITHIN)
+    try:
+        pid = forked(lambda: int(shared.oneroster.gradebook.get_all_categories(limit=1).total_count is None))
+    finally:
+        release.set()
+        holder.join(REAP_WITHIN)
+    assert reaped(pid) == 0
+    shared.close()
+
+
+def test_a_callers_http_client_used_before_a_fork_is_refused_in_the_child(server: LocalServer) -> None:
+    """An ``http_client`` of the caller's cannot be rebuilt by the SDK: one it sent with before the fork holds the
+    parent's connections. The child's call raises a ``RuntimeError`` saying to make the client after forking (the
+    parent's client is left alone: not closed); one not used before the fork serves the child."""
+    used = Timeback(**server.client_kwargs(), http_client=httpx.Client())
+    unused = Timeback(**server.client_kwargs(), http_client=httpx.Client())
+    used.oneroster.gradebook.get_all_categories(limit=1)
+
+    def child() -> int:
+        unused.oneroster.gradebook.get_all_categories(limit=1)
+        try:
+            used.oneroster.gradebook.get_all_categories(limit=1)
+        except RuntimeError as error:
+            return 0 if "after forking" in str(error) else 2
+        return 3
+
+    assert reaped(forked(child)) == 0
+    assert used.oneroster.gradebook.get_all_categories(limit=1).total_count is not None  # (the parent's still works)
+    used.close()
+    unused.close()
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+def test_an_async_client_in_use_in_a_running_loop_at_a_fork_serves_the_childs_loop(
+    server: LocalServer, client: Timeback, kind: str
+) -> None:
+    """The parent's loop (in a thread) still open and holding a pooled connection at the fork: the child's own
+    loop gets connections of its own, and its answers are its own while the parent's loop goes on calling."""
+    ids = put_categories(client, f"forked-async-{kind}", 4)
+    http = DefaultAioHttpClient() if kind == "aiohttp" else None
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0, http_client=http)
+    loop = asyncio.new_event_loop()
+    looping = threading.Thread(target=loop.run_forever, daemon=True)
+    looping.start()
+
+    async def wrong_async(mine: list[str]) -> list[str]:
+        wrong = []
+        for n in range(100):
+            want = mine[n % 2]
+            try:
+                got = (await shared.oneroster.gradebook.get_category(sourced_id=want)).category.sourcedId
+            except Exception as error:
+                got = f"{type(error).__name__}: {error}"
+            if got != want:
+                wrong.append(f"{want} -> {got}")
+        return wrong
+
+    def in_loop(mine: list[str]) -> list[str]:
+        return asyncio.run_coroutine_threadsafe(wrong_async(mine), loop).result(REAP_WITHIN)
+
+    try:
+        assert in_loop(ids[:2]) == []  # (a pooled connection of that loop's now)
+
+        def child() -> int:
+            wrong = asyncio.run(asyncio.wait_for(wrong_async(ids[2:]), REAP_WITHIN))
+            print(*wrong[:3], file=sys.stderr, flush=True)
+            return min(len(wrong), 100)
+
+        pid = forked(child)
+        try:
+            parents_wrong = in_loop(ids[:2])
+        finally:
+            childs_wrong = reaped(pid)
+        assert parents_wrong == [] and childs_wrong == 0, (parents_wrong[:3], childs_wrong)
+        asyncio.run_coroutine_threadsafe(shared.close(), loop).result(REAP_WITHIN)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        looping.join(REAP_WITHIN)
+        loop.close()
