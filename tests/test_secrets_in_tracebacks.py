@@ -10,12 +10,13 @@ the token and the secret in all of that.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import socket
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -434,6 +435,39 @@ async def test_credentials_a_server_echoes_in_an_error_are_redacted_async(at: st
         error = await async_failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"),
                                     echoing.expected())  # fmt: skip
     echoing.assert_redacted(error)
+
+
+RE_ENCODINGS: dict[str, Callable[[str], str]] = {
+    "form": quote_plus,  # (a form's encoding: "+" for a space, "%2B" for a "+")
+    "html": html.escape,  # ("&amp;", "&lt;", "&quot;" in an HTML error page)
+    "html, quotes left": lambda text: html.escape(text, quote=False),
+    "json slashes": lambda text: text.replace("/", "\\/"),  # (PHP's json_encode: "\/")
+}
+
+
+@pytest.mark.parametrize("encoding", RE_ENCODINGS)
+def test_a_secret_or_token_a_server_echoes_re_encoded_is_redacted(encoding: str) -> None:
+    """A token endpoint that echoes the secret, and a gateway the token, in a form-encoded, HTML-escaped or
+    JSON-slash-escaped form: those forms escaped redaction. A case the local server cannot produce: a mock."""
+    encode = RE_ENCODINGS[encoding]
+    secret, token = "Sup3r Secret+Value/2024&<x> " + uid("s"), "t0ken+/&<x>" + uid("t")
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            if at == "token":
+                return httpx.Response(400, text=f"bad client: client_secret={encode(secret)}")
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        return httpx.Response(403, text=f"<p>refused: Bearer {encode(token)}</p>")
+
+    for at, expected in (("token", AuthError), ("api", PermissionDeniedError)):
+        kwargs = {**Echoing("token").kwargs(), "client_secret": secret}
+        with Timeback(**kwargs, http_client=httpx.Client(transport=httpx.MockTransport(echo))) as client:
+            error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), expected)
+        assert isinstance(error, RequestError)
+        for text in (str(error), repr(error), json.dumps(error.body)):
+            assert "[redacted]" in text, (at, text)
+            for credential in (secret, token):
+                assert encode(credential) not in text, (at, text)
 
 
 def test_a_credential_of_a_few_characters_is_not_redacted() -> None:

@@ -22,7 +22,7 @@ import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pydantic
@@ -167,6 +167,11 @@ class BaseClient:
     def is_closed(self) -> bool:
         """Whether ``close()`` ran, or the http client was closed (by its owner): no request can be sent any more."""
         return self._closing.is_set() or (self._http is not None and self._http.is_closed)
+
+    @functools.cached_property
+    def _secret_forms(self) -> frozenset[str]:
+        """The client secret as a server may echo it (``echoed_forms``): worked out once, on the first error."""
+        return frozenset(echoed_forms(self._config.client_secret))
 
     def __repr__(self) -> str:
         # Never the secret, never a token.
@@ -455,7 +460,7 @@ class BaseClient:
     def _status_error(
         self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
     ) -> RequestError:
-        credentials = sent_credentials(request, self._config.client_secret)
+        credentials = sent_credentials(request, self._secret_forms)
         body = decode_error_body(response.content, functools.partial(_redacted, credentials=credentials))
         message = _redacted(describe(response.status_code, response.reason_phrase, body), credentials)
         cls = error_class_for(response.status_code)
@@ -955,17 +960,27 @@ async def _pause_async(seconds: float, stop: threading.Event | None, closing: _C
     return True
 
 
-def sent_credentials(request: httpx.Request, secret: object = "") -> tuple[str, ...]:
+def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -> tuple[str, ...]:
     """What a server may echo of the credentials into its answer (gateways quote the Authorization header they
-    refuse; token endpoints, the secret): the client ``secret``, and the Authorization header ``request`` carried,
-    whole and its credential alone (the bearer token, or Basic's base64 of id and secret), each as it is and
-    percent-encoded. Longest first, so a header goes whole before the token in it."""
+    refuse; token endpoints, the secret): the client secret's ``secret_forms`` (``echoed_forms`` of it), and the
+    Authorization header ``request`` carried, whole and its credential alone (the bearer token, or Basic's base64
+    of id and secret), in each of their ``echoed_forms``. Longest first, so a header goes whole before the token
+    in it."""
     sent = request.headers.get("Authorization", "")
-    forms = {sent, sent.partition(" ")[2], secret if isinstance(secret, str) else ""}
-    forms |= {quote(form, safe="") for form in forms}
+    forms = {*secret_forms, *echoed_forms(sent), *echoed_forms(sent.partition(" ")[2])}
     # Shorter values are left: an empty one would match between every character, and one of a few characters would
     # blot out words of the server's message (and is guessed sooner than read from an error anyway).
     return tuple(sorted((form for form in forms if len(form) >= MIN_REDACTED), key=len, reverse=True))
+
+
+def echoed_forms(text: str) -> set[str]:
+    """``text`` as a server may quote it: as it is; percent-encoded, as in a URL and as in a form ("+" for a
+    space); HTML-escaped, quotes too or not; and with JSON's optional escaped "/" (PHP's ``json_encode``: ``\\/``),
+    which a body decoded as JSON has undone but one read as text has not."""
+    import html  # (imported on use: only an error needs it)
+
+    return {text, quote(text, safe=""), quote_plus(text), html.escape(text), html.escape(text, quote=False),
+            text.replace("/", "\\/")}  # fmt: skip
 
 
 def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
