@@ -204,6 +204,23 @@ def test_live_tokens_are_capped_the_oldest_dropped_first(clock: Clock) -> None:
             assert_bearer_refused(get_result(server, issued[3]))
 
 
+def test_a_token_in_use_outlives_newer_ones_unused_at_the_cap(clock: Clock) -> None:
+    """The cap drops the token used least recently, not the one issued first: a CI job's long-lived token, in use,
+    was dropped (a hard 401 for a caller holding a fixed token) by another client fetching one per call."""
+    with local_server(clock, token_ttl_seconds=1_000_000_000, max_live_tokens=3) as server:
+        with httpx.Client(base_url=server.url) as http:
+            in_use = token_request(http).json()["access_token"]
+            for _ in range(5):
+                token_request(http)  # (a client fetching one per call)
+                assert get_result(server, in_use).status_code == 404  # (used between each: kept)
+
+
+@pytest.mark.parametrize("cap", [0, -1])
+def test_a_cap_that_would_hold_no_token_is_refused(cap: int) -> None:
+    with pytest.raises(ValueError, match="max_live_tokens"):
+        ServerSettings(max_live_tokens=cap)
+
+
 def test_token_from_another_server_instance_is_401(server: LocalServer, http: httpx.Client) -> None:
     same_credentials = LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET))
     with same_credentials as other, httpx.Client(base_url=other.url) as other_http:

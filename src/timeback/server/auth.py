@@ -141,8 +141,9 @@ class TokenStore:
     token costs one database read, not one per request. Digests are keyed by ``key`` (``shared_token_key``): a
     server on the same file configured with another secret or other scopes for the client finds none of this
     one's tokens (looked up by client id alone, a read-only server accepted a token issued with every scope).
-    At most ``max_tokens`` are held (here, and in ``shared``), the oldest dropped first: tokens that never expire
-    (``--token-ttl 1000000000``) grew the process without end under a client fetching one per call."""
+    At most ``max_tokens`` are held (here, and in ``shared``): here the one used least recently is dropped first, in
+    ``shared`` the oldest issued (a worker finds a token it has not seen yet among the newest). Tokens that never
+    expire (``--token-ttl 1000000000``) grew the process without end under a client fetching one per call."""
 
     def __init__(
         self,
@@ -180,6 +181,10 @@ class TokenStore:
             grant = self._from_shared(digest)
         if grant is None or grant.expires_at <= self.clock():
             return None
+        try:
+            self._grants.move_to_end(digest)  # (used: the last the cap drops, ``max_tokens``)
+        except KeyError:  # (dropped meanwhile by another thread's ``_remember``)
+            pass
         return grant
 
     def needs_lookup(self, token: str) -> bool:

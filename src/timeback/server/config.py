@@ -14,8 +14,8 @@ class ServerSettings:
     client_scopes: str | None = None  # space-separated scopes of the client (short or full URIs); None: all
     sourced_id_pairs: Literal["spec", "timeback"] = "spec"  # array of pairs (OneRoster) or first pair (Timeback)
     token_ttl_seconds: int = 3600
-    # tokens held at most, the oldest dropped first (its holder gets a 401): tokens that never expire grew the server
-    # by about 0.7 KB each, without end, under a client fetching one per call; one reusing its token never meets it
+    # tokens held at most, the one used least recently dropped first (its holder gets a 401): tokens that never
+    # expire grew the server by about 0.7 KB each, without end, under a client fetching one per call
     max_live_tokens: int = 100_000
     token_max_failures: int = 10  # failed token requests per client id within the window before 429; 0: no limit
     token_failure_window_seconds: float = 60.0
@@ -40,6 +40,8 @@ class ServerSettings:
 
     def __post_init__(self) -> None:
         check_client(self.client_id, self.client_secret)
+        if not self.max_live_tokens >= 1:  # (0 refused every token as it was issued; negative emptied the table)
+            raise ValueError(f"max_live_tokens must be 1 or more: {self.max_live_tokens!r}")
         if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
             raise ValueError(f"query_timeout_seconds must be 0 or more, or None: {self.query_timeout_seconds!r}")
 
