@@ -167,58 +167,139 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
 
 
 class HoldsTheFirstBatch(Forwarding):
-    """Forwards each request to the real server, the first batch POST only once the second has been answered: the
-    server ends the later batch first."""
+    """Forwards each request to the real server, the first batch POST only once the second has been answered (or
+    ``release`` is set): the server ends the later batch first. Notes whether a later POST came before the first's
+    answer."""
 
     def __init__(self) -> None:
         super().__init__()
         self.posts = 0
         self.lock = threading.Lock()
         self.second_answered = threading.Event()
+        self.release = threading.Event()
+        self.first_answered = False
+        self.sent_before_the_first_answer: list[int] = []  # (the POSTs after the second sent while the first waits)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "POST" or not request.url.path.endswith("/results"):
             return self.inner.handle_request(request)
         with self.lock:
             self.posts += 1
-            first = self.posts == 1
-        if first:
-            self.second_answered.wait(timeout=60)  # (a bound, should the second never come)
-            return self.inner.handle_request(request)
+            number = self.posts
+            if number > 2 and not self.first_answered:
+                self.sent_before_the_first_answer.append(number)
+        if number == 1:
+            for _ in range(600):  # (a bound, should the second never come)
+                if self.second_answered.wait(timeout=0.1) or self.release.is_set():
+                    break
+            try:
+                return self.inner.handle_request(request)
+            finally:
+                with self.lock:
+                    self.first_answered = True
         try:
             return self.inner.handle_request(request)
         finally:
             self.second_answered.set()
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
-async def test_a_repeat_of_a_result_in_flight_fails_alone_though_its_batch_would_be_stored_first(
-    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
-) -> None:
-    """A repeat read while its first copy's batch is in flight fails alone, the first kept, whichever batch the
-    server ends first. Before, only the results still waiting were compared: the repeat went in the next batch, the
-    server stored that one first, and the first copy's whole batch failed 409 (the stale copy stored instead)."""
-    roster, line_items = world
-    tag = uid(f"repeat-in-flight-{kind}")
-    rows = list(interleaved(roster, line_items[:1], 11, tag))
-    again = {**rows[4], "score": 1}  # (a stale copy, read once its first went out in a full batch)
-    given = [*rows[:10], again, rows[10]]
-    options: dict[str, Any] = {"batch_size": 10, "concurrency": 2}
-    transport = HoldsTheFirstBatch()
+async def bulk_through(kind: str, server: Any, transport: httpx.BaseTransport, rows: Any, **options: Any) -> Any:
+    """``bulk_post_results`` on a sync or async client sending through ``transport``."""
     if kind == "sync":
         with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
-            summary = api.oneroster.gradebook.bulk_post_results(given, **options)
+            return api.oneroster.gradebook.bulk_post_results(rows, **options)
+    async with AsyncTimeback(
+        **server.client_kwargs(), http_client=httpx.AsyncClient(transport=AsyncFromSync(transport))
+    ) as aapi:
+        return await aapi.oneroster.gradebook.bulk_post_results(rows, **options)
+
+
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_repeat_of_a_result_in_flight_is_sent_once_its_first_copy_has_settled(
+    kind: str, if_exists: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A repeat read while its first copy's batch is in flight is held until that batch settles, then sent like any
+    later input: it meets the stored first copy's 409, or replaces it. Never sent while the first is in flight:
+    before, the repeat went in the next batch, the server stored that one first, and the first copy's whole batch
+    failed 409 (the stale copy stored instead)."""
+    roster, line_items = world
+    tag = uid(f"repeat-in-flight-{kind}-{if_exists}")
+    rows = list(interleaved(roster, line_items[:1], 11, tag))
+    again = {**rows[4], "score": 1}  # (a later copy, read once its first went out in a full batch)
+    given = [*rows[:10], again, rows[10]]
+    transport = HoldsTheFirstBatch()
+    summary = await bulk_through(kind, server, transport, given, batch_size=10, concurrency=2, if_exists=if_exists)
+    # the repeat went alone, in a third batch, once the first had been answered
+    assert transport.posts == 3 and transport.sent_before_the_first_answer == [], transport.posts
+    expected = {r["sourcedId"]: r["score"] for r in rows}
+    if if_exists == "fail":
+        assert (summary.taken, summary.sent, summary.stored, summary.failed) == (12, 12, 11, 1), summary
+        (repeat,) = summary.failures
+        assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409
     else:
-        async_transport = AsyncFromSync(transport)
-        async with AsyncTimeback(
-            **server.client_kwargs(), http_client=httpx.AsyncClient(transport=async_transport)
-        ) as aapi:
-            summary = await aapi.oneroster.gradebook.bulk_post_results(given, **options)
-    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (12, 11, 11, 1), summary
-    (repeat,) = summary.failures
-    assert repeat.sourced_ids == (again["sourcedId"],) and "repeated" in repeat.reason
-    assert transport.posts == 2 and transport.second_answered.is_set()
-    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # the first one kept
+        assert (summary.taken, summary.sent, summary.stored, summary.replaced, summary.failed) == (12, 12, 12, 1, 0)
+        expected[again["sourcedId"]] = 1  # (the later copy wins)
+    assert stored_scores(client, roster, tag) == expected
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_corrected_copy_of_a_refused_result_in_flight_is_stored(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The first copy refused (an unknown student), the corrected one read while it is in flight is stored: nothing
+    was kept of the first. (Failed as a repeat before, the result was stored by neither.)"""
+    roster, line_items = world
+    sourced_id = uid(f"corrected-{kind}")
+    wrong = result_body(line_items[0], "no-such-student", sourced_id)
+    right = result_body(line_items[0], roster.students[0], sourced_id, score=95)
+    summary = await bulk_through(kind, server, Forwarding(), [wrong, right], batch_size=1, concurrency=2)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (2, 2, 1, 1), summary
+    (refused,) = summary.failures
+    assert refused.status_code == 422 and refused.sourced_ids == (sourced_id,)
+    assert client.oneroster.gradebook.get_result(sourced_id=sourced_id).result.score == 95
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_with_replace_a_later_copy_replaces_the_first_whatever_its_batch_was_doing(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``if_exists="replace"``: the later copy wins, whether its first copy's batch was still in flight when it was
+    read (it waits for it) or had been answered. (Failed as a repeat before, unless enough batches were in flight
+    for the answered one to have been settled.)"""
+    roster, line_items = world
+    sourced_id = uid(f"later-wins-{kind}")
+    first = result_body(line_items[0], roster.students[0], sourced_id, score=90)
+    later = {**first, "score": 95}
+    summary = await bulk_through(
+        kind, server, Forwarding(), [first, later], batch_size=1, concurrency=4, if_exists="replace"
+    )
+    assert (summary.taken, summary.sent, summary.stored, summary.replaced, summary.failed) == (2, 2, 2, 1, 0), summary
+    assert client.oneroster.gradebook.get_result(sourced_id=sourced_id).result.score == 95
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_repeat_held_for_its_first_copy_counts_as_not_sent_when_the_upload_stops(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The input failing while a repeat waits for its first copy's batch: that batch is settled, and the repeat
+    counts as not sent (``taken == stored + failed``)."""
+    roster, line_items = world
+    sourced_id = uid(f"held-at-stop-{kind}")
+    first = result_body(line_items[0], roster.students[0], sourced_id, score=90)
+    transport = HoldsTheFirstBatch()
+
+    def source() -> Iterator[dict[str, Any]]:
+        yield first
+        yield {**first, "score": 95}  # (read while the first is held in flight)
+        transport.release.set()
+        raise RuntimeError("the input broke")
+
+    with pytest.raises(RuntimeError, match="the input broke") as raised:
+        await bulk_through(kind, server, transport, source(), batch_size=1, concurrency=2)
+    assert transport.posts == 1
+    assert "2 results taken, 1 stored, 1 failed or not sent" in "\n".join(raised.value.__notes__)
+    assert client.oneroster.gradebook.get_result(sourced_id=sourced_id).result.score == 90
 
 
 async def test_a_repeat_of_a_result_whose_batch_has_settled_meets_the_stored_record(

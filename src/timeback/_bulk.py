@@ -17,6 +17,7 @@ import functools
 import inspect
 import re
 import time
+from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias, cast
@@ -236,6 +237,11 @@ class Batcher:
         # Their sourcedIds, and those of the batches taken until they settle (``settled``): at most
         # (PENDING_BATCHES + concurrency + 1) x batch_size ids, whatever the size of the input
         self._unsettled_ids: set[str] = set()
+        self._out_ids: set[str] = set()  # (of those, the ones in batches taken)
+        # Repeats of ids out, held until their batch settles (at most one batch per id is out): then taken as a
+        # later input would be (``settled``); the batches that fills wait in ``_ready``
+        self._repeats: dict[str, list[tuple[str, bytes]]] = {}
+        self._ready: deque[Batch] = deque()
 
     def add(self, item: Any) -> Batch | None:
         """Take one result; return a batch when one is ready to send."""
@@ -260,16 +266,21 @@ class Batcher:
         if self.ids_required and not _id_given(item):
             self.summary.failures.append(BulkFailure((None,), NO_ID_TO_REPLACE))
             return None
-        pending = self._pending
-        result_id: str = result["sourcedId"]
-        line_item: str = result["lineItem"]["sourcedId"]
+        return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
+
+    def _place(self, result_id: str, line_item: str, encoded: bytes) -> Batch | None:
         if result_id in self._unsettled_ids:
-            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice; sent while
-            # the first's batch is in flight, the server may store it first and refuse the first's whole batch with
-            # 409. Only the results waiting or in flight are compared: memory stays flat.)
+            if result_id in self._out_ids:
+                # (sent while the first's batch is in flight, the server may store it first and refuse the first's
+                # whole batch with 409: it waits for that batch to settle. Only the results waiting or in flight are
+                # compared: memory stays flat.)
+                self._repeats.setdefault(result_id, []).append((line_item, encoded))
+                return None
+            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice)
             reason = "invalid result: sourcedId: repeated in this upload (the first one is kept)"
             self.summary.failures.append(BulkFailure((result_id,), reason, line_item=line_item))
             return None
+        pending = self._pending
         group = pending.get(line_item)
         if group is None:
             group = pending[line_item] = Batch(line_item, [], EncodedItems())
@@ -302,17 +313,37 @@ class Batcher:
         while self._fullest and self._fullest not in self._by_size:  # (at most a batch's size of steps per batch)
             self._fullest -= 1
         self._held -= len(batch.ids)
+        self._out_ids.update(batch.ids)
         return batch
 
     def settled(self, batch: Batch) -> None:
-        """``batch`` (one this batcher made) is settled: a repeat of one of its ids now meets the stored record."""
+        """``batch`` (one this batcher made) is settled: a repeat of one of its ids now meets the stored record (or
+        is stored, the first having failed). The repeats held for it are taken now; batches they fill are
+        ``ready``."""
         self._unsettled_ids.difference_update(batch.ids)
+        self._out_ids.difference_update(batch.ids)
+        if self._repeats:
+            for sourced_id in batch.ids:
+                for line_item, encoded in self._repeats.pop(sourced_id, ()):
+                    if (full := self._place(sourced_id, line_item, encoded)) is not None:
+                        self._ready.append(full)
 
-    def rest(self) -> Iterator[Batch]:
-        """The part-filled batches left at the end of the input, each taken as it is given: when the upload stops
-        while they are sent, those not given yet are still here, for ``not_sent`` to count."""
+    def ready(self) -> Iterator[Batch]:
+        """The batches filled by repeats taken as their first copies settled, each taken as it is given."""
+        while self._ready:
+            yield self._ready.popleft()
+
+    def rest(self, *, held: bool = False) -> Iterator[Batch]:
+        """The batches ready and part-filled left at the end of the input, each taken as it is given: when the
+        upload stops while they are sent, those not given yet are still here, for ``not_sent`` to count. ``held``:
+        the repeats still waiting for their first copies too (to count, never to send)."""
+        yield from self.ready()
         while self._pending:
             yield self._take(next(iter(self._pending)))
+        while held and self._repeats:
+            sourced_id, copies = self._repeats.popitem()
+            for line_item, encoded in copies:
+                yield Batch(line_item, [sourced_id], EncodedItems([encoded]))
 
 
 def _errors(exc: pydantic.ValidationError, shown: int = 5) -> str:
@@ -761,11 +792,15 @@ def run_sync(
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
     batcher = Batcher(batch_size, summary, ids_required=ids_required)
+    # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
+    # are freed and the repeats held for them sent without waiting for a slot to be needed)
+    finished: deque[Future[Outcome]] = deque()
 
     def settle(done: Iterable[Future[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for future in done:
-            batch = in_flight.pop(future)
+            if (batch := in_flight.pop(future, None)) is None:  # (settled already: by a wait, or the callback's)
+                continue
             batcher.settled(batch)
             if future.cancelled():
                 not_sent(summary, [batch], "the upload stopped")
@@ -791,7 +826,16 @@ def run_sync(
                 not_sent(summary, [batch], "the upload stopped")
                 raise
             # (in a copy of the caller's context, as a task on AsyncTimeback: what reads it around a request sees it)
-            in_flight[pool.submit(contextvars.copy_context().run, send, batch)] = batch
+            future = pool.submit(contextvars.copy_context().run, send, batch)
+            in_flight[future] = batch
+            future.add_done_callback(finished.append)
+
+        def settle_finished() -> None:
+            """Settle the batches finished since, and send the batches their held repeats filled."""
+            if fatal := settle([finished.popleft() for _ in range(len(finished))]):
+                raise fatal
+            for batch in batcher.ready():
+                submit(batch)
 
         try:
             # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a
@@ -799,6 +843,8 @@ def run_sync(
             interrupts.waiting = True
             for item in results:
                 interrupts.waiting = False
+                if finished:
+                    settle_finished()
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
@@ -806,10 +852,13 @@ def run_sync(
                 if interrupts.held:
                     interrupts.check()
             interrupts.waiting = False
-            for batch in batcher.rest():
-                submit(batch)
-            if fatal := settle(interrupts.wait(wait, in_flight).done):
-                raise fatal
+            while True:  # (until the repeats held for the batches in flight are sent too)
+                for batch in batcher.rest():
+                    submit(batch)
+                if not in_flight:
+                    break
+                if fatal := settle(interrupts.wait(wait, in_flight).done):
+                    raise fatal
             reports.at_end()
             interrupts.check()  # (raised here, an interrupt gets the note)
         except BaseException as error:
@@ -821,7 +870,7 @@ def run_sync(
             for future in in_flight:
                 future.cancel()
             settle(interrupts.wait_only(wait, in_flight).done, progress=False)
-            not_sent(summary, batcher.rest(), "the upload stopped")
+            not_sent(summary, batcher.rest(held=True), "the upload stopped")
             note_stop(summary, error)
             raise
     summary.seconds = time.perf_counter() - started
@@ -851,11 +900,13 @@ async def run_async(
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
     batcher = Batcher(batch_size, summary, ids_required=ids_required)
+    finished: deque[asyncio.Task[Outcome]] = deque()  # (as the sync upload's)
 
     def settle(done: Iterable[asyncio.Task[Outcome]], progress: bool = True) -> BaseException | None:
         fatal = None
         for task in done:
-            batch = in_flight.pop(task)
+            if (batch := in_flight.pop(task, None)) is None:  # (settled already)
+                continue
             batcher.settled(batch)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
                 failure = BulkFailure(tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item)
@@ -878,10 +929,19 @@ async def run_async(
         except BaseException:  # (as the sync upload: this batch is not sent)
             not_sent(summary, [batch], "the upload stopped")
             raise
-        in_flight[asyncio.ensure_future(send(batch))] = batch
+        task = asyncio.ensure_future(send(batch))
+        in_flight[task] = batch
+        task.add_done_callback(finished.append)
         # (its task starts now, and the answers that came meanwhile are read: from a plain iterable the loop ran
         # only when a slot was awaited, so the first batch went once `concurrency` were made)
         await asyncio.sleep(0)
+
+    async def settle_finished() -> None:
+        """As the sync upload's."""
+        if fatal := settle([finished.popleft() for _ in range(len(finished))]):
+            raise fatal
+        for batch in batcher.ready():
+            await submit(batch)
 
     async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
         """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
@@ -893,21 +953,27 @@ async def run_async(
         if tasks:
             await asyncio.wait(tasks)
         settle(tasks, progress=False)
-        not_sent(summary, batcher.rest(), "the upload was cancelled")
+        not_sent(summary, batcher.rest(held=True), "the upload was cancelled")
         note_stop(summary, cancelled)
 
     try:
         if isinstance(results, AsyncIterable):
             async for item in results:
+                if finished:
+                    await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
         else:
             for item in results:
+                if finished:
+                    await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
-        for batch in batcher.rest():
-            await submit(batch)
-        if in_flight:
+        while True:  # (as the sync upload)
+            for batch in batcher.rest():
+                await submit(batch)
+            if not in_flight:
+                break
             done, _ = await asyncio.wait(in_flight)
             if fatal := settle(done):
                 raise fatal
@@ -926,7 +992,7 @@ async def run_async(
         except asyncio.CancelledError as cancelled:  # (cancelled while they finish: as above)
             await cancel_in_flight(cancelled)
             raise
-        not_sent(summary, batcher.rest(), "the upload stopped")
+        not_sent(summary, batcher.rest(held=True), "the upload stopped")
         note_stop(summary, error)
         raise
     summary.seconds = time.perf_counter() - started
