@@ -114,6 +114,8 @@ class _NeedToken:
 @dataclass(frozen=True)
 class _Send:
     request: httpx.Request
+    # time.monotonic() at the call's deadline: the attempt ends then, however its answer is coming (None: no bound)
+    expires: float | None = None
 
 
 @dataclass(frozen=True)
@@ -327,12 +329,14 @@ class BaseClient:
                     passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
                     raise _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
+                bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
+                bound = None
             if self._forked_http:
                 raise RuntimeError(FORKED)
             self._sent = True
-            outcome = yield _Send(request)
+            outcome = yield _Send(request, bound)
             sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
@@ -919,6 +923,51 @@ def _wake(waker: asyncio.Future[None]) -> None:
         waker.set_result(None)
 
 
+class _ReadBy(httpx.SyncByteStream):
+    """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``time.monotonic()``) passed between chunks:
+    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline."""
+
+    def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, expires: float) -> None:
+        self._stream, self._request, self._expires = stream, request, expires
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            if time.monotonic() >= self._expires:
+                raise httpx.ReadTimeout("the deadline passed while the answer came", request=self._request)
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
+    """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). Its head is bounded by
+    each read's timeout only (capped at what was left of the deadline when the attempt began)."""
+    response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires)
+    try:
+        response.read()
+    except BaseException:
+        response.close()  # (its connection closed: the rest of the answer is not read)
+        raise
+    return response
+
+
+async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: float) -> httpx.Response:
+    """``http.send(request)``, its answer read whole by ``expires`` (``time.monotonic()``), head and body, or an
+    httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline."""
+    import asyncio
+
+    timer = asyncio.timeout(expires - time.monotonic())
+    try:
+        async with timer:
+            return await http.send(request, auth=NO_AUTH)
+    except TimeoutError:
+        if not timer.expired():  # (not ours)
+            raise
+    # (any part of the attempt: it may have reached the server, so its answer counts as lost)
+    raise httpx.TimeoutException("the deadline passed before the answer came", request=request)
+
+
 def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
     """Sleep ``seconds`` (a blocking call's wait before a retry), less once ``closing`` is set; True, as soon as it
     is set, if ``stop`` is. With both, ``closing`` is looked at every 50 ms."""
@@ -1440,7 +1489,10 @@ class SyncAPIClient(BaseClient):
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
                 try:
-                    outcome = self._http.send(action.request, auth=NO_AUTH)
+                    if action.expires is None:
+                        outcome = self._http.send(action.request, auth=NO_AUTH)
+                    else:
+                        outcome = _read_by(self._http.send(action.request, auth=NO_AUTH, stream=True), action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
@@ -1625,7 +1677,10 @@ class AsyncAPIClient(BaseClient):
                     continue
                 http = (await self._in_loop()).http
                 try:
-                    outcome = await http.send(action.request, auth=NO_AUTH)
+                    if action.expires is None:
+                        outcome = await http.send(action.request, auth=NO_AUTH)
+                    else:
+                        outcome = await _sent_by(http, action.request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
