@@ -7,13 +7,14 @@ Retry timing and dropped connections cannot be produced on demand by a real serv
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import email.utils
 import gc
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -795,6 +796,44 @@ async def test_async_calls_waiting_for_a_refused_token_request_share_its_refusal
         calls = (client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(8))
         errors = await asyncio.gather(*calls, return_exceptions=True)
     assert len(asked) == 1 and all(isinstance(e, AuthError) for e in errors)
+
+
+@pytest.fixture(scope="module")
+def failing_token_endpoint(server: LocalServer) -> Iterator[LocalServer]:
+    """A server answering every request 503 (the token endpoint's first): its fault counts say how many came."""
+    from timeback.server import ServerSettings
+
+    client_id, client_secret = server.credentials
+    settings = ServerSettings(client_id=client_id, client_secret=client_secret, faults="503=1")
+    with LocalServer(settings, storage=server.app.state.storage) as running:
+        yield running
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_calls_waiting_for_a_failed_token_request_share_its_error(
+    failing_token_endpoint: LocalServer, kind: str
+) -> None:
+    """Before: each waiting call took the lock in turn and ran its own retries of the token request: 8 calls made 24
+    requests, the last failing after 8 times one call's time. Now they share the refresh's outcome, as a refusal."""
+    counts = failing_token_endpoint.app.state.faults.counts
+    kwargs = {**failing_token_endpoint.client_kwargs(), "max_retries": 2}  # (3 attempts, about 1.1 s of backoff)
+    before = counts["requests"]
+    if kind == "sync":
+        with Timeback(**kwargs) as client, concurrent.futures.ThreadPoolExecutor(8) as pool:
+            waiting = [pool.submit(get_result, client) for _ in range(8)]
+            errors = [f.exception() for f in waiting]
+            with pytest.raises(ServerError):
+                get_result(client)  # a call after that refresh failed asks again
+    else:
+        http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
+        async with AsyncTimeback(**kwargs, http_client=http_client) as async_client:
+            calls = (async_client.oneroster.gradebook.get_result(sourced_id="r1") for _ in range(8))
+            errors = list(await asyncio.gather(*calls, return_exceptions=True))
+            with pytest.raises(ServerError):
+                await async_client.oneroster.gradebook.get_result(sourced_id="r1")
+    assert all(isinstance(e, ServerError) and e.status_code == 503 for e in errors), errors
+    assert len({id(e) for e in errors}) == 8  # each call its own copy
+    assert counts["requests"] - before == 3 + 3, counts  # (one refresh's attempts, then the later call's own)
 
 
 def test_the_read_back_confirming_a_lost_create_takes_the_call_s_retries(sleeps: list[float]) -> None:

@@ -2,7 +2,7 @@
 
 The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threading.Lock`` or an
 ``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it (and share its
-refusal, if the endpoint refused the credentials).
+error, if it failed: the endpoint refused the credentials, or kept failing through the refresh's retries).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from timeback._config import ENDLESS, ClientConfig
-from timeback.errors import APIResponseValidationError, AuthError
+from timeback.errors import APIResponseValidationError, TimebackError
 
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
 # that expires in flight.
@@ -45,8 +45,8 @@ class TokenCache:
     def __init__(self, config: ClientConfig) -> None:
         self._config = config
         self._token: _Token | None = None
-        self.refusals = 0  # token requests the endpoint refused; a caller notes the count before waiting for one
-        self._refusal: AuthError | None = None  # the last one's error
+        self.failures = 0  # token requests that failed; a caller notes the count before waiting for one
+        self._failure: TimebackError | None = None  # the last one's error
 
     def current(self) -> _Token | None:
         """The cached token if it is still fresh, else None."""
@@ -60,19 +60,23 @@ class TokenCache:
         if self._token is token:
             self._token = None
 
-    def refused_since(self, refusals: int) -> AuthError | None:
-        """The token endpoint's refusal since the count was ``refusals`` (of a request this caller waited for).
+    def failed_since(self, failures: int) -> TimebackError | None:
+        """The error of a token request that failed since the count was ``failures`` (one this caller waited for).
 
-        Asking again with the same credentials would get the same answer, and add a failed login: a server that
-        limits them (the local one, 10 a minute) would lock the client id out because many calls waited at once.
+        A refusal: asking again with the same credentials would get the same answer, and add a failed login (a
+        server that limits them, the local one 10 a minute, would lock the client id out because many calls waited
+        at once). An endpoint failing (5xx, 429, timeouts) through that request's retries: each waiting call
+        retrying it in turn took about its place in the queue times one call's time, and as many requests.
         """
-        if self._refusal is None or self.refusals == refusals:
+        if self._failure is None or self.failures == failures:
             return None
-        return copy.copy(self._refusal)  # (each caller raises its own: tracebacks are per raise)
+        return copy.copy(self._failure)  # (each caller raises its own: tracebacks are per raise)
 
-    def refuse(self, error: AuthError) -> None:
-        self._refusal = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
-        self.refusals += 1
+    def fail(self, error: TimebackError) -> None:
+        """Called, under the client's token lock, when a token request ended on the endpoint's word (not cut short
+        by its call's deadline, stop or close: the calls waiting have their own)."""
+        self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
+        self.failures += 1
 
     def build_request(self, headers: Mapping[str, bytes] = NO_HEADERS) -> httpx.Request:
         """``headers``: a caller's http client's, sent too (none of the request's own: see ``callers_headers``)."""
@@ -94,7 +98,9 @@ class TokenCache:
         """Parse a successful token response and cache the token."""
         token = _parsed(response)
         if isinstance(token, str):  # (raised here, out of _parsed's frame, whose locals hold the answer's token)
-            raise APIResponseValidationError(f"token endpoint answered {token}"[:200], **_answer(response))
+            error = APIResponseValidationError(f"token endpoint answered {token}"[:200], **_answer(response))
+            self.fail(error)
+            raise error
         self._token = token
         return token
 

@@ -108,7 +108,7 @@ class _NeedToken:
     # The token request is part of the call: the call's timeout and retries apply, and what is left of its deadline.
     options: CallOptions
     expires: float | None  # time.monotonic() at the call's deadline
-    refusals: int  # the token endpoint's refusals when this call asked (see TokenCache.refused_since)
+    failures: int  # the token requests that had failed when this call asked (see TokenCache.failed_since)
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ class BaseClient:
         while True:
             token = None
             if authenticated:
-                got = yield _NeedToken(call_options, expires, self._tokens.refusals)
+                got = yield _NeedToken(call_options, expires, self._tokens.failures)
                 if isinstance(got, (RequestError, APIConnectionError)):
                     # The token request failed: the call ends with its error, marked by this call's own attempts. A
                     # token request's lost answer stored nothing; a create's lost attempt before it may have.
@@ -385,6 +385,10 @@ class BaseClient:
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
+                # The calls waiting for this token request raise its error too: the endpoint's final answer, or
+                # its failures through the retries (unless they were cut short by this call's deadline).
+                if not authenticated and (wait is None or expires is None or time.monotonic() < expires):
+                    self._tokens.fail(error)
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
             # connection closed under it), the call ends here; a retry would be refused by the closed client.
@@ -409,15 +413,11 @@ class BaseClient:
         return _with_reason(error, f"not retried: {CLIENT_CLOSED}")
 
     def _token_flow(self, need: _NeedToken) -> Flow:
-        refusal = self._tokens.refused_since(need.refusals)
-        if refusal is not None:
-            raise refusal
+        failure = self._tokens.failed_since(need.failures)
+        if failure is not None:
+            raise failure
         request = self._tokens.build_request(self._extra_headers())
-        try:
-            return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
-        except AuthError as error:
-            self._tokens.refuse(error)
-            raise
+        return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
 
     def _token_wait(self, need: _NeedToken) -> float | None:
         """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
