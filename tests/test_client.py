@@ -451,6 +451,56 @@ def test_a_token_url_with_no_token_endpoint_says_the_url_looks_wrong(
     assert "credentials" not in message and client_secret not in message
 
 
+def token_endpoint_answering(response: httpx.Response) -> Callable[[httpx.Request], httpx.Response]:
+    return lambda request: response if str(request.url) == TOKEN_URL else httpx.Response(200, json=RESULT)
+
+
+def sync_client_of(handler: Callable[[httpx.Request], httpx.Response]) -> Timeback:
+    return Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                    http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_a_token_url_that_redirects_says_the_url_looks_wrong(kind: str, status: int) -> None:
+    """(``timeback serve`` redirects nothing: a mock.) It said "token endpoint refused the client credentials"."""
+    moved = httpx.Response(status, headers={"Location": "/oauth2/token/"})
+    handler = token_endpoint_answering(moved)
+    with pytest.raises(AuthError) as err:
+        if kind == "sync":
+            get_result(sync_client_of(handler))
+        else:
+            async with make_async_client(handler) as client:
+                await client.oneroster.gradebook.get_result(sourced_id="r1")
+    message = str(err.value)
+    assert message.startswith(f"{status}: the token URL looks wrong: it redirected to "
+                              "https://auth.example.test/oauth2/token/ ("), message  # fmt: skip
+    assert "credentials" not in message and err.value.status_code == status
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_web_page_for_a_token_says_the_url_looks_wrong(kind: str) -> None:
+    page = httpx.Response(200, text="<html><title>Sign in</title></html>", headers={"Content-Type": "text/html"})
+    handler = token_endpoint_answering(page)
+    with pytest.raises(APIResponseValidationError) as err:
+        if kind == "sync":
+            get_result(sync_client_of(handler))
+        else:
+            async with make_async_client(handler) as client:
+                await client.oneroster.gradebook.get_result(sourced_id="r1")
+    assert str(err.value).startswith("token endpoint answered text/html without an access_token: the token URL looks "
+                                     "wrong"), str(err.value)  # fmt: skip
+
+
+def test_a_web_page_for_an_error_is_one_short_line_in_the_message() -> None:
+    page = "<!DOCTYPE html>\n<html>\n  <head>\n    <title>502 Bad Gateway</title>\n  </head>\n" + "<p>x</p>\n" * 200
+    script = Script([lambda request: httpx.Response(502, text=page, headers={"Content-Type": "text/html"})])
+    with pytest.raises(ServerError) as err:
+        make_client(script, max_retries=0).oneroster.gradebook.get_result(sourced_id="r1")
+    assert str(err.value).startswith("502: 502 Bad Gateway ("), str(err.value)
+    assert err.value.body == page  # (the page itself, as it came)
+
+
 def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client: Timeback) -> None:
     client.oneroster.gradebook.put_category(sourced_id="replay-cat", category={"title": "x"})
     server.app.state.tokens._grants.clear()  # as if the server restarted: every issued token is now unknown

@@ -98,7 +98,12 @@ class TokenCache:
         """Parse a successful token response and cache the token."""
         token = _parsed(response)
         if isinstance(token, str):  # (raised here, out of _parsed's frame, whose locals hold the answer's token)
-            error = APIResponseValidationError(f"token endpoint answered {token}"[:200], **_answer(response))
+            message = f"token endpoint answered {token}"[:200]
+            kind = response.headers.get("Content-Type", "").partition(";")[0].strip()[:50]
+            if kind and "json" not in kind:  # (a web page, a login form: not a token endpoint)
+                message = (f"token endpoint answered {kind} {token}: the token URL looks wrong; check token_url, "
+                           "or base_url when no token_url is given")  # fmt: skip
+            error = APIResponseValidationError(message, **_answer(response))
             self.fail(error)
             raise error
         self._token = token

@@ -468,10 +468,14 @@ class BaseClient:
         body = decode_error_body(response.content, functools.partial(_redacted, credentials=credentials))
         message = _redacted(describe(response.status_code, response.reason_phrase, body), credentials)
         cls = error_class_for(response.status_code)
-        if token_endpoint and response.status_code in (404, 405):  # (no token endpoint there: the URL is wrong)
+        status = response.status_code
+        if token_endpoint and (status in (404, 405) or 300 <= status < 400):  # (no token endpoint there)
             cls = AuthError
-            message = (f"the token URL looks wrong: no token endpoint at {request.url} ({message}); check "
-                       "token_url, or base_url when no token_url is given")  # fmt: skip
+            where = f"no token endpoint at {request.url}"
+            if status < 400:  # (a trailing slash, http for https: the SDK does not follow it with the secret)
+                where = _redacted(f"it redirected to {_location(request.url, response)}", credentials)
+            message = (f"the token URL looks wrong: {where} ({message}); check token_url, or base_url when no "
+                       "token_url is given")  # fmt: skip
         elif token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
             cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
         kwargs: dict[str, Any] = dict(
@@ -1431,6 +1435,17 @@ def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
     """The headers every httpx client has unless told otherwise (lowercased names): read from one, for this httpx."""
     with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as fresh:
         return frozenset((name.lower(), value) for name, value in fresh.headers.raw)
+
+
+def _location(url: httpx.URL, response: httpx.Response) -> str:
+    """Where a redirect points, as a URL (relative to ``url``, the request's), or what it said; cut to a readable
+    length."""
+    location: str | None = response.headers.get("Location")
+    if location is None:
+        return "nowhere it named (no Location)"
+    with contextlib.suppress(httpx.InvalidURL):
+        location = str(url.join(location))
+    return location[:300]
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -9,7 +9,7 @@ The tree::
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
     └── RequestError                  the API answered with an error status (4xx or 5xx)
         ├── AuthError                 401, or the token endpoint refused the client credentials (or is not
-        │                             there: 404 or 405, "the token URL looks wrong")
+        │                             there: 404, 405 or a redirect, "the token URL looks wrong")
         ├── PermissionDeniedError     403
         ├── NotFoundError             404
         ├── ConflictError             409
@@ -31,6 +31,7 @@ model refuses raises pydantic's ``ValidationError`` (a ``ValueError``), as ``tim
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -175,8 +176,8 @@ class RequestError(TimebackError):
 
 
 class AuthError(RequestError):
-    """401 from the API, or the token endpoint refused the client credentials; or the token URL answered 404 or
-    405 (its message: "the token URL looks wrong")."""
+    """401 from the API, or the token endpoint refused the client credentials; or the token URL answered 404, 405
+    or a redirect (3xx; its message: "the token URL looks wrong")."""
 
 
 class PermissionDeniedError(RequestError):
@@ -241,5 +242,8 @@ def describe(status_code: int, reason: str, body: Any) -> str:
             if isinstance(value, str) and value:
                 return value
     if isinstance(body, str) and body.strip():
-        return body.strip()[:300]
+        # (a proxy's error page: its title, else its text on one line, not the page's markup and line breaks)
+        title = re.search(r"<title[^>]*>([^<]*)</title>", body, re.IGNORECASE)
+        text = title.group(1) if title and title.group(1).strip() else body
+        return " ".join(text.split())[:300]
     return reason or f"HTTP {status_code}"
