@@ -514,3 +514,17 @@ def test_each_rostering_put_answers_as_timeback_s_document_declares(authed: http
         got = getattr(client.oneroster.rostering, op.name)(sourced_id=sourced_id, **{op.body: bodies[collection][key]})
         (field,) = type(got).model_fields
         assert getattr(got, field).sourcedId == sourced_id, collection
+
+
+def test_a_course_s_academic_session_must_exist_as_its_school_year_must(authed: httpx.Client) -> None:
+    # (its academicSession was stored unchecked, a dangling reference nothing flagged, where schoolYear was 422)
+    base = uid("course")
+    created(authed.post(f"{RO}/orgs/", json={"org": {"sourcedId": base, "name": "S", "type": "school"}}))
+    course = {"sourcedId": base, "title": "C", "org": {"sourcedId": base}, "academicSession": {"sourcedId": "ghost"}}
+    refused = authed.post(f"{RO}/courses/", json={"course": course})
+    assert refused.status_code == 422, refused.text
+    assert "course.academicSession.sourcedId: unknown academic session 'ghost'" in refused.text
+    session = {"sourcedId": f"{base}-t", "title": "T", "type": "term", "startDate": "2024-08-20",
+               "endDate": "2024-12-20", "schoolYear": "2025"}  # fmt: skip
+    created(authed.post(f"{RO}/terms/", json={"academicSession": session}))
+    created(authed.post(f"{RO}/courses/", json={"course": {**course, "academicSession": {"sourcedId": f"{base}-t"}}}))

@@ -105,7 +105,8 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         fixed=(("type", "gradingPeriod"),), search=("title",),
     ),
     CollectionDef(
-        "courses", "course", "Course", ro.TimebackCourse, refs={"org": "orgs", "schoolYear": "academicSessions"},
+        "courses", "course", "Course", ro.TimebackCourse,
+        refs={"org": "orgs", "schoolYear": "academicSessions", "academicSession": "academicSessions"},
         indexed=("org",), search=("title", "courseCode"),
     ),
     CollectionDef(
