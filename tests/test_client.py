@@ -13,6 +13,7 @@ import email.utils
 import gc
 import threading
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -1068,6 +1069,65 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
         local = {**server.client_kwargs(), "base_url": f"http://{host}:{server.port}"}
         with Timeback(**local, max_retries=0) as client:
             assert client.oneroster.gradebook.get_category(sourced_id="proxied").category.title == "x"
+
+
+@pytest.fixture
+def refusing_proxy() -> Iterator[tuple[int, list[bytes]]]:
+    """A proxy on a loopback port (in a thread: a sync client blocks the loop) that answers every request 407, and
+    notes each request's head."""
+    import socketserver
+
+    heads: list[bytes] = []
+
+    class Refuse(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            head = b""
+            while (line := self.rfile.readline()) not in (b"\r\n", b""):
+                head += line
+            heads.append(head)
+            self.wfile.write(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n"
+                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")  # fmt: skip
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Refuse) as proxy:
+        proxy.daemon_threads = True
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield proxy.server_address[1], heads
+        finally:
+            proxy.shutdown()
+            thread.join()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, refusing_proxy: tuple[int, list[bytes]], kind: str
+) -> None:
+    """A proxy that refuses the ``CONNECT`` (407, 403, 502) saw nothing of the request: through aiohttp that was a
+    ``RemoteProtocolError`` (its ``ClientHttpProxyError`` is a ``ClientResponseError``), so a create said it "may
+    have stored the records" and was read back. On every client the error names the proxy's answer, not only
+    ``ProxyError``, and never the proxy's credentials."""
+    port, heads = refusing_proxy
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, f"http://user:pr0xy-pw@127.0.0.1:{port}")
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "max_retries": 0,
+              "token_url": f"{server.url}/oauth2/token"}  # fmt: skip  # (the token directly: loopback)
+    org = {"sourcedId": f"org-{kind}", "name": "x", "type": "district", "status": "active"}
+    with pytest.raises(APIConnectionError) as caught:
+        if kind == "sync":
+            with Timeback(**kwargs) as client:
+                client.oneroster.rostering.create_org(org=org)
+        else:
+            http = DefaultAioHttpClient() if kind == "aiohttp" else None
+            async with AsyncTimeback(**kwargs, http_client=http) as aclient:
+                await aclient.oneroster.rostering.create_org(org=org)
+    message = str(caught.value)
+    assert "connection failed: ProxyError: 407 Proxy Authentication Required" in message, message
+    assert "may have stored" not in message and not caught.value._answer_lost, message
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads  # (no read-back)
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(caught.value))  # (every error chained, too)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -409,6 +409,8 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         kind = httpx.ReadTimeout if isinstance(exc, aiohttp.ServerTimeoutError) else httpx.TimeoutException
     elif isinstance(exc, aiohttp.ClientConnectorError) or _connector_closed(exc):
         kind = httpx.ConnectError  # (no connection: nothing of the request reached the server)
+    elif isinstance(exc, aiohttp.ClientHttpProxyError):  # (a ClientResponseError: checked first)
+        kind = httpx.ProxyError  # (the proxy refused the tunnel: nothing of the request was sent, as httpx has it)
     elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         kind = httpx.RemoteProtocolError  # (the server hung up, or answered what is not HTTP)
     elif isinstance(exc, aiohttp.ClientPayloadError):
@@ -419,7 +421,10 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         kind = httpx.NetworkError
     else:
         kind = httpx.TransportError
-    error = kind(str(exc) or type(exc).__name__, request=request)
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # (httpcore's text: its own names the proxy's URL)
+        text = f"{exc.status} {exc.message}"
+    error = kind(text, request=request)
     reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
     if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text)
         error.__cause__ = (ssl.SSLError if isinstance(reason, ssl.SSLError) else OSError)(reason.errno, reason.strerror)

@@ -458,7 +458,7 @@ class BaseClient:
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
-            message = f"connection failed: {type(exc).__name__}{_os_reason(exc)}"
+            message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
     def _status_error(
@@ -855,6 +855,15 @@ def _os_reason(exc: BaseException) -> str:
             if isinstance(seen.strerror, str) and seen.strerror:
                 return f": {seen.strerror}"
         seen = seen.__cause__ or seen.__context__
+    return ""
+
+
+def _proxy_answer(exc: BaseException) -> str:
+    """ ": 407 Proxy Authentication Required": the status a proxy refused a tunnel with (httpcore's ``ProxyError``
+    text, and DefaultAioHttpClient's), else "". Only a status and its reason: no URL, which may hold credentials."""
+    text = str(exc)
+    if isinstance(exc, httpx.ProxyError) and text[:3].isdigit() and text[3:4] in ("", " ") and text.isprintable():
+        return f": {text[:100]}"
     return ""
 
 
