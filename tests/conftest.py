@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,21 @@ def server() -> Iterator[LocalServer]:
     settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     with LocalServer(settings) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def tls_server(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalServer, Any]]:
+    """The server over HTTPS, with a certificate for 127.0.0.1 from a test CA; and that CA."""
+    trustme = pytest.importorskip("trustme")  # (a dev dependency: installed wherever the tests run)
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost", "timeback.test")  # (the last: through a proxy)
+    directory = tmp_path_factory.mktemp("tls")
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    cert.cert_chain_pems[0].write_to_path(str(certfile))
+    cert.private_key_pem.write_to_path(str(keyfile))
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings, storage=server.app.state.storage, tls=(str(certfile), str(keyfile))) as running:
+        yield running, ca
 
 
 @pytest.fixture

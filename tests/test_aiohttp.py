@@ -205,21 +205,6 @@ async def test_an_answer_larger_than_read_at_once_streams_whole(server: LocalSer
     assert all(r.comment == comment for r in read)
 
 
-@pytest.fixture(scope="module")
-def tls_server(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalServer, Any]]:
-    """The server over HTTPS, with a certificate for 127.0.0.1 from a test CA; and that CA."""
-    trustme = pytest.importorskip("trustme")  # (a dev dependency: installed wherever the tests run)
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost", "timeback.test")  # (the last: through a proxy, below)
-    directory = tmp_path_factory.mktemp("tls")
-    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
-    cert.cert_chain_pems[0].write_to_path(str(certfile))
-    cert.private_key_pem.write_to_path(str(keyfile))
-    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-    with LocalServer(settings, storage=server.app.state.storage, tls=(str(certfile), str(keyfile))) as running:
-        yield running, ca
-
-
 async def test_https_with_the_servers_ca_trusted(tls_server: tuple[LocalServer, Any]) -> None:
     server, ca = tls_server
     assert server.url.startswith("https://")

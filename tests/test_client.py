@@ -11,6 +11,7 @@ import concurrent.futures
 import contextvars
 import email.utils
 import gc
+import sys
 import threading
 import time
 import traceback
@@ -1069,6 +1070,32 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
         local = {**server.client_kwargs(), "base_url": f"http://{host}:{server.port}"}
         with Timeback(**local, max_retries=0) as client:
             assert client.oneroster.gradebook.get_category(sourced_id="proxied").category.title == "x"
+
+
+async def test_a_socks_proxy_in_the_environment_does_not_stop_clients_of_a_local_server(
+    server: LocalServer, tls_server: tuple[LocalServer, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``ALL_PROXY=socks5://...`` without httpx's socks extra: httpx makes every proxy's transport when a client is
+    made, so ``Timeback(...)`` of a local server raised httpx's ImportError (the async one at its first call),
+    though no request of its would go through that proxy. ``SSL_CERT_FILE`` is still read (an https local server
+    with its own CA). A client of another host still gets httpx's error, which says what to install."""
+    monkeypatch.setitem(sys.modules, "socksio", None)  # (not installed: httpx's own check then fails)
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1")
+    with Timeback(**server.client_kwargs(), max_retries=0) as client:
+        assert client.oneroster.gradebook.put_category(sourced_id="socks", category={"title": "x"}).category
+    async with AsyncTimeback(**server.client_kwargs(), max_retries=0) as async_client:
+        assert (await async_client.oneroster.gradebook.get_category(sourced_id="socks")).category.title == "x"
+    tls, ca = tls_server
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    with Timeback(**tls.client_kwargs(), max_retries=0) as client:
+        assert client.oneroster.gradebook.get_category(sourced_id="socks").category.title == "x"
+    async with AsyncTimeback(**tls.client_kwargs(), max_retries=0) as async_client:
+        assert (await async_client.oneroster.gradebook.get_category(sourced_id="socks")).category.title == "x"
+    with pytest.raises(ImportError, match=r"pip install httpx\[socks\]"):
+        Timeback(base_url="https://timeback.test", client_id="id", client_secret="x")
 
 
 @pytest.fixture

@@ -1382,17 +1382,19 @@ def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
     )
 
 
-def direct_to_loopback(config: ClientConfig) -> dict[str, None]:
-    """The ``mounts`` of the SDK's own httpx client: its base and token URLs on a loopback host (a local server) are
-    reached directly, whatever proxy the environment names (HTTP_PROXY, ALL_PROXY: many company machines set one
-    with no NO_PROXY for 127.0.0.1), as Go's clients do: a proxy's loopback is not this machine's. (A mount of
-    None is httpx's own transport, the proxies' mounts being less specific.)"""
-    mounts: dict[str, None] = {}
-    for url in (config.base_url, config.token_url):
-        host = httpx.URL(url).host
-        if is_loopback(host):
-            mounts[f"all://[{host}]" if ":" in host else f"all://{host}"] = None
-    return mounts
+def direct_to_loopback(config: ClientConfig) -> dict[str, Any]:
+    """The arguments of the SDK's own httpx client for proxies: its base and token URLs on a loopback host (a local
+    server) are reached directly, whatever proxy the environment names (HTTP_PROXY, ALL_PROXY: many company machines
+    set one with no NO_PROXY for 127.0.0.1), as Go's clients do: a proxy's loopback is not this machine's. (A mount
+    of None is httpx's own transport, the proxies' mounts being less specific.) When both are, no proxy is read at
+    all: httpx makes every proxy's transport with the client, and a SOCKS one without httpx[socks] raised its
+    ImportError then. (``trust_env`` also reads SSL_CERT_FILE and SSL_CERT_DIR: the TLS context is made as httpx
+    makes it with ``trust_env``, reading them.)"""
+    hosts = [httpx.URL(url).host for url in (config.base_url, config.token_url)]
+    if all(is_loopback(host) for host in hosts):
+        return {"trust_env": False, "verify": httpx.create_ssl_context()}
+    direct = {f"all://[{host}]" if ":" in host else f"all://{host}" for host in hosts if is_loopback(host)}
+    return {"mounts": dict.fromkeys(direct)}
 
 
 class _CookiesWhenSet(httpx.Cookies):
@@ -1487,7 +1489,7 @@ class SyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.Client:
         config = self._config
-        return with_cookies_when_set(httpx.Client(timeout=config.timeout, mounts=direct_to_loopback(config)))
+        return with_cookies_when_set(httpx.Client(timeout=config.timeout, **direct_to_loopback(config)))
 
     def _after_fork(self) -> None:
         super()._after_fork()
@@ -1640,7 +1642,7 @@ class AsyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
-        return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, mounts=direct_to_loopback(config)))
+        return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, **direct_to_loopback(config)))
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
