@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from timeback._config import ENDLESS, ClientConfig
+from timeback._config import ENDLESS, USER_AGENT, ClientConfig
 from timeback.errors import APIResponseValidationError, TimebackError
 
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
@@ -85,7 +85,8 @@ class TokenCache:
         # otherwise be read as another id or secret. (Percent-encoding throughout, no '+' for a space: servers that
         # decode with unquote and those that decode as a form read it alike.)
         auth = httpx.BasicAuth(quote(self._config.client_id, safe=""), quote(self._config.client_secret, safe=""))
-        both: dict[str, Any] = {**headers, "Accept": "application/json"}  # (bytes and text: httpx takes both)
+        # (bytes and text: httpx takes both; the User-Agent API calls send: a WAF before a token endpoint may want one)
+        both: dict[str, Any] = {**headers, "Accept": "application/json", "User-Agent": USER_AGENT}
         request = httpx.Request(
             "POST",
             self._config.token_url,

@@ -29,7 +29,7 @@ import pydantic
 import pydantic_core
 
 from timeback._auth import NO_HEADERS, TokenCache, _Token
-from timeback._config import NO_OPTIONS, CallOptions, ClientConfig, is_loopback
+from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
@@ -70,7 +70,6 @@ NO_TIME_LEFT = "no time left before the deadline"
 REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
-USER_AGENT = "timeback-python/0.1.0"
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
 # Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
 # on an "@" list), and a filter of at most about this many characters, so the URL stays well under the 8 KB that

@@ -28,6 +28,7 @@ ENVIRONMENTS: dict[str, tuple[str, str]] = {
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+USER_AGENT = "timeback-python/0.1.0"  # (every request the SDK sends, the token request too)
 
 
 @dataclass(frozen=True)
