@@ -2288,12 +2288,15 @@ async def test_a_batch_whose_422_names_every_result_fails_result_by_result(
     assert not stored_scores(client, roster, tag)
 
 
-class NamesEachIdOnce(Forwarding):
-    """The server's 422s, naming each unknown reference only at the first result holding it (as a server may)."""
+class Rewritten422s(Forwarding):
+    """The server's 422s, their details rewritten by ``details`` (as another server may name them); counted."""
 
     def __init__(self) -> None:
         super().__init__()
         self.refused = 0
+
+    def details(self, details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        raise NotImplementedError
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
@@ -2301,17 +2304,24 @@ class NamesEachIdOnce(Forwarding):
             return response
         self.refused += 1
         body = json.loads(response.read())
-        seen: set[str] = set()
-        details = []
-        for detail in body["imsx_error_details"]:
-            if detail["message"] not in seen:  # ("unknown user 'x'": one per id)
-                seen.add(detail["message"])
-                details.append(detail)
-        body["imsx_error_details"] = details
+        details = body["imsx_error_details"] = self.details(body["imsx_error_details"])
         body["imsx_CodeMinor"]["imsx_codeMinorField"] = [
             {"imsx_codeMinorFieldName": d["field"], "imsx_codeMinorFieldValue": "invaliddata"} for d in details
         ]
         return httpx.Response(422, headers=response.headers, json=body)
+
+
+class NamesEachIdOnce(Rewritten422s):
+    """Naming each unknown reference only at the first result holding it (as a server may)."""
+
+    def details(self, details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[str] = set()
+        kept = []
+        for detail in details:
+            if detail["message"] not in seen:  # ("unknown user 'x'": one per id)
+                seen.add(detail["message"])
+                kept.append(detail)
+        return kept
 
 
 @pytest.mark.parametrize("names", ["each", "once"])
@@ -2358,23 +2368,15 @@ async def test_results_naming_one_unknown_reference_fail_together_and_the_rest_i
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in rows} - ghosts
 
 
-class NamesOneAtMost(Forwarding):
-    """The server's 422s, but naming only their first field, or none (as a server may that names no results)."""
+class NamesOneAtMost(Rewritten422s):
+    """Naming only their first field, or none (as a server may that names no results)."""
 
     def __init__(self, keep: int) -> None:
         super().__init__()
         self.keep = keep
-        self.refused = 0
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = super().handle_request(request)
-        if response.status_code != 422:
-            return response
-        self.refused += 1
-        body = json.loads(response.read())
-        body["imsx_CodeMinor"]["imsx_codeMinorField"] = body["imsx_CodeMinor"]["imsx_codeMinorField"][: self.keep]
-        body["imsx_error_details"] = body["imsx_error_details"][: self.keep]
-        return httpx.Response(422, headers=response.headers, json=body)
+    def details(self, details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return details[: self.keep]
 
 
 @pytest.mark.parametrize("keep", [0, 1])

@@ -462,6 +462,15 @@ def sync_client_of(handler: Callable[[httpx.Request], httpx.Response]) -> Timeba
                     http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # fmt: skip
 
 
+async def get_result_through(kind: str, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+    """``get_result`` through a client of ``handler`` (a MockTransport's), sync or async."""
+    if kind == "sync":
+        get_result(sync_client_of(handler))
+        return
+    async with make_async_client(handler) as client:
+        await client.oneroster.gradebook.get_result(sourced_id="r1")
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
 async def test_a_token_url_that_redirects_says_the_url_looks_wrong(kind: str, status: int) -> None:
@@ -469,11 +478,7 @@ async def test_a_token_url_that_redirects_says_the_url_looks_wrong(kind: str, st
     moved = httpx.Response(status, headers={"Location": "/oauth2/token/"})
     handler = token_endpoint_answering(moved)
     with pytest.raises(AuthError) as err:
-        if kind == "sync":
-            get_result(sync_client_of(handler))
-        else:
-            async with make_async_client(handler) as client:
-                await client.oneroster.gradebook.get_result(sourced_id="r1")
+        await get_result_through(kind, handler)
     message = str(err.value)
     assert message.startswith(f"{status}: the token URL looks wrong: it redirected to "
                               "https://auth.example.test/oauth2/token/ ("), message  # fmt: skip
@@ -485,11 +490,7 @@ async def test_a_web_page_for_a_token_says_the_url_looks_wrong(kind: str) -> Non
     page = httpx.Response(200, text="<html><title>Sign in</title></html>", headers={"Content-Type": "text/html"})
     handler = token_endpoint_answering(page)
     with pytest.raises(APIResponseValidationError) as err:
-        if kind == "sync":
-            get_result(sync_client_of(handler))
-        else:
-            async with make_async_client(handler) as client:
-                await client.oneroster.gradebook.get_result(sourced_id="r1")
+        await get_result_through(kind, handler)
     assert str(err.value).startswith("token endpoint answered text/html without an access_token: the token URL looks "
                                      "wrong"), str(err.value)  # fmt: skip
 

@@ -146,13 +146,18 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PATH": path, "PYTHONPATH": os.pathsep.join(sys.path)}
 
 
-def test_the_pytest_fixture_example_passes_as_a_test_file(tmp_path: Path) -> None:
-    (tmp_path / "test_example.py").write_text(block("import pytest\n"))
-    done = subprocess.run(
+def _pytest_in(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """pytest run on ``tmp_path``'s ``test_example.py`` in a process of its own, warnings as errors."""
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "-W", "error",
          "test_example.py"],
         cwd=tmp_path, env=_environment(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def test_the_pytest_fixture_example_passes_as_a_test_file(tmp_path: Path) -> None:
+    (tmp_path / "test_example.py").write_text(block("import pytest\n"))
+    done = _pytest_in(tmp_path)
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
 
 
@@ -171,11 +176,7 @@ def test_the_reset_fixture_example_gives_each_test_an_empty_server(tmp_path: Pat
             gradebook.create_category(category={"sourcedId": "c-1", "title": "Homework"})
         """)
     (tmp_path / "test_example.py").write_text(test)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:asyncio", "-W", "error",
-         "test_example.py"],
-        cwd=tmp_path, env=_environment(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    done = _pytest_in(tmp_path)
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
 
 
