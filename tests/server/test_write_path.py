@@ -239,6 +239,51 @@ def test_a_batch_names_every_record_holding_an_unknown_reference(
     assert authed.get(f"{GB}/results/{records[0]['sourcedId']}").status_code == 404
 
 
+def test_a_batch_names_every_record_whose_user_lacks_the_role(server: LocalServer, client: Timeback) -> None:
+    """As for an unknown reference: each enrollment naming a user outside its role is named with why, not only the
+    first naming that (role, user), and at most ``MAX_NAMED_FIELDS``. No route posts enrollments in a batch; the
+    seed loader does (``insert_new(batch=True)``), so the service is called as it calls it."""
+    from timeback.resources.rostering import RosteringOperations
+    from timeback.server.collections import COLLECTIONS
+
+    r = make_roster(client)
+    teacher = uid("teacher")
+    client.oneroster.rostering.create_user(user={"sourcedId": teacher, "enabledUser": True, "givenName": "G",
+                                                 "familyName": "F", "roles": [{"roleType": "primary", "role": "teacher",
+                                                                               "org": {"sourcedId": r.school}}]})  # fmt: skip
+    op = next(op for op in RosteringOperations.operations() if op.name == "create_enrollment")
+    service, coll = server.app.state.service, COLLECTIONS["enrollments"]
+
+    def refused(users_roles: list[tuple[str, str]]) -> ApiError:
+        records = [{"sourcedId": uid("enr"), "status": "active", "user": {"sourcedId": user},
+                    "class": {"sourcedId": r.class_}, "role": role} for user, role in users_roles]  # fmt: skip
+        with pytest.raises(ApiError) as err, server.app.state.storage.transaction() as tx:
+            service.insert_new(tx, op, coll, {}, records, batch=True)
+        assert err.value.status == 422
+        return err.value
+
+    student = r.students[0]
+    pairs = [(student, "student")] * 10
+    lacking = (1, 2, 4, 5, 7, 8, 9)
+    for i in lacking:
+        pairs[i] = (teacher, "student")
+    pairs[3] = (student, "teacher")
+    err = refused(pairs)
+    as_student = f"user {teacher!r} does not hold the student role (its roles: teacher)"
+    as_teacher = f"user {student!r} does not hold the teacher role (its roles: student)"
+    named = [(f"enrollment[{i}].user.sourcedId", as_student if i in lacking else as_teacher) for i in (1, 2, 3, 4, 5)]
+    assert err.fields[:5] == named
+    assert sorted(err.fields) == sorted(
+        [(f"enrollment[{i}].user.sourcedId", as_student) for i in lacking]
+        + [("enrollment[3].user.sourcedId", as_teacher)]
+    )
+    shown = "; ".join(f"{where}: {message}" for where, message in named)
+    assert err.description == f"Unknown reference: {shown} (and 3 more)"
+    err = refused([(teacher, "student")] * (MAX_NAMED_FIELDS + 200))
+    assert [where for where, _ in err.fields] == [f"enrollment[{i}].user.sourcedId" for i in range(MAX_NAMED_FIELDS)]
+    assert err.description.endswith(f"(and {MAX_NAMED_FIELDS - 5} more; 200 more errors not named)")
+
+
 def test_ids_holding_a_nul_are_refused_before_anything_is_stored(
     authed: httpx.Client, graded: tuple[Roster, str]
 ) -> None:

@@ -423,8 +423,7 @@ class GradebookService:
             wanted.setdefault(target, set()).update(referenced_ids(records, ref_path))
         targets = [target for target, ids in wanted.items() if ids]
         founds = tx.existing_many([(COLLECTIONS[target], wanted[target]) for target in targets])
-        problems: list[tuple[str, str]] = []
-        unnamed = 0
+        unknown_refs: list[tuple[int, str, str]] = []
         for target, found in zip(targets, founds, strict=True):
             if target == coll.table:
                 found |= {r["sourcedId"] for r in records}
@@ -432,21 +431,13 @@ class GradebookService:
             if not unknown:
                 continue
             label = COLLECTIONS[target].label.lower()
-            named: set[tuple[int, str]] = set()
-            for ref_path in (path for path, to in coll.refs.items() if to == target):
-                for index, where, sourced_id in references(records, ref_path):
-                    # (named at every record holding it, not only the first: a client sending the batch again
-                    # without the records named, as the SDK's bulk upload does, met one more 422 for each of the
-                    # others. Once per record: a class's school, filled in from its org, is not named again.)
-                    if sourced_id in unknown and (index, sourced_id) not in named:
-                        named.add((index, sourced_id))
-                        if len(problems) == MAX_NAMED_FIELDS:
-                            unnamed += 1
-                            continue
-                        where = _item_path(op, index if batch else None, where)
-                        problems.append((where, f"unknown {label} {sourced_id!r}"))
-        if problems:
-            raise _unknown_references(problems, unnamed)
+            unknown_refs += (
+                (index, where, f"unknown {label} {sourced_id!r}")
+                for ref_path in (path for path, to in coll.refs.items() if to == target)
+                for index, where, sourced_id in references(records, ref_path)
+                if sourced_id in unknown
+            )
+        _refuse_holders(op, unknown_refs, batch=batch)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
 
@@ -490,30 +481,46 @@ def _check_roles(
 ) -> None:
     """422 for a record whose ``holding`` reference names a record outside the view of the role it gives (an
     enrollment with role student naming a user who is no student), named as a reference outside a view is."""
+    lacking: list[tuple[int, str, str]] = []
     for ref, field in coll.holding:
         views = _role_views(COLLECTIONS[coll.refs[ref]].table)
-        named: dict[tuple[str, str], int] = {}  # (view, sourcedId) -> the first record naming it
-        for index, record in enumerate(records):
-            view, sourced_id = views.get(record.get(field)), _sourced_id(record.get(ref))
-            if view is not None and isinstance(sourced_id, str):
-                named.setdefault((view, sourced_id), index)
-        wanted: dict[str, list[str]] = {}
-        for view, sourced_id in named:
-            wanted.setdefault(view, []).append(sourced_id)
+        holders = [
+            (index, view, sourced_id)
+            for index, record in enumerate(records)
+            if (view := views.get(record.get(field))) is not None
+            and isinstance(sourced_id := _sourced_id(record.get(ref)), str)
+        ]
+        wanted: dict[str, set[str]] = {}
+        for _, view, sourced_id in holders:
+            wanted.setdefault(view, set()).add(sourced_id)
         found = dict(zip(wanted, tx.existing_many([(COLLECTIONS[v], ids) for v, ids in wanted.items()]), strict=True))
-        problems = [
-            (_item_path(op, index if batch else None, f"{ref}.sourcedId"),
-             _lacking_role(tx, COLLECTIONS[view], sourced_id))
-            for (view, sourced_id), index in sorted(named.items(), key=lambda item: item[1])
+        why = functools.cache(lambda view, sourced_id: _lacking_role(tx, COLLECTIONS[view], sourced_id))
+        lacking += (
+            (index, f"{ref}.sourcedId", why(view, sourced_id))
+            for index, view, sourced_id in holders
             if sourced_id not in found[view]
-        ]  # fmt: skip
-        if problems:
-            raise _unknown_references(problems)
+        )
+    _refuse_holders(op, lacking, batch=batch)
 
 
-def _unknown_references(problems: list[tuple[str, str]], unnamed: int = 0) -> ApiError:
-    """422 naming each reference refused (where, why), the first five in the description and how many more."""
-    return fields_error("Unknown reference", problems, unnamed)
+def _refuse_holders(op: Operation[Any, Any], refused: list[tuple[int, str, str]], *, batch: bool) -> None:
+    """422 naming every record holding a reference refused, ``(record index, field path, why)``: not only the first
+    record holding it (a client sending the batch again without the records named, as the SDK's bulk upload does,
+    met one more 422 for each of the others). Once per record and reason (a class's school, filled in from its org,
+    is not named again); ``MAX_NAMED_FIELDS`` at most, as other 422s."""
+    problems: list[tuple[str, str]] = []
+    named: set[tuple[int, str]] = set()
+    unnamed = 0
+    for index, where, why in refused:
+        if (index, why) in named:
+            continue
+        named.add((index, why))
+        if len(problems) == MAX_NAMED_FIELDS:
+            unnamed += 1
+        else:
+            problems.append((_item_path(op, index if batch else None, where), why))
+    if problems:
+        raise fields_error("Unknown reference", problems, unnamed)
 
 
 @functools.cache
