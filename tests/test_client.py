@@ -566,9 +566,41 @@ def test_deadline_bounds_the_whole_call_retries_included(clock: FakeClock) -> No
     # waits of 0.375-0.5 s then 0.75-1 s (jitter): the second always ends past 1.1 s, so one retry only
     assert err.value.retries_taken == 1 and len(clock.slept) == 1
     assert clock.now - 1000.0 < 1.1
+    assert "; not retried: the wait before the next attempt would pass the call's deadline (GET" in str(err.value)
     # each attempt's timeout is cut to what is left of the deadline
     assert script.timeouts[0]["read"] == pytest.approx(1.1)
     assert script.timeouts[1]["read"] == pytest.approx(1.1 - clock.slept[0])
+
+
+@pytest.fixture(scope="module")
+def rate_limiting(server: LocalServer) -> Iterator[LocalServer]:
+    """A server answering every request 429 with ``Retry-After: 30`` (tokens come from ``server``)."""
+    from timeback.server import ServerSettings
+
+    client_id, client_secret = server.credentials
+    settings = ServerSettings(client_id=client_id, client_secret=client_secret, faults="429=1,retry_after=30")
+    with LocalServer(settings, storage=server.app.state.storage) as running:
+        yield running
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_retry_after_past_the_deadline_says_the_deadline_ruled_it_out(
+    server: LocalServer, rate_limiting: LocalServer, kind: str
+) -> None:
+    """A 429 asking for 30 s, the call's deadline 10 s: raised at once, as before, and now saying why it was not
+    retried (the error read as a 429 the SDK forgot to retry)."""
+    kwargs = {**server.client_kwargs(), "base_url": rate_limiting.url, "token_url": f"{server.url}/oauth2/token"}
+    before = rate_limiting.app.state.faults.counts["429"]
+    with pytest.raises(RateLimitError) as err:
+        if kind == "sync":
+            with Timeback(**kwargs) as client:
+                client.oneroster.gradebook.get_result(sourced_id="r1", deadline=10)
+        else:
+            async with AsyncTimeback(**kwargs) as async_client:
+                await async_client.oneroster.gradebook.get_result(sourced_id="r1", deadline=10)
+    assert err.value.retry_after == 30 and err.value.retries_taken == 0
+    assert rate_limiting.app.state.faults.counts["429"] == before + 1
+    assert "; not retried: the server asked for a wait of 30 s, past the call's deadline (GET" in str(err.value)
 
 
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:

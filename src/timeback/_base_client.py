@@ -395,7 +395,12 @@ class BaseClient:
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, %s", request.method, request.url, what, NO_TIME_LEFT)
-                raise error from _cause(request, outcome)
+                # (else the caller sees a 429 or 503 and wonders why it was not retried)
+                if isinstance(error, RequestError) and error.retry_after is not None:
+                    why = f"the server asked for a wait of {wait:g} s, past the call's deadline"
+                else:
+                    why = "the wait before the next attempt would pass the call's deadline"
+                raise _with_reason(error, f"not retried: {why}") from _cause(request, outcome)
             log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken + 1, wait)
             if (yield _Sleep(wait, options.stop)):
                 log.debug("%s %s: %s, not retried: the call was stopped", request.method, request.url, what)
