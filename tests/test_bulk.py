@@ -691,6 +691,42 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
     assert len(stored_scores(client, roster, tag)) == 20
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_stop_counts_batches_whose_answer_was_lost_as_maybe_stored(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]], kind: str
+) -> None:
+    """The server commits each batch and drops its answer (``drop=1``), the read-back's too: the batch fails, its
+    reason saying it may have stored the records. The input then breaks: the note counts that batch as maybe
+    stored (before, it counted only batches cancelled in flight: 15 failed, none said maybe stored)."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    tag = uid(f"lost-{kind}")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from interleaved(roster, line_items[:1], 15, tag)  # (one batch of 10 sent, 5 not)
+        raise ValueError("the export broke")
+
+    dropping = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="drop=1")
+    with LocalServer(dropping, storage=server.app.state.storage) as faulty:
+        faulty.app.state.tokens = server.app.state.tokens  # (the token from the server without faults)
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        with pytest.raises(ValueError, match="the export broke") as broke:
+            if kind == "sync":
+                with Timeback(**kwargs, max_retries=0) as api:
+                    api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10)
+            else:
+                async with AsyncTimeback(**kwargs, max_retries=0) as async_api:
+                    await async_api.oneroster.gradebook.bulk_post_results(rows(), batch_size=10)
+    assert broke.value.__notes__ == [
+        "bulk_post_results stopped: 15 results taken, 0 stored, 15 failed or not sent (10 of them maybe stored: an "
+        "answer lost, or cancelled in flight); the rest of the input was not read"
+    ]
+    assert len(stored_scores(client, roster, tag)) == 10  # (they were)
+
+
 async def test_on_progress_raising_stops_with_every_result_taken_counted(
     either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -1012,8 +1048,8 @@ async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_
             assert time.perf_counter() - started < 1.0
             assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
     assert cancelled.value.__notes__ == [
-        "bulk_post_results stopped: 20 results taken, 0 stored, 20 failed or not sent (20 of them in batches "
-        "cancelled in flight: maybe stored); the rest of the input was not read"
+        "bulk_post_results stopped: 20 results taken, 0 stored, 20 failed or not sent (20 of them maybe stored: "
+        "an answer lost, or cancelled in flight); the rest of the input was not read"
     ]
 
 
@@ -1047,8 +1083,8 @@ def test_ctrl_c_under_asyncio_run_tells_what_the_async_upload_had_done() -> None
     cancelled = interrupted.value.__context__
     assert isinstance(cancelled, asyncio.CancelledError)
     assert cancelled.__notes__ == [
-        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them in batches "
-        "cancelled in flight: maybe stored); the rest of the input was not read"
+        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: "
+        "an answer lost, or cancelled in flight); the rest of the input was not read"
     ]
 
 

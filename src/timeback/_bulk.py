@@ -55,14 +55,16 @@ IfExists = Literal["fail", "replace"]
 
 @dataclass(frozen=True)
 class BulkFailure:
-    """Results that were not stored, or not known to be (the reason then says they may have been: an answer lost, a
-    batch cancelled in flight), and why. ``status_code`` is None for an invalid record or a network failure."""
+    """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
+    answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record or a network
+    failure."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId
     reason: str
     status_code: int | None = None
     request_id: str | None = None
     line_item: str | None = None
+    maybe_stored: bool = False  # stored all the same, maybe (an answer lost, cancelled in flight): read back to tell
 
     def __repr__(self) -> str:
         # (a failed batch holds up to batch_size ids: printed whole, a summary of a few failures ran to 300 KB)
@@ -71,7 +73,7 @@ class BulkFailure:
         comma = "," if len(self.sourced_ids) == 1 else ""
         return (
             f"BulkFailure(sourced_ids=({ids}{comma}{more}), reason={self.reason!r}, status_code={self.status_code!r}, "
-            f"request_id={self.request_id!r}, line_item={self.line_item!r})"
+            f"request_id={self.request_id!r}, line_item={self.line_item!r}, maybe_stored={self.maybe_stored!r})"
         )
 
 
@@ -427,10 +429,12 @@ def record_outcome(
     ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
-        failure = BulkFailure(ids, str(outcome), outcome.status_code, outcome.request_id, line_item)
+        failure = BulkFailure(
+            ids, str(outcome), outcome.status_code, outcome.request_id, line_item, outcome._answer_lost
+        )
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
-        summary.failures.append(BulkFailure(ids, str(outcome), None, None, line_item))
+        summary.failures.append(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
     else:
         # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
@@ -438,7 +442,7 @@ def record_outcome(
         # still adds up.
         reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
         status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
-        summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item))
+        summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
         return outcome
     summary.failures.append(failure)
     return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) or closed() else None
@@ -538,7 +542,7 @@ def replacing(
         if answer._answer_lost and check.failed is not None:  # (its error says it may have been applied)
             reason += f"; reading it back failed: {check.failed}"
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
-        outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item))
+        outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item, answer._answer_lost))
         if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
             outcome.stop = answer
     if not_put:
@@ -680,12 +684,13 @@ CANCELLED_IN_FLIGHT = "cancelled in flight: it may have been stored"
 
 def note_stop(summary: BulkSummary, error: BaseException) -> None:
     """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished, or had been
-    cancelled: those count as failed, and the note says how many results they held)."""
-    unsure = sum(len(f.sourced_ids) for f in summary.failures if f.reason == CANCELLED_IN_FLIGHT)
+    cancelled: those count as failed), and how many of the results failed may have been stored all the same (an
+    answer lost, a batch cancelled in flight: ``maybe_stored``)."""
+    unsure = sum(len(f.sourced_ids) for f in summary.failures if f.maybe_stored)
+    maybe = f" ({unsure} of them maybe stored: an answer lost, or cancelled in flight)" if unsure else ""
     error.add_note(
         f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
-        f"failed or not sent{f' ({unsure} of them in batches cancelled in flight: maybe stored)' if unsure else ''}"
-        "; the rest of the input was not read"
+        f"failed or not sent{maybe}; the rest of the input was not read"
     )
 
 
@@ -909,7 +914,9 @@ async def run_async(
                 continue
             batcher.settled(batch)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
-                failure = BulkFailure(tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item)
+                failure = BulkFailure(
+                    tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item, maybe_stored=True
+                )
                 summary.failures.append(failure)
                 continue
             error = task.exception()
