@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import socket
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
@@ -442,6 +443,9 @@ RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "html": html.escape,  # ("&amp;", "&lt;", "&quot;" in an HTML error page)
     "html, quotes left": lambda text: html.escape(text, quote=False),
     "json slashes": lambda text: text.replace("/", "\\/"),  # (PHP's json_encode: "\/")
+    "percent, slashes left": quote,  # (Python's quote() as it is called most)
+    "percent, javascript": lambda text: quote(text, safe="-_.!~*'()"),  # (encodeURIComponent)
+    "percent, lower-case hex": lambda text: re.sub("%[0-9A-F]{2}", lambda hex: hex[0].lower(), quote(text, safe="")),
 }
 
 
@@ -450,7 +454,7 @@ def test_a_secret_or_token_a_server_echoes_re_encoded_is_redacted(encoding: str)
     """A token endpoint that echoes the secret, and a gateway the token, in a form-encoded, HTML-escaped or
     JSON-slash-escaped form: those forms escaped redaction. A case the local server cannot produce: a mock."""
     encode = RE_ENCODINGS[encoding]
-    secret, token = "Sup3r Secret+Value/2024&<x> " + uid("s"), "t0ken+/&<x>" + uid("t")
+    secret, token = "Sup3r Secret+Value/2024&<x>'(y)! " + uid("s"), "t0ken+/&<x>'(y)!" + uid("t")
 
     def echo(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/oauth2/token"):

@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import random
+import re
 import ssl
 import threading
 import time
@@ -1040,13 +1041,15 @@ def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -
 
 
 def echoed_forms(text: str) -> set[str]:
-    """``text`` as a server may quote it: as it is; percent-encoded, as in a URL and as in a form ("+" for a
-    space); HTML-escaped, quotes too or not; and with JSON's optional escaped "/" (PHP's ``json_encode``: ``\\/``),
-    which a body decoded as JSON has undone but one read as text has not."""
+    """``text`` as a server may quote it: as it is; percent-encoded, every reserved character, or "/" left (Python's
+    ``quote``), or "'()!*~" left too (JavaScript's ``encodeURIComponent``), or as in a form ("+" for a space), each
+    with upper- or lower-case hex; HTML-escaped, quotes too or not; and with JSON's optional escaped "/" (PHP's
+    ``json_encode``: ``\\/``), which a body decoded as JSON has undone but one read as text has not."""
     import html  # (imported on use: only an error needs it)
 
-    return {text, quote(text, safe=""), quote_plus(text), html.escape(text), html.escape(text, quote=False),
-            text.replace("/", "\\/")}  # fmt: skip
+    encoded = {quote(text, safe=""), quote(text), quote(text, safe="-_.!~*'()"), quote_plus(text)}
+    encoded |= {re.sub("%[0-9A-F]{2}", lambda hex_digits: hex_digits[0].lower(), form) for form in encoded}
+    return {text, *encoded, html.escape(text), html.escape(text, quote=False), text.replace("/", "\\/")}
 
 
 def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
