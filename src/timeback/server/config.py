@@ -38,6 +38,12 @@ class ServerSettings:
     max_page_size: int = 3000
     default_page_size: int = 100
 
+    @property
+    def read_time_limit(self) -> float | None:
+        """``query_timeout_seconds`` when it limits anything: None for 0, None or infinity."""
+        limit = self.query_timeout_seconds
+        return limit if limit and limit < float("inf") else None
+
     def __post_init__(self) -> None:
         check_client(self.client_id, self.client_secret)
         if not self.max_live_tokens >= 1:  # (0 refused every token as it was issued; negative emptied the table)

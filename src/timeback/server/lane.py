@@ -145,7 +145,7 @@ class OperationLane:
                 query = QueryParams(scope["query_string"])
                 # (reads only: a write stopped halfway would be rolled back with the writes committing with it in
                 # the lane's shared transaction, and a write's time is bounded by its body's limits anyway)
-                with reads_limited(service.settings.query_timeout_seconds):
+                with reads_limited(service.settings.read_time_limit):
                     reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
                 reply = await self._write(functools.partial(service.prepare_write, op, path, body), len(body))

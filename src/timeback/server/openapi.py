@@ -171,8 +171,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         errors["408"] += f", or nothing of its body came for {settings.body_timeout_seconds:g} s"
         errors["413"] = (f"Body over {settings.max_body_bytes} bytes, or over {settings.max_json_values} fields and "
                          "items outside metadata")  # fmt: skip
-    if op.kind in ("get", "list") and settings.query_timeout_seconds:
-        errors["504"] = (f"The read ran past the server's time limit of {settings.query_timeout_seconds:g} s and was "
+    if op.kind in ("get", "list") and settings.read_time_limit:
+        errors["504"] = (f"The read ran past the server's time limit of {settings.read_time_limit:g} s and was "
                          "stopped: narrow the filter")  # fmt: skip
     responses |= _errors(errors)
     operation: dict[str, Any] = {
