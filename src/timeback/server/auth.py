@@ -226,7 +226,9 @@ class TokenStore:
             if len(self._grants) > self.max_tokens:
                 self._grants.popitem(last=False)
                 if len(expiring) > 2 * self.max_tokens:  # (the dropped ones' entries, made anew now and then)
-                    self._expiring = [(held.expires_at, key) for key, held in self._grants.items()]
+                    # (from a copy made in C: ``check`` moves a token to the end without the lock, which a Python
+                    # loop over the dict itself met as "OrderedDict mutated during iteration")
+                    self._expiring = [(held.expires_at, key) for key, held in list(self._grants.items())]
                     heapq.heapify(self._expiring)
 
 
