@@ -97,6 +97,31 @@ def test_a_client_used_before_a_fork_gets_each_process_its_own_answers(server: L
     shared.close()
 
 
+def test_a_child_that_sends_nothing_makes_no_http_client(server: LocalServer) -> None:
+    """The child's own connection pool is made at its first send: made at the fork, its TLS context cost every child
+    30-45 ms (multiprocessing's, gunicorn's, a subprocess's before its exec), calling or not. A child closing the
+    client leaves the parent's pool alone."""
+    shared = Timeback(**server.client_kwargs(), max_retries=0)
+    parents = shared._client._http
+
+    def child() -> int:
+        if shared._client._http is not parents:  # (nothing made before a send)
+            return 2
+        shared.oneroster.gradebook.get_all_categories(limit=1)
+        if shared._client._http is parents:  # (a send: the child's own)
+            return 3
+        closing_only = Timeback(**server.client_kwargs())
+        closing_only.close()
+        return 0
+
+    try:
+        assert reaped(forked(child)) == 0
+        assert not parents.is_closed
+        shared.oneroster.gradebook.get_all_categories(limit=1)  # (the parent's pool still serves it)
+    finally:
+        shared.close()
+
+
 def test_a_fork_while_another_thread_holds_the_token_lock_does_not_hang_the_child(server: LocalServer) -> None:
     """A thread of the parent was fetching the token (holding the client's token lock) at the fork: the child's
     first call waited for that lock forever, no thread of its own to release it. The child has a lock of its own."""

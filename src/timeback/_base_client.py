@@ -1493,6 +1493,9 @@ class SyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._http = http_client or self._new_http()
         self._token_lock = threading.Lock()
+        # (in a child process after fork(): self._http is the parent's, to be made anew at the first send)
+        self._parents_http = False
+        self._http_lock = threading.Lock()
 
     def _new_http(self) -> httpx.Client:
         config = self._config
@@ -1500,18 +1503,28 @@ class SyncAPIClient(BaseClient):
 
     def _after_fork(self) -> None:
         super()._after_fork()
-        self._token_lock = threading.Lock()
+        self._token_lock, self._http_lock = threading.Lock(), threading.Lock()
         if self._closing.is_set():  # (closed: its http client too, holding no connection)
             return
         if self._owns_http:
-            _inherited.append(self._http)
-            self._http = self._new_http()
+            # Made anew at the child's first send, not here: its TLS context took 30-45 ms, in every child process
+            # (multiprocessing's, gunicorn's, a subprocess's before its exec) whether it called or not.
+            self._parents_http = True
         else:
             self._forked_http = self._sent
 
+    def _own_http_again(self) -> None:
+        with self._http_lock:  # (two threads of the child sending at once make one; not the token lock, held by a
+            # token request as it is sent)
+            if self._parents_http:
+                _inherited.append(self._http)
+                self._http = self._new_http()
+                self._parents_http = False
+
     def close(self) -> None:
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
-        self._http.close()
+        if not self._parents_http:  # (the parent's own is the parent's to close)
+            self._http.close()
 
     def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
@@ -1521,6 +1534,8 @@ class SyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
+                if self._parents_http:
+                    self._own_http_again()
                 try:
                     if action.expires is None:
                         outcome = self._http.send(action.request, auth=NO_AUTH)
@@ -1694,8 +1709,11 @@ class AsyncAPIClient(BaseClient):
             if other is loop:
                 await there.closer.aclose()
             elif not other.is_closed():
+                # (the http client, not its closer: that loop's shutdown closes the closer, which would then be
+                # running still, and asyncio logged "aclose(): asynchronous generator is already running"; closing
+                # the http client again is nothing)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
-                    asyncio.run_coroutine_threadsafe(there.closer.aclose(), other)
+                    asyncio.run_coroutine_threadsafe(there.http.aclose(), other)
 
     async def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
