@@ -1495,3 +1495,20 @@ def test_a_gateways_504_is_retried_but_not_the_servers_own_time_limit(sleeps: li
         get_result(make_client(script, max_retries=2))
     assert err.value.retries_taken == 0 and len(script.requests) == 1 and len(sleeps) == 1  # (the gateway's retry)
     assert err.value.message.endswith("; not retried: the server stopped the query at its time limit")
+
+
+def test_closing_from_another_loop_leaves_the_first_loops_shutdown_quiet(server: LocalServer) -> None:
+    """``close()`` from one event loop closes the SDK's http client of another loop still open, there. It closed that
+    client's closer, which that loop's own shutdown then closed again while it ran: asyncio reported "aclose():
+    asynchronous generator is already running" to the loop's exception handler."""
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    first = asyncio.new_event_loop()
+    reported: list[str] = []
+    first.set_exception_handler(lambda loop, context: reported.append(str(context.get("message"))))
+    try:
+        first.run_until_complete(shared.oneroster.gradebook.get_all_categories(limit=1))
+        asyncio.run(shared.close())
+        first.run_until_complete(first.shutdown_asyncgens())
+    finally:
+        first.close()
+    assert reported == []
