@@ -181,10 +181,11 @@ class TokenStore:
             grant = self._from_shared(digest)
         if grant is None or grant.expires_at <= self.clock():
             return None
-        try:
-            self._grants.move_to_end(digest)  # (used: the last the cap drops, ``max_tokens``)
-        except KeyError:  # (dropped meanwhile by another thread's ``_remember``)
-            pass
+        # (used: the last the cap drops, ``max_tokens``. Under the lock: ``_remember`` walks the tokens held, and a
+        # move meanwhile made it raise "OrderedDict mutated during iteration", even walking a copy being made)
+        with self._lock:
+            if digest in self._grants:  # (else dropped meanwhile by another thread's ``_remember``)
+                self._grants.move_to_end(digest)
         return grant
 
     def needs_lookup(self, token: str) -> bool:
@@ -226,9 +227,7 @@ class TokenStore:
             if len(self._grants) > self.max_tokens:
                 self._grants.popitem(last=False)
                 if len(expiring) > 2 * self.max_tokens:  # (the dropped ones' entries, made anew now and then)
-                    # (from a copy made in C: ``check`` moves a token to the end without the lock, which a Python
-                    # loop over the dict itself met as "OrderedDict mutated during iteration")
-                    self._expiring = [(held.expires_at, key) for key, held in list(self._grants.items())]
+                    self._expiring = [(held.expires_at, key) for key, held in self._grants.items()]
                     heapq.heapify(self._expiring)
 
 
