@@ -1512,3 +1512,18 @@ def test_closing_from_another_loop_leaves_the_first_loops_shutdown_quiet(server:
     finally:
         first.close()
     assert reported == []
+
+
+def test_closing_from_another_loop_leaves_nothing_unawaited_in_a_loop_never_run_again(server: LocalServer) -> None:
+    """The close of another loop's http client was a coroutine made at once and handed to that loop: a loop never run
+    again (closed as it stood) left it "never awaited", a RuntimeWarning (an error under ``-W error``)."""
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    first = asyncio.new_event_loop()
+    first.run_until_complete(shared.oneroster.gradebook.get_all_categories(limit=1))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        asyncio.run(shared.close())
+        first.close()
+        del first, shared  # (the first loop's connection, never closed, is collected here: its ResourceWarning too)
+        gc.collect()
+    assert not [w for w in seen if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in seen]

@@ -6,6 +6,7 @@ test instead of hanging the run."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback.errors import APIConnectionError
 from timeback.server.runner import LocalServer
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
@@ -111,8 +113,9 @@ def test_a_child_that_sends_nothing_makes_no_http_client(server: LocalServer) ->
         if shared._client._http is parents:  # (a send: the child's own)
             return 3
         closing_only = Timeback(**server.client_kwargs())
-        closing_only.close()
-        return 0
+        closing_only.oneroster.gradebook.get_all_categories(limit=1)  # (a pooled connection, the parent's too)
+        pid = forked(lambda: closed_in_the_child(closing_only))
+        return reaped(pid)
 
     try:
         assert reaped(forked(child)) == 0
@@ -120,6 +123,24 @@ def test_a_child_that_sends_nothing_makes_no_http_client(server: LocalServer) ->
         shared.oneroster.gradebook.get_all_categories(limit=1)  # (the parent's pool still serves it)
     finally:
         shared.close()
+
+
+def closed_in_the_child(client: Timeback) -> int:
+    """0 if ``client``, closed in a child process that never sent with it, refuses to send (it sent on the parent's
+    connections) and its parent's connections are not collected there (a ResourceWarning: unclosed socket)."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        client.close()
+        try:
+            client.oneroster.gradebook.get_all_categories(limit=1)
+        except APIConnectionError as error:
+            if "not sent: the client was closed" not in str(error):
+                return 4
+        else:
+            return 5
+        del client
+        gc.collect()
+    return 6 if any(issubclass(w.category, ResourceWarning) for w in seen) else 0
 
 
 def test_a_fork_while_another_thread_holds_the_token_lock_does_not_hang_the_child(server: LocalServer) -> None:

@@ -872,6 +872,15 @@ def _proxy_answer(exc: BaseException) -> str:
     return ""
 
 
+def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
+    """In ``loop`` (which runs it): close ``http``, one of its clients (``AsyncAPIClient.close`` from another)."""
+    _closing_elsewhere.add(task := loop.create_task(http.aclose()))
+    task.add_done_callback(_closing_elsewhere.discard)
+
+
+_closing_elsewhere: set[asyncio.Task[None]] = set()  # (referenced until done: a loop holds its tasks weakly)
+
+
 async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
     """Calls ``close`` when closed itself: by its owner, or by asyncio as the event loop it was started in shuts down
     (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call before they close a
@@ -1509,22 +1518,25 @@ class SyncAPIClient(BaseClient):
         if self._owns_http:
             # Made anew at the child's first send, not here: its TLS context took 30-45 ms, in every child process
             # (multiprocessing's, gunicorn's, a subprocess's before its exec) whether it called or not.
+            _inherited.append(self._http)
             self._parents_http = True
         else:
             self._forked_http = self._sent
 
-    def _own_http_again(self) -> None:
+    def _own_http_again(self) -> bool:
+        """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
         with self._http_lock:  # (two threads of the child sending at once make one; not the token lock, held by a
             # token request as it is sent)
-            if self._parents_http:
-                _inherited.append(self._http)
+            if self._parents_http and not self._closing.is_set():
                 self._http = self._new_http()
                 self._parents_http = False
+            return not self._parents_http
 
     def close(self) -> None:
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
-        if not self._parents_http:  # (the parent's own is the parent's to close)
-            self._http.close()
+        with self._http_lock:
+            if not self._parents_http:  # (the parent's own is the parent's to close)
+                self._http.close()
 
     def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
@@ -1534,8 +1546,9 @@ class SyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
-                if self._parents_http:
-                    self._own_http_again()
+                if self._parents_http and not self._own_http_again():  # (closed in the child: not the parent's)
+                    outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
+                    continue
                 try:
                     if action.expires is None:
                         outcome = self._http.send(action.request, auth=NO_AUTH)
@@ -1712,8 +1725,10 @@ class AsyncAPIClient(BaseClient):
                 # (the http client, not its closer: that loop's shutdown closes the closer, which would then be
                 # running still, and asyncio logged "aclose(): asynchronous generator is already running"; closing
                 # the http client again is nothing)
+                # (the coroutine made only as that loop runs the call: made here, a loop never run again left it
+                # "never awaited", a RuntimeWarning)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
-                    asyncio.run_coroutine_threadsafe(there.http.aclose(), other)
+                    other.call_soon_threadsafe(_close_there, other, there.http)
 
     async def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None

@@ -504,7 +504,10 @@ def replacing(
         failed = held.failed
         status, request_id = getattr(failed, "status_code", None), getattr(failed, "request_id", None)
         reason = f"{conflict}; reading the existing records back to replace them failed: {failed}"
-        outcome.failures.append(BulkFailure(tuple(batch.ids), reason, status, request_id, line_item))
+        if conflict._answer_lost:  # (its 409 may be the batch's own, stored by an attempt whose answer was lost)
+            reason += "; an attempt got no answer: the batch may have been stored by it"
+        failure = BulkFailure(tuple(batch.ids), reason, status, request_id, line_item, conflict._answer_lost)
+        outcome.failures.append(failure)
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
     stored = held.records
