@@ -67,7 +67,9 @@ class Serve:
 
     def headers(self) -> dict[str, str]:
         form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-        return {"Authorization": "Bearer " + httpx.post(f"{self.url}/oauth2/token", data=form).json()["access_token"]}
+        answer = httpx.post(f"{self.url}/oauth2/token", data=form)
+        assert answer.status_code == 200, (answer.status_code, answer.text)  # (seen once under load: not a token)
+        return {"Authorization": "Bearer " + answer.json()["access_token"]}
 
     def kill(self, how: signal.Signals = signal.SIGKILL) -> None:
         self.process.send_signal(how)
