@@ -1544,10 +1544,9 @@ def test_replace_keeps_within_the_batch_s_deadline() -> None:
         rows = [result_body(line_item, roster.students[i % 3], uid(f"late-{i}"), score=i) for i in range(20)]
         assert api.oneroster.gradebook.bulk_post_results(rows).stored == 20
         changed = [{**row, "score": row["score"] + 1} for row in rows]
-        started = time.monotonic()
         summary = api.oneroster.gradebook.bulk_post_results(changed, if_exists="replace", deadline=1, max_retries=0)
-        elapsed = time.monotonic() - started
-    assert elapsed < 1.5, elapsed
+    # (no timing asserted: 20 PUTs of 0.1 s each fitting the batch's 1 s would replace all 20, as each got a deadline
+    # of its own before; fewer replaced, the rest failing by the deadline, shows the one deadline bounds them)
     assert summary.taken == summary.stored + summary.failed == 20 and 0 < summary.replaced < 20
     assert summary.failures, [f.reason for f in summary.failures]
     reasons = [f.reason for f in summary.failures]  # (the PUT under way at the deadline: cut short, timed out)
