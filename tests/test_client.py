@@ -572,15 +572,20 @@ def test_deadline_bounds_the_whole_call_retries_included(clock: FakeClock) -> No
     assert script.timeouts[1]["read"] == pytest.approx(1.1 - clock.slept[0])
 
 
-@pytest.fixture(scope="module")
-def rate_limiting(server: LocalServer) -> Iterator[LocalServer]:
-    """A server answering every request 429 with ``Retry-After: 30`` (tokens come from ``server``)."""
+def faulty_twin(server: LocalServer, faults: str) -> Iterator[LocalServer]:
+    """A server on ``server``'s store and credentials answering with ``faults`` (tokens come from ``server``)."""
     from timeback.server import ServerSettings
 
     client_id, client_secret = server.credentials
-    settings = ServerSettings(client_id=client_id, client_secret=client_secret, faults="429=1,retry_after=30")
+    settings = ServerSettings(client_id=client_id, client_secret=client_secret, faults=faults)
     with LocalServer(settings, storage=server.app.state.storage) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def rate_limiting(server: LocalServer) -> Iterator[LocalServer]:
+    """A server answering every request 429 with ``Retry-After: 30``."""
+    yield from faulty_twin(server, "429=1,retry_after=30")
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -886,12 +891,7 @@ async def test_async_calls_waiting_for_a_refused_token_request_share_its_refusal
 @pytest.fixture(scope="module")
 def failing_token_endpoint(server: LocalServer) -> Iterator[LocalServer]:
     """A server answering every request 503 (the token endpoint's first): its fault counts say how many came."""
-    from timeback.server import ServerSettings
-
-    client_id, client_secret = server.credentials
-    settings = ServerSettings(client_id=client_id, client_secret=client_secret, faults="503=1")
-    with LocalServer(settings, storage=server.app.state.storage) as running:
-        yield running
+    yield from faulty_twin(server, "503=1")
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
