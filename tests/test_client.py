@@ -485,6 +485,108 @@ async def test_a_token_url_that_redirects_says_the_url_looks_wrong(kind: str, st
     assert "credentials" not in message and err.value.status_code == status
 
 
+# Raw answers of the ``canned`` server, by the first segment of the request's path (the base URL's path): what
+# ``timeback serve`` never answers (it redirects nothing, and answers errors in UTF-8).
+CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Type, body)
+    "latin1": ("404 Not Found", "application/json; charset=iso-8859-1",
+               '{"imsx_description": "Élève introuvable"}'.encode("latin-1")),
+    "utf16": ("403 Forbidden", "text/plain; charset=utf-16", "Accès refusé".encode("utf-16")),
+    "unknown-charset": ("404 Not Found", "application/json; charset=x-no-such-charset",
+                        '{"imsx_description": "Élève introuvable"}'.encode()),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def canned() -> Iterator[tuple[str, list[str]]]:
+    """A raw HTTP server on a loopback port: a token at ``/oauth2/token``; a redirect to ``/v2`` + the path at
+    ``/moved-{status}/...``; else the ``CANNED`` answer its path's first segment names. Its URL, and the paths it
+    was asked for."""
+    import socketserver
+
+    asked: list[str] = []
+
+    class Answer(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            line = self.rfile.readline()
+            length = 0
+            while (field := self.rfile.readline()) not in (b"\r\n", b""):
+                name, _, value = field.decode("latin-1").partition(":")
+                length = int(value) if name.lower() == "content-length" else length
+            self.rfile.read(length)
+            path = line.split()[1].decode()
+            asked.append(path)
+            name = path.split("/")[1]
+            extra = b""
+            if path == "/oauth2/token":
+                status, kind, body = "200 OK", "application/json", b'{"access_token": "tok-0123456789"}'
+            elif name.startswith("moved-"):
+                status, kind, body = f"{name[6:]} Moved", "text/plain", b"moved"
+                extra = f"Location: /v2{path}\r\n".encode()
+            else:
+                status, kind, body = CANNED[name]
+            self.wfile.write(f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
+                             "Connection: close\r\n".encode() + extra + b"\r\n" + body)  # fmt: skip
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answer) as running:
+        running.daemon_threads = True
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{running.server_address[1]}", asked
+        finally:
+            running.shutdown()
+            thread.join()
+
+
+async def error_of_get_result(kind: str, **kwargs: Any) -> BaseException:
+    """What ``get_result`` raises on a client of ``kwargs``: sync, async on httpx, or on aiohttp."""
+    with pytest.raises(Exception) as raised:
+        if kind == "sync":
+            with Timeback(**kwargs) as client:
+                get_result(client)
+        else:
+            http = DefaultAioHttpClient() if kind == "aiohttp" else None
+            async with AsyncTimeback(**kwargs, http_client=http) as aclient:
+                await aclient.oneroster.gradebook.get_result(sourced_id="r1")
+    return raised.value
+
+
+def canned_kwargs(url: str, name: str) -> dict[str, Any]:
+    return {"client_id": "id", "client_secret": SECRET, "base_url": f"{url}/{name}", "token_url": f"{url}/oauth2/token"}
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_an_api_call_redirected_says_the_base_url_looks_wrong(
+    canned: tuple[str, list[str]], kind: str, status: int
+) -> None:
+    """It said "301: moved": where it pointed, and that the base URL is what to check, were not said."""
+    url, asked = canned
+    path = f"/moved-{status}/ims/oneroster/gradebook/v1p2/results/r1"
+    before = asked.count(path)  # (the server's, of every test of this module)
+    error = await error_of_get_result(kind, **canned_kwargs(url, f"moved-{status}"))
+    assert type(error) is RequestError and error.status_code == status and error.retries_taken == 0, error
+    assert str(error).startswith(f"{status}: the base URL looks wrong: it redirected to {url}/v2{path} (moved); "
+                                 "check base_url"), str(error)  # fmt: skip
+    assert asked.count(path) == before + 1 and f"/v2{path}" not in asked  # (not followed, not retried)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize(
+    ("name", "error", "text"),
+    [("latin1", NotFoundError, "Élève introuvable"), ("utf16", PermissionDeniedError, "Accès refusé"),
+     ("unknown-charset", NotFoundError, "Élève introuvable")],  # (a charset Python has not: UTF-8)
+)  # fmt: skip
+async def test_an_error_body_is_read_in_the_charset_it_declares(
+    canned: tuple[str, list[str]], kind: str, name: str, error: type[RequestError], text: str
+) -> None:
+    """It was read as UTF-8 whatever its Content-Type said (an "è" a replacement character)."""
+    url, _ = canned
+    raised = await error_of_get_result(kind, **canned_kwargs(url, name), max_retries=0)
+    assert type(raised) is error and raised.message == text, raised
+    assert raised.body == ({"imsx_description": text} if name != "utf16" else text)
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_web_page_for_a_token_says_the_url_looks_wrong(kind: str) -> None:
     page = httpx.Response(200, text="<html><title>Sign in</title></html>", headers={"Content-Type": "text/html"})
@@ -1172,7 +1274,7 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
         monkeypatch.setenv(name, f"http://user:pr0xy-pw@127.0.0.1:{port}")
     for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
-    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "max_retries": 0,
+    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1",
               "token_url": f"{server.url}/oauth2/token"}  # fmt: skip  # (the token directly: loopback)
     org = {"sourcedId": f"org-{kind}", "name": "x", "type": "district", "status": "active"}
     with pytest.raises(APIConnectionError) as caught:
@@ -1186,8 +1288,23 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
     message = str(caught.value)
     assert "connection failed: ProxyError: 407 Proxy Authentication Required" in message, message
     assert "may have stored" not in message and not caught.value._answer_lost, message
-    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads  # (no read-back)
+    # (nor retried: the proxy would refuse the same credentials again; it was, max_retries times)
+    assert "not retried: the proxy wants credentials" in message and caught.value.retries_taken == 0, message
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads  # (no read-back, no retry)
     assert "pr0xy-pw" not in "".join(traceback.format_exception(caught.value))  # (every error chained, too)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_certificate_that_fails_verification_is_not_retried(
+    tls_server: tuple[LocalServer, Any], kind: str
+) -> None:
+    """The same certificate would fail the same way: it was retried (max_retries times, with waits) as if the network
+    had failed, and said nothing of what to change."""
+    tls, _ = tls_server  # (its CA is in no trust store)
+    error = await error_of_get_result(kind, **tls.client_kwargs())
+    assert type(error) is APIConnectionError and error.retries_taken == 0, error
+    assert "certificate verify failed" in str(error) and "not retried: the server's TLS certificate" in str(error)
+    assert not error._answer_lost and error._not_sent is None  # (never sent, but not for a reason of the SDK's)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

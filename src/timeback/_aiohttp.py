@@ -426,8 +426,10 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
         text = f"{exc.status} {exc.message}"
     error = kind(text, request=request)
     reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
-    if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text)
-        error.__cause__ = (ssl.SSLError if isinstance(reason, ssl.SSLError) else OSError)(reason.errno, reason.strerror)
+    if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text;
+        # and its kind, a certificate refused, which the SDK does not retry)
+        kind_of = type(reason) if isinstance(reason, ssl.SSLError) else OSError
+        error.__cause__ = kind_of(reason.errno, reason.strerror)
     return error
 
 

@@ -356,6 +356,9 @@ class BaseClient:
                 error = self._connection_error(request, outcome, retries_taken)
                 answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
+                if (again := _fails_again(outcome)) is not None:
+                    wait = None
+                    _with_reason(error, f"not retried: {again}")
                 what = type(outcome).__name__
             else:
                 response = cast(httpx.Response, outcome)
@@ -470,17 +473,22 @@ class BaseClient:
         self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
     ) -> RequestError:
         credentials = sent_credentials(request, self._secret_forms)
-        body = decode_error_body(response.content, functools.partial(_redacted, credentials=credentials))
+        redact = functools.partial(_redacted, credentials=credentials)
+        body = decode_error_body(response.content, redact, response.charset_encoding)
         message = _redacted(describe(response.status_code, response.reason_phrase, body), credentials)
         cls = error_class_for(response.status_code)
         status = response.status_code
-        if token_endpoint and (status in (404, 405) or 300 <= status < 400):  # (no token endpoint there)
+        # A redirect is not followed (the SDK's own client follows none: not with the secret or a token, nor a POST
+        # turned into a GET): at a trailing slash, http for https, a path prefix missing, the URL is what to fix.
+        moved = 300 <= status < 400 and redact(f"it redirected to {_location(request.url, response)}")
+        if token_endpoint and (status in (404, 405) or moved):  # (no token endpoint there)
             cls = AuthError
-            where = f"no token endpoint at {request.url}"
-            if status < 400:  # (a trailing slash, http for https: the SDK does not follow it with the secret)
-                where = _redacted(f"it redirected to {_location(request.url, response)}", credentials)
+            where = moved or f"no token endpoint at {request.url}"
             message = (f"the token URL looks wrong: {where} ({message}); check token_url, or base_url when no "
                        "token_url is given")  # fmt: skip
+        elif moved:
+            message = (f"the base URL looks wrong: {moved} ({message}); check base_url (http for https? a path "
+                       "prefix missing?)")  # fmt: skip
         elif token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
             cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
         kwargs: dict[str, Any] = dict(
@@ -848,10 +856,7 @@ def path_segment(value: object) -> str:
 def _os_reason(exc: BaseException) -> str:
     """ ": Connection refused", ": Name or service not known", a certificate refused...: the operating system's or
     TLS's reason under an httpx error, else "". Only an OSError's strerror: an httpx message may quote a header."""
-    seen: BaseException | None = exc
-    for _ in range(8):  # (httpx's error, httpcore's, then the socket's)
-        if seen is None:
-            break
+    for seen in _causes(exc):
         if isinstance(seen, OSError):
             # (by errno where there is one: asyncio's strerror is "Connect call failed ('127.0.0.1', 8000)";
             # an SSLError's errno is OpenSSL's, and a DNS error's negative, so theirs is their text)
@@ -859,8 +864,29 @@ def _os_reason(exc: BaseException) -> str:
                 return f": {os.strerror(seen.errno)}"
             if isinstance(seen.strerror, str) and seen.strerror:
                 return f": {seen.strerror}"
-        seen = seen.__cause__ or seen.__context__
     return ""
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it was raised from, or during: httpx's error, httpcore's, then the socket's (at most 8)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _fails_again(exc: BaseException) -> str | None:
+    """Why a retry of an attempt that failed with ``exc`` would fail alike, or None (a network failure may pass): a
+    certificate that failed verification, a proxy's 407 (its credentials missing or refused)."""
+    if _proxy_answer(exc).startswith(": 407"):
+        return ("the proxy wants credentials, and refused those sent if any: check the user:password in its URL "
+                "(HTTPS_PROXY, HTTP_PROXY or ALL_PROXY; or the http_client's proxy=)")  # fmt: skip
+    if any(isinstance(seen, ssl.SSLCertVerificationError) for seen in _causes(exc)):
+        return ("the server's TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
+                "with verify=), or check that the URL's host is the certificate's")  # fmt: skip
+    return None
 
 
 def _proxy_answer(exc: BaseException) -> str:

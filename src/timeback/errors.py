@@ -7,7 +7,8 @@ The tree::
     ├── APIConnectionError            no readable HTTP answer (DNS, refused, reset, undecodable)
     │   └── APITimeoutError           ... because a timeout expired
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
-    └── RequestError                  the API answered with an error status (4xx or 5xx)
+    └── RequestError                  the API answered with an error status (4xx or 5xx), or a redirect (3xx,
+                                      not followed: "the base URL looks wrong")
         ├── AuthError                 401, or the token endpoint refused the client credentials (or is not
         │                             there: 404, 405 or a redirect, "the token URL looks wrong")
         ├── PermissionDeniedError     403
@@ -84,7 +85,8 @@ class ConfigurationError(TimebackError):
 
 
 class APIConnectionError(TimebackError):
-    """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first."""
+    """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first (none for a
+    certificate that failed verification, or a proxy's 407: they would fail alike)."""
 
     def __init__(self, message: str, *, method: str, url: str, retries_taken: int = 0) -> None:
         super().__init__(message)
@@ -224,13 +226,21 @@ def error_class_for(status_code: int) -> type[RequestError]:
     return _BY_STATUS.get(status_code, RequestError)
 
 
-def decode_error_body(content: bytes, redact: Callable[[Any], Any]) -> Any:
+def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str | None = None) -> Any:
     """The error body as JSON when it is JSON, else as text (cut to a readable length), passed through ``redact``
-    first (before the cut, which could leave part of a credential)."""
+    first (before the cut, which could leave part of a credential). Read in the ``charset`` its Content-Type
+    declares (a proxy's page in ISO-8859-1); without one, or one Python has not, as UTF-8 (JSON as RFC 8259 has
+    it: UTF-8, or UTF-16 or -32 told by its first bytes)."""
+    text: str | bytes = content
+    if charset:
+        try:
+            text = content.decode(charset, "replace").removeprefix("\ufeff")  # (a BOM the codec keeps)
+        except LookupError:  # (unknown, or no text encoding: "base64")
+            pass
     try:
-        body = json.loads(content)
+        body = json.loads(text)
     except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
-        return redact(content.decode("utf-8", "replace"))[:2000]
+        return redact(text if isinstance(text, str) else content.decode("utf-8", "replace"))[:2000]
     return redact(body)
 
 
