@@ -168,11 +168,12 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
 
 class HoldsTheFirstBatch(Forwarding):
     """Forwards each request to the real server, the first batch POST only once the second has been answered (or
-    ``release`` is set): the server ends the later batch first. Notes whether a later POST came before the first's
-    answer."""
+    ``release`` is set, or ``patience`` seconds have passed): the server ends the later batch first. Notes whether a
+    later POST came before the first's answer."""
 
-    def __init__(self) -> None:
+    def __init__(self, patience: float = 60.0) -> None:
         super().__init__()
+        self.patience = patience
         self.posts = 0
         self.lock = threading.Lock()
         self.second_answered = threading.Event()
@@ -189,7 +190,7 @@ class HoldsTheFirstBatch(Forwarding):
             if number > 2 and not self.first_answered:
                 self.sent_before_the_first_answer.append(number)
         if number == 1:
-            for _ in range(600):  # (a bound, should the second never come)
+            for _ in range(int(self.patience * 10)):  # (a bound, should the second never come)
                 if self.second_answered.wait(timeout=0.1) or self.release.is_set():
                     break
             try:
@@ -244,6 +245,79 @@ async def test_a_repeat_of_a_result_in_flight_is_sent_once_its_first_copy_has_se
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_no_more_than_a_batch_of_repeats_wait_for_their_first_copies(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Repeats of results in flight wait for their batch: once more than a batch's worth wait, no more input is read
+    until batches settle, so memory stays flat whatever the input. (Before, an input repeating the ids in flight was
+    read to its end while they were: every repeat held.) Then each goes as later input does."""
+    roster, line_items = world
+    tag = uid(f"repeats-bounded-{kind}")
+    first = list(interleaved(roster, line_items[:1], 10, tag))
+    transport = HoldsTheFirstBatch(patience=1.0)  # (the first batch waits for nothing else: released after 1 s)
+    read_while_held = 0
+
+    def source() -> Iterator[dict[str, Any]]:
+        nonlocal read_while_held
+        yield from first  # (one full batch, held in flight)
+        for round_ in range(5):
+            for row in first:
+                read_while_held += not transport.first_answered
+                yield {**row, "score": round_}
+        transport.release.set()
+
+    summary = await bulk_through(kind, server, transport, source(), batch_size=10, concurrency=2)
+    assert read_while_held <= 10 + 1, read_while_held
+    assert summary.taken == 60 and summary.stored == 10 and summary.taken == summary.stored + summary.failed, summary
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (later copies: 409)
+
+
+class HoldsOneLineItem(Forwarding):
+    """Forwards each request to the real server, the batches to line item ``held`` only once ``others`` batches to
+    other line items have been answered (or 10 s have passed: ``waited_out``)."""
+
+    def __init__(self, held: str, others: int) -> None:
+        super().__init__()
+        self.held, self.others, self.answered = held, others, 0
+        self.changed = threading.Condition()
+        self.waited_out = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        if request.url.path.endswith(f"/lineItems/{self.held}/results"):
+            with self.changed:
+                if not self.changed.wait_for(lambda: self.answered >= self.others, timeout=10):
+                    self.waited_out = True
+            return self.inner.handle_request(request)
+        try:
+            return self.inner.handle_request(request)
+        finally:
+            with self.changed:
+                self.answered += 1
+                self.changed.notify_all()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_repeat_at_the_end_of_the_input_goes_once_its_own_first_copy_settles(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The input ends with a repeat of a result in flight: it is sent once that batch settles, not once every batch
+    in flight has (before, it waited for a slow batch of another line item too)."""
+    roster, line_items = world
+    tag = uid(f"repeat-at-end-{kind}")
+    slow, quick = (list(interleaved(roster, [line_items[n]], 10, f"{tag}-{n}")) for n in range(2))
+    again = {**quick[4], "score": 1}
+    # (the slow batch waits for the quick one's answer and the repeat's)
+    transport = HoldsOneLineItem(line_items[0], others=2)
+    summary = await bulk_through(kind, server, transport, [*slow, *quick, again], batch_size=10, concurrency=2)
+    assert not transport.waited_out
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (21, 21, 20, 1), summary
+    (repeat,) = summary.failures
+    assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_corrected_copy_of_a_refused_result_in_flight_is_stored(
     kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -295,10 +369,12 @@ async def test_a_repeat_held_for_its_first_copy_counts_as_not_sent_when_the_uplo
         transport.release.set()
         raise RuntimeError("the input broke")
 
+    calls: list[BulkProgress] = []
     with pytest.raises(RuntimeError, match="the input broke") as raised:
-        await bulk_through(kind, server, transport, source(), batch_size=1, concurrency=2)
+        await bulk_through(kind, server, transport, source(), batch_size=1, concurrency=2, on_progress=calls.append)
     assert transport.posts == 1
     assert "2 results taken, 1 stored, 1 failed or not sent" in "\n".join(raised.value.__notes__)
+    last_progress_as_noted(calls, raised.value)  # (its only call: the batch settled in the stop)
     assert client.oneroster.gradebook.get_result(sourced_id=sourced_id).result.score == 90
 
 
@@ -337,17 +413,26 @@ def test_an_invalid_result_given_as_a_mapping_is_named_by_its_sourced_id(
     assert summary.failures[0].sourced_ids == (bad["sourcedId"],) and "score" in summary.failures[0].reason
 
 
-def test_refused_credentials_stop_the_upload(server: Any, world: tuple[Roster, list[str]]) -> None:
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_refused_credentials_stop_the_upload(kind: str, server: Any, world: tuple[Roster, list[str]]) -> None:
     """Every batch would be refused alike: the upload stops at the first refusal instead of trying each one."""
     from timeback import AuthError
 
     roster, line_items = world
     nobody = uid("nobody")
     rows = interleaved(roster, line_items, 30, uid("refused"))
-    with Timeback(base_url=server.url, client_id=nobody, client_secret="wrong", max_retries=0) as stranger:
-        with pytest.raises(AuthError) as refused:
-            stranger.oneroster.gradebook.bulk_post_results(rows, batch_size=1, concurrency=2)
+    calls: list[BulkProgress] = []
+    options: dict[str, Any] = {"batch_size": 1, "concurrency": 2, "on_progress": calls.append}
+    kwargs = {"base_url": server.url, "client_id": nobody, "client_secret": "wrong", "max_retries": 0}
+    with pytest.raises(AuthError) as refused:
+        if kind == "sync":
+            with Timeback(**kwargs) as stranger:
+                stranger.oneroster.gradebook.bulk_post_results(rows, **options)
+        else:
+            async with AsyncTimeback(**kwargs) as astranger:
+                await astranger.oneroster.gradebook.bulk_post_results(rows, **options)
     assert "bulk_post_results stopped" in "".join(refused.value.__notes__) and "0 stored" in refused.value.__notes__[0]
+    last_progress_as_noted(calls, refused.value)
     limiter = server.app.state.token_failures
     assert limiter._counts[limiter._bucket(nobody)] <= 3  # token requests: the batches in flight, not all 30
 
@@ -435,16 +520,18 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     roster, line_items = world
     tag = uid("interrupted")
     transport = InterruptsAtBatch(at=3)
+    calls: list[BulkProgress] = []
     with httpx.Client(transport=transport) as http, Timeback(**server.client_kwargs(), http_client=http) as api:
         with pytest.raises(KeyboardInterrupt) as interrupted:
             api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 100, tag), batch_size=10,
-                                                      concurrency=2)  # fmt: skip
+                                                      concurrency=2, on_progress=calls.append)  # fmt: skip
     assert not [t for t in threading.enumerate() if t.name.startswith("timeback-bulk")]
     found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", interrupted.value.__notes__[0])
     assert found is not None
     taken, stored, failed = map(int, found.groups())
     assert taken == stored + failed and taken < 100
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
+    last_progress_as_noted(calls, interrupted.value)
 
 
 class InterruptsWhileTaken(TimebackCreateResultBody):
@@ -682,13 +769,15 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
         yield from interleaved(roster, line_items[:1], 25, tag)
         raise ValueError("the export broke")
 
+    calls: list[BulkProgress] = []
     with pytest.raises(ValueError, match="the export broke") as broke:
-        await upload(either, rows(), batch_size=10, concurrency=2)
+        await upload(either, rows(), batch_size=10, concurrency=2, on_progress=calls.append)
     assert broke.value.__notes__ == [
         "bulk_post_results stopped: 25 results taken, 20 stored, 5 failed or not sent; the rest of the input was "
         "not read"
     ]
     assert len(stored_scores(client, roster, tag)) == 20
+    last_progress_as_noted(calls, broke.value)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -744,6 +833,7 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
     rows = interleaved(roster, line_items[:1], 100, tag)
     with pytest.raises(RuntimeError, match="progress bar") as broke:
         await upload(either, rows, batch_size=10, concurrency=2, on_progress=on_progress)
+    assert len(calls) == 2  # (never called again once it raised, not even with the stop's final counts)
     found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", broke.value.__notes__[0])
     assert found is not None
     taken, stored, failed = map(int, found.groups())
@@ -778,6 +868,13 @@ def counts_in(note: str) -> tuple[int, int, int]:
     assert found is not None, note
     taken, stored, failed = map(int, found.groups())
     return taken, stored, failed
+
+
+def last_progress_as_noted(calls: list[BulkProgress], stopped: BaseException) -> None:
+    """The last ``on_progress`` call holds the counts the stop's note gives. (Before, the batches settled and the
+    results not sent in a stop were in no call: the bar showed fewer than the note.)"""
+    _, stored, failed = counts_in(stopped.__notes__[0])
+    assert calls and (calls[-1].stored, calls[-1].failed) == (stored, failed), (calls[-1:], stopped.__notes__)
 
 
 def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
@@ -897,15 +994,20 @@ async def test_a_cancel_while_the_last_part_filled_batches_are_sent_counts_those
     roster, line_items = world
     tag = uid("arest")
     rows = interleaved(roster, line_items[:4], 8, tag)
+    calls: list[BulkProgress] = []
+
+    def on_progress(progress: BulkProgress) -> None:
+        calls.append(progress)
+        upload.cancel()
+
     upload = asyncio.ensure_future(
-        async_client.oneroster.gradebook.bulk_post_results(
-            rows, batch_size=10, concurrency=1, on_progress=lambda progress: upload.cancel()
-        )
+        async_client.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1, on_progress=on_progress)
     )
     with pytest.raises(asyncio.CancelledError) as cancelled:
         await upload
     taken, stored, failed = counts_in(cancelled.value.__notes__[0])
     assert (taken, stored) == (8, 2) and taken == stored + failed, cancelled.value.__notes__
+    last_progress_as_noted(calls, cancelled.value)
     assert stored <= len(stored_scores(client, roster, tag)) <= stored + 2  # (2: cancelled in flight, maybe stored)
 
 

@@ -6,7 +6,7 @@ the rest of its batch is sent again (``Split``). Valid results are grouped by li
 ``batch_size`` and POSTed to ``/lineItems/{id}/results`` (all or nothing per batch), ``concurrency`` batches in
 flight, each with the client's retry rules (a retried batch whose first answer was lost is confirmed by reading
 back, never stored twice). Memory stays flat: at most ``PENDING_BATCHES * batch_size`` results wait in part-filled
-batches, plus the batches in flight, whatever the size of the input.
+batches, plus the batches in flight and a batch's worth of repeats waiting for them, whatever the size of the input.
 
 The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``run_async`` (tasks) only send.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import re
 import time
 from collections import deque
@@ -241,8 +242,10 @@ class Batcher:
         self._unsettled_ids: set[str] = set()
         self._out_ids: set[str] = set()  # (of those, the ones in batches taken)
         # Repeats of ids out, held until their batch settles (at most one batch per id is out): then taken as a
-        # later input would be (``settled``); the batches that fills wait in ``_ready``
+        # later input would be (``settled``); the batches that fills wait in ``_ready``. No more input is read while
+        # more than a batch's worth are held (``held_repeats``), until batches settle: memory stays flat.
         self._repeats: dict[str, list[tuple[str, bytes]]] = {}
+        self.held_repeats = 0
         self._ready: deque[Batch] = deque()
 
     def add(self, item: Any) -> Batch | None:
@@ -277,6 +280,7 @@ class Batcher:
                 # whole batch with 409: it waits for that batch to settle. Only the results waiting or in flight are
                 # compared: memory stays flat.)
                 self._repeats.setdefault(result_id, []).append((line_item, encoded))
+                self.held_repeats += 1
                 return None
             # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice)
             reason = "invalid result: sourcedId: repeated in this upload (the first one is kept)"
@@ -326,7 +330,9 @@ class Batcher:
         self._out_ids.difference_update(batch.ids)
         if self._repeats:
             for sourced_id in batch.ids:
-                for line_item, encoded in self._repeats.pop(sourced_id, ()):
+                copies = self._repeats.pop(sourced_id, ())
+                self.held_repeats -= len(copies)
+                for line_item, encoded in copies:
                     if (full := self._place(sourced_id, line_item, encoded)) is not None:
                         self._ready.append(full)
 
@@ -344,6 +350,7 @@ class Batcher:
             yield self._take(next(iter(self._pending)))
         while held and self._repeats:
             sourced_id, copies = self._repeats.popitem()
+            self.held_repeats -= len(copies)
             for line_item, encoded in copies:
                 yield Batch(line_item, [sourced_id], EncodedItems([encoded]))
 
@@ -650,12 +657,18 @@ def check_results(results: object) -> None:
 
 
 class ProgressReports:
-    """``on_progress`` after every batch, and once more when the upload ends if results found invalid after the
-    last batch changed the counts: its last call holds the final counts (an input of invalid results only never
-    made a call)."""
+    """``on_progress`` after every batch, and once more when the upload ends or stops if the counts changed since
+    (results found invalid after the last batch; in a stop, the batches settled and the results not sent): its last
+    call holds the summary's counts, or the stop's note's (an input of invalid results only never made a call).
+    Never called again once it raised. ``through``: how it is called (the sync upload's: where Ctrl-C lands)."""
 
-    def __init__(self, summary: BulkSummary, on_progress: ProgressCallback | None) -> None:
-        self._summary, self._call = summary, on_progress
+    def __init__(
+        self,
+        summary: BulkSummary,
+        on_progress: ProgressCallback | None,
+        through: Callable[..., Any] = operator.call,
+    ) -> None:
+        self._summary, self._call, self._through = summary, on_progress, through
         self._last: BulkProgress | None = None
 
     @staticmethod
@@ -668,33 +681,51 @@ class ProgressReports:
                 "with asyncio.create_task)"
             )
 
-    def after_batch(self) -> None:
+    def after_batch(self, through: Callable[..., Any] | None = None) -> None:
         if self._call is not None:
             self._last = self._summary.progress()
-            made = self._call(self._last)
+            made = (through or self._through)(self._called, self._last)
             if inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
+                self._call = None
                 if inspect.iscoroutine(made):
                     made.close()  # (else "never awaited" when it is collected)
                 raise TypeError("on_progress returned a coroutine, which would never run: give a plain function")
 
-    def at_end(self) -> None:
+    def _called(self, progress: BulkProgress) -> Any:
+        call = cast("ProgressCallback", self._call)
+        try:
+            return call(progress)
+        except BaseException:  # (a Ctrl-C while it ran too: called again, it could redo what it had begun)
+            self._call = None
+            raise
+
+    def at_end(self, through: Callable[..., Any] | None = None) -> None:
         if self._call is not None and self._summary.progress() != self._last:
-            self.after_batch()
+            self.after_batch(through)
 
 
 CANCELLED_IN_FLIGHT = "cancelled in flight: it may have been stored"
 
 
-def note_stop(summary: BulkSummary, error: BaseException) -> None:
+def note_stop(
+    summary: BulkSummary, error: BaseException, reports: ProgressReports, through: Callable[..., Any] | None = None
+) -> None:
     """Tell ``error`` what the upload had done when it stopped (the batches in flight had finished, or had been
     cancelled: those count as failed), and how many of the results failed may have been stored all the same (an
-    answer lost, a batch cancelled in flight: ``maybe_stored``)."""
+    answer lost, a batch cancelled in flight: ``maybe_stored``); then ``on_progress`` those counts (``reports``).
+    That call raising (a second Ctrl-C, say), its error goes up instead, with the note too."""
     unsure = sum(len(f.sourced_ids) for f in summary.failures if f.maybe_stored)
     maybe = f" ({unsure} of them maybe stored: an answer lost, or cancelled in flight)" if unsure else ""
-    error.add_note(
+    note = (
         f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
         f"failed or not sent{maybe}; the rest of the input was not read"
     )
+    error.add_note(note)
+    try:
+        reports.at_end(through)
+    except BaseException as late:
+        late.add_note(note)
+        raise
 
 
 class InterruptPoints:
@@ -795,9 +826,7 @@ def run_sync(
     interrupts = InterruptPoints()
     check_results(results)
     ProgressReports.check(on_progress)
-    if on_progress is not None:
-        on_progress = functools.partial(interrupts.wait, on_progress)
-    reports = ProgressReports(summary, on_progress)
+    reports = ProgressReports(summary, on_progress, interrupts.wait)
     reach = Reachability(concurrency)
     batcher = Batcher(batch_size, summary, ids_required=ids_required)
     # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
@@ -845,6 +874,13 @@ def run_sync(
             for batch in batcher.ready():
                 submit(batch)
 
+        def settle_next() -> None:
+            """Wait for a batch in flight to finish, then as ``settle_finished``: the repeats held for it go at once."""
+            if fatal := settle(interrupts.wait(wait, in_flight, None, FIRST_COMPLETED).done):
+                raise fatal
+            for batch in batcher.ready():
+                submit(batch)
+
         try:
             # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a
             # next() call of ours: that cost 0.8 us a result.)
@@ -856,17 +892,19 @@ def run_sync(
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
+                else:
+                    while batcher.held_repeats > batch_size and in_flight:  # (see Batcher._repeats)
+                        settle_next()
                 interrupts.waiting = True  # (before reading held: see InterruptPoints.wait)
                 if interrupts.held:
                     interrupts.check()
             interrupts.waiting = False
-            while True:  # (until the repeats held for the batches in flight are sent too)
+            while True:  # (until the repeats held for the batches in flight are sent too, each once its own settles)
                 for batch in batcher.rest():
                     submit(batch)
                 if not in_flight:
                     break
-                if fatal := settle(interrupts.wait(wait, in_flight).done):
-                    raise fatal
+                settle_next()
             reports.at_end()
             interrupts.check()  # (raised here, an interrupt gets the note)
         except BaseException as error:
@@ -879,7 +917,7 @@ def run_sync(
                 future.cancel()
             settle(interrupts.wait_only(wait, in_flight).done, progress=False)
             not_sent(summary, batcher.rest(held=True), "the upload stopped")
-            note_stop(summary, error)
+            note_stop(summary, error, reports, interrupts.wait_only)  # (an interrupt held stays held)
             raise
     summary.seconds = time.perf_counter() - started
     return summary
@@ -953,6 +991,14 @@ async def run_async(
         for batch in batcher.ready():
             await submit(batch)
 
+    async def settle_next() -> None:
+        """As the sync upload's."""
+        done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+        if fatal := settle(done):
+            raise fatal
+        for batch in batcher.ready():
+            await submit(batch)
+
     async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
         """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
         and ended before the upload ends (as a ``TaskGroup`` does), so that no request outlives it. Its batches
@@ -964,7 +1010,7 @@ async def run_async(
             await asyncio.wait(tasks)
         settle(tasks, progress=False)
         not_sent(summary, batcher.rest(held=True), "the upload was cancelled")
-        note_stop(summary, cancelled)
+        note_stop(summary, cancelled, reports)
 
     try:
         if isinstance(results, AsyncIterable):
@@ -973,20 +1019,24 @@ async def run_async(
                     await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
+                else:
+                    while batcher.held_repeats > batch_size and in_flight:  # (as the sync upload)
+                        await settle_next()
         else:
             for item in results:
                 if finished:
                     await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
+                else:
+                    while batcher.held_repeats > batch_size and in_flight:  # (as the sync upload)
+                        await settle_next()
         while True:  # (as the sync upload)
             for batch in batcher.rest():
                 await submit(batch)
             if not in_flight:
                 break
-            done, _ = await asyncio.wait(in_flight)
-            if fatal := settle(done):
-                raise fatal
+            await settle_next()
         reports.at_end()
     except asyncio.CancelledError as cancelled:
         await cancel_in_flight(cancelled)
@@ -1003,7 +1053,7 @@ async def run_async(
             await cancel_in_flight(cancelled)
             raise
         not_sent(summary, batcher.rest(held=True), "the upload stopped")
-        note_stop(summary, error)
+        note_stop(summary, error, reports)
         raise
     summary.seconds = time.perf_counter() - started
     return summary
