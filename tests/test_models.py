@@ -488,6 +488,76 @@ def test_a_boolean_given_for_a_number_is_refused_naming_the_field_and_nothing_is
         assert gb.get_result(sourced_id=sourced_id).result.score == 77
 
 
+def test_a_boolean_set_for_a_number_after_the_model_was_built_is_refused_naming_the_field_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """Models do not validate assignment, and pydantic's JSON dump writes a bool held by a float field as 1.0/0.0
+    without a warning: ``body.score = True`` was stored as a score of 1, where building the body refuses it. Set on
+    a body, on the body of a request model, in a ``model_copy(update=...)``, deep in a body (a learning objective's
+    score), or on a record read and sent back: the ValidationError names the field, and nothing is sent."""
+    from tests.support import add_line_items, uid
+    from timeback.models.request import TimebackPutCategoryBody
+
+    with watched_client(server) as (client, sent):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        student = roster.students[0]
+        sourced_id = uid("r")
+        objectives = [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "lo", "score": 3}]}]
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, student, sourced_id, score=5))
+        read = gb.get_result(sourced_id=sourced_id).result
+        sent.clear()
+
+        def body(**extra: Any) -> TimebackPutResultBody:
+            return TimebackPutResultBody.model_validate(result_body(line_item, student, sourced_id, **extra))
+
+        assigned = body()
+        assigned.score = True
+        nested = body(learningObjectiveSet=objectives)
+        nested.learningObjectiveSet[0].learningObjectiveResults[0].score = False  # type: ignore[index]
+        read.score = False
+        message = r"result\.score\n  Input should be a valid number, not a boolean"
+        for model in (assigned, body().model_copy(update={"score": False}), read):
+            with pytest.raises(ValidationError, match=message):
+                gb.put_result(sourced_id=sourced_id, result=model)
+        with pytest.raises(
+            ValidationError, match=r"result\.learningObjectiveSet\.0\.learningObjectiveResults\.0\.score"
+        ):
+            gb.put_result(sourced_id=sourced_id, result=nested)
+        request = TimebackPutResultRequest(sourced_id=sourced_id, result=body())
+        request.result.score = True
+        with pytest.raises(ValidationError, match=message):
+            gb.put_result(request)
+        category = TimebackPutCategoryBody(sourcedId=uid("c"), title="T", weight=1)
+        category.weight = True
+        with pytest.raises(ValidationError, match=r"category\.weight\n  Input should be a valid number, not a boolean"):
+            gb.put_category(sourced_id=category.sourcedId, category=category)
+        assert sent == []
+        assert gb.get_result(sourced_id=sourced_id).result.score == 5
+
+
+def test_a_path_or_query_parameter_set_to_another_type_after_the_request_was_built_is_refused_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """A request model's path and query parameters set after it was built: ``request.sourced_id = 5`` was sent as
+    the path ``/results/5`` (``None`` as ``/results/None``), where building the request refuses both; a query
+    parameter validation refuses warned (an error under ``-W error``) and was sent. Refused, naming the field."""
+    from timeback.models.request import TimebackGetAllResultsRequest, TimebackGetResultRequest
+
+    with watched_client(server) as (client, sent):
+        gb = client.oneroster.gradebook
+        for value in (5, None):
+            request = TimebackGetResultRequest(sourced_id="r1")
+            request.sourced_id = value  # type: ignore[assignment]
+            with pytest.raises(ValidationError, match=r"sourced_id\n  Input should be a valid string"):
+                gb.get_result(request)
+        listing = TimebackGetAllResultsRequest(limit=5)
+        listing.limit = "many"  # type: ignore[assignment]
+        with pytest.raises(ValidationError, match=r"limit\n  Input should be a valid integer"):
+            gb.get_all_results(listing)
+        assert sent == []
+
+
 @pytest.mark.parametrize("flag", ["yes", "True", 0, 1, 1.0])
 def test_a_flag_that_is_not_a_boolean_is_refused_naming_the_field_and_nothing_is_sent(
     server: Any, roster: Any, flag: Any

@@ -224,6 +224,8 @@ class BaseClient:
         return cast(pydantic.BaseModel, op.request.model_validate(data))
 
     def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:
+        if not isinstance(request, ValidatedRequest):
+            request = as_sent(request, op)
         value = request.__getitem__ if isinstance(request, ValidatedRequest) else functools.partial(getattr, request)
         path_values = {name: path_segment(value(name)) for name in op.path_fields}
         url = self._config.base_url + op.base_path + op.path.format(**path_values)
@@ -1393,8 +1395,30 @@ def body_dump(request: pydantic.BaseModel, dump: Callable[[pydantic.BaseModel], 
     try:
         return dump(request)
     except pydantic_core.PydanticSerializationError:
-        checked = type(request).model_validate(request.model_dump(exclude_unset=True, warnings=False))
+        checked = _validated_again(request)
     return dump(checked)  # (a value with no JSON form still has none: the same error)
+
+
+def as_sent(request: pydantic.BaseModel, op: Operation[Any, Any]) -> pydantic.BaseModel:
+    """``request``, validated again (as ``body_dump`` does) if a value set on it after it was built would be sent
+    otherwise than building it with that value does: a path parameter that is not a string (``sourced_id = 5``
+    went out as the path ``/results/5``, ``None`` as ``/results/None``), a query parameter of another type, or a
+    bool in a number field, anywhere (``body.score = True``: pydantic's JSON dump writes 1.0 without a warning).
+    A small dump and a walk of the number fields per call; the body's other values are checked by its own dump
+    (``body_dump``)."""
+    from timeback.models._base import holds_bool_for_number  # (here: the SDK's import does not load the models)
+
+    try:
+        request.model_dump(exclude={op.body} if op.body else None, warnings="error")
+    except pydantic_core.PydanticSerializationError:
+        return _validated_again(request)
+    paths_are_text = all(isinstance(getattr(request, name), str) for name in op.path_fields)
+    return request if paths_are_text and not holds_bool_for_number(request) else _validated_again(request)
+
+
+def _validated_again(request: pydantic.BaseModel) -> pydantic.BaseModel:
+    # (one refused raises its ValidationError, naming the field: nothing is sent)
+    return type(request).model_validate(request.model_dump(exclude_unset=True, warnings=False))
 
 
 def unencodable(error: Exception, key: str, body: Any) -> Exception:

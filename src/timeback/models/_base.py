@@ -452,6 +452,53 @@ def _field_plan(
     return plan
 
 
+def holds_bool_for_number(model: BaseModel) -> bool:
+    """Whether ``model``, or a model it holds, has a bool in a number field: set there after it was built (models
+    do not validate assignment, nor a copy its updates), which pydantic's JSON dump writes as 1.0/0.0 without a
+    warning where validation refuses it (``gradebook.Number``). Only asked of what is sent: building and parsing
+    models pay nothing for it."""
+    fields = model.__dict__
+    for name, is_number in _number_plan(type(model)):
+        value = fields.get(name)
+        if is_number:
+            if value is True or value is False:
+                return True
+        elif isinstance(value, BaseModel):
+            if holds_bool_for_number(value):
+                return True
+        elif isinstance(value, list) and any(isinstance(i, BaseModel) and holds_bool_for_number(i) for i in value):
+            return True
+    return False
+
+
+_NUMBER_PLANS: dict[type[BaseModel], list[tuple[str, bool]]] = {}
+
+
+def _number_plan(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> list[tuple[str, bool]]:
+    """(field name, is a number) for the fields of ``cls`` typed float without bool, and those holding models that
+    have some. Worked out once per class and stored once whole, as ``_field_plan``."""
+    plan = _NUMBER_PLANS.get(cls)
+    if plan is not None:
+        return plan
+    if cls in visiting:
+        return []
+    plan = []
+    for name, info in cls.__pydantic_fields__.items():
+        types = _types_in(info.annotation)
+        if float in types and bool not in types:
+            plan.append((name, True))
+        elif any(issubclass(t, BaseModel) and _number_plan(t, visiting | {cls}) for t in types):
+            plan.append((name, False))
+    _NUMBER_PLANS[cls] = plan
+    return plan
+
+
+def _types_in(annotation: Any) -> set[type]:
+    if isinstance(annotation, type) and get_origin(annotation) is None:  # (not list[X])
+        return {annotation}
+    return set().union(*map(_types_in, get_args(annotation)))
+
+
 _DATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
 
 
