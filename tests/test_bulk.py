@@ -2577,6 +2577,25 @@ def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() 
     assert without_named(refused("TargetEndSystem"), batch) is None
 
 
+def test_without_named_escapes_what_the_server_said_and_cuts_its_request_id() -> None:
+    """A result's reason quoted the 422's details and request id raw: a newline or an ANSI escape forged a line
+    of the integrator's log, and a 20,000-character request id was quoted whole."""
+    from timeback._bulk import without_named
+    from timeback.errors import RequestError
+    from timeback.models._dicts import EncodedItems
+
+    batch = Batch("li", ["a", "b"], EncodedItems([b'{"sourcedId":"a"}', b'{"sourcedId":"b"}']))
+    body = {"imsx_error_details": [{"field": "results[0].sc\u202eore", "message": "bad\nERROR forged \x1b[2J"}]}
+    refused = RequestError("refused", status_code=422, method="POST", url="u", body=body, request_id="r\x07" * 10_000)
+    parted = without_named(refused, batch)
+    assert parted is not None
+    (failure,), _ = parted
+    shown_id = "r\\x07" * 64 + "..."  # (its first 128 characters, escaped)
+    assert failure.reason == (f"422: sc\\u202eore: bad\\nERROR forged \\x1b[2J (POST u, request id {shown_id}); "
+                              "the rest of its batch was sent again")  # fmt: skip
+    assert failure.request_id == "r\x07" * 10_000  # (as the server sent it)
+
+
 def test_without_named_fails_every_result_holding_an_id_refused_at_the_same_reference() -> None:
     """Read from the batch's own records: the results holding the id at that reference fail with the same reason,
     once each (named by the server too or not); the same id elsewhere, or another id, is kept."""

@@ -11,6 +11,7 @@ import concurrent.futures
 import contextvars
 import email.utils
 import gc
+import re
 import sys
 import threading
 import time
@@ -493,7 +494,17 @@ CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Typ
     "utf16": ("403 Forbidden", "text/plain; charset=utf-16", "Accès refusé".encode("utf-16")),
     "unknown-charset": ("404 Not Found", "application/json; charset=x-no-such-charset",
                         '{"imsx_description": "Élève introuvable"}'.encode()),
+    # A hostile or broken server's text, to forge log lines or rewrite a terminal (C0, DEL, C1, separators, bidi).
+    "hostile": ("404 Not Found", "application/json",
+                b'{"imsx_description": "nope\\nERROR forged line \\u001b[31mred\\u007f\\u0085\\u2028\\u202e\\u2066"}'),
+    "long-id": ("404 Not Found", "application/json", b'{"imsx_description": "nope"}'),
+    "echoed": ("403 Forbidden", "application/json", f'{{"imsx_description": "refused\\n{SECRET}\\n"}}'.encode()),
+    "page": ("502 Bad Gateway", "text/html", b"<html><title>Bad\x1b]0;owned\x07 gateway</title></html>"),
+    "token-page": ("200 OK", "text/html\x1b[2J", b"<html><title>Sign in</title></html>"),
 }  # fmt: skip
+# Header lines the ``canned`` server adds to those answers, by name.
+CANNED_HEADERS: dict[str, bytes] = {"hostile": b"X-Request-Id: abc\x1b[2J\x07\x9b\r\n",
+                                    "long-id": b"X-Request-Id: " + b"r" * 20_000 + b"\r\n"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -516,7 +527,7 @@ def canned() -> Iterator[tuple[str, list[str]]]:
             path = line.split()[1].decode()
             asked.append(path)
             name = path.split("/")[1]
-            extra = b""
+            extra = CANNED_HEADERS.get(name, b"")
             if path == "/oauth2/token":
                 status, kind, body = "200 OK", "application/json", b'{"access_token": "tok-0123456789"}'
             elif name.startswith("moved-"):
@@ -585,6 +596,64 @@ async def test_an_error_body_is_read_in_the_charset_it_declares(
     raised = await error_of_get_result(kind, **canned_kwargs(url, name), max_retries=0)
     assert type(raised) is error and raised.message == text, raised
     assert raised.body == ({"imsx_description": text} if name != "utf16" else text)
+
+
+# What a server's text may hold that must not reach a log or terminal raw: C0 and C1 controls, DEL, the line and
+# paragraph separators, bidi embeddings, overrides and isolates.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_servers_control_characters_are_escaped_in_the_message(
+    canned: tuple[str, list[str]], kind: str
+) -> None:
+    """A 404 whose description and request id hold a newline, ANSI escapes, a bell...: str(err) held them raw (a
+    forged log line, a cleared terminal). Escaped in the message; the attributes keep what the server sent."""
+    url, _ = canned
+    raised = await error_of_get_result(kind, **canned_kwargs(url, "hostile"), max_retries=0)
+    assert type(raised) is NotFoundError, raised
+    sent = "nope\nERROR forged line \x1b[31mred\x7f\x85\u2028\u202e\u2066"
+    assert raised.imsx_description == sent and raised.body == {"imsx_description": sent}
+    assert raised.request_id == "abc\x1b[2J\x07\x9b"
+    for text in (str(raised), raised.message, *raised.args):
+        assert not UNSAFE.search(text), repr(text)
+    escaped = "nope\\nERROR forged line \\x1b[31mred\\x7f\\x85\\u2028\\u202e\\u2066"
+    assert raised.message == escaped and str(raised).startswith(f"404: {escaped} ("), str(raised)
+    assert str(raised).endswith(", request id abc\\x1b[2J\\x07\\x9b)"), str(raised)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_an_overlong_request_id_is_cut_in_the_message(canned: tuple[str, list[str]], kind: str) -> None:
+    """A 20,000-character X-Request-Id was in str(err) whole."""
+    url, _ = canned
+    raised = await error_of_get_result(kind, **canned_kwargs(url, "long-id"), max_retries=0)
+    assert isinstance(raised, NotFoundError) and raised.request_id == "r" * 20_000
+    assert str(raised).endswith(f", request id {'r' * 128}...)") and len(str(raised)) < 400, str(raised)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_secret_echoed_between_control_characters_is_redacted_and_they_escaped(
+    canned: tuple[str, list[str]], kind: str
+) -> None:
+    url, _ = canned
+    raised = await error_of_get_result(kind, **canned_kwargs(url, "echoed"), max_retries=0)
+    assert isinstance(raised, PermissionDeniedError), raised
+    assert str(raised).startswith("403: refused\\n[redacted]\\n ("), str(raised)
+    assert raised.body == {"imsx_description": "refused\n[redacted]\n"} and SECRET not in repr(raised.__dict__)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_pages_title_and_a_token_endpoints_content_type_are_escaped(
+    canned: tuple[str, list[str]], kind: str
+) -> None:
+    url, _ = canned
+    raised = await error_of_get_result(kind, **canned_kwargs(url, "page"), max_retries=0)
+    assert isinstance(raised, ServerError) and str(raised).startswith("502: Bad\\x1b]0;owned\\x07 gateway ("), raised
+    token_url = f"{url}/token-page/oauth2/token"
+    raised = await error_of_get_result(kind, **{**canned_kwargs(url, "page"), "token_url": token_url}, max_retries=0)
+    assert isinstance(raised, APIResponseValidationError), raised
+    assert str(raised).startswith("token endpoint answered text/html\\x1b[2J without an access_token"), str(raised)
+    assert not UNSAFE.search(str(raised)), str(raised)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

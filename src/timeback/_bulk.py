@@ -27,7 +27,15 @@ import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
 from timeback._config import whole_number
-from timeback.errors import APIConnectionError, AuthError, ConflictError, PermissionDeniedError, RequestError
+from timeback.errors import (
+    APIConnectionError,
+    AuthError,
+    ConflictError,
+    PermissionDeniedError,
+    RequestError,
+    answered,
+    shown,
+)
 from timeback.models._dicts import EncodedItems, ValidatedRequest, unencodable_text
 
 if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first use: import time matters
@@ -602,11 +610,11 @@ def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tupl
     kept = [index for index in range(len(batch.ids)) if index not in named]
     if not named or (kept and resends >= MAX_RESENDS):
         return None
-    answer = f"{refused.method} {refused.url}" + (f", request id {refused.request_id}" if refused.request_id else "")
+    answer = answered(refused.method, refused.url, refused.request_id)
     then = "; the rest of its batch was sent again" if kept else ""
     failures = [
-        BulkFailure((batch.ids[index],), f"422: {'; '.join(messages)} ({answer}){then}", 422, refused.request_id,
-                    batch.line_item)
+        BulkFailure((batch.ids[index],), f"422: {shown('; '.join(messages))} ({answer}){then}", 422,
+                    refused.request_id, batch.line_item)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
     rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))

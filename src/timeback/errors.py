@@ -21,7 +21,9 @@ The tree::
 Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
 ``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
 there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token: one
-the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for).
+the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
+(``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``) and its request
+id is cut to 128 characters: the attributes hold them as sent.
 Errors pickle and copy with their attributes (a worker process can send one back to its parent).
 
 Input refused before anything is sent is not one of these: a body, query value or keyword argument the request
@@ -89,7 +91,7 @@ class APIConnectionError(TimebackError):
     certificate that failed verification, or a proxy's 407: they would fail alike)."""
 
     def __init__(self, message: str, *, method: str, url: str, retries_taken: int = 0) -> None:
-        super().__init__(message)
+        super().__init__(shown(message))
         self.method = method
         self.url = url
         self.retries_taken = retries_taken
@@ -114,7 +116,7 @@ class APIResponseValidationError(TimebackError):
         request_id: str | None = None,
         retries_taken: int = 0,
     ) -> None:
-        super().__init__(message)
+        super().__init__(shown(message))
         self.status_code = status_code
         self.body = body
         self.request_id = request_id
@@ -137,6 +139,7 @@ class RequestError(TimebackError):
         retries_taken: int = 0,
         retry_after: float | None = None,
     ) -> None:
+        message = shown(message)
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after  # the server's ``Retry-After`` in seconds, when it sent one
@@ -166,9 +169,7 @@ class RequestError(TimebackError):
         ]
 
     def __str__(self) -> str:
-        where = f"{self.method} {self.url}"
-        rid = f", request id {self.request_id}" if self.request_id else ""
-        return f"{self.status_code}: {self.message} ({where}{rid})"
+        return f"{self.status_code}: {self.message} ({answered(self.method, self.url, self.request_id)})"
 
     def __repr__(self) -> str:
         return (
@@ -204,6 +205,27 @@ class RateLimitError(RequestError):
 
 class ServerError(RequestError):
     """5xx: the server failed."""
+
+
+# Characters a server's text must not put in a message raw (a log line or terminal): C0 and C1 controls and DEL (a
+# forged line, an ANSI escape), the line and paragraph separators, the bidi embeddings, overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+MAX_SHOWN_REQUEST_ID = 128
+
+
+def shown(text: str, limit: int | None = None) -> str:
+    """``text`` for a message: cut to ``limit`` characters ("..." after), its unsafe characters escaped as Python
+    writes them (``\\n``, ``\\x1b``, ``\\u202e``). Backslashes are left: it may run again on its own result. Run on
+    text redacted already (escaped, a credential holding such a character would no longer match)."""
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}..."
+    return _UNSAFE.sub(lambda found: repr(found[0])[1:-1], text)
+
+
+def answered(method: str, url: str, request_id: str | None) -> str:
+    """ "GET <url>, request id <id>": the request an error is about, for its message."""
+    rid = f", request id {shown(request_id, MAX_SHOWN_REQUEST_ID)}" if request_id else ""
+    return f"{method} {url}{rid}"
 
 
 def _str_or_none(value: Any) -> str | None:
