@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import logging
 import re
 import socket
@@ -28,6 +29,7 @@ from timeback.server.faults import FaultInjector, FaultSpec
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
+RO = "/ims/oneroster/rostering/v1p2"
 IMSX_KEYS = {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"}
 
 
@@ -484,6 +486,42 @@ def test_an_unreadable_body_is_400_invaliddata_naming_it(authed: httpx.Client, r
     refused = authed.put(f"{GB}/results/{uid('r')}", content=raw, headers={"Content-Type": "application/json"})
     assert refused.status_code == 400, refused.text
     assert details(refused) == ["body"] and code_minor(refused) == "invaliddata"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded",
+     "application/json; charset=utf-16", "Application/JSON; Charset=\"ISO-8859-1\""],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", f"{GB}/categories/{{id}}"), ("PATCH", f"{GB}/assessmentResults/{{id}}"), ("POST", f"{RO}/users/")],
+)
+def test_a_body_of_another_media_type_or_charset_is_415_naming_it(
+    authed: httpx.Client, content_type: str, method: str, path: str
+) -> None:
+    """The API's bodies are application/json (UTF-8): one declared otherwise was read as JSON anyway and stored."""
+    sourced_id = uid("c")
+    body = json.dumps({"category": {"title": "Homework"}}).encode()  # (valid JSON in UTF-8, whatever it says it is)
+    refused = authed.request(method, path.format(id=sourced_id), content=body, headers={"Content-Type": content_type})
+    assert refused.status_code == 415, refused.text
+    assert details(refused) == ["body"] and code_minor(refused) == "invaliddata"
+    assert f"received Content-Type {content_type}" in refused.json()["imsx_description"]
+    assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "application/json", "application/json; charset=utf-8", "APPLICATION/JSON;charset=\"UTF8\"",
+     "application/merge-patch+json", "application/json; version=1"],
+)  # fmt: skip
+def test_a_json_body_in_utf8_or_undeclared_is_taken(authed: httpx.Client, content_type: str | None) -> None:
+    sourced_id = uid("c")
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = json.dumps({"category": {"title": "Homework"}}).encode()
+    stored = authed.put(f"{GB}/categories/{sourced_id}", content=body, headers=headers)
+    assert stored.status_code == 201, stored.text
+    assert "content-type" in stored.request.headers or content_type is None
 
 
 def test_a_body_nested_too_deep_is_400_invaliddata_naming_where(authed: httpx.Client) -> None:

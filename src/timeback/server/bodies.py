@@ -74,6 +74,25 @@ async def read_body(receive: Any, declared: bytes | str | None, limit: int, time
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def check_media_type(content_type: bytes) -> None:
+    """415 for a body declared other than JSON in UTF-8 (the API's bodies are ``application/json``, RFC 8259 JSON
+    is UTF-8): another media type, or a JSON one with another ``charset``. It was read as JSON whatever it said.
+    ``application/*+json`` is JSON too; a body with no Content-Type is taken as JSON (lenient, as before)."""
+    received = content_type.decode("latin-1")
+    media_type, _, parameters = received.partition(";")
+    media_type = media_type.strip().lower()
+    if not media_type:
+        return
+    named = f"received Content-Type {received[:100]}{'...' if len(received) > 100 else ''}"
+    kind, _, subtype = media_type.partition("/")
+    if kind != "application" or (subtype != "json" and not subtype.endswith("+json")):
+        raise ApiError(415, f"The body must be application/json ({named}).", fields=[("body", "not application/json")])
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise ApiError(415, f"The body must be JSON in UTF-8 ({named}).", fields=[("body", "not UTF-8")])
+
+
 class TooManyValues(ApiError):
     """413: a body holding more than ``limit`` object fields and array items outside ``metadata``."""
 

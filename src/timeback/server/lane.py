@@ -34,7 +34,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
-from timeback.server.bodies import read_body
+from timeback.server.bodies import check_media_type, read_body
 from timeback.server.deps import bearer_token, grant_of
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
@@ -119,18 +119,22 @@ class OperationLane:
         op = entry.op
         try:
             authorization = b""
-            content_length = None
+            content_length = content_type = None
             for name, value in scope["headers"]:
                 if name == b"authorization" and not authorization:
                     authorization = value
                 elif name == b"content-length" and content_length is None:
                     content_length = value
+                elif name == b"content-type" and content_type is None:
+                    content_type = value
             token = bearer_token(authorization.decode("latin-1"))
             tokens: TokenStore = self.state.tokens
             if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
                 await run_in_threadpool(tokens.check, token)
             _check_scope(grant_of(tokens, token), entry)
             if op.body is not None:
+                if content_type:
+                    check_media_type(content_type)  # (before the body is read: as for a refused token or scope)
                 settings = service.settings
                 body = await read_body(receive, content_length, settings.max_body_bytes, settings.body_timeout_seconds)
                 if body is None:
