@@ -244,6 +244,15 @@ def test_every_answer_has_a_request_id(authed: httpx.Client) -> None:
     assert authed.get("/health", headers={"X-Request-Id": "mine-1"}).headers["x-request-id"] == "mine-1"
 
 
+@pytest.mark.parametrize("sent", ["a\tb", "a b", 'a"b', "a\\b", "é".encode().decode("latin-1")])
+def test_a_request_id_of_other_than_visible_ascii_is_replaced(http: httpx.Client, sent: str) -> None:
+    """The id goes into the access log's line as sent: a tab, space or quote in it could forge the line's fields."""
+    answered = http.get("/health", headers={"X-Request-Id": sent.encode("latin-1")}).headers["x-request-id"]
+    assert re.fullmatch("[0-9a-f]{32}", answered), answered
+    kept = "!#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~"
+    assert http.get("/health", headers={"X-Request-Id": kept}).headers["x-request-id"] == kept
+
+
 def test_unknown_route_is_imsx_404(authed: httpx.Client) -> None:
     response = authed.get(f"{GB}/nothingHere")
     assert response.status_code == 404 and response.json()["imsx_codeMajor"] == "failure"

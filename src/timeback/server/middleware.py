@@ -22,10 +22,16 @@ SHUTTING_DOWN = ApiError(
 )  # fmt: skip
 
 
+# What a caller's id may hold: visible ASCII but quotes and backslashes. It goes into the access log's line as sent,
+# where a space, tab or quote could forge the line's fields (``a<TAB>b 200 OK "GET /admin``).
+_ID_CHARACTERS = bytes(c for c in range(ord("!"), ord("~") + 1) if c not in b'"\\')
+
+
 class RequestIdMiddleware:
-    """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one), and ``Server-Timing``:
-    ``app;dur=`` the milliseconds from the request reaching the app to its answer starting (what the server itself
-    spent, queueing for the event loop included; what a client measures beyond that is the network and itself).
+    """Adds ``X-Request-Id`` to every answer (the caller's own, when it sent a sane one: up to 64 of
+    ``_ID_CHARACTERS``), and ``Server-Timing``: ``app;dur=`` the milliseconds from the request reaching the app to
+    its answer starting (what the server itself spent, queueing for the event loop included; what a client measures
+    beyond that is the network and itself).
 
     The id is ``REQUEST_ID`` while the request is served, for its log lines (the access log's, its errors').
 
@@ -46,7 +52,7 @@ class RequestIdMiddleware:
             return
         request_id = ""
         for name, value in scope.get("headers", []):
-            if name == b"x-request-id" and 0 < len(value) <= 64 and value.isascii():
+            if name == b"x-request-id" and 0 < len(value) <= 64 and not value.translate(None, _ID_CHARACTERS):
                 request_id = value.decode()
         request_id = request_id or f"{self._prefix}{next(self._counter):016x}"
         started = time.perf_counter()
