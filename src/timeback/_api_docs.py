@@ -61,8 +61,9 @@ BULK_OPTIONS = {
     "lone surrogate) is a failure in the summary and never joins a batch.",
     "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch).",
     "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
-    "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch; an `async def` "
-    "is refused with `TypeError`.",
+    "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch, and once more "
+    "when the upload ends or stops if they changed since: its last call holds the summary's counts, or the stop's "
+    "note's (never called again once it raised); an `async def` is refused with `TypeError`.",
     "if_exists": '`"fail"`: a batch holding a stored `sourcedId` is refused whole (409) and reported. `"replace"`: '
     "such a batch is settled record by record (results stored as sent are left alone, the others are PUT).",
     "timeout": "Overrides the client's for each batch (each batch is one call).",
