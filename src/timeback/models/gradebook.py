@@ -6,13 +6,22 @@ Every field is optional here so that a partial or newer record still parses; the
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, cast
 
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models._base import DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel, new_sourced_id
+from timeback.models._base import (
+    NONE,
+    Known,
+    Metadata,
+    NullIsAbsent,
+    OptionalDateOrDateTime,
+    OptionalKnown,
+    TimebackModel,
+    new_sourced_id,
+)
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
@@ -52,8 +61,8 @@ class TimebackEntity(TimebackModel):
     the bodies sent (``NewRecord``, ``_PatchBody``) hold the 1-255 characters the server stores."""
 
     sourcedId: str | None = None
-    status: Known[TimebackStatus] | None = None
-    dateLastModified: DateOrDateTime | None = None
+    status: OptionalKnown[TimebackStatus] = NONE
+    dateLastModified: OptionalDateOrDateTime = NONE
     metadata: Metadata = None
 
 
@@ -62,7 +71,8 @@ class NewRecord(TimebackModel):
     and both go on the wire."""
 
     sourcedId: str = Field(default_factory=new_sourced_id, min_length=1, max_length=255)
-    status: Known[TimebackStatus] = TimebackStatus.ACTIVE
+    # (cast: for type checkers the field is a descriptor, which the member is not)
+    status: Known[TimebackStatus] = cast(Any, TimebackStatus.ACTIVE)
 
     # Chosen on the client and sent, so a retried create sends the same id. (No private attributes on records:
     # pydantic would wrap this hook once per subclass, a cost paid for every record.)
@@ -111,8 +121,8 @@ class TimebackScoreScale(TimebackEntity):
 class TimebackLineItem(TimebackEntity):
     title: str | None = None
     description: str | None = None
-    assignDate: DateOrDateTime | None = None
-    dueDate: DateOrDateTime | None = None
+    assignDate: OptionalDateOrDateTime = NONE
+    dueDate: OptionalDateOrDateTime = NONE
     class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
     category: Ref | None = None
@@ -126,8 +136,8 @@ class TimebackLineItem(TimebackEntity):
 
 class _ScoreFields(TimebackEntity):
     student: Ref | None = None
-    scoreStatus: Known[TimebackScoreStatus] | None = None
-    scoreDate: DateOrDateTime | None = None
+    scoreStatus: OptionalKnown[TimebackScoreStatus] = NONE
+    scoreDate: OptionalDateOrDateTime = NONE
     score: Number | None = None
     textScore: str | None = None
     scoreScale: Ref | None = None
