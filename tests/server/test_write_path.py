@@ -615,6 +615,52 @@ def test_a_write_waiting_for_the_database_lock_leaves_the_server_answering(tmp_p
         assert answers == [201]
 
 
+def test_a_large_writes_answer_is_encoded_off_the_event_loop(
+    server: LocalServer, authed: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large body's record is echoed whole: its JSON (26 MB for 1.5M metadata keys) was encoded on the event loop,
+    which answered nobody meanwhile. Here encoding the large answer waits until ``/health`` has been answered: on
+    the loop, that never happens (the guard's 10 s run out and /health fails)."""
+    import threading
+
+    from timeback.server import lane
+
+    encoding, health_answered = threading.Event(), threading.Event()
+    real_to_json = lane.to_json
+
+    def held_to_json(value: Any) -> bytes:
+        encoded = real_to_json(value)
+        if len(encoded) > lane.LARGE_BODY_BYTES:
+            encoding.set()
+            health_answered.wait(10)
+        return encoded
+
+    monkeypatch.setattr(lane, "to_json", held_to_json)
+    values = [f"value-{i:08d}" for i in range(100_000)]  # (1.6 MB)
+    answers: list[httpx.Response] = []
+    writer = threading.Thread(target=lambda: answers.append(authed.put(f"{GB}/categories/{uid('cat')}",
+                              json={"category": {"title": "Big", "metadata": {"values": values}}}, timeout=60)))  # fmt: skip
+    writer.start()
+    try:
+        assert encoding.wait(30)
+        assert httpx.get(f"{server.url}/health", timeout=5).status_code == 200
+    finally:
+        health_answered.set()
+        writer.join()
+    assert answers[0].status_code == 201, answers[0].text
+    assert answers[0].json()["category"]["metadata"]["values"] == values
+
+
+def test_a_body_over_the_values_limit_only_in_its_metadata_takes_the_fast_check() -> None:
+    """Commas count values wherever they are; past the limit, only those outside ``metadata`` are counted
+    exactly: a metadata-heavy body took the full walk, five passes over its values, 8 s for 1.5M keys."""
+    settings = ServerSettings(max_json_values=20)
+    in_metadata = json.dumps({"category": {"title": "T", "metadata": {"a": list(range(50)), "b": {"c": [[1], {}]}}}})
+    assert plainly_within_limits(in_metadata.encode(), settings)
+    outside = json.dumps({"results": [{"sourcedId": f"r{i}", "metadata": {"k": i}} for i in range(21)]})
+    assert not plainly_within_limits(outside.encode(), settings)
+
+
 def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_thread(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -291,9 +291,19 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     if b"\\" in raw:  # escapes: surrogates, U+0000 and escaped quotes are for the full walk
         return False
     # Every field or item but the last of its object or array is followed by a comma (commas in strings and in
-    # metadata count too: then the full walk counts exactly)
-    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") > settings.max_json_values:
+    # metadata count too: then those outside metadata are counted exactly, last, once every check on bytes passed)
+    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") <= settings.max_json_values:
+        return _plain_bytes(raw, settings)
+    if not _plain_bytes(raw, settings):
         return False
+    try:  # (its numbers are finite, its depth bounded: the bytes said so)
+        return not _too_many_values(json.loads(raw), settings.max_json_values)
+    except ValueError:
+        return False
+
+
+def _plain_bytes(raw: bytes, settings: ServerSettings) -> bool:
+    """``plainly_within_limits`` but for the count of values."""
     if not raw.isascii():
         try:
             raw.decode("utf-8")

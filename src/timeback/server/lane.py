@@ -43,6 +43,9 @@ from timeback.server.storage import Storage, WouldWait, reads_limited, waiting_s
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
+# Past this, a write's answer is encoded in a worker thread too (a large body's record is echoed whole: 26 MB of
+# JSON for 1.5M metadata keys kept the loop from answering anyone); a batch's answers (~250 KB bodies) stay on it.
+LARGE_BODY_BYTES = 1024 * 1024
 MAX_GROUP = 64  # writes committed together at most (``_run_writes``): each one's answer waits for the last
 MAX_GROUP_BYTES = 2 * 1024 * 1024  # bodies the worker thread takes into one group at most (all validated first)
 _JSON = (b"content-type", b"application/json")
@@ -153,7 +156,10 @@ class OperationLane:
                     reply = await run_in_threadpool(service.handle, op, path, query, body, url)
             else:
                 reply = await self._write(functools.partial(service.prepare_write, op, path, body), len(body))
-            start, content = _encode_reply(reply)
+            if len(body) > LARGE_BODY_BYTES:
+                start, content = await run_in_threadpool(_encode_reply, reply)
+            else:
+                start, content = _encode_reply(reply)
         except ApiError as exc:
             await error_response(exc)(scope, receive, send)
             return
