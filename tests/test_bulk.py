@@ -1595,6 +1595,41 @@ def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
     assert held[4].scoreDate == "2024-09-07T20:00:00-04:00"
 
 
+def test_replace_puts_a_result_whose_metadata_or_date_time_changed_where_a_reference_s_extras_would_not(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A reference's ``href``/``type``/``name`` were allowed on any object with a ``sourcedId``, in ``metadata``
+    too: a re-sync dropping ``type`` from a metadata object counted unchanged and the stale metadata stayed. And a
+    date-time differing only past the microsecond (the server keeps its text as sent) counted unchanged."""
+    roster, line_items = world
+    tag = uid("free")
+    rubric = {"sourcedId": "r-1", "type": "holistic"}
+    stored = [
+        result_body(line_items[1], roster.students[0], f"{tag}-0", metadata={"rubric": rubric}),
+        result_body(
+            line_items[1], roster.students[1], f"{tag}-1", metadata={"grader": {"sourcedId": "t", "name": "X"}}
+        ),
+        result_body(line_items[1], roster.students[2], f"{tag}-2", scoreDate="2024-09-02T10:00:00.1234567Z"),
+        result_body(line_items[1], roster.students[3], f"{tag}-3", scoreDate="2024-09-02T10:00:00.1234567Z"),
+        result_body(line_items[1], roster.students[4], f"{tag}-4", metadata={"rubric": rubric, "n": 1}),
+    ]
+    gradebook = client.oneroster.gradebook
+    assert gradebook.bulk_post_results(stored).stored == 5
+    again = [
+        {**stored[0], "metadata": {"rubric": {"sourcedId": "r-1"}}},
+        {**stored[1], "metadata": {"grader": {"sourcedId": "t"}}},
+        {**stored[2], "scoreDate": "2024-09-02T10:00:00.1234568Z"},
+        {**stored[3], "scoreDate": "2024-09-02T10:00:00.12345670Z"},  # (the same instant: a PUT would change no date)
+        {**stored[4], "metadata": {"rubric": rubric, "n": 1.0}},  # (the same JSON number: see README)
+    ]
+    summary = gradebook.bulk_post_results(again, if_exists="replace")
+    assert summary.ok, summary.failures
+    assert (summary.stored, summary.replaced, summary.unchanged) == (5, 3, 2), summary
+    held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
+    assert held[0].metadata == {"rubric": {"sourcedId": "r-1"}} and held[1].metadata == {"grader": {"sourcedId": "t"}}
+    assert held[2].scoreDate == "2024-09-02T10:00:00.1234568Z"
+
+
 class RefusesLongUrls(httpx.BaseTransport):
     """Forwards every request to the real server, except one whose URL passes 8 KB: 414, as proxies answer."""
 
@@ -1717,9 +1752,17 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     from timeback._base_client import holds
 
     ref = {"sourcedId": "li-1"}
-    assert holds({"sourcedId": "li-1", "href": "https://x/li-1", "type": "lineItem"}, ref)
-    assert not holds({"sourcedId": "li-2", "type": "lineItem"}, ref)
-    assert not holds({"sourcedId": "li-1", "note": "added"}, ref)  # (not what a server adds to a reference)
+    assert holds({"sourcedId": "li-1", "href": "https://x/li-1", "type": "lineItem"}, ref, reference=True)
+    assert not holds({"sourcedId": "li-1", "type": "lineItem"}, ref)  # (an object that is no reference)
+    assert not holds({"sourcedId": "li-2", "type": "lineItem"}, ref, reference=True)
+    assert not holds({"sourcedId": "li-1", "note": "added"}, ref, reference=True)  # (not what a server adds)
+    refs = frozenset({"children"})
+    assert holds({"children": [{"sourcedId": "c", "name": "C"}]}, {"children": [{"sourcedId": "c"}]}, refs, refs=refs)
+    for metadata in ({"r": {"sourcedId": "c", "type": "t"}}, {"r": None}, {}):  # (free JSON: exactly as sent)
+        assert not holds({"metadata": metadata}, {"metadata": {"r": {"sourcedId": "c"}}}, refs, refs=refs | {"r"})
+    assert holds({"metadata": {"n": 1, "r": [1.0]}}, {"metadata": {"n": 1.0, "r": [1]}}, refs)  # (the same numbers)
+    assert not holds("2024-09-08T10:00:00.1234567Z", "2024-09-08T10:00:00.1234568Z", date=True)  # (kept as sent)
+    assert holds("2024-09-08T12:00:00.12345670+02:00", "2024-09-08T10:00:00.1234567Z", date=True)
     assert not holds({"a": 1, "b": 2}, {"a": 1})  # (metadata: a PUT would drop "b")
     for written in ("2024-09-08T10:00:00.000Z", "2024-09-08T12:00:00+02:00", "2024-09-08T10:00:00.000000+00:00"):
         assert holds(written, "2024-09-08T10:00:00Z", date=True), written

@@ -564,13 +564,13 @@ class BaseClient:
             return None
         records, requests = reads
         held = yield from self.reading_back(op, requests)
-        from timeback.models._base import date_fields
+        from timeback.models._base import date_fields, reference_fields
 
-        dates = date_fields(op.request)
+        dates, refs = date_fields(op.request), reference_fields(op.request)
         wanted = {  # (a result holding a class it was not sent: its line item's?)
             derives_from(op, held.records.get(r["sourcedId"]), r)
             for r in records
-            if reads_back_as_sent(held.records.get(r["sourcedId"]), r, dates)
+            if reads_back_as_sent(held.records.get(r["sourcedId"]), r, dates, refs)
         } - {None}
         derived: dict[Any, Any] = {}
         if held.failed is None and wanted:
@@ -714,10 +714,10 @@ class BaseClient:
                 outcome = f"they could not be read back to confirm it (not sent: {held.failed._not_sent})"
             _with_reason(error, f"{retried}, and {outcome}")
             return None
-        from timeback.models._base import date_fields
+        from timeback.models._base import date_fields, reference_fields
 
-        dates = date_fields(op.request)
-        if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}) for r in sent):
+        dates, refs = date_fields(op.request), reference_fields(op.request)
+        if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}, refs) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
             else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later)
@@ -1184,17 +1184,21 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
 
 
 def reads_back_as_sent(
-    held: dict[str, Any] | None, record: dict[str, Any], dates: frozenset[str] = frozenset()
+    held: dict[str, Any] | None,
+    record: dict[str, Any],
+    dates: frozenset[str] = frozenset(),
+    refs: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a stored record holds every field as sent (the stamp aside; a field sent as null may be absent; a
-    value the server writes otherwise, ``holds``: ``dates`` names the date fields). First compared in C, the items
+    value the server writes otherwise, ``holds``: ``dates`` names the date fields, ``refs`` the reference fields,
+    as ``reference_fields`` finds them). First compared in C, the items
     sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by field
     only when that fails. Fields held but not sent are the caller's to judge (``held_beside``)."""
     if held is None:
         return False
     if record.items() <= held.items():  # (by ==, where True == 1: the bools are looked at apart)
         return _exactly(held, record)
-    return all(_holds_at(held, k, v, dates) for k, v in record.items() if k != "dateLastModified")
+    return all(_holds_at(held, k, v, dates, refs) for k, v in record.items() if k != "dateLastModified")
 
 
 # A reference a server fills in on a record written without it, from the record another of its references names: a
@@ -1246,10 +1250,11 @@ def written_as_sent(
     record: dict[str, Any],
     dates: frozenset[str],
     derived: Mapping[Any, Any],
+    refs: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a record read back is the one a write of ``record`` (a create of ``op``, or a PUT of what it
     creates) leaves: each field as sent, and no other but nulls and what the server fills in."""
-    if not reads_back_as_sent(held, record, dates):
+    if not reads_back_as_sent(held, record, dates, refs):
         return False
     assert held is not None
     return held_beside(held, record, filled_by_server(op, held, record, derived))
@@ -1266,24 +1271,33 @@ def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Ite
 REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
 
 
-def holds(held: Any, sent: Any, dates: frozenset[str] | None = None, date: bool = False) -> bool:
+def holds(
+    held: Any,
+    sent: Any,
+    dates: frozenset[str] | None = None,
+    date: bool = False,
+    refs: frozenset[str] = frozenset(),
+    reference: bool = False,
+) -> bool:
     """Whether a stored value is the value sent: equal (a bool only to a bool: Python's ``True == 1`` is not
-    JSON's), or the same written otherwise: a reference (an object with a ``sourcedId``) with fields added
+    JSON's; a number to the same number, ``1`` to ``1.0``), or the same written otherwise: a reference (an object
+    with a ``sourcedId`` where the value is a reference: ``reference``, its field one of ``refs``) with fields added
     (``REFERENCE_EXTRAS``), a date-time as another form of the same instant (``2024-09-08T10:00:00.000Z`` for
     ``2024-09-08T10:00:00Z``) where the value is a date (``date``: its field is one of ``dates``), a flag
     (``FLAGS``) as ``"true"``/``"false"``, and lists and objects of such values. ``dates`` None: free JSON
-    (``metadata``), where no name makes a date or a flag."""
+    (``metadata``), where no name makes a date, a flag or a reference."""
     if held == sent:
         return _exactly(held, sent)
     if isinstance(sent, dict):
-        if not isinstance(held, dict) or not all(_holds_at(held, k, v, dates) for k, v in sent.items()):
+        if not isinstance(held, dict) or not all(_holds_at(held, k, v, dates, refs) for k, v in sent.items()):
             return False
-        return held.keys() <= sent.keys() or ("sourcedId" in sent and held.keys() - sent.keys() <= REFERENCE_EXTRAS)
+        added = held.keys() - sent.keys()
+        return not added or (reference and "sourcedId" in sent and added <= REFERENCE_EXTRAS)
     if isinstance(sent, list):
         return (
             isinstance(held, list)
             and len(held) == len(sent)
-            and all(holds(h, s, dates, date) for h, s in zip(held, sent, strict=True))
+            and all(holds(h, s, dates, date, refs, reference) for h, s in zip(held, sent, strict=True))
         )
     return date and isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
 
@@ -1293,13 +1307,18 @@ FLAGS = frozenset({"enabledUser", "primary"})
 _FLAG_VALUES = {"true": True, "false": False, True: True, False: False}
 
 
-def _holds_at(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str] | None) -> bool:
-    if dates is None or key == "metadata":  # (free JSON: no date or flag there, whatever its name)
-        return holds(held.get(key), sent)
+def _holds_at(
+    held: dict[str, Any], key: str, sent: Any, dates: frozenset[str] | None, refs: frozenset[str] = frozenset()
+) -> bool:
+    if dates is None or key == "metadata":
+        # Free JSON, the caller's own: only the same JSON value (numbers by value: ``1`` is ``1.0``, as JSON has
+        # them and a server in JavaScript writes them), no date, flag or reference there, whatever its name.
+        value = held.get(key)
+        return value == sent and _exactly(value, sent)
     if key in FLAGS and type(sent) in (bool, str):
         value = held.get(key)
         return type(value) in (bool, str) and _FLAG_VALUES.get(value, value) == _FLAG_VALUES.get(sent, sent)
-    return holds(held.get(key), sent, dates, key in dates)
+    return holds(held.get(key), sent, dates, key in dates, refs, key in refs)
 
 
 def _exactly(held: Any, sent: Any) -> bool:
@@ -1330,9 +1349,21 @@ def _same_instant(held: str, sent: str) -> bool:
     from timeback.models._base import parse_date_or_datetime
 
     try:
-        return parse_date_or_datetime(one) == parse_date_or_datetime(other)
+        same = parse_date_or_datetime(one) == parse_date_or_datetime(other)
     except ValueError:
         return False
+    return same and _past_microseconds(one) == _past_microseconds(other)
+
+
+# A date-time's fraction of a second: Python reads 6 digits and drops the rest, which a server keeps as sent.
+_FRACTION = re.compile(r"\.(\d+)")
+
+
+def _past_microseconds(value: str) -> str:
+    """The digits of a date-time's fraction of a second past the microsecond, trailing zeros aside (``7`` for
+    ``...:00.1234567Z``): two date-times differing only there are not the same instant."""
+    fraction = _FRACTION.search(value, 10)
+    return fraction.group(1)[6:].rstrip("0") if fraction else ""
 
 
 def _bad_answer(message: str, response: httpx.Response) -> APIResponseValidationError:

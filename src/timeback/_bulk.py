@@ -508,7 +508,7 @@ def replacing(
     of PUTs. After a stop, the results left that a PUT would change count as not sent; those stored as sent still
     count unchanged."""
     from timeback._base_client import retries_taken_of, written_as_sent
-    from timeback.models._base import date_fields
+    from timeback.models._base import date_fields, reference_fields
 
     sent = batch.records.decoded()
     outcome = Replaced(retries_taken=conflict.retries_taken)
@@ -526,14 +526,14 @@ def replacing(
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
     stored = held.records
-    dates = date_fields(put.request)
+    dates, refs = date_fields(put.request), reference_fields(put.request)
     # (the line items' classes, read when a result holds a class it is not sent: shared by the upload's batches)
     derived = {} if derived is None else derived
     not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
     for record in sent:
         sourced_id = record["sourcedId"]
         outcome.retries_taken += yield from _reading_derived(client, create, derived, stored.get(sourced_id), record)
-        if written_as_sent(create, stored.get(sourced_id), record, dates, derived):  # (as a PUT would leave it)
+        if written_as_sent(create, stored.get(sourced_id), record, dates, derived, refs):  # (as a PUT would leave it)
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():
@@ -553,7 +553,7 @@ def replacing(
             if check.failed is None:
                 was = check.records.get(sourced_id)
                 outcome.retries_taken += yield from _reading_derived(client, create, derived, was, record)
-                if written_as_sent(create, was, record, dates, derived):
+                if written_as_sent(create, was, record, dates, derived, refs):
                     outcome.replaced += 1
                     continue
         reason = str(answer)

@@ -552,6 +552,30 @@ def date_fields(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = fro
     return found
 
 
+def reference_fields(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> frozenset[str]:
+    """The wire names of the reference fields (a ``TimebackSourcedIdReference``, or a list of them) of ``cls`` and
+    of the models it holds (a user's roles' ``org``): where a server may answer a reference with fields added. Not
+    ``metadata`` or other free JSON, whose objects are the caller's own, ``sourcedId`` or not. Stored once whole."""
+    from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
+
+    found = _REFERENCE_FIELDS.get(cls)
+    if found is not None:
+        return found
+    names: set[str] = set()
+    for name, info in cls.__pydantic_fields__.items():
+        for model in _models_in(info.annotation):
+            if issubclass(model, TimebackSourcedIdReference):
+                names.add(info.serialization_alias or name)
+            elif model not in visiting and model is not cls:
+                names |= reference_fields(model, visiting | {cls})
+    if not visiting:
+        _REFERENCE_FIELDS[cls] = frozenset(names)
+    return frozenset(names)
+
+
+_REFERENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
