@@ -83,6 +83,61 @@ async def test_async_a_listing_with_a_long_filter_reads_every_page(
     assert [r.sourcedId async for r in listing] == sorted(ids)
 
 
+def _entering_ahead(client: Timeback) -> tuple[str, Callable[[], None]]:
+    """A filtered listing of 4 results, and what puts 2 more into it ahead of them (stored first, they come first in
+    the listing's order)."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    (line_item,) = add_line_items(client, roster, 1)
+    gradebook = client.oneroster.gradebook
+    tag = uid("entering")
+    rows = {n: result_body(line_item, roster.students[0], f"{tag}-{n}", score=1 if n < "b" else 2)
+            for n in ("a1", "a2", "b1", "b2", "b3", "b4")}  # fmt: skip
+    for row in rows.values():
+        gradebook.put_result(sourced_id=row["sourcedId"], result=row)
+
+    def enter_ahead() -> None:
+        for n in ("a1", "a2"):
+            gradebook.put_result(sourced_id=rows[n]["sourcedId"], result={**rows[n], "score": 2})
+
+    return f"lineItem.sourcedId='{line_item}' AND score>='2'", enter_ahead
+
+
+# (b1 and b2 seen twice, a1 and a2 not: a delta sync's next run reads them, as README's recipe has it)
+ENTERED_AHEAD = [(["b1", "b2"], 4), (["b1", "b2"], 6), (["b3", "b4"], 6)]
+
+
+def test_a_page_of_records_entering_the_selection_ahead_between_pages_is_no_server_ignoring_offset(
+    client: Timeback,
+) -> None:
+    """Two records entering a filtered listing ahead of the reader between two pages of two (as in a delta sync
+    while the source is written) make the server answer the first page's records again at the next offset, a
+    total of 4 then 6: offset paging under concurrent writes, not a server ignoring offset. That raised "the same
+    page for offsets 0 and 2" and ended the sync."""
+    selection, enter_ahead = _entering_ahead(client)
+    page = client.oneroster.gradebook.get_all_results(filter=selection, limit=2)
+    enter_ahead()
+    seen: list[tuple[list[str], int | None]] = []
+    while page is not None:
+        seen.append(([r.sourcedId[-2:] for r in page.items], page.total_count))
+        page = page.get_next_page()
+    assert seen == ENTERED_AHEAD
+
+
+async def test_async_a_page_of_records_entering_the_selection_ahead_between_pages_is_no_server_ignoring_offset(
+    client: Timeback, async_client: AsyncTimeback
+) -> None:
+    selection, enter_ahead = _entering_ahead(client)
+    page = await async_client.oneroster.gradebook.get_all_results(filter=selection, limit=2)
+    enter_ahead()
+    seen: list[tuple[list[str], int | None]] = []
+    while page is not None:
+        seen.append(([r.sourcedId[-2:] for r in page.items], page.total_count))
+        page = await page.get_next_page()
+    assert seen == ENTERED_AHEAD
+
+
 # Malformed answers: the real server cannot be made to send these, so a scripted transport plays the server.
 
 
@@ -397,6 +452,15 @@ def test_a_server_answering_the_same_page_twice_stops_iteration() -> None:
     pages = [{**first, "totalCount": 7}, {**second, "totalCount": 7}, shifted, last]
     paging = _scripted_pages(pages).oneroster.gradebook.get_all_results(limit=2)
     assert [r.sourcedId for r in paging] == ["r1", "r2", "r3", "r4", "r3", "r5", "r6"]
+    # The same page under another total: records entered the listing between the pages; paging goes on to the total.
+    rest = {"results": [{"sourcedId": "r5"}, {"sourcedId": "r6"}], "totalCount": 8}
+    pages = [first, second, {**second, "totalCount": 8}, rest]
+    paging = _scripted_pages(pages).oneroster.gradebook.get_all_results(limit=2)
+    assert [r.sourcedId for r in paging] == ["r1", "r2", "r3", "r4", "r3", "r4", "r5", "r6"]
+    # Without totals, a page answered again cannot be told from a server ignoring offset.
+    untotalled = _scripted_pages([{"results": first["results"]}] * 2).oneroster.gradebook.get_all_results(limit=2)
+    with pytest.raises(APIResponseValidationError, match="same page for offsets 0 and 2"):
+        list(untotalled)
 
 
 async def test_async_a_server_answering_the_same_page_twice_stops_iteration() -> None:

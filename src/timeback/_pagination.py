@@ -4,10 +4,10 @@
 ``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
 every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
 ``totalCount`` (or, when the server gives no total, at an empty page, or a short one without a ``Link`` to a next
-page) and raises if the server answers
-the same page twice, which would otherwise loop forever or duplicate records. Iteration fetches the next page while
-the caller works through the current one (one request ahead: two pages in memory): in a background thread (sync),
-or in a task (async).
+page) and raises if the server answers the same page twice with the same total, which would otherwise loop forever
+or duplicate records (a total that changed is a collection written meanwhile: offset paging then shows records
+again, and goes on). Iteration fetches the next page while the caller works through the current one (one request
+ahead: two pages in memory): in a background thread (sync), or in a task (async).
 Items become models as iteration reaches them (see ``PageInfo``).
 """
 
@@ -88,7 +88,12 @@ class PageInfo(Generic[T]):
         return end
 
     def same_page_as(self, other: PageInfo[T]) -> bool:
-        # The same length, first and last record: comparing every id cost 1 ms per 3,000-item page.
+        """Whether this is ``other`` answered again: the same total, length, first and last record (comparing every
+        id cost 1 ms per 3,000-item page). A total that changed is a collection written between the two pages (a
+        page's worth of records entering ahead of the reader shifts the page just read to the next offset), not a
+        server ignoring offset, whose answer is the same whole; paging still ends, the offset growing each page."""
+        if self.total_count is not None and other.total_count is not None and self.total_count != other.total_count:
+            return False
         mine, theirs = self.raw_items, other.raw_items
         if not mine or len(mine) != len(theirs):
             return False
@@ -161,7 +166,8 @@ def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
     if current.same_page_as(previous):
         raise APIResponseValidationError(
             f"the server answered the same page for offsets {previous.offset} and {current.offset} (a server "
-            "ignoring offset, or exactly a page of records added ahead of them meanwhile); stopping",
+            "ignoring offset; or records entering the listing ahead of them meanwhile, its total not showing it); "
+            "stopping",
             request_id=current.request_id,
             retries_taken=current.retries_taken,
         )
