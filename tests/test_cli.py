@@ -284,6 +284,28 @@ def test_serve_refuses_query_arguments_of_an_sqlite_url(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "database", ["sqlite://timeback.db", "sqlite://tmp/x.db", "sqlite://user@/tmp/x.db", "sqlite://:5/x.db"]
+)
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_refuses_an_sqlite_url_with_a_host_part_saying_how_many_slashes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: str, workers: str
+) -> None:
+    # (two slashes put the name in the URL's host: SQLAlchemy's "Invalid SQLite URL" traceback, or "several workers
+    # need a database file, not in-memory")
+    monkeypatch.chdir(tmp_path)
+    result = _serve(monkeypatch, "--database", database, "--workers", workers)
+    _refused(result, "--database", f"{database!r} has a host, user, password or port part")
+    assert "three slashes before a relative path (sqlite:///timeback.db)" in result.output, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_refuses_an_sqlite_url_with_a_password_without_showing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _serve(monkeypatch, "--database", "sqlite://user:hunter2@/x.db")
+    _refused(result, "--database", "'sqlite://user:***@/x.db' has a host, user, password or port part")
+    assert "hunter2" not in result.output
+
+
 def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
     directory = tmp_path / "read-only"
     directory.mkdir(mode=0o555)

@@ -57,12 +57,13 @@ def _in_memory(database: str) -> bool:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    from timeback.server.storage.sql import names_no_file
+    from timeback.server.storage.sql import has_host_part, names_no_file
 
     try:
-        return names_no_file(make_url(database).database)
+        parsed = make_url(database)
     except ArgumentError:
         return False  # (not a URL: open_storage says so)
+    return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
 
 
 def _prepare_workers(app_: Any, settings: Any) -> None:

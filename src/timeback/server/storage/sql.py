@@ -41,6 +41,7 @@ except ImportError:  # (Windows: SQLite's busy wait alone)
 
 from pydantic_core import to_json
 from sqlalchemy import (
+    URL,
     BigInteger,
     Column,
     Connection,
@@ -1283,6 +1284,12 @@ def names_no_file(database: str | None) -> bool:
     return database in (None, "", ":memory:")
 
 
+def has_host_part(parsed: URL) -> bool:
+    """Whether a URL names a host, user, password or port, which a SQLite URL has none of: ``sqlite://x.db`` (two
+    slashes) puts the file's name in the host, and its database part is then empty, as a database in memory's."""
+    return any(part is not None for part in (parsed.host, parsed.username, parsed.password, parsed.port))
+
+
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     try:
@@ -1301,6 +1308,13 @@ def open_storage(url: str) -> SqlStorage:
             names = (", ".join(sorted(parsed.query)) if parsed.query else url.partition("?")[2]) or "an empty one"
             why = f"query arguments ({names}) are not supported in {url!r} (the server opens it read-write, its way)"
         raise UnsupportedDatabase(f"{why}: give sqlite:///path.db, or sqlite:// for a database in memory")
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and has_host_part(parsed):
+        # (SQLAlchemy's ArgumentError "Invalid SQLite URL" came from create_engine, a traceback)
+        raise UnsupportedDatabase(
+            f"{parsed.render_as_string(hide_password=True)!r} has a host, user, password or port part: a SQLite URL "
+            "has three slashes before a relative path (sqlite:///timeback.db), four before an absolute one "
+            "(sqlite:////var/lib/timeback.db), and none of those parts (sqlite:// alone is in memory)"
+        )
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
