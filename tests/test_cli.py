@@ -44,6 +44,38 @@ def test_demo_prints_the_gradebook() -> None:
     assert "student-1 scored 85.5" in result.output
 
 
+# (SQLAlchemy decodes %41 in a URL's path to A, and reads what follows a '?' as query arguments)
+_ODD_NAME = "odd %41 ?x=1 #"
+
+
+@pytest.mark.parametrize("name", ["odd %41", "odd ?x=1 #", _ODD_NAME])
+def test_demo_runs_in_a_temporary_directory_whose_name_a_url_would_change(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    import tempfile
+
+    odd = tmp_path / name
+    odd.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(odd))  # (as TMPDIR names it)
+    result = CliRunner().invoke(_app(), ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "student-1 scored 85.5" in result.output
+    assert list(odd.iterdir()) == []  # (removed, database and all)
+
+
+def test_serve_takes_a_file_whose_name_a_url_would_change_percent_encoded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from urllib.parse import quote
+
+    odd = tmp_path / _ODD_NAME
+    odd.mkdir()
+    database = odd / "t%41?.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{quote(str(database))}")
+    assert result.exit_code == 0, result.output
+    assert database.exists() and sorted(p.name for p in tmp_path.iterdir()) == [_ODD_NAME]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

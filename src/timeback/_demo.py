@@ -28,6 +28,7 @@ from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference a
 from timeback.models.timeback_student_ref import TimebackStudentRef
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
+from timeback.server.storage.sql import sqlite_url
 
 SCHOOL, TERM, COURSE, CLASS, CATEGORY = "school-1", "term-2024-fall", "course-math-7", "class-math-7a", "category-quiz"
 STUDENTS = [
@@ -156,7 +157,7 @@ def run_demo() -> int:
     with tempfile.TemporaryDirectory(prefix="timeback-demo-") as tmp:
         seed = Path(tmp) / "roster.json"
         seed.write_text(json.dumps(demo_roster()))
-        settings = ServerSettings(database=f"sqlite:///{Path(tmp) / 'demo.db'}", seed=str(seed))
+        settings = ServerSettings(database=sqlite_url(Path(tmp) / "demo.db"), seed=str(seed))
         with LocalServer(settings) as server:
             console.print(f"Started a local Timeback-compatible server on {server.url}")
             console.print("Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category")

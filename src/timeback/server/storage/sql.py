@@ -1284,6 +1284,12 @@ def names_no_file(database: str | None) -> bool:
     return database in (None, "", ":memory:")
 
 
+def sqlite_url(path: str | os.PathLike[str]) -> str:
+    """The SQLite URL of the file at ``path``, whatever its name holds: SQLAlchemy decodes ``%41`` in a URL's path
+    to ``A``, and reads what follows a ``?`` as query arguments."""
+    return f"sqlite:///{quote(os.fspath(path))}"
+
+
 def has_host_part(parsed: URL) -> bool:
     """Whether a URL names a host, user, password or port, which a SQLite URL has none of: ``sqlite://x.db`` (two
     slashes) puts the file's name in the host, and its database part is then empty, as a database in memory's."""
