@@ -300,6 +300,31 @@ def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
     assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
 
 
+def test_serve_refuses_a_file_of_the_first_timeback_versions_as_older_before_writing_to_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (they made the record tables alone, before enrollments and demographics: it was called "not a timeback
+    # database")
+    import sqlite3
+
+    from timeback.server.storage import open_storage
+
+    database = tmp_path / "first.db"
+    open_storage(f"sqlite:///{database}").close()
+    first = sqlite3.connect(database)
+    for table in ("enrollments", "demographics", "timeback_meta", "timeback_tokens"):
+        first.execute(f'DROP TABLE "{table}"')
+    first.execute("PRAGMA journal_mode=DELETE")
+    first.commit()
+    first.close()
+    (tmp_path / "first.db-writer").unlink()
+    before = database.read_bytes()
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _refused(result, "--database", f"{database} was made by an older timeback (no table demographics, enrollments)")
+    assert "start a new file" in result.output, result.output
+    assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
+
+
 @pytest.mark.parametrize(
     ("database", "named"),
     [("sqlite:///x.db?mode=ro", "mode"), ("sqlite:///x.db?timeout=5&cache=shared", "cache, timeout"),

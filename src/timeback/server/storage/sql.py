@@ -1263,8 +1263,10 @@ def _check_file(database: str) -> None:
     try:
         names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         tables = _build_tables(MetaData())
-        # (the first versions made the record tables alone, no timeback_meta)
+        # (the first versions made the record tables alone, no timeback_meta; and not these two, added later)
         if names and "timeback_meta" not in names and not names >= tables.keys():
+            if names >= tables.keys() - {"enrollments", "demographics"}:
+                raise _too_old(database, f"no table {', '.join(sorted(tables.keys() - names))}")
             few = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
             raise UnsupportedDatabase(
                 f"{database} is not a timeback database (its tables: {few}): pass a new file or one timeback made"
