@@ -247,6 +247,31 @@ def test_a_parent_listed_after_its_child_is_named_as_later_in_the_list(
         assert client.oneroster.rostering.get_org(sourced_id="o-child").org.parent.sourcedId == "o-parent"
 
 
+@pytest.mark.parametrize("chunk", [1000, 1])
+def test_a_parent_in_a_later_list_is_named_as_later_saying_the_lists_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    # (a grading period under academicSessions whose term is under terms: "unknown academic session 't1'" alone, the
+    # hint given only within one list)
+    monkeypatch.setattr(seed_module, "CHUNK", chunk)
+    dates = {"startDate": "2024-08-01", "endDate": "2025-06-30", "schoolYear": "2025"}
+    school = {"sourcedId": "s1"}
+    data = {
+        "schools": [{"sourcedId": "s1", "name": "S", "type": "school"}],
+        "academicSessions": [{"sourcedId": "gp1", "title": "Q1", "type": "gradingPeriod", **dates, "org": school,
+                              "parent": {"sourcedId": "t1"}}],
+        "terms": [{"sourcedId": "t0", "title": "Spring", **dates, "org": school},
+                  {"sourcedId": "t1", "title": "Fall", **dates, "org": school}],
+    }  # fmt: skip
+    _loads_nothing(
+        tmp_path,
+        data,
+        "academicSessions[0]: Unknown reference: academicSession.parent.sourcedId: unknown academic session 't1' "
+        "('t1' comes later, at terms[1]: the list academicSessions loads before terms, and a record must come before "
+        "those that name it)",
+    )
+
+
 def test_the_first_bad_record_is_named_when_a_later_one_of_its_chunk_is_invalid(tmp_path: Path) -> None:
     # (one record at a time, results[1200] failed before results[1300] was read: still the one named)
     data = _every_collection(results=2500)

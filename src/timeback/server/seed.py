@@ -117,18 +117,18 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
             if not isinstance(records, list):
                 raise SeedError(f"{collection}: must be a list of records")
             for start in range(0, len(records), CHUNK):
-                _load_chunk(service, op, collection, records, start)
+                _load_chunk(service, op, data, collection, start)
             counts[collection] = len(records)
     return counts
 
 
 def _load_chunk(
-    service: GradebookService, op: Operation[Any, Any], collection: str, listed: list[Any], start: int
+    service: GradebookService, op: Operation[Any, Any], data: dict[str, Any], collection: str, start: int
 ) -> None:
-    """Load the chunk of ``listed`` from ``start`` as one batch, else (the batch undone) one at a time, each as its
-    own ``POST``, so that the first that fails is named as before. Validation stops at the first invalid record,
+    """Load the chunk of ``data[collection]`` from ``start`` as one batch, else (the batch undone) one at a time, each
+    as its own ``POST``, so that the first that fails is named as before. Validation stops at the first invalid record,
     which is named once those before it have loaded: one of them may fail first, as one at a time."""
-    chunk = listed[start : start + CHUNK]
+    chunk = data[collection][start : start + CHUNK]
     records: list[dict[str, Any]] = []
     invalid = None
     for index, record in enumerate(chunk, start):
@@ -142,7 +142,7 @@ def _load_chunk(
             try:
                 service.handle(op, {}, {}, _body(op, record), "")
             except ApiError as exc:
-                raise _named(collection, index, exc, _named_later(op, collection, listed, index, exc)) from None
+                raise _named(collection, index, exc, _named_later(op, data, collection, index, exc)) from None
     if invalid is not None:
         raise invalid
 
@@ -178,21 +178,34 @@ def _own_table_refs(coll: CollectionDef) -> list[str]:
     return [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
 
 
-def _named_later(op: Operation[Any, Any], collection: str, listed: list[Any], index: int, exc: ApiError) -> str:
-    """What to add to ``exc``, refusing ``listed[index]``, when a reference it refused names a record that comes
-    later in the same list: "unknown org 'o-parent'" alone, of a record in the file, read as a misspelt id."""
+def _named_later(op: Operation[Any, Any], data: dict[str, Any], collection: str, index: int, exc: ApiError) -> str:
+    """What to add to ``exc``, refusing ``data[collection][index]``, when a reference it refused names a record that
+    comes later in the seed: in the same list, or in a later list of the same table (a term under ``terms`` that a
+    grading period under ``academicSessions`` names). "unknown org 'o-parent'" alone, of a record in the file, read
+    as a misspelt id."""
     refused = {where for where, _ in exc.fields}
-    for path in _own_table_refs(COLLECTIONS[collection]):
-        for _, where, sourced_id in references(listed[index : index + 1], path):
-            if f"{op.wire_body_key}.{where}" not in refused:
-                continue
-            for later in range(index + 1, len(listed)):
-                if isinstance(listed[later], dict) and listed[later].get("sourcedId") == sourced_id:
-                    return (
-                        f" ({sourced_id!r} comes later, at {collection}[{later}]: within a list, a record must come "
-                        "before those that name it)"
-                    )
+    for path, target in COLLECTIONS[collection].refs.items():
+        for _, where, sourced_id in references(data[collection][index : index + 1], path):
+            found = f"{op.wire_body_key}.{where}" in refused and _later(data, collection, index, target, sourced_id)
+            if found:
+                name, later = found
+                order = "within a list," if name == collection else f"the list {collection} loads before {name}, and"
+                return (
+                    f" ({sourced_id!r} comes later, at {name}[{later}]: {order} a record must come before those that "
+                    "name it)"
+                )
     return ""
+
+
+def _later(data: dict[str, Any], collection: str, index: int, target: str, sourced_id: str) -> tuple[str, int] | None:
+    """Where the record ``sourced_id`` of ``target``'s table is in the seed after ``data[collection][index]``."""
+    for name in LOAD_ORDER[LOAD_ORDER.index(collection) :]:
+        listed = data.get(name)
+        if COLLECTIONS[name].table == COLLECTIONS[target].table and isinstance(listed, list):
+            for later in range(index + 1 if name == collection else 0, len(listed)):
+                if isinstance(listed[later], dict) and listed[later].get("sourcedId") == sourced_id:
+                    return name, later
+    return None
 
 
 def _body(op: Operation[Any, Any], record: Any) -> bytes:
