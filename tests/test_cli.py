@@ -633,6 +633,41 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_with_its_output_closed_serves_and_stops_with_the_database_closed(tmp_path: Path, workers: str) -> None:
+    # (`serve >&-`: uvicorn's logging setup asked sys.stdout, None, isatty(): a traceback, exit 1, -wal and -shm left)
+    import signal
+
+    port, database = _free_port(), tmp_path / "t.db"
+    command = ["sh", "-c", 'exec "$0" "$@" >&-', sys.executable, "-c", "from timeback._cli import main; main()",
+               "serve", "--port", str(port), "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    with _reaped(proc):
+        try:
+            _until_healthy(proc, port)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, errors = proc.communicate(timeout=30)
+    assert proc.returncode == 0, errors
+    assert "Traceback" not in errors and "Application startup complete" in errors, errors
+    assert not list(tmp_path.glob("t.db-[ws][ah][lm]"))  # (no -wal, -shm: closed)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_that_cannot_write_its_output_says_so_in_a_line_with_the_database_closed(
+    tmp_path: Path, workers: str
+) -> None:
+    # (stdout on a full disk: a traceback)
+    database = tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == ["timeback: cannot write the server's output: No space left on device"]
+    assert database.exists() and not list(tmp_path.glob("t.db-[ws][ah][lm]"))  # (no -wal, -shm: closed)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_stopped_while_a_client_trickles_a_body_exits_within_its_grace(tmp_path: Path, workers: str) -> None:
     """A body sent a byte at a time resets every timer: SIGTERM waited for it forever (a second SIGTERM too), where
     CI's `kill; wait` and `docker stop` expect an exit. Now the stop waits ``SHUTDOWN_GRACE_SECONDS`` for requests in

@@ -127,6 +127,38 @@ def _close(app_: Any) -> None:
     app_.state.storage.close()
 
 
+def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | None, base: str, reach: str) -> None:
+    """What ``serve`` prints once it listens: where, and the variables that point the SDK at a dev client."""
+    import typer
+
+    typer.echo(f"Timeback-compatible server on {where}")
+    if faults:
+        typer.echo(f"Injecting faults: {faults}")
+    if dev_credentials:
+        dev_id, dev_secret = dev_credentials
+        typer.echo("Made a dev client for this run. Point the SDK at this server with:")
+        typer.echo(f"  export TIMEBACK_BASE_URL={base}")
+        typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
+        typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
+        typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+        from timeback._config import is_loopback
+
+        if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
+            typer.echo("  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted")
+
+
+def _drop_output() -> None:
+    """Standard output, which could not be written, sent to the null device: the interpreter's flush at exit would
+    fail again on what is still buffered, with a message of its own."""
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno())
+    finally:
+        os.close(null)
+
+
 def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: list[int]) -> None:
     """``serve --workers N`` (after ``_prepare_workers``, listening on ``listening``): uvicorn's supervisor runs N
     processes on that socket that each build the app from these settings (``app.app_from_environment``), with the
@@ -341,8 +373,6 @@ def _app() -> Any:
             try:
                 listening = _listen(host, port)
             except OSError as exc:  # (taken since _check_can_listen)
-                if workers == 1:  # (--workers: closed by _prepare_workers)
-                    _close(app_)
                 raise typer.BadParameter(
                     f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
                 ) from None
@@ -351,22 +381,13 @@ def _app() -> Any:
 
             reach, base = reachable_host(host), url_of("http", host, port)
             where = f" (listening on every interface: {host})" if reach != host else ""
-            typer.echo(f"Timeback-compatible server on {base}{where} (database {database})")
-            if faults:
-                typer.echo(f"Injecting faults: {faults}")
-            if app_.state.dev_credentials:
-                dev_id, dev_secret = app_.state.dev_credentials
-                typer.echo("Made a dev client for this run. Point the SDK at this server with:")
-                typer.echo(f"  export TIMEBACK_BASE_URL={base}")
-                typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
-                typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
-                typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
-                from timeback._config import is_loopback
-
-                if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
-                    typer.echo(
-                        "  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted"
-                    )
+            try:
+                _banner(f"{base}{where} (database {database})", faults, app_.state.dev_credentials, base, reach)
+            except OSError as exc:  # (stdout on a full disk, say: a traceback)
+                listening.close()
+                _drop_output()
+                typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
+                raise typer.Exit(1) from None
             if workers > 1:
                 _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening, stops)
                 return
@@ -391,6 +412,12 @@ def _app() -> Any:
                 from uvicorn.config import STARTUP_FAILURE
 
                 raise typer.Exit(STARTUP_FAILURE)
+        except BaseException:
+            # Whatever stopped the start (uvicorn's own setup included) closes the app: its -wal and -shm were left.
+            # (Closed already by _prepare_workers or the lifespan's shutdown: closing again does nothing.)
+            if app_ is not None:
+                _close(app_)
+            raise
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler if handler is not None else signal.SIG_DFL)

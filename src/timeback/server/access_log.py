@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import sys
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_plus
@@ -69,4 +70,8 @@ def serve_log_config() -> dict[str, Any]:
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
+    if sys.stdout is None:  # (`serve >&-`: uvicorn's formatters asked it isatty(), a traceback)
+        for formatter in config["formatters"].values():
+            formatter["use_colors"] = False
+        config["handlers"]["access"]["stream"] = "ext://sys.stderr"
     return config
