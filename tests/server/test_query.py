@@ -631,6 +631,50 @@ def test_a_metadata_filter_value_of_more_digits_than_python_converts_is_text(
     assert listed(http, r, filter=f"metadata.n@'1,{digits}'") == [sid]
 
 
+def test_metadata_integers_past_64_bits_compare_exactly(http: httpx.Client, client: Timeback) -> None:
+    """An integer of any size compares as itself, with an integer filter value of any size. (SQLite's json_extract
+    gives one past 64 bits as its nearest double, as the filter read such a value: ``='18446744073709551621'``
+    matched 18446744073709551622 too, and ``>`` neither.) A double compares as the number it is: ``1e19`` is not
+    10000000000000000001."""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    big = 2**64 + 5  # 18446744073709551621, whose nearest double is 2**64
+    values: list[Any] = [big, big + 1, float(2**64), -big, 5, str(big), 10**19 + 1, 2**63, -(2**63) - 1]
+    ids = [f"{r.class_}-big-{i}" for i in range(len(values))]
+    for sid, value in zip(ids, values, strict=True):
+        body = result_body(line_item, r.students[0], metadata={"n": value})
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+
+    def matching(expression: str) -> list[int]:
+        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+    assert matching(f"metadata.n='{big}'") == [0, 5]  # (the number, and the text)
+    assert matching(f"metadata.n='{big + 1}'") == [1]
+    assert matching(f"metadata.n!='{big}'") == [1, 2, 3, 4, 6, 7, 8]
+    assert matching(f"metadata.n@'{big},{big + 1}'") == [0, 1, 5]
+    assert matching(f"metadata.n@'5,{big + 1}'") == [1, 4]
+    assert matching(f"metadata.n@'{','.join(str(big + i) for i in range(1000))}'") == [0, 1, 5]  # (SQL's bounds)
+    assert matching(f"metadata.n>'{big}'") == [1]
+    assert matching(f"metadata.n>='{big}'") == [0, 1]
+    assert matching(f"metadata.n<'{big}'") == [2, 3, 4, 6, 7, 8]
+    assert matching(f"metadata.n<='{big - 5}'") == [2, 3, 4, 6, 7, 8]
+    assert matching(f"metadata.n='{2**64}'") == [2]  # (the double 2**64 is that integer)
+    assert matching("metadata.n='1.8446744073709552e19'") == [2]  # (a double: 2**64, not 2**64 + 5)
+    assert matching("metadata.n>'1.8446744073709552e19'") == [0, 1]
+    assert matching(f"metadata.n='{-big}'") == [3]
+    assert matching(f"metadata.n<'{-big + 1}'") == [3]
+    assert matching(f"metadata.n<'{-big}'") == []
+    assert matching("metadata.n='1e19'") == []
+    assert matching("metadata.n>'1e19'") == [0, 1, 2, 6]
+    assert matching(f"metadata.n='{10**19 + 1}'") == [6]
+    assert matching(f"metadata.n='{2**63}'") == [7]
+    assert matching(f"metadata.n='{2**63 + 1}'") == []
+    assert matching(f"metadata.n>'{2**63 - 1}'") == [0, 1, 2, 6, 7]
+    assert matching(f"metadata.n='{-(2**63)}'") == []  # (the 64-bit integer -2**63 is the double -(2**63) - 1 reads as)
+    assert matching(f"metadata.n<'{-(2**63)}'") == [3, 8]
+    assert matching(f"metadata.n>='{-(2**63)}'") == [0, 1, 2, 4, 6, 7]
+
+
 def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Client, client: Timeback) -> None:
     """``~`` on metadata compares a JSON boolean as its JSON text: ``~'tru'`` finds true. (SQLite's json_extract
     gives 1/0 for them: ``~'1'`` found true, ``~'0'`` false, and ``~'true'`` only the string "true".) A number

@@ -261,21 +261,22 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
 
 # ASCII digits only: Python's \d and float() take any script's ('\uff15', '\u0665') and float() '1_0' too
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_INT64 = 2**63
 
 
 def as_number(value: str) -> int | float | None:
     """The number a filter's value reads as (``'5'``, ``'-2.5'``, ``'1e3'``, blanks around it), or None: an integer
-    stays one (exact however large, within SQLite's 64 bits); ``nan``, ``inf``, ``1_000`` and digits other than
+    stays one, exact however large (within a double's range); ``nan``, ``inf``, ``1_000`` and digits other than
     ASCII's are no number (text for metadata, 400 for a number field)."""
     text = value.strip(" \t\r\n")
     if not _NUMBER.fullmatch(text):
         return None
-    # (19 digits hold any 64-bit integer; int() of over 4,300 would raise)
-    if text.lstrip("+-").isdigit() and len(text) <= 20 and -_INT64 <= int(text) < _INT64:
-        return int(text)
     number = float(text)
-    return number if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    digits = text.lstrip("+-")
+    if digits.isdigit():  # (finite: at most 309 digits past its leading zeros, and int() refuses over 4,300)
+        return int(text[: len(text) - len(digits)] + (digits.lstrip("0") or "0"))
+    return number
 
 
 def is_day(value: str) -> bool:

@@ -66,6 +66,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -138,6 +139,60 @@ def _bool_condition(table: Table, p: Predicate) -> Any:
 
 
 _NUMERIC = ("integer", "real")
+_INT64 = 2**63
+_MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}  # (a < b as -a > -b)
+
+
+def _as_sqlite(number: float) -> float:
+    """A filter's number as SQLite holds it: an integer past 64 bits as a REAL (as json_extract gives one)."""
+    return number if isinstance(number, float) or -_INT64 <= number < _INT64 else float(number)
+
+
+def _json_pair(table: Table, path: tuple[str, ...]) -> Any:
+    """``[v,v]``, the value at ``path`` twice as JSON text, which keeps an integer's digits however many (json_extract
+    of two paths answers the JSON array of both; of one, an integer past 64 bits as its nearest REAL). SQLite's
+    ``->`` gives the text alone, but only from 3.38; the server needs 3.35 (RETURNING)."""
+    return func.json_extract(table.c.data, _json_path(path), _json_path(path))
+
+
+def _is_far(number: float) -> bool:
+    """Whether an integer past 64 bits may be equal to ``number`` as SQLite compares them (json_extract gives such
+    an integer as its nearest double, and a filter's own is bound so): nothing within 64 bits is."""
+    return abs(_as_sqlite(number)) >= _INT64
+
+
+def _number_condition(table: Table, path: tuple[str, ...], op: str, number: float) -> Any:
+    """A JSON number in metadata ``>``, ``>=``, ``<`` or ``<=`` a filter's number (an integer of any size, or a
+    double), exactly. SQLite compares an integer with a REAL exactly; where the two are equal as it compares them
+    and ``_is_far``, a stored double is an integer, ``int(near)``, and a stored integer its own digits."""
+    column, kind, compare = _json(table, path), _json_type(table, path), _COMPARE[op]
+    near = _as_sqlite(number)
+    if not _is_far(number):
+        return and_(kind.in_(_NUMERIC), compare(column, near))
+    exact = int(number)
+    # Of the same sign, the longer is the farther from 0, and of the same length the text orders as the numbers do
+    both, text = _json_pair(table, path), f"[{exact},{exact}]"
+    by_digits = _COMPARE[op if exact > 0 else _MIRRORED[op]](tuple_(func.length(both), both), tuple_(len(text), text))
+    equal_there = case((kind == "real", literal_column("1" if compare(int(near), exact) else "0")), else_=by_digits)
+    return and_(kind.in_(_NUMERIC), case((column == near, equal_there), else_=compare(column, near)))
+
+
+def _numbers_equal(table: Table, path: tuple[str, ...], numbers: list[Any]) -> Any:
+    """A JSON number in metadata equal to one of a filter's numbers, exactly: to one ``_is_far``, a stored double
+    equal to it or a stored integer of its very digits. (Each an IN: an OR per value of an ``@`` list of 1,000 would
+    be deeper than SQLite parses.)"""
+    column, kind = _json(table, path), _json_type(table, path)
+    near = [n for n in numbers if not _is_far(n)]
+    far = [int(n) for n in numbers if _is_far(n)]
+    alternatives = [column.in_(near)] if near else []
+    if doubles := [float(n) for n in far if int(float(n)) == n]:
+        alternatives.append(and_(kind == "real", column.in_(doubles)))
+    if far:
+        pairs = [f"[{n},{n}]" for n in far]
+        alternatives.append(
+            and_(kind == "integer", column.in_([float(n) for n in far]), _json_pair(table, path).in_(pairs))
+        )
+    return and_(kind.in_(_NUMERIC), or_(*alternatives))
 
 
 def _metadata_condition(table: Table, p: Predicate) -> Any:
@@ -152,7 +207,7 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
     if p.op in (">", ">=", "<", "<="):
         number = as_number(p.value)
         if number is not None:
-            return and_(kind.in_(_NUMERIC), _COMPARE[p.op](column, number))
+            return _number_condition(table, p.path, p.op, number)
         return and_(kind == "text", _COMPARE[p.op](column, p.value))
     values: list[str] = p.value if p.op == "@" else [p.value]
     numbers = [n for n in map(as_number, values) if n is not None]
@@ -160,7 +215,7 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
     one = p.op != "@"
     alternatives = [column == values[0] if one else column.in_(values)]
     if numbers:
-        alternatives.append(and_(kind.in_(_NUMERIC), column == numbers[0] if one else column.in_(numbers)))
+        alternatives.append(_numbers_equal(table, p.path, numbers))
     if words:
         alternatives.append(kind.in_(words))
     matches = or_(*alternatives)
