@@ -494,6 +494,12 @@ CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Typ
     "utf16": ("403 Forbidden", "text/plain; charset=utf-16", "Accès refusé".encode("utf-16")),
     "unknown-charset": ("404 Not Found", "application/json; charset=x-no-such-charset",
                         '{"imsx_description": "Élève introuvable"}'.encode()),
+    # JSON in UTF-8 under another charset (RFC 8259: JSON's charset parameter has no effect), and a codec that
+    # refuses "replace" (a bare UnicodeError escaped the call)
+    "mislabelled": ("404 Not Found", "application/json; charset=iso-8859-1",
+                    '{"imsx_description": "Élève introuvable"}'.encode()),
+    "idna": ("404 Not Found", "application/json; charset=idna", '{"imsx_description": "Élève introuvable"}'.encode()),
+    "idna-text": ("404 Not Found", "text/plain; charset=undefined", "Élève introuvable".encode()),
     # A hostile or broken server's text, to forge log lines or rewrite a terminal (C0, DEL, C1, separators, bidi).
     "hostile": ("404 Not Found", "application/json",
                 b'{"imsx_description": "nope\\nERROR forged line \\u001b[31mred\\u007f\\u0085\\u2028\\u202e\\u2066"}'),
@@ -501,6 +507,7 @@ CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Typ
     "echoed": ("403 Forbidden", "application/json", f'{{"imsx_description": "refused\\n{SECRET}\\n"}}'.encode()),
     "page": ("502 Bad Gateway", "text/html", b"<html><title>Bad\x1b]0;owned\x07 gateway</title></html>"),
     "token-page": ("200 OK", "text/html\x1b[2J", b"<html><title>Sign in</title></html>"),
+    "not-modified": ("304 Not Modified", "application/json", b""),  # (an answer to conditional headers: no redirect)
 }  # fmt: skip
 # Header lines the ``canned`` server adds to those answers, by name.
 CANNED_HEADERS: dict[str, bytes] = {"hostile": b"X-Request-Id: abc\x1b[2J\x07\x9b\r\n",
@@ -583,10 +590,21 @@ async def test_an_api_call_redirected_says_the_base_url_looks_wrong(
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_304_is_not_said_to_be_a_redirect(canned: tuple[str, list[str]], kind: str) -> None:
+    """A 304 read "the base URL looks wrong: it redirected to nowhere it named (no Location)"."""
+    url, _ = canned
+    error = await error_of_get_result(kind, **canned_kwargs(url, "not-modified"), max_retries=0)
+    assert type(error) is RequestError and error.status_code == 304, error
+    assert "redirected" not in str(error) and "base URL" not in str(error), str(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 @pytest.mark.parametrize(
     ("name", "error", "text"),
     [("latin1", NotFoundError, "Élève introuvable"), ("utf16", PermissionDeniedError, "Accès refusé"),
-     ("unknown-charset", NotFoundError, "Élève introuvable")],  # (a charset Python has not: UTF-8)
+     ("unknown-charset", NotFoundError, "Élève introuvable"),  # (a charset Python has not: UTF-8)
+     ("mislabelled", NotFoundError, "Élève introuvable"), ("idna", NotFoundError, "Élève introuvable"),
+     ("idna-text", NotFoundError, "Élève introuvable")],
 )  # fmt: skip
 async def test_an_error_body_is_read_in_the_charset_it_declares(
     canned: tuple[str, list[str]], kind: str, name: str, error: type[RequestError], text: str
@@ -595,7 +613,7 @@ async def test_an_error_body_is_read_in_the_charset_it_declares(
     url, _ = canned
     raised = await error_of_get_result(kind, **canned_kwargs(url, name), max_retries=0)
     assert type(raised) is error and raised.message == text, raised
-    assert raised.body == ({"imsx_description": text} if name != "utf16" else text)
+    assert raised.body == ({"imsx_description": text} if name not in ("utf16", "idna-text") else text)
 
 
 # What a server's text may hold that must not reach a log or terminal raw: C0 and C1 controls, DEL, the line and

@@ -551,6 +551,10 @@ def test_a_path_or_query_parameter_set_to_another_type_after_the_request_was_bui
             request.sourced_id = value  # type: ignore[assignment]
             with pytest.raises(ValidationError, match=r"sourced_id\n  Input should be a valid string"):
                 gb.get_result(request)
+        request = TimebackGetResultRequest(sourced_id="r1")
+        request.sourced_id = ""  # (went out as GET /results/: the collection's listing)
+        with pytest.raises(ValidationError, match=r"sourced_id\n  String should have at least 1 character"):
+            gb.get_result(request)
         listing = TimebackGetAllResultsRequest(limit=5)
         listing.limit = "many"  # type: ignore[assignment]
         with pytest.raises(ValidationError, match=r"limit\n  Input should be a valid integer"):

@@ -482,7 +482,13 @@ class BaseClient:
         status = response.status_code
         # A redirect is not followed (the SDK's own client follows none: not with the secret or a token, nor a POST
         # turned into a GET): at a trailing slash, http for https, a path prefix missing, the URL is what to fix.
-        moved = 300 <= status < 400 and redact(f"it redirected to {_location(request.url, response)}")
+        moved = (
+            300 <= status < 400
+            and status != 304
+            and redact(  # (304: an answer to conditional headers)
+                f"it redirected to {_location(request.url, response)}"
+            )
+        )
         if token_endpoint and (status in (404, 405) or moved):  # (no token endpoint there)
             cls = AuthError
             where = moved or f"no token endpoint at {request.url}"
@@ -1432,8 +1438,9 @@ def body_dump(request: pydantic.BaseModel, dump: Callable[[pydantic.BaseModel], 
 
 def as_sent(request: pydantic.BaseModel, op: Operation[Any, Any]) -> pydantic.BaseModel:
     """``request``, validated again (as ``body_dump`` does) if a value set on it after it was built would be sent
-    otherwise than building it with that value does: a path parameter that is not a string (``sourced_id = 5``
-    went out as the path ``/results/5``, ``None`` as ``/results/None``), a query parameter of another type, or a
+    otherwise than building it with that value does: a path parameter that is not a string or is empty
+    (``sourced_id = 5`` went out as the path ``/results/5``, ``None`` as ``/results/None``, ``""`` as the
+    collection's ``/results/``), a query parameter of another type (its other limits are the server's 400), or a
     bool in a number field, anywhere (``body.score = True``: pydantic's JSON dump writes 1.0 without a warning).
     A small dump and a walk of the number fields per call; the body's other values are checked by its own dump
     (``body_dump``)."""
@@ -1443,7 +1450,7 @@ def as_sent(request: pydantic.BaseModel, op: Operation[Any, Any]) -> pydantic.Ba
         request.model_dump(exclude={op.body} if op.body else None, warnings="error")
     except pydantic_core.PydanticSerializationError:
         return _validated_again(request)
-    paths_are_text = all(isinstance(getattr(request, name), str) for name in op.path_fields)
+    paths_are_text = all(isinstance(value := getattr(request, name), str) and value for name in op.path_fields)
     return request if paths_are_text and not holds_bool_for_number(request) else _validated_again(request)
 
 

@@ -250,20 +250,26 @@ def error_class_for(status_code: int) -> type[RequestError]:
 
 def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str | None = None) -> Any:
     """The error body as JSON when it is JSON, else as text (cut to a readable length), passed through ``redact``
-    first (before the cut, which could leave part of a credential). Read in the ``charset`` its Content-Type
-    declares (a proxy's page in ISO-8859-1); without one, or one Python has not, as UTF-8 (JSON as RFC 8259 has
-    it: UTF-8, or UTF-16 or -32 told by its first bytes)."""
-    text: str | bytes = content
+    first (before the cut, which could leave part of a credential). JSON is read as RFC 8259 has it (UTF-8, or UTF-16
+    or -32 told by its first bytes; a ``charset`` parameter has no effect there, as for httpx's ``json()``), then in
+    the ``charset`` its Content-Type declares if that fails; text in that ``charset`` (a proxy's page in
+    ISO-8859-1), or UTF-8 when there is none or Python cannot decode with it."""
+    try:
+        return redact(json.loads(content))
+    except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
+        pass
+    text = content.decode("utf-8", "replace")
     if charset:
         try:
             text = content.decode(charset, "replace").removeprefix("\ufeff")  # (a BOM the codec keeps)
-        except LookupError:  # (unknown, or no text encoding: "base64")
+        except (LookupError, UnicodeError):  # (unknown, no text encoding: "base64"; "idna" refuses "replace")
             pass
-    try:
-        body = json.loads(text)
-    except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
-        return redact(text if isinstance(text, str) else content.decode("utf-8", "replace"))[:2000]
-    return redact(body)
+        else:
+            try:
+                return redact(json.loads(text))
+            except (ValueError, RecursionError):
+                pass
+    return redact(text)[:2000]
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
