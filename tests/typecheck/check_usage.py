@@ -4,16 +4,14 @@ it): the documented spellings must check. Never run, never collected by pytest."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import assert_type
 
 from timeback import AsyncPaginator, AsyncTimeback, Page, Timeback
-from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackSex, TimebackStatus
-from timeback.models.gradebook import TimebackLineItem, TimebackResult, TimebackScoreScaleValue
+from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
+from timeback.models.gradebook import TimebackResult, TimebackScoreScaleValue
 from timeback.models.request import (
     TimebackCreateClassBody,
     TimebackCreateClassRequest,
-    TimebackCreateDemographicsBody,
     TimebackCreateEnrollmentBody,
     TimebackCreateLineItemBody,
     TimebackCreateResultBody,
@@ -106,28 +104,3 @@ async def records_read_are_bulk_results_async(client: AsyncTimeback, read: list[
 
     await client.oneroster.gradebook.bulk_post_results(read)
     await client.oneroster.gradebook.bulk_post_results(rows())
-
-
-def dates_and_enum_values_are_given_as_the_runtime_takes_them() -> None:
-    # date/datetime objects (sent as ISO text) and plain strings for enums (open: any string parses); read back, a
-    # date field is the text and an enum field the enum.
-    body = TimebackCreateResultBody(
-        lineItem=Ref(sourcedId="line-item-1"),
-        student=Ref(sourcedId="student-1"),
-        scoreStatus="fully graded",
-        scoreDate=datetime.now(UTC),
-        status="active",
-    )
-    record = TimebackResult(scoreDate=date(2024, 1, 15), dateLastModified=datetime.now(), scoreStatus="exempt")
-    TimebackLineItem(assignDate=datetime(2024, 1, 15, tzinfo=timezone(timedelta(hours=-5))), dueDate=None)
-    TimebackCreateDemographicsBody(sourcedId="u", birthDate=date(2010, 5, 1), sex="female")
-    TimebackCreateEnrollmentBody(user=Ref(sourcedId="u"), class_=Ref(sourcedId="c"), role="student")
-    assert_type(body.scoreDate, str)
-    assert_type(body.scoreStatus, TimebackScoreStatus)
-    assert_type(record.scoreDate, str | None)
-    assert_type(record.scoreStatus, TimebackScoreStatus | None)
-    assert_type(record.status, TimebackStatus | None)
-    assert_type(TimebackCreateDemographicsBody(sourcedId="u").sex, TimebackSex | None)
-    record.scoreDate = date(2024, 1, 16)  # (sent as validation makes it: "2024-01-16")
-    record.scoreStatus = "submitted"
-    TimebackResult(scoreDate=15)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Self, TypeVar, get_args, get_origin, overload
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -36,7 +36,6 @@ from pydantic_core import PydanticKnownError, core_schema
 from timeback._dates import iso_datetime
 
 __all__ = [
-    "NONE",
     "STRICT",
     "STRICT_VALIDATION",
     "DateOrDateTime",
@@ -44,8 +43,6 @@ __all__ = [
     "Known",
     "Metadata",
     "NullIsAbsent",
-    "OptionalDateOrDateTime",
-    "OptionalKnown",
     "ResponseModel",
     "TimebackModel",
     "is_strict",
@@ -240,44 +237,17 @@ class _Marker:
 
 ISO_DATE = _Marker("ISO_DATE")
 
+DateOrDateTime = Annotated[
+    str,
+    _IsoFromObjects(),
+    ISO_DATE,
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
+"""An ISO 8601 date or date-time, kept as the string sent; date/datetime objects are accepted and converted."""
+
 E = TypeVar("E", bound=Enum)
-
-if TYPE_CHECKING:
-    _Read = TypeVar("_Read", covariant=True)
-    _Given = TypeVar("_Given", covariant=True)
-
-    class _Field(Generic[_Read, _Given]):
-        """What type checkers see of a field read as ``_Read`` and given (to the constructor, or assigned) as
-        ``_Given``: a descriptor, whose ``__set__`` types the constructor's parameter (pyright, Pylance, mypy with or
-        without pydantic's plugin). Covariant in both so that a body may narrow a record's field, as before."""
-
-        @overload
-        def __get__(self, instance: None, owner: Any, /) -> Self: ...
-        @overload
-        def __get__(self, instance: object, owner: Any, /) -> _Read: ...
-        def __get__(self, instance: object, owner: Any, /) -> Any: ...
-        def __set__(self, instance: object, value: _Given, /) -> None: ...  # type: ignore[misc]
-
-    DateOrDateTime = _Field[str, str | date]
-    OptionalDateOrDateTime = _Field[str | None, str | date | None]
-    Known = _Field[E, E | str]
-    OptionalKnown = _Field[E | None, E | str | None]
-    # None as such a field's default: type checkers check a class attribute's value against its declared type.
-    NONE: Any = None
-else:
-    DateOrDateTime = Annotated[
-        str,
-        _IsoFromObjects(),
-        ISO_DATE,
-        WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
-    ]
-    OptionalDateOrDateTime = DateOrDateTime | None
-    Known = Annotated[E, _Marker("KNOWN_MEMBER")]
-    OptionalKnown = Known[E] | None
-    NONE = None
-# DateOrDateTime: an ISO 8601 date or date-time, kept (and read) as the string sent; date/datetime objects are
-# accepted and converted. Known: an open enum value (any string parses, and reads as the enum) that strict
-# validation requires to be a declared member. The Optional... forms also take None, their default (``NONE``).
+Known = Annotated[E, _Marker("KNOWN_MEMBER")]
+"""An open enum value that strict validation requires to be a declared member."""
 
 
 class _NullIsAbsent(_Marker):

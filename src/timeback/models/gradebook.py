@@ -6,22 +6,13 @@ Every field is optional here so that a partial or newer record still parses; the
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models._base import (
-    NONE,
-    Known,
-    Metadata,
-    NullIsAbsent,
-    OptionalDateOrDateTime,
-    OptionalKnown,
-    TimebackModel,
-    new_sourced_id,
-)
+from timeback.models._base import DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel, new_sourced_id
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
@@ -61,8 +52,8 @@ class TimebackEntity(TimebackModel):
     the bodies sent (``NewRecord``, ``_PatchBody``) hold the 1-255 characters the server stores."""
 
     sourcedId: str | None = None
-    status: OptionalKnown[TimebackStatus] = NONE
-    dateLastModified: OptionalDateOrDateTime = NONE
+    status: Known[TimebackStatus] | None = None
+    dateLastModified: DateOrDateTime | None = None
     metadata: Metadata = None
 
 
@@ -71,8 +62,7 @@ class NewRecord(TimebackModel):
     and both go on the wire."""
 
     sourcedId: str = Field(default_factory=new_sourced_id, min_length=1, max_length=255)
-    # (cast: for type checkers the field is a descriptor, which the member is not)
-    status: Known[TimebackStatus] = cast(Any, TimebackStatus.ACTIVE)
+    status: Known[TimebackStatus] = TimebackStatus.ACTIVE
 
     # Chosen on the client and sent, so a retried create sends the same id. (No private attributes on records:
     # pydantic would wrap this hook once per subclass, a cost paid for every record.)
@@ -121,8 +111,8 @@ class TimebackScoreScale(TimebackEntity):
 class TimebackLineItem(TimebackEntity):
     title: str | None = None
     description: str | None = None
-    assignDate: OptionalDateOrDateTime = NONE
-    dueDate: OptionalDateOrDateTime = NONE
+    assignDate: DateOrDateTime | None = None
+    dueDate: DateOrDateTime | None = None
     class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
     category: Ref | None = None
@@ -136,8 +126,8 @@ class TimebackLineItem(TimebackEntity):
 
 class _ScoreFields(TimebackEntity):
     student: Ref | None = None
-    scoreStatus: OptionalKnown[TimebackScoreStatus] = NONE
-    scoreDate: OptionalDateOrDateTime = NONE
+    scoreStatus: Known[TimebackScoreStatus] | None = None
+    scoreDate: DateOrDateTime | None = None
     score: Number | None = None
     textScore: str | None = None
     scoreScale: Ref | None = None

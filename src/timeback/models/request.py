@@ -8,7 +8,7 @@ defaults to a fresh UUID and ``status`` to ``active``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
@@ -351,11 +351,11 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
 class TimebackCreateTermBody(TimebackCreateSessionOfTypeBody):
     """A term (``/terms/``, whose writes are the local server's own: Timeback's document only reads terms)."""
 
-    type: Known[TimebackAcademicSessionType] = cast(Any, TimebackAcademicSessionType.TERM)  # (as NewRecord.status)
+    type: Known[TimebackAcademicSessionType] = TimebackAcademicSessionType.TERM
 
 
 class TimebackCreateGradingPeriodBody(TimebackCreateSessionOfTypeBody):
-    type: Known[TimebackAcademicSessionType] = cast(Any, TimebackAcademicSessionType.GRADING_PERIOD)  # (as above)
+    type: Known[TimebackAcademicSessionType] = TimebackAcademicSessionType.GRADING_PERIOD
 
 
 class TimebackCreateGradingPeriodForTermBody(TimebackCreateGradingPeriodBody):

@@ -20,7 +20,7 @@ from timeback.enums import (
     TimebackRoleType,
     TimebackSex,
 )
-from timeback.models._base import NONE, Known, Metadata, OptionalDateOrDateTime, OptionalKnown, TimebackModel
+from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -66,7 +66,7 @@ Flag = Annotated[bool | str, _FlagWords(), WithJsonSchema({"type": ["boolean", "
 
 class TimebackOrg(TimebackEntity):
     name: str | None = None
-    type: OptionalKnown[TimebackOrgType] = NONE
+    type: Known[TimebackOrgType] | None = None
     identifier: str | None = None
     parent: Ref | None = None
     children: list[Ref] | None = None
@@ -74,9 +74,9 @@ class TimebackOrg(TimebackEntity):
 
 class TimebackAcademicSession(TimebackEntity):
     title: str | None = None
-    startDate: OptionalDateOrDateTime = NONE
-    endDate: OptionalDateOrDateTime = NONE
-    type: OptionalKnown[TimebackAcademicSessionType] = NONE
+    startDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
+    type: Known[TimebackAcademicSessionType] | None = None
     # Timeback answers the school year as a number (2025), OneRoster as a string; both read as the string. (Only on
     # reading: strict validation, the server's, keeps this a string as both specs send it.)
     schoolYear: str | None = Field(default=None, coerce_numbers_to_str=True)
@@ -102,7 +102,7 @@ class TimebackCourse(TimebackEntity):
 class TimebackClass(TimebackEntity):
     title: str | None = None
     classCode: str | None = None
-    classType: OptionalKnown[TimebackClassType] = NONE
+    classType: Known[TimebackClassType] | None = None
     location: str | None = None
     grades: list[str] | None = None
     subjects: list[str] | None = None
@@ -121,8 +121,8 @@ class TimebackRole(TimebackModel):
     role: Known[TimebackRoleName]
     org: Ref
     userProfile: str | None = None
-    beginDate: OptionalDateOrDateTime = NONE
-    endDate: OptionalDateOrDateTime = NONE
+    beginDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
     metadata: Metadata = None
 
 
@@ -157,17 +157,17 @@ class TimebackEnrollment(TimebackEntity):
     user: Ref | None = None
     class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
-    role: OptionalKnown[TimebackEnrollmentRole] = NONE
+    role: Known[TimebackEnrollmentRole] | None = None
     primary: Flag | None = None
-    beginDate: OptionalDateOrDateTime = NONE
-    endDate: OptionalDateOrDateTime = NONE
+    beginDate: DateOrDateTime | None = None
+    endDate: DateOrDateTime | None = None
 
 
 class TimebackDemographics(TimebackEntity):
     """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
 
-    birthDate: OptionalDateOrDateTime = NONE
-    sex: OptionalKnown[TimebackSex] = NONE  # (null too: Timeback's list has it)
+    birthDate: DateOrDateTime | None = None
+    sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
     # Flags, as enabledUser is: "true"/"false" in both specs (and null in Timeback's)
     americanIndianOrAlaskaNative: Flag | None = None
     asian: Flag | None = None
