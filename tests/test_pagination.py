@@ -461,6 +461,14 @@ def test_a_server_answering_the_same_page_twice_stops_iteration() -> None:
     untotalled = _scripted_pages([{"results": first["results"]}] * 2).oneroster.gradebook.get_all_results(limit=2)
     with pytest.raises(APIResponseValidationError, match="same page for offsets 0 and 2"):
         list(untotalled)
+    # A server ignoring offset on a busy listing, its total moving: a total that grew by less than a page, or a
+    # second repeat in a row, is no page of records entering ahead (it yielded the first page up to the total, and
+    # with a total growing a page per request never ended).
+    for totals, stopped_at in (([6, 7, 6], "0 and 2"), ([6, 8, 10, 12], "2 and 4")):
+        ignoring = [{**first, "totalCount": total} for total in totals]
+        paging = _scripted_pages(ignoring).oneroster.gradebook.get_all_results(limit=2)
+        with pytest.raises(APIResponseValidationError, match=f"same page for offsets {stopped_at}"):
+            list(paging)
 
 
 async def test_async_a_server_answering_the_same_page_twice_stops_iteration() -> None:

@@ -56,6 +56,7 @@ class PageInfo(Generic[T]):
     # The names the items answer to as attributes besides ``collection``: a view's base collection's too ("users"
     # for a class's students, "orgs" for schools), as the answer may come under either.
     aliases: tuple[str, ...] = ()
+    repeated: bool = False  # (the page before answered again, its records shifted by writes: ``entered_ahead_of``)
     _items: list[T] | None = None
 
     @property
@@ -88,16 +89,22 @@ class PageInfo(Generic[T]):
         return end
 
     def same_page_as(self, other: PageInfo[T]) -> bool:
-        """Whether this is ``other`` answered again: the same total, length, first and last record (comparing every
-        id cost 1 ms per 3,000-item page). A total that changed is a collection written between the two pages (a
-        page's worth of records entering ahead of the reader shifts the page just read to the next offset), not a
-        server ignoring offset, whose answer is the same whole; paging still ends, the offset growing each page."""
-        if self.total_count is not None and other.total_count is not None and self.total_count != other.total_count:
-            return False
+        """Whether this is ``other`` answered again: the same length, first and last record (comparing every id
+        cost 1 ms per 3,000-item page)."""
         mine, theirs = self.raw_items, other.raw_items
         if not mine or len(mine) != len(theirs):
             return False
         return bool(_id(mine[0]) == _id(theirs[0]) and _id(mine[-1]) == _id(theirs[-1]))
+
+    def entered_ahead_of(self, other: PageInfo[T]) -> bool:
+        """Whether this page, ``other`` answered again, is a page's worth of records entering the listing ahead of
+        the reader between the two requests (offset paging under writes: a delta sync while its source is written):
+        the total grew by at least this page's length, and ``other`` was no such repeat itself. A server ignoring
+        offset answers the same page every time, whether its total moves or not (a busy listing): its second repeat
+        raises, and so does a repeat under a total that grew less than a page or did not."""
+        if self.total_count is None or other.total_count is None or other.repeated:
+            return False
+        return self.total_count - other.total_count >= len(self.raw_items)
 
 
 def _id(item: Any) -> Any:
@@ -164,10 +171,13 @@ class _PageBase(Generic[T]):
 
 def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
     if current.same_page_as(previous):
+        if current.entered_ahead_of(previous):
+            current.repeated = True
+            return
         raise APIResponseValidationError(
             f"the server answered the same page for offsets {previous.offset} and {current.offset} (a server "
-            "ignoring offset; or records entering the listing ahead of them meanwhile, its total not showing it); "
-            "stopping",
+            "ignoring offset; or records entering the listing ahead of them meanwhile, its total not growing by a "
+            "page, or twice in a row); stopping",
             request_id=current.request_id,
             retries_taken=current.retries_taken,
         )
