@@ -342,7 +342,8 @@ def test_serve_refuses_query_arguments_of_an_sqlite_url(
 
 
 @pytest.mark.parametrize(
-    "database", ["sqlite://timeback.db", "sqlite://tmp/x.db", "sqlite://user@/tmp/x.db", "sqlite://:5/x.db"]
+    "database",
+    ["sqlite://timeback.db", "sqlite://tmp/x.db", "sqlite://user@/tmp/x.db", "sqlite://:5/x.db", "sqlite://:memory:"],
 )
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_refuses_an_sqlite_url_with_a_host_part_saying_how_many_slashes(
@@ -644,6 +645,8 @@ def test_serve_with_its_output_closed_serves_and_stops_with_the_database_closed(
     with _reaped(proc):
         try:
             _until_healthy(proc, port)
+            # (its number was the next file's: the -writer lock, with --workers the listening socket, everywhere)
+            assert os.readlink(f"/proc/{proc.pid}/fd/1") == os.devnull
         finally:
             proc.send_signal(signal.SIGTERM)
             _, errors = proc.communicate(timeout=30)

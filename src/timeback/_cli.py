@@ -61,7 +61,7 @@ def _in_memory(database: str) -> bool:
 
     try:
         parsed = make_url(database)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
         return False  # (not a URL: open_storage says so)
     return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
 
@@ -145,6 +145,22 @@ def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | N
 
         if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
             typer.echo("  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted")
+
+
+def _hold_standard_descriptors() -> None:
+    """Standard input, output or error closed at start (``serve >&-``) opened on the null device: else the next file
+    opened took its number (the -writer lock; with --workers the listening socket, in every worker), where a write
+    to standard output would have gone."""
+    import os
+
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)  # (the lowest number free: ``fd`` itself)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
 
 
 def _drop_output() -> None:
@@ -284,6 +300,7 @@ def _app() -> Any:
         ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
+        _hold_standard_descriptors()
         import uvicorn
 
         from timeback.server import ServerSettings, create_app

@@ -294,7 +294,8 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     # metadata count too: then those outside metadata are counted exactly, last, once every check on bytes passed)
     if raw.count(b",") + raw.count(b"{") + raw.count(b"[") <= settings.max_json_values:
         return _plain_bytes(raw, settings)
-    if not _plain_bytes(raw, settings):
+    # (no metadata: the count is the values', and the full path's 413 comes without a parse here first)
+    if b'"metadata"' not in raw or not _plain_bytes(raw, settings):
         return False
     try:  # (its numbers are finite, its depth bounded: the bytes said so)
         return not _too_many_values(json.loads(raw), settings.max_json_values)

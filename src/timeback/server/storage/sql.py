@@ -1353,12 +1353,20 @@ def has_host_part(parsed: URL) -> bool:
     return any(part is not None for part in (parsed.host, parsed.username, parsed.password, parsed.port))
 
 
+_SQLITE_URL_FORMS = (
+    "a SQLite URL has three slashes before a relative path (sqlite:///timeback.db), four before an absolute one "
+    "(sqlite:////var/lib/timeback.db), and none of those parts (sqlite:// alone is in memory)"
+)
+
+
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None  # (not a URL)
+    except ValueError:  # (a port that is no number: 'sqlite://:memory:' for 'sqlite:///:memory:'; a traceback)
+        raise UnsupportedDatabase(f"{url!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}") from None
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and (parsed.query or "?" in url):
         # uri=true: the database part is then a URI ('file::memory:' is in memory, 'file:x.db' the file x.db), and
         # what is made of its name, the pool for a memory database, the -writer lock, would be wrong. The rest
@@ -1373,11 +1381,8 @@ def open_storage(url: str) -> SqlStorage:
         raise UnsupportedDatabase(f"{why}: give sqlite:///path.db, or sqlite:// for a database in memory")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and has_host_part(parsed):
         # (SQLAlchemy's ArgumentError "Invalid SQLite URL" came from create_engine, a traceback)
-        raise UnsupportedDatabase(
-            f"{parsed.render_as_string(hide_password=True)!r} has a host, user, password or port part: a SQLite URL "
-            "has three slashes before a relative path (sqlite:///timeback.db), four before an absolute one "
-            "(sqlite:////var/lib/timeback.db), and none of those parts (sqlite:// alone is in memory)"
-        )
+        shown = parsed.render_as_string(hide_password=True)
+        raise UnsupportedDatabase(f"{shown!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
