@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -631,22 +631,28 @@ def test_a_metadata_filter_value_of_more_digits_than_python_converts_is_text(
     assert listed(http, r, filter=f"metadata.n@'1,{digits}'") == [sid]
 
 
+def _results_with_metadata(
+    http: httpx.Client, client: Timeback, key: str, values: list[Any]
+) -> Callable[[str], list[int]]:
+    """A result per value, its metadata ``{key: value}``, in a class of their own; and what lists that class's results
+    matching a filter, as the values' indexes."""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    ids = [f"{r.class_}-{key}-{i}" for i in range(len(values))]
+    for sid, value in zip(ids, values, strict=True):
+        body = result_body(line_item, r.students[0], metadata={key: value})
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+    return lambda expression: [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+
 def test_metadata_integers_past_64_bits_compare_exactly(http: httpx.Client, client: Timeback) -> None:
     """An integer of any size compares as itself, with an integer filter value of any size. (SQLite's json_extract
     gives one past 64 bits as its nearest double, as the filter read such a value: ``='18446744073709551621'``
     matched 18446744073709551622 too, and ``>`` neither.) A double compares as the number it is: ``1e19`` is not
     10000000000000000001."""
-    r = make_roster(client)
-    (line_item,) = add_line_items(client, r, 1)
     big = 2**64 + 5  # 18446744073709551621, whose nearest double is 2**64
     values: list[Any] = [big, big + 1, float(2**64), -big, 5, str(big), 10**19 + 1, 2**63, -(2**63) - 1]
-    ids = [f"{r.class_}-big-{i}" for i in range(len(values))]
-    for sid, value in zip(ids, values, strict=True):
-        body = result_body(line_item, r.students[0], metadata={"n": value})
-        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
-
-    def matching(expression: str) -> list[int]:
-        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+    matching = _results_with_metadata(http, client, "n", values)
 
     assert matching(f"metadata.n='{big}'") == [0, 5]  # (the number, and the text)
     assert matching(f"metadata.n='{big + 1}'") == [1]
@@ -679,16 +685,7 @@ def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Clien
     """``~`` on metadata compares a JSON boolean as its JSON text: ``~'tru'`` finds true. (SQLite's json_extract
     gives 1/0 for them: ``~'1'`` found true, ``~'0'`` false, and ``~'true'`` only the string "true".) A number
     compares as its digits, as before."""
-    r = make_roster(client)
-    (line_item,) = add_line_items(client, r, 1)
-    values: list[Any] = [True, "true", False, 10, 2.5, "False!"]
-    ids = [f"{r.class_}-flag-{i}" for i in range(len(values))]
-    for sid, value in zip(ids, values, strict=True):
-        body = result_body(line_item, r.students[0], metadata={"flag": value})
-        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
-
-    def matching(expression: str) -> list[int]:
-        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+    matching = _results_with_metadata(http, client, "flag", [True, "true", False, 10, 2.5, "False!"])
 
     assert matching("metadata.flag~'tru'") == [0, 1]
     assert matching("metadata.flag~'TRUE'") == [0, 1]

@@ -12,7 +12,7 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -434,21 +434,39 @@ def _field_plan(
     cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()
 ) -> list[tuple[str, str, bool]]:
     """(field name, wire name, is an ISO date) for the fields of ``cls`` that can hold something to check: a date,
-    an enum, or a model or list that can. Worked out once per class, so a reference model costs one lookup; stored
-    only once whole (a placeholder in the shared cache was seen by another thread as "nothing to check"), a model
-    that refers to itself stopping at ``visiting``."""
-    plan = _FIELD_PLANS.get(cls)
+    an enum, or a model or list that can (``_planned``: once per class, so a reference model costs one lookup)."""
+
+    def entries(inside: frozenset[type[BaseModel]]) -> list[tuple[str, str, bool]]:
+        plan = []
+        for name, info in cls.__pydantic_fields__.items():
+            # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
+            is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
+            if is_date or _may_hold_checks(info.annotation, inside):
+                plan.append((name, info.serialization_alias or name, is_date))
+        return plan
+
+    return _planned(_FIELD_PLANS, cls, visiting, entries)
+
+
+PlanT = TypeVar("PlanT")
+
+
+def _planned(
+    cache: dict[type[BaseModel], list[PlanT]],
+    cls: type[BaseModel],
+    visiting: frozenset[type[BaseModel]],
+    entries: Callable[[frozenset[type[BaseModel]]], list[PlanT]],
+) -> list[PlanT]:
+    """``cls``'s plan from ``cache``, else ``entries(visiting | {cls})`` stored there: worked out once per class and
+    stored only once whole (a placeholder in the shared cache was seen by another thread as "nothing to check"), a
+    model that refers to itself stopping at ``visiting``."""
+    plan = cache.get(cls)
     if plan is not None:
         return plan
     if cls in visiting:
         return []
-    plan = []
-    for name, info in cls.__pydantic_fields__.items():
-        # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
-        is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
-        if is_date or _may_hold_checks(info.annotation, visiting | {cls}):
-            plan.append((name, info.serialization_alias or name, is_date))
-    _FIELD_PLANS[cls] = plan
+    plan = entries(visiting | {cls})
+    cache[cls] = plan
     return plan
 
 
@@ -476,21 +494,19 @@ _NUMBER_PLANS: dict[type[BaseModel], list[tuple[str, bool]]] = {}
 
 def _number_plan(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> list[tuple[str, bool]]:
     """(field name, is a number) for the fields of ``cls`` typed float without bool, and those holding models that
-    have some. Worked out once per class and stored once whole, as ``_field_plan``."""
-    plan = _NUMBER_PLANS.get(cls)
-    if plan is not None:
+    have some (``_planned``)."""
+
+    def entries(inside: frozenset[type[BaseModel]]) -> list[tuple[str, bool]]:
+        plan = []
+        for name, info in cls.__pydantic_fields__.items():
+            types = _types_in(info.annotation)
+            if float in types and bool not in types:
+                plan.append((name, True))
+            elif any(issubclass(t, BaseModel) and _number_plan(t, inside) for t in types):
+                plan.append((name, False))
         return plan
-    if cls in visiting:
-        return []
-    plan = []
-    for name, info in cls.__pydantic_fields__.items():
-        types = _types_in(info.annotation)
-        if float in types and bool not in types:
-            plan.append((name, True))
-        elif any(issubclass(t, BaseModel) and _number_plan(t, visiting | {cls}) for t in types):
-            plan.append((name, False))
-    _NUMBER_PLANS[cls] = plan
-    return plan
+
+    return _planned(_NUMBER_PLANS, cls, visiting, entries)
 
 
 def _types_in(annotation: Any) -> set[type]:
