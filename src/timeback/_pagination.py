@@ -4,10 +4,10 @@
 ``AsyncPaginator`` is what async list methods return: ``await`` it for the first page, or ``async for`` it for
 every item. Paging starts at the caller's ``offset`` and asks for the caller's ``limit`` per page; it stops at
 ``totalCount`` (or, when the server gives no total, at an empty page, or a short one without a ``Link`` to a next
-page) and raises if the server answers the same page twice with the same total, which would otherwise loop forever
-or duplicate records (a total that changed is a collection written meanwhile: offset paging then shows records
-again, and goes on). Iteration fetches the next page while the caller works through the current one (one request
-ahead: two pages in memory): in a background thread (sync), or in a task (async).
+page) and raises if the server answers the same page twice, which would otherwise loop forever or duplicate
+records (but once for a total grown by a page or more: records written ahead meanwhile, which offset paging then
+shows again, ``PageInfo.entered_ahead_of``). Iteration fetches the next page while the caller works through the
+current one (one request ahead: two pages in memory): in a background thread (sync), or in a task (async).
 Items become models as iteration reaches them (see ``PageInfo``).
 """
 
