@@ -482,13 +482,9 @@ class BaseClient:
         status = response.status_code
         # A redirect is not followed (the SDK's own client follows none: not with the secret or a token, nor a POST
         # turned into a GET): at a trailing slash, http for https, a path prefix missing, the URL is what to fix.
-        moved = (
-            300 <= status < 400
-            and status != 304
-            and redact(  # (304: an answer to conditional headers)
-                f"it redirected to {_location(request.url, response)}"
-            )
-        )
+        moved = ""
+        if 300 <= status < 400 and status != 304:  # (304: an answer to conditional headers, not a redirect)
+            moved = redact(f"it redirected to {_location(request.url, response)}")
         if token_endpoint and (status in (404, 405) or moved):  # (no token endpoint there)
             cls = AuthError
             where = moved or f"no token endpoint at {request.url}"

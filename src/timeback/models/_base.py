@@ -515,51 +515,57 @@ def _types_in(annotation: Any) -> set[type]:
     return set().union(*map(_types_in, get_args(annotation)))
 
 
-_DATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
-
-
-def date_fields(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> frozenset[str]:
+def date_fields(cls: type[BaseModel]) -> frozenset[str]:
     """The wire names of the ISO date fields of ``cls`` and of the models it holds (``scoreDate``; a user's roles'
-    ``beginDate``...): where a server may write a date-time sent otherwise, as the same instant. Stored once whole,
-    as ``_field_plan``."""
-    found = _DATE_FIELDS.get(cls)
-    if found is not None:
-        return found
-    if cls in visiting:
-        return frozenset()
-    names: set[str] = set()
-    for name, wire_name, is_date in _field_plan(cls):
-        if is_date:
-            names.add(wire_name)
-        else:
-            for model in _models_in(cls.__pydantic_fields__[name].annotation):
-                names |= date_fields(model, visiting | {cls})
-    found = _DATE_FIELDS[cls] = frozenset(names)
-    return found
+    ``beginDate``...): where a server may write a date-time sent otherwise, as the same instant."""
+    return _wire_names(cls, _DATE_FIELDS, _is_date_field)
 
 
-def reference_fields(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> frozenset[str]:
+def reference_fields(cls: type[BaseModel]) -> frozenset[str]:
     """The wire names of the reference fields (a ``TimebackSourcedIdReference``, or a list of them) of ``cls`` and
     of the models it holds (a user's roles' ``org``): where a server may answer a reference with fields added. Not
-    ``metadata`` or other free JSON, whose objects are the caller's own, ``sourcedId`` or not. Stored once whole."""
+    ``metadata`` or other free JSON, whose objects are the caller's own, ``sourcedId`` or not."""
+    return _wire_names(cls, _REFERENCE_FIELDS, _is_reference_field)
+
+
+_DATE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+_REFERENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _is_date_field(info: Any) -> bool:
+    # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
+    return ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
+
+
+def _is_reference_field(info: Any) -> bool:
     from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
-    found = _REFERENCE_FIELDS.get(cls)
+    return any(issubclass(model, TimebackSourcedIdReference) for model in _models_in(info.annotation))
+
+
+def _wire_names(
+    cls: type[BaseModel],
+    cache: dict[type[BaseModel], frozenset[str]],
+    of_kind: Callable[[Any], bool],
+    visiting: frozenset[type[BaseModel]] = frozenset(),
+) -> frozenset[str]:
+    """The wire names of the fields of ``cls``, and of the models it holds, that ``of_kind`` takes (given a field's
+    ``FieldInfo``). Stored once whole, for the class asked (a model that refers to itself stops at ``visiting``)."""
+    found = cache.get(cls)
     if found is not None:
         return found
     names: set[str] = set()
     for name, info in cls.__pydantic_fields__.items():
+        if of_kind(info):
+            names.add(info.serialization_alias or name)
+            continue
         for model in _models_in(info.annotation):
-            if issubclass(model, TimebackSourcedIdReference):
-                names.add(info.serialization_alias or name)
-            elif model not in visiting and model is not cls:
-                names |= reference_fields(model, visiting | {cls})
+            if model not in visiting and model is not cls:
+                names |= _wire_names(model, cache, of_kind, visiting | {cls})
+    found = frozenset(names)
     if not visiting:
-        _REFERENCE_FIELDS[cls] = frozenset(names)
-    return frozenset(names)
-
-
-_REFERENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
+        cache[cls] = found
+    return found
 
 
 def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
