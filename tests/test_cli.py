@@ -1063,3 +1063,35 @@ def test_serve_takes_the_query_time_limit(
 @pytest.mark.parametrize("value", ["-1", "nan"])
 def test_serve_refuses_a_query_time_limit_below_0(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     _refused(_serve(monkeypatch, "--database", "sqlite://", "--query-timeout", value), "--query-timeout", "0 or more")
+
+
+# pydantic reported older than the server extra's minimum (pyproject's ``pydantic>=2.12``), the rest as installed
+_PYDANTIC_2_11 = (
+    "import importlib.metadata as metadata\n"
+    "installed = metadata.version\n"
+    "metadata.version = lambda name: '2.11.3' if name == 'pydantic' else installed(name)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "code"),
+    [
+        ("import sys; sys.argv = ['timeback', 'demo']\nfrom timeback._cli import main; main()", 2),
+        ("from timeback.server.runner import LocalServer", 1),
+    ],
+)
+def test_a_server_dependency_older_than_the_extra_needs_is_named(script: str, code: int) -> None:
+    """(pydantic 2.11, which the SDK alone accepts, passed the extras check; ``timeback demo`` then crashed at its
+    first write.)"""
+    done = subprocess.run([sys.executable, "-c", _PYDANTIC_2_11 + script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == code, done.stderr
+    needs = "timeback's server needs newer releases of pydantic 2.11.3 (needs >=2.12): pip install --upgrade"
+    assert needs in done.stderr, done.stderr
+    if code == 2:
+        assert done.stderr.count("\n") == 1, done.stderr  # (one line, no traceback)
+
+
+def test_the_installed_releases_meet_the_server_extra() -> None:
+    from timeback._extras import outdated_requirements
+
+    assert outdated_requirements() == []

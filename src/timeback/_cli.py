@@ -13,11 +13,16 @@ class PairsStyle(str, Enum):
 
 
 def main() -> None:
+    from timeback._extras import OutdatedRequirementError
+
     try:
         import typer  # noqa: F401
         import uvicorn  # noqa: F401
 
         from timeback.server import create_app  # noqa: F401
+    except OutdatedRequirementError as exc:
+        sys.stderr.write(f"{exc}\n")  # ("timeback's server needs newer releases of ...")
+        raise SystemExit(2) from None
     except ImportError as exc:
         sys.stderr.write(
             f"timeback: the command line needs the server extra ({exc.name} is missing).\n"

@@ -12,6 +12,14 @@ except ModuleNotFoundError as exc:  # (``LocalServer`` in a test fixture, the SD
         name=exc.name,
     ) from None
 
+
+from timeback._extras import OutdatedRequirementError, outdated_requirements
+
+if outdated := outdated_requirements():
+    raise OutdatedRequirementError(
+        f"timeback's server needs newer releases of {', '.join(outdated)}: pip install --upgrade 'timeback[server]'"
+    )
+
 from timeback.server.app import create_app
 from timeback.server.config import ServerSettings
 

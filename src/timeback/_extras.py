@@ -1,0 +1,43 @@
+"""Whether the installed releases meet the server extra's minimums (no import of the server's dependencies)."""
+
+from __future__ import annotations
+
+import re
+
+
+class OutdatedRequirementError(ImportError):
+    """A requirement of the server extra installed at a release older than the extra's minimum."""
+
+
+def outdated_requirements() -> list[str]:
+    """The server extra's requirements installed below their minimum, as ``"pydantic 2.11.3 (needs >=2.12)"``: pip
+    keeps an older release that satisfied the SDK alone, or one the user downgraded, and the server then failed
+    mid-run (pydantic 2.11: ``timeback demo`` crashed at its first write). Read from the installed package's
+    metadata, so the minimums are pyproject's; none when timeback runs uninstalled."""
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("timeback") or []
+    except metadata.PackageNotFoundError:
+        return []
+    outdated = []
+    for requirement in requires:
+        spec, _, marker = requirement.partition(";")
+        found = re.match(r"\s*([A-Za-z0-9_.-]+)\s*(.*)", spec)
+        if found is None or "extra == 'server'" not in marker.replace('"', "'"):
+            continue
+        name, constraints = found.groups()
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # (a missing one: its import says so; uvloop is optional to uvicorn)
+        for constraint in constraints.split(","):
+            minimum = constraint.strip().removeprefix(">=")
+            if minimum != constraint.strip() and _release(installed) < _release(minimum):
+                outdated.append(f"{name} {installed} (needs >={minimum})")
+    return outdated
+
+
+def _release(version: str) -> tuple[int, ...]:
+    found = re.match(r"\d+(?:\.\d+)*", version)
+    return tuple(map(int, found.group().split("."))) if found else ()
