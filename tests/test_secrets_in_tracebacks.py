@@ -389,32 +389,40 @@ class Echoing:
                 return httpx.Response(400, json={"error": "invalid_client", "error_description": described})
             return httpx.Response(200, json={"access_token": self.token, "expires_in": 3600})
         echoed = f"Invalid key=value pair in Authorization header: '{sent}'"
+        request_id = {"X-Request-Id": f"gw-{sent}"}  # (a gateway naming its answer after what it was sent)
         if self.at == "200":
-            return httpx.Response(200, json={"headers": {"Authorization": sent}})
+            return httpx.Response(200, json={"headers": {"Authorization": sent}}, headers=request_id)
+        if self.at == "page":  # (a listed record that is no result: its value is in the message and the body)
+            page = {"results": [{"sourcedId": "r1", "score": sent}], "totalCount": 1}
+            return httpx.Response(200, json=page, headers=request_id)
         if self.at == "text":
-            return httpx.Response(403, text=f"{echoed} {quote(self.token, safe='')}")
-        return httpx.Response(403, json={"message": echoed, "seen": [quote(self.token, safe=""), {sent: 1}]})
+            return httpx.Response(403, text=f"{echoed} {quote(self.token, safe='')}", headers=request_id)
+        seen = [quote(self.token, safe=""), {sent: 1}]
+        return httpx.Response(403, json={"message": echoed, "seen": seen}, headers=request_id)
 
     def kwargs(self) -> dict[str, Any]:
         return {"base_url": "http://127.0.0.1:1", "client_id": "echo-client", "client_secret": self.secret,
                 "max_retries": 0}  # fmt: skip
 
     def expected(self) -> type[BaseException]:
-        return {"token": AuthError, "200": APIResponseValidationError}.get(self.at, PermissionDeniedError)
+        validation = APIResponseValidationError
+        return {"token": AuthError, "200": validation, "page": validation}.get(self.at, PermissionDeniedError)
 
     def assert_redacted(self, error: BaseException) -> None:
         assert isinstance(error, RequestError | APIResponseValidationError)
-        kept = {"token": "bad secret", "200": "Authorization"}.get(
+        kept = {"token": "bad secret", "200": "Authorization", "page": "score"}.get(
             self.at, "Invalid key=value pair in Authorization header: '[redacted]'"
         )
         basic = base64.b64encode(f"echo-client:{quote(self.secret, safe='')}".encode()).decode()
         message = error.message if isinstance(error, RequestError) else error.args[0]
         texts = {"str": str(error), "repr": repr(error), "message": message, "body": json.dumps(error.body)}
-        for where, text in texts.items():
-            assert kept in text and "[redacted]" in text, (where, text)
+        if self.at != "token":
+            assert error.request_id == "gw-[redacted]", error.request_id
+        for where, text in {**texts, "request_id": str(error.request_id)}.items():
+            assert where == "request_id" or (kept in text and "[redacted]" in text), (where, text)
             for secret in (self.secret, self.token, basic, quote(self.secret, safe=""), quote(self.token, safe="")):
                 assert secret not in text, (where, secret)
-        if self.at != "200":  # (a 200's answer is also a local of the frame that parsed it, and of pydantic's)
+        if self.at not in ("200", "page"):  # (a 200's answer is also a local of the frame that parsed it)
             assert_holds_no_credentials(error, self.secret, self.token, basic)
 
 
@@ -423,6 +431,13 @@ def test_credentials_a_server_echoes_in_an_error_are_redacted(at: str) -> None:
     echoing = Echoing(at)
     with Timeback(**echoing.kwargs(), http_client=httpx.Client(transport=httpx.MockTransport(echoing))) as client:
         error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), echoing.expected())
+    echoing.assert_redacted(error)
+
+
+def test_credentials_a_server_echoes_in_a_listed_record_are_redacted() -> None:
+    echoing = Echoing("page")
+    with Timeback(**echoing.kwargs(), http_client=httpx.Client(transport=httpx.MockTransport(echoing))) as client:
+        error = failure(lambda: list(client.oneroster.gradebook.get_all_results()), echoing.expected())
     echoing.assert_redacted(error)
 
 

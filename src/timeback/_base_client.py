@@ -499,7 +499,7 @@ class BaseClient:
             status_code=response.status_code,
             method=request.method,
             url=str(request.url),
-            request_id=request_id_of(response),
+            request_id=redact(request_id_of(response)),  # (a gateway may echo what it refused there too)
             body=body,
             retries_taken=retries_taken,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
@@ -1371,38 +1371,53 @@ def _past_microseconds(value: str) -> str:
 def _bad_answer(message: str, response: httpx.Response) -> APIResponseValidationError:
     """The error for an answer that is not what the API documents, with its text: both without the bearer token
     the request carried, should the answer echo it (a service at base_url that answers with the request it got)."""
-    try:
-        credentials = sent_credentials(response.request)
-    except RuntimeError:  # (a response made without its request)
-        credentials = ()
+    credentials = _credentials_of(response)
     body = _redacted(response.text, credentials)[:2000]
-    return APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response))
+    return APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response, credentials))
 
 
-def answer_of(response: httpx.Response) -> dict[str, Any]:
-    """What an ``APIResponseValidationError`` tells of the answer it is about (its body: the caller's choice)."""
-    return {
-        "status_code": response.status_code,
-        "request_id": request_id_of(response),
-        "retries_taken": retries_taken_of(response),
-    }
+def _credentials_of(response: httpx.Response) -> tuple[str, ...]:
+    request = _request_of(response)
+    return sent_credentials(request) if request is not None else ()
+
+
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    try:
+        return response.request
+    except RuntimeError:  # (a response made without its request)
+        return None
+
+
+def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """What an ``APIResponseValidationError`` tells of the answer it is about (its body: the caller's choice); its
+    request id without the ``credentials`` the request carried (by default, read from it), should it echo them."""
+    request_id = request_id_of(response)
+    if request_id is not None:
+        request_id = _redacted(request_id, _credentials_of(response) if credentials is None else credentials)
+    return {"status_code": response.status_code, "request_id": request_id, "retries_taken": retries_taken_of(response)}
 
 
 def _item_builder(op: Operation[Any, ModelT], response: httpx.Response) -> Callable[[int, Any], ModelT]:
     model = op.response
     assert model is not None  # a listing always declares its item model
     validate = model.__pydantic_validator__.validate_python
-    answer = answer_of(response)  # (its figures, not the response: a page must not keep its body twice)
+    # Its figures and request, not the response: a page must not keep its body twice. The credentials the request
+    # carried are read only for an error (40 us: a page of one item paid it each).
+    request, answer = _request_of(response), answer_of(response, credentials=())
 
     def build(index: int, raw: Any) -> ModelT:
         try:
             item: ModelT = validate(raw)
         except pydantic.ValidationError as exc:
+            credentials = sent_credentials(request) if request is not None else ()
             raise APIResponseValidationError(
-                f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
-                f"{exc.errors(include_url=False)[:3]}",
-                body=repr(raw)[:2000],
-                **answer,
+                _redacted(
+                    f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
+                    f"{exc.errors(include_url=False)[:3]}",
+                    credentials,
+                ),
+                body=_redacted(repr(raw), credentials)[:2000],
+                **{**answer, "request_id": _redacted(answer["request_id"], credentials)},
             ) from None
         return item
 
