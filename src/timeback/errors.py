@@ -33,6 +33,7 @@ model refuses raises pydantic's ``ValidationError`` (a ``ValueError``), as ``tim
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable
@@ -253,7 +254,7 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
     first (before the cut, which could leave part of a credential). JSON is read as RFC 8259 has it (UTF-8, or UTF-16
     or -32 told by its first bytes; a ``charset`` parameter has no effect there, as for httpx's ``json()``), then in
     the ``charset`` its Content-Type declares if that fails; text in that ``charset`` (a proxy's page in
-    ISO-8859-1), or UTF-8 when there is none or Python cannot decode with it."""
+    ISO-8859-1, read as windows-1252 as browsers do), or UTF-8 when there is none or Python cannot decode with it."""
     try:
         return redact(json.loads(content))
     except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
@@ -261,6 +262,8 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
     text = content.decode("utf-8", "replace")
     if charset:
         try:
+            if codecs.lookup(charset).name in ("iso8859-1", "ascii"):
+                charset = "cp1252"  # (as browsers read these labels, WHATWG's Encoding: a server's page "“” –" so)
             text = content.decode(charset, "replace").removeprefix("\ufeff")  # (a BOM the codec keeps)
         except (LookupError, UnicodeError):  # (unknown, no text encoding: "base64"; "idna" refuses "replace")
             pass
