@@ -502,7 +502,7 @@ CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Typ
     "idna-text": ("404 Not Found", "text/plain; charset=undefined", "Élève introuvable".encode()),
     # A page in windows-1252 under the label browsers read as it (WHATWG: iso-8859-1 and us-ascii are windows-1252)
     "windows-1252": ("404 Not Found", "text/html; charset=ISO-8859-1",
-                     "<title>“Élève” introuvable – 404</title>".encode("cp1252")),
+                     "<title>“Élève” introuvable \u2013 404</title>".encode("cp1252")),
     # A hostile or broken server's text, to forge log lines or rewrite a terminal (C0, DEL, C1, separators, bidi).
     "hostile": ("404 Not Found", "application/json",
                 b'{"imsx_description": "nope\\nERROR forged line \\u001b[31mred\\u007f\\u0085\\u2028\\u202e\\u2066"}'),
@@ -608,7 +608,7 @@ async def test_a_304_is_not_said_to_be_a_redirect(canned: tuple[str, list[str]],
      ("unknown-charset", NotFoundError, "Élève introuvable"),  # (a charset Python has not: UTF-8)
      ("mislabelled", NotFoundError, "Élève introuvable"), ("idna", NotFoundError, "Élève introuvable"),
      ("idna-text", NotFoundError, "Élève introuvable"),
-     ("windows-1252", NotFoundError, "“Élève” introuvable – 404")],
+     ("windows-1252", NotFoundError, "“Élève” introuvable \u2013 404")],
 )  # fmt: skip
 async def test_an_error_body_is_read_in_the_charset_it_declares(
     canned: tuple[str, list[str]], kind: str, name: str, error: type[RequestError], text: str

@@ -263,7 +263,7 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
     if charset:
         try:
             if codecs.lookup(charset).name in ("iso8859-1", "ascii"):
-                charset = "cp1252"  # (as browsers read these labels, WHATWG's Encoding: a server's page "“” –" so)
+                charset = "cp1252"  # (as browsers read these labels, WHATWG's Encoding: curly quotes, dashes)
             text = content.decode(charset, "replace").removeprefix("\ufeff")  # (a BOM the codec keeps)
         except (LookupError, UnicodeError):  # (unknown, no text encoding: "base64"; "idna" refuses "replace")
             pass
