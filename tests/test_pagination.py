@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from tests.support import Roster, add_line_items, result_body, uid
 from timeback import APIResponseValidationError, AsyncTimeback, Timeback
+from timeback.server.runner import LocalServer
 
 
 @pytest.fixture(scope="module")
@@ -515,3 +517,99 @@ def test_a_view_s_page_reads_its_records_under_the_view_s_and_the_base_collectio
     assert [o.sourcedId for o in schools.orgs] == [roster.school] and schools.schools == schools.orgs
     with pytest.raises(AttributeError):
         schools.users  # noqa: B018
+
+
+# ----- pages written a record a line (``timeback serve``'s listings; ``_base_client._records_by_line``)
+
+
+def _lined(records: list[Any], total: int, offset: int = 0, limit: int = 2, key: str = "results") -> bytes:
+    """A page as ``timeback serve`` writes it: the records' list opened on the first line, a record a line."""
+    lines = ",\n".join(json.dumps(record) for record in records)
+    envelope = json.dumps({"totalCount": total, "offset": offset, "limit": limit})[1:]
+    return (f'{{"{key}":[\n{lines}\n],' + envelope).encode()
+
+
+def _raw_pages(pages: list[bytes]) -> Timeback:
+    from tests.test_client import Script, make_client
+
+    script = Script([lambda request, page=page: httpx.Response(200, content=page) for page in pages])
+    return make_client(script)
+
+
+def test_the_server_writes_a_record_a_line_and_each_builds_the_model_the_whole_page_does(
+    server: LocalServer, client: Timeback, roster: Roster
+) -> None:
+    """Each line is validated straight from its JSON text: the models must be those of decoding the page whole
+    (every field, extras, what was set), for records holding what JSON text can: nested metadata, big integers,
+    escapes, text on several lines, non-ASCII, learning objectives."""
+    from timeback.models.gradebook import TimebackResult
+
+    (line_item,) = add_line_items(client, roster, 1)
+    odd = [
+        {"metadata": {"n": 2**70, "f": -0.0, "deep": {"list": [1, {"sourcedId": "x"}], "none": None}}},
+        {"comment": 'two\nlines, "quoted" \\ back\tslash ,\n{"sourcedId":"fake"}', "textScore": "élève 日本 🎓"},
+        {"learningObjectiveSet": [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "lo"}]}]},
+        {"score": 1e300, "scoreDate": "2024-02-29", "metadata": {"\u2028": "\u2029"}},
+    ]
+    ids = [uid("line") for _ in odd]
+    client.oneroster.gradebook.create_result_for_line_item(
+        line_item_sourced_id=line_item,
+        results=[result_body(line_item, roster.students[0], i, **extra) for i, extra in zip(ids, odd, strict=True)],
+    )
+    answers: list[bytes] = []
+    filter_ = f"lineItem.sourcedId='{line_item}'"
+    with Timeback(
+        **server.client_kwargs(),
+        http_client=httpx.Client(event_hooks={"response": [lambda r: answers.append(r.read())]}),
+    ) as watched:
+        page = watched.oneroster.gradebook.get_all_results(filter=filter_, limit=3)
+        lines = list(page._info.raw_items)
+        items = list(page)
+    assert [type(line) for line in lines] == [bytes] * 3  # (the page came a record a line, and was read so)
+    whole = [item for answer in answers for item in json.loads(answer).get("results", [])]  # (and the token's)
+    assert items == [TimebackResult.model_validate(record) for record in whole]
+    assert sorted(item.sourcedId for item in items) == sorted(ids)
+    assert page.totalCount == 4 and page.offset == 0 and "results" not in page._info.envelope
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # compact, as most servers write pages
+        json.dumps({"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 2, "offset": 0,
+                    "limit": 2}).encode(),
+        # a record over several lines: more lines than the envelope says the page holds
+        b'{"results":[\n{"sourcedId":"r1",\n"score":1},\n{"sourcedId":"r2"}\n],"totalCount":2,"offset":0,"limit":2}',
+        # the envelope before the records
+        b'{"totalCount":2,"offset":0,"limit":2,"results":[\n{"sourcedId":"r1"},\n{"sourcedId":"r2"}\n]}',
+        # indented
+        json.dumps({"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 2, "offset": 0,
+                    "limit": 2}, indent=2).encode(),
+    ],
+)  # fmt: skip
+def test_a_page_not_written_a_record_a_line_is_decoded_whole(page: bytes) -> None:
+    read = _raw_pages([page]).oneroster.gradebook.get_all_results(limit=2)
+    assert [type(item) for item in read._info.raw_items] == [dict, dict]
+    assert [r.sourcedId for r in read] == ["r1", "r2"]
+
+
+def test_a_short_page_written_a_record_a_line_is_decoded_whole() -> None:
+    """(A page shorter than its envelope says: its lines cannot be told from a record split over two.)"""
+    pages = [_lined([{"sourcedId": "r1"}], total=3), _lined([{"sourcedId": "r2"}, {"sourcedId": "r3"}], 3, 2)]
+    paging = _raw_pages(pages).oneroster.gradebook.get_all_results(limit=2)
+    assert [type(item) for item in paging._info.raw_items] == [dict]
+    assert [r.sourcedId for r in paging] == ["r1", "r2", "r3"]
+
+
+def test_pages_written_a_record_a_line_keep_the_paging_rules() -> None:
+    first = _lined([{"sourcedId": "r1"}, {"sourcedId": "r2"}], total=6)
+    second = _lined([{"sourcedId": "r3"}, {"sourcedId": "r4"}], total=6, offset=2)
+    looping = _raw_pages([first, second, second]).oneroster.gradebook.get_all_results(limit=2)
+    seen = []
+    with pytest.raises(APIResponseValidationError, match="same page for offsets 2 and 4"):
+        seen.extend(r.sourcedId for r in looping)
+    assert seen == ["r1", "r2", "r3", "r4"]
+    bad = _lined([{"sourcedId": "r1", "score": 1}, {"sourcedId": "r2", "score": "lots"}], total=2)
+    with pytest.raises(APIResponseValidationError, match=r"item 1 of 'results' is not a TimebackResult") as info:
+        list(_raw_pages([bad]).oneroster.gradebook.get_all_results(limit=2))
+    assert info.value.body == '{"sourcedId": "r2", "score": "lots"}'

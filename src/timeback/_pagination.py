@@ -18,6 +18,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+import pydantic_core
+
 from timeback.errors import APIResponseValidationError
 
 if TYPE_CHECKING:
@@ -36,15 +38,16 @@ __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
 
 @dataclass
 class PageInfo(Generic[T]):
-    """One page as received: the envelope decoded, its items still JSON values until they are used.
+    """One page as received: the envelope decoded, its items still JSON values (or, from a page written a record a
+    line, each record's JSON text) until they are used.
 
     Items become models one at a time as iteration reaches them, so a streamed export never holds a page of models
     (which also keeps them young for the garbage collector: building a whole page of models made the cyclic
     collector walk each of them several times). ``items`` builds and keeps them all.
     """
 
-    raw_items: list[Any]
-    build_item: Callable[[int, Any], T]  # (index in the page, JSON value) -> model; raises on a bad item
+    raw_items: list[Any]  # JSON values, or each record's JSON text (bytes) when the page came a record a line
+    build_item: Callable[[int, Any], T]  # (index in the page, raw item) -> model; raises on a bad item
     collection: str
     envelope: dict[str, Any]  # everything but the items: totalCount, pageCount and the like
     total_count: int | None
@@ -108,6 +111,11 @@ class PageInfo(Generic[T]):
 
 
 def _id(item: Any) -> Any:
+    if type(item) is bytes:  # (a record's line: its JSON text)
+        try:
+            item = pydantic_core.from_json(item)
+        except ValueError:
+            return item
     return item.get("sourcedId", id(item)) if isinstance(item, dict) else id(item)
 
 

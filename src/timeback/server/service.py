@@ -136,9 +136,9 @@ class GradebookService:
         if _flags(coll.model):
             rows = _rows_with_flags_as_words(rows, coll)
         if fields is None:
-            items = ",".join(rows)
+            items = ",\n".join(rows)
         else:
-            items = ",".join(json.dumps(select_fields(json.loads(r), fields)) for r in rows)
+            items = ",\n".join(json.dumps(select_fields(json.loads(r), fields)) for r in rows)
         envelope = {
             "totalCount": total,
             "pageCount": math.ceil(total / limit) if total else 0,
@@ -146,7 +146,9 @@ class GradebookService:
             "offset": offset,
             "limit": limit,
         }
-        text = f'{{"{op.records_key}":[{items}],' + json.dumps(envelope)[1:]
+        # A record a line (JSON all the same; a record's text holds no line break): the SDK validates each line
+        # straight into a model, rather than the page into dicts first (``_records_by_line``)
+        text = f'{{"{op.records_key}":[' + (f"\n{items}\n" if rows else "") + "]," + json.dumps(envelope)[1:]
         headers = {"X-Total-Count": str(total)}
         if (links := link_header(url, query, limit, offset, total)) is not None:
             headers["Link"] = links
