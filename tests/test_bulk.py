@@ -780,6 +780,27 @@ async def test_an_input_failing_midway_leaves_what_was_sent_counted(
     last_progress_as_noted(calls, broke.value)
 
 
+async def test_the_batch_sent_just_before_the_input_breaks_is_stored_and_counted(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """One batch at a time: the second goes as the first settles, and the input breaks at the next result. Sync
+    and async alike, that second batch is in flight and finishes. Before, the sync upload cancelled it whenever no
+    thread had picked it up yet (nearly always): "4 results taken, 2 stored, 2 failed or not sent"."""
+    roster, line_items = world
+    tag = uid("handed-off")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from interleaved(roster, line_items[:1], 4, tag)
+        raise ValueError("the export broke")
+
+    with pytest.raises(ValueError, match="the export broke") as broke:
+        await upload(either, rows(), batch_size=2, concurrency=1)
+    assert broke.value.__notes__ == [
+        "bulk_post_results stopped: 4 results taken, 4 stored, 0 failed or not sent; the rest of the input was not read"
+    ]
+    assert len(stored_scores(client, roster, tag)) == 4
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_stop_counts_batches_whose_answer_was_lost_as_maybe_stored(
     server: Any, client: Timeback, world: tuple[Roster, list[str]], kind: str

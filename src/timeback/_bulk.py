@@ -847,9 +847,6 @@ def run_sync(
             if (batch := in_flight.pop(future, None)) is None:  # (settled already: by a wait, or the callback's)
                 continue
             batcher.settled(batch)
-            if future.cancelled():
-                not_sent(summary, [batch], "the upload stopped")
-                continue
             error = future.exception()
             outcome = error if error is not None else future.result()
             if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
@@ -918,12 +915,18 @@ def run_sync(
         except BaseException as error:
             # Stopped (refused credentials, the input or on_progress raising, an interrupt): the batches in flight
             # finish and are counted, the ones not yet sent are counted as not sent, so the note tells what was
-            # stored. As on AsyncTimeback. (A second Ctrl-C while they finish stops the wait, without the note.)
+            # stored. As on AsyncTimeback, whose tasks all run: a batch given to the pool within `concurrency` that
+            # no thread has started yet is in flight too, and goes.
             if stopping is not None:
                 stopping.set()
-            for future in in_flight:
-                future.cancel()
-            settle(interrupts.wait_only(wait, in_flight).done, progress=False)
+            try:
+                settle(interrupts.wait_only(wait, in_flight).done, progress=False)
+            except BaseException:
+                # (a second Ctrl-C stops the wait, without the note: the batches no thread has started are not
+                # sent, as cancelling an async upload ends its tasks)
+                for future in in_flight:
+                    future.cancel()
+                raise
             not_sent(summary, batcher.rest(held=True), "the upload stopped")
             note_stop(summary, error, reports, interrupts.wait_only)  # (an interrupt held stays held)
             raise
