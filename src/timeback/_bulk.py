@@ -144,7 +144,8 @@ class Batch(NamedTuple):
     records: EncodedItems
 
 
-ProgressCallback = Callable[[BulkProgress], None]
+# (what it returns is ignored: `lambda p: bar.update(p.stored)` returns what tqdm's update does, bool | None)
+ProgressCallback = Callable[[BulkProgress], object]
 
 
 @functools.cache

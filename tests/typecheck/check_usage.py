@@ -104,3 +104,18 @@ async def records_read_are_bulk_results_async(client: AsyncTimeback, read: list[
 
     await client.oneroster.gradebook.bulk_post_results(read)
     await client.oneroster.gradebook.bulk_post_results(rows())
+
+
+class ProgressBar:
+    """As tqdm's: ``update`` returns a value (``bool | None``), which ``on_progress`` may pass on."""
+
+    def update(self, n: int = 1) -> bool | None:
+        return None
+
+
+def on_progress_may_return_a_value(client: Timeback, bar: ProgressBar) -> None:
+    client.oneroster.gradebook.bulk_post_results([], on_progress=lambda progress: bar.update(progress.stored))
+
+
+async def on_progress_may_return_a_value_async(client: AsyncTimeback, bar: ProgressBar) -> None:
+    await client.oneroster.gradebook.bulk_post_results([], on_progress=lambda progress: bar.update(progress.stored))
