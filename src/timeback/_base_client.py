@@ -834,8 +834,8 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
         return None
     if not isinstance(envelope, dict) or envelope.pop(key, None) != []:
         return None
-    total, offset, limit = (envelope.get(name) for name in ("totalCount", "offset", "limit"))
-    if not all(type(number) is int for number in (total, offset, limit)):
+    total, offset, limit = envelope.get("totalCount"), envelope.get("offset"), envelope.get("limit")
+    if type(total) is not int or type(offset) is not int or type(limit) is not int:
         return None
     lines = content[first + 1 : last].split(b",\n")
     if len(lines) != max(0, min(limit, total - offset)):
