@@ -67,6 +67,15 @@ class Filter:
         'active'``, ``status@'active,tobedeleted'`` and ``status~'DEL'`` do."""
         return any(_group_admits(group, name, value) for group in self.any_of)
 
+    def only_on(self, name: str) -> bool:
+        """Whether every predicate is on the field ``name``."""
+        return all(p.path == (name,) for group in self.any_of for p in group)
+
+    def holds_for(self, name: str, value: str) -> bool:
+        """Whether a record whose field ``name`` is ``value`` passes this filter, when it is on that field alone
+        (``only_on``): every predicate of one of its AND groups holds for the value, compared as ``admits`` does."""
+        return any(all(_holds(p, value) for p in group) for group in self.any_of)
+
     def hiding(self, name: str, value: str) -> Filter:
         """This filter with ``name != value`` added to each of its AND groups that does not ask for ``value`` (no
         predicate on ``name`` holds for it): a group without a status predicate leaves deleted records out, whatever
