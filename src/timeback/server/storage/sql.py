@@ -13,7 +13,8 @@ Listings are paged by offset, which SQLite serves by walking every row before th
 ``totalCount``, which is a count over the whole selection. Both are remembered per *generation*: a number in the
 ``timeback_meta`` table that every write transaction bumps, read in the same snapshot as the page. While it is
 unchanged (nothing was written, by this process or another on the same file), a listing's count is reused and the
-page after one already served starts right after that page's last row (keyset speed for offset paging).
+page after one already served starts right after that page's last row (keyset speed for offset paging; in a sorted
+listing, after that row's sort key and pk).
 """
 
 from __future__ import annotations
