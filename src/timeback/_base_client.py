@@ -837,10 +837,9 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     total, offset, limit = envelope.get("totalCount"), envelope.get("offset"), envelope.get("limit")
     if type(total) is not int or type(offset) is not int or type(limit) is not int:
         return None
-    lines = content[first + 1 : last].split(b",\n")
-    if len(lines) != max(0, min(limit, total - offset)):
+    if content.count(b",\n", first + 1, last) + 1 != max(0, min(limit, total - offset)):  # (before any split)
         return None
-    return envelope, lines
+    return envelope, content[first + 1 : last].split(b",\n")
 
 
 def _list_keys(op: Operation[Any, Any]) -> tuple[str, ...]:

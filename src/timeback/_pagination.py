@@ -111,12 +111,14 @@ class PageInfo(Generic[T]):
 
 
 def _id(item: Any) -> Any:
+    """An item's sourcedId, else its identity (the item's own, kept by its page: never a value freed since)."""
+    record = item
     if type(item) is bytes:  # (a record's line: its JSON text)
         try:
-            item = pydantic_core.from_json(item)
+            record = pydantic_core.from_json(item)
         except ValueError:
-            return item
-    return item.get("sourcedId", id(item)) if isinstance(item, dict) else id(item)
+            return id(item)
+    return record.get("sourcedId", id(item)) if isinstance(record, dict) else id(item)
 
 
 class _PageBase(Generic[T]):
