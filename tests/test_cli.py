@@ -1095,3 +1095,29 @@ def test_the_installed_releases_meet_the_server_extra() -> None:
     from timeback._extras import outdated_requirements
 
     assert outdated_requirements() == []
+
+
+@pytest.mark.parametrize(
+    ("installed", "minimum", "below"),
+    [("2.11.9", "2.12", True), ("2.12.0rc1", "2.12", True), ("0.16.0.dev0", "0.16", True), ("2.12a0", "2.12.0", True),
+     ("2.12.0", "2.12", False), ("2.12.0.post1", "2.12", False), ("2.12+cpu", "2.12", False), ("2.13b1", "2.12", False),
+     ("0.51", "0.51", False)],
+)  # fmt: skip
+def test_a_pre_release_of_a_minimum_comes_before_it(installed: str, minimum: str, below: bool) -> None:
+    """(As PEP 440 and pip order them: ``2.12.0rc1`` passed a ``>=2.12`` floor.)"""
+    from timeback._extras import _below
+
+    assert _below(installed, minimum) is below
+
+
+def test_a_dependency_without_its_metadata_does_not_stop_the_command() -> None:
+    """(A dist-info without METADATA, left by a failed uninstall: ``version()`` is None, and ``timeback --help``
+    was a TypeError.)"""
+    script = (
+        "import importlib.metadata as metadata\n"
+        "installed = metadata.version\n"
+        "metadata.version = lambda name: None if name == 'rich' else installed(name)\n"
+        "from timeback._extras import outdated_requirements; print(outdated_requirements())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

@@ -623,6 +623,18 @@ async def test_an_error_body_is_read_in_the_charset_it_declares(
         assert raised.body == ({"imsx_description": text} if name not in ("utf16", "idna-text") else text)
 
 
+@pytest.mark.parametrize("label", ["ISO-8859-1", "latin1", "us-ascii"])
+def test_a_page_labelled_latin_1_reads_as_windows_1252_all_its_bytes_kept(label: str) -> None:
+    """(Python's cp1252 leaves five bytes undefined, which "replace" made U+FFFD; browsers read them as the C1
+    controls of the same number, as latin-1 did.)"""
+    from timeback.errors import decode_error_body
+
+    page = b"caf\xe9 \x93q\x94 \x96" + bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+    assert decode_error_body(page, lambda text: text, label) == "caf\xe9 \u201cq\u201d \u2013\x81\x8d\x8f\x90\x9d"
+    body = decode_error_body(b'{"m": "a\x81\x93"}', lambda text: text, label)  # (JSON not in UTF-8, so labelled)
+    assert body == {"m": "a\x81\u201c"}
+
+
 # What a server's text may hold that must not reach a log or terminal raw: C0 and C1 controls, DEL, the line and
 # paragraph separators, bidi embeddings, overrides and isolates.
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -392,6 +392,9 @@ class Echoing:
         request_id = {"X-Request-Id": f"gw-{sent}"}  # (a gateway naming its answer after what it was sent)
         if self.at == "200":
             return httpx.Response(200, json={"headers": {"Authorization": sent}}, headers=request_id)
+        if self.at == "same":  # (a server ignoring offset: every page the first)
+            page = {"results": [{"sourcedId": "r1"}, {"sourcedId": "r2"}], "totalCount": 10}
+            return httpx.Response(200, json=page, headers=request_id)
         if self.at == "page":  # (a listed record that is no result: its value is in the message and the body)
             page = {"results": [{"sourcedId": "r1", "score": sent}], "totalCount": 1}
             return httpx.Response(200, json=page, headers=request_id)
@@ -439,6 +442,14 @@ def test_credentials_a_server_echoes_in_a_listed_record_are_redacted() -> None:
     with Timeback(**echoing.kwargs(), http_client=httpx.Client(transport=httpx.MockTransport(echoing))) as client:
         error = failure(lambda: list(client.oneroster.gradebook.get_all_results()), echoing.expected())
     echoing.assert_redacted(error)
+
+
+def test_credentials_a_server_echoes_in_its_request_id_are_redacted_when_it_answers_a_page_again() -> None:
+    echoing = Echoing("same")
+    with Timeback(**echoing.kwargs(), http_client=httpx.Client(transport=httpx.MockTransport(echoing))) as client:
+        error = failure(lambda: list(client.oneroster.gradebook.get_all_results(limit=2)), APIResponseValidationError)
+    assert "same page" in str(error) and isinstance(error, APIResponseValidationError)
+    assert error.request_id == "gw-[redacted]", error.request_id
 
 
 @pytest.mark.parametrize("at", ["token", "api", "200"])

@@ -773,7 +773,7 @@ class BaseClient:
     def parse_page(op: Operation[Any, ModelT], request: Any, response: httpx.Response) -> PageInfo[ModelT]:
         """The page's envelope, decoded; its items stay JSON values (or a record's line, ``_records_by_line``)
         until iteration reaches them (``PageInfo``)."""
-        keys = _list_keys(op)
+        keys, redact = _list_keys(op), _redactor(_request_of(response))
         by_line = _records_by_line(response.content, keys)
         if by_line is not None:
             envelope, items = by_line
@@ -800,7 +800,8 @@ class BaseClient:
             total = int(response.headers["x-total-count"])
         return PageInfo(
             raw_items=items,
-            build_item=_item_builder(op, response, by_line=by_line is not None),
+            build_item=_item_builder(op, response, redact, by_line=by_line is not None),
+            redact=redact,
             collection=op.collection,
             envelope=envelope,
             total_count=total,
@@ -1432,31 +1433,42 @@ def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = No
     return {"status_code": response.status_code, "request_id": request_id, "retries_taken": retries_taken_of(response)}
 
 
+def _redactor(request: httpx.Request | None) -> Callable[[Any], Any]:
+    """What takes the credentials ``request`` carried out of a text, should an answer echo them: read from it on
+    first use, an error's (40 us, which a page of one record paid each when read up front)."""
+    found: list[tuple[str, ...]] = []
+
+    def redact(text: Any) -> Any:
+        if request is None or text is None:
+            return text
+        if not found:
+            found.append(sent_credentials(request))
+        return _redacted(text, found[0])
+
+    return redact
+
+
 def _item_builder(
-    op: Operation[Any, ModelT], response: httpx.Response, by_line: bool = False
+    op: Operation[Any, ModelT], response: httpx.Response, redact: Callable[[Any], Any], by_line: bool = False
 ) -> Callable[[int, Any], ModelT]:
     """Builds a page's items: JSON values, or with ``by_line`` each record's JSON text (``_records_by_line``)."""
     model = op.response
     assert model is not None  # a listing always declares its item model
     validator = model.__pydantic_validator__
     validate = validator.validate_json if by_line else validator.validate_python
-    # Its figures and request, not the response: a page must not keep its body twice. The credentials the request
-    # carried are read only for an error (40 us: a page of one item paid it each).
-    request, answer = _request_of(response), answer_of(response, credentials=())
+    answer = answer_of(response, credentials=())  # (its figures, not the response: a page must not keep its body twice)
 
     def build(index: int, raw: Any) -> ModelT:
         try:
             item: ModelT = validate(raw)
         except pydantic.ValidationError as exc:
-            credentials = sent_credentials(request) if request is not None else ()
             raise APIResponseValidationError(
-                _redacted(
+                redact(
                     f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
-                    f"{exc.errors(include_url=False)[:3]}",
-                    credentials,
+                    f"{exc.errors(include_url=False)[:3]}"
                 ),
-                body=_redacted(raw.decode("utf-8", "replace") if type(raw) is bytes else repr(raw), credentials)[:2000],
-                **{**answer, "request_id": _redacted(answer["request_id"], credentials)},
+                body=redact(raw.decode("utf-8", "replace") if type(raw) is bytes else repr(raw))[:2000],
+                **{**answer, "request_id": redact(answer["request_id"])},
             ) from None
         return item
 

@@ -31,11 +31,23 @@ def outdated_requirements() -> list[str]:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue  # (a missing one: its import says so; uvloop is optional to uvicorn)
+        if not isinstance(installed, str):
+            continue  # (a dist-info without its METADATA, left by a failed uninstall: the import says what it says)
         for constraint in constraints.split(","):
             minimum = constraint.strip().removeprefix(">=")
-            if minimum != constraint.strip() and _release(installed) < _release(minimum):
+            if minimum != constraint.strip() and _below(installed, minimum):
                 outdated.append(f"{name} {installed} (needs >={minimum})")
     return outdated
+
+
+def _below(installed: str, minimum: str) -> bool:
+    """Whether release ``installed`` comes before ``minimum`` as PEP 440 orders them, for the versions pyproject
+    names (digits): a pre- or dev release of a version comes before it (``2.12.0rc1`` < ``2.12``), a post or local
+    one does not."""
+    mine, theirs = _release(installed), _release(minimum)
+    width = max(len(mine), len(theirs))
+    pre = re.match(r"\d+(?:\.\d+)*[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)", installed, re.IGNORECASE)
+    return (*mine, *[0] * (width - len(mine)), -1 if pre else 0) < (*theirs, *[0] * (width - len(theirs)), 0)
 
 
 def _release(version: str) -> tuple[int, ...]:

@@ -60,6 +60,8 @@ class PageInfo(Generic[T]):
     # for a class's students, "orgs" for schools), as the answer may come under either.
     aliases: tuple[str, ...] = ()
     repeated: bool = False  # (the page before answered again, its records shifted by writes: ``entered_ahead_of``)
+    # The credentials the page's request carried, taken out of a text (an error's), should the answer echo them
+    redact: Callable[[Any], Any] = lambda text: text
     _items: list[T] | None = None
 
     @property
@@ -188,7 +190,7 @@ def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
             f"the server answered the same page for offsets {previous.offset} and {current.offset} (a server "
             "ignoring offset; or records entering the listing ahead of them meanwhile, its total not growing by a "
             "page, or twice in a row); stopping",
-            request_id=current.request_id,
+            request_id=current.redact(current.request_id),
             retries_taken=current.retries_taken,
         )
 

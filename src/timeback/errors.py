@@ -263,8 +263,12 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
     if charset:
         try:
             if codecs.lookup(charset).name in ("iso8859-1", "ascii"):
-                charset = "cp1252"  # (as browsers read these labels, WHATWG's Encoding: curly quotes, dashes)
-            text = content.decode(charset, "replace").removeprefix("\ufeff")  # (a BOM the codec keeps)
+                # As browsers read these labels (WHATWG's Encoding: curly quotes, dashes), the five bytes
+                # windows-1252 leaves undefined as the C1 controls of the same number
+                text = content.decode("cp1252", "surrogateescape").translate(_CP1252_UNDEFINED)
+            else:
+                text = content.decode(charset, "replace")
+            text = text.removeprefix("\ufeff")  # (a BOM the codec keeps)
         except (LookupError, UnicodeError):  # (unknown, no text encoding: "base64"; "idna" refuses "replace")
             pass
         else:
@@ -273,6 +277,9 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
             except (ValueError, RecursionError):
                 pass
     return redact(text)[:2000]
+
+
+_CP1252_UNDEFINED = {0xDC00 + byte: byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}  # (as surrogateescape has them)
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
