@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, StrictBool, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
 from pydantic_core import core_schema
 
 from timeback.enums import (
@@ -20,7 +20,7 @@ from timeback.enums import (
     TimebackRoleType,
     TimebackSex,
 )
-from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel, is_strict
+from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -83,15 +83,6 @@ class TimebackAcademicSession(TimebackEntity):
     parent: Ref | None = None
     children: list[Ref] | None = None
     org: Ref | None = None
-
-    @field_validator("schoolYear", mode="before")
-    @classmethod
-    def _year_as_text(cls, value: Any, info: ValidationInfo) -> Any:
-        # A number as str() writes it, 2025.0 as "2025": pydantic writes a float otherwise from JSON text than from
-        # a decoded value ("2025" and "2025.0"), and a page's records are read either way (``_records_by_line``)
-        if type(value) is float and not is_strict(info):
-            return str(int(value)) if value.is_integer() and abs(value) < 1e16 else str(value)
-        return value
 
 
 class TimebackCourse(TimebackEntity):
