@@ -1121,3 +1121,17 @@ def test_a_dependency_without_its_metadata_does_not_stop_the_command() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+
+
+@pytest.mark.parametrize("written", ["pydantic[email]>=2.12", "pydantic (>=2.12)", "pydantic[email] (>= 2.12, <3)"])
+def test_a_requirement_with_extras_or_in_the_old_form_is_checked_too(written: str) -> None:
+    """(``name[extra]>=x`` and ``name (>=x)`` were skipped: their minimum read as ``[extra]>=x``, no floor.)"""
+    script = (
+        "import importlib.metadata as metadata\n"
+        f"metadata.requires = lambda name: [{written!r} + '; extra == \"server\"']\n"
+        "metadata.version = lambda name: '2.11.3'\n"
+        "from timeback._extras import outdated_requirements; print(outdated_requirements())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['pydantic 2.11.3 (needs >=2.12)']"

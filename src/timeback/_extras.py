@@ -23,7 +23,8 @@ def outdated_requirements() -> list[str]:
     outdated = []
     for requirement in requires:
         spec, _, marker = requirement.partition(";")
-        found = re.match(r"\s*([A-Za-z0-9_.-]+)\s*(.*)", spec)
+        # (a name with extras, ``uvicorn[standard]>=0.51``, and the old form ``name (>=x)`` too)
+        found = re.match(r"\s*([A-Za-z0-9_.-]+)\s*(?:\[[^\]]*\])?\s*\(?([^)]*)\)?", spec)
         if found is None or "extra == 'server'" not in marker.replace('"', "'"):
             continue
         name, constraints = found.groups()
@@ -33,7 +34,7 @@ def outdated_requirements() -> list[str]:
             continue  # (a missing one: its import says so; uvloop is optional to uvicorn)
         if not isinstance(installed, str):
             continue  # (a dist-info without its METADATA, left by a failed uninstall: the import says what it says)
-        for constraint in constraints.split(","):
+        for constraint in constraints.replace(" ", "").split(","):
             minimum = constraint.strip().removeprefix(">=")
             if minimum != constraint.strip() and _below(installed, minimum):
                 outdated.append(f"{name} {installed} (needs >={minimum})")
