@@ -273,6 +273,14 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("score '1'", "invalid_filter_field", "expected an operator"),
         ("score='1' XOR score='2'", "invalid_filter_field", "expected AND or OR"),
         ("(score='1')", "invalid_filter_field", "position 0"),
+        # (were "expected an operator after 'AND'" at the next field, "unexpected character", "single quotes")
+        ("score>='9' AND AND score<'3'", "invalid_filter_field", "position 15: expected a field name, found 'AND'"),
+        ("or score='1'", "invalid_filter_field", "position 0: expected a field name, found 'or'"),
+        ("comment='abc", "invalid_filter_field", "position 8: a value with no closing quote"),
+        ("comment = 'it''s", "invalid_filter_field", "position 10: a value with no closing quote"),
+        ("score=='9'", "invalid_filter_field", "position 5: unknown operator '=='"),
+        ("score<>'9'", "invalid_filter_field", "position 5: unknown operator '<>'"),
+        ("score= >'9'", "invalid_filter_field", "position 5: unknown operator '= >'"),
     ],
 )
 def test_bad_filters_are_400_saying_where(

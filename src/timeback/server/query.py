@@ -161,9 +161,14 @@ def _tokens(raw: str) -> list[tuple[str, str, int]]:
     while pos < end:
         match = _TOKEN.match(raw, pos)
         if not match:
-            raise _bad_filter("unexpected character " + repr(raw[pos:].lstrip()[:1]), pos, raw)
+            rest = raw[pos:].lstrip()
+            if rest.startswith("'"):  # (a quoted value matches only once closed)
+                raise _bad_filter("a value with no closing quote", end - len(rest), raw)
+            raise _bad_filter("unexpected character " + repr(rest[:1]), pos, raw)
         kind = match.lastgroup or ""
         start = match.start(kind)
+        if kind == "quoted" and raw.startswith("'", match.end()):  # ("'it''s": closed no further than "'it'")
+            raise _bad_filter("a value with no closing quote", start, raw)
         tokens.append((kind, match.group(kind), start))
         pos = match.end()
     return tokens
@@ -183,13 +188,16 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
             return tokens[index][2] if index < len(tokens) else len(raw)
 
         fk, field, fpos = tokens[i]
-        if fk != "word":
+        if fk != "word" or field.upper() in ("AND", "OR"):  # (no field is named so: "x='1' AND AND y='2'")
             raise _bad_filter(f"expected a field name, found {field!r}", fpos, raw)
         if i + 1 >= len(tokens) or tokens[i + 1][0] != "op":
             after = fpos + len(field)
             if raw.startswith(".", after):  # (no name after that ".": "metadata..n", "metadata.n.")
                 raise _bad_filter(f"expected a name after {field + '.'!r}", after + 1, raw)
             raise _bad_filter(f"expected an operator after {field!r}", at(i + 1), raw)
+        if i + 2 < len(tokens) and tokens[i + 2][0] == "op":  # ("==", "<>", "=>": two operators in a row)
+            written = raw[tokens[i + 1][2] : tokens[i + 2][2] + len(tokens[i + 2][1])]
+            raise _bad_filter(f"unknown operator {written!r} (operators: = != > >= < <= ~ @)", tokens[i + 1][2], raw)
         if i + 2 >= len(tokens) or tokens[i + 2][0] != "quoted":
             raise _bad_filter("values must be in single quotes", at(i + 2), raw)
         op, value = tokens[i + 1][1], tokens[i + 2][1]
