@@ -718,16 +718,46 @@ def test_a_body_trickled_after_an_early_answer_is_read_for_drain_seconds_then_cl
 
 
 @pytest.mark.parametrize("path", [f"{GB}/categories/c1", "/oauth2/token"], ids=["lane", "token-endpoint"])
-def test_a_declared_body_over_the_limit_closes_the_connection(small: httpx.Client, path: str) -> None:
-    """413 from the declared length, the body not read: the connection is not kept (nor the body read and dropped)
-    for the megabytes to come; the answer says ``Connection: close``."""
+def test_a_declared_body_over_the_limit_closes_the_connection_without_a_reset(small: httpx.Client, path: str) -> None:
+    """413 from the declared length, the body not parsed: the connection is not kept for the megabytes to come; the
+    answer says ``Connection: close`` and the server's half of the connection ends after it (FIN). What the client
+    still sends is dropped until it closes: closed at once, the kernel reset the connection (TCP RST) as the body
+    kept coming, and a client could lose the 413 unread."""
     url = httpx.URL(str(small.base_url))
     with socket.create_connection((url.host, url.port), timeout=10) as sock:
         sock.sendall(_early_head(f"PUT {path}" if "categories" in path else f"POST {path}",
                                  small.headers["Authorization"], 5000000))  # fmt: skip
         answer_head, _ = _read_answer(sock)
         assert answer_head.startswith(b"HTTP/1.1 413 ") and b"\r\nconnection: close" in answer_head.lower()
+        assert sock.recv(65536) == b""  # (the server's end: not a reset)
+        time.sleep(0.2)  # (the server would have closed by now)
+        sock.sendall(b" " * 5000000)  # (the body, dropped: a reset would fail this send)
+    with socket.create_connection((url.host, url.port), timeout=10) as sock:
+        sock.sendall(_early_head(f"PUT {path}" if "categories" in path else f"POST {path}",
+                                 small.headers["Authorization"], 5000000))  # fmt: skip
+        _read_answer(sock)
+        sock.shutdown(socket.SHUT_WR)  # (the client gives up on the body: the server closes then)
         assert _closed_within(sock, 2.0)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_the_sdk_gets_the_413_of_a_body_too_large_not_a_lost_connection(small: httpx.Client, kind: str) -> None:
+    """An 8 MB create against a 2 KB limit: the 413 (``RequestError``), not retried. ``AsyncTimeback`` on httpx's
+    own transport got a connection reset instead, the answer lost: ``APIConnectionError``, the 8 MB sent again for
+    each retry, and a message saying the records might have been stored."""
+    from timeback import AsyncTimeback, RequestError
+
+    kwargs = {"base_url": str(small.base_url), "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    category = {"title": "Homework", "metadata": {"notes": "x" * 8_000_000}}
+    with pytest.raises(RequestError) as refused:
+        if kind == "sync":
+            with Timeback(**kwargs) as client:
+                client.oneroster.gradebook.put_category(sourced_id=uid("cat"), category=category)
+        else:
+            async with AsyncTimeback(**kwargs) as aclient:
+                await aclient.oneroster.gradebook.put_category(sourced_id=uid("cat"), category=category)
+    assert refused.value.status_code == 413 and "larger than 2048 bytes" in str(refused.value)
+    assert "may have stored" not in str(refused.value)
 
 
 def test_a_connection_reading_an_answered_body_does_not_hold_up_a_graceful_stop(

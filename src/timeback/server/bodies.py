@@ -31,8 +31,8 @@ class Refused:
 
 
 class BodyTooLarge(ApiError):
-    """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never read, and the connection
-    is closed (not kept to read and drop the megabytes to come)."""
+    """413: a body past ``limit`` bytes (declared, or as it arrived); the rest of it is never parsed, and the
+    connection is closed (not kept for the megabytes to come), once the client stops sending (``protocol``)."""
 
     def __init__(self, limit: int, advice: str = "send fewer records in one request") -> None:
         description = f"Request body larger than {limit} bytes: {advice}."

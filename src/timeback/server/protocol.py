@@ -15,7 +15,10 @@ connection while the rest of the body is read and dropped (uvicorn drops a body 
 is closed (a client trickling the body held the connection, uvicorn's keep-alive timer reset by every byte). This
 is nginx's lingering close: closed at once while the client is still sending, the connection is reset (TCP RST),
 and a client may lose the answer unread in its receive buffer (RFC 9112 section 9.6; Windows does). An answer that
-says ``Connection: close`` (413 for a body too large, 408 for one stalled) still closes at once.
+says ``Connection: close`` before its body has all come (413 for a body too large, 408 for one stalled) is followed
+by the server's half of the close (FIN), then what the client still sends is dropped, unparsed, until it closes
+too, for at most ``DRAIN_SECONDS``. Closed at once, httpx's async client lost the 413 to the reset and reported a
+connection error, retried the body and said the records might be stored.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _head_timer: asyncio.TimerHandle | None = None
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
     _drained = False  # (the body answered early has all come, in the read under way)
+    _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +72,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if self.transport.is_closing():
+        if self._lingering:
+            self._unset_keepalive_if_required()  # (DRAIN_SECONDS bounds it)
+        if self.transport.is_closing() or self._lingering:
             return
         if not self._busy():
             self._wait_for_head()
@@ -107,7 +113,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         else:
             self.transport.close()
 
+    def _close_after_answer(self) -> None:
+        """The close that an answer saying ``Connection: close`` asks for: lingering while its body is still coming."""
+        transport = self.transport
+        if self._in_head or transport.is_closing() or not self.cycle.response_complete or not transport.can_write_eof():
+            transport.close()
+            return
+        self._lingering = True
+        transport.write_eof()  # (after the answer; a client that reads it sees the end, not a reset)
+        self.flow.resume_reading()
+        self._stop_draining()
+        self._drain_timer = self.loop.call_later(DRAIN_SECONDS, self._drain_too_slow)
+
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            return  # (the rest of a body answered with Connection: close, dropped unparsed until the client closes)
         if self._in_head:
             room, heads = MAX_HEAD_BYTES - self._head_bytes, self._heads
             if room:
@@ -137,6 +157,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._heads += 1
         self._stop_waiting()
         super().on_headers_complete()
+        self.cycle.transport = _AnswerTransport(self)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -164,3 +185,17 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
         self.transport.write(head % (status, reason, len(body)) + body)
         self.transport.close()
+
+
+class _AnswerTransport:
+    """The connection as uvicorn's request cycle writes an answer to it: its ``close()`` (an answer saying
+    ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes."""
+
+    def __init__(self, protocol: BoundedHttpToolsProtocol) -> None:
+        self._protocol = protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._protocol.transport, name)
+
+    def close(self) -> None:
+        self._protocol._close_after_answer()
