@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -423,8 +424,20 @@ def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, w
     answer = _answer_to_raw(server, head)
     status, _, rest = answer.partition(b"\r\n")
     assert status == b"HTTP/1.1 431 Request Header Fields Too Large", answer[:300]
-    body = json.loads(rest.partition(b"\r\n\r\n")[2])
-    assert body["imsx_codeMajor"] == "failure" and "131072 bytes" in body["imsx_description"]
+    head, _, body = rest.partition(b"\r\n\r\n")
+    assert re.search(rb"(?m)^x-request-id: [0-9a-f]{32}\r?$", head), head  # (as every answer has)
+    assert json.loads(body)["imsx_codeMajor"] == "failure" and "131072 bytes" in json.loads(body)["imsx_description"]
+
+
+@pytest.mark.parametrize("head", [b"GARBAGE\r\n\r\n", b"PUT /health HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n",
+                                  b"GET /he\x01lth HTTP/1.1\r\nHost: a\r\n\r\n"])  # fmt: skip
+def test_bytes_that_are_not_http_are_a_400_with_the_servers_error_body(server: LocalServer, head: bytes) -> None:
+    """(uvicorn's own answer was plain text, "Invalid HTTP request received.", with no request id.)"""
+    answer = _answer_to_raw(server, head)
+    status, _, rest = answer.partition(b"\r\n")
+    head_of_answer, _, body = rest.partition(b"\r\n\r\n")
+    assert status == b"HTTP/1.1 400 Bad Request" and b"x-request-id: " in head_of_answer, answer[:300]
+    assert json.loads(body)["imsx_description"] == "The request is not valid HTTP/1.1."
 
 
 def _head_of(size: int, start: bytes = b"GET /health HTTP/1.1\r\nHost: a\r\n", end: bytes = b"") -> bytes:

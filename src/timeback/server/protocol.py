@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -180,10 +181,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."
         self._refuse(431, b"Request Header Fields Too Large", description)
 
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to bytes httptools cannot parse as HTTP/1.1: the server's JSON error, not plain text."""
+        self._refuse(400, b"Bad Request", "The request is not valid HTTP/1.1.")
+
     def _refuse(self, status: int, reason: bytes, description: str) -> None:
+        """An answer from below the application (and its request ids): the same imsx body, an id made here."""
         body = json.dumps(imsx_body(status, description, "invaliddata")).encode()
-        head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
-        self.transport.write(head % (status, reason, len(body)) + body)
+        head = (b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\nx-request-id: %s\r\n"
+                b"connection: close\r\n\r\n")  # fmt: skip
+        self.transport.write(head % (status, reason, len(body), uuid.uuid4().hex.encode()) + body)
         self.transport.close()
 
 
