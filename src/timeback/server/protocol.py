@@ -55,6 +55,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
     _drained = False  # (the body answered early has all come, in the read under way)
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
+    _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +83,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         elif not self._in_head and self.cycle.response_complete:  # (answered before its body had all come)
             # (uvicorn's graceful stop closes it at once, as any connection whose answer is complete)
             self._drain_timer = self.loop.call_later(DRAIN_SECONDS, self._drain_too_slow)
+
+    def shutdown(self) -> None:
+        self._stopping = True
+        super().shutdown()
 
     def _busy(self) -> bool:
         """A request is being answered (a pipelined one, whose head came whole, after the one just answered)."""
@@ -117,7 +122,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def _close_after_answer(self) -> None:
         """The close that an answer saying ``Connection: close`` asks for: lingering while its body is still coming."""
         transport = self.transport
-        if self._in_head or transport.is_closing() or not self.cycle.response_complete or not transport.can_write_eof():
+        if (self._in_head or self._stopping or transport.is_closing() or not self.cycle.response_complete
+                or not transport.can_write_eof()):  # fmt: skip
             transport.close()
             return
         self._lingering = True
