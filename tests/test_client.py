@@ -1712,12 +1712,14 @@ def test_a_gateways_504_is_retried_but_not_the_servers_own_time_limit(sleeps: li
     query at its time limit (the local server's ``query_timeout_seconds``), which a retry would only run again."""
     gateway = Script([answer(504, {"message": "Endpoint request timed out"}), answer(200, RESULT)])
     assert get_result(make_client(gateway)).retries_taken == 1
-    stopped = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "past the time limit"}
+    stopped = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "Past the time limit."}
     script = Script([answer(504, stopped)])
     with pytest.raises(ServerError) as err:
         get_result(make_client(script, max_retries=2))
     assert err.value.retries_taken == 0 and len(script.requests) == 1 and len(sleeps) == 1  # (the gateway's retry)
-    assert err.value.message.endswith("; not retried: the server stopped the query at its time limit")
+    # (the reason in place of the sentence's full stop: it read "limit.; not retried")
+    assert err.value.message == "Past the time limit; not retried: the server stopped the query at its time limit"
+    assert str(err.value).startswith("504: Past the time limit; not retried: "), str(err.value)
 
 
 def test_closing_from_another_loop_leaves_the_first_loops_shutdown_quiet(server: LocalServer) -> None:

@@ -1155,10 +1155,15 @@ def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
 
 
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
-    """``error``, its message ending with ``; reason``."""
+    """``error``, its message ending with ``; reason`` (in place of a sentence's full stop: the server's "...in one
+    request." read "...in one request.; not retried")."""
+
+    def ended(text: str) -> str:
+        return f"{text[:-1] if text.endswith('.') and not text.endswith('..') else text}; {reason}"
+
     if isinstance(error, RequestError):
-        error.message += f"; {reason}"
-    error.args = (f"{error.args[0]}; {reason}", *error.args[1:])
+        error.message = ended(error.message)
+    error.args = (ended(error.args[0]), *error.args[1:])
     return error
 
 
