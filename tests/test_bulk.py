@@ -152,14 +152,16 @@ def test_a_batch_too_large_for_the_server_fails_saying_to_send_fewer(
 
 
 def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
+    """A repeat of a result still waiting in its batch waits for that batch to settle, then, the first stored, goes
+    alone and meets its 409. (Before, it failed at once as a repeat: see the corrected copy's test for why not.)"""
     roster, line_items = world
     tag = uid("repeat")
     good = list(interleaved(roster, line_items[:1], 6, tag))
     again = {**good[2], "score": 1}
     summary = client.oneroster.gradebook.bulk_post_results([*good[:4], again, *good[4:]])
-    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (7, 6, 6, 1)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (7, 7, 6, 1, 2)
     (repeat,) = summary.failures
-    assert repeat.sourced_ids == (again["sourcedId"],) and "repeated" in repeat.reason
+    assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in good}  # the first one kept
     nameless = {k: v for k, v in good[0].items() if k not in ("sourcedId", "scoreStatus")}
     (invalid,) = client.oneroster.gradebook.bulk_post_results([nameless]).failures
@@ -332,6 +334,78 @@ async def test_a_corrected_copy_of_a_refused_result_in_flight_is_stored(
     (refused,) = summary.failures
     assert refused.status_code == 422 and refused.sourced_ids == (sourced_id,)
     assert client.oneroster.gradebook.get_result(sourced_id=sourced_id).result.score == 95
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_repeat_of_a_stored_result_fails_alone_not_with_the_results_after_it(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A repeat read while its first copy is in flight, that first copy then stored: the repeat goes in a batch of
+    its own and fails alone with the server's 409. Before, it joined the next batch like a new result, and the
+    server refused that whole batch (409): the valid results read after it were not stored. (One batch in flight
+    at a time: the first has settled when the results after the repeat are batched, as after a pause in the input.)"""
+    roster, line_items = world
+    tag = uid(f"repeat-stored-{kind}")
+    first = list(interleaved(roster, line_items[:1], 3, f"{tag}-a"))
+    after = list(interleaved(roster, line_items[:1], 5, f"{tag}-b"))
+    again = {**first[0], "score": 1}
+    rows = [*first, again, *after]
+    summary = await bulk_through(kind, server, Forwarding(), rows, batch_size=3, concurrency=1)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (9, 9, 8, 1), summary
+    (repeat,) = summary.failures
+    assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409 and repeat.request_id
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in [*first, *after]}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_corrected_copy_of_a_refused_result_still_waiting_is_stored(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """As for a result in flight, a corrected copy read while the first one waits in a batch not yet sent waits
+    for that batch to settle: the first refused (an unknown student), the copy is stored. Before, the copy failed at
+    once as a repeat ("the first one is kept"), the first was refused, and neither was stored."""
+    roster, line_items = world
+    tag = uid(f"corrected-waiting-{kind}")
+    wrong = result_body(line_items[0], "no-such-student", f"{tag}-x")
+    other = result_body(line_items[0], roster.students[1], f"{tag}-y", score=80)
+    right = {**wrong, "student": {"sourcedId": roster.students[0]}, "score": 95}
+    summary = await bulk_through(kind, server, Forwarding(), [wrong, other, right], batch_size=10)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (3, 3, 2, 1), summary
+    (refused,) = summary.failures
+    assert refused.status_code == 422 and refused.sourced_ids == (wrong["sourcedId"],)
+    assert stored_scores(client, roster, tag) == {wrong["sourcedId"]: 95, other["sourcedId"]: 80}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_repeats_of_results_still_waiting_send_their_batch_rather_than_pile_up(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """More than a batch's worth of repeats waiting for first copies in a part-filled batch (not sent yet): that
+    batch is sent, full or not, and no more input is read until it settles, so memory stays flat and nothing waits
+    for input that is not read. Then the repeats meet the stored copies' 409 (alone, or together once their first
+    copies' batches have settled and the ids are no longer compared); the counts add up. (Before, each repeat failed
+    at once, never sent, and the whole input was read while the first copies waited.)"""
+    roster, line_items = world
+    tag = uid(f"repeats-waiting-{kind}")
+    first = list(interleaved(roster, line_items[:1], 3, tag))
+    transport = HoldsTheFirstBatch(patience=1.0)  # (the first batch waits for nothing else: released after 1 s)
+    read_while_held = 0
+
+    def source() -> Iterator[dict[str, Any]]:
+        nonlocal read_while_held
+        yield from first  # (a part-filled batch: 3 of 4)
+        for round_ in range(5):
+            for row in first:
+                time.sleep(0.001)  # (a slow input)
+                read_while_held += not transport.first_answered
+                yield {**row, "score": round_}
+        transport.release.set()
+
+    summary = await bulk_through(kind, server, transport, source(), batch_size=4, concurrency=2)
+    assert read_while_held <= 4 + 1, read_while_held
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (18, 18, 3, 15), summary
+    assert all(f.status_code == 409 for f in summary.failures), summary.failures
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -1077,10 +1151,10 @@ def test_memory_stays_flat_whatever_the_input_size(monkeypatch: pytest.MonkeyPat
     most_ids = 0
     settled = Batcher.settled
 
-    def counted(batcher: Batcher, batch: Batch) -> None:
+    def counted(batcher: Batcher, batch: Batch, failures: Any) -> None:
         nonlocal most_ids
         most_ids = max(most_ids, len(batcher._unsettled_ids))
-        settled(batcher, batch)
+        settled(batcher, batch, failures)
 
     monkeypatch.setattr(Batcher, "settled", counted)
     held = 0

@@ -235,10 +235,10 @@ def _id_given(item: Any) -> bool:
 class Batcher:
     """Groups valid results by line item into batches of ``batch_size`` at most; invalid ones become failures."""
 
-    def __init__(self, batch_size: int, summary: BulkSummary, *, ids_required: bool = False) -> None:
+    def __init__(self, batch_size: int, summary: BulkSummary, *, replace: bool = False) -> None:
         self.batch_size = batch_size
         self.summary = summary
-        self.ids_required = ids_required  # (if_exists="replace": see NO_ID_TO_REPLACE)
+        self.replace = replace  # (if_exists="replace": ids required, see NO_ID_TO_REPLACE; repeats go like any result)
         self._pending: dict[str, Batch] = {}
         # The line items of part-filled batches by their batch's size, each in the order it reached that size: the
         # fullest is found at once (a max() over every pending batch cost ~1 ms per result with 20,000 interleaved
@@ -249,10 +249,10 @@ class Batcher:
         # Their sourcedIds, and those of the batches taken until they settle (``settled``): at most
         # (PENDING_BATCHES + concurrency + 1) x batch_size ids, whatever the size of the input
         self._unsettled_ids: set[str] = set()
-        self._out_ids: set[str] = set()  # (of those, the ones in batches taken)
-        # Repeats of ids out, held until their batch settles (at most one batch per id is out): then taken as a
-        # later input would be (``settled``); the batches that fills wait in ``_ready``. No more input is read while
-        # more than a batch's worth are held (``held_repeats``), until batches settle: memory stays flat.
+        # Repeats of unsettled ids, held until their first copy's batch settles (at most one batch per id is
+        # unsettled): then taken as a later input would be, or alone (``settled``); the batches that fills wait in
+        # ``_ready``. No more input is read while more than a batch's worth are held (``held_repeats``): the batches
+        # their first copies wait in go (``waited_for``), and batches settle. Memory stays flat.
         self._repeats: dict[str, list[tuple[str, bytes]]] = {}
         self.held_repeats = 0
         self._ready: deque[Batch] = deque()
@@ -277,23 +277,20 @@ class Batcher:
                 error = unencodable_text(item if result is None else result) or str(exc)
             self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
             return None
-        if self.ids_required and not _id_given(item):
+        if self.replace and not _id_given(item):
             self.summary.failures.append(BulkFailure((None,), NO_ID_TO_REPLACE))
             return None
         return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
 
     def _place(self, result_id: str, line_item: str, encoded: bytes) -> Batch | None:
         if result_id in self._unsettled_ids:
-            if result_id in self._out_ids:
-                # (sent while the first's batch is in flight, the server may store it first and refuse the first's
-                # whole batch with 409: it waits for that batch to settle. Only the results waiting or in flight are
-                # compared: memory stays flat.)
-                self._repeats.setdefault(result_id, []).append((line_item, encoded))
-                self.held_repeats += 1
-                return None
-            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice)
-            reason = "invalid result: sourcedId: repeated in this upload (the first one is kept)"
-            self.summary.failures.append(BulkFailure((result_id,), reason, line_item=line_item))
+            # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice; sent while
+            # the first's batch is in flight, the server may store it first and refuse the first's whole batch with
+            # 409. It waits for the first's batch to settle, waiting or in flight alike: what becomes of it then does
+            # not hang on the batch size or on timing. Only the results waiting or in flight are compared: memory
+            # stays flat.)
+            self._repeats.setdefault(result_id, []).append((line_item, encoded))
+            self.held_repeats += 1
             return None
         pending = self._pending
         group = pending.get(line_item)
@@ -328,19 +325,36 @@ class Batcher:
         while self._fullest and self._fullest not in self._by_size:  # (at most a batch's size of steps per batch)
             self._fullest -= 1
         self._held -= len(batch.ids)
-        self._out_ids.update(batch.ids)
         return batch
 
-    def settled(self, batch: Batch) -> None:
-        """``batch`` (one this batcher made) is settled: a repeat of one of its ids now meets the stored record (or
-        is stored, the first having failed). The repeats held for it are taken now; batches they fill are
-        ``ready``."""
+    def waited_for(self) -> Iterator[Batch]:
+        """The part-filled batches holding first copies of held repeats, each taken as it is given: sent now, full
+        or not, when no more input is read until the repeats go."""
+        for line_item in [li for li, batch in self._pending.items() if any(i in self._repeats for i in batch.ids)]:
+            if line_item in self._pending:  # (not if a batch settled while one was sent filled it: taken then)
+                yield self._take(line_item)
+
+    def settled(self, batch: Batch, failures: Iterable[BulkFailure]) -> None:
+        """``batch`` (one this batcher made) is settled, ``failures`` what its outcome added to the summary. The
+        repeats held for it are taken now, each in turn (a third copy waits for the second): with
+        ``if_exists="fail"`` a repeat of a copy stored, maybe stored or refused with 409 (the id exists) goes in a
+        batch of its own, for its 409 to fail it alone (in a batch of later results, it sank them all); otherwise
+        it goes as a later input would. The batches they fill are ``ready``."""
         self._unsettled_ids.difference_update(batch.ids)
-        self._out_ids.difference_update(batch.ids)
         if self._repeats:
+            absent = {
+                sourced_id
+                for failure in failures
+                if not failure.maybe_stored and failure.status_code != 409
+                for sourced_id in failure.sourced_ids
+            }
             for sourced_id in batch.ids:
-                copies = self._repeats.pop(sourced_id, ())
+                copies = self._repeats.pop(sourced_id, [])
                 self.held_repeats -= len(copies)
+                if copies and not self.replace and sourced_id not in absent:
+                    line_item, encoded = copies.pop(0)
+                    self._unsettled_ids.add(sourced_id)
+                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded])))
                 for line_item, encoded in copies:
                     if (full := self._place(sourced_id, line_item, encoded)) is not None:
                         self._ready.append(full)
@@ -819,11 +833,12 @@ def run_sync(
     concurrency: int,
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
-    ids_required: bool = False,
+    replace: bool = False,
     closed: Callable[[], bool] = bool,
 ) -> BulkSummary:
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
-    (``replacing``). ``ids_required``: a result without its own sourcedId fails alone (``if_exists="replace"``).
+    (``replacing``). ``replace``: ``if_exists="replace"`` (a result without its own sourcedId fails alone; a repeat
+    of one stored goes like any result, see ``Batcher.settled``).
     ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload)."""
     check_counts(batch_size, concurrency)
     summary = BulkSummary()
@@ -837,7 +852,7 @@ def run_sync(
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress, interrupts.wait)
     reach = Reachability(concurrency)
-    batcher = Batcher(batch_size, summary, ids_required=ids_required)
+    batcher = Batcher(batch_size, summary, replace=replace)
     # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
     # are freed and the repeats held for them sent without waiting for a slot to be needed)
     finished: deque[Future[Outcome]] = deque()
@@ -847,11 +862,12 @@ def run_sync(
         for future in done:
             if (batch := in_flight.pop(future, None)) is None:  # (settled already: by a wait, or the callback's)
                 continue
-            batcher.settled(batch)
             error = future.exception()
             outcome = error if error is not None else future.result()
+            failed_before = len(summary.failures)
             if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
                 fatal = stop
+            batcher.settled(batch, summary.failures[failed_before:])
             if progress:
                 reports.after_batch()
         return fatal
@@ -887,6 +903,16 @@ def run_sync(
             for batch in batcher.ready():
                 submit(batch)
 
+        def settle_repeats() -> None:
+            """More than a batch's worth of repeats held: send the batches their first copies wait in, full or not
+            (no input is read to fill them), and settle batches until no more than a batch's worth are held."""
+            while batcher.held_repeats > batch_size:
+                for batch in batcher.waited_for():
+                    submit(batch)
+                if not in_flight:
+                    break
+                settle_next()
+
         try:
             # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a
             # next() call of ours: that cost 0.8 us a result.)
@@ -898,9 +924,8 @@ def run_sync(
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
-                else:
-                    while batcher.held_repeats > batch_size and in_flight:  # (see Batcher._repeats)
-                        settle_next()
+                elif batcher.held_repeats > batch_size:  # (see Batcher._repeats)
+                    settle_repeats()
                 interrupts.waiting = True  # (before reading held: see InterruptPoints.wait)
                 if interrupts.held:
                     interrupts.check()
@@ -943,7 +968,7 @@ async def run_async(
     concurrency: int,
     on_progress: ProgressCallback | None,
     stopping: threading.Event | None = None,
-    ids_required: bool = False,
+    replace: bool = False,
     closed: Callable[[], bool] = bool,
 ) -> BulkSummary:
     """As ``run_sync``."""
@@ -957,7 +982,7 @@ async def run_async(
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
     reach = Reachability(concurrency)
-    batcher = Batcher(batch_size, summary, ids_required=ids_required)
+    batcher = Batcher(batch_size, summary, replace=replace)
     finished: deque[asyncio.Task[Outcome]] = deque()  # (as the sync upload's)
 
     def settle(done: Iterable[asyncio.Task[Outcome]], progress: bool = True) -> BaseException | None:
@@ -965,17 +990,19 @@ async def run_async(
         for task in done:
             if (batch := in_flight.pop(task, None)) is None:  # (settled already)
                 continue
-            batcher.settled(batch)
+            failed_before = len(summary.failures)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
                 failure = BulkFailure(
                     tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item, maybe_stored=True
                 )
                 summary.failures.append(failure)
+                batcher.settled(batch, [failure])
                 continue
             error = task.exception()
             outcome = error if error is not None else task.result()
             if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
                 fatal = stop
+            batcher.settled(batch, summary.failures[failed_before:])
             if progress:
                 reports.after_batch()
         return fatal
@@ -1011,6 +1038,15 @@ async def run_async(
         for batch in batcher.ready():
             await submit(batch)
 
+    async def settle_repeats() -> None:
+        """As the sync upload's."""
+        while batcher.held_repeats > batch_size:
+            for batch in batcher.waited_for():
+                await submit(batch)
+            if not in_flight:
+                break
+            await settle_next()
+
     async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
         """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
         and ended before the upload ends (as a ``TaskGroup`` does), so that no request outlives it. Its batches
@@ -1031,18 +1067,16 @@ async def run_async(
                     await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
-                else:
-                    while batcher.held_repeats > batch_size and in_flight:  # (as the sync upload)
-                        await settle_next()
+                elif batcher.held_repeats > batch_size:  # (as the sync upload)
+                    await settle_repeats()
         else:
             for item in results:
                 if finished:
                     await settle_finished()
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
-                else:
-                    while batcher.held_repeats > batch_size and in_flight:  # (as the sync upload)
-                        await settle_next()
+                elif batcher.held_repeats > batch_size:  # (as the sync upload)
+                    await settle_repeats()
         while True:  # (as the sync upload)
             for batch in batcher.rest():
                 await submit(batch)

@@ -262,7 +262,7 @@ class Gradebook(SyncResource, GradebookOperations):
             concurrency=concurrency,
             on_progress=on_progress,
             stopping=stopping,
-            ids_required=replace,
+            replace=replace,
             closed=self._client.is_closed,
         )
 
@@ -320,7 +320,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             concurrency=concurrency,
             on_progress=on_progress,
             stopping=stopping,
-            ids_required=replace,
+            replace=replace,
             closed=self._client.is_closed,
         )
 
