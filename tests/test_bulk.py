@@ -246,6 +246,24 @@ async def test_a_repeat_of_a_result_in_flight_is_sent_once_its_first_copy_has_se
     assert stored_scores(client, roster, tag) == expected
 
 
+class RepeatedRounds:
+    """An input: ``first``, then 5 rounds of copies of it (the round their score), each ``pause`` seconds apart,
+    counting the rows read while ``transport``'s first batch is unanswered; the transport released at the end."""
+
+    def __init__(self, first: list[dict[str, Any]], transport: HoldsTheFirstBatch, pause: float = 0.0) -> None:
+        self.first, self.transport, self.pause = first, transport, pause
+        self.read_while_held = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        yield from self.first
+        for round_ in range(5):
+            for row in self.first:
+                time.sleep(self.pause)
+                self.read_while_held += not self.transport.first_answered
+                yield {**row, "score": round_}
+        self.transport.release.set()
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_no_more_than_a_batch_of_repeats_wait_for_their_first_copies(
     kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
@@ -255,21 +273,11 @@ async def test_no_more_than_a_batch_of_repeats_wait_for_their_first_copies(
     read to its end while they were: every repeat held.) Then each goes as later input does."""
     roster, line_items = world
     tag = uid(f"repeats-bounded-{kind}")
-    first = list(interleaved(roster, line_items[:1], 10, tag))
+    first = list(interleaved(roster, line_items[:1], 10, tag))  # (one full batch, held in flight)
     transport = HoldsTheFirstBatch(patience=1.0)  # (the first batch waits for nothing else: released after 1 s)
-    read_while_held = 0
-
-    def source() -> Iterator[dict[str, Any]]:
-        nonlocal read_while_held
-        yield from first  # (one full batch, held in flight)
-        for round_ in range(5):
-            for row in first:
-                read_while_held += not transport.first_answered
-                yield {**row, "score": round_}
-        transport.release.set()
-
-    summary = await bulk_through(kind, server, transport, source(), batch_size=10, concurrency=2)
-    assert read_while_held <= 10 + 1, read_while_held
+    source = RepeatedRounds(first, transport)
+    summary = await bulk_through(kind, server, transport, source, batch_size=10, concurrency=2)
+    assert source.read_while_held <= 10 + 1, source.read_while_held
     assert summary.taken == 60 and summary.stored == 10 and summary.taken == summary.stored + summary.failed, summary
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}  # (later copies: 409)
 
@@ -387,22 +395,11 @@ async def test_repeats_of_results_still_waiting_send_their_batch_rather_than_pil
     at once, never sent, and the whole input was read while the first copies waited.)"""
     roster, line_items = world
     tag = uid(f"repeats-waiting-{kind}")
-    first = list(interleaved(roster, line_items[:1], 3, tag))
+    first = list(interleaved(roster, line_items[:1], 3, tag))  # (a part-filled batch: 3 of 4)
     transport = HoldsTheFirstBatch(patience=1.0)  # (the first batch waits for nothing else: released after 1 s)
-    read_while_held = 0
-
-    def source() -> Iterator[dict[str, Any]]:
-        nonlocal read_while_held
-        yield from first  # (a part-filled batch: 3 of 4)
-        for round_ in range(5):
-            for row in first:
-                time.sleep(0.001)  # (a slow input)
-                read_while_held += not transport.first_answered
-                yield {**row, "score": round_}
-        transport.release.set()
-
-    summary = await bulk_through(kind, server, transport, source(), batch_size=4, concurrency=2)
-    assert read_while_held <= 4 + 1, read_while_held
+    source = RepeatedRounds(first, transport, pause=0.001)  # (a slow input)
+    summary = await bulk_through(kind, server, transport, source, batch_size=4, concurrency=2)
+    assert source.read_while_held <= 4 + 1, source.read_while_held
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (18, 18, 3, 15), summary
     assert all(f.status_code == 409 for f in summary.failures), summary.failures
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in first}
