@@ -945,3 +945,37 @@ def test_a_body_coming_slowly_but_steadily_is_taken(slow_bodies: tuple[LocalServ
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 201 Created\r\n"), answer[:300]
     assert http.get(f"{GB}/categories/{sourced_id}").status_code == 200
+
+
+def test_an_upgrade_request_is_handed_to_the_websocket_protocol_when_one_is_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``websockets`` or ``wsproto`` installed (``uvicorn[standard]`` installs one), uvicorn hands an upgrade on
+    from its head, making no request cycle: the server's own hook on each cycle then failed on none, and the request
+    was answered "not valid HTTP/1.1". A stand-in protocol answers 403 here, as one would with no route."""
+    import asyncio
+
+    from timeback.server import runner
+
+    class StandIn(asyncio.Protocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = transport
+
+        def data_received(self, data: bytes) -> None:
+            self.transport.write(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n")  # type: ignore[attr-defined]
+            self.transport.close()
+
+    load = runner._Config.load
+
+    def load_with_websockets(self: Any) -> None:
+        load(self)
+        self.ws_protocol_class = StandIn
+
+    monkeypatch.setattr(runner._Config, "load", load_with_websockets)
+    upgrade = (b"GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+               b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")  # fmt: skip
+    with LocalServer(SMALL) as running:
+        assert _answer_to_raw(running, upgrade).startswith(b"HTTP/1.1 403 Forbidden")

@@ -278,6 +278,7 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("or score='1'", "invalid_filter_field", "position 0: expected a field name, found 'or'"),
         ("comment='abc", "invalid_filter_field", "position 8: a value with no closing quote"),
         ("comment = 'it''s", "invalid_filter_field", "position 10: a value with no closing quote"),
+        ("comment = 'abc   ", "invalid_filter_field", "position 10: a value with no closing quote"),
         ("score=='9'", "invalid_filter_field", "position 5: unknown operator '=='"),
         ("score<>'9'", "invalid_filter_field", "position 5: unknown operator '<>'"),
         ("score= >'9'", "invalid_filter_field", "position 5: unknown operator '= >'"),

@@ -163,8 +163,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head, self._head_bytes, self._started = False, 0, False
         self._heads += 1
         self._stop_waiting()
+        cycle = self.cycle
         super().on_headers_complete()
-        self.cycle.transport = _AnswerTransport(self)  # type: ignore[assignment]
+        if self.cycle is not cycle:  # (a cycle made for this request: none for an upgrade, which uvicorn hands on)
+            self.cycle.transport = _AnswerTransport(self)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()

@@ -163,7 +163,7 @@ def _tokens(raw: str) -> list[tuple[str, str, int]]:
         if not match:
             rest = raw[pos:].lstrip()
             if rest.startswith("'"):  # (a quoted value matches only once closed)
-                raise _bad_filter("a value with no closing quote", end - len(rest), raw)
+                raise _bad_filter("a value with no closing quote", len(raw) - len(rest), raw)
             raise _bad_filter("unexpected character " + repr(rest[:1]), pos, raw)
         kind = match.lastgroup or ""
         start = match.start(kind)
