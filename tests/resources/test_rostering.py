@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.support import uid
-from timeback import AsyncTimeback, ConflictError, Timeback, UnprocessableEntityError
+from timeback import AsyncTimeback, ConflictError, NotFoundError, Timeback, UnprocessableEntityError
 from timeback.models._base import STRICT_VALIDATION
 from timeback.server.runner import LocalServer
 
@@ -161,6 +161,46 @@ async def test_a_class_update_moving_the_class_to_another_school_moves_its_org_t
     await call(api, "update_class", sourced_id=klass, **{"class": {"school": {"sourcedId": other}}})
     moved = (await call(api, "get_class", sourced_id=klass)).class_
     assert (moved.school.sourcedId, moved.org.sourcedId) == (other, other)
+
+
+async def test_a_class_update_may_not_null_the_school_its_org_still_names(api: Any, client: Timeback) -> None:
+    """(Stored as sent, the class had a null school and its org: it left its school's listings and
+    ``school.sourcedId`` filters, and the enrollments made in it since had no school.)"""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    klass = uid("class")
+    created = {"title": "C", "course": {"sourcedId": roster.course}, "org": {"sourcedId": roster.school},
+               "terms": [{"sourcedId": roster.term}]}  # fmt: skip
+    await call(api, "create_class", **{"class": {"sourcedId": klass, **created}})
+    with pytest.raises(UnprocessableEntityError, match=rf"class\.school: null, while org names '{roster.school}'"):
+        await call(api, "update_class", sourced_id=klass, **{"class": {"school": None}})
+    kept = (await call(api, "get_class", sourced_id=klass)).class_
+    assert kept.school is not None and kept.school.sourcedId == roster.school
+    listed = client.oneroster.rostering.get_classes_for_school(school_sourced_id=roster.school,
+                                                               filter=f"sourcedId='{klass}'")  # fmt: skip
+    assert [c.sourcedId for c in listed] == [klass]
+
+
+async def test_a_create_through_a_view_of_an_id_taken_outside_it_says_where_it_is(api: Any) -> None:
+    """(It said "School already exists: D1", while ``GET /schools/D1`` answers 404: D1 is a district.)"""
+    district = uid("district")
+    await call(api, "create_org", org={"sourcedId": district, "name": "D", "type": "district"})
+    with pytest.raises(ConflictError, match=rf"Org already exists: {district} \(its type is not 'school'\)"):
+        await call(api, "create_school", org={"sourcedId": district, "name": "S", "type": "school"})
+    school = uid("school")
+    await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
+    with pytest.raises(ConflictError, match=rf"School already exists: {school} \(POST "):
+        await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
+
+
+@pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),
+                                             ("get_demographics", "Demographics record not found.")])  # fmt: skip
+async def test_an_unknown_record_is_a_404_in_timebacks_words(api: Any, method: str, says: str) -> None:
+    """(Timeback's texts: orgs and demographics were "Org not found." and "Demographics not found.")"""
+    with pytest.raises(NotFoundError) as missing:
+        await call(api, method, sourced_id=uid("nobody"))
+    assert missing.value.message == says
 
 
 async def test_a_put_through_a_view_does_not_take_over_a_record_outside_it(api: Any) -> None:

@@ -96,7 +96,7 @@ class GradebookService:
     ) -> Reply:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
-            raise ApiError(404, f"{coll.label} not found.")
+            raise ApiError(404, coll.not_found)
         fields = parse_fields(fields_param(query), self._kinds(coll))
         return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
 
@@ -120,7 +120,7 @@ class GradebookService:
         for parent in op.parents:
             value = path[parent.param]
             if not self.storage.exists(COLLECTIONS[parent.collection], value):
-                raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
+                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
             if parent.field:
                 scopes.append(Scope(parent.field, value, parent.through, parent.contains))
         list_query = ListQuery(
@@ -310,7 +310,7 @@ class GradebookService:
         for parent in op.parents:
             value = path[parent.param]
             if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
-                raise ApiError(404, op.not_found or f"{COLLECTIONS[parent.collection].label} not found.")
+                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
             if parent.field:
                 self._scope_to_parent(op, records, parent.field, value, batch=batch)
         self._check_references(tx, op, coll, records, batch=batch)
@@ -323,9 +323,14 @@ class GradebookService:
         except AlreadyExists as exc:
             # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
             place = {sourced_id: index for index, sourced_id in enumerate(ids)}
+            taken, label = ", ".join(exc.ids[:10]), coll.label
+            if coll.fixed and any(tx.get(coll, i) is None for i in exc.ids[:10]):  # (taken outside the view)
+                # ("School already exists: D1" while GET /schools/D1 answered 404: D1 is a district)
+                rule = ", ".join(f"its {name} is not {value!r}" for name, value in coll.fixed)
+                label, taken = COLLECTIONS[coll.table].label, f"{taken} ({rule})"
             raise ApiError(
                 409,
-                f"{coll.label} already exists: {', '.join(exc.ids[:10])}",
+                f"{label} already exists: {taken}",
                 code_minor="invaliddata",
                 fields=[
                     (_item_path(op, place[i] if batch else None, "sourcedId"), f"{i} already exists")
@@ -338,7 +343,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, f"{coll.label} not found.")
+                raise ApiError(404, coll.not_found)
             if record.get("status") == "tobedeleted":
                 return Reply(204)  # (deleted already: rewritten, its new stamp would tell delta syncs of a change)
             record["status"] = "tobedeleted"
@@ -354,7 +359,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, f"{coll.label} not found.")
+                raise ApiError(404, coll.not_found)
             metadata = changes.pop("metadata", None)
             record.update(changes)
             if metadata is not None:
@@ -704,6 +709,13 @@ def _completed(
         # it): the stored org would otherwise still name the old school.
         if source not in record and record.get(target) is not None and stored.get(source) is not None:
             merged[source] = record[target]
+        elif target in record and record[target] is None and merged.get(source) is not None:
+            # (a null school, the org still naming it: stored so, the class was listed under no school, and
+            # its enrollments made since under none)
+            where = f"{op.wire_body_key}.{target}"
+            message = (f"null, while {source} names {_sourced_id(merged[source])!r}: the same reference, the "
+                       f"{coll.label.lower()}'s one {target}, which it needs")  # fmt: skip
+            raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
     if (errors := problems(merged)) is not None:
         raise validation_error(errors, prefix=f"{op.wire_body_key}.")
     return merged
