@@ -1241,7 +1241,7 @@ class _Checkpointer:
     """
 
     PAUSE = 0.05  # seconds
-    LIMIT = 4_000  # WAL pages (SQLite's pages are 4 KB): the thread asks the writer for a catch-up from here
+    LIMIT = 4_000  # WAL pages (of PAGE_SIZE, 16 KB, here): the thread asks the writer for a catch-up from here
     BACKSTOP = 40_000  # WAL pages: SQLite checkpoints inside the COMMIT (only when the thread does not keep up)
     SIZE_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to when it starts over (journal_size_limit)
 
