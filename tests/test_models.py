@@ -691,3 +691,45 @@ async def test_query_text_utf8_cannot_encode_is_refused_naming_the_parameter_and
             with pytest.raises(ValueError, match=message):
                 await async_client.oneroster.gradebook.get_all_results(**query)
         assert sent == []
+
+
+async def test_two_answers_holding_the_same_data_are_equal_whichever_call_returned_them(
+    server: Any, roster: Any, client: Any, async_client: Any
+) -> None:
+    """(Each held its call's request id, which pydantic compared too: a cached answer never equalled a fresh one,
+    nor a sync read an async one.)"""
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    sourced_id = uid("r")
+    gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=5))
+    first, again = gb.get_result(sourced_id=sourced_id), gb.get_result(sourced_id=sourced_id)
+    from_async = await async_client.oneroster.gradebook.get_result(sourced_id=sourced_id)
+    assert first.request_id != again.request_id != from_async.request_id
+    assert first == again == from_async
+    gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=6))
+    assert gb.get_result(sourced_id=sourced_id) != first
+    assert first != first.result and first != object()
+
+
+@pytest.mark.parametrize("given", ["dict", "model"])
+def test_a_users_password_is_not_repeated_by_a_validation_error(given: str) -> None:
+    """A user's password is kept out of its repr; a body refused before sending repeated it whole in the error's
+    text (pydantic's ``input_value``), which ends in logs."""
+    from timeback import Timeback
+    from timeback.models.request import TimebackCreateUserBody, TimebackCreateUserRequest
+    from timeback.models.response import TimebackGetUserResponse
+
+    body = {"password": "Tr0ub4dor&3", "givenName": "A", "enabledUser": "maybe", "roles": []}
+    with pytest.raises(ValidationError) as refused:
+        if given == "model":
+            TimebackCreateUserBody.model_validate(body)
+        else:
+            with Timeback(base_url="http://127.0.0.1:9", client_id="a", client_secret="b") as client:
+                client.oneroster.rostering.create_user(user=body)
+    assert "enabledUser" in str(refused.value) and "Tr0ub4dor&3" not in str(refused.value)
+    for model in (TimebackCreateUserRequest, TimebackGetUserResponse):
+        with pytest.raises(ValidationError) as read:
+            model.model_validate({"user": {**body, "sourcedId": "u", "roles": "not a list"}})
+        assert "Tr0ub4dor&3" not in str(read.value) and "Tr0ub4dor&3" not in repr(read.value)

@@ -80,6 +80,11 @@ def sourced_id_given(record: Any) -> bool:
     return record.sourcedId is not None and not isinstance(record.sourcedId, GeneratedId)
 
 
+# For a model holding a secret (a user's password) and any model validating one inside it: a validation error does
+# not repeat the input (pydantic reads this of the model validated, not of the one inside it that failed).
+HIDES_INPUT = ConfigDict(hide_input_in_errors=True)
+
+
 class TimebackModel(BaseModel):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
 
@@ -150,6 +155,14 @@ class ResponseModel(TimebackModel):
     def retries_taken(self) -> int:
         """How many times the call was retried (429, 5xx, connection errors, timeouts) before this answer."""
         return self._retries_taken
+
+    def __eq__(self, other: object) -> bool:
+        # Two answers holding the same data are equal, whichever call returned them (pydantic compares private
+        # attributes too: every answer differed by its request id, a cached one never equal to a fresh one).
+        if not isinstance(other, ResponseModel):
+            return NotImplemented
+        return (type(self) is type(other) and self.__dict__ == other.__dict__
+                and self.__pydantic_extra__ == other.__pydantic_extra__)  # fmt: skip
 
 
 def _iso_from_objects(value: Any) -> str:

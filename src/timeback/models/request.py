@@ -18,7 +18,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackScoreStatus,
 )
-from timeback.models._base import DateOrDateTime, Known, TimebackModel, is_strict
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
@@ -776,10 +776,12 @@ class TimebackGetUserRequest(_GetRequest):
 
 
 class TimebackCreateUserRequest(TimebackRequest):
+    model_config = HIDES_INPUT
     user: TimebackCreateUserBody
 
 
 class TimebackUpdateUserRequest(_PutRequest):
+    model_config = HIDES_INPUT
     body_field: ClassVar[str] = "user"
     user: TimebackCreateUserBody
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, overload
 from pydantic import Field, GetCoreSchemaHandler, RootModel, model_validator
 from pydantic_core import core_schema
 
-from timeback.models._base import ResponseModel, TimebackModel
+from timeback.models._base import HIDES_INPUT, ResponseModel, TimebackModel
 from timeback.models.gradebook import (
     TimebackAssessmentLineItem,
     TimebackAssessmentResult,
@@ -245,6 +245,7 @@ class TimebackGetClassResponse(ResponseModel):
 
 
 class TimebackGetUserResponse(ResponseModel):
+    model_config = HIDES_INPUT
     user: TimebackUser
 
 

@@ -20,7 +20,7 @@ from timeback.enums import (
     TimebackRoleType,
     TimebackSex,
 )
-from timeback.models._base import DateOrDateTime, Known, Metadata, TimebackModel
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, Metadata, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -132,6 +132,7 @@ class TimebackUserId(TimebackModel):
 
 
 class TimebackUser(TimebackEntity):
+    model_config = HIDES_INPUT
     userMasterIdentifier: str | None = None
     username: str | None = None
     userIds: list[TimebackUserId] | None = None
