@@ -1053,7 +1053,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:
-            return await http.send(request, auth=NO_AUTH)
+            return await http.send(request, auth=NO_AUTH, follow_redirects=False)
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
@@ -1706,9 +1706,12 @@ class SyncAPIClient(BaseClient):
                     continue
                 try:
                     if action.expires is None:
-                        outcome = self._http.send(action.request, auth=NO_AUTH)
+                        outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
-                        outcome = _read_by(self._http.send(action.request, auth=NO_AUTH, stream=True), action.expires)
+                        outcome = _read_by(
+                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True),
+                            action.expires,
+                        )
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
@@ -1899,7 +1902,7 @@ class AsyncAPIClient(BaseClient):
                 http = (await self._in_loop()).http
                 try:
                     if action.expires is None:
-                        outcome = await http.send(action.request, auth=NO_AUTH)
+                        outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
                         outcome = await _sent_by(http, action.request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
