@@ -1756,3 +1756,18 @@ def test_closing_from_another_loop_leaves_nothing_unawaited_in_a_loop_never_run_
         del first, shared  # (the first loop's connection, never closed, is collected here: its ResourceWarning too)
         gc.collect()
     assert not [w for w in seen if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in seen]
+
+
+@pytest.mark.parametrize("path", ["ims/oneroster/rostering/v1p2/orgs/", "https://elsewhere.test/ims/oneroster/"])
+async def test_the_escape_hatch_takes_a_path_after_the_base_url_only(
+    server: LocalServer, client: Timeback, async_client: AsyncTimeback, path: str
+) -> None:
+    """(Joined as text, a path without its "/" ran into the host: ``https://api.example.com`` + ``ims/...`` went to
+    ``api.example.comims`` with the token; here, with a port, "Invalid port: ...: shorten the filter, search or
+    id".) Refused before anything is sent; a path after the base URL is sent as before."""
+    with pytest.raises(ValueError, match="must begin with '/': it goes after the base URL"):
+        client.request("GET", path)
+    with pytest.raises(ValueError, match="must begin with '/': it goes after the base URL"):
+        await async_client.request("GET", path)
+    assert client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/").status_code == 200
+    assert (await async_client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/")).status_code == 200

@@ -250,6 +250,14 @@ class BaseClient:
             raise unencodable(exc, op.wire_body_key or op.body, getattr(request, op.body)) from exc
         return self._http_request(op.method, url, params=params, content=body.encode())
 
+    def url_of(self, path: str) -> str:
+        """The URL of ``request()``'s ``path``: after the base URL, so it must begin with ``/``. (Joined as it was, a
+        path without it ran into the host: ``https://api.example.com`` + ``ims/...`` went to ``api.example.comims``,
+        the token with it, and a URL in its place was refused as too long.)"""
+        if not path.startswith("/"):
+            raise ValueError(f"path {path!r} must begin with '/': it goes after the base URL {self.base_url!r}")
+        return self.base_url + path
+
     def _http_request(
         self,
         method: str,

@@ -85,7 +85,9 @@ class Timeback:
 
     def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
         """Send any request to the API (auth, retries and errors included): the escape hatch for new endpoints."""
-        return self._client.send(self._client._http_request(method, self.base_url + path, params=params, json=json))
+        return self._client.send(
+            self._client._http_request(method, self._client.url_of(path), params=params, json=json)
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -119,7 +121,7 @@ class AsyncTimeback:
         return self._client.base_url
 
     async def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
-        request = self._client._http_request(method, self.base_url + path, params=params, json=json)
+        request = self._client._http_request(method, self._client.url_of(path), params=params, json=json)
         return await self._client.send(request)
 
     async def close(self) -> None:
