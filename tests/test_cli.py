@@ -364,18 +364,53 @@ def test_serve_refuses_an_sqlite_url_with_a_password_without_showing_it(monkeypa
     assert "hunter2" not in result.output
 
 
-def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
-    directory = tmp_path / "read-only"
-    directory.mkdir(mode=0o555)
+def _serve_as_anyone(database: Path) -> str:
+    """``timeback serve`` on ``database`` without root's right to write anywhere: its refusal, on one line."""
     serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
-             "--database", f"sqlite:///{directory}/t.db"]  # fmt: skip
+             "--database", f"sqlite:///{database}"]  # fmt: skip
     command = [sys.executable, *(["-c", _AS_ANYONE] if os.geteuid() == 0 else []), *serve]
     environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment)
-    message = " ".join(done.stderr.split())
     assert done.returncode == 2, done.stdout + done.stderr
+    return " ".join(done.stderr.split())
+
+
+def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
+    directory = tmp_path / "read-only"
+    directory.mkdir(mode=0o555)
+    message = _serve_as_anyone(directory / "t.db")
     assert f"cannot open sqlite:///{directory}/t.db: Permission denied: cannot make files in {directory}" in message
     assert "-writer" not in message and list(directory.iterdir()) == []
+
+
+def _made_by_a_server(database: Path) -> None:
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    with LocalServer(ServerSettings(database=f"sqlite:///{database}")):
+        pass
+
+
+def test_serve_refuses_a_database_it_made_in_a_directory_since_read_only_saying_so(tmp_path: Path) -> None:
+    """(Reading a WAL file makes its -shm: "attempt to write a readonly database", for a file that is writable.)"""
+    directory = tmp_path / "now-read-only"
+    directory.mkdir()
+    _made_by_a_server(directory / "t.db")
+    directory.chmod(0o555)
+    message = _serve_as_anyone(directory / "t.db")
+    assert f"cannot open sqlite:///{directory}/t.db: Permission denied: cannot make files in {directory}" in message
+
+
+def test_serve_refuses_a_read_only_database_leaving_nothing_that_keeps_it_refused(tmp_path: Path) -> None:
+    """SQLite opened it read-only and left read-only -wal and -shm beside it: with the file made writable again, the
+    server was still refused ("attempt to write a readonly database") until they were removed by hand."""
+    database = tmp_path / "t.db"
+    _made_by_a_server(database)
+    before = sorted(path.name for path in tmp_path.iterdir())
+    database.chmod(0o444)
+    message = _serve_as_anyone(database)
+    assert f"cannot open sqlite:///{database}: Permission denied: the file is read-only" in message
+    assert sorted(path.name for path in tmp_path.iterdir()) == before  # (no -wal, no -shm)
 
 
 def test_serve_refuses_a_database_another_program_keeps_locked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
         ({"classes": [{"title": "x", "course": {"sourcedId": "nope"}, "terms": [{"sourcedId": "t"}],
                        "org": {"sourcedId": "o"}}]}, "classes[0]: Unknown reference"),
         ({"users": [{"givenName": "no roles"}]}, "users[0]: Invalid request body"),
-        ({"widgets": []}, "unknown collections in the seed: widgets"),
+        ({"widgets": []}, r"unknown collections in the seed: widgets \(a seed holds orgs, "),
+        # (the collection a misspelt key likely means: the message named none, nor what a seed holds)
+        ({"school": [], "line_items": []}, r"in the seed: line_items \(lineItems\?\), school \(schools\?\) \(a seed"),
     ],
 )  # fmt: skip
 def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict[str, object], message: str) -> None:

@@ -17,6 +17,7 @@ each record's own ``POST``: the first record that fails there is the one named, 
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
@@ -102,13 +103,21 @@ def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
     return SeedError(f"{where or 'the top-level object'}: {message}")
 
 
+def _with_likely_name(key: str) -> str:
+    """An unknown key of a seed, and the collection it likely means ("school (schools?)")."""
+    names = {name.lower(): name for name in LOAD_ORDER}  # ("lineitems", "academic_sessions" too)
+    likely = difflib.get_close_matches(key.lower().replace("_", ""), names, n=1)
+    return f"{key} ({names[likely[0]]}?)" if likely else key
+
+
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got."""
     data = source if isinstance(source, dict) else _read(Path(source))
     ops = _create_ops()
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
-        raise SeedError(f"unknown collections in the seed: {', '.join(sorted(unknown))}")
+        named = [_with_likely_name(key) for key in sorted(unknown)]
+        raise SeedError(f"unknown collections in the seed: {', '.join(named)} (a seed holds {', '.join(LOAD_ORDER)})")
     counts = {}
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
         for collection in LOAD_ORDER:

@@ -19,6 +19,7 @@ listing, after that row's sort key and pk).
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
@@ -1212,9 +1213,13 @@ def _lock_file(database: str) -> _FileLock:
         if os.path.lexists(path):  # (made by another user, who may not have let others read it)
             why = f"cannot open {os.path.basename(path)}, the server's write lock beside it"
         else:
-            directory = os.path.dirname(os.path.abspath(database))
-            why = f"cannot make files in {directory} (SQLite's -wal and -shm, and the server's write lock, go there)"
+            why = _cannot_make_files(database)
         raise OSError(exc.errno, f"{exc.strerror or exc}: {why}", database) from None
+
+
+def _cannot_make_files(database: str) -> str:
+    directory = os.path.dirname(os.path.abspath(database))
+    return f"cannot make files in {directory} (SQLite's -wal and -shm, and the server's write lock, go there)"
 
 
 class _Checkpointer:
@@ -1381,6 +1386,13 @@ def _check_file(database: str) -> None:
     that does not exist yet, or holds nothing, is made a timeback database."""
     if not os.path.isfile(database) or os.path.getsize(database) == 0:
         return  # (new or empty; a directory, say, is refused as opening it fails)
+    # (else SQLite opens a file it may not write read-only, leaving read-only -wal and -shm that kept the server
+    # from starting once the file was made writable; and reading a WAL file needs its -shm made: "attempt to write
+    # a readonly database", for a file that is writable in a directory that is not)
+    if not os.access(os.path.dirname(os.path.abspath(database)), os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, f"Permission denied: {_cannot_make_files(database)}", database)
+    if not os.access(database, os.W_OK):
+        raise OSError(errno.EACCES, "Permission denied: the file is read-only (the server writes it)", database)
     # Opened for writing, to be only read, and never made: a read-only connection leaves a WAL file's -wal and
     # -shm behind (it may not remove them), where the last connection to close removes them.
     uri = f"file://{quote(os.path.abspath(database))}?mode=rw"
