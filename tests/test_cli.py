@@ -364,12 +364,17 @@ def test_serve_refuses_an_sqlite_url_with_a_password_without_showing_it(monkeypa
     assert "hunter2" not in result.output
 
 
-def _serve_as_anyone(database: Path) -> str:
-    """``timeback serve`` on ``database`` without root's right to write anywhere: its refusal, on one line."""
-    serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+def _serving_as_anyone(database: Path, port: int = 0) -> tuple[list[str], dict[str, str]]:
+    """``timeback serve`` on ``database`` without root's right to write anywhere: its command and environment."""
+    serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(port or _free_port()),
              "--database", f"sqlite:///{database}"]  # fmt: skip
     command = [sys.executable, *(["-c", _AS_ANYONE] if os.geteuid() == 0 else []), *serve]
-    environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    return command, {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def _serve_as_anyone(database: Path) -> str:
+    """Its refusal, on one line."""
+    command, environment = _serving_as_anyone(database)
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environment)
     assert done.returncode == 2, done.stdout + done.stderr
     return " ".join(done.stderr.split())
@@ -399,6 +404,32 @@ def test_serve_refuses_a_database_it_made_in_a_directory_since_read_only_saying_
     directory.chmod(0o555)
     message = _serve_as_anyone(directory / "t.db")
     assert f"cannot open sqlite:///{directory}/t.db: Permission denied: cannot make files in {directory}" in message
+
+
+def test_serve_starts_on_a_database_whose_files_are_all_there_in_a_read_only_directory(tmp_path: Path) -> None:
+    """A locked-down directory with the files provisioned (the database, its -wal, -shm and the -writer lock): SQLite
+    makes nothing there, so the server starts (a check of the directory alone refused it)."""
+    directory = tmp_path / "provisioned"
+    directory.mkdir()
+    _made_by_a_server(directory / "t.db")
+    for name in ("t.db-wal", "t.db-shm"):
+        (directory / name).touch()
+    directory.chmod(0o555)
+    port = _free_port()
+    command, environment = _serving_as_anyone(directory / "t.db", port)
+    with subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as serving:
+        try:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                assert serving.poll() is None, serving.stdout.read() if serving.stdout else ""
+                time.sleep(0.1)
+            else:
+                raise AssertionError("timeback serve did not start in 30 s")
+        finally:
+            serving.terminate()
+            serving.wait(timeout=30)
 
 
 def test_serve_refuses_a_read_only_database_leaving_nothing_that_keeps_it_refused(tmp_path: Path) -> None:

@@ -733,3 +733,25 @@ def test_a_users_password_is_not_repeated_by_a_validation_error(given: str) -> N
         with pytest.raises(ValidationError) as read:
             model.model_validate({"user": {**body, "sourcedId": "u", "roles": "not a list"}})
         assert "Tr0ub4dor&3" not in str(read.value) and "Tr0ub4dor&3" not in repr(read.value)
+
+
+def test_a_users_password_is_not_repeated_by_an_answer_that_does_not_validate() -> None:
+    """(A mock: ``timeback serve`` answers no malformed user.) The error's message listed pydantic's errors, their
+    input included: a user whose ``password`` did not validate had it in the message, read or listed."""
+    from timeback import APIResponseValidationError, Timeback
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+        user = {"sourcedId": "u", "password": {"pw": "Tr0ub4dor&3"}}
+        if request.url.path.endswith("/users/u"):
+            return httpx.Response(200, json={"user": user})
+        return httpx.Response(200, json={"users": [user], "totalCount": 1, "offset": 0, "limit": 100})
+
+    with Timeback(base_url="https://api.example.test", client_id="a", client_secret="b",
+                  http_client=httpx.Client(transport=httpx.MockTransport(handler))) as client:  # fmt: skip
+        rostering = client.oneroster.rostering
+        for call in (lambda: rostering.get_user(sourced_id="u"), lambda: list(rostering.get_all_users())):
+            with pytest.raises(APIResponseValidationError) as refused:
+                call()
+            assert "password" in str(refused.value) and "Tr0ub4dor&3" not in str(refused.value), str(refused.value)

@@ -763,7 +763,7 @@ class BaseClient:
                 raise _bad_answer(
                     f"{op.name}: unexpected response body (status {response.status_code}"
                     f"{': the call itself succeeded' if response.is_success else ''}): "
-                    f"{exc.errors(include_url=False)[:3]}",
+                    f"{_problems(exc, op.response)}",
                     response,
                 ) from None
             parsed = otherwise
@@ -1162,6 +1162,13 @@ def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
     return body
 
 
+def _problems(exc: pydantic.ValidationError, model: Any) -> list[Any]:
+    """An answer's first validation errors, for a message: without their input where the model hides it (a user's
+    password: ``HIDES_INPUT``; the whole answer stays in the error's ``body``)."""
+    hidden = bool(getattr(model, "model_config", {}).get("hide_input_in_errors"))
+    return exc.errors(include_url=False, include_input=not hidden)[:3]
+
+
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
     """``error``, its message ending with ``; reason`` (in place of a sentence's full stop: the server's "...in one
     request." read "...in one request.; not retried")."""
@@ -1477,8 +1484,7 @@ def _item_builder(
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 redact(
-                    f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: "
-                    f"{exc.errors(include_url=False)[:3]}"
+                    f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: {_problems(exc, model)}"
                 ),
                 body=redact(raw.decode("utf-8", "replace") if type(raw) is bytes else repr(raw))[:2000],
                 **{**answer, "request_id": redact(answer["request_id"])},

@@ -39,6 +39,7 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
         ({"widgets": []}, r"unknown collections in the seed: widgets \(a seed holds orgs, "),
         # (the collection a misspelt key likely means: the message named none, nor what a seed holds)
         ({"school": [], "line_items": []}, r"in the seed: line_items \(lineItems\?\), school \(schools\?\) \(a seed"),
+        ({"teachers": []}, r"in the seed: teachers \(users\?\) \(a seed"),
     ],
 )  # fmt: skip
 def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict[str, object], message: str) -> None:

@@ -106,6 +106,7 @@ def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
 def _with_likely_name(key: str) -> str:
     """An unknown key of a seed, and the collection it likely means ("school (schools?)")."""
     names = {name.lower(): name for name in LOAD_ORDER}  # ("lineitems", "academic_sessions" too)
+    names |= {"students": "users", "teachers": "users"}  # (the API's views of users; not "terms", the nearest)
     likely = difflib.get_close_matches(key.lower().replace("_", ""), names, n=1)
     return f"{key} ({names[likely[0]]}?)" if likely else key
 

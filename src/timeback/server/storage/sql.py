@@ -1217,6 +1217,23 @@ def _lock_file(database: str) -> _FileLock:
         raise OSError(exc.errno, f"{exc.strerror or exc}: {why}", database) from None
 
 
+def _check_writable(database: str) -> None:
+    """Refuse, saying why, a database file the server could not write, or whose -wal and -shm it could neither make
+    nor write: SQLite opened such a file read-only, leaving read-only -wal and -shm that kept the server from
+    starting once the file was made writable, or said "attempt to write a readonly database" of a writable file
+    in a directory that is not (reading a WAL file makes its -shm)."""
+    real = os.path.realpath(database)  # (SQLite's -wal and -shm go beside the file a link names)
+    if not os.access(real, os.W_OK):
+        raise OSError(errno.EACCES, "Permission denied: the file is read-only (the server writes it)", database)
+    for path in (f"{real}-wal", f"{real}-shm"):
+        if os.path.exists(path):
+            if not os.access(path, os.W_OK):
+                why = f"{os.path.basename(path)} beside it is read-only (left by another program? remove it)"
+                raise OSError(errno.EACCES, f"Permission denied: {why}", database)
+        elif not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
+            raise OSError(errno.EACCES, f"Permission denied: {_cannot_make_files(real)}", database)
+
+
 def _cannot_make_files(database: str) -> str:
     directory = os.path.dirname(os.path.abspath(database))
     return f"cannot make files in {directory} (SQLite's -wal and -shm, and the server's write lock, go there)"
@@ -1384,15 +1401,11 @@ def _check_file(database: str) -> None:
     """Refuse a database file another program made, or an older timeback, before anything is written to it: it was
     given timeback's tables and switched to WAL for good, then refused, or served if no table name clashed. A file
     that does not exist yet, or holds nothing, is made a timeback database."""
-    if not os.path.isfile(database) or os.path.getsize(database) == 0:
-        return  # (new or empty; a directory, say, is refused as opening it fails)
-    # (else SQLite opens a file it may not write read-only, leaving read-only -wal and -shm that kept the server
-    # from starting once the file was made writable; and reading a WAL file needs its -shm made: "attempt to write
-    # a readonly database", for a file that is writable in a directory that is not)
-    if not os.access(os.path.dirname(os.path.abspath(database)), os.W_OK | os.X_OK):
-        raise OSError(errno.EACCES, f"Permission denied: {_cannot_make_files(database)}", database)
-    if not os.access(database, os.W_OK):
-        raise OSError(errno.EACCES, "Permission denied: the file is read-only (the server writes it)", database)
+    if not os.path.isfile(database):
+        return  # (new; a directory, say, is refused as opening it fails)
+    _check_writable(database)
+    if os.path.getsize(database) == 0:
+        return  # (empty: made a timeback database)
     # Opened for writing, to be only read, and never made: a read-only connection leaves a WAL file's -wal and
     # -shm behind (it may not remove them), where the last connection to close removes them.
     uri = f"file://{quote(os.path.abspath(database))}?mode=rw"
