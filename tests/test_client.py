@@ -1616,6 +1616,42 @@ def test_calls_that_wait_for_a_new_token_in_a_later_event_loop_get_it(server: Lo
     assert first == second == ["AsyncPage"] * 10
 
 
+def test_event_loops_running_at_once_share_one_token_refresh(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module-level ``AsyncTimeback`` called from threads that each run ``asyncio.run`` (a sync web view): the
+    token refresh was one at a time per loop only, so each loop running at once asked for a token of its own (3 of
+    8 here, with the token endpoint taking 0.2 s as a remote one does). One refresh now serves every loop."""
+    tokens = server.app.state.tokens
+    issued: list[str] = []
+
+    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
+        issued.append(client_id)
+        time.sleep(0.2)
+        return original(client_id, scopes)
+
+    original = tokens.issue
+    monkeypatch.setattr(tokens, "issue", slow_issue)
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    together = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def runs() -> None:
+        together.wait(30)
+        try:
+            page = asyncio.run(asyncio.wait_for(shared.oneroster.gradebook.get_all_categories(limit=1), 30))
+            outcomes.append(type(page).__name__)
+        except BaseException as error:  # (to the assertion below)
+            outcomes.append(f"{type(error).__name__}: {error}")
+
+    threads = [threading.Thread(target=runs, daemon=True) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcomes == ["AsyncPage"] * 8 and len(issued) == 1, (outcomes, issued)
+
+
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(server: LocalServer, kind: str) -> None:
     """A caller's ``http_client`` with headers of its own (a trace id, a gateway's API key) sent none of them: the SDK

@@ -1085,6 +1085,16 @@ def _pause(seconds: float, stop: threading.Event | None, closing: threading.Even
     return False
 
 
+async def _acquired_between_loops(lock: threading.Lock) -> None:
+    """``lock``, held by a task of whichever loop: taken if free, else tried again every 5 ms, the loop free
+    meanwhile (a blocking wait would stall it; a thread left waiting on cancel would take it and never give it
+    back). Only for the wait for a token refresh in another loop, which is rare and long."""
+    import asyncio  # (imported on use: see _pause_async)
+
+    while not lock.acquire(blocking=False):
+        await asyncio.sleep(0.005)
+
+
 async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
     """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) and ``closing`` are looked at
     every 50 ms; with no ``stop``, the wait is woken by ``closing``, not polled."""
@@ -1838,10 +1848,13 @@ class AsyncAPIClient(BaseClient):
         # (``asyncio.run`` per request of a sync web view, with a module-level client).
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _InLoop] = weakref.WeakKeyDictionary()
         self._loops_lock = threading.Lock()  # (loops of other threads add theirs at the same time)
+        # Held through a token refresh, by the one task of any loop doing it: each loop's token_lock queues its own
+        # tasks, this one the loops (with only theirs, each loop running at once in a thread fetched a token).
+        self._refresh_lock = threading.Lock()
 
     def _after_fork(self) -> None:
         super()._after_fork()
-        self._loops_lock = threading.Lock()
+        self._loops_lock, self._refresh_lock = threading.Lock(), threading.Lock()
         _inherited.append(self._loops)  # (the parent's loops': their connections and locks)
         self._loops = weakref.WeakKeyDictionary()
         if self._http is not None:  # (DefaultAioHttpClient makes its own connections anew: see its _after_fork)
@@ -1940,10 +1953,16 @@ class AsyncAPIClient(BaseClient):
         import asyncio
 
         lock = (await self._in_loop()).token_lock
-        # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
+        # One refresh at a time, across tasks and loops; the others wait and reuse it, no longer than their own
+        # deadline allows.
         try:
             async with asyncio.timeout(self._token_wait(need)):
                 await lock.acquire()
+                try:
+                    await _acquired_between_loops(self._refresh_lock)
+                except BaseException:
+                    lock.release()
+                    raise
         except TimeoutError:
             raise self._token_deadline_passed(need) from None
         try:
@@ -1952,6 +1971,7 @@ class AsyncAPIClient(BaseClient):
                 token = self._tokens.store(await self._drive(self._token_flow(need)))
             return token
         finally:
+            self._refresh_lock.release()
             lock.release()
 
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
