@@ -74,6 +74,11 @@ def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
         ("pass word", "pass%20word"),  # percent-encoded (the SDK's way)
         ("pass+word", "pass+word"),  # sent unencoded, as most clients do: '+' is itself
         ("pass+word", "pass%2Bword"),
+        # A '%' sent unencoded (curl -u, httpx's and requests' auth=): "pa%41ss" was read only as "paAss", refused
+        ("pa%41ss", "pa%41ss"),
+        ("pa%41ss", "pa%2541ss"),
+        ("100%", "100%"),
+        ("a%2B+b", "a%2B+b"),
     ],
 )
 def test_basic_credentials_read_form_encoded_or_as_sent(secret: str, sent: str) -> None:
