@@ -30,11 +30,14 @@ def test_spec_parsing() -> None:
     spec = FaultSpec.parse("429=0.1, drop=0.05,retry_after=2,slow_ms=50,seed=3")
     assert spec.rates == {"429": 0.1, "drop": 0.05} and (spec.retry_after, spec.slow_ms, spec.seed) == (2, 50, 3)
     assert FaultSpec.parse("all=0.3").total_rate == pytest.approx(0.3) and len(FaultSpec.parse("all=0.3").rates) == 6
-    assert FaultSpec.parse("all=0.3,500=0.2").rates["500"] == 0.2  # (all the kinds, one of them set apart)
+    # (all the kinds, one of them set apart, whichever comes first: "500=0.2,all=0.3" gave 500 its share, 0.05)
+    assert FaultSpec.parse("all=0.3,500=0.2").rates == FaultSpec.parse("500=0.2,all=0.3").rates
+    assert FaultSpec.parse("500=0.2,all=0.3").rates["500"] == 0.2
     for bad, says in [("teapot=0.1", "unknown name 'teapot'"), ("500=2", "probability"), ("500", "name=value"),
                       ("500=0.6,503=0.6", "must not exceed 1"), ("slow=x", "needs a number"),
                       ("slow_ms=inf", "slow_ms needs a finite number"), ("seed=nan", "seed needs a finite number"),
                       ("retry_after=-3", "at least 0"), ("retry_after=1e999", "finite"),
+                      ("retry_after=1.5", "retry_after needs a whole number"), ("slow_ms=0.5", "whole number"),
                       ("500=0.1,500=0.2", "500 is given twice"), ("seed=1, seed=2", "seed is given twice")]:  # fmt: skip
         with pytest.raises(ValueError, match=says):
             FaultSpec.parse(bad)
@@ -107,6 +110,16 @@ def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, di
     assert response.status_code == status and response.json()["imsx_codeMajor"] == "failure"
     assert ("retry-after" in response.headers) == (status == 429)
     assert not stored(server, sourced_id)
+
+
+def test_an_injected_429s_retry_after_is_whole_seconds_in_digits(server: LocalServer) -> None:
+    """A Retry-After of delay-seconds is digits only (RFC 9110): one of 123456789 went out as "1.23457e+08" (urllib3
+    refuses it; read as a number, it is 123,457,000)."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=123456789")
+    with LocalServer(settings, storage=server.app.state.storage) as faulty:
+        token = faulty.app.state.tokens.issue(CLIENT_ID, frozenset(ALL_SCOPES.split()))
+        response = put_category(faulty.url, {"Authorization": f"Bearer {token}"}, uid("cat"))
+    assert response.status_code == 429 and response.headers["retry-after"] == "123456789"
 
 
 @pytest.mark.parametrize("always", ["close"], indirect=True)
