@@ -212,6 +212,17 @@ def test_a_path_holding_u0000_is_400_naming_the_path(small: httpx.Client) -> Non
     assert small.get(f"{GB}/categories/", params={"filter": f"sourcedId~'{stem}'"}).json()["totalCount"] == 0
 
 
+def test_a_put_to_an_id_past_255_characters_is_422_naming_the_path(small: httpx.Client) -> None:
+    """It was "Invalid request body: sourced_id: ..." naming the SDK's Python name, as a field of the body."""
+    long_id = "x" * 256
+    answer = imsx(small.put(f"{GB}/categories/{long_id}", json=category()), 422)
+    message = "sourcedId: String should have at most 255 characters"
+    assert answer["imsx_error_details"] == [{"field": "path", "message": message}]
+    assert answer["imsx_description"] == f"The path: {message}."
+    answer = imsx(small.put(f"{GB}/categories/{long_id}", json={"category": {"title": 5}}), 422)  # (with the body's)
+    assert answer["imsx_error_details"] == [{"field": "path", "message": message}]
+
+
 def test_a_nul_byte_in_a_string_is_400_and_an_escaped_backslash_before_u0000_is_text(small: httpx.Client) -> None:
     answer = imsx(put_category(small, b'{"category": {"title": "a\x00b"}}'), 400)  # (a control character: no JSON)
     assert answer["imsx_error_details"][0]["field"] == "body"

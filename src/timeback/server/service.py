@@ -214,7 +214,8 @@ class GradebookService:
             merged = {**body, **path}
             request = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
-            raise validation_error(_every_error(op.request, merged, exc, body)) from None
+            errors = _every_error(op.request, merged, exc, body)
+            raise _path_error(errors, path) or validation_error(errors) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
             raise validation_error(_strict_errors(problems))
@@ -658,6 +659,19 @@ def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, bod
     problems = strict_problems_of_parts(model, data, failed)
     errors = [*failed.errors(include_url=False, include_input=False), *_strict_errors(problems)]
     return sorted(errors, key=lambda error: _document_order(body, error["loc"]))
+
+
+def _path_error(errors: list[dict[str, Any]], path: Mapping[str, str]) -> ApiError | None:
+    """The 422 for the first of ``errors`` that is a path parameter's (an id past 255 characters), named as the
+    path's: merged into the body to be validated, it was named as a body field, by the SDK's Python name
+    ("Invalid request body: sourced_id: ..."). None if every error is the body's."""
+    for error in errors:
+        if error["loc"] and error["loc"][0] in path:
+            first, *rest = str(error["loc"][0]).split("_")
+            name = first + "".join(part.title() for part in rest)  # (as the spec's path names it: lineItemSourcedId)
+            message = f"{name}: {error['msg']}"
+            return ApiError(422, f"The path: {message}.", fields=[("path", message)])
+    return None
 
 
 def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:
