@@ -711,3 +711,32 @@ def test_grading_periods_and_terms_are_sent_with_their_type(server: LocalServer)
         (f"/gradingPeriods/{periods[1]}", "gradingPeriod"),
         (f"/terms/{term}/gradingPeriods", "gradingPeriod"), (f"/terms/{term}/gradingPeriods", "gradingPeriod"),
     ]  # fmt: skip
+
+
+def test_demographics_flags_are_sent_as_the_strings_timeback_takes(server: LocalServer, roster: Any) -> None:
+    """Timeback's demographics writes type the race and ethnicity flags as "true"/"false" (or null), no boolean, as
+    1EdTech's DemographicsDType does; the SDK reads them as Python's True/False and sent them back as JSON booleans,
+    so a read-modify-write sent what Timeback's document refuses (the local server took both). Given as a bool or
+    the string, on the dict path and the model path, a record read too, they go out as the strings."""
+    from timeback.models.request import TimebackCreateDemographicsBody
+
+    sent: list[Any] = []
+
+    def keep(request: httpx.Request) -> None:
+        if request.method in ("POST", "PUT") and "/demographics/" in request.url.path:
+            sent.append(json.loads(request.content)["demographics"])
+
+    first, second = roster.students[0], roster.students[1]
+    flags = {"white": True, "asian": "false", "hispanicOrLatinoEthnicity": False, "blackOrAfricanAmerican": None}
+    words = {"white": "true", "asian": "false", "hispanicOrLatinoEthnicity": "false", "blackOrAfricanAmerican": None}
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as api:
+        ro = api.oneroster.rostering
+        ro.create_demographics(demographics={"sourcedId": first, "sex": "female", **flags})
+        read = ro.get_demographics(sourced_id=first).demographics
+        assert (read.white, read.asian) == (True, False)  # (read as Python's bools)
+        ro.update_demographics(sourced_id=first, demographics=read)
+        ro.update_demographics(sourced_id=second, demographics=TimebackCreateDemographicsBody(**flags))
+        ro.update_demographics(sourced_id=first, demographics=read.to_dict())
+    assert len(sent) == 4
+    for body in sent:
+        assert {field: body[field] for field in words} == words

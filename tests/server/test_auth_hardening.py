@@ -25,6 +25,8 @@ from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
+V1P1 = "https://purl.imsglobal.org/spec/or/v1p1/scope/"
+V1P2 = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
 IMSX_KEYS = {"imsx_codeMajor", "imsx_severity", "imsx_description", "imsx_CodeMinor"}
 CLIENT, SECRET = "hardening-client", "hardening-secret-8c1d"
 
@@ -149,9 +151,12 @@ def get_result(server: LocalServer, bearer: str) -> httpx.Response:
     return httpx.get(f"{server.url}{GB}/results/{uid('r')}", headers={"Authorization": f"Bearer {bearer}"})
 
 
-def assert_bearer_refused(response: httpx.Response) -> None:
+def assert_bearer_refused(response: httpx.Response, error: str | None = "invalid_token") -> None:
+    """401 with RFC 6750's challenge: ``error="invalid_token"`` for a token refused, no error code for a request
+    with no bearer token at all (section 3.1: it lacked authentication)."""
     assert_imsx(response, 401, "unauthorisedrequest")
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    challenge = 'Bearer realm="timeback"' + (f', error="{error}"' if error else "")
+    assert response.headers["WWW-Authenticate"] == challenge
 
 
 def test_expired_token_is_401(clock: Clock) -> None:
@@ -233,7 +238,8 @@ def test_token_from_another_server_instance_is_401(server: LocalServer, http: ht
 @pytest.mark.parametrize("header", ["Bearer " + "A" * 43, "Bearer " + base64.b64encode(SECRET.encode()).decode(),
                                     "Basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode()])  # fmt: skip
 def test_made_up_tokens_and_client_credentials_are_not_bearer_tokens(shared: httpx.Client, header: str) -> None:
-    assert_bearer_refused(shared.get(f"{GB}/results/x", headers={"Authorization": header}))
+    error = None if header.startswith("Basic") else "invalid_token"
+    assert_bearer_refused(shared.get(f"{GB}/results/x", headers={"Authorization": header}), error)
 
 
 def test_missing_scope_is_403_with_imsx_body(server: LocalServer, http: httpx.Client) -> None:
@@ -243,6 +249,11 @@ def test_missing_scope_is_403_with_imsx_body(server: LocalServer, http: httpx.Cl
                          headers={"Authorization": f"Bearer {bearer}"})  # fmt: skip
     assert_imsx(response, 403, "forbidden")
     assert "gradebook.createput" in response.json()["imsx_description"]
+    # RFC 6750 section 3.1's challenge names every scope the operation accepts (it had no WWW-Authenticate)
+    accepted = f"{V1P1}admin {V1P2}gradebook.createput"
+    assert response.headers["WWW-Authenticate"] == (
+        f'Bearer realm="timeback", error="insufficient_scope", scope="{accepted}"'
+    )
 
 
 # ----- failed-attempt limiting on the token endpoint

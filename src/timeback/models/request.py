@@ -48,6 +48,7 @@ from timeback.models.rostering import (
     TimebackRole,
     TimebackUser,
     TrueOrFalse,
+    WordFlag,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
@@ -388,13 +389,13 @@ class TimebackClassEnrollmentBody(_EnrollmentBody):
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
-    americanIndianOrAlaskaNative: TrueOrFalse | None = None
-    asian: TrueOrFalse | None = None
-    blackOrAfricanAmerican: TrueOrFalse | None = None
-    nativeHawaiianOrOtherPacificIslander: TrueOrFalse | None = None
-    white: TrueOrFalse | None = None
-    demographicRaceTwoOrMoreRaces: TrueOrFalse | None = None
-    hispanicOrLatinoEthnicity: TrueOrFalse | None = None
+    americanIndianOrAlaskaNative: WordFlag | None = None
+    asian: WordFlag | None = None
+    blackOrAfricanAmerican: WordFlag | None = None
+    nativeHawaiianOrOtherPacificIslander: WordFlag | None = None
+    white: WordFlag | None = None
+    demographicRaceTwoOrMoreRaces: WordFlag | None = None
+    hispanicOrLatinoEthnicity: WordFlag | None = None
 
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):

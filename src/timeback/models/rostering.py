@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
+from pydantic import AfterValidator, Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
 from pydantic_core import core_schema
 
 from timeback.enums import (
@@ -43,6 +43,16 @@ Ref = TimebackSourcedIdReference
 # (the server's) refuses any other value, as Timeback does. The bool is strict in the SDK's lax validation too (as
 # ``Number`` refuses a bool): pydantic's lax bool would send "yes", 0 or 1 as a boolean the server never got.
 TrueOrFalse = StrictBool | Literal["true", "false"]
+
+
+def _as_word(flag: bool | str) -> str:
+    return ("true" if flag else "false") if type(flag) is bool else flag
+
+
+# A demographics flag in a body sent: taken as ``TrueOrFalse``, sent as the string "true"/"false". Timeback's
+# demographics writes type these flags as the strings (or null) with no boolean, as 1EdTech's DemographicsDType
+# does, where its user and enrollment writes take a boolean too; a record read holds Python's bools.
+WordFlag = Annotated[TrueOrFalse, AfterValidator(_as_word)]
 
 
 class _FlagWords:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from timeback.server.auth import Grant, TokenStore
+from collections.abc import Iterable
+
+from timeback.server.auth import Grant, TokenStore, full_scope
 from timeback.server.errors import ApiError
 
-_UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="timeback"'}
+# RFC 6750 section 3.1's challenges: no error code for a request without a bearer token (it lacked
+# authentication), ``invalid_token`` for a token refused, ``insufficient_scope`` with the scopes that would do.
+_CHALLENGE = 'Bearer realm="timeback"'
+_UNAUTHORIZED = {"WWW-Authenticate": _CHALLENGE}
+_INVALID_TOKEN = {"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'}
+
+
+def insufficient_scope(scopes: Iterable[str]) -> dict[str, str]:
+    """The headers of a 403 for a token without any of ``scopes`` (short names), named as the token answers them."""
+    names = " ".join(sorted(full_scope(scope) for scope in scopes))
+    return {"WWW-Authenticate": f'{_CHALLENGE}, error="insufficient_scope", scope="{names}"'}
 
 
 def bearer_token(authorization: str) -> str:
@@ -20,5 +32,5 @@ def grant_of(tokens: TokenStore, token: str) -> Grant:
     """The token's grant; 401 if it is unknown or expired."""
     grant = tokens.check(token)
     if grant is None:
-        raise ApiError(401, "Invalid or expired token.", headers=_UNAUTHORIZED)
+        raise ApiError(401, "Invalid or expired token.", headers=_INVALID_TOKEN)
     return grant

@@ -35,7 +35,7 @@ from starlette.datastructures import QueryParams
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import check_media_type, read_body
-from timeback.server.deps import bearer_token, grant_of
+from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
 from timeback.server.service import GradebookService, Reply
@@ -52,13 +52,14 @@ _JSON = (b"content-type", b"application/json")
 
 
 class _Entry:
-    __slots__ = ("allowed", "op", "pattern", "scope_names")
+    __slots__ = ("allowed", "op", "pattern", "refused", "scope_names")
 
     def __init__(self, op: Operation[Any, Any], path: str) -> None:
         self.op = op
         self.pattern = path_pattern(path)
         self.allowed = required_scopes(op)
         self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"
+        self.refused = insufficient_scope(self.allowed)  # (a 403's headers)
 
 
 def path_pattern(path: str) -> re.Pattern[str]:
@@ -406,7 +407,11 @@ def _check_path_text(scope: dict[str, Any], params: dict[str, str]) -> None:
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:
     if not entry.allowed & grant.scopes:
-        raise ApiError(403, f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.")
+        raise ApiError(
+            403,
+            f"This token lacks the scope for {entry.op.name}: needs one of {entry.scope_names}.",
+            headers=entry.refused,
+        )
 
 
 def _encode_reply(reply: Reply) -> tuple[dict[str, Any], bytes]:
