@@ -12,11 +12,11 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -106,36 +106,6 @@ class TimebackModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        return super().model_copy(update=updates_by_name(self, update), deep=deep)
-
-
-@functools.cache
-def _names_by_wire_name(cls: type[BaseModel]) -> dict[str, str]:
-    """Each wire name of a field of ``cls`` that is not its Python name (``class``, ``orderBy``) -> that name."""
-    return {
-        alias: name
-        for name, info in cls.__pydantic_fields__.items()
-        for alias in (info.validation_alias, info.serialization_alias)
-        if isinstance(alias, str) and alias != name
-    }
-
-
-def updates_by_name(model: BaseModel, update: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    """A ``model_copy`` ``update`` keyed by field names, as pydantic's copy takes it: a wire name (``class``,
-    ``orderBy``) went to the extra fields (sent beside the field's, unvalidated) or was dropped. A key naming no
-    field is refused unless the model keeps unknown fields, as building it would."""
-    if not update:
-        return update
-    cls = type(model)
-    wire_names = _names_by_wire_name(cls)
-    renamed = {wire_names.get(key, key): value for key, value in update.items()}
-    if cls.model_config.get("extra") != "allow":
-        unknown = [key for key in renamed if key not in cls.__pydantic_fields__]
-        if unknown:
-            raise ValueError(f"{cls.__name__}.model_copy(update=...): no field named {', '.join(map(repr, unknown))}")
-    return renamed
 
 
 def decimals_as_floats(value: Any) -> Any:

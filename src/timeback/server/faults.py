@@ -14,7 +14,9 @@ Kinds:
 - ``drop``: handle the request (writes commit), then close the connection before the answer's body: the client
   cannot know its write landed. This is the fault that makes naive retries duplicate records.
 
-``all=R`` spreads a total rate R evenly over the six kinds. ``seed`` makes the sequence of faults repeatable.
+``all=R`` spreads a total rate R evenly over the six kinds; a kind also given takes its own rate instead of its share
+(``all=0.3,500=0.2`` and ``500=0.2,all=0.3`` alike). ``retry_after``, ``slow_ms`` and ``seed`` are whole numbers.
+``seed`` makes the sequence of faults repeatable.
 ``/health`` and ``/openapi.json`` are never faulted. Off unless asked for.
 """
 
@@ -40,7 +42,7 @@ log = logging.getLogger("timeback.server.faults")
 @dataclass(frozen=True)
 class FaultSpec:
     rates: dict[str, float] = field(default_factory=dict)
-    retry_after: float = 1.0
+    retry_after: int = 1  # seconds: a Retry-After header holds digits only
     slow_ms: int = 300
     seed: int | None = None
 
@@ -48,6 +50,7 @@ class FaultSpec:
     def parse(cls, text: str) -> FaultSpec:
         """Parse ``kind=rate,...``; raises ValueError naming what is wrong."""
         rates: dict[str, float] = {}
+        spread: dict[str, float] = {}  # (all=R's shares: under the kinds given, whichever came first)
         settings: dict[str, Any] = {}
         given: set[str] = set()
         for part in filter(None, (p.strip() for p in text.split(","))):
@@ -63,16 +66,19 @@ class FaultSpec:
             except ValueError:
                 raise ValueError(f"fault spec: {name} needs a number, got {value!r}") from None
             if name == "all":
-                rates.update(dict.fromkeys(FAULT_KINDS, number / len(FAULT_KINDS)))
+                spread = dict.fromkeys(FAULT_KINDS, number / len(FAULT_KINDS))
             elif name in FAULT_KINDS:
                 rates[name] = number
             elif name in ("retry_after", "slow_ms", "seed"):
                 if not math.isfinite(number) or (number < 0 and name != "seed"):
                     raise ValueError(f"fault spec: {name} needs a finite number of at least 0, got {value!r}")
-                settings[name] = number if name == "retry_after" else int(number)
+                if number != int(number):  # (retry_after=1.5 went out as "Retry-After: 1.5", which clients refuse)
+                    raise ValueError(f"fault spec: {name} needs a whole number, got {value!r}")
+                settings[name] = int(number)
             else:
                 known = ", ".join((*FAULT_KINDS, "all", "retry_after", "slow_ms", "seed"))
                 raise ValueError(f"fault spec: unknown name {name!r} (known: {known})")
+        rates = {**spread, **rates}
         if any(not 0 <= r <= 1 for r in rates.values()) or sum(rates.values()) > 1 + 1e-9:
             raise ValueError("fault spec: each rate is a probability and together they must not exceed 1")
         return cls(rates=rates, **settings)
@@ -146,12 +152,12 @@ class FaultMiddleware:
             await _cut(send)
 
 
-async def _answer(send: Any, status: int, retry_after: float) -> None:
+async def _answer(send: Any, status: int, retry_after: int) -> None:
     description = "Injected fault: too many requests." if status == 429 else "Injected fault."
     body = json.dumps(imsx_body(status, description, "server_busy" if status != 500 else "internal_server_error"))
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     if status == 429:
-        headers.append((b"retry-after", f"{retry_after:g}".encode()))
+        headers.append((b"retry-after", str(retry_after).encode()))  # (not :g, which wrote 1.23457e+08)
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body.encode()})
 
