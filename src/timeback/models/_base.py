@@ -12,11 +12,11 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticKnownError, core_schema
 
 from timeback._dates import iso_datetime
+from timeback.models._dicts import json_number
 
 __all__ = [
     "STRICT",
@@ -107,12 +108,42 @@ class TimebackModel(BaseModel):
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        return super().model_copy(update=updates_by_name(self, update), deep=deep)
+
+
+@functools.cache
+def _names_by_wire_name(cls: type[BaseModel]) -> dict[str, str]:
+    """Each wire name of a field of ``cls`` that is not its Python name (``class``, ``orderBy``) -> that name."""
+    return {
+        alias: name
+        for name, info in cls.__pydantic_fields__.items()
+        for alias in (info.validation_alias, info.serialization_alias)
+        if isinstance(alias, str) and alias != name
+    }
+
+
+def updates_by_name(model: BaseModel, update: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A ``model_copy`` ``update`` keyed by field names, as pydantic's copy takes it: a wire name (``class``,
+    ``orderBy``) went to the extra fields (sent beside the field's, unvalidated) or was dropped. A key naming no
+    field is refused unless the model keeps unknown fields, as building it would."""
+    if not update:
+        return update
+    cls = type(model)
+    wire_names = _names_by_wire_name(cls)
+    renamed = {wire_names.get(key, key): value for key, value in update.items()}
+    if cls.model_config.get("extra") != "allow":
+        unknown = [key for key in renamed if key not in cls.__pydantic_fields__]
+        if unknown:
+            raise ValueError(f"{cls.__name__}.model_copy(update=...): no field named {', '.join(map(repr, unknown))}")
+    return renamed
+
 
 def decimals_as_floats(value: Any) -> Any:
-    """``value`` with each Decimal inside (dicts and lists) a float: a JSON number, as the dict path sends it, where
-    pydantic writes a Decimal in an ``Any`` as a string."""
+    """``value`` with each Decimal inside (dicts and lists) a JSON number (``json_number``: an integral one an int),
+    as the dict path sends it, where pydantic writes a Decimal in an ``Any`` as a string."""
     if isinstance(value, Decimal):
-        return float(value)
+        return json_number(value)
     if isinstance(value, dict):
         return {_encodable(key): decimals_as_floats(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

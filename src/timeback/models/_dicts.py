@@ -16,13 +16,14 @@ exactly those of the model path.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
 
-__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "unencodable_text", "validated_dict"]
+__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "json_number", "unencodable_text", "validated_dict"]
 
 
 class ValidatedRequest(dict[str, Any]):
@@ -171,6 +172,12 @@ def _json_value() -> core_schema.CoreSchema:
     return core_schema.definition_reference_schema(_JSON_VALUE)
 
 
+def json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: an integral one an int, every digit kept (``12345678901234567891``, ``1E+2``), any
+    other a float. pydantic writes a Decimal as a string."""
+    return int(value) if value.is_finite() and value == value.to_integral_value() else float(value)
+
+
 _JSON_VALUE_SCHEMA = core_schema.union_schema(
     [
         core_schema.str_schema(strict=True),
@@ -180,6 +187,11 @@ _JSON_VALUE_SCHEMA = core_schema.union_schema(
         core_schema.none_schema(),
         core_schema.list_schema(_json_value(), strict=True),
         core_schema.dict_schema(core_schema.str_schema(strict=True), _json_value(), strict=True),
+        # (last: only a value no choice above takes exactly gets here. The float takes a Decimal too, but this
+        # choice is exact, so it wins)
+        core_schema.chain_schema(
+            [core_schema.is_instance_schema(Decimal), core_schema.no_info_plain_validator_function(json_number)]
+        ),
     ],
     ref=_JSON_VALUE,
 )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, ValidationInfo, model_validator
 
-from timeback.models._base import GeneratedId, sourced_id_given
+from timeback.models._base import GeneratedId, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
@@ -22,6 +22,9 @@ class TimebackRequest(BaseModel):
     """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="constants")  # (as TimebackModel)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        return super().model_copy(update=updates_by_name(self, update), deep=deep)
 
 
 # request class -> its body fields: (name, wire name, body model, the record model it is a body of)
@@ -47,11 +50,17 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
     for name, wire_name, body, record in bodies:
         key = name if name in data else wire_name
         value = data.get(key)
-        if isinstance(value, list):
-            if any(issubclass(kind, record) and not issubclass(kind, body) for kind in set(map(type, value))):
-                data = {**data, key: [record_as_body(item, body, record) for item in value]}
-        elif isinstance(value, record) and not isinstance(value, body):
-            data = {**data, key: record_as_body(value, body, record)}
+        if isinstance(value, record):
+            if not isinstance(value, body):
+                data = {**data, key: record_as_body(value, body, record)}
+        elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping, BaseModel)):
+            # (any iterable pydantic takes for a list: a tuple, a deque, dict.values(), a generator, which is read
+            # once here: the list read is what is validated next)
+            items = list(value) if isinstance(value, Iterator) else value
+            if any(issubclass(kind, record) and not issubclass(kind, body) for kind in set(map(type, items))):
+                data = {**data, key: [record_as_body(item, body, record) for item in items]}
+            elif items is not value:
+                data = {**data, key: items}
     return data
 
 
@@ -76,6 +85,10 @@ def record_as_body(value: Any, body: type[BaseModel], record: type[TimebackEntit
     fields.pop("dateLastModified", None)
     if isinstance(value.sourcedId, GeneratedId):
         del fields["sourcedId"]  # (an id the SDK made up, which the dump makes a plain one: the body makes its own)
+    if issubclass(body, _PatchBody) and "metadata" in fields and fields["metadata"] is None:
+        # (a record stored with null metadata: a PATCH merges metadata key by key and refuses null, which Timeback's
+        # PATCH types as an object; read back, it means no keys to merge)
+        del fields["metadata"]
     return fields
 
 
@@ -164,10 +177,10 @@ class _PutRequest(_ByIdRequest):
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         # pydantic validates nothing in a copy: a new path id left the body under the old one, or under one of its
         # own (sent so). The updates are validated as if assigned, each running the path rule again.
+        update = updates_by_name(self, update)
         copy = super().model_copy(update=update, deep=deep)
         for name in sorted(update or (), key=lambda name: name != self.body_field):  # (the body first: a model)
-            if name in type(self).model_fields:
-                self.__pydantic_validator__.validate_assignment(copy, name, copy.__dict__[name])
+            self.__pydantic_validator__.validate_assignment(copy, name, copy.__dict__[name])
         return copy
 
 
