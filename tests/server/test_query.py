@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
@@ -332,6 +333,18 @@ def test_fields_selection_on_lists(http: httpx.Client, graded: Any) -> None:
     assert (
         bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
     )
+    # An empty one, or an empty name in it, said "Unknown field in 'fields': ''"
+    for fields, says in [("", "'fields' is empty"), ("sourcedId,,score", "'fields' holds an empty name")]:
+        empty = http.get(f"{GB}/classes/{r.class_}/results", params={"fields": fields})
+        assert empty.status_code == 400 and empty.json()["imsx_description"].startswith(says), empty.text
+
+
+def test_the_sdk_refuses_an_empty_fields_before_sending(client: Timeback) -> None:
+    """``fields=[]`` went out as ``fields=`` (the server's OpenAPI asks for one name at least) and came back as the
+    server's "Unknown field in 'fields': ''"."""
+    for fields in ([], "", ["sourcedId", ""]):
+        with pytest.raises(ValidationError, match="fields needs one field name at least"):
+            client.oneroster.gradebook.get_all_results(fields=fields)
 
 
 def test_paging_bounds(http: httpx.Client, graded: Any) -> None:

@@ -5,16 +5,37 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from timeback.models._base import GeneratedId, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
 
+
+def _named_fields(value: list[str] | str) -> list[str] | str:
+    """At least one field, none of them empty: ``fields=[]`` went out as ``fields=``, refused by the server as "Unknown
+    field in 'fields': ''" (its OpenAPI document asks for one at least)."""
+    names = value.split(",") if isinstance(value, str) else value
+    if not names or any(not name.strip() for name in names):
+        raise ValueError("fields needs one field name at least, and no empty name (leave fields out for them all)")
+    return value
+
+
 # ``fields`` as a list or a comma-separated string; always comma-separated on the wire.
 FieldList = Annotated[
-    list[str] | str, PlainSerializer(lambda v: ",".join(v) if isinstance(v, list) else v, return_type=str)
+    list[str] | str,
+    AfterValidator(_named_fields),
+    PlainSerializer(lambda v: ",".join(v) if isinstance(v, list) else v, return_type=str),
 ]
 
 

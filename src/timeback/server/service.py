@@ -872,6 +872,10 @@ def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
     if raw is None:
         return None
     names = [name.strip() for name in raw.split(",")]
+    if "" in names:  # (was "Unknown field in 'fields': ''")
+        message = "is empty" if len(names) == 1 else "holds an empty name (two commas, or one at an end)"
+        raise ApiError(400, f"'fields' {message}: name one field at least, comma-separated, or leave it out",
+                       code_minor="invalid_selection_field", fields=[("fields", message)])  # fmt: skip
     unknown = [name for name in names if name not in known]
     if unknown:
         raise ApiError(
