@@ -71,6 +71,7 @@ NO_TIME_LEFT = "no time left before the deadline"
 REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
+RETRY_AFTER_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
 # Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
 # on an "@" list), and a filter of at most about this many characters, so the URL stays well under the 8 KB that
@@ -1658,12 +1659,10 @@ def parse_retry_after(value: str | None) -> float | None:
     """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
     if not value:
         return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:  # (NaN, which max() would take as 0: no advice, so the backoff decides)
-        return max(0.0, seconds) if seconds == seconds else None
+    # Digits, with a decimal fraction (``--faults retry_after=0.5``); a negative wait is none. Not whatever float()
+    # takes: "1_0", "+5" and "infinity" (which was over the cap: raised at once) are no advice, the backoff decides.
+    if RETRY_AFTER_SECONDS.fullmatch(value.strip()):
+        return max(0.0, float(value))
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
