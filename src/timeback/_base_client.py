@@ -365,7 +365,7 @@ class BaseClient:
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
-                answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
+                lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome)) is not None:
                     wait = None
@@ -390,11 +390,15 @@ class BaseClient:
                     # would run it as long again, up to max_retries times the load of a runaway filter)
                     retryable = False
                     _with_reason(error, "not retried: the server stopped the query at its time limit")
+                # A gateway's 502 or 504 (not the server's own, above) says no more than a read timeout would: the
+                # server behind it may have handled the request, its answer lost on the way.
+                lost = retryable and response.status_code in (502, 504)
                 wait = self._retry_delay(retries_taken, response) if retryable else None
                 if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
                     _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "
                                  f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                 what = str(response.status_code)
+            answer_lost = answer_lost or lost
             _lost_if(error, answer_lost, request)
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
