@@ -1815,3 +1815,19 @@ async def test_the_escape_hatch_takes_a_path_after_the_base_url_only(
         await async_client.request("GET", path)
     assert client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/").status_code == 200
     assert (await async_client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/")).status_code == 200
+
+
+async def test_the_escape_hatch_takes_the_per_call_options(failing_token_endpoint: LocalServer) -> None:
+    """As every method does: ``timeout``, ``max_retries`` and ``deadline`` for that call (a TypeError before)."""
+    counts = failing_token_endpoint.app.state.faults.counts
+    path = "/ims/oneroster/rostering/v1p2/orgs/"
+    before = counts["requests"]
+    with Timeback(**failing_token_endpoint.client_kwargs()) as client, pytest.raises(ServerError) as failed:
+        client.request("GET", path, max_retries=0, timeout=5)
+    async with AsyncTimeback(**failing_token_endpoint.client_kwargs()) as async_client:
+        with pytest.raises(ServerError) as async_failed:
+            await async_client.request("GET", path, max_retries=0, deadline=30)
+    assert failed.value.retries_taken == async_failed.value.retries_taken == 0
+    assert counts["requests"] - before == 2  # (each call's token request, once: not retried)
+    with pytest.raises(ValueError, match="max_retries"):
+        client.request("GET", path, max_retries=-1)

@@ -819,3 +819,44 @@ def test_a_gateway_s_502_or_504_after_the_backend_committed_counts_as_a_lost_ans
     assert updating.lost == 1 and raised.value.status_code == status
     assert "an attempt of this call got no answer, so it may have been applied" in str(raised.value)
     assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Changed"
+
+
+@pytest.mark.parametrize("lost", ["dropped", "gateway 504"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_post_through_request_whose_answer_was_lost_is_not_sent_again(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch, lost: str, kind: str
+) -> None:
+    """``request()`` fixes no sourcedId and reads nothing back: its POST sent again after the server stored it made a
+    second record (the server allocating another id), and the call returned the second's 201. Now it is not sent
+    again, and its error says it may have been stored."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    (line_item,) = add_line_items(client, roster, 1)
+    transport = LosesFirstAnswer() if lost == "dropped" else GatewayTimesOutFirstOf("POST")
+    path, body = "/ims/oneroster/gradebook/v1p2/results/", {"result": result_body(line_item, roster.students[0])}
+    with pytest.raises((APIConnectionError, ServerError)) as raised:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+                lossy_client.request("POST", path, json=body)
+        else:
+            http_client = httpx.AsyncClient(transport=AsyncFromSync(transport))
+            async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
+                await async_client.request("POST", path, json=body)
+    assert raised.value.retries_taken == 0
+    assert "not retried: " in str(raised.value)
+    assert "an attempt of this call got no answer, so it may have been stored" in str(raised.value)
+    stored = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'")
+    assert len(list(stored)) == 1
+
+
+def test_a_put_through_request_whose_answer_was_lost_is_sent_again(
+    server: LocalServer, client: Timeback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PUT is the same sent twice: ``request()`` retries it after a lost answer, as the operation methods do."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    category = uid("cat")
+    transport = LosesFirstAnswerOf("PUT")
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        answer = lossy_client.request("PUT", f"/ims/oneroster/gradebook/v1p2/categories/{category}",
+                                      json={"category": {"sourcedId": category, "title": "Twice"}})  # fmt: skip
+    assert transport.lost == 1 and answer.is_success
+    assert client.oneroster.gradebook.get_category(sourced_id=category).category.title == "Twice"

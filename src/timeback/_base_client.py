@@ -320,6 +320,7 @@ class BaseClient:
         retries_taken = 0
         replayed_unauthorized = False
         answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
+        post_once = request.method == "POST" and not options.resend_lost_post  # (request()'s: see CallOptions)
         sent = False  # (an attempt went out: else the error that ends the call says why none did, ``_not_sent``)
         while True:
             token = None
@@ -399,7 +400,12 @@ class BaseClient:
                                  f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                 what = str(response.status_code)
             answer_lost = answer_lost or lost
-            _lost_if(error, answer_lost, request)
+            if lost and post_once and wait is not None and retries_taken < max_retries:
+                wait = None
+                _with_reason(
+                    error, "not retried: request() fixes no sourcedId, so a POST sent again could be stored twice"
+                )
+            _lost_if(error, answer_lost, request, unconfirmed=post_once)
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
@@ -1204,14 +1210,17 @@ def _not_sent_if(error: ErrorT, not_sent: bool, why: str) -> ErrorT:
     return error
 
 
-def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request) -> ErrorT:
+def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request, *, unconfirmed: bool = False) -> ErrorT:
     """``error``, marked as ending a call an attempt of which may have been handled unanswered (``answer_lost``).
-    An update's or a delete's error then says so: the record may have changed though the call failed. (A create's
-    records are read back instead, and its error says what that found: ``confirmed``.)"""
+    An update's or a delete's error then says so: the record may have changed though the call failed, and so does
+    an ``unconfirmed`` POST's (``request()``'s). (A create's records are read back instead, and its error says what
+    that found: ``confirmed``.)"""
     if answer_lost:
         error._answer_lost = True
         if request.method in ("PUT", "PATCH", "DELETE"):
             _with_reason(error, "an attempt of this call got no answer, so it may have been applied")
+        elif unconfirmed:
+            _with_reason(error, "an attempt of this call got no answer, so it may have been stored")
     return error
 
 
