@@ -131,6 +131,14 @@ def test_retry_after_seconds_and_http_date_are_honoured(sleeps: list[float]) -> 
     assert engine.parse_retry_after("nan") is None  # (no advice: the backoff decides, not "retry at once")
 
 
+@pytest.mark.parametrize("value", ["1_0", "+5", "5.", ".5", "infinity", "inf", "1e3", "0x10", "٣", "2, 3"])
+def test_a_retry_after_that_is_not_seconds_nor_a_date_is_no_advice(value: str) -> None:
+    """Delay-seconds is digits (RFC 9110), here with a decimal fraction (``retry_after=0.5`` of ``--faults``); what
+    ``float()`` takes besides ("1_0", "+5", "infinity": a 60 s cap's error at once) leaves the wait to the backoff."""
+    assert engine.parse_retry_after(value) is None
+    assert engine.parse_retry_after(" 2 ") == 2.0 and engine.parse_retry_after("0.5") == 0.5
+
+
 @pytest.mark.parametrize("zone", ["America/Los_Angeles", "Asia/Tokyo"])
 def test_retry_after_dates_without_a_zone_are_gmt_whatever_the_local_zone(
     zone: str, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
@@ -1807,3 +1815,19 @@ async def test_the_escape_hatch_takes_a_path_after_the_base_url_only(
         await async_client.request("GET", path)
     assert client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/").status_code == 200
     assert (await async_client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/")).status_code == 200
+
+
+async def test_the_escape_hatch_takes_the_per_call_options(failing_token_endpoint: LocalServer) -> None:
+    """As every method does: ``timeout``, ``max_retries`` and ``deadline`` for that call (a TypeError before)."""
+    counts = failing_token_endpoint.app.state.faults.counts
+    path = "/ims/oneroster/rostering/v1p2/orgs/"
+    before = counts["requests"]
+    with Timeback(**failing_token_endpoint.client_kwargs()) as client, pytest.raises(ServerError) as failed:
+        client.request("GET", path, max_retries=0, timeout=5)
+    async with AsyncTimeback(**failing_token_endpoint.client_kwargs()) as async_client:
+        with pytest.raises(ServerError) as async_failed:
+            await async_client.request("GET", path, max_retries=0, deadline=30)
+    assert failed.value.retries_taken == async_failed.value.retries_taken == 0
+    assert counts["requests"] - before == 2  # (each call's token request, once: not retried)
+    with pytest.raises(ValueError, match="max_retries"):
+        client.request("GET", path, max_retries=-1)

@@ -25,7 +25,7 @@ from tests.support import (
     uid,
     without_totals,
 )
-from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, ConflictError, Timeback
+from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, ConflictError, ServerError, Timeback
 from timeback.server.runner import LocalServer
 
 
@@ -776,3 +776,87 @@ def test_an_update_or_delete_whose_answer_was_lost_says_it_may_have_been_applied
     held = client.oneroster.gradebook.get_category(sourced_id=category).category
     assert (held.title, held.status) == {"PUT": ("After", "active"), "DELETE": ("Before", "tobedeleted"),
                                          "GET": ("Before", "active")}[method]  # fmt: skip
+
+
+class GatewayTimesOutFirstOf(Forwarding):
+    """Passes the first API request of ``method`` on to the server, which handles it, and answers it with a
+    gateway's ``status`` (AWS's ``{"message": ...}``, no imsx body) in place of the server's answer: a gateway that
+    gave up waiting after the backend committed. (A server cannot answer so for itself.)"""
+
+    def __init__(self, method: str, status: int = 504) -> None:
+        super().__init__()
+        self.method, self.status, self.lost = method, status, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == self.method and not request.url.path.startswith("/oauth2") and self.lost == 0:
+            response.read()
+            response.close()
+            self.lost += 1
+            return httpx.Response(self.status, json={"message": "Endpoint request timed out"}, request=request)
+        return response
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_s_502_or_504_after_the_backend_committed_counts_as_a_lost_answer(
+    server: LocalServer, client: Timeback, status: int
+) -> None:
+    """A gateway's 502 or 504 says nothing of whether the backend handled the request, as a read timeout does not.
+    A create so ended (its retries spent, or none) raised a plain ServerError, not read back though the server held
+    it; an update's error did not say it may have been applied. Now the create is read back and confirmed, and the
+    update's error says so."""
+    category = {"sourcedId": uid("cat"), "title": "Behind a gateway"}
+    creating = GatewayTimesOutFirstOf("POST", status)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=creating)) as gated:
+        created = gated.oneroster.gradebook.create_category(category=category, max_retries=0)
+    assert creating.lost == 1 and created is not None and created.retries_taken == 0
+    updating = GatewayTimesOutFirstOf("PUT", status)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=updating)) as gated:
+        with pytest.raises(ServerError) as raised:
+            gated.oneroster.gradebook.put_category(
+                sourced_id=category["sourcedId"], category={"title": "Changed"}, max_retries=0
+            )
+    assert updating.lost == 1 and raised.value.status_code == status
+    assert "an attempt of this call got no answer, so it may have been applied" in str(raised.value)
+    assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Changed"
+
+
+@pytest.mark.parametrize("lost", ["dropped", "gateway 504"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_post_through_request_whose_answer_was_lost_is_not_sent_again(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch, lost: str, kind: str
+) -> None:
+    """``request()`` fixes no sourcedId and reads nothing back: its POST sent again after the server stored it made a
+    second record (the server allocating another id), and the call returned the second's 201. Now it is not sent
+    again, and its error says it may have been stored."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    (line_item,) = add_line_items(client, roster, 1)
+    transport = LosesFirstAnswer() if lost == "dropped" else GatewayTimesOutFirstOf("POST")
+    path, body = "/ims/oneroster/gradebook/v1p2/results/", {"result": result_body(line_item, roster.students[0])}
+    with pytest.raises((APIConnectionError, ServerError)) as raised:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+                lossy_client.request("POST", path, json=body)
+        else:
+            http_client = httpx.AsyncClient(transport=AsyncFromSync(transport))
+            async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
+                await async_client.request("POST", path, json=body)
+    assert raised.value.retries_taken == 0
+    assert "not retried: " in str(raised.value)
+    assert "an attempt of this call got no answer, so it may have been stored" in str(raised.value)
+    stored = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'")
+    assert len(list(stored)) == 1
+
+
+def test_a_put_through_request_whose_answer_was_lost_is_sent_again(
+    server: LocalServer, client: Timeback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PUT is the same sent twice: ``request()`` retries it after a lost answer, as the operation methods do."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    category = uid("cat")
+    transport = LosesFirstAnswerOf("PUT")
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        answer = lossy_client.request("PUT", f"/ims/oneroster/gradebook/v1p2/categories/{category}",
+                                      json={"category": {"sourcedId": category, "title": "Twice"}})  # fmt: skip
+    assert transport.lost == 1 and answer.is_success
+    assert client.oneroster.gradebook.get_category(sourced_id=category).category.title == "Twice"

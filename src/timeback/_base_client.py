@@ -71,6 +71,7 @@ NO_TIME_LEFT = "no time left before the deadline"
 REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
+RETRY_AFTER_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
 # Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
 # on an "@" list), and a filter of at most about this many characters, so the URL stays well under the 8 KB that
@@ -319,6 +320,7 @@ class BaseClient:
         retries_taken = 0
         replayed_unauthorized = False
         answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
+        post_once = request.method == "POST" and not options.resend_lost_post  # (request()'s: see CallOptions)
         sent = False  # (an attempt went out: else the error that ends the call says why none did, ``_not_sent``)
         while True:
             token = None
@@ -364,7 +366,7 @@ class BaseClient:
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
                 error = self._connection_error(request, outcome, retries_taken)
-                answer_lost = answer_lost or not isinstance(outcome, NOT_SENT)
+                lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome)) is not None:
                     wait = None
@@ -389,12 +391,21 @@ class BaseClient:
                     # would run it as long again, up to max_retries times the load of a runaway filter)
                     retryable = False
                     _with_reason(error, "not retried: the server stopped the query at its time limit")
+                # A gateway's 502 or 504 (not the server's own, above) says no more than a read timeout would: the
+                # server behind it may have handled the request, its answer lost on the way.
+                lost = retryable and response.status_code in (502, 504)
                 wait = self._retry_delay(retries_taken, response) if retryable else None
                 if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
                     _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "
                                  f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                 what = str(response.status_code)
-            _lost_if(error, answer_lost, request)
+            answer_lost = answer_lost or lost
+            if lost and post_once and wait is not None and retries_taken < max_retries:
+                wait = None
+                _with_reason(
+                    error, "not retried: request() fixes no sourcedId, so a POST sent again could be stored twice"
+                )
+            _lost_if(error, answer_lost, request, unconfirmed=post_once)
             if wait is None or retries_taken >= max_retries:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
@@ -1199,14 +1210,17 @@ def _not_sent_if(error: ErrorT, not_sent: bool, why: str) -> ErrorT:
     return error
 
 
-def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request) -> ErrorT:
+def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request, *, unconfirmed: bool = False) -> ErrorT:
     """``error``, marked as ending a call an attempt of which may have been handled unanswered (``answer_lost``).
-    An update's or a delete's error then says so: the record may have changed though the call failed. (A create's
-    records are read back instead, and its error says what that found: ``confirmed``.)"""
+    An update's or a delete's error then says so: the record may have changed though the call failed, and so does
+    an ``unconfirmed`` POST's (``request()``'s). (A create's records are read back instead, and its error says what
+    that found: ``confirmed``.)"""
     if answer_lost:
         error._answer_lost = True
         if request.method in ("PUT", "PATCH", "DELETE"):
             _with_reason(error, "an attempt of this call got no answer, so it may have been applied")
+        elif unconfirmed:
+            _with_reason(error, "an attempt of this call got no answer, so it may have been stored")
     return error
 
 
@@ -1658,12 +1672,10 @@ def parse_retry_after(value: str | None) -> float | None:
     """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
     if not value:
         return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:  # (NaN, which max() would take as 0: no advice, so the backoff decides)
-        return max(0.0, seconds) if seconds == seconds else None
+    # Digits, with a decimal fraction (``--faults retry_after=0.5``); a negative wait is none. Not whatever float()
+    # takes: "1_0", "+5" and "infinity" (which was over the cap: raised at once) are no advice, the backoff decides.
+    if RETRY_AFTER_SECONDS.fullmatch(value.strip()):
+        return max(0.0, float(value))
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

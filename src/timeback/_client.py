@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, Unpack
@@ -9,12 +10,18 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 import httpx
 
 from timeback._base_client import AsyncAPIClient, SyncAPIClient
-from timeback._config import ClientOptions, conceal, resolve_config
+from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
 
 if TYPE_CHECKING:
     from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
 
 __all__ = ["AsyncTimeback", "Timeback"]
+
+
+def _raw_options(timeout: float | httpx.Timeout | None, max_retries: int | None, deadline: float | None) -> CallOptions:
+    """``request()``'s call options: a POST is not sent again after a lost answer (see ``CallOptions``)."""
+    taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+    return dataclasses.replace(taken, resend_lost_post=False)
 
 
 class OneRoster:
@@ -83,10 +90,24 @@ class Timeback:
     def base_url(self) -> str:
         return self._client.base_url
 
-    def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
-        """Send any request to the API (auth, retries and errors included): the escape hatch for new endpoints."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+    ) -> httpx.Response:
+        """Send any request to the API (auth, retries and errors included): the escape hatch for new endpoints.
+        ``timeout``, ``max_retries`` and ``deadline`` override the client's, as for every method. A POST is not sent
+        again once an attempt may have been handled without its answer arriving (nothing fixes its sourcedIds or
+        reads it back: it could be stored twice); its error then says it may have been stored."""
+        options = _raw_options(timeout, max_retries, deadline)
         return self._client.send(
-            self._client._http_request(method, self._client.url_of(path), params=params, json=json)
+            self._client._http_request(method, self._client.url_of(path), params=params, json=json), options
         )
 
     def close(self) -> None:
@@ -120,9 +141,20 @@ class AsyncTimeback:
     def base_url(self) -> str:
         return self._client.base_url
 
-    async def request(self, method: str, path: str, *, params: Any = None, json: Any = None) -> httpx.Response:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        deadline: float | None = None,
+    ) -> httpx.Response:
+        options = _raw_options(timeout, max_retries, deadline)
         request = self._client._http_request(method, self._client.url_of(path), params=params, json=json)
-        return await self._client.send(request)
+        return await self._client.send(request, options)
 
     async def close(self) -> None:
         await self._client.close()

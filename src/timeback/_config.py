@@ -304,12 +304,15 @@ CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
 class CallOptions:
     """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's.
     ``stop`` (not a caller's option: ``bulk_post_results`` sets it for its batches): once set, a
-    call waiting to retry gives up at once with the error it would have retried."""
+    call waiting to retry gives up at once with the error it would have retried. ``resend_lost_post`` (False for
+    ``request()``'s): whether a POST is sent again after an attempt that may have been handled without its answer
+    arriving; ``request()`` fixes no sourcedId and reads nothing back, so sent again it could be stored twice."""
 
     timeout: httpx.Timeout | None = None
     max_retries: int | None = None
     deadline: float | None = None
     stop: threading.Event | None = None
+    resend_lost_post: bool = True
 
     @classmethod
     def take(cls, fields: dict[str, Any]) -> CallOptions:
