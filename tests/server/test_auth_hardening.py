@@ -12,7 +12,6 @@ import base64
 import logging
 import math
 import re
-import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any

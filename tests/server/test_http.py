@@ -98,6 +98,25 @@ def test_basic_credentials_read_form_encoded_or_as_sent(secret: str, sent: str) 
         assert refused.status_code == 401
 
 
+def test_a_secrets_reading_as_sent_gives_an_id_no_second_spelling_for_the_failed_login_limit() -> None:
+    """The secret is tried as sent too ('%' unencoded); the id was as well, for a while: a client "a%41b", locked
+    out through its encoded id "a%2541b", was then tried through "a%41b" as sent, counted under "aAb", and a right
+    secret there got a token."""
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database="sqlite://", client_id="a%41b", client_secret="right", token_max_failures=3)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+
+        def status(credentials: str) -> int:
+            basic = base64.b64encode(credentials.encode()).decode()
+            return http.post("/oauth2/token", data={"grant_type": "client_credentials"},
+                             headers={"Authorization": f"Basic {basic}"}).status_code  # fmt: skip
+
+        assert [status(f"a%2541b:wrong{n}") for n in range(4)] == [401, 401, 401, 429]
+        assert status("a%41b:right") != 200
+
+
 def test_an_id_that_names_a_client_as_sent_is_never_read_as_another() -> None:
     """'+' read as a space was tried after any failure, the id's too: a Basic header naming the client "my+app"
     with a wrong secret was tried again as the client "my app", and taken if the secret was that one's."""

@@ -66,9 +66,10 @@ def _invalid_request(description: str, fields: Sequence[tuple[str, str]]) -> JSO
 def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
     """The (client id, secret) readings of a Basic header, or None if it is no Basic header. First percent-decoded,
     '+' kept (what clients sending the id and secret unencoded mean by it, as most do); then, when it differs,
-    form-decoded as RFC 6749 section 2.3.1 has them encoded ('+' a space); then, when decoding changed them, as
-    sent (a secret with a '%' sent unencoded, as ``curl -u`` and httpx's ``auth=`` send it: "pa%41ss" was read only
-    as "paAss"). Each tried only after those before failed, and with the first's id when that names a client
+    form-decoded as RFC 6749 section 2.3.1 has them encoded ('+' a space); then, when decoding changed it, the
+    secret as sent, with the first's id (a secret with a '%' sent unencoded, as ``curl -u`` and httpx's ``auth=``
+    send it: "pa%41ss" was read only as "paAss"; the id is not: tried as sent, it was a spelling of its own for the
+    failed-login limit). Each tried only after those before failed, and with the first's id when that names a client
     (``token``)."""
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
@@ -83,8 +84,8 @@ def _basic_credentials(header: str) -> list[tuple[str, str]] | None:
     readings = [(unquote(client_id), unquote(secret))]
     if "+" in decoded:
         readings.append((unquote_plus(client_id), unquote_plus(secret)))
-    if (client_id, secret) != readings[0]:
-        readings.append((client_id, secret))
+    if secret != readings[0][1]:  # (the secret only: an id tried as sent was a second spelling, counted apart)
+        readings.append((readings[0][0], secret))
     return readings
 
 
