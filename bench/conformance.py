@@ -156,7 +156,9 @@ DIFFERENCES = [
     ("D3 references", r'^ST108 .*GUIDRefDType: "(href|type)" is a required property'),
     ("D4 dates", r'^ST108 .*(assignDate|dueDate|scoreDate).*is not a "date(-time)?"'),
     ("D5 scoreStatus", r"^ST202 .* scoreStatus: .* is not one of"),
-    ("D6 query checked", r"^ST202 .* 400 (Unknown field in|Invalid filter|Unknown filter field|Cannot sort by)"),
+    ("D6 query checked",
+     r"^ST202 .* 400 (Unknown field in|'fields' (is empty|holds an empty name)|Invalid filter|Unknown filter field"
+     r"|Cannot sort by)"),
     ("D7 empty values", r"^ST202 .* 422 (Invalid request body: (sourcedId|title): String should have at least 1"
      r"|Invalid request body: \w+: List should have at least 1 item|The body needs a)"),
     ("D8 consistency", r"^ST202 .* 422 (Unknown reference|.*does not match the)"),

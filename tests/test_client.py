@@ -1660,6 +1660,38 @@ def test_event_loops_running_at_once_share_one_token_refresh(
     assert outcomes == ["AsyncPage"] * 8 and len(issued) == 1, (outcomes, issued)
 
 
+def test_a_refresh_left_in_a_loop_that_stopped_holds_no_other_loop_up(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh begun in a loop that is then closed with it pending (a task in the background of a
+    ``run_until_complete``) is never finished: the other loops waited for it to their deadline, or forever. They
+    refresh themselves then, as each loop did before refreshes were shared between loops."""
+    tokens = server.app.state.tokens
+    original = tokens.issue
+    monkeypatch.setattr(tokens, "issue", lambda client_id, scopes: (time.sleep(0.5), original(client_id, scopes))[1])
+    shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    abandoned = asyncio.new_event_loop()
+
+    async def first() -> object:
+        return await shared.oneroster.gradebook.get_all_categories(limit=1)
+
+    pending = abandoned.create_task(first())
+    abandoned.run_until_complete(asyncio.sleep(0.2))  # (the refresh begun, its token request at the server)
+    abandoned.close()
+
+    async def later() -> str:
+        page = await asyncio.wait_for(shared.oneroster.gradebook.get_all_categories(limit=1), 20)
+        return type(page).__name__
+
+    assert asyncio.run(later()) == "AsyncPage"
+    assert not pending.done()  # (the first loop's call: left as it was)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        asyncio.run(shared.close())
+        del pending, abandoned  # (the first loop's connection, never closed, is collected here, warning)
+        gc.collect()
+
+
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(server: LocalServer, kind: str) -> None:
     """A caller's ``http_client`` with headers of its own (a trace id, a gateway's API key) sent none of them: the SDK

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from tests.support import result_body
 from timeback.enums import TimebackScoreStatus, TimebackStatus
+from timeback.errors import RequestError
 from timeback.models.gradebook import TimebackAssessmentResult, TimebackResult
 from timeback.models.request import (
     TimebackCreateResultBody,
@@ -860,3 +861,8 @@ def test_an_integer_decimal_in_metadata_is_sent_digit_for_digit(client: Any, ros
         stored = gb.get_category(sourced_id=sourced_id).category.metadata
         assert stored == {"id": 12345678901234567891, "e": 100, "p": 19.99}
         assert [type(value) for value in stored.values()] == [int, int, float]
+    # Past an int's 4,300 digits written, a float (infinite): the server's 400, as before integral Decimals went as
+    # ints (int() of 1E+300000 took seconds, then failed in the SDK: "Exceeds the limit (4300 digits)")
+    for huge in (Decimal("1E+300000"), Decimal("1E+5000")):
+        with pytest.raises(RequestError, match="not a finite JSON number"):
+            gb.put_category(sourced_id=uid("cat"), category={"title": "D", "metadata": {"x": huge}})

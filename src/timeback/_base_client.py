@@ -1096,14 +1096,32 @@ def _pause(seconds: float, stop: threading.Event | None, closing: threading.Even
     return False
 
 
-async def _acquired_between_loops(lock: threading.Lock) -> None:
-    """``lock``, held by a task of whichever loop: taken if free, else tried again every 5 ms, the loop free
-    meanwhile (a blocking wait would stall it; a thread left waiting on cancel would take it and never give it
-    back). Only for the wait for a token refresh in another loop, which is rare and long."""
-    import asyncio  # (imported on use: see _pause_async)
+class _RefreshBetweenLoops:
+    """The token refresh of an ``AsyncAPIClient``, one at a time across event loops: a lock held by a task of
+    whichever loop (its own ``token_lock`` queues that loop's tasks), and that loop."""
 
-    while not lock.acquire(blocking=False):
-        await asyncio.sleep(0.005)
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None  # (the holder's)
+
+    async def acquire(self) -> bool:
+        """True once held; False when its holder's loop stopped or closed with the refresh in it (that refresh is
+        never finished: the caller refreshes without it, as each loop did before). Tried every 5 ms, the loop free
+        meanwhile (a blocking wait would stall it; a thread left waiting on cancel would take it, never to give
+        back). Only for the wait for a refresh in another loop, which is rare and long."""
+        import asyncio  # (imported on use: see _pause_async)
+
+        while not self._lock.acquire(blocking=False):
+            holder = self._loop
+            if holder is not None and (holder.is_closed() or not holder.is_running()):
+                return False
+            await asyncio.sleep(0.005)
+        self._loop = asyncio.get_running_loop()
+        return True
+
+    def release(self) -> None:
+        self._loop = None
+        self._lock.release()
 
 
 async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
@@ -1862,11 +1880,11 @@ class AsyncAPIClient(BaseClient):
         self._loops_lock = threading.Lock()  # (loops of other threads add theirs at the same time)
         # Held through a token refresh, by the one task of any loop doing it: each loop's token_lock queues its own
         # tasks, this one the loops (with only theirs, each loop running at once in a thread fetched a token).
-        self._refresh_lock = threading.Lock()
+        self._refresh = _RefreshBetweenLoops()
 
     def _after_fork(self) -> None:
         super()._after_fork()
-        self._loops_lock, self._refresh_lock = threading.Lock(), threading.Lock()
+        self._loops_lock, self._refresh = threading.Lock(), _RefreshBetweenLoops()
         _inherited.append(self._loops)  # (the parent's loops': their connections and locks)
         self._loops = weakref.WeakKeyDictionary()
         if self._http is not None:  # (DefaultAioHttpClient makes its own connections anew: see its _after_fork)
@@ -1965,13 +1983,14 @@ class AsyncAPIClient(BaseClient):
         import asyncio
 
         lock = (await self._in_loop()).token_lock
+        refresh = self._refresh  # (this one released: after a fork in the refresh, the attribute is the child's)
         # One refresh at a time, across tasks and loops; the others wait and reuse it, no longer than their own
         # deadline allows.
         try:
             async with asyncio.timeout(self._token_wait(need)):
                 await lock.acquire()
                 try:
-                    await _acquired_between_loops(self._refresh_lock)
+                    held = await refresh.acquire()
                 except BaseException:
                     lock.release()
                     raise
@@ -1983,7 +2002,8 @@ class AsyncAPIClient(BaseClient):
                 token = self._tokens.store(await self._drive(self._token_flow(need)))
             return token
         finally:
-            self._refresh_lock.release()
+            if held:
+                refresh.release()
             lock.release()
 
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:

@@ -737,6 +737,9 @@ def test_demographics_flags_are_sent_as_the_strings_timeback_takes(server: Local
         ro.update_demographics(sourced_id=first, demographics=read)
         ro.update_demographics(sourced_id=second, demographics=TimebackCreateDemographicsBody(**flags))
         ro.update_demographics(sourced_id=first, demographics=read.to_dict())
-    assert len(sent) == 4
+        assigned = TimebackCreateDemographicsBody(**{**flags, "white": None})
+        assigned.white = True  # (set after it is made: it went out as a JSON true)
+        ro.update_demographics(sourced_id=second, demographics=assigned)
+    assert len(sent) == 5
     for body in sent:
         assert {field: body[field] for field in words} == words

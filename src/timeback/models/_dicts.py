@@ -175,7 +175,14 @@ def _json_value() -> core_schema.CoreSchema:
 def json_number(value: Decimal) -> int | float:
     """A Decimal as a JSON number: an integral one an int, every digit kept (``12345678901234567891``, ``1E+2``), any
     other a float. pydantic writes a Decimal as a string."""
-    return int(value) if value.is_finite() and value == value.to_integral_value() else float(value)
+    # (past 4,300 digits a float, infinite: int() of 1E+300000 took seconds to make, then could not be written; as a
+    # float it is the server's 400, as any number past a float's range)
+    if value.is_finite() and value.adjusted() < _INT_DIGITS and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+_INT_DIGITS = 4300  # Python's default limit on an int's digits written as text
 
 
 _JSON_VALUE_SCHEMA = core_schema.union_schema(

@@ -389,6 +389,9 @@ class TimebackClassEnrollmentBody(_EnrollmentBody):
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
+    # (its flags set after it is made are made words too: unchecked, a bool assigned went out as a JSON boolean)
+    model_config = ConfigDict(validate_assignment=True)
+
     americanIndianOrAlaskaNative: WordFlag | None = None
     asian: WordFlag | None = None
     blackOrAfricanAmerican: WordFlag | None = None

@@ -129,10 +129,18 @@ def _errors(errors: dict[str, str], model: str = "imsx_StatusInfo") -> dict[str,
     }
 
 
+def _path_schema(op: Operation[Any, Any], name: str) -> dict[str, Any]:
+    """A path parameter's schema, with the request model's length limit (a PUT's sourcedId: 255 characters)."""
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    for constraint in op.request.model_fields[name].metadata:
+        if getattr(constraint, "max_length", None) is not None:
+            schema["maxLength"] = constraint.max_length
+    return schema
+
+
 def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSettings) -> dict[str, Any]:
     params = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
-        for name in op.path_fields
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(op, name)} for name in op.path_fields
     ]
     if op.kind in ("list", "get"):
         params += _query(op, settings)
