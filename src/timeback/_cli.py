@@ -322,6 +322,8 @@ def _app() -> Any:
             raise typer.BadParameter(str(exc)) from None
         if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
             raise typer.BadParameter("--client-id and --client-secret must not be empty")
+        if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
+            raise typer.BadParameter("must not be empty", param_hint="--seed")
         settings = ServerSettings(
             database=database,
             client_id=client_id,
@@ -447,8 +449,14 @@ def _app() -> Any:
     @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
         """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
-        from timeback._demo import run_demo
+        from timeback._demo import OutputUnwritable, run_demo
 
-        raise typer.Exit(run_demo())
+        try:
+            code = run_demo()
+        except OutputUnwritable as exc:  # (as serve's banner on a full disk)
+            _drop_output()
+            typer.echo(f"timeback: cannot write the demo's output: {exc}", err=True)
+            raise typer.Exit(1) from None
+        raise typer.Exit(code)
 
     return app
