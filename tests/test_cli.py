@@ -1033,6 +1033,43 @@ def test_serve_stopped_just_after_its_banner_exits_0_with_the_database_closed(
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
 
 
+# A worker (its supervisor is another process) sends SIGINT to its process group once, as it imports uvicorn's config:
+# Ctrl-C just after the banner, while the workers still import.
+_INTERRUPT_WORKERS = """import os, signal, sys
+def _hook(event, args):
+    worker = os.environ.get("TIMEBACK_SERVE_SUPERVISOR", str(os.getpid())) != str(os.getpid())
+    if worker and event == "import" and args[0] == "uvicorn.config":
+        try:
+            os.close(os.open(os.environ["INTERRUPTED_MARK"], os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return
+        os.killpg(0, signal.SIGINT)
+sys.addaudithook(_hook)
+"""
+
+
+def test_serve_with_workers_interrupted_while_they_import_exits_0_without_tracebacks(tmp_path: Path) -> None:
+    # (Ctrl-C to the process group just after the banner: each worker, started with Python's default SIGINT
+    # handling, printed a KeyboardInterrupt traceback from inside its imports)
+    hook, database = tmp_path / "hook", tmp_path / "t.db"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_INTERRUPT_WORKERS)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
+    environment = {**os.environ, "INTERRUPTED_MARK": str(tmp_path / "interrupted"),
+                   "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
+    # (in a process group of its own: the hook's signal reaches serve and its workers, not pytest)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, start_new_session=True
+    )
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert (tmp_path / "interrupted").exists(), output
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
+
+
 def _listening_ports(pid: int) -> set[int]:
     """The TCP ports process ``pid`` holds a listening socket on (from Linux's /proc)."""
     inodes = set()
