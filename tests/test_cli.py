@@ -218,6 +218,11 @@ def test_serve_refuses_a_bad_seed_file_naming_why(
     _refused(_serve(monkeypatch, "--database", "sqlite://", "--seed", str(seed)), "--seed", message)
 
 
+def test_serve_refuses_an_empty_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (CI's --seed "$SEED_FILE" with the variable unset: the server started with no records, exit 0)
+    _refused(_serve(monkeypatch, "--database", "sqlite://", "--seed", ""), "--seed", "must not be empty")
+
+
 @pytest.mark.parametrize(
     ("path", "message"),
     [
@@ -361,6 +366,21 @@ def test_serve_refuses_an_sqlite_url_with_a_host_part_saying_how_many_slashes(
 def test_serve_refuses_an_sqlite_url_with_a_password_without_showing_it(monkeypatch: pytest.MonkeyPatch) -> None:
     result = _serve(monkeypatch, "--database", "sqlite://user:hunter2@/x.db")
     _refused(result, "--database", "'sqlite://user:***@/x.db' has a host, user, password or port part")
+    assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("database", "shown"),
+    [("mysql://root:hunter2@localhost/x", "unsupported database URL 'mysql://root:***@localhost/x'"),
+     ("mysql://root:hunter2@localhost:x/db", "'mysql://root:***@localhost:x/db' has a host, user, password or port"),
+     ("sqlite://root:hunter2@/x.db?mode=ro", "are not supported in 'sqlite://root:***@/x.db?mode=ro'")],
+)  # fmt: skip
+def test_serve_refuses_a_database_url_without_showing_its_password(
+    monkeypatch: pytest.MonkeyPatch, database: str, shown: str
+) -> None:
+    # (CI's --database "mysql://root:$PASSWORD@..." printed the password in its log)
+    result = _serve(monkeypatch, "--database", database)
+    _refused(result, "--database", shown)
     assert "hunter2" not in result.output
 
 
@@ -620,7 +640,8 @@ def test_serve_refuses_a_client_id_without_a_secret_naming_the_variables(monkeyp
 @pytest.mark.parametrize(
     ("host", "url"),
     [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"),
-     ("::", "http://[::1]:8123")],
+     ("::", "http://[::1]:8123"), ("0", "http://127.0.0.1:8123"), ("0.0.0", "http://127.0.0.1:8123"),
+     ("::0", "http://[::1]:8123"), ("0:0:0:0:0:0:0:0", "http://[::1]:8123")],
 )  # fmt: skip
 def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
     # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port"; a server on
@@ -631,6 +652,8 @@ def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, hos
     assert result.exit_code == 0, result.output
     assert f"export TIMEBACK_BASE_URL={url}\n" in result.output
     assert f"export TIMEBACK_TOKEN_URL={url}/oauth2/token\n" in result.output
+    # (every interface spelled otherwise, `--host 0` or `::0`, printed http://0:8123 and the variable for off loopback)
+    assert "TIMEBACK_INSECURE_TRANSPORT" not in result.output, result.output
 
 
 def test_serve_on_another_address_prints_the_insecure_transport_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -719,6 +742,15 @@ def test_serve_with_its_output_closed_serves_and_stops_with_the_database_closed(
     assert proc.returncode == 0, errors
     assert "Traceback" not in errors and "Application startup complete" in errors, errors
     assert not list(tmp_path.glob("t.db-[ws][ah][lm]"))  # (no -wal, -shm: closed)
+
+
+def test_demo_that_cannot_write_its_output_says_so_in_a_line() -> None:
+    # (`timeback demo >/dev/full`: an 86-line traceback of rich's console, where serve says so in a line)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "demo"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == ["timeback: cannot write the demo's output: No space left on device"]
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -998,6 +1030,43 @@ def test_serve_stopped_just_after_its_banner_exits_0_with_the_database_closed(
     assert proc.returncode == 0, output
     assert "Timeback-compatible server on" in output, output
     assert "Traceback" not in output and "Warning" not in output, output
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
+
+
+# A worker (its supervisor is another process) sends SIGINT to its process group once, as it imports uvicorn's config:
+# Ctrl-C just after the banner, while the workers still import.
+_INTERRUPT_WORKERS = """import os, signal, sys
+def _hook(event, args):
+    worker = os.environ.get("TIMEBACK_SERVE_SUPERVISOR", str(os.getpid())) != str(os.getpid())
+    if worker and event == "import" and args[0] == "uvicorn.config":
+        try:
+            os.close(os.open(os.environ["INTERRUPTED_MARK"], os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return
+        os.killpg(0, signal.SIGINT)
+sys.addaudithook(_hook)
+"""
+
+
+def test_serve_with_workers_interrupted_while_they_import_exits_0_without_tracebacks(tmp_path: Path) -> None:
+    # (Ctrl-C to the process group just after the banner: each worker, started with Python's default SIGINT
+    # handling, printed a KeyboardInterrupt traceback from inside its imports)
+    hook, database = tmp_path / "hook", tmp_path / "t.db"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_INTERRUPT_WORKERS)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
+    environment = {**os.environ, "INTERRUPTED_MARK": str(tmp_path / "interrupted"),
+                   "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
+    # (in a process group of its own: the hook's signal reaches serve and its workers, not pytest)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, start_new_session=True
+    )
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert (tmp_path / "interrupted").exists(), output
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
 
 

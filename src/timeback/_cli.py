@@ -180,6 +180,30 @@ def _drop_output() -> None:
         os.close(null)
 
 
+def _supervisor(config: Any, listening: Any) -> Any:
+    """uvicorn's supervisor of ``serve --workers N`` (its ``__init__`` takes the signals over), whose workers start
+    with SIGINT ignored, a disposition spawn's exec keeps: a Ctrl-C to the process group while they still imported
+    printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM, and a worker's uvicorn
+    takes SIGINT over once it serves. This process blocks SIGINT meanwhile: one that comes waits, not ignored."""
+    import signal
+
+    from uvicorn.supervisors import Multiprocess
+
+    class QuietStartSupervisor(Multiprocess):
+        def init_processes(self) -> None:
+            if not hasattr(signal, "pthread_sigmask"):  # (Windows: no exec to keep a disposition through)
+                return super().init_processes()
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                super().init_processes()
+            finally:
+                signal.signal(signal.SIGINT, handler)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    return QuietStartSupervisor(config, sockets=[listening])
+
+
 def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: list[int]) -> None:
     """``serve --workers N`` (after ``_prepare_workers``, listening on ``listening``): uvicorn's supervisor runs N
     processes on that socket that each build the app from these settings (``app.app_from_environment``), with the
@@ -193,7 +217,6 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
 
     import typer
     from uvicorn.config import STARTUP_FAILURE
-    from uvicorn.supervisors import Multiprocess
 
     from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
 
@@ -213,7 +236,7 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     supervisor_log = logging.getLogger("uvicorn.error")
     supervisor_log.addFilter(note_failed_start)
     try:
-        supervisor = Multiprocess(config, sockets=[listening])  # (it takes the signals over here)
+        supervisor = _supervisor(config, listening)  # (it takes the signals over here)
         if stops:
             typer.echo("Stopped before serving.", err=True)
         else:
@@ -322,6 +345,8 @@ def _app() -> Any:
             raise typer.BadParameter(str(exc)) from None
         if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
             raise typer.BadParameter("--client-id and --client-secret must not be empty")
+        if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
+            raise typer.BadParameter("must not be empty", param_hint="--seed")
         settings = ServerSettings(
             database=database,
             client_id=client_id,
@@ -447,8 +472,14 @@ def _app() -> Any:
     @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
         """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
-        from timeback._demo import run_demo
+        from timeback._demo import OutputUnwritable, run_demo
 
-        raise typer.Exit(run_demo())
+        try:
+            code = run_demo()
+        except OutputUnwritable as exc:  # (as serve's banner on a full disk)
+            _drop_output()
+            typer.echo(f"timeback: cannot write the demo's output: {exc}", err=True)
+            raise typer.Exit(1) from None
+        raise typer.Exit(code)
 
     return app

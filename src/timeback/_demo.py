@@ -152,8 +152,21 @@ def gradebook_table(client: Timeback) -> Table:
     return table
 
 
+class OutputUnwritable(Exception):
+    """Standard output could not be written (``timeback demo >/dev/full``): the command says so in a line, where
+    rich's console raised its OSError through the whole demo, an 86-line traceback."""
+
+
+class _Console(Console):
+    def print(self, *objects: Any, **options: Any) -> None:
+        try:
+            super().print(*objects, **options)
+        except OSError as exc:  # (not a BrokenPipeError: rich handles that itself, exit 1)
+            raise OutputUnwritable(exc.strerror or str(exc)) from exc
+
+
 def run_demo() -> int:
-    console = Console()
+    console = _Console()
     with tempfile.TemporaryDirectory(prefix="timeback-demo-") as tmp:
         seed = Path(tmp) / "roster.json"
         seed.write_text(json.dumps(demo_roster()))

@@ -6,6 +6,7 @@ with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as serv
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import socket
 import threading
@@ -53,8 +54,18 @@ class _Config(uvicorn.Config):
 
 def reachable_host(host: str) -> str:
     """Where this machine reaches a server listening on ``host``: every interface (0.0.0.0, ::) is no address to
-    connect to (``http://0.0.0.0:8000`` fails on some systems and is refused as a URL by others), its loopback is."""
-    return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    connect to (``http://0.0.0.0:8000`` fails on some systems and is refused as a URL by others), its loopback is.
+    Every interface is known by its address, however spelled (``0``, ``0.0.0``, ``::0``, as bind takes them)."""
+    if ":" in host:
+        try:
+            return "::1" if ipaddress.ip_address(host).is_unspecified else host
+        except ValueError:
+            return host
+    try:
+        # (inet_aton, as bind reads an IPv4 address: ipaddress refuses "0" and "0.0.0")
+        return "127.0.0.1" if socket.inet_aton(host) == bytes(4) else host
+    except (OSError, ValueError):  # (not an address: a name; ValueError: a NUL in it)
+        return host
 
 
 def url_of(scheme: str, host: str, port: int) -> str:

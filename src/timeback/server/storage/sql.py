@@ -25,6 +25,7 @@ import json
 import logging
 import operator
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -1454,29 +1455,35 @@ _SQLITE_URL_FORMS = (
 )
 
 
+# A URL's password, as SQLAlchemy reads it: after the user's colon, up to the first '@'
+_URL_PASSWORD = re.compile(r"^([\w+]+://[^:/]*:)[^@]*@")
+
+
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
+    # As the URL is shown in a refusal: its password (CI's mysql://root:$PASSWORD@...) would be in the job's log. Not
+    # SQLAlchemy's render_as_string(hide_password=True): a URL whose port is no number is no URL to it.
+    shown = _URL_PASSWORD.sub(r"\1***@", url)
     try:
         parsed = make_url(url)
     except ArgumentError:
         parsed = None  # (not a URL)
     except ValueError:  # (a port that is no number: 'sqlite://:memory:' for 'sqlite:///:memory:'; a traceback)
-        raise UnsupportedDatabase(f"{url!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}") from None
+        raise UnsupportedDatabase(f"{shown!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}") from None
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and (parsed.query or "?" in url):
         # uri=true: the database part is then a URI ('file::memory:' is in memory, 'file:x.db' the file x.db), and
         # what is made of its name, the pool for a memory database, the -writer lock, would be wrong. The rest
         # were ignored but for SQLAlchemy's warning (?mode=ro: the file opened read-write, the schema made in it)
         # or changed what the server sets itself (timeout, isolation_level): it needs read-write and its settings.
         if "uri" in parsed.query:
-            why = f"SQLite URI filenames (uri=true) are not supported in {url!r}"
+            why = f"SQLite URI filenames (uri=true) are not supported in {shown!r}"
         else:
             # (a '?' with no '=' after it is no argument to SQLAlchemy: dropped, with the text after it)
             names = (", ".join(sorted(parsed.query)) if parsed.query else url.partition("?")[2]) or "an empty one"
-            why = f"query arguments ({names}) are not supported in {url!r} (the server opens it read-write, its way)"
+            why = f"query arguments ({names}) are not supported in {shown!r} (the server opens it read-write, its way)"
         raise UnsupportedDatabase(f"{why}: give sqlite:///path.db, or sqlite:// for a database in memory")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and has_host_part(parsed):
         # (SQLAlchemy's ArgumentError "Invalid SQLite URL" came from create_engine, a traceback)
-        shown = parsed.render_as_string(hide_password=True)
         raise UnsupportedDatabase(f"{shown!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}")
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
@@ -1499,5 +1506,5 @@ def open_storage(url: str) -> SqlStorage:
             event.listen(engine, "connect", _sqlite_pragmas)
         return SqlStorage(engine)
     raise UnsupportedDatabase(
-        f"unsupported database URL {url!r}: only SQLite is built in (sqlite:///path.db or sqlite://)"
+        f"unsupported database URL {shown!r}: only SQLite is built in (sqlite:///path.db or sqlite://)"
     )
