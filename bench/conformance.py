@@ -157,7 +157,7 @@ DIFFERENCES = [
     ("D4 dates", r'^ST108 .*(assignDate|dueDate|scoreDate).*is not a "date(-time)?"'),
     ("D5 scoreStatus", r"^ST202 .* scoreStatus: .* is not one of"),
     ("D6 query checked",
-     r"^ST202 .* 400 (Unknown field in|'fields' (is empty|holds an empty name)|Invalid filter|Unknown filter field"
+     r"^ST202 .* 400 (Unknown field in|… (is empty|holds an empty name)|Invalid filter|Unknown filter field"
      r"|Cannot sort by)"),
     ("D7 empty values", r"^ST202 .* 422 (Invalid request body: (sourcedId|title): String should have at least 1"
      r"|Invalid request body: \w+: List should have at least 1 item|The body needs a)"),
