@@ -373,7 +373,11 @@ def test_serve_refuses_an_sqlite_url_with_a_password_without_showing_it(monkeypa
     ("database", "shown"),
     [("mysql://root:hunter2@localhost/x", "unsupported database URL 'mysql://root:***@localhost/x'"),
      ("mysql://root:hunter2@localhost:x/db", "'mysql://root:***@localhost:x/db' has a host, user, password or port"),
-     ("sqlite://root:hunter2@/x.db?mode=ro", "are not supported in 'sqlite://root:***@/x.db?mode=ro'")],
+     ("sqlite://root:hunter2@/x.db?mode=ro", "are not supported in 'sqlite://root:***@/x.db?mode=ro'"),
+     # (a driver's password argument in the query; URLs SQLAlchemy refuses; a password holding '@' or '/')
+     ("postgresql://app@db/x?password=hunter2", "unsupported database URL 'postgresql://app@db/x?password=***'"),
+     ("my-sql://root:hunter2@h/x", "'my-sql://root:***@h/x'"),
+     ("mysql://u:pa@hunter2@h/x", "'mysql://u:***@h/x'"), ("mysql://u:hunter2/x@h/x", "'mysql://u:***@h/x'")],
 )  # fmt: skip
 def test_serve_refuses_a_database_url_without_showing_its_password(
     monkeypatch: pytest.MonkeyPatch, database: str, shown: str

@@ -1676,7 +1676,10 @@ def test_a_refresh_left_in_a_loop_that_stopped_holds_no_other_loop_up(
         return await shared.oneroster.gradebook.get_all_categories(limit=1)
 
     pending = abandoned.create_task(first())
-    abandoned.run_until_complete(asyncio.sleep(0.2))  # (the refresh begun, its token request at the server)
+    refresh = shared._client._refresh._lock
+    while not refresh.locked():  # (the refresh begun, its token request on its way: then the loop is closed)
+        abandoned.run_until_complete(asyncio.sleep(0.01))
+    abandoned.run_until_complete(asyncio.sleep(0.05))
     abandoned.close()
 
     async def later() -> str:

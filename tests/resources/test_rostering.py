@@ -740,6 +740,7 @@ def test_demographics_flags_are_sent_as_the_strings_timeback_takes(server: Local
         assigned = TimebackCreateDemographicsBody(**{**flags, "white": None})
         assigned.white = True  # (set after it is made: it went out as a JSON true)
         ro.update_demographics(sourced_id=second, demographics=assigned)
-    assert len(sent) == 5
+        ro.update_demographics(sourced_id=second, demographics=assigned.model_copy(update={"white": True}))
+    assert len(sent) == 6
     for body in sent:
         assert {field: body[field] for field in words} == words

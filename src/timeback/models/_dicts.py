@@ -15,6 +15,8 @@ exactly those of the model path.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
@@ -177,12 +179,10 @@ def json_number(value: Decimal) -> int | float:
     other a float. pydantic writes a Decimal as a string."""
     # (past 4,300 digits a float, infinite: int() of 1E+300000 took seconds to make, then could not be written; as a
     # float it is the server's 400, as any number past a float's range)
-    if value.is_finite() and value.adjusted() < _INT_DIGITS and value == value.to_integral_value():
+    digits = sys.get_int_max_str_digits() or math.inf  # (Python's limit on an int's digits written: 0, none)
+    if value.is_finite() and value.adjusted() < digits and value == value.to_integral_value():
         return int(value)
     return float(value)
-
-
-_INT_DIGITS = 4300  # Python's default limit on an int's digits written as text
 
 
 _JSON_VALUE_SCHEMA = core_schema.union_schema(

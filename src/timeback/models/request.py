@@ -8,7 +8,8 @@ defaults to a fresh UUID and ``status`` to ``active``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
@@ -18,7 +19,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackScoreStatus,
 )
-from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict, updates_by_name
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
@@ -391,6 +392,13 @@ class TimebackClassEnrollmentBody(_EnrollmentBody):
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
     # (its flags set after it is made are made words too: unchecked, a bool assigned went out as a JSON boolean)
     model_config = ConfigDict(validate_assignment=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        # (an update assigned, so checked as an assignment is: pydantic's copy sets it unchecked)
+        copy = super().model_copy(deep=deep)
+        for name, value in (updates_by_name(self, update) or {}).items():
+            setattr(copy, name, value)
+        return copy
 
     americanIndianOrAlaskaNative: WordFlag | None = None
     asian: WordFlag | None = None

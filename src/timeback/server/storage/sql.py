@@ -1455,15 +1455,18 @@ _SQLITE_URL_FORMS = (
 )
 
 
-# A URL's password, as SQLAlchemy reads it: after the user's colon, up to the first '@'
-_URL_PASSWORD = re.compile(r"^([\w+]+://[^:/]*:)[^@]*@")
+# A URL's password: after the user's colon, up to the last '@' (all of one holding an '@' or a '/'; more is hidden
+# sooner than less), in any text with a '://' (one SQLAlchemy refuses too: ' mysql://...', 'my-sql://...'); and a
+# query's password argument, which SQLAlchemy hands the driver (postgresql://app@db/x?password=...).
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:).*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|pwd)=)[^&]*", re.IGNORECASE)
 
 
 def open_storage(url: str) -> SqlStorage:
     """Open (and create if needed) the database at a SQLAlchemy URL: ``sqlite:///file.db`` or ``sqlite://``."""
     # As the URL is shown in a refusal: its password (CI's mysql://root:$PASSWORD@...) would be in the job's log. Not
     # SQLAlchemy's render_as_string(hide_password=True): a URL whose port is no number is no URL to it.
-    shown = _URL_PASSWORD.sub(r"\1***@", url)
+    shown = _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", url))
     try:
         parsed = make_url(url)
     except ArgumentError:
