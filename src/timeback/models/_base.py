@@ -86,7 +86,22 @@ def sourced_id_given(record: Any) -> bool:
 HIDES_INPUT = ConfigDict(hide_input_in_errors=True)
 
 
-class TimebackModel(BaseModel):
+class CopiedByWireName(BaseModel):
+    """The base of the SDK's records, bodies and requests: ``model_copy(update=...)`` takes wire names (``class``,
+    ``orderBy``) as well as field names (``updates_by_name``); on a model that validates assignment, each update is
+    assigned, so checked and converted as an assignment is (pydantic's copy sets it unchecked)."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        update = updates_by_name(self, update)
+        if not update or not self.model_config.get("validate_assignment"):
+            return super().model_copy(update=update, deep=deep)
+        copy = super().model_copy(deep=deep)
+        for name, value in update.items():
+            setattr(copy, name, value)
+        return copy
+
+
+class TimebackModel(CopiedByWireName):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
 
     # A field whose wire name is not its Python name (``class_``, ``class`` on the wire) declares it as
@@ -107,9 +122,6 @@ class TimebackModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        return super().model_copy(update=updates_by_name(self, update), deep=deep)
 
 
 @functools.cache

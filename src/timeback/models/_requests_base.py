@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from timeback.models._base import GeneratedId, sourced_id_given, updates_by_name
+from timeback.models._base import CopiedByWireName, GeneratedId, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
@@ -39,13 +39,10 @@ FieldList = Annotated[
 ]
 
 
-class TimebackRequest(BaseModel):
+class TimebackRequest(CopiedByWireName):
     """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="constants")  # (as TimebackModel)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        return super().model_copy(update=updates_by_name(self, update), deep=deep)
 
 
 # request class -> its body fields: (name, wire name, body model, the record model it is a body of)
@@ -199,7 +196,7 @@ class _PutRequest(_ByIdRequest):
         # pydantic validates nothing in a copy: a new path id left the body under the old one, or under one of its
         # own (sent so). The updates are validated as if assigned, each running the path rule again.
         update = updates_by_name(self, update)
-        copy = super().model_copy(update=update, deep=deep)
+        copy = BaseModel.model_copy(self, update=update, deep=deep)  # (unchecked: checked below, in its order)
         for name in sorted(update or (), key=lambda name: name != self.body_field):  # (the body first: a model)
             self.__pydantic_validator__.validate_assignment(copy, name, copy.__dict__[name])
         return copy

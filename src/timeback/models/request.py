@@ -8,8 +8,7 @@ defaults to a fresh UUID and ``status`` to ``active``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
@@ -19,7 +18,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackScoreStatus,
 )
-from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict, updates_by_name
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
@@ -390,15 +389,9 @@ class TimebackClassEnrollmentBody(_EnrollmentBody):
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
-    # (its flags set after it is made are made words too: unchecked, a bool assigned went out as a JSON boolean)
+    # (its flags set after it is made, or by model_copy, are made words too: unchecked, a bool went out as a JSON
+    # boolean)
     model_config = ConfigDict(validate_assignment=True)
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        # (an update assigned, so checked as an assignment is: pydantic's copy sets it unchecked)
-        copy = super().model_copy(deep=deep)
-        for name, value in (updates_by_name(self, update) or {}).items():
-            setattr(copy, name, value)
-        return copy
 
     americanIndianOrAlaskaNative: WordFlag | None = None
     asian: WordFlag | None = None
