@@ -38,7 +38,8 @@ def test_spec_parsing() -> None:
                       ("slow_ms=inf", "slow_ms needs a finite number"), ("seed=nan", "seed needs a finite number"),
                       ("retry_after=-3", "at least 0"), ("retry_after=1e999", "finite"),
                       ("retry_after=1.5", "retry_after needs a whole number"), ("slow_ms=0.5", "whole number"),
-                      ("500=0.1,500=0.2", "500 is given twice"), ("seed=1, seed=2", "seed is given twice")]:  # fmt: skip
+                      ("500=0.1,500=0.2", "500 is given twice"), ("seed=1, seed=2", "seed is given twice"),
+                      ("all=1.2,500=0", "all is a probability")]:  # fmt: skip
         with pytest.raises(ValueError, match=says):
             FaultSpec.parse(bad)
 

@@ -66,6 +66,8 @@ class FaultSpec:
             except ValueError:
                 raise ValueError(f"fault spec: {name} needs a number, got {value!r}") from None
             if name == "all":
+                if not 0 <= number <= 1:  # (its shares could pass: all=1.2,500=0 summed to 1 and was taken)
+                    raise ValueError(f"fault spec: all is a probability (a total rate from 0 to 1), got {value!r}")
                 spread = dict.fromkeys(FAULT_KINDS, number / len(FAULT_KINDS))
             elif name in FAULT_KINDS:
                 rates[name] = number
