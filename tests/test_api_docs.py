@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from openapi_spec_validator import validate
 
 from timeback import AsyncTimeback, Timeback
 from timeback._api_docs import render
@@ -31,9 +32,10 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             if op.body is not None:
                 assert entry["requestBody"]["content"]["application/json"]["schema"]["required"] == [op.wire_body_key]
             # (what the server answers besides: 408 and 431 from the request's head (and 408 a body's stalling),
-            # 503 when the database stayed locked, 507 when it is full; 413 only where a body is read, which a body-less one never is)
+            # 503 when the database stayed locked, 507 when it is full; 413 and 415 (not JSON, or content-encoded)
+            # only where a body is read, which a body-less one never is)
             errors = {"400", "401", "403", "404", "408", "409", "422", "429", "431", "500", "503", "507"}
-            errors |= {"413"} if op.body is not None else set()
+            errors |= {"413", "415"} if op.body is not None else set()
             errors |= {"504"} if op.kind in ("get", "list") else set()  # (a read past query_timeout_seconds)
             assert set(entry["responses"]) == {str(op.success_status), *errors}, op.name
             headers = entry["responses"][str(op.success_status)].get("headers", {})
@@ -45,10 +47,13 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
                 assert schema == {"$ref": "#/components/schemas/imsx_StatusInfo"}, (op.name, code)
     # The head limits apply to every path, a stalled body to the token's too; the token's write of the token (with
     # --workers) may find the database locked (503) or full (507). /health touches no database (and is never faulted).
-    imsx, oauth = ({"$ref": f"#/components/schemas/{name}"} for name in ("imsx_StatusInfo", "OAuth2Error"))
+    imsx, oauth, token = (
+        {"$ref": f"#/components/schemas/{name}"} for name in ("imsx_StatusInfo", "OAuth2Error", "OAuth2Token")
+    )
+    health = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
     expected = {
-        ("/health", "get"): {"200": None, "408": imsx, "431": imsx},
-        ("/oauth2/token", "post"): {"200": None, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
+        ("/health", "get"): {"200": health, "408": imsx, "431": imsx},
+        ("/oauth2/token", "post"): {"200": token, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
                                     "429": oauth, "431": imsx, "503": imsx, "507": imsx},
     }  # fmt: skip
     for (path, method), codes in expected.items():
@@ -58,7 +63,20 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             assert responses[code].get("content", {}).get("application/json", {}).get("schema") == schema, (path, code)
     error, *_ = document["components"]["schemas"]["OAuth2Error"]["allOf"]
     assert error == imsx  # (the token's errors carry the imsx fields besides OAuth2's)
+    # the token's 400s: each error code the endpoint answers with 400 is named
+    bad_request = document["paths"]["/oauth2/token"]["post"]["responses"]["400"]["description"]
+    assert all(code in bad_request for code in ("invalid_request", "unsupported_grant_type", "invalid_scope"))
+    issued = httpx.post(
+        f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"}, auth=server.credentials
+    )
+    assert issued.status_code == 200, issued.text
+    assert set(issued.json()) == set(document["components"]["schemas"]["OAuth2Token"]["required"])
     assert httpx.get(f"{server.url}/docs").status_code == 200
+
+
+def test_openapi_document_is_valid_openapi(server: LocalServer) -> None:
+    # (answer schemas read {"type": "string", "default": null}: a default of a type the schema excludes)
+    validate(httpx.get(f"{server.url}/openapi.json").json())
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])

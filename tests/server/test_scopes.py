@@ -180,3 +180,24 @@ def test_every_write_refuses_every_read_scope_and_every_read_every_write_scope(
     bearer = readonly_and_writeonly[not read]
     path = op.full_path.format(**{name: uid("none") for name in op.path_fields})
     assert status(server, bearer, op.method, path, {} if op.body else None) == 403, op.full_path
+
+
+def test_each_scope_the_document_names_is_enough_alone_exactly_where_the_document_says(server: LocalServer) -> None:
+    """In OpenAPI 3 the scopes of one security requirement are all needed; alternatives are requirements of their
+    own. Each operation named its accepted scopes in one requirement (a token needed all of them, by the document),
+    while the server takes any one: a scope alone is accepted exactly where a requirement holds it alone."""
+    security = {
+        (path, method): entry["security"]
+        for path, methods in httpx.get(f"{server.url}/openapi.json").json()["paths"].items()
+        for method, entry in methods.items()
+    }
+    bearers: dict[str, str] = {}
+    for op in ALL_OPERATIONS:
+        requirements = security[op.full_path, op.method.lower()]
+        path = op.full_path.format(**{name: uid("none") for name in op.path_fields})
+        for scope in sorted({scope for requirement in requirements for scope in requirement["OAuth2"]}):
+            if scope not in bearers:
+                bearers[scope] = token(server, *client_with(server, scope)).json()["access_token"]
+            accepted = status(server, bearers[scope], op.method, path, {} if op.body else None) != 403
+            documented = any(set(requirement["OAuth2"]) <= {scope} for requirement in requirements)
+            assert accepted == documented, (op.name, scope, requirements)

@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
@@ -320,8 +321,16 @@ class _NullIsAbsent(_Marker):
 
 NULL_IS_ABSENT = _NullIsAbsent("NULL_IS_ABSENT")
 
+
+def _no_null_default_without_null(json_schema: JsonSchemaValue) -> None:
+    """Drops the field's default None where the marker took null out of its type (the answer's schema), which
+    pydantic adds around the marker's schema: a default the type refuses makes the OpenAPI document invalid."""
+    if "anyOf" not in json_schema and json_schema.get("default", ...) is None:
+        del json_schema["default"]
+
+
 T = TypeVar("T")
-NullIsAbsent = Annotated[T | None, NULL_IS_ABSENT]
+NullIsAbsent = Annotated[T | None, NULL_IS_ABSENT, Field(json_schema_extra=_no_null_default_without_null)]
 """An optional field that Timeback's document (and 1EdTech's) types without null: the server takes null as the
 field left out (``leave_out_nulls``), so no answer holds it. Read, null still parses (None either way)."""
 

@@ -44,6 +44,12 @@ IMSX = {
         "imsx_error_details": {"type": "array", "items": {"type": "object"}},
     },
 }
+HEALTH = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}  # routes/health.py
+# The token endpoint's answer (RFC 6749 section 5.1); scope: the full URIs granted, space-separated.
+OAUTH2_TOKEN = {
+    "type": "object", "required": ["access_token", "token_type", "expires_in", "scope"],
+    "properties": {"access_token": {"type": "string"}, "token_type": {"type": "string", "const": "Bearer"},
+                   "expires_in": {"type": "integer"}, "scope": {"type": "string"}}}  # fmt: skip
 # The token endpoint's own errors: RFC 6749's fields beside the imsx ones (routes/oauth.py).
 OAUTH2_ERROR = {"allOf": [{"$ref": REF.format(model="imsx_StatusInfo")}, {
     "type": "object", "required": ["error", "error_description"],
@@ -179,6 +185,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         errors["408"] += f", or nothing of its body came for {settings.body_timeout_seconds:g} s"
         errors["413"] = (f"Body over {settings.max_body_bytes} bytes, or over {settings.max_json_values} fields and "
                          "items outside metadata")  # fmt: skip
+        errors["415"] = ("Body declared other than application/json in UTF-8, or sent with a Content-Encoding "
+                         "(none is decoded: Accept-Encoding: identity)")  # fmt: skip
     if op.kind in ("get", "list") and settings.read_time_limit:
         errors["504"] = (f"The read ran past the server's time limit of {settings.read_time_limit:g} s and was "
                          "stopped: narrow the filter")  # fmt: skip
@@ -189,7 +197,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         "tags": ["rostering" if "/rostering/" in op.base_path else "gradebook"],
         "parameters": params,
         "responses": responses,
-        "security": [{"OAuth2": sorted(full_scope(s) for s in required_scopes(op))}],
+        # (any one scope will do: in OpenAPI the scopes of one requirement are all needed, alternatives are apart)
+        "security": [{"OAuth2": [scope]} for scope in sorted(full_scope(s) for s in required_scopes(op))],
     }
     if op.body is not None:
         operation["requestBody"] = {"required": True, **_json(_body_schema(op, schemas))}
@@ -198,11 +207,12 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
 
 def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationSet]]) -> dict[str, Any]:
     schemas = _Schemas()
-    schemas.components["OAuth2Error"] = OAUTH2_ERROR
+    schemas.components |= {"OAuth2Error": OAUTH2_ERROR, "OAuth2Token": OAUTH2_TOKEN}
     head_errors = {code: ERROR_STATUSES[code] for code in ("408", "431")}
     bad_token = (
-        "Bad request: invalid_request (a body not application/x-www-form-urlencoded, grant_type missing...) or"
-        " unsupported_grant_type (a grant type other than client_credentials)"
+        "Bad request: invalid_request (a body not application/x-www-form-urlencoded, grant_type missing...),"
+        " unsupported_grant_type (a grant type other than client_credentials) or invalid_scope (the scopes asked for:"
+        " none the client holds)"
     )
     token_errors = {"400": bad_token, "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
                     "429": "Too many failed attempts for this client id"}  # fmt: skip
@@ -213,7 +223,7 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
     paths: dict[str, Any] = {
         # (the head's limits answer every path, before any route: an imsx body)
         "/health": {"get": {"operationId": "health", "security": [],
-                            "responses": {"200": {"description": "Up"}, **_errors(head_errors)}}},
+                            "responses": {"200": {"description": "Up", **_json(HEALTH)}, **_errors(head_errors)}}},
         "/oauth2/token": {"post": {
             "operationId": "token", "security": [],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
@@ -221,7 +231,8 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
                 "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]},
                                "client_id": {"type": "string"}, "client_secret": {"type": "string"},
                                "scope": {"type": "string"}}}}}},
-            "responses": {"200": {"description": "A bearer token"}, **_errors(token_errors, "OAuth2Error"),
+            "responses": {"200": {"description": "A bearer token", **_json({"$ref": REF.format(model="OAuth2Token")})},
+                          **_errors(token_errors, "OAuth2Error"),
                           **_errors(token_busy)},
         }},
     }  # fmt: skip
