@@ -74,6 +74,24 @@ async def read_body(receive: Any, declared: bytes | str | None, limit: int, time
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def _received(header: str, value: str) -> str:
+    return f"received {header} {value[:100]}{'...' if len(value) > 100 else ''}"
+
+
+def check_content_encoding(content_encoding: bytes) -> None:
+    """415 for a body sent with a Content-Encoding other than ``identity``: the server decodes none, and said so
+    nowhere (a gzip body was 400 "not valid UTF-8", a plain one marked ``br`` stored). ``Accept-Encoding: identity``
+    says what it takes (RFC 9110 section 15.5.16)."""
+    received = content_encoding.decode("latin-1")
+    if any(coding.strip().lower() not in ("identity", "") for coding in received.split(",")):
+        raise ApiError(
+            415,
+            f"The body must not be content-encoded ({_received('Content-Encoding', received)}).",
+            fields=[("body", "content-encoded")],
+            headers={"Accept-Encoding": "identity"},
+        )
+
+
 def check_media_type(content_type: bytes) -> None:
     """415 for a body declared other than JSON in UTF-8 (the API's bodies are ``application/json``, RFC 8259 JSON
     is UTF-8): another media type, or a JSON one with another ``charset``. It was read as JSON whatever it said.
@@ -83,7 +101,7 @@ def check_media_type(content_type: bytes) -> None:
     media_type = media_type.strip().lower()
     if not media_type:
         return
-    named = f"received Content-Type {received[:100]}{'...' if len(received) > 100 else ''}"
+    named = _received("Content-Type", received)
     kind, _, subtype = media_type.partition("/")
     if kind != "application" or (subtype != "json" and not subtype.endswith("+json")):
         raise ApiError(415, f"The body must be application/json ({named}).", fields=[("body", "not application/json")])

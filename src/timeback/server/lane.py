@@ -34,7 +34,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
-from timeback.server.bodies import check_media_type, read_body
+from timeback.server.bodies import check_content_encoding, check_media_type, read_body
 from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
@@ -124,6 +124,7 @@ class OperationLane:
         try:
             authorization = b""
             content_length = content_type = None
+            content_encoding = b""
             for name, value in scope["headers"]:
                 if name == b"authorization" and not authorization:
                     authorization = value
@@ -131,6 +132,8 @@ class OperationLane:
                     content_length = value
                 elif name == b"content-type" and content_type is None:
                     content_type = value
+                elif name == b"content-encoding":  # (every line: each names codings applied)
+                    content_encoding += b"," + value if content_encoding else value
             token = bearer_token(authorization.decode("latin-1"))
             tokens: TokenStore = self.state.tokens
             if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
@@ -139,6 +142,8 @@ class OperationLane:
             if op.body is not None:
                 if content_type:
                     check_media_type(content_type)  # (before the body is read: as for a refused token or scope)
+                if content_encoding:
+                    check_content_encoding(content_encoding)
                 settings = service.settings
                 body = await read_body(receive, content_length, settings.max_body_bytes, settings.body_timeout_seconds)
                 if body is None:
