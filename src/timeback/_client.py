@@ -84,7 +84,7 @@ class Timeback:
         if isinstance(http_client, httpx.AsyncClient):  # (taken, it failed only at the first call, and obscurely)
             raise TypeError("Timeback sends with an httpx.Client, not an httpx.AsyncClient (AsyncTimeback takes that)")
         self._client = SyncAPIClient(resolve_config(**options), http_client)
-        self.oneroster = OneRoster(self._client)
+        self.oneroster: OneRoster = OneRoster(self._client)
 
     @property
     def base_url(self) -> str:
@@ -135,7 +135,7 @@ class AsyncTimeback:
         if isinstance(http_client, httpx.Client):  # (as Timeback's: the other kind is refused here)
             raise TypeError("AsyncTimeback sends with an httpx.AsyncClient, not an httpx.Client (Timeback takes that)")
         self._client = AsyncAPIClient(resolve_config(**options), http_client)
-        self.oneroster = AsyncOneRoster(self._client)
+        self.oneroster: AsyncOneRoster = AsyncOneRoster(self._client)
 
     @property
     def base_url(self) -> str:

@@ -163,16 +163,19 @@ class _PageBase(Generic[T]):
     def has_next_page(self) -> bool:
         return self._info.next_offset() is not None
 
-    def __getattr__(self, name: str) -> Any:
-        # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount; a view's
-        # records under its base collection's name too (page.users for a class's students), as either may answer.
-        info = self.__dict__.get("_info")
-        if info is not None:
-            if name == info.collection or name in info.aliases:
-                return info.items
-            if name in info.envelope:
-                return info.envelope[name]
-        raise AttributeError(name)
+    if not TYPE_CHECKING:  # (a checker seeing it would take any misspelt attribute, page.next_page(), as Any)
+
+        def __getattr__(self, name: str) -> Any:
+            # The envelope's own keys read as attributes too: page.results, page.totalCount, page.pageCount; a
+            # view's records under its base collection's name too (page.users for a class's students), as either
+            # may answer. Untyped: typed code reads page.items and page.body.
+            info = self.__dict__.get("_info")
+            if info is not None:
+                if name == info.collection or name in info.aliases:
+                    return info.items
+                if name in info.envelope:
+                    return info.envelope[name]
+            raise AttributeError(name)
 
     def __len__(self) -> int:
         return len(self._info.raw_items)

@@ -79,6 +79,7 @@ def query_params_are_a_list_request(client: Timeback) -> None:
     params = TimebackQueryParams(limit=500, order_by="desc", sort="score")
     page = client.oneroster.gradebook.get_results_for_class(params, class_sourced_id="c")
     assert_type(page, Page[TimebackResult])
+    assert_type(page.items, list[TimebackResult])
     client.oneroster.gradebook.get_all_results(params)
 
 

@@ -112,7 +112,7 @@ class TimebackModel(CopiedByWireName):
 
     # NaN and Infinity are sent as such, so the server's 400 names the field (pydantic's default sent null, stored
     # in place of the caller's value); the dict path sends them so too.
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow", populate_by_name=True, validate_assignment=False, ser_json_inf_nan="constants"
     )
 

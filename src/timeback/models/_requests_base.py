@@ -42,7 +42,8 @@ FieldList = Annotated[
 class TimebackRequest(CopiedByWireName):
     """A request: path parameters in snake_case, the body under its wire name. Unknown arguments are errors."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="constants")  # (as TimebackModel)
+    # (as TimebackModel)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", populate_by_name=True, ser_json_inf_nan="constants")
 
 
 # request class -> its body fields: (name, wire name, body model, the record model it is a body of)
@@ -148,7 +149,8 @@ class _PutRequest(_ByIdRequest):
     follows it: a request given another path id (set on it, copied with it, or passed with it to a call) sends its
     body under that id."""
 
-    model_config = ConfigDict(validate_assignment=True)  # (``request.sourced_id = ...`` runs the rule again)
+    # (``request.sourced_id = ...`` runs the rule again)
+    model_config: ClassVar[ConfigDict] = ConfigDict(validate_assignment=True)
 
     sourced_id: str = Field(min_length=1, max_length=255)  # (the record's sourcedId: as long as a body's may be)
     body_field: ClassVar[str]

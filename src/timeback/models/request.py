@@ -310,7 +310,7 @@ class TimebackUpdateClassBody(NewRecord, TimebackClass):
 class TimebackCreateClassBody(TimebackUpdateClassBody):
     # A whole class is a class update too: update_class takes this model, as it did before it took parts.
     # The school rule below, for JSON Schema readers (the server's OpenAPI document).
-    model_config = ConfigDict(json_schema_extra={"anyOf": [
+    model_config: ClassVar[ConfigDict] = ConfigDict(json_schema_extra={"anyOf": [
         {"required": [name], "properties": {name: {"type": "object"}}} for name in ("school", "org")
     ]})  # fmt: skip
 
@@ -391,7 +391,7 @@ class TimebackClassEnrollmentBody(_EnrollmentBody):
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
     # (its flags set after it is made, or by model_copy, are made words too: unchecked, a bool went out as a JSON
     # boolean)
-    model_config = ConfigDict(validate_assignment=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(validate_assignment=True)
 
     americanIndianOrAlaskaNative: WordFlag | None = None
     asian: WordFlag | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import ConfigDict
 
 from timeback.models._base import TimebackModel
@@ -14,7 +16,7 @@ class TimebackSourcedIdReference(TimebackModel):
 
     # Unlike records, references drop unknown fields: every record holds three or more, and keeping extras costs
     # about a third of the time it takes to parse one. (The server refuses unknown fields either way.)
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", populate_by_name=True)
 
     # Any string, as both specs have it (an answer's empty reference reads; a body's names no record the server
     # knows: 422 where the server checks references).
