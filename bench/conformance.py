@@ -160,8 +160,8 @@ DIFFERENCES = [
      r"^ST202 .* 400 (Unknown field in|… (is empty|holds an empty name)|Invalid filter|Unknown filter field"
      r"|Cannot sort by)"),
     ("D7 empty values", r"^ST202 .* 422 (Invalid request body: (sourcedId|title): String should have at least 1"
-     r"|Invalid request body: \w+: List should have at least 1 item|The body needs a)"),
-    ("D8 consistency", r"^ST202 .* 422 (Unknown reference|.*does not match the)"),
+     r"|Invalid request body: \w+: List should have at least 1 item|The body needs the)"),
+    ("D8 consistency", r"^ST202 .* 422 (Unknown reference|Reference not allowed here|.*does not match the)"),
     ("D9 paging bounds", r"^ST201 .*parameter `(offset|limit)` in query - \w+: Value greater than maximum"),
     ("D10 Timeback operations", r"^ST204 .*Unsupported method (POST|PATCH|GET) returned"
      r"|^ST205 .*Undocumented methods advertised: (POST|PATCH|GET)$"),

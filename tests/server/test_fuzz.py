@@ -57,6 +57,7 @@ ACCEPTED_REFUSALS = (
     (400, "Invalid filter"),  # the filter grammar, and comparing a field with a value of its type
     (400, "Unknown filter field"),
     (422, "Unknown reference"),  # referential integrity: a reference must name an existing record
+    (422, "Reference not allowed here"),  # an enrollment's user who does not hold the role it gives
     (422, "Invalid request body: body: "),  # a PUT body's sourcedId that differs from the path's
     (422, "sourcedId repeated within the batch"),
     (422, "Not a whole class"),  # a class update of some fields (Timeback's), for a class that does not exist
