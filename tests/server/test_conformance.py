@@ -12,6 +12,7 @@ from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 from timeback.server.seed import load_seed
 
+ROSTERING = conformance.SPEC.with_name("onerosterv1p2rostersservice_openapi3_v1p0.json")
 needs_spec = pytest.mark.skipif(not conformance.SPEC.exists(), reason=f"no official document at {conformance.SPEC}")
 
 
@@ -21,6 +22,23 @@ def test_every_difference_from_the_official_document_is_a_documented_one() -> No
     assert report.operations == 35 and report.cases > 100
     assert report.server_errors == 0
     assert report.unexplained() == [], "explain these in docs/conformance.md (and DIFFERENCES)"
+
+
+@needs_spec
+def test_the_rostering_document_is_sent_under_its_own_base_path() -> None:
+    # Under the gradebook's base path every rostering request was a 404, all counted as D2.
+    report = conformance.run(ROSTERING, examples=5)
+    assert report.operations == 41 and report.statuses["2xx"] > 50
+    assert report.server_errors == 0
+    assert report.unexplained() == [], "explain these in docs/conformance.md (and DIFFERENCES)"
+
+
+def test_the_base_path_is_the_documents_variable_or_the_path_of_its_server_url() -> None:
+    variable = {"url": "https://{hostName}{basePath}", "variables": {"basePath": {"default": "/ims/x/v1p2"}}}
+    assert conformance.base_path({"servers": [variable]}) == "/ims/x/v1p2"
+    assert conformance.base_path({"servers": [{"url": "https://example.org/ims/y/v1p2/"}]}) == "/ims/y/v1p2"
+    assert conformance.base_path({"servers": [{"url": "https://api.alpha-1edtech.com"}]}) == ""
+    assert conformance.base_path({}) == ""
 
 
 def test_fields_as_the_official_exploded_array_or_comma_separated() -> None:

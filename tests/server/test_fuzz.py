@@ -57,6 +57,7 @@ ACCEPTED_REFUSALS = (
     (400, "Invalid filter"),  # the filter grammar, and comparing a field with a value of its type
     (400, "Unknown filter field"),
     (422, "Unknown reference"),  # referential integrity: a reference must name an existing record
+    (422, "Reference not allowed here"),  # an enrollment's user who does not hold the role it gives
     (422, "Invalid request body: body: "),  # a PUT body's sourcedId that differs from the path's
     (422, "sourcedId repeated within the batch"),
     (422, "Not a whole class"),  # a class update of some fields (Timeback's), for a class that does not exist
@@ -124,6 +125,21 @@ def valid_requests_are_accepted(
 
 def test_the_fuzzed_document_is_the_served_one(fuzz_server: LocalServer) -> None:
     assert httpx.get(f"{fuzz_server.url}/openapi.json").json() == DOCUMENT
+
+
+def test_a_patch_documents_as_not_nullable_the_fields_it_refuses_null(
+    fuzz_server: LocalServer, auth: dict[str, str]
+) -> None:
+    # (a PATCH setting a whole record's required field, or metadata, to null is 422; the document said nullable)
+    path = "/ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}"
+    body = DOCUMENT["paths"][path]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    fields = body["properties"]["assessmentLineItem"]["properties"]
+    for name in ("title", "metadata"):
+        assert {"type": "null"} not in fields[name].get("anyOf", []), name
+        answer = httpx.patch(fuzz_server.url + path.format(sourced_id="0"), json={"assessmentLineItem": {name: None}},
+                             headers=auth)  # fmt: skip
+        assert answer.status_code == 422 and "may not be null" in answer.text, answer.text
+    assert {"type": "null"} in fields["description"]["anyOf"]  # (null there is taken)
 
 
 @pytest.mark.parametrize(

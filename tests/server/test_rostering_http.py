@@ -528,3 +528,27 @@ def test_a_course_s_academic_session_must_exist_as_its_school_year_must(authed: 
                "endDate": "2024-12-20", "schoolYear": "2025"}  # fmt: skip
     created(authed.post(f"{RO}/terms/", json={"academicSession": session}))
     created(authed.post(f"{RO}/courses/", json={"course": {**course, "academicSession": {"sourcedId": f"{base}-t"}}}))
+
+
+def test_a_reference_s_name_is_read_kept_and_written_back(authed: httpx.Client, client: Timeback) -> None:
+    """Timeback's document gives some references a ``name`` (a user's primaryOrg; an enrollment's user, class,
+    school and course). The SDK dropped it when reading, and the server refused it as an unknown field, so a record
+    read from Timeback could not be put here as read. Taken, stored and answered as sent, as href and type are."""
+    r = make_roster(client)
+    ro = client.oneroster.rostering
+    user_id, enrollment_id = uid("user"), uid("enr")
+    school = {"sourcedId": r.school, "name": "Test School", "type": "org"}
+    roles = [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]
+    user = {"enabledUser": True, "givenName": "A", "familyName": "B", "roles": roles, "primaryOrg": school}
+    assert authed.put(f"{RO}/users/{user_id}", json={"user": user}).status_code == 200
+    enrollment = {"role": "student", "user": {"sourcedId": user_id, "name": "A B"},
+                  "class": {"sourcedId": r.class_, "name": "Class"}, "school": school}  # fmt: skip
+    created(authed.put(f"{RO}/enrollments/{enrollment_id}", json={"enrollment": enrollment}))
+    read_user = ro.get_user(sourced_id=user_id).user
+    read_enrollment = ro.get_enrollment(sourced_id=enrollment_id).enrollment
+    assert read_user.primaryOrg is not None and read_user.primaryOrg.name == "Test School"
+    assert (read_enrollment.user.name, read_enrollment.class_.name) == ("A B", "Class")
+    ro.update_user(sourced_id=user_id, user=read_user)  # each put back as it was read
+    ro.update_enrollment(sourced_id=enrollment_id, enrollment=read_enrollment)
+    assert authed.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"] == school
+    assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == school

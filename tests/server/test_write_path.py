@@ -174,6 +174,7 @@ def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: http
     assert empty.status_code == 422 and empty.json()["imsx_error_details"] == [
         {"field": "result", "message": "Field required"}
     ]
+    assert empty.json()["imsx_description"] == "The body needs the 'result' key."
     listed = _put(authed, sourced_id, b"[1, 2]")
     assert listed.status_code == 400 and listed.json()["imsx_description"] == "The body must be a JSON object."
 
@@ -278,7 +279,7 @@ def test_a_batch_names_every_record_whose_user_lacks_the_role(server: LocalServe
         + [("enrollment[3].user.sourcedId", as_teacher)]
     )
     shown = "; ".join(f"{where}: {message}" for where, message in named)
-    assert err.description == f"Unknown reference: {shown} (and 3 more)"
+    assert err.description == f"Reference not allowed here: {shown} (and 3 more)"  # (the user exists)
     err = refused([(teacher, "student")] * (MAX_NAMED_FIELDS + 200))
     assert [where for where, _ in err.fields] == [f"enrollment[{i}].user.sourcedId" for i in range(MAX_NAMED_FIELDS)]
     assert err.description.endswith(f"(and {MAX_NAMED_FIELDS - 5} more; 200 more errors not named)")

@@ -12,7 +12,8 @@ __all__ = ["TimebackSourcedIdReference"]
 
 
 class TimebackSourcedIdReference(TimebackModel):
-    """``{"sourcedId": ...}``, optionally with the ``href`` and ``type`` of the official GUIDRef."""
+    """``{"sourcedId": ...}``, optionally with the ``href`` and ``type`` of the official GUIDRef and the ``name``
+    Timeback's answers give some (a user's primaryOrg; an enrollment's user, class, school and course)."""
 
     # Unlike records, references drop unknown fields: every record holds three or more, and keeping extras costs
     # about a third of the time it takes to parse one. (The server refuses unknown fields either way.)
@@ -23,3 +24,4 @@ class TimebackSourcedIdReference(TimebackModel):
     sourcedId: str
     href: str | None = None
     type: str | None = None
+    name: str | None = None  # (taken in bodies too: a record read from Timeback can be written back as read)

@@ -14,7 +14,7 @@ from timeback.server.config import ServerSettings
 from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES
 from timeback.server.query import field_kinds, sort_keys
 from timeback.server.routes.oauth import MAX_FORM_BYTES
-from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET
+from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET, whole_body
 
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "404": "Not found",
@@ -84,6 +84,8 @@ def _body_schema(op: Operation[Any, Any], schemas: _Schemas) -> dict[str, Any]:
     field = op.request.model_fields[op.body]
     annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
     schema = schemas.of(annotation)  # with the field's own constraints (a batch's minItems)
+    if op.kind == "patch" and (whole := whole_body(op)) is not None:
+        _null_refused_where_a_whole_record_refuses_it(schema, schemas.of(whole))
     fixed = COLLECTIONS[op.collection].fixed
     if fixed:  # a view's fixed values (a school's type, a class's student enrollments' role)
         consts = {"properties": {name: {"const": value} for name, value in fixed}}
@@ -93,6 +95,20 @@ def _body_schema(op: Operation[Any, Any], schemas: _Schemas) -> dict[str, Any]:
             schema = {"allOf": [schema, consts]}
     key = op.wire_body_key
     return {"type": "object", "required": [key], "properties": {key: schema}, "additionalProperties": False}
+
+
+def _null_refused_where_a_whole_record_refuses_it(patch: dict[str, Any], whole: dict[str, Any]) -> None:
+    """A PATCH may not set to null a field a whole record may not hold null, nor ``metadata`` (``_check_patched``:
+    422 naming it): its schema loses the null the partial body's optional fields otherwise all have."""
+    held = whole.get("properties", {})
+    for name, field in patch.get("properties", {}).items():
+        if name in held and (name == "metadata" or {"type": "null"} not in held[name].get("anyOf", [])):
+            choices = field.get("anyOf", [])
+            kept = [choice for choice in choices if choice != {"type": "null"}]
+            if len(kept) < len(choices):
+                del field["anyOf"]
+                field.pop("default", None)
+                field.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
 
 
 class _RequestSchema(GenerateJsonSchema):

@@ -202,7 +202,7 @@ class GradebookService:
             raise ApiError(422, f"Invalid request body: {named_like_path[0]}: unknown field.", fields=fields)
         key = op.wire_body_key
         if key not in body:
-            raise ApiError(422, f"The body needs a {key!r} key.", fields=[(str(key), "Field required")])
+            raise ApiError(422, f"The body needs the {key!r} key.", fields=[(str(key), "Field required")])
         given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
         if isinstance(given, str) and given != path.get("sourced_id", given):
             # (the request model says so too, but from its model validator: an error of the whole body)
@@ -445,7 +445,7 @@ class GradebookService:
                 for index, where, sourced_id in references(records, ref_path)
                 if sourced_id in unknown
             )
-        _refuse_holders(op, unknown_refs, batch=batch)
+        _refuse_holders(op, "Unknown reference", unknown_refs, batch=batch)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
 
@@ -488,7 +488,8 @@ def _check_roles(
     tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
 ) -> None:
     """422 for a record whose ``holding`` reference names a record outside the view of the role it gives (an
-    enrollment with role student naming a user who is no student), named as a reference outside a view is."""
+    enrollment with role student naming a user who is no student), named as a reference outside a view is, under
+    its own title (the user exists: "Unknown reference" misled)."""
     lacking: list[tuple[int, str, str]] = []
     for ref, field in coll.holding:
         views = _role_views(COLLECTIONS[coll.refs[ref]].table)
@@ -508,14 +509,14 @@ def _check_roles(
             for index, view, sourced_id in holders
             if sourced_id not in found[view]
         )
-    _refuse_holders(op, lacking, batch=batch)
+    _refuse_holders(op, "Reference not allowed here", lacking, batch=batch)
 
 
-def _refuse_holders(op: Operation[Any, Any], refused: list[tuple[int, str, str]], *, batch: bool) -> None:
-    """422 naming every record holding a reference refused, ``(record index, field path, why)``: not only the first
-    record holding it (a client sending the batch again without the records named, as the SDK's bulk upload does,
-    met one more 422 for each of the others). Once per record and reason (a class's school, filled in from its org,
-    is not named again); ``MAX_NAMED_FIELDS`` at most, as other 422s."""
+def _refuse_holders(op: Operation[Any, Any], title: str, refused: list[tuple[int, str, str]], *, batch: bool) -> None:
+    """422 titled ``title`` naming every record holding a reference refused, ``(record index, field path, why)``: not
+    only the first record holding it (a client sending the batch again without the records named, as the SDK's bulk
+    upload does, met one more 422 for each of the others). Once per record and reason (a class's school, filled in
+    from its org, is not named again); ``MAX_NAMED_FIELDS`` at most, as other 422s."""
     problems: list[tuple[str, str]] = []
     named: set[tuple[int, str]] = set()
     unnamed = 0
@@ -528,7 +529,7 @@ def _refuse_holders(op: Operation[Any, Any], refused: list[tuple[int, str, str]]
         else:
             problems.append((_item_path(op, index if batch else None, where), why))
     if problems:
-        raise fields_error("Unknown reference", problems, unnamed)
+        raise fields_error(title, problems, unnamed)
 
 
 @functools.cache
