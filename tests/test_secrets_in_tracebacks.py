@@ -360,6 +360,34 @@ def test_a_secret_that_is_not_a_str_is_refused_without_recording_it(
     assert_holds_no_credentials(error, secret)
 
 
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [("client_secret", "client_secret"), ("TIMEBACK_CLIENT_SECRET", "TIMEBACK_CLIENT_SECRET"),
+     ("client_id", "client_id"), ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_ID")],
+)  # fmt: skip
+def test_a_secret_or_id_with_no_utf8_form_is_refused_naming_it_without_recording_it(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Timeback | AsyncTimeback], key: str, name: str
+) -> None:
+    """A byte of another encoding in a variable (0xE9, a Latin-1 'é') is read as a lone surrogate: each call failed
+    in quote() with a UnicodeEncodeError whose message held the whole secret (or id)."""
+    readable = "s3cret-" + uid("latin1")  # (what is looked for: the part any form of the value shows as it is)
+    for variable in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    kwargs: dict[str, Any] = {"client_id": "i", "client_secret": "s", "base_url": "http://127.0.0.1:1"}
+    if key.isupper():
+        del kwargs[key.removeprefix("TIMEBACK_").lower()]
+        monkeypatch.setenv(key, readable + "\udce9")  # (os.environ: the byte 0xE9, read back as '\udce9')
+    else:
+        kwargs[key] = readable + "\udce9"
+    error = failure(lambda: client_class(**kwargs), ConfigurationError)
+    assert str(error) == f"{name} holds a character that cannot be encoded as UTF-8"
+    assert isinstance(error, ConfigurationError) and error.missing == (name,)
+    assert readable not in repr(error)
+    if "secret" in key.lower():  # (the id, no secret, is a local of the frame that read it)
+        assert_holds_no_credentials(error, readable)
+
+
 def test_a_secret_given_is_used_whatever_its_type_never_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
     """Concealing it does not change which secret is taken: one given wins over TIMEBACK_CLIENT_SECRET; an empty
     one does not. (A non-str one is refused: tests/test_config.py.)"""
