@@ -492,6 +492,25 @@ async def test_credentials_a_server_echoes_in_an_error_are_redacted_async(at: st
     echoing.assert_redacted(error)
 
 
+def test_a_token_a_long_redirect_carries_is_redacted_whole() -> None:
+    """A gateway redirecting to its login page with the bearer token in a long Location: the Location was cut to
+    300 characters before redaction, which then found no whole token, and its first characters were in the message.
+    (``timeback serve`` redirects nothing: a mock.)"""
+    token = "tok-" + uid("redirected")
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        sent = request.headers["Authorization"].split()[1]
+        return httpx.Response(302, headers={"Location": f"https://sso.example/login?{'x' * 255}&t={sent}"})
+
+    kwargs = Echoing("api").kwargs()
+    with Timeback(**kwargs, http_client=httpx.Client(transport=httpx.MockTransport(redirect))) as client:
+        error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), RequestError)
+    assert "the base URL looks wrong: it redirected to https://sso.example/login?xxx" in str(error), str(error)
+    assert "[redacted]" in str(error) and token[:8] not in str(error), str(error)
+
+
 RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "form": quote_plus,  # (a form's encoding: "+" for a space, "%2B" for a "+")
     "html": html.escape,  # ("&amp;", "&lt;", "&quot;" in an HTML error page)
