@@ -423,10 +423,15 @@ def _fault(*args: object) -> None:
     raise RuntimeError("a fault in the handler")
 
 
+class FaultyClients(dict[str, object]):
+    get = staticmethod(_fault)  # (``ClientRegistry.verify``'s lookup, under the frame holding the secret)
+
+
 def test_an_unhandled_error_is_logged_with_neither_token_nor_secret_in_its_frames(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A fault under a handler (forced: the service, and the token store issuing a token, raise) is logged with its
+    """A fault under a handler (forced: the service, the token store issuing or checking a token, the client
+    registry checking a secret) is logged with its
     traceback, which reporters that record each frame's locals (Sentry's logging integration, rich's
     ``show_locals``, ``TracebackException(capture_locals=True)``) recorded with the bearer token (the lane's locals,
     the ASGI scope's headers) or the client secret (the token route's body and form); and uvicorn logged the token
@@ -436,14 +441,18 @@ def test_an_unhandled_error_is_logged_with_neither_token_nor_secret_in_its_frame
         httpx.Client(base_url=server.url) as http,
     ):
         token = token_request(http).json()["access_token"]
-        monkeypatch.setattr(server.app.state.service, "handle", _fault)
-        monkeypatch.setattr(server.app.state.tokens, "issue", _fault)
+        state = server.app.state
         with CaughtLogs() as logs:
-            api = http.get(f"{GB}/categories/c-1", headers={"Authorization": f"Bearer {token}"})
-            form = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
-            by_form = http.post("/oauth2/token", data=form)
-            by_header = token_request(http)
-    assert api.status_code == by_form.status_code == by_header.status_code == 500
+            answers = []
+            for faulty, name in ((state.service, "handle"), (state.tokens, "issue"), (state.tokens, "clock"),
+                                 (state.clients, "_clients")):  # fmt: skip
+                with monkeypatch.context() as patched:
+                    patched.setattr(faulty, name, FaultyClients() if name == "_clients" else _fault)
+                    answers.append(http.get(f"{GB}/categories/c-1", headers={"Authorization": f"Bearer {token}"}))
+                    form = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
+                    answers += [http.post("/oauth2/token", data=form), token_request(http)]
+    # (an API call, then a token by form and by Basic header, under each fault; 404: no such category, answered)
+    assert [answer.status_code for answer in answers] == [500, 200, 200, 404, 500, 500, 500, 500, 500, 404, 500, 500]
     failed = [record for record in logs.records if record.exc_info]
     assert {record.getMessage().partition(",")[0] for record in failed} == {"unhandled server error"}
     for record in failed:

@@ -205,9 +205,11 @@ def unexpected_error(exc: BaseException) -> ApiError:
 
 
 # The modules whose functions take a request's credentials: their frames hold the bearer token (the lane's
-# ``authorization`` and ``token``, and the ASGI ``scope`` with its headers) or the client secret (the token route's
-# body, form and readings).
-_HANDLER_MODULES = frozenset({"timeback.server.lane", "timeback.server.routes.oauth"})
+# ``authorization`` and ``token``, and the ASGI ``scope`` with its headers; ``grant_of`` and ``TokenStore.check``)
+# or the client secret (the token route's body, form and readings; ``ClientRegistry.verify``).
+_HANDLER_MODULES = frozenset(
+    {"timeback.server.lane", "timeback.server.routes.oauth", "timeback.server.deps", "timeback.server.auth"}
+)
 
 
 def _below_handlers(tb: TracebackType | None) -> TracebackType | None:
