@@ -130,6 +130,24 @@ def test_a_token_answer_that_cannot_be_used_is_a_typed_error(body: dict[str, obj
         assert str(body["access_token"]) not in str(raised.value)  # (the token itself is not quoted)
 
 
+def test_a_token_answer_nested_past_the_decoders_depth_is_a_typed_error() -> None:
+    """A token endpoint answering '[' * 100000 + ']' * 100000 raised json's raw RecursionError, past the token
+    cache's failure record. (A local server answers no such thing: a mock.)"""
+    from timeback import Timeback
+    from timeback.errors import APIResponseValidationError
+
+    def deep(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)
+        return httpx.Response(200, json={})
+
+    kwargs = {"client_id": "id", "client_secret": "secret", "base_url": "https://x", "max_retries": 0}
+    with Timeback(**kwargs, http_client=httpx.Client(transport=httpx.MockTransport(deep))) as client:
+        with pytest.raises(APIResponseValidationError, match="token endpoint answered without an access_token"):
+            client.oneroster.gradebook.get_category(sourced_id="any")
+        assert client._client._tokens.failures == 1
+
+
 @pytest.mark.parametrize("expires_in", [10**9, 10**12, "1e30", pytest.param(10**400, id="10**400")])
 def test_a_token_that_lives_for_decades_is_taken_and_kept(clock: list[float], expires_in: object) -> None:
     # (``timeback serve --token-ttl 1000000000``, for CI tokens that never expire, was refused: no call could be made)

@@ -642,6 +642,24 @@ def test_serve_refuses_a_client_id_without_a_secret_naming_the_variables(monkeyp
 
 
 @pytest.mark.parametrize(
+    ("variable", "option"),
+    [("TIMEBACK_SERVE_CLIENT_SECRET", "--client-secret"), ("TIMEBACK_SERVE_CLIENT_ID", "--client-id")],
+)
+def test_serve_refuses_a_client_with_no_utf8_form_naming_it_not_showing_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str, option: str
+) -> None:
+    # (a byte of another encoding in the variable, 0xE9, read as '\udce9': a 48-line traceback, exit 1)
+    monkeypatch.setenv("TIMEBACK_SERVE_CLIENT_ID", "ci-client")
+    monkeypatch.setenv("TIMEBACK_SERVE_CLIENT_SECRET", "ci-secret")
+    monkeypatch.setenv(variable, "latin1-9f3a\udce9")
+    result = _serve(monkeypatch, "--database", "sqlite://")
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # (a usage error, not a traceback)
+    assert f"{option} ({variable}) holds a character that cannot be encoded as UTF-8" in result.output, result.output
+    assert "latin1-9f3a" not in result.output
+
+
+@pytest.mark.parametrize(
     ("host", "url"),
     [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"),
      ("::", "http://[::1]:8123"), ("0", "http://127.0.0.1:8123"), ("0.0.0", "http://127.0.0.1:8123"),

@@ -360,6 +360,34 @@ def test_a_secret_that_is_not_a_str_is_refused_without_recording_it(
     assert_holds_no_credentials(error, secret)
 
 
+@pytest.mark.parametrize("client_class", [Timeback, AsyncTimeback])
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [("client_secret", "client_secret"), ("TIMEBACK_CLIENT_SECRET", "TIMEBACK_CLIENT_SECRET"),
+     ("client_id", "client_id"), ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_ID")],
+)  # fmt: skip
+def test_a_secret_or_id_with_no_utf8_form_is_refused_naming_it_without_recording_it(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Timeback | AsyncTimeback], key: str, name: str
+) -> None:
+    """A byte of another encoding in a variable (0xE9, a Latin-1 'é') is read as a lone surrogate: each call failed
+    in quote() with a UnicodeEncodeError whose message held the whole secret (or id)."""
+    readable = "s3cret-" + uid("latin1")  # (what is looked for: the part any form of the value shows as it is)
+    for variable in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    kwargs: dict[str, Any] = {"client_id": "i", "client_secret": "s", "base_url": "http://127.0.0.1:1"}
+    if key.isupper():
+        del kwargs[key.removeprefix("TIMEBACK_").lower()]
+        monkeypatch.setenv(key, readable + "\udce9")  # (os.environ: the byte 0xE9, read back as '\udce9')
+    else:
+        kwargs[key] = readable + "\udce9"
+    error = failure(lambda: client_class(**kwargs), ConfigurationError)
+    assert str(error) == f"{name} holds a character that cannot be encoded as UTF-8"
+    assert isinstance(error, ConfigurationError) and error.missing == (name,)
+    assert readable not in repr(error)
+    if "secret" in key.lower():  # (the id, no secret, is a local of the frame that read it)
+        assert_holds_no_credentials(error, readable)
+
+
 def test_a_secret_given_is_used_whatever_its_type_never_the_environments(monkeypatch: pytest.MonkeyPatch) -> None:
     """Concealing it does not change which secret is taken: one given wins over TIMEBACK_CLIENT_SECRET; an empty
     one does not. (A non-str one is refused: tests/test_config.py.)"""
@@ -462,6 +490,25 @@ async def test_credentials_a_server_echoes_in_an_error_are_redacted_async(at: st
         error = await async_failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"),
                                     echoing.expected())  # fmt: skip
     echoing.assert_redacted(error)
+
+
+def test_a_token_a_long_redirect_carries_is_redacted_whole() -> None:
+    """A gateway redirecting to its login page with the bearer token in a long Location: the Location was cut to
+    300 characters before redaction, which then found no whole token, and its first characters were in the message.
+    (``timeback serve`` redirects nothing: a mock.)"""
+    token = "tok-" + uid("redirected")
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/oauth2/token"):
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        sent = request.headers["Authorization"].split()[1]
+        return httpx.Response(302, headers={"Location": f"https://sso.example/login?{'x' * 255}&t={sent}"})
+
+    kwargs = Echoing("api").kwargs()
+    with Timeback(**kwargs, http_client=httpx.Client(transport=httpx.MockTransport(redirect))) as client:
+        error = failure(lambda: client.oneroster.gradebook.get_category(sourced_id="any"), RequestError)
+    assert "the base URL looks wrong: it redirected to https://sso.example/login?xxx" in str(error), str(error)
+    assert "[redacted]" in str(error) and token[:8] not in str(error), str(error)
 
 
 RE_ENCODINGS: dict[str, Callable[[str], str]] = {

@@ -116,7 +116,7 @@ def _parsed(response: httpx.Response) -> _Token | str:
     try:
         payload = response.json()
         value = payload["access_token"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # (RecursionError: nested deeper than json decodes)
         return "without an access_token"
     if not isinstance(value, str) or not value:
         return "an empty access_token"

@@ -503,7 +503,8 @@ class BaseClient:
         # turned into a GET): at a trailing slash, http for https, a path prefix missing, the URL is what to fix.
         moved = ""
         if 300 <= status < 400 and status != 304:  # (304: an answer to conditional headers, not a redirect)
-            moved = redact(f"it redirected to {_location(request.url, response)}")
+            # (cut once redacted: cut first, a token's first characters outlived it)
+            moved = f"it redirected to {redact(_location(request.url, response))[:300]}"
         if token_endpoint and (status in (404, 405) or moved):  # (no token endpoint there)
             cls = AuthError
             where = moved or f"no token endpoint at {request.url}"
@@ -1676,14 +1677,13 @@ def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
 
 
 def _location(url: httpx.URL, response: httpx.Response) -> str:
-    """Where a redirect points, as a URL (relative to ``url``, the request's), or what it said; cut to a readable
-    length."""
+    """Where a redirect points, as a URL (relative to ``url``, the request's), or what it said."""
     location: str | None = response.headers.get("Location")
     if location is None:
         return "nowhere it named (no Location)"
     with contextlib.suppress(httpx.InvalidURL):
         location = str(url.join(location))
-    return location[:300]
+    return location
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -331,6 +331,7 @@ def _app() -> Any:
         _hold_standard_descriptors()
         import uvicorn
 
+        from timeback._config import not_utf8
         from timeback.server import ServerSettings, create_app
         from timeback.server.config import check_client
 
@@ -345,6 +346,11 @@ def _app() -> Any:
             raise typer.BadParameter(str(exc)) from None
         if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
             raise typer.BadParameter("--client-id and --client-secret must not be empty")
+        # (a byte of another encoding in a variable: a traceback at start, from hashing the secret; named, not shown)
+        unencodable = not_utf8(**{"--client-id (TIMEBACK_SERVE_CLIENT_ID)": client_id,
+                                  "--client-secret (TIMEBACK_SERVE_CLIENT_SECRET)": client_secret})  # fmt: skip
+        if unencodable:
+            raise typer.BadParameter(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
             raise typer.BadParameter("must not be empty", param_hint="--seed")
         settings = ServerSettings(

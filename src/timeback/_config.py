@@ -84,6 +84,18 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def not_utf8(**values: str | None) -> str | None:
+    """The name of the first of ``values`` that cannot be encoded as UTF-8, if any: a byte of another encoding in an
+    environment variable is read as a lone surrogate ('\\udce9' for 0xE9), which quote() and encode() refuse with an
+    error that shows the value (a secret). Checked here, so that no frame of an error the caller raises holds it."""
+    for name, value in values.items():
+        try:
+            (value or "").encode()
+        except UnicodeEncodeError:
+            return name
+    return None
+
+
 def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     """Merge arguments with the environment. Raises ``ConfigurationError`` naming every missing variable."""
     conceal(options)
@@ -100,6 +112,12 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     client_secret: Concealed | None = given if isinstance(given, Concealed) and given.value else None
     if client_secret is None and os.environ.get("TIMEBACK_CLIENT_SECRET"):
         client_secret = Concealed(os.environ["TIMEBACK_CLIENT_SECRET"])
+    # Refused here, named: else a UnicodeEncodeError at each call's token request, with the secret in its message.
+    id_name = "client_id" if options.get("client_id") else "TIMEBACK_CLIENT_ID"
+    secret_name = "client_secret" if client_secret is given else "TIMEBACK_CLIENT_SECRET"
+    unencodable = not_utf8(**{id_name: client_id, secret_name: client_secret.value if client_secret else None})
+    if unencodable:
+        raise ConfigurationError(f"{unencodable} holds a character that cannot be encoded as UTF-8", (unencodable,))
     # Where to send grades and credentials is taken whole from one place: the arguments if they name an environment
     # or a base URL, else the environment variables. Mixed, an argument's local server would get the token URL of
     # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be

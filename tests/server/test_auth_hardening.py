@@ -12,6 +12,7 @@ import base64
 import logging
 import math
 import re
+import traceback
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -395,9 +396,11 @@ class CaughtLogs(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: list[str] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
+        self.records.append(record)
 
     def __enter__(self) -> CaughtLogs:
         self.loggers = [
@@ -414,6 +417,50 @@ class CaughtLogs(logging.Handler):
         for logger, level in zip(self.loggers, self.levels, strict=True):
             logger.removeHandler(self)
             logger.setLevel(level)
+
+
+def _fault(*args: object) -> None:
+    raise RuntimeError("a fault in the handler")
+
+
+class FaultyClients(dict[str, object]):
+    get = staticmethod(_fault)  # (``ClientRegistry.verify``'s lookup, under the frame holding the secret)
+
+
+def test_an_unhandled_error_is_logged_with_neither_token_nor_secret_in_its_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fault under a handler (forced: the service, the token store issuing or checking a token, the client
+    registry checking a secret) is logged with its
+    traceback, which reporters that record each frame's locals (Sentry's logging integration, rich's
+    ``show_locals``, ``TracebackException(capture_locals=True)``) recorded with the bearer token (the lane's locals,
+    the ASGI scope's headers) or the client secret (the token route's body and form); and uvicorn logged the token
+    route's error again ("Exception in ASGI application"), with every frame."""
+    with (
+        LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET)) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        token = token_request(http).json()["access_token"]
+        state = server.app.state
+        with CaughtLogs() as logs:
+            answers = []
+            for faulty, name in ((state.service, "handle"), (state.tokens, "issue"), (state.tokens, "clock"),
+                                 (state.clients, "_clients")):  # fmt: skip
+                with monkeypatch.context() as patched:
+                    patched.setattr(faulty, name, FaultyClients() if name == "_clients" else _fault)
+                    answers.append(http.get(f"{GB}/categories/c-1", headers={"Authorization": f"Bearer {token}"}))
+                    form = {"grant_type": "client_credentials", "client_id": CLIENT, "client_secret": SECRET}
+                    answers += [http.post("/oauth2/token", data=form), token_request(http)]
+    # (an API call, then a token by form and by Basic header, under each fault; 404: no such category, answered)
+    assert [answer.status_code for answer in answers] == [500, 200, 200, 404, 500, 500, 500, 500, 500, 404, 500, 500]
+    failed = [record for record in logs.records if record.exc_info]
+    assert {record.getMessage().partition(",")[0] for record in failed} == {"unhandled server error"}
+    for record in failed:
+        assert record.exc_info is not None
+        captured = "".join(traceback.TracebackException(*record.exc_info, capture_locals=True).format())
+        assert "in _fault" in captured and "a fault in the handler" in captured  # (what failed is kept)
+        for secret in (token, SECRET, HEADER["Authorization"].split()[1]):
+            assert secret not in captured, captured
 
 
 def assert_one_method_refusal(response: httpx.Response, field: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
+from types import TracebackType
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -197,8 +198,31 @@ def unexpected_error(exc: BaseException) -> ApiError:
         log.error("a write failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
-    log.exception("unhandled server error, request_id=%s", REQUEST_ID.get(), exc_info=exc)
+    # (the frames of the handlers left out: see _below_handlers)
+    logged = (type(exc), exc, _below_handlers(exc.__traceback__))
+    log.error("unhandled server error, request_id=%s", REQUEST_ID.get(), exc_info=logged)
     return ApiError(500, "Internal server error.")
+
+
+# The modules whose functions take a request's credentials: their frames hold the bearer token (the lane's
+# ``authorization`` and ``token``, and the ASGI ``scope`` with its headers; ``grant_of`` and ``TokenStore.check``)
+# or the client secret (the token route's body, form and readings; ``ClientRegistry.verify``).
+_HANDLER_MODULES = frozenset(
+    {"timeback.server.lane", "timeback.server.routes.oauth", "timeback.server.deps", "timeback.server.auth"}
+)
+
+
+def _below_handlers(tb: TracebackType | None) -> TracebackType | None:
+    """``tb`` from below the last frame of a request handler: error reporters that record each frame's locals
+    (Sentry's logging integration, rich's ``show_locals``, ``TracebackException(capture_locals=True)``) recorded
+    the bearer token or the client secret with an unhandled error. What failed, in the service or the storage
+    below, is kept; a fault in a handler's own code is logged with its type and message only."""
+    below = tb
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") in _HANDLER_MODULES:
+            below = tb.tb_next
+        tb = tb.tb_next
+    return below
 
 
 def waited_out_the_lock(exc: BaseException) -> bool:

@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from timeback.server.auth import full_scope, short_scope
 from timeback.server.bodies import BodyTimedOut, BodyTooLarge, read_body
-from timeback.server.errors import imsx_body
+from timeback.server.errors import ApiError, error_response, imsx_body, unexpected_error
 
 router = APIRouter(tags=["oauth2"])
 
@@ -162,6 +162,18 @@ def _not_a_form(content_type: str | None) -> JSONResponse | None:
 
 @router.post("/oauth2/token")
 async def token(request: Request) -> JSONResponse:
+    # An error no handler expects is answered here, as the lane answers one: past this route, Starlette's
+    # ServerErrorMiddleware raises it again for uvicorn to log ("Exception in ASGI application"), with this
+    # route's frames, whose locals hold the client secret, for any handler that records locals.
+    try:
+        return await _token(request)
+    except ApiError as exc:
+        return error_response(exc)
+    except Exception as exc:
+        return error_response(unexpected_error(exc))
+
+
+async def _token(request: Request) -> JSONResponse:
     query_string = request.scope["query_string"]
     in_query = _credentials_in_query(query_string) if query_string else None
     if in_query is not None:  # (before the body is read and the credentials looked at: not a failed attempt)
