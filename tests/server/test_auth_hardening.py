@@ -463,6 +463,27 @@ def test_an_unhandled_error_is_logged_with_neither_token_nor_secret_in_its_frame
             assert secret not in captured, captured
 
 
+def test_a_fault_in_a_handler_s_own_code_is_logged_with_where_it_was_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a fault's frames are all a handler's (left out of the logged traceback: see the test above), so the
+    message says where it was raised: with no frame, nothing did."""
+    import timeback.server.lane
+
+    with (
+        LocalServer(ServerSettings(client_id=CLIENT, client_secret=SECRET)) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        token = token_request(http).json()["access_token"]
+        with CaughtLogs() as logs:
+            # (bytes.fromhex raises in C, from the lane's own frame; its message names no token)
+            monkeypatch.setattr(timeback.server.lane, "bearer_token", bytes.fromhex)
+            answer = http.get(f"{GB}/categories/c-1", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 500
+    (record,) = {record for record in logs.records if record.exc_info}  # (caught at each logger up the tree)
+    assert re.search(r"^unhandled server error, request_id=\S+, raised in timeback\.server\.lane\._?\w+ line \d+$",
+                     record.getMessage()), record.getMessage()  # fmt: skip
+    assert record.exc_info is not None and record.exc_info[2] is None and token not in record.getMessage()
+
+
 def assert_one_method_refusal(response: httpx.Response, field: str) -> None:
     assert_imsx(response, 400, "invaliddata")
     body = response.json()

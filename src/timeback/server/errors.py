@@ -198,9 +198,11 @@ def unexpected_error(exc: BaseException) -> ApiError:
         log.error("a write failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
-    # (the frames of the handlers left out: see _below_handlers)
-    logged = (type(exc), exc, _below_handlers(exc.__traceback__))
-    log.error("unhandled server error, request_id=%s", REQUEST_ID.get(), exc_info=logged)
+    # (the frames of the handlers left out: see _below_handlers; raised in a handler's own code, all of them are,
+    # and the message says where it was)
+    below = _below_handlers(exc.__traceback__)
+    where = _raised_at(exc.__traceback__) if below is None else ""
+    log.error("unhandled server error, request_id=%s%s", REQUEST_ID.get(), where, exc_info=(type(exc), exc, below))
     return ApiError(500, "Internal server error.")
 
 
@@ -216,13 +218,23 @@ def _below_handlers(tb: TracebackType | None) -> TracebackType | None:
     """``tb`` from below the last frame of a request handler: error reporters that record each frame's locals
     (Sentry's logging integration, rich's ``show_locals``, ``TracebackException(capture_locals=True)``) recorded
     the bearer token or the client secret with an unhandled error. What failed, in the service or the storage
-    below, is kept; a fault in a handler's own code is logged with its type and message only."""
+    below, is kept; a fault in a handler's own code is logged with its type, its message and where it was raised
+    (``_raised_at``), no frame."""
     below = tb
     while tb is not None:
         if tb.tb_frame.f_globals.get("__name__") in _HANDLER_MODULES:
             below = tb.tb_next
         tb = tb.tb_next
     return below
+
+
+def _raised_at(tb: TracebackType | None) -> str:
+    if tb is None:
+        return ""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    code = tb.tb_frame.f_code
+    return f", raised in {tb.tb_frame.f_globals.get('__name__')}.{code.co_name} line {tb.tb_lineno}"
 
 
 def waited_out_the_lock(exc: BaseException) -> bool:
