@@ -58,31 +58,17 @@ def _check_can_listen(host: str, port: int) -> None:
         ) from None
 
 
-def _in_memory(database: str) -> bool:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from timeback.server.storage.sql import has_host_part, names_no_file
-
-    try:
-        parsed = make_url(database)
-    except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
-        return False  # (not a URL: open_storage says so)
-    return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
-
-
 def _prepare_workers(app_: Any, settings: Any) -> None:
     """``serve --workers N``, before anything is printed: this process has made and seeded the database (``app_``);
     it voids its client's earlier tokens, makes the failed-login table anew, and closes what it opened (the workers
     open their own)."""
-    from timeback.server.app import failed_logins_file
-    from timeback.server.auth import FailureLimiter
+    from timeback.server.app import count_failed_logins_anew
 
     client_id = app_.state.dev_credentials[0] if app_.state.dev_credentials else settings.client_id
     try:
         # As a restarted single process would: its client's earlier tokens are void (not another server's on the file)
         app_.state.storage.forget_tokens(client_id)
-        FailureLimiter.new_shared_file(failed_logins_file(settings.database))  # and failed logins count from zero
+        count_failed_logins_anew(settings.database)
     finally:  # (failed, no server runs to close these)
         app_.state.token_failures.close()
         app_.state.storage.close()
@@ -333,7 +319,7 @@ def _app() -> Any:
 
         from timeback._config import not_utf8
         from timeback.server import ServerSettings, create_app
-        from timeback.server.config import check_client
+        from timeback.server.config import WORKERS_NEED_A_FILE, check_client, in_memory
 
         if not 0 < token_failure_window < float("inf"):  # (0, negative or NaN: no failure ever counted)
             raise typer.BadParameter("must be a positive number of seconds", param_hint="--token-failure-window")
@@ -368,8 +354,8 @@ def _app() -> Any:
         )
         if workers > 1 and faults:
             raise typer.BadParameter("fault injection runs in one process: leave out --workers", param_hint="--faults")
-        if workers > 1 and _in_memory(database):
-            raise typer.BadParameter("several workers need a database file, not in-memory", param_hint="--workers")
+        if workers > 1 and in_memory(database):
+            raise typer.BadParameter(WORKERS_NEED_A_FILE, param_hint="--workers")
         if scopes is not None:
             from timeback.server.auth import ALL_SCOPES, short_scope
 

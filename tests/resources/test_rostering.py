@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -192,6 +193,22 @@ async def test_a_create_through_a_view_of_an_id_taken_outside_it_says_where_it_i
     await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
     with pytest.raises(ConflictError, match=rf"School already exists: {school} \(POST "):
         await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
+
+
+async def test_a_create_of_an_id_held_by_a_deleted_record_says_a_put_revives_it(api: Any) -> None:
+    """(It said "Org already exists: o1" alone, while listings no longer show the deleted o1.)"""
+    deleted, kept = uid("org"), uid("org")
+    for org in (deleted, kept):
+        await call(api, "create_org", org={"sourcedId": org, "name": "O", "type": "district"})
+    await call(api, "delete_org", sourced_id=deleted)
+    says = f"{deleted} exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    with pytest.raises(ConflictError, match=re.escape(f"Org already exists: {deleted}; {says}")) as raised:
+        await call(api, "create_org", org={"sourcedId": deleted, "name": "O", "type": "district"})
+    assert [d["message"] for d in raised.value.imsx_error_details] == [says]
+    with pytest.raises(ConflictError, match=rf"Org already exists: {kept} \(POST "):  # (no word of deletion)
+        await call(api, "create_org", org={"sourcedId": kept, "name": "O", "type": "district"})
+    await call(api, "update_org", sourced_id=deleted, org={"name": "O", "type": "district"})
+    assert (await call(api, "get_org", sourced_id=deleted)).org.status == "active"
 
 
 @pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),

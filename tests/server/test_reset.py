@@ -68,6 +68,26 @@ def test_reset_empties_every_collection_and_keeps_clients_and_tokens(tmp_path: P
         assert gb.get_all_results(limit=10).total_count == 1  # (res-r-2 deleted again)
 
 
+def test_a_reset_by_another_server_on_the_file_makes_its_removed_ids_unknown_to_this_one(tmp_path: Path) -> None:
+    """Two servers on one file (as ``serve --workers`` processes are): the ids one server found to exist are
+    forgotten when the other resets the file. (The second kept them, and stored results naming a student and a line
+    item that no longer existed: 201, while its listings showed no users.)"""
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'two.db'}", client_id="c", client_secret="s")
+    with LocalServer(settings) as resetting, LocalServer(settings) as writing:
+        with Timeback(**resetting.client_kwargs()) as client:
+            roster = make_roster(client, ids=IDS, students=STUDENTS_R)
+            client.oneroster.gradebook.post_line_items_for_class(
+                class_sourced_id=roster.class_, lineItems=[line_item_body(roster, "li-r")]
+            )
+        headers = bearer(writing)
+        assert _post_results(writing, headers, ["res-r-1"]).status_code == 201  # (its student and line item known)
+        resetting.reset()
+        body = {"result": result_body("li-r", STUDENTS_R[0])}
+        answer = httpx.put(f"{writing.url}{GB}/results/res-r-2", json=body, headers=headers)
+        assert answer.status_code == 422 and "Unknown reference" in answer.text, answer.text
+        assert _post_results(writing, headers, ["res-r-3"]).status_code == 404  # (its line item: gone)
+
+
 def test_reset_reloads_the_seed(tmp_path: Path) -> None:
     seed = tmp_path / "roster.json"
     seed.write_text(json.dumps(demo_roster()))

@@ -153,6 +153,34 @@ def test_workers_refuse_what_cannot_be_shared(options: list[str], message: str) 
     assert done.returncode == 2 and message in done.stderr
 
 
+@pytest.mark.parametrize("database", ["sqlite://", "sqlite:///:memory:"])
+def test_settings_with_workers_refuse_a_database_in_memory(tmp_path: Path, database: str) -> None:
+    """As ``serve --workers`` does: a database in memory has no file to share (their failed-login table was then
+    named after none, "None-logins" in the current directory, and unrelated servers shared its counts)."""
+    from timeback.server import ServerSettings
+
+    with pytest.raises(ValueError, match=r"^workers=2: several workers need a database file, not in-memory"):
+        ServerSettings(database=database, workers=2)
+    ServerSettings(database=f"sqlite:///{tmp_path / 'file.db'}", workers=2)
+
+
+def test_a_local_server_with_workers_counts_failed_logins_from_zero_when_started_again(tmp_path: Path) -> None:
+    """Its failed-login table is a file next to the database, made anew as the server starts, as ``serve
+    --workers`` makes it: a restarted server refused the right secret for the failures of the run before."""
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'logins.db'}", client_id="c", client_secret="s",
+                              workers=2, token_max_failures=2)  # fmt: skip
+    form = {"grant_type": "client_credentials", "client_id": "c", "client_secret": "s"}
+    with LocalServer(settings) as server:
+        for _ in range(2):
+            assert httpx.post(f"{server.url}/oauth2/token", data={**form, "client_secret": "x"}).status_code == 401
+        assert httpx.post(f"{server.url}/oauth2/token", data=form).status_code == 429
+    with LocalServer(settings) as restarted:
+        assert httpx.post(f"{restarted.url}/oauth2/token", data=form).status_code == 200
+
+
 def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: Path) -> None:
     storage = open_storage(f"sqlite:///{tmp_path / 'tokens.db'}")
     known = {"client-a"}

@@ -328,6 +328,30 @@ def test_a_batch_colliding_with_a_stored_record_is_refused_whole(
     assert _stored(authed, fresh["sourcedId"])["sourcedId"] == fresh["sourcedId"]
 
 
+def test_a_batch_colliding_with_deleted_records_says_a_put_revives_them(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    r, line_item = graded
+    deleted, live = [uid("res") for _ in range(2)], uid("res")
+    for sourced_id in [*deleted, live]:
+        assert _put(authed, sourced_id, json.dumps({"result": result_body(line_item, r.students[0])}).encode())
+    for sourced_id in deleted:
+        assert authed.delete(f"{GB}/results/{sourced_id}").status_code == 204
+    body = {"results": [result_body(line_item, r.students[0], sourced_id) for sourced_id in [live, *deleted]]}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 409, response.text
+    first, second = sorted(deleted)
+    assert response.json()["imsx_description"] == (
+        f"Result already exists: {', '.join(sorted([live, *deleted]))}; {first}, {second} exist as deleted records "
+        "(status 'tobedeleted'): PUT them to revive them"
+    )
+    details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert details["results[0].sourcedId"] == f"{live} already exists"
+    assert details["results[1].sourcedId"].endswith(
+        "exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    )
+
+
 def test_a_conflict_names_the_item_whose_sourced_id_is_taken(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
     """A 409 names the field as a 422 does: ``results[3].sourcedId`` in a batch, ``result.sourcedId`` for one
     record. It named a bare ``sourcedId``, so a caller could not tell which item of a batch was taken."""

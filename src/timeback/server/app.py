@@ -124,6 +124,13 @@ def failed_logins_file(database: str) -> str:
     return f"{make_url(database).database}-logins"
 
 
+def count_failed_logins_anew(database: str) -> None:
+    """A server with workers on ``database`` starting (``timeback serve --workers``, ``LocalServer`` with
+    ``workers``): its failed-login file made anew, every count zero, as a restarted single process counts from
+    zero. Its workers then map that file; one started later (in place of one that died) keeps the counts."""
+    FailureLimiter.new_shared_file(failed_logins_file(database))
+
+
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     app = FastAPI(

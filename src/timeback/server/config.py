@@ -50,6 +50,25 @@ class ServerSettings:
             raise ValueError(f"max_live_tokens must be 1 or more: {self.max_live_tokens!r}")
         if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
             raise ValueError(f"query_timeout_seconds must be 0 or more, or None: {self.query_timeout_seconds!r}")
+        if self.workers > 1 and in_memory(self.database):  # (their failed-login file was "None-logins", shared)
+            raise ValueError(f"workers={self.workers}: {WORKERS_NEED_A_FILE} ({self.database!r})")
+
+
+WORKERS_NEED_A_FILE = "several workers need a database file, not in-memory"
+
+
+def in_memory(database: str) -> bool:
+    """Whether ``database`` is a SQLite URL naming no file (``sqlite://``, ``sqlite:///:memory:``)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from timeback.server.storage.sql import has_host_part, names_no_file
+
+    try:
+        parsed = make_url(database)
+    except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
+        return False  # (not a URL: open_storage says so)
+    return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
 
 
 def check_client(client_id: str | None, client_secret: str | None, names: str = "client_id and client_secret") -> None:

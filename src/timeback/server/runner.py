@@ -16,7 +16,7 @@ from typing import Any, Self
 
 import uvicorn
 
-from timeback.server.app import create_app
+from timeback.server.app import count_failed_logins_anew, create_app
 from timeback.server.config import ServerSettings
 from timeback.server.faults import QuietCuts
 from timeback.server.protocol import BoundedHttpToolsProtocol
@@ -88,6 +88,8 @@ class LocalServer:
         ``tls``: (certificate file, key file) to serve HTTPS."""
         self.settings = settings or ServerSettings()
         self._owns_storage = storage is None
+        if self.settings.workers > 1:  # (before its app maps the file)
+            count_failed_logins_anew(self.settings.database)
         self.app = create_app(self.settings, storage)
         try:
             self._socket = bound_socket(host, port)

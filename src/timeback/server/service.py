@@ -324,18 +324,25 @@ class GradebookService:
         except AlreadyExists as exc:
             # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
             place = {sourced_id: index for index, sourced_id in enumerate(ids)}
-            taken, label = ", ".join(exc.ids[:10]), coll.label
-            if coll.fixed and any(tx.get(coll, i) is None for i in exc.ids[:10]):  # (taken outside the view)
+            named = exc.ids[:10]
+            taken, label = ", ".join(named), coll.label
+            if coll.fixed and any(tx.get(coll, i) is None for i in named):  # (taken outside the view)
                 # ("School already exists: D1" while GET /schools/D1 answered 404: D1 is a district)
                 rule = ", ".join(f"its {name} is not {value!r}" for name, value in coll.fixed)
                 label, taken = COLLECTIONS[coll.table].label, f"{taken} ({rule})"
+            # Ids held by deleted records, which listings no longer show, are said to be (a read per id, on a 409).
+            stored = COLLECTIONS[coll.table]
+            deleted = [i for i in named if (tx.get(stored, i) or {}).get("status") == "tobedeleted"]
             raise ApiError(
                 409,
-                f"{label} already exists: {taken}",
+                f"{label} already exists: {taken}" + (f"; {_revive(deleted)}" if deleted else ""),
                 code_minor="invaliddata",
                 fields=[
-                    (_item_path(op, place[i] if batch else None, "sourcedId"), f"{i} already exists")
-                    for i in exc.ids[:10]
+                    (
+                        _item_path(op, place[i] if batch else None, "sourcedId"),
+                        _revive([i]) if i in deleted else f"{i} already exists",
+                    )
+                    for i in named
                 ],
             ) from None
         return ids
@@ -785,6 +792,13 @@ def _one_row_through(scopes: list[Scope]) -> list[Scope]:
         else:
             merged[same] = replace(merged[same], also=(*merged[same].also, (through.match, scope.value)))
     return merged
+
+
+def _revive(deleted: list[str]) -> str:
+    """What a 409 says of the taken ids that deleted records hold (a create cannot take them; a PUT revives them)."""
+    if len(deleted) == 1:
+        return f"{deleted[0]} exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    return f"{', '.join(deleted)} exist as deleted records (status 'tobedeleted'): PUT them to revive them"
 
 
 def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:

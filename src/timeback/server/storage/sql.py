@@ -89,6 +89,10 @@ from timeback.server.storage.base import (
 )
 
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
+# How many times the record tables were emptied (``delete_all``), by any process on the file: ``KnownIds`` hold
+# until it changes.
+_RESETS = "SELECT value FROM timeback_meta WHERE key = 'resets'"
+_RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -420,9 +424,11 @@ class _Remembered(Generic[T]):
 class KnownIds:
     """Ids known to exist, per stored collection: a reference check looks up only the others.
 
-    Sound because nothing is ever removed from a collection's table: a delete marks the record ``tobedeleted``
-    and a reference to it still resolves (as it did when the lookup was made each time). So an id seen in a
-    committed transaction exists for good, in this process and for every other process on the file. Views (a
+    Sound because nothing is removed from a collection's table but by ``delete_all`` (a reset): a delete marks the
+    record ``tobedeleted`` and a reference to it still resolves (as it did when the lookup was made each time). So
+    an id seen in a committed transaction exists until the next reset, in this process and for every other process
+    on the file; each write transaction reads the file's count of resets, and the ids are forgotten when it moved
+    (one indexed read per transaction, not per record). Views (a
     collection stored in another's table, told apart by a field a later write may change) are not kept.
     Checking a batch of 1,000 results looked up its 1,000 students every time: 3-5 us per result.
     """
@@ -571,6 +577,7 @@ class SqlStorage:
         self._statements: dict[tuple[str, str], Any] = {}
         self._write_connection: Any = None
         self.known_ids = KnownIds()  # (used under the write lock)
+        self._resets_seen: int | None = None  # the file's count of resets when known_ids were last valid
         self._in_memory = names_no_file(engine.url.database)
         self._file_lock = None if self._in_memory or fcntl is None else _lock_file(str(engine.url.database))
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
@@ -599,6 +606,7 @@ class SqlStorage:
             self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
+            raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('resets', 0)")
             for name, table in self.tables.items():
                 for dropped in _DROPPED:
                     raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_{dropped}"')
@@ -774,11 +782,13 @@ class SqlStorage:
 
     def delete_all(self) -> None:
         """Every row of every record table deleted, in one transaction (SQLite empties a table without a ``WHERE``
-        at once, rather than row by row). The known ids are forgotten, as they no longer exist; this process's
-        only: another process on the file (``serve --workers``) would still take a removed id as existing."""
+        at once, rather than row by row). The known ids are forgotten, as they no longer exist; the file's count of
+        resets moves, so that every other process on it (``serve --workers``, another server) forgets its own at its
+        next write."""
         with self.transaction() as tx:
             for name in self.tables:
                 tx._raw.execute(f'DELETE FROM "{name}"')
+            (self._resets_seen,) = tx._raw.execute(_RESET).fetchone()
             # (under the write lock; forgetting is sound whether or not this commits)
             self.known_ids = KnownIds()
             whole = self._whole
@@ -843,6 +853,8 @@ class SqlStorage:
             else:
                 _begin_at_once(raw)
             try:
+                if bump:  # (a write of the service's, which may use the known ids)
+                    self._forget_ids_if_reset(raw)
                 yield raw
                 if bump:
                     raw.execute(_BUMP)
@@ -859,6 +871,13 @@ class SqlStorage:
                     checkpointer.after_commit(raw)
                 except Exception as exc:  # (its thread could not start, say): the commit stands, SQLite's backstop too
                     log.warning("after a commit to %s, the WAL's checkpointer failed: %s", checkpointer._path, exc)
+
+    def _forget_ids_if_reset(self, raw: Any) -> None:
+        """A new ``KnownIds`` if the record tables were emptied (by any process) since they were valid."""
+        (resets,) = raw.execute(_RESETS).fetchone()
+        if resets != self._resets_seen:
+            self.known_ids = KnownIds()
+            self._resets_seen = resets
 
     @contextmanager
     def _writing(self, waiting: bool) -> Iterator[float]:
