@@ -863,6 +863,16 @@ def test_a_client_id_or_secret_alone_is_refused(given: dict[str, str]) -> None:
     assert CLIENT_SECRET not in str(refused.value)
 
 
+@pytest.mark.parametrize("name", ["client_id", "client_secret"])
+def test_a_client_id_or_secret_with_no_utf8_form_is_refused_naming_it(name: str) -> None:
+    """From Python as ``serve`` refuses it: a lone surrogate (a byte of another encoding read from the environment)
+    was a raw UnicodeEncodeError from hashing the secret as the app was made, holding the whole value."""
+    given = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, name: "latin1-9f3a\udce9"}
+    with pytest.raises(ValueError, match=rf"^{name} holds a character that cannot be encoded as UTF-8$") as refused:
+        ServerSettings(**given)
+    assert "latin1-9f3a" not in repr(refused.value)  # (the dataclass's __init__ holds it, as any argument)
+
+
 def test_a_local_server_stopped_before_it_started_closes_what_it_opened() -> None:
     """``stop()`` before ``start()`` was ``RuntimeError('cannot join thread before it is started')``, the socket and
     the database left open; ``start()`` after ``stop()`` a bare ``RuntimeError('threads can only be started

@@ -164,6 +164,17 @@ def test_settings_with_workers_refuse_a_database_in_memory(tmp_path: Path, datab
     ServerSettings(database=f"sqlite:///{tmp_path / 'file.db'}", workers=2)
 
 
+def test_a_local_server_with_workers_in_a_missing_directory_says_so_as_one_without(tmp_path: Path) -> None:
+    """Its failed-login file is made anew before the database opens: in a missing directory that failed first,
+    with an error naming a hidden temporary file rather than where the database cannot go."""
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    database = f"sqlite:///{tmp_path / 'missing' / 'x.db'}"
+    with pytest.raises(FileNotFoundError, match=r"cannot make files in .*missing \(SQLite's -wal and -shm"):
+        LocalServer(ServerSettings(database=database, workers=2))
+
+
 def test_a_local_server_with_workers_counts_failed_logins_from_zero_when_started_again(tmp_path: Path) -> None:
     """Its failed-login table is a file next to the database, made anew as the server starts, as ``serve
     --workers`` makes it: a restarted server refused the right secret for the failures of the run before."""

@@ -128,7 +128,9 @@ def count_failed_logins_anew(database: str) -> None:
     """A server with workers on ``database`` starting (``timeback serve --workers``, ``LocalServer`` with
     ``workers``): its failed-login file made anew, every count zero, as a restarted single process counts from
     zero. Its workers then map that file; one started later (in place of one that died) keeps the counts."""
-    FailureLimiter.new_shared_file(failed_logins_file(database))
+    path = failed_logins_file(database)
+    if os.path.isdir(os.path.dirname(os.path.abspath(path))):  # (else opening the database refuses it, saying why)
+        FailureLimiter.new_shared_file(path)
 
 
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from timeback._config import not_utf8
+
 
 @dataclass(frozen=True)
 class ServerSettings:
@@ -46,6 +48,10 @@ class ServerSettings:
 
     def __post_init__(self) -> None:
         check_client(self.client_id, self.client_secret)
+        # (a lone surrogate, from a byte of another encoding in the environment: a raw UnicodeEncodeError as the app
+        # hashed the secret, the error holding it whole; named here, not shown)
+        if unencodable := not_utf8(client_id=self.client_id, client_secret=self.client_secret):
+            raise ValueError(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         if not self.max_live_tokens >= 1:  # (0 refused every token as it was issued; negative emptied the table)
             raise ValueError(f"max_live_tokens must be 1 or more: {self.max_live_tokens!r}")
         if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
