@@ -441,14 +441,88 @@ def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, w
 
 
 @pytest.mark.parametrize("head", [b"GARBAGE\r\n\r\n", b"PUT /health HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n",
-                                  b"GET /he\x01lth HTTP/1.1\r\nHost: a\r\n\r\n"])  # fmt: skip
+                                  b"GET /he\x01lth HTTP/1.1\r\nHost: a\r\n\r\n",
+                                  b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+                                  b"GET /health HTTP/1.1\r\nHost: a\r\n\r\nJUNK\x01\r\n\r\n"])  # fmt: skip
 def test_bytes_that_are_not_http_are_a_400_with_the_servers_error_body(server: LocalServer, head: bytes) -> None:
-    """(uvicorn's own answer was plain text, "Invalid HTTP request received.", with no request id.)"""
+    """(uvicorn's own answer was plain text, "Invalid HTTP request received.", with no request id.) TLS sent to
+    http:// and bytes after a request are refused by httptools as an unknown method, and are still 400: they are no
+    request line."""
     answer = _answer_to_raw(server, head)
     status, _, rest = answer.partition(b"\r\n")
     head_of_answer, _, body = rest.partition(b"\r\n\r\n")
     assert status == b"HTTP/1.1 400 Bad Request" and b"x-request-id: " in head_of_answer, answer[:300]
     assert json.loads(body)["imsx_description"] == "The request is not valid HTTP/1.1."
+
+
+@pytest.mark.parametrize(
+    ("head", "status", "said"),
+    [
+        pytest.param(b"GET /health?x=" + b"a" * 66_000 + b" HTTP/1.1\r\nHost: a\r\n\r\n", b"414 URI Too Long",
+                     "The request's URL is over 65535 bytes.", id="url-too-long"),
+        pytest.param(b"FOO /health HTTP/1.1\r\nHost: a\r\n\r\n", b"501 Not Implemented",
+                     "The request's method is not one the server implements.", id="unknown-method"),
+        pytest.param(b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", b"501 Not Implemented",
+                     "CONNECT is not implemented: the server is not a proxy.", id="connect"),
+    ],
+)  # fmt: skip
+def test_a_url_too_long_for_the_parser_is_414_and_a_method_not_served_501(
+    server: LocalServer, head: bytes, status: bytes, said: str
+) -> None:
+    """httptools takes a URL of up to 65,535 bytes and the methods it knows; uvicorn answered both a longer URL and
+    an unknown method with the same 400 "not valid HTTP/1.1", the reason dropped. (CONNECT, a tunnel asked of a
+    proxy, was run as a request, and what the client sent through the tunnel taken for requests.)"""
+    answer = _answer_to_raw(server, head)
+    status_line, _, rest = answer.partition(b"\r\n")
+    head_of_answer, _, body = rest.partition(b"\r\n\r\n")
+    assert status_line == b"HTTP/1.1 " + status and b"connection: close" in head_of_answer, answer[:300]
+    assert json.loads(body)["imsx_description"] == said
+
+
+@pytest.mark.parametrize("split", ["one-send", "head-then-body", "half-a-head-then-the-rest"])
+def test_a_request_asking_to_upgrade_is_answered_as_http_1_1_with_its_body(
+    server: LocalServer, default: httpx.Client, split: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``Connection: Upgrade`` with ``Upgrade: h2c`` (curl --http2 on http://, some Java clients): httptools ends a
+    request asking to upgrade with its head, and uvicorn ran it with no body (a PUT answered 400 "The body must be a
+    JSON object."), dropped the bytes after the head in the same read (a request pipelined after it was never
+    answered), took those of later reads for a request (400), and warned that no WebSocket library was installed.
+    The server serves HTTP/1.1 alone and ignores the upgrade (RFC 9110 section 7.8): body and all, in one send or
+    two, then the next request pipelined after it."""
+    sourced_id = uid("cat")
+    body = json.dumps(category()).encode()
+    head = (f"PUT {GB}/categories/{sourced_id} HTTP/1.1\r\nHost: a\r\nAuthorization: {default.headers['Authorization']}"
+            f"\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: Upgrade, HTTP2-Settings"
+            "\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n").encode()  # fmt: skip
+    then = b"GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    data = head + body + then
+    cut = {"one-send": len(data), "head-then-body": len(head), "half-a-head-then-the-rest": len(head) // 2}[split]
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(data[:cut])
+        time.sleep(0.05)  # (the rest in a read of its own)
+        sock.sendall(data[cut:])
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert re.findall(rb"HTTP/1.1 (\d+) ", answer) == [b"201", b"200"], answer[:600]
+    assert default.get(f"{GB}/categories/{sourced_id}").json()["category"]["title"] == "Homework"
+    assert "WebSocket" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("sent", "answers"),
+    [
+        pytest.param(b"GET /health HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                     b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                     b"GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 2, id="websocket-then-get"),
+        pytest.param(b"GET /health HTTP/1.0\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n", 1, id="http-1.0"),
+    ],
+)  # fmt: skip
+def test_a_get_asking_to_upgrade_is_answered_as_http_1_1(server: LocalServer, sent: bytes, answers: int) -> None:
+    """A websocket asked for with no websocket library installed, a request pipelined after it in the same send (it
+    was never answered); an HTTP/1.0 request, after which httptools' parser takes no more bytes."""
+    answer = _answer_to_raw(server, sent)
+    assert re.findall(rb"HTTP/1.1 (\d+) ", answer) == [b"200"] * answers, answer[:600]
 
 
 def _head_of(size: int, start: bytes = b"GET /health HTTP/1.1\r\nHost: a\r\n", end: bytes = b"") -> bytes:

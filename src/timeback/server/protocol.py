@@ -19,15 +19,31 @@ says ``Connection: close`` before its body has all come (413 for a body too larg
 by the server's half of the close (FIN), then what the client still sends is dropped, unparsed, until it closes
 too, for at most ``DRAIN_SECONDS``. Closed at once, httpx's async client lost the 413 to the reset and reported a
 connection error, retried the body and said the records might be stored.
+
+A request asking to upgrade the connection (``Connection: Upgrade`` with ``Upgrade: h2c``, as curl --http2 sends on
+http://) is answered as HTTP/1.1, the upgrade ignored (RFC 9110 section 7.8): httptools ends such a request with its
+head, and uvicorn, with no protocol to upgrade to, ran it with no body, dropped the bytes after the head and warned
+that no WebSocket library was installed. Its head is parsed again without the ``Upgrade`` header, and what followed
+it. CONNECT (a tunnel, asked of a proxy) is 501. So is a method httptools does not know, and a URL longer than it
+takes 414, where uvicorn answered both 400, their reason dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import http
 import json
+import re
+import sys
 import uuid
 from typing import Any
 
+from httptools import (
+    HttpParserCallbackError,
+    HttpParserInvalidMethodError,
+    HttpParserInvalidURLError,
+    HttpRequestParser,
+)
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from timeback.server.errors import imsx_body
@@ -39,6 +55,12 @@ MAX_HEAD_BYTES = 128 * 1024
 HEAD_TIMEOUT_SECONDS = 20.0
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
+# The longest URL httptools parses (its offsets are 16 bits).
+MAX_URL_BYTES = 65535
+# A request line (RFC 9112 section 3), whatever its method: one httptools does not know is 501, not 400.
+REQUEST_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+) [^ \r\n]+ HTTP/\d\.\d\r?\n")
+# Methods httptools knows (among others): a request line of one of these is not the one it refused.
+STANDARD_METHODS = frozenset(method.encode() for method in http.HTTPMethod)
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -56,6 +78,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _drained = False  # (the body answered early has all come, in the read under way)
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
     _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
+    _upgrade_ends_at: int | None = None  # (where the head of a request asking to upgrade ended, in the read under way)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,7 +173,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._feed(data)
 
     def _feed(self, data: bytes) -> None:
-        super().data_received(data)
+        try:
+            super().data_received(data)
+        except _UnknownMethod:
+            self._refuse_unknown_method(data)
+            return
+        if self._upgrade_ends_at is not None:
+            self._ignore_upgrade(data)
         if self._drained:
             self._drained = False
             self._carry_on()
@@ -160,6 +189,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
+        if self._upgrading_ignored():
+            return  # (parsed again without its Upgrade header once httptools has stopped at its end)
         self._in_head, self._head_bytes, self._started = False, 0, False
         self._heads += 1
         self._stop_waiting()
@@ -169,6 +200,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.cycle.transport = _AnswerTransport(self)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
+        if self._upgrading_ignored():
+            return
         super().on_message_complete()
         self._in_head = True
         if self._drain_timer is not None:  # (the body answered early has all come, in time)
@@ -185,12 +218,61 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             keep_alive = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
             self.timeout_keep_alive_task = keep_alive
 
+    def _upgrading_ignored(self) -> bool:
+        """The request asks to upgrade the connection to a protocol the server does not serve (any but a websocket
+        with a websocket library installed, which uvicorn hands on)."""
+        return self.parser.should_upgrade() and not self._should_upgrade()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        """uvicorn's handling of httptools stopping at the end of such a request's head (its ``HttpParserUpgrade``
+        says where in the read): no warning, the request is parsed again by ``_ignore_upgrade``."""
+        self._upgrade_ends_at = sys.exc_info()[1].args[0]  # type: ignore[union-attr]
+
+    def _ignore_upgrade(self, data: bytes) -> None:
+        """Parses the request that asked to upgrade as any other: its head again, without the ``Upgrade`` header,
+        then the rest of ``data`` (its body, the next requests), which httptools had left. A new parser: httptools'
+        takes nothing more after a request that does not keep the connection alive (HTTP/1.0's, by default)."""
+        rest, self._upgrade_ends_at = data[self._upgrade_ends_at :], None
+        method = self.parser.get_method()
+        if method == b"CONNECT":  # (an upgrade to httptools whatever its headers; what follows is the tunnel's)
+            self._refuse(501, b"Not Implemented", "CONNECT is not implemented: the server is not a proxy.")
+            return
+        head = [method, b" ", self.url, b" HTTP/", self.parser.get_http_version().encode(), b"\r\n"]
+        for name, value in self.headers:
+            if name != b"upgrade":
+                head += [name, b": ", value, b"\r\n"]
+        self.parser = HttpRequestParser(self)
+        self.parser.set_dangerous_leniencies(lenient_data_after_close=True)  # (as uvicorn sets its own)
+        self._feed(b"".join(head) + b"\r\n" + rest)
+
     def _refuse_head(self) -> None:
         description = f"The request line and headers are over {MAX_HEAD_BYTES} bytes."
         self._refuse(431, b"Request Header Fields Too Large", description)
 
     def send_400_response(self, msg: str) -> None:
-        """uvicorn's answer to bytes httptools cannot parse as HTTP/1.1: the server's JSON error, not plain text."""
+        """uvicorn's answer to bytes httptools cannot parse as HTTP/1.1: the server's JSON error, not plain text, and
+        the status saying why where the parser's error does (uvicorn calls this handling it)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, HttpParserCallbackError):  # (raised in a callback: uvicorn's parse of the URL)
+            error = error.__context__
+        if isinstance(error, HttpParserInvalidMethodError):
+            raise _UnknownMethod  # (answered by _feed, which has the read to look at)
+        if isinstance(error, HttpParserInvalidURLError) and len(self.url) > MAX_URL_BYTES:
+            self._refuse(414, b"URI Too Long", f"The request's URL is over {MAX_URL_BYTES} bytes.")
+        else:
+            self._refuse_not_http()
+
+    def _refuse_unknown_method(self, data: bytes) -> None:
+        """501 for a request line whose method httptools does not know; 400 for bytes that are not a request line
+        (a TLS handshake, or bytes after a request's body, which httptools refuses the same way). Where the refused
+        bytes begin in the read is not known (they may follow whole requests): the read holding a request line of
+        a method that is none of HTTP's own is taken to be that."""
+        if any(line[1] not in STANDARD_METHODS for line in REQUEST_LINE.finditer(data)):
+            self._refuse(501, b"Not Implemented", "The request's method is not one the server implements.")
+        else:
+            self._refuse_not_http()
+
+    def _refuse_not_http(self) -> None:
         self._refuse(400, b"Bad Request", "The request is not valid HTTP/1.1.")
 
     def _refuse(self, status: int, reason: bytes, description: str) -> None:
@@ -200,6 +282,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 b"connection: close\r\n\r\n")  # fmt: skip
         self.transport.write(head % (status, reason, len(body), uuid.uuid4().hex.encode()) + body)
         self.transport.close()
+
+
+class _UnknownMethod(Exception):
+    """httptools refused a request's method, raised from uvicorn's handling of that to the read's."""
 
 
 class _AnswerTransport:
