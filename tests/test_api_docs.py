@@ -34,7 +34,7 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
             # (what the server answers besides: 408 and 431 from the request's head (and 408 a body's stalling),
             # 503 when the database stayed locked, 507 when it is full; 413 and 415 (not JSON, or content-encoded)
             # only where a body is read, which a body-less one never is)
-            errors = {"400", "401", "403", "404", "408", "409", "422", "429", "431", "500", "503", "507"}
+            errors = {"400", "401", "403", "404", "408", "409", "414", "422", "429", "431", "500", "503", "507"}
             errors |= {"413", "415"} if op.body is not None else set()
             errors |= {"504"} if op.kind in ("get", "list") else set()  # (a read past query_timeout_seconds)
             assert set(entry["responses"]) == {str(op.success_status), *errors}, op.name
@@ -52,9 +52,9 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
     )
     health = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
     expected = {
-        ("/health", "get"): {"200": health, "408": imsx, "431": imsx},
+        ("/health", "get"): {"200": health, "408": imsx, "414": imsx, "431": imsx},
         ("/oauth2/token", "post"): {"200": token, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
-                                    "429": oauth, "431": imsx, "503": imsx, "507": imsx},
+                                    "414": imsx, "429": oauth, "431": imsx, "503": imsx, "507": imsx},
     }  # fmt: skip
     for (path, method), codes in expected.items():
         responses = document["paths"][path][method]["responses"]

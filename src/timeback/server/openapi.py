@@ -11,7 +11,7 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import full_scope, required_scopes
 from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
-from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES
+from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES, MAX_URL_BYTES
 from timeback.server.query import field_kinds, sort_keys
 from timeback.server.routes.oauth import MAX_FORM_BYTES
 from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET, whole_body
@@ -19,7 +19,7 @@ from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET, whole_body
 REF = "#/components/schemas/{model}"
 ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden", "404": "Not found",
                   "408": f"The request's head did not all come within {HEAD_TIMEOUT_SECONDS:g} s", "409": "Conflict",
-                  "422": "Invalid body", "429": "Too many requests",
+                  "414": f"URL over {MAX_URL_BYTES} bytes", "422": "Invalid body", "429": "Too many requests",
                   "431": f"Request line and headers over {MAX_HEAD_BYTES} bytes", "500": "Server error",
                   "503": "Server busy (the database stayed locked by another writer): nothing was written; retry "
                          "after Retry-After",
@@ -224,7 +224,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
 def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationSet]]) -> dict[str, Any]:
     schemas = _Schemas()
     schemas.components |= {"OAuth2Error": OAUTH2_ERROR, "OAuth2Token": OAUTH2_TOKEN}
-    head_errors = {code: ERROR_STATUSES[code] for code in ("408", "431")}
+    head_errors = {code: ERROR_STATUSES[code] for code in ("408", "414", "431")}
     bad_token = (
         "Bad request: invalid_request (a body not application/x-www-form-urlencoded, grant_type missing...),"
         " unsupported_grant_type (a grant type other than client_credentials) or invalid_scope (the scopes asked for:"
