@@ -642,3 +642,57 @@ async def test_a_loopback_address_in_a_short_form_is_reached(server: LocalServer
     async with AsyncTimeback(**local, max_retries=0, http_client=http) as client:
         assert (await client.oneroster.gradebook.get_all_results(limit=1)).request_id
     assert seen and set(seen) == {f"{host}:{server.port}"}
+
+
+async def test_an_upload_the_server_never_reads_is_a_write_timeout() -> None:
+    """A body the server never reads: each chunk must be written within the write timeout, as on httpx's own stack
+    (httpcore's write timeout), else ``WriteTimeout``. aiohttp was given no write timeout: the call hung until the
+    read timeout, which aiohttp starts only once the body is sent, i.e. forever."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # (never read; closed when the test is done)
+
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # (before listening: accepted sockets inherit it)
+    sock.bind(("127.0.0.1", 0))
+    listener = await asyncio.start_server(hold, sock=sock)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/upload"
+    body = b"x" * (32 * 1024 * 1024)
+    async with listener, DefaultAioHttpClient() as http:
+        try:
+            with pytest.raises(httpx.WriteTimeout):
+                async with asyncio.timeout(20):  # (a TimeoutError instead, should the write go unbounded)
+                    await http.post(url, content=body, timeout=httpx.Timeout(5, write=0.5))
+        finally:
+            for writer in held:
+                writer.close()
+
+
+@pytest.mark.parametrize("write", [1.0, None])
+async def test_a_body_of_many_chunks_is_sent_whole_with_its_length(write: float | None) -> None:
+    """A body larger than one write chunk reaches the server whole, with its Content-Length (not chunked) and no
+    header of aiohttp's, write timeout or none. (Over 1 MB as bytes, aiohttp warned it "might lock the event
+    loop".)"""
+    heads: list[bytes] = []
+
+    async def echo_length(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        heads.append(head)
+        length = [line for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+        body = await reader.readexactly(int(length[0].split(b":")[1]))
+        answer = b"%d %d" % (len(body), body.count(b"y"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(echo_length, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    body = b"x" * (1024 * 1024 + 5) + b"y"
+    async with listener, DefaultAioHttpClient() as http:
+        response = await http.post(
+            f"http://127.0.0.1:{port}/upload", content=body, timeout=httpx.Timeout(5, write=write)
+        )
+    assert response.text == f"{len(body)} 1"
+    sent = sorted(line.split(b":")[0].lower() for line in heads[0].split(b"\r\n")[1:] if line)
+    assert sent == sorted(name.lower().encode() for name in response.request.headers), heads[0]

@@ -15,6 +15,7 @@ aiohttp is imported when the first client is made, not with ``timeback``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -42,6 +43,11 @@ READ_AT_ONCE_BYTES = 64 * 1024
 # The longest status line and header field read: httpx's (httpcore's h11) limit on a whole head. aiohttp's default,
 # 8,190 bytes, made a 200 with a longer header (a Link repeating a long query) a RemoteProtocolError.
 MAX_HEADER_BYTES = 100 * 1024
+
+# A request body larger than this goes to aiohttp in chunks of this size, each to be written within the write
+# timeout (httpcore's write timeout: each write of a chunk); a smaller one goes whole, untimed, as cheap as before.
+# (Given more than 1 MB as bytes, aiohttp also warns that writing it "might lock the event loop".)
+WRITE_CHUNK_BYTES = 64 * 1024
 
 # The request's pool timeout, for the connector: aiohttp gives its wait for a free connection no timeout of its own.
 _pool_timeout: ContextVar[float | None] = ContextVar("pool_timeout", default=None)
@@ -173,29 +179,33 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
+        written: _WrittenInTime | None = None
+        if isinstance(content, bytes) and len(content) > WRITE_CHUNK_BYTES:
+            content = written = _WrittenInTime(content, timeout.get("write"))
         proxy = self._proxy(request.url)
         url = request.url
         if (address := _dotted_quad(url.host)) is not None:  # (the Host header stays the URL's, as httpx sent it)
             url = url.copy_with(host=address)
         waits = _pool_timeout.set(timeout.get("pool"))
         try:
-            response = await session.request(
-                request.method,
-                URL(str(url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
-                headers=_headers(request, proxy),  # (not a local: see _headers)
-                data=content,
-                allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
-                    # when _connector cannot time the wait itself)
-                    connect=None if _connector() is not aiohttp.TCPConnector else timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
-                server_hostname=request.extensions.get("sni_hostname"),
-                proxy=None if proxy is None else proxy.url,
-                proxy_headers=None if proxy is None else proxy.headers,
-            )
+            async with written or _UNTIMED:
+                response = await session.request(
+                    request.method,
+                    URL(str(url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
+                    headers=_headers(request, proxy),  # (not a local: see _headers)
+                    data=content,
+                    allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(
+                        # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
+                        # when _connector cannot time the wait itself)
+                        connect=None if _connector() is not aiohttp.TCPConnector else timeout.get("pool"),
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                    server_hostname=request.extensions.get("sni_hostname"),
+                    proxy=None if proxy is None else proxy.url,
+                    proxy_headers=None if proxy is None else proxy.headers,
+                )
             stream: httpx.AsyncByteStream = _ResponseStream(response, request)
             if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
                 try:
@@ -205,6 +215,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     raise
         except Exception as exc:
             error = _httpx_error(exc, request)
+            if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
+                error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:
             extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
             return httpx.Response(
@@ -357,6 +369,43 @@ def _connector() -> type[aiohttp.TCPConnector]:
                 return await super()._create_connection(req, traces, timeout)
 
     return Connector
+
+
+class _WrittenInTime:
+    """A request body given to aiohttp in chunks, each to be written within ``seconds``: the watchdog (entered
+    around the request) is set when aiohttp takes a chunk, reset when it takes the next (the one before then
+    written), and off once it took the last; expired, it cancels the request (a ``WriteTimeout``). Chunks aiohttp
+    takes once the request is done (it answered before the whole body was sent) are not timed."""
+
+    def __init__(self, body: bytes, seconds: float | None) -> None:
+        import asyncio
+
+        self.body, self.seconds = body, seconds
+        self.watchdog = asyncio.timeout(None)
+        self.timing = False  # (while the watchdog's context is entered: rescheduling it is allowed)
+
+    async def __aenter__(self) -> None:
+        await self.watchdog.__aenter__()
+        self.timing = self.seconds is not None
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.timing = False
+        await self.watchdog.__aexit__(*exc_info)  # (its TimeoutError, once expired: it suppresses nothing)
+
+    async def __aiter__(self) -> AsyncIterator[memoryview]:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        view = memoryview(self.body)
+        for start in range(0, len(view), WRITE_CHUNK_BYTES):
+            if self.timing:
+                self.watchdog.reschedule(loop.time() + (self.seconds or 0))
+            yield view[start : start + WRITE_CHUNK_BYTES]
+        if self.timing:
+            self.watchdog.reschedule(None)
+
+
+_UNTIMED = contextlib.nullcontext()
 
 
 class _ResponseStream(httpx.AsyncByteStream):
