@@ -464,6 +464,27 @@ async def test_an_answer_with_a_long_header_is_read_as_httpx_reads_it() -> None:
             assert (response.status_code, response.headers["Link"].encode(), response.text) == (200, link, "{}")
 
 
+async def test_an_answer_with_many_header_lines_is_read_as_httpx_reads_it() -> None:
+    """1,000 header lines (short ones: a head of about 10 KB): aiohttp 3.13.4 and later read at most 128 by default
+    (a RemoteProtocolError for a 200); httpx's own stack reads any number within its 100 KB head."""
+    lines = b"".join(b"X-Part-%d: %d\r\n" % (i, i) for i in range(1000))
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\n%sContent-Length: 2\r\n\r\n{}" % lines)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                response = await http.get(f"http://127.0.0.1:{port}/results")
+            assert (response.status_code, response.headers["X-Part-999"], response.text) == (200, "999", "{}")
+            assert len(response.headers) == 1001
+
+
 async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     """``HTTP_PROXY=host:port`` (no ``http://``, as curl and httpx take it): the request goes to that proxy. It
     raised a ValueError from yarl on every request, which the SDK does not catch (no httpx error)."""

@@ -44,6 +44,10 @@ READ_AT_ONCE_BYTES = 64 * 1024
 # 8,190 bytes, made a 200 with a longer header (a Link repeating a long query) a RemoteProtocolError.
 MAX_HEADER_BYTES = 100 * 1024
 
+# The most header lines read: as many as a head of that size holds ("a:" and its CRLF, 4 bytes each). aiohttp 3.13.4
+# and later read 128 by default (older ones 32,768, and no max_headers argument), and refused a 200 with more.
+MAX_HEADER_LINES = MAX_HEADER_BYTES // 4
+
 # A request body larger than this goes to aiohttp in chunks of this size, each to be written within the write
 # timeout (httpcore's write timeout: each write of a chunk); a smaller one goes whole, untimed, as cheap as before.
 # (Given more than 1 MB as bytes, aiohttp also warns that writing it "might lock the event loop".)
@@ -135,6 +139,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             skip_auto_headers=skip,
             max_line_size=MAX_HEADER_BYTES,
             max_field_size=MAX_HEADER_BYTES,
+            **_max_headers(),
         )
         # aiohttp sends a GET, PUT or DELETE again, once, when a kept-alive connection closes before any answer:
         # unseen by the SDK's retries (max_retries=0 sent twice, retries_taken missed it). httpx leaves that to us.
@@ -265,6 +270,17 @@ def _dotted_quad(host: str) -> str | None:
     them; None for any other host."""
     address = ipv4_address(host)
     return None if address == host else address
+
+
+@functools.cache
+def _max_headers() -> dict[str, Any]:
+    """``max_headers`` for the session, if this aiohttp's takes it (3.13.4 and later)."""
+    import inspect
+
+    import aiohttp
+
+    accepted = "max_headers" in inspect.signature(aiohttp.ClientSession).parameters
+    return {"max_headers": MAX_HEADER_LINES} if accepted else {}
 
 
 def _proxy_named(key: str, value: str) -> httpx.Proxy:
