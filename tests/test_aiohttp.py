@@ -15,7 +15,6 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
@@ -294,7 +293,7 @@ async def test_without_the_private_methods_it_times_a_busy_pool_as_before(monkey
     url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
     try:
         async with listener, DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
-            assert _aiohttp._connector() is aiohttp.TCPConnector
+            assert not _aiohttp._connector().timed
             first = asyncio.create_task(http.get(url))
             await asyncio.wait_for(arrived.wait(), 5)
             with pytest.raises(httpx.ConnectTimeout):
@@ -717,3 +716,40 @@ async def test_a_body_of_many_chunks_is_sent_whole_with_its_length(write: float 
     assert response.text == f"{len(body)} 1"
     sent = sorted(line.split(b":")[0].lower() for line in heads[0].split(b"\r\n")[1:] if line)
     assert sent == sorted(name.lower().encode() for name in response.request.headers), heads[0]
+
+
+@pytest.mark.parametrize(("limits", "kept"), [(httpx.Limits(max_keepalive_connections=0), 0),
+                                              (httpx.Limits(max_connections=100, max_keepalive_connections=20), 20),
+                                              (httpx.Limits(max_connections=None, max_keepalive_connections=3), 3)])  # fmt: skip
+async def test_idle_connections_kept_are_at_most_max_keepalive_connections(limits: httpx.Limits, kept: int) -> None:
+    """64 calls at once, then none: ``max_keepalive_connections`` of their connections are kept open for the next
+    calls, the others closed, as httpx's own pool keeps them (0: none kept). aiohttp was given no such limit: all
+    64 stayed open until the keep-alive expiry."""
+    opened, open_now = 0, 0
+    all_arrived, closed = asyncio.Event(), asyncio.Condition()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal opened, open_now
+        opened, open_now = opened + 1, open_now + 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                if opened == 64:
+                    all_arrived.set()
+                await all_arrived.wait()  # (all 64 in flight at once, each on a connection of its own)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+        async with closed:
+            open_now -= 1
+            closed.notify_all()
+
+    listener = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener, DefaultAioHttpClient(limits=limits) as http:
+        responses = await asyncio.gather(*(http.get(url) for _ in range(64)))
+        assert all(response.status_code == 200 for response in responses)
+        async with closed, asyncio.timeout(5):  # (a TimeoutError, should more stay open)
+            await closed.wait_for(lambda: open_now <= kept)
+        assert (opened, open_now) == (64, kept)

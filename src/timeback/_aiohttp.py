@@ -106,6 +106,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl_context = ssl_context
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
+        self._max_idle = limits.max_keepalive_connections  # (None: no limit)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # (the session's)
         self._closer: AsyncGenerator[None] | None = None  # (closes the session: see closed_with_loop)
@@ -129,7 +130,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        connector = _connector()(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
+        options: dict[str, Any] = {"keepalive_timeout": self._keepalive, "max_idle": self._max_idle}
+        if self._max_idle == 0:  # (no connection kept: aiohttp's own option, which also sends "Connection: close")
+            options = {"force_close": True, "max_idle": None}
+        connector = _connector()(ssl=self._ssl_context, limit=self._limit, **options)
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
         # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
@@ -203,7 +207,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     timeout=aiohttp.ClientTimeout(
                         # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
                         # when _connector cannot time the wait itself)
-                        connect=None if _connector() is not aiohttp.TCPConnector else timeout.get("pool"),
+                        connect=None if _connector().timed else timeout.get("pool"),
                         sock_connect=timeout.get("connect"),
                         sock_read=timeout.get("read"),
                     ),
@@ -350,22 +354,40 @@ _TIMED_METHODS = ("_wait_for_available_connection", "_create_connection")
 
 
 @functools.cache
-def _connector() -> type[aiohttp.TCPConnector]:
-    """aiohttp's ``TCPConnector``, timing as httpx does: the wait for a free connection (all ``limit`` of them in
-    use) by the pool timeout, raising ``_PoolTimeout``; making one (its address looked up, connected, TLS, a
-    proxy's CONNECT) by the connect timeout. aiohttp's own ``connect`` timeout bounds both as one, and names both a
+def _connector() -> Any:
+    """aiohttp's ``TCPConnector``, keeping at most ``max_idle`` idle connections (httpx's
+    ``max_keepalive_connections``: a connection given back beyond those is closed), and timing as httpx does: the
+    wait for a free connection (all ``limit`` of them in use) by the pool timeout, raising ``_PoolTimeout``; making
+    one (its address looked up, connected, TLS, a proxy's CONNECT) by the connect timeout. aiohttp's own
+    ``connect`` timeout bounds both as one, and names both a
     ``ConnectionTimeoutError``. (Made when first needed: aiohttp is not imported with ``timeback``.) The wait is a
-    private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, its own ``TCPConnector`` is
-    used, the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
-    ``ConnectTimeout``, and its wait still bounded."""
+    private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, they are not timed
+    (``timed`` is false), the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
+    ``ConnectTimeout``, and its wait still bounded. The idle connections are counted in aiohttp's private pool,
+    ``_conns``, as its ``_release`` puts one back (3.11 to 3.14 at least); without it, none is closed for that."""
     import asyncio
 
     import aiohttp
 
-    if not all(callable(getattr(aiohttp.TCPConnector, name, None)) for name in _TIMED_METHODS):
-        return aiohttp.TCPConnector
-
     class Connector(aiohttp.TCPConnector):
+        timed = False
+
+        def __init__(self, *, max_idle: int | None, **options: Any) -> None:
+            super().__init__(**options)
+            self._max_idle = max_idle
+
+        def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
+            idle = getattr(self, "_conns", None)
+            if self._max_idle is not None and idle is not None and sum(map(len, idle.values())) >= self._max_idle:
+                should_close = True
+            super()._release(key, protocol, should_close=should_close)
+
+    if not all(callable(getattr(aiohttp.TCPConnector, name, None)) for name in _TIMED_METHODS):
+        return Connector
+
+    class TimedConnector(Connector):
+        timed = True
+
         async def _wait_for_available_connection(self, *args: Any) -> None:  # (aiohttp>=3.10.11)
             try:
                 async with asyncio.timeout(_pool_timeout.get()):
@@ -384,7 +406,7 @@ def _connector() -> type[aiohttp.TCPConnector]:
             async with asyncio.timeout(timeout.sock_connect):
                 return await super()._create_connection(req, traces, timeout)
 
-    return Connector
+    return TimedConnector
 
 
 class _WrittenInTime:
