@@ -753,3 +753,21 @@ async def test_idle_connections_kept_are_at_most_max_keepalive_connections(limit
         async with closed, asyncio.timeout(5):  # (a TimeoutError, should more stay open)
             await closed.wait_for(lambda: open_now <= kept)
         assert (opened, open_now) == (64, kept)
+
+
+async def test_the_http_version_is_the_answers() -> None:
+    """An HTTP/1.0 answer reads as one (``response.http_version``), as through httpx; it was always "HTTP/1.1"."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                response = await http.get(f"http://127.0.0.1:{port}/")
+            assert (response.status_code, response.http_version, response.text) == (200, "HTTP/1.0", "{}")

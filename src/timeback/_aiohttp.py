@@ -227,7 +227,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
                 error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:
-            extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
+            extensions = {"http_version": _version(response.version), "reason_phrase": (response.reason or "").encode()}
             return httpx.Response(
                 response.status, headers=response.raw_headers, stream=stream, request=request, extensions=extensions
             )
@@ -265,6 +265,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if self._closer is not None:
             self._refuse_if_open_elsewhere(asyncio.get_running_loop())
             await self._closer.aclose()
+
+
+@functools.lru_cache(maxsize=8)
+def _version(version: tuple[int, int] | None) -> bytes:
+    """The answer's HTTP version as httpx names it: ``b"HTTP/1.0"``, ``b"HTTP/1.1"``."""
+    major, minor = version or (1, 1)
+    return b"HTTP/%d.%d" % (major, minor)
 
 
 @functools.lru_cache(maxsize=64)
