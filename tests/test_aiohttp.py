@@ -10,6 +10,7 @@ import asyncio
 import gc
 import socket
 import ssl
+import struct
 import sys
 import warnings
 from collections.abc import Iterator
@@ -771,3 +772,32 @@ async def test_the_http_version_is_the_answers() -> None:
             async with http:
                 response = await http.get(f"http://127.0.0.1:{port}/")
             assert (response.status_code, response.http_version, response.text) == (200, "HTTP/1.0", "{}")
+
+
+@pytest.mark.parametrize(("answer", "kind"), [(b"", httpx.ReadError),
+                                              (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}", httpx.RemoteProtocolError),
+                                              (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{}", httpx.RemoteProtocolError)])  # fmt: skip
+async def test_a_broken_answer_is_the_error_httpx_names_it(answer: bytes, kind: type[Exception]) -> None:
+    """The kind of error (its name is in the SDK's message) is httpx's own for the same break: a connection reset
+    before any answer is a ``ReadError`` (it was a ``NetworkError``); an answer shorter than its Content-Length, read
+    at once or streamed, a ``RemoteProtocolError`` (it was a ``ReadError``)."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if not answer:
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # (a reset: no FIN, the client's read fails with ECONNRESET)
+            return
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                with pytest.raises(httpx.TransportError) as caught:
+                    async with http.stream("GET", f"http://127.0.0.1:{port}/") as response:
+                        await response.aread()
+            assert type(caught.value) is kind, (http, caught.value)

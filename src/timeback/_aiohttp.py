@@ -508,11 +508,12 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         kind = httpx.RemoteProtocolError  # (the server hung up, or answered what is not HTTP)
     elif isinstance(exc, aiohttp.ClientPayloadError):
-        kind = httpx.ReadError
+        kind = httpx.RemoteProtocolError  # (an answer cut short of its length, or its chunks broken: h11's error)
     elif isinstance(exc, aiohttp.InvalidURL):
         kind = httpx.UnsupportedProtocol
     elif isinstance(exc, aiohttp.ClientOSError):
-        kind = httpx.NetworkError
+        # (a reset connection, say; writing the body too: httpcore then reads the answer, and its error is a read's)
+        kind = httpx.ReadError
     else:
         kind = httpx.TransportError
     text = str(exc) or type(exc).__name__
