@@ -801,3 +801,24 @@ async def test_a_broken_answer_is_the_error_httpx_names_it(answer: bytes, kind: 
                     async with http.stream("GET", f"http://127.0.0.1:{port}/") as response:
                         await response.aread()
             assert type(caught.value) is kind, (http, caught.value)
+
+
+async def test_header_names_go_out_as_written() -> None:
+    """Header names are sent as the request has them (``Authorization``, ``X-Request-Name``), as httpx sends them;
+    they went out lower-cased. (HTTP reads them in any case; a log or a picky proxy sees the difference.)"""
+    heads: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        heads.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(record, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                await http.get(url, headers={"Authorization": "Bearer x", "X-Request-Name": "v"})
+    names = [sorted(line.split(b":")[0] for line in head.split(b"\r\n")[1:] if line) for head in heads]
+    assert names[0] == names[1] and b"X-Request-Name" in names[0] and b"Authorization" in names[0], names

@@ -479,7 +479,8 @@ def _headers(request: httpx.Request, proxy: _Proxy | None) -> list[tuple[str, st
     """The headers aiohttp sends. Made here, not kept in a local of ``handle_async_request``: an error reporter
     records the locals of the frames an error passed through, and these hold the bearer token (or on the token
     endpoint the client secret) and a proxy's password as plain strings."""
-    headers = request.headers.multi_items()
+    encoding = request.headers.encoding  # (multi_items() would lower-case the names: sent as written, as by httpx)
+    headers = [(name.decode(encoding), value.decode(encoding)) for name, value in request.headers.raw]
     if proxy and proxy.headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
         headers += proxy.headers.items()
     return headers
