@@ -131,7 +131,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         import aiohttp
 
         options: dict[str, Any] = {"keepalive_timeout": self._keepalive, "max_idle": self._max_idle}
-        if self._max_idle == 0:  # (no connection kept: aiohttp's own option, which also sends "Connection: close")
+        if self._max_idle == 0:  # (no connection kept: aiohttp's own option; the request's "Connection" header is kept)
             options = {"force_close": True, "max_idle": None}
         connector = _connector()(ssl=self._ssl_context, limit=self._limit, **options)
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
