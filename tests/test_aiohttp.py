@@ -10,12 +10,12 @@ import asyncio
 import gc
 import socket
 import ssl
+import struct
 import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
@@ -294,7 +294,7 @@ async def test_without_the_private_methods_it_times_a_busy_pool_as_before(monkey
     url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
     try:
         async with listener, DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
-            assert _aiohttp._connector() is aiohttp.TCPConnector
+            assert not _aiohttp._connector().timed
             first = asyncio.create_task(http.get(url))
             await asyncio.wait_for(arrived.wait(), 5)
             with pytest.raises(httpx.ConnectTimeout):
@@ -462,6 +462,27 @@ async def test_an_answer_with_a_long_header_is_read_as_httpx_reads_it() -> None:
             async with http:
                 response = await http.get(f"http://127.0.0.1:{port}/results")
             assert (response.status_code, response.headers["Link"].encode(), response.text) == (200, link, "{}")
+
+
+async def test_an_answer_with_many_header_lines_is_read_as_httpx_reads_it() -> None:
+    """1,000 header lines (short ones: a head of about 10 KB): aiohttp 3.13.4 and later read at most 128 by default
+    (a RemoteProtocolError for a 200); httpx's own stack reads any number within its 100 KB head."""
+    lines = b"".join(b"X-Part-%d: %d\r\n" % (i, i) for i in range(1000))
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\n%sContent-Length: 2\r\n\r\n{}" % lines)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                response = await http.get(f"http://127.0.0.1:{port}/results")
+            assert (response.status_code, response.headers["X-Part-999"], response.text) == (200, "999", "{}")
+            assert len(response.headers) == 1001
 
 
 async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -642,3 +663,162 @@ async def test_a_loopback_address_in_a_short_form_is_reached(server: LocalServer
     async with AsyncTimeback(**local, max_retries=0, http_client=http) as client:
         assert (await client.oneroster.gradebook.get_all_results(limit=1)).request_id
     assert seen and set(seen) == {f"{host}:{server.port}"}
+
+
+async def test_an_upload_the_server_never_reads_is_a_write_timeout() -> None:
+    """A body the server never reads: each chunk must be written within the write timeout, as on httpx's own stack
+    (httpcore's write timeout), else ``WriteTimeout``. aiohttp was given no write timeout: the call hung until the
+    read timeout, which aiohttp starts only once the body is sent, i.e. forever."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # (never read; closed when the test is done)
+
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # (before listening: accepted sockets inherit it)
+    sock.bind(("127.0.0.1", 0))
+    listener = await asyncio.start_server(hold, sock=sock)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/upload"
+    body = b"x" * (32 * 1024 * 1024)
+    async with listener, DefaultAioHttpClient() as http:
+        try:
+            with pytest.raises(httpx.WriteTimeout):
+                async with asyncio.timeout(20):  # (a TimeoutError instead, should the write go unbounded)
+                    await http.post(url, content=body, timeout=httpx.Timeout(5, write=0.5))
+        finally:
+            for writer in held:
+                writer.close()
+
+
+@pytest.mark.parametrize("write", [1.0, None])
+async def test_a_body_of_many_chunks_is_sent_whole_with_its_length(write: float | None) -> None:
+    """A body larger than one write chunk reaches the server whole, with its Content-Length (not chunked) and no
+    header of aiohttp's, write timeout or none. (Over 1 MB as bytes, aiohttp warned it "might lock the event
+    loop".)"""
+    heads: list[bytes] = []
+
+    async def echo_length(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        heads.append(head)
+        length = [line for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+        body = await reader.readexactly(int(length[0].split(b":")[1]))
+        answer = b"%d %d" % (len(body), body.count(b"y"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(echo_length, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    body = b"x" * (1024 * 1024 + 5) + b"y"
+    async with listener, DefaultAioHttpClient() as http:
+        response = await http.post(
+            f"http://127.0.0.1:{port}/upload", content=body, timeout=httpx.Timeout(5, write=write)
+        )
+    assert response.text == f"{len(body)} 1"
+    sent = sorted(line.split(b":")[0].lower() for line in heads[0].split(b"\r\n")[1:] if line)
+    assert sent == sorted(name.lower().encode() for name in response.request.headers), heads[0]
+
+
+@pytest.mark.parametrize(("limits", "kept"), [(httpx.Limits(max_keepalive_connections=0), 0),
+                                              (httpx.Limits(max_connections=100, max_keepalive_connections=20), 20),
+                                              (httpx.Limits(max_connections=None, max_keepalive_connections=3), 3)])  # fmt: skip
+async def test_idle_connections_kept_are_at_most_max_keepalive_connections(limits: httpx.Limits, kept: int) -> None:
+    """64 calls at once, then none: ``max_keepalive_connections`` of their connections are kept open for the next
+    calls, the others closed, as httpx's own pool keeps them (0: none kept). aiohttp was given no such limit: all
+    64 stayed open until the keep-alive expiry."""
+    opened, open_now = 0, 0
+    all_arrived, closed = asyncio.Event(), asyncio.Condition()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal opened, open_now
+        opened, open_now = opened + 1, open_now + 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                if opened == 64:
+                    all_arrived.set()
+                await all_arrived.wait()  # (all 64 in flight at once, each on a connection of its own)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        writer.close()
+        async with closed:
+            open_now -= 1
+            closed.notify_all()
+
+    listener = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener, DefaultAioHttpClient(limits=limits) as http:
+        responses = await asyncio.gather(*(http.get(url) for _ in range(64)))
+        assert all(response.status_code == 200 for response in responses)
+        async with closed, asyncio.timeout(5):  # (a TimeoutError, should more stay open)
+            await closed.wait_for(lambda: open_now <= kept)
+        assert (opened, open_now) == (64, kept)
+
+
+async def test_the_http_version_is_the_answers() -> None:
+    """An HTTP/1.0 answer reads as one (``response.http_version``), as through httpx; it was always "HTTP/1.1"."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                response = await http.get(f"http://127.0.0.1:{port}/")
+            assert (response.status_code, response.http_version, response.text) == (200, "HTTP/1.0", "{}")
+
+
+@pytest.mark.parametrize(("answer", "kind"), [(b"", httpx.ReadError),
+                                              (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}", httpx.RemoteProtocolError),
+                                              (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n{}", httpx.RemoteProtocolError)])  # fmt: skip
+async def test_a_broken_answer_is_the_error_httpx_names_it(answer: bytes, kind: type[Exception]) -> None:
+    """The kind of error (its name is in the SDK's message) is httpx's own for the same break: a connection reset
+    before any answer is a ``ReadError`` (it was a ``NetworkError``); an answer shorter than its Content-Length, read
+    at once or streamed, a ``RemoteProtocolError`` (it was a ``ReadError``)."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if not answer:
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # (a reset: no FIN, the client's read fails with ECONNRESET)
+            return
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                with pytest.raises(httpx.TransportError) as caught:
+                    async with http.stream("GET", f"http://127.0.0.1:{port}/") as response:
+                        await response.aread()
+            assert type(caught.value) is kind, (http, caught.value)
+
+
+async def test_header_names_go_out_as_written() -> None:
+    """Header names are sent as the request has them (``Authorization``, ``X-Request-Name``), as httpx sends them;
+    they went out lower-cased. (HTTP reads them in any case; a log or a picky proxy sees the difference.)"""
+    heads: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        heads.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    listener = await asyncio.start_server(record, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    async with listener:
+        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
+            async with http:
+                await http.get(url, headers={"Authorization": "Bearer x", "X-Request-Name": "v"})
+    names = [sorted(line.split(b":")[0] for line in head.split(b"\r\n")[1:] if line) for head in heads]
+    assert names[0] == names[1] and b"X-Request-Name" in names[0] and b"Authorization" in names[0], names

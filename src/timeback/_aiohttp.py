@@ -15,6 +15,7 @@ aiohttp is imported when the first client is made, not with ``timeback``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -42,6 +43,15 @@ READ_AT_ONCE_BYTES = 64 * 1024
 # The longest status line and header field read: httpx's (httpcore's h11) limit on a whole head. aiohttp's default,
 # 8,190 bytes, made a 200 with a longer header (a Link repeating a long query) a RemoteProtocolError.
 MAX_HEADER_BYTES = 100 * 1024
+
+# The most header lines read: as many as a head of that size holds ("a:" and its CRLF, 4 bytes each). aiohttp 3.13.4
+# and later read 128 by default (older ones 32,768, and no max_headers argument), and refused a 200 with more.
+MAX_HEADER_LINES = MAX_HEADER_BYTES // 4
+
+# A request body larger than this goes to aiohttp in chunks of this size, each to be written within the write
+# timeout (httpcore's write timeout: each write of a chunk); a smaller one goes whole, untimed, as cheap as before.
+# (Given more than 1 MB as bytes, aiohttp also warns that writing it "might lock the event loop".)
+WRITE_CHUNK_BYTES = 64 * 1024
 
 # The request's pool timeout, for the connector: aiohttp gives its wait for a free connection no timeout of its own.
 _pool_timeout: ContextVar[float | None] = ContextVar("pool_timeout", default=None)
@@ -96,6 +106,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._ssl_context = ssl_context
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry
+        self._max_idle = limits.max_keepalive_connections  # (None: no limit)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # (the session's)
         self._closer: AsyncGenerator[None] | None = None  # (closes the session: see closed_with_loop)
@@ -119,7 +130,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _new_session(self) -> aiohttp.ClientSession:
         import aiohttp
 
-        connector = _connector()(ssl=self._ssl_context, limit=self._limit, keepalive_timeout=self._keepalive)
+        options: dict[str, Any] = {"keepalive_timeout": self._keepalive, "max_idle": self._max_idle}
+        if self._max_idle == 0:  # (no connection kept: aiohttp's own option; the request's "Connection" header is kept)
+            options = {"force_close": True, "max_idle": None}
+        connector = _connector()(ssl=self._ssl_context, limit=self._limit, **options)
         # httpx decodes the body by its Content-Encoding, and sends the headers the request has, no others (aiohttp
         # would add its User-Agent, Accept, Accept-Encoding, and "application/octet-stream" to a POST without one).
         skip = ("User-Agent", "Accept", "Accept-Encoding", "Content-Type")
@@ -129,6 +143,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             skip_auto_headers=skip,
             max_line_size=MAX_HEADER_BYTES,
             max_field_size=MAX_HEADER_BYTES,
+            **_max_headers(),
         )
         # aiohttp sends a GET, PUT or DELETE again, once, when a kept-alive connection closes before any answer:
         # unseen by the SDK's retries (max_retries=0 sent twice, retries_taken missed it). httpx leaves that to us.
@@ -173,29 +188,33 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:  # (a streamed body: aiohttp sends it chunked)
             content = request.stream
             request.headers.pop("Transfer-Encoding", None)
+        written: _WrittenInTime | None = None
+        if isinstance(content, bytes) and len(content) > WRITE_CHUNK_BYTES:
+            content = written = _WrittenInTime(content, timeout.get("write"))
         proxy = self._proxy(request.url)
         url = request.url
         if (address := _dotted_quad(url.host)) is not None:  # (the Host header stays the URL's, as httpx sent it)
             url = url.copy_with(host=address)
         waits = _pool_timeout.set(timeout.get("pool"))
         try:
-            response = await session.request(
-                request.method,
-                URL(str(url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
-                headers=_headers(request, proxy),  # (not a local: see _headers)
-                data=content,
-                allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
-                    # when _connector cannot time the wait itself)
-                    connect=None if _connector() is not aiohttp.TCPConnector else timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
-                server_hostname=request.extensions.get("sni_hostname"),
-                proxy=None if proxy is None else proxy.url,
-                proxy_headers=None if proxy is None else proxy.headers,
-            )
+            async with written or _UNTIMED:
+                response = await session.request(
+                    request.method,
+                    URL(str(url), encoded=True),  # (sent as httpx encoded it: see the module's docstring)
+                    headers=_headers(request, proxy),  # (not a local: see _headers)
+                    data=content,
+                    allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(
+                        # (aiohttp's "connect" bounds the wait for a free connection and the connecting as one: only
+                        # when _connector cannot time the wait itself)
+                        connect=None if _connector().timed else timeout.get("pool"),
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                    server_hostname=request.extensions.get("sni_hostname"),
+                    proxy=None if proxy is None else proxy.url,
+                    proxy_headers=None if proxy is None else proxy.headers,
+                )
             stream: httpx.AsyncByteStream = _ResponseStream(response, request)
             if response.content_length is not None and response.content_length <= READ_AT_ONCE_BYTES:
                 try:
@@ -205,8 +224,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     raise
         except Exception as exc:
             error = _httpx_error(exc, request)
+            if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
+                error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:
-            extensions = {"http_version": b"HTTP/1.1", "reason_phrase": (response.reason or "").encode()}
+            extensions = {"http_version": _version(response.version), "reason_phrase": (response.reason or "").encode()}
             return httpx.Response(
                 response.status, headers=response.raw_headers, stream=stream, request=request, extensions=extensions
             )
@@ -246,6 +267,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await self._closer.aclose()
 
 
+@functools.lru_cache(maxsize=8)
+def _version(version: tuple[int, int] | None) -> bytes:
+    """The answer's HTTP version as httpx names it: ``b"HTTP/1.0"``, ``b"HTTP/1.1"``."""
+    major, minor = version or (1, 1)
+    return b"HTTP/%d.%d" % (major, minor)
+
+
 @functools.lru_cache(maxsize=64)
 def _dotted_quad(host: str) -> str | None:
     """The dotted quad of an IPv4 address written in another form connect() reads (``127.1``, ``2130706433``), which
@@ -253,6 +281,17 @@ def _dotted_quad(host: str) -> str | None:
     them; None for any other host."""
     address = ipv4_address(host)
     return None if address == host else address
+
+
+@functools.cache
+def _max_headers() -> dict[str, Any]:
+    """``max_headers`` for the session, if this aiohttp's takes it (3.13.4 and later)."""
+    import inspect
+
+    import aiohttp
+
+    accepted = "max_headers" in inspect.signature(aiohttp.ClientSession).parameters
+    return {"max_headers": MAX_HEADER_LINES} if accepted else {}
 
 
 def _proxy_named(key: str, value: str) -> httpx.Proxy:
@@ -322,22 +361,40 @@ _TIMED_METHODS = ("_wait_for_available_connection", "_create_connection")
 
 
 @functools.cache
-def _connector() -> type[aiohttp.TCPConnector]:
-    """aiohttp's ``TCPConnector``, timing as httpx does: the wait for a free connection (all ``limit`` of them in
-    use) by the pool timeout, raising ``_PoolTimeout``; making one (its address looked up, connected, TLS, a
-    proxy's CONNECT) by the connect timeout. aiohttp's own ``connect`` timeout bounds both as one, and names both a
+def _connector() -> Any:
+    """aiohttp's ``TCPConnector``, keeping at most ``max_idle`` idle connections (httpx's
+    ``max_keepalive_connections``: a connection given back beyond those is closed), and timing as httpx does: the
+    wait for a free connection (all ``limit`` of them in use) by the pool timeout, raising ``_PoolTimeout``; making
+    one (its address looked up, connected, TLS, a proxy's CONNECT) by the connect timeout. aiohttp's own
+    ``connect`` timeout bounds both as one, and names both a
     ``ConnectionTimeoutError``. (Made when first needed: aiohttp is not imported with ``timeback``.) The wait is a
-    private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, its own ``TCPConnector`` is
-    used, the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
-    ``ConnectTimeout``, and its wait still bounded."""
+    private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, they are not timed
+    (``timed`` is false), the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
+    ``ConnectTimeout``, and its wait still bounded. The idle connections are counted in aiohttp's private pool,
+    ``_conns``, as its ``_release`` puts one back (3.11 to 3.14 at least); without it, none is closed for that."""
     import asyncio
 
     import aiohttp
 
-    if not all(callable(getattr(aiohttp.TCPConnector, name, None)) for name in _TIMED_METHODS):
-        return aiohttp.TCPConnector
-
     class Connector(aiohttp.TCPConnector):
+        timed = False
+
+        def __init__(self, *, max_idle: int | None, **options: Any) -> None:
+            super().__init__(**options)
+            self._max_idle = max_idle
+
+        def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
+            idle = getattr(self, "_conns", None)
+            if self._max_idle is not None and idle is not None and sum(map(len, idle.values())) >= self._max_idle:
+                should_close = True
+            super()._release(key, protocol, should_close=should_close)
+
+    if not all(callable(getattr(aiohttp.TCPConnector, name, None)) for name in _TIMED_METHODS):
+        return Connector
+
+    class TimedConnector(Connector):
+        timed = True
+
         async def _wait_for_available_connection(self, *args: Any) -> None:  # (aiohttp>=3.10.11)
             try:
                 async with asyncio.timeout(_pool_timeout.get()):
@@ -356,7 +413,44 @@ def _connector() -> type[aiohttp.TCPConnector]:
             async with asyncio.timeout(timeout.sock_connect):
                 return await super()._create_connection(req, traces, timeout)
 
-    return Connector
+    return TimedConnector
+
+
+class _WrittenInTime:
+    """A request body given to aiohttp in chunks, each to be written within ``seconds``: the watchdog (entered
+    around the request) is set when aiohttp takes a chunk, reset when it takes the next (the one before then
+    written), and off once it took the last; expired, it cancels the request (a ``WriteTimeout``). Chunks aiohttp
+    takes once the request is done (it answered before the whole body was sent) are not timed."""
+
+    def __init__(self, body: bytes, seconds: float | None) -> None:
+        import asyncio
+
+        self.body, self.seconds = body, seconds
+        self.watchdog = asyncio.timeout(None)
+        self.timing = False  # (while the watchdog's context is entered: rescheduling it is allowed)
+
+    async def __aenter__(self) -> None:
+        await self.watchdog.__aenter__()
+        self.timing = self.seconds is not None
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        self.timing = False
+        await self.watchdog.__aexit__(*exc_info)  # (its TimeoutError, once expired: it suppresses nothing)
+
+    async def __aiter__(self) -> AsyncIterator[memoryview]:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        view = memoryview(self.body)
+        for start in range(0, len(view), WRITE_CHUNK_BYTES):
+            if self.timing:
+                self.watchdog.reschedule(loop.time() + (self.seconds or 0))
+            yield view[start : start + WRITE_CHUNK_BYTES]
+        if self.timing:
+            self.watchdog.reschedule(None)
+
+
+_UNTIMED = contextlib.nullcontext()
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -385,7 +479,8 @@ def _headers(request: httpx.Request, proxy: _Proxy | None) -> list[tuple[str, st
     """The headers aiohttp sends. Made here, not kept in a local of ``handle_async_request``: an error reporter
     records the locals of the frames an error passed through, and these hold the bearer token (or on the token
     endpoint the client secret) and a proxy's password as plain strings."""
-    headers = request.headers.multi_items()
+    encoding = request.headers.encoding  # (multi_items() would lower-case the names: sent as written, as by httpx)
+    headers = [(name.decode(encoding), value.decode(encoding)) for name, value in request.headers.raw]
     if proxy and proxy.headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
         headers += proxy.headers.items()
     return headers
@@ -414,11 +509,12 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientResponseError):
         kind = httpx.RemoteProtocolError  # (the server hung up, or answered what is not HTTP)
     elif isinstance(exc, aiohttp.ClientPayloadError):
-        kind = httpx.ReadError
+        kind = httpx.RemoteProtocolError  # (an answer cut short of its length, or its chunks broken: h11's error)
     elif isinstance(exc, aiohttp.InvalidURL):
         kind = httpx.UnsupportedProtocol
     elif isinstance(exc, aiohttp.ClientOSError):
-        kind = httpx.NetworkError
+        # (a reset connection, say; writing the body too: httpcore then reads the answer, and its error is a read's)
+        kind = httpx.ReadError
     else:
         kind = httpx.TransportError
     text = str(exc) or type(exc).__name__
