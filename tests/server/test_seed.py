@@ -36,10 +36,13 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
         ({"classes": [{"title": "x", "course": {"sourcedId": "nope"}, "terms": [{"sourcedId": "t"}],
                        "org": {"sourcedId": "o"}}]}, "classes[0]: Unknown reference"),
         ({"users": [{"givenName": "no roles"}]}, "users[0]: Invalid request body"),
-        ({"widgets": []}, r"unknown collections in the seed: widgets \(a seed holds orgs, "),
+        ({"widgets": []}, r"unknown collections in the seed: 'widgets' \(a seed holds orgs, "),
         # (the collection a misspelt key likely means: the message named none, nor what a seed holds)
-        ({"school": [], "line_items": []}, r"in the seed: line_items \(lineItems\?\), school \(schools\?\) \(a seed"),
-        ({"teachers": []}, r"in the seed: teachers \(users\?\) \(a seed"),
+        ({"school": [], "line_items": []},
+         r"in the seed: 'line_items' \(lineItems\?\), 'school' \(schools\?\) \(a seed"),
+        ({"teachers": []}, r"in the seed: 'teachers' \(users\?\) \(a seed"),
+        # (quoted: a trailing space read "unknown collections in the seed: schools  (schools?)")
+        ({"schools ": []}, r"in the seed: 'schools ' \(schools\?\) \(a seed"),
     ],
 )  # fmt: skip
 def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict[str, object], message: str) -> None:
@@ -295,3 +298,28 @@ def test_a_seed_nested_past_what_json_decodes_is_refused_not_a_crash(tmp_path: P
     )
     with pytest.raises(SeedError, match="is not JSON: nested too deeply"):
         LocalServer(ServerSettings(seed=str(path)))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # (read again to say where the value is, the seed's nesting raised RecursionError: a 162-line traceback)
+        ('{"a": {"k": 1, "k": 2}, "x": ' + "[" * 200_000 + "]" * 200_000 + "}", "is not JSON: nested too deeply"),
+        ('{"n": ' + "7" * 5000 + ', "x": ' + "[" * 200_000 + "]" * 200_000 + "}", "is not JSON: nested too deeply"),
+        # (as a request body says: "Infinity is not a finite JSON number" named no value of the file)
+        ('{"categories": [{"sourcedId": "c", "title": "C", "metadata": {"n": 1e400}}]}',
+         "categories[0]: category.metadata.n: 1e400 is not a finite JSON number"),
+    ],
+)  # fmt: skip
+def test_a_seed_file_that_does_not_read_is_named_why(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(SeedError) as raised:
+        LocalServer(ServerSettings(seed=str(path)))
+    assert message in str(raised.value)
+
+
+def test_a_seed_file_that_cannot_be_read_is_named_quoted(tmp_path: Path) -> None:
+    # (unquoted, a name of spaces read "cannot read  : No such file or directory")
+    with pytest.raises(SeedError, match=r"^cannot read ' ': No such file"):
+        LocalServer(ServerSettings(seed=" "))

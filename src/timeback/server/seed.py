@@ -53,16 +53,22 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SeedError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SeedError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw, object_pairs_hook=_no_repeated_key)
-    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey; too many digits for int())
+        # (as a request body: a number the server does not take is left marked, named with its record by _body)
+        data = read_json(raw, _no_repeated_key)
+    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey)
         raise _unreadable(path, raw, exc) from None
-    except RecursionError:  # (past some 1,000 levels; a request body so deep is 400)
-        raise SeedError(f"{path} is not JSON: nested too deeply to read") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     if not isinstance(data, dict):
-        raise SeedError(f"{path} must hold a JSON object with one key per collection")
+        raise SeedError(f"{str(path)!r} must hold a JSON object with one key per collection")
     return data
+
+
+def _too_deep(path: Path) -> SeedError:
+    """A seed past some 1,000 levels, which ``json`` cannot read (a request body so deep is 400)."""
+    return SeedError(f"{str(path)!r} is not JSON: nested too deeply to read")
 
 
 class RepeatedKey(ValueError):
@@ -91,24 +97,25 @@ def _marking_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any] | Ref
 
 
 def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
-    """Why ``raw`` did not load, read again, slower, to say where the value it refuses is (a repeated key, or a
-    number as in a request body)."""
+    """Why ``raw`` did not load, read again, slower, to say where the value it refuses is (a repeated key)."""
     try:
         refused = refused_at(read_json(raw, _marking_repeated_keys))
     except ValueError:
         refused = None
+    except RecursionError:  # (deeper in than the key that stopped the first read: a traceback, read again)
+        return _too_deep(path)
     if refused is None:
-        return SeedError(f"{path} is not JSON: {exc}")
+        return SeedError(f"{str(path)!r} is not JSON: {exc}")
     where, message = refused
     return SeedError(f"{where or 'the top-level object'}: {message}")
 
 
 def _with_likely_name(key: str) -> str:
-    """An unknown key of a seed, and the collection it likely means ("school (schools?)")."""
+    """An unknown key of a seed, quoted, and the collection it likely means ("'school' (schools?)")."""
     names = {name.lower(): name for name in LOAD_ORDER}  # ("lineitems", "academic_sessions" too)
     names |= {"students": "users", "teachers": "users"}  # (the API's views of users; not "terms", the nearest)
     likely = difflib.get_close_matches(key.lower().replace("_", ""), names, n=1)
-    return f"{key} ({names[likely[0]]}?)" if likely else key
+    return f"{key!r} ({names[likely[0]]}?)" if likely else repr(key)
 
 
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
@@ -219,7 +226,14 @@ def _later(data: dict[str, Any], collection: str, index: int, target: str, sourc
 
 
 def _body(op: Operation[Any, Any], record: Any) -> bytes:
-    return json.dumps({op.wire_body_key: record}).encode()
+    """The body of ``record``'s request; 400 naming where, as for a request body, for a number the server does not
+    take (``1e400``, 5,000 digits: ``read_json`` marked it, no body can hold it)."""
+    body = {op.wire_body_key: record}
+    try:
+        return json.dumps(body).encode()
+    except TypeError:  # (a Refused: all else in it was read from JSON)
+        where, message = refused_at(body) or ("", "")
+        raise ApiError(400, f"{where}: {message}", code_minor="invaliddata", fields=[(where, message)]) from None
 
 
 def _named(collection: str, index: int, exc: ApiError, later: str = "") -> SeedError:
