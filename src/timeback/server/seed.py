@@ -7,7 +7,8 @@ The file has one key per collection, each a list of records as the API takes the
 
 Every record goes through the same validation and reference checks as a ``POST`` on its collection, in the order
 of ``LOAD_ORDER`` (records a later collection refers to come first; within a list, parents before children), all in
-one transaction: a seed with a bad record stores none of its records.
+one transaction: a seed with a bad record stores none of its records. A user whose agents name a user listed at or
+after it loads without them, and is given them (as a ``PUT``) once its list is loaded: users may name each other.
 
 Each list loads in chunks of ``CHUNK`` records, as a batch ``POST`` does: each record validated alone, then one
 reference check, one stamp and one insert for the chunk. A chunk that fails (or whose records name a later record of
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,12 @@ LOAD_ORDER = (
 CHUNK = 1000  # records checked and inserted together
 
 
-def _create_ops() -> dict[str, Operation[Any, Any]]:
+def _ops(kind: str) -> dict[str, Operation[Any, Any]]:
+    """The operations of ``kind`` ("create", "put") on each collection, by collection."""
     ops = {}
     for operations in (RosteringOperations, GradebookOperations):
         for op in operations.operations():
-            if op.kind == "create" and not op.parents:
+            if op.kind == kind and not op.parents:
                 ops[op.collection] = op
     return ops
 
@@ -121,7 +124,7 @@ def _with_likely_name(key: str) -> str:
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got."""
     data = source if isinstance(source, dict) else _read(Path(source))
-    ops = _create_ops()
+    ops, puts = _ops("create"), _ops("put")
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
         named = [_with_likely_name(key) for key in sorted(unknown)]
@@ -133,8 +136,19 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
             records = data.get(collection, [])
             if not isinstance(records, list):
                 raise SeedError(f"{collection}: must be a list of records")
+            # (a user naming a user listed at or after it: loaded without its agents, given them once all are)
+            held: dict[int, dict[str, list[Any]]] = {}
+            for index, path in _naming_later(_own_table_refs(COLLECTIONS[collection], lists=True), records):
+                held.setdefault(index, {})[path.removesuffix("[]")] = []
+            loading = {**data, collection: [{**r, **held[i]} if i in held else r for i, r in enumerate(records)]}
             for start in range(0, len(records), CHUNK):
-                _load_chunk(service, op, data, collection, start)
+                _load_chunk(service, op, loading, collection, start)
+            for index in held:
+                put, record = puts[collection], records[index]
+                try:
+                    service.handle(put, {"sourced_id": record["sourcedId"]}, {}, _body(put, record), "")
+                except ApiError as exc:
+                    raise _named(collection, index, exc) from None
             counts[collection] = len(records)
     return counts
 
@@ -181,18 +195,27 @@ def _loaded_together(
 def _names_a_later_record(coll: CollectionDef, records: list[dict[str, Any]]) -> bool:
     """Whether a record names one of its own table at or after it in ``records``: a batch's reference check finds
     every record of the batch, where the record's own ``POST`` would find only the records before it."""
-    paths = _own_table_refs(coll)
+    return any(_naming_later(_own_table_refs(coll), records))
+
+
+def _naming_later(paths: list[str], records: list[Any]) -> Iterator[tuple[int, str]]:
+    """(index, path) of each reference at one of ``paths`` that names a record at or after its own in ``records``, of
+    the records that have a sourcedId (as in the seed: one that is not an object, or names none, is not followed)."""
     if not paths:
-        return False
-    place = {record["sourcedId"]: index for index, record in enumerate(records)}
-    return any(
-        place.get(sourced_id, -1) >= index for path in paths for index, _, sourced_id in references(records, path)
-    )
+        return
+    objects = [r if isinstance(r, dict) and isinstance(r.get("sourcedId"), str) else {} for r in records]
+    place = {record["sourcedId"]: index for index, record in enumerate(objects) if record}
+    for path in paths:
+        for index, _, sourced_id in references(objects, path):
+            if place.get(sourced_id, -1) >= index:
+                yield index, path
 
 
-def _own_table_refs(coll: CollectionDef) -> list[str]:
-    """The reference paths of ``coll`` to records of its own table (a parent, a user's agents)."""
-    return [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+def _own_table_refs(coll: CollectionDef, *, lists: bool = False) -> list[str]:
+    """The reference paths of ``coll`` to records of its own table (a parent, a user's agents); ``lists``: only those
+    to a list of them (a user's agents, which may name each other, where parents may not go round in a circle)."""
+    own = [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+    return [path for path in own if path.endswith("[]")] if lists else own
 
 
 def _named_later(op: Operation[Any, Any], data: dict[str, Any], collection: str, index: int, exc: ApiError) -> str:
