@@ -196,7 +196,7 @@ def _refused(result: Result, option: str, message: str) -> None:
         ('{"users": [{"givenName": "no roles"}]}', "users[0]: Invalid request body"),
         # (Python's own message for too many digits told how to change the server's interpreter)
         ('{"categories": [{"sourcedId": "c", "title": "C", "metadata": {"n": [1, ' + "7" * 5000 + "]}}]}",
-         "categories[0].metadata.n[1]: an integer of 5,000 digits, over the 4,300 the server takes"),
+         "categories[0]: category.metadata.n[1]: an integer of 5,000 digits, over the 4,300 the server takes"),
         # (a repeated key: json's last one won, and the first list of schools was dropped without a word)
         ('{"schools": [{"sourcedId": "a", "name": "A", "type": "school"}], "schools": []}',
          "the top-level object: repeats the key 'schools'"),

@@ -152,3 +152,17 @@ def test_a_stopped_server_cannot_be_reset() -> None:
     server.stop()
     with pytest.raises(RuntimeError, match="stopped"):
         server.reset()
+
+
+def test_reset_reads_a_relative_seed_path_from_where_the_server_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (read again from the directory of the moment: a test that had changed directory got "cannot read")
+    (tmp_path / "roster.json").write_text(json.dumps(demo_roster()))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with LocalServer(ServerSettings(seed="roster.json")) as server:
+        started = _stored_rows(server)
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        server.reset()
+        assert _stored_rows(server) == started

@@ -15,7 +15,7 @@ from timeback._demo import CLASS, STUDENTS, demo_roster
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server import ServerSettings, seed as seed_module
 from timeback.server.runner import LocalServer
-from timeback.server.seed import LOAD_ORDER, SeedError, _create_ops, load_seed
+from timeback.server.seed import LOAD_ORDER, SeedError, _ops, load_seed
 from timeback.server.service import GradebookService
 
 
@@ -36,10 +36,13 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
         ({"classes": [{"title": "x", "course": {"sourcedId": "nope"}, "terms": [{"sourcedId": "t"}],
                        "org": {"sourcedId": "o"}}]}, "classes[0]: Unknown reference"),
         ({"users": [{"givenName": "no roles"}]}, "users[0]: Invalid request body"),
-        ({"widgets": []}, r"unknown collections in the seed: widgets \(a seed holds orgs, "),
+        ({"widgets": []}, r"unknown collections in the seed: 'widgets' \(a seed holds orgs, "),
         # (the collection a misspelt key likely means: the message named none, nor what a seed holds)
-        ({"school": [], "line_items": []}, r"in the seed: line_items \(lineItems\?\), school \(schools\?\) \(a seed"),
-        ({"teachers": []}, r"in the seed: teachers \(users\?\) \(a seed"),
+        ({"school": [], "line_items": []},
+         r"in the seed: 'line_items' \(lineItems\?\), 'school' \(schools\?\) \(a seed"),
+        ({"teachers": []}, r"in the seed: 'teachers' \(users\?\) \(a seed"),
+        # (quoted: a trailing space read "unknown collections in the seed: schools  (schools?)")
+        ({"schools ": []}, r"in the seed: 'schools ' \(schools\?\) \(a seed"),
     ],
 )  # fmt: skip
 def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict[str, object], message: str) -> None:
@@ -125,7 +128,7 @@ def _every_collection(results: int) -> dict[str, Any]:
 
 def _one_at_a_time(service: GradebookService, data: dict[str, Any]) -> None:
     """What ``load_seed`` did before it loaded in chunks: each record a POST of its own, the same as the API's."""
-    ops = _create_ops()
+    ops = _ops("create")
     with service.storage.all_or_nothing():
         for collection in LOAD_ORDER:
             op = ops[collection]
@@ -209,9 +212,9 @@ def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:
         ("enrollments", 3, {"school": {"sourcedId": "school-2"}},
          "Not the class's school: enrollment.school.sourcedId: 'school-2' is not the school of class 'class-1' "
          "('school-1')"),
-        ("users", 6, {"agents": [{"sourcedId": "teacher-1"}]},  # (a user of the same list, after it)
-         "Unknown reference: user.agents[0].sourcedId: unknown user 'teacher-1' ('teacher-1' comes later, at "
-         "users[7]: within a list, a record must come before those that name it)"),
+        # (a user after it, set once the list is loaded, and one nowhere: named where the record has it)
+        ("users", 6, {"agents": [{"sourcedId": "teacher-1"}, {"sourcedId": "nobody"}]},
+         "Unknown reference: user.agents[1].sourcedId: unknown user 'nobody'"),
         ("orgs", 1, {"parent": {"sourcedId": "school-0"}}, "Circular parent: org.parent.sourcedId: the record itself"),
         ("assessmentLineItems", 1, {"parentAssessmentLineItem": {"sourcedId": "ali-3"}},
          "Unknown reference: assessmentLineItem.parentAssessmentLineItem.sourcedId: unknown assessment line item "
@@ -295,3 +298,70 @@ def test_a_seed_nested_past_what_json_decodes_is_refused_not_a_crash(tmp_path: P
     )
     with pytest.raises(SeedError, match="is not JSON: nested too deeply"):
         LocalServer(ServerSettings(seed=str(path)))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # (read again to say where the value is, the seed's nesting raised RecursionError: a 162-line traceback)
+        ('{"a": {"k": 1, "k": 2}, "x": ' + "[" * 200_000 + "]" * 200_000 + "}", "is not JSON: nested too deeply"),
+        ('{"n": ' + "7" * 5000 + ', "x": ' + "[" * 200_000 + "]" * 200_000 + "}", "is not JSON: nested too deeply"),
+        # (as a request body says: "Infinity is not a finite JSON number" named no value of the file)
+        ('{"categories": [{"sourcedId": "c", "title": "C", "metadata": {"n": 1e400}}]}',
+         "categories[0]: category.metadata.n: 1e400 is not a finite JSON number"),
+    ],
+)  # fmt: skip
+def test_a_seed_file_that_does_not_read_is_named_why(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(SeedError) as raised:
+        LocalServer(ServerSettings(seed=str(path)))
+    assert message in str(raised.value)
+
+
+def test_a_seed_file_that_cannot_be_read_is_named_quoted(tmp_path: Path) -> None:
+    # (unquoted, a name of spaces read "cannot read  : No such file or directory")
+    with pytest.raises(SeedError, match=r"^cannot read ' ': No such file"):
+        LocalServer(ServerSettings(seed=" "))
+
+
+def _user(sourced_id: str, *agents: str) -> dict[str, Any]:
+    return {"sourcedId": sourced_id, "enabledUser": True, "givenName": "G", "familyName": sourced_id,
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "s1"}}],
+            "agents": [{"sourcedId": agent} for agent in agents]}  # fmt: skip
+
+
+@pytest.mark.parametrize("chunk", [1000, 1])
+def test_users_naming_each_other_as_agents_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    # (the API holds them, by a POST of each and a PUT of the first; the seed refused either order, saying the one
+    # named "comes later": each user is loaded without the agents listed after it, which are then set)
+    monkeypatch.setattr(seed_module, "CHUNK", chunk)
+    data = {
+        "schools": [{"sourcedId": "s1", "name": "S", "type": "school"}],
+        "users": [_user("kid", "mom", "dad"), _user("mom", "kid"), _user("dad", "kid", "dad"), _user("gran", "mom")],
+    }
+    seed = tmp_path / "family.json"
+    seed.write_text(json.dumps(data))
+    with LocalServer(ServerSettings(seed=str(seed))) as server, Timeback(**server.client_kwargs()) as client:
+        for user in data["users"]:
+            stored = client.oneroster.rostering.get_user(sourced_id=user["sourcedId"]).user
+            assert [agent.sourcedId for agent in stored.agents or []] == [a["sourcedId"] for a in user["agents"]]
+    # (all or nothing still: an enrollment that fails after them leaves none of the users)
+    data["enrollments"] = [{"sourcedId": "e", "user": {"sourcedId": "kid"}, "class": {"sourcedId": "nope"},
+                            "role": "student"}]  # fmt: skip
+    _loads_nothing(
+        tmp_path, data, "enrollments[0]: Unknown reference: enrollment.class.sourcedId: unknown class 'nope'"
+    )
+
+
+def test_a_user_without_a_sourced_id_naming_a_later_agent_is_named_as_later(tmp_path: Path) -> None:
+    # (the server gives it an id; it is not loaded first and given its agents after: that PUT needs its id)
+    kid = _user("kid", "mom")
+    del kid["sourcedId"]
+    data = {"schools": [{"sourcedId": "s1", "name": "S", "type": "school"}], "users": [kid, _user("mom")]}
+    _loads_nothing(
+        tmp_path,
+        data,
+        "users[0]: Unknown reference: user.agents[0].sourcedId: unknown user 'mom' ('mom' comes later, at users[1]: "
+        "within a list, a record must come before those that name it)",
+    )

@@ -11,6 +11,7 @@ import logging
 import socket
 import threading
 import time
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -87,6 +88,8 @@ class LocalServer:
         """``storage``: serve an existing store (two servers, e.g. one with faults and one without, on one store).
         ``tls``: (certificate file, key file) to serve HTTPS."""
         self.settings = settings or ServerSettings()
+        # (reset() reads it again: from the directory it was given in, wherever the process has gone since)
+        self._seed = Path(self.settings.seed).absolute() if self.settings.seed else None
         self._owns_storage = storage is None
         if self.settings.workers > 1:  # (before its app maps the file)
             count_failed_logins_anew(self.settings.database)
@@ -137,8 +140,9 @@ class LocalServer:
 
     def reset(self) -> None:
         """Removes every record (``tobedeleted`` ones too), then loads the seed again if one was given
-        (``settings.seed``, its file read again): the data as right after start, in one write transaction (nothing
-        changed if the seed no longer loads), while the server keeps serving. Clients and their tokens stay valid.
+        (``settings.seed``, its file read again; a relative path from the directory the server was made in): the
+        data as right after start, in one write transaction (nothing changed if the seed no longer loads), while the
+        server keeps serving. Clients and their tokens stay valid.
         Requests in flight are served before or after it, as any write. With a ``storage`` shared by two servers,
         both see it emptied."""
         if self._stopped:
@@ -146,8 +150,8 @@ class LocalServer:
         storage = self.app.state.storage
         with storage.all_or_nothing():
             storage.delete_all()
-            if self.settings.seed:
-                load_seed(self.app.state.service, self.settings.seed)
+            if self._seed is not None:
+                load_seed(self.app.state.service, self._seed)
 
     def start(self) -> Self:
         if self._stopped:  # (its thread runs once, and its socket and storage are closed)

@@ -7,7 +7,8 @@ The file has one key per collection, each a list of records as the API takes the
 
 Every record goes through the same validation and reference checks as a ``POST`` on its collection, in the order
 of ``LOAD_ORDER`` (records a later collection refers to come first; within a list, parents before children), all in
-one transaction: a seed with a bad record stores none of its records.
+one transaction: a seed with a bad record stores none of its records. A user whose agents name a user listed at or
+after it loads without them, and is given them (as a ``PUT``) once its list is loaded: users may name each other.
 
 Each list loads in chunks of ``CHUNK`` records, as a batch ``POST`` does: each record validated alone, then one
 reference check, one stamp and one insert for the chunk. A chunk that fails (or whose records name a later record of
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,12 @@ LOAD_ORDER = (
 CHUNK = 1000  # records checked and inserted together
 
 
-def _create_ops() -> dict[str, Operation[Any, Any]]:
+def _ops(kind: str) -> dict[str, Operation[Any, Any]]:
+    """The operations of ``kind`` ("create", "put") on each collection, by collection."""
     ops = {}
     for operations in (RosteringOperations, GradebookOperations):
         for op in operations.operations():
-            if op.kind == "create" and not op.parents:
+            if op.kind == kind and not op.parents:
                 ops[op.collection] = op
     return ops
 
@@ -53,16 +56,22 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SeedError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SeedError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw, object_pairs_hook=_no_repeated_key)
-    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey; too many digits for int())
+        # (as a request body: a number the server does not take is left marked, named with its record by _body)
+        data = read_json(raw, _no_repeated_key)
+    except ValueError as exc:  # (JSONDecodeError, UnicodeDecodeError, RepeatedKey)
         raise _unreadable(path, raw, exc) from None
-    except RecursionError:  # (past some 1,000 levels; a request body so deep is 400)
-        raise SeedError(f"{path} is not JSON: nested too deeply to read") from None
+    except RecursionError:
+        raise _too_deep(path) from None
     if not isinstance(data, dict):
-        raise SeedError(f"{path} must hold a JSON object with one key per collection")
+        raise SeedError(f"{str(path)!r} must hold a JSON object with one key per collection")
     return data
+
+
+def _too_deep(path: Path) -> SeedError:
+    """A seed past some 1,000 levels, which ``json`` cannot read (a request body so deep is 400)."""
+    return SeedError(f"{str(path)!r} is not JSON: nested too deeply to read")
 
 
 class RepeatedKey(ValueError):
@@ -91,30 +100,31 @@ def _marking_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any] | Ref
 
 
 def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
-    """Why ``raw`` did not load, read again, slower, to say where the value it refuses is (a repeated key, or a
-    number as in a request body)."""
+    """Why ``raw`` did not load, read again, slower, to say where the value it refuses is (a repeated key)."""
     try:
         refused = refused_at(read_json(raw, _marking_repeated_keys))
     except ValueError:
         refused = None
+    except RecursionError:  # (deeper in than the key that stopped the first read: a traceback, read again)
+        return _too_deep(path)
     if refused is None:
-        return SeedError(f"{path} is not JSON: {exc}")
+        return SeedError(f"{str(path)!r} is not JSON: {exc}")
     where, message = refused
     return SeedError(f"{where or 'the top-level object'}: {message}")
 
 
 def _with_likely_name(key: str) -> str:
-    """An unknown key of a seed, and the collection it likely means ("school (schools?)")."""
+    """An unknown key of a seed, quoted, and the collection it likely means ("'school' (schools?)")."""
     names = {name.lower(): name for name in LOAD_ORDER}  # ("lineitems", "academic_sessions" too)
     names |= {"students": "users", "teachers": "users"}  # (the API's views of users; not "terms", the nearest)
     likely = difflib.get_close_matches(key.lower().replace("_", ""), names, n=1)
-    return f"{key} ({names[likely[0]]}?)" if likely else key
+    return f"{key!r} ({names[likely[0]]}?)" if likely else repr(key)
 
 
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got."""
     data = source if isinstance(source, dict) else _read(Path(source))
-    ops = _create_ops()
+    ops, puts = _ops("create"), _ops("put")
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
         named = [_with_likely_name(key) for key in sorted(unknown)]
@@ -126,8 +136,19 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
             records = data.get(collection, [])
             if not isinstance(records, list):
                 raise SeedError(f"{collection}: must be a list of records")
+            # (a user naming a user listed at or after it: loaded without its agents, given them once all are)
+            held: dict[int, dict[str, list[Any]]] = {}
+            for index, path in _naming_later(_own_table_refs(COLLECTIONS[collection], lists=True), records):
+                held.setdefault(index, {})[path.removesuffix("[]")] = []
+            loading = {**data, collection: [{**r, **held[i]} if i in held else r for i, r in enumerate(records)]}
             for start in range(0, len(records), CHUNK):
-                _load_chunk(service, op, data, collection, start)
+                _load_chunk(service, op, loading, collection, start)
+            for index in held:
+                put, record = puts[collection], records[index]
+                try:
+                    service.handle(put, {"sourced_id": record["sourcedId"]}, {}, _body(put, record), "")
+                except ApiError as exc:
+                    raise _named(collection, index, exc) from None
             counts[collection] = len(records)
     return counts
 
@@ -174,18 +195,27 @@ def _loaded_together(
 def _names_a_later_record(coll: CollectionDef, records: list[dict[str, Any]]) -> bool:
     """Whether a record names one of its own table at or after it in ``records``: a batch's reference check finds
     every record of the batch, where the record's own ``POST`` would find only the records before it."""
-    paths = _own_table_refs(coll)
+    return any(_naming_later(_own_table_refs(coll), records))
+
+
+def _naming_later(paths: list[str], records: list[Any]) -> Iterator[tuple[int, str]]:
+    """(index, path) of each reference at one of ``paths`` that names a record at or after its own in ``records``, of
+    the records that have a sourcedId (as in the seed: one that is not an object, or names none, is not followed)."""
     if not paths:
-        return False
-    place = {record["sourcedId"]: index for index, record in enumerate(records)}
-    return any(
-        place.get(sourced_id, -1) >= index for path in paths for index, _, sourced_id in references(records, path)
-    )
+        return
+    objects = [r if isinstance(r, dict) and isinstance(r.get("sourcedId"), str) else {} for r in records]
+    place = {record["sourcedId"]: index for index, record in enumerate(objects) if record}
+    for path in paths:
+        for index, _, sourced_id in references(objects, path):
+            if place.get(sourced_id, -1) >= index:
+                yield index, path
 
 
-def _own_table_refs(coll: CollectionDef) -> list[str]:
-    """The reference paths of ``coll`` to records of its own table (a parent, a user's agents)."""
-    return [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+def _own_table_refs(coll: CollectionDef, *, lists: bool = False) -> list[str]:
+    """The reference paths of ``coll`` to records of its own table (a parent, a user's agents); ``lists``: only those
+    to a list of them (a user's agents, which may name each other, where parents may not go round in a circle)."""
+    own = [path for path, target in coll.refs.items() if COLLECTIONS[target].table == coll.table]
+    return [path for path in own if path.endswith("[]")] if lists else own
 
 
 def _named_later(op: Operation[Any, Any], data: dict[str, Any], collection: str, index: int, exc: ApiError) -> str:
@@ -219,7 +249,14 @@ def _later(data: dict[str, Any], collection: str, index: int, target: str, sourc
 
 
 def _body(op: Operation[Any, Any], record: Any) -> bytes:
-    return json.dumps({op.wire_body_key: record}).encode()
+    """The body of ``record``'s request; 400 naming where, as for a request body, for a number the server does not
+    take (``1e400``, 5,000 digits: ``read_json`` marked it, no body can hold it)."""
+    body = {op.wire_body_key: record}
+    try:
+        return json.dumps(body).encode()
+    except TypeError:  # (a Refused: all else in it was read from JSON)
+        where, message = refused_at(body) or ("", "")
+        raise ApiError(400, f"{where}: {message}", code_minor="invaliddata", fields=[(where, message)]) from None
 
 
 def _named(collection: str, index: int, exc: ApiError, later: str = "") -> SeedError:
