@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import http.client as http_client
 import itertools
 import json
 import logging
@@ -562,6 +563,52 @@ def test_a_content_encoded_body_is_415_naming_the_encoding(
     assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
     identity = {**headers, "Content-Encoding": "Identity"}  # (no encoding, said: taken)
     assert authed.put(f"{GB}/categories/{sourced_id}", content=body, headers=identity).status_code == 201
+
+
+def _chunked(server: LocalServer, method: str, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """A request whose body is sent chunked under the ``Transfer-Encoding`` in ``headers`` (httpx sends its own)."""
+    url = urlsplit(server.url)
+    connection = http_client.HTTPConnection(url.hostname or "", url.port)
+    try:
+        connection.request(method, path, body=body, headers=headers, encode_chunked=True)
+        answer = connection.getresponse()
+        return httpx.Response(answer.status, headers=answer.getheaders(), content=answer.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("coding", "encode"), [("gzip, chunked", gzip.compress), ("br, chunked", bytes)])
+def test_a_body_in_a_transfer_coding_other_than_chunked_is_501_naming_it(
+    server: LocalServer, authed: httpx.Client, coding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    """``Transfer-Encoding`` was ignored past the chunks: a gzip body was 400 "not valid UTF-8 (byte 0x8b at offset
+    1)", a plain one that said gzip was stored. The server decodes no transfer coding but chunked: 501 (RFC 9112
+    section 6.1), before the body is read; the token endpoint's form likewise (its Content-Encoding too, 415)."""
+    sourced_id = uid("c")
+    body = json.dumps({"category": {"title": "Homework"}}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Transfer-Encoding": coding,
+        "Authorization": authed.headers["Authorization"],
+    }
+    refused = _chunked(server, "PUT", f"{GB}/categories/{sourced_id}", encode(body), headers)
+    assert refused.status_code == 501, refused.text
+    assert details(refused) == ["body"]
+    assert f"received Transfer-Encoding {coding}" in refused.json()["imsx_description"]
+    assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
+    plain = {**headers, "Transfer-Encoding": "Chunked"}  # (chunked alone: taken)
+    assert _chunked(server, "PUT", f"{GB}/categories/{sourced_id}", body, plain).status_code == 201
+    form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}".encode()
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": coding}
+    refused = _chunked(server, "POST", "/oauth2/token", encode(form), form_headers)
+    assert refused.status_code == 501 and refused.json()["error"] == "invalid_request", refused.text
+    assert f"received Transfer-Encoding {coding}" in refused.json()["error_description"]
+    content_coded = {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": coding.split(",")[0]}
+    encoded = authed.post("/oauth2/token", content=encode(form), headers=content_coded)
+    assert encoded.status_code == 415 and encoded.json()["error"] == "invalid_request", encoded.text
+    assert encoded.headers["Accept-Encoding"] == "identity"
+    plain_form = {**form_headers, "Transfer-Encoding": "chunked"}
+    assert _chunked(server, "POST", "/oauth2/token", form, plain_form).status_code == 200
 
 
 @pytest.mark.parametrize(

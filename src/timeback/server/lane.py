@@ -34,7 +34,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
-from timeback.server.bodies import check_content_encoding, check_media_type, read_body
+from timeback.server.bodies import check_content_encoding, check_media_type, check_transfer_encoding, read_body
 from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
@@ -124,7 +124,7 @@ class OperationLane:
         try:
             authorization = b""
             content_length = content_type = None
-            content_encoding = b""
+            content_encoding = transfer_encoding = b""
             for name, value in scope["headers"]:
                 if name == b"authorization" and not authorization:
                     authorization = value
@@ -134,6 +134,8 @@ class OperationLane:
                     content_type = value
                 elif name == b"content-encoding":  # (every line: each names codings applied)
                     content_encoding += b"," + value if content_encoding else value
+                elif name == b"transfer-encoding":
+                    transfer_encoding += b"," + value if transfer_encoding else value
             token = bearer_token(authorization.decode("latin-1"))
             tokens: TokenStore = self.state.tokens
             if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
@@ -144,6 +146,8 @@ class OperationLane:
                     check_media_type(content_type)  # (before the body is read: as for a refused token or scope)
                 if content_encoding:
                     check_content_encoding(content_encoding)
+                if transfer_encoding:
+                    check_transfer_encoding(transfer_encoding)
                 settings = service.settings
                 body = await read_body(receive, content_length, settings.max_body_bytes, settings.body_timeout_seconds)
                 if body is None:
