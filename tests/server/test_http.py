@@ -476,6 +476,26 @@ def test_a_singular_query_parameter_given_twice_is_400_naming_it(
     assert f"'{name}' was given {len(values)} times" in response.json()["imsx_description"]
 
 
+def test_a_query_parameter_that_is_not_text_is_400_naming_it(server: LocalServer, authed: httpx.Client) -> None:
+    """The query was decoded with each byte that is not UTF-8 as U+FFFD: ``sourcedId='caf%E9'`` and ``'caf%E8'``
+    both matched the record ``caf\ufffd``. Refused as the path is (``The path: not UTF-8 ...``)."""
+    stem = uid("caf")
+    stored = httpx.URL(f"{server.url}{GB}/categories/{stem}%EF%BF%BD")  # (U+FFFD itself, as UTF-8: an id like others)
+    assert authed.send(authed.build_request("PUT", stored, json={"category": {"title": "T"}})).status_code == 201
+    for sent, where in [(f"filter=sourcedId%3D'{stem}%E9'", "filter"), (f"filter=sourcedId%3D'{stem}%E8'", "filter"),
+                        ("limit=1&fields=sourcedId,title%FF", "fields"), ("fi%C3lter=x", "fi\ufffdlter")]:  # fmt: skip
+        url = httpx.URL(f"{server.url}{GB}/categories?{sent}")  # (the escapes as written)
+        assert authed.send(authed.build_request("HEAD", url)).status_code == 400
+        refused = authed.send(authed.build_request("GET", url))
+        assert refused.status_code == 400 and details(refused) == [where], (sent, refused.text)
+        assert code_minor(refused) == "invaliddata"
+        assert refused.json()["imsx_description"].startswith(f"The query parameter {where}: not UTF-8 "), refused.text
+    by_id = httpx.URL(f"{server.url}{GB}/categories/{stem}%EF%BF%BD?fields=title%E9")
+    assert authed.send(authed.build_request("GET", by_id)).status_code == 400
+    text = httpx.URL(f"{server.url}{GB}/categories?filter=sourcedId%3D'{stem}%EF%BF%BD'&fields=sourcedId")
+    assert authed.send(authed.build_request("GET", text)).json()["categories"] == [{"sourcedId": f"{stem}\ufffd"}]
+
+
 def test_fields_stays_repeatable_and_a_read_by_id_ignores_what_it_does_not_read(
     authed: httpx.Client, client: Timeback
 ) -> None:

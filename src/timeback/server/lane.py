@@ -159,6 +159,8 @@ class OperationLane:
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
+                if b"%" in scope["query_string"]:
+                    _check_query_text(scope["query_string"])
                 query = QueryParams(scope["query_string"])
                 # (reads only: a write stopped halfway would be rolled back with the writes committing with it in
                 # the lane's shared transaction, and a write's time is bounded by its body's limits anyway)
@@ -412,6 +414,22 @@ def _check_path_text(scope: dict[str, Any], params: dict[str, str]) -> None:
             return
         message = "holds U+FFFF, a Unicode noncharacter"
     raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
+
+
+def _check_query_text(query_string: bytes) -> None:
+    """400 naming a query parameter whose percent-decoded bytes are not UTF-8 text: the query is decoded with each
+    bad byte as U+FFFD too, so ``filter=sourcedId='caf%E9'`` and ``'caf%E8'`` both matched the record ``caf\ufffd``
+    (as ``_check_path_text`` for the path)."""
+    for parameter in query_string.split(b"&"):
+        try:
+            for part in parameter.partition(b"=")[::2]:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            name = unquote_to_bytes(parameter.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "replace")
+            message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
+            raise ApiError(
+                400, f"The query parameter {name}: {message}.", code_minor="invaliddata", fields=[(name, message)]
+            ) from None
 
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:
