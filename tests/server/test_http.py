@@ -16,13 +16,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, result_body, uid
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
@@ -429,6 +429,32 @@ def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client:
         assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served
 
 
+def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
+    server: LocalServer, authed: httpx.Client, client: Timeback
+) -> None:
+    """The Link header carried the path as sent: ``/schools/a>b/scoreScales`` made ``<http://.../a>b/...>``, no URI
+    (the ``>`` ends it early). What a URI may not hold is percent-encoded, the escapes sent kept as they are."""
+    school = f'{uid("s")}a>b"|\\^`{{}} é%'
+    roster = make_roster(client, ids={"school": school})
+    client.oneroster.gradebook.put_score_scale(
+        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
+                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
+    )  # fmt: skip
+    escaped = school.replace("%", "%25").replace(" ", "%20").replace("é", "%C3%A9")  # (the rest sent as they are)
+    bearer = {"Authorization": authed.headers["Authorization"]}
+    page = _as_is(server, "GET", f"{GB}/schools/{escaped}/scoreScales?limit=1", bearer)
+    assert page.status_code == 200 and page.json()["totalCount"] == 2, page.text
+    links = dict((rel, target) for target, rel in re.findall(r'<([^>]*)>; rel="([a-z]+)"', page.headers["Link"]))
+    assert set(links) == {"first", "next", "last"}, page.headers["Link"]
+    for target in links.values():
+        assert re.fullmatch(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", target), target  # (RFC 3986's characters)
+        assert urlsplit(target).path == f"{GB}/schools/{quote(school, safe='')}/scoreScales"
+    assert authed.get(links["first"]).json() == page.json()
+    assert authed.get(links["next"]).json()["offset"] == 1
+    sdk = client.oneroster.gradebook.get_score_scales_for_school(school_sourced_id=school, limit=1)
+    assert [len(p) for p in sdk.iter_pages()] == [1, 1]  # (the SDK pages by offset, not by the links)
+
+
 def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) -> None:
     """Each link repeats the query: a 1,000-value ``@`` list made a 150 KB header, past what aiohttp (8,190 bytes
     a line), httpx (100 KB a head) and curl read, so the client failed on a 200. ``X-Total-Count`` stays."""
@@ -585,12 +611,15 @@ def test_a_content_encoded_body_is_415_naming_the_encoding(
     assert authed.put(f"{GB}/categories/{sourced_id}", content=body, headers=identity).status_code == 201
 
 
-def _chunked(server: LocalServer, method: str, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    """A request whose body is sent chunked under the ``Transfer-Encoding`` in ``headers`` (httpx sends its own)."""
+def _as_is(
+    server: LocalServer, method: str, path: str, headers: dict[str, str], body: bytes = b"", chunked: bool = False
+) -> httpx.Response:
+    """A request sent as written, which httpx would not send: its path's characters unescaped (httpx escapes some),
+    a body sent chunked under the ``Transfer-Encoding`` in ``headers`` (httpx sends its own)."""
     url = urlsplit(server.url)
     connection = http_client.HTTPConnection(url.hostname or "", url.port)
     try:
-        connection.request(method, path, body=body, headers=headers, encode_chunked=True)
+        connection.request(method, path, body=body or None, headers=headers, encode_chunked=chunked)
         answer = connection.getresponse()
         return httpx.Response(answer.status, headers=answer.getheaders(), content=answer.read())
     finally:
@@ -611,16 +640,16 @@ def test_a_body_in_a_transfer_coding_other_than_chunked_is_501_naming_it(
         "Transfer-Encoding": coding,
         "Authorization": authed.headers["Authorization"],
     }
-    refused = _chunked(server, "PUT", f"{GB}/categories/{sourced_id}", encode(body), headers)
+    refused = _as_is(server, "PUT", f"{GB}/categories/{sourced_id}", headers, encode(body), chunked=True)
     assert refused.status_code == 501, refused.text
     assert details(refused) == ["body"]
     assert f"received Transfer-Encoding {coding}" in refused.json()["imsx_description"]
     assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
     plain = {**headers, "Transfer-Encoding": "Chunked"}  # (chunked alone: taken)
-    assert _chunked(server, "PUT", f"{GB}/categories/{sourced_id}", body, plain).status_code == 201
+    assert _as_is(server, "PUT", f"{GB}/categories/{sourced_id}", plain, body, chunked=True).status_code == 201
     form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}".encode()
     form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": coding}
-    refused = _chunked(server, "POST", "/oauth2/token", encode(form), form_headers)
+    refused = _as_is(server, "POST", "/oauth2/token", form_headers, encode(form), chunked=True)
     assert refused.status_code == 501 and refused.json()["error"] == "invalid_request", refused.text
     assert f"received Transfer-Encoding {coding}" in refused.json()["error_description"]
     content_coded = {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": coding.split(",")[0]}
@@ -628,7 +657,7 @@ def test_a_body_in_a_transfer_coding_other_than_chunked_is_501_naming_it(
     assert encoded.status_code == 415 and encoded.json()["error"] == "invalid_request", encoded.text
     assert encoded.headers["Accept-Encoding"] == "identity"
     plain_form = {**form_headers, "Transfer-Encoding": "chunked"}
-    assert _chunked(server, "POST", "/oauth2/token", form, plain_form).status_code == 200
+    assert _as_is(server, "POST", "/oauth2/token", plain_form, form, chunked=True).status_code == 200
 
 
 @pytest.mark.parametrize(
