@@ -455,6 +455,15 @@ def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
     assert [len(p) for p in sdk.iter_pages()] == [1, 1]  # (the SDK pages by offset, not by the links)
 
 
+def test_a_local_server_takes_no_forwarded_headers(server: LocalServer, authed: httpx.Client) -> None:
+    """uvicorn takes X-Forwarded-Proto and X-Forwarded-For from loopback by default: any local client made the Link
+    header's URLs https (and itself any client address). A local server is behind no proxy."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    page = authed.get(f"{GB}/categories", params={"limit": "1"}, headers=forwarded)
+    assert page.status_code == 200, page.text
+    assert page.headers["Link"].startswith(f"<{server.url}{GB}/categories?"), page.headers["Link"]
+
+
 def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) -> None:
     """Each link repeats the query: a 1,000-value ``@`` list made a 150 KB header, past what aiohttp (8,190 bytes
     a line), httpx (100 KB a head) and curl read, so the client failed on a 200. ``X-Total-Count`` stays."""
