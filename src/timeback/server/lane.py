@@ -421,14 +421,15 @@ def _check_query_text(query_string: bytes) -> None:
     bad byte as U+FFFD too, so ``filter=sourcedId='caf%E9'`` and ``'caf%E8'`` both matched the record ``caf\ufffd``
     (as ``_check_path_text`` for the path)."""
     for parameter in query_string.split(b"&"):
+        name, _, value = parameter.partition(b"=")
         try:
-            for part in parameter.partition(b"=")[::2]:
+            for part in (name, value):
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError as exc:
-            name = unquote_to_bytes(parameter.partition(b"=")[0].replace(b"+", b" ")).decode("utf-8", "replace")
+            where = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
             message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
             raise ApiError(
-                400, f"The query parameter {name}: {message}.", code_minor="invaliddata", fields=[(name, message)]
+                400, f"The query parameter {where}: {message}.", code_minor="invaliddata", fields=[(where, message)]
             ) from None
 
 

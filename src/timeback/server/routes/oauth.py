@@ -191,7 +191,7 @@ async def _token(request: Request) -> JSONResponse:
     except ApiError as exc:  # (before the credentials are looked at: not a failed attempt)
         if isinstance(exc, BodyTooLarge):  # (the API's advice, fewer records, is not for a token request)
             exc = BodyTooLarge(MAX_FORM_BYTES, "a token request is a form of a few short fields")
-        # (a refused body's headers close the connection: the rest of it is not read)
+        # (a 413's and a 408's headers close the connection: the rest of the body is not read)
         return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields,
                             headers=exc.headers)  # fmt: skip
     if raw is None:
