@@ -957,6 +957,29 @@ def test_serve_access_log_names_each_requests_id(tmp_path: Path, workers: str) -
     assert lines[1][0].endswith(" 404 Not Found request_id=trace-7f3a"), lines
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_names_the_peer_not_what_x_forwarded_for_says(tmp_path: Path, workers: str) -> None:
+    # (uvicorn trusted X-Forwarded-For from loopback by default: any local client's header was the line's client,
+    # verbatim, a space, quote or tab in it forging the line's fields, which request ids are restricted against)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    forged = ['a b c - "GET /admin HTTP/1.1" 200 OK', "evil\tTAB", "203.0.113.9"]
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        with httpx.Client() as http:
+            for n, sent in enumerate(forged):
+                answer = http.get(f"http://127.0.0.1:{port}/health?xff={n}", headers={"X-Forwarded-For": sent})
+                assert answer.status_code == 200
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    lines = [line for line in output.splitlines() if "?xff=" in line]
+    assert len(lines) == len(forged), output
+    for line in lines:
+        assert re.search(r' 127\.0\.0\.1:\d+ - "GET /health\?xff=\d HTTP/1\.1" 200 OK request_id=\w+$', line), line
+    assert "/admin" not in output and "evil" not in output and "203.0.113.9" not in output, output
+
+
 # Marks when serve opens the seed file (Python's audit event "open"): the test stops it while it loads the seed.
 _MARK_SEED_OPENED = """import os, sys
 def _mark(event, args):

@@ -95,6 +95,10 @@ def _listen(host: str, port: int) -> Any:
 # whose body a client trickles in held it forever (a byte every 5 s resets every timer), and a stalled one for the
 # 30 s of its 408, past the 10 s `docker stop` waits before SIGKILL. An answer takes milliseconds.
 SHUTDOWN_GRACE_SECONDS = 8
+# uvicorn's default takes X-Forwarded-For and X-Forwarded-Proto from loopback: any local client's header was the
+# access log's client, verbatim (a space, tab or quote forging the line's fields), and a request's scheme. The
+# server is for local use and CI, behind no proxy: the peer is the client.
+PROXY_HEADERS = False
 
 
 def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any:
@@ -108,7 +112,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     return uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
-        log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS, proxy_headers=PROXY_HEADERS,
     )  # fmt: skip
 
 
@@ -437,7 +441,7 @@ def _app() -> Any:
             from timeback.server.protocol import BoundedHttpToolsProtocol
 
             config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
-                                    log_config=serve_log_config(),
+                                    log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
                                     timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)  # fmt: skip
             server = uvicorn.Server(config)
             take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)

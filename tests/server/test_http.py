@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import http.client as http_client
 import itertools
 import json
 import logging
@@ -15,13 +16,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, result_body, uid
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
@@ -428,6 +429,41 @@ def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client:
         assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served
 
 
+def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
+    server: LocalServer, authed: httpx.Client, client: Timeback
+) -> None:
+    """The Link header carried the path as sent: ``/schools/a>b/scoreScales`` made ``<http://.../a>b/...>``, no URI
+    (the ``>`` ends it early). What a URI may not hold is percent-encoded, the escapes sent kept as they are."""
+    school = f'{uid("s")}a>b"|\\^`{{}} é%'
+    roster = make_roster(client, ids={"school": school})
+    client.oneroster.gradebook.put_score_scale(
+        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
+                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
+    )  # fmt: skip
+    escaped = school.replace("%", "%25").replace(" ", "%20").replace("é", "%C3%A9")  # (the rest sent as they are)
+    bearer = {"Authorization": authed.headers["Authorization"]}
+    page = _as_is(server, "GET", f"{GB}/schools/{escaped}/scoreScales?limit=1", bearer)
+    assert page.status_code == 200 and page.json()["totalCount"] == 2, page.text
+    links = dict((rel, target) for target, rel in re.findall(r'<([^>]*)>; rel="([a-z]+)"', page.headers["Link"]))
+    assert set(links) == {"first", "next", "last"}, page.headers["Link"]
+    for target in links.values():
+        assert re.fullmatch(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", target), target  # (RFC 3986's characters)
+        assert urlsplit(target).path == f"{GB}/schools/{quote(school, safe='')}/scoreScales"
+    assert authed.get(links["first"]).json() == page.json()
+    assert authed.get(links["next"]).json()["offset"] == 1
+    sdk = client.oneroster.gradebook.get_score_scales_for_school(school_sourced_id=school, limit=1)
+    assert [len(p) for p in sdk.iter_pages()] == [1, 1]  # (the SDK pages by offset, not by the links)
+
+
+def test_a_local_server_takes_no_forwarded_headers(server: LocalServer, authed: httpx.Client) -> None:
+    """uvicorn takes X-Forwarded-Proto and X-Forwarded-For from loopback by default: any local client made the Link
+    header's URLs https (and itself any client address). A local server is behind no proxy."""
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    page = authed.get(f"{GB}/categories", params={"limit": "1"}, headers=forwarded)
+    assert page.status_code == 200, page.text
+    assert page.headers["Link"].startswith(f"<{server.url}{GB}/categories?"), page.headers["Link"]
+
+
 def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) -> None:
     """Each link repeats the query: a 1,000-value ``@`` list made a 150 KB header, past what aiohttp (8,190 bytes
     a line), httpx (100 KB a head) and curl read, so the client failed on a 200. ``X-Total-Count`` stays."""
@@ -473,6 +509,26 @@ def test_a_singular_query_parameter_given_twice_is_400_naming_it(
     assert response.status_code == 400, response.text
     assert code_minor(response) == "invaliddata" and details(response) == [name]
     assert f"'{name}' was given {len(values)} times" in response.json()["imsx_description"]
+
+
+def test_a_query_parameter_that_is_not_text_is_400_naming_it(server: LocalServer, authed: httpx.Client) -> None:
+    """The query was decoded with each byte that is not UTF-8 as U+FFFD: ``sourcedId='caf%E9'`` and ``'caf%E8'``
+    both matched the record ``caf\ufffd``. Refused as the path is (``The path: not UTF-8 ...``)."""
+    stem = uid("caf")
+    stored = httpx.URL(f"{server.url}{GB}/categories/{stem}%EF%BF%BD")  # (U+FFFD itself, as UTF-8: an id like others)
+    assert authed.send(authed.build_request("PUT", stored, json={"category": {"title": "T"}})).status_code == 201
+    for sent, where in [(f"filter=sourcedId%3D'{stem}%E9'", "filter"), (f"filter=sourcedId%3D'{stem}%E8'", "filter"),
+                        ("limit=1&fields=sourcedId,title%FF", "fields"), ("fi%C3lter=x", "fi\ufffdlter")]:  # fmt: skip
+        url = httpx.URL(f"{server.url}{GB}/categories?{sent}")  # (the escapes as written)
+        assert authed.send(authed.build_request("HEAD", url)).status_code == 400
+        refused = authed.send(authed.build_request("GET", url))
+        assert refused.status_code == 400 and details(refused) == [where], (sent, refused.text)
+        assert code_minor(refused) == "invaliddata"
+        assert refused.json()["imsx_description"].startswith(f"The query parameter {where}: not UTF-8 "), refused.text
+    by_id = httpx.URL(f"{server.url}{GB}/categories/{stem}%EF%BF%BD?fields=title%E9")
+    assert authed.send(authed.build_request("GET", by_id)).status_code == 400
+    text = httpx.URL(f"{server.url}{GB}/categories?filter=sourcedId%3D'{stem}%EF%BF%BD'&fields=sourcedId")
+    assert authed.send(authed.build_request("GET", text)).json()["categories"] == [{"sourcedId": f"{stem}\ufffd"}]
 
 
 def test_fields_stays_repeatable_and_a_read_by_id_ignores_what_it_does_not_read(
@@ -562,6 +618,55 @@ def test_a_content_encoded_body_is_415_naming_the_encoding(
     assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
     identity = {**headers, "Content-Encoding": "Identity"}  # (no encoding, said: taken)
     assert authed.put(f"{GB}/categories/{sourced_id}", content=body, headers=identity).status_code == 201
+
+
+def _as_is(
+    server: LocalServer, method: str, path: str, headers: dict[str, str], body: bytes = b"", chunked: bool = False
+) -> httpx.Response:
+    """A request sent as written, which httpx would not send: its path's characters unescaped (httpx escapes some),
+    a body sent chunked under the ``Transfer-Encoding`` in ``headers`` (httpx sends its own)."""
+    url = urlsplit(server.url)
+    connection = http_client.HTTPConnection(url.hostname or "", url.port)
+    try:
+        connection.request(method, path, body=body or None, headers=headers, encode_chunked=chunked)
+        answer = connection.getresponse()
+        return httpx.Response(answer.status, headers=answer.getheaders(), content=answer.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("coding", "encode"), [("gzip, chunked", gzip.compress), ("br, chunked", bytes)])
+def test_a_body_in_a_transfer_coding_other_than_chunked_is_501_naming_it(
+    server: LocalServer, authed: httpx.Client, coding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    """``Transfer-Encoding`` was ignored past the chunks: a gzip body was 400 "not valid UTF-8 (byte 0x8b at offset
+    1)", a plain one that said gzip was stored. The server decodes no transfer coding but chunked: 501 (RFC 9112
+    section 6.1), before the body is read; the token endpoint's form likewise (its Content-Encoding too, 415)."""
+    sourced_id = uid("c")
+    body = json.dumps({"category": {"title": "Homework"}}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Transfer-Encoding": coding,
+        "Authorization": authed.headers["Authorization"],
+    }
+    refused = _as_is(server, "PUT", f"{GB}/categories/{sourced_id}", headers, encode(body), chunked=True)
+    assert refused.status_code == 501, refused.text
+    assert details(refused) == ["body"]
+    assert f"received Transfer-Encoding {coding}" in refused.json()["imsx_description"]
+    assert authed.get(f"{GB}/categories/{sourced_id}").status_code == 404
+    plain = {**headers, "Transfer-Encoding": "Chunked"}  # (chunked alone: taken)
+    assert _as_is(server, "PUT", f"{GB}/categories/{sourced_id}", plain, body, chunked=True).status_code == 201
+    form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}".encode()
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Transfer-Encoding": coding}
+    refused = _as_is(server, "POST", "/oauth2/token", form_headers, encode(form), chunked=True)
+    assert refused.status_code == 501 and refused.json()["error"] == "invalid_request", refused.text
+    assert f"received Transfer-Encoding {coding}" in refused.json()["error_description"]
+    content_coded = {"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": coding.split(",")[0]}
+    encoded = authed.post("/oauth2/token", content=encode(form), headers=content_coded)
+    assert encoded.status_code == 415 and encoded.json()["error"] == "invalid_request", encoded.text
+    assert encoded.headers["Accept-Encoding"] == "identity"
+    plain_form = {**form_headers, "Transfer-Encoding": "chunked"}
+    assert _as_is(server, "POST", "/oauth2/token", plain_form, form, chunked=True).status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,19 @@ def check_content_encoding(content_encoding: bytes) -> None:
         )
 
 
+def check_transfer_encoding(transfer_encoding: bytes) -> None:
+    """501 for a body sent in a transfer coding other than ``chunked`` (RFC 9112 section 6.1): the HTTP parser takes
+    the chunks off a ``gzip, chunked`` body and leaves the gzip (its body was 400 "not valid UTF-8", a plain one
+    that said gzip stored)."""
+    received = transfer_encoding.decode("latin-1")
+    if any(coding.strip().lower() not in ("chunked", "") for coding in received.split(",")):
+        raise ApiError(
+            501,
+            f"The body must be sent in no transfer coding but chunked ({_received('Transfer-Encoding', received)}).",
+            fields=[("body", "transfer-coded")],
+        )
+
+
 def check_media_type(content_type: bytes) -> None:
     """415 for a body declared other than JSON in UTF-8 (the API's bodies are ``application/json``, RFC 8259 JSON
     is UTF-8): another media type, or a JSON one with another ``charset``. It was read as JSON whatever it said.

@@ -34,7 +34,7 @@ from starlette.datastructures import QueryParams
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
-from timeback.server.bodies import check_content_encoding, check_media_type, read_body
+from timeback.server.bodies import check_content_encoding, check_media_type, check_transfer_encoding, read_body
 from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, url_as_sent
@@ -124,7 +124,7 @@ class OperationLane:
         try:
             authorization = b""
             content_length = content_type = None
-            content_encoding = b""
+            content_encoding = transfer_encoding = b""
             for name, value in scope["headers"]:
                 if name == b"authorization" and not authorization:
                     authorization = value
@@ -134,6 +134,8 @@ class OperationLane:
                     content_type = value
                 elif name == b"content-encoding":  # (every line: each names codings applied)
                     content_encoding += b"," + value if content_encoding else value
+                elif name == b"transfer-encoding":
+                    transfer_encoding += b"," + value if transfer_encoding else value
             token = bearer_token(authorization.decode("latin-1"))
             tokens: TokenStore = self.state.tokens
             if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
@@ -144,6 +146,8 @@ class OperationLane:
                     check_media_type(content_type)  # (before the body is read: as for a refused token or scope)
                 if content_encoding:
                     check_content_encoding(content_encoding)
+                if transfer_encoding:
+                    check_transfer_encoding(transfer_encoding)
                 settings = service.settings
                 body = await read_body(receive, content_length, settings.max_body_bytes, settings.body_timeout_seconds)
                 if body is None:
@@ -155,6 +159,8 @@ class OperationLane:
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
+                if b"%" in scope["query_string"]:
+                    _check_query_text(scope["query_string"])
                 query = QueryParams(scope["query_string"])
                 # (reads only: a write stopped halfway would be rolled back with the writes committing with it in
                 # the lane's shared transaction, and a write's time is bounded by its body's limits anyway)
@@ -408,6 +414,23 @@ def _check_path_text(scope: dict[str, Any], params: dict[str, str]) -> None:
             return
         message = "holds U+FFFF, a Unicode noncharacter"
     raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
+
+
+def _check_query_text(query_string: bytes) -> None:
+    """400 naming a query parameter whose percent-decoded bytes are not UTF-8 text: the query is decoded with each
+    bad byte as U+FFFD too, so ``filter=sourcedId='caf%E9'`` and ``'caf%E8'`` both matched the record ``caf\ufffd``
+    (as ``_check_path_text`` for the path)."""
+    for parameter in query_string.split(b"&"):
+        name, _, value = parameter.partition(b"=")
+        try:
+            for part in (name, value):
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            where = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+            message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
+            raise ApiError(
+                400, f"The query parameter {where}: {message}.", code_minor="invaliddata", fields=[(where, message)]
+            ) from None
 
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:

@@ -7,7 +7,7 @@ import itertools
 import secrets
 import time
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote_from_bytes, unquote
 
 from starlette.datastructures import URL
 
@@ -82,13 +82,18 @@ class RequestIdMiddleware:
 ENCODED_SLASH = "\uffff"  # a Unicode noncharacter: stands in for %2F inside a path segment while routing
 
 
+# What a URI's path holds as it is (RFC 3986 section 3.3: pchar and "/"), and "%" for the escapes sent, kept as sent.
+_PATH_CHARACTERS = "/%!$&'()*+,;=:@-._~"
+
+
 def url_as_sent(scope: dict[str, Any]) -> str:
-    """The request's URL without its query, its path as the client sent it: percent-encoded (a header carries only
-    latin-1) and with ``%2F`` kept, not the routing path with ``ENCODED_SLASH`` in it."""
+    """The request's URL without its query, its path as the client sent it with ``%2F`` kept (not the routing path
+    with ``ENCODED_SLASH`` in it), and percent-encoded where it holds what no URI holds: sent as is, ``>`` or ``"``
+    ended the Link header's ``<...>`` early (a header carries only latin-1 besides)."""
     url = URL(scope=scope).replace(query="")
     raw = scope.get("raw_path")
     if raw:
-        url = url.replace(path=raw.split(b"?", 1)[0].decode("latin-1"))
+        url = url.replace(path=quote_from_bytes(raw.split(b"?", 1)[0], safe=_PATH_CHARACTERS))
     return str(url)
 
 

@@ -203,6 +203,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
                          "items outside metadata")  # fmt: skip
         errors["415"] = ("Body declared other than application/json in UTF-8, or sent with a Content-Encoding "
                          "(none is decoded: Accept-Encoding: identity)")  # fmt: skip
+        errors["501"] = "Body sent in a transfer coding other than chunked (none other is decoded)"
     if op.kind in ("get", "list") and settings.read_time_limit:
         errors["504"] = (f"The read ran past the server's time limit of {settings.read_time_limit:g} s and was "
                          "stopped: narrow the filter")  # fmt: skip
@@ -231,7 +232,9 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
         " none the client holds)"
     )
     token_errors = {"400": bad_token, "401": "Bad client credentials", "413": f"Body over {MAX_FORM_BYTES} bytes",
-                    "429": "Too many failed attempts for this client id"}  # fmt: skip
+                    "415": "Body sent with a Content-Encoding (none is decoded: Accept-Encoding: identity)",
+                    "429": "Too many failed attempts for this client id",
+                    "501": "Body sent in a transfer coding other than chunked (none other is decoded)"}  # fmt: skip
     stalled = f", or nothing of its body came for {settings.body_timeout_seconds:g} s (then an OAuth2Error)"
     # (503, 507: with --workers the token is written to the database before it is handed out)
     token_busy = {**head_errors, "408": head_errors["408"] + stalled,

@@ -14,8 +14,9 @@ so is a form without ``grant_type`` (section 5.2), one naming another grant bein
 of these is counted as a failed attempt either.
 Errors carry both the RFC's ``error`` field and the OneRoster ``imsx_*`` fields. Too many failed attempts for one
 client id answer 429 with ``Retry-After`` until the window passes (see ``FailureLimiter``). A body over
-``MAX_FORM_BYTES`` is 413, read no further and not counted as a failed attempt; one that stops coming
-(``body_timeout_seconds`` of the settings) is 408 and the connection closed, likewise not counted.
+``MAX_FORM_BYTES`` is 413, read no further and not counted as a failed attempt, as is one sent with a
+Content-Encoding (415) or in a transfer coding other than chunked (501), refused before it is read; one that stops
+coming (``body_timeout_seconds`` of the settings) is 408 and the connection closed, likewise not counted.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from timeback.server.auth import full_scope, short_scope
-from timeback.server.bodies import BodyTimedOut, BodyTooLarge, read_body
+from timeback.server.bodies import BodyTooLarge, check_content_encoding, check_transfer_encoding, read_body
 from timeback.server.errors import ApiError, error_response, imsx_body, unexpected_error
 
 router = APIRouter(tags=["oauth2"])
@@ -179,12 +180,18 @@ async def _token(request: Request) -> JSONResponse:
     if in_query is not None:  # (before the body is read and the credentials looked at: not a failed attempt)
         return in_query
     try:
+        for name, check in (
+            ("content-encoding", check_content_encoding),
+            ("transfer-encoding", check_transfer_encoding),
+        ):
+            if name in request.headers:  # (every line of it: each names codings applied)
+                check(",".join(request.headers.getlist(name)).encode("latin-1"))
         timeout = request.app.state.settings.body_timeout_seconds
         raw = await read_body(request.receive, request.headers.get("content-length"), MAX_FORM_BYTES, timeout)
-    except (BodyTooLarge, BodyTimedOut) as exc:  # (before the credentials are looked at: not a failed attempt)
+    except ApiError as exc:  # (before the credentials are looked at: not a failed attempt)
         if isinstance(exc, BodyTooLarge):  # (the API's advice, fewer records, is not for a token request)
             exc = BodyTooLarge(MAX_FORM_BYTES, "a token request is a form of a few short fields")
-        # (their headers close the connection: the rest of the body is not read)
+        # (a 413's and a 408's headers close the connection: the rest of the body is not read)
         return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields,
                             headers=exc.headers)  # fmt: skip
     if raw is None:
