@@ -319,6 +319,15 @@ def test_a_seed_file_that_does_not_read_is_named_why(tmp_path: Path, content: st
     assert message in str(raised.value)
 
 
+def test_a_seed_given_as_a_dict_with_a_value_json_has_not_says_which() -> None:
+    # (taken for a number read from a file that JSON cannot hold, it was "categories[0]: : ", naming nothing)
+    import datetime
+
+    seed = {"categories": [{"sourcedId": "c", "title": "C", "metadata": {"when": datetime.date(2026, 1, 1)}}]}
+    with LocalServer(ServerSettings()) as server, pytest.raises(TypeError, match="type date is not JSON serializable"):
+        load_seed(server.app.state.service, seed)
+
+
 def test_a_seed_file_that_cannot_be_read_is_named_quoted(tmp_path: Path) -> None:
     # (unquoted, a name of spaces read "cannot read  : No such file or directory")
     with pytest.raises(SeedError, match=r"^cannot read ' ': No such file"):

@@ -55,7 +55,7 @@ MAX_HEAD_BYTES = 128 * 1024
 HEAD_TIMEOUT_SECONDS = 20.0
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
-# The longest URL httptools parses (its offsets are 16 bits).
+# The longest URL httptools parses (its offsets are 16 bits; from httptools 0.8, the server extra's lowest).
 MAX_URL_BYTES = 65535
 # A request line (RFC 9112 section 3), whatever its method: one httptools does not know is 501, not 400.
 REQUEST_LINE = re.compile(rb"([-!#$%&'*+.^_`|~0-9A-Za-z]+) [^ \r\n]+ HTTP/\d\.\d\r?\n")

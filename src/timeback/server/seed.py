@@ -254,8 +254,11 @@ def _body(op: Operation[Any, Any], record: Any) -> bytes:
     body = {op.wire_body_key: record}
     try:
         return json.dumps(body).encode()
-    except TypeError:  # (a Refused: all else in it was read from JSON)
-        where, message = refused_at(body) or ("", "")
+    except TypeError:  # (a Refused, read from a file; or, in a seed given as a dict, any value JSON has not)
+        refused = refused_at(body)
+        if refused is None:
+            raise
+        where, message = refused
         raise ApiError(400, f"{where}: {message}", code_minor="invaliddata", fields=[(where, message)]) from None
 
 
