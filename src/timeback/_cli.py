@@ -106,6 +106,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     import uvicorn
 
     from timeback.server.access_log import serve_log_config
+    from timeback.server.protocol import KEEP_ALIVE_SECONDS
 
     # The protocol by name, as the app: a worker answers the supervisor's health checks (killed as hung after 5 s)
     # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
@@ -113,6 +114,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
         log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS, proxy_headers=PROXY_HEADERS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )  # fmt: skip
 
 
@@ -438,11 +440,12 @@ def _app() -> Any:
 
             tune_gc()
             from timeback.server.access_log import serve_log_config
-            from timeback.server.protocol import BoundedHttpToolsProtocol
+            from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
 
             config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
                                     log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
-                                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)  # fmt: skip
+                                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+                                    timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
             server = uvicorn.Server(config)
             take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
             if stops:

@@ -723,6 +723,19 @@ def test_a_request_head_left_unfinished_is_408_and_an_idle_connection_closed(
         assert http.get("/health").status_code == 200
 
 
+def test_a_kept_alive_connection_outlasts_the_clients_idle_expiry(server: LocalServer) -> None:
+    """uvicorn's keep-alive timeout, 5 s, was httpx's idle expiry for a pooled connection (the SDK's default): a
+    call sent on a connection idle for 4.95-5 s met the server closing it (a connection error; a create, "may have
+    been stored"). Served longer than clients keep a connection, one idle past their 5 s is still answered."""
+    assert protocol.KEEP_ALIVE_SECONDS > httpx.Limits(max_connections=1).keepalive_expiry  # (httpx's default)
+    with socket.create_connection((server.host, server.port), timeout=10) as kept:
+        for wait in (0, 5.5):
+            time.sleep(wait)
+            kept.sendall(b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n")
+            head, _ = _read_answer(kept)
+            assert head.startswith(b"HTTP/1.1 200 OK\r\n"), head
+
+
 def _read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
     """One answer's head and body from ``sock`` (its body as long as its Content-Length says)."""
     answer = b""

@@ -53,6 +53,10 @@ from timeback.server.errors import imsx_body
 MAX_HEAD_BYTES = 128 * 1024
 # A head comes in one or two packets; this is room for a slow network, and far too long for holding sockets to pay.
 HEAD_TIMEOUT_SECONDS = 20.0
+# How long an idle kept-alive connection stays open: longer than clients keep one for reuse (httpx's and so the
+# SDK's default, 5 s, was uvicorn's too: a call sent as the server closed its connection failed, at idle gaps of
+# 4.95-5 s 2 of 120 on httpx, 10 of 120 on aiohttp, with max_retries=0). A client then closes it first.
+KEEP_ALIVE_SECONDS = 20.0
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
 # The longest URL httptools parses (its offsets are 16 bits; from httptools 0.8, the server extra's lowest).

@@ -20,7 +20,7 @@ import uvicorn
 from timeback.server.app import count_failed_logins_anew, create_app
 from timeback.server.config import ServerSettings
 from timeback.server.faults import QuietCuts
-from timeback.server.protocol import BoundedHttpToolsProtocol
+from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
 from timeback.server.seed import load_seed
 from timeback.server.storage import Storage
 
@@ -106,6 +106,7 @@ class LocalServer:
         config = _Config(
             self.app, http=BoundedHttpToolsProtocol, access_log=False, lifespan="off", proxy_headers=False,
             ssl_certfile=certfile, ssl_keyfile=keyfile, timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
