@@ -444,45 +444,40 @@ async def test_a_streamed_request_body_is_sent_chunked() -> None:
     assert received[0].lower().count(b"transfer-encoding: chunked") == 1, received[0]
 
 
-async def test_an_answer_with_a_long_header_is_read_as_httpx_reads_it() -> None:
-    """A 64 KB header line: aiohttp's default limit is 8,190 bytes a line (a RemoteProtocolError for a 200);
-    httpx's own stack reads heads up to 100 KB."""
-    link = b"<https://example.org/results?" + b"x" * 64_000 + b'>; rel="next"'
+async def _read_by_both(header_lines: bytes, status_line: bytes = b"HTTP/1.1 200 OK") -> list[httpx.Response]:
+    """An answer with ``header_lines`` and the body ``{}``, as ``DefaultAioHttpClient`` and httpx's own stack read
+    it."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nLink: %s\r\nContent-Length: 2\r\n\r\n{}" % link)
+        writer.write(b"%s\r\n%sContent-Length: 2\r\n\r\n{}" % (status_line, header_lines))
         await writer.drain()
         writer.close()
 
     listener = await asyncio.start_server(answer, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
+    responses = []
     async with listener:
         for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
             async with http:
-                response = await http.get(f"http://127.0.0.1:{port}/results")
-            assert (response.status_code, response.headers["Link"].encode(), response.text) == (200, link, "{}")
+                responses.append(await http.get(f"http://127.0.0.1:{port}/results"))
+    return responses
+
+
+async def test_an_answer_with_a_long_header_is_read_as_httpx_reads_it() -> None:
+    """A 64 KB header line: aiohttp's default limit is 8,190 bytes a line (a RemoteProtocolError for a 200);
+    httpx's own stack reads heads up to 100 KB."""
+    link = b"<https://example.org/results?" + b"x" * 64_000 + b'>; rel="next"'
+    for response in await _read_by_both(b"Link: %s\r\n" % link):
+        assert (response.status_code, response.headers["Link"].encode(), response.text) == (200, link, "{}")
 
 
 async def test_an_answer_with_many_header_lines_is_read_as_httpx_reads_it() -> None:
     """1,000 header lines (short ones: a head of about 10 KB): aiohttp 3.13.4 and later read at most 128 by default
     (a RemoteProtocolError for a 200); httpx's own stack reads any number within its 100 KB head."""
-    lines = b"".join(b"X-Part-%d: %d\r\n" % (i, i) for i in range(1000))
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\n%sContent-Length: 2\r\n\r\n{}" % lines)
-        await writer.drain()
-        writer.close()
-
-    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
-    port = listener.sockets[0].getsockname()[1]
-    async with listener:
-        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
-            async with http:
-                response = await http.get(f"http://127.0.0.1:{port}/results")
-            assert (response.status_code, response.headers["X-Part-999"], response.text) == (200, "999", "{}")
-            assert len(response.headers) == 1001
+    for response in await _read_by_both(b"".join(b"X-Part-%d: %d\r\n" % (i, i) for i in range(1000))):
+        assert (response.status_code, response.headers["X-Part-999"], response.text) == (200, "999", "{}")
+        assert len(response.headers) == 1001
 
 
 async def test_a_proxy_named_without_a_scheme_is_an_http_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -758,20 +753,8 @@ async def test_idle_connections_kept_are_at_most_max_keepalive_connections(limit
 
 async def test_the_http_version_is_the_answers() -> None:
     """An HTTP/1.0 answer reads as one (``response.http_version``), as through httpx; it was always "HTTP/1.1"."""
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-        await writer.drain()
-        writer.close()
-
-    listener = await asyncio.start_server(answer, "127.0.0.1", 0)
-    port = listener.sockets[0].getsockname()[1]
-    async with listener:
-        for http in (DefaultAioHttpClient(), httpx.AsyncClient()):
-            async with http:
-                response = await http.get(f"http://127.0.0.1:{port}/")
-            assert (response.status_code, response.http_version, response.text) == (200, "HTTP/1.0", "{}")
+    for response in await _read_by_both(b"", status_line=b"HTTP/1.0 200 OK"):
+        assert (response.status_code, response.http_version, response.text) == (200, "HTTP/1.0", "{}")
 
 
 @pytest.mark.parametrize(("answer", "kind"), [(b"", httpx.ReadError),

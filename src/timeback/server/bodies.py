@@ -78,31 +78,30 @@ def _received(header: str, value: str) -> str:
     return f"received {header} {value[:100]}{'...' if len(value) > 100 else ''}"
 
 
+def _codings_other_than(taken: str, header: str, value: bytes) -> str | None:
+    """``received <header> <value>`` when ``value`` (a header's lines, comma-joined) names a coding but ``taken``."""
+    received = value.decode("latin-1")
+    if any(coding.strip().lower() not in (taken, "") for coding in received.split(",")):
+        return _received(header, received)
+    return None
+
+
 def check_content_encoding(content_encoding: bytes) -> None:
     """415 for a body sent with a Content-Encoding other than ``identity``: the server decodes none, and said so
     nowhere (a gzip body was 400 "not valid UTF-8", a plain one marked ``br`` stored). ``Accept-Encoding: identity``
     says what it takes (RFC 9110 section 15.5.16)."""
-    received = content_encoding.decode("latin-1")
-    if any(coding.strip().lower() not in ("identity", "") for coding in received.split(",")):
-        raise ApiError(
-            415,
-            f"The body must not be content-encoded ({_received('Content-Encoding', received)}).",
-            fields=[("body", "content-encoded")],
-            headers={"Accept-Encoding": "identity"},
-        )
+    if named := _codings_other_than("identity", "Content-Encoding", content_encoding):
+        raise ApiError(415, f"The body must not be content-encoded ({named}).", fields=[("body", "content-encoded")],
+                       headers={"Accept-Encoding": "identity"})  # fmt: skip
 
 
 def check_transfer_encoding(transfer_encoding: bytes) -> None:
     """501 for a body sent in a transfer coding other than ``chunked`` (RFC 9112 section 6.1): the HTTP parser takes
     the chunks off a ``gzip, chunked`` body and leaves the gzip (its body was 400 "not valid UTF-8", a plain one
     that said gzip stored)."""
-    received = transfer_encoding.decode("latin-1")
-    if any(coding.strip().lower() not in ("chunked", "") for coding in received.split(",")):
-        raise ApiError(
-            501,
-            f"The body must be sent in no transfer coding but chunked ({_received('Transfer-Encoding', received)}).",
-            fields=[("body", "transfer-coded")],
-        )
+    if named := _codings_other_than("chunked", "Transfer-Encoding", transfer_encoding):
+        message = f"The body must be sent in no transfer coding but chunked ({named})."
+        raise ApiError(501, message, fields=[("body", "transfer-coded")])
 
 
 def check_media_type(content_type: bytes) -> None:
