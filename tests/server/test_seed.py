@@ -323,8 +323,12 @@ def test_a_seed_given_as_a_dict_with_a_value_json_has_not_says_which() -> None:
     # (taken for a number read from a file that JSON cannot hold, it was "categories[0]: : ", naming nothing)
     import datetime
 
-    seed = {"categories": [{"sourcedId": "c", "title": "C", "metadata": {"when": datetime.date(2026, 1, 1)}}]}
-    with LocalServer(ServerSettings()) as server, pytest.raises(TypeError, match="type date is not JSON serializable"):
+    seed = {"categories": [{"sourcedId": "c", "title": "C"},
+                           {"sourcedId": "d", "title": "D", "metadata": {"when": datetime.date(2026, 1, 1)}}]}  # fmt: skip
+    with (
+        LocalServer(ServerSettings()) as server,
+        pytest.raises(SeedError, match=r"^categories\[1\]: Object of type date is not JSON serializable$"),
+    ):
         load_seed(server.app.state.service, seed)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import secrets
 import time
 from typing import Any
@@ -93,8 +94,14 @@ def url_as_sent(scope: dict[str, Any]) -> str:
     url = URL(scope=scope).replace(query="")
     raw = scope.get("raw_path")
     if raw:
-        url = url.replace(path=quote_from_bytes(raw.split(b"?", 1)[0], safe=_PATH_CHARACTERS))
+        path = raw.split(b"?", 1)[0]
+        if b"%" in path:  # (a "%" that starts no escape, "a%zz", is one as a URI holds it: "%25")
+            path = _NOT_AN_ESCAPE.sub(b"%25", path)
+        url = url.replace(path=quote_from_bytes(path, safe=_PATH_CHARACTERS))
     return str(url)
+
+
+_NOT_AN_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
 class EncodedSlashMiddleware:

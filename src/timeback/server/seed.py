@@ -254,10 +254,10 @@ def _body(op: Operation[Any, Any], record: Any) -> bytes:
     body = {op.wire_body_key: record}
     try:
         return json.dumps(body).encode()
-    except TypeError:  # (a Refused, read from a file; or, in a seed given as a dict, any value JSON has not)
+    except TypeError as exc:  # (a Refused, read from a file; or, in a seed given as a dict, a value JSON has not)
         refused = refused_at(body)
-        if refused is None:
-            raise
+        if refused is None:  # (named by its record as any refusal: "categories[1]: Object of type date is not...")
+            raise ApiError(400, str(exc), code_minor="invaliddata") from None
         where, message = refused
         raise ApiError(400, f"{where}: {message}", code_minor="invaliddata", fields=[(where, message)]) from None
 
