@@ -1770,16 +1770,17 @@ def test_replace_keeps_within_the_batch_s_deadline() -> None:
     with LocalServer(ServerSettings(faults="slow=1,slow_ms=100")) as slow, Timeback(**slow.client_kwargs()) as api:
         roster = make_roster(api)
         (line_item,) = add_line_items(api, roster, 1)
-        rows = [result_body(line_item, roster.students[i % 3], uid(f"late-{i}"), score=i) for i in range(20)]
-        assert api.oneroster.gradebook.bulk_post_results(rows).stored == 20
+        rows = [result_body(line_item, roster.students[i % 3], uid(f"late-{i}"), score=i) for i in range(40)]
+        assert api.oneroster.gradebook.bulk_post_results(rows).stored == 40
         changed = [{**row, "score": row["score"] + 1} for row in rows]
-        summary = api.oneroster.gradebook.bulk_post_results(changed, if_exists="replace", deadline=1, max_retries=0)
-    # (no timing asserted: 20 PUTs of 0.1 s each fitting the batch's 1 s would replace all 20, as each got a deadline
-    # of its own before; fewer replaced, the rest failing by the deadline, shows the one deadline bounds them)
-    assert summary.taken == summary.stored + summary.failed == 20 and 0 < summary.replaced < 20
+        summary = api.oneroster.gradebook.bulk_post_results(changed, if_exists="replace", deadline=2.5, max_retries=0)
+    # (no timing asserted: 40 PUTs of 0.1 s each, one after another, cannot fit the batch's 2.5 s, which would replace
+    # all 40 if each got a deadline of its own, as before; some replaced and the rest failing by the deadline shows
+    # the one deadline bounds them. 2.5 s, not 1: on a loaded machine the POST and the read-back took all of 1 s)
+    assert summary.taken == summary.stored + summary.failed == 40 and 0 < summary.replaced < 40
     assert summary.failures, [f.reason for f in summary.failures]
     reasons = [f.reason for f in summary.failures]  # (the PUT under way at the deadline: cut short, timed out)
-    assert all("deadline of 1s passed" in r or r.startswith("request timed out") for r in reasons), reasons
+    assert all("deadline of 2.5s passed" in r or r.startswith("request timed out") for r in reasons), reasons
 
 
 class EnrichesReads(httpx.BaseTransport):
