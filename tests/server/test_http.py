@@ -535,6 +535,17 @@ def test_a_query_parameter_that_is_not_text_is_400_naming_it(server: LocalServer
     assert authed.send(authed.build_request("GET", text)).json()["categories"] == [{"sourcedId": f"{stem}\ufffd"}]
 
 
+def test_a_nameless_query_parameter_that_is_not_text_is_400_saying_it_has_no_name(
+    server: LocalServer, authed: httpx.Client
+) -> None:
+    # (it was "The query parameter : not UTF-8 ..." with the field named "")
+    for sent in ["=%FF", "limit=1&=x%E9"]:
+        refused = authed.send(authed.build_request("GET", httpx.URL(f"{server.url}{GB}/results?{sent}")))
+        assert refused.status_code == 400 and code_minor(refused) == "invaliddata", (sent, refused.text)
+        assert details(refused) == ["query"], (sent, refused.text)
+        assert refused.json()["imsx_description"].startswith("A query parameter with no name: not UTF-8 "), sent
+
+
 def test_fields_stays_repeatable_and_a_read_by_id_ignores_what_it_does_not_read(
     authed: httpx.Client, client: Timeback
 ) -> None:

@@ -428,9 +428,10 @@ def _check_query_text(query_string: bytes) -> None:
         except UnicodeDecodeError as exc:
             where = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
             message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
-            raise ApiError(
-                400, f"The query parameter {where}: {message}.", code_minor="invaliddata", fields=[(where, message)]
-            ) from None
+            # (a nameless one, ``?=%FF``, is named as the path is named: by the part of the request it is in)
+            said = f"The query parameter {where}" if where else "A query parameter with no name"
+            field = where or "query"
+            raise ApiError(400, f"{said}: {message}.", code_minor="invaliddata", fields=[(field, message)]) from None
 
 
 def _check_scope(grant: Grant, entry: _Entry) -> None:
