@@ -211,6 +211,33 @@ async def test_a_create_of_an_id_held_by_a_deleted_record_says_a_put_revives_it(
     assert (await call(api, "get_org", sourced_id=deleted)).org.status == "active"
 
 
+def test_a_create_of_an_id_a_deleted_record_holds_outside_the_view_names_where_a_put_revives_it(
+    client: Timeback,
+) -> None:
+    """(It said "PUT it to revive it" of a deleted district D1 POSTed to /schools, but PUT /schools/D1 is refused: D1
+    is a district; and a class's student enrollments have no PUT of their own.)"""
+    from tests.support import make_roster
+
+    ro = client.oneroster.rostering
+    district = uid("district")
+    ro.create_org(org={"sourcedId": district, "name": "D", "type": "district"})
+    ro.delete_org(sourced_id=district)
+    says = f"{district} exists as a deleted record (status 'tobedeleted'): PUT it to {RO}/orgs/{district} to revive it"
+    with pytest.raises(ConflictError, match=re.escape(f"(its type is not 'school'); {says}")) as raised:
+        ro.create_school(org={"sourcedId": district, "name": "S", "type": "school"})
+    assert [d["message"] for d in raised.value.imsx_error_details] == [says]
+    roster = make_roster(client)
+    enrollment = uid("enrollment")
+    ro.add_student_to_class(class_sourced_id=roster.class_, enrollment={"sourcedId": enrollment,
+                                                                        "user": {"sourcedId": roster.students[0]}})  # fmt: skip
+    ro.delete_enrollment(sourced_id=enrollment)
+    with pytest.raises(ConflictError, match=re.escape(f"PUT it to {RO}/enrollments/{enrollment} to revive it")):
+        ro.add_student_to_class(class_sourced_id=roster.class_, enrollment={"sourcedId": enrollment,
+                                                                            "user": {"sourcedId": roster.students[0]}})  # fmt: skip
+    ro.update_org(sourced_id=district, org={"name": "D", "type": "district"})  # (where the 409 said)
+    assert ro.get_org(sourced_id=district).org.status == "active"
+
+
 @pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),
                                              ("get_demographics", "Demographics record not found.")])  # fmt: skip
 async def test_an_unknown_record_is_a_404_in_timebacks_words(api: Any, method: str, says: str) -> None:

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
@@ -326,22 +326,28 @@ class GradebookService:
             place = {sourced_id: index for index, sourced_id in enumerate(ids)}
             named = exc.ids[:10]
             taken, label = ", ".join(named), coll.label
-            if coll.fixed and any(tx.get(coll, i) is None for i in named):  # (taken outside the view)
+            outside = {i for i in named if tx.get(coll, i) is None} if coll.fixed else set()  # (taken outside the view)
+            if outside:
                 # ("School already exists: D1" while GET /schools/D1 answered 404: D1 is a district)
                 rule = ", ".join(f"its {name} is not {value!r}" for name, value in coll.fixed)
                 label, taken = COLLECTIONS[coll.table].label, f"{taken} ({rule})"
-            # Ids held by deleted records, which listings no longer show, are said to be (a read per id, on a 409).
+            # Ids held by deleted records, which listings no longer show, are said to be (a read per id, on a 409),
+            # with where a PUT revives them: the view's own PUT, unless the record is outside the view (PUT
+            # /schools/D1 refuses a district) or the view has none (a class's students): then its table's.
             stored = COLLECTIONS[coll.table]
-            deleted = [i for i in named if (tx.get(stored, i) or {}).get("status") == "tobedeleted"]
+            own_put = _put_of(op.base_path, coll.name)
+            revived_at: dict[str | None, list[str]] = {}
+            for i in named:
+                if (tx.get(stored, i) or {}).get("status") == "tobedeleted":
+                    put = None if own_put is not None and i not in outside else _put_of(op.base_path, stored.name)
+                    revived_at.setdefault(None if put is None else put.full_path, []).append(i)
+            revive = {i: _revive([i], path) for path, ids in revived_at.items() for i in ids}
             raise ApiError(
                 409,
-                f"{label} already exists: {taken}" + (f"; {_revive(deleted)}" if deleted else ""),
+                "; ".join([f"{label} already exists: {taken}", *(_revive(ids, p) for p, ids in revived_at.items())]),
                 code_minor="invaliddata",
                 fields=[
-                    (
-                        _item_path(op, place[i] if batch else None, "sourcedId"),
-                        _revive([i]) if i in deleted else f"{i} already exists",
-                    )
+                    (_item_path(op, place[i] if batch else None, "sourcedId"), revive.get(i, f"{i} already exists"))
                     for i in named
                 ],
             ) from None
@@ -631,13 +637,19 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
     part of a record (Timeback's class update, ``TimebackUpdateClassBody``), the whole model it names."""
     key = (op.base_path, op.collection)
     if key not in _WHOLE_BODIES:
-        from timeback.resources import GradebookOperations, RosteringOperations
-
-        puts = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "put")
-        put = next((o for o in puts if (o.base_path, o.collection) == key and o.body), None)
+        put = _put_of(*key)
         body = None if put is None else _body_model(put)
         _WHOLE_BODIES[key] = getattr(body, "whole", body)
     return _WHOLE_BODIES[key]
+
+
+@functools.cache
+def _put_of(base_path: str, collection: str) -> Operation[Any, Any] | None:
+    """The PUT of a collection or view (``/schools/{sourced_id}``), if it has one."""
+    from timeback.resources import GradebookOperations, RosteringOperations
+
+    puts = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "put")
+    return next((o for o in puts if (o.base_path, o.collection) == (base_path, collection) and o.body), None)
 
 
 def _body_model(op: Operation[Any, Any]) -> type[BaseModel]:
@@ -794,11 +806,14 @@ def _one_row_through(scopes: list[Scope]) -> list[Scope]:
     return merged
 
 
-def _revive(deleted: list[str]) -> str:
-    """What a 409 says of the taken ids that deleted records hold (a create cannot take them; a PUT revives them)."""
+def _revive(deleted: list[str], put_path: str | None) -> str:
+    """What a 409 says of the taken ids that deleted records hold (a create cannot take them; a PUT revives them:
+    to ``put_path``, its ``{sourced_id}`` each id's, when not to the view the create was sent to)."""
     if len(deleted) == 1:
-        return f"{deleted[0]} exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
-    return f"{', '.join(deleted)} exist as deleted records (status 'tobedeleted'): PUT them to revive them"
+        to = "" if put_path is None else f" to {put_path.format(sourced_id=quote(deleted[0], safe=''))}"
+        return f"{deleted[0]} exists as a deleted record (status 'tobedeleted'): PUT it{to} to revive it"
+    to = "" if put_path is None else f" to {put_path.replace('{sourced_id}', '{sourcedId}')}"
+    return f"{', '.join(deleted)} exist as deleted records (status 'tobedeleted'): PUT them{to} to revive them"
 
 
 def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
