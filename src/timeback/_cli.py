@@ -62,12 +62,10 @@ def _prepare_workers(app_: Any, settings: Any) -> None:
     """``serve --workers N``, before anything is printed: this process has made and seeded the database (``app_``);
     it voids its client's earlier tokens, makes the failed-login table anew, and closes what it opened (the workers
     open their own)."""
-    from timeback.server.app import count_failed_logins_anew
+    from timeback.server.app import count_failed_logins_anew, void_earlier_tokens
 
-    client_id = app_.state.dev_credentials[0] if app_.state.dev_credentials else settings.client_id
     try:
-        # As a restarted single process would: its client's earlier tokens are void (not another server's on the file)
-        app_.state.storage.forget_tokens(client_id)
+        void_earlier_tokens(app_)
         count_failed_logins_anew(settings.database)
     finally:  # (failed, no server runs to close these)
         app_.state.token_failures.close()

@@ -192,6 +192,26 @@ def test_a_local_server_with_workers_counts_failed_logins_from_zero_when_started
         assert httpx.post(f"{restarted.url}/oauth2/token", data=form).status_code == 200
 
 
+@pytest.mark.parametrize("workers", [2, 1])
+def test_a_local_server_started_again_on_its_file_refuses_the_tokens_of_the_run_before(
+    tmp_path: Path, workers: int
+) -> None:
+    """As ``serve`` started again does: a ``LocalServer`` with ``workers`` found the run before's tokens in the file
+    and accepted them (one process keeps them in memory only, gone with it)."""
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'tokens.db'}", client_id="c", client_secret="s",
+                              workers=workers)  # fmt: skip
+    form = {"grant_type": "client_credentials", "client_id": "c", "client_secret": "s"}
+    with LocalServer(settings) as server:
+        token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
+        assert httpx.get(f"{server.url}{GB}/lineItems/", headers={"Authorization": f"Bearer {token}"}).is_success
+    with LocalServer(settings) as restarted:
+        answer = httpx.get(f"{restarted.url}{GB}/lineItems/", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 401, answer.text
+
+
 def test_tokens_shared_through_the_database_expire_on_the_wall_clock(tmp_path: Path) -> None:
     storage = open_storage(f"sqlite:///{tmp_path / 'tokens.db'}")
     known = {"client-a"}

@@ -133,6 +133,14 @@ def count_failed_logins_anew(database: str) -> None:
         FailureLimiter.new_shared_file(path)
 
 
+def void_earlier_tokens(app: FastAPI) -> None:
+    """A server with workers on a database file starting (``timeback serve --workers``, ``LocalServer`` with
+    ``workers``): the tokens its client was issued before, which its workers would find in the file, are void, as a
+    restarted single process's (kept in its memory only). Another client's, another server's on the same file, keep
+    working (deleting them all broke the server that issued them)."""
+    app.state.storage.forget_tokens(app.state.client_id)
+
+
 def create_app(settings: ServerSettings | None = None, storage: Storage | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     app = FastAPI(
@@ -149,6 +157,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     clients.add(client_id, client_secret, settings.client_scopes)
     app.state.settings = settings
     app.state.clients = clients
+    app.state.client_id = client_id
     app.state.storage = storage or open_storage(settings.database)
     app.state.token_failures = None
 

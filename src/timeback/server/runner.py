@@ -17,7 +17,7 @@ from typing import Any, Self
 
 import uvicorn
 
-from timeback.server.app import count_failed_logins_anew, create_app
+from timeback.server.app import count_failed_logins_anew, create_app, void_earlier_tokens
 from timeback.server.config import ServerSettings
 from timeback.server.faults import QuietCuts
 from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
@@ -95,6 +95,8 @@ class LocalServer:
             count_failed_logins_anew(self.settings.database)
         self.app = create_app(self.settings, storage)
         try:
+            if self.settings.workers > 1:  # (as serve --workers: the run before's tokens are in the file)
+                void_earlier_tokens(self.app)
             self._socket = bound_socket(host, port)
         except BaseException:  # (the port taken, say): what was opened for it is closed
             self._close()
