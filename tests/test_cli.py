@@ -215,7 +215,9 @@ def test_serve_refuses_a_bad_seed_file_naming_why(
         seed.write_text(content)
     elif isinstance(content, bytes):
         seed.write_bytes(content)
-    _refused(_serve(monkeypatch, "--database", "sqlite://", "--seed", str(seed)), "--seed", message)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--seed", str(seed))
+    _refused(result, "--seed", message)
+    assert repr(str(seed)) in result.output  # (the file named, whatever is wrong: a bad record named none)
 
 
 def test_serve_refuses_an_empty_seed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,8 +48,10 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
 def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict[str, object], message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(seed))
-    with pytest.raises(SeedError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(SeedError, match=message.replace("[", r"\[").replace("]", r"\]")) as raised:
         LocalServer(ServerSettings(seed=str(path)))
+    # (and the file, as a seed that does not read is named: "users[0]: ..." named none)
+    assert str(raised.value).startswith(f"{str(path)!r}: ")
 
 
 def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
@@ -196,7 +198,7 @@ def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:
     settings = ServerSettings(database=f"sqlite:///{tmp_path / 'seeded.db'}", seed=str(seed))
     with pytest.raises(SeedError) as raised:
         LocalServer(settings)
-    assert str(raised.value) == message
+    assert str(raised.value) == f"{str(seed)!r}: {message}"
     with LocalServer(replace(settings, seed=None)) as server:
         assert not any(_everything(server).values())
 
@@ -316,7 +318,7 @@ def test_a_seed_file_that_does_not_read_is_named_why(tmp_path: Path, content: st
     path.write_text(content)
     with pytest.raises(SeedError) as raised:
         LocalServer(ServerSettings(seed=str(path)))
-    assert message in str(raised.value)
+    assert message in str(raised.value) and str(raised.value).startswith(f"{str(path)!r}")
 
 
 def test_a_seed_given_as_a_dict_with_a_value_json_has_not_says_which() -> None:

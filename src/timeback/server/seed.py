@@ -110,7 +110,7 @@ def _unreadable(path: Path, raw: bytes, exc: ValueError) -> SeedError:
     if refused is None:
         return SeedError(f"{str(path)!r} is not JSON: {exc}")
     where, message = refused
-    return SeedError(f"{where or 'the top-level object'}: {message}")
+    return SeedError(f"{str(path)!r}: {where or 'the top-level object'}: {message}")
 
 
 def _with_likely_name(key: str) -> str:
@@ -122,8 +122,18 @@ def _with_likely_name(key: str) -> str:
 
 
 def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
-    """Create every record of the seed; returns how many records each collection got."""
-    data = source if isinstance(source, dict) else _read(Path(source))
+    """Create every record of the seed; returns how many records each collection got. A ``SeedError`` of a seed
+    file names the file, as those of a file that does not read do (``'bad.json': users[3]: ...``)."""
+    if isinstance(source, dict):
+        return _load(service, source)
+    data = _read(Path(source))
+    try:
+        return _load(service, data)
+    except SeedError as exc:
+        raise SeedError(f"{str(source)!r}: {exc}") from None
+
+
+def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
     ops, puts = _ops("create"), _ops("put")
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
