@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +15,9 @@ from pydantic import ValidationError
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
+from timeback.server.storage import sql
 
 GB = "/ims/oneroster/gradebook/v1p2"
 RO = "/ims/oneroster/rostering/v1p2"
@@ -43,6 +46,13 @@ def graded(server: LocalServer) -> Iterator[tuple[Roster, str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def http(server: LocalServer) -> Iterator[httpx.Client]:
+    with authorized(server) as c:
+        yield c
+
+
+@contextmanager
+def authorized(server: LocalServer) -> Iterator[httpx.Client]:
+    """An HTTP client for ``server`` with a bearer token."""
     with httpx.Client(base_url=server.url) as c:
         token = c.post("/oauth2/token", data={"grant_type": "client_credentials", "client_id": CLIENT_ID,
                                               "client_secret": CLIENT_SECRET}).json()["access_token"]  # fmt: skip
@@ -153,6 +163,13 @@ def test_a_date_finer_than_the_millisecond_matches_a_filter_on_its_own_value(
     sid = f"{r.class_}-us"
     stamp = "2024-02-01T12:00:00.123600Z"  # rounds up (.124), where truncating would not
     client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, r.students[0], scoreDate=stamp))
+    assert_found_by_its_own_value(http, f"{GB}/classes/{r.class_}/results", "scoreDate", stamp, sid)
+    assert listed(http, r, filter="scoreDate='2024-02-01T13:00:00.1236+01:00'") == [sid]
+
+
+def assert_found_by_its_own_value(http: httpx.Client, path: str, field: str, value: str, sid: str) -> None:
+    """The one record listed at ``path``, ``sid``, is equal to ``value`` in ``field`` and nothing else, by every
+    operator and in a long ``@`` list too (read by ``json_each``, not as ranges)."""
     for op, matches in [
         ("=", True),
         ("<=", True),
@@ -162,8 +179,51 @@ def test_a_date_finer_than_the_millisecond_matches_a_filter_on_its_own_value(
         ("<", False),
         (">", False),
     ]:
-        assert listed(http, r, filter=f"scoreDate{op}'{stamp}'") == ([sid] if matches else []), op
-    assert listed(http, r, filter="scoreDate='2024-02-01T13:00:00.1236+01:00'") == [sid]
+        assert listed_at(http, path, filter=f"{field}{op}'{value}'") == ([sid] if matches else []), op
+    padding = ",".join(f"1999-01-{day:02d}T00:00:00Z" for day in range(1, 11))
+    assert listed_at(http, path, filter=f"{field}@'{padding},{value}'") == [sid], "a long @ list"
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "2024-01-10T12:00:00.5005001Z",  # (SQLite: .501; .500500 read as a double rounds to .500)
+        "2024-01-10T12:00:00.505500001Z",  # (.506; .505500 to .505)
+        "2024-01-10T12:00:07.28450001Z",  # (.285; .284500 to .284)
+        "2024-01-10T13:00:07.90950001+01:00",  # (12:00:07.910 in UTC; .909500 to .909)
+        "2024-01-10T12:00:00.123456789Z",
+        "9999-12-31T23:59:59.999500001Z",  # (past SQLite's last millisecond: compares as that one)
+    ],
+)
+def test_a_date_with_more_than_6_fraction_digits_matches_a_filter_on_its_own_value(
+    http: httpx.Client, client: Timeback, stamp: str
+) -> None:
+    """SQLite's ``julianday()`` reads every digit of the fraction and rounds to the millisecond; the filter's value
+    was read by Python, which keeps 6 digits: ``.5005001`` rounds up to .501 stored, but the filter's ``.500500``
+    rounded down (0.5005 is a hair under it as a double), and ``=``, ``<=`` and ``@`` missed the record."""
+    r = make_roster(client, students=[uid("student")])
+    (line_item,) = add_line_items(client, r, 1)
+    sid = f"{r.class_}-ns"
+    client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, r.students[0], scoreDate=stamp))
+    assert_found_by_its_own_value(http, f"{GB}/classes/{r.class_}/results", "scoreDate", stamp, sid)
+
+
+def test_a_date_last_modified_matches_its_value_written_with_more_than_6_fraction_digits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As a date field's: ``...00.5005001Z`` is the stamp ``...00.501Z`` as SQLite reads it. (Its own server: the
+    clock set to that stamp, which never goes back on the shared one.)"""
+    monkeypatch.setattr(sql, "_now_ms", lambda: 1_704_888_000_501)  # 2024-01-10T12:00:00.501Z
+    settings = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client, authorized(server) as http:
+        r = make_roster(client, students=[uid("student")])
+        (line_item,) = add_line_items(client, r, 1)
+        sid = f"{r.class_}-stamp"
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=result_body(line_item, r.students[0]))
+        assert http.get(f"{GB}/results/{sid}").json()["result"]["dateLastModified"] == "2024-01-10T12:00:00.501Z"
+        # The class's results (a scoped read), and all results (unscoped: possibly through dateLastModified's index)
+        for path in (f"{GB}/classes/{r.class_}/results", f"{GB}/results"):
+            assert_found_by_its_own_value(http, path, "dateLastModified", "2024-01-10T12:00:00.5005001Z", sid)
 
 
 def test_a_date_time_with_an_offset_past_14_hours_compares_and_sorts_as_its_moment(

@@ -307,12 +307,21 @@ LAST_MOMENT = "9999-12-31 23:59:59.999"
 compares and sorts as this one, stored (``storage.sql._moment``) or in a filter (``_normalize_date``)."""
 
 
+# The time's fraction past its 6th digit (before any offset, which may have a fraction of its own)
+_PAST_MICROSECONDS = re.compile(r"[^.,+-]*[.,]\d{6}(\d+)")
+
+
 def _normalize_date(value: str) -> str:
-    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC, for SQLite's ``julianday()``. Its
-    digits past the millisecond are kept: ``julianday()`` rounds them to the nearest millisecond exactly as it
-    rounds a stored value's, so a record still matches a filter on its own value (up to ``LAST_MOMENT``)."""
+    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.ffffff[...]`` in UTC, for SQLite's ``julianday()``.
+    Its digits past the millisecond are kept, those past the microsecond too (Python reads 6): ``julianday()``
+    rounds them to the nearest millisecond exactly as it rounds a stored value's, so a record still matches a
+    filter on its own value (up to ``LAST_MOMENT``). Cut to 6, ``.5005001`` (.501) read as ``.500500``, which
+    rounds to .500 (0.5005 is a hair under it as a double)."""
     parsed = parse_date_or_datetime(value).astimezone(UTC)
     normalized = parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # (a 4-digit year)
+    finer = _PAST_MICROSECONDS.match(value, 10)  # (past the date: its '-' is no offset)
+    if finer is not None:  # (an offset is whole microseconds: the UTC moment's finer digits are the value's)
+        normalized += finer.group(1)
     return min(normalized, LAST_MOMENT)  # (as text: LAST_MOMENT is a prefix of each moment it rounds to or past)
 
 
