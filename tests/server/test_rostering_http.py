@@ -552,3 +552,49 @@ def test_a_reference_s_name_is_read_kept_and_written_back(authed: httpx.Client, 
     ro.update_enrollment(sourced_id=enrollment_id, enrollment=read_enrollment)
     assert authed.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"] == school
     assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == school
+
+
+# Fields Timeback's document types without null in its writes and its answers (and 1EdTech's, where it has them):
+# null there is the field left out, not stored nor answered; an enrollment's primary then takes its default, so
+# primary='false' finds it. (Where Timeback answers null, as a class's course and school, null is kept.)
+NULL_IS_LEFT_OUT: list[tuple[str, tuple[str | int, ...]]] = [
+    ("academicSessions", ("org",)),
+    *(("classes", (name,)) for name in ("classType", "grades", "subjects", "subjectCodes", "periods", "resources",
+                                        "org")),
+    *(("users", (name,)) for name in ("userIds", "primaryOrg", "email", "grades", "agents")),
+    ("users", ("roles", 0, "userProfile")),
+    ("enrollments", ("primary",)),
+]  # fmt: skip
+LEFT_OUT_READS_AS = {("enrollments", ("primary",)): "false"}
+
+
+@pytest.mark.parametrize(
+    ("collection", "path"),
+    NULL_IS_LEFT_OUT,
+    ids=[".".join(map(str, (collection, *path))) for collection, path in NULL_IS_LEFT_OUT],
+)
+def test_null_where_timeback_types_none_is_the_field_left_out(
+    authed: httpx.Client, client: Timeback, collection: str, path: tuple[str | int, ...]
+) -> None:
+    r = make_roster(client)
+    bodies: dict[str, dict[str, Any]] = {
+        "academicSessions": {"title": "T", "type": "semester", "startDate": "2024-08-20", "endDate": "2024-12-20",
+                             "schoolYear": "2025"},
+        "classes": {"title": "K", "course": {"sourcedId": r.course}, "school": {"sourcedId": r.school},
+                    "terms": [{"sourcedId": r.term}]},
+        "users": {"enabledUser": True, "givenName": "A", "familyName": "B",
+                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]},
+        "enrollments": {"role": "student", "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}},
+    }  # fmt: skip
+    key, body, sourced_id = COLLECTIONS[collection].singular, bodies[collection], uid(collection)
+    *parents, name = path
+    held: Any = body
+    for step in parents:
+        held = held[step]
+    held[name] = None
+    answer = authed.put(f"{RO}/{collection}/{sourced_id}", json={key: body})
+    assert answer.status_code in (200, 201), answer.text
+    for record in (answer.json().get(key, answer.json()), authed.get(f"{RO}/{collection}/{sourced_id}").json()[key]):
+        for step in parents:
+            record = record[step]
+        assert record.get(name, "absent") == LEFT_OUT_READS_AS.get((collection, path), "absent"), record
