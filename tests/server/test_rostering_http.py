@@ -598,3 +598,26 @@ def test_null_where_timeback_types_none_is_the_field_left_out(
         for step in parents:
             record = record[step]
         assert record.get(name, "absent") == LEFT_OUT_READS_AS.get((collection, path), "absent"), record
+
+
+def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_when_it_is_one(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """Both documents type a class's and a line item's ``school`` (and Timeback's class ``org``) as a reference to
+    any org, with no type: one naming a district is taken. ``/schools/{id}/...`` lists the records of a school, so
+    a district's is 404 "School not found."; a filter on the reference finds them."""
+    r = make_roster(client)
+    district, klass, line_item = uid("district"), uid("class"), uid("li")
+    created(authed.put(f"{RO}/orgs/{district}", json={"org": {"name": "D", "type": "district"}}))
+    body = {"title": "K", "course": {"sourcedId": r.course}, "org": {"sourcedId": district},
+            "terms": [{"sourcedId": r.term}]}  # fmt: skip
+    assert authed.put(f"{RO}/classes/{klass}", json={"class": body}).status_code == 200
+    item = {"title": "L", "assignDate": "2024-01-01", "dueDate": "2024-02-01", "class": {"sourcedId": klass},
+            "school": {"sourcedId": district}, "category": {"sourcedId": r.category}}  # fmt: skip
+    created(authed.put(f"/ims/oneroster/gradebook/v1p2/lineItems/{line_item}", json={"lineItem": item}))
+    for listing in (f"{RO}/schools/{district}/classes", f"/ims/oneroster/gradebook/v1p2/schools/{district}/lineItems"):
+        answer = authed.get(listing)
+        assert answer.status_code == 404 and answer.json()["imsx_description"] == "School not found.", answer.text
+    where = {"filter": f"school.sourcedId='{district}'"}
+    assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == [klass]
+    assert ids(authed.get("/ims/oneroster/gradebook/v1p2/lineItems/", params=where), "lineItems") == [line_item]
