@@ -16,11 +16,14 @@ from pydantic import BaseModel
 
 from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.errors import UnprocessableEntityError
 from timeback.models.request import (
     TimebackCreateAssessmentResultRequest,
     TimebackPostLineItemsForClassRequest,
     TimebackPostResultsForAcademicSessionForClassRequest,
     TimebackPutResultRequest,
+    TimebackUpdateClassBody,
+    TimebackUpdateClassRequest,
 )
 
 ROUND_TRIPS: dict[str, Callable[[Any], Any]] = {
@@ -121,3 +124,25 @@ def without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nulls(item) for item in value]
     return value
+
+
+def test_a_class_update_in_part_kept_in_full_is_refused_naming_what_its_nulls_would_clear(
+    client: Timeback, roster: Roster
+) -> None:
+    """A full dump of a class update in part (``update_class`` with its title alone) sends null for the class's
+    course and school, which Timeback answers null and so are not taken as left out: a class needing both, the PUT
+    is 422 naming them, nothing written. Its other nulls are left out (``terms``, ``org``: typed without null). The
+    dump without its unset fields sends the same call."""
+    ro = client.oneroster.rostering
+    request = TimebackUpdateClassRequest(sourced_id=roster.class_, class_=TimebackUpdateClassBody(title="Renamed"))
+    before = ro.get_class(sourced_id=roster.class_).class_
+    with pytest.raises(UnprocessableEntityError) as refused:
+        ro.update_class(TimebackUpdateClassRequest.model_validate_json(request.model_dump_json()))
+    named = {detail["field"]: detail["message"] for detail in refused.value.imsx_error_details}
+    assert named.keys() == {"class", "class.course"} and "needs its school" in named["class"], named
+    assert ro.get_class(sourced_id=roster.class_).class_ == before
+    kept = TimebackUpdateClassRequest.model_validate_json(request.model_dump_json(exclude_unset=True))
+    renamed = ro.update_class(kept).class_
+    assert renamed.title == "Renamed" and renamed.model_dump(exclude={"title", "dateLastModified"}) == (
+        before.model_dump(exclude={"title", "dateLastModified"})
+    )

@@ -552,3 +552,72 @@ def test_a_reference_s_name_is_read_kept_and_written_back(authed: httpx.Client, 
     ro.update_enrollment(sourced_id=enrollment_id, enrollment=read_enrollment)
     assert authed.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"] == school
     assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == school
+
+
+# Fields Timeback's document types without null in its writes and its answers (and 1EdTech's, where it has them):
+# null there is the field left out, not stored nor answered; an enrollment's primary then takes its default, so
+# primary='false' finds it. (Where Timeback answers null, as a class's course and school, null is kept.)
+NULL_IS_LEFT_OUT: list[tuple[str, tuple[str | int, ...]]] = [
+    ("academicSessions", ("org",)),
+    *(("classes", (name,)) for name in ("classType", "grades", "subjects", "subjectCodes", "periods", "resources",
+                                        "org")),
+    *(("users", (name,)) for name in ("userIds", "primaryOrg", "email", "grades", "agents")),
+    ("users", ("roles", 0, "userProfile")),
+    ("enrollments", ("primary",)),
+]  # fmt: skip
+LEFT_OUT_READS_AS = {("enrollments", ("primary",)): "false"}
+
+
+@pytest.mark.parametrize(
+    ("collection", "path"),
+    NULL_IS_LEFT_OUT,
+    ids=[".".join(map(str, (collection, *path))) for collection, path in NULL_IS_LEFT_OUT],
+)
+def test_null_where_timeback_types_none_is_the_field_left_out(
+    authed: httpx.Client, client: Timeback, collection: str, path: tuple[str | int, ...]
+) -> None:
+    r = make_roster(client)
+    bodies: dict[str, dict[str, Any]] = {
+        "academicSessions": {"title": "T", "type": "semester", "startDate": "2024-08-20", "endDate": "2024-12-20",
+                             "schoolYear": "2025"},
+        "classes": {"title": "K", "course": {"sourcedId": r.course}, "school": {"sourcedId": r.school},
+                    "terms": [{"sourcedId": r.term}]},
+        "users": {"enabledUser": True, "givenName": "A", "familyName": "B",
+                  "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}]},
+        "enrollments": {"role": "student", "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}},
+    }  # fmt: skip
+    key, body, sourced_id = COLLECTIONS[collection].singular, bodies[collection], uid(collection)
+    *parents, name = path
+    held: Any = body
+    for step in parents:
+        held = held[step]
+    held[name] = None
+    answer = authed.put(f"{RO}/{collection}/{sourced_id}", json={key: body})
+    assert answer.status_code in (200, 201), answer.text
+    for record in (answer.json().get(key, answer.json()), authed.get(f"{RO}/{collection}/{sourced_id}").json()[key]):
+        for step in parents:
+            record = record[step]
+        assert record.get(name, "absent") == LEFT_OUT_READS_AS.get((collection, path), "absent"), record
+
+
+def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_when_it_is_one(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """Both documents type a class's and a line item's ``school`` (and Timeback's class ``org``) as a reference to
+    any org, with no type: one naming a district is taken. ``/schools/{id}/...`` lists the records of a school, so
+    a district's is 404 "School not found."; a filter on the reference finds them."""
+    r = make_roster(client)
+    district, klass, line_item = uid("district"), uid("class"), uid("li")
+    created(authed.put(f"{RO}/orgs/{district}", json={"org": {"name": "D", "type": "district"}}))
+    body = {"title": "K", "course": {"sourcedId": r.course}, "org": {"sourcedId": district},
+            "terms": [{"sourcedId": r.term}]}  # fmt: skip
+    assert authed.put(f"{RO}/classes/{klass}", json={"class": body}).status_code == 200
+    item = {"title": "L", "assignDate": "2024-01-01", "dueDate": "2024-02-01", "class": {"sourcedId": klass},
+            "school": {"sourcedId": district}, "category": {"sourcedId": r.category}}  # fmt: skip
+    created(authed.put(f"/ims/oneroster/gradebook/v1p2/lineItems/{line_item}", json={"lineItem": item}))
+    for listing in (f"{RO}/schools/{district}/classes", f"/ims/oneroster/gradebook/v1p2/schools/{district}/lineItems"):
+        answer = authed.get(listing)
+        assert answer.status_code == 404 and answer.json()["imsx_description"] == "School not found.", answer.text
+    where = {"filter": f"school.sourcedId='{district}'"}
+    assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == [klass]
+    assert ids(authed.get("/ims/oneroster/gradebook/v1p2/lineItems/", params=where), "lineItems") == [line_item]

@@ -8,9 +8,9 @@ defaults to a fresh UUID and ``status`` to ``active``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from timeback.enums import (
     TimebackAcademicSessionType,
@@ -18,7 +18,7 @@ from timeback.enums import (
     TimebackOrgType,
     TimebackScoreStatus,
 )
-from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, TimebackModel, is_strict
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, NullIsAbsent, TimebackModel, is_strict
 from timeback.models._requests_base import (
     TimebackQueryParams,
     TimebackRequest,
@@ -367,11 +367,16 @@ class TimebackCreateGradingPeriodForTermBody(TimebackCreateGradingPeriodBody):
     clientAppId: str | None = None
 
 
+def _false_if_null(flag: bool | str | None) -> bool | str:
+    return "false" if flag is None else flag
+
+
 class _EnrollmentBody(NewRecord, TimebackEnrollment):
     """``primary`` defaults to "false" and goes on the wire, as ``status`` does: Timeback's document gives that
-    default on every enrollment create and PUT, and a stored enrollment without it escaped primary='false'."""
+    default on every enrollment create and PUT, and a stored enrollment without it escaped primary='false'. Its
+    writes type it without null: null is the field left out, so the default too (stored null escaped the filter)."""
 
-    primary: TrueOrFalse | None = "false"
+    primary: Annotated[TrueOrFalse | None, AfterValidator(_false_if_null)] = "false"
 
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "primary"})  # (NewRecord's hook)
 
@@ -404,7 +409,7 @@ class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):
     enabledUser: TrueOrFalse
-    email: str | None = Field(default=None, max_length=320)
+    email: NullIsAbsent[str] = Field(default=None, max_length=320)
     givenName: str
     familyName: str
     roles: list[TimebackRole] = Field(min_length=1)

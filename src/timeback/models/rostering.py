@@ -20,7 +20,7 @@ from timeback.enums import (
     TimebackRoleType,
     TimebackSex,
 )
-from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, Metadata, TimebackModel
+from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -92,7 +92,7 @@ class TimebackAcademicSession(TimebackEntity):
     schoolYear: str | None = Field(default=None, coerce_numbers_to_str=True)
     parent: Ref | None = None
     children: list[Ref] | None = None
-    org: Ref | None = None
+    org: NullIsAbsent[Ref] = None
 
 
 class TimebackCourse(TimebackEntity):
@@ -110,27 +110,29 @@ class TimebackCourse(TimebackEntity):
 
 
 class TimebackClass(TimebackEntity):
+    # (NullIsAbsent where Timeback's document types the field without null in its writes and answers; it answers
+    # null for course and school, so null is kept there)
     title: str | None = None
     classCode: str | None = None
-    classType: Known[TimebackClassType] | None = None
+    classType: NullIsAbsent[Known[TimebackClassType]] = None
     location: str | None = None
-    grades: list[str] | None = None
-    subjects: list[str] | None = None
-    subjectCodes: list[str] | None = None
-    periods: list[str] | None = None
+    grades: NullIsAbsent[list[str]] = None
+    subjects: NullIsAbsent[list[str]] = None
+    subjectCodes: NullIsAbsent[list[str]] = None
+    periods: NullIsAbsent[list[str]] = None
     course: Ref | None = None
     # Timeback takes the school as ``org`` on input and answers ``school``; the official model says ``school``.
     school: Ref | None = None
-    org: Ref | None = None
-    terms: list[Ref] | None = None
-    resources: list[Ref] | None = None
+    org: NullIsAbsent[Ref] = None
+    terms: NullIsAbsent[list[Ref]] = None
+    resources: NullIsAbsent[list[Ref]] = None
 
 
 class TimebackRole(TimebackModel):
     roleType: Known[TimebackRoleType]
     role: Known[TimebackRoleName]
     org: Ref
-    userProfile: str | None = None
+    userProfile: NullIsAbsent[str] = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
     metadata: Metadata = None
@@ -145,7 +147,7 @@ class TimebackUser(TimebackEntity):
     model_config = HIDES_INPUT
     userMasterIdentifier: str | None = None
     username: str | None = None
-    userIds: list[TimebackUserId] | None = None
+    userIds: NullIsAbsent[list[TimebackUserId]] = None
     enabledUser: Flag | None = None
     givenName: str | None = None
     familyName: str | None = None
@@ -154,13 +156,13 @@ class TimebackUser(TimebackEntity):
     preferredMiddleName: str | None = None
     preferredLastName: str | None = None
     pronouns: str | None = None
-    roles: list[TimebackRole] | None = None
-    primaryOrg: Ref | None = None
-    email: str | None = None  # (an answer's is read as it is; the bodies sent keep RFC 5321's 320 characters)
+    roles: list[TimebackRole] | None = None  # (not NullIsAbsent: its roles' userProfile is; null is refused)
+    primaryOrg: NullIsAbsent[Ref] = None
+    email: NullIsAbsent[str] = None  # (an answer's is read as it is; the bodies sent keep RFC 5321's 320 characters)
     sms: str | None = None
     phone: str | None = None
-    grades: list[str] | None = None
-    agents: list[Ref] | None = None
+    grades: NullIsAbsent[list[str]] = None
+    agents: NullIsAbsent[list[Ref]] = None
     password: str | None = Field(default=None, repr=False)
 
 

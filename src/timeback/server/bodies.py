@@ -164,6 +164,12 @@ def _not_finite(text: str) -> Refused:
     return Refused(f"{text} is not a finite JSON number")
 
 
+def not_finite(where: str, text: str) -> ApiError:
+    """The 400 for the number ``text`` at ``where``, past a double's range (as the body's walk names one)."""
+    message = _not_finite(text).message
+    return _unreadable(where, f"{where}: {message}", message)
+
+
 def _float(text: str) -> float | Refused:
     value = float(text)
     return value if math.isfinite(value) else _not_finite(text)

@@ -30,7 +30,7 @@ from timeback.models._base import (
     strict_problems_of_parts,
 )
 from timeback.models._dicts import ValidatedRequest, dict_validator
-from timeback.server.bodies import parse_json_body, plainly_within_limits
+from timeback.server.bodies import not_finite, parse_json_body, plainly_within_limits
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import MAX_NAMED_FIELDS, ApiError, fields_error, validation_error
@@ -215,7 +215,7 @@ class GradebookService:
             request = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
             errors = _every_error(op.request, merged, exc, body)
-            raise _path_error(errors, path) or validation_error(errors) from None
+            raise _path_error(errors, path) or _overflowing(exc) or validation_error(errors) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
             raise validation_error(_strict_errors(problems))
@@ -691,6 +691,20 @@ def _path_error(errors: list[dict[str, Any]], path: Mapping[str, str]) -> ApiErr
             name = first + "".join(part.title() for part in rest)  # (as the spec's path names it: lineItemSourcedId)
             message = f"{name}: {error['msg']}"
             return ApiError(422, f"The path: {message}.", fields=[("path", message)])
+    return None
+
+
+def _overflowing(failed: ValidationError) -> ApiError | None:
+    """The 400 for an integer past a double's range sent for a number, said as for 1e400, or None. (Read, an integer
+    is kept whole, as metadata holds it; validation's 422 "Input should be a valid number" did not say why.)"""
+    for error in failed.errors(include_url=False):
+        value = error.get("input")
+        if error["type"] == "float_type" and type(value) is int:
+            try:
+                float(value)
+            except OverflowError:
+                ((where, _),) = validation_error([error]).fields
+                return not_finite(where, str(value))
     return None
 
 
