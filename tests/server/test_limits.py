@@ -617,7 +617,9 @@ def _fed_protocol(
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
-    config = uvicorn.Config(app, http=protocol.BoundedHttpToolsProtocol, log_level="warning", lifespan="off")
+    # (no log_config: uvicorn's default one took its loggers off the hierarchy, onto a handler of its own, for the
+    # rest of this test process)
+    config = uvicorn.Config(app, http=protocol.BoundedHttpToolsProtocol, log_config=None, lifespan="off")
     config.load()
     loop = asyncio.get_running_loop()
     served = protocol.BoundedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={}, _loop=loop)
