@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import logging
 import os
 import re
 import socket
@@ -175,7 +176,23 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.setattr(Multiprocess, "run", lambda self: None)  # (--workers: uvicorn's supervisor on serve's socket)
     monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
     port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
-    return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
+    with _uvicorn_logging_kept():
+        return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
+
+
+@contextlib.contextmanager
+def _uvicorn_logging_kept() -> Iterator[None]:
+    """uvicorn's loggers put back as they were: serve configures them for its process (``dictConfig``: handlers
+    on CliRunner's stream, closed once it returns, and no propagation), and a ``LocalServer`` in a later test of
+    this process logged to that closed stream instead of up to the handlers its caller had."""
+    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")]
+    kept = [(each.level, each.propagate, each.disabled, list(each.handlers), list(each.filters)) for each in loggers]
+    try:
+        yield
+    finally:
+        for each, (level, propagate, disabled, handlers, filters) in zip(loggers, kept, strict=True):
+            each.setLevel(level)  # (not the attribute: setLevel clears the levels each logger has cached)
+            each.propagate, each.disabled, each.handlers[:], each.filters[:] = propagate, disabled, handlers, filters
 
 
 def _refused(result: Result, option: str, message: str) -> None:

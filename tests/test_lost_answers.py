@@ -466,16 +466,16 @@ def test_the_confirmation_reads_keep_within_the_call_s_deadline(
 ) -> None:
     """``deadline=`` bounds a call, retries included, and the reads that confirm a lost answer are part of it. Each
     of them had the whole deadline again: on a server taking 1.5 s a request, a create with ``deadline=3.6`` (lost
-    answer, retry, read) took 4.5 s and succeeded late. Now the read gets what is left (about 0.5 s), and the 409
-    stands, saying the read failed (the records may be the call's own)."""
-    import time
-
+    answer, retry, read) took 4.5 s and succeeded late. Now the read gets what is left, and the 409 stands, saying
+    the read failed (the records may be the call's own). Here 2 s a request and ``deadline=5``: the read gets about
+    1 s of the 2 it needs, and a loaded machine has 1 s for the work of the first two. (No timing asserted: the
+    read given the whole deadline again succeeds.)"""
     from tests.conftest import CLIENT_ID, CLIENT_SECRET
     from timeback.server.config import ServerSettings
 
     monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
-    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=1500")
+    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
     with LocalServer(slow, storage=server.app.state.storage) as slow_server:  # (the same records, slowly)
         transport = LosesFirstAnswer()
         slow_server.app.state.tokens = server.app.state.tokens  # (its tokens from the server without faults: fast)
@@ -483,14 +483,11 @@ def test_the_confirmation_reads_keep_within_the_call_s_deadline(
         with Timeback(
             **slow_server.client_kwargs(), token_url=token_url, http_client=httpx.Client(transport=transport)
         ) as lossy_client:
-            began = time.perf_counter()
             with pytest.raises(ConflictError) as conflict:
                 lossy_client.oneroster.gradebook.create_result(
-                    result=result_body(line_item, roster.students[0], uid("late")), deadline=3.6
+                    result=result_body(line_item, roster.students[0], uid("late")), deadline=5
                 )
-            elapsed = time.perf_counter() - began
     assert transport.lost == 1 and "reading them back to confirm it failed (no answer)" in str(conflict.value)
-    assert elapsed < 4.1, elapsed  # (the read would have ended at 4.5 s)
 
 
 class EnrichesReadsAndLosesFirstAnswer(LosesFirstAnswer):
