@@ -2801,28 +2801,36 @@ async def test_batch_size_and_concurrency_take_whole_numbers_only(
     assert stored_scores(client, roster, tag) == {}
 
 
-def test_a_replace_whose_read_back_failed_after_a_lost_answer_is_maybe_stored() -> None:
+class LosesTheFirstBatchAnswerThenReadBacks(LosesTheFirstBatchAnswer):
+    """As ``LosesTheFirstBatchAnswer`` (the first batch POST stored, its answer lost; a retry forwarded), and the
+    read-backs (a listing filtered by ``sourcedId@``) answered 500."""
+
+    def __init__(self) -> None:
+        super().__init__(handled=True, retry_status=None)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "sourcedId@" in request.url.params.get("filter", ""):
+            return httpx.Response(500, json={"imsx_codeMajor": "failure", "imsx_description": "read failed"})
+        return super().handle_request(request)
+
+
+def test_a_replace_whose_read_back_failed_after_a_lost_answer_is_maybe_stored(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
     """``if_exists="replace"``: the first POST's answer lost, its retry meets the 409 of what it stored, and reading
     the records back to replace them fails. The batch may well be stored (by the attempt whose answer was lost), as
     the same batch in ``fail`` mode says; ``replace`` said neither (``maybe_stored`` False, a stop's note
-    undercounting). (A mock: the local server cannot fail a read on demand after a committed write.)"""
-    posts = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal posts
-        if request.url.path.endswith("/oauth2/token"):
-            return httpx.Response(200, json={"access_token": "t" * 40, "expires_in": 3600})
-        if request.method == "POST":
-            posts += 1
-            if posts == 1:
-                raise httpx.ReadError("connection reset after the commit", request=request)
-            return httpx.Response(409, json={"imsx_codeMajor": "failure", "imsx_description": "exists"})
-        return httpx.Response(500, json={"imsx_codeMajor": "failure", "imsx_description": "read failed"})
-
-    rows = [{"sourcedId": f"r{n}", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
-             "scoreStatus": "fully graded", "scoreDate": "2024-01-16T10:00:00Z", "score": 90} for n in range(2)]  # fmt: skip
-    kwargs = {"base_url": "https://example.test", "client_id": "id", "client_secret": "secret-xyz-123"}
-    with Timeback(**kwargs, max_retries=1, http_client=httpx.Client(transport=httpx.MockTransport(handler))) as c:
-        summary = c.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
+    undercounting)."""
+    roster, line_items = world
+    tag = uid("replace-lost-unread")
+    rows = list(interleaved(roster, line_items[:1], 2, tag))
+    transport = LosesTheFirstBatchAnswerThenReadBacks()
+    with Timeback(**server.client_kwargs(), max_retries=1, http_client=httpx.Client(transport=transport)) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
     (failure,) = summary.failures
-    assert failure.maybe_stored and "may have been stored" in failure.reason, failure
+    assert (summary.stored, summary.failed, transport.posts) == (0, 2, 2), summary
+    assert failure.maybe_stored and failure.sourced_ids == tuple(r["sourcedId"] for r in rows), failure
+    assert failure.status_code == 500 and "409" in failure.reason and "read failed" in failure.reason, failure
+    assert "reading the existing records back to replace them failed" in failure.reason, failure.reason
+    assert "an attempt got no answer: the batch may have been stored by it" in failure.reason, failure.reason
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # (stored indeed)
