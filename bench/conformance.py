@@ -33,7 +33,7 @@ from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 from timeback.server.seed import load_seed
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "onerosterv1p2gradebookservice_openapi3_v1p0.json"
+SPEC = Path(__file__).resolve().parents[1] / "spec" / "onerosterv1p2gradebookservice_openapi3_v1p0.json"
 CLIENT = ("conformance-client", "conformance-secret-not-real")
 
 

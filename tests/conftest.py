@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -61,11 +62,30 @@ def client(server: LocalServer) -> Iterator[Timeback]:
         yield c
 
 
+@contextlib.asynccontextmanager
+async def _async_client_on(server: LocalServer, transport: str) -> AsyncIterator[AsyncTimeback]:
+    http_client = DefaultAioHttpClient() if transport == "aiohttp" else None
+    async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as c:
+        yield c
+
+
 @pytest.fixture(params=["httpx", "aiohttp"])
 async def async_client(server: LocalServer, request: pytest.FixtureRequest) -> AsyncIterator[AsyncTimeback]:
     """``AsyncTimeback`` on httpx's own async stack, and on aiohttp (``DefaultAioHttpClient``, the aiohttp extra)."""
-    http_client = DefaultAioHttpClient() if request.param == "aiohttp" else None
-    async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as c:
+    async with _async_client_on(server, request.param) as c:
+        yield c
+
+
+@pytest.fixture(params=["sync", "async-httpx", "async-aiohttp"])
+async def either(
+    server: LocalServer, client: Timeback, request: pytest.FixtureRequest
+) -> AsyncIterator[Timeback | AsyncTimeback]:
+    """``client``, or ``AsyncTimeback`` on each of ``async_client``'s stacks: a test of both clients runs once for
+    the sync one (had it taken ``client`` and ``async_client``, once per async stack: twice alike)."""
+    if request.param == "sync":
+        yield client
+        return
+    async with _async_client_on(server, request.param.removeprefix("async-")) as c:
         yield c
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +19,12 @@ def commits(storage: Any) -> int:
     writing: a test counting commits (writes grouped into one)."""
     with storage._read() as conn:
         return int(conn.exec_driver_sql("SELECT value FROM timeback_meta WHERE key = 'generation'").scalar_one())
+
+
+def child_environment(*first: object, **variables: str) -> dict[str, str]:
+    """This environment, with ``variables``, for a Python child that imports what the tests do (the tree under test,
+    not an installed timeback): this interpreter's ``sys.path`` as its PYTHONPATH, after the folders ``first``."""
+    return {**os.environ, **variables, "PYTHONPATH": os.pathsep.join([*map(str, first), *sys.path])}
 
 
 def uid(prefix: str) -> str:

@@ -1,7 +1,8 @@
 """``DefaultAioHttpClient`` (the aiohttp extra) against the real server: what fails says what happened, nothing of
 the credentials rides along, and a bulk upload through injected faults stores every result once.
 
-Every other ``AsyncTimeback`` test runs on this client too (the ``async_client`` fixture is parametrized).
+Every other ``AsyncTimeback`` test runs on this client too (the ``async_client`` and ``either`` fixtures
+are parametrized).
 """
 
 from __future__ import annotations

@@ -814,11 +814,6 @@ async def test_no_more_batches_in_flight_than_the_concurrency(concurrency: int) 
     assert (summary.stored, summary.batches, most) == (80, 8, concurrency)
 
 
-@pytest.fixture(params=["sync", "async"])
-def either(request: pytest.FixtureRequest, client: Timeback, async_client: AsyncTimeback) -> Timeback | AsyncTimeback:
-    return client if request.param == "sync" else async_client
-
-
 async def upload(api: Timeback | AsyncTimeback, rows: Any, **options: Any) -> Any:
     """``bulk_post_results`` on either client."""
     if isinstance(api, AsyncTimeback):
@@ -1291,12 +1286,11 @@ def _resync_rows(roster: Roster, line_items: list[str], tag: str) -> tuple[list[
     return first, second
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_replace_puts_the_results_not_stored_as_sent_and_leaves_the_others_alone(
-    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     roster, line_items = world
-    tag = uid(f"resync-{kind}")
+    tag = uid("resync")
     first, second = _resync_rows(roster, line_items, tag)
     gradebook = client.oneroster.gradebook
     assert gradebook.bulk_post_results(first, batch_size=25).stored == 60
@@ -1306,10 +1300,7 @@ async def test_replace_puts_the_results_not_stored_as_sent_and_leaves_the_others
     default = gradebook.bulk_post_results(first, batch_size=25)  # (if_exists="fail": every batch meets 409)
     assert default.stored == 0 and {f.status_code for f in default.failures} == {409}
 
-    if kind == "sync":
-        summary = gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
-    else:
-        summary = await async_client.oneroster.gradebook.bulk_post_results(second, batch_size=25, if_exists="replace")
+    summary = await upload(either, second, batch_size=25, if_exists="replace")
     assert summary.ok, summary.failures
     # (the new results that made a batch of their own were created by it; the others, PUT with the changed ones)
     assert (summary.taken, summary.stored, summary.unchanged) == (67, 67, 48) and 12 <= summary.replaced <= 12 + 7
@@ -2507,16 +2498,15 @@ def _refused_by_the_server(roster: Roster, line_items: list[str], tag: str) -> t
     return rows, {f"{tag}-{i}" for i in (3, 8, 9, 20)}
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_result_the_server_refuses_fails_alone_and_the_rest_of_its_batch_is_stored(
-    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     """A 422 naming some results of a batch (``results[3].scoreStatus``): those fail, each with what the server
     said of it, and the batch is sent again without them. Before, one such result failed all of its batch."""
     roster, line_items = world
-    tag = uid(f"split-{kind}")
+    tag = uid("split")
     rows, bad = _refused_by_the_server(roster, line_items, tag)
-    summary = await upload(client if kind == "sync" else async_client, rows, batch_size=10)
+    summary = await upload(either, rows, batch_size=10)
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (30, 30, 26, 4)
     assert {f.sourced_ids for f in summary.failures} == {(i,) for i in bad}
     reasons = {f.sourced_ids[0]: f.reason for f in summary.failures}
@@ -2527,27 +2517,25 @@ async def test_a_result_the_server_refuses_fails_alone_and_the_rest_of_its_batch
     assert summary.batches > 3  # (the batches sent again count too)
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in rows} - bad
     # Sent again to replace: each batch is refused (422) for its bad results, then (409) for the stored ones
-    again = await upload(client if kind == "sync" else async_client, rows, batch_size=10, if_exists="replace")
+    again = await upload(either, rows, batch_size=10, if_exists="replace")
     assert (again.stored, again.unchanged, again.failed) == (26, 26, 4)
     assert {f.sourced_ids for f in again.failures} == {(i,) for i in bad}
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_batch_whose_422_names_every_result_fails_result_by_result(
-    kind: str, client: Timeback, async_client: AsyncTimeback, world: tuple[Roster, list[str]]
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     """A 422 naming every result of a batch (each an unknown reference): each fails alone with what the server said
     of it, and nothing is sent again. Before, the batch failed whole, each id with every result's fields (counted
     as ``results[i]`` of a batch the caller never saw)."""
     roster, line_items = world
-    tag = uid(f"all-named-{kind}")
+    tag = uid("all-named")
     rows = list(interleaved(roster, line_items[:1], 3, tag))
     rows[0]["student"] = {"sourcedId": f"{tag}-ghost"}
     rows[1]["scoreScale"] = {"sourcedId": f"{tag}-no-scale"}
     rows[2]["class"] = {"sourcedId": f"{tag}-no-class"}
     progress: list[BulkProgress] = []
-    api = client if kind == "sync" else async_client
-    summary = await upload(api, rows, batch_size=10, on_progress=progress.append)
+    summary = await upload(either, rows, batch_size=10, on_progress=progress.append)
     assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (3, 3, 0, 3, 1)
     assert sorted(f.sourced_ids for f in summary.failures) == [(f"{tag}-{i}",) for i in range(3)]
     reasons = {f.sourced_ids[0]: f.reason for f in summary.failures}
@@ -2801,28 +2789,36 @@ async def test_batch_size_and_concurrency_take_whole_numbers_only(
     assert stored_scores(client, roster, tag) == {}
 
 
-def test_a_replace_whose_read_back_failed_after_a_lost_answer_is_maybe_stored() -> None:
+class LosesTheFirstBatchAnswerThenReadBacks(LosesTheFirstBatchAnswer):
+    """As ``LosesTheFirstBatchAnswer`` (the first batch POST stored, its answer lost; a retry forwarded), and the
+    read-backs (a listing filtered by ``sourcedId@``) answered 500."""
+
+    def __init__(self) -> None:
+        super().__init__(handled=True, retry_status=None)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "sourcedId@" in request.url.params.get("filter", ""):
+            return httpx.Response(500, json={"imsx_codeMajor": "failure", "imsx_description": "read failed"})
+        return super().handle_request(request)
+
+
+def test_a_replace_whose_read_back_failed_after_a_lost_answer_is_maybe_stored(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
     """``if_exists="replace"``: the first POST's answer lost, its retry meets the 409 of what it stored, and reading
     the records back to replace them fails. The batch may well be stored (by the attempt whose answer was lost), as
     the same batch in ``fail`` mode says; ``replace`` said neither (``maybe_stored`` False, a stop's note
-    undercounting). (A mock: the local server cannot fail a read on demand after a committed write.)"""
-    posts = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal posts
-        if request.url.path.endswith("/oauth2/token"):
-            return httpx.Response(200, json={"access_token": "t" * 40, "expires_in": 3600})
-        if request.method == "POST":
-            posts += 1
-            if posts == 1:
-                raise httpx.ReadError("connection reset after the commit", request=request)
-            return httpx.Response(409, json={"imsx_codeMajor": "failure", "imsx_description": "exists"})
-        return httpx.Response(500, json={"imsx_codeMajor": "failure", "imsx_description": "read failed"})
-
-    rows = [{"sourcedId": f"r{n}", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
-             "scoreStatus": "fully graded", "scoreDate": "2024-01-16T10:00:00Z", "score": 90} for n in range(2)]  # fmt: skip
-    kwargs = {"base_url": "https://example.test", "client_id": "id", "client_secret": "secret-xyz-123"}
-    with Timeback(**kwargs, max_retries=1, http_client=httpx.Client(transport=httpx.MockTransport(handler))) as c:
-        summary = c.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
+    undercounting)."""
+    roster, line_items = world
+    tag = uid("replace-lost-unread")
+    rows = list(interleaved(roster, line_items[:1], 2, tag))
+    transport = LosesTheFirstBatchAnswerThenReadBacks()
+    with Timeback(**server.client_kwargs(), max_retries=1, http_client=httpx.Client(transport=transport)) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, if_exists="replace")
     (failure,) = summary.failures
-    assert failure.maybe_stored and "may have been stored" in failure.reason, failure
+    assert (summary.stored, summary.failed, transport.posts) == (0, 2, 2), summary
+    assert failure.maybe_stored and failure.sourced_ids == tuple(r["sourcedId"] for r in rows), failure
+    assert failure.status_code == 500 and "409" in failure.reason and "read failed" in failure.reason, failure
+    assert "reading the existing records back to replace them failed" in failure.reason, failure.reason
+    assert "an attempt got no answer: the batch may have been stored by it" in failure.reason, failure.reason
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # (stored indeed)

@@ -21,6 +21,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from tests.support import child_environment
 from timeback import Timeback
 from timeback._cli import _app
 
@@ -412,7 +413,7 @@ def _serving_as_anyone(database: Path, port: int = 0) -> tuple[list[str], dict[s
     serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(port or _free_port()),
              "--database", f"sqlite:///{database}"]  # fmt: skip
     command = [sys.executable, *(["-c", _AS_ANYONE] if os.geteuid() == 0 else []), *serve]
-    return command, {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    return command, child_environment(COLUMNS="300")
 
 
 def _serve_as_anyone(database: Path) -> str:
@@ -573,7 +574,7 @@ def test_serve_with_workers_that_cannot_open_the_database_says_so_in_a_line_and_
     database = tmp_path / "replaced.db"
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
-    environment = {**os.environ, "COLUMNS": "300", "PYTHONPATH": os.pathsep.join(sys.path)}
+    environment = child_environment(COLUMNS="300")
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     with _reaped(proc):
         assert proc.stdout is not None
@@ -899,7 +900,7 @@ def test_serve_with_workers_keeps_a_worker_slow_to_build_its_app(tmp_path: Path)
     port = _free_port()
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2"]  # fmt: skip
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(slow), *sys.path])}
+    environment = child_environment(slow)
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     try:
         assert proc.stdout is not None
@@ -1025,7 +1026,7 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
     seed.write_text(json.dumps({"schools": [{"sourcedId": "school-1", "name": "S", "type": "school"}], "users": users}))
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--seed", str(seed), "--workers", workers]  # fmt: skip
-    environment = {**os.environ, "SEED_FILE": str(seed), "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}
+    environment = child_environment(hook, SEED_FILE=str(seed))
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     with _reaped(proc):
         deadline = time.monotonic() + 30
@@ -1086,8 +1087,7 @@ def test_serve_stopped_just_after_its_banner_exits_0_with_the_database_closed(
     (hook / "sitecustomize.py").write_text(_STOP_AT)
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
-    environment = {**os.environ, "STOP_AT": at, "STOP_SIGNAL": stop,
-                   "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
+    environment = child_environment(hook, STOP_AT=at, STOP_SIGNAL=stop)
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
     with _reaped(proc):
         output, _ = proc.communicate(timeout=60)
@@ -1120,8 +1120,7 @@ def test_serve_with_workers_interrupted_while_they_import_exits_0_without_traceb
     (hook / "sitecustomize.py").write_text(_INTERRUPT_WORKERS)
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
-    environment = {**os.environ, "INTERRUPTED_MARK": str(tmp_path / "interrupted"),
-                   "PYTHONPATH": os.pathsep.join([str(hook), *sys.path])}  # fmt: skip
+    environment = child_environment(hook, INTERRUPTED_MARK=str(tmp_path / "interrupted"))
     # (in a process group of its own: the hook's signal reaches serve and its workers, not pytest)
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, start_new_session=True

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Roster, add_line_items, result_body, uid
+from tests.support import Roster, add_line_items, child_environment, result_body, uid
 from timeback import APIResponseValidationError, AsyncTimeback, Timeback
 from timeback.server.runner import LocalServer
 
@@ -337,7 +337,6 @@ def test_without_a_total_a_short_page_with_a_next_link_is_not_taken_for_the_last
 
 
 def test_a_program_that_stopped_early_exits_without_waiting_for_the_page_ahead(tmp_path: Any) -> None:
-    import os
     import subprocess
     import sys
 
@@ -356,7 +355,7 @@ def test_a_program_that_stopped_early_exits_without_waiting_for_the_page_ahead(t
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(  # (a hang guard, not a timing: the page ahead never comes)
         [sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env=child_environment(),  # (this tree's timeback, not the one installed)
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout.strip() == "r1", done.stderr
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import line_item_body, make_roster
+from tests.support import child_environment, line_item_body, make_roster
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -143,7 +143,7 @@ def _environment() -> dict[str, str]:
     """This interpreter's environment for a command run as a reader would: ``timeback`` and ``python`` on the
     PATH, the SDK importable from this tree."""
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
-    return {**os.environ, "PATH": path, "PYTHONPATH": os.pathsep.join(sys.path)}
+    return child_environment(PATH=path)
 
 
 def _pytest_in(tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -10,12 +10,10 @@ from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, ConflictError, NotFoundError, Timeback, UnprocessableEntityError
 from timeback.models.gradebook import TimebackResult
 
-pytestmark = pytest.mark.parametrize("mode", ["sync", "async"])
-
 
 @pytest.fixture
-def api(mode: str, client: Timeback, async_client: AsyncTimeback) -> Any:
-    return client if mode == "sync" else async_client
+def api(either: Timeback | AsyncTimeback) -> Any:
+    return either
 
 
 async def call(api: Any, method: str, *args: Any, **kwargs: Any) -> Any:

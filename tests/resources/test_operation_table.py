@@ -260,12 +260,10 @@ async def invoke(api: Timeback | AsyncTimeback, name: str, kwargs: dict[str, Any
     return await result if isinstance(api, AsyncTimeback) else result
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("name", sorted(ROWS))
-async def test_operation(name: str, mode: str, world: World, client: Timeback, async_client: AsyncTimeback) -> None:
+async def test_operation(name: str, either: Timeback | AsyncTimeback, world: World) -> None:
     build, check = ROWS[name]
-    api = client if mode == "sync" else async_client
-    resp = await invoke(api, name, build(world))
+    resp = await invoke(either, name, build(world))
     check(resp, world)
 
 

@@ -18,9 +18,9 @@ from timeback.server.runner import LocalServer
 RO = "/ims/oneroster/rostering/v1p2"
 
 
-@pytest.fixture(params=["sync", "async"])
-def api(request: pytest.FixtureRequest, client: Timeback, async_client: AsyncTimeback) -> Any:
-    return client if request.param == "sync" else async_client
+@pytest.fixture
+def api(either: Timeback | AsyncTimeback) -> Any:
+    return either
 
 
 async def call(api: Any, method: str, **kwargs: Any) -> Any:

@@ -108,11 +108,10 @@ async def run(api: Timeback | AsyncTimeback, name: str, **kwargs: Any) -> Any:
     return await result if isinstance(api, AsyncTimeback) else result
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
-async def test_operation(name: str, mode: str, client: Timeback, async_client: AsyncTimeback) -> None:
+async def test_operation(name: str, either: Timeback | AsyncTimeback, client: Timeback) -> None:
     w = build_world(client)
-    api = client if mode == "sync" else async_client
+    api = either
     op = OPERATIONS[name]
     getter = next(o.name for o in OPERATIONS.values() if o.kind == "get" and o.collection == op.collection
                   ) if op.collection in RECORD else None  # fmt: skip

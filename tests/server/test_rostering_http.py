@@ -160,7 +160,7 @@ def test_a_school_s_students_and_teachers_hold_that_role_at_that_school(authed: 
     assert counted.json()["totalCount"] == 0 and counted.headers["X-Total-Count"] == "0"
 
 
-# The keys Timeback's document (shared/spec/timeback-oneroster-api.json) answers these reads under, where they are
+# The keys Timeback's document (spec/timeback-oneroster-api.json) answers these reads under, where they are
 # not the collection's own name or differ from the official document's.
 TIMEBACK_KEYS = {
     "/schools/": "orgs", "/students/": "users", "/teachers/": "users",

@@ -19,7 +19,7 @@ import pytest
 from bench._serve import ServeProcess
 from bench.bulk import district_seed, result
 
-from tests.support import uid
+from tests.support import child_environment, uid
 from timeback import Timeback
 from timeback.server.auth import ALL_SCOPES, FailureLimiter, TokenStore
 from timeback.server.storage import WouldWait, open_storage, sql, without_waiting
@@ -384,7 +384,7 @@ for url in sys.stdin:
 def test_servers_starting_at_once_on_a_new_file_all_open_it(tmp_path: Path) -> None:
     """Three processes open the same brand-new database file at the same moment, ten times over: each opens it.
     (Making the schema took no lock: one's CREATE TABLE met another's, and failed with "database is locked".)"""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = child_environment()
     openers = [
         subprocess.Popen(
             [sys.executable, "-c", _OPEN_WHEN_TOLD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
