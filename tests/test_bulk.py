@@ -2257,6 +2257,44 @@ async def test_an_async_upload_from_a_plain_iterable_sends_each_batch_as_it_is_m
     assert sent == [0, 1, 2, 3]
 
 
+@pytest.mark.parametrize("source", ["iterable", "async iterable"])
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+async def test_an_async_upload_of_results_that_make_no_batch_lets_other_tasks_run(
+    server: Any, world: tuple[Roster, list[str]], source: str, if_exists: str
+) -> None:
+    """The async upload let the event loop run only when it sent a batch: an input of invalid results (or, with
+    ``if_exists="replace"``, of results without an id) was read to its end with every other task held up, a
+    timeout and Ctrl-C under ``asyncio.run`` with them (100,000 took 3 s, past an ``asyncio.timeout(0.2)``, and
+    returned). It lets the loop run every few hundred results taken, batch or none."""
+    import asyncio
+
+    from timeback._pagination import LOOP_TURN_EVERY
+
+    roster, line_items = world
+    student = roster.students[0]
+    row = result_body(line_items[0], student) if if_exists == "replace" else {"sourcedId": uid("bad"), "score": "x"}
+    count = 10 * LOOP_TURN_EVERY
+    turns = 0
+
+    async def ticker() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for _ in range(count):
+            yield row
+
+    async with AsyncTimeback(**server.client_kwargs()) as api:
+        ticking = asyncio.create_task(ticker())
+        given = rows() if source == "async iterable" else [row] * count
+        summary = await api.oneroster.gradebook.bulk_post_results(given, batch_size=10, if_exists=if_exists)
+        ticking.cancel()
+    assert (summary.taken, summary.failed, summary.batches) == (count, count, 0), summary
+    assert turns >= 5, turns  # (one a turn of the loop: 0 before)
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_closing_the_client_stops_the_upload_with_the_typed_error(
     server: Any, world: tuple[Roster, list[str]], kind: str
