@@ -993,6 +993,8 @@ async def run_async(
                 continue
             failed_before = len(summary.failures)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
+                summary.batches += 1  # (sent, as a batch whose answer a network error lost: see record_outcome)
+                summary.sent += len(batch.ids)
                 failure = BulkFailure(
                     tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item, maybe_stored=True
                 )
