@@ -1240,6 +1240,49 @@ async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_
     ]
 
 
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+async def test_a_batch_cancelled_in_flight_counts_as_sent(
+    server: Any, world: tuple[Roster, list[str]], transport: str
+) -> None:
+    """A batch cancelled in flight may have been stored (its request may have reached the server): it counts as sent
+    and as a batch, as one whose answer a network error lost does. Before, it was in neither: the last
+    ``on_progress`` said ``sent=0, batches=0`` while the server went on to store its 5 results."""
+    import asyncio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback import DefaultAioHttpClient
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    tag = uid("acancelled")
+    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=1500")
+    made = asyncio.Event()
+    calls: list[BulkProgress] = []
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for row in interleaved(roster, line_items[:1], 5, tag):
+            yield row
+        made.set()  # (its batch of 5 in flight: 1.5 s before the server handles it)
+        await asyncio.sleep(60)
+
+    with LocalServer(slow, storage=server.app.state.storage) as faulty:
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        http_client = DefaultAioHttpClient() if transport == "aiohttp" else None
+        async with AsyncTimeback(**kwargs, http_client=http_client) as api:
+            gradebook = api.oneroster.gradebook
+            upload = asyncio.ensure_future(gradebook.bulk_post_results(rows(), batch_size=5, on_progress=calls.append))
+            await made.wait()
+            upload.cancel()
+            with pytest.raises(asyncio.CancelledError) as cancelled:
+                await upload
+    assert calls[-1] == BulkProgress(sent=5, stored=0, failed=5, batches=1), calls
+    assert cancelled.value.__notes__ == [
+        "bulk_post_results stopped: 5 results taken, 0 stored, 5 failed or not sent (5 of them maybe stored: an "
+        "answer lost, or cancelled in flight); the rest of the input was not read"
+    ]
+
+
 def test_ctrl_c_under_asyncio_run_tells_what_the_async_upload_had_done() -> None:
     """Ctrl-C under ``asyncio.run`` cancels the upload's task: its batches in flight are cancelled (their requests
     may have reached the server, so they count as failed, maybe stored), the ones done are counted, and the note
@@ -2246,6 +2289,44 @@ async def test_an_async_upload_from_a_plain_iterable_sends_each_batch_as_it_is_m
         summary = await api.oneroster.gradebook.bulk_post_results(source(), batch_size=2, concurrency=4)
     assert summary.ok and summary.stored == 8, summary
     assert sent == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("source", ["iterable", "async iterable"])
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+async def test_an_async_upload_of_results_that_make_no_batch_lets_other_tasks_run(
+    server: Any, world: tuple[Roster, list[str]], source: str, if_exists: str
+) -> None:
+    """The async upload let the event loop run only when it sent a batch: an input of invalid results (or, with
+    ``if_exists="replace"``, of results without an id) was read to its end with every other task held up, a
+    timeout and Ctrl-C under ``asyncio.run`` with them (100,000 took 3 s, past an ``asyncio.timeout(0.2)``, and
+    returned). It lets the loop run every few hundred results taken, batch or none."""
+    import asyncio
+
+    from timeback._pagination import LOOP_TURN_EVERY
+
+    roster, line_items = world
+    student = roster.students[0]
+    row = result_body(line_items[0], student) if if_exists == "replace" else {"sourcedId": uid("bad"), "score": "x"}
+    count = 10 * LOOP_TURN_EVERY
+    turns = 0
+
+    async def ticker() -> None:
+        nonlocal turns
+        while True:
+            await asyncio.sleep(0)
+            turns += 1
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for _ in range(count):
+            yield row
+
+    async with AsyncTimeback(**server.client_kwargs()) as api:
+        ticking = asyncio.create_task(ticker())
+        given = rows() if source == "async iterable" else [row] * count
+        summary = await api.oneroster.gradebook.bulk_post_results(given, batch_size=10, if_exists=if_exists)
+        ticking.cancel()
+    assert (summary.taken, summary.failed, summary.batches) == (count, count, 0), summary
+    assert turns >= 5, turns  # (one a turn of the loop: 0 before)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -6,6 +6,9 @@ to retry)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -234,3 +237,33 @@ async def test_a_create_waiting_for_a_pooled_aiohttp_connection_when_the_client_
     assert str(error).startswith("connection failed: ConnectError; not retried: the client was closed (POST ")
     assert not error._answer_lost
     assert slow.app.state.faults.counts["requests"] == sent + 1  # (the GET only)
+
+
+def open_sockets_to(server: LocalServer) -> set[socket.socket]:
+    """This process's sockets connected to ``server``: the connections of its clients still open."""
+    port = httpx.URL(server.url).port
+    found = set()
+    for thing in gc.get_objects():
+        if isinstance(thing, socket.socket) and thing.family in (socket.AF_INET, socket.AF_INET6):
+            with contextlib.suppress(OSError):  # (closed, or never connected)
+                if thing.getpeername()[1] == port:
+                    found.add(thing)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp", "caller's httpx"])
+async def test_a_close_cut_short_by_a_cancel_still_closes_every_connection(server: LocalServer, kind: str) -> None:
+    """``close()`` cancelled (an ``asyncio.timeout`` around it) cut short httpx's close of its pool: 5 connections of
+    6 stayed open, for good (httpx marks itself closed first: a second ``close()`` did nothing), a ResourceWarning
+    each when collected. The close now ends, then the cancel is raised. (aiohttp's close did not stop halfway.)"""
+    before = open_sockets_to(server)
+    http_client = {"httpx": None, "aiohttp": DefaultAioHttpClient(), "caller's httpx": httpx.AsyncClient()}[kind]
+    api = AsyncTimeback(**server.client_kwargs(), http_client=http_client)
+    await asyncio.gather(*(api.oneroster.gradebook.get_all_results(limit=1) for _ in range(6)))
+    assert len(open_sockets_to(server) - before) > 1
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0):
+            await api.close()
+    assert open_sockets_to(server) - before == set()
+    await api.close()  # (closed already: nothing, and no error)
+    assert open_sockets_to(server) - before == set()

@@ -967,6 +967,23 @@ def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> No
 _closing_elsewhere: set[asyncio.Task[None]] = set()  # (referenced until done: a loop holds its tasks weakly)
 
 
+async def _to_the_end(closing: Awaitable[None]) -> None:
+    """Await ``closing`` to its end even when the caller is cancelled meanwhile, then raise the cancel: cut short (an
+    ``asyncio.timeout`` around ``close()``), httpx's close of its pool left 5 connections of 6 open for good, httpx
+    having marked itself closed first (a second ``close()`` did nothing), a ResourceWarning each when collected. A
+    second cancel stops the wait, not the close."""
+    import asyncio
+
+    task = asyncio.ensure_future(closing)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        _closing_elsewhere.add(task)  # (referenced until done, should a second cancel stop the wait)
+        task.add_done_callback(_closing_elsewhere.discard)
+        await asyncio.wait((task,))
+        raise
+
+
 async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
     """Calls ``close`` when closed itself: by its owner, or by asyncio as the event loop it was started in shuts down
     (``loop.shutdown_asyncgens``, which asyncio.run, asyncio.Runner and pytest-asyncio call before they close a
@@ -1929,13 +1946,13 @@ class AsyncAPIClient(BaseClient):
 
         self._closing.set()  # (as the sync client's)
         if self._http is not None:
-            await self._http.aclose()
+            await _to_the_end(self._http.aclose())
         loop = asyncio.get_running_loop()
         for other, there in list(self._loops.items()):
             if there.closer is None:
                 continue
             if other is loop:
-                await there.closer.aclose()
+                await _to_the_end(there.closer.aclose())
             elif not other.is_closed():
                 # (the http client, not its closer: that loop's shutdown closes the closer, which would then be
                 # running still, and asyncio logged "aclose(): asynchronous generator is already running"; closing

@@ -27,6 +27,7 @@ import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
 from timeback._config import whole_number
+from timeback._pagination import LOOP_TURN_EVERY
 from timeback.errors import (
     APIConnectionError,
     AuthError,
@@ -992,6 +993,8 @@ async def run_async(
                 continue
             failed_before = len(summary.failures)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
+                summary.batches += 1  # (sent, as a batch whose answer a network error lost: see record_outcome)
+                summary.sent += len(batch.ids)
                 failure = BulkFailure(
                     tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item, maybe_stored=True
                 )
@@ -1069,6 +1072,11 @@ async def run_async(
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
                     await settle_repeats()
+                # (the loop runs every so many results taken, batch or none: results that make no batch, invalid or
+                # with no id to replace, await nothing; 100,000 of them held up every other task, a timeout and
+                # Ctrl-C under asyncio.run too, for 3 s)
+                if summary.taken % LOOP_TURN_EVERY == 0:
+                    await asyncio.sleep(0)
         else:
             for item in results:
                 if finished:
@@ -1077,6 +1085,8 @@ async def run_async(
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
                     await settle_repeats()
+                if summary.taken % LOOP_TURN_EVERY == 0:  # (as above)
+                    await asyncio.sleep(0)
         while True:  # (as the sync upload)
             for batch in batcher.rest():
                 await submit(batch)
