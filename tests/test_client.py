@@ -161,6 +161,32 @@ def test_retry_after_dates_without_a_zone_are_gmt_whatever_the_local_zone(
         time.tzset()
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("at", ["api", "token"])
+@pytest.mark.parametrize(
+    "value", ["Mon, 01 Jan 99999999999 00:00:00 GMT", "Mon, 01 Jan 2020 00:00:00 +99999999999999999999"]
+)
+async def test_a_retry_after_date_out_of_range_is_no_advice(
+    kind: str, at: str, value: str, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A date whose year or zone is past what a datetime holds raised a bare OverflowError from every call, API and
+    token requests alike: no advice, the backoff decides."""
+    monkeypatch.setattr(engine, "_pause_async", lambda seconds, stop, closing: asyncio.sleep(0))
+    busy = {"api": 0, "token": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        where = "token" if str(request.url) == TOKEN_URL else "api"
+        if where == at and not busy[where]:
+            busy[where] += 1
+            return httpx.Response(503, json={}, headers={"Retry-After": value})
+        if where == "token":
+            return httpx.Response(200, json={"access_token": "tok", "expires_in": 3600})
+        return httpx.Response(200, json=RESULT)
+
+    await get_result_through(kind, handler)
+    assert busy[at] == 1
+
+
 def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:
     script = Script([answer(429, {"imsx_description": "slow down"}, {"Retry-After": "3600"})])
     with pytest.raises(RateLimitError) as err:

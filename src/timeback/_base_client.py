@@ -1694,13 +1694,14 @@ def parse_retry_after(value: str | None) -> float | None:
     # takes: "1_0", "+5" and "infinity" (which was over the cap: raised at once) are no advice, the backoff decides.
     if RETRY_AFTER_SECONDS.fullmatch(value.strip()):
         return max(0.0, float(value))
+    # (OverflowError: a year or a zone past what a datetime holds, "01 Jan 99999999999", "+99999999999999999999")
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
+            when = when.replace(tzinfo=datetime.UTC)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
         return None
-    if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(0.0, when.timestamp() - time.time())
 
 
 class SyncAPIClient(BaseClient):
