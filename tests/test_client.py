@@ -330,6 +330,95 @@ async def test_concurrent_tasks_share_one_token_refresh() -> None:
     assert script.token_requests == 1 and len(script.requests) == 10
 
 
+@pytest.fixture
+def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Event, list[str]]]:
+    """A token endpoint in front of ``server``'s: its first request held for a second, then answered 503; the others
+    passed on. Its URL, an event set when the first request came, and the requests' paths."""
+    import http.server
+
+    first_came = threading.Event()
+    asked: list[str] = []
+
+    class TokenEndpoint(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            asked.append(self.path)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if len(asked) == 1:
+                first_came.set()
+                time.sleep(1)
+                status, content = 503, b"{}"
+            else:
+                answer = httpx.post(f"{server.url}/oauth2/token", content=body, headers=dict(self.headers))
+                status, content = answer.status_code, answer.content
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), TokenEndpoint) as running:
+        running.daemon_threads = True
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{running.server_address[1]}/oauth2/token", first_came, asked
+        finally:
+            running.shutdown()
+            thread.join()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("own", "error"), [({"timeout": 0.5, "max_retries": 0}, APITimeoutError), ({"max_retries": 0}, ServerError)]
+)
+async def test_a_token_refresh_failing_for_its_calls_own_options_is_not_shared(
+    server: LocalServer,
+    held_token_endpoint: tuple[str, threading.Event, list[str]],
+    kind: str,
+    own: dict[str, Any],
+    error: type[Exception],
+) -> None:
+    """A call whose own timeout or retries were too few for the token request it made raises its failure; the calls
+    that waited for that request ask again, with their own. (All of them raised the one call's error.)"""
+    token_url, first_came, asked = held_token_endpoint
+    kwargs = {**server.client_kwargs(), "token_url": token_url}
+    outcomes: list[Any] = []
+    if kind == "sync":
+        with Timeback(**kwargs) as client:
+
+            def call(options: dict[str, Any]) -> None:
+                try:
+                    outcomes.append(client.oneroster.gradebook.get_all_categories(limit=1, **options))
+                except Exception as exc:
+                    outcomes.append(exc)
+
+            refreshing = threading.Thread(target=call, args=(own,))
+            refreshing.start()
+            assert first_came.wait(10)
+            waiting = [threading.Thread(target=call, args=({},)) for _ in range(4)]
+            for thread in waiting:
+                thread.start()
+            for thread in [refreshing, *waiting]:
+                thread.join()
+    else:
+        async with AsyncTimeback(**kwargs) as async_client:
+
+            async def waiter() -> Any:
+                await asyncio.to_thread(first_came.wait, 10)
+                return await async_client.oneroster.gradebook.get_all_categories(limit=1)
+
+            refresh = async_client.oneroster.gradebook.get_all_categories(limit=1, **own)
+            outcomes = await asyncio.gather(refresh, *(waiter() for _ in range(4)), return_exceptions=True)
+    assert [type(o) for o in outcomes].count(error) == 1, outcomes
+    assert not any(isinstance(o, Exception) for o in outcomes if type(o) is not error), outcomes
+    assert len(asked) == 2  # (the failed one, and one for all who waited)
+
+
 def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("DEBUG", logger="timeback")
     client = make_client(Script([answer(500, {"imsx_description": "kaput"})]))
