@@ -943,6 +943,36 @@ async def test_a_retry_after_past_the_deadline_says_the_deadline_ruled_it_out(
     assert "; not retried: the server asked for a wait of 30 s, past the call's deadline (GET" in str(err.value)
 
 
+@pytest.fixture(scope="module")
+def slow_twin(server: LocalServer) -> Iterator[LocalServer]:
+    """A server answering every request a second late."""
+    yield from faulty_twin(server, "slow=1,slow_ms=1000")
+
+
+def test_a_pool_wait_timing_out_says_nothing_was_sent(slow_twin: LocalServer) -> None:
+    """Said "request timed out", as if the server had been slow to answer what it was sent."""
+    http_client = httpx.Client(limits=httpx.Limits(max_connections=1))
+    outcomes: list[Any] = []
+    with Timeback(
+        **slow_twin.client_kwargs(), http_client=http_client, timeout=httpx.Timeout(10, pool=0.2), max_retries=0
+    ) as client:
+
+        def call() -> None:
+            try:
+                outcomes.append(client.oneroster.gradebook.get_all_categories(limit=1))
+            except APITimeoutError as exc:
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=call) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    (error,) = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(error.__cause__, httpx.PoolTimeout)
+    assert str(error).startswith("no connection free in the pool within its timeout: not sent (GET "), error
+
+
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
     def slow_then_timeout(request: httpx.Request) -> httpx.Response:
         clock.now += 5.0  # the attempt used up the whole deadline before timing out

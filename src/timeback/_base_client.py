@@ -485,7 +485,9 @@ class BaseClient:
     @staticmethod
     def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        if cls is APITimeoutError:
+        if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
+            message = "no connection free in the pool within its timeout: not sent"
+        elif cls is APITimeoutError:
             message = "request timed out"
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
