@@ -973,6 +973,46 @@ def test_a_pool_wait_timing_out_says_nothing_was_sent(slow_twin: LocalServer) ->
     assert str(error).startswith("no connection free in the pool within its timeout: not sent (GET "), error
 
 
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_threads_or_tasks(
+    server: LocalServer, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx's default pool keeps 20 idle connections: 32 threads sharing one client opened a new connection for
+    nearly every call (1,484 for 1,496 calls). Counted as the server accepts them."""
+    from timeback import DefaultAioHttpClient
+    from timeback.server.protocol import BoundedHttpToolsProtocol
+
+    accepted = [0]
+    connection_made = BoundedHttpToolsProtocol.connection_made
+
+    def counted(protocol: BoundedHttpToolsProtocol, transport: Any) -> None:
+        accepted[0] += 1
+        connection_made(protocol, transport)
+
+    monkeypatch.setattr(BoundedHttpToolsProtocol, "connection_made", counted)
+    if kind == "sync":
+        start = threading.Barrier(32)
+        with Timeback(**server.client_kwargs()) as client:
+
+            def calls(_: int) -> None:
+                start.wait()
+                for _ in range(10):
+                    client.oneroster.gradebook.get_all_categories(limit=1)
+
+            with concurrent.futures.ThreadPoolExecutor(32) as pool:
+                list(pool.map(calls, range(32)))
+    else:
+        http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
+        async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
+
+            async def calls_in_turn() -> None:
+                for _ in range(10):
+                    await async_client.oneroster.gradebook.get_all_categories(limit=1)
+
+            await asyncio.gather(*(calls_in_turn() for _ in range(32)))
+    assert accepted[0] <= 32, accepted
+
+
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
     def slow_then_timeout(request: httpx.Request) -> httpx.Response:
         clock.now += 5.0  # the attempt used up the whole deadline before timing out

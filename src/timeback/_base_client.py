@@ -30,7 +30,7 @@ import pydantic
 import pydantic_core
 
 from timeback._auth import NO_HEADERS, TokenCache, _Token
-from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
+from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
@@ -1723,7 +1723,9 @@ class SyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.Client:
         config = self._config
-        return with_cookies_when_set(httpx.Client(timeout=config.timeout, **direct_to_loopback(config)))
+        return with_cookies_when_set(
+            httpx.Client(timeout=config.timeout, limits=DEFAULT_LIMITS, **direct_to_loopback(config))
+        )
 
     def _after_fork(self) -> None:
         super()._after_fork()
@@ -1898,7 +1900,9 @@ class AsyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
-        return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, **direct_to_loopback(config)))
+        return with_cookies_when_set(
+            httpx.AsyncClient(timeout=config.timeout, limits=DEFAULT_LIMITS, **direct_to_loopback(config))
+        )
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
