@@ -1013,6 +1013,39 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
     assert accepted[0] <= 32, accepted
 
 
+def test_a_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent(slow_twin: LocalServer) -> None:
+    """Two connections, five PUTs from threads with a deadline of 1.5 s, each answered a second late: four go out by
+    then, the fifth waits for a connection. httpcore restarts that wait, whole, when a connection it was given is
+    taken by another thread first; the PUT then went out past its deadline (when a connection came free, at 2 s) and
+    was stored, the call having been told its time was up. (Not tested on AsyncTimeback, whose tasks did not meet
+    that race here: its deadline timer frees a connection at the very time the fifth's deadline passes.)"""
+    outcomes: list[Any] = []
+    http_client = httpx.Client(limits=httpx.Limits(max_connections=2))
+    with Timeback(**slow_twin.client_kwargs(), http_client=http_client, max_retries=0) as client:
+        client.oneroster.gradebook.get_all_categories(limit=1)  # (the token, and a connection)
+        before = slow_twin.app.state.faults.counts["requests"]
+
+        def put(number: int) -> None:
+            try:
+                outcomes.append(
+                    client.oneroster.gradebook.put_category(
+                        sourced_id=f"pooled-{number}", category={"title": "t"}, deadline=1.5
+                    )
+                )
+            except APITimeoutError as exc:
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=put, args=(n,)) for n in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sent = slow_twin.app.state.faults.counts["requests"] - before
+    assert sent == 4, outcomes
+    (not_sent,) = [o for o in outcomes if isinstance(o, APITimeoutError) and o._not_sent is not None]
+    assert str(not_sent).startswith("deadline of 1.5s passed"), not_sent
+
+
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
     def slow_then_timeout(request: httpx.Request) -> httpx.Response:
         clock.now += 5.0  # the attempt used up the whole deadline before timing out

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote, quote_plus
 
+import httpcore
 import httpx
 import pydantic
 import pydantic_core
@@ -338,8 +339,7 @@ class BaseClient:
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
-                    raise _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
+                    raise self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
@@ -349,6 +349,10 @@ class BaseClient:
                 raise RuntimeError(FORKED)
             self._sent = True
             outcome = yield _Send(request, bound)
+            if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
+                # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
+                passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                raise passed from _cause(request, outcome)
             sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
@@ -463,6 +467,13 @@ class BaseClient:
     def _token_deadline_passed(self, need: _NeedToken) -> APITimeoutError:
         passed = self._deadline_passed("POST", self._config.token_url, need.options.deadline)
         return _not_sent_if(passed, True, NO_TIME_LEFT)  # (the call's request waited for it: not sent either)
+
+    def _not_sent_by(
+        self, request: httpx.Request, deadline: float | None, retries_taken: int, *, answer_lost: bool, sent: bool
+    ) -> APITimeoutError:
+        """The error of a call whose deadline passed before its attempt was sent."""
+        passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
+        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
 
     @staticmethod
     def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
@@ -1056,6 +1067,48 @@ class _ReadBy(httpx.SyncByteStream):
 
     def close(self) -> None:
         self._stream.close()
+
+
+# httpcore's trace events (``trace`` request extension) just before a request opens a connection or is written.
+BEFORE_SENDING = frozenset({"connection.connect_tcp.started", "http11.send_request_headers.started",
+                            "http2.send_request_headers.started"})  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _DeadlineTrace:
+    """httpcore's ``trace`` extension of a request with a deadline: raises ``httpcore.PoolTimeout`` (the SDK's "not
+    sent") when it is about to connect or be written once the deadline has passed. The pool timeout, capped at the
+    deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection it was given
+    was taken by another thread first, and the request went out past its deadline. ``then``: a trace the request
+    had (a caller's), called on."""
+
+    expires: float  # time.monotonic()
+    then: Callable[[str, dict[str, Any]], Any] | None
+
+    def __call__(self, name: str, info: dict[str, Any]) -> None:
+        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
+            raise httpcore.PoolTimeout(NO_TIME_LEFT)
+        if self.then is not None:
+            self.then(name, info)
+
+
+class _AsyncDeadlineTrace(_DeadlineTrace):
+    """``_DeadlineTrace`` for httpcore's async connections, which await their trace."""
+
+    async def __call__(self, name: str, info: dict[str, Any]) -> None:  # type: ignore[override]
+        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
+            raise httpcore.PoolTimeout(NO_TIME_LEFT)
+        if self.then is not None:
+            await self.then(name, info)
+
+
+def _traced(request: httpx.Request, expires: float, trace: type[_DeadlineTrace]) -> httpx.Request:
+    """``request`` with a ``trace`` of the kind given, bound by ``expires`` (another attempt's replaced)."""
+    then = request.extensions.get("trace")
+    if isinstance(then, _DeadlineTrace):
+        then = then.then
+    request.extensions["trace"] = trace(expires, then)
+    return request
 
 
 def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
@@ -1770,9 +1823,9 @@ class SyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
+                        request = _traced(action.request, action.expires, _DeadlineTrace)
                         outcome = _read_by(
-                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True),
-                            action.expires,
+                            self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True), action.expires
                         )
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
@@ -1971,7 +2024,8 @@ class AsyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
-                        outcome = await _sent_by(http, action.request, action.expires)
+                        request = _traced(action.request, action.expires, _AsyncDeadlineTrace)
+                        outcome = await _sent_by(http, request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
