@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from timeback._base_client import _forkable, _inherited, closed_with_loop, with_cookies_when_set
-from timeback._config import ipv4_address, is_loopback
+from timeback._config import DEFAULT_LIMITS, ipv4_address, is_loopback
 
 if TYPE_CHECKING:
     import asyncio
@@ -76,6 +76,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         # (its own transport makes its connections anew in a child process after fork(); httpx's, for a proxy= or
         # mounts=, and a transport given, cannot: see AsyncAPIClient._after_fork)
         self._survives_fork = not (kwargs.get("transport") or kwargs.get("proxy") or kwargs.get("mounts"))
+        kwargs.setdefault("limits", DEFAULT_LIMITS)  # (the SDK's own clients': httpx's, for a proxy's transport too)
         if kwargs.get("transport") is None:
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
             trust_env = kwargs.get("trust_env", True)
@@ -102,7 +103,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, ssl_context: Any, limits: httpx.Limits | None = None, *, trust_env: bool = False) -> None:
         import urllib.request
 
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        limits = limits or DEFAULT_LIMITS
         self._ssl_context = ssl_context
         self._limit = limits.max_connections or 0  # (0: aiohttp's "no limit")
         self._keepalive = limits.keepalive_expiry

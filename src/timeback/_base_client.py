@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote, quote_plus
 
+import httpcore
 import httpx
 import pydantic
 import pydantic_core
 
 from timeback._auth import NO_HEADERS, TokenCache, _Token
-from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
+from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
@@ -338,8 +339,7 @@ class BaseClient:
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
-                    raise _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
+                    raise self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
@@ -349,6 +349,10 @@ class BaseClient:
                 raise RuntimeError(FORKED)
             self._sent = True
             outcome = yield _Send(request, bound)
+            if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
+                # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
+                passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                raise passed from _cause(request, outcome)
             sent = sent or not isinstance(outcome, RuntimeError)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
@@ -410,8 +414,11 @@ class BaseClient:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
                 # The calls waiting for this token request raise its error too: the endpoint's final answer, or
-                # its failures through the retries (unless they were cut short by this call's deadline).
-                if not authenticated and (wait is None or expires is None or time.monotonic() < expires):
+                # its failures through the retries, unless they were cut short by this call's own: its deadline, or
+                # a timeout or retries not the client's (the calls waiting then ask again, with theirs).
+                cut_short = expires is not None and time.monotonic() >= expires
+                own_options = timeout == config.timeout and max_retries == config.max_retries
+                if not authenticated and (wait is None or (own_options and not cut_short)):
                     self._tokens.fail(error)
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
@@ -461,6 +468,13 @@ class BaseClient:
         passed = self._deadline_passed("POST", self._config.token_url, need.options.deadline)
         return _not_sent_if(passed, True, NO_TIME_LEFT)  # (the call's request waited for it: not sent either)
 
+    def _not_sent_by(
+        self, request: httpx.Request, deadline: float | None, retries_taken: int, *, answer_lost: bool, sent: bool
+    ) -> APITimeoutError:
+        """The error of a call whose deadline passed before its attempt was sent."""
+        passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
+        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
+
     @staticmethod
     def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
         return APITimeoutError(f"deadline of {deadline:g}s passed", method=method, url=url, retries_taken=retries_taken)
@@ -482,7 +496,9 @@ class BaseClient:
     @staticmethod
     def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        if cls is APITimeoutError:
+        if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
+            message = "no connection free in the pool within its timeout: not sent"
+        elif cls is APITimeoutError:
             message = "request timed out"
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
@@ -1068,6 +1084,48 @@ class _ReadBy(httpx.SyncByteStream):
 
     def close(self) -> None:
         self._stream.close()
+
+
+# httpcore's trace events (``trace`` request extension) just before a request opens a connection or is written.
+BEFORE_SENDING = frozenset({"connection.connect_tcp.started", "http11.send_request_headers.started",
+                            "http2.send_request_headers.started"})  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _DeadlineTrace:
+    """httpcore's ``trace`` extension of a request with a deadline: raises ``httpcore.PoolTimeout`` (the SDK's "not
+    sent") when it is about to connect or be written once the deadline has passed. The pool timeout, capped at the
+    deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection it was given
+    was taken by another thread first, and the request went out past its deadline. ``then``: a trace the request
+    had (a caller's), called on."""
+
+    expires: float  # time.monotonic()
+    then: Callable[[str, dict[str, Any]], Any] | None
+
+    def __call__(self, name: str, info: dict[str, Any]) -> None:
+        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
+            raise httpcore.PoolTimeout(NO_TIME_LEFT)
+        if self.then is not None:
+            self.then(name, info)
+
+
+class _AsyncDeadlineTrace(_DeadlineTrace):
+    """``_DeadlineTrace`` for httpcore's async connections, which await their trace."""
+
+    async def __call__(self, name: str, info: dict[str, Any]) -> None:  # type: ignore[override]
+        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
+            raise httpcore.PoolTimeout(NO_TIME_LEFT)
+        if self.then is not None:
+            await self.then(name, info)
+
+
+def _traced(request: httpx.Request, expires: float, trace: type[_DeadlineTrace]) -> httpx.Request:
+    """``request`` with a ``trace`` of the kind given, bound by ``expires`` (another attempt's replaced)."""
+    then = request.extensions.get("trace")
+    if isinstance(then, _DeadlineTrace):
+        then = then.then
+    request.extensions["trace"] = trace(expires, then)
+    return request
 
 
 def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
@@ -1711,13 +1769,14 @@ def parse_retry_after(value: str | None) -> float | None:
     # takes: "1_0", "+5" and "infinity" (which was over the cap: raised at once) are no advice, the backoff decides.
     if RETRY_AFTER_SECONDS.fullmatch(value.strip()):
         return max(0.0, float(value))
+    # (OverflowError: a year or a zone past what a datetime holds, "01 Jan 99999999999", "+99999999999999999999")
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
+            when = when.replace(tzinfo=datetime.UTC)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError):
         return None
-    if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(0.0, when.timestamp() - time.time())
 
 
 class SyncAPIClient(BaseClient):
@@ -1734,7 +1793,9 @@ class SyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.Client:
         config = self._config
-        return with_cookies_when_set(httpx.Client(timeout=config.timeout, **direct_to_loopback(config)))
+        return with_cookies_when_set(
+            httpx.Client(timeout=config.timeout, limits=DEFAULT_LIMITS, **direct_to_loopback(config))
+        )
 
     def _after_fork(self) -> None:
         super()._after_fork()
@@ -1779,9 +1840,9 @@ class SyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
+                        request = _traced(action.request, action.expires, _DeadlineTrace)
                         outcome = _read_by(
-                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True),
-                            action.expires,
+                            self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True), action.expires
                         )
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
@@ -1909,7 +1970,9 @@ class AsyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
-        return with_cookies_when_set(httpx.AsyncClient(timeout=config.timeout, **direct_to_loopback(config)))
+        return with_cookies_when_set(
+            httpx.AsyncClient(timeout=config.timeout, limits=DEFAULT_LIMITS, **direct_to_loopback(config))
+        )
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
@@ -1978,7 +2041,8 @@ class AsyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
-                        outcome = await _sent_by(http, action.request, action.expires)
+                        request = _traced(action.request, action.expires, _AsyncDeadlineTrace)
+                        outcome = await _sent_by(http, request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)

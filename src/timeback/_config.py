@@ -27,6 +27,9 @@ ENVIRONMENTS: dict[str, tuple[str, str]] = {
 }
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+# The SDK's own http clients' pool: up to 100 threads or tasks sharing a client each keep their connection between
+# calls (httpx's default keeps 20 idle: 32 threads opened a new connection for nearly every call).
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 DEFAULT_MAX_RETRIES = 2
 USER_AGENT = "timeback-python/0.1.0"  # (every request the SDK sends, the token request too)
 
