@@ -628,10 +628,10 @@ def test_a_boolean_field_matches_json_booleans_and_the_strings_true_and_false(
 def test_a_boolean_field_sorts_its_two_forms_as_one(http: httpx.Client, client: Timeback) -> None:
     """Sorting by enabledUser (primary) orders false before true whichever form each record holds (a JSON boolean
     or Timeback's string), as the filter takes them: the strings sorted after every boolean, so true came before
-    "false". Ties keep insertion order; a record without a value sorts first (last with orderBy=desc)."""
+    "false". Ties keep insertion order. A null primary is Timeback's default, "false", so it sorts among the false ones
+    (it once stored no value and sorted first)."""
     r, enrollments = _flagged_students(http, client, ["true", False, True, "false"])
     unflagged = f"{r.students[0]}-unflagged"
-    # (null: a write leaving primary out stores Timeback's default, "false")
     body = {"role": "student", "primary": None, "user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}}
     assert http.put(f"{RO}/enrollments/{unflagged}", json={"enrollment": body}).status_code in (200, 201)
     s, e = r.students, enrollments
@@ -639,7 +639,7 @@ def test_a_boolean_field_sorts_its_two_forms_as_one(http: httpx.Client, client: 
     assert listed_at(http, f"{RO}/users/", filter=mine, sort="enabledUser") == [s[1], s[3], s[0], s[2]]
     assert listed_at(http, f"{RO}/users/", filter=mine, sort="enabledUser", orderBy="desc") == [s[0], s[2], s[1], s[3]]
     ours = f"sourcedId@'{','.join([*e, unflagged])}'"
-    assert listed_at(http, f"{RO}/enrollments/", filter=ours, sort="primary") == [unflagged, e[1], e[3], e[0], e[2]]
+    assert listed_at(http, f"{RO}/enrollments/", filter=ours, sort="primary") == [e[1], e[3], unflagged, e[0], e[2]]
     assert listed_at(http, f"{RO}/enrollments/", filter=ours, sort="primary", orderBy="desc") == [
         e[0], e[2], e[1], e[3], unflagged
     ]  # fmt: skip
