@@ -586,9 +586,12 @@ class SqlStorage:
                            Column("value", BigInteger, nullable=False))  # fmt: skip
         self._generation = select(self._meta.c.value).where(self._meta.c.key == "generation")
         # Issued tokens (as digests), for server processes sharing this database (``timeback serve --workers``).
-        Table("timeback_tokens", self.metadata, Column("digest", LargeBinary, primary_key=True),
-              Column("client_id", Text, nullable=False), Column("scopes", Text, nullable=False),
-              Column("expires_at", Float, nullable=False))  # fmt: skip
+        tokens = Table("timeback_tokens", self.metadata, Column("digest", LargeBinary, primary_key=True),
+                       Column("client_id", Text, nullable=False), Column("scopes", Text, nullable=False),
+                       Column("expires_at", Float, nullable=False))  # fmt: skip
+        # Each token issued drops the expired ones: through this, not a scan of up to max_tokens rows under the
+        # write lock (7 ms a token at the cap of 100,000, against 0.9 ms in an empty table).
+        Index("ix_timeback_tokens_expires_at", tokens.c.expires_at)
         self._counts: _Remembered[int] = _Remembered()
         self._page_ends: _Remembered[tuple[int, bool]] = _Remembered()  # (pk, whether its sort key is NULL)
         self._whole: _Whole | None = None  # the transaction of all_or_nothing(), while it runs
@@ -607,9 +610,10 @@ class SqlStorage:
         with self._raw_transaction() as raw:
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('resets', 0)")
-            for name, table in self.tables.items():
+            for name in self.tables:
                 for dropped in _DROPPED:
                     raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_{dropped}"')
+            for table in [*self.tables.values(), self.metadata.tables["timeback_tokens"]]:
                 # any added since the file was made (create_all skips its table); in one order, so one message
                 for index in sorted(table.indexes, key=lambda index: str(index.name)):
                     try:
