@@ -191,8 +191,8 @@ def assert_found_by_its_own_value(http: httpx.Client, path: str, field: str, val
         "2024-01-10T12:00:00.505500001Z",  # (.506; .505500 to .505)
         "2024-01-10T12:00:07.28450001Z",  # (.285; .284500 to .284)
         "2024-01-10T13:00:07.90950001+01:00",  # (12:00:07.910 in UTC; .909500 to .909)
-        "2024-01-10T12:00:00.123456789Z",
-        "9999-12-31T23:59:59.999500001Z",  # (past SQLite's last millisecond: compares as that one)
+        "2024-01-10T12:00:00.123456789Z",  # (guard: cut or not, the same millisecond)
+        "9999-12-31T23:59:59.999500001Z",  # (guard: past SQLite's last millisecond, compares as that one)
     ],
 )
 def test_a_date_with_more_than_6_fraction_digits_matches_a_filter_on_its_own_value(

@@ -54,6 +54,18 @@ def test_a_bad_seed_stops_the_start_naming_the_record(tmp_path: Path, seed: dict
     assert str(raised.value).startswith(f"{str(path)!r}: ")
 
 
+def test_a_seed_file_has_one_name_in_every_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative path names the file alike whether it does not read or a record of it is wrong (a record's error
+    said './bad.json' where the file's own said 'bad.json')."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.json").write_text(json.dumps({"users": [{"sourcedId": "u1"}]}))
+    (tmp_path / "cut.json").write_text("{")
+    for written, named in [("./bad.json", "'bad.json': users[0]: "), ("./cut.json", "'cut.json' is not JSON")]:
+        with pytest.raises(SeedError) as raised:
+            LocalServer(ServerSettings(seed=written))
+        assert str(raised.value).startswith(named), raised.value
+
+
 def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
     # enrollments[1] names a user who is not there: every record before it (the school, term, course, class, the
     # five users and enrollments[0]) loads, then the start stops.

@@ -126,11 +126,12 @@ def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) ->
     file names the file, as those of a file that does not read do (``'bad.json': users[3]: ...``)."""
     if isinstance(source, dict):
         return _load(service, source)
-    data = _read(Path(source))
+    path = Path(source)  # (one name for the file in every error: './x.json' reads as 'x.json')
+    data = _read(path)
     try:
         return _load(service, data)
     except SeedError as exc:
-        raise SeedError(f"{str(source)!r}: {exc}") from None
+        raise SeedError(f"{str(path)!r}: {exc}") from None
 
 
 def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
