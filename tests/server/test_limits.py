@@ -824,23 +824,25 @@ def test_a_body_trickled_after_an_early_answer_is_read_for_drain_seconds_then_cl
 ) -> None:
     """An answer sent before the body came, then the body trickled a byte at a time: each byte reset uvicorn's
     keep-alive timer, so the connection was held for as long as the client liked. It is read (and dropped) for
-    ``DRAIN_SECONDS`` (0.5 s here; 10 s as served) from the answer, then closed: not at once, not held."""
+    ``DRAIN_SECONDS`` (0.5 s here; 10 s as served) from the answer, then closed: not at once, not held. (Timed from
+    the request sent, before the answer: about 0.5 s at least however loaded the machine, the event loop's timers
+    being whole milliseconds. Held, it would still be open after 10 s: the server's other timers are 20 s.)"""
     monkeypatch.setattr(protocol, "DRAIN_SECONDS", 0.5)
     with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sent = time.monotonic()
         sock.sendall(_early_head(f"PUT {GB}/categories/c1", "Bearer made-up", 1000) + b"{")
         answer_head, _ = _read_answer(sock)
-        answered = time.monotonic()
         assert answer_head.startswith(b"HTTP/1.1 401 ") and b"connection: close" not in answer_head.lower()
         closed = False
-        while not closed and time.monotonic() - answered < 5:
+        while not closed and time.monotonic() - sent < 10:
             try:
                 sock.sendall(b" ")
             except (BrokenPipeError, ConnectionResetError):
                 closed = True
             else:
                 closed = _closed_within(sock, 0.05)
-        held = time.monotonic() - answered
-        assert closed and 0.4 < held < 1.5, held
+        held = time.monotonic() - sent
+        assert closed and held > 0.45, held
 
 
 @pytest.mark.parametrize("path", [f"{GB}/categories/c1", "/oauth2/token"], ids=["lane", "token-endpoint"])
@@ -890,8 +892,9 @@ def test_a_connection_reading_an_answered_body_does_not_hold_up_a_graceful_stop(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """uvicorn's graceful stop waits for connections still answering; one reading the rest of a body already
-    answered (a 401 here) is closed at once, not after ``DRAIN_SECONDS``."""
-    monkeypatch.setattr(protocol, "DRAIN_SECONDS", 30.0)
+    answered (a 401 here) is closed at once, not after ``DRAIN_SECONDS``. (Held up, ``stop()`` gave up on the server
+    thread after 32 s; the bound leaves a loaded machine 15 s.)"""
+    monkeypatch.setattr(protocol, "DRAIN_SECONDS", 60.0)
     running = LocalServer(SMALL).start()
     try:
         sock = socket.create_connection((running.host, running.port), timeout=10)
@@ -902,7 +905,7 @@ def test_a_connection_reading_an_answered_body_does_not_hold_up_a_graceful_stop(
         stopping = time.monotonic()
         running.stop()
     with sock:
-        assert time.monotonic() - stopping < 5
+        assert time.monotonic() - stopping < 15
         assert _closed_within(sock, 1.0)
 
 
