@@ -712,8 +712,9 @@ def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> 
 async def test_a_deadline_bounds_each_batch_retries_included(kind: str) -> None:
     """``deadline=`` is taken by every method (README), bulk_post_results too: each batch is one call, given that
     long whatever its retries. Against a server taking 1.5 s a write, 0.3 s fails each batch as a timeout, not
-    retried: no time is left for a retry. (No timing asserted: a batch given no deadline would have been stored, one
-    given it per attempt retried; a loaded machine can take 1.5 s over the rest.)"""
+    retried: no time is left for a retry. (No timing asserted: a batch given no deadline would have been answered, a
+    404 for the unknown line item here, not timed out; one given it per attempt retried; a loaded machine can take
+    1.5 s over the rest.)"""
     from tests.conftest import CLIENT_ID, CLIENT_SECRET
     from timeback.server.config import ServerSettings
     from timeback.server.runner import LocalServer
