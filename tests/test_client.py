@@ -331,13 +331,15 @@ async def test_concurrent_tasks_share_one_token_refresh() -> None:
 
 
 @pytest.fixture
-def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Event, list[str]]]:
-    """A token endpoint in front of ``server``'s: its first request held for a second, then answered 503; the others
-    passed on. Its URL, an event set when the first request came, and the requests' paths."""
+def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Event, list[str], list[int]]]:
+    """A token endpoint in front of ``server``'s: its first request held for a second, then answered 503 (as the
+    next ones up to the count in the last item, 1 unless a test raises it); the others passed on. Its URL, an event
+    set when the first request came, the requests' paths, and that count."""
     import http.server
 
     first_came = threading.Event()
     asked: list[str] = []
+    failing = [1]
 
     class TokenEndpoint(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -345,9 +347,10 @@ def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Ev
         def do_POST(self) -> None:
             asked.append(self.path)
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            if len(asked) == 1:
-                first_came.set()
-                time.sleep(1)
+            if len(asked) <= failing[0]:
+                if len(asked) == 1:
+                    first_came.set()
+                    time.sleep(1)
                 status, content = 503, b"{}"
             else:
                 answer = httpx.post(f"{server.url}/oauth2/token", content=body, headers=dict(self.headers))
@@ -366,7 +369,7 @@ def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Ev
         thread = threading.Thread(target=running.serve_forever, daemon=True)
         thread.start()
         try:
-            yield f"http://127.0.0.1:{running.server_address[1]}/oauth2/token", first_came, asked
+            yield f"http://127.0.0.1:{running.server_address[1]}/oauth2/token", first_came, asked, failing
         finally:
             running.shutdown()
             thread.join()
@@ -378,14 +381,14 @@ def held_token_endpoint(server: LocalServer) -> Iterator[tuple[str, threading.Ev
 )
 async def test_a_token_refresh_failing_for_its_calls_own_options_is_not_shared(
     server: LocalServer,
-    held_token_endpoint: tuple[str, threading.Event, list[str]],
+    held_token_endpoint: tuple[str, threading.Event, list[str], list[int]],
     kind: str,
     own: dict[str, Any],
     error: type[Exception],
 ) -> None:
     """A call whose own timeout or retries were too few for the token request it made raises its failure; the calls
     that waited for that request ask again, with their own. (All of them raised the one call's error.)"""
-    token_url, first_came, asked = held_token_endpoint
+    token_url, first_came, asked, _ = held_token_endpoint
     kwargs = {**server.client_kwargs(), "token_url": token_url}
     outcomes: list[Any] = []
     if kind == "sync":
@@ -417,6 +420,34 @@ async def test_a_token_refresh_failing_for_its_calls_own_options_is_not_shared(
     assert [type(o) for o in outcomes].count(error) == 1, outcomes
     assert not any(isinstance(o, Exception) for o in outcomes if type(o) is not error), outcomes
     assert len(asked) == 2  # (the failed one, and one for all who waited)
+
+
+def test_a_token_endpoint_failing_calls_given_their_own_timeout_is_asked_once_for_them_all(
+    server: LocalServer, held_token_endpoint: tuple[str, threading.Event, list[str], list[int]]
+) -> None:
+    """Calls given a timeout of their own (all alike, as a bulk upload's batches) still share a token request's
+    failure that the timeout had no part in: 5 calls with timeout=30 against an endpoint answering 503 made 3
+    requests (one, then the client's 2 retries), not 15, one call's retries after another's."""
+    token_url, first_came, asked, failing = held_token_endpoint
+    failing[0] = 100
+    outcomes: list[Any] = []
+    with Timeback(**{**server.client_kwargs(), "token_url": token_url}) as client:
+
+        def call() -> None:
+            try:
+                outcomes.append(client.oneroster.gradebook.get_all_categories(limit=1, timeout=30))
+            except Exception as exc:
+                outcomes.append(exc)
+
+        calls = [threading.Thread(target=call) for _ in range(5)]
+        calls[0].start()
+        assert first_came.wait(10)
+        for thread in calls[1:]:
+            thread.start()
+        for thread in calls:
+            thread.join()
+    assert [type(o) for o in outcomes] == [ServerError] * 5, outcomes
+    assert len(asked) == 3
 
 
 def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], caplog: pytest.LogCaptureFixture) -> None:

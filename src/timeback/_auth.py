@@ -74,8 +74,8 @@ class TokenCache:
 
     def fail(self, error: TimebackError) -> None:
         """Called, under the client's token lock, when a token request ended on the endpoint's word (not cut short
-        by its call's deadline, stop or close, nor by a timeout or retries of its call's own, not the client's: the
-        calls waiting have their own)."""
+        by its call's deadline, stop or close, nor made by its call's own options: fewer retries than the client's, a
+        timeout not the client's running out; the calls waiting have their own)."""
         self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
         self.failures += 1
 

@@ -414,11 +414,13 @@ class BaseClient:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
                 # The calls waiting for this token request raise its error too: the endpoint's final answer, or
-                # its failures through the retries, unless they were cut short by this call's own: its deadline, or
-                # a timeout or retries not the client's (the calls waiting then ask again, with theirs).
+                # its failures through the retries, unless this call's own options may have made them: its
+                # deadline, fewer retries than the client's, or a timeout not the client's that ran out (the calls
+                # waiting then ask again, with theirs). Calls all given timeout=30 share a 503's failure as before.
                 cut_short = expires is not None and time.monotonic() >= expires
-                own_options = timeout == config.timeout and max_retries == config.max_retries
-                if not authenticated and (wait is None or (own_options and not cut_short)):
+                own_doing = (cut_short or max_retries < config.max_retries
+                             or (isinstance(error, APITimeoutError) and timeout != config.timeout))  # fmt: skip
+                if not authenticated and (wait is None or not own_doing):
                     self._tokens.fail(error)
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
