@@ -1001,7 +1001,9 @@ def test_a_pool_wait_timing_out_says_nothing_was_sent(slow_twin: LocalServer) ->
             thread.join()
     (error,) = [o for o in outcomes if isinstance(o, Exception)]
     assert isinstance(error.__cause__, httpx.PoolTimeout)
-    assert str(error).startswith("no connection free in the pool within its timeout: not sent (GET "), error
+    assert str(error).startswith("no connection free in the pool within its timeout: this attempt not sent (GET "), (
+        error
+    )
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
@@ -1009,7 +1011,9 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
     server: LocalServer, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """httpx's default pool keeps 20 idle connections: 32 threads sharing one client opened a new connection for
-    nearly every call (1,484 for 1,496 calls). Counted as the server accepts them."""
+    nearly every call (1,484 for 1,496 calls). Tasks, which take turns, meet it when many calls at once leave more
+    than 20 connections idle: 5 times 64 calls at once opened 86-95, never more than 64 at a time. Counted as the
+    server accepts them."""
     from timeback import DefaultAioHttpClient
     from timeback.server.protocol import BoundedHttpToolsProtocol
 
@@ -1035,12 +1039,10 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
     else:
         http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
         async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
-
-            async def calls_in_turn() -> None:
-                for _ in range(10):
-                    await async_client.oneroster.gradebook.get_all_categories(limit=1)
-
-            await asyncio.gather(*(calls_in_turn() for _ in range(32)))
+            for _ in range(5):
+                await asyncio.gather(*(async_client.oneroster.gradebook.get_all_categories(limit=1) for _ in range(64)))
+            assert accepted[0] <= 64, accepted
+            return
     assert accepted[0] <= 32, accepted
 
 

@@ -267,3 +267,33 @@ async def test_a_close_cut_short_by_a_cancel_still_closes_every_connection(serve
     assert open_sockets_to(server) - before == set()
     await api.close()  # (closed already: nothing, and no error)
     assert open_sockets_to(server) - before == set()
+
+
+async def test_a_close_cut_short_by_a_cancel_still_closes_the_clients_of_other_loops(server: LocalServer) -> None:
+    """A client used in this loop and in another thread's: ``close()`` cancelled while this loop's connections
+    closed re-raised the cancel before it asked the other loop to close its own, left open for good."""
+    before = open_sockets_to(server)
+    api = AsyncTimeback(**server.client_kwargs())
+    other = asyncio.new_event_loop()
+    running = threading.Thread(target=other.run_forever, daemon=True)
+    running.start()
+    try:
+        await api.oneroster.gradebook.get_all_results(limit=1)
+
+        async def there() -> object:
+            return await api.oneroster.gradebook.get_all_results(limit=1)
+
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(there(), other))
+        assert len(open_sockets_to(server) - before) == 2
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0):
+                await api.close()
+        for _ in range(100):  # (the other loop closes its own as it runs next)
+            if not open_sockets_to(server) - before:
+                break
+            await asyncio.sleep(0.05)
+        assert open_sockets_to(server) - before == set()
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        running.join()
+        other.close()

@@ -499,7 +499,7 @@ class BaseClient:
     def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
-            message = "no connection free in the pool within its timeout: not sent"
+            message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
             message = "request timed out"
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -2013,11 +2013,12 @@ class AsyncAPIClient(BaseClient):
         if self._http is not None:
             await _to_the_end(self._http.aclose())
         loop = asyncio.get_running_loop()
+        here = None
         for other, there in list(self._loops.items()):
             if there.closer is None:
                 continue
             if other is loop:
-                await _to_the_end(there.closer.aclose())
+                here = there.closer  # (closed last: a cancel raised while it closes skips none of the others)
             elif not other.is_closed():
                 # (the http client, not its closer: that loop's shutdown closes the closer, which would then be
                 # running still, and asyncio logged "aclose(): asynchronous generator is already running"; closing
@@ -2026,6 +2027,8 @@ class AsyncAPIClient(BaseClient):
                 # "never awaited", a RuntimeWarning)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
                     other.call_soon_threadsafe(_close_there, other, there.http)
+        if here is not None:
+            await _to_the_end(here.aclose())
 
     async def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
