@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,3 +227,12 @@ class AsyncFromSync(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         self.sync.close()
+
+
+def in_threads(call: Callable[[], None], count: int) -> None:
+    """``call`` run in ``count`` threads at once, each waited for."""
+    threads = [threading.Thread(target=call) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 import timeback._base_client as engine
+from tests.support import in_threads
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -994,11 +995,7 @@ def test_a_pool_wait_timing_out_says_nothing_was_sent(slow_twin: LocalServer) ->
             except APITimeoutError as exc:
                 outcomes.append(exc)
 
-        threads = [threading.Thread(target=call) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        in_threads(call, 2)
     (error,) = [o for o in outcomes if isinstance(o, Exception)]
     assert isinstance(error.__cause__, httpx.PoolTimeout)
     assert str(error).startswith("no connection free in the pool within its timeout: this attempt not sent (GET "), (
@@ -1332,11 +1329,7 @@ def test_calls_waiting_for_a_refused_token_request_share_its_refusal() -> None:
         except Exception as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(call, 8)
     # (was: 8 token requests one after another, 8 failed logins: a server limiting them locks the client id out)
     assert len(asked) == 1 and len(errors) == 8 and all(isinstance(e, AuthError) for e in errors)
     assert len({id(e) for e in errors}) == 8  # each thread its own copy

@@ -152,15 +152,21 @@ def test_only_deleted_rows_are_indexed_by_status(tmp_path: Path) -> None:
         conn.close()
 
 
+def _file_made_before(tmp_path: Path, index: str) -> Path:
+    """A database file as one made before ``index`` was: made, then the index dropped."""
+    database = tmp_path / "db.sqlite"
+    open_storage(f"sqlite:///{database}").close()
+    old_file = sqlite3.connect(database)
+    old_file.execute(f"DROP INDEX {index}")
+    old_file.close()
+    return database
+
+
 def test_issuing_a_token_drops_the_expired_ones_through_an_index(tmp_path: Path) -> None:
     """Each token a ``--workers`` server issues drops the expired ones: with no index on their expiry that scanned the
     whole table (up to max_tokens rows) under the write lock, 7 ms a token at the cap of 100,000. A file made before
     the index gets it when opened."""
-    database = tmp_path / "db.sqlite"
-    open_storage(f"sqlite:///{database}").close()
-    old_file = sqlite3.connect(database)  # made into a file of before the index
-    old_file.execute("DROP INDEX ix_timeback_tokens_expires_at")
-    old_file.close()
+    database = _file_made_before(tmp_path, "ix_timeback_tokens_expires_at")
     storage = open_storage(f"sqlite:///{database}")
     storage.save_token(b"digest", "client", "scope", time.time() + 60, keep=10)
     storage.close()
@@ -411,11 +417,7 @@ def test_a_delta_sync_reads_through_the_date_last_modified_index(tmp_path: Path)
     from timeback.server.query import field_kinds, parse_filter
     from timeback.server.storage.base import ListQuery
 
-    database = tmp_path / "db.sqlite"
-    open_storage(f"sqlite:///{database}").close()
-    old_file = sqlite3.connect(database)  # made into a file of before the index
-    old_file.execute("DROP INDEX ix_results_modified")
-    old_file.close()
+    database = _file_made_before(tmp_path, "ix_results_modified")
     storage = open_storage(f"sqlite:///{database}")
     results = COLLECTIONS["results"]
     stamps = [f"2026-12-01T{n // 60:02d}:{n % 60:02d}:00.000Z" for n in range(400)]  # a minute apart, pk order
