@@ -47,6 +47,9 @@ class TokenCache:
         self._token: _Token | None = None
         self.failures = 0  # token requests that failed; a caller notes the count before waiting for one
         self._failure: TimebackError | None = None  # the last one's error
+        # What that request had to try with: (the timeout that ran out, else None; its retries). None: the endpoint's
+        # final answer, the same for every caller.
+        self._failed_within: tuple[object, int] | None = None
 
     def current(self) -> _Token | None:
         """The cached token if it is still fresh, else None."""
@@ -60,23 +63,31 @@ class TokenCache:
         if self._token is token:
             self._token = None
 
-    def failed_since(self, failures: int) -> TimebackError | None:
+    def failed_since(self, failures: int, timeout: object = None, max_retries: int = 0) -> TimebackError | None:
         """The error of a token request that failed since the count was ``failures`` (one this caller waited for).
 
         A refusal: asking again with the same credentials would get the same answer, and add a failed login (a
         server that limits them, the local one 10 a minute, would lock the client id out because many calls waited
         at once). An endpoint failing (5xx, 429, timeouts) through that request's retries: each waiting call
         retrying it in turn took about its place in the queue times one call's time, and as many requests.
+
+        A caller with more to try with than that request had (more retries; another timeout, where it was a timeout
+        that ran out) is given None: it asks again, with its own.
         """
         if self._failure is None or self.failures == failures:
             return None
+        if self._failed_within is not None:
+            ran_out, retries = self._failed_within
+            if max_retries > retries or (ran_out is not None and timeout != ran_out):
+                return None
         return copy.copy(self._failure)  # (each caller raises its own: tracebacks are per raise)
 
-    def fail(self, error: TimebackError) -> None:
+    def fail(self, error: TimebackError, within: tuple[object, int] | None = None) -> None:
         """Called, under the client's token lock, when a token request ended on the endpoint's word (not cut short
-        by its call's deadline, stop or close, nor made by its call's own options: fewer retries than the client's, a
-        timeout not the client's running out; the calls waiting have their own)."""
+        by its call's deadline, stop or close). ``within``: what it had to try with, unless the answer was final
+        (see ``failed_since``)."""
         self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
+        self._failed_within = within
         self.failures += 1
 
     def build_request(self, headers: Mapping[str, bytes] = NO_HEADERS) -> httpx.Request:

@@ -414,14 +414,12 @@ class BaseClient:
                 if wait is not None:
                     log.debug("%s %s: %s, giving up after %d retries", request.method, request.url, what, retries_taken)
                 # The calls waiting for this token request raise its error too: the endpoint's final answer, or
-                # its failures through the retries, unless this call's own options may have made them: its
-                # deadline, fewer retries than the client's, or a timeout not the client's that ran out (the calls
-                # waiting then ask again, with theirs). Calls all given timeout=30 share a 503's failure as before.
+                # its failures through the retries, unless its call's deadline cut them short; or unless a waiting
+                # call has more to try with (more retries, another timeout where one ran out): it asks again.
                 cut_short = expires is not None and time.monotonic() >= expires
-                own_doing = (cut_short or max_retries < config.max_retries
-                             or (isinstance(error, APITimeoutError) and timeout != config.timeout))  # fmt: skip
-                if not authenticated and (wait is None or not own_doing):
-                    self._tokens.fail(error)
+                if not authenticated and (wait is None or not cut_short):
+                    ran_out = timeout if isinstance(error, APITimeoutError) else None
+                    self._tokens.fail(error, None if wait is None else (ran_out, max_retries))
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
             # connection closed under it), the call ends here; a retry would be refused by the closed client.
@@ -451,7 +449,7 @@ class BaseClient:
         return _with_reason(error, f"not retried: {CLIENT_CLOSED}")
 
     def _token_flow(self, need: _NeedToken) -> Flow:
-        failure = self._tokens.failed_since(need.failures)
+        failure = self._tokens.failed_since(need.failures, need.options.timeout, need.options.max_retries or 0)
         if failure is not None:
             raise failure
         request = self._tokens.build_request(self._extra_headers())
