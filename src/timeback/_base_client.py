@@ -1109,22 +1109,13 @@ class _DeadlineTrace:
             self.then(name, info)
 
 
-class _AsyncDeadlineTrace(_DeadlineTrace):
-    """``_DeadlineTrace`` for httpcore's async connections, which await their trace."""
-
-    async def __call__(self, name: str, info: dict[str, Any]) -> None:  # type: ignore[override]
-        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
-            raise httpcore.PoolTimeout(NO_TIME_LEFT)
-        if self.then is not None:
-            await self.then(name, info)
-
-
-def _traced(request: httpx.Request, expires: float, trace: type[_DeadlineTrace]) -> httpx.Request:
-    """``request`` with a ``trace`` of the kind given, bound by ``expires`` (another attempt's replaced)."""
+def _traced(request: httpx.Request, expires: float) -> httpx.Request:
+    """``request`` with a ``_DeadlineTrace`` bound by ``expires`` (another attempt's replaced). The sync client's
+    only: ``AsyncTimeback``'s deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
     then = request.extensions.get("trace")
     if isinstance(then, _DeadlineTrace):
         then = then.then
-    request.extensions["trace"] = trace(expires, then)
+    request.extensions["trace"] = _DeadlineTrace(expires, then)
     return request
 
 
@@ -1840,7 +1831,7 @@ class SyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
-                        request = _traced(action.request, action.expires, _DeadlineTrace)
+                        request = _traced(action.request, action.expires)
                         outcome = _read_by(
                             self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True), action.expires
                         )
@@ -2044,8 +2035,7 @@ class AsyncAPIClient(BaseClient):
                     if action.expires is None:
                         outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
                     else:
-                        request = _traced(action.request, action.expires, _AsyncDeadlineTrace)
-                        outcome = await _sent_by(http, request, action.expires)
+                        outcome = await _sent_by(http, action.request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
