@@ -14,9 +14,10 @@ Two kinds of client, each run in turn against the same server (the plain ones th
   machine the clients share the CPUs with the server, and cheap clients leave them to it.
 - **Plain HTTP clients again, into ``timeback serve --workers 2``** (a fresh server on its own file): the two
   processes take the file's write lock in turn.
-- **SDK clients** (``AsyncTimeback``), as async tasks. httpx's async stack alone costs about 1.0-1.6 ms of CPU per
-  PUT here, several times the server's own time, so with 16 of them on the same two CPUs the clients' CPU, not the
-  server, sets their latency (see docs/benchmarks.md).
+- **SDK clients** (``AsyncTimeback`` on ``DefaultAsyncHttpxClient``, the SDK's own httpx client, given here for its
+  event hook; before session 36 a plain ``httpx.AsyncClient``, ~90 us more CPU per call), as async tasks. httpx's
+  async stack alone costs about 1.0-1.6 ms of CPU per PUT here, several times the server's own time, so with 16 of
+  them on the same two CPUs the clients' CPU, not the server, sets their latency (see docs/benchmarks.md).
 - **SDK clients on aiohttp** (``AsyncTimeback(http_client=DefaultAioHttpClient())``, the ``aiohttp`` extra): the
   same, about a third less CPU per call (new in session 20).
 
@@ -49,7 +50,7 @@ import httpx
 
 from bench._serve import ServeProcess
 from bench.bulk import STUDENTS, district_seed, result
-from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback import AsyncTimeback, DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient, Timeback
 
 Samples = tuple[list[float], list[float]]  # (seconds per call as the client saw it, ms the server said it spent)
 Put = Callable[[str, dict[str, Any]], float]  # (sourcedId, result) -> ms the server said it spent
@@ -79,7 +80,8 @@ async def _run_tasks(
     async def note(response: httpx.Response) -> None:
         server.append(_server_ms(response))
 
-    http_client = DefaultAioHttpClient if kind == "aiohttp" else httpx.AsyncClient
+    # (the SDK's own httpx client as a class, that takes an event hook: a plain httpx one costs ~90 us more per call)
+    http_client = DefaultAioHttpClient if kind == "aiohttp" else DefaultAsyncHttpxClient
     sdks = [AsyncTimeback(**kwargs, http_client=http_client(event_hooks={"response": [note]}))
             for _ in range(clients)]  # fmt: skip
     # token and connection before the clock starts
@@ -133,7 +135,7 @@ def _plain_put(kwargs: dict[str, Any], n: int) -> Iterator[Put]:
 def _sdk_put(kwargs: dict[str, Any], n: int) -> Iterator[Put]:
     """A blocking ``Timeback`` client; the server's time read from the answer by an httpx response hook."""
     spent = [0.0]
-    http_client = httpx.Client(event_hooks={"response": [lambda r: spent.__setitem__(0, _server_ms(r))]})
+    http_client = DefaultHttpxClient(event_hooks={"response": [lambda r: spent.__setitem__(0, _server_ms(r))]})
     with Timeback(**kwargs, http_client=http_client) as sdk:
 
         def put(sourced_id: str, body: dict[str, Any]) -> float:

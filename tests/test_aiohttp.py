@@ -22,9 +22,17 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
-from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback, _aiohttp
+from timeback import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncTimeback,
+    DefaultAioHttpClient,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
+    Timeback,
+    _aiohttp,
+)
 from timeback._aiohttp import AiohttpTransport
-from timeback._base_client import with_cookies_when_set
 from timeback.server import ServerSettings
 from timeback.server.auth import ALL_SCOPES
 from timeback.server.runner import LocalServer
@@ -151,12 +159,12 @@ async def test_a_bulk_upload_through_faults_stores_every_result_once(server: Loc
     assert {r.sourcedId: r.score for r in stored} == {row["sourcedId"]: row["score"] for row in rows}
 
 
-@pytest.mark.parametrize("make", [lambda t: with_cookies_when_set(httpx.Client(transport=t)),
-                                  lambda t: with_cookies_when_set(httpx.AsyncClient(transport=t)),
+@pytest.mark.parametrize("make", [lambda t: DefaultHttpxClient(transport=t), lambda t: DefaultAsyncHttpxClient(transport=t),
                                   lambda t: DefaultAioHttpClient(transport=t)])  # fmt: skip
 async def test_cookies_are_still_kept_when_a_response_sets_one(make: Any) -> None:
-    """The SDK's own clients skip the cookie jar for answers that set no cookie (``with_cookies_when_set``); an
-    answer that sets one still sets it. (A Set-Cookie header is what the local server never sends: a mock.)"""
+    """The SDK's own clients (and the ``Default*Client`` classes they are) skip the cookie jar for answers that set
+    no cookie (``with_cookies_when_set``); an answer that sets one still sets it. (A Set-Cookie header is what the
+    local server never sends: a mock.)"""
 
     def answer(request: httpx.Request) -> httpx.Response:
         headers = {"Set-Cookie": "lb=node-2; Path=/"} if request.url.path == "/sticky" else {}
@@ -175,6 +183,7 @@ async def test_cookies_are_still_kept_when_a_response_sets_one(make: Any) -> Non
 
 def test_the_sdks_own_clients_skip_the_jar_for_cookieless_answers(server: LocalServer) -> None:
     with Timeback(**server.client_kwargs()) as client:
+        assert type(client._client._http).__name__ == "DefaultHttpxClient"
         assert type(client._client._http.cookies).__name__ == "_CookiesWhenSet"
     mine = httpx.Client()
     with Timeback(**server.client_kwargs(), http_client=mine) as client:

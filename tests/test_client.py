@@ -1008,16 +1008,19 @@ def test_a_pool_wait_timing_out_says_nothing_was_sent(slow_twin: LocalServer) ->
     )
 
 
-@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "httpx-default", "aiohttp"])
 async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_threads_or_tasks(
     server: LocalServer, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """httpx's default pool keeps 20 idle connections: 32 threads sharing one client opened a new connection for
     nearly every call (1,484 for 1,496 calls). Tasks, which take turns, meet it when many calls at once leave more
     than 20 connections idle: 5 times 64 calls at once opened 215-228, never more than 64 at a time. Counted as the
-    server accepts them."""
-    from timeback import DefaultAioHttpClient
+    server accepts them. "-default": a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` passed in (with an event
+    hook, as a caller passes one for) keeps the same pool."""
+    from timeback import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
     from timeback.server.protocol import BoundedHttpToolsProtocol
+
+    answered: list[int] = []
 
     accepted = [0]
     connection_made = BoundedHttpToolsProtocol.connection_made
@@ -1027,9 +1030,10 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
         connection_made(protocol, transport)
 
     monkeypatch.setattr(BoundedHttpToolsProtocol, "connection_made", counted)
-    if kind == "sync":
+    if kind.startswith("sync"):
         start = threading.Barrier(32)
-        with Timeback(**server.client_kwargs()) as client:
+        hooked = DefaultHttpxClient(event_hooks={"response": [lambda r: answered.append(r.status_code)]})
+        with Timeback(**server.client_kwargs(), http_client=hooked if kind == "sync-default" else None) as client:
 
             def calls(_: int) -> None:
                 start.wait()
@@ -1039,13 +1043,20 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
             with concurrent.futures.ThreadPoolExecutor(32) as pool:
                 list(pool.map(calls, range(32)))
     else:
-        http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
+
+        async def note(response: httpx.Response) -> None:
+            answered.append(response.status_code)
+
+        http_client = {"aiohttp": DefaultAioHttpClient(),
+                       "httpx-default": DefaultAsyncHttpxClient(event_hooks={"response": [note]})}.get(kind)  # fmt: skip
         async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
             for _ in range(5):
                 await asyncio.gather(*(async_client.oneroster.gradebook.get_all_categories(limit=1) for _ in range(64)))
             assert accepted[0] <= 64, accepted
+            assert answered == ([200] * 321 if kind == "httpx-default" else []), answered  # (and the token request)
             return
     assert accepted[0] <= 32, accepted
+    assert answered == ([200] * 321 if kind == "sync-default" else []), answered
 
 
 def test_a_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent(slow_twin: LocalServer) -> None:

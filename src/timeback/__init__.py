@@ -6,6 +6,7 @@ client.oneroster.gradebook.get_result(sourced_id="result-1")
 """
 
 from timeback._aiohttp import DefaultAioHttpClient
+from timeback._base_client import DefaultAsyncHttpxClient, DefaultHttpxClient
 from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
 from timeback._client import AsyncTimeback, Timeback
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
@@ -41,6 +42,8 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",
