@@ -708,6 +708,78 @@ def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> 
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+class HoldsBatches(Forwarding):
+    """Forwards to the server; each batch POST once ``release`` is set (30 s at most)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            self.release.wait(30)
+        return self.inner.handle_request(request)
+
+
+def main_thread_in(blocking: Any, caller: Any) -> None:
+    """Wait until the main thread runs ``blocking`` called from ``caller``: a SIGINT sent then lands there, not
+    before (read from the thread's stack, not a sleep guessed long enough)."""
+    import sys
+
+    for _ in range(1000):
+        frame = sys._current_frames().get(threading.main_thread().ident or 0)
+        while frame is not None and frame.f_back is not None:
+            if frame.f_code is blocking.__code__ and frame.f_back.f_code is caller.__code__:
+                return
+            frame = frame.f_back
+        time.sleep(0.01)
+    raise AssertionError(f"the main thread never ran {blocking.__qualname__} from {caller.__qualname__}")
+
+
+def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_result(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Two batches held in flight, the last part-filled one waiting for a slot: a first Ctrl-C stops the upload,
+    a second stops its wait for the two. The note still counts every result taken: the two batches as sent and
+    failed, maybe stored (they are: released, the server stores them), the last as not sent; and ``on_progress``
+    gets those counts. Before, the second Ctrl-C went up with no note, and nothing counted the batches."""
+    import os
+    import signal
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from timeback._bulk import InterruptPoints
+
+    roster, line_items = world
+    tag = uid("ctrl-c-twice")
+    transport = HoldsBatches()
+    calls: list[BulkProgress] = []
+
+    def ctrl_c_twice() -> None:
+        main_thread_in(wait, InterruptPoints.wait)  # (the part-filled batch waits for a slot)
+        os.kill(os.getpid(), signal.SIGINT)
+        main_thread_in(wait, InterruptPoints.wait_only)  # (the stop waits for the batches in flight)
+        os.kill(os.getpid(), signal.SIGINT)
+        main_thread_in(ThreadPoolExecutor.shutdown, ThreadPoolExecutor.__exit__)  # (the counts are made by then)
+        transport.release.set()
+
+    helper = threading.Thread(target=ctrl_c_twice)
+    helper.start()
+    try:
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+            with pytest.raises(KeyboardInterrupt) as interrupted:
+                api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 25, tag), batch_size=10,
+                                                          concurrency=2, on_progress=calls.append)  # fmt: skip
+    finally:
+        transport.release.set()
+        helper.join()
+    assert interrupted.value.__notes__ == [
+        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: an "
+        "answer lost, or cancelled in flight); the rest of the input was not read"
+    ]
+    assert calls == [BulkProgress(sent=20, stored=0, failed=25, batches=2)]
+    assert len(stored_scores(client, roster, tag)) == 20
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_deadline_bounds_each_batch_retries_included(kind: str) -> None:
     """``deadline=`` is taken by every method (README), bulk_post_results too: each batch is one call, given that
