@@ -587,8 +587,7 @@ class InterruptsAtBatch(httpx.BaseTransport):
 def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
-    import re
-
+    """The counts hold what ``BulkSummary`` says of a stop (``assert_stop_adds_up``)."""
     roster, line_items = world
     tag = uid("interrupted")
     transport = InterruptsAtBatch(at=3)
@@ -598,12 +597,10 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
             api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 100, tag), batch_size=10,
                                                       concurrency=2, on_progress=calls.append)  # fmt: skip
     assert not [t for t in threading.enumerate() if t.name.startswith("timeback-bulk")]
-    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", interrupted.value.__notes__[0])
-    assert found is not None
-    taken, stored, failed = map(int, found.groups())
-    assert taken == stored + failed and taken < 100
+    taken, stored, _ = counts_in(interrupted.value.__notes__[0])
+    assert taken < 100
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
-    last_progress_as_noted(calls, interrupted.value)
+    assert_stop_adds_up(interrupted.value, calls)
 
 
 class InterruptsWhileTaken(TimebackCreateResultBody):
@@ -1053,6 +1050,47 @@ def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sen
     taken, stored, failed = counts_in(interrupted.value.__notes__[0])
     assert taken == 8 and stored < 8 and taken == stored + failed, interrupted.value.__notes__
     assert len(stored_scores(client, roster, tag)) == stored
+
+
+def assert_stop_adds_up(stopped: BaseException, calls: list[BulkProgress]) -> None:
+    """What ``BulkSummary`` says holds when an upload stops: in the note and ``on_progress``'s last call,
+    ``stored + failed == taken`` and ``stored <= sent <= taken``."""
+    taken, stored, failed = counts_in(stopped.__notes__[0])
+    last_progress_as_noted(calls, stopped)
+    assert stored + failed == taken and stored <= calls[-1].sent <= taken, (stopped.__notes__, calls[-1])
+
+
+async def test_the_counts_hold_what_the_summary_says_when_it_returns_and_when_it_stops(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``BulkSummary``'s docstring, checked: once it returns, ``stored + failed == taken`` and ``sent + invalid ==
+    taken`` (with ``if_exists="replace"``: some results replaced, some unchanged, one invalid, one without an id);
+    when the input breaks, the note's and the last progress's counts. (It said ``sent + invalid == taken`` of a stop
+    too, which the results a stop leaves unsent break.)"""
+    roster, line_items = world
+    tag = uid("invariants")
+    rows = list(interleaved(roster, line_items[:2], 30, tag))
+    assert (await upload(either, rows[:20], batch_size=7)).stored == 20
+    again = [{**row, "score": row["score"] + 0.5} if i % 3 == 0 else row for i, row in enumerate(rows)]
+    invalid = {**rows[0], "sourcedId": f"{tag}-bad", "score": "lots"}
+    no_id = {key: value for key, value in rows[1].items() if key != "sourcedId"}
+    calls: list[BulkProgress] = []
+    summary = await upload(either, [*again[:10], invalid, *again[10:], no_id], batch_size=7, if_exists="replace",
+                           on_progress=calls.append)  # fmt: skip
+    invalids = sum(len(f.sourced_ids) for f in summary.failures if f.reason.startswith("invalid result: "))
+    assert (summary.taken, summary.stored, summary.unchanged, invalids) == (32, 30, 13, 2), summary
+    assert summary.stored + summary.failed == summary.taken == summary.sent + invalids, summary
+    assert 7 <= summary.replaced <= summary.stored - summary.unchanged and calls[-1] == summary.progress(), summary
+
+    def breaking() -> Iterator[dict[str, Any]]:
+        yield from [invalid, *interleaved(roster, line_items[:2], 25, f"{tag}-stop")]
+        raise ValueError("the export broke")
+
+    calls = []
+    with pytest.raises(ValueError, match="the export broke") as broke:
+        await upload(either, breaking(), batch_size=10, concurrency=2, on_progress=calls.append)
+    assert counts_in(broke.value.__notes__[0])[0] == 26
+    assert_stop_adds_up(broke.value, calls)
 
 
 def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tuple[Roster, list[str]]) -> None:

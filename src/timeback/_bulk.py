@@ -99,7 +99,11 @@ class BulkProgress:
 
 @dataclass
 class BulkSummary:
-    """What a bulk upload did. ``sent + invalid == taken``; ``stored + failed == taken`` once it returns.
+    """What a bulk upload did. Once it returns, ``stored + failed == taken`` and ``sent + invalid == taken``,
+    ``invalid`` being the results failed as ``"invalid result: ..."`` (never sent; one without an id to replace
+    too). When it stops, its error's note gives ``taken``, ``stored`` and ``failed``, and ``on_progress``'s last call
+    ``sent`` too: ``stored + failed == taken`` still, and ``stored <= sent <= taken`` (the results it left unsent
+    count as failed, not as sent; a batch whose answer was lost, cancelled or not waited for counts as sent).
     ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise)."""
 
     taken: int = 0  # results read from the iterable
