@@ -587,8 +587,7 @@ class InterruptsAtBatch(httpx.BaseTransport):
 def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
-    import re
-
+    """The counts hold what ``BulkSummary`` says of a stop (``assert_stop_adds_up``)."""
     roster, line_items = world
     tag = uid("interrupted")
     transport = InterruptsAtBatch(at=3)
@@ -598,12 +597,10 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
             api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 100, tag), batch_size=10,
                                                       concurrency=2, on_progress=calls.append)  # fmt: skip
     assert not [t for t in threading.enumerate() if t.name.startswith("timeback-bulk")]
-    found = re.search(r"(\d+) results taken, (\d+) stored, (\d+) failed", interrupted.value.__notes__[0])
-    assert found is not None
-    taken, stored, failed = map(int, found.groups())
-    assert taken == stored + failed and taken < 100
+    taken, stored, _ = counts_in(interrupted.value.__notes__[0])
+    assert taken < 100
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
-    last_progress_as_noted(calls, interrupted.value)
+    assert_stop_adds_up(interrupted.value, calls)
 
 
 class InterruptsWhileTaken(TimebackCreateResultBody):
@@ -706,6 +703,78 @@ def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> 
             if thread.name.startswith("timeback-bulk"):
                 thread.join()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+class HoldsBatches(Forwarding):
+    """Forwards to the server; each batch POST once ``release`` is set (30 s at most)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            self.release.wait(30)
+        return self.inner.handle_request(request)
+
+
+def main_thread_in(blocking: Any, caller: Any) -> None:
+    """Wait until the main thread runs ``blocking`` called from ``caller``: a SIGINT sent then lands there, not
+    before (read from the thread's stack, not a sleep guessed long enough)."""
+    import sys
+
+    for _ in range(1000):
+        frame = sys._current_frames().get(threading.main_thread().ident or 0)
+        while frame is not None and frame.f_back is not None:
+            if frame.f_code is blocking.__code__ and frame.f_back.f_code is caller.__code__:
+                return
+            frame = frame.f_back
+        time.sleep(0.01)
+    raise AssertionError(f"the main thread never ran {blocking.__qualname__} from {caller.__qualname__}")
+
+
+def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_result(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Two batches held in flight, the last part-filled one waiting for a slot: a first Ctrl-C stops the upload,
+    a second stops its wait for the two. The note still counts every result taken: the two batches as sent and
+    failed, maybe stored (they are: released, the server stores them), the last as not sent; and ``on_progress``
+    gets those counts. Before, the second Ctrl-C went up with no note, and nothing counted the batches."""
+    import os
+    import signal
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from timeback._bulk import InterruptPoints
+
+    roster, line_items = world
+    tag = uid("ctrl-c-twice")
+    transport = HoldsBatches()
+    calls: list[BulkProgress] = []
+
+    def ctrl_c_twice() -> None:
+        main_thread_in(wait, InterruptPoints.wait)  # (the part-filled batch waits for a slot)
+        os.kill(os.getpid(), signal.SIGINT)
+        main_thread_in(wait, InterruptPoints.wait_only)  # (the stop waits for the batches in flight)
+        os.kill(os.getpid(), signal.SIGINT)
+        main_thread_in(ThreadPoolExecutor.shutdown, ThreadPoolExecutor.__exit__)  # (the counts are made by then)
+        transport.release.set()
+
+    helper = threading.Thread(target=ctrl_c_twice)
+    helper.start()
+    try:
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+            with pytest.raises(KeyboardInterrupt) as interrupted:
+                api.oneroster.gradebook.bulk_post_results(interleaved(roster, line_items[:1], 25, tag), batch_size=10,
+                                                          concurrency=2, on_progress=calls.append)  # fmt: skip
+    finally:
+        transport.release.set()
+        helper.join()
+    assert interrupted.value.__notes__ == [
+        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: an "
+        "answer lost, or cancelled in flight); the rest of the input was not read"
+    ]
+    assert calls == [BulkProgress(sent=20, stored=0, failed=25, batches=2)]
+    assert len(stored_scores(client, roster, tag)) == 20
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -981,6 +1050,47 @@ def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sen
     taken, stored, failed = counts_in(interrupted.value.__notes__[0])
     assert taken == 8 and stored < 8 and taken == stored + failed, interrupted.value.__notes__
     assert len(stored_scores(client, roster, tag)) == stored
+
+
+def assert_stop_adds_up(stopped: BaseException, calls: list[BulkProgress]) -> None:
+    """What ``BulkSummary`` says holds when an upload stops: in the note and ``on_progress``'s last call,
+    ``stored + failed == taken`` and ``stored <= sent <= taken``."""
+    taken, stored, failed = counts_in(stopped.__notes__[0])
+    last_progress_as_noted(calls, stopped)
+    assert stored + failed == taken and stored <= calls[-1].sent <= taken, (stopped.__notes__, calls[-1])
+
+
+async def test_the_counts_hold_what_the_summary_says_when_it_returns_and_when_it_stops(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``BulkSummary``'s docstring, checked: once it returns, ``stored + failed == taken`` and ``sent + invalid ==
+    taken`` (with ``if_exists="replace"``: some results replaced, some unchanged, one invalid, one without an id);
+    when the input breaks, the note's and the last progress's counts. (It said ``sent + invalid == taken`` of a stop
+    too, which the results a stop leaves unsent break.)"""
+    roster, line_items = world
+    tag = uid("invariants")
+    rows = list(interleaved(roster, line_items[:2], 30, tag))
+    assert (await upload(either, rows[:20], batch_size=7)).stored == 20
+    again = [{**row, "score": row["score"] + 0.5} if i % 3 == 0 else row for i, row in enumerate(rows)]
+    invalid = {**rows[0], "sourcedId": f"{tag}-bad", "score": "lots"}
+    no_id = {key: value for key, value in rows[1].items() if key != "sourcedId"}
+    calls: list[BulkProgress] = []
+    summary = await upload(either, [*again[:10], invalid, *again[10:], no_id], batch_size=7, if_exists="replace",
+                           on_progress=calls.append)  # fmt: skip
+    invalids = sum(len(f.sourced_ids) for f in summary.failures if f.reason.startswith("invalid result: "))
+    assert (summary.taken, summary.stored, summary.unchanged, invalids) == (32, 30, 13, 2), summary
+    assert summary.stored + summary.failed == summary.taken == summary.sent + invalids, summary
+    assert 7 <= summary.replaced <= summary.stored - summary.unchanged and calls[-1] == summary.progress(), summary
+
+    def breaking() -> Iterator[dict[str, Any]]:
+        yield from [invalid, *interleaved(roster, line_items[:2], 25, f"{tag}-stop")]
+        raise ValueError("the export broke")
+
+    calls = []
+    with pytest.raises(ValueError, match="the export broke") as broke:
+        await upload(either, breaking(), batch_size=10, concurrency=2, on_progress=calls.append)
+    assert counts_in(broke.value.__notes__[0])[0] == 26
+    assert_stop_adds_up(broke.value, calls)
 
 
 def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tuple[Roster, list[str]]) -> None:

@@ -99,7 +99,11 @@ class BulkProgress:
 
 @dataclass
 class BulkSummary:
-    """What a bulk upload did. ``sent + invalid == taken``; ``stored + failed == taken`` once it returns.
+    """What a bulk upload did. Once it returns, ``stored + failed == taken`` and ``sent + invalid == taken``,
+    ``invalid`` being the results failed as ``"invalid result: ..."`` (never sent; one without an id to replace
+    too). When it stops, its error's note gives ``taken``, ``stored`` and ``failed``, and ``on_progress``'s last call
+    ``sent`` too: ``stored + failed == taken`` still, and ``stored <= sent <= taken`` (the results it left unsent
+    count as failed, not as sent; a batch whose answer was lost, cancelled or not waited for counts as sent).
     ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise)."""
 
     taken: int = 0  # results read from the iterable
@@ -359,6 +363,15 @@ class Batcher:
                 for line_item, encoded in copies:
                     if (full := self._place(sourced_id, line_item, encoded)) is not None:
                         self._ready.append(full)
+
+    def lost(self, batch: Batch, reason: str) -> None:
+        """``batch`` was sent, and its answer will not be known (cancelled in flight, or not waited for): it counts
+        as a batch whose answer a network error lost (see ``record_outcome``), sent and failed, maybe stored."""
+        self.summary.batches += 1
+        self.summary.sent += len(batch.ids)
+        failure = BulkFailure(tuple(batch.ids), reason, line_item=batch.line_item, maybe_stored=True)
+        self.summary.failures.append(failure)
+        self.settled(batch, [failure])
 
     def ready(self) -> Iterator[Batch]:
         """The batches filled by repeats taken as their first copies settled, each taken as it is given."""
@@ -729,6 +742,7 @@ class ProgressReports:
 
 
 CANCELLED_IN_FLIGHT = "cancelled in flight: it may have been stored"
+NOT_WAITED_FOR = "in flight when the upload was interrupted again, not waited for: it may have been stored"
 
 
 def note_stop(
@@ -914,6 +928,11 @@ def run_sync(
                     break
                 settle_next()
 
+        def noted(stop: BaseException) -> None:
+            """Count the results left as not sent, and tell ``stop`` what the upload did."""
+            not_sent(summary, batcher.rest(held=True), "the upload stopped")
+            note_stop(summary, stop, reports, interrupts.wait_only)  # (an interrupt held stays held)
+
         try:
             # (waiting for the caller's next result, an interrupt is raised at once. Set inline, not around a
             # next() call of ours: that cost 0.8 us a result.)
@@ -948,14 +967,17 @@ def run_sync(
                 stopping.set()
             try:
                 settle(interrupts.wait_only(wait, in_flight).done, progress=False)
-            except BaseException:
-                # (a second Ctrl-C stops the wait, without the note: the batches no thread has started are not
-                # sent, as cancelling an async upload ends its tasks)
-                for future in in_flight:
-                    future.cancel()
+            except BaseException as again:
+                # A second Ctrl-C stops the wait, and goes up with the note: the batches no thread has started are
+                # not sent (as cancelling an async upload ends its tasks); those running are not waited for, and may
+                # store their results (as an async batch cancelled in flight may).
+                not_sent(summary, [in_flight.pop(f) for f in list(in_flight) if f.cancel()], "the upload stopped")
+                settle([future for future in in_flight if future.done()], progress=False)
+                for batch in in_flight.values():
+                    batcher.lost(batch, NOT_WAITED_FOR)
+                noted(again)
                 raise
-            not_sent(summary, batcher.rest(held=True), "the upload stopped")
-            note_stop(summary, error, reports, interrupts.wait_only)  # (an interrupt held stays held)
+            noted(error)
             raise
     summary.seconds = time.perf_counter() - started
     return summary
@@ -993,13 +1015,7 @@ async def run_async(
                 continue
             failed_before = len(summary.failures)
             if task.cancelled():  # (only by cancel_in_flight: its request may have reached the server)
-                summary.batches += 1  # (sent, as a batch whose answer a network error lost: see record_outcome)
-                summary.sent += len(batch.ids)
-                failure = BulkFailure(
-                    tuple(batch.ids), CANCELLED_IN_FLIGHT, line_item=batch.line_item, maybe_stored=True
-                )
-                summary.failures.append(failure)
-                batcher.settled(batch, [failure])
+                batcher.lost(batch, CANCELLED_IN_FLIGHT)
                 continue
             error = task.exception()
             outcome = error if error is not None else task.result()
