@@ -1081,6 +1081,36 @@ def test_a_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent
     assert str(not_sent).startswith("deadline of 1.5s passed"), not_sent
 
 
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_an_async_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent(
+    slow_twin: LocalServer, kind: str
+) -> None:
+    """One connection, held by a PUT answered a second late; a second PUT, its deadline 0.3 s, waits for it until
+    AsyncTimeback's deadline timer stops it. Nothing of it was sent, but its error said it may have been applied
+    ("an attempt of this call got no answer"), as if it had: now the deadline's, not sent, as on ``Timeback``."""
+    from timeback import DefaultAioHttpClient
+
+    limits = httpx.Limits(max_connections=1)
+    http_client = DefaultAioHttpClient(limits=limits) if kind == "aiohttp" else httpx.AsyncClient(limits=limits)
+    async with AsyncTimeback(**slow_twin.client_kwargs(), http_client=http_client, max_retries=0) as client:
+        await client.oneroster.gradebook.get_all_categories(limit=1)  # (the token, and the connection)
+        counts = slow_twin.app.state.faults.counts
+        before = counts["requests"]
+        holding = asyncio.create_task(
+            client.oneroster.gradebook.put_category(sourced_id="pool-held", category={"title": "t"})
+        )
+        while counts["requests"] == before:  # (the connection taken)
+            await asyncio.sleep(0.01)
+        with pytest.raises(APITimeoutError) as err:
+            await client.oneroster.gradebook.put_category(
+                sourced_id="pool-waited", category={"title": "t"}, deadline=0.3
+            )
+        await holding
+        assert counts["requests"] == before + 1
+    assert str(err.value).startswith("deadline of 0.3s passed (PUT "), err.value
+    assert err.value._not_sent is not None and not err.value._answer_lost
+
+
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
     def slow_then_timeout(request: httpx.Request) -> httpx.Response:
         clock.now += 5.0  # the attempt used up the whole deadline before timing out
