@@ -1122,6 +1122,24 @@ def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> Non
     assert err.value.retries_taken == 0 and clock.slept == []
 
 
+def test_a_call_none_of_whose_attempts_was_sent_is_not_sent_when_its_deadline_passes(clock: FakeClock) -> None:
+    """A refused connection, then a wait for a pooled connection until the deadline: neither attempt was sent, but
+    the refused one counted as sent, and the deadline's error was not marked not sent."""
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    def pool_wait_to_the_deadline(request: httpx.Request) -> httpx.Response:
+        clock.now += 10.0
+        raise httpx.PoolTimeout("no connection free", request=request)
+
+    client = make_client(Script([refused, pool_wait_to_the_deadline]), deadline=5.0, max_retries=2)
+    with pytest.raises(APITimeoutError) as err:
+        get_result(client)
+    assert str(err.value).startswith("deadline of 5s passed (GET "), err.value
+    assert err.value.retries_taken == 1 and err.value._not_sent == engine.NO_TIME_LEFT
+
+
 def test_responses_tell_retries_taken_and_request_id(clock: FakeClock) -> None:
     script = Script([answer(503), answer(200, RESULT, {"X-Request-Id": "req-7"})])
     resp = get_result(make_client(script))

@@ -353,7 +353,7 @@ class BaseClient:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
-            sent = sent or not isinstance(outcome, RuntimeError)
+            sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
                 # (not retried: the pool has dropped that connection, but the client may hold more of that loop's)
