@@ -987,7 +987,7 @@ async def _to_the_end(closing: Awaitable[None]) -> None:
     """Await ``closing`` to its end even when the caller is cancelled meanwhile, then raise the cancel: cut short (an
     ``asyncio.timeout`` around ``close()``), httpx's close of its pool left 5 connections of 6 open for good, httpx
     having marked itself closed first (a second ``close()`` did nothing), a ResourceWarning each when collected. A
-    second cancel stops the wait, not the close."""
+    second cancel stops the wait, not the close. The cancel raised, an error of the close is logged (debug) only."""
     import asyncio
 
     task = asyncio.ensure_future(closing)
@@ -995,9 +995,16 @@ async def _to_the_end(closing: Awaitable[None]) -> None:
         await asyncio.shield(task)
     except asyncio.CancelledError:
         _closing_elsewhere.add(task)  # (referenced until done, should a second cancel stop the wait)
-        task.add_done_callback(_closing_elsewhere.discard)
+        task.add_done_callback(_closed_after_cancel)
         await asyncio.wait((task,))
         raise
+
+
+def _closed_after_cancel(task: asyncio.Task[None]) -> None:
+    """Its error retrieved (else asyncio logged "Task exception was never retrieved" when it was collected)."""
+    _closing_elsewhere.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.debug("the close, its caller cancelled, failed: %r", error)
 
 
 async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
