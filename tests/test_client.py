@@ -1092,6 +1092,36 @@ def test_a_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent
     assert str(not_sent).startswith("deadline of 1.5s passed"), not_sent
 
 
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_an_async_request_waiting_for_a_pooled_connection_past_its_deadline_is_not_sent(
+    slow_twin: LocalServer, kind: str
+) -> None:
+    """One connection, held by a PUT answered a second late; a second PUT, its deadline 0.3 s, waits for it until
+    AsyncTimeback's deadline timer stops it. Nothing of it was sent, but its error said it may have been applied
+    ("an attempt of this call got no answer"), as if it had: now the deadline's, not sent, as on ``Timeback``."""
+    from timeback import DefaultAioHttpClient
+
+    limits = httpx.Limits(max_connections=1)
+    http_client = DefaultAioHttpClient(limits=limits) if kind == "aiohttp" else httpx.AsyncClient(limits=limits)
+    async with AsyncTimeback(**slow_twin.client_kwargs(), http_client=http_client, max_retries=0) as client:
+        await client.oneroster.gradebook.get_all_categories(limit=1)  # (the token, and the connection)
+        counts = slow_twin.app.state.faults.counts
+        before = counts["requests"]
+        holding = asyncio.create_task(
+            client.oneroster.gradebook.put_category(sourced_id="pool-held", category={"title": "t"})
+        )
+        while counts["requests"] == before:  # (the connection taken)
+            await asyncio.sleep(0.01)
+        with pytest.raises(APITimeoutError) as err:
+            await client.oneroster.gradebook.put_category(
+                sourced_id="pool-waited", category={"title": "t"}, deadline=0.3
+            )
+        await holding
+        assert counts["requests"] == before + 1
+    assert str(err.value).startswith("deadline of 0.3s passed (PUT "), err.value
+    assert err.value._not_sent is not None and not err.value._answer_lost
+
+
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:
     def slow_then_timeout(request: httpx.Request) -> httpx.Response:
         clock.now += 5.0  # the attempt used up the whole deadline before timing out
@@ -1101,6 +1131,24 @@ def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> Non
     with pytest.raises(APITimeoutError) as err:
         get_result(client)
     assert err.value.retries_taken == 0 and clock.slept == []
+
+
+def test_a_call_none_of_whose_attempts_was_sent_is_not_sent_when_its_deadline_passes(clock: FakeClock) -> None:
+    """A refused connection, then a wait for a pooled connection until the deadline: neither attempt was sent, but
+    the refused one counted as sent, and the deadline's error was not marked not sent."""
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    def pool_wait_to_the_deadline(request: httpx.Request) -> httpx.Response:
+        clock.now += 10.0
+        raise httpx.PoolTimeout("no connection free", request=request)
+
+    client = make_client(Script([refused, pool_wait_to_the_deadline]), deadline=5.0, max_retries=2)
+    with pytest.raises(APITimeoutError) as err:
+        get_result(client)
+    assert str(err.value).startswith("deadline of 5s passed (GET "), err.value
+    assert err.value.retries_taken == 1 and err.value._not_sent == engine.NO_TIME_LEFT
 
 
 def test_responses_tell_retries_taken_and_request_id(clock: FakeClock) -> None:

@@ -269,6 +269,33 @@ async def test_a_close_cut_short_by_a_cancel_still_closes_every_connection(serve
     assert open_sockets_to(server) - before == set()
 
 
+class FailingToClose(httpx.AsyncClient):
+    async def aclose(self) -> None:
+        await super().aclose()
+        raise OSError("the close failed")
+
+
+async def test_a_close_cut_short_by_a_cancel_that_then_fails_raises_the_cancel_and_logs_no_unretrieved_error(
+    server: LocalServer,
+) -> None:
+    """``close()`` cancelled, its http client's close then failing: the cancel is raised, as before, but the close's
+    task kept its error unretrieved, and asyncio logged "Task exception was never retrieved" once it was collected."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    handler = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        api = AsyncTimeback(**server.client_kwargs(), http_client=FailingToClose())
+        await api.oneroster.gradebook.get_all_results(limit=1)
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0):
+                await api.close()
+        gc.collect()
+    finally:
+        loop.set_exception_handler(handler)
+    assert reported == []
+
+
 async def test_a_close_cut_short_by_a_cancel_still_closes_the_clients_of_other_loops(server: LocalServer) -> None:
     """A client used in this loop and in another thread's: ``close()`` cancelled while this loop's connections
     closed re-raised the cancel before it asked the other loop to close its own, left open for good."""

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import _forkable, _inherited, closed_with_loop, with_cookies_when_set
+from timeback._base_client import _forkable, _inherited, _SendingTrace, closed_with_loop, with_cookies_when_set
 from timeback._config import DEFAULT_LIMITS, ipv4_address, is_loopback
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ WRITE_CHUNK_BYTES = 64 * 1024
 
 # The request's pool timeout, for the connector: aiohttp gives its wait for a free connection no timeout of its own.
 _pool_timeout: ContextVar[float | None] = ContextVar("pool_timeout", default=None)
+# The request's trace of the SDK's (AsyncTimeback's, with a deadline), for the connector to mark it sending once it
+# has a connection: until then, nothing of the request was sent.
+_sending: ContextVar[_SendingTrace | None] = ContextVar("sending", default=None)
 
 
 class DefaultAioHttpClient(httpx.AsyncClient):
@@ -197,6 +200,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if (address := _dotted_quad(url.host)) is not None:  # (the Host header stays the URL's, as httpx sent it)
             url = url.copy_with(host=address)
         waits = _pool_timeout.set(timeout.get("pool"))
+        trace = request.extensions.get("trace")
+        watched = _sending.set(trace if isinstance(trace, _SendingTrace) else None)
         try:
             async with written or _UNTIMED:
                 response = await session.request(
@@ -234,6 +239,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
         finally:
             _pool_timeout.reset(waits)
+            _sending.reset(watched)
         raise error  # (outside the except: see _httpx_error)
 
     async def _session_here(self) -> aiohttp.ClientSession:
@@ -383,6 +389,12 @@ def _connector() -> Any:
         def __init__(self, *, max_idle: int | None, **options: Any) -> None:
             super().__init__(**options)
             self._max_idle = max_idle
+
+        async def connect(self, req: Any, traces: Any, timeout: aiohttp.ClientTimeout) -> Any:
+            connection = await super().connect(req, traces, timeout)
+            if (watch := _sending.get()) is not None:
+                watch.sending = True
+            return connection
 
         def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
             idle = getattr(self, "_conns", None)

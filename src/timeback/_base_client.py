@@ -353,7 +353,7 @@ class BaseClient:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
-            sent = sent or not isinstance(outcome, RuntimeError)
+            sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
                 # (not retried: the pool has dropped that connection, but the client may hold more of that loop's)
@@ -987,7 +987,7 @@ async def _to_the_end(closing: Awaitable[None]) -> None:
     """Await ``closing`` to its end even when the caller is cancelled meanwhile, then raise the cancel: cut short (an
     ``asyncio.timeout`` around ``close()``), httpx's close of its pool left 5 connections of 6 open for good, httpx
     having marked itself closed first (a second ``close()`` did nothing), a ResourceWarning each when collected. A
-    second cancel stops the wait, not the close."""
+    second cancel stops the wait, not the close. The cancel raised, an error of the close is logged (debug) only."""
     import asyncio
 
     task = asyncio.ensure_future(closing)
@@ -995,9 +995,16 @@ async def _to_the_end(closing: Awaitable[None]) -> None:
         await asyncio.shield(task)
     except asyncio.CancelledError:
         _closing_elsewhere.add(task)  # (referenced until done, should a second cancel stop the wait)
-        task.add_done_callback(_closing_elsewhere.discard)
+        task.add_done_callback(_closed_after_cancel)
         await asyncio.wait((task,))
         raise
+
+
+def _closed_after_cancel(task: asyncio.Task[None]) -> None:
+    """Its error retrieved (else asyncio logged "Task exception was never retrieved" when it was collected)."""
+    _closing_elsewhere.discard(task)
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.debug("the close, its caller cancelled, failed: %r", error)
 
 
 async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
@@ -1086,9 +1093,10 @@ class _ReadBy(httpx.SyncByteStream):
         self._stream.close()
 
 
-# httpcore's trace events (``trace`` request extension) just before a request opens a connection or is written.
-BEFORE_SENDING = frozenset({"connection.connect_tcp.started", "http11.send_request_headers.started",
-                            "http2.send_request_headers.started"})  # fmt: skip
+# httpcore's trace events (``trace`` request extension) as a request begins to be written (from then on, some of it
+# may have reached the server), and those just before it opens a connection or is written.
+WRITING = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
+BEFORE_SENDING = WRITING | {"connection.connect_tcp.started"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1109,13 +1117,33 @@ class _DeadlineTrace:
             self.then(name, info)
 
 
-def _traced(request: httpx.Request, expires: float) -> httpx.Request:
-    """``request`` with a ``_DeadlineTrace`` bound by ``expires`` (another attempt's replaced). The sync client's
-    only: ``AsyncTimeback``'s deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
+@dataclass(slots=True)
+class _SendingTrace:
+    """httpcore's ``trace`` extension of an ``AsyncTimeback`` attempt with a deadline: records whether its request
+    began to be written (``sending``; DefaultAioHttpClient's transport sets it once it has a connection), for
+    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. ``then``: a trace the
+    request had (a caller's), awaited on."""
+
+    then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
+    sending: bool = False
+
+    async def __call__(self, name: str, info: dict[str, Any]) -> None:
+        if name in WRITING:
+            self.sending = True
+        if self.then is not None:
+            await self.then(name, info)
+
+
+def _callers_trace(request: httpx.Request) -> Any:
+    """The ``trace`` extension ``request`` was given (a caller's), not one of the SDK's of an earlier attempt."""
     then = request.extensions.get("trace")
-    if isinstance(then, _DeadlineTrace):
-        then = then.then
-    request.extensions["trace"] = _DeadlineTrace(expires, then)
+    return then.then if isinstance(then, (_DeadlineTrace, _SendingTrace)) else then
+
+
+def _traced(request: httpx.Request, expires: float) -> httpx.Request:
+    """``request`` with a ``_DeadlineTrace`` bound by ``expires``. The sync client's only: ``AsyncTimeback``'s
+    deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
+    request.extensions["trace"] = _DeadlineTrace(expires, _callers_trace(request))
     return request
 
 
@@ -1133,9 +1161,11 @@ def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
 
 async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: float) -> httpx.Response:
     """``http.send(request)``, its answer read whole by ``expires`` (``time.monotonic()``), head and body, or an
-    httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline."""
+    httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline. (A
+    ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``.)"""
     import asyncio
 
+    request.extensions["trace"] = watch = _SendingTrace(_callers_trace(request))
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:
@@ -1143,6 +1173,13 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
+    from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
+
+    told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
+    if told and request.extensions.get("trace") is watch and not watch.sending:
+        # (waiting for a pooled connection, or connecting: nothing of it was sent, as the send flow has a
+        # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
+        raise httpx.PoolTimeout(NO_TIME_LEFT, request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
     raise httpx.TimeoutException("the deadline passed before the answer came", request=request)
 
