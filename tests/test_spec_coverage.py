@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -96,3 +97,59 @@ def test_every_put_answers_with_timeback_s_declared_status_and_shape() -> None:
             assert op.answers_bare == ("$ref" in schema), op.name  # (a component: the record itself)
             checked += 1
     assert checked == 15
+
+
+def _shaped_metadata(schema: dict[str, Any], document: dict[str, Any], path: tuple[str, ...] = ()) -> dict[Any, Any]:
+    """Where a request body's ``metadata`` objects have declared keys: (the path of names to it, ``[]`` for a list's
+    items) -> those keys' schemas, following ``$ref``, ``anyOf`` and ``allOf`` (the server's document has them)."""
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    found: dict[Any, Any] = {}
+    for branch in [*schema.get("anyOf", ()), *schema.get("allOf", ())]:
+        found |= _shaped_metadata(branch, document, path)
+    if "items" in schema:
+        found |= _shaped_metadata(schema["items"], document, (*path, "[]"))
+    for name, field in schema.get("properties", {}).items():
+        if name != "metadata":
+            found |= _shaped_metadata(field, document, (*path, name))
+            continue
+        keys = {key: shape for branch in (field, *field.get("anyOf", ())) for key, shape in
+                branch.get("properties", {}).items()}  # fmt: skip
+        if keys:
+            found[(*path, name)] = keys
+    return found
+
+
+def test_the_metadata_keys_timeback_s_writes_shape_are_described_so(server: LocalServer) -> None:
+    """Where Timeback's document gives a write's ``metadata`` keys a shape (an enrollment's goals and metrics, a
+    user's isTestUser and onboarding, its roles' timebackRole and alphaLevelAccess), the server's document gives the
+    same operation the same shapes (the server refuses any other: tests/server/test_rostering_http.py). Timeback's
+    PATCH of an enrollment is not served (the local server patches assessment line items and results only)."""
+    spec = json.loads((SPEC_DIR / "timeback-oneroster-api.json").read_text())
+    served = httpx.get(f"{server.url}/openapi.json").json()
+    served_bodies = {
+        (method, normalize(path)): item[method]["requestBody"]["content"]["application/json"]["schema"]
+        for path, item in served["paths"].items()
+        for method in item
+        if path.startswith(ROSTERING) and "requestBody" in item[method]
+    }
+    checked = set()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            shaped = _shaped_metadata(body, spec) if body else {}
+            if not shaped:
+                continue
+            key = (method, normalize(path))
+            if key == ("patch", f"{ROSTERING}/enrollments/{{}}"):
+                continue
+            assert _shaped_metadata(served_bodies[key], served) == shaped, key
+            checked.add(key)
+    assert checked == {(method, f"{ROSTERING}/{name}{by_id}") for name in ("users", "enrollments")
+                       for method, by_id in (("post", ""), ("put", "/{}"))}  # fmt: skip
+    # (an enrollment posted under a class is one too: the same shapes)
+    for role in ("students", "teachers"):
+        under_class = served_bodies[("post", f"{ROSTERING}/classes/{{}}/{role}")]
+        assert list(_shaped_metadata(under_class, served).values()) == [
+            _shaped_metadata(served_bodies[("post", f"{ROSTERING}/enrollments")], served)[("enrollment", "metadata")]
+        ]

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import make_roster, uid
 from timeback import Timeback
+from timeback.errors import UnprocessableEntityError
 from timeback.resources import RosteringOperations
 from timeback.server.collections import COLLECTIONS
 from timeback.server.runner import LocalServer
@@ -621,3 +622,127 @@ def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_wh
     where = {"filter": f"school.sourcedId='{district}'"}
     assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == [klass]
     assert ids(authed.get("/ims/oneroster/gradebook/v1p2/lineItems/", params=where), "lineItems") == [line_item]
+
+
+def test_an_enrollment_s_goals_and_metrics_have_timeback_s_shape(authed: httpx.Client, client: Timeback) -> None:
+    """Timeback's enrollment writes give ``metadata.goals`` and ``metadata.metrics`` a shape: objects of numbers,
+    no other keys. Any other shape is 422 naming where, sent by the SDK (model or dict) or raw, created, replaced or
+    posted under a class, and nothing is stored; the other metadata keys stay open. (All were stored as sent.)"""
+    r = make_roster(client)
+    ro = client.oneroster.rostering
+    w = {k: uid(k) for k in ("posted", "put", "under")}
+    enrollment = {"user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}, "role": "student"}
+    good = {"goals": {"dailyXp": 30, "dailyLessons": 2.5, "dailyActiveMinutes": 0, "dailyAccuracy": 0.9,
+                      "dailyMasteredUnits": 1}, "metrics": {"totalXp": 1e9, "totalLessons": 12},
+            "anything": {"goals": "open", "n": [1, "x"]}}  # fmt: skip
+    bad = [
+        ({"goals": {"dailyXp": "lots"}}, "enrollment.metadata.goals.dailyXp"),
+        ({"goals": {"dailyXp": True}}, "enrollment.metadata.goals.dailyXp"),
+        ({"goals": {"bogus": 1}}, "enrollment.metadata.goals.bogus"),
+        ({"goals": [1]}, "enrollment.metadata.goals"),
+        ({"metrics": {"totalXp": [1]}}, "enrollment.metadata.metrics.totalXp"),
+        ({"metrics": None}, "enrollment.metadata.metrics"),
+    ]
+    under_class = {"sourcedId": w["under"], "user": {"sourcedId": r.students[1]}}
+    for metadata, field in bad:
+        posted = {**enrollment, "sourcedId": w["posted"], "metadata": metadata}
+        refused_naming(authed.post(f"{RO}/enrollments/", json={"enrollment": posted}), field)
+        put = {**enrollment, "metadata": metadata}
+        refused_naming(authed.put(f"{RO}/enrollments/{w['put']}", json={"enrollment": put}), field)
+        under = {**under_class, "metadata": metadata}
+        refused_naming(authed.post(f"{RO}/classes/{r.class_}/students", json={"enrollment": under}), field)
+    for sourced_id in w.values():
+        assert authed.get(f"{RO}/enrollments/{sourced_id}").status_code == 404
+    # both wrong, and beside a field of the record that is wrong too: one 422 names all three
+    both = {"goals": {"dailyXp": "lots", "bogus": 1}, "metrics": {"totalXp": [1]}}
+    refused = authed.put(f"{RO}/enrollments/{w['put']}", json={"enrollment": {**enrollment, "role": "Student",
+                                                                              "metadata": both}})  # fmt: skip
+    refused_naming(refused, "enrollment.metadata.goals.dailyXp", "enrollment.metadata.goals.bogus",
+                   "enrollment.metadata.metrics.totalXp", "enrollment.role")  # fmt: skip
+
+    # The SDK sends what it is given (as an undeclared enum value): the server's 422 names the field
+    created(authed.put(f"{RO}/enrollments/{w['put']}", json={"enrollment": {**enrollment, "metadata": good}}))
+    record = ro.get_enrollment(sourced_id=w["put"]).enrollment
+    assert record.metadata == good
+    record.metadata = {"goals": {"dailyXp": "lots", "bogus": 1}, "metrics": {"totalXp": [1]}}
+    with pytest.raises(UnprocessableEntityError) as refused_by_server:
+        ro.update_enrollment(sourced_id=w["put"], enrollment=record)
+    assert [d["field"] for d in refused_by_server.value.imsx_error_details] == [
+        "enrollment.metadata.goals.dailyXp",
+        "enrollment.metadata.goals.bogus",
+        "enrollment.metadata.metrics.totalXp",
+    ]
+    with pytest.raises(UnprocessableEntityError, match=r"enrollment\.metadata\.goals\.dailyXp"):
+        ro.update_enrollment(sourced_id=w["put"], enrollment={**enrollment, "metadata": {"goals": {"dailyXp": "9"}}})
+    assert ro.get_enrollment(sourced_id=w["put"]).enrollment.metadata == good
+    # good shapes round trip, from the model and from dicts
+    record.metadata = {**good, "goals": {"dailyXp": 45.5}}
+    ro.update_enrollment(sourced_id=w["put"], enrollment=record)
+    assert ro.get_enrollment(sourced_id=w["put"]).enrollment.metadata == {**good, "goals": {"dailyXp": 45.5}}
+    ro.create_enrollment(enrollment={**enrollment, "sourcedId": w["posted"], "metadata": good})
+    assert authed.get(f"{RO}/enrollments/{w['posted']}").json()["enrollment"]["metadata"] == good
+
+
+def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Client, client: Timeback) -> None:
+    """Timeback's user writes give ``metadata.isTestUser`` (a boolean) and ``metadata.onboarding`` (each value
+    ``{"state": ...}``, ``completed`` with ``completedAt`` and ``courseId`` too) a shape, and a role's
+    ``metadata.timebackRole`` (one of its list) and ``metadata.alphaLevelAccess`` (strings). Any other shape is 422
+    naming where, nothing stored; the other metadata keys stay open. (All were stored as sent.)"""
+    r = make_roster(client)
+    ro = client.oneroster.rostering
+    w = {k: uid(k) for k in ("posted", "put")}
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}
+    user = {"enabledUser": True, "givenName": "G", "familyName": "F", "roles": [role]}
+    good_metadata = {"isTestUser": False, "onboarding": {
+        "math": {"state": "not_started"}, "reading": {"state": "in_progress"},
+        "science": {"state": "completed", "completedAt": "2025-01-01T00:00:00Z", "courseId": None},
+        "art": {"state": "completed", "courseId": "c-1"}}, "grade": {"any": ["thing"]}}  # fmt: skip
+    good_role_metadata = {"timebackRole": "guide", "alphaLevelAccess": ["L1", "L2"], "other": 1}
+    bad_user = [
+        ({"isTestUser": "yes"}, "user.metadata.isTestUser"),
+        ({"isTestUser": 1}, "user.metadata.isTestUser"),
+        ({"onboarding": {"math": {"state": "done"}}}, "user.metadata.onboarding.math.state"),
+        ({"onboarding": {"math": {}}}, "user.metadata.onboarding.math.state"),
+        ({"onboarding": {"math": {"state": "completed", "completedAt": 5}}},
+         "user.metadata.onboarding.math.completedAt"),
+        ({"onboarding": {"math": {"state": "in_progress", "bogus": 1}}}, "user.metadata.onboarding.math.bogus"),
+        ({"onboarding": {"math": "started"}}, "user.metadata.onboarding.math"),
+        ({"onboarding": ["math"]}, "user.metadata.onboarding"),
+    ]  # fmt: skip
+    bad_role = [
+        ({"timebackRole": "emperor"}, "user.roles[0].metadata.timebackRole"),
+        ({"timebackRole": None}, "user.roles[0].metadata.timebackRole"),
+        ({"alphaLevelAccess": "L1"}, "user.roles[0].metadata.alphaLevelAccess"),
+        ({"alphaLevelAccess": ["L1", 2]}, "user.roles[0].metadata.alphaLevelAccess[1]"),
+    ]
+    bodies = [({**user, "metadata": metadata}, field) for metadata, field in bad_user]
+    bodies += [({**user, "roles": [{**role, "metadata": metadata}]}, field) for metadata, field in bad_role]
+    for body, field in bodies:
+        refused_naming(authed.post(f"{RO}/users/", json={"user": {**body, "sourcedId": w["posted"]}}), field)
+        refused_naming(authed.put(f"{RO}/users/{w['put']}", json={"user": body}), field)
+    for sourced_id in w.values():
+        assert authed.get(f"{RO}/users/{sourced_id}").status_code == 404
+    # beside a field pydantic refuses: one 422 names all three, in the body's order
+    named = refused_naming(authed.put(f"{RO}/users/{w['put']}", json={"user": {
+        **user, "givenName": 5, "metadata": {"isTestUser": "yes"},
+        "roles": [{**role, "metadata": {"timebackRole": "emperor"}}]}}),
+        "user.givenName", "user.roles[0].metadata.timebackRole", "user.metadata.isTestUser")  # fmt: skip
+    assert named["user.metadata.isTestUser"] == "Input should be a valid boolean"
+    assert "'emperor' is not one of" in named["user.roles[0].metadata.timebackRole"]
+    assert "'student'" in named["user.roles[0].metadata.timebackRole"]
+
+    with pytest.raises(UnprocessableEntityError, match=r"user\.metadata\.isTestUser"):
+        ro.create_user(user={**user, "sourcedId": w["posted"], "metadata": {"isTestUser": "yes"}})
+    good = {**user, "metadata": good_metadata, "roles": [{**role, "metadata": good_role_metadata}]}
+    assert authed.put(f"{RO}/users/{w['put']}", json={"user": good}).status_code in (200, 201)
+    record = ro.get_user(sourced_id=w["put"]).user
+    assert record.metadata == good_metadata
+    assert record.roles is not None and record.roles[0].metadata == good_role_metadata
+    record.roles[0].metadata = {"timebackRole": "emperor"}
+    with pytest.raises(UnprocessableEntityError, match=r"user\.roles\[0\]\.metadata\.timebackRole"):
+        ro.update_user(sourced_id=w["put"], user=record)
+    record.roles[0].metadata = {**good_role_metadata, "timebackRole": "student"}
+    ro.update_user(sourced_id=w["put"], user=record)
+    assert ro.get_user(sourced_id=w["put"]).user.roles[0].metadata["timebackRole"] == "student"  # type: ignore[index]
+    ro.create_user(user={**good, "sourcedId": w["posted"]})
+    assert authed.get(f"{RO}/users/{w['posted']}").json()["user"]["metadata"] == good_metadata

@@ -2,12 +2,13 @@
 
 Models are lenient by default (unknown fields kept, unknown enum values parsed) so that an API change never breaks
 an installed SDK. Validating with ``context=STRICT`` makes the same models strict: unknown fields, unknown enum
-values and malformed dates are errors. The local server validates request bodies that way, so the SDK and the
-server share one definition of every shape.
+values, malformed dates and metadata keys of another shape than Timeback's (``KeyShapes``) are errors. The local
+server validates request bodies that way, so the SDK and the server share one definition of every shape.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -42,6 +43,7 @@ __all__ = [
     "STRICT_VALIDATION",
     "DateOrDateTime",
     "GeneratedId",
+    "KeyShapes",
     "Known",
     "Metadata",
     "NullIsAbsent",
@@ -178,7 +180,7 @@ Metadata = Annotated[
     dict[str, Any] | None,
     PlainSerializer(decimals_as_floats, return_type=dict[str, Any] | None, when_used="json"),
 ]
-"""A record's ``metadata``: any JSON object."""
+"""A record's ``metadata``: any JSON object (the keys a record's ``KeyShapes`` name: of their shape, on the server)."""
 
 
 class ResponseModel(TimebackModel):
@@ -307,6 +309,79 @@ Known = Annotated[E, _Marker("KNOWN_MEMBER")]
 """An open enum value that strict validation requires to be a declared member."""
 
 
+class KeyShapes(_Marker):
+    """A ``metadata`` field's keys that Timeback's writes give a shape, as JSON Schema (its document's, as written
+    there); every other key stays open. Like ``Known``, only strict validation (the server's ``strict_problems``)
+    checks them, and only the keys present: the SDK's models keep taking and sending any JSON, so a shape Timeback
+    widens never breaks an installed SDK, and building or reading a record pays nothing. The request schema (the
+    server's OpenAPI document) shows them."""
+
+    def __init__(self, name: str, shapes: dict[str, Any]) -> None:
+        super().__init__(name)
+        self.shapes = shapes
+
+    def problems(self, metadata: Any, loc: Location) -> list[tuple[Location, str]]:
+        if type(metadata) is not dict:
+            return []
+        return [problem for key, shape in self.shapes.items() if key in metadata
+                for problem in json_shape_problems(metadata[key], shape, (*loc, key))]  # fmt: skip
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        if handler.mode == "validation":
+            for branch in (json_schema, *json_schema.get("anyOf", ())):
+                if branch.get("type") == "object":
+                    branch["properties"] = copy.deepcopy(self.shapes)
+        return json_schema
+
+
+_JSON_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    # (worded as pydantic's errors are: "Input should be a valid number")
+    "object": ("an object", lambda v: type(v) is dict),
+    "array": ("a valid list", lambda v: type(v) is list),
+    "string": ("a valid string", lambda v: type(v) is str),
+    "number": ("a valid number", lambda v: type(v) in (int, float)),
+    "boolean": ("a valid boolean", lambda v: type(v) is bool),
+    "null": ("null", lambda v: v is None),
+}
+
+
+def json_shape_problems(value: Any, shape: dict[str, Any], loc: Location) -> list[tuple[Location, str]]:
+    """Where JSON ``value`` (at ``loc``) departs from ``shape``, as (location, message): the part of JSON Schema
+    ``KeyShapes`` uses (``type``, ``enum``, ``const``, ``properties``, ``required``, ``additionalProperties``,
+    ``items``, ``oneOf``)."""
+    if "oneOf" in shape:
+        found = [json_shape_problems(value, branch, loc) for branch in shape["oneOf"]]
+        if sum(not problems for problems in found) == 1:
+            return []
+        fewest = min(map(len, found))  # (the branches it came nearest to, which the 422 joins with "or")
+        return [problem for problems in found if len(problems) == fewest for problem in problems] or [
+            (loc, "matches more than one of its shapes")
+        ]
+    types = shape.get("type", ())
+    types = [types] if isinstance(types, str) else types
+    if types and not any(_JSON_TYPES[kind][1](value) for kind in types):
+        return [(loc, "Input should be " + " or ".join(_JSON_TYPES[kind][0] for kind in types))]
+    if "const" in shape and value != shape["const"]:
+        return [(loc, f"must be {shape['const']!r}")]
+    if "enum" in shape and value not in shape["enum"]:
+        return [(loc, f"{value!r} is not one of {', '.join(map(repr, shape['enum']))}")]
+    problems: list[tuple[Location, str]] = []
+    if type(value) is dict:
+        problems += [((*loc, key), "Field required") for key in shape.get("required", ()) if key not in value]
+        properties, others = shape.get("properties", {}), shape.get("additionalProperties", True)
+        for key, item in value.items():
+            item_shape = properties.get(key, others)
+            if item_shape is False:
+                problems.append(((*loc, key), "unknown field"))
+            elif isinstance(item_shape, dict):
+                problems += json_shape_problems(item, item_shape, (*loc, key))
+    elif type(value) is list and "items" in shape:
+        for index, item in enumerate(value):
+            problems += json_shape_problems(item, shape["items"], (*loc, index))
+    return problems
+
+
 class _NullIsAbsent(_Marker):
     """``NullIsAbsent``'s marker: the answer's JSON schema (serialization mode) has no null."""
 
@@ -355,12 +430,16 @@ def dicts_plainly_clean(cls: type[BaseModel], dicts: list[dict[str, Any]]) -> bo
     validates through the model, which finds the exact problems. Field by field across a batch's records, each
     distinct date text once, values told apart by the set of their exact types (C loops, not one isinstance call
     each): a batch's thousands of records made that the cost."""
-    for name, wire_name, is_date in _field_plan(cls):
+    for name, wire_name, leaf in _field_plan(cls):
         found = [item for item in [d.get(wire_name) for d in dicts] if item is not None]
         if not found:
             continue
+        if isinstance(leaf, KeyShapes):
+            if any(leaf.problems(item, ()) for item in found):
+                return False
+            continue
         kinds = set(map(type, found))
-        if is_date:
+        if leaf is ISO_DATE:
             if kinds != {str} or not all(map(is_rfc3339_date_or_datetime, set(found))):
                 return False
             continue
@@ -433,7 +512,7 @@ def strict_problems_of_parts(
     rules = getattr(cls, "rule_problems", None)
     if rules is not None and all(error["loc"] for error in errors):  # (an error of the whole: the validator ran)
         problems += [((), message) for message in rules(data)]
-    for name, wire_name, is_date in _field_plan(cls):
+    for name, wire_name, leaf in _field_plan(cls):
         item = data.get(wire_name)
         if item is None:
             continue
@@ -442,9 +521,8 @@ def strict_problems_of_parts(
                 value = _field_adapter(cls, name).validate_json(json.dumps(item), strict=True, context=STRICT)
             except ValidationError:  # (it passed as part of the record: not expected alone either)
                 continue
-            if is_date and isinstance(value, str):
-                if not is_rfc3339_date_or_datetime(value):
-                    problems.append(((wire_name,), _not_a_date(value)))
+            if leaf is not None:
+                _leaf_problems(leaf, value, (wire_name,), problems)
             else:
                 _check(value, (wire_name,), problems)
             continue
@@ -475,13 +553,12 @@ def _not_a_date(value: str) -> str:
 def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
     if isinstance(value, BaseModel):
         fields = value.__dict__
-        for name, wire_name, is_date in _field_plan(type(value)):
+        for name, wire_name, leaf in _field_plan(type(value)):
             item = fields.get(name)
             if item is None:
                 continue
-            if is_date and isinstance(item, str):
-                if not is_rfc3339_date_or_datetime(item):
-                    problems.append(((*loc, wire_name), _not_a_date(item)))
+            if leaf is not None:
+                _leaf_problems(leaf, item, (*loc, wire_name), problems)
             else:
                 _check(item, (*loc, wire_name), problems)
     elif isinstance(value, list):
@@ -492,22 +569,31 @@ def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> N
         problems.append((loc, f"{value.value!r} is not one of {allowed}"))
 
 
-_FIELD_PLANS: dict[type[BaseModel], list[tuple[str, str, bool]]] = {}
+def _leaf_problems(leaf: _Marker, value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
+    """The check of a field that ``_field_plan`` gives a leaf: an ISO date's, or a metadata's ``KeyShapes``."""
+    if isinstance(leaf, KeyShapes):
+        problems += leaf.problems(value, loc)
+    elif isinstance(value, str) and not is_rfc3339_date_or_datetime(value):
+        problems.append((loc, _not_a_date(value)))
 
 
-def _field_plan(
-    cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()
-) -> list[tuple[str, str, bool]]:
-    """(field name, wire name, is an ISO date) for the fields of ``cls`` that can hold something to check: a date,
-    an enum, or a model or list that can (``_planned``: once per class, so a reference model costs one lookup)."""
+_FieldPlan = list[tuple[str, str, _Marker | None]]
+_FIELD_PLANS: dict[type[BaseModel], _FieldPlan] = {}
 
-    def entries(inside: frozenset[type[BaseModel]]) -> list[tuple[str, str, bool]]:
-        plan = []
+
+def _field_plan(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = frozenset()) -> _FieldPlan:
+    """(field name, wire name, leaf) for the fields of ``cls`` that can hold something to check: a date (leaf
+    ``ISO_DATE``), a metadata with ``KeyShapes`` (that leaf), an enum, or a model or list that can (leaf None;
+    ``_planned``: once per class, so a reference model costs one lookup)."""
+
+    def entries(inside: frozenset[type[BaseModel]]) -> _FieldPlan:
+        plan: _FieldPlan = []
         for name, info in cls.__pydantic_fields__.items():
             # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
             is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
-            if is_date or _may_hold_checks(info.annotation, inside):
-                plan.append((name, info.serialization_alias or name, is_date))
+            leaf = ISO_DATE if is_date else next((m for m in info.metadata if isinstance(m, KeyShapes)), None)
+            if leaf is not None or _may_hold_checks(info.annotation, inside):
+                plan.append((name, info.serialization_alias or name, leaf))
         return plan
 
     return _planned(_FIELD_PLANS, cls, visiting, entries)

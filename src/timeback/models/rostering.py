@@ -20,7 +20,15 @@ from timeback.enums import (
     TimebackRoleType,
     TimebackSex,
 )
-from timeback.models._base import HIDES_INPUT, DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel
+from timeback.models._base import (
+    HIDES_INPUT,
+    DateOrDateTime,
+    KeyShapes,
+    Known,
+    Metadata,
+    NullIsAbsent,
+    TimebackModel,
+)
 from timeback.models.gradebook import TimebackEntity
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
@@ -72,6 +80,38 @@ class _FlagWords:
 
 
 Flag = Annotated[bool | str, _FlagWords(), WithJsonSchema({"type": ["boolean", "string"]})]
+
+
+# The metadata keys Timeback's writes give a shape, as its document writes them (tests/test_spec_coverage.py
+# compares): the server refuses another shape of these keys (``KeyShapes``); other keys stay open.
+def _numbers(*names: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {n: {"type": "number"} for n in names}, "additionalProperties": False}
+
+
+def _onboarding_state(state: str, **more: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": {"state": {"type": "string", "const": state}, **more},
+            "required": ["state"], "additionalProperties": False}  # fmt: skip
+
+
+ENROLLMENT_METADATA = KeyShapes("ENROLLMENT_METADATA", {
+    "goals": _numbers("dailyXp", "dailyLessons", "dailyActiveMinutes", "dailyAccuracy", "dailyMasteredUnits"),
+    "metrics": _numbers("totalXp", "totalLessons"),
+})  # fmt: skip
+USER_METADATA = KeyShapes("USER_METADATA", {
+    "onboarding": {"type": "object", "additionalProperties": {"oneOf": [
+        _onboarding_state("not_started"),
+        _onboarding_state("in_progress"),
+        _onboarding_state("completed", completedAt={"type": "string"}, courseId={"type": ["string", "null"]}),
+    ]}},
+    "isTestUser": {"type": "boolean"},
+})  # fmt: skip
+ROLE_METADATA = KeyShapes("ROLE_METADATA", {
+    "timebackRole": {"type": "string", "enum": [
+        "head_of_school", "dean_of_parents", "campus_coordinator", "head_guide", "lead_guide", "guide",
+        "guide_assistant", "reading_specialist", "parent", "student",
+    ]},
+    "alphaLevelAccess": {"type": "array", "items": {"type": "string"}},
+})  # fmt: skip
 
 
 class TimebackOrg(TimebackEntity):
@@ -135,7 +175,7 @@ class TimebackRole(TimebackModel):
     userProfile: NullIsAbsent[str] = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
-    metadata: Metadata = None
+    metadata: Annotated[Metadata, ROLE_METADATA] = None
 
 
 class TimebackUserId(TimebackModel):
@@ -164,6 +204,7 @@ class TimebackUser(TimebackEntity):
     grades: NullIsAbsent[list[str]] = None
     agents: NullIsAbsent[list[Ref]] = None
     password: str | None = Field(default=None, repr=False)
+    metadata: Annotated[Metadata, USER_METADATA] = None
 
 
 class TimebackEnrollment(TimebackEntity):
@@ -174,6 +215,7 @@ class TimebackEnrollment(TimebackEntity):
     primary: Flag | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
+    metadata: Annotated[Metadata, ENROLLMENT_METADATA] = None
 
 
 class TimebackDemographics(TimebackEntity):
