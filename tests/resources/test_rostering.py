@@ -238,6 +238,22 @@ def test_a_create_of_an_id_a_deleted_record_holds_outside_the_view_names_where_a
     assert ro.get_org(sourced_id=district).org.status == "active"
 
 
+@pytest.mark.parametrize("dots", [".", ".."])
+def test_the_put_a_409_names_for_a_deleted_id_of_dots_is_that_record_s(client: Timeback, dots: str) -> None:
+    """(The district ".." deleted, a create of the school ".." said "PUT it to .../orgs/.. to revive it": a client
+    removes the dot segment, as RFC 3986 says, and so PUT to .../orgs, another path.)"""
+    ro = client.oneroster.rostering
+    ro.update_org(sourced_id=dots, org={"name": "D", "type": "district"})
+    ro.delete_org(sourced_id=dots)
+    with pytest.raises(ConflictError) as raised:
+        ro.create_school(org={"sourcedId": dots, "name": "S", "type": "school"})
+    (message,) = [d["message"] for d in raised.value.imsx_error_details]
+    put_path = re.fullmatch(r".* PUT it to (\S+) to revive it", message)
+    assert put_path is not None, message
+    assert put_path[1] == f"{RO}/orgs/{'%2E' * len(dots)}"
+    assert httpx.URL(f"http://localhost{put_path[1]}").raw_path == put_path[1].encode()  # (as httpx sends it)
+
+
 @pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),
                                              ("get_demographics", "Demographics record not found.")])  # fmt: skip
 async def test_an_unknown_record_is_a_404_in_timebacks_words(api: Any, method: str, says: str) -> None:

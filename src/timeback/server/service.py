@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
+from timeback._base_client import path_segment
 from timeback._operations import Operation
 from timeback.models._base import (
     STRICT_VALIDATION,
@@ -824,7 +825,7 @@ def _revive(deleted: list[str], put_path: str | None) -> str:
     """What a 409 says of the taken ids that deleted records hold (a create cannot take them; a PUT revives them:
     to ``put_path``, its ``{sourced_id}`` each id's, when not to the view the create was sent to)."""
     if len(deleted) == 1:
-        to = "" if put_path is None else f" to {put_path.format(sourced_id=quote(deleted[0], safe=''))}"
+        to = "" if put_path is None else f" to {put_path.format(sourced_id=path_segment(deleted[0]))}"
         return f"{deleted[0]} exists as a deleted record (status 'tobedeleted'): PUT it{to} to revive it"
     to = "" if put_path is None else f" to {put_path.replace('{sourced_id}', '{sourcedId}')}"
     return f"{', '.join(deleted)} exist as deleted records (status 'tobedeleted'): PUT them{to} to revive them"
