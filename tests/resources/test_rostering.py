@@ -187,11 +187,11 @@ async def test_a_create_through_a_view_of_an_id_taken_outside_it_says_where_it_i
     """(It said "School already exists: D1", while ``GET /schools/D1`` answers 404: D1 is a district.)"""
     district = uid("district")
     await call(api, "create_org", org={"sourcedId": district, "name": "D", "type": "district"})
-    with pytest.raises(ConflictError, match=rf"Org already exists: {district} \(its type is not 'school'\)"):
+    with pytest.raises(ConflictError, match=rf"Org already exists: '{district}' \(its type is not 'school'\)"):
         await call(api, "create_school", org={"sourcedId": district, "name": "S", "type": "school"})
     school = uid("school")
     await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
-    with pytest.raises(ConflictError, match=rf"School already exists: {school} \(POST "):
+    with pytest.raises(ConflictError, match=rf"School already exists: '{school}' \(POST "):
         await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
 
 
@@ -201,11 +201,11 @@ async def test_a_create_of_an_id_held_by_a_deleted_record_says_a_put_revives_it(
     for org in (deleted, kept):
         await call(api, "create_org", org={"sourcedId": org, "name": "O", "type": "district"})
     await call(api, "delete_org", sourced_id=deleted)
-    says = f"{deleted} exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
-    with pytest.raises(ConflictError, match=re.escape(f"Org already exists: {deleted}; {says}")) as raised:
+    says = f"'{deleted}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    with pytest.raises(ConflictError, match=re.escape(f"Org already exists: '{deleted}'; {says}")) as raised:
         await call(api, "create_org", org={"sourcedId": deleted, "name": "O", "type": "district"})
     assert [d["message"] for d in raised.value.imsx_error_details] == [says]
-    with pytest.raises(ConflictError, match=rf"Org already exists: {kept} \(POST "):  # (no word of deletion)
+    with pytest.raises(ConflictError, match=rf"Org already exists: '{kept}' \(POST "):  # (no word of deletion)
         await call(api, "create_org", org={"sourcedId": kept, "name": "O", "type": "district"})
     await call(api, "update_org", sourced_id=deleted, org={"name": "O", "type": "district"})
     assert (await call(api, "get_org", sourced_id=deleted)).org.status == "active"
@@ -222,7 +222,9 @@ def test_a_create_of_an_id_a_deleted_record_holds_outside_the_view_names_where_a
     district = uid("district")
     ro.create_org(org={"sourcedId": district, "name": "D", "type": "district"})
     ro.delete_org(sourced_id=district)
-    says = f"{district} exists as a deleted record (status 'tobedeleted'): PUT it to {RO}/orgs/{district} to revive it"
+    says = (
+        f"'{district}' exists as a deleted record (status 'tobedeleted'): PUT it to {RO}/orgs/{district} to revive it"
+    )
     with pytest.raises(ConflictError, match=re.escape(f"(its type is not 'school'); {says}")) as raised:
         ro.create_school(org={"sourcedId": district, "name": "S", "type": "school"})
     assert [d["message"] for d in raised.value.imsx_error_details] == [says]
