@@ -8,6 +8,7 @@ import json
 import re
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -2946,6 +2947,25 @@ def test_a_batch_left_unsent_again_when_the_upload_stops_counts_as_sent_and_fail
     assert record_outcome(summary, batch, split, Reachability(1)) is None
     assert (summary.sent, summary.stored, summary.failed, summary.batches) == (3, 0, 3, 1)
     assert summary.failures[-1].sourced_ids == ("a", "c") and "the upload stopped" in summary.failures[-1].reason
+
+
+async def test_a_result_whose_sourced_id_is_not_text_fails_named_as_none_not_as_that_text(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(The sourcedId 1, an int, failed validation named '1': the id of the other result of the upload, stored.)"""
+    roster, line_items = world
+    number = uuid.uuid4().int % 10**12
+    text = result_body(line_items[0], roster.students[0], str(number))
+    not_text = {**result_body(line_items[0], roster.students[1]), "sourcedId": number}
+    summary = await upload(either, [text, not_text])
+    assert (summary.taken, summary.stored, summary.failed) == (2, 1, 1), summary.failures
+    (failure,) = summary.failures
+    assert failure.sourced_ids == (None,)
+    assert (
+        failure.reason == f"invalid result: sourcedId: Input should be a valid string (sourcedId given: int {number})"
+    )
+    read = client.oneroster.gradebook.get_result(sourced_id=str(number)).result
+    assert read.student.sourcedId == roster.students[0]
 
 
 async def test_one_record_given_for_the_iterable_is_a_type_error_before_anything_is_sent(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,8 @@ from timeback.errors import RequestError
 from timeback.models.gradebook import TimebackAssessmentResult, TimebackResult
 from timeback.models.request import (
     TimebackCreateResultBody,
+    TimebackPatchAssessmentLineItemRequest,
+    TimebackPutCategoryRequest,
     TimebackPutResultBody,
     TimebackPutResultRequest,
 )
@@ -320,6 +323,17 @@ def test_a_refused_assignment_to_a_put_request_leaves_it_as_it_was(client: Any, 
     assert request.model_dump() == before and request.model_fields_set == {"sourced_id", "result"}
     gb.put_result(request)
     assert gb.get_result(sourced_id=sourced_id).result.score == 70
+
+
+def test_a_body_id_differing_from_the_path_s_only_in_normalization_reads_differently() -> None:
+    """(NFC "Jos\\u00e9" and NFD "Jose\\u0301" printed alike: "category.sourcedId 'José' does not match the path's
+    sourcedId 'José'".)"""
+    nfc, nfd = "Jos\u00e9", "Jose\u0301"
+    says = re.escape(f"sourcedId 'Jose\\u0301' does not match the path's sourcedId '{nfc}'")
+    with pytest.raises(ValidationError, match=f"category\\.{says}"):
+        TimebackPutCategoryRequest(sourced_id=nfc, category={"title": "t", "sourcedId": nfd})
+    with pytest.raises(ValidationError, match=f"assessmentLineItem\\.{says}"):
+        TimebackPatchAssessmentLineItemRequest(sourced_id=nfc, assessmentLineItem={"sourcedId": nfd})
 
 
 def test_a_put_request_copied_with_updates_is_checked_as_one_built_so(client: Any, roster: Any) -> None:

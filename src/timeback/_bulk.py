@@ -17,6 +17,7 @@ import functools
 import inspect
 import operator
 import re
+import reprlib
 import time
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
@@ -69,7 +70,7 @@ class BulkFailure:
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record or a network
     failure."""
 
-    sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId
+    sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
     status_code: int | None = None
     request_id: str | None = None
@@ -274,12 +275,15 @@ class Batcher:
             # (a serialization error: a value with no JSON form, in metadata say, or a lone surrogate; a decode
             # error: bytes that are not UTF-8. It cannot be sent either.)
             sourced_id = item.get("sourcedId") if isinstance(item, Mapping) else getattr(item, "sourcedId", None)
-            # (a result given without a sourcedId is named None: it still counts as one failed)
-            named = None if sourced_id is None else str(sourced_id)
             if isinstance(exc, pydantic.ValidationError):
                 error = _errors(exc)
             else:
                 error = unencodable_text(item if result is None else result) or str(exc)
+            # (a result given without a sourcedId is named None: it still counts as one failed. So is one given a
+            # sourcedId that is not text, its value said: named str(1), the int 1 read as another result's "1")
+            named = str(sourced_id) if isinstance(sourced_id, str) else None
+            if sourced_id is not None and named is None:
+                error += f" (sourcedId given: {type(sourced_id).__name__} {reprlib.repr(sourced_id)})"
             self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
             return None
         if self.replace and not _id_given(item):

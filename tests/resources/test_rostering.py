@@ -187,11 +187,11 @@ async def test_a_create_through_a_view_of_an_id_taken_outside_it_says_where_it_i
     """(It said "School already exists: D1", while ``GET /schools/D1`` answers 404: D1 is a district.)"""
     district = uid("district")
     await call(api, "create_org", org={"sourcedId": district, "name": "D", "type": "district"})
-    with pytest.raises(ConflictError, match=rf"Org already exists: {district} \(its type is not 'school'\)"):
+    with pytest.raises(ConflictError, match=rf"Org already exists: '{district}' \(its type is not 'school'\)"):
         await call(api, "create_school", org={"sourcedId": district, "name": "S", "type": "school"})
     school = uid("school")
     await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
-    with pytest.raises(ConflictError, match=rf"School already exists: {school} \(POST "):
+    with pytest.raises(ConflictError, match=rf"School already exists: '{school}' \(POST "):
         await call(api, "create_school", org={"sourcedId": school, "name": "S", "type": "school"})
 
 
@@ -201,11 +201,11 @@ async def test_a_create_of_an_id_held_by_a_deleted_record_says_a_put_revives_it(
     for org in (deleted, kept):
         await call(api, "create_org", org={"sourcedId": org, "name": "O", "type": "district"})
     await call(api, "delete_org", sourced_id=deleted)
-    says = f"{deleted} exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
-    with pytest.raises(ConflictError, match=re.escape(f"Org already exists: {deleted}; {says}")) as raised:
+    says = f"'{deleted}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    with pytest.raises(ConflictError, match=re.escape(f"Org already exists: '{deleted}'; {says}")) as raised:
         await call(api, "create_org", org={"sourcedId": deleted, "name": "O", "type": "district"})
     assert [d["message"] for d in raised.value.imsx_error_details] == [says]
-    with pytest.raises(ConflictError, match=rf"Org already exists: {kept} \(POST "):  # (no word of deletion)
+    with pytest.raises(ConflictError, match=rf"Org already exists: '{kept}' \(POST "):  # (no word of deletion)
         await call(api, "create_org", org={"sourcedId": kept, "name": "O", "type": "district"})
     await call(api, "update_org", sourced_id=deleted, org={"name": "O", "type": "district"})
     assert (await call(api, "get_org", sourced_id=deleted)).org.status == "active"
@@ -222,7 +222,9 @@ def test_a_create_of_an_id_a_deleted_record_holds_outside_the_view_names_where_a
     district = uid("district")
     ro.create_org(org={"sourcedId": district, "name": "D", "type": "district"})
     ro.delete_org(sourced_id=district)
-    says = f"{district} exists as a deleted record (status 'tobedeleted'): PUT it to {RO}/orgs/{district} to revive it"
+    says = (
+        f"'{district}' exists as a deleted record (status 'tobedeleted'): PUT it to {RO}/orgs/{district} to revive it"
+    )
     with pytest.raises(ConflictError, match=re.escape(f"(its type is not 'school'); {says}")) as raised:
         ro.create_school(org={"sourcedId": district, "name": "S", "type": "school"})
     assert [d["message"] for d in raised.value.imsx_error_details] == [says]
@@ -236,6 +238,22 @@ def test_a_create_of_an_id_a_deleted_record_holds_outside_the_view_names_where_a
                                                                             "user": {"sourcedId": roster.students[0]}})  # fmt: skip
     ro.update_org(sourced_id=district, org={"name": "D", "type": "district"})  # (where the 409 said)
     assert ro.get_org(sourced_id=district).org.status == "active"
+
+
+@pytest.mark.parametrize("dots", [".", ".."])
+def test_the_put_a_409_names_for_a_deleted_id_of_dots_is_that_record_s(client: Timeback, dots: str) -> None:
+    """(The district ".." deleted, a create of the school ".." said "PUT it to .../orgs/.. to revive it": a client
+    removes the dot segment, as RFC 3986 says, and so PUT to .../orgs, another path.)"""
+    ro = client.oneroster.rostering
+    ro.update_org(sourced_id=dots, org={"name": "D", "type": "district"})
+    ro.delete_org(sourced_id=dots)
+    with pytest.raises(ConflictError) as raised:
+        ro.create_school(org={"sourcedId": dots, "name": "S", "type": "school"})
+    (message,) = [d["message"] for d in raised.value.imsx_error_details]
+    put_path = re.fullmatch(r".* PUT it to (\S+) to revive it", message)
+    assert put_path is not None, message
+    assert put_path[1] == f"{RO}/orgs/{'%2E' * len(dots)}"
+    assert httpx.URL(f"http://localhost{put_path[1]}").raw_path == put_path[1].encode()  # (as httpx sends it)
 
 
 @pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),

@@ -81,7 +81,7 @@ def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         ro = client.oneroster.rostering
         assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=CLASS)] == [s for s, _, _ in STUDENTS]
-    with pytest.raises(SeedError, match=r"schools\[0\]: School already exists: school-1"):
+    with pytest.raises(SeedError, match=r"schools\[0\]: School already exists: 'school-1'"):
         LocalServer(settings)  # (restarted with the seed it holds: refused as a POST would be, README says so)
 
 
@@ -221,8 +221,8 @@ def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:
         ("results", 1234, {"student": {"sourcedId": "nobody"}},
          "Unknown reference: result.student.sourcedId: unknown user 'nobody'"),
         ("results", 1999, {"score": "90"}, "Invalid request body: result.score: Input should be a valid number"),
-        ("results", 1500, {"sourcedId": "r-1010"}, "Result already exists: r-1010"),  # (in the same chunk)
-        ("results", 2400, {"sourcedId": "r-7"}, "Result already exists: r-7"),  # (in an earlier chunk)
+        ("results", 1500, {"sourcedId": "r-1010"}, "Result already exists: 'r-1010'"),  # (in the same chunk)
+        ("results", 2400, {"sourcedId": "r-7"}, "Result already exists: 'r-7'"),  # (in an earlier chunk)
         ("enrollments", 3, {"school": {"sourcedId": "school-2"}},
          "Not the class's school: enrollment.school.sourcedId: 'school-2' is not the school of class 'class-1' "
          "('school-1')"),

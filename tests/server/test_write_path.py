@@ -11,6 +11,7 @@ import random
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -321,7 +322,7 @@ def test_a_batch_colliding_with_a_stored_record_is_refused_whole(
     assert response.status_code == 409, response.text
     # Only the taken id is named, not the fresh one the same statement had inserted before it met the taken one.
     details = response.json()["imsx_error_details"]
-    assert [(d["field"], d["message"]) for d in details] == [("results[1].sourcedId", f"{taken} already exists")]
+    assert [(d["field"], d["message"]) for d in details] == [("results[1].sourcedId", f"'{taken}' already exists")]
     assert authed.get(f"{GB}/results/{fresh['sourcedId']}").status_code == 404
     # The writer connection is usable after the rollback: the same batch without the collision lands.
     assert authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": [fresh]}).status_code == 201
@@ -342,14 +343,50 @@ def test_a_batch_colliding_with_deleted_records_says_a_put_revives_them(
     assert response.status_code == 409, response.text
     first, second = sorted(deleted)
     assert response.json()["imsx_description"] == (
-        f"Result already exists: {', '.join(sorted([live, *deleted]))}; {first}, {second} exist as deleted records "
-        "(status 'tobedeleted'): PUT them to revive them"
+        f"Result already exists: {', '.join(map(repr, sorted([live, *deleted])))}; '{first}', '{second}' exist as deleted "
+        "records (status 'tobedeleted'): PUT them to revive them"
     )
     details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
-    assert details["results[0].sourcedId"] == f"{live} already exists"
+    assert details["results[0].sourcedId"] == f"'{live}' already exists"
     assert details["results[1].sourcedId"].endswith(
         "exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
     )
+
+
+def test_a_conflict_quotes_each_id_it_names(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    """(Joined with ", " unquoted, the one taken id "r-1, r-2" read as two: "Result already exists: r-1, r-2".)"""
+    r, line_item = graded
+    taken, deleted = f"{uid('res')}, {uid('res')}", f"{uid('res')}, {uid('res')}"
+    for sourced_id in (taken, deleted):
+        body = json.dumps({"result": result_body(line_item, r.students[0])}).encode()
+        assert _put(authed, quote(sourced_id, safe=""), body).status_code == 201
+    assert authed.delete(f"{GB}/results/{quote(deleted, safe='')}").status_code == 204
+    body = {"results": [result_body(line_item, r.students[0], sourced_id) for sourced_id in (taken, deleted)]}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 409, response.text
+    revive = f"'{deleted}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    first, second = sorted([taken, deleted])  # (named in order)
+    assert response.json()["imsx_description"] == f"Result already exists: '{first}', '{second}'; {revive}"
+    details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert details == {"results[0].sourcedId": f"'{taken}' already exists", "results[1].sourcedId": revive}
+
+
+def test_ids_differing_only_in_normalization_read_differently_in_a_refusal(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """(NFC "Jos\\u00e9" and NFD "Jose\\u0301" printed alike: "category.sourcedId 'José' does not match the path's
+    sourcedId 'José'", and "unknown user 'José'" of the id a stored user seems to have.)"""
+    _, line_item = graded
+    base = uid("jos")
+    nfc, nfd = f"{base}\u00e9", f"{base}e\u0301"
+    shown = f"'{base}e\\u0301'"  # (the combining mark escaped: repr leaves it as it is)
+    response = authed.put(f"{GB}/categories/{quote(nfc)}", json={"category": {"title": "t", "sourcedId": nfd}})
+    assert response.status_code == 422, response.text
+    says = f"{shown} does not match the path's sourcedId '{nfc}'"
+    assert response.json()["imsx_description"] == f"category.sourcedId {says}"
+    response = authed.post(f"{GB}/results", json={"result": result_body(line_item, nfd, uid("res"))})
+    assert response.status_code == 422, response.text
+    assert response.json()["imsx_description"] == f"Unknown reference: result.student.sourcedId: unknown user {shown}"
 
 
 def test_a_conflict_names_the_item_whose_sourced_id_is_taken(authed: httpx.Client, graded: tuple[Roster, str]) -> None:

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from timeback._ids import quoted_id
 from timeback.models._base import CopiedByWireName, GeneratedId, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
@@ -178,7 +179,9 @@ class _PutRequest(_ByIdRequest):
                 self.__dict__[self.body_field] = filled  # (not setattr: that would validate it again)
         elif body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
-            raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
+            raise ValueError(
+                f"{field} {quoted_id(body.sourcedId)} does not match the path's sourcedId {quoted_id(self.sourced_id)}"
+            )
         return self
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -220,5 +223,7 @@ class _PatchRequest(_ByIdRequest):
         body: TimebackEntity = getattr(self, self.body_field)
         if sourced_id_given(body) and body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
-            raise ValueError(f"{field} {body.sourcedId!r} does not match the path's sourcedId {self.sourced_id!r}")
+            raise ValueError(
+                f"{field} {quoted_id(body.sourcedId)} does not match the path's sourcedId {quoted_id(self.sourced_id)}"
+            )
         return self

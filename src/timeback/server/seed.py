@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from timeback._ids import quoted_id
 from timeback._operations import Operation
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.bodies import Refused, read_json, refused_at
@@ -242,8 +243,8 @@ def _named_later(op: Operation[Any, Any], data: dict[str, Any], collection: str,
                 name, later = found
                 order = "within a list," if name == collection else f"the list {collection} loads before {name}, and"
                 return (
-                    f" ({sourced_id!r} comes later, at {name}[{later}]: {order} a record must come before those that "
-                    "name it)"
+                    f" ({quoted_id(sourced_id)} comes later, at {name}[{later}]: {order} a record must come before "
+                    "those that name it)"
                 )
     return ""
 

@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
 
+from timeback._base_client import path_segment
+from timeback._ids import quoted_id
 from timeback._operations import Operation
 from timeback.models._base import (
     STRICT_VALIDATION,
@@ -206,7 +208,7 @@ class GradebookService:
         given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
         if isinstance(given, str) and given != path.get("sourced_id", given):
             # (the request model says so too, but from its model validator: an error of the whole body)
-            message = f"{given!r} does not match the path's sourcedId {path['sourced_id']!r}"
+            message = f"{quoted_id(given)} does not match the path's sourcedId {quoted_id(path['sourced_id'])}"
             raise ApiError(422, f"{key}.sourcedId {message}", fields=[(f"{key}.sourcedId", message)])
         try:
             # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
@@ -249,8 +251,8 @@ class GradebookService:
                 named, mirrored = _sourced_id(record[source]), _sourced_id(record[target])
                 if named != mirrored:  # (the same reference under two names, differing: which is meant?)
                     where = _item_path(op, index if isinstance(value, list) else None, f"{source}.sourcedId")
-                    message = (f"{named!r} differs from {target} {mirrored!r}: {source} and {target} name the "
-                               f"{coll.label.lower()}'s one {target}")  # fmt: skip
+                    message = (f"{quoted_id(named)} differs from {target} {quoted_id(mirrored)}: {source} and {target} "
+                               f"name the {coll.label.lower()}'s one {target}")  # fmt: skip
                     raise ApiError(422, f"Conflicting {target}: {where}: {message}", fields=[(where, message)])
             for name, fixed in coll.fixed:
                 if record.get(name, fixed) != fixed:
@@ -325,7 +327,7 @@ class GradebookService:
             # (named as a 422 names a field, results[3].sourcedId: which item, not only which id)
             place = {sourced_id: index for index, sourced_id in enumerate(ids)}
             named = exc.ids[:10]
-            taken, label = ", ".join(named), coll.label
+            taken, label = ", ".join(map(quoted_id, named)), coll.label
             outside = {i for i in named if tx.get(coll, i) is None} if coll.fixed else set()  # (taken outside the view)
             if outside:
                 # ("School already exists: D1" while GET /schools/D1 answered 404: D1 is a district)
@@ -347,7 +349,10 @@ class GradebookService:
                 "; ".join([f"{label} already exists: {taken}", *(_revive(ids, p) for p, ids in revived_at.items())]),
                 code_minor="invaliddata",
                 fields=[
-                    (_item_path(op, place[i] if batch else None, "sourcedId"), revive.get(i, f"{i} already exists"))
+                    (
+                        _item_path(op, place[i] if batch else None, "sourcedId"),
+                        revive.get(i, f"{quoted_id(i)} already exists"),
+                    )
                     for i in named
                 ],
             ) from None
@@ -417,7 +422,8 @@ class GradebookService:
                     record[field] = {"sourcedId": expected}
                 elif isinstance(given, dict) and given.get("sourcedId") != expected:
                     where = _item_path(op, index if batch else None, f"{field}.sourcedId")
-                    message = f"{given.get('sourcedId')!r} is not the {source} of {via} {sourced_id!r} ({expected!r})"
+                    message = (f"{quoted_id(given.get('sourcedId'))} is not the {source} of {via} "
+                               f"{quoted_id(sourced_id)} ({quoted_id(expected)})")  # fmt: skip
                     raise ApiError(422, f"Not the {via}'s {source}: {where}: {message}", fields=[(where, message)])
 
     @staticmethod
@@ -430,7 +436,9 @@ class GradebookService:
                 record[field] = {"sourcedId": value}
             elif ref.get("sourcedId") != value:
                 where = _item_path(op, index if batch else None, f"{field}.sourcedId")
-                message = f"{ref.get('sourcedId')!r} does not match the {field} in the path ({value!r})"
+                message = (
+                    f"{quoted_id(ref.get('sourcedId'))} does not match the {field} in the path ({quoted_id(value)})"
+                )
                 raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
 
     @staticmethod
@@ -453,7 +461,7 @@ class GradebookService:
                 continue
             label = COLLECTIONS[target].label.lower()
             unknown_refs += (
-                (index, where, f"unknown {label} {sourced_id!r}")
+                (index, where, f"unknown {label} {quoted_id(sourced_id)}")
                 for ref_path in (path for path, to in coll.refs.items() if to == target)
                 for index, where, sourced_id in references(records, ref_path)
                 if sourced_id in unknown
@@ -564,7 +572,7 @@ def _check_ancestry(
             while isinstance(parent, str) and parent not in seen:
                 if parent == own:
                     where = _item_path(op, index if batch else None, f"{path}.sourcedId")
-                    message = "the record itself" if not seen else f"its {path}'s {path}s lead back to {own!r}"
+                    message = "the record itself" if not seen else f"its {path}'s {path}s lead back to {quoted_id(own)}"
                     raise ApiError(422, f"Circular {path}: {where}: {message}", fields=[(where, message)])
                 seen.add(parent)
                 above = sent.get(parent) or tx.get(COLLECTIONS[coll.table], parent)
@@ -611,7 +619,7 @@ def _lacking_role(tx: Transaction, view: CollectionDef, sourced_id: str) -> str:
     """Why a user (known: the reference check ran first) is not in a role's view: the roles it holds."""
     user = tx.get(COLLECTIONS[view.table], sourced_id) or {}
     held = sorted({str(r.get("role")) for r in user.get("roles") or () if isinstance(r, dict)})
-    return f"user {sourced_id!r} does not hold the {view.role} role (its roles: {', '.join(held) or 'none'})"
+    return f"user {quoted_id(sourced_id)} does not hold the {view.role} role (its roles: {', '.join(held) or 'none'})"
 
 
 _WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
@@ -669,7 +677,9 @@ def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: C
         return
     name, fixed = outside
     where = f"{op.wire_body_key}.{name}"
-    message = f"{sourced_id!r} is in /{base.name} with {name} {stored.get(name)!r}, not {fixed!r}: write it there"
+    message = (
+        f"{quoted_id(sourced_id)} is in /{base.name} with {name} {stored.get(name)!r}, not {fixed!r}: write it there"
+    )
     raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
 
 
@@ -761,7 +771,7 @@ def _completed(
             # (a null school, the org still naming it: stored so, the class was listed under no school, and
             # its enrollments made since under none)
             where = f"{op.wire_body_key}.{target}"
-            message = (f"null, while {source} names {_sourced_id(merged[source])!r}: the same reference, the "
+            message = (f"null, while {source} names {quoted_id(_sourced_id(merged[source]))}: the same reference, the "
                        f"{coll.label.lower()}'s one {target}, which it needs")  # fmt: skip
             raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
     if (errors := problems(merged)) is not None:
@@ -824,10 +834,11 @@ def _revive(deleted: list[str], put_path: str | None) -> str:
     """What a 409 says of the taken ids that deleted records hold (a create cannot take them; a PUT revives them:
     to ``put_path``, its ``{sourced_id}`` each id's, when not to the view the create was sent to)."""
     if len(deleted) == 1:
-        to = "" if put_path is None else f" to {put_path.format(sourced_id=quote(deleted[0], safe=''))}"
-        return f"{deleted[0]} exists as a deleted record (status 'tobedeleted'): PUT it{to} to revive it"
+        to = "" if put_path is None else f" to {put_path.format(sourced_id=path_segment(deleted[0]))}"
+        return f"{quoted_id(deleted[0])} exists as a deleted record (status 'tobedeleted'): PUT it{to} to revive it"
     to = "" if put_path is None else f" to {put_path.replace('{sourced_id}', '{sourcedId}')}"
-    return f"{', '.join(deleted)} exist as deleted records (status 'tobedeleted'): PUT them{to} to revive them"
+    ids = ", ".join(map(quoted_id, deleted))
+    return f"{ids} exist as deleted records (status 'tobedeleted'): PUT them{to} to revive them"
 
 
 def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
@@ -836,7 +847,9 @@ def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
     fields = []
     for index, sourced_id in enumerate(ids):
         if sourced_id in first:
-            fields.append((_item_path(op, index, "sourcedId"), f"{sourced_id!r} repeats item {first[sourced_id]}'s"))
+            fields.append(
+                (_item_path(op, index, "sourcedId"), f"{quoted_id(sourced_id)} repeats item {first[sourced_id]}'s")
+            )
         else:
             first[sourced_id] = index
     duplicates = sorted(sourced_id for sourced_id, n in Counter(ids).items() if n > 1)
