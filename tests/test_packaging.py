@@ -1,0 +1,47 @@
+"""pyproject.toml against what the code imports."""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SDK = ROOT / "src" / "timeback"
+NOT_THE_SDK = {"server", "_cli.py", "_demo.py"}  # (the server extra's: `timeback serve`, `timeback demo`)
+# (a distribution that is part of a declared one's: pydantic pins its core's exact version; aiohttp's URLs are yarl's)
+PART_OF = {"pydantic-core": "pydantic", "yarl": "aiohttp"}
+
+
+def _imported_distributions(files: list[Path]) -> set[str]:
+    modules = set()
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.partition(".")[0])
+    third_party = modules - set(sys.stdlib_module_names) - {"__future__", "timeback"}
+    owners = importlib.metadata.packages_distributions()
+    return {re.sub(r"[-_.]+", "-", owners[module][0]).lower() for module in third_party}
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", r)[0]).lower() for r in requirements}  # type: ignore[index]
+
+
+def test_every_distribution_the_sdk_imports_is_declared_with_its_floor() -> None:
+    """The SDK's modules import only what ``dependencies`` (or the ``async``/``aiohttp`` extras, imported on use)
+    declares: httpcore, imported for its trace events and errors, came only as httpx's, whose ``httpcore==1.*``
+    let in 1.0.0-1.0.2, on which ``AsyncTimeback``'s close hung after a cancelled bulk upload."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    declared = _names(project["dependencies"]) | _names(extras["async"]) | _names(extras["aiohttp"])
+    files = [f for f in SDK.rglob("*.py") if not NOT_THE_SDK & set(f.relative_to(SDK).parts)]
+    imported = _imported_distributions(files)
+    assert {"httpx", "pydantic", "httpcore"} <= imported  # (the walk sees them)
+    missing = {name for name in imported - declared if PART_OF.get(name) not in declared}
+    assert not missing, f"imported by the SDK but not declared in pyproject.toml: {sorted(missing)}"
