@@ -18,6 +18,7 @@ from timeback.enums import TimebackScoreStatus, TimebackStatus
 from timeback.errors import RequestError
 from timeback.models.gradebook import TimebackAssessmentResult, TimebackResult
 from timeback.models.request import (
+    TimebackCreateCategoryBody,
     TimebackCreateResultBody,
     TimebackPatchAssessmentLineItemRequest,
     TimebackPutCategoryRequest,
@@ -659,6 +660,46 @@ async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_i
         with pytest.raises(ValueError, match=rf"^result\.comment: {surrogate}$"):
             await async_client.oneroster.gradebook.create_result(result=result_body(line_item, student, comment=cut))
         assert sent == []
+
+
+def test_metadata_that_holds_itself_is_refused_naming_where_and_nothing_is_sent(server: Any, roster: Any) -> None:
+    """A dict or list inside itself has no JSON form: a write raises a ValueError naming where it comes round, as a
+    dict or a model, and a bulk upload fails that result alone, saying so; nothing is sent. A value held twice,
+    not inside itself, is sent as it always was. (Each raised a RecursionError out of the SDK's own error helper.)"""
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+
+    cyc: dict[str, Any] = {}
+    cyc["self"] = cyc
+    loop: list[Any] = [1]
+    loop.append({"back": loop})
+    sent: list[str] = []
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        student = roster.students[0]
+        sent.clear()
+        with pytest.raises(ValueError, match=r"^category\.metadata\.a\.self: circular reference$"):
+            gb.put_category(sourced_id=uid("c"), category={"title": "t", "metadata": {"a": cyc}})
+        with pytest.raises(ValueError, match=r"^category\.metadata\.a\.self: circular reference$"):
+            gb.create_category(category=TimebackCreateCategoryBody(title="t", metadata={"a": cyc}))
+        # (validation copies metadata's own dict, not what is inside: the copy holds cyc, which comes round after)
+        with pytest.raises(ValueError, match=r"^category\.metadata\.self\.self: circular reference$"):
+            gb.put_category(sourced_id=uid("c"), category={"title": "t", "metadata": cyc})
+        with pytest.raises(ValueError, match=r"^result\.metadata\.notes\.1\.back: circular reference$"):
+            gb.create_result(result=result_body(line_item, student, metadata={"notes": loop}))
+        summary = gb.bulk_post_results([result_body(line_item, student, uid("r"), metadata={"a": [cyc]})])
+        assert [f.reason for f in summary.failures] == ["invalid result: metadata.a.0.self: circular reference"]
+        assert sent == []
+        shared = {"k": [1]}
+        sourced_id = uid("r")
+        gb.put_result(
+            sourced_id=sourced_id, result=result_body(line_item, student, metadata={"a": shared, "b": [shared]})
+        )
+        assert gb.get_result(sourced_id=sourced_id).result.metadata == {"a": {"k": [1]}, "b": [{"k": [1]}]}
 
 
 async def test_query_text_utf8_cannot_encode_is_refused_naming_the_parameter_and_nothing_is_sent(server: Any) -> None:

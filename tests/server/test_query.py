@@ -777,6 +777,26 @@ def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Clien
     assert matching("metadata.flag~'.5'") == [4]
 
 
+def test_a_metadata_object_or_array_matches_no_equality_list_or_contains(http: httpx.Client, client: Timeback) -> None:
+    """An object or array in metadata is no text, number or boolean: ``=``, ``@`` and ``~`` never match it, and
+    ``!=`` always does (as it does an absent key or null); its own keys are reached by ``metadata.g.h``. (They
+    were matched by their JSON text, syntax included: ``~'"'`` and ``~':'`` found both, ``~'h'`` the object by its
+    key, ``='{"h":5}'`` the object.)"""
+    values: list[Any] = [{"h": 5}, ["x"], "x", 5, None, "h"]
+    matching = _results_with_metadata(http, client, "g", values)
+
+    assert matching("metadata.g~'\"'") == []
+    assert matching("metadata.g~':'") == []
+    assert matching("metadata.g~'h'") == [5]
+    assert matching("metadata.g~'x'") == [2]
+    assert matching("metadata.g='{\"h\":5}'") == []
+    assert matching("metadata.g='[\"x\"]'") == []
+    assert matching("metadata.g@'{\"h\":5},x'") == [2]
+    assert matching("metadata.g!='x'") == [0, 1, 3, 4, 5]
+    assert matching("metadata.g!='{\"h\":5}'") == [0, 1, 2, 3, 4, 5]
+    assert matching("metadata.g.h='5'") == [0]
+
+
 def test_a_metadata_key_may_hold_any_character_the_grammar_leaves_free(http: httpx.Client, client: Timeback) -> None:
     """A key after ``metadata.`` holds any character but whitespace, control characters, quotes, ``\\``, ``.`` and
     the operators' ``=!<>~@``. (The field ended at the first character outside ``[A-Za-z0-9_.]``: ``grade-level``

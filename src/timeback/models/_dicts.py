@@ -71,23 +71,26 @@ class EncodedItems(list[bytes]):
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
-    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8) as "where:
-    what", or None. Only asked once encoding failed: pydantic's error names neither the field nor the value, nor
-    httpx's the query parameter (``form``: what it could not be encoded as)."""
-    found = _unencodable(value, ())
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), or a dict,
+    list or model inside itself (``"category.metadata.a.self: circular reference"``), as "where: what", or None. Only
+    asked once encoding failed: pydantic's error names neither the field nor the value, nor httpx's the query
+    parameter (``form``: what it could not be encoded as)."""
+    found = _unencodable(value, (), set())
     if found is None:
         return None
     path, error = found
-    bad = error.object[error.start : error.end]
     where = ".".join(map(str, path)) or "value"
+    if error is None:
+        return f"{where}: circular reference"
+    bad = error.object[error.start : error.end]
     return f"{where}: cannot be encoded as {form} ({error.reason}: {bad!r} at position {error.start})"
 
 
 def _unencodable(
-    value: Any, path: tuple[Any, ...]
-) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError] | None:
-    if isinstance(value, pydantic.BaseModel):
-        value = value.model_dump(by_alias=True, exclude_unset=True, warnings=False)  # (bytes stay bytes)
+    value: Any, path: tuple[Any, ...], on_path: set[int]
+) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError | None] | None:
+    """Where the first unencodable text is, and its error; or the first container inside itself, and None.
+    ``on_path``: the ids of the containers ``value`` is inside."""
     try:
         if isinstance(value, str):
             value.encode()
@@ -95,17 +98,38 @@ def _unencodable(
             value.decode()
     except (UnicodeEncodeError, UnicodeDecodeError) as error:
         return path, error
-    items: Any = ()
-    if isinstance(value, Mapping):
+    items: Any
+    if isinstance(value, pydantic.BaseModel):
+        items = _fields_as_sent(value).items()
+    elif isinstance(value, Mapping):
         items = value.items()
     elif isinstance(value, (list, tuple)):
         items = enumerate(value)
+    else:
+        return None
+    if id(value) in on_path:
+        return path, None
+    on_path.add(id(value))
     for key, item in items:
         key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
-        found = _unencodable(key, (*path, key_text)) or _unencodable(item, (*path, key_text))
+        found = _unencodable(key, (*path, key_text), on_path) or _unencodable(item, (*path, key_text), on_path)
         if found is not None:
             return found
+    on_path.discard(id(value))
     return None
+
+
+def _fields_as_sent(model: pydantic.BaseModel) -> dict[str, Any]:
+    """A model's set fields by wire name, in order, then its unknown ones kept, their values as they are. (A dump
+    copies each dict and list down to the first it met already: a walk of it found a dict inside itself a step
+    late, ``metadata.a.self.self``.)"""
+    fields_set = model.model_fields_set
+    fields = {
+        info.serialization_alias or name: getattr(model, name)
+        for name, info in type(model).__pydantic_fields__.items()
+        if name in fields_set
+    }
+    return {**fields, **(model.model_extra or {})}
 
 
 class _Unsupported(Exception):

@@ -16,7 +16,8 @@ class TimebackSourcedIdReference(TimebackModel):
     Timeback's answers give some (a user's primaryOrg; an enrollment's user, class, school and course)."""
 
     # Unlike records, references drop unknown fields: every record holds three or more, and keeping extras costs
-    # about a third of the time it takes to parse one. (The server refuses unknown fields either way.)
+    # about a third of the time it takes to parse one. A body's are dropped too, before sending: the server, which
+    # refuses them (422 ``result.lineItem.foo: unknown field``), never sees them from the SDK, only sent raw.
     model_config: ClassVar[ConfigDict] = ConfigDict(extra="ignore", populate_by_name=True)
 
     # Any string, as both specs have it (an answer's empty reference reads; a body's names no record the server

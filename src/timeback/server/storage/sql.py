@@ -155,6 +155,7 @@ def _bool_condition(table: Table, p: Predicate) -> Any:
 
 
 _NUMERIC = ("integer", "real")
+_CONTAINERS = ("array", "object")
 _INT64 = 2**63
 _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}  # (a < b as -a > -b)
 
@@ -216,10 +217,13 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
     number or boolean of that value (``'5'`` matches 5, 5.0 and "5"; ``'true'`` matches true and "true").
     ``>``, ``>=``, ``<``, ``<=``: with a number, JSON numbers only (numerically); otherwise JSON strings only (as
     text). SQLite orders any text above any number, so "1" was above 4 and "abc" above 4. ``~``: the text, a
-    boolean as ``true``/``false`` (json_extract gives 1/0, which ``~'1'`` found), a number as SQLite writes it."""
+    boolean as ``true``/``false`` (json_extract gives 1/0, which ``~'1'`` found), a number as SQLite writes it.
+    An object or array is none of these: no ``=``, ``@`` or ``~`` matches it, and ``!=`` does, as it does an absent
+    key or null (json_extract gives its JSON text: ``~':'`` and ``='{"h":5}'`` matched it)."""
     column, kind = _json(table, p.path), _json_type(table, p.path)
+    scalar = kind.not_in(_CONTAINERS)
     if p.op == "~":
-        return _contains(case((kind.in_(("true", "false")), kind), else_=column), p.value)
+        return and_(_contains(case((kind.in_(("true", "false")), kind), else_=column), p.value), scalar)
     if p.op in (">", ">=", "<", "<="):
         number = as_number(p.value)
         if number is not None:
@@ -234,7 +238,7 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
         alternatives.append(_numbers_equal(table, p.path, numbers))
     if words:
         alternatives.append(kind.in_(words))
-    matches = or_(*alternatives)
+    matches = and_(or_(*alternatives), scalar)
     if p.op == "!=":
         return or_(column.is_(None), not_(matches))  # (present, json_type is never NULL: the match is true or false)
     return matches
