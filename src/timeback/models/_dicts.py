@@ -190,12 +190,13 @@ _JSON_VALUE_SCHEMA = core_schema.union_schema(
         core_schema.str_schema(strict=True),
         core_schema.bool_schema(strict=True),
         core_schema.int_schema(strict=True),
-        core_schema.float_schema(strict=True),
+        # (a float only: a strict float takes anything with __float__, a Fraction or a numpy.int64, which the model
+        # path writes otherwise or refuses)
+        core_schema.chain_schema([core_schema.is_instance_schema(float), core_schema.float_schema(strict=True)]),
         core_schema.none_schema(),
         core_schema.list_schema(_json_value(), strict=True),
         core_schema.dict_schema(core_schema.str_schema(strict=True), _json_value(), strict=True),
-        # (last: only a value no choice above takes exactly gets here. The float takes a Decimal too, but this
-        # choice is exact, so it wins)
+        # (last: only a value no choice above takes gets here)
         core_schema.chain_schema(
             [core_schema.is_instance_schema(Decimal), core_schema.no_info_plain_validator_function(json_number)]
         ),
