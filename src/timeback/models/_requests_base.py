@@ -16,7 +16,7 @@ from pydantic import (
     model_validator,
 )
 
-from timeback.models._base import CopiedByWireName, GeneratedId, sourced_id_given, updates_by_name
+from timeback.models._base import CopiedByWireName, GeneratedId, not_a_bool, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
@@ -118,8 +118,8 @@ class TimebackQueryParams(TimebackRequest):
     """
 
     fields: FieldList | None = None
-    limit: int | None = Field(default=None, ge=1)
-    offset: int | None = Field(default=None, ge=0)
+    limit: Annotated[int, not_a_bool(int)] | None = Field(default=None, ge=1)
+    offset: Annotated[int, not_a_bool(int)] | None = Field(default=None, ge=0)
     sort: str | None = None
     order_by: Literal["asc", "desc"] | None = Field(
         default=None, validation_alias="orderBy", serialization_alias="orderBy"
