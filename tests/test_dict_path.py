@@ -359,3 +359,26 @@ def test_a_number_that_is_no_float_in_metadata_is_sent_as_the_model_path_sends_i
             except Exception as error:
                 outcomes.append(f"{type(error).__name__}: {error}")
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("nan", [Decimal("NaN"), Decimal("sNaN"), Decimal("-sNaN")], ids=repr)
+def test_a_decimal_nan_in_metadata_is_sent_and_the_server_names_it(client: Timeback, roster: Roster, nan: Any) -> None:
+    # (a signaling NaN raised "cannot convert signaling NaN to float" from the serializer, naming no field, in a
+    # bulk upload's failure reasons too)
+    (line_item,) = add_line_items(client, roster, 1)
+    gradebook = client.oneroster.gradebook
+    for put in (  # (a dict, on the dict path; a model, on the model path)
+        lambda chosen: gradebook.put_category(sourced_id=chosen, category={"title": "t", "metadata": {"v": nan}}),
+        lambda chosen: gradebook.put_result(
+            sourced_id=chosen,
+            result=TimebackPutResultBody.model_validate(
+                result_body(line_item, roster.students[0], metadata={"v": nan})
+            ),
+        ),
+    ):
+        chosen = uid("nan")
+        with pytest.raises(RequestError, match=r"(category|result)\.metadata\.v: .* is not a finite JSON number"):
+            put(chosen)
+    bulk = [result_body(line_item, roster.students[0], uid("nan"), metadata={"v": nan})]
+    (failure,) = gradebook.bulk_post_results(bulk).failures
+    assert failure.status_code == 400 and "metadata.v" in failure.reason

@@ -182,6 +182,8 @@ def json_number(value: Decimal) -> int | float:
     digits = sys.get_int_max_str_digits() or math.inf  # (Python's limit on an int's digits written: 0, none)
     if value.is_finite() and value.adjusted() < digits and value == value.to_integral_value():
         return int(value)
+    if value.is_nan():  # (a signaling one too, which float() refuses: sent as NaN, the server's 400 names the field)
+        return math.nan
     return float(value)
 
 
