@@ -123,6 +123,22 @@ def table(f: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def raw_json(figures: dict[str, Any]) -> str:
+    """The figures as JSON, each float to 3 decimals (anything else JSON cannot write as its text)."""
+    return json.dumps(_rounded(figures), indent=2, default=str)
+
+
+def _rounded(value: Any) -> Any:
+    # (before the dump: json.dumps calls ``default`` only for the types it cannot write, never for a float)
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the benchmarks run, not speed")
@@ -130,7 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     figures = run(SMOKE if args.smoke else FULL)
     text = f"Machine: {figures['machine']}; run {figures['date']}.\n\n{table(figures)}\n"
-    raw = json.dumps(figures, indent=2, default=lambda v: round(v, 3) if isinstance(v, float) else str(v))
+    raw = raw_json(figures)
     print(text)
     print(raw)
     if args.out:

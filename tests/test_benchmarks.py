@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bench.__main__ import SMOKE, run, table
+import json
+
+from bench import bulk
+from bench.__main__ import SMOKE, raw_json, run, table
 
 
 def test_every_benchmark_runs_and_reports() -> None:
@@ -16,3 +19,16 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["bulk"]["resync_per_s"] > 0 and figures["bulk"]["read_gc_tuned_per_s"] > 0
     assert figures["batching"]["interleaved_batches"] > figures["batching"]["full_batches"] > 0
     assert table(figures).count("\n") == 14  # header, rule, thirteen rows
+
+
+def test_the_figures_printed_are_rounded() -> None:
+    # (json.dumps calls ``default`` only for types it cannot write: no float was ever rounded; and bench.bulk wrote
+    # every list of runs in whole numbers, its milliseconds too: delta_ms_runs [11, 25] for a delta_ms of 17.83)
+    figures = {"bulk": {"read_per_s": 1234.56789, "read_runs": [1200.4, 1300.6]}, "at": object}
+    assert json.loads(raw_json(figures)) == {
+        "bulk": {"read_per_s": 1234.568, "read_runs": [1200.4, 1300.6]},
+        "at": str(object),
+    }
+    assert bulk.rounded({"delta_ms": 17.834, "delta_ms_runs": [11.26, 25.04], "read_runs": [1200.4], "x": None}) == {
+        "delta_ms": 17.83, "delta_ms_runs": [11.3, 25.0], "read_runs": [1200], "x": None
+    }  # fmt: skip

@@ -8,10 +8,12 @@ uses ``httpx.MockTransport``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import httpx
@@ -323,3 +325,60 @@ def test_results_with_metadata_keep_the_dict_path() -> None:
         validated = engine.BaseClient.coerce_call_request(create.operation, None, data)
     assert isinstance(validated, ValidatedRequest)
     assert validated["results"][0]["metadata"] == {"d": 1.5}
+
+
+class IntLike:
+    """Stands for ``numpy.int64``: no int subclass, but has ``__index__``, ``__int__`` and ``__float__``."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+    __int__ = __index__
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+
+@pytest.mark.parametrize("number", [Fraction(1, 3), IntLike(2**53 + 1)], ids=["Fraction", "int64-like"])
+def test_a_number_that_is_no_float_in_metadata_is_sent_as_the_model_path_sends_it(server: Any, number: Any) -> None:
+    # (the dict path's float took anything with __float__: a create sent 1/3 as 0.333..., 2**53+1 as 2**53, where a
+    # PUT, on the model path, sent "1/3" and refused the other)
+    sent: list[bytes] = []
+    capture = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.content)]})
+    outcomes = []
+    with Timeback(**server.client_kwargs(), http_client=capture) as client:
+        gradebook = client.oneroster.gradebook
+        for send in (gradebook.create_category, functools.partial(gradebook.put_category, sourced_id=uid("c"))):
+            sent.clear()
+            try:
+                send(category={"title": "t", "metadata": {"v": number}})
+                outcomes.append(json.loads(sent[-1])["category"]["metadata"])
+            except Exception as error:
+                outcomes.append(f"{type(error).__name__}: {error}")
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("nan", [Decimal("NaN"), Decimal("sNaN"), Decimal("-sNaN")], ids=repr)
+def test_a_decimal_nan_in_metadata_is_sent_and_the_server_names_it(client: Timeback, roster: Roster, nan: Any) -> None:
+    # (a signaling NaN raised "cannot convert signaling NaN to float" from the serializer, naming no field, in a
+    # bulk upload's failure reasons too)
+    (line_item,) = add_line_items(client, roster, 1)
+    gradebook = client.oneroster.gradebook
+    for put in (  # (a dict, on the dict path; a model, on the model path)
+        lambda chosen: gradebook.put_category(sourced_id=chosen, category={"title": "t", "metadata": {"v": nan}}),
+        lambda chosen: gradebook.put_result(
+            sourced_id=chosen,
+            result=TimebackPutResultBody.model_validate(
+                result_body(line_item, roster.students[0], metadata={"v": nan})
+            ),
+        ),
+    ):
+        chosen = uid("nan")
+        with pytest.raises(RequestError, match=r"(category|result)\.metadata\.v: .* is not a finite JSON number"):
+            put(chosen)
+    bulk = [result_body(line_item, roster.students[0], uid("nan"), metadata={"v": nan})]
+    (failure,) = gradebook.bulk_post_results(bulk).failures
+    assert failure.status_code == 400 and "metadata.v" in failure.reason

@@ -190,6 +190,26 @@ def test_a_value_of_another_type_is_refused_naming_it() -> None:
         where("score", "@", [1, object()])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize(
+    "number",
+    [
+        float("inf"),
+        float("-inf"),
+        float("nan"),
+        Decimal("Infinity"),
+        Decimal("-Infinity"),
+        Decimal("NaN"),
+        Decimal("sNaN"),
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("op", ["<", "@"])
+def test_a_nan_or_infinity_is_refused_naming_the_field(number: float | Decimal, op: str) -> None:
+    # (written as str() gives it, "metadata.n<'inf'" compared text: it matched only strings, and score>'inf' was 400)
+    with pytest.raises(ValueError, match=r"metadata\.n: .* is no finite number"):
+        where("metadata.n", op, [1, number] if op == "@" else number)
+
+
 def test_query_params_as_a_model_or_as_keywords(client: Timeback) -> None:
     from timeback.models.request import TimebackGetResultsForClassRequest, TimebackQueryParams
 

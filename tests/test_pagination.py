@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from tests.support import Roster, add_line_items, child_environment, result_body, uid
 from timeback import APIResponseValidationError, AsyncTimeback, Timeback
@@ -626,3 +627,16 @@ def test_pages_of_records_without_their_sourced_id_are_all_read(
     assert [type(item) for item in listing._info.raw_items] == [bytes, bytes]
     assert [result.sourcedId for result in listing] == [None] * 7
     assert [len(page) for page in listing.iter_pages()] == [2, 2, 2, 1]
+
+
+@pytest.mark.parametrize("param", ["limit", "offset"])
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_bool_for_limit_or_offset_is_refused_and_nothing_is_sent(server: LocalServer, param: str, flag: bool) -> None:
+    # (lax int took True as 1: get_all_categories(offset=True, limit=True) sent limit=1&offset=1, skipping a record)
+    sent: list[httpx.URL] = []
+    capture = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.url)]})
+    with Timeback(**server.client_kwargs(), http_client=capture) as client:
+        with pytest.raises(ValidationError, match=rf"{param}\n  Input should be a valid integer, not a boolean"):
+            client.oneroster.gradebook.get_all_categories(**{param: flag})
+        assert client.oneroster.gradebook.get_all_categories(**{param: 1}).body is not None  # (an int still goes)
+    assert [url.params.get(param) for url in sent if "/categories" in url.path] == ["1"]

@@ -110,9 +110,12 @@ def _written_out(groups: Groups) -> Filter:
     return Filter(" OR ".join(" AND ".join(group) for group in groups))
 
 
-def _text(value: Value) -> str:
+def _text(field: str, value: Value) -> str:
     if not isinstance(value, _VALUE_TYPES):
         raise ValueError(f"a filter value is a str, number, bool, date or datetime, not {type(value).__name__}")
+    if isinstance(value, (float, Decimal)) and not Decimal(value).is_finite():  # (math.isfinite raises on sNaN)
+        # (written out, 'inf' or 'NaN' is text: metadata.n<'inf' matched only strings; a number field refuses it)
+        raise ValueError(f"{field}: {value!r} is no finite number; a filter compares with finite numbers only")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -131,7 +134,7 @@ def where(field: str, op: str, value: Value | Iterable[Value]) -> Filter:
     if op == "@":
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ValueError("'@' takes a list of values")
-        items = [_text(v) for v in value]
+        items = [_text(field, v) for v in value]
         if not items:  # (sent as '', it would be a list of one value: the empty string)
             raise ValueError("'@' needs at least one value")
         if any("," in item for item in items):
@@ -142,5 +145,5 @@ def where(field: str, op: str, value: Value | Iterable[Value]) -> Filter:
     elif isinstance(value, Iterable) and not isinstance(value, str):
         raise ValueError(f"operator {op!r} takes one value")
     else:
-        text = _text(value)  # (a Decimal as written, '90.0': what a body sends it as)
+        text = _text(field, value)  # (a Decimal as written, '90.0': what a body sends it as)
     return Filter(f"{field}{op}'{text.replace(chr(39), chr(39) * 2)}'")

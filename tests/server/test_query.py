@@ -763,6 +763,30 @@ def test_metadata_integers_past_64_bits_compare_exactly(http: httpx.Client, clie
     assert matching(f"metadata.n>='{-(2**63)}'") == [0, 1, 2, 4, 6, 7]
 
 
+def test_metadata_integers_past_a_doubles_range_compare_exactly(http: httpx.Client, client: Timeback) -> None:
+    """An integer past a double's range (stored digit for digit) compares as the number it is. (A filter's value of
+    401 digits was text, as one past a double's range is: ``metadata.n='1000...'`` matched only the string; SQLite's
+    json_extract gives such an integer as an infinity.) A number field still refuses one: a double holds none."""
+    huge = 10**400
+    values: list[Any] = [huge, huge + 1, -huge, 10**300, str(huge), 5]
+    matching = _results_with_metadata(http, client, "n", values)
+
+    assert matching(f"metadata.n='{huge}'") == [0, 4]  # (the number, and the text)
+    assert matching(f"metadata.n='{huge + 1}'") == [1]
+    assert matching(f"metadata.n!='{huge}'") == [1, 2, 3, 5]
+    assert matching(f"metadata.n@'5,{huge}'") == [0, 4, 5]
+    assert matching(f"metadata.n>'{huge}'") == [1]
+    assert matching(f"metadata.n>='{huge}'") == [0, 1]
+    assert matching(f"metadata.n<'{huge}'") == [2, 3, 5]
+    assert matching(f"metadata.n<'{-huge}'") == []
+    assert matching(f"metadata.n<='{-huge}'") == [2]
+    assert matching(f"metadata.n>'{10**300}'") == [0, 1]
+    assert matching(f"metadata.n>'{10**309}'") == [0, 1]  # (past a double's range by little)
+    assert matching("metadata.n>'1e308'") == [0, 1]
+    path = f"{GB}/classes/{make_roster(client).class_}/results"
+    assert "score compares with numbers" in refused(http, path, filter=f"score<'{huge}'")
+
+
 def test_contains_on_metadata_reads_a_boolean_as_true_or_false(http: httpx.Client, client: Timeback) -> None:
     """``~`` on metadata compares a JSON boolean as its JSON text: ``~'tru'`` finds true. (SQLite's json_extract
     gives 1/0 for them: ``~'1'`` found true, ``~'0'`` false, and ``~'true'`` only the string "true".) A number

@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, get_args, get_origin
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -33,7 +34,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticKnownError, core_schema
+from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 from timeback._dates import iso_datetime
 from timeback.models._dicts import json_number
@@ -51,6 +52,7 @@ __all__ = [
     "TimebackModel",
     "is_strict",
     "new_sourced_id",
+    "not_a_bool",
     "sourced_id_given",
 ]
 
@@ -152,6 +154,19 @@ def updates_by_name(model: BaseModel, update: Mapping[str, Any] | None) -> Mappi
         if unknown:
             raise ValueError(f"{cls.__name__}.model_copy(update=...): no field named {', '.join(map(repr, unknown))}")
     return renamed
+
+
+def not_a_bool(number: type[int | float]) -> BeforeValidator:
+    """A validator refusing True and False for an int or float field, which pydantic's lax int and float take as 1
+    and 0: a flag given for a score would be stored as a score, ``offset=True`` skipped the first record."""
+    error_type, expected = ("int_type", "integer") if number is int else ("float_type", "number")
+
+    def refuse_bool(value: Any) -> Any:
+        if value is True or value is False:
+            raise PydanticCustomError(error_type, f"Input should be a valid {expected}, not a boolean")
+        return value
+
+    return BeforeValidator(refuse_bool)
 
 
 def decimals_as_floats(value: Any) -> Any:

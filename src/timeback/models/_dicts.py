@@ -206,6 +206,8 @@ def json_number(value: Decimal) -> int | float:
     digits = sys.get_int_max_str_digits() or math.inf  # (Python's limit on an int's digits written: 0, none)
     if value.is_finite() and value.adjusted() < digits and value == value.to_integral_value():
         return int(value)
+    if value.is_nan():  # (a signaling one too, which float() refuses: sent as NaN, the server's 400 names the field)
+        return math.nan
     return float(value)
 
 
@@ -214,12 +216,13 @@ _JSON_VALUE_SCHEMA = core_schema.union_schema(
         core_schema.str_schema(strict=True),
         core_schema.bool_schema(strict=True),
         core_schema.int_schema(strict=True),
-        core_schema.float_schema(strict=True),
+        # (a float only: a strict float takes anything with __float__, a Fraction or a numpy.int64, which the model
+        # path writes otherwise or refuses)
+        core_schema.chain_schema([core_schema.is_instance_schema(float), core_schema.float_schema(strict=True)]),
         core_schema.none_schema(),
         core_schema.list_schema(_json_value(), strict=True),
         core_schema.dict_schema(core_schema.str_schema(strict=True), _json_value(), strict=True),
-        # (last: only a value no choice above takes exactly gets here. The float takes a Decimal too, but this
-        # choice is exact, so it wins)
+        # (last: only a value no choice above takes gets here)
         core_schema.chain_schema(
             [core_schema.is_instance_schema(Decimal), core_schema.no_info_plain_validator_function(json_number)]
         ),

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from timeback._ids import quoted_id
-from timeback.models._base import CopiedByWireName, GeneratedId, sourced_id_given, updates_by_name
+from timeback.models._base import CopiedByWireName, GeneratedId, not_a_bool, sourced_id_given, updates_by_name
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
 __all__ = ["TimebackQueryParams", "TimebackRequest", "record_as_body", "record_of_body", "records_as_bodies"]
@@ -119,8 +119,8 @@ class TimebackQueryParams(TimebackRequest):
     """
 
     fields: FieldList | None = None
-    limit: int | None = Field(default=None, ge=1)
-    offset: int | None = Field(default=None, ge=0)
+    limit: Annotated[int, not_a_bool(int)] | None = Field(default=None, ge=1)
+    offset: Annotated[int, not_a_bool(int)] | None = Field(default=None, ge=0)
     sort: str | None = None
     order_by: Literal["asc", "desc"] | None = Field(
         default=None, validation_alias="orderBy", serialization_alias="orderBy"

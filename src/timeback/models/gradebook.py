@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from timeback.enums import TimebackScoreStatus, TimebackStatus
-from timeback.models._base import DateOrDateTime, Known, Metadata, NullIsAbsent, TimebackModel, new_sourced_id
+from timeback.models._base import (
+    DateOrDateTime,
+    Known,
+    Metadata,
+    NullIsAbsent,
+    TimebackModel,
+    new_sourced_id,
+    not_a_bool,
+)
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 
 __all__ = [
@@ -33,14 +40,7 @@ __all__ = [
 Ref = TimebackSourcedIdReference
 
 
-def _not_a_bool(value: Any) -> Any:
-    # pydantic's lax float takes True/False as 1.0/0.0: a flag given for a score would be stored as a score.
-    if value is True or value is False:
-        raise PydanticCustomError("float_type", "Input should be a valid number, not a boolean")
-    return value
-
-
-Number = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_not_a_bool)]
+Number = Annotated[float, Field(allow_inf_nan=False), not_a_bool(float)]
 
 
 class TimebackEntity(TimebackModel):

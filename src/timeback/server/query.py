@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import sys
 import types
 import typing
 from dataclasses import dataclass
@@ -254,9 +255,10 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     for value in values:
         if kind == "number":
             number = as_number(value)  # (as metadata reads a number: the two agree)
-            if number is None:
-                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw)
-            converted.append(float(number))  # (a record's number is a double)
+            try:
+                converted.append(float(number))  # (a record's number is a double)
+            except (TypeError, OverflowError):  # (None, or an integer past a double's range)
+                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
             continue
         if kind == "date":
             try:
@@ -282,18 +284,18 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 def as_number(value: str) -> int | float | None:
     """The number a filter's value reads as (``'5'``, ``'-2.5'``, ``'1e3'``, blanks around it), or None: an integer
-    stays one, exact however large (within a double's range); ``nan``, ``inf``, ``1_000`` and digits other than
-    ASCII's are no number (text for metadata, 400 for a number field)."""
+    stays one, exact however large (up to the 4,300 digits metadata stores, ``int()``'s limit: past a double's
+    range too); ``nan``, ``inf``, ``1e999``, ``1_000`` and digits other than ASCII's are no number (text for
+    metadata, 400 for a number field)."""
     text = value.strip(" \t\r\n")
     if not _NUMBER.fullmatch(text):
         return None
-    number = float(text)
-    if not math.isfinite(number):
-        return None
     digits = text.lstrip("+-")
-    if digits.isdigit():  # (finite: at most 309 digits past its leading zeros, and int() refuses over 4,300)
-        return int(text[: len(text) - len(digits)] + (digits.lstrip("0") or "0"))
-    return number
+    significant = digits.lstrip("0") or "0"
+    if digits.isdigit() and len(significant) <= (sys.get_int_max_str_digits() or math.inf):  # (0: no limit)
+        return int(text[: len(text) - len(digits)] + significant)
+    number = float(text)
+    return number if math.isfinite(number) else None
 
 
 def is_day(value: str) -> bool:

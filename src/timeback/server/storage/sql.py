@@ -23,6 +23,7 @@ import errno
 import functools
 import json
 import logging
+import math
 import operator
 import os
 import re
@@ -161,8 +162,14 @@ _MIRRORED = {">": "<", ">=": "<=", "<": ">", "<=": ">="}  # (a < b as -a > -b)
 
 
 def _as_sqlite(number: float) -> float:
-    """A filter's number as SQLite holds it: an integer past 64 bits as a REAL (as json_extract gives one)."""
-    return number if isinstance(number, float) or -_INT64 <= number < _INT64 else float(number)
+    """A filter's number as SQLite holds it: an integer past 64 bits as a REAL, one past a double's range as an
+    infinity (as json_extract gives them)."""
+    if isinstance(number, float) or -_INT64 <= number < _INT64:
+        return number
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _json_pair(table: Table, path: tuple[str, ...]) -> Any:
@@ -190,7 +197,8 @@ def _number_condition(table: Table, path: tuple[str, ...], op: str, number: floa
     # Of the same sign, the longer is the farther from 0, and of the same length the text orders as the numbers do
     both, text = _json_pair(table, path), f"[{exact},{exact}]"
     by_digits = _COMPARE[op if exact > 0 else _MIRRORED[op]](tuple_(func.length(both), both), tuple_(len(text), text))
-    equal_there = case((kind == "real", literal_column("1" if compare(int(near), exact) else "0")), else_=by_digits)
+    # (near, a double equal to it, is an integer or an infinity: Python compares either with an int exactly)
+    equal_there = case((kind == "real", literal_column("1" if compare(near, exact) else "0")), else_=by_digits)
     return and_(kind.in_(_NUMERIC), case((column == near, equal_there), else_=compare(column, near)))
 
 
@@ -202,12 +210,12 @@ def _numbers_equal(table: Table, path: tuple[str, ...], numbers: list[Any]) -> A
     near = [n for n in numbers if not _is_far(n)]
     far = [int(n) for n in numbers if _is_far(n)]
     alternatives = [column.in_(near)] if near else []
-    if doubles := [float(n) for n in far if int(float(n)) == n]:
+    if doubles := [_as_sqlite(n) for n in far if _as_sqlite(n) == n]:
         alternatives.append(and_(kind == "real", column.in_(doubles)))
     if far:
         pairs = [f"[{n},{n}]" for n in far]
         alternatives.append(
-            and_(kind == "integer", column.in_([float(n) for n in far]), _json_pair(table, path).in_(pairs))
+            and_(kind == "integer", column.in_([_as_sqlite(n) for n in far]), _json_pair(table, path).in_(pairs))
         )
     return and_(kind.in_(_NUMERIC), or_(*alternatives))
 
