@@ -1333,9 +1333,8 @@ def _with_reason(error: RequestError | APIConnectionError, reason: str) -> Reque
     def ended(text: str) -> str:
         return f"{text[:-1] if text.endswith('.') and not text.endswith('..') else text}; {reason}"
 
-    if isinstance(error, RequestError):
-        error.message = ended(error.message)
-    error.args = (ended(error.args[0]), *error.args[1:])
+    error.message = ended(error.message)
+    error.args = (error._text(),)
     return error
 
 
