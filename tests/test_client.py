@@ -2174,3 +2174,36 @@ async def test_the_escape_hatch_takes_the_per_call_options(failing_token_endpoin
     assert counts["requests"] - before == 2  # (each call's token request, once: not retried)
     with pytest.raises(ValueError, match="max_retries"):
         client.request("GET", path, max_retries=-1)
+
+
+async def test_a_client_refuses_pickle_and_copies_before_writing_a_credential(
+    server: LocalServer, client: Timeback, async_client: AsyncTimeback
+) -> None:
+    """A client sent to a worker process (a pool's argument, a task's) failed with a bare "cannot pickle
+    '_thread.lock' object"; and the pure-Python pickler (dill's base), protocols 0 to 3, had written the client
+    secret and the bearer token into its stream by then. Refused at once, saying what to do; a copy too (a shallow
+    one shared the connection pool: closing it closed the original)."""
+    import copy
+    import io
+    import pickle
+
+    from tests.conftest import CLIENT_SECRET
+
+    client.oneroster.gradebook.get_all_categories(limit=1)  # (a token, cached)
+    await async_client.oneroster.gradebook.get_all_categories(limit=1)
+    said = "a Timeback client cannot be pickled or copied .* create one per process, e.g. in the pool's initializer"
+    for either in (client, async_client):
+        token = either._client._tokens._token
+        assert token is not None
+        for held in (either, either._client, either.oneroster, either.oneroster.gradebook, either.request):
+            written = io.BytesIO()
+            with pytest.raises(TypeError, match=said):
+                pickle._Pickler(written, protocol=2).dump(held)  # type: ignore[attr-defined]
+            assert CLIENT_SECRET.encode() not in written.getvalue()
+            assert token.value.encode() not in written.getvalue()
+            for refused in (pickle.dumps, copy.deepcopy):
+                with pytest.raises(TypeError, match=said):
+                    refused(held)
+        with pytest.raises(TypeError, match=said):
+            copy.copy(either)
+    assert not client._client.is_closed()

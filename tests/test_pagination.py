@@ -63,6 +63,33 @@ async def test_async_every_item_and_early_exit(
     assert seen == ids[:4]
 
 
+async def test_a_page_refuses_pickle_saying_what_to_send_and_copies_still_read_on(
+    client: Timeback, async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
+) -> None:
+    """A page returned from a worker process failed naming an internal closure ("Can't pickle local object
+    '_item_builder.<locals>.build'"). A page is bound to its client (it fetches the pages after it; it holds its
+    request's credentials, to redact them from an error): refused, saying to send its items or body, which pickle.
+    A deep copy reads on to the end, as before."""
+    import copy
+    import pickle
+
+    line_item, ids = seven_results
+    by_line_item = f"lineItem.sourcedId='{line_item}'"
+    page = client.oneroster.gradebook.get_all_results(filter=by_line_item, limit=2)
+    listing = async_client.oneroster.gradebook.get_all_results(filter=by_line_item, limit=2)
+    async_page = await listing
+    said = "cannot be pickled: a page is bound to its client .* send page.items or page.body instead"
+    for bound in (page, async_page, listing):
+        with pytest.raises(TypeError, match=said):
+            pickle.dumps(bound)
+    for sent in (page, async_page):
+        assert [r.sourcedId for r in pickle.loads(pickle.dumps(sent.items))] == ids[:2]
+        assert pickle.loads(pickle.dumps(sent.body))["totalCount"] == 7
+    assert [r.sourcedId for r in copy.deepcopy(page)] == [r.sourcedId for r in copy.copy(page)] == ids
+    assert [r.sourcedId async for r in copy.deepcopy(async_page)] == ids
+    assert [r.sourcedId async for r in copy.deepcopy(listing)] == ids
+
+
 def long_filter(ids: list[str]) -> str:
     """``ids`` in an ``@`` list filled up to the 1,000 values the server takes with ids no record has."""
     return f"sourcedId@'{','.join(ids + [str(uuid.UUID(int=i)) for i in range(1000 - len(ids))])}'"

@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote, quote_plus
 
 import httpcore
@@ -138,7 +138,21 @@ ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnectionError", ResultT]
 
 
-class BaseClient:
+NOT_COPIED = ("a Timeback client cannot be pickled or copied (connections, locks, credentials): create one per "
+              "process, e.g. in the pool's initializer")  # fmt: skip
+
+
+class Uncopyable:
+    """Refuses pickle, ``copy.copy`` and ``copy.deepcopy`` (each asks ``__reduce_ex__``): the clients, ``Timeback``
+    and ``AsyncTimeback``, and what holds one (a resource, a bound method) through them. Pickling failed on a lock,
+    obscurely, after the pure-Python pickler (dill's base) had written the secret and the token; a shallow copy
+    shared the connection pool (closing it closed the original)."""
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        raise TypeError(NOT_COPIED)
+
+
+class BaseClient(Uncopyable):
     """Everything the two clients share that does no I/O."""
 
     _http: httpx.Client | httpx.AsyncClient | None  # (set by each client; the flow only asks whether it is closed)
@@ -1319,9 +1333,8 @@ def _with_reason(error: RequestError | APIConnectionError, reason: str) -> Reque
     def ended(text: str) -> str:
         return f"{text[:-1] if text.endswith('.') and not text.endswith('..') else text}; {reason}"
 
-    if isinstance(error, RequestError):
-        error.message = ended(error.message)
-    error.args = (ended(error.args[0]), *error.args[1:])
+    error.message = ended(error.message)
+    error.args = (error._text(),)
     return error
 
 

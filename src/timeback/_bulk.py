@@ -35,8 +35,8 @@ from timeback.errors import (
     ConflictError,
     PermissionDeniedError,
     RequestError,
-    answered,
     shown,
+    told,
 )
 from timeback.models._dicts import EncodedItems, ValidatedRequest, unencodable_text
 
@@ -643,11 +643,10 @@ def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tupl
     kept = [index for index in range(len(batch.ids)) if index not in named]
     if not named or (kept and resends >= MAX_RESENDS):
         return None
-    answer = answered(refused.method, refused.url, refused.request_id)
     then = "; the rest of its batch was sent again" if kept else ""
     failures = [
-        BulkFailure((batch.ids[index],), f"422: {shown('; '.join(messages))} ({answer}){then}", 422,
-                    refused.request_id, batch.line_item)
+        BulkFailure((batch.ids[index],), told(shown("; ".join(messages)), refused.method, refused.url,
+                                              refused.request_id, 422) + then, 422, refused.request_id, batch.line_item)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
     rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))

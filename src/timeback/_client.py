@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx
 
-from timeback._base_client import AsyncAPIClient, SyncAPIClient
+from timeback._base_client import AsyncAPIClient, SyncAPIClient, Uncopyable
 from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class AsyncOneRoster:
         return AsyncRostering(self._client)
 
 
-class Timeback:
+class Timeback(Uncopyable):
     """Client for Timeback's OneRoster 1.2 API.
 
     Arguments (all keyword-only, all optional): ``client_id``, ``client_secret``, ``environment``, ``base_url``,
@@ -127,7 +127,7 @@ class Timeback:
         return f"Timeback(base_url={None if client is None else client.base_url!r})"
 
 
-class AsyncTimeback:
+class AsyncTimeback(Uncopyable):
     """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:

@@ -14,9 +14,10 @@ Items become models as iteration reaches them (see ``PageInfo``).
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, SupportsIndex, TypeVar, cast
 
 import pydantic_core
 
@@ -123,7 +124,30 @@ def _id(item: Any) -> Any:
     return record.get("sourcedId", id(item)) if isinstance(record, dict) else id(item)
 
 
-class _PageBase(Generic[T]):
+class _BoundToClient:
+    """Refused by pickle, saying what to send instead: a page fetches the pages after it through its client, and
+    holds its request's credentials (``PageInfo.redact``). (Refused, it named an internal closure.) Copies, which
+    ask ``__reduce_ex__`` too unless told otherwise, are made as before: sharing the client."""
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        raise TypeError(
+            f"{type(self).__name__} cannot be pickled: a page is bound to its client (it fetches the pages after it); "
+            "send page.items or page.body instead"
+        )
+
+    def __copy__(self) -> Self:
+        copied = object.__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        copied = object.__new__(type(self))
+        memo[id(self)] = copied
+        copied.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return copied
+
+
+class _PageBase(_BoundToClient, Generic[T]):
     def __init__(self, info: PageInfo[T]) -> None:
         self._info = info
 
@@ -348,7 +372,7 @@ class AsyncPage(_PageBase[T]):
                         await asyncio.sleep(0)
 
 
-class AsyncPaginator(Generic[T]):
+class AsyncPaginator(_BoundToClient, Generic[T]):
     """``await`` it for the first ``AsyncPage``; ``async for`` it for every item across pages."""
 
     def __init__(self, fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:

@@ -24,7 +24,10 @@ there was no answer, or nothing was retried). No message, repr or attribute hold
 the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
 (``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``) and its request
 id is cut to 128 characters: the attributes hold them as sent.
-Errors pickle and copy with their attributes (a worker process can send one back to its parent).
+Errors pickle and copy with their attributes (a worker process can send one back to its parent). ``args[0]`` is
+the whole message, what ``str()`` reads, so that one rebuilt from its ``args`` alone (``cls(*args)``: Celery's JSON
+results) keeps its type and message; built so, or by hand (``NotFoundError("x")`` in a test), its ``method`` and
+``url`` are None, and its ``status_code`` that of its class where the class stands for one status (404), else None.
 
 Input refused before anything is sent is not one of these: a body, query value or keyword argument the request
 model refuses raises pydantic's ``ValidationError`` (a ``ValueError``), as ``timeback.filters.where`` raises
@@ -91,14 +94,17 @@ class APIConnectionError(TimebackError):
     """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first (none for a
     certificate that failed verification, or a proxy's 407: they would fail alike)."""
 
-    def __init__(self, message: str, *, method: str, url: str, retries_taken: int = 0) -> None:
-        super().__init__(shown(message))
+    def __init__(
+        self, message: str, *, method: str | None = None, url: str | None = None, retries_taken: int = 0
+    ) -> None:
+        self.message = shown(message)
         self.method = method
         self.url = url
         self.retries_taken = retries_taken
+        super().__init__(self._text())
 
-    def __str__(self) -> str:
-        return f"{self.args[0]} ({self.method} {self.url})"
+    def _text(self) -> str:
+        return told(self.message, self.method, self.url)
 
 
 class APITimeoutError(APIConnectionError):
@@ -132,18 +138,18 @@ class RequestError(TimebackError):
         self,
         message: str,
         *,
-        status_code: int,
-        method: str,
-        url: str,
+        status_code: int | None = None,
+        method: str | None = None,
+        url: str | None = None,
         request_id: str | None = None,
         body: Any = None,
         retries_taken: int = 0,
         retry_after: float | None = None,
     ) -> None:
-        message = shown(message)
-        super().__init__(message)
-        self.message = message
+        self.message = shown(message)
         self.retry_after = retry_after  # the server's ``Retry-After`` in seconds, when it sent one
+        if status_code is None:  # (the status of the error's class, when it stands for one: NotFoundError("x"))
+            status_code = next((_STATUS_OF[cls] for cls in type(self).__mro__ if cls in _STATUS_OF), None)
         self.status_code = status_code
         self.method = method
         self.url = url
@@ -156,6 +162,7 @@ class RequestError(TimebackError):
         self.imsx_description: str | None = _str_or_none(info.get("imsx_description"))
         self.imsx_CodeMinor: Any = info.get("imsx_CodeMinor")
         self.imsx_error_details: Any = info.get("imsx_error_details")
+        super().__init__(self._text())
 
     @property
     def code_minor(self) -> list[tuple[str, str]]:
@@ -169,8 +176,8 @@ class RequestError(TimebackError):
             if isinstance(f, dict)
         ]
 
-    def __str__(self) -> str:
-        return f"{self.status_code}: {self.message} ({answered(self.method, self.url, self.request_id)})"
+    def _text(self) -> str:
+        return told(self.message, self.method, self.url, self.request_id, self.status_code)
 
     def __repr__(self) -> str:
         return (
@@ -223,6 +230,19 @@ def shown(text: str, limit: int | None = None) -> str:
     return _UNSAFE.sub(lambda found: repr(found[0])[1:-1], text)
 
 
+def told(
+    message: str, method: str | None, url: str | None, request_id: str | None = None, status_code: int | None = None
+) -> str:
+    """An ``APIConnectionError``'s or ``RequestError``'s ``args[0]``, which ``str()`` reads: "404: Result not found.
+    (GET <url>, request id <id>)". Made whole at once, so that an error rebuilt from its ``args`` alone says the same:
+    Celery's JSON results rebuild one as ``cls(*args)``. Without the request it is about (an error built by hand, or
+    so rebuilt), the message as given."""
+    if method is None or url is None:
+        return message
+    status = "" if status_code is None else f"{status_code}: "
+    return f"{status}{message} ({answered(method, url, request_id)})"
+
+
 def answered(method: str, url: str, request_id: str | None) -> str:
     """ "GET <url>, request id <id>": the request an error is about, for its message."""
     rid = f", request id {shown(request_id, MAX_SHOWN_REQUEST_ID)}" if request_id else ""
@@ -241,6 +261,10 @@ _BY_STATUS: dict[int, type[RequestError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+# The status of each error class that stands for one (not AuthError's: 401, or the token URL's 404, 405 or 3xx)
+_STATUS_OF: dict[type, int] = {cls: status for status, cls in _BY_STATUS.items() if cls is not AuthError}
 
 
 def error_class_for(status_code: int) -> type[RequestError]:

@@ -1,0 +1,110 @@
+"""Errors rebuilt from their arguments alone, as Celery's JSON result serializer and a user's test build them."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import Roster, line_item_body, result_body, uid
+from timeback import Timeback, errors
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+
+@contextlib.contextmanager
+def faulty(server: LocalServer, faults: str, **options: Any) -> Iterator[Timeback]:
+    """A client of a server on the same store answering every request with ``faults`` (its token from the other)."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=faults)
+    with LocalServer(settings, storage=server.app.state.storage) as failing:
+        kwargs = {**server.client_kwargs(), "base_url": failing.url, "token_url": f"{server.url}/oauth2/token"}
+        with Timeback(**kwargs, max_retries=0, **options) as api:
+            yield api
+
+
+def raised_by(call: Callable[[], object]) -> errors.TimebackError:
+    with pytest.raises(errors.TimebackError) as raised:
+        call()
+    return raised.value
+
+
+def test_every_error_rebuilt_from_its_args_is_the_same_type_and_says_the_same(
+    server: LocalServer,
+    client: Timeback,
+    roster: Roster,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Celery's JSON result serializer sends an error's type and ``args`` and rebuilds it as ``cls(*args)``: a
+    ``RequestError`` or an ``APIConnectionError`` (keyword-only ``status_code``, ``method`` and ``url`` required) came
+    back a plain ``Exception``, so ``except NotFoundError`` no longer caught it. Each class the SDK raises, from a real
+    answer where the server can give one, comes back as itself, its message whole (status, request and request id)."""
+    gradebook = client.oneroster.gradebook
+    line_item = uid("li")
+    gradebook.post_line_items_for_class(class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)])
+    reader, secret = uid("reader"), uid("secret")
+    server.app.state.clients.add(reader, secret, "gradebook.readonly")
+    with socket.socket() as unused:  # (a port nothing listens on: the connection is refused)
+        unused.bind(("127.0.0.1", 0))
+        refused_url = f"http://127.0.0.1:{unused.getsockname()[1]}"
+    with Timeback(base_url=server.url, client_id=reader, client_secret=secret) as readonly:
+        forbidden = raised_by(lambda: readonly.oneroster.gradebook.delete_line_item(sourced_id=line_item))
+    with Timeback(base_url=server.url, client_id=CLIENT_ID, client_secret="not-the-secret") as wrong:
+        unauthorized = raised_by(lambda: wrong.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    with Timeback(base_url=refused_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_retries=0) as nowhere:
+        unreachable = raised_by(lambda: nowhere.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    with faulty(server, "429=1,retry_after=1") as busy_server:
+        busy = raised_by(lambda: busy_server.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    with faulty(server, "503=1") as failing_server:
+        failing = raised_by(lambda: failing_server.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    with faulty(server, "slow=1,slow_ms=2000", timeout=0.2) as slow_server:
+        timed_out = raised_by(lambda: slow_server.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    malformed_answer = httpx.MockTransport(lambda request: httpx.Response(200, json={"lineItem": "lots"}))
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=malformed_answer)) as mocked:
+        malformed = raised_by(lambda: mocked.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    for name in ("TIMEBACK_CLIENT_ID", "TIMEBACK_CLIENT_SECRET", "TIMEBACK_BASE_URL", "TIMEBACK_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    raised = {
+        errors.ConfigurationError: raised_by(Timeback),
+        errors.APIConnectionError: unreachable,
+        errors.APITimeoutError: timed_out,
+        errors.APIResponseValidationError: malformed,
+        errors.RequestError: raised_by(lambda: gradebook.get_all_results(filter="nonsense", limit=1)),
+        errors.AuthError: unauthorized,
+        errors.PermissionDeniedError: forbidden,
+        errors.NotFoundError: raised_by(lambda: gradebook.get_line_item(sourced_id=uid("no-such"))),
+        errors.ConflictError: raised_by(
+            lambda: gradebook.post_line_items_for_class(
+                class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+            )
+        ),
+        errors.UnprocessableEntityError: raised_by(
+            lambda: gradebook.create_result_for_line_item(
+                line_item_sourced_id=line_item, results=[result_body(line_item, uid("ghost"))]
+            )
+        ),
+        errors.RateLimitError: busy,
+        errors.ServerError: failing,
+    }
+    assert (
+        {cls for cls in vars(errors).values() if isinstance(cls, type) and cls is not errors.TimebackError}
+        >= {getattr(errors, name) for name in errors.__all__ if name != "TimebackError"}
+        == set(raised)
+    )
+    for cls, error in raised.items():
+        assert type(error) is cls, (cls, error)
+        again = cls(*error.args)
+        assert type(again) is cls and str(again) == str(error), (str(again), str(error))
+
+
+def test_an_error_built_by_hand_takes_its_classs_status() -> None:
+    """(A user's test raising ``NotFoundError("x")`` was refused: status_code, method and url were required.)"""
+    assert errors.NotFoundError("x").status_code == 404 and str(errors.NotFoundError("x")) == "x"
+    assert errors.RateLimitError("slow down").status_code == 429
+    assert errors.ServerError("down").status_code is None  # (5xx: no one status)
+    assert repr(errors.ConflictError("taken")).startswith("ConflictError(status_code=409, message='taken'")
+    assert str(errors.APIConnectionError("connection failed")) == "connection failed"
