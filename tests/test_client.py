@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import email.utils
 import gc
@@ -1659,24 +1660,26 @@ async def test_a_socks_proxy_in_the_environment_does_not_stop_clients_of_a_local
         Timeback(base_url="https://timeback.test", client_id="id", client_secret="x")
 
 
-@pytest.fixture
-def refusing_proxy() -> Iterator[tuple[int, list[bytes]]]:
-    """A proxy on a loopback port (in a thread: a sync client blocks the loop) that answers every request 407, and
-    notes each request's head."""
+@contextlib.contextmanager
+def loopback_proxy(answer: bytes | None) -> Iterator[tuple[int, list[bytes]]]:
+    """A proxy on a loopback port (in a thread: a sync client blocks the loop) that notes each request's head and
+    sends ``answer``; None: none, the connection held until the client closes it (a proxy slow to open a tunnel)."""
     import socketserver
 
     heads: list[bytes] = []
 
-    class Refuse(socketserver.StreamRequestHandler):
+    class Proxy(socketserver.StreamRequestHandler):
         def handle(self) -> None:
             head = b""
             while (line := self.rfile.readline()) not in (b"\r\n", b""):
                 head += line
             heads.append(head)
-            self.wfile.write(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n"
-                             b"Content-Length: 0\r\nConnection: close\r\n\r\n")  # fmt: skip
+            if answer is None:
+                self.rfile.read()
+            else:
+                self.wfile.write(answer)
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Refuse) as proxy:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
         proxy.daemon_threads = True
         thread = threading.Thread(target=proxy.serve_forever, daemon=True)
         thread.start()
@@ -1685,6 +1688,38 @@ def refusing_proxy() -> Iterator[tuple[int, list[bytes]]]:
         finally:
             proxy.shutdown()
             thread.join()
+
+
+@pytest.fixture
+def refusing_proxy() -> Iterator[tuple[int, list[bytes]]]:
+    """A proxy that answers every request 407, and notes each request's head."""
+    with loopback_proxy(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\n"
+                        b"Content-Length: 0\r\nConnection: close\r\n\r\n") as proxy:  # fmt: skip
+        yield proxy
+
+
+async def create_org_through_a_proxy(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, proxy: str, kind: str, **options: Any
+) -> None:
+    """An org created on ``https://timeback.test:1`` through ``proxy`` (``HTTPS_PROXY``) by a client of ``kind``
+    ("sync", "httpx", "aiohttp"), its token from ``server`` directly (loopback), with the call's ``options``."""
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    kwargs = {
+        **server.client_kwargs(),
+        "base_url": "https://timeback.test:1",
+        "token_url": f"{server.url}/oauth2/token",
+    }
+    org = {"sourcedId": f"org-{kind}", "name": "x", "type": "district", "status": "active"}
+    if kind == "sync":
+        with Timeback(**kwargs) as client:
+            client.oneroster.rostering.create_org(org=org, **options)
+    else:
+        http = DefaultAioHttpClient() if kind == "aiohttp" else None
+        async with AsyncTimeback(**kwargs, http_client=http) as aclient:
+            await aclient.oneroster.rostering.create_org(org=org, **options)
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
@@ -1696,21 +1731,9 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
     have stored the records" and was read back. On every client the error names the proxy's answer, not only
     ``ProxyError``, and never the proxy's credentials."""
     port, heads = refusing_proxy
-    for name in ("HTTPS_PROXY", "https_proxy"):
-        monkeypatch.setenv(name, f"http://user:pr0xy-pw@127.0.0.1:{port}")
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1",
-              "token_url": f"{server.url}/oauth2/token"}  # fmt: skip  # (the token directly: loopback)
-    org = {"sourcedId": f"org-{kind}", "name": "x", "type": "district", "status": "active"}
+    proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
     with pytest.raises(APIConnectionError) as caught:
-        if kind == "sync":
-            with Timeback(**kwargs) as client:
-                client.oneroster.rostering.create_org(org=org)
-        else:
-            http = DefaultAioHttpClient() if kind == "aiohttp" else None
-            async with AsyncTimeback(**kwargs, http_client=http) as aclient:
-                await aclient.oneroster.rostering.create_org(org=org)
+        await create_org_through_a_proxy(server, monkeypatch, proxy, kind)
     message = str(caught.value)
     assert "connection failed: ProxyError: 407 Proxy Authentication Required" in message, message
     assert "may have stored" not in message and not caught.value._answer_lost, message
@@ -1718,6 +1741,20 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
     assert "not retried: the proxy wants credentials" in message and caught.value.retries_taken == 0, message
     assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads  # (no read-back, no retry)
     assert "pr0xy-pw" not in "".join(traceback.format_exception(caught.value))  # (every error chained, too)
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_was_not_sent(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A proxy slow to answer the ``CONNECT``: the create's deadline stops it before anything of it was sent. httpcore
+    gives the ``CONNECT`` the request's own trace, so its head being written counted as the create's: the error said
+    it may have been applied, and the call would have been read back."""
+    with loopback_proxy(None) as (port, heads), pytest.raises(APITimeoutError) as caught:
+        await create_org_through_a_proxy(server, monkeypatch, f"http://127.0.0.1:{port}", kind, deadline=0.3)
+    assert str(caught.value).startswith("deadline of 0.3s passed (POST "), caught.value
+    assert caught.value._not_sent is not None and not caught.value._answer_lost, caught.value
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

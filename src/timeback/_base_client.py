@@ -1135,14 +1135,15 @@ class _DeadlineTrace:
 class _SendingTrace:
     """httpcore's ``trace`` extension of an ``AsyncTimeback`` attempt with a deadline: records whether its request
     began to be written (``sending``; DefaultAioHttpClient's transport sets it once it has a connection), for
-    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. ``then``: a trace the
-    request had (a caller's), awaited on."""
+    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. A proxy's ``CONNECT`` is
+    not the request: httpcore gives it the request's extensions, this trace too, and writes it before the tunnel is
+    open. ``then``: a trace the request had (a caller's), awaited on."""
 
     then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
     sending: bool = False
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in WRITING:
+        if name in WRITING and info["request"].method != b"CONNECT":
             self.sending = True
         if self.then is not None:
             await self.then(name, info)
