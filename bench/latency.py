@@ -14,8 +14,10 @@ Two kinds of client, each run in turn against the same server (the plain ones th
   machine the clients share the CPUs with the server, and cheap clients leave them to it.
 - **Plain HTTP clients again, into ``timeback serve --workers 2``** (a fresh server on its own file): the two
   processes take the file's write lock in turn.
-- **SDK clients** (``AsyncTimeback`` on ``DefaultAsyncHttpxClient``, the SDK's own httpx client, given here for its
-  event hook; before session 36 a plain ``httpx.AsyncClient``, ~90 us more CPU per call), as async tasks. httpx's
+- **SDK clients** (``AsyncTimeback`` given a ``DefaultAsyncHttpxClient``, for an event hook that reads the server's
+  time: the SDK's own httpx client's pool, cookie skip and direct loopback, in a client of the caller's, which
+  still reads the environment's proxies, as the SDK's own for a loopback server does not; before session 36 a plain
+  ``httpx.AsyncClient``, ~90 us more CPU per call), as async tasks. httpx's
   async stack alone costs about 1.0-1.6 ms of CPU per PUT here, several times the server's own time, so with 16 of
   them on the same two CPUs the clients' CPU, not the server, sets their latency (see docs/benchmarks.md).
 - **SDK clients on aiohttp** (``AsyncTimeback(http_client=DefaultAioHttpClient())``, the ``aiohttp`` extra): the
@@ -80,7 +82,7 @@ async def _run_tasks(
     async def note(response: httpx.Response) -> None:
         server.append(_server_ms(response))
 
-    # (the SDK's own httpx client as a class, that takes an event hook: a plain httpx one costs ~90 us more per call)
+    # (the SDK's own httpx client's defaults, in a class that takes an event hook: a plain httpx one costs ~90 us more)
     http_client = DefaultAioHttpClient if kind == "aiohttp" else DefaultAsyncHttpxClient
     sdks = [AsyncTimeback(**kwargs, http_client=http_client(event_hooks={"response": [note]}))
             for _ in range(clients)]  # fmt: skip

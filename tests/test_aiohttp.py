@@ -362,16 +362,20 @@ async def test_a_client_used_from_another_open_event_loop_says_it_belongs_to_one
         assert (await http.get(url)).status_code == 401  # (in its own loop, it still works)
 
 
-async def test_the_environments_proxy_is_used_except_for_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("make", [DefaultAioHttpClient, DefaultAsyncHttpxClient])
+async def test_the_environments_proxy_is_used_except_for_loopback(
+    monkeypatch: pytest.MonkeyPatch, make: type[httpx.AsyncClient]
+) -> None:
     """With ``HTTP_PROXY`` set, a request to another host goes to that proxy (absolute URL in the request line, the
     proxy's credentials from its URL); one to a host ``NO_PROXY`` lists does not, nor one to a loopback host
     (tests/test_client.py: the proxy there is a closed port). httpx itself reads no proxy from the environment for
-    a client given a transport, so without this every request went straight to its host."""
+    a client given a transport, so without this every request went straight to its host. ``DefaultAsyncHttpxClient``
+    too: its mounts for loopback hosts leave the environment's proxy to the others."""
     seen: list[bytes] = []
     listener = await recording_proxy(seen)
     port = listener.sockets[0].getsockname()[1]
     http_proxy(monkeypatch, f"http://user:pw@127.0.0.1:{port}", "192.0.2.1")  # (TEST-NET-1: directly, no answer)
-    async with listener, DefaultAioHttpClient(timeout=0.5) as http:
+    async with listener, make(timeout=0.5) as http:
         response = await http.get("http://timeback.test/ims/oneroster/gradebook/v1p2/results?limit=1")
         assert response.status_code == 200 and response.json() == {}
         with pytest.raises(httpx.TransportError):  # (a timeout, or no route: not the proxy's 200)

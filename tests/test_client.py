@@ -34,6 +34,8 @@ from timeback import (
     AuthError,
     ConflictError,
     DefaultAioHttpClient,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -1020,7 +1022,6 @@ async def test_the_sdks_own_http_client_keeps_a_connection_for_each_of_32_thread
     started by ``gather`` alone held ~16 at a time, which 20 idle ones serve: the test passed without the SDK's
     limits). Counted as the server accepts them. "-default": a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``
     passed in (with an event hook, as a caller passes one for) keeps the same pool."""
-    from timeback import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
     from timeback.server.protocol import BoundedHttpToolsProtocol
 
     answered: list[int] = []
@@ -1632,7 +1633,8 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
 ) -> None:
     """Most company machines set HTTP_PROXY (or ALL_PROXY) without a NO_PROXY for loopback: the clients
     ``LocalServer`` points at itself sent every call to that proxy, which cannot reach this machine's loopback (here
-    a closed port: "connection failed" for the token)."""
+    a closed port: "connection failed" for the token). ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` passed
+    in too (they did send them to the proxy, though said to be made as the SDK makes its own)."""
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")
     for name in ("NO_PROXY", "no_proxy"):
@@ -1641,10 +1643,13 @@ async def test_clients_of_a_local_server_do_not_go_through_the_environment_s_pro
         assert client.oneroster.gradebook.put_category(sourced_id="proxied", category={"title": "x"}).category
     async with AsyncTimeback(**server.client_kwargs(), max_retries=0) as async_client:
         assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
-    for host in ("127.0.0.1", "localhost"):  # (DefaultAioHttpClient knows no base URL: every loopback name)
+    for host in ("127.0.0.1", "localhost"):  # (a client passed in knows no base URL: every loopback name)
         loopback = {**server.client_kwargs(), "base_url": f"http://{host}:{server.port}"}
-        async with AsyncTimeback(**loopback, max_retries=0, http_client=DefaultAioHttpClient()) as async_client:
-            assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
+        with Timeback(**loopback, max_retries=0, http_client=DefaultHttpxClient()) as client:
+            assert client.oneroster.gradebook.get_category(sourced_id="proxied").category.title == "x"
+        for make in (DefaultAsyncHttpxClient, DefaultAioHttpClient):
+            async with AsyncTimeback(**loopback, max_retries=0, http_client=make()) as async_client:
+                assert (await async_client.oneroster.gradebook.get_category(sourced_id="proxied")).category.title == "x"
     for name, value in server.environ().items():
         monkeypatch.setenv(name, value)
     with Timeback(max_retries=0) as client:

@@ -1761,16 +1761,37 @@ def with_cookies_when_set(client: ClientT) -> ClientT:
     return client
 
 
+# Mounts reaching loopback hosts directly (None: the client's own transport), by every name httpx can match: a client
+# passed in knows no base URL (for the SDK's own, direct_to_loopback names its URLs' hosts).
+LOOPBACK_DIRECT: dict[str, None] = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None}
+
+
+def _defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
+    and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
+    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice)."""
+    kwargs.setdefault("limits", DEFAULT_LIMITS)
+    own_proxies = any(kwargs.get(name) for name in ("proxy", "mounts", "transport"))
+    if kwargs.get("trust_env", True) and not own_proxies:
+        import urllib.request  # (httpx reads the same; imported with it)
+
+        if any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all")):
+            kwargs["mounts"] = LOOPBACK_DIRECT
+    return kwargs
+
+
 class DefaultHttpxClient(httpx.Client):
     """An ``httpx.Client`` as ``Timeback`` makes its own: a pool of up to 100 connections, all kept between calls
-    (``DEFAULT_LIMITS``; ``limits=`` to choose), and no cookie jar work for answers that set no cookie. It takes
-    ``httpx.Client``'s arguments: pass one for a proxy, event hooks or certificates without losing those. (A plain
-    ``httpx.Client`` keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per
-    call; 16 async clients PUTting single results spent ~10% more CPU per call through one.)"""
+    (``DEFAULT_LIMITS``; ``limits=`` to choose), no cookie jar work for answers that set no cookie, and loopback hosts
+    (``127.0.0.1``, ``localhost``, ``::1``: a local server) reached directly whatever proxy the environment names
+    (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
+    ``mounts=`` or ``transport=`` is given. It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks
+    or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every answer
+    for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10% more CPU
+    per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("limits", DEFAULT_LIMITS)
-        super().__init__(**kwargs)
+        super().__init__(**_defaults(kwargs))
         with_cookies_when_set(self)
 
 
@@ -1778,8 +1799,7 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("limits", DEFAULT_LIMITS)
-        super().__init__(**kwargs)
+        super().__init__(**_defaults(kwargs))
         with_cookies_when_set(self)
 
 
