@@ -9,11 +9,15 @@ import sys
 import tomllib
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 ROOT = Path(__file__).resolve().parents[1]
 SDK = ROOT / "src" / "timeback"
 NOT_THE_SDK = {"server", "_cli.py", "_demo.py"}  # (the server extra's: `timeback serve`, `timeback demo`)
 # (a distribution that is part of a declared one's: pydantic pins its core's exact version; aiohttp's URLs are yarl's)
 PART_OF = {"pydantic-core": "pydantic", "yarl": "aiohttp"}
+LOWER_BOUNDS = {">=", "~=", "==", "==="}  # (a requirement's operators that set a floor)
 
 
 def _imported_distributions(files: list[Path]) -> set[str]:
@@ -29,19 +33,23 @@ def _imported_distributions(files: list[Path]) -> set[str]:
     return {re.sub(r"[-_.]+", "-", owners[module][0]).lower() for module in third_party}
 
 
-def _names(requirements: list[str]) -> set[str]:
-    return {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", r)[0]).lower() for r in requirements}  # type: ignore[index]
+def _by_name(requirements: list[str]) -> dict[str, Requirement]:
+    return {canonicalize_name(requirement.name): requirement for requirement in map(Requirement, requirements)}
 
 
 def test_every_distribution_the_sdk_imports_is_declared_with_its_floor() -> None:
     """The SDK's modules import only what ``dependencies`` (or the ``async``/``aiohttp`` extras, imported on use)
-    declares: httpcore, imported for its trace events and errors, came only as httpx's, whose ``httpcore==1.*``
-    let in 1.0.0-1.0.2, on which ``AsyncTimeback``'s close hung after a cancelled bulk upload."""
+    declares, each with a lower bound: httpcore, imported for its trace events and errors, came only as httpx's,
+    whose ``httpcore==1.*`` let in 1.0.0-1.0.2, on which ``AsyncTimeback``'s close hung after a cancelled bulk
+    upload. (One declared bare would let those in again.)"""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    declared = _names(project["dependencies"]) | _names(extras["async"]) | _names(extras["aiohttp"])
+    declared = _by_name(project["dependencies"]) | _by_name(extras["async"]) | _by_name(extras["aiohttp"])
     files = [f for f in SDK.rglob("*.py") if not NOT_THE_SDK & set(f.relative_to(SDK).parts)]
     imported = _imported_distributions(files)
     assert {"httpx", "pydantic", "httpcore"} <= imported  # (the walk sees them)
-    missing = {name for name in imported - declared if PART_OF.get(name) not in declared}
+    missing = {name for name in imported - declared.keys() if PART_OF.get(name) not in declared}
     assert not missing, f"imported by the SDK but not declared in pyproject.toml: {sorted(missing)}"
+    floorless = [str(declared[name]) for name in sorted(imported & declared.keys())
+                 if not any(spec.operator in LOWER_BOUNDS for spec in declared[name].specifier)]  # fmt: skip
+    assert not floorless, f"imported by the SDK but declared without a lower bound: {floorless}"
