@@ -48,6 +48,8 @@ def _cpu_of(pid: int) -> float:
 
 
 class ServeProcess:
+    START_TIMEOUT = 30.0  # seconds for the server to answer /health
+
     def __init__(self, database: Path | str, *extra_args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -78,20 +80,25 @@ class ServeProcess:
     def __enter__(self) -> Self:
         # Output to a file, not a pipe: the access log of a long run would fill a pipe and stall the server.
         self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            self.args, stdout=self._log, stderr=self._log
-        )  # (uvicorn: access log on stdout)
-        deadline = time.monotonic() + 30
+        try:
+            self.process = subprocess.Popen(self.args, stdout=self._log, stderr=self._log)  # (access log on stdout)
+            self._wait_until_up(self.process)
+        except BaseException:
+            self.__exit__(None, None, None)  # (not run when __enter__ raises: the server, --workers' too, kept running)
+            raise
+        return self
+
+    def _wait_until_up(self, process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + self.START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self._log.seek(0)
-                raise RuntimeError(f"timeback serve exited: {self._log.read().decode()[-2000:]}")
+            if process.poll() is not None:
+                raise RuntimeError(f"timeback serve exited: {self.output()[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
+                    return
             except httpx.TransportError:
                 time.sleep(0.05)
-        raise RuntimeError("timeback serve did not start within 30 s")
+        raise RuntimeError(f"timeback serve did not start within {self.START_TIMEOUT:g} s")
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

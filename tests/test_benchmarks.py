@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
+import pytest
 from bench import bulk
 from bench.__main__ import SMOKE, raw_json, run, table
+from bench._serve import ServeProcess
 
 
 def test_every_benchmark_runs_and_reports() -> None:
@@ -32,3 +36,19 @@ def test_the_figures_printed_are_rounded() -> None:
     assert bulk.rounded({"delta_ms": 17.834, "delta_ms_runs": [11.26, 25.04], "read_runs": [1200.4], "x": None}) == {
         "delta_ms": 17.83, "delta_ms_runs": [11.3, 25.0], "read_runs": [1200], "x": None
     }  # fmt: skip
+
+
+def test_a_server_that_does_not_start_in_time_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """(``__exit__`` does not run when ``__enter__`` raises: a server that had not answered within the start timeout
+    kept running, with ``--workers`` three processes listening for good.)"""
+    monkeypatch.setattr(ServeProcess, "START_TIMEOUT", 0.2)
+    serve = ServeProcess(tmp_path / "bench.db")
+    serve.args = [sys.executable, "-c", "import time; time.sleep(60)"]  # (a server that never listens)
+    with pytest.raises(RuntimeError, match=r"did not start within 0\.2 s"), serve:
+        pass
+    assert serve.process is not None
+    try:
+        assert serve.process.poll() is not None  # ended (and waited for: no zombie)
+    finally:
+        serve.process.kill()  # (the unfixed code's leftover; nothing once waited for)
+        serve.process.wait()

@@ -706,6 +706,9 @@ def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Cli
         ({"onboarding": {"math": {"state": "completed", "completedAt": 5}}},
          "user.metadata.onboarding.math.completedAt"),
         ({"onboarding": {"math": {"state": "in_progress", "bogus": 1}}}, "user.metadata.onboarding.math.bogus"),
+        # (only the state's own shape is named, not also "state must be 'completed'", the shape completedAt is in)
+        ({"onboarding": {"math": {"state": "in_progress", "completedAt": "2025-01-01T00:00:00Z"}}},
+         "user.metadata.onboarding.math.completedAt"),
         ({"onboarding": {"math": "started"}}, "user.metadata.onboarding.math"),
         ({"onboarding": ["math"]}, "user.metadata.onboarding"),
     ]  # fmt: skip
@@ -730,6 +733,11 @@ def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Cli
     assert named["user.metadata.isTestUser"] == "Input should be a valid boolean"
     assert "'emperor' is not one of" in named["user.roles[0].metadata.timebackRole"]
     assert "'student'" in named["user.roles[0].metadata.timebackRole"]
+    # a state none of the shapes has: the 422 names every state
+    done = {**user, "metadata": {"onboarding": {"math": {"state": "done"}}}}
+    field = "user.metadata.onboarding.math.state"
+    choices = "must be 'not_started', or must be 'in_progress', or must be 'completed'"
+    assert refused_naming(authed.put(f"{RO}/users/{w['put']}", json={"user": done}), field)[field] == choices
 
     with pytest.raises(UnprocessableEntityError, match=r"user\.metadata\.isTestUser"):
         ro.create_user(user={**user, "sourcedId": w["posted"], "metadata": {"isTestUser": "yes"}})

@@ -371,6 +371,25 @@ def test_a_conflict_quotes_each_id_it_names(authed: httpx.Client, graded: tuple[
     assert details == {"results[0].sourcedId": f"'{taken}' already exists", "results[1].sourcedId": revive}
 
 
+def test_a_repeated_sourced_id_is_quoted_as_a_conflict_quotes_it(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """(The 422 joined the repeated ids with ", " unquoted: the one id "r-1, r-2" repeated read as two.)"""
+    r, line_item = graded
+    repeated, other = f"{uid('res')}, {uid('res')}", uid("res")
+    ids = (repeated, other, repeated, other)
+    body = {"results": [result_body(line_item, r.students[0], sourced_id) for sourced_id in ids]}
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 422, response.text
+    first, second = sorted([repeated, other])
+    assert response.json()["imsx_description"] == f"sourcedId repeated within the batch: '{first}', '{second}'"
+    details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
+    assert details == {
+        "results[2].sourcedId": f"'{repeated}' repeats item 0's",
+        "results[3].sourcedId": f"'{other}' repeats item 1's",
+    }
+
+
 def test_ids_differing_only_in_normalization_read_differently_in_a_refusal(
     authed: httpx.Client, graded: tuple[Roster, str]
 ) -> None:

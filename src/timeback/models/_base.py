@@ -387,7 +387,12 @@ def json_shape_problems(value: Any, shape: dict[str, Any], loc: Location) -> lis
     ``KeyShapes`` uses (``type``, ``enum``, ``const``, ``properties``, ``required``, ``additionalProperties``,
     ``items``, ``oneOf``)."""
     if "oneOf" in shape:
-        found = [json_shape_problems(value, branch, loc) for branch in shape["oneOf"]]
+        # A branch whose ``const`` property the value contradicts (another ``state``) cannot match: only the others
+        # are walked (a user's onboarding entries each walked all three), all when none is left, to name the choices.
+        branches = shape["oneOf"]
+        if type(value) is dict:
+            branches = [branch for branch in branches if _consts_agree(value, branch)] or branches
+        found = [json_shape_problems(value, branch, loc) for branch in branches]
         if sum(not problems for problems in found) == 1:
             return []
         fewest = min(map(len, found))  # (the branches it came nearest to, which the 422 joins with "or")
@@ -416,6 +421,14 @@ def json_shape_problems(value: Any, shape: dict[str, Any], loc: Location) -> lis
         for index, item in enumerate(value):
             problems += json_shape_problems(item, shape["items"], (*loc, index))
     return problems
+
+
+def _consts_agree(value: dict[str, Any], shape: dict[str, Any]) -> bool:
+    """False if ``value`` holds a property that ``shape`` fixes (``const``) at another value."""
+    for key, item in shape.get("properties", {}).items():
+        if "const" in item and key in value and value[key] != item["const"]:
+            return False
+    return True
 
 
 class _NullIsAbsent(_Marker):

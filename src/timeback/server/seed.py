@@ -71,7 +71,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _too_deep(path: Path) -> SeedError:
-    """A seed past some 1,000 levels, which ``json`` cannot read (a request body so deep is 400)."""
+    """A seed nested deeper than ``json`` reads (some 1,000 levels on Python 3.11, 10,000 on 3.13; a request body
+    so deep is 400)."""
     return SeedError(f"{str(path)!r} is not JSON: nested too deeply to read")
 
 

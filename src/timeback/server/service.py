@@ -853,7 +853,7 @@ def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
         else:
             first[sourced_id] = index
     duplicates = sorted(sourced_id for sourced_id, n in Counter(ids).items() if n > 1)
-    return ApiError(422, f"sourcedId repeated within the batch: {', '.join(duplicates)}", fields=fields)
+    return ApiError(422, f"sourcedId repeated within the batch: {', '.join(map(quoted_id, duplicates))}", fields=fields)
 
 
 def _unaddressable(op: Operation[Any, Any], indexes: list[int | None]) -> ApiError:
