@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.support import Roster, make_roster
+from tests.support import Roster, close_app, make_roster
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
-from timeback.server import ServerSettings
+from timeback.server import ServerSettings, create_app
 from timeback.server.runner import LocalServer
 
 CLIENT_ID = "test-client"
@@ -54,6 +54,20 @@ def tls_server(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) ->
     settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     with LocalServer(settings, storage=server.app.state.storage, tls=(str(certfile), str(keyfile))) as running:
         yield running, ca
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[[ServerSettings], Any]]:
+    """``create_app``, for a test serving the app itself (httpx's ASGITransport); each app closed after the test."""
+    apps: list[Any] = []
+
+    def make(settings: ServerSettings) -> Any:
+        apps.append(create_app(settings))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        close_app(app)
 
 
 @pytest.fixture
