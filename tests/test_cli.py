@@ -15,13 +15,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from tests.support import child_environment
+from tests.support import child_environment, close_app
 from timeback import Timeback
 from timeback._cli import _app
 
@@ -173,7 +174,11 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
 
     from timeback.server import app
 
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: setattr(self, "started", True))
+    def started_then_stopped(self: uvicorn.Server, sockets: Any = None) -> None:
+        self.started = True
+        close_app(self.config.app)  # (as the lifespan's shutdown: the storage left open leaked its connections)
+
+    monkeypatch.setattr(uvicorn.Server, "run", started_then_stopped)
     monkeypatch.setattr(Multiprocess, "run", lambda self: None)  # (--workers: uvicorn's supervisor on serve's socket)
     monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
     port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
@@ -1039,7 +1044,7 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
     assert "Traceback" not in output and "Timeback-compatible server on" not in output, output
     assert "Stopped while starting" in output, output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
-    with sqlite3.connect(database) as stored:  # (the seed is one transaction: none of it stored)
+    with contextlib.closing(sqlite3.connect(database)) as stored:  # (the seed is one transaction: none of it stored)
         assert stored.execute("SELECT count(*) FROM users").fetchone() == (0,)
         assert stored.execute("SELECT count(*) FROM orgs").fetchone() == (0,)
 

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.server.zero_world import ZERO_WORLD
+from tests.support import close_app
 from timeback.server import ServerSettings
 from timeback.server.app import create_app
 from timeback.server.runner import LocalServer
@@ -38,7 +39,9 @@ from timeback.server.seed import load_seed
 SENT: Counter[str] = Counter()  # requests per operation
 ANSWERS: Counter[str] = Counter()  # answers by status class
 SETTINGS = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-DOCUMENT: dict[str, Any] = create_app(SETTINGS).openapi()  # what the server serves (checked below)
+_APP = create_app(SETTINGS)
+DOCUMENT: dict[str, Any] = _APP.openapi()  # what the server serves (checked below)
+close_app(_APP)
 CONFIG = {
     "seed": 20240229,
     "generation": {"max-examples": int(os.environ.get("FUZZ_EXAMPLES", "12")), "deterministic": True},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import http.client as http_client
 import itertools
@@ -22,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, close_app, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
@@ -923,7 +924,7 @@ def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
     writer.join(timeout=60)  # (a bound that only catches a hang)
     assert not writer.is_alive()
     assert [type(exc) for exc in outcome] == [APIConnectionError], outcome  # (cut, not a 500)
-    with sqlite3.connect(database) as reading:
+    with contextlib.closing(sqlite3.connect(database)) as reading:  # (a with alone commits, and leaves it open)
         assert reading.execute("SELECT count(*) FROM categories").fetchone() == (0,)
     assert not [record for record in caplog.records if record.exc_info], caplog.text
 
@@ -1024,8 +1025,7 @@ def test_the_app_under_any_uvicorn_writes_no_query_secret_to_the_access_log(tmp_
         assert access.filter(record)
         assert record.getMessage() == '127.0.0.1:5 - "POST /oauth2/token?client_secret=[redacted] HTTP/1.1" 400'
     finally:
-        app.state.storage.close()
-        app.state.token_failures.close()
+        close_app(app)
 
 
 def test_a_score_scale_may_have_no_values(authed: httpx.Client, client: Timeback, roster: Roster) -> None:

@@ -587,6 +587,7 @@ def test_writes_together_commit_once_and_a_failing_one_is_undone_alone() -> None
     assert storage.get(categories, "half") is None  # undone alone
     assert commits(storage) == before + 1  # one commit for the three
     assert stamps[0] == stamps[1]  # they commit at once: one stamp
+    storage.close()
 
 
 def test_writes_together_after_the_transaction_ended_all_fail_and_none_is_stored() -> None:
@@ -612,6 +613,7 @@ def test_writes_together_after_the_transaction_ended_all_fail_and_none_is_stored
     assert storage.get(categories, "c1") is None and storage.get(categories, "c2") is None
     assert storage.write_together([_category_put(storage, "c3", [])]) == ["c3"]
     assert storage.get(categories, "c3") is not None
+    storage.close()
 
 
 def test_a_write_committed_stands_when_the_checkpointer_cannot_start(

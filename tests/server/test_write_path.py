@@ -800,7 +800,7 @@ def test_small_writes_that_wait_for_the_lock_wait_on_the_event_loop_then_in_the_
         assert in_thread == ["write", "write"]  # a larger one goes to the thread at once (it would hold the loop)
 
 
-def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any) -> None:
+def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any, make_app: Any) -> None:
     """The queue of writes waiting on the loop is bound to no event loop: the same app served under two
     (``asyncio.run`` twice, as tests reusing an app do) queues on both. (An ``asyncio.Lock`` bound itself to the
     first loop it queued on, and the second loop's waiting writes answered 500.)"""
@@ -808,10 +808,8 @@ def test_one_app_queues_waiting_writes_on_more_than_one_event_loop(tmp_path: Any
     import sqlite3
     import threading
 
-    from timeback.server import create_app
-
     database = tmp_path / "two-loops.db"
-    app = create_app(ServerSettings(database=f"sqlite:///{database}", client_id="id", client_secret="secret"))
+    app = make_app(ServerSettings(database=f"sqlite:///{database}", client_id="id", client_secret="secret"))
 
     async def three_writes_behind_a_held_lock(tag: str) -> list[int]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
@@ -845,16 +843,15 @@ def test_a_write_that_cannot_start_at_once_says_so_and_leaves_the_lock_to_others
     other.execute("BEGIN IMMEDIATE")  # and the writer did not keep the lock
     other.rollback()
     other.close()
+    storage.close()
 
 
 @pytest.mark.parametrize("mounted", [True, False])
-async def test_the_operations_answer_under_a_mount_or_a_root_path(mounted: bool) -> None:
+async def test_the_operations_answer_under_a_mount_or_a_root_path(mounted: bool, make_app: Any) -> None:
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
-    from timeback.server import create_app
-
-    app = create_app(ServerSettings(client_id="mount-id", client_secret="mount-secret"))
+    app = make_app(ServerSettings(client_id="mount-id", client_secret="mount-secret"))
     prefix = "/timeback" if mounted else "/api"  # (a proxy under /api: the paths keep it, root_path names it)
     served = Starlette(routes=[Mount("/timeback", app)]) if mounted else app
     transport = httpx.ASGITransport(served, root_path="" if mounted else "/api")
@@ -1115,7 +1112,7 @@ def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write
 
 
 async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_traceback(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, make_app: Any
 ) -> None:
     """An error that ends the transaction of a group fails each write of it: each answers 500 and is logged with
     the traceback of its own request. (One exception object, raised in each request, took every request's frames
@@ -1124,7 +1121,6 @@ async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_trac
     import sqlite3
     import traceback
 
-    from timeback.server import create_app
     from timeback.server.service import GradebookService
 
     def ends_the_transaction(self: GradebookService, op: Any, coll: Any, request: Any) -> Any:
@@ -1133,7 +1129,7 @@ async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_trac
             raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(GradebookService, "put", ends_the_transaction)
-    app = create_app(ServerSettings(client_id="id", client_secret="secret"))
+    app = make_app(ServerSettings(client_id="id", client_secret="secret"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
         form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
         token = (await http.post("/oauth2/token", data=form)).json()["access_token"]
@@ -1239,7 +1235,7 @@ def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_
 
 
 def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_for_the_lock(
-    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, make_app: Any
 ) -> None:
     """A group that waits on the loop for the lock tries again and again: the write of it already refused (a bad
     body) is not validated again at each try (its 422 stands; a body of up to 64 KB validated some 25 times in
@@ -1248,7 +1244,6 @@ def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_f
     import sqlite3
     import threading
 
-    from timeback.server import create_app
     from timeback.server.service import GradebookService
 
     prepared: list[str] = []
@@ -1260,7 +1255,7 @@ def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_f
 
     monkeypatch.setattr(GradebookService, "prepare_write", counted)
     database = tmp_path / "refused.db"
-    app = create_app(ServerSettings(database=f"sqlite:///{database}", client_id="id", client_secret="secret"))
+    app = make_app(ServerSettings(database=f"sqlite:///{database}", client_id="id", client_secret="secret"))
 
     async def a_good_and_a_bad_write_behind_a_held_lock() -> list[int]:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
@@ -1280,13 +1275,15 @@ def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_f
     assert prepared.count("bad") == 1, prepared
 
 
-async def test_a_loop_group_whose_run_raises_leaves_the_next_writes_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_loop_group_whose_run_raises_leaves_the_next_writes_answered(
+    monkeypatch: pytest.MonkeyPatch, make_app: Any
+) -> None:
     """A group's run that raises past its own handling (a ``BaseException``, which the event loop only logs) still
     ends its group and runs the next: the group stayed first in the loop's queue, run by no one, and every later
     write on that loop waited for good."""
     import asyncio
 
-    from timeback.server import create_app, lane
+    from timeback.server import lane
 
     class Unhandled(BaseException):
         pass
@@ -1301,7 +1298,7 @@ async def test_a_loop_group_whose_run_raises_leaves_the_next_writes_answered(mon
         run_writes(storage, writes)
 
     monkeypatch.setattr(lane, "_run_writes", raising_once)
-    app = create_app(ServerSettings(client_id="id", client_secret="secret"))
+    app = make_app(ServerSettings(client_id="id", client_secret="secret"))
     loop = asyncio.get_running_loop()
     monkeypatch.setattr(loop, "call_exception_handler", lambda context: None)  # (the loop's log of it)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://local") as http:
