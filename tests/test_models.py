@@ -614,6 +614,22 @@ def test_a_flag_that_is_not_a_boolean_is_refused_naming_the_field_and_nothing_is
     assert TimebackUser.model_validate({"enabledUser": 1}).enabledUser is True  # (read: lax, as before)
 
 
+@contextlib.contextmanager
+def _client_recording_sends(server: Any, roster: Any, sent: list[str]) -> Iterator[tuple[Any, str, str]]:
+    """A ``Timeback``'s gradebook whose requests are recorded in ``sent`` (from after its setup), a line item of
+    ``roster``'s class and a student of it."""
+    from tests.support import add_line_items
+    from timeback import Timeback
+
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        (line_item,) = add_line_items(client, roster, 1)
+        sent.clear()
+        yield client.oneroster.gradebook, line_item, roster.students[0]
+
+
 async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_is_sent(
     server: Any, roster: Any
 ) -> None:
@@ -621,25 +637,17 @@ async def test_text_utf8_cannot_encode_is_refused_naming_the_field_and_nothing_i
     have no UTF-8 JSON form: a single call raises a ValueError naming the field, before sending, on the dict path
     and the model path, sync and async. Before, a bare PydanticSerializationError named no field, and bytes raised a
     UnicodeDecodeError."""
-    from tests.support import add_line_items, uid
-    from timeback import AsyncTimeback, Timeback
+    from tests.support import uid
+    from timeback import AsyncTimeback
 
     cut = json.loads('"great \\ud83d"')
     surrogate = r"cannot be encoded as UTF-8 JSON \(surrogates not allowed: '\\ud83d' at position 6\)"
     sent: list[str] = []
-    hooks = {"request": [lambda request: sent.append(request.method)]}
 
     async def record(request: httpx.Request) -> None:
         sent.append(request.method)
 
-    with (
-        httpx.Client(event_hooks=hooks) as http,
-        Timeback(**server.client_kwargs(), http_client=http) as client,
-    ):
-        gb = client.oneroster.gradebook
-        (line_item,) = add_line_items(client, roster, 1)
-        student = roster.students[0]
-        sent.clear()
+    with _client_recording_sends(server, roster, sent) as (gb, line_item, student):
         with pytest.raises(ValueError, match=rf"^result\.comment: {surrogate}$"):
             gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, comment=cut))
         body = TimebackCreateResultBody.model_validate(result_body(line_item, student, metadata={"notes": [1, cut]}))
@@ -666,22 +674,14 @@ def test_metadata_that_holds_itself_is_refused_naming_where_and_nothing_is_sent(
     """A dict or list inside itself has no JSON form: a write raises a ValueError naming where it comes round, as a
     dict or a model, and a bulk upload fails that result alone, saying so; nothing is sent. A value held twice,
     not inside itself, is sent as it always was. (Each raised a RecursionError out of the SDK's own error helper.)"""
-    from tests.support import add_line_items, uid
-    from timeback import Timeback
+    from tests.support import uid
 
     cyc: dict[str, Any] = {}
     cyc["self"] = cyc
     loop: list[Any] = [1]
     loop.append({"back": loop})
     sent: list[str] = []
-    with (
-        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
-        Timeback(**server.client_kwargs(), http_client=http) as client,
-    ):
-        gb = client.oneroster.gradebook
-        (line_item,) = add_line_items(client, roster, 1)
-        student = roster.students[0]
-        sent.clear()
+    with _client_recording_sends(server, roster, sent) as (gb, line_item, student):
         with pytest.raises(ValueError, match=r"^category\.metadata\.a\.self: circular reference$"):
             gb.put_category(sourced_id=uid("c"), category={"title": "t", "metadata": {"a": cyc}})
         with pytest.raises(ValueError, match=r"^category\.metadata\.a\.self: circular reference$"):
