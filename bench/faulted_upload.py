@@ -64,7 +64,7 @@ def run(
         def rows() -> Iterator[dict[str, Any]]:
             cells = ((li, s) for li in line_item_ids for s in student_ids)  # line item by line item, as exported
             for i, (line_item, student) in zip(range(results), cells, strict=False):
-                row = {"sourcedId": f"{tag}-{i}", "lineItem": {"sourcedId": line_item},
+                row: dict[str, Any] = {"sourcedId": f"{tag}-{i}", "lineItem": {"sourcedId": line_item},
                        "student": {"sourcedId": student}, "scoreStatus": "fully graded",
                        "scoreDate": "2024-01-16T10:00:00Z", "score": (i * 7) % 101}  # fmt: skip
                 sent[row["sourcedId"]] = row["score"]

@@ -80,13 +80,11 @@ def make_roster(client: Timeback, *, ids: dict[str, str] | None = None, students
     ro.update_course(sourced_id=r.course, course={"title": "Course", "org": {"sourcedId": r.school}})
     ro.update_class(
         sourced_id=r.class_,
-        **{
-            "class": {
-                "title": "Class",
-                "course": {"sourcedId": r.course},
-                "school": {"sourcedId": r.school},
-                "terms": [{"sourcedId": r.term}],
-            }
+        class_={
+            "title": "Class",
+            "course": {"sourcedId": r.course},
+            "school": {"sourcedId": r.school},
+            "terms": [{"sourcedId": r.term}],
         },
     )
     for student in r.students:
