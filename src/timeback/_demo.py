@@ -130,7 +130,12 @@ def run_seed_operations(client: Timeback) -> str:
 
 def gradebook_table(client: Timeback) -> Table:
     gb = client.oneroster.gradebook
-    line_items = list(gb.get_line_items_for_class(class_sourced_id=CLASS, sort="dueDate"))
+    # The line items' titles by sourcedId (every record the server answers has one)
+    titles = {
+        item.sourcedId: item.title or item.sourcedId
+        for item in gb.get_line_items_for_class(class_sourced_id=CLASS, sort="dueDate")
+        if item.sourcedId
+    }
     cells = {
         (r.student.sourcedId, r.lineItem.sourcedId): r
         for r in gb.get_results_for_class(class_sourced_id=CLASS)
@@ -138,15 +143,15 @@ def gradebook_table(client: Timeback) -> Table:
     }
     table = Table(title=f"Gradebook: {CLASS} ({TERM})")
     table.add_column("Student")
-    for item in line_items:
-        table.add_column(item.title or item.sourcedId, justify="right")
+    for title in titles.values():
+        table.add_column(title, justify="right")
     enrolled = {u.sourcedId: u for u in client.oneroster.rostering.get_students_for_class(class_sourced_id=CLASS)}
     for sid, given, family in STUDENTS:
         if sid not in enrolled:
             continue
         row = []
-        for item in line_items:
-            result = cells.get((sid, item.sourcedId))
+        for line_item_id in titles:
+            result = cells.get((sid, line_item_id))
             row.append("-" if result is None else f"{result.score:g}" if result.score is not None else "?")
         table.add_row(f"{given} {family}", *row)
     return table

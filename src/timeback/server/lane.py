@@ -368,7 +368,7 @@ def _run_writes(storage: Storage, writes: list[_Write]) -> None:
         outcomes = storage.write_together([plan for _, plan in ready])
         shared = Counter(id(outcome) for outcome in outcomes if isinstance(outcome, Exception))
         for (write, _), outcome in zip(ready, outcomes, strict=True):
-            write.outcome = _apart(outcome) if shared[id(outcome)] > 1 else outcome
+            write.outcome = _apart(outcome) if isinstance(outcome, Exception) and shared[id(outcome)] > 1 else outcome
 
 
 def _apart(exc: Exception) -> Exception:

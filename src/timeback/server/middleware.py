@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote_from_bytes, unquote
 
 from starlette.datastructures import URL
+from starlette.types import Message
 
 from timeback.server.access_log import REQUEST_ID
 from timeback.server.errors import ApiError, error_response
@@ -60,7 +61,7 @@ class RequestIdMiddleware:
 
         answered = False
 
-        async def send_with_id(message: dict[str, Any]) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal answered
             if message["type"] == "http.response.start":
                 answered = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import full_scope, required_scopes
@@ -130,12 +130,12 @@ class _Schemas:
     def __init__(self) -> None:
         self.components: dict[str, Any] = {"imsx_StatusInfo": IMSX}
 
-    def of(self, annotation: Any, mode: str = "validation") -> dict[str, Any]:
+    def of(self, annotation: Any, mode: JsonSchemaMode = "validation") -> dict[str, Any]:
         suffix, generator = ("Input", _RequestSchema) if mode == "validation" else ("", GenerateJsonSchema)
         schema = TypeAdapter(annotation).json_schema(
             ref_template=REF + suffix,
             mode=mode,
-            schema_generator=generator,  # type: ignore[arg-type]
+            schema_generator=generator,
         )
         self.components.update({name + suffix: value for name, value in schema.pop("$defs", {}).items()})
         return schema

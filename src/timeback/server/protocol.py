@@ -56,7 +56,7 @@ HEAD_TIMEOUT_SECONDS = 20.0
 # How long an idle kept-alive connection stays open: longer than clients keep one for reuse (httpx's and so the
 # SDK's default, 5 s, was uvicorn's too: a call sent as the server closed its connection failed, at idle gaps of
 # 4.95-5 s 2 of 120 on httpx, 10 of 120 on aiohttp, with max_retries=0). A client then closes it first.
-KEEP_ALIVE_SECONDS = 20.0
+KEEP_ALIVE_SECONDS = 20  # (an int: uvicorn's Config takes one)
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
 # The longest URL httptools parses (its offsets are 16 bits; from httptools 0.8, the server extra's lowest).

@@ -121,7 +121,7 @@ def _kind(annotation: Any) -> FieldKind:
         kinds = {_kind(a) for a in args}
         for preferred in ("ref", "list", "object", "number", "bool"):
             if preferred in kinds:
-                return preferred  # type: ignore[return-value]
+                return preferred
         return "string"
     if origin is typing.Annotated:
         return _kind(args[0])
@@ -238,6 +238,7 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
     kind = kinds.get(head)
     if kind is None:
         raise _unknown_field(field)
+    path: tuple[str, ...]
     if kind == "ref":
         if rest != "sourcedId":
             raise _bad_filter(f"filter a reference by its sourcedId: {head}.sourcedId", pos, raw)
@@ -256,10 +257,12 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
         if kind == "number":
             number = as_number(value)  # (as metadata reads a number: the two agree)
             try:
-                converted.append(float(number))  # (a record's number is a double)
-            except (TypeError, OverflowError):  # (None, or an integer past a double's range)
-                raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw) from None
-            continue
+                if number is not None:
+                    converted.append(float(number))  # (a record's number is a double)
+                    continue
+            except OverflowError:  # (an integer past a double's range)
+                pass
+            raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw)
         if kind == "date":
             try:
                 normalized = _normalize_date(value)

@@ -6,12 +6,13 @@ validate with the SDK's own models in strict mode, check references and parents,
 
 from __future__ import annotations
 
+import builtins
 import functools
 import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -88,7 +89,7 @@ class GradebookService:
             return functools.partial(self.create, op, coll, path, request)
         if op.kind == "patch":
             assert isinstance(request, BaseModel)  # (not in _DICT_PATH_KINDS)
-            return functools.partial(self.patch, op, coll, request)
+            return functools.partial(self.patch, op, coll, path["sourced_id"], request)
         raise ApiError(405, f"{op.kind} is not supported")
 
     # ----- reads
@@ -185,7 +186,7 @@ class GradebookService:
                         if dicts_plainly_clean(op.request, [validated]):
                             return ValidatedRequest(validated)
                     else:
-                        request = op.request.model_validate_json(spliced, **STRICT_VALIDATION)
+                        request: BaseModel = op.request.model_validate_json(spliced, **STRICT_VALIDATION)
                         if not strict_problems(request):
                             return request
                 except ValidationError:
@@ -214,7 +215,7 @@ class GradebookService:
             # JSON-mode strict validation: JSON types must match (no "90" for a number, no 0 for a boolean, no
             # false for a number) while enums and dates still come as JSON strings.
             merged = {**body, **path}
-            request = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
+            request: BaseModel = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
             errors = _every_error(op.request, merged, exc, body)
             raise _path_error(errors, path) or _overflowing(exc) or validation_error(errors) from None
@@ -223,10 +224,11 @@ class GradebookService:
             raise validation_error(_strict_errors(problems))
         return request
 
-    def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> list[dict[str, Any]]:
-        assert op.body is not None
+    def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> builtins.list[dict[str, Any]]:
+        key = op.wire_body_key
+        assert op.body is not None and key is not None
         if isinstance(request, ValidatedRequest):  # the dict path: the records are the wire dicts already
-            value = request[op.wire_body_key]
+            value = request[key]
             records = value if isinstance(value, list) else [value]
         else:
             value = getattr(request, op.body)
@@ -289,7 +291,7 @@ class GradebookService:
             (answer[coll.singular],) = records
         return Reply(201, answer)
 
-    def new_records(self, op: Operation[Any, Any], body: bytes) -> list[dict[str, Any]]:
+    def new_records(self, op: Operation[Any, Any], body: bytes) -> builtins.list[dict[str, Any]]:
         """The records a create without path parameters stores from ``body``, validated as its request's (else
         ``ApiError``): what ``insert_new`` takes. ``load_seed`` validates each record of a seed this way."""
         return self._records(op, COLLECTIONS[op.collection], self._validate(op, {}, body))
@@ -300,10 +302,10 @@ class GradebookService:
         op: Operation[Any, Any],
         coll: CollectionDef,
         path: Mapping[str, str],
-        records: list[dict[str, Any]],
+        records: builtins.list[dict[str, Any]],
         *,
         batch: bool,
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Stamp, check (parents, references, derived fields, repeats) and insert new records, in ``tx``: a create,
         or a batch of them (one stamp, one reference check, one insert); ``ApiError`` naming the item (``batch``)
         or the record. Their sourcedIds."""
@@ -370,11 +372,10 @@ class GradebookService:
             tx.upsert(coll, record)
         return Reply(204)
 
-    def patch(self, op: Operation[Any, Any], coll: CollectionDef, request: BaseModel) -> Reply:
+    def patch(self, op: Operation[Any, Any], coll: CollectionDef, sourced_id: str, request: BaseModel) -> Reply:
         assert op.body is not None
         changes = getattr(request, op.body).model_dump(mode="json", by_alias=True, exclude_unset=True)
         sent = dict(changes)
-        sourced_id = request.sourced_id
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
@@ -400,7 +401,12 @@ class GradebookService:
 
     @staticmethod
     def _derive(
-        tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+        tx: Transaction,
+        op: Operation[Any, Any],
+        coll: CollectionDef,
+        records: builtins.list[dict[str, Any]],
+        *,
+        batch: bool,
     ) -> None:
         """Fill the ``derive`` fields a write leaves out, and check the ``agree`` fields it names."""
         for field, via, source in dict.fromkeys((*coll.derive, *coll.agree)):
@@ -411,7 +417,7 @@ class GradebookService:
                 ref, given = record.get(via), record.get(field)
                 if not isinstance(ref, dict) or not (check if given is not None else fill):
                     continue
-                sourced_id = ref.get("sourcedId")
+                sourced_id = _sourced_id(ref)
                 if sourced_id not in looked_up:
                     looked_up[sourced_id] = tx.get(target_coll, sourced_id)
                 found = looked_up[sourced_id]
@@ -428,7 +434,7 @@ class GradebookService:
 
     @staticmethod
     def _scope_to_parent(
-        op: Operation[Any, Any], records: list[dict[str, Any]], field: str, value: str, *, batch: bool
+        op: Operation[Any, Any], records: builtins.list[dict[str, Any]], field: str, value: str, *, batch: bool
     ) -> None:
         for index, record in enumerate(records):
             ref = record.get(field)
@@ -443,7 +449,12 @@ class GradebookService:
 
     @staticmethod
     def _check_references(
-        tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+        tx: Transaction,
+        op: Operation[Any, Any],
+        coll: CollectionDef,
+        records: builtins.list[dict[str, Any]],
+        *,
+        batch: bool,
     ) -> None:
         # The ids first, as sets (a batch of thousands of records names tens of thousands of references); where
         # each one is named is worked out only for the unknown ones.
@@ -517,7 +528,7 @@ def _check_roles(
         holders = [
             (index, view, sourced_id)
             for index, record in enumerate(records)
-            if (view := views.get(record.get(field))) is not None
+            if (view := views.get(record.get(field, ""))) is not None
             and isinstance(sourced_id := _sourced_id(record.get(ref)), str)
         ]
         wanted: dict[str, set[str]] = {}
@@ -567,7 +578,8 @@ def _check_ancestry(
     for path in [path for path, target in coll.refs.items() if target == coll.table and "[" not in path]:
         sent = {r["sourcedId"]: r for r in records}
         for index, record in enumerate(records):
-            own, seen, parent = record["sourcedId"], set(), _sourced_id(record.get(path))
+            own, parent = record["sourcedId"], _sourced_id(record.get(path))
+            seen: set[str] = set()
             # (a circle above that does not pass through this record, written before this check, ends the walk)
             while isinstance(parent, str) and parent not in seen:
                 if parent == own:
@@ -628,7 +640,8 @@ _WHOLE_BODIES: dict[tuple[str, str], type[BaseModel] | None] = {}
 def single_key(op: Operation[Any, Any], coll: CollectionDef) -> str:
     """The key a read's record comes under: its answer model's one field (Timeback answers a term as "term" where
     the official document has "academicSession"), else the collection's singular."""
-    return _single_key(op.response, coll.singular)
+    response: type[BaseModel] | None = op.response  # (mypy takes a type[Any] for no Hashable)
+    return _single_key(response, coll.singular)
 
 
 @functools.cache
@@ -672,9 +685,8 @@ def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: C
     ``GET /schools/{id}`` had answered 404 just before). 422 naming the field, as a school write of another type is."""
     base = COLLECTIONS[coll.table]
     stored = tx.get(base, sourced_id)
-    outside = None if stored is None else next(((n, f) for n, f in coll.fixed if stored.get(n) != f), None)
-    if outside is None:  # (a new record, or one of the view already)
-        return
+    if stored is None or (outside := next(((n, f) for n, f in coll.fixed if stored.get(n) != f), None)) is None:
+        return  # (a new record, or one of the view already)
     name, fixed = outside
     where = f"{op.wire_body_key}.{name}"
     message = (
@@ -683,7 +695,7 @@ def _not_from_outside_the_view(tx: Transaction, op: Operation[Any, Any], coll: C
     raise ApiError(422, f"Another kind of record: {where}: {message}", fields=[(where, message)])
 
 
-def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, body: Any) -> list[dict[str, Any]]:
+def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, body: Any) -> list[Mapping[str, Any]]:
     """The errors of ``failed`` (``data`` refused as ``model``) and the strict problems of the parts pydantic took,
     in ``body``'s order: one 422 names every bad field of the body."""
     problems = strict_problems_of_parts(model, data, failed)
@@ -691,7 +703,7 @@ def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, bod
     return sorted(errors, key=lambda error: _document_order(body, error["loc"]))
 
 
-def _path_error(errors: list[dict[str, Any]], path: Mapping[str, str]) -> ApiError | None:
+def _path_error(errors: Sequence[Mapping[str, Any]], path: Mapping[str, str]) -> ApiError | None:
     """The 422 for the first of ``errors`` that is a path parameter's (an id past 255 characters), named as the
     path's: merged into the body to be validated, it was named as a body field, by the SDK's Python name
     ("Invalid request body: sourced_id: ..."). None if every error is the body's."""
@@ -746,7 +758,7 @@ def _completed(
     record must pass). Whole, the body replaces the record; in part, the fields sent replace the stored record's.
     Either way the result must be whole: 422 naming what the body lacks otherwise."""
 
-    def problems(candidate: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def problems(candidate: dict[str, Any]) -> list[Mapping[str, Any]] | None:
         try:
             whole.model_validate_json(json.dumps(candidate), **STRICT_VALIDATION)
         except ValidationError as exc:
@@ -856,7 +868,7 @@ def _repeated(op: Operation[Any, Any], ids: list[str]) -> ApiError:
     return ApiError(422, f"sourcedId repeated within the batch: {', '.join(map(quoted_id, duplicates))}", fields=fields)
 
 
-def _unaddressable(op: Operation[Any, Any], indexes: list[int | None]) -> ApiError:
+def _unaddressable(op: Operation[Any, Any], indexes: Sequence[int | None]) -> ApiError:
     """422 naming every item whose sourcedId holds U+FFFF: no path reaches such a record (U+FFFF stands in for
     ``%2F`` while routing, so a path holding it is 400), so it is not created."""
     message = "holds U+FFFF, a Unicode noncharacter no path can carry"

@@ -19,6 +19,7 @@ listing, after that row's sort key and pk).
 
 from __future__ import annotations
 
+import builtins
 import errno
 import functools
 import json
@@ -289,7 +290,7 @@ def ref_column(field_name: str) -> str:
 def _build_tables(metadata: MetaData) -> dict[str, Table]:
     tables = {}
     for coll in TABLES:
-        columns = [
+        columns: list[Column[Any]] = [
             Column("pk", Integer, primary_key=True, autoincrement=True),
             Column("sourced_id", String(255), nullable=False, unique=True),
             Column("status", String(32), nullable=False),
@@ -680,7 +681,7 @@ class SqlStorage:
             else:
                 sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
             built = self._statements[key] = sql
-        return built  # type: ignore[no-any-return]
+        return built
 
     def union_sql(self, asked: tuple[tuple[int, str, bool], ...]) -> str:
         """The ``exists`` statements of ``asked`` ((index, collection, one id?)), joined by ``UNION ALL``; cached."""
@@ -694,7 +695,7 @@ class SqlStorage:
                     part = part.replace("IN (SELECT value FROM json_each(?))", "= ?")
                 parts.append(part)
             sql = self._statements[key] = " UNION ALL ".join(parts)
-        return sql  # type: ignore[no-any-return]
+        return sql
 
     def raw_insert(self, coll: CollectionDef, *, upsert: bool = False) -> str:
         key = ("raw-upsert" if upsert else "raw-insert", coll.name)
@@ -708,7 +709,7 @@ class SqlStorage:
                 sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "sourced_id")
                 sql += f" ON CONFLICT(sourced_id) DO UPDATE SET {sets}"
             built = self._statements[key] = sql
-        return built  # type: ignore[no-any-return]
+        return built
 
     def base_collection(self, coll: CollectionDef) -> CollectionDef:
         return COLLECTIONS[coll.table]
@@ -738,6 +739,7 @@ class SqlStorage:
                 return
             deadline, seconds = limit
             raw = conn.connection.driver_connection
+            assert raw is not None  # (None only once invalidated: not for a connection just checked out)
             raw.set_progress_handler(functools.partial(_passed, deadline), PROGRESS_STEPS)
             try:
                 yield conn
@@ -1029,7 +1031,9 @@ class SqlStorage:
         # (a row value holding a subquery scanned it from the start). A NULL key is not after it: NULLs come first.
         return and_(key >= last, or_(key > last, table.c.pk > pk))
 
-    def _count(self, coll: CollectionDef, table: Table, query: ListQuery, scoped: list[Any], where: list[Any]) -> Any:
+    def _count(
+        self, coll: CollectionDef, table: Table, query: ListQuery, scoped: builtins.list[Any], where: builtins.list[Any]
+    ) -> Any:
         """The statement counting a listing (``where``). Without a filter, or with one on status alone, its scope's
         rows (``scoped``) less the deleted ones, or all of them, or the deleted ones alone: each count read through
         an index, where "status != 'tobedeleted'" read every row (24 ms at 200,000 results, again after each write).
