@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import threading
@@ -247,7 +248,7 @@ def checked_options(
     if deadline is not None:
         # (not checked for being positive: a deadline computed from what is left of a caller's time may have run
         # out, and such a call fails as one whose deadline passed, with APITimeoutError)
-        _seconds("deadline", deadline)
+        deadline = _seconds("deadline", deadline)
     return timeout, max_retries, deadline
 
 
@@ -267,7 +268,10 @@ def _seconds(name: str, value: Any, *, positive: bool = False, no_limit: str = "
     if value != value or (value <= 0 and positive):
         more = ", more than 0" if positive else ""
         raise ValueError(f"{name} must be a number of seconds{more} ({no_limit}: no limit), not {value!r}")
-    return value
+    try:
+        return float(value)
+    except OverflowError:  # (an int past any float, 10**400: kept as given, it overflowed at each call)
+        return math.inf if value > 0 else -math.inf
 
 
 def _bad(name: str, value: Any, what: str) -> Exception:
