@@ -1815,12 +1815,26 @@ async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_ma
                 AsyncTimeback(**server.client_kwargs(), http_client=wrong)  # type: ignore[arg-type]
     finally:
         await wrong.aclose() if isinstance(wrong, httpx.AsyncClient) else wrong.close()
-    right, other = ("Timeback", "httpx.Client") if kind == "sync" else ("AsyncTimeback", "httpx.AsyncClient")
-    assert str(refused.value).startswith(f"{right} sends with an {other}"), refused.value
+    right, other = ("Client", "AsyncClient (AsyncTimeback") if kind == "sync" else ("AsyncClient", "Client (Timeback")
+    assert str(refused.value) == f"http_client must be an httpx.{right}, not an httpx.{other} takes that)"
     with Timeback(**server.client_kwargs(), http_client=httpx.Client()) as client:  # (the right kind: taken)
         assert client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale
     async with AsyncTimeback(**server.client_kwargs(), http_client=httpx.AsyncClient()) as async_client:
         assert (await async_client.oneroster.gradebook.get_score_scale(sourced_id=roster.score_scale)).scoreScale
+
+
+@pytest.mark.parametrize("make", [Timeback, AsyncTimeback])
+@pytest.mark.parametrize(
+    "http_client", ["not a client", object(), httpx.HTTPTransport()], ids=lambda value: type(value).__name__
+)
+def test_an_http_client_that_is_no_httpx_client_is_refused_naming_it(
+    server: LocalServer, make: type[Timeback] | type[AsyncTimeback], http_client: object
+) -> None:
+    """Only the other httpx client was refused: a string, or a transport given for a client, was taken, and the
+    first call failed with an AttributeError ('str' object has no attribute ...), and so did closing the client."""
+    kind = "Client" if make is Timeback else "AsyncClient"
+    with pytest.raises(TypeError, match=rf"^http_client must be an httpx\.{kind}, not {type(http_client).__name__}$"):
+        make(**server.client_kwargs(), http_client=http_client)  # type: ignore[arg-type]
 
 
 CALLER_TAG: contextvars.ContextVar[str | None] = contextvars.ContextVar("caller_tag", default=None)

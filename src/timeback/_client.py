@@ -24,6 +24,19 @@ def _raw_options(timeout: float | httpx.Timeout | None, max_retries: int | None,
     return dataclasses.replace(taken, resend_lost_post=False)
 
 
+def check_http_client(http_client: object, kind: type[httpx.Client] | type[httpx.AsyncClient]) -> None:
+    """Refuse an ``http_client`` that is not a ``kind`` (None: the SDK's own). Taken, it failed only at the first
+    call, and obscurely, and so did closing the client: the other httpx client (code moved from sync to async keeps
+    its ``http_client=``) each its own way, anything else with an AttributeError."""
+    if http_client is None or isinstance(http_client, kind):
+        return
+    wanted = f"http_client must be an httpx.{kind.__name__}"
+    other, taker = (httpx.AsyncClient, "AsyncTimeback") if kind is httpx.Client else (httpx.Client, "Timeback")
+    if isinstance(http_client, other):
+        raise TypeError(f"{wanted}, not an httpx.{other.__name__} ({taker} takes that)")
+    raise TypeError(f"{wanted}, not {type(http_client).__name__}")
+
+
 class OneRoster:
     """``client.oneroster``: the OneRoster 1.2 services."""
 
@@ -81,8 +94,7 @@ class Timeback(Uncopyable):
 
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         conceal(options)  # (first: see Concealed)
-        if isinstance(http_client, httpx.AsyncClient):  # (taken, it failed only at the first call, and obscurely)
-            raise TypeError("Timeback sends with an httpx.Client, not an httpx.AsyncClient (AsyncTimeback takes that)")
+        check_http_client(http_client, httpx.Client)
         self._client = SyncAPIClient(resolve_config(**options), http_client)
         self.oneroster: OneRoster = OneRoster(self._client)
 
@@ -132,8 +144,7 @@ class AsyncTimeback(Uncopyable):
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         conceal(options)  # (first: see Concealed)
-        if isinstance(http_client, httpx.Client):  # (as Timeback's: the other kind is refused here)
-            raise TypeError("AsyncTimeback sends with an httpx.AsyncClient, not an httpx.Client (Timeback takes that)")
+        check_http_client(http_client, httpx.AsyncClient)
         self._client = AsyncAPIClient(resolve_config(**options), http_client)
         self.oneroster: AsyncOneRoster = AsyncOneRoster(self._client)
 
