@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+import httpx
 import pytest
 
 from timeback import AsyncTimeback, ConfigurationError, Timeback
@@ -22,6 +24,20 @@ VARS = (
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in VARS:
         monkeypatch.delenv(name, raising=False)
+
+
+def given_at(
+    where: str, urls: dict[str, str], change: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """``urls`` (``base_url`` and ``token_url``), the one ``where`` names changed by ``change``: the arguments to
+    pass, or none when ``where`` is a TIMEBACK_* variable (the URLs are then set as the variables)."""
+    key = where.removeprefix("TIMEBACK_").lower()
+    urls = {**urls, key: change(urls[key])}
+    if where.startswith("TIMEBACK_"):
+        for name, value in urls.items():
+            monkeypatch.setenv(f"TIMEBACK_{name.upper()}", value)
+        return {}
+    return urls
 
 
 def test_missing_configuration_names_every_variable() -> None:
@@ -148,12 +164,7 @@ def test_a_url_holding_a_user_or_password_is_refused_without_repeating_it(
     caplog.set_level(logging.DEBUG)
     client_id, client_secret = server.credentials
     urls = {"base_url": server.url, "token_url": f"{server.url}/oauth2/token"}
-    key = where.removeprefix("TIMEBACK_").lower()
-    urls[key] = urls[key].replace("http://", f"http://{userinfo}")
-    if where.startswith("TIMEBACK_"):
-        for name, value in urls.items():
-            monkeypatch.setenv(f"TIMEBACK_{name.upper()}", value)
-        urls = {}
+    urls = given_at(where, urls, lambda url: url.replace("http://", f"http://{userinfo}"), monkeypatch)
     with pytest.raises(ConfigurationError, match=rf"^{where} must not hold a user or password") as raised:
         with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
             client.oneroster.gradebook.get_category(sourced_id="none")
@@ -192,12 +203,7 @@ async def test_plain_http_to_another_host_is_refused_unless_allowed(
     they went in clear text. Refused when the client is made, naming where the URL came from (and not the secret);
     TIMEBACK_INSECURE_TRANSPORT=1 allows it on purpose (a CI job's container reaching http://timeback:8000)."""
     urls = {"base_url": "https://grades.example.org", "token_url": "https://grades.example.org/oauth2/token"}
-    key = where.removeprefix("TIMEBACK_").lower()
-    urls[key] = urls[key].replace("https://", "http://")
-    if where.startswith("TIMEBACK_"):
-        for name, value in urls.items():
-            monkeypatch.setenv(f"TIMEBACK_{name.upper()}", value)
-        urls = {}
+    urls = given_at(where, urls, lambda url: url.replace("https://", "http://"), monkeypatch)
     for allowed in ("", "0", "true"):  # (only the documented 1 allows it)
         monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", allowed)
         with pytest.raises(ConfigurationError, match=rf"^{where} is http:// to 'grades.example.org'") as raised:
@@ -253,14 +259,58 @@ def test_https_needs_no_variable() -> None:
         ("client_id", 0),
         ("client_secret", 123987),
         ("client_secret", b"s3cr3t"),
+        ("base_url", 8000),
+        ("base_url", b"http://127.0.0.1:8000"),
+        ("token_url", 8000),
     ],
 )
-async def test_a_client_id_or_secret_that_is_not_a_string_is_refused_naming_it(
+async def test_a_client_id_secret_or_url_that_is_not_a_string_is_refused_naming_it(
     make: type[Timeback] | type[AsyncTimeback], argument: str, value: object
 ) -> None:
-    # (it passed, and every call then failed with a bare TypeError from quote(), or a server's 400 for bytes)
-    credentials: dict[str, object] = {"client_id": "a", "client_secret": "b", argument: value}
+    # (it passed, and every call then failed with a bare TypeError from quote(), or a server's 400 for bytes; a
+    # base URL, at once: "argument of type 'int' is not iterable", and a token URL of 8000 was taken)
+    arguments = {"client_id": "a", "client_secret": "b", "base_url": "http://127.0.0.1:8000", argument: value}
     with pytest.raises(ConfigurationError, match=rf"^{argument} must be a string, not {type(value).__name__}") as err:
-        make(**credentials, base_url="http://127.0.0.1:8000")  # type: ignore[arg-type]
+        make(**arguments)  # type: ignore[arg-type]
     assert err.value.missing == (argument,)
     assert str(value) not in str(err.value) and repr(value) not in str(err.value)
+
+
+async def test_urls_given_as_httpx_urls_are_taken(server: LocalServer) -> None:
+    # (base_url=httpx.URL(...) was a bare TypeError, "argument of type 'URL' is not iterable")
+    client_id, client_secret = server.credentials
+    urls = {"base_url": httpx.URL(server.url), "token_url": httpx.URL(f"{server.url}/oauth2/token")}
+    with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
+        assert client.base_url == server.url
+        client.oneroster.gradebook.get_all_categories(limit=1)
+    async with AsyncTimeback(client_id=client_id, client_secret=client_secret, **urls) as async_client:
+        await async_client.oneroster.gradebook.get_all_categories(limit=1)
+
+
+@pytest.mark.parametrize("where", ["base_url", "token_url", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL"])
+@pytest.mark.parametrize("port", ["65536 past the server's", "0", "-1", "+80", "1_0", "\u0663"])
+def test_a_port_that_is_not_a_number_from_1_to_65535_is_refused(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, where: str, port: str
+) -> None:
+    """httpx takes any whole number as a URL's port: the sync client sent to port 99999 - 65536 = 34463, the client
+    id and secret with it (here: 65536 past the server's port reached the server), and the async client raised a bare
+    ExceptionGroup(OverflowError); ``:-1``, ``:+80`` and ``:1_0`` were taken too."""
+    if port.startswith("65536"):
+        port = str(server.port + 65536)
+    client_id, client_secret = server.credentials
+    urls = {"base_url": server.url, "token_url": f"{server.url}/oauth2/token"}
+    urls = given_at(where, urls, lambda url: url.replace(f":{server.port}", f":{port}"), monkeypatch)
+    said = rf"^{where} must have a port from 1 to 65535"
+    with pytest.raises(ConfigurationError, match=said) as raised:
+        with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
+            client.oneroster.gradebook.get_all_categories(limit=1)
+    assert raised.value.missing == (where,) and repr(port) in str(raised.value)
+    with pytest.raises(ConfigurationError, match=said):
+        AsyncTimeback(client_id=client_id, client_secret=client_secret, **urls)
+
+
+def test_the_first_and_last_ports_and_an_empty_one_are_taken() -> None:
+    with Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:65535/", token_url="http://[::1]:1/t"):
+        pass
+    with Timeback(client_id="a", client_secret="b", base_url="http://127.0.0.1:/api") as client:  # (":": no port)
+        assert client._client._config.token_url == "http://127.0.0.1:/api/oauth2/token"

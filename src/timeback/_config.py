@@ -52,8 +52,8 @@ class ClientOptions(TypedDict, total=False):
     client_id: str | None
     client_secret: str | None
     environment: str | None
-    base_url: str | None
-    token_url: str | None
+    base_url: str | httpx.URL | None
+    token_url: str | httpx.URL | None
     timeout: float | httpx.Timeout | None
     max_retries: int | None
     deadline: float | None
@@ -107,9 +107,13 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     if unknown:
         raise TypeError(f"unexpected keyword argument(s): {', '.join(sorted(unknown))}")
     given: Any = options.get("client_secret")  # (a Concealed, or None when not given)
-    # Found here, not as a bare TypeError from quote(), or a server's 400 for bytes, at every call. (Types only: a
-    # local holding the secret would be recorded with any error raised below.)
-    for name, kind in (("client_id", type(options.get("client_id"))), ("client_secret", type(given and given.value))):
+    given_urls = {"base_url": options.get("base_url"), "token_url": options.get("token_url")}
+    urls = {key: str(url) if isinstance(url, httpx.URL) else url for key, url in given_urls.items()}  # (as text)
+    # Found here, not as a bare TypeError from quote(), or a server's 400 for bytes, at every call; a URL's at once,
+    # "argument of type 'int' is not iterable". (Types only: a local holding the secret would be recorded with any
+    # error raised below.)
+    kinds = {"client_id": type(options.get("client_id")), "client_secret": type(given and given.value)}
+    for name, kind in (kinds | {key: type(url) for key, url in urls.items()}).items():
         if kind is not type(None) and not issubclass(kind, str):
             raise ConfigurationError(f"{name} must be a string, not {kind.__name__}", (name,))
     client_id = options.get("client_id") or _env("TIMEBACK_CLIENT_ID")
@@ -126,15 +130,15 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     # or a base URL, else the environment variables. Mixed, an argument's local server would get the token URL of
     # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be
     # sent to a TIMEBACK_BASE_URL.
-    if options.get("environment") or options.get("base_url"):
-        environment, base_url = options.get("environment") or None, options.get("base_url") or None
-        token_url = options.get("token_url") or None
+    if options.get("environment") or urls["base_url"]:
+        environment, base_url = options.get("environment") or None, urls["base_url"] or None
+        token_url = urls["token_url"] or None
         names = {"environment": "environment", "base_url": "base_url", "token_url": "token_url"}
     else:
         environment, base_url = _env("TIMEBACK_ENVIRONMENT"), _env("TIMEBACK_BASE_URL")
-        token_url = options.get("token_url") or _env("TIMEBACK_TOKEN_URL")
+        token_url = urls["token_url"] or _env("TIMEBACK_TOKEN_URL")
         names = {"environment": "TIMEBACK_ENVIRONMENT", "base_url": "TIMEBACK_BASE_URL",
-                 "token_url": "token_url" if options.get("token_url") else "TIMEBACK_TOKEN_URL"}  # fmt: skip
+                 "token_url": "token_url" if urls["token_url"] else "TIMEBACK_TOKEN_URL"}  # fmt: skip
     timeout, max_retries, deadline = checked_options(
         options.get("timeout"), options.get("max_retries"), options.get("deadline")
     )
@@ -154,6 +158,12 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
             name = names[key]
             shown = repr(url) if "@" not in url else "a URL holding '@' (not shown: it may hold a password)"
             raise ConfigurationError(f"{name} must be an http:// or https:// URL with a host, not {shown}", (name,))
+        port = "" if url is None else _port_as_written(url)
+        if port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            # httpx reads a port with int(): 99999 was taken, and the sync client sent to 34463 (99999 - 65536), the
+            # client id and secret with it; "+80", "1_0" and "-1" were taken too.
+            name = names[key]
+            raise ConfigurationError(f"{name} must have a port from 1 to 65535, if any, not {port!r}", (name,))
         if parsed is not None and parsed.userinfo:
             # httpx would send it as Basic credentials in place of the bearer token (or of the client's own on the
             # token endpoint), and the URL, password and all, would be in every error message and log line.
@@ -311,6 +321,16 @@ def ipv4_address(host: str) -> str | None:
         return socket.inet_ntoa(socket.inet_aton(host))
     except OSError:
         return None
+
+
+_AUTHORITY = re.compile(r"//([^/?#]*)")  # (the first // in an http URL starts its authority: user@host:port)
+
+
+def _port_as_written(url: str) -> str:
+    """The port of ``url`` (an http URL with a host) as written, '' if none."""
+    authority = _AUTHORITY.search(url)
+    host_and_port = "" if authority is None else authority[1].rpartition("@")[2]
+    return host_and_port.rpartition("]")[2].partition(":")[2]  # (an IPv6 address's colons are not the port's)
 
 
 def _http_url(url: str) -> httpx.URL | None:
