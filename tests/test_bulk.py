@@ -2244,6 +2244,43 @@ def test_an_upload_stops_only_on_batches_failing_in_a_row_for_long(
     assert (summary.stored, summary.failed) == (100 - 10 * len(failing), 10 * len(failing)), summary.failures
 
 
+class CutsEveryBatchPost(Forwarding):
+    """Forwards each request to the real server, except the batch POSTs: each is cut after ``pause`` s, before the
+    server has all of it (a proxy closing the connection mid-request: the client cannot tell whether it was
+    handled, so its answer is lost and its records are read back)."""
+
+    def __init__(self, pause: float) -> None:
+        super().__init__()
+        self.pause = pause
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        time.sleep(self.pause)
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+
+
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_batches_whose_answers_are_lost_do_not_stop_the_upload_while_the_server_answers(
+    kind: str, if_exists: str, server: Any, world: tuple[Roster, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every batch POST cut after it went out (by a proxy), the reads confirming each batch answered 200: the upload
+    stopped with "no answer from the server for 30 s" though the server answered all along (the clock started
+    again only at a batch's success or error status, never at its reads' answers). Any answer the client gets now
+    starts it again: every batch fails, maybe stored, and the whole input goes (``UNREACHABLE_SECONDS``: 0.5 s here,
+    each POST cut after 0.3 s)."""
+    import timeback._bulk as bulk
+
+    monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", 0.5)
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 40, uid(f"cut-posts-{kind}-{if_exists}")))
+    options = {"batch_size": 10, "concurrency": 1, "max_retries": 0, "if_exists": if_exists}
+    summary = await bulk_through(kind, server, CutsEveryBatchPost(0.3), rows, **options)
+    assert (summary.taken, summary.stored, summary.failed) == (40, 0, 40), summary
+    assert all(f.maybe_stored and "not found when read back" in f.reason for f in summary.failures), summary
+
+
 def test_a_summary_prints_short_however_many_results_failed(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     """Each failure's repr listed every sourcedId of its batch: ``print(summary)`` of an upload whose batches met
     409 ran to 300 KB. A summary shows its counts, its first failures and how many more; a failure its first

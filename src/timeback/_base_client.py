@@ -167,6 +167,7 @@ class BaseClient(Uncopyable):
         if http_client is not None:
             self._callers_headers = ([], {})
         self._sent = False  # (whether a request went out through the http client: see _after_fork)
+        self._answered = 0.0  # (when the API last answered a request, any status: ``last_answered``)
         self._forked_http = False  # (the caller's http client, used before a fork, in the child: refused)
         _forkable.add(self)
 
@@ -177,6 +178,11 @@ class BaseClient(Uncopyable):
         self._closing = _Closing()
         if closed:
             self._closing.set()
+
+    def last_answered(self) -> float:
+        """When (``time.monotonic()``) the API last answered one of this client's requests, any status; 0.0 before
+        any did. A bulk upload stops only after a long silence (``Reachability``)."""
+        return self._answered
 
     @property
     def base_url(self) -> str:
@@ -393,6 +399,8 @@ class BaseClient(Uncopyable):
             else:
                 response = cast(httpx.Response, outcome)
                 log.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                if authenticated:  # (the API's answer: the token endpoint may be another host)
+                    self._answered = time.monotonic()
                 if response.status_code == 401 and token is not None and not replayed_unauthorized:
                     # The token may have been revoked or expired early: drop it and replay once with a fresh one.
                     log.debug("%s %s: 401, replaying once with a new token", request.method, request.url)

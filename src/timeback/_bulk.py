@@ -413,12 +413,15 @@ class Reachability:
     error or a timeout, after the batch's retries) for ``UNREACHABLE_SECONDS`` since the last answer of any kind,
     and more batches in a row than are sent at once: a short outage fails the batches in flight together, and that
     alone does not stop it. (Without it, an upload to a server that was down went through every batch's retries,
-    one batch after another behind the token's: a million results took about 23 minutes to say so.)"""
+    one batch after another behind the token's: a million results took about 23 minutes to say so.) Any answer the
+    client got counts (``answered()``), to a batch's failed attempts or to the reads confirming it: counting only a
+    batch's outcome, an upload whose every POST a proxy cut stopped while the server answered those reads."""
 
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, concurrency: int, answered: Callable[[], float] = float) -> None:
         self.concurrency = concurrency
         self.failed_in_a_row = 0
         self.answered = time.monotonic()  # (the upload's start, before any answer)
+        self._client_answered = answered
 
     def gone(self, outcome: object) -> bool:
         """Count ``outcome``; True when the upload should stop on it (the note on it says why)."""
@@ -426,7 +429,7 @@ class Reachability:
             self.failed_in_a_row, self.answered = 0, time.monotonic()
             return False
         self.failed_in_a_row += 1
-        silent = time.monotonic() - self.answered
+        silent = time.monotonic() - max(self.answered, self._client_answered())
         if self.failed_in_a_row <= self.concurrency or silent < UNREACHABLE_SECONDS:
             return False
         outcome.add_note(
@@ -853,11 +856,13 @@ def run_sync(
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
+    answered: Callable[[], float] = float,
 ) -> BulkSummary:
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
     (``replacing``). ``replace``: ``if_exists="replace"`` (a result without its own sourcedId fails alone; a repeat
     of one stored goes like any result, see ``Batcher.settled``).
-    ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload)."""
+    ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload).
+    ``answered``: when the server last answered that client (``Reachability``)."""
     check_counts(batch_size, concurrency)
     summary = BulkSummary()
     started = time.perf_counter()
@@ -869,7 +874,7 @@ def run_sync(
     check_results(results)
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress, interrupts.wait)
-    reach = Reachability(concurrency)
+    reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
     # are freed and the repeats held for them sent without waiting for a slot to be needed)
@@ -996,6 +1001,7 @@ async def run_async(
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
+    answered: Callable[[], float] = float,
 ) -> BulkSummary:
     """As ``run_sync``."""
     check_counts(batch_size, concurrency)
@@ -1007,7 +1013,7 @@ async def run_async(
     check_results(results)
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
-    reach = Reachability(concurrency)
+    reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     finished: deque[asyncio.Task[Outcome]] = deque()  # (as the sync upload's)
 

@@ -264,6 +264,7 @@ class Gradebook(SyncResource, GradebookOperations):
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
+            answered=self._client.last_answered,
         )
 
 
@@ -322,6 +323,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
+            answered=self._client.last_answered,
         )
 
 
