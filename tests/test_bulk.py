@@ -2642,24 +2642,48 @@ async def test_a_batch_whose_retries_end_after_its_answer_was_lost_is_confirmed_
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}
 
 
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
 def test_a_batch_cut_before_the_server_handled_it_still_fails_as_it_did(
-    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+    if_exists: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     """Read back after its answer was lost, a batch the server never handled is not found: it fails with the error
-    that ended it, and nothing is stored."""
+    that ended it, maybe stored (it may still be handled), and nothing is stored; replacing too (only a batch whose
+    every record reads back is settled record by record)."""
     roster, line_items = world
-    rows = list(interleaved(roster, line_items[:1], 3, uid("cut")))
+    rows = list(interleaved(roster, line_items[:1], 3, uid(f"cut-{if_exists}")))
     transport = LosesTheFirstBatchAnswer(handled=False, retry_status=None)
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
-        summary = api.oneroster.gradebook.bulk_post_results(rows, max_retries=0)
+        summary = api.oneroster.gradebook.bulk_post_results(rows, max_retries=0, if_exists=if_exists)
     (failure,) = summary.failures
     assert (
         summary.stored == 0
         and failure.status_code is None
+        and failure.maybe_stored
         and failure.sourced_ids == tuple(r["sourcedId"] for r in rows)
     )
     assert failure.reason.startswith("connection failed: ReadError"), failure.reason
+    assert "not found when read back (it may still be handled)" in failure.reason, failure.reason
     assert stored_scores(client, roster, rows[0]["sourcedId"].rsplit("-", 1)[0]) == {}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_replace_settles_a_batch_whose_answer_was_lost_record_by_record(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``if_exists="replace"``, results stored already sent again with every third changed, the batch POST cut
+    before the server had it (its answer lost, no retry left): its records read back were not those sent, and the
+    batch failed whole, maybe stored, though the same batch answered 409 is settled record by record. Every one of
+    its records read back, it is now settled the same way: the changed ones PUT, the others unchanged."""
+    roster, line_items = world
+    tag = uid(f"replace-lost-{kind}")
+    rows = list(interleaved(roster, line_items[:1], 6, tag))
+    assert client.oneroster.gradebook.bulk_post_results(rows).stored == 6
+    changed = [{**r, "score": r["score"] + 50} if i % 3 == 0 else r for i, r in enumerate(rows)]
+    transport = LosesTheFirstBatchAnswer(handled=False, retry_status=None)
+    summary = await bulk_through(kind, server, transport, changed, if_exists="replace", max_retries=0)
+    assert transport.posts == 1
+    assert summary.ok and (summary.stored, summary.replaced, summary.unchanged) == (6, 2, 4), summary
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in changed}
 
 
 async def test_a_result_model_made_invalid_after_it_was_built_fails_alone(

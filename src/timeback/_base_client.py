@@ -1997,14 +1997,15 @@ class SyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
-        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
+        attempt of which got no answer, are raised, not confirmed (the caller settles them:
+        ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except (RequestError, APIConnectionError) as error:
-            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
+            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
@@ -2205,14 +2206,15 @@ class AsyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
-        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
+        attempt of which got no answer, are raised, not confirmed (the caller settles them:
+        ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except (RequestError, APIConnectionError) as error:
-            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
+            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)
