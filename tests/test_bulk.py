@@ -2244,6 +2244,43 @@ def test_an_upload_stops_only_on_batches_failing_in_a_row_for_long(
     assert (summary.stored, summary.failed) == (100 - 10 * len(failing), 10 * len(failing)), summary.failures
 
 
+class CutsEveryBatchPost(Forwarding):
+    """Forwards each request to the real server, except the batch POSTs: each is cut after ``pause`` s, before the
+    server has all of it (a proxy closing the connection mid-request: the client cannot tell whether it was
+    handled, so its answer is lost and its records are read back)."""
+
+    def __init__(self, pause: float) -> None:
+        super().__init__()
+        self.pause = pause
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        time.sleep(self.pause)
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+
+
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_batches_whose_answers_are_lost_do_not_stop_the_upload_while_the_server_answers(
+    kind: str, if_exists: str, server: Any, world: tuple[Roster, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every batch POST cut after it went out (by a proxy), the reads confirming each batch answered 200: the upload
+    stopped with "no answer from the server for 30 s" though the server answered all along (the clock started
+    again only at a batch's success or error status, never at its reads' answers). Any answer the client gets now
+    starts it again: every batch fails, maybe stored, and the whole input goes (``UNREACHABLE_SECONDS``: 0.5 s here,
+    each POST cut after 0.3 s)."""
+    import timeback._bulk as bulk
+
+    monkeypatch.setattr(bulk, "UNREACHABLE_SECONDS", 0.5)
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 40, uid(f"cut-posts-{kind}-{if_exists}")))
+    options = {"batch_size": 10, "concurrency": 1, "max_retries": 0, "if_exists": if_exists}
+    summary = await bulk_through(kind, server, CutsEveryBatchPost(0.3), rows, **options)
+    assert (summary.taken, summary.stored, summary.failed) == (40, 0, 40), summary
+    assert all(f.maybe_stored and "not found when read back" in f.reason for f in summary.failures), summary
+
+
 def test_a_summary_prints_short_however_many_results_failed(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     """Each failure's repr listed every sourcedId of its batch: ``print(summary)`` of an upload whose batches met
     409 ran to 300 KB. A summary shows its counts, its first failures and how many more; a failure its first
@@ -2605,24 +2642,48 @@ async def test_a_batch_whose_retries_end_after_its_answer_was_lost_is_confirmed_
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}
 
 
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
 def test_a_batch_cut_before_the_server_handled_it_still_fails_as_it_did(
-    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+    if_exists: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
     """Read back after its answer was lost, a batch the server never handled is not found: it fails with the error
-    that ended it, and nothing is stored."""
+    that ended it, maybe stored (it may still be handled), and nothing is stored; replacing too (only a batch whose
+    every record reads back is settled record by record)."""
     roster, line_items = world
-    rows = list(interleaved(roster, line_items[:1], 3, uid("cut")))
+    rows = list(interleaved(roster, line_items[:1], 3, uid(f"cut-{if_exists}")))
     transport = LosesTheFirstBatchAnswer(handled=False, retry_status=None)
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
-        summary = api.oneroster.gradebook.bulk_post_results(rows, max_retries=0)
+        summary = api.oneroster.gradebook.bulk_post_results(rows, max_retries=0, if_exists=if_exists)
     (failure,) = summary.failures
     assert (
         summary.stored == 0
         and failure.status_code is None
+        and failure.maybe_stored
         and failure.sourced_ids == tuple(r["sourcedId"] for r in rows)
     )
     assert failure.reason.startswith("connection failed: ReadError"), failure.reason
+    assert "not found when read back (it may still be handled)" in failure.reason, failure.reason
     assert stored_scores(client, roster, rows[0]["sourcedId"].rsplit("-", 1)[0]) == {}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_replace_settles_a_batch_whose_answer_was_lost_record_by_record(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``if_exists="replace"``, results stored already sent again with every third changed, the batch POST cut
+    before the server had it (its answer lost, no retry left): its records read back were not those sent, and the
+    batch failed whole, maybe stored, though the same batch answered 409 is settled record by record. Every one of
+    its records read back, it is now settled the same way: the changed ones PUT, the others unchanged."""
+    roster, line_items = world
+    tag = uid(f"replace-lost-{kind}")
+    rows = list(interleaved(roster, line_items[:1], 6, tag))
+    assert client.oneroster.gradebook.bulk_post_results(rows).stored == 6
+    changed = [{**r, "score": r["score"] + 50} if i % 3 == 0 else r for i, r in enumerate(rows)]
+    transport = LosesTheFirstBatchAnswer(handled=False, retry_status=None)
+    summary = await bulk_through(kind, server, transport, changed, if_exists="replace", max_retries=0)
+    assert transport.posts == 1
+    assert summary.ok and (summary.stored, summary.replaced, summary.unchanged) == (6, 2, 4), summary
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in changed}
 
 
 async def test_a_result_model_made_invalid_after_it_was_built_fails_alone(

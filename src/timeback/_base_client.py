@@ -167,6 +167,7 @@ class BaseClient(Uncopyable):
         if http_client is not None:
             self._callers_headers = ([], {})
         self._sent = False  # (whether a request went out through the http client: see _after_fork)
+        self._answered = 0.0  # (when the API last answered a request, any status: ``last_answered``)
         self._forked_http = False  # (the caller's http client, used before a fork, in the child: refused)
         _forkable.add(self)
 
@@ -177,6 +178,11 @@ class BaseClient(Uncopyable):
         self._closing = _Closing()
         if closed:
             self._closing.set()
+
+    def last_answered(self) -> float:
+        """When (``time.monotonic()``) the API last answered one of this client's requests, any status; 0.0 before
+        any did. A bulk upload stops only after a long silence (``Reachability``)."""
+        return self._answered
 
     @property
     def base_url(self) -> str:
@@ -393,6 +399,8 @@ class BaseClient(Uncopyable):
             else:
                 response = cast(httpx.Response, outcome)
                 log.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                if authenticated:  # (the API's answer: the token endpoint may be another host)
+                    self._answered = time.monotonic()
                 if response.status_code == 401 and token is not None and not replayed_unauthorized:
                     # The token may have been revoked or expired early: drop it and replay once with a fresh one.
                     log.debug("%s %s: 401, replaying once with a new token", request.method, request.url)
@@ -1989,14 +1997,15 @@ class SyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
-        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
+        attempt of which got no answer, are raised, not confirmed (the caller settles them:
+        ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, self.send(self.build_request(op, req), options))
         except (RequestError, APIConnectionError) as error:
-            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
+            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
@@ -2197,14 +2206,15 @@ class AsyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409 is raised, not
-        confirmed (the caller settles it: ``bulk_post_results(if_exists="replace")``)."""
+        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
+        attempt of which got no answer, are raised, not confirmed (the caller settles them:
+        ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.parse(op, await self.send(self.build_request(op, req), options))
         except (RequestError, APIConnectionError) as error:
-            if not (confirm if isinstance(error, ConflictError) else error._answer_lost):
+            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)

@@ -112,7 +112,7 @@ class BulkSummary:
     stored: int = 0  # results the server holds as sent once the upload returns (created, replaced or unchanged)
     replaced: int = 0  # of those, written by a PUT after their batch met records that exist (if_exists="replace")
     # of those, found stored as sent already: nothing written (if_exists="replace"; after a batch's retry met 409,
-    # what its earlier attempt may have stored too: no telling)
+    # or its answer was lost, what its earlier attempt may have stored too: no telling)
     unchanged: int = 0
     batches: int = 0
     retries_taken: int = 0
@@ -413,12 +413,15 @@ class Reachability:
     error or a timeout, after the batch's retries) for ``UNREACHABLE_SECONDS`` since the last answer of any kind,
     and more batches in a row than are sent at once: a short outage fails the batches in flight together, and that
     alone does not stop it. (Without it, an upload to a server that was down went through every batch's retries,
-    one batch after another behind the token's: a million results took about 23 minutes to say so.)"""
+    one batch after another behind the token's: a million results took about 23 minutes to say so.) Any answer the
+    client got counts (``answered()``), to a batch's failed attempts or to the reads confirming it: counting only a
+    batch's outcome, an upload whose every POST a proxy cut stopped while the server answered those reads."""
 
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, concurrency: int, answered: Callable[[], float] = float) -> None:
         self.concurrency = concurrency
         self.failed_in_a_row = 0
         self.answered = time.monotonic()  # (the upload's start, before any answer)
+        self._client_answered = answered
 
     def gone(self, outcome: object) -> bool:
         """Count ``outcome``; True when the upload should stop on it (the note on it says why)."""
@@ -426,7 +429,7 @@ class Reachability:
             self.failed_in_a_row, self.answered = 0, time.monotonic()
             return False
         self.failed_in_a_row += 1
-        silent = time.monotonic() - self.answered
+        silent = time.monotonic() - max(self.answered, self._client_answered())
         if self.failed_in_a_row <= self.concurrency or silent < UNREACHABLE_SECONDS:
             return False
         outcome.add_note(
@@ -523,38 +526,49 @@ def _reading_derived(
     return retries
 
 
+def replaces(refused: RequestError | APIConnectionError) -> bool:
+    """Whether ``if_exists="replace"`` settles a batch that failed so record by record (``replacing``): refused with
+    409 (some of its results exist), or failed after an attempt got no answer (it may have stored them)."""
+    return isinstance(refused, ConflictError) or refused._answer_lost
+
+
 def replacing(
     client: BaseClient,
     create: Operation[Any, Any],
     put: Operation[Any, Any],
     batch: Batch,
-    conflict: ConflictError,
+    refused: RequestError | APIConnectionError,
     stopping: Callable[[], bool] = bool,
     derived: dict[str, Any] | None = None,
 ) -> Exchange[Replaced]:
-    """The requests that settle a batch the server refused because some of its results exist (its 409): read the
-    batch's records back (as a retried create's are confirmed), then PUT each result not stored as sent. Run by
-    the client's ``exchange``; no I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT
-    that fails fails its result alone (unless an attempt of it got no answer and it reads back as PUT: replaced);
-    refused credentials or scopes, or the client closed, stop the upload. When ``stopping()`` turns true (the upload
-    stops: Ctrl-C, a refusal elsewhere), no more PUTs are sent either, instead of the stop waiting for up to a batch
-    of PUTs. After a stop, the results left that a PUT would change count as not sent; those stored as sent still
-    count unchanged."""
+    """The requests that settle a batch the server refused because some of its results exist (its 409), or one
+    that failed after an attempt got no answer (``replaces``): read the batch's records back (as a retried create's
+    are confirmed), then PUT each result not stored as sent. One whose answer was lost only when every record reads
+    back (they exist, as a 409 would have said): else ``refused`` is raised, saying why, as the call's confirmation
+    fails it (they may be stored, or may still be). Run by the client's ``exchange``; no I/O here. A read that
+    fails fails the whole batch (with the 409 and why); a PUT that fails fails its result alone (unless an attempt
+    of it got no answer and it reads back as PUT: replaced); refused credentials or scopes, or the client closed,
+    stop the upload. When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs
+    are sent either, instead of the stop waiting for up to a batch of PUTs. After a stop, the results left that a
+    PUT would change count as not sent; those stored as sent still count unchanged."""
     from timeback._base_client import retries_taken_of, written_as_sent
     from timeback.models._base import date_fields, reference_fields
 
     sent = batch.records.decoded()
-    outcome = Replaced(retries_taken=conflict.retries_taken)
+    outcome = Replaced(retries_taken=refused.retries_taken)
     line_item = batch.line_item
     held = yield from client.reading_back(create, client.read_back_requests(create, sent) or [])
     outcome.retries_taken += held.retries_taken
+    if not isinstance(refused, ConflictError) and (held.failed is not None or not held.records.keys() >= {*batch.ids}):
+        client.confirmed(create, sent, held, refused)  # (not confirmed: it says why in the error's message)
+        raise refused
     if held.failed is not None:
         failed = held.failed
         status, request_id = getattr(failed, "status_code", None), getattr(failed, "request_id", None)
-        reason = f"{conflict}; reading the existing records back to replace them failed: {failed}"
-        if conflict._answer_lost:  # (its 409 may be the batch's own, stored by an attempt whose answer was lost)
+        reason = f"{refused}; reading the existing records back to replace them failed: {failed}"
+        if refused._answer_lost:  # (its 409 may be the batch's own, stored by an attempt whose answer was lost)
             reason += "; an attempt got no answer: the batch may have been stored by it"
-        failure = BulkFailure(tuple(batch.ids), reason, status, request_id, line_item, conflict._answer_lost)
+        failure = BulkFailure(tuple(batch.ids), reason, status, request_id, line_item, refused._answer_lost)
         outcome.failures.append(failure)
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
@@ -619,12 +633,14 @@ class Split:
     outcome: Outcome | BaseException | None
 
 
-def without_named(refused: RequestError, batch: Batch, resends: int = 0) -> tuple[list[BulkFailure], Batch] | None:
+def without_named(
+    refused: RequestError | APIConnectionError, batch: Batch, resends: int = 0
+) -> tuple[list[BulkFailure], Batch] | None:
     """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it, and the
     batch without them (empty if it names all of them: nothing to send again); None if it names none of them or
     anything else (the batch as a whole, or a server whose 422 names no results: the batch fails whole), or if the
     rest was sent again ``MAX_RESENDS`` times already."""
-    if refused.status_code != 422:
+    if not isinstance(refused, RequestError) or refused.status_code != 422:
         return None
     details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
     said = [(d["field"], str(d.get("message", ""))) for d in details if isinstance(d, dict) and "field" in d]
@@ -853,11 +869,13 @@ def run_sync(
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
+    answered: Callable[[], float] = float,
 ) -> BulkSummary:
     """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
     (``replacing``). ``replace``: ``if_exists="replace"`` (a result without its own sourcedId fails alone; a repeat
     of one stored goes like any result, see ``Batcher.settled``).
-    ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload)."""
+    ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload).
+    ``answered``: when the server last answered that client (``Reachability``)."""
     check_counts(batch_size, concurrency)
     summary = BulkSummary()
     started = time.perf_counter()
@@ -869,7 +887,7 @@ def run_sync(
     check_results(results)
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress, interrupts.wait)
-    reach = Reachability(concurrency)
+    reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
     # are freed and the repeats held for them sent without waiting for a slot to be needed)
@@ -996,6 +1014,7 @@ async def run_async(
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
+    answered: Callable[[], float] = float,
 ) -> BulkSummary:
     """As ``run_sync``."""
     check_counts(batch_size, concurrency)
@@ -1007,7 +1026,7 @@ async def run_async(
     check_results(results)
     ProgressReports.check(on_progress)
     reports = ProgressReports(summary, on_progress)
-    reach = Reachability(concurrency)
+    reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     finished: deque[asyncio.Task[Outcome]] = deque()  # (as the sync upload's)
 

@@ -29,7 +29,7 @@ from timeback._resource import (
     patch_one,
     put_one,
 )
-from timeback.errors import ConflictError, RequestError
+from timeback.errors import APIConnectionError, RequestError
 from timeback.models import gradebook as m, request as rq, response as rs
 from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
@@ -236,16 +236,16 @@ class Gradebook(SyncResource, GradebookOperations):
             try:
                 # Replacing, a retry's 409 is settled as the first attempt's would be, record by record: the records
                 # may be its earlier attempt's or stored before (no telling), and each counts unchanged or replaced.
+                # So is a batch whose answer was lost, when all its records read back (``bulk.replaces``).
                 return cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
-            except ConflictError as conflict:
-                if not replace:
-                    raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
-                return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
-            except RequestError as refused:  # (a 422 naming results of the batch: they fail alone, the others go again)
+            except (RequestError, APIConnectionError) as refused:
+                # (a 422 naming results of the batch: they fail alone, the others go again)
                 parted = bulk.without_named(refused, batch, resends)
                 if parted is None:
-                    raise
+                    if not (replace and bulk.replaces(refused)):
+                        raise
+                    flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
+                    return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
                 failures, rest = parted
                 outcome: bulk.Outcome | BaseException | None = None
                 if rest.ids and not stopping.is_set():
@@ -264,6 +264,7 @@ class Gradebook(SyncResource, GradebookOperations):
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
+            answered=self._client.last_answered,
         )
 
 
@@ -295,15 +296,13 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             started = time.monotonic()
             try:
                 return cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
-            except ConflictError as conflict:
-                if not replace:
-                    raise
-                flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, conflict, stopping.is_set, derived)
-                return await self._client.exchange(flow, options, since=started)  # (as the sync one)
-            except RequestError as refused:  # (as the sync one)
+            except (RequestError, APIConnectionError) as refused:  # (as the sync one)
                 parted = bulk.without_named(refused, batch, resends)
                 if parted is None:
-                    raise
+                    if not (replace and bulk.replaces(refused)):
+                        raise
+                    flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
+                    return await self._client.exchange(flow, options, since=started)  # (as the sync one)
                 failures, rest = parted
                 outcome: bulk.Outcome | BaseException | None = None
                 if rest.ids and not stopping.is_set():
@@ -322,6 +321,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
+            answered=self._client.last_answered,
         )
 
 
