@@ -13,6 +13,7 @@ import contextvars
 import email.utils
 import gc
 import re
+import ssl
 import sys
 import threading
 import time
@@ -1794,6 +1795,69 @@ async def test_a_certificate_that_fails_verification_is_not_retried(
     assert type(error) is APIConnectionError and error.retries_taken == 0, error
     assert "certificate verify failed" in str(error) and "not retried: the server's TLS certificate" in str(error)
     assert not error._answer_lost and error._not_sent is None  # (never sent, but not for a reason of the SDK's)
+
+
+def tls_context_of(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:
+    """The TLS context an http client's connections are made with: its httpcore pool's, or aiohttp's connector's."""
+    transport: Any = http._transport
+    context: ssl.SSLContext = getattr(transport, "_ssl_context", None) or transport._pool._ssl_context
+    return context
+
+
+async def test_the_sdks_own_http_clients_share_one_tls_context(server: LocalServer) -> None:
+    """Each httpx client made its own TLS context, loading certifi's CA bundle: 20-120 ms for every ``Timeback()``,
+    and for every event loop an ``AsyncTimeback`` was used in (``asyncio.run`` per job). The SDK's own clients, and
+    ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` / ``DefaultAioHttpClient`` not given ``verify=``, share one."""
+    remote = {"base_url": "https://api.example.test", "client_id": "a", "client_secret": "b"}
+    with Timeback(**server.client_kwargs()) as local, Timeback(**remote) as elsewhere:
+        shared = tls_context_of(local._client._http)
+        assert tls_context_of(elsewhere._client._http) is shared
+    async with AsyncTimeback(**server.client_kwargs()) as async_client:
+        await async_client.oneroster.gradebook.get_all_results(limit=1)
+        assert tls_context_of((await async_client._client._in_loop()).http) is shared
+    made = [DefaultHttpxClient(), DefaultAsyncHttpxClient(), DefaultAioHttpClient()]
+    assert all(tls_context_of(http) is shared for http in made)
+    not_verifying = DefaultHttpxClient(verify=False)  # (a caller's verify=, passed through)
+    assert tls_context_of(not_verifying) is not shared and tls_context_of(not_verifying).verify_mode == ssl.CERT_NONE
+    not_verifying.close()
+    made[0].close()
+    for http in made[1:]:
+        await http.aclose()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_the_shared_tls_context_verifies_as_httpxs_own(
+    tls_server: tuple[LocalServer, Any], kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Shared, the TLS context is still made as httpx makes its own: a certificate of a CA in no trust store is
+    refused; ``SSL_CERT_FILE`` naming that CA is read, though set after the first context was made; not by a client
+    given ``trust_env=False``; and a caller's ``verify=False`` still verifies nothing."""
+    tls, ca = tls_server
+    make = {"sync": DefaultHttpxClient, "httpx": DefaultAsyncHttpxClient, "aiohttp": DefaultAioHttpClient}[kind]
+
+    async def outcome(**http_kwargs: Any) -> str:
+        kwargs = {**tls.client_kwargs(), "max_retries": 0, "http_client": make(**http_kwargs)}
+        try:
+            if kind == "sync":
+                with Timeback(**kwargs) as client:
+                    client.oneroster.gradebook.put_category(sourced_id="tls-shared", category={"title": "x"})
+            else:
+                async with AsyncTimeback(**kwargs) as async_client:
+                    await async_client.oneroster.gradebook.put_category(
+                        sourced_id="tls-shared", category={"title": "x"}
+                    )
+        except APIConnectionError as error:
+            return "refused" if "certificate verify failed" in str(error) else str(error)
+        return "sent"
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    assert await outcome() == "refused"
+    assert await outcome(verify=False) == "sent"
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    assert await outcome() == "sent"
+    assert await outcome(trust_env=False) == "refused"
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
