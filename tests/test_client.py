@@ -19,6 +19,7 @@ import threading
 import time
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -1942,6 +1943,22 @@ def test_one_async_client_serves_one_asyncio_run_after_another(server: LocalServ
         asyncio.run(client.close())
         gc.collect()
     assert len(set(counts)) == 1 and counts[0] is not None
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+def test_a_timeback_dropped_unclosed_closes_its_own_connections(server: LocalServer) -> None:
+    """A ``Timeback`` dropped without ``close()`` left its pooled connections to the garbage collector: "unclosed
+    socket" ResourceWarnings (``-X dev``), where ``AsyncTimeback`` leaves none. The SDK's own http client is now closed
+    as the client is collected; nothing of that keeps the client alive."""
+    client = Timeback(**server.client_kwargs())
+    assert client.oneroster.gradebook.get_all_results(limit=1).total_count is not None
+    dropped = weakref.ref(client)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+    assert dropped() is None
     leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
     assert not leaks, leaks
 

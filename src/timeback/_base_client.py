@@ -1895,6 +1895,12 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
 
 
+def _close_in(pid: int, http: httpx.Client) -> None:
+    """Closes ``http`` in the process ``pid`` only: in a child after fork(), its connections are the parent's."""
+    if os.getpid() == pid:
+        http.close()
+
+
 class SyncAPIClient(BaseClient):
     _http: httpx.Client
 
@@ -1909,7 +1915,11 @@ class SyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.Client:
         config = self._config
-        return DefaultHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+        http = DefaultHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+        # Closed as this client is collected unclosed (its pooled sockets were left to the garbage collector, each a
+        # ResourceWarning); the finalizer holds the http client only. Not at exit: a daemon thread may still send.
+        weakref.finalize(self, _close_in, os.getpid(), http).atexit = False
+        return http
 
     def _after_fork(self) -> None:
         super()._after_fork()
