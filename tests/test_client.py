@@ -13,11 +13,13 @@ import contextvars
 import email.utils
 import gc
 import re
+import ssl
 import sys
 import threading
 import time
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -1797,6 +1799,69 @@ async def test_a_certificate_that_fails_verification_is_not_retried(
     assert not error._answer_lost and error._not_sent is None  # (never sent, but not for a reason of the SDK's)
 
 
+def tls_context_of(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:
+    """The TLS context an http client's connections are made with: its httpcore pool's, or aiohttp's connector's."""
+    transport: Any = http._transport
+    context: ssl.SSLContext = getattr(transport, "_ssl_context", None) or transport._pool._ssl_context
+    return context
+
+
+async def test_the_sdks_own_http_clients_share_one_tls_context(server: LocalServer) -> None:
+    """Each httpx client made its own TLS context, loading certifi's CA bundle: 20-120 ms for every ``Timeback()``,
+    and for every event loop an ``AsyncTimeback`` was used in (``asyncio.run`` per job). The SDK's own clients, and
+    ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` / ``DefaultAioHttpClient`` not given ``verify=``, share one."""
+    remote = {"base_url": "https://api.example.test", "client_id": "a", "client_secret": "b"}
+    with Timeback(**server.client_kwargs()) as local, Timeback(**remote) as elsewhere:
+        shared = tls_context_of(local._client._http)
+        assert tls_context_of(elsewhere._client._http) is shared
+    async with AsyncTimeback(**server.client_kwargs()) as async_client:
+        await async_client.oneroster.gradebook.get_all_results(limit=1)
+        assert tls_context_of((await async_client._client._in_loop()).http) is shared
+    made = [DefaultHttpxClient(), DefaultAsyncHttpxClient(), DefaultAioHttpClient()]
+    assert all(tls_context_of(http) is shared for http in made)
+    not_verifying = DefaultHttpxClient(verify=False)  # (a caller's verify=, passed through)
+    assert tls_context_of(not_verifying) is not shared and tls_context_of(not_verifying).verify_mode == ssl.CERT_NONE
+    not_verifying.close()
+    made[0].close()
+    for http in made[1:]:
+        await http.aclose()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_the_shared_tls_context_verifies_as_httpxs_own(
+    tls_server: tuple[LocalServer, Any], kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Shared, the TLS context is still made as httpx makes its own: a certificate of a CA in no trust store is
+    refused; ``SSL_CERT_FILE`` naming that CA is read, though set after the first context was made; not by a client
+    given ``trust_env=False``; and a caller's ``verify=False`` still verifies nothing."""
+    tls, ca = tls_server
+    make = {"sync": DefaultHttpxClient, "httpx": DefaultAsyncHttpxClient, "aiohttp": DefaultAioHttpClient}[kind]
+
+    async def outcome(**http_kwargs: Any) -> str:
+        kwargs = {**tls.client_kwargs(), "max_retries": 0, "http_client": make(**http_kwargs)}
+        try:
+            if kind == "sync":
+                with Timeback(**kwargs) as client:
+                    client.oneroster.gradebook.put_category(sourced_id="tls-shared", category={"title": "x"})
+            else:
+                async with AsyncTimeback(**kwargs) as async_client:
+                    await async_client.oneroster.gradebook.put_category(
+                        sourced_id="tls-shared", category={"title": "x"}
+                    )
+        except APIConnectionError as error:
+            return "refused" if "certificate verify failed" in str(error) else str(error)
+        return "sent"
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    assert await outcome() == "refused"
+    assert await outcome(verify=False) == "sent"
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    assert await outcome() == "sent"
+    assert await outcome(trust_env=False) == "refused"
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_an_http_client_of_the_other_kind_is_refused_when_the_client_is_made(
     server: LocalServer, roster: Any, kind: str
@@ -1893,6 +1958,22 @@ def test_one_async_client_serves_one_asyncio_run_after_another(server: LocalServ
         asyncio.run(client.close())
         gc.collect()
     assert len(set(counts)) == 1 and counts[0] is not None
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+def test_a_timeback_dropped_unclosed_closes_its_own_connections(server: LocalServer) -> None:
+    """A ``Timeback`` dropped without ``close()`` left its pooled connections to the garbage collector: "unclosed
+    socket" ResourceWarnings (``-X dev``), where ``AsyncTimeback`` leaves none. The SDK's own http client is now closed
+    as the client is collected; nothing of that keeps the client alive."""
+    client = Timeback(**server.client_kwargs())
+    assert client.oneroster.gradebook.get_all_results(limit=1).total_count is not None
+    dropped = weakref.ref(client)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client
+        gc.collect()
+    assert dropped() is None
     leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
     assert not leaks, leaks
 

@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import _forkable, _inherited, _SendingTrace, closed_with_loop, with_cookies_when_set
+from timeback._base_client import (
+    _forkable,
+    _inherited,
+    _SendingTrace,
+    closed_with_loop,
+    with_cookies_when_set,
+    with_shared_tls,
+)
 from timeback._config import DEFAULT_LIMITS, ipv4_address, is_loopback
 
 if TYPE_CHECKING:
@@ -80,6 +87,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         # mounts=, and a transport given, cannot: see AsyncAPIClient._after_fork)
         self._survives_fork = not (kwargs.get("transport") or kwargs.get("proxy") or kwargs.get("mounts"))
         kwargs.setdefault("limits", DEFAULT_LIMITS)  # (the SDK's own clients': httpx's, for a proxy's transport too)
+        with_shared_tls(kwargs)  # (the SDK's other clients' context: also for httpx's transports to proxies)
         if kwargs.get("transport") is None:
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}
             trust_env = kwargs.get("trust_env", True)

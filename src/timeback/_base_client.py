@@ -96,7 +96,16 @@ _forkable: weakref.WeakSet[Any] = weakref.WeakSet()
 _inherited: list[object] = []
 
 
+# The TLS contexts of the SDK's own http clients, one per process for what httpx reads to make its default (see
+# shared_tls_context): each client made its own, loading certifi's CA bundle, 20-120 ms per Timeback() and per event
+# loop of an AsyncTimeback.
+_tls_contexts: dict[tuple[str | None, str | None, bool], ssl.SSLContext] = {}
+_tls_contexts_lock = threading.Lock()
+
+
 def _after_fork_in_child() -> None:
+    global _tls_contexts_lock
+    _tls_contexts_lock = threading.Lock()  # (another thread may have held it, making one, at the fork)
     for forkable in list(_forkable):
         forkable._after_fork()
 
@@ -1745,7 +1754,7 @@ def direct_to_loopback(config: ClientConfig) -> dict[str, Any]:
     makes it with ``trust_env``, reading them.)"""
     hosts = [httpx.URL(url).host for url in (config.base_url, config.token_url)]
     if all(is_loopback(host) for host in hosts):
-        return {"trust_env": False, "verify": httpx.create_ssl_context()}
+        return {"trust_env": False, "verify": shared_tls_context(trust_env=True)}
     direct = {f"all://[{host}]" if ":" in host else f"all://{host}" for host in hosts if is_loopback(host)}
     return {"mounts": dict.fromkeys(direct)}
 
@@ -1774,11 +1783,33 @@ def with_cookies_when_set(client: ClientT) -> ClientT:
 LOOPBACK_DIRECT: dict[str, None] = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None}
 
 
+def shared_tls_context(*, trust_env: bool, http2: bool = False) -> ssl.SSLContext:
+    """The TLS context httpx makes for ``verify=True`` (``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` with ``trust_env``, else
+    certifi's bundle), made on first use and shared by the clients that would make the same one: by those variables'
+    values, read each time, and by ``http2`` (httpcore sets the context's ALPN protocols as it connects, ``h2`` too
+    for an HTTP/2 client, which an HTTP/1.1 client must not offer)."""
+    where = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if trust_env else (None, None)
+    key = (*where, http2)
+    with _tls_contexts_lock:
+        context = _tls_contexts.get(key)
+        if context is None:
+            context = _tls_contexts[key] = httpx.create_ssl_context(trust_env=trust_env)
+        return context
+
+
+def with_shared_tls(kwargs: dict[str, Any]) -> None:
+    """Sets an http client's ``verify`` to the ``shared_tls_context`` unless given; not with a ``cert=``, which httpx
+    loads into the context (the caller's own, then)."""
+    if "verify" not in kwargs and not kwargs.get("cert"):
+        kwargs["verify"] = shared_tls_context(trust_env=kwargs.get("trust_env", True), http2=kwargs.get("http2", False))
+
+
 def _defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
     and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
     ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice)."""
     kwargs.setdefault("limits", DEFAULT_LIMITS)
+    with_shared_tls(kwargs)
     own_proxies = any(kwargs.get(name) for name in ("proxy", "mounts", "transport"))
     if kwargs.get("trust_env", True) and not own_proxies:
         import urllib.request  # (httpx reads the same; imported with it)
@@ -1793,10 +1824,11 @@ class DefaultHttpxClient(httpx.Client):
     (``DEFAULT_LIMITS``; ``limits=`` to choose), no cookie jar work for answers that set no cookie, and loopback hosts
     (``127.0.0.1``, ``localhost``, ``::1``: a local server) reached directly whatever proxy the environment names
     (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
-    ``mounts=`` or ``transport=`` is given. It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks
-    or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every answer
-    for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10% more CPU
-    per call through one.)"""
+    ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
+    made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
+    bundle). It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks or certificates without losing
+    those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every answer for urllib's cookie jar, about
+    90 us of CPU per call; 16 async clients PUTting single results spent ~10% more CPU per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**_defaults(kwargs))
@@ -1871,6 +1903,12 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
 
 
+def _close_in(pid: int, http: httpx.Client) -> None:
+    """Closes ``http`` in the process ``pid`` only: in a child after fork(), its connections are the parent's."""
+    if os.getpid() == pid:
+        http.close()
+
+
 class SyncAPIClient(BaseClient):
     _http: httpx.Client
 
@@ -1885,7 +1923,11 @@ class SyncAPIClient(BaseClient):
 
     def _new_http(self) -> httpx.Client:
         config = self._config
-        return DefaultHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+        http = DefaultHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+        # Closed as this client is collected unclosed (its pooled sockets were left to the garbage collector, each a
+        # ResourceWarning); the finalizer holds the http client only. Not at exit: a daemon thread may still send.
+        weakref.finalize(self, _close_in, os.getpid(), http).atexit = False
+        return http
 
     def _after_fork(self) -> None:
         super()._after_fork()
