@@ -157,13 +157,13 @@ def test_a_token_that_lives_for_decades_is_taken_and_kept(clock: list[float], ex
     assert current(tokens) == "t1"
 
 
-@pytest.mark.parametrize("ttl", [10**9, 10**12])
-async def test_calls_work_against_a_server_whose_tokens_live_for_decades(ttl: int) -> None:
+async def test_calls_work_against_a_server_whose_tokens_live_for_decades() -> None:
     from timeback import AsyncTimeback, Timeback
     from timeback.server import ServerSettings
     from timeback.server.runner import LocalServer
 
-    settings = ServerSettings(database="sqlite://", client_id="ci", client_secret="s", token_ttl_seconds=ttl)
+    # (the server's longest, as serve's: 10**12 is refused now, as serve --token-ttl refused it)
+    settings = ServerSettings(database="sqlite://", client_id="ci", client_secret="s", token_ttl_seconds=10**9)
     with LocalServer(settings) as server:
         with Timeback(**server.client_kwargs()) as client:
             client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "t"})

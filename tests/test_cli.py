@@ -356,6 +356,48 @@ def test_serve_refuses_a_file_of_the_first_timeback_versions_as_older_before_wri
 
 
 @pytest.mark.parametrize(
+    ("column", "served"),
+    [("newer TEXT NOT NULL", False), ("newer TEXT", True), ("newer TEXT NOT NULL DEFAULT ''", True)],
+)
+def test_serve_refuses_a_file_with_a_column_its_writes_cannot_fill(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, column: str, served: bool
+) -> None:
+    # (a newer timeback's file, or one changed by hand: it started, then every write to that table was 500, NOT NULL
+    # constraint failed)
+    import sqlite3
+
+    from timeback.server.storage import open_storage
+
+    database = tmp_path / "newer.db"
+    open_storage(f"sqlite:///{database}").close()
+    newer = sqlite3.connect(database)
+    (made,) = newer.execute("SELECT sql FROM sqlite_master WHERE name = 'categories'").fetchone()
+    newer.execute("DROP TABLE categories")
+    newer.execute(made.replace("(", f"({column}, ", 1))
+    newer.commit()
+    newer.close()
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    if served:
+        assert result.exit_code == 0, result.output
+    else:
+        _refused(result, "--database", f"{database} has a column this timeback cannot fill (categories.newer: ")
+        assert "start a new file" in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    "database", ["timeback.db", "/var/lib/timeback.db", "sqlitefoo", "sqlite:x.db", "SQLITE:///x.db", "Sqlite://"]
+)
+def test_serve_shows_the_sqlite_url_form_for_a_database_that_is_no_sqlite_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: str
+) -> None:
+    # (a path, or a URL near SQLite's, was "unsupported database URL ...: only SQLite is built in")
+    monkeypatch.chdir(tmp_path)
+    result = _serve(monkeypatch, "--database", database)
+    _refused(result, "--database", f"{database!r} is no SQLite URL: write sqlite:///path.db, with three slashes")
+    assert "only SQLite is built in" not in result.output and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
     ("database", "named"),
     [("sqlite:///x.db?mode=ro", "mode"), ("sqlite:///x.db?timeout=5&cache=shared", "cache, timeout"),
      ("sqlite://?mode=memory", "mode"), ("sqlite:///x?.db", ".db"), ("sqlite:///x.db?", "an empty one")],
@@ -735,6 +777,12 @@ def test_serve_refuses_a_failed_login_limit_that_would_not_limit(
     result = _serve(monkeypatch, "--database", "sqlite://", option, value)
     assert result.exit_code == 2, result.output
     assert "Invalid value for" in result.output and option in result.output, result.output
+
+
+def test_serve_says_a_failed_login_window_must_be_finite(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (inf was refused as "must be a positive number of seconds", which it is)
+    result = _serve(monkeypatch, "--database", "sqlite://", "--token-failure-window", "inf")
+    _refused(result, "--token-failure-window", "must be a finite number of seconds above 0")
 
 
 def test_demo_runs_with_a_proxy_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

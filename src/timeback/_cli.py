@@ -97,6 +97,12 @@ SHUTDOWN_GRACE_SECONDS = 8
 # access log's client, verbatim (a space, tab or quote forging the line's fields), and a request's scheme. The
 # server is for local use and CI, behind no proxy: the peer is the client.
 PROXY_HEADERS = False
+# serve's option of each setting it takes (``ServerSettings`` refuses a value naming its setting: shown as the option's)
+_SETTING_OPTIONS = {
+    "client_scopes": "--scopes", "sourced_id_pairs": "--sourced-id-pairs", "token_ttl_seconds": "--token-ttl",
+    "token_max_failures": "--token-max-failures", "token_failure_window_seconds": "--token-failure-window",
+    "faults": "--faults", "workers": "--workers", "query_timeout_seconds": "--query-timeout",
+}  # fmt: skip
 
 
 def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any:
@@ -211,9 +217,7 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
-    shared = dataclasses.replace(
-        settings, seed=None, workers=config.workers, client_id=client_id, client_secret=client_secret
-    )
+    shared = dataclasses.replace(settings, seed=None, client_id=client_id, client_secret=client_secret)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
     failed: list[str] = []
@@ -240,6 +244,8 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
 
 def _app() -> Any:
     import typer
+
+    from timeback._config import ENDLESS
 
     # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
     # releases (pyproject allows >=0.12) defaulted the other way. Help in click's plain format (typer 0.29: errors too):
@@ -281,7 +287,7 @@ def _app() -> Any:
         ),
         # (at most the SDK's bound on a token's life, about 31 years; past a float's range it overflowed: a 500)
         token_ttl: int = typer.Option(
-            3600, min=1, max=1_000_000_000, metavar="SECONDS", help="Access token lifetime in seconds (at most 1e9)."
+            3600, min=1, max=int(ENDLESS), metavar="SECONDS", help="Access token lifetime in seconds (at most 1e9)."
         ),
         token_max_failures: int = typer.Option(
             10,
@@ -323,12 +329,8 @@ def _app() -> Any:
 
         from timeback._config import not_utf8
         from timeback.server import ServerSettings, create_app
-        from timeback.server.config import WORKERS_NEED_A_FILE, check_client, in_memory
+        from timeback.server.config import SettingError, check_client
 
-        if not 0 < token_failure_window < float("inf"):  # (0, negative or NaN: no failure ever counted)
-            raise typer.BadParameter("must be a positive number of seconds", param_hint="--token-failure-window")
-        if not query_timeout >= 0:  # (NaN too)
-            raise typer.BadParameter("must be 0 or more seconds (0: no limit)", param_hint="--query-timeout")
         try:  # (an empty variable counts as unset: a secret a CI job may not read, say)
             check_client(client_id, client_secret, "--client-id and --client-secret (or TIMEBACK_SERVE_CLIENT_ID "
                          "and TIMEBACK_SERVE_CLIENT_SECRET, not empty)")  # fmt: skip
@@ -343,39 +345,24 @@ def _app() -> Any:
             raise typer.BadParameter(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
             raise typer.BadParameter("must not be empty", param_hint="--seed")
-        settings = ServerSettings(
-            database=database,
-            client_id=client_id,
-            client_secret=client_secret,
-            sourced_id_pairs=sourced_id_pairs.value,
-            token_ttl_seconds=token_ttl,
-            token_max_failures=token_max_failures,
-            token_failure_window_seconds=token_failure_window,
-            client_scopes=scopes,
-            seed=seed,
-            faults=faults,
-            query_timeout_seconds=query_timeout,
-        )
-        if workers > 1 and faults:
-            raise typer.BadParameter("fault injection runs in one process: leave out --workers", param_hint="--faults")
-        if workers > 1 and in_memory(database):
-            raise typer.BadParameter(WORKERS_NEED_A_FILE, param_hint="--workers")
-        if scopes is not None:
-            from timeback.server.auth import ALL_SCOPES, short_scope
-
-            unknown = [scope for scope in scopes.split() if short_scope(scope) not in ALL_SCOPES.split()]
-            if unknown or not scopes.split():
-                raise typer.BadParameter(
-                    f"unknown scope {unknown[0]!r} (known: {ALL_SCOPES})" if unknown else "no scope given",
-                    param_hint="--scopes",
-                )
-        if faults:
-            from timeback.server.faults import FaultSpec
-
-            try:
-                FaultSpec.parse(faults)
-            except ValueError as exc:
-                raise typer.BadParameter(str(exc), param_hint="--faults") from None
+        try:  # (the settings check themselves, as for a server made in Python: shown under the option's name)
+            settings = ServerSettings(
+                database=database,
+                client_id=client_id,
+                client_secret=client_secret,
+                sourced_id_pairs=sourced_id_pairs.value,
+                token_ttl_seconds=token_ttl,
+                token_max_failures=token_max_failures,
+                token_failure_window_seconds=token_failure_window,
+                client_scopes=scopes,
+                seed=seed,
+                faults=faults,
+                workers=workers,
+                query_timeout_seconds=query_timeout,
+            )
+        except SettingError as exc:
+            raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None
+        import dataclasses
         import signal
 
         from timeback.server.app import cannot_open, filter_server_logs, open_errors
@@ -398,7 +385,9 @@ def _app() -> Any:
         app_ = None
         try:
             try:
-                app_ = create_app(settings)
+                # (made and seeded by this process alone: with the workers' number, it made their failed-login
+                # file before it could fail, and left it)
+                app_ = create_app(dataclasses.replace(settings, workers=1))
                 if workers > 1:
                     # (its writes fail as opening does: a database locked, a disk full)
                     _prepare_workers(app_, settings)

@@ -169,13 +169,6 @@ def test_every_oneroster_route_needs_a_valid_bearer_token(http: httpx.Client, he
     )
 
 
-def test_tokens_expire() -> None:
-    settings = ServerSettings(client_id="a", client_secret="b", token_ttl_seconds=0)
-    with LocalServer(settings) as short, httpx.Client(base_url=short.url) as http:
-        access = token(http, client_id="a", client_secret="b").json()["access_token"]
-        assert http.get(f"{GB}/results/x", headers={"Authorization": f"Bearer {access}"}).status_code == 401
-
-
 def test_malformed_json_is_400_and_non_object_is_400(authed: httpx.Client) -> None:
     bad = authed.put(f"{GB}/results/x", content=b'{"result": ', headers={"Content-Type": "application/json"})
     assert bad.status_code == 400 and "Malformed JSON" in bad.json()["imsx_description"]

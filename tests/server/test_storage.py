@@ -79,7 +79,7 @@ def test_an_in_memory_database_is_one_database_for_every_connection(url: str) ->
     storage.close()
 
 
-@pytest.mark.parametrize("url", ["sqlitefoo", "sqlite+foo:///x.db", "sqlite+aiosqlite:///x.db", "postgresql://h/db"])
+@pytest.mark.parametrize("url", ["sqlite+foo:///x.db", "sqlite+aiosqlite:///x.db", "postgresql://h/db"])
 def test_a_url_that_is_not_sqlite_is_refused_saying_so(url: str) -> None:
     # ('sqlitefoo' was sqlalchemy's ArgumentError, 'sqlite+foo' its NoSuchModuleError: tracebacks from serve)
     with pytest.raises(sql.UnsupportedDatabase, match=r"only SQLite is built in"):
@@ -216,6 +216,18 @@ def test_a_file_made_before_timeback_meta_is_served(tmp_path: Path) -> None:
         tx.insert(COLLECTIONS["orgs"], [_record("org-1", name="O", type="school")])
     assert storage.get(COLLECTIONS["orgs"], "org-1") is not None
     storage.close()
+
+
+def test_a_file_whose_name_is_not_utf8_is_served_again(tmp_path: Path) -> None:
+    # (a byte of another encoding in its name: made at the first start, then a UnicodeEncodeError at every start
+    # after, as the file was checked: ``timeback serve`` printed a traceback; with --workers, every worker died that
+    # way and was started again, forever)
+    path = tmp_path / os.fsdecode(b"latin1-\xe9.db")
+    settings = ServerSettings(database=f"sqlite:///{path}")
+    with LocalServer(settings) as first, Timeback(**first.client_kwargs()) as client:
+        client.oneroster.gradebook.put_category(sourced_id="kept", category={"title": "Kept"})
+    with LocalServer(settings) as again, Timeback(**again.client_kwargs()) as client:
+        assert client.oneroster.gradebook.get_category(sourced_id="kept").category.title == "Kept"
 
 
 def _wal_pages(path: Path) -> int:

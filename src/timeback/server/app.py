@@ -69,7 +69,9 @@ def open_errors() -> tuple[type[Exception], ...]:
 
     from timeback.server.storage.sql import UnsupportedDatabase
 
-    return UnsupportedDatabase, OSError, DBAPIError, sqlite3.Error
+    # (UnicodeError: a file name no encoding check foresaw, rather than a traceback and, under --workers, every worker
+    # started again forever)
+    return UnsupportedDatabase, OSError, DBAPIError, sqlite3.Error, UnicodeError
 
 
 def app_from_environment() -> FastAPI:

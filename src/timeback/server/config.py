@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from timeback._config import not_utf8
+from timeback._config import ENDLESS, not_utf8
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,66 @@ class ServerSettings:
         # hashed the secret, the error holding it whole; named here, not shown)
         if unencodable := not_utf8(client_id=self.client_id, client_secret=self.client_secret):
             raise ValueError(f"{unencodable} holds a character that cannot be encoded as UTF-8")
+        # What ``timeback serve`` refuses, a server made from settings refuses too: it started, then failed its calls
+        if self.client_scopes is not None:  # ("" held all scopes, admin's too; one misspelt made every call 403)
+            from timeback.server.auth import ALL_SCOPES, short_scope
+
+            unknown = [scope for scope in self.client_scopes.split() if short_scope(scope) not in ALL_SCOPES.split()]
+            if unknown or not self.client_scopes.split():
+                why = f"unknown scope {unknown[0]!r} (known: {ALL_SCOPES})" if unknown else "no scope given"
+                raise SettingError("client_scopes", self.client_scopes, why)
+        if self.sourced_id_pairs not in ("spec", "timeback"):
+            raise SettingError("sourced_id_pairs", self.sourced_id_pairs, "must be 'spec' or 'timeback'")
+        # (0 or less: tokens born expired; past a float's range, every token request a 500)
+        if not 1 <= self.token_ttl_seconds <= MAX_TOKEN_TTL_SECONDS:
+            why = f"must be from 1 to {MAX_TOKEN_TTL_SECONDS} seconds (about 31 years)"
+            raise SettingError("token_ttl_seconds", self.token_ttl_seconds, why)
         if not self.max_live_tokens >= 1:  # (0 refused every token as it was issued; negative emptied the table)
-            raise ValueError(f"max_live_tokens must be 1 or more: {self.max_live_tokens!r}")
+            raise SettingError("max_live_tokens", self.max_live_tokens, "must be 1 or more")
+        if not self.token_max_failures >= 0:
+            raise SettingError("token_max_failures", self.token_max_failures, "must be 0 or more (0: no limit)")
+        # (0, negative or NaN: no failure ever counted; infinity locked a client out for good)
+        if not 0 < self.token_failure_window_seconds < math.inf:
+            why = "must be a finite number of seconds above 0"
+            raise SettingError("token_failure_window_seconds", self.token_failure_window_seconds, why)
         if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
-            raise ValueError(f"query_timeout_seconds must be 0 or more, or None: {self.query_timeout_seconds!r}")
+            why = "must be 0 or more seconds (0: no limit)"
+            raise SettingError("query_timeout_seconds", self.query_timeout_seconds, why)
+        if not 0 <= self.body_timeout_seconds < math.inf:  # (NaN: every request with a body a 500)
+            why = "must be 0 or more seconds, and finite (0: no limit)"
+            raise SettingError("body_timeout_seconds", self.body_timeout_seconds, why)
+        if not self.max_page_size >= 1:  # (0: every listing a 500, dividing by the page size)
+            raise SettingError("max_page_size", self.max_page_size, "must be 1 or more")
+        if not 1 <= self.default_page_size <= self.max_page_size:  # (-1: listings of limit -1, pageCount -5)
+            why = f"must be from 1 to max_page_size ({self.max_page_size})"
+            raise SettingError("default_page_size", self.default_page_size, why)
+        if not self.workers >= 1:
+            raise SettingError("workers", self.workers, "must be 1 or more")
         if self.workers > 1 and in_memory(self.database):  # (their failed-login file was "None-logins", shared)
-            raise ValueError(f"workers={self.workers}: {WORKERS_NEED_A_FILE} ({self.database!r})")
+            raise SettingError("workers", self.workers, f"{WORKERS_NEED_A_FILE} ({self.database!r})")
+        if self.faults:
+            from timeback.server.faults import FaultSpec
+
+            if self.workers > 1:  # (each process would draw its own faults, and count its own)
+                why = f"fault injection runs in one process, not {self.workers} workers"
+                raise SettingError("faults", self.faults, why)
+            try:
+                FaultSpec.parse(self.faults)
+            except ValueError as exc:
+                raise SettingError("faults", self.faults, str(exc)) from None
 
 
+class SettingError(ValueError):
+    """A setting ``ServerSettings`` refuses: ``setting`` names it, ``why`` says what is wrong with its value (what
+    ``timeback serve`` shows under the setting's option)."""
+
+    def __init__(self, setting: str, value: object, why: str) -> None:
+        super().__init__(f"{setting}={value!r}: {why}")
+        self.setting, self.why = setting, why
+
+
+# Seconds a token may live at most: the SDK's bound (``timeback._config.ENDLESS``, about 31 years)
+MAX_TOKEN_TTL_SECONDS = int(ENDLESS)
 WORKERS_NEED_A_FILE = "several workers need a database file, not in-memory"
 
 

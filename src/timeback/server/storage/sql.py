@@ -1448,7 +1448,8 @@ def _check_file(database: str) -> None:
         return  # (empty: made a timeback database)
     # Opened for writing, to be only read, and never made: a read-only connection leaves a WAL file's -wal and
     # -shm behind (it may not remove them), where the last connection to close removes them.
-    uri = f"file://{quote(os.path.abspath(database))}?mode=rw"
+    # (its name's bytes: one of another encoding, a lone surrogate here, was a UnicodeEncodeError at every restart)
+    uri = f"file://{quote(os.fsencode(os.path.abspath(database)))}?mode=rw"
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -1462,10 +1463,18 @@ def _check_file(database: str) -> None:
                 f"{database} is not a timeback database (its tables: {few}): pass a new file or one timeback made"
             )
         for name in sorted(names & tables.keys()):
-            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')}
-            missing = [column.name for column in tables[name].columns if column.name not in have]
+            # (cid, name, type, notnull, dflt_value, pk) of each column
+            columns = list(conn.execute(f'PRAGMA table_info("{name}")'))
+            missing = [column.name for column in tables[name].columns if column.name not in {c[1] for c in columns}]
             if missing:
                 raise _too_old(database, f"{name} has no column {', '.join(missing)}")
+            # (a newer timeback's, or one added by hand: the file was served, and every write to the table was a 500)
+            unfilled = [c[1] for c in columns if c[3] and c[4] is None and c[1] not in tables[name].columns]
+            if unfilled:
+                raise UnsupportedDatabase(
+                    f"{database} has a column this timeback cannot fill ({name}.{unfilled[0]}: NOT NULL, no default;"
+                    " made by a newer timeback?): start a new file, or use the timeback that made it"
+                )
     finally:
         conn.close()
 
@@ -1488,10 +1497,11 @@ def has_host_part(parsed: URL) -> bool:
     return any(part is not None for part in (parsed.host, parsed.username, parsed.password, parsed.port))
 
 
-_SQLITE_URL_FORMS = (
-    "a SQLite URL has three slashes before a relative path (sqlite:///timeback.db), four before an absolute one "
-    "(sqlite:////var/lib/timeback.db), and none of those parts (sqlite:// alone is in memory)"
+_SLASHES = (
+    "three slashes before a relative path (sqlite:///timeback.db), four before an absolute one "
+    "(sqlite:////var/lib/timeback.db)"
 )
+_SQLITE_URL_FORMS = f"a SQLite URL has {_SLASHES}, and none of those parts (sqlite:// alone is in memory)"
 
 
 # A URL's password: after the user's colon, up to the last '@' (all of one holding an '@' or a '/'; more is hidden
@@ -1547,6 +1557,9 @@ def open_storage(url: str) -> SqlStorage:
         if not in_memory:
             event.listen(engine, "connect", _sqlite_pragmas)
         return SqlStorage(engine)
+    # (a path, sqlite:x.db, SQLITE:///x.db: "only SQLite is built in" said nothing of what was wrong)
+    if parsed is None or parsed.drivername.lower() in ("sqlite", "sqlite+pysqlite"):
+        raise UnsupportedDatabase(f"{shown!r} is no SQLite URL: write sqlite:///path.db, with {_SLASHES}")
     raise UnsupportedDatabase(
         f"unsupported database URL {shown!r}: only SQLite is built in (sqlite:///path.db or sqlite://)"
     )

@@ -1,0 +1,74 @@
+"""``ServerSettings`` refuses, naming the setting, what ``timeback serve`` refuses: a ``LocalServer`` made from
+settings out of range started, then failed its calls (500s, tokens born expired, a client holding every scope)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+GB = "/ims/oneroster/gradebook/v1p2"
+
+
+@pytest.mark.parametrize(
+    ("given", "refusal"),
+    [
+        # (every listing 500, ZeroDivisionError; a limit of -1 served with pageCount -5)
+        ({"max_page_size": 0}, "max_page_size=0: must be 1 or more"),
+        ({"default_page_size": 0}, "default_page_size=0: must be from 1 to max_page_size (3000)"),
+        ({"default_page_size": -1, "max_page_size": 2}, "default_page_size=-1: must be from 1 to max_page_size (2)"),
+        ({"default_page_size": 101, "max_page_size": 100}, "default_page_size=101: must be from 1 to max_page_size"),
+        # (tokens born expired; past a float's range, every token request 500)
+        ({"token_ttl_seconds": 0}, "token_ttl_seconds=0: must be from 1 to 1000000000 seconds"),
+        ({"token_ttl_seconds": -5}, "token_ttl_seconds=-5: must be from 1 to 1000000000 seconds"),
+        ({"token_ttl_seconds": 10**400}, "token_ttl_seconds=1000"),
+        # (every request with a body 500)
+        ({"body_timeout_seconds": math.nan}, "body_timeout_seconds=nan: must be 0 or more seconds, and finite"),
+        ({"body_timeout_seconds": math.inf}, "body_timeout_seconds=inf: must be 0 or more seconds, and finite"),
+        ({"body_timeout_seconds": -1.0}, "body_timeout_seconds=-1.0: must be 0 or more seconds, and finite"),
+        # (an empty string made a client holding all 16 scopes, admin's too; one misspelt, every call 403)
+        ({"client_scopes": ""}, "client_scopes='': no scope given"),
+        ({"client_scopes": "gradebook.readnly"}, "client_scopes='gradebook.readnly': unknown scope 'gradebook.readnly'"),
+        ({"sourced_id_pairs": "bogus"}, "sourced_id_pairs='bogus': must be 'spec' or 'timeback'"),
+        ({"workers": 0}, "workers=0: must be 1 or more"),
+        ({"workers": -1}, "workers=-1: must be 1 or more"),
+        ({"token_failure_window_seconds": math.inf}, "token_failure_window_seconds=inf: must be a finite number"),
+        ({"token_failure_window_seconds": 0.0}, "token_failure_window_seconds=0.0: must be a finite number"),
+        ({"token_max_failures": -1}, "token_max_failures=-1: must be 0 or more"),
+        ({"faults": "429=x"}, "faults='429=x': fault spec: 429 needs a number"),
+        ({"query_timeout_seconds": -1.0}, "query_timeout_seconds=-1.0: must be 0 or more seconds"),
+        ({"max_live_tokens": 0}, "max_live_tokens=0: must be 1 or more"),
+    ],
+)  # fmt: skip
+def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, Any], refusal: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(refusal)}"):
+        ServerSettings(**given)
+
+
+def test_faults_with_workers_are_refused_as_serve_refuses_them(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"^faults='429=0.1': fault injection runs in one process, not 2 workers"):
+        ServerSettings(database=f"sqlite:///{tmp_path / 'w.db'}", workers=2, faults="429=0.1")
+
+
+def test_settings_at_their_bounds_serve() -> None:
+    settings = ServerSettings(
+        client_id="bounds", client_secret="bounds-secret", client_scopes="gradebook.readonly gradebook.createput",
+        max_page_size=1, default_page_size=1, token_ttl_seconds=1_000_000_000, body_timeout_seconds=0.0,
+        token_max_failures=0,
+    )  # fmt: skip
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        answer = http.post("/oauth2/token", data={"grant_type": "client_credentials"}, auth=server.credentials)
+        assert answer.status_code == 200 and answer.json()["expires_in"] == 1_000_000_000
+        headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        for name in ("a", "b"):
+            category = {"category": {"sourcedId": name, "status": "active", "title": name}}
+            assert http.put(f"{GB}/categories/{name}", json=category, headers=headers).status_code in (200, 201)
+        listing = http.get(f"{GB}/categories", headers=headers).json()
+        assert (len(listing["categories"]), listing["limit"], listing["pageCount"]) == (1, 1, 2)
