@@ -413,9 +413,10 @@ class Reachability:
     error or a timeout, after the batch's retries) for ``UNREACHABLE_SECONDS`` since the last answer of any kind,
     and more batches in a row than are sent at once: a short outage fails the batches in flight together, and that
     alone does not stop it. (Without it, an upload to a server that was down went through every batch's retries,
-    one batch after another behind the token's: a million results took about 23 minutes to say so.) Any answer the
-    client got counts (``answered()``), to a batch's failed attempts or to the reads confirming it: counting only a
-    batch's outcome, an upload whose every POST a proxy cut stopped while the server answered those reads."""
+    one batch after another behind the token's: a million results took about 23 minutes to say so.) Any answer from
+    the API counts, the token endpoint's aside (``answered()``), to a batch's failed attempts or to the reads
+    confirming it: counting only a batch's outcome, an upload whose every POST a proxy cut stopped while the server
+    answered those reads."""
 
     def __init__(self, concurrency: int, answered: Callable[[], float] = float) -> None:
         self.concurrency = concurrency
@@ -501,8 +502,9 @@ def record_outcome(
 
 @dataclass
 class Replaced:
-    """How a batch refused with 409 was settled record by record (``if_exists="replace"``): each result read back
-    as sent counts as stored unchanged; each other one was PUT (created or replaced), or failed alone."""
+    """How a batch refused with 409, or whose answer was lost and every record read back, was settled record by
+    record (``if_exists="replace"``): each result read back as sent counts as stored unchanged; each other one was PUT
+    (created or replaced), or failed alone."""
 
     replaced: int = 0
     unchanged: int = 0

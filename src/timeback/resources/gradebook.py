@@ -217,8 +217,9 @@ class Gradebook(SyncResource, GradebookOperations):
         """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
 
         Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
-        ``if_exists="replace"``: a batch refused because some of its results exist (409) is settled record by
-        record: results stored as sent are left alone, the others are PUT (a sync that sends every result again).
+        ``if_exists="replace"``: a batch refused because some of its results exist (409), or whose answer was lost
+        and whose every result reads back, is settled record by record: results stored as sent are left alone, the
+        others are PUT (a sync that sends every result again).
         ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
         replace = _replaces(if_exists)
