@@ -200,7 +200,10 @@ def test_a_seed_opens_one_savepoint_per_chunk_not_per_record(monkeypatch: pytest
 
         monkeypatch.setattr(service.storage, "transaction", counted)
         assert sum(load_seed(service, data).values()) == records
-    assert len(opened) == len(LOAD_ORDER) + 2  # (results: 3 chunks of 1,000)
+        with service.storage.engine.connect() as conn:  # (SQLite's statistics of the tables as the seed left them)
+            analyzed = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+    assert len(opened) == len(LOAD_ORDER) + 2 + 1  # (results: 3 chunks of 1,000; then the statistics gathered)
+    assert "results" in analyzed  # (empty when the server opened it: no statistics then)
 
 
 def _loads_nothing(tmp_path: Path, data: dict[str, Any], message: str) -> None:

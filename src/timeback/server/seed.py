@@ -163,6 +163,8 @@ def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
                 except ApiError as exc:
                     raise _named(collection, index, exc) from None
             counts[collection] = len(records)
+        with service.storage.transaction() as tx:  # (the statistics of the file as the seed leaves it)
+            tx.analyze()
     return counts
 
 

@@ -137,6 +137,10 @@ class Transaction(Protocol):
         """The ``dateLastModified`` of this transaction's writes, taken under the write lock; never goes back."""
         ...
 
+    def analyze(self) -> None:
+        """The database's statistics gathered again, for its query plans (after many records were written: a seed)."""
+        ...
+
 
 class Storage(Protocol):
     def transaction(self) -> AbstractContextManager[Transaction]: ...
