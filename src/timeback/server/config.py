@@ -83,9 +83,10 @@ class ServerSettings:
             raise SettingError("body_timeout_seconds", self.body_timeout_seconds, why)
         if not self.max_page_size >= 1:  # (0: every listing a 500, dividing by the page size)
             raise SettingError("max_page_size", self.max_page_size, "must be 1 or more")
-        if not 1 <= self.default_page_size <= self.max_page_size:  # (-1: listings of limit -1, pageCount -5)
-            why = f"must be from 1 to max_page_size ({self.max_page_size})"
-            raise SettingError("default_page_size", self.default_page_size, why)
+        # (-1: listings of limit -1, pageCount -5. Above max_page_size it is served as that: max_page_size=10 alone
+        # is a server of pages of 10.)
+        if not self.default_page_size >= 1:
+            raise SettingError("default_page_size", self.default_page_size, "must be 1 or more")
         if not self.workers >= 1:
             raise SettingError("workers", self.workers, "must be 1 or more")
         if self.workers > 1 and in_memory(self.database):  # (their failed-login file was "None-logins", shared)

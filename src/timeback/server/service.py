@@ -160,7 +160,8 @@ class GradebookService:
         return Reply(200, text, headers)
 
     def paging(self, query: Mapping[str, str]) -> tuple[int, int, bool]:
-        limit = _non_negative_int(query, "limit", self.settings.default_page_size, minimum=1)
+        default = min(self.settings.default_page_size, self.settings.max_page_size)  # (no limit asked: none clamped)
+        limit = _non_negative_int(query, "limit", default, minimum=1)
         offset = _non_negative_int(query, "offset", 0, minimum=0)
         clamped = limit > self.settings.max_page_size
         return min(limit, self.settings.max_page_size), offset, clamped
