@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+import trustme
 
 import timeback._base_client as engine
 from tests.support import in_threads
@@ -1832,8 +1833,9 @@ async def test_the_shared_tls_context_verifies_as_httpxs_own(
     tls_server: tuple[LocalServer, Any], kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """Shared, the TLS context is still made as httpx makes its own: a certificate of a CA in no trust store is
-    refused; ``SSL_CERT_FILE`` naming that CA is read, though set after the first context was made; not by a client
-    given ``trust_env=False``; and a caller's ``verify=False`` still verifies nothing."""
+    refused; ``SSL_CERT_FILE`` naming that CA is read, though set after the first context was made, and read again
+    once the file changed; not by a client given ``trust_env=False``; and a caller's ``verify=False`` still verifies
+    nothing."""
     tls, ca = tls_server
     make = {"sync": DefaultHttpxClient, "httpx": DefaultAsyncHttpxClient, "aiohttp": DefaultAioHttpClient}[kind]
 
@@ -1860,6 +1862,8 @@ async def test_the_shared_tls_context_verifies_as_httpxs_own(
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
     assert await outcome() == "sent"
     assert await outcome(trust_env=False) == "refused"
+    trustme.CA().cert_pem.write_to_path(str(tmp_path / "ca.pem"))  # (the bundle replaced in place: another CA)
+    assert await outcome() == "refused"
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

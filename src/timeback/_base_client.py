@@ -99,7 +99,8 @@ _inherited: list[object] = []
 # The TLS contexts of the SDK's own http clients, one per process for what httpx reads to make its default (see
 # shared_tls_context): each client made its own, loading certifi's CA bundle, 20-120 ms per Timeback() and per event
 # loop of an AsyncTimeback.
-_tls_contexts: dict[tuple[str | None, str | None, bool], ssl.SSLContext] = {}
+# (SSL_CERT_FILE, SSL_CERT_DIR, http2) -> (the state of the files read, the context made from them)
+_tls_contexts: dict[tuple[str | None, str | None, bool], tuple[object, ssl.SSLContext]] = {}
 _tls_contexts_lock = threading.Lock()
 
 
@@ -1787,14 +1788,33 @@ def shared_tls_context(*, trust_env: bool, http2: bool = False) -> ssl.SSLContex
     """The TLS context httpx makes for ``verify=True`` (``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` with ``trust_env``, else
     certifi's bundle), made on first use and shared by the clients that would make the same one: by those variables'
     values, read each time, and by ``http2`` (httpcore sets the context's ALPN protocols as it connects, ``h2`` too
-    for an HTTP/2 client, which an HTTP/1.1 client must not offer)."""
+    for an HTTP/2 client, which an HTTP/1.1 client must not offer). Made again once the file or folder it read
+    changed (a CA bundle replaced in place, as httpx's own per-client contexts would see it: a few us per client)."""
     where = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if trust_env else (None, None)
     key = (*where, http2)
+    state = _file_state(where[0] or where[1] or _certifi_bundle())  # (as httpx reads them: the file first)
     with _tls_contexts_lock:
-        context = _tls_contexts.get(key)
-        if context is None:
-            context = _tls_contexts[key] = httpx.create_ssl_context(trust_env=trust_env)
-        return context
+        known = _tls_contexts.get(key)
+        if known is None or known[0] != state:
+            known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
+        return known[1]
+
+
+def _certifi_bundle() -> str:
+    import certifi  # (httpx's dependency, imported with it)
+
+    return certifi.where()
+
+
+def _file_state(path: str | None) -> object:
+    """What tells a file or folder changed: its inode, size and modification time (None: no such path)."""
+    if not path:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 def with_shared_tls(kwargs: dict[str, Any]) -> None:
