@@ -1243,8 +1243,20 @@ def test_a_bulk_batch_answer_in_either_form_counts_as_stored(body: dict[str, Any
     assert summary.ok and summary.stored == 1
 
 
+async def test_a_batch_answered_with_no_pairs_is_stored_and_its_create_answers_none() -> None:
+    """The official GUIDPairSet makes ``sourcedIdPairs`` optional: ``201 {}`` is a create that stored its batch
+    (all or nothing), and saying no pairs. It raised "missing sourcedIdPairs", and bulk_post_results stopped."""
+    summary = make_client(Script([answer(201, {})])).oneroster.gradebook.bulk_post_results([BULK_ROW])
+    assert summary.ok and (summary.stored, summary.batches) == (1, 1)
+    async with make_async_client(Script([answer(201, {})])) as aclient:
+        assert (await aclient.oneroster.gradebook.bulk_post_results([BULK_ROW])).stored == 1
+    gradebook = make_client(Script([answer(201, {})])).oneroster.gradebook
+    created = gradebook.create_result_for_line_item(line_item_sourced_id="li", results=[BULK_ROW])
+    assert list(created.sourcedIdPairs) == [] and created.sourcedIdPairs.allocatedSourcedId is None
+
+
 @pytest.mark.parametrize(
-    "body", [{}, {"error": "x"}, {"sourcedIdPairs": "garbage"}, {"sourcedIdPairs": [{"supplied": "r1"}]}, []]
+    "body", [{"error": "x"}, {"sourcedIdPairs": "garbage"}, {"sourcedIdPairs": [{"supplied": "r1"}]}, []]
 )
 def test_a_malformed_bulk_batch_answer_is_not_counted_as_stored(body: Any) -> None:
     # (a proxy or a broken server answering 2xx with something else: the upload stops, as on any other call)
@@ -1550,6 +1562,34 @@ def test_a_term_is_read_under_timeback_s_key_or_the_official_one(key: str) -> No
     session = {"sourcedId": "t1", "title": "Fall", "type": "term"}
     term = make_client(Script([answer(200, {key: session})])).oneroster.rostering.get_term(sourced_id="t1")
     assert (term.term.sourcedId, term.term.title) == ("t1", "Fall")
+
+
+def test_a_lone_surrogate_escape_in_an_answer_reads_as_a_replacement_character(sleeps: list[float]) -> None:
+    """``"\\udc00"`` (Node's JSON.stringify writes one for a string cut inside an emoji; RFC 8259's grammar allows
+    it): pydantic-core refused the answer ("lone leading surrogate in hex escape"), json.loads reads it. Read with
+    U+FFFD in its place, in a record's answer and in the read-back confirming a create whose answer was lost."""
+    import json
+
+    def escaped(body: Any) -> Callable[[httpx.Request], httpx.Response]:  # (as json.dumps writes them: httpx cannot)
+        return lambda request: httpx.Response(200, content=json.dumps(body).encode())
+
+    record = {"sourcedId": "r1", "comment": "\udc00 trailing", "student": {"sourcedId": "s", "name": "Zo\ud83d"}}
+    one = make_client(Script([escaped({"result": record})])).oneroster.gradebook.get_result(sourced_id="r1")
+    assert one.result.comment == "\ufffd trailing" and one.model_dump_json()
+    sent: dict[str, Any] = {}
+
+    def store(request: httpx.Request) -> httpx.Response:
+        sent.update(json.loads(request.content)["result"])
+        raise httpx.ReadError("the answer was lost", request=request)
+
+    def read_back(request: httpx.Request) -> httpx.Response:  # (the student's name: a reference's extra)
+        return escaped({"results": [{**sent, "student": {"sourcedId": "s", "name": "Zo\ud83d"}}]})(request)
+
+    script = Script([store, answer(409, {"imsx_description": "exists"}), read_back])
+    body = {"lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"}, "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-15T10:00:00Z"}  # fmt: skip
+    created = make_client(script, max_retries=1).oneroster.gradebook.create_result(result=body)
+    assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
 
 
 @pytest.mark.parametrize("body", [{}, {"imsx_codeMajor": "failure", "imsx_description": "odd"}, {"org": "s1"}])

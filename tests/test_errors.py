@@ -108,3 +108,29 @@ def test_an_error_built_by_hand_takes_its_classs_status() -> None:
     assert errors.ServerError("down").status_code is None  # (5xx: no one status)
     assert repr(errors.ConflictError("taken")).startswith("ConflictError(status_code=409, message='taken'")
     assert str(errors.APIConnectionError("connection failed")) == "connection failed"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        # API Gateway's explicit deny: "Message", capitalised (the message read "Forbidden")
+        (403, {"Message": "User is not authorized to access this resource with an explicit deny"},
+         "User is not authorized to access this resource with an explicit deny"),
+        # an imsx failure with no description: its codeMinor values (the message read "Bad Request")
+        (400, {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_CodeMinor": {"imsx_codeMinorField": [
+            {"imsx_codeMinorFieldName": "filter", "imsx_codeMinorFieldValue": "invalid_filter_field"}]}},
+         "Bad Request (invalid_filter_field)"),
+        (500, {"imsx_codeMajor": "failure", "imsx_description": None, "imsx_CodeMinor": {"imsx_codeMinorField": [
+            {"imsx_codeMinorFieldName": "a", "imsx_codeMinorFieldValue": "internal_server_error"},
+            {"imsx_codeMinorFieldName": "b", "imsx_codeMinorFieldValue": "unknownobject"}]}},
+         "Internal Server Error (internal_server_error, unknownobject)"),
+        (404, {"IMSX_Description": "Line item not found.", "message": "second"}, "Line item not found."),
+    ],
+)  # fmt: skip
+def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any, message: str) -> None:
+    from tests.test_client import Script, answer, make_client
+
+    client = make_client(Script([answer(status, body)]), max_retries=0)
+    raised = raised_by(lambda: client.oneroster.gradebook.get_result(sourced_id="r1"))
+    assert isinstance(raised, errors.RequestError) and raised.message == message, raised
+    assert str(raised).startswith(f"{status}: {message} (GET "), str(raised)

@@ -415,11 +415,30 @@ def test_a_bad_item_fails_when_iteration_reaches_it_naming_the_item() -> None:
         {"results": [], "totalCount": -1},
         [1, 2],
         "text",
+        {"totalCount": 3},  # (no list, but records to list)
+        {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "no"},  # (a failure, not none)
     ],
 )
 def test_a_page_without_its_list_or_count_fails_at_once(body: Any) -> None:
     with pytest.raises(APIResponseValidationError, match="expected a 'results' list and a totalCount"):
         _scripted_pages([body]).oneroster.gradebook.get_all_results(limit=2)
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [({}, {"X-Total-Count": "0"}), ({}, {}), ({"totalCount": 0, "pageCount": 0}, {})],
+    ids=["official", "no-total", "envelope-only"],
+)
+def test_an_object_holding_no_list_and_no_records_is_an_empty_listing(body: Any, headers: dict[str, str]) -> None:
+    """The official document's collections make their list optional (``{}``: no records); a listing so answered
+    raised "expected a 'results' list and a totalCount in the response, found no 'results' list"."""
+    from tests.test_client import Script, answer, make_client
+
+    listing = make_client(Script([answer(200, body, headers)])).oneroster.gradebook.get_all_results()
+    assert list(listing) == [] and listing.items == [] and listing.total_count in (0, None)
+    assert not listing.has_next_page()
+    with pytest.raises(APIResponseValidationError, match="found no 'results' list"):  # (records it does not give)
+        make_client(Script([answer(200, {}, {"X-Total-Count": "5"})])).oneroster.gradebook.get_all_results()
 
 
 def test_a_total_count_written_as_a_whole_float_is_a_count() -> None:
@@ -640,6 +659,25 @@ def test_pages_written_a_record_a_line_keep_the_paging_rules() -> None:
     with pytest.raises(APIResponseValidationError, match=r"item 1 of 'results' is not a TimebackResult") as info:
         list(_raw_pages([bad]).oneroster.gradebook.get_all_results(limit=2))
     assert info.value.body == '{"sourcedId": "r2", "score": "lots"}'
+
+
+@pytest.mark.parametrize("by_line", [False, True], ids=["compact", "a-record-a-line"])
+async def test_a_lone_surrogate_escape_reads_as_a_replacement_character(by_line: bool) -> None:
+    """``"great job \\ud83d"`` is what Node's JSON.stringify writes for a string cut inside an emoji: RFC 8259's
+    grammar allows it, and pydantic-core refuses it ("unexpected end of hex escape"), so the whole page was lost.
+    Read with U+FFFD in its place, the record can be sent again (a lone surrogate has no UTF-8 JSON form)."""
+    from tests.test_client import Script, make_async_client
+
+    records = [{"sourcedId": "r1", "comment": "great job \ud83d"}, {"sourcedId": "r2", "comment": "\udc00 ok"}]
+    page = _lined(records, total=2) if by_line else json.dumps({"results": records, "totalCount": 2}).encode()
+    assert b"\\ud83d" in page  # (the escape, as sent)
+    listing = _raw_pages([page]).oneroster.gradebook.get_all_results(limit=2)
+    assert [type(item) for item in listing._info.raw_items] == [bytes if by_line else dict] * 2
+    comments = [result.comment for result in listing]
+    assert comments == ["great job \ufffd", "\ufffd ok"]
+    assert [r.model_dump_json() for r in listing]  # (each can be written as JSON again)
+    async with make_async_client(Script([lambda request: httpx.Response(200, content=page)])) as aclient:
+        assert [r.comment async for r in aclient.oneroster.gradebook.get_all_results(limit=2)] == comments
 
 
 def test_pages_of_records_without_their_sourced_id_are_all_read(

@@ -46,7 +46,7 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import ValidatedRequest, unencodable_text, validated_dict
+from timeback.models._dicts import ValidatedRequest, json_invalid, read_json, unencodable_text, validated_dict
 
 if TYPE_CHECKING:
     import asyncio
@@ -816,7 +816,7 @@ class BaseClient(Uncopyable):
             # record sent, under the same key, so the answer is that. (Not a failure: the write succeeded.)
             content = response.request.content
         try:
-            parsed = op.response.model_validate_json(content)
+            parsed = _validated_json(op.response, content)
         except pydantic.ValidationError as exc:
             otherwise = _record_answered_otherwise(op.response, content)
             if otherwise is None:
@@ -847,7 +847,7 @@ class BaseClient(Uncopyable):
             envelope, items = by_line
         else:
             try:
-                envelope = pydantic_core.from_json(response.content)
+                envelope = read_json(response.content)
             except ValueError as exc:
                 message = f"{op.name}: the response is not JSON: {exc}"
                 raise _bad_answer(message, response) from None
@@ -858,14 +858,16 @@ class BaseClient(Uncopyable):
         total = envelope.get("totalCount") if isinstance(envelope, dict) else None
         if isinstance(total, float) and total.is_integer():  # (3.0: a JSON number all the same; bool is no count)
             total = int(total)
+        if total is None and response.headers.get("x-total-count", "").isdigit():
+            total = int(response.headers["x-total-count"])
+        if items is None and total in (0, None) and _holds_no_records(envelope, keys):
+            items = []  # (the official document's collections make their list optional: {} lists none)
         if not isinstance(items, list) or not (total is None or (type(total) is int and total >= 0)):
             found = "a totalCount that is not a count" if isinstance(items, list) else f"no {op.collection!r} list"
             raise _bad_answer(
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
                 response,
             )
-        if total is None and response.headers.get("x-total-count", "").isdigit():
-            total = int(response.headers["x-total-count"])
         return PageInfo(
             raw_items=items,
             build_item=_item_builder(op, response, redact, by_line=by_line is not None),
@@ -911,6 +913,17 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     return envelope, content[first + 1 : last].split(b",\n")
 
 
+def _holds_no_records(envelope: Any, keys: tuple[str, ...]) -> bool:
+    """Whether a page's JSON value is an object holding no list at all, nothing under the records' ``keys`` and no
+    imsx failure: an empty collection, as the official document allows one (``{}``)."""
+    return (
+        isinstance(envelope, dict)
+        and envelope.get("imsx_codeMajor") != "failure"
+        and all(envelope.get(key) is None for key in keys)
+        and not any(isinstance(value, list) for value in envelope.values())
+    )
+
+
 def _list_keys(op: Operation[Any, Any]) -> tuple[str, ...]:
     """The keys a listing's records may come under, its declared one first. Timeback and the official document
     differ on some: a class's students are "students" in Timeback's and "users" in the other, a term's grading
@@ -923,6 +936,21 @@ _LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
     "students": ("users",), "teachers": ("users",), "schools": ("orgs",),
     "terms": ("academicSessions",), "gradingPeriods": ("academicSessions",),
 }  # fmt: skip
+
+
+def _validated_json(model: type[ModelT], content: bytes) -> ModelT:
+    """JSON text validated; text pydantic-core refuses and ``json.loads`` reads (a lone surrogate: ``read_json``)
+    validated as the value it holds."""
+    try:
+        return model.model_validate_json(content)
+    except pydantic.ValidationError as exc:
+        if not json_invalid(exc):
+            raise
+        try:
+            value = read_json(content)
+        except ValueError:
+            raise exc from None
+        return model.model_validate(value)
 
 
 def _record_left_out(parsed: pydantic.BaseModel) -> bool:
@@ -940,7 +968,7 @@ def _record_answered_otherwise(model: type[ModelT], content: bytes) -> ModelT | 
         return None
     name, info = next(iter(fields.items()))  # (GET /terms/{id} under "academicSession", the official key, too)
     try:
-        body = pydantic_core.from_json(content)
+        body = read_json(content)
     except ValueError:
         return None
     if isinstance(body, dict) and len(body) == 1 and isinstance(next(iter(body.values())), dict):
@@ -1400,7 +1428,7 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     lister = LISTERS.get((op.base_path, stored_in))
     keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
     try:
-        body = pydantic_core.from_json(response.content)  # (faster than json.loads: a page of 1,000 records)
+        body = read_json(response.content)
     except ValueError:
         body = None
     if not isinstance(body, dict):  # (a proxy's page, say)
@@ -1653,7 +1681,7 @@ def _item_builder(
     model = op.response
     assert model is not None  # a listing always declares its item model
     validator = model.__pydantic_validator__
-    validate = validator.validate_json if by_line else validator.validate_python
+    validate = functools.partial(_validated_json, model) if by_line else validator.validate_python
     answer = answer_of(response, credentials=())  # (its figures, not the response: a page must not keep its body twice)
 
     def build(index: int, raw: Any) -> ModelT:

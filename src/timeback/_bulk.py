@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeAlias, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Self, TypeAlias, cast
 
 import pydantic
 from pydantic_core import PydanticSerializationError, to_json
@@ -179,7 +179,7 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     from pydantic_core import core_schema
 
     from timeback.models._base import ResponseModel
-    from timeback.models.response import sourced_id_pairs_schema
+    from timeback.models.response import refuse_other_answer, sourced_id_pairs_schema
 
     text = core_schema.str_schema()
     pair = core_schema.typed_dict_schema(
@@ -193,8 +193,13 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     )
 
     class BatchReceipt(ResponseModel):
-        model_config = pydantic.ConfigDict(extra="ignore")
-        sourcedIdPairs: Annotated[int, pydantic.GetPydanticSchema(lambda _s, _h, checked=pairs: checked)]
+        # (none answered, {}: the official document's are optional, and the batch was stored all the same)
+        sourcedIdPairs: Annotated[int, pydantic.GetPydanticSchema(lambda _s, _h, checked=pairs: checked)] = 0
+
+        @pydantic.model_validator(mode="after")
+        def _pairs_or_nothing(self) -> Self:
+            refuse_other_answer(self)
+            return self
 
     receipt = dataclasses.replace(op, response=BatchReceipt)
     receipt.name, receipt.base_path = op.name, op.base_path  # (not init fields: set from the declaration)

@@ -19,9 +19,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, SupportsIndex, TypeVar, cast
 
-import pydantic_core
-
 from timeback.errors import APIResponseValidationError
+from timeback.models._dicts import read_json
 
 if TYPE_CHECKING:
     import contextvars
@@ -118,7 +117,7 @@ def _id(item: Any) -> Any:
     record = item
     if type(item) is bytes:  # (a record's line: its JSON text)
         try:
-            record = pydantic_core.from_json(item)
+            record = read_json(item)
         except ValueError:
             return id(item)
     return record.get("sourcedId", id(item)) if isinstance(record, dict) else id(item)

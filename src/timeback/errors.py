@@ -167,14 +167,7 @@ class RequestError(TimebackError):
     @property
     def code_minor(self) -> list[tuple[str, str]]:
         """``imsx_CodeMinor`` flattened to ``(field name, value)`` pairs."""
-        fields = (
-            (self.imsx_CodeMinor or {}).get("imsx_codeMinorField") if isinstance(self.imsx_CodeMinor, dict) else None
-        )
-        return [
-            (str(f.get("imsx_codeMinorFieldName")), str(f.get("imsx_codeMinorFieldValue")))
-            for f in fields or []
-            if isinstance(f, dict)
-        ]
+        return code_minor_pairs(self.imsx_CodeMinor)
 
     def _text(self) -> str:
         return told(self.message, self.method, self.url, self.request_id, self.status_code)
@@ -306,13 +299,32 @@ def decode_error_body(content: bytes, redact: Callable[[Any], Any], charset: str
 _CP1252_UNDEFINED = {0xDC00 + byte: byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}  # (as surrogateescape has them)
 
 
+def code_minor_pairs(code_minor: Any) -> list[tuple[str, str]]:
+    """An ``imsx_CodeMinor`` flattened to ``(field name, value)`` pairs."""
+    fields = code_minor.get("imsx_codeMinorField") if isinstance(code_minor, dict) else None
+    return [
+        (str(f.get("imsx_codeMinorFieldName")), str(f.get("imsx_codeMinorFieldValue")))
+        for f in fields or []
+        if isinstance(f, dict)
+    ]
+
+
 def describe(status_code: int, reason: str, body: Any) -> str:
-    """A one-line message: the server's ``imsx_description`` when it sent one."""
+    """A one-line message: the server's ``imsx_description`` when it sent one, else its message under another key
+    (whatever its case: API Gateway's explicit deny says ``Message``), else the reason and the imsx codeMinor values
+    (``Bad Request (invalid_filter_field)``)."""
     if isinstance(body, dict):
+        by_name: dict[str, Any] = {}
+        for key, value in body.items():
+            if isinstance(key, str):
+                by_name.setdefault(key.lower(), value)
         for key in ("imsx_description", "error_description", "message", "detail", "error"):
-            value = body.get(key)
+            value = by_name.get(key)
             if isinstance(value, str) and value:
                 return value
+        minor = [value for _, value in code_minor_pairs(by_name.get("imsx_codeminor"))]
+        if minor:
+            return f"{reason or f'HTTP {status_code}'} ({', '.join(minor)})"
     if isinstance(body, str) and body.strip():
         # (a proxy's error page: its title, else its text on one line, not the page's markup and line breaks)
         title = re.search(r"<title[^>]*>([^<]*)</title>", body, re.IGNORECASE)

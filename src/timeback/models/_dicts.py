@@ -15,7 +15,9 @@ exactly those of the model path.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -23,7 +25,7 @@ from enum import Enum
 from typing import Any
 
 import pydantic
-from pydantic_core import SchemaValidator, core_schema, to_json, to_jsonable_python
+from pydantic_core import SchemaValidator, core_schema, from_json, to_json, to_jsonable_python
 
 __all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "json_number", "unencodable_text", "validated_dict"]
 
@@ -64,10 +66,40 @@ class EncodedItems(list[bytes]):
         return b",".join(parts)
 
     def decoded(self) -> list[Any]:
-        from pydantic_core import from_json
-
         items: list[Any] = from_json(self.to_json())  # (one parse of the whole array: a third of json.loads each)
         return items
+
+
+def read_json(content: bytes) -> Any:
+    """``content``'s JSON value, as pydantic-core reads it; where it refuses the text, as ``json.loads`` does, each
+    lone surrogate (``"\\ud83d"``: what Node's JSON.stringify writes for a string cut inside an emoji, which RFC
+    8259's grammar allows) then U+FFFD, so that the value can be written as JSON again. pydantic-core's
+    ``ValueError`` if ``json.loads`` refuses it too. (Only after pydantic-core failed: no cost otherwise.)"""
+    try:
+        return from_json(content)
+    except ValueError as refused:
+        try:
+            return _without_lone_surrogates(json.loads(content))
+        except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
+            raise refused from None
+
+
+def json_invalid(error: pydantic.ValidationError) -> bool:
+    """Whether pydantic refused the JSON text itself (``validate_json``), not the value it holds."""
+    return error.error_count() == 1 and error.errors(include_url=False)[0]["type"] == "json_invalid"
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: any left is alone)
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:

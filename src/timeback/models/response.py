@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, overload
+from typing import Annotated, Any, Self, overload
 
 from pydantic import Field, GetCoreSchemaHandler, RootModel, model_validator
 from pydantic_core import core_schema
@@ -127,9 +127,22 @@ class TimebackSourcedIdPairs(RootModel[Annotated[list[TimebackSourcedIdPair], _O
 
 
 class TimebackSourcedIdPairsResponse(ResponseModel):
-    """The answer of every create: the sourcedIds the server allocated for the ones supplied."""
+    """The answer of every create: the sourcedIds the server allocated for the ones supplied. The official document
+    makes them optional: an answer of ``{}`` holds none (the create succeeded; nothing is said of ids allocated)."""
 
-    sourcedIdPairs: TimebackSourcedIdPairs
+    sourcedIdPairs: TimebackSourcedIdPairs = Field(default_factory=lambda: TimebackSourcedIdPairs([]))
+
+    @model_validator(mode="after")
+    def _pairs_or_nothing(self) -> Self:
+        refuse_other_answer(self)
+        return self
+
+
+def refuse_other_answer(answer: ResponseModel) -> None:
+    """Raises if ``answer`` has no ``sourcedIdPairs`` and holds other fields (``{"error": ...}``): the official
+    GUIDPairSet has no other, so that is no create's answer."""
+    if "sourcedIdPairs" not in answer.model_fields_set and answer.model_extra:
+        raise ValueError(f"no sourcedIdPairs, and fields no create answers: {', '.join(answer.model_extra)}")
 
 
 class TimebackCreateGradingPeriodForTermResponse(TimebackSourcedIdPairsResponse):
