@@ -439,6 +439,10 @@ def test_an_object_holding_no_list_and_no_records_is_an_empty_listing(body: Any,
     assert not listing.has_next_page()
     with pytest.raises(APIResponseValidationError, match="found no 'results' list"):  # (records it does not give)
         make_client(Script([answer(200, {}, {"X-Total-Count": "5"})])).oneroster.gradebook.get_all_results()
+    with pytest.raises(APIResponseValidationError, match="found no 'results' list"):  # (no listing: a gateway's)
+        make_client(
+            Script([answer(200, {"message": "Endpoint request timed out"})])
+        ).oneroster.gradebook.get_all_results()
 
 
 def test_a_total_count_written_as_a_whole_float_is_a_count() -> None:

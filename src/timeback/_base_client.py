@@ -914,14 +914,15 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
 
 
 def _holds_no_records(envelope: Any, keys: tuple[str, ...]) -> bool:
-    """Whether a page's JSON value is an object holding no list at all, nothing under the records' ``keys`` and no
-    imsx failure: an empty collection, as the official document allows one (``{}``)."""
-    return (
-        isinstance(envelope, dict)
-        and envelope.get("imsx_codeMajor") != "failure"
-        and all(envelope.get(key) is None for key in keys)
-        and not any(isinstance(value, list) for value in envelope.values())
+    """Whether a page's JSON value is an empty collection as the official document allows one (``{}``): an object
+    holding nothing but Timeback's envelope keys, or null under the records' ``keys``. (Anything else, a
+    ``{"message": ...}`` a gateway answered 200, is no listing: read as empty, its records would be lost unseen.)"""
+    return isinstance(envelope, dict) and all(
+        key in _ENVELOPE_KEYS or (key in keys and value is None) for key, value in envelope.items()
     )
+
+
+_ENVELOPE_KEYS = frozenset(("totalCount", "pageCount", "pageNumber", "offset", "limit"))
 
 
 def _list_keys(op: Operation[Any, Any]) -> tuple[str, ...]:
