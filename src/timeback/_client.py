@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx
 
-from timeback._base_client import AsyncAPIClient, SyncAPIClient, Uncopyable
+from timeback._base_client import NOT_ASYNCIO, AsyncAPIClient, SyncAPIClient, Uncopyable
 from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
 
 if TYPE_CHECKING:
@@ -176,7 +176,13 @@ class AsyncTimeback(Uncopyable):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.close()
+        try:
+            await self.close()
+        except RuntimeError as error:
+            # (outside asyncio: the error leaving the block goes on alone, not with this one chained to it, which
+            # its first call raised already)
+            if exc is None or str(error) != NOT_ASYNCIO:
+                raise
 
     def __repr__(self) -> str:
         # (a local of __init__ when it raises: reporters that record locals call this on the client half made)
