@@ -25,10 +25,11 @@ from typing import Any
 
 import httpx
 import pytest
+import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import in_threads
+from tests.support import in_threads, result_body, uid
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -2004,6 +2005,48 @@ def test_one_async_client_serves_one_asyncio_run_after_another(server: LocalServ
     assert len(set(counts)) == 1 and counts[0] is not None
     leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
     assert not leaks, leaks
+
+
+ON_ASYNCIO = "AsyncTimeback runs on asyncio (uvloop too); under trio, call Timeback through trio.to_thread.run_sync"
+
+
+@pytest.mark.parametrize("call", ["one call", "pages", "a bulk upload"])
+def test_async_timeback_under_trio_says_it_runs_on_asyncio_once(server: LocalServer, call: str) -> None:
+    """Under trio (httpx runs there), the first call raised asyncio's own "no running event loop", and the close of
+    ``async with`` raised it again, chained to it; a bulk upload started an asyncio task trio could not run. One
+    error now, saying what to do, chained to nothing."""
+    line_item = uid("trio")
+
+    async def under_trio() -> None:
+        async with AsyncTimeback(**server.client_kwargs()) as client:
+            gradebook = client.oneroster.gradebook
+            if call == "one call":
+                await gradebook.get_all_categories(limit=1)
+            elif call == "pages":
+                async for _ in gradebook.get_all_categories(limit=1):
+                    pass
+            else:
+                await gradebook.bulk_post_results([result_body(line_item, uid("student"))])
+
+    with pytest.raises(RuntimeError, match=re.escape(ON_ASYNCIO)) as error:
+        trio.run(under_trio)
+    assert error.value.__context__ is None and error.value.__cause__ is None
+
+
+def test_async_timeback_closed_under_trio_closes_the_callers_http_client_and_says_it_runs_on_asyncio() -> None:
+    """With an ``http_client`` of the caller's and no call, the close raised trio's "trio.run received unrecognized
+    yield message <Future ...>" (asyncio.shield's), the caller's client left open."""
+    http = httpx.AsyncClient()
+
+    async def under_trio() -> None:
+        async with AsyncTimeback(
+            base_url="http://127.0.0.1:1", client_id="id", client_secret="secret", http_client=http
+        ):
+            pass
+
+    with pytest.raises(RuntimeError, match=re.escape(ON_ASYNCIO)) as error:
+        trio.run(under_trio)
+    assert error.value.__context__ is None and http.is_closed
 
 
 def test_a_timeback_dropped_unclosed_closes_its_own_connections(server: LocalServer) -> None:

@@ -87,6 +87,10 @@ NO_AUTH = httpx.Auth()
 FORKED = ("this client's http_client was used before os.fork(): its pooled connections are the parent process's "
           "too; create the client (and its http_client) after forking, in each process, or pass none")  # fmt: skip
 
+# Said by an AsyncTimeback call, or its close(), outside an asyncio event loop: its locks, waits and per-loop http
+# clients are asyncio's (under trio, asyncio's own "no running event loop" said nothing of what to do).
+NOT_ASYNCIO = "AsyncTimeback runs on asyncio (uvloop too); under trio, call Timeback through trio.to_thread.run_sync"
+
 # The live clients (and DefaultAioHttpClient's transports), each told in a child process after fork() to drop what it
 # shares with the parent: pooled connections (both processes would write on one socket and read each other's
 # answers) and locks (one another thread held at the fork would never be released in the child).
@@ -1059,6 +1063,16 @@ async def _to_the_end(closing: Awaitable[None]) -> None:
         task.add_done_callback(_closed_after_cancel)
         await asyncio.wait((task,))
         raise
+
+
+def asyncio_loop() -> asyncio.AbstractEventLoop:
+    """The running asyncio event loop; outside one (trio), a ``RuntimeError`` that says so (``NOT_ASYNCIO``)."""
+    import asyncio
+
+    loop = asyncio._get_running_loop()  # (None outside one: asyncio's own error would be chained to ours)
+    if loop is None:
+        raise RuntimeError(NOT_ASYNCIO)
+    return loop
 
 
 def _closed_after_cancel(task: asyncio.Task[None]) -> None:
@@ -2156,9 +2170,7 @@ class AsyncAPIClient(BaseClient):
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
-        import asyncio  # (imported on use: see _pause_async)
-
-        loop = asyncio.get_running_loop()
+        loop = asyncio_loop()
         here = self._loops.get(loop)
         return here if here is not None else await self._new_in_loop(loop)
 
@@ -2184,13 +2196,15 @@ class AsyncAPIClient(BaseClient):
 
     async def close(self) -> None:
         """Closes the caller's http client, or the SDK's own: this loop's now, those of other loops still open in
-        them (soon after, as their loops run next; else as they shut down)."""
+        them (soon after, as their loops run next; else as they shut down). Outside asyncio (trio), it closes them
+        all the same, then raises ``NOT_ASYNCIO``."""
         import asyncio
 
         self._closing.set()  # (as the sync client's)
+        loop = asyncio._get_running_loop()
         if self._http is not None:
-            await _to_the_end(self._http.aclose())
-        loop = asyncio.get_running_loop()
+            # (httpx closes on trio too; asyncio.shield there was trio's "unrecognized yield message <Future ...>")
+            await (self._http.aclose() if loop is None else _to_the_end(self._http.aclose()))
         here = None
         for other, there in list(self._loops.items()):
             if there.closer is None:
@@ -2205,6 +2219,8 @@ class AsyncAPIClient(BaseClient):
                 # "never awaited", a RuntimeWarning)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
                     other.call_soon_threadsafe(_close_there, other, there.http)
+        if loop is None:
+            raise RuntimeError(NOT_ASYNCIO)
         if here is not None:
             await _to_the_end(here.aclose())
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, Unpack
+from typing import Any, Self, Unpack
 
 import httpx
 
-from timeback._base_client import AsyncAPIClient, SyncAPIClient, Uncopyable
+from timeback._base_client import NOT_ASYNCIO, AsyncAPIClient, SyncAPIClient, Uncopyable
 from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
-
-if TYPE_CHECKING:
-    from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
 
 __all__ = ["AsyncTimeback", "Timeback"]
 
@@ -41,36 +37,20 @@ class OneRoster:
     """``client.oneroster``: the OneRoster 1.2 services."""
 
     def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
+        # The resources and their models load here, as the client is made (0.25-0.35 s, once per process), not on
+        # ``import timeback`` nor on a first call: there, an async app's event loop stalled, every request waiting.
+        from timeback.resources import Gradebook, Rostering
 
-    @cached_property
-    def gradebook(self) -> Gradebook:
-        from timeback.resources import Gradebook  # the models load here, on first use
-
-        return Gradebook(self._client)
-
-    @cached_property
-    def rostering(self) -> Rostering:
-        from timeback.resources import Rostering  # the models load here, on first use
-
-        return Rostering(self._client)
+        self.gradebook = Gradebook(client)
+        self.rostering = Rostering(client)
 
 
 class AsyncOneRoster:
     def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
+        from timeback.resources import AsyncGradebook, AsyncRostering  # (as OneRoster's)
 
-    @cached_property
-    def gradebook(self) -> AsyncGradebook:
-        from timeback.resources import AsyncGradebook  # the models load here, on first use
-
-        return AsyncGradebook(self._client)
-
-    @cached_property
-    def rostering(self) -> AsyncRostering:
-        from timeback.resources import AsyncRostering  # the models load here, on first use
-
-        return AsyncRostering(self._client)
+        self.gradebook = AsyncGradebook(client)
+        self.rostering = AsyncRostering(client)
 
 
 class Timeback(Uncopyable):
@@ -176,7 +156,13 @@ class AsyncTimeback(Uncopyable):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.close()
+        try:
+            await self.close()
+        except RuntimeError as error:
+            # (outside asyncio: the error leaving the block goes on alone, not with this one chained to it, which
+            # its first call raised already)
+            if exc is None or str(error) != NOT_ASYNCIO:
+                raise
 
     def __repr__(self) -> str:
         # (a local of __init__ when it raises: reporters that record locals call this on the client half made)

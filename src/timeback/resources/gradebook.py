@@ -16,6 +16,7 @@ from typing import Any, cast
 import httpx
 
 from timeback import _bulk as bulk
+from timeback._base_client import asyncio_loop
 from timeback._config import CallOptions
 from timeback._operations import OperationSet, Parent, Through
 from timeback._resource import (
@@ -313,6 +314,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
 
+        asyncio_loop()  # (its batches are asyncio's tasks: outside asyncio, trio's obscure error at the first)
         return await bulk.run_async(
             send,
             results,
