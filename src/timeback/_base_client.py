@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote, quote_plus
 
-import httpcore
 import httpx
 import pydantic
 import pydantic_core
@@ -1187,6 +1186,8 @@ class _DeadlineTrace:
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         if name in BEFORE_SENDING and time.monotonic() >= self.expires:
+            import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
+
             raise httpcore.PoolTimeout(NO_TIME_LEFT)
         if self.then is not None:
             self.then(name, info)
