@@ -7,11 +7,13 @@ Retry timing and dropped connections cannot be produced on demand by a real serv
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import contextvars
 import email.utils
 import gc
+import random
 import re
 import ssl
 import sys
@@ -21,7 +23,7 @@ import traceback
 import warnings
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -1147,6 +1149,75 @@ async def test_an_async_request_waiting_for_a_pooled_connection_past_its_deadlin
         assert counts["requests"] == before + 1
     assert str(err.value).startswith("deadline of 0.3s passed (PUT "), err.value
     assert err.value._not_sent is not None and not err.value._answer_lost
+
+
+def _orphans(http: httpx.AsyncClient) -> list[Any]:
+    """The connections of ``http``'s pool that no request in it holds, neither idle nor closed: never used again."""
+    pool = http._transport._pool  # type: ignore[attr-defined]  # (httpx's own transport's)
+    held = [request.connection for request in pool._requests]
+    return [c for c in pool._connections if not (c.is_idle() or c.is_closed() or any(c is h for h in held))]
+
+
+async def _each_on_a_new_connection(request: httpx.Request) -> None:
+    """(A request hook: the server closes the connection after its answer, so that each request connects.)"""
+    request.headers["Connection"] = "close"
+
+
+async def test_calls_cancelled_once_connected_leave_no_connection_behind(server: LocalServer) -> None:
+    """httpcore 1.0.9 (encode/httpcore#1093) kept a connection whose request was cancelled once connected, before
+    anything was written on it, in its pool for good: neither idle nor closed, never used nor closed again. Two of
+    them (``max_connections=2``) and every later call waited its whole pool timeout for a connection: "no connection
+    free in the pool within its timeout", the server up and idle."""
+
+    async def cancel_once_connected(name: str, info: dict[str, Any]) -> None:
+        if name == "connection.connect_tcp.complete":
+            cast(asyncio.Task[Any], asyncio.current_task()).cancel()  # (raised at its next await, before writing)
+
+    async def hooks(request: httpx.Request) -> None:
+        await _each_on_a_new_connection(request)
+        if request.url.path.endswith("/cut"):
+            request.extensions["trace"] = cancel_once_connected
+
+    http = DefaultAsyncHttpxClient(limits=httpx.Limits(max_connections=2), event_hooks={"request": [hooks]})
+    async with AsyncTimeback(**server.client_kwargs(), http_client=http, max_retries=0) as client:
+        gradebook = client.oneroster.gradebook
+        for _ in range(2):
+            cut = asyncio.create_task(gradebook.get_category(sourced_id="cut"))
+            with pytest.raises(asyncio.CancelledError):
+                await cut
+        assert _orphans(http) == [] and http._transport._pool._requests == []  # type: ignore[attr-defined]
+        with pytest.raises(NotFoundError):  # (answered: not an APITimeoutError waiting for a connection)
+            await gradebook.get_category(sourced_id="plain", timeout=httpx.Timeout(5, pool=0.5))
+
+
+async def test_calls_cut_short_at_random_leave_no_connection_behind(server: LocalServer) -> None:
+    """As above, for calls cut wherever their deadline or a caller's ``asyncio.timeout`` fell (each request on a
+    connection of its own, two at most): the pool as empty after them as before, and a call answered."""
+    chance = random.Random(7)
+    cuts: collections.Counter[str] = collections.Counter()
+
+    async def cut_short(by_deadline: bool) -> None:
+        try:
+            if by_deadline:
+                await gradebook.get_category(sourced_id="cut", deadline=chance.uniform(0.0002, 0.004))
+            else:
+                async with asyncio.timeout(chance.uniform(0, 0.004)):
+                    await gradebook.get_category(sourced_id="cut")
+        except (APITimeoutError, TimeoutError, NotFoundError) as exc:
+            cuts[type(exc).__name__] += 1
+
+    http = DefaultAsyncHttpxClient(
+        limits=httpx.Limits(max_connections=2), event_hooks={"request": [_each_on_a_new_connection]}
+    )
+    async with AsyncTimeback(**server.client_kwargs(), http_client=http, max_retries=0) as client:
+        gradebook = client.oneroster.gradebook
+        await gradebook.get_all_categories(limit=1)  # (the token)
+        for _ in range(100):
+            await asyncio.gather(*(cut_short(by_deadline=n % 2 == 0) for n in range(4)))
+        assert cuts["APITimeoutError"] and cuts["TimeoutError"], cuts  # (both kinds cut some)
+        assert _orphans(http) == [] and http._transport._pool._requests == []  # type: ignore[attr-defined]
+        with pytest.raises(NotFoundError):
+            await gradebook.get_category(sourced_id="plain", timeout=httpx.Timeout(5, pool=0.5))
 
 
 def test_deadline_as_a_client_option_and_a_slow_attempt(clock: FakeClock) -> None:

@@ -50,6 +50,8 @@ from timeback.models._dicts import ValidatedRequest, json_invalid, read_json, un
 if TYPE_CHECKING:
     import asyncio
 
+    import httpcore
+
     from timeback.models.response import TimebackSourcedIdPairsResponse
 
 # The models load on first use, not on ``import timeback``: they are most of the SDK's import time.
@@ -1252,6 +1254,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
             raise
     from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
 
+    await _reclaim_orphans(http, request)
     told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
     if told and request.extensions.get("trace") is watch and not watch.sending:
         # (waiting for a pooled connection, or connecting: nothing of it was sent, as the send flow has a
@@ -1259,6 +1262,46 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
         raise httpx.PoolTimeout(NO_TIME_LEFT, request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
     raise httpx.TimeoutException("the deadline passed before the answer came", request=request)
+
+
+async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
+    """After an attempt of ``request`` was cut by a cancel (a caller's, or the deadline's): the connections of
+    ``http``'s pool (httpx's own transport only) that no request holds any more, closed and dropped. httpcore 1.0.9
+    (encode/httpcore#1093) leaves in its pool, for good, a connection given to a request cancelled before sending on
+    it (neither idle nor closed: never reused nor closed), and the request itself when a cancel cuts the close of its
+    answer; with ``max_connections`` of them every later call waited for a connection until its pool timeout. Only
+    what no request in flight holds is dropped (one being read holds its connection until closed); this attempt's
+    own request is over. Another transport, or a pool without these attributes, is left alone."""
+    import httpcore  # (loaded with httpx's transport; not on import: see _DeadlineTrace)
+
+    pool = getattr(http._transport_for_url(request.url), "_pool", None)
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        return
+    try:
+        with pool._optional_thread_lock:
+            left = [held for held in pool._requests if held.request.extensions is not request.extensions]
+            owned = {id(held.connection) for held in left}
+            orphans = [
+                connection
+                for connection in pool._connections
+                if not (id(connection) in owned or connection.is_idle() or connection.is_closed())
+            ]
+            pool._requests[:] = left
+            for connection in orphans:
+                pool._connections.remove(connection)
+            closing = orphans + pool._assign_requests_to_connections()  # (the requests queued meanwhile)
+    except AttributeError:  # (another httpcore's pool)
+        return
+    if closing:
+        await _to_the_end(_closed_quietly(closing))
+
+
+async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) -> None:
+    for connection in connections:
+        try:
+            await connection.aclose()
+        except Exception as error:  # (each closed: one's error skips none of the others)
+            log.debug("closing a connection a cancel left in the pool failed: %r", error)
 
 
 def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
@@ -2248,6 +2291,10 @@ class AsyncAPIClient(BaseClient):
                     if not (http.is_closed or str(exc) == LOOP_CLOSED):
                         raise
                     outcome = exc
+                except BaseException as exc:  # (a caller's cancel: see _reclaim_orphans)
+                    if not isinstance(exc, GeneratorExit):  # (the coroutine closed: nothing may be awaited)
+                        await _reclaim_orphans(http, action.request)
+                    raise
             elif isinstance(action, _Sleep):
                 outcome = await _pause_async(action.seconds, action.stop, self._closing)
             else:
