@@ -1592,6 +1592,14 @@ def test_a_lone_surrogate_escape_in_an_answer_reads_as_a_replacement_character(s
     assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
 
 
+def test_an_answer_nested_past_pydantic_cores_limit_is_still_refused() -> None:
+    """(json.loads read it, and the record read could not be sent back: PydanticSerializationError.)"""
+    deep = b'{"result": {"sourcedId": "r1", "metadata": {"a": ' + b"[" * 300 + b"]" * 300 + b"}}}"
+    script = Script([lambda request: httpx.Response(200, content=deep)])
+    with pytest.raises(APIResponseValidationError, match="recursion limit exceeded"):
+        make_client(script).oneroster.gradebook.get_result(sourced_id="r1")
+
+
 @pytest.mark.parametrize("body", [{}, {"imsx_codeMajor": "failure", "imsx_description": "odd"}, {"org": "s1"}])
 def test_an_answer_holding_no_record_is_still_refused(body: dict[str, Any]) -> None:
     script = Script([answer(200, body)])

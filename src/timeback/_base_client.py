@@ -46,7 +46,13 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import ValidatedRequest, json_invalid, read_json, unencodable_text, validated_dict
+from timeback.models._dicts import (
+    ValidatedRequest,
+    lone_surrogate_refused,
+    read_json,
+    unencodable_text,
+    validated_dict,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -940,18 +946,24 @@ _LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _validated_json(model: type[ModelT], content: bytes) -> ModelT:
-    """JSON text validated; text pydantic-core refuses and ``json.loads`` reads (a lone surrogate: ``read_json``)
-    validated as the value it holds."""
+    """JSON text validated; text pydantic-core refuses for a lone surrogate escape, as ``read_json`` reads it."""
     try:
-        return model.model_validate_json(content)
+        validated: ModelT = model.__pydantic_validator__.validate_json(content)
     except pydantic.ValidationError as exc:
-        if not json_invalid(exc):
-            raise
-        try:
-            value = read_json(content)
-        except ValueError:
-            raise exc from None
-        return model.model_validate(value)
+        return _validated_read_again(model, content, exc)
+    return validated
+
+
+def _validated_read_again(model: type[ModelT], content: bytes, refused: pydantic.ValidationError) -> ModelT:
+    """``content``, which pydantic-core refused (``refused``), validated as ``read_json`` reads it if the refusal
+    was a lone surrogate escape; else ``refused`` raised."""
+    if not lone_surrogate_refused(refused):
+        raise refused
+    try:
+        value = read_json(content)
+    except ValueError:
+        raise refused from None
+    return model.model_validate(value)
 
 
 def _record_left_out(parsed: pydantic.BaseModel) -> bool:
@@ -1682,12 +1694,17 @@ def _item_builder(
     model = op.response
     assert model is not None  # a listing always declares its item model
     validator = model.__pydantic_validator__
-    validate = functools.partial(_validated_json, model) if by_line else validator.validate_python
+    validate = validator.validate_json if by_line else validator.validate_python
     answer = answer_of(response, credentials=())  # (its figures, not the response: a page must not keep its body twice)
 
     def build(index: int, raw: Any) -> ModelT:
         try:
-            item: ModelT = validate(raw)
+            try:
+                item: ModelT = validate(raw)
+            except pydantic.ValidationError as refused:
+                if not by_line:
+                    raise
+                item = _validated_read_again(model, raw, refused)  # (a lone surrogate; here, not a call a record)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 redact(
