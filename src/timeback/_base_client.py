@@ -630,11 +630,12 @@ class BaseClient(Uncopyable):
         op: Operation[Any, Any],
         request: pydantic.BaseModel | ValidatedRequest,
         error: RequestError | APIConnectionError,
+        why: str | None = None,
     ) -> Exchange[TimebackSourcedIdPairsResponse | None]:
         """The reads that confirm a retried create's 409, or a create that failed after an attempt got no answer
         (``confirmation_reads``), run by ``exchange``: the create's
-        answer if the records read back are those sent (``confirmed``), else None. The first read that fails ends
-        it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
+        answer if the records read back are those sent (``confirmed``, ``why`` too), else None. The first read that
+        fails ends it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
         reads = self.confirmation_reads(op, request, error)
         if reads is None:
             return None
@@ -652,7 +653,7 @@ class BaseClient(Uncopyable):
         if held.failed is None and wanted:
             derived, retries, held.failed = yield from self.derived_reads(op, wanted)
             held.retries_taken += retries
-        return self.confirmed(op, records, held, error, derived)
+        return self.confirmed(op, records, held, error, derived, why)
 
     def derived_reads(
         self, op: Operation[Any, Any], wanted: Iterable[str]
@@ -770,12 +771,14 @@ class BaseClient(Uncopyable):
         held: ReadBack,
         error: RequestError | APIConnectionError,
         derived: Mapping[Any, Any] | None = None,
+        why: str | None = None,
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the error's message then says
         why it was not confirmed: an earlier attempt of this call may have stored the records, or may still store
-        them (one that got no answer, its records not found, may be committed after the reads)."""
+        them (one that got no answer, its records not found, may be committed after the reads). ``why``: why the
+        records may be stored, when it is not a lost answer or a retry's 409 (a batch answered with no pairs)."""
         conflict = isinstance(error, ConflictError)
-        retried = (
+        retried = why or (
             "this call was retried, so an earlier attempt may have stored them without its answer arriving"
             if conflict
             else "an attempt of this call got no answer, so it may have stored the records"
