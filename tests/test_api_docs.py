@@ -6,6 +6,7 @@ import inspect
 import pydoc
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -79,6 +80,17 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
 def test_openapi_document_is_valid_openapi(server: LocalServer) -> None:
     # (answer schemas read {"type": "string", "default": null}: a default of a type the schema excludes)
     validate(httpx.get(f"{server.url}/openapi.json").json())
+
+
+def test_openapi_advertises_the_page_size_served_when_no_limit_is_asked(make_app: Any) -> None:
+    """A default page size above ``max_page_size`` is served as that (6ea39fb): the document said ``default`` 100
+    with pages of 10."""
+    from timeback.server.config import ServerSettings
+
+    document = make_app(ServerSettings(max_page_size=10)).openapi()
+    limit = next(p for p in document["paths"]["/ims/oneroster/gradebook/v1p2/results/"]["get"]["parameters"]
+                 if p["name"] == "limit")  # fmt: skip
+    assert limit["schema"]["default"] == 10 and "above 10 it is served as 10" in limit["description"]
 
 
 def help_text(thing: object) -> str:

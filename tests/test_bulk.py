@@ -564,6 +564,53 @@ async def test_an_answer_not_as_documented_stops_the_upload_with_its_batch_count
     assert len(stored_scores(client, roster, tag)) == stored + 10  # (the garbled batch was stored all the same)
 
 
+class AnswersBatchesWithNoPairs(Forwarding):
+    """Forwards every request to the real server; each batch POST is answered ``201 {}`` (the official document's
+    sourcedIdPairs are optional, Timeback's are not): stored first, or (``store=False``) not sent on at all.
+    Counts the reads."""
+
+    def __init__(self, store: bool) -> None:
+        super().__init__()
+        self.store = store
+        self.reads: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            if self.store:
+                self.inner.handle_request(request).read()
+            return httpx.Response(201, json={}, request=request)
+        if request.method == "GET":
+            self.reads.append(request.url.params.get("filter", request.url.path))
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_back_as_sent(
+    kind: str, if_exists: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A batch answered 2xx ``{}`` is read back, as one whose answer was lost is (one read a batch): stored if its
+    results read back as sent, else failed, maybe stored, the upload going on. It counted as stored with nothing
+    checked, what the server held or not (``summary.stored``: results the server holds as sent)."""
+    roster, line_items = world
+    tag = uid(f"no-pairs-{kind}-{if_exists}")
+    rows = list(interleaved(roster, line_items[:1], 20, tag))
+    storing = AnswersBatchesWithNoPairs(store=True)
+    summary = await bulk_through(kind, server, storing, rows[:10], batch_size=5, if_exists=if_exists)
+    assert summary.ok and (summary.stored, summary.batches) == (10, 2), summary
+    # (one read-back a batch; and its line item, read to tell the class the server gives each result)
+    assert sorted(storing.reads)[0].endswith(f"/lineItems/{line_items[0]}"), storing.reads
+    assert sum("sourcedId@" in read for read in storing.reads) == 2, storing.reads
+    dropping = AnswersBatchesWithNoPairs(store=False)
+    summary = await bulk_through(kind, server, dropping, rows[10:], batch_size=5, if_exists=if_exists)
+    assert (summary.stored, summary.failed, summary.batches) == (0, 10, 2), summary
+    assert all(failure.maybe_stored for failure in summary.failures), summary.failures
+    assert (
+        "no sourcedIdPairs" in summary.failures[0].reason and "not found when read back" in summary.failures[0].reason
+    )
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
+
+
 class InterruptsAtBatch(httpx.BaseTransport):
     """Forwards to the server; when batch number ``at`` is sent (from a bulk thread), interrupts the main thread
     (as Ctrl-C does), then lets it through."""

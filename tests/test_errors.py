@@ -125,6 +125,14 @@ def test_an_error_built_by_hand_takes_its_classs_status() -> None:
             {"imsx_codeMinorFieldName": "b", "imsx_codeMinorFieldValue": "unknownobject"}]}},
          "Internal Server Error (internal_server_error, unknownobject)"),
         (404, {"IMSX_Description": "Line item not found.", "message": "second"}, "Line item not found."),
+        # a null or empty value under a name is no reason: the next key of that name is read (it read "Forbidden")
+        (403, {"message": None, "Message": "explicit deny"}, "explicit deny"),
+        (403, {"message": "", "Message": "explicit deny"}, "explicit deny"),
+        # codeMinor values once each, the first 5 (1,000 fields made a message of 14,097 characters)
+        (422, {"imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": f"results[{i}].score",
+            "imsx_codeMinorFieldValue": "invalid_data"} for i in range(1000)]}}, "Unprocessable Entity (invalid_data)"),
+        (400, {"imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "f",
+            "imsx_codeMinorFieldValue": f"v{i % 7}"} for i in range(20)]}}, "Bad Request (v0, v1, v2, v3, v4 and 2 more)"),
     ],
 )  # fmt: skip
 def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any, message: str) -> None:
@@ -134,3 +142,17 @@ def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any
     raised = raised_by(lambda: client.oneroster.gradebook.get_result(sourced_id="r1"))
     assert isinstance(raised, errors.RequestError) and raised.message == message, raised
     assert str(raised).startswith(f"{status}: {message} (GET "), str(raised)
+
+
+def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:
+    """Keys of any case gave the message, and the attributes read their exact names only: an ``IMSX_Description``
+    was the message with ``imsx_description`` None, an ``IMSX_CodeMinor`` gave one with ``code_minor`` []."""
+    from tests.test_client import Script, answer, make_client
+
+    minor = {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "filter", "imsx_codeMinorFieldValue": "invalid"}]}
+    body = {"IMSX_CodeMajor": "failure", "Imsx_Severity": "error", "IMSX_Description": "No.", "IMSX_CodeMinor": minor}
+    client = make_client(Script([answer(400, body)]), max_retries=0)
+    raised = raised_by(lambda: client.oneroster.gradebook.get_result(sourced_id="r1"))
+    assert isinstance(raised, errors.RequestError) and raised.message == "No."
+    assert (raised.imsx_codeMajor, raised.imsx_severity, raised.imsx_description) == ("failure", "error", "No.")
+    assert raised.imsx_CodeMinor == minor and raised.code_minor == [("filter", "invalid")]

@@ -684,6 +684,16 @@ async def test_a_lone_surrogate_escape_reads_as_a_replacement_character(by_line:
         assert [r.comment async for r in aclient.oneroster.gradebook.get_all_results(limit=2)] == comments
 
 
+@pytest.mark.parametrize("by_line", [False, True], ids=["compact", "a-record-a-line"])
+def test_a_page_nested_past_pydantic_cores_limit_is_still_refused(by_line: bool) -> None:
+    """Only pydantic-core's lone-surrogate refusals are read again by json.loads: a record nested deeper than
+    pydantic-core goes (metadata 300 lists deep) was read, and could not be sent back (PydanticSerializationError)."""
+    records = [{"sourcedId": "r1", "metadata": {"a": json.loads("[" * 300 + "]" * 300)}}]
+    page = _lined(records, total=1) if by_line else json.dumps({"results": records, "totalCount": 1}).encode()
+    with pytest.raises(APIResponseValidationError, match="recursion limit exceeded"):
+        list(_raw_pages([page]).oneroster.gradebook.get_all_results(limit=2))
+
+
 def test_pages_of_records_without_their_sourced_id_are_all_read(
     client: Timeback, seven_results: tuple[str, list[str]]
 ) -> None:

@@ -45,7 +45,13 @@ from timeback.errors import (
     describe,
     error_class_for,
 )
-from timeback.models._dicts import ValidatedRequest, json_invalid, read_json, unencodable_text, validated_dict
+from timeback.models._dicts import (
+    ValidatedRequest,
+    lone_surrogate_refused,
+    read_json,
+    unencodable_text,
+    validated_dict,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -629,11 +635,12 @@ class BaseClient(Uncopyable):
         op: Operation[Any, Any],
         request: pydantic.BaseModel | ValidatedRequest,
         error: RequestError | APIConnectionError,
+        why: str | None = None,
     ) -> Exchange[TimebackSourcedIdPairsResponse | None]:
         """The reads that confirm a retried create's 409, or a create that failed after an attempt got no answer
         (``confirmation_reads``), run by ``exchange``: the create's
-        answer if the records read back are those sent (``confirmed``), else None. The first read that fails ends
-        it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
+        answer if the records read back are those sent (``confirmed``, ``why`` too), else None. The first read that
+        fails ends it (the others would not confirm it either); a failed read leaves the 409 standing, saying so."""
         reads = self.confirmation_reads(op, request, error)
         if reads is None:
             return None
@@ -651,7 +658,7 @@ class BaseClient(Uncopyable):
         if held.failed is None and wanted:
             derived, retries, held.failed = yield from self.derived_reads(op, wanted)
             held.retries_taken += retries
-        return self.confirmed(op, records, held, error, derived)
+        return self.confirmed(op, records, held, error, derived, why)
 
     def derived_reads(
         self, op: Operation[Any, Any], wanted: Iterable[str]
@@ -769,12 +776,14 @@ class BaseClient(Uncopyable):
         held: ReadBack,
         error: RequestError | APIConnectionError,
         derived: Mapping[Any, Any] | None = None,
+        why: str | None = None,
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the error's message then says
         why it was not confirmed: an earlier attempt of this call may have stored the records, or may still store
-        them (one that got no answer, its records not found, may be committed after the reads)."""
+        them (one that got no answer, its records not found, may be committed after the reads). ``why``: why the
+        records may be stored, when it is not a lost answer or a retry's 409 (a batch answered with no pairs)."""
         conflict = isinstance(error, ConflictError)
-        retried = (
+        retried = why or (
             "this call was retried, so an earlier attempt may have stored them without its answer arriving"
             if conflict
             else "an attempt of this call got no answer, so it may have stored the records"
@@ -945,18 +954,24 @@ _LIST_KEY_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _validated_json(model: type[ModelT], content: bytes) -> ModelT:
-    """JSON text validated; text pydantic-core refuses and ``json.loads`` reads (a lone surrogate: ``read_json``)
-    validated as the value it holds."""
+    """JSON text validated; text pydantic-core refuses for a lone surrogate escape, as ``read_json`` reads it."""
     try:
-        return model.model_validate_json(content)
+        validated: ModelT = model.__pydantic_validator__.validate_json(content)
     except pydantic.ValidationError as exc:
-        if not json_invalid(exc):
-            raise
-        try:
-            value = read_json(content)
-        except ValueError:
-            raise exc from None
-        return model.model_validate(value)
+        return _validated_read_again(model, content, exc)
+    return validated
+
+
+def _validated_read_again(model: type[ModelT], content: bytes, refused: pydantic.ValidationError) -> ModelT:
+    """``content``, which pydantic-core refused (``refused``), validated as ``read_json`` reads it if the refusal
+    was a lone surrogate escape; else ``refused`` raised."""
+    if not lone_surrogate_refused(refused):
+        raise refused
+    try:
+        value = read_json(content)
+    except ValueError:
+        raise refused from None
+    return model.model_validate(value)
 
 
 def _record_left_out(parsed: pydantic.BaseModel) -> bool:
@@ -1740,12 +1755,17 @@ def _item_builder(
     model = op.response
     assert model is not None  # a listing always declares its item model
     validator = model.__pydantic_validator__
-    validate = functools.partial(_validated_json, model) if by_line else validator.validate_python
+    validate = validator.validate_json if by_line else validator.validate_python
     answer = answer_of(response, credentials=())  # (its figures, not the response: a page must not keep its body twice)
 
     def build(index: int, raw: Any) -> ModelT:
         try:
-            item: ModelT = validate(raw)
+            try:
+                item: ModelT = validate(raw)
+            except pydantic.ValidationError as refused:
+                if not by_line:
+                    raise
+                item = _validated_read_again(model, raw, refused)  # (a lone surrogate; here, not a call a record)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
                 redact(

@@ -67,8 +67,8 @@ IfExists = Literal["fail", "replace"]
 @dataclass(frozen=True)
 class BulkFailure:
     """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
-    answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record or a network
-    failure."""
+    answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
+    failure, or a batch answered with no ``sourcedIdPairs`` that did not read back as sent."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -204,6 +204,31 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     receipt = dataclasses.replace(op, response=BatchReceipt)
     receipt.name, receipt.base_path = op.name, op.base_path  # (not init fields: set from the declaration)
     return receipt
+
+
+def holds_pairs(receipt: ResponseModel) -> bool:
+    """Whether a batch's answer named the results stored (its ``sourcedIdPairs``): one that did not (``{}``, as the
+    official document allows and Timeback's does not) is read back (``confirming_unpaired``)."""
+    return "sourcedIdPairs" in receipt.model_fields_set
+
+
+def confirming_unpaired(
+    client: BaseClient, create: Operation[Any, Any], request: ValidatedRequest, receipt: ResponseModel
+) -> Exchange[ResponseModel]:
+    """The read that confirms a batch answered 2xx with no ``sourcedIdPairs``, as a lost answer's is
+    (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the error
+    raised says why, and the batch fails, maybe stored (the answer said nothing of what was stored), the upload
+    going on. Run by the client's ``exchange``; no I/O here."""
+    sent = client.build_request(create, request)  # (its method and URL, for the error's message)
+    error = RequestError(f"{create.name}: answered with no sourcedIdPairs", method=sent.method, url=str(sent.url),
+                         request_id=receipt.request_id, retries_taken=receipt.retries_taken)  # fmt: skip
+    error._answer_lost = True  # (read back as a lost answer's batch is; not confirmed, it may be stored)
+    confirmed = yield from client.confirming(
+        create, request, error, why="its records may have been stored all the same"
+    )
+    if confirmed is None:
+        raise error
+    return confirmed
 
 
 def _count(pairs: list[Any] | dict[str, Any]) -> int:

@@ -156,11 +156,11 @@ class RequestError(TimebackError):
         self.request_id = request_id
         self.body = body
         self.retries_taken = retries_taken
-        info = body if isinstance(body, dict) else {}
-        self.imsx_codeMajor: str | None = _str_or_none(info.get("imsx_codeMajor"))
+        info = by_folded_name(body)  # (as the message reads them: an IMSX_Description is the imsx_description)
+        self.imsx_codeMajor: str | None = _str_or_none(info.get("imsx_codemajor"))
         self.imsx_severity: str | None = _str_or_none(info.get("imsx_severity"))
         self.imsx_description: str | None = _str_or_none(info.get("imsx_description"))
-        self.imsx_CodeMinor: Any = info.get("imsx_CodeMinor")
+        self.imsx_CodeMinor: Any = info.get("imsx_codeminor")
         self.imsx_error_details: Any = info.get("imsx_error_details")
         super().__init__(self._text())
 
@@ -309,22 +309,34 @@ def code_minor_pairs(code_minor: Any) -> list[tuple[str, str]]:
     ]
 
 
+def by_folded_name(body: Any) -> dict[str, Any]:
+    """An error body's fields by their lower-case name (``IMSX_Description``, API Gateway's ``Message``), each the
+    first value under that name that is neither null nor empty: what the message and the attributes both read."""
+    fields: dict[str, Any] = {}
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if isinstance(key, str) and value is not None and value != "":
+                fields.setdefault(key.lower(), value)
+    return fields
+
+
+SHOWN_CODE_MINOR = 5  # codeMinor values a message names (the rest counted)
+
+
 def describe(status_code: int, reason: str, body: Any) -> str:
     """A one-line message: the server's ``imsx_description`` when it sent one, else its message under another key
     (whatever its case: API Gateway's explicit deny says ``Message``), else the reason and the imsx codeMinor values
     (``Bad Request (invalid_filter_field)``)."""
     if isinstance(body, dict):
-        by_name: dict[str, Any] = {}
-        for key, value in body.items():
-            if isinstance(key, str):
-                by_name.setdefault(key.lower(), value)
+        fields = by_folded_name(body)
         for key in ("imsx_description", "error_description", "message", "detail", "error"):
-            value = by_name.get(key)
-            if isinstance(value, str) and value:
+            value = fields.get(key)
+            if isinstance(value, str):
                 return value
-        minor = [value for _, value in code_minor_pairs(by_name.get("imsx_codeminor"))]
-        if minor:
-            return f"{reason or f'HTTP {status_code}'} ({', '.join(minor)})"
+        minor = list(dict.fromkeys(value for _, value in code_minor_pairs(fields.get("imsx_codeminor"))))
+        if minor:  # (each value once, the first few: a 422 may name a field of each of 1,000 results)
+            more = f" and {len(minor) - SHOWN_CODE_MINOR} more" if len(minor) > SHOWN_CODE_MINOR else ""
+            return f"{reason or f'HTTP {status_code}'} ({', '.join(minor[:SHOWN_CODE_MINOR])}{more})"
     if isinstance(body, str) and body.strip():
         # (a proxy's error page: its title, else its text on one line, not the page's markup and line breaks)
         title = re.search(r"<title[^>]*>([^<]*)</title>", body, re.IGNORECASE)

@@ -71,22 +71,34 @@ class EncodedItems(list[bytes]):
 
 
 def read_json(content: bytes) -> Any:
-    """``content``'s JSON value, as pydantic-core reads it; where it refuses the text, as ``json.loads`` does, each
-    lone surrogate (``"\\ud83d"``: what Node's JSON.stringify writes for a string cut inside an emoji, which RFC
-    8259's grammar allows) then U+FFFD, so that the value can be written as JSON again. pydantic-core's
-    ``ValueError`` if ``json.loads`` refuses it too. (Only after pydantic-core failed: no cost otherwise.)"""
+    """``content``'s JSON value, as pydantic-core reads it; where it refuses a lone surrogate escape (``"\\ud83d"``:
+    what Node's JSON.stringify writes for a string cut inside an emoji, which RFC 8259's grammar allows), as
+    ``json.loads`` reads it, each lone surrogate then U+FFFD, so that the value can be written as JSON again.
+    pydantic-core's ``ValueError`` for any other refusal, or if ``json.loads`` refuses it too. (Only after
+    pydantic-core failed: no cost otherwise.)"""
     try:
         return from_json(content)
     except ValueError as refused:
+        if not _LONE_SURROGATE_REFUSED.match(str(refused)):
+            raise
         try:
             return _without_lone_surrogates(json.loads(content))
         except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
             raise refused from None
 
 
-def json_invalid(error: pydantic.ValidationError) -> bool:
-    """Whether pydantic refused the JSON text itself (``validate_json``), not the value it holds."""
-    return error.error_count() == 1 and error.errors(include_url=False)[0]["type"] == "json_invalid"
+def lone_surrogate_refused(error: pydantic.ValidationError) -> bool:
+    """Whether pydantic refused the JSON text itself (``validate_json``) for a lone surrogate escape, which
+    ``read_json`` reads."""
+    if error.error_count() != 1:
+        return False
+    (detail,) = error.errors(include_url=False)
+    return detail["type"] == "json_invalid" and bool(_LONE_SURROGATE_REFUSED.match(str(detail["ctx"]["error"])))
+
+
+# pydantic-core's words for a lone surrogate escape, and only those: what else it refuses json.loads may read but
+# pydantic-core could not write again (nesting past its limit: a record that could not be sent back).
+_LONE_SURROGATE_REFUSED = re.compile(r"(unexpected end of hex escape|lone leading surrogate in hex escape) at line ")
 
 
 def _without_lone_surrogates(value: Any) -> Any:

@@ -239,7 +239,7 @@ class Gradebook(SyncResource, GradebookOperations):
                 # Replacing, a retry's 409 is settled as the first attempt's would be, record by record: the records
                 # may be its earlier attempt's or stored before (no telling), and each counts unchanged or replaced.
                 # So is a batch whose answer was lost, when all its records read back (``bulk.replaces``).
-                return cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
+                receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:
                 # (a 422 naming results of the batch: they fail alone, the others go again)
                 parted = bulk.without_named(refused, batch, resends)
@@ -256,6 +256,10 @@ class Gradebook(SyncResource, GradebookOperations):
                     except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
+            if bulk.holds_pairs(receipt):
+                return receipt
+            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}: one read, this path only)
+            return self._client.exchange(confirming, options, since=started)
 
         return bulk.run_sync(
             send,
@@ -297,7 +301,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
-                return cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
+                receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:  # (as the sync one)
                 parted = bulk.without_named(refused, batch, resends)
                 if parted is None:
@@ -313,6 +317,10 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                     except Exception as exc:
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
+            if bulk.holds_pairs(receipt):
+                return receipt
+            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # (as the sync one)
+            return await self._client.exchange(confirming, options, since=started)
 
         asyncio_loop()  # (its batches are asyncio's tasks: outside asyncio, trio's obscure error at the first)
         return await bulk.run_async(

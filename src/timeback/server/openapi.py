@@ -66,8 +66,9 @@ def _query(op: Operation[Any, Any], settings: ServerSettings) -> list[dict[str, 
     }  # fmt: skip
     if op.kind != "list":
         return [fields]
+    served = min(settings.default_page_size, settings.max_page_size)  # (a default above the max is served as it)
     query = [
-        ("limit", {"type": "integer", "minimum": 1, "default": settings.default_page_size},
+        ("limit", {"type": "integer", "minimum": 1, "default": served},
          f"Page size; above {settings.max_page_size} it is served as {settings.max_page_size}."),
         ("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}, "Records to skip."),
         ("sort", {"type": "string", "enum": sort_keys(kinds)}, "Field to sort by."),
