@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, line_item_body, result_body, uid
+from tests.support import Roster, child_environment, line_item_body, result_body, uid
 from timeback import (
     APIConnectionError,
     APITimeoutError,
@@ -819,3 +819,31 @@ async def test_header_names_go_out_as_written() -> None:
                 await http.get(url, headers={"Authorization": "Bearer x", "X-Request-Name": "v"})
     names = [sorted(line.split(b":")[0] for line in head.split(b"\r\n")[1:] if line) for head in heads]
     assert names[0] == names[1] and b"X-Request-Name" in names[0] and b"Authorization" in names[0], names
+
+
+CANCELLED_CALL = """
+import asyncio, sys
+from timeback import AsyncTimeback, DefaultAioHttpClient
+
+async def main():
+    async with AsyncTimeback(http_client=DefaultAioHttpClient()) as client:
+        await client.oneroster.gradebook.get_all_categories(limit=1)
+        call = asyncio.ensure_future(client.oneroster.gradebook.get_all_categories(limit=1))
+        await asyncio.sleep(0)
+        call.cancel()
+        await asyncio.gather(call, return_exceptions=True)
+        print(call.cancelled(), "httpcore" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_a_cancelled_call_on_aiohttp_loads_no_httpcore(server: LocalServer) -> None:
+    """The SDK reclaims what a cancel left in httpx's pool (httpcore's); on ``DefaultAioHttpClient`` there is no such
+    pool, and a cancelled call imported httpcore to find that out: about 90 ms on the event loop (trio's import, when
+    installed)."""
+    import subprocess
+
+    env = child_environment(**server.environ())
+    done = subprocess.run([sys.executable, "-c", CANCELLED_CALL], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "False"], (done.stdout, done.stderr)

@@ -17,6 +17,7 @@ import os
 import random
 import re
 import ssl
+import sys
 import threading
 import time
 import weakref
@@ -1287,10 +1288,11 @@ async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> N
     answer; with ``max_connections`` of them every later call waited for a connection until its pool timeout. Only
     what no request in flight holds is dropped (one being read holds its connection until closed); this attempt's
     own request is over. Another transport, or a pool without these attributes, is left alone."""
-    import httpcore  # (loaded with httpx's transport; not on import: see _DeadlineTrace)
-
+    # (httpcore not loaded: no httpcore pool, as on DefaultAioHttpClient, which must not load it on a cancel: 90 ms
+    # of imports on the loop, trio's when installed)
+    httpcore = sys.modules.get("httpcore")
     pool = getattr(http._transport_for_url(request.url), "_pool", None)
-    if not isinstance(pool, httpcore.AsyncConnectionPool):
+    if httpcore is None or not isinstance(pool, httpcore.AsyncConnectionPool):
         return
     try:
         with pool._optional_thread_lock:
