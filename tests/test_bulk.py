@@ -566,19 +566,20 @@ async def test_an_answer_not_as_documented_stops_the_upload_with_its_batch_count
 
 class AnswersBatchesWithNoPairs(Forwarding):
     """Forwards every request to the real server; each batch POST is answered ``201 {}`` (the official document's
-    sourcedIdPairs are optional, Timeback's are not): stored first, or (``store=False``) not sent on at all.
-    Counts the reads."""
+    sourcedIdPairs are optional, Timeback's are not), or ``answer``: stored first, or (``store=False``) not sent on
+    at all. Counts the reads."""
 
-    def __init__(self, store: bool) -> None:
+    def __init__(self, store: bool, answer: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.store = store
+        self.answer = answer or {}
         self.reads: list[str] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and request.url.path.endswith("/results"):
             if self.store:
                 self.inner.handle_request(request).read()
-            return httpx.Response(201, json={}, request=request)
+            return httpx.Response(201, json=self.answer, request=request)
         if request.method == "GET":
             self.reads.append(request.url.params.get("filter", request.url.path))
         return self.inner.handle_request(request)
@@ -608,6 +609,31 @@ async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_ba
     assert (
         "no sourcedIdPairs" in summary.failures[0].reason and "not found when read back" in summary.failures[0].reason
     )
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
+
+
+@pytest.mark.parametrize("pairs", [0, 1])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_answered_with_fewer_pairs_than_results_is_read_back_too(
+    kind: str, pairs: int, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``{"sourcedIdPairs": []}``, or fewer pairs than the batch's results, says no more of what was stored than
+    ``{}``: the batch is read back as one answered ``{}`` is. It counted as stored in full, nothing checked."""
+    roster, line_items = world
+    tag = uid(f"few-pairs-{kind}-{pairs}")
+    rows = list(interleaved(roster, line_items[:1], 20, tag))
+    pair = {"suppliedSourcedId": "x", "allocatedSourcedId": "x"}
+    answer = {"sourcedIdPairs": [pair] * pairs}
+    storing = AnswersBatchesWithNoPairs(store=True, answer=answer)
+    summary = await bulk_through(kind, server, storing, rows[:10], batch_size=5)
+    assert summary.ok and (summary.stored, summary.batches) == (10, 2), summary
+    assert sum("sourcedId@" in read for read in storing.reads) == 2, storing.reads
+    dropping = AnswersBatchesWithNoPairs(store=False, answer=answer)
+    summary = await bulk_through(kind, server, dropping, rows[10:], batch_size=5)
+    assert (summary.stored, summary.failed, summary.batches) == (0, 10, 2), summary
+    assert all(failure.maybe_stored for failure in summary.failures), summary.failures
+    said = "no sourcedIdPairs" if pairs == 0 else "1 of 5 sourcedIdPairs"
+    assert f"answered with {said};" in summary.failures[0].reason, summary.failures[0].reason
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
 
 

@@ -68,7 +68,7 @@ IfExists = Literal["fail", "replace"]
 class BulkFailure:
     """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
-    failure, or a batch answered with no ``sourcedIdPairs`` that did not read back as sent."""
+    failure, or a batch answered without a ``sourcedIdPairs`` pair for each result that did not read back as sent."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -214,21 +214,28 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     return receipt
 
 
-def holds_pairs(receipt: ResponseModel) -> bool:
-    """Whether a batch's answer named the results stored (its ``sourcedIdPairs``): one that did not (``{}``, as the
-    official document allows and Timeback's does not) is read back (``confirming_unpaired``)."""
-    return "sourcedIdPairs" in receipt.model_fields_set
+def holds_pairs(receipt: ResponseModel, sent: int) -> bool:
+    """Whether a batch's answer named the ``sent`` results stored (a ``sourcedIdPairs`` pair each): one that did not
+    (``{}``, as the official document allows and Timeback's does not; ``[]``, or fewer pairs than results) is read
+    back (``confirming_unpaired``). (Counted as stored in full, nothing checked, it could hide results not stored.)"""
+    return _pairs_in(receipt) >= sent
+
+
+def _pairs_in(receipt: ResponseModel) -> int:
+    return cast(int, getattr(receipt, "sourcedIdPairs", 0))  # (a BatchReceipt's: counted; 0 when none)
 
 
 def confirming_unpaired(
     client: BaseClient, create: Operation[Any, Any], request: ValidatedRequest, receipt: ResponseModel
 ) -> Exchange[ResponseModel]:
-    """The read that confirms a batch answered 2xx with no ``sourcedIdPairs``, as a lost answer's is
-    (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the error
-    raised says why, and the batch fails, maybe stored (the answer said nothing of what was stored), the upload
+    """The read that confirms a batch answered 2xx without a ``sourcedIdPairs`` pair for each result, as a lost
+    answer's is (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the
+    error raised says why, and the batch fails, maybe stored (the answer did not say what was stored), the upload
     going on. Run by the client's ``exchange``; no I/O here."""
     sent = client.build_request(create, request)  # (its method and URL, for the error's message)
-    error = RequestError(f"{create.name}: answered with no sourcedIdPairs", method=sent.method, url=str(sent.url),
+    pairs = _pairs_in(receipt)
+    said = f"{pairs} of {len(request['results'])} sourcedIdPairs" if pairs else "no sourcedIdPairs"
+    error = RequestError(f"{create.name}: answered with {said}", method=sent.method, url=str(sent.url),
                          request_id=receipt.request_id, retries_taken=receipt.retries_taken)  # fmt: skip
     error._answer_lost = True  # (read back as a lost answer's batch is; not confirmed, it may be stored)
     confirmed = yield from client.confirming(

@@ -259,9 +259,9 @@ class Gradebook(SyncResource, GradebookOperations):
                     except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
-            if bulk.holds_pairs(receipt):
+            if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
-            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}: one read, this path only)
+            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}, [], too few: one read)
             return self._client.exchange(confirming, options, since=started)
 
         return bulk.run_sync(
@@ -322,7 +322,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                     except Exception as exc:
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
-            if bulk.holds_pairs(receipt):
+            if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
             confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # (as the sync one)
             return await self._client.exchange(confirming, options, since=started)
