@@ -64,6 +64,11 @@ BULK_OPTIONS = {
     "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch, and once more "
     "when the upload ends or stops if they changed since: its last call holds the summary's counts, or the stop's "
     "note's (never called again once it raised); an `async def` is refused with `TypeError`.",
+    "on_failure": "A plain function given each `BulkFailure` as it is reported (an invalid result's as it is taken, "
+    "a batch's before the `on_progress` call counting it), in the caller's thread or event loop: `summary.failures` "
+    "then keeps none of them (`summary.failed` still counts them, `summary.ok` is still false), so memory stays flat "
+    "however many fail. Raising, it stops the upload as `on_progress` does (never called again); an `async def` is "
+    "refused with `TypeError`.",
     "if_exists": '`"fail"`: a batch holding a stored `sourcedId` is refused whole (409) and reported. `"replace"`: '
     "such a batch is settled record by record (results stored as sent are left alone, the others are PUT).",
     "timeout": "Overrides the client's for each batch (each batch is one call).",

@@ -68,7 +68,7 @@ IfExists = Literal["fail", "replace"]
 class BulkFailure:
     """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
-    failure, or a batch answered with no ``sourcedIdPairs`` that did not read back as sent."""
+    failure, or a batch answered without a ``sourcedIdPairs`` pair for each result that did not read back as sent."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -105,7 +105,9 @@ class BulkSummary:
     too). When it stops, its error's note gives ``taken``, ``stored`` and ``failed``, and ``on_progress``'s last call
     ``sent`` too: ``stored + failed == taken`` still, and ``stored <= sent <= taken`` (the results it left unsent
     count as failed, not as sent; a batch whose answer was lost, cancelled or not waited for counts as sent).
-    ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise)."""
+    ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise). ``failed``
+    counts the ids of the failures; given ``on_failure``, the upload hands each failure to it and ``failures``
+    keeps none of them (``failed`` and ``ok`` still tell)."""
 
     taken: int = 0  # results read from the iterable
     sent: int = 0  # results sent in a batch (valid ones)
@@ -118,14 +120,19 @@ class BulkSummary:
     retries_taken: int = 0
     seconds: float = 0.0
     failures: list[BulkFailure] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return sum(len(f.sourced_ids) for f in self.failures)
+    failed: int = 0  # results failed: the ids of every failure added (``add_failure``), kept in the list or not
+    _maybe_stored: int = field(default=0, init=False)  # of those, failures' ids ``maybe_stored`` (for a stop's note)
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failed
+
+    def add_failure(self, failure: BulkFailure) -> None:
+        """Count ``failure`` and keep it (until ``on_failure``, if given, takes it: ``ProgressReports``)."""
+        self.failures.append(failure)
+        self.failed += len(failure.sourced_ids)
+        if failure.maybe_stored:
+            self._maybe_stored += len(failure.sourced_ids)
 
     def progress(self) -> BulkProgress:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
@@ -152,6 +159,7 @@ class Batch(NamedTuple):
 
 # (what it returns is ignored: `lambda p: bar.update(p.stored)` returns what tqdm's update does, bool | None)
 ProgressCallback = Callable[[BulkProgress], object]
+FailureCallback = Callable[[BulkFailure], object]  # (as on_progress's)
 
 
 @functools.cache
@@ -206,21 +214,28 @@ def receipt_operation(op: Operation[Any, Any]) -> Operation[Any, Any]:
     return receipt
 
 
-def holds_pairs(receipt: ResponseModel) -> bool:
-    """Whether a batch's answer named the results stored (its ``sourcedIdPairs``): one that did not (``{}``, as the
-    official document allows and Timeback's does not) is read back (``confirming_unpaired``)."""
-    return "sourcedIdPairs" in receipt.model_fields_set
+def holds_pairs(receipt: ResponseModel, sent: int) -> bool:
+    """Whether a batch's answer named the ``sent`` results stored (a ``sourcedIdPairs`` pair each): one that did not
+    (``{}``, as the official document allows and Timeback's does not; ``[]``, or fewer pairs than results) is read
+    back (``confirming_unpaired``). (Counted as stored in full, nothing checked, it could hide results not stored.)"""
+    return _pairs_in(receipt) >= sent
+
+
+def _pairs_in(receipt: ResponseModel) -> int:
+    return cast(int, getattr(receipt, "sourcedIdPairs", 0))  # (a BatchReceipt's: counted; 0 when none)
 
 
 def confirming_unpaired(
     client: BaseClient, create: Operation[Any, Any], request: ValidatedRequest, receipt: ResponseModel
 ) -> Exchange[ResponseModel]:
-    """The read that confirms a batch answered 2xx with no ``sourcedIdPairs``, as a lost answer's is
-    (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the error
-    raised says why, and the batch fails, maybe stored (the answer said nothing of what was stored), the upload
+    """The read that confirms a batch answered 2xx without a ``sourcedIdPairs`` pair for each result, as a lost
+    answer's is (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the
+    error raised says why, and the batch fails, maybe stored (the answer did not say what was stored), the upload
     going on. Run by the client's ``exchange``; no I/O here."""
     sent = client.build_request(create, request)  # (its method and URL, for the error's message)
-    error = RequestError(f"{create.name}: answered with no sourcedIdPairs", method=sent.method, url=str(sent.url),
+    pairs = _pairs_in(receipt)
+    said = f"{pairs} of {len(request['results'])} sourcedIdPairs" if pairs else "no sourcedIdPairs"
+    error = RequestError(f"{create.name}: answered with {said}", method=sent.method, url=str(sent.url),
                          request_id=receipt.request_id, retries_taken=receipt.retries_taken)  # fmt: skip
     error._answer_lost = True  # (read back as a lost answer's batch is; not confirmed, it may be stored)
     confirmed = yield from client.confirming(
@@ -314,10 +329,10 @@ class Batcher:
             named = str(sourced_id) if isinstance(sourced_id, str) else None
             if sourced_id is not None and named is None:
                 error += f" (sourcedId given: {type(sourced_id).__name__} {reprlib.repr(sourced_id)})"
-            self.summary.failures.append(BulkFailure((named,), f"invalid result: {error}"))
+            self.summary.add_failure(BulkFailure((named,), f"invalid result: {error}"))
             return None
         if self.replace and not _id_given(item):
-            self.summary.failures.append(BulkFailure((None,), NO_ID_TO_REPLACE))
+            self.summary.add_failure(BulkFailure((None,), NO_ID_TO_REPLACE))
             return None
         return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
 
@@ -404,7 +419,7 @@ class Batcher:
         self.summary.batches += 1
         self.summary.sent += len(batch.ids)
         failure = BulkFailure(tuple(batch.ids), reason, line_item=batch.line_item, maybe_stored=True)
-        self.summary.failures.append(failure)
+        self.summary.add_failure(failure)
         self.settled(batch, [failure])
 
     def ready(self) -> Iterator[Batch]:
@@ -487,12 +502,13 @@ def record_outcome(
         summary.batches += 1
         summary.sent += len(outcome.failures)
         summary.retries_taken += outcome.retries_taken
-        summary.failures.extend(outcome.failures)
+        for failure in outcome.failures:
+            summary.add_failure(failure)
         if outcome.outcome is None:  # (sent once, in the batch refused: they count as sent)
             if outcome.rest.ids:  # (none when the 422 named them all)
                 summary.sent += len(outcome.rest.ids)
                 why = "not sent again without the results its batch was refused for: the upload stopped"
-                summary.failures.append(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
+                summary.add_failure(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
             return None
         return record_outcome(summary, outcome.rest, outcome.outcome, reach, closed)
     summary.batches += 1
@@ -502,7 +518,8 @@ def record_outcome(
         summary.replaced += outcome.replaced
         summary.unchanged += outcome.unchanged
         summary.retries_taken += outcome.retries_taken
-        summary.failures.extend(outcome.failures)
+        for failure in outcome.failures:
+            summary.add_failure(failure)
         return outcome.stop
     if not isinstance(outcome, BaseException):
         summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
@@ -516,7 +533,7 @@ def record_outcome(
         )
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
-        summary.failures.append(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
+        summary.add_failure(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
     else:
         # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
@@ -524,9 +541,9 @@ def record_outcome(
         # still adds up.
         reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
         status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
-        summary.failures.append(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
+        summary.add_failure(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
         return outcome
-    summary.failures.append(failure)
+    summary.add_failure(failure)
     return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) or closed() else None
 
 
@@ -731,7 +748,7 @@ def _at(record: Any, keys: list[str]) -> str | None:
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
     """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
     for batch in batches:
-        summary.failures.append(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
+        summary.add_failure(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
 
 
 def check_results(results: object) -> None:
@@ -748,47 +765,66 @@ class ProgressReports:
     """``on_progress`` after every batch, and once more when the upload ends or stops if the counts changed since
     (results found invalid after the last batch; in a stop, the batches settled and the results not sent): its last
     call holds the summary's counts, or the stop's note's (an input of invalid results only never made a call).
-    Never called again once it raised. ``through``: how it is called (the sync upload's: where Ctrl-C lands)."""
+    ``on_failure``, if given, takes each failure the summary holds (``failures``): a batch's before the
+    ``on_progress`` call counting them, an invalid result's as it is taken, the rest when the upload ends or stops;
+    the summary keeps none. Either is never called again once it raised. ``through``: how they are called (the sync
+    upload's: where Ctrl-C lands)."""
 
     def __init__(
         self,
         summary: BulkSummary,
         on_progress: ProgressCallback | None,
         through: Callable[..., Any] = operator.call,
+        on_failure: FailureCallback | None = None,
     ) -> None:
-        self._summary, self._call, self._through = summary, on_progress, through
+        self._summary, self._through = summary, through
+        self._calls: dict[str, Callable[[Any], object] | None] = {"on_progress": on_progress, "on_failure": on_failure}
         self._last: BulkProgress | None = None
 
     @staticmethod
-    def check(on_progress: ProgressCallback | None) -> None:
+    def check(on_progress: ProgressCallback | None, on_failure: FailureCallback | None = None) -> None:
         """Refuse an ``async def`` before anything is read: its coroutine would be made after every batch and never
         run (the upload cannot await it between batches)."""
-        if on_progress is not None and inspect.iscoroutinefunction(on_progress):
-            raise TypeError(
-                "on_progress is called, not awaited: give a plain function (an async one can schedule its work "
-                "with asyncio.create_task)"
-            )
+        for name, call in (("on_progress", on_progress), ("on_failure", on_failure)):
+            if call is not None and inspect.iscoroutinefunction(call):
+                raise TypeError(
+                    f"{name} is called, not awaited: give a plain function (an async one can schedule its work "
+                    "with asyncio.create_task)"
+                )
+
+    def failures(self, through: Callable[..., Any] | None = None) -> None:
+        """Hand ``on_failure`` the failures the summary holds, each in turn, and drop them from it."""
+        if self._calls["on_failure"] is not None:
+            summary = self._summary
+            taken, summary.failures = summary.failures, []
+            for failure in taken:
+                self._report("on_failure", failure, through)
 
     def after_batch(self, through: Callable[..., Any] | None = None) -> None:
-        if self._call is not None:
+        self.failures(through)
+        if self._calls["on_progress"] is not None:
             self._last = self._summary.progress()
-            made = (through or self._through)(self._called, self._last)
-            if inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
-                self._call = None
-                if inspect.iscoroutine(made):
-                    made.close()  # (else "never awaited" when it is collected)
-                raise TypeError("on_progress returned a coroutine, which would never run: give a plain function")
+            self._report("on_progress", self._last, through)
 
-    def _called(self, progress: BulkProgress) -> Any:
-        call = cast("ProgressCallback", self._call)
+    def _report(self, name: str, value: object, through: Callable[..., Any] | None) -> None:
+        made = (through or self._through)(self._called, name, value)
+        if inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
+            self._calls[name] = None
+            if inspect.iscoroutine(made):
+                made.close()  # (else "never awaited" when it is collected)
+            raise TypeError(f"{name} returned a coroutine, which would never run: give a plain function")
+
+    def _called(self, name: str, value: object) -> Any:
+        call = cast("Callable[[Any], object]", self._calls[name])
         try:
-            return call(progress)
+            return call(value)
         except BaseException:  # (a Ctrl-C while it ran too: called again, it could redo what it had begun)
-            self._call = None
+            self._calls[name] = None
             raise
 
     def at_end(self, through: Callable[..., Any] | None = None) -> None:
-        if self._call is not None and self._summary.progress() != self._last:
+        self.failures(through)
+        if self._calls["on_progress"] is not None and self._summary.progress() != self._last:
             self.after_batch(through)
 
 
@@ -803,7 +839,7 @@ def note_stop(
     cancelled: those count as failed), and how many of the results failed may have been stored all the same (an
     answer lost, a batch cancelled in flight: ``maybe_stored``); then ``on_progress`` those counts (``reports``).
     That call raising (a second Ctrl-C, say), its error goes up instead, with the note too."""
-    unsure = sum(len(f.sourced_ids) for f in summary.failures if f.maybe_stored)
+    unsure = summary._maybe_stored
     maybe = f" ({unsure} of them maybe stored: an answer lost, or cancelled in flight)" if unsure else ""
     note = (
         f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
@@ -898,12 +934,14 @@ def run_sync(
     batch_size: int,
     concurrency: int,
     on_progress: ProgressCallback | None,
+    on_failure: FailureCallback | None = None,
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
     answered: Callable[[], float] = float,
 ) -> BulkSummary:
-    """``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
+    """``on_failure``: given each failure as it is reported, the summary keeping none (see ``ProgressReports``).
+    ``stopping``: set when the upload stops, for the batches in flight to cut short what they still have to do
     (``replacing``). ``replace``: ``if_exists="replace"`` (a result without its own sourcedId fails alone; a repeat
     of one stored goes like any result, see ``Batcher.settled``).
     ``closed``: whether the client sending the batches was closed (a failed batch then stops the upload).
@@ -917,8 +955,8 @@ def run_sync(
     in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
     check_results(results)
-    ProgressReports.check(on_progress)
-    reports = ProgressReports(summary, on_progress, interrupts.wait)
+    ProgressReports.check(on_progress, on_failure)
+    reports = ProgressReports(summary, on_progress, interrupts.wait, on_failure)
     reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     # (filled by the batches' done-callbacks, in the pool's threads: settled at the next result, so that their ids
@@ -999,6 +1037,8 @@ def run_sync(
                     submit(batch)
                 elif batcher.held_repeats > batch_size:  # (see Batcher._repeats)
                     settle_repeats()
+                elif on_failure is not None and summary.failures:  # (an invalid result: reported as it is taken)
+                    reports.failures()
                 interrupts.waiting = True  # (before reading held: see InterruptPoints.wait)
                 if interrupts.held:
                     interrupts.check()
@@ -1043,6 +1083,7 @@ async def run_async(
     batch_size: int,
     concurrency: int,
     on_progress: ProgressCallback | None,
+    on_failure: FailureCallback | None = None,
     stopping: threading.Event | None = None,
     replace: bool = False,
     closed: Callable[[], bool] = bool,
@@ -1056,8 +1097,8 @@ async def run_async(
 
     in_flight: dict[asyncio.Task[Outcome], Batch] = {}
     check_results(results)
-    ProgressReports.check(on_progress)
-    reports = ProgressReports(summary, on_progress)
+    ProgressReports.check(on_progress, on_failure)
+    reports = ProgressReports(summary, on_progress, on_failure=on_failure)
     reach = Reachability(concurrency, answered)
     batcher = Batcher(batch_size, summary, replace=replace)
     finished: deque[asyncio.Task[Outcome]] = deque()  # (as the sync upload's)
@@ -1142,6 +1183,8 @@ async def run_async(
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
                     await settle_repeats()
+                elif on_failure is not None and summary.failures:  # (as the sync upload)
+                    reports.failures()
                 # (the loop runs every so many results taken, batch or none: results that make no batch, invalid or
                 # with no id to replace, await nothing; 100,000 of them held up every other task, a timeout and
                 # Ctrl-C under asyncio.run too, for 3 s)
@@ -1155,6 +1198,8 @@ async def run_async(
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
                     await settle_repeats()
+                elif on_failure is not None and summary.failures:  # (as the sync upload)
+                    reports.failures()
                 if summary.taken % LOOP_TURN_EVERY == 0:  # (as above)
                     await asyncio.sleep(0)
         while True:  # (as the sync upload)

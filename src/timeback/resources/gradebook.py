@@ -210,6 +210,7 @@ class Gradebook(SyncResource, GradebookOperations):
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         on_progress: Callable[[bulk.BulkProgress], object] | None = None,
+        on_failure: Callable[[bulk.BulkFailure], object] | None = None,
         if_exists: bulk.IfExists = "fail",
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -217,7 +218,9 @@ class Gradebook(SyncResource, GradebookOperations):
     ) -> bulk.BulkSummary:
         """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
 
-        Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised.
+        Failures (an invalid record, a refused or unreachable batch) are reported in the summary, not raised; given
+        ``on_failure``, each is handed to it as it is reported instead, and ``summary.failures`` keeps none of them
+        (``summary.failed`` still counts them): memory stays flat however many fail.
         ``if_exists="replace"``: a batch refused because some of its results exist (409), or whose answer was lost
         and whose every result reads back, is settled record by record: results stored as sent are left alone, the
         others are PUT (a sync that sends every result again).
@@ -256,9 +259,9 @@ class Gradebook(SyncResource, GradebookOperations):
                     except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
-            if bulk.holds_pairs(receipt):
+            if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
-            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}: one read, this path only)
+            confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}, [], too few: one read)
             return self._client.exchange(confirming, options, since=started)
 
         return bulk.run_sync(
@@ -267,6 +270,7 @@ class Gradebook(SyncResource, GradebookOperations):
             batch_size=batch_size,
             concurrency=concurrency,
             on_progress=on_progress,
+            on_failure=on_failure,
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
@@ -284,6 +288,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
         on_progress: Callable[[bulk.BulkProgress], object] | None = None,
+        on_failure: Callable[[bulk.BulkFailure], object] | None = None,
         if_exists: bulk.IfExists = "fail",
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -317,7 +322,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                     except Exception as exc:
                         outcome = exc
                 return bulk.Split(failures, refused.retries_taken, rest, outcome)
-            if bulk.holds_pairs(receipt):
+            if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
             confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # (as the sync one)
             return await self._client.exchange(confirming, options, since=started)
@@ -329,6 +334,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             batch_size=batch_size,
             concurrency=concurrency,
             on_progress=on_progress,
+            on_failure=on_failure,
             stopping=stopping,
             replace=replace,
             closed=self._client.is_closed,
