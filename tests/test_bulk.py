@@ -22,14 +22,17 @@ from tests.support import (
     add_line_items,
     add_students,
     enriched,
+    make_roster,
     result_body,
     uid,
     without_totals,
 )
-from timeback import APIConnectionError, AsyncTimeback, BulkFailure, BulkProgress, Timeback
+from timeback import APIConnectionError, AsyncTimeback, BulkFailure, BulkProgress, DefaultHttpxClient, Timeback
 from timeback._bulk import PENDING_BATCHES, Batch, run_async, run_sync
 from timeback.models.request import TimebackCreateResultBody
 from timeback.models.response import TimebackSourcedIdPairsResponse
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
 
 
 @pytest.fixture(scope="module")
@@ -3280,3 +3283,21 @@ def test_a_replace_whose_read_back_failed_after_a_lost_answer_is_maybe_stored(
     assert "reading the existing records back to replace them failed" in failure.reason, failure.reason
     assert "an attempt got no answer: the batch may have been stored by it" in failure.reason, failure.reason
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # (stored indeed)
+
+
+def test_timebacks_one_pair_for_a_batch_is_taken_as_its_receipt_without_reading_back() -> None:
+    """Timeback documents one ``sourcedIdPairs`` object for a whole batch (``timeback serve --sourced-id-pairs
+    timeback``). Counted as one pair for a batch of five, every batch was read back as if its answer named too few:
+    a GET of its records and one of its line item per batch, against Timeback."""
+    settings = ServerSettings(client_id="pairs", client_secret="pairs-secret", sourced_id_pairs="timeback")
+    methods: list[str] = []
+    with LocalServer(settings) as server:
+        http = DefaultHttpxClient(event_hooks={"request": [lambda request: methods.append(request.method)]})
+        with Timeback(**server.client_kwargs(), http_client=http) as client:
+            r = make_roster(client, students=[uid("s") for _ in range(10)])
+            line_item = add_line_items(client, r, 1)[0]
+            methods.clear()
+            rows = [result_body(line_item, student) for student in r.students]
+            summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=5)
+    assert (summary.stored, summary.failed, summary.batches) == (10, 0, 2), summary
+    assert "GET" not in methods, methods

@@ -234,7 +234,7 @@ def confirming_unpaired(
     going on. Run by the client's ``exchange``; no I/O here."""
     sent = client.build_request(create, request)  # (its method and URL, for the error's message)
     pairs = _pairs_in(receipt)
-    said = f"{pairs} of {len(request['results'])} sourcedIdPairs" if pairs else "no sourcedIdPairs"
+    said = f"{pairs} of {len(request['results'])} sourcedIdPairs" if pairs else "no sourcedIdPairs"  # (a list's)
     error = RequestError(f"{create.name}: answered with {said}", method=sent.method, url=str(sent.url),
                          request_id=receipt.request_id, retries_taken=receipt.retries_taken)  # fmt: skip
     error._answer_lost = True  # (read back as a lost answer's batch is; not confirmed, it may be stored)
@@ -247,7 +247,11 @@ def confirming_unpaired(
 
 
 def _count(pairs: list[Any] | dict[str, Any]) -> int:
-    return len(pairs) if isinstance(pairs, list) else 1
+    # (one pair is Timeback's documented answer to a whole batch, its first result's: it names the batch stored)
+    return len(pairs) if isinstance(pairs, list) else WHOLE_BATCH
+
+
+WHOLE_BATCH = 2**62  # the pairs counted for Timeback's one pair: as many as any batch's results
 
 
 def _validated(item: Any) -> dict[str, Any]:
