@@ -3156,7 +3156,7 @@ def test_without_named_escapes_what_the_server_said_and_cuts_its_request_id() ->
     parted = without_named(refused, batch)
     assert parted is not None
     (failure,), _ = parted
-    shown_id = "r\\x07" * 64 + "..."  # (its first 128 characters, escaped)
+    shown_id = "r\\x07" * 64 + "... (19,872 characters cut)"  # (its first 128 characters, escaped)
     assert failure.reason == (f"422: sc\\u202eore: bad\\nERROR forged \\x1b[2J (POST u, request id {shown_id}); "
                               "the rest of its batch was sent again")  # fmt: skip
     assert failure.request_id == "r\x07" * 10_000  # (as the server sent it)

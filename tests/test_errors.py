@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, line_item_body, result_body, uid
-from timeback import Timeback, errors
+from timeback import AsyncTimeback, Timeback, errors
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
@@ -133,15 +134,36 @@ def test_an_error_built_by_hand_takes_its_classs_status() -> None:
             "imsx_codeMinorFieldValue": "invalid_data"} for i in range(1000)]}}, "Unprocessable Entity (invalid_data)"),
         (400, {"imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "f",
             "imsx_codeMinorFieldValue": f"v{i % 7}"} for i in range(20)]}}, "Bad Request (v0, v1, v2, v3, v4 and 2 more)"),
+        # one codeMinor field sent as itself, not in a list (the message read "Bad Request")
+        (400, {"imsx_codeMajor": "failure", "imsx_CodeMinor": {"imsx_codeMinorField": {
+            "imsx_codeMinorFieldName": "filter", "imsx_codeMinorFieldValue": "invalid_filter_field"}}},
+         "Bad Request (invalid_filter_field)"),
+        # a message one level down (each read the status's reason): Google's, Azure's and OpenAI's "error" object
+        (403, {"error": {"code": 403, "message": "The caller does not have permission", "status": "PERMISSION_DENIED"}},
+         "The caller does not have permission"),
+        (401, {"error": {"code": "InvalidAuthenticationToken", "Message": "Access token has expired."}},
+         "Access token has expired."),
+        # GraphQL's and JSON:API's "errors" list: the first message, detail or title there, the first item's first
+        (400, {"data": None, "errors": [{"message": "Cannot query field 'x'", "locations": [{"line": 1}]},
+            {"message": "second"}]}, "Cannot query field 'x'"),
+        (422, {"errors": [{"status": "422", "title": "Invalid Attribute", "detail": "Name is too short."}]},
+         "Name is too short."),
+        (502, {"errors": [{"code": "E1"}, "text", {"title": "Upstream failed"}]}, "Upstream failed"),
+        # and no deeper: an arbitrary body is not searched
+        (403, {"error": {"details": [{"message": "deep"}]}, "errors": {"message": "not a list"}}, "Forbidden"),
     ],
 )  # fmt: skip
-def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any, message: str) -> None:
-    from tests.test_client import Script, answer, make_client
+async def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any, message: str) -> None:
+    from tests.test_client import Script, answer, make_async_client, make_client
 
     client = make_client(Script([answer(status, body)]), max_retries=0)
     raised = raised_by(lambda: client.oneroster.gradebook.get_result(sourced_id="r1"))
-    assert isinstance(raised, errors.RequestError) and raised.message == message, raised
-    assert str(raised).startswith(f"{status}: {message} (GET "), str(raised)
+    async with make_async_client(Script([answer(status, body)]), max_retries=0) as async_client:
+        with pytest.raises(errors.RequestError) as async_raised:
+            await async_client.oneroster.gradebook.get_result(sourced_id="r1")
+    for error in (raised, async_raised.value):
+        assert isinstance(error, errors.RequestError) and error.message == message, error
+        assert str(error).startswith(f"{status}: {message} (GET "), str(error)
 
 
 def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:
@@ -156,3 +178,40 @@ def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:
     assert isinstance(raised, errors.RequestError) and raised.message == "No."
     assert (raised.imsx_codeMajor, raised.imsx_severity, raised.imsx_description) == ("failure", "error", "No.")
     assert raised.imsx_CodeMinor == minor and raised.code_minor == [("filter", "invalid")]
+
+
+def test_one_code_minor_field_sent_as_itself_is_a_list_of_one() -> None:
+    """(``imsx_codeMinorField`` sent as one object, not a list of one, gave ``code_minor`` [].)"""
+    from tests.test_client import Script, answer, make_client
+
+    minor = {
+        "imsx_codeMinorField": {"imsx_codeMinorFieldName": "sourcedId", "imsx_codeMinorFieldValue": "unknownobject"}
+    }
+    client = make_client(Script([answer(404, {"imsx_codeMajor": "failure", "imsx_CodeMinor": minor})]), max_retries=0)
+    raised = raised_by(lambda: client.oneroster.gradebook.get_result(sourced_id="r1"))
+    assert isinstance(raised, errors.RequestError) and raised.imsx_CodeMinor == minor
+    assert raised.code_minor == [("sourcedId", "unknownobject")] and raised.message == "Not Found (unknownobject)"
+
+
+async def test_a_long_description_is_cut_in_the_message_and_kept_whole_in_the_attribute(
+    either: Timeback | AsyncTimeback, roster: Roster
+) -> None:
+    """The server's 422 for a batch repeating 1,500 sourcedIds names each: its ``imsx_description`` of 84,000
+    characters was the message whole, in ``str()``, ``args[0]`` and the repr. The message holds its first
+    ``MAX_SHOWN_MESSAGE`` characters and says how many were cut; ``imsx_description`` and ``body`` hold it all."""
+    ids = [uid(f"repeated-{'x' * 40}") for _ in range(1500)]
+    with pytest.raises(errors.UnprocessableEntityError) as raised:
+        sent = either.oneroster.gradebook.post_line_items_for_class(
+            class_sourced_id=roster.class_, lineItems=[line_item_body(roster, i) for i in ids + ids]
+        )
+        if inspect.isawaitable(sent):
+            await sent
+    error, limit = raised.value, errors.MAX_SHOWN_MESSAGE
+    description = error.body["imsx_description"]
+    assert description.startswith("sourcedId repeated within the batch: ") and len(description) > 80_000
+    assert error.imsx_description == description  # (whole)
+    assert error.message == f"{description[:limit]}... ({len(description) - limit:,} characters cut)"
+    assert str(error) == error.args[0] == f"422: {error.message} (POST {error.url}, request id {error.request_id})"
+    assert repr(error) == (f"UnprocessableEntityError(status_code=422, message={error.message!r}, method='POST', "
+                           f"url={error.url!r}, request_id={error.request_id!r})")  # fmt: skip
+    assert str(type(error)(*error.args)) == str(error)  # (rebuilt from its args, as Celery does: not cut again)

@@ -35,6 +35,7 @@ from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
+    MAX_SHOWN_MESSAGE,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -45,6 +46,7 @@ from timeback.errors import (
     decode_error_body,
     describe,
     error_class_for,
+    shown,
 )
 from timeback.models._dicts import (
     ValidatedRequest,
@@ -556,7 +558,9 @@ class BaseClient(Uncopyable):
         credentials = sent_credentials(request, self._secret_forms)
         redact = functools.partial(_redacted, credentials=credentials)
         body = decode_error_body(response.content, redact, response.charset_encoding)
+        # (cut once redacted: cut first, a secret's first characters outlived it)
         message = _redacted(describe(response.status_code, response.reason_phrase, body), credentials)
+        message = shown(message, MAX_SHOWN_MESSAGE)
         cls = error_class_for(response.status_code)
         status = response.status_code
         # A redirect is not followed (the SDK's own client follows none: not with the secret or a token, nor a POST

@@ -22,8 +22,9 @@ Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``ur
 ``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
 there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token: one
 the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
-(``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``) and its request
-id is cut to 128 characters: the attributes hold them as sent.
+(``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``), its description
+(or other message) is cut to 1,000 characters and its request id to 128, each saying how many were cut: the
+attributes hold them as sent.
 Errors pickle and copy with their attributes (a worker process can send one back to its parent). ``args[0]`` is
 the whole message, what ``str()`` reads, so that one rebuilt from its ``args`` alone (``cls(*args)``: Celery's JSON
 results) keeps its type and message; built so, or by hand (``NotFoundError("x")`` in a test), its ``method`` and
@@ -212,14 +213,18 @@ class ServerError(RequestError):
 # forged line, an ANSI escape), the line and paragraph separators, the bidi embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MAX_SHOWN_REQUEST_ID = 128
+# Characters of the server's text (its imsx_description, or other message) an error's message holds: a 422 naming
+# thousands of ids made a message of 84,000 characters. The attributes (imsx_description, body) hold it whole.
+MAX_SHOWN_MESSAGE = 1000
 
 
 def shown(text: str, limit: int | None = None) -> str:
-    """``text`` for a message: cut to ``limit`` characters ("..." after), its unsafe characters escaped as Python
-    writes them (``\\n``, ``\\x1b``, ``\\u202e``). Backslashes are left: it may run again on its own result. Run on
-    text redacted already (escaped, a credential holding such a character would no longer match)."""
+    """``text`` for a message: cut to ``limit`` characters ("... (N characters cut)" after), its unsafe characters
+    escaped as Python writes them (``\\n``, ``\\x1b``, ``\\u202e``). Backslashes are left: it may run again on its own
+    result. Run on text redacted already (escaped, a credential holding such a character would no longer match;
+    cut, its first characters would be left)."""
     if limit is not None and len(text) > limit:
-        text = f"{text[:limit]}..."
+        text = f"{text[:limit]}... ({len(text) - limit:,} characters cut)"
     return _UNSAFE.sub(lambda found: repr(found[0])[1:-1], text)
 
 
@@ -302,6 +307,8 @@ _CP1252_UNDEFINED = {0xDC00 + byte: byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x
 def code_minor_pairs(code_minor: Any) -> list[tuple[str, str]]:
     """An ``imsx_CodeMinor`` flattened to ``(field name, value)`` pairs."""
     fields = code_minor.get("imsx_codeMinorField") if isinstance(code_minor, dict) else None
+    if isinstance(fields, dict):  # (one field sent as itself, not in a list of one)
+        fields = [fields]
     return [
         (str(f.get("imsx_codeMinorFieldName")), str(f.get("imsx_codeMinorFieldValue")))
         for f in fields or []
@@ -320,19 +327,36 @@ def by_folded_name(body: Any) -> dict[str, Any]:
     return fields
 
 
+def _nested_message(fields: dict[str, Any]) -> str | None:
+    """The message one level down: ``{"error": {"message": ...}}`` (Google's, Azure's, OpenAI's) or the first of
+    ``{"errors": [{...}, ...]}`` that has one (GraphQL's ``message``, JSON:API's ``detail`` or ``title``). No deeper:
+    an arbitrary body is not searched."""
+    error, listed = fields.get("error"), fields.get("errors")
+    for item in [error, *(listed if isinstance(listed, list) else ())]:
+        inner = by_folded_name(item)
+        for key in ("message", "detail", "title"):
+            value = inner.get(key)
+            if isinstance(value, str):
+                return value
+    return None
+
+
 SHOWN_CODE_MINOR = 5  # codeMinor values a message names (the rest counted)
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
     """A one-line message: the server's ``imsx_description`` when it sent one, else its message under another key
-    (whatever its case: API Gateway's explicit deny says ``Message``), else the reason and the imsx codeMinor values
-    (``Bad Request (invalid_filter_field)``)."""
+    (whatever its case: API Gateway's explicit deny says ``Message``), else one under ``error`` or in ``errors[]``,
+    else the reason and the imsx codeMinor values (``Bad Request (invalid_filter_field)``)."""
     if isinstance(body, dict):
         fields = by_folded_name(body)
         for key in ("imsx_description", "error_description", "message", "detail", "error"):
             value = fields.get(key)
             if isinstance(value, str):
                 return value
+        nested = _nested_message(fields)
+        if nested is not None:
+            return nested
         minor = list(dict.fromkeys(value for _, value in code_minor_pairs(fields.get("imsx_codeminor"))))
         if minor:  # (each value once, the first few: a 422 may name a field of each of 1,000 results)
             more = f" and {len(minor) - SHOWN_CODE_MINOR} more" if len(minor) > SHOWN_CODE_MINOR else ""
