@@ -1685,6 +1685,36 @@ def test_a_lone_surrogate_escape_in_an_answer_reads_as_a_replacement_character(s
     assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
 
 
+def test_a_malformed_answer_is_named_in_a_short_message_whatever_its_size_and_no_credential_in_part() -> None:
+    """(A mock: ``timeback serve`` answers no malformed record.) The message listed pydantic's first errors with
+    their input, which for a field missing is the whole object around it: a 2.2 MB answer made a 2.2 MB message (and
+    repr), other records' contents in every log line. Each input is now a short repr; its strings are redacted whole
+    before they are cut (a bearer token cut in two would no longer be found)."""
+    token = "a-bearer-token-long-enough-to-redact"
+    big = {f"k{i}": "x" * 100 for i in range(20_000)}
+    objective = {"note": "x" * 30 + token, "learningObjectiveResults": [], "big": big}
+    record = {"sourcedId": "r1", "metadata": big, "learningObjectiveSet": [objective]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        if request.url.path.endswith("/results/r1"):
+            return httpx.Response(200, json={"result": record})
+        return httpx.Response(200, json={"results": [record], "totalCount": 1})
+
+    client = Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL,
+                      http_client=httpx.Client(transport=httpx.MockTransport(handler)))  # fmt: skip
+    gradebook = client.oneroster.gradebook
+    for call, where in ((lambda: get_result(client), "result."), (lambda: list(gradebook.get_all_results()), "")):
+        with pytest.raises(APIResponseValidationError) as refused:
+            call()
+        message = str(refused.value)
+        assert len(message) < 2_000 and len(repr(refused.value)) < 2_000, len(message)
+        assert f"{where}learningObjectiveSet.0.source: Field required [missing], input {{'note': 'xxx" in message
+        assert token[:8] not in message and "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx[redacted]'" in message, message
+        assert len(refused.value.body or "") == 2_000  # (the answer itself, cut, as before)
+
+
 def test_an_answer_nested_past_pydantic_cores_limit_is_still_refused() -> None:
     """(json.loads read it, and the record read could not be sent back: PydanticSerializationError.)"""
     deep = b'{"result": {"sourcedId": "r1", "metadata": {"a": ' + b"[" * 300 + b"]" * 300 + b"}}}"

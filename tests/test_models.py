@@ -702,6 +702,34 @@ def test_metadata_that_holds_itself_is_refused_naming_where_and_nothing_is_sent(
         assert gb.get_result(sourced_id=sourced_id).result.metadata == {"a": {"k": [1]}, "b": [{"k": [1]}]}
 
 
+@pytest.mark.parametrize("levels", [300, 600, 1_200])
+def test_metadata_nested_too_deeply_to_send_is_refused_naming_where_and_nothing_is_sent(
+    server: Any, roster: Any, levels: int
+) -> None:
+    """Metadata nested past what pydantic-core writes (about 255 levels) raised PydanticSerializationError naming
+    nothing ("Maximum serialization depth exceeded"; past 500, "decimals_as_floats: RecursionError"), and past
+    Python's recursion limit a bare RecursionError out of the SDK's own error helper, which walked it recursively.
+    It is a ValueError naming the field, as a dict or a model, and a bulk upload fails that result alone."""
+    from tests.support import uid
+
+    deep: dict[str, Any] = {}
+    inner = deep
+    for _ in range(levels):
+        inner["a"] = inner = {}
+    refused = r"^result\.metadata\.a\.a\.a\.a\.\.\.: nested too deeply \(more than 201 levels"
+    sent: list[str] = []
+    with _client_recording_sends(server, roster, sent) as (gb, line_item, student):
+        body = result_body(line_item, student, metadata=deep)
+        with pytest.raises(ValueError, match=refused):
+            gb.put_result(sourced_id=uid("r"), result=body)
+        with pytest.raises(ValueError, match=refused):
+            gb.put_result(sourced_id=uid("r"), result=TimebackPutResultBody.model_validate(body))
+        summary = gb.bulk_post_results([result_body(line_item, student, uid("r"), metadata=deep)])
+        (failure,) = summary.failures
+        assert failure.reason.startswith("invalid result: metadata.a.a.a.a.a...: nested too deeply"), failure.reason
+        assert sent == []
+
+
 async def test_query_text_utf8_cannot_encode_is_refused_naming_the_parameter_and_nothing_is_sent(server: Any) -> None:
     """A lone surrogate in a query's text (a filter value, ``search``, ``fields``, ``sort``) raised httpx's bare
     UnicodeEncodeError, naming nothing. It is a ValueError naming the parameter now, as a body's text is, before

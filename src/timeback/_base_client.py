@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import email.utils
 import functools
+import itertools
 import logging
 import os
 import random
@@ -842,7 +843,7 @@ class BaseClient(Uncopyable):
                 raise _bad_answer(
                     f"{op.name}: unexpected response body (status {response.status_code}"
                     f"{': the call itself succeeded' if response.is_success else ''}): "
-                    f"{_problems(exc, op.response)}",
+                    f"{_problems(exc, op.response, _redactor(_request_of(response)))}",
                     response,
                 ) from None
             parsed = otherwise
@@ -1446,11 +1447,46 @@ def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
     return body
 
 
-def _problems(exc: pydantic.ValidationError, model: Any) -> list[Any]:
-    """An answer's first validation errors, for a message: without their input where the model hides it (a user's
-    password: ``HIDES_INPUT``; the whole answer stays in the error's ``body``)."""
+def _problems(exc: pydantic.ValidationError, model: Any, redact: Callable[[str], str] = str) -> str:
+    """An answer's first validation errors, for a message, each "where: what [type], input ...": the input cut short
+    (for a missing field it is the whole object around it, which was as big as the answer, other students' records
+    in every log line), its strings ``redact``-ed before they are cut (a credential cut in two is no longer found),
+    and none where the model hides it (a user's password: ``HIDES_INPUT``). The whole answer, cut, stays in the
+    error's ``body``."""
     hidden = bool(getattr(model, "model_config", {}).get("hide_input_in_errors"))
-    return exc.errors(include_url=False, include_input=not hidden)[:3]
+    problems = []
+    for error in exc.errors(include_url=False, include_input=not hidden)[:3]:
+        where = _cut(".".join(redact(str(part)) for part in error["loc"]) or "(the answer)", 200)
+        problem = f"{where}: {_cut(redact(error['msg']), 200)} [{error['type']}]"
+        problems.append(problem if hidden else f"{problem}, input {_cut(_short_repr(error['input'], redact), 200)}")
+    more = exc.error_count() - len(problems)
+    return "; ".join(problems) + (f"; and {more} more" if more else "")
+
+
+def _short_repr(value: Any, redact: Callable[[str], str], depth: int = 3) -> str:
+    """``repr`` of a JSON value's first few levels, items and characters ("..." where cut), its strings ``redact``-ed
+    whole before they are cut: bounded work and length, however big the value."""
+    if isinstance(value, str):
+        text = redact(value)
+        return repr(text[:40]) + ("..." if len(text) > 40 else "")
+    if not isinstance(value, (dict, list)) or not value:
+        try:
+            return _cut(repr(value), 40)
+        except ValueError:  # (an int of more digits than Python writes: sys.set_int_max_str_digits)
+            return f"<{type(value).__name__}>"
+    if depth == 0:
+        return "{...}" if isinstance(value, dict) else "[...]"
+    if isinstance(value, dict):
+        parts = [f"{_short_repr(key, redact)}: {_short_repr(item, redact, depth - 1)}"
+                 for key, item in itertools.islice(value.items(), 4)]  # fmt: skip
+    else:
+        parts = [_short_repr(item, redact, depth - 1) for item in value[:4]]
+    parts += ["..."] if len(value) > 4 else []
+    return ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else f"{text[:size]}...(cut)"
 
 
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
@@ -1774,9 +1810,8 @@ def _item_builder(
                 item = _validated_read_again(model, raw, refused)  # (a lone surrogate; here, not a call a record)
         except pydantic.ValidationError as exc:
             raise APIResponseValidationError(
-                redact(
-                    f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: {_problems(exc, model)}"
-                ),
+                redact(f"{op.name}: item {index} of {op.collection!r} is not a {model.__name__}: ")
+                + _problems(exc, model, redact),
                 body=redact(raw.decode("utf-8", "replace") if type(raw) is bytes else repr(raw))[:2000],
                 **{**answer, "request_id": redact(answer["request_id"])},
             ) from None

@@ -268,7 +268,11 @@ def _validated(item: Any) -> dict[str, Any]:
     validated = validated_dict(TimebackCreateResultBody, item)
     if validated is not None:
         return validated
-    return TimebackCreateResultBody.model_validate(item).model_dump(mode="json", by_alias=True, exclude_unset=True)
+    body = TimebackCreateResultBody.model_validate(item)
+    try:
+        return body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    except ValueError as exc:  # (pydantic's bare one for nesting past its depth: no JSON form, this result alone)
+        raise PydanticSerializationError(str(exc)) from None
 
 
 # A result without a sourcedId of its own gets a fresh one, so it cannot exist already: sent again in every sync

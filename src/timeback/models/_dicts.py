@@ -115,14 +115,18 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: 
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
-    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), or a dict,
-    list or model inside itself (``"category.metadata.a.self: circular reference"``), as "where: what", or None. Only
-    asked once encoding failed: pydantic's error names neither the field nor the value, nor httpx's the query
-    parameter (``form``: what it could not be encoded as)."""
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict, list
+    or model inside itself (``"category.metadata.a.self: circular reference"``), or one nested more than
+    ``MAX_JSON_DEPTH`` levels (``value`` the first), as "where: what", or None. Only asked once encoding failed:
+    pydantic's error names neither the field nor the value, nor httpx's the query parameter (``form``: what it
+    could not be encoded as)."""
     found = _unencodable(value, (), set())
     if found is None:
         return None
     path, error = found
+    if isinstance(error, str):  # (nested too deeply: named down to the field and a few keys in, not 200 of them)
+        where = ".".join(map(str, path[:6])) + ("..." if len(path) > 6 else "")
+        return f"{where or 'value'}: {error}"
     where = ".".join(map(str, path)) or "value"
     if error is None:
         return f"{where}: circular reference"
@@ -130,11 +134,18 @@ def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
     return f"{where}: cannot be encoded as {form} ({error.reason}: {bad!r} at position {error.start})"
 
 
+# pydantic-core reads JSON nested at most 201 levels (an answer, and the local server's request bodies), and writes
+# it at most about 255: the walk below stops here, where ``to_json``'s own error named nothing (past Python's
+# recursion limit, so did the walk: a bare RecursionError).
+MAX_JSON_DEPTH = 201
+_TOO_DEEP = f"nested too deeply (more than {MAX_JSON_DEPTH} levels: JSON deeper than that cannot be read back)"
+
+
 def _unencodable(
     value: Any, path: tuple[Any, ...], on_path: set[int]
-) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError | None] | None:
-    """Where the first unencodable text is, and its error; or the first container inside itself, and None.
-    ``on_path``: the ids of the containers ``value`` is inside."""
+) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError | str | None] | None:
+    """Where the first unencodable text is, and its error; the first container inside itself, and None; or the first
+    nested past ``MAX_JSON_DEPTH``, and why. ``on_path``: the ids of the containers ``value`` is inside."""
     try:
         if isinstance(value, str):
             value.encode()
@@ -153,6 +164,8 @@ def _unencodable(
         return None
     if id(value) in on_path:
         return path, None
+    if len(on_path) >= MAX_JSON_DEPTH:
+        return path, _TOO_DEEP
     on_path.add(id(value))
     for key, item in items:
         key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
