@@ -1251,8 +1251,8 @@ def assert_stop_adds_up(stopped: BaseException, calls: list[BulkProgress]) -> No
 async def test_the_counts_hold_what_the_summary_says_when_it_returns_and_when_it_stops(
     either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
-    """``BulkSummary``'s docstring, checked: once it returns, ``stored + failed == taken`` and ``sent + invalid ==
-    taken`` (with ``if_exists="replace"``: some results replaced, some unchanged, one invalid, one without an id);
+    """``BulkSummary``'s docstring, checked: once it returns, ``stored + failed == taken`` and the ``taken - sent``
+    results failed as invalid (with ``if_exists="replace"``: some results replaced, some unchanged, one invalid, one without an id);
     when the input breaks, the note's and the last progress's counts. (It said ``sent + invalid == taken`` of a stop
     too, which the results a stop leaves unsent break.)"""
     roster, line_items = world

@@ -455,6 +455,19 @@ def test_serve_refuses_a_database_url_without_showing_its_password(
     assert "hunter2" not in result.output
 
 
+def test_serve_help_names_the_database_urls_it_takes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``--database``'s help said "SQLAlchemy URL" of a server that takes SQLite's alone: it says SQLite, and each
+    URL it shows serves."""
+    output = CliRunner().invoke(_app(), ["serve", "--help"], env={"COLUMNS": "300"}).output
+    (line,) = [line for line in output.splitlines() if line.lstrip().startswith("--database")]
+    urls = re.findall(r"sqlite:/{2,3}[\w.]*", line)
+    assert "SQLite URL" in line and {"sqlite://", "sqlite:///path.db"} <= set(urls), line
+    monkeypatch.chdir(tmp_path)
+    for url in urls:
+        result = _serve(monkeypatch, "--database", url)
+        assert result.exit_code == 0, (url, result.output)
+
+
 def _serving_as_anyone(database: Path, port: int = 0) -> tuple[list[str], dict[str, str]]:
     """``timeback serve`` on ``database`` without root's right to write anywhere: its command and environment."""
     serve = ["-c", "from timeback._cli import main; main()", "serve", "--port", str(port or _free_port()),

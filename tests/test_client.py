@@ -234,6 +234,19 @@ def test_every_retryable_status_is_retried_then_raises_its_class(
     assert type(err.value) is error and err.value.retries_taken == 2 and len(script.requests) == 3
 
 
+@pytest.mark.parametrize("status", [501, 505, 507, 511])
+def test_a_5xx_not_named_retryable_is_not_retried_and_the_docstring_names_those_that_are(
+    status: int, sleeps: list[float]
+) -> None:
+    """``Timeback``'s docstring said ``max_retries`` retried "5xx": it names the statuses retried."""
+    script = Script([answer(status, {"imsx_description": "no"})])
+    with pytest.raises(ServerError) as err:
+        get_result(make_client(script, max_retries=2))
+    assert err.value.retries_taken == 0 and len(script.requests) == 1
+    (line,) = [line for line in (Timeback.__doc__ or "").splitlines() if "**max_retries**" in line]
+    assert "5xx" not in line and set(map(int, re.findall(r"\b[45]\d\d\b", line))) == engine.RETRYABLE_STATUSES
+
+
 def test_the_backoff_is_capped_and_a_negative_retry_after_means_now(sleeps: list[float]) -> None:
     script = Script([answer(503)])
     with pytest.raises(ServerError):

@@ -135,8 +135,22 @@ def test_the_serve_synopsis_names_every_option_of_timeback_serve_and_no_other() 
 
     (synopsis,) = re.findall(r"```bash\n(timeback serve --host .*?)```", README.read_text(), flags=re.S)
     serve = typer.main.get_command(_app()).commands["serve"]  # type: ignore[attr-defined]
-    options = {opt for param in serve.params for opt in param.opts if opt.startswith("--")}
+    options = {opt for param in serve.params for opt in (*param.opts, *param.secondary_opts) if opt.startswith("--")}
     assert set(re.findall(r"--[a-z][a-z-]*", synopsis)) == options
+
+
+def test_the_development_section_names_every_test_file_that_uses_a_mock_transport() -> None:
+    """README says where ``httpx.MockTransport`` stands in for the server (docs/reliability.md refers to it): files
+    using it (directly or through ``tests/test_client.py``'s clients) went unnamed there, test_auth.py,
+    test_models.py, test_errors.py and test_pagination.py among them."""
+    (listing,) = re.findall(r"`httpx.MockTransport` is used only for (.*?)\n`tests/server/", README.read_text(), re.S)
+    root = README.parent
+    using = {
+        path.relative_to(root).as_posix()
+        for path in (root / "tests").rglob("test_*.py")
+        if re.search(r"MockTransport\(|make_(async_)?client\(", path.read_text())
+    }
+    assert "tests/test_errors.py" in using and using <= set(re.findall(r"`(tests/[\w/]+\.py)`", listing)), using
 
 
 def _environment() -> dict[str, str]:

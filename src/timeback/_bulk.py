@@ -68,7 +68,8 @@ IfExists = Literal["fail", "replace"]
 class BulkFailure:
     """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
-    failure, or a batch answered without a ``sourcedIdPairs`` pair for each result that did not read back as sent."""
+    failure, or a batch answered without a ``sourcedIdPairs`` pair for each result (``{}``, ``[]``, a shorter list;
+    Timeback's single pair object stands for the whole batch, and is not read back) that did not read back as sent."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -100,14 +101,13 @@ class BulkProgress:
 
 @dataclass
 class BulkSummary:
-    """What a bulk upload did. Once it returns, ``stored + failed == taken`` and ``sent + invalid == taken``,
-    ``invalid`` being the results failed as ``"invalid result: ..."`` (never sent; one without an id to replace
-    too). When it stops, its error's note gives ``taken``, ``stored`` and ``failed``, and ``on_progress``'s last call
-    ``sent`` too: ``stored + failed == taken`` still, and ``stored <= sent <= taken`` (the results it left unsent
-    count as failed, not as sent; a batch whose answer was lost, cancelled or not waited for counts as sent).
-    ``replaced`` and ``unchanged`` are parts of ``stored`` (``if_exists="replace"``; 0 otherwise). ``failed``
-    counts the ids of the failures; given ``on_failure``, the upload hands each failure to it and ``failures``
-    keeps none of them (``failed`` and ``ok`` still tell)."""
+    """What a bulk upload did. Once it returns, ``stored + failed == taken``, and the ``taken - sent`` results never
+    sent failed as ``"invalid result: ..."`` (one without an id to replace too). When it stops, its error's note gives
+    ``taken``, ``stored`` and ``failed``, and ``on_progress``'s last call ``sent`` too: ``stored + failed == taken``
+    still, and ``stored <= sent <= taken`` (the results it left unsent count as failed, not as sent; a batch whose
+    answer was lost, cancelled or not waited for counts as sent). ``replaced`` and ``unchanged`` are parts of ``stored``
+    (``if_exists="replace"``; 0 otherwise). ``failed`` counts the ids of the failures; given ``on_failure``, the upload
+    hands each failure to it and ``failures`` keeps none of them (``failed`` and ``ok`` still tell)."""
 
     taken: int = 0  # results read from the iterable
     sent: int = 0  # results sent in a batch (valid ones)

@@ -248,8 +248,9 @@ def _app() -> Any:
     from timeback._config import ENDLESS
 
     # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
-    # releases (pyproject allows >=0.12) defaulted the other way. Help in click's plain format (typer 0.29: errors too):
-    # rich's panels cut serve's longer option names to "--sourced-id-pai…" in an 80-column terminal or CI log.
+    # releases (before pyproject's >=0.21.1) defaulted the other way, and a default can change again. Help in click's
+    # plain format (typer 0.29: errors too): rich's panels cut serve's longer option names to "--sourced-id-pai…" in
+    # an 80-column terminal or CI log.
     app = typer.Typer(
         add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.",
         pretty_exceptions_show_locals=False, rich_markup_mode=None,
@@ -266,7 +267,7 @@ def _app() -> Any:
             help="Port to listen on (0: a free one, picked as it listens and printed).",
         ),
         database: str = typer.Option(
-            "sqlite:///timeback.db", metavar="URL", help="SQLAlchemy URL; sqlite:// is in-memory."
+            "sqlite:///timeback.db", metavar="URL", help="SQLite URL: sqlite:///path.db, or sqlite:// in memory."
         ),
         client_id: str | None = typer.Option(
             None,

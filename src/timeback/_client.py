@@ -34,7 +34,9 @@ def check_http_client(http_client: object, kind: type[httpx.Client] | type[httpx
 
 
 class OneRoster:
-    """``client.oneroster``: the OneRoster 1.2 services."""
+    """``client.oneroster``: the OneRoster 1.2 services, ``gradebook`` (results, line items, categories, score scales,
+    assessments, ``bulk_post_results``) and ``rostering`` (orgs, schools, classes, courses, users, enrollments,
+    academic sessions, demographics)."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         # The resources and their models load here, as the client is made (0.25-0.35 s, once per process), not on
@@ -46,6 +48,8 @@ class OneRoster:
 
 
 class AsyncOneRoster:
+    """``client.oneroster`` of an ``AsyncTimeback``: ``gradebook`` and ``rostering``, as ``OneRoster``'s, awaitable."""
+
     def __init__(self, client: AsyncAPIClient) -> None:
         from timeback.resources import AsyncGradebook, AsyncRostering  # (as OneRoster's)
 
@@ -54,7 +58,8 @@ class AsyncOneRoster:
 
 
 class Timeback(Uncopyable):
-    """Client for Timeback's OneRoster 1.2 API.
+    """Client for Timeback's OneRoster 1.2 API: its methods are ``client.oneroster.gradebook.*`` and
+    ``client.oneroster.rostering.*`` (``help(client.oneroster.gradebook)`` lists them; docs/api.md too).
 
     Arguments (all keyword-only, all optional): ``client_id``, ``client_secret``, ``environment``, ``base_url``,
     ``token_url``, ``timeout``, ``max_retries``, ``deadline``, ``http_client``. Each of the first five falls back to an
@@ -67,7 +72,8 @@ class Timeback(Uncopyable):
     **Parameters:**
 
     * **timeout** - *(optional)* seconds, or an ``httpx.Timeout``; default 60 s, 5 s to connect.
-    * **max_retries** - *(optional)* retries of 408, 429, 5xx, connection errors and timeouts; default 2.
+    * **max_retries** - *(optional)* retries of 408, 429, 500, 502, 503, 504 (not a 504 with an imsx body: the
+      server's own time limit), connection errors, timeouts and answers httpx cannot decode; default 2.
     * **deadline** - *(optional)* seconds for a whole call, retries and waits included; default none.
     * **http_client** - *(optional)* an ``httpx.Client`` to send with (proxies, transports, limits).
     """
@@ -120,7 +126,8 @@ class Timeback(Uncopyable):
 
 
 class AsyncTimeback(Uncopyable):
-    """The async twin of ``Timeback``: same arguments, same methods, awaitable."""
+    """The async twin of ``Timeback``: same arguments, same methods, awaitable: ``client.oneroster.gradebook.*`` and
+    ``client.oneroster.rostering.*`` (``help(client.oneroster.gradebook)`` lists them; docs/api.md too)."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         conceal(options)  # (first: see Concealed)

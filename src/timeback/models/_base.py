@@ -235,7 +235,8 @@ class ResponseModel(TimebackModel):
 
     @property
     def retries_taken(self) -> int:
-        """How many times the call was retried (429, 5xx, connection errors, timeouts) before this answer."""
+        """How many times the call was retried (408, 429, 500, 502, 503, 504, connection errors, timeouts) before this
+        answer."""
         return self._retries_taken
 
     def __eq__(self, other: object) -> bool:

@@ -11,7 +11,7 @@ from timeback._config import ENDLESS, not_utf8
 
 @dataclass(frozen=True)
 class ServerSettings:
-    database: str = "sqlite://"  # SQLAlchemy URL; sqlite:// is in-memory
+    database: str = "sqlite://"  # SQLite URL: sqlite:///path.db, or sqlite:// in memory
     client_id: str | None = None  # None: a dev client is made at start
     client_secret: str | None = field(default=None, repr=False)  # (never in a repr, which error reporters capture)
     client_scopes: str | None = None  # space-separated scopes of the client (short or full URIs); None: all
