@@ -259,6 +259,27 @@ def test_a_lost_school_answer_is_confirmed(lossy: tuple[Timeback, LosesFirstAnsw
     assert client.oneroster.rostering.get_school(sourced_id=school).org.name == "S"
 
 
+def test_a_lost_answer_for_a_class_given_its_school_as_org_is_confirmed(
+    lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
+) -> None:
+    # (Timeback takes the school as org and answers it as school alone, as the server does: the org sent is read
+    # back as that school; one naming another school is not the call's own)
+    lossy_client, transport = lossy
+    klass, other = uid("class"), uid("class")
+    body = {"title": "K", "course": {"sourcedId": roster.course}, "terms": [{"sourcedId": roster.term}],
+            "org": {"sourcedId": roster.school}}  # fmt: skip
+    resp = lossy_client.oneroster.rostering.create_class(**{"class": {"sourcedId": klass, **body}})
+    assert transport.lost == 1
+    assert resp.sourcedIdPairs.allocatedSourcedId == klass
+    assert client.oneroster.rostering.get_class(sourced_id=klass).class_.school.sourcedId == roster.school
+    school = uid("school")
+    client.oneroster.rostering.create_school(org={"sourcedId": school, "name": "S", "type": "school"})
+    client.oneroster.rostering.create_class(**{"class": {"sourcedId": other, **body, "org": {"sourcedId": school}}})
+    transport.lost = 0
+    with pytest.raises(ConflictError, match="the records read back are not those sent"):
+        lossy_client.oneroster.rostering.create_class(**{"class": {"sourcedId": other, **body}})
+
+
 def test_a_lost_grading_period_answer_is_confirmed_with_the_record(lossy: tuple[Timeback, LosesFirstAnswer],
                                                                   roster: Roster) -> None:  # fmt: skip
     # (its answer holds the record created, as Timeback's does: so does the confirmed one, read back)

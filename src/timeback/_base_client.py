@@ -1573,12 +1573,22 @@ def reads_back_as_sent(
     value the server writes otherwise, ``holds``: ``dates`` names the date fields, ``refs`` the reference fields,
     as ``reference_fields`` finds them). First compared in C, the items
     sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by field
-    only when that fails. Fields held but not sent are the caller's to judge (``held_beside``)."""
+    only when that fails. Fields held but not sent are the caller's to judge (``held_beside``). A reference sent under
+    one name of a MIRRORED pair may be held under the other alone (a class's ``org``, answered as ``school``)."""
     if held is None:
         return False
     if record.items() <= held.items():  # (by ==, where True == 1: the bools are looked at apart)
         return _exactly(held, record)
-    return all(_holds_at(held, k, v, dates, refs) for k, v in record.items() if k != "dateLastModified")
+    return all(
+        _holds_at(held, k, v, dates, refs) or _held_as_other(held, k, v, dates, refs)
+        for k, v in record.items()
+        if k != "dateLastModified"
+    )
+
+
+def _held_as_other(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str], refs: frozenset[str]) -> bool:
+    other = _OTHER_NAME.get(key)
+    return other is not None and held.get(key) is None and _holds_at(held, other, sent, dates, refs)
 
 
 # A reference a server fills in on a record written without it, from the record another of its references names: a
@@ -1587,8 +1597,10 @@ DERIVED: dict[str, tuple[str, str, str]] = {
     "results": ("class", "lineItem", "lineItems"),
     "enrollments": ("school", "class", "classes"),
 }
-# A reference under two names, either written from the other when left out (Timeback's class org is its school).
+# A reference under two names, either written from the other when left out (Timeback's class org is its school,
+# which it answers as school alone).
 MIRRORED = (("org", "school"), ("school", "org"))
+_OTHER_NAME = dict(MIRRORED)
 
 
 def sourced_id_of(reference: Any) -> Any:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +18,7 @@ from timeback import Timeback
 from timeback.errors import UnprocessableEntityError
 from timeback.resources import RosteringOperations
 from timeback.server.collections import COLLECTIONS
+from timeback.server.config import ServerSettings
 from timeback.server.runner import LocalServer
 
 RO = "/ims/oneroster/rostering/v1p2"
@@ -22,6 +26,12 @@ RO = "/ims/oneroster/rostering/v1p2"
 
 @pytest.fixture
 def authed(server: LocalServer) -> Iterator[httpx.Client]:
+    with authed_on(server) as http:
+        yield http
+
+
+@contextmanager
+def authed_on(server: LocalServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url) as http:
         form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
@@ -622,6 +632,77 @@ def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_wh
     where = {"filter": f"school.sourcedId='{district}'"}
     assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == [klass]
     assert ids(authed.get("/ims/oneroster/gradebook/v1p2/lineItems/", params=where), "lineItems") == [line_item]
+
+
+def test_a_class_s_school_sent_as_org_is_its_school_and_answered_as_school_alone(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """Timeback takes a class's school as ``org`` and answers ``school`` alone. Stored and answered with both, a
+    read-modify-write moving the class sent the old ``org`` back beside the new ``school`` (422 "Conflicting
+    school"), and ``filter=org.sourcedId`` found only the classes written with ``org``."""
+    r = make_roster(client)
+    other, by_org, by_school = uid("school"), uid("class"), uid("class")
+    assert authed.put(f"{RO}/schools/{other}", json={"org": {"name": "S2", "type": "school"}}).status_code == 200
+    body = {"title": "K", "course": {"sourcedId": r.course}, "terms": [{"sourcedId": r.term}]}
+    created(
+        authed.post(f"{RO}/classes/", json={"class": {**body, "sourcedId": by_org, "org": {"sourcedId": r.school}}})
+    )
+    put = authed.put(f"{RO}/classes/{by_school}", json={"class": {**body, "org": {"sourcedId": r.school}}})
+    assert put.status_code == 200 and "org" not in put.json() and put.json()["school"] == {"sourcedId": r.school}
+    read = authed.get(f"{RO}/classes/{by_org}").json()["class"]
+    assert "org" not in read and read["school"] == {"sourcedId": r.school}
+    # org names the school in a filter, a sort and fields, however the class was written
+    both = f"sourcedId@'{by_org},{by_school}'"
+    for name in ("org", "school"):
+        where = {"filter": f"{name}.sourcedId='{r.school}' AND {both}", "sort": f"{name}.sourcedId"}
+        assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == sorted([by_org, by_school])
+    listed = authed.get(f"{RO}/classes/", params={"filter": both, "fields": "sourcedId,org"}).json()["classes"]
+    assert [set(c) for c in listed] == [{"sourcedId", "school"}] * 2
+    # read, moved, written back
+    read["school"] = {"sourcedId": other}
+    moved = authed.put(f"{RO}/classes/{by_org}", json={"class": read})
+    assert moved.status_code == 200 and moved.json()["school"] == {"sourcedId": other}, moved.text
+    assert ids(authed.get(f"{RO}/schools/{other}/classes"), "classes") == [by_org]
+    # both names, different: which is meant? An unknown one is named as sent.
+    conflicting = authed.put(f"{RO}/classes/{by_org}", json={"class": {**read, "org": {"sourcedId": r.school}}})
+    assert refused_naming(conflicting, "class.org.sourcedId")
+    unknown = authed.put(f"{RO}/classes/{by_org}", json={"class": {**body, "org": {"sourcedId": uid("nowhere")}}})
+    assert refused_naming(unknown, "class.org.sourcedId")
+
+
+def test_classes_an_older_server_stored_with_org_are_answered_without_it(tmp_path: Path) -> None:
+    """A file holding classes as a server before this one stored them (``org`` beside ``school``; or, older, a null
+    ``school`` beside ``org``) answers them as written now: ``org`` left out once, as the file is opened, and a
+    null school taken from it (and listed under it)."""
+    import sqlite3
+
+    from timeback.server.storage import sql
+
+    path = tmp_path / "older.db"
+    sql.open_storage(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:  # (as the older server left it: no mark of the alias dropped)
+        conn.execute("DELETE FROM timeback_meta WHERE key = 'alias classes.org'")
+        for sourced_id, school, data in (
+            ("both", "s1", {"school": {"sourcedId": "s1"}, "org": {"sourcedId": "s1"}}),
+            ("null", None, {"school": None, "org": {"sourcedId": "s1"}}),
+        ):
+            conn.execute(
+                "INSERT INTO classes (sourced_id, status, date_last_modified, ref_school, data) VALUES (?, ?, ?, ?, ?)",
+                (sourced_id, "active", "2024-01-01T00:00:00.000Z", school, json.dumps({"sourcedId": sourced_id,
+                 "status": "active", "title": "K", "dateLastModified": "2024-01-01T00:00:00.000Z", **data})),
+            )  # fmt: skip
+        conn.execute("INSERT INTO orgs (sourced_id, status, date_last_modified, data) VALUES (?, ?, ?, ?)",
+                     ("s1", "active", "2024-01-01T00:00:00.000Z", json.dumps({"sourcedId": "s1", "status": "active",
+                      "name": "S", "type": "school", "dateLastModified": "2024-01-01T00:00:00.000Z"})))  # fmt: skip
+    conn.close()
+    settings = ServerSettings(database=f"sqlite:///{path}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, authed_on(server) as http:
+        answer = http.get(f"{RO}/classes/", params={"sort": "sourcedId"}).json()["classes"]
+        assert [(c["sourcedId"], c["school"], "org" in c) for c in answer] == [
+            ("both", {"sourcedId": "s1"}, False), ("null", {"sourcedId": "s1"}, False)]  # fmt: skip
+        assert {c["dateLastModified"] for c in answer} == {"2024-01-01T00:00:00.000Z"}  # (no change to sync)
+        assert ids(http.get(f"{RO}/schools/s1/classes"), "classes") == ["both", "null"]
+        assert "org" not in http.get(f"{RO}/classes/null").json()["class"]
 
 
 def test_an_enrollment_s_goals_and_metrics_have_timeback_s_shape(authed: httpx.Client, client: Timeback) -> None:

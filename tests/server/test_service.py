@@ -150,7 +150,7 @@ def test_an_unknown_field_is_named_whatever_it_is_called(key: str) -> None:
 
 def test_the_sdk_reads_back_with_the_references_the_server_fills_in() -> None:
     """The SDK's confirmation of a lost answer (``DERIVED``, ``MIRRORED``) restates the server's ``derive`` and
-    ``mirror`` rules: the SDK cannot import the server. A rule added to one and not the other fails here."""
+    ``aliases`` rules: the SDK cannot import the server. A rule added to one and not the other fails here."""
     from timeback._base_client import DERIVED, MIRRORED
     from timeback.server.collections import COLLECTIONS
 
@@ -159,6 +159,6 @@ def test_the_sdk_reads_back_with_the_references_the_server_fills_in() -> None:
         for field, via, source in coll.derive:
             assert source == field, coll.name  # (the SDK's table names one field for both)
             derived[coll.table] = (field, via, coll.refs[via])
-        for name, other in coll.mirror:
+        for name, other in coll.aliases:
             assert (name, other) in MIRRORED and (other, name) in MIRRORED, coll.name
     assert derived == DERIVED

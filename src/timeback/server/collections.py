@@ -25,9 +25,11 @@ class CollectionDef:
     stored_in: str | None = None  # a view over another collection's table (schools are orgs)
     fixed: tuple[tuple[str, str], ...] = ()  # field values every record of a view has
     search: tuple[str, ...] = ()  # text fields Timeback's free-text ``search`` looks in (and sourcedId)
-    # (from, to): when a write names ``from`` but not ``to``, ``to`` is set to the same reference. Timeback takes a
-    # class's school as ``org`` and answers it as ``school``.
-    mirror: tuple[tuple[str, str], ...] = ()
+    # (alias, field): another name of ``field`` that writes may use, taken as ``field`` (both named must agree) and
+    # neither stored nor answered; filter, sort and fields naming it name ``field``. Timeback takes a class's school
+    # as ``org`` and answers it as ``school`` alone: answered both, a read-modify-write of the school sent the old
+    # ``org`` back (422).
+    aliases: tuple[tuple[str, str], ...] = ()
     # (field, via, source): when a write leaves ``field`` out, take the ``source`` reference of the record that
     # ``via`` names. A result without a class belongs to its line item's class, so class listings show it.
     derive: tuple[tuple[str, str, str], ...] = ()
@@ -117,7 +119,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     CollectionDef(
         "classes", "class", "Class", ro.TimebackClass,
         refs={"course": "courses", "org": "orgs", "school": "orgs", "terms[]": "academicSessions"},
-        indexed=("course", "school"), search=("title", "classCode"), mirror=(("org", "school"),),
+        indexed=("course", "school"), search=("title", "classCode"), aliases=(("org", "school"),),
         list_columns=(("terms", "terms[]"),),
     ),
     CollectionDef(

@@ -23,7 +23,7 @@ import re
 import sys
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any, Literal
 
@@ -77,6 +77,10 @@ class Filter:
         (``only_on``): every predicate of one of its AND groups holds for the value, compared as ``admits`` does."""
         return any(all(_holds(p, value) for p in group) for group in self.any_of)
 
+    def renamed(self, names: dict[str, str]) -> Filter:
+        """This filter with the fields ``names`` maps named by what it maps them to (a class's ``org``: its school)."""
+        return Filter(tuple(tuple(replace(p, path=renamed(p.path, names)) for p in group) for group in self.any_of))
+
     def hiding(self, name: str, value: str) -> Filter:
         """This filter with ``name != value`` added to each of its AND groups that does not ask for ``value`` (no
         predicate on ``name`` holds for it): a group without a status predicate leaves deleted records out, whatever
@@ -84,6 +88,10 @@ class Filter:
         under 50, not those over it."""
         hidden = Predicate((name,), "string", "!=", value)
         return Filter(tuple(group if _group_admits(group, name, value) else (*group, hidden) for group in self.any_of))
+
+
+def renamed(path: tuple[str, ...], names: dict[str, str]) -> tuple[str, ...]:
+    return (names.get(path[0], path[0]), *path[1:])
 
 
 def _group_admits(group: tuple[Predicate, ...], name: str, value: str) -> bool:

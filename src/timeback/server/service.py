@@ -38,7 +38,7 @@ from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import MAX_NAMED_FIELDS, ApiError, fields_error, validation_error
 from timeback.server.middleware import ENCODED_SLASH
-from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort
+from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort, renamed
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
@@ -100,7 +100,7 @@ class GradebookService:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
             raise ApiError(404, coll.not_found)
-        fields = parse_fields(fields_param(query), self._kinds(coll))
+        fields = _unaliased(coll, parse_fields(fields_param(query), self._kinds(coll)))
         return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
 
     def list(
@@ -110,15 +110,19 @@ class GradebookService:
             _given_once(query)
         limit, offset, clamped = self.paging(query)
         kinds = self._kinds(coll)
-        fields = parse_fields(fields_param(query), kinds)
+        fields = _unaliased(coll, parse_fields(fields_param(query), kinds))
         row_filter = parse_filter(query["filter"], kinds) if query.get("filter") else None
+        sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
+        if coll.aliases:  # (a class's org is its school: the records hold it as school alone)
+            names = dict(coll.aliases)
+            row_filter = row_filter.renamed(names) if row_filter is not None else None
+            sort = replace(sort, path=renamed(sort.path, names)) if sort is not None else None
         # Deleted records leave listings unless the caller's filter asks for them: one of its status predicates
         # holds for 'tobedeleted' (status='active' OR score>90 still leaves them out), and then only in the AND
         # groups that ask (Filter.hiding).
         include_deleted = row_filter is not None and row_filter.admits("status", "tobedeleted")
         if row_filter is not None and include_deleted:
             row_filter = row_filter.hiding("status", "tobedeleted")
-        sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
         scopes = []
         for parent in op.parents:
             value = path[parent.param]
@@ -245,16 +249,16 @@ class GradebookService:
         for index, record in enumerate(records):
             if nulls:
                 leave_out_nulls(record, nulls)
-            for source, target in coll.mirror:
-                if record.get(source) is None:
+            for alias, target in coll.aliases:  # (the alias itself is dropped once checked: _drop_aliases)
+                if record.get(alias) is None:
                     continue
                 if record.get(target) is None:
-                    record[target] = record[source]
+                    record[target] = record[alias]
                     continue
-                named, mirrored = _sourced_id(record[source]), _sourced_id(record[target])
+                named, mirrored = _sourced_id(record[alias]), _sourced_id(record[target])
                 if named != mirrored:  # (the same reference under two names, differing: which is meant?)
-                    where = _item_path(op, index if isinstance(value, list) else None, f"{source}.sourcedId")
-                    message = (f"{quoted_id(named)} differs from {target} {quoted_id(mirrored)}: {source} and {target} "
+                    where = _item_path(op, index if isinstance(value, list) else None, f"{alias}.sourcedId")
+                    message = (f"{quoted_id(named)} differs from {target} {quoted_id(mirrored)}: {alias} and {target} "
                                f"name the {coll.label.lower()}'s one {target}")  # fmt: skip
                     raise ApiError(422, f"Conflicting {target}: {where}: {message}", fields=[(where, message)])
             for name, fixed in coll.fixed:
@@ -276,6 +280,7 @@ class GradebookService:
             record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
             self._derive(tx, op, coll, [record], batch=False)  # (after: an unknown reference is named as such)
+            _drop_aliases(coll, [record])
             before = tx.get(COLLECTIONS[coll.table], record["sourcedId"]) if _followers(coll.table) else None
             tx.upsert(coll, record)
             if before is not None:
@@ -321,6 +326,7 @@ class GradebookService:
                 self._scope_to_parent(op, records, parent.field, value, batch=batch)
         self._check_references(tx, op, coll, records, batch=batch)
         self._derive(tx, op, coll, records, batch=batch)
+        _drop_aliases(coll, records)
         ids = [r["sourcedId"] for r in records]
         if len(set(ids)) < len(ids):
             raise _repeated(op, ids)
@@ -624,6 +630,14 @@ def _move_followers(tx: Transaction, table: str, before: dict[str, Any], after: 
                 tx.upsert(follower, record)
 
 
+def _drop_aliases(coll: CollectionDef, records: list[dict[str, Any]]) -> None:
+    """Leave out of the records the other names their fields were sent under (``aliases``), taken as those fields
+    by ``_records``: kept until then so that a reference check names the field as sent (``class.org.sourcedId``)."""
+    for alias, _ in coll.aliases:
+        for record in records:
+            record.pop(alias, None)
+
+
 def _sourced_id(ref: Any) -> Any:
     return ref.get("sourcedId") if isinstance(ref, dict) else ref
 
@@ -775,18 +789,6 @@ def _completed(
         description = named.description.replace("Invalid request body", f"Not a whole {coll.label.lower()}", 1)
         raise ApiError(422, f"{description}; a part only updates one that exists", fields=named.fields)
     merged = {**stored, **record}
-    for source, target in coll.mirror:
-        # A part naming the class's new school alone moves its org too (the same reference, Timeback's name for
-        # it): the stored org would otherwise still name the old school.
-        if source not in record and record.get(target) is not None and stored.get(source) is not None:
-            merged[source] = record[target]
-        elif target in record and record[target] is None and merged.get(source) is not None:
-            # (a null school, the org still naming it: stored so, the class was listed under no school, and
-            # its enrollments made since under none)
-            where = f"{op.wire_body_key}.{target}"
-            message = (f"null, while {source} names {quoted_id(_sourced_id(merged[source]))}: the same reference, the "
-                       f"{coll.label.lower()}'s one {target}, which it needs")  # fmt: skip
-            raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
     if (errors := problems(merged)) is not None:
         raise validation_error(errors, prefix=f"{op.wire_body_key}.")
     return merged
@@ -955,6 +957,14 @@ def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
             fields=[("fields", name) for name in unknown],
         )
     return names
+
+
+def _unaliased(coll: CollectionDef, fields: list[str] | None) -> list[str] | None:
+    """``fields`` with the other names of fields (``aliases``) as the fields they name, each once."""
+    if fields is None or not coll.aliases:
+        return fields
+    names = dict(coll.aliases)
+    return list(dict.fromkeys(names.get(name, name) for name in fields))
 
 
 def select_fields(record: dict[str, Any], fields: Iterable[str] | None) -> dict[str, Any]:

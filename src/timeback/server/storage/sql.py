@@ -112,6 +112,20 @@ _REMEMBERED = 512  # listings whose count and next-page start are kept (per gene
 # Indexes older files have, dropped when opened: "status", every row's (it only cost each insert); "deleted", the
 # deleted rows' pk (now their status: ``_build_tables``); "modified", dateLastModified's alone (now with the status).
 _DROPPED = ("status", "deleted", "modified")
+_ALIAS_DROPPED = "INSERT OR IGNORE INTO timeback_meta (key, value) VALUES (?, 0)"
+
+
+def _dropping_alias(coll: CollectionDef, alias: str, field: str) -> str:
+    """The statement that leaves ``alias`` out of the records a server before aliases stored it in (a class's ``org``
+    beside its ``school``), run once per file: answered, a read-modify-write sent it back stale. A record whose
+    ``field`` is no reference takes the alias's (a server once stored a null school beside an org)."""
+    unset = f"coalesce(json_type(data, '$.{field}'), 'null') != 'object' AND json_type(data, '$.{alias}') = 'object'"
+    data = f"CASE WHEN {unset} THEN json_set(data, '$.{field}', json(json_extract(data, '$.{alias}'))) ELSE data END"
+    sets = [f"data = json_remove({data}, '$.{alias}')"]
+    if field in coll.indexed:
+        column = ref_column(field)
+        sets.append(f'"{column}" = coalesce("{column}", json_extract(data, \'$.{alias}.sourcedId\'))')
+    return f"UPDATE \"{coll.name}\" SET {', '.join(sets)} WHERE json_type(data, '$.{alias}') IS NOT NULL"
 
 
 def _json_path(path: tuple[str, ...]) -> Any:
@@ -659,6 +673,10 @@ class SqlStorage:
                 if any(newest):
                     last = datetime.fromisoformat(max(filter(None, newest)).replace("Z", "+00:00"))
                     raw.execute(_STAMP, ((last - _EPOCH) // timedelta(milliseconds=1),))
+            for coll in TABLES:
+                for alias, field in coll.aliases:
+                    if raw.execute(_ALIAS_DROPPED, (f"alias {coll.name}.{alias}",)).rowcount:
+                        raw.execute(_dropping_alias(coll, alias, field))
             _analyze(raw)
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
