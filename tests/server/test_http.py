@@ -326,6 +326,43 @@ def test_patch_may_not_null_or_break_what_the_record_needs(
     assert cleared.json()["assessmentResult"]["student"] == {"sourcedId": roster.students[0]}
 
 
+def test_a_patch_of_a_deleted_record_changes_it_and_leaves_it_deleted_unless_it_sends_active(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """As the README says: a PATCH is no PUT, it revives a deleted record only when it sends ``status`` active;
+    a key of ``metadata`` sent as null is stored null, not removed."""
+    ali = uid("ali")
+    client.oneroster.gradebook.put_assessment_line_item(
+        sourced_id=ali, assessmentLineItem={"title": "T", "metadata": {"a": 1}}
+    )
+
+    def listed() -> list[str]:
+        answer = authed.get(f"{GB}/assessmentLineItems/", params={"filter": f"sourcedId='{ali}'"})
+        return [record["sourcedId"] for record in answer.json()["assessmentLineItems"]]
+
+    assert authed.delete(f"{GB}/assessmentLineItems/{ali}").status_code == 204
+    changed = authed.patch(
+        f"{GB}/assessmentLineItems/{ali}", json={"assessmentLineItem": {"title": "U", "metadata": {"a": None}}}
+    )
+    assert changed.status_code == 200, changed.text
+    record = changed.json()["assessmentLineItem"]
+    assert (record["status"], record["title"], record["metadata"]) == ("tobedeleted", "U", {"a": None})
+    assert listed() == []
+    revived = authed.patch(f"{GB}/assessmentLineItems/{ali}", json={"assessmentLineItem": {"status": "active"}})
+    assert revived.json()["assessmentLineItem"]["status"] == "active" and listed() == [ali]
+
+
+def test_timeback_mode_answers_a_batch_create_with_the_pair_of_its_first_record() -> None:
+    settings = ServerSettings(client_id="a", client_secret="b", sourced_id_pairs="timeback")
+    with LocalServer(settings) as tb_server, Timeback(**tb_server.client_kwargs()) as client:
+        roster = make_roster(client)
+        items = [line_item_body(roster, f"li-{n}") for n in range(3)]
+        answer = client.request("POST", f"{GB}/classes/{roster.class_}/lineItems", json={"lineItems": items})
+        assert answer.json()["sourcedIdPairs"] == {"suppliedSourcedId": "li-0", "allocatedSourcedId": "li-0"}
+        stored = client.oneroster.gradebook.get_line_items_for_class(class_sourced_id=roster.class_)
+        assert sorted(item.sourcedId for item in stored) == ["li-0", "li-1", "li-2"]
+
+
 # Optional fields both documents type non-nullable: null is taken as the field left out (Timeback's answers never
 # carry null there; assessmentResults' inProgress, incomplete, late, missing are nullable in Timeback's and kept).
 NULLS_LEFT_OUT = {"inProgress": None, "incomplete": None, "late": None, "missing": None}
