@@ -91,6 +91,21 @@ def test_invalid_records_fail_alone_and_refused_batches_are_reported(
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
+def test_a_refusal_naming_a_long_value_is_cut_in_the_failure_s_reason(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The server's message of a refused result quotes what was sent (an unknown student's 5,000-character id): its
+    reason holds the first 1,000 characters of it, as an error's message does, not all of it for each result."""
+    roster, line_items = world
+    tag = uid("long")
+    long_id = "s" * 5000
+    refused = {**result_body(line_items[0], roster.students[0], f"{tag}-bad"), "student": {"sourcedId": long_id}}
+    summary = client.oneroster.gradebook.bulk_post_results([refused])
+    (failure,) = summary.failures
+    assert failure.status_code == 422 and "student.sourcedId" in failure.reason
+    assert "characters cut)" in failure.reason and len(failure.reason) < 1500, len(failure.reason)
+
+
 async def test_a_result_holding_a_value_json_cannot_hold_fails_alone(
     either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:

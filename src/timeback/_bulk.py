@@ -30,6 +30,7 @@ from pydantic_core import PydanticSerializationError, to_json
 from timeback._config import whole_number
 from timeback._pagination import LOOP_TURN_EVERY
 from timeback.errors import (
+    MAX_SHOWN_MESSAGE,
     APIConnectionError,
     AuthError,
     ConflictError,
@@ -718,8 +719,9 @@ def without_named(
         return None
     then = "; the rest of its batch was sent again" if kept else ""
     failures = [
-        BulkFailure((batch.ids[index],), told(shown("; ".join(messages)), refused.method, refused.url,
-                                              refused.request_id, 422) + then, 422, refused.request_id, batch.line_item)
+        BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,
+                                              refused.url, refused.request_id, 422) + then, 422, refused.request_id,
+                    batch.line_item)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
     rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))
