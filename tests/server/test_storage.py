@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import add_students, commits, line_item_body, make_roster, result_body, uid
+from tests.support import add_line_items, add_students, commits, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.collections import COLLECTIONS
@@ -487,22 +487,28 @@ def test_an_unfiltered_count_and_an_or_with_the_deleted_records_read_no_whole_ta
     storage.close()
 
 
-def _enrolled_file(tmp_path: Path) -> Path:
-    """A file of one school's 20 classes, 10 students each (as a district's: a school holds many enrollments, a
-    class few), closed."""
-    database = tmp_path / "db.sqlite"
-    storage = open_storage(f"sqlite:///{database}")
+def _enroll(storage: Any, count: int = 200) -> None:
+    """``count`` students of one school in its 20 classes (as a district's: a school holds many enrollments, a class
+    few), and their enrollments."""
     ref = {"school": {"sourcedId": "sch-1"}}
-    users = [_record(f"stu-{n}", roles=[{"role": "student", "org": ref["school"]}]) for n in range(200)]
+    users = [_record(f"stu-{n}", roles=[{"role": "student", "org": ref["school"]}]) for n in range(count)]
     enrollments = [
         _record(
             f"e-{n}", role="student", user={"sourcedId": f"stu-{n}"}, **{"class": {"sourcedId": f"c-{n % 20}"}}, **ref
         )
-        for n in range(200)
+        for n in range(count)
     ]
     with storage.transaction() as tx:
         tx.insert(COLLECTIONS["users"], users)
         tx.insert(COLLECTIONS["enrollments"], enrollments)
+
+
+def _enrolled_file(tmp_path: Path, count: int = 200) -> Path:
+    """A file of one school's ``count`` students in its 20 classes (``_enroll``; none: an empty file), closed."""
+    database = tmp_path / "db.sqlite"
+    storage = open_storage(f"sqlite:///{database}")
+    if count:
+        _enroll(storage, count)
     storage.close()
     # The school's index made after the class's, as in the district file the review built: of two indexes alike
     # without statistics, SQLite takes the one made last (the order the tables' indexes were made in varied).
@@ -513,18 +519,22 @@ def _enrolled_file(tmp_path: Path) -> Path:
     return database
 
 
+def _class_students() -> Any:
+    """The listing of class c-7's students in school sch-1."""
+    from timeback._operations import Through
+    from timeback.server.storage.base import ListQuery, Scope
+
+    through = Through("enrollments", match="school", select="user", where=(("role", "student"),))
+    return ListQuery(scopes=[Scope("sourcedId", "sch-1", through, also=(("class", "c-7"),))], limit=100)
+
+
 def test_a_class_in_a_school_lists_its_students_through_the_class_index_once_opened(tmp_path: Path) -> None:
     """Opening a file gathers SQLite's statistics (``ANALYZE``): without them, a class's students in a school were
     found through the school's enrollments (ix_enrollments_school, all 60,000 of a district school's read: 64-119 ms
     at 300,000 enrollments) rather than the class's few (ix_enrollments_class: 0.8-5 ms)."""
-    from timeback._operations import Through
-    from timeback.server.storage.base import ListQuery, Scope
-
     database = _enrolled_file(tmp_path)
     storage = open_storage(f"sqlite:///{database}")
-    through = Through("enrollments", match="school", select="user", where=(("role", "student"),))
-    query = ListQuery(scopes=[Scope("sourcedId", "sch-1", through, also=(("class", "c-7"),))], limit=100)
-    ids, plans = _plans(storage, COLLECTIONS["students"], query, database, mentioning="enrollments")
+    ids, plans = _plans(storage, COLLECTIONS["students"], _class_students(), database, mentioning="enrollments")
     storage.close()
     assert ids == [f"stu-{n}" for n in range(7, 200, 20)]
     assert len(plans) == 2 and all("ix_enrollments_class" in plan for plan in plans), plans  # count and page
@@ -532,6 +542,58 @@ def test_a_class_in_a_school_lists_its_students_through_the_class_index_once_ope
     analyzed = [table for (table,) in conn.execute("SELECT DISTINCT tbl FROM sqlite_stat1")]
     conn.close()
     assert "enrollments" in analyzed
+
+
+def test_statistics_are_gathered_again_as_the_tables_grow_and_open_connections_plan_with_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server started on an empty file planned every read without statistics until it was restarted. Once the
+    record tables hold twice their rows at the last ANALYZE (and ``STATISTICS_FLOOR`` more), a thread gathers them
+    again; and a connection already open (the pool's, which had read the schema without them) plans with them at
+    its next statement: a class's students through the class's enrollments, not the school's."""
+    monkeypatch.setattr(sql, "STATISTICS_FLOOR", 100)
+    storage = open_storage(f"sqlite:///{_enrolled_file(tmp_path, 0)}")
+    students = COLLECTIONS["students"]
+
+    def plans(explain: str) -> tuple[Any, list[str]]:
+        """(the connection that read the listing, its plans of the listing's statements on the enrollments)."""
+        _, ran = _sent(storage, students, _class_students())
+        with storage.engine.connect() as conn:  # (the pool's one connection, just given back by the listing)
+            plans = [str(conn.exec_driver_sql(f"{explain} {s}", p).fetchall()) for s, p in ran if "enrollments" in s]
+            return conn.connection.driver_connection, plans
+
+    reader, before = plans("EXPLAIN QUERY PLAN")
+    assert len(before) == 2 and all("ix_enrollments_school" in plan for plan in before), before  # (none yet)
+    _enroll(storage, 200)  # (400 rows: the commit finds them due)
+    storage._statistics.join()
+    # (another text: the driver keeps each statement it ran prepared, and an EXPLAIN's plan with it)
+    again, after = plans("explain query plan")
+    ids, _ = _sent(storage, students, _class_students())
+    storage.close()
+    assert again is reader
+    assert len(after) == 2 and all("ix_enrollments_class" in plan for plan in after), after  # count and page
+    assert ids == [f"stu-{n}" for n in range(7, 200, 20)]
+
+
+def test_a_server_started_on_an_empty_file_gathers_the_statistics_of_what_it_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``timeback serve`` on an empty file (an integrator's CI, a dev server), then sent a gradebook: the results get
+    SQLite's statistics while it runs (looked at after the writes' commits), without a restart."""
+    monkeypatch.setattr(sql, "STATISTICS_FLOOR", 50)
+    database = tmp_path / "db.sqlite"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id="c", client_secret="s")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client, students=[uid("student") for _ in range(4)])
+        (line_item,) = add_line_items(client, r, 1)
+        sent = [result_body(line_item, r.students[n % 4], uid("res")) for n in range(300)]
+        summary = client.oneroster.gradebook.bulk_post_results(sent, batch_size=50)
+        assert summary.ok and summary.stored == 300, summary.failures[:3]
+    # (read once the server stopped, which waits for a thread gathering them; it gathers none itself)
+    conn = sqlite3.connect(database)
+    analyzed = dict(conn.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'results'").fetchall())
+    conn.close()
+    assert int(analyzed["ix_results_student"].split()[0]) >= 100, analyzed  # (rows when gathered)
 
 
 def test_a_wide_delta_sync_is_counted_from_the_date_last_modified_index_alone(tmp_path: Path) -> None:

@@ -97,10 +97,19 @@ _RESETS = "SELECT value FROM timeback_meta WHERE key = 'resets'"
 _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
+# The rows the record tables hold (each table's largest pk: read from its last page, not counted), and that number
+# at the last ANALYZE (``_analyze``), by any process on the file.
+_ROWS = "SELECT " + " + ".join(f'coalesce((SELECT max(pk) FROM "{coll.name}"), 0)' for coll in TABLES)
+_ANALYZED = """INSERT INTO timeback_meta (key, value) VALUES ('analyzed', ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+_GROWTH = f"SELECT (SELECT value FROM timeback_meta WHERE key = 'analyzed'), ({_ROWS})"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 log = logging.getLogger("timeback.server")
 T = TypeVar("T")
 
+# The statistics are gathered again once the record tables hold twice their rows at the last ANALYZE, and this many
+# more at least (``SqlStorage._look_at_statistics``): 7 times on the way from an empty file to 1,000,000 results.
+STATISTICS_FLOOR = 10_000
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another connection's lock before "database is locked"
 _POOL_SIZE = 41  # connections kept: one per threadpool thread (anyio's default 40), where reads run, + the writer
 # SQLite VM instructions between two looks at a limited read's deadline (``SqlStorage._read``). A look costs
@@ -480,14 +489,24 @@ class KnownIds:
         known |= ids
 
 
-def _analyze(raw: Any) -> None:
-    """SQLite's statistics gathered, when a file is opened and after a seed load: without them it chose between two
-    indexes by their order, and a class's students in a school were found through the school's enrollments (all
-    60,000 of a district school's read: 64-119 ms at 300,000 enrollments, 0.8-5 ms through the class's). The limit
-    bounds the work to about 400 rows per index: 20 ms at 1,000,000 results, where every row was read without it
-    (1.4 s). (Not ``PRAGMA optimize``: before SQLite 3.46 it looks only at tables this connection has read.)"""
+def _analyze(raw: Any) -> int:
+    """SQLite's statistics gathered, when a file is opened, after a seed load, and as the tables grow
+    (``SqlStorage._look_at_statistics``): without them it chose between two indexes by their order, and a class's
+    students in a school were found through the school's enrollments (all 60,000 of a district school's read: 64-119
+    ms at 300,000 enrollments, 0.8-5 ms through the class's). The limit bounds the work to about 400 rows per index:
+    20 ms at 1,000,000 results, where every row was read without it (1.4 s). (Not ``PRAGMA optimize``: before SQLite
+    3.46 it looks only at tables this connection has read.) Gives the rows the record tables hold, also kept in
+    ``timeback_meta`` for every process on the file."""
     raw.execute("PRAGMA analysis_limit = 400")
     raw.execute("ANALYZE")
+    # A connection reads the statistics with the schema, and ANALYZE changes no schema: every connection already
+    # open (the pool's, another process's) planned on with what it had read. A change of the schema (a view made and
+    # dropped) makes each read both again before its next statement.
+    raw.execute("CREATE VIEW timeback_analyzed AS SELECT 1")
+    raw.execute("DROP VIEW timeback_analyzed")
+    (rows,) = raw.execute(_ROWS).fetchone()
+    raw.execute(_ANALYZED, (rows,))
+    return int(rows)
 
 
 def _now_ms() -> int:
@@ -603,7 +622,7 @@ class _SqlTransaction:
         self._raw.execute(self._storage.raw_insert(coll, upsert=True), _row(coll, record))
 
     def analyze(self) -> None:
-        _analyze(self._raw)
+        self._storage._analyze(self._raw)
 
     def naming(self, coll: CollectionDef, field: str, sourced_id: str) -> list[dict[str, Any]]:
         rows = self._raw.execute(self._storage.raw_sql(f"naming:{field}", coll), (sourced_id,))
@@ -621,6 +640,7 @@ class SqlStorage:
         self.known_ids = KnownIds()  # (used under the write lock)
         self._resets_seen: int | None = None  # the file's count of resets when known_ids were last valid
         self._in_memory = names_no_file(engine.url.database)
+        self._where = "the database in memory" if self._in_memory else str(engine.url.database)  # (for logs)
         self._file_lock = None if self._in_memory or fcntl is None else _lock_file(str(engine.url.database))
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
@@ -637,6 +657,10 @@ class SqlStorage:
         self._counts: _Remembered[int] = _Remembered()
         self._page_ends: _Remembered[tuple[int, bool]] = _Remembered()  # (pk, whether its sort key is NULL)
         self._whole: _Whole | None = None  # the transaction of all_or_nothing(), while it runs
+        # The writer's count of changed rows (``total_changes``) at which to look whether the statistics are due,
+        # and the thread gathering them when they were (``_look_at_statistics``).
+        self._look_at: float = math.inf
+        self._statistics: threading.Thread | None = None
         try:
             self._make_schema(engine)
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
@@ -677,7 +701,7 @@ class SqlStorage:
                 for alias, field in coll.aliases:
                     if raw.execute(_ALIAS_DROPPED, (f"alias {coll.name}.{alias}",)).rowcount:
                         raw.execute(_dropping_alias(coll, alias, field))
-            _analyze(raw)
+            self._analyze(raw)
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
@@ -841,6 +865,8 @@ class SqlStorage:
             for name in self.tables:
                 tx._raw.execute(f'DELETE FROM "{name}"')
             (self._resets_seen,) = tx._raw.execute(_RESET).fetchone()
+            tx._raw.execute(_ANALYZED, (0,))  # (the statistics gathered again as the tables fill up anew)
+            self._look_at = 0
             # (under the write lock; forgetting is sound whether or not this commits)
             self.known_ids = KnownIds()
             whole = self._whole
@@ -917,12 +943,63 @@ class SqlStorage:
                 raise
             if committed is not None:
                 committed()
+            if raw.total_changes >= self._look_at:
+                try:
+                    self._look_at_statistics(raw)
+                except Exception as exc:  # (the commit stands; the next look is due at the next commit)
+                    log.warning("after a commit to %s, looking at SQLite's statistics failed: %s", self._where, exc)
             checkpointer = self._checkpointer
             if checkpointer is not None:
                 try:
                     checkpointer.after_commit(raw)
                 except Exception as exc:  # (its thread could not start, say): the commit stands, SQLite's backstop too
                     log.warning("after a commit to %s, the WAL's checkpointer failed: %s", checkpointer._path, exc)
+
+    def _analyze(self, raw: Any) -> None:
+        """``_analyze``, and the next look at the statistics set for when the tables may have doubled."""
+        rows = _analyze(raw)
+        self._look_at = raw.total_changes + max(rows, STATISTICS_FLOOR)
+
+    def _look_at_statistics(self, raw: Any) -> None:
+        """On the writer after a ``COMMIT``, holding the right to write, once it changed as many rows as would double
+        the record tables since their last ANALYZE (a change adds one row at most): ANALYZE again in a thread of its
+        own if they did (``_statistics_due``). A server started on an empty file planned every read without
+        statistics until it was restarted (a student's results in a class at 200,000 results, through the class's
+        index: 26-74 ms against 2.5-3.6)."""
+        if self._statistics_due(raw):
+            self._look_at = math.inf  # (until that thread is done)
+            self._statistics = threading.Thread(
+                target=self._gather_statistics, args=(raw.total_changes,), name="timeback-analyze", daemon=True
+            )
+            self._statistics.start()
+
+    def _statistics_due(self, raw: Any) -> bool:
+        """Whether the record tables grew by their rows at the last ANALYZE (by any process on the file), and by
+        ``STATISTICS_FLOOR`` at least; if not, the next look set for when this writer's changes could make it so."""
+        analyzed, rows = raw.execute(_GROWTH).fetchone()
+        left = max(analyzed, STATISTICS_FLOOR) - (rows - analyzed)
+        if left <= 0:
+            return True
+        self._look_at = raw.total_changes + left
+        return False
+
+    def _gather_statistics(self, changes: int) -> None:
+        """ANALYZE as a write of its own, off the request that found it due: the writes wait for it as for any other
+        (tens of milliseconds at most), here and in every process on the file. Only if still due: another process
+        may have done it meanwhile."""
+        try:
+            with self._raw_transaction() as raw:
+                if self._statistics_due(raw):
+                    started = time.perf_counter()
+                    self._analyze(raw)
+                    log.debug(
+                        "SQLite's statistics of %s gathered in %.1f ms",
+                        self._where,
+                        (time.perf_counter() - started) * 1000,
+                    )
+        except Exception as exc:  # (the lock waited out, a full disk): looked at again after more writes
+            self._look_at = changes + STATISTICS_FLOOR
+            log.warning("gathering SQLite's statistics of %s failed: %s", self._where, exc)
 
     def _forget_ids_if_reset(self, raw: Any) -> None:
         """A new ``KnownIds`` if the record tables were emptied (by any process) since they were valid."""
@@ -1198,6 +1275,9 @@ class SqlStorage:
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop(wait=True)
+        statistics = self._statistics
+        if statistics is not None and statistics is not threading.current_thread():
+            statistics.join()  # (before the writer is closed: it writes on it)
         with self._write_lock:
             self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
             if self._write_connection is not None:
