@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
 import timeback._auth as auth
+from tests.support import add_line_items, add_students, make_roster, result_body, uid
+from timeback import AsyncTimeback, Timeback
 from timeback._config import resolve_config
+from timeback.errors import APITimeoutError, AuthError, ServerError
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
 
 
 @pytest.fixture
@@ -48,6 +57,47 @@ def test_short_tokens_refresh_at_half_life(clock: list[float]) -> None:
     clock[0] += 4.9
     assert current(tokens) == "t1"
     clock[0] += 0.2
+    assert current(tokens) is None
+
+
+def test_a_failed_refresh_leaves_the_token_held_in_use_until_its_expiry(clock: list[float]) -> None:
+    """A refresh that failed (the endpoint down, not refusing) took the held token away with it: every call failed,
+    though the server took that token for a minute more. It is used now, refreshes paused a while between tries,
+    until a few seconds before it expires."""
+    tokens = cache()
+    tokens.store(token_response("t1", 3600))
+    clock[0] += 3600 - 30  # (past the refresh point, 60 s before expiry)
+    assert current(tokens) is None
+    tokens.fail(ServerError("token endpoint down"))
+    assert current(tokens) == "t1"
+    clock[0] += auth.REFRESH_PAUSE_SECONDS
+    assert current(tokens) is None  # (a refresh is tried again)
+    tokens.fail(ServerError("token endpoint down"))
+    assert current(tokens) == "t1"
+    clock[0] += 30 - auth.EXPIRY_MARGIN_SECONDS - auth.REFRESH_PAUSE_SECONDS
+    assert current(tokens) is None
+    tokens.fail(ServerError("token endpoint down"))
+    assert current(tokens) is None  # (too near its expiry: the refresh's failure is raised)
+    tokens.store(token_response("t2", 3600))
+    assert current(tokens) == "t2"
+
+
+def test_a_short_token_held_is_used_until_a_tenth_of_its_life_is_left(clock: list[float]) -> None:
+    tokens = cache()
+    tokens.store(token_response("t1", 10))
+    clock[0] += 8.8  # (refreshed at half-life; usable until 9 s)
+    tokens.fail(APITimeoutError("token request timed out"))
+    assert current(tokens) == "t1"
+    clock[0] += 0.2
+    assert current(tokens) is None
+
+
+def test_a_refused_refresh_leaves_no_token_in_use(clock: list[float]) -> None:
+    """The credentials refused (revoked, rotated): said at once, not hidden behind the token held."""
+    tokens = cache()
+    tokens.store(token_response("t1", 3600))
+    clock[0] += 3600 - 30
+    tokens.fail(AuthError("token endpoint refused the client credentials"))
     assert current(tokens) is None
 
 
@@ -170,3 +220,118 @@ async def test_calls_work_against_a_server_whose_tokens_live_for_decades() -> No
         async with AsyncTimeback(**server.client_kwargs()) as async_client:
             category = await async_client.oneroster.gradebook.get_category(sourced_id="c1")
     assert category.category.title == "t"
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[LocalServer]:
+    """A server of these tests' own: a refusal below counts as a failed login of its client."""
+    settings = ServerSettings(database="sqlite://", client_id="outage", client_secret="outage-secret")
+    with LocalServer(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def sdk_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock of the SDK's token cache, moved on by the test alone. The rest of the SDK and the server keep real
+    time: the server takes its tokens for as long as these tests run."""
+    now = [1000.0]
+    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    return now
+
+
+@pytest.fixture
+def token_outage(own_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> tuple[list[bool], list[int]]:
+    """The server's token endpoint answers 503 while the first item is True, counting those answers in the second;
+    its API takes the tokens it issued all the same."""
+    from timeback.server.errors import ApiError
+
+    tokens = own_server.app.state.tokens
+    issue = tokens.issue
+    down, refused = [False], [0]
+
+    def issue_unless_down(client_id: str, scopes: frozenset[str]) -> str:
+        if down[0]:
+            refused[0] += 1
+            raise ApiError(503, "the token service is down")
+        return issue(client_id, scopes)
+
+    monkeypatch.setattr(tokens, "issue", issue_unless_down)
+    return down, refused
+
+
+@pytest.fixture(params=["sync", "async"])
+async def call(own_server: LocalServer, request: pytest.FixtureRequest) -> Any:
+    """A call through a sync ``Timeback`` (in a thread) or an ``AsyncTimeback``, no retries."""
+    if request.param == "sync":
+        with Timeback(**own_server.client_kwargs(), max_retries=0) as client:
+            yield lambda: asyncio.to_thread(client.oneroster.gradebook.get_all_categories, limit=1)
+    else:
+        async with AsyncTimeback(**own_server.client_kwargs(), max_retries=0) as async_client:
+            yield lambda: async_client.oneroster.gradebook.get_all_categories(limit=1)
+
+
+async def test_calls_go_on_with_the_token_held_through_a_token_endpoint_outage(
+    call: Any, token_outage: tuple[list[bool], list[int]], sdk_clock: list[float]
+) -> None:
+    """The token endpoint down from the refresh point, the server taking the token held for a minute more: every
+    call failed (after its token request's retries) until the endpoint came back. The calls use the token held now,
+    one refresh tried per pause, and the refresh's error is raised once the token is too near its expiry."""
+    down, refused = token_outage
+    await call()
+    down[0] = True
+    sdk_clock[0] += 3600 - 30  # (past the refresh point, 60 s before expiry)
+    for _ in range(3):
+        await call()
+    assert refused[0] == 1  # (then refreshes pause: the calls are not each held up by a try)
+    sdk_clock[0] += auth.REFRESH_PAUSE_SECONDS
+    await call()
+    assert refused[0] == 2
+    sdk_clock[0] += 30  # (past the token's expiry, less the margin)
+    with pytest.raises(ServerError, match="503"):
+        await call()
+    assert refused[0] == 3
+    down[0] = False
+    await call()
+
+
+async def test_a_refused_refresh_raises_auth_error_though_a_token_is_held(
+    call: Any, own_server: LocalServer, sdk_clock: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await call()
+    monkeypatch.setattr(own_server.app.state.clients, "verify", lambda client_id, secret: None)  # (secret rotated)
+    sdk_clock[0] += 3600 - 30
+    with pytest.raises(AuthError, match="refused the client credentials"):
+        await call()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_bulk_upload_through_a_token_endpoint_outage_stores_everything(
+    own_server: LocalServer, token_outage: tuple[list[bool], list[int]], sdk_clock: list[float], kind: str
+) -> None:
+    """The token endpoint down from the refresh point on, mid-upload: the batches after it failed on the refresh's
+    error (37 of 100, sync; 24, async), though the server still took the token held. They go with it now."""
+    down, refused = token_outage
+    with Timeback(**own_server.client_kwargs()) as setup:
+        roster = make_roster(setup)
+        students = add_students(setup, roster, 10)
+        line_items = add_line_items(setup, roster, 10)
+    rows = [result_body(line_item, student, uid("result")) for line_item in line_items for student in students]
+
+    def outage_midway() -> Iterator[dict[str, object]]:
+        for number, row in enumerate(rows):
+            if number == 30:
+                down[0] = True
+                sdk_clock[0] += 3600 - 30
+            yield row
+
+    options: dict[str, Any] = {"batch_size": 10, "concurrency": 4}
+    if kind == "sync":
+        with Timeback(**own_server.client_kwargs()) as client:
+            client.oneroster.gradebook.get_all_categories(limit=1)  # (its token, before the upload reads ahead)
+            summary = client.oneroster.gradebook.bulk_post_results(outage_midway(), **options)
+    else:
+        async with AsyncTimeback(**own_server.client_kwargs()) as async_client:
+            await async_client.oneroster.gradebook.get_all_categories(limit=1)
+            summary = await async_client.oneroster.gradebook.bulk_post_results(outage_midway(), **options)
+    assert (summary.stored, summary.failed) == (100, 0), summary.failures
+    assert refused[0] == 3  # (one refresh, through its 2 retries, for every batch after it)

@@ -2,12 +2,14 @@
 
 The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threading.Lock`` or an
 ``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it (and share its
-error, if it failed: the endpoint refused the credentials, or kept failing through the refresh's retries).
+error, if it failed: the endpoint refused the credentials, or kept failing through the refresh's retries). A refresh
+that failed without a refusal leaves the token held in use while it lives (see ``TokenCache.fail``).
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import time
 from collections.abc import Mapping
@@ -18,11 +20,19 @@ from urllib.parse import quote
 import httpx
 
 from timeback._config import ENDLESS, USER_AGENT, ClientConfig
-from timeback.errors import APIResponseValidationError, TimebackError
+from timeback.errors import APIResponseValidationError, AuthError, TimebackError
+
+log = logging.getLogger("timeback")
 
 # Refresh this long before expiry (or at half-life for short-lived tokens), so a request never leaves with a token
 # that expires in flight.
 REFRESH_MARGIN_SECONDS = 60.0
+# A token held past its refresh point, its refresh failing, is used until this long before expiry (or a tenth of its
+# life for short-lived tokens): the client counts its life from the answer, a request takes a while to be checked.
+EXPIRY_MARGIN_SECONDS = 5.0
+# After a refresh failed, the token held is used for up to this long (half the life it has left, at most) before a
+# refresh is tried again: each try held up, through its retries, every call that waited for it.
+REFRESH_PAUSE_SECONDS = 5.0
 NO_HEADERS: Mapping[str, bytes] = {}
 
 
@@ -34,7 +44,8 @@ class _Token:
     token out."""
 
     value: str = field(repr=False)
-    expires_at: float  # time.monotonic()
+    refresh_at: float  # time.monotonic(): a refresh is asked for from then
+    expires_at: float  # time.monotonic(): its expiry, less EXPIRY_MARGIN_SECONDS (used until then, refreshes failing)
     header: str = field(init=False, repr=False)  # the Authorization header's value, made once
 
     def __post_init__(self) -> None:
@@ -50,13 +61,17 @@ class TokenCache:
         # What that request had to try with: (the timeout that ran out, else None; its retries). None: the endpoint's
         # final answer, the same for every caller.
         self._failed_within: tuple[object, int] | None = None
+        self._paused_until = 0.0  # time.monotonic(): no refresh before then, the token held used (see ``fail``)
 
     def current(self) -> _Token | None:
-        """The cached token if it is still fresh, else None."""
+        """The cached token if it is still fresh, or while refreshes pause after one failed; else None."""
         token = self._token
-        if token is None or time.monotonic() >= token.expires_at:
+        if token is None:
             return None
-        return token
+        now = time.monotonic()
+        if now < token.refresh_at or now < self._paused_until:  # (a pause ends before the token does)
+            return token
+        return None
 
     def invalidate(self, token: _Token) -> None:
         """Drop the token, unless another caller already replaced it."""
@@ -89,6 +104,15 @@ class TokenCache:
         self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
         self._failed_within = within
         self.failures += 1
+        token, now = self._token, time.monotonic()
+        if token is None or now >= token.expires_at or isinstance(error, AuthError):
+            return  # (no token left to use; or the credentials refused: said at once, not hidden behind a token)
+        # The endpoint failing (5xx, 429, timeouts, a bad answer) while the token held lives: the server takes it
+        # still, so the calls use it (``current``) and refreshes pause a while rather than fail them all.
+        pause = min(REFRESH_PAUSE_SECONDS, (token.expires_at - now) / 2)
+        self._paused_until = now + pause
+        log.debug("token refresh failed (%s); the token held, usable %.1fs more, is used; next refresh in %.1fs",
+                  type(error).__name__, token.expires_at - now, pause)  # fmt: skip
 
     def build_request(self, headers: Mapping[str, bytes] = NO_HEADERS) -> httpx.Request:
         """``headers``: a caller's http client's, sent too (none of the request's own: see ``callers_headers``)."""
@@ -119,7 +143,7 @@ class TokenCache:
             error = APIResponseValidationError(message, **_answer(response))
             self.fail(error)
             raise error
-        self._token = token
+        self._token, self._paused_until = token, 0.0
         return token
 
 
@@ -147,8 +171,10 @@ def _parsed(response: httpx.Response) -> _Token | str:
     # A token for decades (``timeback serve --token-ttl 1000000000``, for CI) is kept for at most as long as a
     # timeout can be (about 31 years): an int past a float's range would overflow the expiry's arithmetic.
     expires_in = min(expires_in, ENDLESS)
-    margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
-    return _Token(value, time.monotonic() + expires_in - margin)
+    now = time.monotonic()
+    refresh_margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
+    expiry_margin = min(EXPIRY_MARGIN_SECONDS, expires_in / 10)
+    return _Token(value, now + expires_in - refresh_margin, now + expires_in - expiry_margin)
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:

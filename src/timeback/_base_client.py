@@ -44,6 +44,7 @@ from timeback.errors import (
     ConflictError,
     NotFoundError,
     RequestError,
+    TimebackError,
     decode_error_body,
     describe,
     error_class_for,
@@ -2182,7 +2183,13 @@ class SyncAPIClient(BaseClient):
         try:
             token = self._tokens.current()
             if token is None:
-                token = self._tokens.store(self._drive(self._token_flow(need)))
+                try:
+                    token = self._tokens.store(self._drive(self._token_flow(need)))
+                except TimebackError:
+                    # (the endpoint failing, not refusing, while the token held lives: used, see TokenCache.fail)
+                    token = self._tokens.current()
+                    if token is None:
+                        raise
             return token
         finally:
             self._token_lock.release()
@@ -2399,7 +2406,13 @@ class AsyncAPIClient(BaseClient):
         try:
             token = self._tokens.current()
             if token is None:
-                token = self._tokens.store(await self._drive(self._token_flow(need)))
+                try:
+                    token = self._tokens.store(await self._drive(self._token_flow(need)))
+                except TimebackError:
+                    # (the endpoint failing, not refusing, while the token held lives: used, see TokenCache.fail)
+                    token = self._tokens.current()
+                    if token is None:
+                        raise
             return token
         finally:
             if held:
