@@ -102,6 +102,7 @@ _SETTING_OPTIONS = {
     "client_scopes": "--scopes", "sourced_id_pairs": "--sourced-id-pairs", "token_ttl_seconds": "--token-ttl",
     "token_max_failures": "--token-max-failures", "token_failure_window_seconds": "--token-failure-window",
     "faults": "--faults", "workers": "--workers", "query_timeout_seconds": "--query-timeout",
+    "client_id": "--client-id", "client_secret": "--client-secret",  # (empty: --client-id "$ID" with ID unset)
 }  # fmt: skip
 
 
@@ -337,8 +338,6 @@ def _app() -> Any:
                          "and TIMEBACK_SERVE_CLIENT_SECRET, not empty)")  # fmt: skip
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
-        if client_id == "" or client_secret == "":  # (e.g. --client-id "$ID" with ID unset)
-            raise typer.BadParameter("--client-id and --client-secret must not be empty")
         # (a byte of another encoding in a variable: a traceback at start, from hashing the secret; named, not shown)
         unencodable = not_utf8(**{"--client-id (TIMEBACK_SERVE_CLIENT_ID)": client_id,
                                   "--client-secret (TIMEBACK_SERVE_CLIENT_SECRET)": client_secret})  # fmt: skip

@@ -44,6 +44,10 @@ GB = "/ims/oneroster/gradebook/v1p2"
         ({"faults": "429=x"}, "faults='429=x': fault spec: 429 needs a number"),
         ({"query_timeout_seconds": -1.0}, "query_timeout_seconds=-1.0: must be 0 or more seconds"),
         ({"max_live_tokens": 0}, "max_live_tokens=0: must be 1 or more"),
+        # (an empty id was served as a generated one, never shown; an empty secret as a generated one)
+        ({"client_id": "", "client_secret": "s"}, "client_id='': must not be empty"),
+        ({"client_id": "id", "client_secret": ""}, "client_secret='': must not be empty"),
+        ({"client_id": "", "client_secret": ""}, "client_id='': must not be empty"),
     ],
 )  # fmt: skip
 def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, Any], refusal: str) -> None:

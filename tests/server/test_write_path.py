@@ -7,6 +7,7 @@ Each test compares what the fast path does with what the full path (or the spec)
 from __future__ import annotations
 
 import json
+import queue
 import random
 import re
 from collections.abc import Iterator
@@ -947,6 +948,24 @@ def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds
     monkeypatch.setattr(GradebookService, "prepare_write", slow)
 
 
+def _arrivals(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], queue.Queue[Any]]:
+    """The writes the server takes (``lane._Write``), in the order it had their bodies (their ``came``), and the
+    same as they come, to wait for: a test paced by what the server saw, not by its own clock, holds under load."""
+    from timeback.server import lane
+
+    came: list[Any] = []
+    arrived: queue.Queue[Any] = queue.Queue()
+    init = lane._Write.__init__
+
+    def noted(write: Any, *args: Any) -> None:
+        init(write, *args)
+        came.append(write)
+        arrived.put(write)
+
+    monkeypatch.setattr(lane._Write, "__init__", noted)
+    return came, arrived
+
+
 def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
     server: LocalServer, graded: tuple[Roster, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1073,14 +1092,32 @@ def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write
 ) -> None:
     """Each write waits for the lock one busy timeout from when it came (``waiting_since``), also when it is
     taken into the group of a write that came before it: that one's timeout running out makes it 503, not the
-    later ones, which wait on for their own."""
+    later ones, which wait on for their own.
+
+    Paced by what the server saw, not by the test's clock: the lock is let go once the second write is answered
+    (so the first two wait out their timeouts whatever the load), and the third is sent half a busy timeout after
+    the first came. Its two margins are half a busy timeout each: it is queued before the first's timeout ends
+    (taken along by the second), and its own ends after the second's. (Threads started 0.2 s and 0.9 s after a
+    clock of the test's, with a 1 s timeout and the lock let go at 1.5 s, failed under a whole suite's load.)"""
     import sqlite3
     import threading
     import time
 
+    from timeback.server import lane
     from timeback.server.storage import sql
 
-    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 1000)
+    busy = 2.0
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", int(busy * 1000))
+    came, arrived = _arrivals(monkeypatch)
+    groups: list[list[int]] = []  # each group a write took when its turn came, by the writes' order
+    take = lane.OperationLane._take_thread_group
+
+    def taken(self: lane.OperationLane, write: Any) -> list[Any]:
+        group = take(self, write)
+        groups.append([came.index(each) for each in group])
+        return group
+
+    monkeypatch.setattr(lane.OperationLane, "_take_thread_group", taken)
     database = tmp_path / "taken-along.db"
     settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     with LocalServer(settings) as server:
@@ -1088,6 +1125,7 @@ def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write
         token = httpx.post(f"{server.url}/oauth2/token", data=form).json()["access_token"]
         metadata = {f"note-{n}": "n" * 1000 for n in range(70)}  # (a body for the worker thread)
         answers: dict[str, int] = {}
+        writers: dict[str, threading.Thread] = {}
 
         def put(name: str) -> None:
             with httpx.Client(base_url=server.url, timeout=30) as http:
@@ -1095,20 +1133,28 @@ def test_a_write_taken_along_waits_its_own_busy_timeout_not_the_one_of_the_write
                 answer = http.put(f"{GB}/categories/{name}", json=body, headers={"Authorization": f"Bearer {token}"})
                 answers[name] = answer.status_code
 
-        other = sqlite3.connect(database, check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock for 1.5 s
-        threading.Timer(1.5, lambda: (other.rollback(), other.close())).start()
-        started = time.monotonic()
-        writers = []
-        for name, after in (("first", 0.0), ("second", 0.2), ("third", 0.9)):
-            time.sleep(max(0.0, started + after - time.monotonic()))
-            writers.append(threading.Thread(target=put, args=(name,)))
-            writers[-1].start()
-        for writer in writers:
+        def send(name: str) -> Any:
+            writers[name] = threading.Thread(target=put, args=(name,))
+            writers[name].start()
+            return arrived.get(timeout=30)
+
+        other = sqlite3.connect(database)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock, until the second is answered
+        try:
+            first = send("first")  # waits for the lock in the worker thread
+            send("second")  # queued behind it
+            time.sleep(max(0.0, first.came + busy / 2 - time.monotonic()))
+            send("third")  # queued too, half a busy timeout before the first's ends
+            writers["second"].join()  # 503 at the end of its own timeout, with the third taken along
+        finally:
+            other.rollback()
+            other.close()
+        for writer in writers.values():
             writer.join()
-        # first: 503 at 1.0 s; second, queued behind it, 503 at 1.2 s; third came at 0.9 s: its timeout ends at
-        # 1.9 s, after the lock was let go at 1.5 s.
-        assert answers == {"first": 503, "second": 503, "third": 201}
+    # The second took the third along; their group waited out the second's timeout, and the third then waited on at
+    # its own turn, the lock let go before its own timeout ended.
+    assert groups == [[0], [1, 2], [2]], groups
+    assert answers == {"first": 503, "second": 503, "third": 201}
 
 
 async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_traceback(
@@ -1192,14 +1238,23 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
             http.close()
 
 
-def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_together(tmp_path: Any) -> None:
+def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_together(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Small writes that find the lock held (another process writing) wait on the event loop as their group, and
     the writes that come meanwhile make the next group: once the lock is free they commit in two transactions at
-    most, in the order they came, not each on its own (each retrying alone, they took the lock in turn)."""
+    most, in the order they came, not each on its own (each retrying alone, they took the lock in turn).
+
+    The lock is let go once the server has all six, and the loop's patience is long enough for any load: writers
+    started 5 ms apart and a lock let go 20 ms later, within the 50 ms of patience, made a third and a fourth
+    transaction under a loaded whole-suite run (a write that came after its group had gone to the thread)."""
     import sqlite3
     import threading
-    import time
 
+    from timeback.server import lane
+
+    monkeypatch.setattr(lane, "LOOP_WRITE_PATIENCE", 30.0)
+    _, arrived = _arrivals(monkeypatch)
     database = tmp_path / "waiting-groups.db"
     settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     with LocalServer(settings) as server:
@@ -1216,12 +1271,14 @@ def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_
             writers = [threading.Thread(target=lambda n=n, http=http: answers.append(
                 http.put(f"{GB}/categories/w{n}", json={"category": {"title": "T"}}).status_code))
                 for n, http in enumerate(clients)]  # fmt: skip
-            for writer in writers:
-                writer.start()
-                time.sleep(0.005)
-            time.sleep(0.02)  # (within the loop's patience: 50 ms)
-            other.rollback()
-            other.close()
+            try:
+                for writer in writers:
+                    writer.start()
+                for _ in writers:
+                    arrived.get(timeout=30)
+            finally:
+                other.rollback()
+                other.close()
             for writer in writers:
                 writer.join()
             commits = _commits(server) - before
@@ -1229,9 +1286,8 @@ def test_writes_waiting_on_the_loop_for_the_lock_wait_in_their_group_and_commit_
             for http in clients:
                 http.close()
     assert answers == [201] * 6
-    # Two when all six reach the loop within its patience; a writer started late on a loaded machine (a whole-suite
-    # run beside other work) makes a third. Each retrying alone, they made six.
-    assert commits <= 3, commits
+    # The writes that came in the first one's turn of the loop, then all the others. Each retrying alone, they made six.
+    assert commits <= 2, commits
 
 
 def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_for_the_lock(

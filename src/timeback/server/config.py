@@ -49,6 +49,11 @@ class ServerSettings:
 
     def __post_init__(self) -> None:
         check_client(self.client_id, self.client_secret)
+        # (an empty id was served as a generated one, never shown, an empty secret as a generated one: the client
+        # the caller named was not the server's; as ``timeback serve`` shows it, under the option)
+        for name in ("client_id", "client_secret"):
+            if getattr(self, name) == "":
+                raise SettingError(name, "", "must not be empty")
         # (a lone surrogate, from a byte of another encoding in the environment: a raw UnicodeEncodeError as the app
         # hashed the secret, the error holding it whole; named here, not shown)
         if unencodable := not_utf8(client_id=self.client_id, client_secret=self.client_secret):

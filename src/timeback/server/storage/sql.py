@@ -1602,7 +1602,14 @@ def names_no_file(database: str | None) -> bool:
 def sqlite_url(path: str | os.PathLike[str]) -> str:
     """The SQLite URL of the file at ``path``, whatever its name holds: SQLAlchemy decodes ``%41`` in a URL's path
     to ``A``, and reads what follows a ``?`` as query arguments."""
-    return f"sqlite:///{quote(os.fspath(path))}"
+    # A byte of another encoding in the name (os.fsdecode's lone surrogate, '\udce9' for 0xE9) is left as it is:
+    # quote() refused it (UnicodeEncodeError), and SQLAlchemy decodes a URL's %E9 as UTF-8, to U+FFFD, another
+    # file's name. Left, it reaches the driver, which opens the name's own bytes.
+    parts = _SURROGATES.split(os.fspath(path))
+    return "sqlite:///" + "".join(part if index % 2 else quote(part) for index, part in enumerate(parts))
+
+
+_SURROGATES = re.compile("([\ud800-\udfff]+)")  # (split keeps them: the odd parts)
 
 
 def has_host_part(parsed: URL) -> bool:
