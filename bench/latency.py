@@ -158,8 +158,14 @@ def _run_in_threads(
     latencies: list[float] = []
     server: list[float] = []
     errors: list[BaseException] = []
-    start = threading.Barrier(clients + 1)
     stop_at = [0.0]
+
+    def begin() -> None:  # (the barrier's action: every client of this process is warm)
+        if ready is not None:
+            ready()  # every client process is warm: start together
+        stop_at[0] = time.perf_counter() + seconds  # (set before the warm-up, the window counted it: calls/s low)
+
+    start = threading.Barrier(clients + 1, action=begin)
 
     def worker(n: int) -> None:
         try:
@@ -180,13 +186,11 @@ def _run_in_threads(
     threads = [threading.Thread(target=worker, args=(first + n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
-    if ready is not None:
-        ready()
-    stop_at[0] = time.perf_counter() + seconds
     try:
         start.wait()
-    except threading.BrokenBarrierError:
-        pass  # a client failed: its error is raised below
+    except threading.BrokenBarrierError:  # a client failed: its error is raised below
+        if ready is not None and not stop_at[0]:
+            ready()  # (the other processes' clients are not held waiting for this one's)
     for thread in threads:
         thread.join()
     if errors:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from bench import bulk
+from bench import bulk, latency
 from bench.__main__ import SMOKE, raw_json, run, table
 from bench._serve import ServeProcess
 
@@ -23,6 +28,39 @@ def test_every_benchmark_runs_and_reports() -> None:
     assert figures["bulk"]["resync_per_s"] > 0 and figures["bulk"]["read_gc_tuned_per_s"] > 0
     assert figures["batching"]["interleaved_batches"] > figures["batching"]["full_batches"] > 0
     assert table(figures).count("\n") == 14  # header, rule, thirteen rows
+
+
+def test_the_threads_window_begins_when_every_client_is_warm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--threads`` (and the plain clients' processes) started the timed window before the clients' warm-up (a
+    client, a token, a first PUT), counted in it: calls/s understated. The other processes are told this one is ready
+    once its clients are warm. (A clock that moves only when a client PUTs, a warm-up outlasting the window; each
+    warm-up waits a moment for the window to be opened, which it must not be yet.)"""
+    clock = [0.0]
+    opened = threading.Event()
+
+    def perf_counter() -> float:
+        opened.set()
+        return clock[0]
+
+    monkeypatch.setattr(latency, "time", types.SimpleNamespace(perf_counter=perf_counter))
+    warm: list[int] = []
+
+    @contextmanager
+    def open_client(n: int) -> Iterator[Any]:
+        def put(sourced_id: str, body: dict[str, Any]) -> float:
+            if sourced_id.startswith("warm-"):
+                opened.wait(timeout=0.5)
+                warm.append(n)
+                clock[0] += 100.0
+            else:
+                clock[0] += 1.0
+            return 0.0
+
+        yield put
+
+    warm_when_ready: list[int] = []
+    latencies, _ = latency._run_in_threads(open_client, 0, 2, 10.0, lambda: warm_when_ready.append(len(warm)))
+    assert warm_when_ready == [2] and len(latencies) >= 5
 
 
 def test_the_figures_printed_are_rounded() -> None:

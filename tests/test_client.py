@@ -2436,6 +2436,43 @@ async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(s
         assert headers["Authorization"] != "Bearer theirs"
 
 
+def test_each_request_carries_its_own_length_and_no_other_requests_headers(server: LocalServer, roster: Any) -> None:
+    """The SDK's headers are made once per client and copied into each request, where httpx adds its Content-Length
+    and Host: added to the ones kept, the next request would go with the last one's length (a longer body cut
+    short) and a GET with a body's headers."""
+    from tests.support import add_line_items
+
+    seen: list[httpx.Request] = []
+    with Timeback(**server.client_kwargs()) as client:
+        client._client._http.event_hooks["request"].append(seen.append)
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        short, long = uid("r"), uid("r")
+        gb.put_result(sourced_id=short, result=result_body(line_item, roster.students[0]))
+        gb.put_result(sourced_id=long, result=result_body(line_item, roster.students[0], comment="c" * 500))
+        assert gb.get_result(sourced_id=long).result.comment == "c" * 500
+        gb.put_result(sourced_id=short, result=result_body(line_item, roster.students[0], score=1))
+    assert [request.method for request in seen[1:]] == ["POST", "PUT", "PUT", "GET", "PUT"]
+    for request in seen[1:]:
+        sent = request.content
+        assert request.headers.get("Content-Length") == (str(len(sent)) if sent else None)
+        assert request.headers.get("Content-Type") == ("application/json" if sent else None)
+        assert request.headers.get_list("Host") == [request.url.netloc.decode()]
+
+
+def test_a_request_id_sent_twice_is_the_first(sleeps: list[float]) -> None:
+    """A header repeated (a proxy adding its own after the server's) was read joined, ``"req-1, proxy-9"``: no
+    one's id. The first is the answering server's."""
+    twice = [("X-Request-Id", "req-1"), ("x-request-id", "proxy-9"), ("x-amzn-RequestId", "amzn-9")]
+    script = Script([lambda request: httpx.Response(200, json=RESULT, headers=twice)])
+    assert get_result(make_client(script)).request_id == "req-1"
+    gateway_twice = [("x-amzn-RequestId", "amzn-1"), ("x-amzn-requestid", "amzn-2")]
+    script = Script([lambda request: httpx.Response(404, json={"imsx_description": "gone"}, headers=gateway_twice)])
+    with pytest.raises(NotFoundError) as err:
+        get_result(make_client(script))
+    assert err.value.request_id == "amzn-1"
+
+
 def test_the_token_request_carries_the_sdks_user_agent(server: LocalServer) -> None:
     """The token request went without a User-Agent, API calls with the SDK's (WAFs before token endpoints often
     refuse a request without one)."""

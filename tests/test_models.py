@@ -24,6 +24,7 @@ from timeback.models.request import (
     TimebackPutCategoryRequest,
     TimebackPutResultBody,
     TimebackPutResultRequest,
+    TimebackUpdateDemographicsRequest,
 )
 from timeback.models.response import TimebackSourcedIdPairsResponse
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
@@ -230,6 +231,37 @@ def test_a_put_request_re_used_for_another_sourced_id_puts_that_record(client: A
     gb.put_result(request)
     for sourced_id in (overridden, copied, assigned):
         assert gb.get_result(sourced_id=sourced_id).result.sourcedId == sourced_id
+
+
+def test_the_ids_made_up_for_records_are_version_4_uuids() -> None:
+    """``new_sourced_id`` writes a UUID's text from random bytes itself (a third of ``uuid.uuid4()``'s time): it
+    must stay what ``str(uuid.uuid4())`` writes, each draw."""
+    from timeback.models._base import GeneratedId, new_sourced_id
+
+    ids = [new_sourced_id() for _ in range(5_000)]
+    assert len(set(ids)) == len(ids)
+    for made in ids:
+        parsed = uuid.UUID(made)
+        assert isinstance(made, GeneratedId) and str(parsed) == made
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert {made[19] for made in ids} == set("89ab")  # (every variant digit drawn, so none is fixed)
+
+
+def test_a_demographics_put_re_used_for_another_sourced_id_puts_that_record(client: Any) -> None:
+    """The same for demographics, whose body validates assignment: the id filled in from the path was copied in by
+    assignment, which made the GeneratedId a plain str, an id the caller chose; the next path id was refused as
+    not matching it."""
+    from tests.support import uid
+
+    ro = client.oneroster.rostering
+    request = TimebackUpdateDemographicsRequest(sourced_id=uid("d"), demographics={"sex": "female"})
+    request.sourced_id = assigned = uid("d")
+    assert request.demographics.sourcedId == assigned
+    ro.update_demographics(request)
+    copied = uid("d")
+    ro.update_demographics(request.model_copy(update={"sourced_id": copied}))
+    for sourced_id in (assigned, copied):
+        assert ro.get_demographics(sourced_id=sourced_id).demographics.sourcedId == sourced_id
 
 
 def test_a_record_read_is_taken_as_a_body_by_threads_calling_for_the_first_time_at_once(

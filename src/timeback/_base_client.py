@@ -192,6 +192,8 @@ class BaseClient(Uncopyable):
         self._callers_headers: tuple[list[tuple[bytes, bytes]], Mapping[str, bytes]] | None = None
         if http_client is not None:
             self._callers_headers = ([], {})
+        # The headers of a request with a body and of one without, and the caller's they were made with.
+        self._headers_made: dict[bool, tuple[Mapping[str, bytes], httpx.Headers]] = {}
         self._sent = False  # (whether a request went out through the http client: see _after_fork)
         self._answered = 0.0  # (when the API last answered a request, any status: ``last_answered``)
         self._forked_http = False  # (the caller's http client, used before a fork, in the child: refused)
@@ -284,7 +286,9 @@ class BaseClient(Uncopyable):
             except pydantic_core.PydanticSerializationError as exc:
                 raise unencodable(exc, key, request[key]) from exc
             return self._http_request(op.method, url, content=content)
-        params = request.query_params() if hasattr(request, "query_params") else None
+        # (looked up on the class: on the model, pydantic's __getattr__ raised for the requests without, 3 us)
+        query_params = getattr(type(request), "query_params", None)
+        params = None if query_params is None else query_params(request)
         if op.body is None:
             return self._http_request(op.method, url, params=params)
         # Serialized by pydantic-core straight to JSON bytes: no intermediate dicts, no json.dumps.
@@ -316,11 +320,18 @@ class BaseClient(Uncopyable):
         content: bytes | None = None,
     ) -> httpx.Request:
         # (Any: a caller's header values are bytes, the SDK's text; httpx takes both, its annotation one kind)
-        headers: dict[str, Any] = {**self._extra_headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
+        # Made once per caller's headers (``_extra_headers`` returns the same mapping until they change) and with
+        # or without a body: httpx copies them into each request (its Content-Length and Host go on the copy).
+        extra = self._extra_headers()
+        with_body = content is not None
+        made = self._headers_made.get(with_body)
+        if made is None or made[0] is not extra:
+            headers: dict[str, Any] = {**extra, "Accept": "application/json", "User-Agent": USER_AGENT}
+            if with_body:
+                headers["Content-Type"] = "application/json"
+            made = self._headers_made[with_body] = (extra, httpx.Headers(headers))
         try:
-            return httpx.Request(method, url, params=params, json=json, content=content, headers=headers)
+            return httpx.Request(method, url, params=params, json=json, content=content, headers=made[1])
         except httpx.InvalidURL as exc:  # (a query or path over httpx's 64 KB: input, refused before sending)
             raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
         except UnicodeEncodeError:  # (a lone surrogate: httpx's error names no parameter; looked for only now)
@@ -1834,9 +1845,13 @@ def _item_builder(
 
 
 def request_id_of(response: httpx.Response) -> str | None:
-    headers = response.headers
-    request_id: str | None = headers.get("x-request-id") or headers.get("x-amzn-requestid")
-    return request_id
+    # A header sent twice (a proxy adding its own) gives its first value, the answering server's: ``get`` joined
+    # them ("req-1, proxy-9", no one's id).
+    for name in ("x-request-id", "x-amzn-requestid"):
+        values = response.headers.get_list(name)
+        if values and values[0]:
+            return values[0]
+    return None
 
 
 def retries_taken_of(response: httpx.Response) -> int:

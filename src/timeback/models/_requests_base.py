@@ -174,8 +174,9 @@ class _PutRequest(_ByIdRequest):
         if not sourced_id_given(body):
             if body.sourcedId != self.sourced_id:
                 # A copy: the caller's body (a model passed in is kept as is) may be reused for another path. Still
-                # a GeneratedId (not the caller's), so that it follows the path when that changes.
-                filled = body.model_copy(update={"sourcedId": GeneratedId(self.sourced_id)})
+                # a GeneratedId (not the caller's), so that it follows the path when that changes: pydantic's copy,
+                # as a body that validates assignment (demographics) would have made it a plain str by assigning it.
+                filled = BaseModel.model_copy(body, update={"sourcedId": GeneratedId(self.sourced_id)})
                 self.__dict__[self.body_field] = filled  # (not setattr: that would validate it again)
         elif body.sourcedId != self.sourced_id:
             field = f"{self.body_field}.sourcedId"
