@@ -590,6 +590,33 @@ def test_statistics_are_gathered_again_as_the_tables_grow_and_open_connections_p
     assert ids == [f"stu-{n}" for n in range(7, 200, 20)]
 
 
+def test_a_statistics_thread_that_cannot_start_leaves_the_commit_a_later_look_and_a_clean_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread that cannot start (``can't start new thread``, under a limit of threads or memory): the commit
+    stands, the statistics are looked at again after more writes, and ``close()`` closes the writer. Before, no look
+    ever came again, and ``close()`` raised joining a thread never started, leaving the writer and its lock open."""
+    monkeypatch.setattr(sql, "STATISTICS_FLOOR", 100)
+    storage = open_storage(f"sqlite:///{_enrolled_file(tmp_path, 0)}")
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        if thread.name == "timeback-analyze":
+            raise RuntimeError("can't start new thread")
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    _enroll(storage, 200)  # (the commit finds them due; the thread cannot start)
+    monkeypatch.setattr(threading.Thread, "start", real_start)
+    assert storage._statistics is None
+    with storage.transaction() as tx:  # (more writes: looked at again)
+        tx.insert(COLLECTIONS["users"], [_record(f"more-{n}") for n in range(200)])
+    storage._statistics.join()
+    analyzed = storage._writer().execute("SELECT value FROM timeback_meta WHERE key = 'analyzed'").fetchone()
+    storage.close()
+    assert analyzed[0] >= 400 and storage._write_connection is None and storage._file_lock is None
+
+
 def test_a_server_started_on_an_empty_file_gathers_the_statistics_of_what_it_is_sent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

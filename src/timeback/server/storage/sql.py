@@ -967,11 +967,14 @@ class SqlStorage:
         statistics until it was restarted (a student's results in a class at 200,000 results, through the class's
         index: 26-74 ms against 2.5-3.6)."""
         if self._statistics_due(raw):
-            self._look_at = math.inf  # (until that thread is done)
-            self._statistics = threading.Thread(
+            thread = threading.Thread(
                 target=self._gather_statistics, args=(raw.total_changes,), name="timeback-analyze", daemon=True
             )
-            self._statistics.start()
+            # Recorded once started (it waits for the write lock held here): a thread that could not start left
+            # close() joining a thread never started, and no look at the statistics ever again.
+            self._look_at = raw.total_changes + STATISTICS_FLOOR  # (if it cannot start: looked at after more writes)
+            thread.start()
+            self._statistics, self._look_at = thread, math.inf  # (until that thread is done)
 
     def _statistics_due(self, raw: Any) -> bool:
         """Whether the record tables grew by their rows at the last ANALYZE (by any process on the file), and by
@@ -1443,8 +1446,9 @@ class _Checkpointer:
         if thread is None or not thread.is_alive():
             with self._start_lock:  # (re)started by the first commit, or after it died
                 if self._thread is thread and not self._stopping.is_set():
-                    self._thread = threading.Thread(target=self._run, name="timeback-checkpointer", daemon=True)
-                    self._thread.start()
+                    started = threading.Thread(target=self._run, name="timeback-checkpointer", daemon=True)
+                    started.start()  # (kept once started: stop() joined a thread that could not start, and raised)
+                    self._thread = started
         self._wake.set()
 
     def stop(self, wait: bool = False) -> None:
