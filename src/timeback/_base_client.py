@@ -2419,10 +2419,11 @@ class AsyncAPIClient(BaseClient):
         refresh = self._refresh  # (this one released: after a fork in the refresh, the attribute is the child's)
         # One refresh at a time, across tasks and loops; the others use the token held while it lives, else wait
         # and reuse the refresh's, no longer than their own deadline allows.
+        wait = self._token_wait(need)
         if (lock.locked() or refresh.locked()) and (token := self._tokens.usable()) is not None:
             return token
         try:
-            async with asyncio.timeout(self._token_wait(need)):
+            async with asyncio.timeout(wait):
                 await lock.acquire()
                 try:
                     held = await refresh.acquire()
