@@ -335,3 +335,117 @@ async def test_a_bulk_upload_through_a_token_endpoint_outage_stores_everything(
             summary = await async_client.oneroster.gradebook.bulk_post_results(outage_midway(), **options)
     assert (summary.stored, summary.failed) == (100, 0), summary.failures
     assert refused[0] == 3  # (one refresh, through its 2 retries, for every batch after it)
+
+
+def token_answers(own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, status: int, **headers: str) -> list[int]:
+    """The server's token endpoint answers ``status`` (with ``headers``), counting those answers; its API takes the
+    tokens it issued all the same."""
+    from timeback.server.errors import ApiError
+
+    answered = [0]
+
+    def fail(client_id: str, scopes: frozenset[str]) -> str:
+        answered[0] += 1
+        raise ApiError(status, "the token service is down", headers=headers)
+
+    monkeypatch.setattr(own_server.app.state.tokens, "issue", fail)
+    return answered
+
+
+def calls(own_server: LocalServer, kind: str, **options: Any) -> Any:
+    """``call`` with the client's ``options``, as an async context manager yielding the call."""
+    import contextlib
+
+    @contextlib.asynccontextmanager
+    async def made() -> Any:
+        if kind == "sync":
+            with Timeback(**own_server.client_kwargs(), **options) as client:
+                yield lambda: asyncio.to_thread(client.oneroster.gradebook.get_all_categories, limit=1)
+        else:
+            async with AsyncTimeback(**own_server.client_kwargs(), **options) as async_client:
+                yield lambda: async_client.oneroster.gradebook.get_all_categories(limit=1)
+
+    return made()
+
+
+async def test_a_revoked_token_held_through_an_outage_is_not_used_again(
+    call: Any, own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float]
+) -> None:
+    """The token held in use while refreshes fail, the server revokes it: the 401 drops it, and the call raises
+    the refresh's error rather than send it again; the next call asks again."""
+    await call()
+    refused = token_answers(own_server, monkeypatch, 503)
+    sdk_clock[0] += 3600 - 30
+    await call()  # (the refresh failed: the token held is used, refreshes paused)
+    assert refused[0] == 1
+    monkeypatch.setattr(own_server.app.state.tokens, "check", lambda token: None)  # (every token revoked)
+    with pytest.raises(ServerError, match="503"):
+        await call()
+    assert refused[0] == 2
+    with pytest.raises(ServerError, match="503"):
+        await call()
+    assert refused[0] == 3
+
+
+async def test_a_refresh_pause_lasts_as_long_as_the_token_endpoint_asks(
+    call: Any, own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float]
+) -> None:
+    """A 429 asking for 120 s still had a token request every 5 s; now the pause lasts as asked, up to half the life
+    the token held has left (here 27 s)."""
+    await call()
+    refused = token_answers(own_server, monkeypatch, 429, **{"Retry-After": "120"})
+    sdk_clock[0] += 3600 - 59  # (54 s of use left)
+    await call()
+    assert refused[0] == 1
+    sdk_clock[0] += 26
+    await call()
+    assert refused[0] == 1
+    sdk_clock[0] += 2
+    await call()
+    assert refused[0] == 2
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_call_whose_deadline_a_failing_refresh_would_pass_goes_on_with_the_token_held(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+) -> None:
+    """The token endpoint asking for a wait past the call's deadline (a slow one: the same) raised its error,
+    though the token held had most of a minute left, and every call after asked again. The call goes on with the
+    token held now, and the calls after it too, refreshes paused."""
+    async with calls(own_server, kind, max_retries=2, deadline=10) as call:
+        await call()
+        refused = token_answers(own_server, monkeypatch, 503, **{"Retry-After": "30"})
+        sdk_clock[0] += 3600 - 30
+        await call()
+        await call()
+    assert refused[0] == 1
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_calls_go_on_with_the_token_held_while_another_refreshes(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+) -> None:
+    """A call arriving during another's refresh waited for it, to its own deadline, the token held good for tens of
+    seconds more. It uses that token now."""
+    import threading
+
+    tokens = own_server.app.state.tokens
+    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
+
+    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
+        asked.set()
+        answer.wait(30)
+        return issue(client_id, scopes)
+
+    async with calls(own_server, kind, deadline=20) as call:
+        await call()
+        monkeypatch.setattr(tokens, "issue", slow_issue)
+        sdk_clock[0] += 3600 - 30
+        refreshing = asyncio.ensure_future(call())
+        try:
+            assert await asyncio.to_thread(asked.wait, 30)
+            await call()  # (without the token held, it waited for the refresh, past its deadline)
+            assert not refreshing.done()
+        finally:
+            answer.set()
+            await refreshing

@@ -1504,11 +1504,14 @@ class _CountingLock:
     def __init__(self, lock: Any) -> None:
         self.lock, self.came, self.changed = lock, 0, threading.Condition()
 
-    def acquire(self, timeout: float = -1) -> bool:
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not blocking:  # (a look whether it is free, before a wait: counted only when it took it)
+            if not self.lock.acquire(blocking=False):
+                return False
         with self.changed:
             self.came += 1
             self.changed.notify_all()
-        return bool(self.lock.acquire(timeout=timeout))
+        return True if not blocking else bool(self.lock.acquire(timeout=timeout))
 
     def release(self) -> None:
         self.lock.release()

@@ -1,9 +1,10 @@
 """OAuth2 client credentials: the token cache and the token request, free of I/O.
 
 The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threading.Lock`` or an
-``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers wait for it (and share its
-error, if it failed: the endpoint refused the credentials, or kept failing through the refresh's retries). A refresh
-that failed without a refusal leaves the token held in use while it lives (see ``TokenCache.fail``).
+``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers use the token held while it lives
+(``TokenCache.usable``), else wait for it (and share its error, if it failed: the endpoint refused the credentials, or
+kept failing through the refresh's retries). A refresh that failed without a refusal, or was cut short by its call's
+deadline, leaves the token held in use while it lives (see ``TokenCache.fail``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from timeback._config import ENDLESS, USER_AGENT, ClientConfig
-from timeback.errors import APIResponseValidationError, AuthError, TimebackError
+from timeback.errors import APIResponseValidationError, AuthError, RequestError, TimebackError
 
 log = logging.getLogger("timeback")
 
@@ -73,6 +74,15 @@ class TokenCache:
             return token
         return None
 
+    def usable(self) -> _Token | None:
+        """The token held while the server takes it still (until ``expires_at``), refreshing or not; None once it
+        expired, was dropped (a 401), or the credentials were refused. For a call that another's refresh would hold
+        up, or whose own refresh failed."""
+        token = self._token
+        if token is None or time.monotonic() >= token.expires_at:
+            return None
+        return token
+
     def invalidate(self, token: _Token) -> None:
         """Drop the token, unless another caller already replaced it."""
         if self._token is token:
@@ -97,19 +107,24 @@ class TokenCache:
                 return None
         return copy.copy(self._failure)  # (each caller raises its own: tracebacks are per raise)
 
-    def fail(self, error: TimebackError, within: tuple[object, int] | None = None) -> None:
-        """Called, under the client's token lock, when a token request ended on the endpoint's word (not cut short
-        by its call's deadline, stop or close). ``within``: what it had to try with, unless the answer was final
-        (see ``failed_since``)."""
-        self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
-        self._failed_within = within
-        self.failures += 1
+    def fail(self, error: TimebackError, within: tuple[object, int] | None = None, *, shared: bool = True) -> None:
+        """Called, under the client's token lock, when a token request failed. ``shared``: it ended on the
+        endpoint's word, which the calls waiting for it raise too; not when its call's deadline cut it short.
+        ``within``: what it had to try with, unless the answer was final (see ``failed_since``)."""
+        if shared:
+            self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
+            self._failed_within = within
+            self.failures += 1
         token, now = self._token, time.monotonic()
+        if isinstance(error, AuthError):  # (the credentials refused: said at once, not hidden behind the token)
+            self._token = None
         if token is None or now >= token.expires_at or isinstance(error, AuthError):
-            return  # (no token left to use; or the credentials refused: said at once, not hidden behind a token)
-        # The endpoint failing (5xx, 429, timeouts, a bad answer) while the token held lives: the server takes it
-        # still, so the calls use it (``current``) and refreshes pause a while rather than fail them all.
-        pause = min(REFRESH_PAUSE_SECONDS, (token.expires_at - now) / 2)
+            return  # (no token left to use)
+        # The endpoint failing (5xx, 429, timeouts, a bad answer) or slower than a call's deadline, while the token
+        # held lives: the server takes it still, so the calls use it (``current``) and refreshes pause a while
+        # rather than fail them all; as long as the endpoint asked (Retry-After), while half the token's life left.
+        asked = error.retry_after if isinstance(error, RequestError) else None
+        pause = min(max(REFRESH_PAUSE_SECONDS, asked or 0.0), (token.expires_at - now) / 2)
         self._paused_until = now + pause
         log.debug("token refresh failed (%s); the token held, usable %.1fs more, is used; next refresh in %.1fs",
                   type(error).__name__, token.expires_at - now, pause)  # fmt: skip

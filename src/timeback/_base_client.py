@@ -475,10 +475,11 @@ class BaseClient(Uncopyable):
                 # The calls waiting for this token request raise its error too: the endpoint's final answer, or
                 # its failures through the retries, unless its call's deadline cut them short; or unless a waiting
                 # call has more to try with (more retries, another timeout where one ran out): it asks again.
-                cut_short = expires is not None and time.monotonic() >= expires
-                if not authenticated and (wait is None or not cut_short):
+                if not authenticated:
+                    cut_short = wait is not None and expires is not None and time.monotonic() >= expires
                     ran_out = timeout if isinstance(error, APITimeoutError) else None
-                    self._tokens.fail(error, None if wait is None else (ran_out, max_retries))
+                    within = None if wait is None else (ran_out, max_retries)
+                    self._tokens.fail(error, within, shared=not cut_short)
                 raise error from _cause(request, outcome)
             # Looked at only once an attempt failed: closed while it was on its way (its failure, most likely, the
             # connection closed under it), the call ends here; a retry would be refused by the closed client.
@@ -491,6 +492,8 @@ class BaseClient(Uncopyable):
                     why = f"the server asked for a wait of {wait:g} s, past the call's deadline"
                 else:
                     why = "the wait before the next attempt would pass the call's deadline"
+                if not authenticated:  # (the token held, if usable, goes on: see TokenCache.fail)
+                    self._tokens.fail(error, shared=False)
                 raise _with_reason(error, f"not retried: {why}") from _cause(request, outcome)
             log.debug("%s %s: %s, retry %d in %.2fs", request.method, request.url, what, retries_taken + 1, wait)
             if (yield _Sleep(wait, options.stop)):
@@ -1381,6 +1384,9 @@ class _RefreshBetweenLoops:
         self._loop = None
         self._lock.release()
 
+    def locked(self) -> bool:
+        return self._lock.locked()
+
 
 async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
     """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) and ``closing`` are looked at
@@ -2190,19 +2196,24 @@ class SyncAPIClient(BaseClient):
         token = self._tokens.current()
         if token is not None:
             return token
-        # One refresh at a time; the others wait and reuse it, no longer than their own deadline allows.
+        # One refresh at a time; the others use the token held while it lives, else wait and reuse the refresh's,
+        # no longer than their own deadline allows.
         wait = self._token_wait(need)
-        # (capped: a deadline of inf, or of centuries, is past what a lock's wait takes: OverflowError)
-        if not self._token_lock.acquire(timeout=-1 if wait is None else min(wait, threading.TIMEOUT_MAX)):
-            raise self._token_deadline_passed(need)
+        if not self._token_lock.acquire(blocking=False):
+            if (token := self._tokens.usable()) is not None:
+                return token
+            # (capped: a deadline of inf, or of centuries, is past what a lock's wait takes: OverflowError)
+            if not self._token_lock.acquire(timeout=-1 if wait is None else min(wait, threading.TIMEOUT_MAX)):
+                raise self._token_deadline_passed(need)
         try:
             token = self._tokens.current()
             if token is None:
                 try:
                     token = self._tokens.store(self._drive(self._token_flow(need)))
                 except TimebackError:
-                    # (the endpoint failing, not refusing, while the token held lives: used, see TokenCache.fail)
-                    token = self._tokens.current()
+                    # (the endpoint failing or slow, not refusing, while the token held lives: used, see
+                    # TokenCache.fail)
+                    token = self._tokens.usable()
                     if token is None:
                         raise
             return token
@@ -2406,10 +2417,13 @@ class AsyncAPIClient(BaseClient):
 
         lock = (await self._in_loop()).token_lock
         refresh = self._refresh  # (this one released: after a fork in the refresh, the attribute is the child's)
-        # One refresh at a time, across tasks and loops; the others wait and reuse it, no longer than their own
-        # deadline allows.
+        # One refresh at a time, across tasks and loops; the others use the token held while it lives, else wait
+        # and reuse the refresh's, no longer than their own deadline allows.
+        wait = self._token_wait(need)
+        if (lock.locked() or refresh.locked()) and (token := self._tokens.usable()) is not None:
+            return token
         try:
-            async with asyncio.timeout(self._token_wait(need)):
+            async with asyncio.timeout(wait):
                 await lock.acquire()
                 try:
                     held = await refresh.acquire()
@@ -2424,8 +2438,8 @@ class AsyncAPIClient(BaseClient):
                 try:
                     token = self._tokens.store(await self._drive(self._token_flow(need)))
                 except TimebackError:
-                    # (the endpoint failing, not refusing, while the token held lives: used, see TokenCache.fail)
-                    token = self._tokens.current()
+                    # (as the sync client's)
+                    token = self._tokens.usable()
                     if token is None:
                         raise
             return token
