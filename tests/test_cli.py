@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from tests.support import child_environment, close_app
 from timeback import Timeback
 from timeback._cli import _app
+from timeback._demo import demo_roster
 
 
 @contextlib.contextmanager
@@ -862,6 +863,118 @@ def test_demo_that_cannot_write_its_output_says_so_in_a_line() -> None:
         done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert done.stderr.splitlines() == ["timeback: cannot write the demo's output: No space left on device"]
+
+
+def test_demo_without_a_writable_temporary_directory_says_to_set_tmpdir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (no usable one: a 60-line traceback of tempfile's FileNotFoundError, "No usable temporary directory found in")
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_candidate_tempdir_list", lambda: [str(tmp_path / "missing")])
+    result = CliRunner().invoke(_app(), ["demo"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        "timeback: the demo could not run: no writable temporary directory (set TMPDIR to one)"
+    ]
+
+
+def _roster_without_classes() -> dict[str, Any]:
+    roster = demo_roster()
+    del roster["classes"], roster["enrollments"]
+    return roster
+
+
+def _unwritable_roster() -> dict[str, Any]:
+    raise PermissionError(13, "Permission denied", "/tmp/timeback-demo-x/roster.json")
+
+
+@pytest.mark.parametrize(
+    ("roster", "reason"),
+    [
+        # (the server's answer to the SDK: its error; a full disk's 507, loopback down: tracebacks of 115-390 lines)
+        (_roster_without_classes, "404: "),
+        ({"users": [{"sourcedId": "u"}]}, "users"),  # (a seed the server refuses)
+        (_unwritable_roster, "Permission denied (/tmp/timeback-demo-x/roster.json)"),  # (a file it cannot write)
+    ],
+)
+def test_demo_that_fails_says_why_in_a_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, roster: Any, reason: str
+) -> None:
+    import tempfile
+
+    from timeback import _demo
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(_demo, "demo_roster", roster if callable(roster) else lambda: roster)
+    result = CliRunner().invoke(_app(), ["demo"])
+    assert result.exit_code == 1, result.output
+    failure = [line for line in result.output.splitlines() if line.startswith("timeback:")]
+    assert len(failure) == 1 and failure[0].startswith("timeback: the demo could not run: "), result.output
+    assert reason in failure[0], result.output
+    assert "Traceback" not in result.output, result.output
+    assert list(tmp_path.iterdir()) == []  # (its temporary directory removed)
+
+
+# Sends this process SIGTERM once, as the demo's SDK first connects to its server (after its first lines).
+_TERMINATE_AT_CONNECT = """import os, signal, sys
+def _hook(event, args):
+    if event == "socket.connect" and os.environ.pop("TERMINATE_AT_CONNECT", None):
+        os.kill(os.getpid(), signal.SIGTERM)
+sys.addaudithook(_hook)
+"""
+
+
+def test_demo_stopped_with_sigterm_exits_130_removing_its_temporary_directory(tmp_path: Path) -> None:
+    # (the default SIGTERM killed it, exit 143, with its temporary directory left: 3 MB each time)
+    hook, temporary = tmp_path / "hook", tmp_path / "tmp"
+    hook.mkdir()
+    temporary.mkdir()
+    (hook / "sitecustomize.py").write_text(_TERMINATE_AT_CONNECT)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "demo"]
+    environment = child_environment(hook, TMPDIR=str(temporary), TERMINATE_AT_CONNECT="1")
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert "Started a local Timeback-compatible server" in output and "Gradebook" not in output, output
+    assert "Traceback" not in output, output
+    assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
+def test_a_stop_while_the_command_imports_exits_130_quietly(tmp_path: Path, command: str, stop: str) -> None:
+    # (in its first second or two: SIGTERM killed it, exit 143, and Ctrl-C printed a KeyboardInterrupt traceback)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_STOP_AT)
+    arguments = [sys.executable, "-c", "from timeback._cli import main; main()", command]
+    environment = child_environment(hook, STOP_AT="import:uvicorn", STOP_SIGNAL=stop)
+    proc = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 130, output
+    assert output == "", output
+
+
+@pytest.mark.parametrize(
+    ("variables", "colours"),
+    [({}, None), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, None), ({"TERM": "dumb"}, False)],
+)
+def test_serve_logs_without_colours_where_no_color_or_a_dumb_terminal_says_so(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], colours: bool | None
+) -> None:
+    # (uvicorn coloured its lines on a terminal all the same; None: uvicorn asks the terminal)
+    from timeback.server.access_log import serve_log_config
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    formatters = serve_log_config()["formatters"]
+    assert {formatter.get("use_colors") for formatter in formatters.values()} == {colours}
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -13,23 +13,33 @@ class PairsStyle(str, Enum):
 
 
 def main() -> None:
-    from timeback._extras import OutdatedRequirementError
+    import signal
 
+    # SIGTERM is Ctrl-C from the start (unless ignored): one in the second or two of imports killed the process, exit
+    # 143, and Ctrl-C there printed a KeyboardInterrupt traceback; now either exits 130. serve and demo stop on it
+    # gracefully once they run.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        import typer  # noqa: F401
-        import uvicorn  # noqa: F401
+        from timeback._extras import OutdatedRequirementError
 
-        from timeback.server import create_app  # noqa: F401
-    except OutdatedRequirementError as exc:
-        sys.stderr.write(f"{exc}\n")  # ("timeback's server needs newer releases of ...")
-        raise SystemExit(2) from None
-    except ImportError as exc:
-        sys.stderr.write(
-            f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
-            "Install it with:  pip install 'timeback[server]'\n"
-        )
-        raise SystemExit(2) from None
-    _app()()
+        try:
+            import typer  # noqa: F401
+            import uvicorn  # noqa: F401
+
+            from timeback.server import create_app  # noqa: F401
+        except OutdatedRequirementError as exc:
+            sys.stderr.write(f"{exc}\n")  # ("timeback's server needs newer releases of ...")
+            raise SystemExit(2) from None
+        except ImportError as exc:
+            sys.stderr.write(
+                f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
+                "Install it with:  pip install 'timeback[server]'\n"
+            )
+            raise SystemExit(2) from None
+        _app()()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
 
 
 def _check_can_listen(host: str, port: int) -> None:
@@ -121,6 +131,15 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
         log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS, proxy_headers=PROXY_HEADERS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )  # fmt: skip
+
+
+def _reason(exc: BaseException) -> str:
+    """Why ``exc`` stopped the demo, in a few words: an OSError's reason and file, sqlite's own message."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+    return str(exc.orig if isinstance(exc, DBAPIError) else exc)
 
 
 def _close(app_: Any) -> None:
@@ -458,14 +477,38 @@ def _app() -> Any:
     @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
         """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
-        from timeback._demo import OutputUnwritable, run_demo
+        import signal
+        import tempfile
 
+        from timeback._demo import OutputUnwritable, run_demo
+        from timeback.errors import TimebackError
+        from timeback.server.app import open_errors
+        from timeback.server.seed import SeedError
+
+        try:  # (tempfile's error named its candidate directories, in a traceback, and not the way out)
+            tempfile.gettempdir()
+        except OSError:
+            reason = "no writable temporary directory (set TMPDIR to one)"
+            typer.echo(f"timeback: the demo could not run: {reason}", err=True)
+            raise typer.Exit(1) from None
+        failures: tuple[type[Exception], ...] = (SeedError, TimebackError, *open_errors())
+        # SIGTERM is Ctrl-C while it runs: the default killed it, exit 143, with its temporary directory left (3 MB)
+        previous = signal.getsignal(signal.SIGTERM)
+        if previous is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             code = run_demo()
         except OutputUnwritable as exc:  # (as serve's banner on a full disk)
             _drop_output()
             typer.echo(f"timeback: cannot write the demo's output: {exc}", err=True)
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:  # (its server stopped and its temporary directory removed on the way out)
+            raise typer.Exit(130) from None
+        except failures as exc:  # (a full disk, no loopback: a traceback of 60-390 lines)
+            typer.echo(f"timeback: the demo could not run: {_reason(exc)}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
         raise typer.Exit(code)
 
     return app

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import sys
 from contextvars import ContextVar
 from typing import Any
@@ -70,8 +71,11 @@ def serve_log_config() -> dict[str, Any]:
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
-    if sys.stdout is None:  # (`serve >&-`: uvicorn's formatters asked it isatty(), a traceback)
+    # (`serve >&-`: uvicorn's formatters asked sys.stdout isatty(), a traceback; NO_COLOR and TERM=dumb: they
+    # coloured a terminal's lines all the same)
+    if sys.stdout is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         for formatter in config["formatters"].values():
             formatter["use_colors"] = False
+    if sys.stdout is None:
         config["handlers"]["access"]["stream"] = "ext://sys.stderr"
     return config
