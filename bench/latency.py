@@ -160,9 +160,14 @@ def _run_in_threads(
     errors: list[BaseException] = []
     stop_at = [0.0]
 
-    def begin() -> None:  # (the barrier's action: every client of this process is warm)
+    def get_ready() -> None:  # once: called again after it raised (the processes' barrier broken), it raised again
+        nonlocal ready
         if ready is not None:
-            ready()  # every client process is warm: start together
+            wait, ready = ready, None
+            wait()
+
+    def begin() -> None:  # (the barrier's action: every client of this process is warm)
+        get_ready()  # every client process is warm: start together
         stop_at[0] = time.perf_counter() + seconds  # (set before the warm-up, the window counted it: calls/s low)
 
     start = threading.Barrier(clients + 1, action=begin)
@@ -189,8 +194,7 @@ def _run_in_threads(
     try:
         start.wait()
     except threading.BrokenBarrierError:  # a client failed: its error is raised below
-        if ready is not None and not stop_at[0]:
-            ready()  # (the other processes' clients are not held waiting for this one's)
+        get_ready()  # (the other processes' clients are not held waiting for this one's)
     for thread in threads:
         thread.join()
     if errors:

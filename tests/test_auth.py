@@ -421,6 +421,85 @@ async def test_a_call_whose_deadline_a_failing_refresh_would_pass_goes_on_with_t
     assert refused[0] == 1
 
 
+async def test_a_loop_stopped_in_a_refresh_does_not_keep_other_loops_from_refreshing(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float]
+) -> None:
+    """A loop stopped (not closed) while its task refreshed keeps the cross-loop lock for good: the calls of other
+    loops took it as a refresh under way and used the token held, no refresh tried, to its expiry. They refresh."""
+    import threading
+
+    tokens = own_server.app.state.tokens
+    issue, asked, answer, issued = tokens.issue, threading.Event(), threading.Event(), [0]
+
+    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
+        issued[0] += 1
+        if issued[0] == 1:  # (the stopped loop's)
+            asked.set()
+            answer.wait(30)
+        return issue(client_id, scopes)
+
+    other = asyncio.new_event_loop()
+    runner = threading.Thread(target=other.run_forever, daemon=True)
+    async with AsyncTimeback(**own_server.client_kwargs()) as client:
+
+        async def call() -> None:
+            await client.oneroster.gradebook.get_all_categories(limit=1)
+
+        await call()
+        monkeypatch.setattr(tokens, "issue", slow_issue)
+        sdk_clock[0] += 3600 - 50  # (past the refresh point, the token held good for 40 s more)
+        runner.start()
+        try:
+            asyncio.run_coroutine_threadsafe(call(), other)
+            assert await asyncio.to_thread(asked.wait, 30)
+            other.call_soon_threadsafe(other.stop)
+            await asyncio.to_thread(runner.join, 30)
+            await call()
+            assert issued[0] == 2
+        finally:
+            answer.set()
+            other.call_soon_threadsafe(other.stop)  # (stopped already, unless the test failed before)
+            runner.join(30)
+            other.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_held(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+) -> None:
+    """A call stopped while its refresh waited to retry (``bulk_post_results``' batches once the upload stops) went
+    on with the token held: its request was sent. It ends on the refresh's error now, unsent."""
+    import threading
+
+    from timeback._config import CallOptions
+
+    tokens = own_server.app.state.tokens
+    check, checked = tokens.check, [0]
+
+    def counted_check(token: str) -> Any:
+        checked[0] += 1
+        return check(token)
+
+    stopped = threading.Event()
+    stopped.set()
+    with Timeback(**own_server.client_kwargs(), max_retries=2) as client:
+        async with AsyncTimeback(**own_server.client_kwargs(), max_retries=2) as async_client:
+            inner = client._client if kind == "sync" else async_client._client
+            request = inner._http_request("GET", f"{own_server.url}/ims/oneroster/gradebook/v1p2/categories")
+
+            async def send(options: CallOptions) -> Any:
+                return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
+                              else async_client._client.send(request, options))  # fmt: skip
+
+            await send(CallOptions())  # (its token)
+            refused = token_answers(own_server, monkeypatch, 503)
+            monkeypatch.setattr(tokens, "check", counted_check)
+            sdk_clock[0] += 3600 - 30  # (past the refresh point, the token held good for a minute more)
+            with pytest.raises(ServerError, match="not retried: the call was stopped"):
+                await send(CallOptions(stop=stopped))
+    assert (refused[0], checked[0]) == (1, 0)
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_calls_go_on_with_the_token_held_while_another_refreshes(
     own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str

@@ -63,6 +63,25 @@ def test_the_threads_window_begins_when_every_client_is_warm(monkeypatch: pytest
     assert warm_when_ready == [2] and len(latencies) >= 5
 
 
+def test_the_threads_tell_the_other_processes_once_that_they_are_ready_even_when_that_fails() -> None:
+    """The processes' barrier broken (another process failed), the barrier's action raised, and the threads' own
+    barrier broken called it a second time, raising again, uncaught, with the clients' threads not joined."""
+    told: list[int] = []
+
+    def ready() -> None:
+        told.append(1)
+        raise threading.BrokenBarrierError("another process failed")
+
+    @contextmanager
+    def open_client(n: int) -> Iterator[Any]:
+        yield lambda sourced_id, body: 0.0
+
+    # (whichever thread runs the barrier's action: a client's, or the one that waits for them)
+    with pytest.raises(RuntimeError, match="clients failed"):
+        latency._run_in_threads(open_client, 0, 2, 10.0, ready)
+    assert told == [1]
+
+
 def test_the_figures_printed_are_rounded() -> None:
     # (json.dumps calls ``default`` only for types it cannot write: no float was ever rounded; and bench.bulk wrote
     # every list of runs in whole numbers, its milliseconds too: delta_ms_runs [11, 25] for a delta_ms of 17.83)

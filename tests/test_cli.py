@@ -943,6 +943,38 @@ def test_demo_stopped_with_sigterm_exits_130_removing_its_temporary_directory(tm
     assert list(temporary.iterdir()) == []
 
 
+def test_demo_run_in_a_thread_other_than_the_main_one_runs() -> None:
+    # (an embedding program's thread, a test runner's: setting its SIGTERM handler failed there, ValueError, exit 1)
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    results: list[Result] = []
+    runner = threading.Thread(target=lambda: results.append(CliRunner().invoke(_app(), ["demo"])))
+    runner.start()
+    runner.join()
+    assert results[0].exit_code == 0, (results[0].output, results[0].exception)
+    assert "student-1 scored 85.5" in results[0].output
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_main_called_in_process_leaves_sigterm_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # (it left SIGTERM raising KeyboardInterrupt in the process that called it: a wrapper script, a test)
+    import signal
+
+    from timeback._cli import main
+
+    monkeypatch.setattr(sys, "argv", ["timeback", "--help"])
+    before = signal.getsignal(signal.SIGTERM)
+    assert before is not signal.default_int_handler
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0
+    assert "Commands" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 @pytest.mark.parametrize("command", ["serve", "demo"])
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGINT"])
 def test_a_stop_while_the_command_imports_exits_130_quietly(tmp_path: Path, command: str, stop: str) -> None:

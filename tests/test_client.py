@@ -2474,6 +2474,10 @@ def test_a_request_id_sent_twice_is_the_first(sleeps: list[float]) -> None:
     with pytest.raises(NotFoundError) as err:
         get_result(make_client(script))
     assert err.value.request_id == "amzn-1"
+    # (an empty first value hid the real one after it)
+    empty_first = [("X-Request-Id", ""), ("x-request-id", "req-2")]
+    script = Script([lambda request: httpx.Response(200, json=RESULT, headers=empty_first)])
+    assert get_result(make_client(script)).request_id == "req-2"
 
 
 def test_the_token_request_carries_the_sdks_user_agent(server: LocalServer) -> None:

@@ -517,6 +517,12 @@ class BaseClient(Uncopyable):
         request = self._tokens.build_request(self._extra_headers())
         return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
 
+    def _held_token_after_failure(self, need: _NeedToken) -> _Token | None:
+        """The token held, for a call whose refresh failed (see ``TokenCache.fail``); None for a call stopped
+        (``bulk_post_results``' batches once its upload stops) or a client closed meanwhile: those end, unsent."""
+        stopped = need.options.stop is not None and need.options.stop.is_set()
+        return None if stopped or self.is_closed() else self._tokens.usable()
+
     def _token_wait(self, need: _NeedToken) -> float | None:
         """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
         if need.expires is None:
@@ -1373,8 +1379,7 @@ class _RefreshBetweenLoops:
         import asyncio  # (imported on use: see _pause_async)
 
         while not self._lock.acquire(blocking=False):
-            holder = self._loop
-            if holder is not None and (holder.is_closed() or not holder.is_running()):
+            if self._abandoned():
                 return False
             await asyncio.sleep(0.005)
         self._loop = asyncio.get_running_loop()
@@ -1385,7 +1390,12 @@ class _RefreshBetweenLoops:
         self._lock.release()
 
     def locked(self) -> bool:
-        return self._lock.locked()
+        """Held by a loop still running (one stopped or closed in the refresh never releases it: see acquire)."""
+        return self._lock.locked() and not self._abandoned()
+
+    def _abandoned(self) -> bool:
+        holder = self._loop
+        return holder is not None and (holder.is_closed() or not holder.is_running())
 
 
 async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
@@ -1852,11 +1862,11 @@ def _item_builder(
 
 def request_id_of(response: httpx.Response) -> str | None:
     # A header sent twice (a proxy adding its own) gives its first value, the answering server's: ``get`` joined
-    # them ("req-1, proxy-9", no one's id).
+    # them ("req-1, proxy-9", no one's id). An empty one is no id: the next value is.
     for name in ("x-request-id", "x-amzn-requestid"):
-        values = response.headers.get_list(name)
-        if values and values[0]:
-            return values[0]
+        for value in response.headers.get_list(name):
+            if value:
+                return value
     return None
 
 
@@ -2213,7 +2223,7 @@ class SyncAPIClient(BaseClient):
                 except TimebackError:
                     # (the endpoint failing or slow, not refusing, while the token held lives: used, see
                     # TokenCache.fail)
-                    token = self._tokens.usable()
+                    token = self._held_token_after_failure(need)
                     if token is None:
                         raise
             return token
@@ -2439,7 +2449,7 @@ class AsyncAPIClient(BaseClient):
                     token = self._tokens.store(await self._drive(self._token_flow(need)))
                 except TimebackError:
                     # (as the sync client's)
-                    token = self._tokens.usable()
+                    token = self._held_token_after_failure(need)
                     if token is None:
                         raise
             return token

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
@@ -13,33 +17,49 @@ class PairsStyle(str, Enum):
 
 
 def main() -> None:
-    import signal
-
     # SIGTERM is Ctrl-C from the start (unless ignored): one in the second or two of imports killed the process, exit
     # 143, and Ctrl-C there printed a KeyboardInterrupt traceback; now either exits 130. serve and demo stop on it
-    # gracefully once they run.
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's.)
     try:
-        from timeback._extras import OutdatedRequirementError
+        with _sigterm_as_ctrl_c():
+            from timeback._extras import OutdatedRequirementError
 
-        try:
-            import typer  # noqa: F401
-            import uvicorn  # noqa: F401
+            try:
+                import typer  # noqa: F401
+                import uvicorn  # noqa: F401
 
-            from timeback.server import create_app  # noqa: F401
-        except OutdatedRequirementError as exc:
-            sys.stderr.write(f"{exc}\n")  # ("timeback's server needs newer releases of ...")
-            raise SystemExit(2) from None
-        except ImportError as exc:
-            sys.stderr.write(
-                f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
-                "Install it with:  pip install 'timeback[server]'\n"
-            )
-            raise SystemExit(2) from None
-        _app()()
+                from timeback.server import create_app  # noqa: F401
+            except OutdatedRequirementError as exc:
+                sys.stderr.write(f"{exc}\n")  # ("timeback's server needs newer releases of ...")
+                raise SystemExit(2) from None
+            except ImportError as exc:
+                sys.stderr.write(
+                    f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
+                    "Install it with:  pip install 'timeback[server]'\n"
+                )
+                raise SystemExit(2) from None
+            _app()()
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c(*signals: signal.Signals) -> Iterator[None]:
+    """Inside, SIGTERM (or ``signals``) raises KeyboardInterrupt, as Ctrl-C, so a stop unwinds and cleans up; the
+    handlers found are put back on the way out. A signal ignored stays ignored (nohup, a supervisor's choice). Outside
+    the main thread nothing changes: Python sets handlers there only (an embedding program's thread, a test's)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in signals or (signal.SIGTERM,)}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(sig, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():  # (None: set outside Python, which cannot be put back; the default is)
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
 
 
 def _check_can_listen(host: str, port: int) -> None:
@@ -382,7 +402,6 @@ def _app() -> Any:
         except SettingError as exc:
             raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None
         import dataclasses
-        import signal
 
         from timeback.server.app import cannot_open, filter_server_logs, open_errors
         from timeback.server.seed import SeedError
@@ -394,7 +413,6 @@ def _app() -> Any:
         # them over: raised between the banner and uvicorn's own handlers, it escaped (exit 130) or failed its
         # start (3). A stop noted stops uvicorn as soon as it has started; the handlers found are put back at the end.
         stop_signals = (signal.SIGTERM, signal.SIGINT)
-        previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in stop_signals}
         stops: list[int] = []
 
         def take_over(handler: Any) -> None:
@@ -402,82 +420,79 @@ def _app() -> Any:
                 signal.signal(sig, handler)
 
         app_ = None
-        try:
+        with _sigterm_as_ctrl_c(*stop_signals):  # (the handlers take_over replaces are put back too)
             try:
-                # (made and seeded by this process alone: with the workers' number, it made their failed-login
-                # file before it could fail, and left it)
-                app_ = create_app(dataclasses.replace(settings, workers=1))
+                try:
+                    # (made and seeded by this process alone: with the workers' number, it made their failed-login
+                    # file before it could fail, and left it)
+                    app_ = create_app(dataclasses.replace(settings, workers=1))
+                    if workers > 1:
+                        # (its writes fail as opening does: a database locked, a disk full)
+                        _prepare_workers(app_, settings)
+                    take_over(lambda sig, frame: stops.append(sig))
+                except SeedError as exc:
+                    raise typer.BadParameter(str(exc), param_hint="--seed") from None
+                except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
+                    raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
+                except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed undone)
+                    if app_ is not None:  # (stopped just after it was built)
+                        _close(app_)
+                    typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
+                    return
+                filter_server_logs(settings)
+                try:
+                    listening = _listen(host, port)
+                except OSError as exc:  # (taken since _check_can_listen)
+                    raise typer.BadParameter(
+                        f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
+                    ) from None
+                port = listening.getsockname()[1]  # (--port 0: the free port the system picked, all workers share it)
+                from timeback.server.runner import reachable_host, url_of
+
+                reach, base = reachable_host(host), url_of("http", host, port)
+                where = f" (listening on every interface: {host})" if reach != host else ""
+                try:
+                    _banner(f"{base}{where} (database {database})", faults, app_.state.dev_credentials, base, reach)
+                except OSError as exc:  # (stdout on a full disk, say: a traceback)
+                    listening.close()
+                    _drop_output()
+                    typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
+                    raise typer.Exit(1) from None
                 if workers > 1:
-                    # (its writes fail as opening does: a database locked, a disk full)
-                    _prepare_workers(app_, settings)
-                take_over(lambda sig, frame: stops.append(sig))
-            except SeedError as exc:
-                raise typer.BadParameter(str(exc), param_hint="--seed") from None
-            except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
-                raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
-            except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed rolled back)
-                if app_ is not None:  # (stopped just after it was built)
+                    _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening, stops)
+                    return
+                from timeback.server.app import tune_gc
+
+                tune_gc()
+                from timeback.server.access_log import serve_log_config
+                from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
+
+                config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
+                                        log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
+                                        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+                                        timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+                server = uvicorn.Server(config)
+                take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
+                if stops:
+                    server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)
+                try:
+                    server.run(sockets=[listening])  # (uvicorn.run's, on the socket listened on before the banner)
+                finally:
+                    listening.close()
+                if not server.started:  # (as uvicorn.run: the lifespan's start failed)
+                    from uvicorn.config import STARTUP_FAILURE
+
+                    raise typer.Exit(STARTUP_FAILURE)
+            except BaseException:
+                # Whatever stopped the start (uvicorn's own setup included) closes the app: its -wal and -shm were left.
+                # (Closed already by _prepare_workers or the lifespan's shutdown: closing again does nothing.)
+                if app_ is not None:
                     _close(app_)
-                typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
-                return
-            filter_server_logs(settings)
-            try:
-                listening = _listen(host, port)
-            except OSError as exc:  # (taken since _check_can_listen)
-                raise typer.BadParameter(
-                    f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
-                ) from None
-            port = listening.getsockname()[1]  # (--port 0: the free port the system picked, which all workers share)
-            from timeback.server.runner import reachable_host, url_of
-
-            reach, base = reachable_host(host), url_of("http", host, port)
-            where = f" (listening on every interface: {host})" if reach != host else ""
-            try:
-                _banner(f"{base}{where} (database {database})", faults, app_.state.dev_credentials, base, reach)
-            except OSError as exc:  # (stdout on a full disk, say: a traceback)
-                listening.close()
-                _drop_output()
-                typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
-                raise typer.Exit(1) from None
-            if workers > 1:
-                _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening, stops)
-                return
-            from timeback.server.app import tune_gc
-
-            tune_gc()
-            from timeback.server.access_log import serve_log_config
-            from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
-
-            config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
-                                    log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
-                                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-                                    timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
-            server = uvicorn.Server(config)
-            take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
-            if stops:
-                server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)
-            try:
-                server.run(sockets=[listening])  # (what uvicorn.run does, on the socket listened on before the banner)
-            finally:
-                listening.close()
-            if not server.started:  # (as uvicorn.run: the lifespan's start failed)
-                from uvicorn.config import STARTUP_FAILURE
-
-                raise typer.Exit(STARTUP_FAILURE)
-        except BaseException:
-            # Whatever stopped the start (uvicorn's own setup included) closes the app: its -wal and -shm were left.
-            # (Closed already by _prepare_workers or the lifespan's shutdown: closing again does nothing.)
-            if app_ is not None:
-                _close(app_)
-            raise
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+                raise
 
     @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
     def demo() -> None:
         """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
-        import signal
         import tempfile
 
         from timeback._demo import OutputUnwritable, run_demo
@@ -492,12 +507,10 @@ def _app() -> Any:
             typer.echo(f"timeback: the demo could not run: {reason}", err=True)
             raise typer.Exit(1) from None
         failures: tuple[type[Exception], ...] = (SeedError, TimebackError, *open_errors())
-        # SIGTERM is Ctrl-C while it runs: the default killed it, exit 143, with its temporary directory left (3 MB)
-        previous = signal.getsignal(signal.SIGTERM)
-        if previous is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            code = run_demo()
+            # SIGTERM is Ctrl-C while it runs: the default killed it, exit 143, with its temporary directory left (3 MB)
+            with _sigterm_as_ctrl_c():
+                code = run_demo()
         except OutputUnwritable as exc:  # (as serve's banner on a full disk)
             _drop_output()
             typer.echo(f"timeback: cannot write the demo's output: {exc}", err=True)
@@ -507,8 +520,6 @@ def _app() -> Any:
         except failures as exc:  # (a full disk, no loopback: a traceback of 60-390 lines)
             typer.echo(f"timeback: the demo could not run: {_reason(exc)}", err=True)
             raise typer.Exit(1) from None
-        finally:
-            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
         raise typer.Exit(code)
 
     return app

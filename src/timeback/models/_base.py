@@ -78,7 +78,7 @@ class GeneratedId(str):
 
 
 def new_sourced_id() -> str:
-    # (a version 4 UUID's text, as str(uuid.uuid4()) writes it, at 1.4 us instead of 3.5)
+    # (a version 4 UUID's text, as str(uuid.uuid4()) writes it, at 1.6 us instead of 3.4)
     h = os.urandom(16).hex()
     return GeneratedId(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
 
