@@ -1484,9 +1484,9 @@ def _problems(exc: pydantic.ValidationError, model: Any, redact: Callable[[str],
     hidden = bool(getattr(model, "model_config", {}).get("hide_input_in_errors"))
     problems = []
     for error in exc.errors(include_url=False, include_input=not hidden)[:3]:
-        where = _cut(".".join(redact(str(part)) for part in error["loc"]) or "(the answer)", 200)
-        problem = f"{where}: {_cut(redact(error['msg']), 200)} [{error['type']}]"
-        problems.append(problem if hidden else f"{problem}, input {_cut(_short_repr(error['input'], redact), 200)}")
+        where = shown(".".join(redact(str(part)) for part in error["loc"]) or "(the answer)", 200)
+        problem = f"{where}: {shown(redact(error['msg']), 200)} [{error['type']}]"
+        problems.append(problem if hidden else f"{problem}, input {shown(_short_repr(error['input'], redact), 200)}")
     more = exc.error_count() - len(problems)
     return "; ".join(problems) + (f"; and {more} more" if more else "")
 
@@ -1499,7 +1499,7 @@ def _short_repr(value: Any, redact: Callable[[str], str], depth: int = 3) -> str
         return repr(text[:40]) + ("..." if len(text) > 40 else "")
     if not isinstance(value, (dict, list)) or not value:
         try:
-            return _cut(repr(value), 40)
+            return shown(repr(value), 40)
         except ValueError:  # (an int of more digits than Python writes: sys.set_int_max_str_digits)
             return f"<{type(value).__name__}>"
     if depth == 0:
@@ -1511,10 +1511,6 @@ def _short_repr(value: Any, redact: Callable[[str], str], depth: int = 3) -> str
         parts = [_short_repr(item, redact, depth - 1) for item in value[:4]]
     parts += ["..."] if len(value) > 4 else []
     return ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
-
-
-def _cut(text: str, size: int) -> str:
-    return text if len(text) <= size else f"{text[:size]}...(cut)"
 
 
 def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
