@@ -490,6 +490,28 @@ def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
     assert [len(p) for p in sdk.iter_pages()] == [1, 1]  # (the SDK pages by offset, not by the links)
 
 
+def test_a_link_header_read_by_httpx_follows_a_path_sent_with_a_raw_semicolon_or_comma(
+    server: LocalServer, authed: httpx.Client, client: Timeback
+) -> None:
+    """A ``;`` or ``,`` sent bare in the path (legal in one) was copied into the Link header as sent: httpx's and
+    requests' ``links`` cut an entry at ``;`` (its parameters) and the header at ``,`` (its entries), so
+    ``rel="next"`` was lost and a client following it stopped after the first page."""
+    school = f"{uid('s')}a;b,c"
+    roster = make_roster(client, ids={"school": school})
+    client.oneroster.gradebook.put_score_scale(
+        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
+                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
+    )  # fmt: skip
+    bearer = {"Authorization": authed.headers["Authorization"]}
+    page = _as_is(server, "GET", f"{GB}/schools/{school}/scoreScales?limit=1", bearer)
+    assert page.status_code == 200 and page.json()["totalCount"] == 2, page.text
+    seen = [page.json()["scoreScales"][0]["sourcedId"]]
+    while "next" in page.links:
+        page = authed.get(page.links["next"]["url"])
+        seen += [scale["sourcedId"] for scale in page.json()["scoreScales"]]
+    assert len(set(seen)) == 2, (seen, page.headers.get("Link"))
+
+
 def test_a_local_server_takes_no_forwarded_headers(server: LocalServer, authed: httpx.Client) -> None:
     """uvicorn takes X-Forwarded-Proto and X-Forwarded-For from loopback by default: any local client made the Link
     header's URLs https (and itself any client address). A local server is behind no proxy."""

@@ -84,8 +84,9 @@ class RequestIdMiddleware:
 ENCODED_SLASH = "\uffff"  # a Unicode noncharacter: stands in for %2F inside a path segment while routing
 
 
-# What a URI's path holds as it is (RFC 3986 section 3.3: pchar and "/"), and "%" for the escapes sent, kept as sent.
-_PATH_CHARACTERS = "/%!$&'()*+,;=:@-._~"
+# What a URI's path holds as it is (RFC 3986 section 3.3: pchar and "/"), and "%" for the escapes sent, kept as sent;
+# but ";" and ",", escaped: a Link header's parsers (httpx's, requests') cut an entry at ";" and the header at ",".
+_PATH_CHARACTERS = "/%!$&'()*+=:@-._~"
 
 
 def url_as_sent(scope: dict[str, Any]) -> str:
