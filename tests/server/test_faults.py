@@ -17,7 +17,7 @@ from bench import faulted_upload
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
-from timeback import Timeback
+from timeback import RequestError, Timeback
 from timeback.server import ServerSettings
 from timeback.server.auth import ALL_SCOPES
 from timeback.server.faults import FaultSpec
@@ -110,7 +110,11 @@ def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, di
     status = int(faulty.settings.faults.split("=")[0])  # type: ignore[union-attr]
     assert response.status_code == status and response.json()["imsx_codeMajor"] == "failure"
     assert ("retry-after" in response.headers) == (status == 429)
+    assert response.headers["x-request-id"]  # (as a gateway's answer carries its own: the SDK's error names it)
     assert not stored(server, sourced_id)
+    with Timeback(**faulty.client_kwargs(), max_retries=0) as client, pytest.raises(RequestError) as err:
+        client.oneroster.gradebook.get_category(sourced_id=sourced_id)
+    assert err.value.status_code == status and err.value.request_id, err.value
 
 
 def test_an_injected_429s_retry_after_is_whole_seconds_in_digits(server: LocalServer) -> None:

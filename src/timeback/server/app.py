@@ -209,12 +209,13 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.openapi = openapi  # type: ignore[method-assign]
     # Our middleware runs outside FastAPI's own stack (error middleware, telemetry, body limit): the operation lane
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
-    # take (404, 405, /oauth2/token, /health, docs). Outermost first: faults, request id, encoded slashes, lane.
+    # take (404, 405, /oauth2/token, /health, docs). Outermost first: request id, faults, encoded slashes, lane.
     # The access log, when on (the app under any uvicorn), shows each URL: no secret a client put in one is
     # written to it. (One filter, added once; it configures no handler and only takes secrets out of lines.)
     logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
     if settings.faults:
-        # Outermost, so a faulted request looks to the client like a network or load-balancer failure.
+        # Outside all but the request id, so a faulted request looks to the client like a network or load-balancer
+        # failure, its answer carrying an X-Request-Id as a gateway's carries its own (for the SDK's errors).
         app.state.faults = FaultInjector(FaultSpec.parse(settings.faults))
     build_fastapi_stack = app.build_middleware_stack
 
@@ -222,10 +223,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         stack: Any = OperationLane(
             build_fastapi_stack(), state=app.state, operation_sets=[GradebookOperations, RosteringOperations]
         )
-        stack = RequestIdMiddleware(EncodedSlashMiddleware(stack))
+        stack = EncodedSlashMiddleware(stack)
         if settings.faults:
             stack = FaultMiddleware(stack, injector=app.state.faults)
-        return stack
+        return RequestIdMiddleware(stack)
 
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
     return app
