@@ -1556,6 +1556,76 @@ async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_
 
 
 @pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
+@pytest.mark.parametrize("input_", ["waits", "breaks"])
+@pytest.mark.parametrize("canceller", ["cancel twice", "anyio.fail_after"])
+async def test_a_cancel_landing_again_while_the_batches_in_flight_end_still_tells_and_ends_them(
+    server: Any, canceller: str, input_: str, transport: str
+) -> None:
+    """anyio's cancel scopes on asyncio (``anyio.fail_after``, Starlette's task groups) cancel the task again on every
+    loop turn until it ends, and two ``cancel()`` calls may come a turn apart: a cancel landing while the cancelled
+    batches end (the input waiting for more, or broken and its batches in flight finishing) changes nothing. Before,
+    it cut that wait short: no note, ``on_failure`` given none of the 25 failures, and on httpx the batches' tasks
+    still running after the upload."""
+    import asyncio
+
+    import anyio
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback import DefaultAioHttpClient
+
+    slow = ServerSettings(database="sqlite://", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                          faults="slow=1,slow_ms=10000")  # fmt: skip
+    made = asyncio.Event()
+    failures: list[BulkFailure] = []
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        for i in range(25):
+            yield result_body("li", "student", f"r-{i}")
+        made.set()  # (two batches of 10 in flight, 10 s each; 5 results waiting)
+        if input_ == "breaks":
+            raise ValueError("the export broke")
+        await asyncio.sleep(60)
+
+    with LocalServer(slow) as slow_server:
+        slow_server.app.state.tokens = server.app.state.tokens  # (its tokens from the server without faults: fast)
+        kwargs = {**slow_server.client_kwargs(), "token_url": f"{server.url}/oauth2/token"}
+        http_client = DefaultAioHttpClient() if transport == "aiohttp" else None
+        async with AsyncTimeback(**kwargs, http_client=http_client) as api:
+            gradebook = api.oneroster.gradebook
+            before = asyncio.all_tasks()
+            if canceller == "cancel twice":
+                upload = asyncio.ensure_future(
+                    gradebook.bulk_post_results(rows(), batch_size=10, on_failure=failures.append)
+                )
+                await made.wait()
+                upload.cancel()
+                await asyncio.sleep(0)  # (the upload cancels its batches and waits for them to end)
+                upload.cancel()
+                with pytest.raises(asyncio.CancelledError) as stopped:
+                    await upload
+                cancelled = stopped.value
+            else:
+
+                async def cancel_once_made(scope: anyio.CancelScope) -> None:
+                    await made.wait()
+                    scope.deadline = anyio.current_time()  # (past: cancelled now, and on every loop turn after)
+
+                with pytest.raises(TimeoutError) as stopped, anyio.fail_after(60) as scope:
+                    timer = asyncio.ensure_future(cancel_once_made(scope))
+                    await gradebook.bulk_post_results(rows(), batch_size=10, on_failure=failures.append)
+                await timer
+                cancelled = stopped.value.__context__
+            left = [repr(task) for task in asyncio.all_tasks() - before - {asyncio.current_task()}]
+    assert left == []
+    assert isinstance(cancelled, asyncio.CancelledError)
+    assert cancelled.__notes__ == [
+        "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: "
+        "an answer lost, or cancelled in flight); the rest of the input was not read"
+    ]
+    assert sorted(id_ for failure in failures for id_ in failure.sourced_ids) == sorted(f"r-{i}" for i in range(25))
+
+
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
 async def test_a_batch_cancelled_in_flight_counts_as_sent(
     server: Any, world: tuple[Roster, list[str]], transport: str
 ) -> None:

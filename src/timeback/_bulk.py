@@ -1174,12 +1174,18 @@ async def run_async(
     async def cancel_in_flight(cancelled: asyncio.CancelledError) -> None:
         """Cancelled by the caller (Ctrl-C under ``asyncio.run`` too): what was in flight is left undone, as asked,
         and ended before the upload ends (as a ``TaskGroup`` does), so that no request outlives it. Its batches
-        count as failed, maybe stored; the note says how many."""
+        count as failed, maybe stored; the note says how many. Cancelled again while they end (anyio's cancel scopes
+        cancel on every loop turn until the task ends; two ``cancel()`` calls may come a turn apart), it waits on, as
+        a ``TaskGroup`` does: they are cancelled already. ``cancelled`` goes up then, and the task's count of cancels
+        (``Task.cancelling``) still holds each, for a timeout around it to tell its own from another's."""
         tasks = list(in_flight)
         for task in tasks:
             task.cancel()
-        if tasks:
-            await asyncio.wait(tasks)
+        while pending := [task for task in tasks if not task.done()]:
+            try:
+                await asyncio.wait(pending)
+            except asyncio.CancelledError:  # (a cancel again: see above. Before, no note, no failures, tasks left)
+                pass
         settle(tasks, progress=False)
         not_sent(summary, batcher.rest(held=True), "the upload was cancelled")
         note_stop(summary, cancelled, reports)
