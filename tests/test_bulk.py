@@ -158,17 +158,40 @@ async def test_a_result_holding_text_utf8_cannot_encode_fails_alone_naming_the_f
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
 
 
-def test_a_batch_too_large_for_the_server_fails_saying_to_send_fewer(
-    client: Timeback, world: tuple[Roster, list[str]]
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_too_large_for_the_server_is_sent_again_in_halves_down_to_the_result_too_large(
+    kind: str,
 ) -> None:
-    """(A batch_size of 20,000 failed every batch with "413: The body holds over 200000 fields and items outside
-    metadata.", which did not say what to change.)"""
-    roster, line_items = world
-    rows = list(interleaved(roster, line_items[:1], 20_000, uid("too-large")))
-    summary = client.oneroster.gradebook.bulk_post_results(rows, batch_size=20_000)
+    """A batch over the server's limit of fields (``max_json_values``; 200,000 by default, about 15,000 results) is
+    413: every batch of a ``batch_size`` past it failed whole (20,000 results with ``batch_size=10**9``: 0 stored).
+    Now it is sent again in halves, down to single results: the one result too large by itself fails alone, with
+    the server's reason, and the counts stay exact."""
+    settings = ServerSettings(client_id="limits", client_secret="limits-secret", max_json_values=100)  # (9 results)
+    with LocalServer(settings) as server:
+        with Timeback(**server.client_kwargs()) as client:
+            roster = make_roster(client)
+            (line_item,) = add_line_items(client, roster, 1)
+            tag = uid("too-large")
+            rows = [result_body(line_item, roster.students[i % 3], f"{tag}-{i}", score=i) for i in range(21)]
+            objectives = [{"learningObjectiveId": f"o{i}", "score": 1} for i in range(40)]  # (over 100 fields alone)
+            rows[13]["learningObjectiveSet"] = [{"source": "s", "learningObjectiveResults": objectives}]
+            progress: list[BulkProgress] = []
+            options: dict[str, Any] = {"batch_size": 10**9, "on_progress": progress.append}
+            if kind == "sync":
+                summary = client.oneroster.gradebook.bulk_post_results(rows, **options)
+            else:
+                async with AsyncTimeback(**server.client_kwargs()) as async_client:
+                    summary = await async_client.oneroster.gradebook.bulk_post_results(rows, **options)
+            stored = stored_scores(client, roster, tag)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (21, 21, 20, 1), summary
     (failure,) = summary.failures
-    assert failure.status_code == 413 and summary.failed == 20_000
-    assert "send fewer records in one request" in failure.reason
+    assert failure.sourced_ids == (f"{tag}-13",) and failure.status_code == 413 and failure.request_id, failure
+    assert failure.reason.startswith(
+        "413: The body holds over 100 fields and items outside metadata: send fewer records in one request."
+    ), failure.reason
+    assert summary.batches > 3  # (the halves sent count too)
+    assert progress == [summary.progress()]  # (one batch of the input's, settled in parts)
+    assert stored == {r["sourcedId"]: r["score"] for r in rows if r is not rows[13]}
 
 
 def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
@@ -486,6 +509,24 @@ async def test_a_repeat_of_a_result_whose_batch_has_settled_meets_the_stored_rec
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (22, 22, 20, 2), summary
     (refused,) = summary.failures
     assert refused.status_code == 409 and set(refused.sourced_ids) == {again["sourcedId"], last["sourcedId"]}
+
+
+async def test_a_result_that_is_no_mapping_fails_alone_naming_the_type_given(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(None, 5 or a list of pairs failed as "result: Input should be a valid dictionary or instance of
+    TimebackCreateResultBody", which did not say what was given.)"""
+    roster, line_items = world
+    tag = uid("no-mapping")
+    good = result_body(line_items[0], roster.students[0], f"{tag}-good")
+    wrong = [None, 5, "x", b"y", list(good.items())]
+    summary = await upload(either, [*wrong, good])
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (6, 1, 1, 5), summary
+    expected = "invalid result: result: Input should be a valid dictionary or instance of TimebackCreateResultBody"
+    assert [(f.sourced_ids, f.reason) for f in summary.failures] == [
+        ((None,), f"{expected} (given: {given})") for given in ("NoneType", "int", "str", "bytes", "list")
+    ]
+    assert set(stored_scores(client, roster, tag)) == {good["sourcedId"]}
 
 
 def test_an_invalid_result_given_as_a_mapping_is_named_by_its_sourced_id(
@@ -863,7 +904,7 @@ def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_r
         helper.join()
     assert interrupted.value.__notes__ == [
         "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: an "
-        "answer lost, or cancelled in flight); the rest of the input was not read"
+        "answer lost, or cancelled in flight); all of the input was read"  # (its last part-filled batch made)
     ]
     assert calls == [BulkProgress(sent=20, stored=0, failed=25, batches=2)]
     assert len(stored_scores(client, roster, tag)) == 20
@@ -1085,6 +1126,28 @@ async def test_on_progress_raising_stops_with_every_result_taken_counted(
     assert found is not None
     taken, stored, failed = map(int, found.groups())
     assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) < 100
+
+
+async def test_on_progress_raising_at_its_last_call_notes_that_all_of_the_input_was_read(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(Raising once the input had ended, after its last batch, it was noted "the rest of the input was not read".)"""
+    roster, line_items = world
+    tag = uid("progress-last")
+    calls: list[BulkProgress] = []
+
+    def on_progress(progress: BulkProgress) -> None:
+        calls.append(progress)
+        if progress.sent == 10:
+            raise RuntimeError("the progress bar broke")
+
+    rows = interleaved(roster, line_items[:1], 10, tag)
+    with pytest.raises(RuntimeError, match="progress bar") as broke:
+        await upload(either, rows, batch_size=5, concurrency=1, on_progress=on_progress)
+    assert broke.value.__notes__ == [
+        "bulk_post_results stopped: 10 results taken, 10 stored, 0 failed or not sent; all of the input was read"
+    ]
+    assert len(calls) == 2 and len(stored_scores(client, roster, tag)) == 10
 
 
 async def test_an_on_progress_that_would_need_awaiting_is_refused_not_left_unrun(
@@ -3276,7 +3339,7 @@ def test_a_batch_left_unsent_again_when_the_upload_stops_counts_as_sent_and_fail
 
     summary = BulkSummary(taken=3)
     batch = Batch("li", ["a", "b", "c"], EncodedItems([b"{}"] * 3))
-    split = Split([BulkFailure(("b",), "422: ...")], 0, Batch("li", ["a", "c"], EncodedItems([b"{}"] * 2)), None)
+    split = Split([BulkFailure(("b",), "422: ...")], 0, [(Batch("li", ["a", "c"], EncodedItems([b"{}"] * 2)), None)])
     assert record_outcome(summary, batch, split, Reachability(1)) is None
     assert (summary.sent, summary.stored, summary.failed, summary.batches) == (3, 0, 3, 1)
     assert summary.failures[-1].sourced_ids == ("a", "c") and "the upload stopped" in summary.failures[-1].reason
@@ -3313,6 +3376,26 @@ async def test_one_record_given_for_the_iterable_is_a_type_error_before_anything
         with pytest.raises(TypeError, match=r"an iterable of results .*not one "):
             await upload(either, wrong)
     assert stored_scores(client, roster, tag) == {}
+
+
+def test_an_async_iterable_given_to_the_sync_client_is_a_type_error_before_anything_is_read(
+    client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(It stopped at the first result with "TypeError: 'async_generator' object is not iterable", noted "0 results
+    taken": nothing said to use AsyncTimeback.)"""
+    roster, line_items = world
+    tag = uid("async-rows")
+    started: list[bool] = []
+
+    async def rows() -> AsyncIterator[dict[str, Any]]:
+        started.append(True)
+        for row in interleaved(roster, line_items[:1], 3, tag):
+            yield row
+
+    with pytest.raises(TypeError, match=r"not an async one \(async_generator\): give it to AsyncTimeback's") as raised:
+        client.oneroster.gradebook.bulk_post_results(rows())  # type: ignore[arg-type]
+    assert not getattr(raised.value, "__notes__", None)  # (refused before the upload began: no stop to tell of)
+    assert started == [] and stored_scores(client, roster, tag) == {}
 
 
 async def test_batch_size_and_concurrency_take_whole_numbers_only(

@@ -60,7 +60,8 @@ BULK_OPTIONS = {
     "from any iterable (on `AsyncTimeback`, an async iterable too), read as batches go out: memory stays flat. Each "
     "is validated and encoded on its own: an invalid one (or one holding text with no UTF-8 JSON form, such as a "
     "lone surrogate) is a failure in the summary and never joins a batch.",
-    "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch).",
+    "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch); a batch "
+    "the server refuses as too large (413) is sent again in halves, down to single results.",
     "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
     "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch, and once more "
     "when the upload ends or stops if they changed since: its last call holds the summary's counts, or the stop's "

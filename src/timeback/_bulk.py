@@ -2,11 +2,12 @@
 
 Results stream from any iterable (models or dicts). Each is validated on its own, so one bad record fails alone
 and is reported, never the batch it would have joined; one the server refuses (422 naming it) fails alone too, and
-the rest of its batch is sent again (``Split``). Valid results are grouped by line item into batches of
-``batch_size`` and POSTed to ``/lineItems/{id}/results`` (all or nothing per batch), ``concurrency`` batches in
-flight, each with the client's retry rules (a retried batch whose first answer was lost is confirmed by reading
-back, never stored twice). Memory stays flat: at most ``PENDING_BATCHES * batch_size`` results wait in part-filled
-batches, plus the batches in flight and a batch's worth of repeats waiting for them, whatever the size of the input.
+the rest of its batch is sent again; a batch too large for the server (413) is sent again in halves (``Split``).
+Valid results are grouped by line item into batches of ``batch_size`` and POSTed to ``/lineItems/{id}/results``
+(all or nothing per batch), ``concurrency`` batches in flight, each with the client's retry rules (a retried batch
+whose first answer was lost is confirmed by reading back, never stored twice). Memory stays flat: at most
+``PENDING_BATCHES * batch_size`` results wait in part-filled batches, plus the batches in flight and a batch's
+worth of repeats waiting for them, whatever the size of the input.
 
 The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``run_async`` (tasks) only send.
 """
@@ -123,6 +124,7 @@ class BulkSummary:
     failures: list[BulkFailure] = field(default_factory=list)
     failed: int = 0  # results failed: the ids of every failure added (``add_failure``), kept in the list or not
     _maybe_stored: int = field(default=0, init=False)  # of those, failures' ids ``maybe_stored`` (for a stop's note)
+    _read_all: bool = field(default=False, init=False)  # the input's end was reached (for a stop's note)
 
     @property
     def ok(self) -> bool:
@@ -331,6 +333,8 @@ class Batcher:
             sourced_id = item.get("sourcedId") if isinstance(item, Mapping) else getattr(item, "sourcedId", None)
             if isinstance(exc, pydantic.ValidationError):
                 error = _errors(exc)
+                if not isinstance(item, (Mapping, pydantic.BaseModel)):  # (None, 5, a list of pairs: say which)
+                    error += f" (given: {type(item).__name__})"
             else:
                 error = unencodable_text(item if result is None else result) or str(exc)
             # (a result given without a sourcedId is named None: it still counts as one failed. So is one given a
@@ -513,13 +517,15 @@ def record_outcome(
         summary.retries_taken += outcome.retries_taken
         for failure in outcome.failures:
             summary.add_failure(failure)
-        if outcome.outcome is None:  # (sent once, in the batch refused: they count as sent)
-            if outcome.rest.ids:  # (none when the 422 named them all)
-                summary.sent += len(outcome.rest.ids)
-                why = "not sent again without the results its batch was refused for: the upload stopped"
-                summary.add_failure(BulkFailure(tuple(outcome.rest.ids), why, line_item=line_item))
-            return None
-        return record_outcome(summary, outcome.rest, outcome.outcome, reach, closed)
+        stop = None
+        for part, settled in outcome.parts:
+            if settled is None:  # (sent once, in the batch refused: they count as sent)
+                summary.sent += len(part.ids)
+                why = f"not sent again {outcome.how}: the upload stopped"
+                summary.add_failure(BulkFailure(tuple(part.ids), why, line_item=line_item))
+            elif (fatal := record_outcome(summary, part, settled, reach, closed)) is not None:
+                stop = stop or fatal
+        return stop
     summary.batches += 1
     summary.sent += len(batch.ids)
     if isinstance(outcome, Replaced):
@@ -682,13 +688,31 @@ _ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
 
 @dataclass
 class Split:
-    """A batch refused with 422 naming its results: those failed (``failures``), and the others, if any, were sent
-    again as ``rest``, with its own outcome (None: not sent again: none left, or the upload stopped)."""
+    """A batch refused and sent again in parts (``resent``): the results it was refused for failed (``failures``),
+    and each part (the rest after a 422, the halves after a 413) has its own outcome (None: not sent again, the
+    upload stopped). ``how``: how the parts were made, for their failure then."""
 
     failures: list[BulkFailure]
     retries_taken: int
-    rest: Batch
-    outcome: Outcome | BaseException | None
+    parts: list[tuple[Batch, Outcome | BaseException | None]]
+    how: str = "without the results its batch was refused for"
+
+
+def resent(refused: RequestError | APIConnectionError, batch: Batch, resends: int = 0) -> tuple[Split, int] | None:
+    """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
+    None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
+    results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
+    reason); a 422 naming results, as ``without_named`` says."""
+    if isinstance(refused, RequestError) and refused.status_code == 413 and len(batch.ids) > 1:
+        halves = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
+        parts = [Batch(batch.line_item, batch.ids[cut], EncodedItems(batch.records[cut])) for cut in halves]
+        how = "in halves after its batch was too large (413)"
+        return Split([], refused.retries_taken, [(part, None) for part in parts], how), resends
+    parted = without_named(refused, batch, resends)
+    if parted is None:
+        return None
+    failures, rest = parted
+    return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), resends + 1
 
 
 def without_named(
@@ -851,9 +875,11 @@ def note_stop(
     That call raising (a second Ctrl-C, say), its error goes up instead, with the note too."""
     unsure = summary._maybe_stored
     maybe = f" ({unsure} of them maybe stored: an answer lost, or cancelled in flight)" if unsure else ""
+    # (a stop once the input has ended: on_progress raising at its last call, a refusal of the last batches)
+    rest = "all of the input was read" if summary._read_all else "the rest of the input was not read"
     note = (
         f"bulk_post_results stopped: {summary.taken} results taken, {summary.stored} stored, {summary.failed} "
-        f"failed or not sent{maybe}; the rest of the input was not read"
+        f"failed or not sent{maybe}; {rest}"
     )
     error.add_note(note)
     try:
@@ -965,6 +991,11 @@ def run_sync(
     in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
     check_results(results)
+    if isinstance(results, AsyncIterable) and not isinstance(results, Iterable):  # (else a stop at the first result)
+        raise TypeError(
+            f"Timeback's bulk_post_results takes an iterable, not an async one ({type(results).__name__}): give it "
+            "to AsyncTimeback's"
+        )
     ProgressReports.check(on_progress, on_failure)
     reports = ProgressReports(summary, on_progress, interrupts.wait, on_failure)
     reach = Reachability(concurrency, answered)
@@ -1053,6 +1084,7 @@ def run_sync(
                 if interrupts.held:
                     interrupts.check()
             interrupts.waiting = False
+            summary._read_all = True
             while True:  # (until the repeats held for the batches in flight are sent too, each once its own settles)
                 for batch in batcher.rest():
                     submit(batch)
@@ -1218,6 +1250,7 @@ async def run_async(
                     reports.failures()
                 if summary.taken % LOOP_TURN_EVERY == 0:  # (as above)
                     await asyncio.sleep(0)
+        summary._read_all = True
         while True:  # (as the sync upload)
             for batch in batcher.rest():
                 await submit(batch)

@@ -244,21 +244,21 @@ class Gradebook(SyncResource, GradebookOperations):
                 # So is a batch whose answer was lost, when all its records read back (``bulk.replaces``).
                 receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:
-                # (a 422 naming results of the batch: they fail alone, the others go again)
-                parted = bulk.without_named(refused, batch, resends)
+                # (a 422 naming results of the batch: they fail alone, the others go again; a 413: in halves)
+                parted = bulk.resent(refused, batch, resends)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
                     flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
                     return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
-                failures, rest = parted
-                outcome: bulk.Outcome | BaseException | None = None
-                if rest.ids and not stopping.is_set():
-                    try:
-                        outcome = send(rest, resends + 1)
-                    except Exception as exc:  # (counted as the rest's outcome, as a batch's error is)
-                        outcome = exc
-                return bulk.Split(failures, refused.retries_taken, rest, outcome)
+                split, resends = parted
+                for index, (part, _) in enumerate(split.parts):
+                    if not stopping.is_set():
+                        try:
+                            split.parts[index] = (part, send(part, resends))
+                        except Exception as exc:  # (counted as the part's outcome, as a batch's error is)
+                            split.parts[index] = (part, exc)
+                return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
             confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # ({}, [], too few: one read)
@@ -308,20 +308,20 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:  # (as the sync one)
-                parted = bulk.without_named(refused, batch, resends)
+                parted = bulk.resent(refused, batch, resends)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
                     flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
                     return await self._client.exchange(flow, options, since=started)  # (as the sync one)
-                failures, rest = parted
-                outcome: bulk.Outcome | BaseException | None = None
-                if rest.ids and not stopping.is_set():
-                    try:
-                        outcome = await send(rest, resends + 1)
-                    except Exception as exc:
-                        outcome = exc
-                return bulk.Split(failures, refused.retries_taken, rest, outcome)
+                split, resends = parted
+                for index, (part, _) in enumerate(split.parts):
+                    if not stopping.is_set():
+                        try:
+                            split.parts[index] = (part, await send(part, resends))
+                        except Exception as exc:
+                            split.parts[index] = (part, exc)
+                return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
             confirming = bulk.confirming_unpaired(self._client, op, request, receipt)  # (as the sync one)
