@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
@@ -24,7 +25,7 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, close_app, line_item_body, make_roster, result_body, uid
-from timeback import Timeback
+from timeback import BulkSummary, Timeback
 from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
 from timeback.server.access_log import REDACT_QUERY_SECRETS
@@ -1015,6 +1016,107 @@ def test_a_request_still_running_when_the_server_stops_is_a_503_imsx_body(caplog
         for sock in sockets:
             sock.close()
     assert not [record for record in caplog.records if record.exc_info], caplog.text
+
+
+@pytest.mark.parametrize("call", ["put", "post", "bulk"])
+def test_a_write_being_stored_when_the_server_stops_is_cut_not_answered_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, call: str
+) -> None:
+    """A write waiting for SQLite's lock in a worker thread (another program holds it) when the stop's grace runs out:
+    its request was cancelled and answered 503 ``server_busy`` (nothing done), but the thread went on and committed
+    it as the server stopped. The SDK took the 503 as a refusal: a PUT's error said nothing of it maybe applied, a
+    bulk upload counted the records failed, not maybe stored, and ``request("POST")`` with retries sent it again, a
+    second record. Now its connection is cut: an answer lost, which the SDK says may have been stored. A write
+    queued behind it, not begun, is still answered 503, and not stored."""
+    from timeback.server import lane
+
+    database = tmp_path / "late.db"
+    settings = ServerSettings(f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    server = LocalServer(settings).start()
+    in_the_thread = threading.Event()
+    run_writes = lane._run_writes
+
+    def noted(storage: Any, writes: Any) -> None:
+        if threading.current_thread() is not server._thread:  # (not the event loop's tries)
+            in_the_thread.set()
+        run_writes(storage, writes)
+
+    monkeypatch.setattr(lane, "_run_writes", noted)
+    client = Timeback(**server.client_kwargs(), max_retries=0, timeout=600)
+    results: list[dict[str, object]] = []
+    if call == "bulk":
+        r = make_roster(client, students=[uid("student") for _ in range(3)])
+        line_item = uid("li")
+        client.oneroster.gradebook.post_line_items_for_class(
+            class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+        )
+        results = [result_body(line_item, student, uid("res")) for student in r.students]
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            if call == "put":
+                outcome.append(client.oneroster.gradebook.put_category(sourced_id="late", category={"title": "T"}))
+            elif call == "post":  # (no sourcedId: the server makes one)
+                outcome.append(client.request("POST", f"{GB}/categories", json={"category": {"title": "T"}}))
+            else:
+                outcome.append(client.oneroster.gradebook.bulk_post_results(results))
+        except Exception as exc:
+            outcome.append(exc)
+
+    with httpx.Client(base_url=server.url) as http:
+        access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET).json()["access_token"]
+    queued_answers: list[httpx.Response] = []
+
+    def queued_write() -> None:
+        body = {"category": {"title": "T"}}
+        answer = httpx.put(f"{server.url}{GB}/categories/queued", json=body, timeout=600,
+                           headers={"Authorization": f"Bearer {access}"})  # fmt: skip
+        queued_answers.append(answer)
+
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock, past the stop's grace
+    writer, queued = threading.Thread(target=write), threading.Thread(target=queued_write)
+    stopper = threading.Thread(target=server.stop)  # (its storage closes once the write has ended)
+    try:
+        writer.start()
+        assert in_the_thread.wait(60)
+        queued.start()
+        operations = server.app.middleware_stack
+        while not isinstance(operations, lane.OperationLane):
+            operations = operations.app
+        while not operations._thread_queue:  # (it waits for its turn at the worker thread)
+            time.sleep(0.01)
+        stopper.start()
+        writer.join()  # (answered, or cut, while the write still waits for the lock)
+        queued.join()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        writer.join()
+        if queued.ident is not None:
+            queued.join()
+        if stopper.ident is None:
+            server.stop()
+        else:
+            stopper.join()
+        client.close()
+    (got,) = outcome
+    if call == "bulk":
+        assert isinstance(got, BulkSummary) and got.stored == 0, got
+        assert [(f.sourced_ids, f.maybe_stored) for f in got.failures] == [
+            (tuple(each["sourcedId"] for each in results), True)
+        ], got.failures
+    else:
+        assert isinstance(got, APIConnectionError), repr(got)  # (not the 503's ServiceUnavailableError)
+        assert got._answer_lost and "so it may have been" in str(got), got
+    (queued_answer,) = queued_answers
+    assert queued_answer.status_code == 503 and "shutting down" in queued_answer.text, queued_answer.text
+    with contextlib.closing(sqlite3.connect(database)) as reading:
+        table = "results" if call == "bulk" else "categories"
+        assert reading.execute(f"SELECT count(*) FROM {table}").fetchone() == (len(results) or 1,)
+        assert reading.execute("SELECT count(*) FROM categories WHERE sourced_id = 'queued'").fetchone() == (0,)
+    assert caplog.text.count("its answer cut, it may be stored") == 1, caplog.text
 
 
 @pytest.mark.parametrize(("host", "reached"), [("0.0.0.0", "127.0.0.1"), ("::", "[::1]")])

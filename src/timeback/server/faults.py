@@ -133,7 +133,7 @@ class FaultMiddleware:
             except asyncio.CancelledError:
                 # The server stopping (its grace for requests in flight over): the request ends unhandled, its
                 # connection cut as a server going away cuts it. Raised on, uvicorn logged a traceback and sent 500.
-                await _cut(send)
+                await cut_answer(send)
                 return
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
@@ -148,10 +148,10 @@ class FaultMiddleware:
                 pass
 
             await self.app(scope, receive, swallow)  # the write happens and commits; its answer goes nowhere
-            await _cut(send)
+            await cut_answer(send)
         else:
             await _drain(receive)  # unread request bytes would turn the close into a reset, sometimes
-            await _cut(send)
+            await cut_answer(send)
 
 
 async def _answer(send: Any, status: int, retry_after: int) -> None:
@@ -171,7 +171,7 @@ async def _drain(receive: Any) -> None:
             return
 
 
-async def _cut(send: Any) -> None:
+async def cut_answer(send: Any) -> None:
     # A status line promising a body that never comes: the server closes the connection when the app returns
     # without completing the response, and the client sees a broken answer (httpx: RemoteProtocolError).
     await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})

@@ -37,7 +37,7 @@ from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import check_content_encoding, check_media_type, check_transfer_encoding, read_body
 from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
-from timeback.server.middleware import ENCODED_SLASH, url_as_sent
+from timeback.server.middleware import ENCODED_SLASH, WRITE_BEGUN, url_as_sent
 from timeback.server.service import GradebookService, Reply
 from timeback.server.storage import Storage, WouldWait, reads_limited, waiting_since, without_waiting
 
@@ -198,11 +198,15 @@ class OperationLane:
         took 10-20 ms.) Its wait for the lock counts from when it came, wherever it waited (``waiting_since``): one
         busy timeout, then 503."""
         write = _Write(prepare, size)
-        if size <= INLINE_BODY_BYTES:
-            await self._join_loop_group(write)
-            if write.outcome is not None:
-                return write.reply()
-        return await self._in_thread(write)
+        try:
+            if size <= INLINE_BODY_BYTES:
+                await self._join_loop_group(write)
+                if write.outcome is not None:
+                    return write.reply()
+            return await self._in_thread(write)
+        finally:
+            if write.handed:  # (in the request's own task, for a stop cancelling it now or before it answers)
+                WRITE_BEGUN.set(True)
 
     async def _join_loop_group(self, write: _Write) -> None:
         """``write`` run with the other writes the loop's tasks bring in this turn of it: the group runs after
@@ -266,7 +270,9 @@ class OperationLane:
             with without_waiting():
                 _run_writes(self.state.service.storage, writes)
         except WouldWait:
-            pass
+            return
+        for write in writes:
+            write.handed = True
 
     async def _in_thread(self, write: _Write) -> Reply:
         """The write in a worker thread, with the writes queued behind the one in progress: when its turn comes it
@@ -281,6 +287,8 @@ class OperationLane:
             async with self._writes:
                 if write.outcome is None:  # (not run yet in a group an earlier write took it into)
                     group = self._take_thread_group(write)
+                    for taken in group:  # (from here on the thread may store it, its request cancelled or not)
+                        taken.handed = True
                     try:
                         with waiting_since(write.came):  # (the worker thread runs in a copy of this context)
                             await anyio.to_thread.run_sync(_run_writes, self.state.service.storage, group)
@@ -309,9 +317,10 @@ class OperationLane:
 
 class _Write:
     """A write request on its way to storage: ``prepare`` validates it (once) and gives ``plan``, the call that
-    stores it; ``outcome`` is its reply, or the exception it raised, once it ran."""
+    stores it; ``outcome`` is its reply, or the exception it raised, once it ran. ``handed``: given to storage
+    (``WRITE_BEGUN``), where it may be stored whatever becomes of its request."""
 
-    __slots__ = ("came", "outcome", "plan", "prepare", "size")
+    __slots__ = ("came", "handed", "outcome", "plan", "prepare", "size")
 
     def __init__(self, prepare: Callable[[], Callable[[], Reply]], size: int) -> None:
         self.prepare = prepare
@@ -319,6 +328,7 @@ class _Write:
         self.came = time.monotonic()
         self.plan: Callable[[], Reply] | None = None
         self.outcome: Reply | Exception | None = None
+        self.handed = False
 
     def reply(self) -> Reply:
         if isinstance(self.outcome, Exception):

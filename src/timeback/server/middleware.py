@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import re
 import secrets
 import time
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote_from_bytes, unquote
 
@@ -15,13 +17,22 @@ from starlette.types import Message
 
 from timeback.server.access_log import REQUEST_ID
 from timeback.server.errors import ApiError, error_response
+from timeback.server.faults import cut_answer
+
+log = logging.getLogger("timeback.server")
 
 # uvicorn cancels the requests still running when the grace of a stop (``LocalServer.stop()``, SIGTERM) is over.
-# (A write already in a worker thread finishes first: whether it was done, the answer cannot say.)
+# Only those whose write never reached storage are answered so (``WRITE_BEGUN``).
 SHUTTING_DOWN = ApiError(
     503, "The server is shutting down; the request may not have been carried out.",
     code_minor="server_busy", headers={"Connection": "close"},
 )  # fmt: skip
+
+# Set in the request's task once its write has gone to storage (``lane.OperationLane._write``): in a worker thread,
+# the write goes on when the request is cancelled, and commits as the server stops. Such a request is not answered
+# ``SHUTTING_DOWN`` (nothing done, says its code ``server_busy``; the SDK counted the records failed, or sent a POST
+# again and stored it twice): its connection is cut, an answer lost, which the client reads back.
+WRITE_BEGUN: ContextVar[bool] = ContextVar("timeback_write_begun", default=False)
 
 
 # What a caller's id may hold: visible ASCII but quotes and backslashes. It goes into the access log's line as sent,
@@ -41,7 +52,8 @@ class RequestIdMiddleware:
     read the OS's random source every time).
 
     A request cancelled by the server stopping, before its answer started, is answered ``SHUTTING_DOWN`` (uvicorn
-    answered it a plain-text 500 and logged a traceback); one whose answer had started is cut, as before."""
+    answered it a plain-text 500 and logged a traceback); one whose answer had started, or whose write had begun
+    (``WRITE_BEGUN``), is cut."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -71,12 +83,18 @@ class RequestIdMiddleware:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        WRITE_BEGUN.set(False)  # (httpx's ASGITransport serves each request in its caller's context)
         try:
             await self.app(scope, receive, send_with_id)
         except asyncio.CancelledError:
             if answered:
                 raise
-            await error_response(SHUTTING_DOWN)(scope, receive, send_with_id)  # (the task ends here: not raised on)
+            if WRITE_BEGUN.get():
+                log.warning("the server stopped while a write was being stored: its answer cut, it may be stored "
+                            "(request_id=%s)", request_id)  # fmt: skip
+                await cut_answer(send_with_id)  # (the task ends here: not raised on)
+            else:
+                await error_response(SHUTTING_DOWN)(scope, receive, send_with_id)  # (likewise)
         # (kept on an exception: uvicorn logs it after, in this request's own task, where the id still names it)
         REQUEST_ID.reset(token)
 
