@@ -51,7 +51,7 @@ class ClientOptions(TypedDict, total=False):
 
     client_id: str | None
     client_secret: str | None
-    environment: str | None
+    environment: Environment | None  # (typed, so that a checker catches "prod"; checked at run time too)
     base_url: str | httpx.URL | None
     token_url: str | httpx.URL | None
     timeout: float | httpx.Timeout | None
@@ -130,6 +130,7 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
     # or a base URL, else the environment variables. Mixed, an argument's local server would get the token URL of
     # a TIMEBACK_ENVIRONMENT left in the shell (the client's secret sent to production), or a staging token be
     # sent to a TIMEBACK_BASE_URL.
+    environment: str | None  # (any text: TIMEBACK_ENVIRONMENT's, or an untyped caller's argument; checked below)
     if options.get("environment") or urls["base_url"]:
         environment, base_url = options.get("environment") or None, urls["base_url"] or None
         token_url = urls["token_url"] or None

@@ -3,6 +3,11 @@
 Every enum here is *open*: a value the SDK does not know (a newer Timeback release, an ``ext:`` token from the
 OneRoster spec) still parses, as a pseudo-member whose ``.value`` is the string received. ``is_known()`` tells the
 two apart. The local server rejects unknown values; the SDK never does, so an API change cannot break parsing.
+
+Type checkers cannot know that: to them each enum is closed, its members all there is. A ``case _:`` (or last
+``else``) after every member is marked unreachable (Pylance greys it out), yet it is what runs for an unknown value:
+keep it. And ``assert_never`` after every member type-checks, then raises at run time on an unknown value: don't
+use it on these enums.
 """
 
 from __future__ import annotations

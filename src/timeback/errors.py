@@ -98,7 +98,7 @@ class APIConnectionError(TimebackError):
     def __init__(
         self, message: str, *, method: str | None = None, url: str | None = None, retries_taken: int = 0
     ) -> None:
-        self.message = shown(message)
+        self.message: str = shown(message)
         self.method = method
         self.url = url
         self.retries_taken = retries_taken
@@ -147,7 +147,7 @@ class RequestError(TimebackError):
         retries_taken: int = 0,
         retry_after: float | None = None,
     ) -> None:
-        self.message = shown(message)
+        self.message: str = shown(message)
         self.retry_after = retry_after  # the server's ``Retry-After`` in seconds, when it sent one
         if status_code is None:  # (the status of the error's class, when it stands for one: NotFoundError("x"))
             status_code = next((_STATUS_OF[cls] for cls in type(self).__mro__ if cls in _STATUS_OF), None)

@@ -20,12 +20,15 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal, get_args
 
 from timeback._dates import iso_datetime
 
-__all__ = ["Filter", "where"]
+__all__ = ["Filter", "Operator", "where"]
 
-OPERATORS = frozenset({"=", "!=", ">", ">=", "<", "<=", "~", "@"})
+Operator = Literal["=", "!=", ">", ">=", "<", "<=", "~", "@"]
+"""OneRoster's comparison operators: ``~`` contains, ``@`` is in a list (typed, so that a checker catches ``"=="``)."""
+OPERATORS = frozenset(get_args(Operator))  # (what untyped callers are checked against at run time)
 FIELD_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[^\s'\"\\.=!<>~@\x00-\x1f]+)*"
 """A filter's field name as the server's parser reads it (with this very pattern): a record field's name, then
 dotted parts (``student.sourcedId``, ``metadata.grade-level``) of any characters but whitespace, quotes and
@@ -125,7 +128,7 @@ def _text(field: str, value: Value) -> str:
     return str(value)
 
 
-def where(field: str, op: str, value: Value | Iterable[Value]) -> Filter:
+def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
     """One predicate: ``field op 'value'``. ``@`` ("in") takes an iterable of values."""
     if not _FIELD.fullmatch(field):
         raise ValueError(f"not a field name: {field!r}")

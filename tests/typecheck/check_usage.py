@@ -1,5 +1,6 @@
-"""User code, type-checked by scripts/test with ``mypy --strict`` and no pydantic plugin (as pyright or Pylance read
-it): the documented spellings must check. Never run, never collected by pytest."""
+"""User code, type-checked by scripts/test with ``mypy --strict`` and no pydantic plugin, and by tests/test_typecheck.py
+with pyright in strict mode (as Pylance reads it): the documented spellings must check. Never run, never collected by
+pytest."""
 
 from __future__ import annotations
 

@@ -1,23 +1,53 @@
-"""User code that ``mypy --strict`` must reject (tests/test_typecheck.py runs it and compares): a comment
-``# error: <what mypy reports>`` stands above each line that fails. Never run, never collected by pytest."""
+# pyright: standard
+"""User code that ``mypy --strict`` and pyright must reject (tests/test_typecheck.py runs both and compares): a
+comment ``# error: <what mypy reports>`` or ``# pyright error: <the first line of what pyright reports>`` stands above
+each line that fails. Pyright reads this file in its default mode ("standard", the comment above), so that what is
+listed is the error itself, not strict mode's follow-ups. Never run, never collected by pytest."""
 
 from __future__ import annotations
 
 from timeback import AsyncTimeback, Timeback
+from timeback.filters import where
+from timeback.models.request import TimebackPutResultBody
 
 
 def misspelt_page_attributes(client: Timeback) -> None:
     page = client.oneroster.gradebook.get_all_results(limit=1)
     # error: "Page[TimebackResult]" has no attribute "next_page"; maybe "get_next_page"?  [attr-defined]
+    # pyright error: Cannot access attribute "next_page" for class "Page[TimebackResult]"  [reportAttributeAccessIssue]
     page.next_page()
     # error: "Page[TimebackResult]" has no attribute "totalcount"  [attr-defined]
+    # pyright error: Cannot access attribute "totalcount" for class "Page[TimebackResult]"  [reportAttributeAccessIssue]
     print(page.totalcount)
     # The envelope's keys answer at run time, untyped: typed code reads page.items and page.body["results"].
     # error: "Page[TimebackResult]" has no attribute "results"  [attr-defined]
+    # pyright error: Cannot access attribute "results" for class "Page[TimebackResult]"  [reportAttributeAccessIssue]
     print(page.results)
 
 
 async def misspelt_async_page_attributes(client: AsyncTimeback) -> None:
     page = await client.oneroster.gradebook.get_all_results(limit=1)
     # error: "AsyncPage[TimebackResult]" has no attribute "next_page"; maybe "get_next_page"?  [attr-defined]
+    # pyright error: Cannot access attribute "next_page" for class "AsyncPage[TimebackResult]"  [reportAttributeAccessIssue]
     await page.next_page()
+
+
+def body_without_its_required_fields() -> None:
+    # Required in the body, optional in the record class it extends (TimebackResult): pyright kept the record's
+    # default for them, until the body declared them with Field().
+    # error: Missing named argument "student" for "TimebackPutResultBody"  [call-arg]
+    # error: Missing named argument "scoreStatus" for "TimebackPutResultBody"  [call-arg]
+    # error: Missing named argument "scoreDate" for "TimebackPutResultBody"  [call-arg]
+    # error: Missing named argument "lineItem" for "TimebackPutResultBody"  [call-arg]
+    # pyright error: Arguments missing for parameters "student", "scoreStatus", "scoreDate", "lineItem"  [reportCallIssue]
+    TimebackPutResultBody(score=1)
+
+
+def unknown_filter_operator_and_environment() -> None:
+    # Typed as their few words, not as any str (the run-time checks stay, for untyped callers).
+    # error: Argument 2 to "where" has incompatible type "Literal['==']"; expected "Literal['=', '!=', '>', '>=', '<', '<=', '~', '@']"  [arg-type]
+    # pyright error: Argument of type "Literal['==']" cannot be assigned to parameter "op" of type "Operator" in function "where"  [reportArgumentType]
+    where("score", "==", 90)
+    # error: Argument "environment" to "Timeback" has incompatible type "Literal['prod']"; expected "Literal['production', 'staging'] | None"  [arg-type]
+    # pyright error: Argument of type "Literal['prod']" cannot be assigned to parameter "environment" of type "Environment | None" in function "__init__"  [reportArgumentType]
+    Timeback(environment="prod")

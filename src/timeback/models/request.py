@@ -204,15 +204,18 @@ __all__ = [
 
 
 # ----- gradebook bodies
+# A field the record class types `X | None = None` is made required here as `X = Field()`, never a bare `X`:
+# pydantic reads both as required, but pyright and Pylance, following dataclass rules, inherit the record's
+# default for a bare one and would let `TimebackPutResultBody(score=1)` through (tests/typecheck/).
 
 
 class TimebackCreateLineItemBody(NewRecord, TimebackLineItem):
     title: str = Field(min_length=1)
-    assignDate: DateOrDateTime
-    dueDate: DateOrDateTime
+    assignDate: DateOrDateTime = Field()
+    dueDate: DateOrDateTime = Field()
     class_: Ref = Field(validation_alias="class", serialization_alias="class")
-    school: Ref
-    category: Ref
+    school: Ref = Field()
+    category: Ref = Field()
 
 
 class TimebackPutLineItemBody(TimebackCreateLineItemBody):
@@ -220,10 +223,10 @@ class TimebackPutLineItemBody(TimebackCreateLineItemBody):
 
 
 class TimebackCreateResultBody(NewRecord, TimebackResult):
-    lineItem: Ref
-    student: Ref
-    scoreStatus: Known[TimebackScoreStatus]
-    scoreDate: DateOrDateTime
+    lineItem: Ref = Field()
+    student: Ref = Field()
+    scoreStatus: Known[TimebackScoreStatus] = Field()
+    scoreDate: DateOrDateTime = Field()
 
 
 class TimebackPutResultBody(TimebackCreateResultBody):
@@ -240,9 +243,9 @@ class TimebackPutCategoryBody(TimebackCreateCategoryBody):
 
 class TimebackCreateScoreScaleBody(NewRecord, TimebackScoreScale):
     title: str = Field(min_length=1)
-    type: str
+    type: str = Field()
     class_: Ref = Field(validation_alias="class", serialization_alias="class")
-    scoreScaleValue: list[TimebackScoreScaleValue]  # (may be empty: Timeback's has no minItems, 1EdTech's 1)
+    scoreScaleValue: list[TimebackScoreScaleValue] = Field()  # (may be empty: Timeback's has no minItems, 1EdTech's 1)
 
 
 class TimebackPutScoreScaleBody(TimebackCreateScoreScaleBody):
@@ -258,10 +261,10 @@ class TimebackPutAssessmentLineItemBody(TimebackCreateAssessmentLineItemBody):
 
 
 class TimebackCreateAssessmentResultBody(NewRecord, TimebackAssessmentResult):
-    assessmentLineItem: Ref
-    student: Ref
-    scoreStatus: Known[TimebackScoreStatus]
-    scoreDate: DateOrDateTime
+    assessmentLineItem: Ref = Field()
+    student: Ref = Field()
+    scoreStatus: Known[TimebackScoreStatus] = Field()
+    scoreDate: DateOrDateTime = Field()
 
 
 class TimebackPutAssessmentResultBody(TimebackCreateAssessmentResultBody):
@@ -281,20 +284,20 @@ class TimebackPatchAssessmentLineItemBody(_PatchBody, TimebackAssessmentLineItem
 
 class TimebackCreateOrgBody(NewRecord, TimebackOrg):
     name: str = Field(min_length=1)
-    type: Known[TimebackOrgType]
+    type: Known[TimebackOrgType] = Field()
 
 
 class TimebackCreateAcademicSessionBody(NewRecord, TimebackAcademicSession):
     title: str = Field(min_length=1)
-    startDate: DateOrDateTime
-    endDate: DateOrDateTime
-    type: Known[TimebackAcademicSessionType]
-    schoolYear: str
+    startDate: DateOrDateTime = Field()
+    endDate: DateOrDateTime = Field()
+    type: Known[TimebackAcademicSessionType] = Field()
+    schoolYear: str = Field()
 
 
 class TimebackCreateCourseBody(NewRecord, TimebackCourse):
     title: str = Field(min_length=1)
-    org: Ref
+    org: Ref = Field()
 
 
 class TimebackUpdateClassBody(NewRecord, TimebackClass):
@@ -315,7 +318,7 @@ class TimebackCreateClassBody(TimebackUpdateClassBody):
     ]})  # fmt: skip
 
     title: str = Field(min_length=1)
-    course: Ref
+    course: Ref = Field()
     terms: list[Ref] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -341,9 +344,9 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
     """A term or grading period: an academic session whose type the path implies."""
 
     title: str = Field(min_length=1)
-    startDate: DateOrDateTime
-    endDate: DateOrDateTime
-    schoolYear: str
+    startDate: DateOrDateTime = Field()
+    endDate: DateOrDateTime = Field()
+    schoolYear: str = Field()
 
     # Its type defaults to the path's and is sent: Timeback's grading-period writes require it.
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "type"})  # (NewRecord's hook)
@@ -382,15 +385,15 @@ class _EnrollmentBody(NewRecord, TimebackEnrollment):
 
 
 class TimebackCreateEnrollmentBody(_EnrollmentBody):
-    user: Ref
+    user: Ref = Field()
     class_: Ref = Field(validation_alias="class", serialization_alias="class")
-    role: Known[TimebackEnrollmentRole]
+    role: Known[TimebackEnrollmentRole] = Field()
 
 
 class TimebackClassEnrollmentBody(_EnrollmentBody):
     """An enrollment posted under a class: the class and role come from the path."""
 
-    user: Ref
+    user: Ref = Field()
 
 
 class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
@@ -408,10 +411,10 @@ class TimebackCreateDemographicsBody(NewRecord, TimebackDemographics):
 
 
 class TimebackCreateUserBody(NewRecord, TimebackUser):
-    enabledUser: TrueOrFalse
+    enabledUser: TrueOrFalse = Field()
     email: NullIsAbsent[str] = Field(default=None, max_length=320)
-    givenName: str
-    familyName: str
+    givenName: str = Field()
+    familyName: str = Field()
     roles: list[TimebackRole] = Field(min_length=1)
 
 
