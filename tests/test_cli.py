@@ -1064,6 +1064,68 @@ def test_serve_stopped_while_a_client_trickles_a_body_exits_within_its_grace(tmp
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
 
 
+# A listing of categories that reads on until SQLite stops it (its progress handler, ``interrupt()``): a read longer
+# than a stop's grace. READING_MARK is made once it reads.
+_ENDLESS_READ = """import os, pathlib
+import timeback.server.storage.sql as sql
+_list = sql.SqlStorage.list
+def _endless(self, coll, query):
+    if coll.name == "categories":
+        with self._read() as conn:
+            pathlib.Path(os.environ["READING_MARK"]).touch()
+            conn.exec_driver_sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r")
+    return _list(self, coll, query)
+sql.SqlStorage.list = _endless
+"""
+
+
+def test_serve_stopped_during_a_read_longer_than_its_grace_exits_with_the_database_closed(tmp_path: Path) -> None:
+    """A read still running when the grace ended kept its connection: the database was closed under it, the -wal and
+    -shm were left (the writes acknowledged meanwhile in the -wal alone), and the process waited at exit for the read
+    (up to --query-timeout, forever with 0). Closing the storage now stops its reads first."""
+    import signal
+    import sqlite3
+
+    from timeback._cli import SHUTDOWN_GRACE_SECONDS
+
+    hook, database, reading = tmp_path / "hook", tmp_path / "t.db", tmp_path / "reading"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_ENDLESS_READ)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--query-timeout", "0", "--client-id", "id",
+               "--client-secret", "secret"]  # fmt: skip
+    environment = child_environment(hook, READING_MARK=str(reading))
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    answers: list[object] = []
+    with _reaped(proc):
+        _until_healthy(proc, port)
+        client = Timeback(base_url=f"http://127.0.0.1:{port}", client_id="id", client_secret="secret", max_retries=0)
+
+        def read() -> None:
+            try:
+                answers.append(client.oneroster.gradebook.get_all_categories())
+            except Exception as exc:
+                answers.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        while not reading.exists() and proc.poll() is None:
+            time.sleep(0.02)
+        for n in range(20):  # (acknowledged while the read runs)
+            client.oneroster.gradebook.put_category(sourced_id=f"c-{n}", category={"title": f"C {n}"})
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+        reader.join(timeout=15)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
+    with contextlib.closing(sqlite3.connect(database)) as stored:  # (the file alone holds every acknowledged write)
+        assert stored.execute("SELECT count(*) FROM categories").fetchone() == (20,)
+    # (the read stopped, answered as a request the stop cancelled)
+    assert len(answers) == 1 and getattr(answers[0], "status_code", None) == 503, answers
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_takes_connections_once_it_prints_how_to_use_it(tmp_path: Path, workers: str) -> None:
     # (the banner and the dev client came before the port was listened on: the workers listen once they have
