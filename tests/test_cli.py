@@ -1064,6 +1064,41 @@ def test_serve_stopped_while_a_client_trickles_a_body_exits_within_its_grace(tmp
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_interrupted_twice_while_it_stops_still_shuts_the_app_down(tmp_path: Path, workers: str) -> None:
+    """A second Ctrl-C while the stop waits for a request (uvicorn's "CTRL+C to force quit") skipped the app's
+    shutdown: one process printed a CancelledError traceback, and workers left the -wal and -shm; the client got
+    its connection cut. Now it ends the grace at once (one process) or changes nothing (workers, whose supervisor
+    stops them): the request is answered 503 and the database closed."""
+    import signal
+
+    from timeback._cli import SHUTDOWN_GRACE_SECONDS
+
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    # (in a process group of its own, as a terminal's: Ctrl-C reaches serve and its workers, not pytest)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    with _reaped(proc), socket.socket() as trickler:
+        _until_healthy(proc, port)
+        trickler.connect(("127.0.0.1", port))
+        trickler.sendall(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                         b"\r\nContent-Length: 1000\r\n\r\ng")  # fmt: skip
+        time.sleep(0.5)  # (the request in flight)
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.5)  # (into the stop)
+        os.killpg(proc.pid, signal.SIGINT)
+        output, _ = proc.communicate(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+        trickler.settimeout(15)
+        answer = trickler.recv(4096)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "Application shutdown complete" in output, output
+    assert answer.startswith(b"HTTP/1.1 503 "), answer
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
+
+
 # A listing of categories that reads on until SQLite stops it (its progress handler, ``interrupt()``): a read longer
 # than a stop's grace. READING_MARK is made once it reads.
 _ENDLESS_READ = """import os, pathlib

@@ -240,6 +240,36 @@ def _supervisor(config: Any, listening: Any) -> Any:
     return QuietStartSupervisor(config, sockets=[listening])
 
 
+def _server(config: Any) -> Any:
+    """uvicorn's server for ``serve`` (one process), whose force quit, a second Ctrl-C while it stops, ends the
+    stop's grace at once: the requests in flight are cancelled (answered 503 "shutting down") and the app shut down
+    as after the grace, its database closed. uvicorn's own skipped that shutdown, left to the loop's end: a
+    ``CancelledError`` traceback, and a client trickling a body in cut without an answer."""
+    import asyncio
+
+    import uvicorn
+
+    class GraceEndingServer(uvicorn.Server):
+        _loop: asyncio.AbstractEventLoop | None = None
+
+        async def serve(self, sockets: Any = None) -> None:
+            self._loop = asyncio.get_running_loop()
+            await super().serve(sockets)
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            if self.force_exit and self._loop is not None:
+                self.force_exit = False
+                with contextlib.suppress(RuntimeError):  # (the loop closed since: nothing is left to cancel)
+                    self._loop.call_soon_threadsafe(self._cancel_requests)  # (from a signal handler: thread-safe)
+
+        def _cancel_requests(self) -> None:
+            for task in self.server_state.tasks:
+                task.cancel()
+
+    return GraceEndingServer(config)
+
+
 def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: list[int]) -> None:
     """``serve --workers N`` (after ``_prepare_workers``, listening on ``listening``): uvicorn's supervisor runs N
     processes on that socket that each build the app from these settings (``app.app_from_environment``), with the
@@ -471,7 +501,7 @@ def _app() -> Any:
                                         log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
-                server = uvicorn.Server(config)
+                server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
                 if stops:
                     server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)
