@@ -1099,6 +1099,37 @@ def test_serve_interrupted_twice_while_it_stops_still_shuts_the_app_down(tmp_pat
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
 
 
+def test_serve_with_workers_refuses_connections_once_it_stops(tmp_path: Path) -> None:
+    """The supervisor kept its copy of the listening socket while the workers stopped: a connection made then waited
+    unaccepted (an SDK call hung up to the grace, then failed), and a server started on the port was refused it."""
+    import select
+    import signal
+
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    refused = False
+    with _reaped(proc), socket.socket() as trickler:
+        _until_healthy(proc, port)
+        trickler.connect(("127.0.0.1", port))  # (holds the stop for its grace: a body still coming)
+        trickler.sendall(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\ng")
+        time.sleep(0.5)  # (the request in flight)
+        proc.send_signal(signal.SIGTERM)
+        # (while the stop still waits for that request, unanswered; connected: queued, to be reset unaccepted)
+        while not refused and proc.poll() is None and not select.select([trickler], [], [], 0)[0]:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                time.sleep(0.1)
+            except ConnectionRefusedError:
+                refused = True
+            except OSError:  # (a timeout, a reset)
+                pass
+        output, _ = proc.communicate(timeout=30)
+    assert refused, output
+    assert proc.returncode == 0, output
+
+
 # A listing of categories that reads on until SQLite stops it (its progress handler, ``interrupt()``): a read longer
 # than a stop's grace. READING_MARK is made once it reads.
 _ENDLESS_READ = """import os, pathlib

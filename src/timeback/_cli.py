@@ -219,8 +219,9 @@ def _drop_output() -> None:
 def _supervisor(config: Any, listening: Any) -> Any:
     """uvicorn's supervisor of ``serve --workers N`` (its ``__init__`` takes the signals over), whose workers start
     with SIGINT ignored, a disposition spawn's exec keeps: a Ctrl-C to the process group while they still imported
-    printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM, and a worker's uvicorn
-    takes SIGINT over once it serves. This process blocks SIGINT meanwhile: one that comes waits, not ignored."""
+    printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM (``app_from_environment``
+    leaves SIGINT ignored). This process blocks SIGINT meanwhile: one that comes waits, not ignored. Stopping, it
+    closes its copy of the listening socket first, as each worker closes its own: new connections are refused."""
     import signal
 
     from uvicorn.supervisors import Multiprocess
@@ -236,6 +237,12 @@ def _supervisor(config: Any, listening: Any) -> Any:
             finally:
                 signal.signal(signal.SIGINT, handler)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+        def terminate_all(self) -> None:
+            # (its copy of the socket, as it stops: kept, the port took connections no one would accept until the
+            # workers had stopped, up to the grace, and a server started meanwhile on the port was refused it)
+            listening.close()
+            super().terminate_all()
 
     return QuietStartSupervisor(config, sockets=[listening])
 
