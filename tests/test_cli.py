@@ -1065,6 +1065,134 @@ def test_serve_stopped_while_a_client_trickles_a_body_exits_within_its_grace(tmp
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_interrupted_twice_while_it_stops_still_shuts_the_app_down(tmp_path: Path, workers: str) -> None:
+    """A second Ctrl-C while the stop waits for a request (uvicorn's "CTRL+C to force quit") skipped the app's
+    shutdown: one process printed a CancelledError traceback, and workers left the -wal and -shm; the client got
+    its connection cut. Now it ends the grace at once (one process) or changes nothing (workers, whose supervisor
+    stops them): the request is answered 503 and the database closed."""
+    import signal
+
+    from timeback._cli import SHUTDOWN_GRACE_SECONDS
+
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    # (in a process group of its own, as a terminal's: Ctrl-C reaches serve and its workers, not pytest)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
+    with _reaped(proc), socket.socket() as trickler:
+        _until_healthy(proc, port)
+        trickler.connect(("127.0.0.1", port))
+        trickler.sendall(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                         b"\r\nContent-Length: 1000\r\n\r\ng")  # fmt: skip
+        time.sleep(0.5)  # (the request in flight)
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.5)  # (into the stop)
+        os.killpg(proc.pid, signal.SIGINT)
+        output, _ = proc.communicate(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+        trickler.settimeout(15)
+        answer = trickler.recv(4096)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "Application shutdown complete" in output, output
+    assert answer.startswith(b"HTTP/1.1 503 "), answer
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))], output  # (closed)
+
+
+def test_serve_with_workers_refuses_connections_once_it_stops(tmp_path: Path) -> None:
+    """The supervisor kept its copy of the listening socket while the workers stopped: a connection made then waited
+    unaccepted (an SDK call hung up to the grace, then failed), and a server started on the port was refused it."""
+    import select
+    import signal
+
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    refused = False
+    with _reaped(proc), socket.socket() as trickler:
+        _until_healthy(proc, port)
+        trickler.connect(("127.0.0.1", port))  # (holds the stop for its grace: a body still coming)
+        trickler.sendall(b"POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\ng")
+        time.sleep(0.5)  # (the request in flight)
+        proc.send_signal(signal.SIGTERM)
+        # (while the stop still waits for that request, unanswered; connected: queued, to be reset unaccepted)
+        while not refused and proc.poll() is None and not select.select([trickler], [], [], 0)[0]:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                time.sleep(0.1)
+            except ConnectionRefusedError:
+                refused = True
+            except OSError:  # (a timeout, a reset)
+                pass
+        output, _ = proc.communicate(timeout=30)
+    assert refused, output
+    assert proc.returncode == 0, output
+
+
+# A listing of categories that reads on until SQLite stops it (its progress handler, ``interrupt()``): a read longer
+# than a stop's grace. READING_MARK is made once it reads.
+_ENDLESS_READ = """import os, pathlib
+import timeback.server.storage.sql as sql
+_list = sql.SqlStorage.list
+def _endless(self, coll, query):
+    if coll.name == "categories":
+        with self._read() as conn:
+            pathlib.Path(os.environ["READING_MARK"]).touch()
+            conn.exec_driver_sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r")
+    return _list(self, coll, query)
+sql.SqlStorage.list = _endless
+"""
+
+
+def test_serve_stopped_during_a_read_longer_than_its_grace_exits_with_the_database_closed(tmp_path: Path) -> None:
+    """A read still running when the grace ended kept its connection: the database was closed under it, the -wal and
+    -shm were left (the writes acknowledged meanwhile in the -wal alone), and the process waited at exit for the read
+    (up to --query-timeout, forever with 0). Closing the storage now stops its reads first."""
+    import signal
+    import sqlite3
+
+    from timeback._cli import SHUTDOWN_GRACE_SECONDS
+
+    hook, database, reading = tmp_path / "hook", tmp_path / "t.db", tmp_path / "reading"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_ENDLESS_READ)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--query-timeout", "0", "--client-id", "id",
+               "--client-secret", "secret"]  # fmt: skip
+    environment = child_environment(hook, READING_MARK=str(reading))
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment)
+    answers: list[object] = []
+    with _reaped(proc):
+        _until_healthy(proc, port)
+        client = Timeback(base_url=f"http://127.0.0.1:{port}", client_id="id", client_secret="secret", max_retries=0)
+
+        def read() -> None:
+            try:
+                answers.append(client.oneroster.gradebook.get_all_categories())
+            except Exception as exc:
+                answers.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        while not reading.exists() and proc.poll() is None:
+            time.sleep(0.02)
+        for n in range(20):  # (acknowledged while the read runs)
+            client.oneroster.gradebook.put_category(sourced_id=f"c-{n}", category={"title": f"C {n}"})
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=SHUTDOWN_GRACE_SECONDS + 15)
+        reader.join(timeout=15)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
+    with contextlib.closing(sqlite3.connect(database)) as stored:  # (the file alone holds every acknowledged write)
+        assert stored.execute("SELECT count(*) FROM categories").fetchone() == (20,)
+    # (the read stopped, answered as a request the stop cancelled)
+    assert len(answers) == 1 and getattr(answers[0], "status_code", None) == 503, answers
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_takes_connections_once_it_prints_how_to_use_it(tmp_path: Path, workers: str) -> None:
     # (the banner and the dev client came before the port was listened on: the workers listen once they have
     # imported and built the app, here 4.5 s later, and the SDK called with the printed variables right away failed,

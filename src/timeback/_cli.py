@@ -219,8 +219,9 @@ def _drop_output() -> None:
 def _supervisor(config: Any, listening: Any) -> Any:
     """uvicorn's supervisor of ``serve --workers N`` (its ``__init__`` takes the signals over), whose workers start
     with SIGINT ignored, a disposition spawn's exec keeps: a Ctrl-C to the process group while they still imported
-    printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM, and a worker's uvicorn
-    takes SIGINT over once it serves. This process blocks SIGINT meanwhile: one that comes waits, not ignored."""
+    printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM (``app_from_environment``
+    leaves SIGINT ignored). This process blocks SIGINT meanwhile: one that comes waits, not ignored. Stopping, it
+    closes its copy of the listening socket first, as each worker closes its own: new connections are refused."""
     import signal
 
     from uvicorn.supervisors import Multiprocess
@@ -237,7 +238,43 @@ def _supervisor(config: Any, listening: Any) -> Any:
                 signal.signal(signal.SIGINT, handler)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
+        def terminate_all(self) -> None:
+            # (its copy of the socket, as it stops: kept, the port took connections no one would accept until the
+            # workers had stopped, up to the grace, and a server started meanwhile on the port was refused it)
+            listening.close()
+            super().terminate_all()
+
     return QuietStartSupervisor(config, sockets=[listening])
+
+
+def _server(config: Any) -> Any:
+    """uvicorn's server for ``serve`` (one process), whose force quit, a second Ctrl-C while it stops, ends the
+    stop's grace at once: the requests in flight are cancelled (answered 503 "shutting down") and the app shut down
+    as after the grace, its database closed. uvicorn's own skipped that shutdown, left to the loop's end: a
+    ``CancelledError`` traceback, and a client trickling a body in cut without an answer."""
+    import asyncio
+
+    import uvicorn
+
+    class GraceEndingServer(uvicorn.Server):
+        _loop: asyncio.AbstractEventLoop | None = None
+
+        async def serve(self, sockets: Any = None) -> None:
+            self._loop = asyncio.get_running_loop()
+            await super().serve(sockets)
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            if self.force_exit and self._loop is not None:
+                self.force_exit = False
+                with contextlib.suppress(RuntimeError):  # (the loop closed since: nothing is left to cancel)
+                    self._loop.call_soon_threadsafe(self._cancel_requests)  # (from a signal handler: thread-safe)
+
+        def _cancel_requests(self) -> None:
+            for task in self.server_state.tasks:
+                task.cancel()
+
+    return GraceEndingServer(config)
 
 
 def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: list[int]) -> None:
@@ -471,7 +508,7 @@ def _app() -> Any:
                                         log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
-                server = uvicorn.Server(config)
+                server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
                 if stops:
                     server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)

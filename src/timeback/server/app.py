@@ -92,8 +92,19 @@ def app_from_environment() -> FastAPI:
         sys.exit(STARTUP_FAILURE)
     filter_server_logs(settings)
     _stop_when_orphaned(int(os.environ.get(SUPERVISOR_ENV, os.getppid())))
+    _leave_ctrl_c_to_the_supervisor()
     tune_gc()
     return app
+
+
+def _leave_ctrl_c_to_the_supervisor() -> None:
+    """A worker ignores SIGINT (its uvicorn took it over; it is loading the app, in the main thread): a Ctrl-C, sent
+    to the process group, reaches the supervisor too, which stops each worker with SIGTERM, gracefully. A second
+    Ctrl-C was uvicorn's force quit in each worker, which skipped the app's shutdown: the database left open (-wal,
+    -shm), and the requests in flight cut without the 503 of a stop."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:

@@ -182,9 +182,12 @@ def unexpected_error(exc: BaseException) -> ApiError:
     database or its disk is full (rolled back too; not for the SDK to retry: space does not come back in half a
     second), logged in one line (a traceback for each write filled the log on that same disk); else 500, logged.
     Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
-    look for."""
-    from timeback.server.storage.base import QueryTimedOut  # (here: the storage imports this module)
+    look for. A read its storage's closing stopped (the server stopping) is answered as a request the stop cancelled."""
+    from timeback.server.middleware import SHUTTING_DOWN  # (here: these modules import this one)
+    from timeback.server.storage.base import Closing, QueryTimedOut
 
+    if isinstance(exc, Closing):
+        return SHUTTING_DOWN
     if isinstance(exc, QueryTimedOut):  # (not logged: the client's query, not a fault of the server's)
         description = (
             f"The query ran past the server's time limit ({exc.seconds:g} s) and was stopped; nothing was "

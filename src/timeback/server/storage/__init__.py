@@ -2,6 +2,7 @@
 
 from timeback.server.storage.base import (
     AlreadyExists,
+    Closing,
     ListQuery,
     QueryTimedOut,
     Scope,
@@ -16,6 +17,7 @@ from timeback.server.storage.sql import SqlStorage, open_storage
 
 __all__ = [
     "AlreadyExists",
+    "Closing",
     "ListQuery",
     "QueryTimedOut",
     "Scope",

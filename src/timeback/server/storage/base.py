@@ -70,6 +70,13 @@ class QueryTimedOut(Exception):
         self.seconds = seconds
 
 
+class Closing(Exception):
+    """A read stopped, or refused, because its storage is being closed (its server stopping); it changed nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("the storage is being closed")
+
+
 _READ_LIMIT: ContextVar[tuple[float, float] | None] = ContextVar("timeback_storage_read_limit", default=None)
 
 

@@ -81,6 +81,7 @@ from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
 from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_day
 from timeback.server.storage.base import (
     AlreadyExists,
+    Closing,
     ListQuery,
     QueryTimedOut,
     Scope,
@@ -661,6 +662,12 @@ class SqlStorage:
         # and the thread gathering them when they were (``_look_at_statistics``).
         self._look_at: float = math.inf
         self._statistics: threading.Thread | None = None
+        # The reads in progress (``_read``), which ``close()`` stops and waits for: a read connection still checked
+        # out when the engine is disposed stays open, and the WAL with it (a stop's -wal and -shm left, acknowledged
+        # writes in the -wal only, and the process waiting at exit for the read's thread, up to its time limit).
+        self._reading = threading.Condition()
+        self._reads = 0
+        self._closing = False
         try:
             self._make_schema(engine)
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
@@ -787,26 +794,35 @@ class SqlStorage:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        """A connection to read on (in memory: the one connection, under the write lock). Inside ``reads_limited``,
-        SQLite's progress handler stops its statements once the deadline passed (``QueryTimedOut``); it is taken
-        off again before the connection goes back to the pool."""
+        """A connection to read on (in memory: the one connection, under the write lock). SQLite's progress handler
+        stops its statements once the deadline of ``reads_limited`` passed (``QueryTimedOut``), or once ``close()``
+        began (``Closing``); it is taken off again before the connection goes back to the pool."""
         limit = read_limit()
-        with self._write_lock if self._in_memory else nullcontext(), self.engine.connect() as conn:
-            if limit is None:
-                yield conn
-                return
-            deadline, seconds = limit
-            raw = conn.connection.driver_connection
-            assert raw is not None  # (None only once invalidated: not for a connection just checked out)
-            raw.set_progress_handler(functools.partial(_passed, deadline), PROGRESS_STEPS)
-            try:
-                yield conn
-            except DBAPIError as exc:
-                if str(exc.orig) == "interrupted" and time.monotonic() >= deadline:
-                    raise QueryTimedOut(seconds) from exc
-                raise
-            finally:
-                raw.set_progress_handler(None, 0)
+        deadline, seconds = limit or (math.inf, 0.0)
+        with self._reading:
+            if self._closing:
+                raise Closing
+            self._reads += 1
+        try:
+            with self._write_lock if self._in_memory else nullcontext(), self.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                assert raw is not None  # (None only once invalidated: not for a connection just checked out)
+                raw.set_progress_handler(functools.partial(_stop_reading, self, deadline), PROGRESS_STEPS)
+                try:
+                    yield conn
+                except DBAPIError as exc:
+                    if str(exc.orig) == "interrupted":
+                        if self._closing:
+                            raise Closing from exc
+                        if time.monotonic() >= deadline:
+                            raise QueryTimedOut(seconds) from exc
+                    raise
+                finally:
+                    raw.set_progress_handler(None, 0)
+        finally:
+            with self._reading:
+                self._reads -= 1
+                self._reading.notify_all()
 
     @contextmanager
     def transaction(self) -> Iterator[_SqlTransaction]:
@@ -1276,25 +1292,35 @@ class SqlStorage:
             raw.execute("DELETE FROM timeback_tokens WHERE client_id = ?", (client_id,))
 
     def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.stop(wait=True)
-        statistics = self._statistics
-        if statistics is not None and statistics is not threading.current_thread():
-            statistics.join()  # (before the writer is closed: it writes on it)
-        with self._write_lock:
-            self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
-            if self._write_connection is not None:
-                self._write_connection.close()
-                self._write_connection = None
-            if self._file_lock is not None:
-                self._file_lock.close()
-                self._file_lock = None
-        self.engine.dispose()
+        """Stops the reads in progress and waits for them (milliseconds: SQLite's progress handler stops them), then
+        closes every connection: the last one closed copies the WAL into the database file and removes it. Used
+        again, the storage opens connections anew (reads started while it closes are refused: ``Closing``)."""
+        try:
+            with self._reading:
+                self._closing = True
+                self._reading.wait_for(lambda: not self._reads)
+            if self._checkpointer is not None:
+                self._checkpointer.stop(wait=True)
+            statistics = self._statistics
+            if statistics is not None and statistics is not threading.current_thread():
+                statistics.join()  # (before the writer is closed: it writes on it)
+            with self._write_lock:
+                self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
+                if self._write_connection is not None:
+                    self._write_connection.close()
+                    self._write_connection = None
+                if self._file_lock is not None:
+                    self._file_lock.close()
+                    self._file_lock = None
+            self.engine.dispose()
+        finally:
+            self._closing = False
 
 
-def _passed(deadline: float) -> bool:
-    """SQLite's progress handler for a limited read: true (the statement stops, "interrupted") past ``deadline``."""
-    return time.monotonic() >= deadline
+def _stop_reading(storage: SqlStorage, deadline: float) -> bool:
+    """SQLite's progress handler for a read: true (the statement stops, "interrupted") past ``deadline``, or once the
+    storage is being closed."""
+    return storage._closing or time.monotonic() >= deadline
 
 
 def _sqlite_autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
