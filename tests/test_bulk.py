@@ -194,6 +194,80 @@ async def test_a_batch_too_large_for_the_server_is_sent_again_in_halves_down_to_
     assert stored == {r["sourcedId"]: r["score"] for r in rows if r is not rows[13]}
 
 
+class CountsBatchPosts(Forwarding):
+    """Forwards each request to the real server; counts the batch POSTs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.posts += request.method == "POST" and request.url.path.endswith("/results")
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_server_refusing_every_size_with_413_is_not_sent_every_half(kind: str) -> None:
+    """A server answering 413 whatever the size (a gateway's or a firewall's rule; here every result alone is over
+    the local server's ``max_json_values``) had each batch of n sent again in halves down to single results: 2n - 1
+    requests one after another, two million for a million results. Once a single result is refused so and no part
+    was stored, a 413 fails its batch whole, with the server's reason: the first batch costs its way down to one
+    result and its halves on the way back (2 log2(n) + 1 requests), each later batch one."""
+    settings = ServerSettings(client_id="limits", client_secret="limits-secret", max_json_values=5)  # (a result: 13)
+    with LocalServer(settings) as server:
+        transport = CountsBatchPosts()
+        rows = [result_body("li", "student", f"r-{i}") for i in range(128)]
+        summary = await bulk_through(kind, server, transport, rows, batch_size=64, concurrency=1)
+    assert transport.posts == (2 * 6 + 1) + 1 == summary.batches, summary
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (128, 128, 0, 128), summary
+    assert sorted(len(f.sourced_ids) for f in summary.failures) == [1, 1, 2, 4, 8, 16, 32, 64]
+    assert all(f.status_code == 413 and not f.maybe_stored for f in summary.failures)
+    assert all(f.reason.startswith("413: The body holds over 5 fields") for f in summary.failures)
+
+
+class ScopesRevokedAfterA413(Forwarding):
+    """Forwards each request to the real server; once a batch POST was answered 413, the later ones go with
+    ``token``, a client's that may only read (403: as credentials whose scopes were revoked). Counts the POSTs."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+        self.posts = 0
+        self.refused = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return self.inner.handle_request(request)
+        self.posts += 1
+        if self.refused:
+            request.headers["Authorization"] = f"Bearer {self.token}"
+        response = self.inner.handle_request(request)
+        self.refused |= response.status_code == 413
+        return response
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_no_part_of_a_batch_is_sent_after_a_part_stopped_the_upload(kind: str) -> None:
+    """A batch too large (413) is sent again in halves; the first half is refused 403 (the credentials' scopes),
+    which stops the upload, as every later batch would be refused alike: the second half was still sent (and
+    refused). It now counts as not sent again."""
+    from timeback import PermissionDeniedError
+
+    settings = ServerSettings(client_id="limits", client_secret="limits-secret", max_json_values=100)  # (9 results)
+    with LocalServer(settings) as server:
+        reader, secret = uid("reader"), uid("secret")
+        server.app.state.clients.add(reader, secret, "gradebook.readonly")
+        grant = httpx.post(
+            f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"}, auth=(reader, secret)
+        )
+        transport = ScopesRevokedAfterA413(grant.json()["access_token"])
+        rows = [result_body("li", "student", f"r-{i}") for i in range(12)]
+        with pytest.raises(PermissionDeniedError) as refused:
+            await bulk_through(kind, server, transport, rows, batch_size=12, max_retries=0)
+    assert transport.posts == 2
+    assert counts_in("".join(refused.value.__notes__)) == (12, 0, 12)
+
+
 def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world: tuple[Roster, list[str]]) -> None:
     """A repeat of a result still waiting in its batch waits for that batch to settle, then, the first stored, goes
     alone and meets its 409. (Before, it failed at once as a repeat: see the corrected copy's test for why not.)"""
@@ -2924,21 +2998,32 @@ async def test_closing_the_client_cuts_short_the_batches_waiting_to_retry(
 
 class LosesTheFirstBatchAnswer(Forwarding):
     """Forwards each request to the real server, except the batch POSTs: the first one's answer is thrown away
-    after the server handled it (``handled``; else the POST is cut before it reaches the server), and a retry is
-    answered ``retry_status`` without reaching it (None: forwarded)."""
+    after the server handled it (``handled``; else the POST is cut before it reaches the server), and its retry is
+    answered ``retry_status`` (with ``retry_body``) without reaching it (None: forwarded). ``read_status``: the reads
+    of results are answered so, without reaching it (None: forwarded)."""
 
-    def __init__(self, *, handled: bool, retry_status: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        handled: bool,
+        retry_status: int | None,
+        retry_body: dict[str, Any] | None = None,
+        read_status: int | None = None,
+    ) -> None:
         super().__init__()
-        self.handled, self.retry_status = handled, retry_status
+        self.handled, self.retry_status, self.read_status = handled, retry_status, read_status
+        self.retry_body = retry_body or {"imsx_codeMajor": "failure"}
         self.posts = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and "/results" in request.url.path and self.read_status is not None:
+            return httpx.Response(self.read_status, json={"imsx_codeMajor": "failure"})
         if request.method != "POST" or not request.url.path.endswith("/results"):
             return self.inner.handle_request(request)
         self.posts += 1
         if self.posts > 1:
-            if self.retry_status is not None:
-                return httpx.Response(self.retry_status, json={"imsx_codeMajor": "failure"})
+            if self.retry_status is not None and self.posts == 2:
+                return httpx.Response(self.retry_status, json=self.retry_body)
             return self.inner.handle_request(request)
         if self.handled:
             self.inner.handle_request(request).close()
@@ -2975,6 +3060,31 @@ async def test_a_batch_whose_retries_end_after_its_answer_was_lost_is_confirmed_
     assert summary.ok and summary.stored == 3 and summary.retries_taken == max_retries, summary
     tag = rows[0]["sourcedId"].rsplit("-", 1)[0]
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("status", [413, 422])
+async def test_a_batch_refused_after_its_answer_was_lost_fails_whole_maybe_stored_not_in_parts(
+    kind: str, status: int, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The server stored the batch, its answer was lost, its retry was refused 413 (or 422 naming a result), and
+    reading it back failed: the batch was sent again in parts (halves; the rest without the result named), each
+    met 409 (or the one named failed 422), none of them maybe stored, though this upload had stored all of them.
+    It now fails whole, maybe stored, as any batch ended after an attempt got no answer."""
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 4, uid(f"lost-{status}")))
+    details = [{"field": "results[1].score", "message": "bad"}]
+    body = {"imsx_codeMajor": "failure", "imsx_description": "refused", "imsx_error_details": details}
+    transport = LosesTheFirstBatchAnswer(handled=True, retry_status=status, retry_body=body, read_status=400)
+    summary = await bulk_through(kind, server, transport, rows, max_retries=1)
+    assert transport.posts == 2
+    (failure,) = summary.failures
+    assert failure.sourced_ids == tuple(r["sourcedId"] for r in rows), summary
+    assert failure.status_code == status and failure.maybe_stored, failure
+    assert "an attempt of this call got no answer" in failure.reason, failure.reason
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (4, 4, 0, 4)
+    tag = rows[0]["sourcedId"].rsplit("-", 1)[0]
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}  # (stored: maybe, so)
 
 
 @pytest.mark.parametrize("if_exists", ["fail", "replace"])

@@ -61,7 +61,8 @@ BULK_OPTIONS = {
     "is validated and encoded on its own: an invalid one (or one holding text with no UTF-8 JSON form, such as a "
     "lone surrogate) is a failure in the summary and never joins a batch.",
     "batch_size": "Results per `POST /lineItems/{line_item_sourced_id}/results` (one line item per batch); a batch "
-    "the server refuses as too large (413) is sent again in halves, down to single results.",
+    "the server refuses as too large (413) is sent again in halves, down to single results (a 413 fails its batch "
+    "whole once a single result was refused 413 and no part was stored yet: a server refusing every size).",
     "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
     "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch, and once more "
     "when the upload ends or stops if they changed since: its last call holds the summary's counts, or the stop's "

@@ -559,7 +559,20 @@ def record_outcome(
         summary.add_failure(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
         return outcome
     summary.add_failure(failure)
-    return outcome if isinstance(outcome, (AuthError, PermissionDeniedError)) or closed() else None
+    return outcome if stops(outcome, closed) else None
+
+
+def stops(outcome: Outcome | BaseException, closed: Callable[[], bool] = bool) -> bool:
+    """Whether the upload stops on a batch's outcome (``record_outcome``), the server not reached for long aside:
+    the credentials or their scopes refused, the client closed (asked only of a failure), no API failure, or a part
+    of a batch sent in parts stopping it."""
+    if isinstance(outcome, Split):
+        return any(settled is not None and stops(settled, closed) for _, settled in outcome.parts)
+    if isinstance(outcome, Replaced):
+        return outcome.stop is not None
+    if isinstance(outcome, (RequestError, APIConnectionError)):
+        return isinstance(outcome, (AuthError, PermissionDeniedError)) or closed()
+    return isinstance(outcome, BaseException)
 
 
 @dataclass
@@ -698,12 +711,52 @@ class Split:
     how: str = "without the results its batch was refused for"
 
 
-def resent(refused: RequestError | APIConnectionError, batch: Batch, resends: int = 0) -> tuple[Split, int] | None:
+class Splitting:
+    """An upload's batches sent again in parts (shared by them: threads on ``Timeback``), and whether a 413 still
+    halves a batch. A server refusing every size (a gateway's or a firewall's rule) answers 413 to a single result
+    too: halving went on all the same, 2n - 1 requests for a batch of n, one after another (a million results, two
+    million requests). Once a part of one result is answered 413 and no part of any batch sent in parts is stored
+    yet, a 413 fails its batch whole, with the server's reason: such a server costs about 2 log2(batch_size)
+    requests, then one a batch. A real size limit stores halves, and halving goes on (the one result too large
+    still fails alone). ``closed``: whether the client was closed (a part's failure then stops the upload)."""
+
+    def __init__(self, closed: Callable[[], bool] = bool) -> None:
+        self.closed = closed
+        # (flags that only ever turn True, each by a plain assignment: no lock. A race costs one halving more.)
+        self._single_refused = False
+        self._part_stored = False
+
+    def halves(self) -> bool:
+        """Whether a batch answered 413 is sent again in halves."""
+        return self._part_stored or not self._single_refused
+
+    def settled(self, split: Split, index: int, outcome: Outcome | BaseException) -> bool:
+        """Note ``outcome``, that of ``split``'s part ``index``; whether to send its next part (not once the upload
+        stops on it: the parts left count as not sent again, and the stop does not wait for them)."""
+        part = split.parts[index][0]
+        split.parts[index] = (part, outcome)
+        if isinstance(outcome, RequestError) and outcome.status_code == 413 and len(part.ids) == 1:
+            self._single_refused = True
+        elif not isinstance(outcome, (BaseException, Split)):  # (a nested split's parts are noted by its own loop)
+            if not isinstance(outcome, Replaced) or outcome.replaced + outcome.unchanged:
+                self._part_stored = True
+        return not stops(outcome, self.closed)
+
+
+def resent(
+    refused: RequestError | APIConnectionError, batch: Batch, resends: int, splitting: Splitting
+) -> tuple[Split, int] | None:
     """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
     results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
-    reason); a 422 naming results, as ``without_named`` says."""
+    reason) while ``splitting`` halves; a 422 naming results, as ``without_named`` says. Never after an attempt got
+    no answer: it may have stored the batch, whose parts would then meet 409 each, their failures no longer saying
+    they may be stored (whole, it fails maybe stored, or is settled record by record: ``replaces``)."""
+    if refused._answer_lost:
+        return None
     if isinstance(refused, RequestError) and refused.status_code == 413 and len(batch.ids) > 1:
+        if not splitting.halves():
+            return None
         halves = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
         parts = [Batch(batch.line_item, batch.ids[cut], EncodedItems(batch.records[cut])) for cut in halves]
         how = "in halves after its batch was too large (413)"

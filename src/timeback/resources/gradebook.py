@@ -234,6 +234,7 @@ class Gradebook(SyncResource, GradebookOperations):
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (the classes of the line items read while replacing: once per upload)
+        splitting = bulk.Splitting(self._client.is_closed)  # (whether a 413 still halves a batch: once per upload)
 
         def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -245,7 +246,7 @@ class Gradebook(SyncResource, GradebookOperations):
                 receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:
                 # (a 422 naming results of the batch: they fail alone, the others go again; a 413: in halves)
-                parted = bulk.resent(refused, batch, resends)
+                parted = bulk.resent(refused, batch, resends, splitting)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
@@ -253,11 +254,14 @@ class Gradebook(SyncResource, GradebookOperations):
                     return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
                 split, resends = parted
                 for index, (part, _) in enumerate(split.parts):
-                    if not stopping.is_set():
-                        try:
-                            split.parts[index] = (part, send(part, resends))
-                        except Exception as exc:  # (counted as the part's outcome, as a batch's error is)
-                            split.parts[index] = (part, exc)
+                    if stopping.is_set():
+                        break
+                    try:
+                        outcome: bulk.Outcome | Exception = send(part, resends)
+                    except Exception as exc:  # (counted as the part's outcome, as a batch's error is)
+                        outcome = exc
+                    if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
+                        break
                 return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
@@ -301,6 +305,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (as the sync one's)
+        splitting = bulk.Splitting(self._client.is_closed)  # (as the sync one's)
 
         async def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
@@ -308,7 +313,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError) as refused:  # (as the sync one)
-                parted = bulk.resent(refused, batch, resends)
+                parted = bulk.resent(refused, batch, resends, splitting)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
@@ -316,11 +321,14 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                     return await self._client.exchange(flow, options, since=started)  # (as the sync one)
                 split, resends = parted
                 for index, (part, _) in enumerate(split.parts):
-                    if not stopping.is_set():
-                        try:
-                            split.parts[index] = (part, await send(part, resends))
-                        except Exception as exc:
-                            split.parts[index] = (part, exc)
+                    if stopping.is_set():
+                        break
+                    try:
+                        outcome: bulk.Outcome | Exception = await send(part, resends)
+                    except Exception as exc:
+                        outcome = exc
+                    if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
+                        break
                 return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
