@@ -461,17 +461,22 @@ def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client:
         assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served
 
 
+def _two_scales_in(client: Timeback, school: str) -> None:
+    """A school ``school`` holding two score scales (its roster's and one more): two pages at ``limit=1``."""
+    roster = make_roster(client, ids={"school": school})
+    client.oneroster.gradebook.put_score_scale(
+        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
+                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
+    )  # fmt: skip
+
+
 def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
     server: LocalServer, authed: httpx.Client, client: Timeback
 ) -> None:
     """The Link header carried the path as sent: ``/schools/a>b/scoreScales`` made ``<http://.../a>b/...>``, no URI
     (the ``>`` ends it early). What a URI may not hold is percent-encoded, the escapes sent kept as they are."""
     school = f'{uid("s")}a>b"|\\^`{{}} é%zz'
-    roster = make_roster(client, ids={"school": school})
-    client.oneroster.gradebook.put_score_scale(
-        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
-                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
-    )  # fmt: skip
+    _two_scales_in(client, school)
     escaped = school.replace("%", "%25").replace(" ", "%20").replace("é", "%C3%A9")  # (the rest sent as they are)
     bearer = {"Authorization": authed.headers["Authorization"]}
     # (its "%" escaped, and sent bare: "%zz" starts no escape, read as it is, a "%" no URI holds so)
@@ -498,11 +503,7 @@ def test_a_link_header_read_by_httpx_follows_a_path_sent_with_a_raw_semicolon_or
     requests' ``links`` cut an entry at ``;`` (its parameters) and the header at ``,`` (its entries), so
     ``rel="next"`` was lost and a client following it stopped after the first page."""
     school = f"{uid('s')}a;b,c"
-    roster = make_roster(client, ids={"school": school})
-    client.oneroster.gradebook.put_score_scale(
-        sourced_id=uid("scale"), scoreScale={"title": "Second", "type": "percent", "class": {"sourcedId": roster.class_},
-                                             "scoreScaleValue": [{"itemValueLHS": "0-1", "itemValueRHS": "p"}]},
-    )  # fmt: skip
+    _two_scales_in(client, school)
     bearer = {"Authorization": authed.headers["Authorization"]}
     page = _as_is(server, "GET", f"{GB}/schools/{school}/scoreScales?limit=1", bearer)
     assert page.status_code == 200 and page.json()["totalCount"] == 2, page.text
