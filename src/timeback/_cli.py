@@ -258,6 +258,7 @@ def _server(config: Any) -> Any:
 
     class GraceEndingServer(uvicorn.Server):
         _loop: asyncio.AbstractEventLoop | None = None
+        _ended_grace = False
 
         async def serve(self, sockets: Any = None) -> None:
             self._loop = asyncio.get_running_loop()
@@ -265,8 +266,9 @@ def _server(config: Any) -> Any:
 
         def handle_exit(self, sig: int, frame: Any) -> None:
             super().handle_exit(sig, frame)
-            if self.force_exit and self._loop is not None:
-                self.force_exit = False
+            # (the second Ctrl-C only: a third is uvicorn's force quit, for a shutdown itself stuck)
+            if self.force_exit and self._loop is not None and not self._ended_grace:
+                self.force_exit, self._ended_grace = False, True
                 with contextlib.suppress(RuntimeError):  # (the loop closed since: nothing is left to cancel)
                     self._loop.call_soon_threadsafe(self._cancel_requests)  # (from a signal handler: thread-safe)
 

@@ -83,7 +83,9 @@ class RequestIdMiddleware:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
-        WRITE_BEGUN.set(False)  # (httpx's ASGITransport serves each request in its caller's context)
+        # (a pipelined request's task is made in the previous one's, a copy of its context; httpx's ASGITransport
+        # serves each request in its caller's)
+        WRITE_BEGUN.set(False)
         try:
             await self.app(scope, receive, send_with_id)
         except asyncio.CancelledError:
