@@ -981,3 +981,36 @@ def test_an_integer_decimal_in_metadata_is_sent_digit_for_digit(client: Any, ros
     for huge in (Decimal("1E+300000"), Decimal("1E+5000")):
         with pytest.raises(RequestError, match="not a finite JSON number"):
             gb.put_category(sourced_id=uid("cat"), category={"title": "D", "metadata": {"x": huge}})
+
+
+def test_no_model_redeclares_a_defaulted_field_of_its_base_without_a_value() -> None:
+    """A field a base declares ``X | None = None`` and a subclass re-declares bare (``lineItem: Ref``) is required to
+    pydantic, but pyright and Pylance follow the dataclass rule and take the base's default: the field looked optional
+    to them (19 body models did). Required re-declarations say ``= Field()``."""
+    import ast
+    import importlib
+    import inspect
+    import pkgutil
+
+    import pydantic
+
+    import timeback.models
+
+    bare = []
+    for info in pkgutil.iter_modules(timeback.models.__path__):
+        module = importlib.import_module(f"timeback.models.{info.name}")
+        for node in ast.parse(inspect.getsource(module)).body:
+            model = getattr(module, node.name, None) if isinstance(node, ast.ClassDef) else None
+            if not (inspect.isclass(model) and issubclass(model, pydantic.BaseModel)):
+                continue
+            assert isinstance(node, ast.ClassDef)
+            for statement in node.body:
+                if not (isinstance(statement, ast.AnnAssign) and statement.value is None):
+                    continue
+                name = ast.unparse(statement.target)
+                for base in model.__mro__[1:]:
+                    inherited = getattr(base, "__pydantic_fields__", {}).get(name)
+                    if inherited is not None and not inherited.is_required():
+                        bare.append(f"{module.__name__}.{node.name}.{name} (a default in {base.__name__})")
+                        break
+    assert not bare, bare

@@ -9,6 +9,7 @@ from timeback._aiohttp import DefaultAioHttpClient
 from timeback._base_client import DefaultAsyncHttpxClient, DefaultHttpxClient
 from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
 from timeback._client import AsyncTimeback, Timeback
+from timeback._config import Environment
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
 from timeback.errors import (
     APIConnectionError,
@@ -44,6 +45,7 @@ __all__ = [
     "DefaultAioHttpClient",
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
+    "Environment",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",

@@ -28,7 +28,7 @@ __all__ = ["Filter", "Operator", "where"]
 
 Operator = Literal["=", "!=", ">", ">=", "<", "<=", "~", "@"]
 """OneRoster's comparison operators: ``~`` contains, ``@`` is in a list (typed, so that a checker catches ``"=="``)."""
-OPERATORS = frozenset(get_args(Operator))  # (what untyped callers are checked against at run time)
+OPERATORS: frozenset[str] = frozenset(get_args(Operator))  # (what untyped callers are checked against at run time)
 FIELD_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[^\s'\"\\.=!<>~@\x00-\x1f]+)*"
 """A filter's field name as the server's parser reads it (with this very pattern): a record field's name, then
 dotted parts (``student.sourcedId``, ``metadata.grade-level``) of any characters but whitespace, quotes and

@@ -5,10 +5,11 @@ pytest."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import assert_type
+from typing import assert_type, cast
 
-from timeback import AsyncPaginator, AsyncTimeback, Page, Timeback
+from timeback import AsyncPaginator, AsyncTimeback, Environment, Page, Timeback
 from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
+from timeback.filters import Filter, Operator, where
 from timeback.models.gradebook import TimebackResult, TimebackScoreScaleValue
 from timeback.models.request import (
     TimebackCreateClassBody,
@@ -121,3 +122,26 @@ def on_progress_may_return_a_value(client: Timeback, bar: ProgressBar) -> None:
 
 async def on_progress_may_return_a_value_async(client: AsyncTimeback, bar: ProgressBar) -> None:
     await client.oneroster.gradebook.bulk_post_results([], on_progress=lambda progress: bar.update(progress.stored))
+
+
+def filters_take_an_operator_typed_or_cast(op: Operator, from_a_form: str) -> None:
+    both = where("score", op, 90) & where("scoreStatus", "=", "fully graded")
+    assert_type(both, Filter)
+    where("score", cast(Operator, from_a_form), 90)  # (a str held: where() still checks it at run time)
+    where("student.sourcedId", "@", ["a", "b"])
+
+
+def environment_is_one_of_two(env: Environment, from_the_shell: str) -> None:
+    Timeback(environment="staging")
+    Timeback(environment=env)
+    AsyncTimeback(environment=cast(Environment, from_the_shell))
+
+
+def open_enums_are_tested_for_unknown_values_first(status: TimebackScoreStatus) -> str:
+    if not status.is_known():
+        return f"unknown to this SDK: {status.value}"
+    match status:
+        case TimebackScoreStatus.FULLY_GRADED | TimebackScoreStatus.PARTIALLY_GRADED:
+            return "graded"
+        case TimebackScoreStatus.EXEMPT | TimebackScoreStatus.NOT_SUBMITTED | TimebackScoreStatus.SUBMITTED:
+            return "not graded"
