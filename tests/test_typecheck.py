@@ -29,8 +29,9 @@ def expected(marker: str) -> set[tuple[int, str]]:
 
 
 def test_mypy_rejects_the_mistakes() -> None:
-    # A page's attribute misspelt (page.next_page(), page.totalcount) was accepted as Any: __getattr__, which reads
-    # the envelope's keys at run time, was visible to checkers.
+    # Each line rejected_usage.py marks: a page's attribute misspelt (page.next_page(), page.totalcount, accepted as
+    # Any while __getattr__ was visible to checkers), a body without its required fields, an unknown operator or
+    # environment.
     # (cwd: the config's cache, .mypy_cache/typecheck, which scripts/test's run of it shares: about a second warm)
     checked = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(TYPECHECK / "mypy.ini"), str(REJECTED)],

@@ -248,10 +248,10 @@ def _supervisor(config: Any, listening: Any) -> Any:
 
 
 def _server(config: Any) -> Any:
-    """uvicorn's server for ``serve`` (one process), whose force quit, a second Ctrl-C while it stops, ends the
-    stop's grace at once: the requests in flight are cancelled (answered 503 "shutting down") and the app shut down
-    as after the grace, its database closed. uvicorn's own skipped that shutdown, left to the loop's end: a
-    ``CancelledError`` traceback, and a client trickling a body in cut without an answer."""
+    """uvicorn's server for ``serve`` (one process), whose second Ctrl-C while it stops (which uvicorn's banner calls
+    force quit) ends the stop's grace at once: the requests in flight are cancelled (answered 503 "shutting down")
+    and the app shut down as after the grace, its database closed. uvicorn's own skipped that shutdown, left to the
+    loop's end: a ``CancelledError`` traceback, and a client trickling a body in cut without an answer."""
     import asyncio
 
     import uvicorn
@@ -266,7 +266,7 @@ def _server(config: Any) -> Any:
 
         def handle_exit(self, sig: int, frame: Any) -> None:
             super().handle_exit(sig, frame)
-            # (the second Ctrl-C only: a third is uvicorn's force quit, for a shutdown itself stuck)
+            # (the second Ctrl-C only: a third is uvicorn's own force quit, for a shutdown itself stuck)
             if self.force_exit and self._loop is not None and not self._ended_grace:
                 self.force_exit, self._ended_grace = False, True
                 with contextlib.suppress(RuntimeError):  # (the loop closed since: nothing is left to cancel)

@@ -5,8 +5,8 @@ OneRoster spec) still parses, as a pseudo-member whose ``.value`` is the string 
 two apart. The local server rejects unknown values; the SDK never does, so an API change cannot break parsing.
 
 Type checkers cannot know that: to them each enum is closed, its members all there is. A ``case _:`` (or last
-``else``) after every member is marked unreachable (Pylance greys it out; strict pyright and ``mypy
---warn-unreachable`` flag it), yet it is what runs for an unknown value. Test ``if not value.is_known():`` first, then
+``else``) after every member is marked unreachable (Pylance greys it out; strict pyright flags the ``case _:``, ``mypy
+--warn-unreachable`` either), yet it is what runs for an unknown value. Test ``if not value.is_known():`` first, then
 match the members. And ``assert_never`` after every member type-checks, then raises at run time on an unknown value:
 don't use it on these enums.
 """

@@ -22,7 +22,7 @@ from timeback.server.faults import cut_answer
 log = logging.getLogger("timeback.server")
 
 # uvicorn cancels the requests still running when the grace of a stop (``LocalServer.stop()``, SIGTERM) is over.
-# Only those whose write never reached storage are answered so (``WRITE_BEGUN``).
+# Those whose write reached storage are not answered so (``WRITE_BEGUN``): their connection is cut.
 SHUTTING_DOWN = ApiError(
     503, "The server is shutting down; the request may not have been carried out.",
     code_minor="server_busy", headers={"Connection": "close"},
