@@ -189,6 +189,7 @@ async def test_a_batch_too_large_for_the_server_is_sent_again_in_halves_down_to_
     assert failure.reason.startswith(
         "413: The body holds over 100 fields and items outside metadata: send fewer records in one request."
     ), failure.reason
+    assert failure.reason.endswith("(this result alone is over the server's size limit)"), failure.reason
     assert summary.batches > 3  # (the halves sent count too)
     assert progress == [summary.progress()]  # (one batch of the input's, settled in parts)
     assert stored == {r["sourcedId"]: r["score"] for r in rows if r is not rows[13]}

@@ -543,9 +543,10 @@ def record_outcome(
     ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
-        failure = BulkFailure(
-            ids, str(outcome), outcome.status_code, outcome.request_id, line_item, outcome._answer_lost
-        )
+        reason = str(outcome)
+        if outcome.status_code == 413 and len(ids) == 1:  # (the server's "send fewer records" cannot help it)
+            reason += f" ({ONE_TOO_LARGE})"
+        failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
         summary.add_failure(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
@@ -696,6 +697,7 @@ def replacing(
 # server checks what each result's validation here leaves to it (an enum's members, a real date, unknown fields),
 # and one result it refuses must not sink the others of its batch.
 MAX_RESENDS = 3
+ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
 _ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
 
 
