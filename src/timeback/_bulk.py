@@ -544,7 +544,7 @@ def record_outcome(
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
         reason = str(outcome)
-        if outcome.status_code == 413 and len(ids) == 1:  # (the server's "send fewer records" cannot help it)
+        if too_large(outcome) and len(ids) == 1:  # (the server's "send fewer records" cannot help it)
             reason += f" ({ONE_TOO_LARGE})"
         failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
@@ -686,7 +686,7 @@ def replacing(
             reason += f"; reading it back failed: {check.failed}"
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
         outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item, answer._answer_lost))
-        if isinstance(answer, (AuthError, PermissionDeniedError)) or client.is_closed():
+        if stops(answer, client.is_closed):
             outcome.stop = answer
     if not_put:
         outcome.failures.append(BulkFailure(tuple(not_put), "not sent: the upload stopped", line_item=line_item))
@@ -698,6 +698,13 @@ def replacing(
 # and one result it refuses must not sink the others of its batch.
 MAX_RESENDS = 3
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
+
+
+def too_large(outcome: object) -> bool:
+    """Whether a batch was refused as too large for the server (413)."""
+    return isinstance(outcome, RequestError) and outcome.status_code == 413
+
+
 _ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
 
 
@@ -737,7 +744,7 @@ class Splitting:
         stops on it: the parts left count as not sent again, and the stop does not wait for them)."""
         part = split.parts[index][0]
         split.parts[index] = (part, outcome)
-        if isinstance(outcome, RequestError) and outcome.status_code == 413 and len(part.ids) == 1:
+        if too_large(outcome) and len(part.ids) == 1:
             self._single_refused = True
         elif not isinstance(outcome, (BaseException, Split)):  # (a nested split's parts are noted by its own loop)
             if not isinstance(outcome, Replaced) or outcome.replaced + outcome.unchanged:
@@ -756,7 +763,7 @@ def resent(
     they may be stored (whole, it fails maybe stored, or is settled record by record: ``replaces``)."""
     if refused._answer_lost:
         return None
-    if isinstance(refused, RequestError) and refused.status_code == 413 and len(batch.ids) > 1:
+    if too_large(refused) and len(batch.ids) > 1:
         if not splitting.halves():
             return None
         halves = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
