@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum, IntEnum
 
 import pytest
 
@@ -181,6 +182,36 @@ def test_a_decimal_filters_as_the_number_it_is_sent_as(client: Timeback) -> None
     assert sorted(x.score for x in gb.get_all_results(filter=f)) == [90, 91.25]
     f = where("lineItem.sourcedId", "=", line_item) & where("score", "@", [Decimal("88.50"), Decimal("91.25")])
     assert sorted(x.score for x in gb.get_all_results(filter=f)) == [88.5, 91.25]
+
+
+def test_a_callers_own_enum_filters_as_the_value_a_body_sends(client: Timeback) -> None:
+    """A body sends an Enum member's value; ``where`` sent ``str(member)``, which on Python 3.11+ is ``'Grade.A'`` for
+    a caller's own ``(str, Enum)`` (the SDK's enums define ``__str__``): the filter found nothing, silently."""
+
+    class Grade(str, Enum):
+        A = "excellent"
+        C = "fair"
+
+    class Points(IntEnum):
+        HIGH = 95
+        LOW = 40
+
+    r = make_roster(client)
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
+    gb.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_,
+        academic_session_sourced_id=r.term,
+        results=[result_body(line_item, s, textScore=t, score=p)
+                 for s, t, p in zip(r.students, [Grade.A, Grade.C, "good"], [Points.HIGH, Points.LOW, 70], strict=True)],
+    )  # fmt: skip
+    assert where("textScore", "=", Grade.A) == "textScore='excellent'"
+    assert where("score", "@", [Points.HIGH, Points.LOW]) == "score@'95,40'"
+    mine = where("lineItem.sourcedId", "=", line_item)
+    assert [x.textScore for x in gb.get_all_results(filter=mine & where("textScore", "=", Grade.A))] == ["excellent"]
+    f = mine & where("textScore", "@", [Grade.A, Grade.C]) & where("score", ">=", Points.LOW)
+    assert sorted(x.score for x in gb.get_all_results(filter=f)) == [40, 95]
 
 
 def test_a_value_of_another_type_is_refused_naming_it() -> None:

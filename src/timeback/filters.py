@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Literal, get_args
 
 from timeback._dates import iso_datetime
@@ -114,6 +115,8 @@ def _written_out(groups: Groups) -> Filter:
 
 
 def _text(field: str, value: Value) -> str:
+    if isinstance(value, Enum):  # (str() of a caller's (str, Enum) member is 'Grade.A', where a body sends its value)
+        value = value.value
     if not isinstance(value, _VALUE_TYPES):
         raise ValueError(f"a filter value is a str, number, bool, date or datetime, not {type(value).__name__}")
     if isinstance(value, (float, Decimal)) and not Decimal(value).is_finite():  # (math.isfinite raises on sNaN)
