@@ -145,3 +145,13 @@ def open_enums_are_tested_for_unknown_values_first(status: TimebackScoreStatus) 
             return "graded"
         case TimebackScoreStatus.EXEMPT | TimebackScoreStatus.NOT_SUBMITTED | TimebackScoreStatus.SUBMITTED:
             return "not graded"
+
+
+def a_record_read_is_changed_in_its_types(client: Timeback) -> None:
+    # README's read-modify-write, typed (the run-time spellings, "exempt" and a dict, are in rejected_usage.py).
+    r = client.oneroster.gradebook.get_result(sourced_id="x").result
+    r.scoreStatus = TimebackScoreStatus.EXEMPT
+    r.student = Ref(sourcedId="s-1")
+    r.score = 77.0
+    r.scoreDate = "2024-01-16T10:00:00Z"
+    client.oneroster.gradebook.put_result(sourced_id=r.sourcedId, result=r)

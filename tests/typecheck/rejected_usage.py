@@ -6,6 +6,8 @@ listed is the error itself, not strict mode's follow-ups. Never run, never colle
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from timeback import AsyncTimeback, Timeback
 from timeback.filters import where
 from timeback.models.request import TimebackPutResultBody
@@ -51,3 +53,20 @@ def unknown_filter_operator_and_environment() -> None:
     # error: Argument "environment" to "Timeback" has incompatible type "Literal['prod']"; expected "Literal['production', 'staging'] | None"  [arg-type]
     # pyright error: Argument of type "Literal['prod']" cannot be assigned to parameter "environment" of type "Environment | None" in function "__init__"  [reportArgumentType]
     Timeback(environment="prod")
+
+
+def a_record_read_is_changed_in_what_validation_takes(client: Timeback) -> None:
+    # Accepted at run time (validated when sent), not by a checker: README gives the typed form first.
+    r = client.oneroster.gradebook.get_result(sourced_id="x").result
+    # error: Incompatible types in assignment (expression has type "str", variable has type "TimebackScoreStatus | None")  [assignment]
+    # pyright error: Cannot assign to attribute "scoreStatus" for class "TimebackResult"  [reportAttributeAccessIssue]
+    r.scoreStatus = "exempt"
+    # error: Incompatible types in assignment (expression has type "dict[str, str]", variable has type "TimebackSourcedIdReference | None")  [assignment]
+    # pyright error: Cannot assign to attribute "student" for class "TimebackResult"  [reportAttributeAccessIssue]
+    r.student = {"sourcedId": "s-1"}
+    # error: Incompatible types in assignment (expression has type "str", variable has type "float | None")  [assignment]
+    # pyright error: Cannot assign to attribute "score" for class "TimebackResult"  [reportAttributeAccessIssue]
+    r.score = "77"
+    # error: Incompatible types in assignment (expression has type "datetime", variable has type "str | None")  [assignment]
+    # pyright error: Cannot assign to attribute "scoreDate" for class "TimebackResult"  [reportAttributeAccessIssue]
+    r.scoreDate = datetime(2024, 1, 16, 10, tzinfo=UTC)
