@@ -62,9 +62,9 @@ def readme_roster(client: Timeback, timeback_env: None) -> None:
 
 
 def test_every_python_block_is_covered_here() -> None:
-    # A new README example must get a test of its own below (eight now: usage, async, aiohttp, paging, filters, bulk,
-    # the pytest fixture, the reset fixture).
-    assert len(python_blocks()) == 8
+    # A new README example must get a test of its own below (nine now: usage, setting up a class, async, aiohttp,
+    # paging, filters, bulk, the pytest fixture, the reset fixture).
+    assert len(python_blocks()) == 9
 
 
 def test_the_usage_example_stores_the_result_it_prints(
@@ -75,6 +75,18 @@ def test_the_usage_example_stores_the_result_it_prints(
     assert capsys.readouterr().out == "95.5\n"
     stored = client.oneroster.gradebook.get_result(sourced_id="result-123").result
     assert (stored.score, stored.lineItem.sourcedId, stored.class_.sourcedId) == (95.5, "line-item-1", "class-1")
+
+
+def test_the_setting_up_example_makes_what_the_usage_example_refers_to(
+    timeback_env: None, client: Timeback, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On an empty server (this test's own), as README says: the class set up, then the usage example stores its
+    result (a newcomer had to guess the roster's shapes from the models)."""
+    run(block("ro, gb = client.oneroster.rostering, client.oneroster.gradebook\n"), {"client": client})
+    run(block("from timeback import Timeback\n"), {})["client"].close()
+    assert capsys.readouterr().out == "95.5\n"
+    students = client.oneroster.rostering.get_students_for_class(class_sourced_id="class-1")
+    assert sorted(s.sourcedId for s in students) == ["student-1", "student-2"]  # (enrolled)
 
 
 @pytest.mark.parametrize(
