@@ -1991,6 +1991,32 @@ def test_replace_reads_each_line_item_s_class_once_per_upload(
     assert sorted(reads) == sorted(line_items[4:6]), reads
 
 
+def test_batches_counts_the_posts_only_and_an_event_hook_every_request(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """As README says: ``summary.batches`` counts the batches POSTed, not the replace path's read-backs and PUTs,
+    which an ``event_hooks`` hook on the client's ``DefaultHttpxClient`` sees with every other request."""
+    roster, line_items = world
+    tag = uid("every-request")
+    rows = [result_body(line_items[6], s, f"{tag}-{s}", score=50) for s in roster.students[:3]]
+    assert client.oneroster.gradebook.bulk_post_results(rows[:2]).stored == 2
+    sent: list[str] = []
+
+    def count(request: httpx.Request) -> None:
+        if "/gradebook/" in request.url.path:  # (not the token's)
+            sent.append(request.method)
+
+    with (
+        DefaultHttpxClient(event_hooks={"request": [count]}) as counting,
+        Timeback(**server.client_kwargs(), http_client=counting) as api,
+    ):
+        changed = [{**row, "score": 60} for row in rows]
+        summary = api.oneroster.gradebook.bulk_post_results(changed, if_exists="replace")
+    assert (summary.batches, summary.replaced) == (1, 3), summary
+    # the batch refused (409), its results read back, its line item read (for its class), each result PUT
+    assert sorted(sent) == ["GET", "GET", "POST", "PUT", "PUT", "PUT"]
+
+
 class LosesPutAnswerThenReadBacks(RefusesPut):
     """Forwards every request to the real server; the PUT of ``sourced_id`` is written, its answer lost; the
     read-backs after it are answered 503."""
