@@ -305,13 +305,31 @@ def test_a_moment_in_the_last_half_millisecond_of_9999_is_found_by_filters_and_s
         "0001-01-01T00:30:00+01:00",  # (year 0 in UTC)
         "2024-01-10t12:00:00Z",  # (T and Z are uppercase: SQLite's julianday() reads no lowercase t)
         "2024-01-10T12:00:00z",
+        # ISO 8601 forms that are no RFC 3339 (Python read each; a time without an offset as UTC, silently)
+        "2024-01-10T12:00:00",
+        "2024-01-10 12:00:00",
+        "2024-01-10T12:00",
+        "20240110T120000Z",
+        "2024-W02-3",
+        "2024-W02-3T12:00:00Z",
+        "2024-01-10T12:00:00,5Z",
+        "2024-01-10T12:00:00+05",
+        "2024-01-10T12:00:00+0530",
+        "2024-01-10T12:00:00+05:30:00.5",
     ],
 )
 def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.Client, graded: Any, value: str) -> None:
-    r, _, _ = graded
-    for expression in (f"scoreDate>'{value}'", f"scoreDate@'2024-01-10,{value}'"):
+    """A filter's date takes the forms a record's does (``is_rfc3339_date_or_datetime``), and the write path's."""
+    r, line_item, _ = graded
+    response = http.put(
+        f"{GB}/results/{uid('res')}", json={"result": result_body(line_item, r.students[0], scoreDate=value)}
+    )
+    assert response.status_code == 422, response.text
+    expected = "a date (2024-01-15) or an RFC 3339 date-time with an offset (2024-01-15T10:00:00Z)"
+    in_list = value.partition(",")[0]  # (in an @ list a comma parts values)
+    for expression, named in ((f"scoreDate>'{value}'", value), (f"scoreDate@'2024-01-10,{value}'", in_list)):
         says = refused(http, f"{GB}/classes/{r.class_}/results", filter=expression)
-        assert f"scoreDate compares with ISO 8601 dates, not '{value}'" in says
+        assert f"scoreDate compares with {expected}, not '{named}'" in says
 
 
 @pytest.mark.parametrize(
@@ -327,8 +345,8 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("score='\u0665'", "invalid_filter_field", "score compares with numbers, not '\u0665'"),
         ("score>'1_0'", "invalid_filter_field", "score compares with numbers, not '1_0'"),
         ("score@'1,\u0665'", "invalid_filter_field", "score compares with numbers, not '\u0665'"),
-        ("scoreDate>'yesterday'", "invalid_filter_field", "ISO 8601"),
-        ("scoreDate<'0001-01-01T00:30:00+01:00'", "invalid_filter_field", "ISO 8601"),  # (before year 1 in UTC)
+        ("scoreDate>'yesterday'", "invalid_filter_field", "RFC 3339"),
+        ("scoreDate<'0001-01-01T00:30:00+01:00'", "invalid_filter_field", "RFC 3339"),  # (before year 1 in UTC)
         ("score='1' AND", "invalid_filter_field", "position 10"),
         ("score=1", "invalid_filter_field", "single quotes"),
         ("score '1'", "invalid_filter_field", "expected an operator"),
