@@ -58,9 +58,32 @@ def test_a_datetime_whose_offset_has_seconds_is_written_in_utc(client: Timeback)
     )
     too_late = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(seconds=-30)))  # (year 10000 in UTC)
     assert where("scoreDate", ">", too_late) == "scoreDate>'9999-12-31T23:59:59-00:00:30'"
-    with pytest.raises(RequestError, match=r"400.*compares with ISO 8601 dates"):
+    with pytest.raises(RequestError, match=r"400.*compares with a date \(2024-01-15\) or an RFC 3339 date-time"):
         list(client.oneroster.gradebook.get_all_results(filter=where("scoreDate", ">", too_late)))
     list(client.oneroster.gradebook.get_all_results(filter=where("scoreDate", ">", lmt)))
+
+
+def test_every_date_where_writes_is_one_the_server_takes(client: Timeback) -> None:
+    """The server takes a filter's date in the forms a record's takes (RFC 3339: a time without an offset is 400, it
+    was read as UTC), so each date and datetime ``where()`` writes must be one: a naive datetime has ``Z``."""
+    from datetime import UTC, timedelta, timezone
+
+    values = [
+        date(2024, 1, 16),
+        date.min,
+        datetime(2024, 1, 16, 10),
+        datetime(2024, 1, 16, 10, 0, 0, 5),
+        datetime(2024, 1, 16, 10, tzinfo=UTC),
+        datetime(2024, 1, 16, 10, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2024, 1, 16, 10, tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+        datetime(2024, 1, 16, 10, tzinfo=timezone(timedelta(seconds=30))),
+        datetime.min,
+        datetime.max,
+    ]
+    results = client.oneroster.gradebook.get_all_results
+    for value in values:  # (a 400 is raised by the first page)
+        next(iter(results(filter=where("scoreDate", ">=", value), limit=1)), None)
+    next(iter(results(filter=where("scoreDate", "@", values), limit=1)), None)
 
 
 def test_grouping_is_written_out_for_a_grammar_without_parentheses() -> None:

@@ -342,9 +342,9 @@ def test_a_batch_colliding_with_deleted_records_says_a_put_revives_them(
     body = {"results": [result_body(line_item, r.students[0], sourced_id) for sourced_id in [live, *deleted]]}
     response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
     assert response.status_code == 409, response.text
-    first, second = sorted(deleted)
+    first, second = deleted  # (named in the batch's order)
     assert response.json()["imsx_description"] == (
-        f"Result already exists: {', '.join(map(repr, sorted([live, *deleted])))}; '{first}', '{second}' exist as deleted "
+        f"Result already exists: '{live}', '{first}', '{second}'; '{first}', '{second}' exist as deleted "
         "records (status 'tobedeleted'): PUT them to revive them"
     )
     details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
@@ -366,10 +366,40 @@ def test_a_conflict_quotes_each_id_it_names(authed: httpx.Client, graded: tuple[
     response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
     assert response.status_code == 409, response.text
     revive = f"'{deleted}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
-    first, second = sorted([taken, deleted])  # (named in order)
-    assert response.json()["imsx_description"] == f"Result already exists: '{first}', '{second}'; {revive}"
+    assert response.json()["imsx_description"] == f"Result already exists: '{taken}', '{deleted}'; {revive}"
     details = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
     assert details == {"results[0].sourcedId": f"'{taken}' already exists", "results[1].sourcedId": revive}
+
+
+def test_a_conflict_names_every_taken_item_in_the_batchs_order_as_a_422_names_them(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """(A 409 named the first ten taken ids, sorted, and no more: not in its description, not in its code minors,
+    never saying there were more; a 422 names every field, the first five in its description, "(and 25 more)".)
+    Past ``MAX_NAMED_FIELDS`` it counts the rest as a 422 does; what it says of a deleted record holds for each."""
+    r, line_item = graded
+    count = MAX_NAMED_FIELDS + 3
+    ids = sorted((uid("res") for _ in range(count)), reverse=True)  # (sorted order is not the batch's)
+    body = {"results": [result_body(line_item, r.students[0], sourced_id) for sourced_id in ids]}
+    assert authed.post(f"{GB}/lineItems/{line_item}/results", json=body).status_code == 201
+    deleted = [ids[1], ids[600]]  # (one in the description, one named only in the details)
+    for sourced_id in deleted:
+        assert authed.delete(f"{GB}/results/{sourced_id}").status_code == 204
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json=body)
+    assert response.status_code == 409, response.text
+    shown = ", ".join(map(repr, ids[:5]))
+    assert response.json()["imsx_description"] == (
+        f"Result already exists: {shown} (and {MAX_NAMED_FIELDS - 5} more; 3 more errors not named); "
+        f"'{ids[1]}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    )
+    details = [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]]
+    revive = "exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+    assert details == [
+        (f"results[{i}].sourcedId", f"'{ids[i]}' {revive if ids[i] in deleted else 'already exists'}")
+        for i in range(MAX_NAMED_FIELDS)
+    ]
+    minors = response.json()["imsx_CodeMinor"]["imsx_codeMinorField"]
+    assert [c["imsx_codeMinorFieldName"] for c in minors] == [field for field, _ in details]
 
 
 def test_a_repeated_sourced_id_is_quoted_as_a_conflict_quotes_it(

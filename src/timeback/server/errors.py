@@ -131,14 +131,23 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     return fields_error("Invalid request body", fields, unnamed)
 
 
+# Fields (or ids) a description shows: the rest are counted, and named in ``imsx_error_details``.
+SHOWN_FIELDS = 5
+
+
 def fields_error(title: str, fields: list[tuple[str, str]], unnamed: int = 0) -> ApiError:
     """The 422 naming ``fields`` (where, why: ``MAX_NAMED_FIELDS`` at most), the first five in its description, and
     how many more (``unnamed``: errors past those named)."""
-    shown = "; ".join(f"{name}: {message}" for name, message in fields[:5])
-    more = f" (and {len(fields) - 5} more)" if len(fields) > 5 else ""
+    shown = "; ".join(f"{name}: {message}" for name, message in fields[:SHOWN_FIELDS])
+    return ApiError(422, f"{title}: {shown}{more_than_shown(len(fields), unnamed)}", fields=fields)
+
+
+def more_than_shown(named: int, unnamed: int = 0) -> str:
+    """What a description showing the first ``SHOWN_FIELDS`` of ``named`` fields says of the rest: " (and 25 more)"
+    (``unnamed``: errors past those named)."""
     if unnamed:
-        more = f" (and {len(fields) - 5} more; {unnamed} more errors not named)"
-    return ApiError(422, f"{title}: {shown}{more}", fields=fields)
+        return f" (and {named - SHOWN_FIELDS} more; {unnamed} more errors not named)"
+    return f" (and {named - SHOWN_FIELDS} more)" if named > SHOWN_FIELDS else ""
 
 
 def allowed_methods(request: Request) -> str:

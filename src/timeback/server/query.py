@@ -30,7 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from timeback.filters import FIELD_PATTERN
-from timeback.models._base import DateOrDateTime, parse_date_or_datetime
+from timeback.models._base import DateOrDateTime, is_rfc3339_date_or_datetime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
 
@@ -272,10 +272,11 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
                 pass
             raise _bad_filter(f"{field} compares with numbers, not {value!r}", pos, raw)
         if kind == "date":
-            try:
-                normalized = _normalize_date(value)
-            except ValueError:  # (also an offset's minutes past 59, and a moment past year 1 or 9999 in UTC)
-                raise _bad_filter(f"{field} compares with ISO 8601 dates, not {value!r}", pos, raw) from None
+            # The forms a record's date takes, no other: a time without an offset was read as UTC, silently
+            # (also refused: an offset's minutes past 59, a moment past year 1 or 9999 in UTC)
+            if not is_rfc3339_date_or_datetime(value):
+                raise _bad_filter(f"{field} compares with {_DATE_FORMS}, not {value!r}", pos, raw)
+            normalized = _normalize_date(value)
             converted.append(normalized[:10] if is_day(value) else normalized)  # (a day stays a whole day)
             continue
         if kind == "bool":
@@ -320,16 +321,17 @@ LAST_MOMENT = "9999-12-31 23:59:59.999"
 compares and sorts as this one, stored (``storage.sql._moment``) or in a filter (``_normalize_date``)."""
 
 
-# The time's fraction past its 6th digit (before any offset, which may have a fraction of its own)
-_PAST_MICROSECONDS = re.compile(r"[^.,+-]*[.,]\d{6}(\d+)")
+_DATE_FORMS = "a date (2024-01-15) or an RFC 3339 date-time with an offset (2024-01-15T10:00:00Z)"
+# The time's fraction past its 6th digit
+_PAST_MICROSECONDS = re.compile(r"[^.+-]*\.\d{6}(\d+)")
 
 
 def _normalize_date(value: str) -> str:
-    """An ISO 8601 date or date-time as ``YYYY-MM-DD HH:MM:SS.ffffff[...]`` in UTC, for SQLite's ``julianday()``.
-    Its digits past the millisecond are kept, those past the microsecond too (Python reads 6): ``julianday()``
-    rounds them to the nearest millisecond exactly as it rounds a stored value's, so a record still matches a
-    filter on its own value (up to ``LAST_MOMENT``). Cut to 6, ``.5005001`` (.501) read as ``.500500``, which
-    rounds to .500 (0.5005 is a hair under it as a double)."""
+    """An RFC 3339 date or date-time (``is_rfc3339_date_or_datetime``) as ``YYYY-MM-DD HH:MM:SS.ffffff[...]`` in
+    UTC, for SQLite's ``julianday()``. Its digits past the millisecond are kept, those past the microsecond too
+    (Python reads 6): ``julianday()`` rounds them to the nearest millisecond exactly as it rounds a stored value's,
+    so a record still matches a filter on its own value (up to ``LAST_MOMENT``). Cut to 6, ``.5005001`` (.501) read
+    as ``.500500``, which rounds to .500 (0.5005 is a hair under it as a double)."""
     parsed = parse_date_or_datetime(value).astimezone(UTC)
     normalized = parsed.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")  # (a 4-digit year)
     finer = _PAST_MICROSECONDS.match(value, 10)  # (past the date: its '-' is no offset)
