@@ -321,7 +321,7 @@ def test_wrong_json_types_are_422_naming_the_field(small: httpx.Client, path: st
 def test_impossible_dates_are_422_naming_the_field(small: httpx.Client, date: str) -> None:
     answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=_line_item_due(date)), 422)
     assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
-    assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
+    assert f"lineItem.dueDate: '{date}' is not a date or an RFC 3339 date-time" in answer["imsx_description"]
 
 
 @pytest.mark.parametrize("date", ["2024-01-15t10:00:00Z", "2024-01-15T10:00:00z", "2024-01-15t10:00:00z"])
@@ -330,7 +330,7 @@ def test_a_lowercase_t_or_z_is_422_saying_they_are_uppercase(small: httpx.Client
     find the record). The server always refused them, its message not saying why, its RFC 3339 check allowing them."""
     answer = imsx(small.put(f"{GB}/lineItems/{uid('li')}", json=_line_item_due(date)), 422)
     assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
-    assert f"lineItem.dueDate: '{date}' is not an ISO 8601 date or date-time" in answer["imsx_description"]
+    assert f"lineItem.dueDate: '{date}' is not a date or an RFC 3339 date-time" in answer["imsx_description"]
     assert "T and Z uppercase" in answer["imsx_description"]
 
 

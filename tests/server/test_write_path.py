@@ -389,8 +389,9 @@ def test_a_conflict_names_every_taken_item_in_the_batchs_order_as_a_422_names_th
     assert response.status_code == 409, response.text
     shown = ", ".join(map(repr, ids[:5]))
     assert response.json()["imsx_description"] == (
-        f"Result already exists: {shown} (and {MAX_NAMED_FIELDS - 5} more; 3 more errors not named); "
-        f"'{ids[1]}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
+        f"Result already exists: {shown} (and {MAX_NAMED_FIELDS - 5} more; 3 more ids not named); "
+        f"'{ids[1]}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it; "
+        "1 more exist as deleted records (imsx_error_details says where a PUT revives each)"
     )
     details = [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]]
     revive = "exists as a deleted record (status 'tobedeleted'): PUT it to revive it"
@@ -577,9 +578,9 @@ def test_every_answer_says_what_the_server_spent_on_it(authed: httpx.Client) -> 
     ("field", "value", "message_part"),
     [
         ("scoreStatus", "half graded", "is not one of"),
-        ("scoreDate", "2024-02-30", "is not an ISO 8601 date or date-time"),
-        ("scoreDate", "2024-01-10T12:00:00+00:60", "is not an ISO 8601 date or date-time"),
-        ("scoreDate", "9999-12-31T23:59:59-05:00", "is not an ISO 8601 date or date-time"),
+        ("scoreDate", "2024-02-30", "is not a date or an RFC 3339 date-time"),
+        ("scoreDate", "2024-01-10T12:00:00+00:60", "is not a date or an RFC 3339 date-time"),
+        ("scoreDate", "9999-12-31T23:59:59-05:00", "is not a date or an RFC 3339 date-time"),
         ("status", "gone", "is not one of"),
     ],
 )
@@ -633,7 +634,7 @@ def test_one_422_names_a_records_type_errors_and_its_strict_problems_together(
     named = {d["field"]: d["message"] for d in response.json()["imsx_error_details"]}
     assert list(named) == ["result.scoreStatus", "result.scoreDate", "result.score"], named
     assert "is not one of" in named["result.scoreStatus"]
-    assert "is not an ISO 8601 date or date-time" in named["result.scoreDate"]
+    assert "is not a date or an RFC 3339 date-time" in named["result.scoreDate"]
     assert "result.scoreStatus: 'ext:foo' is not one of" in response.json()["imsx_description"]
 
 

@@ -598,7 +598,7 @@ def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
 
 
 def _not_a_date(value: str) -> str:
-    return (f"{value!r} is not an ISO 8601 date or date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or "
+    return (f"{value!r} is not a date or an RFC 3339 date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or "
             "an offset up to ±23:59, T and Z uppercase, within years 1-9999 in UTC)")  # fmt: skip
 
 

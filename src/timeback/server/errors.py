@@ -142,11 +142,11 @@ def fields_error(title: str, fields: list[tuple[str, str]], unnamed: int = 0) ->
     return ApiError(422, f"{title}: {shown}{more_than_shown(len(fields), unnamed)}", fields=fields)
 
 
-def more_than_shown(named: int, unnamed: int = 0) -> str:
+def more_than_shown(named: int, unnamed: int = 0, what: str = "errors") -> str:
     """What a description showing the first ``SHOWN_FIELDS`` of ``named`` fields says of the rest: " (and 25 more)"
-    (``unnamed``: errors past those named)."""
+    (``unnamed``: ``what`` past those named)."""
     if unnamed:
-        return f" (and {named - SHOWN_FIELDS} more; {unnamed} more errors not named)"
+        return f" (and {named - SHOWN_FIELDS} more; {unnamed} more {what} not named)"
     return f" (and {named - SHOWN_FIELDS} more)" if named > SHOWN_FIELDS else ""
 
 

@@ -344,7 +344,7 @@ class GradebookService:
             held = set(exc.ids)
             every = [i for i in ids if i in held]
             named, shown = every[:MAX_NAMED_FIELDS], every[:SHOWN_FIELDS]
-            more = more_than_shown(len(named), len(every) - len(named))
+            more = more_than_shown(len(named), len(every) - len(named), "ids")
             taken, label = ", ".join(map(quoted_id, shown)) + more, coll.label
             outside = {i for i in named if tx.get(coll, i) is None} if coll.fixed else set()  # (taken outside the view)
             if outside:
@@ -364,6 +364,10 @@ class GradebookService:
             revive = {i: _revive([i], path) for path, ids in revived_at.items() for i in ids}
             # (the description's word on them covers the ids it shows; each named item's entry says it of its own)
             revived = [_revive(said, p) for p, ids in revived_at.items() if (said := [i for i in ids if i in shown])]
+            unsaid = sum(i not in shown for ids in revived_at.values() for i in ids)
+            if unsaid:  # (a client may show the description alone: the SDK's ConflictError message is it)
+                where = "imsx_error_details says where a PUT revives each"
+                revived.append(f"{unsaid} more exist as deleted records ({where})")
             raise ApiError(
                 409,
                 "; ".join([f"{label} already exists: {taken}", *revived]),
@@ -825,8 +829,7 @@ def _check_patched(op: Operation[Any, Any], record: dict[str, Any], sent: dict[s
                 if name in sent and name != "metadata":
                     fields.append((where, "may not be null" if sent[name] is None else message))
     if fields:
-        shown = "; ".join(f"{where}: {message}" for where, message in fields[:5])
-        raise ApiError(422, f"Invalid request body: {shown}", fields=fields)
+        raise fields_error("Invalid request body", fields)
 
 
 def _one_row_through(scopes: list[Scope]) -> list[Scope]:
