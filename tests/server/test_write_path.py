@@ -391,7 +391,7 @@ def test_a_conflict_names_every_taken_item_in_the_batchs_order_as_a_422_names_th
     assert response.json()["imsx_description"] == (
         f"Result already exists: {shown} (and {MAX_NAMED_FIELDS - 5} more; 3 more ids not named); "
         f"'{ids[1]}' exists as a deleted record (status 'tobedeleted'): PUT it to revive it; "
-        "1 more exist as deleted records (imsx_error_details says where a PUT revives each)"
+        "1 more of those named exists as a deleted record (imsx_error_details says where a PUT revives each)"
     )
     details = [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]]
     revive = "exists as a deleted record (status 'tobedeleted'): PUT it to revive it"

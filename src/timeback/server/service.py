@@ -367,7 +367,9 @@ class GradebookService:
             unsaid = sum(i not in shown for ids in revived_at.values() for i in ids)
             if unsaid:  # (a client may show the description alone: the SDK's ConflictError message is it)
                 where = "imsx_error_details says where a PUT revives each"
-                revived.append(f"{unsaid} more exist as deleted records ({where})")
+                counted = "1 more of those named exists as a deleted record" if unsaid == 1 else (
+                    f"{unsaid} more of those named exist as deleted records")  # fmt: skip
+                revived.append(f"{counted} ({where})")
             raise ApiError(
                 409,
                 "; ".join([f"{label} already exists: {taken}", *revived]),
