@@ -11,7 +11,10 @@ _UNSEEN = {"Mn", "Me", "Cf", "Zs"}
 
 def quoted_id(value: object) -> str:
     """``value`` as ``repr`` shows it (quoted: "r-1, r-2" is one id), with each unseen character as ``\\uXXXX``."""
-    return "".join(_seen(char) for char in repr(value))
+    shown = repr(value)
+    if shown.isascii():  # (no ASCII character but " " is unseen: the usual id, at once; a 409 names up to 1,000)
+        return shown
+    return "".join(_seen(char) for char in shown)
 
 
 def _seen(char: str) -> str:

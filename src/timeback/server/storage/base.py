@@ -140,6 +140,10 @@ class Transaction(Protocol):
         """The records of ``coll`` not deleted whose reference ``field`` (one of its ``indexed``) is ``sourced_id``."""
         ...
 
+    def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
+        """Those of ``ids`` that deleted records of ``coll``'s table hold (one statement for all of them)."""
+        ...
+
     def stamp(self) -> str:
         """The ``dateLastModified`` of this transaction's writes, taken under the write lock; never goes back."""
         ...

@@ -632,6 +632,11 @@ class _SqlTransaction:
         rows = self._raw.execute(self._storage.raw_sql(f"naming:{field}", coll), (sourced_id,))
         return [json.loads(data) for (data,) in rows]
 
+    def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
+        sql = (f"SELECT sourced_id FROM {coll.table} WHERE sourced_id IN (SELECT value FROM json_each(?)) "
+               "AND status = 'tobedeleted'")  # fmt: skip
+        return {sourced_id for (sourced_id,) in self._raw.execute(sql, (json.dumps(list(ids)),))}
+
 
 class SqlStorage:
     def __init__(self, engine: Engine) -> None:
