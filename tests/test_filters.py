@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, IntEnum
+from typing import Any
 
 import pytest
 
@@ -188,18 +189,28 @@ def test_a_metadata_key_of_any_text_the_server_takes_is_built_and_found(client: 
         assert [x.comment for x in gb.get_all_results(filter=f)] == [key]
 
 
+def _line_item_graded(client: Timeback, **values: list[Any]) -> str:
+    """A new line item of a new class whose three students each have a result: ``values`` gives each field's value
+    per student, in their order."""
+    r = make_roster(client)
+    assert all(len(each) == len(r.students) for each in values.values()), (len(r.students), values)
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)]
+    )
+    results = [result_body(line_item, s, **{name: each[n] for name, each in values.items()})
+               for n, s in enumerate(r.students)]  # fmt: skip
+    client.oneroster.gradebook.post_results_for_academic_session_for_class(
+        class_sourced_id=r.class_, academic_session_sourced_id=r.term, results=results
+    )
+    return line_item
+
+
 def test_a_decimal_filters_as_the_number_it_is_sent_as(client: Timeback) -> None:
     """(A score read from a SQL NUMERIC column is a Decimal, and a body takes it: ``where`` refused it with
     "operator '>=' takes one value".)"""
-    r = make_roster(client)
     gb = client.oneroster.gradebook
-    line_item = uid("li")
-    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
-    gb.post_results_for_academic_session_for_class(
-        class_sourced_id=r.class_,
-        academic_session_sourced_id=r.term,
-        results=[result_body(line_item, s, score=Decimal(v)) for s, v in zip(r.students, ["88.5", "90", "91.25"], strict=True)],
-    )  # fmt: skip
+    line_item = _line_item_graded(client, score=[Decimal("88.5"), Decimal("90"), Decimal("91.25")])
     assert where("score", ">=", Decimal("90.0")) == "score>='90.0'"
     f = where("lineItem.sourcedId", "=", line_item) & where("score", ">=", Decimal("90.0"))
     assert sorted(x.score for x in gb.get_all_results(filter=f)) == [90, 91.25]
@@ -219,16 +230,8 @@ def test_a_callers_own_enum_filters_as_the_value_a_body_sends(client: Timeback) 
         HIGH = 95
         LOW = 40
 
-    r = make_roster(client)
     gb = client.oneroster.gradebook
-    line_item = uid("li")
-    gb.post_line_items_for_class(class_sourced_id=r.class_, lineItems=[line_item_body(r, line_item)])
-    gb.post_results_for_academic_session_for_class(
-        class_sourced_id=r.class_,
-        academic_session_sourced_id=r.term,
-        results=[result_body(line_item, s, textScore=t, score=p)
-                 for s, t, p in zip(r.students, [Grade.A, Grade.C, "good"], [Points.HIGH, Points.LOW, 70], strict=True)],
-    )  # fmt: skip
+    line_item = _line_item_graded(client, textScore=[Grade.A, Grade.C, "good"], score=[Points.HIGH, Points.LOW, 70])
     assert where("textScore", "=", Grade.A) == "textScore='excellent'"
     assert where("score", "@", [Points.HIGH, Points.LOW]) == "score@'95,40'"
     mine = where("lineItem.sourcedId", "=", line_item)

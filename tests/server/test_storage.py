@@ -979,3 +979,29 @@ def test_a_lock_file_removed_is_made_again_beside_the_database_whatever_the_dire
     finally:
         storage.close()
     assert (tmp_path / "data" / "x.db-writer").exists() and not list((tmp_path / "elsewhere").iterdir())
+
+
+def test_the_deleted_among_ids_are_looked_up_by_id_whatever_the_statistics(tmp_path: Path) -> None:
+    """A 409 names up to 1,000 ids, and says which deleted records hold: looked up by id, never by reading every
+    deleted row through their index, which SQLite chose by statistics that make it look small (gathered while few
+    were deleted: 49-59 ms against 4.4 with 100,000 deleted; here, a table of 60 rows). And the right ones."""
+    database = tmp_path / "db.sqlite"
+    storage = open_storage(f"sqlite:///{database}")
+    results = COLLECTIONS["results"]
+    with storage.transaction() as tx:
+        tx.insert(results, [_record(f"r-{n}") for n in range(60)])
+        for n in range(0, 60, 3):
+            tx.upsert(results, _record(f"r-{n}", status="tobedeleted"))
+    ran: list[str] = []
+    with storage.transaction() as tx:
+        raw = tx._raw  # type: ignore[attr-defined]
+        raw.set_trace_callback(ran.append)  # (the statement with its values written in)
+        deleted = tx.deleted_ids(results, [f"r-{n}" for n in range(0, 60, 2)] + ["absent"])
+        raw.set_trace_callback(None)
+    storage.close()
+    assert deleted == {f"r-{n}" for n in range(0, 60, 6)}
+    (statement,) = [s for s in ran if "json_each" in s]
+    conn = sqlite3.connect(database)
+    plan = str(conn.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall())
+    conn.close()
+    assert "ix_results_tobedeleted" not in plan, plan

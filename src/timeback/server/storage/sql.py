@@ -633,9 +633,13 @@ class _SqlTransaction:
         return [json.loads(data) for (data,) in rows]
 
     def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
+        # Each id through the sourcedId index: "+status" keeps SQLite from reading every deleted row through theirs,
+        # as statistics gathered while few were deleted had it do (49-59 ms against 4.4 with 100,000 deleted).
+        # (json_each ends a string at a NUL: a body cannot hold one, and the ids asked for bound what is answered.)
         sql = (f"SELECT sourced_id FROM {coll.table} WHERE sourced_id IN (SELECT value FROM json_each(?)) "
-               "AND status = 'tobedeleted'")  # fmt: skip
-        return {sourced_id for (sourced_id,) in self._raw.execute(sql, (json.dumps(list(ids)),))}
+               "AND +status = 'tobedeleted'")  # fmt: skip
+        found = {sourced_id for (sourced_id,) in self._raw.execute(sql, (json.dumps(list(ids)),))}
+        return found.intersection(ids)
 
 
 class SqlStorage:
