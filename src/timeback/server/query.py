@@ -52,6 +52,10 @@ class Predicate:
     # "YYYY-MM-DD HH:MM:SS.ffffff" (UTC); a list for "@"
     value: Any
 
+    def holds_for(self, value: str) -> bool:
+        """Whether it holds for a text field whose value is ``value``, compared as the storage compares text."""
+        return _holds(self, value)
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -75,7 +79,7 @@ class Filter:
     def holds_for(self, name: str, value: str) -> bool:
         """Whether a record whose field ``name`` is ``value`` passes this filter, when it is on that field alone
         (``only_on``): every predicate of one of its AND groups holds for the value, compared as ``admits`` does."""
-        return any(all(_holds(p, value) for p in group) for group in self.any_of)
+        return any(all(p.holds_for(value) for p in group) for group in self.any_of)
 
     def renamed(self, names: dict[str, str]) -> Filter:
         """This filter with the fields ``names`` maps named by what it maps them to (a class's ``org``: its school)."""
@@ -95,7 +99,7 @@ def renamed(path: tuple[str, ...], names: dict[str, str]) -> tuple[str, ...]:
 
 
 def _group_admits(group: tuple[Predicate, ...], name: str, value: str) -> bool:
-    return any(p.path == (name,) and _holds(p, value) for p in group)
+    return any(p.path == (name,) and p.holds_for(value) for p in group)
 
 
 _TEXT_COMPARE: dict[str, Any] = {

@@ -77,8 +77,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
+from timeback.enums import TimebackStatus
 from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
-from timeback.server.query import LAST_MOMENT, Filter, Predicate, Sort, as_number, is_day
+from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_day
 from timeback.server.storage.base import (
     AlreadyExists,
     Closing,
@@ -120,7 +121,7 @@ _POOL_SIZE = 41  # connections kept: one per threadpool thread (anyio's default 
 PROGRESS_STEPS = 10_000
 # A record's status is one of these (the server's strict validation refuses any other): a condition on it is the
 # statuses it holds for (``_count``, ``_predicate``).
-_STATUSES = ("active", "tobedeleted")
+_STATUSES = tuple(status.value for status in TimebackStatus)
 _REMEMBERED = 512  # listings whose count and next-page start are kept (per generation; older ones age out)
 # Indexes older files have, dropped when opened: "status", every row's (it only cost each insert); "deleted", the
 # deleted rows' pk (now their status: ``_build_tables``); "modified", dateLastModified's alone (now with the status).
@@ -633,13 +634,9 @@ class _SqlTransaction:
         return [json.loads(data) for (data,) in rows]
 
     def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
-        # Each id through the sourcedId index: "+status" keeps SQLite from reading every deleted row through theirs,
-        # as statistics gathered while few were deleted had it do (49-59 ms against 4.4 with 100,000 deleted).
-        # (json_each ends a string at a NUL: a body cannot hold one, and the ids asked for bound what is answered.)
-        sql = (f"SELECT sourced_id FROM {coll.table} WHERE sourced_id IN (SELECT value FROM json_each(?)) "
-               "AND +status = 'tobedeleted'")  # fmt: skip
-        found = {sourced_id for (sourced_id,) in self._raw.execute(sql, (json.dumps(list(ids)),))}
-        return found.intersection(ids)
+        # (json_each ends a string at a NUL: a body cannot hold one, and the ids asked for bound what is answered)
+        rows = self._raw.execute(self._storage.raw_sql("deleted", coll), (json.dumps(list(ids)),))
+        return {sourced_id for (sourced_id,) in rows}.intersection(ids)
 
 
 class SqlStorage:
@@ -737,8 +734,9 @@ class SqlStorage:
 
     def raw_sql(self, kind: str, coll: CollectionDef) -> str:
         """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
-        column is the placeholder ``?index``), ``get``, or ``naming:<field>`` (the records not deleted whose
-        indexed reference ``field`` is the one id, in table order), each with the view's conditions."""
+        column is the placeholder ``?index``), ``deleted`` (those of such ids deleted records hold), ``get``, or
+        ``naming:<field>`` (the records not deleted whose indexed reference ``field`` is the one id, in table order),
+        each with the view's conditions."""
         key = (f"raw-{kind}", coll.name)
         built = self._statements.get(key)
         if built is None:
@@ -751,6 +749,12 @@ class SqlStorage:
             if kind == "exists":
                 sql = (f"SELECT ?index, sourced_id FROM {table} "
                        f"WHERE sourced_id IN (SELECT value FROM json_each(?)){where}")  # fmt: skip
+            elif kind == "deleted":
+                # Each id through the sourcedId index: "+status" keeps SQLite from reading every deleted row through
+                # theirs, as statistics gathered while few were deleted had it do (49-59 ms against 4.4, 100,000
+                # deleted)
+                sql = (f"SELECT sourced_id FROM {table} WHERE sourced_id IN (SELECT value FROM json_each(?)) "
+                       f"AND +status = 'tobedeleted'{where}")  # fmt: skip
             elif kind.startswith("naming:"):
                 column = ref_column(kind.removeprefix("naming:"))
                 assert column in self.tables[table].c, column  # (an indexed reference: a field of the declaration)
@@ -1294,7 +1298,7 @@ class SqlStorage:
             # rows' index, where "status IS NULL OR status != 'active'" read every row (12-13 ms through the server
             # at 100,000 results, none deleted; 2.4 ms). One is "=": SQLite takes a partial index for "status = ?",
             # not for "status IN (?)".
-            held = [status for status in _STATUSES if Filter(((p,),)).holds_for("status", status)]
+            held = [status for status in _STATUSES if p.holds_for(status)]
             return column == held[0] if len(held) == 1 else column.in_(held)
         value: Any = p.value
         if p.op == "@":
