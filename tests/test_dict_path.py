@@ -382,3 +382,16 @@ def test_a_decimal_nan_in_metadata_is_sent_and_the_server_names_it(client: Timeb
     bulk = [result_body(line_item, roster.students[0], uid("nan"), metadata={"v": nan})]
     (failure,) = gradebook.bulk_post_results(bulk).failures
     assert failure.status_code == 400 and "metadata.v" in failure.reason
+
+
+def test_a_refused_value_is_named_as_the_readme_says() -> None:
+    # README, "Errors": where on one line, what on the next; a batch item by its index in pydantic's dotted form
+    script = Recorder()
+    with mock_client(script) as client, pytest.raises(ValidationError) as one:
+        client.oneroster.gradebook.put_result(sourced_id="r", result=result_body("li", "s", "r", score="ninety"))
+    with mock_client(script) as client, pytest.raises(ValidationError) as batch:
+        rows = [result_body("li", "s"), result_body("li", "s", score="ninety")]
+        client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id="li", results=rows)
+    assert "\nresult.score\n  Input should be a valid number" in str(one.value)
+    assert "\nresults.1.score\n  Input should be a valid number" in str(batch.value)
+    assert script.bodies == []
