@@ -16,6 +16,15 @@ from pydantic import ValidationError
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.enums import (
+    TimebackAcademicSessionType,
+    TimebackClassType,
+    TimebackEnrollmentRole,
+    TimebackOrgType,
+    TimebackScoreStatus,
+    TimebackSex,
+    TimebackStatus,
+)
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 from timeback.server.storage import sql
@@ -362,8 +371,18 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("score=='9'", "invalid_filter_field", "position 5: unknown operator '=='"),
         ("score<>'9'", "invalid_filter_field", "position 5: unknown operator '<>'"),
         ("score= >'9'", "invalid_filter_field", "position 5: unknown operator '= >'"),
+        # (a field that exists but no filter reaches: were "Unknown filter field: ...")
+        ("metadata='x'", "invalid_filter_field", "metadata is an object: filter one of its keys, metadata.<key>"),
+        ("learningObjectiveSet='x'", "invalid_filter_field", "learningObjectiveSet is a list: a filter cannot reach"),
+        ("score='1' OR learningObjectiveSet.learningObjectiveId='x'", "invalid_filter_field",
+         "position 13: learningObjectiveSet is a list"),
+        # (a value no record holds: answered 200 with fewer records, a misspelt delta sync leaving deletions out)
+        ("status@'active,deleted'", "invalid_filter_field",
+         "status compares with 'active' or 'tobedeleted', not 'deleted'"),
+        ("scoreStatus='fully_graded'", "invalid_filter_field", "scoreStatus compares with 'exempt', 'fully graded', "
+         "'not submitted', 'partially graded' or 'submitted', not 'fully_graded'"),
     ],
-)
+)  # fmt: skip
 def test_bad_filters_are_400_saying_where(
     http: httpx.Client, graded: Any, expression: str, code_minor: str, says: str
 ) -> None:
@@ -373,6 +392,49 @@ def test_bad_filters_are_400_saying_where(
     assert response.status_code == 400
     assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == code_minor
     assert says in body["imsx_description"]
+
+
+# An enum field of each kind of record, with its members (the enums, not the server's reading of the models)
+ENUM_FIELDS = [
+    (f"{GB}/results/", "status", [m.value for m in TimebackStatus]),
+    (f"{GB}/results/", "scoreStatus", [m.value for m in TimebackScoreStatus]),
+    (f"{GB}/assessmentResults/", "scoreStatus", [m.value for m in TimebackScoreStatus]),
+    (f"{RO}/orgs/", "type", [m.value for m in TimebackOrgType]),
+    (f"{RO}/academicSessions/", "type", [m.value for m in TimebackAcademicSessionType]),
+    (f"{RO}/classes/", "classType", [m.value for m in TimebackClassType]),
+    (f"{RO}/enrollments/", "role", [m.value for m in TimebackEnrollmentRole]),
+    (f"{RO}/demographics/", "sex", [m.value for m in TimebackSex]),
+    (f"{RO}/users/", "status", [m.value for m in TimebackStatus]),
+]
+
+
+@pytest.mark.parametrize(("path", "field", "members"), ENUM_FIELDS)
+def test_an_enum_field_compares_with_its_members_exactly(
+    http: httpx.Client, path: str, field: str, members: list[str]
+) -> None:
+    """``=``, ``!=`` and ``@`` take an enum field's members, as exactly as ``=`` compares (no other value is stored:
+    another matched nothing, or with ``!=`` everything); ``~`` and the orderings take any text."""
+    for member in members:
+        listed_at(http, path, filter=f"{field}='{member}' OR {field}!='{member}'")
+    listed_at(http, path, filter=f"{field}@'{', '.join(members)}'")
+    listed_at(http, path, filter=f"{field}~'{members[0].upper()}' OR {field}>'x' OR {field}<='Z'")
+    said = f"{field} compares with {', '.join(map(repr, members[:-1]))} or {members[-1]!r}, not "
+    for wrong in (members[0].upper(), f" {members[0]}", "ext:x"):
+        assert said + repr(wrong) in refused(http, path, filter=f"{field}='{wrong}'")
+        assert said + repr(wrong) in refused(http, path, filter=f"{field}!='{wrong}'")
+    assert said + "'nope'" in refused(http, path, filter=f"{field}@'{members[0]},nope'")
+
+
+@pytest.mark.parametrize(
+    ("path", "expression", "says"),
+    [
+        (f"{RO}/classes/", "terms.sourcedId='t'", "terms is a list: a filter cannot reach into a list"),
+        (f"{RO}/users/", "roles.role='student'", "roles is a list: a filter cannot reach into a list"),
+        (f"{RO}/users/", "metadata='x'", "metadata is an object: filter one of its keys, metadata.<key>"),
+    ],
+)
+def test_a_field_no_filter_reaches_says_why(http: httpx.Client, path: str, expression: str, says: str) -> None:
+    assert f"position 0: {says}" in refused(http, path, filter=expression)
 
 
 def test_filter_values_are_data_not_sql(http: httpx.Client, graded: Any, client: Timeback) -> None:
@@ -392,9 +454,28 @@ def test_sort_and_order(http: httpx.Client, graded: Any) -> None:
     assert listed(http, r, sort="comment") == [ids[3], ids[4], ids[0], ids[1], ids[2]]  # '1' < 'GR' < 'Gr' < 'i'
     assert listed(http, r, sort="student.sourcedId") == [i for _, i in sorted(zip(r.students, ids, strict=True))]
     assert listed(http, r, orderBy="desc") == ids[::-1]
-    bad = http.get(f"{GB}/classes/{r.class_}/results", params={"sort": "colour"})
-    assert bad.status_code == 400 and "colour" in bad.json()["imsx_description"]
     assert http.get(f"{GB}/classes/{r.class_}/results", params={"orderBy": "up"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "sort", "says"),
+    [
+        (f"{GB}/results/", "score,scoreDate", "Cannot sort by 'score,scoreDate': sort takes one field"),
+        (f"{GB}/results/", "", "Cannot sort by '': sort is empty"),
+        (f"{GB}/results/", "student", "Cannot sort by 'student': sort a reference by its sourcedId: student.sourcedId"),
+        (f"{GB}/results/", "metadata", "Cannot sort by 'metadata': metadata is an object"),
+        (f"{RO}/users/", "roles", "Cannot sort by 'roles': roles is a list"),
+        (f"{RO}/classes/", "colour", "Cannot sort by 'colour': no such field; sort takes sourcedId, status, "
+         "dateLastModified, title, classCode, classType, location, course.sourcedId, school.sourcedId, org.sourcedId"),
+    ],
+)  # fmt: skip
+def test_a_sort_it_cannot_take_says_why(http: httpx.Client, path: str, sort: str, says: str) -> None:
+    response = http.get(path, params={"sort": sort})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["imsx_description"] == says
+    assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
+    assert [detail["field"] for detail in body["imsx_error_details"]] == ["sort"]
 
 
 def test_search_is_case_insensitive_free_text(http: httpx.Client, graded: Any) -> None:

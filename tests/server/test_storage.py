@@ -775,7 +775,7 @@ def test_a_wide_delta_sync_is_counted_from_the_date_last_modified_index_alone(tm
 
 STATUS_FILTERS = [
     None, "status@'active,tobedeleted'", "status='active'", "status!='tobedeleted'", "status='tobedeleted'",
-    "status!='active'", "status~'DEL'", "status='active' OR status='tobedeleted'", "status='gone'",
+    "status!='active'", "status~'DEL'", "status='active' OR status='tobedeleted'", "status~'gone'",
     "status='active' AND status!='tobedeleted'", "sourcedId!='none'", "dateLastModified>'2000-01-01' OR status='tobedeleted'",
 ]  # fmt: skip
 

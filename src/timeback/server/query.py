@@ -9,7 +9,8 @@ Filter grammar (OneRoster 1.2 REST binding, section 3.4, plus Timeback's ``@``):
     key        := any characters but whitespace, quotes, \\, control characters, "." and =!<>~@; not empty
 
 Fields are checked against the collection's model (unknown: 400 ``invalid_filter_field``) and typed, so numbers
-compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``.
+compare as numbers and dates as dates; a boolean field takes ``'true'`` or ``'false'`` with ``=``, ``!=`` or ``@``,
+and an enum field (``status``, ``scoreStatus``...) its members there, exactly (``field_members``).
 A metadata value has no declared type: the storage compares it as the value reads (``as_number``). A filter holds
 at most ``MAX_PREDICATES`` predicates and ``MAX_LIST_VALUES`` values in its ``@`` lists, and no U+0000 (400).
 Values only ever reach SQL as bound parameters.
@@ -17,14 +18,17 @@ Values only ever reach SQL as bound parameters.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
 import sys
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC
+from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -126,6 +130,28 @@ def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:
     return kinds
 
 
+@functools.cache
+def field_members(model: type[BaseModel]) -> dict[str, tuple[str, ...]]:
+    """Wire name -> the values of a field typed as an enum (``status``, ``scoreStatus``, an org's ``type``...). The
+    server stores no other (its strict validation refuses them), so a filter's ``=``, ``!=`` or ``@`` with another
+    value (``status='deleted'``, a misspelt delta sync) matched nothing, or everything, silently: 400 instead."""
+    members: dict[str, tuple[str, ...]] = {}
+    for name, info in model.model_fields.items():
+        enum = _enum(info.annotation)
+        if enum is not None:
+            members[info.serialization_alias or name] = tuple(member.value for member in enum)
+    return members
+
+
+def _enum(annotation: Any) -> type[Enum] | None:
+    """The enum of an annotation such as ``Known[TimebackStatus] | None``, not inside a list or model."""
+    if isinstance(annotation, type):
+        return annotation if issubclass(annotation, Enum) else None
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
+        return next(filter(None, map(_enum, typing.get_args(annotation))), None)
+    return None
+
+
 def _kind(annotation: Any) -> FieldKind:
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     origin = typing.get_origin(annotation)
@@ -187,7 +213,9 @@ def _tokens(raw: str) -> list[tuple[str, str, int]]:
     return tokens
 
 
-def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
+def parse_filter(raw: str, kinds: dict[str, FieldKind], members: Mapping[str, tuple[str, ...]] = {}) -> Filter:
+    """The filter ``raw`` over fields of these ``kinds``, whose enum fields take the values ``members`` gives them
+    (``field_members``)."""
     if "\0" in raw:  # (no stored string holds it, and SQLite's JSON functions cut a string at it: wrong rows)
         raise _bad_filter("holds U+0000 (%00), which no value stored holds", raw.index("\0"), raw)
     tokens = _tokens(raw)
@@ -221,7 +249,7 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind]) -> Filter:
             listed += value.count(",") + 1
             if listed > MAX_LIST_VALUES:
                 raise _bad_filter(f"at most {MAX_LIST_VALUES:,} values in all of a filter's @ lists", fpos, raw)
-        groups[-1].append(_predicate(field, op, value[1:-1].replace("''", "'"), kinds, raw, fpos))
+        groups[-1].append(_predicate(field, op, value[1:-1].replace("''", "'"), kinds, members, raw, fpos))
         i += 3
         if i == len(tokens):
             break
@@ -245,7 +273,15 @@ def _unknown_field(field: str) -> ApiError:
     )
 
 
-def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind], raw: str, pos: int) -> Predicate:
+def _predicate(
+    field: str,
+    op: str,
+    raw_value: str,
+    kinds: dict[str, FieldKind],
+    members: Mapping[str, tuple[str, ...]],
+    raw: str,
+    pos: int,
+) -> Predicate:
     head, _, rest = field.partition(".")
     kind = kinds.get(head)
     if kind is None:
@@ -255,12 +291,18 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
         if rest != "sourcedId":
             raise _bad_filter(f"filter a reference by its sourcedId: {head}.sourcedId", pos, raw)
         path, kind = (head, "sourcedId"), "string"
-    elif kind == "object" and head == "metadata" and rest:
+    elif kind == "object" and head == "metadata":
+        if not rest:
+            raise _bad_filter("metadata is an object: filter one of its keys, metadata.<key>", pos, raw)
         path, kind = ("metadata", *rest.split(".")), "json"
-    elif rest or kind in ("object", "list"):
+    elif kind == "list":
+        raise _bad_filter(f"{head} is a list: a filter cannot reach into a list", pos, raw)
+    elif rest or kind == "object":
         raise _unknown_field(field)
     else:
         path = (head,)
+    # (its text is compared exactly, as "=" compares: 'Active' matched nothing; ">" and "~" take any text)
+    allowed = members.get(field) if op in ("=", "!=", "@") else None
     if kind == "bool" and op not in ("=", "!=", "@"):
         raise _bad_filter(f"{field} is true or false: compare it with =, != or @, not {op!r}", pos, raw)
     values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
@@ -288,10 +330,18 @@ def _predicate(field: str, op: str, raw_value: str, kinds: dict[str, FieldKind],
                 raise _bad_filter(f"{field} compares with 'true' or 'false', not {value!r}", pos, raw)
             converted.append(value.lower() == "true")
             continue
+        if allowed is not None and value not in allowed:
+            raise _bad_filter(f"{field} compares with {_either(allowed)}, not {value!r}", pos, raw)
         converted.append(value)
     if op in ("~",) and kind not in ("string", "json"):
         raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
     return Predicate(path, kind, op, converted if op == "@" else converted[0])
+
+
+def _either(values: tuple[str, ...]) -> str:
+    """``'a', 'b' or 'c'``."""
+    *most, last = map(repr, values)
+    return f"{', '.join(most)} or {last}" if most else last
 
 
 # ASCII digits only: Python's \d and float() take any script's ('\uff15', '\u0665') and float() '1_0' too
@@ -358,11 +408,27 @@ def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKin
     if sort is None:
         return Sort(("pk",), "number", descending) if descending else None
     if sort not in sort_keys(kinds):
-        raise ApiError(400, f"Cannot sort by {sort!r}", code_minor="invalid_selection_field", fields=[("sort", sort)])
+        why = _unsortable(sort, kinds)
+        raise ApiError(
+            400, f"Cannot sort by {sort!r}: {why}", code_minor="invalid_selection_field", fields=[("sort", why)]
+        )
     head, _, rest = sort.partition(".")
     if rest:
         return Sort((head, "sourcedId"), "string", descending)
     return Sort((head,), kinds[head], descending)
+
+
+def _unsortable(sort: str, kinds: dict[str, FieldKind]) -> str:
+    head = sort.partition(".")[0]
+    if not sort:
+        return "sort is empty"
+    if "," in sort:
+        return "sort takes one field"
+    if kinds.get(head) == "ref":
+        return f"sort a reference by its sourcedId: {head}.sourcedId"
+    if kinds.get(head) in ("list", "object"):
+        return f"{head} is {'a list' if kinds[head] == 'list' else 'an object'}"
+    return "no such field; sort takes " + ", ".join(sort_keys(kinds))
 
 
 def sort_keys(kinds: dict[str, FieldKind]) -> list[str]:

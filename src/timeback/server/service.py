@@ -46,7 +46,7 @@ from timeback.server.errors import (
     validation_error,
 )
 from timeback.server.middleware import ENCODED_SLASH
-from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_sort, renamed
+from timeback.server.query import FieldKind, field_kinds, field_members, parse_filter, parse_sort, renamed
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
@@ -119,7 +119,7 @@ class GradebookService:
         limit, offset, clamped = self.paging(query)
         kinds = self._kinds(coll)
         fields = _unaliased(coll, parse_fields(fields_param(query), kinds))
-        row_filter = parse_filter(query["filter"], kinds) if query.get("filter") else None
+        row_filter = parse_filter(query["filter"], kinds, field_members(coll.model)) if query.get("filter") else None
         sort = parse_sort(query.get("sort"), query.get("orderBy"), kinds)
         if coll.aliases:  # (a class's org is its school: the records hold it as school alone)
             names = dict(coll.aliases)
