@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import socket
 import threading
 import time
@@ -18,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import add_line_items, make_roster, result_body, uid
+from tests.support import add_line_items, in_threads, make_roster, result_body, uid
 from timeback import APIConnectionError, AsyncTimeback, DefaultAioHttpClient, RateLimitError, Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -51,10 +52,15 @@ def make(kind: str, **kwargs: Any) -> Timeback | AsyncTimeback:
 
 
 async def closed_during(
-    kind: str, api: Any, call: Callable[[], Any], after: float, once: Callable[[], bool] = lambda: True
+    kind: str,
+    api: Any,
+    call: Callable[[], Any],
+    after: float,
+    once: Callable[[], bool] = lambda: True,
+    then: Callable[[], object] = lambda: None,
 ) -> BaseException:
-    """Start ``call()`` (in a thread, or a task), close ``api`` ``after`` seconds after ``once()`` holds; the error the
-    call ended with.
+    """Start ``call()`` (in a thread, or a task), close ``api`` ``after`` seconds after ``once()`` holds, then run
+    ``then()``; the error the call ended with.
     The call must end within ``ENDS_WITHIN`` seconds of the close (a liveness bound, far above what it takes)."""
     ended: list[BaseException] = []
     if kind == "sync":
@@ -71,6 +77,7 @@ async def closed_during(
             time.sleep(0.01)
         time.sleep(after)
         api.close()
+        then()
         thread.join(ENDS_WITHIN)
         assert not thread.is_alive(), "the call went on after the close"
     else:
@@ -79,6 +86,7 @@ async def closed_during(
             await asyncio.sleep(0.01)
         await asyncio.sleep(after)
         await api.close()
+        then()
         done, _ = await asyncio.wait((task,), timeout=ENDS_WITHIN)
         if not done:
             task.cancel()
@@ -109,6 +117,44 @@ async def test_a_call_in_flight_when_the_client_is_closed_ends_typed_and_is_not_
     assert str(error).startswith("connection failed: ") and "; not retried: the client was closed (GET " in str(error)
     assert isinstance(error.__cause__, httpx.RequestError) and error.retries_taken == 0
     assert slow.app.state.faults.counts["requests"] == sent + 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_call_in_flight_when_the_client_is_closed_ends_though_its_socket_number_is_taken_again(
+    slow: LocalServer, kind: str
+) -> None:
+    """Before, on Timeback: close() closed the socket a thread was blocked reading (httpcore 1.0.9), the read went on
+    waiting on the socket's number, and once anything took the number (the pipes opened here; in an app, any thread's
+    socket or file) the answer never woke it: the call waited its whole read timeout (30 s here, past the liveness
+    bound) and ended as APITimeoutError "request timed out", the close's doing. Now its socket is shut down: the read
+    wakes at once. Another connection, idle, is closed; none is left open. (AsyncTimeback never had it: the event
+    loop stops watching a socket before closing it, and fails the read waiting on it.)"""
+    before = open_sockets_to(slow)
+    api = make(kind, **slow.client_kwargs(), timeout=30)
+    if kind == "sync":
+        in_threads(lambda: cast(Timeback, api).oneroster.gradebook.get_all_results(limit=1), 2)
+    else:
+        await asyncio.gather(*(warm(kind, api) for _ in range(2)))
+    numbers = {connection.fileno() for connection in open_sockets_to(slow) - before}
+    assert len(numbers) == 2, "no idle connection besides the one in flight"
+    pipes: list[int] = []
+
+    def take_numbers() -> None:  # (each new file takes the lowest number free: at most a few dozen below them)
+        while not numbers <= set(pipes) and len(pipes) < 128:
+            pipes.extend(os.pipe())
+
+    counts = slow.app.state.faults.counts
+    asked = counts["requests"]
+    in_flight = lambda: counts["requests"] > asked  # noqa: E731
+    call = lambda: api.oneroster.gradebook.get_all_results(limit=1)  # noqa: E731
+    try:
+        error = await closed_during(kind, api, call, 0.05, in_flight, then=take_numbers)
+    finally:
+        for pipe in pipes:
+            os.close(pipe)
+    assert type(error) is APIConnectionError, repr(error)
+    assert "; not retried: the client was closed (GET " in str(error) and error.retries_taken == 0
+    assert open_sockets_to(slow) - before == set()
 
 
 async def test_a_call_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_ends_typed(

@@ -17,6 +17,7 @@ import logging
 import os
 import random
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -1314,11 +1315,8 @@ async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> N
     answer; with ``max_connections`` of them every later call waited for a connection until its pool timeout. Only
     what no request in flight holds is dropped (one being read holds its connection until closed); this attempt's
     own request is over. Another transport, or a pool without these attributes, is left alone."""
-    # (httpcore not loaded: no httpcore pool, as on DefaultAioHttpClient, which must not load it on a cancel: 90 ms
-    # of imports on the loop, trio's when installed)
-    httpcore = sys.modules.get("httpcore")
-    pool = getattr(http._transport_for_url(request.url), "_pool", None)
-    if httpcore is None or not isinstance(pool, httpcore.AsyncConnectionPool):
+    pool = _httpcore_pool(http._transport_for_url(request.url), "AsyncConnectionPool")
+    if pool is None:
         return
     try:
         with pool._optional_thread_lock:
@@ -1337,6 +1335,60 @@ async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> N
         return
     if closing:
         await _to_the_end(_closed_quietly(closing))
+
+
+def _httpcore_pool(transport: object, kind: str) -> Any:
+    """The httpcore pool of ``transport``, one of httpx's own (``_pool``), if an instance of httpcore's ``kind``
+    (``ConnectionPool`` or ``AsyncConnectionPool``, a proxy's too); else None: another transport, or httpcore not
+    loaded (as on DefaultAioHttpClient, which must not load it on a cancel: 90 ms of imports on the loop, trio's when
+    installed). The callers use its internals: each leaves alone a pool without them (another httpcore's)."""
+    httpcore = sys.modules.get("httpcore")
+    pool = getattr(transport, "_pool", None)
+    return pool if httpcore is not None and isinstance(pool, getattr(httpcore, kind)) else None
+
+
+def _close_waking_readers(http: httpx.Client) -> None:
+    """``http.close()``, the threads reading its connections in use woken first. httpcore 1.0.9 closes every socket
+    of its pool, one another thread is blocked reading too: that read goes on waiting on the socket's number, and once
+    the process opens anything (a socket, a pipe, a file) the number is reused and the answer never wakes it: the call
+    waited its whole read timeout and ended as a timeout. A connection in use is shut down instead, and kept out of
+    the close: its reader wakes to an end of file at once and closes it in its own thread (no number freed under it).
+    The idle ones are closed. Another transport, or a pool without these attributes, is closed as before."""
+    held = []
+    for transport in (http._transport, *http._mounts.values()):
+        pool = _httpcore_pool(transport, "ConnectionPool")
+        if pool is None:
+            continue
+        try:
+            with pool._optional_thread_lock:
+                busy = [connection for connection in pool._connections if not connection.is_idle()]
+                pool._connections[:] = [connection for connection in pool._connections if connection.is_idle()]
+                for connection in busy:
+                    _shut_down(connection)
+        except AttributeError:  # (another httpcore's pool)
+            continue
+        held.append((pool, busy))
+    http.close()
+    for pool, busy in held:
+        # Back in the pool until the request holding each lets it go: closed by its reader on the end of file or,
+        # its answer read before the shutdown, idle on a shut socket, which the pool's release takes for a server's
+        # close and closes. One let go while out of the pool is closed here.
+        with pool._optional_thread_lock:
+            released = [connection for connection in busy if connection.is_idle() or connection.is_closed()]
+            pool._connections.extend(connection for connection in busy if connection not in released)
+        for connection in released:
+            connection.close()
+
+
+def _shut_down(connection: object) -> None:
+    """Shuts the socket under an httpcore ``connection`` down (through a proxy's tunnel too), if it has one yet."""
+    while (inner := getattr(connection, "_connection", None)) is not None:
+        connection = inner
+    stream = getattr(connection, "_network_stream", None)
+    sock = None if stream is None else stream.get_extra_info("socket")
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) -> None:
@@ -2185,7 +2237,7 @@ class SyncAPIClient(BaseClient):
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
         with self._http_lock:
             if not self._parents_http:  # (the parent's own is the parent's to close)
-                self._http.close()
+                _close_waking_readers(self._http)
 
     def _drive(self, flow: Flow) -> httpx.Response:
         outcome: _Outcome = None
