@@ -261,13 +261,14 @@ def test_the_put_a_409_names_for_a_deleted_id_of_dots_is_that_record_s(client: T
     assert httpx.URL(f"http://localhost{put_path[1]}").raw_path == put_path[1].encode()  # (as httpx sends it)
 
 
-@pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),
-                                             ("get_demographics", "Demographics record not found.")])  # fmt: skip
+@pytest.mark.parametrize(("method", "says"), [("get_org", "Organization"), ("get_school", "School"),
+                                             ("get_demographics", "Demographics record")])  # fmt: skip
 async def test_an_unknown_record_is_a_404_in_timebacks_words(api: Any, method: str, says: str) -> None:
-    """(Timeback's texts: orgs and demographics were "Org not found." and "Demographics not found.")"""
+    """(Timeback's words: orgs and demographics were "Org not found." and "Demographics not found."), with the id."""
+    nobody = uid("nobody")
     with pytest.raises(NotFoundError) as missing:
-        await call(api, method, sourced_id=uid("nobody"))
-    assert missing.value.message == says
+        await call(api, method, sourced_id=nobody)
+    assert missing.value.message == f"{says} '{nobody}' not found."
 
 
 async def test_a_put_through_a_view_does_not_take_over_a_record_outside_it(api: Any) -> None:

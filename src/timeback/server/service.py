@@ -107,7 +107,7 @@ class GradebookService:
     ) -> Reply:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
-            raise ApiError(404, coll.not_found)
+            raise _not_found(path, (coll, "sourced_id"))
         fields = _unaliased(coll, parse_fields(fields_param(query), self._kinds(coll)))
         return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
 
@@ -131,13 +131,10 @@ class GradebookService:
         include_deleted = row_filter is not None and row_filter.admits("status", "tobedeleted")
         if row_filter is not None and include_deleted:
             row_filter = row_filter.hiding("status", "tobedeleted")
-        scopes = []
-        for parent in op.parents:
-            value = path[parent.param]
-            if not self.storage.exists(COLLECTIONS[parent.collection], value):
-                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
-            if parent.field:
-                scopes.append(Scope(parent.field, value, parent.through, parent.contains))
+        missing = [p for p in op.parents if not self.storage.exists(COLLECTIONS[p.collection], path[p.param])]
+        if missing:
+            raise _not_found(path, *((COLLECTIONS[p.collection], p.param) for p in missing))
+        scopes = [Scope(p.field, path[p.param], p.through, p.contains) for p in op.parents if p.field]
         list_query = ListQuery(
             scopes=_one_row_through(scopes),
             filter=row_filter,
@@ -323,12 +320,12 @@ class GradebookService:
         stamp = tx.stamp()
         for record in records:
             record["dateLastModified"] = stamp
+        missing = [p for p in op.parents if not tx.existing_ids(COLLECTIONS[p.collection], [path[p.param]])]
+        if missing:
+            raise _not_found(path, *((COLLECTIONS[p.collection], p.param) for p in missing))
         for parent in op.parents:
-            value = path[parent.param]
-            if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
-                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
             if parent.field:
-                self._scope_to_parent(op, records, parent.field, value, batch=batch)
+                self._scope_to_parent(op, records, parent.field, path[parent.param], batch=batch)
         self._check_references(tx, op, coll, records, batch=batch)
         self._derive(tx, op, coll, records, batch=batch)
         _drop_aliases(coll, records)
@@ -389,7 +386,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, coll.not_found)
+                raise _not_found({"sourced_id": sourced_id}, (coll, "sourced_id"))
             if record.get("status") == "tobedeleted":
                 return Reply(204)  # (deleted already: rewritten, its new stamp would tell delta syncs of a change)
             record["status"] = "tobedeleted"
@@ -404,7 +401,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, coll.not_found)
+                raise _not_found({"sourced_id": sourced_id}, (coll, "sourced_id"))
             metadata = changes.pop("metadata", None)
             record.update(changes)
             if metadata is not None:
@@ -742,11 +739,25 @@ def _path_error(errors: Sequence[Mapping[str, Any]], path: Mapping[str, str]) ->
     ("Invalid request body: sourced_id: ..."). None if every error is the body's."""
     for error in errors:
         if error["loc"] and error["loc"][0] in path:
-            first, *rest = str(error["loc"][0]).split("_")
-            name = first + "".join(part.title() for part in rest)  # (as the spec's path names it: lineItemSourcedId)
-            message = f"{name}: {error['msg']}"
+            message = f"{_path_name(error['loc'][0])}: {error['msg']}"
             return ApiError(422, f"The path: {message}.", fields=[("path", message)])
     return None
+
+
+def _path_name(param: str) -> str:
+    """A path parameter as the spec's path names it: ``line_item_sourced_id`` -> ``lineItemSourcedId``."""
+    first, *rest = param.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _not_found(path: Mapping[str, str], *missing: tuple[CollectionDef, str]) -> ApiError:
+    """The 404 naming each record the path names that is not there, ``(collection, path parameter)``, by its id and
+    its path parameter: with two parents (``/classes/{c}/lineItems/{l}/results``), Timeback's text "Class or line
+    item not found." did not say which."""
+    said = [(coll.noun or coll.label, quoted_id(path[param]), _path_name(param)) for coll, param in missing]
+    description = " ".join(f"{noun} {sourced_id} not found." for noun, sourced_id, _ in said)
+    fields = [("path", f"{name}: unknown {noun.lower()} {sourced_id}") for noun, sourced_id, name in said]
+    return ApiError(404, description, fields=fields)
 
 
 def _overflowing(failed: ValidationError) -> ApiError | None:
