@@ -815,6 +815,11 @@ def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Cli
     assert named["user.metadata.isTestUser"] == "Input should be a valid boolean"
     assert "'emperor' is not one of" in named["user.roles[0].metadata.timebackRole"]
     assert "'student'" in named["user.roles[0].metadata.timebackRole"]
+    # an array a shape wants is worded as one a field wants (it was "a valid list" beside "a valid array")
+    listed = {**user, "roles": [{**role, "metadata": {"alphaLevelAccess": "L1"}}], "grades": "5"}
+    named = refused_naming(authed.put(f"{RO}/users/{w['put']}", json={"user": listed}),
+                           "user.roles[0].metadata.alphaLevelAccess", "user.grades")  # fmt: skip
+    assert set(named.values()) == {"Input should be a valid array"}
     # a state none of the shapes has: the 422 names every state
     done = {**user, "metadata": {"onboarding": {"math": {"state": "done"}}}}
     field = "user.metadata.onboarding.math.state"

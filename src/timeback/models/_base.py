@@ -377,7 +377,7 @@ class KeyShapes(_Marker):
 _JSON_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     # (worded as pydantic's errors are: "Input should be a valid number")
     "object": ("an object", lambda v: type(v) is dict),
-    "array": ("a valid list", lambda v: type(v) is list),
+    "array": ("a valid array", lambda v: type(v) is list),
     "string": ("a valid string", lambda v: type(v) is str),
     "number": ("a valid number", lambda v: type(v) in (int, float)),
     "boolean": ("a valid boolean", lambda v: type(v) is bool),

@@ -225,7 +225,7 @@ class GradebookService:
             request: BaseModel = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
             errors = _every_error(op.request, merged, exc, body)
-            raise _path_error(errors, path) or _overflowing(exc) or validation_error(errors) from None
+            raise _path_error(errors, path) or validation_error(errors) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
             raise validation_error(_strict_errors(problems))
@@ -729,8 +729,20 @@ def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, bod
     """The errors of ``failed`` (``data`` refused as ``model``) and the strict problems of the parts pydantic took,
     in ``body``'s order: one 422 names every bad field of the body."""
     problems = strict_problems_of_parts(model, data, failed)
-    errors = [*failed.errors(include_url=False, include_input=False), *_strict_errors(problems)]
-    return sorted(errors, key=lambda error: _document_order(body, error["loc"]))
+    errors = [_overflowing(error) for error in failed.errors(include_url=False)]
+    return sorted([*errors, *_strict_errors(problems)], key=lambda error: _document_order(body, error["loc"]))
+
+
+def _overflowing(error: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``error`` said as for 1e400 when it is an integer past a double's range sent for a number. (Read, an integer
+    is kept whole, as metadata holds it; validation's "Input should be a valid number" did not say why.)"""
+    value = error.get("input")
+    if error["type"] == "float_type" and type(value) is int:
+        try:
+            float(value)
+        except OverflowError:
+            return {**error, "msg": not_finite(str(value))}
+    return error
 
 
 def _path_error(errors: Sequence[Mapping[str, Any]], path: Mapping[str, str]) -> ApiError | None:
@@ -758,20 +770,6 @@ def _not_found(path: Mapping[str, str], *missing: tuple[CollectionDef, str]) -> 
     description = " ".join(f"{noun} {sourced_id} not found." for noun, sourced_id, _ in said)
     fields = [("path", f"{name}: unknown {noun.lower()} {sourced_id}") for noun, sourced_id, name in said]
     return ApiError(404, description, fields=fields)
-
-
-def _overflowing(failed: ValidationError) -> ApiError | None:
-    """The 400 for an integer past a double's range sent for a number, said as for 1e400, or None. (Read, an integer
-    is kept whole, as metadata holds it; validation's 422 "Input should be a valid number" did not say why.)"""
-    for error in failed.errors(include_url=False):
-        value = error.get("input")
-        if error["type"] == "float_type" and type(value) is int:
-            try:
-                float(value)
-            except OverflowError:
-                ((where, _),) = validation_error([error]).fields
-                return not_finite(where, str(value))
-    return None
 
 
 def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:
