@@ -176,9 +176,27 @@ def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: http
     assert empty.status_code == 422 and empty.json()["imsx_error_details"] == [
         {"field": "result", "message": "Field required"}
     ]
-    assert empty.json()["imsx_description"] == "The body needs the 'result' key."
-    listed = _put(authed, sourced_id, b"[1, 2]")
-    assert listed.status_code == 400 and listed.json()["imsx_description"] == "The body must be a JSON object."
+    assert empty.json()["imsx_description"] == "The body needs the 'result' key, the record under it; it is empty."
+    # what was sent is said: the keys of a bare record (the first five), the JSON type of another value, no body
+    bare = {"lineItem": {"sourcedId": "l"}, "student": {"sourcedId": "s"}, "scoreStatus": "fully graded",
+            "scoreDate": "2024-01-01", "score": 1, "comment": "c"}  # fmt: skip
+    answer = _put(authed, sourced_id, json.dumps(bare).encode())
+    assert answer.status_code == 422 and answer.json()["imsx_description"] == (
+        "The body needs the 'result' key, the record under it; it has 'lineItem', 'student', 'scoreStatus', "
+        "'scoreDate', 'score' (and 1 more)."
+    )
+    for raw, got in [(b"[1, 2]", "an array"), (b'"x"', "a string"), (b"7", "a number"), (b"null", "null")]:
+        answer = _put(authed, sourced_id, raw)
+        assert answer.status_code == 400 and answer.json()["imsx_description"] == (
+            f"The body must be a JSON object, got {got}."
+        )
+        assert answer.json()["imsx_error_details"] == [{"field": "body", "message": f"not a JSON object: got {got}"}]
+    nothing = _put(authed, sourced_id, b"")
+    assert nothing.status_code == 400 and nothing.json()["imsx_description"] == (
+        "The body is empty; it must be a JSON object."
+    )
+    assert nothing.json()["imsx_error_details"] == [{"field": "body", "message": "empty"}]
+    assert authed.get(f"{GB}/results/{sourced_id}").status_code == 404
 
 
 def test_a_put_replaces_the_record_in_place(client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]) -> None:

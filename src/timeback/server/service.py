@@ -50,6 +50,7 @@ from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_so
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 # Operations whose validated request may be plain dicts (see _validate): the whole body becomes stored records.
 _DICT_PATH_KINDS = frozenset({"create", "batch_create", "put"})
 Request = BaseModel | ValidatedRequest
@@ -201,18 +202,25 @@ class GradebookService:
         return self._validate_fully(op, path, raw)
 
     def _validate_fully(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
-        body = parse_json_body(raw, self.settings) if raw else None
+        if not raw:
+            raise ApiError(400, "The body is empty; it must be a JSON object.", code_minor="invaliddata",
+                           fields=[("body", "empty")])  # fmt: skip
+        body = parse_json_body(raw, self.settings)
         if not isinstance(body, dict):
-            raise ApiError(
-                400, "The body must be a JSON object.", code_minor="invaliddata", fields=[("body", "not a JSON object")]
-            )
+            got = f"got {_JSON_KINDS.get(type(body), 'null')}"
+            raise ApiError(400, f"The body must be a JSON object, {got}.", code_minor="invaliddata",
+                           fields=[("body", f"not a JSON object: {got}")])  # fmt: skip
         named_like_path = [name for name in body if name in path]
         if named_like_path:  # (merged below, the path's value would silently replace it)
             fields = [(name, "unknown field (the path gives it)") for name in named_like_path]
             raise ApiError(422, f"Invalid request body: {named_like_path[0]}: unknown field.", fields=fields)
         key = op.wire_body_key
         if key not in body:
-            raise ApiError(422, f"The body needs the {key!r} key.", fields=[(str(key), "Field required")])
+            keys = [*body]  # (what was sent instead: a bare record's fields, most often)
+            sent = ", ".join(map(quoted_id, keys[:SHOWN_FIELDS])) + more_than_shown(len(keys), what="keys")
+            has = f"it has {sent}" if keys else "it is empty"
+            raise ApiError(422, f"The body needs the {key!r} key, the record under it; {has}.",
+                           fields=[(str(key), "Field required")])  # fmt: skip
         given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
         if isinstance(given, str) and given != path.get("sourced_id", given):
             # (the request model says so too, but from its model validator: an error of the whole body)
