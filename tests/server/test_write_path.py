@@ -134,8 +134,48 @@ def test_a_body_cannot_name_the_record_in_place_of_the_path(authed: httpx.Client
     r, line_item = graded
     chosen, other = uid("res"), uid("res")
     content = json.dumps({"result": result_body(line_item, r.students[0]), "sourced_id": other}).encode()
-    assert _put(authed, chosen, content).status_code == 422
+    answer = _put(authed, chosen, content)
+    assert answer.status_code == 422
+    # (as another unknown field is said, the spec's name of what the path gives beside it: it said "sourced_id:
+    # unknown field." with a period, the usual form's "Invalid request body: " but no other)
+    message = "unknown field (the path gives sourcedId)"
+    assert answer.json()["imsx_description"] == f"Invalid request body: sourced_id: {message}"
+    assert answer.json()["imsx_error_details"] == [{"field": "sourced_id", "message": message}]
     assert authed.get(f"{GB}/results/{chosen}").status_code == authed.get(f"{GB}/results/{other}").status_code == 404
+    batch = {"results": [result_body(line_item, r.students[0])], "line_item_sourced_id": line_item}
+    answer = authed.post(f"{GB}/lineItems/{line_item}/results", json=batch)
+    assert answer.json()["imsx_error_details"] == [
+        {"field": "line_item_sourced_id", "message": "unknown field (the path gives lineItemSourcedId)"}
+    ]
+
+
+def test_a_body_starting_with_a_byte_order_mark_is_taken(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    """RFC 8259 section 8.1 lets a parser ignore a BOM: the answer was 400 "Unexpected UTF-8 BOM (decode using
+    utf-8-sig)", Python's advice. One record by PUT, and a batch."""
+    r, line_item = graded
+    bom = "\ufeff".encode()
+    single = result_body(line_item, r.students[0], uid("res"))
+    assert _put(authed, single["sourcedId"], bom + json.dumps({"result": single}).encode()).status_code == 201
+    batch = [result_body(line_item, r.students[1], uid("res")), result_body(line_item, r.students[2], uid("res"))]
+    answer = authed.post(f"{GB}/lineItems/{line_item}/results", content=bom + json.dumps({"results": batch}).encode(),
+                         headers={"Content-Type": "application/json"})  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    for record in (single, *batch):
+        assert _stored(authed, record["sourcedId"])["student"] == record["student"]
+    # only at the start: a second one is no JSON
+    twice = _put(authed, uid("res"), bom + bom + json.dumps({"result": single}).encode())
+    assert twice.status_code == 400, twice.text
+
+
+def test_an_empty_list_is_said_to_need_an_item(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
+    """pydantic's "List should have at least 1 item after validation, not 0" spoke of its own workings."""
+    _, line_item = graded
+    answer = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": []})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["imsx_description"] == "Invalid request body: results: needs at least 1 item, got 0"
+    user = {"enabledUser": True, "givenName": "A", "familyName": "B", "roles": []}
+    answer = authed.put(f"/ims/oneroster/rostering/v1p2/users/{uid('u')}", json={"user": user})
+    assert answer.json()["imsx_error_details"] == [{"field": "user.roles", "message": "needs at least 1 item, got 0"}]
 
 
 def test_python_field_names_are_not_wire_names(authed: httpx.Client, graded: tuple[Roster, str]) -> None:

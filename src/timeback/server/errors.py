@@ -112,7 +112,7 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
         unknown = err["type"] == "extra_forbidden"
         # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)
         loc = [p for p in err["loc"][: -1 if unknown else None] if not _is_schema_tag(p)]
-        message = "unknown field" if unknown else err["msg"].removeprefix("Value error, ")
+        message = "unknown field" if unknown else _said(err)
         # (an error of the whole record under ``prefix``, a model validator's, names the record: ``class``)
         where = prefix + field_path(loc) if loc or not prefix else prefix.removesuffix(".")
         if unknown:
@@ -129,6 +129,18 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     else:
         unnamed = 0
     return fields_error("Invalid request body", fields, unnamed)
+
+
+def _said(err: Mapping[str, Any]) -> str:
+    """An error's message, where pydantic's speaks of its own workings in other words ("List should have at least
+    1 item after validation, not 0": an empty ``results``, a user's ``roles``)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        least = err["type"] == "too_short"
+        bound = ctx["min_length" if least else "max_length"]
+        wanted = f"needs at least {bound}" if least else f"takes at most {bound}"
+        return f"{wanted} item{'s' if bound != 1 else ''}, got {ctx.get('actual_length')}"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 # Fields (or ids) a description shows: the rest are counted, and named in ``imsx_error_details``.

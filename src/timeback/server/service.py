@@ -50,6 +50,7 @@ from timeback.server.query import FieldKind, field_kinds, parse_filter, parse_so
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
+_BOM = "\ufeff".encode()
 _JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 # Operations whose validated request may be plain dicts (see _validate): the whole body becomes stored records.
 _DICT_PATH_KINDS = frozenset({"create", "batch_create", "put"})
@@ -180,6 +181,7 @@ class GradebookService:
         validated once, from their own bytes (the path's fields appended): a create's into plain dicts when its
         model has a dict path (``models._dicts``: the same checks, no model built per record), anything else into
         its model. Whatever fails there takes the full path below, which answers with the exact 4xx."""
+        raw = raw.removeprefix(_BOM)  # (RFC 8259 section 8.1: a parser may ignore one; Python's advice was the 400)
         # (a body key named like a path parameter would be overwritten by the path's value: the full path refuses it)
         if raw and plainly_within_limits(raw, self.settings) and not any(f'"{k}"'.encode() in raw for k in path):
             head = raw.rstrip(_JSON_SPACE)
@@ -212,8 +214,8 @@ class GradebookService:
                            fields=[("body", f"not a JSON object: {got}")])  # fmt: skip
         named_like_path = [name for name in body if name in path]
         if named_like_path:  # (merged below, the path's value would silently replace it)
-            fields = [(name, "unknown field (the path gives it)") for name in named_like_path]
-            raise ApiError(422, f"Invalid request body: {named_like_path[0]}: unknown field.", fields=fields)
+            fields = [(name, f"unknown field (the path gives {_path_name(name)})") for name in named_like_path]
+            raise fields_error("Invalid request body", fields)
         key = op.wire_body_key
         if key not in body:
             keys = [*body]  # (what was sent instead: a bare record's fields, most often)
