@@ -303,9 +303,25 @@ async def test_references_to_missing_records_are_422_naming_them(api: Any) -> No
     assert fields == {"class.course.sourcedId", "class.org.sourcedId", "class.terms[0].sourcedId"}
 
 
-async def test_school_view_rejects_other_org_types(api: Any) -> None:
-    with pytest.raises(UnprocessableEntityError, match=r"org\.type"):
-        await call(api, "create_school", org={"name": "Not a school", "type": "district"})
+@pytest.mark.parametrize(
+    ("method", "body", "field", "fixed"),
+    [
+        ("create_school", {"org": {"name": "N"}}, "org.type", "school"),
+        ("create_term", {"academicSession": {"title": "T", "startDate": "2024-01-01", "endDate": "2024-02-01",
+                                             "schoolYear": "2024", "org": {"sourcedId": "s"}}},
+         "academicSession.type", "term"),
+    ],
+)  # fmt: skip
+async def test_a_view_refuses_other_types_saying_its_own(
+    api: Any, method: str, body: dict[str, Any], field: str, fixed: str
+) -> None:
+    """Whatever is sent: /schools/ listed every org type for 'bogus', then refused 'district' of that list."""
+    (key, record), name = next(iter(body.items())), field.split(".")[1]
+    for sent in ("bogus", "district" if fixed == "school" else "semester"):
+        with pytest.raises(UnprocessableEntityError) as refused:
+            await call(api, method, **{key: {**record, name: sent}})
+        assert refused.value.imsx_description == f"Invalid request body: {field}: must be '{fixed}' here"
+        assert refused.value.imsx_error_details == [{"field": field, "message": f"must be '{fixed}' here"}]
 
 
 def timeback_answering(answers: dict[str, Any]) -> Timeback:

@@ -92,7 +92,7 @@ def field_path(loc: Sequence[Any]) -> str:
 _UNION_MEMBERS = {"str", "bool", "int", "float", "list", "dict", "none", "enum", "literal"}
 
 
-def _is_schema_tag(part: Any) -> bool:
+def is_schema_tag(part: Any) -> bool:
     return isinstance(part, str) and (
         part.startswith(("function-", "union[", "nullable[")) or part in _UNION_MEMBERS or part.endswith("]")
     )
@@ -111,7 +111,7 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     for taken, err in enumerate(errors):
         unknown = err["type"] == "extra_forbidden"
         # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)
-        loc = [p for p in err["loc"][: -1 if unknown else None] if not _is_schema_tag(p)]
+        loc = [p for p in err["loc"][: -1 if unknown else None] if not is_schema_tag(p)]
         message = "unknown field" if unknown else _said(err)
         # (an error of the whole record under ``prefix``, a model validator's, names the record: ``class``)
         where = prefix + field_path(loc) if loc or not prefix else prefix.removesuffix(".")

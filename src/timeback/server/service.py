@@ -42,6 +42,7 @@ from timeback.server.errors import (
     SHOWN_FIELDS,
     ApiError,
     fields_error,
+    is_schema_tag,
     more_than_shown,
     validation_error,
 )
@@ -235,10 +236,10 @@ class GradebookService:
             request: BaseModel = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
             errors = _every_error(op.request, merged, exc, body)
-            raise _path_error(errors, path) or validation_error(errors) from None
+            raise _path_error(errors, path) or validation_error(_fixed_said(op, errors)) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
-            raise validation_error(_strict_errors(problems))
+            raise validation_error(_fixed_said(op, _strict_errors(problems)))
         return request
 
     def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> builtins.list[dict[str, Any]]:
@@ -276,7 +277,7 @@ class GradebookService:
             for name, fixed in coll.fixed:
                 if record.get(name, fixed) != fixed:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
-                    raise ApiError(422, f"{where} must be {fixed!r} here", fields=[(where, f"must be {fixed!r}")])
+                    raise fields_error("Invalid request body", [(where, _must_be(fixed))])
                 record[name] = fixed
             _flags_as_words(record, coll)
         return records
@@ -780,6 +781,28 @@ def _not_found(path: Mapping[str, str], *missing: tuple[CollectionDef, str]) -> 
     description = " ".join(f"{noun} {sourced_id} not found." for noun, sourced_id, _ in said)
     fields = [("path", f"{name}: unknown {noun.lower()} {sourced_id}") for noun, sourced_id, name in said]
     return ApiError(404, description, fields=fields)
+
+
+def _must_be(fixed: str) -> str:
+    return f"must be {fixed!r} here"
+
+
+def _fixed_said(op: Operation[Any, Any], errors: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    """``errors`` with those of a field a view fixes (a school's org type, a term's type), sent with a value its
+    record model refuses, said as the view's value: /schools/ said \"'bogus' is not one of 'department', 'district',
+    ...\", then refused 'district' (\"must be 'school'\")."""
+    fixed = dict(COLLECTIONS[op.collection].fixed)
+    if not fixed:
+        return errors
+    key = op.wire_body_key
+    said = []
+    for error in errors:
+        loc = [part for part in error["loc"] if not is_schema_tag(part)]
+        record = loc[:1] == [key] and (len(loc) == 2 or (len(loc) == 3 and type(loc[1]) is int))
+        if record and loc[-1] in fixed and error["type"] != "missing":
+            error = {**error, "type": "value_error", "msg": _must_be(fixed[loc[-1]])}
+        said.append(error)
+    return said
 
 
 def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:
