@@ -68,7 +68,6 @@ class Operation(Generic[ReqT, RespT]):
     collection: str  # the records touched, by their collection key ("results", "lineItems", ...)
     body: str | None = None  # the request field sent as the JSON body
     parents: tuple[Parent, ...] = ()
-    not_found: str | None = None  # the 404 message when a parent is missing
     stored_in: str | None = None  # the collection its records are read back from, when not ``collection``
     # Field values the path implies, which the server sets on every record this create stores (the role of a
     # class's students): a record read back from ``stored_in`` without them is not this call's.

@@ -301,12 +301,10 @@ def list_of(
     collection: str,
     *,
     parents: tuple[Parent, ...] = (),
-    not_found: str | None = None,
     answer_key: str | None = None,
 ) -> ListEndpoint[ReqT, RespT]:
     """GET a collection, paged; ``item`` is the model of one record."""
-    op = _op("list", "GET", path, request, item, collection, 200, parents=parents, not_found=not_found,
-             answer_key=answer_key)  # fmt: skip
+    op = _op("list", "GET", path, request, item, collection, 200, parents=parents, answer_key=answer_key)
     return ListEndpoint(op)
 
 
@@ -339,7 +337,6 @@ def create_one(
     *,
     body: str,
     parents: tuple[Parent, ...] = (),
-    not_found: str | None = None,
     stored_in: str | None = None,
     implies: tuple[tuple[str, str], ...] = (),
 ) -> Endpoint[ReqT, PairsResponse]:
@@ -347,7 +344,7 @@ def create_one(
     ``stored_in``: the collection that lists the records, when ``collection`` is a view of it (a class's students);
     ``implies``: the field values that view sets on each record (``(("role", "student"),)``)."""
     op = _op("create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
-             not_found=not_found, stored_in=stored_in, implies=implies)  # fmt: skip
+             stored_in=stored_in, implies=implies)  # fmt: skip
     return Endpoint(op)
 
 
@@ -359,12 +356,11 @@ def create_one_answering(
     *,
     body: str,
     parents: tuple[Parent, ...],
-    not_found: str,
 ) -> Endpoint[ReqT, RespT]:
     """POST one record under a parent; 201 with ``sourcedIdPairs`` and the record stored (``response`` reads
     both; see ``Operation.answers_record``)."""
     op = _op("create", "POST", path, request, response, collection, 201, body=body, parents=parents,
-             not_found=not_found, answers_record=True)  # fmt: skip
+             answers_record=True)  # fmt: skip
     return Endpoint(op)
 
 
@@ -375,11 +371,9 @@ def create_many(
     *,
     body: str,
     parents: tuple[Parent, ...],
-    not_found: str,
 ) -> Endpoint[ReqT, PairsResponse]:
     """POST a batch under parent records named in the path; all or nothing; 201 with ``sourcedIdPairs``."""
-    op = _op("batch_create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents,
-             not_found=not_found)  # fmt: skip
+    op = _op("batch_create", "POST", path, request, PairsResponse, collection, 201, body=body, parents=parents)
     return Endpoint(op)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -196,24 +197,34 @@ async def test_category_and_score_scale_put_and_get(api: Any, roster: Roster) ->
     assert scale.scoreScaleValue[0].itemValueLHS == "0-100"
 
 
-async def test_missing_records_and_parents_are_404(api: Any, roster: Roster) -> None:
+async def test_missing_records_and_parents_are_404_naming_which(api: Any, roster: Roster) -> None:
+    """Each 404 names the id missing and its path parameter: with two parents in the path, Timeback's text ("Class
+    or academic session not found.") did not say which, and none named the id."""
+    nope = uid("nope")
     with pytest.raises(NotFoundError) as err:
-        await call(api, "get_result", sourced_id=uid("nope"))
-    assert err.value.imsx_description == "Result not found." and err.value.status_code == 404
-    with pytest.raises(NotFoundError, match=r"Class or academic session not found\."):
+        await call(api, "get_result", sourced_id=nope)
+    assert err.value.imsx_description == f"Result '{nope}' not found." and err.value.status_code == 404
+    assert err.value.imsx_error_details == [{"field": "path", "message": f"sourcedId: unknown result '{nope}'"}]
+    no_term, no_class = uid("no-term"), uid("no-class")
+    with pytest.raises(NotFoundError) as err:
         await call(
             api,
             "post_results_for_academic_session_for_class",
             class_sourced_id=roster.class_,
-            academic_session_sourced_id=uid("no-term"),
+            academic_session_sourced_id=no_term,
             results=[result_body("x", "y")],
         )
-    with pytest.raises(NotFoundError, match=r"Class not found\."):
-        await call(
-            api, "post_line_items_for_class", class_sourced_id=uid("no-class"), lineItems=[line_item_body(roster)]
-        )
-    with pytest.raises(NotFoundError, match=r"Class not found\."):
-        await call(api, "get_results_for_class", class_sourced_id=uid("no-class"))
+    assert err.value.imsx_description == f"Academic session '{no_term}' not found."
+    assert err.value.imsx_error_details == [
+        {"field": "path", "message": f"academicSessionSourcedId: unknown academic session '{no_term}'"}
+    ]
+    with pytest.raises(NotFoundError) as err:
+        await call(api, "get_results_for_line_item_for_class", class_sourced_id=no_class, line_item_sourced_id=nope)
+    assert err.value.imsx_description == f"Class '{no_class}' not found. Line item '{nope}' not found."
+    with pytest.raises(NotFoundError, match=rf"^404: Class '{no_class}' not found\. \("):
+        await call(api, "post_line_items_for_class", class_sourced_id=no_class, lineItems=[line_item_body(roster)])
+    with pytest.raises(NotFoundError, match=rf"Class '{no_class}' not found\."):
+        await call(api, "get_results_for_class", class_sourced_id=no_class)
 
 
 async def test_invalid_batch_stores_nothing_and_names_the_field(api: Any, roster: Roster) -> None:
@@ -283,9 +294,9 @@ async def test_batch_item_for_another_class_is_rejected(api: Any, roster: Roster
 async def test_an_id_of_dots_names_that_record_not_another_path(api: Any, dots: str) -> None:
     """httpx removes "." and ".." path segments (RFC 3986): sent as they were, the class ".." made
     get_categories_for_class ask for /categories, every category, and get_category(".") for the listing."""
-    with pytest.raises(NotFoundError, match="Class not found"):
+    with pytest.raises(NotFoundError, match=re.escape(f"Class '{dots}' not found")):  # (that id, not another)
         await call(api, "get_categories_for_class", class_sourced_id=dots)
-    with pytest.raises(NotFoundError, match="Class not found"):
+    with pytest.raises(NotFoundError, match=re.escape(f"Class '{dots}' not found")):
         await call(api, "get_results_for_class", class_sourced_id=dots)
     stored = await call(api, "put_category", sourced_id=dots, category={"title": f"titled {dots}"})
     assert stored.category.sourcedId == dots

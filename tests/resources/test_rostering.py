@@ -261,13 +261,14 @@ def test_the_put_a_409_names_for_a_deleted_id_of_dots_is_that_record_s(client: T
     assert httpx.URL(f"http://localhost{put_path[1]}").raw_path == put_path[1].encode()  # (as httpx sends it)
 
 
-@pytest.mark.parametrize(("method", "says"), [("get_org", "Organization not found."), ("get_school", "School not found."),
-                                             ("get_demographics", "Demographics record not found.")])  # fmt: skip
+@pytest.mark.parametrize(("method", "says"), [("get_org", "Organization"), ("get_school", "School"),
+                                             ("get_demographics", "Demographics record")])  # fmt: skip
 async def test_an_unknown_record_is_a_404_in_timebacks_words(api: Any, method: str, says: str) -> None:
-    """(Timeback's texts: orgs and demographics were "Org not found." and "Demographics not found.")"""
+    """(Timeback's words: orgs and demographics were "Org not found." and "Demographics not found."), with the id."""
+    nobody = uid("nobody")
     with pytest.raises(NotFoundError) as missing:
-        await call(api, method, sourced_id=uid("nobody"))
-    assert missing.value.message == says
+        await call(api, method, sourced_id=nobody)
+    assert missing.value.message == f"{says} '{nobody}' not found."
 
 
 async def test_a_put_through_a_view_does_not_take_over_a_record_outside_it(api: Any) -> None:
@@ -302,9 +303,25 @@ async def test_references_to_missing_records_are_422_naming_them(api: Any) -> No
     assert fields == {"class.course.sourcedId", "class.org.sourcedId", "class.terms[0].sourcedId"}
 
 
-async def test_school_view_rejects_other_org_types(api: Any) -> None:
-    with pytest.raises(UnprocessableEntityError, match=r"org\.type"):
-        await call(api, "create_school", org={"name": "Not a school", "type": "district"})
+@pytest.mark.parametrize(
+    ("method", "body", "field", "fixed"),
+    [
+        ("create_school", {"org": {"name": "N"}}, "org.type", "school"),
+        ("create_term", {"academicSession": {"title": "T", "startDate": "2024-01-01", "endDate": "2024-02-01",
+                                             "schoolYear": "2024", "org": {"sourcedId": "s"}}},
+         "academicSession.type", "term"),
+    ],
+)  # fmt: skip
+async def test_a_view_refuses_other_types_saying_its_own(
+    api: Any, method: str, body: dict[str, Any], field: str, fixed: str
+) -> None:
+    """Whatever is sent: /schools/ listed every org type for 'bogus', then refused 'district' of that list."""
+    (key, record), name = next(iter(body.items())), field.split(".")[1]
+    for sent in ("bogus", "district" if fixed == "school" else "semester"):
+        with pytest.raises(UnprocessableEntityError) as refused:
+            await call(api, method, **{key: {**record, name: sent}})
+        assert refused.value.imsx_description == f"Invalid request body: {field}: must be '{fixed}' here"
+        assert refused.value.imsx_error_details == [{"field": field, "message": f"must be '{fixed}' here"}]
 
 
 def timeback_answering(answers: dict[str, Any]) -> Timeback:

@@ -263,6 +263,31 @@ def test_made_up_tokens_and_client_credentials_are_not_bearer_tokens(shared: htt
     assert_bearer_refused(shared.get(f"{GB}/results/x", headers={"Authorization": header}), error)
 
 
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        (None, "Missing bearer token."),
+        ("Basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode(), "uses the Basic scheme"),
+        ("basic " + base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode(), "uses the Basic scheme"),
+        (SECRET, "names no scheme"),  # (a credential sent bare: its first word is no scheme to repeat)
+        (f"{SECRET} {SECRET}", "uses another scheme"),
+        ("Bearer", "The bearer token is empty"),
+    ],
+)
+def test_a_request_without_a_bearer_token_is_told_what_the_header_lacks(
+    shared: httpx.Client, header: str | None, said: str
+) -> None:
+    """A Basic header (the token endpoint's credentials sent to the API) was told "Missing bearer token.", as if
+    none had come; the header's scheme is named only when it is a registered one, and nothing else of it."""
+    response = shared.get(f"{GB}/results/x", headers={"Authorization": header} if header is not None else {})
+    assert_bearer_refused(response, None)  # (no error code: no bearer token came)
+    description = response.json()["imsx_description"]
+    assert said in description, description
+    if header is not None:
+        assert "send 'Authorization: Bearer <access token>'" in description
+    assert SECRET not in response.text and base64.b64encode(f"{CLIENT}:{SECRET}".encode()).decode() not in response.text
+
+
 def test_missing_scope_is_403_with_imsx_body(server: LocalServer, http: httpx.Client) -> None:
     server.app.state.clients.add("reader", "reader-secret", "gradebook.readonly")
     bearer = token_request(http, "reader", "reader-secret").json()["access_token"]

@@ -860,8 +860,8 @@ def test_a_stray_newline_after_a_path_is_answered_as_any_other_stray_character(
                 carriage_return = http.request(method, f"{path}%0D")
                 assert newline.status_code == carriage_return.status_code != 500, (method, path, newline.text)
                 assert newline.headers.get("Allow") == carriage_return.headers.get("Allow"), (method, path)
-                if method != "HEAD":
-                    assert newline.json() == carriage_return.json(), (method, path)
+                if method != "HEAD":  # (the same answer but for the id a 404 names: "Category '\\n' not found.")
+                    assert newline.text.replace(r"\\n", r"\\r") == carriage_return.text, (method, path)
 
 
 def test_a_stray_newline_after_a_path_of_no_operation_is_404(http: httpx.Client) -> None:

@@ -612,8 +612,8 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     gb.delete_line_item(sourced_id=line_item)
     assert listed(http, r) == [result]
     assert [li.sourcedId for li in gb.get_line_items_for_class(class_sourced_id=r.class_)] == []
-    missing = http.delete(f"{GB}/results/{uid('missing')}")
-    assert missing.status_code == 404 and missing.json()["imsx_description"] == "Result not found."
+    missing = http.delete(f"{GB}/results/{(gone := uid('missing'))}")
+    assert missing.status_code == 404 and missing.json()["imsx_description"] == f"Result '{gone}' not found."
 
 
 def test_deleting_a_deleted_record_again_changes_nothing(client: Timeback) -> None:

@@ -616,7 +616,7 @@ def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_wh
 ) -> None:
     """Both documents type a class's and a line item's ``school`` (and Timeback's class ``org``) as a reference to
     any org, with no type: one naming a district is taken. ``/schools/{id}/...`` lists the records of a school, so
-    a district's is 404 "School not found."; a filter on the reference finds them."""
+    a district's is 404 "School '<id>' not found."; a filter on the reference finds them."""
     r = make_roster(client)
     district, klass, line_item = uid("district"), uid("class"), uid("li")
     created(authed.put(f"{RO}/orgs/{district}", json={"org": {"name": "D", "type": "district"}}))
@@ -628,7 +628,8 @@ def test_a_school_reference_may_name_any_org_and_is_listed_under_schools_only_wh
     created(authed.put(f"/ims/oneroster/gradebook/v1p2/lineItems/{line_item}", json={"lineItem": item}))
     for listing in (f"{RO}/schools/{district}/classes", f"/ims/oneroster/gradebook/v1p2/schools/{district}/lineItems"):
         answer = authed.get(listing)
-        assert answer.status_code == 404 and answer.json()["imsx_description"] == "School not found.", answer.text
+        said = answer.json()["imsx_description"]
+        assert answer.status_code == 404 and said == f"School '{district}' not found.", answer.text
     where = {"filter": f"school.sourcedId='{district}'"}
     assert ids(authed.get(f"{RO}/classes/", params=where), "classes") == [klass]
     assert ids(authed.get("/ims/oneroster/gradebook/v1p2/lineItems/", params=where), "lineItems") == [line_item]
@@ -814,6 +815,11 @@ def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Cli
     assert named["user.metadata.isTestUser"] == "Input should be a valid boolean"
     assert "'emperor' is not one of" in named["user.roles[0].metadata.timebackRole"]
     assert "'student'" in named["user.roles[0].metadata.timebackRole"]
+    # an array a shape wants is worded as one a field wants (it was "a valid list" beside "a valid array")
+    listed = {**user, "roles": [{**role, "metadata": {"alphaLevelAccess": "L1"}}], "grades": "5"}
+    named = refused_naming(authed.put(f"{RO}/users/{w['put']}", json={"user": listed}),
+                           "user.roles[0].metadata.alphaLevelAccess", "user.grades")  # fmt: skip
+    assert set(named.values()) == {"Input should be a valid array"}
     # a state none of the shapes has: the 422 names every state
     done = {**user, "metadata": {"onboarding": {"math": {"state": "done"}}}}
     field = "user.metadata.onboarding.math.state"

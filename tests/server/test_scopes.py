@@ -103,8 +103,14 @@ def test_token_endpoint_grants_requested_scopes_it_holds(server: LocalServer) ->
     assert narrowed.json()["scope"] == f"{V1P2}gradebook.readonly"
     bearer = narrowed.json()["access_token"]
     assert status(server, bearer, "PUT", f"{GB}/categories/{uid('c')}", CATEGORY) == 403
-    refused = token(server, client_id, secret, scope="gradebook.delete")
+    refused = token(server, client_id, secret, scope=f"gradebook.delete {V1P2}gradebook.createputt")
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
+    # the scopes refused, by name (it said "none of the requested scopes", not which a typo was in); not those held
+    said = "The client holds none of the requested scopes: 'gradebook.createputt', 'gradebook.delete'."
+    assert refused.json()["error_description"] == refused.json()["imsx_description"] == said
+    assert refused.json()["imsx_error_details"] == [
+        {"field": "scope", "message": "not held: 'gradebook.createputt', 'gradebook.delete'"}
+    ]
 
 
 def test_token_endpoint_grants_timeback_rostering_write_scopes(server: LocalServer) -> None:

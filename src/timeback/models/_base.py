@@ -377,7 +377,7 @@ class KeyShapes(_Marker):
 _JSON_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     # (worded as pydantic's errors are: "Input should be a valid number")
     "object": ("an object", lambda v: type(v) is dict),
-    "array": ("a valid list", lambda v: type(v) is list),
+    "array": ("a valid array", lambda v: type(v) is list),
     "string": ("a valid string", lambda v: type(v) is str),
     "number": ("a valid number", lambda v: type(v) in (int, float)),
     "boolean": ("a valid boolean", lambda v: type(v) is bool),
@@ -598,6 +598,13 @@ def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
 
 
 def _not_a_date(value: str) -> str:
+    # Well-formed, the date itself may not exist (2024-02-30): said so, with why (a format error misled). An offset
+    # of 24 hours or more is the format's own limit, said below (Python's reason speaks of timedelta).
+    if _RFC3339.fullmatch(value) and not (len(value) > 10 and value[-6] in "+-" and value[-5:-3] > "23"):
+        try:
+            parse_date_or_datetime(value)
+        except ValueError as exc:
+            return f"{value!r} is not a real {'date' if len(value) == 10 else 'date-time'} ({exc})"
     return (f"{value!r} is not a date or an RFC 3339 date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or "
             "an offset up to ±23:59, T and Z uppercase, within years 1-9999 in UTC)")  # fmt: skip
 

@@ -63,11 +63,10 @@ class GradebookOperations(OperationSet):
         "scoreScales",
         parents=(Parent("school_sourced_id", "schools", "class",
                         through=Through("classes", match="school", live_only=False)),),
-        not_found="School not found.",
     )  # fmt: skip
     get_score_scales_for_class = list_of(
         "/classes/{class_sourced_id}/scoreScales", rq.TimebackGetScoreScalesForClassRequest, m.TimebackScoreScale,
-        "scoreScales", parents=(CLASS,), not_found="Class not found.",
+        "scoreScales", parents=(CLASS,),
     )  # fmt: skip
 
     # ----- results
@@ -80,25 +79,22 @@ class GradebookOperations(OperationSet):
     delete_result = delete_one("/results/{sourced_id}", rq.TimebackDeleteResultRequest, "results")
     get_results_for_class = list_of(
         "/classes/{class_sourced_id}/results", rq.TimebackGetResultsForClassRequest, m.TimebackResult, "results",
-        parents=(CLASS,), not_found="Class not found.",
+        parents=(CLASS,),
     )  # fmt: skip
     get_results_for_line_item_for_class = list_of(
         "/classes/{class_sourced_id}/lineItems/{line_item_sourced_id}/results",
         rq.TimebackGetResultsForLineItemForClassRequest, m.TimebackResult, "results",
         parents=(CLASS, Parent("line_item_sourced_id", "lineItems", "lineItem")),
-        not_found="Class or line item not found.",
     )  # fmt: skip
     get_results_for_student_for_class = list_of(
         "/classes/{class_sourced_id}/students/{student_sourced_id}/results",
         rq.TimebackGetResultsForStudentForClassRequest, m.TimebackResult, "results",
         parents=(CLASS, Parent("student_sourced_id", "users", "student")),
-        not_found="Class or student not found.",
     )  # fmt: skip
     post_results_for_academic_session_for_class = create_many(
         "/classes/{class_sourced_id}/academicSessions/{academic_session_sourced_id}/results",
         rq.TimebackPostResultsForAcademicSessionForClassRequest, "results", body="results",
         parents=(CLASS, Parent("academic_session_sourced_id", "academicSessions")),
-        not_found="Class or academic session not found.",
     )  # fmt: skip
 
     # ----- line items
@@ -115,23 +111,22 @@ class GradebookOperations(OperationSet):
     create_result_for_line_item = create_many(
         "/lineItems/{line_item_sourced_id}/results", rq.TimebackCreateResultForLineItemRequest, "results",
         body="results", parents=(Parent("line_item_sourced_id", "lineItems", "lineItem"),),
-        not_found="Line item not found.",
     )  # fmt: skip
     get_line_items_for_school = list_of(
         "/schools/{school_sourced_id}/lineItems", rq.TimebackGetLineItemsForSchoolRequest, m.TimebackLineItem,
-        "lineItems", parents=(SCHOOL,), not_found="School not found.",
+        "lineItems", parents=(SCHOOL,),
     )  # fmt: skip
     create_line_items_for_school = create_many(
         "/schools/{school_sourced_id}/lineItems", rq.TimebackCreateLineItemsForSchoolRequest, "lineItems",
-        body="lineItems", parents=(SCHOOL,), not_found="School not found.",
+        body="lineItems", parents=(SCHOOL,),
     )  # fmt: skip
     get_line_items_for_class = list_of(
         "/classes/{class_sourced_id}/lineItems", rq.TimebackGetLineItemsForClassRequest, m.TimebackLineItem,
-        "lineItems", parents=(CLASS,), not_found="Class not found.",
+        "lineItems", parents=(CLASS,),
     )  # fmt: skip
     post_line_items_for_class = create_many(
         "/classes/{class_sourced_id}/lineItems", rq.TimebackPostLineItemsForClassRequest, "lineItems",
-        body="lineItems", parents=(CLASS,), not_found="Class not found.",
+        body="lineItems", parents=(CLASS,),
     )  # fmt: skip
 
     # ----- categories
@@ -147,7 +142,7 @@ class GradebookOperations(OperationSet):
     delete_category = delete_one("/categories/{sourced_id}", rq.TimebackDeleteCategoryRequest, "categories")
     get_categories_for_class = list_of(
         "/classes/{class_sourced_id}/categories", rq.TimebackGetCategoriesForClassRequest, m.TimebackCategory,
-        "categories", parents=(Parent("class_sourced_id", "classes"),), not_found="Class not found.",
+        "categories", parents=(Parent("class_sourced_id", "classes"),),
     )  # fmt: skip
 
     # ----- assessment results

@@ -71,17 +71,17 @@ class RosteringOperations(OperationSet):
     delete_term = delete_one("/terms/{sourced_id}", rq.TimebackDeleteTermRequest, "terms")
     get_classes_for_term = list_of(
         "/terms/{term_sourced_id}/classes", rq.TimebackGetClassesForTermRequest, m.TimebackClass, "classes",
-        parents=(Parent("term_sourced_id", "terms", "terms", contains=True),), not_found="Term not found.",
+        parents=(Parent("term_sourced_id", "terms", "terms", contains=True),),
     )  # fmt: skip
     get_grading_periods_for_term = list_of(
         "/terms/{term_sourced_id}/gradingPeriods", rq.TimebackGetGradingPeriodsForTermRequest,
         m.TimebackAcademicSession, "gradingPeriods",
-        parents=(Parent("term_sourced_id", "terms", "parent"),), not_found="Term not found.",
+        parents=(Parent("term_sourced_id", "terms", "parent"),),
     )  # fmt: skip
     create_grading_period_for_term = create_one_answering(
         "/terms/{term_sourced_id}/gradingPeriods", rq.TimebackCreateGradingPeriodForTermRequest,
         rs.TimebackCreateGradingPeriodForTermResponse, "gradingPeriods", body="academicSession",
-        parents=(Parent("term_sourced_id", "terms", "parent"),), not_found="Term not found.",
+        parents=(Parent("term_sourced_id", "terms", "parent"),),
     )  # fmt: skip
     get_all_grading_periods = list_of(
         "/gradingPeriods/", rq.TimebackGetAllGradingPeriodsRequest, m.TimebackAcademicSession, "gradingPeriods"
@@ -113,21 +113,19 @@ class RosteringOperations(OperationSet):
     get_students_for_class = list_of(
         "/classes/{class_sourced_id}/students", rq.TimebackGetStudentsForClassRequest, m.TimebackUser, "students",
         parents=(Parent("class_sourced_id", "classes", "sourcedId", _enrolled("student", "class")),),
-        not_found="Class not found.",
     )  # fmt: skip
     get_teachers_for_class = list_of(
         "/classes/{class_sourced_id}/teachers", rq.TimebackGetTeachersForClassRequest, m.TimebackUser, "teachers",
         parents=(Parent("class_sourced_id", "classes", "sourcedId", _enrolled("teacher", "class")),),
-        not_found="Class not found.",
     )  # fmt: skip
     add_student_to_class = create_one(
         "/classes/{class_sourced_id}/students", rq.TimebackAddStudentToClassRequest, "studentEnrollments",
-        body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),), not_found="Class not found.",
+        body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),),
         stored_in="enrollments", implies=(("role", "student"),),
     )  # fmt: skip
     add_teacher_to_class = create_one(
         "/classes/{class_sourced_id}/teachers", rq.TimebackAddTeacherToClassRequest, "teacherEnrollments",
-        body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),), not_found="Class not found.",
+        body="enrollment", parents=(Parent("class_sourced_id", "classes", "class"),),
         stored_in="enrollments", implies=(("role", "teacher"),),
     )  # fmt: skip
 
@@ -142,7 +140,7 @@ class RosteringOperations(OperationSet):
     delete_course = delete_one("/courses/{sourced_id}", rq.TimebackDeleteCourseRequest, "courses")
     get_classes_for_course = list_of(
         "/courses/{course_sourced_id}/classes", rq.TimebackGetClassesForCourseRequest, m.TimebackClass, "classes",
-        parents=(Parent("course_sourced_id", "courses", "course"),), not_found="Course not found.",
+        parents=(Parent("course_sourced_id", "courses", "course"),),
     )  # fmt: skip
 
     # ----- demographics
@@ -198,47 +196,46 @@ class RosteringOperations(OperationSet):
     delete_school = delete_one("/schools/{sourced_id}", rq.TimebackDeleteSchoolRequest, "schools")
     get_classes_for_school = list_of(
         "/schools/{school_sourced_id}/classes", rq.TimebackGetClassesForSchoolRequest, m.TimebackClass, "classes",
-        parents=(Parent("school_sourced_id", "schools", "school"),), not_found="School not found.",
+        parents=(Parent("school_sourced_id", "schools", "school"),),
     )  # fmt: skip
     get_enrollments_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/enrollments",
         rq.TimebackGetEnrollmentsForClassInSchoolRequest, m.TimebackEnrollment, "enrollments",
         parents=(Parent("school_sourced_id", "schools", "school"), Parent("class_sourced_id", "classes", "class")),
-        not_found="School or class not found.",
     )  # fmt: skip
     get_students_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/students",
         rq.TimebackGetStudentsForClassInSchoolRequest, m.TimebackUser, "students",
         parents=_enrolled_in_class_in_school("student"),
-        not_found="School or class not found.", answer_key="users",
+        answer_key="users",
     )  # fmt: skip
     get_teachers_for_class_in_school = list_of(
         "/schools/{school_sourced_id}/classes/{class_sourced_id}/teachers",
         rq.TimebackGetTeachersForClassInSchoolRequest, m.TimebackUser, "teachers",
         parents=_enrolled_in_class_in_school("teacher"),
-        not_found="School or class not found.", answer_key="users",
+        answer_key="users",
     )  # fmt: skip
     get_courses_for_school = list_of(
         "/schools/{school_sourced_id}/courses", rq.TimebackGetCoursesForSchoolRequest, m.TimebackCourse, "courses",
-        parents=(Parent("school_sourced_id", "schools", "org"),), not_found="School not found.",
+        parents=(Parent("school_sourced_id", "schools", "org"),),
     )  # fmt: skip
     get_enrollments_for_school = list_of(
         "/schools/{school_sourced_id}/enrollments", rq.TimebackGetEnrollmentsForSchoolRequest, m.TimebackEnrollment,
-        "enrollments", parents=(Parent("school_sourced_id", "schools", "school"),), not_found="School not found.",
+        "enrollments", parents=(Parent("school_sourced_id", "schools", "school"),),
     )  # fmt: skip
     get_students_for_school = list_of(
         "/schools/{school_sourced_id}/students", rq.TimebackGetStudentsForSchoolRequest, m.TimebackUser, "students",
-        parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),), not_found="School not found.",
+        parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),),
         answer_key="users",
     )  # fmt: skip
     get_teachers_for_school = list_of(
         "/schools/{school_sourced_id}/teachers", rq.TimebackGetTeachersForSchoolRequest, m.TimebackUser, "teachers",
-        parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),), not_found="School not found.",
+        parents=(Parent("school_sourced_id", "schools", "orgs", contains=True),),
         answer_key="users",
     )  # fmt: skip
     get_terms_for_school = list_of(
         "/schools/{school_sourced_id}/terms", rq.TimebackGetTermsForSchoolRequest, m.TimebackAcademicSession, "terms",
-        parents=(Parent("school_sourced_id", "schools", "org"),), not_found="School not found.",
+        parents=(Parent("school_sourced_id", "schools", "org"),),
     )  # fmt: skip
 
     # ----- students and teachers (users by role)
@@ -251,7 +248,6 @@ class RosteringOperations(OperationSet):
     get_classes_for_student = list_of(
         "/students/{student_sourced_id}/classes", rq.TimebackGetClassesForStudentRequest, m.TimebackClass, "classes",
         parents=(Parent("student_sourced_id", "students", "sourcedId", _enrolled("student", "user")),),
-        not_found="Student not found.",
     )  # fmt: skip
     get_all_teachers = list_of(
         "/teachers/", rq.TimebackGetAllTeachersRequest, m.TimebackUser, "teachers", answer_key="users"
@@ -262,7 +258,6 @@ class RosteringOperations(OperationSet):
     get_classes_for_teacher = list_of(
         "/teachers/{teacher_sourced_id}/classes", rq.TimebackGetClassesForTeacherRequest, m.TimebackClass, "classes",
         parents=(Parent("teacher_sourced_id", "teachers", "sourcedId", _enrolled("teacher", "user")),),
-        not_found="Teacher not found.",
     )  # fmt: skip
 
     # ----- users
@@ -277,7 +272,6 @@ class RosteringOperations(OperationSet):
     get_classes_for_user = list_of(
         "/users/{user_sourced_id}/classes", rq.TimebackGetClassesForUserRequest, m.TimebackClass, "classes",
         parents=(Parent("user_sourced_id", "users", "sourcedId", _enrolled(None, "user")),),
-        not_found="User not found.",
     )  # fmt: skip
 
 

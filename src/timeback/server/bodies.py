@@ -18,16 +18,17 @@ from functools import cache
 from typing import Any
 
 from timeback.server.config import ServerSettings
-from timeback.server.errors import ApiError
+from timeback.server.errors import ApiError, fields_error
 
 
 class Refused:
     """Stands in for a value the server does not take (``NaN``, ``Infinity``, a number overflowing a double, an
     integer of more digits than Python converts; in a seed file, an object repeating a key) until a walk can say
-    where it was."""
+    where it was. ``json``: whether the value is JSON at all (``NaN`` and ``Infinity`` are not)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, json: bool = True) -> None:
         self.message = message
+        self.json = json
 
 
 class BodyTooLarge(ApiError):
@@ -158,21 +159,20 @@ def _unreadable(where: str, description: str, message: str) -> ApiError:
     return ApiError(400, description, code_minor="invaliddata", fields=[(where, message)])
 
 
-def _not_finite(text: str) -> Refused:
+def not_finite(text: str) -> str:
+    """What is said of the JSON number ``text``, past a double's range."""
     if len(text) > 20:  # (one of thousands of digits is not repeated whole)
         text = f"{text[:20]}... (of {sum(c.isdigit() for c in text):,} digits)"
-    return Refused(f"{text} is not a finite JSON number")
+    return f"{text} is not a finite JSON number"
 
 
-def not_finite(where: str, text: str) -> ApiError:
-    """The 400 for the number ``text`` at ``where``, past a double's range (as the body's walk names one)."""
-    message = _not_finite(text).message
-    return _unreadable(where, f"{where}: {message}", message)
+def _not_json(text: str) -> Refused:
+    return Refused(not_finite(text), json=False)  # (NaN, Infinity: Python's json reads them, RFC 8259 has none)
 
 
 def _float(text: str) -> float | Refused:
     value = float(text)
-    return value if math.isfinite(value) else _not_finite(text)
+    return value if math.isfinite(value) else Refused(not_finite(text))
 
 
 def _int(text: str) -> int | Refused:
@@ -188,7 +188,7 @@ def read_json(text: str | bytes, pairs_hook: Callable[[list[tuple[str, Any]]], A
     """``json.loads``, leaving what the server refuses as ``Refused`` for a walk to name where it is. Integers are
     read by plain ``int`` unless one has more digits than it converts; only then is the text read again with a hook
     that marks it (a hook on every integer costs a batch of results a third more time to read)."""
-    hooks: dict[str, Any] = {"parse_constant": _not_finite, "parse_float": _float, "object_pairs_hook": pairs_hook}
+    hooks: dict[str, Any] = {"parse_constant": _not_json, "parse_float": _float, "object_pairs_hook": pairs_hook}
     try:
         return json.loads(text, **hooks)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -271,7 +271,11 @@ def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None
     if isinstance(value, str):
         _check_string(value, where or "body", settings)
     elif isinstance(value, Refused):
-        raise _unreadable(where or "body", f"{where or 'body'}: {value.message}", value.message)
+        where = where or "body"
+        if not value.json:
+            raise _unreadable(where, f"{where}: {value.message}", value.message)
+        # (a number JSON has but the server cannot hold, 1e400: a bad value in a valid body, as "x" for a number is)
+        raise fields_error("Invalid request body", [(where, value.message)])
     elif isinstance(value, dict | list):
         if depth >= settings.max_json_depth:
             raise _too_deep(settings, where or "body")

@@ -40,15 +40,11 @@ class CollectionDef:
     # roles). Paths as in ``refs``: "terms[]" takes sourcedIds, "roles[].role" plain values.
     list_columns: tuple[tuple[str, str], ...] = ()
     role: str | None = None  # a view of users holding this role (students, teachers)
-    missing: str = ""  # the 404's text where Timeback's is not "<label> not found." ("Organization not found.")
+    noun: str = ""  # what a 404 calls a record where Timeback's word is not the label ("Organization 'o1' not found.")
     # (reference, field): when a view of the referenced collection holds the role this record's ``field`` names,
     # the record referenced must be in it. An enrollment with role student names a student: one without the role
     # would be enrolled and yet never listed among the class's students. Other roles name any user.
     holding: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def not_found(self) -> str:
-        return self.missing or f"{self.label} not found."
 
     @property
     def table(self) -> str:
@@ -92,7 +88,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     # rostering
     CollectionDef(
         "orgs", "org", "Org", ro.TimebackOrg, refs={"parent": "orgs"}, indexed=("parent",),
-        search=("name", "identifier"), missing="Organization not found.",
+        search=("name", "identifier"), noun="Organization",
     ),
     CollectionDef(
         "schools", "org", "School", ro.TimebackOrg, refs={"parent": "orgs"}, stored_in="orgs",
@@ -151,7 +147,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         )
     ),
     CollectionDef("demographics", "demographics", "Demographics", ro.TimebackDemographics,
-                  missing="Demographics record not found."),
+                  noun="Demographics record"),
 )  # fmt: skip
 
 TABLES: tuple[CollectionDef, ...] = tuple(d for d in COLLECTIONS.values() if d.stored_in is None)

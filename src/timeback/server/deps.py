@@ -22,10 +22,30 @@ def insufficient_scope(scopes: Iterable[str]) -> dict[str, str]:
 
 def bearer_token(authorization: str) -> str:
     """The token of an ``Authorization: Bearer`` header; 401 (with ``WWW-Authenticate``) without one."""
-    scheme, _, token = authorization.partition(" ")
+    scheme, space, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "Missing bearer token.", headers=_UNAUTHORIZED)
+        raise ApiError(401, _no_bearer_token(scheme, space), headers=_UNAUTHORIZED)
     return token.strip()
+
+
+# The schemes of IANA's HTTP Authentication Scheme Registry: the only first words of a header a 401 repeats (a
+# token sent without a scheme, or a secret, would be one otherwise).
+_SCHEMES = {name.lower(): name for name in ("Basic", "Concealed", "Digest", "DPoP", "GNAP", "HOBA", "Mutual",
+                                            "Negotiate", "OAuth", "PrivateToken", "SCRAM-SHA-1", "SCRAM-SHA-256",
+                                            "vapid")}  # fmt: skip
+_SEND_BEARER = "send 'Authorization: Bearer <access token>'"
+
+
+def _no_bearer_token(scheme: str, space: str) -> str:
+    """Why an Authorization header (``scheme``, then ``space`` if anything follows) holds no bearer token, repeating
+    nothing of it but a registered scheme's name ("Missing bearer token." was all a Basic header was told)."""
+    if not scheme.strip():
+        return "Missing bearer token."
+    if scheme.lower() == "bearer":
+        return f"The bearer token is empty: {_SEND_BEARER}."
+    named = _SCHEMES.get(scheme.lower())
+    used = f"uses the {named} scheme" if named else "uses another scheme" if space else "names no scheme"
+    return f"A bearer token is needed; the Authorization header {used}: {_SEND_BEARER}."
 
 
 def grant_of(tokens: TokenStore, token: str) -> Grant:

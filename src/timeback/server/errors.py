@@ -92,7 +92,7 @@ def field_path(loc: Sequence[Any]) -> str:
 _UNION_MEMBERS = {"str", "bool", "int", "float", "list", "dict", "none", "enum", "literal"}
 
 
-def _is_schema_tag(part: Any) -> bool:
+def is_schema_tag(part: Any) -> bool:
     return isinstance(part, str) and (
         part.startswith(("function-", "union[", "nullable[")) or part in _UNION_MEMBERS or part.endswith("]")
     )
@@ -111,8 +111,8 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     for taken, err in enumerate(errors):
         unknown = err["type"] == "extra_forbidden"
         # (an unknown field's last part is the key sent, whatever it is called: "str" or "tags[]" too)
-        loc = [p for p in err["loc"][: -1 if unknown else None] if not _is_schema_tag(p)]
-        message = "unknown field" if unknown else err["msg"].removeprefix("Value error, ")
+        loc = [p for p in err["loc"][: -1 if unknown else None] if not is_schema_tag(p)]
+        message = "unknown field" if unknown else _said(err)
         # (an error of the whole record under ``prefix``, a model validator's, names the record: ``class``)
         where = prefix + field_path(loc) if loc or not prefix else prefix.removesuffix(".")
         if unknown:
@@ -129,6 +129,18 @@ def validation_error(exc: ValidationError | Sequence[Mapping[str, Any]], *, pref
     else:
         unnamed = 0
     return fields_error("Invalid request body", fields, unnamed)
+
+
+def _said(err: Mapping[str, Any]) -> str:
+    """An error's message, where pydantic's speaks of its own workings in other words ("List should have at least
+    1 item after validation, not 0": an empty ``results``, a user's ``roles``)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        least = err["type"] == "too_short"
+        bound = ctx["min_length" if least else "max_length"]
+        wanted = f"needs at least {bound}" if least else f"takes at most {bound}"
+        return f"{wanted} item{'s' if bound != 1 else ''}, got {ctx.get('actual_length')}"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 # Fields (or ids) a description shows: the rest are counted, and named in ``imsx_error_details``.

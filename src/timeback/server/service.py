@@ -42,6 +42,7 @@ from timeback.server.errors import (
     SHOWN_FIELDS,
     ApiError,
     fields_error,
+    is_schema_tag,
     more_than_shown,
     validation_error,
 )
@@ -50,6 +51,8 @@ from timeback.server.query import FieldKind, field_kinds, field_members, parse_f
 from timeback.server.storage import AlreadyExists, ListQuery, Scope, Storage, Transaction
 
 _JSON_SPACE = b" \t\r\n"
+_BOM = "\ufeff".encode()
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 # Operations whose validated request may be plain dicts (see _validate): the whole body becomes stored records.
 _DICT_PATH_KINDS = frozenset({"create", "batch_create", "put"})
 Request = BaseModel | ValidatedRequest
@@ -107,7 +110,7 @@ class GradebookService:
     ) -> Reply:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
-            raise ApiError(404, coll.not_found)
+            raise _not_found(path, (coll, "sourced_id"))
         fields = _unaliased(coll, parse_fields(fields_param(query), self._kinds(coll)))
         return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
 
@@ -131,13 +134,10 @@ class GradebookService:
         include_deleted = row_filter is not None and row_filter.admits("status", "tobedeleted")
         if row_filter is not None and include_deleted:
             row_filter = row_filter.hiding("status", "tobedeleted")
-        scopes = []
-        for parent in op.parents:
-            value = path[parent.param]
-            if not self.storage.exists(COLLECTIONS[parent.collection], value):
-                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
-            if parent.field:
-                scopes.append(Scope(parent.field, value, parent.through, parent.contains))
+        missing = [p for p in op.parents if not self.storage.exists(COLLECTIONS[p.collection], path[p.param])]
+        if missing:
+            raise _not_found(path, *((COLLECTIONS[p.collection], p.param) for p in missing))
+        scopes = [Scope(p.field, path[p.param], p.through, p.contains) for p in op.parents if p.field]
         list_query = ListQuery(
             scopes=_one_row_through(scopes),
             filter=row_filter,
@@ -182,6 +182,7 @@ class GradebookService:
         validated once, from their own bytes (the path's fields appended): a create's into plain dicts when its
         model has a dict path (``models._dicts``: the same checks, no model built per record), anything else into
         its model. Whatever fails there takes the full path below, which answers with the exact 4xx."""
+        raw = raw.removeprefix(_BOM)  # (RFC 8259 section 8.1: a parser may ignore one; Python's advice was the 400)
         # (a body key named like a path parameter would be overwritten by the path's value: the full path refuses it)
         if raw and plainly_within_limits(raw, self.settings) and not any(f'"{k}"'.encode() in raw for k in path):
             head = raw.rstrip(_JSON_SPACE)
@@ -204,18 +205,25 @@ class GradebookService:
         return self._validate_fully(op, path, raw)
 
     def _validate_fully(self, op: Operation[Any, Any], path: Mapping[str, str], raw: bytes) -> BaseModel:
-        body = parse_json_body(raw, self.settings) if raw else None
+        if not raw:
+            raise ApiError(400, "The body is empty; it must be a JSON object.", code_minor="invaliddata",
+                           fields=[("body", "empty")])  # fmt: skip
+        body = parse_json_body(raw, self.settings)
         if not isinstance(body, dict):
-            raise ApiError(
-                400, "The body must be a JSON object.", code_minor="invaliddata", fields=[("body", "not a JSON object")]
-            )
+            got = f"got {_JSON_KINDS.get(type(body), 'null')}"
+            raise ApiError(400, f"The body must be a JSON object, {got}.", code_minor="invaliddata",
+                           fields=[("body", f"not a JSON object: {got}")])  # fmt: skip
         named_like_path = [name for name in body if name in path]
         if named_like_path:  # (merged below, the path's value would silently replace it)
-            fields = [(name, "unknown field (the path gives it)") for name in named_like_path]
-            raise ApiError(422, f"Invalid request body: {named_like_path[0]}: unknown field.", fields=fields)
+            fields = [(name, f"unknown field (the path gives {_path_name(name)})") for name in named_like_path]
+            raise fields_error("Invalid request body", fields)
         key = op.wire_body_key
         if key not in body:
-            raise ApiError(422, f"The body needs the {key!r} key.", fields=[(str(key), "Field required")])
+            keys = [*body]  # (what was sent instead: a bare record's fields, most often)
+            sent = ", ".join(map(quoted_id, keys[:SHOWN_FIELDS])) + more_than_shown(len(keys), what="keys")
+            has = f"it has {sent}" if keys else "it is empty"
+            raise ApiError(422, f"The body needs the {key!r} key, the record under it; {has}.",
+                           fields=[(str(key), "Field required")])  # fmt: skip
         given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
         if isinstance(given, str) and given != path.get("sourced_id", given):
             # (the request model says so too, but from its model validator: an error of the whole body)
@@ -228,10 +236,10 @@ class GradebookService:
             request: BaseModel = op.request.model_validate_json(json.dumps(merged), **STRICT_VALIDATION)
         except ValidationError as exc:
             errors = _every_error(op.request, merged, exc, body)
-            raise _path_error(errors, path) or _overflowing(exc) or validation_error(errors) from None
+            raise _path_error(errors, path) or validation_error(_fixed_said(op, errors)) from None
         problems = strict_problems(request)  # undeclared enum values, impossible dates
         if problems:
-            raise validation_error(_strict_errors(problems))
+            raise validation_error(_fixed_said(op, _strict_errors(problems)))
         return request
 
     def _records(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> builtins.list[dict[str, Any]]:
@@ -269,7 +277,7 @@ class GradebookService:
             for name, fixed in coll.fixed:
                 if record.get(name, fixed) != fixed:
                     where = _item_path(op, index if isinstance(value, list) else None, name)
-                    raise ApiError(422, f"{where} must be {fixed!r} here", fields=[(where, f"must be {fixed!r}")])
+                    raise fields_error("Invalid request body", [(where, _must_be(fixed))])
                 record[name] = fixed
             _flags_as_words(record, coll)
         return records
@@ -323,12 +331,12 @@ class GradebookService:
         stamp = tx.stamp()
         for record in records:
             record["dateLastModified"] = stamp
+        missing = [p for p in op.parents if not tx.existing_ids(COLLECTIONS[p.collection], [path[p.param]])]
+        if missing:
+            raise _not_found(path, *((COLLECTIONS[p.collection], p.param) for p in missing))
         for parent in op.parents:
-            value = path[parent.param]
-            if not tx.existing_ids(COLLECTIONS[parent.collection], [value]):
-                raise ApiError(404, op.not_found or COLLECTIONS[parent.collection].not_found)
             if parent.field:
-                self._scope_to_parent(op, records, parent.field, value, batch=batch)
+                self._scope_to_parent(op, records, parent.field, path[parent.param], batch=batch)
         self._check_references(tx, op, coll, records, batch=batch)
         self._derive(tx, op, coll, records, batch=batch)
         _drop_aliases(coll, records)
@@ -389,7 +397,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, coll.not_found)
+                raise _not_found({"sourced_id": sourced_id}, (coll, "sourced_id"))
             if record.get("status") == "tobedeleted":
                 return Reply(204)  # (deleted already: rewritten, its new stamp would tell delta syncs of a change)
             record["status"] = "tobedeleted"
@@ -404,7 +412,7 @@ class GradebookService:
         with self.storage.transaction() as tx:
             record = tx.get(coll, sourced_id)
             if record is None:
-                raise ApiError(404, coll.not_found)
+                raise _not_found({"sourced_id": sourced_id}, (coll, "sourced_id"))
             metadata = changes.pop("metadata", None)
             record.update(changes)
             if metadata is not None:
@@ -732,8 +740,20 @@ def _every_error(model: type[BaseModel], data: Any, failed: ValidationError, bod
     """The errors of ``failed`` (``data`` refused as ``model``) and the strict problems of the parts pydantic took,
     in ``body``'s order: one 422 names every bad field of the body."""
     problems = strict_problems_of_parts(model, data, failed)
-    errors = [*failed.errors(include_url=False, include_input=False), *_strict_errors(problems)]
-    return sorted(errors, key=lambda error: _document_order(body, error["loc"]))
+    errors = [_overflowing(error) for error in failed.errors(include_url=False)]
+    return sorted([*errors, *_strict_errors(problems)], key=lambda error: _document_order(body, error["loc"]))
+
+
+def _overflowing(error: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``error`` said as for 1e400 when it is an integer past a double's range sent for a number. (Read, an integer
+    is kept whole, as metadata holds it; validation's "Input should be a valid number" did not say why.)"""
+    value = error.get("input")
+    if error["type"] == "float_type" and type(value) is int:
+        try:
+            float(value)
+        except OverflowError:
+            return {**error, "msg": not_finite(str(value))}
+    return error
 
 
 def _path_error(errors: Sequence[Mapping[str, Any]], path: Mapping[str, str]) -> ApiError | None:
@@ -742,25 +762,47 @@ def _path_error(errors: Sequence[Mapping[str, Any]], path: Mapping[str, str]) ->
     ("Invalid request body: sourced_id: ..."). None if every error is the body's."""
     for error in errors:
         if error["loc"] and error["loc"][0] in path:
-            first, *rest = str(error["loc"][0]).split("_")
-            name = first + "".join(part.title() for part in rest)  # (as the spec's path names it: lineItemSourcedId)
-            message = f"{name}: {error['msg']}"
+            message = f"{_path_name(error['loc'][0])}: {error['msg']}"
             return ApiError(422, f"The path: {message}.", fields=[("path", message)])
     return None
 
 
-def _overflowing(failed: ValidationError) -> ApiError | None:
-    """The 400 for an integer past a double's range sent for a number, said as for 1e400, or None. (Read, an integer
-    is kept whole, as metadata holds it; validation's 422 "Input should be a valid number" did not say why.)"""
-    for error in failed.errors(include_url=False):
-        value = error.get("input")
-        if error["type"] == "float_type" and type(value) is int:
-            try:
-                float(value)
-            except OverflowError:
-                ((where, _),) = validation_error([error]).fields
-                return not_finite(where, str(value))
-    return None
+def _path_name(param: str) -> str:
+    """A path parameter as the spec's path names it: ``line_item_sourced_id`` -> ``lineItemSourcedId``."""
+    first, *rest = param.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def _not_found(path: Mapping[str, str], *missing: tuple[CollectionDef, str]) -> ApiError:
+    """The 404 naming each record the path names that is not there, ``(collection, path parameter)``, by its id and
+    its path parameter: with two parents (``/classes/{c}/lineItems/{l}/results``), Timeback's text "Class or line
+    item not found." did not say which."""
+    said = [(coll.noun or coll.label, quoted_id(path[param]), _path_name(param)) for coll, param in missing]
+    description = " ".join(f"{noun} {sourced_id} not found." for noun, sourced_id, _ in said)
+    fields = [("path", f"{name}: unknown {noun.lower()} {sourced_id}") for noun, sourced_id, name in said]
+    return ApiError(404, description, fields=fields)
+
+
+def _must_be(fixed: str) -> str:
+    return f"must be {fixed!r} here"
+
+
+def _fixed_said(op: Operation[Any, Any], errors: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
+    """``errors`` with those of a field a view fixes (a school's org type, a term's type), sent with a value its
+    record model refuses, said as the view's value: /schools/ said \"'bogus' is not one of 'department', 'district',
+    ...\", then refused 'district' (\"must be 'school'\")."""
+    fixed = dict(COLLECTIONS[op.collection].fixed)
+    if not fixed:
+        return errors
+    key = op.wire_body_key
+    said = []
+    for error in errors:
+        loc = [part for part in error["loc"] if not is_schema_tag(part)]
+        record = loc[:1] == [key] and (len(loc) == 2 or (len(loc) == 3 and type(loc[1]) is int))
+        if record and loc[-1] in fixed and error["type"] != "missing":
+            error = {**error, "type": "value_error", "msg": _must_be(fixed[loc[-1]])}
+        said.append(error)
+    return said
 
 
 def _strict_errors(problems: list[tuple[Location, str]]) -> list[dict[str, Any]]:

@@ -31,9 +31,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from timeback._ids import quoted_id
 from timeback.server.auth import full_scope, short_scope
 from timeback.server.bodies import BodyTooLarge, check_content_encoding, check_transfer_encoding, read_body
-from timeback.server.errors import ApiError, error_response, imsx_body, unexpected_error
+from timeback.server.errors import SHOWN_FIELDS, ApiError, error_response, imsx_body, more_than_shown, unexpected_error
 
 router = APIRouter(tags=["oauth2"])
 
@@ -250,7 +251,13 @@ async def _token(request: Request) -> JSONResponse:
     asked = frozenset(short_scope(s) for s in form.get("scope", "").split())
     scopes = (asked & held) if asked else held
     if not scopes:
-        return _oauth_error(400, "invalid_scope", "The client holds none of the requested scopes.")
+        # (the names asked for, which are no secret, and not the client's own: naming the refused ones says enough;
+        # one past 100 characters, no scope's name, by its first 100)
+        refused = sorted(asked)
+        names = [quoted_id(name if len(name) <= 100 else f"{name[:100]}...") for name in refused[:SHOWN_FIELDS]]
+        shown = ", ".join(names) + more_than_shown(len(refused))
+        description = f"The client holds none of the requested scopes: {shown}."
+        return _oauth_error(400, "invalid_scope", description, "invaliddata", fields=[("scope", f"not held: {shown}")])
     tokens = request.app.state.tokens
     access_token = await run_in_threadpool(tokens.issue, client_id, scopes)  # (with --workers: a database write)
     return JSONResponse(
