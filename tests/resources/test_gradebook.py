@@ -221,6 +221,10 @@ async def test_missing_records_and_parents_are_404_naming_which(api: Any, roster
     with pytest.raises(NotFoundError) as err:
         await call(api, "get_results_for_line_item_for_class", class_sourced_id=no_class, line_item_sourced_id=nope)
     assert err.value.imsx_description == f"Class '{no_class}' not found. Line item '{nope}' not found."
+    with pytest.raises(NotFoundError) as err:  # (named by its role in the path, as Timeback does: not "User")
+        await call(api, "get_results_for_student_for_class", class_sourced_id=roster.class_, student_sourced_id=nope)
+    assert err.value.imsx_description == f"Student '{nope}' not found."
+    assert err.value.imsx_error_details == [{"field": "path", "message": f"studentSourcedId: unknown student '{nope}'"}]
     with pytest.raises(NotFoundError, match=rf"^404: Class '{no_class}' not found\. \("):
         await call(api, "post_line_items_for_class", class_sourced_id=no_class, lineItems=[line_item_body(roster)])
     with pytest.raises(NotFoundError, match=rf"Class '{no_class}' not found\."):

@@ -776,11 +776,18 @@ def _path_name(param: str) -> str:
 def _not_found(path: Mapping[str, str], *missing: tuple[CollectionDef, str]) -> ApiError:
     """The 404 naming each record the path names that is not there, ``(collection, path parameter)``, by its id and
     its path parameter: with two parents (``/classes/{c}/lineItems/{l}/results``), Timeback's text "Class or line
-    item not found." did not say which."""
-    said = [(coll.noun or coll.label, quoted_id(path[param]), _path_name(param)) for coll, param in missing]
+    item not found." did not say which. A parent is named by its role in the path (a student, a school, a term), as
+    Timeback names it, not by its collection (users, orgs, academic sessions)."""
+    said = [(_role(coll, param), quoted_id(path[param]), _path_name(param)) for coll, param in missing]
     description = " ".join(f"{noun} {sourced_id} not found." for noun, sourced_id, _ in said)
     fields = [("path", f"{name}: unknown {noun.lower()} {sourced_id}") for noun, sourced_id, name in said]
     return ApiError(404, description, fields=fields)
+
+
+def _role(coll: CollectionDef, param: str) -> str:
+    """``Student`` for ``student_sourced_id``; the collection's noun for the record's own ``sourced_id``."""
+    role = param.removesuffix("_sourced_id")
+    return coll.noun or coll.label if role == param or not role else role.replace("_", " ").capitalize()
 
 
 def _must_be(fixed: str) -> str:
