@@ -170,12 +170,14 @@ def add_line_items(client: Timeback, r: Roster, count: int) -> list[str]:
 
 def enrich(record: dict[str, Any]) -> None:
     """``record`` as a server may write what it stores: each reference with the ``href`` and ``type`` of 1EdTech's
-    GUIDRefs, the ``scoreDate`` with milliseconds (``...:00.000Z`` for ``...:00Z``). The same values."""
+    GUIDRefs, the ``scoreDate`` to the millisecond, as a JavaScript ``Date`` keeps and writes it (``...:00.000Z``
+    for ``...:00Z``, ``...:00.123Z`` for ``...:00.123456Z``: finer digits cut). The same values, as kept there."""
     for key, value in record.items():
         if isinstance(value, dict) and "sourcedId" in value:
             value.update(href=f"https://example.org/{key}/{value['sourcedId']}", type=key)
-        elif key == "scoreDate" and isinstance(value, str) and value.endswith(":00Z"):
-            record[key] = value.removesuffix("Z") + ".000Z"
+        elif key == "scoreDate" and isinstance(value, str) and value.endswith("Z") and "T" in value:
+            whole, _, fraction = value.removesuffix("Z").partition(".")
+            record[key] = f"{whole}.{fraction[:3]:0<3}Z"
 
 
 def enriched(request: httpx.Request, response: httpx.Response) -> httpx.Response:

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -2376,7 +2377,7 @@ def _slow_beside(server: Any, slow_ms: int) -> Iterator[Timeback]:
 class EnrichesReads(httpx.BaseTransport):
     """Forwards every request to the real server, and writes the records of each answer to a GET as a server may
     that stores them otherwise: each reference with the ``href`` and ``type`` 1EdTech's GUIDRefs carry, each
-    date-time with milliseconds (``...:00.000Z`` for ``...:00Z``)."""
+    date-time to the millisecond (``...:00.000Z`` for ``...:00Z``, ``...:00.123Z`` for ``...:00.123456Z``)."""
 
     def __init__(self) -> None:
         self.inner = httpx.HTTPTransport()
@@ -2409,6 +2410,37 @@ def test_replace_takes_a_record_the_server_writes_otherwise_as_unchanged(
         summary = api.oneroster.gradebook.bulk_post_results(again, batch_size=25, if_exists="replace")
     assert summary.ok and (summary.stored, summary.unchanged, summary.replaced) == (60, 59, 1), summary
     assert stored_scores(client, roster, tag)[changed["sourcedId"]] == 1.5
+
+
+def test_replace_takes_a_date_time_the_server_keeps_to_the_millisecond_as_unchanged(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A ``datetime`` with microseconds (any ``datetime.now(UTC)``) is sent with all of them; a server keeping
+    milliseconds (a JavaScript ``Date``) answers ``...:00.123Z`` for ``...:00.123456Z``: the instant sent, as kept
+    there. Before, a re-sync PUT every such result again, and every ``dateLastModified`` moved (so every delta
+    sync downstream saw them all changed)."""
+    roster, line_items = world
+    tag = uid("millis")
+    when = datetime(2024, 9, 8, 10, 0, 0, 123456, tzinfo=UTC)
+    first = [{**row, "scoreDate": when + timedelta(seconds=i)} for i, row in enumerate(
+        interleaved(roster, line_items[:2], 30, tag))]  # fmt: skip
+    gradebook = client.oneroster.gradebook
+    assert gradebook.bulk_post_results(first).stored == 30
+    stamps = {r.sourcedId: r.dateLastModified for r in gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=100)}  # fmt: skip
+    changed = {**first[3], "scoreDate": first[3]["scoreDate"] + timedelta(milliseconds=1)}
+    with (
+        httpx.Client(transport=EnrichesReads()) as enriching,
+        Timeback(**server.client_kwargs(), http_client=enriching) as api,
+    ):
+        stored = api.oneroster.gradebook.get_result(sourced_id=first[0]["sourcedId"]).result
+        assert stored.scoreDate == "2024-09-08T10:00:00.123Z"  # (the transport keeps milliseconds)
+        again = [changed if i == 3 else row for i, row in enumerate(first)]
+        summary = api.oneroster.gradebook.bulk_post_results(again, if_exists="replace")
+    assert summary.ok and (summary.stored, summary.unchanged, summary.replaced) == (30, 29, 1), summary
+    after = {r.sourcedId: r.dateLastModified for r in gradebook.get_results_for_class(
+        class_sourced_id=roster.class_, filter=f"sourcedId~'{tag}-'", limit=100)}  # fmt: skip
+    assert {k for k in stamps if after[k] != stamps[k]} == {changed["sourcedId"]}
 
 
 def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
@@ -2466,6 +2498,42 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     held = [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1.0}]}]
     assert holds(held, [{"source": "s", "learningObjectiveResults": [{"learningObjectiveId": "o", "score": 1}]}])
     assert not holds(held, [])
+
+
+def test_a_date_time_held_with_fewer_digits_of_a_second_is_the_instant_sent_cut_to_them() -> None:
+    """A server keeping milliseconds (JavaScript), microseconds (PostgreSQL) or seconds holds the instant sent cut
+    to those: truncated or rounded half up, maybe into the next second, minute, day. Any other difference is one."""
+    from timeback._base_client import _same_instant
+
+    sent = "2024-09-08T10:00:00.123456Z"
+    for held in ("10:00:00.123Z", "10:00:00.12Z", "10:00:00Z", "12:00:00.123+02:00", "10:00:00.123456Z"):
+        assert _same_instant(f"2024-09-08T{held}", sent), held
+    for held in ("10:00:00.124Z", "10:00:00.122Z", "10:00:00.13Z", "10:00:01Z", "10:00:00.123457Z",
+                 "10:00:00.1234561Z", "10:00:00.123+01:00"):  # fmt: skip
+        assert not _same_instant(f"2024-09-08T{held}", sent), held  # (1 ms, 1 us, past the microsecond, an hour)
+    assert _same_instant("2024-09-08T10:00:00.124Z", "2024-09-08T10:00:00.1235Z")  # (half up)
+    assert _same_instant("2024-09-08T10:00:00.123Z", "2024-09-08T10:00:00.1235Z")  # (truncated)
+    assert not _same_instant("2024-09-08T10:00:00.124Z", "2024-09-08T10:00:00.1234999Z")
+    assert not _same_instant("2024-09-08T10:00:00.124Z", "2024-09-08T10:00:00.123Z")  # (as many digits: exact)
+    nanoseconds = "2024-09-08T10:00:00.123456789Z"
+    assert _same_instant("2024-09-08T10:00:00.123457Z", nanoseconds)  # (PostgreSQL rounds)
+    assert _same_instant("2024-09-08T10:00:00.123456Z", nanoseconds)
+    assert not _same_instant("2024-09-08T10:00:00.123458Z", nanoseconds)
+    for sent, rounded in (
+        ("2024-09-08T10:00:59.999999Z", "2024-09-08T10:01:00"),  # (into the next minute)
+        ("2024-09-08T10:59:59.9996Z", "2024-09-08T11:00:00"),
+        ("2024-12-31T23:59:59.999999Z", "2025-01-01T00:00:00"),  # (day, year)
+        ("2024-02-28T23:59:59.9995Z", "2024-02-29T00:00:00"),
+    ):
+        truncated = sent[:19]
+        for held in (f"{rounded}.000Z", f"{rounded}Z", f"{truncated}.999Z", f"{truncated}Z"):
+            assert _same_instant(held, sent), (held, sent)
+        for held in (f"{rounded}.001Z", f"{rounded[:17]}01Z", f"{truncated}.998Z"):
+            assert not _same_instant(held, sent), (held, sent)
+    assert _same_instant("2025-01-01T05:30:00.000+05:30", "2024-12-31T23:59:59.999999Z")
+    assert _same_instant("9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999999Z")  # (rounded: past year 9999)
+    assert not _same_instant("2024-09-08", "2024-09-08T00:00:00.4Z")  # (a date held alone is only that date)
+    assert not _same_instant("2024-09-08T10:00:00.1Z", "2024-09-08T25:00:00.1234Z")  # (no date-time)
 
 
 def test_a_flag_reads_as_sent_in_either_spelling_and_only_where_it_is_a_flag() -> None:

@@ -8,6 +8,7 @@ server over HTTP and then throws the first POST's answer away.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import cast
 
 import httpx
@@ -519,19 +520,27 @@ class EnrichesReadsAndLosesFirstAnswer(LosesFirstAnswer):
         return enriched(request, super().handle_request(request))
 
 
+@pytest.mark.parametrize("score_date", ["2024-01-16T10:00:00Z", datetime(2024, 1, 16, 10, 0, 0, 123456, tzinfo=UTC)])
 def test_a_lost_answer_is_confirmed_when_the_server_writes_the_records_otherwise(
-    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch, score_date: object
 ) -> None:
     """The records read back carry the same values written otherwise (references with ``href`` and ``type``, a
-    date-time with milliseconds): they are the records sent. Before, the 409 stood ("the records read back are not
-    those sent") though the call's own first attempt had stored them."""
+    date-time to the millisecond: ``...:00.000Z``, or ``...:00.123Z`` for a ``datetime`` sent with microseconds):
+    they are the records sent. Before, the 409 stood ("the records read back are not those sent") though the call's
+    own first attempt had stored them."""
     monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
     (line_item,) = add_line_items(client, roster, 1)
-    results = [result_body(line_item, s, uid("again"), score=80 + i) for i, s in enumerate(roster.students)]
+    results = [result_body(line_item, s, uid("again"), score=80 + i, scoreDate=score_date)
+               for i, s in enumerate(roster.students)]  # fmt: skip
     transport = EnrichesReadsAndLosesFirstAnswer()
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
         summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1)
     assert transport.lost == 1 and summary.ok and summary.stored == 3, summary.failures
+    transport = EnrichesReadsAndLosesFirstAnswer()  # (a single create, its answer lost)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as lossy_client:
+        result = result_body(line_item, roster.students[0], uid("once"), scoreDate=score_date)
+        created = lossy_client.oneroster.gradebook.create_result(result=result)
+    assert transport.lost == 1 and created is not None and created.retries_taken == 1
 
 
 def test_a_create_whose_only_attempt_lost_its_answer_is_confirmed(

@@ -1832,28 +1832,51 @@ def _same_instant(held: str, sent: str) -> bool:
     """Whether a date-time held is the date or date-time sent, written otherwise: the same instant (as
     ``parse_date_or_datetime`` reads them: a date alone is its midnight UTC, as a server keeping date-times writes
     it). A date held alone is only that date: a server keeping dates as sent would store a date-time sent as such
-    (``2024-09-07T20:00:00-04:00`` is no change to ``2024-09-08`` only when read as instants)."""
+    (``2024-09-07T20:00:00-04:00`` is no change to ``2024-09-08`` only when read as instants). Held with fewer
+    digits of a second than sent, it is the instant sent cut to those (``_cut_from``); with as many or more, the
+    same instant exactly."""
     if "T" not in held or not (held[:4].isdigit() and sent[:4].isdigit() and held[4:5] == sent[4:5] == "-"):
         return False
-    one, other = held, sent
     from timeback.models._base import parse_date_or_datetime
 
+    kept, given = _fraction_of(held), _fraction_of(sent)
     try:
-        same = parse_date_or_datetime(one) == parse_date_or_datetime(other)
+        if len(kept) < len(given):
+            return _cut_from(held, kept, sent, given)
+        same = parse_date_or_datetime(held) == parse_date_or_datetime(sent)
     except ValueError:
         return False
-    return same and _past_microseconds(one) == _past_microseconds(other)
+    # (Python reads 6 digits and drops the rest, which a server keeps as sent: ``...:00.1234567Z`` is no
+    # ``...:00.1234568Z``; trailing zeros aside)
+    return same and kept[6:].rstrip("0") == given[6:].rstrip("0")
 
 
-# A date-time's fraction of a second: Python reads 6 digits and drops the rest, which a server keeps as sent.
+def _cut_from(held: str, kept: str, sent: str, given: str) -> bool:
+    """Whether a date-time ``held``, its fraction of a second ``kept``, is the one ``sent`` (fraction ``given``,
+    longer) cut to as many digits: a server keeping milliseconds (JavaScript's Date, Timeback's ``...:00.000Z``) or
+    seconds answers ``...:00.123Z`` or ``...:00Z`` for ``...:00.123456Z``. Truncated (as V8 reads finer digits) or
+    rounded half up (as PostgreSQL keeps microseconds), the rounding maybe into the next second. Compared as whole
+    seconds and the digits kept: a ``datetime`` holds no more than 6."""
+    from timeback.models._base import parse_date_or_datetime
+
+    scale = 10 ** (len(given) - len(kept))
+    truncated, rounded = int(given) // scale, (int(given) + scale // 2) // scale
+    whole = held.replace(f".{kept}", "", 1) if kept else held  # (the first ".": a date and an offset have none)
+    apart = parse_date_or_datetime(whole) - parse_date_or_datetime(sent.replace(f".{given}", "", 1))
+    digits = int(kept or "0")
+    if not apart:
+        return digits in (truncated, rounded)
+    return apart == datetime.timedelta(seconds=1) and digits == 0 and rounded == 10 ** len(kept)
+
+
+# A date-time's fraction of a second.
 _FRACTION = re.compile(r"\.(\d+)")
 
 
-def _past_microseconds(value: str) -> str:
-    """The digits of a date-time's fraction of a second past the microsecond, trailing zeros aside (``7`` for
-    ``...:00.1234567Z``): two date-times differing only there are not the same instant."""
+def _fraction_of(value: str) -> str:
+    """The digits of a date-time's fraction of a second as written (``""``: none, or a date)."""
     fraction = _FRACTION.search(value, 10)
-    return fraction.group(1)[6:].rstrip("0") if fraction else ""
+    return fraction.group(1) if fraction else ""
 
 
 def _bad_answer(message: str, response: httpx.Response) -> APIResponseValidationError:
