@@ -111,6 +111,11 @@ def test_token_endpoint_grants_requested_scopes_it_holds(server: LocalServer) ->
     assert refused.json()["imsx_error_details"] == [
         {"field": "scope", "message": "not held: 'gradebook.createputt', 'gradebook.delete'"}
     ]
+    # RFC 6749 5.2: error_description is printable ASCII but '"' and '\\': the rest of a name asked for, %-encoded
+    odd = token(server, client_id, secret, scope='x"y caf\u00e9 a\\b 50%')
+    assert odd.json()["error_description"] == (
+        "The client holds none of the requested scopes: '50%25', 'a%5Cb', 'caf%C3%A9', 'x%22y'."
+    )
 
 
 def test_token_endpoint_grants_timeback_rostering_write_scopes(server: LocalServer) -> None:

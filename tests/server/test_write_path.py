@@ -638,6 +638,7 @@ def test_every_answer_says_what_the_server_spent_on_it(authed: httpx.Client) -> 
         ("scoreStatus", "half graded", "is not one of"),
         ("scoreDate", "2024-02-30", "is not a real date (day is out of range for month)"),
         ("scoreDate", "2024-01-10T12:00:00+00:60", "is not a real date-time"),
+        ("scoreDate", "2024-01-10T12:00:00+23:60", "is not a real date-time (an offset's minutes and seconds go up"),
         ("scoreDate", "9999-12-31T23:59:59-05:00", "is not a real date-time"),
         ("status", "gone", "is not one of"),
     ],

@@ -290,14 +290,15 @@ def parse_date_or_datetime(value: str) -> datetime:
         return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
     if "T" not in value and " " not in value:
         raise ValueError("expected an ISO 8601 date or date-time")
+    if value[-1] != "Z":  # (checked first: Python's own refusal of +23:60 speaks of a timedelta)
+        offset = _OFFSET.search(value, 10)
+        if offset is not None and max(offset.group(1) or "", offset.group(2) or "") > "59":
+            raise ValueError("an offset's minutes and seconds go up to 59")
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    if parsed.tzinfo is UTC:  # (Z or +00:00, nearly every date sent: neither check below can fail)
+    if parsed.tzinfo is UTC:  # (Z or +00:00, nearly every date sent: the check below cannot fail)
         return parsed
-    offset = _OFFSET.search(value, 10)
-    if offset is not None and max(offset.group(1) or "", offset.group(2) or "") > "59":
-        raise ValueError("an offset's minutes and seconds go up to 59")
     if parsed.year in (1, 9999):  # (only there can an offset take the moment out of range)
         try:
             parsed.astimezone(UTC)

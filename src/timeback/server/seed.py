@@ -264,7 +264,7 @@ def _later(data: dict[str, Any], collection: str, index: int, target: str, sourc
 
 
 def _body(op: Operation[Any, Any], record: Any) -> bytes:
-    """The body of ``record``'s request; 400 naming where, as for a request body, for a number the server does not
+    """The body of ``record``'s request; 400 naming where (a seed error names it so), for a number the server does not
     take (``1e400``, 5,000 digits: ``read_json`` marked it, no body can hold it)."""
     body = {op.wire_body_key: record}
     try:

@@ -220,7 +220,7 @@ class GradebookService:
         key = op.wire_body_key
         if key not in body:
             keys = [*body]  # (what was sent instead: a bare record's fields, most often)
-            sent = ", ".join(map(quoted_id, keys[:SHOWN_FIELDS])) + more_than_shown(len(keys), what="keys")
+            sent = ", ".join(map(quoted_id, keys[:SHOWN_FIELDS])) + more_than_shown(len(keys))
             has = f"it has {sent}" if keys else "it is empty"
             raise ApiError(422, f"The body needs the {key!r} key, the record under it; {has}.",
                            fields=[(str(key), "Field required")])  # fmt: skip

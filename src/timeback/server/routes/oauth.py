@@ -25,13 +25,12 @@ import base64
 import binascii
 import math
 from collections.abc import Sequence
-from urllib.parse import parse_qs, unquote, unquote_plus
+from urllib.parse import parse_qs, quote, unquote, unquote_plus
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from timeback._ids import quoted_id
 from timeback.server.auth import full_scope, short_scope
 from timeback.server.bodies import BodyTooLarge, check_content_encoding, check_transfer_encoding, read_body
 from timeback.server.errors import SHOWN_FIELDS, ApiError, error_response, imsx_body, more_than_shown, unexpected_error
@@ -58,6 +57,15 @@ def _oauth_error(
     if retry_after:
         headers["Retry-After"] = str(retry_after)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+# RFC 6749 section 5.2: error_description holds %x20-21 / %x23-5B / %x5D-7E only (no '"', no '\\', ASCII)
+_DESCRIPTION_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\%')
+
+
+def _said(scope: str) -> str:
+    """A scope name asked for, as an ``error_description`` may hold it: quoted, the rest percent-encoded."""
+    return f"'{quote(scope, safe=_DESCRIPTION_SAFE)}'"
 
 
 def _invalid_request(description: str, fields: Sequence[tuple[str, str]]) -> JSONResponse:
@@ -254,7 +262,7 @@ async def _token(request: Request) -> JSONResponse:
         # (the names asked for, which are no secret, and not the client's own: naming the refused ones says enough;
         # one past 100 characters, no scope's name, by its first 100)
         refused = sorted(asked)
-        names = [quoted_id(name if len(name) <= 100 else f"{name[:100]}...") for name in refused[:SHOWN_FIELDS]]
+        names = [_said(name if len(name) <= 100 else f"{name[:100]}...") for name in refused[:SHOWN_FIELDS]]
         shown = ", ".join(names) + more_than_shown(len(refused))
         description = f"The client holds none of the requested scopes: {shown}."
         return _oauth_error(400, "invalid_scope", description, "invaliddata", fields=[("scope", f"not held: {shown}")])
