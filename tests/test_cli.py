@@ -313,6 +313,27 @@ def test_serve_refuses_a_file_timeback_did_not_make_before_writing_to_it(
     assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
 
 
+def test_serve_refuses_a_wal_whose_database_file_is_gone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # (left by a program killed after its file was removed: SQLite made a new file and read the WAL's pages into it
+    # as its own, a database of stray pages)
+    import shutil
+    import sqlite3
+
+    database = tmp_path / "gone.db"
+    left = sqlite3.connect(database)
+    left.execute("PRAGMA journal_mode=WAL")
+    left.execute("CREATE TABLE t (x)")
+    left.commit()
+    shutil.copy(f"{database}-wal", tmp_path / "kept")  # (as the program's kill left it)
+    left.close()
+    database.unlink()
+    (tmp_path / "kept").rename(f"{database}-wal")
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _refused(result, "--database", f"{database} does not exist but its WAL does (gone.db-wal: the file removed")
+    assert "remove gone.db-wal and gone.db-shm to start a new database" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gone.db-wal"]
+
+
 def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

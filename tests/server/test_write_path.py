@@ -7,6 +7,7 @@ Each test compares what the fast path does with what the full path (or the spec)
 from __future__ import annotations
 
 import json
+import os
 import queue
 import random
 import re
@@ -928,6 +929,56 @@ def test_a_write_on_a_full_database_is_507_saying_so_logged_in_one_line(
             assert http.get(f"{GB}/categories/c-full").status_code == 404  # (nothing stored)
             writer.execute("PRAGMA max_page_count = 1073741823")  # (space again: the same write goes through)
             client.oneroster.gradebook.put_category(sourced_id="c-full", category=big["category"])
+
+
+@pytest.mark.parametrize("how", ["replaced", "removed"])
+def test_a_database_file_replaced_or_removed_under_the_server_is_503_and_gets_none_of_its_wal(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    """``mv snapshot.db x.db`` (or ``rm x.db``) while the server runs: SQLite went on with the file it had opened, so
+    every write was acknowledged (201) and lost, and at the stop it left its WAL beside the new file, whose next
+    opener read the server's pages into it (the snapshot's tables gone). Now reads and writes are refused, 503
+    saying so, logged once, and the stop empties the WAL into the file the server had opened."""
+    import sqlite3
+    from contextlib import closing
+
+    database = tmp_path / "served.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        assert http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code == 201
+        if how == "replaced":
+            snapshot = tmp_path / "snapshot.db"
+            with closing(sqlite3.connect(snapshot)) as other:
+                other.execute("CREATE TABLE precious (x)")
+                other.execute("INSERT INTO precious VALUES ('keep me')")
+                other.commit()
+            os.replace(snapshot, database)
+        else:
+            database.unlink()
+        caplog.clear()
+        answers = [http.put(f"{GB}/categories/c2", json={"category": {"title": "T"}}), http.get(f"{GB}/categories/c1"),
+                   http.get(f"{GB}/categories/"), http.delete(f"{GB}/categories/c1")]  # fmt: skip
+        for answer in answers:
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["imsx_description"] == (
+                f"The database file {database} was removed or replaced while the server ran; nothing was read or "
+                "written. Restart the server."
+            )
+        logged = [r for r in caplog.records if r.name.startswith("timeback")]
+        assert len(logged) == 1 and logged[0].exc_info is None, logged
+        assert "removed or replaced while the server ran" in logged[0].getMessage()
+    wal = tmp_path / "served.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # (an empty WAL is read as none)
+    if how == "replaced":
+        with closing(sqlite3.connect(database)) as reopened:
+            assert reopened.execute("SELECT x FROM precious").fetchall() == [("keep me",)]
+            assert reopened.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    else:
+        with LocalServer(settings) as again, httpx.Client(base_url=again.url) as http:  # (a new, empty database)
+            http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+            assert http.get(f"{GB}/categories/").json()["totalCount"] == 0
 
 
 def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(

@@ -187,16 +187,23 @@ def install_handlers(app: FastAPI) -> None:
 def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 504 when a read ran past the server's time limit
     (``query_timeout_seconds``: it was stopped, and changed nothing); 503 when the database stayed locked by another
-    writer past its busy timeout (the write was rolled back: the same request may be sent again); 507 when the
+    writer past its busy timeout (the write was rolled back: the same request may be sent again), or when the
+    database file was removed or replaced under the server (until it is restarted: ``FileReplaced``); 507 when the
     database or its disk is full (rolled back too; not for the SDK to retry: space does not come back in half a
     second), logged in one line (a traceback for each write filled the log on that same disk); else 500, logged.
     Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
     look for. A read its storage's closing stopped (the server stopping) is answered as a request the stop cancelled."""
     from timeback.server.middleware import SHUTTING_DOWN  # (here: these modules import this one)
-    from timeback.server.storage.base import Closing, QueryTimedOut
+    from timeback.server.storage.base import Closing, FileReplaced, QueryTimedOut
 
     if isinstance(exc, Closing):
         return SHUTTING_DOWN
+    if isinstance(exc, FileReplaced):  # (logged once, by the storage: the same for every request from now on)
+        description = (
+            f"The database file {exc.where} was removed or replaced while the server ran; nothing was read or "
+            "written. Restart the server."
+        )
+        return ApiError(503, description, code_minor="internal_server_error")
     if isinstance(exc, QueryTimedOut):  # (not logged: the client's query, not a fault of the server's)
         description = (
             f"The query ran past the server's time limit ({exc.seconds:g} s) and was stopped; nothing was "
