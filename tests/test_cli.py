@@ -628,6 +628,35 @@ def test_serve_run_in_a_process_leaves_its_sigterm_handler_as_it_was(monkeypatch
         signal.signal(signal.SIGTERM, previous)
 
 
+@pytest.mark.parametrize("free_kb", [0, 4096])
+def test_serve_that_cannot_open_the_database_for_an_io_error_says_whether_its_disk_is_full(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, free_kb: int
+) -> None:
+    # (SQLite's "disk I/O error" is what opening says on a full disk, its -shm not made: it said no more. A full disk
+    # cannot be made here without a mount: the error and the file system's free space are given)
+    import sqlite3
+    import types
+
+    from timeback.server.storage.sql import SqlStorage
+
+    def fail(*_: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    looked_at = []
+
+    def statvfs(path: str) -> types.SimpleNamespace:
+        looked_at.append(path)
+        return types.SimpleNamespace(f_bavail=free_kb, f_frsize=1024)
+
+    monkeypatch.setattr(SqlStorage, "_make_schema", fail)
+    monkeypatch.setattr(os, "statvfs", statvfs)
+    database = tmp_path / "full.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    full = ", the disk holding it is full (0 KB free)" if free_kb == 0 else ""
+    _refused(result, "--database", f"cannot open sqlite:///{database}: disk I/O error{full}\n")
+    assert looked_at == [str(tmp_path)]
+
+
 @pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])
 def test_serve_with_workers_closes_the_database_when_its_start_fails(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str

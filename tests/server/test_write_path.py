@@ -11,6 +11,7 @@ import os
 import queue
 import random
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -929,6 +930,41 @@ def test_a_write_on_a_full_database_is_507_saying_so_logged_in_one_line(
             assert http.get(f"{GB}/categories/c-full").status_code == 404  # (nothing stored)
             writer.execute("PRAGMA max_page_count = 1073741823")  # (space again: the same write goes through)
             client.oneroster.gradebook.put_category(sourced_id="c-full", category=big["category"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX's")
+def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_one_line(tmp_path: Any) -> None:
+    """A disk quota (EDQUOT) or a file size limit (EFBIG: ``ulimit -f``, here set in the server's process) is not
+    SQLite's "database or disk is full" but "disk I/O error" (SQLITE_IOERR_WRITE): it was a 500 "Internal server
+    error." with a traceback per write. Now it is the 507 of a full disk, saying what SQLite said, in one log line."""
+    from bench._serve import ServeProcess
+
+    from timeback.errors import ServerError
+
+    server = ServeProcess(tmp_path / "limited.db")
+    limit = 2_500_000  # bytes a file of the server's may reach (the new database's WAL: 1.3 MB)
+    server.args[2] = f"import resource; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); {server.args[2]}"
+    category = {"title": "T", "metadata": {f"note{k}": "x" * 60_000 for k in range(5)}}
+    with server, httpx.Client(base_url=server.url, timeout=60) as http:
+        kwargs = server.client_kwargs()
+        form = {"grant_type": "client_credentials", "client_id": kwargs["client_id"],
+                "client_secret": kwargs["client_secret"]}  # fmt: skip
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        for attempt in range(20):
+            answer = http.put(f"{GB}/categories/c{attempt}", json={"category": category})
+            if answer.status_code != 201:
+                break
+        assert answer.status_code == 507, answer.text
+        assert answer.json()["imsx_description"].startswith(
+            "The database file could not be written (disk I/O error (SQLITE_IOERR_WRITE): a disk quota or file size"
+        ), answer.text
+        assert http.get(f"{GB}/categories/c{attempt}").status_code == 404  # (nothing stored)
+        with Timeback(**server.client_kwargs()) as client, pytest.raises(ServerError) as raised:
+            client.oneroster.gradebook.put_category(sourced_id=f"c{attempt}", category=category)
+        assert raised.value.status_code == 507 and raised.value.retries_taken == 0
+        output = server.output()
+    assert "Traceback" not in output, output
+    assert output.count("a write failed: the database file could not be written, disk I/O error") == 2, output
 
 
 @pytest.mark.parametrize("how", ["replaced", "removed"])
