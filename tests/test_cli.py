@@ -313,6 +313,27 @@ def test_serve_refuses_a_file_timeback_did_not_make_before_writing_to_it(
     assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
 
 
+def test_serve_refuses_a_wal_whose_database_file_is_gone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # (left by a program killed after its file was removed: SQLite made a new file and read the WAL's pages into it
+    # as its own, a database of stray pages)
+    import shutil
+    import sqlite3
+
+    database = tmp_path / "gone.db"
+    left = sqlite3.connect(database)
+    left.execute("PRAGMA journal_mode=WAL")
+    left.execute("CREATE TABLE t (x)")
+    left.commit()
+    shutil.copy(f"{database}-wal", tmp_path / "kept")  # (as the program's kill left it)
+    left.close()
+    database.unlink()
+    (tmp_path / "kept").rename(f"{database}-wal")
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _refused(result, "--database", f"{database} does not exist but its WAL does (gone.db-wal: the file removed")
+    assert "remove gone.db-wal and gone.db-shm to start a new database" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gone.db-wal"]
+
+
 def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -605,6 +626,35 @@ def test_serve_run_in_a_process_leaves_its_sigterm_handler_as_it_was(monkeypatch
         assert signal.getsignal(signal.SIGTERM) is handler
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("free_kb", [0, 4096])
+def test_serve_that_cannot_open_the_database_for_an_io_error_says_whether_its_disk_is_full(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, free_kb: int
+) -> None:
+    # (SQLite's "disk I/O error" is what opening says on a full disk, its -shm not made: it said no more. A full disk
+    # cannot be made here without a mount: the error and the file system's free space are given)
+    import sqlite3
+    import types
+
+    from timeback.server.storage.sql import SqlStorage
+
+    def fail(*_: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    looked_at = []
+
+    def statvfs(path: str) -> types.SimpleNamespace:
+        looked_at.append(path)
+        return types.SimpleNamespace(f_bavail=free_kb, f_frsize=1024)
+
+    monkeypatch.setattr(SqlStorage, "_make_schema", fail)
+    monkeypatch.setattr(os, "statvfs", statvfs)
+    database = tmp_path / "full.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    full = ", the disk holding it is full (0 KB free)" if free_kb == 0 else ""
+    _refused(result, "--database", f"cannot open sqlite:///{database}: disk I/O error{full}\n")
+    assert looked_at == [str(tmp_path)]
 
 
 @pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])

@@ -7,9 +7,11 @@ Each test compares what the fast path does with what the full path (or the spec)
 from __future__ import annotations
 
 import json
+import os
 import queue
 import random
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -987,6 +989,91 @@ def test_a_write_on_a_full_database_is_507_saying_so_logged_in_one_line(
             assert http.get(f"{GB}/categories/c-full").status_code == 404  # (nothing stored)
             writer.execute("PRAGMA max_page_count = 1073741823")  # (space again: the same write goes through)
             client.oneroster.gradebook.put_category(sourced_id="c-full", category=big["category"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX's")
+def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_one_line(tmp_path: Any) -> None:
+    """A disk quota (EDQUOT) or a file size limit (EFBIG: ``ulimit -f``, here set in the server's process) is not
+    SQLite's "database or disk is full" but "disk I/O error" (SQLITE_IOERR_WRITE): it was a 500 "Internal server
+    error." with a traceback per write. Now it is the 507 of a full disk, saying what SQLite said, in one log line."""
+    from bench._serve import ServeProcess
+
+    from timeback.errors import ServerError
+
+    server = ServeProcess(tmp_path / "limited.db")
+    limit = 2_500_000  # bytes a file of the server's may reach (the new database's WAL: 1.3 MB)
+    server.args[2] = f"import resource; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); {server.args[2]}"
+    category = {"title": "T", "metadata": {f"note{k}": "x" * 60_000 for k in range(5)}}
+    with server, httpx.Client(base_url=server.url, timeout=60) as http:
+        kwargs = server.client_kwargs()
+        form = {"grant_type": "client_credentials", "client_id": kwargs["client_id"],
+                "client_secret": kwargs["client_secret"]}  # fmt: skip
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        for attempt in range(20):
+            answer = http.put(f"{GB}/categories/c{attempt}", json={"category": category})
+            if answer.status_code != 201:
+                break
+        assert answer.status_code == 507, answer.text
+        assert answer.json()["imsx_description"].startswith(
+            "The database file could not be written (disk I/O error (SQLITE_IOERR_WRITE): a disk quota or file size"
+        ), answer.text
+        assert http.get(f"{GB}/categories/c{attempt}").status_code == 404  # (nothing stored)
+        with Timeback(**server.client_kwargs()) as client, pytest.raises(ServerError) as raised:
+            client.oneroster.gradebook.put_category(sourced_id=f"c{attempt}", category=category)
+        assert raised.value.status_code == 507 and raised.value.retries_taken == 0
+        output = server.output()
+    assert "Traceback" not in output, output
+    assert output.count("a write failed: the database file could not be written, disk I/O error") == 2, output
+
+
+@pytest.mark.parametrize("how", ["replaced", "removed"])
+def test_a_database_file_replaced_or_removed_under_the_server_is_503_and_gets_none_of_its_wal(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    """``mv snapshot.db x.db`` (or ``rm x.db``) while the server runs: SQLite went on with the file it had opened, so
+    every write was acknowledged (201) and lost, and at the stop it left its WAL beside the new file, whose next
+    opener read the server's pages into it (the snapshot's tables gone). Now reads and writes are refused, 503
+    saying so, logged once, and the stop empties the WAL into the file the server had opened."""
+    import sqlite3
+    from contextlib import closing
+
+    database = tmp_path / "served.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+        assert http.put(f"{GB}/categories/c1", json={"category": {"title": "T"}}).status_code == 201
+        if how == "replaced":
+            snapshot = tmp_path / "snapshot.db"
+            with closing(sqlite3.connect(snapshot)) as other:
+                other.execute("CREATE TABLE precious (x)")
+                other.execute("INSERT INTO precious VALUES ('keep me')")
+                other.commit()
+            os.replace(snapshot, database)
+        else:
+            database.unlink()
+        caplog.clear()
+        answers = [http.put(f"{GB}/categories/c2", json={"category": {"title": "T"}}), http.get(f"{GB}/categories/c1"),
+                   http.get(f"{GB}/categories/"), http.delete(f"{GB}/categories/c1")]  # fmt: skip
+        for answer in answers:
+            assert answer.status_code == 503, answer.text
+            assert answer.json()["imsx_description"] == (
+                f"The database file {database} was removed or replaced while the server ran; nothing was read or "
+                "written. Restart the server."
+            )
+        logged = [r for r in caplog.records if r.name.startswith("timeback")]
+        assert len(logged) == 1 and logged[0].exc_info is None, logged
+        assert "removed or replaced while the server ran" in logged[0].getMessage()
+    wal = tmp_path / "served.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0  # (an empty WAL is read as none)
+    if how == "replaced":
+        with closing(sqlite3.connect(database)) as reopened:
+            assert reopened.execute("SELECT x FROM precious").fetchall() == [("keep me",)]
+            assert reopened.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    else:
+        with LocalServer(settings) as again, httpx.Client(base_url=again.url) as http:  # (a new, empty database)
+            http.headers["Authorization"] = "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]
+            assert http.get(f"{GB}/categories/").json()["totalCount"] == 0
 
 
 def test_a_write_that_waited_out_the_busy_timeout_is_503_to_retry(

@@ -58,7 +58,19 @@ def cannot_open(database: str, exc: Exception) -> str:
             reason += f" ({exc.filename})"  # (the database's own name is in the message already)
     else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
         reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
+        if reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
+            reason += _space_left(str(make_url(database).database))
     return f"cannot open {database}: {reason}"
+
+
+def _space_left(path: str) -> str:
+    """What ``cannot_open`` adds when the file system of ``path`` has under a megabyte free: that it is full."""
+    try:
+        found = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except (AttributeError, OSError):  # (no statvfs on Windows)
+        return ""
+    free = found.f_bavail * found.f_frsize
+    return f", the disk holding it is full ({free // 1024} KB free)" if free < 1024 * 1024 else ""
 
 
 def open_errors() -> tuple[type[Exception], ...]:

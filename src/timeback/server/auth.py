@@ -8,6 +8,7 @@ database the workers share): a token from another server instance is unknown.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import hmac
@@ -295,8 +296,10 @@ class FailureLimiter:
         fd, made = tempfile.mkstemp(dir=directory, prefix=f".{name}.")  # (mode 600: the key is the server's)
         try:
             with os.fdopen(fd, "wb") as file:
-                file.write(secrets.token_bytes(_KEY_BYTES))
-                file.truncate(_KEY_BYTES + 12 * buckets)
+                try:
+                    _allocate(file, secrets.token_bytes(_KEY_BYTES), _KEY_BYTES + 12 * buckets)
+                except OSError as exc:  # (named by the file meant: the temporary one's name told nothing)
+                    raise OSError(exc.errno, exc.strerror, path) from None
             if replace:
                 os.replace(made, path)
             else:
@@ -360,6 +363,22 @@ class FailureLimiter:
 
 
 _KEY_BYTES = 16
+
+
+def _allocate(file: Any, key: bytes, size: int) -> None:
+    """``key``, then zeros to ``size``, in ``file``: every block allocated on disk. Sparse (``truncate``), the first
+    count landing on a page never written needed a block then, and on a full disk the worker writing it through the
+    map was killed (SIGBUS); two such deaths and the server stopped. A full disk now fails the start instead."""
+    allocated, fallocate = False, getattr(os, "posix_fallocate", None)  # (none on macOS and Windows)
+    if fallocate is not None:
+        try:
+            fallocate(file.fileno(), 0, size)
+            allocated = True
+        except OSError as exc:  # (a file system without it: zeros written, as where there is none)
+            if exc.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+    file.write(key if allocated else key + bytes(size - len(key)))
+    file.flush()
 
 
 def _map_shared_file(path: str, buckets: int) -> tuple[int | None, Any]:

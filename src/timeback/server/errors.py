@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -199,16 +199,24 @@ def install_handlers(app: FastAPI) -> None:
 def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 504 when a read ran past the server's time limit
     (``query_timeout_seconds``: it was stopped, and changed nothing); 503 when the database stayed locked by another
-    writer past its busy timeout (the write was rolled back: the same request may be sent again); 507 when the
-    database or its disk is full (rolled back too; not for the SDK to retry: space does not come back in half a
-    second), logged in one line (a traceback for each write filled the log on that same disk); else 500, logged.
+    writer past its busy timeout (the write was rolled back: the same request may be sent again), or when the
+    database file was removed or replaced under the server (until it is restarted: ``FileReplaced``); 507 when the
+    database or its disk is full, or SQLite could not write its files (a quota or a file size limit) (rolled back
+    too; not for the SDK to retry: space does not come back in half a second), logged in one line (a traceback for
+    each write filled the log on that same disk); else 500, logged.
     Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
     look for. A read its storage's closing stopped (the server stopping) is answered as a request the stop cancelled."""
     from timeback.server.middleware import SHUTTING_DOWN  # (here: these modules import this one)
-    from timeback.server.storage.base import Closing, QueryTimedOut
+    from timeback.server.storage.base import Closing, FileReplaced, QueryTimedOut
 
     if isinstance(exc, Closing):
         return SHUTTING_DOWN
+    if isinstance(exc, FileReplaced):  # (logged once, by the storage: the same for every request from now on)
+        description = (
+            f"The database file {exc.where} was removed or replaced while the server ran; nothing was read or "
+            "written. Restart the server."
+        )
+        return ApiError(503, description, code_minor="internal_server_error")
     if isinstance(exc, QueryTimedOut):  # (not logged: the client's query, not a fault of the server's)
         description = (
             f"The query ran past the server's time limit ({exc.seconds:g} s) and was stopped; nothing was "
@@ -222,6 +230,16 @@ def unexpected_error(exc: BaseException) -> ApiError:
         log.error("a write failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
+    unwritable = _write_error(exc)
+    if unwritable is not None:  # (as a full disk: a quota or a file size limit reached, SQLite's "disk I/O error")
+        why = f"{unwritable} ({unwritable.sqlite_errorname})"
+        log.error("a write failed: the database file could not be written, %s: a disk quota or file size limit "
+                  "reached? (nothing of it was written), request_id=%s", why, REQUEST_ID.get())  # fmt: skip
+        description = (
+            f"The database file could not be written ({why}: a disk quota or file size limit reached, or the disk "
+            "failing); nothing was written. Free some space, then retry."
+        )
+        return ApiError(507, description)
     # (the frames of the handlers left out: see _below_handlers; raised in a handler's own code, all of them are,
     # and the message says where it was)
     below = _below_handlers(exc.__traceback__)
@@ -266,16 +284,30 @@ def waited_out_the_lock(exc: BaseException) -> bool:
     return _sqlite_error(exc, _BUSY)
 
 
-def _sqlite_error(exc: BaseException, messages: tuple[str, ...]) -> bool:
-    """Whether ``exc`` is (or was caused by) a SQLite error whose message starts with one of ``messages``."""
+def _sqlite_errors(exc: BaseException) -> Iterator[sqlite3.Error]:
+    """The SQLite errors ``exc`` is or was caused by."""
     seen: BaseException | None = exc
     while seen is not None:
         for error in (seen, getattr(seen, "orig", None)):  # (SQLAlchemy wraps the driver's error as .orig)
-            if isinstance(error, sqlite3.OperationalError) and str(error).startswith(messages):
-                return True
+            if isinstance(error, sqlite3.Error):
+                yield error
         seen = seen.__cause__ or seen.__context__
-    return False
+
+
+def _sqlite_error(exc: BaseException, messages: tuple[str, ...]) -> bool:
+    """Whether ``exc`` is (or was caused by) a SQLite error whose message starts with one of ``messages``."""
+    return any(isinstance(e, sqlite3.OperationalError) and str(e).startswith(messages) for e in _sqlite_errors(exc))
+
+
+def _write_error(exc: BaseException) -> sqlite3.Error | None:
+    """The SQLite I/O error writing the database's files that ``exc`` is or was caused by, if any."""
+    # (getattr: an error made in Python, not by SQLite, has no code)
+    return next((e for e in _sqlite_errors(exc) if getattr(e, "sqlite_errorcode", None) in _WRITE_IOERR), None)
 
 
 _BUSY = ("database is locked", "database is busy", "database table is locked")
 _FULL = ("database or disk is full",)  # (SQLITE_FULL: the disk, or the database's max_page_count)
+# SQLite's "disk I/O error" writing the files: only ENOSPC is SQLITE_FULL; a disk quota (EDQUOT) or a file size limit
+# (EFBIG: ``ulimit -f``) is SQLITE_IOERR_WRITE, and was a 500 with a traceback per write. (_WRITE, _FSYNC,
+# _TRUNCATE, _SHMSIZE: sqlite3.h's extended codes; no errno reaches Python to tell a quota from a failing disk.)
+_WRITE_IOERR = frozenset({778, 1034, 1546, 4874})

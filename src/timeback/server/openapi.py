@@ -22,8 +22,10 @@ ERROR_STATUSES = {"400": "Bad request", "401": "Unauthorized", "403": "Forbidden
                   "414": f"URL over {MAX_URL_BYTES} bytes", "422": "Invalid body", "429": "Too many requests",
                   "431": f"Request line and headers over {MAX_HEAD_BYTES} bytes", "500": "Server error",
                   "503": "Server busy (the database stayed locked by another writer): nothing was written; retry "
-                         "after Retry-After",
-                  "507": "The database or disk is full: nothing was written"}  # fmt: skip
+                         "after Retry-After. Also: the server stopping, or its database file removed or replaced "
+                         "while it ran (restart it)",
+                  "507": "The database or disk is full (or a disk quota or file size limit reached): nothing was "
+                         "written"}  # fmt: skip
 CODE_MINOR_FIELD = {
     "type": "object",
     "required": ["imsx_codeMinorFieldName", "imsx_codeMinorFieldValue"],

@@ -3,6 +3,7 @@
 from timeback.server.storage.base import (
     AlreadyExists,
     Closing,
+    FileReplaced,
     ListQuery,
     QueryTimedOut,
     Scope,
@@ -18,6 +19,7 @@ from timeback.server.storage.sql import SqlStorage, open_storage
 __all__ = [
     "AlreadyExists",
     "Closing",
+    "FileReplaced",
     "ListQuery",
     "QueryTimedOut",
     "Scope",

@@ -70,6 +70,16 @@ class QueryTimedOut(Exception):
         self.seconds = seconds
 
 
+class FileReplaced(Exception):
+    """The database file was removed or replaced (``rm``, ``mv snapshot.db x.db``) while the server had it open: a
+    read or write refused, nothing done. SQLite goes on with the file it opened, no longer at that path: the writes
+    were acknowledged and lost, and reads answered from it."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"the database file {where} was removed or replaced while the server ran; restart the server")
+        self.where = where
+
+
 class Closing(Exception):
     """A read stopped, or refused, because its storage is being closed (its server stopping); it changed nothing."""
 

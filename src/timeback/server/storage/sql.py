@@ -83,6 +83,7 @@ from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_da
 from timeback.server.storage.base import (
     AlreadyExists,
     Closing,
+    FileReplaced,
     ListQuery,
     QueryTimedOut,
     Scope,
@@ -652,6 +653,10 @@ class SqlStorage:
         self._in_memory = names_no_file(engine.url.database)
         self._where = "the database in memory" if self._in_memory else str(engine.url.database)  # (for logs)
         self._file_lock = None if self._in_memory or fcntl is None else _lock_file(str(engine.url.database))
+        # The database file's path and (st_dev, st_ino) once opened (``_moved``); whether its move was logged yet
+        self._path = None if self._in_memory else os.path.abspath(str(engine.url.database))
+        self._opened: tuple[int, int] | None = None
+        self._told_moved = False
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
@@ -679,6 +684,9 @@ class SqlStorage:
         self._closing = False
         try:
             self._make_schema(engine)
+            if self._path is not None:
+                opened = os.stat(self._path)
+                self._opened = opened.st_dev, opened.st_ino
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
             if self._file_lock is not None and self._file_lock.made:
                 self._file_lock.remove()
@@ -820,6 +828,7 @@ class SqlStorage:
                 raise Closing
             self._reads += 1
         try:
+            self._refuse_if_moved()  # (before connecting: a new connection opened whatever file is there now)
             with self._write_lock if self._in_memory else nullcontext(), self.engine.connect() as conn:
                 raw = conn.connection.driver_connection
                 assert raw is not None  # (None only once invalidated: not for a connection just checked out)
@@ -957,6 +966,7 @@ class SqlStorage:
         error. On the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of
         a single record."""
         with self._writing(waiting) as deadline:
+            self._refuse_if_moved()
             raw = self._writer()
             if waiting:
                 _begin_by(raw, deadline)
@@ -1069,6 +1079,30 @@ class SqlStorage:
                     self._file_lock.release()
         finally:
             self._write_lock.release()
+
+    def _moved(self) -> bool:
+        """Whether the database file was removed or replaced since it was opened (one ``stat``: 3-4 us here).
+        Not when its path cannot be looked at (a directory made unreadable): SQLite's own errors say then."""
+        if self._opened is None or self._path is None:
+            return False
+        try:
+            found = os.stat(self._path)
+        except (FileNotFoundError, NotADirectoryError):
+            return True
+        except OSError:
+            return False
+        return (found.st_dev, found.st_ino) != self._opened
+
+    def _refuse_if_moved(self) -> None:
+        """``FileReplaced`` if the database file was removed or replaced: SQLite went on with the file it had open,
+        so each write was acknowledged and lost, and a read on a connection opened since read the new file through
+        this server's WAL (closing, that connection copied the WAL into it: a snapshot put in place was corrupted)."""
+        if self._moved():
+            if not self._told_moved:
+                self._told_moved = True
+                log.error("the database file %s was removed or replaced while the server ran: its reads and writes "
+                          "are refused (503) until it is restarted", self._where)  # fmt: skip
+            raise FileReplaced(self._where)
 
     def _writer(self) -> Any:
         """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
@@ -1350,6 +1384,8 @@ class SqlStorage:
             with self._write_lock:
                 self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
                 if self._write_connection is not None:
+                    if self._moved():
+                        self._keep_wal_apart(self._write_connection.driver_connection)
                     self._write_connection.close()
                     self._write_connection = None
                 if self._file_lock is not None:
@@ -1358,6 +1394,22 @@ class SqlStorage:
             self.engine.dispose()
         finally:
             self._closing = False
+
+    def _keep_wal_apart(self, raw: Any) -> None:
+        """Closing after the file was removed or replaced: SQLite checkpoints only into a file still where it was
+        opened, so it left the WAL beside the new one, and the next to open that file read this server's pages into
+        it (a snapshot moved into place lost its tables). The WAL is copied into the file this storage opened
+        (deleted, or wherever it was moved) and emptied; an empty ``-wal`` is read as none."""
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            log.error("the database file %s was removed or replaced while the server ran, and its WAL %s-wal, left "
+                      "beside the file there now, could not be emptied (%s): remove it before opening that file",
+                      self._where, self._path, exc)  # fmt: skip
+        else:
+            log.error("the database file %s was removed or replaced while the server ran: what it wrote is in the "
+                      "file it had opened (gone, or wherever it was moved), none of it in a file there now",
+                      self._where)  # fmt: skip
 
 
 def _stop_reading(storage: SqlStorage, deadline: float) -> bool:
@@ -1629,6 +1681,14 @@ def _check_file(database: str) -> None:
     given timeback's tables and switched to WAL for good, then refused, or served if no table name clashed. A file
     that does not exist yet, or holds nothing, is made a timeback database."""
     if not os.path.isfile(database):
+        wal = f"{database}-wal"
+        if not os.path.lexists(database) and os.path.isfile(wal) and os.path.getsize(wal):
+            # (SQLite made a new file and read the WAL's pages into it as its own: a database of stray pages)
+            name = os.path.basename(database)
+            raise UnsupportedDatabase(
+                f"{database} does not exist but its WAL does ({name}-wal: the file removed while a program had it "
+                f"open?): restore {name}, or remove {name}-wal and {name}-shm to start a new database"
+            )
         return  # (new; a directory, say, is refused as opening it fails)
     _check_writable(database)
     if os.path.getsize(database) == 0:
