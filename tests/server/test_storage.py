@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -1005,3 +1006,46 @@ def test_the_deleted_among_ids_are_looked_up_by_id_whatever_the_statistics(tmp_p
     plan = str(conn.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall())
     conn.close()
     assert "ix_results_tobedeleted" not in plan, plan
+
+
+def test_a_storage_closed_then_used_again_takes_the_file_there_then(tmp_path: Path) -> None:
+    """The file moved check is of a file opened while it runs: closed, the storage opens whatever file is at its
+    path when used again (it refused everything, "replaced while the server ran", after a copy put back)."""
+    database, copy = tmp_path / "x.db", tmp_path / "copy.db"
+    categories = COLLECTIONS["categories"]
+    storage = open_storage(f"sqlite:///{database}")
+    with storage.transaction() as tx:
+        tx.insert(categories, [_record("c1", title="T")])
+    storage.close()
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    os.replace(copy, database)
+    assert storage.get(categories, "c1") is not None
+    with storage.transaction() as tx:
+        tx.insert(categories, [_record("c2", title="T")])
+    storage.close()
+
+
+def test_a_wal_left_beside_a_replacing_file_is_logged_when_a_reader_keeps_it_from_being_emptied(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's checkpoint answers "busy" rather than raising while another program reads the file the storage
+    opened (a backup tool, Litestream): the WAL left beside the file put in its place was said to be emptied."""
+    monkeypatch.setattr(sql, "BUSY_TIMEOUT_MS", 200)  # (the checkpoint waits that long for the reader)
+    database, snapshot = tmp_path / "x.db", tmp_path / "snapshot.db"
+    categories = COLLECTIONS["categories"]
+    storage = open_storage(f"sqlite:///{database}")
+    with storage.transaction() as tx:
+        tx.insert(categories, [_record(f"c{i}", title="T" * 1000) for i in range(200)])
+    reader = sqlite3.connect(database, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM sqlite_master").fetchall()  # (a read snapshot held on the file opened)
+    sqlite3.connect(snapshot).close()
+    os.replace(snapshot, database)
+    with pytest.raises(sql.FileReplaced):
+        storage.get(categories, "c1")
+    caplog.clear()
+    storage.close()
+    reader.close()
+    said = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("timeback"))
+    assert "could not be emptied" in said and "remove it before opening that file" in said, said

@@ -1015,7 +1015,8 @@ def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_on
                 break
         assert answer.status_code == 507, answer.text
         assert answer.json()["imsx_description"].startswith(
-            "The database file could not be written (disk I/O error (SQLITE_IOERR_WRITE): a disk quota or file size"
+            "SQLite could not write one of its files (the database, its WAL or a temporary file: disk I/O error "
+            "(SQLITE_IOERR_WRITE)): a disk quota or file size"
         ), answer.text
         assert http.get(f"{GB}/categories/c{attempt}").status_code == 404  # (nothing stored)
         with Timeback(**server.client_kwargs()) as client, pytest.raises(ServerError) as raised:
@@ -1023,7 +1024,7 @@ def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_on
         assert raised.value.status_code == 507 and raised.value.retries_taken == 0
         output = server.output()
     assert "Traceback" not in output, output
-    assert output.count("a write failed: the database file could not be written, disk I/O error") == 2, output
+    assert output.count("a request failed: SQLite could not write one of its files") == 2, output
 
 
 @pytest.mark.parametrize("how", ["replaced", "removed"])

@@ -227,17 +227,19 @@ def unexpected_error(exc: BaseException) -> ApiError:
         description = "The database is busy with another writer; nothing was written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
     if _sqlite_error(exc, _FULL):
-        log.error("a write failed: the database or disk is full (nothing of it was written), request_id=%s",
+        log.error("a request failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
     unwritable = _write_error(exc)
     if unwritable is not None:  # (as a full disk: a quota or a file size limit reached, SQLite's "disk I/O error")
         why = f"{unwritable} ({unwritable.sqlite_errorname})"
-        log.error("a write failed: the database file could not be written, %s: a disk quota or file size limit "
-                  "reached? (nothing of it was written), request_id=%s", why, REQUEST_ID.get())  # fmt: skip
+        # (a read too: a sort spilling to a temporary file under the same limit)
+        log.error("a request failed: SQLite could not write one of its files (the database, its WAL or a temporary "
+                  "file), %s: a disk quota or file size limit reached? (nothing was written), request_id=%s", why,
+                  REQUEST_ID.get())  # fmt: skip
         description = (
-            f"The database file could not be written ({why}: a disk quota or file size limit reached, or the disk "
-            "failing); nothing was written. Free some space, then retry."
+            f"SQLite could not write one of its files (the database, its WAL or a temporary file: {why}): a disk "
+            "quota or file size limit reached, or the disk failing; nothing was written. Free some space, then retry."
         )
         return ApiError(507, description)
     # (the frames of the handlers left out: see _below_handlers; raised in a handler's own code, all of them are,
@@ -308,6 +310,7 @@ def _write_error(exc: BaseException) -> sqlite3.Error | None:
 _BUSY = ("database is locked", "database is busy", "database table is locked")
 _FULL = ("database or disk is full",)  # (SQLITE_FULL: the disk, or the database's max_page_count)
 # SQLite's "disk I/O error" writing the files: only ENOSPC is SQLITE_FULL; a disk quota (EDQUOT) or a file size limit
-# (EFBIG: ``ulimit -f``) is SQLITE_IOERR_WRITE, and was a 500 with a traceback per write. (_WRITE, _FSYNC,
-# _TRUNCATE, _SHMSIZE: sqlite3.h's extended codes; no errno reaches Python to tell a quota from a failing disk.)
-_WRITE_IOERR = frozenset({778, 1034, 1546, 4874})
+# (EFBIG: ``ulimit -f``) is SQLITE_IOERR_WRITE, and was a 500 with a traceback per write. (_WRITE, _TRUNCATE,
+# _SHMSIZE: sqlite3.h's extended codes; no errno reaches Python to tell a quota from a failing disk. Not _FSYNC: an
+# fsync fails on a failing disk, EIO, which freeing space does not mend: a 500.)
+_WRITE_IOERR = frozenset({778, 1546, 4874})

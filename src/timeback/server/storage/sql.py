@@ -34,7 +34,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -1097,6 +1097,11 @@ class SqlStorage:
         """``FileReplaced`` if the database file was removed or replaced: SQLite went on with the file it had open,
         so each write was acknowledged and lost, and a read on a connection opened since read the new file through
         this server's WAL (closing, that connection copied the WAL into it: a snapshot put in place was corrupted)."""
+        if self._opened is None and self._path is not None and not self._in_memory:
+            with suppress(OSError):  # (opened again after a close: whatever file is there now is its own)
+                found = os.stat(self._path)
+                self._opened = found.st_dev, found.st_ino
+            return
         if self._moved():
             if not self._told_moved:
                 self._told_moved = True
@@ -1388,6 +1393,7 @@ class SqlStorage:
                         self._keep_wal_apart(self._write_connection.driver_connection)
                     self._write_connection.close()
                     self._write_connection = None
+                self._opened, self._told_moved = None, False  # (used again, it opens whatever file is there then)
                 if self._file_lock is not None:
                     self._file_lock.close()
                     self._file_lock = None
@@ -1401,7 +1407,9 @@ class SqlStorage:
         it (a snapshot moved into place lost its tables). The WAL is copied into the file this storage opened
         (deleted, or wherever it was moved) and emptied; an empty ``-wal`` is read as none."""
         try:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, pages, copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy or pages != copied:  # (another process reading the file it opened: SQLite says so, raises nothing)
+                raise sqlite3.OperationalError(f"{copied} of {pages} pages copied: a reader of that file is busy")
         except sqlite3.Error as exc:
             log.error("the database file %s was removed or replaced while the server ran, and its WAL %s-wal, left "
                       "beside the file there now, could not be emptied (%s): remove it before opening that file",
