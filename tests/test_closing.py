@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import os
 import socket
@@ -155,6 +156,88 @@ async def test_a_call_in_flight_when_the_client_is_closed_ends_though_its_socket
     assert type(error) is APIConnectionError, repr(error)
     assert "; not retried: the client was closed (GET " in str(error) and error.retries_taken == 0
     assert open_sockets_to(slow) - before == set()
+
+
+def iterate_until_closed(api: Timeback, results: str, ended: list[BaseException]) -> None:
+    try:
+        while True:
+            list(api.oneroster.gradebook.get_all_results(filter=results, limit=2))
+    except BaseException as exc:
+        ended.append(exc)
+
+
+def test_a_close_racing_calls_from_many_threads_leaves_none_waiting_nor_any_connection_open(
+    server: LocalServer, results: str
+) -> None:
+    """Threads iterating pages (each with its prefetch thread) when ``close()`` runs, numbers taken again right
+    after. Before, the close's snapshot of the connections in use missed those just assigned to a request (still
+    idle) and those taken by a send let in before httpx marked itself closed: closed under their readers, those calls
+    waited out their read timeout (30 s here, past the liveness bound) and ended as APITimeoutError; and connections
+    made after the pool's close by those late sends were left open, for good (a few each cycle). Now every call ends
+    as closed, and every connection is closed once its request lets it go."""
+    before = open_sockets_to(server)
+    for _ in range(4):
+        api = Timeback(**server.client_kwargs(), timeout=30)
+        ended: list[BaseException] = []
+        iterate = functools.partial(iterate_until_closed, api, results, ended)
+        callers = [threading.Thread(target=iterate, daemon=True) for _ in range(16)]
+        for caller in callers:
+            caller.start()
+        time.sleep(0.3)  # (under way: pages in flight, prefetch threads running)
+        api.close()
+        pipes = [end for _ in range(32) for end in os.pipe()]
+        try:
+            until = time.monotonic() + ENDS_WITHIN
+            for thread in [*callers, *(t for t in threading.enumerate() if t.name == "timeback-page")]:
+                thread.join(max(until - time.monotonic(), 0))
+        finally:
+            for pipe in pipes:
+                os.close(pipe)
+        assert not any(caller.is_alive() for caller in callers), "a call went on after the close"
+        assert len(ended) == len(callers)
+        for error in ended:
+            assert type(error) is APIConnectionError and "the client was closed" in str(error), repr(error)
+        assert open_sockets_to(server) - before == set()
+
+
+class CountingClose(httpx.BaseTransport):
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_closing_still_closes_what_httpx_closes_once(server: LocalServer) -> None:
+    """``close()`` does httpx's close itself, its pools never closed whole: the http client is closed, and a transport
+    of another kind (a mount's here) closed, once: a second ``close()`` does nothing."""
+    before = open_sockets_to(server)
+    other = CountingClose()
+    http = httpx.Client(mounts={"all://elsewhere.invalid": other})
+    api = Timeback(**server.client_kwargs(), http_client=http)
+    api.oneroster.gradebook.get_all_results(limit=1)
+    api.close()
+    api.close()
+    assert http.is_closed and other.closed == 1
+    assert open_sockets_to(server) - before == set()
+
+
+class OwnClose(httpx.Client):
+    closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+        super().close()
+
+
+def test_closing_calls_an_http_client_subclass_own_close_once(server: LocalServer) -> None:
+    """Its pools let go as httpx's own client's are, then its own ``close()`` called (for what else it holds)."""
+    http = OwnClose()
+    api = Timeback(**server.client_kwargs(), http_client=http)
+    api.oneroster.gradebook.get_all_results(limit=1)
+    api.close()
+    api.close()
+    assert http.closed == 1 and http.is_closed
 
 
 async def test_a_call_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_ends_typed(

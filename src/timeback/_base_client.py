@@ -1348,36 +1348,60 @@ def _httpcore_pool(transport: object, kind: str) -> Any:
 
 
 def _close_waking_readers(http: httpx.Client) -> None:
-    """``http.close()``, the threads reading its connections in use woken first. httpcore 1.0.9 closes every socket
-    of its pool, one another thread is blocked reading too: that read goes on waiting on the socket's number, and once
-    the process opens anything (a socket, a pipe, a file) the number is reused and the answer never wakes it: the call
-    waited its whole read timeout and ended as a timeout. A connection in use is shut down instead, and kept out of
-    the close: its reader wakes to an end of file at once and closes it in its own thread (no number freed under it).
-    The idle ones are closed. Another transport, or a pool without these attributes, is closed as before."""
-    held = []
+    """``http.close()``, without closing a socket under a thread blocked reading it. httpcore 1.0.9 closes every
+    socket of its pool: that read goes on waiting on the socket's number, and once the process opens anything (a
+    socket, a pipe, a file) the number is reused and the answer never wakes it: the call waited its whole read timeout
+    and ended as a timeout. So httpx's pools are never closed whole: the client is marked closed first (no send starts
+    from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
+    each pool lets its connections go (``_let_go``). Another transport is closed as httpx closes it; a subclass's own
+    ``close()`` is called after (httpx's part of it finds the client closed). On an httpx without these attributes,
+    ``http.close()``."""
+    try:
+        from httpx._client import ClientState
+
+        was_closed = http._state is ClientState.CLOSED
+    except (ImportError, AttributeError):  # (another httpx)
+        was_closed = None
+    if was_closed is None:
+        http.close()
+        return
+    http._state = ClientState.CLOSED
     for transport in (http._transport, *http._mounts.values()):
         pool = _httpcore_pool(transport, "ConnectionPool")
-        if pool is None:
-            continue
-        try:
-            with pool._optional_thread_lock:
-                busy = [connection for connection in pool._connections if not connection.is_idle()]
-                pool._connections[:] = [connection for connection in pool._connections if connection.is_idle()]
-                for connection in busy:
-                    _shut_down(connection)
-        except AttributeError:  # (another httpcore's pool)
-            continue
-        held.append((pool, busy))
-    http.close()
-    for pool, busy in held:
-        # Back in the pool until the request holding each lets it go: closed by its reader on the end of file or,
-        # its answer read before the shutdown, idle on a shut socket, which the pool's release takes for a server's
-        # close and closes. One let go while out of the pool is closed here.
+        if not (pool is not None and _let_go(pool)) and not was_closed and transport is not None:
+            transport.close()
+    http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
+    if not was_closed and type(http).close is not httpx.Client.close:
+        http.close()
+
+
+def _let_go(pool: Any) -> bool:
+    """Closes the connections of an httpcore ``pool`` that no request holds, and shuts down the sockets of those one
+    does, left in the pool: each reader wakes to an end of file at once and closes its socket in its own thread (no
+    number freed under it). None is kept idle from now on: one let go later (a request connecting at the close, or
+    one whose answer was read before the shutdown) is closed by the thread letting it go. False for a pool without
+    these attributes (another httpcore's), left as it was."""
+    try:
         with pool._optional_thread_lock:
-            released = [connection for connection in busy if connection.is_idle() or connection.is_closed()]
-            pool._connections.extend(connection for connection in busy if connection not in released)
-        for connection in released:
+            held = {id(request.connection) for request in pool._requests}
+            free = [connection for connection in pool._connections if id(connection) not in held]
+            kept = [connection for connection in pool._connections if id(connection) in held]
+            pool._max_keepalive_connections = 0
+            pool._connections[:] = kept
+            for connection in kept:
+                _shut_down(connection)
+    except AttributeError:
+        return False
+    closed = 0
+    try:
+        for connection in free:
             connection.close()
+            closed += 1
+    finally:
+        if closed < len(free):  # (cut short, by a KeyboardInterrupt say: the rest back in the pool, for another close)
+            with pool._optional_thread_lock:
+                pool._connections.extend(free[closed:])
+    return True
 
 
 def _shut_down(connection: object) -> None:
