@@ -398,6 +398,31 @@ async def test_a_close_cut_short_by_a_cancel_still_closes_every_connection(serve
     assert open_sockets_to(server) - before == set()
 
 
+@pytest.mark.parametrize("kind", ["httpx", "caller's httpx"])
+async def test_a_close_with_more_calls_than_connections_leaves_no_connection_open(slow: LocalServer, kind: str) -> None:
+    """150 calls on a pool of at most 100 connections, closed as the first reach the server. Before: httpcore
+    1.0.9's close emptied the pool, then the requests queued in it for a connection opened new ones, which the closed
+    pool kept idle for good (up to its keep-alive limit: all of them, 20 on a plain httpx.AsyncClient), and dropped
+    a connection still connecting, which went on to serve its request and stayed open: a ResourceWarning each when
+    collected. Now each is closed as its request lets it go."""
+    before = open_sockets_to(slow)
+    api = AsyncTimeback(**slow.client_kwargs(), http_client=None if kind == "httpx" else httpx.AsyncClient())
+    await api.oneroster.gradebook.get_all_results(limit=1)
+    counts = slow.app.state.faults.counts
+    asked = counts["requests"]
+    calls = [asyncio.ensure_future(api.oneroster.gradebook.get_all_results(limit=1)) for _ in range(150)]
+    while counts["requests"] == asked:  # (the first in flight, the rest queued for a connection)
+        await asyncio.sleep(0.01)
+    await api.close()
+    done, _ = await asyncio.wait(calls, timeout=ENDS_WITHIN)
+    assert len(done) == len(calls), "a call went on after the close"
+    for call in calls:
+        error = call.exception()
+        assert error is None or type(error) is APIConnectionError, repr(error)
+    await asyncio.sleep(0)  # (a transport closed by the last call closes its socket as the loop runs next)
+    assert open_sockets_to(slow) - before == set()
+
+
 class FailingToClose(httpx.AsyncClient):
     async def aclose(self) -> None:
         await super().aclose()

@@ -1085,7 +1085,7 @@ def _proxy_answer(exc: BaseException) -> str:
 
 def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
     """In ``loop`` (which runs it): close ``http``, one of its clients (``AsyncAPIClient.close`` from another)."""
-    _closing_elsewhere.add(task := loop.create_task(http.aclose()))
+    _closing_elsewhere.add(task := loop.create_task(_aclose(http)))
     task.add_done_callback(_closing_elsewhere.discard)
 
 
@@ -1347,6 +1347,30 @@ def _httpcore_pool(transport: object, kind: str) -> Any:
     return pool if httpcore is not None and isinstance(pool, getattr(httpcore, kind)) else None
 
 
+async def _aclose(http: httpx.AsyncClient) -> None:
+    """``http.aclose()``, its httpcore pools keeping no connection from then on once let go. httpcore 1.0.9's close
+    empties a pool, closing its connections, but the requests queued in it for one (more calls than
+    ``max_connections``) then opened new ones, and a connection still connecting (its close does nothing) went on to
+    serve its request: the closed pool kept the new ones idle, and had dropped the other, both open for good (a
+    ResourceWarning each when collected). Now each is closed by the task letting it go. (No socket is shut down, as
+    ``Timeback``'s close does: the event loop wakes a reader.)"""
+    pools: list[tuple[Any, list[httpcore.AsyncConnectionInterface]]] = []
+    for transport in (getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()):
+        pool = _httpcore_pool(transport, "AsyncConnectionPool")
+        if pool is None:
+            continue
+        with contextlib.suppress(AttributeError):  # (another httpcore's pool: closed as it closes)
+            with pool._optional_thread_lock:
+                pools.append((pool, list(pool._connections)))
+                pool._max_keepalive_connections = 0
+    await http.aclose()
+    for pool, connections in pools:
+        with pool._optional_thread_lock:  # (back in the pool: those its close could not close, still connecting)
+            pool._connections.extend(connection for connection in connections if not connection.is_closed())
+            closing = pool._assign_requests_to_connections()  # (any let go during the close: idle, closed now)
+        await _closed_quietly(closing)
+
+
 def _close_waking_readers(http: httpx.Client) -> None:
     """``http.close()``, without closing a socket under a thread blocked reading it. httpcore 1.0.9 closes every
     socket of its pool: that read goes on waiting on the socket's number, and once the process opens anything (a
@@ -1420,7 +1444,7 @@ async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) 
         try:
             await connection.aclose()
         except Exception as error:  # (each closed: one's error skips none of the others)
-            log.debug("closing a connection a cancel left in the pool failed: %r", error)
+            log.debug("closing a pooled connection failed: %r", error)
 
 
 def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
@@ -2461,7 +2485,9 @@ class AsyncAPIClient(BaseClient):
         with self._loops_lock:
             dead = [self._loops.pop(old) for old in list(self._loops) if old.is_closed()]
             http = self._http or self._new_http()
-            here = _InLoop(http, None if self._http else closed_with_loop(http.aclose), asyncio.Lock())
+            here = _InLoop(
+                http, None if self._http else closed_with_loop(functools.partial(_aclose, http)), asyncio.Lock()
+            )
             self._loops[loop] = here
         if here.closer is not None:
             await anext(here.closer)  # (started in this loop: asyncio's to close as it shuts down)
@@ -2481,7 +2507,7 @@ class AsyncAPIClient(BaseClient):
         loop = asyncio._get_running_loop()
         if self._http is not None:
             # (httpx closes on trio too; asyncio.shield there was trio's "unrecognized yield message <Future ...>")
-            await (self._http.aclose() if loop is None else _to_the_end(self._http.aclose()))
+            await (_aclose(self._http) if loop is None else _to_the_end(_aclose(self._http)))
         here = None
         for other, there in list(self._loops.items()):
             if there.closer is None:
