@@ -2281,6 +2281,28 @@ def test_a_callers_http_client_whose_loop_closed_is_a_typed_error(server: LocalS
     asyncio.run(last())
 
 
+def test_closing_a_callers_http_client_under_a_later_loop_closes_it_raising_nothing(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An ``http_client`` of the caller's used under one ``asyncio.run()``, the client closed under the next: httpx's
+    close of the first loop's connection raised asyncio's bare ``RuntimeError("Event loop is closed")`` out of
+    ``close()`` (and ``async with``). The client is closed all the same, the error logged (debug)."""
+    caplog.set_level("DEBUG", logger="timeback")
+    http = httpx.AsyncClient()
+    client = AsyncTimeback(**server.client_kwargs(), http_client=http)
+
+    async def one_call() -> None:
+        await client.oneroster.gradebook.get_all_results(limit=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # (the first loop's socket, which only that loop could close)
+        asyncio.run(one_call())
+        asyncio.run(client.close())
+        gc.collect()
+    assert http.is_closed and client._client.is_closed()
+    assert "closing the http client's connections of a closed event loop failed: RuntimeError(" in caplog.text
+
+
 def test_an_error_body_nested_past_what_json_decodes_is_kept_as_text() -> None:
     """``json.loads`` raises ``RecursionError`` (not a ``ValueError``) on JSON nested some 100,000 deep: the
     error body is then the text, and the call raises the typed error, not a bare RecursionError."""

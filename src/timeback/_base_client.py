@@ -1363,7 +1363,14 @@ async def _aclose(http: httpx.AsyncClient) -> None:
             with pool._optional_thread_lock:
                 pools.append((pool, list(pool._connections)))
                 pool._max_keepalive_connections = 0
-    await http.aclose()
+    try:
+        await http.aclose()
+    except RuntimeError as error:
+        if str(error) != LOOP_CLOSED:
+            raise
+        # (a caller's client used in an event loop since closed: that loop's connections cannot be closed in another,
+        # and go with the garbage collector; httpcore stopped at the first, the others are closed below)
+        log.debug("closing the http client's connections of a closed event loop failed: %r", error)
     for pool, connections in pools:
         with pool._optional_thread_lock:  # (back in the pool: those its close could not close, still connecting)
             pool._connections.extend(connection for connection in connections if not connection.is_closed())
