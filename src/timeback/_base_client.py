@@ -2248,6 +2248,8 @@ class SyncAPIClient(BaseClient):
         self._token_lock = threading.Lock()
         # (in a child process after fork(): self._http is the parent's, to be made anew at the first send)
         self._parents_http = False
+        # (in a child process after fork(): the caller's http client, its sockets shared with the parent)
+        self._inherited_http = False
         self._http_lock = threading.Lock()
 
     def _new_http(self) -> httpx.Client:
@@ -2270,6 +2272,7 @@ class SyncAPIClient(BaseClient):
             self._parents_http = True
         else:
             self._forked_http = self._sent
+            self._inherited_http = True
 
     def _own_http_again(self) -> bool:
         """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
@@ -2283,7 +2286,9 @@ class SyncAPIClient(BaseClient):
     def close(self) -> None:
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
         with self._http_lock:
-            if not self._parents_http:  # (the parent's own is the parent's to close)
+            if self._inherited_http:  # (closing the child's copies of the sockets only: a shutdown ends the parent's)
+                self._http.close()
+            elif not self._parents_http:  # (the parent's own is the parent's to close)
                 _close_waking_readers(self._http)
 
     def _drive(self, flow: Flow) -> httpx.Response:
