@@ -21,7 +21,14 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import add_line_items, in_threads, make_roster, result_body, uid
-from timeback import APIConnectionError, AsyncTimeback, DefaultAioHttpClient, RateLimitError, Timeback
+from timeback import (
+    APIConnectionError,
+    AsyncTimeback,
+    DefaultAioHttpClient,
+    RateLimitError,
+    Timeback,
+    _base_client as base_client,
+)
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
@@ -238,6 +245,31 @@ def test_closing_calls_an_http_client_subclass_own_close_once(server: LocalServe
     api.close()
     api.close()
     assert http.closed == 1 and http.is_closed
+
+
+def test_a_close_cut_short_by_a_keyboard_interrupt_is_done_by_the_next(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted (as a SIGINT may land) once httpx's client was marked closed, the first ``close()`` had closed
+    nothing yet: a second one took the mark for a close done, and did nothing. It now does the whole close."""
+    before = open_sockets_to(server)
+    other = CountingClose()
+    http = OwnClose(mounts={"all://elsewhere.invalid": other})
+    api = Timeback(**server.client_kwargs(), http_client=http)
+    api.oneroster.gradebook.get_all_results(limit=1)
+    let_go = base_client._let_go
+
+    def interrupted(pool: object) -> bool:
+        monkeypatch.setattr(base_client, "_let_go", let_go)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(base_client, "_let_go", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        api.close()
+    api.close()
+    api.close()
+    assert http.is_closed and other.closed == 1 and http.closed == 1
+    assert open_sockets_to(server) - before == set()
 
 
 async def test_a_call_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_ends_typed(

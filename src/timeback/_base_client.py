@@ -1354,17 +1354,18 @@ def _close_waking_readers(http: httpx.Client) -> None:
     and ended as a timeout. So httpx's pools are never closed whole: the client is marked closed first (no send starts
     from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
     each pool lets its connections go (``_let_go``). Another transport is closed as httpx closes it; a subclass's own
-    ``close()`` is called after (httpx's part of it finds the client closed). On an httpx without these attributes,
-    ``http.close()``."""
+    ``close()`` is called after (httpx's part of it finds the client closed). A close cut short (a KeyboardInterrupt)
+    is done again by the next. On an httpx without these attributes, ``http.close()``."""
     try:
         from httpx._client import ClientState
 
-        was_closed = http._state is ClientState.CLOSED
+        was_closed = http._state is ClientState.CLOSED and http not in _closes_cut_short
     except (ImportError, AttributeError):  # (another httpx)
         was_closed = None
     if was_closed is None:
         http.close()
         return
+    _closes_cut_short.add(http)  # (until done: httpx's mark, set first, said closed to a close after an interrupt)
     http._state = ClientState.CLOSED
     for transport in (http._transport, *http._mounts.values()):
         pool = _httpcore_pool(transport, "ConnectionPool")
@@ -1373,6 +1374,10 @@ def _close_waking_readers(http: httpx.Client) -> None:
     http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
     if not was_closed and type(http).close is not httpx.Client.close:
         http.close()
+    _closes_cut_short.discard(http)
+
+
+_closes_cut_short: weakref.WeakSet[httpx.Client] = weakref.WeakSet()  # (see _close_waking_readers)
 
 
 def _let_go(pool: Any) -> bool:
