@@ -9,11 +9,14 @@ import asyncio
 import contextlib
 import functools
 import gc
+import inspect
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any, cast
 
 import httpx
@@ -245,6 +248,39 @@ def test_closing_calls_an_http_client_subclass_own_close_once(server: LocalServe
     api.close()
     api.close()
     assert http.closed == 1 and http.is_closed
+
+
+def test_a_call_after_a_close_that_a_send_raced_is_refused(server: LocalServer) -> None:
+    """httpx's send looks at its client's state, then marks it open: a send past the look as ``close()`` ran marked
+    the closed client open after it (held there here, by a trace, until the close returned), and every call after
+    the close was sent and answered. Each send is refused once the client is closed."""
+    check, first = inspect.getsourcelines(httpx.Client.send)
+    marks_open = first + next(n for n, line in enumerate(check) if "self._state = ClientState.OPENED" in line)
+    api = Timeback(**server.client_kwargs(), http_client=httpx.Client())
+    api.oneroster.gradebook.get_all_results(limit=1)  # (the token)
+    arrived, closed = threading.Event(), threading.Event()
+
+    def hold(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code is not httpx.Client.send.__code__:
+            return None
+        if event == "line" and frame.f_lineno == marks_open and not arrived.is_set():
+            arrived.set()
+            closed.wait(ENDS_WITHIN)
+        return hold
+
+    def racing() -> None:
+        sys.settrace(hold)
+        with contextlib.suppress(APIConnectionError):  # (sent, on a connection of its own: whether it is answered)
+            api.oneroster.gradebook.get_all_results(limit=1)
+
+    racer = threading.Thread(target=racing, daemon=True)
+    racer.start()
+    assert arrived.wait(ENDS_WITHIN)
+    api.close()
+    closed.set()
+    racer.join(ENDS_WITHIN)
+    with pytest.raises(APIConnectionError, match=r"^not sent: the client was closed"):
+        api.oneroster.gradebook.get_all_results(limit=1)
 
 
 def test_a_close_cut_short_by_a_keyboard_interrupt_is_done_by_the_next(

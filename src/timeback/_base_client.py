@@ -2304,7 +2304,9 @@ class SyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
-                if self._parents_http and not self._own_http_again():  # (closed in the child: not the parent's)
+                # Closed: refused here, not by httpx alone (a send racing close(), past httpx's check, marks httpx's
+                # client open again after it); in a child, closed before it had a client of its own.
+                if self._closing.is_set() or (self._parents_http and not self._own_http_again()):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
                 try:
