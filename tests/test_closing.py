@@ -250,6 +250,27 @@ def test_closing_calls_an_http_client_subclass_own_close_once(server: LocalServe
     assert http.closed == 1 and http.is_closed
 
 
+class OwnTransport(httpx.HTTPTransport):
+    closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+        super().close()
+
+
+def test_closing_calls_a_transport_subclass_own_close_once(server: LocalServer) -> None:
+    """Its pool let go as httpx's own transport's is, its own ``close()`` then called (for what else it holds): it
+    was not called at all."""
+    before = open_sockets_to(server)
+    transport = OwnTransport()
+    api = Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport))
+    api.oneroster.gradebook.get_all_results(limit=1)
+    api.close()
+    api.close()
+    assert transport.closed == 1
+    assert open_sockets_to(server) - before == set()
+
+
 def test_a_call_after_a_close_that_a_send_raced_is_refused(server: LocalServer) -> None:
     """httpx's send looks at its client's state, then marks it open: a send past the look as ``close()`` ran marked
     the closed client open after it (held there here, by a trace, until the close returned), and every call after

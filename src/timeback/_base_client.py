@@ -1353,8 +1353,9 @@ def _close_waking_readers(http: httpx.Client) -> None:
     socket, a pipe, a file) the number is reused and the answer never wakes it: the call waited its whole read timeout
     and ended as a timeout. So httpx's pools are never closed whole: the client is marked closed first (no send starts
     from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
-    each pool lets its connections go (``_let_go``). Another transport is closed as httpx closes it; a subclass's own
-    ``close()`` is called after (httpx's part of it finds the client closed). A close cut short (a KeyboardInterrupt)
+    each pool lets its connections go (``_let_go``), then a transport subclass's own ``close()`` is called. Another
+    transport is closed as httpx closes it; a client subclass's own ``close()`` is called after (httpx's part of it
+    finds the client closed). A close cut short (a KeyboardInterrupt)
     is done again by the next. On an httpx without these attributes, ``http.close()``."""
     try:
         from httpx._client import ClientState
@@ -1369,7 +1370,10 @@ def _close_waking_readers(http: httpx.Client) -> None:
     http._state = ClientState.CLOSED
     for transport in (http._transport, *http._mounts.values()):
         pool = _httpcore_pool(transport, "ConnectionPool")
-        if not (pool is not None and _let_go(pool)) and not was_closed and transport is not None:
+        if pool is not None and _let_go(pool):
+            if not was_closed and type(transport).close is not httpx.HTTPTransport.close:
+                _closed_but_its_pool(transport, pool)
+        elif not was_closed and transport is not None:
             transport.close()
     http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
     if not was_closed and type(http).close is not httpx.Client.close:
@@ -1378,6 +1382,16 @@ def _close_waking_readers(http: httpx.Client) -> None:
 
 
 _closes_cut_short: weakref.WeakSet[httpx.Client] = weakref.WeakSet()  # (see _close_waking_readers)
+
+
+def _closed_but_its_pool(transport: httpx.BaseTransport, pool: Any) -> None:
+    """A transport subclass's own ``close()`` (for what else it holds), its ``pool``, let go, not closed: httpx's
+    part of it closes the pool, the connections a request holds under their readers."""
+    pool.close = lambda: None  # (for this call only: httpx's HTTPTransport.close is ``self._pool.close()``)
+    try:
+        transport.close()
+    finally:
+        del pool.close
 
 
 def _let_go(pool: Any) -> bool:
