@@ -168,6 +168,51 @@ async def test_a_call_in_flight_when_the_client_is_closed_ends_though_its_socket
     assert open_sockets_to(slow) - before == set()
 
 
+class NoSocketTold:
+    """A connection's network stream whose ``get_extra_info("socket")`` fails (a changed stream API, say)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket":
+            raise AttributeError(info)
+        return self.stream.get_extra_info(info)
+
+
+def test_a_close_whose_pool_cannot_be_let_go_still_closes_every_connection(slow: LocalServer) -> None:
+    """The socket of a connection in flight not found (an AttributeError), the pool is closed as httpx closes it.
+    The error came once the pool had dropped its idle connections: those were left open, for the garbage collector
+    (a ResourceWarning each)."""
+    before = open_sockets_to(slow)
+    api = Timeback(**slow.client_kwargs(), timeout=30)
+    in_threads(lambda: api.oneroster.gradebook.get_all_results(limit=1), 3)
+    opened = open_sockets_to(slow) - before  # (referenced here: none closed by the garbage collector)
+    assert len(opened) == 3
+    counts = slow.app.state.faults.counts
+    asked = counts["requests"]
+    call = threading.Thread(target=lambda: ended(lambda: api.oneroster.gradebook.get_all_results(limit=1)))
+    call.start()
+    while counts["requests"] == asked and call.is_alive():  # (in flight: the server has it, its answer 600 ms away)
+        time.sleep(0.01)
+    pool = api._client._http._transport._pool
+    (request,) = pool._requests
+    request.connection._connection._network_stream = NoSocketTold(request.connection._connection._network_stream)
+    api.close()
+    call.join(ENDS_WITHIN)
+    assert not call.is_alive()
+    assert all(sock.fileno() == -1 for sock in opened)
+
+
+def ended(call: Callable[[], object]) -> None:
+    """``call()``, however the close under it ends it (answered, or the typed error)."""
+    with contextlib.suppress(APIConnectionError):
+        call()
+
+
 def iterate_until_closed(api: Timeback, results: str, ended: list[BaseException]) -> None:
     try:
         while True:

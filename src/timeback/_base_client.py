@@ -1369,11 +1369,13 @@ def _close_waking_readers(http: httpx.Client) -> None:
     _closes_cut_short.add(http)  # (until done: httpx's mark, set first, said closed to a close after an interrupt)
     http._state = ClientState.CLOSED
     for transport in (http._transport, *http._mounts.values()):
+        if transport is None:  # (a mount of None: no transport for its URLs)
+            continue
         pool = _httpcore_pool(transport, "ConnectionPool")
         if pool is not None and _let_go(pool):
             if not was_closed and type(transport).close is not httpx.HTTPTransport.close:
                 _closed_but_its_pool(transport, pool)
-        elif not was_closed and transport is not None:
+        elif not was_closed:
             transport.close()
     http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
     if not was_closed and type(http).close is not httpx.Client.close:
@@ -1405,10 +1407,13 @@ def _let_go(pool: Any) -> bool:
             held = {id(request.connection) for request in pool._requests}
             free = [connection for connection in pool._connections if id(connection) not in held]
             kept = [connection for connection in pool._connections if id(connection) in held]
+            sockets = [_socket_of(connection) for connection in kept]  # (before the pool is changed, should one fail)
             pool._max_keepalive_connections = 0
             pool._connections[:] = kept
-            for connection in kept:
-                _shut_down(connection)
+            for sock in sockets:
+                if sock is not None:
+                    with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
+                        sock.shutdown(socket.SHUT_RDWR)
     except AttributeError:
         return False
     closed = 0
@@ -1423,15 +1428,14 @@ def _let_go(pool: Any) -> bool:
     return True
 
 
-def _shut_down(connection: object) -> None:
-    """Shuts the socket under an httpcore ``connection`` down (through a proxy's tunnel too), if it has one yet."""
+def _socket_of(connection: object) -> socket.socket | None:
+    """The socket under an httpcore ``connection`` (through a proxy's tunnel too), if it has one yet; None for a
+    stream that does not tell it (another httpcore's)."""
     while (inner := getattr(connection, "_connection", None)) is not None:
         connection = inner
-    stream = getattr(connection, "_network_stream", None)
-    sock = None if stream is None else stream.get_extra_info("socket")
-    if isinstance(sock, socket.socket):
-        with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
-            sock.shutdown(socket.SHUT_RDWR)
+    extra_info = getattr(getattr(connection, "_network_stream", None), "get_extra_info", None)
+    sock = None if extra_info is None else extra_info("socket")
+    return sock if isinstance(sock, socket.socket) else None
 
 
 async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) -> None:
