@@ -1355,8 +1355,8 @@ def _close_waking_readers(http: httpx.Client) -> None:
     from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
     each pool lets its connections go (``_let_go``), then a transport subclass's own ``close()`` is called. Another
     transport is closed as httpx closes it; a client subclass's own ``close()`` is called after (httpx's part of it
-    finds the client closed). A close cut short (a KeyboardInterrupt)
-    is done again by the next. On an httpx without these attributes, ``http.close()``."""
+    finds the client closed). A close cut short (a KeyboardInterrupt) is done again by the next. On an httpx without
+    these attributes, ``http.close()``."""
     try:
         from httpx._client import ClientState
 
