@@ -9,11 +9,14 @@ import asyncio
 import contextlib
 import functools
 import gc
+import inspect
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import Any, cast
 
 import httpx
@@ -21,7 +24,14 @@ import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import add_line_items, in_threads, make_roster, result_body, uid
-from timeback import APIConnectionError, AsyncTimeback, DefaultAioHttpClient, RateLimitError, Timeback
+from timeback import (
+    APIConnectionError,
+    AsyncTimeback,
+    DefaultAioHttpClient,
+    RateLimitError,
+    Timeback,
+    _base_client as base_client,
+)
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
@@ -158,6 +168,51 @@ async def test_a_call_in_flight_when_the_client_is_closed_ends_though_its_socket
     assert open_sockets_to(slow) - before == set()
 
 
+class NoSocketTold:
+    """A connection's network stream whose ``get_extra_info("socket")`` fails (a changed stream API, say)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "socket":
+            raise AttributeError(info)
+        return self.stream.get_extra_info(info)
+
+
+def test_a_close_whose_pool_cannot_be_let_go_still_closes_every_connection(slow: LocalServer) -> None:
+    """The socket of a connection in flight not found (an AttributeError), the pool is closed as httpx closes it.
+    The error came once the pool had dropped its idle connections: those were left open, for the garbage collector
+    (a ResourceWarning each)."""
+    before = open_sockets_to(slow)
+    api = Timeback(**slow.client_kwargs(), timeout=30)
+    in_threads(lambda: api.oneroster.gradebook.get_all_results(limit=1), 3)
+    opened = open_sockets_to(slow) - before  # (referenced here: none closed by the garbage collector)
+    assert len(opened) == 3
+    counts = slow.app.state.faults.counts
+    asked = counts["requests"]
+    call = threading.Thread(target=lambda: ended(lambda: api.oneroster.gradebook.get_all_results(limit=1)))
+    call.start()
+    while counts["requests"] == asked and call.is_alive():  # (in flight: the server has it, its answer 600 ms away)
+        time.sleep(0.01)
+    pool = api._client._http._transport._pool
+    (request,) = pool._requests
+    request.connection._connection._network_stream = NoSocketTold(request.connection._connection._network_stream)
+    api.close()
+    call.join(ENDS_WITHIN)
+    assert not call.is_alive()
+    assert all(sock.fileno() == -1 for sock in opened)
+
+
+def ended(call: Callable[[], object]) -> None:
+    """``call()``, however the close under it ends it (answered, or the typed error)."""
+    with contextlib.suppress(APIConnectionError):
+        call()
+
+
 def iterate_until_closed(api: Timeback, results: str, ended: list[BaseException]) -> None:
     try:
         while True:
@@ -240,6 +295,85 @@ def test_closing_calls_an_http_client_subclass_own_close_once(server: LocalServe
     assert http.closed == 1 and http.is_closed
 
 
+class OwnTransport(httpx.HTTPTransport):
+    closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+        super().close()
+
+
+def test_closing_calls_a_transport_subclass_own_close_once(server: LocalServer) -> None:
+    """Its pool let go as httpx's own transport's is, its own ``close()`` then called (for what else it holds): it
+    was not called at all."""
+    before = open_sockets_to(server)
+    transport = OwnTransport()
+    api = Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport))
+    api.oneroster.gradebook.get_all_results(limit=1)
+    api.close()
+    api.close()
+    assert transport.closed == 1
+    assert open_sockets_to(server) - before == set()
+
+
+def test_a_call_after_a_close_that_a_send_raced_is_refused(server: LocalServer) -> None:
+    """httpx's send looks at its client's state, then marks it open: a send past the look as ``close()`` ran marked
+    the closed client open after it (held there here, by a trace, until the close returned), and every call after
+    the close was sent and answered. Each send is refused once the client is closed."""
+    check, first = inspect.getsourcelines(httpx.Client.send)
+    marks_open = first + next(n for n, line in enumerate(check) if "self._state = ClientState.OPENED" in line)
+    api = Timeback(**server.client_kwargs(), http_client=httpx.Client())
+    api.oneroster.gradebook.get_all_results(limit=1)  # (the token)
+    arrived, closed = threading.Event(), threading.Event()
+
+    def hold(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code is not httpx.Client.send.__code__:
+            return None
+        if event == "line" and frame.f_lineno == marks_open and not arrived.is_set():
+            arrived.set()
+            closed.wait(ENDS_WITHIN)
+        return hold
+
+    def racing() -> None:
+        sys.settrace(hold)
+        with contextlib.suppress(APIConnectionError):  # (sent, on a connection of its own: whether it is answered)
+            api.oneroster.gradebook.get_all_results(limit=1)
+
+    racer = threading.Thread(target=racing, daemon=True)
+    racer.start()
+    assert arrived.wait(ENDS_WITHIN)
+    api.close()
+    closed.set()
+    racer.join(ENDS_WITHIN)
+    with pytest.raises(APIConnectionError, match=r"^not sent: the client was closed"):
+        api.oneroster.gradebook.get_all_results(limit=1)
+
+
+def test_a_close_cut_short_by_a_keyboard_interrupt_is_done_by_the_next(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interrupted (as a SIGINT may land) once httpx's client was marked closed, the first ``close()`` had closed
+    nothing yet: a second one took the mark for a close done, and did nothing. It now does the whole close."""
+    before = open_sockets_to(server)
+    other = CountingClose()
+    http = OwnClose(mounts={"all://elsewhere.invalid": other})
+    api = Timeback(**server.client_kwargs(), http_client=http)
+    api.oneroster.gradebook.get_all_results(limit=1)
+    let_go = base_client._let_go
+
+    def interrupted(pool: object) -> bool:
+        monkeypatch.setattr(base_client, "_let_go", let_go)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(base_client, "_let_go", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        api.close()
+    api.close()
+    api.close()
+    assert http.is_closed and other.closed == 1 and http.closed == 1
+    assert open_sockets_to(server) - before == set()
+
+
 async def test_a_call_waiting_for_a_pooled_aiohttp_connection_when_the_client_is_closed_ends_typed(
     slow: LocalServer,
 ) -> None:
@@ -300,7 +434,7 @@ async def test_a_call_begun_after_close_is_a_typed_error_naming_no_secret(server
     with pytest.raises(APIConnectionError) as error:
         await warm(kind, api)
     assert str(error.value).startswith("not sent: the client was closed (GET "), str(error.value)
-    assert isinstance(error.value.__cause__, RuntimeError)  # (httpx's refusal)
+    assert isinstance(error.value.__cause__, RuntimeError)  # (the refusal: httpx's, or the sync driver's in its words)
     assert CLIENT_SECRET not in f"{error.value}{error.value!r}"
 
 

@@ -18,8 +18,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback.errors import APIConnectionError
+from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
@@ -186,6 +188,38 @@ def test_a_callers_http_client_used_before_a_fork_is_refused_in_the_child(server
     assert used.oneroster.gradebook.get_all_categories(limit=1).total_count is not None  # (the parent's still works)
     used.close()
     unused.close()
+
+
+def test_a_callers_http_client_closed_in_the_child_leaves_the_parents_call_in_flight_alone(server: LocalServer) -> None:
+    """A call of the parent's in flight at the fork on an ``http_client`` of the caller's: the child's ``close()``
+    shut down the socket it was reading (a shutdown acts on the socket both processes share), and the parent's call
+    failed ("connection failed: RemoteProtocolError"). In the child it is closed as httpx closes it: the child's
+    copies of the sockets only."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=600")
+    with LocalServer(settings, storage=server.app.state.storage) as slow:
+        api = Timeback(**slow.client_kwargs(), http_client=httpx.Client(), max_retries=0)
+        api.oneroster.gradebook.get_all_categories(limit=1)  # (the token, and a pooled connection)
+        counts = slow.app.state.faults.counts
+        asked = counts["requests"]
+        ended: list[object] = []
+        call = threading.Thread(target=lambda: ended.append(catching(api.oneroster.gradebook.get_all_categories)))
+        call.start()
+        while counts["requests"] == asked:  # (in flight: the server has it, its answer 600 ms away)
+            time.sleep(0.01)
+        try:
+            assert reaped(forked(lambda: api.close() or 0)) == 0
+        finally:
+            call.join(REAP_WITHIN)
+        assert ended and not isinstance(ended[0], Exception), ended
+        api.close()
+
+
+def catching(call: Callable[[], object]) -> object:
+    """What ``call()`` returned, or the error it raised."""
+    try:
+        return call()
+    except Exception as error:
+        return error
 
 
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])

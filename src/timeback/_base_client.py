@@ -1384,26 +1384,47 @@ def _close_waking_readers(http: httpx.Client) -> None:
     socket, a pipe, a file) the number is reused and the answer never wakes it: the call waited its whole read timeout
     and ended as a timeout. So httpx's pools are never closed whole: the client is marked closed first (no send starts
     from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
-    each pool lets its connections go (``_let_go``). Another transport is closed as httpx closes it; a subclass's own
-    ``close()`` is called after (httpx's part of it finds the client closed). On an httpx without these attributes,
-    ``http.close()``."""
+    each pool lets its connections go (``_let_go``), then a transport subclass's own ``close()`` is called. Another
+    transport is closed as httpx closes it; a client subclass's own ``close()`` is called after (httpx's part of it
+    finds the client closed). A close cut short (a KeyboardInterrupt) is done again by the next. On an httpx without
+    these attributes, ``http.close()``."""
     try:
         from httpx._client import ClientState
 
-        was_closed = http._state is ClientState.CLOSED
+        was_closed = http._state is ClientState.CLOSED and http not in _closes_cut_short
     except (ImportError, AttributeError):  # (another httpx)
         was_closed = None
     if was_closed is None:
         http.close()
         return
+    _closes_cut_short.add(http)  # (until done: httpx's mark, set first, said closed to a close after an interrupt)
     http._state = ClientState.CLOSED
     for transport in (http._transport, *http._mounts.values()):
+        if transport is None:  # (a mount of None: no transport for its URLs)
+            continue
         pool = _httpcore_pool(transport, "ConnectionPool")
-        if not (pool is not None and _let_go(pool)) and not was_closed and transport is not None:
+        if pool is not None and _let_go(pool):
+            if not was_closed and type(transport).close is not httpx.HTTPTransport.close:
+                _closed_but_its_pool(transport, pool)
+        elif not was_closed:
             transport.close()
     http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
     if not was_closed and type(http).close is not httpx.Client.close:
         http.close()
+    _closes_cut_short.discard(http)
+
+
+_closes_cut_short: weakref.WeakSet[httpx.Client] = weakref.WeakSet()  # (see _close_waking_readers)
+
+
+def _closed_but_its_pool(transport: httpx.BaseTransport, pool: Any) -> None:
+    """A transport subclass's own ``close()`` (for what else it holds), its ``pool``, let go, not closed: httpx's
+    part of it closes the pool, the connections a request holds under their readers."""
+    pool.close = lambda: None  # (for this call only: httpx's HTTPTransport.close is ``self._pool.close()``)
+    try:
+        transport.close()
+    finally:
+        del pool.close
 
 
 def _let_go(pool: Any) -> bool:
@@ -1417,10 +1438,13 @@ def _let_go(pool: Any) -> bool:
             held = {id(request.connection) for request in pool._requests}
             free = [connection for connection in pool._connections if id(connection) not in held]
             kept = [connection for connection in pool._connections if id(connection) in held]
+            sockets = [_socket_of(connection) for connection in kept]  # (before the pool is changed, should one fail)
             pool._max_keepalive_connections = 0
             pool._connections[:] = kept
-            for connection in kept:
-                _shut_down(connection)
+            for sock in sockets:
+                if sock is not None:
+                    with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
+                        sock.shutdown(socket.SHUT_RDWR)
     except AttributeError:
         return False
     closed = 0
@@ -1435,15 +1459,14 @@ def _let_go(pool: Any) -> bool:
     return True
 
 
-def _shut_down(connection: object) -> None:
-    """Shuts the socket under an httpcore ``connection`` down (through a proxy's tunnel too), if it has one yet."""
+def _socket_of(connection: object) -> socket.socket | None:
+    """The socket under an httpcore ``connection`` (through a proxy's tunnel too), if it has one yet; None for a
+    stream that does not tell it (another httpcore's)."""
     while (inner := getattr(connection, "_connection", None)) is not None:
         connection = inner
-    stream = getattr(connection, "_network_stream", None)
-    sock = None if stream is None else stream.get_extra_info("socket")
-    if isinstance(sock, socket.socket):
-        with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
-            sock.shutdown(socket.SHUT_RDWR)
+    extra_info = getattr(getattr(connection, "_network_stream", None), "get_extra_info", None)
+    sock = None if extra_info is None else extra_info("socket")
+    return sock if isinstance(sock, socket.socket) else None
 
 
 async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) -> None:
@@ -2279,6 +2302,8 @@ class SyncAPIClient(BaseClient):
         self._token_lock = threading.Lock()
         # (in a child process after fork(): self._http is the parent's, to be made anew at the first send)
         self._parents_http = False
+        # (in a child process after fork(): the caller's http client, its sockets shared with the parent)
+        self._inherited_http = False
         self._http_lock = threading.Lock()
 
     def _new_http(self) -> httpx.Client:
@@ -2301,6 +2326,7 @@ class SyncAPIClient(BaseClient):
             self._parents_http = True
         else:
             self._forked_http = self._sent
+            self._inherited_http = True
 
     def _own_http_again(self) -> bool:
         """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
@@ -2314,7 +2340,9 @@ class SyncAPIClient(BaseClient):
     def close(self) -> None:
         self._closing.set()  # (first: the calls waiting to retry give up now, not at the end of their wait)
         with self._http_lock:
-            if not self._parents_http:  # (the parent's own is the parent's to close)
+            if self._inherited_http:  # (closing the child's copies of the sockets only: a shutdown ends the parent's)
+                self._http.close()
+            elif not self._parents_http:  # (the parent's own is the parent's to close)
                 _close_waking_readers(self._http)
 
     def _drive(self, flow: Flow) -> httpx.Response:
@@ -2325,7 +2353,9 @@ class SyncAPIClient(BaseClient):
             except StopIteration as stop:
                 return cast(httpx.Response, stop.value)
             if isinstance(action, _Send):
-                if self._parents_http and not self._own_http_again():  # (closed in the child: not the parent's)
+                # Closed: refused here, not by httpx alone (a send racing close(), past httpx's check, marks httpx's
+                # client open again after it); in a child, closed before it had a client of its own.
+                if self._closing.is_set() or (self._parents_http and not self._own_http_again()):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
                 try:
