@@ -1059,6 +1059,25 @@ def test_serve_logs_without_colours_where_no_color_or_a_dumb_terminal_says_so(
     assert {formatter.get("use_colors") for formatter in formatters.values()} == {colours}
 
 
+@pytest.mark.parametrize(("options", "info"), [([], True), (["--log-level", "error", "--workers", "2"], False)])
+def test_serve_logs_its_own_lines_with_a_level_at_the_level_asked(
+    tmp_path: Path, options: list[str], info: bool
+) -> None:
+    # (the server's own errors went to logging.lastResort: no "ERROR:" before them as uvicorn's lines have, and no
+    # way to set a level)
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", *options]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        database.unlink()
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 503  # (logged by the storage, once)
+        proc.terminate()
+        _, errors = proc.communicate(timeout=30)
+    assert f"ERROR:    the database file {database} was removed or replaced while the server ran" in errors, errors
+    assert ("INFO:     Application startup complete." in errors) is info, errors
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_that_cannot_write_its_output_says_so_in_a_line_with_the_database_closed(
     tmp_path: Path, workers: str

@@ -62,15 +62,18 @@ class RequestIdFilter(logging.Filter):
 REQUEST_IDS = RequestIdFilter()  # on ``uvicorn.access`` in serve's processes (``app.filter_server_logs``)
 
 
-def serve_log_config() -> dict[str, Any]:
+def serve_log_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
-    ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``). Only
+    ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``), and the
+    ``timeback`` loggers' records at ``level`` (uvicorn's names) or above through uvicorn's ``default`` handler, a
+    level before each as uvicorn's lines have (they went to ``logging.lastResort``: no level, no way to set one). Only
     plain values: a worker unpickles this config before it answers its supervisor's health checks, and a class of
     ``timeback.server`` in it imported the whole server first (a slow worker was killed as hung)."""
-    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
+    config["loggers"]["timeback"] = {"handlers": ["default"], "level": LOG_LEVELS[level], "propagate": False}
     # (`serve >&-`: uvicorn's formatters asked sys.stdout isatty(), a traceback; NO_COLOR and TERM=dumb: they
     # coloured a terminal's lines all the same)
     if sys.stdout is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
