@@ -189,10 +189,11 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
 
 @contextlib.contextmanager
 def _uvicorn_logging_kept() -> Iterator[None]:
-    """uvicorn's loggers put back as they were: serve configures them for its process (``dictConfig``: handlers
-    on CliRunner's stream, closed once it returns, and no propagation), and a ``LocalServer`` in a later test of
-    this process logged to that closed stream instead of up to the handlers its caller had."""
-    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")]
+    """uvicorn's loggers and timeback's put back as they were: serve configures them for its process (``dictConfig``:
+    handlers on CliRunner's stream, closed once it returns, and no propagation), and a ``LocalServer`` in a later
+    test of this process logged to that closed stream instead of up to the handlers its caller had."""
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "timeback")
+    loggers = [logging.getLogger(name) for name in names]
     kept = [(each.level, each.propagate, each.disabled, list(each.handlers), list(each.filters)) for each in loggers]
     try:
         yield
@@ -1076,6 +1077,30 @@ def test_serve_logs_its_own_lines_with_a_level_at_the_level_asked(
         _, errors = proc.communicate(timeout=30)
     assert f"ERROR:    the database file {database} was removed or replaced while the server ran" in errors, errors
     assert ("INFO:     Application startup complete." in errors) is info, errors
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_into_a_pipe_whose_reader_went_away_is_dropped_in_one_line(
+    tmp_path: Path, workers: str
+) -> None:
+    # (``serve --access-log | head -1``: each request printed an 87-line "--- Logging error ---" on stderr)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)  # (the banner written: into the pipe's buffer)
+        assert proc.stdout is not None
+        proc.stdout.close()  # (head -1 exits)
+        for _ in range(3):
+            assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        proc.terminate()
+        assert proc.stderr is not None
+        with proc.stderr:
+            errors = proc.stderr.read()
+        assert proc.wait(timeout=30) == 0, errors
+    assert "Logging error" not in errors and "Traceback" not in errors, errors
+    dropped = "WARNING:  the access log's reader went away (broken pipe): its lines are dropped from now on"
+    assert 1 <= errors.count(dropped) <= int(workers), errors  # (one line in each worker that served a request)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

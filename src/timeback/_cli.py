@@ -216,13 +216,9 @@ def _hold_standard_descriptors() -> None:
 def _drop_output() -> None:
     """Standard output, which could not be written, sent to the null device: the interpreter's flush at exit would
     fail again on what is still buffered, with a message of its own."""
-    import os
+    from timeback.server.access_log import null_device_onto
 
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, sys.stdout.fileno())
-    finally:
-        os.close(null)
+    null_device_onto(sys.stdout.fileno())
 
 
 def _supervisor(config: Any, listening: Any) -> Any:
@@ -488,7 +484,6 @@ def _app() -> Any:
                         _close(app_)
                     typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
                     return
-                filter_server_logs(settings)
                 try:
                     listening = _listen(host, port)
                 except OSError as exc:  # (taken since _check_can_listen)
@@ -522,6 +517,7 @@ def _app() -> Any:
                                         proxy_headers=PROXY_HEADERS,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+                filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)
                 server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
                 if stops:

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_plus
 
+log = logging.getLogger(__name__)
+
 # Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
 SECRET_PARAMETERS = frozenset({"client_secret", "access_token", "refresh_token", "password"})
 REDACTED = "[redacted]"
@@ -60,6 +62,45 @@ class RequestIdFilter(logging.Filter):
 
 
 REQUEST_IDS = RequestIdFilter()  # on ``uvicorn.access`` in serve's processes (``app.filter_server_logs``)
+
+
+def null_device_onto(fd: int) -> None:
+    """The null device opened on ``fd`` (standard output that cannot be written): writes to it, and the interpreter's
+    flush at exit of what is still buffered, succeed with nothing written rather than fail again."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+class _DropsABrokenPipe(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler whose reader went away (``serve --access-log | head -1``): its stream sent to the null
+    device once, said in one line logged (else each request's record printed an 87-line "--- Logging error ---")."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not isinstance(sys.exc_info()[1], BrokenPipeError):
+            return super().handleError(record)
+        try:
+            null_device_onto(self.stream.fileno())
+        except (OSError, ValueError):
+            self.stream = open(os.devnull, "w")  # (kept for the process's life, as the stream it replaces)
+        # (serve's config: uvicorn's handler, on standard error)
+        log.warning("the access log's reader went away (broken pipe): its lines are dropped from now on")
+
+
+def drop_broken_pipes(logger: logging.Logger) -> None:
+    """``logger``'s stream handlers (as ``logging.config`` made them) as ``_DropsABrokenPipe``: dictConfig's config
+    names no class of timeback's (see ``serve_log_config``), so they are swapped once the server is imported."""
+    for handler in list(logger.handlers):
+        if type(handler) is logging.StreamHandler:
+            swapped = _DropsABrokenPipe(handler.stream)
+            swapped.setLevel(handler.level)
+            swapped.setFormatter(handler.formatter)
+            for kept in handler.filters:
+                swapped.addFilter(kept)
+            logger.removeHandler(handler)
+            logger.addHandler(swapped)
 
 
 def serve_log_config(level: str = "info") -> dict[str, Any]:
