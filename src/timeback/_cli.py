@@ -457,7 +457,12 @@ def _app() -> Any:
         # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes
         # them over: raised between the banner and uvicorn's own handlers, it escaped (exit 130) or failed its
         # start (3). A stop noted stops uvicorn as soon as it has started; the handlers found are put back at the end.
-        stop_signals = (signal.SIGTERM, signal.SIGINT)
+        stop_signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
+        # SIGHUP (the terminal closed, a container's reload) killed one process: exit 129, its -wal and -shm left.
+        # A stop too, unless ignored (nohup). With --workers, uvicorn's supervisor restarts the workers on it.
+        hangup = getattr(signal, "SIGHUP", None)  # (not on Windows)
+        if workers == 1 and hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+            stop_signals += (hangup,)
         stops: list[int] = []
 
         def take_over(handler: Any) -> None:
