@@ -48,6 +48,17 @@ def test_demo_prints_the_gradebook() -> None:
     assert "student-1 scored 85.5" in result.output
 
 
+def test_demo_prose_is_not_wrapped_outside_a_terminal() -> None:
+    # (into a pipe or a CI log rich wrapped at 80 columns, or $COLUMNS: identifiers split, lines ending in a space)
+    result = CliRunner().invoke(_app(), ["demo"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    ran = ("Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "
+           "create_assessment_result through the SDK")  # fmt: skip
+    seeded = "Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category"
+    assert {ran, seeded, "Stopped the server. Done."} <= set(lines), result.output  # (whole: no space at the end)
+
+
 # (SQLAlchemy decodes %41 in a URL's path to A, and reads what follows a '?' as query arguments)
 _ODD_NAME = "odd %41 ?x=1 #"
 
