@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
 import logging
@@ -1054,22 +1055,46 @@ def test_a_stop_while_the_command_imports_exits_130_quietly(tmp_path: Path, comm
     assert output == "", output
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.mark.parametrize(
     ("variables", "colours"),
-    [({}, None), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, None), ({"TERM": "dumb"}, False)],
+    [({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True), ({"TERM": "dumb"}, False)],
 )
 def test_serve_logs_without_colours_where_no_color_or_a_dumb_terminal_says_so(
-    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], colours: bool | None
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], colours: bool
 ) -> None:
-    # (uvicorn coloured its lines on a terminal all the same; None: uvicorn asks the terminal)
+    # (uvicorn coloured its lines on a terminal all the same)
     from timeback.server.access_log import serve_log_config
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    monkeypatch.setattr(sys, "stderr", _Terminal())
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     formatters = serve_log_config()["formatters"]
     assert {formatter.get("use_colors") for formatter in formatters.values()} == {colours}
+
+
+@pytest.mark.parametrize("terminal", ["stdout", "stderr"])
+def test_serve_colours_each_log_stream_as_it_is_a_terminal(monkeypatch: pytest.MonkeyPatch, terminal: str) -> None:
+    # (uvicorn's formatters asked stdout for both: stderr into a file was coloured when stdout was a terminal)
+    from timeback.server.access_log import serve_log_config
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for name in ("stdout", "stderr"):
+        monkeypatch.setattr(sys, name, _Terminal() if name == terminal else io.StringIO())
+    formatters = serve_log_config()["formatters"]
+    # (the access log on stdout, the server's and uvicorn's own lines on stderr)
+    assert {name: formatters[name]["use_colors"] for name in ("access", "default")} == {
+        "access": terminal == "stdout",
+        "default": terminal == "stderr",
+    }
 
 
 @pytest.mark.parametrize(("options", "info"), [([], True), (["--log-level", "error", "--workers", "2"], False)])

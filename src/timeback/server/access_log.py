@@ -115,11 +115,19 @@ def serve_log_config(level: str = "info") -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
     config["loggers"]["timeback"] = {"handlers": ["default"], "level": LOG_LEVELS[level], "propagate": False}
-    # (`serve >&-`: uvicorn's formatters asked sys.stdout isatty(), a traceback; NO_COLOR and TERM=dumb: they
-    # coloured a terminal's lines all the same)
-    if sys.stdout is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        for formatter in config["formatters"].values():
-            formatter["use_colors"] = False
     if sys.stdout is None:
         config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    # Each formatter coloured as its own stream is a terminal: uvicorn's asked sys.stdout's isatty() for both (stderr
+    # into a file coloured when stdout was a terminal; `serve >&-`: a traceback). NO_COLOR and TERM=dumb: never.
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    for handler in config["handlers"].values():
+        stream = sys.stderr if handler["stream"] == "ext://sys.stderr" else sys.stdout
+        config["formatters"][handler["formatter"]]["use_colors"] = not plain and _is_terminal(stream)
     return config
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (OSError, ValueError):  # (closed)
+        return False
