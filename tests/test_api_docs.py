@@ -48,13 +48,14 @@ def test_openapi_lists_every_operation_as_served(server: LocalServer) -> None:
                 schema = entry["responses"][code]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/imsx_StatusInfo"}, (op.name, code)
     # The head limits apply to every path, a stalled body to the token's too; the token's write of the token (with
-    # --workers) may find the database locked (503) or full (507). /health touches no database (and is never faulted).
+    # --workers) may find the database locked (503) or full (507). /health reads the database (503 if it cannot; never
+    # faulted).
     imsx, oauth, token = (
         {"$ref": f"#/components/schemas/{name}"} for name in ("imsx_StatusInfo", "OAuth2Error", "OAuth2Token")
     )
     health = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
     expected = {
-        ("/health", "get"): {"200": health, "408": imsx, "414": imsx, "431": imsx},
+        ("/health", "get"): {"200": health, "408": imsx, "414": imsx, "431": imsx, "503": imsx},
         ("/oauth2/token", "post"): {"200": token, "400": oauth, "401": oauth, "408": imsx, "413": oauth,
                                     "414": imsx, "415": oauth, "429": oauth, "431": imsx, "501": oauth, "503": imsx,
                                     "507": imsx},

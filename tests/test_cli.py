@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
 import logging
@@ -46,6 +47,17 @@ def test_demo_prints_the_gradebook() -> None:
     assert re.search(r"Ada Lovelace\s+│\s+95\.5\s+│\s+91", result.output)
     assert re.search(r"Barbara Liskov\s+│\s+64\s+│\s+-", result.output)
     assert "student-1 scored 85.5" in result.output
+
+
+def test_demo_prose_is_not_wrapped_outside_a_terminal() -> None:
+    # (into a pipe or a CI log rich wrapped at 80 columns, or $COLUMNS: identifiers split, lines ending in a space)
+    result = CliRunner().invoke(_app(), ["demo"], env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    ran = ("Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "
+           "create_assessment_result through the SDK")  # fmt: skip
+    seeded = "Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category"
+    assert {ran, seeded, "Stopped the server. Done."} <= set(lines), result.output  # (whole: no space at the end)
 
 
 # (SQLAlchemy decodes %41 in a URL's path to A, and reads what follows a '?' as query arguments)
@@ -189,10 +201,11 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
 
 @contextlib.contextmanager
 def _uvicorn_logging_kept() -> Iterator[None]:
-    """uvicorn's loggers put back as they were: serve configures them for its process (``dictConfig``: handlers
-    on CliRunner's stream, closed once it returns, and no propagation), and a ``LocalServer`` in a later test of
-    this process logged to that closed stream instead of up to the handlers its caller had."""
-    loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")]
+    """uvicorn's loggers and timeback's put back as they were: serve configures them for its process (``dictConfig``:
+    handlers on CliRunner's stream, closed once it returns, and no propagation), and a ``LocalServer`` in a later
+    test of this process logged to that closed stream instead of up to the handlers its caller had."""
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "timeback")
+    loggers = [logging.getLogger(name) for name in names]
     kept = [(each.level, each.propagate, each.disabled, list(each.handlers), list(each.filters)) for each in loggers]
     try:
         yield
@@ -864,10 +877,11 @@ def test_demo_runs_with_a_proxy_in_the_environment(monkeypatch: pytest.MonkeyPat
     assert "Gradebook: class-math-7a" in result.output
 
 
-def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: Path, name: str) -> None:
     # (CI stops a background server with SIGTERM and checks its exit, `kill $PID; wait $PID` under `set -e`: one
     # process was killed by the signal uvicorn raises again after its graceful stop, exit 143 (-15), where Ctrl-C and
-    # --workers 2 exited 0)
+    # --workers 2 exited 0. SIGHUP, the terminal closed, killed it: exit 129 (-1), -wal and -shm left.)
     import signal
 
     port, database = _free_port(), tmp_path / "t.db"
@@ -877,7 +891,7 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
     try:
         _until_healthy(proc, port)
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(getattr(signal, name))
         output, _ = proc.communicate(timeout=20)
     assert proc.returncode == 0, output
     assert "Application shutdown complete" in output and "Traceback" not in output, output
@@ -1041,22 +1055,89 @@ def test_a_stop_while_the_command_imports_exits_130_quietly(tmp_path: Path, comm
     assert output == "", output
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.mark.parametrize(
     ("variables", "colours"),
-    [({}, None), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, None), ({"TERM": "dumb"}, False)],
+    [({}, True), ({"NO_COLOR": "1"}, False), ({"NO_COLOR": ""}, True), ({"TERM": "dumb"}, False)],
 )
 def test_serve_logs_without_colours_where_no_color_or_a_dumb_terminal_says_so(
-    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], colours: bool | None
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], colours: bool
 ) -> None:
-    # (uvicorn coloured its lines on a terminal all the same; None: uvicorn asks the terminal)
+    # (uvicorn coloured its lines on a terminal all the same)
     from timeback.server.access_log import serve_log_config
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stdout", _Terminal())
+    monkeypatch.setattr(sys, "stderr", _Terminal())
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     formatters = serve_log_config()["formatters"]
     assert {formatter.get("use_colors") for formatter in formatters.values()} == {colours}
+
+
+@pytest.mark.parametrize("terminal", ["stdout", "stderr"])
+def test_serve_colours_each_log_stream_as_it_is_a_terminal(monkeypatch: pytest.MonkeyPatch, terminal: str) -> None:
+    # (uvicorn's formatters asked stdout for both: stderr into a file was coloured when stdout was a terminal)
+    from timeback.server.access_log import serve_log_config
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for name in ("stdout", "stderr"):
+        monkeypatch.setattr(sys, name, _Terminal() if name == terminal else io.StringIO())
+    formatters = serve_log_config()["formatters"]
+    # (the access log on stdout, the server's and uvicorn's own lines on stderr)
+    assert {name: formatters[name]["use_colors"] for name in ("access", "default")} == {
+        "access": terminal == "stdout",
+        "default": terminal == "stderr",
+    }
+
+
+@pytest.mark.parametrize(("options", "info"), [([], True), (["--log-level", "error", "--workers", "2"], False)])
+def test_serve_logs_its_own_lines_with_a_level_at_the_level_asked(
+    tmp_path: Path, options: list[str], info: bool
+) -> None:
+    # (the server's own errors went to logging.lastResort: no "ERROR:" before them as uvicorn's lines have, and no
+    # way to set a level)
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", *options]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        database.unlink()
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 503  # (logged by the storage, once)
+        proc.terminate()
+        _, errors = proc.communicate(timeout=30)
+    assert f"ERROR:    the database file {database} was removed or replaced while the server ran" in errors, errors
+    assert ("INFO:     Application startup complete." in errors) is info, errors
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_into_a_pipe_whose_reader_went_away_is_dropped_in_one_line(
+    tmp_path: Path, workers: str
+) -> None:
+    # (``serve --access-log | head -1``: each request printed an 87-line "--- Logging error ---" on stderr)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)  # (the banner written: into the pipe's buffer)
+        assert proc.stdout is not None
+        proc.stdout.close()  # (head -1 exits)
+        for _ in range(3):
+            assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        proc.terminate()
+        assert proc.stderr is not None
+        with proc.stderr:
+            errors = proc.stderr.read()
+        assert proc.wait(timeout=30) == 0, errors
+    assert "Logging error" not in errors and "Traceback" not in errors, errors
+    dropped = "WARNING:  the access log's reader went away (broken pipe): its lines are dropped from now on"
+    assert 1 <= errors.count(dropped) <= int(workers), errors  # (one line in each worker that served a request)
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -16,6 +16,15 @@ class PairsStyle(str, Enum):
     timeback = "timeback"
 
 
+class LogLevel(str, Enum):  # (uvicorn's --log-level choices)
+    critical = "critical"
+    error = "error"
+    warning = "warning"
+    info = "info"
+    debug = "debug"
+    trace = "trace"
+
+
 def main() -> None:
     # SIGTERM is Ctrl-C from the start (unless ignored): one in the second or two of imports killed the process, exit
     # 143, and Ctrl-C there printed a KeyboardInterrupt traceback; now either exits 130. serve and demo stop on it
@@ -136,7 +145,7 @@ _SETTING_OPTIONS = {
 }  # fmt: skip
 
 
-def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any:
+def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str) -> Any:
     """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``)."""
     import uvicorn
 
@@ -147,9 +156,9 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool) -> Any
     # once it has unpickled this config, and the class would be imported then, with the whole server (seconds).
     return uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-        http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level="info", access_log=access_log,
-        log_config=serve_log_config(), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS, proxy_headers=PROXY_HEADERS,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level=log_level, access_log=access_log,
+        log_config=serve_log_config(log_level), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        proxy_headers=PROXY_HEADERS, timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )  # fmt: skip
 
 
@@ -207,13 +216,9 @@ def _hold_standard_descriptors() -> None:
 def _drop_output() -> None:
     """Standard output, which could not be written, sent to the null device: the interpreter's flush at exit would
     fail again on what is still buffered, with a message of its own."""
-    import os
+    from timeback.server.access_log import null_device_onto
 
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, sys.stdout.fileno())
-    finally:
-        os.close(null)
+    null_device_onto(sys.stdout.fileno())
 
 
 def _supervisor(config: Any, listening: Any) -> Any:
@@ -396,6 +401,7 @@ def _app() -> Any:
             help="A read still running after this many seconds is stopped and answered 504 (0: no limit).",
         ),
         access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
+        log_level: LogLevel = typer.Option(LogLevel.info, help="The least level logged, the server's and uvicorn's."),
         workers: int = typer.Option(
             1,
             min=1,
@@ -451,7 +457,12 @@ def _app() -> Any:
         # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes
         # them over: raised between the banner and uvicorn's own handlers, it escaped (exit 130) or failed its
         # start (3). A stop noted stops uvicorn as soon as it has started; the handlers found are put back at the end.
-        stop_signals = (signal.SIGTERM, signal.SIGINT)
+        stop_signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
+        # SIGHUP (the terminal closed, a container's reload) killed one process: exit 129, its -wal and -shm left.
+        # A stop too, unless ignored (nohup). With --workers, uvicorn's supervisor restarts the workers on it.
+        hangup = getattr(signal, "SIGHUP", None)  # (not on Windows)
+        if workers == 1 and hangup is not None and signal.getsignal(hangup) is not signal.SIG_IGN:
+            stop_signals += (hangup,)
         stops: list[int] = []
 
         def take_over(handler: Any) -> None:
@@ -478,7 +489,6 @@ def _app() -> Any:
                         _close(app_)
                     typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
                     return
-                filter_server_logs(settings)
                 try:
                     listening = _listen(host, port)
                 except OSError as exc:  # (taken since _check_can_listen)
@@ -498,7 +508,8 @@ def _app() -> Any:
                     typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
                     raise typer.Exit(1) from None
                 if workers > 1:
-                    _run_workers(app_, settings, _workers_config(host, port, workers, access_log), listening, stops)
+                    config = _workers_config(host, port, workers, access_log, log_level.value)
+                    _run_workers(app_, settings, config, listening, stops)
                     return
                 from timeback.server.app import tune_gc
 
@@ -506,10 +517,12 @@ def _app() -> Any:
                 from timeback.server.access_log import serve_log_config
                 from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
 
-                config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level="info", access_log=access_log,
-                                        log_config=serve_log_config(), proxy_headers=PROXY_HEADERS,
+                config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level=log_level.value,
+                                        access_log=access_log, log_config=serve_log_config(log_level.value),
+                                        proxy_headers=PROXY_HEADERS,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+                filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)
                 server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
                 if stops:

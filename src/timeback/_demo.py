@@ -169,6 +169,11 @@ class _Console(Console):
         except OSError as exc:  # (not a BrokenPipeError: rich handles that itself, exit 1)
             raise OutputUnwritable(exc.strerror or str(exc)) from exc
 
+    def say(self, text: str) -> None:
+        """A line of prose, not wrapped at the console's width: outside a terminal (a pipe, a CI log) that is 80 or
+        $COLUMNS, and an identifier was split across lines, each wrapped line ending in a space."""
+        self.print(text, soft_wrap=True)
+
 
 def run_demo() -> int:
     console = _Console()
@@ -177,12 +182,12 @@ def run_demo() -> int:
         seed.write_text(json.dumps(demo_roster()))
         settings = ServerSettings(database=sqlite_url(Path(tmp) / "demo.db"), seed=str(seed))
         with LocalServer(settings) as server:
-            console.print(f"Started a local Timeback-compatible server on {server.url}")
-            console.print("Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category")
+            console.say(f"Started a local Timeback-compatible server on {server.url}")
+            console.say("Seeded a school from a roster file: 1 class, 1 term, 5 enrolled students, 1 category")
             # (the server is on loopback, in this process: never through a proxy the environment names)
             with Timeback(**server.client_kwargs(), http_client=httpx.Client(trust_env=False)) as client:
                 assessment_result_id = run_seed_operations(client)
-                console.print(
+                console.say(
                     "Ran post_line_items_for_class, post_results_for_academic_session_for_class, put_result, "
                     "create_assessment_result through the SDK"
                 )
@@ -190,9 +195,9 @@ def run_demo() -> int:
                 gb = client.oneroster.gradebook
                 assessment = gb.get_assessment_result(sourced_id=assessment_result_id).assessmentResult
                 item = gb.get_assessment_line_item(sourced_id="assessment-1").assessmentLineItem
-                console.print(
+                console.say(
                     f"Assessment result {assessment.sourcedId}: {item.title}, student-1 scored {assessment.score:g} "
                     f"({assessment.scoreStatus}), comment {assessment.comment!r}"
                 )
-    console.print("Stopped the server. Done.")
+    console.say("Stopped the server. Done.")
     return 0

@@ -7,6 +7,7 @@ exactly 10,000 results are stored, each with the score sent, none twice.
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -102,15 +103,21 @@ def test_error_faults_keep_the_connection_when_the_body_comes_after_the_head(
 
 
 @pytest.mark.parametrize("always", ["429", "500", "503"], indirect=True)
-def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, dict[str, str]],
-                                                    server: LocalServer) -> None:  # fmt: skip
+def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, dict[str, str]], server: LocalServer,
+                                                    caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
     faulty, headers = always
     sourced_id = uid("cat")
+    caplog.set_level(logging.INFO, logger="timeback.server.faults")
     response = put_category(faulty.url, headers, sourced_id)
     status = int(faulty.settings.faults.split("=")[0])  # type: ignore[union-attr]
     assert response.status_code == status and response.json()["imsx_codeMajor"] == "failure"
     assert ("retry-after" in response.headers) == (status == 429)
     assert response.headers["x-request-id"]  # (as a gateway's answer carries its own: the SDK's error names it)
+    # (logged at INFO with its kind and request id: it was at DEBUG only, an injected 500 not told from a real one)
+    injected = f"injected fault {status} on PUT {GRADEBOOK}/categories/{sourced_id}, request_id="
+    assert [r.getMessage() for r in caplog.records if r.name == "timeback.server.faults"] == [
+        injected + response.headers["x-request-id"]
+    ]
     assert not stored(server, sourced_id)
     with Timeback(**faulty.client_kwargs(), max_retries=0) as client, pytest.raises(RequestError) as err:
         client.oneroster.gradebook.get_category(sourced_id=sourced_id)

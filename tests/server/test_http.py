@@ -58,6 +58,26 @@ def test_health(http: httpx.Client) -> None:
     assert http.get("/health").status_code == 200
 
 
+def test_health_is_503_saying_why_once_the_database_file_is_corrupt(tmp_path: Path) -> None:
+    """/health looks at the database (a read of a row): it said ok while every API call failed with a 500."""
+    database = tmp_path / "corrupt.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        assert http.get("/health").json() == {"status": "ok"}
+        # (the WAL copied into the file and emptied first: its pages, and those SQLite cached since, would be read)
+        with contextlib.closing(sqlite3.connect(database)) as other:
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with database.open("r+b") as file:  # (every page but the header's)
+            size = file.seek(0, 2)
+            file.seek(4096)
+            file.write(b"\xa5" * (size - 4096))
+        answer = http.get("/health")
+        assert answer.status_code == 503, answer.text
+        body = answer.json()
+        assert body["imsx_description"] == "The database cannot be read: database disk image is malformed."
+        assert http.head("/health").status_code == 503
+
+
 def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:
     basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
     by_basic = http.post(

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_plus
 
+log = logging.getLogger(__name__)
+
 # Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
 SECRET_PARAMETERS = frozenset({"client_secret", "access_token", "refresh_token", "password"})
 REDACTED = "[redacted]"
@@ -62,20 +64,70 @@ class RequestIdFilter(logging.Filter):
 REQUEST_IDS = RequestIdFilter()  # on ``uvicorn.access`` in serve's processes (``app.filter_server_logs``)
 
 
-def serve_log_config() -> dict[str, Any]:
+def null_device_onto(fd: int) -> None:
+    """The null device opened on ``fd`` (standard output that cannot be written): writes to it, and the interpreter's
+    flush at exit of what is still buffered, succeed with nothing written rather than fail again."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
+class _DropsABrokenPipe(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler whose reader went away (``serve --access-log | head -1``): its stream sent to the null
+    device once, said in one line logged (else each request's record printed an 87-line "--- Logging error ---")."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not isinstance(sys.exc_info()[1], BrokenPipeError):
+            return super().handleError(record)
+        try:
+            null_device_onto(self.stream.fileno())
+        except (OSError, ValueError):
+            self.stream = open(os.devnull, "w")  # (kept for the process's life, as the stream it replaces)
+        # (serve's config: uvicorn's handler, on standard error)
+        log.warning("the access log's reader went away (broken pipe): its lines are dropped from now on")
+
+
+def drop_broken_pipes(logger: logging.Logger) -> None:
+    """``logger``'s stream handlers (as ``logging.config`` made them) as ``_DropsABrokenPipe``: dictConfig's config
+    names no class of timeback's (see ``serve_log_config``), so they are swapped once the server is imported."""
+    for handler in list(logger.handlers):
+        if type(handler) is logging.StreamHandler:
+            swapped = _DropsABrokenPipe(handler.stream)
+            swapped.setLevel(handler.level)
+            swapped.setFormatter(handler.formatter)
+            for kept in handler.filters:
+                swapped.addFilter(kept)
+            logger.removeHandler(handler)
+            logger.addHandler(swapped)
+
+
+def serve_log_config(level: str = "info") -> dict[str, Any]:
     """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
-    ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``). Only
+    ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``), and the
+    ``timeback`` loggers' records at ``level`` (uvicorn's names) or above through uvicorn's ``default`` handler, a
+    level before each as uvicorn's lines have (they went to ``logging.lastResort``: no level, no way to set one). Only
     plain values: a worker unpickles this config before it answers its supervisor's health checks, and a class of
     ``timeback.server`` in it imported the whole server first (a slow worker was killed as hung)."""
-    from uvicorn.config import LOGGING_CONFIG
+    from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
-    # (`serve >&-`: uvicorn's formatters asked sys.stdout isatty(), a traceback; NO_COLOR and TERM=dumb: they
-    # coloured a terminal's lines all the same)
-    if sys.stdout is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        for formatter in config["formatters"].values():
-            formatter["use_colors"] = False
+    config["loggers"]["timeback"] = {"handlers": ["default"], "level": LOG_LEVELS[level], "propagate": False}
     if sys.stdout is None:
         config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    # Each formatter coloured as its own stream is a terminal: uvicorn's asked sys.stdout's isatty() for both (stderr
+    # into a file coloured when stdout was a terminal; `serve >&-`: a traceback). NO_COLOR and TERM=dumb: never.
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    for handler in config["handlers"].values():
+        stream = sys.stderr if handler["stream"] == "ext://sys.stderr" else sys.stdout
+        config["formatters"][handler["formatter"]]["use_colors"] = not plain and _is_terminal(stream)
     return config
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (OSError, ValueError):  # (closed)
+        return False

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.access_log import REDACT_QUERY_SECRETS, REQUEST_IDS
+from timeback.server.access_log import REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
@@ -136,8 +136,11 @@ def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:
 def filter_server_logs(settings: ServerSettings) -> None:
     """For ``timeback serve`` and its workers (processes of their own, whose logging they configure): the
     connections faults cut on purpose are not logged as errors. (``LocalServer``, in a caller's process, quiets only
-    its own.) Each access line gets its request's id (``access_log.serve_log_config``'s format)."""
-    logging.getLogger("uvicorn.access").addFilter(REQUEST_IDS)
+    its own.) Each access line gets its request's id (``access_log.serve_log_config``'s format), and a broken pipe
+    drops the access log in one line. After uvicorn configured logging (it replaces the handlers)."""
+    access = logging.getLogger("uvicorn.access")
+    access.addFilter(REQUEST_IDS)
+    drop_broken_pipes(access)  # (``serve --access-log | head -1``)
     if settings.faults:
         logging.getLogger("uvicorn.error").addFilter(QUIET_CUTS)
 

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from timeback.server.access_log import REQUEST_ID
 from timeback.server.errors import imsx_body
 
 FAULT_KINDS = ("429", "500", "503", "slow", "close", "drop")
@@ -126,7 +127,8 @@ class FaultMiddleware:
         if kind is None:
             await self.app(scope, receive, send)
             return
-        log.debug("injecting %s on %s %s", kind, scope["method"], scope["path"])
+        # (at INFO: a fault cut or answered looks like the server's own failure in the access log, a 200 for a cut)
+        log.info("injected fault %s on %s %s, request_id=%s", kind, scope["method"], scope["path"], REQUEST_ID.get())
         if kind == "slow":
             try:
                 await asyncio.sleep(self.injector.spec.slow_ms / 1000)

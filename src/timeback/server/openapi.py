@@ -242,10 +242,12 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
     # (503, 507: with --workers the token is written to the database before it is handed out)
     token_busy = {**head_errors, "408": head_errors["408"] + stalled,
                   **{code: ERROR_STATUSES[code].replace("written", "issued") for code in ("503", "507")}}  # fmt: skip
+    health_errors = {**head_errors, "503": "Not ready: the database file was removed or replaced, or cannot be read "
+                                           "(the description says why)"}  # fmt: skip
     paths: dict[str, Any] = {
         # (the head's limits answer every path, before any route: an imsx body)
         "/health": {"get": {"operationId": "health", "security": [],
-                            "responses": {"200": {"description": "Up", **_json(HEALTH)}, **_errors(head_errors)}}},
+                            "responses": {"200": {"description": "Up", **_json(HEALTH)}, **_errors(health_errors)}}},
         "/oauth2/token": {"post": {
             "operationId": "token", "security": [],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {

@@ -1109,6 +1109,12 @@ class SqlStorage:
                           "are refused (503) until it is restarted", self._where)  # fmt: skip
             raise FileReplaced(self._where)
 
+    def check(self) -> None:
+        """Raises what a read would now (``FileReplaced``, SQLite's error for a corrupt file): the generation read on
+        a read connection, which reads the schema and a page of a table (``SELECT 1`` reads no page of the file)."""
+        with self._read() as conn:
+            conn.execute(self._generation).scalar_one()
+
     def _writer(self) -> Any:
         """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
         connect-time settings: WAL, busy timeout, no implicit transactions) and kept; used under the write lock."""
