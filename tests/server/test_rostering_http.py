@@ -706,6 +706,49 @@ def test_classes_an_older_server_stored_with_org_are_answered_without_it(tmp_pat
         assert "org" not in http.get(f"{RO}/classes/null").json()["class"]
 
 
+def test_lists_an_older_server_stored_unencoded_are_encoded_when_the_file_is_opened(tmp_path: Path) -> None:
+    """A server before the list columns' encoding (``list_item``) kept a class's terms and a user's orgs with the ','
+    and '%' of their ids as they are: /terms/Fall%2C2024/classes found nothing and /terms/Fall/classes that class,
+    with a totalCount to match. Opened, such rows are written as now (once: the pass is keyed in timeback_meta);
+    their records and stamps are unchanged, as is every other row."""
+    import sqlite3
+
+    path = tmp_path / "older.db"
+    settings = ServerSettings(database=f"sqlite:///{path}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    terms = ("Fall,2024", "Fall", "50%", "2024")
+    with LocalServer(settings) as server, authed_on(server) as http:
+        for school in ("North,East", "North"):
+            created(http.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+        for term in terms:
+            body = {"sourcedId": term, "title": "T", "type": "term", "startDate": "2024-08-20",
+                    "endDate": "2024-12-20", "schoolYear": "2025"}  # fmt: skip
+            created(http.post(f"{RO}/terms/", json={"academicSession": body}))
+        course = {"sourcedId": "C1", "title": "C", "org": {"sourcedId": "North,East"}}
+        created(http.post(f"{RO}/courses/", json={"course": course}))
+        for sourced_id, held in (("odd", ["Fall,2024", "50%"]), ("plain", ["Fall"])):
+            klass = {"sourcedId": sourced_id, "title": "K", "course": {"sourcedId": "C1"},
+                     "school": {"sourcedId": "North,East"}, "terms": [{"sourcedId": t} for t in held]}  # fmt: skip
+            created(http.post(f"{RO}/classes/", json={"class": klass}))
+        user = {"sourcedId": "stu", "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "North,East"}}]}  # fmt: skip
+        created(http.post(f"{RO}/users/", json={"user": user}))
+        before = {k: http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k] for k in ("classes", "users")}
+    with sqlite3.connect(path) as conn:  # as the older server wrote them, with no mark of the pass
+        conn.execute("UPDATE classes SET list_terms = ',Fall,2024,50%,' WHERE sourced_id = 'odd'")
+        conn.execute("UPDATE users SET list_orgs = ',North,East,' WHERE sourced_id = 'stu'")
+        conn.execute("DELETE FROM timeback_meta WHERE key = 'encoded lists'")
+    conn.close()
+    for _ in range(2):  # (the second time: nothing left to do)
+        with LocalServer(settings) as server, authed_on(server) as http:
+            for term, listed in (("Fall,2024", ["odd"]), ("50%", ["odd"]), ("Fall", ["plain"]), ("2024", [])):
+                answer = http.get(f"{RO}/terms/{quote(term, safe='')}/classes")
+                assert ids(answer, "classes") == listed and answer.headers["X-Total-Count"] == str(len(listed))
+            assert ids(http.get(f"{RO}/schools/North%2CEast/students"), "users") == ["stu"]
+            assert ids(http.get(f"{RO}/schools/North/students"), "users") == []
+            after = {k: http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k] for k in ("classes", "users")}
+            assert after == before  # (the records as they were, their stamps too: nothing for a delta sync)
+
+
 def test_an_enrollment_s_goals_and_metrics_have_timeback_s_shape(authed: httpx.Client, client: Timeback) -> None:
     """Timeback's enrollment writes give ``metadata.goals`` and ``metadata.metrics`` a shape: objects of numbers,
     no other keys. Any other shape is 422 naming where, sent by the SDK (model or dict) or raw, created, replaced or
