@@ -749,6 +749,49 @@ def test_lists_an_older_server_stored_unencoded_are_encoded_when_the_file_is_ope
             assert after == before  # (the records as they were, their stamps too: nothing for a delta sync)
 
 
+def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s_when_opened(tmp_path: Path) -> None:
+    """A server before enrollments had to agree with their class stored one naming another school as sent: listed
+    under that school's class (``/schools/s2/classes/c1/enrollments``) and not under its own, and a read-modify-write
+    PUT of it 422. Opened, each such enrollment not deleted takes its class's school, stamped anew so that a delta
+    sync sees it; a deleted one, and those already agreeing, are as they were."""
+    import sqlite3
+
+    path = tmp_path / "older.db"
+    settings = ServerSettings(database=f"sqlite:///{path}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    w = {"school": "s1", "term": "t1", "course": "co1", "class": "c1"}
+    with LocalServer(settings) as server, authed_on(server) as http:
+        for school in ("s1", "s2"):
+            created(http.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+        made_class(http, w)
+        user = {"sourcedId": "u1", "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "s1"}}]}  # fmt: skip
+        created(http.post(f"{RO}/users/", json={"user": user}))
+        for sourced_id in ("right", "wrong", "gone"):
+            enrollment = {"sourcedId": sourced_id, "user": {"sourcedId": "u1"}, "class": {"sourcedId": "c1"},
+                          "role": "student"}  # fmt: skip
+            created(http.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
+        assert http.delete(f"{RO}/enrollments/gone").status_code == 204
+        every = {"filter": "status@'active,tobedeleted'", "sort": "sourcedId"}
+        before = {e["sourcedId"]: e for e in http.get(f"{RO}/enrollments/", params=every).json()["enrollments"]}
+    with sqlite3.connect(path) as conn:  # as the older server stored them, with no mark of the pass
+        conn.execute("UPDATE enrollments SET ref_school = 's2', data = json_set(data, '$.school.sourcedId', 's2') "
+                     "WHERE sourced_id IN ('wrong', 'gone')")  # fmt: skip
+        conn.execute("DELETE FROM timeback_meta WHERE key = 'agree enrollments.school'")
+    conn.close()
+    with LocalServer(settings) as server, authed_on(server) as http:
+        assert ids(http.get(f"{RO}/schools/s2/classes/c1/enrollments"), "enrollments") == []
+        assert ids(http.get(f"{RO}/schools/s1/classes/c1/enrollments"), "enrollments") == ["right", "wrong"]
+        after = {e["sourcedId"]: e for e in http.get(f"{RO}/enrollments/", params=every).json()["enrollments"]}
+        assert after["right"] == before["right"]
+        assert after["gone"] == {**before["gone"], "school": {"sourcedId": "s2"}}  # (a deletion is not rewritten)
+        moved, synced = after["wrong"], before["wrong"]["dateLastModified"]
+        assert moved["school"] == {"sourcedId": "s1"} and moved["dateLastModified"] > synced
+        delta = http.get(f"{RO}/enrollments/", params={"filter": f"dateLastModified>'{synced}'"})
+        assert ids(delta, "enrollments") == ["wrong"]
+        moved.pop("dateLastModified")
+        assert http.put(f"{RO}/enrollments/wrong", json={"enrollment": moved}).is_success
+
+
 def test_an_enrollment_s_goals_and_metrics_have_timeback_s_shape(authed: httpx.Client, client: Timeback) -> None:
     """Timeback's enrollment writes give ``metadata.goals`` and ``metadata.metrics`` a shape: objects of numbers,
     no other keys. Any other shape is 422 naming where, sent by the SDK (model or dict) or raw, created, replaced or

@@ -729,6 +729,10 @@ class SqlStorage:
             changed = 0
             if raw.execute(_ONCE, ("encoded lists",)).rowcount:
                 changed += self._encode_lists(raw)
+            for coll in TABLES:
+                for agreement in coll.agree:
+                    if raw.execute(_ONCE, (f"agree {coll.name}.{agreement[0]}",)).rowcount:
+                        changed += self._agree(raw, coll, *agreement)
             if changed:  # (another process on the file may hold counts of the listings it changed)
                 raw.execute(_BUMP)
             self._analyze(raw)
@@ -762,6 +766,28 @@ class SqlStorage:
             raw.executemany(f'UPDATE "{coll.name}" SET {sets} WHERE pk = ?', updates)
             changed += len(updates)
         return changed
+
+    def _agree(self, raw: Any, coll: CollectionDef, field: str, via: str, source: str) -> int:
+        """The records of ``coll`` a server before ``agree`` stored naming a ``field`` other than the ``source`` of
+        the record ``via`` names (an enrollment in class c1 of school s1 naming s2: listed under s2, out of s1's
+        listings, and its read-modify-write PUT 422), given that one, as a move of the class does
+        (``_move_followers``): deleted ones as they were, the others stamped with this transaction's stamp, for
+        their answer changed and a delta sync must see it (kept, a mirror synced before would keep the old school;
+        the stamp is never older than one handed out). Gives how many changed."""
+        followed = self.tables[COLLECTIONS[coll.refs[via]].table]
+        mine, by, theirs = ref_column(field), ref_column(via), ref_column(source)
+        assert {mine, by} <= set(self.tables[coll.name].c.keys()) and theirs in followed.c, (coll.name, field)
+        sql = (f'SELECT f.data, p."{theirs}" FROM "{coll.name}" AS f JOIN "{followed.name}" AS p '
+               f'ON p.sourced_id = f."{by}" WHERE f.status != \'tobedeleted\' AND p."{theirs}" IS NOT NULL '
+               f'AND f."{mine}" IS NOT p."{theirs}"')  # fmt: skip
+        tx = _SqlTransaction(self, raw)
+        found = raw.execute(sql).fetchall()
+        for data, value in found:
+            record = json.loads(data)
+            record[field] = {"sourcedId": value}
+            record["dateLastModified"] = tx.stamp()
+            tx.upsert(coll, record)
+        return len(found)
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
