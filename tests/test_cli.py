@@ -365,6 +365,26 @@ def test_serve_refuses_a_file_of_an_older_timeback_before_writing_to_it(
     assert database.read_bytes() == before and list(tmp_path.iterdir()) == [database]
 
 
+def test_serve_refuses_a_file_a_newer_timeback_wrote_before_writing_to_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (its PRAGMA user_version above this version's: it was served, whatever the newer one had changed)
+    import sqlite3
+
+    from timeback.server.storage import open_storage, sql
+
+    database = tmp_path / "newer.db"
+    open_storage(f"sqlite:///{database}").close()
+    newer = sqlite3.connect(database)
+    newer.execute(f"PRAGMA user_version = {sql.SCHEMA_VERSION + 1}")
+    newer.close()
+    before = database.read_bytes()
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _refused(result, "--database", f"{database} was written by a newer timeback (its schema {sql.SCHEMA_VERSION + 1}")
+    assert "serve it with that version or a later one, or start a new file" in result.output, result.output
+    assert database.read_bytes() == before
+
+
 def test_serve_refuses_a_file_of_the_first_timeback_versions_as_older_before_writing_to_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

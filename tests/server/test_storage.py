@@ -188,6 +188,31 @@ def test_a_file_too_old_for_the_indexes_is_refused_clearly_and_left_as_it_was(tm
     assert (tmp_path / "db.sqlite").read_bytes() == before  # (no tables made, not switched to WAL)
 
 
+def test_a_file_holds_its_schema_number_and_one_a_newer_timeback_wrote_is_refused_as_it_was(tmp_path: Path) -> None:
+    """``PRAGMA user_version`` is the file's schema: 0 in a file written before it was kept (opened, it is this
+    version's), and a higher one than this version's (a newer timeback's file, which this one could misread or
+    mangle) is refused, saying so, before anything is written to it."""
+    path = tmp_path / "db.sqlite"
+    for version in (None, 0):
+        if version is not None:
+            with closing(sqlite3.connect(path)) as older:
+                older.execute(f"PRAGMA user_version = {version}")
+        open_storage(f"sqlite:///{path}").close()
+        with closing(sqlite3.connect(path)) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone() == (sql.SCHEMA_VERSION,)
+    newer = sql.SCHEMA_VERSION + 1
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute(f"PRAGMA user_version = {newer}")
+    before = path.read_bytes()
+    with pytest.raises(sql.UnsupportedDatabase) as refused:
+        open_storage(f"sqlite:///{path}")
+    assert str(refused.value) == (
+        f"{path} was written by a newer timeback (its schema {newer}, this one's {sql.SCHEMA_VERSION}): serve it "
+        "with that version or a later one, or start a new file"
+    )
+    assert path.read_bytes() == before
+
+
 @pytest.mark.parametrize("content", ["no bytes", "no tables"])
 def test_an_empty_file_is_made_a_timeback_database(tmp_path: Path, content: str) -> None:
     path = tmp_path / "db.sqlite"

@@ -127,6 +127,10 @@ _REMEMBERED = 512  # listings whose count and next-page start are kept (per gene
 # Indexes older files have, dropped when opened: "status", every row's (it only cost each insert); "deleted", the
 # deleted rows' pk (now their status: ``_build_tables``); "modified", dateLastModified's alone (now with the status).
 _DROPPED = ("status", "deleted", "modified")
+# The form of what a file holds, kept as its PRAGMA user_version (0: written before it was kept; one-time passes at
+# open bring such a file up to date). A timeback that writes what an earlier one would misread raises it, and a file
+# of a higher number than this is refused (``_check_file``) rather than served or written wrongly.
+SCHEMA_VERSION = 1
 # A one-time pass over a file (an alias dropped, lists encoded), keyed in timeback_meta: a row inserted the first time
 _ONCE = "INSERT OR IGNORE INTO timeback_meta (key, value) VALUES (?, 0)"
 
@@ -735,6 +739,7 @@ class SqlStorage:
                         changed += self._agree(raw, coll, *agreement)
             if changed:  # (another process on the file may hold counts of the listings it changed)
                 raw.execute(_BUMP)
+            raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # (a higher one was refused before)
             self._analyze(raw)
 
     def _encode_lists(self, raw: Any) -> int:
@@ -1753,9 +1758,9 @@ def _too_old(database: str, why: object) -> UnsupportedDatabase:
 
 
 def _check_file(database: str) -> None:
-    """Refuse a database file another program made, or an older timeback, before anything is written to it: it was
-    given timeback's tables and switched to WAL for good, then refused, or served if no table name clashed. A file
-    that does not exist yet, or holds nothing, is made a timeback database."""
+    """Refuse a database file another program made, or an older or a newer timeback, before anything is written to
+    it: it was given timeback's tables and switched to WAL for good, then refused, or served if no table name
+    clashed. A file that does not exist yet, or holds nothing, is made a timeback database."""
     if not os.path.isfile(database):
         wal = f"{database}-wal"
         if not os.path.lexists(database) and os.path.isfile(wal) and os.path.getsize(wal):
@@ -1784,6 +1789,12 @@ def _check_file(database: str) -> None:
             few = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
             raise UnsupportedDatabase(
                 f"{database} is not a timeback database (its tables: {few}): pass a new file or one timeback made"
+            )
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if names and version > SCHEMA_VERSION:  # (an empty file's number is no timeback's)
+            raise UnsupportedDatabase(
+                f"{database} was written by a newer timeback (its schema {version}, this one's {SCHEMA_VERSION}):"
+                " serve it with that version or a later one, or start a new file"
             )
         for name in sorted(names & tables.keys()):
             # (cid, name, type, notnull, dflt_value, pk) of each column
