@@ -8,6 +8,7 @@ are parametrized).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import socket
 import ssl
@@ -798,6 +799,71 @@ async def test_a_broken_answer_is_the_error_httpx_names_it(answer: bytes, kind: 
                     async with http.stream("GET", f"http://127.0.0.1:{port}/") as response:
                         await response.aread()
             assert type(caught.value) is kind, (http, caught.value)
+
+
+async def _gateway(server: LocalServer, first: bytes, then: bytes | None) -> asyncio.Server:
+    """A gateway on a loopback port to ``server``: it answers the first request's head with ``first`` and, in a later
+    segment, ``then`` (None: it stalls, the connection open); every later request is forwarded to ``server``."""
+    seen = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal seen
+        with contextlib.closing(writer), contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                seen += 1
+                if seen == 1:
+                    writer.write(first)
+                    await writer.drain()
+                    if then is None:
+                        await reader.read()  # (until the client gives up and closes its end)
+                        return
+                    await asyncio.sleep(0.05)  # (the head read, the body's framing breaks in a later segment)
+                    writer.write(then)
+                    await writer.drain()
+                    return
+                method, target, _ = head.split(b" ", 2)
+                fields = [line.split(b": ", 1) for line in head.split(b"\r\n")[1:] if b": " in line]
+                headers = {name.decode(): value.decode() for name, value in fields if name.lower() != b"host"}
+                async with httpx.AsyncClient() as http:
+                    answer = await http.request(method.decode(), f"{server.url}{target.decode()}", headers=headers)
+                writer.write(b"HTTP/1.1 %d OK\r\nContent-Type: application/json\r\n" % answer.status_code)
+                writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(answer.content), answer.content))
+                await writer.drain()
+
+    return await asyncio.start_server(serve, "127.0.0.1", 0)
+
+
+_CHUNKED_HEAD = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"res\r\n'
+
+
+async def test_an_answer_whose_chunks_break_after_its_head_is_retried_not_waited_on(server: LocalServer,
+                                                                                    client: Timeback,
+                                                                                    roster: Roster) -> None:  # fmt: skip
+    """A chunked answer whose framing breaks once its head was read (a chunk size that is no number, the server then
+    hanging up): aiohttp told only its connection, and the call waited for ever; it is httpx's RemoteProtocolError,
+    retried as through httpx, and the call gets the next answer."""
+    line_item, sourced_id = uid("li"), uid("r")
+    client.oneroster.gradebook.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster))
+    client.oneroster.gradebook.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0]))
+    kwargs = server.client_kwargs() | {"token_url": f"{server.url}/oauth2/token", "timeout": 30}
+    for http_client in (DefaultAioHttpClient(), None):  # (httpx's own stack: the same)
+        async with await _gateway(server, _CHUNKED_HEAD, b"zz\r\n") as gateway:
+            kwargs["base_url"] = f"http://127.0.0.1:{gateway.sockets[0].getsockname()[1]}"
+            async with AsyncTimeback(**kwargs, max_retries=1, http_client=http_client) as api, asyncio.timeout(20):
+                got = await api.oneroster.gradebook.get_result(sourced_id=sourced_id)
+        assert (got.result.sourcedId, got.retries_taken) == (sourced_id, 1), http_client
+
+
+async def test_an_answer_stalled_mid_body_past_the_read_timeout_is_a_timeout(server: LocalServer) -> None:
+    """A chunked answer that stops after its head and first chunk, the connection left open: the read timeout
+    ends it, as through httpx (aiohttp's own read timer, reset by each segment read)."""
+    kwargs = server.client_kwargs() | {"token_url": f"{server.url}/oauth2/token", "timeout": 0.5, "max_retries": 0}
+    for http_client in (DefaultAioHttpClient(), None):
+        async with await _gateway(server, _CHUNKED_HEAD, None) as gateway:
+            kwargs["base_url"] = f"http://127.0.0.1:{gateway.sockets[0].getsockname()[1]}"
+            async with AsyncTimeback(**kwargs, http_client=http_client) as api, asyncio.timeout(20):
+                with pytest.raises(APITimeoutError, match="timed out"):
+                    await api.oneroster.gradebook.get_result(sourced_id="any")
 
 
 async def test_header_names_go_out_as_written() -> None:

@@ -2662,3 +2662,89 @@ async def test_a_client_refuses_pickle_and_copies_before_writing_a_credential(
         with pytest.raises(TypeError, match=said):
             copy.copy(either)
     assert not client._client.is_closed()
+
+
+@pytest.fixture
+def cutting_gateway(server: LocalServer) -> Iterator[tuple[str, list[Any]]]:
+    """A gateway on a loopback port in front of ``server``: it passes each request on and its answer back, but cuts
+    short the body (to half, its Content-Length saying so) of the answers to requests whose path and query hold
+    the text in the plan's first item, as many as its second (the plan: ``[text, count]``, cutting none at first)."""
+    import http.server
+
+    plan: list[Any] = ["", 0]
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _pass_on(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
+            answer = httpx.request(self.command, f"{server.url}{self.path}", content=body, headers=headers)
+            content = answer.content
+            if plan[0] and plan[0] in self.path and plan[1] > 0:
+                plan[1] -= 1
+                content = content[: len(content) // 2]
+            self.send_response(answer.status_code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _pass_on
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway) as running:
+        running.daemon_threads = True
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{running.server_address[1]}", plan
+        finally:
+            running.shutdown()
+            thread.join()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_an_answer_cut_short_is_retried_as_a_read_and_says_where_when_it_stays_so(
+    server: LocalServer, client: Timeback, roster: Any, cutting_gateway: tuple[str, list[Any]], kind: str
+) -> None:
+    """A 200 whose JSON ends mid-value (a gateway that cut it): a read is sent again within ``max_retries``, as an
+    answer httpx cannot decode is; a page cut on every try raises, naming its request and so its offset, to go on
+    from (before: url and method missing, and no retry); a create's is not sent again, its write having been done."""
+    from tests.support import add_line_items
+
+    gateway, plan = cutting_gateway
+    line_item = add_line_items(client, roster, 1)[0]
+    for i, student in enumerate(roster.students[:3]):
+        client.oneroster.gradebook.put_result(sourced_id=f"{line_item}-{i}", result=result_body(line_item, student))
+    kwargs = server.client_kwargs() | {"base_url": gateway, "token_url": f"{server.url}/oauth2/token"}
+    reader: Any = Timeback(**kwargs, max_retries=1) if kind == "sync" else AsyncTimeback(**kwargs, max_retries=1)
+    gradebook = reader.oneroster.gradebook
+
+    async def done(value: Any) -> Any:
+        return await value if asyncio.iscoroutine(value) else value
+
+    try:
+        plan[:] = [f"/results/{line_item}-0", 1]
+        got = await done(gradebook.get_result(sourced_id=f"{line_item}-0"))
+        assert (got.result.sourcedId, got.retries_taken, plan[1]) == (f"{line_item}-0", 1, 0)
+
+        plan[:] = ["offset=2", 99]
+        page = gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=2)
+        with pytest.raises(APIResponseValidationError) as caught:
+            _ = [r async for r in page] if kind == "async" else list(page)
+        error = caught.value
+        assert (error.method, error.retries_taken, error.status_code) == ("GET", 1, 200)
+        assert error.url is not None and "offset=2" in error.url and error.url in str(error), str(error)
+        assert "not JSON: EOF while parsing" in str(error), str(error)
+
+        plan[:] = ["/results/", 1]
+        body = result_body(line_item, roster.students[0], f"{line_item}-posted")
+        with pytest.raises(APIResponseValidationError, match=r"not retried: the POST succeeded \(201\)") as posted:
+            await done(gradebook.create_result(result=body))
+        assert (posted.value.method, posted.value.retries_taken, plan[1]) == ("POST", 0, 0)
+        assert client.oneroster.gradebook.get_result(sourced_id=f"{line_item}-posted").result.score == 90
+    finally:
+        await done(reader.close())

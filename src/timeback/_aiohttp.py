@@ -390,6 +390,20 @@ def _connector() -> Any:
     import asyncio
 
     import aiohttp
+    from aiohttp.client_proto import ResponseHandler
+    from aiohttp.http_exceptions import HttpProcessingError
+
+    class Protocol(ResponseHandler):
+        def set_exception(self, exc: BaseException, *args: Any, **kwargs: Any) -> None:
+            super().set_exception(exc, *args, **kwargs)
+            # An answer's body broken after its head was read (a chunk's size not a number, say): aiohttp (3.14) closes
+            # the connection, drops its read timer and tells the connection only: the body's read waited for ever.
+            # The body is told too, as of one cut short: httpx's RemoteProtocolError. (On this error only: nothing
+            # per chunk read.)
+            body = self._payload
+            if isinstance(exc, HttpProcessingError) and body is not None and not body.is_eof() and not body.exception():
+                reason = " ".join(word for word in exc.message.split() if word != "^")  # (aiohttp's spans lines)
+                body.set_exception(aiohttp.ClientPayloadError(f"Response payload is broken: {reason}"))
 
     class Connector(aiohttp.TCPConnector):
         timed = False
@@ -397,6 +411,8 @@ def _connector() -> Any:
         def __init__(self, *, max_idle: int | None, **options: Any) -> None:
             super().__init__(**options)
             self._max_idle = max_idle
+            protocol: type[ResponseHandler] = Protocol
+            self._factory = functools.partial(protocol, loop=self._loop)  # (aiohttp's, 3.11 to 3.14 at least)
 
         async def connect(self, req: Any, traces: Any, timeout: aiohttp.ClientTimeout) -> Any:
             connection = await super().connect(req, traces, timeout)

@@ -158,7 +158,7 @@ _Action = _NeedToken | _Send | _Sleep
 _Outcome = httpx.Response | Exception | _Token | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
-ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError")
+ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError | APIResponseValidationError")
 ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
 # API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
@@ -366,9 +366,12 @@ class BaseClient(Uncopyable):
         authenticated: bool = True,
         expires: float | None = None,
         since: float | None = None,
+        read: Callable[[httpx.Response], Any] | None = None,
     ) -> Flow:
         """``expires``: the deadline of the call this request is part of (a token request), else the options'
-        deadline counted from ``since`` (``time.monotonic()`` when the call began; by default, now)."""
+        deadline counted from ``since`` (``time.monotonic()`` when the call began; by default, now). ``read``: what
+        the call makes of a successful answer, then returned instead; one it finds cut short (its JSON ends
+        mid-value) is retried as an answer httpx cannot decode is, but a POST's (its write was done)."""
         config = self._config
         max_retries = config.max_retries if options.max_retries is None else options.max_retries
         timeout = options.timeout or config.timeout
@@ -412,7 +415,7 @@ class BaseClient(Uncopyable):
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
-            error: RequestError | APIConnectionError
+            error: RequestError | APIConnectionError | APIResponseValidationError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
                 # (not retried: the pool has dropped that connection, but the client may hold more of that loop's)
                 message = "connection failed: the http_client's connections belong to an event loop that was closed"
@@ -447,22 +450,34 @@ class BaseClient(Uncopyable):
                     continue
                 if response.is_success:
                     response.extensions["timeback_retries_taken"] = retries_taken
-                    return response
-                error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
-                retryable = response.status_code in RETRYABLE_STATUSES
-                if response.status_code == 504 and isinstance(error.body, dict) and "imsx_codeMajor" in error.body:
-                    # (the server's own answer, not a gateway's: it stopped the query at its time limit, and a retry
-                    # would run it as long again, up to max_retries times the load of a runaway filter)
-                    retryable = False
-                    _with_reason(error, "not retried: the server stopped the query at its time limit")
-                # A gateway's 502 or 504 (not the server's own, above) says no more than a read timeout would: the
-                # server behind it may have handled the request, its answer lost on the way.
-                lost = retryable and response.status_code in (502, 504)
-                wait = self._retry_delay(retries_taken, response) if retryable else None
-                if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
-                    _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, over "
-                                 f"the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
-                what = str(response.status_code)
+                    if read is None:
+                        return response
+                    try:
+                        return cast(httpx.Response, read(response))  # (what read made of it: see send_read)
+                    except APIResponseValidationError as refused:
+                        if not refused._cut_short:
+                            raise
+                        error, lost, what = refused, False, "answer cut short"
+                    wait = self._backoff(retries_taken)
+                    if request.method == "POST":  # (its write was done: sent again, a create meets its own records)
+                        wait = None
+                        _with_reason(error, f"not retried: the POST succeeded ({response.status_code})")
+                else:
+                    error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
+                    retryable = response.status_code in RETRYABLE_STATUSES
+                    if response.status_code == 504 and isinstance(error.body, dict) and "imsx_codeMajor" in error.body:
+                        # (the server's own answer, not a gateway's: it stopped the query at its time limit, and a
+                        # retry would run it as long again, up to max_retries times the load of a runaway filter)
+                        retryable = False
+                        _with_reason(error, "not retried: the server stopped the query at its time limit")
+                    # A gateway's 502 or 504 (not the server's own, above) says no more than a read timeout would:
+                    # the server behind it may have handled the request, its answer lost on the way.
+                    lost = retryable and response.status_code in (502, 504)
+                    wait = self._retry_delay(retries_taken, response) if retryable else None
+                    if retryable and wait is None:  # (a 503 for maintenance, say: the caller may schedule it)
+                        _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, "
+                                     f"over the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
+                    what = str(response.status_code)
             answer_lost = answer_lost or lost
             if lost and post_once and wait is not None and retries_taken < max_retries:
                 wait = None
@@ -505,9 +520,7 @@ class BaseClient(Uncopyable):
             retries_taken += 1
 
     @staticmethod
-    def _not_retried_closed(
-        request: httpx.Request, error: RequestError | APIConnectionError, what: str
-    ) -> RequestError | APIConnectionError:
+    def _not_retried_closed(request: httpx.Request, error: ErrorT, what: str) -> ErrorT:
         log.debug("%s %s: %s, not retried: the client was closed", request.method, request.url, what)
         return _with_reason(error, f"not retried: {CLIENT_CLOSED}")
 
@@ -820,7 +833,7 @@ class BaseClient(Uncopyable):
         if held.failed is not None:
             failed: Any = "no answer" if isinstance(held.failed, APIConnectionError) else held.failed.status_code
             if isinstance(held.failed, APIResponseValidationError):
-                failed = f"{failed}: {held.failed}"  # (200: the answer is not a JSON object)
+                failed = f"{failed}: {held.failed.message}"  # (200: the answer is not a JSON object)
             outcome = f"reading them back to confirm it failed ({failed})"
             if held.failed._not_sent is not None:  # (the client closed, or the deadline passed, before the read)
                 outcome = f"they could not be read back to confirm it (not sent: {held.failed._not_sent})"
@@ -867,6 +880,7 @@ class BaseClient(Uncopyable):
                     f"{': the call itself succeeded' if response.is_success else ''}): "
                     f"{_problems(exc, op.response, _redactor(_request_of(response)))}",
                     response,
+                    cut_short=any(_ends_mid_value(error["msg"]) for error in exc.errors(include_url=False)),
                 ) from None
             parsed = otherwise
         else:
@@ -892,7 +906,7 @@ class BaseClient(Uncopyable):
                 envelope = read_json(response.content)
             except ValueError as exc:
                 message = f"{op.name}: the response is not JSON: {exc}"
-                raise _bad_answer(message, response) from None
+                raise _bad_answer(message, response, cut_short=_ends_mid_value(str(exc))) from None
             items = None
             if isinstance(envelope, dict):
                 key = next((key for key in keys if isinstance(envelope.get(key), list)), None)
@@ -1665,7 +1679,7 @@ def _short_repr(value: Any, redact: Callable[[str], str], depth: int = 3) -> str
     return ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
 
 
-def _with_reason(error: RequestError | APIConnectionError, reason: str) -> RequestError | APIConnectionError:
+def _with_reason(error: ErrorT, reason: str) -> ErrorT:
     """``error``, its message ending with ``; reason`` (in place of a sentence's full stop: the server's "...in one
     request." read "...in one request.; not retried")."""
 
@@ -1957,12 +1971,21 @@ def _fraction_of(value: str) -> str:
     return fraction.group(1) if fraction else ""
 
 
-def _bad_answer(message: str, response: httpx.Response) -> APIResponseValidationError:
+def _bad_answer(message: str, response: httpx.Response, *, cut_short: bool = False) -> APIResponseValidationError:
     """The error for an answer that is not what the API documents, with its text: both without the bearer token
-    the request carried, should the answer echo it (a service at base_url that answers with the request it got)."""
+    the request carried, should the answer echo it (a service at base_url that answers with the request it got).
+    ``cut_short``: its JSON ends mid-value (retried: see ``_send_flow``)."""
     credentials = _credentials_of(response)
     body = _redacted(response.text, credentials)[:2000]
-    return APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response, credentials))
+    error = APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response, credentials))
+    error._cut_short = cut_short
+    return error
+
+
+def _ends_mid_value(refusal: str) -> bool:
+    """Whether pydantic-core's refusal of a JSON text says it ended mid-value ("EOF while parsing a list at line 1
+    column 23000"): cut short, or empty; not text that is no JSON at all (a web page)."""
+    return "EOF while parsing" in refusal
 
 
 def _credentials_of(response: httpx.Response) -> tuple[str, ...]:
@@ -1983,7 +2006,14 @@ def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = No
     request_id = request_id_of(response)
     if request_id is not None:
         request_id = _redacted(request_id, _credentials_of(response) if credentials is None else credentials)
-    return {"status_code": response.status_code, "request_id": request_id, "retries_taken": retries_taken_of(response)}
+    request = _request_of(response)
+    return {
+        "status_code": response.status_code,
+        "method": None if request is None else request.method,
+        "url": None if request is None else str(request.url),  # (a page's: its offset too, to go on from)
+        "request_id": request_id,
+        "retries_taken": retries_taken_of(response),
+    }
 
 
 def _redactor(request: httpx.Request | None) -> Callable[[Any], Any]:
@@ -2412,6 +2442,12 @@ class SyncAPIClient(BaseClient):
         """Send an authenticated request with the client's retry policy; raise a typed error on failure."""
         return self._drive(self._send_flow(request, options))
 
+    def send_read(
+        self, request: httpx.Request, options: CallOptions, read: Callable[[httpx.Response], ResultT]
+    ) -> ResultT:
+        """``send``, the successful answer read by ``read`` within the call's retries: one cut short is retried."""
+        return cast(ResultT, self._drive(self._send_flow(request, options, read=read)))
+
     def exchange(
         self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float | None = None
     ) -> ResultT:
@@ -2446,7 +2482,7 @@ class SyncAPIClient(BaseClient):
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
-            return self.parse(op, self.send(self.build_request(op, req), options))
+            return self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
         except (RequestError, APIConnectionError) as error:
             if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
@@ -2465,7 +2501,8 @@ class SyncAPIClient(BaseClient):
         def fetch(offset: int | None, stop: threading.Event | None) -> PageInfo[ModelT]:
             page_request = req if offset is None else req.model_copy(update={"offset": offset})
             page_options = options if stop is None else dataclasses.replace(options, stop=stop)  # (a page ahead)
-            return self.parse_page(op, page_request, self.send(self.build_request(op, page_request), page_options))
+            read = functools.partial(self.parse_page, op, page_request)
+            return self.send_read(self.build_request(op, page_request), page_options, read)
 
         return Page(fetch(None, None), fetch)
 
@@ -2641,6 +2678,12 @@ class AsyncAPIClient(BaseClient):
     async def send(self, request: httpx.Request, options: CallOptions = NO_OPTIONS) -> httpx.Response:
         return await self._drive(self._send_flow(request, options))
 
+    async def send_read(
+        self, request: httpx.Request, options: CallOptions, read: Callable[[httpx.Response], ResultT]
+    ) -> ResultT:
+        """As the sync client's."""
+        return cast(ResultT, await self._drive(self._send_flow(request, options, read=read)))
+
     async def exchange(
         self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float | None = None
     ) -> ResultT:
@@ -2672,7 +2715,7 @@ class AsyncAPIClient(BaseClient):
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
-            return self.parse(op, await self.send(self.build_request(op, req), options))
+            return await self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
         except (RequestError, APIConnectionError) as error:
             if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
                 raise
@@ -2690,7 +2733,8 @@ class AsyncAPIClient(BaseClient):
 
         async def fetch(offset: int | None) -> PageInfo[ModelT]:
             page_request = req if offset is None else req.model_copy(update={"offset": offset})
-            return self.parse_page(op, page_request, await self.send(self.build_request(op, page_request), options))
+            read = functools.partial(self.parse_page, op, page_request)
+            return await self.send_read(self.build_request(op, page_request), options, read)
 
         return AsyncPaginator(fetch)
 

@@ -19,7 +19,8 @@ The tree::
         └── ServerError               5xx
 
 Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
-``imsx_*`` fields and the raw ``body``. Every error has ``request_id`` and ``retries_taken`` (None and 0 where
+``imsx_*`` fields and the raw ``body``; every ``APIResponseValidationError`` its ``status_code``, ``method``, ``url``
+and ``body`` (where it came from an answer). Every error has ``request_id`` and ``retries_taken`` (None and 0 where
 there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token: one
 the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
 (``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``), its description
@@ -113,7 +114,12 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(TimebackError):
-    """The server answered, but not with what the API documents."""
+    """The server answered, but not with what the API documents. ``method`` and ``url``: the request it answered (a
+    page's URL holds its offset)."""
+
+    # Set by the client when the answer is JSON cut short (its body ends mid-value): a transfer gone wrong, not what
+    # the server meant, retried (but a POST's) as an answer httpx cannot decode is.
+    _cut_short: bool = False
 
     def __init__(
         self,
@@ -121,14 +127,22 @@ class APIResponseValidationError(TimebackError):
         *,
         status_code: int | None = None,
         body: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
         request_id: str | None = None,
         retries_taken: int = 0,
     ) -> None:
-        super().__init__(shown(message))
+        self.message: str = shown(message)
         self.status_code = status_code
         self.body = body
+        self.method = method
+        self.url = url
         self.request_id = request_id
         self.retries_taken = retries_taken
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        return told(self.message, self.method, self.url, self.request_id)
 
 
 class RequestError(TimebackError):
