@@ -1040,6 +1040,28 @@ def test_a_new_file_has_16_kb_pages_and_an_older_file_keeps_its_own(tmp_path: Pa
     assert sizes == {"new.db": 16384, "old.db": 4096}
 
 
+def test_a_database_it_makes_is_its_owners_alone_and_one_given_keeps_its_mode(tmp_path: Path) -> None:
+    """Under the usual umask (022) the database file, its -wal and -shm (which SQLite gives the file's mode) and the
+    -writer lock were made 0644, readable by every user of the machine, though the file holds users' passwords. A
+    file the user made keeps the mode they gave it, and the server's files beside it take that mode."""
+    given = tmp_path / "given.db"
+    given.touch(mode=0o640)
+    previous = os.umask(0o022)
+    try:
+        for database, mode in ((tmp_path / "made.db", 0o600), (given, 0o640)):
+            with (
+                LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
+                Timeback(**server.client_kwargs()) as client,
+            ):
+                client.oneroster.gradebook.put_category(sourced_id="c", category={"title": "C"})  # (in the -wal)
+                files = sorted(path for path in tmp_path.iterdir() if path.name.startswith(database.name))
+                modes = {path.name: oct(path.stat().st_mode & 0o777) for path in files}
+            suffixes = ("", "-shm", "-wal", "-writer")
+            assert modes == {f"{database.name}{suffix}": oct(mode) for suffix in suffixes}
+    finally:
+        os.umask(previous)
+
+
 def test_a_lock_file_removed_is_made_again_beside_the_database_whatever_the_directory_now(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

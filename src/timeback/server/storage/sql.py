@@ -712,6 +712,8 @@ class SqlStorage:
         self._reads = 0
         self._closing = False
         try:
+            if self._path is not None:
+                _make_database_file(self._path)
             self._make_schema(engine)
             if self._path is not None:
                 opened = os.stat(self._path)
@@ -1519,9 +1521,10 @@ class _FileLock:
     own busy wait sleeps for up to 100 ms at a time, which left the database idle between two workers' batches. A
     writer waits until its deadline (``SqlStorage._writing``), then fails as SQLite would ("database is locked")."""
 
-    def __init__(self, path: str) -> None:
-        # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
+    def __init__(self, path: str, mode: int) -> None:
+        # Read-only is enough for flock, so users who may read the database can share the lock: made with its mode.
         self._path = os.path.abspath(path)  # (reopened by it when removed meanwhile: whatever the cwd is then)
+        self._mode = mode
         try:
             self._open(os.O_EXCL)
             self.made = True  # (removed again if the database cannot be opened: ``remove``)
@@ -1530,7 +1533,7 @@ class _FileLock:
             self.made = False
 
     def _open(self, flags: int) -> None:
-        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, 0o644)
+        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, self._mode)
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
     def acquire(self, blocking: bool, deadline: float) -> bool:
@@ -1573,13 +1576,35 @@ def _lock_file(database: str) -> _FileLock:
     named), and what keeps it from being made (a missing or read-only directory) would keep SQLite's from it too."""
     path = f"{database}-writer"
     try:
-        return _FileLock(path)
+        return _FileLock(path, _mode_beside(database))
     except OSError as exc:
         if os.path.lexists(path):  # (made by another user, who may not have let others read it)
             why = f"cannot open {os.path.basename(path)}, the server's write lock beside it"
         else:
             why = _cannot_make_files(database)
         raise OSError(exc.errno, f"{exc.strerror or exc}: {why}", database) from None
+
+
+# A database file the server makes: readable and writable by its owner alone. It holds users' passwords and the
+# digests of live tokens; made by SQLite, it had the mode the umask left (0644 under the usual 022: every user's to
+# read), and so had its -wal and -shm, which SQLite gives the database's mode.
+_OWNER_ONLY = 0o600
+
+
+def _make_database_file(database: str) -> None:
+    """The database file made (empty: SQLite makes it a database) with mode ``_OWNER_ONLY``, unless something is there
+    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it)."""
+    with suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+
+
+def _mode_beside(database: str) -> int:
+    """The mode of a file the server makes beside ``database`` (its ``-writer`` lock): the database's, as SQLite
+    gives its -wal and -shm; ``_OWNER_ONLY`` for one about to be made."""
+    try:
+        return os.stat(database).st_mode & 0o666
+    except OSError:
+        return _OWNER_ONLY
 
 
 def _check_writable(database: str) -> None:
