@@ -603,7 +603,11 @@ def test_serve_refuses_a_read_only_database_leaving_nothing_that_keeps_it_refuse
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # (no -wal, no -shm)
 
 
-def test_serve_refuses_a_database_another_program_keeps_locked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_serve_that_another_program_keeps_waiting_for_the_lock_says_so_and_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (it was a usage error, exit 2: "Invalid value for --database: ... database is locked", after 10 s of waiting,
+    # sending the user to look for a mistake in --database; the same command works once the other program is done)
     import sqlite3
 
     from timeback.server.storage import open_storage, sql
@@ -617,7 +621,11 @@ def test_serve_refuses_a_database_another_program_keeps_locked(monkeypatch: pyte
         result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
     finally:
         other.close()
-    _refused(result, "--database", f"cannot open sqlite:///{database}: database is locked")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines() == [
+        f"timeback: cannot open sqlite:///{database}: database is locked: another program holds its lock (waited 0.2 s"
+        " for it; try again once it is done)"
+    ]
 
 
 def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

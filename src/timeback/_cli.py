@@ -448,7 +448,7 @@ def _app() -> Any:
             raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None
         import dataclasses
 
-        from timeback.server.app import cannot_open, filter_server_logs, open_errors
+        from timeback.server.app import cannot_open, database_locked, filter_server_logs, open_errors
         from timeback.server.seed import SeedError
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
@@ -483,6 +483,9 @@ def _app() -> Any:
                 except SeedError as exc:
                     raise typer.BadParameter(str(exc), param_hint="--seed") from None
                 except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
+                    if database_locked(exc):  # (no usage error, exit 2: nothing is wrong with --database)
+                        typer.echo(f"timeback: {cannot_open(database, exc)}", err=True)
+                        raise typer.Exit(1) from None
                     raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
                 except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed undone)
                     if app_ is not None:  # (stopped just after it was built)

@@ -16,6 +16,7 @@ import pytest
 
 from tests.support import add_line_items, add_students, commits, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
+from timeback.errors import UnprocessableEntityError
 from timeback.server import ServerSettings
 from timeback.server.collections import COLLECTIONS
 from timeback.server.runner import LocalServer
@@ -104,10 +105,11 @@ def test_ids_found_are_known_once_committed_and_not_looked_up_again() -> None:
     statements: list[str] = []
     storage._writer().set_trace_callback(statements.append)
     with storage.transaction() as tx:
-        assert statements.count(sql._RESETS) == 1  # (whether another process emptied the file: once per transaction)
+        # (whether another process emptied the file, or another program wrote to it: one PRAGMA per transaction)
+        assert statements.count("PRAGMA data_version") == 1
 
         def lookups() -> list[str]:
-            return [s for s in statements if s.startswith("SELECT") and s != sql._RESETS]
+            return [s for s in statements if s.startswith("SELECT")]
 
         assert tx.existing_ids(orgs, ["org-1"]) == {"org-1"}
         assert not lookups(), statements  # known: no lookup
@@ -439,6 +441,81 @@ def test_deleting_records_never_removes_a_row(server: Any, client: Any, roster: 
     finally:
         writer.set_authorizer(None)
     assert deleted_from == []
+
+
+def _graded(client: Timeback, count: int) -> tuple[Any, str, list[str]]:
+    """A roster, a line item and ``count`` results for it (through the server): (roster, line item, result ids)."""
+    gb = client.oneroster.gradebook
+    roster = make_roster(client)
+    line_item = uid("li")
+    gb.put_line_item(sourced_id=line_item, lineItem=line_item_body(roster))
+    ids = [f"res-{n:02}" for n in range(count)]
+    for n, sourced_id in enumerate(ids):
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[n % 3]))
+    return roster, line_item, ids
+
+
+def _listed(client: Timeback) -> tuple[int | None, list[str]]:
+    """The results' totalCount, and their ids as the SDK's pages of 3 give them (the pages after the first started
+    where the one before ended: the page ends remembered)."""
+    gb = client.oneroster.gradebook
+    return gb.get_all_results(limit=3).total_count, [r.sourcedId for r in gb.get_all_results(limit=3)]
+
+
+def test_rows_another_program_deletes_are_gone_from_listings_and_reference_checks(tmp_path: Path) -> None:
+    """Another program writing the file while the server runs (an integrator emptying a table with the sqlite3
+    module between tests) bumps no write generation: the counts and page ends remembered, and the ids known to
+    exist, were kept past it (the old totalCount, the SDK's pages stopping short, a result naming a line item no
+    longer stored accepted)."""
+    database = tmp_path / "db.sqlite"
+    with (
+        LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
+        Timeback(**server.client_kwargs()) as client,
+    ):
+        roster, line_item, ids = _graded(client, 10)
+        assert _listed(client) == (10, ids)
+        with closing(sqlite3.connect(database)) as other, other:  # (a real other connection; committed)
+            other.execute("DELETE FROM results WHERE sourced_id IN ('res-00', 'res-04')")
+            other.execute("DELETE FROM lineItems WHERE sourced_id = ?", (line_item,))
+        assert _listed(client) == (8, [i for i in ids if i not in ("res-00", "res-04")])
+        refused = result_body(line_item, roster.students[0])
+        with pytest.raises(UnprocessableEntityError, match=line_item):
+            client.oneroster.gradebook.put_result(sourced_id="res-new", result=refused)
+        with closing(sqlite3.connect(database)) as other, other:  # (a row added by hand is counted too)
+            columns = [f'"{c}"' for (_, c, *_) in other.execute("PRAGMA table_info(results)") if c != "pk"]
+            copied = ", ".join("'res-99'" if c == '"sourced_id"' else c for c in columns)
+            other.execute(f"INSERT INTO results ({', '.join(columns)}) SELECT {copied} FROM results WHERE pk = 2")
+        assert _listed(client)[0] == 9
+
+
+def test_a_backup_restored_into_the_file_is_served_as_it_was(tmp_path: Path) -> None:
+    """An earlier backup restored into the served file (SQLite's backup API: ``sqlite3 db ".restore snap.db"``) brings
+    its write generation back too: the writes after it repeated generations the server had remembered listings of
+    for other contents. Its records are listed, counted and paged as they are, and a line item made after the
+    backup is no longer known to exist."""
+    database, snapshot = tmp_path / "db.sqlite", tmp_path / "snapshot.sqlite"
+    with (
+        LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
+        Timeback(**server.client_kwargs()) as client,
+    ):
+        gb = client.oneroster.gradebook
+        roster, line_item, ids = _graded(client, 5)
+        with closing(sqlite3.connect(database)) as live, closing(sqlite3.connect(snapshot)) as copy:
+            live.backup(copy)
+        later = uid("li")
+        gb.put_line_item(sourced_id=later, lineItem=line_item_body(roster))
+        gb.put_result(sourced_id="res-later", result=result_body(later, roster.students[0]))
+        assert _listed(client) == (6, [*ids, "res-later"])
+        with closing(sqlite3.connect(snapshot)) as copy, closing(sqlite3.connect(database)) as live:
+            copy.backup(live)
+        assert _listed(client) == (5, ids)
+        batches = [[f"res-batch-{n}" for n in range(3)], ["res-batch-3"]]  # (two commits: the generation listed)
+        for batch in batches:
+            bodies = [result_body(line_item, roster.students[1], sourced_id) for sourced_id in batch]
+            gb.create_result_for_line_item(line_item_sourced_id=line_item, results=bodies)
+        assert _listed(client) == (9, [*ids, *batches[0], *batches[1]])
+        with pytest.raises(UnprocessableEntityError, match=later):
+            gb.put_result(sourced_id="res-new", result=result_body(later, roster.students[0]))
 
 
 def _sent(storage: Any, coll: Any, query: Any) -> tuple[list[str], list[tuple[str, Any]]]:
@@ -986,6 +1063,28 @@ def test_a_new_file_has_16_kb_pages_and_an_older_file_keeps_its_own(tmp_path: Pa
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'results'").fetchone() == (1,)
         conn.close()
     assert sizes == {"new.db": 16384, "old.db": 4096}
+
+
+def test_a_database_it_makes_is_its_owners_alone_and_one_given_keeps_its_mode(tmp_path: Path) -> None:
+    """Under the usual umask (022) the database file, its -wal and -shm (which SQLite gives the file's mode) and the
+    -writer lock were made 0644, readable by every user of the machine, though the file holds users' passwords. A
+    file the user made keeps the mode they gave it, and the server's files beside it take that mode."""
+    given = tmp_path / "given.db"
+    given.touch(mode=0o640)
+    previous = os.umask(0o022)
+    try:
+        for database, mode in ((tmp_path / "made.db", 0o600), (given, 0o640)):
+            with (
+                LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
+                Timeback(**server.client_kwargs()) as client,
+            ):
+                client.oneroster.gradebook.put_category(sourced_id="c", category={"title": "C"})  # (in the -wal)
+                files = sorted(path for path in tmp_path.iterdir() if path.name.startswith(database.name))
+                modes = {path.name: oct(path.stat().st_mode & 0o777) for path in files}
+            suffixes = ("", "-shm", "-wal", "-writer")
+            assert modes == {f"{database.name}{suffix}": oct(mode) for suffix in suffixes}
+    finally:
+        os.umask(previous)
 
 
 def test_a_lock_file_removed_is_made_again_beside_the_database_whatever_the_directory_now(

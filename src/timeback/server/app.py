@@ -60,7 +60,23 @@ def cannot_open(database: str, exc: Exception) -> str:
         reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
         if reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
             reason += _space_left(str(make_url(database).database))
+        elif database_locked(exc):
+            from timeback.server.storage.sql import BUSY_TIMEOUT_MS
+
+            waited = f"{BUSY_TIMEOUT_MS / 1000:g}"
+            reason += f": another program holds its lock (waited {waited} s for it; try again once it is done)"
     return f"cannot open {database}: {reason}"
+
+
+def database_locked(exc: Exception) -> bool:
+    """Whether opening failed as another program held the database's lock past the server's wait: no mistake in
+    the database given (the same command works once it is done)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
 
 
 def _space_left(path: str) -> str:

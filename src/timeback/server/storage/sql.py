@@ -11,10 +11,24 @@ atomic even against another process on the same file).
 
 Listings are paged by offset, which SQLite serves by walking every row before the page, and each carries a
 ``totalCount``, which is a count over the whole selection. Both are remembered per *generation*: a number in the
-``timeback_meta`` table that every write transaction bumps, read in the same snapshot as the page. While it is
-unchanged (nothing was written, by this process or another on the same file), a listing's count is reused and the
+``timeback_meta`` table that every commit of a timeback server bumps, read in the same snapshot as the page. While it
+is unchanged (nothing was written, by this process or another on the same file), a listing's count is reused and the
 page after one already served starts right after that page's last row (keyset speed for offset paging; in a sorted
 listing, after that row's sort key and pk).
+
+Another program writing the file (the sqlite3 CLI deleting rows, a backup restored into it, which brings an older
+generation back) bumps no generation: it is seen by ``PRAGMA data_version``, which moves on a connection when any
+other connection committed. A commit that moved it but not the generation forward, or that changed the schema (the
+backup API bumps the schema version; a timeback server only when it opens the file and at ANALYZE: a few needless
+drops in a file's life), is another program's: the counts and page ends remembered are forgotten (a new *epoch*,
+part of their key: the generations a restore makes repeat are then no one's), and so are the ids known to exist
+(``KnownIds``).
+Looked at by each listing, before its snapshot, on a connection kept for that (one connection's counter orders
+every look: a pooled one that last looked several commits ago could not tell), and by the writer at each
+transaction's start. What is not seen: a listing running while another program commits may answer a count of before
+that write; and with more processes on the file (``serve --workers``), another program's write landing between two
+of this process's write transactions together with another process's commit leaves the known ids held (a reference
+to a record it deleted accepted) until a listing's look or a reset.
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ from __future__ import annotations
 import builtins
 import errno
 import functools
+import itertools
 import json
 import logging
 import math
@@ -93,10 +108,15 @@ from timeback.server.storage.base import (
     waiting_from,
 )
 
-_BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation'"
+# Every commit of a timeback server bumps it (what it wrote: records, tokens, statistics): a commit that does not is
+# another program's (``SqlStorage._look``).
+_BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation' RETURNING value"
+# What a look reads once ``PRAGMA data_version`` moved: the schema's version (moved by SQLite's backup API, a restore
+# into the file), the generation and the count of resets.
+_LOOK = """SELECT schema_version, (SELECT value FROM timeback_meta WHERE key = 'generation'),
+                  (SELECT value FROM timeback_meta WHERE key = 'resets') FROM pragma_schema_version"""
 # How many times the record tables were emptied (``delete_all``), by any process on the file: ``KnownIds`` hold
 # until it changes.
-_RESETS = "SELECT value FROM timeback_meta WHERE key = 'resets'"
 _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
@@ -476,8 +496,8 @@ class KnownIds:
     Sound because nothing is removed from a collection's table but by ``delete_all`` (a reset): a delete marks the
     record ``tobedeleted`` and a reference to it still resolves (as it did when the lookup was made each time). So
     an id seen in a committed transaction exists until the next reset, in this process and for every other process
-    on the file; each write transaction reads the file's count of resets, and the ids are forgotten when it moved
-    (one indexed read per transaction, not per record). Views (a
+    on the file; the ids are forgotten when the file's count of resets moved, or another program wrote to the file
+    (``SqlStorage._look_as_writer``: one ``PRAGMA`` per transaction, not a read per record). Views (a
     collection stored in another's table, told apart by a field a later write may change) are not kept.
     Checking a batch of 1,000 results looked up its 1,000 students every time: 3-5 us per result.
     """
@@ -655,6 +675,15 @@ class SqlStorage:
         self._write_connection: Any = None
         self.known_ids = KnownIds()  # (used under the write lock)
         self._resets_seen: int | None = None  # the file's count of resets when known_ids were last valid
+        # Another program's writes (``_look``): the epoch of the listings remembered, moved when one is seen; the
+        # connection kept for the listings' looks, and what it saw (data_version, schema version, generation); what
+        # the writer saw at its last transaction, and the epoch then.
+        self._epochs = itertools.count()
+        self._epoch = next(self._epochs)
+        self._looking = threading.Lock()
+        self._watcher: Any = None
+        self._watched: tuple[int, int, int] | None = None
+        self._writer_saw: list[int] | None = None
         self._in_memory = names_no_file(engine.url.database)
         self._where = "the database in memory" if self._in_memory else str(engine.url.database)  # (for logs)
         self._file_lock = None if self._in_memory or fcntl is None else _lock_file(str(engine.url.database))
@@ -688,6 +717,8 @@ class SqlStorage:
         self._reads = 0
         self._closing = False
         try:
+            if self._path is not None:
+                _make_database_file(self._path)
             self._make_schema(engine)
             if self._path is not None:
                 opened = os.stat(self._path)
@@ -936,7 +967,7 @@ class SqlStorage:
             for name, ids in tx.learned:
                 self.known_ids.add(name, ids)
 
-        with self._raw_transaction(may_wait(), bump=True, committed=committed) as raw:
+        with self._raw_transaction(may_wait(), committed=committed) as raw:
             tx = _SqlTransaction(self, raw)
             yield tx
 
@@ -957,7 +988,7 @@ class SqlStorage:
             for name, ids in learned:
                 self.known_ids.add(name, ids)
 
-        with self._raw_transaction(may_wait(), bump=True, committed=committed) as raw:
+        with self._raw_transaction(may_wait(), committed=committed) as raw:
             self._whole = _Whole(raw, learned)
             try:
                 yield
@@ -1025,13 +1056,11 @@ class SqlStorage:
         raw.execute("RELEASE timeback_part")
 
     @contextmanager
-    def _raw_transaction(
-        self, waiting: bool = True, *, bump: bool = False, committed: Callable[[], None] | None = None
-    ) -> Iterator[Any]:
+    def _raw_transaction(self, waiting: bool = True, *, committed: Callable[[], None] | None = None) -> Iterator[Any]:
         """Every write: the right to write (``_writing``), ``BEGIN IMMEDIATE`` on the kept writer connection (the
-        write lock from the start, also against other processes on the file), then ``COMMIT``; ``ROLLBACK`` on any
-        error. On the driver's connection directly: SQLAlchemy's begin/commit machinery cost more than the write of
-        a single record."""
+        write lock from the start, also against other processes on the file), a look at what others wrote
+        (``_look_as_writer``), then the generation bumped and ``COMMIT``; ``ROLLBACK`` on any error. On the driver's
+        connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a single record."""
         with self._writing(waiting) as deadline:
             self._refuse_if_moved()
             raw = self._writer()
@@ -1040,16 +1069,15 @@ class SqlStorage:
             else:
                 _begin_at_once(raw)
             try:
-                if bump:  # (a write of the service's, which may use the known ids)
-                    self._forget_ids_if_reset(raw)
+                saw = self._look_as_writer(raw)
                 yield raw
-                if bump:
-                    raw.execute(_BUMP)
+                (generation,) = raw.execute(_BUMP).fetchone()
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
                     raw.execute("ROLLBACK")
                 raise
+            saw[2] = generation  # (its own commits leave this connection's data_version as it was)
             if committed is not None:
                 committed()
             if raw.total_changes >= self._look_at:
@@ -1113,12 +1141,49 @@ class SqlStorage:
             self._look_at = changes + STATISTICS_FLOOR
             log.warning("gathering SQLite's statistics of %s failed: %s", self._where, exc)
 
-    def _forget_ids_if_reset(self, raw: Any) -> None:
-        """A new ``KnownIds`` if the record tables were emptied (by any process) since they were valid."""
-        (resets,) = raw.execute(_RESETS).fetchone()
-        if resets != self._resets_seen:
+    def _look(self) -> tuple[int, int | None]:
+        """(the epoch, the generation the file holds), for a listing: whether another program wrote to the file since
+        the last look (``PRAGMA data_version`` moved, and the generation did not move forward or the schema changed:
+        a new epoch then). On one connection kept for it, so that its counter orders every look: about 5 us, 13 after
+        a commit (session 42, timeit). In memory, no other connection can write: (the epoch, None)."""
+        if self._in_memory:
+            return self._epoch, None
+        with self._looking:
+            if self._watcher is None:
+                self._watcher = self.engine.raw_connection()
+            raw = self._watcher.driver_connection
+            (version,) = raw.execute("PRAGMA data_version").fetchone()
+            saw = self._watched
+            if saw is None or version != saw[0]:
+                # (another statement: a commit landing before it is taken for another program's at the next look)
+                schema, generation, _ = raw.execute(_LOOK).fetchone()
+                if saw is not None and (schema != saw[1] or generation <= saw[2]):
+                    self._another_program_wrote()
+                self._watched = saw = (version, schema, generation)
+            return self._epoch, saw[2]
+
+    def _look_as_writer(self, raw: Any) -> list[int]:
+        """At each write transaction's start, on the writer: a new ``KnownIds`` if the record tables were emptied (by
+        any process) since they were valid, or another program wrote to the file (as ``_look`` tells, on this
+        connection, whose own commits leave its counter as it was; or a listing's look saw it). One ``PRAGMA`` while
+        no other connection committed. Gives what it saw, (data_version, schema version, generation, epoch), kept for
+        the next."""
+        (version,) = raw.execute("PRAGMA data_version").fetchone()
+        saw = self._writer_saw
+        if saw is not None and version == saw[0] and saw[3] == self._epoch:
+            return saw
+        schema, generation, resets = raw.execute(_LOOK).fetchone()
+        if saw is not None and version != saw[0] and (schema != saw[1] or generation <= saw[2]):
+            self._another_program_wrote()
+        if saw is None or saw[3] != self._epoch or resets != self._resets_seen:
             self.known_ids = KnownIds()
             self._resets_seen = resets
+        self._writer_saw = saw = [version, schema, generation, self._epoch]
+        return saw
+
+    def _another_program_wrote(self) -> None:
+        self._epoch = next(self._epochs)  # (the counts and page ends remembered before are never looked up again)
+        log.debug("%s was written by another program: what was remembered of its listings is forgotten", self._where)
 
     @contextmanager
     def _writing(self, waiting: bool) -> Iterator[float]:
@@ -1228,11 +1293,16 @@ class SqlStorage:
         # What the selection is, whatever the page: the key of its remembered count and page ends.
         selection = repr((coll.name, query.scopes, query.filter, query.search, query.include_deleted, query.sort))
         with self._read() as conn:
+            epoch, looked = self._look()  # (before the snapshot: another program's write after it is seen by the next)
             generation = conn.execute(self._generation).scalar_one()
-            total = self._counts.get((generation, selection))
+            # Neither reused nor kept if a commit landed between the look and the snapshot: another program's write
+            # after that commit would go unseen by the next look, which finds the generation moved since this one.
+            version = (epoch, generation) if looked in (None, generation) else None
+            total = None if version is None else self._counts.get((version, selection))
             if total is None:
                 total = conn.execute(self._count(coll, table, query, scoped, plainly)).scalar_one()
-                self._counts.put((generation, selection), total)
+                if version is not None:
+                    self._counts.put((version, selection), total)
             # A delta sync (dateLastModified after its last run) selects few of the table's rows: read them through
             # their index, not in pk order past every older row (what SQLite does with no statistics). A range
             # holding much of the table is read in pk order: through the index, each page would read and sort the
@@ -1241,7 +1311,7 @@ class SqlStorage:
             if query.filter is not None and query.filter.mentions("dateLastModified") and not query.scopes:
                 through_index = total * 4 < (conn.execute(select(func.max(table.c.pk))).scalar() or 0)
             where = plainly if through_index is None else filtered(through_index)
-            end = self._page_ends.get((generation, selection, query.offset))
+            end = None if version is None else self._page_ends.get((version, selection, query.offset))
             if query.sort is None:
                 page = self._view_filter(select(table.c.pk, table.c.data).where(*where), coll, table)
                 page = page.where(table.c.pk > end[0]) if end is not None else page.offset(query.offset)
@@ -1261,10 +1331,10 @@ class SqlStorage:
                     .order_by(sort_key.desc() if query.sort.descending else sort_key.asc(), ranked.c.pk)
                 )
             found = conn.execute(page).all()
-        if found:  # the page after this one starts after its last row
+        if found and version is not None:  # the page after this one starts after its last row
             last = found[-1]
             null_key = query.sort is not None and bool(last[2])
-            self._page_ends.put((generation, selection, query.offset + len(found)), (last[0], null_key))
+            self._page_ends.put((version, selection, query.offset + len(found)), (last[0], null_key))
         return [row[1] for row in found], total
 
     def _ranked_in_its_index(
@@ -1459,8 +1529,13 @@ class SqlStorage:
             statistics = self._statistics
             if statistics is not None and statistics is not threading.current_thread():
                 statistics.join()  # (before the writer is closed: it writes on it)
-            with self._write_lock:
+            with self._write_lock, self._looking:
                 self.known_ids = KnownIds()  # (a storage opened again on another file must learn its own)
+                self._epoch = next(self._epochs)  # (and remember its own listings)
+                self._watched = self._writer_saw = None
+                if self._watcher is not None:
+                    self._watcher.close()
+                    self._watcher = None
                 if self._write_connection is not None:
                     if self._moved():
                         self._keep_wal_apart(self._write_connection.driver_connection)
@@ -1513,9 +1588,10 @@ class _FileLock:
     own busy wait sleeps for up to 100 ms at a time, which left the database idle between two workers' batches. A
     writer waits until its deadline (``SqlStorage._writing``), then fails as SQLite would ("database is locked")."""
 
-    def __init__(self, path: str) -> None:
-        # Read-only is enough for flock, so users who may read the database can share the lock; mode as umask says.
+    def __init__(self, path: str, mode: int) -> None:
+        # Read-only is enough for flock, so users who may read the database can share the lock: made with its mode.
         self._path = os.path.abspath(path)  # (reopened by it when removed meanwhile: whatever the cwd is then)
+        self._mode = mode
         try:
             self._open(os.O_EXCL)
             self.made = True  # (removed again if the database cannot be opened: ``remove``)
@@ -1524,7 +1600,7 @@ class _FileLock:
             self.made = False
 
     def _open(self, flags: int) -> None:
-        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, 0o644)
+        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, self._mode)
         self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
 
     def acquire(self, blocking: bool, deadline: float) -> bool:
@@ -1567,13 +1643,35 @@ def _lock_file(database: str) -> _FileLock:
     named), and what keeps it from being made (a missing or read-only directory) would keep SQLite's from it too."""
     path = f"{database}-writer"
     try:
-        return _FileLock(path)
+        return _FileLock(path, _mode_beside(database))
     except OSError as exc:
         if os.path.lexists(path):  # (made by another user, who may not have let others read it)
             why = f"cannot open {os.path.basename(path)}, the server's write lock beside it"
         else:
             why = _cannot_make_files(database)
         raise OSError(exc.errno, f"{exc.strerror or exc}: {why}", database) from None
+
+
+# A database file the server makes: readable and writable by its owner alone. It holds users' passwords and the
+# digests of live tokens; made by SQLite, it had the mode the umask left (0644 under the usual 022: every user's to
+# read), and so had its -wal and -shm, which SQLite gives the database's mode.
+_OWNER_ONLY = 0o600
+
+
+def _make_database_file(database: str) -> None:
+    """The database file made (empty: SQLite makes it a database) with mode ``_OWNER_ONLY``, unless something is there
+    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it)."""
+    with suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+
+
+def _mode_beside(database: str) -> int:
+    """The mode of a file the server makes beside ``database`` (its ``-writer`` lock): the database's, as SQLite
+    gives its -wal and -shm; ``_OWNER_ONLY`` for one about to be made."""
+    try:
+        return os.stat(database).st_mode & 0o666
+    except OSError:
+        return _OWNER_ONLY
 
 
 def _check_writable(database: str) -> None:
