@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import sys
 import threading
@@ -132,10 +133,45 @@ def _listen(host: str, port: int) -> Any:
 # whose body a client trickles in held it forever (a byte every 5 s resets every timer), and a stalled one for the
 # 30 s of its 408, past the 10 s `docker stop` waits before SIGKILL. An answer takes milliseconds.
 SHUTDOWN_GRACE_SECONDS = 8
-# uvicorn's default takes X-Forwarded-For and X-Forwarded-Proto from loopback: any local client's header was the
-# access log's client, verbatim (a space, tab or quote forging the line's fields), and a request's scheme. The
-# server is for local use and CI, behind no proxy: the peer is the client.
-PROXY_HEADERS = False
+# What --root-path takes: "/" and segments of a URI path's own characters, ASCII (uvicorn encodes it so on every
+# request: another character failed each one) without "%" (it is the decoded path too)
+_ROOT_PATH = re.compile(r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@]+)+")
+
+
+def _root_path(value: str) -> str:
+    """``--root-path`` checked, without a trailing slash (as an nginx location names it: the paths got "//")."""
+    import typer
+
+    root = value.rstrip("/")
+    if root and not _ROOT_PATH.fullmatch(root):
+        why = "must be a path such as /oneroster (ASCII letters, digits and -._~!$&'()*+,;=:@ between slashes)"
+        raise typer.BadParameter(why, param_hint="--root-path")
+    return root
+
+
+def _trusted_proxies(value: str | None) -> str | None:
+    """``--forwarded-allow-ips`` checked: each an IP address or network, or "*" alone. uvicorn takes anything else
+    as a name no TCP peer has, silently: a typo trusted no proxy, or with "*" among others, not every one."""
+    import ipaddress
+
+    import typer
+
+    if value is None:
+        return None
+    if not value.strip():  # (--forwarded-allow-ips "$PROXIES" with PROXIES unset)
+        raise typer.BadParameter("must not be empty", param_hint="--forwarded-allow-ips")
+    entries = [entry.strip() for entry in value.split(",")]
+    if entries == ["*"]:
+        return "*"  # (uvicorn trusts every peer for "*" exactly: " *" was a name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry) if "/" in entry else ipaddress.ip_address(entry)  # (as uvicorn reads them)
+        except ValueError:
+            why = f"{entry!r} is not an IP address or network (or '*' alone, trusting every peer)"
+            raise typer.BadParameter(why, param_hint="--forwarded-allow-ips") from None
+    return ",".join(entries)
+
+
 # serve's option of each setting it takes (``ServerSettings`` refuses a value naming its setting: shown as the option's)
 _SETTING_OPTIONS = {
     "client_scopes": "--scopes", "sourced_id_pairs": "--sourced-id-pairs", "token_ttl_seconds": "--token-ttl",
@@ -145,8 +181,17 @@ _SETTING_OPTIONS = {
 }  # fmt: skip
 
 
-def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str) -> Any:
-    """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``)."""
+def _proxying(root_path: str, forwarded_allow_ips: str | None) -> dict[str, Any]:
+    """uvicorn's options for serving behind a reverse proxy: X-Forwarded-For and -Proto are read from the proxies
+    named only. uvicorn's default read them from loopback: any local client's header was the access log's client,
+    verbatim (a space, tab or quote forging the line's fields), and a request's scheme."""
+    return {"root_path": root_path, "proxy_headers": forwarded_allow_ips is not None,
+            "forwarded_allow_ips": forwarded_allow_ips}  # fmt: skip
+
+
+def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str, **proxying: Any) -> Any:
+    """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``); ``proxying``:
+    ``_proxying``'s."""
     import uvicorn
 
     from timeback.server.access_log import serve_log_config
@@ -158,7 +203,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool, log_le
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level=log_level, access_log=access_log,
         log_config=serve_log_config(log_level), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-        proxy_headers=PROXY_HEADERS, timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying,
     )  # fmt: skip
 
 
@@ -408,6 +453,18 @@ def _app() -> Any:
             metavar="N",
             help="Server processes sharing the port and the database file (one per CPU to use them all).",
         ),
+        root_path: str = typer.Option(
+            "",
+            metavar="PATH",
+            help="The path prefix a reverse proxy serves this server under and strips (e.g. /oneroster): the "
+            "Link headers, the docs and the OpenAPI document carry it. See README, Behind a reverse proxy.",
+        ),
+        forwarded_allow_ips: str | None = typer.Option(
+            None,
+            metavar="ADDRESSES",
+            help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-Proto and "
+            "X-Forwarded-For are trusted ('*': every peer). Default: none, the peer is the client.",
+        ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""
         _hold_standard_descriptors()
@@ -429,6 +486,7 @@ def _app() -> Any:
             raise typer.BadParameter(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
             raise typer.BadParameter("must not be empty", param_hint="--seed")
+        proxying = _proxying(_root_path(root_path), _trusted_proxies(forwarded_allow_ips))
         try:  # (the settings check themselves, as for a server made in Python: shown under the option's name)
             settings = ServerSettings(
                 database=database,
@@ -511,7 +569,7 @@ def _app() -> Any:
                     typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
                     raise typer.Exit(1) from None
                 if workers > 1:
-                    config = _workers_config(host, port, workers, access_log, log_level.value)
+                    config = _workers_config(host, port, workers, access_log, log_level.value, **proxying)
                     _run_workers(app_, settings, config, listening, stops)
                     return
                 from timeback.server.app import tune_gc
@@ -522,9 +580,8 @@ def _app() -> Any:
 
                 config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level=log_level.value,
                                         access_log=access_log, log_config=serve_log_config(log_level.value),
-                                        proxy_headers=PROXY_HEADERS,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-                                        timeout_keep_alive=KEEP_ALIVE_SECONDS)  # fmt: skip
+                                        timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying)  # fmt: skip
                 filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)
                 server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)

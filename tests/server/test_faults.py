@@ -11,6 +11,7 @@ import logging
 import socket
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ from tests.support import uid
 from timeback import RequestError, Timeback
 from timeback.server import ServerSettings
 from timeback.server.auth import ALL_SCOPES
-from timeback.server.faults import FaultSpec
+from timeback.server.faults import EXEMPT_PATHS, FaultSpec
 from timeback.server.runner import LocalServer
 
 GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
@@ -54,6 +55,15 @@ def test_serve_rejects_a_bad_spec() -> None:
     assert result.exit_code == 2 and "teapot" in result.output
     result = CliRunner().invoke(_app(), ["serve", "--faults", "slow=0.1,slow_ms=inf"])  # (was an OverflowError)
     assert result.exit_code == 2 and "slow_ms needs a finite number" in result.output
+
+
+async def test_the_paths_never_faulted_are_not_faulted_under_a_root_path(make_app: Any) -> None:
+    # (``serve --root-path``: uvicorn's paths hold the prefix, and /health, the document and the docs were faulted)
+    app = make_app(ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="500=1"))
+    transport = httpx.ASGITransport(app, root_path="/oneroster")  # (as uvicorn's: the paths keep the prefix)
+    async with httpx.AsyncClient(transport=transport, base_url="http://local/oneroster") as http:
+        assert {path: (await http.get(path)).status_code for path in EXEMPT_PATHS} == dict.fromkeys(EXEMPT_PATHS, 200)
+        assert (await http.get(f"{GRADEBOOK}/categories")).status_code == 500
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import secrets
 import time
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.access_log import REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
@@ -20,7 +21,7 @@ from timeback.server.errors import install_handlers
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
-from timeback.server.openapi import build_openapi
+from timeback.server.openapi import build_openapi, under_root_path
 from timeback.server.routes import health, oauth, operations
 from timeback.server.seed import load_seed
 from timeback.server.service import GradebookService
@@ -236,6 +237,14 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # Only for `timeback serve` to print when it made the client itself; never logged.
     app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
     install_handlers(app)
+    # The document as served: FastAPI's own route named a root path (``serve --root-path``, a mount) only as the
+    # document's server, not in its token URL.
+    app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) != app.openapi_url]
+
+    async def served_openapi(request: Request) -> JSONResponse:
+        return JSONResponse(under_root_path(app.openapi(), request.scope.get("root_path", "").rstrip("/")))
+
+    app.add_route(str(app.openapi_url), served_openapi, include_in_schema=False)
     for module in (health, oauth):
         app.router.routes.extend(module.router.routes)  # (not included: see operations.exact_paths)
     operations.register(app.router, GradebookOperations, "gradebook")

@@ -120,7 +120,8 @@ class FaultMiddleware:
         self.injector = injector
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
+        # (the path without the root path it holds under ``serve --root-path``: its /health was faulted)
+        if scope["type"] != "http" or scope["path"].removeprefix(scope.get("root_path", "")) in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         kind = self.injector.draw()

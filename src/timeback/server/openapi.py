@@ -276,3 +276,16 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
             },
         },
     }  # fmt: skip
+
+
+def under_root_path(document: dict[str, Any], root_path: str) -> dict[str, Any]:
+    """``document`` as served under ``root_path`` (a reverse proxy's prefix, ``serve --root-path``; a mount): the
+    prefix is its server, and in its token URL, which is no path of the document (Swagger UI's Authorize posted to
+    ``/oauth2/token`` at the proxy's root). Copied only along the way to what changes."""
+    if not root_path:
+        return document
+    components = document["components"]
+    oauth2 = components["securitySchemes"]["OAuth2"]
+    flow = {**oauth2["flows"]["clientCredentials"], "tokenUrl": f"{root_path}/oauth2/token"}
+    schemes = {**components["securitySchemes"], "OAuth2": {**oauth2, "flows": {"clientCredentials": flow}}}
+    return {**document, "servers": [{"url": root_path}], "components": {**components, "securitySchemes": schemes}}

@@ -104,7 +104,7 @@ class LocalServer:
         self.host, self.port = self._socket.getsockname()[:2]
         certfile, keyfile = tls or (None, None)
         self.scheme = "http" if tls is None else "https"
-        # (proxy_headers: X-Forwarded-For and -Proto from loopback are no proxy's, as ``timeback._cli.PROXY_HEADERS``)
+        # (proxy_headers: X-Forwarded-For and -Proto from loopback are no proxy's, as serve's without a proxy named)
         config = _Config(
             self.app, http=BoundedHttpToolsProtocol, access_log=False, lifespan="off", proxy_headers=False,
             ssl_certfile=certfile, ssl_keyfile=keyfile, timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
