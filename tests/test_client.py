@@ -1891,6 +1891,8 @@ def loopback_proxy(answer: bytes | None) -> Iterator[tuple[int, list[bytes]]]:
             while (line := self.rfile.readline()) not in (b"\r\n", b""):
                 head += line
             heads.append(head)
+            if length := re.search(rb"\r\ncontent-length: *([0-9]+)", head, re.IGNORECASE):
+                self.rfile.read(int(length[1]))  # (a request forwarded, not tunnelled: its body read, then answered)
             if answer is None:
                 self.rfile.read()
             else:
@@ -1958,6 +1960,39 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
     assert "not retried: the proxy wants credentials" in message and caught.value.retries_taken == 0, message
     assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads  # (no read-back, no retry)
     assert "pr0xy-pw" not in "".join(traceback.format_exception(caught.value))  # (every error chained, too)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("token_through_proxy", [True, False], ids=["token-request", "api-call"])
+async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
+    server: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    refusing_proxy: tuple[int, list[bytes]],
+    kind: str,
+    token_through_proxy: bool,
+) -> None:
+    """An http:// URL through a proxy (``HTTP_PROXY``): no tunnel, the request itself goes to the proxy, and its
+    407 came back as an answer. From the token endpoint that was an ``AuthError``, "token endpoint refused the client
+    credentials" (and the token held dropped); from an API call a bare ``RequestError``. Only a proxy answers 407: the
+    error a tunnel's 407 gets, not retried, the proxy's password nowhere in it."""
+    port, heads = refusing_proxy
+    proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, proxy)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
+    kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1"}
+    if not token_through_proxy:  # (the token from the server directly: its URL is loopback)
+        kwargs["token_url"] = f"{server.url}/oauth2/token"
+    error = await error_of_get_result(kind, **kwargs)
+    assert type(error) is APIConnectionError and error.retries_taken == 0, repr(error)
+    message = str(error)
+    assert "connection failed: ProxyError: 407 Proxy Authentication Required" in message, message
+    assert "not retried: the proxy wants credentials" in message and not error._answer_lost, message
+    path = "/oauth2/token" if token_through_proxy else "/ims/oneroster/gradebook/v1p2/results/r1"
+    assert len(heads) == 1 and heads[0].split(b" ")[1] == f"http://timeback.test:1{path}".encode(), heads
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
 
 
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])

@@ -411,6 +411,8 @@ class BaseClient(Uncopyable):
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
+            if isinstance(outcome, httpx.Response) and outcome.status_code == 407:
+                outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
@@ -1081,6 +1083,14 @@ def _proxy_answer(exc: BaseException) -> str:
     if isinstance(exc, httpx.ProxyError) and text[:3].isdigit() and text[3:4] in ("", " ") and text.isprintable():
         return f": {text[:100]}"
     return ""
+
+
+def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.ProxyError:
+    """A 407 answer as the refusal of a tunnel it is (httpcore's ``ProxyError``): only a proxy sends one, here a
+    plain-http proxy forwarding the request itself, no ``CONNECT``. Neither the token endpoint refusing the client
+    credentials nor the API's answer: nothing reached either."""
+    reason = response.reason_phrase if response.reason_phrase.isprintable() else ""
+    return httpx.ProxyError(f"407 {reason}".rstrip(), request=request)
 
 
 def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
