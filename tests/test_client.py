@@ -31,7 +31,7 @@ import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import in_threads, result_body, uid
+from tests.support import in_threads, proxy_environment, result_body, uid
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -1922,10 +1922,7 @@ async def create_org_through_a_proxy(
 ) -> None:
     """An org created on ``https://timeback.test:1`` through ``proxy`` (``HTTPS_PROXY``) by a client of ``kind``
     ("sync", "httpx", "aiohttp"), its token from ``server`` directly (loopback), with the call's ``options``."""
-    for name in ("HTTPS_PROXY", "https_proxy"):
-        monkeypatch.setenv(name, proxy)
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    proxy_environment(monkeypatch, HTTPS_PROXY=proxy)
     kwargs = {
         **server.client_kwargs(),
         "base_url": "https://timeback.test:1",
@@ -1963,6 +1960,26 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_tunnel_the_proxys_rules_refuse_is_not_retried(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A proxy's 403 to the ``CONNECT`` (squid's for a port not in its SSL_ports) refuses the same every time: it was
+    retried max_retries times (1.3-2 s of waits), saying nothing of why. Raised at once, saying what to check."""
+    forbidden = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    with loopback_proxy(forbidden) as (port, heads):
+        proxy_environment(monkeypatch, HTTPS_PROXY=f"http://user:pr0xy-pw@127.0.0.1:{port}")
+        token_url = f"{server.url}/oauth2/token"  # (loopback: directly)
+        error = await error_of_get_result(
+            kind, **{**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+        )
+    assert type(error) is APIConnectionError and error.retries_taken == 0, repr(error)
+    message = str(error)
+    assert "connection failed: ProxyError: 403 Forbidden; not retried: the proxy refuses a tunnel" in message, message
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 @pytest.mark.parametrize("token_through_proxy", [True, False], ids=["token-request", "api-call"])
 async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
     server: LocalServer,
@@ -1977,10 +1994,7 @@ async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
     error a tunnel's 407 gets, not retried, the proxy's password nowhere in it."""
     port, heads = refusing_proxy
     proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
-    for name in ("HTTP_PROXY", "http_proxy"):
-        monkeypatch.setenv(name, proxy)
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    proxy_environment(monkeypatch, HTTP_PROXY=proxy)
     monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
     kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1"}
     if not token_through_proxy:  # (the token from the server directly: its URL is loopback)

@@ -1066,10 +1066,16 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 def _fails_again(exc: BaseException) -> str | None:
     """Why a retry of an attempt that failed with ``exc`` would fail alike, or None (a network failure may pass): a
-    certificate that failed verification, a proxy's 407 (its credentials missing or refused)."""
-    if _proxy_answer(exc).startswith(": 407"):
+    certificate that failed verification, a proxy's 407 (its credentials missing or refused), a proxy's 403 to a
+    ``CONNECT`` (its access rules)."""
+    proxy_answer = _proxy_answer(exc)
+    if proxy_answer.startswith(": 407"):
         return ("the proxy wants credentials, and refused those sent if any: check the user:password in its URL "
                 "(HTTPS_PROXY, HTTP_PROXY or ALL_PROXY; or the http_client's proxy=)")  # fmt: skip
+    if proxy_answer.startswith(": 403"):
+        return ("the proxy refuses a tunnel to this host and port (its access rules: many allow port 443 only): "
+                "check the URL's port, have the proxy allow it, or list the host in NO_PROXY if it is reachable "
+                "without the proxy")  # fmt: skip
     if any(isinstance(seen, ssl.SSLCertVerificationError) for seen in _causes(exc)):
         return ("the server's TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
                 "with verify=), or check that the URL's host is the certificate's")  # fmt: skip
