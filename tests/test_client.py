@@ -1980,6 +1980,41 @@ async def test_a_tunnel_the_proxys_rules_refuse_is_not_retried(
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("named", ["environment", "proxy="])
+async def test_a_proxy_that_is_down_is_named_not_taken_for_the_server(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str, named: str
+) -> None:
+    """A request routed through a proxy connects to the proxy: refused there, it read "connection failed:
+    ConnectError: Connection refused (GET https://timeback.test:1/...)", the server seemingly down. The proxy is
+    named, by its scheme, host and port only (not its user:password)."""
+    import socket
+
+    with socket.socket() as unused:  # (a port bound, then closed: nothing listens on it)
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+    if named == "environment":
+        proxy_environment(monkeypatch, HTTPS_PROXY=proxy)
+    else:
+        proxy_environment(monkeypatch)
+    given = {"proxy": proxy} if named == "proxy=" else {}
+    token_url = f"{server.url}/oauth2/token"  # (loopback: directly, unless through proxy=)
+    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+    with pytest.raises(APIConnectionError) as raised:
+        if kind == "sync":
+            with Timeback(**kwargs, max_retries=0, http_client=DefaultHttpxClient(**given)) as client:
+                get_result(client)
+        else:
+            http = DefaultAioHttpClient(**given) if kind == "aiohttp" else DefaultAsyncHttpxClient(**given)
+            async with AsyncTimeback(**kwargs, max_retries=0, http_client=http) as aclient:
+                await aclient.oneroster.gradebook.get_result(sourced_id="r1")
+    message = str(raised.value)
+    expected = f"connection to the proxy http://127.0.0.1:{port} failed: ConnectError: Connection refused ("
+    assert message.startswith(expected), message
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(raised.value)) and "user" not in message, message
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 @pytest.mark.parametrize("token_through_proxy", [True, False], ids=["token-request", "api-call"])
 async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
     server: LocalServer,

@@ -564,8 +564,7 @@ class BaseClient(Uncopyable):
         delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    @staticmethod
-    def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
+    def _connection_error(self, request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
@@ -575,7 +574,15 @@ class BaseClient(Uncopyable):
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
             message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
+            # Through a proxy, the connection made is the proxy's: refused there (the proxy down), or its name not
+            # found, read as the server's. (Not a TLS failure: through a tunnel, that may be the server's.)
+            if isinstance(exc, httpx.ConnectError) and _socket_failed(exc) and (proxy := self._proxy_for(request.url)):
+                message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        """The proxy the http client sends a request to ``url`` through (see ``proxy_of``); each client's own."""
+        raise NotImplementedError
 
     def _status_error(
         self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
@@ -1089,6 +1096,33 @@ def _proxy_answer(exc: BaseException) -> str:
     if isinstance(exc, httpx.ProxyError) and text[:3].isdigit() and text[3:4] in ("", " ") and text.isprintable():
         return f": {text[:100]}"
     return ""
+
+
+def _socket_failed(exc: BaseException) -> bool:
+    """Whether the operating system's connect failed under ``exc`` (refused, unreachable, a name not found), not TLS."""
+    return any(isinstance(seen, OSError) and not isinstance(seen, ssl.SSLError) for seen in _causes(exc))
+
+
+def proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> str | None:
+    """``scheme://host:port`` of the proxy ``http`` sends a request to ``url`` through: one of httpx's (the
+    environment's or ``proxy=``) or ``DefaultAioHttpClient``'s; None: directly, or through a transport that does not
+    tell. Never its credentials (a user:password in a proxy's URL is kept apart from it by httpx and aiohttp)."""
+    if http is None:
+        return None
+    from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
+
+    transport = http._transport_for_url(url)
+    if isinstance(transport, AiohttpTransport):
+        chosen = transport._proxy(url)
+        found = None if chosen is None else (chosen.url.scheme, chosen.url.host, chosen.url.explicit_port)
+    else:  # (httpcore's HTTPProxy or SOCKSProxy: an httpcore.URL)
+        proxy_url = getattr(getattr(transport, "_pool", None), "_proxy_url", None)
+        found = None if proxy_url is None else (proxy_url.scheme.decode(), proxy_url.host.decode(), proxy_url.port)
+    if found is None:
+        return None
+    scheme, host, port = found
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
 
 
 def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.ProxyError:
@@ -2344,6 +2378,9 @@ class SyncAPIClient(BaseClient):
             self._forked_http = self._sent
             self._inherited_http = True
 
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        return proxy_of(self._http, url)
+
     def _own_http_again(self) -> bool:
         """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
         with self._http_lock:  # (two threads of the child sending at once make one; not the token lock, held by a
@@ -2521,6 +2558,11 @@ class AsyncAPIClient(BaseClient):
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
         return DefaultAsyncHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        loop = asyncio_loop()  # (the flow runs in the loop that sent the request)
+        here = self._loops.get(loop)
+        return proxy_of(self._http or (here.http if here is not None else None), url)
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
