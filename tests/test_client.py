@@ -2071,6 +2071,86 @@ async def test_a_certificate_that_fails_verification_is_not_retried(
     assert not error._answer_lost and error._not_sent is None  # (never sent, but not for a reason of the SDK's)
 
 
+@contextlib.contextmanager
+def tls_proxy(server: LocalServer, ca: trustme.CA) -> Iterator[int]:
+    """An https:// proxy on a loopback port (its certificate from ``ca``, for 127.0.0.1) forwarding each http://
+    request it is sent to ``server``, one per connection; a client refusing its certificate ends that connection."""
+    import socket
+    import socketserver
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+
+    class Proxy(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            try:
+                with context.wrap_socket(self.request, server_side=True) as tls, tls.makefile("rwb") as stream:
+                    line, head = stream.readline(), b""
+                    while (header := stream.readline()) not in (b"\r\n", b""):
+                        if not header.lower().startswith((b"connection:", b"proxy-")):
+                            head += header
+                    body = (
+                        stream.read(int(m[1])) if (m := re.search(rb"content-length: *([0-9]+)", head, re.I)) else b""
+                    )
+                    method, target, version = line.split(b" ")
+                    path = b"/" + target.split(b"/", 3)[3]  # (http://host:port/path: the path, to the server)
+                    with socket.create_connection(("127.0.0.1", server.port)) as upstream:
+                        upstream.sendall(b"%s %s %s%sConnection: close\r\n\r\n%s" % (method, path, version, head, body))
+                        while data := upstream.recv(65536):
+                            stream.write(data)
+            except (ssl.SSLError, OSError):  # (the client refused the certificate)
+                return
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
+        proxy.daemon_threads = True
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield proxy.server_address[1]
+        finally:
+            proxy.shutdown()
+            thread.join()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("named", ["environment", "proxy="])
+async def test_verify_reaches_an_https_proxy_and_its_certificate_refused_is_named(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str, named: str
+) -> None:
+    """An https:// proxy whose certificate is from a private CA: ``verify=`` trusting it did not reach the proxy on
+    httpx (httpcore verifies a proxy with its default context unless given ``httpx.Proxy(ssl_context=)``), though
+    the hint says to pass one, and DefaultAioHttpClient's own transport applies it. Now every client's ``verify=``
+    verifies its https:// proxies too. Without it the hint names the proxy's certificate, not the server's."""
+    ca = trustme.CA()
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
+    kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1", "max_retries": 0}
+    sourced_id = uid("cat")
+
+    async def put(**options: Any) -> None:
+        if kind == "sync":
+            with Timeback(**kwargs, http_client=DefaultHttpxClient(**options)) as client:
+                client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "x"})
+        else:
+            make = DefaultAioHttpClient if kind == "aiohttp" else DefaultAsyncHttpxClient
+            async with AsyncTimeback(**kwargs, http_client=make(**options)) as aclient:
+                await aclient.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "x"})
+
+    with tls_proxy(server, ca) as port:
+        proxy = f"https://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+        proxy_environment(monkeypatch, **({"HTTP_PROXY": proxy} if named == "environment" else {}))
+        given = {"proxy": proxy} if named == "proxy=" else {}
+        await put(**given, verify=trusted)  # (through the proxy, to the server)
+        with pytest.raises(APIConnectionError) as raised:
+            await put(**given)  # (the test CA in no trust store)
+    with Timeback(**server.client_kwargs()) as direct:
+        assert direct.oneroster.gradebook.get_category(sourced_id=sourced_id).category.title == "x"
+    message = str(raised.value)
+    assert f"not retried: the proxy's (https://127.0.0.1:{port}) TLS certificate failed verification" in message
+    assert raised.value.retries_taken == 0 and "pr0xy-pw" not in "".join(traceback.format_exception(raised.value))
+
+
 def tls_context_of(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:
     """The TLS context an http client's connections are made with: its httpcore pool's, or aiohttp's connector's."""
     transport: Any = http._transport

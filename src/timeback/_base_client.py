@@ -429,10 +429,12 @@ class BaseClient(Uncopyable):
                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
-                error = self._connection_error(request, outcome, retries_taken)
+                # (the proxy the connection went to, if any: looked up for a failed connection only)
+                proxy = self._proxy_for(request.url) if isinstance(outcome, httpx.ConnectError) else None
+                error = self._connection_error(request, outcome, retries_taken, proxy)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
-                if (again := _fails_again(outcome)) is not None:
+                if (again := _fails_again(outcome, request.url, proxy)) is not None:
                     wait = None
                     _with_reason(error, f"not retried: {again}")
                 what = type(outcome).__name__
@@ -564,7 +566,10 @@ class BaseClient(Uncopyable):
         delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    def _connection_error(self, request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
+    @staticmethod
+    def _connection_error(
+        request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
+    ) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
@@ -576,7 +581,7 @@ class BaseClient(Uncopyable):
             message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
             # Through a proxy, the connection made is the proxy's: refused there (the proxy down), or its name not
             # found, read as the server's. (Not a TLS failure: through a tunnel, that may be the server's.)
-            if isinstance(exc, httpx.ConnectError) and _socket_failed(exc) and (proxy := self._proxy_for(request.url)):
+            if proxy is not None and _socket_failed(exc):
                 message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
@@ -1071,10 +1076,10 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
-def _fails_again(exc: BaseException) -> str | None:
-    """Why a retry of an attempt that failed with ``exc`` would fail alike, or None (a network failure may pass): a
-    certificate that failed verification, a proxy's 407 (its credentials missing or refused), a proxy's 403 to a
-    ``CONNECT`` (its access rules)."""
+def _fails_again(exc: BaseException, url: httpx.URL, proxy: str | None = None) -> str | None:
+    """Why a retry of an attempt to ``url`` (through ``proxy``, if any) that failed with ``exc`` would fail alike, or
+    None (a network failure may pass): a certificate that failed verification, a proxy's 407 (its credentials missing
+    or refused), a proxy's 403 to a ``CONNECT`` (its access rules)."""
     proxy_answer = _proxy_answer(exc)
     if proxy_answer.startswith(": 407"):
         return ("the proxy wants credentials, and refused those sent if any: check the user:password in its URL "
@@ -1084,7 +1089,10 @@ def _fails_again(exc: BaseException) -> str | None:
                 "check the URL's port, have the proxy allow it, or list the host in NO_PROXY if it is reachable "
                 "without the proxy")  # fmt: skip
     if any(isinstance(seen, ssl.SSLCertVerificationError) for seen in _causes(exc)):
-        return ("the server's TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
+        whose = "the server's"
+        if proxy is not None and proxy.startswith("https://"):  # (verified too: its certificate, or one through it)
+            whose = f"the proxy's ({proxy})" if url.scheme == "http" else f"the server's or the proxy's ({proxy})"
+        return (f"{whose} TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
                 "with verify=), or check that the URL's host is the certificate's")  # fmt: skip
     return None
 
@@ -2237,18 +2245,70 @@ def with_shared_tls(kwargs: dict[str, Any]) -> None:
         kwargs["verify"] = shared_tls_context(trust_env=kwargs.get("trust_env", True), http2=kwargs.get("http2", False))
 
 
-def _defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+def proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
+    """The TLS context an http client made with ``kwargs`` (as the caller gave them) verifies an https:// proxy with:
+    its ``verify=``, as it verifies its hosts and as DefaultAioHttpClient's own transport verifies a proxy (httpx
+    verifies one with httpcore's default context, the system's CAs and certifi's, whatever ``verify=`` says). None,
+    that default, without a ``verify=``; and with ``http2``: httpcore sets the ALPN of a proxy's context to HTTP/1.1
+    as it connects, which a context shared with HTTP/2 connections must not get."""
+    verify = kwargs.get("verify")
+    if verify is None or kwargs.get("http2"):
+        return None
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    trust_env = kwargs.get("trust_env", True)
+    if verify is True:
+        return shared_tls_context(trust_env=trust_env)
+    return httpx.create_ssl_context(verify, None, trust_env)  # (False; or a CA file's path, which httpx deprecates)
+
+
+def verified_proxy(proxy: Any, kwargs: dict[str, Any]) -> Any:
+    """``proxy`` (an http client's ``proxy=``, or a proxy's URL) verified with ``proxy_tls(kwargs)`` if an https://
+    one given no TLS context of its own; any other as it is."""
+    proxy = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else proxy
+    if not isinstance(proxy, httpx.Proxy) or proxy.url.scheme != "https" or proxy.ssl_context is not None:
+        return proxy
+    context = proxy_tls(kwargs)
+    if context is None:
+        return proxy
+    return httpx.Proxy(proxy.url, ssl_context=context, auth=proxy.auth, headers=proxy.headers)
+
+
+def _verified_mounts(
+    named: dict[str, str], kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
+) -> dict[str, Any]:
+    """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
+    client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
+    NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
+    if proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
+        return {}
+    options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+    made_with = {name: kwargs[name] for name in options if name in kwargs}
+    return {
+        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], kwargs))
+        for scheme in ("http", "https", "all")
+        if named.get(scheme, "").lower().startswith("https://")
+    }
+
+
+def _defaults(
+    kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
+) -> dict[str, Any]:
     """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
     and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
-    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice)."""
+    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice); a ``verify=`` given verifies the
+    https:// proxies too (``proxy_tls``), ``proxy=``'s and the environment's (mounts of ``transport``)."""
     kwargs.setdefault("limits", DEFAULT_LIMITS)
-    with_shared_tls(kwargs)
+    if kwargs.get("proxy"):  # (before with_shared_tls: the verify= given, if any)
+        kwargs["proxy"] = verified_proxy(kwargs["proxy"], kwargs)
     own_proxies = any(kwargs.get(name) for name in ("proxy", "mounts", "transport"))
     if kwargs.get("trust_env", True) and not own_proxies:
         import urllib.request  # (httpx reads the same; imported with it)
 
-        if any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all")):
-            kwargs["mounts"] = LOOPBACK_DIRECT
+        named = urllib.request.getproxies()
+        if any(named.get(scheme) for scheme in ("http", "https", "all")):
+            kwargs["mounts"] = {**LOOPBACK_DIRECT, **_verified_mounts(named, kwargs, transport)}
+    with_shared_tls(kwargs)
     return kwargs
 
 
@@ -2259,12 +2319,13 @@ class DefaultHttpxClient(httpx.Client):
     (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
     ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
     made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
-    bundle). It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks or certificates without losing
-    those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every answer for urllib's cookie jar, about
-    90 us of CPU per call; 16 async clients PUTting single results spent ~10% more CPU per call through one.)"""
+    bundle); a ``verify=`` given verifies an https:// proxy too (``proxy_tls``). It takes ``httpx.Client``'s
+    arguments: pass one for a proxy, event hooks or certificates without losing those. (A plain ``httpx.Client``
+    keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per call; 16 async
+    clients PUTting single results spent ~10% more CPU per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_defaults(kwargs))
+        super().__init__(**_defaults(kwargs, httpx.HTTPTransport))
         with_cookies_when_set(self)
 
 
@@ -2272,7 +2333,7 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_defaults(kwargs))
+        super().__init__(**_defaults(kwargs, httpx.AsyncHTTPTransport))
         with_cookies_when_set(self)
 
 
