@@ -586,7 +586,7 @@ class BaseClient(Uncopyable):
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
-        """The proxy the http client sends a request to ``url`` through (see ``proxy_of``); each client's own."""
+        """The proxy the http client sends a request to ``url`` through (see ``_proxy_of``); each client's own."""
         raise NotImplementedError
 
     def _status_error(
@@ -1111,7 +1111,7 @@ def _socket_failed(exc: BaseException) -> bool:
     return any(isinstance(seen, OSError) and not isinstance(seen, ssl.SSLError) for seen in _causes(exc))
 
 
-def proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> str | None:
+def _proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> str | None:
     """``scheme://host:port`` of the proxy ``http`` sends a request to ``url`` through: one of httpx's (the
     environment's or ``proxy=``) or ``DefaultAioHttpClient``'s; None: directly, or through a transport that does not
     tell. Never its credentials (a user:password in a proxy's URL is kept apart from it by httpx and aiohttp)."""
@@ -2245,7 +2245,7 @@ def with_shared_tls(kwargs: dict[str, Any]) -> None:
         kwargs["verify"] = shared_tls_context(trust_env=kwargs.get("trust_env", True), http2=kwargs.get("http2", False))
 
 
-def proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
+def _proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
     """The TLS context an http client made with ``kwargs`` (as the caller gave them) verifies an https:// proxy with:
     its ``verify=``, as it verifies its hosts and as DefaultAioHttpClient's own transport verifies a proxy (httpx
     verifies one with httpcore's default context, the system's CAs and certifi's, whatever ``verify=`` says). None,
@@ -2263,12 +2263,12 @@ def proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
 
 
 def verified_proxy(proxy: Any, kwargs: dict[str, Any]) -> Any:
-    """``proxy`` (an http client's ``proxy=``, or a proxy's URL) verified with ``proxy_tls(kwargs)`` if an https://
+    """``proxy`` (an http client's ``proxy=``, or a proxy's URL) verified with ``_proxy_tls(kwargs)`` if an https://
     one given no TLS context of its own; any other as it is."""
     proxy = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else proxy
     if not isinstance(proxy, httpx.Proxy) or proxy.url.scheme != "https" or proxy.ssl_context is not None:
         return proxy
-    context = proxy_tls(kwargs)
+    context = _proxy_tls(kwargs)
     if context is None:
         return proxy
     return httpx.Proxy(proxy.url, ssl_context=context, auth=proxy.auth, headers=proxy.headers)
@@ -2280,7 +2280,7 @@ def _verified_mounts(
     """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
     client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
     NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
-    if proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
+    if _proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
         return {}
     options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
     made_with = {name: kwargs[name] for name in options if name in kwargs}
@@ -2297,7 +2297,7 @@ def _defaults(
     """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
     and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
     ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice); a ``verify=`` given verifies the
-    https:// proxies too (``proxy_tls``), ``proxy=``'s and the environment's (mounts of ``transport``)."""
+    https:// proxies too (``_proxy_tls``), ``proxy=``'s and the environment's (mounts of ``transport``)."""
     kwargs.setdefault("limits", DEFAULT_LIMITS)
     if kwargs.get("proxy"):  # (before with_shared_tls: the verify= given, if any)
         kwargs["proxy"] = verified_proxy(kwargs["proxy"], kwargs)
@@ -2319,7 +2319,7 @@ class DefaultHttpxClient(httpx.Client):
     (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
     ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
     made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
-    bundle); a ``verify=`` given verifies an https:// proxy too (``proxy_tls``). It takes ``httpx.Client``'s
+    bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``). It takes ``httpx.Client``'s
     arguments: pass one for a proxy, event hooks or certificates without losing those. (A plain ``httpx.Client``
     keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per call; 16 async
     clients PUTting single results spent ~10% more CPU per call through one.)"""
@@ -2440,7 +2440,7 @@ class SyncAPIClient(BaseClient):
             self._inherited_http = True
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
-        return proxy_of(self._http, url)
+        return _proxy_of(self._http, url)
 
     def _own_http_again(self) -> bool:
         """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
@@ -2623,7 +2623,7 @@ class AsyncAPIClient(BaseClient):
     def _proxy_for(self, url: httpx.URL) -> str | None:
         loop = asyncio_loop()  # (the flow runs in the loop that sent the request)
         here = self._loops.get(loop)
-        return proxy_of(self._http or (here.http if here is not None else None), url)
+        return _proxy_of(self._http or (here.http if here is not None else None), url)
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""
