@@ -9,11 +9,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from timeback import Timeback
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def commits(storage: Any) -> int:
@@ -35,6 +38,15 @@ def child_environment(*first: object, **variables: str) -> dict[str, str]:
     """This environment, with ``variables``, for a Python child that imports what the tests do (the tree under test,
     not an installed timeback): this interpreter's ``sys.path`` as its PYTHONPATH, after the folders ``first``."""
     return {**os.environ, **variables, "PYTHONPATH": os.pathsep.join([*map(str, first), *sys.path])}
+
+
+def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
+    """The environment names these proxy variables (``HTTP_PROXY="..."``, ``NO_PROXY=...``), and no other."""
+    for scheme in ("http", "https", "all", "no"):
+        for name in (f"{scheme.upper()}_PROXY", f"{scheme}_proxy"):
+            monkeypatch.delenv(name, raising=False)
+    for name, value in names.items():
+        monkeypatch.setenv(name, value)
 
 
 def uid(prefix: str) -> str:

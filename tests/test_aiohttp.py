@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, child_environment, line_item_body, result_body, uid
+from tests.support import Roster, child_environment, line_item_body, proxy_environment, result_body, uid
 from timeback import (
     APIConnectionError,
     APITimeoutError,
@@ -82,15 +82,6 @@ def http_proxy(monkeypatch: pytest.MonkeyPatch, proxy: str, no_proxy: str | None
         monkeypatch.delenv(name, raising=False)
     if no_proxy is not None:
         monkeypatch.setenv("NO_PROXY", no_proxy)
-
-
-def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
-    """The environment names these proxy variables (``HTTP_PROXY="..."``, ``NO_PROXY=...``), and no other."""
-    for scheme in ("http", "https", "all", "no"):
-        for name in (f"{scheme.upper()}_PROXY", f"{scheme}_proxy"):
-            monkeypatch.delenv(name, raising=False)
-    for name, value in names.items():
-        monkeypatch.setenv(name, value)
 
 
 def proxy_for(url: str) -> str | None:

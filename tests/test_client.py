@@ -31,7 +31,7 @@ import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import in_threads, result_body, uid
+from tests.support import in_threads, proxy_environment, result_body, uid
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -1891,6 +1891,8 @@ def loopback_proxy(answer: bytes | None) -> Iterator[tuple[int, list[bytes]]]:
             while (line := self.rfile.readline()) not in (b"\r\n", b""):
                 head += line
             heads.append(head)
+            if length := re.search(rb"\r\ncontent-length: *([0-9]+)", head, re.IGNORECASE):
+                self.rfile.read(int(length[1]))  # (a request forwarded, not tunnelled: its body read, then answered)
             if answer is None:
                 self.rfile.read()
             else:
@@ -1920,10 +1922,7 @@ async def create_org_through_a_proxy(
 ) -> None:
     """An org created on ``https://timeback.test:1`` through ``proxy`` (``HTTPS_PROXY``) by a client of ``kind``
     ("sync", "httpx", "aiohttp"), its token from ``server`` directly (loopback), with the call's ``options``."""
-    for name in ("HTTPS_PROXY", "https_proxy"):
-        monkeypatch.setenv(name, proxy)
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    proxy_environment(monkeypatch, HTTPS_PROXY=proxy)
     kwargs = {
         **server.client_kwargs(),
         "base_url": "https://timeback.test:1",
@@ -1960,6 +1959,91 @@ async def test_a_create_whose_tunnel_the_proxy_refused_was_not_sent(
     assert "pr0xy-pw" not in "".join(traceback.format_exception(caught.value))  # (every error chained, too)
 
 
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_tunnel_the_proxys_rules_refuse_is_not_retried(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A proxy's 403 to the ``CONNECT`` (squid's for a port not in its SSL_ports) refuses the same every time: it was
+    retried max_retries times (1.3-2 s of waits), saying nothing of why. Raised at once, saying what to check."""
+    forbidden = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    with loopback_proxy(forbidden) as (port, heads):
+        proxy_environment(monkeypatch, HTTPS_PROXY=f"http://user:pr0xy-pw@127.0.0.1:{port}")
+        token_url = f"{server.url}/oauth2/token"  # (loopback: directly)
+        error = await error_of_get_result(
+            kind, **{**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+        )
+    assert type(error) is APIConnectionError and error.retries_taken == 0, repr(error)
+    message = str(error)
+    assert "connection failed: ProxyError: 403 Forbidden; not retried: the proxy refuses a tunnel" in message, message
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("named", ["environment", "proxy="])
+async def test_a_proxy_that_is_down_is_named_not_taken_for_the_server(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str, named: str
+) -> None:
+    """A request routed through a proxy connects to the proxy: refused there, it read "connection failed:
+    ConnectError: Connection refused (GET https://timeback.test:1/...)", the server seemingly down. The proxy is
+    named, by its scheme, host and port only (not its user:password)."""
+    import socket
+
+    with socket.socket() as unused:  # (a port bound, then closed: nothing listens on it)
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+    if named == "environment":
+        proxy_environment(monkeypatch, HTTPS_PROXY=proxy)
+    else:
+        proxy_environment(monkeypatch)
+    given = {"proxy": proxy} if named == "proxy=" else {}
+    token_url = f"{server.url}/oauth2/token"  # (loopback: directly, unless through proxy=)
+    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+    with pytest.raises(APIConnectionError) as raised:
+        if kind == "sync":
+            with Timeback(**kwargs, max_retries=0, http_client=DefaultHttpxClient(**given)) as client:
+                get_result(client)
+        else:
+            http = DefaultAioHttpClient(**given) if kind == "aiohttp" else DefaultAsyncHttpxClient(**given)
+            async with AsyncTimeback(**kwargs, max_retries=0, http_client=http) as aclient:
+                await aclient.oneroster.gradebook.get_result(sourced_id="r1")
+    message = str(raised.value)
+    expected = f"connection to the proxy http://127.0.0.1:{port} failed: ConnectError: Connection refused ("
+    assert message.startswith(expected), message
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(raised.value)) and "user" not in message, message
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("token_through_proxy", [True, False], ids=["token-request", "api-call"])
+async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
+    server: LocalServer,
+    monkeypatch: pytest.MonkeyPatch,
+    refusing_proxy: tuple[int, list[bytes]],
+    kind: str,
+    token_through_proxy: bool,
+) -> None:
+    """An http:// URL through a proxy (``HTTP_PROXY``): no tunnel, the request itself goes to the proxy, and its
+    407 came back as an answer. From the token endpoint that was an ``AuthError``, "token endpoint refused the client
+    credentials" (and the token held dropped); from an API call a bare ``RequestError``. Only a proxy answers 407: the
+    error a tunnel's 407 gets, not retried, the proxy's password nowhere in it."""
+    port, heads = refusing_proxy
+    proxy = f"http://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+    proxy_environment(monkeypatch, HTTP_PROXY=proxy)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
+    kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1"}
+    if not token_through_proxy:  # (the token from the server directly: its URL is loopback)
+        kwargs["token_url"] = f"{server.url}/oauth2/token"
+    error = await error_of_get_result(kind, **kwargs)
+    assert type(error) is APIConnectionError and error.retries_taken == 0, repr(error)
+    message = str(error)
+    assert "connection failed: ProxyError: 407 Proxy Authentication Required" in message, message
+    assert "not retried: the proxy wants credentials" in message and not error._answer_lost, message
+    path = "/oauth2/token" if token_through_proxy else "/ims/oneroster/gradebook/v1p2/results/r1"
+    assert len(heads) == 1 and heads[0].split(b" ")[1] == f"http://timeback.test:1{path}".encode(), heads
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
 async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_was_not_sent(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -1985,6 +2069,86 @@ async def test_a_certificate_that_fails_verification_is_not_retried(
     assert type(error) is APIConnectionError and error.retries_taken == 0, error
     assert "certificate verify failed" in str(error) and "not retried: the server's TLS certificate" in str(error)
     assert not error._answer_lost and error._not_sent is None  # (never sent, but not for a reason of the SDK's)
+
+
+@contextlib.contextmanager
+def tls_proxy(server: LocalServer, ca: trustme.CA) -> Iterator[int]:
+    """An https:// proxy on a loopback port (its certificate from ``ca``, for 127.0.0.1) forwarding each http://
+    request it is sent to ``server``, one per connection; a client refusing its certificate ends that connection."""
+    import socket
+    import socketserver
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+
+    class Proxy(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            try:
+                with context.wrap_socket(self.request, server_side=True) as tls, tls.makefile("rwb") as stream:
+                    line, head = stream.readline(), b""
+                    while (header := stream.readline()) not in (b"\r\n", b""):
+                        if not header.lower().startswith((b"connection:", b"proxy-")):
+                            head += header
+                    body = (
+                        stream.read(int(m[1])) if (m := re.search(rb"content-length: *([0-9]+)", head, re.I)) else b""
+                    )
+                    method, target, version = line.split(b" ")
+                    path = b"/" + target.split(b"/", 3)[3]  # (http://host:port/path: the path, to the server)
+                    with socket.create_connection(("127.0.0.1", server.port)) as upstream:
+                        upstream.sendall(b"%s %s %s%sConnection: close\r\n\r\n%s" % (method, path, version, head, body))
+                        while data := upstream.recv(65536):
+                            stream.write(data)
+            except (ssl.SSLError, OSError):  # (the client refused the certificate)
+                return
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
+        proxy.daemon_threads = True
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield proxy.server_address[1]
+        finally:
+            proxy.shutdown()
+            thread.join()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("named", ["environment", "proxy="])
+async def test_verify_reaches_an_https_proxy_and_its_certificate_refused_is_named(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str, named: str
+) -> None:
+    """An https:// proxy whose certificate is from a private CA: ``verify=`` trusting it did not reach the proxy on
+    httpx (httpcore verifies a proxy with its default context unless given ``httpx.Proxy(ssl_context=)``), though
+    the hint says to pass one, and DefaultAioHttpClient's own transport applies it. Now every client's ``verify=``
+    verifies its https:// proxies too. Without it the hint names the proxy's certificate, not the server's."""
+    ca = trustme.CA()
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
+    kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1", "max_retries": 0}
+    sourced_id = uid("cat")
+
+    async def put(**options: Any) -> None:
+        if kind == "sync":
+            with Timeback(**kwargs, http_client=DefaultHttpxClient(**options)) as client:
+                client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "x"})
+        else:
+            make = DefaultAioHttpClient if kind == "aiohttp" else DefaultAsyncHttpxClient
+            async with AsyncTimeback(**kwargs, http_client=make(**options)) as aclient:
+                await aclient.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "x"})
+
+    with tls_proxy(server, ca) as port:
+        proxy = f"https://user:pr0xy-pw@127.0.0.1:{port}"  # (not on the line that calls: a traceback shows that line)
+        proxy_environment(monkeypatch, **({"HTTP_PROXY": proxy} if named == "environment" else {}))
+        given = {"proxy": proxy} if named == "proxy=" else {}
+        await put(**given, verify=trusted)  # (through the proxy, to the server)
+        with pytest.raises(APIConnectionError) as raised:
+            await put(**given)  # (the test CA in no trust store)
+    with Timeback(**server.client_kwargs()) as direct:
+        assert direct.oneroster.gradebook.get_category(sourced_id=sourced_id).category.title == "x"
+    message = str(raised.value)
+    assert f"not retried: the proxy's (https://127.0.0.1:{port}) TLS certificate failed verification" in message
+    assert raised.value.retries_taken == 0 and "pr0xy-pw" not in "".join(traceback.format_exception(raised.value))
 
 
 def tls_context_of(http: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:

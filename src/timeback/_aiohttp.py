@@ -30,6 +30,7 @@ from timeback._base_client import (
     _inherited,
     _SendingTrace,
     closed_with_loop,
+    verified_proxy,
     with_cookies_when_set,
     with_shared_tls,
 )
@@ -75,7 +76,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     ``ALL_PROXY``, ``NO_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
     reach them; a SOCKS one is refused when a request would go through it (aiohttp has no SOCKS). (httpx reads no
     proxy from the environment for a client given a transport.) A ``proxy=`` sends every request through httpx's own
-    transport to that proxy."""
+    transport to that proxy, verified by a ``verify=`` given as aiohttp's are."""
 
     def __init__(self, **kwargs: Any) -> None:
         try:
@@ -87,6 +88,8 @@ class DefaultAioHttpClient(httpx.AsyncClient):
         # mounts=, and a transport given, cannot: see AsyncAPIClient._after_fork)
         self._survives_fork = not (kwargs.get("transport") or kwargs.get("proxy") or kwargs.get("mounts"))
         kwargs.setdefault("limits", DEFAULT_LIMITS)  # (the SDK's own clients': httpx's, for a proxy's transport too)
+        if kwargs.get("proxy"):  # (httpx's transport, verified as aiohttp's; before with_shared_tls: a verify= given)
+            kwargs["proxy"] = verified_proxy(kwargs["proxy"], kwargs)
         with_shared_tls(kwargs)  # (the SDK's other clients' context: also for httpx's transports to proxies)
         if kwargs.get("transport") is None:
             ssl_options = {key: kwargs[key] for key in ("verify", "cert", "trust_env") if key in kwargs}

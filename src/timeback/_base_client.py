@@ -414,6 +414,8 @@ class BaseClient(Uncopyable):
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
+            if isinstance(outcome, httpx.Response) and outcome.status_code == 407:
+                outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError | APIResponseValidationError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
@@ -430,10 +432,12 @@ class BaseClient(Uncopyable):
                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
-                error = self._connection_error(request, outcome, retries_taken)
+                # (the proxy the connection went to, if any: looked up for a failed connection only)
+                proxy = self._proxy_for(request.url) if isinstance(outcome, httpx.ConnectError) else None
+                error = self._connection_error(request, outcome, retries_taken, proxy)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
-                if (again := _fails_again(outcome)) is not None:
+                if (again := _fails_again(outcome, request.url, proxy)) is not None:
                     wait = None
                     _with_reason(error, f"not retried: {again}")
                 what = type(outcome).__name__
@@ -576,7 +580,9 @@ class BaseClient(Uncopyable):
         return delay * (1 - 0.25 * random.random())
 
     @staticmethod
-    def _connection_error(request: httpx.Request, exc: Exception, retries_taken: int) -> APIConnectionError:
+    def _connection_error(
+        request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
+    ) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
@@ -586,7 +592,15 @@ class BaseClient(Uncopyable):
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
             message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
+            # Through a proxy, the connection made is the proxy's: refused there (the proxy down), or its name not
+            # found, read as the server's. (Not a TLS failure: through a tunnel, that may be the server's.)
+            if proxy is not None and _socket_failed(exc):
+                message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        """The proxy the http client sends a request to ``url`` through (see ``_proxy_of``); each client's own."""
+        raise NotImplementedError
 
     def _status_error(
         self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
@@ -1076,14 +1090,23 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
-def _fails_again(exc: BaseException) -> str | None:
-    """Why a retry of an attempt that failed with ``exc`` would fail alike, or None (a network failure may pass): a
-    certificate that failed verification, a proxy's 407 (its credentials missing or refused)."""
-    if _proxy_answer(exc).startswith(": 407"):
+def _fails_again(exc: BaseException, url: httpx.URL, proxy: str | None = None) -> str | None:
+    """Why a retry of an attempt to ``url`` (through ``proxy``, if any) that failed with ``exc`` would fail alike, or
+    None (a network failure may pass): a certificate that failed verification, a proxy's 407 (its credentials missing
+    or refused), a proxy's 403 to a ``CONNECT`` (its access rules)."""
+    proxy_answer = _proxy_answer(exc)
+    if proxy_answer.startswith(": 407"):
         return ("the proxy wants credentials, and refused those sent if any: check the user:password in its URL "
                 "(HTTPS_PROXY, HTTP_PROXY or ALL_PROXY; or the http_client's proxy=)")  # fmt: skip
+    if proxy_answer.startswith(": 403"):
+        return ("the proxy refuses a tunnel to this host and port (its access rules: many allow port 443 only): "
+                "check the URL's port, have the proxy allow it, or list the host in NO_PROXY if it is reachable "
+                "without the proxy")  # fmt: skip
     if any(isinstance(seen, ssl.SSLCertVerificationError) for seen in _causes(exc)):
-        return ("the server's TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
+        whose = "the server's"
+        if proxy is not None and proxy.startswith("https://"):  # (verified too: its certificate, or one through it)
+            whose = f"the proxy's ({proxy})" if url.scheme == "http" else f"the server's or the proxy's ({proxy})"
+        return (f"{whose} TLS certificate failed verification: trust its CA (SSL_CERT_FILE, or an http_client "
                 "with verify=), or check that the URL's host is the certificate's")  # fmt: skip
     return None
 
@@ -1095,6 +1118,41 @@ def _proxy_answer(exc: BaseException) -> str:
     if isinstance(exc, httpx.ProxyError) and text[:3].isdigit() and text[3:4] in ("", " ") and text.isprintable():
         return f": {text[:100]}"
     return ""
+
+
+def _socket_failed(exc: BaseException) -> bool:
+    """Whether the operating system's connect failed under ``exc`` (refused, unreachable, a name not found), not TLS."""
+    return any(isinstance(seen, OSError) and not isinstance(seen, ssl.SSLError) for seen in _causes(exc))
+
+
+def _proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> str | None:
+    """``scheme://host:port`` of the proxy ``http`` sends a request to ``url`` through: one of httpx's (the
+    environment's or ``proxy=``) or ``DefaultAioHttpClient``'s; None: directly, or through a transport that does not
+    tell. Never its credentials (a user:password in a proxy's URL is kept apart from it by httpx and aiohttp)."""
+    if http is None:
+        return None
+    from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
+
+    transport = http._transport_for_url(url)
+    if isinstance(transport, AiohttpTransport):
+        chosen = transport._proxy(url)
+        found = None if chosen is None else (chosen.url.scheme, chosen.url.host, chosen.url.explicit_port)
+    else:  # (httpcore's HTTPProxy or SOCKSProxy: an httpcore.URL)
+        proxy_url = getattr(getattr(transport, "_pool", None), "_proxy_url", None)
+        found = None if proxy_url is None else (proxy_url.scheme.decode(), proxy_url.host.decode(), proxy_url.port)
+    if found is None:
+        return None
+    scheme, host, port = found
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
+
+
+def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.ProxyError:
+    """A 407 answer as the refusal of a tunnel it is (httpcore's ``ProxyError``): only a proxy sends one, here a
+    plain-http proxy forwarding the request itself, no ``CONNECT``. Neither the token endpoint refusing the client
+    credentials nor the API's answer: nothing reached either."""
+    reason = response.reason_phrase if response.reason_phrase.isprintable() else ""
+    return httpx.ProxyError(f"407 {reason}".rstrip(), request=request)
 
 
 def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
@@ -2217,18 +2275,70 @@ def with_shared_tls(kwargs: dict[str, Any]) -> None:
         kwargs["verify"] = shared_tls_context(trust_env=kwargs.get("trust_env", True), http2=kwargs.get("http2", False))
 
 
-def _defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+def _proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
+    """The TLS context an http client made with ``kwargs`` (as the caller gave them) verifies an https:// proxy with:
+    its ``verify=``, as it verifies its hosts and as DefaultAioHttpClient's own transport verifies a proxy (httpx
+    verifies one with httpcore's default context, the system's CAs and certifi's, whatever ``verify=`` says). None,
+    that default, without a ``verify=``; and with ``http2``: httpcore sets the ALPN of a proxy's context to HTTP/1.1
+    as it connects, which a context shared with HTTP/2 connections must not get."""
+    verify = kwargs.get("verify")
+    if verify is None or kwargs.get("http2"):
+        return None
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    trust_env = kwargs.get("trust_env", True)
+    if verify is True:
+        return shared_tls_context(trust_env=trust_env)
+    return httpx.create_ssl_context(verify, None, trust_env)  # (False; or a CA file's path, which httpx deprecates)
+
+
+def verified_proxy(proxy: Any, kwargs: dict[str, Any]) -> Any:
+    """``proxy`` (an http client's ``proxy=``, or a proxy's URL) verified with ``_proxy_tls(kwargs)`` if an https://
+    one given no TLS context of its own; any other as it is."""
+    proxy = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else proxy
+    if not isinstance(proxy, httpx.Proxy) or proxy.url.scheme != "https" or proxy.ssl_context is not None:
+        return proxy
+    context = _proxy_tls(kwargs)
+    if context is None:
+        return proxy
+    return httpx.Proxy(proxy.url, ssl_context=context, auth=proxy.auth, headers=proxy.headers)
+
+
+def _verified_mounts(
+    named: dict[str, str], kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
+) -> dict[str, Any]:
+    """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
+    client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
+    NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
+    if _proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
+        return {}
+    options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+    made_with = {name: kwargs[name] for name in options if name in kwargs}
+    return {
+        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], kwargs))
+        for scheme in ("http", "https", "all")
+        if named.get(scheme, "").lower().startswith("https://")
+    }
+
+
+def _defaults(
+    kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
+) -> dict[str, Any]:
     """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
     and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
-    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice)."""
+    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice); a ``verify=`` given verifies the
+    https:// proxies too (``_proxy_tls``), ``proxy=``'s and the environment's (mounts of ``transport``)."""
     kwargs.setdefault("limits", DEFAULT_LIMITS)
-    with_shared_tls(kwargs)
+    if kwargs.get("proxy"):  # (before with_shared_tls: the verify= given, if any)
+        kwargs["proxy"] = verified_proxy(kwargs["proxy"], kwargs)
     own_proxies = any(kwargs.get(name) for name in ("proxy", "mounts", "transport"))
     if kwargs.get("trust_env", True) and not own_proxies:
         import urllib.request  # (httpx reads the same; imported with it)
 
-        if any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all")):
-            kwargs["mounts"] = LOOPBACK_DIRECT
+        named = urllib.request.getproxies()
+        if any(named.get(scheme) for scheme in ("http", "https", "all")):
+            kwargs["mounts"] = {**LOOPBACK_DIRECT, **_verified_mounts(named, kwargs, transport)}
+    with_shared_tls(kwargs)
     return kwargs
 
 
@@ -2239,12 +2349,13 @@ class DefaultHttpxClient(httpx.Client):
     (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
     ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
     made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
-    bundle). It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks or certificates without losing
-    those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every answer for urllib's cookie jar, about
-    90 us of CPU per call; 16 async clients PUTting single results spent ~10% more CPU per call through one.)"""
+    bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``). It takes ``httpx.Client``'s
+    arguments: pass one for a proxy, event hooks or certificates without losing those. (A plain ``httpx.Client``
+    keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per call; 16 async
+    clients PUTting single results spent ~10% more CPU per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_defaults(kwargs))
+        super().__init__(**_defaults(kwargs, httpx.HTTPTransport))
         with_cookies_when_set(self)
 
 
@@ -2252,7 +2363,7 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**_defaults(kwargs))
+        super().__init__(**_defaults(kwargs, httpx.AsyncHTTPTransport))
         with_cookies_when_set(self)
 
 
@@ -2357,6 +2468,9 @@ class SyncAPIClient(BaseClient):
         else:
             self._forked_http = self._sent
             self._inherited_http = True
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        return _proxy_of(self._http, url)
 
     def _own_http_again(self) -> bool:
         """Whether the child has an http client of its own to send with (made now if need be): not once closed."""
@@ -2542,6 +2656,11 @@ class AsyncAPIClient(BaseClient):
     def _new_http(self) -> httpx.AsyncClient:
         config = self._config
         return DefaultAsyncHttpxClient(timeout=config.timeout, **direct_to_loopback(config))
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        loop = asyncio_loop()  # (the flow runs in the loop that sent the request)
+        here = self._loops.get(loop)
+        return _proxy_of(self._http or (here.http if here is not None else None), url)
 
     async def _in_loop(self) -> _InLoop:
         """The running event loop's ``_InLoop``: one dict lookup, but on the loop's first call."""

@@ -94,7 +94,7 @@ class ConfigurationError(TimebackError):
 
 class APIConnectionError(TimebackError):
     """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first (none for a
-    certificate that failed verification, or a proxy's 407: they would fail alike)."""
+    certificate that failed verification, or a proxy's 407, or its 403 to a CONNECT: they would fail alike)."""
 
     def __init__(
         self, message: str, *, method: str | None = None, url: str | None = None, retries_taken: int = 0
