@@ -31,7 +31,7 @@ def main() -> None:
     # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's.)
     try:
         with _sigterm_as_ctrl_c():
-            from timeback._extras import OutdatedRequirementError
+            from timeback._extras import OutdatedRequirementError, install_hint
 
             try:
                 import typer  # noqa: F401
@@ -44,7 +44,7 @@ def main() -> None:
             except ImportError as exc:
                 sys.stderr.write(
                     f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
-                    "Install it with:  pip install 'timeback[server]'\n"
+                    f"Install it with:  {install_hint('server', exc.name)}\n"
                 )
                 raise SystemExit(2) from None
             _app()()
