@@ -27,6 +27,7 @@ from tests.support import child_environment, close_app
 from timeback import Timeback
 from timeback._cli import _app
 from timeback._demo import demo_roster
+from timeback.server.runner import LocalServer
 
 
 @contextlib.contextmanager
@@ -1686,6 +1687,22 @@ def test_serve_on_port_0_listens_on_a_free_port_and_prints_it(tmp_path: Path, wo
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
+
+
+def test_one_version_everywhere(server: LocalServer) -> None:
+    """The installed metadata's, ``timeback.__version__``, the SDK's User-Agent, ``timeback --version`` and the
+    served API document's: written once, in src/timeback/_version.py (pyproject, ``__init__`` and the User-Agent
+    each wrote their own, and no ``--version`` said which was installed)."""
+    import importlib.metadata
+
+    import timeback
+    from timeback._config import USER_AGENT
+
+    version = importlib.metadata.version("timeback")
+    assert timeback.__version__ == version and USER_AGENT == f"timeback-python/{version}"
+    result = CliRunner().invoke(_app(), ["--version"])
+    assert result.exit_code == 0 and result.output == f"timeback {version}\n", result.output
+    assert httpx.get(f"{server.url}/openapi.json").json()["info"]["version"] == version
 
 
 @pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["demo", "--help"]])

@@ -340,6 +340,21 @@ def _app() -> Any:
         pretty_exceptions_show_locals=False, rich_markup_mode=None,
     )  # fmt: skip
 
+    def print_version(wanted: bool) -> None:
+        if wanted:
+            from timeback._version import __version__
+
+            typer.echo(f"timeback {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def options(
+        version: bool = typer.Option(
+            False, "--version", callback=print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ) -> None:
+        pass
+
     @app.command()
     def serve(
         host: str = typer.Option("127.0.0.1", metavar="HOST", help="Interface to listen on."),
