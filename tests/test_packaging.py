@@ -70,3 +70,19 @@ def test_the_sdist_takes_the_project_s_files_and_no_others() -> None:
     left = ["t.db", "t.db-wal", "t.db-shm", "t.db-writer", "t.db-logins", ".hypothesis/constants/abc"]
     ignored = subprocess.run([*git, "check-ignore", "--no-index", *left], capture_output=True, text=True)
     assert ignored.stdout.splitlines() == left, ignored.stderr
+
+
+def test_a_venv_another_python_made_is_made_anew(tmp_path: Path) -> None:
+    """scripts/venv (scripts/test's .venv, .ci/run's .venv-newest): ``python -m venv`` over a venv an earlier run
+    made with another Python kept that one's interpreter, and .ci/run's banner named the Python it did not run. (The
+    other Python here is a stand-in: a ``bin/python`` that answers as another installation would.)"""
+    which = "import sys; print(sys.base_prefix, sys.version)"
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /elsewhere/bin\nversion = 3.12.1\n")
+    (venv / "bin" / "python").write_text("#!/bin/sh\necho /elsewhere 3.12.1\n")
+    (venv / "bin" / "python").chmod(0o755)
+    subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(venv)], check=True, timeout=300)
+    made = subprocess.run([venv / "bin" / "python", "-c", which], capture_output=True, text=True, check=True)
+    assert made.stdout == subprocess.run([sys.executable, "-c", which], capture_output=True, text=True).stdout
+    assert (venv / "bin" / "pip").exists()
