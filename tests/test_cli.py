@@ -27,6 +27,7 @@ from tests.support import child_environment, close_app
 from timeback import Timeback
 from timeback._cli import _app
 from timeback._demo import demo_roster
+from timeback.server.runner import LocalServer
 
 
 @contextlib.contextmanager
@@ -1741,6 +1742,22 @@ def test_serve_on_port_0_listens_on_a_free_port_and_prints_it(tmp_path: Path, wo
     assert proc.returncode == 0, output
 
 
+def test_one_version_everywhere(server: LocalServer) -> None:
+    """The installed metadata's, ``timeback.__version__``, the SDK's User-Agent, ``timeback --version`` and the
+    served API document's: written once, in src/timeback/_version.py (pyproject, ``__init__`` and the User-Agent
+    each wrote their own, and no ``--version`` said which was installed)."""
+    import importlib.metadata
+
+    import timeback
+    from timeback._config import USER_AGENT
+
+    version = importlib.metadata.version("timeback")
+    assert timeback.__version__ == version and USER_AGENT == f"timeback-python/{version}"
+    result = CliRunner().invoke(_app(), ["--version"])
+    assert result.exit_code == 0 and result.output == f"timeback {version}\n", result.output
+    assert httpx.get(f"{server.url}/openapi.json").json()["info"]["version"] == version
+
+
 @pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["demo", "--help"]])
 def test_help_shows_every_option_name_whole_in_80_columns(args: list[str]) -> None:
     import typer.main
@@ -1758,6 +1775,11 @@ def test_help_shows_every_option_name_whole_in_80_columns(args: list[str]) -> No
     assert max(map(len, result.output.splitlines())) <= 80, result.output
 
 
+# The server extra's requirements as pyproject writes them (the hints name these, not ``timeback[server]``)
+_REQUIREMENTS = {"fastapi": "fastapi>=0.115", "sqlalchemy": "sqlalchemy<3,>=2.1", "uvicorn": "uvicorn>=0.51",
+                 "typer": "typer>=0.21.1"}  # fmt: skip
+
+
 @pytest.mark.parametrize("missing", ["fastapi", "sqlalchemy", "uvicorn"])
 def test_the_local_server_without_the_extra_says_what_to_install(missing: str) -> None:
     """(``from timeback.server.runner import LocalServer``, as README's pytest fixture does, was a bare
@@ -1768,10 +1790,45 @@ def test_the_local_server_without_the_extra_says_what_to_install(missing: str) -
     script = f"import sys; sys.modules[{missing!r}] = None\nfrom timeback.server.runner import LocalServer"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert (
-        f"ModuleNotFoundError: timeback's server needs the server extra ({missing} is missing): pip install "
-        "'timeback[server]'" in done.stderr
-    ), done.stderr
+    hint = f"ModuleNotFoundError: timeback's server needs the server extra ({missing} is missing): pip install '"
+    assert hint + _REQUIREMENTS[missing] + "'\n" in done.stderr, done.stderr
+    assert "timeback[" not in done.stderr, done.stderr  # (PyPI's ``timeback`` is another project)
+
+
+@pytest.mark.parametrize("missing", ["typer", "uvicorn", "fastapi"])
+def test_the_command_without_the_extra_says_what_to_install(missing: str) -> None:
+    """(It said ``pip install 'timeback[server]'``, which installs PyPI's ``timeback``, another project, over this
+    one.)"""
+    script = f"import sys; sys.modules[{missing!r}] = None; sys.argv = ['timeback', 'demo']\nimport timeback._cli as c; c.main()"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == (
+        f"timeback: the command line needs the server extra ({missing} is missing).\n"
+        f"Install it with:  pip install '{_REQUIREMENTS[missing]}'\n"
+    )
+
+
+def test_the_hint_names_each_requirement_missing_or_too_old_and_no_other() -> None:
+    """Read from this distribution's metadata, its markers evaluated: uvloop is not wanted on Windows, the SDK's own
+    dependencies and the other extras' never."""
+    script = (
+        "import importlib.metadata as metadata, sys\n"
+        "installed = metadata.version\n"
+        "def version(name):\n"
+        "    if name in ('fastapi', 'uvloop'): raise metadata.PackageNotFoundError(name)\n"
+        "    return '2.11.3' if name == 'pydantic' else installed(name)\n"
+        "metadata.version = version\n"
+        "from timeback._extras import install_hint\n"
+        "print(install_hint('server'))\n"
+        "sys.platform = 'win32'\n"
+        "print(install_hint('server', 'sqlalchemy'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "pip install --upgrade 'fastapi>=0.115' 'pydantic>=2.12' 'uvloop>=0.19'",
+        "pip install --upgrade 'fastapi>=0.115' 'pydantic>=2.12' 'sqlalchemy<3,>=2.1'",
+    ]
 
 
 def test_a_broken_server_install_keeps_its_own_error() -> None:
@@ -1829,8 +1886,8 @@ def test_a_server_dependency_older_than_the_extra_needs_is_named(script: str, co
     first write.)"""
     done = subprocess.run([sys.executable, "-c", _PYDANTIC_2_11 + script], capture_output=True, text=True, timeout=60)
     assert done.returncode == code, done.stderr
-    needs = "timeback's server needs newer releases of pydantic 2.11.3 (needs >=2.12): pip install --upgrade"
-    assert needs in done.stderr, done.stderr
+    needs = "timeback's server needs newer releases of pydantic 2.11.3 (needs >=2.12): pip install --upgrade 'pydantic>=2.12'\n"
+    assert needs in done.stderr and "timeback[" not in done.stderr, done.stderr
     if code == 2:
         assert done.stderr.count("\n") == 1, done.stderr  # (one line, no traceback)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -53,3 +55,34 @@ def test_every_distribution_the_sdk_imports_is_declared_with_its_floor() -> None
     floorless = [str(declared[name]) for name in sorted(imported & declared.keys())
                  if not any(spec.operator in LOWER_BOUNDS for spec in declared[name].specifier)]  # fmt: skip
     assert not floorless, f"imported by the SDK but declared without a lower bound: {floorless}"
+
+
+def test_the_sdist_takes_the_project_s_files_and_no_others() -> None:
+    """Named in pyproject: hatchling took every file git did not ignore, and a working tree the suite or a server
+    had run in shipped a 786 KB failed-login file and the .hypothesis/ database. The list names each top-level
+    entry git tracks (the tests run from the unpacked sdist), and what the server and hypothesis leave is ignored."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout (an unpacked sdist)")
+    git = ["git", "-C", str(ROOT)]
+    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True, check=True).stdout.splitlines()
+    sdist = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["sdist"]
+    assert sorted(sdist["include"]) == sorted({f"/{path.partition('/')[0]}" for path in tracked})
+    left = ["t.db", "t.db-wal", "t.db-shm", "t.db-writer", "t.db-logins", ".hypothesis/constants/abc"]
+    ignored = subprocess.run([*git, "check-ignore", "--no-index", *left], capture_output=True, text=True)
+    assert ignored.stdout.splitlines() == left, ignored.stderr
+
+
+def test_a_venv_another_python_made_is_made_anew(tmp_path: Path) -> None:
+    """scripts/venv (scripts/test's .venv, .ci/run's .venv-newest): ``python -m venv`` over a venv an earlier run
+    made with another Python kept that one's interpreter, and .ci/run's banner named the Python it did not run. (The
+    other Python here is a stand-in: a ``bin/python`` that answers as another installation would.)"""
+    which = "import sys; print(sys.base_prefix, sys.version)"
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /elsewhere/bin\nversion = 3.12.1\n")
+    (venv / "bin" / "python").write_text("#!/bin/sh\necho /elsewhere 3.12.1\n")
+    (venv / "bin" / "python").chmod(0o755)
+    subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(venv)], check=True, timeout=300)
+    made = subprocess.run([venv / "bin" / "python", "-c", which], capture_output=True, text=True, check=True)
+    assert made.stdout == subprocess.run([sys.executable, "-c", which], capture_output=True, text=True).stdout
+    assert (venv / "bin" / "pip").exists()

@@ -11,6 +11,7 @@ from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
 from timeback._client import AsyncTimeback, Timeback
 from timeback._config import Environment
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
+from timeback._version import __version__ as __version__  # (explicit: a re-export, as checkers read it)
 from timeback.errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -26,8 +27,6 @@ from timeback.errors import (
     TimebackError,
     UnprocessableEntityError,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",

@@ -1,6 +1,6 @@
 """``DefaultAioHttpClient``: an ``httpx.AsyncClient`` that sends through aiohttp (the ``aiohttp`` extra).
 
-    pip install 'timeback[aiohttp]'
+    pip install '.[aiohttp]'  # (in a checkout of this repository: PyPI's ``timeback`` is another project)
     AsyncTimeback(http_client=DefaultAioHttpClient())
 
 httpx's own async stack (httpcore on anyio, an HTTP parser in Python) spent about 1,050 us of CPU per single-result
@@ -81,8 +81,10 @@ class DefaultAioHttpClient(httpx.AsyncClient):
     def __init__(self, **kwargs: Any) -> None:
         try:
             import aiohttp  # noqa: F401
-        except ImportError:
-            message = "DefaultAioHttpClient needs the aiohttp extra: pip install 'timeback[aiohttp]'"
+        except ImportError as exc:
+            from timeback._extras import install_hint
+
+            message = f"DefaultAioHttpClient needs the aiohttp extra: {install_hint('aiohttp', exc.name)}"
             raise RuntimeError(message) from None
         # (its own transport makes its connections anew in a child process after fork(); httpx's, for a proxy= or
         # mounts=, and a transport given, cannot: see AsyncAPIClient._after_fork)

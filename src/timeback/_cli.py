@@ -32,7 +32,7 @@ def main() -> None:
     # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's.)
     try:
         with _sigterm_as_ctrl_c():
-            from timeback._extras import OutdatedRequirementError
+            from timeback._extras import OutdatedRequirementError, install_hint
 
             try:
                 import typer  # noqa: F401
@@ -45,7 +45,7 @@ def main() -> None:
             except ImportError as exc:
                 sys.stderr.write(
                     f"timeback: the command line needs the server extra ({exc.name} is missing).\n"
-                    "Install it with:  pip install 'timeback[server]'\n"
+                    f"Install it with:  {install_hint('server', exc.name)}\n"
                 )
                 raise SystemExit(2) from None
             _app()()
@@ -384,6 +384,21 @@ def _app() -> Any:
         add_completion=False, no_args_is_help=True, help="Timeback OneRoster 1.2 SDK tools.",
         pretty_exceptions_show_locals=False, rich_markup_mode=None,
     )  # fmt: skip
+
+    def print_version(wanted: bool) -> None:
+        if wanted:
+            from timeback._version import __version__
+
+            typer.echo(f"timeback {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def options(
+        version: bool = typer.Option(
+            False, "--version", callback=print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ) -> None:
+        pass
 
     @app.command()
     def serve(

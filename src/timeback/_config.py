@@ -11,6 +11,7 @@ from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
 
+from timeback._version import __version__
 from timeback.errors import ConfigurationError
 
 Environment = Literal["production", "staging"]
@@ -32,7 +33,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 # calls (httpx's default keeps 20 idle: 32 threads opened a new connection for nearly every call).
 DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
 DEFAULT_MAX_RETRIES = 2
-USER_AGENT = "timeback-python/0.1.0"  # (every request the SDK sends, the token request too)
+USER_AGENT = f"timeback-python/{__version__}"  # (every request the SDK sends, the token request too)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from timeback._version import __version__
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.access_log import REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
@@ -190,7 +191,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     settings = settings or ServerSettings()
     app = FastAPI(
         title="Timeback-compatible OneRoster 1.2 server",
-        version="0.1.0",
+        version=__version__,
         description="Local OneRoster 1.2 Gradebook (and rostering) service that behaves like Timeback.",
         # A path we do not serve is 404, never a 307 to the path without (or with) its trailing slash: clients do
         # not follow a redirected write with its body (``lane.served_paths`` says which endings are served).

@@ -8,6 +8,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 
 from timeback._operations import Operation, OperationSet
+from timeback._version import __version__
 from timeback.server.auth import full_scope, required_scopes
 from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
@@ -265,7 +266,7 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
             paths.setdefault(op.full_path, {})[op.method.lower()] = _operation(op, schemas, settings)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Timeback-compatible OneRoster 1.2 server", "version": "0.1.0"},
+        "info": {"title": "Timeback-compatible OneRoster 1.2 server", "version": __version__},
         "paths": paths,
         "components": {
             "schemas": schemas.components,
