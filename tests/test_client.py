@@ -2870,6 +2870,17 @@ def cutting_gateway(server: LocalServer) -> Iterator[tuple[str, list[Any]]]:
             thread.join()
 
 
+def test_a_token_answer_cut_short_is_not_retried(server: LocalServer, cutting_gateway: tuple[str, list[Any]]) -> None:
+    """The retry of an answer cut short is an API call's (the README says so): the token endpoint's 200 cut short
+    raises at once, as one without a token does."""
+    gateway, plan = cutting_gateway
+    plan[:] = ["/oauth2/token", 1]
+    with Timeback(**server.client_kwargs() | {"token_url": f"{gateway}/oauth2/token"}, max_retries=1) as api:
+        with pytest.raises(APIResponseValidationError, match="token endpoint answered without an access_token"):
+            api.oneroster.gradebook.get_result(sourced_id="any")
+    assert plan[1] == 0
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_an_answer_cut_short_is_retried_as_a_read_and_says_where_when_it_stays_so(
     server: LocalServer, client: Timeback, roster: Any, cutting_gateway: tuple[str, list[Any]], kind: str
