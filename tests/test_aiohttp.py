@@ -866,11 +866,16 @@ async def test_an_aiohttp_without_the_private_names_the_protocol_uses_is_left_as
         await connector.close()
         assert not hasattr(connector, "_factory")
     connector = _aiohttp._connector()(max_idle=None)
-    protocol = connector._factory()
+    protocol, told = connector._factory(), connector._factory()
     await connector.close()
     del protocol._payload
     protocol.set_exception(HttpProcessingError(message="Invalid character in chunk size"))  # (no AttributeError)
     assert isinstance(protocol.exception(), HttpProcessingError)
+    # (one with no message says what broke, not "Response payload is broken: " and nothing)
+    told._payload = body = aiohttp.StreamReader(told, 2**16, loop=asyncio.get_running_loop())
+    told.set_exception(HttpProcessingError())
+    said = "Response payload is broken: HttpProcessingError after the answer's head, with no message"
+    assert str(body.exception()) == said
 
 
 async def test_an_answer_stalled_mid_body_past_the_read_timeout_is_a_timeout(server: LocalServer) -> None:

@@ -409,6 +409,7 @@ def _connector() -> Any:
             body = getattr(self, "_payload", None)  # (aiohttp's: renamed, never an AttributeError out of a read)
             if isinstance(exc, HttpProcessingError) and body is not None and not body.is_eof() and not body.exception():
                 reason = " ".join(word for word in exc.message.split() if word != "^")  # (aiohttp's spans lines)
+                reason = reason or f"{type(exc).__name__} after the answer's head, with no message"
                 body.set_exception(aiohttp.ClientPayloadError(f"Response payload is broken: {reason}"))
 
     class Connector(aiohttp.TCPConnector):

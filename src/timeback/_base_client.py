@@ -468,7 +468,7 @@ class BaseClient(Uncopyable):
                     lost = request.method == "POST"
                     if lost:
                         wait = None
-                        _with_reason(error, f"not retried: the POST succeeded ({response.status_code})")
+                        _with_reason(error, "not retried (a POST)")  # (its status said so: "the call itself succeeded")
                 else:
                     error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
                     retryable = response.status_code in RETRYABLE_STATUSES
