@@ -847,6 +847,39 @@ async def test_an_answer_whose_chunks_break_after_its_head_is_retried_not_waited
         assert (got.result.sourcedId, got.retries_taken) == (sourced_id, 1), http_client
 
 
+async def test_an_aiohttp_without_the_private_names_the_protocol_uses_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The connector makes its connections with ``Protocol`` through aiohttp's private ``_factory``: an aiohttp
+    without it (renamed) is left with its own, no stray ``_factory`` set that nothing reads (as before, hiding that
+    the hang came back); a protocol without ``_payload`` told of a broken body raises nothing out of the read."""
+    import aiohttp
+    from aiohttp.http_exceptions import HttpProcessingError
+
+    made = aiohttp.TCPConnector.__init__
+
+    def without_factory(self: aiohttp.TCPConnector, **options: Any) -> None:
+        made(self, **options)
+        del self._factory  # (as in an aiohttp that renamed it)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(aiohttp.TCPConnector, "__init__", without_factory)
+        connector = _aiohttp._connector()(max_idle=None)
+        await connector.close()
+        assert not hasattr(connector, "_factory")
+    connector = _aiohttp._connector()(max_idle=None)
+    protocol, told = connector._factory(), connector._factory()
+    await connector.close()
+    del protocol._payload
+    protocol.set_exception(HttpProcessingError(message="Invalid character in chunk size"))  # (no AttributeError)
+    assert isinstance(protocol.exception(), HttpProcessingError)
+    # (one with no message says what broke, not "Response payload is broken: " and nothing)
+    told._payload = body = aiohttp.StreamReader(told, 2**16, loop=asyncio.get_running_loop())
+    told.set_exception(HttpProcessingError())
+    said = "Response payload is broken: HttpProcessingError after the answer's head, with no message"
+    assert str(body.exception()) == said
+
+
 async def test_an_answer_stalled_mid_body_past_the_read_timeout_is_a_timeout(server: LocalServer) -> None:
     """A chunked answer that stops after its head and first chunk, the connection left open: the read timeout
     ends it, as through httpx (aiohttp's own read timer, reset by each segment read)."""

@@ -747,6 +747,47 @@ async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_ba
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
 
 
+class CutsBatchAnswersShort(AnswersBatchesWithNoPairs):
+    """As ``AnswersBatchesWithNoPairs``, but each batch POST's 201 carries its pairs cut short, mid-value (a gateway
+    that cut the transfer): the server's own answer when ``store``, else one made up, the batch not sent on."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            if self.store:
+                content = self.inner.handle_request(request).read()
+            else:
+                ids = [r["sourcedId"] for r in json.loads(request.content)["results"]]
+                pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
+                content = json.dumps({"sourcedIdPairs": pairs}).encode()
+            return httpx.Response(201, content=content[: len(content) // 2], request=request)
+        return super().handle_request(request)
+
+
+@pytest.mark.parametrize("if_exists", ["fail", "replace"])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_whose_201_is_cut_short_is_read_back_as_one_answered_with_no_pairs(
+    kind: str, if_exists: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A 201 whose JSON ends mid-value says the batch was stored but not what was: it is read back, as a batch
+    answered with no pairs is, stored if its results read back as sent, else failed, maybe stored, the upload going
+    on. Before, the upload stopped there, the stored batch counted failed ("...; not retried: the POST
+    succeeded")."""
+    roster, line_items = world
+    tag = uid(f"cut-{kind}-{if_exists}")
+    rows = list(interleaved(roster, line_items[:1], 20, tag))
+    storing = CutsBatchAnswersShort(store=True)
+    summary = await bulk_through(kind, server, storing, rows[:10], batch_size=5, if_exists=if_exists)
+    assert summary.ok and (summary.stored, summary.batches) == (10, 2), summary
+    assert sum("sourcedId@" in read for read in storing.reads) == 2, storing.reads
+    dropping = CutsBatchAnswersShort(store=False)
+    summary = await bulk_through(kind, server, dropping, rows[10:], batch_size=5, if_exists=if_exists)
+    assert (summary.stored, summary.failed, summary.batches) == (0, 10, 2), summary
+    assert all(f.maybe_stored and f.status_code is None for f in summary.failures), summary.failures
+    reason = summary.failures[0].reason
+    assert "EOF while parsing" in reason and "not found when read back" in reason, reason
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
+
+
 @pytest.mark.parametrize("pairs", [0, 1])
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_batch_answered_with_fewer_pairs_than_results_is_read_back_too(

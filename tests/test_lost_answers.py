@@ -26,7 +26,15 @@ from tests.support import (
     uid,
     without_totals,
 )
-from timeback import APIConnectionError, APITimeoutError, AsyncTimeback, ConflictError, ServerError, Timeback
+from timeback import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AsyncTimeback,
+    ConflictError,
+    ServerError,
+    Timeback,
+)
 from timeback.server.runner import LocalServer
 
 
@@ -612,6 +620,45 @@ def test_a_create_whose_lost_answer_is_not_found_when_read_back_says_it_may_be_s
     assert str(lost.value) == f"request timed out; {MAY_BE_STORED_LATER} (POST {url})"
     assert transport.committed
     assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Late"
+
+
+class CutsCreateAnswersShort(Forwarding):
+    """Answers each API POST 201 with its pairs cut short, mid-value (a gateway that cut the transfer), without
+    passing it on: nothing is stored. Counts the POSTs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not request.url.path.startswith("/oauth2"):
+            self.posts += 1
+            return httpx.Response(201, content=b'{"sourcedIdPairs": [{"suppliedSo', request=request)
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_create_whose_201_is_cut_short_is_read_back_and_not_found_says_it_may_be_stored(
+    server: LocalServer, client: Timeback, kind: str
+) -> None:
+    """A 2xx answer cut short says the write was done, not what was stored: the create is not sent again, and its
+    records are read back as a lost answer's are (stored as sent, it succeeds: tests/test_client.py's cutting
+    gateway); not found, its error says they may be stored. Before, it raised without reading them back."""
+    transport = CutsCreateAnswersShort()
+    category = {"sourcedId": uid("cat"), "title": "Cut"}
+    with pytest.raises(APIResponseValidationError) as cut:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as cutting:
+                cutting.oneroster.gradebook.create_category(category=category)
+        else:
+            http = httpx.AsyncClient(transport=AsyncFromSync(transport))
+            async with AsyncTimeback(**server.client_kwargs(), http_client=http) as acutting:
+                await acutting.oneroster.gradebook.create_category(category=category)
+    error = cut.value
+    assert transport.posts == 1 and error._answer_lost and error.status_code == 201, error
+    assert "EOF while parsing" in str(error), error
+    said = "not retried (a POST); its records may have been stored all the same, though they were not found"
+    assert said in str(error) and str(error).count("succeeded") == 1, error  # (it said so twice: "(201)" too)
 
 
 def test_a_bulk_batch_whose_lost_answer_is_not_found_when_read_back_fails_maybe_stored(

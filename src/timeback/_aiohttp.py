@@ -391,7 +391,10 @@ def _connector() -> Any:
     private method of aiohttp's (since 3.10.11); should a later aiohttp not have those two, they are not timed
     (``timed`` is false), the pool timeout given as aiohttp's ``connect`` timeout, as before: a busy pool is then a
     ``ConnectTimeout``, and its wait still bounded. The idle connections are counted in aiohttp's private pool,
-    ``_conns``, as its ``_release`` puts one back (3.11 to 3.14 at least); without it, none is closed for that."""
+    ``_conns``, as its ``_release`` puts one back (3.11 to 3.14 at least); without it, none is closed for that.
+    Connections are made with ``Protocol`` through aiohttp's private ``_factory`` (3.11 to 3.14 at least); without
+    it, with aiohttp's own, and an answer whose body breaks after its head waits, as on aiohttp itself, until the
+    call's deadline or a cancel ends it."""
     import asyncio
 
     import aiohttp
@@ -405,9 +408,10 @@ def _connector() -> Any:
             # the connection, drops its read timer and tells the connection only: the body's read waited for ever.
             # The body is told too, as of one cut short: httpx's RemoteProtocolError. (On this error only: nothing
             # per chunk read.)
-            body = self._payload
+            body = getattr(self, "_payload", None)  # (aiohttp's: renamed, never an AttributeError out of a read)
             if isinstance(exc, HttpProcessingError) and body is not None and not body.is_eof() and not body.exception():
                 reason = " ".join(word for word in exc.message.split() if word != "^")  # (aiohttp's spans lines)
+                reason = reason or f"{type(exc).__name__} after the answer's head, with no message"
                 body.set_exception(aiohttp.ClientPayloadError(f"Response payload is broken: {reason}"))
 
     class Connector(aiohttp.TCPConnector):
@@ -416,8 +420,9 @@ def _connector() -> Any:
         def __init__(self, *, max_idle: int | None, **options: Any) -> None:
             super().__init__(**options)
             self._max_idle = max_idle
-            protocol: type[ResponseHandler] = Protocol
-            self._factory = functools.partial(protocol, loop=self._loop)  # (aiohttp's, 3.11 to 3.14 at least)
+            if hasattr(self, "_factory"):  # (aiohttp's, 3.11 to 3.14 at least: see _connector)
+                protocol: type[ResponseHandler] = Protocol
+                self._factory = functools.partial(protocol, loop=self._loop)
 
         async def connect(self, req: Any, traces: Any, timeout: aiohttp.ClientTimeout) -> Any:
             connection = await super().connect(req, traces, timeout)

@@ -461,11 +461,14 @@ class BaseClient(Uncopyable):
                     except APIResponseValidationError as refused:
                         if not refused._cut_short:
                             raise
-                        error, lost, what = refused, False, "answer cut short"
+                        error, what = refused, "answer cut short"
                     wait = self._backoff(retries_taken)
-                    if request.method == "POST":  # (its write was done: sent again, a create meets its own records)
+                    # (a POST's write was done: sent again, a create meets its own records. Its answer is as good as
+                    # lost: a create's records are read back instead, ``call``)
+                    lost = request.method == "POST"
+                    if lost:
                         wait = None
-                        _with_reason(error, f"not retried: the POST succeeded ({response.status_code})")
+                        _with_reason(error, "not retried (a POST)")  # (its status said so: "the call itself succeeded")
                 else:
                     error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
                     retryable = response.status_code in RETRYABLE_STATUSES
@@ -646,10 +649,10 @@ class BaseClient(Uncopyable):
         self,
         op: Operation[Any, Any],
         request: pydantic.BaseModel | ValidatedRequest,
-        error: RequestError | APIConnectionError,
+        error: RequestError | APIConnectionError | APIResponseValidationError,
     ) -> tuple[list[dict[str, Any]], list[httpx.Request]] | None:
-        """After a 409 on a retried create, or any error ending a create an attempt of which got no answer: the
-        records this call sent, and the requests that read them back.
+        """After a 409 on a retried create, or any error ending a create an attempt of which got no answer (a 2xx
+        answer cut short too): the records this call sent, and the requests that read them back.
 
         The SDK fixed every sourcedId before the first attempt, so when an attempt's answer was lost after the
         server committed, the retry meets its own records, and a call whose retries ran out (or that had none
@@ -689,7 +692,7 @@ class BaseClient(Uncopyable):
         self,
         op: Operation[Any, Any],
         request: pydantic.BaseModel | ValidatedRequest,
-        error: RequestError | APIConnectionError,
+        error: RequestError | APIConnectionError | APIResponseValidationError,
         why: str | None = None,
     ) -> Exchange[TimebackSourcedIdPairsResponse | None]:
         """The reads that confirm a retried create's 409, or a create that failed after an attempt got no answer
@@ -829,18 +832,21 @@ class BaseClient(Uncopyable):
         op: Operation[Any, Any],
         sent: list[dict[str, Any]],
         held: ReadBack,
-        error: RequestError | APIConnectionError,
+        error: RequestError | APIConnectionError | APIResponseValidationError,
         derived: Mapping[Any, Any] | None = None,
         why: str | None = None,
     ) -> TimebackSourcedIdPairsResponse | None:
         """The create's answer if every record sent reads back as sent, else None, and the error's message then says
         why it was not confirmed: an earlier attempt of this call may have stored the records, or may still store
         them (one that got no answer, its records not found, may be committed after the reads). ``why``: why the
-        records may be stored, when it is not a lost answer or a retry's 409 (a batch answered with no pairs)."""
+        records may be stored, when it is not a lost answer, a retry's 409 or a 2xx answer cut short (a batch
+        answered with no pairs)."""
         conflict = isinstance(error, ConflictError)
         retried = why or (
             "this call was retried, so an earlier attempt may have stored them without its answer arriving"
             if conflict
+            else STORED_ALL_THE_SAME  # (its 2xx answer cut short: it says they were, not which)
+            if isinstance(error, APIResponseValidationError)
             else "an attempt of this call got no answer, so it may have stored the records"
         )
         stored = held.records
@@ -1770,6 +1776,21 @@ def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request, *, unconf
     return error
 
 
+# Why the records of a create answered 2xx, though not with what was stored (its JSON cut short; a batch's pairs
+# missing), may be stored although not confirmed as sent.
+STORED_ALL_THE_SAME = "its records may have been stored all the same"
+
+
+def _confirms(error: RequestError | APIConnectionError | APIResponseValidationError, confirm: bool) -> bool:
+    """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, or an
+    attempt with no answer, unless ``confirm`` is False (the caller settles those); a 2xx answer cut short (a POST's,
+    not sent again: ``_send_flow``) whatever it is: its write was done, nothing is left to settle, and a bulk batch
+    is counted stored only once its results read back as sent (as one answered without its pairs)."""
+    if isinstance(error, APIResponseValidationError):
+        return error._answer_lost
+    return confirm and (isinstance(error, ConflictError) or error._answer_lost)
+
+
 def _fits_in_list(sourced_id: str) -> bool:
     return "," not in sourced_id and "'" not in sourced_id and sourced_id == sourced_id.strip() != ""
 
@@ -2589,16 +2610,16 @@ class SyncAPIClient(BaseClient):
         *,
         confirm: bool = True,
     ) -> ModelT | None:
-        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
-        attempt of which got no answer, are raised, not confirmed (the caller settles them:
-        ``bulk_post_results(if_exists="replace")``)."""
+        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
+        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
+        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
-        except (RequestError, APIConnectionError) as error:
-            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
+        except (RequestError, APIConnectionError, APIResponseValidationError) as error:
+            if not _confirms(error, confirm):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
@@ -2827,16 +2848,16 @@ class AsyncAPIClient(BaseClient):
         *,
         confirm: bool = True,
     ) -> ModelT | None:
-        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out) is confirmed
-        by reading its records back (``confirming``). ``confirm=False``: a retried create's 409, and a create an
-        attempt of which got no answer, are raised, not confirmed (the caller settles them:
-        ``bulk_post_results(if_exists="replace")``)."""
+        """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
+        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
+        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
             return await self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
-        except (RequestError, APIConnectionError) as error:
-            if not (confirm and (isinstance(error, ConflictError) or error._answer_lost)):
+        except (RequestError, APIConnectionError, APIResponseValidationError) as error:
+            if not _confirms(error, confirm):
                 raise
             # (its reads are part of the call: what is left of its deadline bounds them)
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)

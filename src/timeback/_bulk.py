@@ -33,6 +33,7 @@ from timeback._pagination import LOOP_TURN_EVERY
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
     APIConnectionError,
+    APIResponseValidationError,
     AuthError,
     ConflictError,
     PermissionDeniedError,
@@ -71,7 +72,8 @@ class BulkFailure:
     """Results that were not stored, or not known to be (``maybe_stored``, and the reason says they may have been: an
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
     failure, or a batch answered without a ``sourcedIdPairs`` pair for each result (``{}``, ``[]``, a shorter list;
-    Timeback's single pair object stands for the whole batch, and is not read back) that did not read back as sent."""
+    Timeback's single pair object stands for the whole batch, and is not read back), or whose 2xx answer was cut
+    short, that did not read back as sent."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -235,15 +237,15 @@ def confirming_unpaired(
     answer's is (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the
     error raised says why, and the batch fails, maybe stored (the answer did not say what was stored), the upload
     going on. Run by the client's ``exchange``; no I/O here."""
+    from timeback._base_client import STORED_ALL_THE_SAME
+
     sent = client.build_request(create, request)  # (its method and URL, for the error's message)
     pairs = _pairs_in(receipt)
     said = f"{pairs} of {len(request['results'])} sourcedIdPairs" if pairs else "no sourcedIdPairs"  # (a list's)
     error = RequestError(f"{create.name}: answered with {said}", method=sent.method, url=str(sent.url),
                          request_id=receipt.request_id, retries_taken=receipt.retries_taken)  # fmt: skip
     error._answer_lost = True  # (read back as a lost answer's batch is; not confirmed, it may be stored)
-    confirmed = yield from client.confirming(
-        create, request, error, why="its records may have been stored all the same"
-    )
+    confirmed = yield from client.confirming(create, request, error, why=STORED_ALL_THE_SAME)
     if confirmed is None:
         raise error
     return confirmed
@@ -508,7 +510,7 @@ def record_outcome(
     """Count a batch's answer; return the error the upload stops with, if it stops there: every later batch would
     fail alike (the credentials or their scopes refused, the server not reached for long: ``reach``, the client
     closed: ``closed()``, asked only of a failure), or the outcome is no API failure (an answer not as documented,
-    a bug)."""
+    but a 2xx cut short: read back, a bug)."""
     gone = reach.gone(outcome)
     line_item = batch.line_item
     if isinstance(outcome, Split):
@@ -551,6 +553,11 @@ def record_outcome(
         summary.retries_taken += outcome.retries_taken
         summary.add_failure(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
+    elif isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:
+        # (its 2xx answer cut short, and its results not read back as sent: ``call`` read them. Failed, maybe
+        # stored, as a batch answered without its pairs is, the upload going on)
+        summary.retries_taken += outcome.retries_taken
+        failure = BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, maybe_stored=True)
     else:
         # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
         # stored is not known (a garbled 201 may follow a commit): it counts as failed, so that what was taken
@@ -571,6 +578,8 @@ def stops(outcome: Outcome | BaseException, closed: Callable[[], bool] = bool) -
         return any(settled is not None and stops(settled, closed) for _, settled in outcome.parts)
     if isinstance(outcome, Replaced):
         return outcome.stop is not None
+    if isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:  # (a 2xx cut short: an API failure)
+        return closed()
     if isinstance(outcome, (RequestError, APIConnectionError)):
         return isinstance(outcome, (AuthError, PermissionDeniedError)) or closed()
     return isinstance(outcome, BaseException)
