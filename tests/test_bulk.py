@@ -476,8 +476,15 @@ async def test_a_repeat_of_a_stored_result_fails_alone_not_with_the_results_afte
     first = list(interleaved(roster, line_items[:1], 3, f"{tag}-a"))
     after = list(interleaved(roster, line_items[:1], 5, f"{tag}-b"))
     again = {**first[0], "score": 1}
-    rows = [*first, again, *after]
-    summary = await bulk_through(kind, server, Forwarding(), rows, batch_size=3, concurrency=1)
+    transport = HoldsTheFirstBatch(patience=30.0)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        yield from first
+        yield again
+        transport.release.set()  # (the repeat read: now the first batch may be answered; a loaded machine had
+        yield from after  # answered it before the repeat was read, which then went like a later result: 6 stored)
+
+    summary = await bulk_through(kind, server, transport, rows(), batch_size=3, concurrency=1)
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (9, 9, 8, 1), summary
     (repeat,) = summary.failures
     assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409 and repeat.request_id
