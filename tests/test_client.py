@@ -2316,6 +2316,33 @@ async def test_the_sdks_own_http_clients_share_one_tls_context(server: LocalServ
         await http.aclose()
 
 
+@pytest.mark.parametrize("make", [DefaultHttpxClient, DefaultAsyncHttpxClient])
+async def test_an_https_proxy_in_the_environment_loads_no_ca_bundle_again(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[..., httpx.Client | httpx.AsyncClient]
+) -> None:
+    """Given ``verify=True``, the transport made to verify an https:// proxy of the environment was given it too:
+    the CA bundle loaded once more per such proxy for the servers reached through it (20-40 ms each, as the client
+    is made), beside the context verifying the proxy. It takes that context: no more loads than a plain proxy's."""
+    loads = [0]
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(context: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads[0] += 1
+        load(context, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+
+    async def loads_made_with(proxy: str) -> int:
+        proxy_environment(monkeypatch, HTTPS_PROXY=proxy, HTTP_PROXY=proxy)
+        before = loads[0]
+        http = make(verify=True)
+        await http.aclose() if isinstance(http, httpx.AsyncClient) else http.close()
+        return loads[0] - before
+
+    await loads_made_with("https://proxy.corp:3129")  # (the shared context made first, if it was not)
+    assert await loads_made_with("https://proxy.corp:3129") == await loads_made_with("http://proxy.corp:3128")
+
+
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_the_shared_tls_context_verifies_as_httpxs_own(
     tls_server: tuple[LocalServer, Any], kind: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any

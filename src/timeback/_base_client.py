@@ -2333,12 +2333,15 @@ def _verified_mounts(
     """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
     client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
     NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
-    if _proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
+    context = _proxy_tls(kwargs)
+    if context is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
         return {}
     options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
     made_with = {name: kwargs[name] for name in options if name in kwargs}
+    if not kwargs.get("cert"):  # (that context for the servers too, not a CA bundle loaded again per mount, 20-40
+        made_with["verify"] = context  # ms each; but a cert= httpx loads into the context given: the caller's own)
     return {
-        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], kwargs))
+        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], {"verify": context}))
         for scheme in ("http", "https", "all")
         if named.get(scheme, "").lower().startswith("https://")
     }
