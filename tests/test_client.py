@@ -692,6 +692,9 @@ CANNED: dict[str, tuple[str, str, bytes]] = {  # name: (status line, Content-Typ
     "page": ("502 Bad Gateway", "text/html", b"<html><title>Bad\x1b]0;owned\x07 gateway</title></html>"),
     "token-page": ("200 OK", "text/html\x1b[2J", b"<html><title>Sign in</title></html>"),
     "not-modified": ("304 Not Modified", "application/json", b""),  # (an answer to conditional headers: no redirect)
+    # A gateway answering 407 itself, no proxy in the way (an API key it wants)
+    "gateway-407": ("407 Proxy Authentication Required", "application/json",
+                    b'{"imsx_description": "gateway says: API key missing"}'),
 }  # fmt: skip
 # Header lines the ``canned`` server adds to those answers, by name.
 CANNED_HEADERS: dict[str, bytes] = {"hostile": b"X-Request-Id: abc\x1b[2J\x07\x9b\r\n",
@@ -1878,10 +1881,14 @@ async def test_a_socks_proxy_in_the_environment_does_not_stop_clients_of_a_local
 
 
 @contextlib.contextmanager
-def loopback_proxy(answer: bytes | None) -> Iterator[tuple[int, list[bytes]]]:
+def loopback_proxy(answer: bytes | None, *, then_reset: bool = False) -> Iterator[tuple[int, list[bytes]]]:
     """A proxy on a loopback port (in a thread: a sync client blocks the loop) that notes each request's head and
-    sends ``answer``; None: none, the connection held until the client closes it (a proxy slow to open a tunnel)."""
+    sends ``answer``; None: none, the connection held until the client closes it (a proxy slow to open a tunnel).
+    ``then_reset``: the client's next bytes read (its TLS hello, the tunnel open), then the connection reset (RST),
+    as the server or a middlebox beyond the proxy would."""
+    import socket
     import socketserver
+    import struct
 
     heads: list[bytes] = []
 
@@ -1897,6 +1904,10 @@ def loopback_proxy(answer: bytes | None) -> Iterator[tuple[int, list[bytes]]]:
                 self.rfile.read()
             else:
                 self.wfile.write(answer)
+            if then_reset:
+                self.request.recv(4096)
+                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.request.close()  # (closed with rfile and wfile, as the handler ends: a reset, no FIN first)
 
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
         proxy.daemon_threads = True
@@ -2044,6 +2055,132 @@ async def test_a_plain_http_proxys_407_is_the_proxy_refusing_not_the_server(
     assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
 
 
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_proxy_whose_name_is_not_found_is_named(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A proxy's host name not found (a typo in ``HTTPS_PROXY``; ``.invalid`` never resolves) is the proxy's failure,
+    on aiohttp too (whose DNS error came as a bare ``OSError``, not a ``socket.gaierror``)."""
+    proxy_environment(monkeypatch, HTTPS_PROXY="http://user:pr0xy-pw@proxy.invalid:3128")
+    token_url = f"{server.url}/oauth2/token"  # (loopback: directly)
+    kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+    error = await error_of_get_result(kind, **kwargs, max_retries=0)
+    assert type(error) is APIConnectionError, repr(error)
+    assert str(error).startswith("connection to the proxy http://proxy.invalid:3128 failed: ConnectError: "), error
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_reset_beyond_the_proxys_tunnel_is_not_said_to_be_the_proxys(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The proxy up and the tunnel open, the connection reset during the TLS handshake (the server, or a middlebox
+    beyond the proxy): it read "connection to the proxy ... failed", every OS error taken for the proxy's. Only a
+    connect that failed itself (refused, no route, a name not found) names the proxy so."""
+    with loopback_proxy(b"HTTP/1.1 200 Connection established\r\n\r\n", then_reset=True) as (port, heads):
+        proxy_environment(monkeypatch, HTTPS_PROXY=f"http://127.0.0.1:{port}")
+        token_url = f"{server.url}/oauth2/token"  # (loopback: directly)
+        kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+        error = await error_of_get_result(kind, **kwargs, max_retries=0)
+    assert type(error) is APIConnectionError, repr(error)
+    assert str(error).startswith("connection failed: ConnectError: Connection reset by peer ("), str(error)
+    assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_connection_to_the_proxy_that_times_out_names_the_proxy(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A proxy whose connection is never answered (packets dropped on the way; here its TLS handshake): "request
+    timed out", the server seemingly slow. It says through which proxy (by scheme, host and port only): the
+    connection, to it or through its tunnel, is the proxy's route."""
+    import socket
+
+    with socket.socket() as silent:  # (listening, never accepting: connected, then no answer)
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        proxy_environment(monkeypatch, HTTPS_PROXY=f"https://user:pr0xy-pw@127.0.0.1:{port}")
+        token_url = f"{server.url}/oauth2/token"  # (loopback: directly)
+        kwargs = {**server.client_kwargs(), "base_url": "https://timeback.test:1", "token_url": token_url}
+        error = await error_of_get_result(kind, **kwargs, max_retries=0, timeout=httpx.Timeout(5, connect=0.3))
+    assert type(error) is APITimeoutError, repr(error)
+    expected = f"request timed out connecting through the proxy https://127.0.0.1:{port} (GET https://timeback.test:1/"
+    assert str(error).startswith(expected), str(error)
+    assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize(
+    "make", [DefaultHttpxClient, DefaultAsyncHttpxClient, DefaultAioHttpClient, httpx.Client, httpx.AsyncClient]
+)
+async def test_the_proxy_named_is_the_one_a_request_goes_through_or_none(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[..., httpx.Client | httpx.AsyncClient]
+) -> None:
+    """The proxy a failed connection names (``_proxy_of``) is the one the http client routes that URL to: none for a
+    host in ``NO_PROXY``, nor for a client given ``trust_env=False`` (direct, whatever the environment says), nor
+    for an https:// URL with an ``HTTP_PROXY`` only. Never the proxy's user:password."""
+    proxy_environment(monkeypatch, HTTPS_PROXY="http://user:pr0xy-pw@proxy.corp:3128", NO_PROXY="direct.corp")
+    clients = [make(), make(trust_env=False)]
+    try:
+        routed, told_not = clients
+        assert engine._proxy_of(routed, httpx.URL("https://api.example/x")) == "http://proxy.corp:3128"
+        assert engine._proxy_of(routed, httpx.URL("https://direct.corp/x")) is None  # (NO_PROXY)
+        assert engine._proxy_of(routed, httpx.URL("http://api.example/x")) is None  # (HTTPS_PROXY is https://'s)
+        assert engine._proxy_of(told_not, httpx.URL("https://api.example/x")) is None
+    finally:
+        for http in clients:
+            await http.aclose() if isinstance(http, httpx.AsyncClient) else http.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_plain_http_proxys_407_to_a_refresh_keeps_the_token_held(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, refusing_proxy: tuple[int, list[bytes]], kind: str
+) -> None:
+    """The token held past its refresh point, the refresh refused by the proxy (407): taken for the token endpoint
+    refusing the credentials, that dropped the token, which the server still takes. A proxy's refusal keeps it, as
+    any failure of a refresh but the credentials refused does (``TokenCache.fail``)."""
+    from timeback._auth import _Token
+
+    port, heads = refusing_proxy
+    proxy_environment(monkeypatch, HTTP_PROXY=f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to another host than loopback)
+    kwargs = {**server.client_kwargs(), "base_url": "http://timeback.test:1", "max_retries": 0}
+    now = time.monotonic()
+    held = _Token("held-token", refresh_at=now - 1, expires_at=now + 600)  # (to refresh; usable 10 minutes more)
+    with pytest.raises(APIConnectionError, match="ProxyError: 407 Proxy Authentication Required"):
+        if kind == "sync":
+            with Timeback(**kwargs) as client:
+                client._client._tokens._token = held
+                get_result(client)
+        else:
+            http = DefaultAioHttpClient() if kind == "aiohttp" else None
+            async with AsyncTimeback(**kwargs, http_client=http) as aclient:
+                aclient._client._tokens._token = held
+                await aclient.oneroster.gradebook.get_result(sourced_id="r1")
+    assert heads[0].startswith(b"POST http://timeback.test:1/oauth2/token "), heads  # (the refresh, to the proxy)
+    assert (client if kind == "sync" else aclient)._client._tokens._token is held
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("token_refused", [True, False], ids=["token-request", "api-call"])
+async def test_a_407_from_the_server_itself_is_its_answer_not_a_proxys(
+    canned: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch, kind: str, token_refused: bool
+) -> None:
+    """No proxy in the way, a gateway answering 407 itself: every 407 was taken for a proxy's, "connection failed:
+    ProxyError: 407 ...; not retried: the proxy wants credentials", no status, the server's words lost. Only a 407 to
+    an http:// request a proxy forwards is the proxy's; this one is the token endpoint's refusal (``AuthError``) or
+    the API's answer (``RequestError``), as before."""
+    proxy_environment(monkeypatch)
+    url, _ = canned
+    kwargs = canned_kwargs(url, "gateway-407")
+    if token_refused:
+        kwargs["token_url"] = f"{url}/gateway-407/oauth2/token"
+    error = await error_of_get_result(kind, **kwargs)
+    assert type(error) is (AuthError if token_refused else RequestError), repr(error)
+    assert error.status_code == 407 and error.retries_taken == 0, repr(error)
+    assert "gateway says: API key missing" in str(error) and "proxy wants" not in str(error), str(error)
+
+
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
 async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_was_not_sent(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -2177,6 +2314,33 @@ async def test_the_sdks_own_http_clients_share_one_tls_context(server: LocalServ
     made[0].close()
     for http in made[1:]:
         await http.aclose()
+
+
+@pytest.mark.parametrize("make", [DefaultHttpxClient, DefaultAsyncHttpxClient])
+async def test_an_https_proxy_in_the_environment_loads_no_ca_bundle_again(
+    monkeypatch: pytest.MonkeyPatch, make: Callable[..., httpx.Client | httpx.AsyncClient]
+) -> None:
+    """Given ``verify=True``, the transport made to verify an https:// proxy of the environment was given it too:
+    the CA bundle loaded once more per such proxy for the servers reached through it (20-40 ms each, as the client
+    is made), beside the context verifying the proxy. It takes that context: no more loads than a plain proxy's."""
+    loads = [0]
+    load = ssl.SSLContext.load_verify_locations
+
+    def counted(context: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads[0] += 1
+        load(context, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+
+    async def loads_made_with(proxy: str) -> int:
+        proxy_environment(monkeypatch, HTTPS_PROXY=proxy, HTTP_PROXY=proxy)
+        before = loads[0]
+        http = make(verify=True)
+        await http.aclose() if isinstance(http, httpx.AsyncClient) else http.close()
+        return loads[0] - before
+
+    await loads_made_with("https://proxy.corp:3129")  # (the shared context made first, if it was not)
+    assert await loads_made_with("https://proxy.corp:3129") == await loads_made_with("http://proxy.corp:3128")
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

@@ -538,6 +538,7 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     the ``except`` that caught aiohttp's, so that one is not chained: it holds the request's headers, the bearer
     token among them. An OS error's number and reason are kept (the SDK quotes them: "Connection refused")."""
     import asyncio
+    import socket
     import ssl
 
     import aiohttp
@@ -570,8 +571,8 @@ def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:
     error = kind(text, request=request)
     reason = getattr(exc, "certificate_error", None) or getattr(exc, "os_error", None) or exc
     if isinstance(reason, OSError):  # (TLS's own kept as TLS's: its errno is OpenSSL's, its reason is the text;
-        # and its kind, a certificate refused, which the SDK does not retry)
-        kind_of = type(reason) if isinstance(reason, ssl.SSLError) else OSError
+        # and its kind, a certificate refused, which the SDK does not retry; a name not found kept as one too)
+        kind_of = type(reason) if isinstance(reason, ssl.SSLError | socket.gaierror) else OSError
         error.__cause__ = kind_of(reason.errno, reason.strerror)
     return error
 

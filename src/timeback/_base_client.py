@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime
 import email.utils
+import errno
 import functools
 import itertools
 import logging
@@ -414,7 +415,7 @@ class BaseClient(Uncopyable):
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
                 raise passed from _cause(request, outcome)
-            if isinstance(outcome, httpx.Response) and outcome.status_code == 407:
+            if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError | APIResponseValidationError
@@ -433,7 +434,8 @@ class BaseClient(Uncopyable):
                     _not_sent_if(error, not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
                 # (the proxy the connection went to, if any: looked up for a failed connection only)
-                proxy = self._proxy_for(request.url) if isinstance(outcome, httpx.ConnectError) else None
+                connecting = isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout))
+                proxy = self._proxy_for(request.url) if connecting else None
                 error = self._connection_error(request, outcome, retries_taken, proxy)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
@@ -591,19 +593,27 @@ class BaseClient(Uncopyable):
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
             message = "request timed out"
+            if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
+                message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
             message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
             # Through a proxy, the connection made is the proxy's: refused there (the proxy down), or its name not
-            # found, read as the server's. (Not a TLS failure: through a tunnel, that may be the server's.)
-            if proxy is not None and _socket_failed(exc):
+            # found, read as the server's. (Not a reset or a TLS failure: through a tunnel, that may be the server's.)
+            if proxy is not None and _connect_failed(exc):
                 message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
         return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy the http client sends a request to ``url`` through (see ``_proxy_of``); each client's own."""
         raise NotImplementedError
+
+    def _forwarded(self, url: httpx.URL) -> bool:
+        """Whether a request to ``url`` went to a proxy that forwards it itself (an http:// URL: no tunnel), whose
+        407 is then the proxy's. To an https:// URL, or sent directly, a 407 is the server's own (a gateway's): a
+        proxy refusing a tunnel is httpx's ``ProxyError``, no answer. (Looked up for a 407 only.)"""
+        return url.scheme == "http" and self._proxy_for(url) is not None
 
     def _status_error(
         self, request: httpx.Request, response: httpx.Response, retries_taken: int, *, token_endpoint: bool = False
@@ -1126,9 +1136,22 @@ def _proxy_answer(exc: BaseException) -> str:
     return ""
 
 
-def _socket_failed(exc: BaseException) -> bool:
-    """Whether the operating system's connect failed under ``exc`` (refused, unreachable, a name not found), not TLS."""
-    return any(isinstance(seen, OSError) and not isinstance(seen, ssl.SSLError) for seen in _causes(exc))
+UNREACHABLE = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+
+
+def _connect_failed(exc: BaseException) -> bool:
+    """Whether the operating system's connect itself failed under ``exc``: refused, no route, its name not found
+    (anyio's "All connection attempts failed" holds each address's: all failed so). Not a reset, nor TLS's failure:
+    through a proxy's tunnel, those may be the server's."""
+
+    def failed(seen: BaseException) -> bool:
+        if isinstance(seen, BaseExceptionGroup):
+            return all(failed(attempt) for attempt in seen.exceptions)
+        return isinstance(seen, ConnectionRefusedError | socket.gaierror) or (
+            isinstance(seen, OSError) and seen.errno in UNREACHABLE
+        )
+
+    return any(failed(seen) for seen in _causes(exc))
 
 
 def _proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> str | None:
@@ -1154,9 +1177,9 @@ def _proxy_of(http: httpx.Client | httpx.AsyncClient | None, url: httpx.URL) -> 
 
 
 def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.ProxyError:
-    """A 407 answer as the refusal of a tunnel it is (httpcore's ``ProxyError``): only a proxy sends one, here a
-    plain-http proxy forwarding the request itself, no ``CONNECT``. Neither the token endpoint refusing the client
-    credentials nor the API's answer: nothing reached either."""
+    """A plain-http proxy's 407 to a request it forwards itself, no ``CONNECT`` (``_forwarded``), as the refusal of a
+    tunnel it is (httpcore's ``ProxyError``). Neither the token endpoint refusing the client credentials nor the API's
+    answer: nothing reached either."""
     reason = response.reason_phrase if response.reason_phrase.isprintable() else ""
     return httpx.ProxyError(f"407 {reason}".rstrip(), request=request)
 
@@ -2331,12 +2354,15 @@ def _verified_mounts(
     """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
     client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
     NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
-    if _proxy_tls(kwargs) is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
+    context = _proxy_tls(kwargs)
+    if context is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
         return {}
     options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
     made_with = {name: kwargs[name] for name in options if name in kwargs}
+    if not kwargs.get("cert"):  # (that context for the servers too, not a CA bundle loaded again per mount, 20-40
+        made_with["verify"] = context  # ms each; but a cert= httpx loads into the context given: the caller's own)
     return {
-        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], kwargs))
+        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], {"verify": context}))
         for scheme in ("http", "https", "all")
         if named.get(scheme, "").lower().startswith("https://")
     }
