@@ -1502,6 +1502,30 @@ def test_serve_access_log_names_the_peer_not_what_x_forwarded_for_says(tmp_path:
     assert "/admin" not in output and "evil" not in output and "203.0.113.9" not in output, output
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_access_log_writes_a_forwarded_client_that_is_no_address_as_a_dash(tmp_path: Path, workers: str) -> None:
+    # (behind a proxy --forwarded-allow-ips names, the line's client is X-Forwarded-For's entry as the client wrote
+    # it, through nginx's $proxy_add_x_forwarded_for or a "*": a space or quote in it forged the line's fields)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",
+               "--forwarded-allow-ips", "127.0.0.1"]  # fmt: skip
+    forged = ['10.0.0.1 - "GET /admin HTTP/1.1" 200 OK x', 'fe80::1%a "b', "evil\tTAB"]
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        with httpx.Client() as http:
+            for n, sent in enumerate([*forged, "203.0.113.9", "[2001:db8::7]:4711"]):
+                answer = http.get(f"http://127.0.0.1:{port}/health?xff={n}", headers={"X-Forwarded-For": sent})
+                assert answer.status_code == 200
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    lines = [line for line in output.splitlines() if "?xff=" in line]
+    assert len(lines) == len(forged) + 2, output
+    for n, client in enumerate(["-"] * len(forged) + ["203.0.113.9:0", "2001:db8::7:4711"]):
+        assert f' {client} - "GET /health?xff={n} HTTP/1.1" 200 OK request_id=' in lines[n], lines
+    assert "/admin" not in output and '"b' not in output and "evil" not in output, output
+
+
 _GB = "/ims/oneroster/gradebook/v1p2"
 
 
@@ -1942,6 +1966,8 @@ def test_a_requirement_with_extras_or_in_the_old_form_is_checked_too(written: st
     ("option", "value", "message"),
     [("--root-path", "oneroster", "must be a path such as /oneroster"), ("--root-path", "/caf\u00e9", "must be a path"),
      ("--root-path", "/a b", "must be a path"), ("--root-path", "/a%2Fb", "must be a path"),
+     ("--root-path", "/a'b", "must be a path"), ("--root-path", "/..", "no . or .."),
+     ("--root-path", "/a/./b/", "no . or .."), ("--root-path", "/a/../b", "no . or .."),
      ("--forwarded-allow-ips", " ", "must not be empty"),
      ("--forwarded-allow-ips", "10.0.0.1/8", "'10.0.0.1/8' is not an IP address or network"),
      ("--forwarded-allow-ips", "127.0.0.1,*", "'*' is not an IP address or network (or '*' alone"),
@@ -1951,15 +1977,16 @@ def test_serve_refuses_a_root_path_or_a_proxy_address_uvicorn_would_misread(
     monkeypatch: pytest.MonkeyPatch, option: str, value: str, message: str
 ) -> None:
     # (uvicorn took a root path with a non-ASCII character, failing every request, and a proxy entry that is no
-    # address as a name no peer has: no proxy trusted, silently)
+    # address as a name no peer has: no proxy trusted, silently. A "'" in the root path blanked /docs, where FastAPI
+    # writes it into a JavaScript string, and "/.." made the Link headers name /../ims/...)
     _refused(_serve(monkeypatch, "--database", "sqlite://", option, value), option, message)
 
 
 @pytest.mark.parametrize(
     ("given", "proxying"),
     [((), {"root_path": "", "proxy_headers": False}),
-     (("--root-path", "/api/oneroster/", "--forwarded-allow-ips", " 10.0.0.0/8, ::1"),
-      {"root_path": "/api/oneroster", "proxy_headers": True, "forwarded_allow_ips": "10.0.0.0/8,::1"}),
+     (("--root-path", "/api/v1.2/..oneroster/", "--forwarded-allow-ips", " 10.0.0.0/8, ::1"),
+      {"root_path": "/api/v1.2/..oneroster", "proxy_headers": True, "forwarded_allow_ips": "10.0.0.0/8,::1"}),
      (("--root-path", "/", "--forwarded-allow-ips", " * "),
       {"root_path": "", "proxy_headers": True, "forwarded_allow_ips": "*"})],
 )  # fmt: skip

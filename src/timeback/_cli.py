@@ -134,8 +134,10 @@ def _listen(host: str, port: int) -> Any:
 # 30 s of its 408, past the 10 s `docker stop` waits before SIGKILL. An answer takes milliseconds.
 SHUTDOWN_GRACE_SECONDS = 8
 # What --root-path takes: "/" and segments of a URI path's own characters, ASCII (uvicorn encodes it so on every
-# request: another character failed each one) without "%" (it is the decoded path too)
-_ROOT_PATH = re.compile(r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@]+)+")
+# request: another character failed each one) without "%" (it is the decoded path too), "'" (FastAPI writes the
+# prefix unescaped into a JavaScript string of the /docs page: a blank page) or a "." or ".." segment (the Link
+# headers named /../ims/...)
+_ROOT_PATH = re.compile(r"(/(?!\.\.?(?:/|$))[A-Za-z0-9\-._~!$&()*+,;=:@]+)+")
 
 
 def _root_path(value: str) -> str:
@@ -144,7 +146,8 @@ def _root_path(value: str) -> str:
 
     root = value.rstrip("/")
     if root and not _ROOT_PATH.fullmatch(root):
-        why = "must be a path such as /oneroster (ASCII letters, digits and -._~!$&'()*+,;=:@ between slashes)"
+        allowed = "ASCII letters, digits and -._~!$&()*+,;=:@ between slashes, no . or .."
+        why = f"must be a path such as /oneroster ({allowed})"
         raise typer.BadParameter(why, param_hint="--root-path")
     return root
 
@@ -478,7 +481,8 @@ def _app() -> Any:
             None,
             metavar="ADDRESSES",
             help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-Proto and "
-            "X-Forwarded-For are trusted ('*': every peer). Default: none, the peer is the client.",
+            "X-Forwarded-For are trusted ('*': every peer, believing any client). Default: none, the peer is the "
+            "client.",
         ),
     ) -> None:
         """Run the local Timeback-compatible OneRoster 1.2 server."""

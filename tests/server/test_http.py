@@ -28,7 +28,7 @@ from tests.support import Roster, close_app, line_item_body, make_roster, result
 from timeback import BulkSummary, Timeback
 from timeback.errors import APIConnectionError
 from timeback.server import ServerSettings
-from timeback.server.access_log import REDACT_QUERY_SECRETS
+from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS
 from timeback.server.faults import FaultInjector, FaultSpec
 from timeback.server.runner import LocalServer
 
@@ -927,9 +927,11 @@ def test_no_body_follows_a_head_answer_on_the_wire(server: LocalServer, authed: 
 
 def _uvicorn_loggers() -> list[tuple[object, ...]]:
     loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")]
-    # (create_app's one filter taking secrets out of access-log lines is left on: it is protective, added once)
+    # (create_app's filters taking secrets and forged clients out of access-log lines are left on: they are
+    # protective, added once)
+    kept = (REDACT_QUERY_SECRETS, CLIENT_ADDRESSES_ONLY)
     return [
-        (each.level, each.propagate, list(each.handlers), [f for f in each.filters if f is not REDACT_QUERY_SECRETS])
+        (each.level, each.propagate, list(each.handlers), [f for f in each.filters if f not in kept])
         for each in loggers
     ]
 

@@ -1,6 +1,7 @@
 """uvicorn's access log without secrets in it: its lines hold each request's path with its query string, so a
 client that put its ``client_secret`` or a token in a URL (refused, but logged all the same) would have it written
-to the log. ``REDACT_QUERY_SECRETS`` writes those parameters' values as ``[redacted]``.
+to the log. ``REDACT_QUERY_SECRETS`` writes those parameters' values as ``[redacted]``; ``CLIENT_ADDRESSES_ONLY``
+writes a client that is not an IP address (a forged X-Forwarded-For's) as ``-``.
 
 And each request's id in its log lines: ``RequestIdFilter`` gives every record ``request_id``, for a format's
 ``%(request_id)s``; ``serve_log_config`` is uvicorn's logging config with it in the access log's lines."""
@@ -8,8 +9,10 @@ And each request's id in its log lines: ``RequestIdFilter`` gives every record `
 from __future__ import annotations
 
 import copy
+import ipaddress
 import logging
 import os
+import re
 import sys
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +53,34 @@ class _RedactQuerySecrets(logging.Filter):
 
 
 REDACT_QUERY_SECRETS = _RedactQuerySecrets()
+
+# An address's characters, an IPv6 scope's (an interface name) among them: ``ipaddress`` takes any text after "%"
+_ADDRESS_TEXT = re.compile(r"[0-9A-Za-z.:%_-]+")
+
+
+class _ClientAddressesOnly(logging.Filter):
+    """On the ``uvicorn.access`` logger (records' args as for ``_RedactQuerySecrets``, the client ``host:port``): a
+    client whose host is not an IP address is written as ``-``. Behind a proxy (``serve --forwarded-allow-ips``) it
+    is X-Forwarded-For's entry as a client wrote it, and a space or quote in it forged the line's fields."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[0], str) and args[0]:
+            host = args[0].rpartition(":")[0]
+            if not (_ADDRESS_TEXT.fullmatch(host) and _is_ip_address(host)):
+                record.args = ("-", *args[1:])
+        return True
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+CLIENT_ADDRESSES_ONLY = _ClientAddressesOnly()
 
 
 class RequestIdFilter(logging.Filter):

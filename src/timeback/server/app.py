@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from timeback._version import __version__
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.access_log import REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
+from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings
 from timeback.server.errors import install_handlers
@@ -263,8 +263,11 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
     # take (404, 405, /oauth2/token, /health, docs). Outermost first: request id, faults, encoded slashes, lane.
     # The access log, when on (the app under any uvicorn), shows each URL: no secret a client put in one is
-    # written to it. (One filter, added once; it configures no handler and only takes secrets out of lines.)
-    logging.getLogger("uvicorn.access").addFilter(REDACT_QUERY_SECRETS)
+    # written to it; and each client, which uvicorn takes from X-Forwarded-For behind a proxy it trusts: a forged
+    # one written as "-". (Filters added once; they configure no handler and only take text out of lines.)
+    access = logging.getLogger("uvicorn.access")
+    access.addFilter(REDACT_QUERY_SECRETS)
+    access.addFilter(CLIENT_ADDRESSES_ONLY)
     if settings.faults:
         # Outside all but the request id, so a faulted request looks to the client like a network or load-balancer
         # failure, its answer carrying an X-Request-Id as a gateway's carries its own (for the SDK's errors).

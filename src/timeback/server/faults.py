@@ -120,8 +120,10 @@ class FaultMiddleware:
         self.injector = injector
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        from timeback.server.lane import route_path  # (here: lane imports middleware, which imports this module)
+
         # (the path without the root path it holds under ``serve --root-path``: its /health was faulted)
-        if scope["type"] != "http" or scope["path"].removeprefix(scope.get("root_path", "")) in EXEMPT_PATHS:
+        if scope["type"] != "http" or route_path(scope) in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         kind = self.injector.draw()

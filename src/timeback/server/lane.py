@@ -108,7 +108,7 @@ class OperationLane:
             # HEAD is a GET answered without its body (RFC 9110 section 9.3.2): same auth, status and headers
             entries = self.table.get("GET" if method == "HEAD" else method)
             if entries:
-                path = _route_path(scope)
+                path = route_path(scope)
                 for entry in entries:
                     match = entry.pattern.match(path)
                     if match is not None:
@@ -395,7 +395,7 @@ def _apart(exc: Exception) -> Exception:
     return twin.with_traceback(exc.__traceback__)
 
 
-def _route_path(scope: dict[str, Any]) -> str:
+def route_path(scope: dict[str, Any]) -> str:
     """The path the routes see: without the ``root_path`` of a mount or a proxy prefix (as Starlette's router)."""
     path: str = scope["path"]
     root = scope.get("root_path", "")
