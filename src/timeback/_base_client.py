@@ -1805,12 +1805,10 @@ STORED_ALL_THE_SAME = "its records may have been stored all the same"
 
 
 def _confirms(error: RequestError | APIConnectionError | APIResponseValidationError, confirm: bool) -> bool:
-    """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, or an
-    attempt with no answer, unless ``confirm`` is False (the caller settles those); a 2xx answer cut short (a POST's,
-    not sent again: ``_send_flow``) whatever it is: its write was done, nothing is left to settle, and a bulk batch
-    is counted stored only once its results read back as sent (as one answered without its pairs)."""
-    if isinstance(error, APIResponseValidationError):
-        return error._answer_lost
+    """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, an attempt
+    with no answer, or a 2xx answer cut short (a POST's, not sent again: ``_send_flow``), unless ``confirm`` is False
+    (the caller settles those: a batch replacing settles a cut-short one as a lost answer's, so that one changed
+    since is PUT again)."""
     return confirm and (isinstance(error, ConflictError) or error._answer_lost)
 
 
@@ -2637,9 +2635,8 @@ class SyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
-        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
-        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
-        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
+        those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
@@ -2875,9 +2872,8 @@ class AsyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
-        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
-        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
-        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
+        those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
