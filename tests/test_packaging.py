@@ -90,3 +90,16 @@ def test_a_venv_another_python_made_is_made_anew(tmp_path: Path) -> None:
     (venv / "installed").write_text("")  # (stands for what scripts/test installed in it)
     subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(venv)], check=True, timeout=300)
     assert (venv / "installed").exists()
+
+
+def test_a_directory_that_is_not_a_venv_is_left_alone(tmp_path: Path) -> None:
+    """scripts/venv stops, in one line, at a DIR that exists and is not a venv (no pyvenv.cfg): ``--clear``
+    emptied it (a .venv that was someone's own directory)."""
+    kept = tmp_path / "not a venv"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    got = subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(kept)], capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert got.returncode != 0 and got.stderr.count("\n") == 1, got.stderr
+    assert f"{kept} exists and is not a venv (no pyvenv.cfg)" in got.stderr
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]
