@@ -875,8 +875,11 @@ class BaseClient(Uncopyable):
         if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}, refs) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
-            else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later)
-                _with_reason(error, f"{retried}, though they were not found when read back (it may still be handled)")
+            else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later; one
+                # answered 2xx was handled, its records gone since)
+                answered = why is not None or isinstance(error, APIResponseValidationError)
+                since = "changed or deleted since?" if answered else "it may still be handled"
+                _with_reason(error, f"{retried}, though they were not found when read back ({since})")
             return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
@@ -2648,7 +2651,7 @@ class SyncAPIClient(BaseClient):
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
+            log.debug("%s: confirmed: an attempt's records, its answer lost or cut short, read back as sent", op.name)
             return cast(ModelT, answer)
 
     def paginate(
@@ -2885,7 +2888,7 @@ class AsyncAPIClient(BaseClient):
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
+            log.debug("%s: confirmed: an attempt's records, its answer lost or cut short, read back as sent", op.name)
             return cast(ModelT, answer)
 
     def paginate(
