@@ -749,19 +749,27 @@ async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_ba
     assert (summary.stored, summary.failed, summary.batches) == (0, 10, 2), summary
     assert all(failure.maybe_stored for failure in summary.failures), summary.failures
     assert (
-        "no sourcedIdPairs" in summary.failures[0].reason and "not found when read back" in summary.failures[0].reason
+        "no sourcedIdPairs" in summary.failures[0].reason
+        and "not found when read back (changed or deleted since?)" in summary.failures[0].reason  # (a 201 said stored)
     )
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
 
 
 class CutsBatchAnswersShort(AnswersBatchesWithNoPairs):
     """As ``AnswersBatchesWithNoPairs``, but each batch POST's 201 carries its pairs cut short, mid-value (a gateway
-    that cut the transfer): the server's own answer when ``store``, else one made up, the batch not sent on."""
+    that cut the transfer): the server's own answer when ``store``, else one made up, the batch not sent on. Given
+    ``changer``, another writer then PUTs each result of a stored batch with score 99, before its 201 comes."""
+
+    def __init__(self, store: bool, changer: Timeback | None = None) -> None:
+        super().__init__(store)
+        self.changer = changer
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and request.url.path.endswith("/results"):
             if self.store:
                 content = self.inner.handle_request(request).read()
+                for r in json.loads(request.content)["results"] if self.changer else []:
+                    self.changer.oneroster.gradebook.put_result(sourced_id=r["sourcedId"], result={**r, "score": 99})
             else:
                 ids = [r["sourcedId"] for r in json.loads(request.content)["results"]]
                 pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
@@ -778,21 +786,32 @@ async def test_a_batch_whose_201_is_cut_short_is_read_back_as_one_answered_with_
     """A 201 whose JSON ends mid-value says the batch was stored but not what was: it is read back, as a batch
     answered with no pairs is, stored if its results read back as sent, else failed, maybe stored, the upload going
     on. Before, the upload stopped there, the stored batch counted failed ("...; not retried: the POST
-    succeeded")."""
+    succeeded"). Replacing, one another writer changed before its 201 came is PUT again, as a batch whose answer
+    was lost is: it failed, maybe stored, the other writer's values kept."""
     roster, line_items = world
     tag = uid(f"cut-{kind}-{if_exists}")
-    rows = list(interleaved(roster, line_items[:1], 20, tag))
+    rows = list(interleaved(roster, line_items[:1], 25, tag))
     storing = CutsBatchAnswersShort(store=True)
     summary = await bulk_through(kind, server, storing, rows[:10], batch_size=5, if_exists=if_exists)
     assert summary.ok and (summary.stored, summary.batches) == (10, 2), summary
     assert sum("sourcedId@" in read for read in storing.reads) == 2, storing.reads
     dropping = CutsBatchAnswersShort(store=False)
-    summary = await bulk_through(kind, server, dropping, rows[10:], batch_size=5, if_exists=if_exists)
+    summary = await bulk_through(kind, server, dropping, rows[10:20], batch_size=5, if_exists=if_exists)
     assert (summary.stored, summary.failed, summary.batches) == (0, 10, 2), summary
     assert all(f.maybe_stored and f.status_code is None for f in summary.failures), summary.failures
     reason = summary.failures[0].reason
-    assert "EOF while parsing" in reason and "not found when read back" in reason, reason
+    assert "EOF while parsing" in reason and "not found when read back (changed or deleted since?)" in reason, reason
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
+    changed = CutsBatchAnswersShort(store=True, changer=client)
+    summary = await bulk_through(kind, server, changed, rows[20:], batch_size=5, if_exists=if_exists)
+    held = stored_scores(client, roster, tag)
+    if if_exists == "replace":
+        assert summary.ok and (summary.stored, summary.replaced, summary.batches) == (5, 5, 1), summary
+        assert [held[r["sourcedId"]] for r in rows[20:]] == [r["score"] for r in rows[20:]]  # (the PUTs': as sent)
+    else:
+        assert (summary.stored, summary.failed) == (0, 5) and summary.failures[0].maybe_stored, summary
+        assert "the records read back are not those sent" in summary.failures[0].reason, summary.failures
+        assert {held[r["sourcedId"]] for r in rows[20:]} == {99}
 
 
 @pytest.mark.parametrize("pairs", [0, 1])

@@ -1832,6 +1832,27 @@ def test_the_command_without_the_extra_says_what_to_install(missing: str) -> Non
     )
 
 
+def test_the_version_is_told_without_the_server_extra() -> None:
+    """(``timeback --version`` exited 2: "the command line needs the server extra (typer is missing)".)"""
+    from timeback._version import __version__
+
+    script = "import sys; sys.modules['typer'] = None; sys.argv = ['timeback', '--version']\nimport timeback._cli as c; c.main()"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"timeback {__version__}\n", "")
+
+
+def test_the_hint_with_no_requirement_to_name_says_to_reinstall_this_package() -> None:
+    """Nothing missing (an ImportError naming no module) said a bare ``pip install``; a module of this package's own
+    (an install gone wrong) ``pip install 'timeback'``: PyPI's, another project."""
+    from timeback._extras import install_hint
+
+    reinstall = "pip install '.[server]' run in this package's checkout (reinstalling it)"
+    assert install_hint("server") == install_hint("server", "timeback.server.app") == reinstall
+    script = "import sys; sys.modules['timeback.server'] = None; sys.argv = ['timeback', 'demo']\nimport timeback._cli as c; c.main()"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.endswith(f"Install it with:  {reinstall}\n"), done.stderr
+
+
 def test_the_hint_names_each_requirement_missing_or_too_old_and_no_other() -> None:
     """Read from this distribution's metadata, its markers evaluated: uvloop is not wanted on Windows, the SDK's own
     dependencies and the other extras' never."""

@@ -75,7 +75,8 @@ def test_the_sdist_takes_the_project_s_files_and_no_others() -> None:
 def test_a_venv_another_python_made_is_made_anew(tmp_path: Path) -> None:
     """scripts/venv (scripts/test's .venv, .ci/run's .venv-newest): ``python -m venv`` over a venv an earlier run
     made with another Python kept that one's interpreter, and .ci/run's banner named the Python it did not run. (The
-    other Python here is a stand-in: a ``bin/python`` that answers as another installation would.)"""
+    other Python here is a stand-in: a ``bin/python`` that answers as another installation would.) One the same
+    Python made is kept: made anew, every run of scripts/test would install every dev dependency again."""
     which = "import sys; print(sys.base_prefix, sys.version)"
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
@@ -86,3 +87,19 @@ def test_a_venv_another_python_made_is_made_anew(tmp_path: Path) -> None:
     made = subprocess.run([venv / "bin" / "python", "-c", which], capture_output=True, text=True, check=True)
     assert made.stdout == subprocess.run([sys.executable, "-c", which], capture_output=True, text=True).stdout
     assert (venv / "bin" / "pip").exists()
+    (venv / "installed").write_text("")  # (stands for what scripts/test installed in it)
+    subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(venv)], check=True, timeout=300)
+    assert (venv / "installed").exists()
+
+
+def test_a_directory_that_is_not_a_venv_is_left_alone(tmp_path: Path) -> None:
+    """scripts/venv stops, in one line, at a DIR that exists and is not a venv (no pyvenv.cfg): ``--clear``
+    emptied it (a .venv that was someone's own directory)."""
+    kept = tmp_path / "not a venv"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    got = subprocess.run(["bash", str(ROOT / "scripts" / "venv"), sys.executable, str(kept)], capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert got.returncode != 0 and got.stderr.count("\n") == 1, got.stderr
+    assert f"{kept} exists and is not a venv (no pyvenv.cfg)" in got.stderr
+    assert [p.name for p in kept.iterdir()] == ["notes.txt"]

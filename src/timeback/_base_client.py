@@ -875,8 +875,11 @@ class BaseClient(Uncopyable):
         if not all(written_as_sent(op, stored.get(r["sourcedId"]), r, dates, derived or {}, refs) for r in sent):
             if conflict or any(record["sourcedId"] in stored for record in sent):
                 _with_reason(error, f"{retried}, but the records read back are not those sent")
-            else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later)
-                _with_reason(error, f"{retried}, though they were not found when read back (it may still be handled)")
+            else:  # (an attempt with no answer may still be handled: a server or a gateway may commit it later; one
+                # answered 2xx was handled, its records gone since)
+                answered = why is not None or isinstance(error, APIResponseValidationError)
+                since = "changed or deleted since?" if answered else "it may still be handled"
+                _with_reason(error, f"{retried}, though they were not found when read back ({since})")
             return None
         from timeback.models.response import TimebackSourcedIdPairsResponse
 
@@ -1805,12 +1808,10 @@ STORED_ALL_THE_SAME = "its records may have been stored all the same"
 
 
 def _confirms(error: RequestError | APIConnectionError | APIResponseValidationError, confirm: bool) -> bool:
-    """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, or an
-    attempt with no answer, unless ``confirm`` is False (the caller settles those); a 2xx answer cut short (a POST's,
-    not sent again: ``_send_flow``) whatever it is: its write was done, nothing is left to settle, and a bulk batch
-    is counted stored only once its results read back as sent (as one answered without its pairs)."""
-    if isinstance(error, APIResponseValidationError):
-        return error._answer_lost
+    """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, an attempt
+    with no answer, or a 2xx answer cut short (a POST's, not sent again: ``_send_flow``), unless ``confirm`` is False
+    (the caller settles those: a batch replacing settles a cut-short one as a lost answer's, so that one changed
+    since is PUT again)."""
     return confirm and (isinstance(error, ConflictError) or error._answer_lost)
 
 
@@ -2637,9 +2638,8 @@ class SyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
-        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
-        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
-        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
+        those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
@@ -2651,7 +2651,7 @@ class SyncAPIClient(BaseClient):
             answer = self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
+            log.debug("%s: confirmed: an attempt's records, its answer lost or cut short, read back as sent", op.name)
             return cast(ModelT, answer)
 
     def paginate(
@@ -2875,9 +2875,8 @@ class AsyncAPIClient(BaseClient):
         confirm: bool = True,
     ) -> ModelT | None:
         """A create that fails after an attempt got no answer (a retry's 409, or retries that ran out), or whose 2xx
-        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: a
-        retried create's 409, and a create an attempt of which got no answer, are raised, not confirmed (the caller
-        settles them: ``bulk_post_results(if_exists="replace")``); one answered 2xx is still confirmed."""
+        answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
+        those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
         started = time.monotonic()
         try:
@@ -2889,7 +2888,7 @@ class AsyncAPIClient(BaseClient):
             answer = await self.exchange(self.confirming(op, req, error), options, since=started)
             if answer is None:
                 raise
-            log.debug("%s: the records an unanswered attempt stored were read back as sent: confirmed", op.name)
+            log.debug("%s: confirmed: an attempt's records, its answer lost or cut short, read back as sent", op.name)
             return cast(ModelT, answer)
 
     def paginate(

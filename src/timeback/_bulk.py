@@ -554,8 +554,8 @@ def record_outcome(
         summary.add_failure(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
     elif isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:
-        # (its 2xx answer cut short, and its results not read back as sent: ``call`` read them. Failed, maybe
-        # stored, as a batch answered without its pairs is, the upload going on)
+        # (its 2xx answer cut short, and its results not read back as sent: ``call`` or ``replacing`` read them.
+        # Failed, maybe stored, as a batch answered without its pairs is, the upload going on)
         summary.retries_taken += outcome.retries_taken
         failure = BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, maybe_stored=True)
     else:
@@ -613,9 +613,10 @@ def _reading_derived(
     return retries
 
 
-def replaces(refused: RequestError | APIConnectionError) -> bool:
+def replaces(refused: RequestError | APIConnectionError | APIResponseValidationError) -> bool:
     """Whether ``if_exists="replace"`` settles a batch that failed so record by record (``replacing``): refused with
-    409 (some of its results exist), or failed after an attempt got no answer (it may have stored them)."""
+    409 (some of its results exist), or failed after an attempt got no answer (it may have stored them), or answered
+    2xx cut short (it stored them, not saying what)."""
     return isinstance(refused, ConflictError) or refused._answer_lost
 
 
@@ -624,20 +625,20 @@ def replacing(
     create: Operation[Any, Any],
     put: Operation[Any, Any],
     batch: Batch,
-    refused: RequestError | APIConnectionError,
+    refused: RequestError | APIConnectionError | APIResponseValidationError,
     stopping: Callable[[], bool] = bool,
     derived: dict[str, Any] | None = None,
 ) -> Exchange[Replaced]:
-    """The requests that settle a batch the server refused because some of its results exist (its 409), or one
-    that failed after an attempt got no answer (``replaces``): read the batch's records back (as a retried create's
-    are confirmed), then PUT each result not stored as sent. One whose answer was lost only when every record reads
-    back (they exist, as a 409 would have said): else ``refused`` is raised, saying why, as the call's confirmation
-    fails it (they may be stored, or may still be). Run by the client's ``exchange``; no I/O here. A read that
-    fails fails the whole batch (with the 409 and why); a PUT that fails fails its result alone (unless an attempt
-    of it got no answer and it reads back as PUT: replaced); refused credentials or scopes, or the client closed,
-    stop the upload. When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no more PUTs
-    are sent either, instead of the stop waiting for up to a batch of PUTs. After a stop, the results left that a
-    PUT would change count as not sent; those stored as sent still count unchanged."""
+    """The requests that settle a batch the server refused because some of its results exist (its 409), or one that
+    failed after an attempt got no answer or was answered 2xx cut short (``replaces``): read the batch's records back
+    (as a retried create's are confirmed), then PUT each result not stored as sent. One whose answer was lost or cut
+    short only when every record reads back (they exist, as a 409 would have said): else ``refused`` is raised, saying
+    why, as the call's confirmation fails it (they may be stored, or may still be). Run by the client's ``exchange``; no
+    I/O here. A read that fails fails the whole batch (with the 409 and why); a PUT that fails fails its result alone
+    (unless an attempt of it got no answer and it reads back as PUT: replaced); refused credentials or scopes, or the
+    client closed, stop the upload. When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no
+    more PUTs are sent either, instead of the stop waiting for up to a batch of PUTs. After a stop, the results left
+    that a PUT would change count as not sent; those stored as sent still count unchanged."""
     from timeback._base_client import retries_taken_of, written_as_sent
     from timeback.models._base import date_fields, reference_fields
 
@@ -762,7 +763,10 @@ class Splitting:
 
 
 def resent(
-    refused: RequestError | APIConnectionError, batch: Batch, resends: int, splitting: Splitting
+    refused: RequestError | APIConnectionError | APIResponseValidationError,
+    batch: Batch,
+    resends: int,
+    splitting: Splitting,
 ) -> tuple[Split, int] | None:
     """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
@@ -787,7 +791,7 @@ def resent(
 
 
 def without_named(
-    refused: RequestError | APIConnectionError, batch: Batch, resends: int = 0
+    refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch, resends: int = 0
 ) -> tuple[list[BulkFailure], Batch] | None:
     """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it, and the
     batch without them (empty if it names all of them: nothing to send again); None if it names none of them or

@@ -27,6 +27,11 @@ class LogLevel(str, Enum):  # (uvicorn's --log-level choices)
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:  # (answered without the server extra too: it says which release is installed)
+        from timeback._version import __version__
+
+        sys.stdout.write(f"timeback {__version__}\n")
+        return
     # SIGTERM is Ctrl-C from the start (unless ignored): one in the second or two of imports killed the process, exit
     # 143, and Ctrl-C there printed a KeyboardInterrupt traceback; now either exits 130. serve and demo stop on it
     # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's.)

@@ -27,8 +27,9 @@ def outdated_requirements() -> list[str]:
 def install_hint(extra: str, missing: str | None = None) -> str:
     """The pip command that installs what ``extra`` needs and is missing or too old here (and ``missing``, the
     module an import did not find), each requirement as pyproject writes it: ``pip install 'fastapi>=0.115' ...``.
-    Never ``timeback[extra]``: PyPI's ``timeback`` is another project (same import name, a class also named
-    Timeback), which that installs over this one. Uninstalled, the module's own name."""
+    Never ``timeback`` nor ``timeback[extra]``: PyPI's ``timeback`` is another project (same import name, a class
+    also named Timeback), which that installs over this one. Uninstalled, the module's own name; none to name (no
+    module, or one of this package's own: an install gone wrong), this package reinstalled from its checkout."""
     wanted, upgrade = [], False
     for name, written, minimums in _requirements(extra):
         installed = _installed(name)
@@ -36,8 +37,11 @@ def install_hint(extra: str, missing: str | None = None) -> str:
         if installed is None or old or _canonical(name) == _canonical(missing or ""):
             wanted.append(written)
             upgrade |= old
-    if not wanted and missing:
-        wanted.append(missing.partition(".")[0])
+    module = (missing or "").partition(".")[0]
+    if not wanted and module not in ("", "timeback"):
+        wanted.append(module)
+    if not wanted:
+        return f"pip install '.[{extra}]' run in this package's checkout (reinstalling it)"
     return " ".join(["pip install", *["--upgrade"] * upgrade, *(f"'{requirement}'" for requirement in wanted)])
 
 

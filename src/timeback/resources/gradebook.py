@@ -30,7 +30,7 @@ from timeback._resource import (
     patch_one,
     put_one,
 )
-from timeback.errors import APIConnectionError, RequestError
+from timeback.errors import APIConnectionError, APIResponseValidationError, RequestError
 from timeback.models import gradebook as m, request as rq, response as rs
 from timeback.models._base import ResponseModel
 from timeback.models._dicts import ValidatedRequest
@@ -217,8 +217,8 @@ class Gradebook(SyncResource, GradebookOperations):
         ``on_failure``, each is handed to it as it is reported instead, and ``summary.failures`` keeps none of them
         (``summary.failed`` still counts them): memory stays flat however many fail.
         ``if_exists="replace"``: a batch refused because some of its results exist (409), or whose answer was lost
-        and whose every result reads back, is settled record by record: results stored as sent are left alone, the
-        others are PUT (a sync that sends every result again).
+        or cut short and whose every result reads back, is settled record by record: results stored as sent are left
+        alone, the others are PUT (a sync that sends every result again).
         ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
         """
         replace = _replaces(if_exists)
@@ -237,9 +237,10 @@ class Gradebook(SyncResource, GradebookOperations):
             try:
                 # Replacing, a retry's 409 is settled as the first attempt's would be, record by record: the records
                 # may be its earlier attempt's or stored before (no telling), and each counts unchanged or replaced.
-                # So is a batch whose answer was lost, when all its records read back (``bulk.replaces``).
+                # So is a batch whose answer was lost or cut short, when all its records read back (``bulk.replaces``):
+                # one another writer changed since is PUT again, as sent.
                 receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
-            except (RequestError, APIConnectionError) as refused:
+            except (RequestError, APIConnectionError, APIResponseValidationError) as refused:
                 # (a 422 naming results of the batch: they fail alone, the others go again; a 413: in halves)
                 parted = bulk.resent(refused, batch, resends, splitting)
                 if parted is None:
@@ -307,7 +308,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
             started = time.monotonic()
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
-            except (RequestError, APIConnectionError) as refused:  # (as the sync one)
+            except (RequestError, APIConnectionError, APIResponseValidationError) as refused:  # (as the sync one)
                 parted = bulk.resent(refused, batch, resends, splitting)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
