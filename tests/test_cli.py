@@ -1704,6 +1704,50 @@ def test_serve_with_workers_interrupted_while_they_import_exits_0_without_traceb
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
 
 
+# The first worker to start stalls (killed as hung by the supervisor's 5 s health check, and replaced); the first
+# replacement (the third worker) sends Ctrl-C to the process group while it imports.
+_INTERRUPT_A_REPLACEMENT = """import os, signal, sys, time
+def _ordinal():
+    for n in range(100):
+        try:
+            os.close(os.open(os.environ["INTERRUPTED_MARK"] + f".started{n}", os.O_CREAT | os.O_EXCL))
+            return n
+        except FileExistsError:
+            continue
+def _hook(event, args):
+    if event == "import" and args[0] == "uvicorn.config" and ORDINAL == 2:
+        os.close(os.open(os.environ["INTERRUPTED_MARK"], os.O_CREAT | os.O_EXCL))
+        os.killpg(0, signal.SIGINT)
+if "--multiprocessing-fork" in sys.orig_argv:  # (a worker, not multiprocessing's resource tracker)
+    ORDINAL = _ordinal()
+    while ORDINAL == 0:
+        time.sleep(60)
+    sys.addaudithook(_hook)
+"""
+
+
+def test_serve_with_workers_interrupted_while_a_replacement_imports_exits_0_without_tracebacks(
+    tmp_path: Path,
+) -> None:
+    # (a worker killed as hung, its start slower than the health check on a loaded machine, was replaced by one
+    # started with Python's default SIGINT handling: a Ctrl-C while it imported printed a KeyboardInterrupt traceback)
+    hook, database = tmp_path / "hook", tmp_path / "t.db"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_INTERRUPT_A_REPLACEMENT)
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
+               "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
+    environment = child_environment(hook, INTERRUPTED_MARK=str(tmp_path / "interrupted"))
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, start_new_session=True
+    )
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert (tmp_path / "interrupted").exists(), output
+    assert "died" in output, output  # (the stalled worker was replaced)
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+
+
 def _listening_ports(pid: int) -> set[int]:
     """The TCP ports process ``pid`` holds a listening socket on (from Linux's /proc)."""
     inodes = set()

@@ -280,21 +280,36 @@ def _supervisor(config: Any, listening: Any) -> Any:
     printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM (``app_from_environment``
     leaves SIGINT ignored). This process blocks SIGINT meanwhile: one that comes waits, not ignored. Stopping, it
     closes its copy of the listening socket first, as each worker closes its own: new connections are refused."""
-    import signal
-
     from uvicorn.supervisors import Multiprocess
 
+    @contextlib.contextmanager
+    def quiet_start() -> Iterator[None]:
+        if not hasattr(signal, "pthread_sigmask"):  # (Windows: no exec to keep a disposition through)
+            yield
+            return
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
     class QuietStartSupervisor(Multiprocess):
+        # Every way it starts a worker: the first ones; one in place of a worker dead, or killed as hung (no answer to
+        # its 5 s health check: a start that slow on a loaded machine), which started with Ctrl-C's default and
+        # printed the traceback; SIGHUP's and SIGTTIN's, from handle_signals.
         def init_processes(self) -> None:
-            if not hasattr(signal, "pthread_sigmask"):  # (Windows: no exec to keep a disposition through)
-                return super().init_processes()
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
+            with quiet_start():
                 super().init_processes()
-            finally:
-                signal.signal(signal.SIGINT, handler)
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+        def keep_subprocess_alive(self) -> None:
+            with quiet_start():
+                super().keep_subprocess_alive()
+
+        def handle_signals(self) -> None:
+            with quiet_start():
+                super().handle_signals()
 
         def terminate_all(self) -> None:
             # (its copy of the socket, as it stops: kept, the port took connections no one would accept until the
