@@ -466,7 +466,7 @@ def test_rows_another_program_deletes_are_gone_from_listings_and_reference_check
     """Another program writing the file while the server runs (an integrator emptying a table with the sqlite3
     module between tests) bumps no write generation: the counts and page ends remembered, and the ids known to
     exist, were kept past it (the old totalCount, the SDK's pages stopping short, a result naming a line item no
-    longer stored accepted)."""
+    longer stored accepted). The write comes first: a listing's look is not what refuses it."""
     database = tmp_path / "db.sqlite"
     with (
         LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
@@ -477,10 +477,10 @@ def test_rows_another_program_deletes_are_gone_from_listings_and_reference_check
         with closing(sqlite3.connect(database)) as other, other:  # (a real other connection; committed)
             other.execute("DELETE FROM results WHERE sourced_id IN ('res-00', 'res-04')")
             other.execute("DELETE FROM lineItems WHERE sourced_id = ?", (line_item,))
-        assert _listed(client) == (8, [i for i in ids if i not in ("res-00", "res-04")])
         refused = result_body(line_item, roster.students[0])
         with pytest.raises(UnprocessableEntityError, match=line_item):
             client.oneroster.gradebook.put_result(sourced_id="res-new", result=refused)
+        assert _listed(client) == (8, [i for i in ids if i not in ("res-00", "res-04")])
         with closing(sqlite3.connect(database)) as other, other:  # (a row added by hand is counted too)
             columns = [f'"{c}"' for (_, c, *_) in other.execute("PRAGMA table_info(results)") if c != "pk"]
             copied = ", ".join("'res-99'" if c == '"sourced_id"' else c for c in columns)
@@ -492,7 +492,7 @@ def test_a_backup_restored_into_the_file_is_served_as_it_was(tmp_path: Path) -> 
     """An earlier backup restored into the served file (SQLite's backup API: ``sqlite3 db ".restore snap.db"``) brings
     its write generation back too: the writes after it repeated generations the server had remembered listings of
     for other contents. Its records are listed, counted and paged as they are, and a line item made after the
-    backup is no longer known to exist."""
+    backup is no longer known to exist (to the first write after the restore, before any listing looks)."""
     database, snapshot = tmp_path / "db.sqlite", tmp_path / "snapshot.sqlite"
     with (
         LocalServer(ServerSettings(database=f"sqlite:///{database}")) as server,
@@ -508,14 +508,51 @@ def test_a_backup_restored_into_the_file_is_served_as_it_was(tmp_path: Path) -> 
         assert _listed(client) == (6, [*ids, "res-later"])
         with closing(sqlite3.connect(snapshot)) as copy, closing(sqlite3.connect(database)) as live:
             copy.backup(live)
+        with pytest.raises(UnprocessableEntityError, match=later):
+            gb.put_result(sourced_id="res-new", result=result_body(later, roster.students[0]))
         assert _listed(client) == (5, ids)
         batches = [[f"res-batch-{n}" for n in range(3)], ["res-batch-3"]]  # (two commits: the generation listed)
         for batch in batches:
             bodies = [result_body(line_item, roster.students[1], sourced_id) for sourced_id in batch]
             gb.create_result_for_line_item(line_item_sourced_id=line_item, results=bodies)
         assert _listed(client) == (9, [*ids, *batches[0], *batches[1]])
-        with pytest.raises(UnprocessableEntityError, match=later):
-            gb.put_result(sourced_id="res-new", result=result_body(later, roster.students[0]))
+
+
+def test_only_a_removal_moves_the_count_of_resets_and_a_reset_moves_it_once(tmp_path: Path) -> None:
+    """Rows another program deletes, or whose sourcedId it changes, move the file's count of resets (triggers of the
+    file's own, which fire for any program): every server on it then forgets the ids it knows exist. The server's own
+    writes fire none, and its reset empties each table at once (a table with a delete trigger is emptied row by row,
+    each row moving the count) and leaves the triggers in place."""
+    database = tmp_path / "db.sqlite"
+    open_storage(f"sqlite:///{database}").close()
+    storage = open_storage(f"sqlite:///{database}")  # (opened again: the triggers made once)
+    categories = COLLECTIONS["categories"]
+    other = sqlite3.connect(database, isolation_level=None)
+
+    def resets() -> int:
+        return int(other.execute("SELECT value FROM timeback_meta WHERE key = 'resets'").fetchone()[0])
+
+    def triggers() -> int:
+        return int(other.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0])
+
+    assert triggers() == 2 * len(storage.tables)
+    with storage.transaction() as tx:
+        tx.insert(categories, [_record(f"c{n}", title="C") for n in range(5)])
+    with storage.transaction() as tx:
+        tx.upsert(categories, _record("c0", title="again"))
+        tx.upsert(categories, _record("c1", title="C", status="tobedeleted"))  # (a delete: a soft one)
+    assert resets() == 0
+    storage.delete_all()
+    assert (resets(), triggers()) == (1, 2 * len(storage.tables))
+    with storage.transaction() as tx:
+        tx.insert(categories, [_record(f"c{n}", title="C") for n in range(5)])
+    other.execute("UPDATE categories SET data = json_set(data, '$.title', 'T')")
+    assert resets() == 1
+    other.execute("DELETE FROM categories WHERE sourced_id IN ('c0', 'c1')")
+    other.execute("UPDATE categories SET sourced_id = 'c9' WHERE sourced_id = 'c2'")
+    assert resets() == 4
+    other.close()
+    storage.close()
 
 
 def _sent(storage: Any, coll: Any, query: Any) -> tuple[list[str], list[tuple[str, Any]]]:

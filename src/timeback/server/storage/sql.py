@@ -19,16 +19,18 @@ listing, after that row's sort key and pk).
 Another program writing the file (the sqlite3 CLI deleting rows, a backup restored into it, which brings an older
 generation back) bumps no generation: it is seen by ``PRAGMA data_version``, which moves on a connection when any
 other connection committed. A commit that moved it but not the generation forward, or that changed the schema (the
-backup API bumps the schema version; a timeback server only when it opens the file and at ANALYZE: a few needless
-drops in a file's life), is another program's: the counts and page ends remembered are forgotten (a new *epoch*,
-part of their key: the generations a restore makes repeat are then no one's), and so are the ids known to exist
-(``KnownIds``).
+backup API bumps the schema version; a timeback server only when it opens the file, at ANALYZE and at a reset: a
+few needless drops in a file's life), is another program's: the counts and page ends remembered are forgotten (a
+new *epoch*, part of their key: the generations a restore makes repeat are then no one's), and so are the ids known
+to exist (``KnownIds``).
 Looked at by each listing, before its snapshot, on a connection kept for that (one connection's counter orders
 every look: a pooled one that last looked several commits ago could not tell), and by the writer at each
-transaction's start. What is not seen: a listing running while another program commits may answer a count of before
-that write; and with more processes on the file (``serve --workers``), another program's write landing between two
-of this process's write transactions together with another process's commit leaves the known ids held (a reference
-to a record it deleted accepted) until a listing's look or a reset.
+transaction's start. With more processes on the file (``serve --workers``), another's commit since this one's last
+moves the generation forward past another program's write: the listings' keys move with it (counted anew), but the
+ids known would be held. So rows removed, or their sourcedId changed, by any program also move the count of resets,
+through triggers in the file (``_removal_triggers``): every process forgets its known ids at its next write, in
+that write's transaction. What is not seen: a listing running while another program commits may answer a count (and
+start a page) as of before that write, until the next listing's look.
 """
 
 from __future__ import annotations
@@ -115,8 +117,8 @@ _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation' RET
 # into the file), the generation and the count of resets.
 _LOOK = """SELECT schema_version, (SELECT value FROM timeback_meta WHERE key = 'generation'),
                   (SELECT value FROM timeback_meta WHERE key = 'resets') FROM pragma_schema_version"""
-# How many times the record tables were emptied (``delete_all``), by any process on the file: ``KnownIds`` hold
-# until it changes.
+# How many times the record tables were emptied (``delete_all``), by any process on the file, or another program
+# removed a row (``_removal_triggers``): ``KnownIds`` hold until it changes.
 _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
@@ -153,6 +155,20 @@ _DROPPED = ("status", "deleted", "modified")
 SCHEMA_VERSION = 1
 # A one-time pass over a file (an alias dropped, lists encoded), keyed in timeback_meta: a row inserted the first time
 _ONCE = "INSERT OR IGNORE INTO timeback_meta (key, value) VALUES (?, 0)"
+
+
+def _removal_triggers(table: str) -> list[tuple[str, str]]:
+    """(drop, create) of each trigger by which a record removed from ``table`` (or its sourcedId changed) by any
+    program (the ``sqlite3`` shell deleting rows) moves the count of resets: every server on the file then forgets
+    the ids it knows exist (``KnownIds``) at its next write. A timeback server removes rows only in ``delete_all``,
+    which drops them for its ``DELETE`` (a table with a delete trigger is emptied row by row); its inserts, upserts
+    (no ``sourced_id`` in their ``SET``) and soft deletes fire neither."""
+    bump = "BEGIN UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets'; END"
+    return [
+        (f'DROP TRIGGER IF EXISTS "timeback_{table}_{name}"',
+         f'CREATE TRIGGER IF NOT EXISTS "timeback_{table}_{name}" AFTER {event} ON "{table}" {bump}')
+        for name, event in (("removed", "DELETE"), ("renamed", "UPDATE OF sourced_id"))
+    ]  # fmt: skip
 
 
 def _dropping_alias(coll: CollectionDef, alias: str, field: str) -> str:
@@ -496,8 +512,9 @@ class KnownIds:
     Sound because nothing is removed from a collection's table but by ``delete_all`` (a reset): a delete marks the
     record ``tobedeleted`` and a reference to it still resolves (as it did when the lookup was made each time). So
     an id seen in a committed transaction exists until the next reset, in this process and for every other process
-    on the file; the ids are forgotten when the file's count of resets moved, or another program wrote to the file
-    (``SqlStorage._look_as_writer``: one ``PRAGMA`` per transaction, not a read per record). Views (a
+    on the file; the ids are forgotten when the file's count of resets moved (also by any program's removal of a
+    row: ``_removal_triggers``), or another program wrote to the file (``SqlStorage._look_as_writer``: one
+    ``PRAGMA`` per transaction, not a read per record). Views (a
     collection stored in another's table, told apart by a field a later write may change) are not kept.
     Checking a batch of 1,000 results looked up its 1,000 students every time: 3-5 us per result.
     """
@@ -739,6 +756,8 @@ class SqlStorage:
             for name in self.tables:
                 for dropped in _DROPPED:
                     raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_{dropped}"')
+                for _, create in _removal_triggers(name):
+                    raw.execute(create)
             for table in [*self.tables.values(), self.metadata.tables["timeback_tokens"]]:
                 # any added since the file was made (create_all skips its table); in one order, so one message
                 for index in sorted(table.indexes, key=lambda index: str(index.name)):
@@ -1002,7 +1021,14 @@ class SqlStorage:
         next write."""
         with self.transaction() as tx:
             for name in self.tables:
+                if tx._raw.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is None:
+                    continue  # (nothing to delete: its triggers left alone, each a change of the schema)
+                triggers = _removal_triggers(name)  # (dropped for the DELETE: else it deletes row by row)
+                for drop, _ in triggers:
+                    tx._raw.execute(drop)
                 tx._raw.execute(f'DELETE FROM "{name}"')
+                for _, create in triggers:
+                    tx._raw.execute(create)
             (self._resets_seen,) = tx._raw.execute(_RESET).fetchone()
             tx._raw.execute(_ANALYZED, (0,))  # (the statistics gathered again as the tables fill up anew)
             self._look_at = 0
