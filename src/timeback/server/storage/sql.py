@@ -737,6 +737,9 @@ class SqlStorage:
             if self._path is not None:
                 _make_database_file(self._path)
             self._make_schema(engine)
+            # (its look came before the counters and the schema it made: the first write's looks at them afresh, else
+            # the count of resets first seen, None, took any program's first write for a reset)
+            self._writer_saw = None
             if self._path is not None:
                 opened = os.stat(self._path)
                 self._opened = opened.st_dev, opened.st_ino
