@@ -22,7 +22,9 @@ other connection committed. A commit that moved it but not the generation forwar
 backup API bumps the schema version; a timeback server only when it opens the file, at ANALYZE and at a reset: a
 few needless drops in a file's life), is another program's: the counts and page ends remembered are forgotten (a
 new *epoch*, part of their key: the generations a restore makes repeat are then no one's), and so are the ids known
-to exist (``KnownIds``).
+to exist (``KnownIds``). SQLite also moves ``data_version`` with no commit, when a writer starts the WAL over (its
+header rewritten just before that commit's pages): a look landing there forgets them needlessly, a few times in 10 s
+of steady writes, which costs the next listing of each a count at a generation the next commit would leave anyway.
 Looked at by each listing, before its snapshot, on a connection kept for that (one connection's counter orders
 every look: a pooled one that last looked several commits ago could not tell), and by the writer at each
 transaction's start. With more processes on the file (``serve --workers``), another's commit since this one's last
@@ -113,9 +115,11 @@ from timeback.server.storage.base import (
 # Every commit of a timeback server bumps it (what it wrote: records, tokens, statistics): a commit that does not is
 # another program's (``SqlStorage._look``).
 _BUMP = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'generation' RETURNING value"
-# What a look reads once ``PRAGMA data_version`` moved: the schema's version (moved by SQLite's backup API, a restore
-# into the file), the generation and the count of resets.
-_LOOK = """SELECT schema_version, (SELECT value FROM timeback_meta WHERE key = 'generation'),
+# What a look reads once ``PRAGMA data_version`` moved: that counter again, the schema's version (moved by SQLite's
+# backup API, a restore into the file), the generation and the count of resets. In one statement, one snapshot: read
+# apart, a commit landing between the counter and the generation was taken for another program's (a needless drop).
+_LOOK = """SELECT (SELECT data_version FROM pragma_data_version), schema_version,
+                  (SELECT value FROM timeback_meta WHERE key = 'generation'),
                   (SELECT value FROM timeback_meta WHERE key = 'resets') FROM pragma_schema_version"""
 # How many times the record tables were emptied (``delete_all``), by any process on the file, or another program
 # removed a row (``_removal_triggers``): ``KnownIds`` hold until it changes.
@@ -1184,8 +1188,7 @@ class SqlStorage:
             (version,) = raw.execute("PRAGMA data_version").fetchone()
             saw = self._watched
             if saw is None or version != saw[0]:
-                # (another statement: a commit landing before it is taken for another program's at the next look)
-                schema, generation, _ = raw.execute(_LOOK).fetchone()
+                version, schema, generation, _ = raw.execute(_LOOK).fetchone()
                 if saw is not None and (schema != saw[1] or generation <= saw[2]):
                     self._another_program_wrote()
                 self._watched = saw = (version, schema, generation)
@@ -1201,7 +1204,7 @@ class SqlStorage:
         saw = self._writer_saw
         if saw is not None and version == saw[0] and saw[3] == self._epoch:
             return saw
-        schema, generation, resets = raw.execute(_LOOK).fetchone()
+        _, schema, generation, resets = raw.execute(_LOOK).fetchone()  # (in the transaction: the version read)
         if saw is not None and version != saw[0] and (schema != saw[1] or generation <= saw[2]):
             self._another_program_wrote()
         if saw is None or saw[3] != self._epoch or resets != self._resets_seen:
