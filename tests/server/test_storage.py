@@ -1158,6 +1158,26 @@ def test_a_database_it_makes_is_its_owners_alone_and_one_given_keeps_its_mode(tm
         os.umask(previous)
 
 
+def test_a_database_given_as_a_link_to_a_missing_file_is_made_its_owners_alone(tmp_path: Path) -> None:
+    """A symbolic link to a file not made yet: the file it names is made 0600 too (the link itself refused the
+    exclusive create, and SQLite made the file 0644), and SQLite's -wal and -shm beside it take that mode."""
+    link, target = tmp_path / "link.db", tmp_path / "data" / "target.db"
+    target.parent.mkdir()
+    link.symlink_to(target)
+    previous = os.umask(0o022)
+    try:
+        with (
+            LocalServer(ServerSettings(database=f"sqlite:///{link}")) as server,
+            Timeback(**server.client_kwargs()) as client,
+        ):
+            client.oneroster.gradebook.put_category(sourced_id="c", category={"title": "C"})  # (in the -wal)
+            modes = {path.name: oct(path.stat().st_mode & 0o777) for path in target.parent.iterdir()}
+    finally:
+        os.umask(previous)
+    assert modes == {name: oct(0o600) for name in ("target.db", "target.db-shm", "target.db-wal")}
+    assert link.is_symlink() and oct((tmp_path / "link.db-writer").stat().st_mode & 0o777) == oct(0o600)
+
+
 def test_a_lock_file_removed_is_made_again_beside_the_database_whatever_the_directory_now(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1692,9 +1692,10 @@ _OWNER_ONLY = 0o600
 
 def _make_database_file(database: str) -> None:
     """The database file made (empty: SQLite makes it a database) with mode ``_OWNER_ONLY``, unless something is there
-    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it)."""
+    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it). A symbolic link
+    to a missing file: that file, made so (``O_EXCL`` refused the link itself, and SQLite made its target 0644)."""
     with suppress(FileExistsError):
-        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+        os.close(os.open(os.path.realpath(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
 
 
 def _mode_beside(database: str) -> int:
