@@ -839,17 +839,17 @@ class SqlStorage:
         followed = self.tables[COLLECTIONS[coll.refs[via]].table]
         mine, by, theirs = ref_column(field), ref_column(via), ref_column(source)
         assert {mine, by} <= set(self.tables[coll.name].c.keys()) and theirs in followed.c, (coll.name, field)
-        sql = (f'SELECT f.data, p."{theirs}" FROM "{coll.name}" AS f JOIN "{followed.name}" AS p '
-               f'ON p.sourced_id = f."{by}" WHERE f.status != \'tobedeleted\' AND p."{theirs}" IS NOT NULL '
-               f'AND f."{mine}" IS NOT p."{theirs}"')  # fmt: skip
-        tx = _SqlTransaction(self, raw)
-        found = raw.execute(sql).fetchall()
-        for data, value in found:
-            record = json.loads(data)
-            record[field] = {"sourcedId": value}
-            record["dateLastModified"] = tx.stamp()
-            tx.upsert(coll, record)
-        return len(found)
+        # (f, the record; p, the one it follows)
+        differing = (f'"{followed.name}" AS p WHERE p.sourced_id = f."{by}" AND f.status != \'tobedeleted\' '
+                     f'AND p."{theirs}" IS NOT NULL AND f."{mine}" IS NOT p."{theirs}"')  # fmt: skip
+        if raw.execute(f'SELECT 1 FROM "{coll.name}" AS f, {differing} LIMIT 1').fetchone() is None:
+            return 0  # (no stamp taken)
+        # One statement: read, changed and written back one by one, each cost 360 us (4.1 s for 10,000 in a file of
+        # 1,000,000 enrollments). The field and the stamp set in the record's JSON, and in their columns.
+        stamp = _SqlTransaction(self, raw).stamp()
+        data = f"json_set(f.data, '$.{field}', json_object('sourcedId', p.\"{theirs}\"), '$.dateLastModified', ?)"
+        sets = f'data = {data}, date_last_modified = ?, "{mine}" = p."{theirs}"'
+        return int(raw.execute(f'UPDATE "{coll.name}" AS f SET {sets} FROM {differing}', (stamp, stamp)).rowcount)
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
         """The read statements, built once per collection and reused (parameters bound at execution): building
