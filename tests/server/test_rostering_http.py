@@ -753,7 +753,7 @@ def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s
     """A server before enrollments had to agree with their class stored one naming another school as sent: listed
     under that school's class (``/schools/s2/classes/c1/enrollments``) and not under its own, and a read-modify-write
     PUT of it 422. Opened, each such enrollment not deleted takes its class's school, stamped anew so that a delta
-    sync sees it; a deleted one, and those already agreeing, are as they were."""
+    sync sees it (one naming none takes it too); a deleted one, and those already agreeing, are as they were."""
     import sqlite3
 
     path = tmp_path / "older.db"
@@ -766,7 +766,7 @@ def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s
         user = {"sourcedId": "u1", "enabledUser": True, "givenName": "G", "familyName": "F",
                 "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "s1"}}]}  # fmt: skip
         created(http.post(f"{RO}/users/", json={"user": user}))
-        for sourced_id in ("right", "wrong", "gone"):
+        for sourced_id in ("right", "wrong", "bare", "gone"):
             enrollment = {"sourcedId": sourced_id, "user": {"sourcedId": "u1"}, "class": {"sourcedId": "c1"},
                           "role": "student"}  # fmt: skip
             created(http.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
@@ -776,18 +776,21 @@ def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s
     with sqlite3.connect(path) as conn:  # as the older server stored them, with no mark of the pass
         conn.execute("UPDATE enrollments SET ref_school = 's2', data = json_set(data, '$.school.sourcedId', 's2') "
                      "WHERE sourced_id IN ('wrong', 'gone')")  # fmt: skip
+        conn.execute("UPDATE enrollments SET ref_school = NULL, data = json_remove(data, '$.school') "
+                     "WHERE sourced_id = 'bare'")  # fmt: skip
         conn.execute("DELETE FROM timeback_meta WHERE key = 'agree enrollments.school'")
     conn.close()
     with LocalServer(settings) as server, authed_on(server) as http:
         assert ids(http.get(f"{RO}/schools/s2/classes/c1/enrollments"), "enrollments") == []
-        assert ids(http.get(f"{RO}/schools/s1/classes/c1/enrollments"), "enrollments") == ["right", "wrong"]
+        assert ids(http.get(f"{RO}/schools/s1/classes/c1/enrollments"), "enrollments") == ["bare", "right", "wrong"]
         after = {e["sourcedId"]: e for e in http.get(f"{RO}/enrollments/", params=every).json()["enrollments"]}
         assert after["right"] == before["right"]
         assert after["gone"] == {**before["gone"], "school": {"sourcedId": "s2"}}  # (a deletion is not rewritten)
         moved, synced = after["wrong"], before["wrong"]["dateLastModified"]
         assert moved["school"] == {"sourcedId": "s1"} and moved["dateLastModified"] > synced
         delta = http.get(f"{RO}/enrollments/", params={"filter": f"dateLastModified>'{synced}'"})
-        assert ids(delta, "enrollments") == ["wrong"]
+        assert ids(delta, "enrollments") == ["bare", "wrong"]
+        assert after["bare"] == {**before["bare"], "dateLastModified": moved["dateLastModified"]}  # (one stamp)
         moved.pop("dateLastModified")
         assert http.put(f"{RO}/enrollments/wrong", json={"enrollment": moved}).is_success
 

@@ -337,6 +337,41 @@ def test_the_failed_login_file_has_its_disk_space_when_made(
     limiter.close()
 
 
+def test_a_line_item_another_program_deletes_is_refused_by_every_worker(tmp_path: Path) -> None:
+    """A line item the ``sqlite3`` module deletes while ``serve --workers 2`` runs: every worker refuses a result
+    naming it (422), with no listing between. A worker whose last commit came before the other's took the generation
+    moved forward for the other's commit alone, and kept the line item among the ids it knew exist (201)."""
+
+    def put(name: str) -> tuple[int, str]:
+        body = {"result": {"sourcedId": name, **result(0, 0, 5)}}
+        with httpx.Client(base_url=server.url, headers=headers) as fresh:  # (a new connection: either worker)
+            response = fresh.put(f"{GB}/results/{name}", json=body)
+        return response.status_code, response.headers["x-request-id"][:16]
+
+    with _serve(tmp_path) as server:
+        headers = {"Authorization": f"Bearer {_token(server)}"}
+        # Both know li-0 exists, the one answering last committed last (the other's own generation is behind)
+        answered: set[str] = set()
+        for n in range(200):
+            status, process = put(f"known-{n}")
+            assert status == 201
+            answered.add(process)
+            if len(answered) == 2:
+                break
+        assert len(answered) == 2
+        with sqlite3.connect(tmp_path / "workers.db") as other:
+            other.execute("DELETE FROM lineItems WHERE sourced_id = 'li-0'")
+        other.close()
+        refused: Counter[str] = Counter()
+        for n in range(200):
+            status, process = put(f"after-{n}")
+            assert status == 422, (n, process, refused)
+            refused[process] += 1
+            if len(refused) == 2 and min(refused.values()) >= 2:
+                break
+        assert len(refused) == 2
+
+
 def test_writers_on_one_file_take_turns_through_the_file_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'turns.db'}"
     first, second = open_storage(url), open_storage(url)  # two open files: as two server processes hold it
