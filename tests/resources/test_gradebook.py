@@ -159,6 +159,41 @@ async def test_a_line_item_moved_to_another_class_takes_the_results_of_its_class
                                                                   named: item.dateLastModified}  # fmt: skip
 
 
+async def test_a_class_moved_to_another_school_takes_its_line_items_at_the_school_it_left(
+    api: Any, roster: Roster, client: Timeback
+) -> None:
+    """A class moved to another school left its line items naming the old one: listed under
+    ``/schools/{old}/lineItems`` and missing from the new school's, while the class's enrollments moved. Those at
+    the school it left now move with it in the same write, stamped so a delta sync sees them; one naming another
+    school keeps it, as sent, and a deleted one stays where it was."""
+    ro = client.oneroster.rostering
+    new_school, elsewhere = uid("school"), uid("school")
+    for school in (new_school, elsewhere):
+        ro.update_school(sourced_id=school, org={"name": "Other", "type": "school"})
+    at_old, named, gone = uid("li"), uid("li"), uid("li")
+    for line_item, school in ((at_old, roster.school), (named, elsewhere), (gone, roster.school)):
+        await call(api, "put_line_item", sourced_id=line_item,
+                   lineItem=line_item_body(roster, school={"sourcedId": school}))  # fmt: skip
+    await call(api, "delete_line_item", sourced_id=gone)
+    before = (await call(api, "get_line_item", sourced_id=gone)).lineItem.dateLastModified  # (the newest)
+
+    async def listed(school: str) -> set[str]:
+        found = await call(api, "get_line_items_for_school", school_sourced_id=school)
+        return {li.sourcedId for li in found} & {at_old, named, gone}
+
+    assert (await listed(roster.school), await listed(new_school)) == ({at_old}, set())
+    ro.update_class(sourced_id=roster.class_, **{"class": {"school": {"sourcedId": new_school}}})
+    moved_to = [await listed(school) for school in (roster.school, new_school, elsewhere)]
+    assert moved_to == [set(), {at_old}, {named}]
+    stamp = ro.get_class(sourced_id=roster.class_).class_.dateLastModified
+    moved = (await call(api, "get_line_item", sourced_id=at_old)).lineItem
+    assert (moved.school.sourcedId, moved.dateLastModified) == (new_school, stamp)
+    synced = await call(api, "get_all_line_items", filter=f"dateLastModified>'{before}'")
+    assert {li.sourcedId for li in synced} & {at_old, named, gone} == {at_old}
+    kept = (await call(api, "get_line_item", sourced_id=gone)).lineItem
+    assert (kept.school.sourcedId, kept.status, kept.dateLastModified) == (roster.school, "tobedeleted", before)
+
+
 async def test_assessment_result_create_and_read(api: Any, roster: Roster) -> None:
     ali = uid("ali")
     put = await call(

@@ -36,6 +36,11 @@ class CollectionDef:
     # (field, via, source): a write that names ``field`` must name the ``source`` reference of the record ``via``
     # names, else 422. An enrollment is at its class's school.
     agree: tuple[tuple[str, str, str], ...] = ()
+    # (field, via, source): neither filled in nor checked, but when the record ``via`` names changes its ``source``,
+    # the records holding its old one there take the new one, as ``derive`` fields do. A line item may name a school
+    # its class is not of; one at its class's school, left behind by a class moved, was listed under a school the
+    # class left and missing from its new one's.
+    follow: tuple[tuple[str, str, str], ...] = ()
     # (column, path): a list kept as ",a,b," in its own column, for "contains" scopes (a class's terms, a user's
     # roles). Paths as in ``refs``: "terms[]" takes sourcedIds, "roles[].role" plain values.
     list_columns: tuple[tuple[str, str], ...] = ()
@@ -62,6 +67,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         refs={"class": "classes", "school": "orgs", "category": "categories", "scoreScale": "scoreScales",
               "gradingPeriod": "academicSessions", "academicSession": "academicSessions"},
         indexed=("class", "school", "category"), search=("title", "description"),
+        follow=(("school", "class", "school"),),
     ),
     CollectionDef(
         "results", "result", "Result", gb.TimebackResult,

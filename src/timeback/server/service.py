@@ -626,14 +626,14 @@ def _check_ancestry(
 
 @functools.cache
 def _followers(table: str) -> tuple[tuple[CollectionDef, str, str, str, bool], ...]:
-    """(collection, field, via, source, must agree) of each ``derive`` or ``agree`` whose ``via`` names a record of
-    ``table``: a class's enrollments, whose school must be the class's; a line item's results, whose class is
-    the line item's unless they name another."""
+    """(collection, field, via, source, must agree) of each ``derive``, ``agree`` or ``follow`` whose ``via`` names a
+    record of ``table``: a class's enrollments, whose school must be the class's, and its line items, at its school
+    or not; a line item's results, whose class is the line item's unless they name another."""
     return tuple(
         (c, field, via, source, (field, via, source) in c.agree)
         for c in COLLECTIONS.values()
         if c.stored_in is None
-        for field, via, source in dict.fromkeys((*c.agree, *c.derive))
+        for field, via, source in dict.fromkeys((*c.agree, *c.derive, *c.follow))
         if COLLECTIONS[c.refs[via]].table == table
     )
 
@@ -641,19 +641,14 @@ def _followers(table: str) -> tuple[tuple[CollectionDef, str, str, str, bool], .
 def _move_followers(tx: Transaction, table: str, before: dict[str, Any], after: dict[str, Any]) -> None:
     """Records that follow one just rewritten follow its change, in the same transaction and with its stamp
     (delta syncs see them change): a class moved to another school takes its enrollments along, else they would
-    be listed under a school the class left and missing from its new one's; a line item put into another class
-    takes the results holding its old class (taken from it when they named none), and leaves those naming
-    another class as sent. Deleted ones stay as they were (a deletion is not rewritten)."""
+    be listed under a school the class left and missing from its new one's, and its line items at the school it
+    left (those at another stay); a line item put into another class takes the results holding its old class
+    (taken from it when they named none), and leaves those naming another class as sent. Deleted ones stay as
+    they were (a deletion is not rewritten). One statement per collection, whatever the number moved."""
     for follower, field, via, source, must_agree in _followers(table):
         new, old = _sourced_id(after.get(source)), _sourced_id(before.get(source))
-        if not isinstance(new, str) or new == old:
-            continue
-        for record in tx.naming(follower, via, after["sourcedId"]):
-            held = _sourced_id(record.get(field))
-            if held != new and (must_agree or held == old):
-                record[field] = {"sourcedId": new}
-                record["dateLastModified"] = tx.stamp()
-                tx.upsert(follower, record)
+        if isinstance(new, str) and new != old:
+            tx.follow(follower, via, after["sourcedId"], field, old, new, every=must_agree)
 
 
 def _drop_aliases(coll: CollectionDef, records: list[dict[str, Any]]) -> None:

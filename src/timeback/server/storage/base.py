@@ -146,8 +146,12 @@ class Transaction(Protocol):
     def existing_many(self, wanted: list[tuple[CollectionDef, Collection[str]]]) -> list[set[str]]: ...
     def insert(self, coll: CollectionDef, records: list[dict[str, Any]]) -> None: ...
     def upsert(self, coll: CollectionDef, record: dict[str, Any]) -> None: ...
-    def naming(self, coll: CollectionDef, field: str, sourced_id: str) -> list[dict[str, Any]]:
-        """The records of ``coll`` not deleted whose reference ``field`` (one of its ``indexed``) is ``sourced_id``."""
+    def follow(
+        self, coll: CollectionDef, via: str, sourced_id: str, field: str, old: str | None, new: str, *, every: bool
+    ) -> int:
+        """The records of ``coll`` not deleted whose reference ``via`` is ``sourced_id`` and whose reference ``field``
+        is ``old`` (``every``: any but ``new``) name ``new`` there, stamped with ``stamp()``; gives how many. Both
+        references are of its ``indexed``."""
         ...
 
     def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:

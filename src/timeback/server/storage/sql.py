@@ -676,9 +676,20 @@ class _SqlTransaction:
     def analyze(self) -> None:
         self._storage._analyze(self._raw)
 
-    def naming(self, coll: CollectionDef, field: str, sourced_id: str) -> list[dict[str, Any]]:
-        rows = self._raw.execute(self._storage.raw_sql(f"naming:{field}", coll), (sourced_id,))
-        return [json.loads(data) for (data,) in rows]
+    def follow(
+        self, coll: CollectionDef, via: str, sourced_id: str, field: str, old: str | None, new: str, *, every: bool
+    ) -> int:
+        # One statement, as the enrollment pass (``SqlStorage._agree``): read, changed and written back one by one,
+        # each record cost a statement of its own (360 us each in that pass). The field and the stamp set in the
+        # record's JSON, and in their columns.
+        table, by, mine = self._storage.tables[coll.table], ref_column(via), ref_column(field)
+        assert by in table.c and mine in table.c, (coll.name, via, field)
+        data = f"json_set(data, '$.{field}', json_object('sourcedId', ?), '$.dateLastModified', ?)"
+        held = f'"{mine}" IS NOT ?' if every else f'"{mine}" IS ?'
+        sql = (f'UPDATE "{table.name}" SET data = {data}, date_last_modified = ?, "{mine}" = ? '
+               f'WHERE "{by}" = ? AND status != \'tobedeleted\' AND {held}')  # fmt: skip
+        stamp = self.stamp()
+        return int(self._raw.execute(sql, (new, stamp, stamp, new, sourced_id, new if every else old)).rowcount)
 
     def deleted_ids(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
         # (json_each ends a string at a NUL: a body cannot hold one, and the ids asked for bound what is answered)
@@ -866,9 +877,8 @@ class SqlStorage:
 
     def raw_sql(self, kind: str, coll: CollectionDef) -> str:
         """SQL text for the driver connection: ``exists`` (``json_each`` over a JSON array of ids; its first
-        column is the placeholder ``?index``), ``deleted`` (those of such ids deleted records hold), ``get``, or
-        ``naming:<field>`` (the records not deleted whose indexed reference ``field`` is the one id, in table order),
-        each with the view's conditions."""
+        column is the placeholder ``?index``), ``deleted`` (those of such ids deleted records hold) or ``get``, each
+        with the view's conditions."""
         key = (f"raw-{kind}", coll.name)
         built = self._statements.get(key)
         if built is None:
@@ -887,10 +897,6 @@ class SqlStorage:
                 # deleted)
                 sql = (f"SELECT sourced_id FROM {table} WHERE sourced_id IN (SELECT value FROM json_each(?)) "
                        f"AND +status = 'tobedeleted'{where}")  # fmt: skip
-            elif kind.startswith("naming:"):
-                column = ref_column(kind.removeprefix("naming:"))
-                assert column in self.tables[table].c, column  # (an indexed reference: a field of the declaration)
-                sql = f"SELECT data FROM {table} WHERE {column} = ? AND status != 'tobedeleted'{where} ORDER BY pk"
             else:
                 sql = f"SELECT data FROM {table} WHERE sourced_id = ?{where}"
             built = self._statements[key] = sql
