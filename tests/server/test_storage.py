@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from contextlib import closing
@@ -1264,3 +1267,66 @@ def test_a_wal_left_beside_a_replacing_file_is_logged_when_a_reader_keeps_it_fro
     reader.close()
     said = " ".join(r.getMessage() for r in caplog.records if r.name.startswith("timeback"))
     assert "could not be emptied" in said and "remove it before opening that file" in said, said
+
+
+# Run with no directory of SQLite's search writable (SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp, the working
+# directory) and one data volume, as in a hardened container: the server, writes, a reset and a sorted listing.
+_NO_TEMP_DIRECTORY = """
+import sys
+from timeback import Timeback
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+
+with LocalServer(ServerSettings(database=f"sqlite:///{sys.argv[1]}/t.db")) as server:
+    with Timeback(**server.client_kwargs(), max_retries=0) as client:
+        gradebook = client.oneroster.gradebook
+        gradebook.create_category(category={"sourcedId": "c-1", "title": "Quizzes"})
+        server.reset()
+        gradebook.create_category(category={"sourcedId": "c-1", "title": "Quizzes"})
+        print(len(list(gradebook.get_all_categories(sort="title"))))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a mount namespace (unshare) is Linux's")
+def test_a_file_database_works_with_no_writable_temporary_directory(tmp_path: Path) -> None:
+    """With none of SQLite's directories for its temporary files writable (a read-only root file system, one data
+    volume), most writes and a reset failed, 500 "disk I/O error" (SQLITE_IOERR_GETTEMPPATH), and ``serve --seed``
+    refused its --database. The storage now points SQLite at the database file's directory, and says so."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
+        pytest.skip("no unshare, or no user and mount namespaces for this user")
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "code.py").write_text(_NO_TEMP_DIRECTORY)
+    # (a tmpfs for the data, then every directory of SQLite's search read-only: --rbind keeps that tmpfs writable
+    # when it is under one of them, as tmp_path is under /tmp)
+    script = (
+        'mount -t tmpfs tmpfs "$1" || exit 90; for d in /tmp /var/tmp /usr/tmp; do [ -d $d ] || continue; '
+        "mount --rbind $d $d && mount -o remount,bind,ro $d $d || exit 91; done; "
+        'cd /tmp && exec "$2" "$3" "$1"'
+    )
+    env = {**os.environ, "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("SQLITE_TMPDIR", None)
+    ran = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(data), sys.executable, str(tmp_path / "code.py")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stdout == "1\n", ran.stdout + ran.stderr
+    assert (
+        f"for its temporary files (SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp, the working directory): they go in {data}"
+        in ran.stderr
+    ), ran.stderr  # (logged)
+
+
+def test_no_directory_for_sqlites_temporary_files_is_named_not_a_500() -> None:
+    """Were SQLite still without a directory for its temporary files (the database's own made unwritable since it
+    was opened), a request is answered 507 saying what is missing and how to give it one, not a 500."""
+    from timeback.server.errors import unexpected_error
+
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 6410  # type: ignore[attr-defined]  # (SQLITE_IOERR_GETTEMPPATH; set by SQLite's own)
+    answer = unexpected_error(error)
+    assert answer.status == 507
+    assert (
+        "no writable directory for its temporary files" in answer.description and "SQLITE_TMPDIR" in answer.description
+    )

@@ -18,7 +18,7 @@ from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings
-from timeback.server.errors import install_handlers
+from timeback.server.errors import NO_TEMP_DIRECTORY, install_handlers, no_temp_directory
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
@@ -60,7 +60,9 @@ def cannot_open(database: str, exc: Exception) -> str:
             reason += f" ({exc.filename})"  # (the database's own name is in the message already)
     else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
         reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
-        if reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
+        if no_temp_directory(exc):
+            reason = NO_TEMP_DIRECTORY
+        elif reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
             reason += _space_left(str(make_url(database).database))
         elif database_locked(exc):
             from timeback.server.storage.sql import BUSY_TIMEOUT_MS

@@ -230,6 +230,9 @@ def unexpected_error(exc: BaseException) -> ApiError:
         log.error("a request failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
+    if no_temp_directory(exc):
+        log.error("a request failed: %s (nothing was written), request_id=%s", NO_TEMP_DIRECTORY, REQUEST_ID.get())
+        return ApiError(507, f"{NO_TEMP_DIRECTORY}; nothing was written.")
     unwritable = _write_error(exc)
     if unwritable is not None:  # (as a full disk: a quota or a file size limit reached, SQLite's "disk I/O error")
         why = f"{unwritable} ({unwritable.sqlite_errorname})"
@@ -294,6 +297,19 @@ def _sqlite_errors(exc: BaseException) -> Iterator[sqlite3.Error]:
             if isinstance(error, sqlite3.Error):
                 yield error
         seen = seen.__cause__ or seen.__context__
+
+
+def no_temp_directory(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was caused by) SQLite's SQLITE_IOERR_GETTEMPPATH: no directory for its temporary files
+    (the storage points it at the database's own when it finds none at opening; that one unwritable since)."""
+    return any(getattr(e, "sqlite_errorcode", None) == _IOERR_GETTEMPPATH for e in _sqlite_errors(exc))
+
+
+NO_TEMP_DIRECTORY = (
+    "SQLite found no writable directory for its temporary files (disk I/O error, SQLITE_IOERR_GETTEMPPATH): set "
+    "SQLITE_TMPDIR to one"
+)
+_IOERR_GETTEMPPATH = 6410  # (sqlite3.h's extended code)
 
 
 def _sqlite_error(exc: BaseException, messages: tuple[str, ...]) -> bool:

@@ -53,7 +53,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import closing, contextmanager, nullcontext, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -1886,6 +1886,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@functools.cache
+def _sqlite_has_temp_directory() -> bool:
+    """Whether SQLite finds a directory for its temporary files (statement journals, sorts that spill), by its own
+    search (os_unix.c's, in its order; read once, as SQLite reads the variables once). With none (a read-only root
+    file system and one data volume: a hardened container) most writes failed, "disk I/O error"
+    (SQLITE_IOERR_GETTEMPPATH). Windows asks GetTempPath, which always answers."""
+    if os.name != "posix":
+        return True
+    search = (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp", "/usr/tmp", "/tmp", ".")
+    return any(d and os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK) for d in search)
+
+
+_temp_directory_lock = threading.Lock()
+
+
+def _temp_files_beside(database: str) -> bool:
+    """With no directory of SQLite's own for its temporary files, use the database file's (it holds the WAL: it is
+    writable), set for the process once, logged once; false if that cannot be (a build without the deprecated
+    PRAGMA temp_store_directory, or a directory SQLite refuses): the caller keeps them in memory instead."""
+    directory = os.path.dirname(os.path.abspath(database))
+    with _temp_directory_lock, closing(sqlite3.connect(":memory:")) as raw:
+        (current,) = raw.execute("PRAGMA temp_store_directory").fetchone() or ("",)
+        if not current:
+            # (SQLite's one global, not thread-safe to change while it is read: it was unset, and every temporary
+            # file any connection of the process wanted has failed so far; set once, never changed after)
+            with suppress(sqlite3.Error):  # (not a writable directory: refused)
+                raw.execute("PRAGMA temp_store_directory = '{}'".format(directory.replace("'", "''")))
+            (current,) = raw.execute("PRAGMA temp_store_directory").fetchone() or ("",)
+            if current:
+                log.warning("SQLite finds no writable directory for its temporary files (SQLITE_TMPDIR, TMPDIR, "
+                            "/var/tmp, /usr/tmp, /tmp, the working directory): they go in %s", current)  # fmt: skip
+    return bool(current) and os.path.isdir(current) and os.access(current, os.W_OK | os.X_OK)
+
+
+def _sqlite_temp_in_memory(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA temp_store=MEMORY")
+
+
 class UnsupportedDatabase(ValueError):
     """A database URL this server cannot open."""
 
@@ -2034,6 +2072,10 @@ def open_storage(url: str) -> SqlStorage:
         event.listen(engine, "begin", _sqlite_begin)
         if not in_memory:
             event.listen(engine, "connect", _sqlite_pragmas)
+        if not _sqlite_has_temp_directory() and (in_memory or not _temp_files_beside(str(parsed.database))):
+            if not in_memory:
+                log.warning("SQLite finds no writable directory for its temporary files: they are kept in memory")
+            event.listen(engine, "connect", _sqlite_temp_in_memory)
         return SqlStorage(engine)
     # (a path, sqlite:x.db, SQLITE:///x.db: "only SQLite is built in" said nothing of what was wrong)
     if parsed is None or parsed.drivername.lower() in ("sqlite", "sqlite+pysqlite"):
