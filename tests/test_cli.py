@@ -1843,6 +1843,18 @@ def test_help_shows_every_option_name_whole_in_80_columns(args: list[str]) -> No
     assert max(map(len, result.output.splitlines())) <= 80, result.output
 
 
+def test_help_keeps_the_commands_text_under_python_oo() -> None:
+    """typer took each command's help from its docstring, which ``python -OO`` drops: ``timeback --help`` listed
+    serve with no line, and ``timeback demo --help`` said nothing of what it does."""
+    main = [sys.executable, "-OO", "-c", "from timeback._cli import main; main()"]
+    listing = subprocess.run([*main, "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    assert "serve  Run the local Timeback-compatible OneRoster 1.2 server." in listing.stdout, listing
+    demo = subprocess.run(
+        [*main, "demo", "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"}
+    )
+    assert "Start a server in-process, seed a school" in demo.stdout, demo
+
+
 # The server extra's requirements as pyproject writes them (the hints name these, not ``timeback[server]``)
 _REQUIREMENTS = {"fastapi": "fastapi>=0.115", "sqlalchemy": "sqlalchemy<3,>=2.1", "uvicorn": "uvicorn>=0.51",
                  "typer": "typer>=0.21.1"}  # fmt: skip

@@ -423,7 +423,8 @@ def _app() -> Any:
     ) -> None:
         pass
 
-    @app.command()
+    # (help= rather than docstrings, which python -OO drops: the commands' lines were gone from --help)
+    @app.command(help="Run the local Timeback-compatible OneRoster 1.2 server.")
     def serve(
         host: str = typer.Option("127.0.0.1", metavar="HOST", help="Interface to listen on."),
         port: int = typer.Option(
@@ -505,7 +506,6 @@ def _app() -> Any:
             "client.",
         ),
     ) -> None:
-        """Run the local Timeback-compatible OneRoster 1.2 server."""
         _hold_standard_descriptors()
         import uvicorn
 
@@ -641,9 +641,11 @@ def _app() -> Any:
                     _close(app_)
                 raise
 
-    @app.command(short_help="Grade a seeded school through the SDK on an in-process server.")
+    @app.command(
+        short_help="Grade a seeded school through the SDK on an in-process server.",
+        help="Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook.",
+    )
     def demo() -> None:
-        """Start a server in-process, seed a school, run the seed operations through the SDK, print the gradebook."""
         import tempfile
 
         from timeback._demo import OutputUnwritable, run_demo
