@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -31,10 +31,14 @@ from timeback.models._dicts import EncodedItems, ValidatedRequest, dict_validato
 from timeback.models.request import (
     TimebackCreateResultBody,
     TimebackCreateResultForLineItemRequest,
+    TimebackPutCategoryRequest,
     TimebackPutResultBody,
     TimebackPutResultRequest,
+    TimebackUpdateClassRequest,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+from timeback.resources.gradebook import GradebookOperations
+from timeback.resources.rostering import RosteringOperations
 
 BASE = "https://dicts.invalid"
 CREATE = TimebackCreateResultForLineItemRequest
@@ -222,6 +226,125 @@ def test_put_takes_the_path_id_for_a_dict_body(client: Timeback, roster: Roster)
     assert request.result.sourcedId == chosen
 
 
+def put_script(sent: list[tuple[bytes, bytes]]) -> Callable[[httpx.Request], httpx.Response]:
+    """A MockTransport script recording each PUT's path and body, answered 201 with no body (the 1EdTech spec's)."""
+
+    def script(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        sent.append((request.url.raw_path, request.content))
+        return httpx.Response(201)
+
+    return script
+
+
+PUT_BODY = {k: v for k, v in RICH.items() if k != "sourcedId"}
+
+
+@pytest.mark.parametrize(
+    ("sourced_id", "body"),
+    [("r-1", PUT_BODY), ("r-1", {**PUT_BODY, "sourcedId": "r-1"}), ("r/2 é", {**PUT_BODY, "status": "tobedeleted"}),
+     ("r" * 255, PUT_BODY)],
+    ids=["id from the path", "id given", "id to quote", "longest id"],
+)  # fmt: skip
+def test_put_dict_bodies_take_the_dict_path_and_send_what_the_model_path_sends(sourced_id: str, body: Any) -> None:
+    # (a PUT's request model holds the path rule, a model validator: dicts took the model path, ~60 us a call more)
+    sent: list[tuple[bytes, bytes]] = []
+    data = {"sourced_id": sourced_id, "result": body}
+    with mock_client(put_script(sent)) as client:
+        put = client.oneroster.gradebook.put_result
+        validated = engine.BaseClient.coerce_call_request(put.operation, None, data)
+        assert isinstance(validated, ValidatedRequest)
+        assert isinstance(validated["result"]["sourcedId"], GeneratedId) == ("sourcedId" not in body)
+        by_dict = put(**data)
+        by_model = put(TimebackPutResultRequest.model_validate(data))
+    assert sent[0] == sent[1] and by_dict == by_model
+    assert json.loads(sent[0][1])["result"]["sourcedId"] == by_dict.result.sourcedId == sourced_id
+    assert "sourcedId" not in PUT_BODY  # the caller's dict is not changed
+
+
+@pytest.mark.parametrize("key", ["class_", "class"])
+def test_a_put_body_named_by_its_field_or_its_wire_name_takes_the_dict_path(key: str) -> None:
+    sent: list[tuple[bytes, bytes]] = []
+    body = {"title": "T", "course": {"sourcedId": "co"}, "org": {"sourcedId": "o"}, "terms": [{"sourcedId": "t"}]}
+    data = {"sourced_id": "c-1", key: body}
+    with mock_client(put_script(sent)) as client:
+        update = client.oneroster.rostering.update_class
+        assert isinstance(engine.BaseClient.coerce_call_request(update.operation, None, data), ValidatedRequest)
+        update(**data)
+        update(TimebackUpdateClassRequest.model_validate(data))
+    assert sent[0] == sent[1] and json.loads(sent[0][1])["class"]["sourcedId"] == "c-1"
+
+
+BAD_PUTS: list[tuple[Any, Any]] = [
+    ("r-1", {**PUT_BODY, "sourcedId": "other"}),
+    ("r-1", {**PUT_BODY, "sourcedId": None}),
+    ("r-1", {**PUT_BODY, "sourcedId": ""}),
+    ("", PUT_BODY),
+    ("r" * 256, PUT_BODY),
+    (5, PUT_BODY),
+    ("r-1", {**PUT_BODY, "score": "ninety"}),
+    ("r-1", "not a record"),
+]
+
+
+@pytest.mark.parametrize(("sourced_id", "body"), BAD_PUTS)
+def test_bad_put_dicts_raise_the_model_error_and_send_nothing(sourced_id: Any, body: Any) -> None:
+    data = {"sourced_id": sourced_id, "result": body}
+    with pytest.raises(ValidationError) as expected:
+        TimebackPutResultRequest.model_validate(data)
+    sent: list[tuple[bytes, bytes]] = []
+    with mock_client(put_script(sent)) as client, pytest.raises(ValidationError) as raised:
+        client.oneroster.gradebook.put_result(**data)
+    assert str(raised.value) == str(expected.value) and sent == []
+
+
+def test_a_put_with_more_than_its_path_and_body_or_a_made_up_id_keeps_the_model_path() -> None:
+    sent: list[tuple[bytes, bytes]] = []
+    with mock_client(put_script(sent)) as client:
+        put = client.oneroster.gradebook.put_result
+        with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+            put(sourced_id="r-1", result=PUT_BODY, reslt={})
+        made_up = {**PUT_BODY, "sourcedId": GeneratedId("made-up")}  # (a dumped request's: the path's is taken)
+        assert not isinstance(engine.BaseClient.coerce_call_request(put.operation, None, {"sourced_id": "r-1", "result": made_up}), ValidatedRequest)  # fmt: skip
+        put(sourced_id="r-1", result=made_up)
+    assert [json.loads(body)["result"]["sourcedId"] for _, body in sent] == ["r-1"]
+
+
+def test_every_put_body_holds_its_id_as_its_path_holds_it() -> None:
+    # ``put_validated`` lets the body's ``sourcedId`` field check the path's id: their limits must be the same
+    from timeback.models._requests_base import _PutRequest
+
+    operations = [*GradebookOperations.operations(), *RosteringOperations.operations()]
+    puts = [op for op in operations if op.kind == "put"]
+    assert len(puts) == 16
+    for op in puts:
+        assert issubclass(op.request, _PutRequest) and dict_validator(op.request) is None
+        body = op.request.__pydantic_fields__[cast(str, op.body)].annotation
+        assert isinstance(body, type) and dict_validator(body) is not None
+        path_id, body_id = op.request.__pydantic_fields__["sourced_id"], body.__pydantic_fields__["sourcedId"]
+        assert (
+            (path_id.annotation, path_id.metadata) == (body_id.annotation, body_id.metadata) == (str, path_id.metadata)
+        )
+
+
+def test_put_dict_bodies_are_stored_as_the_model_path_stores_them(client: Timeback, roster: Roster) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    gradebook = client.oneroster.gradebook
+    body = result_body(line_item, roster.students[0], comment="ok", metadata={"k": [1, "two"]})
+    by_dict, by_model = uid("r"), uid("r")
+    assert isinstance(
+        engine.BaseClient.coerce_call_request(gradebook.put_result.operation, None, {"sourced_id": by_dict, "result": body}),
+        ValidatedRequest,
+    )  # fmt: skip
+    answered = gradebook.put_result(sourced_id=by_dict, result=body)
+    gradebook.put_result(TimebackPutResultRequest.model_validate({"sourced_id": by_model, "result": body}))
+    dict_record, model_record = (gradebook.get_result(sourced_id=i).result for i in (by_dict, by_model))
+    assert answered.result.sourcedId == dict_record.sourcedId == by_dict
+    skip = {"sourcedId", "dateLastModified"}
+    assert dict_record.model_dump(exclude=skip) == model_record.model_dump(exclude=skip)
+
+
 def test_bulk_dict_rows_are_validated_once(client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch) -> None:
     (line_item,) = add_line_items(client, roster, 1)
     validated: list[str] = []
@@ -351,14 +474,20 @@ def test_a_number_that_is_no_float_in_metadata_is_sent_as_the_model_path_sends_i
     outcomes = []
     with Timeback(**server.client_kwargs(), http_client=capture) as client:
         gradebook = client.oneroster.gradebook
-        for send in (gradebook.create_category, functools.partial(gradebook.put_category, sourced_id=uid("c"))):
+        for send in (
+            gradebook.create_category,
+            functools.partial(gradebook.put_category, sourced_id=uid("c")),  # (a dict: the dict path too)
+            lambda category: gradebook.put_category(  # (the model path)
+                TimebackPutCategoryRequest.model_validate({"sourced_id": uid("c"), "category": category})
+            ),
+        ):
             sent.clear()
             try:
                 send(category={"title": "t", "metadata": {"v": number}})
                 outcomes.append(json.loads(sent[-1])["category"]["metadata"])
             except Exception as error:
                 outcomes.append(f"{type(error).__name__}: {error}")
-    assert outcomes[0] == outcomes[1]
+    assert outcomes[0] == outcomes[1] == outcomes[2]
 
 
 @pytest.mark.parametrize("nan", [Decimal("NaN"), Decimal("sNaN"), Decimal("-sNaN")], ids=repr)

@@ -265,12 +265,14 @@ class BaseClient(Uncopyable):
             return request
         if request is not None and not isinstance(request, Mapping):
             return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))  # (raises the TypeError)
-        from timeback.models._requests_base import records_as_bodies
+        from timeback.models._requests_base import put_validated, records_as_bodies
 
         data: dict[str, Any] = dict(fields) if request is None else {**request, **fields}
         data = records_as_bodies(op.request, data)  # (a record read, as a dict: the dict path takes it)
         if not _holds_models(data.get(op.body, data.get(op.wire_body_key or op.body))):
             validated = validated_dict(op.request, data)
+            if validated is None and op.kind == "put":  # (a PUT's model holds its path rule: checked on the dicts)
+                validated = put_validated(op.request, data)
             if validated is not None:
                 return ValidatedRequest(validated)
         return cast(pydantic.BaseModel, op.request.model_validate(data))
