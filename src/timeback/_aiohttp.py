@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from timeback._base_client import (
+    _close_there,
     _forkable,
     _inherited,
     _SendingTrace,
@@ -282,9 +283,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         import asyncio
 
-        if self._closer is not None:
-            self._refuse_if_open_elsewhere(asyncio.get_running_loop())
-            await self._closer.aclose()
+        owner, session = self._loop, self._session
+        if self._closer is None or session is None:
+            return
+        if owner is not None and owner is not asyncio._get_running_loop() and not owner.is_closed():
+            # (its connections are that loop's: closed there as it next runs, as AsyncTimeback's close closes other
+            # loops' clients; refused, httpx had marked itself closed first, and the session could never be closed.
+            # The session, not its closer: see AsyncAPIClient.close)
+            with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
+                owner.call_soon_threadsafe(_close_there, owner, session.close)
+            return
+        await self._closer.aclose()
 
 
 @functools.lru_cache(maxsize=8)

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote, quote_plus
@@ -1187,13 +1187,13 @@ def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.Pr
     return httpx.ProxyError(f"407 {reason}".rstrip(), request=request)
 
 
-def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
-    """In ``loop`` (which runs it): close ``http``, one of its clients (``AsyncAPIClient.close`` from another)."""
-    _closing_elsewhere.add(task := loop.create_task(_aclose(http)))
+def _close_there(loop: asyncio.AbstractEventLoop, close: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """In ``loop`` (which runs it): ``close()``, of one of its clients (``AsyncAPIClient.close`` from another)."""
+    _closing_elsewhere.add(task := loop.create_task(close()))
     task.add_done_callback(_closing_elsewhere.discard)
 
 
-_closing_elsewhere: set[asyncio.Task[None]] = set()  # (referenced until done: a loop holds its tasks weakly)
+_closing_elsewhere: set[asyncio.Task[Any]] = set()  # (referenced until done: a loop holds its tasks weakly)
 
 
 async def _to_the_end(closing: Awaitable[None]) -> None:
@@ -2761,7 +2761,7 @@ class AsyncAPIClient(BaseClient):
                 # (the coroutine made only as that loop runs the call: made here, a loop never run again left it
                 # "never awaited", a RuntimeWarning)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
-                    other.call_soon_threadsafe(_close_there, other, there.http)
+                    other.call_soon_threadsafe(_close_there, other, functools.partial(_aclose, there.http))
         if loop is None:
             raise RuntimeError(NOT_ASYNCIO)
         if here is not None:
