@@ -30,6 +30,7 @@ from timeback._base_client import (
     _forkable,
     _inherited,
     _SendingTrace,
+    answer_cut_short,
     closed_with_loop,
     verified_proxy,
     with_cookies_when_set,
@@ -216,6 +217,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         waits = _pool_timeout.set(timeout.get("pool"))
         trace = request.extensions.get("trace")
         watched = _sending.set(trace if isinstance(trace, _SendingTrace) else None)
+        cut: aiohttp.ClientResponse | None = None  # (an answer whose body, read here, failed)
         try:
             async with written or _UNTIMED:
                 response = await session.request(
@@ -241,9 +243,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     stream = httpx.ByteStream(await response.read())  # (the connection then goes back to the pool)
                 except BaseException:  # (cancelled, say: the connection, its answer half read, is closed)
                     response.close()
+                    cut = response
                     raise
         except Exception as exc:
             error = _httpx_error(exc, request)
+            if cut is not None:  # (its head kept, as the SDK's drivers keep httpx's: see _read_whole)
+                answer_cut_short(error, httpx.Response(cut.status, headers=cut.raw_headers, request=request))
             if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
                 error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:

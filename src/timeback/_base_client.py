@@ -584,9 +584,8 @@ class BaseClient(Uncopyable):
         delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    @staticmethod
     def _connection_error(
-        request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
+        self, request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
     ) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
@@ -603,7 +602,15 @@ class BaseClient(Uncopyable):
             # found, read as the server's. (Not a reset or a TLS failure: through a tunnel, that may be the server's.)
             if proxy is not None and _connect_failed(exc):
                 message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
-        return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
+        request_id = None
+        if (cut := getattr(exc, _CUT_ANSWER, None)) is not None:  # (an answer came: its body was cut short)
+            status, request_id = cut
+            message = f"{message}, reading the body of its {status} answer"
+            if request_id is not None:  # (a gateway may echo what it refused there too)
+                request_id = _redacted(request_id, sent_credentials(request, self._secret_forms))
+        return cls(
+            message, method=request.method, url=str(request.url), request_id=request_id, retries_taken=retries_taken
+        )
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy the http client sends a request to ``url`` through (see ``_proxy_of``); each client's own."""
@@ -1377,12 +1384,40 @@ def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). Its head is bounded by
     each read's timeout only (capped at what was left of the deadline when the attempt began)."""
     response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires)
+    return _read_whole(response)
+
+
+def _read_whole(response: httpx.Response) -> httpx.Response:
+    """``response`` (sent with ``stream=True``) read whole, as httpx's send without it reads it, but an error of the
+    read keeps the answer's head (``answer_cut_short``): httpx's own send dropped it, its request id with it."""
     try:
         response.read()
-    except BaseException:
+    except BaseException as exc:
         response.close()  # (its connection closed: the rest of the answer is not read)
+        answer_cut_short(exc, response)
         raise
     return response
+
+
+async def _aread_whole(response: httpx.Response) -> httpx.Response:
+    """As ``_read_whole``, for an ``httpx.AsyncClient``'s answer."""
+    try:
+        await response.aread()
+    except BaseException as exc:
+        await response.aclose()
+        answer_cut_short(exc, response)
+        raise
+    return response
+
+
+def answer_cut_short(exc: BaseException, response: httpx.Response) -> None:
+    """Notes on ``exc``, an httpx error reading ``response``'s body, the answer's status and request id, which the
+    SDK's error for it names (``_CUT_ANSWER``): the server answered, whatever cut its body short."""
+    if isinstance(exc, httpx.HTTPError):
+        setattr(exc, _CUT_ANSWER, (response.status_code, request_id_of(response)))
+
+
+_CUT_ANSWER = "_timeback_cut_answer"
 
 
 async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: float) -> httpx.Response:
@@ -1395,7 +1430,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:
-            return await http.send(request, auth=NO_AUTH, follow_redirects=False)
+            return await _aread_whole(await http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True))
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
@@ -2551,8 +2586,10 @@ class SyncAPIClient(BaseClient):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
                 try:
-                    if action.expires is None:
-                        outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
+                    if action.expires is None:  # (read here, not by httpx: see _read_whole)
+                        outcome = _read_whole(
+                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        )
                     else:
                         request = _traced(action.request, action.expires)
                         outcome = _read_by(
@@ -2780,8 +2817,9 @@ class AsyncAPIClient(BaseClient):
                     continue
                 http = (await self._in_loop()).http
                 try:
-                    if action.expires is None:
-                        outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
+                    if action.expires is None:  # (read here, not by httpx: see _read_whole)
+                        sent = await http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        outcome = await _aread_whole(sent)
                     else:
                         outcome = await _sent_by(http, action.request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)

@@ -93,20 +93,28 @@ class ConfigurationError(TimebackError):
 
 
 class APIConnectionError(TimebackError):
-    """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first (none for a
-    certificate that failed verification, or a proxy's 407, or its 403 to a CONNECT: they would fail alike)."""
+    """No HTTP answer arrived, or one cut short in its body (``request_id``: its X-Request-Id), or httpx could not
+    decode it. ``retries_taken``: the retries spent first (none for a certificate that failed verification, or a
+    proxy's 407, or its 403 to a CONNECT: they would fail alike)."""
 
     def __init__(
-        self, message: str, *, method: str | None = None, url: str | None = None, retries_taken: int = 0
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        request_id: str | None = None,
+        retries_taken: int = 0,
     ) -> None:
         self.message: str = shown(message)
         self.method = method
         self.url = url
+        self.request_id = request_id
         self.retries_taken = retries_taken
         super().__init__(self._text())
 
     def _text(self) -> str:
-        return told(self.message, self.method, self.url)
+        return told(self.message, self.method, self.url, self.request_id)
 
 
 class APITimeoutError(APIConnectionError):
