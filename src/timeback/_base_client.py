@@ -2728,6 +2728,10 @@ class AsyncAPIClient(BaseClient):
         # Held through a token refresh, by the one task of any loop doing it: each loop's token_lock queues its own
         # tasks, this one the loops (with only theirs, each loop running at once in a thread fetched a token).
         self._refresh = _RefreshBetweenLoops()
+        # The first loop's own http client, made now (no connection yet: no loop's): made on the first call, its
+        # once-per-process work (httpcore imported, trio with it if installed; the shared TLS context's CA bundle
+        # loaded) stalled that call's event loop 80-180 ms. The README has the client made at startup.
+        self._first_http = None if http_client else self._new_http()
 
     def _after_fork(self) -> None:
         super()._after_fork()
@@ -2761,7 +2765,8 @@ class AsyncAPIClient(BaseClient):
 
         with self._loops_lock:
             dead = [self._loops.pop(old) for old in list(self._loops) if old.is_closed()]
-            http = self._http or self._new_http()
+            http = self._http or self._first_http or self._new_http()
+            self._first_http = None
             here = _InLoop(
                 http, None if self._http else closed_with_loop(functools.partial(_aclose, http)), asyncio.Lock()
             )
