@@ -39,6 +39,7 @@ from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
+    MAX_SHOWN_REQUEST_ID,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -487,6 +488,8 @@ class BaseClient(Uncopyable):
                         _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, "
                                      f"over the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                     what = str(response.status_code)
+            if error.request_id is not None:  # (the log lines of concurrent calls told apart)
+                what = f"{what} (request id {shown(error.request_id, MAX_SHOWN_REQUEST_ID)})"
             answer_lost = answer_lost or lost
             if lost and post_once and wait is not None and retries_taken < max_retries:
                 wait = None
@@ -591,7 +594,7 @@ class BaseClient(Uncopyable):
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = "request timed out"
+            message = f"request timed out: {_timed_out(request, exc)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -1316,7 +1319,7 @@ class _ReadBy(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             if time.monotonic() >= self._expires:
-                raise httpx.ReadTimeout("the deadline passed while the answer came", request=self._request)
+                raise httpx.ReadTimeout(READ_PAST_DEADLINE, request=self._request)
             yield chunk
 
     def close(self) -> None:
@@ -1387,6 +1390,28 @@ def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
     return _read_whole(response)
 
 
+# The SDK's own timeouts of an attempt at its call's deadline (``_ReadBy``, ``_sent_by``): no phase's limit ran out.
+READ_PAST_DEADLINE = "the deadline passed while the answer came"
+ANSWER_PAST_DEADLINE = "the deadline passed before the answer came"
+
+# The phase each httpx timeout bounds, by its key in the request's ``timeout`` extension
+_TIMEOUT_PHASES: dict[type[Exception], str] = {
+    httpx.ConnectTimeout: "connect",
+    httpx.ReadTimeout: "read",
+    httpx.WriteTimeout: "write",
+}
+
+
+def _timed_out(request: httpx.Request, exc: Exception) -> str:
+    """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s": the client's, or what was left
+    of the call's deadline), or the deadline itself."""
+    if str(exc) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
+        return str(exc)
+    phase = _TIMEOUT_PHASES.get(type(exc))
+    seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
+    return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
+
+
 def _read_whole(response: httpx.Response) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, as httpx's send without it reads it, but an error of the
     read keeps the answer's head (``answer_cut_short``): httpx's own send dropped it, its request id with it."""
@@ -1443,7 +1468,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
         # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
         raise httpx.PoolTimeout(NO_TIME_LEFT, request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
-    raise httpx.TimeoutException("the deadline passed before the answer came", request=request)
+    raise httpx.TimeoutException(ANSWER_PAST_DEADLINE, request=request)
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
