@@ -1538,7 +1538,8 @@ def test_the_retries_of_batches_that_failed_are_counted(
     server: Any, world: tuple[Roster, list[str]], faults: str, status: int | None
 ) -> None:
     """Every write fails (the connection cut before the answer's body, or 503): each of the two batches is sent
-    twice (max_retries=1) and fails; the summary counts those retries, as it does a stored batch's."""
+    twice (max_retries=1) and fails; the summary counts those retries, as it does a stored batch's, and each
+    failure names its answer's request id (a cut body's too: before, its BulkFailure had none)."""
     from tests.conftest import CLIENT_ID, CLIENT_SECRET
     from timeback.server.config import ServerSettings
     from timeback.server.runner import LocalServer
@@ -1553,6 +1554,7 @@ def test_the_retries_of_batches_that_failed_are_counted(
             summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=5, concurrency=1)
     assert (summary.taken, summary.stored, summary.failed, summary.batches) == (10, 0, 10, 2)
     assert [f.status_code for f in summary.failures] == [status, status]
+    assert all(f.request_id for f in summary.failures), summary.failures  # (the answer came, cut short or not)
     assert summary.retries_taken == 2, summary
 
 

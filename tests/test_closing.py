@@ -612,3 +612,32 @@ async def test_a_close_cut_short_by_a_cancel_still_closes_the_clients_of_other_l
         other.call_soon_threadsafe(other.stop)
         running.join()
         other.close()
+
+
+async def test_an_aiohttp_client_used_in_another_open_loop_is_closed_there(server: LocalServer) -> None:
+    """An ``AsyncTimeback`` on a ``DefaultAioHttpClient`` used in another thread's loop, closed from this one: its
+    close raised "a DefaultAioHttpClient is used in one event loop at a time", httpx having marked itself closed
+    first, so its session (and connection) could never be closed after. Now, as the SDK's own clients of other
+    loops, it closes in its loop as that loop runs next."""
+    before = open_sockets_to(server)
+    api = AsyncTimeback(**server.client_kwargs(), http_client=DefaultAioHttpClient())
+    other = asyncio.new_event_loop()
+    running = threading.Thread(target=other.run_forever, daemon=True)
+    running.start()
+    try:
+
+        async def there() -> object:
+            return await api.oneroster.gradebook.get_all_results(limit=1)
+
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(there(), other))
+        assert len(open_sockets_to(server) - before) == 1
+        await api.close()
+        for _ in range(100):  # (the other loop closes it as it runs next)
+            if not open_sockets_to(server) - before:
+                break
+            await asyncio.sleep(0.05)
+        assert open_sockets_to(server) - before == set()
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        running.join()
+        other.close()

@@ -151,6 +151,18 @@ def test_an_error_built_by_hand_takes_its_classs_status() -> None:
         (502, {"errors": [{"code": "E1"}, "text", {"title": "Upstream failed"}]}, "Upstream failed"),
         # and no deeper: an arbitrary body is not searched
         (403, {"error": {"details": [{"message": "deep"}]}, "errors": {"message": "not a list"}}, "Forbidden"),
+        # Timeback's 422: a description naming no field, the fields in imsx_error_details (it read "Invalid request
+        # body" alone); not added where the description names them, by path or last name, nor to a 404's or 409's
+        (422, {"imsx_description": "Invalid request body", "imsx_error_details": [
+            {"path": "result.score", "message": "Expected number, received string"}]},
+         "Invalid request body (result.score: Expected number, received string)"),
+        (400, {"imsx_description": "Invalid", "imsx_error_details": [{"path": ["a", 0, "b"], "message": "x"},
+            {"field": "c"}, {"path": "d", "message": "y"}, {"path": "e"}, {"path": "f"}]},
+         "Invalid (a.0.b: x; c; d: y and 2 more)"),
+        (422, {"imsx_description": "Invalid score", "imsx_error_details": [{"path": "result.score", "message": "NaN"}]},
+         "Invalid score"),
+        (404, {"imsx_description": "Result 'r1' not found.", "imsx_error_details": [{"field": "sourcedId"}]},
+         "Result 'r1' not found."),
     ],
 )  # fmt: skip
 async def test_an_error_s_message_is_the_reason_the_server_gave(status: int, body: Any, message: str) -> None:
@@ -164,6 +176,26 @@ async def test_an_error_s_message_is_the_reason_the_server_gave(status: int, bod
     for error in (raised, async_raised.value):
         assert isinstance(error, errors.RequestError) and error.message == message, error
         assert str(error).startswith(f"{status}: {message} (GET "), str(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])
+async def test_a_timeout_names_which_ran_out_and_its_limit(server: LocalServer, kind: str) -> None:
+    """It said "request timed out" alone: not which of httpx's timeouts (connect, read, write, pool) ran out, nor
+    after how long."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
+    with LocalServer(settings, storage=server.app.state.storage) as slow:
+        kwargs = {**server.client_kwargs(), "base_url": slow.url, "token_url": f"{server.url}/oauth2/token"}
+        with pytest.raises(errors.APITimeoutError) as caught:
+            if kind == "sync":
+                with Timeback(**kwargs, max_retries=0, timeout=0.3) as api:
+                    api.oneroster.gradebook.get_result(sourced_id="any")
+            else:
+                from timeback import DefaultAioHttpClient
+
+                http = DefaultAioHttpClient() if kind == "async-aiohttp" else None
+                async with AsyncTimeback(**kwargs, max_retries=0, timeout=0.3, http_client=http) as async_api:
+                    await async_api.oneroster.gradebook.get_result(sourced_id="any")
+    assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
 
 
 def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:

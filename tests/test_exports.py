@@ -45,6 +45,24 @@ def test_importing_the_client_does_not_load_the_models_or_httpcore() -> None:
     assert done.stdout.strip() == "['timeback.models', 'timeback.models._dicts']", done.stdout
 
 
+def test_an_async_client_does_its_http_stacks_one_time_work_as_it_is_made() -> None:
+    """``AsyncTimeback`` made its first event loop's httpx client on its first call: httpcore imported (trio with it,
+    when installed) and the shared TLS context's CA bundle loaded there stalled that loop 80-180 ms, every other task
+    waiting. That client is made with the ``AsyncTimeback`` now, as ``Timeback`` makes its own (the README has
+    clients made at startup). In a fresh interpreter: what is loaded and made once it is constructed."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from timeback import AsyncTimeback, _base_client
+api = AsyncTimeback(base_url="https://timeback.test", client_id="id", client_secret="secret")
+print("httpcore" in sys.modules, len(_base_client._tls_contexts))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["True", "1"], done.stdout
+
+
 @pytest.mark.parametrize("client", ["AsyncTimeback", "Timeback"])
 def test_a_constructed_clients_first_use_of_its_resources_imports_nothing(client: str) -> None:
     """The resources and their models loaded on the first access of ``client.oneroster.gradebook``, 0.25-0.35 s

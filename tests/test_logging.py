@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -68,3 +69,26 @@ def test_a_500_is_logged_with_its_request_id(monkeypatch: pytest.MonkeyPatch, ca
     # Outside a request, the field is there (a format naming it never fails), as "-".
     logging.getLogger("timeback.server").error("not in a request")
     assert caplog.records[-1].request_id == "-"  # type: ignore[attr-defined]
+
+
+def test_the_retry_log_lines_name_each_failed_answers_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    """Concurrent calls' "retry 1 in 0.50s" and "giving up" lines could not be told apart: each names the request id
+    of the answer that failed, the last one's as the error does."""
+    from timeback import Timeback, errors
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    settings = ServerSettings(client_id="id", client_secret="secret-123456789")
+    with LocalServer(settings) as server:
+        failing = ServerSettings(client_id="id", client_secret="secret-123456789", faults="503=1,retry_after=0")
+        with LocalServer(failing, storage=server.app.state.storage) as faulty:
+            kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+            with Timeback(**kwargs, max_retries=1) as api, caplog.at_level(logging.DEBUG, logger="timeback"):
+                with pytest.raises(errors.ServerError) as caught:
+                    api.oneroster.gradebook.get_result(sourced_id="any")
+    lines = [record.getMessage() for record in caplog.records if record.name == "timeback"]
+    (retry,) = [line for line in lines if ", retry 1 in " in line]
+    (gave_up,) = [line for line in lines if "giving up" in line]
+    assert f": 503 (request id {caught.value.request_id}), giving up after 1 retries" in gave_up, gave_up
+    first = re.search(r": 503 \(request id (\w+)\), retry 1 in ", retry)
+    assert first and first[1] != caught.value.request_id, retry

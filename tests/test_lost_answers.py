@@ -617,7 +617,7 @@ def test_a_create_whose_lost_answer_is_not_found_when_read_back_says_it_may_be_s
         with pytest.raises(APITimeoutError) as lost:
             lossy_client.oneroster.gradebook.create_category(category=category, max_retries=0)
     url = f"{server.url}/ims/oneroster/gradebook/v1p2/categories/"
-    assert str(lost.value) == f"request timed out; {MAY_BE_STORED_LATER} (POST {url})"
+    assert str(lost.value) == f"request timed out: ReadTimeout after 60 s; {MAY_BE_STORED_LATER} (POST {url})"
     assert transport.committed
     assert client.oneroster.gradebook.get_category(sourced_id=category["sourcedId"]).category.title == "Late"
 
@@ -672,7 +672,8 @@ def test_a_bulk_batch_whose_lost_answer_is_not_found_when_read_back_fails_maybe_
         summary = lossy_client.oneroster.gradebook.bulk_post_results(results, concurrency=1, max_retries=0)
     assert (summary.stored, summary.failed, summary.taken) == (0, 3, 3)
     (failure,) = summary.failures
-    assert failure.reason.startswith(f"request timed out; {MAY_BE_STORED_LATER} (POST ") and failure.status_code is None
+    said = f"request timed out: ReadTimeout after 60 s; {MAY_BE_STORED_LATER} (POST "
+    assert failure.reason.startswith(said) and failure.status_code is None
     assert transport.committed
     assert len(list(client.oneroster.gradebook.get_results_for_class(class_sourced_id=roster.class_))) == 3
 

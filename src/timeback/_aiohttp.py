@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from timeback._base_client import (
+    _close_there,
     _forkable,
     _inherited,
     _SendingTrace,
+    answer_cut_short,
     closed_with_loop,
     verified_proxy,
     with_cookies_when_set,
@@ -215,6 +217,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         waits = _pool_timeout.set(timeout.get("pool"))
         trace = request.extensions.get("trace")
         watched = _sending.set(trace if isinstance(trace, _SendingTrace) else None)
+        cut: aiohttp.ClientResponse | None = None  # (an answer whose body, read here, failed)
         try:
             async with written or _UNTIMED:
                 response = await session.request(
@@ -240,9 +243,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     stream = httpx.ByteStream(await response.read())  # (the connection then goes back to the pool)
                 except BaseException:  # (cancelled, say: the connection, its answer half read, is closed)
                     response.close()
+                    cut = response
                     raise
         except Exception as exc:
             error = _httpx_error(exc, request)
+            if cut is not None:  # (its head kept, as the SDK's drivers keep httpx's: see _read_whole)
+                answer_cut_short(error, httpx.Response(cut.status, headers=cut.raw_headers, request=request))
             if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
                 error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:
@@ -282,9 +288,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         import asyncio
 
-        if self._closer is not None:
-            self._refuse_if_open_elsewhere(asyncio.get_running_loop())
-            await self._closer.aclose()
+        owner, session = self._loop, self._session
+        if self._closer is None or session is None:
+            return
+        if owner is not None and owner is not asyncio._get_running_loop() and not owner.is_closed():
+            # (its connections are that loop's: closed there as it next runs, as AsyncTimeback's close closes other
+            # loops' clients; refused, httpx had marked itself closed first, and the session could never be closed.
+            # The session, not its closer: see AsyncAPIClient.close)
+            with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
+                owner.call_soon_threadsafe(_close_there, owner, session.close)
+            return
+        await self._closer.aclose()
 
 
 @functools.lru_cache(maxsize=8)

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote, quote_plus
@@ -39,6 +39,7 @@ from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
+    MAX_SHOWN_REQUEST_ID,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -489,6 +490,8 @@ class BaseClient(Uncopyable):
                         _with_reason(error, f"not retried: the server asked for a wait of {error.retry_after:g} s, "
                                      f"over the {MAX_RETRY_AFTER:g} s the SDK waits")  # fmt: skip
                     what = str(response.status_code)
+            if error.request_id is not None:  # (the log lines of concurrent calls told apart)
+                what = f"{what} (request id {shown(error.request_id, MAX_SHOWN_REQUEST_ID)})"
             answer_lost = answer_lost or lost
             if lost and post_once and wait is not None and retries_taken < max_retries:
                 wait = None
@@ -586,15 +589,14 @@ class BaseClient(Uncopyable):
         delay = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
         return delay * (1 - 0.25 * random.random())
 
-    @staticmethod
     def _connection_error(
-        request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
+        self, request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
     ) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = "request timed out"
+            message = f"request timed out: {_timed_out(request, exc)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -605,7 +607,15 @@ class BaseClient(Uncopyable):
             # found, read as the server's. (Not a reset or a TLS failure: through a tunnel, that may be the server's.)
             if proxy is not None and _connect_failed(exc):
                 message = f"connection to the proxy {proxy} failed: {type(exc).__name__}{_os_reason(exc)}"
-        return cls(message, method=request.method, url=str(request.url), retries_taken=retries_taken)
+        request_id = None
+        if (cut := getattr(exc, _CUT_ANSWER, None)) is not None:  # (an answer came: its body was cut short)
+            status, request_id = cut
+            message = f"{message}, reading the body of its {status} answer"
+            if request_id is not None:  # (a gateway may echo what it refused there too)
+                request_id = _redacted(request_id, sent_credentials(request, self._secret_forms))
+        return cls(
+            message, method=request.method, url=str(request.url), request_id=request_id, retries_taken=retries_taken
+        )
 
     def _proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy the http client sends a request to ``url`` through (see ``_proxy_of``); each client's own."""
@@ -1189,13 +1199,13 @@ def _proxy_refusal(request: httpx.Request, response: httpx.Response) -> httpx.Pr
     return httpx.ProxyError(f"407 {reason}".rstrip(), request=request)
 
 
-def _close_there(loop: asyncio.AbstractEventLoop, http: httpx.AsyncClient) -> None:
-    """In ``loop`` (which runs it): close ``http``, one of its clients (``AsyncAPIClient.close`` from another)."""
-    _closing_elsewhere.add(task := loop.create_task(_aclose(http)))
+def _close_there(loop: asyncio.AbstractEventLoop, close: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """In ``loop`` (which runs it): ``close()``, of one of its clients (``AsyncAPIClient.close`` from another)."""
+    _closing_elsewhere.add(task := loop.create_task(close()))
     task.add_done_callback(_closing_elsewhere.discard)
 
 
-_closing_elsewhere: set[asyncio.Task[None]] = set()  # (referenced until done: a loop holds its tasks weakly)
+_closing_elsewhere: set[asyncio.Task[Any]] = set()  # (referenced until done: a loop holds its tasks weakly)
 
 
 async def _to_the_end(closing: Awaitable[None]) -> None:
@@ -1311,7 +1321,7 @@ class _ReadBy(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             if time.monotonic() >= self._expires:
-                raise httpx.ReadTimeout("the deadline passed while the answer came", request=self._request)
+                raise httpx.ReadTimeout(READ_PAST_DEADLINE, request=self._request)
             yield chunk
 
     def close(self) -> None:
@@ -1379,12 +1389,62 @@ def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). Its head is bounded by
     each read's timeout only (capped at what was left of the deadline when the attempt began)."""
     response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires)
+    return _read_whole(response)
+
+
+# The SDK's own timeouts of an attempt at its call's deadline (``_ReadBy``, ``_sent_by``): no phase's limit ran out.
+READ_PAST_DEADLINE = "the deadline passed while the answer came"
+ANSWER_PAST_DEADLINE = "the deadline passed before the answer came"
+
+# The phase each httpx timeout bounds, by its key in the request's ``timeout`` extension
+_TIMEOUT_PHASES: dict[type[Exception], str] = {
+    httpx.ConnectTimeout: "connect",
+    httpx.ReadTimeout: "read",
+    httpx.WriteTimeout: "write",
+}
+
+
+def _timed_out(request: httpx.Request, exc: Exception) -> str:
+    """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s": the client's, or what was left
+    of the call's deadline), or the deadline itself."""
+    if str(exc) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
+        return str(exc)
+    phase = _TIMEOUT_PHASES.get(type(exc))
+    seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
+    return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
+
+
+def _read_whole(response: httpx.Response) -> httpx.Response:
+    """``response`` (sent with ``stream=True``) read whole, as httpx's send without it reads it, but an error of the
+    read keeps the answer's head (``answer_cut_short``): httpx's own send dropped it, its request id with it."""
     try:
         response.read()
-    except BaseException:
+    except BaseException as exc:
         response.close()  # (its connection closed: the rest of the answer is not read)
+        answer_cut_short(exc, response)
         raise
     return response
+
+
+async def _aread_whole(response: httpx.Response) -> httpx.Response:
+    """As ``_read_whole``, for an ``httpx.AsyncClient``'s answer."""
+    try:
+        await response.aread()
+    except BaseException as exc:
+        await response.aclose()
+        answer_cut_short(exc, response)
+        raise
+    return response
+
+
+def answer_cut_short(exc: BaseException, response: httpx.Response) -> None:
+    """Notes on ``exc``, an httpx error reading ``response``'s body, the answer's status and request id, which the
+    SDK's error for it names (``_CUT_ANSWER``): the server answered, whatever cut its body short."""
+    if isinstance(exc, httpx.HTTPError):
+        setattr(exc, _CUT_ANSWER, (response.status_code, request_id_of(response)))
+
+
+_CUT_ANSWER = "_timeback_cut_answer"
 
 
 async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: float) -> httpx.Response:
@@ -1397,7 +1457,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:
-            return await http.send(request, auth=NO_AUTH, follow_redirects=False)
+            return await _aread_whole(await http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True))
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
@@ -1410,7 +1470,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
         # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
         raise httpx.PoolTimeout(NO_TIME_LEFT, request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
-    raise httpx.TimeoutException("the deadline passed before the answer came", request=request)
+    raise httpx.TimeoutException(ANSWER_PAST_DEADLINE, request=request)
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
@@ -2553,8 +2613,10 @@ class SyncAPIClient(BaseClient):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
                 try:
-                    if action.expires is None:
-                        outcome = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False)
+                    if action.expires is None:  # (read here, not by httpx: see _read_whole)
+                        outcome = _read_whole(
+                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        )
                     else:
                         request = _traced(action.request, action.expires)
                         outcome = _read_by(
@@ -2693,6 +2755,10 @@ class AsyncAPIClient(BaseClient):
         # Held through a token refresh, by the one task of any loop doing it: each loop's token_lock queues its own
         # tasks, this one the loops (with only theirs, each loop running at once in a thread fetched a token).
         self._refresh = _RefreshBetweenLoops()
+        # The first loop's own http client, made now (no connection yet: no loop's): made on the first call, its
+        # once-per-process work (httpcore imported, trio with it if installed; the shared TLS context's CA bundle
+        # loaded) stalled that call's event loop 80-180 ms. The README has the client made at startup.
+        self._first_http = None if http_client else self._new_http()
 
     def _after_fork(self) -> None:
         super()._after_fork()
@@ -2726,7 +2792,8 @@ class AsyncAPIClient(BaseClient):
 
         with self._loops_lock:
             dead = [self._loops.pop(old) for old in list(self._loops) if old.is_closed()]
-            http = self._http or self._new_http()
+            http = self._http or self._first_http or self._new_http()
+            self._first_http = None
             here = _InLoop(
                 http, None if self._http else closed_with_loop(functools.partial(_aclose, http)), asyncio.Lock()
             )
@@ -2763,7 +2830,7 @@ class AsyncAPIClient(BaseClient):
                 # (the coroutine made only as that loop runs the call: made here, a loop never run again left it
                 # "never awaited", a RuntimeWarning)
                 with contextlib.suppress(RuntimeError):  # (closed meanwhile: its shutdown closed it)
-                    other.call_soon_threadsafe(_close_there, other, there.http)
+                    other.call_soon_threadsafe(_close_there, other, functools.partial(_aclose, there.http))
         if loop is None:
             raise RuntimeError(NOT_ASYNCIO)
         if here is not None:
@@ -2782,8 +2849,9 @@ class AsyncAPIClient(BaseClient):
                     continue
                 http = (await self._in_loop()).http
                 try:
-                    if action.expires is None:
-                        outcome = await http.send(action.request, auth=NO_AUTH, follow_redirects=False)
+                    if action.expires is None:  # (read here, not by httpx: see _read_whole)
+                        sent = await http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        outcome = await _aread_whole(sent)
                     else:
                         outcome = await _sent_by(http, action.request, action.expires)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)

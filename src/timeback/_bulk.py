@@ -551,7 +551,7 @@ def record_outcome(
         failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
-        summary.add_failure(BulkFailure(ids, str(outcome), None, None, line_item, outcome._answer_lost))
+        summary.add_failure(BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
     elif isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:
         # (its 2xx answer cut short, and its results not read back as sent: ``call`` or ``replacing`` read them.

@@ -93,20 +93,28 @@ class ConfigurationError(TimebackError):
 
 
 class APIConnectionError(TimebackError):
-    """No HTTP answer arrived, or httpx could not decode it. ``retries_taken``: the retries spent first (none for a
-    certificate that failed verification, or a proxy's 407, or its 403 to a CONNECT: they would fail alike)."""
+    """No HTTP answer arrived, or one cut short in its body (``request_id``: its X-Request-Id), or httpx could not
+    decode it. ``retries_taken``: the retries spent first (none for a certificate that failed verification, or a
+    proxy's 407, or its 403 to a CONNECT: they would fail alike)."""
 
     def __init__(
-        self, message: str, *, method: str | None = None, url: str | None = None, retries_taken: int = 0
+        self,
+        message: str,
+        *,
+        method: str | None = None,
+        url: str | None = None,
+        request_id: str | None = None,
+        retries_taken: int = 0,
     ) -> None:
         self.message: str = shown(message)
         self.method = method
         self.url = url
+        self.request_id = request_id
         self.retries_taken = retries_taken
         super().__init__(self._text())
 
     def _text(self) -> str:
-        return told(self.message, self.method, self.url)
+        return told(self.message, self.method, self.url, self.request_id)
 
 
 class APITimeoutError(APIConnectionError):
@@ -356,17 +364,45 @@ def _nested_message(fields: dict[str, Any]) -> str | None:
 
 
 SHOWN_CODE_MINOR = 5  # codeMinor values a message names (the rest counted)
+SHOWN_DETAILS = 3  # imsx_error_details entries a message adds (the rest counted)
+
+
+def _details_unnamed(fields: dict[str, Any], description: str) -> str:
+    """The fields ``imsx_error_details`` names (Timeback's entries: a ``path`` or ``field`` each, and a ``message``),
+    as `` (path: message; ...)``, when ``description`` names none of them, by path or by last name (``score`` of
+    ``result.score``, as a word); else "". Timeback's 422 says "Invalid request body" and leaves where to its
+    details."""
+    details = fields.get("imsx_error_details")
+    named: dict[str, str] = {}
+    for entry in details if isinstance(details, list) else ():
+        inner = by_folded_name(entry)
+        where = inner.get("path", inner.get("field"))
+        if isinstance(where, list):  # (a path as its parts: ["result", "score"])
+            where = ".".join(map(str, where))
+        if isinstance(where, str | int) and str(where):
+            message = inner.get("message")
+            named.setdefault(str(where), f": {shown(message, 100)}" if isinstance(message, str) else "")
+    last_names = [found[-1] for where in named if (found := re.findall(r"[A-Za-z_]\w*", where))]
+    if not named or any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", description) for name in [*named, *last_names]):
+        return ""
+    shown_ones = [f"{where}{message}" for where, message in list(named.items())[:SHOWN_DETAILS]]
+    more = f" and {len(named) - SHOWN_DETAILS} more" if len(named) > SHOWN_DETAILS else ""
+    return f" ({'; '.join(shown_ones)}{more})"
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
     """A one-line message: the server's ``imsx_description`` when it sent one, else its message under another key
     (whatever its case: API Gateway's explicit deny says ``Message``), else one under ``error`` or in ``errors[]``,
-    else the reason and the imsx codeMinor values (``Bad Request (invalid_filter_field)``)."""
+    else the reason and the imsx codeMinor values (``Bad Request (invalid_filter_field)``). A 400's or 422's
+    description that names none of the fields ``imsx_error_details`` does gets them added: ``Invalid request body
+    (result.score: Expected number, received string)``."""
     if isinstance(body, dict):
         fields = by_folded_name(body)
         for key in ("imsx_description", "error_description", "message", "detail", "error"):
             value = fields.get(key)
             if isinstance(value, str):
+                if key == "imsx_description" and status_code in (400, 422):  # (a request refused for its fields)
+                    return value + _details_unnamed(fields, value)
                 return value
         nested = _nested_message(fields)
         if nested is not None:
