@@ -26,6 +26,10 @@ head, and uvicorn, with no protocol to upgrade to, ran it with no body, dropped 
 that no WebSocket library was installed. Its head is parsed again without the ``Upgrade`` header, and what followed
 it. CONNECT (a tunnel, asked of a proxy) is 501. So is a method httptools does not know, and a URL longer than it
 takes 414, where uvicorn answered both 400, their reason dropped.
+
+A client that closes its end for writing once its requests are sent (``shutdown(SHUT_WR)``) still has them answered,
+then the connection is closed; uvicorn closed it at once, the requests run and their answers lost. What an answer
+writes once the connection is closing (the client gone) is dropped, as asyncio's loop does: uvloop's raised.
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
     _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
     _upgrade_ends_at: int | None = None  # (where the head of a request asking to upgrade ended, in the read under way)
+    _peer_done = False  # (the client has half-closed its end, its requests whole: answered, then the connection closed)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,13 +104,25 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._stop_draining()
         super().connection_lost(exc)
 
+    def eof_received(self) -> bool | None:  # type: ignore[override]  # (asyncio.Protocol's; uvicorn typed None)
+        """The client has closed its end for writing (``shutdown(SHUT_WR)``, ``curl -T`` and ``nc -N`` do). uvicorn's
+        closed the connection at once: requests in flight were run, their writes stored, and their answers dropped
+        (uvicorn#1264). Those whose request came whole are still answered, then the connection closed; idle, or with
+        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before."""
+        if self._in_head and not self._lingering and self.cycle is not None and not self.cycle.response_complete:
+            self._peer_done = True
+            return True  # (the transport stays open for writing)
+        return None
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if self._lingering:
             self._unset_keepalive_if_required()  # (DRAIN_SECONDS bounds it)
         if self.transport.is_closing() or self._lingering:
             return
-        if not self._busy():
+        if self._peer_done and not self._busy():  # (the last request the client sent, answered)
+            self.transport.close()
+        elif not self._busy():
             self._wait_for_head()
         elif not self._in_head and self.cycle.response_complete:  # (answered before its body had all come)
             # (uvicorn's graceful stop closes it at once, as any connection whose answer is complete)
@@ -294,13 +311,20 @@ class _UnknownMethod(Exception):
 
 class _AnswerTransport:
     """The connection as uvicorn's request cycle writes an answer to it: its ``close()`` (an answer saying
-    ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes."""
+    ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes; what
+    is written once it is closing is dropped."""
 
     def __init__(self, protocol: BoundedHttpToolsProtocol) -> None:
         self._protocol = protocol
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._protocol.transport, name)
+
+    def write(self, data: bytes) -> None:
+        # (the connection lost under an answer being written: asyncio drops the bytes; uvloop raised, and uvicorn
+        # logged "Exception in ASGI application" for a client that had merely gone)
+        if not self._protocol.transport.is_closing():
+            self._protocol.transport.write(data)
 
     def close(self) -> None:
         self._protocol._close_after_answer()
