@@ -10,6 +10,7 @@ A server with small limits keeps the payloads small; the defaults are checked on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -1130,7 +1131,7 @@ def test_an_upgrade_request_is_handed_to_the_websocket_protocol_when_one_is_inst
         assert _answer_to_raw(running, upgrade).startswith(b"HTTP/1.1 403 Forbidden")
 
 
-# ----- clients that close their end
+# ----- clients that close their end, or stop reading
 
 # Every request slowed (fault injection's ``slow``, as a request on a loaded server or a large file database is):
 # the client's close comes while its requests are being handled.
@@ -1210,3 +1211,25 @@ def test_a_connection_reset_under_pipelined_requests_logs_no_error(slowed: tuple
             raise AssertionError("the first PUT was not stored")
         time.sleep(0.2)  # (its answer, written after its write is stored)
     assert [record.getMessage() for record in logs.records if record.levelno >= logging.ERROR] == []
+
+
+def test_a_client_that_stops_reading_its_answers_has_its_connection_dropped(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that sends requests and reads none of the answers (its receive buffer full): the server held them
+    in memory for as long as the client kept the connection (50 connections of four pipelined 2 MB pages: 400 MB
+    more). Once writing has waited ``SEND_TIMEOUT_SECONDS`` (1 s here; 60 s as served) for the client to read, the
+    connection is dropped, and the answers still queued with it."""
+    monkeypatch.setattr(protocol, "SEND_TIMEOUT_SECONDS", 1.0)
+    asked = 40  # (the OpenAPI document, over 500 KB each: far more than the sockets' buffers hold)
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect((server.host, server.port))
+        sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: a\r\n\r\n" * asked)
+        time.sleep(3)  # (reading nothing)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(1 << 20):
+                answer += chunk
+    assert 0 < answer.count(b"HTTP/1.1 200 OK\r\n") < asked

@@ -28,7 +28,8 @@ it. CONNECT (a tunnel, asked of a proxy) is 501. So is a method httptools does n
 takes 414, where uvicorn answered both 400, their reason dropped.
 
 A client that closes its end for writing once its requests are sent (``shutdown(SHUT_WR)``) still has them answered,
-then the connection is closed; uvicorn closed it at once, the requests run and their answers lost. What an answer
+then the connection is closed; uvicorn closed it at once, the requests run and their answers lost. A client that
+stops reading its answers has its connection dropped after ``SEND_TIMEOUT_SECONDS`` without progress. What an answer
 writes once the connection is closing (the client gone) is dropped, as asyncio's loop does: uvloop's raised.
 """
 
@@ -63,6 +64,9 @@ HEAD_TIMEOUT_SECONDS = 20.0
 KEEP_ALIVE_SECONDS = 20  # (an int: uvicorn's Config takes one)
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
+# How long an answer may wait for a client that has stopped reading (its socket's buffers full) before the
+# connection is dropped, and what was queued for it with it: nginx's send_timeout.
+SEND_TIMEOUT_SECONDS = 60.0
 # The longest URL httptools parses (its offsets are 16 bits; from httptools 0.8, the server extra's lowest).
 MAX_URL_BYTES = 65535
 # A request line (RFC 9112 section 3), whatever its method: one httptools does not know is 501, not 400.
@@ -83,6 +87,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _heads = 0  # heads complete on this connection
     _head_timer: asyncio.TimerHandle | None = None
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
+    _send_timer: asyncio.TimerHandle | None = None  # (writing paused: the client not reading what was sent)
     _drained = False  # (the body answered early has all come, in the read under way)
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
     _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
@@ -102,7 +107,28 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
         self._stop_draining()
+        self._stop_send_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(SEND_TIMEOUT_SECONDS, self._send_too_slow)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_send_timer()
+
+    def _stop_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_too_slow(self) -> None:
+        """The client has read nothing for ``SEND_TIMEOUT_SECONDS``: its answers (pipelined, megabytes each) were
+        held in memory for as long as it kept the connection open. Aborted, not closed: a close waits to send them."""
+        self._send_timer = None
+        self.transport.abort()
 
     def eof_received(self) -> bool | None:  # type: ignore[override]  # (asyncio.Protocol's; uvicorn typed None)
         """The client has closed its end for writing (``shutdown(SHUT_WR)``, ``curl -T`` and ``nc -N`` do). uvicorn's
