@@ -195,6 +195,7 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.setattr(uvicorn.Server, "run", started_then_stopped)
     monkeypatch.setattr(Multiprocess, "run", lambda self: None)  # (--workers: uvicorn's supervisor on serve's socket)
     monkeypatch.setattr(app, "tune_gc", lambda: None)  # (not this test process's collector)
+    monkeypatch.setattr(app, "raise_open_files_limit", lambda: None)  # (nor its limits)
     port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
     with _uvicorn_logging_kept():
         return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
@@ -947,6 +948,43 @@ def test_serve_with_its_output_closed_serves_and_stops_with_the_database_closed(
     assert proc.returncode == 0, errors
     assert "Traceback" not in errors and "Application startup complete" in errors, errors
     assert not list(tmp_path.glob("t.db-[ws][ah][lm]"))  # (no -wal, -shm: closed)
+
+
+def _open_files_limit(pid: int) -> int:
+    """The soft limit on open files of process ``pid``, as /proc shows it."""
+    with open(f"/proc/{pid}/limits") as limits:
+        return int(next(line for line in limits if line.startswith("Max open files")).split()[3])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/limits"), reason="reads the limits in /proc (Linux)")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_raises_its_open_files_limit_to_the_hard_one(tmp_path: Path, workers: str) -> None:
+    # (at the usual soft limit, 1,024, 1,100 idle connections took every descriptor: reads were 500, /health blamed
+    # the database, with --workers writes failed too; the hard limit is commonly far higher)
+    import resource
+    import signal
+
+    from timeback.server.app import OPEN_FILES_CAP
+
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    raised = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else hard
+    if raised <= 256:
+        pytest.skip(f"the hard limit on open files is {hard}")
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}", "--workers", workers]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard)))  # fmt: skip
+    with _reaped(proc):
+        try:
+            _until_healthy(proc, port)
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as children:
+                serving = [proc.pid, *map(int, children.read().split())]  # (with --workers, the workers too)
+            assert [_open_files_limit(pid) for pid in serving] == [raised] * len(serving)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = proc.communicate(timeout=30)
+    assert f"Open files limit raised from 256 to {raised}" in output, output
 
 
 def test_demo_that_cannot_write_its_output_says_so_in_a_line() -> None:

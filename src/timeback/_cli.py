@@ -607,12 +607,14 @@ def _app() -> Any:
                     _drop_output()
                     typer.echo(f"timeback: cannot write the server's output: {exc.strerror or exc}", err=True)
                     raise typer.Exit(1) from None
+                from timeback.server.app import import_request_modules, raise_open_files_limit, tune_gc
+
                 if workers > 1:
                     config = _workers_config(host, port, workers, access_log, log_level.value, **proxying)
+                    raise_open_files_limit()  # (once its logging is set up by the config; before its workers start)
                     _run_workers(app_, settings, config, listening, stops)
                     return
-                from timeback.server.app import tune_gc
-
+                import_request_modules()
                 tune_gc()
                 from timeback.server.access_log import serve_log_config
                 from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
@@ -622,6 +624,7 @@ def _app() -> Any:
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying)  # fmt: skip
                 filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)
+                raise_open_files_limit()
                 server = _server(config)
                 take_over(server.handle_exit)  # (uvicorn's own handler, before its run takes the signals over itself)
                 if stops:

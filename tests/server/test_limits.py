@@ -10,10 +10,13 @@ A server with small limits keeps the payloads small; the defaults are checked on
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import logging
 import re
 import socket
+import struct
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -1126,3 +1129,107 @@ def test_an_upgrade_request_is_handed_to_the_websocket_protocol_when_one_is_inst
                b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")  # fmt: skip
     with LocalServer(SMALL) as running:
         assert _answer_to_raw(running, upgrade).startswith(b"HTTP/1.1 403 Forbidden")
+
+
+# ----- clients that close their end, or stop reading
+
+# Every request slowed (fault injection's ``slow``, as a request on a loaded server or a large file database is):
+# the client's close comes while its requests are being handled.
+SLOWED = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=500")
+
+
+@pytest.fixture(scope="module")
+def slowed() -> Iterator[tuple[LocalServer, httpx.Client]]:
+    with LocalServer(SLOWED) as running, _authed(running.url) as http:
+        yield running, http
+
+
+def _put(http: httpx.Client, sourced_id: str, extra: str = "") -> bytes:
+    """A category's PUT as sent on the wire, authorized as ``http`` is; ``extra``: header lines to add."""
+    body = json.dumps(category()).encode()
+    return (f"PUT {GB}/categories/{sourced_id} HTTP/1.1\r\nHost: a\r\nAuthorization: {http.headers['Authorization']}"
+            f"\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n{extra}\r\n").encode() + body  # fmt: skip
+
+
+@pytest.mark.parametrize(("requests", "extra"), [(1, ""), (1, "Connection: close\r\n"), (3, "")],
+                         ids=["one", "connection-close", "pipelined"])  # fmt: skip
+def test_requests_sent_whole_before_the_client_closes_its_end_are_answered(
+    slowed: tuple[LocalServer, httpx.Client], requests: int, extra: str
+) -> None:
+    """A client may close its end for writing once its requests are sent (``shutdown(SHUT_WR)``, as ``nc -N`` does)
+    and still read. uvicorn closed the connection then (uvicorn#1264): the requests were run, their writes stored,
+    and their answers lost. Each is answered, in order, then the connection closed."""
+    server, http = slowed
+    ids = [uid("cat") for _ in range(requests)]
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(b"".join(_put(http, sourced_id, extra) for sourced_id in ids))
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.count(b"HTTP/1.1 201 Created\r\n") == requests, answer[:300]
+    where = [answer.index(sourced_id.encode()) for sourced_id in ids]
+    assert where == sorted(where)
+    assert all(http.get(f"{GB}/categories/{sourced_id}").status_code == 200 for sourced_id in ids)
+
+
+def test_a_connection_idle_or_mid_body_is_closed_when_the_client_closes_its_end(
+    server: LocalServer, default: httpx.Client
+) -> None:
+    """Only requests that came whole are answered after the client's end closed: a connection with nothing to answer
+    is closed at once, and a body cut short is not waited for (nothing stored)."""
+    sourced_id = uid("cat")
+    with socket.create_connection((server.host, server.port), timeout=10) as idle:
+        idle.shutdown(socket.SHUT_WR)
+        assert idle.recv(65536) == b""
+    with socket.create_connection((server.host, server.port), timeout=10) as cut:
+        cut.sendall(_put(default, sourced_id)[:-5])
+        cut.shutdown(socket.SHUT_WR)
+        assert cut.recv(65536) == b""
+    assert default.get(f"{GB}/categories/{sourced_id}").status_code == 404
+
+
+def test_a_connection_reset_under_pipelined_requests_logs_no_error(slowed: tuple[LocalServer, httpx.Client]) -> None:
+    """Two PUTs pipelined, then the connection reset (TCP RST) while the first is handled: the first is stored all
+    the same, and its answer, written to the closed connection, raised on uvloop (asyncio drops it): uvicorn logged
+    "Exception in ASGI application", and the server an unhandled error, for a client that had merely gone. What is
+    written once the connection is closing is dropped."""
+    from tests.server.test_auth_hardening import CaughtLogs
+
+    server, http = slowed
+    first = uid("cat")
+    with CaughtLogs() as logs:
+        sock = socket.create_connection((server.host, server.port), timeout=10)
+        sock.sendall(_put(http, first) + _put(http, uid("cat")))
+        time.sleep(0.1)  # (both read by the server, the first still slowed)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+        for _ in range(40):  # (each read slowed too: the first's answer written meanwhile)
+            if http.get(f"{GB}/categories/{first}").status_code == 200:
+                break
+        else:
+            raise AssertionError("the first PUT was not stored")
+        time.sleep(0.2)  # (its answer, written after its write is stored)
+    assert [record.getMessage() for record in logs.records if record.levelno >= logging.ERROR] == []
+
+
+def test_a_client_that_stops_reading_its_answers_has_its_connection_dropped(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that sends requests and reads none of the answers (its receive buffer full): the server held them
+    in memory for as long as the client kept the connection (50 connections of four pipelined 2 MB pages: 400 MB
+    more). Once writing has waited ``SEND_TIMEOUT_SECONDS`` (1 s here; 60 s as served) for the client to read, the
+    connection is dropped, and the answers still queued with it."""
+    monkeypatch.setattr(protocol, "SEND_TIMEOUT_SECONDS", 1.0)
+    asked = 40  # (the OpenAPI document, over 500 KB each: far more than the sockets' buffers hold)
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect((server.host, server.port))
+        sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: a\r\n\r\n" * asked)
+        time.sleep(3)  # (reading nothing)
+        answer = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(1 << 20):
+                answer += chunk
+    assert 0 < answer.count(b"HTTP/1.1 200 OK\r\n") < asked

@@ -39,6 +39,38 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
+# The open-files limit ``raise_open_files_limit`` sets where the hard limit is unlimited: sockets and database
+# handles for thousands of connections, far under what a kernel takes.
+OPEN_FILES_CAP = 65536
+
+
+def raise_open_files_limit() -> None:
+    """For ``timeback serve``, once its logging is set up (its workers inherit the limit): the soft limit on open
+    files raised to the hard one (``OPEN_FILES_CAP`` if that is unlimited), logged once. At Linux's usual soft
+    limit, 1,024, 1,100 idle connections took every descriptor: reads failed 500 (SQLite could not open a reader),
+    /health blamed the database, and with --workers writes failed too. No such limit on Windows."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else hard
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (OSError, ValueError):  # (macOS takes no more than kern.maxfilesperproc, whatever the hard limit says)
+        return
+    logging.getLogger("timeback.server").info("Open files limit raised from %d to %d", soft, wanted)
+
+
+def import_request_modules() -> None:
+    """For a process that runs the server, before it serves: what its first request would import, imported now.
+    anyio's asyncio backend (the thread pool's) opens its files as it loads: first loaded with every descriptor
+    taken (a --workers worker that had served nothing), every request of that worker failed 500."""
+    import anyio._backends._asyncio  # noqa: F401
+
+
 SETTINGS_ENV = "TIMEBACK_SERVE_SETTINGS"  # how ``timeback serve --workers N`` hands its settings to each worker
 # ... and its own pid: a worker started after its supervisor died would otherwise take its new parent for it
 SUPERVISOR_ENV = "TIMEBACK_SERVE_SUPERVISOR"
@@ -125,6 +157,7 @@ def app_from_environment() -> FastAPI:
     filter_server_logs(settings)
     _stop_when_orphaned(int(os.environ.get(SUPERVISOR_ENV, os.getppid())))
     _leave_ctrl_c_to_the_supervisor()
+    import_request_modules()
     tune_gc()
     return app
 

@@ -26,6 +26,11 @@ head, and uvicorn, with no protocol to upgrade to, ran it with no body, dropped 
 that no WebSocket library was installed. Its head is parsed again without the ``Upgrade`` header, and what followed
 it. CONNECT (a tunnel, asked of a proxy) is 501. So is a method httptools does not know, and a URL longer than it
 takes 414, where uvicorn answered both 400, their reason dropped.
+
+A client that closes its end for writing once its requests are sent (``shutdown(SHUT_WR)``) still has them answered,
+then the connection is closed; uvicorn closed it at once, the requests run and their answers lost. A client that
+stops reading its answers has its connection dropped after ``SEND_TIMEOUT_SECONDS`` without progress. What an answer
+writes once the connection is closing (the client gone) is dropped, as asyncio's loop does: uvloop's raised.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ HEAD_TIMEOUT_SECONDS = 20.0
 KEEP_ALIVE_SECONDS = 20  # (an int: uvicorn's Config takes one)
 # Time for the rest of a body answered before it all came: enough for a large one sent at an ordinary pace.
 DRAIN_SECONDS = 10.0
+# How long an answer may wait for a client that has stopped reading (its socket's buffers full) before the
+# connection is dropped, and what was queued for it with it: nginx's send_timeout.
+SEND_TIMEOUT_SECONDS = 60.0
 # The longest URL httptools parses (its offsets are 16 bits; from httptools 0.8, the server extra's lowest).
 MAX_URL_BYTES = 65535
 # A request line (RFC 9112 section 3), whatever its method: one httptools does not know is 501, not 400.
@@ -79,10 +87,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _heads = 0  # heads complete on this connection
     _head_timer: asyncio.TimerHandle | None = None
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
+    _send_timer: asyncio.TimerHandle | None = None  # (writing paused: the client not reading what was sent)
     _drained = False  # (the body answered early has all come, in the read under way)
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
     _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
     _upgrade_ends_at: int | None = None  # (where the head of a request asking to upgrade ended, in the read under way)
+    _peer_done = False  # (the client has half-closed its end, its requests whole: answered, then the connection closed)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,7 +107,38 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
         self._stop_draining()
+        self._stop_send_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(SEND_TIMEOUT_SECONDS, self._send_too_slow)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_send_timer()
+
+    def _stop_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_too_slow(self) -> None:
+        """The client has read nothing for ``SEND_TIMEOUT_SECONDS``: its answers (pipelined, megabytes each) were
+        held in memory for as long as it kept the connection open. Aborted, not closed: a close waits to send them."""
+        self._send_timer = None
+        self.transport.abort()
+
+    def eof_received(self) -> bool | None:  # type: ignore[override]  # (asyncio.Protocol's; uvicorn typed None)
+        """The client has closed its end for writing (``shutdown(SHUT_WR)``, ``curl -T`` and ``nc -N`` do). uvicorn's
+        closed the connection at once: requests in flight were run, their writes stored, and their answers dropped
+        (uvicorn#1264). Those whose request came whole are still answered, then the connection closed; idle, or with
+        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before."""
+        if self._in_head and not self._lingering and self.cycle is not None and not self.cycle.response_complete:
+            self._peer_done = True
+            return True  # (the transport stays open for writing)
+        return None
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -105,7 +146,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._unset_keepalive_if_required()  # (DRAIN_SECONDS bounds it)
         if self.transport.is_closing() or self._lingering:
             return
-        if not self._busy():
+        if self._peer_done and not self._busy():  # (the last request the client sent, answered)
+            self.transport.close()
+        elif not self._busy():
             self._wait_for_head()
         elif not self._in_head and self.cycle.response_complete:  # (answered before its body had all come)
             # (uvicorn's graceful stop closes it at once, as any connection whose answer is complete)
@@ -294,13 +337,20 @@ class _UnknownMethod(Exception):
 
 class _AnswerTransport:
     """The connection as uvicorn's request cycle writes an answer to it: its ``close()`` (an answer saying
-    ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes."""
+    ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes; what
+    is written once it is closing is dropped."""
 
     def __init__(self, protocol: BoundedHttpToolsProtocol) -> None:
         self._protocol = protocol
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._protocol.transport, name)
+
+    def write(self, data: bytes) -> None:
+        # (the connection lost under an answer being written: asyncio drops the bytes; uvloop raised, and uvicorn
+        # logged "Exception in ASGI application" for a client that had merely gone)
+        if not self._protocol.transport.is_closing():
+            self._protocol.transport.write(data)
 
     def close(self) -> None:
         self._protocol._close_after_answer()
