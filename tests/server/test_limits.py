@@ -14,6 +14,8 @@ import itertools
 import json
 import re
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -521,6 +523,31 @@ def test_a_url_too_long_for_the_parser_is_414_and_a_method_not_served_501(
     head_of_answer, _, body = rest.partition(b"\r\n\r\n")
     assert status_line == b"HTTP/1.1 " + status and b"connection: close" in head_of_answer, answer[:300]
     assert json.loads(body)["imsx_description"] == said
+
+
+# 120,000 token characters and no request line (under the head's limit, and read at once: the server closes with none
+# left unread, which would reset the connection), sent by a client in the server's process of its own: the 501-or-400
+# look at the read took 5 s on 32 KB and over a minute on this, holding the GIL (a server in this process would stall
+# the test's own client); over 20 s in the child is that again.
+_A_HEAD_OF_ONE_TOKEN = """
+import socket
+from timeback.server import ServerSettings
+from timeback.server.runner import LocalServer
+with LocalServer(ServerSettings(database="sqlite://", client_id="c", client_secret="s")) as server:
+    with socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(b"X" * 120_000)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+print(answer.partition(b"\\r\\n")[0].decode())
+"""
+
+
+def test_a_head_of_one_long_token_is_refused_in_linear_time() -> None:
+    """Bytes httptools refuses as an unknown method are searched for a request line of any method (501, else 400):
+    the search started at each byte of a run of token characters and read on to its end, O(n^2) before any login."""
+    done = subprocess.run([sys.executable, "-c", _A_HEAD_OF_ONE_TOKEN], capture_output=True, text=True, timeout=20)
+    assert done.stdout == "HTTP/1.1 400 Bad Request\n", (done.stdout, done.stderr[-2000:])
 
 
 @pytest.mark.parametrize("split", ["one-send", "head-then-body", "half-a-head-then-the-rest"])
