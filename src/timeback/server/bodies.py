@@ -2,8 +2,8 @@
 
 The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels, hold no
 string (or object key) longer than ``max_string_length`` characters or holding U+0000, and at most
-``max_json_values`` object fields and array items outside ``metadata``. Every refusal is a 4xx that names where in
-the body the problem is; nothing here can end in a 500.
+``max_json_values`` object fields and array items outside ``metadata`` (``max_metadata_values`` inside). Every
+refusal is a 4xx that names where in the body the problem is; nothing here can end in a 500.
 """
 
 from __future__ import annotations
@@ -125,33 +125,55 @@ def check_media_type(content_type: bytes) -> None:
 
 
 class TooManyValues(ApiError):
-    """413: a body holding more than ``limit`` object fields and array items outside ``metadata``."""
+    """413: a body holding more than ``limit`` object fields and array items outside ``metadata`` (or inside, all
+    its records' metadata together: ``in_metadata``)."""
 
-    def __init__(self, limit: int) -> None:
-        message = f"over {limit} fields and items outside metadata"
-        # (a batch of about 15,000 results: the remedy is the caller's batch size, so the description names it)
-        description = f"The body holds {message}: send fewer records in one request."
+    def __init__(self, limit: int, *, in_metadata: bool = False) -> None:
+        if in_metadata:
+            message = f"over {limit} fields and items in metadata"
+            description = f"The body holds {message}: send less metadata in one request."
+        else:
+            message = f"over {limit} fields and items outside metadata"
+            # (a batch of about 15,000 results: the remedy is the caller's batch size, so the description names it)
+            description = f"The body holds {message}: send fewer records in one request."
         super().__init__(413, description, fields=[("body", message)])
 
 
-def _too_many_values(value: Any, limit: int) -> bool:
-    """Whether ``value`` holds more than ``limit`` object fields and array items, not counting what is inside a
-    ``metadata`` object: no model looks in there, so nothing there makes a validation error, while every value
-    elsewhere may make one or several (``[{}, {}, ...]``: four "Field required" per result)."""
-    count, waiting = 0, [value]
+def _too_many_values(value: Any, settings: ServerSettings) -> TooManyValues | None:
+    """The 413 for ``value`` holding more than ``max_json_values`` object fields and array items outside
+    ``metadata`` objects, or more than ``max_metadata_values`` inside them (all together), else None. Outside, each
+    may make a validation error or several (``[{}, {}, ...]``: four "Field required" per result); no model looks
+    inside, but the server still copies, stores and echoes all of it (``ServerSettings.max_metadata_values``). One
+    walk: what is inside metadata waits until everything outside is counted; a container's size is counted before
+    its items are looked at, so a huge one is refused unread."""
+    limit, count, waiting, inside = settings.max_json_values, 0, [value], []
     while waiting:
         item = waiting.pop()
         if isinstance(item, dict):
             count += len(item)
             if count > limit:
-                return True
+                return TooManyValues(limit)
             waiting.extend(v for k, v in item.items() if k != "metadata" and isinstance(v, dict | list))
+            if isinstance(metadata := item.get("metadata"), dict | list):
+                inside.append(metadata)
         elif isinstance(item, list):
             count += len(item)
             if count > limit:
-                return True
+                return TooManyValues(limit)
             waiting.extend(v for v in item if isinstance(v, dict | list))
-    return False
+    limit, count = settings.max_metadata_values, 0
+    while inside:
+        item = inside.pop()
+        count += len(item)
+        if count > limit:
+            return TooManyValues(limit, in_metadata=True)
+        values = item.values() if isinstance(item, dict) else item
+        if not _CONTAINER_TYPES.isdisjoint(map(type, values)):  # (in C: most metadata holds no container)
+            inside.extend(v for v in values if isinstance(v, dict | list))
+    return None
+
+
+_CONTAINER_TYPES = frozenset((dict, list))  # (json.loads makes no subclass of either)
 
 
 def _unreadable(where: str, description: str, message: str) -> ApiError:
@@ -231,8 +253,8 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
         raise _too_deep(settings, "body") from None
     except ValueError as exc:  # (JSONDecodeError)
         raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
-    if _too_many_values(value, settings.max_json_values):
-        raise TooManyValues(settings.max_json_values)
+    if too_many := _too_many_values(value, settings):
+        raise too_many
     # U+0000 comes only escaped (a NUL byte in a string is no JSON): a body without the escape is not walked for it
     if _NUL_ESCAPE in raw or not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
         _check(value, "", 0, settings)  # the slow walk that spells out where, only once something may be wrong
@@ -326,21 +348,27 @@ def _long_string(max_length: int) -> re.Pattern[bytes]:
 
 def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
     """True only when ``parse_json_body`` would surely accept ``raw`` as far as its limits go (UTF-8, depth,
-    string length, finite numbers); False means "not sure", never "refused": the caller then takes the full path,
-    which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in Python."""
+    string length, finite numbers, values); False means "not sure", never "refused": the caller then takes the full
+    path, which gives the exact answer. Runs in C (bytes methods, regular expressions), no walk over values in
+    Python, unless the count of values needs one: then its 413 is raised here, as the full path would raise it
+    (every check before it passed on the bytes), not found again after a second parse."""
     if b"\\" in raw:  # escapes: surrogates, U+0000 and escaped quotes are for the full walk
         return False
     # Every field or item but the last of its object or array is followed by a comma (commas in strings and in
     # metadata count too: then those outside metadata are counted exactly, last, once every check on bytes passed)
-    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") <= settings.max_json_values:
+    limit = min(settings.max_json_values, settings.max_metadata_values)  # (commas bound the values in metadata too)
+    if raw.count(b",") + raw.count(b"{") + raw.count(b"[") <= limit:
         return _plain_bytes(raw, settings)
     # (no metadata: the count is the values', and the full path's 413 comes without a parse here first)
     if b'"metadata"' not in raw or not _plain_bytes(raw, settings):
         return False
     try:  # (its numbers are finite, its depth bounded: the bytes said so)
-        return not _too_many_values(json.loads(raw), settings.max_json_values)
+        value = json.loads(raw)
     except ValueError:
         return False
+    if too_many := _too_many_values(value, settings):
+        raise too_many
+    return True
 
 
 def _plain_bytes(raw: bytes, settings: ServerSettings) -> bool:

@@ -204,7 +204,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
     if op.body is not None:  # (a body is read only where an operation takes one)
         errors["408"] += f", or nothing of its body came for {settings.body_timeout_seconds:g} s"
         errors["413"] = (f"Body over {settings.max_body_bytes} bytes, or over {settings.max_json_values} fields and "
-                         "items outside metadata")  # fmt: skip
+                         f"items outside metadata or {settings.max_metadata_values} in it")  # fmt: skip
         errors["415"] = ("Body declared other than application/json in UTF-8, or sent with a Content-Encoding "
                          "(none is decoded: Accept-Encoding: identity)")  # fmt: skip
         errors["501"] = "Body sent in a transfer coding other than chunked (none other is decoded)"
