@@ -25,6 +25,7 @@ RESULT = {"result": {"sourcedId": "x", "status": "active", "dateLastModified": "
                      "scoreDate": "2024-01-01T00:00:00Z", "score": 1}}  # fmt: skip
 BODY = json.dumps(RESULT).encode().ljust(500)  # (500 bytes: 25 s of trickle)
 TOKEN = b'{"access_token":"tok-0123456789","expires_in":3600}'
+REQUEST_ID = b"rid-trickled"
 
 
 async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -41,6 +42,7 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                              % (len(TOKEN), TOKEN))  # fmt: skip
                 continue
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(BODY)
+            head += b"X-Request-Id: %s\r\n" % REQUEST_ID
             if path.endswith("/head"):  # (the head trickled, made 500 bytes long, then the body at once)
                 drip, rest = head + b"X-Padding: " + b"p" * (500 - len(head) - 15) + b"\r\n\r\n", BODY
             else:
@@ -111,9 +113,13 @@ async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any]) -> Ba
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_an_answer_trickling_in_past_the_deadline_is_a_timeout(trickling: str, kind: str) -> None:
-    """Before: each read came within its timeout, and the call returned when the whole answer had come (25 s)."""
+    """Before: each read came within its timeout, and the call returned when the whole answer had come (25 s). Its
+    head had come: the error names its request id and status (AsyncTimeback's said "before the answer came", its
+    request id lost, the deadline's cancel no httpx error)."""
     error = await ended_with(kind, trickling, lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=1))
     assert type(error) is APITimeoutError, error
+    assert error.request_id == REQUEST_ID.decode(), error.request_id
+    assert "the deadline passed while the answer came, reading the body of its 200 answer" in str(error), str(error)
 
 
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])

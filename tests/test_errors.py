@@ -159,8 +159,21 @@ def test_an_error_built_by_hand_takes_its_classs_status() -> None:
         (400, {"imsx_description": "Invalid", "imsx_error_details": [{"path": ["a", 0, "b"], "message": "x"},
             {"field": "c"}, {"path": "d", "message": "y"}, {"path": "e"}, {"path": "f"}]},
          "Invalid (a.0.b: x; c; d: y and 2 more)"),
+        (422, {"imsx_description": "Invalid 'score'", "imsx_error_details": [{"path": "result.score", "message": "NaN"}]},
+         "Invalid 'score'"),
+        # each detail the description does not name (one it named hid them all), a plain name counting only where it
+        # is set off as a field's: quoted, or before a colon (a word of the text hid them all: "request", "body")
+        (422, {"imsx_description": "Invalid request body", "imsx_error_details": [
+            {"field": "request", "message": "missing"}, {"field": "result.score", "message": "bad"}]},
+         "Invalid request body (request: missing; result.score: bad)"),
+        (422, {"imsx_description": "Invalid request body", "imsx_error_details": [{"path": "body", "message": "No"}]},
+         "Invalid request body (body: No)"),
         (422, {"imsx_description": "Invalid score", "imsx_error_details": [{"path": "result.score", "message": "NaN"}]},
-         "Invalid score"),
+         "Invalid score (result.score: NaN)"),
+        (422, {"imsx_description": "Invalid request body: result.score: NaN; `status` unknown", "imsx_error_details": [
+            {"path": "result.score"}, {"path": "result.scoreDate", "message": "no date"}, {"path": "result.status"},
+            {"field": "sourced_id"}]},
+         "Invalid request body: result.score: NaN; `status` unknown (result.scoreDate: no date; sourced_id)"),
         (404, {"imsx_description": "Result 'r1' not found.", "imsx_error_details": [{"field": "sourcedId"}]},
          "Result 'r1' not found."),
     ],
@@ -176,6 +189,14 @@ async def test_an_error_s_message_is_the_reason_the_server_gave(status: int, bod
     for error in (raised, async_raised.value):
         assert isinstance(error, errors.RequestError) and error.message == message, error
         assert str(error).startswith(f"{status}: {message} (GET "), str(error)
+
+
+def test_a_description_a_message_cuts_gets_no_details() -> None:
+    """They would be cut from the message: none is looked for (a search of the whole description per detail took
+    86 s for one of 1 MB and 2,000 details)."""
+    description = "x" * errors.MAX_SHOWN_MESSAGE
+    body = {"imsx_description": description, "imsx_error_details": [{"path": f"f{i}"} for i in range(2000)]}
+    assert errors.describe(422, "Unprocessable Entity", body) == description
 
 
 @pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])

@@ -244,11 +244,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 except BaseException:  # (cancelled, say: the connection, its answer half read, is closed)
                     response.close()
                     cut = response
+                    if isinstance(trace, _SendingTrace):  # (a deadline's cancel: see _sent_by)
+                        trace.answered = _head(cut, request)
                     raise
         except Exception as exc:
             error = _httpx_error(exc, request)
             if cut is not None:  # (its head kept, as the SDK's drivers keep httpx's: see _read_whole)
-                answer_cut_short(error, httpx.Response(cut.status, headers=cut.raw_headers, request=request))
+                answer_cut_short(error, _head(cut, request))
             if written and written.watchdog.expired():  # (its TimeoutError, or what aiohttp made of the cancel)
                 error = httpx.WriteTimeout("timed out writing the request body", request=request)
         else:
@@ -545,6 +547,11 @@ def _headers(request: httpx.Request, proxy: _Proxy | None) -> list[tuple[str, st
     if proxy and proxy.headers and request.url.scheme == "http":  # (aiohttp puts them in a CONNECT only: for https)
         headers += proxy.headers.items()
     return headers
+
+
+def _head(response: aiohttp.ClientResponse, request: httpx.Request) -> httpx.Response:
+    """``response``'s head (status and headers), as httpx's: of an answer whose body was cut short."""
+    return httpx.Response(response.status, headers=response.raw_headers, request=request)
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> Exception:

@@ -1360,10 +1360,12 @@ class _SendingTrace:
     began to be written (``sending``; DefaultAioHttpClient's transport sets it once it has a connection), for
     ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. A proxy's ``CONNECT`` is
     not the request: httpcore gives it the request's extensions, this trace too, and writes it before the tunnel is
-    open. ``then``: a trace the request had (a caller's), awaited on."""
+    open. ``answered``: the answer, once its head came (for the error of a deadline that cut its body). ``then``: a
+    trace the request had (a caller's), awaited on."""
 
     then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
     sending: bool = False
+    answered: httpx.Response | None = None
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
         if name in WRITING and info["request"].method != b"CONNECT":
@@ -1457,13 +1459,18 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:
-            return await _aread_whole(await http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True))
+            watch.answered = await http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
+            return await _aread_whole(watch.answered)
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
     from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
 
     await _reclaim_orphans(http, request)
+    if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
+        cut = httpx.ReadTimeout(READ_PAST_DEADLINE, request=request)
+        answer_cut_short(cut, watch.answered)
+        raise cut
     told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
     if told and request.extensions.get("trace") is watch and not watch.sending:
         # (waiting for a pooled connection, or connecting: nothing of it was sent, as the send flow has a

@@ -368,26 +368,58 @@ SHOWN_DETAILS = 3  # imsx_error_details entries a message adds (the rest counted
 
 
 def _details_unnamed(fields: dict[str, Any], description: str) -> str:
-    """The fields ``imsx_error_details`` names (Timeback's entries: a ``path`` or ``field`` each, and a ``message``),
-    as `` (path: message; ...)``, when ``description`` names none of them, by path or by last name (``score`` of
-    ``result.score``, as a word); else "". Timeback's 422 says "Invalid request body" and leaves where to its
-    details."""
+    """The fields ``imsx_error_details`` names (Timeback's entries: a ``path`` or ``field`` each, and a ``message``)
+    that ``description`` does not, as `` (path: message; ...)``; "" when it names them all. Timeback's 422 says
+    "Invalid request body" and leaves where to its details. A path of parts (``result.score``, ``results[0]``) is
+    named wherever it stands; a plain name (``body``, or ``score`` of ``result.score``) only where it is set off as a
+    field's, quoted or before a colon (``'score'``, ``score: ...``): as a word of the text ("Invalid request body")
+    it named no field, and hid them all. The description is read once (one search of it per entry took seconds for
+    a batch's 100,000); one longer than a message shows gets none (they would be cut)."""
     details = fields.get("imsx_error_details")
-    named: dict[str, str] = {}
+    if len(description) >= MAX_SHOWN_MESSAGE:
+        return ""
+    messages: dict[str, Any] = {}
     for entry in details if isinstance(details, list) else ():
         inner = by_folded_name(entry)
         where = inner.get("path", inner.get("field"))
         if isinstance(where, list):  # (a path as its parts: ["result", "score"])
             where = ".".join(map(str, where))
         if isinstance(where, str | int) and str(where):
-            message = inner.get("message")
-            named.setdefault(str(where), f": {shown(message, 100)}" if isinstance(message, str) else "")
-    last_names = [found[-1] for where in named if (found := re.findall(r"[A-Za-z_]\w*", where))]
-    if not named or any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", description) for name in [*named, *last_names]):
+            messages.setdefault(str(where), inner.get("message"))
+    if not messages:
         return ""
-    shown_ones = [f"{where}{message}" for where, message in list(named.items())[:SHOWN_DETAILS]]
-    more = f" and {len(named) - SHOWN_DETAILS} more" if len(named) > SHOWN_DETAILS else ""
-    return f" ({'; '.join(shown_ones)}{more})"
+    # Its words and what parts them, in turn: [word, between, word, ..., word]
+    parts = _BETWEEN_WORDS.split(description)
+    words = parts[::2]
+    paths = {word.rstrip(".") for word in words if "." in word or "[" in word}
+    set_off = {
+        word
+        for word, before, after in zip(words, ["", *parts[1::2]], [*parts[1::2], ""], strict=True)
+        if after.startswith(":") or (after[:1] in _QUOTES and before.endswith(after[0]))
+    }
+    unnamed = [
+        (where, message)
+        for where, message in messages.items()
+        if not (where in paths or where in set_off or ((last := _last_name(where)) is not None and last in set_off))
+    ]
+    shown_ones = [
+        shown(where, 100) + (f": {shown(message, 100)}" if isinstance(message, str) else "")
+        for where, message in unnamed[:SHOWN_DETAILS]
+    ]
+    more = f" and {len(unnamed) - SHOWN_DETAILS} more" if len(unnamed) > SHOWN_DETAILS else ""
+    return f" ({'; '.join(shown_ones)}{more})" if unnamed else ""
+
+
+_QUOTES = ("'", '"', "`")
+_BETWEEN_WORDS = re.compile(r"([\s'\"`,;:()]+)")  # (what a description's names and paths end at)
+
+
+def _last_name(where: str) -> str | None:
+    """The last name of a path of parts (``score`` of ``results[0].score``); None for a plain name."""
+    if "." not in where and "[" not in where:
+        return None
+    found = re.findall(r"[A-Za-z_]\w*", where)
+    return found[-1] if found else None
 
 
 def describe(status_code: int, reason: str, body: Any) -> str:
