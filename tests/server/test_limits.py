@@ -1233,3 +1233,25 @@ def test_a_client_that_stops_reading_its_answers_has_its_connection_dropped(
             while chunk := sock.recv(1 << 20):
                 answer += chunk
     assert 0 < answer.count(b"HTTP/1.1 200 OK\r\n") < asked
+
+
+def test_a_client_reading_its_answers_slowly_but_steadily_gets_them_all(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send timeout is of no progress, not of a slow answer: a client reading steadily, slower than its answers
+    were written (an answer body is one write), was cut once writing had been paused ``SEND_TIMEOUT_SECONDS`` in
+    all. The answers outsize the sockets' buffers (megabytes on loopback), which the reader drains for a few times
+    the timeout before writing resumes."""
+    monkeypatch.setattr(protocol, "SEND_TIMEOUT_SECONDS", 0.5)
+    asked = 8  # (the OpenAPI document, over 500 KB each)
+    request = b"GET /openapi.json HTTP/1.1\r\nHost: a\r\n\r\n"
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect((server.host, server.port))
+        sock.sendall(request * (asked - 1) + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+        answer = b""
+        while chunk := sock.recv(1 << 16):  # (a reset, the connection dropped, fails the test)
+            answer += chunk
+            time.sleep(0.004)  # (a few KB each: about 1 MB/s)
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == asked
