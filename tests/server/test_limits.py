@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import socket
+import ssl
 import struct
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -1187,6 +1188,33 @@ def test_a_connection_idle_or_mid_body_is_closed_when_the_client_closes_its_end(
         cut.shutdown(socket.SHUT_WR)
         assert cut.recv(65536) == b""
     assert default.get(f"{GB}/categories/{sourced_id}").status_code == 404
+
+
+def test_a_tls_client_closing_its_end_under_a_request_logs_no_warning(tls_server: tuple[LocalServer, Any]) -> None:
+    """Under TLS a client's end closed (its close_notify) cannot leave the connection open for the answer: asyncio's
+    and uvloop's TLS close it whatever the protocol says. Asking them to keep it logged "returning true from
+    eof_received() has no effect when using ssl" at warning level for each such client; it is closed, as before."""
+    from tests.server.test_auth_hardening import CaughtLogs
+
+    server, ca = tls_server
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with CaughtLogs() as logs, socket.create_connection((server.host, server.port), timeout=10) as sock:
+        while True:
+            with contextlib.suppress(ssl.SSLWantReadError):
+                tls.do_handshake()
+                break
+            sock.sendall(outgoing.read())
+            incoming.write(sock.recv(65536))
+        tls.write(b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n")
+        with contextlib.suppress(ssl.SSLWantReadError):
+            tls.unwrap()  # (close_notify, sent with the request: the request in flight when it is read)
+        sock.sendall(outgoing.read())
+        while sock.recv(65536):  # (until the server has closed the connection)
+            pass
+    assert [line for line in logs.lines if "eof_received" in line] == []
 
 
 def test_a_connection_reset_under_pipelined_requests_logs_no_error(slowed: tuple[LocalServer, httpx.Client]) -> None:

@@ -160,8 +160,10 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         """The client has closed its end for writing (``shutdown(SHUT_WR)``, ``curl -T`` and ``nc -N`` do). uvicorn's
         closed the connection at once: requests in flight were run, their writes stored, and their answers dropped
         (uvicorn#1264). Those whose request came whole are still answered, then the connection closed; idle, or with
-        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before."""
-        if self._in_head and not self._lingering and self.cycle is not None and not self.cycle.response_complete:
+        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before; and under TLS,
+        which closes it whatever this answers (asyncio and uvloop logged a warning for each such client)."""
+        in_flight = self.cycle is not None and not self.cycle.response_complete
+        if self.scheme == "http" and self._in_head and not self._lingering and in_flight:
             self._peer_done = True
             return True  # (the transport stays open for writing)
         return None
