@@ -967,7 +967,7 @@ def test_serve_raises_its_open_files_limit_to_the_hard_one(tmp_path: Path, worke
     from timeback.server.app import OPEN_FILES_CAP
 
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    raised = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else hard
+    raised = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES_CAP)
     if raised <= 256:
         pytest.skip(f"the hard limit on open files is {hard}")
     port, database = _free_port(), tmp_path / "t.db"
@@ -985,6 +985,51 @@ def test_serve_raises_its_open_files_limit_to_the_hard_one(tmp_path: Path, worke
             proc.send_signal(signal.SIGTERM)
             output, _ = proc.communicate(timeout=30)
     assert f"Open files limit raised from 256 to {raised}" in output, output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no resource module (nor open-files limit) on Windows")
+@pytest.mark.parametrize(
+    ("hard", "most", "raised", "said"),
+    [
+        # macOS as shipped: 256 of unlimited, setrlimit refusing past kern.maxfilesperproc (24,576): it was left at 256
+        (None, 24576, 10240, "Open files limit raised from 256 to 10240; 65536 refused (over kern.maxfilesperproc)"),
+        # a hard limit of 2**30 (some container runtimes): it was the soft one
+        (2**30, None, 65536, "Open files limit raised from 256 to 65536"),
+        (4096, None, 4096, "Open files limit raised from 256 to 4096"),
+        # nothing taken: it was left at 256, silently
+        (
+            None,
+            0,
+            256,
+            "Open files limit left at 256; 65536 refused (over kern.maxfilesperproc); 10240 refused "
+            "(over kern.maxfilesperproc): raise it (ulimit -n) for many connections",
+        ),
+    ],
+    ids=["macos", "huge-hard", "hard", "refused"],
+)
+def test_serve_raises_its_open_files_limit_within_what_the_system_takes(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, hard: int | None, most: int | None,
+    raised: int, said: str,
+) -> None:  # fmt: skip
+    # (the system's limits faked: this machine's are whatever they are, and the test process's are not to change)
+    import resource
+
+    from timeback.server import app
+
+    limits = [256, resource.RLIM_INFINITY if hard is None else hard]
+
+    def setrlimit(which: int, asked: tuple[int, int]) -> None:
+        assert which == resource.RLIMIT_NOFILE and asked[1] == limits[1]
+        if most is not None and asked[0] > most:
+            raise ValueError("over kern.maxfilesperproc")
+        limits[0] = asked[0]
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: tuple(limits))
+    monkeypatch.setattr(resource, "setrlimit", setrlimit)
+    with caplog.at_level(logging.INFO, logger="timeback.server"):
+        app.raise_open_files_limit()
+    assert limits[0] == raised
+    assert [r.getMessage() for r in caplog.records if r.name == "timeback.server"] == [said]
 
 
 def test_demo_that_cannot_write_its_output_says_so_in_a_line() -> None:

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -1248,6 +1249,33 @@ def test_a_connection_idle_or_mid_body_is_closed_when_the_client_closes_its_end(
     assert default.get(f"{GB}/categories/{sourced_id}").status_code == 404
 
 
+def test_a_tls_client_closing_its_end_under_a_request_logs_no_warning(tls_server: tuple[LocalServer, Any]) -> None:
+    """Under TLS a client's end closed (its close_notify) cannot leave the connection open for the answer: asyncio's
+    and uvloop's TLS close it whatever the protocol says. Asking them to keep it logged "returning true from
+    eof_received() has no effect when using ssl" at warning level for each such client; it is closed, as before."""
+    from tests.server.test_auth_hardening import CaughtLogs
+
+    server, ca = tls_server
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    with CaughtLogs() as logs, socket.create_connection((server.host, server.port), timeout=10) as sock:
+        while True:
+            with contextlib.suppress(ssl.SSLWantReadError):
+                tls.do_handshake()
+                break
+            sock.sendall(outgoing.read())
+            incoming.write(sock.recv(65536))
+        tls.write(b"GET /health HTTP/1.1\r\nHost: a\r\n\r\n")
+        with contextlib.suppress(ssl.SSLWantReadError):
+            tls.unwrap()  # (close_notify, sent with the request: the request in flight when it is read)
+        sock.sendall(outgoing.read())
+        while sock.recv(65536):  # (until the server has closed the connection)
+            pass
+    assert [line for line in logs.lines if "eof_received" in line] == []
+
+
 def test_a_connection_reset_under_pipelined_requests_logs_no_error(slowed: tuple[LocalServer, httpx.Client]) -> None:
     """Two PUTs pipelined, then the connection reset (TCP RST) while the first is handled: the first is stored all
     the same, and its answer, written to the closed connection, raised on uvloop (asyncio drops it): uvicorn logged
@@ -1292,3 +1320,25 @@ def test_a_client_that_stops_reading_its_answers_has_its_connection_dropped(
             while chunk := sock.recv(1 << 20):
                 answer += chunk
     assert 0 < answer.count(b"HTTP/1.1 200 OK\r\n") < asked
+
+
+def test_a_client_reading_its_answers_slowly_but_steadily_gets_them_all(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The send timeout is of no progress, not of a slow answer: a client reading steadily, slower than its answers
+    were written (an answer body is one write), was cut once writing had been paused ``SEND_TIMEOUT_SECONDS`` in
+    all. The answers outsize the sockets' buffers (megabytes on loopback), which the reader drains for a few times
+    the timeout before writing resumes."""
+    monkeypatch.setattr(protocol, "SEND_TIMEOUT_SECONDS", 0.5)
+    asked = 8  # (the OpenAPI document, over 500 KB each)
+    request = b"GET /openapi.json HTTP/1.1\r\nHost: a\r\n\r\n"
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect((server.host, server.port))
+        sock.sendall(request * (asked - 1) + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+        answer = b""
+        while chunk := sock.recv(1 << 16):  # (a reset, the connection dropped, fails the test)
+            answer += chunk
+            time.sleep(0.004)  # (a few KB each: about 1 MB/s)
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == asked

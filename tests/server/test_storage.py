@@ -1270,20 +1270,33 @@ def test_a_wal_left_beside_a_replacing_file_is_logged_when_a_reader_keeps_it_fro
 
 
 # Run with no directory of SQLite's search writable (SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp, the working
-# directory) and one data volume, as in a hardened container: the server, writes, a reset and a sorted listing.
+# directory) and one data volume, as in a hardened container: the server, writes, a reset and a sorted listing; then
+# the same on a second server in another directory, opened meanwhile, once the first's is gone (a test's tmp_path, a
+# volume unmounted).
 _NO_TEMP_DIRECTORY = """
-import sys
+import os, shutil, sys
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
-with LocalServer(ServerSettings(database=f"sqlite:///{sys.argv[1]}/t.db")) as server:
+def use(server):
     with Timeback(**server.client_kwargs(), max_retries=0) as client:
         gradebook = client.oneroster.gradebook
         gradebook.create_category(category={"sourcedId": "c-1", "title": "Quizzes"})
         server.reset()
         gradebook.create_category(category={"sourcedId": "c-1", "title": "Quizzes"})
         print(len(list(gradebook.get_all_categories(sort="title"))))
+
+os.mkdir(f"{sys.argv[1]}/a")
+os.mkdir(f"{sys.argv[1]}/b")
+with LocalServer(ServerSettings(database=f"sqlite:///{sys.argv[1]}/a/t.db")) as first:
+    second = LocalServer(ServerSettings(database=f"sqlite:///{sys.argv[1]}/b/t.db")).__enter__()
+    use(first)
+shutil.rmtree(f"{sys.argv[1]}/a")
+try:
+    use(second)
+finally:
+    second.__exit__(None, None, None)
 """
 
 
@@ -1291,7 +1304,9 @@ with LocalServer(ServerSettings(database=f"sqlite:///{sys.argv[1]}/t.db")) as se
 def test_a_file_database_works_with_no_writable_temporary_directory(tmp_path: Path) -> None:
     """With none of SQLite's directories for its temporary files writable (a read-only root file system, one data
     volume), most writes and a reset failed, 500 "disk I/O error" (SQLITE_IOERR_GETTEMPPATH), and ``serve --seed``
-    refused its --database. The storage now points SQLite at the database file's directory, and says so."""
+    refused its --database. The storage now points SQLite at the database file's directory, and says so. That is the
+    process's: a second storage, in another directory, keeps its temporary files in memory, where its reset failed
+    once the first's directory was gone."""
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode:
         pytest.skip("no unshare, or no user and mount namespaces for this user")
     data = tmp_path / "data"
@@ -1311,11 +1326,12 @@ def test_a_file_database_works_with_no_writable_temporary_directory(tmp_path: Pa
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert ran.stdout == "1\n", ran.stdout + ran.stderr
+    assert ran.stdout == "1\n1\n", ran.stdout + ran.stderr
     assert (
-        f"for its temporary files (SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp, the working directory): they go in {data}"
-        in ran.stderr
+        "for its temporary files (SQLITE_TMPDIR, TMPDIR, /var/tmp, /usr/tmp, /tmp, the working directory): they go in "
+        f"{data / 'a'}\n" in ran.stderr
     ), ran.stderr  # (logged)
+    assert "for its temporary files: they are kept in memory" in ran.stderr, ran.stderr
 
 
 def test_no_directory_for_sqlites_temporary_files_is_named_not_a_500() -> None:

@@ -39,29 +39,40 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-# The open-files limit ``raise_open_files_limit`` sets where the hard limit is unlimited: sockets and database
-# handles for thousands of connections, far under what a kernel takes.
+# The most ``raise_open_files_limit`` sets the open-files limit to: sockets and database handles for thousands of
+# connections, far under what a kernel takes (a hard limit of 2**30, as some container runtimes set, is not asked).
 OPEN_FILES_CAP = 65536
+# macOS's OPEN_MAX, what its setrlimit takes where kern.maxfilesperproc is under the cap (refused there, EINVAL).
+OPEN_MAX = 10240
 
 
 def raise_open_files_limit() -> None:
     """For ``timeback serve``, once its logging is set up (its workers inherit the limit): the soft limit on open
-    files raised to the hard one (``OPEN_FILES_CAP`` if that is unlimited), logged once. At Linux's usual soft
-    limit, 1,024, 1,100 idle connections took every descriptor: reads failed 500 (SQLite could not open a reader),
-    /health blamed the database, and with --workers writes failed too. No such limit on Windows."""
+    files raised to the hard one, at most ``OPEN_FILES_CAP`` (``OPEN_MAX`` where that is refused: macOS), logged
+    once; not raised at all, logged as a warning. At Linux's usual soft limit, 1,024, 1,100 idle connections took
+    every descriptor: reads failed 500 (SQLite could not open a reader), /health blamed the database, and with
+    --workers writes failed too. No such limit on Windows."""
     try:
         import resource
     except ImportError:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else hard
+    wanted = OPEN_FILES_CAP if hard == resource.RLIM_INFINITY else min(hard, OPEN_FILES_CAP)
     if soft == resource.RLIM_INFINITY or soft >= wanted:
         return
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-    except (OSError, ValueError):  # (macOS takes no more than kern.maxfilesperproc, whatever the hard limit says)
+    log = logging.getLogger("timeback.server")
+    refused = ""
+    for asked in dict.fromkeys((wanted, min(wanted, OPEN_MAX))):
+        if asked <= soft:
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (asked, hard))
+        except (OSError, ValueError) as exc:  # (macOS takes no more than kern.maxfilesperproc, whatever hard says)
+            refused += f"; {asked} refused ({exc})"
+            continue
+        log.info("Open files limit raised from %d to %d%s", soft, asked, refused)
         return
-    logging.getLogger("timeback.server").info("Open files limit raised from %d to %d", soft, wanted)
+    log.warning("Open files limit left at %d%s: raise it (ulimit -n) for many connections", soft, refused)
 
 
 def import_request_modules() -> None:

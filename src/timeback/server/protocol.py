@@ -36,6 +36,7 @@ writes once the connection is closing (the client gone) is dropped, as asyncio's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http
 import json
 import re
@@ -91,6 +92,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _head_timer: asyncio.TimerHandle | None = None
     _drain_timer: asyncio.TimerHandle | None = None  # (answered, the body's rest being read and dropped)
     _send_timer: asyncio.TimerHandle | None = None  # (writing paused: the client not reading what was sent)
+    _unsent = 0  # (bytes buffered for the client when the send timer was armed: fewer when it fires is progress)
     _drained = False  # (the body answered early has all come, in the read under way)
     _lingering = False  # (answered with Connection: close before the body had all come: its rest is dropped)
     _stopping = False  # (the server is stopping: no lingering, which its graceful stop would wait for)
@@ -116,7 +118,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def pause_writing(self) -> None:
         super().pause_writing()
         if self._send_timer is None:
-            self._send_timer = self.loop.call_later(SEND_TIMEOUT_SECONDS, self._send_too_slow)
+            self._arm_send_timer()
+
+    def _arm_send_timer(self) -> None:
+        self._unsent = self._unsent_bytes()
+        self._send_timer = self.loop.call_later(SEND_TIMEOUT_SECONDS, self._send_too_slow)
 
     def resume_writing(self) -> None:
         super().resume_writing()
@@ -128,17 +134,39 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self._send_timer = None
 
     def _send_too_slow(self) -> None:
-        """The client has read nothing for ``SEND_TIMEOUT_SECONDS``: its answers (pipelined, megabytes each) were
-        held in memory for as long as it kept the connection open. Aborted, not closed: a close waits to send them."""
+        """Writing has been paused for ``SEND_TIMEOUT_SECONDS``. The client read some of it meanwhile (what is
+        buffered shrank): it is waited for as long again, however large the answer (a 2 MB page is one write, a
+        slow link reads it for minutes). It read nothing: its answers (pipelined, megabytes each) were held in memory
+        for as long as it kept the connection open. Aborted, not closed: a close waits to send them."""
         self._send_timer = None
-        self.transport.abort()
+        if self._unsent_bytes() < self._unsent:
+            self._arm_send_timer()
+        else:
+            self.transport.abort()
+
+    def _unsent_bytes(self) -> int:
+        """What the client has yet to take: the transport's buffer and, on Linux, the socket's (SIOCOUTQ). The
+        transport's moves only once a third of the socket's is free, and that holds megabytes (4 MB on loopback):
+        a client reading steadily took longer than the timeout to free it."""
+        unsent = self.transport.get_write_buffer_size()
+        sock = self.transport.get_extra_info("socket")
+        if sys.platform == "linux" and sock is not None:
+            import fcntl
+            import termios
+
+            # (SIOCOUTQ is termios.TIOCOUTQ on Linux: bytes not yet acknowledged; OSError or ValueError: closed)
+            with contextlib.suppress(OSError, ValueError):
+                unsent += int.from_bytes(fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, bytes(4)), sys.byteorder)
+        return unsent
 
     def eof_received(self) -> bool | None:  # type: ignore[override]  # (asyncio.Protocol's; uvicorn typed None)
         """The client has closed its end for writing (``shutdown(SHUT_WR)``, ``curl -T`` and ``nc -N`` do). uvicorn's
         closed the connection at once: requests in flight were run, their writes stored, and their answers dropped
         (uvicorn#1264). Those whose request came whole are still answered, then the connection closed; idle, or with
-        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before."""
-        if self._in_head and not self._lingering and self.cycle is not None and not self.cycle.response_complete:
+        a body cut short (the app told of a disconnect) or dropped, it is closed at once, as before; and under TLS,
+        which closes it whatever this answers (asyncio and uvloop logged a warning for each such client)."""
+        in_flight = self.cycle is not None and not self.cycle.response_complete
+        if self.scheme == "http" and self._in_head and not self._lingering and in_flight:
             self._peer_done = True
             return True  # (the transport stays open for writing)
         return None

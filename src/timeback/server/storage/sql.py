@@ -1904,7 +1904,9 @@ _temp_directory_lock = threading.Lock()
 def _temp_files_beside(database: str) -> bool:
     """With no directory of SQLite's own for its temporary files, use the database file's (it holds the WAL: it is
     writable), set for the process once, logged once; false if that cannot be (a build without the deprecated
-    PRAGMA temp_store_directory, or a directory SQLite refuses): the caller keeps them in memory instead."""
+    PRAGMA temp_store_directory, or a directory SQLite refuses) or if it is set to another database's directory (it
+    is the process's: a second storage's temporary files went beside the first's, and failed once that was gone):
+    the caller keeps them in memory instead."""
     directory = os.path.dirname(os.path.abspath(database))
     with _temp_directory_lock, closing(sqlite3.connect(":memory:")) as raw:
         (current,) = raw.execute("PRAGMA temp_store_directory").fetchone() or ("",)
@@ -1917,7 +1919,7 @@ def _temp_files_beside(database: str) -> bool:
             if current:
                 log.warning("SQLite finds no writable directory for its temporary files (SQLITE_TMPDIR, TMPDIR, "
                             "/var/tmp, /usr/tmp, /tmp, the working directory): they go in %s", current)  # fmt: skip
-    return bool(current) and os.path.isdir(current) and os.access(current, os.W_OK | os.X_OK)
+    return current == directory and os.path.isdir(current) and os.access(current, os.W_OK | os.X_OK)
 
 
 def _sqlite_temp_in_memory(dbapi_connection: Any, _record: Any) -> None:
