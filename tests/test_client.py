@@ -3118,3 +3118,34 @@ async def test_an_answer_cut_short_is_retried_as_a_read_and_says_where_when_it_s
         assert client.oneroster.gradebook.get_result(sourced_id=f"{line_item}-posted").result.score == 90
     finally:
         await done(reader.close())
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT", "POST", "PATCH"])
+@pytest.mark.parametrize("content", [None, b"", b'{"result":{"sourcedId":"r-\xc3\xa9"}}'])
+@pytest.mark.parametrize("params", [None, {}, {"filter": "status='active' AND x~'a b'", "limit": 3}])
+@pytest.mark.parametrize(
+    "base_url", ["http://127.0.0.1:8000", "https://api.example.com:8443/prefix", "http://[::1]:80", "http://127.1"]
+)
+def test_the_sdks_requests_are_the_ones_httpx_builds(
+    method: str, content: bytes | None, params: dict[str, Any] | None, base_url: str
+) -> None:
+    # The SDK builds its requests given their stream and all their headers (engine._request_of_bytes, faster): the
+    # same method, URL, headers in the same order (Host first, Content-Length where httpx puts it), body and stream
+    # as httpx.Request(..., content=..., headers=...) builds, a caller's client's headers among them.
+    caller = httpx.Client(headers={"X-Caller": b"v\xc3\xa9", "X-Other": "1"})
+    client = Timeback(client_id="id", client_secret="secret", base_url=base_url, http_client=caller)
+    url = client._client.url_of("/ims/oneroster/gradebook/v1p2/results/a%2Fb")
+    built = client._client._http_request(method, url, params=params, content=content)
+    headers = {"X-Caller": b"v\xc3\xa9", "X-Other": "1", "Accept": "application/json", "User-Agent": engine.USER_AGENT}
+    if content is not None:
+        headers["Content-Type"] = "application/json"
+    expected = httpx.Request(method, url, params=params, content=content, headers=headers)
+    assert (built.method, built.url, built.headers.raw, built.content) == (
+        expected.method,
+        expected.url,
+        expected.headers.raw,
+        expected.content,
+    )
+    assert type(built.stream) is type(expected.stream) and list(built.stream) == list(expected.stream)
+    client.close()
+    caller.close()

@@ -364,8 +364,8 @@ class CallOptions:
     @classmethod
     def take(cls, fields: dict[str, Any]) -> CallOptions:
         """Remove the call options from a method's keyword arguments (what is left are request fields)."""
-        if not any(name in fields for name in CALL_OPTION_NAMES):
-            return NO_OPTIONS
+        if "timeout" not in fields and "max_retries" not in fields and "deadline" not in fields:  # (CALL_OPTION_NAMES;
+            return NO_OPTIONS  # the any() of a generator over them was 0.8 us of every call)
         timeout, max_retries, deadline = checked_options(
             fields.pop("timeout", None), fields.pop("max_retries", None), fields.pop("deadline", None)
         )
