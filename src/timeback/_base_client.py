@@ -2898,7 +2898,7 @@ class AsyncAPIClient(BaseClient):
                 if self._http is None and self._closing.is_set():  # (no new client of the SDK's after close())
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
-                here = self._loops.get(asyncio_loop())  # (_in_loop, but for a loop's first call: no coroutine)
+                here = self._loops.get(asyncio_loop())  # (_in_loop's lookup; its coroutine: a first call)
                 http = (here if here is not None else await self._in_loop()).http
                 try:
                     if action.expires is None:  # (read here, not by httpx: see _read_whole)

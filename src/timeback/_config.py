@@ -364,8 +364,8 @@ class CallOptions:
     @classmethod
     def take(cls, fields: dict[str, Any]) -> CallOptions:
         """Remove the call options from a method's keyword arguments (what is left are request fields)."""
-        if "timeout" not in fields and "max_retries" not in fields and "deadline" not in fields:  # (CALL_OPTION_NAMES;
-            return NO_OPTIONS  # the any() of a generator over them was 0.8 us of every call)
+        if fields.keys().isdisjoint(CALL_OPTION_NAMES):  # (not any() of a generator over them: 0.8 us every call)
+            return NO_OPTIONS
         timeout, max_retries, deadline = checked_options(
             fields.pop("timeout", None), fields.pop("max_retries", None), fields.pop("deadline", None)
         )
