@@ -112,8 +112,9 @@ def _check_size(left: Groups, right: Groups) -> None:
 
 def _written_out(groups: Groups) -> Filter:
     # (its groups as given, not parsed again from the text: parsing the whole filter at each | made a chain of n
-    # ORs cost n^2 / 2 predicates parsed, 15 s for 4,000. Read back, the text gives these groups: each predicate
-    # ends with its quoted value.)
+    # ORs cost n^2 / 2 predicates parsed, 15 s for 4,000. Read back, the text gives these groups when each predicate
+    # ends with its quoted value, as the grammar has them; a caller's string that does not (``"x=1"``) keeps its own
+    # group here, where its text read back would join it to the next: a server refuses either.)
     made = str.__new__(Filter, " OR ".join(" AND ".join(group) for group in groups))
     made._groups = groups
     return made
