@@ -493,6 +493,26 @@ def test_max_metadata_values_counts_every_records_metadata_at_every_depth() -> N
             ]
 
 
+def test_a_patch_is_413_when_the_metadata_it_merges_into_goes_past_max_metadata_values() -> None:
+    """A PATCH merges metadata key by key: each body within the limit, four of 999,999 keys stored a record of 4M
+    (51.6 MB answers), and one read back and PUT as it was got 413. The merged metadata counts: past the limit,
+    413 as a body's own, the record as it was."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_metadata_values=10)
+    ali = uid("ali")
+    url = f"{GB}/assessmentLineItems/{ali}"
+    with LocalServer(settings) as running, _authed(running.url) as http:
+        assert http.put(url, json={"assessmentLineItem": {"title": "T"}}).status_code == 201
+        six = {f"a{i}": i for i in range(6)}
+        assert http.patch(url, json={"assessmentLineItem": {"metadata": six}}).status_code == 200
+        more = {"a0": [0, 0], "b0": 0, "b1": 1}  # (a0 replaced: 8 keys and 2 items, exactly the limit)
+        assert http.patch(url, json={"assessmentLineItem": {"metadata": more}}).status_code == 200
+        answer = imsx(http.patch(url, json={"assessmentLineItem": {"metadata": {"c": 1}}}), 413)
+        assert answer["imsx_error_details"] == [{"field": "body", "message": "over 10 fields and items in metadata"}]
+        record = http.get(url).json()["assessmentLineItem"]
+        assert record["metadata"] == {**six, **more}
+        assert http.put(url, json={"assessmentLineItem": record}).status_code in (200, 201)
+
+
 # ----- the request's line and headers
 
 

@@ -161,15 +161,21 @@ def _too_many_values(value: Any, settings: ServerSettings) -> TooManyValues | No
             if count > limit:
                 return TooManyValues(limit)
             waiting.extend(v for v in item if isinstance(v, dict | list))
+    return too_much_metadata(inside, settings)
+
+
+def too_much_metadata(metadata: list[Any], settings: ServerSettings) -> TooManyValues | None:
+    """The 413 for the ``metadata`` objects (or arrays) in ``metadata`` holding more than ``max_metadata_values``
+    fields and items all together, nested ones too, else None. Takes ``metadata`` apart."""
     limit, count = settings.max_metadata_values, 0
-    while inside:
-        item = inside.pop()
+    while metadata:
+        item = metadata.pop()
         count += len(item)
         if count > limit:
             return TooManyValues(limit, in_metadata=True)
         values = item.values() if isinstance(item, dict) else item
         if not _CONTAINER_TYPES.isdisjoint(map(type, values)):  # (in C: most metadata holds no container)
-            inside.extend(v for v in values if isinstance(v, dict | list))
+            metadata.extend(v for v in values if isinstance(v, dict | list))
     return None
 
 
