@@ -493,6 +493,20 @@ def test_max_metadata_values_counts_every_records_metadata_at_every_depth() -> N
             ]
 
 
+def test_a_utf16_body_spelling_metadata_in_ascii_bytes_is_400_malformed_not_counted() -> None:
+    """The fast path parsed bytes with json.loads, which reads UTF-16 and 32 too: a UTF-16-LE body whose bytes are all
+    ASCII, one string's two-byte characters spelling b'"metadata"', was counted (413) where the full path, reading
+    UTF-8, says 400 Malformed JSON. A NUL byte is never JSON: such a body takes the full path."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_metadata_values=10)
+    spelled = b'"metadata"'.decode("utf-16-le")  # (five CJK characters)
+    body = json.dumps(category(title=spelled, metadata={"a": list(range(40))}), ensure_ascii=False)
+    raw = body.encode("utf-16-le")
+    assert raw.isascii() and b'"metadata"' in raw
+    with LocalServer(settings) as running, _authed(running.url) as http:
+        answer = imsx(put_category(http, raw), 400)
+        assert answer["imsx_description"].startswith("Malformed JSON body"), answer
+
+
 def test_a_patch_is_413_when_the_metadata_it_merges_into_goes_past_max_metadata_values() -> None:
     """A PATCH merges metadata key by key: each body within the limit, four of 999,999 keys stored a record of 4M
     (51.6 MB answers), and one read back and PUT as it was got 413. The merged metadata counts: past the limit,

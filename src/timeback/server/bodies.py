@@ -379,6 +379,9 @@ def plainly_within_limits(raw: bytes, settings: ServerSettings) -> bool:
 
 def _plain_bytes(raw: bytes, settings: ServerSettings) -> bool:
     """``plainly_within_limits`` but for the count of values."""
+    # (a NUL byte is never JSON, though json.loads(bytes) would read it as UTF-16 or 32 where the full path says 400)
+    if b"\0" in raw:
+        return False
     if not raw.isascii():
         try:
             raw.decode("utf-8")
