@@ -63,7 +63,7 @@ def default(server: LocalServer) -> Iterator[httpx.Client]:
 
 def imsx(response: httpx.Response, status: int) -> dict[str, Any]:
     """The response's imsx_StatusInfo body, after checking its status and shape."""
-    assert response.status_code == status, response.text
+    assert response.status_code == status, response.text[:1000]  # (a 413's echo of a body ran to 2 MB)
     body: dict[str, Any] = response.json()
     assert body["imsx_codeMajor"] == "failure" and body["imsx_severity"] == "error"
     assert body["imsx_CodeMinor"]["imsx_codeMinorField"], body
@@ -474,9 +474,10 @@ def test_metadata_of_more_values_than_max_metadata_values_is_413_naming_metadata
 
 def test_max_metadata_values_counts_every_records_metadata_at_every_depth() -> None:
     """The fields and items of every metadata object of the body, nested ones too, count toward one limit; the
-    full path (a body with an escape) counts as the fast one does."""
+    full path (a body with an escape) counts as the fast one does: exactly at the limit passes, one over is 413."""
     settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_metadata_values=10)
     ten = {"a": [1, 2], "b": {"c": [[1], {}, {"d": None}]}}  # 2 + 2 + 1 + 3 + 1 + 0 + 1
+    exact = json.dumps(category(metadata=ten)).replace("Homework", "Home\\u0077ork")  # (the full path)
     eleven = json.dumps(category(metadata={**ten, "e": 1}))
     over = [
         ("PUT", f"{GB}/categories/{uid('cat')}", eleven),
@@ -486,11 +487,46 @@ def test_max_metadata_values_counts_every_records_metadata_at_every_depth() -> N
     ]  # fmt: skip
     with LocalServer(settings) as running, _authed(running.url) as http:
         assert http.put(f"{GB}/categories/{uid('cat')}", json=category(metadata=ten)).status_code == 201
+        assert put_category(http, exact).status_code == 201
         for method, path, content in over:
             answer = imsx(http.request(method, path, content=content, headers=JSON), 413)
             assert answer["imsx_error_details"] == [
                 {"field": "body", "message": "over 10 fields and items in metadata"}
             ]
+
+
+def test_a_utf16_body_spelling_metadata_in_ascii_bytes_is_400_malformed_not_counted() -> None:
+    """The fast path parsed bytes with json.loads, which reads UTF-16 and 32 too: a UTF-16-LE body whose bytes are all
+    ASCII, one string's two-byte characters spelling b'"metadata"', was counted (413) where the full path, reading
+    UTF-8, says 400 Malformed JSON. A NUL byte is never JSON: such a body takes the full path."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_metadata_values=10)
+    spelled = b'"metadata"'.decode("utf-16-le")  # (five CJK characters)
+    body = json.dumps(category(title=spelled, metadata={"a": list(range(40))}), ensure_ascii=False)
+    raw = body.encode("utf-16-le")
+    assert raw.isascii() and b'"metadata"' in raw
+    with LocalServer(settings) as running, _authed(running.url) as http:
+        answer = imsx(put_category(http, raw), 400)
+        assert answer["imsx_description"].startswith("Malformed JSON body"), answer
+
+
+def test_a_patch_is_413_when_the_metadata_it_merges_into_goes_past_max_metadata_values() -> None:
+    """A PATCH merges metadata key by key: each body within the limit, four of 999,999 keys stored a record of 4M
+    (51.6 MB answers), and one read back and PUT as it was got 413. The merged metadata counts: past the limit,
+    413 as a body's own, the record as it was."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_metadata_values=10)
+    ali = uid("ali")
+    url = f"{GB}/assessmentLineItems/{ali}"
+    with LocalServer(settings) as running, _authed(running.url) as http:
+        assert http.put(url, json={"assessmentLineItem": {"title": "T"}}).status_code == 201
+        six = {f"a{i}": i for i in range(6)}
+        assert http.patch(url, json={"assessmentLineItem": {"metadata": six}}).status_code == 200
+        more = {"a0": [0, 0], "b0": 0, "b1": 1}  # (a0 replaced: 8 keys and 2 items, exactly the limit)
+        assert http.patch(url, json={"assessmentLineItem": {"metadata": more}}).status_code == 200
+        answer = imsx(http.patch(url, json={"assessmentLineItem": {"metadata": {"c": 1}}}), 413)
+        assert answer["imsx_error_details"] == [{"field": "body", "message": "over 10 fields and items in metadata"}]
+        record = http.get(url).json()["assessmentLineItem"]
+        assert record["metadata"] == {**six, **more}
+        assert http.put(url, json={"assessmentLineItem": record}).status_code in (200, 201)
 
 
 # ----- the request's line and headers

@@ -34,7 +34,7 @@ from timeback.models._base import (
     strict_problems_of_parts,
 )
 from timeback.models._dicts import ValidatedRequest, dict_validator
-from timeback.server.bodies import not_finite, parse_json_body, plainly_within_limits
+from timeback.server.bodies import not_finite, parse_json_body, plainly_within_limits, too_much_metadata
 from timeback.server.collections import COLLECTIONS, CollectionDef
 from timeback.server.config import ServerSettings
 from timeback.server.errors import (
@@ -417,6 +417,9 @@ class GradebookService:
             record.update(changes)
             if metadata is not None:
                 record["metadata"] = {**(record.get("metadata") or {}), **metadata}
+                # (each PATCH within the limit, the merged keys grew a record past it: one PUT back could not store)
+                if too_many := too_much_metadata([record["metadata"]], self.settings):
+                    raise too_many
             leave_out_nulls(record, nulls_left_out(coll.model))  # (a null sent there clears the field)
             _check_patched(op, record, sent)
             record["dateLastModified"] = tx.stamp()
