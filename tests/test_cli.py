@@ -918,11 +918,16 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{database}"]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _until_healthy(proc, port)
-    finally:
-        proc.send_signal(getattr(signal, name))
-        output, _ = proc.communicate(timeout=20)
+    with _reaped(proc):
+        try:
+            _until_healthy(proc, port)
+        finally:
+            proc.send_signal(getattr(signal, name))
+            try:
+                output, _ = proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:  # (seen once, under a load average of 5: what it said, not a leak)
+                proc.kill()
+                pytest.fail(f"still running 20 s after {name}; its output:\n{proc.communicate()[0]}")
     assert proc.returncode == 0, output
     assert "Application shutdown complete" in output and "Traceback" not in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "t.db-writer"]  # (no -wal, -shm: closed)
