@@ -603,15 +603,20 @@ async def test_a_close_cut_short_by_a_cancel_still_closes_the_clients_of_other_l
         with pytest.raises(TimeoutError):
             async with asyncio.timeout(0):
                 await api.close()
-        for _ in range(100):  # (the other loop closes its own as it runs next)
-            if not open_sockets_to(server) - before:
-                break
-            await asyncio.sleep(0.05)
-        assert open_sockets_to(server) - before == set()
+        await _closed_by_the_other_loop(server, before)
     finally:
         other.call_soon_threadsafe(other.stop)
         running.join()
         other.close()
+
+
+async def _closed_by_the_other_loop(server: LocalServer, before: set[socket.socket]) -> None:
+    """Waits up to 5 s for the sockets opened since ``before`` to close: the other loop closes its own as it runs next."""
+    for _ in range(100):
+        if not open_sockets_to(server) - before:
+            break
+        await asyncio.sleep(0.05)
+    assert open_sockets_to(server) - before == set()
 
 
 async def test_an_aiohttp_client_used_in_another_open_loop_is_closed_there(server: LocalServer) -> None:
@@ -632,11 +637,7 @@ async def test_an_aiohttp_client_used_in_another_open_loop_is_closed_there(serve
         await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(there(), other))
         assert len(open_sockets_to(server) - before) == 1
         await api.close()
-        for _ in range(100):  # (the other loop closes it as it runs next)
-            if not open_sockets_to(server) - before:
-                break
-            await asyncio.sleep(0.05)
-        assert open_sockets_to(server) - before == set()
+        await _closed_by_the_other_loop(server, before)
     finally:
         other.call_soon_threadsafe(other.stop)
         running.join()
