@@ -374,7 +374,7 @@ def _details_unnamed(fields: dict[str, Any], description: str) -> str:
     named wherever it stands; a plain name (``body``, or ``score`` of ``result.score``) only where it is set off as a
     field's, quoted or before a colon (``'score'``, ``score: ...``): as a word of the text ("Invalid request body")
     it named no field, and hid them all. The description is read once (one search of it per entry took seconds for
-    a batch's 100,000); one longer than a message shows gets none (they would be cut)."""
+    a batch's 100,000); one as long as a message shows gets none (they would be cut)."""
     details = fields.get("imsx_error_details")
     if len(description) >= MAX_SHOWN_MESSAGE:
         return ""
@@ -426,7 +426,7 @@ def describe(status_code: int, reason: str, body: Any) -> str:
     """A one-line message: the server's ``imsx_description`` when it sent one, else its message under another key
     (whatever its case: API Gateway's explicit deny says ``Message``), else one under ``error`` or in ``errors[]``,
     else the reason and the imsx codeMinor values (``Bad Request (invalid_filter_field)``). A 400's or 422's
-    description that names none of the fields ``imsx_error_details`` does gets them added: ``Invalid request body
+    description that leaves out fields ``imsx_error_details`` names gets those added: ``Invalid request body
     (result.score: Expected number, received string)``."""
     if isinstance(body, dict):
         fields = by_folded_name(body)
