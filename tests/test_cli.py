@@ -1773,12 +1773,12 @@ sys.addaudithook(_hook)
 """
 
 
-def test_serve_with_workers_interrupted_while_they_import_exits_0_without_tracebacks(tmp_path: Path) -> None:
-    # (Ctrl-C to the process group just after the banner: each worker, started with Python's default SIGINT
-    # handling, printed a KeyboardInterrupt traceback from inside its imports)
+def _serve_workers_interrupted(tmp_path: Path, hook_source: str) -> tuple[int, str]:
+    """``serve --workers 2`` on a file in ``tmp_path`` with ``hook_source`` as the children's sitecustomize (which
+    makes the file INTERRUPTED_MARK names as it sends Ctrl-C): its exit status and output, once the mark is made."""
     hook, database = tmp_path / "hook", tmp_path / "t.db"
     hook.mkdir()
-    (hook / "sitecustomize.py").write_text(_INTERRUPT_WORKERS)
+    (hook / "sitecustomize.py").write_text(hook_source)
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
     environment = child_environment(hook, INTERRUPTED_MARK=str(tmp_path / "interrupted"))
@@ -1789,7 +1789,14 @@ def test_serve_with_workers_interrupted_while_they_import_exits_0_without_traceb
     with _reaped(proc):
         output, _ = proc.communicate(timeout=60)
     assert (tmp_path / "interrupted").exists(), output
-    assert proc.returncode == 0, output
+    return proc.returncode, output
+
+
+def test_serve_with_workers_interrupted_while_they_import_exits_0_without_tracebacks(tmp_path: Path) -> None:
+    # (Ctrl-C to the process group just after the banner: each worker, started with Python's default SIGINT
+    # handling, printed a KeyboardInterrupt traceback from inside its imports)
+    returncode, output = _serve_workers_interrupted(tmp_path, _INTERRUPT_WORKERS)
+    assert returncode == 0, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]  # (closed)
 
@@ -1821,20 +1828,9 @@ def test_serve_with_workers_interrupted_while_a_replacement_imports_exits_0_with
 ) -> None:
     # (a worker killed as hung, its start slower than the health check on a loaded machine, was replaced by one
     # started with Python's default SIGINT handling: a Ctrl-C while it imported printed a KeyboardInterrupt traceback)
-    hook, database = tmp_path / "hook", tmp_path / "t.db"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(_INTERRUPT_A_REPLACEMENT)
-    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
-               "--database", f"sqlite:///{database}", "--workers", "2"]  # fmt: skip
-    environment = child_environment(hook, INTERRUPTED_MARK=str(tmp_path / "interrupted"))
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment, start_new_session=True
-    )
-    with _reaped(proc):
-        output, _ = proc.communicate(timeout=60)
-    assert (tmp_path / "interrupted").exists(), output
+    returncode, output = _serve_workers_interrupted(tmp_path, _INTERRUPT_A_REPLACEMENT)
     assert "died" in output, output  # (the stalled worker was replaced)
-    assert proc.returncode == 0, output
+    assert returncode == 0, output
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
 
 
