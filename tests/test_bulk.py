@@ -793,6 +793,35 @@ async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_ba
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
 
 
+class CutsTheFirstReadBackShort(AnswersBatchesWithNoPairs):
+    """As ``AnswersBatchesWithNoPairs`` (the batches stored), but the first read-back's 200 comes with its JSON cut
+    short, mid-value (a gateway that cut the transfer)."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if "sourcedId@" in request.url.params.get("filter", "") and self.reads.count(self.reads[-1]) == 1:
+            content = response.read()
+            return httpx.Response(200, content=content[: len(content) // 2], request=request)
+        return response
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_read_back_of_a_batch_answered_with_no_pairs_cut_short_is_retried(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """The read-back of a batch answered ``201 {}`` is a GET: its answer cut short is sent again, as any GET's is,
+    and the batch counts as stored. It failed the batch at once, maybe stored ("...reading them back to confirm it
+    failed (200: the answer is not a JSON object)")."""
+    roster, line_items = world
+    tag = uid(f"no-pairs-cut-read-{kind}")
+    rows = list(interleaved(roster, line_items[:1], 5, tag))
+    transport = CutsTheFirstReadBackShort(store=True)
+    summary = await bulk_through(kind, server, transport, rows, batch_size=5)
+    assert summary.ok and (summary.stored, summary.batches) == (5, 1), summary
+    assert sum("sourcedId@" in read for read in transport.reads) == 2, transport.reads  # (the read, then its retry)
+    assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows}
+
+
 class CutsBatchAnswersShort(AnswersBatchesWithNoPairs):
     """As ``AnswersBatchesWithNoPairs``, but each batch POST's 201 carries its pairs cut short, mid-value (a gateway
     that cut the transfer): the server's own answer when ``store``, else one made up, the batch not sent on. Given

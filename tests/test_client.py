@@ -3034,15 +3034,69 @@ def cutting_gateway(server: LocalServer) -> Iterator[tuple[str, list[Any]]]:
             thread.join()
 
 
-def test_a_token_answer_cut_short_is_not_retried(server: LocalServer, cutting_gateway: tuple[str, list[Any]]) -> None:
-    """The retry of an answer cut short is an API call's (the README says so): the token endpoint's 200 cut short
-    raises at once, as one without a token does."""
+@pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])
+async def test_a_token_answer_cut_short_is_retried(
+    server: LocalServer, cutting_gateway: tuple[str, list[Any]], kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token endpoint's 200 whose JSON ends mid-value (a gateway that cut the transfer; or a connection closed
+    mid-body, where the connection's end is the answer's) is asked again within the call's retries, as an API
+    call's answer cut short is: it raised at once ("token endpoint answered without an access_token"). Cut on every
+    try, it raises once they run out, saying so. A token answer whose connection drops before the body it
+    announced (``close=1``) was retried already: it still is."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    monkeypatch.setattr(engine, "_pause_async", lambda seconds, stop, closing: asyncio.sleep(0))
     gateway, plan = cutting_gateway
+
+    async def token_through(token_url: str) -> None:
+        kwargs = server.client_kwargs() | {"token_url": token_url, "max_retries": 1}
+        if kind == "sync":
+            with Timeback(**kwargs) as api:
+                api.oneroster.gradebook.get_result(sourced_id="any")
+            return
+        http = DefaultAioHttpClient() if kind == "async-aiohttp" else None
+        async with AsyncTimeback(**kwargs, http_client=http) as async_api:
+            await async_api.oneroster.gradebook.get_result(sourced_id="any")
+
     plan[:] = ["/oauth2/token", 1]
-    with Timeback(**server.client_kwargs() | {"token_url": f"{gateway}/oauth2/token"}, max_retries=1) as api:
-        with pytest.raises(APIResponseValidationError, match="token endpoint answered without an access_token"):
-            api.oneroster.gradebook.get_result(sourced_id="any")
+    with pytest.raises(NotFoundError):  # (the API's answer: the token came with the retry)
+        await token_through(f"{gateway}/oauth2/token")
     assert plan[1] == 0
+    plan[:] = ["/oauth2/token", 2]
+    with pytest.raises(APIResponseValidationError, match="token endpoint answered JSON cut short") as caught:
+        await token_through(f"{gateway}/oauth2/token")
+    assert (caught.value.retries_taken, caught.value.status_code, plan[1]) == (1, 200, 0)
+    cutting = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="close=1")
+    with LocalServer(cutting, storage=server.app.state.storage) as faulty:
+        with pytest.raises(APIConnectionError, match="reading the body of its 200 answer") as dropped:
+            await token_through(f"{faulty.url}/oauth2/token")
+    assert dropped.value.retries_taken == 1
+
+
+@pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])
+async def test_a_read_back_cut_short_is_retried(
+    server: LocalServer, client: Timeback, roster: Any, cutting_gateway: tuple[str, list[Any]], kind: str
+) -> None:
+    """A create's 201 cut short is confirmed by reading its records back; that read's 200 cut short too is sent
+    again within ``max_retries``, as any GET's is, and the create succeeds. It failed the check at once, as a
+    failed read does ("...reading them back to confirm it failed (200: the answer is not a JSON object)")."""
+    from tests.support import add_line_items
+
+    gateway, plan = cutting_gateway
+    line_item = add_line_items(client, roster, 1)[0]
+    body = result_body(line_item, roster.students[0], uid("read-back-cut"))
+    kwargs = server.client_kwargs() | {"base_url": gateway, "token_url": f"{server.url}/oauth2/token"}
+    plan[:] = ["/results", 2]  # (the create's answer, then its read-back's)
+    if kind == "sync":
+        with Timeback(**kwargs, max_retries=1) as api:
+            created = api.oneroster.gradebook.create_result(result=body)
+    else:
+        http = DefaultAioHttpClient() if kind == "async-aiohttp" else None
+        async with AsyncTimeback(**kwargs, max_retries=1, http_client=http) as async_api:
+            created = await async_api.oneroster.gradebook.create_result(result=body)
+    assert created.sourcedIdPairs[0].allocatedSourcedId == body["sourcedId"] and plan[1] == 0
 
 
 @pytest.mark.parametrize("deadline", [None, 30])

@@ -22,6 +22,7 @@ import httpx
 
 from timeback._config import ENDLESS, USER_AGENT, ClientConfig
 from timeback.errors import APIResponseValidationError, AuthError, RequestError, TimebackError
+from timeback.models._dicts import read_json
 
 log = logging.getLogger("timeback")
 
@@ -35,6 +36,7 @@ EXPIRY_MARGIN_SECONDS = 5.0
 # refresh is tried again: each try held up, through its retries, every call that waited for it.
 REFRESH_PAUSE_SECONDS = 5.0
 NO_HEADERS: Mapping[str, bytes] = {}
+CUT_SHORT = "JSON cut short (it ends mid-value)"  # (what ``_parsed`` says of such an answer: retried)
 
 
 @dataclass
@@ -156,18 +158,27 @@ class TokenCache:
                 message = (f"token endpoint answered {kind} {token}: the token URL looks wrong; check token_url, "
                            "or base_url when no token_url is given")  # fmt: skip
             error = APIResponseValidationError(message, **_answer(response))
-            self.fail(error)
+            if token == CUT_SHORT:  # (a transfer gone wrong: the send flow retries it, and fails it once it gives up)
+                error._cut_short = True
+            else:
+                self.fail(error)
             raise error
         self._token, self._paused_until = token, 0.0
         return token
 
 
 def _parsed(response: httpx.Response) -> _Token | str:
-    """The token a token endpoint answered, or what is wrong with its answer."""
+    """The token a token endpoint answered, or what is wrong with its answer (``CUT_SHORT``: its JSON ends
+    mid-value, or is empty, as an API call's answer cut short is told)."""
     try:
-        payload = response.json()
+        payload = read_json(response.content)
+    except ValueError as refused:
+        from timeback._base_client import _ends_mid_value  # (that module imports this one)
+
+        return CUT_SHORT if _ends_mid_value(str(refused)) else "without an access_token"
+    try:
         value = payload["access_token"]
-    except (ValueError, KeyError, TypeError, RecursionError):  # (RecursionError: nested deeper than json decodes)
+    except (KeyError, TypeError):
         return "without an access_token"
     if not isinstance(value, str) or not value:
         return "an empty access_token"

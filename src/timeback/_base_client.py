@@ -166,7 +166,9 @@ ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError | APIRespons
 ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
 # API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
-Exchange = Generator[httpx.Request, "httpx.Response | RequestError | APIConnectionError", ResultT]
+Exchange = Generator[
+    httpx.Request, "httpx.Response | RequestError | APIConnectionError | APIResponseValidationError", ResultT
+]
 
 
 NOT_COPIED = ("a Timeback client cannot be pickled or copied (connections, locks, credentials): create one per "
@@ -476,8 +478,9 @@ class BaseClient(Uncopyable):
                         error, what = refused, "answer cut short"
                     wait = self._backoff(retries_taken)
                     # (a POST's write was done: sent again, a create meets its own records. Its answer is as good as
-                    # lost: a create's records are read back instead, ``call``)
-                    lost = request.method == "POST"
+                    # lost: a create's records are read back instead, ``call``. Not the token request's: asked
+                    # again, it gets another token)
+                    lost = request.method == "POST" and authenticated
                     if lost:
                         wait = None
                         _with_reason(error, "not retried (a POST)")  # (its status said so: "the call itself succeeded")
@@ -540,17 +543,29 @@ class BaseClient(Uncopyable):
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             retries_taken += 1
 
+    def _exchanged(self, request: httpx.Request, options: CallOptions, since: float | None) -> Flow:
+        """The send flow of a request an ``Exchange`` yielded. A GET's is a read-back (``reading_back``,
+        ``derived_reads``): its answer's JSON is decoded within the retries (``decoded``), so that one cut short is
+        retried, as any GET's is."""
+        read = decoded if request.method == "GET" else None
+        return self._send_flow(request, options, since=since, read=read)
+
     @staticmethod
     def _not_retried_closed(request: httpx.Request, error: ErrorT, what: str) -> ErrorT:
         log.debug("%s %s: %s, not retried: the client was closed", request.method, request.url, what)
         return _with_reason(error, f"not retried: {CLIENT_CLOSED}")
 
     def _token_flow(self, need: _NeedToken) -> Flow:
+        """Its outcome is the token: its answer read by ``TokenCache.store`` within the retries (one cut short is
+        retried, as an API call's is)."""
         failure = self._tokens.failed_since(need.failures, need.options.timeout, need.options.max_retries or 0)
         if failure is not None:
             raise failure
         request = self._tokens.build_request(self._extra_headers())
-        return (yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires))
+        store = self._tokens.store
+        return (
+            yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires, read=store)
+        )
 
     def _held_token_after_failure(self, need: _NeedToken) -> _Token | None:
         """The token held, for a call whose refresh failed (see ``TokenCache.fail``); None for a call stopped
@@ -1942,6 +1957,21 @@ class ReadBack:
     retries_taken: int = 0
 
 
+DECODED = "timeback_json"  # (an answer's extension: its JSON value, decoded by ``decoded``; None: not JSON)
+
+
+def decoded(response: httpx.Response) -> httpx.Response:
+    """``response`` with its JSON value decoded (``DECODED``), for ``read_back_page``; an answer whose JSON ends
+    mid-value (cut short, or empty) raised, ``_cut_short``: read in the send flow, it is retried."""
+    try:
+        response.extensions[DECODED] = read_json(response.content)
+    except ValueError as refused:
+        if _ends_mid_value(str(refused)):
+            raise _bad_answer(f"the answer is not JSON: {refused}", response, cut_short=True) from None
+        response.extensions[DECODED] = None
+    return response
+
+
 def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[dict[Any, Any], int | None]:
     """The records one successful answer to a read-back holds, by sourcedId, and the number of records its listing
     matches (its ``totalCount``; None for a read by id, or a listing that does not say)."""
@@ -1949,10 +1979,9 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     stored_in = op.stored_in or op.collection
     lister = LISTERS.get((op.base_path, stored_in))
     keys = _list_keys(lister) if lister else (stored_in,)  # (a reader's answers: one record each, below)
-    try:
-        body = read_json(response.content)
-    except ValueError:
-        body = None
+    if DECODED not in response.extensions:
+        decoded(response)
+    body = response.extensions[DECODED]
     if not isinstance(body, dict):  # (a proxy's page, say)
         message = "the answer is not a JSON object"
         raise _bad_answer(message, response)
@@ -2704,7 +2733,7 @@ class SyncAPIClient(BaseClient):
             token = self._tokens.current()
             if token is None:
                 try:
-                    token = self._tokens.store(self._drive(self._token_flow(need)))
+                    token = cast(_Token, self._drive(self._token_flow(need)))
                 except TimebackError:
                     # (the endpoint failing or slow, not refusing, while the token held lives: used, see
                     # TokenCache.fail)
@@ -2732,15 +2761,15 @@ class SyncAPIClient(BaseClient):
         answer, or the API error that ended the request. ``since``: when the call the flow is part of began
         (``time.monotonic()``): the options' deadline counts from there, for all of its requests together
         (without it, each request has the whole deadline, as ``send`` gives it)."""
-        answer: httpx.Response | RequestError | APIConnectionError | None = None
+        answer: httpx.Response | RequestError | APIConnectionError | APIResponseValidationError | None = None
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
             try:
-                answer = self._drive(self._send_flow(request, options, since=since))
-            except (RequestError, APIConnectionError) as error:
+                answer = self._drive(self._exchanged(request, options, since))
+            except (RequestError, APIConnectionError, APIResponseValidationError) as error:
                 answer = error
 
     def call(
@@ -2951,7 +2980,7 @@ class AsyncAPIClient(BaseClient):
             token = self._tokens.current()
             if token is None:
                 try:
-                    token = self._tokens.store(await self._drive(self._token_flow(need)))
+                    token = cast(_Token, await self._drive(self._token_flow(need)))
                 except TimebackError:
                     # (as the sync client's)
                     token = self._held_token_after_failure(need)
@@ -2976,15 +3005,15 @@ class AsyncAPIClient(BaseClient):
         self, flow: Exchange[ResultT], options: CallOptions = NO_OPTIONS, *, since: float | None = None
     ) -> ResultT:
         """As the sync client's."""
-        answer: httpx.Response | RequestError | APIConnectionError | None = None
+        answer: httpx.Response | RequestError | APIConnectionError | APIResponseValidationError | None = None
         while True:
             try:
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
             try:
-                answer = await self._drive(self._send_flow(request, options, since=since))
-            except (RequestError, APIConnectionError) as error:
+                answer = await self._drive(self._exchanged(request, options, since))
+            except (RequestError, APIConnectionError, APIResponseValidationError) as error:
                 answer = error
 
     async def call(
