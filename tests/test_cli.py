@@ -1627,16 +1627,19 @@ def test_serve_behind_a_proxy_under_a_path_prefix_links_and_documents_it(
     tmp_path: Path, allowed: str, workers: str, trusted: bool
 ) -> None:
     """Requests as nginx sends them from ``location /oneroster/ { proxy_pass http://server/; ... }``: the prefix taken
-    off, the Host the client asked for, its scheme and address in X-Forwarded-Proto and -For. With ``--root-path``
-    the Link headers, the docs' document and the token URL carry the prefix (they lacked it: 404 at the proxy);
-    the scheme and the client address are the proxy's word only from an address ``--forwarded-allow-ips`` names."""
+    off, nginx's default Host (the upstream's, ``$proxy_host``), the host the client asked for in X-Forwarded-Host,
+    its scheme and address in X-Forwarded-Proto and -For. With ``--root-path`` the Link headers, the docs' document
+    and the token URL carry the prefix (they lacked it: 404 at the proxy); the host (the Link headers named the
+    upstream), the scheme and the client address are the proxy's word only from an address
+    ``--forwarded-allow-ips`` names."""
     port = _free_port()
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",
                "--client-id", "proxied", "--client-secret", "proxied-secret",
                "--root-path", "/oneroster/", "--forwarded-allow-ips", allowed]  # fmt: skip
-    as_proxied = {"Host": "school.example:8443", "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    origin = f"{'https' if trusted else 'http'}://school.example:8443/oneroster"
+    as_proxied = {"Host": f"127.0.0.1:{port}", "X-Forwarded-Host": "school.example:8443, proxy.internal",
+                  "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}  # fmt: skip
+    origin = "https://school.example:8443/oneroster" if trusted else f"http://127.0.0.1:{port}/oneroster"
     with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
         _until_healthy(proc, port, seconds=30)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=as_proxied) as http:
@@ -2146,27 +2149,42 @@ def test_serve_refuses_a_root_path_or_a_proxy_address_uvicorn_would_misread(
 
 
 @pytest.mark.parametrize(
-    ("given", "proxying"),
-    [((), {"root_path": "", "proxy_headers": False}),
+    ("given", "root_path", "trusted"),
+    [((), "", None),
      (("--root-path", "/api/v1.2/..oneroster/", "--forwarded-allow-ips", " 10.0.0.0/8, ::1"),
-      {"root_path": "/api/v1.2/..oneroster", "proxy_headers": True, "forwarded_allow_ips": "10.0.0.0/8,::1"}),
-     (("--root-path", "/", "--forwarded-allow-ips", " * "),
-      {"root_path": "", "proxy_headers": True, "forwarded_allow_ips": "*"})],
+      "/api/v1.2/..oneroster", " 10.0.0.0/8, ::1"),
+     (("--root-path", "/", "--forwarded-allow-ips", " * "), "", " * ")],
 )  # fmt: skip
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_serve_passes_its_root_path_and_the_proxies_it_trusts_to_uvicorn(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, given: tuple[str, ...], proxying: dict[str, Any], workers: str
+def test_serve_passes_its_root_path_to_uvicorn_and_the_proxies_it_trusts_to_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    given: tuple[str, ...],
+    root_path: str,
+    trusted: str | None,
+    workers: str,
 ) -> None:
+    # (uvicorn's own proxy headers off: the app reads them, X-Forwarded-Host too, which uvicorn does not)
     import uvicorn
+
+    import timeback.server
 
     made: list[uvicorn.Config] = []
     make = uvicorn.Config.__init__
+    settings: list[Any] = []
+    create_app = timeback.server.create_app
 
     def recorded(self: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
         made.append(self)
         make(self, *args, **kwargs)
 
+    def app_recorded(given: Any, *args: Any) -> Any:
+        settings.append(given)
+        return create_app(given, *args)
+
     monkeypatch.setattr(uvicorn.Config, "__init__", recorded)
+    monkeypatch.setattr(timeback.server, "create_app", app_recorded)
     result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, *given)
     assert result.exit_code == 0, result.output
-    assert [{name: getattr(config, name) for name in proxying} for config in made] == [proxying]
+    assert [(config.root_path, config.proxy_headers) for config in made] == [(root_path, False)]
+    assert [each.forwarded_allow_ips for each in settings] == [trusted]

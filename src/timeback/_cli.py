@@ -157,44 +157,22 @@ def _root_path(value: str) -> str:
     return root
 
 
-def _trusted_proxies(value: str | None) -> str | None:
-    """``--forwarded-allow-ips`` checked: each an IP address or network, or "*" alone. uvicorn takes anything else
-    as a name no TCP peer has, silently: a typo trusted no proxy, or with "*" among others, not every one."""
-    import ipaddress
-
-    import typer
-
-    if value is None:
-        return None
-    if not value.strip():  # (--forwarded-allow-ips "$PROXIES" with PROXIES unset)
-        raise typer.BadParameter("must not be empty", param_hint="--forwarded-allow-ips")
-    entries = [entry.strip() for entry in value.split(",")]
-    if entries == ["*"]:
-        return "*"  # (uvicorn trusts every peer for "*" exactly: " *" was a name)
-    for entry in entries:
-        try:
-            ipaddress.ip_network(entry) if "/" in entry else ipaddress.ip_address(entry)  # (as uvicorn reads them)
-        except ValueError:
-            why = f"{entry!r} is not an IP address or network (or '*' alone, trusting every peer)"
-            raise typer.BadParameter(why, param_hint="--forwarded-allow-ips") from None
-    return ",".join(entries)
-
-
 # serve's option of each setting it takes (``ServerSettings`` refuses a value naming its setting: shown as the option's)
 _SETTING_OPTIONS = {
     "client_scopes": "--scopes", "sourced_id_pairs": "--sourced-id-pairs", "token_ttl_seconds": "--token-ttl",
     "token_max_failures": "--token-max-failures", "token_failure_window_seconds": "--token-failure-window",
     "faults": "--faults", "workers": "--workers", "query_timeout_seconds": "--query-timeout",
     "client_id": "--client-id", "client_secret": "--client-secret",  # (empty: --client-id "$ID" with ID unset)
+    "forwarded_allow_ips": "--forwarded-allow-ips",
 }  # fmt: skip
 
 
-def _proxying(root_path: str, forwarded_allow_ips: str | None) -> dict[str, Any]:
-    """uvicorn's options for serving behind a reverse proxy: X-Forwarded-For and -Proto are read from the proxies
-    named only. uvicorn's default read them from loopback: any local client's header was the access log's client,
-    verbatim (a space, tab or quote forging the line's fields), and a request's scheme."""
-    return {"root_path": root_path, "proxy_headers": forwarded_allow_ips is not None,
-            "forwarded_allow_ips": forwarded_allow_ips}  # fmt: skip
+def _proxying(root_path: str) -> dict[str, Any]:
+    """uvicorn's options for serving behind a reverse proxy. Its proxy headers are off: the app reads them, from the
+    proxies ``ServerSettings.forwarded_allow_ips`` names only, X-Forwarded-Host too (``ForwardedHeadersMiddleware``).
+    uvicorn's default read X-Forwarded-For and -Proto from loopback: any local client's header was the access log's
+    client, verbatim (a space, tab or quote forging the line's fields), and a request's scheme."""
+    return {"root_path": root_path, "proxy_headers": False}
 
 
 def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str, **proxying: Any) -> Any:
@@ -501,9 +479,8 @@ def _app() -> Any:
         forwarded_allow_ips: str | None = typer.Option(
             None,
             metavar="ADDRESSES",
-            help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-Proto and "
-            "X-Forwarded-For are trusted ('*': every peer, believing any client). Default: none, the peer is the "
-            "client.",
+            help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-Proto, -For and "
+            "-Host are trusted ('*': every peer, believing any client). Default: none, the peer is the client.",
         ),
     ) -> None:
         _hold_standard_descriptors()
@@ -525,7 +502,7 @@ def _app() -> Any:
             raise typer.BadParameter(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
             raise typer.BadParameter("must not be empty", param_hint="--seed")
-        proxying = _proxying(_root_path(root_path), _trusted_proxies(forwarded_allow_ips))
+        proxying = _proxying(_root_path(root_path))
         try:  # (the settings check themselves, as for a server made in Python: shown under the option's name)
             settings = ServerSettings(
                 database=database,
@@ -540,6 +517,7 @@ def _app() -> Any:
                 faults=faults,
                 workers=workers,
                 query_timeout_seconds=query_timeout,
+                forwarded_allow_ips=forwarded_allow_ips,
             )
         except SettingError as exc:
             raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None

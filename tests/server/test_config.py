@@ -44,6 +44,9 @@ GB = "/ims/oneroster/gradebook/v1p2"
         ({"faults": "429=x"}, "faults='429=x': fault spec: 429 needs a number"),
         ({"query_timeout_seconds": -1.0}, "query_timeout_seconds=-1.0: must be 0 or more seconds"),
         ({"max_live_tokens": 0}, "max_live_tokens=0: must be 1 or more"),
+        # (uvicorn took an entry that is no address as a name no peer has: no proxy trusted, silently)
+        ({"forwarded_allow_ips": " "}, "forwarded_allow_ips=' ': must not be empty"),
+        ({"forwarded_allow_ips": "10.0.0.1,proxy"}, "forwarded_allow_ips='10.0.0.1,proxy': 'proxy' is not an IP"),
         # (an empty id was served as a generated one, never shown; an empty secret as a generated one)
         ({"client_id": "", "client_secret": "s"}, "client_id='': must not be empty"),
         ({"client_id": "id", "client_secret": ""}, "client_secret='': must not be empty"),

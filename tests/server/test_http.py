@@ -546,6 +546,27 @@ def test_a_local_server_takes_no_forwarded_headers(server: LocalServer, authed: 
     assert page.headers["Link"].startswith(f"<{server.url}{GB}/categories?"), page.headers["Link"]
 
 
+@pytest.mark.parametrize(("trusted", "forwarded"), [("127.0.0.1", True), ("127.0.0.0/8", True), ("192.0.2.1", False)])
+def test_a_server_behind_a_proxy_links_to_the_host_x_forwarded_host_names_if_it_trusts_the_proxy(
+    trusted: str, forwarded: bool
+) -> None:
+    """nginx's default ``proxy_set_header Host $proxy_host`` sends the upstream's host (uvicorn reads no
+    X-Forwarded-Host): the Link headers named the server's own address, not the proxy's. X-Forwarded-Host's first
+    value now, from the proxies ``forwarded_allow_ips`` names only (this test's client is the peer, 127.0.0.1)."""
+    settings = ServerSettings(client_id="p", client_secret="p-secret", forwarded_allow_ips=trusted)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        http.headers["Authorization"] = (
+            f"Bearer {token(http, client_id='p', client_secret='p-secret').json()['access_token']}"
+        )
+        for n in range(2):
+            assert http.put(f"{GB}/categories/c{n}", json={"category": {"title": "c"}}).is_success
+        proxied = {"X-Forwarded-Host": "school.example:8443, proxy.internal", "X-Forwarded-Proto": "https"}
+        page = http.get(f"{GB}/categories", params={"limit": "1"}, headers=proxied)
+        assert page.status_code == 200, page.text
+        origin = "https://school.example:8443" if forwarded else server.url
+        assert page.links["next"]["url"] == f"{origin}{GB}/categories?limit=1&offset=1", page.headers["Link"]
+
+
 def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) -> None:
     """Each link repeats the query: a 1,000-value ``@`` list made a 150 KB header, past what aiohttp (8,190 bytes
     a line), httpx (100 KB a head) and curl read, so the client failed on a 200. ``X-Total-Count`` stays."""

@@ -17,11 +17,11 @@ from timeback._version import __version__
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
-from timeback.server.config import ServerSettings
+from timeback.server.config import ServerSettings, trusted_proxies
 from timeback.server.errors import NO_TEMP_DIRECTORY, install_handlers, no_temp_directory
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.lane import OperationLane
-from timeback.server.middleware import EncodedSlashMiddleware, RequestIdMiddleware
+from timeback.server.middleware import EncodedSlashMiddleware, ForwardedHeadersMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi, under_root_path
 from timeback.server.routes import health, oauth, operations
 from timeback.server.seed import load_seed
@@ -307,10 +307,11 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     app.openapi = openapi  # type: ignore[method-assign]
     # Our middleware runs outside FastAPI's own stack (error middleware, telemetry, body limit): the operation lane
     # answers most requests, and those layers only cost it time. FastAPI's stack answers whatever the lane does not
-    # take (404, 405, /oauth2/token, /health, docs). Outermost first: request id, faults, encoded slashes, lane.
+    # take (404, 405, /oauth2/token, /health, docs). Outermost first: a trusted proxy's headers, request id, faults,
+    # encoded slashes, lane.
     # The access log, when on (the app under any uvicorn), shows each URL: no secret a client put in one is
-    # written to it; and each client, which uvicorn takes from X-Forwarded-For behind a proxy it trusts: a forged
-    # one written as "-". (Filters added once; they configure no handler and only take text out of lines.)
+    # written to it; and each client, taken from X-Forwarded-For behind a proxy trusted (forwarded_allow_ips): a
+    # forged one written as "-". (Filters added once; they configure no handler and only take text out of lines.)
     access = logging.getLogger("uvicorn.access")
     access.addFilter(REDACT_QUERY_SECRETS)
     access.addFilter(CLIENT_ADDRESSES_ONLY)
@@ -327,7 +328,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         stack = EncodedSlashMiddleware(stack)
         if settings.faults:
             stack = FaultMiddleware(stack, injector=app.state.faults)
-        return RequestIdMiddleware(stack)
+        stack = RequestIdMiddleware(stack)
+        if settings.forwarded_allow_ips is not None:  # (outermost: the peer, before X-Forwarded-For's client)
+            stack = ForwardedHeadersMiddleware(stack, trusted_proxies(settings.forwarded_allow_ips))
+        return stack
 
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
     return app

@@ -43,6 +43,9 @@ class ServerSettings:
     query_timeout_seconds: float | None = 30.0
     max_page_size: int = 3000
     default_page_size: int = 100
+    # the reverse proxies (comma-separated IP addresses or networks; "*": every peer) whose X-Forwarded-Proto, -For
+    # and -Host are the request's scheme, client address and host (timeback serve --forwarded-allow-ips); None: none
+    forwarded_allow_ips: str | None = None
 
     @property
     def read_time_limit(self) -> float | None:
@@ -109,6 +112,11 @@ class ServerSettings:
                 FaultSpec.parse(self.faults)
             except ValueError as exc:
                 raise SettingError("faults", self.faults, str(exc)) from None
+        if self.forwarded_allow_ips is not None:
+            try:
+                trusted_proxies(self.forwarded_allow_ips)
+            except ValueError as exc:
+                raise SettingError("forwarded_allow_ips", self.forwarded_allow_ips, str(exc)) from None
 
 
 class SettingError(ValueError):
@@ -137,6 +145,25 @@ def in_memory(database: str) -> bool:
     except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
         return False  # (not a URL: open_storage says so)
     return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
+
+
+def trusted_proxies(value: str) -> str:
+    """``forwarded_allow_ips`` as uvicorn's proxy headers middleware reads it: each an IP address or network, or "*"
+    alone; a ValueError saying why for anything else, which uvicorn took as a name no TCP peer has, silently: a typo
+    trusted no proxy, or with "*" among others, not every one."""
+    import ipaddress
+
+    if not value.strip():  # (--forwarded-allow-ips "$PROXIES" with PROXIES unset)
+        raise ValueError("must not be empty")
+    entries = [entry.strip() for entry in value.split(",")]
+    if entries == ["*"]:
+        return "*"  # (uvicorn trusts every peer for "*" exactly: " *" was a name)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry) if "/" in entry else ipaddress.ip_address(entry)  # (as uvicorn reads them)
+        except ValueError:
+            raise ValueError(f"{entry!r} is not an IP address or network (or '*' alone, trusting every peer)") from None
+    return ",".join(entries)
 
 
 def check_client(client_id: str | None, client_secret: str | None, names: str = "client_id and client_secret") -> None:

@@ -1,4 +1,5 @@
-"""ASGI middleware: request ids and server timing on every answer, and sourcedIds that contain slashes."""
+"""ASGI middleware: request ids and server timing on every answer, sourcedIds that contain slashes, and the
+headers of the reverse proxies trusted."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from urllib.parse import quote_from_bytes, unquote
 
 from starlette.datastructures import URL
 from starlette.types import Message
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from timeback.server.access_log import REQUEST_ID
 from timeback.server.errors import ApiError, error_response
@@ -142,3 +144,20 @@ class EncodedSlashMiddleware:
             path = raw.split(b"?", 1)[0].decode("latin-1")
             scope = {**scope, "path": unquote(path.replace("%2F", "%EF%BF%BF").replace("%2f", "%EF%BF%BF"))}
         await self.app(scope, receive, send)
+
+
+class ForwardedHeadersMiddleware(ProxyHeadersMiddleware):
+    """uvicorn's proxy headers (X-Forwarded-Proto and -For from the proxies ``trusted_hosts`` names), and from those
+    same proxies X-Forwarded-Host's first value (the host the client asked the first proxy for) as the request's
+    ``Host``, which the ``Link`` headers' URLs are built from. uvicorn reads no X-Forwarded-Host: behind nginx's
+    default ``proxy_set_header Host $proxy_host`` the links named the upstream, ``http://127.0.0.1:8000/...``."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        peer = scope.get("client")  # (before X-Forwarded-For's client takes its place)
+        if scope["type"] == "http" and peer and peer[0] in self.trusted_hosts:
+            forwarded = next((value for name, value in scope["headers"] if name == b"x-forwarded-host"), b"")
+            host = forwarded.split(b",", 1)[0].strip()
+            if host:
+                scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"host"]
+                scope["headers"].append((b"host", host))
+        await super().__call__(scope, receive, send)
