@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
@@ -34,6 +34,9 @@ ROUND_TRIPS: dict[str, Callable[[Any], Any]] = {
         r.model_dump_json(by_alias=True, exclude_unset=True)
     ),
     "model_dump_json()": lambda r: type(r).model_validate_json(r.model_dump_json()),
+    "json.dumps(model_dump(mode='json', exclude_unset))": lambda r: type(r).model_validate(
+        json.loads(json.dumps(r.model_dump(mode="json", exclude_unset=True)))
+    ),
     "deepcopy": copy.deepcopy,
     "pickle": lambda r: pickle.loads(pickle.dumps(r)),
 }
@@ -108,6 +111,8 @@ def test_a_request_kept_and_sent_later_writes_what_it_would_have_under_its_ids(s
         for operation, request in requests(roster, line_item, assessment_line_item).items():
             path_fields = {name for name in type(request).model_fields if name.endswith("sourced_id")}
             wire = json.loads(request.model_dump_json(by_alias=True, exclude_unset=True, exclude=path_fields))
+            if operation == "put_result":  # (its dump leaves out the body id it took from the path, sent as the path's)
+                wire["result"]["sourcedId"] = request.sourced_id
             again = ROUND_TRIPS[round_trip](request)
             assert again == request, operation
             sent.clear()
@@ -116,6 +121,30 @@ def test_a_request_kept_and_sent_later_writes_what_it_would_have_under_its_ids(s
             assert path.endswith(f"/results/{sourced_id}") or not operation.startswith("put_result"), operation
             assert (without_nulls(body) if round_trip in SENDS_NULLS else body) == wire, operation  # its ids too
             assert record == expected[operation], operation
+
+
+@pytest.mark.parametrize("round_trip", list(ROUND_TRIPS))
+def test_a_put_kept_whose_body_took_the_path_id_follows_a_new_path_as_the_request_does(
+    client: Timeback, roster: Roster, round_trip: str
+) -> None:
+    """A PUT's body id taken from the path follows the path when the request is given another, kept in any way:
+    written as JSON, that id was read back as one the caller chose, and the request refused the new path (the
+    ValidationError "result.sourcedId ... does not match the path's sourcedId"). One the caller gave still refuses."""
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    kept, given = uid("r"), uid("r")
+    request = TimebackPutResultRequest(sourced_id=kept, result=result_body(line_item, roster.students[0], score=70))
+    moved, assigned = uid("r"), uid("r")
+    assert gb.put_result(ROUND_TRIPS[round_trip](request), sourced_id=moved).result.sourcedId == moved
+    again = ROUND_TRIPS[round_trip](request)
+    again.sourced_id = assigned
+    assert again.result.sourcedId == assigned and gb.put_result(again).result.sourcedId == assigned
+    for sourced_id in (moved, assigned):
+        assert gb.get_result(sourced_id=sourced_id).result.score == 70
+    assert ROUND_TRIPS[round_trip](request) == request  # (the kept request still names its own path)
+    chosen = TimebackPutResultRequest(sourced_id=given, result=result_body(line_item, roster.students[1], given))
+    with pytest.raises(ValidationError, match="does not match the path's sourcedId"):
+        gb.put_result(ROUND_TRIPS[round_trip](chosen), sourced_id=uid("r"))
 
 
 def without_nulls(value: Any) -> Any:
