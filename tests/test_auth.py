@@ -180,6 +180,17 @@ def test_a_token_answer_that_cannot_be_used_is_a_typed_error(body: dict[str, obj
         assert str(body["access_token"]) not in str(raised.value)  # (the token itself is not quoted)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_a_token_answer_with_a_bom_or_in_utf_16_or_32_is_read(clock: list[float], encoding: str) -> None:
+    """RFC 8259 lets a parser take a BOM (.NET and IIS endpoints send one); Python's json takes it, and UTF-16 and
+    -32 too, as the token answer was read until cf2ca6f read it with pydantic-core, which refuses them all: every
+    call failed "token endpoint answered without an access_token"."""
+    text = '{"access_token": "tok-bom", "expires_in": 3600}'
+    tokens = cache()
+    tokens.store(httpx.Response(200, content=text.encode(encoding), headers={"Content-Type": "application/json"}))
+    assert current(tokens) == "tok-bom"
+
+
 def test_a_token_answer_nested_past_the_decoders_depth_is_a_typed_error() -> None:
     """A token endpoint answering '[' * 100000 + ']' * 100000 raised json's raw RecursionError, past the token
     cache's failure record. (A local server answers no such thing: a mock.)"""

@@ -502,6 +502,35 @@ def test_a_malformed_token_answer_names_its_request_id_but_not_its_body() -> Non
     assert "tok-secret-9" not in repr(vars(err.value))
 
 
+def test_a_whole_token_answer_without_a_token_is_asked_once_and_shared(sleeps: list[float]) -> None:
+    """A 200 whose JSON is whole but holds no token is the endpoint's word, not a transfer gone wrong: it is not
+    asked again within the calls' retries (only an answer cut short is), and the calls waiting for that request
+    raise its error too."""
+    asked: list[int] = []
+
+    def no_token(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == TOKEN_URL
+        asked.append(1)
+        lock.wait_for(4)
+        time.sleep(0.1)  # (the last to come gets from the count to the lock's wait)
+        return httpx.Response(200, json={"token_type": "bearer"})
+
+    client = sync_client_of(no_token)
+    lock = client._client._token_lock = _CountingLock(client._client._token_lock)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            client.oneroster.gradebook.get_result(sourced_id="r1", max_retries=2)
+        except Exception as error:
+            errors.append(error)
+
+    in_threads(call, 4)
+    assert len(asked) == 1 and len(errors) == 4 and sleeps == [], (asked, errors, sleeps)
+    assert all(isinstance(e, APIResponseValidationError) and e.retries_taken == 0 for e in errors), errors
+    assert all(str(e).startswith("token endpoint answered without an access_token (POST") for e in errors), errors
+
+
 def test_a_connection_error_chains_the_httpx_error_without_credentials(sleeps: list[float]) -> None:
     """The httpx exception is kept as ``__cause__`` (what failed); its request no longer carries the client
     secret (token endpoint) or the bearer token (API)."""
@@ -891,6 +920,37 @@ async def test_a_web_page_for_a_token_says_the_url_looks_wrong(kind: str) -> Non
         await get_result_through(kind, handler)
     assert str(err.value).startswith("token endpoint answered text/html without an access_token: the token URL looks "
                                      "wrong"), str(err.value)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "content_type, retried", [("application/json", True), (None, True), ("text/html; charset=utf-8", False)]
+)
+@pytest.mark.parametrize("content", [b"", b" \r\n"])
+def test_a_token_answer_with_no_json_value_is_retried_unless_a_web_page(
+    sleeps: list[float], content: bytes, content_type: str | None, retried: bool
+) -> None:
+    """An empty or blank 200 said to be JSON, or not said to be anything, is a transfer cut short: asked again, as
+    one whose JSON ends mid-value is, and not said to end mid-value (it has no value). Said to be a web page (a
+    captive portal, a wrong URL), it is no token endpoint's answer: raised at once, saying so (was: retried, then
+    "answered text/html JSON cut short (it ends mid-value): the token URL looks wrong")."""
+    asked: list[int] = []
+    headers = {"Content-Type": content_type} if content_type else {}
+
+    def blank(request: httpx.Request) -> httpx.Response:
+        if str(request.url) != TOKEN_URL:
+            return httpx.Response(200, json=RESULT)
+        asked.append(1)
+        return httpx.Response(200, content=content, headers=headers)
+
+    with pytest.raises(APIResponseValidationError) as err:
+        sync_client_of(blank).oneroster.gradebook.get_result(sourced_id="r1", max_retries=2)
+    if retried:
+        assert str(err.value).startswith("token endpoint answered a body with no JSON value (empty or blank) (POST")
+        assert (len(asked), err.value.retries_taken) == (3, 2)
+    else:
+        assert str(err.value).startswith("token endpoint answered text/html without an access_token: the token URL "
+                                         "looks wrong"), str(err.value)  # fmt: skip
+        assert (len(asked), err.value.retries_taken) == (1, 0)
 
 
 def test_a_web_page_for_an_error_is_one_short_line_in_the_message() -> None:
@@ -1621,6 +1681,30 @@ def test_the_read_back_confirming_a_lost_create_takes_the_call_s_retries(sleeps:
     created = client.oneroster.gradebook.create_result(result=body, max_retries=2)
     assert created.sourcedIdPairs[0].allocatedSourcedId == sent["sourcedId"]
     assert [r.method for r in script.requests] == ["POST", "POST", "GET", "GET"]
+
+
+def test_a_read_back_whose_token_request_fails_says_so_in_the_creates_error(sleeps: list[float]) -> None:
+    """A create's answer cut short is confirmed by reading its records back; that read's new token (its GET answered
+    401) comes without an access_token: the create raises its own error, naming that failure, as for any failed read
+    (before cf2ca6f, the token request's error came out of the create as it was)."""
+    tokens: list[int] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            tokens.append(1)
+            return httpx.Response(200, json={"access_token": "tok-1"} if len(tokens) == 1 else {"token": "none"})
+        if request.method == "POST":
+            return httpx.Response(201, content=b'{"sourcedIdPairs": [', headers={"Content-Type": "application/json"})
+        return httpx.Response(401, json={"imsx_codeMajor": "failure", "imsx_description": "expired"})
+
+    body = {"sourcedId": "r1", "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"},
+            "scoreStatus": "fully graded", "scoreDate": "2024-01-15T10:00:00Z"}  # fmt: skip
+    with pytest.raises(APIResponseValidationError) as err:
+        sync_client_of(endpoint).oneroster.gradebook.create_result(result=body, max_retries=1)
+    assert "reading them back to confirm it failed (200: token endpoint answered without an access_token)" in str(
+        err.value
+    ), str(err.value)
+    assert len(tokens) == 2
 
 
 @pytest.mark.parametrize(

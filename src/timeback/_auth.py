@@ -22,7 +22,7 @@ import httpx
 
 from timeback._config import ENDLESS, USER_AGENT, ClientConfig
 from timeback.errors import APIResponseValidationError, AuthError, RequestError, TimebackError
-from timeback.models._dicts import read_json
+from timeback.models._dicts import ends_mid_value, read_json
 
 log = logging.getLogger("timeback")
 
@@ -36,7 +36,9 @@ EXPIRY_MARGIN_SECONDS = 5.0
 # refresh is tried again: each try held up, through its retries, every call that waited for it.
 REFRESH_PAUSE_SECONDS = 5.0
 NO_HEADERS: Mapping[str, bytes] = {}
-CUT_SHORT = "JSON cut short (it ends mid-value)"  # (what ``_parsed`` says of such an answer: retried)
+# What ``_parsed`` says of a JSON answer a transfer gone wrong may have made: retried (see ``TokenCache.store``).
+CUT_SHORT = "JSON cut short (it ends mid-value)"
+NO_VALUE = "a body with no JSON value (empty or blank)"
 
 
 @dataclass
@@ -150,15 +152,16 @@ class TokenCache:
 
     def store(self, response: httpx.Response) -> _Token:
         """Parse a successful token response and cache the token."""
-        token = _parsed(response)
+        kind = response.headers.get("Content-Type", "").partition(";")[0].strip()[:50]
+        web_page = bool(kind) and "json" not in kind.lower()  # (a web page, a login form: not a token endpoint)
+        token = _parsed(response, maybe_cut=not web_page)
         if isinstance(token, str):  # (raised here, out of _parsed's frame, whose locals hold the answer's token)
             message = f"token endpoint answered {token}"[:200]
-            kind = response.headers.get("Content-Type", "").partition(";")[0].strip()[:50]
-            if kind and "json" not in kind:  # (a web page, a login form: not a token endpoint)
+            if web_page:
                 message = (f"token endpoint answered {kind} {token}: the token URL looks wrong; check token_url, "
                            "or base_url when no token_url is given")  # fmt: skip
             error = APIResponseValidationError(message, **_answer(response))
-            if token == CUT_SHORT:  # (a transfer gone wrong: the send flow retries it, and fails it once it gives up)
+            if token in (CUT_SHORT, NO_VALUE):  # (the send flow retries it, and fails it once it gives up)
                 error._cut_short = True
             else:
                 self.fail(error)
@@ -167,15 +170,24 @@ class TokenCache:
         return token
 
 
-def _parsed(response: httpx.Response) -> _Token | str:
-    """The token a token endpoint answered, or what is wrong with its answer (``CUT_SHORT``: its JSON ends
-    mid-value, or is empty, as an API call's answer cut short is told)."""
+def _parsed(response: httpx.Response, *, maybe_cut: bool) -> _Token | str:
+    """The token a token endpoint answered, or what is wrong with its answer. ``maybe_cut``: an answer said to be
+    JSON, or not said to be anything, whose JSON ends mid-value (``CUT_SHORT``, as an API call's answer cut short is
+    told) or that holds none (``NO_VALUE``) was cut short on its way; a web page is no token endpoint's, cut or not."""
     try:
-        payload = read_json(response.content)
-    except ValueError as refused:
-        from timeback._base_client import _ends_mid_value  # (that module imports this one)
-
-        return CUT_SHORT if _ends_mid_value(str(refused)) else "without an access_token"
+        # (Python's json, which reads a BOM and UTF-16 or -32, as RFC 8259 lets a parser: .NET endpoints send a BOM)
+        payload = response.json()
+    except (ValueError, RecursionError):  # (RecursionError: nested deeper than json decodes)
+        if not maybe_cut:
+            return "without an access_token"
+        if not response.content.strip(b" \t\r\n"):  # (JSON's whitespace)
+            return NO_VALUE
+        try:
+            read_json(response.content)  # (pydantic-core's refusal tells a text cut short: see ends_mid_value)
+        except ValueError as refused:
+            if ends_mid_value(str(refused)):
+                return CUT_SHORT
+        return "without an access_token"
     try:
         value = payload["access_token"]
     except (KeyError, TypeError):

@@ -56,6 +56,7 @@ from timeback.errors import (
 )
 from timeback.models._dicts import (
     ValidatedRequest,
+    ends_mid_value,
     lone_surrogate_refused,
     read_json,
     unencodable_text,
@@ -953,7 +954,7 @@ class BaseClient(Uncopyable):
                     f"{': the call itself succeeded' if response.is_success else ''}): "
                     f"{_problems(exc, op.response, _redactor(_request_of(response)))}",
                     response,
-                    cut_short=any(_ends_mid_value(error["msg"]) for error in exc.errors(include_url=False)),
+                    cut_short=any(ends_mid_value(error["msg"]) for error in exc.errors(include_url=False)),
                 ) from None
             parsed = otherwise
         else:
@@ -977,7 +978,7 @@ class BaseClient(Uncopyable):
                 envelope = read_json(response.content)
             except ValueError as exc:
                 message = f"{op.name}: the response is not JSON: {exc}"
-                raise _bad_answer(message, response, cut_short=_ends_mid_value(str(exc))) from None
+                raise _bad_answer(message, response, cut_short=ends_mid_value(str(exc))) from None
             items = None
             if isinstance(envelope, dict):
                 key = next((key for key in keys if isinstance(envelope.get(key), list)), None)
@@ -1972,7 +1973,7 @@ def decoded(response: httpx.Response) -> httpx.Response:
     try:
         response.extensions[DECODED] = read_json(response.content)
     except ValueError as refused:
-        if _ends_mid_value(str(refused)):
+        if ends_mid_value(str(refused)):
             raise _bad_answer(f"the answer is not JSON: {refused}", response, cut_short=True) from None
         response.extensions[DECODED] = None
     return response
@@ -2231,12 +2232,6 @@ def _bad_answer(message: str, response: httpx.Response, *, cut_short: bool = Fal
     error = APIResponseValidationError(_redacted(message, credentials), body=body, **answer_of(response, credentials))
     error._cut_short = cut_short
     return error
-
-
-def _ends_mid_value(refusal: str) -> bool:
-    """Whether pydantic-core's refusal of a JSON text says it ended mid-value ("EOF while parsing a list at line 1
-    column 23000"): cut short, or empty; not text that is no JSON at all (a web page)."""
-    return "EOF while parsing" in refusal
 
 
 def _credentials_of(response: httpx.Response) -> tuple[str, ...]:

@@ -87,6 +87,12 @@ def read_json(content: bytes) -> Any:
             raise refused from None
 
 
+def ends_mid_value(refusal: str) -> bool:
+    """Whether pydantic-core's refusal of a JSON text says it ended mid-value ("EOF while parsing a list
+    at line 1 column 23000"): cut short, or empty; not text that is no JSON at all (a web page)."""
+    return "EOF while parsing" in refusal
+
+
 def lone_surrogate_refused(error: pydantic.ValidationError) -> bool:
     """Whether pydantic refused the JSON text itself (``validate_json``) for a lone surrogate escape, which
     ``read_json`` reads."""
