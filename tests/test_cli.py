@@ -643,6 +643,29 @@ def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.M
     assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
 
 
+def test_serve_on_windows_refuses_a_port_another_server_listens_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' SO_REUSEADDR lets a socket bind a port another listens on (Linux's SO_REUSEPORT stands for it here):
+    set on both, a second ``timeback serve`` on the port was let through, and the two shared its connections."""
+    import errno
+
+    import typer
+
+    from timeback._cli import _check_can_listen
+    from timeback.server.runner import bound_socket
+
+    with monkeypatch.context() as windows:  # (only around the binds: pytest's own reporting reads os.name)
+        windows.setattr(os, "name", "nt")
+        windows.setattr(socket, "SO_REUSEADDR", socket.SO_REUSEPORT)
+        with bound_socket("127.0.0.1", 0) as first:
+            first.listen()
+            port = first.getsockname()[1]
+            with pytest.raises(typer.BadParameter, match="in use"):
+                _check_can_listen("127.0.0.1", port)
+            with pytest.raises(OSError) as second:
+                bound_socket("127.0.0.1", port).close()
+    assert second.value.errno == errno.EADDRINUSE
+
+
 def test_serve_refuses_a_host_not_of_this_machine_naming_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
     # (192.0.2.1, TEST-NET-1, is no address of this machine: the refusal named --port, which was fine)
     result = _serve(monkeypatch, "--database", "sqlite://", "--host", "192.0.2.1")

@@ -79,12 +79,14 @@ def _sigterm_as_ctrl_c(*signals: signal.Signals) -> Iterator[None]:
 
 def _check_can_listen(host: str, port: int) -> None:
     """A usage error if ``host:port`` cannot be listened on (taken, or not an address of this machine), found by
-    binding it as uvicorn will (SO_REUSEADDR) and letting it go: uvicorn's own failure came after the banner, the
-    dev credentials and a seeded database file."""
+    binding it as the server will (``reuse_address``) and letting it go: uvicorn's own failure came after the
+    banner, the dev credentials and a seeded database file."""
     import errno
     import socket
 
     import typer
+
+    from timeback.server.runner import reuse_address
 
     try:
         # Every address the host names, as asyncio's create_server binds them all ("localhost": ::1 and 127.0.0.1)
@@ -92,7 +94,7 @@ def _check_can_listen(host: str, port: int) -> None:
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         ):
             with socket.socket(family, kind, proto) as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                reuse_address(probe)
                 probe.bind(address)
     except OSError as exc:
         # A name that does not resolve, or an address of no interface here, is the host's fault; the rest (taken,
