@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import _thread
 import asyncio
+import contextlib
 import os
 import sys
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -255,4 +257,38 @@ def in_threads(call: Callable[[], None], count: int) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
+        thread.join()
+
+
+@contextlib.contextmanager
+def ctrl_c_waiting_in(function: Callable[..., object], release: Callable[[], object]) -> Iterator[threading.Event]:
+    """Ctrl-C as Windows gives it (CPython < 3.14) to the main thread once that waits on an event inside
+    ``function``: the KeyboardInterrupt only when the lock's wait returns (``_thread.interrupt_main`` schedules it
+    just so, on every platform: no signal wakes the wait). Should it not have stopped the wait in 10 s (a hang
+    guard, not a timing), ``release`` ends the wait, and the event yielded is set."""
+    main = threading.main_thread().ident
+    assert main is not None and threading.get_ident() == main
+    done, released = threading.Event(), threading.Event()
+
+    def waiting() -> bool:
+        top = frame = sys._current_frames().get(main)
+        while frame is not None and frame.f_code is not function.__code__:
+            frame = frame.f_back
+        return frame is not None and top is not None and top.f_code is threading.Condition.wait.__code__
+
+    def ctrl_c() -> None:
+        while not waiting():
+            if done.wait(0.001):
+                return
+        _thread.interrupt_main()
+        if not done.wait(10):
+            released.set()
+            release()
+
+    thread = threading.Thread(target=ctrl_c, daemon=True)
+    thread.start()
+    try:
+        yield released
+    finally:
+        done.set()
         thread.join()

@@ -181,8 +181,9 @@ def _until_healthy(proc: subprocess.Popen[str], port: int, seconds: float = 20.0
     assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
 
 
-def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
-    """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks)."""
+def _serve(monkeypatch: pytest.MonkeyPatch, *args: str, charset: str = "utf-8") -> Result:
+    """``timeback serve`` in this process, with uvicorn not started (so a server that should not start never blocks),
+    its output in ``charset``."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -198,7 +199,7 @@ def _serve(monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.setattr(app, "raise_open_files_limit", lambda: None)  # (nor its limits)
     port = () if "--port" in args else ("--port", str(_free_port()))  # (serve checks it can listen there)
     with _uvicorn_logging_kept():
-        return CliRunner().invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
+        return CliRunner(charset=charset).invoke(_app(), ["serve", *port, *args], env={"COLUMNS": "300"})
 
 
 @contextlib.contextmanager
@@ -641,6 +642,41 @@ def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.M
         result = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--port", str(port))
     _refused(result, "--port", f"cannot listen on 127.0.0.1:{port}: Address already in use")
     assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
+
+
+def test_serve_on_windows_refuses_a_port_another_server_listens_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' SO_REUSEADDR lets a socket bind a port another listens on (Linux's SO_REUSEPORT stands for it here):
+    set on both, a second ``timeback serve`` on the port was let through, and the two shared its connections."""
+    import errno
+
+    import typer
+
+    from timeback._cli import _check_can_listen
+    from timeback.server.runner import bound_socket
+
+    with monkeypatch.context() as windows:  # (only around the binds: pytest's own reporting reads os.name)
+        windows.setattr(os, "name", "nt")
+        windows.setattr(socket, "SO_REUSEADDR", socket.SO_REUSEPORT)
+        with bound_socket("127.0.0.1", 0) as first:
+            first.listen()
+            port = first.getsockname()[1]
+            with pytest.raises(typer.BadParameter, match="in use"):
+                _check_can_listen("127.0.0.1", port)
+            with pytest.raises(OSError) as second:
+                bound_socket("127.0.0.1", port).close()
+    assert second.value.errno == errno.EADDRINUSE
+
+
+def test_serve_starts_with_an_output_encoding_that_lacks_a_character_of_the_database_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (Windows, its output redirected: standard output in the ANSI code page, cp1252, strict; the banner's
+    # UnicodeEncodeError was a traceback, and no server)
+    database = tmp_path / "成績.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}", charset="cp1252")
+    assert result.exit_code == 0, result.output
+    assert f"(database sqlite:///{tmp_path}/\\u6210\\u7e3e.db)" in result.output, result.output
+    assert "export TIMEBACK_CLIENT_SECRET=" in result.output
 
 
 def test_serve_refuses_a_host_not_of_this_machine_naming_the_host(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import in_threads, proxy_environment, result_body, uid
+from tests.support import ctrl_c_waiting_in, in_threads, proxy_environment, result_body, uid
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -1064,6 +1064,20 @@ async def test_a_retry_after_past_the_deadline_says_the_deadline_ruled_it_out(
     assert err.value.retry_after == 30 and err.value.retries_taken == 0
     assert rate_limiting.app.state.faults.counts["429"] == before + 1
     assert "; not retried: the server asked for a wait of 30 s, past the call's deadline (GET" in str(err.value)
+
+
+def test_ctrl_c_stops_the_wait_for_a_retry_after_on_windows_too(
+    server: LocalServer, rate_limiting: LocalServer
+) -> None:
+    """A sync call waiting out a server's Retry-After (up to a minute) in the main thread: on Windows Ctrl-C did not
+    wake that wait, and the KeyboardInterrupt came once it was over."""
+    kwargs = {**server.client_kwargs(), "base_url": rate_limiting.url, "token_url": f"{server.url}/oauth2/token"}
+    before = rate_limiting.app.state.faults.counts["429"]
+    with Timeback(**kwargs, max_retries=1) as client:
+        with ctrl_c_waiting_in(engine._pause, release=client.close) as released, pytest.raises(KeyboardInterrupt):
+            client.oneroster.gradebook.get_result(sourced_id="r1")
+    assert not released.is_set()  # (stopped in the wait, which was not ended for it)
+    assert rate_limiting.app.state.faults.counts["429"] == before + 1
 
 
 @pytest.fixture(scope="module")

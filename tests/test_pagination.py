@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from tests.support import Roster, add_line_items, child_environment, result_body, uid
+from tests.support import Roster, add_line_items, child_environment, ctrl_c_waiting_in, result_body, uid
 from timeback import APIResponseValidationError, AsyncTimeback, Timeback
 from timeback.server.runner import LocalServer
 
@@ -362,6 +362,34 @@ def test_without_a_total_a_short_page_with_a_next_link_is_not_taken_for_the_last
 
     client = make_client(Script([page(0, 3, True), page(3, 3, True), page(6, 1, False)]))
     assert [r.sourcedId for r in client.oneroster.gradebook.get_all_results(limit=5)] == [f"r{n}" for n in range(7)]
+
+
+def test_ctrl_c_stops_the_wait_for_the_page_ahead_on_windows_too(server: LocalServer) -> None:
+    """Iterating pages, the caller waits in the main thread for the page ahead (``_Job.result``): on Windows Ctrl-C
+    did not wake that wait, and a page that never came held the program for good."""
+    import threading
+
+    from timeback import DefaultHttpxClient
+    from timeback._pagination import _Job
+
+    hold = threading.Event()
+
+    def held(request: httpx.Request) -> None:  # (the page ahead, in the prefetch thread: answered once released)
+        if request.url.params.get("offset", "0") != "0":
+            hold.wait(60)
+
+    with Timeback(**server.client_kwargs(), http_client=DefaultHttpxClient(event_hooks={"request": [held]})) as client:
+        for n in range(2):
+            client.oneroster.gradebook.put_category(sourced_id=uid(f"cat{n}"), category={"title": "C"})
+        pages = client.oneroster.gradebook.get_all_categories(limit=1).iter_pages()
+        try:
+            next(pages)  # (the first page; the second asked for ahead)
+            with ctrl_c_waiting_in(_Job.result, release=hold.set) as released, pytest.raises(KeyboardInterrupt):
+                next(pages)
+        finally:
+            hold.set()
+            pages.close()
+    assert not released.is_set()  # (stopped in the wait, which was not ended for it)
 
 
 def test_a_program_that_stopped_early_exits_without_waiting_for_the_page_ahead(tmp_path: Any) -> None:

@@ -37,7 +37,7 @@ import pydantic_core
 from timeback._auth import NO_HEADERS, TokenCache, _Token
 from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
-from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
+from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo, wait_for
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
     MAX_SHOWN_REQUEST_ID,
@@ -1718,9 +1718,10 @@ async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) 
 
 def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
     """Sleep ``seconds`` (a blocking call's wait before a retry), less once ``closing`` is set; True, as soon as it
-    is set, if ``stop`` is. With both, ``closing`` is looked at every 50 ms."""
+    is set, if ``stop`` is. With both, ``closing`` is looked at every 50 ms; either way Ctrl-C stops the wait on
+    Windows too (``wait_for``)."""
     if stop is None:
-        closing.wait(seconds)
+        wait_for(closing, seconds)
         return False
     until = time.monotonic() + seconds
     while not closing.is_set():

@@ -79,12 +79,14 @@ def _sigterm_as_ctrl_c(*signals: signal.Signals) -> Iterator[None]:
 
 def _check_can_listen(host: str, port: int) -> None:
     """A usage error if ``host:port`` cannot be listened on (taken, or not an address of this machine), found by
-    binding it as uvicorn will (SO_REUSEADDR) and letting it go: uvicorn's own failure came after the banner, the
-    dev credentials and a seeded database file."""
+    binding it as the server will (``reuse_address``) and letting it go: uvicorn's own failure came after the
+    banner, the dev credentials and a seeded database file."""
     import errno
     import socket
 
     import typer
+
+    from timeback.server.runner import reuse_address
 
     try:
         # Every address the host names, as asyncio's create_server binds them all ("localhost": ::1 and 127.0.0.1)
@@ -92,7 +94,7 @@ def _check_can_listen(host: str, port: int) -> None:
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         ):
             with socket.socket(family, kind, proto) as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                reuse_address(probe)
                 probe.bind(address)
     except OSError as exc:
         # A name that does not resolve, or an address of no interface here, is the host's fault; the rest (taken,
@@ -210,22 +212,31 @@ def _close(app_: Any) -> None:
 
 def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | None, base: str, reach: str) -> None:
     """What ``serve`` prints once it listens: where, and the variables that point the SDK at a dev client."""
+    import sys
+
     import typer
 
-    typer.echo(f"Timeback-compatible server on {where}")
+    # A character the output's encoding lacks is written escaped (\u6210): on Windows, output redirected is in the
+    # ANSI code page (cp1252, say), and a database path's other characters were a UnicodeEncodeError, no server.
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+
+    def echo(line: str) -> None:
+        typer.echo(line.encode(encoding, "backslashreplace").decode(encoding))
+
+    echo(f"Timeback-compatible server on {where}")
     if faults:
-        typer.echo(f"Injecting faults: {faults}")
+        echo(f"Injecting faults: {faults}")
     if dev_credentials:
         dev_id, dev_secret = dev_credentials
-        typer.echo("Made a dev client for this run. Point the SDK at this server with:")
-        typer.echo(f"  export TIMEBACK_BASE_URL={base}")
-        typer.echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
-        typer.echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
-        typer.echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
+        echo("Made a dev client for this run. Point the SDK at this server with:")
+        echo(f"  export TIMEBACK_BASE_URL={base}")
+        echo(f"  export TIMEBACK_TOKEN_URL={base}/oauth2/token")
+        echo(f"  export TIMEBACK_CLIENT_ID={dev_id}")
+        echo(f"  export TIMEBACK_CLIENT_SECRET={dev_secret}")
         from timeback._config import is_loopback
 
         if not is_loopback(reach):  # (else the SDK refuses plain http:// to this host)
-            typer.echo("  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted")
+            echo("  export TIMEBACK_INSECURE_TRANSPORT=1  # plain http:// off loopback: the secret unencrypted")
 
 
 def _hold_standard_descriptors() -> None:

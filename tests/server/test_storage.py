@@ -276,6 +276,42 @@ def test_sqlite_url_names_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("C:\\Users\\me\\timeback.db", "file:///C:/Users/me/timeback.db"),
+        ("\\\\server\\share\\timeback.db", "file:////server/share/timeback.db"),  # (UNC: an empty authority)
+        ("D:\\my files\\50% #1?.db", "file:///D:/my%20files/50%25%20%231%3F.db"),
+        ("C:\\Users\\me\\成績.db", "file:///C:/Users/me/%E6%88%90%E7%B8%BE.db"),
+    ],
+)
+def test_a_windows_path_is_given_to_sqlite_as_a_uri_it_takes(
+    monkeypatch: pytest.MonkeyPatch, path: str, uri: str
+) -> None:
+    """An existing file is checked through its URI: Windows' absolute path made ``file://C%3A%5CUsers...``, which
+    SQLite refused ("invalid uri authority"), and every restart of ``timeback serve`` on a file failed there."""
+    with monkeypatch.context() as windows:  # (only around the call: pytest's own reporting reads os.name)
+        windows.setattr(os, "name", "nt")
+        built = sql._file_uri(path)
+    assert built == uri
+    # (SQLite parses the whole URI first, on every platform; mode=memory then opens no file)
+    sqlite3.connect(f"{uri}?mode=memory", uri=True).close()
+
+
+def test_a_file_whose_name_holds_uri_characters_is_opened_again(tmp_path: Path) -> None:
+    # (its second opening reads it through its URI, in mode=rw: a character read as the URI's own was no such file)
+    path = tmp_path / "my files" / "50% #1?成績.db"
+    path.parent.mkdir()
+    for n in range(2):
+        storage = open_storage(sql.sqlite_url(path))
+        with storage.transaction() as tx:
+            tx.insert(COLLECTIONS["orgs"], [_record(f"org-{n}", name="O", type="school")])
+        storage.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, f"{path.name}-writer"]
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT count(*) FROM orgs").fetchone() == (2,)
+
+
 def _wal_pages(path: Path) -> int:
     wal = Path(f"{path}-wal")
     return wal.stat().st_size // 4096 if wal.exists() else 0

@@ -108,6 +108,50 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str)
         sock.bind(("127.0.0.1", server.port))
 
 
+_WINDOWS_WORKER = """
+import multiprocessing, os, signal, sys, time
+
+def worker(stopped):
+    from timeback.server.app import _stop_when_orphaned
+
+    parent = os.getppid()
+    os.getppid = lambda: parent  # (Windows: a dead parent's id, no process takes the orphan over)
+    os.name = "nt"
+    signal.signal(signal.SIGTERM, lambda *_: (open(stopped, "w").close(), os._exit(0)))  # (uvicorn's, standing)
+    _stop_when_orphaned(parent, every_seconds=0.05)
+    open(stopped + "-watching", "w").close()
+    for _ in range(600):  # (left running: gone in 30 s all the same)
+        time.sleep(0.05)
+
+if __name__ == "__main__":
+    multiprocessing.get_context("spawn").Process(target=worker, args=(sys.argv[1],)).start()
+    time.sleep(60)
+"""
+
+
+def test_a_worker_on_windows_stops_when_its_supervisor_is_killed(tmp_path: Path) -> None:
+    """A worker spawned by uvicorn's supervisor, with Windows' os.getppid (it keeps the dead parent's id there): it
+    watched for the id to change, forever, and kept serving the port."""
+    import signal
+
+    script, stopped = tmp_path / "supervisor.py", tmp_path / "stopped"
+    script.write_text(_WINDOWS_WORKER)
+    supervisor = subprocess.Popen([sys.executable, str(script), str(stopped)], env=child_environment())
+    try:
+        deadline = time.monotonic() + 30  # (hang guards, not timings)
+        while not Path(f"{stopped}-watching").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(supervisor.pid, signal.SIGKILL)
+        supervisor.wait()
+        while not stopped.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stopped.exists()
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+            supervisor.wait()
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:

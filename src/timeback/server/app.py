@@ -186,13 +186,21 @@ def _leave_ctrl_c_to_the_supervisor() -> None:
 def _stop_when_orphaned(parent: int, every_seconds: float = 1.0) -> None:
     """A worker whose supervisor died without stopping it (``kill -9``, an OOM kill) stops too, as on SIGTERM:
     left running, the workers kept serving the port, and a restart of ``timeback serve`` on it was refused."""
+    import multiprocessing
     import signal
     import threading
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_seconds)
-        os.kill(os.getpid(), signal.SIGTERM)  # (uvicorn's graceful stop: requests in flight finish)
+        supervisor = multiprocessing.parent_process()  # (uvicorn's supervisor, which spawned this worker)
+        if os.name == "posix" or supervisor is None or supervisor.pid != parent:
+            while os.getppid() == parent:
+                time.sleep(every_seconds)
+            os.kill(os.getpid(), signal.SIGTERM)  # (uvicorn's graceful stop: requests in flight finish)
+            return
+        # Windows: os.getppid() keeps a dead parent's id (no process takes its children over), and os.kill is a
+        # hard kill there; the supervisor's handle tells when it ends, and raise_signal runs uvicorn's handler.
+        supervisor.join()
+        signal.raise_signal(signal.SIGTERM)
 
     threading.Thread(target=watch, name="timeback-parent-watch", daemon=True).start()
 

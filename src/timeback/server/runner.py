@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import socket
 import threading
 import time
@@ -25,14 +26,25 @@ from timeback.server.seed import load_seed
 from timeback.server.storage import Storage
 
 
+def reuse_address(sock: socket.socket) -> None:
+    """A server's socket, before it binds: on POSIX, SO_REUSEADDR (a restart binds the port its last run left in
+    TIME_WAIT), as asyncio's servers set it. Not on Windows, where it lets a second server bind a port another
+    listens on (asyncio sets it on POSIX only): SO_EXCLUSIVEADDRUSE there refuses that."""
+    if os.name == "posix":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    elif (exclusive := getattr(socket, "SO_EXCLUSIVEADDRUSE", None)) is not None:
+        sock.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+
+
 def bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` (IPv6 if the host holds a colon), with SO_REUSEADDR, for uvicorn to serve
-    on; closed again if it cannot be bound. proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted
-    sockets whose proto says TCP, and without it every answer waits out a 40 ms delayed ACK."""
+    """A TCP socket bound to ``host:port`` (IPv6 if the host holds a colon), its address reused as a server's
+    (``reuse_address``), for uvicorn to serve on; closed again if it cannot be bound. proto=IPPROTO_TCP matters:
+    asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP, and without it every answer waits out a
+    40 ms delayed ACK."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     bound = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        reuse_address(bound)
         bound.bind((host, port))
     except BaseException:
         bound.close()

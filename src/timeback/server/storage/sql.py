@@ -1934,6 +1934,17 @@ def _too_old(database: str, why: object) -> UnsupportedDatabase:
     return UnsupportedDatabase(f"{database} was made by an older timeback ({why}): start a new file")
 
 
+def _file_uri(path: str) -> str:
+    """The SQLite URI of the file at the absolute ``path``, its name's bytes percent-encoded (one of another
+    encoding, a lone surrogate here, was a UnicodeEncodeError at every restart). Windows': ``file:///C:/x.db``,
+    and ``file:////server/share/x.db`` for a UNC path (SQLite takes ``file://C:...`` or ``file://server/...`` for
+    a host, and refused them: every restart on an existing file failed there)."""
+    if os.name != "nt":
+        return f"file://{quote(os.fsencode(path))}"
+    path = path.replace("\\", "/")
+    return f"file://{'' if path.startswith('/') else '/'}{quote(os.fsencode(path), safe='/:')}"
+
+
 def _check_file(database: str) -> None:
     """Refuse a database file another program made, or an older or a newer timeback, before anything is written to
     it: it was given timeback's tables and switched to WAL for good, then refused, or served if no table name
@@ -1953,9 +1964,7 @@ def _check_file(database: str) -> None:
         return  # (empty: made a timeback database)
     # Opened for writing, to be only read, and never made: a read-only connection leaves a WAL file's -wal and
     # -shm behind (it may not remove them), where the last connection to close removes them.
-    # (its name's bytes: one of another encoding, a lone surrogate here, was a UnicodeEncodeError at every restart)
-    uri = f"file://{quote(os.fsencode(os.path.abspath(database)))}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(f"{_file_uri(os.path.abspath(database))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         tables = _build_tables(MetaData())
