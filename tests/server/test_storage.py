@@ -1382,3 +1382,22 @@ def test_no_directory_for_sqlites_temporary_files_is_named_not_a_500() -> None:
     assert (
         "no writable directory for its temporary files" in answer.description and "SQLITE_TMPDIR" in answer.description
     )
+
+
+def test_a_shm_removed_as_it_is_checked_is_not_called_read_only(tmp_path: Path, monkeypatch: Any) -> None:
+    """Another server's last connection closing removes the -shm and -wal: one gone between the check that it is
+    there and the check that it is writable was called read-only, and a worker of ``serve --workers`` refused to
+    start ("t.db-shm beside it is read-only")."""
+    database = tmp_path / "t.db"
+    sqlite3.connect(database).close()
+    shm = tmp_path / "t.db-shm"
+    shm.write_bytes(b"")
+    access = os.access
+
+    def removed_as_asked(path: Any, mode: int, **kwargs: Any) -> bool:
+        if str(path) == str(shm) and shm.exists():
+            shm.unlink()  # (the other server's connection closes right now)
+        return access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", removed_as_asked)
+    sql._check_writable(str(database))  # (raised OSError: "t.db-shm beside it is read-only")

@@ -1722,11 +1722,13 @@ def _check_writable(database: str) -> None:
     if not os.access(real, os.W_OK):
         raise OSError(errno.EACCES, "Permission denied: the file is read-only (the server writes it)", database)
     for path in (f"{real}-wal", f"{real}-shm"):
+        if os.access(path, os.W_OK):
+            continue
+        # (not writable, or gone: asked in that order, as another server's last connection may remove it between)
         if os.path.exists(path):
-            if not os.access(path, os.W_OK):
-                why = f"{os.path.basename(path)} beside it is read-only (left by another program? remove it)"
-                raise OSError(errno.EACCES, f"Permission denied: {why}", database)
-        elif not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
+            why = f"{os.path.basename(path)} beside it is read-only (left by another program? remove it)"
+            raise OSError(errno.EACCES, f"Permission denied: {why}", database)
+        if not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
             raise OSError(errno.EACCES, f"Permission denied: {_cannot_make_files(real)}", database)
 
 
