@@ -572,6 +572,30 @@ def test_a_path_that_is_not_text_is_refused_not_merged_with_another(
     assert authed.get(f"{GB}/results/{stem}\ufffd").json()["result"]["sourcedId"] == f"{stem}\ufffd"
 
 
+async def test_a_path_that_is_not_text_is_refused_without_a_raw_path_too(make_app: Any) -> None:
+    """``raw_path`` is optional in ASGI (``create_app`` is public, for any server): without it, the check above
+    returned and caf%E9 and caf%E8 were one record, caf\ufffd; a%EF%BF%BFb was stored as a/b. The decoded path
+    is then all there is: a U+FFFD or U+FFFF in it is refused."""
+    app = make_app(ServerSettings(client_id="id", client_secret="secret"))
+
+    async def no_raw_path(scope: Any, receive: Any, send: Any) -> None:
+        await app({k: v for k, v in scope.items() if k != "raw_path"}, receive, send)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(no_raw_path), base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+        http.headers["Authorization"] = "Bearer " + (await http.post("/oauth2/token", data=form)).json()["access_token"]
+        body = {"category": {"title": "T"}}
+        for sent, says in (("caf%E9", "holds U+FFFD"), ("a%EF%BF%BFb", "holds U+FFFF")):
+            path = f"{GB}/categories/{sent}"
+            for answer in (await http.put(path, json=body), await http.get(path)):
+                assert answer.status_code == 400, answer.text
+                assert answer.json()["imsx_error_details"][0]["field"] == "path"
+                assert answer.json()["imsx_description"].startswith(f"The path: {says}")
+        assert (await http.get(f"{GB}/categories/caf%E8")).status_code == 400  # (not the same record)
+        assert (await http.put(f"{GB}/categories/caf%C3%A9", json=body)).status_code == 201  # (text: taken)
+        assert (await http.get(f"{GB}/categories/caf\u00e9")).json()["category"]["sourcedId"] == "caf\u00e9"
+
+
 def test_a_sourced_id_no_path_can_address_is_refused_when_created(
     client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]
 ) -> None:
