@@ -1055,6 +1055,63 @@ def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_on
     assert output.count("a request failed: SQLite could not write one of its files") == 2, output
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts the server's descriptors in /proc")
+def test_a_read_with_no_file_descriptor_left_for_its_connection_is_503_and_retried(tmp_path: Any) -> None:
+    """Idle connections holding every descriptor the server may open (``ulimit -n``, here set in its process): a
+    read needing a new SQLite connection failed "unable to open database file", a 500 with a traceback. The server
+    is busy, not broken: 503 with Retry-After, logged in one line; the SDK's retry is answered once they close."""
+    import socket
+    import threading
+    import time
+
+    from bench._serve import ServeProcess
+
+    server = ServeProcess(tmp_path / "limited.db")
+    limit = 96  # descriptors the server may hold (about 25 once up)
+    server.args[2] = f"import resource; resource.setrlimit(resource.RLIMIT_NOFILE, ({limit},) * 2); {server.args[2]}"
+    idle: list[socket.socket] = []
+    # (one connection, made before the idle ones: no new one is accepted while the descriptors are all held)
+    with (
+        server,
+        httpx.Client(base_url=server.url, limits=httpx.Limits(max_connections=1)) as http,
+        Timeback(**server.client_kwargs(), http_client=http, max_retries=20) as client,
+    ):
+        kwargs = server.client_kwargs()
+        form = {"grant_type": "client_credentials", "client_id": kwargs["client_id"],
+                "client_secret": kwargs["client_secret"]}  # fmt: skip
+        bearer = {"Authorization": "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]}
+        client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "T"})  # (and its token)
+        assert server.process is not None
+        held = f"/proc/{server.process.pid}/fd"
+        deadline = time.monotonic() + 60
+        try:
+            while len(os.listdir(held)) < limit:
+                assert time.monotonic() < deadline, "the idle connections did not take the server's descriptors"
+                idle.append(socket.create_connection(("127.0.0.1", server.port)))
+                time.sleep(0.01)
+            busy = http.get(f"{GB}/categories/", headers=bearer)
+            assert busy.status_code == 503, busy.text
+            assert busy.headers["Retry-After"] == "1" and busy.json()["imsx_description"] == (
+                "The server is busy: the process is out of file descriptors (open connections and files: ulimit -n);"
+                " nothing was read or written. Retry the request."
+            )
+            assert busy.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "server_busy"
+            listed: list[Any] = []
+            reading = threading.Thread(target=lambda: listed.append(client.oneroster.gradebook.get_all_categories()))
+            reading.start()
+            while server.output().count("out of file descriptors") < 2:  # (the SDK's first try refused too)
+                assert time.monotonic() < deadline and reading.is_alive(), server.output()[-2000:]
+                time.sleep(0.01)
+        finally:
+            for connection in idle:
+                connection.close()
+        reading.join()
+        assert [category.sourcedId for category in listed[0]] == ["c1"]
+        output = server.output()
+    assert "Traceback" not in output, output
+    assert "a request failed: the process is out of file descriptors" in output, output
+
+
 @pytest.mark.parametrize("how", ["replaced", "removed"])
 def test_a_database_file_replaced_or_removed_under_the_server_is_503_and_gets_none_of_its_wal(
     tmp_path: Any, caplog: pytest.LogCaptureFixture, how: str
