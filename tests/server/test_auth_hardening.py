@@ -809,6 +809,32 @@ def test_a_form_without_grant_type_is_400_invalid_request(shared: httpx.Client, 
 def test_another_grant_type_is_still_unsupported_grant_type(shared: httpx.Client) -> None:
     response = shared.post("/oauth2/token", content=b"grant_type=password", headers=HEADER | FORM)
     assert response.status_code == 400 and response.json()["error"] == "unsupported_grant_type"
+    # (its imsx fields as its siblings' say: was codeMinor unauthorisedrequest, at TargetEndSystem)
+    assert_imsx(response, 400, "invaliddata")
+    assert response.json()["imsx_error_details"] == [{"field": "grant_type", "message": "unsupported"}]
+    assert "password" not in response.json()["imsx_description"]
+
+
+def test_a_form_not_utf8_is_400_invalid_request_naming_the_body(shared: httpx.Client) -> None:
+    response = shared.post("/oauth2/token", content=GRANT.encode() + b"&scope=caf\xe9", headers=FORM)
+    assert_parameters_refused(response, ["body"])
+    assert response.json()["error_description"] == "The body must be form-encoded UTF-8."
+
+
+async def test_a_token_request_whose_body_did_not_arrive_is_400_naming_the_body(make_app: Any) -> None:
+    """The client gone before its body came (no one reads the answer over HTTP: the app is called directly)."""
+    app = make_app(ServerSettings(client_id=CLIENT, client_secret=SECRET))
+
+    async def client_gone(scope: Any, receive: Any, send: Any) -> None:
+        async def disconnect() -> dict[str, str]:
+            return {"type": "http.disconnect"}
+
+        await app(scope, disconnect, send)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(client_gone), base_url="http://local") as http:
+        response = await http.post("/oauth2/token", content=GRANT.encode(), headers=FORM)
+    assert_parameters_refused(response, ["body"])
+    assert response.json()["error_description"] == "The request body did not arrive."
 
 
 def test_bodies_refused_so_neither_count_as_failures_nor_pass_the_limit(http: httpx.Client, clock: Clock) -> None:

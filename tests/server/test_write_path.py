@@ -572,6 +572,30 @@ def test_a_path_that_is_not_text_is_refused_not_merged_with_another(
     assert authed.get(f"{GB}/results/{stem}\ufffd").json()["result"]["sourcedId"] == f"{stem}\ufffd"
 
 
+async def test_a_path_that_is_not_text_is_refused_without_a_raw_path_too(make_app: Any) -> None:
+    """``raw_path`` is optional in ASGI (``create_app`` is public, for any server): without it, the check above
+    returned and caf%E9 and caf%E8 were one record, caf\ufffd; a%EF%BF%BFb was stored as a/b. The decoded path
+    is then all there is: a U+FFFD or U+FFFF in it is refused."""
+    app = make_app(ServerSettings(client_id="id", client_secret="secret"))
+
+    async def no_raw_path(scope: Any, receive: Any, send: Any) -> None:
+        await app({k: v for k, v in scope.items() if k != "raw_path"}, receive, send)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(no_raw_path), base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"}
+        http.headers["Authorization"] = "Bearer " + (await http.post("/oauth2/token", data=form)).json()["access_token"]
+        body = {"category": {"title": "T"}}
+        for sent, says in (("caf%E9", "holds U+FFFD"), ("a%EF%BF%BFb", "holds U+FFFF")):
+            path = f"{GB}/categories/{sent}"
+            for answer in (await http.put(path, json=body), await http.get(path)):
+                assert answer.status_code == 400, answer.text
+                assert answer.json()["imsx_error_details"][0]["field"] == "path"
+                assert answer.json()["imsx_description"].startswith(f"The path: {says}")
+        assert (await http.get(f"{GB}/categories/caf%E8")).status_code == 400  # (not the same record)
+        assert (await http.put(f"{GB}/categories/caf%C3%A9", json=body)).status_code == 201  # (text: taken)
+        assert (await http.get(f"{GB}/categories/caf\u00e9")).json()["category"]["sourcedId"] == "caf\u00e9"
+
+
 def test_a_sourced_id_no_path_can_address_is_refused_when_created(
     client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]
 ) -> None:
@@ -1029,6 +1053,63 @@ def test_a_write_past_a_file_size_limit_or_a_quota_is_507_saying_so_logged_in_on
         output = server.output()
     assert "Traceback" not in output, output
     assert output.count("a request failed: SQLite could not write one of its files") == 2, output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts the server's descriptors in /proc")
+def test_a_read_with_no_file_descriptor_left_for_its_connection_is_503_and_retried(tmp_path: Any) -> None:
+    """Idle connections holding every descriptor the server may open (``ulimit -n``, here set in its process): a
+    read needing a new SQLite connection failed "unable to open database file", a 500 with a traceback. The server
+    is busy, not broken: 503 with Retry-After, logged in one line; the SDK's retry is answered once they close."""
+    import socket
+    import threading
+    import time
+
+    from bench._serve import ServeProcess
+
+    server = ServeProcess(tmp_path / "limited.db")
+    limit = 96  # descriptors the server may hold (about 25 once up)
+    server.args[2] = f"import resource; resource.setrlimit(resource.RLIMIT_NOFILE, ({limit},) * 2); {server.args[2]}"
+    idle: list[socket.socket] = []
+    # (one connection, made before the idle ones: no new one is accepted while the descriptors are all held)
+    with (
+        server,
+        httpx.Client(base_url=server.url, limits=httpx.Limits(max_connections=1)) as http,
+        Timeback(**server.client_kwargs(), http_client=http, max_retries=20) as client,
+    ):
+        kwargs = server.client_kwargs()
+        form = {"grant_type": "client_credentials", "client_id": kwargs["client_id"],
+                "client_secret": kwargs["client_secret"]}  # fmt: skip
+        bearer = {"Authorization": "Bearer " + http.post("/oauth2/token", data=form).json()["access_token"]}
+        client.oneroster.gradebook.put_category(sourced_id="c1", category={"title": "T"})  # (and its token)
+        assert server.process is not None
+        held = f"/proc/{server.process.pid}/fd"
+        deadline = time.monotonic() + 60
+        try:
+            while len(os.listdir(held)) < limit:
+                assert time.monotonic() < deadline, "the idle connections did not take the server's descriptors"
+                idle.append(socket.create_connection(("127.0.0.1", server.port)))
+                time.sleep(0.01)
+            busy = http.get(f"{GB}/categories/", headers=bearer)
+            assert busy.status_code == 503, busy.text
+            assert busy.headers["Retry-After"] == "1" and busy.json()["imsx_description"] == (
+                "The server is busy: the process is out of file descriptors (open connections and files: ulimit -n);"
+                " nothing was read or written. Retry the request."
+            )
+            assert busy.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "server_busy"
+            listed: list[Any] = []
+            reading = threading.Thread(target=lambda: listed.append(client.oneroster.gradebook.get_all_categories()))
+            reading.start()
+            while server.output().count("out of file descriptors") < 2:  # (the SDK's first try refused too)
+                assert time.monotonic() < deadline and reading.is_alive(), server.output()[-2000:]
+                time.sleep(0.01)
+        finally:
+            for connection in idle:
+                connection.close()
+        reading.join()
+        assert [category.sourcedId for category in listed[0]] == ["c1"]
+        output = server.output()
+    assert "Traceback" not in output, output
+    assert "a request failed: the process is out of file descriptors" in output, output
 
 
 @pytest.mark.parametrize("how", ["replaced", "removed"])

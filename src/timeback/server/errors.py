@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
@@ -199,11 +201,12 @@ def install_handlers(app: FastAPI) -> None:
 def unexpected_error(exc: BaseException) -> ApiError:
     """The answer to an exception no handler expected: 504 when a read ran past the server's time limit
     (``query_timeout_seconds``: it was stopped, and changed nothing); 503 when the database stayed locked by another
-    writer past its busy timeout (the write was rolled back: the same request may be sent again), or when the
-    database file was removed or replaced under the server (until it is restarted: ``FileReplaced``); 507 when the
-    database or its disk is full, or SQLite could not write its files (a quota or a file size limit) (rolled back
-    too; not for the SDK to retry: space does not come back in half a second), logged in one line (a traceback for
-    each write filled the log on that same disk); else 500, logged.
+    writer past its busy timeout (the write was rolled back: the same request may be sent again), when a read needed a
+    new connection and the process had no file descriptor left for it (held by open connections: ``ulimit -n``;
+    logged in one line), or when the database file was removed or replaced under the server (until it is restarted:
+    ``FileReplaced``); 507 when the database or its disk is full, or SQLite could not write its files (a quota or a
+    file size limit) (rolled back too; not for the SDK to retry: space does not come back in half a second), logged
+    in one line (a traceback for each write filled the log on that same disk); else 500, logged.
     Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
     look for. A read its storage's closing stopped (the server stopping) is answered as a request the stop cancelled."""
     from timeback.server.middleware import SHUTTING_DOWN  # (here: these modules import this one)
@@ -225,6 +228,10 @@ def unexpected_error(exc: BaseException) -> ApiError:
         return ApiError(504, description)
     if waited_out_the_lock(exc):
         description = "The database is busy with another writer; nothing was written. Retry the request."
+        return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
+    if out_of_descriptors(exc):
+        log.error("a request failed: %s, request_id=%s", OUT_OF_DESCRIPTORS, REQUEST_ID.get())
+        description = f"The server is busy: {OUT_OF_DESCRIPTORS}; nothing was read or written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
     if _sqlite_error(exc, _FULL):
         log.error("a request failed: the database or disk is full (nothing of it was written), request_id=%s",
@@ -297,6 +304,23 @@ def _sqlite_errors(exc: BaseException) -> Iterator[sqlite3.Error]:
             if isinstance(error, sqlite3.Error):
                 yield error
         seen = seen.__cause__ or seen.__context__
+
+
+def out_of_descriptors(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was caused by) SQLite's "unable to open database file" (SQLITE_CANTOPEN: a read
+    needing a new connection) while the process has no file descriptor left (its connections, ``ulimit -n``): it
+    passes as they close. A file that cannot be opened for another reason, or no longer, is no busy server: a 500."""
+    if not any(getattr(e, "sqlite_errorcode", None) == _CANTOPEN for e in _sqlite_errors(exc)):
+        return False
+    try:
+        os.close(os.open(os.devnull, os.O_RDONLY))
+    except OSError as error:
+        return error.errno in (errno.EMFILE, errno.ENFILE)
+    return False
+
+
+OUT_OF_DESCRIPTORS = "the process is out of file descriptors (open connections and files: ulimit -n)"
+_CANTOPEN = 14  # (sqlite3.h's primary code)
 
 
 def no_temp_directory(exc: BaseException) -> bool:

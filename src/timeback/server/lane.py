@@ -408,21 +408,29 @@ def _check_path_text(scope: dict[str, Any], params: dict[str, str]) -> None:
     """400 for a path whose percent-decoded bytes are not UTF-8 text, or that holds U+FFFF or U+0000. The server
     decodes the path with each bad byte as U+FFFD, so ``/results/caf%E9`` and ``/results/caf%E8`` were one record;
     U+FFFF stands in for ``%2F`` while routing (``ENCODED_SLASH``), so ``/results/a%EF%BF%BFb`` wrote ``a/b``; and
-    no stored string holds U+0000 (``bodies``), which a PUT to ``/results/a%00b`` wrote as its sourcedId."""
+    no stored string holds U+0000 (``bodies``), which a PUT to ``/results/a%00b`` wrote as its sourcedId. Without
+    the scope's ``raw_path`` (optional in ASGI) the decoded path is all there is: a U+FFFD in it, a bad byte or one
+    sent, is refused, and a U+FFFF, which then stands for no ``%2F``."""
     if any("\0" in value for value in params.values()):
         message = "holds U+0000 (%00), which no value stored holds"
         raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
     raw = scope.get("raw_path")
     if not raw:
-        return
-    try:
-        text = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
-    else:
-        if ENCODED_SLASH not in text:
+        if any("\ufffd" in value for value in params.values()):
+            message = "holds U+FFFD, as a byte not UTF-8 once percent-decoded is read"
+        elif any(ENCODED_SLASH in value for value in params.values()):
+            message = "holds U+FFFF, a Unicode noncharacter"
+        else:
             return
-        message = "holds U+FFFF, a Unicode noncharacter"
+    else:
+        try:
+            text = unquote_to_bytes(raw.split(b"?", 1)[0]).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            message = f"not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x})"
+        else:
+            if ENCODED_SLASH not in text:
+                return
+            message = "holds U+FFFF, a Unicode noncharacter"
     raise ApiError(400, f"The path: {message}.", code_minor="invaliddata", fields=[("path", message)])
 
 

@@ -133,6 +133,8 @@ class EncodedSlashMiddleware:
 
     ASGI servers decode the path before routing, so ``/results/a%2Fb`` would route as ``/results/a/b``. Routing
     on a path where encoded slashes stand as ``ENCODED_SLASH`` keeps the segment whole; the routes turn it back.
+    Without the scope's ``raw_path`` (optional in ASGI; uvicorn sends it) the ``%2F`` is gone before the app sees
+    it: such a path routes as two segments.
     """
 
     def __init__(self, app: Any) -> None:

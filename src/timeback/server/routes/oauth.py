@@ -204,14 +204,14 @@ async def _token(request: Request) -> JSONResponse:
         return _oauth_error(exc.status, "invalid_request", exc.description, "invaliddata", fields=exc.fields,
                             headers=exc.headers)  # fmt: skip
     if raw is None:
-        return _oauth_error(400, "invalid_request", "The request body did not arrive.")
+        return _invalid_request("The request body did not arrive.", [("body", "did not arrive")])
     not_a_form = _not_a_form(request.headers.get("content-type"))
     if not_a_form is not None:  # (before the credentials are looked at: not a failed attempt)
         return not_a_form
     try:
         parsed = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
-        return _oauth_error(400, "invalid_request", "The body must be form-encoded UTF-8.")
+        return _invalid_request("The body must be form-encoded UTF-8.", [("body", "not UTF-8")])
     repeated = _repeated(parsed)  # (before the credentials are looked at: not a failed attempt)
     if repeated is not None:
         return repeated
@@ -219,7 +219,8 @@ async def _token(request: Request) -> JSONResponse:
     if not form.get("grant_type"):  # (one sent empty counts as omitted: RFC 6749 section 3.1)
         return _invalid_request("grant_type is missing.", [("grant_type", "missing")])
     if form["grant_type"] != "client_credentials":
-        return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
+        description, fields = "Only grant_type=client_credentials is supported.", [("grant_type", "unsupported")]
+        return _oauth_error(400, "unsupported_grant_type", description, "invaliddata", fields=fields)
     try:
         basic = _basic_credentials(request.headers.get("authorization", ""))
     except ValueError as exc:
