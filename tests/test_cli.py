@@ -1653,6 +1653,16 @@ def test_serve_access_log_writes_a_forwarded_client_that_is_no_address_as_a_dash
 
 
 _GB = "/ims/oneroster/gradebook/v1p2"
+_README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _as_the_readme_recipe_forwards(sent: dict[str, str]) -> dict[str, str]:
+    """The headers of a request ``sent`` by a client at 203.0.113.9 over HTTPS as README's nginx recipe forwards
+    it: its ``proxy_set_header`` lines' in place of the client's, and the client's others passed on as sent."""
+    (recipe,) = re.findall(r"```nginx\n(.*?)```", _README.read_text(), flags=re.S)
+    values = {"$http_host": sent["Host"], "$scheme": "https", "$remote_addr": "203.0.113.9"}
+    set_by_proxy = {name.lower(): values[value] for name, value in re.findall(r"proxy_set_header (\S+) (\S+);", recipe)}
+    return {**{name.lower(): value for name, value in sent.items()}, **set_by_proxy}
 
 
 @pytest.mark.parametrize(
@@ -1667,7 +1677,9 @@ def test_serve_behind_a_proxy_under_a_path_prefix_links_and_documents_it(
     its scheme and address in X-Forwarded-Proto and -For. With ``--root-path`` the Link headers, the docs' document
     and the token URL carry the prefix (they lacked it: 404 at the proxy); the host (the Link headers named the
     upstream), the scheme and the client address are the proxy's word only from an address
-    ``--forwarded-allow-ips`` names."""
+    ``--forwarded-allow-ips`` names. Then a request as README's nginx recipe forwards it, a client's own
+    X-Forwarded-Host in it: the host the client asked for is the links' (the recipe set no X-Forwarded-Host, so nginx
+    passed the client's on, and the client chose the links' host)."""
     port = _free_port()
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",
@@ -1688,6 +1700,10 @@ def test_serve_behind_a_proxy_under_a_path_prefix_links_and_documents_it(
             links = {rel: link["url"] for rel, link in page.links.items()}
             assert links == {rel: f"{origin}{_GB}/categories?limit=1&offset={offset}&proxied=1"
                              for rel, offset in [("first", 0), ("prev", 0), ("next", 2), ("last", 2)]}, links  # fmt: skip
+            sent = {"Host": "school.example:8443", "X-Forwarded-Host": "evil.example"}
+            page = http.get(f"{_GB}/categories", params={"limit": "1"}, headers=_as_the_readme_recipe_forwards(sent))
+            asked = f"{'https' if trusted else 'http'}://school.example:8443/oneroster"
+            assert page.links["next"]["url"] == f"{asked}{_GB}/categories?limit=1&offset=1", page.headers["Link"]
             assert "url: '/oneroster/openapi.json'" in http.get("/docs").text
             document = http.get("/openapi.json").json()
             assert document["servers"] == [{"url": "/oneroster"}]

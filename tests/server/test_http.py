@@ -567,6 +567,47 @@ def test_a_server_behind_a_proxy_links_to_the_host_x_forwarded_host_names_if_it_
         assert page.links["next"]["url"] == f"{origin}{GB}/categories?limit=1&offset=1", page.headers["Link"]
 
 
+def test_an_x_forwarded_host_that_is_no_host_leaves_the_host_as_sent() -> None:
+    """A trusted proxy's X-Forwarded-Host that is no ``host[:port]`` replaced the valid Host all the same: Starlette
+    refused it and took the socket's address, so the Link headers named ``127.0.0.1:PORT``."""
+    settings = ServerSettings(client_id="p", client_secret="p-secret", forwarded_allow_ips="127.0.0.1")
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        http.headers["Authorization"] = (
+            f"Bearer {token(http, client_id='p', client_secret='p-secret').json()['access_token']}"
+        )
+        for n in range(2):
+            assert http.put(f"{GB}/categories/c{n}", json={"category": {"title": "c"}}).is_success
+        sent = {"evil.com/x": "school.example", "a b": "school.example", "x:notaport": "school.example",
+                "user@evil.com": "school.example", "evil.com?x=1": "school.example", "x:65536": "school.example",
+                "[::1]:9": "[::1]:9", "proxy.internal:8443": "proxy.internal:8443"}  # fmt: skip
+        linked = {}
+        for forwarded in sent:
+            headers = {"Host": "school.example", "X-Forwarded-Host": forwarded}
+            page = http.get(f"{GB}/categories", params={"limit": "1"}, headers=headers)
+            assert page.status_code == 200, page.text
+            linked[forwarded] = urlsplit(page.links["next"]["url"]).netloc
+        assert linked == sent
+
+
+@pytest.mark.parametrize(("trusted", "origin"), [("*", "https://school.example"), ("127.0.0.1", "http://local")])
+async def test_a_request_with_no_peer_takes_x_forwarded_host_as_the_other_headers_if_every_peer_is_trusted(
+    make_app: Any, trusted: str, origin: str
+) -> None:
+    """A request with no peer address (a unix socket's): ``*`` trusts it, as uvicorn trusts its X-Forwarded-Proto
+    and -For, and its X-Forwarded-Host was ignored (links with the proxy's scheme and the upstream's host)."""
+    app = make_app(ServerSettings(client_id="p", client_secret="p-secret", forwarded_allow_ips=trusted))
+    transport = httpx.ASGITransport(app, client=None)  # type: ignore[arg-type]  # (None: no peer, as uvicorn's)
+    async with httpx.AsyncClient(transport=transport, base_url="http://local") as http:
+        form = {"grant_type": "client_credentials", "client_id": "p", "client_secret": "p-secret"}
+        http.headers["Authorization"] = f"Bearer {(await http.post('/oauth2/token', data=form)).json()['access_token']}"
+        for n in range(2):
+            assert (await http.put(f"{GB}/categories/c{n}", json={"category": {"title": "c"}})).is_success
+        proxied = {"X-Forwarded-Host": "school.example", "X-Forwarded-Proto": "https"}
+        page = await http.get(f"{GB}/categories", params={"limit": "1"}, headers=proxied)
+        assert page.status_code == 200, page.text
+        assert page.links["next"]["url"] == f"{origin}{GB}/categories?limit=1&offset=1", page.headers["Link"]
+
+
 def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) -> None:
     """Each link repeats the query: a 1,000-value ``@`` list made a 150 KB header, past what aiohttp (8,190 bytes
     a line), httpx (100 KB a head) and curl read, so the client failed on a 200. ``X-Total-Count`` stays."""

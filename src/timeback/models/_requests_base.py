@@ -177,7 +177,7 @@ class _PutRequest(_ByIdRequest):
             for key in (cls.body_field, cls.model_fields[cls.body_field].serialization_alias):
                 body = data.get(key) if key else None
                 if isinstance(body, dict) and isinstance(body.get("sourcedId"), GeneratedId):
-                    return {**data, key: {name: value for name, value in body.items() if name != "sourcedId"}}
+                    return {**data, key: _without_sourced_id(body)}
         return data
 
     @model_validator(mode="after")
@@ -197,8 +197,10 @@ class _PutRequest(_ByIdRequest):
             )
         return self
 
+    # (unannotated: pydantic takes a serializer's return annotation for the model's serialization JSON schema, and
+    # ``Any``'s is ``{}``; with none, the schema stays the model's)
     @model_serializer(mode="wrap", when_used="json")
-    def _path_id_left_out(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+    def _path_id_left_out(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo):  # type: ignore[no-untyped-def]
         # JSON cannot mark the body's sourcedId as the path's (a GeneratedId): written, it read back as one the caller
         # chose, and a request kept as JSON refused another path id, where one pickled followed it. Left out, it is
         # the path's again when read. (Not what is sent: ``body_json``.)
@@ -209,7 +211,7 @@ class _PutRequest(_ByIdRequest):
             key = (alias or self.body_field) if info.by_alias else self.body_field
             body = dumped.get(key)  # (None when left out: ``include``, ``exclude``)
             if isinstance(body, dict):
-                dumped[key] = {name: value for name, value in body.items() if name != "sourcedId"}
+                dumped[key] = _without_sourced_id(body)
         return dumped
 
     def body_json(self) -> bytes:
@@ -243,6 +245,10 @@ class _PutRequest(_ByIdRequest):
         for name in sorted(update or (), key=lambda name: name != self.body_field):  # (the body first: a model)
             self.__pydantic_validator__.validate_assignment(copy, name, copy.__dict__[name])
         return copy
+
+
+def _without_sourced_id(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name != "sourcedId"}
 
 
 def put_validated(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -150,16 +150,30 @@ class EncodedSlashMiddleware:
 
 class ForwardedHeadersMiddleware(ProxyHeadersMiddleware):
     """uvicorn's proxy headers (X-Forwarded-Proto and -For from the proxies ``trusted_hosts`` names), and from those
-    same proxies X-Forwarded-Host's first value (the host the client asked the first proxy for) as the request's
-    ``Host``, which the ``Link`` headers' URLs are built from. uvicorn reads no X-Forwarded-Host: behind nginx's
-    default ``proxy_set_header Host $proxy_host`` the links named the upstream, ``http://127.0.0.1:8000/...``."""
+    same proxies X-Forwarded-Host's first value (the host the client asked the first proxy for), if a ``host[:port]``,
+    as the request's ``Host``, which the ``Link`` headers' URLs are built from. uvicorn reads no X-Forwarded-Host:
+    behind nginx's default ``proxy_set_header Host $proxy_host`` the links named the upstream,
+    ``http://127.0.0.1:8000/...``."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         peer = scope.get("client")  # (before X-Forwarded-For's client takes its place)
-        if scope["type"] == "http" and peer and peer[0] in self.trusted_hosts:
+        # (no peer, a unix socket's: trusted by "*" alone, as uvicorn trusts -Proto and -For)
+        if scope["type"] == "http" and (peer[0] if peer else None) in self.trusted_hosts:
             forwarded = next((value for name, value in scope["headers"] if name == b"x-forwarded-host"), b"")
             host = forwarded.split(b",", 1)[0].strip()
-            if host:
+            if _is_host(host):
                 scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"host"]
                 scope["headers"].append((b"host", host))
         await super().__call__(scope, receive, send)
+
+
+# A host[:port] as a URL's authority holds one: a name or an address (IPv6 bracketed), a port of up to 5 digits.
+# Anything else (``evil.com/x``, ``user@evil.com``, ``x:notaport``) would have replaced a valid Host with one Starlette
+# refuses, which it takes the socket's address for (the Link headers named 127.0.0.1:8000), or, where it takes any,
+# changed the links' path.
+_HOST = re.compile(rb"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?")
+
+
+def _is_host(value: bytes) -> bool:
+    host = _HOST.fullmatch(value)
+    return host is not None and int(host[2] or 0) <= 65535
