@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import reprlib
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -115,19 +116,20 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: 
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
-    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict, list
-    or model inside itself (``"category.metadata.a.self: circular reference"``), or one nested more than
-    ``MAX_JSON_DEPTH`` levels (``value`` the first), as "where: what", or None. Only asked once encoding failed:
-    pydantic's error names neither the field nor the value, nor httpx's the query parameter (``form``: what it
-    could not be encoded as)."""
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict keyed
+    by something not text (which to_json writes as text), a dict, list or model inside itself
+    (``"category.metadata.a.self: circular reference"``), or one nested more than ``MAX_JSON_DEPTH`` levels
+    (``value`` the first), as "where: what", or None. Only asked once encoding failed: pydantic's error names
+    neither the field nor the value, nor httpx's the query parameter (``form``: what it could not be encoded as)."""
     found = _unencodable(value, (), set())
     if found is None:
         return None
     path, error = found
-    if isinstance(error, str):  # (nested too deeply: named down to the field and a few keys in, not 200 of them)
-        where = ".".join(map(str, path[:6])) + ("..." if len(path) > 6 else "")
-        return f"{where or 'value'}: {error}"
+    if error is _TOO_DEEP:  # (named down to the field and a few keys in, not 200 of them)
+        path = (*path[:6], "..") if len(path) > 6 else path
     where = ".".join(map(str, path)) or "value"
+    if isinstance(error, str):
+        return f"{where}: {error}"
     if error is None:
         return f"{where}: circular reference"
     bad = error.object[error.start : error.end]
@@ -168,6 +170,9 @@ def _unencodable(
         return path, _TOO_DEEP
     on_path.add(id(value))
     for key, item in items:
+        if isinstance(value, Mapping) and not isinstance(key, str):
+            # (to_json writes it as text: {2: .., "2": ..} as two "2", one of them lost; None as "None")
+            return path, f"a key that is not a string: {reprlib.repr(key)} (JSON object keys are strings)"
         key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
         found = _unencodable(key, (*path, key_text), on_path) or _unencodable(item, (*path, key_text), on_path)
         if found is not None:
