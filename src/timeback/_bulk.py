@@ -14,7 +14,6 @@ The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``ru
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import operator
@@ -924,10 +923,14 @@ class ProgressReports:
 
     def _report(self, name: str, value: object, through: Callable[..., Any] | None) -> None:
         made = (through or self._through)(self._called, name, value)
+        if not inspect.isawaitable(made):
+            return
+        import asyncio  # (here: ``import timeback`` does not load it)
+
         if asyncio.isfuture(made):  # (a task it scheduled, as ``check`` advises: kept until done, as asyncio asks)
             _scheduled.add(made)
             made.add_done_callback(_scheduled.discard)
-        elif inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
+        else:  # (a coroutine, from a lambda around an async function, say: refused as above)
             self._calls[name] = None
             coroutine = inspect.iscoroutine(made)
             if coroutine:
