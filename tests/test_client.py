@@ -38,6 +38,7 @@ from timeback import (
     APITimeoutError,
     AsyncTimeback,
     AuthError,
+    ConfigurationError,
     ConflictError,
     DefaultAioHttpClient,
     DefaultAsyncHttpxClient,
@@ -2379,6 +2380,29 @@ async def test_the_shared_tls_context_verifies_as_httpxs_own(
     assert await outcome(trust_env=False) == "refused"
     trustme.CA().cert_pem.write_to_path(str(tmp_path / "ca.pem"))  # (the bundle replaced in place: another CA)
     assert await outcome() == "refused"
+
+
+async def test_an_ssl_cert_file_that_cannot_be_read_is_refused_naming_it(
+    tls_server: tuple[LocalServer, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``SSL_CERT_FILE`` naming no file made ``Timeback()`` raise a bare FileNotFoundError, naming neither the
+    variable nor the path (one holding no certificate, ssl's SSLError): a ConfigurationError now, naming both."""
+    tls, ca = tls_server
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    for path, reason in ((tmp_path / "none.pem", "No such file or directory"), (tmp_path, "Is a directory")):
+        monkeypatch.setenv("SSL_CERT_FILE", str(path))
+        said = rf"^SSL_CERT_FILE names {re.escape(repr(str(path)))}, which cannot be read as CA certificates: {reason}$"
+        for make in (Timeback, AsyncTimeback):
+            with pytest.raises(ConfigurationError, match=said) as refused:
+                make(**tls.client_kwargs())
+            assert refused.value.missing == ("SSL_CERT_FILE",)
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    with pytest.raises(ConfigurationError, match=r"cannot be read as CA certificates: \[X509: NO_CERTIFICATE"):
+        DefaultAioHttpClient()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))  # (fixed: read again, and the server's certificate verified)
+    async with AsyncTimeback(**tls.client_kwargs()) as async_client:
+        await async_client.oneroster.gradebook.put_category(sourced_id="tls-cert-file", category={"title": "x"})
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -45,6 +45,7 @@ from timeback.errors import (
     APIResponseValidationError,
     APITimeoutError,
     AuthError,
+    ConfigurationError,
     ConflictError,
     NotFoundError,
     RequestError,
@@ -2440,7 +2441,17 @@ def shared_tls_context(*, trust_env: bool, http2: bool = False) -> ssl.SSLContex
     with _tls_contexts_lock:
         known = _tls_contexts.get(key)
         if known is None or known[0] != state:
-            known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
+            try:
+                known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
+            except OSError as error:  # (ssl.SSLError too: a file holding no certificate)
+                if not (where[0] or where[1]):
+                    raise
+                # (a bare FileNotFoundError, naming neither the variable nor the path)
+                name, path = ("SSL_CERT_FILE", where[0]) if where[0] else ("SSL_CERT_DIR", where[1])
+                raise ConfigurationError(
+                    f"{name} names {path!r}, which cannot be read as CA certificates: {error.strerror or error}",
+                    (name,),
+                ) from None
         return known[1]
 
 
