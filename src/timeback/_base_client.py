@@ -56,6 +56,7 @@ from timeback.errors import (
     shown,
 )
 from timeback.models._dicts import (
+    NestedTooDeeply,
     ValidatedRequest,
     lone_surrogate_refused,
     read_json,
@@ -1083,6 +1084,9 @@ def _validated_read_again(model: type[ModelT], content: bytes, refused: pydantic
         raise refused
     try:
         value = read_json(content)
+    except NestedTooDeeply as too_deep:  # (as pydantic-core refuses it: nested too deeply, not the surrogate)
+        detail = {"type": "json_invalid", "loc": (), "input": content, "ctx": {"error": str(too_deep)}}
+        raise pydantic.ValidationError.from_exception_data(refused.title, [detail], input_type="json") from None
     except ValueError:
         raise refused from None
     return model.model_validate(value)
