@@ -651,6 +651,16 @@ def test_a_short_page_written_a_record_a_line_is_decoded_whole() -> None:
     assert [r.sourcedId for r in paging] == ["r1", "r2", "r3"]
 
 
+def test_a_short_page_holding_a_record_over_as_many_lines_as_its_total_says_is_decoded_whole() -> None:
+    """(One record over three lines, in a page whose total says three: the lines were taken for three records, and
+    the first, no JSON text alone, refused as an answer cut short.)"""
+    split = b'{"results":[\n{"sourcedId":"r1",\n"score":1,\n"comment":"c"}\n],"totalCount":3,"offset":0,"limit":3}'
+    rest = _lined([{"sourcedId": "r2"}, {"sourcedId": "r3"}], total=3, offset=1, limit=3)
+    paging = _raw_pages([split, rest]).oneroster.gradebook.get_all_results(limit=3)
+    assert [type(item) for item in paging._info.raw_items] == [dict]
+    assert [(r.sourcedId, r.score) for r in paging] == [("r1", 1), ("r2", None), ("r3", None)]
+
+
 def test_pages_written_a_record_a_line_keep_the_paging_rules() -> None:
     first = _lined([{"sourcedId": "r1"}, {"sourcedId": "r2"}], total=6)
     second = _lined([{"sourcedId": "r3"}, {"sourcedId": "r4"}], total=6, offset=2)

@@ -1019,7 +1019,9 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     and validating those, and no page of dicts for the garbage collector to walk). None for any other page (a
     compact or indented one: decoded whole), or one whose lines are not its records: the first line must open the
     records' list and nothing else, the last close it, and there must be as many lines as the envelope's
-    ``totalCount``, ``offset`` and ``limit`` say the page holds (a record split over lines would make more)."""
+    ``totalCount``, ``offset`` and ``limit`` say the page holds, each break between two records (``},\n{``): a
+    record split over lines made more lines, or as many when the page held fewer records than its total says (a
+    short page, which Timeback answers), and was refused as cut short."""
     first = content.find(b"\n")
     last = content.rfind(b"\n")
     if first <= 0 or last <= first or not content.startswith(b'{"'):
@@ -1037,9 +1039,11 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     total, offset, limit = envelope.get("totalCount"), envelope.get("offset"), envelope.get("limit")
     if type(total) is not int or type(offset) is not int or type(limit) is not int:
         return None
-    if content.count(b",\n", first + 1, last) + 1 != max(0, min(limit, total - offset)):  # (before any split)
+    expected = max(0, min(limit, total - offset))
+    if content.count(b"},\n{", first + 1, last) + 1 != expected:  # (before any split; faster than b",\n" is)
         return None
-    return envelope, content[first + 1 : last].split(b",\n")
+    lines = content[first + 1 : last].split(b",\n")
+    return (envelope, lines) if len(lines) == expected else None
 
 
 def _holds_no_records(envelope: Any, keys: tuple[str, ...]) -> bool:
