@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import email.utils
+import errno
 import gc
 import random
 import re
@@ -2078,6 +2079,35 @@ async def test_a_proxy_whose_name_is_not_found_is_named(
     assert type(error) is APIConnectionError, repr(error)
     assert str(error).startswith("connection to the proxy http://proxy.invalid:3128 failed: ConnectError: "), error
     assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
+
+
+@pytest.mark.parametrize(
+    ("other", "proxys"),
+    [
+        (errno.ECONNREFUSED, True),
+        (errno.EADDRNOTAVAIL, True),  # (::1 with IPv6 off: "Cannot assign requested address")
+        (errno.EAFNOSUPPORT, True),
+        (errno.ENETUNREACH, True),
+        (errno.ECONNRESET, False),  # (not the connect's own failure: through a tunnel, maybe the server's)
+    ],
+)
+def test_a_connect_failing_at_each_address_is_the_proxys_whatever_each_failed_with(other: int, proxys: bool) -> None:
+    """A proxy named ``localhost``, on a host with IPv6 off: 127.0.0.1 refused and ::1 "Cannot assign requested
+    address" (anyio's "All connection attempts failed" holds both) read "connection failed", as if the server's. (Each
+    error built as anyio and httpx chain them: this host cannot be made to fail so.)"""
+    from timeback._base_client import _connect_failed
+
+    attempts = ExceptionGroup("", [ConnectionRefusedError(errno.ECONNREFUSED, "refused"), OSError(other, "failed")])
+    try:
+        try:
+            raise OSError("All connection attempts failed") from attempts
+        except OSError as failed:
+            raise httpx.ConnectError("All connection attempts failed") from failed
+    except httpx.ConnectError as error:
+        assert _connect_failed(error) is proxys
+        alone = httpx.ConnectError("failed")
+        alone.__cause__ = OSError(other, "failed")
+        assert _connect_failed(alone) is proxys
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

@@ -1224,13 +1224,15 @@ def _proxy_answer(exc: BaseException) -> str:
     return ""
 
 
-UNREACHABLE = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+# (EADDRNOTAVAIL, EAFNOSUPPORT: an address of a family the host has off, ::1 for a proxy named localhost with IPv6
+# disabled, beside 127.0.0.1's refusal: the whole connect failed all the same)
+UNREACHABLE = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT)
 
 
 def _connect_failed(exc: BaseException) -> bool:
-    """Whether the operating system's connect itself failed under ``exc``: refused, no route, its name not found
-    (anyio's "All connection attempts failed" holds each address's: all failed so). Not a reset, nor TLS's failure:
-    through a proxy's tunnel, those may be the server's."""
+    """Whether the operating system's connect itself failed under ``exc``: refused, no route, its name not found, an
+    address the host cannot use (anyio's "All connection attempts failed" holds each address's: all failed so). Not
+    a reset, nor TLS's failure: through a proxy's tunnel, those may be the server's."""
 
     def failed(seen: BaseException) -> bool:
         if isinstance(seen, BaseExceptionGroup):
