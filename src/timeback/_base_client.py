@@ -1089,7 +1089,9 @@ def _validated_read_again(model: type[ModelT], content: bytes, refused: pydantic
     try:
         value = read_json(content)
     except NestedTooDeeply as too_deep:  # (as pydantic-core refuses it: nested too deeply, not the surrogate)
-        detail = {"type": "json_invalid", "loc": (), "input": content, "ctx": {"error": str(too_deep)}}
+        detail = pydantic_core.InitErrorDetails(
+            type="json_invalid", loc=(), input=content, ctx={"error": str(too_deep)}
+        )
         raise pydantic.ValidationError.from_exception_data(refused.title, [detail], input_type="json") from None
     except ValueError:
         raise refused from None

@@ -932,12 +932,12 @@ class ProgressReports:
             made.add_done_callback(_scheduled.discard)
         else:  # (a coroutine, from a lambda around an async function, say: refused as above)
             self._calls[name] = None
-            coroutine = inspect.iscoroutine(made)
-            if coroutine:
+            what = "a coroutine" if inspect.iscoroutine(made) else "an awaitable"
+            if inspect.iscoroutine(made):
                 made.close()  # (else "never awaited" when it is collected)
             raise TypeError(
-                f"{name} returned {'a coroutine' if coroutine else 'an awaitable'}, which would never run: give a "
-                "plain function (one that schedules its work with asyncio.create_task and returns the task is fine)"
+                f"{name} returned {what}, which would never run: give a plain function (one that schedules its work "
+                "with asyncio.create_task and returns the task is fine)"
             )
 
     def _called(self, name: str, value: object) -> Any:
