@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 import itertools
 import json
 import re
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -1381,6 +1384,50 @@ async def test_an_on_progress_that_would_need_awaiting_is_refused_not_left_unrun
     taken, stored, failed = counts_in(raised.value.__notes__[0])
     assert taken == stored + failed and stored == len(stored_scores(client, roster, tag)) >= 10
     assert shown == []
+
+
+async def test_an_on_progress_scheduling_a_task_as_advised_runs_the_upload_and_the_task(
+    async_client: AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """``lambda p: asyncio.create_task(report(p))``, as the refusal of an ``async def`` advises, was refused too
+    ("returned a coroutine"), stopping the upload after its first batch. The tasks are kept until done: each waits
+    here on a future only it holds, which a loop (referencing its tasks weakly) would let a collection take."""
+    roster, line_items = world
+    tag = uid("task-progress")
+    waiting: list[weakref.ref[asyncio.Future[None]]] = []
+    shown: list[int] = []
+    reported: list[tuple[str | None, ...]] = []
+
+    async def report(progress: BulkProgress) -> None:
+        alone = asyncio.get_running_loop().create_future()
+        waiting.append(weakref.ref(alone))
+        await alone
+        shown.append(progress.stored)
+
+    async def report_failure(failure: BulkFailure) -> None:
+        reported.append(failure.sourced_ids)
+
+    rows = list(interleaved(roster, line_items[:1], 6, tag))
+    rows[3]["scoreStatus"] = None  # (invalid: on_failure's)
+    summary = await upload(
+        async_client,
+        rows,
+        batch_size=2,
+        concurrency=1,
+        on_progress=lambda p: asyncio.create_task(report(p)),
+        on_failure=lambda f: asyncio.create_task(report_failure(f)),
+    )
+    assert (summary.stored, summary.failed) == (5, 1)
+    await asyncio.sleep(0)  # (the last one started)
+    gc.collect()
+    futures = [ref() for ref in waiting]
+    assert len(futures) == 3 and None not in futures  # (not collected mid-run)
+    for future in futures:
+        cast("asyncio.Future[None]", future).set_result(None)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert shown == [2, 4, 5] and reported == [(f"{tag}-3",)]
+    assert len(stored_scores(client, roster, tag)) == 5
 
 
 def failing_rows(roster: Roster, line_items: list[str], tag: str) -> list[dict[str, Any]]:

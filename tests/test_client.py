@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import email.utils
+import errno
 import gc
 import random
 import re
@@ -38,6 +39,7 @@ from timeback import (
     APITimeoutError,
     AsyncTimeback,
     AuthError,
+    ConfigurationError,
     ConflictError,
     DefaultAioHttpClient,
     DefaultAsyncHttpxClient,
@@ -1832,12 +1834,21 @@ def test_a_malformed_answer_is_named_in_a_short_message_whatever_its_size_and_no
         assert len(refused.value.body or "") == 2_000  # (the answer itself, cut, as before)
 
 
-def test_an_answer_nested_past_pydantic_cores_limit_is_still_refused() -> None:
-    """(json.loads read it, and the record read could not be sent back: PydanticSerializationError.)"""
-    deep = b'{"result": {"sourcedId": "r1", "metadata": {"a": ' + b"[" * 300 + b"]" * 300 + b"}}}"
+@pytest.mark.parametrize(("levels", "comment"), [(300, b"ok"), (300, b"cut \\ud83d"), (3_000, b"cut \\ud83d")])
+async def test_an_answer_nested_past_pydantic_cores_limit_is_still_refused(levels: int, comment: bytes) -> None:
+    """(json.loads read it, and the record read could not be sent back: PydanticSerializationError. Holding a lone
+    surrogate escape too, which json.loads reads in pydantic-core's place, it was still read, having no limit there;
+    past json.loads' own, the error named the surrogate, not the depth.)"""
+    deep = b'{"result": {"sourcedId": "r1", "comment": "%s", "metadata": {"a": %s}}}' % (
+        comment,
+        b"[" * levels + b"]" * levels,
+    )
     script = Script([lambda request: httpx.Response(200, content=deep)])
-    with pytest.raises(APIResponseValidationError, match="recursion limit exceeded"):
+    with pytest.raises(APIResponseValidationError, match=r"Invalid JSON: recursion limit exceeded"):
         make_client(script).oneroster.gradebook.get_result(sourced_id="r1")
+    async with make_async_client(Script([lambda request: httpx.Response(200, content=deep)])) as async_client:
+        with pytest.raises(APIResponseValidationError, match=r"Invalid JSON: recursion limit exceeded"):
+            await async_client.oneroster.gradebook.get_result(sourced_id="r1")
 
 
 @pytest.mark.parametrize("body", [{}, {"imsx_codeMajor": "failure", "imsx_description": "odd"}, {"org": "s1"}])
@@ -2168,6 +2179,35 @@ async def test_a_proxy_whose_name_is_not_found_is_named(
     assert "pr0xy-pw" not in "".join(traceback.format_exception(error)) + repr(error)
 
 
+@pytest.mark.parametrize(
+    ("other", "proxys"),
+    [
+        (errno.ECONNREFUSED, True),
+        (errno.EADDRNOTAVAIL, True),  # (::1 with IPv6 off: "Cannot assign requested address")
+        (errno.EAFNOSUPPORT, True),
+        (errno.ENETUNREACH, True),
+        (errno.ECONNRESET, False),  # (not the connect's own failure: through a tunnel, maybe the server's)
+    ],
+)
+def test_a_connect_failing_at_each_address_is_the_proxys_whatever_each_failed_with(other: int, proxys: bool) -> None:
+    """A proxy named ``localhost``, on a host with IPv6 off: 127.0.0.1 refused and ::1 "Cannot assign requested
+    address" (anyio's "All connection attempts failed" holds both) read "connection failed", as if the server's. (Each
+    error built as anyio and httpx chain them: this host cannot be made to fail so.)"""
+    from timeback._base_client import _connect_failed
+
+    attempts = ExceptionGroup("", [ConnectionRefusedError(errno.ECONNREFUSED, "refused"), OSError(other, "failed")])
+    try:
+        try:
+            raise OSError("All connection attempts failed") from attempts
+        except OSError as failed:
+            raise httpx.ConnectError("All connection attempts failed") from failed
+    except httpx.ConnectError as error:
+        assert _connect_failed(error) is proxys
+        alone = httpx.ConnectError("failed")
+        alone.__cause__ = OSError(other, "failed")
+        assert _connect_failed(alone) is proxys
+
+
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_a_reset_beyond_the_proxys_tunnel_is_not_said_to_be_the_proxys(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
@@ -2477,6 +2517,29 @@ async def test_the_shared_tls_context_verifies_as_httpxs_own(
     assert await outcome(trust_env=False) == "refused"
     trustme.CA().cert_pem.write_to_path(str(tmp_path / "ca.pem"))  # (the bundle replaced in place: another CA)
     assert await outcome() == "refused"
+
+
+async def test_an_ssl_cert_file_that_cannot_be_read_is_refused_naming_it(
+    tls_server: tuple[LocalServer, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """``SSL_CERT_FILE`` naming no file made ``Timeback()`` raise a bare FileNotFoundError, naming neither the
+    variable nor the path (one holding no certificate, ssl's SSLError): a ConfigurationError now, naming both."""
+    tls, ca = tls_server
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    for path, reason in ((tmp_path / "none.pem", "No such file or directory"), (tmp_path, "Is a directory")):
+        monkeypatch.setenv("SSL_CERT_FILE", str(path))
+        said = rf"^SSL_CERT_FILE names {re.escape(repr(str(path)))}, which cannot be read as CA certificates: {reason}$"
+        for make in (Timeback, AsyncTimeback):
+            with pytest.raises(ConfigurationError, match=said) as refused:
+                make(**tls.client_kwargs())
+            assert refused.value.missing == ("SSL_CERT_FILE",)
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    with pytest.raises(ConfigurationError, match=r"cannot be read as CA certificates: \[X509: NO_CERTIFICATE"):
+        DefaultAioHttpClient()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))  # (fixed: read again, and the server's certificate verified)
+    async with AsyncTimeback(**tls.client_kwargs()) as async_client:
+        await async_client.oneroster.gradebook.put_category(sourced_id="tls-cert-file", category={"title": "x"})
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

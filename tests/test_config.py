@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 
 import httpx
@@ -307,6 +308,37 @@ def test_a_port_that_is_not_a_number_from_1_to_65535_is_refused(
     assert raised.value.missing == (where,) and repr(port) in str(raised.value)
     with pytest.raises(ConfigurationError, match=said):
         AsyncTimeback(client_id=client_id, client_secret=client_secret, **urls)
+
+
+@pytest.mark.parametrize("where", ["base_url", "token_url", "TIMEBACK_BASE_URL", "TIMEBACK_TOKEN_URL"])
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        ("api..timeback.invalid", "label empty or too long"),
+        ("a" * 64 + ".invalid", "label empty or too long"),
+        ("xn--i-7iq.ws", "Codepoint U+2764 at position 2"),  # (i\u2764.ws: IDNA 2008 refuses it, so httpx does)
+    ],
+)
+async def test_a_host_name_idna_cannot_encode_is_refused(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, where: str, host: str, reason: str
+) -> None:
+    """It was a bare UnicodeError at each call (the sync client's and aiohttp's), "Name or service not known"
+    (httpx's async one), or the idna package's error out of the constructor (an ``xn--`` label)."""
+    from timeback import DefaultAioHttpClient
+
+    client_id, client_secret = server.credentials
+    urls = {"base_url": server.url, "token_url": f"{server.url}/oauth2/token"}
+    urls = given_at(where, urls, lambda url: url.replace("127.0.0.1", host), monkeypatch)
+    said = rf"^{where} has a host name that is not valid \(IDNA\): '{re.escape(host)}' \({re.escape(reason)}"
+    with pytest.raises(ConfigurationError, match=said) as raised:
+        with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
+            client.oneroster.gradebook.get_all_categories(limit=1)
+    assert raised.value.missing == (where,)
+    for http_client in (None, DefaultAioHttpClient()):
+        with pytest.raises(ConfigurationError, match=said):
+            AsyncTimeback(client_id=client_id, client_secret=client_secret, **urls, http_client=http_client)
+        if http_client is not None:
+            await http_client.aclose()
 
 
 def test_the_first_and_last_ports_and_an_empty_one_are_taken() -> None:

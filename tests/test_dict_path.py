@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 import httpx
+import pydantic_core
 import pytest
 from pydantic import ValidationError
 
@@ -524,3 +525,20 @@ def test_a_refused_value_is_named_as_the_readme_says() -> None:
     assert "\nresult.score\n  Input should be a valid number" in str(one.value)
     assert "\nresults.1.score\n  Input should be a valid number" in str(batch.value)
     assert script.bodies == []
+
+
+@pytest.mark.parametrize("levels", [199, 200, 201, 202])
+@pytest.mark.parametrize("inner", ["", "1", "{}", '"x"'])
+def test_read_json_reading_a_lone_surrogate_keeps_pydantic_cores_nesting_limit(levels: int, inner: str) -> None:
+    """``read_json`` reads text holding a lone surrogate escape with json.loads, which has no such limit: it read
+    what pydantic-core refuses for its depth. Refused now exactly where pydantic-core refuses the same text without
+    the surrogate, naming the depth."""
+    nested = "[" * levels + inner + "]" * levels
+    try:
+        pydantic_core.from_json(f'["x", {nested}]')
+    except ValueError as refused:
+        assert str(refused).startswith("recursion limit exceeded")
+        with pytest.raises(dicts.NestedTooDeeply, match=r"^recursion limit exceeded \(nested more than 201 levels\)$"):
+            dicts.read_json(f'["\\ud83d", {nested}]'.encode())
+    else:
+        assert dicts.read_json(f'["\\ud83d", {nested}]'.encode())[0] == "\ufffd"

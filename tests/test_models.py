@@ -753,6 +753,45 @@ def test_metadata_that_holds_itself_is_refused_naming_where_and_nothing_is_sent(
         assert gb.get_result(sourced_id=sourced_id).result.metadata == {"a": {"k": [1]}, "b": [{"k": [1]}]}
 
 
+async def test_metadata_keyed_by_something_not_text_at_any_depth_is_refused_naming_where_and_nothing_is_sent(
+    server: Any, roster: Any
+) -> None:
+    """A key that is not text, nested in metadata, was written as text: ``{2: .., "2": ..}`` sent as two keys "2",
+    one value lost, None as "None", True as "true" (a key of metadata itself was refused, by validation). It is a
+    ValueError naming the dict, as a dict or a model, sync and async, and a bulk upload fails that result alone."""
+    from tests.support import uid
+    from timeback import AsyncTimeback
+
+    clash = {"a": {"b": [{2: "int", "2": "str"}]}}
+    refused = r"^category\.metadata\.a\.b\.0: a key that is not a string: 2 \(JSON object keys are strings\)$"
+    sent: list[str] = []
+    with _client_recording_sends(server, roster, sent) as (gb, line_item, student):
+        with pytest.raises(ValueError, match=refused):
+            gb.put_category(sourced_id=uid("c"), category={"title": "t", "metadata": clash})
+        with pytest.raises(ValueError, match=refused):
+            gb.create_category(category=TimebackCreateCategoryBody(title="t", metadata=clash))
+        with pytest.raises(ValueError, match=r"^result\.metadata\.a: a key that is not a string: None "):
+            gb.put_result(sourced_id=uid("r"), result=result_body(line_item, student, metadata={"a": {None: 1}}))
+        summary = gb.bulk_post_results([result_body(line_item, student, uid("r"), metadata={"a": {True: 2}})])
+        assert [f.reason for f in summary.failures] == [
+            "invalid result: metadata.a: a key that is not a string: True (JSON object keys are strings)"
+        ]
+        assert sent == []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request.method)
+
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [record]}) as async_http,
+        AsyncTimeback(**server.client_kwargs(), http_client=async_http) as async_client,
+    ):
+        with pytest.raises(ValueError, match=refused):
+            await async_client.oneroster.gradebook.put_category(
+                sourced_id=uid("c"), category={"title": "t", "metadata": clash}
+            )
+        assert sent == []
+
+
 @pytest.mark.parametrize("levels", [300, 600, 1_200])
 def test_metadata_nested_too_deeply_to_send_is_refused_naming_where_and_nothing_is_sent(
     server: Any, roster: Any, levels: int

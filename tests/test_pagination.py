@@ -679,6 +679,16 @@ def test_a_short_page_written_a_record_a_line_is_decoded_whole() -> None:
     assert [r.sourcedId for r in paging] == ["r1", "r2", "r3"]
 
 
+def test_a_short_page_holding_a_record_over_as_many_lines_as_its_total_says_is_decoded_whole() -> None:
+    """(One record over three lines, in a page whose total says three: the lines were taken for three records, and
+    the first, no JSON text alone, refused as an answer cut short.)"""
+    split = b'{"results":[\n{"sourcedId":"r1",\n"score":1,\n"comment":"c"}\n],"totalCount":3,"offset":0,"limit":3}'
+    rest = _lined([{"sourcedId": "r2"}, {"sourcedId": "r3"}], total=3, offset=1, limit=3)
+    paging = _raw_pages([split, rest]).oneroster.gradebook.get_all_results(limit=3)
+    assert [type(item) for item in paging._info.raw_items] == [dict]
+    assert [(r.sourcedId, r.score) for r in paging] == [("r1", 1), ("r2", None), ("r3", None)]
+
+
 def test_pages_written_a_record_a_line_keep_the_paging_rules() -> None:
     first = _lined([{"sourcedId": "r1"}, {"sourcedId": "r2"}], total=6)
     second = _lined([{"sourcedId": "r3"}, {"sourcedId": "r4"}], total=6, offset=2)
@@ -713,11 +723,15 @@ async def test_a_lone_surrogate_escape_reads_as_a_replacement_character(by_line:
 
 
 @pytest.mark.parametrize("by_line", [False, True], ids=["compact", "a-record-a-line"])
-def test_a_page_nested_past_pydantic_cores_limit_is_still_refused(by_line: bool) -> None:
+@pytest.mark.parametrize(("levels", "comment"), [(300, "ok"), (300, "cut \ud83d"), (3_000, "cut \ud83d")])
+def test_a_page_nested_past_pydantic_cores_limit_is_still_refused(by_line: bool, levels: int, comment: str) -> None:
     """Only pydantic-core's lone-surrogate refusals are read again by json.loads: a record nested deeper than
-    pydantic-core goes (metadata 300 lists deep) was read, and could not be sent back (PydanticSerializationError)."""
-    records = [{"sourcedId": "r1", "metadata": {"a": json.loads("[" * 300 + "]" * 300)}}]
+    pydantic-core goes (metadata 300 lists deep) was read, and could not be sent back (PydanticSerializationError).
+    Holding a lone surrogate escape too, it was read all the same (json.loads has no such limit), and past
+    json.loads' own the error named the surrogate: refused as without it, for its depth."""
+    records = [{"sourcedId": "r1", "comment": comment, "metadata": {"a": "deep"}}]  # (past json.loads' own limit)
     page = _lined(records, total=1) if by_line else json.dumps({"results": records, "totalCount": 1}).encode()
+    page = page.replace(b'"deep"', b"[" * levels + b"]" * levels)
     with pytest.raises(APIResponseValidationError, match="recursion limit exceeded"):
         list(_raw_pages([page]).oneroster.gradebook.get_all_results(limit=2))
 

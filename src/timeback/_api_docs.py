@@ -66,7 +66,8 @@ BULK_OPTIONS = {
     "concurrency": "Batches in flight at once (threads on `Timeback`, tasks on `AsyncTimeback`).",
     "on_progress": "A plain function given a `BulkProgress` (the counts so far) after every batch, and once more "
     "when the upload ends or stops if they changed since: its last call holds the summary's counts, or the stop's "
-    "note's (never called again once it raised); an `async def` is refused with `TypeError`.",
+    "note's (never called again once it raised); an `async def` is refused with `TypeError` (one returning the "
+    "`asyncio.create_task` it made is fine: the upload holds the task until it is done, not awaiting it).",
     "on_failure": "A plain function given each `BulkFailure` as it is reported (an invalid result's as it is taken, "
     "a batch's before the `on_progress` call counting it), in the caller's thread or event loop: `summary.failures` "
     "then keeps none of them (`summary.failed` still counts them, `summary.ok` is still false), so memory stays flat "

@@ -45,6 +45,7 @@ from timeback.errors import (
     APIResponseValidationError,
     APITimeoutError,
     AuthError,
+    ConfigurationError,
     ConflictError,
     NotFoundError,
     RequestError,
@@ -55,6 +56,7 @@ from timeback.errors import (
     shown,
 )
 from timeback.models._dicts import (
+    NestedTooDeeply,
     ValidatedRequest,
     ends_mid_value,
     lone_surrogate_refused,
@@ -1018,7 +1020,9 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     and validating those, and no page of dicts for the garbage collector to walk). None for any other page (a
     compact or indented one: decoded whole), or one whose lines are not its records: the first line must open the
     records' list and nothing else, the last close it, and there must be as many lines as the envelope's
-    ``totalCount``, ``offset`` and ``limit`` say the page holds (a record split over lines would make more)."""
+    ``totalCount``, ``offset`` and ``limit`` say the page holds, each break between two records (``},\n{``): a
+    record split over lines made more lines, or as many when the page held fewer records than its total says (a
+    short page, which Timeback answers), and was refused as cut short."""
     first = content.find(b"\n")
     last = content.rfind(b"\n")
     if first <= 0 or last <= first or not content.startswith(b'{"'):
@@ -1036,9 +1040,11 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     total, offset, limit = envelope.get("totalCount"), envelope.get("offset"), envelope.get("limit")
     if type(total) is not int or type(offset) is not int or type(limit) is not int:
         return None
-    if content.count(b",\n", first + 1, last) + 1 != max(0, min(limit, total - offset)):  # (before any split)
+    expected = max(0, min(limit, total - offset))
+    if content.count(b"},\n{", first + 1, last) + 1 != expected:  # (before any split; faster than b",\n" is)
         return None
-    return envelope, content[first + 1 : last].split(b",\n")
+    lines = content[first + 1 : last].split(b",\n")
+    return (envelope, lines) if len(lines) == expected else None
 
 
 def _holds_no_records(envelope: Any, keys: tuple[str, ...]) -> bool:
@@ -1083,6 +1089,11 @@ def _validated_read_again(model: type[ModelT], content: bytes, refused: pydantic
         raise refused
     try:
         value = read_json(content)
+    except NestedTooDeeply as too_deep:  # (as pydantic-core refuses it: nested too deeply, not the surrogate)
+        detail = pydantic_core.InitErrorDetails(
+            type="json_invalid", loc=(), input=content, ctx={"error": str(too_deep)}
+        )
+        raise pydantic.ValidationError.from_exception_data(refused.title, [detail], input_type="json") from None
     except ValueError:
         raise refused from None
     return model.model_validate(value)
@@ -1216,13 +1227,15 @@ def _proxy_answer(exc: BaseException) -> str:
     return ""
 
 
-UNREACHABLE = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+# (EADDRNOTAVAIL, EAFNOSUPPORT: an address of a family the host has off, ::1 for a proxy named localhost with IPv6
+# disabled, beside 127.0.0.1's refusal: the whole connect failed all the same)
+UNREACHABLE = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT)
 
 
 def _connect_failed(exc: BaseException) -> bool:
-    """Whether the operating system's connect itself failed under ``exc``: refused, no route, its name not found
-    (anyio's "All connection attempts failed" holds each address's: all failed so). Not a reset, nor TLS's failure:
-    through a proxy's tunnel, those may be the server's."""
+    """Whether the operating system's connect itself failed under ``exc``: refused, no route, its name not found, an
+    address the host cannot use (anyio's "All connection attempts failed" holds each address's: all failed so). Not
+    a reset, nor TLS's failure: through a proxy's tunnel, those may be the server's."""
 
     def failed(seen: BaseException) -> bool:
         if isinstance(seen, BaseExceptionGroup):
@@ -2436,7 +2449,17 @@ def shared_tls_context(*, trust_env: bool, http2: bool = False) -> ssl.SSLContex
     with _tls_contexts_lock:
         known = _tls_contexts.get(key)
         if known is None or known[0] != state:
-            known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
+            try:
+                known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
+            except OSError as error:  # (ssl.SSLError too: a file holding no certificate)
+                if not (where[0] or where[1]):
+                    raise
+                # (a bare FileNotFoundError, naming neither the variable nor the path)
+                name, path = ("SSL_CERT_FILE", where[0]) if where[0] else ("SSL_CERT_DIR", where[1])
+                raise ConfigurationError(
+                    f"{name} names {path!r}, which cannot be read as CA certificates: {error.strerror or error}",
+                    (name,),
+                ) from None
         return known[1]
 
 

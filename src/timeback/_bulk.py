@@ -923,11 +923,22 @@ class ProgressReports:
 
     def _report(self, name: str, value: object, through: Callable[..., Any] | None) -> None:
         made = (through or self._through)(self._called, name, value)
-        if inspect.isawaitable(made):  # (from a lambda around an async function, say: refused as above)
+        if not inspect.isawaitable(made):
+            return
+        import asyncio  # (here: ``import timeback`` does not load it)
+
+        if asyncio.isfuture(made):  # (a task it scheduled, as ``check`` advises: kept until done, as asyncio asks)
+            _scheduled.add(made)
+            made.add_done_callback(_scheduled.discard)
+        else:  # (a coroutine, from a lambda around an async function, say: refused as above)
             self._calls[name] = None
+            what = "a coroutine" if inspect.iscoroutine(made) else "an awaitable"
             if inspect.iscoroutine(made):
                 made.close()  # (else "never awaited" when it is collected)
-            raise TypeError(f"{name} returned a coroutine, which would never run: give a plain function")
+            raise TypeError(
+                f"{name} returned {what}, which would never run: give a plain function (one that schedules its work "
+                "with asyncio.create_task and returns the task is fine)"
+            )
 
     def _called(self, name: str, value: object) -> Any:
         call = cast("Callable[[Any], object]", self._calls[name])
@@ -941,6 +952,10 @@ class ProgressReports:
         self.failures(through)
         if self._calls["on_progress"] is not None and self._summary.progress() != self._last:
             self.after_batch(through)
+
+
+_scheduled: set[asyncio.Future[Any]] = set()  # (what the callbacks scheduled, referenced until done: a loop holds its
+# tasks weakly, and one collected mid-run never finishes)
 
 
 CANCELLED_IN_FLIGHT = "cancelled in flight: it may have been stored"

@@ -166,6 +166,10 @@ def resolve_config(**options: Unpack[ClientOptions]) -> ClientConfig:
             # client id and secret with it; "+80", "1_0" and "-1" were taken too.
             name = names[key]
             raise ConfigurationError(f"{name} must have a port from 1 to 65535, if any, not {port!r}", (name,))
+        unusable = None if parsed is None else _unusable_host(parsed)
+        if unusable:
+            name = names[key]
+            raise ConfigurationError(f"{name} has a host name that is not valid (IDNA): {unusable}", (name,))
         if parsed is not None and parsed.userinfo:
             # httpx would send it as Basic credentials in place of the bearer token (or of the client's own on the
             # token endpoint), and the URL, password and all, would be in every error message and log line.
@@ -341,7 +345,20 @@ def _http_url(url: str) -> httpx.URL | None:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
         return None
-    return parsed if parsed.scheme in ("http", "https") and parsed.host else None
+    return parsed if parsed.scheme in ("http", "https") and parsed.raw_host else None
+
+
+def _unusable_host(url: httpx.URL) -> str | None:
+    """Why ``url``'s host cannot be looked up (as IDNA encodes it), or None. Found here, not as a bare UnicodeError
+    at each call (the sync client's and aiohttp's; httpx's async one said only "Name or service not known"), nor as
+    the idna package's error out of the constructor (``url.host`` of an ``xn--`` label IDNA 2008 refuses)."""
+    raw = url.raw_host.decode("ascii")
+    try:
+        url.host  # noqa: B018 (decodes each xn-- label: httpx reads it so)
+        raw.encode("idna")  # (as the socket module does: an empty label, or one over 63 characters, is refused)
+    except UnicodeError as error:
+        return f"{raw!r} ({error.__cause__ or error})"  # (the codec's cause: "label empty or too long")
+    return None
 
 
 CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")

@@ -206,9 +206,11 @@ def _as_floats(value: Any, on_path: set[int]) -> Any:
 
 def _encodable(key: Any) -> Any:
     # pydantic writes a lone surrogate in a key of metadata itself as three U+FFFD (the key stored so, not the one
-    # given; one nested deeper raises): raised here, the request names the key and nothing is sent.
-    if isinstance(key, str):
-        key.encode()
+    # given; one nested deeper raises), and a key that is not text as text ({2: .., "2": ..} sent as two "2": one
+    # lost; None as "None"): raised here, the request names the key and nothing is sent.
+    if not isinstance(key, str):
+        raise ValueError("key not a string")
+    key.encode()
     return key
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import reprlib
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -27,7 +28,15 @@ from typing import Any
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, from_json, to_json, to_jsonable_python
 
-__all__ = ["EncodedItems", "ValidatedRequest", "dict_validator", "json_number", "unencodable_text", "validated_dict"]
+__all__ = [
+    "EncodedItems",
+    "NestedTooDeeply",
+    "ValidatedRequest",
+    "dict_validator",
+    "json_number",
+    "unencodable_text",
+    "validated_dict",
+]
 
 
 class ValidatedRequest(dict[str, Any]):
@@ -74,17 +83,28 @@ def read_json(content: bytes) -> Any:
     """``content``'s JSON value, as pydantic-core reads it; where it refuses a lone surrogate escape (``"\\ud83d"``:
     what Node's JSON.stringify writes for a string cut inside an emoji, which RFC 8259's grammar allows), as
     ``json.loads`` reads it, each lone surrogate then U+FFFD, so that the value can be written as JSON again.
-    pydantic-core's ``ValueError`` for any other refusal, or if ``json.loads`` refuses it too. (Only after
-    pydantic-core failed: no cost otherwise.)"""
+    pydantic-core's ``ValueError`` for any other refusal, or if ``json.loads`` refuses it too; ``NestedTooDeeply``
+    past pydantic-core's nesting limit, which it would have refused had the text held no lone surrogate. (Only
+    after pydantic-core failed: no cost otherwise.)"""
     try:
         return from_json(content)
     except ValueError as refused:
         if not _LONE_SURROGATE_REFUSED.match(str(refused)):
             raise
         try:
-            return _without_lone_surrogates(json.loads(content))
-        except (ValueError, RecursionError):  # (RecursionError: nested deeper than the decoder goes)
+            value = json.loads(content)
+        except RecursionError:  # (nested deeper than the decoder goes: past the limit below too)
+            raise NestedTooDeeply from None
+        except ValueError:
             raise refused from None
+        return _without_lone_surrogates(value, 1)
+
+
+class NestedTooDeeply(ValueError):
+    """JSON text nested past what pydantic-core reads (``MAX_JSON_DEPTH``), read by ``read_json``'s fallback."""
+
+    def __init__(self) -> None:
+        super().__init__(f"recursion limit exceeded (nested more than {MAX_JSON_DEPTH} levels)")
 
 
 def ends_mid_value(refusal: str) -> bool:
@@ -107,13 +127,17 @@ def lone_surrogate_refused(error: pydantic.ValidationError) -> bool:
 _LONE_SURROGATE_REFUSED = re.compile(r"(unexpected end of hex escape|lone leading surrogate in hex escape) at line ")
 
 
-def _without_lone_surrogates(value: Any) -> Any:
+def _without_lone_surrogates(value: Any, level: int) -> Any:
+    # (``level``: ``value``'s, the whole text's 1. pydantic-core refuses a value, a scalar too, past the limit: 201
+    # lists, the innermost empty, are read, and 200 holding a number; 201 holding one are not)
+    if level > MAX_JSON_DEPTH:
+        raise NestedTooDeeply
     if isinstance(value, str):
         return _LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
+        return [_without_lone_surrogates(item, level + 1) for item in value]
     if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+        return {_LONE_SURROGATE.sub("\ufffd", k): _without_lone_surrogates(v, level + 1) for k, v in value.items()}
     return value
 
 
@@ -121,19 +145,20 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: 
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
-    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict, list
-    or model inside itself (``"category.metadata.a.self: circular reference"``), or one nested more than
-    ``MAX_JSON_DEPTH`` levels (``value`` the first), as "where: what", or None. Only asked once encoding failed:
-    pydantic's error names neither the field nor the value, nor httpx's the query parameter (``form``: what it
-    could not be encoded as)."""
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict keyed
+    by something not text (which to_json writes as text), a dict, list or model inside itself
+    (``"category.metadata.a.self: circular reference"``), or one nested more than ``MAX_JSON_DEPTH`` levels
+    (``value`` the first), as "where: what", or None. Only asked once encoding failed: pydantic's error names
+    neither the field nor the value, nor httpx's the query parameter (``form``: what it could not be encoded as)."""
     found = _unencodable(value, (), set())
     if found is None:
         return None
     path, error = found
-    if isinstance(error, str):  # (nested too deeply: named down to the field and a few keys in, not 200 of them)
-        where = ".".join(map(str, path[:6])) + ("..." if len(path) > 6 else "")
-        return f"{where or 'value'}: {error}"
+    if error is _TOO_DEEP:  # (named down to the field and a few keys in, not 200 of them)
+        path = (*path[:6], "..") if len(path) > 6 else path
     where = ".".join(map(str, path)) or "value"
+    if isinstance(error, str):
+        return f"{where}: {error}"
     if error is None:
         return f"{where}: circular reference"
     bad = error.object[error.start : error.end]
@@ -174,6 +199,9 @@ def _unencodable(
         return path, _TOO_DEEP
     on_path.add(id(value))
     for key, item in items:
+        if isinstance(value, Mapping) and not isinstance(key, str):
+            # (to_json writes it as text: {2: .., "2": ..} as two "2", one of them lost; None as "None")
+            return path, f"a key that is not a string: {reprlib.repr(key)} (JSON object keys are strings)"
         key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
         found = _unencodable(key, (*path, key_text), on_path) or _unencodable(item, (*path, key_text), on_path)
         if found is not None:
