@@ -1401,3 +1401,21 @@ def test_a_shm_removed_as_it_is_checked_is_not_called_read_only(tmp_path: Path, 
 
     monkeypatch.setattr(os, "access", removed_as_asked)
     sql._check_writable(str(database))  # (raised OSError: "t.db-shm beside it is read-only")
+
+
+def test_a_shm_made_as_it_is_checked_is_not_called_read_only(tmp_path: Path, monkeypatch: Any) -> None:
+    """The other way round: not there when asked whether it is writable, made by another server's connection right
+    after, then found there: it was called read-only."""
+    database = tmp_path / "t.db"
+    sqlite3.connect(database).close()
+    shm = tmp_path / "t.db-shm"
+    access = os.access
+
+    def made_after_asked(path: Any, mode: int, **kwargs: Any) -> bool:
+        answer = access(path, mode, **kwargs)
+        if str(path) == str(shm) and not shm.exists():
+            shm.write_bytes(b"")  # (the other server's connection opens right now)
+        return answer
+
+    monkeypatch.setattr(os, "access", made_after_asked)
+    sql._check_writable(str(database))

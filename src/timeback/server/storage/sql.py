@@ -1724,8 +1724,9 @@ def _check_writable(database: str) -> None:
     for path in (f"{real}-wal", f"{real}-shm"):
         if os.access(path, os.W_OK):
             continue
-        # (not writable, or gone: asked in that order, as another server's last connection may remove it between)
-        if os.path.exists(path):
+        # (not writable, or not there: another server's connections make and remove it, between two looks too, so
+        # it is asked again before it is called read-only)
+        if os.path.exists(path) and not os.access(path, os.W_OK):
             why = f"{os.path.basename(path)} beside it is read-only (left by another program? remove it)"
             raise OSError(errno.EACCES, f"Permission denied: {why}", database)
         if not os.access(os.path.dirname(real), os.W_OK | os.X_OK):
