@@ -714,7 +714,7 @@ def test_serve_banner_writes_a_file_name_byte_undecodable_in_the_locale_as_that_
     path = os.fsdecode(b"/tmp/caf\xe9/\xe6\x88\x90.db")
     _banner(f"http://127.0.0.1:8000 (database sqlite:///{path})", None, None, "http://127.0.0.1:8000", "127.0.0.1")
     stdout.flush()
-    written = stdout.buffer.getvalue()  # type: ignore[attr-defined]
+    written = stdout.buffer.getvalue()
     assert b"(database sqlite:////tmp/caf\xe9/\xe6\x88\x90.db)" in written, written
 
 
