@@ -261,19 +261,31 @@ def in_threads(call: Callable[[], None], count: int) -> None:
 
 
 @contextlib.contextmanager
-def ctrl_c_waiting_in(function: Callable[..., object], release: Callable[[], object]) -> Iterator[threading.Event]:
+def ctrl_c_waiting_in(
+    function: Callable[..., object], release: Callable[[], object], lock: Any = None
+) -> Iterator[threading.Event]:
     """Ctrl-C as Windows gives it (CPython < 3.14) to the main thread once that waits on an event inside
-    ``function``: the KeyboardInterrupt only when the lock's wait returns (``_thread.interrupt_main`` schedules it
-    just so, on every platform: no signal wakes the wait). Should it not have stopped the wait in 10 s (a hang
-    guard, not a timing), ``release`` ends the wait, and the event yielded is set."""
+    ``function`` (given ``lock``: in that lock's ``acquire``, a C call no frame shows, seen by a profile function):
+    the KeyboardInterrupt only when the lock's wait returns (``_thread.interrupt_main`` schedules it just so, on
+    every platform: no signal wakes the wait). Should it not have stopped the wait in 10 s (a hang guard, not a
+    timing), ``release`` ends the wait, and the event yielded is set."""
     main = threading.main_thread().ident
     assert main is not None and threading.get_ident() == main
     done, released = threading.Event(), threading.Event()
+    in_acquire = [False]
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        # (nothing run after the flag is set: seen by the other thread only once the main one lets go of the GIL, in
+        # the acquire's blocking wait, as a non-blocking one never does)
+        if event.startswith("c_"):
+            in_acquire[0] = event == "c_call" and getattr(arg, "__self__", None) is lock
 
     def waiting() -> bool:
         top = frame = sys._current_frames().get(main)
         while frame is not None and frame.f_code is not function.__code__:
             frame = frame.f_back
+        if lock is not None:
+            return frame is not None and in_acquire[0]
         return frame is not None and top is not None and top.f_code is threading.Condition.wait.__code__
 
     def ctrl_c() -> None:
@@ -285,10 +297,14 @@ def ctrl_c_waiting_in(function: Callable[..., object], release: Callable[[], obj
             released.set()
             release()
 
+    previous = sys.getprofile()
+    if lock is not None:
+        sys.setprofile(profile)
     thread = threading.Thread(target=ctrl_c, daemon=True)
     thread.start()
     try:
         yield released
     finally:
+        sys.setprofile(previous)
         done.set()
         thread.join()

@@ -25,6 +25,7 @@ from tests.support import (
     Roster,
     add_line_items,
     add_students,
+    ctrl_c_waiting_in,
     enriched,
     make_roster,
     result_body,
@@ -1088,9 +1089,9 @@ def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_r
     gets those counts. Before, the second Ctrl-C went up with no note, and nothing counted the batches."""
     import os
     import signal
-    from concurrent.futures import ThreadPoolExecutor, wait
+    from concurrent.futures import ThreadPoolExecutor
 
-    from timeback._bulk import InterruptPoints
+    from timeback._bulk import InterruptPoints, done_of
 
     roster, line_items = world
     tag = uid("ctrl-c-twice")
@@ -1098,9 +1099,9 @@ def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_r
     calls: list[BulkProgress] = []
 
     def ctrl_c_twice() -> None:
-        main_thread_in(wait, InterruptPoints.wait)  # (the part-filled batch waits for a slot)
+        main_thread_in(done_of, InterruptPoints.wait)  # (the part-filled batch waits for a slot)
         os.kill(os.getpid(), signal.SIGINT)
-        main_thread_in(wait, InterruptPoints.wait_only)  # (the stop waits for the batches in flight)
+        main_thread_in(done_of, InterruptPoints.wait_only)  # (the stop waits for the batches in flight)
         os.kill(os.getpid(), signal.SIGINT)
         main_thread_in(ThreadPoolExecutor.shutdown, ThreadPoolExecutor.__exit__)  # (the counts are made by then)
         transport.release.set()
@@ -1645,6 +1646,35 @@ def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tupl
     assert elapsed < 10, elapsed  # (the retries would have taken 30 s)
     # Each batch sent once: none retried after the stop (cut short, the wait must not end in a retry sent at once)
     assert faulty.app.state.faults.counts["429"] == 2, faulty.app.state.faults.counts
+
+
+def test_ctrl_c_stops_the_wait_for_a_batch_waiting_to_retry_on_windows_too(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """Every write is answered 429 with ``Retry-After: 30``; one batch in flight at a time, the upload waits for the
+    first to make room for the second. On Windows Ctrl-C did not wake that wait: the KeyboardInterrupt came once
+    the batch was done, after its retry. It stops the wait now, and the stop cuts the batch's retry short."""
+    import concurrent.futures
+
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    roster, line_items = world
+    waiting = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="429=1,retry_after=30")
+    with LocalServer(waiting, storage=server.app.state.storage) as faulty:
+        # (the token from the server without faults: every request to the other is answered 429)
+        kwargs = {**server.client_kwargs(), "base_url": faulty.url, "token_url": f"{server.url}/oauth2/token"}
+        with Timeback(**kwargs, max_retries=1) as api:
+            rows = interleaved(roster, line_items[:2], 20, uid("interrupted"))  # (two batches of 10)
+            with (
+                ctrl_c_waiting_in(concurrent.futures.wait, release=api.close) as released,
+                pytest.raises(KeyboardInterrupt) as interrupted,
+            ):
+                api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1)
+    assert not released.is_set()  # (stopped in the wait, which was not ended for it)
+    assert counts_in(interrupted.value.__notes__[0]) == (20, 0, 20), interrupted.value.__notes__
+    assert faulty.app.state.faults.counts["429"] == 1, faulty.app.state.faults.counts  # (not retried after the stop)
 
 
 @pytest.mark.parametrize(("faults", "status"), [("close=1", None), ("503=1", 503)])

@@ -644,9 +644,13 @@ def test_serve_refuses_a_port_taken_before_making_anything(monkeypatch: pytest.M
     assert not database.exists() and "TIMEBACK_CLIENT_SECRET" not in result.output
 
 
-def test_serve_on_windows_refuses_a_port_another_server_listens_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows' SO_REUSEADDR lets a socket bind a port another listens on (Linux's SO_REUSEPORT stands for it here):
-    set on both, a second ``timeback serve`` on the port was let through, and the two shared its connections."""
+def test_serve_binds_a_port_its_last_run_left_lingering_but_on_windows_sets_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On POSIX, SO_REUSEADDR: a restart binds the port while a connection of the last run lingers (TIME_WAIT), which
+    a plain bind refuses. On Windows nothing, as asyncio and libuv: its SO_REUSEADDR (Linux's SO_REUSEPORT stands for
+    it here) let a second ``timeback serve`` bind a port another listens on, and SO_EXCLUSIVEADDRUSE (SO_KEEPALIVE
+    stands for it: no effect on a bind) refused a restart while a connection of the last run lingered."""
     import errno
 
     import typer
@@ -654,10 +658,26 @@ def test_serve_on_windows_refuses_a_port_another_server_listens_on(monkeypatch: 
     from timeback._cli import _check_can_listen
     from timeback.server.runner import bound_socket
 
+    with bound_socket("127.0.0.1", 0) as last_run:
+        last_run.listen()
+        port = last_run.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            served, _ = last_run.accept()
+            served.close()  # (the server's end closed first: it is the one that lingers)
+            assert client.recv(1) == b""
+    with socket.socket() as plain, pytest.raises(OSError) as refused:
+        plain.bind(("127.0.0.1", port))
+    assert refused.value.errno == errno.EADDRINUSE
+    _check_can_listen("127.0.0.1", port)
+    bound_socket("127.0.0.1", port).close()
+
     with monkeypatch.context() as windows:  # (only around the binds: pytest's own reporting reads os.name)
         windows.setattr(os, "name", "nt")
         windows.setattr(socket, "SO_REUSEADDR", socket.SO_REUSEPORT)
+        windows.setattr(socket, "SO_EXCLUSIVEADDRUSE", socket.SO_KEEPALIVE, raising=False)
         with bound_socket("127.0.0.1", 0) as first:
+            assert first.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 0
+            assert first.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
             first.listen()
             port = first.getsockname()[1]
             with pytest.raises(typer.BadParameter, match="in use"):
@@ -677,6 +697,25 @@ def test_serve_starts_with_an_output_encoding_that_lacks_a_character_of_the_data
     assert result.exit_code == 0, result.output
     assert f"(database sqlite:///{tmp_path}/\\u6210\\u7e3e.db)" in result.output, result.output
     assert "export TIMEBACK_CLIENT_SECRET=" in result.output
+
+
+def test_serve_banner_writes_a_file_name_byte_undecodable_in_the_locale_as_that_byte(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (Linux, a UTF-8 locale: a name's byte 0xE9 is a surrogate, written back as 0xE9 by standard output's
+    # surrogateescape; escaped regardless, it was printed as the text \udce9, naming no file)
+    import io
+    import sys
+
+    from timeback._cli import _banner
+
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    path = os.fsdecode(b"/tmp/caf\xe9/\xe6\x88\x90.db")
+    _banner(f"http://127.0.0.1:8000 (database sqlite:///{path})", None, None, "http://127.0.0.1:8000", "127.0.0.1")
+    stdout.flush()
+    written = stdout.buffer.getvalue()
+    assert b"(database sqlite:////tmp/caf\xe9/\xe6\x88\x90.db)" in written, written
 
 
 def test_serve_refuses_a_host_not_of_this_machine_naming_the_host(monkeypatch: pytest.MonkeyPatch) -> None:

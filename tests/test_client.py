@@ -1082,6 +1082,36 @@ def test_ctrl_c_stops_the_wait_for_a_retry_after_on_windows_too(
     assert rate_limiting.app.state.faults.counts["429"] == before + 1
 
 
+def test_ctrl_c_stops_the_wait_for_another_threads_token_request_on_windows_too(server: LocalServer) -> None:
+    """A sync call in the main thread waiting for the token another thread asks for (as long as that request and
+    its retries take, a minute's Retry-After among them): on Windows Ctrl-C did not wake that wait on the token
+    lock, and the KeyboardInterrupt came once the other thread had its token."""
+    from timeback import DefaultHttpxClient
+
+    asked, hold = threading.Event(), threading.Event()
+
+    def held(request: httpx.Request) -> None:  # (the token request, in the other thread: answered once released)
+        if request.url.path.endswith("/oauth2/token"):
+            asked.set()
+            hold.wait(60)
+
+    with Timeback(**server.client_kwargs(), http_client=DefaultHttpxClient(event_hooks={"request": [held]})) as client:
+        refreshing = threading.Thread(target=client.oneroster.gradebook.get_all_categories, kwargs={"limit": 1})
+        refreshing.start()
+        try:
+            assert asked.wait(10)
+            lock = client._client._token_lock
+            with (
+                ctrl_c_waiting_in(engine.SyncAPIClient._token, release=hold.set, lock=lock) as released,
+                pytest.raises(KeyboardInterrupt),
+            ):
+                client.oneroster.gradebook.get_all_categories(limit=1)
+        finally:
+            hold.set()
+            refreshing.join()
+    assert not released.is_set()  # (stopped in the wait, which was not ended for it)
+
+
 @pytest.fixture(scope="module")
 def slow_twin(server: LocalServer) -> Iterator[LocalServer]:
     """A server answering every request a second late."""
@@ -1578,17 +1608,18 @@ def refusing_token_endpoint(asked: list[int], is_sync: bool = True) -> Callable[
 
 class _CountingLock:
     """The client's token lock, counting the threads that came to it: the token endpoint below answers once all
-    have (a fixed 0.1 s was not always enough for 8 threads to start on a loaded machine)."""
+    have (a fixed 0.1 s was not always enough for 8 threads to start on a loaded machine). Each thread once: a wait
+    comes back every 0.1 s (``wait_for``)."""
 
     def __init__(self, lock: Any) -> None:
-        self.lock, self.came, self.changed = lock, 0, threading.Condition()
+        self.lock, self.came, self.changed = lock, set[int](), threading.Condition()
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if not blocking:  # (a look whether it is free, before a wait: counted only when it took it)
             if not self.lock.acquire(blocking=False):
                 return False
         with self.changed:
-            self.came += 1
+            self.came.add(threading.get_ident())
             self.changed.notify_all()
         return True if not blocking else bool(self.lock.acquire(timeout=timeout))
 
@@ -1597,7 +1628,7 @@ class _CountingLock:
 
     def wait_for(self, count: int) -> None:
         with self.changed:
-            assert self.changed.wait_for(lambda: self.came >= count, timeout=30)
+            assert self.changed.wait_for(lambda: len(self.came) >= count, timeout=30)
 
 
 def test_calls_waiting_for_a_refused_token_request_share_its_refusal() -> None:

@@ -1734,7 +1734,7 @@ def _pause(seconds: float, stop: threading.Event | None, closing: threading.Even
     is set, if ``stop`` is. With both, ``closing`` is looked at every 50 ms; either way Ctrl-C stops the wait on
     Windows too (``wait_for``)."""
     if stop is None:
-        wait_for(closing, seconds)
+        wait_for(closing.wait, seconds)
         return False
     until = time.monotonic() + seconds
     while not closing.is_set():
@@ -2760,8 +2760,9 @@ class SyncAPIClient(BaseClient):
         if not self._token_lock.acquire(blocking=False):
             if (token := self._tokens.usable()) is not None:
                 return token
-            # (capped: a deadline of inf, or of centuries, is past what a lock's wait takes: OverflowError)
-            if not self._token_lock.acquire(timeout=-1 if wait is None else min(wait, threading.TIMEOUT_MAX)):
+            # (in slices, as Ctrl-C stops it on Windows too: the refresh waited for may take a minute's Retry-After.
+            # Each slice short, a deadline of inf, or of centuries, is no OverflowError either.)
+            if not wait_for(lambda seconds: self._token_lock.acquire(True, seconds), wait):
                 raise self._token_deadline_passed(need)
         try:
             token = self._tokens.current()

@@ -1053,6 +1053,18 @@ class InterruptPoints:
         self.wait(bool)
 
 
+def done_of(futures: Iterable[Future[Outcome]], first: bool) -> set[Future[Outcome]]:
+    """``concurrent.futures.wait(futures)``'s done (``first``: FIRST_COMPLETED), waited 0.1 s at a time: Ctrl-C
+    stops it on Windows too (as ``_pagination.wait_for``), where a batch in flight may sit out a minute's
+    Retry-After. A batch done already is one wait."""
+    from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, wait
+
+    while True:
+        done, pending = wait(futures, 0.1, FIRST_COMPLETED if first else ALL_COMPLETED)
+        if not pending or (first and done):
+            return done
+
+
 def check_counts(batch_size: object, concurrency: object) -> None:
     """Checked before anything is read, as the client's options are (``batch_size=1.5`` made batches of 2)."""
     whole_number("batch_size", batch_size, 1, "results a batch")
@@ -1082,7 +1094,7 @@ def run_sync(
     summary = BulkSummary()
     started = time.perf_counter()
     import contextvars
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    from concurrent.futures import ThreadPoolExecutor
 
     in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
@@ -1120,9 +1132,7 @@ def run_sync(
 
         def submit(batch: Batch) -> None:
             try:
-                if len(in_flight) >= concurrency and (
-                    fatal := settle(interrupts.wait(wait, in_flight, None, FIRST_COMPLETED).done)
-                ):
+                if len(in_flight) >= concurrency and (fatal := settle(interrupts.wait(done_of, in_flight, True))):
                     raise fatal
             except BaseException:  # (a refusal, on_progress raising, an interrupt: this batch is not sent)
                 not_sent(summary, [batch], "the upload stopped")
@@ -1141,7 +1151,7 @@ def run_sync(
 
         def settle_next() -> None:
             """Wait for a batch in flight to finish, then as ``settle_finished``: the repeats held for it go at once."""
-            if fatal := settle(interrupts.wait(wait, in_flight, None, FIRST_COMPLETED).done):
+            if fatal := settle(interrupts.wait(done_of, in_flight, True)):
                 raise fatal
             for batch in batcher.ready():
                 submit(batch)
@@ -1197,7 +1207,7 @@ def run_sync(
             if stopping is not None:
                 stopping.set()
             try:
-                settle(interrupts.wait_only(wait, in_flight).done, progress=False)
+                settle(interrupts.wait_only(done_of, in_flight, False), progress=False)
             except BaseException as again:
                 # A second Ctrl-C stops the wait, and goes up with the note: the batches no thread has started are
                 # not sent (as cancelling an async upload ends its tasks); those running are not waited for, and may

@@ -218,10 +218,17 @@ def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | N
 
     # A character the output's encoding lacks is written escaped (\u6210): on Windows, output redirected is in the
     # ANSI code page (cp1252, say), and a database path's other characters were a UnicodeEncodeError, no server.
+    # Tried with the output's own error handler first: on Linux a file name's undecodable byte (surrogateescape)
+    # is written as that byte, as before, not escaped.
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    errors = getattr(sys.stdout, "errors", None) or "strict"
 
     def echo(line: str) -> None:
-        typer.echo(line.encode(encoding, "backslashreplace").decode(encoding))
+        try:
+            line.encode(encoding, errors)
+        except UnicodeEncodeError:
+            line = line.encode(encoding, "backslashreplace").decode(encoding)
+        typer.echo(line)
 
     echo(f"Timeback-compatible server on {where}")
     if faults:

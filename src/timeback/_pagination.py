@@ -37,12 +37,13 @@ LOOP_TURN_EVERY = 200
 __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
 
 
-def wait_for(event: threading.Event, seconds: float | None = None) -> bool:
-    """``event.wait(seconds)`` that Ctrl-C stops on Windows too, where (CPython < 3.14) it does not wake a wait on
-    a lock: the KeyboardInterrupt came once the wait was over, up to a minute's Retry-After later, or never for a
-    page ahead that never came. Waited 0.1 s at a time, it comes within 0.1 s; an event already set is one wait."""
+def wait_for(wait: Callable[[float], bool], seconds: float | None = None) -> bool:
+    """``wait(seconds)`` (an event's ``wait``, a lock's ``acquire`` with a timeout: True once waited for) that
+    Ctrl-C stops on Windows too, where (CPython < 3.14) it does not wake a wait on a lock: the KeyboardInterrupt
+    came once the wait was over, up to a minute's Retry-After later, or never for a page ahead that never came.
+    Waited 0.1 s at a time, it comes within 0.1 s; an event already set is one wait."""
     until = None if seconds is None else time.monotonic() + seconds
-    while not event.wait(0.1 if until is None else max(0.0, min(until - time.monotonic(), 0.1))):
+    while not wait(0.1 if until is None else max(0.0, min(until - time.monotonic(), 0.1))):
         if until is not None and time.monotonic() >= until:
             return False
     return True
@@ -325,7 +326,7 @@ class _Job(Generic[T]):
         self.error: BaseException | None = None
 
     def result(self) -> T:
-        wait_for(self.done)
+        wait_for(self.done.wait)
         if self.error is not None:
             raise self.error
         return cast(T, self.value)

@@ -28,12 +28,11 @@ from timeback.server.storage import Storage
 
 def reuse_address(sock: socket.socket) -> None:
     """A server's socket, before it binds: on POSIX, SO_REUSEADDR (a restart binds the port its last run left in
-    TIME_WAIT), as asyncio's servers set it. Not on Windows, where it lets a second server bind a port another
-    listens on (asyncio sets it on POSIX only): SO_EXCLUSIVEADDRUSE there refuses that."""
+    TIME_WAIT), as asyncio's servers set it. Nothing on Windows, as asyncio and libuv: there SO_REUSEADDR lets a
+    second server bind a port another listens on (a plain bind refuses that), and SO_EXCLUSIVEADDRUSE refuses a
+    restart while a connection of the last run lingers."""
     if os.name == "posix":
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    elif (exclusive := getattr(socket, "SO_EXCLUSIVEADDRUSE", None)) is not None:
-        sock.setsockopt(socket.SOL_SOCKET, exclusive, 1)
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
