@@ -867,6 +867,25 @@ async def test_query_text_utf8_cannot_encode_is_refused_naming_the_parameter_and
         assert sent == []
 
 
+def test_the_escape_hatchs_unencodable_text_is_named_beside_a_key_not_text_json_dumps_writes(server: Any) -> None:
+    """``request()``'s json and params are encoded by httpx, whose json.dumps writes a key that is not text as
+    text, as asked (only the SDK's bodies refuse one): with a lone surrogate also there, the error named the
+    harmless key, not the text that could not be sent."""
+    from timeback import Timeback
+
+    sent: list[str] = []
+    path = "/ims/oneroster/gradebook/v1p2/results/"
+    with (
+        httpx.Client(event_hooks={"request": [lambda request: sent.append(request.method)]}) as http,
+        Timeback(**server.client_kwargs(), http_client=http) as client,
+    ):
+        with pytest.raises(ValueError, match=r"^json\.b: cannot be encoded as UTF-8 JSON \(surrogates not allowed"):
+            client.request("POST", path, json={1: "a", "b": "\ud83d"})
+        with pytest.raises(ValueError, match=r"^q: cannot be encoded as UTF-8 in a URL \(surrogates not allowed"):
+            client.request("GET", path, params={1: "x", "q": "\ud800"})
+        assert sent == []
+
+
 async def test_two_answers_holding_the_same_data_are_equal_whichever_call_returned_them(
     server: Any, roster: Any, client: Any, async_client: Any
 ) -> None:

@@ -355,8 +355,10 @@ class BaseClient(Uncopyable):
             raise ValueError(f"{exc}: the request's URL cannot be sent (shorten the filter, search or id)") from None
         except UnicodeEncodeError:  # (a lone surrogate: httpx's error names no parameter; looked for only now)
             in_url = "UTF-8 in a URL"
-            where = unencodable_text(params or {}, in_url) or unencodable_text({"url": url}, in_url)
-            where = where or unencodable_text({"json": json})  # (``request()``'s own: the SDK's bodies are bytes)
+            where = unencodable_text(params or {}, in_url, text_keys=False)
+            where = where or unencodable_text({"url": url}, in_url)
+            # (``request()``'s own: the SDK's bodies are bytes. Keys not text, which json.dumps writes, are no error)
+            where = where or unencodable_text({"json": json}, text_keys=False)
             if where is None:
                 raise
             raise ValueError(where) from None

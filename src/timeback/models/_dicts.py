@@ -144,13 +144,14 @@ def _without_lone_surrogates(value: Any, level: int) -> Any:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: any left is alone)
 
 
-def unencodable_text(value: Any, form: str = "UTF-8 JSON") -> str | None:
+def unencodable_text(value: Any, form: str = "UTF-8 JSON", *, text_keys: bool = True) -> str | None:
     """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict keyed
-    by something not text (which to_json writes as text), a dict, list or model inside itself
+    by something not text (which to_json writes as text; with ``text_keys``, as in the SDK's bodies: httpx's
+    json.dumps writes ``request()``'s json and params keyed so, as it was asked), a dict, list or model inside itself
     (``"category.metadata.a.self: circular reference"``), or one nested more than ``MAX_JSON_DEPTH`` levels
     (``value`` the first), as "where: what", or None. Only asked once encoding failed: pydantic's error names
     neither the field nor the value, nor httpx's the query parameter (``form``: what it could not be encoded as)."""
-    found = _unencodable(value, (), set())
+    found = _unencodable(value, (), set(), text_keys)
     if found is None:
         return None
     path, error = found
@@ -173,7 +174,7 @@ _TOO_DEEP = f"nested too deeply (more than {MAX_JSON_DEPTH} levels: JSON deeper 
 
 
 def _unencodable(
-    value: Any, path: tuple[Any, ...], on_path: set[int]
+    value: Any, path: tuple[Any, ...], on_path: set[int], text_keys: bool
 ) -> tuple[tuple[Any, ...], UnicodeEncodeError | UnicodeDecodeError | str | None] | None:
     """Where the first unencodable text is, and its error; the first container inside itself, and None; or the first
     nested past ``MAX_JSON_DEPTH``, and why. ``on_path``: the ids of the containers ``value`` is inside."""
@@ -199,11 +200,12 @@ def _unencodable(
         return path, _TOO_DEEP
     on_path.add(id(value))
     for key, item in items:
-        if isinstance(value, Mapping) and not isinstance(key, str):
+        if text_keys and isinstance(value, Mapping) and not isinstance(key, str):
             # (to_json writes it as text: {2: .., "2": ..} as two "2", one of them lost; None as "None")
             return path, f"a key that is not a string: {reprlib.repr(key)} (JSON object keys are strings)"
         key_text = key.encode(errors="backslashreplace").decode() if isinstance(key, str) else key
-        found = _unencodable(key, (*path, key_text), on_path) or _unencodable(item, (*path, key_text), on_path)
+        where = (*path, key_text)
+        found = _unencodable(key, where, on_path, text_keys) or _unencodable(item, where, on_path, text_keys)
         if found is not None:
             return found
     on_path.discard(id(value))
