@@ -183,10 +183,9 @@ async def _connected(
     if local_address:
         family, *_, local = (await loop.getaddrinfo(local_address, None))[0]
     try:
-        addresses = [ipaddress.ip_address(host).compressed]
-    except ValueError:  # (a name: resolved below, not in here, so its errors do not carry this one as context)
-        addresses = []
-    if not addresses:
+        literal = ipaddress.ip_address(host)
+        addresses = [literal.compressed]
+    except ValueError:
         found = await loop.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM)
         v6 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET6]
         v4 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET]

@@ -1199,20 +1199,6 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
-def _closed_with_no_loop(exc: RuntimeError) -> bool:
-    """Whether ``exc`` is httpcore's cleanup finding no async library running (sniffio's error) as the coroutine
-    was closed (GeneratorExit): one the garbage collector closed, its loop closed before it ended. It ends as closed,
-    not with an error sys prints. Not any error during a close: a caller's cleanup failing in a running task is its
-    error (under trio too, where no asyncio loop runs)."""
-    sniffio = sys.modules.get("sniffio")  # (imported by httpcore's cleanup if it raised this)
-    causes = list(_causes(exc))
-    return (
-        sniffio is not None
-        and any(isinstance(seen, sniffio.AsyncLibraryNotFoundError) for seen in causes)
-        and any(isinstance(seen, GeneratorExit) for seen in causes)
-    )
-
-
 def _fails_again(exc: BaseException, url: httpx.URL, proxy: str | None = None) -> str | None:
     """Why a retry of an attempt to ``url`` (through ``proxy``, if any) that failed with ``exc`` would fail alike, or
     None (a network failure may pass): a certificate that failed verification, a proxy's 407 (its credentials missing
@@ -2989,7 +2975,9 @@ class AsyncAPIClient(BaseClient):
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
-                    if _closed_with_no_loop(exc):
+                    if any(isinstance(seen, GeneratorExit) for seen in _causes(exc)):
+                        # (the coroutine closed by the garbage collector, its loop closed before it ended: httpcore's
+                        # cleanup found no async library running. It ends as closed, not with an error sys prints)
                         raise GeneratorExit from None
                     if not (http.is_closed or str(exc) == LOOP_CLOSED):
                         raise
