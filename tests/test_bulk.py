@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -252,6 +252,14 @@ class ScopesRevokedAfterA413(Forwarding):
         return response
 
 
+def reading_token(server: Any) -> str:
+    """A token of a new client of ``server`` that may only read: a batch POST sent with it is refused 403."""
+    reader, secret = uid("reader"), uid("secret")
+    server.app.state.clients.add(reader, secret, "gradebook.readonly")
+    grant = httpx.post(f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"}, auth=(reader, secret))
+    return str(grant.json()["access_token"])
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_no_part_of_a_batch_is_sent_after_a_part_stopped_the_upload(kind: str) -> None:
     """A batch too large (413) is sent again in halves; the first half is refused 403 (the credentials' scopes),
@@ -261,12 +269,7 @@ async def test_no_part_of_a_batch_is_sent_after_a_part_stopped_the_upload(kind: 
 
     settings = ServerSettings(client_id="limits", client_secret="limits-secret", max_json_values=100)  # (9 results)
     with LocalServer(settings) as server:
-        reader, secret = uid("reader"), uid("secret")
-        server.app.state.clients.add(reader, secret, "gradebook.readonly")
-        grant = httpx.post(
-            f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"}, auth=(reader, secret)
-        )
-        transport = ScopesRevokedAfterA413(grant.json()["access_token"])
+        transport = ScopesRevokedAfterA413(reading_token(server))
         rows = [result_body("li", "student", f"r-{i}") for i in range(12)]
         with pytest.raises(PermissionDeniedError) as refused:
             await bulk_through(kind, server, transport, rows, batch_size=12, max_retries=0)
@@ -289,6 +292,84 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
     nameless = {k: v for k, v in good[0].items() if k not in ("sourcedId", "scoreStatus")}
     (invalid,) = client.oneroster.gradebook.bulk_post_results([nameless]).failures
     assert invalid.sourced_ids == (None,)  # (not the string 'None')
+
+
+class ScopesRevokedAfter(Forwarding):
+    """Forwards each request to the real server, the batch POSTs after the first ``kept`` with ``token``, a client's
+    that may only read (403: as credentials whose scopes were revoked mid-upload)."""
+
+    def __init__(self, token: str, kept: int) -> None:
+        super().__init__()
+        self.token, self.kept = token, kept
+        self.posts = 0
+        self.lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/results"):
+            with self.lock:
+                self.posts += 1
+                if self.posts > self.kept:
+                    request.headers["Authorization"] = f"Bearer {self.token}"
+        return self.inner.handle_request(request)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_repeats_held_when_a_refusal_stops_the_upload_count_as_not_sent(
+    kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A 403 stopping the upload while repeats wait for their first copies' part-filled batch: that batch and the
+    repeats count as not sent (``taken == stored + failed``), none of them sent."""
+    from timeback import PermissionDeniedError
+
+    roster, line_items = world
+    tag = uid(f"held-at-403-{kind}")
+    stored = list(interleaved(roster, line_items[:1], 10, f"{tag}-s"))  # (a full batch, sent before the revoke)
+    waiting = list(interleaved(roster, line_items[1:2], 5, f"{tag}-w"))  # (part-filled: sent only at the end)
+    repeats = [{**row, "score": 1} for row in waiting[:3]]  # (held for it)
+    refused = list(interleaved(roster, line_items[2:3], 10, f"{tag}-r"))  # (full: sent, refused 403)
+    transport = ScopesRevokedAfter(reading_token(server), kept=1)
+    with pytest.raises(PermissionDeniedError) as stopped:  # (one batch at a time: the last waits for the 403)
+        await bulk_through(
+            kind, server, transport, [*stored, *waiting, *repeats, *refused], batch_size=10, concurrency=1
+        )
+    assert transport.posts == 2
+    assert stopped.value.__notes__ == [
+        "bulk_post_results stopped: 28 results taken, 10 stored, 18 failed or not sent; all of the input was read"
+    ]
+    assert stored_scores(client, roster, tag) == {row["sourcedId"]: row["score"] for row in stored}
+
+
+async def test_a_refusal_met_while_an_async_source_is_read_stops_the_upload_at_the_next_result(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """A batch refused 403 while an async iterable is read stops the upload as the next result comes (before it is
+    taken), as from a plain iterable: the rest of the input is not read."""
+    import asyncio
+
+    from timeback import PermissionDeniedError
+
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 15, uid("refused-async-source")))
+    read = 0
+
+    async def source() -> AsyncIterator[dict[str, Any]]:
+        nonlocal read
+        for row in rows:
+            if read == 10:  # (once the first batch, sent at the 10th, has been answered: its task ended)
+                while len(asyncio.all_tasks()) > 1:
+                    await asyncio.sleep(0.001)
+                await asyncio.sleep(0)  # (its done callback, scheduled as it ended)
+            read += 1
+            yield row
+
+    transport = ScopesRevokedAfter(reading_token(server), kept=0)
+    with pytest.raises(PermissionDeniedError) as stopped:
+        await bulk_through("async", server, transport, source(), batch_size=10, concurrency=2)
+    assert read == 11 and transport.posts == 1
+    assert stopped.value.__notes__ == [
+        "bulk_post_results stopped: 10 results taken, 0 stored, 10 failed or not sent; the rest of the input was "
+        "not read"
+    ]
 
 
 class HoldsTheFirstBatch(Forwarding):
@@ -330,14 +411,22 @@ class HoldsTheFirstBatch(Forwarding):
 
 
 async def bulk_through(kind: str, server: Any, transport: httpx.BaseTransport, rows: Any, **options: Any) -> Any:
-    """``bulk_post_results`` on a sync or async client sending through ``transport``."""
+    """``bulk_post_results`` on a sync or async client sending through ``transport`` (``"async iterable"``: the
+    async client, given ``rows`` as an async iterable)."""
     if kind == "sync":
         with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
             return api.oneroster.gradebook.bulk_post_results(rows, **options)
+    if kind == "async iterable":
+        rows = async_of(rows)
     async with AsyncTimeback(
         **server.client_kwargs(), http_client=httpx.AsyncClient(transport=AsyncFromSync(transport))
     ) as aapi:
         return await aapi.oneroster.gradebook.bulk_post_results(rows, **options)
+
+
+async def async_of(rows: Iterable[Any]) -> AsyncIterator[Any]:
+    for row in rows:
+        yield row
 
 
 @pytest.mark.parametrize("if_exists", ["fail", "replace"])
@@ -387,7 +476,7 @@ class RepeatedRounds:
         self.transport.release.set()
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("kind", ["sync", "async", "async iterable"])
 async def test_no_more_than_a_batch_of_repeats_wait_for_their_first_copies(
     kind: str, server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -795,6 +884,32 @@ async def test_a_batch_answered_with_no_pairs_counts_as_stored_only_once_read_ba
         and "not found when read back (changed or deleted since?)" in summary.failures[0].reason  # (a 201 said stored)
     )
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in rows[:10]}
+
+
+class PagesReadBacksByHeader(AnswersBatchesWithNoPairs):
+    """As ``AnswersBatchesWithNoPairs`` (the batches stored), each read-back answered 3 records a page, its total in
+    ``X-Total-Count`` only: no ``totalCount``, no ``Link``."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET" or "sourcedId@" not in request.url.params.get("filter", ""):
+            return super().handle_request(request)
+        self.reads.append(request.url.params["filter"])
+        page = httpx.Request("GET", request.url.copy_set_param("limit", "3"), headers=request.headers)
+        body = json.loads(self.inner.handle_request(page).read())
+        return httpx.Response(200, json=body, headers={"X-Total-Count": str(body.pop("totalCount"))})
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_batch_answered_with_no_pairs_is_read_back_page_by_page_as_x_total_count_says(
+    kind: str, server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """A server giving its totals in the header only, 3 records a page: the read-back pages on as it says."""
+    roster, line_items = world
+    rows = list(interleaved(roster, line_items[:1], 10, uid(f"no-pairs-header-{kind}")))
+    paging = PagesReadBacksByHeader(store=True)
+    summary = await bulk_through(kind, server, paging, rows, batch_size=10)
+    assert summary.ok and (summary.stored, summary.batches) == (10, 1), summary
+    assert sum("sourcedId@" in read for read in paging.reads) == 4, paging.reads  # (3 + 3 + 3 + 1)
 
 
 class CutsTheFirstReadBackShort(AnswersBatchesWithNoPairs):
@@ -1504,6 +1619,27 @@ async def test_on_failure_raising_stops_the_upload_as_on_progress_raising_does(
     with pytest.raises(TypeError, match="on_failure returned a coroutine") as raised:
         await upload(either, rows[12:13], on_failure=lambda f: awaited(f))
     assert counts_in(raised.value.__notes__[0]) == (1, 0, 1) and len(calls) == 1
+
+
+async def test_an_invalid_result_of_an_async_source_goes_to_on_failure_as_it_is_taken(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """As from a plain iterable: before the next result is read, not once a batch settles or the input ends."""
+    roster, line_items = world
+    tag = uid("invalid-async-source")
+    invalid = {**result_body(line_items[0], roster.students[0], f"{tag}-x"), "scoreStatus": None}
+    reported: list[BulkFailure] = []
+    reported_as_read: list[int] = []
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in [invalid, *interleaved(roster, line_items[:1], 3, tag)]:
+            reported_as_read.append(len(reported))
+            yield row
+
+    summary = await bulk_through("async iterable", server, Forwarding(), rows(), on_failure=reported.append)
+    assert reported_as_read == [0, 1, 1, 1]
+    assert [f.sourced_ids for f in reported] == [(f"{tag}-x",)]
+    assert (summary.taken, summary.stored, summary.failed) == (4, 3, 1), summary
 
 
 def test_an_upload_reporting_its_failures_holds_none_of_them(server: Any) -> None:

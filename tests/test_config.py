@@ -237,10 +237,12 @@ def test_plain_http_to_a_loopback_host_needs_no_variable(host: str) -> None:
 
 
 @pytest.mark.parametrize(
-    # (localhost.: glibc asks DNS for the rooted name, not /etc/hosts)
+    # (localhost.: glibc asks DNS for the rooted name, not /etc/hosts; a number past 32 bits is no address connect()
+    # reads, nor is it this machine)
     "host",
-    ["127.0.0.1.example.org", "localhost.example.org", "localhost.", "10.0.0.1", "[::ffff:10.0.0.1]", "0x7f.1.example"],
-)
+    ["127.0.0.1.example.org", "localhost.example.org", "localhost.", "10.0.0.1", "[::ffff:10.0.0.1]", "0x7f.1.example",
+     "4294967296", "0x1ffffffff"],
+)  # fmt: skip
 def test_plain_http_to_a_name_or_address_only_like_loopback_is_refused(host: str) -> None:
     with pytest.raises(ConfigurationError, match="is http:// to"):
         Timeback(client_id="a", client_secret="b", base_url=f"http://{host}:8000")

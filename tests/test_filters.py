@@ -273,6 +273,19 @@ def test_a_callers_own_enum_filters_as_the_value_a_body_sends(client: Timeback) 
     assert sorted(x.score for x in gb.get_all_results(filter=f)) == [40, 95]
 
 
+def test_a_bool_filters_as_the_json_true_or_false_a_body_sends(client: Timeback) -> None:
+    # (the grammar's 'true', which str() does not give: 'True'; the local server reads either case: the text checked too)
+    gb = client.oneroster.gradebook
+    flags = [{"flag": True}, {"flag": False}, {"other": True}]
+    line_item = _line_item_graded(client, comment=["yes", "no", "unset"], metadata=flags)
+    mine = where("lineItem.sourcedId", "=", line_item)
+    assert [x.comment for x in gb.get_all_results(filter=mine & where("metadata.flag", "=", True))] == ["yes"]
+    assert [x.comment for x in gb.get_all_results(filter=mine & where("metadata.flag", "=", False))] == ["no"]
+    both = mine & where("metadata.flag", "@", [True, False])
+    assert sorted(x.comment for x in gb.get_all_results(filter=both)) == ["no", "yes"]
+    assert where("metadata.flag", "=", True) == "metadata.flag='true'"
+
+
 def test_a_value_of_another_type_is_refused_naming_it() -> None:
     with pytest.raises(ValueError, match="not NoneType"):
         where("score", "=", None)  # type: ignore[arg-type]
