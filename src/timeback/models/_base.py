@@ -108,20 +108,8 @@ class CopiedByWireName(BaseModel):
         return copy
 
 
-def _unknown_as_sent(value: Any) -> Any:
-    return decimals_as_floats(value)  # (below: looked up when called)
-
-
-_Unknown = Annotated[Any, PlainSerializer(_unknown_as_sent, when_used="json")]
-
-
 class TimebackModel(CopiedByWireName):
     """Base of every request and response model: camelCase wire names, extra fields kept."""
-
-    # An unknown field's value is sent as metadata's is (``Metadata``): a key not text in it is refused, naming
-    # where, where to_json wrote it as text ({2: .., "2": ..} as two "2": one lost); a Decimal as a number. (Called
-    # once per unknown field a body holds: none, nothing paid; the dict path takes them as JSON values.)
-    __pydantic_extra__: dict[str, _Unknown] = Field(init=False)  # (init=False: no keyword of the constructor)
 
     # A field whose wire name is not its Python name (``class_``, ``class`` on the wire) declares it as
     # ``validation_alias`` and ``serialization_alias``, never ``alias``: type checkers without pydantic's plugin

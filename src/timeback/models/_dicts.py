@@ -389,9 +389,8 @@ def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
     inner = schema["schema"]
     if schema.get("custom_init") or schema.get("root_model") or inner.get("type") != "model-fields":
         raise _Unsupported(cls.__name__)  # (a model validator wraps the fields in a function)
-    if inner.get("computed_fields") or inner.get("extras_keys_schema"):
+    if inner.get("computed_fields") or inner.get("extras_schema") or inner.get("extras_keys_schema"):
         raise _Unsupported(cls.__name__)
-    extras = inner.get("extras_schema")  # (``TimebackModel``'s: an unknown field takes a JSON value, as metadata)
     wire_defaults: frozenset[str] = frozenset()
     if schema.get("post_init"):
         # The hook must be one that sets ``wire_defaults`` (its class declares them: a subclass with a hook of its
@@ -430,7 +429,6 @@ def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
         fields[wire] = core_schema.typed_dict_field(_convert(field_schema), required=required, validation_alias=lookup)
     return core_schema.typed_dict_schema(
         fields,
-        extras_schema=None if extras is None else _convert(extras),
         extra_behavior=extra,
         total=True,
         ref=schema.get("ref"),
