@@ -339,20 +339,45 @@ async def test_repeats_held_when_a_refusal_stops_the_upload_count_as_not_sent(
     assert stored_scores(client, roster, tag) == {row["sourcedId"]: row["score"] for row in stored}
 
 
-async def test_a_refusal_met_while_an_async_source_is_read_stops_the_upload_at_the_next_result(
-    server: Any, world: tuple[Roster, list[str]]
-) -> None:
-    """A batch refused 403 while an async iterable is read stops the upload as the next result comes (before it is
-    taken), as from a plain iterable: the rest of the input is not read."""
-    import asyncio
+def batches_running() -> bool:
+    """Whether a sync upload's thread runs a batch (or has not yet called its future's done callbacks)."""
+    import concurrent.futures.thread
+    import sys
 
+    frames = sys._current_frames()
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or 0) if thread.name.startswith("timeback-bulk") else None
+        while frame is not None:
+            if frame.f_code.co_name == "run" and frame.f_code.co_filename == concurrent.futures.thread.__file__:
+                return True  # (in the pool's work item: its batch, then its future's result and callbacks)
+            frame = frame.f_back
+    return False
+
+
+@pytest.mark.parametrize("kind", ["sync", "async iterable"])
+async def test_a_refusal_met_while_the_input_is_read_stops_the_upload_with_the_result_read_taken(
+    kind: str, server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """A batch refused 403 while the caller's iterable was asked for the next result stops the upload as that result
+    comes, as from a plain iterable: the rest of the input is not read, and the result read counts as taken, not
+    sent. Before, it was read and in no count ("10 results taken"), and an upload resumed from the same iterator
+    lost it. Now ``taken`` is what was read: the failures and the rest of the same iterator are every result."""
     from timeback import PermissionDeniedError
 
     roster, line_items = world
-    rows = list(interleaved(roster, line_items[:1], 15, uid("refused-async-source")))
+    rows = list(interleaved(roster, line_items[:1], 15, uid(f"refused-while-read-{kind.split()[0]}")))
+    transport = ScopesRevokedAfter(reading_token(server), kept=0)
     read = 0
 
-    async def source() -> AsyncIterator[dict[str, Any]]:
+    def source() -> Iterator[dict[str, Any]]:
+        nonlocal read
+        for row in rows:
+            while read == 10 and (transport.posts == 0 or batches_running()):  # (the first batch, sent at the 10th)
+                time.sleep(0.001)
+            read += 1
+            yield row
+
+    async def async_source() -> AsyncIterator[dict[str, Any]]:
         nonlocal read
         for row in rows:
             if read == 10:  # (once the first batch, sent at the 10th, has been answered: its task ended)
@@ -362,14 +387,22 @@ async def test_a_refusal_met_while_an_async_source_is_read_stops_the_upload_at_t
             read += 1
             yield row
 
-    transport = ScopesRevokedAfter(reading_token(server), kept=0)
+    failures: list[BulkFailure] = []
+    given: Any = source() if kind == "sync" else async_source()
     with pytest.raises(PermissionDeniedError) as stopped:
-        await bulk_through("async", server, transport, source(), batch_size=10, concurrency=2)
+        await bulk_through(kind.split()[0], server, transport, given, batch_size=10, concurrency=2,
+                           on_failure=failures.append)  # fmt: skip
     assert read == 11 and transport.posts == 1
     assert stopped.value.__notes__ == [
-        "bulk_post_results stopped: 10 results taken, 0 stored, 10 failed or not sent; the rest of the input was "
+        "bulk_post_results stopped: 11 results taken, 0 stored, 11 failed or not sent; the rest of the input was "
         "not read"
     ]
+    assert [f.reason for f in failures][1:] == ["not sent: the upload stopped"] and failures[1].sourced_ids == (
+        rows[10]["sourcedId"],
+    )
+    rest = list(given) if kind == "sync" else [row async for row in given]
+    failed = [sourced_id for failure in failures for sourced_id in failure.sourced_ids]
+    assert failed + [row["sourcedId"] for row in rest] == [row["sourcedId"] for row in rows]
 
 
 class HoldsTheFirstBatch(Forwarding):

@@ -1068,6 +1068,59 @@ async def test_a_retry_after_past_the_deadline_says_the_deadline_ruled_it_out(
     assert "; not retried: the server asked for a wait of 30 s, past the call's deadline (GET" in str(err.value)
 
 
+@pytest.mark.parametrize("deadline", [None, 30.0])
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_retry_calls_the_callers_trace_not_the_earlier_attempts_wrapper(
+    server: LocalServer, kind: str, deadline: float | None
+) -> None:
+    """A request hook wrapping the ``trace`` extension it finds (as tracing instrumentation does), the first attempt
+    answered 503: the retry, the same request, carried the first attempt's wrapper on, so the hook wrapped it again
+    and the first attempt's wrapper saw the retry's events too (``send_request_headers.started`` twice). Each
+    attempt's wrapper now sees its own attempt only, around the SDK's trace of a call with a deadline."""
+    events: list[list[str]] = []  # (each attempt's wrapper's: the token request's aside)
+
+    def wrapped(request: httpx.Request) -> list[str]:
+        seen: list[str] = []
+        if not request.url.path.endswith("/oauth2/token"):
+            events.append(seen)
+        return seen
+
+    def sync_hook(request: httpx.Request) -> None:
+        then, seen = request.extensions.get("trace"), wrapped(request)
+
+        def trace(name: str, info: dict[str, Any]) -> None:
+            seen.append(name)
+            if then is not None:
+                then(name, info)
+
+        request.extensions["trace"] = trace
+
+    async def async_hook(request: httpx.Request) -> None:
+        then, seen = request.extensions.get("trace"), wrapped(request)
+
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            seen.append(name)
+            if then is not None:
+                await then(name, info)
+
+        request.extensions["trace"] = trace
+
+    with contextlib.contextmanager(faulty_twin)(server, "503=0.5,seed=1") as once:  # (seed 1: 503, then answered)
+        once.app.state.tokens = server.app.state.tokens  # (the token from ``server``'s endpoint: no fault drawn)
+        kwargs = {**server.client_kwargs(), "base_url": once.url, "token_url": f"{server.url}/oauth2/token"}
+        with pytest.raises(NotFoundError) as raised:
+            if kind == "sync":
+                with Timeback(**kwargs, http_client=DefaultHttpxClient(event_hooks={"request": [sync_hook]})) as c:
+                    c.oneroster.gradebook.get_result(sourced_id=uid("traced"), deadline=deadline)
+            else:
+                http = DefaultAsyncHttpxClient(event_hooks={"request": [async_hook]})
+                async with AsyncTimeback(**kwargs, http_client=http) as client:
+                    await client.oneroster.gradebook.get_result(sourced_id=uid("traced"), deadline=deadline)
+        assert once.app.state.faults.counts["503"] == 1 and raised.value.retries_taken == 1
+    started = [seen.count("http11.send_request_headers.started") for seen in events]
+    assert started == [1, 1], events
+
+
 def test_ctrl_c_stops_the_wait_for_a_retry_after_on_windows_too(
     server: LocalServer, rate_limiting: LocalServer
 ) -> None:

@@ -403,6 +403,7 @@ class BaseClient(Uncopyable):
         answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
         post_once = request.method == "POST" and not options.resend_lost_post  # (request()'s: see CallOptions)
         sent = False  # (an attempt went out: else the error that ends the call says why none did, ``_not_sent``)
+        built_trace = request.extensions.get("trace")  # (each attempt is sent with it: see below)
         while True:
             token = None
             if authenticated:
@@ -433,6 +434,12 @@ class BaseClient(Uncopyable):
             if self._forked_http:
                 raise RuntimeError(FORKED)
             self._sent = True
+            # (each attempt with the trace the request was built with: a request hook wrapping the trace it finds
+            # wrapped the last attempt's wrapper, left on the request, which then saw this attempt's events too)
+            if built_trace is None:
+                request.extensions.pop("trace", None)
+            else:
+                request.extensions["trace"] = built_trace
             outcome = yield _Send(request, bound)
             if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
@@ -1455,16 +1462,10 @@ class _SendingTrace:
             await self.then(name, info)
 
 
-def _callers_trace(request: httpx.Request) -> Any:
-    """The ``trace`` extension ``request`` was given (a caller's), not one of the SDK's of an earlier attempt."""
-    then = request.extensions.get("trace")
-    return then.then if isinstance(then, (_DeadlineTrace, _SendingTrace)) else then
-
-
 def _traced(request: httpx.Request, expires: float) -> httpx.Request:
     """``request`` with a ``_DeadlineTrace`` bound by ``expires``. The sync client's only: ``AsyncTimeback``'s
     deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
-    request.extensions["trace"] = _DeadlineTrace(expires, _callers_trace(request))
+    request.extensions["trace"] = _DeadlineTrace(expires, request.extensions.get("trace"))
     return request
 
 
@@ -1536,7 +1537,7 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
     ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``.)"""
     import asyncio
 
-    request.extensions["trace"] = watch = _SendingTrace(_callers_trace(request))
+    request.extensions["trace"] = watch = _SendingTrace(request.extensions.get("trace"))
     timer = asyncio.timeout(expires - time.monotonic())
     try:
         async with timer:

@@ -351,6 +351,14 @@ class Batcher:
             return None
         return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
 
+    def add_unsent(self, item: Any) -> None:
+        """Take ``item``, read from the input as the upload stopped (a batch that ended meanwhile was refused, say),
+        to be counted as not sent with the rest (``rest``): ``taken`` is what was read, so a caller going on from the
+        same iterator, or skipping ``taken`` results of the input, re-sends it with the failures. (Before, it was
+        read and in no count.)"""
+        if (batch := self.add(item)) is not None:
+            self._ready.append(batch)
+
     def _place(self, result_id: str, line_item: str, encoded: bytes) -> Batch | None:
         if result_id in self._unsettled_ids:
             # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice; sent while
@@ -1142,12 +1150,17 @@ def run_sync(
             in_flight[future] = batch
             future.add_done_callback(finished.append)
 
-        def settle_finished() -> None:
-            """Settle the batches finished since, and send the batches their held repeats filled."""
-            if fatal := settle([finished.popleft() for _ in range(len(finished))]):
-                raise fatal
-            for batch in batcher.ready():
-                submit(batch)
+        def settle_finished(item: Any) -> None:
+            """Settle the batches finished since, and send the batches their held repeats filled, before ``item``,
+            the result just read, is taken; the upload stopping there takes it as not sent (``add_unsent``)."""
+            try:
+                if fatal := settle([finished.popleft() for _ in range(len(finished))]):
+                    raise fatal
+                for batch in batcher.ready():
+                    submit(batch)
+            except BaseException:
+                batcher.add_unsent(item)
+                raise
 
         def settle_next() -> None:
             """Wait for a batch in flight to finish, then as ``settle_finished``: the repeats held for it go at once."""
@@ -1178,7 +1191,7 @@ def run_sync(
             for item in results:
                 interrupts.waiting = False
                 if finished:
-                    settle_finished()
+                    settle_finished(item)
                 batch = batcher.add(item)
                 if batch is not None:
                     submit(batch)
@@ -1285,12 +1298,16 @@ async def run_async(
         # only when a slot was awaited, so the first batch went once `concurrency` were made)
         await asyncio.sleep(0)
 
-    async def settle_finished() -> None:
+    async def settle_finished(item: Any) -> None:
         """As the sync upload's."""
-        if fatal := settle([finished.popleft() for _ in range(len(finished))]):
-            raise fatal
-        for batch in batcher.ready():
-            await submit(batch)
+        try:
+            if fatal := settle([finished.popleft() for _ in range(len(finished))]):
+                raise fatal
+            for batch in batcher.ready():
+                await submit(batch)
+        except BaseException:  # (a cancel too)
+            batcher.add_unsent(item)
+            raise
 
     async def settle_next() -> None:
         """As the sync upload's."""
@@ -1332,7 +1349,7 @@ async def run_async(
         if isinstance(results, AsyncIterable):
             async for item in results:
                 if finished:
-                    await settle_finished()
+                    await settle_finished(item)
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
@@ -1347,7 +1364,7 @@ async def run_async(
         else:
             for item in results:
                 if finished:
-                    await settle_finished()
+                    await settle_finished(item)
                 if (batch := batcher.add(item)) is not None:
                     await submit(batch)
                 elif batcher.held_repeats > batch_size:  # (as the sync upload)
