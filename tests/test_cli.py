@@ -1717,8 +1717,8 @@ def test_serve_behind_a_proxy_under_a_path_prefix_links_and_documents_it(
     and the token URL carry the prefix (they lacked it: 404 at the proxy); the host (the Link headers named the
     upstream), the scheme and the client address are the proxy's word only from an address
     ``--forwarded-allow-ips`` names. Then a request as README's nginx recipe forwards it, a client's own
-    X-Forwarded-Host in it: the host the client asked for is the links' (the recipe set no X-Forwarded-Host, so nginx
-    passed the client's on, and the client chose the links' host)."""
+    X-Forwarded-Host in it: the host the client asked for is the links' (before, the recipe set no X-Forwarded-Host:
+    nginx passed the client's on, and the client chose the links' host)."""
     port = _free_port()
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",

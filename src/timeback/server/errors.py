@@ -310,7 +310,7 @@ def out_of_descriptors(exc: BaseException) -> bool:
     """Whether ``exc`` is (or was caused by) SQLite's "unable to open database file" (SQLITE_CANTOPEN: a read
     needing a new connection) while the process has no file descriptor left (its connections, ``ulimit -n``): it
     passes as they close. A file that cannot be opened for another reason, or no longer, is no busy server: a 500."""
-    if not any(getattr(e, "sqlite_errorcode", None) == _CANTOPEN for e in _sqlite_errors(exc)):
+    if not any(getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_CANTOPEN for e in _sqlite_errors(exc)):
         return False
     try:
         os.close(os.open(os.devnull, os.O_RDONLY))
@@ -320,7 +320,6 @@ def out_of_descriptors(exc: BaseException) -> bool:
 
 
 OUT_OF_DESCRIPTORS = "the process is out of file descriptors (open connections and files: ulimit -n)"
-_CANTOPEN = 14  # (sqlite3.h's primary code)
 
 
 def no_temp_directory(exc: BaseException) -> bool:

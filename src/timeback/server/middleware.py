@@ -171,7 +171,7 @@ class ForwardedHeadersMiddleware(ProxyHeadersMiddleware):
 # Anything else (``evil.com/x``, ``user@evil.com``, ``x:notaport``) would have replaced a valid Host with one Starlette
 # refuses, which it takes the socket's address for (the Link headers named 127.0.0.1:8000), or, where it takes any,
 # changed the links' path.
-_HOST = re.compile(rb"([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?")
+_HOST = re.compile(rb"([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?")
 
 
 def _is_host(value: bytes) -> bool:
