@@ -723,13 +723,14 @@ async def test_a_lone_surrogate_escape_reads_as_a_replacement_character(by_line:
 
 
 @pytest.mark.parametrize("by_line", [False, True], ids=["compact", "a-record-a-line"])
+# (3,000: past json.loads' own limit)
 @pytest.mark.parametrize(("levels", "comment"), [(300, "ok"), (300, "cut \ud83d"), (3_000, "cut \ud83d")])
 def test_a_page_nested_past_pydantic_cores_limit_is_still_refused(by_line: bool, levels: int, comment: str) -> None:
     """Only pydantic-core's lone-surrogate refusals are read again by json.loads: a record nested deeper than
     pydantic-core goes (metadata 300 lists deep) was read, and could not be sent back (PydanticSerializationError).
     Holding a lone surrogate escape too, it was read all the same (json.loads has no such limit), and past
     json.loads' own the error named the surrogate: refused as without it, for its depth."""
-    records = [{"sourcedId": "r1", "comment": comment, "metadata": {"a": "deep"}}]  # (past json.loads' own limit)
+    records = [{"sourcedId": "r1", "comment": comment, "metadata": {"a": "deep"}}]
     page = _lined(records, total=1) if by_line else json.dumps({"results": records, "totalCount": 1}).encode()
     page = page.replace(b'"deep"', b"[" * levels + b"]" * levels)
     with pytest.raises(APIResponseValidationError, match="recursion limit exceeded"):

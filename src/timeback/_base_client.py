@@ -1031,7 +1031,8 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
     records' list and nothing else, the last close it, and there must be as many lines as the envelope's
     ``totalCount``, ``offset`` and ``limit`` say the page holds, each break between two records (``},\n{``): a
     record split over lines made more lines, or as many when the page held fewer records than its total says (a
-    short page, which Timeback answers), and was refused as cut short."""
+    short page, which Timeback answers), and was refused as cut short. (One case is left: a short page whose record
+    holds a list of objects laid one a line, "},\n{" inside it, is split there and refused.)"""
     first = content.find(b"\n")
     last = content.rfind(b"\n")
     if first <= 0 or last <= first or not content.startswith(b'{"'):

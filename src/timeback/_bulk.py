@@ -19,6 +19,7 @@ import inspect
 import operator
 import re
 import reprlib
+import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
@@ -943,9 +944,10 @@ class ProgressReports:
             what = "a coroutine" if inspect.iscoroutine(made) else "an awaitable"
             if inspect.iscoroutine(made):
                 made.close()  # (else "never awaited" when it is collected)
+            scheduling = " (one that schedules its work with asyncio.create_task and returns the task is fine)"
+            in_loop = "asyncio" in sys.modules and sys.modules["asyncio"]._get_running_loop() is not None
             raise TypeError(
-                f"{name} returned {what}, which would never run: give a plain function (one that schedules its work "
-                "with asyncio.create_task and returns the task is fine)"
+                f"{name} returned {what}, which would never run: give a plain function{scheduling if in_loop else ''}"
             )
 
     def _called(self, name: str, value: object) -> Any:

@@ -145,12 +145,13 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # (json.loads joins the pairs: 
 
 
 def unencodable_text(value: Any, form: str = "UTF-8 JSON", *, text_keys: bool = True) -> str | None:
-    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict keyed
-    by something not text (which to_json writes as text; with ``text_keys``, as in the SDK's bodies: httpx's
-    json.dumps writes ``request()``'s json and params keyed so, as it was asked), a dict, list or model inside itself
-    (``"category.metadata.a.self: circular reference"``), or one nested more than ``MAX_JSON_DEPTH`` levels
-    (``value`` the first), as "where: what", or None. Only asked once encoding failed: pydantic's error names
-    neither the field nor the value, nor httpx's the query parameter (``form``: what it could not be encoded as)."""
+    """Where ``value`` holds text with no UTF-8 JSON form (a lone surrogate, bytes that are not UTF-8), a dict keyed by
+    something not text (which to_json writes as text; with ``text_keys``, as for the SDK's bodies' metadata, not yet
+    their unknown fields: httpx's json.dumps writes ``request()``'s json and params keyed so, as it was asked), a dict,
+    list or model inside itself (``"category.metadata.a.self: circular reference"``), or one nested more than
+    ``MAX_JSON_DEPTH`` levels (``value`` the first), as "where: what", or None. Only asked once encoding failed:
+    pydantic's error names neither the field nor the value, nor httpx's the query parameter (``form``: what it could not
+    be encoded as)."""
     found = _unencodable(value, (), set(), text_keys)
     if found is None:
         return None
