@@ -316,9 +316,10 @@ def test_a_port_that_is_not_a_number_from_1_to_65535_is_refused(
 @pytest.mark.parametrize(
     ("host", "reason"),
     [
-        ("api..timeback.invalid", "label empty or too long"),
-        ("a" * 64 + ".invalid", "label empty or too long"),
-        ("xn--i-7iq.ws", "Codepoint U+2764 at position 2"),  # (i\u2764.ws: IDNA 2008 refuses it, so httpx does)
+        # (Python's own words: "label empty or too long" up to 3.12, "... label empty" or "label too long" from 3.13)
+        ("api..timeback.invalid", r".*label empty"),
+        ("a" * 64 + ".invalid", r".*label (empty or )?too long"),
+        ("xn--i-7iq.ws", r"Codepoint U\+2764 at position 2"),  # (i\u2764.ws: IDNA 2008 refuses it, so httpx does)
     ],
 )
 async def test_a_host_name_idna_cannot_encode_is_refused(
@@ -331,7 +332,7 @@ async def test_a_host_name_idna_cannot_encode_is_refused(
     client_id, client_secret = server.credentials
     urls = {"base_url": server.url, "token_url": f"{server.url}/oauth2/token"}
     urls = given_at(where, urls, lambda url: url.replace("127.0.0.1", host), monkeypatch)
-    said = rf"^{where} has a host name that is not valid \(IDNA\): '{re.escape(host)}' \({re.escape(reason)}"
+    said = rf"^{where} has a host name that is not valid \(IDNA\): '{re.escape(host)}' \({reason}"
     with pytest.raises(ConfigurationError, match=said) as raised:
         with Timeback(client_id=client_id, client_secret=client_secret, **urls) as client:
             client.oneroster.gradebook.get_all_categories(limit=1)
