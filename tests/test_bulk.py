@@ -1239,7 +1239,8 @@ def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_r
     import signal
     from concurrent.futures import ThreadPoolExecutor
 
-    from timeback._bulk import InterruptPoints, done_of
+    from timeback._bulk import InterruptPoints
+    from timeback._waits import done_of
 
     roster, line_items = world
     tag = uid("ctrl-c-twice")

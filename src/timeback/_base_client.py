@@ -37,7 +37,8 @@ import pydantic_core
 from timeback._auth import NO_HEADERS, TokenCache, _Token
 from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
 from timeback._operations import LISTERS, READERS, Operation
-from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo, wait_for
+from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
+from timeback._waits import wait_for
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
     MAX_SHOWN_REQUEST_ID,

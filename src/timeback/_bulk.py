@@ -31,6 +31,7 @@ from pydantic_core import PydanticSerializationError, to_json
 
 from timeback._config import whole_number
 from timeback._pagination import LOOP_TURN_EVERY
+from timeback._waits import done_of
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
     APIConnectionError,
@@ -1061,18 +1062,6 @@ class InterruptPoints:
     def check(self) -> None:
         """Raise the interrupt held since the last wait, if one was."""
         self.wait(bool)
-
-
-def done_of(futures: Iterable[Future[Outcome]], first: bool) -> set[Future[Outcome]]:
-    """``concurrent.futures.wait(futures)``'s done (``first``: FIRST_COMPLETED), waited 0.1 s at a time: Ctrl-C
-    stops it on Windows too (as ``_pagination.wait_for``), where a batch in flight may sit out a minute's
-    Retry-After. A batch done already is one wait."""
-    from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, wait
-
-    while True:
-        done, pending = wait(futures, 0.1, FIRST_COMPLETED if first else ALL_COMPLETED)
-        if not pending or (first and done):
-            return done
 
 
 def check_counts(batch_size: object, concurrency: object) -> None:

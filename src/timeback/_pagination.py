@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, SupportsIndex, TypeVar, cast
 
+from timeback._waits import wait_for
 from timeback.errors import APIResponseValidationError
 from timeback.models._dicts import read_json
 
@@ -35,18 +35,6 @@ T = TypeVar("T")
 LOOP_TURN_EVERY = 200
 
 __all__ = ["AsyncPage", "AsyncPaginator", "Page", "PageInfo"]
-
-
-def wait_for(wait: Callable[[float], bool], seconds: float | None = None) -> bool:
-    """``wait(seconds)`` (an event's ``wait``, a lock's ``acquire`` with a timeout: True once waited for) that
-    Ctrl-C stops on Windows too, where (CPython < 3.14) it does not wake a wait on a lock: the KeyboardInterrupt
-    came once the wait was over, up to a minute's Retry-After later, or never for a page ahead that never came.
-    Waited 0.1 s at a time, it comes within 0.1 s; an event already set is one wait."""
-    until = None if seconds is None else time.monotonic() + seconds
-    while not wait(0.1 if until is None else max(0.0, min(until - time.monotonic(), 0.1))):
-        if until is not None and time.monotonic() >= until:
-            return False
-    return True
 
 
 @dataclass
