@@ -579,8 +579,8 @@ def test_an_x_forwarded_host_that_is_no_host_leaves_the_host_as_sent() -> None:
             assert http.put(f"{GB}/categories/c{n}", json={"category": {"title": "c"}}).is_success
         sent = {"evil.com/x": "school.example", "a b": "school.example", "x:notaport": "school.example",
                 "user@evil.com": "school.example", "evil.com?x=1": "school.example", "x:65536": "school.example",
-                "..": "school.example", "a..b": "school.example",
-                "[::1]:9": "[::1]:9", "proxy.internal:8443": "proxy.internal:8443", "my_host.corp.": "my_host.corp."}  # fmt: skip
+                "..": "school.example", "a..b": "school.example", "[::::]": "school.example",
+                "[1.2.3.4]": "school.example", "[::1]:9": "[::1]:9", "proxy.internal:8443": "proxy.internal:8443", "my_host.corp.": "my_host.corp."}  # fmt: skip
         linked = {}
         for forwarded in sent:
             headers = {"Host": "school.example", "X-Forwarded-Host": forwarded}

@@ -4,6 +4,7 @@ headers of the reverse proxies trusted."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import itertools
 import logging
 import re
@@ -176,4 +177,11 @@ _HOST = re.compile(rb"([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\]
 
 def _is_host(value: bytes) -> bool:
     host = _HOST.fullmatch(value)
-    return host is not None and int(host[2] or 0) <= 65535
+    if host is None or int(host[2] or 0) > 65535:
+        return False
+    if host[1].startswith(b"["):  # (an IPv6 address's characters are not one: ``[::::]`` Starlette took as no host)
+        try:
+            ipaddress.IPv6Address(host[1][1:-1].decode())
+        except ValueError:
+            return False
+    return True
