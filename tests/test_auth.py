@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 import timeback._auth as auth
 from tests.support import add_line_items, add_students, make_roster, result_body, uid
-from timeback import AsyncTimeback, Timeback
+from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback._config import resolve_config
 from timeback.errors import APITimeoutError, AuthError, ServerError
 from timeback.server import ServerSettings
@@ -99,6 +100,16 @@ def test_a_refused_refresh_leaves_no_token_in_use(clock: list[float]) -> None:
     clock[0] += 3600 - 30
     tokens.fail(AuthError("token endpoint refused the client credentials"))
     assert current(tokens) is None
+
+
+def test_a_refresh_while_a_token_is_held_is_bounded_by_half_the_life_it_has_left(clock: list[float]) -> None:
+    tokens = cache()
+    assert tokens.refresh_bound() is None  # (no token: the call's own timeout and retries)
+    tokens.store(token_response("t1", 3600))
+    clock[0] += 3600 - 30  # (past the refresh point: usable 25 s more)
+    assert tokens.refresh_bound() == 25 * auth.REFRESH_BOUND_SHARE == 12.5
+    clock[0] += 25
+    assert tokens.refresh_bound() is None
 
 
 def test_invalidate_keeps_a_newer_token(clock: list[float]) -> None:
@@ -364,7 +375,8 @@ def token_answers(own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, stat
 
 
 def calls(own_server: LocalServer, kind: str, **options: Any) -> Any:
-    """``call`` with the client's ``options``, as an async context manager yielding the call."""
+    """``call`` with the client's ``options``, as an async context manager yielding the call (``kind`` "aiohttp":
+    an ``AsyncTimeback`` on ``DefaultAioHttpClient``)."""
     import contextlib
 
     @contextlib.asynccontextmanager
@@ -373,6 +385,8 @@ def calls(own_server: LocalServer, kind: str, **options: Any) -> Any:
             with Timeback(**own_server.client_kwargs(), **options) as client:
                 yield lambda: asyncio.to_thread(client.oneroster.gradebook.get_all_categories, limit=1)
         else:
+            if kind == "aiohttp":
+                options["http_client"] = DefaultAioHttpClient()
             async with AsyncTimeback(**own_server.client_kwargs(), **options) as async_client:
                 yield lambda: async_client.oneroster.gradebook.get_all_categories(limit=1)
 
@@ -539,3 +553,88 @@ async def test_calls_go_on_with_the_token_held_while_another_refreshes(
         finally:
             answer.set()
             await refreshing
+
+
+# Seconds the tokens of ``short_token_server`` live: refreshed at half-life (3 s), used until 5.4 s, their refresh then
+# bounded by half of what is left (at most 1.2 s).
+SHORT_TTL = 6
+
+
+@pytest.fixture(scope="module")
+def short_token_server() -> Iterator[LocalServer]:
+    settings = ServerSettings(database="sqlite://", client_id="short", client_secret="short-secret",
+                              token_ttl_seconds=SHORT_TTL)  # fmt: skip
+    with LocalServer(settings) as running:
+        yield running
+
+
+def hung_token_endpoint(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], threading.Event]:
+    """From the next token request on, the server's token endpoint takes each and answers none (counted in the first
+    item) until the event is set; its API takes the tokens it issued all the same."""
+    tokens = server.app.state.tokens
+    issue, asked, release = tokens.issue, [0], threading.Event()
+
+    def hung(client_id: str, scopes: frozenset[str]) -> str:
+        asked[0] += 1
+        release.wait(30)
+        return issue(client_id, scopes)
+
+    monkeypatch.setattr(tokens, "issue", hung)
+    return asked, release
+
+
+@pytest.mark.parametrize("kind", ["sync", "async", "aiohttp"])
+async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_lives(
+    short_token_server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The token endpoint hung past the refresh point: the call refreshing waited out its timeout and retries (60 s
+    each, by default), the token held expiring meanwhile, then raised the refresh's timeout (and every call after
+    that expiry waited behind it). The refresh ends within half the life the token held has left now, unretried
+    here, and the call goes on with that token."""
+    async with calls(short_token_server, kind, timeout=4, max_retries=1) as call:  # (4 s: past the token's life)
+        await call()
+        asked, release = hung_token_endpoint(short_token_server, monkeypatch)
+        try:
+            await asyncio.sleep(SHORT_TTL / 2 + 0.2)  # (past the refresh point)
+            await call()
+            assert asked[0] == 1
+        finally:
+            release.set()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_bounded_refresh_asks_again_when_the_token_held_is_revoked_meanwhile(
+    short_token_server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A refresh the bound ended, the token held dropped meanwhile by another call's 401 (revoked): the token held
+    gone, the refresh asks again with its call's own timeout and retries, as with no token held, rather than raise
+    the bound's timeout. (Unbounded, with no retries, the refresh raised its timeout, shared by the call waiting.)"""
+    tokens = short_token_server.app.state.tokens
+    issue, check, issued, revoked = tokens.issue, tokens.check, [], set()
+    hang, asked, release = [False], threading.Event(), threading.Event()
+
+    def issuing(client_id: str, scopes: frozenset[str]) -> str:
+        if hang[0]:  # (the first request once asked to: unanswered until released)
+            hang[0] = False
+            asked.set()
+            release.wait(30)
+        token = issue(client_id, scopes)
+        issued.append(token)
+        return token
+
+    monkeypatch.setattr(tokens, "issue", issuing)
+    monkeypatch.setattr(tokens, "check", lambda token: None if token in revoked else check(token))
+    async with calls(short_token_server, kind, timeout=4, max_retries=0) as call:
+        await call()
+        hang[0] = True
+        await asyncio.sleep(SHORT_TTL / 2 + 0.2)  # (past the refresh point)
+        refreshing = asyncio.ensure_future(call())
+        try:
+            assert await asyncio.to_thread(asked.wait, 30)
+            revoked.update(issued)
+            await call()  # (the token held: a 401, dropped; then it waits for the refresh)
+            await refreshing
+            assert len(issued) == 2  # (the first token, and the refresh's asked again; the hung one unanswered)
+        finally:
+            release.set()
+            await asyncio.wait([refreshing])

@@ -4,7 +4,9 @@ The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threa
 ``asyncio.Lock``) so that only one refresh runs at a time and concurrent callers use the token held while it lives
 (``TokenCache.usable``), else wait for it (and share its error, if it failed: the endpoint refused the credentials, or
 kept failing through the refresh's retries). A refresh that failed without a refusal, or was cut short by its call's
-deadline, leaves the token held in use while it lives (see ``TokenCache.fail``).
+deadline, leaves the token held in use while it lives (see ``TokenCache.fail``); one made while that token is usable
+ends within half the life it has left (``TokenCache.refresh_bound``), so that a hung token endpoint cannot hold calls
+up past its expiry.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ EXPIRY_MARGIN_SECONDS = 5.0
 # After a refresh failed, the token held is used for up to this long (half the life it has left, at most) before a
 # refresh is tried again: each try held up, through its retries, every call that waited for it.
 REFRESH_PAUSE_SECONDS = 5.0
+# A refresh made while a token is held (``usable``) ends within this share of the life that token has left, the call
+# then going on with it (see ``refresh_bound``): one that waited out its call's timeout and retries (60 s each, by
+# default) against a hung token endpoint outlasted the token, and every call after its expiry waited behind it.
+REFRESH_BOUND_SHARE = 0.5
 NO_HEADERS: Mapping[str, bytes] = {}
 # What ``_parsed`` says of a JSON answer a transfer gone wrong may have made: retried (see ``TokenCache.store``).
 CUT_SHORT = "JSON cut short (it ends mid-value)"
@@ -86,6 +92,15 @@ class TokenCache:
         if token is None or time.monotonic() >= token.expires_at:
             return None
         return token
+
+    def refresh_bound(self) -> float | None:
+        """The seconds a refresh may take while the token held is usable (``REFRESH_BOUND_SHARE`` of the life it has
+        left): once they pass, the refreshing call goes on with that token, refreshes paused (see ``fail``). None
+        with no token usable: the refresh has its call's whole timeout and retries."""
+        token = self.usable()
+        if token is None:
+            return None
+        return max(token.expires_at - time.monotonic(), 0.0) * REFRESH_BOUND_SHARE
 
     def invalidate(self, token: _Token) -> None:
         """Drop the token, unless another caller already replaced it."""

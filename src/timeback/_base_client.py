@@ -576,21 +576,42 @@ class BaseClient(Uncopyable):
 
     def _token_flow(self, need: _NeedToken) -> Flow:
         """Its outcome is the token: its answer read by ``TokenCache.store`` within the retries (one cut short is
-        retried, as an API call's is)."""
+        retried, as an API call's is). While a token is held, within ``TokenCache.refresh_bound`` too (its call's
+        deadline, if sooner, bounds it as it is)."""
         failure = self._tokens.failed_since(need.failures, need.options.timeout, need.options.max_retries or 0)
         if failure is not None:
             raise failure
-        request = self._tokens.build_request(self._extra_headers())
         store = self._tokens.store
+        bound = self._tokens.refresh_bound()
+        if bound is not None and (need.expires is None or time.monotonic() + bound < need.expires):
+            # (a deadline of the bound's: its run-out ends the refresh as a call's deadline does, and the call goes
+            # on with the token held, ``_held_token_after_failure``)
+            failures, options = self._tokens.failures, dataclasses.replace(need.options, deadline=bound)
+            request = self._tokens.build_request(self._extra_headers())
+            try:
+                return (
+                    yield from self._send_flow(
+                        request, options, authenticated=False, expires=time.monotonic() + bound, read=store
+                    )
+                )
+            except TimebackError:
+                # The bound ran out (the endpoint's word would be counted in ``failures``) and the token held was
+                # dropped meanwhile (another call's 401): asked again as with no token held, with the call's own.
+                if self._tokens.failures != failures or self._ended(need) or self._tokens.usable() is not None:
+                    raise
+        request = self._tokens.build_request(self._extra_headers())
         return (
             yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires, read=store)
         )
 
+    def _ended(self, need: _NeedToken) -> bool:
+        """Whether a call was stopped (``bulk_post_results``' batches once its upload stops) or its client closed."""
+        return (need.options.stop is not None and need.options.stop.is_set()) or self.is_closed()
+
     def _held_token_after_failure(self, need: _NeedToken) -> _Token | None:
-        """The token held, for a call whose refresh failed (see ``TokenCache.fail``); None for a call stopped
-        (``bulk_post_results``' batches once its upload stops) or a client closed meanwhile: those end, unsent."""
-        stopped = need.options.stop is not None and need.options.stop.is_set()
-        return None if stopped or self.is_closed() else self._tokens.usable()
+        """The token held, for a call whose refresh failed (see ``TokenCache.fail``); None for a call stopped or a
+        client closed meanwhile (``_ended``): those end, unsent."""
+        return None if self._ended(need) else self._tokens.usable()
 
     def _token_wait(self, need: _NeedToken) -> float | None:
         """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
