@@ -103,12 +103,18 @@ def test_a_refused_refresh_leaves_no_token_in_use(clock: list[float]) -> None:
 
 
 def test_a_refresh_while_a_token_is_held_is_bounded_by_half_the_life_it_has_left(clock: list[float]) -> None:
+    """Half the life left, or nearly all of a short one (up to ``REFRESH_BOUND_FLOOR_SECONDS``): halving a short
+    one cut every refresh of an endpoint slower than it, each next one given half of what was left."""
     tokens = cache()
     assert tokens.refresh_bound() is None  # (no token: the call's own timeout and retries)
     tokens.store(token_response("t1", 3600))
     clock[0] += 3600 - 30  # (past the refresh point: usable 25 s more)
     assert tokens.refresh_bound() == 25 * auth.REFRESH_BOUND_SHARE == 12.5
-    clock[0] += 25
+    clock[0] += 10  # (15 s more)
+    assert tokens.refresh_bound() == auth.REFRESH_BOUND_FLOOR_SECONDS == 10
+    clock[0] += 10  # (5 s more: all but a tenth, for the call going on with it once the bound passed)
+    assert tokens.refresh_bound() == pytest.approx(5 * auth.REFRESH_BOUND_SHORT_SHARE) == 4.5
+    clock[0] += 5
     assert tokens.refresh_bound() is None
 
 
@@ -374,6 +380,23 @@ def token_answers(own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, stat
     return answered
 
 
+def call_and_tokens(server: LocalServer, kind: str, **options: Any) -> Any:
+    """As ``calls`` (sync or async), yielding the call and its client's token cache."""
+    import contextlib
+
+    @contextlib.asynccontextmanager
+    async def made() -> Any:
+        if kind == "sync":
+            with Timeback(**server.client_kwargs(), **options) as client:
+                yield (lambda: asyncio.to_thread(client.oneroster.gradebook.get_all_categories, limit=1),
+                       client._client._tokens)  # fmt: skip
+        else:
+            async with AsyncTimeback(**server.client_kwargs(), **options) as async_client:
+                yield lambda: async_client.oneroster.gradebook.get_all_categories(limit=1), async_client._client._tokens
+
+    return made()
+
+
 def calls(own_server: LocalServer, kind: str, **options: Any) -> Any:
     """``call`` with the client's ``options``, as an async context manager yielding the call (``kind`` "aiohttp":
     an ``AsyncTimeback`` on ``DefaultAioHttpClient``)."""
@@ -556,7 +579,7 @@ async def test_calls_go_on_with_the_token_held_while_another_refreshes(
 
 
 # Seconds the tokens of ``short_token_server`` live: refreshed at half-life (3 s), used until 5.4 s, their refresh then
-# bounded by half of what is left (at most 1.2 s).
+# bounded by nine tenths of what is left (at most 2.2 s).
 SHORT_TTL = 6
 
 
@@ -600,6 +623,61 @@ async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_li
             assert asked[0] == 1
         finally:
             release.set()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_refresh_in_the_last_seconds_of_the_token_held_waits_for_a_slow_endpoint(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+) -> None:
+    """The token held usable 6 s more, the endpoint answering in 4.2 s: the refresh given half of that life (3 s) was
+    cut, the call going on with the token held, and each next refresh given half of what was left, until the token
+    expired and every call waited behind an unbounded one. Given nearly all of a short life, it comes through."""
+    import time
+
+    tokens = own_server.app.state.tokens
+    issue, issued = tokens.issue, []
+
+    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
+        time.sleep(4.2)
+        token = issue(client_id, scopes)
+        issued.append(token)
+        return token
+
+    async with call_and_tokens(own_server, kind, timeout=20, max_retries=0) as (call, held):
+        await call()
+        monkeypatch.setattr(tokens, "issue", slow_issue)
+        sdk_clock[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 6  # (past the refresh point: usable 6 s more)
+        await call()
+        token = held.usable()
+        assert token is not None and issued == [token.value]  # (cut, it held the first token still)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_bounded_refresh_answered_with_a_wait_past_it_asks_again_after_that_wait(
+    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+) -> None:
+    """The refresh bounded (the token held usable 4 s more), its answer a 429 asking for 5 s, the token held dropped
+    meanwhile (another call's 401): asked again at once, into the endpoint that had asked for a wait. It waits."""
+    import time
+
+    from timeback.server.errors import ApiError
+
+    tokens = own_server.app.state.tokens
+    issue, asked = tokens.issue, []
+    async with call_and_tokens(own_server, kind, timeout=20, max_retries=2) as (call, held):
+
+        def answering(client_id: str, scopes: frozenset[str]) -> str:
+            asked.append(time.monotonic())
+            if len(asked) == 1:
+                held.invalidate(held.usable())  # (another call's 401 meanwhile)
+                raise ApiError(429, "slow down", headers={"Retry-After": "5"})
+            return issue(client_id, scopes)
+
+        await call()
+        monkeypatch.setattr(tokens, "issue", answering)
+        sdk_clock[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 4  # (past the refresh point: usable 4 s more)
+        await call()
+        assert len(asked) == 2 and asked[1] - asked[0] >= 4.5  # (5 s; before, 0.0)
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

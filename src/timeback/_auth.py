@@ -41,6 +41,11 @@ REFRESH_PAUSE_SECONDS = 5.0
 # then going on with it (see ``refresh_bound``): one that waited out its call's timeout and retries (60 s each, by
 # default) against a hung token endpoint outlasted the token, and every call after its expiry waited behind it.
 REFRESH_BOUND_SHARE = 0.5
+# ... or within nearly all of that life, up to this long: a share of a short life (a token's last seconds, a token of
+# seconds) cut every refresh of an endpoint slower than it, each next one given half of what was left, until the
+# token expired and every call waited behind an unbounded one.
+REFRESH_BOUND_FLOOR_SECONDS = 10.0
+REFRESH_BOUND_SHORT_SHARE = 0.9  # (the rest for the call going on with the token held, once the bound passed)
 NO_HEADERS: Mapping[str, bytes] = {}
 # What ``_parsed`` says of a JSON answer a transfer gone wrong may have made: retried (see ``TokenCache.store``).
 CUT_SHORT = "JSON cut short (it ends mid-value)"
@@ -95,12 +100,14 @@ class TokenCache:
 
     def refresh_bound(self) -> float | None:
         """The seconds a refresh may take while the token held is usable (``REFRESH_BOUND_SHARE`` of the life it has
-        left): once they pass, the refreshing call goes on with that token, refreshes paused (see ``fail``). None
-        with no token usable: the refresh has its call's whole timeout and retries."""
+        left, or nearly all of it up to ``REFRESH_BOUND_FLOOR_SECONDS``): once they pass, the refreshing call goes on
+        with that token, refreshes paused (see ``fail``). None with no token usable: the refresh has its call's
+        whole timeout and retries."""
         token = self.usable()
         if token is None:
             return None
-        return max(token.expires_at - time.monotonic(), 0.0) * REFRESH_BOUND_SHARE
+        left = max(token.expires_at - time.monotonic(), 0.0)
+        return max(left * REFRESH_BOUND_SHARE, min(left * REFRESH_BOUND_SHORT_SHARE, REFRESH_BOUND_FLOOR_SECONDS))
 
     def invalidate(self, token: _Token) -> None:
         """Drop the token, unless another caller already replaced it."""

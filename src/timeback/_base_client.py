@@ -594,11 +594,17 @@ class BaseClient(Uncopyable):
                         request, options, authenticated=False, expires=time.monotonic() + bound, read=store
                     )
                 )
-            except TimebackError:
+            except TimebackError as exc:
                 # The bound ran out (the endpoint's word would be counted in ``failures``) and the token held was
-                # dropped meanwhile (another call's 401): asked again as with no token held, with the call's own.
+                # dropped meanwhile (another call's 401): asked again as with no token held, with the call's own;
+                # after the wait the endpoint asked for, if its answer (a 429, a 503) came with one past the bound.
                 if self._tokens.failures != failures or self._ended(need) or self._tokens.usable() is not None:
                     raise
+                asked = exc.retry_after if isinstance(exc, RequestError) else None
+                if asked is not None:
+                    past = need.expires is not None and time.monotonic() + asked >= need.expires
+                    if past or asked > MAX_RETRY_AFTER or (yield _Sleep(asked, need.options.stop)):
+                        raise
         request = self._tokens.build_request(self._extra_headers())
         return (
             yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires, read=store)
