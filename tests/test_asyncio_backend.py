@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import socket
 import ssl
 import struct
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sys
+import threading
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpcore
@@ -18,6 +22,7 @@ import httpx
 import pytest
 import trio
 
+from tests.support import child_environment
 from timeback import AsyncTimeback, DefaultAsyncHttpxClient
 from timeback._asyncio_backend import AsyncioBackend
 from timeback._base_client import _connect_failed
@@ -145,6 +150,122 @@ async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
         assert first.extensions["network_stream"].get_extra_info("is_readable") is True
         second = await http.get(f"http://127.0.0.1:{port}/")
     assert first.text == second.text == "ok" and len(connections) == 2
+
+
+async def test_a_close_in_the_cleanup_of_a_coroutine_being_closed_does_not_suspend() -> None:
+    """httpcore closes a connection in its cleanup as the coroutine using it is closed (GeneratorExit): the close
+    waited a turn of the loop there for asyncio to close the socket, and a closed coroutine may not suspend
+    ("coroutine ignored GeneratorExit"). It aborts the connection then, waiting for nothing."""
+    held: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append((reader, writer))  # (never written to)
+
+    async with serving(silent) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+
+        async def using() -> None:
+            try:
+                await stream.read(10)
+            finally:
+                await stream.aclose()
+
+        coroutine = using()
+        coroutine.send(None)  # (waiting in the read)
+        coroutine.close()
+        reader, writer = held[0]
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # (the connection closed all the same)
+        writer.close()
+
+
+@pytest.fixture
+def token_answers_held(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The server's token endpoint holding each answer until the test ends; set as it holds one (a call's token
+    request sent: the call waits for the answer)."""
+    tokens = server.app.state.tokens
+    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
+
+    def held(client_id: str, scopes: frozenset[str]) -> str:
+        asked.set()
+        answer.wait(60)
+        return issue(client_id, scopes)
+
+    monkeypatch.setattr(tokens, "issue", held)
+    yield asked
+    answer.set()
+
+
+@pytest.mark.parametrize("collected", ["with no loop running", "in another loop's task"])
+def test_a_call_abandoned_in_a_loop_closed_under_it_is_collected_with_nothing_printed(
+    server: LocalServer, token_answers_held: threading.Event, monkeypatch: pytest.MonkeyPatch, collected: str
+) -> None:
+    """A call waiting for its answer in a loop stopped and closed under it (``loop.close()`` alone), left to the
+    garbage collector. Its close ran httpcore's cleanup wherever the collection struck: in another loop's task it
+    suspended (httpcore's lock, then this backend's ``aclose``): "coroutine ignored GeneratorExit", printed; with no
+    loop running it found no async library and left the socket to be collected: "unclosed transport"
+    ResourceWarnings. Such a call is kept, as httpcore's anyio backend kept it (its cancel scope)."""
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda seen: unraisable.append(f"{seen.exc_value!r} in {seen.object}"))
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    client = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    asyncio.run_coroutine_threadsafe(client.oneroster.gradebook.get_category(sourced_id="abandoned"), loop)
+    assert token_answers_held.wait(30)
+    loop.call_soon_threadsafe(loop.stop)
+    runner.join(30)
+    loop.close()
+
+    async def collect() -> None:
+        gc.collect()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client, loop
+        if collected == "with no loop running":
+            gc.collect()
+        else:
+            asyncio.run(collect())
+        gc.collect()
+    assert not unraisable, unraisable
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+ABANDONED_AT_EXIT = """
+import asyncio, sys, threading
+from timeback import AsyncTimeback
+
+loop = asyncio.new_event_loop()
+runner = threading.Thread(target=loop.run_forever)
+runner.start()
+client = AsyncTimeback(max_retries=0)
+asyncio.run_coroutine_threadsafe(client.oneroster.gradebook.get_category(sourced_id="abandoned"), loop)
+sys.stdin.readline()  # (its token request held by the server)
+loop.call_soon_threadsafe(loop.stop)
+runner.join()
+loop.close()
+"""
+
+
+def test_a_call_abandoned_in_a_loop_closed_under_it_ends_quietly_at_the_interpreters_exit(
+    server: LocalServer, token_answers_held: threading.Event
+) -> None:
+    """Such a call (above) is let go as the interpreter exits, and closed then, no loop running: httpcore's cleanup
+    found no async library, and the call's error was printed ("Exception ignored in: <coroutine ...>"). It ends as
+    closed. (asyncio's own "Task was destroyed but it is pending!" stays: a loop was closed under a pending task.)"""
+    import subprocess
+
+    env = child_environment(**server.environ())
+    command = [sys.executable, "-c", ABANDONED_AT_EXIT]
+    with subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            assert token_answers_held.wait(30)
+            _, err = child.communicate("\n", timeout=60)
+        finally:
+            if child.poll() is None:  # (the test failed before its exit)
+                child.kill()
+    assert child.returncode == 0 and "Exception ignored" not in err and "Traceback" not in err, err
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,10 @@
 httpcore's default (``AutoBackend``: anyio's under asyncio) wraps every read and write in an anyio cancel scope
 (``fail_after``) over anyio's stream layer: about 965 us of client CPU per single-result PUT here, 735 us on this
 one (asyncio's ``StreamReader`` / ``StreamWriter``, each timeout an ``asyncio.timeout``). Its errors are httpcore's,
-mapped as ``AnyIOBackend`` maps anyio's. Under another async library (trio) each call goes to the backend it
-replaced. Installed by ``on_asyncio_streams`` on the pools of the SDK's own transports only."""
+mapped as ``AnyIOBackend`` maps anyio's; a task waiting on its loop in here is referenced as anyio's cancel scopes
+referenced it (``_WAITING``), and a close in the cleanup of a coroutine being closed waits for nothing. Under another
+async library (trio) each call goes to the backend it replaced. Installed by ``on_asyncio_streams`` on the pools of
+the SDK's own transports only."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import functools
 import ipaddress
 import socket
 import ssl
+import sys
 from asyncio.staggered import staggered_race  # (what asyncio's own happy eyeballs run on)
 from collections.abc import Iterable
 from typing import Any, cast
@@ -20,7 +23,7 @@ from typing import Any, cast
 import httpcore
 from httpcore._utils import is_socket_readable  # (httpcore's own test, as its anyio and sync streams use it)
 
-from timeback._base_client import _httpcore_pool
+from timeback._base_client import _causes, _httpcore_pool
 
 try:
     import sniffio  # (how httpcore tells asyncio from trio; the async extra's)
@@ -29,6 +32,13 @@ except ImportError:  # (httpcore then takes asyncio for granted, as this does)
 
 ALL_FAILED = "All connection attempts failed"  # (anyio's words, and its error's shape: see _connected)
 HAPPY_EYEBALLS_DELAY = 0.25  # (anyio's, RFC 6555's: the next address tried when the last is this slow)
+
+# The tasks waiting on their loop in here (a read, a write, a connect), each referenced until its wait ends, as
+# httpcore's anyio backend referenced them (its cancel scopes): one whose loop was closed under it stays referenced
+# for good, as there. Left to the garbage collector, its close ran httpcore's cleanup wherever the collection struck:
+# in another loop's task it suspended (httpcore's lock: "coroutine ignored GeneratorExit", printed), with no loop
+# running it found no async library and left the socket to the collector ("unclosed transport" ResourceWarnings).
+_WAITING: set[object] = set()
 
 
 def _on_asyncio() -> bool:
@@ -49,11 +59,15 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if self._closed:
             raise httpcore.ReadError("the connection was closed")
         timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
         try:
             async with timer:
                 data = await self._reader.read(max_bytes)
         except OSError as exc:  # (TimeoutError too: the timer's, or the socket's own, which anyio made a ReadError)
             raise (httpcore.ReadTimeout if timer.expired() else httpcore.ReadError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
         if not data and self._closed:  # (closed by another task while this one read)
             raise httpcore.ReadError("the connection was closed")
         return data
@@ -64,17 +78,21 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if self._closed:
             raise httpcore.WriteError("the connection was closed")
         timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
         try:
             async with timer:
                 self._writer.write(buffer)
                 await self._writer.drain()  # (raises the connection's loss: a write to a lost one is dropped)
         except OSError as exc:
             raise (httpcore.WriteTimeout if timer.expired() else httpcore.WriteError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
 
     async def aclose(self) -> None:
         if not self._closed:
             self._abort()
-            await asyncio.sleep(0)  # (the socket is closed at the loop's next turn: waited for, as anyio's close does)
+            await _closed_at_the_next_turn()
 
     def _abort(self) -> None:
         # No TLS close_notify, as anyio's stream (standard_compatible=False) sent none: asyncio's graceful TLS close
@@ -86,15 +104,19 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.AsyncNetworkStream:
         timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
         try:
             async with timer:  # (not over TLS: see on_asyncio_streams)
                 await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
         except BaseException as exc:
             self._abort()
             if isinstance(exc, OSError):  # (ssl.SSLError is one; a reset, the server's end of stream)
-                await asyncio.sleep(0)  # (closed, as by aclose)
+                await _closed_at_the_next_turn()  # (as by aclose)
                 raise (httpcore.ConnectTimeout if timer.expired() else httpcore.ConnectError)(exc) from exc
             raise
+        finally:
+            _WAITING.discard(task)
         return self  # (the same reader and writer, the writer's transport now the TLS one)
 
     def get_extra_info(self, info: str) -> Any:
@@ -138,11 +160,15 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         if not _on_asyncio():
             return await self._elsewhere.connect_tcp(host, port, timeout, local_address, socket_options)
+        task = asyncio.current_task()
+        _WAITING.add(task)
         try:
             async with asyncio.timeout(timeout):
                 reader, writer = await _connected(host, port, local_address)
         except OSError as exc:
             raise (httpcore.ConnectTimeout if isinstance(exc, TimeoutError) else httpcore.ConnectError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
         return _with_options(AsyncioStream(reader, writer), socket_options)
 
     async def connect_unix_socket(
@@ -150,17 +176,36 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         if not _on_asyncio():
             return await self._elsewhere.connect_unix_socket(path, timeout, socket_options)
+        task = asyncio.current_task()
+        _WAITING.add(task)
         try:
             async with asyncio.timeout(timeout):
                 reader, writer = await asyncio.open_unix_connection(path)
         except OSError as exc:
             raise (httpcore.ConnectTimeout if isinstance(exc, TimeoutError) else httpcore.ConnectError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
         return _with_options(AsyncioStream(reader, writer), socket_options)
 
     async def sleep(self, seconds: float) -> None:
         if not _on_asyncio():
             return await self._elsewhere.sleep(seconds)
-        await asyncio.sleep(seconds)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            _WAITING.discard(task)
+
+
+async def _closed_at_the_next_turn() -> None:
+    """A turn of the loop, in which asyncio closes the socket of a transport just aborted: waited for, as anyio's
+    close waits for it. Not in the cleanup of a coroutine being closed (a GeneratorExit handled up the stack, or the
+    error being handled raised during one): that must not suspend ("coroutine ignored GeneratorExit"), and the socket
+    is then closed at the loop's next turn, if it has one."""
+    handled = sys.exc_info()[1]
+    if handled is None or not any(isinstance(seen, GeneratorExit) for seen in _causes(handled)):
+        await asyncio.sleep(0)
 
 
 def _with_options(stream: AsyncioStream, options: Iterable[httpcore.SOCKET_OPTION] | None) -> AsyncioStream:
@@ -183,9 +228,10 @@ async def _connected(
     if local_address:
         family, *_, local = (await loop.getaddrinfo(local_address, None))[0]
     try:
-        literal = ipaddress.ip_address(host)
-        addresses = [literal.compressed]
-    except ValueError:
+        addresses = [ipaddress.ip_address(host).compressed]
+    except ValueError:  # (a name: resolved below, not in here, so its errors do not carry this one as context)
+        addresses = []
+    if not addresses:
         found = await loop.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM)
         v6 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET6]
         v4 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET]
