@@ -3034,6 +3034,30 @@ def test_a_refresh_left_in_a_loop_that_stopped_holds_no_other_loop_up(
         gc.collect()
 
 
+async def test_a_callers_transport_failing_as_it_closes_a_generator_raises_its_own_error() -> None:
+    """An error raised while something is being closed holds a GeneratorExit in its context: in a running task it is
+    the caller's error, not the SDK's coroutine closed by the garbage collector (which ends quietly, as above). The
+    check for that one took any such error for it: the call raised GeneratorExit, past ``except Exception``."""
+
+    class CleanupFails(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            async def lease() -> Any:
+                try:
+                    yield b"x"
+                finally:
+                    raise RuntimeError("cleanup failed: lease not released")
+
+            leased = lease()
+            await leased.__anext__()
+            await leased.aclose()  # (RuntimeError, its context the GeneratorExit)
+            raise AssertionError("not reached")
+
+    async with AsyncTimeback(client_id="id", client_secret="secret", base_url="https://api.invalid", max_retries=0,
+                             http_client=httpx.AsyncClient(transport=CleanupFails())) as client:  # fmt: skip
+        with pytest.raises(RuntimeError, match="cleanup failed: lease not released"):
+            await client.oneroster.gradebook.get_category(sourced_id="x")
+
+
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_the_headers_set_on_an_http_client_are_sent_the_sdks_own_winning(server: LocalServer, kind: str) -> None:
     """A caller's ``http_client`` with headers of its own (a trace id, a gateway's API key) sent none of them: the SDK

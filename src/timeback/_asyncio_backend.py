@@ -1,0 +1,282 @@
+"""httpcore's network backend on asyncio's own streams, for the SDK's own async httpx clients.
+
+httpcore's default (``AutoBackend``: anyio's under asyncio) wraps every read and write in an anyio cancel scope
+(``fail_after``) over anyio's stream layer: about 965 us of client CPU per single-result PUT here, 735 us on this
+one (asyncio's ``StreamReader`` / ``StreamWriter``, each timeout an ``asyncio.timeout``). Its errors are httpcore's,
+mapped as ``AnyIOBackend`` maps anyio's; a task waiting on its loop in here is referenced as anyio's cancel scopes
+referenced it (``_WAITING``), and a close in the cleanup of a coroutine being closed waits for nothing. Under another
+async library (trio) each call goes to the backend it replaced. Installed by ``on_asyncio_streams`` on the pools of
+the SDK's own transports only."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import ipaddress
+import socket
+import ssl
+import sys
+from asyncio.staggered import staggered_race  # (what asyncio's own happy eyeballs run on)
+from collections.abc import Iterable
+from typing import Any, cast
+
+import httpcore
+from httpcore._utils import is_socket_readable  # (httpcore's own test, as its anyio and sync streams use it)
+
+from timeback._base_client import _causes, _httpcore_pool
+
+try:
+    import sniffio  # (how httpcore tells asyncio from trio; the async extra's)
+except ImportError:  # (httpcore then takes asyncio for granted, as this does)
+    sniffio = None  # type: ignore[assignment]
+
+ALL_FAILED = "All connection attempts failed"  # (anyio's words, and its error's shape: see _connected)
+HAPPY_EYEBALLS_DELAY = 0.25  # (anyio's, RFC 6555's: the next address tried when the last is this slow)
+
+# The tasks waiting on their loop in here (a read, a write, a connect), each referenced until its wait ends, as
+# httpcore's anyio backend referenced them (its cancel scopes): one whose loop was closed under it stays referenced
+# for good, as there. Left to the garbage collector, its close ran httpcore's cleanup wherever the collection struck:
+# in another loop's task it suspended (httpcore's lock: "coroutine ignored GeneratorExit", printed), with no loop
+# running it found no async library and left the socket to the collector ("unclosed transport" ResourceWarnings).
+_WAITING: set[object] = set()
+
+
+def _on_asyncio() -> bool:
+    """Whether the running async library is asyncio, as httpcore decides it (sniffio's answer; asyncio without it)."""
+    return sniffio is None or sniffio.current_async_library() == "asyncio"
+
+
+class AsyncioStream(httpcore.AsyncNetworkStream):
+    """A connection on asyncio's streams. Its reads return ``b""`` at the server's end of stream; on a stream closed
+    here they raise ``ReadError``, as anyio's ``ClosedResourceError`` did (writes ``WriteError``)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader = reader
+        self._writer = writer
+        self._closed = False
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._closed:
+            raise httpcore.ReadError("the connection was closed")
+        timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            async with timer:
+                data = await self._reader.read(max_bytes)
+        except OSError as exc:  # (TimeoutError too: the timer's, or the socket's own, which anyio made a ReadError)
+            raise (httpcore.ReadTimeout if timer.expired() else httpcore.ReadError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
+        if not data and self._closed:  # (closed by another task while this one read)
+            raise httpcore.ReadError("the connection was closed")
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        if self._closed:
+            raise httpcore.WriteError("the connection was closed")
+        timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            async with timer:
+                self._writer.write(buffer)
+                await self._writer.drain()  # (raises the connection's loss: a write to a lost one is dropped)
+        except OSError as exc:
+            raise (httpcore.WriteTimeout if timer.expired() else httpcore.WriteError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
+
+    async def aclose(self) -> None:
+        if not self._closed:
+            self._abort()
+            await _closed_at_the_next_turn()
+
+    def _abort(self) -> None:
+        # No TLS close_notify, as anyio's stream (standard_compatible=False) sent none: asyncio's graceful TLS close
+        # kept the socket open until the server answered it, up to 30 s.
+        self._closed = True
+        self._writer.transport.abort()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        timer = asyncio.timeout(timeout)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            async with timer:  # (not over TLS: see on_asyncio_streams)
+                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
+        except BaseException as exc:
+            self._abort()
+            if isinstance(exc, OSError):  # (ssl.SSLError is one; a reset, the server's end of stream)
+                await _closed_at_the_next_turn()  # (as by aclose)
+                raise (httpcore.ConnectTimeout if timer.expired() else httpcore.ConnectError)(exc) from exc
+            raise
+        finally:
+            _WAITING.discard(task)
+        return self  # (the same reader and writer, the writer's transport now the TLS one)
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "ssl_object":
+            return self._writer.get_extra_info("ssl_object")
+        if info == "client_addr":
+            return self._writer.get_extra_info("sockname")
+        if info == "server_addr":
+            return self._writer.get_extra_info("peername")
+        if info == "socket":  # (asyncio's TransportSocket: a socket's queries and options, not its I/O)
+            return self._writer.get_extra_info("socket")
+        if info == "is_readable":  # (the pool drops an idle connection that is: the server closed it, or talks)
+            return self._readable()
+        return None
+
+    def _readable(self) -> bool:
+        """Whether a read would not wait: the loop already read the server's end of stream or bytes into the reader
+        (its buffer: asyncio's own attribute), or the socket holds some the loop has not read yet."""
+        reader = self._reader
+        if self._writer.transport.is_closing() or reader.at_eof() or reader.exception() is not None:
+            return True
+        if getattr(reader, "_buffer", None):
+            return True
+        return is_socket_readable(self._writer.get_extra_info("socket"))
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    """Connections on ``AsyncioStream``; under another async library than asyncio, those of ``elsewhere`` (the
+    backend it replaced: httpcore's ``AutoBackend``, trio's under trio)."""
+
+    def __init__(self, elsewhere: httpcore.AsyncNetworkBackend) -> None:
+        self._elsewhere = elsewhere
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if not _on_asyncio():
+            return await self._elsewhere.connect_tcp(host, port, timeout, local_address, socket_options)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await _connected(host, port, local_address)
+        except OSError as exc:
+            raise (httpcore.ConnectTimeout if isinstance(exc, TimeoutError) else httpcore.ConnectError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
+        return _with_options(AsyncioStream(reader, writer), socket_options)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        if not _on_asyncio():
+            return await self._elsewhere.connect_unix_socket(path, timeout, socket_options)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_unix_connection(path)
+        except OSError as exc:
+            raise (httpcore.ConnectTimeout if isinstance(exc, TimeoutError) else httpcore.ConnectError)(exc) from exc
+        finally:
+            _WAITING.discard(task)
+        return _with_options(AsyncioStream(reader, writer), socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        if not _on_asyncio():
+            return await self._elsewhere.sleep(seconds)
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            _WAITING.discard(task)
+
+
+async def _closed_at_the_next_turn() -> None:
+    """A turn of the loop, in which asyncio closes the socket of a transport just aborted: waited for, as anyio's
+    close waits for it. Not in the cleanup of a coroutine being closed (a GeneratorExit handled up the stack, or the
+    error being handled raised during one): that must not suspend ("coroutine ignored GeneratorExit"), and the socket
+    is then closed at the loop's next turn, if it has one."""
+    handled = sys.exc_info()[1]
+    if handled is None or not any(isinstance(seen, GeneratorExit) for seen in _causes(handled)):
+        await asyncio.sleep(0)
+
+
+def _with_options(stream: AsyncioStream, options: Iterable[httpcore.SOCKET_OPTION] | None) -> AsyncioStream:
+    sock = stream.get_extra_info("socket")
+    for option in options or ():  # (asyncio sets TCP_NODELAY itself, as anyio relied on)
+        sock.setsockopt(*option)
+    return stream
+
+
+async def _connected(
+    host: str, port: int, local_address: str | None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection to ``host``, as anyio's ``connect_tcp`` makes it: each of its addresses (an IPv6 one first,
+    then an IPv4 one) tried ``HAPPY_EYEBALLS_DELAY`` after the last, the first connected kept; all failed, an
+    ``OSError`` (``ALL_FAILED``) raised from the one address's error or a group of each one's, which the SDK reads
+    (a connect refused or unreachable was not sent). asyncio's own (Python 3.11) kept only their messages."""
+    loop = asyncio.get_running_loop()
+    local: Any = None
+    family = socket.AF_UNSPEC
+    if local_address:
+        family, *_, local = (await loop.getaddrinfo(local_address, None))[0]
+    try:
+        addresses = [ipaddress.ip_address(host).compressed]
+    except ValueError:  # (a name: resolved below, not in here, so its errors do not carry this one as context)
+        addresses = []
+    if not addresses:
+        found = await loop.getaddrinfo(host, port, family=family, type=socket.SOCK_STREAM)
+        v6 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET6]
+        v4 = [str(address[0]) for af, *_, address in found if af == socket.AF_INET]
+        addresses = [*v6[:1], *v4[:1], *v6[1:], *v4[1:]]
+
+    if len(addresses) == 1:  # (an IP address, as a local server's: no race, no task)
+        try:
+            return await asyncio.open_connection(addresses[0], port, local_addr=local)
+        except OSError as exc:
+            raise OSError(ALL_FAILED) from exc
+    opened: list[asyncio.StreamWriter] = []
+
+    async def attempt(address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        connected = await asyncio.open_connection(address, port, local_addr=local)
+        opened.append(connected[1])
+        return connected
+
+    connected = None
+    try:
+        connected, _, errors = await staggered_race(
+            [functools.partial(attempt, address) for address in addresses], HAPPY_EYEBALLS_DELAY
+        )
+    finally:  # (the race's losers, and its winner if this task was cancelled meanwhile: closed)
+        for writer in opened:
+            if connected is None or writer is not connected[1]:
+                writer.transport.abort()
+    if connected is not None:
+        return cast(tuple[asyncio.StreamReader, asyncio.StreamWriter], connected)
+    failed = [error for error in errors if isinstance(error, OSError)]
+    if len(failed) > 1:
+        raise OSError(ALL_FAILED) from ExceptionGroup("multiple connection attempts failed", failed)
+    raise OSError(ALL_FAILED) from (failed[0] if failed else None)
+
+
+def on_asyncio_streams(transport: object) -> None:
+    """``transport`` (one the SDK made: httpx's ``AsyncHTTPTransport``, direct or an http:// or SOCKS proxy's) with its
+    httpcore pool's connections on ``AsyncioBackend``. httpcore's pool takes no backend from httpx, so this sets its
+    own attribute (``_network_backend``, httpcore 1.0's): a pool without it (another httpcore's, or another
+    transport) keeps its default, only slower."""
+    pool = _httpcore_pool(transport, "AsyncConnectionPool")
+    proxy = getattr(pool, "_proxy_url", None)
+    if isinstance(pool, httpcore.AsyncHTTPProxy) and getattr(proxy, "scheme", None) != b"http":
+        # (an https:// proxy: TLS in its TLS on Python 3.11's asyncio raised a TypeError for any TLS error of the
+        # inner connection, a certificate refused say: its SSLProtocol._abort takes no error. anyio's TLS is its own)
+        return
+    default = getattr(pool, "_network_backend", None)
+    if isinstance(default, httpcore.AsyncNetworkBackend) and not isinstance(default, AsyncioBackend):
+        pool._network_backend = AsyncioBackend(default)

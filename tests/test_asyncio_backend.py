@@ -1,0 +1,343 @@
+"""``timeback._asyncio_backend``: httpcore's network backend on asyncio's streams, which the SDK's own async httpx
+clients run on, against real loopback servers: its errors are httpcore's as anyio's backend raised them, TLS (through
+a proxy's tunnel too) on asyncio and uvloop, an idle connection the server closed is not reused, and
+under trio httpcore's own backend runs. (Every ``AsyncTimeback`` test on httpx runs on it too.)"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import socket
+import ssl
+import struct
+import sys
+import threading
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import httpcore
+import httpx
+import pytest
+import trio
+
+from tests.support import child_environment
+from timeback import AsyncTimeback, DefaultAsyncHttpxClient
+from timeback._asyncio_backend import AsyncioBackend
+from timeback._base_client import _connect_failed
+from timeback.server.runner import LocalServer
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+@contextlib.asynccontextmanager
+async def serving(handle: Handler, tls: ssl.SSLContext | None = None) -> AsyncIterator[int]:
+    """A loopback server running ``handle`` for each connection; its port."""
+    listener = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
+    async with listener:
+        yield listener.sockets[0].getsockname()[1]
+
+
+def backend() -> AsyncioBackend:
+    return AsyncioBackend(httpcore.AnyIOBackend())
+
+
+def backend_of(http: httpx.AsyncClient, transport: Any = None) -> object:
+    """The network backend of ``http``'s ``transport`` (by default the one for ``https://timeback.test``)."""
+    return (transport or http._transport_for_url(httpx.URL("https://timeback.test")))._pool._network_backend
+
+
+async def test_the_sdks_own_transports_run_on_it_a_callers_keep_httpcores(server: LocalServer) -> None:
+    """``DefaultAsyncHttpxClient``'s transports (a ``proxy=``'s, which httpx makes for it, too) and ``AsyncTimeback``'s
+    own client's; not a ``transport=`` or ``mounts=`` given, nor a caller's plain httpx client."""
+    theirs = httpx.AsyncHTTPTransport()
+    mounted = httpx.AsyncHTTPTransport()
+    async with (
+        DefaultAsyncHttpxClient() as plain,
+        DefaultAsyncHttpxClient(proxy="http://127.0.0.1:1") as proxied,
+        DefaultAsyncHttpxClient(transport=theirs, mounts={"all://timeback.test": mounted}) as given,
+        httpx.AsyncClient() as callers,
+    ):
+        assert isinstance(backend_of(plain), AsyncioBackend) and isinstance(backend_of(proxied), AsyncioBackend)
+        assert not isinstance(backend_of(given, theirs), AsyncioBackend)
+        assert not isinstance(backend_of(given, mounted), AsyncioBackend)
+        async with AsyncTimeback(**server.client_kwargs(), http_client=callers) as client:
+            assert await client.oneroster.gradebook.put_category(sourced_id="asyncio-b", category={"title": "x"})
+        assert not isinstance(backend_of(callers), AsyncioBackend)
+    async with AsyncTimeback(**server.client_kwargs()) as client:
+        assert (await client.oneroster.gradebook.get_category(sourced_id="asyncio-b")).category.title == "x"
+        (own,) = client._client._loops.values()
+        assert isinstance(backend_of(own.http), AsyncioBackend)
+
+
+async def test_a_read_returns_nothing_at_the_servers_end_of_stream_and_fails_once_closed_here() -> None:
+    async def greet(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"hi")
+        writer.close()
+
+    async with serving(greet) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        assert await stream.read(10, timeout=5) == b"hi"
+        assert await stream.read(10, timeout=5) == b""
+        assert stream.get_extra_info("is_readable") is True
+        assert stream.get_extra_info("server_addr") == ("127.0.0.1", port)
+        assert stream.get_extra_info("client_addr")[0] == "127.0.0.1"
+        assert stream.get_extra_info("socket").fileno() >= 0 and stream.get_extra_info("ssl_object") is None
+        await stream.aclose()
+        with pytest.raises(httpcore.ReadError):
+            await stream.read(10)
+        with pytest.raises(httpcore.WriteError):
+            await stream.write(b"x")
+
+
+async def test_timeouts_resets_and_refusals_raise_httpcores_errors() -> None:
+    """As httpcore's anyio backend raised them; a connect refused keeps its socket error as the cause the SDK reads
+    (``_connect_failed``: nothing was sent)."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # (open, never read from nor written to)
+
+    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        writer.transport.abort()  # (an RST, no FIN first)
+
+    async with serving(silent) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        with pytest.raises(httpcore.ReadTimeout):
+            await stream.read(10, timeout=0.05)
+        with pytest.raises(httpcore.WriteTimeout):
+            await stream.write(b"x" * 64_000_000, timeout=0.1)  # (more than the sockets' buffers hold)
+        await stream.aclose()
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        with pytest.raises(httpcore.ConnectTimeout):  # (a TLS server that never answers the hello)
+            await stream.start_tls(ssl.create_default_context(), "127.0.0.1", timeout=0.05)
+        for writer in held:
+            writer.close()
+    async with serving(reset) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        with pytest.raises(httpcore.ReadError) as read:
+            await stream.read(10, timeout=5)
+        assert isinstance(read.value.__cause__, ConnectionResetError)
+        with pytest.raises(httpcore.WriteError):
+            await stream.write(b"x", timeout=5)
+        await stream.aclose()
+    with pytest.raises(httpcore.ConnectError) as refused:
+        await backend().connect_tcp("127.0.0.1", port, timeout=5)
+    assert str(refused.value) == "All connection attempts failed" and _connect_failed(refused.value)
+
+
+async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
+    """httpcore's pool asks a connection whether it is readable before reusing it: the server closed it (an idle
+    timeout), so a new one is opened; reused, the request failed ("Server disconnected")."""
+    connections: list[asyncio.StreamWriter] = []
+    closed = asyncio.Event()
+
+    async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(OK)  # (kept alive, then closed as an idle timeout would)
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        closed.set()
+
+    async with serving(answer_once) as port, DefaultAsyncHttpxClient() as http:
+        first = await http.get(f"http://127.0.0.1:{port}/")
+        await closed.wait()
+        assert first.extensions["network_stream"].get_extra_info("is_readable") is True
+        second = await http.get(f"http://127.0.0.1:{port}/")
+    assert first.text == second.text == "ok" and len(connections) == 2
+
+
+async def test_a_close_in_the_cleanup_of_a_coroutine_being_closed_does_not_suspend() -> None:
+    """httpcore closes a connection in its cleanup as the coroutine using it is closed (GeneratorExit): the close
+    waited a turn of the loop there for asyncio to close the socket, and a closed coroutine may not suspend
+    ("coroutine ignored GeneratorExit"). It aborts the connection then, waiting for nothing."""
+    held: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append((reader, writer))  # (never written to)
+
+    async with serving(silent) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+
+        async def using() -> None:
+            try:
+                await stream.read(10)
+            finally:
+                await stream.aclose()
+
+        coroutine = using()
+        coroutine.send(None)  # (waiting in the read)
+        coroutine.close()
+        reader, writer = held[0]
+        assert await asyncio.wait_for(reader.read(), 5) == b""  # (the connection closed all the same)
+        writer.close()
+
+
+@pytest.fixture
+def token_answers_held(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The server's token endpoint holding each answer until the test ends; set as it holds one (a call's token
+    request sent: the call waits for the answer)."""
+    tokens = server.app.state.tokens
+    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
+
+    def held(client_id: str, scopes: frozenset[str]) -> str:
+        asked.set()
+        answer.wait(60)
+        return issue(client_id, scopes)
+
+    monkeypatch.setattr(tokens, "issue", held)
+    yield asked
+    answer.set()
+
+
+@pytest.mark.parametrize("collected", ["with no loop running", "in another loop's task"])
+def test_a_call_abandoned_in_a_loop_closed_under_it_is_collected_with_nothing_printed(
+    server: LocalServer, token_answers_held: threading.Event, monkeypatch: pytest.MonkeyPatch, collected: str
+) -> None:
+    """A call waiting for its answer in a loop stopped and closed under it (``loop.close()`` alone), left to the
+    garbage collector. Its close ran httpcore's cleanup wherever the collection struck: in another loop's task it
+    suspended (httpcore's lock, then this backend's ``aclose``): "coroutine ignored GeneratorExit", printed; with no
+    loop running it found no async library and left the socket to be collected: "unclosed transport"
+    ResourceWarnings. Such a call is kept, as httpcore's anyio backend kept it (its cancel scope)."""
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda seen: unraisable.append(f"{seen.exc_value!r} in {seen.object}"))
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    client = AsyncTimeback(**server.client_kwargs(), max_retries=0)
+    asyncio.run_coroutine_threadsafe(client.oneroster.gradebook.get_category(sourced_id="abandoned"), loop)
+    assert token_answers_held.wait(30)
+    loop.call_soon_threadsafe(loop.stop)
+    runner.join(30)
+    loop.close()
+
+    async def collect() -> None:
+        gc.collect()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del client, loop
+        if collected == "with no loop running":
+            gc.collect()
+        else:
+            asyncio.run(collect())
+        gc.collect()
+    assert not unraisable, unraisable
+    leaks = [str(warning.message) for warning in caught if issubclass(warning.category, ResourceWarning)]
+    assert not leaks, leaks
+
+
+ABANDONED_AT_EXIT = """
+import asyncio, sys, threading
+from timeback import AsyncTimeback
+
+loop = asyncio.new_event_loop()
+runner = threading.Thread(target=loop.run_forever)
+runner.start()
+client = AsyncTimeback(max_retries=0)
+asyncio.run_coroutine_threadsafe(client.oneroster.gradebook.get_category(sourced_id="abandoned"), loop)
+sys.stdin.readline()  # (its token request held by the server)
+loop.call_soon_threadsafe(loop.stop)
+runner.join()
+loop.close()
+"""
+
+
+def test_a_call_abandoned_in_a_loop_closed_under_it_ends_quietly_at_the_interpreters_exit(
+    server: LocalServer, token_answers_held: threading.Event
+) -> None:
+    """Such a call (above) is let go as the interpreter exits, and closed then, no loop running: httpcore's cleanup
+    found no async library, and the call's error was printed ("Exception ignored in: <coroutine ...>"). It ends as
+    closed. (asyncio's own "Task was destroyed but it is pending!" stays: a loop was closed under a pending task.)"""
+    import subprocess
+
+    env = child_environment(**server.environ())
+    command = [sys.executable, "-c", ABANDONED_AT_EXIT]
+    with subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            assert token_answers_held.wait(30)
+            _, err = child.communicate("\n", timeout=60)
+        finally:
+            if child.poll() is None:  # (the test failed before its exit)
+                child.kill()
+    assert child.returncode == 0 and "Exception ignored" not in err and "Traceback" not in err, err
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server's TLS context with a certificate for 127.0.0.1 and timeback.test, and a client's that trusts it."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "timeback.test").configure_cert(served)
+    trusting = ssl.create_default_context()
+    ca.configure_trust(trusting)
+    return served, trusting
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+@pytest.mark.parametrize("proxy_scheme", ["http", "https"])
+def test_https_through_a_proxys_tunnel(
+    tls: tuple[ssl.SSLContext, ssl.SSLContext], loop: str, proxy_scheme: str
+) -> None:
+    """The server's TLS through a proxy's ``CONNECT`` tunnel, verified; a certificate of an unknown CA is refused with
+    a ``ConnectError`` that says so. Through an https:// proxy (TLS in TLS: Python 3.11's asyncio raised a TypeError
+    for that refusal) on httpcore's own backend."""
+    served, trusting = tls
+    factory = pytest.importorskip("uvloop").new_event_loop if loop == "uvloop" else asyncio.new_event_loop
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(OK)
+        writer.close()
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            writer.close()
+
+    async def main() -> None:
+        heads: list[bytes] = []
+        async with serving(answer, served) as port:
+
+            async def tunnel(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                heads.append(await reader.readuntil(b"\r\n\r\n"))
+                upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                with contextlib.suppress(asyncio.CancelledError):  # (a tunnel still open as the loop ends)
+                    await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+            async with serving(tunnel, served if proxy_scheme == "https" else None) as proxy_port:
+                proxy_context = trusting if proxy_scheme == "https" else None
+                proxy = httpx.Proxy(f"{proxy_scheme}://127.0.0.1:{proxy_port}", ssl_context=proxy_context)
+                async with DefaultAsyncHttpxClient(proxy=proxy, verify=trusting) as http:
+                    on_asyncio = isinstance(backend_of(http), AsyncioBackend)
+                    response = await http.get(f"https://timeback.test:{port}/")
+                    ssl_object = response.extensions["network_stream"].get_extra_info("ssl_object")
+                async with DefaultAsyncHttpxClient(proxy=proxy) as http:  # (the server's CA: in no trust store)
+                    with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
+                        await http.get(f"https://timeback.test:{port}/")
+        assert on_asyncio is (proxy_scheme == "http")
+        assert response.text == "ok" and ssl_object.server_hostname == "timeback.test"
+        assert heads[0].startswith(f"CONNECT timeback.test:{port} ".encode())
+
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(main())
+
+
+def test_under_trio_httpcores_own_backend_runs(server: LocalServer) -> None:
+    async def get() -> httpx.Response:
+        async with DefaultAsyncHttpxClient() as http:
+            return await http.get(f"{server.url}/ims/oneroster/gradebook/v1p2/categories", params={"limit": 1})
+
+    assert trio.run(get).status_code in (200, 401)
