@@ -2239,6 +2239,23 @@ def test_serve_refuses_a_root_path_or_a_proxy_address_uvicorn_would_misread(
     _refused(_serve(monkeypatch, "--database", "sqlite://", option, value), option, message)
 
 
+def test_serve_with_workers_run_in_process_leaves_no_settings_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (--workers hands the settings, the client secret among them, to its workers in the environment: main() called
+    # in-process left them in the caller's, for every process it started next, with its pid as their supervisor's)
+    from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
+
+    for name in (SETTINGS_ENV, SUPERVISOR_ENV):
+        monkeypatch.delenv(name, raising=False)  # (and put back as found, whatever serve leaves)
+    secret = "in-process-secret-5e2a"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2",
+                    "--client-id", "in-process", "--client-secret", secret)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert SETTINGS_ENV not in os.environ and SUPERVISOR_ENV not in os.environ
+    assert not [name for name, value in os.environ.items() if secret in value]
+
+
 @pytest.mark.parametrize(
     ("given", "root_path", "trusted"),
     [((), "", None),
