@@ -915,7 +915,7 @@ def test_serve_refuses_a_client_with_no_utf8_form_naming_it_not_showing_it(
     ("host", "url"),
     [("::1", "http://[::1]:8123"), ("127.0.0.1", "http://127.0.0.1:8123"), ("0.0.0.0", "http://127.0.0.1:8123"),
      ("::", "http://[::1]:8123"), ("0", "http://127.0.0.1:8123"), ("0.0.0", "http://127.0.0.1:8123"),
-     ("::0", "http://[::1]:8123"), ("0:0:0:0:0:0:0:0", "http://[::1]:8123")],
+     ("::0", "http://[::1]:8123"), ("0:0:0:0:0:0:0:0", "http://[::1]:8123"), ("localhost", "http://localhost:8123")],
 )  # fmt: skip
 def test_serve_prints_a_url_the_sdk_can_use(monkeypatch: pytest.MonkeyPatch, host: str, url: str) -> None:
     # (an IPv6 host was printed as http://::1:8123, which httpx refuses: InvalidURL "Invalid port"; a server on
@@ -1008,6 +1008,54 @@ def test_serve_stopped_with_sigterm_exits_0_with_the_database_closed(tmp_path: P
     assert proc.returncode == 0, output
     assert "Application shutdown complete" in output and "Traceback" not in output, output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "t.db-writer"]  # (no -wal, -shm: closed)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the signals ignored from Linux's /proc")
+def test_serve_under_nohup_in_the_background_serves_on_through_sighup_and_stops_on_sigterm(tmp_path: Path) -> None:
+    # (README: SIGHUP stops one process as SIGTERM does, unless it is ignored: `nohup timeback serve &` serves on. A
+    # background job of a script starts with SIGINT ignored too, left so while serve starts.)
+    import signal
+
+    def as_nohup_in_the_background() -> None:
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=as_nohup_in_the_background)  # fmt: skip
+    with _reaped(proc):
+        _until_healthy(proc, port)
+        ignored = re.search(r"^SigIgn:\s*([0-9a-f]+)$", Path(f"/proc/{proc.pid}/status").read_text(), re.MULTILINE)
+        assert ignored and int(ignored[1], 16) & 1 << (signal.SIGHUP - 1), ignored  # (not a handler that stops it)
+        proc.send_signal(signal.SIGHUP)
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    assert "Application shutdown complete" in output and "Traceback" not in output, output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.db", "t.db-writer"]  # (no -wal, -shm: closed)
+
+
+def test_serve_with_faults_says_so_and_logs_each_cut_as_a_fault_not_an_error(tmp_path: Path) -> None:
+    # (README, Fault injection: each fault logged at INFO with its request id; a connection cut on purpose is no error
+    # of the server's, which uvicorn would log as "ASGI callable returned without completing response")
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--faults", "close=1,seed=3"]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
+        _until_healthy(proc, port)  # (/health is never faulted)
+        for n in range(2):
+            with pytest.raises(httpx.RemoteProtocolError):  # (cut after the status line)
+                httpx.get(f"http://127.0.0.1:{port}{_GB}/categories/?n={n}")
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    assert "Injecting faults: close=1,seed=3\n" in output, output
+    logged = re.findall(rf"INFO: +injected fault close on GET {_GB}/categories/, request_id=\w+\n", output)
+    assert len(logged) == 2, output
+    assert "without completing response" not in output and "Traceback" not in output, output
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -1675,7 +1723,8 @@ def test_serve_access_log_writes_a_forwarded_client_that_is_no_address_as_a_dash
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
                "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",
                "--forwarded-allow-ips", "127.0.0.1"]  # fmt: skip
-    forged = ['10.0.0.1 - "GET /admin HTTP/1.1" 200 OK x', 'fe80::1%a "b', "evil\tTAB"]
+    # (the last: an address's characters only, yet no address: RFC 7239's "unknown")
+    forged = ['10.0.0.1 - "GET /admin HTTP/1.1" 200 OK x', 'fe80::1%a "b', "evil\tTAB", "unknown"]
     with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
         _until_healthy(proc, port, seconds=30)
         with httpx.Client() as http:
@@ -1688,7 +1737,7 @@ def test_serve_access_log_writes_a_forwarded_client_that_is_no_address_as_a_dash
     assert len(lines) == len(forged) + 2, output
     for n, client in enumerate(["-"] * len(forged) + ["203.0.113.9:0", "2001:db8::7:4711"]):
         assert f' {client} - "GET /health?xff={n} HTTP/1.1" 200 OK request_id=' in lines[n], lines
-    assert "/admin" not in output and '"b' not in output and "evil" not in output, output
+    assert "/admin" not in output and '"b' not in output and "evil" not in output and "unknown" not in output, output
 
 
 _GB = "/ims/oneroster/gradebook/v1p2"
@@ -2237,6 +2286,23 @@ def test_serve_refuses_a_root_path_or_a_proxy_address_uvicorn_would_misread(
     # address as a name no peer has: no proxy trusted, silently. A "'" in the root path blanked /docs, where FastAPI
     # writes it into a JavaScript string, and "/.." made the Link headers name /../ims/...)
     _refused(_serve(monkeypatch, "--database", "sqlite://", option, value), option, message)
+
+
+def test_serve_with_workers_run_in_process_leaves_no_settings_in_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (--workers hands the settings, the client secret among them, to its workers in the environment: main() called
+    # in-process left them in the caller's, for every process it started next, with its pid as their supervisor's)
+    from timeback.server.app import SETTINGS_ENV, SUPERVISOR_ENV
+
+    for name in (SETTINGS_ENV, SUPERVISOR_ENV):
+        monkeypatch.delenv(name, raising=False)  # (and put back as found, whatever serve leaves)
+    secret = "in-process-secret-5e2a"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", "2",
+                    "--client-id", "in-process", "--client-secret", secret)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert SETTINGS_ENV not in os.environ and SUPERVISOR_ENV not in os.environ
+    assert not [name for name, value in os.environ.items() if secret in value]
 
 
 @pytest.mark.parametrize(

@@ -256,10 +256,8 @@ def _hold_standard_descriptors() -> None:
         try:
             os.fstat(fd)
         except OSError:
-            null = os.open(os.devnull, os.O_RDWR)  # (the lowest number free: ``fd`` itself)
-            if null != fd:
-                os.dup2(null, fd)
-                os.close(null)
+            # (the lowest number free, so ``fd`` itself: every one below it is open, found so or opened here)
+            os.open(os.devnull, os.O_RDWR)
 
 
 def _drop_output() -> None:
@@ -366,6 +364,8 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
 
     client_id, client_secret = app_.state.dev_credentials or (settings.client_id, settings.client_secret)
     shared = dataclasses.replace(settings, seed=None, client_id=client_id, client_secret=client_secret)
+    # (taken out again once the supervisor returns: serve run in-process, main() called by a program or a test, left
+    # the caller's environment holding the client secret, handed to whatever it started next, and this pid)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
     failed: list[str] = []
@@ -386,6 +386,8 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     finally:
         supervisor_log.removeFilter(note_failed_start)
         listening.close()
+        os.environ.pop(SETTINGS_ENV, None)
+        os.environ.pop(SUPERVISOR_ENV, None)
     if failed:
         raise typer.Exit(STARTUP_FAILURE)
 
@@ -626,13 +628,11 @@ def _app() -> Any:
                 if stops:
                     server.should_exit = True  # (it starts, then stops at once: its lifespan's shutdown closes the app)
                 try:
-                    server.run(sockets=[listening])  # (uvicorn.run's, on the socket listened on before the banner)
+                    # (uvicorn.run's, on the socket listened on before the banner; a start that fails, the lifespan's,
+                    # exits STARTUP_FAILURE from inside it, as uvicorn.run's does)
+                    server.run(sockets=[listening])
                 finally:
                     listening.close()
-                if not server.started:  # (as uvicorn.run: the lifespan's start failed)
-                    from uvicorn.config import STARTUP_FAILURE
-
-                    raise typer.Exit(STARTUP_FAILURE)
             except BaseException:
                 # Whatever stopped the start (uvicorn's own setup included) closes the app: its -wal and -shm were left.
                 # (Closed already by _prepare_workers or the lifespan's shutdown: closing again does nothing.)

@@ -1252,6 +1252,16 @@ def test_a_local_server_stopped_before_it_started_closes_what_it_opened() -> Non
             server.start()
 
 
+def test_a_local_server_that_cannot_start_raises_why_and_closes_what_it_opened(tmp_path: Path) -> None:
+    """A start that fails in the server's thread (here ``tls=`` naming no file) raises ``RuntimeError`` from the
+    reason: it said only "did not start", the reason a traceback the thread printed to standard error."""
+    server = LocalServer(ServerSettings(), tls=(str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")))
+    with pytest.raises(RuntimeError, match=r"^the local Timeback server did not start$") as raised:
+        server.start()
+    assert isinstance(raised.value.__cause__, FileNotFoundError), raised.value.__cause__
+    assert server._socket.fileno() == -1
+
+
 def test_the_app_under_any_uvicorn_writes_no_query_secret_to_the_access_log(tmp_path: Path) -> None:
     """``create_app`` is public: run under a uvicorn of the caller's, with its access log on, a URL holding a client's
     secret is written with the value redacted (the filter is on the ``uvicorn.access`` logger, not in ``serve``)."""

@@ -193,7 +193,8 @@ def test_a_server_started_on_the_same_file_with_another_client_leaves_the_tokens
 )
 def test_workers_refuse_what_cannot_be_shared(options: list[str], message: str) -> None:
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--workers", "2", *options]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={"COLUMNS": "200"})
+    # (the tree under test, not an installed timeback: the interpreter's PYTHONPATH)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=child_environment(COLUMNS="200"))
     assert done.returncode == 2 and message in done.stderr
 
 

@@ -122,10 +122,21 @@ class LocalServer:
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )  # fmt: skip
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._failed: BaseException | None = None  # (what ended the thread before the server started)
         self._stopped = False
         # (on the shared uvicorn.error logger while this server runs, for its own cuts only)
         self._quiet_cuts = QuietCuts(self._thread) if self.settings.faults else None
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._socket])
+        except BaseException as exc:
+            if self._server.started:
+                raise  # (once serving: the thread's excepthook reports it, as any thread's)
+            # (``start`` raises from it: a traceback printed from this thread was the only word of why, TLS files
+            # that are not there say)
+            self._failed = exc
 
     @property
     def url(self) -> str:
@@ -178,7 +189,7 @@ class LocalServer:
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()  # (a failed start is not stopped by its caller: __exit__ does not run)
-                raise RuntimeError("the local Timeback server did not start")
+                raise RuntimeError("the local Timeback server did not start") from self._failed
             time.sleep(0.01)
         return self
 
