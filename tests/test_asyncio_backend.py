@@ -1,7 +1,7 @@
 """``timeback._asyncio_backend``: httpcore's network backend on asyncio's streams, which the SDK's own async httpx
-clients run on, against real loopback servers: its errors are httpcore's as anyio's backend raised them, TLS (through
-a proxy's tunnel too) on asyncio and uvloop, an idle connection the server closed is not reused, and
-under trio httpcore's own backend runs. (Every ``AsyncTimeback`` test on httpx runs on it too.)"""
+clients' connections to http:// origins run on, against real loopback servers: its errors are httpcore's as anyio's
+backend raised them, TLS and proxies left on httpcore's own (a large upload over TLS timed as a write), an idle
+connection the server closed is not reused, and under trio httpcore's own backend runs. (Every ``AsyncTimeback`` test on httpx runs on it too.)"""
 
 from __future__ import annotations
 
@@ -44,14 +44,20 @@ def backend() -> AsyncioBackend:
     return AsyncioBackend(httpcore.AnyIOBackend())
 
 
-def backend_of(http: httpx.AsyncClient, transport: Any = None) -> object:
-    """The network backend of ``http``'s ``transport`` (by default the one for ``https://timeback.test``)."""
-    return (transport or http._transport_for_url(httpx.URL("https://timeback.test")))._pool._network_backend
+def on_asyncio(http: httpx.AsyncClient, url: str = "http://timeback.test", transport: Any = None) -> bool:
+    """Whether a connection ``http`` opens for ``url`` (through ``transport``, by default the one for it) runs on
+    ``AsyncioBackend``: one made as its pool makes it, not opened (a proxy's: the connection to the proxy)."""
+    pool = (transport or http._transport_for_url(httpx.URL(url)))._pool
+    connection = pool.create_connection(httpcore.URL(url).origin)
+    if not isinstance(connection, httpcore.AsyncHTTPConnection):  # (a proxy's: its connection to the proxy inside)
+        connection = connection._connection
+    return isinstance(getattr(connection, "_network_backend", None), AsyncioBackend)
 
 
 async def test_the_sdks_own_transports_run_on_it_a_callers_keep_httpcores(server: LocalServer) -> None:
-    """``DefaultAsyncHttpxClient``'s transports (a ``proxy=``'s, which httpx makes for it, too) and ``AsyncTimeback``'s
-    own client's; not a ``transport=`` or ``mounts=`` given, nor a caller's plain httpx client."""
+    """The connections of ``DefaultAsyncHttpxClient``'s transports to an http:// origin, and ``AsyncTimeback``'s own
+    client's; not an https:// origin's (see ``test_a_large_upload_over_tls_is_timed_as_a_write``), nor a proxy's,
+    nor those of a ``transport=`` or ``mounts=`` given, nor a caller's plain httpx client."""
     theirs = httpx.AsyncHTTPTransport()
     mounted = httpx.AsyncHTTPTransport()
     async with (
@@ -60,16 +66,16 @@ async def test_the_sdks_own_transports_run_on_it_a_callers_keep_httpcores(server
         DefaultAsyncHttpxClient(transport=theirs, mounts={"all://timeback.test": mounted}) as given,
         httpx.AsyncClient() as callers,
     ):
-        assert isinstance(backend_of(plain), AsyncioBackend) and isinstance(backend_of(proxied), AsyncioBackend)
-        assert not isinstance(backend_of(given, theirs), AsyncioBackend)
-        assert not isinstance(backend_of(given, mounted), AsyncioBackend)
+        assert on_asyncio(plain) and not on_asyncio(plain, "https://timeback.test")
+        assert not on_asyncio(proxied) and not on_asyncio(proxied, "https://timeback.test")
+        assert not on_asyncio(given, transport=theirs) and not on_asyncio(given, transport=mounted)
         async with AsyncTimeback(**server.client_kwargs(), http_client=callers) as client:
             assert await client.oneroster.gradebook.put_category(sourced_id="asyncio-b", category={"title": "x"})
-        assert not isinstance(backend_of(callers), AsyncioBackend)
+        assert not on_asyncio(callers)
     async with AsyncTimeback(**server.client_kwargs()) as client:
         assert (await client.oneroster.gradebook.get_category(sourced_id="asyncio-b")).category.title == "x"
         (own,) = client._client._loops.values()
-        assert isinstance(backend_of(own.http), AsyncioBackend)
+        assert on_asyncio(own.http, server.url)
 
 
 async def test_a_read_returns_nothing_at_the_servers_end_of_stream_and_fails_once_closed_here() -> None:
@@ -286,8 +292,8 @@ def test_https_through_a_proxys_tunnel(
     tls: tuple[ssl.SSLContext, ssl.SSLContext], loop: str, proxy_scheme: str
 ) -> None:
     """The server's TLS through a proxy's ``CONNECT`` tunnel, verified; a certificate of an unknown CA is refused with
-    a ``ConnectError`` that says so. Through an https:// proxy (TLS in TLS: Python 3.11's asyncio raised a TypeError
-    for that refusal) on httpcore's own backend."""
+    a ``ConnectError`` that says so. On httpcore's own backend, as every TLS connection and every proxy's are (TLS in
+    TLS: Python 3.11's asyncio raised a TypeError for that refusal)."""
     served, trusting = tls
     factory = pytest.importorskip("uvloop").new_event_loop if loop == "uvloop" else asyncio.new_event_loop
 
@@ -321,18 +327,41 @@ def test_https_through_a_proxys_tunnel(
                 proxy_context = trusting if proxy_scheme == "https" else None
                 proxy = httpx.Proxy(f"{proxy_scheme}://127.0.0.1:{proxy_port}", ssl_context=proxy_context)
                 async with DefaultAsyncHttpxClient(proxy=proxy, verify=trusting) as http:
-                    on_asyncio = isinstance(backend_of(http), AsyncioBackend)
+                    tunnel_on_asyncio = on_asyncio(http, f"https://timeback.test:{port}")
                     response = await http.get(f"https://timeback.test:{port}/")
                     ssl_object = response.extensions["network_stream"].get_extra_info("ssl_object")
                 async with DefaultAsyncHttpxClient(proxy=proxy) as http:  # (the server's CA: in no trust store)
                     with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
                         await http.get(f"https://timeback.test:{port}/")
-        assert on_asyncio is (proxy_scheme == "http")
+        assert not tunnel_on_asyncio
         assert response.text == "ok" and ssl_object.server_hostname == "timeback.test"
         assert heads[0].startswith(f"CONNECT timeback.test:{port} ".encode())
 
     with asyncio.Runner(loop_factory=factory) as runner:
         runner.run(main())
+
+
+async def test_a_large_upload_over_tls_is_timed_as_a_write(tls: tuple[ssl.SSLContext, ssl.SSLContext]) -> None:
+    """32 MB PUT over https to a server reading at most 8 MB/s, the read timeout 2 s: asyncio's TLS layer took the
+    body whole into the socket's buffer and ``drain()`` came back at once, so the upload was timed by the read
+    timeout (``ReadTimeout``). TLS connections stay on httpcore's backend, whose writes wait on the socket (what
+    the socket buffers hold once the last is written, a few MB, is read well within the 2 s)."""
+    served, trusting = tls
+
+    async def slow_reader(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        while length > 0:
+            length -= len(await reader.read(min(length, 65536)))
+            await asyncio.sleep(0.008)
+        writer.write(OK)
+        await writer.drain()
+        writer.close()
+
+    async with serving(slow_reader, served) as port:
+        async with DefaultAsyncHttpxClient(verify=trusting, timeout=httpx.Timeout(30, read=2)) as http:
+            response = await http.put(f"https://127.0.0.1:{port}/", content=b"x" * 32_000_000)
+    assert response.text == "ok"
 
 
 def test_under_trio_httpcores_own_backend_runs(server: LocalServer) -> None:

@@ -6,7 +6,8 @@ one (asyncio's ``StreamReader`` / ``StreamWriter``, each timeout an ``asyncio.ti
 mapped as ``AnyIOBackend`` maps anyio's; a task waiting on its loop in here is referenced as anyio's cancel scopes
 referenced it (``_WAITING``), and a close in the cleanup of a coroutine being closed waits for nothing. Under another
 async library (trio) each call goes to the backend it replaced. Installed by ``on_asyncio_streams`` on the pools of
-the SDK's own transports only."""
+the SDK's own transports only, for their connections to ``http://`` origins (a local server): TLS stays on
+httpcore's default (see there why); ``start_tls`` here is then for a caller's own use of the backend."""
 
 from __future__ import annotations
 
@@ -267,16 +268,35 @@ async def _connected(
 
 
 def on_asyncio_streams(transport: object) -> None:
-    """``transport`` (one the SDK made: httpx's ``AsyncHTTPTransport``, direct or an http:// or SOCKS proxy's) with its
-    httpcore pool's connections on ``AsyncioBackend``. httpcore's pool takes no backend from httpx, so this sets its
-    own attribute (``_network_backend``, httpcore 1.0's): a pool without it (another httpcore's, or another
-    transport) keeps its default, only slower."""
+    """``transport`` (one the SDK made: httpx's ``AsyncHTTPTransport``) with the connections its httpcore pool opens
+    to an ``http://`` origin on ``AsyncioBackend``. Not an ``https://`` origin's: asyncio's TLS layer takes a write
+    whole and hands it to the socket's buffer, so ``drain()`` came back before a large body was sent and its upload
+    was timed by the read timeout (a 16 MB PUT to a server reading 8 MB/s, ``read=1``: ``ReadTimeout``), where
+    anyio's TLS waits on the socket. Nor a proxy's (a tunnel's TLS; an https:// proxy's TLS in TLS). httpcore's pool
+    takes no backend from httpx, and one for all its connections: this wraps its ``create_connection``, setting
+    that connection's ``_network_backend`` (httpcore 1.0's); a pool or a connection without them (another
+    httpcore's, another transport) keeps its default, only slower."""
     pool = _httpcore_pool(transport, "AsyncConnectionPool")
-    proxy = getattr(pool, "_proxy_url", None)
-    if isinstance(pool, httpcore.AsyncHTTPProxy) and getattr(proxy, "scheme", None) != b"http":
-        # (an https:// proxy: TLS in its TLS on Python 3.11's asyncio raised a TypeError for any TLS error of the
-        # inner connection, a certificate refused say: its SSLProtocol._abort takes no error. anyio's TLS is its own)
-        return
+    create = getattr(pool, "create_connection", None)
     default = getattr(pool, "_network_backend", None)
-    if isinstance(default, httpcore.AsyncNetworkBackend) and not isinstance(default, AsyncioBackend):
-        pool._network_backend = AsyncioBackend(default)
+    if (
+        isinstance(default, httpcore.AsyncNetworkBackend)
+        and callable(create)
+        and not isinstance(create, _PlainOnAsyncio)
+    ):
+        pool.create_connection = _PlainOnAsyncio(create, AsyncioBackend(default))
+
+
+class _PlainOnAsyncio:
+    """A pool's ``create_connection`` whose direct connections to an ``http://`` origin run on ``backend``."""
+
+    def __init__(self, create: Any, backend: AsyncioBackend) -> None:
+        self._create, self.backend = create, backend
+
+    def __call__(self, origin: httpcore.Origin) -> Any:
+        connection = self._create(origin)
+        # (a proxy's connection is another class: AsyncForwardHTTPConnection, AsyncTunnelHTTPConnection, SOCKS')
+        if origin.scheme == b"http" and type(connection) is httpcore.AsyncHTTPConnection:
+            if isinstance(getattr(connection, "_network_backend", None), httpcore.AsyncNetworkBackend):
+                connection._network_backend = self.backend
+        return connection

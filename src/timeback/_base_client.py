@@ -2620,9 +2620,10 @@ class DefaultHttpxClient(httpx.Client):
 
 class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``; under asyncio, the connections of the transports it makes
-    (not a ``transport=`` or ``mounts=`` given, nor an https:// proxy's) run on asyncio's own streams, not httpcore's
-    default anyio ones (``AsyncioBackend``): a single-result PUT through it ~920 -> ~725 us of CPU here, through
-    ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~890-900 us. Under trio, httpcore's own."""
+    (not a ``transport=`` or ``mounts=`` given) to an ``http://`` origin (a local server; not through a proxy) run on
+    asyncio's own streams, not httpcore's default anyio ones (``AsyncioBackend``): a single-result PUT through it
+    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~890-900 us. TLS connections
+    stay on httpcore's (see ``on_asyncio_streams``); under trio, all do."""
 
     def __init__(self, **kwargs: Any) -> None:
         given = [kwargs.get("transport"), *(kwargs.get("mounts") or {}).values()]  # (the caller's: left alone)
