@@ -24,7 +24,7 @@ import trio
 
 from tests.support import child_environment
 from timeback import AsyncTimeback, DefaultAsyncHttpxClient
-from timeback._asyncio_backend import AsyncioBackend
+from timeback._asyncio_backend import AsyncioBackend, AsyncioStream
 from timeback._base_client import _connect_failed
 from timeback.server.runner import LocalServer
 
@@ -154,6 +154,7 @@ async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
         first = await http.get(f"http://127.0.0.1:{port}/")
         await closed.wait()
         assert first.extensions["network_stream"].get_extra_info("is_readable") is True
+        assert isinstance(first.extensions["network_stream"], AsyncioStream)  # (http://: on this backend)
         second = await http.get(f"http://127.0.0.1:{port}/")
     assert first.text == second.text == "ok" and len(connections) == 2
 
@@ -361,7 +362,22 @@ async def test_a_large_upload_over_tls_is_timed_as_a_write(tls: tuple[ssl.SSLCon
     async with serving(slow_reader, served) as port:
         async with DefaultAsyncHttpxClient(verify=trusting, timeout=httpx.Timeout(30, read=2)) as http:
             response = await http.put(f"https://127.0.0.1:{port}/", content=b"x" * 32_000_000)
-    assert response.text == "ok"
+    assert response.text == "ok" and not isinstance(response.extensions["network_stream"], AsyncioStream)
+
+
+async def test_a_pool_let_go_is_freed_without_the_cyclic_collector() -> None:
+    """The pool's ``create_connection`` wrapper held the pool: a cycle, the pool (and its connections' memory)
+    freed only when the cyclic collector ran."""
+    import weakref
+
+    http = DefaultAsyncHttpxClient()
+    pool = weakref.ref(http._transport._pool)
+    gc.disable()
+    try:
+        del http
+        assert pool() is None
+    finally:
+        gc.enable()
 
 
 def test_under_trio_httpcores_own_backend_runs(server: LocalServer) -> None:

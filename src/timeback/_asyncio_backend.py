@@ -17,6 +17,7 @@ import ipaddress
 import socket
 import ssl
 import sys
+import weakref
 from asyncio.staggered import staggered_race  # (what asyncio's own happy eyeballs run on)
 from collections.abc import Iterable
 from typing import Any, cast
@@ -108,7 +109,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         task = asyncio.current_task()
         _WAITING.add(task)
         try:
-            async with timer:  # (not over TLS: see on_asyncio_streams)
+            async with timer:  # (not used by the SDK's connections: see on_asyncio_streams)
                 await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
         except BaseException as exc:
             self._abort()
@@ -277,26 +278,30 @@ def on_asyncio_streams(transport: object) -> None:
     that connection's ``_network_backend`` (httpcore 1.0's); a pool or a connection without them (another
     httpcore's, another transport) keeps its default, only slower."""
     pool = _httpcore_pool(transport, "AsyncConnectionPool")
-    create = getattr(pool, "create_connection", None)
+    if type(pool) is not httpcore.AsyncConnectionPool or getattr(pool, "_proxy", None) is not None:
+        return  # (a proxy's pool makes no direct connection; another pool is left alone)
     default = getattr(pool, "_network_backend", None)
-    if (
-        isinstance(default, httpcore.AsyncNetworkBackend)
-        and callable(create)
-        and not isinstance(create, _PlainOnAsyncio)
-    ):
-        pool.create_connection = _PlainOnAsyncio(create, AsyncioBackend(default))
+    if isinstance(default, httpcore.AsyncNetworkBackend) and "create_connection" not in vars(pool):
+        pool.create_connection = _PlainOnAsyncio(pool, AsyncioBackend(default))  # type: ignore[method-assign]
 
 
 class _PlainOnAsyncio:
-    """A pool's ``create_connection`` whose direct connections to an ``http://`` origin run on ``backend``."""
+    """A pool's ``create_connection`` whose direct connections to an ``http://`` origin run on ``backend``, if made
+    on the backend it replaced (a pool's backend replaced since, a test's say, is left to serve). The pool is held
+    weakly: the wrapper set on it, a strong reference would make the pool a cycle, freed only by the collector."""
 
-    def __init__(self, create: Any, backend: AsyncioBackend) -> None:
-        self._create, self.backend = create, backend
+    def __init__(self, pool: Any, backend: AsyncioBackend) -> None:
+        self._pool, self.backend = weakref.ref(pool), backend
 
     def __call__(self, origin: httpcore.Origin) -> Any:
-        connection = self._create(origin)
-        # (a proxy's connection is another class: AsyncForwardHTTPConnection, AsyncTunnelHTTPConnection, SOCKS')
-        if origin.scheme == b"http" and type(connection) is httpcore.AsyncHTTPConnection:
-            if isinstance(getattr(connection, "_network_backend", None), httpcore.AsyncNetworkBackend):
-                connection._network_backend = self.backend
+        pool = self._pool()
+        assert pool is not None  # (called by the pool itself)
+        connection = type(pool).create_connection(pool, origin)
+        direct = type(connection) is httpcore.AsyncHTTPConnection  # (not a proxy's, were one made here)
+        if (
+            direct
+            and origin.scheme == b"http"
+            and getattr(connection, "_network_backend", None) is self.backend._elsewhere
+        ):
+            connection._network_backend = self.backend
         return connection
