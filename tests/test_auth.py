@@ -612,8 +612,8 @@ async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_li
 ) -> None:
     """The token endpoint hung past the refresh point: the call refreshing waited out its timeout and retries (60 s
     each, by default), the token held expiring meanwhile, then raised the refresh's timeout (and every call after
-    that expiry waited behind it). The refresh ends within half the life the token held has left now, unretried
-    here, and the call goes on with that token."""
+    that expiry waited behind it). The refresh ends within the bound (here nine tenths of the 2.2 s the token held
+    has left), unretried here, and the call goes on with that token."""
     async with calls(short_token_server, kind, timeout=4, max_retries=1) as call:  # (4 s: past the token's life)
         await call()
         asked, release = hung_token_endpoint(short_token_server, monkeypatch)
@@ -716,3 +716,33 @@ async def test_a_bounded_refresh_asks_again_when_the_token_held_is_revoked_meanw
         finally:
             release.set()
             await asyncio.wait([refreshing])
+
+
+def test_a_bounded_refresh_that_waited_for_a_pooled_connection_pauses_refreshes() -> None:
+    """The refresh bounded by the token held's life met the bound waiting for a free pooled connection (a full pool:
+    a transport's ``PoolTimeout``, which a server cannot answer): the call went on with the token held, but no
+    pause was noted, so the next call asked again at once and waited as long. It goes on with the token now."""
+    import time
+
+    asked = [0]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/token"):
+            asked[0] += 1
+            if asked[0] > 1:  # (the refresh: the pool full until its timeout, the bound's time left)
+                time.sleep(request.extensions["timeout"]["pool"])
+                raise httpx.PoolTimeout("no connection free", request=request)
+            return httpx.Response(200, json={"access_token": "t1", "expires_in": 3600})
+        return httpx.Response(200, json={"category": {"sourcedId": "c", "title": "t", "status": "active",
+                                                      "dateLastModified": "2026-01-01T00:00:00Z"}})  # fmt: skip
+
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    with Timeback(client_id="id", client_secret="secret", base_url="http://127.0.0.1:9", http_client=http,
+                  max_retries=0) as client:  # fmt: skip
+        client.oneroster.gradebook.get_category(sourced_id="c")
+        held = client._client._tokens.usable()
+        assert held is not None
+        held.refresh_at, held.expires_at = 0.0, time.monotonic() + 2  # (past its refresh point, 2 s left)
+        client.oneroster.gradebook.get_category(sourced_id="c")  # (the refresh cut at the bound: the token held)
+        client.oneroster.gradebook.get_category(sourced_id="c")
+    assert asked[0] == 2  # (3 before: the second call's refresh)

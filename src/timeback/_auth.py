@@ -5,8 +5,8 @@ The sync and async clients each wrap ``TokenCache`` in their own lock (a ``threa
 (``TokenCache.usable``), else wait for it (and share its error, if it failed: the endpoint refused the credentials, or
 kept failing through the refresh's retries). A refresh that failed without a refusal, or was cut short by its call's
 deadline, leaves the token held in use while it lives (see ``TokenCache.fail``); one made while that token is usable
-ends within half the life it has left (``TokenCache.refresh_bound``), so that a hung token endpoint cannot hold calls
-up past its expiry.
+ends within half the life it has left, or nine tenths of a short one (``TokenCache.refresh_bound``), so that a hung
+token endpoint cannot hold calls up past its expiry.
 """
 
 from __future__ import annotations

@@ -426,7 +426,8 @@ class BaseClient(Uncopyable):
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    raise self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                    passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                    raise self._cut_short(passed, authenticated)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
@@ -445,7 +446,7 @@ class BaseClient(Uncopyable):
             if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
                 passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
-                raise passed from _cause(request, outcome)
+                raise self._cut_short(passed, authenticated) from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
@@ -568,6 +569,15 @@ class BaseClient(Uncopyable):
         retried, as any GET's is."""
         read = decoded if request.method == "GET" else None
         return self._send_flow(request, options, since=since, read=read)
+
+    def _cut_short(self, error: ErrorT, authenticated: bool) -> ErrorT:
+        """``error``, a request's deadline passed before it was sent: a token request's, noted as cut short (the token
+        held, if usable, goes on and refreshes pause: see TokenCache.fail), as when the deadline stops its retries.
+        (A refresh bounded by the token held's life met it waiting for a pooled connection, and the next call asked
+        again at once, waiting as long.)"""
+        if not authenticated:
+            self._tokens.fail(error, shared=False)
+        return error
 
     @staticmethod
     def _not_retried_closed(request: httpx.Request, error: ErrorT, what: str) -> ErrorT:
@@ -2622,7 +2632,7 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``; under asyncio, the connections of the transports it makes
     (not a ``transport=`` or ``mounts=`` given) to an ``http://`` origin (a local server; not through a proxy) run on
     asyncio's own streams, not httpcore's default anyio ones (``AsyncioBackend``): a single-result PUT through it
-    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~890-900 us. TLS connections
+    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~885-905 us. TLS connections
     stay on httpcore's (see ``on_asyncio_streams``); under trio, all do."""
 
     def __init__(self, **kwargs: Any) -> None:

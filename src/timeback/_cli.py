@@ -366,6 +366,7 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     shared = dataclasses.replace(settings, seed=None, client_id=client_id, client_secret=client_secret)
     # (taken out again once the supervisor returns: serve run in-process, main() called by a program or a test, left
     # the caller's environment holding the client secret, handed to whatever it started next, and this pid)
+    before = {name: os.environ.get(name) for name in (SETTINGS_ENV, SUPERVISOR_ENV)}
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(shared))
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # (uvicorn supervises its workers from this process)
     failed: list[str] = []
@@ -386,8 +387,11 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     finally:
         supervisor_log.removeFilter(note_failed_start)
         listening.close()
-        os.environ.pop(SETTINGS_ENV, None)
-        os.environ.pop(SUPERVISOR_ENV, None)
+        for name, value in before.items():  # (as they were: a caller's own value put back)
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     if failed:
         raise typer.Exit(STARTUP_FAILURE)
 
