@@ -58,11 +58,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._closed = False
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        if self._closed:
-            raise httpcore.ReadError("the connection was closed")
-        timer = asyncio.timeout(timeout)
-        task = asyncio.current_task()
-        _WAITING.add(task)
+        timer, task = self._waiting(httpcore.ReadError, timeout)
         try:
             async with timer:
                 data = await self._reader.read(max_bytes)
@@ -77,11 +73,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        if self._closed:
-            raise httpcore.WriteError("the connection was closed")
-        timer = asyncio.timeout(timeout)
-        task = asyncio.current_task()
-        _WAITING.add(task)
+        timer, task = self._waiting(httpcore.WriteError, timeout)
         try:
             async with timer:
                 self._writer.write(buffer)
@@ -90,6 +82,15 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise (httpcore.WriteTimeout if timer.expired() else httpcore.WriteError)(exc) from exc
         finally:
             _WAITING.discard(task)
+
+    def _waiting(self, closed: type[Exception], timeout: float | None) -> tuple[asyncio.Timeout, object]:
+        """A read's or write's timer, its task referenced in ``_WAITING`` (the caller discards it once done);
+        ``closed`` raised on a stream closed here."""
+        if self._closed:
+            raise closed("the connection was closed")
+        task = asyncio.current_task()
+        _WAITING.add(task)
+        return asyncio.timeout(timeout), task
 
     async def aclose(self) -> None:
         if not self._closed:
