@@ -603,6 +603,57 @@ def test_a_boolean_set_for_a_number_after_the_model_was_built_is_refused_naming_
         assert gb.get_result(sourced_id=sourced_id).result.score == 5
 
 
+@pytest.mark.parametrize("cold", [False, True], ids=["checks-made", "checks-first-made-here"])
+def test_a_boolean_set_for_a_number_in_any_item_of_a_batch_of_models_is_refused_naming_it_and_nothing_is_sent(
+    server: Any, roster: Any, monkeypatch: pytest.MonkeyPatch, cold: bool
+) -> None:
+    """A batch create given body models: a bool set after they were built on a later result's score, or on the
+    score of a later learning objective of a later result's later objective set (a model in a list, in a model in
+    a list, in a body in the request's list), is refused naming it, and nothing is sent; the same batch without it
+    is created. Also with the per-class checks made on this very call (the learning objective's class first met
+    three lists down), not left over from an earlier test's."""
+    from tests.support import add_line_items, uid
+    from timeback.models import _base
+
+    if cold:
+        monkeypatch.setattr(_base, "_NUMBER_CHECKS", {})
+        monkeypatch.setattr(_base, "_NUMBER_PLANS", {})
+    with watched_client(server) as (client, sent):
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        objectives = [
+            {"source": s, "learningObjectiveResults": [{"learningObjectiveId": f"lo{i}", "score": i} for i in (1, 2)]}
+            for s in ("s1", "s2")
+        ]
+        sent.clear()
+
+        def batch() -> list[TimebackCreateResultBody]:
+            return [
+                TimebackCreateResultBody.model_validate(
+                    result_body(line_item, student, uid("r"), learningObjectiveSet=objectives)
+                )
+                for student in roster.students[:3]
+            ]
+
+        late_score = batch()
+        late_score[2].score = False
+        with pytest.raises(
+            ValidationError, match=r"results\.2\.score\n  Input should be a valid number, not a boolean"
+        ):
+            gb.create_result_for_line_item(line_item_sourced_id=line_item, results=late_score)
+        deep = batch()
+        deep[2].learningObjectiveSet[1].learningObjectiveResults[1].score = True  # type: ignore[index]
+        where = r"results\.2\.learningObjectiveSet\.1\.learningObjectiveResults\.1\.score"
+        with pytest.raises(ValidationError, match=where + r"\n  Input should be a valid number, not a boolean"):
+            gb.create_result_for_line_item(line_item_sourced_id=line_item, results=deep)
+        assert sent == []
+        created = batch()
+        gb.create_result_for_line_item(line_item_sourced_id=line_item, results=created)
+        assert sent == ["POST"]
+        stored = gb.get_result(sourced_id=created[2].sourcedId).result
+        assert stored.learningObjectiveSet[1].learningObjectiveResults[1].score == 2  # type: ignore[index]
+
+
 def test_a_path_or_query_parameter_set_to_another_type_after_the_request_was_built_is_refused_and_nothing_is_sent(
     server: Any, roster: Any
 ) -> None:
