@@ -1245,6 +1245,12 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
+def _raised_in_a_close(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
+    stack, or the error raised during its cleanup)."""
+    return any(isinstance(seen, GeneratorExit) for seen in _causes(exc))
+
+
 def _closed_with_no_loop(exc: RuntimeError) -> bool:
     """Whether ``exc`` was raised as the coroutine was being closed (a GeneratorExit in its context) with no event
     loop running: the garbage collector closing a call whose loop was closed under it (at the interpreter's exit, for
@@ -1252,9 +1258,7 @@ def _closed_with_no_loop(exc: RuntimeError) -> bool:
     It ends as closed, not with an error sys prints. Not any error during a close: a caller's cleanup failing in a
     running task is its own error."""
     module = sys.modules.get("asyncio")  # (None at the interpreter's exit: its modules let go)
-    return (module is None or module._get_running_loop() is None) and any(
-        isinstance(seen, GeneratorExit) for seen in _causes(exc)
-    )
+    return (module is None or module._get_running_loop() is None) and _raised_in_a_close(exc)
 
 
 def _fails_again(exc: BaseException, url: httpx.URL, proxy: str | None = None) -> str | None:
