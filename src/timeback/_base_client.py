@@ -591,19 +591,19 @@ class BaseClient(Uncopyable):
         failure = self._tokens.failed_since(need.failures, need.options.timeout, need.options.max_retries or 0)
         if failure is not None:
             raise failure
-        store = self._tokens.store
+
+        def ask(options: CallOptions, expires: float | None) -> Flow:  # (bounded first, below; then the call's own)
+            request = self._tokens.build_request(self._extra_headers())
+            return self._send_flow(request, options, authenticated=False, expires=expires, read=self._tokens.store)
+
         bound = self._tokens.refresh_bound()
         if bound is not None and (need.expires is None or time.monotonic() + bound < need.expires):
             # (a deadline of the bound's: its run-out ends the refresh as a call's deadline does, and the call goes
             # on with the token held, ``_held_token_after_failure``)
             failures, options = self._tokens.failures, dataclasses.replace(need.options, deadline=bound)
-            request = self._tokens.build_request(self._extra_headers())
+            flow = ask(options, time.monotonic() + bound)
             try:
-                return (
-                    yield from self._send_flow(
-                        request, options, authenticated=False, expires=time.monotonic() + bound, read=store
-                    )
-                )
+                return (yield from flow)
             except TimebackError as exc:
                 # The bound ran out (the endpoint's word would be counted in ``failures``) and the token held was
                 # dropped meanwhile (another call's 401): asked again as with no token held, with the call's own;
@@ -615,10 +615,7 @@ class BaseClient(Uncopyable):
                     past = need.expires is not None and time.monotonic() + asked >= need.expires
                     if past or asked > MAX_RETRY_AFTER or (yield _Sleep(asked, need.options.stop)):
                         raise
-        request = self._tokens.build_request(self._extra_headers())
-        return (
-            yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires, read=store)
-        )
+        return (yield from ask(need.options, need.expires))
 
     def _ended(self, need: _NeedToken) -> bool:
         """Whether a call was stopped (``bulk_post_results``' batches once its upload stops) or its client closed."""
