@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import timeback._auth as auth
-from tests.support import add_line_items, add_students, make_roster, result_body, uid
+from tests.support import add_line_items, add_students, make_roster, result_body, token_answers_held, uid
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback._config import resolve_config
 from timeback.errors import APITimeoutError, AuthError, ServerError
@@ -550,32 +550,22 @@ async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_calls_go_on_with_the_token_held_while_another_refreshes(
-    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+    own_server: LocalServer, sdk_clock: list[float], kind: str
 ) -> None:
     """A call arriving during another's refresh waited for it, to its own deadline, the token held good for tens of
     seconds more. It uses that token now."""
-    import threading
-
-    tokens = own_server.app.state.tokens
-    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
-
-    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
-        asked.set()
-        answer.wait(30)
-        return issue(client_id, scopes)
-
     async with calls(own_server, kind, deadline=20) as call:
         await call()
-        monkeypatch.setattr(tokens, "issue", slow_issue)
-        sdk_clock[0] += 3600 - 30
-        refreshing = asyncio.ensure_future(call())
-        try:
-            assert await asyncio.to_thread(asked.wait, 30)
-            await call()  # (without the token held, it waited for the refresh, past its deadline)
-            assert not refreshing.done()
-        finally:
-            answer.set()
-            await refreshing
+        with token_answers_held(own_server) as held:
+            sdk_clock[0] += 3600 - 30
+            refreshing = asyncio.ensure_future(call())
+            try:
+                assert await asyncio.to_thread(held.asked.wait, 30)
+                await call()  # (without the token held, it waited for the refresh, past its deadline)
+                assert not refreshing.done()
+            finally:
+                held.release()
+                await refreshing
 
 
 # Seconds the tokens of ``short_token_server`` live: refreshed at half-life (3 s), used until 5.4 s, their refresh then
@@ -591,24 +581,9 @@ def short_token_server() -> Iterator[LocalServer]:
         yield running
 
 
-def hung_token_endpoint(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], threading.Event]:
-    """From the next token request on, the server's token endpoint takes each and answers none (counted in the first
-    item) until the event is set; its API takes the tokens it issued all the same."""
-    tokens = server.app.state.tokens
-    issue, asked, release = tokens.issue, [0], threading.Event()
-
-    def hung(client_id: str, scopes: frozenset[str]) -> str:
-        asked[0] += 1
-        release.wait(30)
-        return issue(client_id, scopes)
-
-    monkeypatch.setattr(tokens, "issue", hung)
-    return asked, release
-
-
 @pytest.mark.parametrize("kind", ["sync", "async", "aiohttp"])
 async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_lives(
-    short_token_server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+    short_token_server: LocalServer, kind: str
 ) -> None:
     """The token endpoint hung past the refresh point: the call refreshing waited out its timeout and retries (60 s
     each, by default), the token held expiring meanwhile, then raised the refresh's timeout (and every call after
@@ -616,13 +591,10 @@ async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_li
     has left), unretried here, and the call goes on with that token."""
     async with calls(short_token_server, kind, timeout=4, max_retries=1) as call:  # (4 s: past the token's life)
         await call()
-        asked, release = hung_token_endpoint(short_token_server, monkeypatch)
-        try:
+        with token_answers_held(short_token_server) as held:
             await asyncio.sleep(SHORT_TTL / 2 + 0.2)  # (past the refresh point)
             await call()
-            assert asked[0] == 1
-        finally:
-            release.set()
+            assert held.count == 1
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
