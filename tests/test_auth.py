@@ -718,3 +718,54 @@ def test_a_bounded_refresh_that_waited_for_a_pooled_connection_pauses_refreshes(
         client.oneroster.gradebook.get_category(sourced_id="c")  # (the refresh cut at the bound: the token held)
         client.oneroster.gradebook.get_category(sourced_id="c")
     assert asked[0] == 2  # (3 before: the second call's refresh)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("cut", ["waiting for a pooled connection", "waiting for the answer"])
+async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_deadline(
+    own_server: LocalServer, sdk_clock: list[float], kind: str, cut: str
+) -> None:
+    """A call stopped (``bulk_post_results``' batches once the upload stops) whose refresh its bound cut (the token
+    held usable 1 s more) ends on that refresh's error, which spoke of a deadline the call did not have: "deadline of
+    0.9s passed" (waiting for the one pooled connection, another client's token request held on it); the answer held,
+    "...; not retried: the wait before the next attempt would pass the call's deadline" (async, after "the deadline
+    passed before the answer came"). It names the refresh's bound."""
+    from timeback import DefaultAsyncHttpxClient, DefaultHttpxClient
+    from timeback._config import CallOptions
+
+    stopped = threading.Event()
+    stopped.set()
+    kwargs, one = own_server.client_kwargs(), httpx.Limits(max_connections=1)
+    http, async_http = DefaultHttpxClient(limits=one), DefaultAsyncHttpxClient(limits=one)
+    with Timeback(**kwargs, http_client=http) as client, Timeback(**kwargs, http_client=http, max_retries=0) as other:
+        async with (
+            AsyncTimeback(**kwargs, http_client=async_http) as async_client,
+            AsyncTimeback(**kwargs, http_client=async_http, max_retries=0) as async_other,
+        ):
+            inner = client._client if kind == "sync" else async_client._client
+            request = inner._http_request("GET", f"{own_server.url}/ims/oneroster/gradebook/v1p2/categories")
+
+            async def send(options: CallOptions) -> Any:
+                return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
+                              else async_client._client.send(request, options))  # fmt: skip
+
+            async def other_call() -> Any:
+                return await (asyncio.to_thread(other.oneroster.gradebook.get_all_categories, limit=1) if kind == "sync"
+                              else async_other.oneroster.gradebook.get_all_categories(limit=1))  # fmt: skip
+
+            await send(CallOptions())  # (its token)
+            with token_answers_held(own_server) as held:
+                waiting = None
+                if cut == "waiting for a pooled connection":
+                    waiting = asyncio.ensure_future(other_call())  # (its first token request, held on the connection)
+                    assert await asyncio.to_thread(held.asked.wait, 30)
+                sdk_clock[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 1  # (past the refresh point: usable 1 s more)
+                try:
+                    with pytest.raises(APITimeoutError) as raised:
+                        await send(CallOptions(stop=stopped))
+                finally:
+                    held.release()
+                    if waiting is not None:
+                        await waiting
+    said = f"{raised.value} (not sent: {raised.value._not_sent})"
+    assert "the token refresh's bound" in said and "deadline" not in said, said
