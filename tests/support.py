@@ -20,6 +20,8 @@ from timeback import Timeback
 if TYPE_CHECKING:
     import pytest
 
+    from timeback.server.runner import LocalServer
+
 
 def commits(storage: Any) -> int:
     """How many write transactions ``storage`` has committed (its write generation, bumped by each), read without
@@ -249,6 +251,41 @@ class AsyncFromSync(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         self.sync.close()
+
+
+@dataclass
+class HeldTokenAnswers:
+    """A token endpoint's answers held (``token_answers_held``): ``asked`` set as it holds one (a call's token request
+    sent, the call waiting for its answer), ``count`` the requests it took, ``release()`` answering them all."""
+
+    asked: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    count: int = 0
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@contextlib.contextmanager
+def token_answers_held(server: LocalServer) -> Iterator[HeldTokenAnswers]:
+    """From the next token request on, ``server``'s token endpoint holding each answer until ``release()`` or the
+    block's end (a hung endpoint); its API takes the tokens it issued all the same."""
+    tokens = server.app.state.tokens
+    issue: Callable[[str, frozenset[str]], str] = tokens.issue
+    held = HeldTokenAnswers()
+
+    def holding(client_id: str, scopes: frozenset[str]) -> str:
+        held.count += 1
+        held.asked.set()
+        held.released.wait(60)  # (a hang guard, should the test fail before it releases them)
+        return issue(client_id, scopes)
+
+    tokens.issue = holding
+    try:
+        yield held
+    finally:
+        held.release()
+        tokens.issue = issue
 
 
 def in_threads(call: Callable[[], None], count: int) -> None:

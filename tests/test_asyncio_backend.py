@@ -22,7 +22,7 @@ import httpx
 import pytest
 import trio
 
-from tests.support import child_environment
+from tests.support import HeldTokenAnswers, child_environment, token_answers_held
 from timeback import AsyncTimeback, DefaultAsyncHttpxClient
 from timeback._asyncio_backend import AsyncioBackend, AsyncioStream
 from timeback._base_client import _connect_failed
@@ -186,25 +186,15 @@ async def test_a_close_in_the_cleanup_of_a_coroutine_being_closed_does_not_suspe
 
 
 @pytest.fixture
-def token_answers_held(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The server's token endpoint holding each answer until the test ends; set as it holds one (a call's token
-    request sent: the call waits for the answer)."""
-    tokens = server.app.state.tokens
-    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
-
-    def held(client_id: str, scopes: frozenset[str]) -> str:
-        asked.set()
-        answer.wait(60)
-        return issue(client_id, scopes)
-
-    monkeypatch.setattr(tokens, "issue", held)
-    yield asked
-    answer.set()
+def token_endpoint_held(server: LocalServer) -> Iterator[HeldTokenAnswers]:
+    """The server's token endpoint holding each answer until the test ends."""
+    with token_answers_held(server) as held:
+        yield held
 
 
 @pytest.mark.parametrize("collected", ["with no loop running", "in another loop's task"])
 def test_a_call_abandoned_in_a_loop_closed_under_it_is_collected_with_nothing_printed(
-    server: LocalServer, token_answers_held: threading.Event, monkeypatch: pytest.MonkeyPatch, collected: str
+    server: LocalServer, token_endpoint_held: HeldTokenAnswers, monkeypatch: pytest.MonkeyPatch, collected: str
 ) -> None:
     """A call waiting for its answer in a loop stopped and closed under it (``loop.close()`` alone), left to the
     garbage collector. Its close ran httpcore's cleanup wherever the collection struck: in another loop's task it
@@ -218,7 +208,7 @@ def test_a_call_abandoned_in_a_loop_closed_under_it_is_collected_with_nothing_pr
     runner.start()
     client = AsyncTimeback(**server.client_kwargs(), max_retries=0)
     asyncio.run_coroutine_threadsafe(client.oneroster.gradebook.get_category(sourced_id="abandoned"), loop)
-    assert token_answers_held.wait(30)
+    assert token_endpoint_held.asked.wait(30)
     loop.call_soon_threadsafe(loop.stop)
     runner.join(30)
     loop.close()
@@ -256,7 +246,7 @@ loop.close()
 
 
 def test_a_call_abandoned_in_a_loop_closed_under_it_ends_quietly_at_the_interpreters_exit(
-    server: LocalServer, token_answers_held: threading.Event
+    server: LocalServer, token_endpoint_held: HeldTokenAnswers
 ) -> None:
     """Such a call (above) is let go as the interpreter exits, and closed then, no loop running: httpcore's cleanup
     found no async library, and the call's error was printed ("Exception ignored in: <coroutine ...>"). It ends as
@@ -267,7 +257,7 @@ def test_a_call_abandoned_in_a_loop_closed_under_it_ends_quietly_at_the_interpre
     command = [sys.executable, "-c", ABANDONED_AT_EXIT]
     with subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
         try:
-            assert token_answers_held.wait(30)
+            assert token_endpoint_held.asked.wait(30)
             _, err = child.communicate("\n", timeout=60)
         finally:
             if child.poll() is None:  # (the test failed before its exit)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import timeback._auth as auth
-from tests.support import add_line_items, add_students, make_roster, result_body, uid
+from tests.support import add_line_items, add_students, make_roster, result_body, token_answers_held, uid
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback._config import resolve_config
 from timeback.errors import APITimeoutError, AuthError, ServerError
@@ -550,32 +550,22 @@ async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_calls_go_on_with_the_token_held_while_another_refreshes(
-    own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
+    own_server: LocalServer, sdk_clock: list[float], kind: str
 ) -> None:
     """A call arriving during another's refresh waited for it, to its own deadline, the token held good for tens of
     seconds more. It uses that token now."""
-    import threading
-
-    tokens = own_server.app.state.tokens
-    issue, asked, answer = tokens.issue, threading.Event(), threading.Event()
-
-    def slow_issue(client_id: str, scopes: frozenset[str]) -> str:
-        asked.set()
-        answer.wait(30)
-        return issue(client_id, scopes)
-
     async with calls(own_server, kind, deadline=20) as call:
         await call()
-        monkeypatch.setattr(tokens, "issue", slow_issue)
-        sdk_clock[0] += 3600 - 30
-        refreshing = asyncio.ensure_future(call())
-        try:
-            assert await asyncio.to_thread(asked.wait, 30)
-            await call()  # (without the token held, it waited for the refresh, past its deadline)
-            assert not refreshing.done()
-        finally:
-            answer.set()
-            await refreshing
+        with token_answers_held(own_server) as held:
+            sdk_clock[0] += 3600 - 30
+            refreshing = asyncio.ensure_future(call())
+            try:
+                assert await asyncio.to_thread(held.asked.wait, 30)
+                await call()  # (without the token held, it waited for the refresh, past its deadline)
+                assert not refreshing.done()
+            finally:
+                held.release()
+                await refreshing
 
 
 # Seconds the tokens of ``short_token_server`` live: refreshed at half-life (3 s), used until 5.4 s, their refresh then
@@ -591,24 +581,9 @@ def short_token_server() -> Iterator[LocalServer]:
         yield running
 
 
-def hung_token_endpoint(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], threading.Event]:
-    """From the next token request on, the server's token endpoint takes each and answers none (counted in the first
-    item) until the event is set; its API takes the tokens it issued all the same."""
-    tokens = server.app.state.tokens
-    issue, asked, release = tokens.issue, [0], threading.Event()
-
-    def hung(client_id: str, scopes: frozenset[str]) -> str:
-        asked[0] += 1
-        release.wait(30)
-        return issue(client_id, scopes)
-
-    monkeypatch.setattr(tokens, "issue", hung)
-    return asked, release
-
-
 @pytest.mark.parametrize("kind", ["sync", "async", "aiohttp"])
 async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_lives(
-    short_token_server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
+    short_token_server: LocalServer, kind: str
 ) -> None:
     """The token endpoint hung past the refresh point: the call refreshing waited out its timeout and retries (60 s
     each, by default), the token held expiring meanwhile, then raised the refresh's timeout (and every call after
@@ -616,13 +591,10 @@ async def test_a_refresh_from_a_hung_token_endpoint_ends_while_the_token_held_li
     has left), unretried here, and the call goes on with that token."""
     async with calls(short_token_server, kind, timeout=4, max_retries=1) as call:  # (4 s: past the token's life)
         await call()
-        asked, release = hung_token_endpoint(short_token_server, monkeypatch)
-        try:
+        with token_answers_held(short_token_server) as held:
             await asyncio.sleep(SHORT_TTL / 2 + 0.2)  # (past the refresh point)
             await call()
-            assert asked[0] == 1
-        finally:
-            release.set()
+            assert held.count == 1
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
@@ -746,3 +718,54 @@ def test_a_bounded_refresh_that_waited_for_a_pooled_connection_pauses_refreshes(
         client.oneroster.gradebook.get_category(sourced_id="c")  # (the refresh cut at the bound: the token held)
         client.oneroster.gradebook.get_category(sourced_id="c")
     assert asked[0] == 2  # (3 before: the second call's refresh)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("cut", ["waiting for a pooled connection", "waiting for the answer"])
+async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_deadline(
+    own_server: LocalServer, sdk_clock: list[float], kind: str, cut: str
+) -> None:
+    """A call stopped (``bulk_post_results``' batches once the upload stops) whose refresh its bound cut (the token
+    held usable 1 s more) ends on that refresh's error, which spoke of a deadline the call did not have: "deadline of
+    0.9s passed" (waiting for the one pooled connection, another client's token request held on it); the answer held,
+    "...; not retried: the wait before the next attempt would pass the call's deadline" (async, after "the deadline
+    passed before the answer came"). It names the refresh's bound."""
+    from timeback import DefaultAsyncHttpxClient, DefaultHttpxClient
+    from timeback._config import CallOptions
+
+    stopped = threading.Event()
+    stopped.set()
+    kwargs, one = own_server.client_kwargs(), httpx.Limits(max_connections=1)
+    http, async_http = DefaultHttpxClient(limits=one), DefaultAsyncHttpxClient(limits=one)
+    with Timeback(**kwargs, http_client=http) as client, Timeback(**kwargs, http_client=http, max_retries=0) as other:
+        async with (
+            AsyncTimeback(**kwargs, http_client=async_http) as async_client,
+            AsyncTimeback(**kwargs, http_client=async_http, max_retries=0) as async_other,
+        ):
+            inner = client._client if kind == "sync" else async_client._client
+            request = inner._http_request("GET", f"{own_server.url}/ims/oneroster/gradebook/v1p2/categories")
+
+            async def send(options: CallOptions) -> Any:
+                return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
+                              else async_client._client.send(request, options))  # fmt: skip
+
+            async def other_call() -> Any:
+                return await (asyncio.to_thread(other.oneroster.gradebook.get_all_categories, limit=1) if kind == "sync"
+                              else async_other.oneroster.gradebook.get_all_categories(limit=1))  # fmt: skip
+
+            await send(CallOptions())  # (its token)
+            with token_answers_held(own_server) as held:
+                waiting = None
+                if cut == "waiting for a pooled connection":
+                    waiting = asyncio.ensure_future(other_call())  # (its first token request, held on the connection)
+                    assert await asyncio.to_thread(held.asked.wait, 30)
+                sdk_clock[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 1  # (past the refresh point: usable 1 s more)
+                try:
+                    with pytest.raises(APITimeoutError) as raised:
+                        await send(CallOptions(stop=stopped))
+                finally:
+                    held.release()
+                    if waiting is not None:
+                        await waiting
+    said = f"{raised.value} (not sent: {raised.value._not_sent})"
+    assert "the token refresh's bound" in said and "deadline" not in said, said

@@ -25,7 +25,7 @@ from typing import Any, cast
 import httpcore
 from httpcore._utils import is_socket_readable  # (httpcore's own test, as its anyio and sync streams use it)
 
-from timeback._base_client import _causes, _httpcore_pool
+from timeback._base_client import _httpcore_pool, _raised_in_a_close
 
 try:
     import sniffio  # (how httpcore tells asyncio from trio; the async extra's)
@@ -207,7 +207,7 @@ async def _closed_at_the_next_turn() -> None:
     error being handled raised during one): that must not suspend ("coroutine ignored GeneratorExit"), and the socket
     is then closed at the loop's next turn, if it has one."""
     handled = sys.exc_info()[1]
-    if handled is None or not any(isinstance(seen, GeneratorExit) for seen in _causes(handled)):
+    if handled is None or not _raised_in_a_close(handled):
         await asyncio.sleep(0)
 
 

@@ -91,6 +91,9 @@ MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
 LOOP_CLOSED = "Event loop is closed"  # (asyncio's RuntimeError: a caller's http client's connection of a closed loop)
 NO_TIME_LEFT = "no time left before the deadline"
+# What the errors of a token refresh bounded by the token held's life (``TokenCache.refresh_bound``) call that bound,
+# in place of a call's deadline: the call may have none.
+REFRESH_BOUND = "the token refresh's bound"
 REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
@@ -388,11 +391,13 @@ class BaseClient(Uncopyable):
         expires: float | None = None,
         since: float | None = None,
         read: Callable[[httpx.Response], Any] | None = None,
+        limit: str | None = None,
     ) -> Flow:
         """``expires``: the deadline of the call this request is part of (a token request), else the options'
         deadline counted from ``since`` (``time.monotonic()`` when the call began; by default, now). ``read``: what
         the call makes of a successful answer, then returned instead; one it finds cut short (its JSON ends
-        mid-value) is retried as an answer httpx cannot decode is, but a POST's (its write was done)."""
+        mid-value) is retried as an answer httpx cannot decode is, but a POST's (its write was done). ``limit``: what
+        the errors call ``expires`` when it is no call's deadline (``REFRESH_BOUND``)."""
         config = self._config
         max_retries = config.max_retries if options.max_retries is None else options.max_retries
         timeout = options.timeout or config.timeout
@@ -426,7 +431,9 @@ class BaseClient(Uncopyable):
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                    passed = self._not_sent_by(
+                        request, deadline, retries_taken, answer_lost=answer_lost, sent=sent, limit=limit
+                    )
                     raise self._cut_short(passed, authenticated)
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
@@ -445,7 +452,9 @@ class BaseClient(Uncopyable):
             outcome = yield _Send(request, bound)
             if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
-                passed = self._not_sent_by(request, deadline, retries_taken, answer_lost=answer_lost, sent=sent)
+                passed = self._not_sent_by(
+                    request, deadline, retries_taken, answer_lost=answer_lost, sent=sent, limit=limit
+                )
                 raise self._cut_short(passed, authenticated) from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
@@ -468,7 +477,7 @@ class BaseClient(Uncopyable):
                 # (the proxy the connection went to, if any: looked up for a failed connection only)
                 connecting = isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout))
                 proxy = self._proxy_for(request.url) if connecting else None
-                error = self._connection_error(request, outcome, retries_taken, proxy)
+                error = self._connection_error(request, outcome, retries_taken, proxy, limit)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
@@ -548,10 +557,11 @@ class BaseClient(Uncopyable):
             if expires is not None and time.monotonic() + wait >= expires:
                 log.debug("%s %s: %s, %s", request.method, request.url, what, NO_TIME_LEFT)
                 # (else the caller sees a 429 or 503 and wonders why it was not retried)
+                ends = limit or "the call's deadline"
                 if isinstance(error, RequestError) and error.retry_after is not None:
-                    why = f"the server asked for a wait of {wait:g} s, past the call's deadline"
+                    why = f"the server asked for a wait of {wait:g} s, past {ends}"
                 else:
-                    why = "the wait before the next attempt would pass the call's deadline"
+                    why = f"the wait before the next attempt would pass {ends}"
                 if not authenticated:  # (the token held, if usable, goes on: see TokenCache.fail)
                     self._tokens.fail(error, shared=False)
                 raise _with_reason(error, f"not retried: {why}") from _cause(request, outcome)
@@ -591,19 +601,22 @@ class BaseClient(Uncopyable):
         failure = self._tokens.failed_since(need.failures, need.options.timeout, need.options.max_retries or 0)
         if failure is not None:
             raise failure
-        store = self._tokens.store
+
+        def ask(options: CallOptions, expires: float | None, limit: str | None = None) -> Flow:
+            # (the refresh bounded by the token held's life first, below; then with the call's own options)
+            request = self._tokens.build_request(self._extra_headers())
+            return self._send_flow(
+                request, options, authenticated=False, expires=expires, read=self._tokens.store, limit=limit
+            )
+
         bound = self._tokens.refresh_bound()
         if bound is not None and (need.expires is None or time.monotonic() + bound < need.expires):
             # (a deadline of the bound's: its run-out ends the refresh as a call's deadline does, and the call goes
             # on with the token held, ``_held_token_after_failure``)
             failures, options = self._tokens.failures, dataclasses.replace(need.options, deadline=bound)
-            request = self._tokens.build_request(self._extra_headers())
+            flow = ask(options, time.monotonic() + bound, REFRESH_BOUND)
             try:
-                return (
-                    yield from self._send_flow(
-                        request, options, authenticated=False, expires=time.monotonic() + bound, read=store
-                    )
-                )
+                return (yield from flow)
             except TimebackError as exc:
                 # The bound ran out (the endpoint's word would be counted in ``failures``) and the token held was
                 # dropped meanwhile (another call's 401): asked again as with no token held, with the call's own;
@@ -615,10 +628,7 @@ class BaseClient(Uncopyable):
                     past = need.expires is not None and time.monotonic() + asked >= need.expires
                     if past or asked > MAX_RETRY_AFTER or (yield _Sleep(asked, need.options.stop)):
                         raise
-        request = self._tokens.build_request(self._extra_headers())
-        return (
-            yield from self._send_flow(request, need.options, authenticated=False, expires=need.expires, read=store)
-        )
+        return (yield from ask(need.options, need.expires))
 
     def _ended(self, need: _NeedToken) -> bool:
         """Whether a call was stopped (``bulk_post_results``' batches once its upload stops) or its client closed."""
@@ -643,15 +653,27 @@ class BaseClient(Uncopyable):
         return _not_sent_if(passed, True, NO_TIME_LEFT)  # (the call's request waited for it: not sent either)
 
     def _not_sent_by(
-        self, request: httpx.Request, deadline: float | None, retries_taken: int, *, answer_lost: bool, sent: bool
+        self,
+        request: httpx.Request,
+        deadline: float | None,
+        retries_taken: int,
+        *,
+        answer_lost: bool,
+        sent: bool,
+        limit: str | None = None,
     ) -> APITimeoutError:
-        """The error of a call whose deadline passed before its attempt was sent."""
-        passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken)
-        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, NO_TIME_LEFT)
+        """The error of a call whose deadline (or ``limit``: see ``_send_flow``) passed before its attempt was sent."""
+        passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken, limit)
+        why = NO_TIME_LEFT if limit is None else f"no time left within {limit}"
+        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, why)
 
     @staticmethod
-    def _deadline_passed(method: str, url: str, deadline: float | None, retries_taken: int = 0) -> APITimeoutError:
-        return APITimeoutError(f"deadline of {deadline:g}s passed", method=method, url=url, retries_taken=retries_taken)
+    def _deadline_passed(
+        method: str, url: str, deadline: float | None, retries_taken: int = 0, limit: str | None = None
+    ) -> APITimeoutError:
+        # (a limit of the SDK's own, not set by the caller: to 3 digits, "0.9s", not "0.899994s")
+        passed = f"deadline of {deadline:g}s" if limit is None else f"{limit} of {deadline:.3g}s"
+        return APITimeoutError(f"{passed} passed", method=method, url=url, retries_taken=retries_taken)
 
     def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before the next attempt; None when the server asks for longer than we will wait."""
@@ -668,13 +690,18 @@ class BaseClient(Uncopyable):
         return delay * (1 - 0.25 * random.random())
 
     def _connection_error(
-        self, request: httpx.Request, exc: Exception, retries_taken: int, proxy: str | None = None
+        self,
+        request: httpx.Request,
+        exc: Exception,
+        retries_taken: int,
+        proxy: str | None = None,
+        limit: str | None = None,
     ) -> APIConnectionError:
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = f"request timed out: {_timed_out(request, exc)}"
+            message = f"request timed out: {_timed_out(request, exc, limit)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -1245,6 +1272,12 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
+def _raised_in_a_close(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
+    stack, or the error raised during its cleanup)."""
+    return any(isinstance(seen, GeneratorExit) for seen in _causes(exc))
+
+
 def _closed_with_no_loop(exc: RuntimeError) -> bool:
     """Whether ``exc`` was raised as the coroutine was being closed (a GeneratorExit in its context) with no event
     loop running: the garbage collector closing a call whose loop was closed under it (at the interpreter's exit, for
@@ -1252,9 +1285,7 @@ def _closed_with_no_loop(exc: RuntimeError) -> bool:
     It ends as closed, not with an error sys prints. Not any error during a close: a caller's cleanup failing in a
     running task is its own error."""
     module = sys.modules.get("asyncio")  # (None at the interpreter's exit: its modules let go)
-    return (module is None or module._get_running_loop() is None) and any(
-        isinstance(seen, GeneratorExit) for seen in _causes(exc)
-    )
+    return (module is None or module._get_running_loop() is None) and _raised_in_a_close(exc)
 
 
 def _fails_again(exc: BaseException, url: httpx.URL, proxy: str | None = None) -> str | None:
@@ -1539,11 +1570,11 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 }
 
 
-def _timed_out(request: httpx.Request, exc: Exception) -> str:
+def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s": the client's, or what was left
-    of the call's deadline), or the deadline itself."""
+    of the call's deadline), or the deadline itself (``limit``, named so: see ``_send_flow``)."""
     if str(exc) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
-        return str(exc)
+        return str(exc) if limit is None else str(exc).replace("the deadline", limit)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
