@@ -722,14 +722,22 @@ def test_a_bounded_refresh_that_waited_for_a_pooled_connection_pauses_refreshes(
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 @pytest.mark.parametrize("cut", ["waiting for a pooled connection", "waiting for the answer"])
+@pytest.mark.parametrize("max_retries", [None, 0])
 async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_deadline(
-    own_server: LocalServer, sdk_clock: list[float], kind: str, cut: str
+    own_server: LocalServer,
+    sdk_clock: list[float],
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    cut: str,
+    max_retries: int | None,
 ) -> None:
     """A call stopped (``bulk_post_results``' batches once the upload stops) whose refresh its bound cut (the token
     held usable 1 s more) ends on that refresh's error, which spoke of a deadline the call did not have: "deadline of
     0.9s passed" (waiting for the one pooled connection, another client's token request held on it); the answer held,
     "...; not retried: the wait before the next attempt would pass the call's deadline" (async, after "the deadline
-    passed before the answer came"). It names the refresh's bound."""
+    passed before the answer came"), its DEBUG line "no time left before the deadline". It names the refresh's bound,
+    the sync client's as the async one's: with no retries left, the sync one's said "ReadTimeout after 0.9 s", the
+    read's timeout capped at the bound."""
     from timeback import DefaultAsyncHttpxClient, DefaultHttpxClient
     from timeback._config import CallOptions
 
@@ -754,6 +762,7 @@ async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_de
                               else async_other.oneroster.gradebook.get_all_categories(limit=1))  # fmt: skip
 
             await send(CallOptions())  # (its token)
+            caplog.set_level("DEBUG", logger="timeback")
             with token_answers_held(own_server) as held:
                 waiting = None
                 if cut == "waiting for a pooled connection":
@@ -762,10 +771,48 @@ async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_de
                 sdk_clock[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 1  # (past the refresh point: usable 1 s more)
                 try:
                     with pytest.raises(APITimeoutError) as raised:
-                        await send(CallOptions(stop=stopped))
+                        await send(CallOptions(max_retries=max_retries, stop=stopped))
                 finally:
                     held.release()
                     if waiting is not None:
                         await waiting
     said = f"{raised.value} (not sent: {raised.value._not_sent})"
     assert "the token refresh's bound" in said and "deadline" not in said, said
+    if cut == "waiting for the answer":
+        assert str(raised.value).startswith(
+            "request timed out: the token refresh's bound passed before the answer came"
+        )
+        if max_retries is None:
+            assert "no time left within the token refresh's bound" in caplog.text, caplog.text
+    assert "deadline" not in caplog.text, caplog.text
+
+
+def test_a_timeout_capped_at_a_refresh_bound_is_named_as_the_bound_passing() -> None:
+    """What a timeout of a refresh bounded by the token held's life says (the texts alone: a sync answer's body cut
+    at the bound, or a connection, is not something the local server makes on demand): a phase's timeout capped at
+    what was left of the bound ran out as it passed, "before the answer came", or "while" once the answer's head
+    came (as ``AsyncTimeback``'s timer says); one the client's own timeout ended names that, and an ordinary call's
+    are as they were."""
+    import timeback._base_client as engine
+
+    timeout = {"connect": 0.9, "read": 0.9, "write": 0.5, "pool": 0.9}  # (the client's write timeout 0.5 s)
+    request = httpx.Request("POST", "http://127.0.0.1:9/oauth2/token", extensions={"timeout": timeout})
+    cut = httpx.ReadTimeout("timed out", request=request)
+    engine.answer_cut_short(cut, httpx.Response(200, request=request))
+    bound = engine.REFRESH_BOUND
+
+    def said(exc: Exception, limit: str | None = bound) -> str:
+        return engine._timed_out(request, exc, limit, 0.9)
+
+    assert said(httpx.ReadTimeout("timed out", request=request)) == f"{bound} passed before the answer came"
+    assert said(httpx.ConnectTimeout("timed out", request=request)) == f"{bound} passed before the answer came"
+    assert said(cut) == f"{bound} passed while the answer came"
+    assert said(httpx.WriteTimeout("timed out", request=request)) == "WriteTimeout after 0.5 s"
+    assert (
+        said(httpx.ReadTimeout(engine.READ_PAST_DEADLINE, request=request)) == f"{bound} passed while the answer came"
+    )
+    assert said(httpx.TimeoutException(engine.ANSWER_PAST_DEADLINE)) == f"{bound} passed before the answer came"
+    assert said(cut, None) == "ReadTimeout after 0.9 s"
+    assert (
+        said(httpx.TimeoutException(engine.ANSWER_PAST_DEADLINE), None) == "the deadline passed before the answer came"
+    )

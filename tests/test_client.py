@@ -32,7 +32,7 @@ import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import ctrl_c_waiting_in, in_threads, proxy_environment, result_body, uid
+from tests.support import ctrl_c_waiting_in, in_threads, proxy_environment, result_body, token_answers_held, uid
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -2956,47 +2956,36 @@ def test_event_loops_running_at_once_share_one_token_refresh(
 
 
 def test_a_call_waiting_for_another_loops_refresh_keeps_its_deadline_and_leaves_its_loop_free(
-    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+    server: LocalServer,
 ) -> None:
     """A call whose deadline passes while another loop refreshes the token: a timeout; its loop's token lock
     is let go (its next call needing a refresh makes one), and its next call reuses the other loop's token."""
-    tokens = server.app.state.tokens
-    original = tokens.issue
-    issuing, release = threading.Event(), threading.Event()
-    issued: list[str] = []
-
-    def held_issue(client_id: str, scopes: frozenset[str]) -> str:
-        issued.append(client_id)
-        issuing.set()
-        release.wait(30)  # (until the other loop's call has timed out)
-        return original(client_id, scopes)
-
-    monkeypatch.setattr(tokens, "issue", held_issue)
     shared = AsyncTimeback(**server.client_kwargs(), max_retries=0)
     categories = shared.oneroster.gradebook.get_all_categories
 
     async def refreshes() -> None:
         await categories(limit=1)
 
-    refreshing = threading.Thread(target=asyncio.run, args=(refreshes(),), daemon=True)
-    refreshing.start()
-    assert issuing.wait(30)
+    with token_answers_held(server) as held:
+        refreshing = threading.Thread(target=asyncio.run, args=(refreshes(),), daemon=True)
+        refreshing.start()
+        assert held.asked.wait(30)
 
-    async def waits() -> None:
-        with pytest.raises(APITimeoutError, match=r"deadline of 0\.2s passed"):
-            await asyncio.wait_for(categories(limit=1, deadline=0.2), 10)
-        release.set()
-        refreshing.join(30)
-        await categories(limit=1)  # (the other loop's token)
-        assert len(issued) == 1
-        token = shared._client._tokens.current()
-        assert token is not None
-        shared._client._tokens.invalidate(token)
-        await asyncio.wait_for(categories(limit=1), 10)  # (this loop's lock free: it refreshes)
-        assert len(issued) == 2
-        await shared.close()
+        async def waits() -> None:
+            with pytest.raises(APITimeoutError, match=r"deadline of 0\.2s passed"):
+                await asyncio.wait_for(categories(limit=1, deadline=0.2), 10)
+            held.release()  # (the other loop's call has timed out)
+            refreshing.join(30)
+            await categories(limit=1)  # (the other loop's token)
+            assert held.count == 1
+            token = shared._client._tokens.current()
+            assert token is not None
+            shared._client._tokens.invalidate(token)
+            await asyncio.wait_for(categories(limit=1), 10)  # (this loop's lock free: it refreshes)
+            assert held.count == 2
+            await shared.close()
 
-    asyncio.run(waits())
+        asyncio.run(waits())
 
 
 def test_a_refresh_left_in_a_loop_that_stopped_holds_no_other_loop_up(

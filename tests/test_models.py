@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, get_args
 
 import httpx
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tests.support import result_body
 from timeback.enums import TimebackScoreStatus, TimebackStatus
@@ -652,6 +653,82 @@ def test_a_boolean_set_for_a_number_in_any_item_of_a_batch_of_models_is_refused_
         assert sent == ["POST"]
         stored = gb.get_result(sourced_id=created[2].sourcedId).result
         assert stored.learningObjectiveSet[1].learningObjectiveResults[1].score == 2  # type: ignore[index]
+
+
+class _Scored(BaseModel):
+    score: float | None = None
+
+
+class _Weighted(_Scored):
+    weight: float | None = None  # (a number field its base lacks)
+
+
+class _Counted(BaseModel):
+    count: int | None = None  # (not a number field: a bool there is validation's own refusal)
+    points: float | None = None
+
+
+class _Set(BaseModel):
+    results: list[_Scored] | None = None
+
+
+class _Batch(BaseModel):
+    items: list[_Scored | _Counted | _Set] = []
+
+
+def _bool_in_a_number_field(model: BaseModel) -> bool:
+    """``holds_bool_for_number`` as a plain walk: each item of a list by its own class's fields."""
+    for name, info in type(model).__pydantic_fields__.items():
+        value = model.__dict__.get(name)
+        number = float in get_args(info.annotation) or info.annotation is float
+        if number and (value is True or value is False):
+            return True
+        for held in value if isinstance(value, list) else [value]:
+            if isinstance(held, BaseModel) and _bool_in_a_number_field(held):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("cold", [False, True], ids=["checks-made", "checks-first-made-here"])
+def test_a_boolean_set_for_a_number_is_found_in_a_list_mixing_classes(
+    monkeypatch: pytest.MonkeyPatch, cold: bool
+) -> None:
+    """A list's checks are looked up once per run of one class: an item of another class (a subclass with a number
+    field its base lacks, or another model) after one of the first is checked by its own class's fields, a bool set
+    in any of them found. Every list of up to three items of these kinds answers as a plain walk does. (Not through
+    a send: the SDK's request lists hold one class, and a subclass's own fields are not sent.)"""
+    from timeback.models import _base
+
+    if cold:
+        monkeypatch.setattr(_base, "_NUMBER_CHECKS", {})
+        monkeypatch.setattr(_base, "_NUMBER_PLANS", {})
+
+    def made(cls: type[BaseModel], **held: Any) -> BaseModel:
+        model = cls()
+        for name, value in held.items():  # (set after it was built: validation would make a number of the bool)
+            setattr(model, name, value)
+        return model
+
+    kinds: list[Callable[[], BaseModel]] = [
+        lambda: made(_Scored, score=1.0),
+        lambda: made(_Weighted, weight=2.0),
+        lambda: made(_Counted, count=True, points=3.0),
+        lambda: made(_Weighted, weight=True),
+        lambda: made(_Scored, score=False),
+        lambda: made(_Counted, points=True),
+        lambda: made(_Set, results=[made(_Scored), made(_Weighted, weight=True)]),
+        lambda: made(_Set, results=[made(_Weighted), made(_Scored, score=1.0)]),
+    ]
+    assert _base.holds_bool_for_number(_Batch(items=[made(_Scored), made(_Weighted, weight=True)]))
+    assert _base.holds_bool_for_number(_Batch(items=[made(_Weighted), made(_Counted, points=False)]))
+    assert not _base.holds_bool_for_number(_Batch(items=[made(_Scored), made(_Weighted), made(_Counted, count=True)]))
+    answers = []
+    for size in range(4):
+        for picked in itertools.product(kinds, repeat=size):
+            batch = _Batch(items=[make() for make in picked])
+            answers.append(_base.holds_bool_for_number(batch))
+            assert answers[-1] == _bool_in_a_number_field(batch), batch
+    assert any(answers) and not all(answers)
 
 
 def test_a_path_or_query_parameter_set_to_another_type_after_the_request_was_built_is_refused_and_nothing_is_sent(

@@ -439,7 +439,7 @@ class BaseClient(Uncopyable):
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
                 request.extensions["timeout"] = timeout.as_dict()
-                bound = None
+                bound = remaining = None
             if self._forked_http:
                 raise RuntimeError(FORKED)
             self._sent = True
@@ -477,7 +477,7 @@ class BaseClient(Uncopyable):
                 # (the proxy the connection went to, if any: looked up for a failed connection only)
                 connecting = isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout))
                 proxy = self._proxy_for(request.url) if connecting else None
-                error = self._connection_error(request, outcome, retries_taken, proxy, limit)
+                error = self._connection_error(request, outcome, retries_taken, proxy, limit, remaining)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
@@ -555,7 +555,7 @@ class BaseClient(Uncopyable):
             if self.is_closed():
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
             if expires is not None and time.monotonic() + wait >= expires:
-                log.debug("%s %s: %s, %s", request.method, request.url, what, NO_TIME_LEFT)
+                log.debug("%s %s: %s, %s", request.method, request.url, what, _no_time_left(limit))
                 # (else the caller sees a 429 or 503 and wonders why it was not retried)
                 ends = limit or "the call's deadline"
                 if isinstance(error, RequestError) and error.retry_after is not None:
@@ -664,8 +664,7 @@ class BaseClient(Uncopyable):
     ) -> APITimeoutError:
         """The error of a call whose deadline (or ``limit``: see ``_send_flow``) passed before its attempt was sent."""
         passed = self._deadline_passed(request.method, str(request.url), deadline, retries_taken, limit)
-        why = NO_TIME_LEFT if limit is None else f"no time left within {limit}"
-        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, why)
+        return _not_sent_if(_lost_if(passed, answer_lost, request), not sent, _no_time_left(limit))
 
     @staticmethod
     def _deadline_passed(
@@ -696,12 +695,14 @@ class BaseClient(Uncopyable):
         retries_taken: int,
         proxy: str | None = None,
         limit: str | None = None,
+        left: float | None = None,
     ) -> APIConnectionError:
+        """``limit``, ``left``: see ``_timed_out``."""
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = f"request timed out: {_timed_out(request, exc, limit)}"
+            message = f"request timed out: {_timed_out(request, exc, limit, left)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -1272,6 +1273,11 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
+def _no_time_left(limit: str | None) -> str:
+    """Why an attempt was not made (or not sent): its call's deadline, or ``limit`` (see ``_send_flow``), too near."""
+    return NO_TIME_LEFT if limit is None else f"no time left within {limit}"
+
+
 def _raised_in_a_close(exc: BaseException) -> bool:
     """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
     stack, or the error raised during its cleanup)."""
@@ -1558,9 +1564,15 @@ def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
     return _read_whole(response)
 
 
+def _past(ran_out: str, *, reading: bool) -> str:
+    """The text of an attempt's timeout at ``ran_out`` (the deadline, or a ``limit``: see ``_send_flow``), its
+    answer's body being read or not yet come."""
+    return f"{ran_out} passed {'while' if reading else 'before'} the answer came"
+
+
 # The SDK's own timeouts of an attempt at its call's deadline (``_ReadBy``, ``_sent_by``): no phase's limit ran out.
-READ_PAST_DEADLINE = "the deadline passed while the answer came"
-ANSWER_PAST_DEADLINE = "the deadline passed before the answer came"
+READ_PAST_DEADLINE = _past("the deadline", reading=True)
+ANSWER_PAST_DEADLINE = _past("the deadline", reading=False)
 
 # The phase each httpx timeout bounds, by its key in the request's ``timeout`` extension
 _TIMEOUT_PHASES: dict[type[Exception], str] = {
@@ -1570,13 +1582,17 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 }
 
 
-def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None) -> str:
+def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s": the client's, or what was left
-    of the call's deadline), or the deadline itself (``limit``, named so: see ``_send_flow``)."""
-    if str(exc) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
-        return str(exc) if limit is None else str(exc).replace("the deadline", limit)
+    of the call's deadline), or the deadline itself. ``limit``: what the attempt was bounded by in the deadline's
+    place (see ``_send_flow``), named as the deadline would be; so is a timeout capped at it (``left``, what was left
+    of it as the attempt began), which ran out as it passed, as ``AsyncTimeback``'s timer says."""
+    if (said := str(exc)) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
+        return said if limit is None else _past(limit, reading=said == READ_PAST_DEADLINE)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
+    if limit is not None and seconds is not None and seconds == left:
+        return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
 
