@@ -8,6 +8,8 @@ so one worker per CPU left the CPUs idle much of the run: on 2 CPUs, 2 workers 4
 import os
 import sys
 
-# (the CPUs this process may run on, as xdist's -n auto counts them: a container's share, not the host's)
+# (xdist's -n auto takes this variable first: a developer's setting still wins)
+chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+# (the CPUs this process may run on: a cpuset's, not a CPU quota's, which the cap of 8 bounds)
 cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-sys.stdout.write(f"{min(8, 2 * cpus)}\n")
+sys.stdout.write(f"{chosen or min(8, 2 * cpus)}\n")

@@ -361,12 +361,13 @@ def ref_column(field_name: str) -> str:
     return f"ref_{field_name}"
 
 
-def reference_set(field: str, in_data: str, in_column: str, data: str = "data") -> str:
-    """The SET clause of an UPDATE pointing ``field``, a reference, at another record (``follow``, ``_agree``): in the
-    record's JSON (``in_data``, SQL giving the id), stamped with the next parameter, and in its column
-    (``in_column``), the row's ``date_last_modified`` the parameter after."""
-    stamped = f"json_set({data}, '$.{field}', json_object('sourcedId', {in_data}), '$.dateLastModified', ?)"
-    return f'data = {stamped}, date_last_modified = ?, "{ref_column(field)}" = {in_column}'
+def reference_set(field: str, target: str, data: str = "data") -> str:
+    """The SET clause of an UPDATE pointing ``field``, a reference, at another record (``follow``, ``_agree``):
+    ``target``, SQL giving that record's id, set in the record's JSON (``data``) and in the field's column, the JSON's
+    ``dateLastModified`` and the row's ``date_last_modified`` set to a stamp. Its placeholders, in order: those of
+    ``target``, the stamp twice, those of ``target`` again."""
+    stamped = f"json_set({data}, '$.{field}', json_object('sourcedId', {target}), '$.dateLastModified', ?)"
+    return f'data = {stamped}, date_last_modified = ?, "{ref_column(field)}" = {target}'
 
 
 def _build_tables(metadata: MetaData) -> dict[str, Table]:
@@ -693,7 +694,7 @@ class _SqlTransaction:
         table, by, mine = self._storage.tables[coll.table], ref_column(via), ref_column(field)
         assert by in table.c and mine in table.c, (coll.name, via, field)
         held = f'"{mine}" IS NOT ?' if every else f'"{mine}" IS ?'
-        sql = (f'UPDATE "{table.name}" SET {reference_set(field, "?", "?")} '
+        sql = (f'UPDATE "{table.name}" SET {reference_set(field, "?")} '
                f'WHERE "{by}" = ? AND status != \'tobedeleted\' AND {held}')  # fmt: skip
         stamp = self.stamp()
         return int(self._raw.execute(sql, (new, stamp, stamp, new, sourced_id, new if every else old)).rowcount)
@@ -865,7 +866,7 @@ class SqlStorage:
         # One statement: read, changed and written back one by one, each cost 360 us (4.1 s for 10,000 in a file of
         # 1,000,000 enrollments). The field and the stamp set in the record's JSON, and in their columns.
         stamp = _SqlTransaction(self, raw).stamp()
-        sets = reference_set(field, f'p."{theirs}"', f'p."{theirs}"', data="f.data")
+        sets = reference_set(field, f'p."{theirs}"', data="f.data")
         return int(raw.execute(f'UPDATE "{coll.name}" AS f SET {sets} FROM {differing}', (stamp, stamp)).rowcount)
 
     def statement(self, kind: str, coll: CollectionDef) -> Any:
