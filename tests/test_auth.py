@@ -15,7 +15,7 @@ import pytest
 import timeback._auth as auth
 from tests.support import add_line_items, add_students, make_roster, result_body, token_answers_held, uid
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
-from timeback._config import resolve_config
+from timeback._config import CallOptions, resolve_config
 from timeback.errors import APITimeoutError, AuthError, ServerError
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -511,6 +511,19 @@ async def test_a_loop_stopped_in_a_refresh_does_not_keep_other_loops_from_refres
             other.close()
 
 
+def categories_sender(kind: str, client: Timeback, async_client: AsyncTimeback, url: str) -> Any:
+    """An ``async`` function sending a GET of the categories through the engine with the options it is given (the
+    token flow's bounds in play), from a thread for ``Timeback`` (``kind`` "sync"), else on ``AsyncTimeback``."""
+    inner = client._client if kind == "sync" else async_client._client
+    request = inner._http_request("GET", f"{url}/ims/oneroster/gradebook/v1p2/categories")
+
+    async def send(options: CallOptions) -> Any:
+        return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
+                      else async_client._client.send(request, options))  # fmt: skip
+
+    return send
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_held(
     own_server: LocalServer, monkeypatch: pytest.MonkeyPatch, sdk_clock: list[float], kind: str
@@ -518,8 +531,6 @@ async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_
     """A call stopped while its refresh waited to retry (``bulk_post_results``' batches once the upload stops) went
     on with the token held: its request was sent. It ends on the refresh's error now, unsent."""
     import threading
-
-    from timeback._config import CallOptions
 
     tokens = own_server.app.state.tokens
     check, checked = tokens.check, [0]
@@ -532,12 +543,7 @@ async def test_a_stopped_call_whose_refresh_fails_ends_unsent_though_a_token_is_
     stopped.set()
     with Timeback(**own_server.client_kwargs(), max_retries=2) as client:
         async with AsyncTimeback(**own_server.client_kwargs(), max_retries=2) as async_client:
-            inner = client._client if kind == "sync" else async_client._client
-            request = inner._http_request("GET", f"{own_server.url}/ims/oneroster/gradebook/v1p2/categories")
-
-            async def send(options: CallOptions) -> Any:
-                return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
-                              else async_client._client.send(request, options))  # fmt: skip
+            send = categories_sender(kind, client, async_client, own_server.url)
 
             await send(CallOptions())  # (its token)
             refused = token_answers(own_server, monkeypatch, 503)
@@ -739,7 +745,6 @@ async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_de
     the sync client's as the async one's: with no retries left, the sync one's said "ReadTimeout after 0.9 s", the
     read's timeout capped at the bound."""
     from timeback import DefaultAsyncHttpxClient, DefaultHttpxClient
-    from timeback._config import CallOptions
 
     stopped = threading.Event()
     stopped.set()
@@ -750,12 +755,7 @@ async def test_a_stopped_calls_refresh_cut_at_its_bound_names_the_bound_not_a_de
             AsyncTimeback(**kwargs, http_client=async_http) as async_client,
             AsyncTimeback(**kwargs, http_client=async_http, max_retries=0) as async_other,
         ):
-            inner = client._client if kind == "sync" else async_client._client
-            request = inner._http_request("GET", f"{own_server.url}/ims/oneroster/gradebook/v1p2/categories")
-
-            async def send(options: CallOptions) -> Any:
-                return await (asyncio.to_thread(client._client.send, request, options) if kind == "sync"
-                              else async_client._client.send(request, options))  # fmt: skip
+            send = categories_sender(kind, client, async_client, own_server.url)
 
             async def other_call() -> Any:
                 return await (asyncio.to_thread(other.oneroster.gradebook.get_all_categories, limit=1) if kind == "sync"
@@ -805,7 +805,7 @@ def test_a_timeout_capped_at_a_refresh_bound_is_named_as_the_bound_passing() -> 
         return engine._timed_out(request, exc, limit, 0.9)
 
     assert said(httpx.ReadTimeout("timed out", request=request)) == f"{bound} passed before the answer came"
-    assert said(httpx.ConnectTimeout("timed out", request=request)) == f"{bound} passed before the answer came"
+    assert said(httpx.ConnectTimeout("timed out", request=request)) == f"{bound} passed while connecting"
     assert said(cut) == f"{bound} passed while the answer came"
     assert said(httpx.WriteTimeout("timed out", request=request)) == "WriteTimeout after 0.5 s"
     assert (

@@ -410,6 +410,14 @@ class BaseClient(Uncopyable):
         post_once = request.method == "POST" and not options.resend_lost_post  # (request()'s: see CallOptions)
         sent = False  # (an attempt went out: else the error that ends the call says why none did, ``_not_sent``)
         built_trace = request.extensions.get("trace")  # (each attempt is sent with it: see below)
+
+        def not_sent_in_time() -> APITimeoutError:
+            # (the deadline, or ``limit``, passed before this attempt was sent)
+            passed = self._not_sent_by(
+                request, deadline, retries_taken, answer_lost=answer_lost, sent=sent, limit=limit
+            )
+            return self._cut_short(passed, authenticated)
+
         while True:
             token = None
             if authenticated:
@@ -431,10 +439,7 @@ class BaseClient(Uncopyable):
             if expires is not None:
                 remaining = expires - time.monotonic()
                 if remaining <= 0:
-                    passed = self._not_sent_by(
-                        request, deadline, retries_taken, answer_lost=answer_lost, sent=sent, limit=limit
-                    )
-                    raise self._cut_short(passed, authenticated)
+                    raise not_sent_in_time()
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
                 bound = expires if remaining < threading.TIMEOUT_MAX else None
             else:  # always ours: an http_client passed in must not bring its own 5 s default
@@ -452,10 +457,7 @@ class BaseClient(Uncopyable):
             outcome = yield _Send(request, bound)
             if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
                 # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
-                passed = self._not_sent_by(
-                    request, deadline, retries_taken, answer_lost=answer_lost, sent=sent, limit=limit
-                )
-                raise self._cut_short(passed, authenticated) from _cause(request, outcome)
+                raise not_sent_in_time() from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
@@ -1592,6 +1594,8 @@ def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None,
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     if limit is not None and seconds is not None and seconds == left:
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"{limit} passed while connecting"
         return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
