@@ -617,7 +617,6 @@ def test_a_boolean_set_for_a_number_in_any_item_of_a_batch_of_models_is_refused_
     from timeback.models import _base
 
     if cold:
-        monkeypatch.setattr(_base, "_NUMBER_CHECKS", {})
         monkeypatch.setattr(_base, "_NUMBER_PLANS", {})
     with watched_client(server) as (client, sent):
         gb = client.oneroster.gradebook
@@ -700,7 +699,6 @@ def test_a_boolean_set_for_a_number_is_found_in_a_list_mixing_classes(
     from timeback.models import _base
 
     if cold:
-        monkeypatch.setattr(_base, "_NUMBER_CHECKS", {})
         monkeypatch.setattr(_base, "_NUMBER_PLANS", {})
 
     def made(cls: type[BaseModel], **held: Any) -> BaseModel:

@@ -696,38 +696,22 @@ def _bool_for_number_in(values: Iterable[Any]) -> bool:
     checks looked up once per run of one class, not per item (a 100-result batch walked its results at 0.5 us
     each, most of the models path's own work)."""
     last: type | None = None
-    numbers: tuple[str, ...] = ()
-    holders: tuple[str, ...] = ()
+    plan: list[tuple[str, bool]] = []
     for value in values:
         if type(value) is not last:
             if not isinstance(value, BaseModel):
                 continue
             last = type(value)
-            numbers, holders = _number_checks(last)
+            plan = _number_plan(last)
         fields = value.__dict__
-        for name in numbers:
+        for name, is_number in plan:
             held = fields.get(name)
-            if held is True or held is False:
-                return True
-        for name in holders:
-            held = fields.get(name)
-            if held is not None and _bool_for_number_in(held if isinstance(held, list) else (held,)):
+            if is_number:
+                if held is True or held is False:
+                    return True
+            elif held is not None and _bool_for_number_in(held if isinstance(held, list) else (held,)):
                 return True
     return False
-
-
-_NUMBER_CHECKS: dict[type[BaseModel], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-
-def _number_checks(cls: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``_number_plan(cls)`` split for ``_bool_for_number_in``: (the number fields, the fields holding models that
-    have some). Made once per class and stored whole, as ``_planned`` stores a plan."""
-    checks = _NUMBER_CHECKS.get(cls)
-    if checks is None:
-        plan = _number_plan(cls)
-        checks = (tuple(n for n, is_number in plan if is_number), tuple(n for n, is_number in plan if not is_number))
-        _NUMBER_CHECKS[cls] = checks
-    return checks
 
 
 _NUMBER_PLANS: dict[type[BaseModel], list[tuple[str, bool]]] = {}
