@@ -4,19 +4,26 @@ time (each read well within its timeout) is cut at the deadline with ``APITimeou
 ``timeback serve`` cannot trickle an answer (its ``slow`` fault delays it whole), so a raw asyncio server on
 loopback does: the token at once, then the answer's body (or its head) one byte every ``DRIP`` seconds, for about
 25 s in all. Each call must end within ``ENDS_WITHIN`` seconds (a liveness bound, far above the 1 s deadline; the
-trickle outlasts it, so a call that waits for the whole answer fails the bound)."""
+trickle outlasts it, so a call that waits for the whole answer fails the bound). Its ``held`` answers never come, its
+``stalled`` ones stop after their head, its ``at-once`` ones come whole; its token answers trickle too while
+``TOKEN_TRICKLED`` is set."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+import timeback._auth as auth
 from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback._base_client import _causes
+from timeback._config import CallOptions
 
 DRIP = 0.05
 ENDS_WITHIN = 15.0
@@ -26,6 +33,7 @@ RESULT = {"result": {"sourcedId": "x", "status": "active", "dateLastModified": "
 BODY = json.dumps(RESULT).encode().ljust(500)  # (500 bytes: 25 s of trickle)
 TOKEN = b'{"access_token":"tok-0123456789","expires_in":3600}'
 REQUEST_ID = b"rid-trickled"
+TOKEN_TRICKLED = threading.Event()
 
 
 async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -37,17 +45,23 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 headers[name.lower()] = value.strip()
             await reader.readexactly(int(headers.get("content-length", 0)))
             path = line.split()[1].decode()
-            if path == "/oauth2/token":
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-                             % (len(TOKEN), TOKEN))  # fmt: skip
-                continue
-            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(BODY)
+            token = path == "/oauth2/token"
+            body = TOKEN if token else BODY
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
             head += b"X-Request-Id: %s\r\n" % REQUEST_ID
+            if (token and not TOKEN_TRICKLED.is_set()) or path.endswith("/at-once"):
+                writer.write(head + b"\r\n" + body)
+                continue
+            if path.endswith(("/held", "/stalled")):
+                if path.endswith("/stalled"):
+                    writer.write(head + b"\r\n")
+                await reader.read()  # (until the client closes the connection)
+                return
             if path.endswith("/head"):  # (the head trickled, made 500 bytes long, then the body at once)
                 drip, rest = head + b"X-Padding: " + b"p" * (500 - len(head) - 15) + b"\r\n\r\n", BODY
             else:
                 writer.write(head + b"\r\n")
-                drip, rest = BODY, b""
+                drip, rest = body, b""
             for i in range(len(drip)):
                 writer.write(drip[i : i + 1])
                 await writer.drain()
@@ -81,17 +95,29 @@ def trickling() -> Iterator[str]:
     loop.close()
 
 
+@pytest.fixture(scope="module")
+def unconnectable() -> Iterator[str]:
+    """The base URL of a loopback listener whose queue of connections to accept is full (``listen(0)``, one
+    connection made and never accepted): Linux drops the SYN of any other, so connecting to it never completes, nor
+    is refused."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        with socket.create_connection(listener.getsockname(), timeout=10):
+            yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
 def kwargs(base_url: str) -> dict[str, Any]:
     return {"client_id": "cid", "client_secret": "sec-0123456789", "base_url": base_url}
 
 
-async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any]) -> BaseException:
-    """The error ``call(client)`` ended with, within ``ENDS_WITHIN`` seconds."""
+async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any], **options: Any) -> BaseException:
+    """The error ``call(client)`` ended with, within ``ENDS_WITHIN`` seconds; ``options``: the client's."""
     if kind == "sync":
         ended: list[BaseException] = []
 
         def run() -> None:
-            with Timeback(**kwargs(base_url)) as client:
+            with Timeback(**kwargs(base_url), **options) as client:
                 try:
                     call(client)
                 except BaseException as exc:
@@ -104,7 +130,7 @@ async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any]) -> Ba
         assert ended, "the call returned"
         return ended[0]
     http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
-    async with AsyncTimeback(**kwargs(base_url), http_client=http_client) as client:
+    async with AsyncTimeback(**kwargs(base_url), **options, http_client=http_client) as client:
         with pytest.raises(BaseException) as raised:
             await asyncio.wait_for(call(client), ENDS_WITHIN)
     assert not isinstance(raised.value, TimeoutError), "the call ran past its deadline"
@@ -137,3 +163,81 @@ async def test_a_create_whose_answer_the_deadline_cut_may_have_stored_its_record
     error = await ended_with(kind, trickling, lambda c: c.oneroster.gradebook.create_result(result=body, deadline=1))
     assert type(error) is APITimeoutError and error._answer_lost, error
     assert "may have stored the records" in str(error) and "could not be read back" in str(error), str(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize(
+    ("path", "options", "said"),
+    [
+        ("held", {"deadline": 1, "timeout": 30}, "the deadline passed before the answer came"),
+        ("stalled", {"deadline": 1, "timeout": 30}, "the deadline passed while the answer came, reading the body of "
+                                                    "its 200 answer"),
+        ("held", {"deadline": 30, "timeout": 0.5}, "ReadTimeout after 0.5 s"),
+        ("stalled", {"deadline": 30, "timeout": 0.5}, "ReadTimeout after 0.5 s, reading the body of its 200 answer"),
+    ],
+)  # fmt: skip
+async def test_a_timeout_capped_at_the_deadline_is_named_as_the_deadline_passing(
+    trickling: str, kind: str, path: str, options: dict[str, float], said: str
+) -> None:
+    """A read's timeout capped at what was left of the call's deadline ran out as the deadline passed: the sync
+    client named it "ReadTimeout after 0.998 s" (a number the caller never set), ``AsyncTimeback``'s timer "the
+    deadline passed before the answer came". Both say the latter now; the client's own ``timeout``, shorter than the
+    deadline, is named as it was."""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id=path, max_retries=0, **options)  # noqa: E731
+    error = await ended_with(kind, trickling, call)
+    assert type(error) is APITimeoutError, error
+    assert str(error).startswith(f"request timed out: {said} (GET "), str(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+@pytest.mark.parametrize("max_retries", [0, 2])
+async def test_a_connection_the_deadline_cut_is_the_deadline_passing_before_it_was_sent(
+    trickling: str, unconnectable: str, kind: str, max_retries: int
+) -> None:
+    """A connection not made by the call's deadline: ``AsyncTimeback``'s timer said the deadline passed, nothing
+    sent; the sync client "request timed out: ConnectTimeout after 0.999 s" (its connect's timeout capped at what
+    was left of the deadline), and with retries left "...; not retried: the wait before the next attempt would pass
+    the call's deadline". Both say the former now."""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=1, max_retries=max_retries)  # noqa: E731
+    error = await ended_with(kind, unconnectable, call, token_url=f"{trickling}/oauth2/token", timeout=30)
+    assert type(error) is APITimeoutError, error
+    assert str(error) == f"deadline of 1s passed (GET {unconnectable}/ims/oneroster/gradebook/v1p2/results/x)"
+    assert error._not_sent == "no time left before the deadline"
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
+async def test_a_refresh_its_bound_cut_names_the_bound_in_the_errors_under_its_own(
+    trickling: str, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A refresh bounded by the token held's life (usable 1 s more), its answer trickling past the bound, ends a
+    stopped call (``bulk_post_results``' batches once the upload stops) on an error that names the bound; the
+    SDK's own errors chained under it said "the deadline passed while the answer came", of a deadline the call did
+    not have."""
+    now = [1000.0]  # (the token cache's clock, moved on by the test alone)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    stopped = threading.Event()
+    stopped.set()
+    options = CallOptions(stop=stopped)
+
+    def stopped_call(client: Any) -> tuple[Any, CallOptions]:
+        """The request of a stopped call, once the token held is past its refresh point, its refresh trickled."""
+        now[0] += 3600 - auth.EXPIRY_MARGIN_SECONDS - 1
+        TOKEN_TRICKLED.set()
+        return client._client._http_request("GET", f"{trickling}/ims/oneroster/gradebook/v1p2/results/x"), options
+
+    def sync_call(client: Timeback) -> Any:
+        client.oneroster.gradebook.get_result(sourced_id="at-once")  # (its token)
+        return client._client.send(*stopped_call(client))
+
+    async def async_call(client: AsyncTimeback) -> Any:
+        await client.oneroster.gradebook.get_result(sourced_id="at-once")
+        return await client._client.send(*stopped_call(client))
+
+    try:
+        error = await ended_with(kind, trickling, sync_call if kind == "sync" else async_call)
+    finally:
+        TOKEN_TRICKLED.clear()
+    assert type(error) is APITimeoutError, error
+    said = [str(seen) for seen in _causes(error)]
+    assert said[0].startswith("request timed out: the token refresh's bound passed while the answer came"), said
+    assert len(said) > 1 and not any("deadline" in text for text in said), said

@@ -86,6 +86,9 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Transport errors raised before a request reached the server: its attempt cannot have been handled. After any other
 # (the connection dropped, a read timed out), the server may have handled it without its answer arriving.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
+# Those of them that wait for a connection: one that ran out at or past an attempt's deadline is its deadline passing
+# before it was sent (see ``_send_flow``), as ``AsyncTimeback``'s timer cuts it.
+WAITED = (httpx.PoolTimeout, httpx.ConnectTimeout)
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
@@ -157,6 +160,7 @@ class _Send:
     request: httpx.Request
     # time.monotonic() at the call's deadline: the attempt ends then, however its answer is coming (None: no bound)
     expires: float | None = None
+    limit: str | None = None  # (what the SDK's own timeouts at ``expires`` call it: see ``_send_flow``)
 
 
 @dataclass(frozen=True)
@@ -454,9 +458,10 @@ class BaseClient(Uncopyable):
                 request.extensions.pop("trace", None)
             else:
                 request.extensions["trace"] = built_trace
-            outcome = yield _Send(request, bound)
-            if bound is not None and isinstance(outcome, httpx.PoolTimeout) and time.monotonic() >= bound:
-                # (it waited for a pooled connection until the deadline, or _DeadlineTrace stopped it after: not sent)
+            outcome = yield _Send(request, bound, limit)
+            if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound:
+                # (it waited for a pooled connection, or was connecting, until the deadline, or _DeadlineTrace stopped
+                # it after: not sent, as AsyncTimeback's timer says of it)
                 raise not_sent_in_time() from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
@@ -1491,15 +1496,16 @@ def _wake(waker: asyncio.Future[None]) -> None:
 
 class _ReadBy(httpx.SyncByteStream):
     """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``time.monotonic()``) passed between chunks:
-    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline."""
+    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline. ``limit``: see
+    ``_send_flow``."""
 
-    def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, expires: float) -> None:
-        self._stream, self._request, self._expires = stream, request, expires
+    def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, expires: float, limit: str | None) -> None:
+        self._stream, self._request, self._expires, self._limit = stream, request, expires, limit
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             if time.monotonic() >= self._expires:
-                raise httpx.ReadTimeout(READ_PAST_DEADLINE, request=self._request)
+                raise httpx.ReadTimeout(_past(self._limit, reading=True), request=self._request)
             yield chunk
 
     def close(self) -> None:
@@ -1518,16 +1524,17 @@ class _DeadlineTrace:
     sent") when it is about to connect or be written once the deadline has passed. The pool timeout, capped at the
     deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection it was given
     was taken by another thread first, and the request went out past its deadline. ``then``: a trace the request
-    had (a caller's), called on."""
+    had (a caller's), called on. ``limit``: see ``_send_flow``."""
 
     expires: float  # time.monotonic()
     then: Callable[[str, dict[str, Any]], Any] | None
+    limit: str | None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         if name in BEFORE_SENDING and time.monotonic() >= self.expires:
             import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
 
-            raise httpcore.PoolTimeout(NO_TIME_LEFT)
+            raise httpcore.PoolTimeout(_no_time_left(self.limit))
         if self.then is not None:
             self.then(name, info)
 
@@ -1552,29 +1559,25 @@ class _SendingTrace:
             await self.then(name, info)
 
 
-def _traced(request: httpx.Request, expires: float) -> httpx.Request:
+def _traced(request: httpx.Request, expires: float, limit: str | None) -> httpx.Request:
     """``request`` with a ``_DeadlineTrace`` bound by ``expires``. The sync client's only: ``AsyncTimeback``'s
     deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
-    request.extensions["trace"] = _DeadlineTrace(expires, request.extensions.get("trace"))
+    request.extensions["trace"] = _DeadlineTrace(expires, request.extensions.get("trace"), limit)
     return request
 
 
-def _read_by(response: httpx.Response, expires: float) -> httpx.Response:
+def _read_by(response: httpx.Response, expires: float, limit: str | None) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). Its head is bounded by
     each read's timeout only (capped at what was left of the deadline when the attempt began)."""
-    response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires)
+    response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires, limit)
     return _read_whole(response)
 
 
-def _past(ran_out: str, *, reading: bool) -> str:
-    """The text of an attempt's timeout at ``ran_out`` (the deadline, or a ``limit``: see ``_send_flow``), its
+def _past(limit: str | None, *, reading: bool) -> str:
+    """The text of an attempt's timeout as its call's deadline passed (or ``limit``: see ``_send_flow``), its
     answer's body being read or not yet come."""
-    return f"{ran_out} passed {'while' if reading else 'before'} the answer came"
+    return f"{limit or 'the deadline'} passed {'while' if reading else 'before'} the answer came"
 
-
-# The SDK's own timeouts of an attempt at its call's deadline (``_ReadBy``, ``_sent_by``): no phase's limit ran out.
-READ_PAST_DEADLINE = _past("the deadline", reading=True)
-ANSWER_PAST_DEADLINE = _past("the deadline", reading=False)
 
 # The phase each httpx timeout bounds, by its key in the request's ``timeout`` extension
 _TIMEOUT_PHASES: dict[type[Exception], str] = {
@@ -1585,17 +1588,16 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 
 
 def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
-    """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s": the client's, or what was left
-    of the call's deadline), or the deadline itself. ``limit``: what the attempt was bounded by in the deadline's
-    place (see ``_send_flow``), named as the deadline would be; so is a timeout capped at it (``left``, what was left
-    of it as the attempt began), which ran out as it passed, as ``AsyncTimeback``'s timer says."""
-    if (said := str(exc)) in (READ_PAST_DEADLINE, ANSWER_PAST_DEADLINE):
-        return said if limit is None else _past(limit, reading=said == READ_PAST_DEADLINE)
+    """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
+    deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began) ran out as it passed,
+    and is named so, as ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync
+    client's said "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was
+    bounded by in the deadline's place (see ``_send_flow``), named as the deadline would be."""
+    if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
+        return said  # (the SDK's own: _ReadBy's, _sent_by's)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
-    if limit is not None and seconds is not None and seconds == left:
-        if isinstance(exc, httpx.ConnectTimeout):
-            return f"{limit} passed while connecting"
+    if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)
         return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
@@ -1633,10 +1635,13 @@ def answer_cut_short(exc: BaseException, response: httpx.Response) -> None:
 _CUT_ANSWER = "_timeback_cut_answer"
 
 
-async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: float) -> httpx.Response:
+async def _sent_by(
+    http: httpx.AsyncClient, request: httpx.Request, expires: float, limit: str | None
+) -> httpx.Response:
     """``http.send(request)``, its answer read whole by ``expires`` (``time.monotonic()``), head and body, or an
     httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline. (A
-    ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``.)"""
+    ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``.) ``limit``: see
+    ``_send_flow``."""
     import asyncio
 
     request.extensions["trace"] = watch = _SendingTrace(request.extensions.get("trace"))
@@ -1652,16 +1657,16 @@ async def _sent_by(http: httpx.AsyncClient, request: httpx.Request, expires: flo
 
     await _reclaim_orphans(http, request)
     if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
-        cut = httpx.ReadTimeout(READ_PAST_DEADLINE, request=request)
+        cut = httpx.ReadTimeout(_past(limit, reading=True), request=request)
         answer_cut_short(cut, watch.answered)
         raise cut
     told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
     if told and request.extensions.get("trace") is watch and not watch.sending:
         # (waiting for a pooled connection, or connecting: nothing of it was sent, as the send flow has a
         # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
-        raise httpx.PoolTimeout(NO_TIME_LEFT, request=request)
+        raise httpx.PoolTimeout(_no_time_left(limit), request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
-    raise httpx.TimeoutException(ANSWER_PAST_DEADLINE, request=request)
+    raise httpx.TimeoutException(_past(limit, reading=False), request=request)
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
@@ -2838,10 +2843,9 @@ class SyncAPIClient(BaseClient):
                             self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
                         )
                     else:
-                        request = _traced(action.request, action.expires)
-                        outcome = _read_by(
-                            self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True), action.expires
-                        )
+                        request = _traced(action.request, action.expires, action.limit)
+                        sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        outcome = _read_by(sent, action.expires, action.limit)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
@@ -3075,7 +3079,7 @@ class AsyncAPIClient(BaseClient):
                         sent = await http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
                         outcome = await _aread_whole(sent)
                     else:
-                        outcome = await _sent_by(http, action.request, action.expires)
+                        outcome = await _sent_by(http, action.request, action.expires, action.limit)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (as the sync client's; or a caller's client's, of a closed loop)
