@@ -121,6 +121,41 @@ def test_a_record_read_is_sent_as_a_body_as_it_holds_without_its_stamp(server: A
         assert sent == []
 
 
+def test_a_request_model_takes_a_record_read_for_its_body_as_the_keywords_do(server: Any, roster: Any) -> None:
+    """README's read-modify-write in the usage example's form, a request model: ``TimebackPutResultRequest(
+    sourced_id=..., result=r)`` was a ValidationError (model_type: the record read is the body's base class), where
+    ``put_result(sourced_id=..., result=r)`` took it; so was a batch of records."""
+    from tests.support import add_line_items, uid
+    from timeback import Timeback
+    from timeback.models.request import TimebackCreateResultForLineItemRequest
+
+    sent: list[Any] = []
+
+    def keep(request: httpx.Request) -> None:
+        if request.method != "GET" and "/ims/oneroster/" in request.url.path:
+            sent.append(json.loads(request.read()))
+
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as client:
+        gb = client.oneroster.gradebook
+        (line_item,) = add_line_items(client, roster, 1)
+        sourced_id, copy_ids = uid("r"), [uid("r"), uid("r")]
+        gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=5))
+        read = gb.get_result(sourced_id=sourced_id).result
+        read.score, read.comment = 77.0, "regraded"
+        wire = {key: value for key, value in read.to_dict().items() if key != "dateLastModified"}
+        sent.clear()
+        gb.put_result(TimebackPutResultRequest(sourced_id=sourced_id, result=read))
+        stored = gb.get_result(sourced_id=sourced_id).result
+        assert (stored.score, stored.comment, stored.student.sourcedId) == (77.0, "regraded", roster.students[0])
+        assert stored.dateLastModified > read.dateLastModified  # (the server's stamp, not the one read)
+        copies = [read.model_copy(update={"sourcedId": i, "score": n}) for n, i in enumerate(copy_ids)]
+        gb.create_result_for_line_item(TimebackCreateResultForLineItemRequest(line_item_sourced_id=line_item,
+                                                                              results=copies))  # fmt: skip
+        assert [gb.get_result(sourced_id=i).result.score for i in copy_ids] == [0, 1]
+        assert sent == [{"result": wire},
+                        {"results": [{**wire, "sourcedId": i, "score": n} for n, i in enumerate(copy_ids)]}]  # fmt: skip
+
+
 def test_a_record_read_without_sourced_id_or_status_has_none_made_up() -> None:
     partial = TimebackResult.model_validate({"score": 90})  # (an answer to fields=score)
     assert partial.sourcedId is None and partial.status is None and partial.to_dict() == {"score": 90.0}

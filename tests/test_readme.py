@@ -1,13 +1,13 @@
 """The README's Python examples, executed against the local server over HTTP, as a reader would paste them.
 
-Each block runs as written; the only additions are the records the examples name (``line-item-1``, ``class-1``,
-``student-1``), the ``rows`` the bulk example uploads, and an ``async def`` around the async example (a module
-cannot hold a bare ``async with``). A README edit that breaks an example fails here.
+Each block runs as written, in a namespace of its own unless README says to run it after another (the paging and
+filter examples use the usage example's ``client``); the only additions are the records the examples name
+(``line-item-1``, ``class-1``, ``student-1``), and the ``client`` and ``rows`` the bulk example uploads with. A
+README edit that breaks an example fails here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import re
@@ -28,6 +28,8 @@ from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+USAGE = "from timeback import Timeback\nfrom timeback.models"  # (the usage example's first lines)
+SETTING_UP = "from timeback import Timeback\n\nclient = Timeback()"
 
 
 def python_blocks() -> list[str]:
@@ -70,7 +72,7 @@ def test_every_python_block_is_covered_here() -> None:
 def test_the_usage_example_stores_the_result_it_prints(
     readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    namespace = run(block("from timeback import Timeback\n"), {})
+    namespace = run(block(USAGE), {})
     namespace["client"].close()
     assert capsys.readouterr().out == "95.5\n"
     stored = client.oneroster.gradebook.get_result(sourced_id="result-123").result
@@ -82,8 +84,8 @@ def test_the_setting_up_example_makes_what_the_usage_example_refers_to(
 ) -> None:
     """On an empty server (this test's own), as README says: the class set up, then the usage example stores its
     result (a newcomer had to guess the roster's shapes from the models)."""
-    run(block("ro, gb = client.oneroster.rostering, client.oneroster.gradebook\n"), {"client": client})
-    run(block("from timeback import Timeback\n"), {})["client"].close()
+    run(block(SETTING_UP), {})["client"].close()  # (as a reader runs it: it used a client only the usage example made)
+    run(block(USAGE), {})["client"].close()
     assert capsys.readouterr().out == "95.5\n"
     students = client.oneroster.rostering.get_students_for_class(class_sourced_id="class-1")
     assert sorted(s.sourcedId for s in students) == ["student-1", "student-2"]  # (enrolled)
@@ -91,23 +93,22 @@ def test_the_setting_up_example_makes_what_the_usage_example_refers_to(
 
 @pytest.mark.parametrize(
     ("starting", "printed"),
-    [("from timeback import AsyncTimeback\n", "result-123 95.5\n"),  # the async example: the class's results
-     ("from timeback import AsyncTimeback, DefaultAioHttpClient\n", "95.5\n")],  # the same through aiohttp
+    [("import asyncio\n\nfrom timeback import AsyncTimeback\n", "result-123 95.5\n"),  # the class's results
+     ("import asyncio\n\nfrom timeback import AsyncTimeback, DefaultAioHttpClient\n", "95.5\n")],  # through aiohttp
 )  # fmt: skip
 def test_the_async_examples_read_what_the_usage_example_stored(
     readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str], starting: str, printed: str
 ) -> None:
-    run(block("from timeback import Timeback\n"), {})["client"].close()  # (result-123, which they read)
+    run(block(USAGE), {})["client"].close()  # (result-123, which they read)
     capsys.readouterr()
-    code = "async def example():\n" + textwrap.indent(block(starting), "    ")
-    asyncio.run(run(code, {})["example"]())
+    run(block(starting), {})  # (as a file runs it: a top-level ``async with`` was a SyntaxError there)
     assert capsys.readouterr().out == printed
 
 
 def test_the_paging_and_filter_examples_run_on_the_usage_examples_client(
     readme_roster: None, client: Timeback, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    namespace = run(block("from timeback import Timeback\n"), {})
+    namespace = run(block(USAGE), {})
     try:
         run(block("for result in client.oneroster.gradebook.get_results_for_class("), namespace)
         assert namespace["page"].total_count == 1

@@ -253,8 +253,6 @@ class BaseClient(Uncopyable):
     @staticmethod
     def coerce_request(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
         """Accept the request model, a plain dict, keyword arguments, or a model plus overriding keywords."""
-        from timeback.models._requests_base import records_as_bodies
-
         model = op.request
         if isinstance(request, model) and not fields:
             return request
@@ -266,7 +264,7 @@ class BaseClient(Uncopyable):
             data = {**request, **fields}
         else:
             raise TypeError(f"{op.name}() takes a {model.__name__} or a dict, not {type(request).__name__}")
-        return model.model_validate(records_as_bodies(model, data))
+        return model.model_validate(data)  # (a record read for a body taken: the request models' validator)
 
     @classmethod
     def coerce_call_request(
@@ -291,7 +289,7 @@ class BaseClient(Uncopyable):
                 validated = requests_base.put_validated(op.request, data)
             if validated is not None:
                 return ValidatedRequest(validated)
-        return cast(pydantic.BaseModel, op.request.model_validate(data))
+        return cast(pydantic.BaseModel, op.request.model_validate(data, context=requests_base.RECORDS_TAKEN))
 
     def build_request(self, op: Operation[Any, Any], request: pydantic.BaseModel | ValidatedRequest) -> httpx.Request:
         if not isinstance(request, ValidatedRequest):

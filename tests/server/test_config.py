@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from timeback.server import ServerSettings
+from timeback.server.config import SettingError
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -56,6 +57,29 @@ GB = "/ims/oneroster/gradebook/v1p2"
 def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, Any], refusal: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(refusal)}"):
         ServerSettings(**given)
+
+
+@pytest.mark.parametrize(
+    ("given", "refusal"),
+    [
+        # (an AttributeError, "'list' object has no attribute 'split'", naming no setting)
+        ({"client_scopes": ["gradebook.readonly"]}, "client_scopes=['gradebook.readonly']: must be text (a str), not list"),
+        ({"database": None}, "database=None: must be text (a str), not NoneType"),
+        ({"client_id": 7, "client_secret": "s"}, "client_id=7: must be text (a str), not int"),
+        ({"client_id": "id", "client_secret": b"hunter2-secret"}, "client_secret='[redacted]': must be text (a str), not bytes"),
+        ({"sourced_id_pairs": ["spec"]}, "sourced_id_pairs=['spec']: must be text (a str), not list"),
+        ({"seed": 3}, "seed=3: must be text (a str), not int"),
+        ({"faults": {"429": 0.1}}, "faults={'429': 0.1}: must be text (a str), not dict"),
+        ({"forwarded_allow_ips": ["10.0.0.1"]}, "forwarded_allow_ips=['10.0.0.1']: must be text (a str), not list"),
+    ],
+)  # fmt: skip
+def test_a_text_setting_given_something_else_is_refused_naming_it(given: dict[str, Any], refusal: str) -> None:
+    """Each text setting (None where it may be None) refuses any other value as the others are refused: a
+    ``SettingError`` naming it, the secret's value not shown."""
+    with pytest.raises(SettingError, match=f"^{re.escape(refusal)}$") as refused:
+        ServerSettings(**given)
+    assert refused.value.setting == refusal.split("=")[0]
+    assert "hunter2" not in str(refused.value)
 
 
 def test_faults_with_workers_are_refused_as_serve_refuses_them(tmp_path: Path) -> None:

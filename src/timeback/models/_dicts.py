@@ -20,10 +20,10 @@ import math
 import re
 import reprlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, from_json, to_json, to_jsonable_python
@@ -32,11 +32,15 @@ __all__ = [
     "EncodedItems",
     "NestedTooDeeply",
     "ValidatedRequest",
+    "applied_before_the_dict_path",
     "dict_validator",
     "json_number",
     "unencodable_text",
     "validated_dict",
 ]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class ValidatedRequest(dict[str, Any]):
@@ -226,6 +230,17 @@ def _fields_as_sent(model: pydantic.BaseModel) -> dict[str, Any]:
     return {**fields, **(model.model_extra or {})}
 
 
+_APPLIED_BEFORE = "__timeback_applied_before_the_dict_path__"
+
+
+def applied_before_the_dict_path(function: _F) -> _F:
+    """Marks a model's before-validator that callers of the dict path apply to the dicts themselves (a record read
+    turned into a body: ``records_as_bodies``): the dict path's copy of the schema leaves it out, where any other
+    model validator keeps the model path."""
+    setattr(function, _APPLIED_BEFORE, True)
+    return function
+
+
 class _Unsupported(Exception):
     """The schema holds something only a model can do."""
 
@@ -375,6 +390,10 @@ def _open_enum(schema: dict[str, Any]) -> core_schema.CoreSchema:
     )
 
 
+def _applied_before(function: Any) -> bool:
+    return getattr(getattr(function, "__func__", function), _APPLIED_BEFORE, False) is True
+
+
 def _holds_model(schema: Any) -> bool:
     if isinstance(schema, list):
         return any(_holds_model(item) for item in schema)
@@ -388,6 +407,8 @@ def _holds_model(schema: Any) -> bool:
 def _typed_dict(schema: dict[str, Any]) -> core_schema.CoreSchema:
     cls = schema["cls"]
     inner = schema["schema"]
+    while inner.get("type") == "function-before" and _applied_before(inner["function"]["function"]):
+        inner = inner["schema"]
     if schema.get("custom_init") or schema.get("root_model") or inner.get("type") != "model-fields":
         raise _Unsupported(cls.__name__)  # (a model validator wraps the fields in a function)
     if inner.get("computed_fields") or inner.get("extras_schema") or inner.get("extras_keys_schema"):

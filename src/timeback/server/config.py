@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args, get_origin, get_type_hints
 
 from timeback._config import ENDLESS, not_utf8
 
@@ -54,6 +55,13 @@ class ServerSettings:
         return limit if limit and limit < float("inf") else None
 
     def __post_init__(self) -> None:
+        # (a list or a number failed later, naming no setting: client_scopes=["gradebook.readonly"] an
+        # AttributeError, no .split; the secret's value never shown)
+        for name, optional in _text_settings().items():
+            value = getattr(self, name)
+            if not isinstance(value, str) and not (optional and value is None):
+                shown = "[redacted]" if name == "client_secret" else value
+                raise SettingError(name, shown, f"must be text (a str), not {type(value).__name__}")
         check_client(self.client_id, self.client_secret)
         # (an empty id was served as a generated one, never shown, an empty secret as a generated one: the client
         # the caller named was not the server's; as ``timeback serve`` shows it, under the option)
@@ -117,6 +125,17 @@ class ServerSettings:
                 trusted_proxies(self.forwarded_allow_ips)
             except ValueError as exc:
                 raise SettingError("forwarded_allow_ips", self.forwarded_allow_ips, str(exc)) from None
+
+
+@functools.cache
+def _text_settings() -> dict[str, bool]:
+    """The settings typed as text (``str``, a ``Literal`` of them), each with whether it may be None."""
+    settings: dict[str, bool] = {}
+    for name, kind in get_type_hints(ServerSettings).items():
+        choices = get_args(kind) if get_origin(kind) is not Literal else (kind,)
+        if str in choices or kind is str or get_origin(kind) is Literal:
+            settings[name] = type(None) in choices
+    return settings
 
 
 class SettingError(ValueError):
