@@ -3,6 +3,7 @@ settings out of range started, then failed its calls (500s, tokens born expired,
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -71,15 +72,34 @@ def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, A
         ({"seed": 3}, "seed=3: must be text (a str), not int"),
         ({"faults": {"429": 0.1}}, "faults={'429': 0.1}: must be text (a str), not dict"),
         ({"forwarded_allow_ips": ["10.0.0.1"]}, "forwarded_allow_ips=['10.0.0.1']: must be text (a str), not list"),
+        # (a TypeError as the token's life was added to the clock, naming no setting)
+        ({"token_ttl_seconds": "3600"}, "token_ttl_seconds='3600': must be a number, not str"),
+        ({"workers": True}, "workers=True: must be a number, not bool"),
+        ({"max_page_size": 3000.0}, "max_page_size=3000.0: must be a number, not float"),
+        ({"body_timeout_seconds": "30"}, "body_timeout_seconds='30': must be a number, not str"),
+        ({"query_timeout_seconds": [30]}, "query_timeout_seconds=[30]: must be a number, not list"),
     ],
 )  # fmt: skip
-def test_a_text_setting_given_something_else_is_refused_naming_it(given: dict[str, Any], refusal: str) -> None:
-    """Each text setting (None where it may be None) refuses any other value as the others are refused: a
-    ``SettingError`` naming it, the secret's value not shown."""
+def test_a_setting_given_a_value_of_another_type_is_refused_naming_it(given: dict[str, Any], refusal: str) -> None:
+    """Each text or number setting (None where it may be None) refuses any other value as the others are refused:
+    a ``SettingError`` naming it, the secret's value not shown."""
     with pytest.raises(SettingError, match=f"^{re.escape(refusal)}$") as refused:
         ServerSettings(**given)
     assert refused.value.setting == refusal.split("=")[0]
     assert "hunter2" not in str(refused.value)
+
+
+def test_a_seed_given_as_a_path_is_loaded(tmp_path: Path) -> None:
+    """A seed file's ``pathlib.Path`` is taken as its name is (it was, before settings were checked for text)."""
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"orgs": [{"sourcedId": "sch-1", "status": "active", "name": "One", "type": "school"}]}))
+    settings = ServerSettings(seed=seed)  # type: ignore[arg-type]
+    assert settings.seed == str(seed)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        answer = http.post("/oauth2/token", data={"grant_type": "client_credentials"}, auth=server.credentials)
+        headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+        school = http.get("/ims/oneroster/rostering/v1p2/schools/sch-1", headers=headers)
+        assert school.status_code == 200 and school.json()["org"]["name"] == "One", school.text
 
 
 def test_faults_with_workers_are_refused_as_serve_refuses_them(tmp_path: Path) -> None:

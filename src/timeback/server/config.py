@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Literal, get_args, get_origin, get_type_hints
 
@@ -55,13 +56,16 @@ class ServerSettings:
         return limit if limit and limit < float("inf") else None
 
     def __post_init__(self) -> None:
-        # (a list or a number failed later, naming no setting: client_scopes=["gradebook.readonly"] an
-        # AttributeError, no .split; the secret's value never shown)
-        for name, optional in _text_settings().items():
+        # (a value of another type failed later, naming no setting: client_scopes=["gradebook.readonly"] an
+        # AttributeError, no .split, token_ttl_seconds="3600" a TypeError; the secret's value never shown)
+        if isinstance(self.seed, os.PathLike):  # (a file's path: a pathlib.Path is taken, as a file's name is)
+            object.__setattr__(self, "seed", os.fspath(self.seed))
+        for name, (kinds, optional) in _typed_settings().items():
             value = getattr(self, name)
-            if not isinstance(value, str) and not (optional and value is None):
+            if not (isinstance(value, kinds) and not isinstance(value, bool)) and not (optional and value is None):
                 shown = "[redacted]" if name == "client_secret" else value
-                raise SettingError(name, shown, f"must be text (a str), not {type(value).__name__}")
+                wanted = "text (a str)" if kinds == (str,) else "a number"
+                raise SettingError(name, shown, f"must be {wanted}, not {type(value).__name__}")
         check_client(self.client_id, self.client_secret)
         # (an empty id was served as a generated one, never shown, an empty secret as a generated one: the client
         # the caller named was not the server's; as ``timeback serve`` shows it, under the option)
@@ -128,13 +132,18 @@ class ServerSettings:
 
 
 @functools.cache
-def _text_settings() -> dict[str, bool]:
-    """The settings typed as text (``str``, a ``Literal`` of them), each with whether it may be None."""
-    settings: dict[str, bool] = {}
+def _typed_settings() -> dict[str, tuple[tuple[type, ...], bool]]:
+    """The settings typed as text (``str``, a ``Literal`` of them) or as a number (``int``; ``float``, which takes an
+    int too), each with the types its value may have and whether it may be None. (A bool is no number here.)"""
+    settings: dict[str, tuple[tuple[type, ...], bool]] = {}
     for name, kind in get_type_hints(ServerSettings).items():
         choices = get_args(kind) if get_origin(kind) is not Literal else (kind,)
         if str in choices or kind is str or get_origin(kind) is Literal:
-            settings[name] = type(None) in choices
+            settings[name] = ((str,), type(None) in choices)
+        elif float in choices or kind is float:
+            settings[name] = ((int, float), type(None) in choices)
+        elif int in choices or kind is int:
+            settings[name] = ((int,), type(None) in choices)
     return settings
 
 
