@@ -6,7 +6,7 @@ loopback does: the token at once, then the answer's body (or its head) one byte 
 25 s in all. Each call must end within ``ENDS_WITHIN`` seconds (a liveness bound, far above the 1 s deadline; the
 trickle outlasts it, so a call that waits for the whole answer fails the bound). Its ``held`` answers never come, its
 ``stalled`` ones stop after their head, its ``at-once`` ones come whole; its token answers trickle too while
-``TOKEN_TRICKLED`` is set."""
+``TOKEN_TRICKLED`` is set; its ``late`` answers' head comes after ``LATE`` seconds, then their body stalls."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ from typing import Any
 import pytest
 
 import timeback._auth as auth
-from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, Timeback
+from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, DefaultHttpxClient, Timeback
 from timeback._base_client import _causes
 from timeback._config import CallOptions
 
 DRIP = 0.05
 ENDS_WITHIN = 15.0
+LATE = 4.5
 RESULT = {"result": {"sourcedId": "x", "status": "active", "dateLastModified": "2024-01-01T00:00:00Z",
                      "lineItem": {"sourcedId": "li"}, "student": {"sourcedId": "s"}, "scoreStatus": "fully graded",
                      "scoreDate": "2024-01-01T00:00:00Z", "score": 1}}  # fmt: skip
@@ -52,8 +53,10 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
             if (token and not TOKEN_TRICKLED.is_set()) or path.endswith("/at-once"):
                 writer.write(head + b"\r\n" + body)
                 continue
-            if path.endswith(("/held", "/stalled")):
-                if path.endswith("/stalled"):
+            if path.endswith(("/held", "/stalled", "/late")):
+                if path.endswith("/late"):
+                    await asyncio.sleep(LATE)
+                if path.endswith(("/stalled", "/late")):
                     writer.write(head + b"\r\n")
                 await reader.read()  # (until the client closes the connection)
                 return
@@ -111,13 +114,18 @@ def kwargs(base_url: str) -> dict[str, Any]:
     return {"client_id": "cid", "client_secret": "sec-0123456789", "base_url": base_url}
 
 
-async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any], **options: Any) -> BaseException:
-    """The error ``call(client)`` ended with, within ``ENDS_WITHIN`` seconds; ``options``: the client's."""
-    if kind == "sync":
+async def ended_with(
+    kind: str, base_url: str, call: Callable[[Any], Any], within: float = ENDS_WITHIN, **options: Any
+) -> BaseException:
+    """The error ``call(client)`` ended with, within ``within`` seconds; ``options``: the client's. ``kind``:
+    ``sync`` (its own http client), ``sync-default`` (given a ``DefaultHttpxClient``), ``httpx`` (``AsyncTimeback``'s
+    own), ``aiohttp``."""
+    if kind.startswith("sync"):
         ended: list[BaseException] = []
 
         def run() -> None:
-            with Timeback(**kwargs(base_url), **options) as client:
+            http_client = DefaultHttpxClient() if kind == "sync-default" else None
+            with Timeback(**kwargs(base_url), **options, http_client=http_client) as client:
                 try:
                     call(client)
                 except BaseException as exc:
@@ -125,14 +133,14 @@ async def ended_with(kind: str, base_url: str, call: Callable[[Any], Any], **opt
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        thread.join(ENDS_WITHIN)
+        thread.join(within)
         assert not thread.is_alive(), "the call ran past its deadline"
         assert ended, "the call returned"
         return ended[0]
     http_client = DefaultAioHttpClient() if kind == "aiohttp" else None
     async with AsyncTimeback(**kwargs(base_url), **options, http_client=http_client) as client:
         with pytest.raises(BaseException) as raised:
-            await asyncio.wait_for(call(client), ENDS_WITHIN)
+            await asyncio.wait_for(call(client), within)
     assert not isinstance(raised.value, TimeoutError), "the call ran past its deadline"
     return raised.value
 
@@ -148,10 +156,30 @@ async def test_an_answer_trickling_in_past_the_deadline_is_a_timeout(trickling: 
     assert "the deadline passed while the answer came, reading the body of its 200 answer" in str(error), str(error)
 
 
-@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+@pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
 async def test_an_answer_whose_head_trickles_in_past_the_deadline_is_a_timeout(trickling: str, kind: str) -> None:
-    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="head", deadline=1)  # noqa: E731
-    assert type(await ended_with(kind, trickling, call)) is APITimeoutError
+    """Before, ``Timeback`` checked the clock between the chunks of an answer's body only: each read of its head
+    came within its timeout, and the call returned when the whole answer had come (25 s). Now each read of the SDK's
+    own connections is capped at what is left of the deadline then."""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="head", deadline=1, timeout=30, max_retries=0)  # noqa: E731
+    error = await ended_with(kind, trickling, call)
+    assert type(error) is APITimeoutError, error
+    assert str(error).startswith("request timed out: the deadline passed before the answer came (GET "), str(error)
+
+
+@pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
+async def test_an_answer_whose_head_came_late_then_stalled_ends_at_the_deadline(trickling: str, kind: str) -> None:
+    """Its head came ``LATE`` s into a deadline of ``LATE + 0.5``, then its body stalled. ``Timeback`` capped each
+    read's timeout at what was left of the deadline as the attempt began (``LATE + 0.5``), so the call ran on to
+    ``2 * LATE + 0.5`` s; it ends at the deadline now. (This test's own liveness bound, ``LATE + 3``: between the
+    two, 2.5 s from the deadline.)"""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="late", deadline=LATE + 0.5, timeout=30, max_retries=0)  # noqa: E731
+    error = await ended_with(kind, trickling, call, within=LATE + 3)
+    assert type(error) is APITimeoutError, error
+    assert error.request_id == REQUEST_ID.decode(), error.request_id
+    assert str(error).startswith(
+        "request timed out: the deadline passed while the answer came, reading the body of its 200 answer (GET "
+    ), str(error)
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

@@ -8,6 +8,7 @@ generator with blocking or awaitable I/O, so retry, replay and error rules exist
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import datetime
 import email.utils
@@ -1494,8 +1495,9 @@ def _wake(waker: asyncio.Future[None]) -> None:
 
 class _ReadBy(httpx.SyncByteStream):
     """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``time.monotonic()``) passed between chunks:
-    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline. ``limit``: see
-    ``_send_flow``."""
+    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline. (The SDK's own
+    connections cap each read at ``expires`` too, head and body: see ``ATTEMPT_ENDS``. This is for a caller's
+    transport.) ``limit``: see ``_send_flow``."""
 
     def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, expires: float, limit: str | None) -> None:
         self._stream, self._request, self._expires, self._limit = stream, request, expires, limit
@@ -1564,9 +1566,26 @@ def _traced(request: httpx.Request, expires: float, limit: str | None) -> httpx.
     return request
 
 
+@dataclass(slots=True)
+class _AttemptEnds:
+    """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
+    that end (``limit``: see ``_send_flow``); ``reading``: its answer's head came, its body is being read."""
+
+    expires: float
+    limit: str | None
+    reading: bool = False
+
+
+# The attempt this thread (this context) is sending and reading, while it is: the SDK's own sync connections cap each
+# read's and write's timeout at what is left until it ends (``_sync_backend``). None: no deadline, no cap.
+ATTEMPT_ENDS: contextvars.ContextVar[_AttemptEnds | None] = contextvars.ContextVar("timeback_attempt", default=None)
+
+
 def _read_by(response: httpx.Response, expires: float, limit: str | None) -> httpx.Response:
-    """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). Its head is bounded by
-    each read's timeout only (capped at what was left of the deadline when the attempt began)."""
+    """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). On the SDK's own
+    connections each read, of its head too, is capped at what is left until ``expires`` then (``ATTEMPT_ENDS``);
+    through a caller's transport its head is bounded by each read's timeout only (capped at what was left of the
+    deadline when the attempt began)."""
     response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires, limit)
     return _read_whole(response)
 
@@ -2672,14 +2691,21 @@ class DefaultHttpxClient(httpx.Client):
     (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
     ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
     made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
-    bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``). It takes ``httpx.Client``'s
-    arguments: pass one for a proxy, event hooks or certificates without losing those. (A plain ``httpx.Client``
-    keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per call; 16 async
-    clients PUTting single results spent ~10% more CPU per call through one.)"""
+    bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``); the connections of the transports it
+    makes (not a ``transport=`` or ``mounts=`` given) give each read and write of a ``Timeback`` attempt what is left
+    of its deadline (``bounded_by_attempts``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event
+    hooks or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every
+    answer for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10%
+    more CPU per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
+        given = _given_transports(kwargs)
         super().__init__(**_defaults(kwargs, httpx.HTTPTransport))
         with_cookies_when_set(self)
+        from timeback._sync_backend import bounded_by_attempts
+
+        for transport in _own_transports(self, given):
+            bounded_by_attempts(transport)
 
 
 class DefaultAsyncHttpxClient(httpx.AsyncClient):
@@ -2690,14 +2716,26 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     stay on httpcore's (see ``on_asyncio_streams``); under trio, all do."""
 
     def __init__(self, **kwargs: Any) -> None:
-        given = [kwargs.get("transport"), *(kwargs.get("mounts") or {}).values()]  # (the caller's: left alone)
+        given = _given_transports(kwargs)
         super().__init__(**_defaults(kwargs, httpx.AsyncHTTPTransport))
         with_cookies_when_set(self)
         from timeback._asyncio_backend import on_asyncio_streams
 
-        for transport in (getattr(self, "_transport", None), *getattr(self, "_mounts", {}).values()):
-            if not any(transport is theirs for theirs in given):
-                on_asyncio_streams(transport)
+        for transport in _own_transports(self, given):
+            on_asyncio_streams(transport)
+
+
+def _given_transports(kwargs: dict[str, Any]) -> list[object]:
+    """The transports a caller gave a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` (``transport=``,
+    ``mounts=``): theirs, left alone."""
+    return [kwargs.get("transport"), *(kwargs.get("mounts") or {}).values()]
+
+
+def _own_transports(client: httpx.Client | httpx.AsyncClient, given: list[object]) -> Iterator[object]:
+    """The transports ``client`` made itself (its own, its proxies', the environment's), not one ``given``."""
+    for transport in (getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()):
+        if not any(transport is theirs for theirs in given):
+            yield transport
 
 
 # The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
@@ -2842,8 +2880,15 @@ class SyncAPIClient(BaseClient):
                         )
                     else:
                         request = _traced(action.request, action.expires, action.limit)
-                        sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
-                        outcome = _read_by(sent, action.expires, action.limit)
+                        # (the SDK's own connections cap each read and write at it: see _sync_backend)
+                        ends = _AttemptEnds(action.expires, action.limit)
+                        bounding = ATTEMPT_ENDS.set(ends)
+                        try:
+                            sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                            ends.reading = True
+                            outcome = _read_by(sent, action.expires, action.limit)
+                        finally:
+                            ATTEMPT_ENDS.reset(bounding)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = exc
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
