@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 
 import timeback._auth as auth
@@ -269,3 +270,53 @@ async def test_a_refresh_its_bound_cut_names_the_bound_in_the_errors_under_its_o
     said = [str(seen) for seen in _causes(error)]
     assert said[0].startswith("request timed out: the token refresh's bound passed while the answer came"), said
     assert len(said) > 1 and not any("deadline" in text for text in said), said
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_a_transports_own_timeout_before_the_deadline_is_not_the_deadline_passing(kind: str) -> None:
+    """A caller's transport that times out on its own, long before the call's deadline: named as the deadline
+    passing (its timeout was capped at what was left of the deadline: "the deadline passed before the answer came",
+    0.4 s into a 30 s deadline), now as the timeout it is. (A transport that times out early on demand: a mock.)"""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, content=TOKEN)
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    async def answer_async(request: httpx.Request) -> httpx.Response:
+        return answer(request)
+
+    options = {"deadline": 30, "max_retries": 0}
+    if kind == "sync":
+        with Timeback(**kwargs("http://127.0.0.1:9"), timeout=60,
+                      http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", **options)
+    else:
+        async with AsyncTimeback(**kwargs("http://127.0.0.1:9"), timeout=60,
+                                 http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer_async))) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                await aclient.oneroster.gradebook.get_result(sourced_id="x", **options)
+    assert str(raised.value).startswith("request timed out: ReadTimeout after "), str(raised.value)
+    assert "deadline" not in str(raised.value), str(raised.value)
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx"])
+async def test_a_proxy_not_reached_by_the_deadline_is_named(unconnectable: str, kind: str) -> None:
+    """A connection to a proxy not made by the call's deadline: "deadline of 1s passed", the proxy unnamed, where a
+    connect's own timeout names it ("request timed out connecting through the proxy ...")."""
+    options: dict[str, Any] = {"timeout": 30, "max_retries": 0}
+    if kind == "sync":
+        with Timeback(**kwargs("https://api.example.com"), **options,
+                      http_client=httpx.Client(proxy=unconnectable)) as client:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", deadline=1)
+    else:
+        async with AsyncTimeback(**kwargs("https://api.example.com"), **options,
+                                 http_client=httpx.AsyncClient(proxy=unconnectable)) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                await asyncio.wait_for(aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=1), ENDS_WITHIN)
+    error = raised.value
+    assert str(error) == (f"deadline of 1s passed; to be sent through the proxy {unconnectable} "
+                          "(POST https://api.example.com/oauth2/token)"), str(error)  # fmt: skip
+    assert error._not_sent == "no time left before the deadline"

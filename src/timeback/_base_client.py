@@ -87,6 +87,9 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Transport errors raised before a request reached the server: its attempt cannot have been handled. After any other
 # (the connection dropped, a read timed out), the server may have handled it without its answer arriving.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
+# How early a timeout set to end at a deadline may be seen to end by ``time.monotonic()`` (none seen on Linux, where
+# both are the same clock, a socket's timeout rounded up to the millisecond)
+CLOCK_SLACK = 0.001
 # Those of them that wait for a connection: one that ran out at or past an attempt's deadline is its deadline passing
 # before it was sent (see ``_send_flow``), as ``AsyncTimeback``'s timer cuts it.
 WAITED = (httpx.PoolTimeout, httpx.ConnectTimeout)
@@ -460,8 +463,12 @@ class BaseClient(Uncopyable):
             outcome = yield _Send(request, bound, limit)
             if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound:
                 # (it waited for a pooled connection, or was connecting, until the deadline, or _DeadlineTrace stopped
-                # it after: not sent, as AsyncTimeback's timer says of it)
-                raise not_sent_in_time() from _cause(request, outcome)
+                # it after: not sent, as AsyncTimeback's timer says of it. The proxy it was to go through named, as
+                # a connect's timeout without a deadline names it: maybe the proxy that cannot be reached)
+                cut = not_sent_in_time()
+                if (proxy := self._proxy_for(request.url)) is not None:
+                    _with_reason(cut, f"to be sent through the proxy {proxy}")
+                raise cut from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
             sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
@@ -483,7 +490,10 @@ class BaseClient(Uncopyable):
                 # (the proxy the connection went to, if any: looked up for a failed connection only)
                 connecting = isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout))
                 proxy = self._proxy_for(request.url) if connecting else None
-                error = self._connection_error(request, outcome, retries_taken, proxy, limit, remaining)
+                # (what was left of the deadline, to name a timeout capped at it as the deadline passing: only once
+                # it has, a transport's own timeout may run out before it)
+                left = remaining if bound is not None and time.monotonic() >= bound - CLOCK_SLACK else None
+                error = self._connection_error(request, outcome, retries_taken, proxy, limit, left)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
@@ -1606,10 +1616,11 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 
 def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
-    deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began) ran out as it passed,
-    and is named so, as ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync
-    client's said "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was
-    bounded by in the deadline's place (see ``_send_flow``), named as the deadline would be."""
+    deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began; given only once the
+    deadline has passed: a caller's transport may time out early) ran out as it passed, and is named so, as
+    ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync client's said
+    "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was bounded by in the
+    deadline's place (see ``_send_flow``), named as the deadline would be."""
     if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
         return said  # (the SDK's own: _ReadBy's, _sent_by's)
     phase = _TIMEOUT_PHASES.get(type(exc))
