@@ -113,6 +113,10 @@ def refused(http: httpx.Client, path: str, **params: Any) -> str:
         ("scoreStatus='fully graded' AND score>'60'", [2, 3]),
         ("score='50' OR score='90'", [0, 4]),
         ("score='50' OR score>'70' AND scoreStatus='exempt'", [0, 4]),
+        ("score='50' or score='90'", [0, 4]),  # (AND and OR in any case)
+        ("scoreStatus='fully graded' and score>'60'", [2, 3]),
+        ("score='70'  ", [2]),  # (blanks after the last value end it)
+        ("score=' 70 '", [2]),  # (a number with blanks around it, as in an @ list)
         ("scoreDate>'2024-01-12'", [3, 4]),
         ("scoreDate>='2024-01-12'", [2, 3, 4]),
         ("scoreDate<'2024-01-11T13:00:01+01:00'", [0, 1]),
@@ -363,10 +367,12 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("scoreDate>'yesterday'", "invalid_filter_field", "RFC 3339"),
         ("scoreDate<'0001-01-01T00:30:00+01:00'", "invalid_filter_field", "RFC 3339"),  # (before year 1 in UTC)
         ("score='1' AND", "invalid_filter_field", "position 10"),
-        ("score=1", "invalid_filter_field", "single quotes"),
+        ("score=1", "invalid_filter_field", "position 6: values must be in single quotes"),
         ("score '1'", "invalid_filter_field", "expected an operator"),
+        ("score", "invalid_filter_field", "position 5: expected an operator after 'score'"),
+        ("   ", "invalid_filter_field", "position 0: empty filter"),
         ("score='1' XOR score='2'", "invalid_filter_field", "expected AND or OR"),
-        ("(score='1')", "invalid_filter_field", "position 0"),
+        ("(score='1')", "invalid_filter_field", "position 0: unexpected character '('"),
         # (were "expected an operator after 'AND'" at the next field, "unexpected character", "single quotes")
         ("score>='9' AND AND score<'3'", "invalid_filter_field", "position 15: expected a field name, found 'AND'"),
         ("or score='1'", "invalid_filter_field", "position 0: expected a field name, found 'or'"),
@@ -376,6 +382,7 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("score=='9'", "invalid_filter_field", "position 5: unknown operator '=='"),
         ("score<>'9'", "invalid_filter_field", "position 5: unknown operator '<>'"),
         ("score= >'9'", "invalid_filter_field", "position 5: unknown operator '= >'"),
+        ("score=>='9'", "invalid_filter_field", "position 5: unknown operator '=>='"),
         # (a field that exists but no filter reaches: were "Unknown filter field: ...")
         ("metadata='x'", "invalid_filter_field", "metadata is an object: filter one of its keys, metadata.<key>"),
         ("learningObjectiveSet='x'", "invalid_filter_field", "learningObjectiveSet is a list: a filter cannot reach"),
@@ -397,6 +404,15 @@ def test_bad_filters_are_400_saying_where(
     assert response.status_code == 400
     assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == code_minor
     assert says in body["imsx_description"]
+
+
+def test_a_bad_filter_is_repeated_in_its_400_up_to_200_characters(http: httpx.Client, graded: Any) -> None:
+    r, _, _ = graded
+    for length in (200, 201):
+        expression = "comment='" + "x" * (length - 9)  # (no closing quote)
+        says = refused(http, f"{GB}/classes/{r.class_}/results", filter=expression)
+        shown = expression if length == 200 else expression[:200] + "..."
+        assert says == f"Invalid filter at position 8: a value with no closing quote (filter: {shown})", length
 
 
 # An enum field of each kind of record, with its members (the enums, not the server's reading of the models)
@@ -606,9 +622,11 @@ def test_deleted_records_leave_listings_but_stay_readable_and_revive_on_put(
     assert listed(http, r) == []
     assert listed(http, r, filter="status='tobedeleted'") == [result]
     # Only a filter that asks for deleted records shows them: a status predicate true for 'tobedeleted'.
-    for asking in ("status!='active'", "status~'DEL'", "status@'active,tobedeleted'", "score>'-1' AND status>'a'"):
+    for asking in ("status!='active'", "status~'DEL'", "status@'active,tobedeleted'", "score>'-1' AND status>'a'",
+                   "status>='tobedeleted'", "status<='tobedeleted'"):  # fmt: skip
         assert listed(http, r, filter=asking) == [result], asking
-    for not_asking in ("status='active' OR score>'-1'", "status!='tobedeleted' OR score>'-1'"):
+    for not_asking in ("status='active' OR score>'-1'", "status!='tobedeleted' OR score>'-1'", "status>'tobedeleted'",
+                       "status<'tobedeleted'"):  # fmt: skip
         assert listed(http, r, filter=not_asking) == [], not_asking
     assert gb.get_result(sourced_id=result).result.status == "tobedeleted"
     gb.put_result(sourced_id=result, result=body)

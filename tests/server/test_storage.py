@@ -990,6 +990,7 @@ STATUS_FILTERS = [
     None, "status@'active,tobedeleted'", "status='active'", "status!='tobedeleted'", "status='tobedeleted'",
     "status!='active'", "status~'DEL'", "status='active' OR status='tobedeleted'", "status~'gone'",
     "status='active' AND status!='tobedeleted'", "sourcedId!='none'", "dateLastModified>'2000-01-01' OR status='tobedeleted'",
+    "status='active' AND status='tobedeleted'",
 ]  # fmt: skip
 
 
