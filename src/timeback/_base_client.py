@@ -1530,21 +1530,24 @@ BEFORE_SENDING = WRITING | {"connection.connect_tcp.started"}
 
 @dataclass(frozen=True, slots=True)
 class _DeadlineTrace:
-    """httpcore's ``trace`` extension of a request with a deadline: raises ``httpcore.PoolTimeout`` (the SDK's "not
-    sent") when it is about to connect or be written once the deadline has passed. The pool timeout, capped at the
-    deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection it was given
-    was taken by another thread first, and the request went out past its deadline. ``then``: a trace the request
-    had (a caller's), called on. ``limit``: see ``_send_flow``."""
+    """httpcore's ``trace`` extension of a request with a deadline (``ends``): raises ``httpcore.PoolTimeout`` (the
+    SDK's "not sent") when it is about to connect or be written once the deadline has passed. The pool timeout,
+    capped at the deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection
+    it was given was taken by another thread first, and the request went out past its deadline. Marks ``ends`` as
+    opening a connection from its connect, or a proxy's ``CONNECT`` (given this trace too: see ``_SendingTrace``),
+    until the request itself begins to be written. (Not marked when a request hook put another trace in its place:
+    a cut is then the answer's, maybe stored.) ``then``: a trace the request had (a caller's), called on."""
 
-    expires: float  # time.monotonic()
+    ends: _AttemptEnds
     then: Callable[[str, dict[str, Any]], Any] | None
-    limit: str | None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
-            import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
+        if name in BEFORE_SENDING:
+            if time.monotonic() >= self.ends.expires:
+                import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
 
-            raise httpcore.PoolTimeout(_no_time_left(self.limit))
+                raise httpcore.PoolTimeout(_no_time_left(self.ends.limit))
+            self.ends.opening = name not in WRITING or info["request"].method == b"CONNECT"
         if self.then is not None:
             self.then(name, info)
 
@@ -1569,20 +1572,23 @@ class _SendingTrace:
             await self.then(name, info)
 
 
-def _traced(request: httpx.Request, expires: float, limit: str | None) -> httpx.Request:
-    """``request`` with a ``_DeadlineTrace`` bound by ``expires``. The sync client's only: ``AsyncTimeback``'s
+def _traced(request: httpx.Request, ends: _AttemptEnds) -> httpx.Request:
+    """``request`` with a ``_DeadlineTrace`` bound by ``ends``. The sync client's only: ``AsyncTimeback``'s
     deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
-    request.extensions["trace"] = _DeadlineTrace(expires, request.extensions.get("trace"), limit)
+    request.extensions["trace"] = _DeadlineTrace(ends, request.extensions.get("trace"))
     return request
 
 
 @dataclass(slots=True)
 class _AttemptEnds:
     """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
-    that end (``limit``: see ``_send_flow``); ``reading``: its answer's head came, its body is being read."""
+    that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
+    written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent; ``reading``: its answer's
+    head came, its body is being read."""
 
     expires: float
     limit: str | None
+    opening: bool = False
     reading: bool = False
 
 
@@ -2890,9 +2896,9 @@ class SyncAPIClient(BaseClient):
                             self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
                         )
                     else:
-                        request = _traced(action.request, action.expires, action.limit)
                         # (the SDK's own connections cap each read and write at it: see _sync_backend)
                         ends = _AttemptEnds(action.expires, action.limit)
+                        request = _traced(action.request, ends)
                         bounding = ATTEMPT_ENDS.set(ends)
                         try:
                             sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
