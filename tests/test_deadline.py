@@ -11,6 +11,7 @@ trickle outlasts it, so a call that waits for the whole answer fails the bound).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
@@ -270,6 +271,28 @@ async def test_a_refresh_its_bound_cut_names_the_bound_in_the_errors_under_its_o
     said = [str(seen) for seen in _causes(error)]
     assert said[0].startswith("request timed out: the token refresh's bound passed while the answer came"), said
     assert len(said) > 1 and not any("deadline" in text for text in said), said
+
+
+def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_its_own_timeout(trickling: str) -> None:
+    """A second call with no deadline, made from a ``DefaultHttpxClient``'s response event hook while an attempt with
+    a deadline of 1 s was being read: its reads took that attempt's end (``ATTEMPT_ENDS``), and it was cut at the
+    other call's deadline, "the deadline passed before the answer came", of a deadline it did not have. Its own
+    timeout bounds it now."""
+    seen: list[BaseException] = []
+    with Timeback(**kwargs(trickling), max_retries=0) as other:
+
+        def hook(response: httpx.Response) -> None:
+            if response.request.url.path.endswith("/at-once"):
+                try:
+                    other.oneroster.gradebook.get_result(sourced_id="held", timeout=2)
+                except APITimeoutError as exc:
+                    seen.append(exc)
+
+        http_client = DefaultHttpxClient(event_hooks={"response": [hook]})
+        with Timeback(**kwargs(trickling), max_retries=0, http_client=http_client) as client:
+            with contextlib.suppress(APITimeoutError):  # (its own deadline passed as the hook ran)
+                client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=1)
+    assert len(seen) == 1 and str(seen[0]).startswith("request timed out: ReadTimeout after 2 s (GET "), seen
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])

@@ -2892,9 +2892,16 @@ class SyncAPIClient(BaseClient):
                     continue
                 try:
                     if action.expires is None:  # (read here, not by httpx: see _read_whole)
-                        outcome = _read_whole(
-                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
-                        )
+                        # (a call made during another's attempt with a deadline, from an event hook: not bounded
+                        # by that attempt's end)
+                        unbounded = None if ATTEMPT_ENDS.get() is None else ATTEMPT_ENDS.set(None)
+                        try:
+                            outcome = _read_whole(
+                                self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                            )
+                        finally:
+                            if unbounded is not None:
+                                ATTEMPT_ENDS.reset(unbounded)
                     else:
                         # (the SDK's own connections cap each read and write at it: see _sync_backend)
                         ends = _AttemptEnds(action.expires, action.limit)
