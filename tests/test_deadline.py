@@ -295,6 +295,34 @@ def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_i
     assert len(seen) == 1 and str(seen[0]).startswith("request timed out: ReadTimeout after 2 s (GET "), seen
 
 
+@pytest.mark.parametrize("deadline", [None, 30])
+def test_another_attempts_deadline_cut_seen_by_a_call_is_not_named_its_deadline(deadline: float | None) -> None:
+    """An HTTP/2 connection is shared by several threads' calls: one's deadline cut its read, httpcore marked the
+    connection failed and raised that read's error to every other call on it, named by them as their deadline
+    passing ("the deadline passed before the answer came", of a call with none). The error ``_bounded`` raised under
+    one attempt's end is that attempt's only; another's names it by its type. (h2 is not installed here, nor in the
+    project's extras: a transport raises the error as httpcore would, httpx's own mapped from it.)"""
+    import httpcore
+
+    from timeback._base_client import _AttemptEnds
+    from timeback._sync_backend import _bounded
+
+    try:
+        _bounded(_AttemptEnds(0.0, None, opening=False), 30, httpcore.ReadTimeout, lambda capped: b"")
+    except httpcore.ReadTimeout as exc:
+        cut = exc  # (the read the other attempt's deadline cut)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, content=TOKEN)
+        raise httpx.ReadTimeout(str(cut), request=request) from cut  # (as httpx maps httpcore's)
+
+    with Timeback(**kwargs("http://127.0.0.1:9"), http_client=httpx.Client(transport=httpx.MockTransport(answer))) as c:
+        with pytest.raises(APITimeoutError) as raised:
+            c.oneroster.gradebook.get_result(sourced_id="x", deadline=deadline, max_retries=0)
+    assert str(raised.value).startswith("request timed out: ReadTimeout (another call's deadline cut "), raised.value
+
+
 @pytest.mark.parametrize("kind", ["sync", "async"])
 async def test_a_transports_own_timeout_before_the_deadline_is_not_the_deadline_passing(kind: str) -> None:
     """A caller's transport that times out on its own, long before the call's deadline: named as the deadline

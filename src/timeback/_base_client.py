@@ -1620,13 +1620,34 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 }
 
 
+# The attribute ``_sync_backend`` marks the error of a read or write an attempt's end cut with: that ``_AttemptEnds``.
+_CUT_BY = "_timeback_cut_by"
+# The attribute marking an error another attempt's end cut (``_disowned``), named so by ``_timed_out``
+_OTHERS_CUT = "_timeback_others_cut"
+
+
+def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.RequestError:
+    """``exc``, the error of an attempt bounded by ``ends`` (None: no deadline), marked (``_OTHERS_CUT``) when a read
+    or write cut at another attempt's end raised it (``_CUT_BY``): httpcore fails an HTTP/2 connection, shared by
+    several threads' calls, for all of them when one's read fails, and raises that read's error to each."""
+    for seen in _causes(exc):
+        if (owner := getattr(seen, _CUT_BY, None)) is not None:
+            if owner is not ends:
+                setattr(exc, _OTHERS_CUT, True)
+            break
+    return exc
+
+
 def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
     deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began; given only once the
     deadline has passed: a caller's transport may time out early) ran out as it passed, and is named so, as
     ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync client's said
     "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was bounded by in the
-    deadline's place (see ``_send_flow``), named as the deadline would be."""
+    deadline's place (see ``_send_flow``), named as the deadline would be. Another attempt's deadline, seen on the
+    connection they shared (``_disowned``), is named by its type."""
+    if hasattr(exc, _OTHERS_CUT):
+        return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
     if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
         return said  # (the SDK's own: _ReadBy's, _sent_by's)
     phase = _TIMEOUT_PHASES.get(type(exc))
@@ -2890,6 +2911,7 @@ class SyncAPIClient(BaseClient):
                 if self._closing.is_set() or (self._parents_http and not self._own_http_again()):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
+                ends: _AttemptEnds | None = None
                 try:
                     if action.expires is None:  # (read here, not by httpx: see _read_whole)
                         # (a call made during another's attempt with a deadline, from an event hook: not bounded
@@ -2914,7 +2936,7 @@ class SyncAPIClient(BaseClient):
                         finally:
                             ATTEMPT_ENDS.reset(bounding)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
-                    outcome = exc
+                    outcome = _disowned(exc, ends)
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
                     if not self._http.is_closed:
                         raise

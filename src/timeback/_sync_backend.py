@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import httpcore
 
-from timeback._base_client import ATTEMPT_ENDS, _AttemptEnds, _httpcore_pool, _no_time_left, _past
+from timeback._base_client import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _httpcore_pool, _no_time_left, _past
 
 T = TypeVar("T")
 
@@ -44,10 +44,14 @@ def _bounded(
 
 
 def _deadline_passed(ends: _AttemptEnds, timed_out: type[httpcore.TimeoutException]) -> httpcore.TimeoutException:
-    """The error of a read or write ``_bounded`` cut at ``ends``: see there."""
+    """The error of a read or write ``_bounded`` cut at ``ends`` (see there), marked as ``ends``' (``_CUT_BY``): an
+    HTTP/2 connection's other calls get it too, where it is not their deadline (``_disowned``)."""
     if ends.opening:
-        return httpcore.ConnectTimeout(_no_time_left(ends.limit))
-    return timed_out(_past(ends.limit, reading=ends.reading))
+        cut: httpcore.TimeoutException = httpcore.ConnectTimeout(_no_time_left(ends.limit))
+    else:
+        cut = timed_out(_past(ends.limit, reading=ends.reading))
+    setattr(cut, _CUT_BY, ends)
+    return cut
 
 
 class AttemptBoundStream(httpcore.NetworkStream):
