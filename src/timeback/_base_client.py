@@ -493,7 +493,7 @@ class BaseClient(Uncopyable):
                 # (what was left of the deadline, to name a timeout capped at it as the deadline passing: only once
                 # it has, a transport's own timeout may run out before it)
                 left = remaining if bound is not None and time.monotonic() >= bound - CLOCK_SLACK else None
-                error = self._connection_error(request, outcome, retries_taken, proxy, limit, left)
+                error = self._connection_error(request, outcome, retries_taken, proxy, limit, left, timeout)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
@@ -712,13 +712,14 @@ class BaseClient(Uncopyable):
         proxy: str | None = None,
         limit: str | None = None,
         left: float | None = None,
+        timeout: httpx.Timeout | None = None,
     ) -> APIConnectionError:
-        """``limit``, ``left``: see ``_timed_out``."""
+        """``limit``, ``left``, ``timeout``: see ``_timed_out``."""
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = f"request timed out: {_timed_out(request, exc, limit, left)}"
+            message = f"request timed out: {_timed_out(request, exc, limit, left, timeout)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -1638,13 +1639,21 @@ def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.Reque
     return exc
 
 
-def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
+def _timed_out(
+    request: httpx.Request,
+    exc: Exception,
+    limit: str | None = None,
+    left: float | None = None,
+    timeout: httpx.Timeout | None = None,
+) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
     deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began; given only once the
     deadline has passed: a caller's transport may time out early) ran out as it passed, and is named so, as
     ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync client's said
     "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was bounded by in the
-    deadline's place (see ``_send_flow``), named as the deadline would be. Another attempt's deadline, seen on the
+    deadline's place (see ``_send_flow``), named as the deadline would be. ``timeout``: the attempt's own, before
+    the deadline capped it, named for one that ran out before it (a caller's transport timing out at 60 s was
+    "ReadTimeout after 29.999 s", what was left of a deadline of 30). Another attempt's deadline, seen on the
     connection they shared (``_disowned``), is named by its type."""
     if hasattr(exc, _OTHERS_CUT):
         return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
@@ -1654,6 +1663,8 @@ def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None,
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)
         return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
+    if timeout is not None and phase:
+        seconds = getattr(timeout, phase)
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
 
