@@ -6,7 +6,8 @@ loopback does: the token at once, then the answer's body (or its head) one byte 
 25 s in all. Each call must end within ``ENDS_WITHIN`` seconds (a liveness bound, far above the 1 s deadline; the
 trickle outlasts it, so a call that waits for the whole answer fails the bound). Its ``held`` answers never come, its
 ``stalled`` ones stop after their head, its ``at-once`` ones come whole; its token answers trickle too while
-``TOKEN_TRICKLED`` is set; its ``late`` answers' head comes after ``LATE`` seconds, then their body stalls."""
+``TOKEN_TRICKLED`` is set; its ``late`` answers' head comes after ``LATE`` seconds, then their body stalls. As a
+proxy, its answer to a ``CONNECT`` trickles in (500 bytes of head), then no tunnel opens."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import httpx
 import pytest
 
 import timeback._auth as auth
+from tests.support import proxy_environment
 from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, DefaultHttpxClient, Timeback
 from timeback._base_client import _causes
 from timeback._config import CallOptions
@@ -47,6 +49,10 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 name, _, value = field.decode().partition(":")
                 headers[name.lower()] = value.strip()
             await reader.readexactly(int(headers.get("content-length", 0)))
+            if line.startswith(b"CONNECT "):  # (a proxy asked for a tunnel: its answer's head trickled, then held)
+                await _drip(writer, _padded(b"HTTP/1.1 200 Connection established\r\n"))
+                await reader.read()
+                return
             path = line.split()[1].decode()
             token = path == "/oauth2/token"
             body = TOKEN if token else BODY
@@ -63,19 +69,28 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 await reader.read()  # (until the client closes the connection)
                 return
             if path.endswith("/head"):  # (the head trickled, made 500 bytes long, then the body at once)
-                drip, rest = head + b"X-Padding: " + b"p" * (500 - len(head) - 15) + b"\r\n\r\n", BODY
+                drip, rest = _padded(head), BODY
             else:
                 writer.write(head + b"\r\n")
                 drip, rest = body, b""
-            for i in range(len(drip)):
-                writer.write(drip[i : i + 1])
-                await writer.drain()
-                await asyncio.sleep(DRIP)
+            await _drip(writer, drip)
             writer.write(rest)
     except (ConnectionError, asyncio.IncompleteReadError):
         pass
     finally:
         writer.close()
+
+
+def _padded(head: bytes) -> bytes:
+    """``head`` (its lines, not the blank one ending it) made 500 bytes long: 25 s of trickle."""
+    return head + b"X-Padding: " + b"p" * (500 - len(head) - 15) + b"\r\n\r\n"
+
+
+async def _drip(writer: asyncio.StreamWriter, data: bytes) -> None:
+    for i in range(len(data)):
+        writer.write(data[i : i + 1])
+        await writer.drain()
+        await asyncio.sleep(DRIP)
 
 
 @pytest.fixture(scope="module")
@@ -271,6 +286,21 @@ async def test_a_refresh_its_bound_cut_names_the_bound_in_the_errors_under_its_o
     said = [str(seen) for seen in _causes(error)]
     assert said[0].startswith("request timed out: the token refresh's bound passed while the answer came"), said
     assert len(said) > 1 and not any("deadline" in text for text in said), said
+
+
+@pytest.mark.parametrize("kind", ["sync", "sync-default"])
+async def test_a_tunnel_whose_proxy_answer_trickles_in_ends_at_the_deadline(
+    trickling: str, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The environment's proxy (``HTTPS_PROXY``; a ``DefaultHttpxClient``'s too, a ``proxy=``'s alike: its
+    transport is one of the client's mounts) answering the ``CONNECT`` a byte at a time: its connections' reads are
+    capped at what is left of the deadline too, so the call ends at it, not sent, the proxy named."""
+    proxy_environment(monkeypatch, HTTPS_PROXY=trickling)
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=1, timeout=30, max_retries=0)  # noqa: E731
+    error = await ended_with(kind, "https://timeback.test:1", call, token_url=f"{trickling}/oauth2/token")
+    assert type(error) is APITimeoutError, error
+    assert str(error).startswith(f"deadline of 1s passed; to be sent through the proxy {trickling} (GET "), error
+    assert error._not_sent == "no time left before the deadline", error
 
 
 def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_its_own_timeout(trickling: str) -> None:
