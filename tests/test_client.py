@@ -2403,7 +2403,7 @@ async def test_a_407_from_the_server_itself_is_its_answer_not_a_proxys(
     assert "gateway says: API key missing" in str(error) and "proxy wants" not in str(error), str(error)
 
 
-@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+@pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
 async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_was_not_sent(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:

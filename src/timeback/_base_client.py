@@ -493,7 +493,7 @@ class BaseClient(Uncopyable):
                 # (what was left of the deadline, to name a timeout capped at it as the deadline passing: only once
                 # it has, a transport's own timeout may run out before it)
                 left = remaining if bound is not None and time.monotonic() >= bound - CLOCK_SLACK else None
-                error = self._connection_error(request, outcome, retries_taken, proxy, limit, left)
+                error = self._connection_error(request, outcome, retries_taken, proxy, limit, left, timeout)
                 lost = not isinstance(outcome, NOT_SENT)
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
@@ -712,13 +712,14 @@ class BaseClient(Uncopyable):
         proxy: str | None = None,
         limit: str | None = None,
         left: float | None = None,
+        timeout: httpx.Timeout | None = None,
     ) -> APIConnectionError:
-        """``limit``, ``left``: see ``_timed_out``."""
+        """``limit``, ``left``, ``timeout``: see ``_timed_out``."""
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         if isinstance(exc, httpx.PoolTimeout):  # (not the server's slowness: the request never left)
             message = "no connection free in the pool within its timeout: this attempt not sent"
         elif cls is APITimeoutError:
-            message = f"request timed out: {_timed_out(request, exc, limit, left)}"
+            message = f"request timed out: {_timed_out(request, exc, limit, left, timeout)}"
             if proxy is not None and isinstance(exc, httpx.ConnectTimeout):  # (packets dropped on the way, say)
                 message = f"request timed out connecting through the proxy {proxy}"  # (to it, or in its tunnel)
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
@@ -1530,21 +1531,24 @@ BEFORE_SENDING = WRITING | {"connection.connect_tcp.started"}
 
 @dataclass(frozen=True, slots=True)
 class _DeadlineTrace:
-    """httpcore's ``trace`` extension of a request with a deadline: raises ``httpcore.PoolTimeout`` (the SDK's "not
-    sent") when it is about to connect or be written once the deadline has passed. The pool timeout, capped at the
-    deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection it was given
-    was taken by another thread first, and the request went out past its deadline. ``then``: a trace the request
-    had (a caller's), called on. ``limit``: see ``_send_flow``."""
+    """httpcore's ``trace`` extension of a request with a deadline (``ends``): raises ``httpcore.PoolTimeout`` (the
+    SDK's "not sent") when it is about to connect or be written once the deadline has passed. The pool timeout,
+    capped at the deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection
+    it was given was taken by another thread first, and the request went out past its deadline. Marks ``ends`` as
+    opening a connection from its connect, or a proxy's ``CONNECT`` (given this trace too: see ``_SendingTrace``),
+    until the request itself begins to be written. (Not marked when a request hook put another trace in its place:
+    a cut is then the answer's, maybe stored.) ``then``: a trace the request had (a caller's), called on."""
 
-    expires: float  # time.monotonic()
+    ends: _AttemptEnds
     then: Callable[[str, dict[str, Any]], Any] | None
-    limit: str | None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in BEFORE_SENDING and time.monotonic() >= self.expires:
-            import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
+        if name in BEFORE_SENDING:
+            if time.monotonic() >= self.ends.expires:
+                import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
 
-            raise httpcore.PoolTimeout(_no_time_left(self.limit))
+                raise httpcore.PoolTimeout(_no_time_left(self.ends.limit))
+            self.ends.opening = name not in WRITING or info["request"].method == b"CONNECT"
         if self.then is not None:
             self.then(name, info)
 
@@ -1569,20 +1573,23 @@ class _SendingTrace:
             await self.then(name, info)
 
 
-def _traced(request: httpx.Request, expires: float, limit: str | None) -> httpx.Request:
-    """``request`` with a ``_DeadlineTrace`` bound by ``expires``. The sync client's only: ``AsyncTimeback``'s
+def _traced(request: httpx.Request, ends: _AttemptEnds) -> httpx.Request:
+    """``request`` with a ``_DeadlineTrace`` bound by ``ends``. The sync client's only: ``AsyncTimeback``'s
     deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
-    request.extensions["trace"] = _DeadlineTrace(expires, request.extensions.get("trace"), limit)
+    request.extensions["trace"] = _DeadlineTrace(ends, request.extensions.get("trace"))
     return request
 
 
 @dataclass(slots=True)
 class _AttemptEnds:
     """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
-    that end (``limit``: see ``_send_flow``); ``reading``: its answer's head came, its body is being read."""
+    that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
+    written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent; ``reading``: its answer's
+    head came, its body is being read."""
 
     expires: float
     limit: str | None
+    opening: bool = False
     reading: bool = False
 
 
@@ -1614,19 +1621,50 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 }
 
 
-def _timed_out(request: httpx.Request, exc: Exception, limit: str | None = None, left: float | None = None) -> str:
+# The attribute ``_sync_backend`` marks the error of a read or write an attempt's end cut with: that ``_AttemptEnds``.
+_CUT_BY = "_timeback_cut_by"
+# The attribute marking an error another attempt's end cut (``_disowned``), named so by ``_timed_out``
+_OTHERS_CUT = "_timeback_others_cut"
+
+
+def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.RequestError:
+    """``exc``, the error of an attempt bounded by ``ends`` (None: no deadline), marked (``_OTHERS_CUT``) when a read
+    or write cut at another attempt's end raised it (``_CUT_BY``): httpcore fails an HTTP/2 connection, shared by
+    several threads' calls, for all of them when one's read fails, and raises that read's error to each."""
+    for seen in _causes(exc):
+        if (owner := getattr(seen, _CUT_BY, None)) is not None:
+            if owner is not ends:
+                setattr(exc, _OTHERS_CUT, True)
+            break
+    return exc
+
+
+def _timed_out(
+    request: httpx.Request,
+    exc: Exception,
+    limit: str | None = None,
+    left: float | None = None,
+    timeout: httpx.Timeout | None = None,
+) -> str:
     """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
     deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began; given only once the
     deadline has passed: a caller's transport may time out early) ran out as it passed, and is named so, as
     ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync client's said
     "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was bounded by in the
-    deadline's place (see ``_send_flow``), named as the deadline would be."""
+    deadline's place (see ``_send_flow``), named as the deadline would be. ``timeout``: the attempt's own, before
+    the deadline capped it, named for one that ran out before it (a caller's transport timing out at 60 s was
+    "ReadTimeout after 29.999 s", what was left of a deadline of 30). Another attempt's deadline, seen on the
+    connection they shared (``_disowned``), is named by its type."""
+    if hasattr(exc, _OTHERS_CUT):
+        return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
     if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
         return said  # (the SDK's own: _ReadBy's, _sent_by's)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)
         return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
+    if timeout is not None and phase:
+        seconds = getattr(timeout, phase)
     return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
 
@@ -2884,15 +2922,23 @@ class SyncAPIClient(BaseClient):
                 if self._closing.is_set() or (self._parents_http and not self._own_http_again()):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
+                ends: _AttemptEnds | None = None
                 try:
                     if action.expires is None:  # (read here, not by httpx: see _read_whole)
-                        outcome = _read_whole(
-                            self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
-                        )
+                        # (a call made during another's attempt with a deadline, from an event hook: not bounded
+                        # by that attempt's end)
+                        unbounded = None if ATTEMPT_ENDS.get() is None else ATTEMPT_ENDS.set(None)
+                        try:
+                            outcome = _read_whole(
+                                self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                            )
+                        finally:
+                            if unbounded is not None:
+                                ATTEMPT_ENDS.reset(unbounded)
                     else:
-                        request = _traced(action.request, action.expires, action.limit)
                         # (the SDK's own connections cap each read and write at it: see _sync_backend)
                         ends = _AttemptEnds(action.expires, action.limit)
+                        request = _traced(action.request, ends)
                         bounding = ATTEMPT_ENDS.set(ends)
                         try:
                             sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
@@ -2901,7 +2947,7 @@ class SyncAPIClient(BaseClient):
                         finally:
                             ATTEMPT_ENDS.reset(bounding)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
-                    outcome = exc
+                    outcome = _disowned(exc, ends)
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
                     if not self._http.is_closed:
                         raise

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import httpcore
 
-from timeback._base_client import ATTEMPT_ENDS, _AttemptEnds, _httpcore_pool, _no_time_left, _past
+from timeback._base_client import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _httpcore_pool, _no_time_left, _past
 
 T = TypeVar("T")
 
@@ -28,16 +28,30 @@ def _bounded(
     ends: _AttemptEnds, timeout: float | None, timed_out: type[httpcore.TimeoutException], io: Callable[[float], T]
 ) -> T:
     """``io(timeout)``, its timeout capped at what is left until ``ends``; ``timed_out`` (the phase's httpcore
-    error) raised when nothing is left, or when the capped timeout ran out, in the deadline's words."""
+    error) raised when nothing is left, or when the capped timeout ran out, in the deadline's words. While a
+    connection is being opened for it (``ends.opening``: a proxy's ``CONNECT`` and its answer, the tunnel opening)
+    a ``ConnectTimeout`` instead: nothing of the request was sent, which the send flow says at the deadline, naming
+    the proxy, as ``AsyncTimeback``'s timer has it."""
     left = ends.expires - time.monotonic()
     if timeout is not None and timeout < left:
         return io(timeout)  # (its own runs out first, named as it is: "ReadTimeout after 0.5 s")
     if left <= 0:  # (a timeout of 0 is no wait at all: a socket's read without one fails, not times out)
-        raise timed_out(_past(ends.limit, reading=ends.reading))
+        raise _deadline_passed(ends, timed_out)
     try:
         return io(left)
     except timed_out as exc:
-        raise timed_out(_past(ends.limit, reading=ends.reading)) from exc
+        raise _deadline_passed(ends, timed_out) from exc
+
+
+def _deadline_passed(ends: _AttemptEnds, timed_out: type[httpcore.TimeoutException]) -> httpcore.TimeoutException:
+    """The error of a read or write ``_bounded`` cut at ``ends`` (see there), marked as ``ends``' (``_CUT_BY``): an
+    HTTP/2 connection's other calls get it too, where it is not their deadline (``_disowned``)."""
+    if ends.opening:
+        cut: httpcore.TimeoutException = httpcore.ConnectTimeout(_no_time_left(ends.limit))
+    else:
+        cut = timed_out(_past(ends.limit, reading=ends.reading))
+    setattr(cut, _CUT_BY, ends)
+    return cut
 
 
 class AttemptBoundStream(httpcore.NetworkStream):
