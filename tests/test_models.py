@@ -85,6 +85,16 @@ def test_a_put_body_without_sourced_id_can_be_sent_to_several_paths() -> None:
     assert body.sourcedId not in ("r-1", "r-2")  # the caller's body is untouched
 
 
+def bodies_kept(sent: list[Any]) -> httpx.Client:
+    """An http client that keeps in ``sent`` the JSON body of each request it sends to the API but GETs."""
+
+    def keep(request: httpx.Request) -> None:
+        if request.method != "GET" and "/ims/oneroster/" in request.url.path:
+            sent.append(json.loads(request.read()))
+
+    return httpx.Client(event_hooks={"request": [keep]})
+
+
 def test_a_record_read_is_sent_as_a_body_as_it_holds_without_its_stamp(server: Any, roster: Any) -> None:
     """A record read given as a body (to a PUT, a create, a batch) is sent as its set fields by wire name, without
     the ``dateLastModified`` the server stamped it with."""
@@ -92,12 +102,7 @@ def test_a_record_read_is_sent_as_a_body_as_it_holds_without_its_stamp(server: A
     from timeback import Timeback
 
     sent: list[Any] = []
-
-    def keep(request: httpx.Request) -> None:
-        if request.method != "GET" and "/ims/oneroster/" in request.url.path:
-            sent.append(json.loads(request.read()))
-
-    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as client:
+    with Timeback(**server.client_kwargs(), http_client=bodies_kept(sent)) as client:
         gb = client.oneroster.gradebook
         (line_item,) = add_line_items(client, roster, 1)
         sourced_id, copy_id, put_as_created = uid("r"), uid("r"), uid("r")
@@ -130,12 +135,7 @@ def test_a_request_model_takes_a_record_read_for_its_body_as_the_keywords_do(ser
     from timeback.models.request import TimebackCreateResultForLineItemRequest
 
     sent: list[Any] = []
-
-    def keep(request: httpx.Request) -> None:
-        if request.method != "GET" and "/ims/oneroster/" in request.url.path:
-            sent.append(json.loads(request.read()))
-
-    with Timeback(**server.client_kwargs(), http_client=httpx.Client(event_hooks={"request": [keep]})) as client:
+    with Timeback(**server.client_kwargs(), http_client=bodies_kept(sent)) as client:
         gb = client.oneroster.gradebook
         (line_item,) = add_line_items(client, roster, 1)
         sourced_id, copy_ids = uid("r"), [uid("r"), uid("r")]

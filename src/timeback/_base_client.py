@@ -2922,36 +2922,28 @@ class SyncAPIClient(BaseClient):
                 if self._closing.is_set() or (self._parents_http and not self._own_http_again()):
                     outcome = RuntimeError(CLIENT_CLOSED)  # (as httpx's refusal: "not sent: the client was closed")
                     continue
-                ends: _AttemptEnds | None = None
+                # (set for every attempt, None with no deadline: a call made during another's attempt with one, from
+                # an event hook, is not bounded by that attempt's end. The SDK's own connections cap each read and
+                # write at it: see _sync_backend)
+                ends = None if action.expires is None else _AttemptEnds(action.expires, action.limit)
+                bounding = ATTEMPT_ENDS.set(ends)
                 try:
-                    if action.expires is None:  # (read here, not by httpx: see _read_whole)
-                        # (a call made during another's attempt with a deadline, from an event hook: not bounded
-                        # by that attempt's end)
-                        unbounded = None if ATTEMPT_ENDS.get() is None else ATTEMPT_ENDS.set(None)
-                        try:
-                            outcome = _read_whole(
-                                self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
-                            )
-                        finally:
-                            if unbounded is not None:
-                                ATTEMPT_ENDS.reset(unbounded)
+                    if ends is None:  # (read here, not by httpx: see _read_whole)
+                        sent = self._http.send(action.request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        outcome = _read_whole(sent)
                     else:
-                        # (the SDK's own connections cap each read and write at it: see _sync_backend)
-                        ends = _AttemptEnds(action.expires, action.limit)
                         request = _traced(action.request, ends)
-                        bounding = ATTEMPT_ENDS.set(ends)
-                        try:
-                            sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
-                            ends.reading = True
-                            outcome = _read_by(sent, action.expires, action.limit)
-                        finally:
-                            ATTEMPT_ENDS.reset(bounding)
+                        sent = self._http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
+                        ends.reading = True
+                        outcome = _read_by(sent, ends.expires, ends.limit)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = _disowned(exc, ends)
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
                     if not self._http.is_closed:
                         raise
                     outcome = exc
+                finally:
+                    ATTEMPT_ENDS.reset(bounding)
             elif isinstance(action, _Sleep):
                 outcome = _pause(action.seconds, action.stop, self._closing)
             else:

@@ -6,10 +6,10 @@ timeout again for its body (a deadline of 1 s, the head at 0.8 s, the body stall
 byte at a time never ran out of any (only its body's chunks were checked against the clock). Here each read, write,
 connect and TLS handshake is given the least of its own timeout and what is left until the attempt this thread is
 sending ends (``ATTEMPT_ENDS``, set by ``Timeback``'s driver); one that runs out at that end is its deadline
-passing, named so (``_past``), as ``AsyncTimeback``'s timer names it. With no attempt set (no deadline, or a request
-of the caller's own through a ``DefaultHttpxClient``), each goes as it came. Installed by ``bounded_by_attempts`` on
-the pools of the SDK's own transports only (``DefaultHttpxClient``'s, which ``Timeback`` makes its own): a caller's
-transport keeps httpcore's backend."""
+passing, named so (``_past``), as ``AsyncTimeback``'s timer names it. With no attempt set (no deadline, or a
+request of the caller's own through a ``DefaultHttpxClient``, unless made from one of its event hooks during a call's
+attempt), each goes as it came. Installed by ``bounded_by_attempts`` on the pools of the SDK's own transports only
+(``DefaultHttpxClient``'s, which ``Timeback`` makes its own): a caller's transport keeps httpcore's backend."""
 
 from __future__ import annotations
 

@@ -73,9 +73,9 @@ def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, A
         ({"faults": {"429": 0.1}}, "faults={'429': 0.1}: must be text (a str), not dict"),
         ({"forwarded_allow_ips": ["10.0.0.1"]}, "forwarded_allow_ips=['10.0.0.1']: must be text (a str), not list"),
         # (a TypeError as the token's life was added to the clock, naming no setting)
-        ({"token_ttl_seconds": "3600"}, "token_ttl_seconds='3600': must be a number, not str"),
-        ({"workers": True}, "workers=True: must be a number, not bool"),
-        ({"max_page_size": 3000.0}, "max_page_size=3000.0: must be a number, not float"),
+        ({"token_ttl_seconds": "3600"}, "token_ttl_seconds='3600': must be a whole number (an int), not str"),
+        ({"workers": True}, "workers=True: must be a whole number (an int), not bool"),
+        ({"max_page_size": 3000.0}, "max_page_size=3000.0: must be a whole number (an int), not float"),
         ({"body_timeout_seconds": "30"}, "body_timeout_seconds='30': must be a number, not str"),
         ({"query_timeout_seconds": [30]}, "query_timeout_seconds=[30]: must be a number, not list"),
     ],
@@ -93,7 +93,7 @@ def test_a_seed_given_as_a_path_is_loaded(tmp_path: Path) -> None:
     """A seed file's ``pathlib.Path`` is taken as its name is (it was, before settings were checked for text)."""
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"orgs": [{"sourcedId": "sch-1", "status": "active", "name": "One", "type": "school"}]}))
-    settings = ServerSettings(seed=seed)  # type: ignore[arg-type]
+    settings = ServerSettings(seed=seed)
     assert settings.seed == str(seed)
     with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
         answer = http.post("/oauth2/token", data={"grant_type": "client_credentials"}, auth=server.credentials)

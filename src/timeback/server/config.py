@@ -24,7 +24,7 @@ class ServerSettings:
     max_live_tokens: int = 100_000
     token_max_failures: int = 10  # failed token requests per client id within the window before 429; 0: no limit
     token_failure_window_seconds: float = 60.0
-    seed: str | None = None  # a JSON file of records to load at start (see timeback.server.seed)
+    seed: str | os.PathLike[str] | None = None  # a JSON file of records to load at start (see timeback.server.seed)
     faults: str | None = None  # fault injection spec (see timeback.server.faults); None: off
     workers: int = 1  # server processes on the database (timeback serve --workers); above 1, tokens are shared there
     max_body_bytes: int = 32 * 1024 * 1024  # larger request bodies are 413
@@ -64,7 +64,7 @@ class ServerSettings:
             value = getattr(self, name)
             if not (isinstance(value, kinds) and not isinstance(value, bool)) and not (optional and value is None):
                 shown = "[redacted]" if name == "client_secret" else value
-                wanted = "text (a str)" if kinds == (str,) else "a number"
+                wanted = _WANTED.get(kinds, "a number")
                 raise SettingError(name, shown, f"must be {wanted}, not {type(value).__name__}")
         check_client(self.client_id, self.client_secret)
         # (an empty id was served as a generated one, never shown, an empty secret as a generated one: the client
@@ -129,6 +129,10 @@ class ServerSettings:
                 trusted_proxies(self.forwarded_allow_ips)
             except ValueError as exc:
                 raise SettingError("forwarded_allow_ips", self.forwarded_allow_ips, str(exc)) from None
+
+
+# What a setting typed as text, or as a whole number, must be, by the types its value may have (else: a number)
+_WANTED: dict[tuple[type, ...], str] = {(str,): "text (a str)", (int,): "a whole number (an int)"}
 
 
 @functools.cache

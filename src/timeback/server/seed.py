@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def _with_likely_name(key: str) -> str:
     return f"{key!r} ({names[likely[0]]}?)" if likely else repr(key)
 
 
-def load_seed(service: GradebookService, source: str | Path | dict[str, Any]) -> dict[str, int]:
+def load_seed(service: GradebookService, source: str | os.PathLike[str] | dict[str, Any]) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got. A ``SeedError`` of a seed
     file names the file, as those of a file that does not read do (``'bad.json': users[3]: ...``)."""
     if isinstance(source, dict):
