@@ -2827,7 +2827,7 @@ def test_replace_takes_a_date_time_the_server_keeps_to_the_millisecond_as_unchan
 
 
 def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
-    from timeback._base_client import written_as_sent as _stored_as_put
+    from timeback._read_back import written_as_sent as _stored_as_put
     from timeback.resources.gradebook import GradebookOperations
 
     op = GradebookOperations.create_result_for_line_item.operation
@@ -2847,7 +2847,7 @@ def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
 
 
 def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same() -> None:
-    from timeback._base_client import holds
+    from timeback._read_back import holds
 
     ref = {"sourcedId": "li-1"}
     assert holds({"sourcedId": "li-1", "href": "https://x/li-1", "type": "lineItem"}, ref, reference=True)
@@ -2886,7 +2886,7 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
 def test_a_date_time_held_with_fewer_digits_of_a_second_is_the_instant_sent_cut_to_them() -> None:
     """A server keeping milliseconds (JavaScript), microseconds (PostgreSQL) or seconds holds the instant sent cut
     to those: truncated or rounded half up, maybe into the next second, minute, day. Any other difference is one."""
-    from timeback._base_client import _same_instant
+    from timeback._read_back import _same_instant
 
     sent = "2024-09-08T10:00:00.123456Z"
     for held in ("10:00:00.123Z", "10:00:00.12Z", "10:00:00Z", "12:00:00.123+02:00", "10:00:00.123456Z"):
@@ -2920,7 +2920,7 @@ def test_a_date_time_held_with_fewer_digits_of_a_second_is_the_instant_sent_cut_
 
 
 def test_a_flag_reads_as_sent_in_either_spelling_and_only_where_it_is_a_flag() -> None:
-    from timeback._base_client import reads_back_as_sent
+    from timeback._read_back import reads_back_as_sent
 
     assert reads_back_as_sent({"enabledUser": "true"}, {"enabledUser": True})  # (Timeback answers the string)
     assert reads_back_as_sent({"enabledUser": True}, {"enabledUser": "true"})  # (a server keeping the boolean)
@@ -2931,7 +2931,7 @@ def test_a_flag_reads_as_sent_in_either_spelling_and_only_where_it_is_a_flag() -
 
 def test_a_reference_without_an_id_derives_nothing_to_read() -> None:
     """(An empty class id was read by path: pydantic's ValidationError escaped the SDK call.)"""
-    from timeback._base_client import derives_from
+    from timeback._read_back import derives_from
     from timeback.resources.rostering import RosteringOperations
 
     op = RosteringOperations.create_enrollment.operation

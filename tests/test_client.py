@@ -51,6 +51,7 @@ from timeback import (
     ServerError,
     Timeback,
     UnprocessableEntityError,
+    _deadline,
 )
 from timeback.server.runner import LocalServer
 
@@ -1422,7 +1423,7 @@ def test_a_call_none_of_whose_attempts_was_sent_is_not_sent_when_its_deadline_pa
     with pytest.raises(APITimeoutError) as err:
         get_result(client)
     assert str(err.value).startswith("deadline of 5s passed (GET "), err.value
-    assert err.value.retries_taken == 1 and err.value._not_sent == engine.NO_TIME_LEFT
+    assert err.value.retries_taken == 1 and err.value._not_sent == _deadline.NO_TIME_LEFT
 
 
 def test_responses_tell_retries_taken_and_request_id(clock: FakeClock) -> None:

@@ -30,7 +30,7 @@ from timeback import (
     DefaultAioHttpClient,
     RateLimitError,
     Timeback,
-    _base_client as base_client,
+    _http_clients,
 )
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -359,13 +359,13 @@ def test_a_close_cut_short_by_a_keyboard_interrupt_is_done_by_the_next(
     http = OwnClose(mounts={"all://elsewhere.invalid": other})
     api = Timeback(**server.client_kwargs(), http_client=http)
     api.oneroster.gradebook.get_all_results(limit=1)
-    let_go = base_client._let_go
+    let_go = _http_clients._let_go
 
     def interrupted(pool: object) -> bool:
-        monkeypatch.setattr(base_client, "_let_go", let_go)
+        monkeypatch.setattr(_http_clients, "_let_go", let_go)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(base_client, "_let_go", interrupted)
+    monkeypatch.setattr(_http_clients, "_let_go", interrupted)
     with pytest.raises(KeyboardInterrupt):
         api.close()
     api.close()

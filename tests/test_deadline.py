@@ -334,7 +334,7 @@ def test_another_attempts_deadline_cut_seen_by_a_call_is_not_named_its_deadline(
     project's extras: a transport raises the error as httpcore would, httpx's own mapped from it.)"""
     import httpcore
 
-    from timeback._base_client import _AttemptEnds
+    from timeback._deadline import _AttemptEnds
     from timeback._sync_backend import _bounded
 
     try:

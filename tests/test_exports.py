@@ -55,9 +55,9 @@ def test_an_async_client_does_its_http_stacks_one_time_work_as_it_is_made() -> N
 
     script = """
 import sys
-from timeback import AsyncTimeback, _base_client
+from timeback import AsyncTimeback, _http_clients
 api = AsyncTimeback(base_url="https://timeback.test", client_id="id", client_secret="secret")
-print("httpcore" in sys.modules, len(_base_client._tls_contexts))
+print("httpcore" in sys.modules, len(_http_clients._tls_contexts))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["True", "1"], done.stdout

@@ -34,6 +34,7 @@ from timeback import (
     ConflictError,
     ServerError,
     Timeback,
+    _read_back,
 )
 from timeback.server.runner import LocalServer
 
@@ -352,10 +353,10 @@ def test_an_enrollment_of_another_role_behind_a_lost_answer_still_raises(
 def test_a_lost_answer_is_confirmed_past_the_first_read_back_and_for_an_id_holding_a_quote(
     lossy: tuple[Timeback, LosesFirstAnswer], client: Timeback, roster: Roster
 ) -> None:
-    # (the records are read back engine.CONFIRM_CHUNK per request, their ids ORed in a filter where ' is doubled)
+    # (the records are read back _read_back.CONFIRM_CHUNK per request, their ids ORed in a filter where ' is doubled)
     lossy_client, transport = lossy
     (line_item,) = add_line_items(client, roster, 1)
-    count = engine.CONFIRM_CHUNK * 2 + 1
+    count = _read_back.CONFIRM_CHUNK * 2 + 1
     results = [result_body(line_item, roster.students[0], f"{uid('res')}-o'{i}", score=i) for i in range(count)]
     summary = lossy_client.oneroster.gradebook.bulk_post_results(results, batch_size=count)
     assert transport.lost == 1 and summary.ok and summary.stored == count, summary.failures

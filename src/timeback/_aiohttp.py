@@ -25,18 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from timeback._base_client import (
-    _close_there,
-    _forkable,
-    _inherited,
-    _SendingTrace,
-    answer_cut_short,
-    closed_with_loop,
-    verified_proxy,
-    with_cookies_when_set,
-    with_shared_tls,
-)
+from timeback._base_client import _close_there, _forkable, _inherited, answer_cut_short, closed_with_loop
 from timeback._config import DEFAULT_LIMITS, ipv4_address, is_loopback
+from timeback._deadline import _SendingTrace
+from timeback._http_clients import verified_proxy, with_cookies_when_set, with_shared_tls
 
 if TYPE_CHECKING:
     import asyncio

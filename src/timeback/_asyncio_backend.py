@@ -25,7 +25,8 @@ from typing import Any, cast
 import httpcore
 from httpcore._utils import is_socket_readable  # (httpcore's own test, as its anyio and sync streams use it)
 
-from timeback._base_client import _httpcore_pool, _raised_in_a_close
+from timeback._base_client import _raised_in_a_close
+from timeback._http_clients import _httpcore_pool
 
 try:
     import sniffio  # (how httpcore tells asyncio from trio; the async extra's)

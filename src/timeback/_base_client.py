@@ -3,12 +3,17 @@
 All policy lives in ``BaseClient`` and in one generator, ``_send_flow``, that yields what it needs done (fetch a
 token, send a request, sleep) and receives the outcome. ``SyncAPIClient`` and ``AsyncAPIClient`` only drive that
 generator with blocking or awaitable I/O, so retry, replay and error rules exist once.
+
+Concerns of their own live beside it: a call's deadline as each attempt meets it, and how a timeout is named
+(``_deadline``); confirming a create whose answer was lost by reading its records back, and whether a record read
+back is the one sent (``_read_back``: this module builds and sends the reads); the httpx clients the SDK makes, their
+proxies, TLS context and headers, and closing their pools (``_http_clients``: ``DefaultHttpxClient``,
+``DefaultAsyncHttpxClient``); credentials taken out of what an error shows (``_redaction``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import dataclasses
 import datetime
 import email.utils
@@ -27,18 +32,58 @@ import time
 import types
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote
 
 import httpx
 import pydantic
 import pydantic_core
 
+from timeback import _http_clients
 from timeback._auth import NO_HEADERS, TokenCache, _Token
-from timeback._config import DEFAULT_LIMITS, NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig, is_loopback
+from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig
+from timeback._deadline import (
+    _CUT_ANSWER,
+    _CUT_BY,
+    _OTHERS_CUT,
+    ATTEMPT_ENDS,
+    CLOCK_SLACK,
+    NO_TIME_LEFT,
+    WAITED,
+    _AttemptEnds,
+    _capped,
+    _no_time_left,
+    _past,
+    _ReadBy,
+    _SendingTrace,
+    _timed_out,
+    _traced,
+)
+from timeback._http_clients import (
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
+    _close_waking_readers,
+    _httpcore_pool,
+    callers_headers,
+    direct_to_loopback,
+)
 from timeback._operations import LISTERS, READERS, Operation
 from timeback._pagination import AsyncPage, AsyncPaginator, Page, PageInfo
+from timeback._read_back import (
+    CONFIRM_CHUNK,
+    DERIVED,
+    READ_BACK_IN_LIST,
+    STORED_ALL_THE_SAME,
+    ReadBack,
+    _fits_in_list,
+    _within_url,
+    derives_from,
+    reads_back_as_sent,
+    sourced_id_of,
+    written_as_sent,
+)
+from timeback._redaction import _redacted, _redactor, echoed_forms, sent_credentials
 from timeback._waits import wait_for
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
@@ -47,7 +92,6 @@ from timeback.errors import (
     APIResponseValidationError,
     APITimeoutError,
     AuthError,
-    ConfigurationError,
     ConflictError,
     NotFoundError,
     RequestError,
@@ -87,30 +131,15 @@ RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Transport errors raised before a request reached the server: its attempt cannot have been handled. After any other
 # (the connection dropped, a read timed out), the server may have handled it without its answer arriving.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol)
-# How early a timeout set to end at a deadline may be seen to end by ``time.monotonic()`` (none seen on Linux, where
-# both are the same clock, a socket's timeout rounded up to the millisecond)
-CLOCK_SLACK = 0.001
-# Those of them that wait for a connection: one that ran out at or past an attempt's deadline is its deadline passing
-# before it was sent (see ``_send_flow``), as ``AsyncTimeback``'s timer cuts it.
-WAITED = (httpx.PoolTimeout, httpx.ConnectTimeout)
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 CLIENT_CLOSED = "the client was closed"  # (an error's reason: a call ended by close(), or begun after it)
 LOOP_CLOSED = "Event loop is closed"  # (asyncio's RuntimeError: a caller's http client's connection of a closed loop)
-NO_TIME_LEFT = "no time left before the deadline"
 # What the errors of a token refresh bounded by the token held's life (``TokenCache.refresh_bound``) call that bound,
 # in place of a call's deadline: the call may have none.
 REFRESH_BOUND = "the token refresh's bound"
-REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
-MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not slept through: the error is raised at once
 RETRY_AFTER_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-CONFIRM_CHUNK = 50  # records read back per request through a filter of ORed sourcedIds
-# Records read back per request through Timeback's "@" (in a list): at most this many ids (the local server's cap
-# on an "@" list), and a filter of at most about this many characters, so the URL stays well under the 8 KB that
-# proxies commonly take. Ids with a comma, a quote or surrounding spaces, which a list cannot hold, go ORed.
-READ_BACK_IN_LIST = 1000
-READ_BACK_BYTES = 6000
 # Passed as each send's ``auth``: httpx applies a client's own ``auth`` (a caller's ``http_client=httpx.Client(auth=
 # ...)``) unless told which to use, and it would replace the SDK's credentials. (None would not do: httpx then takes
 # any user and password in the URL.) The base ``Auth`` leaves the request as it is.
@@ -132,17 +161,8 @@ _forkable: weakref.WeakSet[Any] = weakref.WeakSet()
 _inherited: list[object] = []
 
 
-# The TLS contexts of the SDK's own http clients, one per process for what httpx reads to make its default (see
-# shared_tls_context): each client made its own, loading certifi's CA bundle, 20-120 ms per Timeback() and per event
-# loop of an AsyncTimeback.
-# (SSL_CERT_FILE, SSL_CERT_DIR, http2) -> (the state of the files read, the context made from them)
-_tls_contexts: dict[tuple[str | None, str | None, bool], tuple[object, ssl.SSLContext]] = {}
-_tls_contexts_lock = threading.Lock()
-
-
 def _after_fork_in_child() -> None:
-    global _tls_contexts_lock
-    _tls_contexts_lock = threading.Lock()  # (another thread may have held it, making one, at the fork)
+    _http_clients._tls_contexts_lock = threading.Lock()  # (another thread may have held it, making one, at the fork)
     for forkable in list(_forkable):
         forkable._after_fork()
 
@@ -179,7 +199,6 @@ _Outcome = httpx.Response | Exception | _Token | bool | None
 Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
 ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError | APIResponseValidationError")
-ClientT = TypeVar("ClientT", httpx.Client, httpx.AsyncClient)
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
 # API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
 Exchange = Generator[
@@ -1290,11 +1309,6 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         seen = seen.__cause__ or seen.__context__
 
 
-def _no_time_left(limit: str | None) -> str:
-    """Why an attempt was not made (or not sent): its call's deadline, or ``limit`` (see ``_send_flow``), too near."""
-    return NO_TIME_LEFT if limit is None else f"no time left within {limit}"
-
-
 def _raised_in_a_close(exc: BaseException) -> bool:
     """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
     stack, or the error raised during its cleanup)."""
@@ -1464,23 +1478,6 @@ def _cause(request: httpx.Request, outcome: object) -> Exception | None:
     return outcome
 
 
-def _within_url(items: list[str], most: int, separator: str) -> Iterator[list[str]]:
-    """``items`` in runs of at most ``most``, each (joined by ``separator``) at most ``READ_BACK_BYTES`` long once
-    percent-encoded in a URL's query (an item longer than that alone)."""
-    extra = len(quote(separator, safe=""))
-    run: list[str] = []
-    size = 0
-    for item in items:
-        cost = len(quote(item, safe="")) + extra
-        if run and (len(run) == most or size + cost > READ_BACK_BYTES):
-            yield run
-            run, size = [], 0
-        run.append(item)
-        size += cost
-    if run:
-        yield run
-
-
 class _Closing(threading.Event):
     """Set by a client's ``close()``: its calls' waits before a retry end then (the call gives up, the client closed).
     An async wait with no ``stop`` to poll waits on a future of its own, held in ``wakers`` and woken here."""
@@ -1504,100 +1501,6 @@ def _wake(waker: asyncio.Future[None]) -> None:
         waker.set_result(None)
 
 
-class _ReadBy(httpx.SyncByteStream):
-    """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``time.monotonic()``) passed between chunks:
-    each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline. (The SDK's own
-    connections cap each read at ``expires`` too, head and body: see ``ATTEMPT_ENDS``. This is for a caller's
-    transport.) ``limit``: see ``_send_flow``."""
-
-    def __init__(self, stream: httpx.SyncByteStream, request: httpx.Request, expires: float, limit: str | None) -> None:
-        self._stream, self._request, self._expires, self._limit = stream, request, expires, limit
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
-            if time.monotonic() >= self._expires:
-                raise httpx.ReadTimeout(_past(self._limit, reading=True), request=self._request)
-            yield chunk
-
-    def close(self) -> None:
-        self._stream.close()
-
-
-# httpcore's trace events (``trace`` request extension) as a request begins to be written (from then on, some of it
-# may have reached the server), and those just before it opens a connection or is written.
-WRITING = frozenset({"http11.send_request_headers.started", "http2.send_request_headers.started"})
-BEFORE_SENDING = WRITING | {"connection.connect_tcp.started"}
-
-
-@dataclass(frozen=True, slots=True)
-class _DeadlineTrace:
-    """httpcore's ``trace`` extension of a request with a deadline (``ends``): raises ``httpcore.PoolTimeout`` (the
-    SDK's "not sent") when it is about to connect or be written once the deadline has passed. The pool timeout,
-    capped at the deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection
-    it was given was taken by another thread first, and the request went out past its deadline. Marks ``ends`` as
-    opening a connection from its connect, or a proxy's ``CONNECT`` (given this trace too: see ``_SendingTrace``),
-    until the request itself begins to be written. (Not marked when a request hook put another trace in its place:
-    a cut is then the answer's, maybe stored.) ``then``: a trace the request had (a caller's), called on."""
-
-    ends: _AttemptEnds
-    then: Callable[[str, dict[str, Any]], Any] | None
-
-    def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in BEFORE_SENDING:
-            if time.monotonic() >= self.ends.expires:
-                import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
-
-                raise httpcore.PoolTimeout(_no_time_left(self.ends.limit))
-            self.ends.opening = name not in WRITING or info["request"].method == b"CONNECT"
-        if self.then is not None:
-            self.then(name, info)
-
-
-@dataclass(slots=True)
-class _SendingTrace:
-    """httpcore's ``trace`` extension of an ``AsyncTimeback`` attempt with a deadline: records whether its request
-    began to be written (``sending``; DefaultAioHttpClient's transport sets it once it has a connection), for
-    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. A proxy's ``CONNECT`` is
-    not the request: httpcore gives it the request's extensions, this trace too, and writes it before the tunnel is
-    open. ``answered``: the answer, once its head came (for the error of a deadline that cut its body). ``then``: a
-    trace the request had (a caller's), awaited on."""
-
-    then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
-    sending: bool = False
-    answered: httpx.Response | None = None
-
-    async def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in WRITING and info["request"].method != b"CONNECT":
-            self.sending = True
-        if self.then is not None:
-            await self.then(name, info)
-
-
-def _traced(request: httpx.Request, ends: _AttemptEnds) -> httpx.Request:
-    """``request`` with a ``_DeadlineTrace`` bound by ``ends``. The sync client's only: ``AsyncTimeback``'s
-    deadline timer (``_sent_by``) cancels a send still waiting for a connection."""
-    request.extensions["trace"] = _DeadlineTrace(ends, request.extensions.get("trace"))
-    return request
-
-
-@dataclass(slots=True)
-class _AttemptEnds:
-    """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
-    that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
-    written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent; ``reading``: its answer's
-    head came, its body is being read."""
-
-    expires: float
-    limit: str | None
-    opening: bool = False
-    reading: bool = False
-
-
-# The attempt this thread (this context) is sending and reading, while it is: the SDK's own sync connections cap each
-# read's and write's timeout at what is left until it ends (``_sync_backend``). None: no deadline, no cap.
-ATTEMPT_ENDS: contextvars.ContextVar[_AttemptEnds | None] = contextvars.ContextVar("timeback_attempt", default=None)
-
-
 def _read_by(response: httpx.Response, expires: float, limit: str | None) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, by ``expires`` (see ``_ReadBy``). On the SDK's own
     connections each read, of its head too, is capped at what is left until ``expires`` then (``ATTEMPT_ENDS``);
@@ -1605,26 +1508,6 @@ def _read_by(response: httpx.Response, expires: float, limit: str | None) -> htt
     deadline when the attempt began)."""
     response.stream = _ReadBy(cast(httpx.SyncByteStream, response.stream), response.request, expires, limit)
     return _read_whole(response)
-
-
-def _past(limit: str | None, *, reading: bool) -> str:
-    """The text of an attempt's timeout as its call's deadline passed (or ``limit``: see ``_send_flow``), its
-    answer's body being read or not yet come."""
-    return f"{limit or 'the deadline'} passed {'while' if reading else 'before'} the answer came"
-
-
-# The phase each httpx timeout bounds, by its key in the request's ``timeout`` extension
-_TIMEOUT_PHASES: dict[type[Exception], str] = {
-    httpx.ConnectTimeout: "connect",
-    httpx.ReadTimeout: "read",
-    httpx.WriteTimeout: "write",
-}
-
-
-# The attribute ``_sync_backend`` marks the error of a read or write an attempt's end cut with: that ``_AttemptEnds``.
-_CUT_BY = "_timeback_cut_by"
-# The attribute marking an error another attempt's end cut (``_disowned``), named so by ``_timed_out``
-_OTHERS_CUT = "_timeback_others_cut"
 
 
 def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.RequestError:
@@ -1637,35 +1520,6 @@ def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.Reque
                 setattr(exc, _OTHERS_CUT, True)
             break
     return exc
-
-
-def _timed_out(
-    request: httpx.Request,
-    exc: Exception,
-    limit: str | None = None,
-    left: float | None = None,
-    timeout: httpx.Timeout | None = None,
-) -> str:
-    """What ran out: httpx's timeout and the limit it had ("ReadTimeout after 0.5 s", the client's), or the call's
-    deadline. A timeout capped at what was left of the deadline (``left``, as the attempt began; given only once the
-    deadline has passed: a caller's transport may time out early) ran out as it passed, and is named so, as
-    ``AsyncTimeback``'s timer says: "the deadline passed before the answer came" (the sync client's said
-    "ReadTimeout after 0.731 s", a number the caller never set). ``limit``: what the attempt was bounded by in the
-    deadline's place (see ``_send_flow``), named as the deadline would be. ``timeout``: the attempt's own, before
-    the deadline capped it, named for one that ran out before it (a caller's transport timing out at 60 s was
-    "ReadTimeout after 29.999 s", what was left of a deadline of 30). Another attempt's deadline, seen on the
-    connection they shared (``_disowned``), is named by its type."""
-    if hasattr(exc, _OTHERS_CUT):
-        return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
-    if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
-        return said  # (the SDK's own: _ReadBy's, _sent_by's)
-    phase = _TIMEOUT_PHASES.get(type(exc))
-    seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
-    if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)
-        return _past(limit, reading=hasattr(exc, _CUT_ANSWER))  # (reading: its answer's head had come)
-    if timeout is not None and phase:
-        seconds = getattr(timeout, phase)
-    return type(exc).__name__ + ("" if seconds is None else f" after {round(seconds, 3):g} s")
 
 
 def _read_whole(response: httpx.Response) -> httpx.Response:
@@ -1696,9 +1550,6 @@ def answer_cut_short(exc: BaseException, response: httpx.Response) -> None:
     SDK's error for it names (``_CUT_ANSWER``): the server answered, whatever cut its body short."""
     if isinstance(exc, httpx.HTTPError):
         setattr(exc, _CUT_ANSWER, (response.status_code, request_id_of(response)))
-
-
-_CUT_ANSWER = "_timeback_cut_answer"
 
 
 async def _sent_by(
@@ -1765,16 +1616,6 @@ async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> N
         await _to_the_end(_closed_quietly(closing))
 
 
-def _httpcore_pool(transport: object, kind: str) -> Any:
-    """The httpcore pool of ``transport``, one of httpx's own (``_pool``), if an instance of httpcore's ``kind``
-    (``ConnectionPool`` or ``AsyncConnectionPool``, a proxy's too); else None: another transport, or httpcore not
-    loaded (as on DefaultAioHttpClient, which must not load it on a cancel: 90 ms of imports on the loop, trio's when
-    installed). The callers use its internals: each leaves alone a pool without them (another httpcore's)."""
-    httpcore = sys.modules.get("httpcore")
-    pool = getattr(transport, "_pool", None)
-    return pool if httpcore is not None and isinstance(pool, getattr(httpcore, kind)) else None
-
-
 async def _aclose(http: httpx.AsyncClient) -> None:
     """``http.aclose()``, its httpcore pools keeping no connection from then on once let go. httpcore 1.0.9's close
     empties a pool, closing its connections, but the requests queued in it for one (more calls than
@@ -1804,97 +1645,6 @@ async def _aclose(http: httpx.AsyncClient) -> None:
             pool._connections.extend(connection for connection in connections if not connection.is_closed())
             closing = pool._assign_requests_to_connections()  # (any let go during the close: idle, closed now)
         await _closed_quietly(closing)
-
-
-def _close_waking_readers(http: httpx.Client) -> None:
-    """``http.close()``, without closing a socket under a thread blocked reading it. httpcore 1.0.9 closes every
-    socket of its pool: that read goes on waiting on the socket's number, and once the process opens anything (a
-    socket, a pipe, a file) the number is reused and the answer never wakes it: the call waited its whole read timeout
-    and ended as a timeout. So httpx's pools are never closed whole: the client is marked closed first (no send starts
-    from then on; httpx marks it inside its close, and a send let in meanwhile took a connection closed under it), then
-    each pool lets its connections go (``_let_go``), then a transport subclass's own ``close()`` is called. Another
-    transport is closed as httpx closes it; a client subclass's own ``close()`` is called after (httpx's part of it
-    finds the client closed). A close cut short (a KeyboardInterrupt) is done again by the next. On an httpx without
-    these attributes, ``http.close()``."""
-    try:
-        from httpx._client import ClientState
-
-        was_closed = http._state is ClientState.CLOSED and http not in _closes_cut_short
-    except (ImportError, AttributeError):  # (another httpx)
-        was_closed = None
-    if was_closed is None:
-        http.close()
-        return
-    _closes_cut_short.add(http)  # (until done: httpx's mark, set first, said closed to a close after an interrupt)
-    http._state = ClientState.CLOSED
-    for transport in (http._transport, *http._mounts.values()):
-        if transport is None:  # (a mount of None: no transport for its URLs)
-            continue
-        pool = _httpcore_pool(transport, "ConnectionPool")
-        if pool is not None and _let_go(pool):
-            if not was_closed and type(transport).close is not httpx.HTTPTransport.close:
-                _closed_but_its_pool(transport, pool)
-        elif not was_closed:
-            transport.close()
-    http._state = ClientState.CLOSED  # (again: a send past httpx's check meanwhile marked it open)
-    if not was_closed and type(http).close is not httpx.Client.close:
-        http.close()
-    _closes_cut_short.discard(http)
-
-
-_closes_cut_short: weakref.WeakSet[httpx.Client] = weakref.WeakSet()  # (see _close_waking_readers)
-
-
-def _closed_but_its_pool(transport: httpx.BaseTransport, pool: Any) -> None:
-    """A transport subclass's own ``close()`` (for what else it holds), its ``pool``, let go, not closed: httpx's
-    part of it closes the pool, the connections a request holds under their readers."""
-    pool.close = lambda: None  # (for this call only: httpx's HTTPTransport.close is ``self._pool.close()``)
-    try:
-        transport.close()
-    finally:
-        del pool.close
-
-
-def _let_go(pool: Any) -> bool:
-    """Closes the connections of an httpcore ``pool`` that no request holds, and shuts down the sockets of those one
-    does, left in the pool: each reader wakes to an end of file at once and closes its socket in its own thread (no
-    number freed under it). None is kept idle from now on: one let go later (a request connecting at the close, or
-    one whose answer was read before the shutdown) is closed by the thread letting it go. False for a pool without
-    these attributes (another httpcore's), left as it was."""
-    try:
-        with pool._optional_thread_lock:
-            held = {id(request.connection) for request in pool._requests}
-            free = [connection for connection in pool._connections if id(connection) not in held]
-            kept = [connection for connection in pool._connections if id(connection) in held]
-            sockets = [_socket_of(connection) for connection in kept]  # (before the pool is changed, should one fail)
-            pool._max_keepalive_connections = 0
-            pool._connections[:] = kept
-            for sock in sockets:
-                if sock is not None:
-                    with contextlib.suppress(OSError):  # (no longer connected: the server closed it meanwhile, say)
-                        sock.shutdown(socket.SHUT_RDWR)
-    except AttributeError:
-        return False
-    closed = 0
-    try:
-        for connection in free:
-            connection.close()
-            closed += 1
-    finally:
-        if closed < len(free):  # (cut short, by a KeyboardInterrupt say: the rest back in the pool, for another close)
-            with pool._optional_thread_lock:
-                pool._connections.extend(free[closed:])
-    return True
-
-
-def _socket_of(connection: object) -> socket.socket | None:
-    """The socket under an httpcore ``connection`` (through a proxy's tunnel too), if it has one yet; None for a
-    stream that does not tell it (another httpcore's)."""
-    while (inner := getattr(connection, "_connection", None)) is not None:
-        connection = inner
-    extra_info = getattr(getattr(connection, "_network_stream", None), "get_extra_info", None)
-    sock = None if extra_info is None else extra_info("socket")
-    return sock if isinstance(sock, socket.socket) else None
 
 
 async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) -> None:
@@ -1982,80 +1732,6 @@ async def _pause_async(seconds: float, stop: threading.Event | None, closing: _C
     return True
 
 
-def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -> tuple[str, ...]:
-    """What a server may echo of the credentials into its answer (gateways quote the Authorization header they
-    refuse; token endpoints, the secret): the client secret's ``secret_forms`` (``echoed_forms`` of it), and the
-    Authorization header ``request`` carried, whole and its credential alone (the bearer token, or Basic's base64
-    of id and secret), in each of their ``echoed_forms``. Longest first, so a header goes whole before the token
-    in it."""
-    sent = request.headers.get("Authorization", "")
-    forms = {*secret_forms, *echoed_forms(sent), *echoed_forms(sent.partition(" ")[2])}
-    # Shorter values are left: an empty one would match between every character, and one of a few characters would
-    # blot out words of the server's message (and is guessed sooner than read from an error anyway).
-    return tuple(sorted((form for form in forms if len(form) >= MIN_REDACTED), key=len, reverse=True))
-
-
-def echoed_forms(text: str) -> set[str]:
-    """``text`` as a server may quote it: as it is; percent-encoded, every reserved character, or "/" left (Python's
-    ``quote``), or "'()!*~" left too (JavaScript's ``encodeURIComponent``), or as in a form ("+" for a space), each
-    with upper- or lower-case hex; HTML-escaped, quotes too or not; and with JSON's optional escaped "/" (PHP's
-    ``json_encode``: ``\\/``), which a body decoded as JSON has undone but one read as text has not."""
-    import html  # (imported on use: only an error needs it)
-
-    encoded = {quote(text, safe=""), quote(text), quote(text, safe="-_.!~*'()"), quote_plus(text)}
-    encoded |= {re.sub("%[0-9A-F]{2}", lambda hex_digits: hex_digits[0].lower(), form) for form in encoded}
-    return {text, *encoded, html.escape(text), html.escape(text, quote=False), text.replace("/", "\\/")}
-
-
-def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
-    """``body`` (text, or decoded JSON: changed in place, its containers are the decoder's own) with each of
-    ``credentials`` in its strings and keys replaced by ``REDACTED``. A loop, not recursion: JSON as deeply nested
-    as the decoder takes would pass the recursion limit here."""
-
-    def redact(text: str) -> str:
-        for credential in credentials:
-            text = text.replace(credential, REDACTED)
-        return text
-
-    if isinstance(body, str):
-        return redact(body)
-    if not credentials or not isinstance(body, (dict, list)) or not _holds_any(body, credentials):
-        return body
-    pending: list[Any] = [body]
-    while pending:
-        node = pending.pop()
-        entries = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
-        if isinstance(node, dict):
-            node.clear()  # (refilled below, in order, under the keys redacted)
-        for key, value in entries:
-            if isinstance(value, str):
-                value = redact(value)
-            elif isinstance(value, (dict, list)):
-                pending.append(value)
-            node[redact(key) if isinstance(key, str) else key] = value
-    return body
-
-
-def _holds_any(body: dict[str, Any] | list[Any], credentials: tuple[str, ...]) -> bool:
-    """Whether a string or key in ``body`` may hold one of ``credentials``: all of them joined, looked through at
-    once (an error naming 1,000 ids was rebuilt with every credential replaced in every string: 4 ms of a re-sent
-    batch's 409). Every string is whole in the joined text, so none is missed; one found across two (a NUL in a
-    credential) only costs the walk that finds nothing."""
-    texts: list[str] = []
-    pending: list[Any] = [body]
-    while pending:
-        node = pending.pop()
-        for key, value in node.items() if isinstance(node, dict) else enumerate(node):
-            if isinstance(key, str):
-                texts.append(key)
-            if isinstance(value, str):
-                texts.append(value)
-            elif isinstance(value, (dict, list)):
-                pending.append(value)
-    joined = "\x00".join(texts)
-    return any(credential in joined for credential in credentials)
-
-
 def _problems(exc: pydantic.ValidationError, model: Any, redact: Callable[[str], str] = str) -> str:
     """An answer's first validation errors, for a message, each "where: what [type], input ...": the input cut short
     (for a missing field it is the whole object around it, which was as big as the answer, other students' records
@@ -2127,31 +1803,12 @@ def _lost_if(error: ErrorT, answer_lost: bool, request: httpx.Request, *, unconf
     return error
 
 
-# Why the records of a create answered 2xx, though not with what was stored (its JSON cut short; a batch's pairs
-# missing), may be stored although not confirmed as sent.
-STORED_ALL_THE_SAME = "its records may have been stored all the same"
-
-
 def _confirms(error: RequestError | APIConnectionError | APIResponseValidationError, confirm: bool) -> bool:
     """Whether ``call`` reads a create's records back to confirm the error that ended it: a retry's 409, an attempt
     with no answer, or a 2xx answer cut short (a POST's, not sent again: ``_send_flow``), unless ``confirm`` is False
     (the caller settles those: a batch replacing settles a cut-short one as a lost answer's, so that one changed
     since is PUT again)."""
     return confirm and (isinstance(error, ConflictError) or error._answer_lost)
-
-
-def _fits_in_list(sourced_id: str) -> bool:
-    return "," not in sourced_id and "'" not in sourced_id and sourced_id == sourced_id.strip() != ""
-
-
-@dataclass
-class ReadBack:
-    """What ``reading_back`` found: the records held, by sourcedId; the error that ended the reads, if one did; the
-    retries its requests took."""
-
-    records: dict[Any, Any] = field(default_factory=dict)
-    failed: RequestError | APIConnectionError | APIResponseValidationError | None = None
-    retries_taken: int = 0
 
 
 DECODED = "timeback_json"  # (an answer's extension: its JSON value, decoded by ``decoded``; None: not JSON)
@@ -2195,224 +1852,6 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     return stored, int(total) if counted else None
 
 
-def reads_back_as_sent(
-    held: dict[str, Any] | None,
-    record: dict[str, Any],
-    dates: frozenset[str] = frozenset(),
-    refs: frozenset[str] = frozenset(),
-) -> bool:
-    """Whether a stored record holds every field as sent (the stamp aside; a field sent as null may be absent; a
-    value the server writes otherwise, ``holds``: ``dates`` names the date fields, ``refs`` the reference fields,
-    as ``reference_fields`` finds them). First compared in C, the items
-    sent among the items held: field by field in Python was a third of the client's CPU in a re-sync; field by field
-    only when that fails. Fields held but not sent are the caller's to judge (``held_beside``). A reference sent under
-    one name of a MIRRORED pair may be held under the other alone (a class's ``org``, answered as ``school``)."""
-    if held is None:
-        return False
-    if record.items() <= held.items():  # (by ==, where True == 1: the bools are looked at apart)
-        return _exactly(held, record)
-    return all(
-        _holds_at(held, k, v, dates, refs) or _held_as_other(held, k, v, dates, refs)
-        for k, v in record.items()
-        if k != "dateLastModified"
-    )
-
-
-def _held_as_other(held: dict[str, Any], key: str, sent: Any, dates: frozenset[str], refs: frozenset[str]) -> bool:
-    other = _OTHER_NAME.get(key)
-    return other is not None and held.get(key) is None and _holds_at(held, other, sent, dates, refs)
-
-
-# A reference a server fills in on a record written without it, from the record another of its references names: a
-# result's class is its line item's, an enrollment's school its class's. Stored in -> (field, via, via's collection).
-DERIVED: dict[str, tuple[str, str, str]] = {
-    "results": ("class", "lineItem", "lineItems"),
-    "enrollments": ("school", "class", "classes"),
-}
-# A reference under two names, either written from the other when left out (Timeback's class org is its school,
-# which it answers as school alone).
-MIRRORED = (("org", "school"), ("school", "org"))
-_OTHER_NAME = dict(MIRRORED)
-
-
-def sourced_id_of(reference: Any) -> Any:
-    return reference.get("sourcedId") if isinstance(reference, dict) else None
-
-
-def derives_from(op: Operation[Any, Any], held: dict[str, Any] | None, record: dict[str, Any]) -> Any:
-    """The sourcedId of the record a DERIVED reference that ``held`` holds and ``record`` leaves out comes from (to
-    read with ``derived_reads``: whether that is the reference the server gives such a write), else None."""
-    rule = DERIVED.get(op.stored_in or op.collection)
-    if rule is None or held is None or record.get(rule[0]) is not None or held.get(rule[0]) is None:
-        return None
-    source = sourced_id_of(record.get(rule[1]))
-    return source if isinstance(source, str) and source else None  # (no id to read by: not the server's)
-
-
-def filled_by_server(
-    op: Operation[Any, Any], held: dict[str, Any], record: dict[str, Any], derived: Mapping[Any, Any]
-) -> set[str]:
-    """The fields ``held`` has beside ``record`` that a server fills in on such a write: a DERIVED reference naming
-    what the record it comes from names (``derived``, read: a class set otherwise is no such field), the other name
-    of a MIRRORED reference, a view's fixed ``type`` (a school's, term's or grading period's)."""
-    filled = {"dateLastModified", "type"}
-    for name, other in MIRRORED:
-        mirrored = sourced_id_of(record.get(other))
-        if name not in record and mirrored is not None and sourced_id_of(held.get(name)) == mirrored:
-            filled.add(name)
-    rule = DERIVED.get(op.stored_in or op.collection)
-    if rule is not None and record.get(rule[0]) is None:
-        source = derived.get(sourced_id_of(record.get(rule[1])))
-        if source is not None and sourced_id_of(held.get(rule[0])) == source:
-            filled.add(rule[0])
-    return filled
-
-
-def written_as_sent(
-    op: Operation[Any, Any],
-    held: dict[str, Any] | None,
-    record: dict[str, Any],
-    dates: frozenset[str],
-    derived: Mapping[Any, Any],
-    refs: frozenset[str] = frozenset(),
-) -> bool:
-    """Whether a record read back is the one a write of ``record`` (a create of ``op``, or a PUT of what it
-    creates) leaves: each field as sent, and no other but nulls and what the server fills in."""
-    if not reads_back_as_sent(held, record, dates, refs):
-        return False
-    assert held is not None
-    return held_beside(held, record, filled_by_server(op, held, record, derived))
-
-
-def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Iterable[str]) -> bool:
-    """Whether the fields ``held`` has beside those of ``record`` are null or ``set_by_server``: a record holding a
-    score or comment the call did not send is not the call's own."""
-    return all(held[key] is None for key in held.keys() - record.keys() - set(set_by_server))
-
-
-# What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
-# answers add name.
-REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
-
-
-def holds(
-    held: Any,
-    sent: Any,
-    dates: frozenset[str] | None = None,
-    date: bool = False,
-    refs: frozenset[str] = frozenset(),
-    reference: bool = False,
-) -> bool:
-    """Whether a stored value is the value sent: equal (a bool only to a bool: Python's ``True == 1`` is not
-    JSON's; a number to the same number, ``1`` to ``1.0``), or the same written otherwise: a reference (an object
-    with a ``sourcedId`` where the value is a reference: ``reference``, its field one of ``refs``) with fields added
-    (``REFERENCE_EXTRAS``), a date-time as another form of the same instant (``2024-09-08T10:00:00.000Z`` for
-    ``2024-09-08T10:00:00Z``) where the value is a date (``date``: its field is one of ``dates``), a flag
-    (``FLAGS``) as ``"true"``/``"false"``, and lists and objects of such values. ``dates`` None: free JSON
-    (``metadata``), where no name makes a date, a flag or a reference."""
-    if held == sent:
-        return _exactly(held, sent)
-    if isinstance(sent, dict):
-        if not isinstance(held, dict) or not all(_holds_at(held, k, v, dates, refs) for k, v in sent.items()):
-            return False
-        added = held.keys() - sent.keys()
-        return not added or (reference and "sourcedId" in sent and added <= REFERENCE_EXTRAS)
-    if isinstance(sent, list):
-        return (
-            isinstance(held, list)
-            and len(held) == len(sent)
-            and all(holds(h, s, dates, date, refs, reference) for h, s in zip(held, sent, strict=True))
-        )
-    return date and isinstance(sent, str) and isinstance(held, str) and _same_instant(held, sent)
-
-
-# A record's flags, which Timeback answers as "true"/"false" and takes as either those or a JSON boolean.
-FLAGS = frozenset({"enabledUser", "primary"})
-_FLAG_VALUES = {"true": True, "false": False, True: True, False: False}
-
-
-def _holds_at(
-    held: dict[str, Any], key: str, sent: Any, dates: frozenset[str] | None, refs: frozenset[str] = frozenset()
-) -> bool:
-    if dates is None or key == "metadata":
-        # Free JSON, the caller's own: only the same JSON value (numbers by value: ``1`` is ``1.0``, as JSON has
-        # them and a server in JavaScript writes them), no date, flag or reference there, whatever its name.
-        value = held.get(key)
-        return value == sent and _exactly(value, sent)
-    if key in FLAGS and type(sent) in (bool, str):
-        value = held.get(key)
-        return type(value) in (bool, str) and _FLAG_VALUES.get(value, value) == _FLAG_VALUES.get(sent, sent)
-    return holds(held.get(key), sent, dates, key in dates, refs, key in refs)
-
-
-def _exactly(held: Any, sent: Any) -> bool:
-    """Whether two values found equal (``==``) are the same JSON value: no bool standing for a number. (Loops, not
-    ``all()`` of a generator: a re-sync runs this on every record read back, about 1 us each.)"""
-    kind = type(sent)
-    if kind is dict:
-        for key, value in sent.items():
-            if type(value) is not str and not _exactly(held[key], value):  # (a string equals only a string)
-                return False
-        return True
-    if kind is list:
-        for item, value in zip(held, sent, strict=True):
-            if type(value) is not str and not _exactly(item, value):
-                return False
-        return True
-    return (kind is bool) is (type(held) is bool)
-
-
-def _same_instant(held: str, sent: str) -> bool:
-    """Whether a date-time held is the date or date-time sent, written otherwise: the same instant (as
-    ``parse_date_or_datetime`` reads them: a date alone is its midnight UTC, as a server keeping date-times writes
-    it). A date held alone is only that date: a server keeping dates as sent would store a date-time sent as such
-    (``2024-09-07T20:00:00-04:00`` is no change to ``2024-09-08`` only when read as instants). Held with fewer
-    digits of a second than sent, it is the instant sent cut to those (``_cut_from``); with as many or more, the
-    same instant exactly."""
-    if "T" not in held or not (held[:4].isdigit() and sent[:4].isdigit() and held[4:5] == sent[4:5] == "-"):
-        return False
-    from timeback.models._base import parse_date_or_datetime
-
-    kept, given = _fraction_of(held), _fraction_of(sent)
-    try:
-        if len(kept) < len(given):
-            return _cut_from(held, kept, sent, given)
-        same = parse_date_or_datetime(held) == parse_date_or_datetime(sent)
-    except ValueError:
-        return False
-    # (Python reads 6 digits and drops the rest, which a server keeps as sent: ``...:00.1234567Z`` is no
-    # ``...:00.1234568Z``; trailing zeros aside)
-    return same and kept[6:].rstrip("0") == given[6:].rstrip("0")
-
-
-def _cut_from(held: str, kept: str, sent: str, given: str) -> bool:
-    """Whether a date-time ``held``, its fraction of a second ``kept``, is the one ``sent`` (fraction ``given``,
-    longer) cut to as many digits: a server keeping milliseconds (JavaScript's Date, Timeback's ``...:00.000Z``) or
-    seconds answers ``...:00.123Z`` or ``...:00Z`` for ``...:00.123456Z``. Truncated (as V8 reads finer digits) or
-    rounded half up (as PostgreSQL keeps microseconds), the rounding maybe into the next second. Compared as whole
-    seconds and the digits kept: a ``datetime`` holds no more than 6."""
-    from timeback.models._base import parse_date_or_datetime
-
-    scale = 10 ** (len(given) - len(kept))
-    truncated, rounded = int(given) // scale, (int(given) + scale // 2) // scale
-    whole = held.replace(f".{kept}", "", 1) if kept else held  # (the first ".": a date and an offset have none)
-    apart = parse_date_or_datetime(whole) - parse_date_or_datetime(sent.replace(f".{given}", "", 1))
-    digits = int(kept or "0")
-    if not apart:
-        return digits in (truncated, rounded)
-    return apart == datetime.timedelta(seconds=1) and digits == 0 and rounded == 10 ** len(kept)
-
-
-# A date-time's fraction of a second.
-_FRACTION = re.compile(r"\.(\d+)")
-
-
-def _fraction_of(value: str) -> str:
-    """The digits of a date-time's fraction of a second as written (``""``: none, or a date)."""
-    fraction = _FRACTION.search(value, 10)
-    return fraction.group(1) if fraction else ""
-
-
 def _bad_answer(message: str, response: httpx.Response, *, cut_short: bool = False) -> APIResponseValidationError:
     """The error for an answer that is not what the API documents, with its text: both without the bearer token
     the request carried, should the answer echo it (a service at base_url that answers with the request it got).
@@ -2450,21 +1889,6 @@ def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = No
         "request_id": request_id,
         "retries_taken": retries_taken_of(response),
     }
-
-
-def _redactor(request: httpx.Request | None) -> Callable[[Any], Any]:
-    """What takes the credentials ``request`` carried out of a text, should an answer echo them: read from it on
-    first use, an error's (40 us, which a page of one record paid each when read up front)."""
-    found: list[tuple[str, ...]] = []
-
-    def redact(text: Any) -> Any:
-        if request is None or text is None:
-            return text
-        if not found:
-            found.append(sent_credentials(request))
-        return _redacted(text, found[0])
-
-    return redact
 
 
 def _item_builder(
@@ -2559,264 +1983,6 @@ def _holds_models(body: Any) -> bool:
     if isinstance(body, list):
         return bool(body) and isinstance(body[0], pydantic.BaseModel)
     return isinstance(body, pydantic.BaseModel)
-
-
-def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
-    """``timeout`` with no phase allowed longer than ``seconds`` (what is left before a call's deadline)."""
-    if seconds >= threading.TIMEOUT_MAX:  # (inf, or centuries: no cap; a socket's timeout cannot be that long)
-        return timeout
-
-    def cap(value: float | None) -> float:
-        return seconds if value is None else min(value, seconds)
-
-    return httpx.Timeout(
-        connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write), pool=cap(timeout.pool)
-    )
-
-
-def direct_to_loopback(config: ClientConfig) -> dict[str, Any]:
-    """The arguments of the SDK's own httpx client for proxies: its base and token URLs on a loopback host (a local
-    server) are reached directly, whatever proxy the environment names (HTTP_PROXY, ALL_PROXY: many company machines
-    set one with no NO_PROXY for 127.0.0.1), as Go's clients do: a proxy's loopback is not this machine's. (A mount
-    of None is httpx's own transport, the proxies' mounts being less specific.) When both are, no proxy is read at
-    all: httpx makes every proxy's transport with the client, and a SOCKS one without httpx[socks] raised its
-    ImportError then. (``trust_env`` also reads SSL_CERT_FILE and SSL_CERT_DIR: the TLS context is made as httpx
-    makes it with ``trust_env``, reading them.)"""
-    hosts = [httpx.URL(url).host for url in (config.base_url, config.token_url)]
-    if all(is_loopback(host) for host in hosts):
-        return {"trust_env": False, "verify": shared_tls_context(trust_env=True)}
-    direct = {f"all://[{host}]" if ":" in host else f"all://{host}" for host in hosts if is_loopback(host)}
-    return {"mounts": dict.fromkeys(direct)}
-
-
-class _CookiesWhenSet(httpx.Cookies):
-    """httpx's cookies, that skip a response with no ``Set-Cookie``: httpx builds urllib's request and response
-    wrappers for every response to hand them to the jar, about 90 us of CPU per call here (8% of an async call on
-    httpx, 12% on aiohttp). The jar's policy reads nothing else by default (RFC 2965's ``Set-Cookie2`` is off)."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
-            super().extract_cookies(response)
-
-
-def with_cookies_when_set(client: ClientT) -> ClientT:
-    """``client`` (one the SDK made) with its cookie jar in ``_CookiesWhenSet``. Setting ``client.cookies`` later
-    puts back httpx's own, which is only slower."""
-    cookies = getattr(client, "_cookies", None)  # (httpx's own attribute: if it is gone, nothing changes)
-    if type(cookies) is httpx.Cookies:
-        client._cookies = _CookiesWhenSet(cookies.jar)  # (the same jar)
-    return client
-
-
-# Mounts reaching loopback hosts directly (None: the client's own transport), by every name httpx can match: a client
-# passed in knows no base URL (for the SDK's own, direct_to_loopback names its URLs' hosts).
-LOOPBACK_DIRECT: dict[str, None] = {"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None}
-
-
-def shared_tls_context(*, trust_env: bool, http2: bool = False) -> ssl.SSLContext:
-    """The TLS context httpx makes for ``verify=True`` (``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` with ``trust_env``, else
-    certifi's bundle), made on first use and shared by the clients that would make the same one: by those variables'
-    values, read each time, and by ``http2`` (httpcore sets the context's ALPN protocols as it connects, ``h2`` too
-    for an HTTP/2 client, which an HTTP/1.1 client must not offer). Made again once the file or folder it read
-    changed (a CA bundle replaced in place, as httpx's own per-client contexts would see it: a few us per client)."""
-    where = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")) if trust_env else (None, None)
-    key = (*where, http2)
-    state = _file_state(where[0] or where[1] or _certifi_bundle())  # (as httpx reads them: the file first)
-    with _tls_contexts_lock:
-        known = _tls_contexts.get(key)
-        if known is None or known[0] != state:
-            try:
-                known = _tls_contexts[key] = (state, httpx.create_ssl_context(trust_env=trust_env))
-            except OSError as error:  # (ssl.SSLError too: a file holding no certificate)
-                if not (where[0] or where[1]):
-                    raise
-                # (a bare FileNotFoundError, naming neither the variable nor the path)
-                name, path = ("SSL_CERT_FILE", where[0]) if where[0] else ("SSL_CERT_DIR", where[1])
-                raise ConfigurationError(
-                    f"{name} names {path!r}, which cannot be read as CA certificates: {error.strerror or error}",
-                    (name,),
-                ) from None
-        return known[1]
-
-
-def _certifi_bundle() -> str:
-    import certifi  # (httpx's dependency, imported with it)
-
-    return certifi.where()
-
-
-def _file_state(path: str | None) -> object:
-    """What tells a file or folder changed: its inode, size and modification time (None: no such path)."""
-    if not path:
-        return None
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_ino, found.st_size, found.st_mtime_ns
-
-
-def with_shared_tls(kwargs: dict[str, Any]) -> None:
-    """Sets an http client's ``verify`` to the ``shared_tls_context`` unless given; not with a ``cert=``, which httpx
-    loads into the context (the caller's own, then)."""
-    if "verify" not in kwargs and not kwargs.get("cert"):
-        kwargs["verify"] = shared_tls_context(trust_env=kwargs.get("trust_env", True), http2=kwargs.get("http2", False))
-
-
-def _proxy_tls(kwargs: dict[str, Any]) -> ssl.SSLContext | None:
-    """The TLS context an http client made with ``kwargs`` (as the caller gave them) verifies an https:// proxy with:
-    its ``verify=``, as it verifies its hosts and as DefaultAioHttpClient's own transport verifies a proxy (httpx
-    verifies one with httpcore's default context, the system's CAs and certifi's, whatever ``verify=`` says). None,
-    that default, without a ``verify=``; and with ``http2``: httpcore sets the ALPN of a proxy's context to HTTP/1.1
-    as it connects, which a context shared with HTTP/2 connections must not get."""
-    verify = kwargs.get("verify")
-    if verify is None or kwargs.get("http2"):
-        return None
-    if isinstance(verify, ssl.SSLContext):
-        return verify
-    trust_env = kwargs.get("trust_env", True)
-    if verify is True:
-        return shared_tls_context(trust_env=trust_env)
-    return httpx.create_ssl_context(verify, None, trust_env)  # (False; or a CA file's path, which httpx deprecates)
-
-
-def verified_proxy(proxy: Any, kwargs: dict[str, Any]) -> Any:
-    """``proxy`` (an http client's ``proxy=``, or a proxy's URL) verified with ``_proxy_tls(kwargs)`` if an https://
-    one given no TLS context of its own; any other as it is."""
-    proxy = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else proxy
-    if not isinstance(proxy, httpx.Proxy) or proxy.url.scheme != "https" or proxy.ssl_context is not None:
-        return proxy
-    context = _proxy_tls(kwargs)
-    if context is None:
-        return proxy
-    return httpx.Proxy(proxy.url, ssl_context=context, auth=proxy.auth, headers=proxy.headers)
-
-
-def _verified_mounts(
-    named: dict[str, str], kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
-) -> dict[str, Any]:
-    """Mounts for the https:// proxies the environment ``named`` (urllib's ``getproxies()``), each verified by the
-    client's ``verify=`` (``verified_proxy``), made as httpx makes its own, which they replace by the same keys (its
-    NO_PROXY ones, more specific, still apply). None without a ``verify=``, or with ``NO_PROXY=*`` (no proxy)."""
-    context = _proxy_tls(kwargs)
-    if context is None or "*" in (host.strip() for host in named.get("no", "").split(",")):
-        return {}
-    options = ("verify", "cert", "trust_env", "http1", "http2", "limits")
-    made_with = {name: kwargs[name] for name in options if name in kwargs}
-    if not kwargs.get("cert"):  # (that context for the servers too, not a CA bundle loaded again per mount, 20-40
-        made_with["verify"] = context  # ms each; but a cert= httpx loads into the context given: the caller's own)
-    return {
-        f"{scheme}://": transport(**made_with, proxy=verified_proxy(named[scheme], {"verify": context}))
-        for scheme in ("http", "https", "all")
-        if named.get(scheme, "").lower().startswith("https://")
-    }
-
-
-def _defaults(
-    kwargs: dict[str, Any], transport: type[httpx.HTTPTransport] | type[httpx.AsyncHTTPTransport]
-) -> dict[str, Any]:
-    """The arguments of a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient``, their defaults added: the SDK's pool,
-    and loopback hosts reached directly when the environment names a proxy httpx would use (``trust_env``, and no
-    ``proxy=``, ``mounts=`` or ``transport=``, which are the caller's choice); a ``verify=`` given verifies the
-    https:// proxies too (``_proxy_tls``), ``proxy=``'s and the environment's (mounts of ``transport``)."""
-    kwargs.setdefault("limits", DEFAULT_LIMITS)
-    if kwargs.get("proxy"):  # (before with_shared_tls: the verify= given, if any)
-        kwargs["proxy"] = verified_proxy(kwargs["proxy"], kwargs)
-    own_proxies = any(kwargs.get(name) for name in ("proxy", "mounts", "transport"))
-    if kwargs.get("trust_env", True) and not own_proxies:
-        import urllib.request  # (httpx reads the same; imported with it)
-
-        named = urllib.request.getproxies()
-        if any(named.get(scheme) for scheme in ("http", "https", "all")):
-            kwargs["mounts"] = {**LOOPBACK_DIRECT, **_verified_mounts(named, kwargs, transport)}
-    with_shared_tls(kwargs)
-    return kwargs
-
-
-class DefaultHttpxClient(httpx.Client):
-    """An ``httpx.Client`` as ``Timeback`` makes its own: a pool of up to 100 connections, all kept between calls
-    (``DEFAULT_LIMITS``; ``limits=`` to choose), no cookie jar work for answers that set no cookie, and loopback hosts
-    (``127.0.0.1``, ``localhost``, ``::1``: a local server) reached directly whatever proxy the environment names
-    (``HTTP_PROXY``, ``ALL_PROXY``...), as ``direct_to_loopback`` does for the SDK's own; not when a ``proxy=``,
-    ``mounts=`` or ``transport=`` is given; unless given ``verify=`` (or ``cert=``), one TLS context per process,
-    made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
-    bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``); the connections of the transports it
-    makes (not a ``transport=`` or ``mounts=`` given) give each read and write of a ``Timeback`` attempt what is left
-    of its deadline (``bounded_by_attempts``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event
-    hooks or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every
-    answer for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10%
-    more CPU per call through one.)"""
-
-    def __init__(self, **kwargs: Any) -> None:
-        given = _given_transports(kwargs)
-        super().__init__(**_defaults(kwargs, httpx.HTTPTransport))
-        with_cookies_when_set(self)
-        from timeback._sync_backend import bounded_by_attempts
-
-        for transport in _own_transports(self, given):
-            bounded_by_attempts(transport)
-
-
-class DefaultAsyncHttpxClient(httpx.AsyncClient):
-    """As ``DefaultHttpxClient``, for ``AsyncTimeback``; under asyncio, the connections of the transports it makes
-    (not a ``transport=`` or ``mounts=`` given) to an ``http://`` origin (a local server; not through a proxy) run on
-    asyncio's own streams, not httpcore's default anyio ones (``AsyncioBackend``): a single-result PUT through it
-    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~885-905 us. TLS connections
-    stay on httpcore's (see ``on_asyncio_streams``); under trio, all do."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        given = _given_transports(kwargs)
-        super().__init__(**_defaults(kwargs, httpx.AsyncHTTPTransport))
-        with_cookies_when_set(self)
-        from timeback._asyncio_backend import on_asyncio_streams
-
-        for transport in _own_transports(self, given):
-            on_asyncio_streams(transport)
-
-
-def _given_transports(kwargs: dict[str, Any]) -> list[object]:
-    """The transports a caller gave a ``DefaultHttpxClient`` / ``DefaultAsyncHttpxClient`` (``transport=``,
-    ``mounts=``): theirs, left alone."""
-    return [kwargs.get("transport"), *(kwargs.get("mounts") or {}).values()]
-
-
-def _own_transports(client: httpx.Client | httpx.AsyncClient, given: list[object]) -> Iterator[object]:
-    """The transports ``client`` made itself (its own, its proxies', the environment's), not one ``given``."""
-    for transport in (getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()):
-        if not any(transport is theirs for theirs in given):
-            yield transport
-
-
-# The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
-# sent in their place (as httpx's own merge lets a request's win), nor its Authorization anywhere (not in place of the
-# bearer token, nor to the token URL, maybe another host), nor its Host (the token URL's host may be another).
-OWN_HEADERS = frozenset(
-    {"accept", "user-agent", "authorization", "content-type", "content-length", "transfer-encoding", "host"}
-)
-
-
-def callers_headers(headers: httpx.Headers) -> dict[str, bytes]:
-    """Of a caller's http client's ``headers``, those to send with each request the SDK makes through it, the token
-    request too (httpx's ``build_request`` would add them; the SDK builds its requests itself): all but the
-    ``OWN_HEADERS``, and those a fresh httpx client has with the same value (``Accept-Encoding``, ``Connection``),
-    which the SDK never sent (``Accept-Encoding: gzip`` would have the server compress its answers). Values stay the
-    bytes httpx holds: a value set as UTF-8 bytes has no ASCII text, and httpx sends it as it is."""
-    defaults = _httpx_defaults()
-    chosen: dict[str, bytes] = {}
-    for raw_name, value in headers.raw:
-        name = raw_name.lower()
-        if name.decode("latin-1") in OWN_HEADERS or (name, value) in defaults:
-            continue
-        key = raw_name.decode("latin-1")  # (as the caller wrote it)
-        chosen[key] = chosen[key] + b", " + value if key in chosen else value
-    return chosen
-
-
-@functools.cache
-def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
-    """The headers every httpx client has unless told otherwise (lowercased names): read from one, for this httpx."""
-    with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as fresh:
-        return frozenset((name.lower(), value) for name, value in fresh.headers.raw)
 
 
 def _location(url: httpx.URL, response: httpx.Response) -> str:
@@ -3298,7 +2464,5 @@ __all__ = [
     "AsyncAPIClient",
     "AsyncPage",
     "BaseClient",
-    "DefaultAsyncHttpxClient",
-    "DefaultHttpxClient",
     "SyncAPIClient",
 ]

@@ -239,7 +239,7 @@ def confirming_unpaired(
     answer's is (``BaseClient.confirming``): its receipt, with the pairs, if its results read back as sent; else the
     error raised says why, and the batch fails, maybe stored (the answer did not say what was stored), the upload
     going on. Run by the client's ``exchange``; no I/O here."""
-    from timeback._base_client import STORED_ALL_THE_SAME
+    from timeback._read_back import STORED_ALL_THE_SAME
 
     sent = client.build_request(create, request)  # (its method and URL, for the error's message)
     pairs = _pairs_in(receipt)
@@ -619,7 +619,7 @@ def _reading_derived(
 ) -> Exchange[int]:
     """Read into ``derived`` the reference the server gives ``record`` (its line item's class) if ``held`` needs it
     to be judged and it was not read yet; the retries the read took."""
-    from timeback._base_client import derives_from
+    from timeback._read_back import derives_from
 
     source = derives_from(create, held, record)
     if source is None or source in derived:
@@ -655,7 +655,8 @@ def replacing(
     client closed, stop the upload. When ``stopping()`` turns true (the upload stops: Ctrl-C, a refusal elsewhere), no
     more PUTs are sent either, instead of the stop waiting for up to a batch of PUTs. After a stop, the results left
     that a PUT would change count as not sent; those stored as sent still count unchanged."""
-    from timeback._base_client import retries_taken_of, written_as_sent
+    from timeback._base_client import retries_taken_of
+    from timeback._read_back import written_as_sent
     from timeback.models._base import date_fields, reference_fields
 
     sent = batch.records.decoded()

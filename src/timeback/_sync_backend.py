@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 
 import httpcore
 
-from timeback._base_client import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _httpcore_pool, _no_time_left, _past
+from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _no_time_left, _past
+from timeback._http_clients import _httpcore_pool
 
 T = TypeVar("T")
 

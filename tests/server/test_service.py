@@ -151,7 +151,7 @@ def test_an_unknown_field_is_named_whatever_it_is_called(key: str) -> None:
 def test_the_sdk_reads_back_with_the_references_the_server_fills_in() -> None:
     """The SDK's confirmation of a lost answer (``DERIVED``, ``MIRRORED``) restates the server's ``derive`` and
     ``aliases`` rules: the SDK cannot import the server. A rule added to one and not the other fails here."""
-    from timeback._base_client import DERIVED, MIRRORED
+    from timeback._read_back import DERIVED, MIRRORED
     from timeback.server.collections import COLLECTIONS
 
     derived = {}
