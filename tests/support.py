@@ -53,6 +53,30 @@ def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
         monkeypatch.setenv(name, value)
 
 
+def writes_to(monkeypatch: pytest.MonkeyPatch, kind: type) -> list[bytes]:
+    """What connections of ``kind`` (a transport's or network stream's class with a ``write``) are given to write from
+    now, a write an item, each then written as it was."""
+    written: list[bytes] = []
+    write = kind.write
+
+    def recorded(connection: object, data: bytes, *args: Any, **kwargs: Any) -> Any:
+        written.append(bytes(data))
+        return write(connection, data, *args, **kwargs)
+
+    monkeypatch.setattr(kind, "write", recorded)
+    return written
+
+
+def assert_written_whole(written: list[bytes], large: int) -> None:
+    """``written`` (``writes_to``) for a PUT of a short body, a GET, then a PUT of a body of ``large`` bytes or more:
+    the first two one write each (its head and body together: one send, the server woken once), the last's head and
+    body apart."""
+    short_put, get, large_head, large_body = written
+    assert short_put.startswith(b"PUT ") and b"\r\n\r\n{" in short_put and short_put.endswith(b"}}")
+    assert get.startswith(b"GET ") and get.endswith(b"\r\n\r\n")
+    assert large_head.startswith(b"PUT ") and large_head.endswith(b"\r\n\r\n") and len(large_body) >= large
+
+
 def uid(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

@@ -22,10 +22,18 @@ import httpx
 import pytest
 import trio
 
-from tests.support import HeldTokenAnswers, child_environment, token_answers_held
+from tests.support import (
+    HeldTokenAnswers,
+    assert_written_whole,
+    child_environment,
+    token_answers_held,
+    uid,
+    writes_to,
+)
 from timeback import AsyncTimeback, DefaultAsyncHttpxClient
 from timeback._asyncio_backend import AsyncioBackend, AsyncioStream
 from timeback._base_client import _connect_failed
+from timeback._http_clients import HELD_BYTES
 from timeback.server.runner import LocalServer
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -376,3 +384,43 @@ def test_under_trio_httpcores_own_backend_runs(server: LocalServer) -> None:
             return await http.get(f"{server.url}/ims/oneroster/gradebook/v1p2/categories", params={"limit": 1})
 
     assert trio.run(get).status_code in (200, 401)
+
+
+async def test_a_requests_head_and_short_body_are_one_write(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpcore writes a request's head, then its body: two sends, the server woken for each. Held and joined: one.
+    A GET's head goes out as its answer is read; a body past ``HELD_BYTES`` on its own."""
+    import asyncio.selector_events
+
+    written = writes_to(monkeypatch, asyncio.selector_events._SelectorSocketTransport)  # (this test's loop's)
+    async with AsyncTimeback(**server.client_kwargs()) as client:
+        gradebook, sourced_id = client.oneroster.gradebook, uid("held")
+        await gradebook.get_all_categories()  # (its token and its connection)
+        written.clear()
+        await gradebook.put_category(sourced_id=sourced_id, category={"title": "short"})
+        assert (await gradebook.get_category(sourced_id=sourced_id)).category.title == "short"
+        large = {"title": "large", "metadata": {"note": "x" * HELD_BYTES}}
+        await gradebook.put_category(sourced_id=sourced_id, category=large)
+    assert_written_whole(written, HELD_BYTES)
+
+
+async def test_a_write_held_is_sent_with_the_next_or_before_a_read() -> None:
+    """A short write is held for the next; a read sends it first (the server, which answers once it has read it,
+    answers). (A lost connection's write raises at once: test_timeouts_resets_and_refusals_raise_httpcores_errors.)"""
+
+    async def echo_line(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(await reader.readline())
+        await writer.drain()
+        writer.close()
+
+    async with serving(echo_line) as port:
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        await stream.write(b"held ", timeout=5)
+        await stream.write(b"and joined\n", timeout=5)
+        assert await stream.read(100, timeout=5) == b"held and joined\n"
+        await stream.aclose()
+        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
+        await stream.write(b"held alone\n", timeout=5)
+        assert await stream.read(100, timeout=5) == b"held alone\n"
+        await stream.aclose()

@@ -12,6 +12,7 @@ httpcore's default (see there why); ``start_tls`` here is then for a caller's ow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import ipaddress
 import socket
@@ -26,7 +27,7 @@ import httpcore
 from httpcore._utils import is_socket_readable  # (httpcore's own test, as its anyio and sync streams use it)
 
 from timeback._base_client import _raised_in_a_close
-from timeback._http_clients import _httpcore_pool
+from timeback._http_clients import Write, _httpcore_pool, writes_now
 
 try:
     import sniffio  # (how httpcore tells asyncio from trio; the async extra's)
@@ -57,8 +58,14 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         self._reader = reader
         self._writer = writer
         self._closed = False
+        self._held: Write | None = None  # (a write not made yet: see write)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._held is not None:  # (the request's last write: its answer is read next)
+            held, self._held = self._held, None
+            # (as httpcore takes a request's writes: the server may have answered and closed; its answer is read)
+            with contextlib.suppress(httpcore.WriteError):
+                await self._write(*held)
         timer, task = self._waiting(httpcore.ReadError, timeout)
         try:
             async with timer:
@@ -72,8 +79,16 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        """``buffer`` written, or held for the next write or read (``writes_now``; not on a connection closed or
+        lost, whose write raises at once)."""
         if not buffer:
             return
+        open_ = not self._closed and not self._writer.transport.is_closing()
+        writes, self._held = writes_now(self._held, buffer, timeout, open_)
+        for data, data_timeout in writes:
+            await self._write(data, data_timeout)
+
+    async def _write(self, buffer: bytes, timeout: float | None) -> None:
         timer, task = self._waiting(httpcore.WriteError, timeout)
         try:
             async with timer:

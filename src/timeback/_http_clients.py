@@ -3,8 +3,9 @@
 Loopback hosts reached whatever proxy the environment names (``direct_to_loopback``), one TLS context per process
 (``shared_tls_context``), https:// proxies verified by the client's ``verify=`` (``verified_proxy``), no cookie jar
 work for answers that set no cookie (``with_cookies_when_set``), which of a caller's http client's headers are sent
-(``callers_headers``), and httpcore's pools as the SDK reaches into them (``_httpcore_pool``; a sync client closed
-without closing a socket under a thread reading it: ``_close_waking_readers``). Apart from the request engine
+(``callers_headers``), httpcore's pools as the SDK reaches into them (``_httpcore_pool``; a sync client closed
+without closing a socket under a thread reading it: ``_close_waking_readers``), and what the SDK's own connections
+write at once and hold (``writes_now``). Apart from the request engine
 (``_base_client``), which sends through them, so that the backends and ``DefaultAioHttpClient`` take them without it.
 """
 
@@ -281,6 +282,28 @@ def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
     """The headers every httpx client has unless told otherwise (lowercased names): read from one, for this httpx."""
     with httpx.Client(transport=httpx.BaseTransport(), trust_env=False) as fresh:
         return frozenset((name.lower(), value) for name, value in fresh.headers.raw)
+
+
+# A write of at most this much is held for the next (httpcore writes a request's head, then its body: joined, one
+# send, not two, and the server woken once for it; a GET's head is sent as its answer is read). A longer body is
+# sent on its own: joining would copy it to save one send.
+HELD_BYTES = 64 * 1024
+Write = tuple[bytes, float | None]  # (bytes to write, and the timeout httpcore gave their write)
+
+
+def writes_now(
+    held: Write | None, buffer: bytes, timeout: float | None, can_hold: bool
+) -> tuple[list[Write], Write | None]:
+    """What a connection of the SDK's own writes now, and holds, when httpcore writes ``buffer`` with ``held``
+    held: ``buffer`` held if it is short, none is and ``can_hold``; else joined to the one held if short. The one
+    held is written before the connection is read (see the backends' ``read``)."""
+    if held is None:
+        if can_hold and len(buffer) <= HELD_BYTES:
+            return [], (buffer, timeout)
+        return [(buffer, timeout)], None
+    if len(buffer) <= HELD_BYTES:
+        return [(held[0] + buffer, timeout)], None
+    return [held, (buffer, timeout)], None
 
 
 def _httpcore_pool(transport: object, kind: str) -> Any:

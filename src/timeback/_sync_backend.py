@@ -13,6 +13,7 @@ attempt), each goes as it came. Installed by ``bounded_by_attempts`` on the pool
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import httpcore
 
 from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _no_time_left, _past
-from timeback._http_clients import _httpcore_pool
+from timeback._http_clients import Write, _httpcore_pool, writes_now
 
 T = TypeVar("T")
 
@@ -57,18 +58,34 @@ def _deadline_passed(ends: _AttemptEnds, timed_out: type[httpcore.TimeoutExcepti
 
 class AttemptBoundStream(httpcore.NetworkStream):
     """A connection whose reads and writes, while an attempt with a deadline is sent and read on it, end at its end
-    (``_bounded``); the one ``start_tls`` returns is one too."""
+    (``_bounded``); the one ``start_tls`` returns is one too. A short write is held for the next write or read
+    (``writes_now``) if ``holds``: its pool speaks HTTP/1.1 only (on HTTP/2 another thread may read, and send what
+    is held, while this one writes)."""
 
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
+    def __init__(self, stream: httpcore.NetworkStream, holds: bool) -> None:
         self._stream = stream
+        self._holds = holds
+        self._held: Write | None = None
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if self._held is not None:  # (the request's last write: its answer is read next)
+            held, self._held = self._held, None
+            # (as httpcore takes a request's writes: the server may have answered and closed; its answer is read)
+            with contextlib.suppress(httpcore.WriteError):
+                self._write(*held)
         ends = ATTEMPT_ENDS.get()
         if ends is None:
             return self._stream.read(max_bytes, timeout)
         return _bounded(ends, timeout, httpcore.ReadTimeout, lambda capped: self._stream.read(max_bytes, capped))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        writes, self._held = writes_now(self._held, buffer, timeout, self._holds)
+        for data, data_timeout in writes:
+            self._write(data, data_timeout)
+
+    def _write(self, buffer: bytes, timeout: float | None) -> None:
         ends = ATTEMPT_ENDS.get()
         if ends is None:
             return self._stream.write(buffer, timeout)
@@ -85,7 +102,7 @@ class AttemptBoundStream(httpcore.NetworkStream):
         except httpcore.ConnectTimeout:
             self._stream.close()  # (as a failed handshake closes it: the connection never holds it)
             raise
-        return AttemptBoundStream(self._stream.start_tls(ssl_context, server_hostname, capped))
+        return AttemptBoundStream(self._stream.start_tls(ssl_context, server_hostname, capped), self._holds)
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -104,10 +121,12 @@ def _connect_timeout(timeout: float | None) -> float | None:
 
 
 class AttemptBoundBackend(httpcore.NetworkBackend):
-    """``backend``'s connections (httpcore's ``SyncBackend``, a pool's default), on ``AttemptBoundStream``."""
+    """``backend``'s connections (httpcore's ``SyncBackend``, a pool's default), on ``AttemptBoundStream`` (which
+    ``holds`` short writes)."""
 
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+    def __init__(self, backend: httpcore.NetworkBackend, holds: bool) -> None:
         self._backend = backend
+        self._holds = holds
 
     def connect_tcp(
         self,
@@ -118,13 +137,16 @@ class AttemptBoundBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         return AttemptBoundStream(
-            self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options)
+            self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options),
+            self._holds,
         )
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.NetworkStream:
-        return AttemptBoundStream(self._backend.connect_unix_socket(path, _connect_timeout(timeout), socket_options))
+        return AttemptBoundStream(
+            self._backend.connect_unix_socket(path, _connect_timeout(timeout), socket_options), self._holds
+        )
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
@@ -139,4 +161,4 @@ def bounded_by_attempts(transport: object) -> None:
     pool = _httpcore_pool(transport, "ConnectionPool")
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, AttemptBoundBackend):
-        pool._network_backend = AttemptBoundBackend(backend)
+        pool._network_backend = AttemptBoundBackend(backend, holds=getattr(pool, "_http2", True) is False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import gzip
@@ -872,6 +873,65 @@ def test_a_local_server_on_ipv6_loopback_is_reached_at_its_url() -> None:
     with LocalServer(settings, host="::1") as server, Timeback(**server.client_kwargs()) as client:
         assert server.url == f"http://[::1]:{server.port}"
         assert client.oneroster.gradebook.put_category(sourced_id="v6", category={"title": "v6"}).category
+
+
+# ----- an answer's writes: its head and a small body in one
+
+
+class _Recorded:
+    """A connection's transport, its writes recorded (uvloop's is a C type: no method of it can be replaced)."""
+
+    def __init__(self, transport: asyncio.Transport, written: list[bytes]) -> None:
+        self._transport, self._written = transport, written
+
+    def write(self, data: bytes) -> None:
+        self._written.append(bytes(data))
+        self._transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """What the servers of this process write to the connections they accept from now, a write an item."""
+    from timeback.server.protocol import BoundedHttpToolsProtocol
+
+    written: list[bytes] = []
+    made = BoundedHttpToolsProtocol.connection_made
+
+    def recorded(protocol: BoundedHttpToolsProtocol, transport: asyncio.Transport) -> None:
+        made(protocol, _Recorded(transport, written))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BoundedHttpToolsProtocol, "connection_made", recorded)
+    return written
+
+
+def _new_connection(authed: httpx.Client) -> httpx.Client:
+    """A client as ``authed`` on a connection of its own, made once ``writes`` records them."""
+    return httpx.Client(base_url=authed.base_url, headers=authed.headers)
+
+
+def test_an_answer_with_a_small_body_is_one_write(authed: httpx.Client, roster: Roster, writes: list[bytes]) -> None:
+    """uvicorn writes an answer's head, then its body: two sends, and the client woken for each."""
+    with _new_connection(authed) as http:
+        got = http.get(f"{GB}/categories/{roster.category}")
+    assert got.status_code == 200
+    assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 ") and writes[0].endswith(got.content)
+
+
+def test_an_answer_with_a_large_body_writes_its_head_then_its_body(authed: httpx.Client, writes: list[bytes]) -> None:
+    """Past ``JOINED_BODY_BYTES`` the two are not joined (a copy of the body for one send saved)."""
+    from timeback.server.protocol import JOINED_BODY_BYTES
+
+    sourced_id = uid("large")
+    category = {"sourcedId": sourced_id, "title": "large", "metadata": {"note": "x" * JOINED_BODY_BYTES}}
+    assert authed.put(f"{GB}/categories/{sourced_id}", json={"category": category}).status_code in (200, 201)
+    with _new_connection(authed) as http:
+        got = http.get(f"{GB}/categories/{sourced_id}")
+    assert got.status_code == 200 and len(got.content) > JOINED_BODY_BYTES
+    assert writes[0].startswith(b"HTTP/1.1 200 ") and writes[0].endswith(b"\r\n\r\n")
+    assert b"".join(writes[1:]) == got.content
 
 
 # ----- HEAD: a GET answered without its body (RFC 9110 section 9.3.2)
