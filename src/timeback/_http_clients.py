@@ -207,7 +207,8 @@ class DefaultHttpxClient(httpx.Client):
     made as httpx makes its own (``shared_tls_context``: httpx made one per client, 20-120 ms loading certifi's CA
     bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``); the connections of the transports it
     makes (not a ``transport=`` or ``mounts=`` given) give each read and write of a ``Timeback`` attempt what is left
-    of its deadline (``bounded_by_attempts``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event
+    of its deadline (``bounded_by_attempts``), and send a request's head with a short body in one write
+    (``writes_now``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event
     hooks or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every
     answer for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10%
     more CPU per call through one.)"""
@@ -226,8 +227,9 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     """As ``DefaultHttpxClient``, for ``AsyncTimeback``; under asyncio, the connections of the transports it makes
     (not a ``transport=`` or ``mounts=`` given) to an ``http://`` origin (a local server; not through a proxy) run on
     asyncio's own streams, not httpcore's default anyio ones (``AsyncioBackend``): a single-result PUT through it
-    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~885-905 us. TLS connections
-    stay on httpcore's (see ``on_asyncio_streams``); under trio, all do."""
+    ~920 -> ~725 us of CPU here, through ``AsyncTimeback.put_result`` ~1,030-1,060 -> ~885-905 us; a request's head
+    goes out with a short body in one write there (``writes_now``). TLS connections stay on httpcore's (see
+    ``on_asyncio_streams``); under trio, all do."""
 
     def __init__(self, **kwargs: Any) -> None:
         given = _given_transports(kwargs)
