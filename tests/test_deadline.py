@@ -7,7 +7,8 @@ loopback does: the token at once, then the answer's body (or its head) one byte 
 trickle outlasts it, so a call that waits for the whole answer fails the bound). Its ``held`` answers never come, its
 ``stalled`` ones stop after their head, its ``at-once`` ones come whole; its token answers trickle too while
 ``TOKEN_TRICKLED`` is set; its ``late`` answers' head comes after ``LATE`` seconds, then their body stalls. As a
-proxy, its answer to a ``CONNECT`` trickles in (500 bytes of head), then no tunnel opens."""
+proxy, its answer to a ``CONNECT`` trickles in (500 bytes of head), then no tunnel opens; to a ``CONNECT`` to a host
+named ``held.``..., no answer comes; a request it is to forward, of a plain ``http://`` URL, it answers itself."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -50,10 +52,11 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 headers[name.lower()] = value.strip()
             await reader.readexactly(int(headers.get("content-length", 0)))
             if line.startswith(b"CONNECT "):  # (a proxy asked for a tunnel: its answer's head trickled, then held)
-                await _drip(writer, _padded(b"HTTP/1.1 200 Connection established\r\n"))
+                if not line.startswith(b"CONNECT held."):  # (to a host named held...: no answer at all)
+                    await _drip(writer, _padded(b"HTTP/1.1 200 Connection established\r\n"))
                 await reader.read()
                 return
-            path = line.split()[1].decode()
+            path = urlsplit(line.split()[1].decode()).path  # (as a proxy, an http:// request's URL is absolute)
             token = path == "/oauth2/token"
             body = TOKEN if token else BODY
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
@@ -301,6 +304,32 @@ async def test_a_tunnel_whose_proxy_answer_trickles_in_ends_at_the_deadline(
     assert type(error) is APITimeoutError, error
     assert str(error).startswith(f"deadline of 1s passed; to be sent through the proxy {trickling} (GET "), error
     assert error._not_sent == "no time left before the deadline", error
+
+
+@pytest.mark.parametrize("kind", ["sync", "httpx"])
+async def test_a_tunnel_not_opened_by_the_deadline_through_a_client_of_ones_own_is_not_sent(
+    trickling: str, kind: str
+) -> None:
+    """A caller's own ``httpx.Client(proxy=...)`` (not the SDK's connections, whose reads end at the deadline by the
+    clock): the proxy holding its answer to the ``CONNECT``, the read of it, its timeout capped at the deadline,
+    ran out at it. ``Timeback`` said "request timed out: the deadline passed before the answer came", counted as
+    maybe sent (a create read back, or said to be maybe stored); nothing of the request was sent: "deadline of 1s
+    passed", the proxy named, as on its own connections and ``AsyncTimeback``."""
+    options: dict[str, Any] = {"timeout": 30, "max_retries": 0, "token_url": f"{trickling}/oauth2/token"}
+    base_url = "https://held.timeback.test:1"
+    if kind == "sync":
+        with Timeback(**kwargs(base_url), **options, http_client=httpx.Client(proxy=trickling)) as client:
+            with pytest.raises(APITimeoutError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", deadline=1)
+    else:
+        async with AsyncTimeback(**kwargs(base_url), **options,
+                                 http_client=httpx.AsyncClient(proxy=trickling)) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                await asyncio.wait_for(aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=1), ENDS_WITHIN)
+    error = raised.value
+    assert str(error).startswith(f"deadline of 1s passed; to be sent through the proxy {trickling} (GET "), error
+    assert error._not_sent == "no time left before the deadline", error
+    assert not error._answer_lost, error
 
 
 def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_its_own_timeout(trickling: str) -> None:
