@@ -31,7 +31,7 @@ import threading
 import time
 import types
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote
@@ -53,6 +53,8 @@ from timeback._deadline import (
     WAITED,
     _AttemptEnds,
     _capped,
+    _causes,
+    _deadline_cut,
     _no_time_left,
     _past,
     _ReadBy,
@@ -1300,16 +1302,6 @@ def _os_reason(exc: BaseException) -> str:
     return ""
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what it was raised from, or during: httpx's error, httpcore's, then the socket's (at most 8)."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return
-        yield seen
-        seen = seen.__cause__ or seen.__context__
-
-
 def _raised_in_a_close(exc: BaseException) -> bool:
     """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
     stack, or the error raised during its cleanup)."""
@@ -1595,7 +1587,7 @@ async def _sent_by(
 
     await _reclaim_orphans(http, request)
     if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
-        cut = httpx.ReadTimeout(_past(limit, reading=True), request=request)
+        cut = _deadline_cut(httpx.ReadTimeout(_past(limit, reading=True), request=request))
         answer_cut_short(cut, watch.answered)
         raise cut
     told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
@@ -1604,7 +1596,7 @@ async def _sent_by(
         # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
         raise httpx.PoolTimeout(_no_time_left(limit), request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
-    raise httpx.TimeoutException(_past(limit, reading=False), request=request)
+    raise _deadline_cut(httpx.TimeoutException(_past(limit, reading=False), request=request))
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
