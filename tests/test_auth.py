@@ -798,7 +798,7 @@ def test_a_timeout_capped_at_a_refresh_bound_is_named_as_the_bound_passing() -> 
     passed, "before the answer came", or "while" once the answer's head came (as ``AsyncTimeback``'s timer says);
     one the client's own timeout ended names that. One capped at a call's deadline is named as the bound is."""
     import timeback._base_client as engine
-    from timeback._deadline import _past, _timed_out
+    from timeback._deadline import _deadline_cut, _past, _timed_out
 
     timeout = {"connect": 0.9, "read": 0.9, "write": 0.5, "pool": 0.9}  # (the client's write timeout 0.5 s)
     request = httpx.Request("POST", "http://127.0.0.1:9/oauth2/token", extensions={"timeout": timeout})
@@ -812,10 +812,11 @@ def test_a_timeout_capped_at_a_refresh_bound_is_named_as_the_bound_passing() -> 
     assert said(httpx.ReadTimeout("timed out", request=request)) == f"{bound} passed before the answer came"
     assert said(cut) == f"{bound} passed while the answer came"
     assert said(httpx.WriteTimeout("timed out", request=request)) == "WriteTimeout after 0.5 s"
-    reading = _past(bound, reading=True)  # (_ReadBy's, _sent_by's)
-    assert said(httpx.ReadTimeout(reading, request=request)) == f"{bound} passed while the answer came"
-    assert said(httpx.TimeoutException(_past(bound, reading=False))) == f"{bound} passed before the answer came"
+    reading = _past(bound, reading=True)  # (_ReadBy's, _sent_by's, marked as theirs)
+    assert said(_deadline_cut(httpx.ReadTimeout(reading, request=request))) == f"{bound} passed while the answer came"
+    before = _deadline_cut(httpx.TimeoutException(_past(bound, reading=False)))
+    assert said(before) == f"{bound} passed before the answer came"
     assert said(cut, None) == "the deadline passed while the answer came"
-    assert said(httpx.TimeoutException(_past(None, reading=False)), None) == (
+    assert said(_deadline_cut(httpx.TimeoutException(_past(None, reading=False))), None) == (
         "the deadline passed before the answer came"
     )

@@ -7,7 +7,8 @@ loopback does: the token at once, then the answer's body (or its head) one byte 
 trickle outlasts it, so a call that waits for the whole answer fails the bound). Its ``held`` answers never come, its
 ``stalled`` ones stop after their head, its ``at-once`` ones come whole; its token answers trickle too while
 ``TOKEN_TRICKLED`` is set; its ``late`` answers' head comes after ``LATE`` seconds, then their body stalls. As a
-proxy, its answer to a ``CONNECT`` trickles in (500 bytes of head), then no tunnel opens."""
+proxy, its answer to a ``CONNECT`` trickles in (500 bytes of head), then no tunnel opens; to a ``CONNECT`` to a host
+named ``held.``..., no answer comes; a request it is to forward, of a plain ``http://`` URL, it answers itself."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -50,10 +52,11 @@ async def _answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
                 headers[name.lower()] = value.strip()
             await reader.readexactly(int(headers.get("content-length", 0)))
             if line.startswith(b"CONNECT "):  # (a proxy asked for a tunnel: its answer's head trickled, then held)
-                await _drip(writer, _padded(b"HTTP/1.1 200 Connection established\r\n"))
+                if not line.startswith(b"CONNECT held."):  # (to a host named held...: no answer at all)
+                    await _drip(writer, _padded(b"HTTP/1.1 200 Connection established\r\n"))
                 await reader.read()
                 return
-            path = line.split()[1].decode()
+            path = urlsplit(line.split()[1].decode()).path  # (as a proxy, an http:// request's URL is absolute)
             token = path == "/oauth2/token"
             body = TOKEN if token else BODY
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
@@ -135,13 +138,14 @@ async def ended_with(
     kind: str, base_url: str, call: Callable[[Any], Any], within: float = ENDS_WITHIN, **options: Any
 ) -> BaseException:
     """The error ``call(client)`` ended with, within ``within`` seconds; ``options``: the client's. ``kind``:
-    ``sync`` (its own http client), ``sync-default`` (given a ``DefaultHttpxClient``), ``httpx`` (``AsyncTimeback``'s
+    ``sync`` (its own http client), ``sync-default`` (given a ``DefaultHttpxClient``), ``sync-plain`` (given an
+    ``httpx.Client``), ``httpx`` (``AsyncTimeback``'s
     own), ``aiohttp``."""
     if kind.startswith("sync"):
         ended: list[BaseException] = []
 
         def run() -> None:
-            http_client = DefaultHttpxClient() if kind == "sync-default" else None
+            http_client = {"sync-default": DefaultHttpxClient, "sync-plain": httpx.Client}.get(kind, lambda: None)()
             with Timeback(**kwargs(base_url), **options, http_client=http_client) as client:
                 try:
                     call(client)
@@ -173,6 +177,18 @@ async def test_an_answer_trickling_in_past_the_deadline_is_a_timeout(trickling: 
     assert "the deadline passed while the answer came, reading the body of its 200 answer" in str(error), str(error)
 
 
+async def test_a_body_trickling_in_through_a_client_of_ones_own_is_cut_at_the_deadline(trickling: str) -> None:
+    """Through a plain ``httpx.Client``, each read came within its timeout (0.5 s): the clock checked between the
+    body's chunks (``_ReadBy``) cut it at the deadline, named as the deadline passing by the mark it carries (its
+    text alone is a caller's transport's to say too), not as the read timeout that never ran out."""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=1, timeout=0.5, max_retries=0)  # noqa: E731
+    error = await ended_with("sync-plain", trickling, call)
+    assert type(error) is APITimeoutError, error
+    assert str(error).startswith(
+        "request timed out: the deadline passed while the answer came, reading the body of its 200 answer (GET "
+    ), str(error)
+
+
 @pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
 async def test_an_answer_whose_head_trickles_in_past_the_deadline_is_a_timeout(trickling: str, kind: str) -> None:
     """Before, ``Timeback`` checked the clock between the chunks of an answer's body only: each read of its head
@@ -185,12 +201,17 @@ async def test_an_answer_whose_head_trickles_in_past_the_deadline_is_a_timeout(t
 
 
 @pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
-async def test_an_answer_whose_head_came_late_then_stalled_ends_at_the_deadline(trickling: str, kind: str) -> None:
+@pytest.mark.parametrize("timeout", [30, LATE + 0.3])
+async def test_an_answer_whose_head_came_late_then_stalled_ends_at_the_deadline(
+    trickling: str, kind: str, timeout: float
+) -> None:
     """Its head came ``LATE`` s into a deadline of ``LATE + 0.5``, then its body stalled. ``Timeback`` capped each
     read's timeout at what was left of the deadline as the attempt began (``LATE + 0.5``), so the call ran on to
     ``2 * LATE + 0.5`` s; it ends at the deadline now. (This test's own liveness bound, ``LATE + 3``: between the
-    two, 2.5 s from the deadline.)"""
-    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="late", deadline=LATE + 0.5, timeout=30, max_retries=0)  # noqa: E731
+    two, 2.5 s from the deadline.) A read timeout shorter than the deadline (``LATE + 0.3``), not what cut the body,
+    is not named: the SDK's own cut is known by its mark."""
+    options = {"deadline": LATE + 0.5, "timeout": timeout, "max_retries": 0}
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="late", **options)  # noqa: E731
     error = await ended_with(kind, trickling, call, within=LATE + 3)
     assert type(error) is APITimeoutError, error
     assert error.request_id == REQUEST_ID.decode(), error.request_id
@@ -303,6 +324,32 @@ async def test_a_tunnel_whose_proxy_answer_trickles_in_ends_at_the_deadline(
     assert error._not_sent == "no time left before the deadline", error
 
 
+@pytest.mark.parametrize("kind", ["sync", "httpx"])
+async def test_a_tunnel_not_opened_by_the_deadline_through_a_client_of_ones_own_is_not_sent(
+    trickling: str, kind: str
+) -> None:
+    """A caller's own ``httpx.Client(proxy=...)`` (not the SDK's connections, whose reads end at the deadline by the
+    clock): the proxy holding its answer to the ``CONNECT``, the read of it, its timeout capped at the deadline,
+    ran out at it. ``Timeback`` said "request timed out: the deadline passed before the answer came", counted as
+    maybe sent (a create read back, or said to be maybe stored); nothing of the request was sent: "deadline of 1s
+    passed", the proxy named, as on its own connections and ``AsyncTimeback``."""
+    options: dict[str, Any] = {"timeout": 30, "max_retries": 0, "token_url": f"{trickling}/oauth2/token"}
+    base_url = "https://held.timeback.test:1"
+    if kind == "sync":
+        with Timeback(**kwargs(base_url), **options, http_client=httpx.Client(proxy=trickling)) as client:
+            with pytest.raises(APITimeoutError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", deadline=1)
+    else:
+        async with AsyncTimeback(**kwargs(base_url), **options,
+                                 http_client=httpx.AsyncClient(proxy=trickling)) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                await asyncio.wait_for(aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=1), ENDS_WITHIN)
+    error = raised.value
+    assert str(error).startswith(f"deadline of 1s passed; to be sent through the proxy {trickling} (GET "), error
+    assert error._not_sent == "no time left before the deadline", error
+    assert not error._answer_lost, error
+
+
 def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_its_own_timeout(trickling: str) -> None:
     """A second call with no deadline, made from a ``DefaultHttpxClient``'s response event hook while an attempt with
     a deadline of 1 s was being read: its reads took that attempt's end (``ATTEMPT_ENDS``), and it was cut at the
@@ -354,16 +401,20 @@ def test_another_attempts_deadline_cut_seen_by_a_call_is_not_named_its_deadline(
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-async def test_a_transports_own_timeout_before_the_deadline_is_not_the_deadline_passing(kind: str) -> None:
+@pytest.mark.parametrize(
+    "said", ["timed out", "the deadline passed before the answer came", "the deadline passed while the answer came"]
+)
+async def test_a_transports_own_timeout_before_the_deadline_is_not_the_deadline_passing(kind: str, said: str) -> None:
     """A caller's transport that times out on its own, long before the call's deadline: named as the deadline
     passing (its timeout was capped at what was left of the deadline: "the deadline passed before the answer came",
     0.4 s into a 30 s deadline), now as the timeout it is, the one the caller set ("ReadTimeout after 60 s", not the
-    29.999 s it was capped at). (A transport that times out early on demand: a mock.)"""
+    29.999 s it was capped at). Its error in the words the SDK gives the deadline passing is not the SDK's (told by
+    its text, it was named in them). (A transport that times out early on demand, in those words: a mock.)"""
 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/oauth2/token":
             return httpx.Response(200, content=TOKEN)
-        raise httpx.ReadTimeout("timed out", request=request)
+        raise httpx.ReadTimeout(said, request=request)
 
     async def answer_async(request: httpx.Request) -> httpx.Response:
         return answer(request)

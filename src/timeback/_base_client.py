@@ -31,7 +31,7 @@ import threading
 import time
 import types
 import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, SupportsIndex, TypeVar, cast
 from urllib.parse import quote
@@ -53,6 +53,8 @@ from timeback._deadline import (
     WAITED,
     _AttemptEnds,
     _capped,
+    _causes,
+    _deadline_cut,
     _no_time_left,
     _past,
     _ReadBy,
@@ -481,9 +483,10 @@ class BaseClient(Uncopyable):
                 request.extensions["trace"] = built_trace
             outcome = yield _Send(request, bound, limit)
             if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound:
-                # (it waited for a pooled connection, or was connecting, until the deadline, or _DeadlineTrace stopped
-                # it after: not sent, as AsyncTimeback's timer says of it. The proxy it was to go through named, as
-                # a connect's timeout without a deadline names it: maybe the proxy that cannot be reached)
+                # (it waited for a pooled connection, or was connecting, or for its proxy's tunnel (_unopened), until
+                # the deadline, or _DeadlineTrace stopped it after: not sent, as AsyncTimeback's timer says of it. The
+                # proxy it was to go through named, as a connect's timeout without a deadline names it: maybe the proxy
+                # that cannot be reached)
                 cut = not_sent_in_time()
                 if (proxy := self._proxy_for(request.url)) is not None:
                     _with_reason(cut, f"to be sent through the proxy {proxy}")
@@ -1299,16 +1302,6 @@ def _os_reason(exc: BaseException) -> str:
     return ""
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and what it was raised from, or during: httpx's error, httpcore's, then the socket's (at most 8)."""
-    seen: BaseException | None = exc
-    for _ in range(8):
-        if seen is None:
-            return
-        yield seen
-        seen = seen.__cause__ or seen.__context__
-
-
 def _raised_in_a_close(exc: BaseException) -> bool:
     """Whether ``exc`` was raised as a coroutine was being closed: a GeneratorExit among its causes (handled up the
     stack, or the error raised during its cleanup)."""
@@ -1522,6 +1515,26 @@ def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.Reque
     return exc
 
 
+def _unopened(exc: httpx.RequestError, ends: _AttemptEnds | None, request: httpx.Request) -> httpx.RequestError:
+    """``exc``, the error of an attempt of ``request`` bounded by ``ends``, as a ``ConnectTimeout`` (not sent, at
+    the deadline: see ``_send_flow``) when a read's or write's timeout ran out at the deadline while a connection was
+    being opened for the attempt (``ends.opening``: a proxy's ``CONNECT`` unanswered, the tunnel not open). The SDK's
+    own connections raise that themselves (``_sync_backend``); through a caller's transport, each read's timeout
+    capped at what was left of the deadline, it was a ``ReadTimeout``, "the deadline passed before the answer came",
+    counted as maybe sent, where ``AsyncTimeback``'s timer says not sent."""
+    if (
+        ends is None
+        or not ends.opening
+        or not isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))
+        or hasattr(exc, _OTHERS_CUT)
+        or time.monotonic() < ends.expires  # (as the send flow tells a wait cut at the deadline)
+    ):
+        return exc
+    cut = httpx.ConnectTimeout(_no_time_left(ends.limit), request=request)
+    cut.__cause__ = exc
+    return cut
+
+
 def _read_whole(response: httpx.Response) -> httpx.Response:
     """``response`` (sent with ``stream=True``) read whole, as httpx's send without it reads it, but an error of the
     read keeps the answer's head (``answer_cut_short``): httpx's own send dropped it, its request id with it."""
@@ -1574,7 +1587,7 @@ async def _sent_by(
 
     await _reclaim_orphans(http, request)
     if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
-        cut = httpx.ReadTimeout(_past(limit, reading=True), request=request)
+        cut = _deadline_cut(httpx.ReadTimeout(_past(limit, reading=True), request=request))
         answer_cut_short(cut, watch.answered)
         raise cut
     told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
@@ -1583,7 +1596,7 @@ async def _sent_by(
         # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
         raise httpx.PoolTimeout(_no_time_left(limit), request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
-    raise httpx.TimeoutException(_past(limit, reading=False), request=request)
+    raise _deadline_cut(httpx.TimeoutException(_past(limit, reading=False), request=request))
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
@@ -2103,7 +2116,7 @@ class SyncAPIClient(BaseClient):
                         ends.reading = True
                         outcome = _read_by(sent, ends.expires, ends.limit)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
-                    outcome = _disowned(exc, ends)
+                    outcome = _unopened(_disowned(exc, ends), ends, action.request)
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
                     if not self._http.is_closed:
                         raise

@@ -3,8 +3,8 @@
 The cap of an attempt's timeouts at what is left of its call's deadline (``_capped``), the end of a ``Timeback``
 attempt (``_AttemptEnds``, in ``ATTEMPT_ENDS`` while it is sent and read), the traces that tell whether an attempt was
 sent before its deadline passed (``_DeadlineTrace``, ``_SendingTrace``), and how a timeout is named (``_timed_out``,
-``_past``, ``_no_time_left``). Apart from the request engine (``_base_client``, whose drivers use them: the sync
-driver's ``_read_by`` and ``_disowned``, built on its answer reading and error chains, are there) so that
+``_past``, ``_no_time_left``; ``_causes``, an error's chain). Apart from the request engine (``_base_client``, whose
+drivers use them: the sync driver's ``_read_by`` and ``_disowned``, built on its answer reading, are there) so that
 ``_sync_backend`` takes them without importing the engine, and the deadline's rules are read in one place.
 """
 
@@ -15,9 +15,11 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+
+ExcT = TypeVar("ExcT", bound=BaseException)
 
 # How early a timeout set to end at a deadline may be seen to end by ``time.monotonic()`` (none seen on Linux, where
 # both are the same clock, a socket's timeout rounded up to the millisecond)
@@ -46,6 +48,10 @@ _TIMEOUT_PHASES: dict[type[Exception], str] = {
 _CUT_BY = "_timeback_cut_by"
 # The attribute marking an error another attempt's end cut (``_disowned``), named so by ``_timed_out``
 _OTHERS_CUT = "_timeback_others_cut"
+# The attribute marking a timeout the SDK raised itself as an attempt's deadline (or ``limit``: see ``_send_flow``)
+# passed, in ``_past``'s words (``_ReadBy``'s, ``_sent_by``'s, ``_sync_backend``'s: on httpcore's error, under the
+# httpx error raised from it): named by its own text (``_timed_out``), not by its type and timeout.
+_DEADLINE_CUT = "_timeback_deadline_cut"
 # The attribute ``answer_cut_short`` marks the httpx error of an answer's body cut short with: the answer's status and
 # request id (an answer came: see ``_timed_out``, and ``_connection_error``, which names them)
 _CUT_ANSWER = "_timeback_cut_answer"
@@ -60,6 +66,22 @@ def _past(limit: str | None, *, reading: bool) -> str:
     """The text of an attempt's timeout as its call's deadline passed (or ``limit``: see ``_send_flow``), its
     answer's body being read or not yet come."""
     return f"{limit or 'the deadline'} passed {'while' if reading else 'before'} the answer came"
+
+
+def _deadline_cut(exc: ExcT) -> ExcT:
+    """``exc``, a timeout in ``_past``'s words, marked as the SDK's own (``_DEADLINE_CUT``)."""
+    setattr(exc, _DEADLINE_CUT, True)
+    return exc
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it was raised from, or during: httpx's error, httpcore's, then the socket's (at most 8)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return
+        yield seen
+        seen = seen.__cause__ or seen.__context__
 
 
 def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
@@ -105,7 +127,7 @@ class _ReadBy(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
             if time.monotonic() >= self._expires:
-                raise httpx.ReadTimeout(_past(self._limit, reading=True), request=self._request)
+                raise _deadline_cut(httpx.ReadTimeout(_past(self._limit, reading=True), request=self._request))
             yield chunk
 
     def close(self) -> None:
@@ -178,11 +200,14 @@ def _timed_out(
     deadline's place (see ``_send_flow``), named as the deadline would be. ``timeout``: the attempt's own, before
     the deadline capped it, named for one that ran out before it (a caller's transport timing out at 60 s was
     "ReadTimeout after 29.999 s", what was left of a deadline of 30). Another attempt's deadline, seen on the
-    connection they shared (``_disowned``), is named by its type."""
+    connection they shared (``_disowned``), is named by its type; the SDK's own words for the deadline passing
+    (``_ReadBy``'s, ``_sent_by``'s, ``_sync_backend``'s) by their mark (``_DEADLINE_CUT``), on the error or
+    under it: their text alone named a caller's transport's timeout in the same words as the deadline passing."""
     if hasattr(exc, _OTHERS_CUT):
         return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
-    if (said := str(exc)) in (_past(limit, reading=True), _past(limit, reading=False)):
-        return said  # (the SDK's own: _ReadBy's, _sent_by's)
+    for seen in _causes(exc):
+        if hasattr(seen, _DEADLINE_CUT):  # (by the mark, not the text: a caller's transport may say the same words)
+            return str(seen)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)

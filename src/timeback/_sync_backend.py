@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import httpcore
 
-from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _no_time_left, _past
+from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _deadline_cut, _no_time_left, _past
 from timeback._http_clients import Write, _httpcore_pool, writes_now
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ def _deadline_passed(ends: _AttemptEnds, timed_out: type[httpcore.TimeoutExcepti
     if ends.opening:
         cut: httpcore.TimeoutException = httpcore.ConnectTimeout(_no_time_left(ends.limit))
     else:
-        cut = timed_out(_past(ends.limit, reading=ends.reading))
+        cut = _deadline_cut(timed_out(_past(ends.limit, reading=ends.reading)))
     setattr(cut, _CUT_BY, ends)
     return cut
 
