@@ -53,7 +53,7 @@ def proxy_environment(monkeypatch: pytest.MonkeyPatch, **names: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-def writes_to(monkeypatch: pytest.MonkeyPatch, kind: type) -> list[bytes]:
+def writes_to(monkeypatch: pytest.MonkeyPatch, kind: type[Any]) -> list[bytes]:
     """What connections of ``kind`` (a transport's or network stream's class with a ``write``) are given to write from
     now, a write an item, each then written as it was."""
     written: list[bytes] = []
