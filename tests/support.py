@@ -6,6 +6,8 @@ import _thread
 import asyncio
 import contextlib
 import os
+import queue
+import socket
 import sys
 import threading
 import uuid
@@ -65,6 +67,50 @@ def writes_to(monkeypatch: pytest.MonkeyPatch, kind: type[Any]) -> list[bytes]:
 
     monkeypatch.setattr(kind, "write", recorded)
     return written
+
+
+UPGRADE = {"Connection": "Upgrade", "Upgrade": "echo"}  # (the headers asking ``upgrading_echo`` to switch)
+
+
+@contextlib.contextmanager
+def upgrading_echo() -> Iterator[tuple[str, queue.Queue[bytes], queue.Queue[bytes]]]:
+    """A server (its URL) answering each connection's first request with ``101 Switching Protocols``, then echoing
+    what comes until the client's end closes: each request's head goes on the first queue as it comes, what came
+    after it on the second once the connection's end came, a connection an item. A request asking no upgrade (a
+    chunked body's) is answered ``200`` once its last chunk came."""
+    heads: queue.Queue[bytes] = queue.Queue()
+    received: queue.Queue[bytes] = queue.Queue()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve(connection: socket.socket) -> None:
+        with connection:
+            data = b""
+            while b"\r\n\r\n" not in data and (chunk := connection.recv(65536)):
+                data += chunk
+            head, _, rest = data.partition(b"\r\n\r\n")
+            heads.put(head)
+            if b"\r\nupgrade:" not in head.lower():
+                while not rest.endswith(b"0\r\n\r\n") and (chunk := connection.recv(65536)):
+                    rest += chunk
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                received.put(rest)
+                return
+            connection.sendall(b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n")
+            with contextlib.suppress(OSError):
+                connection.sendall(rest)
+                while chunk := connection.recv(65536):
+                    rest += chunk
+                    connection.sendall(chunk)
+            received.put(rest)
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):  # (the listener closed)
+            while True:
+                threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    with listener:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/", heads, received
 
 
 def assert_written_whole(written: list[bytes], large: int) -> None:

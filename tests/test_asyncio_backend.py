@@ -23,17 +23,19 @@ import pytest
 import trio
 
 from tests.support import (
+    UPGRADE,
     HeldTokenAnswers,
     assert_written_whole,
     child_environment,
     token_answers_held,
     uid,
+    upgrading_echo,
     writes_to,
 )
 from timeback import AsyncTimeback, DefaultAsyncHttpxClient
 from timeback._asyncio_backend import AsyncioBackend, AsyncioStream
 from timeback._base_client import _connect_failed
-from timeback._http_clients import HELD_BYTES
+from timeback._http_clients import JOINED_BODY_BYTES
 from timeback.server.runner import LocalServer
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -390,7 +392,7 @@ async def test_a_requests_head_and_short_body_are_one_write(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """httpcore writes a request's head, then its body: two sends, the server woken for each. Held and joined: one.
-    A GET's head goes out as its answer is read; a body past ``HELD_BYTES`` on its own."""
+    A GET's head goes out as its answer is read; a body past ``JOINED_BODY_BYTES`` on its own."""
     import asyncio.selector_events
 
     written = writes_to(monkeypatch, asyncio.selector_events._SelectorSocketTransport)  # (this test's loop's)
@@ -400,27 +402,40 @@ async def test_a_requests_head_and_short_body_are_one_write(
         written.clear()
         await gradebook.put_category(sourced_id=sourced_id, category={"title": "short"})
         assert (await gradebook.get_category(sourced_id=sourced_id)).category.title == "short"
-        large = {"title": "large", "metadata": {"note": "x" * HELD_BYTES}}
+        large = {"title": "large", "metadata": {"note": "x" * JOINED_BODY_BYTES}}
         await gradebook.put_category(sourced_id=sourced_id, category=large)
-    assert_written_whole(written, HELD_BYTES)
+    assert_written_whole(written, JOINED_BODY_BYTES)
 
 
-async def test_a_write_held_is_sent_with_the_next_or_before_a_read() -> None:
-    """A short write is held for the next; a read sends it first (the server, which answers once it has read it,
-    answers). (A lost connection's write raises at once: test_timeouts_resets_and_refusals_raise_httpcores_errors.)"""
+async def test_a_head_announcing_no_body_is_sent_as_its_answer_is_read() -> None:
+    """A head with a ``Content-Length`` of 0 is held as any announcing a body, and no body write follows: the read
+    of its answer sends it first (the server answers once it has it)."""
 
-    async def echo_line(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write(await reader.readline())
+    async def answer_the_head(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(await reader.readuntil(b"\r\n\r\n"))
         await writer.drain()
         writer.close()
 
-    async with serving(echo_line) as port:
+    head = b"PUT / HTTP/1.1\r\nHost: timeback.test\r\nContent-Length: 0\r\n\r\n"
+    async with serving(answer_the_head) as port:
         stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
-        await stream.write(b"held ", timeout=5)
-        await stream.write(b"and joined\n", timeout=5)
-        assert await stream.read(100, timeout=5) == b"held and joined\n"
+        await stream.write(head, timeout=5)
+        assert await stream.read(1000, timeout=5) == head
         await stream.aclose()
-        stream = await backend().connect_tcp("127.0.0.1", port, timeout=5)
-        await stream.write(b"held alone\n", timeout=5)
-        assert await stream.read(100, timeout=5) == b"held alone\n"
-        await stream.aclose()
+
+
+async def test_what_a_caller_writes_to_an_upgraded_connection_goes_at_once() -> None:
+    """Only a request's head announcing a body is held for it: a write to a connection handed to the caller
+    (``network_stream``, after a 101) goes as it comes, though no read follows it (held, the close dropped it), or
+    another task is reading it already (held, that read sent nothing: its echo never came)."""
+    with upgrading_echo() as (url, _, received):
+        async with DefaultAsyncHttpxClient() as http, http.stream("GET", url, headers=UPGRADE) as answer:
+            assert answer.status_code == 101
+            stream = answer.extensions["network_stream"]
+            reading = asyncio.create_task(stream.read(100, timeout=10))
+            await asyncio.sleep(0)  # (the task's read under way)
+            await stream.write(b"ping", timeout=10)
+            assert await reading == b"ping"
+            await stream.write(b"bye", timeout=10)
+            await stream.aclose()
+        assert await asyncio.to_thread(received.get, timeout=10) == b"pingbye"

@@ -79,7 +79,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        """``buffer`` written, or held for the next write or read (``writes_now``; not on a connection closed or
+        """``buffer`` written, or a request's head held for its body (``writes_now``; not on a connection closed or
         lost, whose write raises at once)."""
         if not buffer:
             return

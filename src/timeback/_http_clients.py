@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import socket
 import ssl
 import sys
@@ -286,26 +287,40 @@ def _httpx_defaults() -> frozenset[tuple[bytes, bytes]]:
         return frozenset((name.lower(), value) for name, value in fresh.headers.raw)
 
 
-# A write of at most this much is held for the next (httpcore writes a request's head, then its body: joined, one
-# send, not two, and the server woken once for it; a GET's head is sent as its answer is read). A longer body is
-# sent on its own: joining would copy it to save one send.
-HELD_BYTES = 64 * 1024
+# httpcore writes an HTTP/1.1 request's head, then its body: two sends, the server woken for each. A head announcing
+# a body of a length is held for it (``writes_now``), and the two joined if the body is at most this long (a longer
+# one goes on its own: joining would copy it to save one send).
+JOINED_BODY_BYTES = 64 * 1024
 Write = tuple[bytes, float | None]  # (bytes to write, and the timeout httpcore gave their write)
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:", re.IGNORECASE)
 
 
 def writes_now(
     held: Write | None, buffer: bytes, timeout: float | None, can_hold: bool
 ) -> tuple[list[Write], Write | None]:
     """What a connection of the SDK's own writes now, and holds, when httpcore writes ``buffer`` with ``held``
-    held: ``buffer`` held if it is short, none is and ``can_hold``; else joined to the one held if short. The one
-    held is written before the connection is read (see the backends' ``read``)."""
+    held. Only an HTTP/1.1 request's head announcing a body of a length (``Content-Length``) is held, if
+    ``can_hold``: httpcore writes that body next, whole, or closes the connection. Anything else goes as it comes: a
+    head without a body, a chunked body's (a caller's stream: its first chunk may be long in coming), HTTP/2's
+    frames, what a caller writes to an upgraded connection (``network_stream``: no read may follow, or another task's
+    may be under way). What is held goes before the connection is read (a ``Content-Length`` of 0: no body write)."""
     if held is None:
-        if can_hold and len(buffer) <= HELD_BYTES:
+        if can_hold and _announces_a_body(buffer):
             return [], (buffer, timeout)
         return [(buffer, timeout)], None
-    if len(buffer) <= HELD_BYTES:
+    if len(buffer) <= JOINED_BODY_BYTES:
         return [(held[0] + buffer, timeout)], None
     return [held, (buffer, timeout)], None
+
+
+def _announces_a_body(buffer: bytes) -> bool:
+    """Whether ``buffer`` is an HTTP/1.1 request's head (h11 writes one whole) with a ``Content-Length``."""
+    line_end = buffer.find(b"\r\n")
+    return (
+        buffer.endswith(b"\r\n\r\n")
+        and buffer.endswith(b" HTTP/1.1", 0, line_end)
+        and _CONTENT_LENGTH.search(buffer, line_end) is not None
+    )
 
 
 def _httpcore_pool(transport: object, kind: str) -> Any:

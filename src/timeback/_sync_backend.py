@@ -58,13 +58,10 @@ def _deadline_passed(ends: _AttemptEnds, timed_out: type[httpcore.TimeoutExcepti
 
 class AttemptBoundStream(httpcore.NetworkStream):
     """A connection whose reads and writes, while an attempt with a deadline is sent and read on it, end at its end
-    (``_bounded``); the one ``start_tls`` returns is one too. A short write is held for the next write or read
-    (``writes_now``) if ``holds``: its pool speaks HTTP/1.1 only (on HTTP/2 another thread may read, and send what
-    is held, while this one writes)."""
+    (``_bounded``); the one ``start_tls`` returns is one too. A request's head is held for its body (``writes_now``)."""
 
-    def __init__(self, stream: httpcore.NetworkStream, holds: bool) -> None:
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
-        self._holds = holds
         self._held: Write | None = None
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -81,7 +78,7 @@ class AttemptBoundStream(httpcore.NetworkStream):
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if not buffer:
             return
-        writes, self._held = writes_now(self._held, buffer, timeout, self._holds)
+        writes, self._held = writes_now(self._held, buffer, timeout, True)
         for data, data_timeout in writes:
             self._write(data, data_timeout)
 
@@ -102,7 +99,7 @@ class AttemptBoundStream(httpcore.NetworkStream):
         except httpcore.ConnectTimeout:
             self._stream.close()  # (as a failed handshake closes it: the connection never holds it)
             raise
-        return AttemptBoundStream(self._stream.start_tls(ssl_context, server_hostname, capped), self._holds)
+        return AttemptBoundStream(self._stream.start_tls(ssl_context, server_hostname, capped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -121,12 +118,10 @@ def _connect_timeout(timeout: float | None) -> float | None:
 
 
 class AttemptBoundBackend(httpcore.NetworkBackend):
-    """``backend``'s connections (httpcore's ``SyncBackend``, a pool's default), on ``AttemptBoundStream`` (which
-    ``holds`` short writes)."""
+    """``backend``'s connections (httpcore's ``SyncBackend``, a pool's default), on ``AttemptBoundStream``."""
 
-    def __init__(self, backend: httpcore.NetworkBackend, holds: bool) -> None:
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
-        self._holds = holds
 
     def connect_tcp(
         self,
@@ -137,16 +132,13 @@ class AttemptBoundBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         return AttemptBoundStream(
-            self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options),
-            self._holds,
+            self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options)
         )
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.NetworkStream:
-        return AttemptBoundStream(
-            self._backend.connect_unix_socket(path, _connect_timeout(timeout), socket_options), self._holds
-        )
+        return AttemptBoundStream(self._backend.connect_unix_socket(path, _connect_timeout(timeout), socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
@@ -161,4 +153,4 @@ def bounded_by_attempts(transport: object) -> None:
     pool = _httpcore_pool(transport, "ConnectionPool")
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, AttemptBoundBackend):
-        pool._network_backend = AttemptBoundBackend(backend, holds=getattr(pool, "_http2", True) is False)
+        pool._network_backend = AttemptBoundBackend(backend)

@@ -934,6 +934,25 @@ def test_an_answer_with_a_large_body_writes_its_head_then_its_body(authed: httpx
     assert b"".join(writes[1:]) == got.content
 
 
+def test_an_interim_100_continue_goes_at_once_and_the_answer_after_it_in_one_write(
+    server: LocalServer, authed: httpx.Client, writes: list[bytes]
+) -> None:
+    """uvicorn writes "100 Continue" to a request that expects it as the app first reads the body: the client waits
+    for it to send the body, so it goes at once; the answer's head and body, in one write after."""
+    sourced_id = uid("continue")
+    body = json.dumps({"category": {"sourcedId": sourced_id, "title": "continued"}}).encode()
+    head = (f"PUT {GB}/categories/{sourced_id} HTTP/1.1\r\nHost: timeback.test\r\nAuthorization: "
+            f"{authed.headers['Authorization']}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Expect: 100-continue\r\n\r\n").encode()  # fmt: skip
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(head)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(body)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 201 ") and answer.endswith(b"}}")
+    assert [data[:21] for data in writes] == [b"HTTP/1.1 100 Continue", answer[:21]] and writes[1] == answer
+
+
 # ----- HEAD: a GET answered without its body (RFC 9110 section 9.3.2)
 
 VARYING = {"date", "x-request-id", "server-timing"}  # (differ between any two answers)

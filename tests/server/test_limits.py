@@ -1269,6 +1269,18 @@ def test_requests_sent_whole_before_the_client_closes_its_end_are_answered(
     assert all(http.get(f"{GB}/categories/{sourced_id}").status_code == 200 for sourced_id in ids)
 
 
+def test_a_head_request_sent_before_the_client_closes_its_end_is_answered(server: LocalServer) -> None:
+    """An answer's head waits for its body to go out with it (``_AnswerTransport``); a HEAD answer has none, and the
+    connection is closed as it completes (the client's end closed): its head is written first."""
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(b"HEAD /health HTTP/1.1\r\nHost: timeback.test\r\n\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"\r\n\r\n"), answer
+
+
 def test_a_connection_idle_or_mid_body_is_closed_when_the_client_closes_its_end(
     server: LocalServer, default: httpx.Client
 ) -> None:

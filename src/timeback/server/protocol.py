@@ -398,6 +398,9 @@ class _AnswerTransport:
             self._head = None
             return
         if not self._written:
+            if data.startswith(b"HTTP/1.1 100 "):  # (uvicorn's interim answer to "Expect: 100-continue", awaited)
+                transport.write(data)
+                return
             self._written = True
             self._head = data
             self._protocol.loop.call_soon(self.flush)
