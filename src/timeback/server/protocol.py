@@ -377,10 +377,11 @@ class _AnswerTransport:
     ``Connection: close``, an application error) is the protocol's, lingering while the request's body comes; what
     is written once it is closing is dropped.
 
-    uvicorn writes an answer's head alone, then its body: two sends, the client woken for each (a fifth of the
-    server's time under 16 clients PUTting, in py-spy's samples, was those writes). The head is held for the body's
-    first write, up to the end of the event loop's turn (an answer whose body the app has yet to make), the
-    answer's end (``flush``: a HEAD answer has no body) or a close."""
+    uvicorn writes an answer's head alone, then its body: two sends, the client woken for each (what costs, when
+    clients and server share the CPUs: 16 SDK clients PUTting had a p99 a tenth lower with one; docs/benchmarks.md,
+    session 48). The head is held for the body's first write, up to the end of the event loop's turn (an answer
+    whose body the app has yet to make), the answer's end (``flush``: a HEAD answer has no body) or a close;
+    uvicorn's interim ``100 Continue`` goes at once."""
 
     def __init__(self, protocol: BoundedHttpToolsProtocol) -> None:
         self._protocol = protocol
