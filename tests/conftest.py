@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sqlite3
 import sys
@@ -62,6 +63,20 @@ def pythons_own_sigint_handler() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off for a Ctrl-C test: a KeyboardInterrupt that lands while the collector runs a
+    callback (Hypothesis adds one to ``gc.callbacks`` in every process that has run a Hypothesis test) is swallowed,
+    "Exception ignored in: gc_callback", and the test waited for a stop that never came (once in CI, session 48)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @pytest.fixture(scope="session")

@@ -1079,6 +1079,7 @@ class InterruptsAtBatch(httpx.BaseTransport):
         self.inner.close()
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -1109,6 +1110,7 @@ class InterruptsWhileTaken(TimebackCreateResultBody):
         return super().model_dump(**kwargs)
 
 
+@pytest.mark.usefixtures("collector_off")
 @pytest.mark.parametrize("batch_size", [10, 1])  # (1: the result taken also fills a batch at once, to send)
 def test_an_interrupt_while_a_result_is_taken_is_raised_once_it_is_placed(
     server: Any, client: Timeback, world: tuple[Roster, list[str]], batch_size: int
@@ -1129,6 +1131,7 @@ def test_an_interrupt_while_a_result_is_taken_is_raised_once_it_is_placed(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # (the upload's own handler is gone)
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_an_upload_inside_on_progress_is_interrupted_where_its_counts_add_up_too(
     client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -1156,6 +1159,7 @@ def test_an_upload_inside_on_progress_is_interrupted_where_its_counts_add_up_too
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_while_the_batches_in_flight_finish_is_not_held_behind_them() -> None:
     """The input fails with a batch in flight (30 s long); Ctrl-C stops the wait for it, and a second Ctrl-C stops
     the thread pool's shutdown, which waits for it too. Before, the upload's SIGINT handler was still set during the
@@ -1228,6 +1232,7 @@ def main_thread_in(blocking: Any, caller: Any) -> None:
     raise AssertionError(f"the main thread never ran {blocking.__qualname__} from {caller.__qualname__}")
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_result(
     server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -1726,6 +1731,7 @@ def last_progress_as_noted(calls: list[BulkProgress], stopped: BaseException) ->
     assert calls and (calls[-1].stored, calls[-1].failed) == (stored, failed), (calls[-1:], stopped.__notes__)
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_while_the_last_part_filled_batches_are_sent_counts_those_not_sent(
     client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
@@ -1818,6 +1824,7 @@ def test_a_stop_cuts_short_the_batches_waiting_to_retry(server: Any, world: tupl
     assert faulty.app.state.faults.counts["429"] == 2, faulty.app.state.faults.counts
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_stops_the_wait_for_a_batch_waiting_to_retry_on_windows_too(
     server: Any, world: tuple[Roster, list[str]]
 ) -> None:
@@ -2190,6 +2197,7 @@ async def test_a_batch_cancelled_in_flight_counts_as_sent(
     ]
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_under_asyncio_run_tells_what_the_async_upload_had_done() -> None:
     """Ctrl-C under ``asyncio.run`` cancels the upload's task: its batches in flight are cancelled (their requests
     may have reached the server, so they count as failed, maybe stored), the ones done are counted, and the note
@@ -2940,6 +2948,7 @@ def test_a_reference_without_an_id_derives_nothing_to_read() -> None:
     assert derives_from(op, held, {"sourcedId": "e", "class": {"sourcedId": "k"}}) == "k"
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_during_a_replace_stops_its_puts_instead_of_waiting_for_them(
     server: Any, client: Timeback, roster: Roster
 ) -> None:

@@ -1122,6 +1122,7 @@ async def test_a_retry_calls_the_callers_trace_not_the_earlier_attempts_wrapper(
     assert started == [1, 1], events
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_stops_the_wait_for_a_retry_after_on_windows_too(
     server: LocalServer, rate_limiting: LocalServer
 ) -> None:
@@ -1136,6 +1137,7 @@ def test_ctrl_c_stops_the_wait_for_a_retry_after_on_windows_too(
     assert rate_limiting.app.state.faults.counts["429"] == before + 1
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_stops_the_wait_for_another_threads_token_request_on_windows_too(server: LocalServer) -> None:
     """A sync call in the main thread waiting for the token another thread asks for (as long as that request and
     its retries take, a minute's Retry-After among them): on Windows Ctrl-C did not wake that wait on the token

@@ -364,6 +364,7 @@ def test_without_a_total_a_short_page_with_a_next_link_is_not_taken_for_the_last
     assert [r.sourcedId for r in client.oneroster.gradebook.get_all_results(limit=5)] == [f"r{n}" for n in range(7)]
 
 
+@pytest.mark.usefixtures("collector_off")
 def test_ctrl_c_stops_the_wait_for_the_page_ahead_on_windows_too(server: LocalServer) -> None:
     """Iterating pages, the caller waits in the main thread for the page ahead (``_Job.result``): on Windows Ctrl-C
     did not wake that wait, and a page that never came held the program for good."""
