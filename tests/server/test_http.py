@@ -953,6 +953,57 @@ def test_an_interim_100_continue_goes_at_once_and_the_answer_after_it_in_one_wri
     assert [data[:21] for data in writes] == [b"HTTP/1.1 100 Continue", answer[:21]] and writes[1] == answer
 
 
+@contextlib.contextmanager
+def _serving(app: Any) -> Iterator[tuple[str, int]]:
+    """``app`` (a bare ASGI app) served as ``LocalServer`` serves its own: the server's protocol, uvloop, its config
+    class; its address yielded once it serves."""
+    import uvicorn
+
+    from timeback.server.protocol import BoundedHttpToolsProtocol
+    from timeback.server.runner import _Config, bound_socket
+
+    config = _Config(app, http=BoundedHttpToolsProtocol, access_log=False, lifespan="off")
+    served = uvicorn.Server(config)
+    with bound_socket("127.0.0.1", 0) as listening:
+        thread = threading.Thread(target=served.run, kwargs={"sockets": [listening]}, daemon=True)
+        thread.start()
+        try:
+            while not served.started:
+                assert thread.is_alive(), "the server did not start"
+                time.sleep(0.01)
+            yield listening.getsockname()[:2]
+        finally:
+            served.should_exit = True
+            thread.join(timeout=30)
+
+
+def test_a_head_whose_body_is_not_made_yet_goes_alone_at_the_end_of_the_loops_turn(writes: list[bytes]) -> None:
+    """Guards the end-of-turn flush of ``_AnswerTransport`` (its ``call_soon(self.flush)``): a head is held for
+    the body's first write only until the event loop's turn ends. Without it, an app that sends its head, then
+    awaits something before its body (a stream's next chunk), has its head held until the body comes, the client
+    waiting for a status the server had. No route of the server's makes its body later: this app's body waits for
+    the client to have read the head (held, the read times out)."""
+    head_read = threading.Event()
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"4")]})
+        await asyncio.to_thread(head_read.wait, 30)  # (a hang guard, should the test fail before it sets it)
+        await send({"type": "http.response.body", "body": b"late"})
+
+    with _serving(app) as address, socket.create_connection(address, timeout=10) as sock:
+        try:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            head = b""
+            # (a timeout, the head held, fails the test)
+            while not head.endswith(b"\r\n\r\n") and (chunk := sock.recv(65536)):
+                head += chunk
+        finally:
+            head_read.set()
+        body = sock.recv(65536)
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\ncontent-length: 4\r\n" in head and body == b"late"
+    assert writes == [head, body]
+
+
 # ----- HEAD: a GET answered without its body (RFC 9110 section 9.3.2)
 
 VARYING = {"date", "x-request-id", "server-timing"}  # (differ between any two answers)
