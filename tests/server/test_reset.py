@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,9 @@ from tests.server.test_concurrency import bearer
 from tests.support import line_item_body, make_roster, result_body
 from timeback import Timeback
 from timeback._demo import CLASS, STUDENTS, demo_roster
+from timeback.errors import AuthError, RateLimitError
 from timeback.server import ServerSettings
+from timeback.server.auth import FailureLimiter
 from timeback.server.runner import LocalServer
 from timeback.server.seed import SeedError
 
@@ -145,6 +148,40 @@ def test_reset_while_writes_are_served_answers_no_error(tmp_path: Path, database
         assert set(statuses) == {201}, sorted(set(statuses))
         server.reset()
         assert _stored_rows(server) == 0
+
+
+def test_reset_forgets_failed_token_requests_so_a_test_of_a_wrong_secret_locks_no_later_test_out() -> None:
+    settings = ServerSettings(client_id="c", client_secret="s", token_max_failures=2)
+    with LocalServer(settings) as server:
+        wrong = Timeback(**{**server.client_kwargs(), "client_secret": "wrong"}, max_retries=0)
+        right = Timeback(**server.client_kwargs(), max_retries=0)
+        with wrong, right:
+            for _ in range(2):
+                with pytest.raises(AuthError):
+                    wrong.oneroster.gradebook.get_all_categories(limit=1)
+            with pytest.raises(RateLimitError):  # (the client id locked, right secret or not)
+                right.oneroster.gradebook.get_all_categories(limit=1)
+            server.reset()
+            assert right.oneroster.gradebook.get_all_categories(limit=1).total_count == 0
+            for _ in range(2):  # (counted anew: the limit still holds)
+                with pytest.raises(AuthError):
+                    wrong.oneroster.gradebook.get_all_categories(limit=1)
+            with pytest.raises(RateLimitError):
+                wrong.oneroster.gradebook.get_all_categories(limit=1)
+
+
+def test_clearing_a_failure_table_shared_by_workers_clears_it_for_every_worker(tmp_path: Path) -> None:
+    path = str(tmp_path / "failed-logins")
+    FailureLimiter.new_shared_file(path, buckets=16)
+    one, other = (FailureLimiter(1, 60, buckets=16, clock=time.time, shared_file=path) for _ in range(2))
+    try:
+        assert one.attempt("c", lambda: None) == (None, None)  # (a wrong secret, counted)
+        assert other.attempt("c", lambda: "token")[0] is not None  # (locked for the other worker too)
+        one.clear()
+        assert other.attempt("c", lambda: "token") == (None, "token")
+    finally:
+        one.close()
+        other.close()
 
 
 def test_a_stopped_server_cannot_be_reset() -> None:

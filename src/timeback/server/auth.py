@@ -351,6 +351,12 @@ class FailureLimiter:
                     self._opened[index], self._counts[index] = now, 1
             return None, verified
 
+    def clear(self) -> None:
+        """Forget every failure, as a server starting does (``LocalServer.reset()``: one test's wrong secrets do
+        not lock the next test's client out); with ``shared_file``, for every worker."""
+        with self._exclusive():
+            self._counts[:] = array("I", bytes(4 * len(self._counts)))  # (a count of 0 is no window open)
+
     def close(self) -> None:
         """Unmap the shared file (``timeback serve --workers``); nothing to do for a table in memory."""
         if self._fd is not None:

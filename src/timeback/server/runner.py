@@ -168,7 +168,8 @@ class LocalServer:
         """Removes every record (``tobedeleted`` ones too), then loads the seed again if one was given
         (``settings.seed``, its file read again; a relative path from the directory the server was made in): the
         data as right after start, in one write transaction (nothing changed if the seed no longer loads), while the
-        server keeps serving. Clients and their tokens stay valid.
+        server keeps serving. Clients and their tokens stay valid; failed token requests are forgotten, as at start
+        (``token_max_failures``: a test of a wrong secret does not lock the next test's client out).
         Requests in flight are served before or after it, as any write. With a ``storage`` shared by two servers,
         both see it emptied."""
         if self._stopped:
@@ -178,6 +179,7 @@ class LocalServer:
             storage.delete_all()
             if self._seed is not None:
                 load_seed(self.app.state.service, self._seed)
+        self.app.state.token_failures.clear()
 
     def start(self) -> Self:
         if self._stopped:  # (its thread runs once, and its socket and storage are closed)
