@@ -17,6 +17,7 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +31,7 @@ from tests.support import proxy_environment
 from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, DefaultHttpxClient, Timeback
 from timeback._base_client import _causes
 from timeback._config import CallOptions
+from timeback._deadline import CLOCK_SLACK
 
 DRIP = 0.05
 ENDS_WITHIN = 15.0
@@ -324,30 +326,104 @@ async def test_a_tunnel_whose_proxy_answer_trickles_in_ends_at_the_deadline(
     assert error._not_sent == "no time left before the deadline", error
 
 
-@pytest.mark.parametrize("kind", ["sync", "httpx"])
+class _Wrapping(httpx.BaseTransport):
+    """A caller's transport around httpx's own through ``proxy``: it does not tell the SDK of its proxy."""
+
+    def __init__(self, proxy: str) -> None:
+        self._inner = httpx.HTTPTransport(proxy=proxy)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "sync-wrapped", "httpx"])
+@pytest.mark.parametrize("ran_out", ["deadline", "timeout"])
 async def test_a_tunnel_not_opened_by_the_deadline_through_a_client_of_ones_own_is_not_sent(
-    trickling: str, kind: str
+    trickling: str, kind: str, ran_out: str
 ) -> None:
     """A caller's own ``httpx.Client(proxy=...)`` (not the SDK's connections, whose reads end at the deadline by the
     clock): the proxy holding its answer to the ``CONNECT``, the read of it, its timeout capped at the deadline,
     ran out at it. ``Timeback`` said "request timed out: the deadline passed before the answer came", counted as
     maybe sent (a create read back, or said to be maybe stored); nothing of the request was sent: "deadline of 1s
-    passed", the proxy named, as on its own connections and ``AsyncTimeback``."""
-    options: dict[str, Any] = {"timeout": 30, "max_retries": 0, "token_url": f"{trickling}/oauth2/token"}
+    passed", the proxy named, as on its own connections and ``AsyncTimeback``. The client's own read timeout
+    running out there first (0.5 s, the deadline 30 s away) said "request timed out: ReadTimeout after 0.5 s",
+    maybe sent, on both clients: not sent, named as a connect's own timeout through a proxy is; through a
+    transport that does not tell its proxy (``sync-wrapped``), by the timeout that ran out, not the connect's."""
+    options: dict[str, Any] = {"max_retries": 0, "token_url": f"{trickling}/oauth2/token"}
+    options["timeout"], deadline = (30, 1) if ran_out == "deadline" else (httpx.Timeout(30, read=0.5), 30)
     base_url = "https://held.timeback.test:1"
-    if kind == "sync":
-        with Timeback(**kwargs(base_url), **options, http_client=httpx.Client(proxy=trickling)) as client:
+    if kind.startswith("sync"):
+        transport = {"transport": _Wrapping(trickling)} if kind == "sync-wrapped" else {"proxy": trickling}
+        with Timeback(**kwargs(base_url), **options, http_client=httpx.Client(**transport)) as client:
             with pytest.raises(APITimeoutError) as raised:
-                client.oneroster.gradebook.get_result(sourced_id="x", deadline=1)
+                client.oneroster.gradebook.get_result(sourced_id="x", deadline=deadline)
     else:
         async with AsyncTimeback(**kwargs(base_url), **options,
                                  http_client=httpx.AsyncClient(proxy=trickling)) as aclient:  # fmt: skip
+            call = aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=deadline)
             with pytest.raises(APITimeoutError) as raised:
-                await asyncio.wait_for(aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=1), ENDS_WITHIN)
+                await asyncio.wait_for(call, ENDS_WITHIN)
     error = raised.value
-    assert str(error).startswith(f"deadline of 1s passed; to be sent through the proxy {trickling} (GET "), error
-    assert error._not_sent == "no time left before the deadline", error
+    through = "" if kind == "sync-wrapped" else f"; to be sent through the proxy {trickling}"
+    if ran_out == "deadline":
+        assert str(error).startswith(f"deadline of 1s passed{through} (GET "), error
+        assert error._not_sent == "no time left before the deadline", error
+    elif through:
+        assert str(error).startswith(f"request timed out connecting through the proxy {trickling} (GET "), error
+    else:
+        assert str(error).startswith("request timed out: ReadTimeout after 0.5 s (GET "), error
     assert not error._answer_lost, error
+
+
+@pytest.mark.parametrize("kind", ["sync", "async", "sync-tunnel"])
+async def test_a_wait_cut_a_hair_before_the_deadline_by_the_clock_is_the_deadline_passing(
+    monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """A timeout capped at what was left of the deadline may run out a hair before it by ``time.monotonic()``
+    (``CLOCK_SLACK``): connecting, or reading a proxy's answer to the ``CONNECT`` (``sync-tunnel``), nothing sent.
+    The send flow told the deadline cutting it by the clock alone, where it names the timeout with the slack: it said
+    "request timed out: the deadline passed before the answer came" (the tunnel's, maybe sent), where "deadline of
+    1s passed", not sent, was meant. (The clock is the test's, moved by a transport of the test's own, which raises
+    the timeout, and for the tunnel gives httpcore's trace events of a ``CONNECT``: no server times out early.)"""
+    import timeback._base_client as engine
+    import timeback._deadline as deadlines
+
+    now = [1000.0]
+    clock = SimpleNamespace(monotonic=lambda: now[0], time=time.time)
+    monkeypatch.setattr(engine, "time", clock)
+    monkeypatch.setattr(deadlines, "time", clock)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth2/token":
+            return httpx.Response(200, content=TOKEN)
+        now[0] += request.extensions["timeout"]["connect"] - CLOCK_SLACK / 2  # (its timeout, capped: all that was left)
+        if kind != "sync-tunnel":
+            raise httpx.ConnectTimeout("timed out", request=request)
+        trace = request.extensions["trace"]  # (as httpcore calls it, connecting to a proxy and writing the CONNECT)
+        trace("connection.connect_tcp.started", {})
+        trace("http11.send_request_headers.started", {"request": SimpleNamespace(method=b"CONNECT")})
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    async def answer_async(request: httpx.Request) -> httpx.Response:
+        return answer(request)
+
+    options: dict[str, Any] = {"deadline": 1, "timeout": 30, "max_retries": 0}
+    if kind.startswith("sync"):
+        with Timeback(**kwargs("http://127.0.0.1:9"),
+                      http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", **options)
+    else:
+        async with AsyncTimeback(**kwargs("http://127.0.0.1:9"),
+                                 http_client=httpx.AsyncClient(transport=httpx.MockTransport(answer_async))) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as raised:
+                await aclient.oneroster.gradebook.get_result(sourced_id="x", **options)
+    error = raised.value
+    assert str(error).startswith("deadline of 1s passed (GET "), str(error)
+    assert error._not_sent == "no time left before the deadline" and not error._answer_lost, error
 
 
 def test_a_call_with_no_deadline_made_during_an_attempt_with_one_is_bounded_by_its_own_timeout(trickling: str) -> None:

@@ -482,11 +482,12 @@ class BaseClient(Uncopyable):
             else:
                 request.extensions["trace"] = built_trace
             outcome = yield _Send(request, bound, limit)
-            if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound:
+            if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound - CLOCK_SLACK:
                 # (it waited for a pooled connection, or was connecting, or for its proxy's tunnel (_unopened), until
                 # the deadline, or _DeadlineTrace stopped it after: not sent, as AsyncTimeback's timer says of it. The
                 # proxy it was to go through named, as a connect's timeout without a deadline names it: maybe the proxy
-                # that cannot be reached)
+                # that cannot be reached. Told with the slack, as left is below: a timeout capped at the deadline may
+                # end a hair before it by this clock)
                 cut = not_sent_in_time()
                 if (proxy := self._proxy_for(request.url)) is not None:
                     _with_reason(cut, f"to be sent through the proxy {proxy}")
@@ -1516,21 +1517,29 @@ def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.Reque
 
 
 def _unopened(exc: httpx.RequestError, ends: _AttemptEnds | None, request: httpx.Request) -> httpx.RequestError:
-    """``exc``, the error of an attempt of ``request`` bounded by ``ends``, as a ``ConnectTimeout`` (not sent, at
-    the deadline: see ``_send_flow``) when a read's or write's timeout ran out at the deadline while a connection was
-    being opened for the attempt (``ends.opening``: a proxy's ``CONNECT`` unanswered, the tunnel not open). The SDK's
-    own connections raise that themselves (``_sync_backend``); through a caller's transport, each read's timeout
-    capped at what was left of the deadline, it was a ``ReadTimeout``, "the deadline passed before the answer came",
-    counted as maybe sent, where ``AsyncTimeback``'s timer says not sent."""
+    """``exc``, the error of an attempt of ``request`` bounded by ``ends``, as a ``ConnectTimeout`` (not sent:
+    ``_opening_cut``) when a read's or write's timeout ran out while a connection was being opened for the attempt
+    (``ends.opening``: a proxy's ``CONNECT`` unanswered, the tunnel not open). At the deadline (the send flow tells
+    it by the clock), the SDK's own connections raise that themselves (``_sync_backend``); through a caller's
+    transport, each read's timeout capped at what was left of the deadline, it was a ``ReadTimeout``, "the deadline
+    passed before the answer came", counted as maybe sent, where ``AsyncTimeback``'s timer says not sent. So was
+    the client's own timeout running out there before the deadline ("ReadTimeout after 0.5 s"), on any transport."""
     if (
         ends is None
         or not ends.opening
         or not isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout))
         or hasattr(exc, _OTHERS_CUT)
-        or time.monotonic() < ends.expires  # (as the send flow tells a wait cut at the deadline)
     ):
         return exc
-    cut = httpx.ConnectTimeout(_no_time_left(ends.limit), request=request)
+    return _opening_cut(exc, request)
+
+
+def _opening_cut(exc: httpx.ReadTimeout | httpx.WriteTimeout, request: httpx.Request) -> httpx.ConnectTimeout:
+    """``exc``, a read's or write's timeout that ran out while a connection was being opened for ``request`` (a
+    proxy's ``CONNECT`` and its answer), as the ``ConnectTimeout`` it is: nothing of the request was sent. The send
+    flow names it the deadline passing at the deadline, else as a connect's timeout through the proxy, or by
+    ``exc`` (``_timed_out``: "ReadTimeout after 0.5 s", the timeout that ran out)."""
+    cut = httpx.ConnectTimeout("timed out opening the connection (a proxy's tunnel): not sent", request=request)
     cut.__cause__ = exc
     return cut
 
@@ -1570,7 +1579,8 @@ async def _sent_by(
 ) -> httpx.Response:
     """``http.send(request)``, its answer read whole by ``expires`` (``time.monotonic()``), head and body, or an
     httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline. (A
-    ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``.) ``limit``: see
+    ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``; a ``ConnectTimeout`` when
+    its own read or write timeout ran out before, a proxy's ``CONNECT`` unanswered: ``_opening_cut``.) ``limit``: see
     ``_send_flow``."""
     import asyncio
 
@@ -1583,20 +1593,33 @@ async def _sent_by(
     except TimeoutError:
         if not timer.expired():  # (not ours)
             raise
-    from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
-
+    except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+        # (its own timeout, before the deadline, reading a proxy's answer to the CONNECT: not sent, as _unopened
+        # has it on the sync client)
+        if watch.answered is None and _unsent(http, request, watch):
+            raise _opening_cut(exc, request) from exc
+        raise
     await _reclaim_orphans(http, request)
     if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
         cut = _deadline_cut(httpx.ReadTimeout(_past(limit, reading=True), request=request))
         answer_cut_short(cut, watch.answered)
         raise cut
-    told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
-    if told and request.extensions.get("trace") is watch and not watch.sending:
+    if _unsent(http, request, watch):
         # (waiting for a pooled connection, or connecting: nothing of it was sent, as the send flow has a
-        # PoolTimeout at the deadline. Another transport may not tell, nor a trace a request hook put instead.)
+        # PoolTimeout at the deadline)
         raise httpx.PoolTimeout(_no_time_left(limit), request=request)
     # (any part of the attempt: it may have reached the server, so its answer counts as lost)
     raise _deadline_cut(httpx.TimeoutException(_past(limit, reading=False), request=request))
+
+
+def _unsent(http: httpx.AsyncClient, request: httpx.Request, watch: _SendingTrace) -> bool:
+    """Whether nothing of ``request``, sent through ``http`` traced by ``watch``, was sent: none of it written, as
+    httpx's own transport and ``DefaultAioHttpClient``'s tell. Another transport may not tell, nor a trace a request
+    hook put instead."""
+    from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
+
+    told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
+    return told and request.extensions.get("trace") is watch and not watch.sending
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:

@@ -101,8 +101,9 @@ def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
 class _AttemptEnds:
     """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
     that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
-    written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent; ``reading``: its answer's
-    head came, its body is being read."""
+    written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent, and a read's or write's own
+    timeout running out a connect's (``_unopened``): not sent either; ``reading``: its answer's head came, its body
+    is being read."""
 
     expires: float
     limit: str | None
@@ -162,10 +163,11 @@ class _DeadlineTrace:
 class _SendingTrace:
     """httpcore's ``trace`` extension of an ``AsyncTimeback`` attempt with a deadline: records whether its request
     began to be written (``sending``; DefaultAioHttpClient's transport sets it once it has a connection), for
-    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent. A proxy's ``CONNECT`` is
-    not the request: httpcore gives it the request's extensions, this trace too, and writes it before the tunnel is
-    open. ``answered``: the answer, once its head came (for the error of a deadline that cut its body). ``then``: a
-    trace the request had (a caller's), awaited on."""
+    ``_sent_by`` to tell an attempt its deadline stopped before anything of it was sent, or whose own read or write
+    timeout ran out then (a proxy's ``CONNECT`` unanswered). A proxy's ``CONNECT`` is not the request: httpcore
+    gives it the request's extensions, this trace too, and writes it before the tunnel is open. ``answered``: the
+    answer, once its head came (for the error of a deadline that cut its body). ``then``: a trace the request had (a
+    caller's), awaited on."""
 
     then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
     sending: bool = False
@@ -202,12 +204,16 @@ def _timed_out(
     "ReadTimeout after 29.999 s", what was left of a deadline of 30). Another attempt's deadline, seen on the
     connection they shared (``_disowned``), is named by its type; the SDK's own words for the deadline passing
     (``_ReadBy``'s, ``_sent_by``'s, ``_sync_backend``'s) by their mark (``_DEADLINE_CUT``), on the error or
-    under it: their text alone named a caller's transport's timeout in the same words as the deadline passing."""
+    under it: their text alone named a caller's transport's timeout in the same words as the deadline passing. A
+    read's or write's timeout that ran out opening a connection, made a ``ConnectTimeout`` (not sent:
+    ``_opening_cut``), is named as it ran out, not by the connect timeout."""
     if hasattr(exc, _OTHERS_CUT):
         return f"{type(exc).__name__} (another call's deadline cut the connection they shared)"
     for seen in _causes(exc):
         if hasattr(seen, _DEADLINE_CUT):  # (by the mark, not the text: a caller's transport may say the same words)
             return str(seen)
+    if isinstance(exc, httpx.ConnectTimeout) and isinstance(exc.__cause__, (httpx.ReadTimeout, httpx.WriteTimeout)):
+        exc = exc.__cause__  # (a read's or write's, a connection being opened: not sent, named as it ran out)
     phase = _TIMEOUT_PHASES.get(type(exc))
     seconds = request.extensions.get("timeout", {}).get(phase) if phase else None
     if seconds is not None and seconds == left:  # (a connect's ended the call unsent first: see _send_flow)

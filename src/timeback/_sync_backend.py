@@ -36,7 +36,7 @@ def _bounded(
     the proxy, as ``AsyncTimeback``'s timer has it."""
     left = ends.expires - time.monotonic()
     if timeout is not None and timeout < left:
-        return io(timeout)  # (its own runs out first, named as it is: "ReadTimeout after 0.5 s")
+        return io(timeout)  # (its own runs out first, named as it is: "ReadTimeout after 0.5 s"; opening: _unopened)
     if left <= 0:  # (a timeout of 0 is no wait at all: a socket's read without one fails, not times out)
         raise _deadline_passed(ends, timed_out)
     try:
