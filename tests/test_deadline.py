@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import threading
 import time
@@ -28,7 +29,15 @@ import pytest
 
 import timeback._auth as auth
 from tests.support import proxy_environment
-from timeback import APITimeoutError, AsyncTimeback, DefaultAioHttpClient, DefaultHttpxClient, Timeback
+from tests.test_fork import forked, reaped
+from timeback import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncTimeback,
+    DefaultAioHttpClient,
+    DefaultHttpxClient,
+    Timeback,
+)
 from timeback._base_client import _causes
 from timeback._config import CallOptions
 from timeback._deadline import CLOCK_SLACK
@@ -271,6 +280,133 @@ async def test_a_connection_the_deadline_cut_is_the_deadline_passing_before_it_w
     assert type(error) is APITimeoutError, error
     assert str(error) == f"deadline of 1s passed (GET {unconnectable}/ims/oneroster/gradebook/v1p2/results/x)"
     assert error._not_sent == "no time left before the deadline"
+
+
+STALLED = "stalled.timeback.test"  # (made-up names the tests' resolver answers: see resolver)
+
+
+class Resolver:
+    """``socket.getaddrinfo`` (asyncio's and aiohttp's lookups go to it too) answering made-up names: each of
+    ``answers``' with its addresses (None: not found); ``STALLED``, nothing until the test ends (a resolver that
+    stalls, which no server can be made to do on demand), and each name in ``stalls``, the threads it stalled in
+    ``stalled``; other names as before."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.answers: dict[str, list[str] | None] = {}
+        self.stalls = {STALLED}
+        self.stalled: list[threading.Thread] = []
+        self.release = threading.Event()
+        self.returned = threading.Semaphore(0)  # (one release for each stalled lookup once it returned)
+        self._getaddrinfo = socket.getaddrinfo
+        monkeypatch.setattr(socket, "getaddrinfo", self._look_up)
+
+    def _look_up(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name in self.stalls:
+            self.stalled.append(threading.current_thread())
+            try:
+                self.release.wait(60)
+                raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+            finally:
+                self.returned.release()
+        if name not in self.answers:
+            return self._getaddrinfo(host, port, *args, **kwargs)
+        if (addresses := self.answers[name]) is None:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, int(port))) for address in addresses
+        ]
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Resolver]:
+    proxy_environment(monkeypatch)  # (the made-up names reached directly)
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (their servers' http:// on loopback)
+    resolver = Resolver(monkeypatch)
+    yield resolver
+    resolver.release.set()
+    for thread in resolver.stalled:
+        assert resolver.returned.acquire(timeout=10)
+        if thread.name == "timeback-resolver":  # (the sync client's lookup: done once it ends; not an executor's)
+            thread.join(10)
+
+
+@pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
+async def test_a_name_whose_lookup_stalls_is_not_sent_by_the_deadline(
+    trickling: str, resolver: Resolver, kind: str
+) -> None:
+    """``Timeback`` looked a name up on the call's own thread (httpcore's ``socket.create_connection``), with no
+    timeout: a deadline of 0.5 s waited for a stalled resolver (10-20 s, as long as it took). The lookup is waited
+    for until the deadline now, then left to finish on a thread of its own: not sent, as a connect the deadline
+    cut, as ``AsyncTimeback`` says of it."""
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=0.5)  # noqa: E731
+    error = await ended_with(kind, f"http://{STALLED}:1", call, within=10, token_url=f"{trickling}/oauth2/token")
+    assert type(error) is APITimeoutError, error
+    assert str(error) == f"deadline of 0.5s passed (GET http://{STALLED}:1/ims/oneroster/gradebook/v1p2/results/x)"
+    assert error._not_sent == "no time left before the deadline", error
+    # (abandoned: its lookup still stalled, on a thread of its own, where the call has ended)
+    assert resolver.stalled and all(thread.is_alive() for thread in resolver.stalled), resolver.stalled
+
+
+@pytest.mark.parametrize("kind", ["sync", "sync-default", "httpx", "aiohttp"])
+async def test_a_name_with_many_addresses_not_answering_is_not_sent_by_the_deadline(
+    trickling: str, unconnectable: str, resolver: Resolver, kind: str
+) -> None:
+    """Each of a name's addresses tried in turn, each given what was left of the deadline as the connect began:
+    30 addresses not answering held a deadline of 0.5 s for 15 s. Each is given what is left then now."""
+    port = urlsplit(unconnectable).port
+    resolver.answers["many.timeback.test"] = ["127.0.0.1"] * 30  # (each the listener that never answers a connect)
+    call = lambda c: c.oneroster.gradebook.get_result(sourced_id="x", deadline=0.5)  # noqa: E731
+    base_url = f"http://many.timeback.test:{port}"
+    error = await ended_with(kind, base_url, call, within=10, token_url=f"{trickling}/oauth2/token", timeout=30)
+    assert type(error) is APITimeoutError, error
+    assert str(error) == f"deadline of 0.5s passed (GET {base_url}/ims/oneroster/gradebook/v1p2/results/x)"
+    assert error._not_sent == "no time left before the deadline", error
+
+
+@pytest.mark.parametrize("http_client", [None, DefaultHttpxClient])
+def test_a_name_looked_up_for_a_call_with_a_deadline_is_connected_to_as_before(
+    trickling: str, resolver: Resolver, http_client: Callable[[], httpx.Client] | None
+) -> None:
+    """With a deadline, a name is looked up on a thread of its own and each of its addresses connected to in turn
+    (``_sync_backend``): the next after one refused (nothing listens on 127.0.0.2), as ``create_connection`` tries
+    them; a name not found fails as it failed without a deadline, in the same words."""
+    port = urlsplit(trickling).port
+    resolver.answers["fallback.timeback.test"] = ["127.0.0.2", "127.0.0.1"]
+    resolver.answers["unknown.timeback.test"] = None
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://fallback.timeback.test:{port}"), **options,
+                  http_client=http_client and http_client()) as client:  # fmt: skip
+        assert client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=30).result.sourcedId == "x"
+    said = []
+    for deadline in (None, 30):
+        with Timeback(**kwargs("http://unknown.timeback.test:1"), **options,
+                      http_client=http_client and http_client()) as client:  # fmt: skip
+            with pytest.raises(APIConnectionError) as raised:
+                client.oneroster.gradebook.get_result(sourced_id="x", deadline=deadline)
+        said.append((str(raised.value), [type(seen) for seen in _causes(raised.value)]))
+    assert said[0] == said[1] and "Name or service not known" in said[0][0], said
+    assert socket.gaierror in said[0][1], said  # (what tells a connection that failed, not sent: _connect_failed)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
+def test_a_lookup_in_flight_at_a_fork_is_not_waited_for_in_the_child(trickling: str, resolver: Resolver) -> None:
+    """A lookup still stalled in the parent as it forks (its thread is the parent's): the child's attempts needing
+    that name looked it up themselves; they waited for the parent's until their deadline, every one of them."""
+    name, port = "forked.timeback.test", urlsplit(trickling).port
+    resolver.stalls.add(name)
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://{name}:{port}"), **options) as client:
+        with pytest.raises(APITimeoutError):  # (its lookup left stalled)
+            client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=0.3)
+
+        def child() -> int:
+            resolver.stalls.discard(name)
+            resolver.answers[name] = ["127.0.0.1"]
+            with Timeback(**kwargs(f"http://{name}:{port}"), **options) as own:
+                return 0 if own.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5) else 1
+
+        assert reaped(forked(child)) == 0
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

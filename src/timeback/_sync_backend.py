@@ -14,6 +14,9 @@ attempt), each goes as it came. Installed by ``bounded_by_attempts`` on the pool
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -117,6 +120,88 @@ def _connect_timeout(timeout: float | None) -> float | None:
     return left if timeout is None or left < timeout else timeout
 
 
+def _is_address(host: str) -> bool:
+    """Whether ``host`` is an IPv4 or IPv6 address as written in a URL (a local server's ``127.0.0.1``), which the
+    resolver never looks up: a name (or an address in another form, ``127.1``) goes to ``_addresses``."""
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)  # (a tenth of a microsecond: ipaddress's parse takes 2)
+        except OSError:
+            continue
+        return True
+    return False
+
+
+class _Lookup:
+    """``host``'s addresses as ``socket.create_connection`` looks them up (``getaddrinfo``, which takes no
+    timeout), on a daemon thread of its own: ``done`` once it returned, with what it ``found`` or its ``error``.
+    Shared by the attempts that need it meanwhile (``_LOOKUPS``): a resolver that stalls holds one thread per
+    name, not one per attempt, and one abandoned at a deadline is left to finish (a daemon: it never holds up the
+    interpreter's exit, as an executor's threads would)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.done = threading.Event()
+        self.found: list[tuple[Any, ...]] = []
+        self.error: Exception | None = None
+        threading.Thread(target=self._look_up, args=(host, port), name="timeback-resolver", daemon=True).start()
+
+    def _look_up(self, host: str, port: int) -> None:
+        try:
+            self.found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except Exception as exc:  # (raised in the waiting attempt's thread, as create_connection would have)
+            self.error = exc
+        finally:
+            with _LOOKING_UP:
+                _LOOKUPS.pop((host, port), None)  # (not kept: the next connection looks the name up again)
+            self.done.set()
+
+
+# The names being looked up for the SDK's own sync connections with a deadline (``_addresses``), by host and port
+_LOOKUPS: dict[tuple[str, int], _Lookup] = {}
+_LOOKING_UP = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    global _LOOKING_UP
+    _LOOKING_UP = threading.Lock()  # (another thread may have held it at the fork)
+    _LOOKUPS.clear()  # (their threads are the parent's: waited for here, none would ever end)
+
+
+if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _addresses(host: str, port: int, ends: _AttemptEnds) -> list[str]:
+    """``host``'s addresses, looked up off this thread (``_Lookup``) and waited for until ``ends`` at most: a
+    ``ConnectTimeout`` then (not sent, as a connect cut at the deadline); its error as httpcore maps it (a name not
+    found: ``ConnectError``). Not bounded by the connect's own timeout: httpx's sync connect never bounded a lookup,
+    and with no deadline none is bounded here either."""
+    with _LOOKING_UP:
+        lookup = _LOOKUPS.get((host, port))
+        if lookup is None:
+            lookup = _LOOKUPS[host, port] = _Lookup(host, port)
+    while not lookup.done.is_set():
+        left = ends.expires - time.monotonic()
+        if left <= 0:  # (the clock past the deadline, as the send flow reads it: not a wait that woke early)
+            raise httpcore.ConnectTimeout(_no_time_left(ends.limit))
+        lookup.done.wait(left)
+    if isinstance(lookup.error, OSError):  # (socket.gaierror too: httpcore's map of create_connection's errors)
+        raise _connect_error(lookup.error)
+    if lookup.error is not None:
+        raise lookup.error
+    # (a link-local IPv6 address's scope given back as its suffix, which create_connection's lookup reads again)
+    return [f"{info[4][0]}%{info[4][3]}" if len(info[4]) > 3 and info[4][3] else info[4][0] for info in lookup.found]
+
+
+def _connect_error(exc: OSError) -> httpcore.ConnectError:
+    """``exc`` as httpcore's ``map_exceptions`` raises it: a ``ConnectError`` from it, raised while it was handled
+    (its context too: httpcore's pool raises it again ``from None``, which drops its cause, and the SDK reads it
+    there: a name not found is not sent, and named)."""
+    error = httpcore.ConnectError(exc)
+    error.__cause__ = error.__context__ = exc
+    return error
+
+
 class AttemptBoundBackend(httpcore.NetworkBackend):
     """``backend``'s connections (httpcore's ``SyncBackend``, a pool's default), on ``AttemptBoundStream``."""
 
@@ -131,9 +216,32 @@ class AttemptBoundBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        return AttemptBoundStream(
-            self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options)
-        )
+        """A connection to ``host``, its connect's timeout capped at what is left of the attempt. A name, with a
+        deadline: httpcore's ``create_connection`` looked it up on this thread with no timeout (a deadline of 1 s
+        waited for a stalled resolver, 10-20 s), then gave each of its addresses in turn what was left as this
+        began (N addresses not answering: N times that). Looked up off this thread until the deadline at most
+        (``_addresses``), then each address connected to in turn as ``create_connection`` tries them (the next
+        after a refusal or a timeout, the last one's error raised), by ``backend`` itself (an address: no lookup
+        again), each given what is left then; none left: not sent (``_connect_timeout``)."""
+        ends = ATTEMPT_ENDS.get()
+        if ends is None or _is_address(host):
+            return AttemptBoundStream(
+                self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options)
+            )
+        options = None if socket_options is None else list(socket_options)  # (given to each address's connect)
+        failed: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in _addresses(host, port, ends):
+            try:
+                capped = _connect_timeout(timeout)
+            except httpcore.ConnectTimeout as cut:
+                raise cut from failed  # (the last address's error under it: its connect timed out at the deadline)
+            try:
+                return AttemptBoundStream(self._backend.connect_tcp(address, port, capped, local_address, options))
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failed = exc
+        if failed is None:
+            raise _connect_error(OSError("getaddrinfo returns an empty list"))  # (create_connection's words)
+        raise failed
 
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
