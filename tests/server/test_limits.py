@@ -559,7 +559,6 @@ def test_a_request_head_over_the_limit_is_431_not_read_on(server: LocalServer, w
 
 
 @pytest.mark.parametrize("head", [b"GARBAGE\r\n\r\n", b"PUT /health HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n",
-                                  b"GET /he\x01lth HTTP/1.1\r\nHost: a\r\n\r\n",
                                   b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
                                   b"GET /health HTTP/1.1\r\nHost: a\r\n\r\nJUNK\x01\r\n\r\n"])  # fmt: skip
 def test_bytes_that_are_not_http_are_a_400_with_the_servers_error_body(server: LocalServer, head: bytes) -> None:
@@ -578,16 +577,23 @@ def test_bytes_that_are_not_http_are_a_400_with_the_servers_error_body(server: L
     [
         pytest.param(b"GET /health?x=" + b"a" * 66_000 + b" HTTP/1.1\r\nHost: a\r\n\r\n", b"414 URI Too Long",
                      "The request's URL is over 65535 bytes.", id="url-too-long"),
+        pytest.param(b"GET /health?search=\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n", b"400 Bad Request",
+                     "The request's URL holds a character a URL cannot in its query (outside ASCII, or a control "
+                     "character): percent-encode it, as UTF-8 (\u00e9 as %C3%A9).", id="non-ascii-query"),
+        pytest.param(b"GET /he\x01lth HTTP/1.1\r\nHost: a\r\n\r\n", b"400 Bad Request",
+                     "The request's URL holds a character a URL cannot in its path (outside ASCII, or a control "
+                     "character): percent-encode it, as UTF-8 (\u00e9 as %C3%A9).", id="control-in-path"),
         pytest.param(b"FOO /health HTTP/1.1\r\nHost: a\r\n\r\n", b"501 Not Implemented",
                      "The request's method is not one the server implements.", id="unknown-method"),
         pytest.param(b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n", b"501 Not Implemented",
                      "CONNECT is not implemented: the server is not a proxy.", id="connect"),
     ],
 )  # fmt: skip
-def test_a_url_too_long_for_the_parser_is_414_and_a_method_not_served_501(
+def test_a_url_too_long_or_holding_a_byte_no_url_may_and_a_method_not_served_say_so(
     server: LocalServer, head: bytes, status: bytes, said: str
 ) -> None:
-    """httptools takes a URL of up to 65,535 bytes and the methods it knows; uvicorn answered both a longer URL and
+    """httptools takes a URL of up to 65,535 bytes, of ASCII and no control characters, and the methods it knows;
+    uvicorn answered a longer URL, one with a byte no URL holds (a client's ``?search=é`` not percent-encoded) and
     an unknown method with the same 400 "not valid HTTP/1.1", the reason dropped. (CONNECT, a tunnel asked of a
     proxy, was run as a request, and what the client sent through the tunnel taken for requests.)"""
     answer = _answer_to_raw(server, head)

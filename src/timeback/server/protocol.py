@@ -343,6 +343,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             raise _UnknownMethod  # (answered by _feed, which has the read to look at)
         if isinstance(error, HttpParserInvalidURLError) and len(self.url) > MAX_URL_BYTES:
             self._refuse(414, b"URI Too Long", f"The request's URL is over {MAX_URL_BYTES} bytes.")
+        elif isinstance(error, HttpParserInvalidURLError):
+            # (a byte no URL holds: one outside ASCII, as a client that does not encode sends ``?search=é``, or a
+            # control character; said so, where "not valid HTTP/1.1" left the caller to guess)
+            part = str(error).rpartition(" ")[2] if str(error).startswith("Invalid char in url ") else "URL"
+            description = (f"The request's URL holds a character a URL cannot in its {part} (outside ASCII, or a "
+                           "control character): percent-encode it, as UTF-8 (é as %C3%A9).")  # fmt: skip
+            self._refuse(400, b"Bad Request", description)
         else:
             self._refuse_not_http()
 
