@@ -323,6 +323,18 @@ class AsyncFromSync(httpx.AsyncBaseTransport):
         self.sync.close()
 
 
+class SendsItsOwnRequest(httpx.AsyncHTTPTransport):
+    """httpx's transport sending a request of its own making, as a signing one does (the request's method, URL,
+    headers and body, a header added): of the request's extensions it keeps the timeout only, so its trace (the
+    SDK's, which watches what is written) is never called."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        signed = httpx.Request(request.method, request.url, headers={**request.headers, "X-Signature": "s"},
+                               content=request.content, extensions={"timeout": request.extensions["timeout"]})  # fmt: skip
+        return await super().handle_async_request(signed)
+
+
 @dataclass
 class HeldTokenAnswers:
     """A token endpoint's answers held (``token_answers_held``): ``asked`` set as it holds one (a call's token request

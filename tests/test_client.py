@@ -32,7 +32,15 @@ import trio
 import trustme
 
 import timeback._base_client as engine
-from tests.support import ctrl_c_waiting_in, in_threads, proxy_environment, result_body, token_answers_held, uid
+from tests.support import (
+    SendsItsOwnRequest,
+    ctrl_c_waiting_in,
+    in_threads,
+    proxy_environment,
+    result_body,
+    token_answers_held,
+    uid,
+)
 from timeback import (
     APIConnectionError,
     APIResponseValidationError,
@@ -2429,6 +2437,150 @@ async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_
     assert str(caught.value).startswith(said), caught.value
     assert not caught.value._answer_lost and "may have stored" not in str(caught.value), caught.value
     assert len(heads) == 1 and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+
+
+@contextlib.contextmanager
+def answer_dropping_tunnel(server: LocalServer, ca: trustme.CA) -> Iterator[tuple[str, list[bytes], threading.Event]]:
+    """A proxy on a loopback port that opens the first tunnel asked for (``CONNECT``), ends its TLS (a certificate
+    from ``ca`` for timeback.test), passes the request it carries on to ``server`` and drops the answer, the tunnel
+    held until the client closes it: a request stored, its answer lost on the way. Every later ``CONNECT`` is held
+    unanswered (a proxy slow to open a tunnel). Yields its URL, each request's head, and an event set once the
+    server answered the request passed on."""
+    import socket
+    import socketserver
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("timeback.test").configure_cert(context)
+    heads: list[bytes] = []
+    answered = threading.Event()
+    lock = threading.Lock()
+
+    class Proxy(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            head = b""
+            while (line := self.rfile.readline()) not in (b"\r\n", b""):
+                head += line
+            with lock:
+                heads.append(head)
+                first = sum(seen.startswith(b"CONNECT ") for seen in heads) == 1
+            if not (first and head.startswith(b"CONNECT ")):
+                self.rfile.read()  # (held until the client closes the connection)
+                return
+            self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            try:
+                with context.wrap_socket(self.request, server_side=True) as tls, tls.makefile("rb") as stream:
+                    request = b""
+                    while (line := stream.readline()) not in (b"\r\n", b""):
+                        if not line.lower().startswith(b"connection:"):
+                            request += line
+                    length = re.search(rb"\r\ncontent-length: *([0-9]+)", request, re.IGNORECASE)
+                    body = stream.read(int(length[1])) if length else b""
+                    with socket.create_connection(("127.0.0.1", server.port)) as upstream:
+                        upstream.sendall(request + b"Connection: close\r\n\r\n" + body)
+                        while upstream.recv(65536):  # (its whole answer, dropped)
+                            pass
+                    answered.set()
+                    stream.read()  # (no answer: held until the client closes the tunnel)
+            except (ssl.SSLError, OSError):  # (the client closed the tunnel)
+                return
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
+        proxy.daemon_threads = True
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{proxy.server_address[1]}", heads, answered
+        finally:
+            proxy.shutdown()
+            thread.join()
+
+
+class RetriesReadTimeouts(httpx.BaseTransport):
+    """A caller's transport around httpx's own through ``proxy`` that sends a request again once after a
+    ``ReadTimeout``."""
+
+    def __init__(self, proxy: str, verify: ssl.SSLContext) -> None:
+        self._inner = httpx.HTTPTransport(proxy=proxy, verify=verify)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._inner.handle_request(request)
+        except httpx.ReadTimeout:
+            return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class RetriesReadTimeoutsAsync(httpx.AsyncHTTPTransport):
+    """httpx's transport, sending a request again once after a ``ReadTimeout``."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except httpx.ReadTimeout:
+            return await super().handle_async_request(request)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["sync", "sync-plain", "sync-retrying", "httpx", "httpx-plain", "httpx-retrying", "httpx-own-request", "aiohttp"],
+)
+@pytest.mark.parametrize("ran_out", ["timeout", "deadline"])
+async def test_a_create_written_through_a_tunnel_whose_answer_was_lost_may_have_been_stored(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch, kind: str, ran_out: str
+) -> None:
+    """The proxy opens the tunnel and passes the create on to the server, which stores it; its answer never comes.
+    With a deadline, its read timeout (0.5 s, the deadline 30 s away) or the deadline running out: maybe stored, the
+    create read back, on every client. It was "not sent" (not read back: with ``max_retries`` left it would have been
+    sent again) through a caller's transport that tries a request again (``sync-retrying``: its second ``CONNECT``
+    unanswered, the tunnel being opened anew, was taken as the request's, not yet written; at the deadline, its
+    connect was stopped as not sent), and through a subclass of httpx's that sends a request of its own making
+    (``httpx-own-request``: nothing seen written, its timeout taken as the tunnel's)."""
+    ca = trustme.CA()
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    # (aiohttp bounds a CONNECT by the connect timeout: the read-back's, held, by 2 s)
+    options: dict[str, Any] = {"deadline": 30, "timeout": httpx.Timeout(2, read=0.5)}
+    if ran_out == "deadline":
+        options = {"deadline": 2, "timeout": 30}
+    kwargs = {
+        **server.client_kwargs(),
+        "base_url": "https://timeback.test:1",
+        "token_url": f"{server.url}/oauth2/token",
+    }
+    org = {"sourcedId": uid("org"), "name": "x", "type": "district", "status": "active"}
+    with answer_dropping_tunnel(server, ca) as (proxy, heads, answered), pytest.raises(APITimeoutError) as caught:
+        proxy_environment(monkeypatch, HTTPS_PROXY=proxy)  # (the token's request, to loopback, goes straight there)
+        if kind.startswith("sync"):
+            http = (
+                DefaultHttpxClient(verify=trusted)  # (the SDK's own connections)
+                if kind == "sync"
+                else httpx.Client(verify=trusted)
+                if kind == "sync-plain"
+                else httpx.Client(mounts={"https://": RetriesReadTimeouts(proxy, trusted)})
+            )
+            with Timeback(**kwargs, http_client=http) as client:
+                client.oneroster.rostering.create_org(org=org, max_retries=0, **options)
+        else:
+            mounted = {"httpx-retrying": RetriesReadTimeoutsAsync, "httpx-own-request": SendsItsOwnRequest}
+            ahttp = (
+                DefaultAsyncHttpxClient(verify=trusted)
+                if kind == "httpx"
+                else DefaultAioHttpClient(verify=trusted)
+                if kind == "aiohttp"
+                else httpx.AsyncClient(verify=trusted)
+                if kind == "httpx-plain"
+                else httpx.AsyncClient(mounts={"https://": mounted[kind](proxy=proxy, verify=trusted)})
+            )
+            async with AsyncTimeback(**kwargs, http_client=ahttp) as aclient:
+                await asyncio.wait_for(aclient.oneroster.rostering.create_org(org=org, max_retries=0, **options), 30)
+    error = caught.value
+    assert error._answer_lost and error._not_sent is None, error
+    assert "so it may have stored the records" in str(error), error
+    assert answered.wait(10) and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+    with Timeback(**server.client_kwargs()) as direct:  # (it was stored)
+        assert direct.oneroster.rostering.get_org(sourced_id=org["sourcedId"]).org.name == "x"
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

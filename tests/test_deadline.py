@@ -514,6 +514,24 @@ async def test_a_tunnel_not_opened_by_the_deadline_through_a_client_of_ones_own_
     assert not error._answer_lost, error
 
 
+@pytest.mark.parametrize("kind", ["sync", "sync-plain", "httpx", "aiohttp"])
+async def test_a_request_a_proxy_forwards_whose_answer_its_timeout_cut_may_have_been_handled(
+    trickling: str, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """An http:// request the proxy forwards (no ``CONNECT``: nothing of a tunnel's to wait for), its answer held:
+    its read timeout (0.5 s, the deadline 30 s away) ran out with the request written, on the SDK's own connections
+    and a client of one's own alike: maybe handled, as without a proxy (no tunnel was left unopened)."""
+    monkeypatch.setenv("TIMEBACK_INSECURE_TRANSPORT", "1")  # (http:// to a host not on loopback)
+    proxy_environment(monkeypatch, HTTP_PROXY=trickling)
+    call = lambda c: c.oneroster.gradebook.get_result(  # noqa: E731
+        sourced_id="held", deadline=30, timeout=httpx.Timeout(30, read=0.5), max_retries=0
+    )
+    error = await ended_with(kind, "http://held.timeback.test:1", call, token_url=f"{trickling}/oauth2/token")
+    assert type(error) is APITimeoutError, error
+    assert str(error).startswith("request timed out: ReadTimeout after 0.5 s (GET http://held.timeback.test:1/"), error
+    assert error._answer_lost and error._not_sent is None, error
+
+
 @pytest.mark.parametrize("kind", ["sync", "async", "sync-tunnel"])
 async def test_a_wait_cut_a_hair_before_the_deadline_by_the_clock_is_the_deadline_passing(
     monkeypatch: pytest.MonkeyPatch, kind: str

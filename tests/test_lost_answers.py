@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -19,6 +19,7 @@ from tests.support import (
     AsyncFromSync,
     Forwarding,
     Roster,
+    SendsItsOwnRequest,
     add_line_items,
     enriched,
     line_item_body,
@@ -519,6 +520,33 @@ def test_the_confirmation_reads_keep_within_the_call_s_deadline(
                     result=result_body(line_item, roster.students[0], uid("late")), deadline=5
                 )
     assert transport.lost == 1 and "reading them back to confirm it failed (no answer)" in str(conflict.value)
+
+
+@pytest.mark.parametrize("ran_out", ["timeout", "deadline"])
+async def test_a_create_sent_by_a_transport_that_does_not_tell_what_it_wrote_may_have_been_stored(
+    server: LocalServer, ran_out: str
+) -> None:
+    """``AsyncTimeback`` through a subclass of httpx's transport that sends a request of its own making (a signing
+    one's: the SDK's trace, which watches what is written, never called), on a server that takes 2 s: its read
+    timeout (0.5 s, the deadline 30 s away), or the deadline, ran out with the create written whole. Nothing seen
+    written, it was "not sent": not read back, with retries left sent again. Now maybe stored, read back (the read
+    times out too), as through any transport of a caller's."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+    from timeback.server.config import ServerSettings
+
+    options: dict[str, Any] = {"deadline": 30, "timeout": httpx.Timeout(30, read=0.5)}
+    if ran_out == "deadline":
+        options = {"deadline": 1, "timeout": 30}
+    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
+    category = {"sourcedId": uid("cat"), "title": "Signed"}
+    with LocalServer(slow, storage=server.app.state.storage) as slow_server:  # (the same records, slowly)
+        slow_server.app.state.tokens = server.app.state.tokens  # (its tokens from the server without faults: fast)
+        async with AsyncTimeback(**slow_server.client_kwargs(), token_url=f"{server.url}/oauth2/token",
+                                 http_client=httpx.AsyncClient(transport=SendsItsOwnRequest())) as aclient:  # fmt: skip
+            with pytest.raises(APITimeoutError) as lost:
+                await aclient.oneroster.gradebook.create_category(category=category, max_retries=0, **options)
+    assert lost.value._answer_lost and lost.value._not_sent is None, lost.value
+    assert "so it may have stored the records" in str(lost.value), lost.value
 
 
 class EnrichesReadsAndLosesFirstAnswer(LosesFirstAnswer):

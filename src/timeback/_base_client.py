@@ -1519,7 +1519,8 @@ def _disowned(exc: httpx.RequestError, ends: _AttemptEnds | None) -> httpx.Reque
 def _unopened(exc: httpx.RequestError, ends: _AttemptEnds | None, request: httpx.Request) -> httpx.RequestError:
     """``exc``, the error of an attempt of ``request`` bounded by ``ends``, as a ``ConnectTimeout`` (not sent:
     ``_opening_cut``) when a read's or write's timeout ran out while a connection was being opened for the attempt
-    (``ends.opening``: a proxy's ``CONNECT`` unanswered, the tunnel not open). At the deadline (the send flow tells
+    (``ends.opening``: a proxy's ``CONNECT`` unanswered, the tunnel not open; never once the request began to be
+    written, on a connection before: a caller's transport trying it again). At the deadline (the send flow tells
     it by the clock), the SDK's own connections raise that themselves (``_sync_backend``); through a caller's
     transport, each read's timeout capped at what was left of the deadline, it was a ``ReadTimeout``, "the deadline
     passed before the answer came", counted as maybe sent, where ``AsyncTimeback``'s timer says not sent. So was
@@ -1595,8 +1596,9 @@ async def _sent_by(
             raise
     except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
         # (its own timeout, before the deadline, reading a proxy's answer to the CONNECT: not sent, as _unopened
-        # has it on the sync client)
-        if watch.answered is None and _unsent(http, request, watch):
+        # has it on the sync client. Only once a CONNECT was seen written: any other timeout with nothing seen
+        # written is a transport's that did not tell, its request maybe written)
+        if watch.answered is None and watch.tunnelling and _unsent(http, request, watch):
             raise _opening_cut(exc, request) from exc
         raise
     await _reclaim_orphans(http, request)
@@ -1615,10 +1617,11 @@ async def _sent_by(
 def _unsent(http: httpx.AsyncClient, request: httpx.Request, watch: _SendingTrace) -> bool:
     """Whether nothing of ``request``, sent through ``http`` traced by ``watch``, was sent: none of it written, as
     httpx's own transport and ``DefaultAioHttpClient``'s tell. Another transport may not tell, nor a trace a request
-    hook put instead."""
+    hook put instead; nor a subclass of theirs (a signing one may send a request of its own making, which never
+    calls the trace: a request written whole, its answer lost, was "not sent", its create not read back)."""
     from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
 
-    told = isinstance(http._transport_for_url(request.url), httpx.AsyncHTTPTransport | AiohttpTransport)
+    told = type(http._transport_for_url(request.url)) in (httpx.AsyncHTTPTransport, AiohttpTransport)
     return told and request.extensions.get("trace") is watch and not watch.sending
 
 

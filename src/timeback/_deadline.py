@@ -102,12 +102,14 @@ class _AttemptEnds:
     """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
     that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
     written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent, and a read's or write's own
-    timeout running out a connect's (``_unopened``): not sent either; ``reading``: its answer's head came, its body
-    is being read."""
+    timeout running out a connect's (``_unopened``): not sent either; ``written``: its request began to be written,
+    on any connection (a caller's transport may try again on another: ``opening`` then, but maybe sent, for good);
+    ``reading``: its answer's head came, its body is being read."""
 
     expires: float
     limit: str | None
     opening: bool = False
+    written: bool = False
     reading: bool = False
 
 
@@ -142,19 +144,25 @@ class _DeadlineTrace:
     capped at the deadline, bounds one wait only: httpcore waits again, the whole pool timeout, when the connection
     it was given was taken by another thread first, and the request went out past its deadline. Marks ``ends`` as
     opening a connection from its connect, or a proxy's ``CONNECT`` (given this trace too: see ``_SendingTrace``),
-    until the request itself begins to be written. (Not marked when a request hook put another trace in its place:
-    a cut is then the answer's, maybe stored.) ``then``: a trace the request had (a caller's), called on."""
+    until the request itself begins to be written (``written``, for good: a caller's transport trying it again
+    opens another connection for a request that may have been stored, and is stopped at the deadline as maybe sent).
+    (Not marked when a request hook put another trace in its place: a cut is then the answer's, maybe stored.)
+    ``then``: a trace the request had (a caller's), called on."""
 
     ends: _AttemptEnds
     then: Callable[[str, dict[str, Any]], Any] | None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         if name in BEFORE_SENDING:
-            if time.monotonic() >= self.ends.expires:
+            ends = self.ends
+            if time.monotonic() >= ends.expires:
                 import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
 
-                raise httpcore.PoolTimeout(_no_time_left(self.ends.limit))
-            self.ends.opening = name not in WRITING or info["request"].method == b"CONNECT"
+                if ends.written:  # (as AsyncTimeback's timer says of a try after one that wrote it)
+                    raise _deadline_cut(httpcore.TimeoutException(_past(ends.limit, reading=False)))
+                raise httpcore.PoolTimeout(_no_time_left(ends.limit))
+            ends.written = ends.written or (name in WRITING and info["request"].method != b"CONNECT")
+            ends.opening = not ends.written
         if self.then is not None:
             self.then(name, info)
 
@@ -167,15 +175,21 @@ class _SendingTrace:
     timeout ran out then (a proxy's ``CONNECT`` unanswered). A proxy's ``CONNECT`` is not the request: httpcore
     gives it the request's extensions, this trace too, and writes it before the tunnel is open. ``answered``: the
     answer, once its head came (for the error of a deadline that cut its body). ``then``: a trace the request had (a
-    caller's), awaited on."""
+    caller's), awaited on. ``tunnelling``: a ``CONNECT`` was written (the evidence that a read's or write's timeout
+    with nothing of the request written was a tunnel's: a transport of a caller's that sends a request of its own
+    making never calls this trace, ``sending`` left False though the request was written)."""
 
     then: Callable[[str, dict[str, Any]], Awaitable[object]] | None
     sending: bool = False
+    tunnelling: bool = False
     answered: httpx.Response | None = None
 
     async def __call__(self, name: str, info: dict[str, Any]) -> None:
-        if name in WRITING and info["request"].method != b"CONNECT":
-            self.sending = True
+        if name in WRITING:
+            if info["request"].method == b"CONNECT":
+                self.tunnelling = True
+            else:
+                self.sending = True
         if self.then is not None:
             await self.then(name, info)
 
