@@ -19,6 +19,7 @@ import os
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -28,8 +29,9 @@ import httpx
 import pytest
 
 import timeback._auth as auth
+import timeback._sync_backend as _sync_backend
 from tests.support import proxy_environment
-from tests.test_fork import forked, reaped
+from tests.test_fork import REAP_WITHIN, forked, reaped
 from timeback import (
     APIConnectionError,
     APITimeoutError,
@@ -287,14 +289,17 @@ STALLED = "stalled.timeback.test"  # (made-up names the tests' resolver answers:
 
 class Resolver:
     """``socket.getaddrinfo`` (asyncio's and aiohttp's lookups go to it too) answering made-up names: each of
-    ``answers``' with its addresses (None: not found); ``STALLED``, nothing until the test ends (a resolver that
-    stalls, which no server can be made to do on demand), and each name in ``stalls``, the threads it stalled in
-    ``stalled``; other names as before."""
+    ``answers``' with its addresses (None: not found); ``STALLED``, nothing until the test ends or ``release`` is
+    set (a resolver that stalls, which no server can be made to do on demand), and each name in ``stalls``, the
+    threads it stalled in ``stalled``, then its error (``errors``', made for each lookup; else "temporary failure");
+    other names as before. Each name asked for, with the name of the thread asking, in ``asked``."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.answers: dict[str, list[str] | None] = {}
         self.stalls = {STALLED}
+        self.errors: dict[str, Callable[[], Exception]] = {}
         self.stalled: list[threading.Thread] = []
+        self.asked: list[tuple[str, str]] = []
         self.release = threading.Event()
         self.returned = threading.Semaphore(0)  # (one release for each stalled lookup once it returned)
         self._getaddrinfo = socket.getaddrinfo
@@ -302,10 +307,13 @@ class Resolver:
 
     def _look_up(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
         name = host.decode() if isinstance(host, bytes) else host
+        self.asked.append((name, threading.current_thread().name))
         if name in self.stalls:
             self.stalled.append(threading.current_thread())
             try:
                 self.release.wait(60)
+                if name in self.errors:
+                    raise self.errors[name]()
                 raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
             finally:
                 self.returned.release()
@@ -407,6 +415,145 @@ def test_a_lookup_in_flight_at_a_fork_is_not_waited_for_in_the_child(trickling: 
                 return 0 if own.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5) else 1
 
         assert reaped(forked(child)) == 0
+
+
+def test_a_fork_while_another_thread_holds_the_lookups_lock_does_not_hang_the_child(
+    trickling: str, resolver: Resolver
+) -> None:
+    """A thread of the parent was choosing a lookup (holding ``_LOOKING_UP``) at the fork: the child's first
+    connection to a name with a deadline would wait for that lock forever (no thread of its own to release it, and
+    no deadline bounds a lock), had the child not a lock of its own."""
+    name, port = "locked.timeback.test", urlsplit(trickling).port
+    resolver.answers[name] = ["127.0.0.1"]
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with _sync_backend._LOOKING_UP:
+            held.set()
+            release.wait(REAP_WITHIN)
+
+    def child() -> int:
+        options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+        with Timeback(**kwargs(f"http://{name}:{port}"), **options) as own:
+            return 0 if own.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5) else 1
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert held.wait(REAP_WITHIN)
+    try:
+        pid = forked(child)
+    finally:
+        release.set()
+        holder.join(REAP_WITHIN)
+    assert reaped(pid) == 0
+
+
+def test_a_lookup_stalled_past_its_youth_is_not_joined(trickling: str, resolver: Resolver) -> None:
+    """A name's first lookup stalled (one lost DNS answer: glibc waits 5 s for it) and its call ended at its
+    deadline, the lookup left to finish: every next connection to that name joined it, and failed at its deadline
+    too, until it returned, where a lookup of its own answered at once. A lookup in flight is joined while young
+    only (``JOIN_LOOKUP_WITHIN``)."""
+    name, port = "flaky.timeback.test", urlsplit(trickling).port
+    resolver.stalls.add(name)
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://{name}:{port}"), **options) as client:
+        with pytest.raises(APITimeoutError):  # (its lookup left stalled)
+            client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=0.3)
+        resolver.stalls.discard(name)
+        resolver.answers[name] = ["127.0.0.1"]
+        time.sleep(_sync_backend.JOIN_LOOKUP_WITHIN)  # (the stalled lookup, begun before that call ended, past it)
+        assert client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5).result.sourcedId == "x"
+    assert len(resolver.stalled) == 1 and resolver.stalled[0].is_alive(), resolver.stalled
+
+
+def test_a_stalled_resolver_holds_a_few_threads_per_host_and_port(trickling: str, resolver: Resolver) -> None:
+    """Calls to a name whose every lookup stalls, one after another: each starts a lookup of its own (the one in
+    flight no longer young), up to ``LOOKUPS_PER_HOST``; past that each joins the youngest, a thread each no more."""
+    name, port = "stalls.timeback.test", urlsplit(trickling).port
+    resolver.stalls.add(name)
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://{name}:{port}"), **options) as client:
+        for _ in range(_sync_backend.LOOKUPS_PER_HOST + 2):
+            with pytest.raises(APITimeoutError):
+                client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=0.3)
+            time.sleep(_sync_backend.JOIN_LOOKUP_WITHIN)  # (its lookup no longer young: the next starts its own)
+    assert len(resolver.stalled) == _sync_backend.LOOKUPS_PER_HOST, resolver.stalled
+    assert all(thread.is_alive() for thread in resolver.stalled), resolver.stalled
+
+
+def test_a_lookups_error_is_raised_in_each_waiting_call_as_its_own(
+    trickling: str, resolver: Resolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lookup's error other than an ``OSError`` (``UnicodeError``: a label too long) raised as it came, in each
+    call that waited for it: one object raised in each thread grew its traceback by each one's frames (50 calls:
+    152 frames), and any of them changing it changed it for all. Each raises a copy of its own now."""
+    name, port = "shared.timeback.test", urlsplit(trickling).port
+    resolver.stalls.add(name)
+    resolver.errors[name] = lambda: UnicodeError("label too long")
+    monkeypatch.setattr(_sync_backend, "JOIN_LOOKUP_WITHIN", 60.0)  # (both calls join the one lookup)
+    waiting = threading.Semaphore(0)
+    addresses = _sync_backend._addresses
+
+    def counted(*args: Any) -> Any:
+        waiting.release()
+        return addresses(*args)
+
+    monkeypatch.setattr(_sync_backend, "_addresses", counted)
+    got: list[BaseException] = []
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://{name}:{port}"), **options) as client:
+
+        def call() -> None:
+            try:
+                client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=30)
+            except BaseException as exc:
+                got.append(exc)
+
+        calls = [threading.Thread(target=call) for _ in range(2)]
+        for thread in calls:
+            thread.start()
+        assert waiting.acquire(timeout=10) and waiting.acquire(timeout=10)  # (both waiting for the lookup)
+        resolver.release.set()
+        for thread in calls:
+            thread.join(10)
+    assert [asked for asked in resolver.asked if asked[0] == name] == [(name, "timeback-resolver")]
+    assert [type(exc) for exc in got] == [UnicodeError, UnicodeError] and got[0] is not got[1], got
+    assert [str(exc) for exc in got] == ["label too long"] * 2, got
+    depths = [len(traceback.extract_tb(exc.__traceback__)) for exc in got]
+    assert depths[0] == depths[1], depths
+
+
+def test_a_lookup_whose_thread_cannot_start_is_made_on_the_calling_thread(
+    trickling: str, resolver: Resolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No thread to look a name up on (an ``atexit`` handler on Python 3.12+: "can't create new thread at
+    interpreter shutdown"; the process out of threads): ``Thread.start``'s ``RuntimeError`` came out of the call,
+    not a ``TimebackError``, with a deadline only. The name is looked up on the calling thread then, as with
+    none."""
+    name, port = "threadless.timeback.test", urlsplit(trickling).port
+    resolver.answers[name] = ["127.0.0.1"]
+    start = threading.Thread.start
+
+    def refused(thread: threading.Thread) -> None:
+        if thread.name == "timeback-resolver":
+            raise RuntimeError("can't create new thread at interpreter shutdown")
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://{name}:{port}"), **options) as client:
+        assert client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5).result.sourcedId == "x"
+    assert [asked for asked in resolver.asked if asked[0] == name] == [(name, threading.current_thread().name)]
+
+
+def test_localhost_with_a_deadline_is_looked_up_on_the_calling_thread(trickling: str, resolver: Resolver) -> None:
+    """``localhost`` is read from /etc/hosts at once, never from DNS: a thread to look it up on cost a new
+    connection ~0.2 ms (46 -> 228 us here). Looked up on the calling thread, as an address is connected to."""
+    options = {"token_url": f"{trickling}/oauth2/token", "max_retries": 0}
+    with Timeback(**kwargs(f"http://localhost:{urlsplit(trickling).port}"), **options) as client:
+        assert client.oneroster.gradebook.get_result(sourced_id="at-once", deadline=5).result.sourcedId == "x"
+    asked = {thread for name, thread in resolver.asked if name == "localhost"}
+    assert asked == {threading.current_thread().name}, resolver.asked
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])

@@ -14,6 +14,7 @@ attempt), each goes as it came. Installed by ``bounded_by_attempts`` on the pool
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import socket
 import threading
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 
 import httpcore
 
+from timeback._config import is_loopback
 from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _deadline_cut, _no_time_left, _past
 from timeback._http_clients import Write, _httpcore_pool, writes_now
 
@@ -122,7 +124,7 @@ def _connect_timeout(timeout: float | None) -> float | None:
 
 def _is_address(host: str) -> bool:
     """Whether ``host`` is an IPv4 or IPv6 address as written in a URL (a local server's ``127.0.0.1``), which the
-    resolver never looks up: a name (or an address in another form, ``127.1``) goes to ``_addresses``."""
+    resolver never looks up: a name (or an address in another form, ``10.1``) goes to ``_lookup``."""
     for family in (socket.AF_INET, socket.AF_INET6):
         try:
             socket.inet_pton(family, host)  # (a tenth of a microsecond: ipaddress's parse takes 2)
@@ -134,31 +136,46 @@ def _is_address(host: str) -> bool:
 
 class _Lookup:
     """``host``'s addresses as ``socket.create_connection`` looks them up (``getaddrinfo``, which takes no
-    timeout), on a daemon thread of its own: ``done`` once it returned, with what it ``found`` or its ``error``.
-    Shared by the attempts that need it meanwhile (``_LOOKUPS``): a resolver that stalls holds one thread per
-    name, not one per attempt, and one abandoned at a deadline is left to finish (a daemon: it never holds up the
-    interpreter's exit, as an executor's threads would)."""
+    timeout), on a daemon thread of its own once ``start``ed: ``done`` once it returned, with what it ``found`` or
+    its ``error``. Joined by the attempts needing the same host and port while it is young (``_lookup``), and one
+    abandoned at a deadline is left to finish (a daemon: it never holds up the interpreter's exit, as an executor's
+    threads would)."""
 
     def __init__(self, host: str, port: int) -> None:
+        self.key = (host, port)
+        self.started = time.monotonic()
         self.done = threading.Event()
         self.found: list[tuple[Any, ...]] = []
         self.error: Exception | None = None
-        threading.Thread(target=self._look_up, args=(host, port), name="timeback-resolver", daemon=True).start()
+        self._thread = threading.Thread(target=self._look_up, name="timeback-resolver", daemon=True)
 
-    def _look_up(self, host: str, port: int) -> None:
+    def start(self) -> None:
+        self._thread.start()  # (a RuntimeError when no thread can be started: see _lookup)
+
+    def _look_up(self) -> None:
         try:
-            self.found = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-        except Exception as exc:  # (raised in the waiting attempt's thread, as create_connection would have)
+            self.found = socket.getaddrinfo(*self.key, 0, socket.SOCK_STREAM)
+        except Exception as exc:  # (raised in the waiting attempts' threads, as create_connection would have)
             self.error = exc
         finally:
             with _LOOKING_UP:
-                _LOOKUPS.pop((host, port), None)  # (not kept: the next connection looks the name up again)
+                running = _LOOKUPS.get(self.key, [])
+                if self in running:  # (not kept: the next connection looks the name up again)
+                    running.remove(self)
+                    if not running:
+                        del _LOOKUPS[self.key]
             self.done.set()
 
 
-# The names being looked up for the SDK's own sync connections with a deadline (``_addresses``), by host and port
-_LOOKUPS: dict[tuple[str, int], _Lookup] = {}
+# The lookups in flight for the SDK's own sync connections with a deadline (``_lookup``), by host and port, oldest
+# first
+_LOOKUPS: dict[tuple[str, int], list[_Lookup]] = {}
 _LOOKING_UP = threading.Lock()
+# A lookup in flight is joined while younger than this (seconds): one older may be stalled (a lost DNS answer, which
+# glibc waits 5 s for), and every attempt joining it would fail with it until it returned, where a fresh one answers
+# at once; up to LOOKUPS_PER_HOST at a time, past that the youngest joined (a stalled resolver: that many threads).
+JOIN_LOOKUP_WITHIN = 0.1
+LOOKUPS_PER_HOST = 4
 
 
 def _after_fork_in_child() -> None:
@@ -171,15 +188,32 @@ if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _addresses(host: str, port: int, ends: _AttemptEnds) -> list[str]:
-    """``host``'s addresses, looked up off this thread (``_Lookup``) and waited for until ``ends`` at most: a
-    ``ConnectTimeout`` then (not sent, as a connect cut at the deadline); its error as httpcore maps it (a name not
-    found: ``ConnectError``). Not bounded by the connect's own timeout: httpx's sync connect never bounded a lookup,
-    and with no deadline none is bounded here either."""
+def _lookup(host: str, port: int) -> _Lookup | None:
+    """A lookup of ``host`` and ``port`` in flight: the youngest, while young (``JOIN_LOOKUP_WITHIN``) or with
+    ``LOOKUPS_PER_HOST`` in flight; else one started. None when no thread can be started (an ``atexit`` handler on
+    Python 3.12+: "can't create new thread at interpreter shutdown"; the process out of threads): the name is
+    looked up on the calling thread then, as without a deadline."""
+    key = (host, port)
     with _LOOKING_UP:
-        lookup = _LOOKUPS.get((host, port))
-        if lookup is None:
-            lookup = _LOOKUPS[host, port] = _Lookup(host, port)
+        running = _LOOKUPS.get(key)
+        if running and (
+            len(running) >= LOOKUPS_PER_HOST or time.monotonic() - running[-1].started < JOIN_LOOKUP_WITHIN
+        ):
+            return running[-1]
+        lookup = _Lookup(host, port)
+        try:
+            lookup.start()
+        except RuntimeError:
+            return None
+        _LOOKUPS.setdefault(key, []).append(lookup)
+        return lookup
+
+
+def _addresses(lookup: _Lookup, ends: _AttemptEnds) -> list[str]:
+    """``lookup``'s addresses, waited for until ``ends`` at most: a ``ConnectTimeout`` then (not sent, as a connect
+    cut at the deadline); its error as httpcore maps it (a name not found: ``ConnectError``). Not bounded by the
+    connect's own timeout: httpx's sync connect never bounded a lookup, and with no deadline (nor a held token's
+    refresh bound) none is bounded here either."""
     while not lookup.done.is_set():
         left = ends.expires - time.monotonic()
         if left <= 0:  # (the clock past the deadline, as the send flow reads it: not a wait that woke early)
@@ -188,9 +222,21 @@ def _addresses(host: str, port: int, ends: _AttemptEnds) -> list[str]:
     if isinstance(lookup.error, OSError):  # (socket.gaierror too: httpcore's map of create_connection's errors)
         raise _connect_error(lookup.error)
     if lookup.error is not None:
-        raise lookup.error
+        raise _own_copy(lookup.error)
     # (a link-local IPv6 address's scope given back as its suffix, which create_connection's lookup reads again)
     return [f"{info[4][0]}%{info[4][3]}" if len(info[4]) > 3 and info[4][3] else info[4][0] for info in lookup.found]
+
+
+def _own_copy(exc: Exception) -> Exception:
+    """A copy of ``exc`` (a lookup's error, raised in each attempt that waited for it) to raise in this thread: one
+    object raised in each grew its traceback by each one's frames (50 waiting: 152 frames). ``exc`` itself if it
+    cannot be copied (a constructor that takes other arguments than its ``args``)."""
+    try:
+        own = copy.copy(exc)
+    except Exception:
+        return exc
+    own.__cause__, own.__context__, own.__suppress_context__ = exc.__cause__, exc.__context__, exc.__suppress_context__
+    return own.with_traceback(exc.__traceback__)
 
 
 def _connect_error(exc: OSError) -> httpcore.ConnectError:
@@ -220,17 +266,19 @@ class AttemptBoundBackend(httpcore.NetworkBackend):
         deadline: httpcore's ``create_connection`` looked it up on this thread with no timeout (a deadline of 1 s
         waited for a stalled resolver, 10-20 s), then gave each of its addresses in turn what was left as this
         began (N addresses not answering: N times that). Looked up off this thread until the deadline at most
-        (``_addresses``), then each address connected to in turn as ``create_connection`` tries them (the next
-        after a refusal or a timeout, the last one's error raised), by ``backend`` itself (an address: no lookup
-        again), each given what is left then; none left: not sent (``_connect_timeout``)."""
+        (``_lookup``, ``_addresses``), then each address connected to in turn as ``create_connection`` tries them
+        (the next after a refusal or a timeout, the last one's error raised), by ``backend`` itself (an address: no
+        lookup again), each given what is left then; none left: not sent (``_connect_timeout``)."""
         ends = ATTEMPT_ENDS.get()
-        if ends is None or _is_address(host):
+        # (a loopback name, ``localhost``, read from /etc/hosts at once: a thread for it cost ~0.2 ms a connection)
+        lookup = None if ends is None or _is_address(host) or is_loopback(host) else _lookup(host, port)
+        if ends is None or lookup is None:
             return AttemptBoundStream(
                 self._backend.connect_tcp(host, port, _connect_timeout(timeout), local_address, socket_options)
             )
         options = None if socket_options is None else list(socket_options)  # (given to each address's connect)
         failed: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
-        for address in _addresses(host, port, ends):
+        for address in _addresses(lookup, ends):
             try:
                 capped = _connect_timeout(timeout)
             except httpcore.ConnectTimeout as cut:
