@@ -329,10 +329,23 @@ class SendsItsOwnRequest(httpx.AsyncHTTPTransport):
     SDK's, which watches what is written) is never called."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        signed = httpx.Request(request.method, request.url, headers={**request.headers, "X-Signature": "s"},
-                               content=request.content, extensions={"timeout": request.extensions["timeout"]})  # fmt: skip
-        return await super().handle_async_request(signed)
+        return await super().handle_async_request(await signed(request))
+
+
+class SendsItsOwnRequestClient(httpx.AsyncClient):
+    """``SendsItsOwnRequest`` one level up: an ``httpx.AsyncClient`` whose ``send`` sends a request of its own making
+    (a signing client: the SDK sends with no auth, so one signs by overriding ``send``), on httpx's own transport."""
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        return await super().send(await signed(request), **kwargs)
+
+
+async def signed(request: httpx.Request) -> httpx.Request:
+    """``request`` signed, as a new request: its method, URL, headers (a signature added) and body; of its
+    extensions the timeout only (its trace not called)."""
+    await request.aread()
+    return httpx.Request(request.method, request.url, headers={**request.headers, "X-Signature": "s"},
+                         content=request.content, extensions={"timeout": request.extensions["timeout"]})  # fmt: skip
 
 
 @dataclass

@@ -34,6 +34,7 @@ import trustme
 import timeback._base_client as engine
 from tests.support import (
     SendsItsOwnRequest,
+    SendsItsOwnRequestClient,
     ctrl_c_waiting_in,
     in_threads,
     proxy_environment,
@@ -2440,11 +2441,14 @@ async def test_a_create_whose_deadline_passed_while_the_proxy_opened_the_tunnel_
 
 
 @contextlib.contextmanager
-def answer_dropping_tunnel(server: LocalServer, ca: trustme.CA) -> Iterator[tuple[str, list[bytes], threading.Event]]:
+def answer_dropping_tunnel(
+    server: LocalServer, ca: trustme.CA, later: str = "held"
+) -> Iterator[tuple[str, list[bytes], threading.Event]]:
     """A proxy on a loopback port that opens the first tunnel asked for (``CONNECT``), ends its TLS (a certificate
     from ``ca`` for timeback.test), passes the request it carries on to ``server`` and drops the answer, the tunnel
     held until the client closes it: a request stored, its answer lost on the way. Every later ``CONNECT`` is held
-    unanswered (a proxy slow to open a tunnel). Yields its URL, each request's head, and an event set once the
+    unanswered (a proxy slow to open a tunnel); with ``later="tls-held"`` answered 200, the TLS handshake in the
+    tunnel then held; with ``later="407"`` refused. Yields its URL, each request's head, and an event set once the
     server answered the request passed on."""
     import socket
     import socketserver
@@ -2464,6 +2468,11 @@ def answer_dropping_tunnel(server: LocalServer, ca: trustme.CA) -> Iterator[tupl
                 heads.append(head)
                 first = sum(seen.startswith(b"CONNECT ") for seen in heads) == 1
             if not (first and head.startswith(b"CONNECT ")):
+                if later == "407":
+                    self.wfile.write(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+                    return
+                if later == "tls-held":
+                    self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 self.rfile.read()  # (held until the client closes the connection)
                 return
             self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -2524,7 +2533,17 @@ class RetriesReadTimeoutsAsync(httpx.AsyncHTTPTransport):
 
 @pytest.mark.parametrize(
     "kind",
-    ["sync", "sync-plain", "sync-retrying", "httpx", "httpx-plain", "httpx-retrying", "httpx-own-request", "aiohttp"],
+    [
+        "sync",
+        "sync-plain",
+        "sync-retrying",
+        "httpx",
+        "httpx-plain",
+        "httpx-retrying",
+        "httpx-own-request",
+        "httpx-own-client",
+        "aiohttp",
+    ],
 )
 @pytest.mark.parametrize("ran_out", ["timeout", "deadline"])
 async def test_a_create_written_through_a_tunnel_whose_answer_was_lost_may_have_been_stored(
@@ -2536,7 +2555,8 @@ async def test_a_create_written_through_a_tunnel_whose_answer_was_lost_may_have_
     sent again) through a caller's transport that tries a request again (``sync-retrying``: its second ``CONNECT``
     unanswered, the tunnel being opened anew, was taken as the request's, not yet written; at the deadline, its
     connect was stopped as not sent), and through a subclass of httpx's that sends a request of its own making
-    (``httpx-own-request``: nothing seen written, its timeout taken as the tunnel's)."""
+    (``httpx-own-request``: nothing seen written, its timeout taken as the tunnel's); at the deadline, through a
+    subclass of httpx's client whose ``send`` does so (``httpx-own-client``: "deadline of 2s passed", not sent)."""
     ca = trustme.CA()
     trusted = ssl.create_default_context()
     ca.configure_trust(trusted)
@@ -2571,6 +2591,8 @@ async def test_a_create_written_through_a_tunnel_whose_answer_was_lost_may_have_
                 if kind == "aiohttp"
                 else httpx.AsyncClient(verify=trusted)
                 if kind == "httpx-plain"
+                else SendsItsOwnRequestClient(verify=trusted)
+                if kind == "httpx-own-client"
                 else httpx.AsyncClient(mounts={"https://": mounted[kind](proxy=proxy, verify=trusted)})
             )
             async with AsyncTimeback(**kwargs, http_client=ahttp) as aclient:
@@ -2579,6 +2601,49 @@ async def test_a_create_written_through_a_tunnel_whose_answer_was_lost_may_have_
     assert error._answer_lost and error._not_sent is None, error
     assert "so it may have stored the records" in str(error), error
     assert answered.wait(10) and heads[0].startswith(b"CONNECT timeback.test:1 "), heads
+    with Timeback(**server.client_kwargs()) as direct:  # (it was stored)
+        assert direct.oneroster.rostering.get_org(sourced_id=org["sourcedId"]).org.name == "x"
+
+
+@pytest.mark.parametrize("kind", ["sync-retrying", "httpx-retrying"])
+@pytest.mark.parametrize("later", ["tls-held", "407"])
+@pytest.mark.parametrize("ran_out", ["timeout", "deadline"])
+async def test_a_create_written_whose_transport_failed_to_connect_trying_it_again_may_have_been_stored(
+    server: LocalServer, kind: str, later: str, ran_out: str
+) -> None:
+    """A caller's transport that tries a request again: its first try wrote the create through the tunnel (stored,
+    its answer lost), its second failed to connect (the new tunnel's TLS handshake held: a ``ConnectTimeout``; or
+    the proxy refused it: a ``ProxyError``). Told from the error's type alone, that was "not sent" (at the deadline
+    "deadline of 2s passed"), not read back: with ``max_retries`` left the POST would have been sent again. Once
+    written, it is maybe sent whatever follows."""
+    ca = trustme.CA()
+    trusted = ssl.create_default_context()
+    ca.configure_trust(trusted)
+    options: dict[str, Any] = {"deadline": 30, "timeout": httpx.Timeout(2, read=0.5)}
+    if ran_out == "deadline":
+        options = {"deadline": 2, "timeout": httpx.Timeout(30, read=0.5)}
+    kwargs = {
+        **server.client_kwargs(),
+        "base_url": "https://timeback.test:1",
+        "token_url": f"{server.url}/oauth2/token",
+    }
+    org = {"sourcedId": uid("org"), "name": "x", "type": "district", "status": "active"}
+    with (
+        answer_dropping_tunnel(server, ca, later) as (proxy, heads, answered),
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        if kind == "sync-retrying":
+            http = httpx.Client(mounts={"https://": RetriesReadTimeouts(proxy, trusted)})
+            with Timeback(**kwargs, http_client=http) as client:
+                client.oneroster.rostering.create_org(org=org, max_retries=0, **options)
+        else:
+            ahttp = httpx.AsyncClient(mounts={"https://": RetriesReadTimeoutsAsync(proxy=proxy, verify=trusted)})
+            async with AsyncTimeback(**kwargs, http_client=ahttp) as aclient:
+                await asyncio.wait_for(aclient.oneroster.rostering.create_org(org=org, max_retries=0, **options), 30)
+    error = caught.value
+    assert error._answer_lost and error._not_sent is None, error
+    assert "so it may have stored the records" in str(error), error
+    assert answered.wait(10) and heads[1].startswith(b"CONNECT timeback.test:1 "), heads  # (the second try's)
     with Timeback(**server.client_kwargs()) as direct:  # (it was stored)
         assert direct.oneroster.rostering.get_org(sourced_id=org["sourcedId"]).org.name == "x"
 

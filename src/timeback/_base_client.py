@@ -47,6 +47,7 @@ from timeback._deadline import (
     _CUT_ANSWER,
     _CUT_BY,
     _OTHERS_CUT,
+    _WRITTEN_BEFORE,
     ATTEMPT_ENDS,
     CLOCK_SLACK,
     NO_TIME_LEFT,
@@ -482,7 +483,9 @@ class BaseClient(Uncopyable):
             else:
                 request.extensions["trace"] = built_trace
             outcome = yield _Send(request, bound, limit)
-            if bound is not None and isinstance(outcome, WAITED) and time.monotonic() >= bound - CLOCK_SLACK:
+            # (not a try after one that wrote the request: maybe sent, _written_before)
+            waited = isinstance(outcome, WAITED) and not hasattr(outcome, _WRITTEN_BEFORE)
+            if bound is not None and waited and time.monotonic() >= bound - CLOCK_SLACK:
                 # (it waited for a pooled connection, or was connecting, or for its proxy's tunnel (_unopened), until
                 # the deadline, or _DeadlineTrace stopped it after: not sent, as AsyncTimeback's timer says of it. The
                 # proxy it was to go through named, as a connect's timeout without a deadline names it: maybe the proxy
@@ -494,7 +497,8 @@ class BaseClient(Uncopyable):
                 raise cut from _cause(request, outcome)
             if isinstance(outcome, httpx.Response) and outcome.status_code == 407 and self._forwarded(request.url):
                 outcome = _proxy_refusal(request, outcome)
-            sent = sent or not isinstance(outcome, (RuntimeError, *NOT_SENT))  # (a refused connection sent nothing)
+            unsent = isinstance(outcome, NOT_SENT) and not hasattr(outcome, _WRITTEN_BEFORE)
+            sent = sent or not (unsent or isinstance(outcome, RuntimeError))  # (a refused connection sent nothing)
             error: RequestError | APIConnectionError | APIResponseValidationError
             if isinstance(outcome, RuntimeError) and str(outcome) == LOOP_CLOSED:
                 # (not retried: the pool has dropped that connection, but the client may hold more of that loop's)
@@ -517,7 +521,9 @@ class BaseClient(Uncopyable):
                 # it has, a transport's own timeout may run out before it)
                 left = remaining if bound is not None and time.monotonic() >= bound - CLOCK_SLACK else None
                 error = self._connection_error(request, outcome, retries_taken, proxy, limit, left, timeout)
-                lost = not isinstance(outcome, NOT_SENT)
+                lost = not unsent
+                if hasattr(outcome, _WRITTEN_BEFORE):  # (its message may read as a connect's, never sent)
+                    _with_reason(error, "the request was written on an earlier try of the http_client's transport")
                 wait: float | None = self._backoff(retries_taken)
                 if (again := _fails_again(outcome, request.url, proxy)) is not None:
                     wait = None
@@ -1535,6 +1541,15 @@ def _unopened(exc: httpx.RequestError, ends: _AttemptEnds | None, request: httpx
     return _opening_cut(exc, request)
 
 
+def _written_before(exc: Exception, written: bool) -> None:
+    """Marks ``exc`` (``_WRITTEN_BEFORE``), an attempt's transport error that did not send it (``NOT_SENT``), when its
+    request was ``written`` before, on another connection: a caller's transport trying it again (its first try wrote
+    a create, its answer lost) whose new connection or tunnel failed. The send flow counts it as maybe sent, not as
+    a connect's error from its type alone."""
+    if written and isinstance(exc, NOT_SENT):
+        setattr(exc, _WRITTEN_BEFORE, True)
+
+
 def _opening_cut(exc: httpx.ReadTimeout | httpx.WriteTimeout, request: httpx.Request) -> httpx.ConnectTimeout:
     """``exc``, a read's or write's timeout that ran out while a connection was being opened for ``request`` (a
     proxy's ``CONNECT`` and its answer), as the ``ConnectTimeout`` it is: nothing of the request was sent. The send
@@ -1601,6 +1616,9 @@ async def _sent_by(
         if watch.answered is None and watch.tunnelling and _unsent(http, request, watch):
             raise _opening_cut(exc, request) from exc
         raise
+    except NOT_SENT as exc:  # (a write seen is true on any transport: see _written_before)
+        _written_before(exc, watch.sending)
+        raise
     await _reclaim_orphans(http, request)
     if watch.answered is not None:  # (its head came: the error names its status and request id, as _ReadBy's)
         cut = _deadline_cut(httpx.ReadTimeout(_past(limit, reading=True), request=request))
@@ -1618,11 +1636,18 @@ def _unsent(http: httpx.AsyncClient, request: httpx.Request, watch: _SendingTrac
     """Whether nothing of ``request``, sent through ``http`` traced by ``watch``, was sent: none of it written, as
     httpx's own transport and ``DefaultAioHttpClient``'s tell. Another transport may not tell, nor a trace a request
     hook put instead; nor a subclass of theirs (a signing one may send a request of its own making, which never
-    calls the trace: a request written whole, its answer lost, was "not sent", its create not read back)."""
+    calls the trace: a request written whole, its answer lost, was "not sent", its create not read back), nor a
+    subclass of httpx's client overriding how it sends (a signing one's ``send``, alike)."""
     from timeback._aiohttp import AiohttpTransport  # (aiohttp itself is not imported with it)
 
     told = type(http._transport_for_url(request.url)) in (httpx.AsyncHTTPTransport, AiohttpTransport)
+    sends = type(http)
+    told = told and all(getattr(sends, name) is getattr(httpx.AsyncClient, name) for name in _SENDING)
     return told and request.extensions.get("trace") is watch and not watch.sending
+
+
+# httpx.AsyncClient's methods a request passes through on its way to the transport (``_unsent``)
+_SENDING = ("send", "_send_handling_auth", "_send_handling_redirects", "_send_single_request")
 
 
 async def _reclaim_orphans(http: httpx.AsyncClient, request: httpx.Request) -> None:
@@ -2143,6 +2168,7 @@ class SyncAPIClient(BaseClient):
                         outcome = _read_by(sent, ends.expires, ends.limit)
                 except httpx.RequestError as exc:  # (transport errors, and an answer httpx could not decode)
                     outcome = _unopened(_disowned(exc, ends), ends, action.request)
+                    _written_before(outcome, ends is not None and ends.written)
                 except RuntimeError as exc:  # (httpx's refusal to send on a closed client: the flow types it)
                     if not self._http.is_closed:
                         raise

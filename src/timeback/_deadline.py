@@ -52,6 +52,10 @@ _OTHERS_CUT = "_timeback_others_cut"
 # passed, in ``_past``'s words (``_ReadBy``'s, ``_sent_by``'s, ``_sync_backend``'s: on httpcore's error, under the
 # httpx error raised from it): named by its own text (``_timed_out``), not by its type and timeout.
 _DEADLINE_CUT = "_timeback_deadline_cut"
+# The attribute marking a transport's error that did not send an attempt (``NOT_SENT``: a connect failed or timed
+# out, a proxy refused its tunnel) after the attempt's request was written, on a connection before (a caller's
+# transport trying it again): maybe sent all the same (``_written_before``)
+_WRITTEN_BEFORE = "_timeback_written_before"
 # The attribute ``answer_cut_short`` marks the httpx error of an answer's body cut short with: the answer's status and
 # request id (an answer came: see ``_timed_out``, and ``_connection_error``, which names them)
 _CUT_ANSWER = "_timeback_cut_answer"
