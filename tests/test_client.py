@@ -16,6 +16,7 @@ import errno
 import gc
 import random
 import re
+import socketserver
 import ssl
 import sys
 import threading
@@ -742,12 +743,25 @@ CANNED_HEADERS: dict[str, bytes] = {"hostile": b"X-Request-Id: abc\x1b[2J\x07\x9
                                     "long-id": b"X-Request-Id: " + b"r" * 20_000 + b"\r\n"}  # fmt: skip
 
 
+@contextlib.contextmanager
+def serving_tcp(handler: type[socketserver.BaseRequestHandler]) -> Iterator[int]:
+    """``handler`` serving each connection to a loopback port (yielded) on a thread of its own, until the block ends."""
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as running:
+        running.daemon_threads = True
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield running.server_address[1]
+        finally:
+            running.shutdown()
+            thread.join()
+
+
 @pytest.fixture(scope="module")
 def canned() -> Iterator[tuple[str, list[str]]]:
     """A raw HTTP server on a loopback port: a token at ``/oauth2/token``; a redirect to ``/v2`` + the path at
     ``/moved-{status}/...``; else the ``CANNED`` answer its path's first segment names. Its URL, and the paths it
     was asked for."""
-    import socketserver
 
     asked: list[str] = []
 
@@ -773,15 +787,8 @@ def canned() -> Iterator[tuple[str, list[str]]]:
             self.wfile.write(f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n"
                              "Connection: close\r\n".encode() + extra + b"\r\n" + body)  # fmt: skip
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answer) as running:
-        running.daemon_threads = True
-        thread = threading.Thread(target=running.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{running.server_address[1]}", asked
-        finally:
-            running.shutdown()
-            thread.join()
+    with serving_tcp(Answer) as port:
+        yield f"http://127.0.0.1:{port}", asked
 
 
 async def error_of_get_result(kind: str, follow_redirects: bool | None = None, **kwargs: Any) -> BaseException:
@@ -2092,7 +2099,6 @@ def loopback_proxy(answer: bytes | None, *, then_reset: bool = False) -> Iterato
     ``then_reset``: the client's next bytes read (its TLS hello, the tunnel open), then the connection reset (RST),
     as the server or a middlebox beyond the proxy would."""
     import socket
-    import socketserver
     import struct
 
     heads: list[bytes] = []
@@ -2114,15 +2120,8 @@ def loopback_proxy(answer: bytes | None, *, then_reset: bool = False) -> Iterato
                 self.request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.request.close()  # (closed with rfile and wfile, as the handler ends: a reset, no FIN first)
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
-        proxy.daemon_threads = True
-        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield proxy.server_address[1], heads
-        finally:
-            proxy.shutdown()
-            thread.join()
+    with serving_tcp(Proxy) as port:
+        yield port, heads
 
 
 @pytest.fixture
@@ -2451,7 +2450,6 @@ def answer_dropping_tunnel(
     tunnel then held; with ``later="407"`` refused. Yields its URL, each request's head, and an event set once the
     server answered the request passed on."""
     import socket
-    import socketserver
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("timeback.test").configure_cert(context)
@@ -2493,15 +2491,8 @@ def answer_dropping_tunnel(
             except (ssl.SSLError, OSError):  # (the client closed the tunnel)
                 return
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
-        proxy.daemon_threads = True
-        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{proxy.server_address[1]}", heads, answered
-        finally:
-            proxy.shutdown()
-            thread.join()
+    with serving_tcp(Proxy) as port:
+        yield f"http://127.0.0.1:{port}", heads, answered
 
 
 class RetriesReadTimeouts(httpx.BaseTransport):
@@ -2666,7 +2657,6 @@ def tls_proxy(server: LocalServer, ca: trustme.CA) -> Iterator[int]:
     """An https:// proxy on a loopback port (its certificate from ``ca``, for 127.0.0.1) forwarding each http://
     request it is sent to ``server``, one per connection; a client refusing its certificate ends that connection."""
     import socket
-    import socketserver
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
@@ -2691,15 +2681,8 @@ def tls_proxy(server: LocalServer, ca: trustme.CA) -> Iterator[int]:
             except (ssl.SSLError, OSError):  # (the client refused the certificate)
                 return
 
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Proxy) as proxy:
-        proxy.daemon_threads = True
-        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield proxy.server_address[1]
-        finally:
-            proxy.shutdown()
-            thread.join()
+    with serving_tcp(Proxy) as port:
+        yield port
 
 
 @pytest.mark.parametrize("kind", ["sync", "httpx", "aiohttp"])
