@@ -10,7 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
+from tests.support import uid
+from timeback import Timeback
 from timeback._operations import OperationSet
+from timeback.errors import NotFoundError
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.runner import LocalServer
 
@@ -153,3 +157,100 @@ def test_the_metadata_keys_timeback_s_writes_shape_are_described_so(server: Loca
         assert list(_shaped_metadata(under_class, served).values()) == [
             _shaped_metadata(served_bodies[("post", f"{ROSTERING}/enrollments")], served)[("enrollment", "metadata")]
         ]
+
+
+def normalized(operations: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {(method, normalize(path)) for method, path in operations}
+
+
+def timeback_s_unserved() -> set[tuple[str, str]]:
+    """Timeback's operations the SDK does not declare, each as its document writes it: (method, path template)."""
+    spec = json.loads((SPEC_DIR / "timeback-oneroster-api.json").read_text())
+    served = sdk_operations(GradebookOperations) | sdk_operations(RosteringOperations)
+    return {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete") and (method.upper(), normalize(path)) not in served
+    }
+
+
+def test_the_unserved_table_is_timeback_s_operations_the_server_does_not_serve(server: LocalServer) -> None:
+    """``unserved.UNSERVED`` (in the package, which does not install the documents) is what Timeback's document has
+    and the server does not serve, under Timeback's own templates; the server's document does not list them."""
+    from timeback.server.unserved import UNSERVED
+
+    table = {(method, path) for path, methods in UNSERVED.items() for method in methods}
+    assert len(table) == sum(map(len, UNSERVED.values())) == 28
+    assert table == timeback_s_unserved()
+    assert unserved(server, normalized(table)) == normalized(table)  # (not routed: no 401 without a token)
+    document = httpx.get(f"{server.url}/openapi.json").json()
+    advertised = {(method.upper(), normalize(path)) for path, item in document["paths"].items() for method in item}
+    assert advertised & normalized(table) == set()
+    assert not [path for path in document["paths"] if "/resources/v1p2/" in path]
+
+
+def _forms(path: str) -> list[str]:
+    """The path as Timeback writes it, and a collection's with the other ending (as the served ones answer)."""
+    return [path] if path.endswith("}") else [path, path[:-1] if path.endswith("/") else f"{path}/"]
+
+
+def test_each_of_timeback_s_operations_not_served_answers_404_naming_it(server: LocalServer) -> None:
+    """A client generated from Timeback's document calling one of its operations the server does not serve got
+    "Unknown endpoint.", or another operation's answer: ``GET /courses/components`` was the course "components",
+    "Course 'components' not found."; ``GET /courses/components/classes`` that course's classes. Now each, with a
+    token or without, is 404 ``unknownobject`` naming Timeback's method and template and pointing at the README."""
+    operations = timeback_s_unserved()
+    assert len(operations) == 28
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    with httpx.Client(base_url=server.url) as anonymous, httpx.Client(base_url=server.url) as authed:
+        authed.headers["Authorization"] = f"Bearer {authed.post('/oauth2/token', data=form).json()['access_token']}"
+        for method, template in sorted(operations):
+            said = (f"{method} {template} is an operation of Timeback's that this local server does not serve (the "
+                    'timeback README, under Usage: "Not covered, by the SDK or the server").')  # fmt: skip
+            for ids in ("some-id", "classes"):  # (classes: a course's classes, were /courses/components/{id} not)
+                for path in [re.sub(r"\{[^}]+\}", ids, written) for written in _forms(template)]:
+                    for http in (anonymous, authed):
+                        answer = http.request(method, path, json={} if method in ("POST", "PUT", "PATCH") else None)
+                        assert answer.status_code == 404, (method, path, answer.text)
+                        assert answer.json()["imsx_description"] == said, (method, path)
+                        minor = answer.json()["imsx_CodeMinor"]["imsx_codeMinorField"]
+                        assert [field["imsx_codeMinorFieldValue"] for field in minor] == ["unknownobject"]
+                    if method == "GET":  # (HEAD wherever GET is: the same status, no body)
+                        head = authed.head(path)
+                        assert head.status_code == 404 and head.content == b"", path
+
+
+def test_the_fixed_paths_win_over_a_course_s_for_their_methods_only(server: LocalServer, client: Timeback) -> None:
+    """As in Timeback's routing, ``/courses/components`` (and component-resources, structure) is not a course's
+    path for the methods Timeback has there: a course whose sourcedId is "components" is written and deleted by its
+    path, listed, but not read by it. Any other method goes to the course's operations, or is 405 naming the
+    methods of both (Timeback's not served among them: they answer, 404, where another method is 405)."""
+    rostering = client.oneroster.rostering
+    school = uid("school")
+    rostering.update_school(sourced_id=school, org={"name": "School", "type": "school"})
+    rostering.update_course(sourced_id="components", course={"title": "Named as a path", "org": {"sourcedId": school}})
+    with pytest.raises(NotFoundError, match=r"^404: GET /ims/oneroster/rostering/v1p2/courses/components is an "):
+        rostering.get_course(sourced_id="components")
+    assert [course.title for course in rostering.get_all_courses(filter="sourcedId='components'")] == [
+        "Named as a path"
+    ]
+    rostering.delete_course(sourced_id="components")
+    assert list(rostering.get_all_courses(filter="sourcedId='components'")) == []
+    with pytest.raises(NotFoundError, match=r"^404: Course 'structure' not found\. "):  # (structure: POST only)
+        rostering.get_course(sourced_id="structure")
+    with httpx.Client(base_url=server.url) as http:
+        for method, path, allowed in [
+            ("PATCH", f"{ROSTERING}/courses/components", "DELETE, GET, HEAD, POST, PUT"),
+            ("PATCH", f"{ROSTERING}/courses/structure", "DELETE, GET, HEAD, POST, PUT"),
+            ("POST", f"{ROSTERING}/courses/components/x", "DELETE, GET, HEAD, PUT"),
+            ("PATCH", f"{ROSTERING}/users/u/agents", "GET, HEAD, POST"),
+            ("GET", f"{ROSTERING}/users/u/agents/a", "DELETE"),
+            ("GET", f"{ROSTERING}/users/u/credentials", "POST"),
+            ("POST", f"{ROSTERING}/enrollments/x", "DELETE, GET, HEAD, PATCH, PUT"),
+            ("PATCH", "/ims/oneroster/resources/v1p2/resources/", "GET, HEAD, POST"),
+        ]:
+            answer = http.request(method, path)
+            assert answer.status_code == 405 and answer.headers["Allow"] == allowed, (method, path, answer.text)
+        unknown = http.get("/ims/oneroster/resources/v1p2/resources/a/b")  # (a path of no operation, still)
+        assert unknown.status_code == 404 and unknown.json()["imsx_description"] == "Unknown endpoint."

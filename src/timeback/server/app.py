@@ -304,6 +304,7 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         app.router.routes.extend(module.router.routes)  # (not included: see operations.exact_paths)
     operations.register(app.router, GradebookOperations, "gradebook")
     operations.register(app.router, RosteringOperations, "rostering")
+    operations.register_unserved(app.router)
     operations.exact_paths(app.router)
     document: dict[str, Any] = {}
 

@@ -40,6 +40,7 @@ from timeback.server.errors import ApiError, error_response, unexpected_error, w
 from timeback.server.middleware import ENCODED_SLASH, WRITE_BEGUN, url_as_sent
 from timeback.server.service import GradebookService, Reply
 from timeback.server.storage import Storage, WouldWait, reads_limited, waiting_since, without_waiting
+from timeback.server.unserved import UNSERVED, first_won
 
 INLINE_BODY_BYTES = 64 * 1024  # larger writes (batches) always go to the worker thread: their CPU would stall the loop
 LOOP_WRITE_PATIENCE = 0.05  # seconds a small write keeps trying on the loop before it waits in the worker thread
@@ -52,42 +53,67 @@ _JSON = (b"content-type", b"application/json")
 
 
 class _Entry:
-    __slots__ = ("allowed", "op", "pattern", "refused", "scope_names")
+    __slots__ = ("allowed", "op", "path", "pattern", "refused", "scope_names")
 
     def __init__(self, op: Operation[Any, Any], path: str) -> None:
         self.op = op
+        self.path = path
         self.pattern = path_pattern(path)
         self.allowed = required_scopes(op)
         self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"
         self.refused = insufficient_scope(self.allowed)  # (a 403's headers)
 
 
+class _NotServed:
+    """A path of an operation of Timeback's the server does not serve, in the table before the first entry whose
+    paths it would take from it (``unserved.fixed_wins``): handed on to the routes, which answer it."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, path: str) -> None:
+        self.pattern = path_pattern(path)
+
+
 def path_pattern(path: str) -> re.Pattern[str]:
     """The pattern of the paths an operation's ``path`` matches, its routes' too (``routes.operations``). It ends in
-    ``\\Z``: Starlette's ``$`` matches before a trailing newline as well, and ``/results%0A`` is no path of ours."""
+    ``\\Z``: Starlette's ``$`` matches before a trailing newline as well, and ``/results%0A`` is no path of ours.
+    (Placeholders in Timeback's camelCase too: ``unserved.UNSERVED``.)"""
     pattern = "".join(
         f"(?P<{part[1:-1]}>[^/]+)" if part.startswith("{") else re.escape(part)
-        for part in re.split(r"(\{[a-z_]+\})", path)
+        for part in re.split(r"(\{[A-Za-z_]+\})", path)
     )
     return re.compile("^" + pattern + r"\Z")
 
 
-def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[_Entry]]:
-    """method -> entries in registration order (the FastAPI routes' order: the first full match wins there too)."""
-    table: dict[str, list[_Entry]] = {}
+def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[_Entry | _NotServed]]:
+    """method -> entries in registration order (the FastAPI routes' order: the first full match wins there too),
+    with the paths of Timeback's operations not served before the entries they win over (``GET /courses/components``
+    before ``GET /courses/{sourced_id}``); the others are no concern of the lane's."""
+    table: dict[str, list[_Entry | _NotServed]] = {}
     for operations in operation_sets:
         for op in operations.operations():
             for path in served_paths(op):
                 table.setdefault(op.method, []).append(_Entry(op, path))
+    for template, methods in UNSERVED.items():
+        for method in methods:
+            entries = table.get(method, [])
+            for path in path_forms(template):
+                at = first_won(path, [entry.path if isinstance(entry, _Entry) else None for entry in entries])
+                if at is not None:
+                    entries.insert(at, _NotServed(path))
     return table
 
 
 def served_paths(op: Operation[Any, Any]) -> list[str]:
-    """Where an operation is served: its path, and for collections the same with the other ending (Timeback
-    documents root collections with a trailing slash and the others without; the official spec has none). A
-    record's path with a slash after its id is no path of ours, 404: ``/results/abc/`` may be the id ``abc/``
+    """Where an operation is served: ``path_forms`` of its path."""
+    return path_forms(op.full_path)
+
+
+def path_forms(path: str) -> list[str]:
+    """The paths a path template is answered at: itself, and for collections the same with the other ending
+    (Timeback documents root collections with a trailing slash and the others without; the official spec has none).
+    A record's path with a slash after its id is no path of ours, 404: ``/results/abc/`` may be the id ``abc/``
     sent unencoded, another record. (Nothing redirects: ``create_app`` turns Starlette's redirect_slashes off.)"""
-    path = op.full_path
     if path.endswith("/"):
         return [path, path.rstrip("/")]
     return [path] if path.endswith("}") else [path, f"{path}/"]
@@ -112,6 +138,8 @@ class OperationLane:
                 for entry in entries:
                     match = entry.pattern.match(path)
                     if match is not None:
+                        if isinstance(entry, _NotServed):
+                            break  # (the routes answer it: 404 naming Timeback's operation)
                         await self._serve(entry, match.groupdict(), scope, receive, send)
                         return
         await self.app(scope, receive, send)
