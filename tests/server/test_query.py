@@ -355,6 +355,9 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
         ("colour='red'", "invalid_filter_field", "Unknown filter field: colour"),
         ("score.x='1'", "invalid_filter_field", "Unknown filter field: score.x"),  # (a number has no keys)
         ("score~'5'", "invalid_filter_field", "'~' applies to text fields; score is a number"),
+        # (the operator named before the value's form: were "compares with numbers" and "RFC 3339")
+        ("score~'abc'", "invalid_filter_field", "'~' applies to text fields; score is a number"),
+        ("scoreDate~'Jan'", "invalid_filter_field", "'~' applies to text fields; scoreDate is a date"),
         ("student='x'", "invalid_filter_field", "student.sourcedId"),
         ("score='abc'", "invalid_filter_field", "compares with numbers"),
         ("score>'nan'", "invalid_filter_field", "compares with numbers"),

@@ -305,6 +305,9 @@ def _predicate(
     allowed = members.get(field) if op in ("=", "!=", "@") else None
     if kind == "bool" and op not in ("=", "!=", "@"):
         raise _bad_filter(f"{field} is true or false: compare it with =, != or @, not {op!r}", pos, raw)
+    # (the operator before its values: ``scoreDate~'x'`` was told the date form, then, mended, that '~' is for text)
+    if op == "~" and kind not in ("string", "json"):
+        raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
     values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
     converted: list[Any] = []
     for value in values:
@@ -333,8 +336,6 @@ def _predicate(
         if allowed is not None and value not in allowed:
             raise _bad_filter(f"{field} compares with {_either(allowed)}, not {value!r}", pos, raw)
         converted.append(value)
-    if op in ("~",) and kind not in ("string", "json"):
-        raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
     return Predicate(path, kind, op, converted if op == "@" else converted[0])
 
 
