@@ -2634,6 +2634,8 @@ async def test_a_create_written_whose_transport_failed_to_connect_trying_it_agai
     error = caught.value
     assert error._answer_lost and error._not_sent is None, error
     assert "so it may have stored the records" in str(error), error
+    if later == "407":  # (the second try's own failure: was worded from the first's through its context, async)
+        assert "ProxyError: 407 Proxy Authentication Required" in str(error), error
     assert answered.wait(10) and heads[1].startswith(b"CONNECT timeback.test:1 "), heads  # (the second try's)
     with Timeback(**server.client_kwargs()) as direct:  # (it was stored)
         assert direct.oneroster.rostering.get_org(sourced_id=org["sourcedId"]).org.name == "x"

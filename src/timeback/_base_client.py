@@ -754,7 +754,9 @@ class BaseClient(Uncopyable):
         elif isinstance(exc, httpx.DecodingError):  # (a proxy's body not in the Content-Encoding it declared)
             message = f"the answer could not be read: {type(exc).__name__}"
         else:
-            message = f"connection failed: {type(exc).__name__}{_os_reason(exc) or _proxy_answer(exc)}"
+            # (the proxy's status first: it is this error's own, where an OS reason may be an earlier try's, in its
+            # context: a retrying transport's first try's SSL error worded its second's 407)
+            message = f"connection failed: {type(exc).__name__}{_proxy_answer(exc) or _os_reason(exc)}"
             # Through a proxy, the connection made is the proxy's: refused there (the proxy down), or its name not
             # found, read as the server's. (Not a reset or a TLS failure: through a tunnel, that may be the server's.)
             if proxy is not None and _connect_failed(exc):
