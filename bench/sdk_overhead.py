@@ -13,6 +13,9 @@ retry bookkeeping, and parses the answer into a model; raw httpx posts ``json=``
 ``sdk_built_models_sync_us`` counts their construction too: the caller builds the 100 models from the same dicts
 in the timed loop, then posts them (the issue's "including request-model construction" read literally; pydantic's
 cost of building a model with three references, which a caller passing dicts does not pay).
+``sdk_plain_objects_sync_us`` is that reading's floor for any model a caller builds in Python: the 100 results built
+as the seeds build them (keywords, three references given as objects) from classes whose ``__init__`` only keeps its
+keywords (no validation at all), turned into dicts, then posted as dicts.
 """
 
 from __future__ import annotations
@@ -54,6 +57,19 @@ ROWS = rows()
 ANSWER = json.dumps(
     {"sourcedIdPairs": [{"suppliedSourcedId": r["sourcedId"], "allocatedSourcedId": r["sourcedId"]} for r in ROWS]}
 ).encode()
+
+
+class _Kept:
+    """A model's floor in Python: keeps its keywords, checks nothing (``sdk_plain_objects_sync_us``)."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+
+    def wire(self) -> dict[str, Any]:
+        return {("class" if name == "class_" else name): value.wire() if type(value) is _Kept else value
+                for name, value in self.fields.items()}  # fmt: skip
 
 
 def handler(request: httpx.Request) -> httpx.Response:
@@ -106,6 +122,16 @@ def measure(calls: int = 2000) -> dict[str, float]:
         for _ in range(n):
             gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=[build(row) for row in ROWS])
 
+    def sdk_plain_objects_sync(n: int) -> None:
+        for _ in range(n):
+            built = [
+                _Kept(sourcedId=f"r-{i}", status="active", lineItem=_Kept(sourcedId="li-1"),
+                      student=_Kept(sourcedId=f"s-{i}"), class_=_Kept(sourcedId="c-1"), scoreStatus="fully graded",
+                      scoreDate="2024-01-16T10:00:00Z", score=90.5, comment="Good work")
+                for i in range(100)
+            ]  # fmt: skip
+            gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=[kept.wire() for kept in built])
+
     araw = httpx.AsyncClient(transport=httpx.MockTransport(async_handler), base_url=BASE)
     asdk = AsyncTimeback(client_id="id", client_secret="secret", base_url=BASE,
                          http_client=httpx.AsyncClient(transport=httpx.MockTransport(async_handler)))  # fmt: skip
@@ -125,6 +151,7 @@ def measure(calls: int = 2000) -> dict[str, float]:
             "sdk_sync_us": sdk_sync,
             "sdk_models_sync_us": sdk_models_sync,
             "sdk_built_models_sync_us": sdk_built_models_sync,
+            "sdk_plain_objects_sync_us": sdk_plain_objects_sync,
             "raw_async_us": lambda n: loop.run_until_complete(araw_calls(n)),
             "sdk_async_us": lambda n: loop.run_until_complete(asdk_calls(n)),
         },
@@ -135,6 +162,7 @@ def measure(calls: int = 2000) -> dict[str, float]:
     figures["async_ratio"] = figures["sdk_async_us"] / figures["raw_async_us"]
     figures["models_sync_ratio"] = figures["sdk_models_sync_us"] / figures["raw_sync_us"]
     figures["built_models_sync_ratio"] = figures["sdk_built_models_sync_us"] / figures["raw_sync_us"]
+    figures["plain_objects_sync_ratio"] = figures["sdk_plain_objects_sync_us"] / figures["raw_sync_us"]
     loop.close()
     raw.close()
     sdk.close()
