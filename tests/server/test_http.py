@@ -1230,7 +1230,7 @@ def test_a_request_still_running_when_the_server_stops_is_a_503_imsx_body(caplog
             assert b"x-request-id: " in head and b"connection: close" in head, received
             answer = httpx.Response(503, content=body).json()
             assert answer["imsx_codeMajor"] == "failure" and answer.keys() >= IMSX_KEYS
-            assert "shutting down" in answer["imsx_description"]
+            assert "shutting down; nothing of this request was carried out" in answer["imsx_description"]
     finally:
         for sock in sockets:
             sock.close()

@@ -27,7 +27,8 @@ log = logging.getLogger("timeback.server")
 # uvicorn cancels the requests still running when the grace of a stop (``LocalServer.stop()``, SIGTERM) is over.
 # Those whose write reached storage are not answered so (``WRITE_BEGUN``): their connection is cut.
 SHUTTING_DOWN = ApiError(
-    503, "The server is shutting down; the request may not have been carried out.",
+    # (nothing was: said so, where "may not have been" had a raw-HTTP client read back or guess)
+    503, "The server is shutting down; nothing of this request was carried out: send it again once the server is back.",
     code_minor="server_busy", headers={"Connection": "close"},
 )  # fmt: skip
 
