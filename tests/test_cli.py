@@ -1674,6 +1674,36 @@ def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, worke
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_at_log_level_trace_writes_no_query_secret(tmp_path: Path, workers: str) -> None:
+    # (uvicorn's trace of each request, "ASGI [n] Started scope={...}", held its raw query string: the secret and the
+    # tokens the access log's line below it showed as [redacted] were in clear there)
+    port, secret, token, password = _free_port(), "query-secret-5d1e", "query-token-8a0c", "hunter2-query-77f3"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log",
+               "--log-level", "trace"]  # fmt: skip
+    with _reaped(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)) as proc:
+        _until_healthy(proc, port, seconds=30)
+        base = f"http://127.0.0.1:{port}"
+        refused = httpx.post(
+            f"{base}/oauth2/token?grant_type=client_credentials&client_id=someone&client_secret={secret}"
+        )
+        assert refused.status_code == 400
+        users = "/ims/oneroster/rostering/v1p2/users"
+        listed = httpx.get(f"{base}{users}?access_token={token}&password={password}&Refresh%5FToken={token}&limit=1")
+        assert listed.status_code == 401
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    for hidden in (secret, token, password):
+        assert hidden not in output, output
+    # (the lines are still written, the values redacted)
+    query = "'query_string': b'grant_type=client_credentials&client_id=someone&client_secret=[redacted]'"
+    assert "'path': '/oauth2/token'" in output and query in output, output
+    query = "'query_string': b'access_token=[redacted]&password=[redacted]&Refresh%5FToken=[redacted]&limit=1'"
+    assert f"'path': '{users}'" in output and query in output, output
+    assert 'client_id=someone&client_secret=[redacted] HTTP/1.1" 400' in output, output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_access_log_names_each_requests_id(tmp_path: Path, workers: str) -> None:
     # (the answer's X-Request-Id, which the SDK's errors show, finds the request's line in the log)
     port = _free_port()

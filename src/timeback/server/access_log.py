@@ -33,12 +33,17 @@ def redact_query(path: str) -> str:
     route, mark, query = path.partition("?")
     if not mark:
         return path
+    return f"{route}?{redact_query_string(query)}"
+
+
+def redact_query_string(query: str) -> str:
+    """``query`` (a URL's query, without its "?") with the values of ``SECRET_PARAMETERS`` redacted."""
     parameters = query.split("&")
     for index, parameter in enumerate(parameters):
         name, equals, _ = parameter.partition("=")
         if equals and unquote_plus(name).lower() in SECRET_PARAMETERS:
             parameters[index] = f"{name}={REDACTED}"
-    return f"{route}?{'&'.join(parameters)}"
+    return "&".join(parameters)
 
 
 class _RedactQuerySecrets(logging.Filter):
@@ -53,6 +58,31 @@ class _RedactQuerySecrets(logging.Filter):
 
 
 REDACT_QUERY_SECRETS = _RedactQuerySecrets()
+
+
+class _RedactScopeSecrets(logging.Filter):
+    """On the ``uvicorn.asgi`` logger, which ``--log-level trace`` turns on (uvicorn's ``MessageLoggerMiddleware``):
+    its "Started scope=" record's args hold the request's ASGI scope, whose query string (``client_secret=...``) it
+    wrote raw a line above the access log's redacted one. That scope's copy, its query string redacted as the access
+    log's. (Its headers and bodies, and each message's, uvicorn writes as placeholders: ``'<...>'``, ``'<57 bytes>'``.)
+    Any other record passes as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(isinstance(arg, dict) and arg.get("query_string") for arg in args):
+            record.args = tuple(_query_redacted(arg) if isinstance(arg, dict) else arg for arg in args)
+        return True
+
+
+def _query_redacted(scope: dict[str, Any]) -> dict[str, Any]:
+    query = scope.get("query_string")
+    if not isinstance(query, bytes) or b"=" not in query:
+        return scope
+    # (latin-1: any bytes, back as they came; the access log reads the same query as ASCII)
+    return {**scope, "query_string": redact_query_string(query.decode("latin-1")).encode("latin-1")}
+
+
+REDACT_SCOPE_SECRETS = _RedactScopeSecrets()
 
 # An address's characters, an IPv6 scope's (an interface name) among them: ``ipaddress`` takes any text after "%"
 _ADDRESS_TEXT = re.compile(r"[0-9A-Za-z.:%_-]+")

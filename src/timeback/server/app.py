@@ -15,7 +15,13 @@ from fastapi.responses import JSONResponse
 
 from timeback._version import __version__
 from timeback.resources import GradebookOperations, RosteringOperations
-from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS, REQUEST_IDS, drop_broken_pipes
+from timeback.server.access_log import (
+    CLIENT_ADDRESSES_ONLY,
+    REDACT_QUERY_SECRETS,
+    REDACT_SCOPE_SECRETS,
+    REQUEST_IDS,
+    drop_broken_pipes,
+)
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings, trusted_proxies
 from timeback.server.errors import NO_TEMP_DIRECTORY, install_handlers, no_temp_directory
@@ -319,11 +325,13 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
     # take (404, 405, /oauth2/token, /health, docs). Outermost first: a trusted proxy's headers, request id, faults,
     # encoded slashes, lane.
     # The access log, when on (the app under any uvicorn), shows each URL: no secret a client put in one is
-    # written to it; and each client, taken from X-Forwarded-For behind a proxy trusted (forwarded_allow_ips): a
-    # forged one written as "-". (Filters added once; they configure no handler and only take text out of lines.)
+    # written to it, nor to uvicorn's trace of each request's scope (``--log-level trace``); and each client, taken
+    # from X-Forwarded-For behind a proxy trusted (forwarded_allow_ips): a forged one written as "-". (Filters added
+    # once; they configure no handler and only take text out of lines.)
     access = logging.getLogger("uvicorn.access")
     access.addFilter(REDACT_QUERY_SECRETS)
     access.addFilter(CLIENT_ADDRESSES_ONLY)
+    logging.getLogger("uvicorn.asgi").addFilter(REDACT_SCOPE_SECRETS)
     if settings.faults:
         # Outside all but the request id, so a faulted request looks to the client like a network or load-balancer
         # failure, its answer carrying an X-Request-Id as a gateway's carries its own (for the SDK's errors).
