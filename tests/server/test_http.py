@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import gzip
 import http.client as http_client
 import itertools
 import json
 import logging
 import re
+import shutil
 import socket
 import sqlite3
 import threading
@@ -27,7 +29,7 @@ import pytest
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import Roster, close_app, line_item_body, make_roster, result_body, uid
 from timeback import BulkSummary, Timeback
-from timeback.errors import APIConnectionError
+from timeback.errors import APIConnectionError, ServerError
 from timeback.server import ServerSettings
 from timeback.server.access_log import CLIENT_ADDRESSES_ONLY, REDACT_QUERY_SECRETS
 from timeback.server.faults import FaultInjector, FaultSpec
@@ -50,8 +52,7 @@ def token(http: httpx.Client, **form: str) -> httpx.Response:
 
 @pytest.fixture
 def authed(http: httpx.Client) -> httpx.Client:
-    access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET).json()["access_token"]
-    http.headers["Authorization"] = f"Bearer {access}"
+    sign_in(http)
     return http
 
 
@@ -74,9 +75,76 @@ def test_health_is_503_saying_why_once_the_database_file_is_corrupt(tmp_path: Pa
             file.write(b"\xa5" * (size - 4096))
         answer = http.get("/health")
         assert answer.status_code == 503, answer.text
-        body = answer.json()
-        assert body["imsx_description"] == "The database cannot be read: database disk image is malformed."
+        assert answer.json()["imsx_description"] == damaged(database)
         assert http.head("/health").status_code == 503
+
+
+def damaged(database: Path) -> str:
+    """What a request that found ``database`` damaged is answered, and /health from then on."""
+    return (
+        f"The database file {database} is damaged (SQLite: database disk image is malformed): the requests that touch "
+        "the damaged part fail, writing nothing. Restore the file from a backup, or start the server on a new file."
+    )
+
+
+def sign_in(http: httpx.Client) -> None:
+    access = token(http, client_id=CLIENT_ID, client_secret=CLIENT_SECRET).json()["access_token"]
+    http.headers["Authorization"] = f"Bearer {access}"
+
+
+def test_a_page_damaged_deep_in_the_file_is_a_500_saying_so_logged_once_and_health_is_503_from_then_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page damaged on disk in the middle of a file is found only by the reads and writes that touch it: each was
+    a 500 "Internal server error." with a traceback in the log, and /health, which reads a page or two, said ok. Now
+    each names the damage and what to do, logged once; /health is 503 from then on; what does not touch it is served.
+    A server on a good copy of the file is not told of it."""
+    seed = tmp_path / "seed.json"
+    # (titles of 1,000 characters: 300 categories fill about 20 of the table's pages)
+    categories = [{"sourcedId": f"c{i}", "title": f"title-{i:03d}-" + "x" * 1000} for i in range(300)]
+    seed.write_text(json.dumps({"categories": categories}))
+    database, good = tmp_path / "damaged.db", tmp_path / "good.db"
+    settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    with LocalServer(dataclasses.replace(settings, seed=str(seed))):
+        pass  # (stopped: its WAL copied into the file)
+    shutil.copy(database, good)
+    contents = database.read_bytes()
+    page_size = int.from_bytes(contents[16:18], "big")  # (the header's)
+    page = contents.index(b"title-150-") // page_size
+    assert 1 < page < len(contents) // page_size - 1, page
+    with database.open("r+b") as file:  # (the page's b-tree header, where c150's row is: the file's header is intact)
+        file.seek(page * page_size)
+        file.write(b"\xde\xad\xbe\xef" * 16)
+    with LocalServer(settings) as server, httpx.Client(base_url=server.url) as http:
+        assert http.get("/health").json() == {"status": "ok"}  # (its read touches none of the damage yet)
+        sign_in(http)
+        caplog.clear()
+        touching = [http.get(f"{GB}/categories/c150"), http.put(f"{GB}/categories/c150", json={"category": {"title": "T"}}),
+                    http.get(f"{GB}/categories/c150")]  # fmt: skip
+        for answer in touching:
+            assert answer.status_code == 500, answer.text
+            assert answer.json()["imsx_description"] == damaged(database)
+        assert http.get(f"{GB}/categories/c3").json()["category"]["title"].startswith("title-003-")
+        for _ in range(2):
+            answer = http.get("/health")
+            assert answer.status_code == 503 and answer.json()["imsx_description"] == damaged(database), answer.text
+        logged = [record for record in caplog.records if record.name.startswith("timeback")]
+        assert len(logged) == 1 and logged[0].exc_info is None, logged
+        assert (
+            f"the database file {database} is damaged (SQLite: database disk image is malformed)"
+            in logged[0].getMessage()
+        )
+        with Timeback(**server.client_kwargs(), max_retries=0) as client, pytest.raises(ServerError) as raised:
+            client.oneroster.gradebook.get_category(sourced_id="c150")
+        assert raised.value.status_code == 500 and damaged(database) in str(raised.value), str(raised.value)
+    with (
+        LocalServer(dataclasses.replace(settings, database=f"sqlite:///{good}")) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        assert http.get("/health").json() == {"status": "ok"}
+        sign_in(http)
+        assert http.get(f"{GB}/categories/c150").json()["category"]["title"].startswith("title-150-")
+        assert http.get("/health").json() == {"status": "ok"}
 
 
 def test_token_with_basic_or_form_credentials(http: httpx.Client) -> None:

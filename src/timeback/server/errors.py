@@ -8,7 +8,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
 from timeback.server.access_log import REQUEST_ID
+
+if TYPE_CHECKING:  # (imported on use: the storage's modules import this one)
+    from timeback.server.storage.base import FileCorrupt
 
 log = logging.getLogger("timeback.server")
 
@@ -204,13 +207,14 @@ def unexpected_error(exc: BaseException) -> ApiError:
     writer past its busy timeout (the write was rolled back: the same request may be sent again), when a read needed a
     new connection and the process had no file descriptor left for it (held by open connections: ``ulimit -n``;
     logged in one line), or when the database file was removed or replaced under the server (until it is restarted:
-    ``FileReplaced``); 507 when the database or its disk is full, or SQLite could not write its files (a quota or a
+    ``FileReplaced``); 500 saying so when SQLite found the database file damaged (``FileCorrupt``: logged once, by the
+    storage); 507 when the database or its disk is full, or SQLite could not write its files (a quota or a
     file size limit) (rolled back too; not for the SDK to retry: space does not come back in half a second), logged
     in one line (a traceback for each write filled the log on that same disk); else 500, logged.
     Each logged line names the request's id (its ``X-Request-Id``), which a caller holding an error of the SDK's can
     look for. A read its storage's closing stopped (the server stopping) is answered as a request the stop cancelled."""
     from timeback.server.middleware import SHUTTING_DOWN  # (here: these modules import this one)
-    from timeback.server.storage.base import Closing, FileReplaced, QueryTimedOut
+    from timeback.server.storage.base import Closing, FileCorrupt, FileReplaced, QueryTimedOut
 
     if isinstance(exc, Closing):
         return SHUTTING_DOWN
@@ -220,6 +224,8 @@ def unexpected_error(exc: BaseException) -> ApiError:
             "written. Restart the server."
         )
         return ApiError(503, description, code_minor="internal_server_error")
+    if isinstance(exc, FileCorrupt):  # (logged once, by the storage; a 5xx still, which the SDK retries as any)
+        return damaged_file(exc)
     if isinstance(exc, QueryTimedOut):  # (not logged: the client's query, not a fault of the server's)
         description = (
             f"The query ran past the server's time limit ({exc.seconds:g} s) and was stopped; nothing was "
@@ -258,6 +264,15 @@ def unexpected_error(exc: BaseException) -> ApiError:
     where = _raised_at(exc.__traceback__) if below is None else ""
     log.error("unhandled server error, request_id=%s%s", REQUEST_ID.get(), where, exc_info=(type(exc), exc, below))
     return ApiError(500, "Internal server error.")
+
+
+def damaged_file(exc: FileCorrupt, status: int = 500) -> ApiError:
+    """The answer to a request that found the database file damaged (a 500), and ``/health``'s from then on (503)."""
+    description = (
+        f"The database file {exc.where} is damaged (SQLite: {exc.why}): the requests that touch the damaged part "
+        "fail, writing nothing. Restore the file from a backup, or start the server on a new file."
+    )
+    return ApiError(status, description, code_minor="internal_server_error")
 
 
 # The modules whose functions take a request's credentials: their frames hold the bearer token (the lane's

@@ -3,6 +3,7 @@
 from timeback.server.storage.base import (
     AlreadyExists,
     Closing,
+    FileCorrupt,
     FileReplaced,
     ListQuery,
     QueryTimedOut,
@@ -19,6 +20,7 @@ from timeback.server.storage.sql import SqlStorage, open_storage
 __all__ = [
     "AlreadyExists",
     "Closing",
+    "FileCorrupt",
     "FileReplaced",
     "ListQuery",
     "QueryTimedOut",

@@ -80,6 +80,18 @@ class FileReplaced(Exception):
         self.where = where
 
 
+class FileCorrupt(Exception):
+    """SQLite found the database file damaged (SQLITE_CORRUPT, "database disk image is malformed"; SQLITE_NOTADB,
+    "file is not a database": a failing disk, a copy taken mid-write, another program writing into it) on a page a
+    read or write touched: it failed, nothing written. The pages it does not touch are still read; it does not mend
+    itself. ``why``: SQLite's words."""
+
+    def __init__(self, where: str, why: str) -> None:
+        super().__init__(f"the database file {where} is damaged ({why}): restore it from a backup or use a new file")
+        self.where = where
+        self.why = why
+
+
 class Closing(Exception):
     """A read stopped, or refused, because its storage is being closed (its server stopping); it changed nothing."""
 

@@ -102,6 +102,7 @@ from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_da
 from timeback.server.storage.base import (
     AlreadyExists,
     Closing,
+    FileCorrupt,
     FileReplaced,
     ListQuery,
     QueryTimedOut,
@@ -134,6 +135,7 @@ _ANALYZED = """INSERT INTO timeback_meta (key, value) VALUES ('analyzed', ?)
 _GROWTH = f"SELECT (SELECT value FROM timeback_meta WHERE key = 'analyzed'), ({_ROWS})"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 log = logging.getLogger("timeback.server")
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})  # (primary codes: _damaged)
 T = TypeVar("T")
 
 # The statistics are gathered again once the record tables hold twice their rows at the last ANALYZE, and this many
@@ -731,6 +733,7 @@ class SqlStorage:
         self._path = None if self._in_memory else os.path.abspath(str(engine.url.database))
         self._opened: tuple[int, int] | None = None
         self._told_moved = False
+        self._damage_seen: str | None = None  # (SQLite's words for the damage a read or write found: ``_damaged``)
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
@@ -981,6 +984,11 @@ class SqlStorage:
                     raise
                 finally:
                     raw.set_progress_handler(None, 0)
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            damage = self._damaged(exc)
+            if damage is None:
+                raise
+            raise damage from exc
         finally:
             with self._reading:
                 self._reads -= 1
@@ -1079,7 +1087,7 @@ class SqlStorage:
                     try:
                         outcomes[index] = call()
                     except Exception as exc:
-                        outcomes[index] = exc
+                        outcomes[index] = self._damaged(exc) or exc  # (undone alone: not through _raw_transaction)
                         if not raw.in_transaction:  # (SQLite rolled all of it back: the calls before are undone)
                             raise
         except WouldWait:
@@ -1109,20 +1117,26 @@ class SqlStorage:
         connection directly: SQLAlchemy's begin/commit machinery cost more than the write of a single record."""
         with self._writing(waiting) as deadline:
             self._refuse_if_moved()
-            raw = self._writer()
-            if waiting:
-                _begin_by(raw, deadline)
-            else:
-                _begin_at_once(raw)
             try:
-                saw = self._look_as_writer(raw)
-                yield raw
-                (generation,) = raw.execute(_BUMP).fetchone()
-                raw.execute("COMMIT")
-            except BaseException:
-                if raw.in_transaction:
-                    raw.execute("ROLLBACK")
-                raise
+                raw = self._writer()
+                if waiting:
+                    _begin_by(raw, deadline)
+                else:
+                    _begin_at_once(raw)
+                try:
+                    saw = self._look_as_writer(raw)
+                    yield raw
+                    (generation,) = raw.execute(_BUMP).fetchone()
+                    raw.execute("COMMIT")
+                except BaseException:
+                    if raw.in_transaction:
+                        raw.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as exc:
+                damage = self._damaged(exc)
+                if damage is None:
+                    raise
+                raise damage from exc
             saw[2] = generation  # (its own commits leave this connection's data_version as it was)
             if committed is not None:
                 committed()
@@ -1287,10 +1301,30 @@ class SqlStorage:
             raise FileReplaced(self._where)
 
     def check(self) -> None:
-        """Raises what a read would now (``FileReplaced``, SQLite's error for a corrupt file): the generation read on
-        a read connection, which reads the schema and a page of a table (``SELECT 1`` reads no page of the file)."""
+        """Raises what a read would now (``FileReplaced``, ``FileCorrupt``): the generation read on a read connection,
+        which reads the schema and a page of a table (``SELECT 1`` reads no page of the file). ``FileCorrupt`` too
+        once any read or write found the file damaged: this read touches few of its pages."""
+        if self._damage_seen is not None:
+            raise FileCorrupt(self._where, self._damage_seen)
         with self._read() as conn:
             conn.execute(self._generation).scalar_one()
+
+    def _damaged(self, exc: BaseException) -> FileCorrupt | None:
+        """``FileCorrupt`` (caused by ``exc``) if ``exc`` is SQLite finding the file damaged (SQLITE_CORRUPT and its
+        extended codes, SQLITE_NOTADB), logged the first time, in one line: it was a 500 "Internal server error."
+        with a traceback for each request that touched a damaged page, and ``/health`` said ok."""
+        error = exc.orig if isinstance(exc, DBAPIError) else exc
+        code = getattr(error, "sqlite_errorcode", None)  # (None: an error made in Python, not by SQLite)
+        if not isinstance(error, sqlite3.DatabaseError) or code is None or code & 0xFF not in _DAMAGE_CODES:
+            return None
+        if self._damage_seen is None:
+            self._damage_seen = str(error)
+            log.error("the database file %s is damaged (SQLite: %s): the requests that touch the damaged part fail "
+                      "(500), writing nothing, and /health answers 503; restore it from a backup or start the server "
+                      "on a new file", self._where, error)  # fmt: skip
+        damage = FileCorrupt(self._where, str(error))
+        damage.__cause__ = exc
+        return damage
 
     def _writer(self) -> Any:
         """The driver connection every write runs on, checked out of the engine's pool once (so it has the pool's
