@@ -3736,6 +3736,58 @@ async def test_a_batch_whose_422_names_every_result_fails_result_by_result(
     assert not stored_scores(client, roster, tag)
 
 
+def _nested(levels: int) -> dict[str, Any]:
+    """``levels`` objects, each in the one before (a result's metadata is the third level of a PUT's body)."""
+    value: dict[str, Any] = {"x": 1}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("reported", ["summary", "on_failure"])
+async def test_results_the_server_refuses_as_it_reads_the_body_fail_alone_and_the_rest_of_1000_is_stored(
+    reported: str, either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Six results of a batch of 1,000 holding a string the server refuses before any validation (U+0000, over
+    65,536 characters; in comment, textScore, metadata and a metadata key) and one whose metadata nests deeper than
+    a record may: each fails alone, with what the server said of it and its own sourcedId, and the other 993 are
+    stored, one nesting as deep as a PUT takes among them. Before, the server named one such string a 422, the
+    three resends ran out at the fourth, and the rest failed with the fourth's reason, its place counted in the
+    batch sent again ("results[297].comment" for the 300th); the deep one was a 400 for the whole body."""
+    roster, line_items = world
+    tag = uid(f"read-{reported}")
+    rows = list(interleaved(roster, line_items[:1], 1000, tag))
+    nul, long = "contains U+0000 (\\u0000), which the server does not store", "longer than 65536 characters"
+    refused = {
+        3: ({"comment": "a\x00b"}, f"comment: {nul}"),
+        150: ({"textScore": "x" * 65_537}, f"textScore: {long} (65537)"),
+        300: ({"comment": "\x00"}, f"comment: {nul}"),
+        451: ({"metadata": {"note\x00": 1}}, f"metadata (a key): {nul}"),
+        600: ({"metadata": {"notes": ["ok", "y" * 70_000]}}, f"metadata.notes[1]: {long} (70000)"),
+        777: ({"textScore": "t\x00"}, f"textScore: {nul}"),
+        999: ({"metadata": _nested(31)}, f"metadata{'.a' * 30}: nested deeper than 32 levels"),
+    }
+    for index, (changed, _) in refused.items():
+        rows[index].update(changed)
+    rows[500]["metadata"] = _nested(30)  # (as deep as a PUT takes: in a batch too)
+    failures: list[BulkFailure] = []
+    options = {"on_failure": failures.append} if reported == "on_failure" else {}
+    summary = await upload(either, rows, batch_size=1000, **options)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (1000, 1000, 993, 7, 2)
+    failures = failures or summary.failures
+    assert sorted(f.sourced_ids for f in failures) == sorted((f"{tag}-{i}",) for i in refused)
+    reasons = {f.sourced_ids[0]: f.reason for f in failures}
+    for index, (_, said) in refused.items():
+        assert reasons[f"{tag}-{index}"].startswith(f"422: {said} (POST "), reasons[f"{tag}-{index}"]
+        assert reasons[f"{tag}-{index}"].endswith("; the rest of its batch was sent again")
+        assert "results[" not in reasons[f"{tag}-{index}"]
+    assert len({f.request_id for f in failures}) == 1  # (all named by the first 422)
+    assert all(f.status_code == 422 and f.line_item == line_items[0] for f in failures)
+    assert set(stored_scores(client, roster, tag)) == {row["sourcedId"] for row in rows} - {
+        f"{tag}-{i}" for i in refused
+    }
+
+
 class Rewritten422s(Forwarding):
     """The server's 422s, their details rewritten by ``details`` (as another server may name them); counted."""
 
@@ -3827,31 +3879,72 @@ class NamesOneAtMost(Rewritten422s):
         return details[: self.keep]
 
 
-@pytest.mark.parametrize("keep", [0, 1])
-def test_a_batch_whose_422_names_no_result_or_too_many_rounds_fails_whole(
-    keep: int, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+def test_a_batch_whose_422_names_no_result_fails_whole(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:
-    """Naming none of its results, a 422 fails the whole batch, as before. Naming one at a time, the batch is sent
-    again ``MAX_RESENDS`` times at most: then what is left of it fails whole, with the last 422."""
-    from timeback._bulk import MAX_RESENDS
-
+    """Naming none of its results, a 422 fails the whole batch, as before."""
     roster, line_items = world
-    tag = uid(f"whole-{keep}")
+    tag = uid("whole")
     rows = list(interleaved(roster, line_items[:1], 10, tag))
-    for i in range(MAX_RESENDS + 2):
+    for i in range(5):
         rows[i]["scoreStatus"] = "graded"
-    transport = NamesOneAtMost(keep)
+    transport = NamesOneAtMost(0)
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
         summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10)
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (10, 10, 0, 10)
-    whole = summary.failures[-1]
-    assert whole.status_code == 422 and len(whole.sourced_ids) == 10 - keep * MAX_RESENDS
-    assert transport.refused == (1 if keep == 0 else MAX_RESENDS + 1)
+    (whole,) = summary.failures
+    assert whole.status_code == 422 and len(whole.sourced_ids) == 10 and transport.refused == 1
     assert not stored_scores(client, roster, tag)
 
 
-def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() -> None:
-    from timeback._bulk import MAX_RESENDS, without_named
+class NamesOneAndTheBatch(NamesOneAtMost):
+    """Naming the first field, and the batch as a whole besides (as a server may, saying why in general)."""
+
+    def details(self, details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"field": "body", "message": "the batch holds invalid results"}, *details[:1]]
+
+
+@pytest.mark.parametrize("names", ["one", "one and the batch"])
+async def test_a_server_naming_one_result_a_422_has_each_fail_alone_and_the_rest_stored(
+    names: str, either: Timeback | AsyncTimeback, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A server naming one result a 422 (as Timeback may), and maybe the batch as a whole besides: after
+    ``MAX_RESENDS`` resends without the results named, the rest goes in halves, each settled so too, until every
+    result it refuses has failed alone, with what it said of that one, and the others are stored. Before, the rest
+    failed whole after the third resend, each result with the fourth 422 (another result's reason); a 422 naming
+    the batch as a whole besides failed it whole at once. Each request names a result, or stores its part:
+    far fewer requests than a result each."""
+    from timeback._bulk import MAX_RESENDS
+
+    roster, line_items = world
+    tag = uid("one-a-time")
+    rows = list(interleaved(roster, line_items[:1], 100, tag))
+    bad = {f"{tag}-{i}" for i in (0, 7, 8, 31, 50, 63, 64, 65, 99)}
+    assert len(bad) > MAX_RESENDS + 1
+    for row in rows:
+        if row["sourcedId"] in bad:
+            row["scoreStatus"] = "graded"
+    transport = NamesOneAtMost(1) if names == "one" else NamesOneAndTheBatch(1)
+    if isinstance(either, AsyncTimeback):
+        async with AsyncTimeback(
+            **server.client_kwargs(), http_client=httpx.AsyncClient(transport=AsyncFromSync(transport))
+        ) as aapi:
+            summary = await aapi.oneroster.gradebook.bulk_post_results(rows, batch_size=100)
+    else:
+        with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+            summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=100)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (100, 100, 91, 9)
+    assert sorted(f.sourced_ids for f in summary.failures) == sorted((i,) for i in bad)
+    for failure in summary.failures:
+        assert failure.reason.startswith("422: scoreStatus: 'graded' is not one of"), failure.reason
+        assert failure.reason.endswith("; the rest of its batch was sent again") and "body" not in failure.reason
+    assert transport.refused == len(bad)  # (one 422 a result: each names one, and none names it twice)
+    assert summary.batches < 40  # (a request a 422 or a part stored; a result each would be 100)
+    assert set(stored_scores(client, roster, tag)) == {row["sourcedId"] for row in rows} - bad
+
+
+def test_without_named_splits_only_on_a_422_naming_results_of_the_batch() -> None:
+    from timeback._bulk import without_named
     from timeback.errors import RequestError
     from timeback.models._dicts import EncodedItems
 
@@ -3871,7 +3964,12 @@ def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() 
     assert rest.ids == ["a", "c"] and rest.records.decoded() == [{"sourcedId": "a"}, {"sourcedId": "c"}]
     assert without_named(refused("results[1].score", status=400), batch) is None  # (422 only)
     assert without_named(refused("results[3].score"), batch) is None  # (not an item of this batch)
-    assert without_named(refused("results[0].score", "body"), batch) is None  # (the batch as a whole too)
+    assert without_named(refused("body"), batch) is None  # (the batch as a whole alone)
+    parted = without_named(refused("results[0].score", "body"), batch)  # (the batch as a whole too: said again)
+    assert parted is not None
+    failures, rest = parted
+    assert [(f.sourced_ids, f.reason.split(" (")[0]) for f in failures] == [(("a",), "422: score: bad")]
+    assert rest.ids == ["b", "c"]
     parted = without_named(refused("results[2].a", "results[0].a", "results[1].b", "results[1].c"), batch)
     assert parted is not None  # (all of them: each fails alone, and none is left to send again)
     failures, rest = parted
@@ -3881,9 +3979,8 @@ def test_without_named_splits_only_on_a_422_naming_results_of_the_batch_alone() 
         (("c",), "422: a: bad"),
     ]
     assert not rest.ids and not rest.records
-    assert without_named(refused("results[0].a", "results[1].a", "results[2].a", "body"), batch) is None
-    assert without_named(refused("results[1].score"), batch, resends=MAX_RESENDS) is None  # (sent again too often)
-    assert without_named(refused("results[0].a", "results[1].a", "results[2].a"), batch, resends=MAX_RESENDS)
+    parted = without_named(refused("results[0].a", "results[1].a", "results[2].a", "body"), batch)
+    assert parted is not None and len(parted[0]) == 3 and not parted[1].ids
     assert without_named(refused(), batch) is None
     assert without_named(refused("TargetEndSystem"), batch) is None
 

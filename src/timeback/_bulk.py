@@ -720,9 +720,11 @@ def replacing(
     return outcome
 
 
-# A batch refused with 422 naming some of its results is sent again without them, this many times at most: the
-# server checks what each result's validation here leaves to it (an enum's members, a real date, unknown fields),
-# and one result it refuses must not sink the others of its batch.
+# A batch refused with 422 naming some of its results is sent again without them, this many times in a row (the
+# server checks what each result's validation here leaves to it: an enum's members, a real date, unknown fields,
+# references, and one result it refuses must not sink the others of its batch). Refused again after that, it goes
+# in halves (``resent``): a server naming one result a 422 (as Timeback may) costs about log2(batch_size) requests
+# for each result it refuses, not one request each (a batch's worth of requests of up to a batch each).
 MAX_RESENDS = 3
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
 
@@ -788,7 +790,8 @@ def resent(
     """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
     results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
-    reason) while ``splitting`` halves; a 422 naming results, as ``without_named`` says. Never after an attempt got
+    reason) while ``splitting`` halves; a 422 naming results, as ``without_named`` says, the rest whole the first
+    ``MAX_RESENDS`` times, in halves after (each 422 naming a result, the parts end). Never after an attempt got
     no answer: it may have stored the batch, whose parts would then meet 409 each, their failures no longer saying
     they may be stored (whole, it fails maybe stored, or is settled record by record: ``replaces``)."""
     if refused._answer_lost:
@@ -796,24 +799,35 @@ def resent(
     if too_large(refused) and len(batch.ids) > 1:
         if not splitting.halves():
             return None
-        halves = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
-        parts = [Batch(batch.line_item, batch.ids[cut], EncodedItems(batch.records[cut])) for cut in halves]
         how = "in halves after its batch was too large (413)"
-        return Split([], refused.retries_taken, [(part, None) for part in parts], how), resends
-    parted = without_named(refused, batch, resends)
+        return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), resends
+    parted = without_named(refused, batch)
     if parted is None:
         return None
     failures, rest = parted
-    return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), resends + 1
+    if resends < MAX_RESENDS or len(rest.ids) < 2:
+        return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), resends + 1
+    # (refused for some of its results again and again: in halves, each settled as its batch, so that every result
+    # the server names fails alone and the others are stored however few it names at a time. Before, the rest of the
+    # batch failed whole after the third resend, each result with the fourth 422, another result's reason)
+    how = f"in halves after its batch was refused (422) for some of its results {resends + 1} times"
+    return Split(failures, refused.retries_taken, [(part, None) for part in _halves(rest)], how), resends + 1
+
+
+def _halves(batch: Batch) -> list[Batch]:
+    cuts = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
+    return [Batch(batch.line_item, batch.ids[cut], EncodedItems(batch.records[cut])) for cut in cuts]
 
 
 def without_named(
-    refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch, resends: int = 0
+    refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch
 ) -> tuple[list[BulkFailure], Batch] | None:
-    """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it, and the
-    batch without them (empty if it names all of them: nothing to send again); None if it names none of them or
-    anything else (the batch as a whole, or a server whose 422 names no results: the batch fails whole), or if the
-    rest was sent again ``MAX_RESENDS`` times already."""
+    """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it alone,
+    and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
+    them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole, with what was
+    said of it) or a result past the batch's end (what it counts is not known). What it says of the batch as a
+    whole besides it says again of the rest sent again, if it still holds: the rest then fails with that, not with
+    what was said of the results named (before, it failed whole with all of it)."""
     if not isinstance(refused, RequestError) or refused.status_code != 422:
         return None
     details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
@@ -822,17 +836,18 @@ def without_named(
     named: dict[int, list[str]] = {}
     references: dict[str, list[tuple[int, str]]] = {}  # "student.sourcedId": (result, what was said of it)
     for where, message in said:
-        match = _ITEM_FIELD.fullmatch(str(where))
-        if match is None or int(match[1]) >= len(batch.ids):
+        if (match := _ITEM_FIELD.fullmatch(str(where))) is None:
+            continue  # (the batch as a whole: see above)
+        if int(match[1]) >= len(batch.ids):
             return None
         named.setdefault(int(match[1]), []).append(f"{match[2]}: {message}" if match[2] else message)
         if match[2] and match[2].endswith(".sourcedId"):
             references.setdefault(match[2], []).append((int(match[1]), named[int(match[1])][-1]))
     if references:
         _name_same_references(named, references, batch)
-    kept = [index for index in range(len(batch.ids)) if index not in named]
-    if not named or (kept and resends >= MAX_RESENDS):
+    if not named:
         return None
+    kept = [index for index in range(len(batch.ids)) if index not in named]
     then = "; the rest of its batch was sent again" if kept else ""
     failures = [
         BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,

@@ -908,12 +908,12 @@ def test_a_json_body_in_utf8_or_undeclared_is_taken(authed: httpx.Client, conten
     assert "content-type" in stored.request.headers or content_type is None
 
 
-def test_a_body_nested_too_deep_is_400_invaliddata_naming_where(authed: httpx.Client) -> None:
+def test_a_body_nested_too_deep_is_422_invaliddata_naming_where(authed: httpx.Client) -> None:
     nested: list[object] = []
     for _ in range(40):  # deeper than max_json_depth (32)
         nested = [nested]
     deep = authed.put(f"{GB}/results/{uid('r')}", json={"result": {"metadata": {"a": nested}}})
-    assert deep.status_code == 400 and code_minor(deep) == "invaliddata"
+    assert deep.status_code == 422 and code_minor(deep) == "invaliddata"
     assert details(deep)[0].startswith("result.metadata.a")
 
 

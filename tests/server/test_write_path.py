@@ -127,7 +127,7 @@ def test_a_string_of_closing_brackets_does_not_hide_a_deep_body(
         deep = {"k": deep}
     body = result_body(line_item, r.students[0], comment="]" * 60, metadata=deep)
     response = _put(authed, uid("res"), json.dumps({"result": body}).encode())
-    assert response.status_code == 400 and "nested deeper than 32 levels" in response.text
+    assert response.status_code == 422 and "nested deeper than 32 levels" in response.text
 
 
 def test_a_body_cannot_name_the_record_in_place_of_the_path(authed: httpx.Client, graded: tuple[Roster, str]) -> None:
@@ -300,6 +300,116 @@ def test_a_batch_names_every_record_holding_an_unknown_reference(
     more = f"(and {MAX_NAMED_FIELDS - 5} more; 200 more errors not named)"
     assert response.json()["imsx_description"].endswith(more), response.json()["imsx_description"][-200:]
     assert authed.get(f"{GB}/results/{records[0]['sourcedId']}").status_code == 404
+
+
+def test_a_batch_names_every_value_its_reading_refuses_and_stores_nothing(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """Strings holding U+0000 or over ``max_string_length`` (a field, metadata, a metadata key) and metadata nested
+    too deep, in six records of a batch: one 422 names each, in the body's order, as validation and the reference
+    checks name theirs. It named the first alone: a client sending the batch again without the records named (as
+    ``bulk_post_results`` does) met one more 422 for each of the others, and the SDK failed the batch whole at the
+    fourth. A batch of thousands names the first ``MAX_NAMED_FIELDS``, as other 422s do."""
+    r, line_item = graded
+    records = [result_body(line_item, r.students[0], uid("res")) for _ in range(12)]
+    records[1]["comment"] = "a\u0000b"
+    records[3]["textScore"] = "x" * 65_537
+    records[4]["metadata"] = {"ok": 1, "k\u0000": "v\u0000"}  # (a key and its value: two places, one record)
+    records[7]["metadata"] = {"notes": ["ok", "n" * 70_000]}
+    records[9]["metadata"] = _nested(31)
+    records[11]["comment"] = "\u0000" + "c" * 65_536
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": records})
+    assert response.status_code == 422, response.text
+    nul, long = "contains U+0000 (\\u0000), which the server does not store", "longer than 65536 characters"
+    expected = [
+        ("results[1].comment", nul),
+        ("results[3].textScore", f"{long} (65537)"),
+        ("results[4].metadata (a key)", nul),
+        ("results[4].metadata.k\u0000", nul),
+        ("results[7].metadata.notes[1]", f"{long} (70000)"),
+        (f"results[9].metadata{'.a' * 30}", "nested deeper than 32 levels"),
+        ("results[11].comment", f"{long} (65537)"),
+        ("results[11].comment", nul),
+    ]
+    assert [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]] == expected
+    shown = "; ".join(f"{where}: {message}" for where, message in expected[:5])
+    assert response.json()["imsx_description"] == f"Invalid request body: {shown} (and 3 more)"
+    assert all(authed.get(f"{GB}/results/{record['sourcedId']}").status_code == 404 for record in records)
+    many = [result_body(line_item, r.students[0], uid("res"), comment="\u0000") for _ in range(MAX_NAMED_FIELDS + 20)]
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": many}, timeout=60)
+    assert response.status_code == 422, response.text
+    fields = [d["field"] for d in response.json()["imsx_error_details"]]
+    assert fields == [f"results[{i}].comment" for i in range(MAX_NAMED_FIELDS)]
+    more = f"(and {MAX_NAMED_FIELDS - 5} more; 20 more errors not named)"
+    assert response.json()["imsx_description"].endswith(more), response.json()["imsx_description"][-200:]
+
+
+def test_what_is_no_json_text_is_400_naming_it_before_any_value_the_server_does_not_store(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """NaN and an unpaired surrogate escape make a body no JSON text (400), a string holding U+0000 one of values
+    the server does not store (422): with both, the 400 names each of the former, in the body's order."""
+    r, line_item = graded
+    records = [json.dumps(result_body(line_item, r.students[0], uid("res"), comment=c)) for c in ("a\0", "b", "c")]
+    body = '{"results": [' + ", ".join(records).replace('"b"', '"\\ud800"').replace('"score": 90,', '"score": NaN,', 1)
+    response = _post(authed, line_item, (body + "]}").encode())
+    assert response.status_code == 400, response.text
+    assert [(d["field"], d["message"]) for d in response.json()["imsx_error_details"]] == [
+        ("results[0].score", "NaN is not a finite JSON number"),
+        ("results[1].comment", "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not Unicode text"),
+    ]
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    """``levels`` objects, each in the one before (a result's metadata is the third level of a PUT's body)."""
+    value: dict[str, Any] = {"x": 1}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+def _post(http: httpx.Client, line_item: str, content: bytes) -> httpx.Response:
+    return http.post(
+        f"{GB}/lineItems/{line_item}/results", content=content, headers={"Content-Type": "application/json"}
+    )
+
+
+def test_a_batch_takes_a_record_nested_as_deep_as_a_put_takes_it(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """The array of a batch's records is no level: metadata a PUT takes (30 levels, its innermost object the body's
+    32nd) is taken in a batch too. The array counted one level more, and such a record was a 400 for its whole
+    batch (the SDK's 1,000 results failed together), though the same record alone was stored. One level more is
+    refused in either, 422 naming where (the SDK fails that result alone)."""
+    r, line_item = graded
+    put, posted = uid("res"), uid("res")
+    alone = authed.put(
+        f"{GB}/results/{put}", json={"result": result_body(line_item, r.students[0], metadata=_nested(30))}
+    )
+    assert alone.status_code == 201, alone.text
+    batch = [result_body(line_item, r.students[1], posted, metadata=_nested(30))]
+    # (its bytes nest one level past the limit, as the fast check counts them: the full path decides)
+    response = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": batch})
+    assert response.status_code == 201, response.text
+    assert _stored(authed, posted)["metadata"] == _nested(30)
+    too_deep = {"metadata": _nested(31)}
+    refused = authed.put(
+        f"{GB}/results/{uid('res')}", json={"result": result_body(line_item, r.students[0], **too_deep)}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["imsx_error_details"] == [
+        {"field": f"result.metadata{'.a' * 30}", "message": "nested deeper than 32 levels"}
+    ]
+    batch = [
+        result_body(line_item, r.students[1], uid("res")),
+        result_body(line_item, r.students[2], uid("res"), **too_deep),
+    ]
+    refused = authed.post(f"{GB}/lineItems/{line_item}/results", json={"results": batch})
+    assert refused.status_code == 422
+    assert refused.json()["imsx_error_details"] == [
+        {"field": f"results[1].metadata{'.a' * 30}", "message": "nested deeper than 32 levels"}
+    ]
+    assert authed.get(f"{GB}/results/{batch[0]['sourcedId']}").status_code == 404
 
 
 def test_a_batch_names_every_record_whose_user_lacks_the_role(server: LocalServer, client: Timeback) -> None:

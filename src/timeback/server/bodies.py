@@ -3,7 +3,8 @@
 The body must be UTF-8 JSON (RFC 8259) with finite numbers, nest at most ``max_json_depth`` levels, hold no
 string (or object key) longer than ``max_string_length`` characters or holding U+0000, and at most
 ``max_json_values`` object fields and array items outside ``metadata`` (``max_metadata_values`` inside). Every
-refusal is a 4xx that names where in the body the problem is; nothing here can end in a 500.
+refusal is a 4xx that names where in the body the problem is (every such place: ``_Problems``), but the limits of
+the body as a whole (its size, its count of values); nothing here can end in a 500.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from timeback.server.config import ServerSettings
-from timeback.server.errors import ApiError, fields_error
+from timeback.server.errors import MAX_NAMED_FIELDS, ApiError, fields_error, fields_said
 
 
 class Refused:
@@ -255,21 +256,36 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
         raise _unreadable("body", f"The body is {message}.", message) from None
     try:
         value = read_json(text)
-    except RecursionError:
+    except RecursionError:  # (deeper than the parser goes: where is not known, so the body as a whole is refused)
         raise _too_deep(settings, "body") from None
     except ValueError as exc:  # (JSONDecodeError)
         raise _unreadable("body", f"Malformed JSON body: {exc}", f"malformed JSON: {exc}") from None
     if too_many := _too_many_values(value, settings):
         raise too_many
     # U+0000 comes only escaped (a NUL byte in a string is no JSON): a body without the escape is not walked for it
-    if _NUL_ESCAPE in raw or not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
-        _check(value, "", 0, settings)  # the slow walk that spells out where, only once something may be wrong
+    if _NUL_ESCAPE in raw or not _fine_body(value, settings.max_json_depth, settings.max_string_length):
+        # the slow walk that spells out where, only once something may be wrong
+        if (refused := _Problems(settings).found_in(value)) is not None:
+            raise refused
     return value
 
 
+def _fine_body(value: Any, max_depth: int, max_length: int) -> bool:
+    """``_fine`` for a body: an array directly in the body object (a batch's records) is no level of its own, so
+    that a record has as much room in a batch as alone (``_Problems``)."""
+    if not isinstance(value, dict):
+        return _fine(value, 0, max_depth, max_length)
+    return max_depth > 0 and all(
+        len(k) <= max_length
+        and (k.isascii() or _encodable(k))
+        and _fine(v, 0 if type(v) is list else 1, max_depth, max_length)
+        for k, v in value.items()
+    )
+
+
 def _fine(value: Any, depth: int, max_depth: int, max_length: int) -> bool:
-    """The same checks as ``_check`` but U+0000 (looked for in the bytes first), without building a path for every
-    value (a batch has tens of thousands)."""
+    """The same checks as ``_Problems`` but U+0000 (looked for in the bytes first), without building a path for
+    every value (a batch has tens of thousands)."""
     if isinstance(value, str):
         return len(value) <= max_length and (value.isascii() or _encodable(value))
     if isinstance(value, dict):
@@ -295,43 +311,68 @@ def _too_deep(settings: ServerSettings, where: str) -> ApiError:
     return _unreadable(where, f"The body is {message} (at {where}).", message)
 
 
-def _check(value: Any, where: str, depth: int, settings: ServerSettings) -> None:
-    if isinstance(value, str):
-        _check_string(value, where or "body", settings)
-    elif isinstance(value, Refused):
-        where = where or "body"
-        if not value.json:
-            raise _unreadable(where, f"{where}: {value.message}", value.message)
-        # (a number JSON has but the server cannot hold, 1e400: a bad value in a valid body, as "x" for a number is)
-        raise fields_error("Invalid request body", [(where, value.message)])
-    elif isinstance(value, dict | list):
-        if depth >= settings.max_json_depth:
-            raise _too_deep(settings, where or "body")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                inner = f"{where}.{key}" if where else key
-                _check_string(key, f"{where or 'body'} (a key)", settings)
-                _check(item, inner, depth + 1, settings)
+class _Problems:
+    """Every value of a body its reading refuses, each named by where it is (``results[300].comment``), in the
+    body's order: a batch of 1,000 results with six strings holding U+0000 is told of all six in one answer, as
+    of six bad enum values (named one a request, the SDK's resends ran out at the fourth and the batch failed whole).
+    A bad value in valid JSON (a string over ``max_string_length`` or holding U+0000, a number past a double's
+    range, objects and arrays nested deeper than ``max_json_depth``: each a value the server does not store) is 422;
+    what makes the body no JSON text at all (``NaN``, an unpaired surrogate escape) is 400, naming those alone.
+    ``MAX_NAMED_FIELDS`` of each at most are named; the rest are counted."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self.named: dict[int, list[tuple[str, str]]] = {400: [], 422: []}  # (by the status each makes)
+        self.unnamed = {400: 0, 422: 0}
+
+    def found_in(self, value: Any) -> ApiError | None:
+        """The 400 or 422 naming what ``value`` (a body) holds that the server refuses, else None."""
+        self._walk(value, "", 0)
+        if unreadable := self.named[400]:
+            said = fields_said(unreadable, self.unnamed[400])
+            return ApiError(400, said, code_minor="invaliddata", fields=unreadable)
+        if bad := self.named[422]:
+            return fields_error("Invalid request body", bad, self.unnamed[422])
+        return None
+
+    def _add(self, status: int, where: str, message: str) -> None:
+        if len(named := self.named[status]) < MAX_NAMED_FIELDS:
+            named.append((where, message))
         else:
-            for index, item in enumerate(value):
-                _check(item, f"{where}[{index}]", depth + 1, settings)
+            self.unnamed[status] += 1
 
+    def _walk(self, value: Any, where: str, depth: int) -> None:
+        settings = self.settings
+        if isinstance(value, str):
+            self._string(value, where or "body")
+        elif isinstance(value, Refused):
+            # (a number JSON has but the server cannot hold, 1e400: a bad value in a valid body, as "x" for a number
+            # is; NaN and Infinity are no JSON)
+            self._add(422 if value.json else 400, where or "body", value.message)
+        elif isinstance(value, dict | list):
+            if depth >= settings.max_json_depth:  # (named once, where it goes too deep: nothing inside is walked)
+                self._add(422, where or "body", f"nested deeper than {settings.max_json_depth} levels")
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    self._string(key, f"{where or 'body'} (a key)")
+                    # (a batch's array of records, in the body object, is no level: a record has the room it has
+                    # alone, in a PUT's body, and a batch takes what a PUT of each of its records takes)
+                    self._walk(item, f"{where}.{key}" if where else key, depth + (depth > 0 or type(item) is not list))
+            else:
+                for index, item in enumerate(value):
+                    self._walk(item, f"{where}[{index}]", depth + 1)
 
-def _check_string(value: str, where: str, settings: ServerSettings) -> None:
-    if len(value) > settings.max_string_length:
-        message = f"longer than {settings.max_string_length} characters ({len(value)})"
-        raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
+    def _string(self, value: str, where: str) -> None:
+        limit = self.settings.max_string_length
+        if len(value) > limit:
+            self._add(422, where, f"longer than {limit} characters ({len(value)})")
+        if not value.isascii() and not _encodable(value):
             message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not Unicode text"
-            raise _unreadable(where, f"{where}: {message}", message) from None
-    if "\0" in value:
-        # 422 as for a string too long: Unicode text in valid JSON, but a value the server will not store
-        # (SQLite's JSON functions cut a string at it, so filters matched the wrong rows; PostgreSQL refuses it)
-        message = "contains U+0000 (\\u0000), which the server does not store"
-        raise ApiError(422, f"{where}: {message}", fields=[(where, message)])
+            self._add(400, where, message)
+        if "\0" in value:
+            # 422 as for a string too long: Unicode text in valid JSON, but a value the server will not store
+            # (SQLite's JSON functions cut a string at it, so filters matched the wrong rows; PostgreSQL refuses it)
+            self._add(422, where, "contains U+0000 (\\u0000), which the server does not store")
 
 
 # ----- the fast check: bytes that plainly pass every check above, decided without building Python values

@@ -32,7 +32,8 @@ class ServerSettings:
     # idle request); 0: no limit
     body_timeout_seconds: float = 30.0
     max_string_length: int = 65_536  # characters in any one JSON string (or key) of a request body; more: 422
-    max_json_depth: int = 32  # nesting levels of objects/arrays in a request body; deeper: 400
+    # nesting levels of objects/arrays in a request body (a batch's array of records not counted); deeper: 422
+    max_json_depth: int = 32
     # object fields and array items in a request body outside metadata (a result is about 13, metadata counting one):
     # each may make a validation error or several, and naming millions of them took minutes and gigabytes. More: 413
     max_json_values: int = 200_000

@@ -155,8 +155,13 @@ SHOWN_FIELDS = 5
 def fields_error(title: str, fields: list[tuple[str, str]], unnamed: int = 0) -> ApiError:
     """The 422 naming ``fields`` (where, why: ``MAX_NAMED_FIELDS`` at most), the first five in its description, and
     how many more (``unnamed``: errors past those named)."""
+    return ApiError(422, f"{title}: {fields_said(fields, unnamed)}", fields=fields)
+
+
+def fields_said(fields: list[tuple[str, str]], unnamed: int = 0) -> str:
+    """The first five of ``fields`` as "where: why; ...", and how many more (as ``fields_error``'s description)."""
     shown = "; ".join(f"{name}: {message}" for name, message in fields[:SHOWN_FIELDS])
-    return ApiError(422, f"{title}: {shown}{more_than_shown(len(fields), unnamed)}", fields=fields)
+    return shown + more_than_shown(len(fields), unnamed)
 
 
 def more_than_shown(named: int, unnamed: int = 0, what: str = "errors") -> str:
