@@ -7,6 +7,7 @@ import contextlib
 import gc
 import itertools
 import json
+import math
 import re
 import threading
 import time
@@ -127,6 +128,26 @@ async def test_a_result_holding_a_value_json_cannot_hold_fails_alone(
     assert sorted(f.sourced_ids for f in summary.failures) == [(f"{tag}-dict",), (f"{tag}-model",)]
     assert all(f.reason.startswith("invalid result: ") and f.status_code is None for f in summary.failures)
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in good}
+
+
+async def test_a_result_holding_a_nan_the_server_refuses_fails_alone(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A NaN or an infinity in ``metadata`` is sent as such (README), and the server refuses it with a 400 naming the
+    result's field (no JSON number): that 400 sank its whole batch, every result failed with it. Now the results it
+    names fail alone, with the server's words, and the rest of the batch is sent again and stored."""
+    roster, line_items = world
+    tag = uid("nan")
+    rows = list(interleaved(roster, line_items[:1], 6, tag))
+    rows[2] = {**rows[2], "metadata": {"x": math.nan}}
+    rows[4] = {**rows[4], "metadata": {"y": math.inf}}
+    summary = await upload(either, rows, batch_size=6)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (6, 6, 4, 2), summary.failures
+    failures = sorted(summary.failures, key=lambda f: f.sourced_ids)
+    assert [f.sourced_ids for f in failures] == [(rows[2]["sourcedId"],), (rows[4]["sourcedId"],)]
+    assert all(f.status_code == 400 and "metadata" in f.reason for f in failures), failures
+    assert "metadata.x" in failures[0].reason and "metadata.y" in failures[1].reason, failures
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for i, r in enumerate(rows) if i not in (2, 4)}
 
 
 async def test_a_result_holding_text_utf8_cannot_encode_fails_alone_naming_the_field(
@@ -3943,7 +3964,7 @@ async def test_a_server_naming_one_result_a_422_has_each_fail_alone_and_the_rest
     assert set(stored_scores(client, roster, tag)) == {row["sourcedId"] for row in rows} - bad
 
 
-def test_without_named_splits_only_on_a_422_naming_results_of_the_batch() -> None:
+def test_without_named_splits_only_on_a_422_or_400_naming_results_of_the_batch() -> None:
     from timeback._bulk import without_named
     from timeback.errors import RequestError
     from timeback.models._dicts import EncodedItems
@@ -3962,7 +3983,9 @@ def test_without_named_splits_only_on_a_422_naming_results_of_the_batch() -> Non
     failures, rest = parted
     assert [(f.sourced_ids, f.reason.split(" (")[0]) for f in failures] == [(("b",), "422: score: bad; scoreDate: bad")]
     assert rest.ids == ["a", "c"] and rest.records.decoded() == [{"sourcedId": "a"}, {"sourcedId": "c"}]
-    assert without_named(refused("results[1].score", status=400), batch) is None  # (422 only)
+    parted = without_named(refused("results[1].score", status=400), batch)  # (a 400 naming results too: a NaN)
+    assert parted is not None and [f.status_code for f in parted[0]] == [400] and parted[1].ids == ["a", "c"]
+    assert without_named(refused("results[1].score", status=409), batch) is None
     assert without_named(refused("results[3].score"), batch) is None  # (not an item of this batch)
     assert without_named(refused("body"), batch) is None  # (the batch as a whole alone)
     parted = without_named(refused("results[0].score", "body"), batch)  # (the batch as a whole too: said again)

@@ -822,13 +822,15 @@ def _halves(batch: Batch) -> list[Batch]:
 def without_named(
     refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch
 ) -> tuple[list[BulkFailure], Batch] | None:
-    """The failures of the results a 422 names (``results[3].scoreStatus``), each with what was said of it alone,
+    """The failures of the results a 422 or 400 names (``results[3].scoreStatus``), each with what was said of it alone,
     and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
     them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole, with what was
     said of it) or a result past the batch's end (what it counts is not known). What it says of the batch as a
     whole besides it says again of the rest sent again, if it still holds: the rest then fails with that, not with
     what was said of the results named (before, it failed whole with all of it)."""
-    if not isinstance(refused, RequestError) or refused.status_code != 422:
+    # (a 400 too: the server's for a value that is no JSON, a NaN in one result's metadata, names that result; it
+    # sank its whole batch)
+    if not isinstance(refused, RequestError) or refused.status_code not in (400, 422):
         return None
     details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
     said = [(d["field"], str(d.get("message", ""))) for d in details if isinstance(d, dict) and "field" in d]
@@ -851,7 +853,8 @@ def without_named(
     then = "; the rest of its batch was sent again" if kept else ""
     failures = [
         BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,
-                                              refused.url, refused.request_id, 422) + then, 422, refused.request_id,
+                                              refused.url, refused.request_id, refused.status_code) + then,
+                    refused.status_code, refused.request_id,
                     batch.line_item)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
