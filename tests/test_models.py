@@ -162,6 +162,36 @@ def test_a_record_read_without_sourced_id_or_status_has_none_made_up() -> None:
     assert TimebackCreateResultBody(**BODY).status == TimebackStatus.ACTIVE  # (a body sent still defaults them)
 
 
+def test_the_mark_of_a_read_with_fields_goes_with_its_copies_not_its_dumps(client: Any, roster: Any) -> None:
+    """What README says is caught of a record read with ``fields=``: the record and its copies (``model_copy``,
+    ``copy.deepcopy``, pickle), refused as a PUT's body; not a dict it is dumped to, nor a record validated from that
+    dict. The mark changes no comparison: such a record equals one holding the same fields. Read with every field
+    of its model named, a record is whole, and sent."""
+    import copy
+    import pickle
+
+    from tests.support import add_line_items, uid
+
+    gb = client.oneroster.gradebook
+    (line_item,) = add_line_items(client, roster, 1)
+    sourced_id = uid("r")
+    gb.put_result(sourced_id=sourced_id, result=result_body(line_item, roster.students[0], score=5, comment="kept"))
+    (read,) = gb.get_all_results(filter=f"sourcedId='{sourced_id}'", fields="sourcedId,score")
+    assert read == TimebackResult(sourcedId=sourced_id, score=5)
+    for kept in (read.model_copy(), copy.deepcopy(read), pickle.loads(pickle.dumps(read))):
+        assert kept == read
+        with pytest.raises(ValidationError, match="read with fields='sourcedId,score'"):
+            gb.put_result(sourced_id=sourced_id, result=kept)
+    assert gb.get_result(sourced_id=sourced_id).result.comment == "kept"
+    dumped = read.to_dict()
+    assert dumped == {"sourcedId": sourced_id, "score": 5} and TimebackResult.model_validate(dumped) == read
+    every = ",".join(info.serialization_alias or name for name, info in TimebackResult.model_fields.items())
+    (whole,) = gb.get_all_results(filter=f"sourcedId='{sourced_id}'", fields=every)
+    whole.score = 6
+    stored = gb.put_result(sourced_id=sourced_id, result=whole).result
+    assert (stored.score, stored.comment) == (6, "kept")
+
+
 def test_unknown_fields_are_kept_and_unknown_enum_values_parse() -> None:
     result = TimebackResult.model_validate(
         {"sourcedId": "r", "status": "inactive", "scoreStatus": "ext:graded-late", "newField": {"x": 1}}

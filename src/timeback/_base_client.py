@@ -1088,6 +1088,11 @@ class BaseClient(Uncopyable):
         if isinstance(parsed, _response_model()):
             parsed._request_id = request_id_of(response)
             parsed._retries_taken = retries_taken_of(response)
+        if op.kind == "get" and b"fields=" in response.request.url.query:  # (a read by id with fields=)
+            fields = ",".join(response.request.url.params.get_list("fields"))
+            for record in parsed.__dict__.values() if fields else ():
+                if isinstance(record, pydantic.BaseModel):
+                    _mark_read_with()(record, fields)
         return parsed
 
     @staticmethod
@@ -1123,7 +1128,7 @@ class BaseClient(Uncopyable):
             )
         return PageInfo(
             raw_items=items,
-            build_item=_item_builder(op, response, redact, by_line=by_line is not None),
+            build_item=_item_builder(op, response, redact, by_line=by_line is not None, fields=_fields_of(request)),
             redact=redact,
             collection=op.collection,
             envelope=envelope,
@@ -1258,6 +1263,13 @@ def _response_model() -> type[ResponseModel]:
     from timeback.models._base import ResponseModel
 
     return ResponseModel
+
+
+@functools.cache
+def _mark_read_with() -> Callable[[pydantic.BaseModel, str], None]:
+    from timeback.models._base import mark_read_with
+
+    return mark_read_with
 
 
 @functools.cache
@@ -1958,14 +1970,20 @@ def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = No
 
 
 def _item_builder(
-    op: Operation[Any, ModelT], response: httpx.Response, redact: Callable[[Any], Any], by_line: bool = False
+    op: Operation[Any, ModelT],
+    response: httpx.Response,
+    redact: Callable[[Any], Any],
+    by_line: bool = False,
+    fields: str | None = None,
 ) -> Callable[[int, Any], ModelT]:
-    """Builds a page's items: JSON values, or with ``by_line`` each record's JSON text (``_records_by_line``)."""
+    """Builds a page's items: JSON values, or with ``by_line`` each record's JSON text (``_records_by_line``); read
+    with ``fields``, each marked so (``mark_read_with``)."""
     model = op.response
     assert model is not None  # a listing always declares its item model
     validator = model.__pydantic_validator__
     validate = validator.validate_json if by_line else validator.validate_python
     answer = answer_of(response, credentials=())  # (its figures, not the response: a page must not keep its body twice)
+    mark_read_with = _mark_read_with()
 
     def build(index: int, raw: Any) -> ModelT:
         try:
@@ -1982,9 +2000,17 @@ def _item_builder(
                 body=redact(raw.decode("utf-8", "replace") if type(raw) is bytes else repr(raw))[:2000],
                 **{**answer, "request_id": redact(answer["request_id"])},
             ) from None
+        if fields is not None:
+            mark_read_with(item, fields)
         return item
 
     return build
+
+
+def _fields_of(request: Any) -> str | None:
+    """The ``fields=`` a listing's request asks for, as sent (comma-separated), or None: every field."""
+    fields = getattr(request, "fields", None)
+    return ",".join(fields) if isinstance(fields, list) else fields
 
 
 def request_id_of(response: httpx.Response) -> str | None:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, ConflictError, NotFoundError, Timeback, UnprocessableEntityError
@@ -116,6 +117,75 @@ async def test_a_record_read_back_can_be_put_back_changed(api: Any, roster: Rost
     item.title = "Quiz (retake)"
     await call(api, "put_line_item", sourced_id=line_item, lineItem=item)
     assert (await call(api, "get_line_item", sourced_id=line_item)).lineItem.title == "Quiz (retake)"
+
+
+async def test_a_result_read_with_fields_is_not_sent_whole_and_the_fields_not_read_are_kept(
+    api: Any, roster: Roster
+) -> None:
+    """README's read-modify-write of a record read with ``fields=`` (an exploratory tester's case): the PUT was taken,
+    and the stored comment and metadata were gone, silently (an answer to ``fields=`` holds only what was asked; a
+    PUT replaces the whole record). Such a record is refused as a PUT's or a create's body, a ValidationError saying
+    why and what to do, nothing sent; in ``bulk_post_results``, in either mode, it fails alone and its batch is
+    stored. A copy of it is refused too; a record read whole still round-trips."""
+    line_item, sourced_id = uid("li"), uid("result")
+    await call(api, "put_line_item", sourced_id=line_item, lineItem=line_item_body(roster, title="Quiz"))
+    kept = {"comment": "great work", "metadata": {"rubric": "A"}}
+    body = result_body(line_item, roster.students[0], score=50, **kept)
+    await call(api, "put_result", sourced_id=sourced_id, result=body)
+    fields = "sourcedId,lineItem,student,scoreStatus,scoreDate,score"
+    (listed,) = await call(api, "get_all_results", filter=f"sourcedId='{sourced_id}'", fields=fields)
+    by_id = (await call(api, "get_result", sourced_id=sourced_id, fields=fields.split(","))).result
+    why = (
+        f"result\n  a TimebackResult read with fields='{fields}' holds those fields only: sent as a whole record (a "
+        "create stores it as sent, a PUT replaces the record), it would lose the fields not read (status, metadata, "
+        "textScore, scoreScale, comment and 6 more); read it without fields= to send it back [type=partial_record"
+    )
+    for partial in (listed, by_id, listed.model_copy(update={"score": 99})):
+        partial.score = 99
+        with pytest.raises(ValidationError) as refused:
+            await call(api, "put_result", sourced_id=sourced_id, result=partial)
+        assert why in str(refused.value), str(refused.value)
+    with pytest.raises(ValidationError, match=r"results\.0\n  a TimebackResult read with fields="):
+        await call(api, "create_result_for_line_item", line_item_sourced_id=line_item,
+                   results=[listed.model_copy(update={"sourcedId": uid("copy")})])  # fmt: skip
+    for if_exists in ("fail", "replace"):
+        other = uid("result")
+        rows = [listed, result_body(line_item, roster.students[1], other)]
+        summary = await call(api, "bulk_post_results", rows, if_exists=if_exists)
+        assert (summary.taken, summary.sent, summary.stored, summary.failed) == (2, 1, 1, 1), summary
+        (failure,) = summary.failures
+        assert failure.sourced_ids == (sourced_id,) and failure.reason.startswith(
+            f"invalid result: result: a TimebackResult read with fields='{fields}' holds those fields only"
+        ), failure.reason
+        assert (await call(api, "get_result", sourced_id=other)).result.score == 90
+    stored = (await call(api, "get_result", sourced_id=sourced_id)).result
+    assert (stored.score, stored.comment, stored.metadata) == (50, "great work", {"rubric": "A"})
+    stored.score = 99  # (read whole: sent back whole)
+    await call(api, "put_result", sourced_id=sourced_id, result=stored)
+    again = (await call(api, "get_result", sourced_id=sourced_id)).result
+    assert (again.score, again.comment, again.metadata) == (99, "great work", {"rubric": "A"})
+
+
+async def test_an_assessment_result_read_with_fields_is_patched_its_other_fields_kept(api: Any, roster: Roster) -> None:
+    """A PATCH sends a record read's set fields only: one read with ``fields=`` updates those, the others kept. Its
+    PUT is refused, the message naming the PATCH."""
+    line_item, sourced_id = uid("ali"), uid("ar")
+    await call(api, "put_assessment_line_item", sourced_id=line_item, assessmentLineItem={"title": "Quiz"})
+    await call(api, "put_assessment_result", sourced_id=sourced_id, assessmentResult={
+        "assessmentLineItem": {"sourcedId": line_item}, "student": {"sourcedId": roster.students[0]},
+        "scoreStatus": "submitted", "scoreDate": "2024-02-01", "score": 5, "comment": "great work",
+        "metadata": {"rubric": "A"},
+    })  # fmt: skip
+    (read,) = await call(
+        api, "get_all_assessment_results", filter=f"sourcedId='{sourced_id}'", fields="sourcedId,score"
+    )
+    read.score = 7
+    with pytest.raises(ValidationError, match="or send only the fields changed with patch_assessment_result"):
+        await call(api, "put_assessment_result", sourced_id=sourced_id, assessmentResult=read)
+    await call(api, "patch_assessment_result", sourced_id=sourced_id, assessmentResult=read)
+    stored = (await call(api, "get_assessment_result", sourced_id=sourced_id)).assessmentResult
+    assert (stored.score, stored.comment, stored.metadata) == (7, "great work", {"rubric": "A"})
+    assert (stored.scoreStatus, stored.student.sourcedId) == ("submitted", roster.students[0])
 
 
 async def test_a_line_item_moved_to_another_class_takes_the_results_of_its_class_along(

@@ -112,6 +112,37 @@ async def test_create_update_get_each_rostering_record(api: Any) -> None:
         await call(api, "create_course", course={"sourcedId": course, "title": "Again", "org": {"sourcedId": school}})
 
 
+async def test_rostering_records_read_with_fields_are_not_sent_whole_and_a_class_update_takes_them_in_part(
+    api: Any, client: Timeback
+) -> None:
+    """A rostering record read with ``fields=`` is refused as a PUT's or a create's body, as a gradebook one is (the
+    same path turns records into bodies): sent, it would lose the fields not read. A class update takes a part of a
+    class, the fields sent updating the class (README), so such a class is sent, unless it holds a whole class
+    (title, course, terms, school): that replaces the class, and is refused."""
+    from tests.support import make_roster
+
+    roster = make_roster(client)
+    student = roster.students[0]
+    user = (await call(api, "get_user", sourced_id=student, fields="sourcedId,givenName")).user
+    user.givenName = "Renamed"
+    with pytest.raises(ValidationError, match=r"user\n  a TimebackUser read with fields='sourcedId,givenName' "
+                                              r".*read it without fields= to send it back \["):  # fmt: skip
+        await call(api, "update_user", sourced_id=student, user=user)
+    assert (await call(api, "get_user", sourced_id=student)).user.givenName == "Stu"
+    await call(api, "update_class", sourced_id=roster.class_, **{"class": {"classCode": "C-1"}})
+    part = (await call(api, "get_class", sourced_id=roster.class_, fields="sourcedId,title")).class_
+    part.title = "Renamed"
+    await call(api, "update_class", sourced_id=roster.class_, class_=part)
+    stored = (await call(api, "get_class", sourced_id=roster.class_)).class_
+    assert (stored.title, stored.classCode, stored.course.sourcedId) == ("Renamed", "C-1", roster.course)
+    fields = "sourcedId,title,course,school,terms"
+    whole = (await call(api, "get_class", sourced_id=roster.class_, fields=fields)).class_
+    for method in ("update_class", "create_class"):
+        with pytest.raises(ValidationError, match="or send only the fields changed with update_class"):
+            await call(api, method, **({"sourced_id": roster.class_} if method == "update_class" else {}), class_=whole)
+    assert (await call(api, "get_class", sourced_id=roster.class_)).class_.classCode == "C-1"
+
+
 async def test_a_class_update_of_some_fields_keeps_the_others_and_a_whole_one_replaces(
     api: Any, client: Timeback
 ) -> None:

@@ -51,8 +51,10 @@ __all__ = [
     "ResponseModel",
     "TimebackModel",
     "is_strict",
+    "mark_read_with",
     "new_sourced_id",
     "not_a_bool",
+    "read_with",
     "sourced_id_given",
 ]
 
@@ -129,6 +131,38 @@ class TimebackModel(CopiedByWireName):
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict sent on the wire (wire names, unset optional fields left out)."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def __eq__(self, other: object) -> bool:
+        # Two models holding the same data are equal, whatever else they carry (pydantic compares private
+        # attributes too: every answer differed by its request id, a cached one never equal to a fresh one; a
+        # record read with ``fields=`` carries that mark, ``read_with``).
+        if not isinstance(other, TimebackModel):
+            return NotImplemented
+        return (type(self) is type(other) and self.__dict__ == other.__dict__
+                and self.__pydantic_extra__ == other.__pydantic_extra__)  # fmt: skip
+
+
+# The key of a record's ``fields=`` mark in ``__pydantic_private__`` (see ``mark_read_with``)
+_READ_WITH = "timeback_read_with"
+
+
+def mark_read_with(record: BaseModel, fields: str) -> None:
+    """Mark ``record`` as read with ``fields=`` (the names as sent, comma-separated): it holds those fields only,
+    and ``record_as_body`` refuses it where a body is sent whole. Kept in pydantic's slot for private attributes,
+    which records declare none of (declared, pydantic would run a hook for every record parsed): set only on
+    records read so, it costs the others nothing, and goes with the record where pydantic takes its private
+    attributes (``model_copy``, ``copy.deepcopy``, pickle), not into a dump."""
+    private = record.__pydantic_private__
+    if private is None:
+        object.__setattr__(record, "__pydantic_private__", {_READ_WITH: fields})
+    else:
+        private[_READ_WITH] = fields
+
+
+def read_with(record: BaseModel) -> str | None:
+    """The ``fields=`` a record was read with (``mark_read_with``), or None: read whole, or not read."""
+    private = getattr(record, "__pydantic_private__", None)
+    return None if private is None else private.get(_READ_WITH)
 
 
 @functools.cache
@@ -242,14 +276,6 @@ class ResponseModel(TimebackModel):
         """How many times the call was retried (408, 429, 500, 502, 503, 504, connection errors, timeouts) before this
         answer."""
         return self._retries_taken
-
-    def __eq__(self, other: object) -> bool:
-        # Two answers holding the same data are equal, whichever call returned them (pydantic compares private
-        # attributes too: every answer differed by its request id, a cached one never equal to a fresh one).
-        if not isinstance(other, ResponseModel):
-            return NotImplemented
-        return (type(self) is type(other) and self.__dict__ == other.__dict__
-                and self.__pydantic_extra__ == other.__pydantic_extra__)  # fmt: skip
 
 
 def _iso_from_objects(value: Any) -> str:

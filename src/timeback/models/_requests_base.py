@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, cast, get_args, get_origin
 
@@ -18,10 +19,17 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import to_json
+from pydantic_core import InitErrorDetails, PydanticCustomError, to_json
 
 from timeback._ids import quoted_id
-from timeback.models._base import CopiedByWireName, GeneratedId, not_a_bool, sourced_id_given, updates_by_name
+from timeback.models._base import (
+    CopiedByWireName,
+    GeneratedId,
+    not_a_bool,
+    read_with,
+    sourced_id_given,
+    updates_by_name,
+)
 from timeback.models._dicts import applied_before_the_dict_path, validated_dict
 from timeback.models.gradebook import NewRecord, TimebackEntity
 
@@ -100,13 +108,14 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
         value = data.get(key)
         if isinstance(value, record):
             if not isinstance(value, body):
-                data = {**data, key: record_as_body(value, body, record)}
+                data = {**data, key: record_as_body(value, body, record, where=(wire_name,), title=model.__name__)}
         elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping, BaseModel)):
             # (any iterable pydantic takes for a list: a tuple, a deque, dict.values(), a generator, which is read
             # once here: the list read is what is validated next)
             items = list(value) if isinstance(value, Iterator) else value
             if any(issubclass(kind, record) and not issubclass(kind, body) for kind in set(map(type, items))):
-                data = {**data, key: [record_as_body(item, body, record) for item in items]}
+                data = {**data, key: [record_as_body(item, body, record, where=(wire_name, index), title=model.__name__)
+                                      for index, item in enumerate(items)]}  # fmt: skip
             elif items is not value:
                 data = {**data, key: items}
     return data
@@ -123,8 +132,17 @@ def record_of_body(body: Any) -> type[TimebackEntity] | None:
     return None
 
 
-def record_as_body(value: Any, body: type[BaseModel], record: type[TimebackEntity]) -> Any:
-    """``value`` as ``body`` takes it when it is a ``record`` read (see ``records_as_bodies``); else as it is."""
+def record_as_body(
+    value: Any,
+    body: type[BaseModel],
+    record: type[TimebackEntity],
+    *,
+    where: tuple[str | int, ...] = (),
+    title: str | None = None,
+) -> Any:
+    """``value`` as ``body`` takes it when it is a ``record`` read (see ``records_as_bodies``); else as it is. A
+    record read with ``fields=`` that ``body`` would send as a whole record raises a ValidationError (``title``'s,
+    else ``body``'s, at ``where``): ``refuse_part``."""
     if not isinstance(value, record) or isinstance(value, body):
         return value
     # (no warnings: a field assigned a value of another type, ``r.scoreStatus = "exempt"``, warned, an error under
@@ -137,7 +155,67 @@ def record_as_body(value: Any, body: type[BaseModel], record: type[TimebackEntit
         # (a record stored with null metadata: a PATCH merges metadata key by key and refuses null, which Timeback's
         # PATCH types as an object; read back, it means no keys to merge)
         del fields["metadata"]
+    if (fields_read := read_with(value)) is not None:
+        refuse_part(value, fields, body, record, fields_read, where, title or body.__name__)
     return fields
+
+
+# Fields a record sent whole may lack with nothing lost: its id (a PUT's is the path's) and its stamp (never sent)
+_NOT_LOST = frozenset({"sourcedId", "dateLastModified"})
+
+
+def refuse_part(
+    value: TimebackEntity,
+    sent: dict[str, Any],
+    body: type[BaseModel],
+    record: type[TimebackEntity],
+    fields: str,
+    where: tuple[str | int, ...],
+    title: str,
+) -> None:
+    """Raise a ValidationError (``title``'s, at ``where``) for ``value``, a record read with ``fields=`` (``read_with``)
+    that ``body`` would send as ``sent``, a whole record: it holds only those fields, and a create would store it
+    without the others, a PUT replace the one stored, clearing them (a read-modify-write of a ``fields=`` read lost
+    the comment and metadata it did not read, silently). Not for a body that updates the fields sent alone (a
+    PATCH's; a class update's, unless ``sent`` makes a whole class: it then replaces the class), nor when the
+    fields read were every field of the record."""
+    if not getattr(body, "whole_record", False):
+        whole = getattr(body, "whole", None)
+        if whole is None:
+            return
+        try:
+            whole.model_validate(sent)
+        except ValidationError:
+            return  # (a part: the fields sent update the record, the others kept)
+    asked = {name.strip() for name in fields.split(",")} | _NOT_LOST
+    wire_names = (info.serialization_alias or name for name, info in type(value).__pydantic_fields__.items())
+    unread = [name for name in wire_names if name not in asked]
+    if not unread:
+        return
+    named = ", ".join(unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+    instead = " or ".join(_part_updates(record))
+    reason = (
+        f"a {type(value).__name__} read with fields={fields!r} holds those fields only: sent as a whole record (a "
+        f"create stores it as sent, a PUT replaces the record), it would lose the fields not read ({named}); read "
+        f"it without fields= to send it back{f', or send only the fields changed with {instead}' if instead else ''}"
+    )
+    error = PydanticCustomError("partial_record", "{reason}", {"reason": reason})
+    detail = InitErrorDetails(type=error, loc=where, input=value)  # (not shown: a user's may hold a password)
+    raise ValidationError.from_exception_data(title, [detail], hide_input=True)
+
+
+@functools.cache
+def _part_updates(record: type[TimebackEntity]) -> tuple[str, ...]:
+    """The SDK's methods that update a ``record`` with the fields sent alone: its ``patch_*``, ``update_class``."""
+    from timeback.resources.gradebook import GradebookOperations
+    from timeback.resources.rostering import RosteringOperations
+
+    names = []
+    for op in (*GradebookOperations.operations(), *RosteringOperations.operations()):
+        body = op.request.model_fields[op.body].annotation if op.body else None
+        if record_of_body(body) is record and not getattr(body, "whole_record", False):
+            names.append(op.name)
+    return tuple(names)
 
 
 class TimebackQueryParams(TimebackRequest):

@@ -67,6 +67,9 @@ class NewRecord(TimebackModel):
     # Chosen on the client and sent, so a retried create sends the same id. (No private attributes on records:
     # pydantic would wrap this hook once per subclass, a cost paid for every record.)
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status"})
+    # Whether what is sent is the whole record (a create; a PUT, which replaces it): a record read with ``fields=``
+    # is refused for such a body (``refuse_part``). A class update takes parts (``TimebackUpdateClassBody``).
+    whole_record: ClassVar[bool] = True
 
     def model_post_init(self, context: Any, /) -> None:
         self.__pydantic_fields_set__.update(self.wire_defaults)  # their defaults go on the wire

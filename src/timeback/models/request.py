@@ -308,6 +308,7 @@ class TimebackUpdateClassBody(NewRecord, TimebackClass):
     it lacks."""
 
     whole: ClassVar[type[TimebackModel]]  # (TimebackCreateClassBody, set below it)
+    whole_record: ClassVar[bool] = False  # (a class read with fields= updates those fields)
 
 
 class TimebackCreateClassBody(TimebackUpdateClassBody):
@@ -316,6 +317,7 @@ class TimebackCreateClassBody(TimebackUpdateClassBody):
     model_config: ClassVar[ConfigDict] = ConfigDict(json_schema_extra={"anyOf": [
         {"required": [name], "properties": {name: {"type": "object"}}} for name in ("school", "org")
     ]})  # fmt: skip
+    whole_record: ClassVar[bool] = True  # (create_class's body)
 
     title: str = Field(min_length=1)
     course: Ref = Field()
