@@ -9,12 +9,13 @@ out here (``_sorted``), page boundaries falling inside runs of equal keys and of
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import Roster, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, add_line_items, line_item_body, make_roster, result_body, uid
 from timeback import Timeback
 from timeback.server import ServerSettings
 from timeback.server.runner import LocalServer
@@ -96,10 +97,18 @@ SCORES = [None, 3, 1, 3.0, None, 2, 1, 3, None, 2.5, None, 1, 3, 2, 1]
 COMMENTS = ["b", None, "a", "b", "c", None, "a", "b", "ab", None, "b", "a", "c", "B", None]
 
 
+def _value(record: dict[str, Any], field: str) -> Any:
+    """``field`` of ``record``: ``class.sourcedId`` is the sourcedId its ``class`` names."""
+    head, _, rest = field.partition(".")
+    value = record.get(head)
+    return value.get(rest) if rest and isinstance(value, dict) else value
+
+
 def _sorted(records: list[dict[str, Any]], field: str, descending: bool) -> list[str]:
     """The listing's order: by ``field`` (missing first, or last with ``desc``), ties in the order written."""
-    present = sorted((r for r in records if r.get(field) is not None), key=lambda r: r[field], reverse=descending)
-    missing = [r for r in records if r.get(field) is None]
+    present = [r for r in records if _value(r, field) is not None]
+    present.sort(key=lambda r: _value(r, field), reverse=descending)
+    missing = [r for r in records if _value(r, field) is None]
     return [r["sourcedId"] for r in (present + missing if descending else missing + present)]
 
 
@@ -162,3 +171,81 @@ def test_a_write_between_sorted_pages_is_seen_by_the_next_page(
     expected = _sorted(records, "score", order == "desc")
     assert _sorted_page(client, line_item, "score", order, 6) == (expected[6:9], len(records))
     assert _sorted_page(client, line_item, "score", order, 9) == (expected[9:12], len(records))
+
+
+def _paged(listing: Any, order: str, expected: list[str]) -> None:
+    """``listing`` read page by page at each limit from 1 to 7: each page after the first from where the one
+    before ended (``SqlStorage._after``, a stretch of an index at a time), and together the listing's order."""
+    for limit in range(1, 8):
+        seen = []
+        for offset in range(0, len(expected), limit):
+            page = listing(orderBy=order, limit=limit, offset=offset)
+            assert page.total_count == len(expected)
+            seen += [item.sourcedId for item in page.items]
+        assert seen == expected, (listing.keywords, order, limit)
+
+
+# The districts (of 3) of schools, an indexed reference: runs of equal ones, and 3 schools naming none (NULL, first
+# ascending and last descending; so are the districts' own in a listing of every org). With each limit from 1 to 7,
+# page boundaries fall inside runs and between them, and the 12 schools with a parent meet the 3 without inside a
+# page or at its boundary (limits 1, 2, 3, 4 and 6 descending).
+PARENT_OF = [None, 1, 0, 1, 2, 0, None, 1, 2, 2, 1, 0, None, 1, 0]
+# The line items (of 3) and students (of 4) of results: runs of equal ones, in no order of their own.
+LINE_ITEM_OF = [0, 1, 0, 1, 2, 0, 2, 1, 2, 2, 1, 0, 1, 1, 0]
+STUDENT_OF = [2, 0, 1, 1, 3, 0, 2, 2, 1, 0, 3, 1, 0, 2, 3]
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_pages_by_a_reference_missing_from_some_follow_the_sort_at_every_limit(
+    on_file: tuple[LocalServer, Timeback], order: str
+) -> None:
+    """Schools and orgs sorted by their parent (a reference the server indexes, NULL where none is named), or in
+    the order written (``orderBy`` alone): every org, the orgs a filter selects, the schools (a view)."""
+    _, client = on_file
+    ro = client.oneroster.rostering
+    districts = [{"sourcedId": uid("district"), "name": "D", "type": "district"} for _ in range(3)]
+    schools = [
+        {"sourcedId": f"school-{i:02d}", "name": "S", "type": "school"}
+        | ({} if at is None else {"parent": {"sourcedId": districts[at]["sourcedId"]}})
+        for i, at in enumerate(PARENT_OF)
+    ]
+    for org in districts + schools:
+        ro.update_org(sourced_id=org["sourcedId"], org=org)
+    descending = order == "desc"
+    written = [org["sourcedId"] for org in districts + schools]
+    _paged(
+        partial(ro.get_all_orgs, sort="parent.sourcedId"),
+        order,
+        _sorted(districts + schools, "parent.sourcedId", descending),
+    )
+    by_parent = _sorted(schools, "parent.sourcedId", descending)
+    _paged(partial(ro.get_all_orgs, filter="type='school'", sort="parent.sourcedId"), order, by_parent)
+    _paged(partial(ro.get_all_schools, sort="parent.sourcedId"), order, by_parent)
+    _paged(partial(ro.get_all_orgs), order, written[::-1] if descending else written)
+    _paged(partial(ro.get_all_schools), order, written[3:][::-1] if descending else written[3:])
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_pages_of_results_by_an_indexed_reference_follow_the_sort_at_every_limit(
+    on_file: tuple[LocalServer, Timeback], order: str
+) -> None:
+    """A class's results (a scope) and a line item's (a filter) sorted by student or line item (references the
+    server indexes, with runs of equal ones), or in the order written (``orderBy`` alone)."""
+    _, client = on_file
+    gb = client.oneroster.gradebook
+    r = make_roster(client, students=[uid("student") for _ in range(4)])
+    line_items = add_line_items(client, r, 3)
+    records = []
+    for i, (at, student) in enumerate(zip(LINE_ITEM_OF, STUDENT_OF, strict=True)):
+        body = result_body(line_items[at], r.students[student], sourced_id=f"result-{i:02d}")
+        gb.put_result(sourced_id=body["sourcedId"], result=body)
+        records.append(body)
+    descending = order == "desc"
+    written = [body["sourcedId"] for body in records]
+    of_class = partial(gb.get_results_for_class, class_sourced_id=r.class_)
+    for field in ("student.sourcedId", "lineItem.sourcedId"):
+        _paged(partial(of_class, sort=field), order, _sorted(records, field, descending))
+    _paged(of_class, order, written[::-1] if descending else written)
+    first = [body for body in records if body["lineItem"]["sourcedId"] == line_items[0]]
+    of_line_item = partial(gb.get_all_results, filter=f"lineItem.sourcedId='{line_items[0]}'")
+    _paged(partial(of_line_item, sort="student.sourcedId"), order, _sorted(first, "student.sourcedId", descending))

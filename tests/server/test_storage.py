@@ -748,6 +748,58 @@ def test_a_page_sorted_by_a_reference_or_the_sourced_id_is_ranked_from_its_index
     storage.close()
 
 
+def test_the_page_after_a_remembered_end_seeks_its_index_descending_as_ascending(tmp_path: Path) -> None:
+    """The page after one whose end is remembered starts at that row in the sort key's index (in the pks for
+    ``orderBy=desc`` alone), descending as ascending: "key < last OR key IS NULL OR (key = last AND pk > ...)" was
+    no range of it, and SQLite read the index from its start (300,000 results, orderBy=desc: 10-12 ms a page at offset 0,
+    55-68 ms at 250,000). A run of equal keys is entered at the row (``ref_class=? AND rowid>?``), not read from its
+    start. The pages are the listing's order all the same, at every limit: a reference's NULLs first ascending and
+    last descending, ties in pk order; with a row deleted too (the ranking reads the table then)."""
+    from timeback.server.query import field_kinds, parse_sort
+    from timeback.server.storage.base import ListQuery
+
+    database = tmp_path / "db.sqlite"
+    storage = open_storage(f"sqlite:///{database}")
+    results = COLLECTIONS["results"]
+    classes = [None, "c-1", "c-0", "c-1", "c-2", "c-0", None, "c-1", "c-2", "c-2", "c-1", "c-0", None, "c-1", "c-0"]
+    stamps = [f"2026-12-01T00:00:0{n % 4}.000Z" for n in range(len(classes))]  # (runs of equal dates, not pk order)
+    with storage.transaction() as tx:
+        tx.insert(results, [_record(f"r-{n:02d}", dateLastModified=stamp, **({"class": {"sourcedId": c}} if c else {}))
+                            for n, (c, stamp) in enumerate(zip(classes, stamps, strict=True))])  # fmt: skip
+    kinds = field_kinds(results.model)
+    rows = list(enumerate(zip(classes, stamps, strict=True)))  # (in pk order)
+
+    def by(at: int, descending: bool) -> list[int]:
+        """The rows' order by a value (None: NULL, first; last descending), ties in pk order (a stable sort)."""
+        present = sorted((row for row in rows if row[1][at] is not None), key=lambda row: row[1][at] or "",
+                         reverse=descending)  # fmt: skip
+        nulls = [row for row in rows if row[1][at] is None]
+        return [n for n, _ in (present + nulls if descending else nulls + present)]
+
+    sorts = {(None, "desc"): ("rowid<?", [n for n, _ in rows][::-1]),
+             ("sourcedId", "desc"): ("sourced_id<?", [n for n, _ in rows][::-1]),
+             ("class.sourcedId", "desc"): ("ref_class=? AND rowid>?", by(0, True)),
+             ("class.sourcedId", "asc"): ("ref_class=? AND rowid>?", by(0, False)),
+             ("dateLastModified", "desc"): ("<expr><?", by(1, True))}  # fmt: skip
+    for deleted in ([], [9]):
+        for gone in deleted:
+            with storage.transaction() as tx:
+                tx.upsert(results, _record(f"r-{gone:02d}", status="tobedeleted", dateLastModified=stamps[gone]))
+        for (field, order), (seeking, expected) in sorts.items():
+            live = [f"r-{n:02d}" for n in expected if n not in deleted]
+            for limit in range(1, 8):
+                seen, after = [], []
+                for offset in range(0, len(live), limit):
+                    query = ListQuery(sort=parse_sort(field, order, kinds), offset=offset, limit=limit)
+                    ids, plans = _plans(storage, results, query, database, "ORDER BY")
+                    seen += ids
+                    after += plans if offset else []  # (the first page is read from the start, by its offset)
+                assert seen == live, (field, order, limit, deleted)
+                assert after and not [plan for plan in after if "SCAN results" in plan], (field, order, after)
+                assert [plan for plan in after if f"({seeking})" in plan], (field, order, after)
+    storage.close()
+
+
 def test_a_filter_on_status_is_read_through_the_deleted_rows_index(tmp_path: Path) -> None:
     """A status predicate is the statuses it holds for: "status!='active'" (or "status~'DEL'") is "status =
     'tobedeleted'", read through the deleted rows' index, where "status IS NULL OR status != 'active'" read every
