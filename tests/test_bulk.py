@@ -3925,6 +3925,75 @@ class NamesOneAndTheBatch(NamesOneAtMost):
         return [{"field": "body", "message": "the batch holds invalid results"}, *details[:1]]
 
 
+async def test_a_result_holding_a_key_the_server_refuses_fails_alone(
+    either: Timeback | AsyncTimeback, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A key of the result itself the server refuses as it reads the body (U+0000 in it, or over its length limit)
+    is named ``results[3] (a key)``, which the SDK read as the batch as a whole: the batch failed whole, each result
+    with that one's reason. Now that result fails alone, and the others are stored."""
+    roster, line_items = world
+    tag = uid("key")
+    rows = list(interleaved(roster, line_items[:1], 10, tag))
+    rows[3] = {**rows[3], "bad\u0000key": "x"}
+    rows[6] = {**rows[6], "k" * 70_000: "x"}
+    summary = await upload(either, rows, batch_size=10)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (10, 10, 8, 2), summary.failures
+    failures = sorted(summary.failures, key=lambda f: f.sourced_ids)
+    assert [f.sourced_ids for f in failures] == [(rows[3]["sourcedId"],), (rows[6]["sourcedId"],)]
+    assert all(f.status_code == 422 and "(a key)" in f.reason for f in failures), failures
+    assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for i, r in enumerate(rows) if i not in (3, 6)}
+
+
+class LaysEveryRefusalOnTheFirst(Forwarding):
+    """Refuses every batch POST, naming only its first result (a refusal of the whole batch, a tenant's quota say,
+    laid on ``results[0]``); counted. Nothing reaches the server."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__()
+        self.status = status
+        self.posts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "POST" or not request.url.path.endswith("/results"):
+            return super().handle_request(request)
+        self.posts += 1
+        detail = {"field": "results[0]", "message": "batch rejected: tenant quota"}
+        return httpx.Response(self.status, json={
+            "imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "batch rejected: tenant quota",
+            "imsx_CodeMinor": {"imsx_codeMinorField": [{"imsx_codeMinorFieldName": "results[0]",
+                                                        "imsx_codeMinorFieldValue": "invaliddata"}]},
+            "imsx_error_details": [detail],
+        })  # fmt: skip
+
+
+@pytest.mark.parametrize("status", [422, 400])
+def test_a_server_laying_every_refusal_on_one_result_costs_a_bounded_number_of_requests(
+    status: int, server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """Each refusal names one result, whatever the batch holds: each such result fails alone, the others go again
+    (in halves after ``MAX_RESENDS``), and every part is refused so too. That cost a request for each result of the
+    batch (200 here; 1,000 a batch at the default size). Now a batch and its parts are refused for some of their
+    results ``MAX_REFUSALS`` times at most; the rest then fails, not sent again, with the last refusal's words."""
+    from timeback._bulk import MAX_REFUSALS
+
+    roster, line_items = world
+    tag = uid("laid-on-one")
+    rows = list(interleaved(roster, line_items[:1], 200, tag))
+    transport = LaysEveryRefusalOnTheFirst(status)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=200)
+    # (the parts waiting when the count ran out are sent once each: one a halving, 8 at most for 200)
+    assert MAX_REFUSALS <= transport.posts == summary.batches <= MAX_REFUSALS + 8, transport.posts
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (200, 200, 0, 200)
+    said = f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times"
+    alone = [f for f in summary.failures if not f.reason.startswith(said)]
+    rest = [f for f in summary.failures if f.reason.startswith(said)]
+    assert all(len(f.sourced_ids) == 1 for f in alone) and len(alone) == transport.posts, summary.failures
+    assert sum(len(f.sourced_ids) for f in rest) == 200 - len(alone) > 0
+    assert all(f.status_code == status and "tenant quota" in f.reason for f in summary.failures), summary.failures
+    assert not any(f.maybe_stored for f in summary.failures)
+
+
 @pytest.mark.parametrize("names", ["one", "one and the batch"])
 async def test_a_server_naming_one_result_a_422_has_each_fail_alone_and_the_rest_stored(
     names: str, either: Timeback | AsyncTimeback, server: Any, client: Timeback, world: tuple[Roster, list[str]]

@@ -14,6 +14,7 @@ The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``ru
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import operator
@@ -531,7 +532,7 @@ def record_outcome(
     line_item = batch.line_item
     if isinstance(outcome, Split):
         summary.batches += 1
-        summary.sent += len(outcome.failures)
+        summary.sent += sum(len(failure.sourced_ids) for failure in outcome.failures)  # (those refused: sent)
         summary.retries_taken += outcome.retries_taken
         for failure in outcome.failures:
             summary.add_failure(failure)
@@ -726,6 +727,11 @@ def replacing(
 # in halves (``resent``): a server naming one result a 422 (as Timeback may) costs about log2(batch_size) requests
 # for each result it refuses, not one request each (a batch's worth of requests of up to a batch each).
 MAX_RESENDS = 3
+# A batch's refusals naming some of its results, its parts' counted with its own, before the rest of it is not sent
+# again: a server laying a refusal of the whole batch on one result (``results[0]``, each time) cost a request for
+# each result of it, 1,000 a batch. (Naming one result a 422, 30 refused of 1,000 take about 58.)
+MAX_REFUSALS = 64
+SENT_AGAIN = "; the rest of its batch was sent again"  # (ends the reason of a result a refusal named)
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
 
 
@@ -734,7 +740,17 @@ def too_large(outcome: object) -> bool:
     return isinstance(outcome, RequestError) and outcome.status_code == 413
 
 
-_ITEM_FIELD = re.compile(r"results\[(\d+)\](?:\.(.+))?", re.DOTALL)
+# (``results[3].comment``; ``results[3] (a key)``, the server's for a key of the result itself)
+_ITEM_FIELD = re.compile(r"results\[(\d+)\](?:[. ](.+))?", re.DOTALL)
+
+
+@dataclass
+class Refusals:
+    """A batch's refusals naming some of its results (``resent``): ``in_a_row`` along the parts that led to this one,
+    and ``left`` of its ``MAX_REFUSALS``, one count for the batch and all its parts (sent one after another)."""
+
+    in_a_row: int = 0
+    left: list[int] = field(default_factory=lambda: [MAX_REFUSALS])
 
 
 @dataclass
@@ -784,9 +800,9 @@ class Splitting:
 def resent(
     refused: RequestError | APIConnectionError | APIResponseValidationError,
     batch: Batch,
-    resends: int,
+    refusals: Refusals,
     splitting: Splitting,
-) -> tuple[Split, int] | None:
+) -> tuple[Split, Refusals] | None:
     """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
     results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
@@ -800,18 +816,28 @@ def resent(
         if not splitting.halves():
             return None
         how = "in halves after its batch was too large (413)"
-        return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), resends
+        return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), refusals
     parted = without_named(refused, batch)
     if parted is None:
         return None
     failures, rest = parted
-    if resends < MAX_RESENDS or len(rest.ids) < 2:
-        return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), resends + 1
+    refusals.left[0] -= 1
+    more = Refusals(refusals.in_a_row + 1, refusals.left)
+    if rest.ids and refusals.left[0] <= 0:
+        failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
+        why = (f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times (a refusal of "
+               f"every result laid on some, say), the last: {refused}")  # fmt: skip
+        failures.append(BulkFailure(tuple(rest.ids), shown(why, MAX_SHOWN_MESSAGE), failures[0].status_code,
+                                    failures[0].request_id, batch.line_item))  # fmt: skip
+        return Split(failures, refused.retries_taken, []), more
+    if refusals.in_a_row < MAX_RESENDS or len(rest.ids) < 2:
+        return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), more
     # (refused for some of its results again and again: in halves, each settled as its batch, so that every result
     # the server names fails alone and the others are stored however few it names at a time. Before, the rest of the
     # batch failed whole after the third resend, each result with the fourth 422, another result's reason)
-    how = f"in halves after its batch was refused (422) for some of its results {resends + 1} times"
-    return Split(failures, refused.retries_taken, [(part, None) for part in _halves(rest)], how), resends + 1
+    status = failures[0].status_code  # (the refusal's: 422, or 400)
+    how = f"in halves after its batch was refused ({status}) for some of its results {more.in_a_row} times"
+    return Split(failures, refused.retries_taken, [(part, None) for part in _halves(rest)], how), more
 
 
 def _halves(batch: Batch) -> list[Batch]:
@@ -850,7 +876,7 @@ def without_named(
     if not named:
         return None
     kept = [index for index in range(len(batch.ids)) if index not in named]
-    then = "; the rest of its batch was sent again" if kept else ""
+    then = SENT_AGAIN if kept else ""
     failures = [
         BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,
                                               refused.url, refused.request_id, refused.status_code) + then,

@@ -166,6 +166,27 @@ async def test_a_result_read_with_fields_is_not_sent_whole_and_the_fields_not_re
     assert (again.score, again.comment, again.metadata) == (99, "great work", {"rubric": "A"})
 
 
+async def test_a_result_read_with_fields_whose_other_fields_are_assigned_is_sent(api: Any, roster: Roster) -> None:
+    """A record read with ``fields=`` whose fields not read were each assigned since (filled in by hand) loses
+    nothing sent whole: it was refused all the same. One still unassigned is refused, naming it."""
+    line_item, sourced_id = uid("li"), uid("result")
+    await call(api, "put_line_item", sourced_id=line_item, lineItem=line_item_body(roster, title="Quiz"))
+    body = result_body(line_item, roster.students[0], score=50, comment="great work", metadata={"rubric": "A"})
+    await call(api, "put_result", sourced_id=sourced_id, result=body)
+    whole = (await call(api, "get_result", sourced_id=sourced_id)).result
+    (partial,) = await call(api, "get_all_results", filter=f"sourcedId='{sourced_id}'", fields="sourcedId,score")
+    unread = [name for name in type(partial).model_fields if name not in partial.model_fields_set]
+    for name in unread[:-1]:
+        setattr(partial, name, getattr(whole, name))
+    with pytest.raises(ValidationError, match="it would lose the fields not read"):
+        await call(api, "put_result", sourced_id=sourced_id, result=partial)
+    setattr(partial, unread[-1], getattr(whole, unread[-1]))
+    partial.score = 99
+    await call(api, "put_result", sourced_id=sourced_id, result=partial)
+    again = (await call(api, "get_result", sourced_id=sourced_id)).result
+    assert (again.score, again.comment, again.metadata) == (99, "great work", {"rubric": "A"})
+
+
 async def test_an_assessment_result_read_with_fields_is_patched_its_other_fields_kept(api: Any, roster: Roster) -> None:
     """A PATCH sends a record read's set fields only: one read with ``fields=`` updates those, the others kept. Its
     PUT is refused, the message naming the PATCH."""

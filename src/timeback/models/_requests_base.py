@@ -187,8 +187,11 @@ def refuse_part(
             whole.model_validate(sent)
         except ValidationError:
             return  # (a part: the fields sent update the record, the others kept)
-    asked = {name.strip() for name in fields.split(",")} | _NOT_LOST
-    wire_names = (info.serialization_alias or name for name, info in type(value).__pydantic_fields__.items())
+    described = type(value).__pydantic_fields__
+    # (a field assigned since the read is the caller's to send: filled in by hand, it is not lost)
+    assigned = {described[name].serialization_alias or name for name in value.model_fields_set if name in described}
+    asked = {name.strip() for name in fields.split(",")} | _NOT_LOST | assigned
+    wire_names = (info.serialization_alias or name for name, info in described.items())
     unread = [name for name in wire_names if name not in asked]
     if not unread:
         return

@@ -231,7 +231,7 @@ class Gradebook(SyncResource, GradebookOperations):
         derived: dict[str, Any] = {}  # (the classes of the line items read while replacing: once per upload)
         splitting = bulk.Splitting(self._client.is_closed)  # (whether a 413 still halves a batch: once per upload)
 
-        def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
+        def send(batch: bulk.Batch, refusals: bulk.Refusals | None = None) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
@@ -242,18 +242,18 @@ class Gradebook(SyncResource, GradebookOperations):
                 receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError, APIResponseValidationError) as refused:
                 # (a 422 naming results of the batch: they fail alone, the others go again; a 413: in halves)
-                parted = bulk.resent(refused, batch, resends, splitting)
+                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
                     flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
                     return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
-                split, resends = parted
+                split, refusals = parted
                 for index, (part, _) in enumerate(split.parts):
                     if stopping.is_set():
                         break
                     try:
-                        outcome: bulk.Outcome | Exception = send(part, resends)
+                        outcome: bulk.Outcome | Exception = send(part, refusals)
                     except Exception as exc:  # (counted as the part's outcome, as a batch's error is)
                         outcome = exc
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
@@ -303,24 +303,24 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         derived: dict[str, Any] = {}  # (as the sync one's)
         splitting = bulk.Splitting(self._client.is_closed)  # (as the sync one's)
 
-        async def send(batch: bulk.Batch, resends: int = 0) -> bulk.Outcome:
+        async def send(batch: bulk.Batch, refusals: bulk.Refusals | None = None) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
             started = time.monotonic()
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError, APIResponseValidationError) as refused:  # (as the sync one)
-                parted = bulk.resent(refused, batch, resends, splitting)
+                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
                     flow = bulk.replacing(self._client, op, _PUT_RESULT, batch, refused, stopping.is_set, derived)
                     return await self._client.exchange(flow, options, since=started)  # (as the sync one)
-                split, resends = parted
+                split, refusals = parted
                 for index, (part, _) in enumerate(split.parts):
                     if stopping.is_set():
                         break
                     try:
-                        outcome: bulk.Outcome | Exception = await send(part, resends)
+                        outcome: bulk.Outcome | Exception = await send(part, refusals)
                     except Exception as exc:
                         outcome = exc
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
