@@ -3966,9 +3966,21 @@ class LaysEveryRefusalOnTheFirst(Forwarding):
         })  # fmt: skip
 
 
+async def upload_through(
+    either: Timeback | AsyncTimeback, server: Any, transport: Forwarding, rows: Any, **options: Any
+) -> Any:
+    """``bulk_post_results`` on a client of ``either``'s kind sending through ``transport``."""
+    if isinstance(either, AsyncTimeback):
+        ahttp = httpx.AsyncClient(transport=AsyncFromSync(transport))
+        async with AsyncTimeback(**server.client_kwargs(), http_client=ahttp) as aapi:
+            return await aapi.oneroster.gradebook.bulk_post_results(rows, **options)
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
+        return api.oneroster.gradebook.bulk_post_results(rows, **options)
+
+
 @pytest.mark.parametrize("status", [422, 400])
-def test_a_server_laying_every_refusal_on_one_result_costs_a_bounded_number_of_requests(
-    status: int, server: Any, world: tuple[Roster, list[str]]
+async def test_a_server_laying_every_refusal_on_one_result_costs_a_bounded_number_of_requests(
+    status: int, either: Timeback | AsyncTimeback, server: Any, world: tuple[Roster, list[str]]
 ) -> None:
     """Each refusal names one result, whatever the batch holds: each such result fails alone, the others go again
     (in halves after ``MAX_RESENDS``), and every part is refused so too. That cost a request for each result of the
@@ -3980,8 +3992,7 @@ def test_a_server_laying_every_refusal_on_one_result_costs_a_bounded_number_of_r
     tag = uid("laid-on-one")
     rows = list(interleaved(roster, line_items[:1], 200, tag))
     transport = LaysEveryRefusalOnTheFirst(status)
-    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=transport)) as api:
-        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=200)
+    summary = await upload_through(either, server, transport, rows, batch_size=200)
     # (the parts waiting when the count ran out are sent once each: one a halving, 8 at most for 200)
     assert MAX_REFUSALS <= transport.posts == summary.batches <= MAX_REFUSALS + 8, transport.posts
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (200, 200, 0, 200)
@@ -4030,6 +4041,29 @@ async def test_a_server_naming_one_result_a_422_has_each_fail_alone_and_the_rest
         assert failure.reason.endswith("; the rest of its batch was sent again") and "body" not in failure.reason
     assert transport.refused == len(bad)  # (one 422 a result: each names one, and none names it twice)
     assert summary.batches < 40  # (a request a 422 or a part stored; a result each would be 100)
+    assert set(stored_scores(client, roster, tag)) == {row["sourcedId"] for row in rows} - bad
+
+
+async def test_more_results_refused_than_the_refusal_count_one_a_422_still_has_every_other_stored(
+    either: Timeback | AsyncTimeback, server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """A real upload refused for more results than ``MAX_REFUSALS``, named one a 422 (as Timeback may): its parts
+    are stored between the refusals, so they are not counted, and every other result is stored. With the count
+    alone, 100 refused among 200 left 38 valid results not sent again."""
+    from timeback._bulk import MAX_REFUSALS
+
+    roster, line_items = world
+    tag = uid("many-bad")
+    rows = list(interleaved(roster, line_items[:1], 200, tag))
+    bad = {row["sourcedId"] for row in rows[::2]}
+    assert len(bad) > MAX_REFUSALS
+    for row in rows[::2]:
+        row["scoreStatus"] = "graded"
+    transport = NamesOneAtMost(1)
+    summary = await upload_through(either, server, transport, rows, batch_size=200)
+    assert (summary.taken, summary.sent, summary.stored, summary.failed) == (200, 200, 100, 100), summary.failures
+    assert sorted(f.sourced_ids for f in summary.failures) == sorted((i,) for i in bad)
+    assert transport.refused == len(bad)
     assert set(stored_scores(client, roster, tag)) == {row["sourcedId"] for row in rows} - bad
 
 

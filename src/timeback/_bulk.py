@@ -728,8 +728,9 @@ def replacing(
 # for each result it refuses, not one request each (a batch's worth of requests of up to a batch each).
 MAX_RESENDS = 3
 # A batch's refusals naming some of its results, its parts' counted with its own, before the rest of it is not sent
-# again: a server laying a refusal of the whole batch on one result (``results[0]``, each time) cost a request for
-# each result of it, 1,000 a batch. (Naming one result a 422, 30 refused of 1,000 take about 58.)
+# again, while no part of it is stored: a server laying a refusal of the whole batch on one result (``results[0]``,
+# each time) cost a request for each result of it, 1,000 a batch. A part stored shows a real upload, whose every
+# result named fails alone however many there are (one a 422, 30 refused of 1,000 take about 58 requests).
 MAX_REFUSALS = 64
 SENT_AGAIN = "; the rest of its batch was sent again"  # (ends the reason of a result a refusal named)
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
@@ -751,6 +752,12 @@ class Refusals:
 
     in_a_row: int = 0
     left: list[int] = field(default_factory=lambda: [MAX_REFUSALS])
+    stored: list[bool] = field(default_factory=lambda: [False])  # (a part of the batch stored: no count then)
+
+    def settled(self, outcome: object) -> None:
+        """Note a part's outcome (``outcome``): stored, the batch's refusals are no longer counted."""
+        if stored_some(outcome):
+            self.stored[0] = True
 
 
 @dataclass
@@ -791,10 +798,16 @@ class Splitting:
         split.parts[index] = (part, outcome)
         if too_large(outcome) and len(part.ids) == 1:
             self._single_refused = True
-        elif not isinstance(outcome, (BaseException, Split)):  # (a nested split's parts are noted by its own loop)
-            if not isinstance(outcome, Replaced) or outcome.replaced + outcome.unchanged:
-                self._part_stored = True
+        elif stored_some(outcome):
+            self._part_stored = True
         return not stops(outcome, self.closed)
+
+
+def stored_some(outcome: object) -> bool:
+    """Whether a part's ``outcome`` stored results of it (a nested split's parts are noted by its own loop)."""
+    if isinstance(outcome, (BaseException, Split)):
+        return False
+    return not isinstance(outcome, Replaced) or outcome.replaced + outcome.unchanged > 0
 
 
 def resent(
@@ -822,8 +835,8 @@ def resent(
         return None
     failures, rest = parted
     refusals.left[0] -= 1
-    more = Refusals(refusals.in_a_row + 1, refusals.left)
-    if rest.ids and refusals.left[0] <= 0:
+    more = Refusals(refusals.in_a_row + 1, refusals.left, refusals.stored)
+    if rest.ids and refusals.left[0] <= 0 and not refusals.stored[0]:
         failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
         why = (f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times (a refusal of "
                f"every result laid on some, say), the last: {refused}")  # fmt: skip

@@ -256,6 +256,7 @@ class Gradebook(SyncResource, GradebookOperations):
                         outcome: bulk.Outcome | Exception = send(part, refusals)
                     except Exception as exc:  # (counted as the part's outcome, as a batch's error is)
                         outcome = exc
+                    refusals.settled(outcome)
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
                         break
                 return split
@@ -323,6 +324,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
                         outcome: bulk.Outcome | Exception = await send(part, refusals)
                     except Exception as exc:
                         outcome = exc
+                    refusals.settled(outcome)
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
                         break
                 return split

@@ -734,6 +734,7 @@ class SqlStorage:
         self._opened: tuple[int, int] | None = None
         self._told_moved = False
         self._damage_seen: str | None = None  # (SQLite's words for the damage a read or write found: ``_damaged``)
+        self._damage_lock = threading.Lock()  # (two reads meeting it at once: logged once all the same)
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
@@ -1317,8 +1318,11 @@ class SqlStorage:
         code = getattr(error, "sqlite_errorcode", None)  # (None: an error made in Python, not by SQLite)
         if not isinstance(error, sqlite3.DatabaseError) or code is None or code & 0xFF not in _DAMAGE_CODES:
             return None
-        if self._damage_seen is None:
-            self._damage_seen = str(error)
+        with self._damage_lock:
+            first = self._damage_seen is None
+            if first:
+                self._damage_seen = str(error)
+        if first:
             log.error("the database file %s is damaged (SQLite: %s): the requests that touch the damaged part fail "
                       "(500), writing nothing, and /health answers 503; restore it from a backup or start the server "
                       "on a new file", self._where, error)  # fmt: skip
