@@ -263,34 +263,24 @@ def parse_json_body(raw: bytes, settings: ServerSettings) -> Any:
     if too_many := _too_many_values(value, settings):
         raise too_many
     # U+0000 comes only escaped (a NUL byte in a string is no JSON): a body without the escape is not walked for it
-    if _NUL_ESCAPE in raw or not _fine_body(value, settings.max_json_depth, settings.max_string_length):
+    if _NUL_ESCAPE in raw or not _fine(value, 0, settings.max_json_depth, settings.max_string_length):
         # the slow walk that spells out where, only once something may be wrong
         if (refused := _Problems(settings).found_in(value)) is not None:
             raise refused
     return value
 
 
-def _fine_body(value: Any, max_depth: int, max_length: int) -> bool:
-    """``_fine`` for a body: an array directly in the body object (a batch's records) is no level of its own, so
-    that a record has as much room in a batch as alone (``_Problems``)."""
-    if not isinstance(value, dict):
-        return _fine(value, 0, max_depth, max_length)
-    return max_depth > 0 and all(
-        len(k) <= max_length
-        and (k.isascii() or _encodable(k))
-        and _fine(v, 0 if type(v) is list else 1, max_depth, max_length)
-        for k, v in value.items()
-    )
-
-
 def _fine(value: Any, depth: int, max_depth: int, max_length: int) -> bool:
     """The same checks as ``_Problems`` but U+0000 (looked for in the bytes first), without building a path for
-    every value (a batch has tens of thousands)."""
+    every value (a batch has tens of thousands). The depths as ``_Problems._walk`` counts them: an array directly in
+    the body object (a batch's records) is no level."""
     if isinstance(value, str):
         return len(value) <= max_length and (value.isascii() or _encodable(value))
     if isinstance(value, dict):
         return depth < max_depth and all(
-            len(k) <= max_length and (k.isascii() or _encodable(k)) and _fine(v, depth + 1, max_depth, max_length)
+            len(k) <= max_length
+            and (k.isascii() or _encodable(k))
+            and _fine(v, depth + (depth > 0 or type(v) is not list), max_depth, max_length)
             for k, v in value.items()
         )
     if isinstance(value, list):
