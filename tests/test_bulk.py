@@ -2066,6 +2066,31 @@ def test_a_batch_sent_to_free_memory_is_always_the_fullest(line_items: int, batc
     assert sorted((b.line_item, len(b.ids)) for b in batcher.rest()) == sorted(waiting.items())
 
 
+async def test_a_cancel_gives_every_result_it_leaves_unsent_one_reason(server: Any) -> None:
+    """The batch waiting for a slot when the upload is cancelled, and those held, are "not sent" for the same
+    reason. Before, the first said "the upload stopped" and the rest "the upload was cancelled", in one summary."""
+    from tests.conftest import CLIENT_ID, CLIENT_SECRET
+
+    slow = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=10000")
+    failures: list[BulkFailure] = []
+    rows = [result_body(f"li-{i % 3}", "student", f"r-{i}") for i in range(40)]  # (a batch each, then some held)
+    with LocalServer(slow, storage=server.app.state.storage) as slow_server:
+        slow_server.app.state.tokens = server.app.state.tokens  # (its tokens from the server without faults: fast)
+        async with AsyncTimeback(**slow_server.client_kwargs(), token_url=f"{server.url}/oauth2/token") as api:
+            upload = asyncio.ensure_future(
+                api.oneroster.gradebook.bulk_post_results(
+                    rows, batch_size=10, concurrency=1, on_failure=failures.append
+                )
+            )
+            await asyncio.sleep(0.5)  # (the first batch in flight, 10 s; the second waits for its slot)
+            upload.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await upload
+    unsent = [f for f in failures if f.reason.startswith("not sent")]
+    assert len(unsent) >= 2, failures  # (the batch waiting, and at least one held)
+    assert {f.reason for f in unsent} == {"not sent: the upload was cancelled"}, failures
+
+
 async def test_cancelling_the_upload_while_its_batches_in_flight_finish_cancels_them(server: Any) -> None:
     """An input error makes the upload wait for its batches in flight; a caller cancelling it then (a shutdown, a
     timeout) ends it at once, and no batch is left running behind it. (Batches of 10 s, against a bound of 5 s that

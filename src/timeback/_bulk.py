@@ -928,6 +928,10 @@ def _at(record: Any, keys: list[str]) -> str | None:
     return record if isinstance(record, str) else None
 
 
+# Why the results an async upload's cancel leaves are not sent
+CANCELLED = "the upload was cancelled"
+
+
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
     """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
     for batch in batches:
@@ -1337,8 +1341,9 @@ async def run_async(
                 done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                 if fatal := settle(done):
                     raise fatal
-        except BaseException:  # (as the sync upload: this batch is not sent)
-            not_sent(summary, [batch], "the upload stopped")
+        except BaseException as stop:  # (as the sync upload: this batch is not sent)
+            # (a cancel says so, as the batches it leaves held do: one cancel gave both reasons)
+            not_sent(summary, [batch], CANCELLED if isinstance(stop, asyncio.CancelledError) else "the upload stopped")
             raise
         task = asyncio.ensure_future(send(batch))
         in_flight[task] = batch
@@ -1391,7 +1396,7 @@ async def run_async(
             except asyncio.CancelledError:  # (a cancel again: see above. Before, no note, no failures, tasks left)
                 pass
         settle(tasks, progress=False)
-        not_sent(summary, batcher.rest(held=True), "the upload was cancelled")
+        not_sent(summary, batcher.rest(held=True), CANCELLED)
         note_stop(summary, cancelled, reports)
 
     try:
