@@ -231,6 +231,43 @@ def test_a_user_s_id_and_email_keep_their_limits_on_input(authed: httpx.Client) 
     created(authed.post(f"{RO}/users/", json={"user": {**user, "email": "x" * 320}}))
 
 
+def test_a_user_s_email_is_no_other_user_s_in_any_case_of_its_letters(
+    server: LocalServer, authed: httpx.Client
+) -> None:
+    """Timeback's User schema: email "Must be unique across all users". Every write of a second holder was taken
+    (a CI run passed where production refuses). Now 409 naming the field and the holder, deleted or not; the holder
+    itself may write it again, in another case too; a letter outside ASCII is not folded (as SQLite's lower)."""
+    school, first, second = uid("school"), uid("u"), uid("u")
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": school}}
+
+    def user(sourced_id: str, email: str) -> dict[str, Any]:
+        return {"user": {"sourcedId": sourced_id, "enabledUser": "true", "givenName": "G", "familyName": "F",
+                         "roles": [role], "email": email}}  # fmt: skip
+
+    email = f"{first}.Ada@Example.org"
+    created(authed.post(f"{RO}/users/", json=user(first, email)))
+    for write in (lambda e: authed.post(f"{RO}/users/", json=user(second, e)),
+                  lambda e: authed.put(f"{RO}/users/{second}", json=user(second, e))):  # fmt: skip
+        refused = write(email.upper())
+        assert refused.status_code == 409, refused.text
+        why = f"'{email.upper()}' is held by user '{first}' (in any case of its letters: no two users share one)"
+        assert refused.json()["imsx_error_details"] == [{"field": "user.email", "message": why}]
+        assert refused.json()["imsx_description"] == f"Not unique: user.email: {why}"
+    assert authed.get(f"{RO}/users/{second}").status_code == 404  # (nothing stored)
+    assert authed.put(f"{RO}/users/{first}", json=user(first, email.lower())).status_code in (200, 201)
+    assert authed.delete(f"{RO}/users/{first}").status_code == 204
+    refused = authed.put(f"{RO}/users/{second}", json=user(second, email))
+    assert refused.status_code == 409 and f"is held by deleted user '{first}'" in refused.text, refused.text
+    created(authed.post(f"{RO}/users/", json=user(second, f"{first}.\u00c9@example.org")))  # (É: not é's holder)
+    created(authed.post(f"{RO}/users/", json=user(uid("u"), f"{first}.\u00e9@example.org")))
+    with server.app.state.storage.transaction() as tx:  # (read through its index, not by reading every user)
+        plan = tx._raw.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM users WHERE lower(json_extract(data, '$.email')) = 'a'"
+        )
+        assert "USING INDEX ix_users_unique_email" in str(plan.fetchall())
+
+
 def test_a_flag_is_true_or_false_as_both_specs_spell_it(authed: httpx.Client) -> None:
     """enabledUser and primary are the strings "true"/"false" in both specs (the server takes JSON booleans too);
     any other string was stored, and then matched neither enabledUser='true' nor ='false'."""

@@ -50,10 +50,21 @@ class CollectionDef:
     # the record referenced must be in it. An enrollment with role student names a student: one without the role
     # would be enrolled and yet never listed among the class's students. Other roles name any user.
     holding: tuple[tuple[str, str], ...] = ()
+    # text fields no two records of the table may hold alike, ASCII letters compared in any case (an address that
+    # differs in case alone reaches the same mailbox): Timeback's user ``email`` "Must be unique across all users",
+    # deleted ones among them as its document does not except them. Writes naming a value another record holds are
+    # 409. (A file written before may hold repeats: they stand, and a write of either must give one up.)
+    unique: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
         return self.stored_in or self.name
+
+
+def unique_form(value: str) -> str:
+    """What ``CollectionDef.unique`` compares of a value: the ASCII letters in lower case, the others as they are
+    (SQLite's ``lower``, which storage compares with)."""
+    return value.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:
@@ -128,7 +139,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "users", "user", "User", ro.TimebackUser,
         refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"},
         search=("givenName", "familyName", "email", "username"),
-        list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")),
+        list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")), unique=("email",),
     ),
     CollectionDef(
         "students", "user", "Student", ro.TimebackUser, stored_in="users", role="student",

@@ -35,13 +35,14 @@ from timeback.models._base import (
 )
 from timeback.models._dicts import ValidatedRequest, dict_validator
 from timeback.server.bodies import not_finite, parse_json_body, plainly_within_limits, too_much_metadata
-from timeback.server.collections import COLLECTIONS, CollectionDef
+from timeback.server.collections import COLLECTIONS, CollectionDef, unique_form
 from timeback.server.config import ServerSettings
 from timeback.server.errors import (
     MAX_NAMED_FIELDS,
     SHOWN_FIELDS,
     ApiError,
     fields_error,
+    fields_said,
     is_schema_tag,
     more_than_shown,
     validation_error,
@@ -516,6 +517,7 @@ class GradebookService:
         _refuse_holders(op, "Unknown reference", unknown_refs, batch=batch)
         _check_roles(tx, op, coll, records, batch=batch)
         _check_ancestry(tx, op, coll, records, batch=batch)
+        _check_unique(tx, op, coll, records, batch=batch)
 
 
 @functools.cache
@@ -578,6 +580,34 @@ def _check_roles(
             if sourced_id not in found[view]
         )
     _refuse_holders(op, "Reference not allowed here", lacking, batch=batch)
+
+
+def _check_unique(
+    tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+) -> None:
+    """409 naming each record whose ``unique`` field holds a value another record holds (stored, or earlier in the
+    batch), and who holds it."""
+    table = COLLECTIONS[coll.table]  # (a view's records are its table's: a student's email is a user's)
+    for field in table.unique:
+        given = [(index, record[field]) for index, record in enumerate(records) if type(record.get(field)) is str]
+        if not given:
+            continue
+        stored = tx.holders(table, field, {unique_form(value) for _, value in given})
+        held = {form: (holder, status == "tobedeleted") for form, holder, status in stored}
+        problems: list[tuple[str, str]] = []
+        label = table.label.lower()
+        for index, value in given:
+            sourced_id = records[index]["sourcedId"]
+            # (an earlier record of the batch holds it from then on)
+            holder, deleted = held.setdefault(unique_form(value), (sourced_id, False))
+            if holder != sourced_id:
+                why = (f"{quoted_id(value)} is held by {'deleted ' if deleted else ''}{label} {quoted_id(holder)} "
+                       f"(in any case of its letters: no two {table.name} share one)")  # fmt: skip
+                problems.append((_item_path(op, index if batch else None, field), why))
+        if problems:
+            shown = problems[:MAX_NAMED_FIELDS]
+            raise ApiError(409, f"Not unique: {fields_said(shown, len(problems) - len(shown))}",
+                           code_minor="invaliddata", fields=shown)  # fmt: skip
 
 
 def _refuse_holders(op: Operation[Any, Any], title: str, refused: list[tuple[int, str, str]], *, batch: bool) -> None:
