@@ -96,8 +96,13 @@ def test_every_error_rebuilt_from_its_args_is_the_same_type_and_says_the_same(
         >= {getattr(errors, name) for name in errors.__all__ if name != "TimebackError"}
         == set(raised)
     )
+    unanswered = {errors.ConfigurationError, errors.APIConnectionError, errors.APITimeoutError}
     for cls, error in raised.items():
         assert type(error) is cls, (cls, error)
+        # (every error has them: `except TimebackError as e: e.status_code` raised AttributeError for a refused
+        # connection)
+        assert (error.status_code is None) if cls in unanswered else isinstance(error.status_code, int), error
+        assert error.retries_taken >= 0 and (error.request_id is None or isinstance(error.request_id, str)), error
         again = cls(*error.args)
         assert type(again) is cls and str(again) == str(error), (str(again), str(error))
 

@@ -20,8 +20,9 @@ The tree::
 
 Every ``RequestError`` carries ``status_code``, ``request_id``, ``method``, ``url``, the parsed OneRoster
 ``imsx_*`` fields and the raw ``body``; every ``APIResponseValidationError`` its ``status_code``, ``method``, ``url``
-and ``body`` (where it came from an answer). Every error has ``request_id`` and ``retries_taken`` (None and 0 where
-there was no answer, or nothing was retried). No message, repr or attribute holds a client secret or a token: one
+and ``body`` (where it came from an answer). Every error has ``status_code``, ``request_id`` and ``retries_taken``
+(None, None and 0 where there was no answer, or nothing was retried: ``except TimebackError as e: e.status_code``
+never raises ``AttributeError``). No message, repr or attribute holds a client secret or a token: one
 the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
 (``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``), its description
 (or other message) is cut to 1,000 characters and its request id to 128, each saying how many were cut: the
@@ -65,6 +66,7 @@ class TimebackError(Exception):
     """Base of every exception this package raises about the API, the network or the configuration."""
 
     request_id: str | None = None  # the server's X-Request-Id, when an answer came
+    status_code: int | None = None  # the answer's HTTP status, when one came and its error says so
     retries_taken: int = 0
     # Set by the client when an attempt of the call that failed reached the server and its answer never came: that
     # attempt may have been handled (a create's records stored), whatever ended the call.
