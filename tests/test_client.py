@@ -3492,7 +3492,10 @@ async def test_a_client_refuses_pickle_and_copies_before_writing_a_credential(
 
     client.oneroster.gradebook.get_all_categories(limit=1)  # (a token, cached)
     await async_client.oneroster.gradebook.get_all_categories(limit=1)
-    said = "a Timeback client cannot be pickled or copied .* create one per process, e.g. in the pool's initializer"
+    said = (
+        "a Timeback client cannot be pickled or copied .* create one per process, e.g. in the pool's initializer; "
+        "for other timeout, max_retries or deadline, pass them to the call"
+    )
     for either in (client, async_client):
         token = either._client._tokens._token
         assert token is not None

@@ -210,7 +210,8 @@ Exchange = Generator[
 
 
 NOT_COPIED = ("a Timeback client cannot be pickled or copied (connections, locks, credentials): create one per "
-              "process, e.g. in the pool's initializer")  # fmt: skip
+              "process, e.g. in the pool's initializer; for other timeout, max_retries or deadline, pass them to "
+              "the call (get_result(..., timeout=5)) or create another client")  # fmt: skip
 
 
 class Uncopyable:
