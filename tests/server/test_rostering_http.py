@@ -967,3 +967,35 @@ def test_a_user_s_and_its_roles_metadata_have_timeback_s_shape(authed: httpx.Cli
     assert ro.get_user(sourced_id=w["put"]).user.roles[0].metadata["timebackRole"] == "student"  # type: ignore[index]
     ro.create_user(user={**good, "sourcedId": w["posted"]})
     assert authed.get(f"{RO}/users/{w['posted']}").json()["user"]["metadata"] == good_metadata
+
+
+def test_records_shaped_as_timeback_answers_them_are_taken(authed: httpx.Client) -> None:
+    """Timeback answers a school year as a number and a user with ``userProfiles``, ``identifier`` and
+    ``demographics``: such a record, written back, is taken (it was 422: "Input should be a valid string", unknown
+    fields), the school year stored as the string, the user's fields stored and read as sent."""
+    w = {k: uid(k) for k in ("school", "term", "u1", "u2")}
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    term = {"sourcedId": w["term"], "title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-12-20",
+            "schoolYear": 2025, "org": {"sourcedId": w["school"]}}  # fmt: skip
+    created(authed.post(f"{RO}/academicSessions/", json={"academicSession": term}))
+    assert authed.put(f"{RO}/terms/{w['term']}", json={"academicSession": term}).status_code in (200, 201)
+    listed = authed.get(f"{RO}/academicSessions/", params={"filter": f"sourcedId='{w['term']}' AND schoolYear='2025'"})
+    assert ids(listed, "academicSessions") == [w["term"]]
+    profile = {"profileId": "p1", "profileType": "app", "vendorId": "v", "applicationId": "a", "description": None,
+               "app": {"sourcedId": "app1", "name": "App", "description": None, "domain": ["x.org"], "metadata": None},
+               "credentials": [{"id": "c1", "type": "password", "username": "ann", "password": None}]}  # fmt: skip
+    demographics = {"sourcedId": w["u1"], "status": "active", "birthDate": "2015-03-01", "sex": "female",
+                    "asian": "true", "white": None}  # fmt: skip
+    for who, identifier in (("u1", "b-2"), ("u2", "a-1")):
+        user = {"sourcedId": w[who], "enabledUser": "true", "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": w["school"]}}],
+                "identifier": identifier, "userProfiles": [profile], "demographics": demographics}  # fmt: skip
+        created(authed.post(f"{RO}/users/", json={"user": user}))
+    read = authed.get(f"{RO}/users/{w['u1']}").json()["user"]
+    assert read["identifier"] == "b-2" and read["demographics"] == demographics
+    assert read["userProfiles"] == [profile]
+    mine = {"filter": f"sourcedId='{w['u1']}' OR sourcedId='{w['u2']}'"}
+    by_identifier = authed.get(f"{RO}/users/", params={**mine, "sort": "identifier", "fields": "sourcedId,identifier"})
+    assert by_identifier.status_code == 200, by_identifier.text
+    assert by_identifier.json()["users"] == [{"sourcedId": w["u2"], "identifier": "a-1"},
+                                             {"sourcedId": w["u1"], "identifier": "b-2"}]  # fmt: skip

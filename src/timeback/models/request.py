@@ -49,6 +49,7 @@ from timeback.models.rostering import (
     TimebackUser,
     TrueOrFalse,
     WordFlag,
+    YearText,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
 
@@ -292,7 +293,7 @@ class TimebackCreateAcademicSessionBody(NewRecord, TimebackAcademicSession):
     startDate: DateOrDateTime = Field()
     endDate: DateOrDateTime = Field()
     type: Known[TimebackAcademicSessionType] = Field()
-    schoolYear: str = Field()
+    schoolYear: YearText = Field()
 
 
 class TimebackCreateCourseBody(NewRecord, TimebackCourse):
@@ -348,7 +349,7 @@ class TimebackCreateSessionOfTypeBody(NewRecord, TimebackAcademicSession):
     title: str = Field(min_length=1)
     startDate: DateOrDateTime = Field()
     endDate: DateOrDateTime = Field()
-    schoolYear: str = Field()
+    schoolYear: YearText = Field()
 
     # Its type defaults to the path's and is sent: Timeback's grading-period writes require it.
     wire_defaults: ClassVar[frozenset[str]] = frozenset({"sourcedId", "status", "type"})  # (NewRecord's hook)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, GetCoreSchemaHandler, StrictBool, WithJsonSchema
 from pydantic_core import core_schema
 
 from timeback.enums import (
@@ -42,6 +42,9 @@ __all__ = [
     "TimebackRole",
     "TimebackUser",
     "TimebackUserId",
+    "TimebackUserProfile",
+    "TimebackUserProfileApp",
+    "TimebackUserProfileCredential",
 ]
 
 Ref = TimebackSourcedIdReference
@@ -80,6 +83,18 @@ class _FlagWords:
 
 
 Flag = Annotated[bool | str, _FlagWords(), WithJsonSchema({"type": ["boolean", "string"]})]
+
+
+def _year_as_text(year: Any) -> Any:
+    return str(year) if type(year) is int else year
+
+
+# A school year in a body sent: a string, as Timeback's and 1EdTech's writes type it, or an integer, as Timeback
+# answers it (2026): a record read can be written back as read. Taken as the string either way (and answered as a
+# number when it is one: the server's ``rostering_shaped``).
+YearText = Annotated[
+    str, BeforeValidator(_year_as_text), WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+]
 
 
 # The metadata keys Timeback's writes give a shape, as its document writes them (tests/test_spec_coverage.py
@@ -183,6 +198,53 @@ class TimebackUserId(TimebackModel):
     identifier: str
 
 
+class TimebackDemographics(TimebackEntity):
+    """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
+
+    birthDate: DateOrDateTime | None = None
+    sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
+    # Flags, as enabledUser is: "true"/"false" in both specs (and null in Timeback's)
+    americanIndianOrAlaskaNative: Flag | None = None
+    asian: Flag | None = None
+    blackOrAfricanAmerican: Flag | None = None
+    nativeHawaiianOrOtherPacificIslander: Flag | None = None
+    white: Flag | None = None
+    demographicRaceTwoOrMoreRaces: Flag | None = None
+    hispanicOrLatinoEthnicity: Flag | None = None
+    countryOfBirthCode: str | None = None
+    stateOfBirthAbbreviation: str | None = None
+    cityOfBirth: str | None = None
+    publicSchoolResidenceStatus: str | None = None
+
+
+class TimebackUserProfileCredential(TimebackModel):
+    id: str
+    type: str
+    username: str
+    password: str | None = Field(default=None, repr=False)
+
+
+class TimebackUserProfileApp(TimebackModel):
+    sourcedId: str
+    name: str
+    description: str | None = None
+    domain: list[str]
+    metadata: Metadata = None
+
+
+class TimebackUserProfile(TimebackModel):
+    """One of a user's ``userProfiles``, as Timeback's ``User`` answers them (its writes do not list the field: it is
+    taken so that a user read can be written back as read)."""
+
+    profileId: str
+    profileType: str
+    vendorId: str
+    applicationId: str
+    description: str | None = None
+    app: TimebackUserProfileApp
+    credentials: list[TimebackUserProfileCredential] | None = None  # (Timeback's default: [])
+
+
 class TimebackUser(TimebackEntity):
     model_config = HIDES_INPUT
     userMasterIdentifier: str | None = None
@@ -205,33 +267,20 @@ class TimebackUser(TimebackEntity):
     agents: NullIsAbsent[list[Ref]] = None
     password: str | None = Field(default=None, repr=False)
     metadata: Annotated[Metadata, USER_METADATA] = None
+    # Three fields Timeback's User answers and its user writes do not list: taken and stored as sent, so that a user
+    # read from Timeback is written back as read (they were 422, unknown fields).
+    identifier: str | None = None
+    userProfiles: NullIsAbsent[list[TimebackUserProfile]] = None
+    demographics: TimebackDemographics | None = None
 
 
 class TimebackEnrollment(TimebackEntity):
     user: Ref | None = None
     class_: Ref | None = Field(default=None, validation_alias="class", serialization_alias="class")
     school: Ref | None = None
+    course: Ref | None = None  # (its class's: a write without it takes that one, and one naming another is 422)
     role: Known[TimebackEnrollmentRole] | None = None
     primary: Flag | None = None
     beginDate: DateOrDateTime | None = None
     endDate: DateOrDateTime | None = None
     metadata: Annotated[Metadata, ENROLLMENT_METADATA] = None
-
-
-class TimebackDemographics(TimebackEntity):
-    """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
-
-    birthDate: DateOrDateTime | None = None
-    sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
-    # Flags, as enabledUser is: "true"/"false" in both specs (and null in Timeback's)
-    americanIndianOrAlaskaNative: Flag | None = None
-    asian: Flag | None = None
-    blackOrAfricanAmerican: Flag | None = None
-    nativeHawaiianOrOtherPacificIslander: Flag | None = None
-    white: Flag | None = None
-    demographicRaceTwoOrMoreRaces: Flag | None = None
-    hispanicOrLatinoEthnicity: Flag | None = None
-    countryOfBirthCode: str | None = None
-    stateOfBirthAbbreviation: str | None = None
-    cityOfBirth: str | None = None
-    publicSchoolResidenceStatus: str | None = None
