@@ -999,3 +999,74 @@ def test_records_shaped_as_timeback_answers_them_are_taken(authed: httpx.Client)
     assert by_identifier.status_code == 200, by_identifier.text
     assert by_identifier.json()["users"] == [{"sourcedId": w["u2"], "identifier": "a-1"},
                                              {"sourcedId": w["u1"], "identifier": "b-2"}]  # fmt: skip
+
+
+def test_an_enrollment_s_course_is_its_class_s(authed: httpx.Client) -> None:
+    """Timeback's Enrollment requires ``course``: an enrollment's is its class's. A write leaving it out takes the
+    class's, one naming another is 422, a class put into another course takes its enrollments along (stamped anew);
+    filter, ``fields`` and ``sort`` name it as they name ``school``."""
+    w = {k: uid(k) for k in ("school", "term", "course", "class", "other", "u1", "u2")}
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": w["school"], "name": "S", "type": "school"}}))
+    made_class(authed, w)
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": w["other"], "title": "C2",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    for who in ("u1", "u2"):
+        user = {"sourcedId": w[who], "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": w["school"]}}]}  # fmt: skip
+        created(authed.post(f"{RO}/users/", json={"user": user}))
+    enrollment = {"sourcedId": w["u1"], "user": {"sourcedId": w["u1"]}, "class": {"sourcedId": w["class"]},
+                  "role": "student"}  # fmt: skip
+    created(authed.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
+    created(authed.post(f"{RO}/classes/{w['class']}/students", json={"enrollment": {
+        "sourcedId": w["u2"], "user": {"sourcedId": w["u2"]}, "course": {"sourcedId": w["course"]}}}))  # fmt: skip
+    read = authed.get(f"{RO}/enrollments/{w['u1']}").json()["enrollment"]
+    assert read["course"]["sourcedId"] == w["course"]
+    refused = authed.put(f"{RO}/enrollments/{w['u1']}", json={"enrollment": {**enrollment, "course": {
+        "sourcedId": w["other"]}}})  # fmt: skip
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["imsx_error_details"] == [{"field": "enrollment.course.sourcedId", "message": (
+        f"'{w['other']}' is not the course of class '{w['class']}' ('{w['course']}')")}]  # fmt: skip
+    mine = f"class.sourcedId='{w['class']}'"
+    listed = authed.get(f"{RO}/enrollments/", params={"filter": f"{mine} AND course.sourcedId='{w['course']}'",
+                                                      "fields": "sourcedId,course", "sort": "course.sourcedId"})  # fmt: skip
+    assert listed.status_code == 200, listed.text
+    assert sorted((e["sourcedId"], e["course"]["sourcedId"], len(e)) for e in listed.json()["enrollments"]) == sorted(
+        [(w["u1"], w["course"], 2), (w["u2"], w["course"], 2)])  # fmt: skip
+    klass = authed.get(f"{RO}/classes/{w['class']}").json()["class"]
+    stamp = read["dateLastModified"]
+    moved = authed.put(f"{RO}/classes/{w['class']}", json={"class": {**klass, "course": {"sourcedId": w["other"]}}})
+    assert moved.status_code == 200, moved.text
+    after = authed.get(f"{RO}/enrollments/", params={"filter": f"{mine} AND course.sourcedId='{w['other']}'"})
+    assert ids(after, "enrollments") == sorted([w["u1"], w["u2"]])
+    assert all(e["dateLastModified"] > stamp for e in after.json()["enrollments"])
+    assert ids(authed.get(f"{RO}/enrollments/", params={"filter": f"{mine} AND course.sourcedId='{w['course']}'"}),
+               "enrollments") == []  # fmt: skip
+
+
+def test_enrollments_an_older_server_stored_without_a_course_take_their_class_s_when_opened(tmp_path: Path) -> None:
+    """A file an older server made has no course column for enrollments, and its enrollments no course: opened, the
+    table gains the column and each enrollment not deleted its class's course, stamped anew (a delta sync sees it)."""
+    import sqlite3
+
+    path = tmp_path / "older.db"
+    settings = ServerSettings(database=f"sqlite:///{path}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    w = {"school": "s1", "term": "t1", "course": "co1", "class": "c1"}
+    with LocalServer(settings) as server, authed_on(server) as http:
+        created(http.post(f"{RO}/schools/", json={"org": {"sourcedId": "s1", "name": "S", "type": "school"}}))
+        made_class(http, w)
+        user = {"sourcedId": "u1", "enabledUser": True, "givenName": "G", "familyName": "F",
+                "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "s1"}}]}  # fmt: skip
+        created(http.post(f"{RO}/users/", json={"user": user}))
+        enrollment = {"sourcedId": "e1", "user": {"sourcedId": "u1"}, "class": {"sourcedId": "c1"}, "role": "student"}
+        created(http.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
+    with sqlite3.connect(path) as conn:  # as the older server made it, with no mark of the pass
+        conn.execute("DROP INDEX ix_enrollments_course")
+        conn.execute("ALTER TABLE enrollments DROP COLUMN ref_course")
+        conn.execute("UPDATE enrollments SET data = json_remove(data, '$.course')")
+        conn.execute("DELETE FROM timeback_meta WHERE key = 'agree enrollments.course'")
+        synced = conn.execute("SELECT date_last_modified FROM enrollments").fetchone()[0]
+    conn.close()
+    with LocalServer(settings) as server, authed_on(server) as http:
+        listed = http.get(f"{RO}/enrollments/", params={"filter": "course.sourcedId='co1'"}).json()["enrollments"]
+        assert [(e["sourcedId"], e["course"]["sourcedId"]) for e in listed] == [("e1", "co1")]
+        assert listed[0]["dateLastModified"] > synced

@@ -152,9 +152,10 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     *(
         CollectionDef(
             name, "enrollment", "Enrollment", ro.TimebackEnrollment,
-            refs={"user": "users", "class": "classes", "school": "orgs"},
-            indexed=("user", "class", "school") if stored_in is None else (), stored_in=stored_in, fixed=fixed,
-            derive=(("school", "class", "school"),), agree=(("school", "class", "school"),),
+            refs={"user": "users", "class": "classes", "school": "orgs", "course": "courses"},
+            indexed=("user", "class", "school", "course") if stored_in is None else (), stored_in=stored_in,
+            fixed=fixed, derive=(("school", "class", "school"), ("course", "class", "course")),
+            agree=(("school", "class", "school"), ("course", "class", "course")),
             holding=(("user", "role"),),
         )
         for name, stored_in, fixed in (

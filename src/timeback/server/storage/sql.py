@@ -159,6 +159,10 @@ _DROPPED = ("status", "deleted", "modified")
 # open bring such a file up to date). A timeback that writes what an earlier one would misread raises it, and a file
 # of a higher number than this is refused (``_check_file``) rather than served or written wrongly.
 SCHEMA_VERSION = 1
+# Reference columns (``indexed``) added after files were made, (table, field): an older file's table gains the column
+# when opened, from its records' data (an enrollment's course, session 51: its "agree" pass then gives the enrollments
+# stored without one their class's). Others missing are refused as too old.
+_ADDED_REFERENCES = (("enrollments", "course"),)
 # A one-time pass over a file (an alias dropped, lists encoded), keyed in timeback_meta: a row inserted the first time
 _ONCE = "INSERT OR IGNORE INTO timeback_meta (key, value) VALUES (?, 0)"
 
@@ -804,6 +808,12 @@ class SqlStorage:
                     raw.execute(f'DROP INDEX IF EXISTS "ix_{name}_{dropped}"')
                 for _, create in _removal_triggers(name):
                     raw.execute(create)
+            for table_name, field in _ADDED_REFERENCES:
+                columns = {row[1] for row in raw.execute(f'PRAGMA table_info("{table_name}")')}
+                if columns and ref_column(field) not in columns:  # (filled by the agree pass below, or its data's)
+                    raw.execute(f'ALTER TABLE "{table_name}" ADD COLUMN "{ref_column(field)}" VARCHAR(255)')
+                    raw.execute(f'UPDATE "{table_name}" SET "{ref_column(field)}" = '
+                                f"json_extract(data, '$.{field}.sourcedId')")  # fmt: skip
             for table in [*self.tables.values(), self.metadata.tables["timeback_tokens"]]:
                 # any added since the file was made (create_all skips its table); in one order, so one message
                 for index in sorted(table.indexes, key=lambda index: str(index.name)):
@@ -2086,7 +2096,8 @@ def _check_file(database: str) -> None:
         for name in sorted(names & tables.keys()):
             # (cid, name, type, notnull, dflt_value, pk) of each column
             columns = list(conn.execute(f'PRAGMA table_info("{name}")'))
-            missing = [column.name for column in tables[name].columns if column.name not in {c[1] for c in columns}]
+            added = {ref_column(field) for table, field in _ADDED_REFERENCES if table == name}  # (made when opened)
+            missing = [c.name for c in tables[name].columns if c.name not in {c[1] for c in columns} | added]
             if missing:
                 raise _too_old(database, f"{name} has no column {', '.join(missing)}")
             # (a newer timeback's, or one added by hand: the file was served, and every write to the table was a 500)
