@@ -179,6 +179,11 @@ DIFFERENCES = [
      r"|AcademicSessionDType: Additional properties .*\('org' was unexpected\)"
      r"""|SingleAcademicSessionDType: (Additional properties .*\('term' was unexpected\)"""
      r'|"academicSession" is a required property))'),
+    ("D13 Timeback rostering answers",
+     r"^ST108 .*(AcademicSessionDType/properties/schoolYear: \d+ is not of type"
+     r"|(ClassDType/properties/(classCode|location)|EnrollmentDType/properties/(beginDate|endDate)"
+     r"|DemographicsDType/properties/\w+): null is not"
+     r"|EnrollmentDType: Additional properties .*\('course' was unexpected\))"),
 ]  # fmt: skip
 
 

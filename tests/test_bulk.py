@@ -2888,10 +2888,10 @@ def test_stored_as_put_compares_every_field_but_the_servers_own() -> None:
     held = {"sourcedId": "r", "lineItem": {"sourcedId": "li"}, "score": 90.0, "class": {"sourcedId": "c"},
             "dateLastModified": "x", "comment": None}  # fmt: skip
     sent = {"sourcedId": "r", "lineItem": {"sourcedId": "li"}, "score": 90}
-    dates, derived = frozenset({"scoreDate"}), {"li": "c"}  # (the line item's class, read)
+    dates, derived = frozenset({"scoreDate"}), {"li": {"class": "c"}}  # (the line item's class, read)
     assert _stored_as_put(op, held, sent, dates, derived)  # (90 == 90.0; the line item's class, the stamp)
     assert _stored_as_put(op, held, {**sent, "dateLastModified": "y"}, dates, derived)  # (a stamp sent: not compared)
-    assert not _stored_as_put(op, held, sent, dates, {"li": "other"})  # (a PUT would set "other")
+    assert not _stored_as_put(op, held, sent, dates, {"li": {"class": "other"}})  # (a PUT would set "other")
     assert not _stored_as_put(op, held, sent, dates, {})  # (the line item's class unknown)
     assert not _stored_as_put(op, held, {**sent, "score": 91}, dates, derived)
     assert not _stored_as_put(op, held, {**sent, "class": {"sourcedId": "other"}}, dates, derived)

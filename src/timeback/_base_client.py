@@ -898,11 +898,11 @@ class BaseClient(Uncopyable):
     def derived_reads(
         self, op: Operation[Any, Any], wanted: Iterable[str]
     ) -> Exchange[tuple[dict[str, Any], int, RequestError | APIConnectionError | APIResponseValidationError | None]]:
-        """For each sourcedId in ``wanted`` (as ``derives_from`` names them), the sourcedId of the reference the
-        server gives a record of ``op`` written without it (``DERIVED``: a line item's class), read from the server;
-        the retries the reads took; and the error that ended them, if one did (a record needing what was not read
-        is not taken as written as sent). A record not found derives nothing (None)."""
-        field, _, collection = DERIVED[op.stored_in or op.collection]
+        """For each sourcedId in ``wanted`` (as ``derives_from`` names them), the sourcedId of each reference the
+        server gives a record of ``op`` written without it, by field (``DERIVED``: a line item's class), read from
+        the server; the retries the reads took; and the error that ended them, if one did (a record needing what
+        was not read is not taken as written as sent). A record not found derives nothing (None)."""
+        fields, _, collection = DERIVED[op.stored_in or op.collection]
         reader = READERS.get((op.base_path, collection))
         found: dict[str, Any] = {}
         retries = 0
@@ -921,7 +921,8 @@ class BaseClient(Uncopyable):
                 page, _ = read_back_page(reader, answer)
             except APIResponseValidationError as failed:
                 return found, retries, failed
-            found[sourced_id] = sourced_id_of((page.get(sourced_id) or {}).get(field))
+            read = page.get(sourced_id)
+            found[sourced_id] = None if read is None else {f: sourced_id_of(read.get(f)) for f in fields}
         return found, retries, None
 
     def reading_back(self, op: Operation[Any, Any], requests: list[httpx.Request]) -> Exchange[ReadBack]:

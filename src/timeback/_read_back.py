@@ -96,10 +96,11 @@ def _held_as_other(held: dict[str, Any], key: str, sent: Any, dates: frozenset[s
 
 
 # A reference a server fills in on a record written without it, from the record another of its references names: a
-# result's class is its line item's, an enrollment's school its class's. Stored in -> (field, via, via's collection).
-DERIVED: dict[str, tuple[str, str, str]] = {
-    "results": ("class", "lineItem", "lineItems"),
-    "enrollments": ("school", "class", "classes"),
+# result's class is its line item's, an enrollment's school and course its class's. Stored in -> (fields, via, via's
+# collection).
+DERIVED: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "results": (("class",), "lineItem", "lineItems"),
+    "enrollments": (("school", "course"), "class", "classes"),
 }
 # A reference under two names, either written from the other when left out (Timeback's class org is its school,
 # which it answers as school alone).
@@ -115,7 +116,7 @@ def derives_from(op: Operation[Any, Any], held: dict[str, Any] | None, record: d
     """The sourcedId of the record a DERIVED reference that ``held`` holds and ``record`` leaves out comes from (to
     read with ``derived_reads``: whether that is the reference the server gives such a write), else None."""
     rule = DERIVED.get(op.stored_in or op.collection)
-    if rule is None or held is None or record.get(rule[0]) is not None or held.get(rule[0]) is None:
+    if rule is None or held is None or not any(record.get(f) is None and held.get(f) is not None for f in rule[0]):
         return None
     source = sourced_id_of(record.get(rule[1]))
     return source if isinstance(source, str) and source else None  # (no id to read by: not the server's)
@@ -133,10 +134,9 @@ def filled_by_server(
         if name not in record and mirrored is not None and sourced_id_of(held.get(name)) == mirrored:
             filled.add(name)
     rule = DERIVED.get(op.stored_in or op.collection)
-    if rule is not None and record.get(rule[0]) is None:
-        source = derived.get(sourced_id_of(record.get(rule[1])))
-        if source is not None and sourced_id_of(held.get(rule[0])) == source:
-            filled.add(rule[0])
+    source = derived.get(sourced_id_of(record.get(rule[1]))) if rule is not None else None
+    if rule is not None and source is not None:
+        filled.update(n for n in rule[0] if record.get(n) is None and sourced_id_of(held.get(n)) == source.get(n))
     return filled
 
 
@@ -157,9 +157,10 @@ def written_as_sent(
 
 
 def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Iterable[str]) -> bool:
-    """Whether the fields ``held`` has beside those of ``record`` are null or ``set_by_server``: a record holding a
-    score or comment the call did not send is not the call's own."""
-    return all(held[key] is None for key in held.keys() - record.keys() - set(set_by_server))
+    """Whether the fields ``held`` has beside those of ``record`` are null, empty lists (the default Timeback's
+    rostering answers give an array it requires: a user's agents, an org's children) or ``set_by_server``: a record
+    holding a score or comment the call did not send is not the call's own."""
+    return all(held[key] is None or held[key] == [] for key in held.keys() - record.keys() - set(set_by_server))
 
 
 # What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
@@ -211,6 +212,8 @@ def _holds_at(
         # them and a server in JavaScript writes them), no date, flag or reference there, whatever its name.
         value = held.get(key)
         return value == sent and _exactly(value, sent)
+    if key == "schoolYear" and type(sent) is str and type(held.get(key)) is int:  # (Timeback answers the number)
+        return str(held[key]) == sent
     if key in FLAGS and type(sent) in (bool, str):
         value = held.get(key)
         return type(value) in (bool, str) and _FLAG_VALUES.get(value, value) == _FLAG_VALUES.get(sent, sent)

@@ -59,6 +59,19 @@ def made_class(authed: httpx.Client, w: dict[str, str]) -> None:
         "sourcedId": w["course"]}, "school": {"sourcedId": w["school"]}, "terms": [{"sourcedId": w["term"]}]}}))  # fmt: skip
 
 
+def ref(http: httpx.Client, collection: str, sourced_id: str) -> dict[str, str]:
+    """A reference as a rostering answer gives one sent as ``{sourcedId}``: with the ``href`` of the record on the
+    server ``http`` reaches, and its type."""
+    href = f"{str(http.base_url).rstrip('/')}{RO}/{collection}/{quote(sourced_id, safe='')}"
+    return {"sourcedId": sourced_id, "href": href, "type": COLLECTIONS[collection].singular}
+
+
+def anywhere(value: Any, http: httpx.Client) -> Any:
+    """``value`` with the server's URL in its references' ``href`` as ``<server>``: to compare the answers of two
+    servers on one file (each its own port)."""
+    return json.loads(json.dumps(value).replace(str(http.base_url).rstrip("/"), "<server>"))
+
+
 def ids(response: httpx.Response, key: str) -> list[str]:
     assert response.status_code == 200, response.text
     return sorted(record["sourcedId"] for record in response.json()[key])
@@ -511,7 +524,8 @@ def test_a_grading_period_posted_under_its_term_takes_tenant_id_and_client_app_i
                "tenantId": "tenant-1", "clientAppId": None}  # fmt: skip
     created(authed.post(f"{RO}/terms/{r.term}/gradingPeriods", json={"academicSession": session}))
     read = authed.get(f"{RO}/gradingPeriods/{period}").json()["gradingPeriod"]
-    assert (read["tenantId"], read["clientAppId"], read["parent"]) == ("tenant-1", None, {"sourcedId": r.term})
+    parent = ref(authed, "academicSessions", r.term)
+    assert (read["tenantId"], read["clientAppId"], read["parent"]) == ("tenant-1", None, parent)
     refused = authed.post(f"{RO}/gradingPeriods/", json={"academicSession": {**session, "sourcedId": other}})
     refused_naming(refused, "academicSession.tenantId", "academicSession.clientAppId")
     answer = client.oneroster.rostering.create_grading_period_for_term(
@@ -598,8 +612,9 @@ def test_a_reference_s_name_is_read_kept_and_written_back(authed: httpx.Client, 
     assert (read_enrollment.user.name, read_enrollment.class_.name) == ("A B", "Class")
     ro.update_user(sourced_id=user_id, user=read_user)  # each put back as it was read
     ro.update_enrollment(sourced_id=enrollment_id, enrollment=read_enrollment)
-    assert authed.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"] == school
-    assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == school
+    answered = {**ref(authed, "orgs", r.school), **school}  # (with the href it lacked; its type as sent)
+    assert authed.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"] == answered
+    assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == answered
 
 
 # Fields Timeback's document types without null in its writes and its answers (and 1EdTech's, where it has them):
@@ -613,7 +628,9 @@ NULL_IS_LEFT_OUT: list[tuple[str, tuple[str | int, ...]]] = [
     ("users", ("roles", 0, "userProfile")),
     ("enrollments", ("primary",)),
 ]  # fmt: skip
-LEFT_OUT_READS_AS = {("enrollments", ("primary",)): "false"}
+# (a user's agents: answered as Timeback's User requires them, empty)
+LEFT_OUT_READS_AS: dict[tuple[str, tuple[str | int, ...]], Any] = {
+    ("enrollments", ("primary",)): "false", ("users", ("agents",)): []}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -686,9 +703,10 @@ def test_a_class_s_school_sent_as_org_is_its_school_and_answered_as_school_alone
         authed.post(f"{RO}/classes/", json={"class": {**body, "sourcedId": by_org, "org": {"sourcedId": r.school}}})
     )
     put = authed.put(f"{RO}/classes/{by_school}", json={"class": {**body, "org": {"sourcedId": r.school}}})
-    assert put.status_code == 200 and "org" not in put.json() and put.json()["school"] == {"sourcedId": r.school}
+    school = ref(authed, "orgs", r.school)
+    assert put.status_code == 200 and "org" not in put.json() and put.json()["school"] == school
     read = authed.get(f"{RO}/classes/{by_org}").json()["class"]
-    assert "org" not in read and read["school"] == {"sourcedId": r.school}
+    assert "org" not in read and read["school"] == school
     # org names the school in a filter, a sort and fields, however the class was written
     both = f"sourcedId@'{by_org},{by_school}'"
     for name in ("org", "school"):
@@ -699,7 +717,7 @@ def test_a_class_s_school_sent_as_org_is_its_school_and_answered_as_school_alone
     # read, moved, written back
     read["school"] = {"sourcedId": other}
     moved = authed.put(f"{RO}/classes/{by_org}", json={"class": read})
-    assert moved.status_code == 200 and moved.json()["school"] == {"sourcedId": other}, moved.text
+    assert moved.status_code == 200 and moved.json()["school"] == ref(authed, "orgs", other), moved.text
     assert ids(authed.get(f"{RO}/schools/{other}/classes"), "classes") == [by_org]
     # both names, different: which is meant? An unknown one is named as sent.
     conflicting = authed.put(f"{RO}/classes/{by_org}", json={"class": {**read, "org": {"sourcedId": r.school}}})
@@ -737,7 +755,7 @@ def test_classes_an_older_server_stored_with_org_are_answered_without_it(tmp_pat
     with LocalServer(settings) as server, authed_on(server) as http:
         answer = http.get(f"{RO}/classes/", params={"sort": "sourcedId"}).json()["classes"]
         assert [(c["sourcedId"], c["school"], "org" in c) for c in answer] == [
-            ("both", {"sourcedId": "s1"}, False), ("null", {"sourcedId": "s1"}, False)]  # fmt: skip
+            ("both", ref(http, "orgs", "s1"), False), ("null", ref(http, "orgs", "s1"), False)]  # fmt: skip
         assert {c["dateLastModified"] for c in answer} == {"2024-01-01T00:00:00.000Z"}  # (no change to sync)
         assert ids(http.get(f"{RO}/schools/s1/classes"), "classes") == ["both", "null"]
         assert "org" not in http.get(f"{RO}/classes/null").json()["class"]
@@ -769,7 +787,8 @@ def test_lists_an_older_server_stored_unencoded_are_encoded_when_the_file_is_ope
         user = {"sourcedId": "stu", "enabledUser": True, "givenName": "G", "familyName": "F",
                 "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": "North,East"}}]}  # fmt: skip
         created(http.post(f"{RO}/users/", json={"user": user}))
-        before = {k: http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k] for k in ("classes", "users")}
+        before = {k: anywhere(http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k], http)
+                  for k in ("classes", "users")}  # fmt: skip
     with sqlite3.connect(path) as conn:  # as the older server wrote them, with no mark of the pass
         conn.execute("UPDATE classes SET list_terms = ',Fall,2024,50%,' WHERE sourced_id = 'odd'")
         conn.execute("UPDATE users SET list_orgs = ',North,East,' WHERE sourced_id = 'stu'")
@@ -782,7 +801,8 @@ def test_lists_an_older_server_stored_unencoded_are_encoded_when_the_file_is_ope
                 assert ids(answer, "classes") == listed and answer.headers["X-Total-Count"] == str(len(listed))
             assert ids(http.get(f"{RO}/schools/North%2CEast/students"), "users") == ["stu"]
             assert ids(http.get(f"{RO}/schools/North/students"), "users") == []
-            after = {k: http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k] for k in ("classes", "users")}
+            after = {k: anywhere(http.get(f"{RO}/{k}/", params={"sort": "sourcedId"}).json()[k], http)
+                     for k in ("classes", "users")}  # fmt: skip
             assert after == before  # (the records as they were, their stamps too: nothing for a delta sync)
 
 
@@ -809,7 +829,8 @@ def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s
             created(http.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
         assert http.delete(f"{RO}/enrollments/gone").status_code == 204
         every = {"filter": "status@'active,tobedeleted'", "sort": "sourcedId"}
-        before = {e["sourcedId"]: e for e in http.get(f"{RO}/enrollments/", params=every).json()["enrollments"]}
+        before = {e["sourcedId"]: e for e in anywhere(http.get(f"{RO}/enrollments/", params=every).json(), http)[
+            "enrollments"]}  # fmt: skip
     with sqlite3.connect(path) as conn:  # as the older server stored them, with no mark of the pass
         conn.execute("UPDATE enrollments SET ref_school = 's2', data = json_set(data, '$.school.sourcedId', 's2') "
                      "WHERE sourced_id IN ('wrong', 'gone')")  # fmt: skip
@@ -820,11 +841,13 @@ def test_enrollments_an_older_server_stored_at_another_school_take_their_class_s
     with LocalServer(settings) as server, authed_on(server) as http:
         assert ids(http.get(f"{RO}/schools/s2/classes/c1/enrollments"), "enrollments") == []
         assert ids(http.get(f"{RO}/schools/s1/classes/c1/enrollments"), "enrollments") == ["bare", "right", "wrong"]
-        after = {e["sourcedId"]: e for e in http.get(f"{RO}/enrollments/", params=every).json()["enrollments"]}
+        after = {e["sourcedId"]: e for e in anywhere(http.get(f"{RO}/enrollments/", params=every).json(), http)[
+            "enrollments"]}  # fmt: skip
         assert after["right"] == before["right"]
-        assert after["gone"] == {**before["gone"], "school": {"sourcedId": "s2"}}  # (a deletion is not rewritten)
+        # (a deletion is not rewritten)
+        assert after["gone"] == {**before["gone"], "school": anywhere(ref(http, "orgs", "s2"), http)}
         moved, synced = after["wrong"], before["wrong"]["dateLastModified"]
-        assert moved["school"] == {"sourcedId": "s1"} and moved["dateLastModified"] > synced
+        assert moved["school"] == anywhere(ref(http, "orgs", "s1"), http) and moved["dateLastModified"] > synced
         delta = http.get(f"{RO}/enrollments/", params={"filter": f"dateLastModified>'{synced}'"})
         assert ids(delta, "enrollments") == ["bare", "wrong"]
         assert after["bare"] == {**before["bare"], "dateLastModified": moved["dateLastModified"]}  # (one stamp)

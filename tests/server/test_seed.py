@@ -162,7 +162,8 @@ def _everything(server: LocalServer) -> dict[str, Any]:
             op = listings[collection]
             answer = http.get(f"{op.base_path}{op.path}", params={"limit": 3000, "sort": "sourcedId"})
             assert answer.status_code == 200, answer.text
-            records = answer.json()[op.records_key]
+            # (a rostering reference's href names the server answering: the same on any other)
+            records = json.loads(answer.text.replace(json.dumps(server.url)[1:-1], "<server>"))[op.records_key]
             for record in records:
                 assert record.pop("dateLastModified")
             answers[collection] = records
@@ -177,7 +178,7 @@ def test_a_seed_in_chunks_stores_what_one_record_at_a_time_stored(
         _one_at_a_time(reference.app.state.service, data)
         expected = _everything(reference)
     assert all(expected[collection] for collection in LOAD_ORDER)
-    assert {r["sourcedId"]: r["school"] for r in expected["enrollments"]}["enr-stu-1"] == {"sourcedId": "school-1"}
+    assert {r["sourcedId"]: r["school"]["sourcedId"] for r in expected["enrollments"]}["enr-stu-1"] == "school-1"
     for chunk in (1000, 3):  # (chunks of 3: self-references within a chunk and across chunks)
         monkeypatch.setattr(seed_module, "CHUNK", chunk)
         seed = tmp_path / f"every-{chunk}.json"

@@ -92,9 +92,8 @@ def _year_as_text(year: Any) -> Any:
 # A school year in a body sent: a string, as Timeback's and 1EdTech's writes type it, or an integer, as Timeback
 # answers it (2026): a record read can be written back as read. Taken as the string either way (and answered as a
 # number when it is one: the server's ``rostering_shaped``).
-YearText = Annotated[
-    str, BeforeValidator(_year_as_text), WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}]})
-]
+_YEAR_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+YearText = Annotated[str, BeforeValidator(_year_as_text), WithJsonSchema(_YEAR_SCHEMA)]
 
 
 # The metadata keys Timeback's writes give a shape, as its document writes them (tests/test_spec_coverage.py
@@ -143,8 +142,10 @@ class TimebackAcademicSession(TimebackEntity):
     endDate: DateOrDateTime | None = None
     type: Known[TimebackAcademicSessionType] | None = None
     # Timeback answers the school year as a number (2025), OneRoster as a string; both read as the string. (Only on
-    # reading: strict validation, the server's, keeps this a string as both specs send it.)
-    schoolYear: str | None = Field(default=None, coerce_numbers_to_str=True)
+    # reading; the bodies sent take either as the string: ``YearText``. The local server answers Timeback's number.)
+    schoolYear: Annotated[str | None, WithJsonSchema({"anyOf": [*_YEAR_SCHEMA["anyOf"], {"type": "null"}]})] = Field(
+        default=None, coerce_numbers_to_str=True
+    )
     parent: Ref | None = None
     children: list[Ref] | None = None
     org: NullIsAbsent[Ref] = None

@@ -7,6 +7,7 @@ column per entry of ``indexed``) and the write path checks every reference liste
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -55,6 +56,12 @@ class CollectionDef:
     # deleted ones among them as its document does not except them. Writes naming a value another record holds are
     # 409. (A file written before may hold repeats: they stand, and a write of either must give one up.)
     unique: tuple[str, ...] = ()
+    # Answered in the shape of Timeback's rostering response schemas (``service.answered``; gradebook answers stay as
+    # stored, Timeback's gradebook schemas giving bare {sourcedId} references): None, as stored. Otherwise the
+    # reference paths answered with ``href`` and ``type`` besides ``refs`` (an org's children, unchecked).
+    links: dict[str, str] | None = None
+    answer_defaults: tuple[tuple[str, Any], ...] = ()  # (field, value) answered when absent: Timeback requires it
+    answer_numbers: tuple[str, ...] = ()  # stored as strings, answered as numbers when integers (a school year)
 
     @property
     def table(self) -> str:
@@ -70,6 +77,9 @@ def unique_form(value: str) -> str:
 def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:
     return {d.name: d for d in defs}
 
+
+# Timeback's User requires these arrays (its schema's default: empty)
+_USER_DEFAULTS = (("agents", ()), ("userProfiles", ()))
 
 COLLECTIONS: dict[str, CollectionDef] = _defs(
     # gradebook
@@ -105,49 +115,55 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     # rostering
     CollectionDef(
         "orgs", "org", "Org", ro.TimebackOrg, refs={"parent": "orgs"}, indexed=("parent",),
-        search=("name", "identifier"), noun="Organization",
+        search=("name", "identifier"), noun="Organization", links={"children[]": "orgs"},
+        answer_defaults=(("children", ()),),
     ),
     CollectionDef(
         "schools", "org", "School", ro.TimebackOrg, refs={"parent": "orgs"}, stored_in="orgs",
-        fixed=(("type", "school"),), search=("name", "identifier"),
+        fixed=(("type", "school"),), search=("name", "identifier"), links={"children[]": "orgs"},
+        answer_defaults=(("children", ()),),
     ),
     CollectionDef(
         "academicSessions", "academicSession", "Academic session", ro.TimebackAcademicSession,
         refs={"parent": "academicSessions", "org": "orgs"}, indexed=("parent", "org"), search=("title",),
+        links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
     ),
     CollectionDef(
         "terms", "academicSession", "Term", ro.TimebackAcademicSession, refs={"parent": "academicSessions",
         "org": "orgs"}, stored_in="academicSessions", fixed=(("type", "term"),), search=("title",),
+        links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
     ),
     CollectionDef(
         "gradingPeriods", "academicSession", "Grading period", ro.TimebackAcademicSession,
         refs={"parent": "academicSessions", "org": "orgs"}, stored_in="academicSessions",
         fixed=(("type", "gradingPeriod"),), search=("title",),
+        links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
     ),
     CollectionDef(
         "courses", "course", "Course", ro.TimebackCourse,
         refs={"org": "orgs", "schoolYear": "academicSessions", "academicSession": "academicSessions"},
-        indexed=("org",), search=("title", "courseCode"),
+        indexed=("org",), search=("title", "courseCode"), links={},
     ),
     CollectionDef(
         "classes", "class", "Class", ro.TimebackClass,
         refs={"course": "courses", "org": "orgs", "school": "orgs", "terms[]": "academicSessions"},
         indexed=("course", "school"), search=("title", "classCode"), aliases=(("org", "school"),),
-        list_columns=(("terms", "terms[]"),),
+        list_columns=(("terms", "terms[]"),), links={}, answer_defaults=(("classCode", None), ("location", None)),
     ),
     CollectionDef(
         "users", "user", "User", ro.TimebackUser,
         refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"},
         search=("givenName", "familyName", "email", "username"),
-        list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")), unique=("email",),
+        list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")), unique=("email",), links={},
+        answer_defaults=_USER_DEFAULTS,
     ),
     CollectionDef(
         "students", "user", "Student", ro.TimebackUser, stored_in="users", role="student",
-        search=("givenName", "familyName", "email", "username"),
+        search=("givenName", "familyName", "email", "username"), links={}, answer_defaults=_USER_DEFAULTS,
     ),
     CollectionDef(
         "teachers", "user", "Teacher", ro.TimebackUser, stored_in="users", role="teacher",
-        search=("givenName", "familyName", "email", "username"),
+        search=("givenName", "familyName", "email", "username"), links={}, answer_defaults=_USER_DEFAULTS,
     ),
     *(
         CollectionDef(
@@ -156,7 +172,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
             indexed=("user", "class", "school", "course") if stored_in is None else (), stored_in=stored_in,
             fixed=fixed, derive=(("school", "class", "school"), ("course", "class", "course")),
             agree=(("school", "class", "school"), ("course", "class", "course")),
-            holding=(("user", "role"),),
+            holding=(("user", "role"),), links={}, answer_defaults=(("beginDate", None), ("endDate", None)),
         )
         for name, stored_in, fixed in (
             ("enrollments", None, ()),
@@ -165,7 +181,9 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         )
     ),
     CollectionDef("demographics", "demographics", "Demographics", ro.TimebackDemographics,
-                  noun="Demographics record"),
+                  noun="Demographics record", links={},
+                  answer_defaults=tuple((name, None) for name in ro.TimebackDemographics.model_fields
+                                        if name not in gb.TimebackEntity.model_fields)),
 )  # fmt: skip
 
 TABLES: tuple[CollectionDef, ...] = tuple(d for d in COLLECTIONS.values() if d.stored_in is None)

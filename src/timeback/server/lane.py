@@ -35,9 +35,10 @@ from starlette.datastructures import QueryParams
 from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import check_content_encoding, check_media_type, check_transfer_encoding, read_body
+from timeback.server.collections import COLLECTIONS
 from timeback.server.deps import bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
-from timeback.server.middleware import ENCODED_SLASH, WRITE_BEGUN, url_as_sent
+from timeback.server.middleware import ENCODED_SLASH, WRITE_BEGUN, root_url, url_as_sent
 from timeback.server.service import GradebookService, Reply
 from timeback.server.storage import Storage, WouldWait, reads_limited, waiting_since, without_waiting
 from timeback.server.unserved import UNSERVED, first_won
@@ -53,11 +54,12 @@ _JSON = (b"content-type", b"application/json")
 
 
 class _Entry:
-    __slots__ = ("allowed", "op", "path", "pattern", "refused", "scope_names")
+    __slots__ = ("allowed", "links", "op", "path", "pattern", "refused", "scope_names")
 
     def __init__(self, op: Operation[Any, Any], path: str) -> None:
         self.op = op
         self.path = path
+        self.links = COLLECTIONS[op.collection].links is not None  # (its answers' references carry href: rostering)
         self.pattern = path_pattern(path)
         self.allowed = required_scopes(op)
         self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"
@@ -185,6 +187,7 @@ class OperationLane:
             if params and any("\ufffd" in v or ENCODED_SLASH in v or "\0" in v for v in params.values()):
                 _check_path_text(scope, params)
             path = {k: v.replace(ENCODED_SLASH, "/") for k, v in params.items()} if params else params
+            root = root_url(scope) if entry.links else ""  # (rostering answers' href; gradebook's have none)
             if op.kind in ("get", "list"):
                 url = url_as_sent(scope) if op.kind == "list" else ""  # for the Link header
                 if b"%" in scope["query_string"]:
@@ -193,9 +196,9 @@ class OperationLane:
                 # (reads only: a write stopped halfway would be rolled back with the writes committing with it in
                 # the lane's shared transaction, and a write's time is bounded by its body's limits anyway)
                 with reads_limited(service.settings.read_time_limit):
-                    reply = await run_in_threadpool(service.handle, op, path, query, body, url)
+                    reply = await run_in_threadpool(service.handle, op, path, query, body, url, root)
             else:
-                reply = await self._write(functools.partial(service.prepare_write, op, path, body), len(body))
+                reply = await self._write(functools.partial(service.prepare_write, op, path, body, root), len(body))
             if len(body) > LARGE_BODY_BYTES:
                 start, content = await run_in_threadpool(_encode_reply, reply)
             else:

@@ -12,7 +12,7 @@ import secrets
 import time
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import quote_from_bytes, unquote
+from urllib.parse import quote, quote_from_bytes, unquote
 
 from starlette.datastructures import URL
 from starlette.types import Message
@@ -125,6 +125,14 @@ def url_as_sent(scope: dict[str, Any]) -> str:
             path = _NOT_AN_ESCAPE.sub(b"%25", path)
         url = url.replace(path=quote_from_bytes(path, safe=_PATH_CHARACTERS))
     return str(url)
+
+
+def root_url(scope: dict[str, Any]) -> str:
+    """The server's root as the request reached it, as ``url_as_sent`` takes it (the scheme and host a trusted
+    proxy's headers give, the ``root_path``): ``https://school.example/oneroster``, what the ``href`` of a record
+    on this server starts with."""
+    root = scope.get("root_path", "")
+    return str(URL(scope=scope).replace(path=quote(root), query="")).removesuffix("/")
 
 
 _NOT_AN_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")

@@ -77,16 +77,26 @@ class GradebookService:
     # ----- entry point
 
     def handle(
-        self, op: Operation[Any, Any], path: Mapping[str, str], query: Mapping[str, str], body: bytes, url: str
+        self,
+        op: Operation[Any, Any],
+        path: Mapping[str, str],
+        query: Mapping[str, str],
+        body: bytes,
+        url: str,
+        root: str = "",
     ) -> Reply:
+        """``url``: the request's, for a listing's ``Link`` header; ``root``: the server's root as the request
+        reached it (``root_url``), which a rostering answer's references' ``href`` start with."""
         coll = COLLECTIONS[op.collection]
         if op.kind == "get":
-            return self.get(op, coll, path, query)
+            return self.get(op, coll, path, query, root)
         if op.kind == "list":
-            return self.list(op, coll, path, query, url)
-        return self.prepare_write(op, path, body)()
+            return self.list(op, coll, path, query, url, root)
+        return self.prepare_write(op, path, body, root)()
 
-    def prepare_write(self, op: Operation[Any, Any], path: Mapping[str, str], body: bytes) -> Callable[[], Reply]:
+    def prepare_write(
+        self, op: Operation[Any, Any], path: Mapping[str, str], body: bytes, root: str = ""
+    ) -> Callable[[], Reply]:
         """The write a request asks for, its body validated now (a bad one raises ``ApiError`` here): the call
         returned runs it, in a ``transaction()`` of its own. Split so that the lane can validate writes before
         they take the write lock, and commit several together (``Storage.write_together``). The call may run
@@ -96,9 +106,9 @@ class GradebookService:
             return functools.partial(self.delete, coll, path["sourced_id"])
         request = self._validate(op, path, body)
         if op.kind == "put":
-            return functools.partial(self.put, op, coll, request)
+            return functools.partial(self.put, op, coll, request, root)
         if op.kind in ("create", "batch_create"):
-            return functools.partial(self.create, op, coll, path, request)
+            return functools.partial(self.create, op, coll, path, request, root)
         if op.kind == "patch":
             assert isinstance(request, BaseModel)  # (not in _DICT_PATH_KINDS)
             return functools.partial(self.patch, op, coll, path["sourced_id"], request)
@@ -107,16 +117,28 @@ class GradebookService:
     # ----- reads
 
     def get(
-        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str]
+        self,
+        op: Operation[Any, Any],
+        coll: CollectionDef,
+        path: Mapping[str, str],
+        query: Mapping[str, str],
+        root: str = "",
     ) -> Reply:
         record = self.storage.get(coll, path["sourced_id"])
         if record is None:
             raise _not_found(path, (coll, "sourced_id"))
         fields = _unaliased(coll, parse_fields(fields_param(query), self._kinds(coll)))
-        return Reply(200, {single_key(op, coll): select_fields(_flags_as_words(record, coll), fields)})
+        record = select_fields(_flags_as_words(record, coll), fields)
+        return Reply(200, {single_key(op, coll): answered(record, coll, root, fields)})
 
     def list(
-        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], query: Mapping[str, str], url: str
+        self,
+        op: Operation[Any, Any],
+        coll: CollectionDef,
+        path: Mapping[str, str],
+        query: Mapping[str, str],
+        url: str,
+        root: str = "",
     ) -> Reply:
         if isinstance(query, QueryParams) and len(query.multi_items()) != len(query):  # (something repeated)
             _given_once(query)
@@ -149,9 +171,12 @@ class GradebookService:
             offset=offset,
         )
         rows, total = self.storage.list(coll, list_query)
-        if _flags(coll.model):
-            rows = _rows_with_flags_as_words(rows, coll)
-        items = ",\n".join(rows if fields is None else _selected(rows, fields))
+        if coll.links is not None:  # (rostering: each row read, made Timeback's shape, written again)
+            items = ",\n".join(_answered_rows(rows, coll, root, fields))
+        else:
+            if _flags(coll.model):
+                rows = _rows_with_flags_as_words(rows, coll)
+            items = ",\n".join(rows if fields is None else _selected(rows, fields))
         envelope = {
             "totalCount": total,
             "pageCount": math.ceil(total / limit) if total else 0,
@@ -283,7 +308,7 @@ class GradebookService:
             _flags_as_words(record, coll)
         return records
 
-    def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request) -> Reply:
+    def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request, root: str = "") -> Reply:
         (record,) = self._records(op, coll, request)
         whole = whole_body(op)  # (a body that may be part of a record stands for another model: the class update)
         with self.storage.transaction() as tx:
@@ -299,16 +324,20 @@ class GradebookService:
             tx.upsert(coll, record)
             if before is not None:
                 _move_followers(tx, coll.table, before, record)
+        record = answered(record, coll, root)
         return Reply(op.success_status, record if op.answers_bare else {coll.singular: record})
 
-    def create(self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request) -> Reply:
+    def create(
+        self, op: Operation[Any, Any], coll: CollectionDef, path: Mapping[str, str], request: Request, root: str = ""
+    ) -> Reply:
         records = self._records(op, coll, request)
         with self.storage.transaction() as tx:
             ids = self.insert_new(tx, op, coll, path, records, batch=op.kind == "batch_create")
         pairs = [{"suppliedSourcedId": i, "allocatedSourcedId": i} for i in ids]
         answer = {"sourcedIdPairs": pairs if self.settings.sourced_id_pairs == "spec" else pairs[0]}
         if op.answers_record:
-            (answer[coll.singular],) = records
+            (record,) = records
+            answer[coll.singular] = answered(record, coll, root)
         return Reply(201, answer)
 
     def new_records(self, op: Operation[Any, Any], body: bytes) -> builtins.list[dict[str, Any]]:
@@ -554,6 +583,83 @@ def _rows_with_flags_as_words(rows: list[str], coll: CollectionDef) -> list[str]
     ]
 
 
+def answered(
+    record: dict[str, Any], coll: CollectionDef, root: str, fields: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """``record`` as Timeback's rostering response schemas have it (``coll.links``; a gradebook record as it is):
+    each reference with the ``href`` and ``type`` it lacks (a reference sent with its own keeps them), the fields
+    Timeback requires that it lacks with their defaults (``answer_defaults``; of ``fields`` alone when selected), and
+    ``answer_numbers`` holding an integer as that number. ``root``: the server's root as the request reached it
+    (``root_url``), which an ``href`` starts with. A copy, along the way to what changes: the stored record is not."""
+    if coll.links is None:
+        return record
+    shaped = dict(record)
+    for name, value in coll.answer_defaults:
+        if name not in shaped and (fields is None or name in fields):
+            shaped[name] = list(value) if isinstance(value, tuple) else value
+    for name in coll.answer_numbers:
+        value = shaped.get(name)
+        if type(value) is str and _INTEGER.fullmatch(value):
+            shaped[name] = int(value)
+    for head, key, kind, prefix in _links(coll.name):
+        value = shaped.get(head)
+        if key is None:  # (one reference)
+            if isinstance(value, dict):
+                shaped[head] = _linked(value, kind, root + prefix)
+        elif isinstance(value, list) and not key:  # (a list of references)
+            shaped[head] = [_linked(item, kind, root + prefix) if isinstance(item, dict) else item for item in value]
+        elif isinstance(value, list):  # (objects holding one at ``key``: a user's roles)
+            shaped[head] = [
+                {**item, key: _linked(item[key], kind, root + prefix)}
+                if isinstance(item, dict) and isinstance(item.get(key), dict)
+                else item
+                for item in value
+            ]
+    return shaped
+
+
+# An integer a JSON number holds exactly (a double's 53 bits: 15 digits), written as Python writes it (no "02026")
+_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,14}")
+
+
+def _linked(ref: dict[str, Any], kind: str, prefix: str) -> dict[str, Any]:
+    """A reference with ``href`` and ``type``, unless it has them (as sent: a read-modify-write keeps them)."""
+    sourced_id = ref.get("sourcedId")
+    if not isinstance(sourced_id, str) or (ref.get("href") is not None and ref.get("type") is not None):
+        return ref
+    linked = dict(ref)
+    if linked.get("href") is None:
+        linked["href"] = prefix + path_segment(sourced_id)
+    if linked.get("type") is None:
+        linked["type"] = kind
+    return linked
+
+
+@functools.cache
+def _links(collection: str) -> tuple[tuple[str, str | None, str, str], ...]:
+    """(field, key, type, href prefix) of each reference path ``answered`` links: key None for ``x``, "" for
+    ``x[]``, "y" for ``x[].y``; the type Timeback names the record referenced by (its collection's singular: "org",
+    "academicSession", "user"), the prefix its GET's path without the server's root (``/ims/.../orgs/``)."""
+    coll = COLLECTIONS[collection]
+    linked = []  # (a view's references are its table's: a student's roles)
+    for ref_path, target in {**COLLECTIONS[coll.table].refs, **coll.refs, **(coll.links or {})}.items():
+        head, array, tail = ref_path.partition("[]")
+        get = _get_of(target)
+        assert get is not None, target
+        prefix = get.full_path.removesuffix("{sourced_id}")
+        linked.append((head, tail.lstrip(".") if array else None, COLLECTIONS[target].singular, prefix))
+    return tuple(linked)
+
+
+def _answered_rows(
+    rows: builtins.list[str], coll: CollectionDef, root: str, fields: builtins.list[str] | None
+) -> Iterator[str]:
+    """Listed rows (JSON text) as ``answered`` makes a record, with only ``fields`` when selected."""
+    for row in rows:
+        record = select_fields(_flags_as_words(json.loads(row), coll), fields)
+        yield json.dumps(answered(record, coll, root, fields), ensure_ascii=False, separators=(",", ":"))
+
+
 def _check_roles(
     tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
 ) -> None:
@@ -731,6 +837,15 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
         body = None if put is None else _body_model(put)
         _WHOLE_BODIES[key] = getattr(body, "whole", body)
     return _WHOLE_BODIES[key]
+
+
+@functools.cache
+def _get_of(collection: str) -> Operation[Any, Any] | None:
+    """The GET of a record of a collection (``/orgs/{sourced_id}``), if it has one."""
+    from timeback.resources import GradebookOperations, RosteringOperations
+
+    gets = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "get")
+    return next((o for o in gets if o.collection == collection), None)
 
 
 @functools.cache
