@@ -2908,6 +2908,12 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
     assert not holds({"sourcedId": "li-1", "type": "lineItem"}, ref)  # (an object that is no reference)
     assert not holds({"sourcedId": "li-2", "type": "lineItem"}, ref, reference=True)
     assert not holds({"sourcedId": "li-1", "note": "added"}, ref, reference=True)  # (not what a server adds)
+    # (a reference's href is the server's: the local one answers its own URL, whatever a record read elsewhere held)
+    elsewhere = {"sourcedId": "o-1", "href": "http://127.0.0.1:1/ims/oneroster/rostering/v1p2/orgs/o-1"}
+    assert holds(
+        {**elsewhere, "href": "http://127.0.0.1:2/ims/oneroster/rostering/v1p2/orgs/o-1"}, elsewhere, reference=True
+    )
+    assert not holds({**elsewhere, "href": "http://127.0.0.1:2/x"}, elsewhere)  # (an object that is no reference)
     refs = frozenset({"children"})
     assert holds({"children": [{"sourcedId": "c", "name": "C"}]}, {"children": [{"sourcedId": "c"}]}, refs, refs=refs)
     for metadata in ({"r": {"sourcedId": "c", "type": "t"}}, {"r": None}, {}):  # (free JSON: exactly as sent)

@@ -617,6 +617,27 @@ def test_a_reference_s_name_is_read_kept_and_written_back(authed: httpx.Client, 
     assert authed.get(f"{RO}/enrollments/{enrollment_id}").json()["enrollment"]["school"] == answered
 
 
+def test_a_reference_s_href_is_always_this_server_s_url_for_the_record(
+    server: LocalServer, authed: httpx.Client
+) -> None:
+    """A record read (its references with this server's href) and put back stored that href: a server restarted on
+    another port on the file, or reached through a proxy, answered the old host and port. An href sent is not
+    answered; the one answered is the record's URL as this request reached the server. A type sent is kept."""
+    school = uid("school")
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+    elsewhere = {"sourcedId": school, "href": f"http://127.0.0.1:1{RO}/orgs/{school}", "type": "school"}
+    user = {"enabledUser": "true", "givenName": "G", "familyName": "F", "primaryOrg": elsewhere,
+            "roles": [{"roleType": "primary", "role": "student", "org": elsewhere}]}  # fmt: skip
+    user_id = uid("user")
+    assert authed.put(f"{RO}/users/{user_id}", json={"user": user}).status_code in (200, 201)
+    here = {**ref(authed, "orgs", school), "type": "school"}
+    read = authed.get(f"{RO}/users/{user_id}").json()["user"]
+    assert (read["primaryOrg"], read["roles"][0]["org"]) == (here, here), read
+    with httpx.Client(base_url=server.url.replace("127.0.0.1", "localhost"), headers=authed.headers) as other:
+        moved = other.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"]["href"]
+    assert moved == here["href"].replace("127.0.0.1", "localhost"), moved
+
+
 # Fields Timeback's document types without null in its writes and its answers (and 1EdTech's, where it has them):
 # null there is the field left out, not stored nor answered; an enrollment's primary then takes its default, so
 # primary='false' finds it. (Where Timeback answers null, as a class's course and school, null is kept.)

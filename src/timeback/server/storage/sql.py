@@ -157,8 +157,10 @@ _REMEMBERED = 512  # listings whose count and next-page start are kept (per gene
 _DROPPED = ("status", "deleted", "modified")
 # The form of what a file holds, kept as its PRAGMA user_version (0: written before it was kept; one-time passes at
 # open bring such a file up to date). A timeback that writes what an earlier one would misread raises it, and a file
-# of a higher number than this is refused (``_check_file``) rather than served or written wrongly.
-SCHEMA_VERSION = 1
+# of a higher number than this is refused (``_check_file``) rather than served or written wrongly. 2 (session 51): an
+# enrollment's course column, which an earlier timeback would leave empty in the enrollments it writes, unchecked
+# against the class's (their course missing from course.sourcedId filters here).
+SCHEMA_VERSION = 2
 # Reference columns (``indexed``) added after files were made, (table, field): an older file's table gains the column
 # when opened, from its records' data (an enrollment's course, session 51: its "agree" pass then gives the enrollments
 # stored without one their class's). Others missing are refused as too old.
