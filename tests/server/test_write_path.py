@@ -1316,10 +1316,10 @@ def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds
 
     prepare = GradebookService.prepare_write
 
-    def slow(self: GradebookService, op: Any, path: Any, body: bytes) -> Any:
+    def slow(self: GradebookService, op: Any, path: Any, body: bytes, root: str = "") -> Any:
         if path.get("sourced_id") == sourced_id:
             time.sleep(seconds)
-        return prepare(self, op, path, body)
+        return prepare(self, op, path, body, root)
 
     monkeypatch.setattr(GradebookService, "prepare_write", slow)
 
@@ -1545,7 +1545,7 @@ async def test_writes_failed_by_one_error_of_their_group_each_log_their_own_trac
 
     from timeback.server.service import GradebookService
 
-    def ends_the_transaction(self: GradebookService, op: Any, coll: Any, request: Any) -> Any:
+    def ends_the_transaction(self: GradebookService, op: Any, coll: Any, request: Any, root: str = "") -> Any:
         with self.storage.transaction() as tx:
             tx._raw.execute("ROLLBACK")  # (as SQLite does on SQLITE_IOERR or SQLITE_FULL)
             raise sqlite3.OperationalError("disk I/O error")
@@ -1681,9 +1681,9 @@ def test_a_write_refused_by_validation_is_validated_once_while_its_group_waits_f
     prepared: list[str] = []
     prepare = GradebookService.prepare_write
 
-    def counted(self: GradebookService, op: Any, path: Any, body: bytes) -> Any:
+    def counted(self: GradebookService, op: Any, path: Any, body: bytes, root: str = "") -> Any:
         prepared.append(path.get("sourced_id", ""))
-        return prepare(self, op, path, body)
+        return prepare(self, op, path, body, root)
 
     monkeypatch.setattr(GradebookService, "prepare_write", counted)
     database = tmp_path / "refused.db"
