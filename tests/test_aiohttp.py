@@ -16,7 +16,7 @@ import struct
 import sys
 import warnings
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -284,7 +284,7 @@ async def test_waiting_for_a_busy_pool_past_the_pool_timeout_is_a_pool_timeout()
 async def test_a_busy_pool_gives_its_connections_in_the_order_they_were_asked_for() -> None:
     """Tasks looping on a pool smaller than their number each get their turn. aiohttp's pool gave a connection put
     back to whichever task asked next, ahead of those waiting: the tasks that had one kept it, and the others waited
-    until their timeout (300 tasks on a pool of 100, 15 s: 200 of them made one call)."""
+    until their timeout (300 tasks on a pool of 100 for 10 s: 200 of them made one call)."""
     calls = {task: 0 for task in range(6)}
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -304,6 +304,54 @@ async def test_a_busy_pool_gives_its_connections_in_the_order_they_were_asked_fo
 
         await asyncio.wait_for(asyncio.gather(*(loop(task) for task in calls)), 60)
     assert min(calls.values()) >= 50, calls  # (about 100 each; before: two tasks made them all, the others 1)
+
+
+async def test_a_pool_s_connection_comes_back_from_a_call_that_failed_or_gave_up_its_turn(server: LocalServer) -> None:
+    """With one connection, a call refused by its host, one whose answer broke, and one cancelled as the connection
+    was handed to it each give it back: the next call gets it at once (a slot kept by any of them left every later
+    call a PoolTimeout)."""
+    from timeback._aiohttp import _Slots
+
+    with socket.socket() as unused:  # (a port nothing listens on)
+        unused.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{unused.getsockname()[1]}/"
+
+    async def broken(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.closing(writer):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}")  # (cut short)
+
+    listener = await asyncio.start_server(broken, "127.0.0.1", 0)
+    cut = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/"
+    fine = f"{server.url}/health"
+    quick = httpx.Timeout(5, pool=2)
+    async with listener, DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
+        with pytest.raises(httpx.ConnectError):
+            await http.get(refused)
+        assert (await http.get(fine, timeout=quick)).status_code == 200
+        with pytest.raises(httpx.RemoteProtocolError):
+            await http.get(cut)
+        assert (await http.get(fine, timeout=quick)).status_code == 200
+    # (a slot whose connection left aiohttp's use without passing through _release_acquired, as a later aiohttp
+    # might release it: found once the slots run out, not waited for)
+    async with DefaultAioHttpClient(limits=httpx.Limits(max_connections=1)) as http:
+        assert (await http.get(fine)).status_code == 200
+        connector = cast(Any, http._transport)._session.connector
+        await connector._slots.take(None)
+        connector._holding.add(object())  # (held by no connection aiohttp knows)
+        assert (await http.get(fine, timeout=quick)).status_code == 200
+    # (the hand-over raced by a cancel, on the slots alone: the slot given to a waiter cancelled before it ran goes
+    # on to the next one)
+    slots = _Slots(1)
+    await slots.take(None)
+    first, second = asyncio.ensure_future(slots.take(None)), asyncio.ensure_future(slots.take(None))
+    await asyncio.sleep(0)  # (both waiting)
+    slots.give()  # (to the first)
+    first.cancel()  # (before it ran)
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    await asyncio.wait_for(second, 2)  # (it has the slot)
+    assert (slots.free, len(slots.waiting)) == (0, 0)
 
 
 async def test_without_the_private_methods_it_times_a_busy_pool_as_before(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,7 @@ import collections
 import contextlib
 import functools
 import re
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -380,6 +380,9 @@ def _no_proxy(value: str) -> list[tuple[str, re.Pattern[str] | None, int | None]
     return patterns
 
 
+POOL_WAIT_TIMED_OUT = "timed out waiting for a connection from the pool"  # (httpcore's words)
+
+
 class _PoolTimeout(TimeoutError):
     """No connection in the pool came free within the request's pool timeout (aiohttp then raises its
     ``ConnectionTimeoutError`` from this one: httpx's ``PoolTimeout``)."""
@@ -395,7 +398,7 @@ class _Slots:
     """At most ``limit`` connections in use, given in the order asked for. aiohttp's pool gives a connection put
     back to whichever task asks next, ahead of those waiting (the one woken finds it taken, and waits again): under
     steady load past the limit, a task that had one kept getting it, and the others waited until their timeout (300
-    tasks looping on a pool of 100: 200 of them made one call in 15 s). A slot given back goes straight to the
+    tasks looping on a pool of 100 for 10 s: 200 of them made one call). A slot given back goes straight to the
     first waiting, so a task asking anew queues behind it; aiohttp's own wait is then never reached."""
 
     def __init__(self, limit: int) -> None:
@@ -421,7 +424,7 @@ class _Slots:
                 with contextlib.suppress(ValueError):  # (not there once given: its wait ended as it was)
                     self.waiting.remove(given)
             if isinstance(exc, TimeoutError):
-                raise _PoolTimeout("timed out waiting for a connection from the pool") from None
+                raise _PoolTimeout(POOL_WAIT_TIMED_OUT) from None
             raise
 
     def give(self) -> None:
@@ -432,12 +435,12 @@ class _Slots:
                 return
         self.free += 1
 
-    def close(self, error: Exception) -> None:
-        """The waits end with ``error`` (the connector closed)."""
+    def close(self, error: Callable[[], Exception]) -> None:
+        """The waits end with an ``error()`` each (the connector closed)."""
         while self.waiting:
             waiter = self.waiting.popleft()
             if not waiter.done():
-                waiter.set_exception(error)
+                waiter.set_exception(error())
 
 
 @functools.cache
@@ -493,6 +496,12 @@ def _connector() -> Any:
             if (slots := self._slots) is None:
                 connection = await super().connect(req, traces, timeout)
             else:
+                if not slots.free and (acquired := getattr(self, "_acquired", None)) is not None:
+                    # (a connection no longer in aiohttp's use whose slot never came back: released around
+                    # _release_acquired, as a later aiohttp might. Looked for only when the slots ran out)
+                    for lost in [protocol for protocol in self._holding if protocol not in acquired]:
+                        self._holding.discard(lost)
+                        slots.give()
                 await slots.take(_pool_timeout.get())
                 try:
                     connection = await super().connect(req, traces, timeout)
@@ -512,7 +521,7 @@ def _connector() -> Any:
 
         def close(self, **options: Any) -> Any:
             if self._slots is not None:  # (as aiohttp's close ends its own waits)
-                self._slots.close(aiohttp.ClientConnectionError("Connector is closed."))
+                self._slots.close(lambda: aiohttp.ClientConnectionError("Connector is closed."))
             return super().close(**options)
 
         def _release(self, key: Any, protocol: Any, *, should_close: bool = False) -> None:
@@ -532,7 +541,7 @@ def _connector() -> Any:
                 async with asyncio.timeout(_pool_timeout.get()):
                     await super()._wait_for_available_connection(*args)
             except TimeoutError:
-                raise _PoolTimeout("timed out waiting for a connection from the pool") from None
+                raise _PoolTimeout(POOL_WAIT_TIMED_OUT) from None
             except asyncio.CancelledError:
                 # aiohttp's close cancels the waits for a connection: the task itself was not cancelled, and its
                 # call gets what one in flight gets, not a CancelledError it would take for its own
