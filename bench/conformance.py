@@ -182,6 +182,7 @@ DIFFERENCES = [
     ("D13 Timeback rostering answers",
      r"^ST108 .*(AcademicSessionDType/properties/schoolYear: \d+ is not of type"
      r"|(ClassDType/properties/(classCode|location)|EnrollmentDType/properties/(beginDate|endDate)"
+     r"|OrgDType/properties/children"
      r"|DemographicsDType/properties/\w+): null is not"
      r"|EnrollmentDType: Additional properties .*\('course' was unexpected\))"),
 ]  # fmt: skip

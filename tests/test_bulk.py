@@ -2914,6 +2914,7 @@ def test_a_value_written_otherwise_is_held_as_sent_only_where_it_means_the_same(
         {**elsewhere, "href": "http://127.0.0.1:2/ims/oneroster/rostering/v1p2/orgs/o-1"}, elsewhere, reference=True
     )
     assert not holds({**elsewhere, "href": "http://127.0.0.1:2/x"}, elsewhere)  # (an object that is no reference)
+    assert holds({"sourcedId": "o-1", "type": "org"}, {"sourcedId": "o-1", "type": "school"}, reference=True)
     refs = frozenset({"children"})
     assert holds({"children": [{"sourcedId": "c", "name": "C"}]}, {"children": [{"sourcedId": "c"}]}, refs, refs=refs)
     for metadata in ({"r": {"sourcedId": "c", "type": "t"}}, {"r": None}, {}):  # (free JSON: exactly as sent)

@@ -166,6 +166,7 @@ def held_beside(held: dict[str, Any], record: dict[str, Any], set_by_server: Ite
 # What a server may add to a reference it answers with: 1EdTech's GUIDRef has href and type; Timeback's rostering
 # answers add name.
 REFERENCE_EXTRAS = frozenset({"href", "type", "name"})
+_SERVERS_OWN = frozenset({"href", "type"})  # (of those: what a server writes whatever was sent)
 
 
 def holds(
@@ -186,8 +187,8 @@ def holds(
     if held == sent:
         return _exactly(held, sent)
     if isinstance(sent, dict):
-        # (a reference's href is the server's to write: the local one answers its own URL for the record)
-        checked = (kv for kv in sent.items() if not (reference and kv[0] == "href" and "sourcedId" in sent))
+        # (a reference's href and type are the server's to write: the local one answers its own for the record)
+        checked = (kv for kv in sent.items() if not (reference and kv[0] in _SERVERS_OWN and "sourcedId" in sent))
         if not isinstance(held, dict) or not all(_holds_at(held, k, v, dates, refs) for k, v in checked):
             return False
         added = held.keys() - sent.keys()

@@ -244,6 +244,24 @@ def test_a_user_s_id_and_email_keep_their_limits_on_input(authed: httpx.Client) 
     created(authed.post(f"{RO}/users/", json={"user": {**user, "email": "x" * 320}}))
 
 
+def test_a_user_s_email_held_twice_in_an_older_file_is_kept_by_neither_holder(
+    server: LocalServer, authed: httpx.Client
+) -> None:
+    """A file written before the check may hold an email twice: a write of either holder names the other (it named
+    one holder only, the last row read, and let the other write it)."""
+    school, first, second = uid("school"), uid("u"), uid("u")
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": school}}
+    users = {sourced_id: {"sourcedId": sourced_id, "enabledUser": "true", "givenName": "G", "familyName": "F",
+                          "roles": [role], "email": f"{first}@{case}.org"}
+             for sourced_id, case in ((first, "x"), (second, "X"))}  # fmt: skip
+    for user in users.values():
+        stored_as_before(server, "users", user)
+    for sourced_id, other in ((first, second), (second, first)):
+        refused = authed.put(f"{RO}/users/{sourced_id}", json={"user": users[sourced_id]})
+        assert refused.status_code == 409 and f"is held by user '{other}'" in refused.text, refused.text
+
+
 def test_a_user_s_email_is_no_other_user_s_in_any_case_of_its_letters(
     server: LocalServer, authed: httpx.Client
 ) -> None:
@@ -622,20 +640,51 @@ def test_a_reference_s_href_is_always_this_server_s_url_for_the_record(
 ) -> None:
     """A record read (its references with this server's href) and put back stored that href: a server restarted on
     another port on the file, or reached through a proxy, answered the old host and port. An href sent is not
-    answered; the one answered is the record's URL as this request reached the server. A type sent is kept."""
+    answered; the one answered is the record's URL as this request reached the server. Nor is a type sent ("banana"
+    was answered, outside Timeback's schema): the record's kind is."""
     school = uid("school")
     created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school"}}))
-    elsewhere = {"sourcedId": school, "href": f"http://127.0.0.1:1{RO}/orgs/{school}", "type": "school"}
+    elsewhere = {"sourcedId": school, "href": f"http://127.0.0.1:1{RO}/orgs/{school}", "type": "banana"}
     user = {"enabledUser": "true", "givenName": "G", "familyName": "F", "primaryOrg": elsewhere,
             "roles": [{"roleType": "primary", "role": "student", "org": elsewhere}]}  # fmt: skip
     user_id = uid("user")
     assert authed.put(f"{RO}/users/{user_id}", json={"user": user}).status_code in (200, 201)
-    here = {**ref(authed, "orgs", school), "type": "school"}
+    here = ref(authed, "orgs", school)
     read = authed.get(f"{RO}/users/{user_id}").json()["user"]
     assert (read["primaryOrg"], read["roles"][0]["org"]) == (here, here), read
     with httpx.Client(base_url=server.url.replace("127.0.0.1", "localhost"), headers=authed.headers) as other:
         moved = other.get(f"{RO}/users/{user_id}").json()["user"]["primaryOrg"]["href"]
     assert moved == here["href"].replace("127.0.0.1", "localhost"), moved
+
+
+def test_an_org_s_children_not_sent_are_answered_null_not_an_empty_list(authed: httpx.Client) -> None:
+    """Timeback's Org requires ``children`` (an array or null). ``[]`` was answered for a district whose schools name
+    it as their parent: false. Null says nothing of them (list them by ``parent.sourcedId``); children sent are
+    answered with their href and type."""
+    district, school = uid("district"), uid("school")
+    created(authed.post(f"{RO}/orgs/", json={"org": {"sourcedId": district, "name": "D", "type": "district"}}))
+    created(authed.post(f"{RO}/schools/", json={"org": {"sourcedId": school, "name": "S", "type": "school",
+                                                        "parent": {"sourcedId": district}}}))  # fmt: skip
+    assert authed.get(f"{RO}/orgs/{district}").json()["org"]["children"] is None
+    listed = authed.get(f"{RO}/orgs/", params={"filter": f"sourcedId='{district}'"}).json()["orgs"]
+    assert [org["children"] for org in listed] == [None]
+    under = authed.get(f"{RO}/orgs/", params={"filter": f"parent.sourcedId='{district}'"})
+    assert ids(under, "orgs") == [school]
+    sent = {"sourcedId": district, "name": "D", "type": "district", "children": [{"sourcedId": school}]}
+    assert authed.put(f"{RO}/orgs/{district}", json={"org": sent}).status_code in (200, 201)
+    assert authed.get(f"{RO}/orgs/{district}").json()["org"]["children"] == [ref(authed, "orgs", school)]
+
+
+def test_an_href_starts_with_the_root_the_link_header_names() -> None:
+    """``--root-path`` may hold ":", ";", "=": the Link header kept ":" and "=" (escaping ";"), the href escaped all
+    three, so the two named the server's root differently."""
+    from timeback.server.middleware import root_url, url_as_sent
+
+    path = "/a:b;c=d,e/ims/oneroster/rostering/v1p2/users"
+    scope = {"type": "http", "scheme": "https", "server": ("school.example", 443), "root_path": "/a:b;c=d,e",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "headers": [(b"host", b"school.example")]}  # fmt: skip
+    assert url_as_sent(scope) == root_url(scope) + "/ims/oneroster/rostering/v1p2/users"
+    assert root_url(scope) == "https://school.example/a:b%3Bc=d%2Ce"
 
 
 # Fields Timeback's document types without null in its writes and its answers (and 1EdTech's, where it has them):
@@ -1043,6 +1092,42 @@ def test_records_shaped_as_timeback_answers_them_are_taken(authed: httpx.Client)
     assert by_identifier.status_code == 200, by_identifier.text
     assert by_identifier.json()["users"] == [{"sourcedId": w["u2"], "identifier": "a-1"},
                                              {"sourcedId": w["u1"], "identifier": "b-2"}]  # fmt: skip
+
+
+def test_an_enrollment_read_and_put_back_in_another_class_takes_that_class_s_course_and_school(
+    authed: httpx.Client,
+) -> None:
+    """An enrollment read holds its class's course and school (filled in by the server); put back with only its class
+    changed, it was 422 ("... is not the course of class ..."): moving a student between classes of two courses
+    failed. Those left as read follow the new class; a course the stored record never held is still refused."""
+    w = {k: uid(k) for k in ("school", "term", "course", "class", "user")}
+    v = {**w, **{k: uid(k) for k in ("school", "term", "course", "class")}}
+    for world in (w, v):
+        created(
+            authed.post(f"{RO}/schools/", json={"org": {"sourcedId": world["school"], "name": "S", "type": "school"}})
+        )
+        made_class(authed, world)
+    user = {"sourcedId": w["user"], "enabledUser": True, "givenName": "G", "familyName": "F",
+            "roles": [{"roleType": "primary", "role": "student", "org": {"sourcedId": w["school"]}},
+                      {"roleType": "secondary", "role": "student", "org": {"sourcedId": v["school"]}}]}  # fmt: skip
+    created(authed.post(f"{RO}/users/", json={"user": user}))
+    enrollment = {"sourcedId": w["user"], "user": {"sourcedId": w["user"]}, "class": {"sourcedId": w["class"]},
+                  "role": "student"}  # fmt: skip
+    created(authed.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
+    read = authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]
+    moved = authed.put(
+        f"{RO}/enrollments/{w['user']}", json={"enrollment": {**read, "class": {"sourcedId": v["class"]}}}
+    )
+    assert moved.status_code in (200, 201), moved.text
+    now = authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]
+    assert (now["class"]["sourcedId"], now["course"]["sourcedId"], now["school"]["sourcedId"]) == (
+        v["class"], v["course"], v["school"])  # fmt: skip
+    third = uid("course")  # (a course of neither class, the stored record's neither: the writer's own, refused)
+    created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": third, "title": "C3",
+                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
+    back = {**now, "class": {"sourcedId": w["class"]}, "course": {"sourcedId": third}}
+    refused = authed.put(f"{RO}/enrollments/{w['user']}", json={"enrollment": back})
+    assert refused.status_code == 422 and "is not the course of class" in refused.text, refused.text
 
 
 def test_an_enrollment_s_course_is_its_class_s(authed: httpx.Client) -> None:

@@ -58,7 +58,8 @@ class CollectionDef:
     unique: tuple[str, ...] = ()
     # Answered in the shape of Timeback's rostering response schemas (``service.answered``; gradebook answers stay as
     # stored, Timeback's gradebook schemas giving bare {sourcedId} references): None, as stored. Otherwise the
-    # reference paths answered with ``href`` and ``type`` besides ``refs`` (an org's children, unchecked).
+    # reference paths answered with ``href`` and ``type`` besides ``refs`` (an org's children, unchecked). A table's
+    # alone: its views answer as it does (``shaped_as``).
     links: dict[str, str] | None = None
     answer_defaults: tuple[tuple[str, Any], ...] = ()  # (field, value) answered when absent: Timeback requires it
     answer_numbers: tuple[str, ...] = ()  # stored as strings, answered as numbers when integers (a school year)
@@ -66,6 +67,12 @@ class CollectionDef:
     @property
     def table(self) -> str:
         return self.stored_in or self.name
+
+    @property
+    def shaped_as(self) -> CollectionDef:
+        """The definition whose ``links``, ``answer_defaults`` and ``answer_numbers`` shape this one's answers: its
+        table's (a school answers as an org)."""
+        return COLLECTIONS[self.table]
 
 
 def unique_form(value: str) -> str:
@@ -77,9 +84,6 @@ def unique_form(value: str) -> str:
 def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:
     return {d.name: d for d in defs}
 
-
-# Timeback's User requires these arrays (its schema's default: empty)
-_USER_DEFAULTS = (("agents", ()), ("userProfiles", ()))
 
 COLLECTIONS: dict[str, CollectionDef] = _defs(
     # gradebook
@@ -116,12 +120,11 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     CollectionDef(
         "orgs", "org", "Org", ro.TimebackOrg, refs={"parent": "orgs"}, indexed=("parent",),
         search=("name", "identifier"), noun="Organization", links={"children[]": "orgs"},
-        answer_defaults=(("children", ()),),
+        answer_defaults=(("children", None),),
     ),
     CollectionDef(
         "schools", "org", "School", ro.TimebackOrg, refs={"parent": "orgs"}, stored_in="orgs",
-        fixed=(("type", "school"),), search=("name", "identifier"), links={"children[]": "orgs"},
-        answer_defaults=(("children", ()),),
+        fixed=(("type", "school"),), search=("name", "identifier"),
     ),
     CollectionDef(
         "academicSessions", "academicSession", "Academic session", ro.TimebackAcademicSession,
@@ -131,13 +134,11 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     CollectionDef(
         "terms", "academicSession", "Term", ro.TimebackAcademicSession, refs={"parent": "academicSessions",
         "org": "orgs"}, stored_in="academicSessions", fixed=(("type", "term"),), search=("title",),
-        links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
     ),
     CollectionDef(
         "gradingPeriods", "academicSession", "Grading period", ro.TimebackAcademicSession,
         refs={"parent": "academicSessions", "org": "orgs"}, stored_in="academicSessions",
         fixed=(("type", "gradingPeriod"),), search=("title",),
-        links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
     ),
     CollectionDef(
         "courses", "course", "Course", ro.TimebackCourse,
@@ -155,15 +156,15 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         refs={"primaryOrg": "orgs", "roles[].org": "orgs", "agents[]": "users"},
         search=("givenName", "familyName", "email", "username"),
         list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")), unique=("email",), links={},
-        answer_defaults=_USER_DEFAULTS,
+        answer_defaults=(("agents", ()), ("userProfiles", ())),
     ),
     CollectionDef(
         "students", "user", "Student", ro.TimebackUser, stored_in="users", role="student",
-        search=("givenName", "familyName", "email", "username"), links={}, answer_defaults=_USER_DEFAULTS,
+        search=("givenName", "familyName", "email", "username"),
     ),
     CollectionDef(
         "teachers", "user", "Teacher", ro.TimebackUser, stored_in="users", role="teacher",
-        search=("givenName", "familyName", "email", "username"), links={}, answer_defaults=_USER_DEFAULTS,
+        search=("givenName", "familyName", "email", "username"),
     ),
     *(
         CollectionDef(

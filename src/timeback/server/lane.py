@@ -59,7 +59,8 @@ class _Entry:
     def __init__(self, op: Operation[Any, Any], path: str) -> None:
         self.op = op
         self.path = path
-        self.links = COLLECTIONS[op.collection].links is not None  # (its answers' references carry href: rostering)
+        # (its answers' references carry href: rostering)
+        self.links = COLLECTIONS[op.collection].shaped_as.links is not None
         self.pattern = path_pattern(path)
         self.allowed = required_scopes(op)
         self.scope_names = ", ".join(sorted(self.allowed - {"admin"})) or "admin"

@@ -132,7 +132,7 @@ def root_url(scope: dict[str, Any]) -> str:
     proxy's headers give, the ``root_path``): ``https://school.example/oneroster``, what the ``href`` of a record
     on this server starts with."""
     root = scope.get("root_path", "")
-    return str(URL(scope=scope).replace(path=quote(root), query="")).removesuffix("/")
+    return str(URL(scope=scope).replace(path=quote(root, safe=_PATH_CHARACTERS), query="")).removesuffix("/")
 
 
 _NOT_AN_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")

@@ -171,7 +171,7 @@ class GradebookService:
             offset=offset,
         )
         rows, total = self.storage.list(coll, list_query)
-        if coll.links is not None:  # (rostering: each row read, made Timeback's shape, written again)
+        if coll.shaped_as.links is not None:  # (rostering: each row read, made Timeback's shape, written again)
             items = ",\n".join(_answered_rows(rows, coll, root, fields))
         else:
             if _flags(coll.model):
@@ -493,6 +493,9 @@ class GradebookService:
                 if given is None:
                     record[field] = {"sourcedId": expected}
                 elif isinstance(given, dict) and given.get("sourcedId") != expected:
+                    if _left_behind(tx, coll, record, field, via, given):
+                        record[field] = {"sourcedId": expected}
+                        continue
                     where = _item_path(op, index if batch else None, f"{field}.sourcedId")
                     message = (f"{quoted_id(given.get('sourcedId'))} is not the {source} of {via} "
                                f"{quoted_id(sourced_id)} ({quoted_id(expected)})")  # fmt: skip
@@ -586,19 +589,20 @@ def _rows_with_flags_as_words(rows: list[str], coll: CollectionDef) -> list[str]
 def answered(
     record: dict[str, Any], coll: CollectionDef, root: str, fields: Iterable[str] | None = None, *, own: bool = False
 ) -> dict[str, Any]:
-    """``record`` as Timeback's rostering response schemas have it (``coll.links``; a gradebook record as it is):
-    each reference with this server's ``href`` for it and the ``type`` it lacks (one sent keeps its own), the fields
+    """``record`` as Timeback's rostering response schemas have it (``coll.shaped_as``; a gradebook record as it is):
+    each reference with this server's ``href`` and ``type`` for it (whatever is stored: ``_linked``), the fields
     Timeback requires that it lacks with their defaults (``answer_defaults``; of ``fields`` alone when selected), and
     ``answer_numbers`` holding an integer as that number. ``root``: the server's root as the request reached it
     (``root_url``), which an ``href`` starts with. A copy, along the way to what changes (the stored record is not),
     unless the record is the caller's ``own`` to change (a listed row just read)."""
-    if coll.links is None:
+    shape = coll.shaped_as
+    if shape.links is None:
         return record
     shaped = record if own else dict(record)
-    for name, value in coll.answer_defaults:
+    for name, value in shape.answer_defaults:
         if name not in shaped and (fields is None or name in fields):
             shaped[name] = list(value) if isinstance(value, tuple) else value
-    for name in coll.answer_numbers:
+    for name in shape.answer_numbers:
         value = shaped.get(name)
         if type(value) is str and _INTEGER.fullmatch(value):
             shaped[name] = int(value)
@@ -625,17 +629,17 @@ _INTEGER = re.compile(r"0|-?[1-9][0-9]{0,14}")
 
 
 def _linked(ref: dict[str, Any], kind: str, prefix: str, own: bool = False) -> dict[str, Any]:
-    """A reference with the ``href`` of the record on this server, as the request reached it (one stored is not
-    answered: a record read and put back stored the host and port it was read through, which a server restarted on
-    another port, or reached through a proxy, answered still), and a ``type``, unless it has one (as sent)."""
+    """A reference with the ``href`` of the record on this server, as the request reached it, and the ``type`` of
+    that record: the server's to say, whatever is stored (a record read and put back stored the host and port it was
+    read through, which a server restarted on another port, or reached through a proxy, answered still; a type sent
+    as "banana" was answered so, outside Timeback's schema)."""
     sourced_id = ref.get("sourcedId")
     if type(sourced_id) is not str:
         return ref
     linked = ref if own else dict(ref)
     # (most ids need no escaping: quote() cost a microsecond a reference, 3,000 users a page)
     linked["href"] = prefix + (sourced_id if _PLAIN_SEGMENT.fullmatch(sourced_id) else path_segment(sourced_id))
-    if linked.get("type") is None:
-        linked["type"] = kind
+    linked["type"] = kind
     return linked
 
 
@@ -650,7 +654,7 @@ def _links(collection: str) -> tuple[tuple[str, str | None, str, str], ...]:
     "academicSession", "user"), the prefix its GET's path without the server's root (``/ims/.../orgs/``)."""
     coll = COLLECTIONS[collection]
     linked = []  # (a view's references are its table's: a student's roles)
-    for ref_path, target in {**COLLECTIONS[coll.table].refs, **coll.refs, **(coll.links or {})}.items():
+    for ref_path, target in {**coll.shaped_as.refs, **coll.refs, **(coll.shaped_as.links or {})}.items():
         head, array, tail = ref_path.partition("[]")
         get = _get_of(target)
         assert get is not None, target
@@ -667,6 +671,21 @@ def _answered_rows(
         # (pydantic-core's JSON, as the rows were written: twice as fast as the json module's each way)
         record = select_fields(_flags_as_words(from_json(row), coll), fields)
         yield to_json(answered(record, coll, root, fields, own=True)).decode()
+
+
+def _left_behind(
+    tx: Transaction, coll: CollectionDef, record: dict[str, Any], field: str, via: str, given: dict[str, Any]
+) -> bool:
+    """Whether ``given``, the ``field`` of a record written that names another than its ``via``'s, is the stored
+    record's own, left as read while ``via`` changed: an enrollment read (its school and course its class's, filled
+    in) and put back in another class. Taken as the new class's then; refused before (422), the move failing. A
+    field sent that the stored record does not hold is the writer's own, and still refused."""
+    stored = tx.get(COLLECTIONS[coll.table], record["sourcedId"])
+    return (
+        stored is not None
+        and _sourced_id(stored.get(field)) == given.get("sourcedId")
+        and _sourced_id(stored.get(via)) != _sourced_id(record.get(via))
+    )
 
 
 def _check_roles(
@@ -707,18 +726,23 @@ def _check_unique(
         given = [(index, record[field]) for index, record in enumerate(records) if type(record.get(field)) is str]
         if not given:
             continue
-        stored = tx.holders(table, field, {unique_form(value) for _, value in given})
-        held = {form: (holder, status == "tobedeleted") for form, holder, status in stored}
+        # (every holder of each: a file written before this check may hold a value twice, and neither holder keeps it)
+        held: dict[str, list[tuple[str, bool]]] = {}
+        for form, holder, status in tx.holders(table, field, {unique_form(value) for _, value in given}):
+            held.setdefault(form, []).append((holder, status == "tobedeleted"))
         problems: list[tuple[str, str]] = []
         label = table.label.lower()
         for index, value in given:
             sourced_id = records[index]["sourcedId"]
-            # (an earlier record of the batch holds it from then on)
-            holder, deleted = held.setdefault(unique_form(value), (sourced_id, False))
-            if holder != sourced_id:
-                why = (f"{quoted_id(value)} is held by {'deleted ' if deleted else ''}{label} {quoted_id(holder)} "
-                       f"(in any case of its letters: no two {table.name} share one)")  # fmt: skip
-                problems.append((_item_path(op, index if batch else None, field), why))
+            holders = held.setdefault(unique_form(value), [])
+            other = next(((holder, deleted) for holder, deleted in holders if holder != sourced_id), None)
+            if other is None:
+                holders.append((sourced_id, False))  # (an earlier record of the batch holds it from then on)
+                continue
+            holder, deleted = other
+            why = (f"{quoted_id(value)} is held by {'deleted ' if deleted else ''}{label} {quoted_id(holder)} "
+                   f"(in any case of its letters: no two {table.name} share one)")  # fmt: skip
+            problems.append((_item_path(op, index if batch else None, field), why))
         if problems:
             shown = problems[:MAX_NAMED_FIELDS]
             raise ApiError(409, f"Not unique: {fields_said(shown, len(problems) - len(shown))}",
