@@ -292,10 +292,16 @@ def test_a_user_s_email_is_no_other_user_s_in_any_case_of_its_letters(
     assert refused.status_code == 409 and f"is held by deleted user '{first}'" in refused.text, refused.text
     created(authed.post(f"{RO}/users/", json=user(second, f"{first}.\u00c9@example.org")))  # (É: not é's holder)
     created(authed.post(f"{RO}/users/", json=user(uid("u"), f"{first}.\u00e9@example.org")))
+    for blank in ("", "  "):  # (a SIS export's "no email": no one's, however many send it)
+        for _ in range(2):
+            created(authed.post(f"{RO}/users/", json=user(uid("u"), blank)))
+    spaced = authed.post(f"{RO}/users/", json=user(uid("u"), f" {email} "))  # (the spaces around it left out)
+    assert spaced.status_code == 409 and f"is held by deleted user '{first}'" in spaced.text, spaced.text
+    assert "PUT it without one, its status still 'tobedeleted'" in spaced.json()["imsx_description"]
+    from timeback.server.storage.sql import _unique_key
+
     with server.app.state.storage.transaction() as tx:  # (read through its index, not by reading every user)
-        plan = tx._raw.execute(
-            "EXPLAIN QUERY PLAN SELECT 1 FROM users WHERE lower(json_extract(data, '$.email')) = 'a'"
-        )
+        plan = tx._raw.execute(f"EXPLAIN QUERY PLAN SELECT 1 FROM users WHERE {_unique_key('email')} = 'a'")
         assert "USING INDEX ix_users_unique_email" in str(plan.fetchall())
 
 
@@ -1099,7 +1105,8 @@ def test_an_enrollment_read_and_put_back_in_another_class_takes_that_class_s_cou
 ) -> None:
     """An enrollment read holds its class's course and school (filled in by the server); put back with only its class
     changed, it was 422 ("... is not the course of class ..."): moving a student between classes of two courses
-    failed. Those left as read follow the new class; a course the stored record never held is still refused."""
+    failed, and so did the move sent again (its first answer lost), and a nightly sync's enrollments after their
+    classes moved. Updating a stored enrollment, the class's are taken; a new one's are still checked."""
     w = {k: uid(k) for k in ("school", "term", "course", "class", "user")}
     v = {**w, **{k: uid(k) for k in ("school", "term", "course", "class")}}
     for world in (w, v):
@@ -1115,18 +1122,32 @@ def test_an_enrollment_read_and_put_back_in_another_class_takes_that_class_s_cou
                   "role": "student"}  # fmt: skip
     created(authed.post(f"{RO}/enrollments/", json={"enrollment": enrollment}))
     read = authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]
-    moved = authed.put(
-        f"{RO}/enrollments/{w['user']}", json={"enrollment": {**read, "class": {"sourcedId": v["class"]}}}
-    )
-    assert moved.status_code in (200, 201), moved.text
-    now = authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]
-    assert (now["class"]["sourcedId"], now["course"]["sourcedId"], now["school"]["sourcedId"]) == (
-        v["class"], v["course"], v["school"])  # fmt: skip
-    third = uid("course")  # (a course of neither class, the stored record's neither: the writer's own, refused)
+    for _ in range(2):  # (sent again, as the SDK does when the first answer is lost: the same answer)
+        moved = authed.put(
+            f"{RO}/enrollments/{w['user']}", json={"enrollment": {**read, "class": {"sourcedId": v["class"]}}}
+        )
+        assert moved.status_code in (200, 201), moved.text
+        now = authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]
+        assert (now["class"]["sourcedId"], now["course"]["sourcedId"], now["school"]["sourcedId"]) == (
+            v["class"], v["course"], v["school"])  # fmt: skip
+    # (the class moved to another course after the enrollment was read: put back as read, it takes the class's)
+    third = uid("course")
     created(authed.post(f"{RO}/courses/", json={"course": {"sourcedId": third, "title": "C3",
-                                                           "org": {"sourcedId": w["school"]}}}))  # fmt: skip
-    back = {**now, "class": {"sourcedId": w["class"]}, "course": {"sourcedId": third}}
-    refused = authed.put(f"{RO}/enrollments/{w['user']}", json={"enrollment": back})
+                                                           "org": {"sourcedId": v["school"]}}}))  # fmt: skip
+    klass = authed.get(f"{RO}/classes/{v['class']}").json()["class"]
+    assert authed.put(
+        f"{RO}/classes/{v['class']}", json={"class": {**klass, "course": {"sourcedId": third}}}
+    ).is_success
+    assert authed.put(f"{RO}/enrollments/{w['user']}", json={"enrollment": {**now, "endDate": "2025-06-30"}}).is_success
+    assert authed.get(f"{RO}/enrollments/{w['user']}").json()["enrollment"]["course"]["sourcedId"] == third
+    # (a new enrollment naming another course than its class's is the writer's own: refused)
+    fresh = {
+        **enrollment,
+        "sourcedId": uid("enr"),
+        "course": {"sourcedId": w["course"]},
+        "class": {"sourcedId": v["class"]},
+    }
+    refused = authed.put(f"{RO}/enrollments/{fresh['sourcedId']}", json={"enrollment": fresh})
     assert refused.status_code == 422 and "is not the course of class" in refused.text, refused.text
 
 
@@ -1150,8 +1171,9 @@ def test_an_enrollment_s_course_is_its_class_s(authed: httpx.Client) -> None:
         "sourcedId": w["u2"], "user": {"sourcedId": w["u2"]}, "course": {"sourcedId": w["course"]}}}))  # fmt: skip
     read = authed.get(f"{RO}/enrollments/{w['u1']}").json()["enrollment"]
     assert read["course"]["sourcedId"] == w["course"]
-    refused = authed.put(f"{RO}/enrollments/{w['u1']}", json={"enrollment": {**enrollment, "course": {
-        "sourcedId": w["other"]}}})  # fmt: skip
+    fresh = uid("enr")  # (a new enrollment: one stored takes its class's, see the test above)
+    refused = authed.put(f"{RO}/enrollments/{fresh}", json={"enrollment": {**enrollment, "sourcedId": fresh,
+                                                                           "course": {"sourcedId": w["other"]}}})  # fmt: skip
     assert refused.status_code == 422, refused.text
     assert refused.json()["imsx_error_details"] == [{"field": "enrollment.course.sourcedId", "message": (
         f"'{w['other']}' is not the course of class '{w['class']}' ('{w['course']}')")}]  # fmt: skip

@@ -51,8 +51,9 @@ class CollectionDef:
     # the record referenced must be in it. An enrollment with role student names a student: one without the role
     # would be enrolled and yet never listed among the class's students. Other roles name any user.
     holding: tuple[tuple[str, str], ...] = ()
-    # text fields no two records of the table may hold alike, ASCII letters compared in any case (an address that
-    # differs in case alone reaches the same mailbox): Timeback's user ``email`` "Must be unique across all users",
+    # text fields no two records of the table may hold alike, ASCII letters compared in any case and spaces around
+    # left out (``unique_form``: an address that differs so alone reaches the same mailbox), "" held by any number:
+    # Timeback's user ``email`` "Must be unique across all users",
     # deleted ones among them as its document does not except them. Writes naming a value another record holds are
     # 409. (A file written before may hold repeats: they stand, and a write of either must give one up.)
     unique: tuple[str, ...] = ()
@@ -76,9 +77,10 @@ class CollectionDef:
 
 
 def unique_form(value: str) -> str:
-    """What ``CollectionDef.unique`` compares of a value: the ASCII letters in lower case, the others as they are
-    (SQLite's ``lower``, which storage compares with)."""
-    return value.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    """What ``CollectionDef.unique`` compares of a value: without the spaces around it, the ASCII letters in lower
+    case, the others as they are (SQLite's ``trim`` and ``lower``, which storage compares with). Empty, none: a SIS
+    export's "" for a student without an email is no one's (each after the first was a 409)."""
+    return value.strip(" ").encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def _defs(*defs: CollectionDef) -> dict[str, CollectionDef]:

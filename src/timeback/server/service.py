@@ -493,7 +493,7 @@ class GradebookService:
                 if given is None:
                     record[field] = {"sourcedId": expected}
                 elif isinstance(given, dict) and given.get("sourcedId") != expected:
-                    if _left_behind(tx, coll, record, field, via, given):
+                    if _read_before(tx, coll, record):
                         record[field] = {"sourcedId": expected}
                         continue
                     where = _item_path(op, index if batch else None, f"{field}.sourcedId")
@@ -673,19 +673,14 @@ def _answered_rows(
         yield to_json(answered(record, coll, root, fields, own=True)).decode()
 
 
-def _left_behind(
-    tx: Transaction, coll: CollectionDef, record: dict[str, Any], field: str, via: str, given: dict[str, Any]
-) -> bool:
-    """Whether ``given``, the ``field`` of a record written that names another than its ``via``'s, is the stored
-    record's own, left as read while ``via`` changed: an enrollment read (its school and course its class's, filled
-    in) and put back in another class. Taken as the new class's then; refused before (422), the move failing. A
-    field sent that the stored record does not hold is the writer's own, and still refused."""
-    stored = tx.get(COLLECTIONS[coll.table], record["sourcedId"])
-    return (
-        stored is not None
-        and _sourced_id(stored.get(field)) == given.get("sourcedId")
-        and _sourced_id(stored.get(via)) != _sourced_id(record.get(via))
-    )
+def _read_before(tx: Transaction, coll: CollectionDef, record: dict[str, Any]) -> bool:
+    """Whether a record written whose ``agree`` field names another than its ``via``'s (an enrollment's course or
+    school, not its class's) updates a stored record: the value is then one read before the class changed, or before
+    this write moved it to another class, and the class's is taken. Refused (422), moving a student to a class of
+    another course failed when read and put back, again when its answer was lost and the SDK sent it again (the
+    first attempt stored), and a nightly sync's enrollments failed after its classes moved. A new record's is the
+    writer's own: still refused."""
+    return tx.get(COLLECTIONS[coll.table], record["sourcedId"]) is not None
 
 
 def _check_roles(
@@ -720,10 +715,11 @@ def _check_unique(
     tx: Transaction, op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
 ) -> None:
     """409 naming each record whose ``unique`` field holds a value another record holds (stored, or earlier in the
-    batch), and who holds it."""
+    batch; "" and spaces alone are no value), and who holds it."""
     table = COLLECTIONS[coll.table]  # (a view's records are its table's: a student's email is a user's)
     for field in table.unique:
-        given = [(index, record[field]) for index, record in enumerate(records) if type(record.get(field)) is str]
+        given = [(index, value) for index, record in enumerate(records)
+                 if type(value := record.get(field)) is str and unique_form(value)]  # fmt: skip
         if not given:
             continue
         # (every holder of each: a file written before this check may hold a value twice, and neither holder keeps it)
@@ -742,6 +738,8 @@ def _check_unique(
             holder, deleted = other
             why = (f"{quoted_id(value)} is held by {'deleted ' if deleted else ''}{label} {quoted_id(holder)} "
                    f"(in any case of its letters: no two {table.name} share one)")  # fmt: skip
+            if deleted:  # (how to free it: a PUT without status "tobedeleted" revives the holder)
+                why += f"; a deleted {label} keeps its {field}: PUT it without one, its status still 'tobedeleted'"
             problems.append((_item_path(op, index if batch else None, field), why))
         if problems:
             shown = problems[:MAX_NAMED_FIELDS]

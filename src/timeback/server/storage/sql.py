@@ -409,16 +409,16 @@ def _build_tables(metadata: MetaData) -> dict[str, Table]:
         for field in coll.unique:  # (the very expression a write's check reads: ``_SqlTransaction.holders``)
             Index(
                 f"ix_{coll.name}_unique_{field}",
-                func.lower(func.json_extract(table.c.data, literal_column(f"'$.{field}'"))),
+                func.lower(func.trim(func.json_extract(table.c.data, literal_column(f"'$.{field}'")))),
             )
         tables[coll.name] = table
     return tables
 
 
 def _unique_key(field: str) -> str:
-    """What ``CollectionDef.unique`` compares of ``field``: its text with the ASCII letters in lower case (SQLite's
-    ``lower`` without ICU, as ``unique_form``)."""
-    return f"lower(json_extract(data, '$.{field}'))"
+    """What ``CollectionDef.unique`` compares of ``field``: its text without the spaces around it, the ASCII letters
+    in lower case (SQLite's ``trim`` and ``lower`` without ICU, as ``unique_form``)."""
+    return f"lower(trim(json_extract(data, '$.{field}')))"
 
 
 def _rows(coll: CollectionDef, records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
