@@ -211,15 +211,17 @@ async def test_a_timeout_names_which_ran_out_and_its_limit(server: LocalServer, 
     settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
     with LocalServer(settings, storage=server.app.state.storage) as slow:
         kwargs = {**server.client_kwargs(), "base_url": slow.url, "token_url": f"{server.url}/oauth2/token"}
+        # (the read's 0.3 s is what runs out; connecting has 5: a loaded CI machine once took over 0.3 s to connect)
+        quick = httpx.Timeout(0.3, connect=5)
         with pytest.raises(errors.APITimeoutError) as caught:
             if kind == "sync":
-                with Timeback(**kwargs, max_retries=0, timeout=0.3) as api:
+                with Timeback(**kwargs, max_retries=0, timeout=quick) as api:
                     api.oneroster.gradebook.get_result(sourced_id="any")
             else:
                 from timeback import DefaultAioHttpClient
 
                 http = DefaultAioHttpClient() if kind == "async-aiohttp" else None
-                async with AsyncTimeback(**kwargs, max_retries=0, timeout=0.3, http_client=http) as async_api:
+                async with AsyncTimeback(**kwargs, max_retries=0, timeout=quick, http_client=http) as async_api:
                     await async_api.oneroster.gradebook.get_result(sourced_id="any")
     assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
 
