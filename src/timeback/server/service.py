@@ -173,9 +173,7 @@ class GradebookService:
         rows, total = self.storage.list(coll, list_query)
         if coll.shaped_as.links is not None:  # (rostering: each row read, made Timeback's shape, written again)
             items = ",\n".join(_answered_rows(rows, coll, root, fields))
-        else:
-            if _flags(coll.model):
-                rows = _rows_with_flags_as_words(rows, coll)
+        else:  # (gradebook: rows as stored; no gradebook record has a flag, the rostering path words them)
             items = ",\n".join(rows if fields is None else _selected(rows, fields))
         envelope = {
             "totalCount": total,
@@ -566,24 +564,6 @@ def _flags_as_words(record: dict[str, Any], coll: CollectionDef) -> dict[str, An
         if type(value) is bool:
             record[name] = "true" if value else "false"
     return record
-
-
-@functools.cache
-def _flag_as_boolean(model: type[BaseModel]) -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in _flags(model))
-    return re.compile(f'"(?:{names})":(?:true|false)')  # (stored rows are compact JSON)
-
-
-def _rows_with_flags_as_words(rows: list[str], coll: CollectionDef) -> list[str]:
-    """Listed rows with their flags as words: only a row that may hold one stored as a JSON boolean (written before
-    flags were stored as words; the key may also be inside ``metadata``) is decoded, the others pass as they are."""
-    holds_boolean = _flag_as_boolean(coll.model).search
-    return [
-        json.dumps(_flags_as_words(json.loads(row), coll), ensure_ascii=False, separators=(",", ":"))
-        if holds_boolean(row)
-        else row
-        for row in rows
-    ]
 
 
 def answered(
