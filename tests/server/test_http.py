@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -690,6 +690,36 @@ def test_a_link_header_longer_than_8000_bytes_is_left_out(authed: httpx.Client) 
         assert len(page.headers.get("Link", "")) <= 8000
         head = authed.head(f"{GB}/results", params={"filter": f"sourcedId@'{ids}'", "limit": "1", "offset": "1"})
         assert head.headers.get("Link") == page.headers.get("Link")
+
+
+def test_a_long_query_keeps_next_in_the_link_header_so_a_client_following_it_reads_every_page(
+    authed: httpx.Client, client: Timeback, roster: Roster
+) -> None:
+    """A query too long for all four links kept ``next`` (then ``prev``, ``first``, ``last`` as they fit): with the
+    whole header left out, a client following ``rel="next"`` alone read the first page and stopped without a word."""
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    ids = [uid("r") for _ in roster.students]
+    client.oneroster.gradebook.create_result_for_line_item(
+        line_item_sourced_id=line_item,
+        results=[result_body(line_item, s, i) for i, s in zip(ids, roster.students, strict=True)],
+    )
+    # ~2,700 bytes a link: two fit in 8,000, not three
+    padding = ",".join(str(uuid.UUID(int=i)) for i in range(70))
+    url: str | None = f"{GB}/results?" + urlencode({"filter": f"sourcedId@'{','.join(ids)},{padding}'", "limit": "1"})
+    seen, rels = [], []
+    while url is not None:
+        page = authed.get(url)
+        assert page.status_code == 200, page.text
+        assert len(page.headers.get("Link", "")) <= 8000
+        seen += [r["sourcedId"] for r in page.json()["results"]]
+        rels.append(sorted(page.links))
+        url = page.links.get("next", {}).get("url")
+    assert sorted(seen) == sorted(ids)
+    assert rels[0] == ["first", "next"] and rels[1] == ["next", "prev"], rels  # (next, then what fits beside it)
+    assert rels[-1] == ["first", "prev"], rels  # (the last page: no next)
 
 
 def details(response: httpx.Response) -> list[str]:

@@ -183,7 +183,8 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
         success["headers"] = {
             "X-Total-Count": {"description": "totalCount", "required": True,
                               "schema": {"type": "integer", "minimum": 0}},
-            "Link": {"description": f"first, prev, next and last (RFC 8288); left out past {LINK_HEADER_MAX:,} bytes",
+            "Link": {"description": f"first, prev, next and last (RFC 8288); at most {LINK_HEADER_MAX:,} bytes: "
+                                    "next kept first",
                      "required": False, "schema": {"type": "string", "maxLength": LINK_HEADER_MAX}},
         }  # fmt: skip
     elif op.kind in ("create", "batch_create"):

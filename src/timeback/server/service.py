@@ -1231,15 +1231,17 @@ def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, mini
 
 
 # Each link repeats the query: a 1,000-value ``@`` filter made a 150 KB header, past what clients read (aiohttp 8,190
-# bytes a line, httpx 100 KB a head), so they failed on a 200. Longer than this, the header is left out.
+# bytes a line, httpx 100 KB a head), so they failed on a 200. Longer than this, links are left out, ``next`` last.
 LINK_HEADER_MAX = 8000
 
 
 def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str | None:
     """``first``, ``prev``, ``next`` and ``last``, ``limit`` apart from ``offset`` (``prev`` stopping at 0): the query
     as sent, every value of a repeated parameter kept (``fields=a&fields=b``) in its place, with only ``limit`` (the
-    one served) and ``offset`` replaced (each given once at most: ``_given_once``). None when that is longer than
-    ``LINK_HEADER_MAX`` (the total and the envelope still say where the pages are)."""
+    one served) and ``offset`` replaced (each given once at most: ``_given_once``). At most ``LINK_HEADER_MAX``
+    bytes: past that, ``next`` is kept and then ``prev``, ``first`` and ``last`` as they fit (a client following
+    ``next`` alone stopped without a word when the whole header was left out); None when not even ``next`` fits, or
+    none is wanted (the total and the envelope still say where the pages are)."""
     sent = query.multi_items() if isinstance(query, QueryParams) else list(query.items())
 
     def at(new_offset: int) -> str:
@@ -1252,11 +1254,19 @@ def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, tot
     # (3), not the grid from 0's last (2, behind the page at 3). Past the end, the same steps lead back.
     start = offset % limit
     last = start + (total - 1 - start) // limit * limit if total > start else 0
-    links = [f'{at(0)}; rel="first"']
-    if offset > 0:
-        links.append(f'{at(min(max(0, offset - limit), last))}; rel="prev"')  # (from past the end: the last page)
-    if offset + limit < total:
-        links.append(f'{at(offset + limit)}; rel="next"')
-    links.append(f'{at(last)}; rel="last"')
-    header = ", ".join(links)
-    return header if len(header) <= LINK_HEADER_MAX else None  # (sent as latin-1: a byte a character)
+    wanted = {
+        "first": 0,
+        "prev": min(max(0, offset - limit), last) if offset > 0 else None,  # (from past the end: the last page)
+        "next": offset + limit if offset + limit < total else None,
+        "last": last,
+    }
+    links = {rel: f'{at(to)}; rel="{rel}"' for rel, to in wanted.items() if to is not None}
+    kept: set[str] = set()
+    size = -2  # (the first link has no ", " before it)
+    for rel in ("next", "prev", "first", "last"):  # (what a reader needs most first: sent as latin-1, a byte a char)
+        if rel in links and size + 2 + len(links[rel]) <= LINK_HEADER_MAX:
+            kept.add(rel)
+            size += 2 + len(links[rel])
+        elif rel == "next" and rel in links:  # (the rest without it would read as the last page)
+            return None
+    return ", ".join(link for rel, link in links.items() if rel in kept) or None
