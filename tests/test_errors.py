@@ -275,3 +275,23 @@ async def test_a_long_description_is_cut_in_the_message_and_kept_whole_in_the_at
     assert repr(error) == (f"UnprocessableEntityError(status_code=422, message={error.message!r}, method='POST', "
                            f"url={error.url!r}, request_id={error.request_id!r})")  # fmt: skip
     assert str(type(error)(*error.args)) == str(error)  # (rebuilt from its args, as Celery does: not cut again)
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ({"filter": "colour='x'"}, "Unknown filter field: colour; filter takes sourcedId, "),
+        ({"sort": "nope"}, "Cannot sort by 'nope': no such field; sort takes sourcedId, "),
+    ],
+)
+def test_a_listing_s_refusal_says_what_it_takes_and_names_what_was_sent_once(
+    client: Timeback, query: dict[str, str], says: str
+) -> None:
+    """An unknown filter field said what a filter takes (as a sort's did), and the details the SDK adds name what was
+    sent: they were the field alone, "(filter: colour)", read as the filter sent, and a sort's whole list again."""
+    with pytest.raises(errors.RequestError) as caught:
+        client.oneroster.gradebook.get_all_results(**query)
+    message = str(caught.value)
+    ((name, sent),) = query.items()
+    assert message.startswith(f"400: {says}"), message
+    assert message.count(" takes ") == 1 and f"({name}: {sent}) (GET " in message, message

@@ -352,7 +352,10 @@ def test_a_filter_date_the_write_path_refuses_is_400_naming_filter(http: httpx.C
 @pytest.mark.parametrize(
     ("expression", "code_minor", "says"),
     [
-        ("colour='red'", "invalid_filter_field", "Unknown filter field: colour"),
+        # (what it takes said, as a sort's error says: "... student.sourcedId, ..., metadata.<key>")
+        ("colour='red'", "invalid_filter_field", "Unknown filter field: colour; filter takes sourcedId, status"),
+        ("colour='red'", "invalid_filter_field", "score, textScore, comment"),
+        ("colour='red'", "invalid_filter_field", "lineItem.sourcedId, class.sourcedId, metadata.<key>"),
         ("score.x='1'", "invalid_filter_field", "Unknown filter field: score.x"),  # (a number has no keys)
         ("score~'5'", "invalid_filter_field", "'~' applies to text fields; score is a number"),
         # (the operator named before the value's form: were "compares with numbers" and "RFC 3339")
@@ -514,6 +517,9 @@ def test_fields_selection_on_lists(http: httpx.Client, graded: Any) -> None:
     assert body["results"] == [{"sourcedId": ids[0], "score": 50}]
     bad = http.get(f"{GB}/classes/{r.class_}/results", params={"fields": "sourcedId,nope"})
     assert bad.status_code == 400
+    says = bad.json()["imsx_description"]  # (and what it takes)
+    assert says.startswith("Unknown field in 'fields': 'nope'; fields takes sourcedId, status,"), says
+    assert ", learningObjectiveSet, lineItem, class," in says, says
     assert (
         bad.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
     )

@@ -264,12 +264,15 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind], members: Mapping[str, tu
     return Filter(tuple(tuple(g) for g in groups))
 
 
-def _unknown_field(field: str) -> ApiError:
+def _unknown_field(field: str, kinds: dict[str, FieldKind], raw: str) -> ApiError:
+    """400 naming ``field`` and what a filter takes (as a ``sort`` naming no field says what it takes); its detail is
+    the filter sent, as a malformed one's is (the field alone read as the filter sent: "(filter: colour)")."""
+    takes = sort_keys(kinds) + (["metadata.<key>"] if kinds.get("metadata") == "object" else [])
     return ApiError(
         400,
-        f"Unknown filter field: {field}",
+        f"Unknown filter field: {field}; filter takes {', '.join(takes)}",
         code_minor="invalid_filter_field",
-        fields=[("filter", field)],
+        fields=[("filter", raw)],
     )
 
 
@@ -285,7 +288,7 @@ def _predicate(
     head, _, rest = field.partition(".")
     kind = kinds.get(head)
     if kind is None:
-        raise _unknown_field(field)
+        raise _unknown_field(field, kinds, raw)
     path: tuple[str, ...]
     if kind == "ref":
         if rest != "sourcedId":
@@ -298,7 +301,7 @@ def _predicate(
     elif kind == "list":
         raise _bad_filter(f"{head} is a list: a filter cannot reach into a list", pos, raw)
     elif rest or kind == "object":
-        raise _unknown_field(field)
+        raise _unknown_field(field, kinds, raw)
     else:
         path = (head,)
     # (its text is compared exactly, as "=" compares: 'Active' matched nothing; ">" and "~" take any text)
@@ -413,7 +416,7 @@ def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKin
     if sort not in sort_keys(kinds):
         why = _unsortable(sort, kinds)
         raise ApiError(
-            400, f"Cannot sort by {sort!r}: {why}", code_minor="invalid_selection_field", fields=[("sort", why)]
+            400, f"Cannot sort by {sort!r}: {why}", code_minor="invalid_selection_field", fields=[("sort", sort)]
         )
     head, _, rest = sort.partition(".")
     if rest:

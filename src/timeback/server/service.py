@@ -1172,7 +1172,7 @@ def parse_fields(raw: str | None, known: Mapping[str, Any]) -> list[str] | None:
     if unknown:
         raise ApiError(
             400,
-            f"Unknown field in 'fields': {', '.join(repr(name) for name in unknown)}",
+            f"Unknown field in 'fields': {', '.join(repr(name) for name in unknown)}; fields takes {', '.join(known)}",
             code_minor="invalid_selection_field",
             fields=[("fields", name) for name in unknown],
         )
