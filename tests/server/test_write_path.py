@@ -233,6 +233,11 @@ def test_an_empty_object_or_a_non_object_gets_the_full_paths_answer(authed: http
             f"The body must be a JSON object, got {got}."
         )
         assert answer.json()["imsx_error_details"] == [{"field": "body", "message": f"not a JSON object: got {got}"}]
+    # a batch's key holds a list of records (it said "the record under it")
+    batch = authed.post(f"{GB}/lineItems/{uid('li')}/results", content=json.dumps({"result": bare}).encode())
+    assert batch.status_code == 422 and batch.json()["imsx_description"].startswith(
+        "The body needs the 'results' key, a list of the records under it; it has 'result'."
+    ), batch.text
     nothing = _put(authed, sourced_id, b"")
     assert nothing.status_code == 400 and nothing.json()["imsx_description"] == (
         "The body is empty; it must be a JSON object."

@@ -246,7 +246,8 @@ class GradebookService:
             keys = [*body]  # (what was sent instead: a bare record's fields, most often)
             sent = ", ".join(map(quoted_id, keys[:SHOWN_FIELDS])) + more_than_shown(len(keys))
             has = f"it has {sent}" if keys else "it is empty"
-            raise ApiError(422, f"The body needs the {key!r} key, the record under it; {has}.",
+            under = "a list of the records" if op.kind == "batch_create" else "the record"  # (a batch said the latter)
+            raise ApiError(422, f"The body needs the {key!r} key, {under} under it; {has}.",
                            fields=[(str(key), "Field required")])  # fmt: skip
         given = body[key].get("sourcedId") if op.kind in ("put", "patch") and isinstance(body[key], dict) else None
         if isinstance(given, str) and given != path.get("sourced_id", given):
