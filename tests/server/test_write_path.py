@@ -1744,3 +1744,17 @@ async def test_a_loop_group_whose_run_raises_leaves_the_next_writes_answered(
         for name in ("first", "second"):
             put = http.put(f"{GB}/categories/{name}", json={"category": {"title": "T"}}, headers=headers)
             assert (await asyncio.wait_for(put, 5)).status_code == 201
+
+
+def test_a_reference_sent_as_its_id_alone_is_told_the_shape_wanted(authed: httpx.Client) -> None:
+    """``"lineItem": "li-1"`` was 422 "Input should be an object", not saying which object."""
+    body = {
+        "result": {"lineItem": "li-1", "student": ["s-1"], "scoreStatus": "fully graded", "scoreDate": "2024-01-01"}
+    }
+    answer = _put(authed, uid("res"), json.dumps(body).encode())
+    assert answer.status_code == 422, answer.text
+    wanted = 'Input should be an object: a reference, {"sourcedId": "..."}'
+    assert answer.json()["imsx_error_details"] == [
+        {"field": "result.lineItem", "message": wanted},
+        {"field": "result.student", "message": wanted},
+    ], answer.text

@@ -145,6 +145,9 @@ def _said(err: Mapping[str, Any]) -> str:
         bound = ctx["min_length" if least else "max_length"]
         wanted = f"needs at least {bound}" if least else f"takes at most {bound}"
         return f"{wanted} item{'s' if bound != 1 else ''}, got {ctx.get('actual_length')}"
+    if err["type"] == "model_type" and str(ctx.get("class_name", "")).endswith(("Ref", "Reference")):
+        # (a reference sent as its id alone, "class": "c1": the shape wanted said, as a field required is named)
+        return 'Input should be an object: a reference, {"sourcedId": "..."}'
     return str(err["msg"]).removeprefix("Value error, ")
 
 
