@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 
 from timeback import AsyncTimeback, Timeback
 from timeback._api_docs import render
+from timeback._resource import REQUIRED
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server.runner import LocalServer
 
@@ -133,7 +134,10 @@ async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, serve
             for parameter in listed_keywords:
                 field = op.request.model_fields.get(parameter.name)  # (None: a call option, default None)
                 required = field is not None and field.is_required()
-                assert (parameter.default is parameter.empty) == required, (op.name, parameter)
+                assert (parameter.default is REQUIRED) == required, (op.name, parameter)
+            # (the documented calls bind: a request model, a dict, keywords; mock.create_autospec checks so)
+            signature.bind(op.request.model_construct())
+            signature.bind({})
             (row,) = [line for line in DOCS.read_text().splitlines() if line.startswith(f"| `{op.name}` |")]
             assert row.split(" | ")[3] == (f"`{op.body}`" if op.body else "") + (
                 f" (`{op.wire_body_key}` on the wire)" if op.body and op.wire_body_key != op.body else ""
@@ -146,6 +150,24 @@ async def test_a_method_s_help_signature_and_doc_say_what_it_is(mode: str, serve
                 assert "TimebackQueryParams" in request and "TimebackQueryParams" in method.__doc__, op.name
             assert inspect.iscoroutinefunction(method) == (mode == "async" and op.kind != "list"), op.name
     await client.close() if isinstance(client, AsyncTimeback) else client.close()
+
+
+def test_a_method_mocked_with_autospec_takes_the_documented_calls() -> None:
+    """Seed 003's ``put_result(request)``, under ``mock.patch.object(..., autospec=True)``, raised "missing a
+    required argument: 'sourced_id'": the signature had no default for a field the request model holds."""
+    from unittest import mock
+
+    from timeback.models.request import TimebackGetResultRequest
+    from timeback.resources import Gradebook
+
+    with Timeback(base_url="http://127.0.0.1:9", client_id="id", client_secret="secret") as client:
+        with mock.patch.object(Gradebook, "get_result", autospec=True) as get_result:
+            client.oneroster.gradebook.get_result(TimebackGetResultRequest(sourced_id="r-1"))
+            client.oneroster.gradebook.get_result({"sourced_id": "r-1"}, timeout=5)
+            client.oneroster.gradebook.get_result(sourced_id="r-1")
+            with pytest.raises(TypeError, match="sourced_idd"):  # (still checked: a keyword it does not take)
+                client.oneroster.gradebook.get_result(sourced_idd="r-1")
+        assert get_result.call_count == 3
 
 
 def test_bulk_post_results_is_in_the_api_docs_with_its_options() -> None:

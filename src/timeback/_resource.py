@@ -128,9 +128,22 @@ def _returns(op: Operation[Any, Any], is_async: bool) -> str:
     return op.response.__name__ if op.response else "None"
 
 
+class _Required:
+    """The default a required field's keyword shows: needed unless ``request`` holds it. Without a default, the
+    signature refused the documented call with a request model (``put_result(request)``): ``signature.bind`` and
+    ``mock.create_autospec``, which checks calls against it, raised "missing a required argument"."""
+
+    def __repr__(self) -> str:
+        return "required"
+
+
+REQUIRED: Any = _Required()
+
+
 def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
     """``(request=None, /, *, <path fields>, <body>, <query>, timeout, max_retries, deadline)``: the request
-    model's fields as keywords, those it requires without a default (unless given in ``request``)."""
+    model's fields as keywords, those it requires with ``REQUIRED`` as their default (given in ``request``, or as
+    keywords)."""
     fields = op.request.model_fields
     order = [*op.path_fields, *([op.body] if op.body else []), *fields]
     P = inspect.Parameter
@@ -141,7 +154,7 @@ def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
     ]
     for name in dict.fromkeys(order):
         info = fields[name]
-        default = P.empty if info.is_required() else info.default
+        default = REQUIRED if info.is_required() else info.default
         params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=_type_name(info.annotation)))
     for name, annotation in (("timeout", "float | httpx.Timeout | None"), ("max_retries", "int | None"),
                              ("deadline", "float | None")):  # fmt: skip
