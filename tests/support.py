@@ -32,6 +32,18 @@ def commits(storage: Any) -> int:
         return int(conn.exec_driver_sql("SELECT value FROM timeback_meta WHERE key = 'generation'").scalar_one())
 
 
+def damage_where_a_start_reads(database: Any) -> None:
+    """An empty database a server made and closed, its pages 3 to 5 (of 16 KB: the tables' first) overwritten as a
+    failing disk may leave them: a start's look at the file (its first page) passes, its ANALYZE meets the damage."""
+    from timeback.server.storage import open_storage
+    from timeback.server.storage.sql import sqlite_url
+
+    open_storage(sqlite_url(database)).close()
+    with open(database, "r+b") as file:
+        file.seek(16384 * 2)
+        file.write(b"\xff" * 16384 * 3)
+
+
 def close_app(app: Any) -> None:
     """Close what ``create_app`` opened, as the shutdown of its lifespan does: httpx's ASGITransport runs none, and
     the storage left to the garbage collector left its SQLite connections unclosed (a ResourceWarning from Python

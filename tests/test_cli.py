@@ -23,7 +23,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from tests.support import child_environment, close_app
+from tests.support import child_environment, close_app, damage_where_a_start_reads
 from timeback import Timeback
 from timeback._cli import _app
 from timeback._demo import demo_roster
@@ -225,6 +225,14 @@ def _refused(result: Result, option: str, message: str) -> None:
     assert message in result.output, result.output
 
 
+def _could_not_start(result: Result, line: str) -> None:
+    """``serve`` stopped by what no option of it caused (a lock held, a damaged file, a full disk): ``line`` alone,
+    exit 1 (no usage error, exit 2, "Invalid value for --database")."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # (not a traceback)
+    assert result.output.splitlines() == [f"timeback: {line}"], result.output
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -284,6 +292,19 @@ def test_serve_refuses_a_database_it_cannot_open(
     assert message.format(tmp=tmp_path) in " ".join(result.output.split()), result.output
     assert "-writer" not in result.output  # (the write lock's file is the server's business, not the user's)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory", "not-a-database.txt"]  # nothing made
+
+
+def test_serve_on_a_file_damaged_where_its_start_reads_says_so_in_a_line_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (the start's ANALYZE met the damage: a traceback of 140 lines ending in FileCorrupt, after a logged line saying
+    # the requests touching the damage fail, 500, of a server that never started)
+    database = tmp_path / "damaged.db"
+    damage_where_a_start_reads(database)
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _could_not_start(result, f"cannot open sqlite:///{database}: the file is damaged (SQLite: database disk image is "
+                     "malformed): restore it from a backup, or start the server on a new file")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.db", "damaged.db-writer"]  # (closed)
 
 
 # Run as root, serve drops the capabilities that let root write anywhere (from its bounding set, then starts again
@@ -770,9 +791,34 @@ def test_serve_that_cannot_open_the_database_for_an_io_error_says_whether_its_di
     monkeypatch.setattr(os, "statvfs", statvfs)
     database = tmp_path / "full.db"
     result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
-    full = ", the disk holding it is full (0 KB free)" if free_kb == 0 else ""
-    _refused(result, "--database", f"cannot open sqlite:///{database}: disk I/O error{full}\n")
+    if free_kb == 0:  # (exit 1: it was a usage error, exit 2, with no word of what to do)
+        full = ", the disk holding it is full (0 KB free): free some space, then start the server again"
+        _could_not_start(result, f"cannot open sqlite:///{database}: disk I/O error{full}")
+    else:
+        _refused(result, "--database", f"cannot open sqlite:///{database}: disk I/O error\n")
     assert looked_at == [str(tmp_path)]
+
+
+def test_serve_on_a_disk_too_full_for_its_start_says_to_free_space_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # (a start on a full disk, a restart's first write, was a usage error, exit 2: "Invalid value for --database:
+    # cannot open ...: database or disk is full", with no word of what to do. A full disk cannot be made here without
+    # a mount: SQLite's own max_page_count, the pages the file has, makes the first page more SQLITE_FULL, as ENOSPC)
+    from timeback.server.storage import sql
+
+    pragmas = sql._sqlite_pragmas
+
+    def full(connection: Any, record: Any) -> None:
+        pragmas(connection, record)
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+        connection.execute(f"PRAGMA max_page_count = {max(pages, 1)}")  # (0 sets none)
+
+    monkeypatch.setattr(sql, "_sqlite_pragmas", full)
+    database = tmp_path / "full.db"
+    result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    _could_not_start(result, f"cannot open sqlite:///{database}: database or disk is full: free some space on the disk "
+                     "holding it, then start the server again")  # fmt: skip
 
 
 @pytest.mark.parametrize("failing", ["forget_tokens", "new_shared_file"])
@@ -791,8 +837,8 @@ def test_serve_with_workers_closes_the_database_when_its_start_fails(
     database = tmp_path / "workers.db"
     result = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--workers", "2")
     # (one line, before the banner, as a single process says it: it was a traceback after the banner)
-    _refused(result, "--database", f"cannot open sqlite:///{database}: No space left on device")
-    assert "Timeback-compatible server on" not in result.output
+    _could_not_start(result, f"cannot open sqlite:///{database}: No space left on device: free some space on the disk "
+                     "holding it, then start the server again")  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["workers.db", "workers.db-writer"]  # no -wal, -shm
 
 
@@ -1854,10 +1900,7 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
     hook, seed, database = tmp_path / "hook", tmp_path / "seed.json", tmp_path / "t.db"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(_MARK_SEED_OPENED)
-    school = {"sourcedId": "school-1"}
-    users = [{"sourcedId": f"u-{n}", "enabledUser": True, "givenName": "A", "familyName": "B",
-              "roles": [{"roleType": "primary", "role": "student", "org": school}]} for n in range(20_000)]  # fmt: skip
-    seed.write_text(json.dumps({"schools": [{"sourcedId": "school-1", "name": "S", "type": "school"}], "users": users}))
+    _seed_of_students(seed, 20_000)
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(_free_port()),
                "--database", f"sqlite:///{database}", "--seed", str(seed), "--workers", workers]  # fmt: skip
     environment = child_environment(hook, SEED_FILE=str(seed))
@@ -1871,11 +1914,70 @@ def test_serve_stopped_while_it_loads_the_seed_exits_0_storing_nothing(tmp_path:
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
     assert "Traceback" not in output and "Timeback-compatible server on" not in output, output
-    assert "Stopped while starting" in output, output
+    assert "Stopped while starting: nothing of the seed is stored." in output, output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
     with contextlib.closing(sqlite3.connect(database)) as stored:  # (the seed is one transaction: none of it stored)
         assert stored.execute("SELECT count(*) FROM users").fetchone() == (0,)
         assert stored.execute("SELECT count(*) FROM orgs").fetchone() == (0,)
+
+
+def _seed_of_students(seed: Path, count: int) -> None:
+    """A seed file of a school and ``count`` students of it."""
+    school = {"sourcedId": "school-1"}
+    users = [{"sourcedId": f"u-{n}", "enabledUser": True, "givenName": "A", "familyName": "B",
+              "roles": [{"roleType": "primary", "role": "student", "org": school}]} for n in range(count)]  # fmt: skip
+    seed.write_text(json.dumps({"schools": [{"sourcedId": "school-1", "name": "S", "type": "school"}], "users": users}))
+
+
+# Runs serve (its arguments after the source's), which SIGTERM stops once where STOP_AT says: "commit", as the seed's
+# COMMIT returns (where a stop that came while SQLite committed it is raised: the profiler's return from it), or
+# "routes", as the app registers its routes (inside create_app).
+_STOP_STARTING = """import os, signal, sys
+if os.environ["STOP_AT"] == "commit":
+    def _profile(frame, event, arg):
+        # (the seed's is the transaction that changed rows by the hundred; the schema's changes a few)
+        if event == "c_return" and frame.f_code.co_name == "_raw_transaction" and arg.__name__ == "execute":
+            raw = frame.f_locals.get("raw")
+            if raw is not None and not raw.in_transaction and raw.total_changes >= 100:
+                sys.setprofile(None)
+                os.kill(os.getpid(), signal.SIGTERM)
+    sys.setprofile(_profile)
+else:
+    from timeback.server.routes import operations
+    _register = operations.register
+    def _stopping(*args, **kwargs):
+        operations.register = _register
+        os.kill(os.getpid(), signal.SIGTERM)
+        return _register(*args, **kwargs)
+    operations.register = _stopping
+from timeback._cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("at", "stored"), [("commit", True), ("routes", False)])
+def test_serve_stopped_as_it_starts_says_whether_the_seed_is_stored_and_closes_the_database(
+    tmp_path: Path, at: str, stored: bool
+) -> None:
+    # (a stop once the seed's COMMIT was done, as SQLite ran it or as create_app then registered the routes, said "a
+    # seed not wholly loaded is not stored" of a seed stored; one in create_app after the seed left the -wal and -shm:
+    # serve had no app to close yet)
+    import sqlite3
+
+    seed, database = tmp_path / "seed.json", tmp_path / "t.db"
+    _seed_of_students(seed, 200)
+    command = [sys.executable, "-c", _STOP_STARTING, "serve", "--port", str(_free_port()), "--database",
+               f"sqlite:///{database}", "--seed", str(seed)]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=child_environment(STOP_AT=at))  # fmt: skip
+    with _reaped(proc):
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    said = "the seed is stored" if stored else "nothing of the seed is stored"
+    assert output.splitlines() == [f"Stopped while starting: {said}."], output
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("t.db")) == ["t.db", "t.db-writer"]
+    with contextlib.closing(sqlite3.connect(database)) as opened:
+        assert opened.execute("SELECT count(*) FROM users").fetchone() == (200 if stored else 0,)
 
 
 # Stops the process with STOP_SIGNAL once, at the moment STOP_AT names: "gc.freeze" (tune_gc, after the banner, before

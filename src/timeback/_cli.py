@@ -32,9 +32,10 @@ def main() -> None:
 
         sys.stdout.write(f"timeback {__version__}\n")
         return
-    # SIGTERM is Ctrl-C from the start (unless ignored): one in the second or two of imports killed the process, exit
+    # SIGTERM is Ctrl-C from here (unless ignored): one in the second or two of imports killed the process, exit
     # 143, and Ctrl-C there printed a KeyboardInterrupt traceback; now either exits 130. serve and demo stop on it
-    # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's.)
+    # gracefully once they run. (Its handler is put back after: main called in-process leaves the caller's. The
+    # timeback package's own imports, before main, keep Python's defaults: README says so.)
     try:
         with _sigterm_as_ctrl_c():
             from timeback._extras import OutdatedRequirementError, install_hint
@@ -165,7 +166,7 @@ _SETTING_OPTIONS = {
     "token_max_failures": "--token-max-failures", "token_failure_window_seconds": "--token-failure-window",
     "faults": "--faults", "workers": "--workers", "query_timeout_seconds": "--query-timeout",
     "client_id": "--client-id", "client_secret": "--client-secret",  # (empty: --client-id "$ID" with ID unset)
-    "forwarded_allow_ips": "--forwarded-allow-ips",
+    "forwarded_allow_ips": "--forwarded-allow-ips", "seed": "--seed",  # (empty: --seed "$SEED_FILE" with it unset)
 }  # fmt: skip
 
 
@@ -524,8 +525,6 @@ def _app() -> Any:
                                   "--client-secret (TIMEBACK_SERVE_CLIENT_SECRET)": client_secret})  # fmt: skip
         if unencodable:
             raise typer.BadParameter(f"{unencodable} holds a character that cannot be encoded as UTF-8")
-        if seed == "":  # (--seed "$SEED_FILE" with SEED_FILE unset: it started with no records)
-            raise typer.BadParameter("must not be empty", param_hint="--seed")
         proxying = _proxying(_root_path(root_path))
         try:  # (the settings check themselves, as for a server made in Python: shown under the option's name)
             settings = ServerSettings(
@@ -547,8 +546,8 @@ def _app() -> Any:
             raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None
         import dataclasses
 
-        from timeback.server.app import cannot_open, database_locked, filter_server_logs, open_errors
-        from timeback.server.seed import SeedError
+        from timeback.server.app import filter_server_logs, open_errors, opening_failed
+        from timeback.server.seed import SeedError, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         # SIGTERM is Ctrl-C while the database is made and seeded: a KeyboardInterrupt rolls a half-loaded seed back
@@ -569,12 +568,17 @@ def _app() -> Any:
                 signal.signal(sig, handler)
 
         app_ = None
+        commits: int | None = None  # (the storage's before the seed: one more, and the seed is stored)
         with _sigterm_as_ctrl_c(*stop_signals):  # (the handlers take_over replaces are put back too)
             try:
                 try:
                     # (made and seeded by this process alone: with the workers' number, it made their failed-login
-                    # file before it could fail, and left it)
-                    app_ = create_app(dataclasses.replace(settings, workers=1))
+                    # file before it could fail, and left it. Seeded here, once the app is: a stop that came once the
+                    # seed was stored said it was not)
+                    app_ = create_app(dataclasses.replace(settings, workers=1, seed=None))
+                    if seed is not None:
+                        commits = app_.state.storage.commits
+                        load_seed(app_.state.service, seed)
                     if workers > 1:
                         # (its writes fail as opening does: a database locked, a disk full)
                         _prepare_workers(app_, settings)
@@ -582,14 +586,17 @@ def _app() -> Any:
                 except SeedError as exc:
                     raise typer.BadParameter(str(exc), param_hint="--seed") from None
                 except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
-                    if database_locked(exc):  # (no usage error, exit 2: nothing is wrong with --database)
-                        typer.echo(f"timeback: {cannot_open(database, exc)}", err=True)
+                    why, of_the_option = opening_failed(database, exc)
+                    if not of_the_option:  # (locked, damaged, a full disk: no usage error, exit 2)
+                        typer.echo(f"timeback: {why}", err=True)
                         raise typer.Exit(1) from None
-                    raise typer.BadParameter(cannot_open(database, exc), param_hint="--database") from None
+                    raise typer.BadParameter(why, param_hint="--database") from None
                 except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed undone)
-                    if app_ is not None:  # (stopped just after it was built)
+                    stored = app_ is not None and commits is not None and app_.state.storage.commits > commits
+                    if app_ is not None:  # (stopped once it was built)
                         _close(app_)
-                    typer.echo("Stopped while starting: a seed not wholly loaded is not stored.", err=True)
+                    said = ": the seed is stored" if stored else ": nothing of the seed is stored" if seed else ""
+                    typer.echo(f"Stopped while starting{said}.", err=True)
                     return
                 try:
                     listening = _listen(host, port)

@@ -53,6 +53,8 @@ GB = "/ims/oneroster/gradebook/v1p2"
         ({"client_id": "", "client_secret": "s"}, "client_id='': must not be empty"),
         ({"client_id": "id", "client_secret": ""}, "client_secret='': must not be empty"),
         ({"client_id": "", "client_secret": ""}, "client_id='': must not be empty"),
+        # (seed=os.environ.get("SEED_FILE", "") with the variable unset: no records and no word, as serve --seed "")
+        ({"seed": ""}, "seed='': must not be empty"),
     ],
 )  # fmt: skip
 def test_settings_out_of_range_are_refused_naming_the_setting(given: dict[str, Any], refusal: str) -> None:

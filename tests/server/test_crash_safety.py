@@ -246,6 +246,25 @@ def test_a_server_stopped_gracefully_closes_its_database_file(tmp_path: Path, wo
         db.close()
 
 
+def test_a_local_server_whose_port_is_taken_names_the_address_in_its_oserror() -> None:
+    # (a bare "OSError: [Errno 98] Address already in use" named no port; still an OSError of that errno)
+    import errno
+
+    from timeback.server import ServerSettings
+    from timeback.server.runner import LocalServer
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError) as refused:
+            LocalServer(ServerSettings(client_id="c", client_secret="s"), port=port)
+    assert refused.value.errno == errno.EADDRINUSE
+    assert str(refused.value).startswith(f"[Errno {errno.EADDRINUSE}] cannot listen on 127.0.0.1:{port}: "), (
+        refused.value
+    )
+
+
 def test_a_server_that_fails_to_start_closes_the_database_it_opened(tmp_path: Path) -> None:
     """A start that fails after the database was opened (a seed that does not load, a port taken) closes it at
     once, as a stop does: no ``-wal`` or ``-shm`` is left beside it while the process goes on (they stayed, with

@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, close_app, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, close_app, damage_where_a_start_reads, line_item_body, make_roster, result_body, uid
 from timeback import BulkSummary, Timeback
 from timeback.errors import APIConnectionError, ServerError
 from timeback.server import ServerSettings
@@ -85,6 +85,25 @@ def damaged(database: Path) -> str:
         f"The database file {database} is damaged (SQLite: database disk image is malformed): the requests that touch "
         "the damaged part fail, writing nothing. Restore the file from a backup, or start the server on a new file."
     )
+
+
+def test_a_local_server_on_a_file_damaged_where_its_start_reads_raises_naming_it_logging_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Damage found as it opens the file (its ANALYZE): ``FileCorrupt`` naming the file and what to do, and no log line
+    saying that the requests touching the damage fail, 500, with /health 503: no server ever ran to answer them."""
+    from timeback.server.storage import FileCorrupt
+
+    database = tmp_path / "damaged.db"
+    damage_where_a_start_reads(database)
+    with pytest.raises(FileCorrupt) as raised:
+        LocalServer(ServerSettings(database=f"sqlite:///{database}"))
+    assert str(raised.value) == (
+        f"the database file {database} is damaged (database disk image is malformed): restore it from a backup or use "
+        "a new file"
+    )
+    assert not [record for record in caplog.records if record.name.startswith("timeback")], caplog.text
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["damaged.db", "damaged.db-writer"]  # (closed)
 
 
 def sign_in(http: httpx.Client) -> None:

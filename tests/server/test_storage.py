@@ -1250,6 +1250,34 @@ def test_a_database_it_makes_is_its_owners_alone_and_one_given_keeps_its_mode(tm
         os.umask(previous)
 
 
+def test_the_write_lock_made_beside_a_database_takes_its_mode_and_group_whatever_the_umask(tmp_path: Path) -> None:
+    """A database shared with a group (660, the group's): the -writer lock was made with os.open's mode, which the
+    umask takes from (077: 600), in its maker's group, and another member of the group could not open it, nor serve
+    the file. It takes the file's mode and group, made at the start or again once removed. (A group to give it: root
+    may give any; another user, one of theirs, else their own.)"""
+    database = tmp_path / "shared.db"
+    database.touch()
+    database.chmod(0o660)
+    others = [gid for gid in os.getgroups() if gid != os.getegid()]
+    group = 4321 if os.geteuid() == 0 else next(iter(others), os.getegid())
+    os.chown(database, -1, group)
+    lock = tmp_path / "shared.db-writer"
+    previous = os.umask(0o077)
+    try:
+        storage = open_storage(f"sqlite:///{database}")
+        try:
+            made = lock.stat()
+            lock.unlink()
+            _write_one_at_a_time(storage, 1)  # (made again by the write's lock)
+            again = lock.stat()
+        finally:
+            storage.close()
+    finally:
+        os.umask(previous)
+    for found in (made, again):
+        assert (oct(found.st_mode & 0o777), found.st_gid) == (oct(0o660), group)
+
+
 def test_a_database_given_as_a_link_to_a_missing_file_is_made_its_owners_alone(tmp_path: Path) -> None:
     """A symbolic link to a file not made yet: the file it names is made 0600 too (the link itself refused the
     exclusive create, and SQLite made the file 0644), and SQLite's -wal and -shm beside it take that mode."""

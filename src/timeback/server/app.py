@@ -24,7 +24,7 @@ from timeback.server.access_log import (
 )
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings, trusted_proxies
-from timeback.server.errors import NO_TEMP_DIRECTORY, install_handlers, no_temp_directory
+from timeback.server.errors import NO_TEMP_DIRECTORY, disk_full, install_handlers, no_temp_directory
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, ForwardedHeadersMiddleware, RequestIdMiddleware
@@ -95,30 +95,60 @@ SUPERVISOR_ENV = "TIMEBACK_SERVE_SUPERVISOR"
 
 def cannot_open(database: str, exc: Exception) -> str:
     """Why ``database`` could not be opened, in one line: an ``UnsupportedDatabase``'s own message, or "cannot open
-    <database>: <reason>" for the ``OPEN_ERRORS`` (no such directory, not writable, not a database file, locked)."""
+    <database>: <reason>" for the ``OPEN_ERRORS`` (no such directory, not writable, not a database file, locked,
+    damaged, a full disk)."""
+    return opening_failed(database, exc)[0]
+
+
+def opening_failed(database: str, exc: Exception) -> tuple[str, bool]:
+    """``cannot_open``'s line, and whether ``database`` itself is at fault (a usage error: no such directory, not a
+    database file, a newer timeback's) rather than the state it is in: its lock held by another program, the file
+    damaged, its disk full (``timeback serve`` exits 1 for those, saying what to do: it was exit 2, "Invalid value for
+    --database", which sent users looking for a mistake in the option)."""
+    import errno
+    import sqlite3
+
     from sqlalchemy import make_url
     from sqlalchemy.exc import DBAPIError
 
+    from timeback.server.storage.base import FileCorrupt
     from timeback.server.storage.sql import UnsupportedDatabase
 
     if isinstance(exc, UnsupportedDatabase):
-        return str(exc)
-    if isinstance(exc, OSError):
+        return str(exc), True
+    error = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(error, "sqlite_errorcode", None)  # (None: an error made in Python, not by SQLite)
+    usage, full = True, False
+    free = "free some space on the disk holding it, then start the server again"
+    if isinstance(exc, FileCorrupt) or (code is not None and code & 0xFF == sqlite3.SQLITE_CORRUPT):
+        # (found by the start's own reads, its ANALYZE say: a traceback of 140 lines)
+        why = exc.why if isinstance(exc, FileCorrupt) else str(error)
+        reason = f"the file is damaged (SQLite: {why}): restore it from a backup, or start the server on a new file"
+        usage = False
+    elif isinstance(exc, OSError):
         reason = f"{exc.strerror or exc}"
         if exc.filename not in (None, make_url(database).database):
             reason += f" ({exc.filename})"  # (the database's own name is in the message already)
+        full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
     else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
-        reason = str(exc.orig if isinstance(exc, DBAPIError) else exc)
+        reason = str(error)
         if no_temp_directory(exc):
             reason = NO_TEMP_DIRECTORY
         elif reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
-            reason += _space_left(str(make_url(database).database))
+            space = _space_left(str(make_url(database).database))
+            reason, full, free = reason + space, bool(space), "free some space, then start the server again"
         elif database_locked(exc):
             from timeback.server.storage.sql import BUSY_TIMEOUT_MS
 
             waited = f"{BUSY_TIMEOUT_MS / 1000:g}"
             reason += f": another program holds its lock (waited {waited} s for it; try again once it is done)"
-    return f"cannot open {database}: {reason}"
+            usage = False
+        else:
+            full = disk_full(exc)  # ("database or disk is full": a restart's first write)
+    if full:
+        reason += f": {free}"
+        usage = False
+    return f"cannot open {database}: {reason}", usage
 
 
 def database_locked(exc: Exception) -> bool:
@@ -148,11 +178,12 @@ def open_errors() -> tuple[type[Exception], ...]:
 
     from sqlalchemy.exc import DBAPIError
 
+    from timeback.server.storage.base import FileCorrupt
     from timeback.server.storage.sql import UnsupportedDatabase
 
     # (UnicodeError: a file name no encoding check foresaw, rather than a traceback and, under --workers, every worker
     # started again forever)
-    return UnsupportedDatabase, OSError, DBAPIError, sqlite3.Error, UnicodeError
+    return UnsupportedDatabase, OSError, DBAPIError, sqlite3.Error, UnicodeError, FileCorrupt
 
 
 def app_from_environment() -> FastAPI:
@@ -291,12 +322,18 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         app.state.service = GradebookService(app.state.storage, settings)
         if settings.seed:
             load_seed(app.state.service, settings.seed)
-    except BaseException:  # (a seed that does not load, say): no server will run to close them
+        # Only for `timeback serve` to print when it made the client itself; never logged.
+        app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
+        _routes_and_middleware(app, settings)
+        app.router.on_shutdown.append(close)
+        return app
+    except BaseException:  # (a seed that does not load; a stop, even once the seed is stored): no server will run
         close()
         raise
-    app.router.on_shutdown.append(close)
-    # Only for `timeback serve` to print when it made the client itself; never logged.
-    app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
+
+
+def _routes_and_middleware(app: FastAPI, settings: ServerSettings) -> None:
+    """``create_app``'s routes, its OpenAPI document, its log filters and its middleware."""
     install_handlers(app)
     # The document as served: FastAPI's own route named a root path (``serve --root-path``, a mount) only as the
     # document's server, not in its token URL.
@@ -351,4 +388,3 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         return stack
 
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
-    return app

@@ -78,6 +78,8 @@ class ServerSettings:
         if unencodable := not_utf8(client_id=self.client_id, client_secret=self.client_secret):
             raise ValueError(f"{unencodable} holds a character that cannot be encoded as UTF-8")
         # What ``timeback serve`` refuses, a server made from settings refuses too: it started, then failed its calls
+        if self.seed == "":  # (seed=os.environ.get("SEED_FILE", "") with the variable unset: no records, no word)
+            raise SettingError("seed", "", "must not be empty")
         if self.client_scopes is not None:  # ("" held all scopes, admin's too; one misspelt made every call 403)
             from timeback.server.auth import ALL_SCOPES, short_scope
 

@@ -247,7 +247,7 @@ def unexpected_error(exc: BaseException) -> ApiError:
         log.error("a request failed: %s, request_id=%s", OUT_OF_DESCRIPTORS, REQUEST_ID.get())
         description = f"The server is busy: {OUT_OF_DESCRIPTORS}; nothing was read or written. Retry the request."
         return ApiError(503, description, code_minor="server_busy", headers={"Retry-After": "1"})
-    if _sqlite_error(exc, _FULL):
+    if disk_full(exc):
         log.error("a request failed: the database or disk is full (nothing of it was written), request_id=%s",
                   REQUEST_ID.get())  # fmt: skip
         return ApiError(507, "The database or disk is full; nothing was written. Free some space, then retry.")
@@ -356,6 +356,11 @@ NO_TEMP_DIRECTORY = (
     "SQLITE_TMPDIR to one"
 )
 _IOERR_GETTEMPPATH = 6410  # (sqlite3.h's extended code)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was caused by) SQLite's "database or disk is full" (SQLITE_FULL)."""
+    return _sqlite_error(exc, _FULL)
 
 
 def _sqlite_error(exc: BaseException, messages: tuple[str, ...]) -> bool:

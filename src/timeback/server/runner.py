@@ -108,7 +108,10 @@ class LocalServer:
         try:
             if self.settings.workers > 1:  # (as serve --workers: the run before's tokens are in the file)
                 void_earlier_tokens(self.app)
-            self._socket = bound_socket(host, port)
+            try:
+                self._socket = bound_socket(host, port)
+            except OSError as exc:  # (a bare "Address already in use" named no port; the same type, errno kept)
+                raise type(exc)(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         except BaseException:  # (the port taken, say): what was opened for it is closed
             self._close()
             raise

@@ -757,6 +757,8 @@ class SqlStorage:
         self._told_moved = False
         self._damage_seen: str | None = None  # (SQLite's words for the damage a read or write found: ``_damaged``)
         self._damage_lock = threading.Lock()  # (two reads meeting it at once: logged once all the same)
+        # (while it opens, damage found is not logged: no server runs to answer requests; the opener says it)
+        self._opening = True
         self._checkpointer = None if self._in_memory else _Checkpointer(self, str(engine.url.database))
         # Counters: the write generation, and the newest stamp handed out (ms since 1970: 64 bits).
         self._meta = Table("timeback_meta", self.metadata, Column("key", String(32), primary_key=True),
@@ -772,6 +774,8 @@ class SqlStorage:
         self._counts: _Remembered[int] = _Remembered()
         self._page_ends: _Remembered[tuple[int, bool]] = _Remembered()  # (pk, whether its sort key is NULL)
         self._whole: _Whole | None = None  # the transaction of all_or_nothing(), while it runs
+        # Write transactions committed (serve, stopped as it starts, says whether its seed was stored by it)
+        self.commits = 0
         # The writer's count of changed rows (``total_changes``) at which to look whether the statistics are due,
         # and the thread gathering them when they were (``_look_at_statistics``).
         self._look_at: float = math.inf
@@ -792,6 +796,7 @@ class SqlStorage:
             if self._path is not None:
                 opened = os.stat(self._path)
                 self._opened = opened.st_dev, opened.st_ino
+            self._opening = False
         except BaseException:  # (a directory, not a database, a file it may not write): nothing left behind
             if self._file_lock is not None and self._file_lock.made:
                 self._file_lock.remove()
@@ -1152,14 +1157,20 @@ class SqlStorage:
                     _begin_by(raw, deadline)
                 else:
                     _begin_at_once(raw)
+                committing = False
                 try:
                     saw = self._look_as_writer(raw)
                     yield raw
                     (generation,) = raw.execute(_BUMP).fetchone()
+                    committing = True
                     raw.execute("COMMIT")
-                except BaseException:
+                    self.commits += 1  # (a signal raises as a call returns: no call between the COMMIT and this)
+                except BaseException as exc:
                     if raw.in_transaction:
                         raw.execute("ROLLBACK")
+                    elif committing and not isinstance(exc, sqlite3.Error):
+                        # (a stop that came while SQLite committed, raised as the COMMIT returned: committed)
+                        self.commits += 1
                     raise
             except sqlite3.DatabaseError as exc:
                 damage = self._damaged(exc)
@@ -1350,7 +1361,7 @@ class SqlStorage:
             first = self._damage_seen is None
             if first:
                 self._damage_seen = str(error)
-        if first:
+        if first and not self._opening:
             log.error("the database file %s is damaged (SQLite: %s): the requests that touch the damaged part fail "
                       "(500), writing nothing, and /health answers 503; restore it from a backup or start the server "
                       "on a new file", self._where, error)  # fmt: skip
@@ -1736,20 +1747,41 @@ class _FileLock:
     own busy wait sleeps for up to 100 ms at a time, which left the database idle between two workers' batches. A
     writer waits until its deadline (``SqlStorage._writing``), then fails as SQLite would ("database is locked")."""
 
-    def __init__(self, path: str, mode: int) -> None:
-        # Read-only is enough for flock, so users who may read the database can share the lock: made with its mode.
+    def __init__(self, path: str, mode: int, group: int | None = None) -> None:
+        # Read-only is enough for flock, so users who may read the database can share the lock: made with its mode
+        # and group.
         self._path = os.path.abspath(path)  # (reopened by it when removed meanwhile: whatever the cwd is then)
-        self._mode = mode
-        try:
-            self._open(os.O_EXCL)
-            self.made = True  # (removed again if the database cannot be opened: ``remove``)
-        except FileExistsError:
-            self._open(0)
-            self.made = False
+        self._mode, self._group = mode, group
+        self.made = self._open()  # (removed again if the database cannot be opened: ``remove``)
 
-    def _open(self, flags: int) -> None:
-        self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | flags, self._mode)
-        self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
+    def _open(self) -> bool:
+        """Opens the file, made if missing; whether it made it."""
+        while True:
+            try:
+                self._fd = os.open(self._path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, self._mode)
+            except FileExistsError:
+                try:
+                    self._fd = os.open(self._path, os.O_RDONLY)
+                except FileNotFoundError:  # (removed meanwhile: made here after all)
+                    continue
+                made = False
+            else:
+                made = True
+            self._closer = weakref.finalize(self, os.close, self._fd)  # a storage dropped unclosed leaks no descriptor
+            break
+        if made:
+            self._share()
+        return made
+
+    def _share(self) -> None:
+        """The file just made given the database's mode, which os.open's is not once the umask took from it (077: a
+        group's database had a lock its other members could not open, so could not serve it), and the database's
+        group rather than its maker's, where the maker may give it that group (one of theirs)."""
+        with suppress(OSError):  # (a file system that keeps no modes, vfat: refused, EPERM)
+            os.fchmod(self._fd, self._mode)
+        if self._group is not None:
+            with suppress(PermissionError):  # (a group not the maker's: it keeps the maker's)
+                os.fchown(self._fd, -1, self._group)
 
     def acquire(self, blocking: bool, deadline: float) -> bool:
         """The lock; if ``blocking``, waited for until ``deadline`` (``time.monotonic()``), tried at least once."""
@@ -1759,7 +1791,7 @@ class _FileLock:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 if os.fstat(self._fd).st_nlink == 0:  # removed meanwhile (``remove``): lock the file there now
                     self._closer()
-                    self._open(0)
+                    self._open()
                     continue
                 return True
             except BlockingIOError:
@@ -1791,7 +1823,7 @@ def _lock_file(database: str) -> _FileLock:
     named), and what keeps it from being made (a missing or read-only directory) would keep SQLite's from it too."""
     path = f"{database}-writer"
     try:
-        return _FileLock(path, _mode_beside(database))
+        return _FileLock(path, *_mode_beside(database))
     except OSError as exc:
         if os.path.lexists(path):  # (made by another user, who may not have let others read it)
             why = f"cannot open {os.path.basename(path)}, the server's write lock beside it"
@@ -1814,13 +1846,14 @@ def _make_database_file(database: str) -> None:
         os.close(os.open(os.path.realpath(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
 
 
-def _mode_beside(database: str) -> int:
-    """The mode of a file the server makes beside ``database`` (its ``-writer`` lock): the database's, as SQLite
-    gives its -wal and -shm; ``_OWNER_ONLY`` for one about to be made."""
+def _mode_beside(database: str) -> tuple[int, int | None]:
+    """The mode and group of a file the server makes beside ``database`` (its ``-writer`` lock): the database's, as
+    SQLite gives its -wal and -shm; ``_OWNER_ONLY`` and the maker's for one about to be made."""
     try:
-        return os.stat(database).st_mode & 0o666
+        found = os.stat(database)
     except OSError:
-        return _OWNER_ONLY
+        return _OWNER_ONLY, None
+    return found.st_mode & 0o666, found.st_gid
 
 
 def _check_writable(database: str) -> None:
