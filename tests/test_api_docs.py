@@ -170,6 +170,20 @@ def test_a_method_mocked_with_autospec_takes_the_documented_calls() -> None:
         assert get_result.call_count == 3
 
 
+def test_a_wrapper_that_binds_the_signature_with_its_defaults_sends_the_request_s_fields(client: Timeback) -> None:
+    """``signature.bind(request)`` then ``apply_defaults()`` passes ``REQUIRED`` on as the value of each required
+    keyword: taken as the field's value, it failed validation though the request held the field."""
+    from timeback.errors import NotFoundError
+    from timeback.models.request import TimebackGetResultRequest
+
+    method = client.oneroster.gradebook.get_result
+    bound = inspect.signature(method).bind(TimebackGetResultRequest(sourced_id="r-none"))
+    bound.apply_defaults()
+    assert bound.kwargs["sourced_id"] is REQUIRED
+    with pytest.raises(NotFoundError):  # (the request's id was sent: this server holds no such result)
+        method(*bound.args, **bound.kwargs)
+
+
 def test_bulk_post_results_is_in_the_api_docs_with_its_options() -> None:
     from timeback.resources import AsyncGradebook, Gradebook
 

@@ -216,8 +216,8 @@ def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
         raise APIResponseValidationError(
             f"the server answered the same page for offsets {previous.offset} and {current.offset} (a server "
             "ignoring offset; or records entering the listing ahead of them meanwhile, its total not growing by a "
-            "page, or twice in a row); stopping (a listing written while it is read: page with a filter records only "
-            "enter, as the README's delta sync does)",
+            "page, or twice in a row); stopping (a listing written while it is read: page with a filter that "
+            "records only enter, as the README's delta sync does)",
             request_id=current.redact(current.request_id),
             retries_taken=current.retries_taken,
         )

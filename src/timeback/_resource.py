@@ -100,15 +100,15 @@ def _method(operation: Operation[Any, Any], owner: type, is_list: bool, is_async
     op = operation
 
     def listed(self: Any, request: Any = None, /, **fields: Any) -> Any:
-        options = CallOptions.take(fields)
+        options = CallOptions.take(_given(fields))
         return self._client.paginate(op, request, fields, options)
 
     async def awaited(self: Any, request: Any = None, /, **fields: Any) -> Any:
-        options = CallOptions.take(fields)
+        options = CallOptions.take(_given(fields))
         return await self._client.call(op, request, fields, options)
 
     def called(self: Any, request: Any = None, /, **fields: Any) -> Any:
-        options = CallOptions.take(fields)
+        options = CallOptions.take(_given(fields))
         return self._client.call(op, request, fields, options)
 
     method: Any = listed if is_list else awaited if is_async else called
@@ -138,6 +138,14 @@ class _Required:
 
 
 REQUIRED: Any = _Required()
+
+
+def _given(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` without those ``REQUIRED`` stands for: a wrapper binding the signature with ``apply_defaults()``
+    passes it on as a value (sent as the field's, it failed validation though the request held the field)."""
+    for name in [name for name, value in fields.items() if value is REQUIRED]:
+        del fields[name]
+    return fields
 
 
 def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:

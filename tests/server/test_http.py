@@ -741,6 +741,22 @@ def test_a_long_query_keeps_next_in_the_link_header_so_a_client_following_it_rea
     assert rels[-1] == ["first", "prev"], rels  # (the last page: no next)
 
 
+def test_a_link_header_without_room_for_next_is_left_out_rather_than_read_as_the_last_page() -> None:
+    """A middle page whose ``next`` does not fit while a shorter ``first`` would: ``first`` and ``prev`` alone read as
+    the last page, so nothing is sent."""
+    from timeback.server.service import LINK_HEADER_MAX, link_header
+
+    url = "http://127.0.0.1:8000/ims/oneroster/gradebook/v1p2/results"
+    for size in range(LINK_HEADER_MAX - 200, LINK_HEADER_MAX + 50):
+        query = {"filter": "x" * size}
+        sent = link_header(url, query, limit=10, offset=10, total=100)
+        alone = f'<{url}?filter={"x" * size}&limit=10&offset=20>; rel="next"'
+        if len(alone) > LINK_HEADER_MAX:
+            assert sent is None, size
+        else:
+            assert sent is not None and 'rel="next"' in sent and len(sent) <= LINK_HEADER_MAX, size
+
+
 def details(response: httpx.Response) -> list[str]:
     """The fields an error answer names, after checking it is the imsx body."""
     body = response.json()

@@ -503,6 +503,8 @@ def test_a_sort_it_cannot_take_says_why(http: httpx.Client, path: str, sort: str
     assert body["imsx_description"] == says
     assert body["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldValue"] == "invalid_selection_field"
     assert [detail["field"] for detail in body["imsx_error_details"]] == ["sort"]
+    # (the detail is the sort sent, or why when none was: the SDK adds it to its message as "(sort: ...)")
+    assert [detail["message"] for detail in body["imsx_error_details"]] == [sort or "sort is empty"]
 
 
 def test_search_is_case_insensitive_free_text(http: httpx.Client, graded: Any) -> None:

@@ -185,11 +185,14 @@ _TOKEN = re.compile(
 )
 
 
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= 200 else raw[:200] + "..."  # (a filter may be long: the message need not repeat it)
+
+
 def _bad_filter(message: str, position: int, raw: str) -> ApiError:
-    shown = raw if len(raw) <= 200 else raw[:200] + "..."  # (a filter may be long: the message need not repeat it)
     return ApiError(
         400,
-        f"Invalid filter at position {position}: {message} (filter: {shown})",
+        f"Invalid filter at position {position}: {message} (filter: {_shown(raw)})",
         code_minor="invalid_filter_field",
         fields=[("filter", message)],
     )
@@ -265,14 +268,15 @@ def parse_filter(raw: str, kinds: dict[str, FieldKind], members: Mapping[str, tu
 
 
 def _unknown_field(field: str, kinds: dict[str, FieldKind], raw: str) -> ApiError:
-    """400 naming ``field`` and what a filter takes (as a ``sort`` naming no field says what it takes); its detail is
-    the filter sent, as a malformed one's is (the field alone read as the filter sent: "(filter: colour)")."""
+    """400 naming ``field`` and what a filter takes (as a ``sort`` naming no field says what it takes), and the filter
+    sent, as a malformed one's says it (the SDK added the detail, the field alone, as "(filter: colour)", which read
+    as the filter sent)."""
     takes = sort_keys(kinds) + (["metadata.<key>"] if kinds.get("metadata") == "object" else [])
     return ApiError(
         400,
-        f"Unknown filter field: {field}; filter takes {', '.join(takes)}",
+        f"Unknown filter field: {field}; filter takes {', '.join(takes)} (filter: {_shown(raw)})",
         code_minor="invalid_filter_field",
-        fields=[("filter", raw)],
+        fields=[("filter", f"unknown field {field}")],
     )
 
 
@@ -416,7 +420,7 @@ def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKin
     if sort not in sort_keys(kinds):
         why = _unsortable(sort, kinds)
         raise ApiError(
-            400, f"Cannot sort by {sort!r}: {why}", code_minor="invalid_selection_field", fields=[("sort", sort)]
+            400, f"Cannot sort by {sort!r}: {why}", code_minor="invalid_selection_field", fields=[("sort", sort or why)]
         )
     head, _, rest = sort.partition(".")
     if rest:
