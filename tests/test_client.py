@@ -34,6 +34,7 @@ import trustme
 
 import timeback._base_client as engine
 from tests.support import (
+    Roster,
     SendsItsOwnRequest,
     SendsItsOwnRequestClient,
     ctrl_c_waiting_in,
@@ -3459,6 +3460,21 @@ async def test_the_escape_hatch_takes_a_path_after_the_base_url_only(
         await async_client.request("GET", path)
     assert client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/").status_code == 200
     assert (await async_client.request("GET", "/ims/oneroster/rostering/v1p2/orgs/")).status_code == 200
+
+
+async def test_the_escape_hatch_sends_the_sdk_s_models_in_its_json(
+    client: Timeback, async_client: AsyncTimeback, roster: Roster
+) -> None:
+    """A record read, passed back in ``json`` (at any depth), is sent as the methods send it: httpx's encoder raised
+    TypeError "Object of type TimebackScoreScale is not JSON serializable"."""
+    gradebook = client.oneroster.gradebook
+    scale = gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale
+    path = f"/ims/oneroster/gradebook/v1p2/scoreScales/{roster.score_scale}"
+    assert client.request("PUT", path, json={"scoreScale": scale.model_copy(update={"title": "Renamed"})}).is_success
+    assert gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale.title == "Renamed"
+    answer = await async_client.request("PUT", path, json={"scoreScale": scale.model_copy(update={"title": "Again"})})
+    assert answer.is_success, answer.text
+    assert gradebook.get_score_scale(sourced_id=roster.score_scale).scoreScale.title == "Again"
 
 
 async def test_the_escape_hatch_takes_the_per_call_options(failing_token_endpoint: LocalServer) -> None:

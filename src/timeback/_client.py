@@ -20,6 +20,21 @@ def _raw_options(timeout: float | httpx.Timeout | None, max_retries: int | None,
     return dataclasses.replace(taken, resend_lost_post=False)
 
 
+def _as_sent(json: Any) -> Any:
+    """``request()``'s ``json`` with the SDK's models in it as the dicts their methods send (``to_dict()``: wire names,
+    unset fields left out; another pydantic model so too), at any depth: httpx's encoder took none, a record read and
+    passed back was a TypeError ("not JSON serializable")."""
+    from pydantic import BaseModel  # (pydantic is loaded with the models, not on ``import timeback``)
+
+    if isinstance(json, BaseModel):
+        return json.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(json, dict):
+        return {key: _as_sent(value) for key, value in json.items()}
+    if isinstance(json, list | tuple):
+        return [_as_sent(value) for value in json]
+    return json
+
+
 def check_http_client(http_client: object, kind: type[httpx.Client] | type[httpx.AsyncClient]) -> None:
     """Refuse an ``http_client`` that is not a ``kind`` (None: the SDK's own). Taken, it failed only at the first
     call, and obscurely, and so did closing the client: the other httpx client (code moved from sync to async keeps
@@ -105,7 +120,7 @@ class Timeback(Uncopyable):
         reads it back: it could be stored twice); its error then says it may have been stored."""
         options = _raw_options(timeout, max_retries, deadline)
         return self._client.send(
-            self._client._http_request(method, self._client.url_of(path), params=params, json=json), options
+            self._client._http_request(method, self._client.url_of(path), params=params, json=_as_sent(json)), options
         )
 
     def close(self) -> None:
@@ -151,7 +166,7 @@ class AsyncTimeback(Uncopyable):
         deadline: float | None = None,
     ) -> httpx.Response:
         options = _raw_options(timeout, max_retries, deadline)
-        request = self._client._http_request(method, self._client.url_of(path), params=params, json=json)
+        request = self._client._http_request(method, self._client.url_of(path), params=params, json=_as_sent(json))
         return await self._client.send(request, options)
 
     async def close(self) -> None:
