@@ -22,12 +22,12 @@ def _raw_options(timeout: float | httpx.Timeout | None, max_retries: int | None,
 
 def _as_sent(json: Any) -> Any:
     """``request()``'s ``json`` with the SDK's models in it as the dicts their methods send (``to_dict()``: wire names,
-    unset fields left out; another pydantic model so too), at any depth: httpx's encoder took none, a record read and
-    passed back was a TypeError ("not JSON serializable")."""
-    from pydantic import BaseModel  # (pydantic is loaded with the models, not on ``import timeback``)
+    unset fields left out), at any depth: httpx's encoder took none, a record read and passed back was a TypeError
+    ("not JSON serializable")."""
+    from timeback.models._base import TimebackModel  # (loaded with the client, not on ``import timeback``)
 
-    if isinstance(json, BaseModel):
-        return json.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(json, TimebackModel):
+        return json.to_dict()
     if isinstance(json, dict):
         return {key: _as_sent(value) for key, value in json.items()}
     if isinstance(json, list | tuple):
