@@ -163,11 +163,31 @@ def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
     for name in dict.fromkeys(order):
         info = fields[name]
         default = REQUIRED if info.is_required() else info.default
-        params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=_type_name(info.annotation)))
+        annotation = _body_type(op) if name == op.body else _type_name(info.annotation)
+        params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=annotation))
     for name, annotation in (("timeout", "float | httpx.Timeout | None"), ("max_retries", "int | None"),
                              ("deadline", "float | None")):  # fmt: skip
         params.append(P(name, P.KEYWORD_ONLY, default=None, annotation=annotation))
     return inspect.Signature(params, return_annotation=_returns(op, is_async))
+
+
+def _body_of(op: Operation[Any, Any]) -> tuple[Any, Any, type[BaseModel] | None]:
+    """The body field's annotation, the model of one body (a batch's item) and the record model read that it takes
+    (``TimebackResult`` for a ``TimebackPutResultBody``; None for a body that is no record's)."""
+    from timeback.models._requests_base import record_of_body
+
+    assert op.body is not None
+    annotation = op.request.model_fields[op.body].annotation
+    body = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+    return annotation, body, record_of_body(body)
+
+
+def _body_type(op: Operation[Any, Any]) -> str:
+    """The body keyword's type, as validation takes it: the body model, a record read, or a dict; a batch, any
+    iterable of those (type checkers read it so from the methods' stub)."""
+    annotation, body, record = _body_of(op)
+    one = " | ".join([_type_name(body), *([record.__name__] if record else []), "Mapping[str, Any]"])
+    return one if body is annotation else f"Iterable[{one}]"
 
 
 def _type_name(annotation: Any) -> str:
@@ -183,13 +203,15 @@ def _type_name(annotation: Any) -> str:
         return " | ".join(dict.fromkeys(_type_name(arg) for arg in args))
     if origin is not None and args:
         name = getattr(origin, "__name__", str(origin))
-        return f"{name}[{', '.join(repr(arg) if origin is Literal else _type_name(arg) for arg in args)}]"
+        return f"{name}[{', '.join(_literal(arg) if origin is Literal else _type_name(arg) for arg in args)}]"
     return str(annotation).replace("typing.", "")
 
 
-def _doc(op: Operation[Any, Any], is_async: bool) -> str:
-    from timeback.models._requests_base import record_of_body
+def _literal(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)  # (as ruff formats it, in the methods' stub)
 
+
+def _doc(op: Operation[Any, Any], is_async: bool) -> str:
     fields = op.request.model_fields
     lines = [f"{op.method} {op.full_path}: {_KIND_DOCS[op.kind]}", ""]
     lines.append(f"request: a ``{op.request.__name__}`` (``timeback.models.request``), a dict of its fields, or its")
@@ -197,10 +219,8 @@ def _doc(op: Operation[Any, Any], is_async: bool) -> str:
     if op.path_fields:
         lines.append(f"  path: {', '.join(op.path_fields)} (str)")
     if op.body is not None:
-        annotation = fields[op.body].annotation
-        body = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+        annotation, body, record = _body_of(op)
         wire = f", ``{op.wire_body_key}`` on the wire" if op.wire_body_key != op.body else ""
-        record = record_of_body(body)
         if body is annotation:
             taken = f", a dict, or a ``{record.__name__}`` read" if record else ", or a dict"
         else:

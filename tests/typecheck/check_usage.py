@@ -154,4 +154,27 @@ def a_record_read_is_changed_in_its_types(client: Timeback) -> None:
     r.student = Ref(sourcedId="s-1")
     r.score = 77.0
     r.scoreDate = "2024-01-16T10:00:00Z"
-    client.oneroster.gradebook.put_result(sourced_id=r.sourcedId, result=r)
+    client.oneroster.gradebook.put_result(sourced_id="x", result=r)  # (r.sourcedId is str | None: rejected_usage.py)
+
+
+def keyword_calls_are_checked(client: Timeback, read: list[TimebackResult]) -> None:
+    # Each method's keywords and their types, from the stub generated from the operation table (timeback._stubs):
+    # a body as its model, a record read or a dict; a batch as any iterable of those; the query and call options.
+    gradebook = client.oneroster.gradebook
+    assert_type(gradebook.get_result(sourced_id="x", timeout=5.0, max_retries=0).result, TimebackResult)
+    assert_type(gradebook.get_all_results(limit=100, order_by="desc", filter="score>'50'", fields=["score"]),
+                Page[TimebackResult])  # fmt: skip
+    gradebook.put_result(sourced_id="x", result={"score": 1})
+    gradebook.put_result(sourced_id="x", result=read[0], deadline=30)
+    gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=[read[0], {"score": 2}])
+    gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=(r for r in read))
+    gradebook.get_results_for_class(TimebackQueryParams(limit=5), class_sourced_id="c")
+    gradebook.delete_result({"sourced_id": "x"})
+    client.oneroster.rostering.get_all_users(filter="role='student'", limit=10)
+
+
+async def keyword_calls_are_checked_async(client: AsyncTimeback) -> None:
+    gradebook = client.oneroster.gradebook
+    assert_type((await gradebook.get_result(sourced_id="x")).result, TimebackResult)
+    assert_type(gradebook.get_all_results(limit=100), AsyncPaginator[TimebackResult])
+    await gradebook.put_result(sourced_id="x", result={"score": 1}, timeout=5.0)

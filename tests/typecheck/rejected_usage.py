@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from timeback import AsyncTimeback, Timeback
 from timeback.filters import where
+from timeback.models.gradebook import TimebackLineItem
 from timeback.models.request import TimebackPutResultBody
 
 
@@ -70,3 +71,38 @@ def a_record_read_is_changed_in_what_validation_takes(client: Timeback) -> None:
     # error: Incompatible types in assignment (expression has type "datetime", variable has type "str | None")  [assignment]
     # pyright error: Cannot assign to attribute "scoreDate" for class "TimebackResult"  [reportAttributeAccessIssue]
     r.scoreDate = datetime(2024, 1, 16, 10, tzinfo=UTC)
+
+
+def keyword_calls_misspelt_or_mistyped(client: Timeback, line_item: TimebackLineItem) -> None:
+    # Each method's keywords are typed (the stub timeback._stubs renders from the operation table): they passed as
+    # **fields: Any, failing only when the call was made.
+    gradebook = client.oneroster.gradebook
+    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "GradebookMethods"; did you mean "sourced_id"?  [call-arg]
+    # pyright error: No parameter named "sourcd_id"  [reportCallIssue]
+    gradebook.get_result(sourcd_id="x")
+    # error: Argument "limit" to "get_all_results" of "GradebookMethods" has incompatible type "str"; expected "int | None"  [arg-type]
+    # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
+    gradebook.get_all_results(limit="10")
+    # error: Argument "order_by" to "get_all_results" of "GradebookMethods" has incompatible type "Literal['DESC']"; expected "Literal['asc', 'desc'] | None"  [arg-type]
+    # pyright error: Argument of type "Literal['DESC']" cannot be assigned to parameter "order_by" of type "Literal['asc', 'desc'] | None" in function "get_all_results"  [reportArgumentType]
+    gradebook.get_all_results(order_by="DESC")
+    # error: Argument "result" to "put_result" of "GradebookMethods" has incompatible type "TimebackLineItem"; expected "TimebackPutResultBody | TimebackResult | Mapping[str, Any]"  [arg-type]
+    # pyright error: Argument of type "TimebackLineItem" cannot be assigned to parameter "result" of type "TimebackPutResultBody | TimebackResult | Mapping[str, Any]" in function "put_result"  [reportArgumentType]
+    gradebook.put_result(sourced_id="x", result=line_item)
+    # error: Unexpected keyword argument "filterr" for "get_all_users" of "RosteringMethods"; did you mean "filter"?  [call-arg]
+    # pyright error: No parameter named "filterr"  [reportCallIssue]
+    client.oneroster.rostering.get_all_users(filterr="role='student'")
+    # A record's model types its sourcedId `str | None`: typed code passes the id it read by.
+    r = gradebook.get_result(sourced_id="x").result
+    # error: Argument "sourced_id" to "put_result" of "GradebookMethods" has incompatible type "str | None"; expected "str"  [arg-type]
+    # pyright error: Argument of type "str | None" cannot be assigned to parameter "sourced_id" of type "str" in function "put_result"  [reportArgumentType]
+    gradebook.put_result(sourced_id=r.sourcedId, result=r)
+
+
+async def keyword_calls_misspelt_async(client: AsyncTimeback) -> None:
+    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "AsyncGradebookMethods"; did you mean "sourced_id"?  [call-arg]
+    # pyright error: No parameter named "sourcd_id"  [reportCallIssue]
+    await client.oneroster.gradebook.get_result(sourcd_id="x")
+    # error: Argument "limit" to "get_all_results" of "AsyncGradebookMethods" has incompatible type "str"; expected "int | None"  [arg-type]
+    # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
+    client.oneroster.gradebook.get_all_results(limit="10")

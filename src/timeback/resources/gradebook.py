@@ -11,7 +11,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -195,7 +195,13 @@ class GradebookOperations(OperationSet):
     )
 
 
-class Gradebook(SyncResource, GradebookOperations):
+if TYPE_CHECKING:  # (type checkers read each method's keywords from the stub made from the table: timeback._stubs)
+    from timeback.resources._methods import AsyncGradebookMethods, GradebookMethods
+else:
+    GradebookMethods = AsyncGradebookMethods = GradebookOperations
+
+
+class Gradebook(SyncResource, GradebookMethods):
     """The gradebook service, blocking."""
 
     def bulk_post_results(
@@ -225,7 +231,7 @@ class Gradebook(SyncResource, GradebookOperations):
         # Set by the upload when it stops: a batch's replacing sends no more PUTs, and a batch waiting to retry gives
         # up (the stop would otherwise wait for it: up to a minute for a Retry-After).
         stopping = threading.Event()
-        op = bulk.receipt_operation(Gradebook.create_result_for_line_item.operation)
+        op = bulk.receipt_operation(GradebookOperations.create_result_for_line_item.operation)
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (the classes of the line items read while replacing: once per upload)
@@ -279,7 +285,7 @@ class Gradebook(SyncResource, GradebookOperations):
         )
 
 
-class AsyncGradebook(AsyncResource, GradebookOperations):
+class AsyncGradebook(AsyncResource, AsyncGradebookMethods):
     """The gradebook service, async: the same methods, awaitable."""
 
     async def bulk_post_results(
@@ -298,7 +304,7 @@ class AsyncGradebook(AsyncResource, GradebookOperations):
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
         replace = _replaces(if_exists)
         stopping = threading.Event()  # (as the sync one's: a batch waiting to retry gives up when the upload stops)
-        op = bulk.receipt_operation(AsyncGradebook.create_result_for_line_item.operation)
+        op = bulk.receipt_operation(GradebookOperations.create_result_for_line_item.operation)
         taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (as the sync one's)

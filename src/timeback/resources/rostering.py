@@ -7,6 +7,8 @@ terms and grading periods are views of academic sessions by type; schools are or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from timeback._operations import OperationSet, Parent, Through
 from timeback._resource import (
     AsyncResource,
@@ -275,9 +277,15 @@ class RosteringOperations(OperationSet):
     )  # fmt: skip
 
 
-class Rostering(SyncResource, RosteringOperations):
+if TYPE_CHECKING:  # (as gradebook's: each method's keywords, for type checkers, from timeback._stubs's stub)
+    from timeback.resources._methods import AsyncRosteringMethods, RosteringMethods
+else:
+    RosteringMethods = AsyncRosteringMethods = RosteringOperations
+
+
+class Rostering(SyncResource, RosteringMethods):
     """The rostering service, blocking."""
 
 
-class AsyncRostering(AsyncResource, RosteringOperations):
+class AsyncRostering(AsyncResource, AsyncRosteringMethods):
     """The rostering service, async."""
