@@ -58,8 +58,8 @@ class OneRoster:
         # ``import timeback`` nor on a first call: there, an async app's event loop stalled, every request waiting.
         from timeback.resources import Gradebook, Rostering
 
-        self.gradebook = Gradebook(client)
-        self.rostering = Rostering(client)
+        self.gradebook: Gradebook = Gradebook(client)  # (annotated: pyright --verifytypes asks it of a library)
+        self.rostering: Rostering = Rostering(client)
 
 
 class AsyncOneRoster:
@@ -68,8 +68,8 @@ class AsyncOneRoster:
     def __init__(self, client: AsyncAPIClient) -> None:
         from timeback.resources import AsyncGradebook, AsyncRostering  # (as OneRoster's)
 
-        self.gradebook = AsyncGradebook(client)
-        self.rostering = AsyncRostering(client)
+        self.gradebook: AsyncGradebook = AsyncGradebook(client)
+        self.rostering: AsyncRostering = AsyncRostering(client)
 
 
 class Timeback(Uncopyable):
