@@ -278,7 +278,11 @@ def test_serve_refuses_an_empty_seed(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         ("no-such-dir/t.db", "No such file or directory: cannot make files in {tmp}/no-such-dir"),
         ("not-a-database.txt/t.db", "Not a directory: cannot make files in {tmp}/not-a-database.txt"),
-        ("a-directory", "unable to open database file"),
+        (
+            "a-directory",
+            "unable to open database file: it is a directory; name a file in it "
+            "(sqlite:///{tmp}/a-directory/timeback.db)",
+        ),
         ("not-a-database.txt", "file is not a database"),
     ],
 )
@@ -749,6 +753,13 @@ def test_serve_refuses_a_host_name_that_does_not_resolve_naming_the_host(monkeyp
     # (a misspelt name, as --host lcalhost: .invalid never resolves; the refusal named --port, which was fine)
     result = _serve(monkeypatch, "--database", "sqlite://", "--host", "lcalhost.invalid")
     _refused(result, "--host", "cannot listen on lcalhost.invalid:")
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_serve_refuses_an_empty_host_saying_what_to_give(monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    # (--host "$HOST" with the variable unset: "cannot listen on :8000: Name or service not known")
+    result = _serve(monkeypatch, "--database", "sqlite://", "--host", host)
+    _refused(result, "--host", "an empty host names no address: give one (127.0.0.1, the default")
 
 
 def test_serve_run_in_a_process_leaves_its_sigterm_handler_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:

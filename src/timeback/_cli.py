@@ -89,6 +89,12 @@ def _check_can_listen(host: str, port: int) -> None:
 
     from timeback.server.runner import reuse_address
 
+    if not host.strip():  # (getaddrinfo's "Name or service not known" said nothing of what was wrong)
+        raise typer.BadParameter(
+            "an empty host names no address: give one (127.0.0.1, the default: this machine only; 0.0.0.0: every "
+            "interface)",
+            param_hint="--host",
+        )
     try:
         # Every address the host names, as asyncio's create_server binds them all ("localhost": ::1 and 127.0.0.1)
         for family, kind, proto, _, address in socket.getaddrinfo(

@@ -132,10 +132,13 @@ def opening_failed(database: str, exc: Exception) -> tuple[str, bool]:
         full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
     else:  # (sqlite3's own: "database is locked" from a write on the driver's connection, not SQLAlchemy's)
         reason = str(error)
+        path = make_url(database).database
         if no_temp_directory(exc):
             reason = NO_TEMP_DIRECTORY
+        elif path and os.path.isdir(path):  # (SQLite says only "unable to open database file")
+            reason += f": it is a directory; name a file in it (sqlite:///{os.path.join(path, 'timeback.db')})"
         elif reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
-            space = _space_left(str(make_url(database).database))
+            space = _space_left(str(path))
             reason, full, free = reason + space, bool(space), "free some space, then start the server again"
         elif database_locked(exc):
             from timeback.server.storage.sql import BUSY_TIMEOUT_MS
