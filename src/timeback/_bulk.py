@@ -127,7 +127,7 @@ class BulkSummary:
     retries_taken: int = 0
     seconds: float = 0.0
     failures: list[BulkFailure] = field(default_factory=list)
-    failed: int = 0  # results failed: the ids of every failure added (``add_failure``), kept in the list or not
+    failed: int = 0  # results failed: the ids of every failure added (``_add_failure``), kept in the list or not
     _maybe_stored: int = field(default=0, init=False)  # of those, failures' ids ``maybe_stored`` (for a stop's note)
     _read_all: bool = field(default=False, init=False)  # the input's end was reached (for a stop's note)
 
@@ -135,7 +135,7 @@ class BulkSummary:
     def ok(self) -> bool:
         return not self.failed
 
-    def add_failure(self, failure: BulkFailure) -> None:
+    def _add_failure(self, failure: BulkFailure) -> None:
         """Count ``failure`` and keep it (until ``on_failure``, if given, takes it: ``ProgressReports``)."""
         self.failures.append(failure)
         self.failed += len(failure.sourced_ids)
@@ -347,10 +347,10 @@ class Batcher:
             named = str(sourced_id) if isinstance(sourced_id, str) else None
             if sourced_id is not None and named is None:
                 error += f" (sourcedId given: {type(sourced_id).__name__} {reprlib.repr(sourced_id)})"
-            self.summary.add_failure(BulkFailure((named,), f"invalid result: {error}"))
+            self.summary._add_failure(BulkFailure((named,), f"invalid result: {error}"))
             return None
         if self.replace and not _id_given(item):
-            self.summary.add_failure(BulkFailure((None,), NO_ID_TO_REPLACE))
+            self.summary._add_failure(BulkFailure((None,), NO_ID_TO_REPLACE))
             return None
         return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
 
@@ -451,7 +451,7 @@ class Batcher:
         self.summary.batches += 1
         self.summary.sent += len(batch.ids)
         failure = BulkFailure(tuple(batch.ids), reason, line_item=batch.line_item, maybe_stored=True)
-        self.summary.add_failure(failure)
+        self.summary._add_failure(failure)
         self.settled(batch, [failure])
 
     def ready(self) -> Iterator[Batch]:
@@ -535,13 +535,13 @@ def record_outcome(
         summary.sent += sum(len(failure.sourced_ids) for failure in outcome.failures)  # (those refused: sent)
         summary.retries_taken += outcome.retries_taken
         for failure in outcome.failures:
-            summary.add_failure(failure)
+            summary._add_failure(failure)
         stop = None
         for part, settled in outcome.parts:
             if settled is None:  # (sent once, in the batch refused: they count as sent)
                 summary.sent += len(part.ids)
                 why = f"not sent again {outcome.how}: the upload stopped"
-                summary.add_failure(BulkFailure(tuple(part.ids), why, line_item=line_item))
+                summary._add_failure(BulkFailure(tuple(part.ids), why, line_item=line_item))
             elif (fatal := record_outcome(summary, part, settled, reach, closed)) is not None:
                 stop = stop or fatal
         return stop
@@ -553,7 +553,7 @@ def record_outcome(
         summary.unchanged += outcome.unchanged
         summary.retries_taken += outcome.retries_taken
         for failure in outcome.failures:
-            summary.add_failure(failure)
+            summary._add_failure(failure)
         return outcome.stop
     if not isinstance(outcome, BaseException):
         summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
@@ -568,7 +568,7 @@ def record_outcome(
         failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
-        summary.add_failure(BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, outcome._answer_lost))
+        summary._add_failure(BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, outcome._answer_lost))
         return outcome if gone or closed() else None
     elif isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:
         # (its 2xx answer cut short, and its results not read back as sent: ``call`` or ``replacing`` read them.
@@ -581,9 +581,9 @@ def record_outcome(
         # still adds up.
         reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
         status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
-        summary.add_failure(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
+        summary._add_failure(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
         return outcome
-    summary.add_failure(failure)
+    summary._add_failure(failure)
     return outcome if stops(outcome, closed) else None
 
 
@@ -935,7 +935,7 @@ CANCELLED = "the upload was cancelled"
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
     """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
     for batch in batches:
-        summary.add_failure(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
+        summary._add_failure(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
 
 
 def check_results(results: object) -> None:
