@@ -12,22 +12,12 @@ from typing import Any
 import pytest
 
 from timeback._resource import REQUIRED
-from timeback._stubs import CLASSES, render
-from timeback.resources import AsyncGradebook, AsyncRostering, Gradebook, Rostering
-
-STUB = Path(__file__).resolve().parents[1] / "src" / "timeback" / "resources" / "_methods.pyi"
-RESOURCES: dict[str, type] = {
-    "GradebookMethods": Gradebook,
-    "AsyncGradebookMethods": AsyncGradebook,
-    "RosteringMethods": Rostering,
-    "AsyncRosteringMethods": AsyncRostering,
-}
+from timeback._stubs import RESOURCES, STUB, render
+from timeback.resources import Gradebook
 
 
 def test_the_stub_is_current() -> None:
-    assert STUB.read_text() == render(), (
-        "regenerate with: python -m timeback._stubs > src/timeback/resources/_methods.pyi"
-    )
+    assert STUB.read_text() == render(), "write it anew with: python -m timeback._stubs"
 
 
 def stub_methods() -> dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -44,17 +34,16 @@ def same(annotation: str) -> str:
     return ast.unparse(ast.parse(annotation, mode="eval").body)
 
 
-def test_the_stub_has_a_class_for_each_resource_and_nothing_else() -> None:
-    assert set(stub_methods()) == set(RESOURCES) == {name for name, _, _ in CLASSES}
+def test_the_stub_has_a_class_for_each_resource_named_as_it_and_nothing_else() -> None:
+    assert list(stub_methods()) == [resource.__name__ for resource, _ in RESOURCES]
 
 
-@pytest.mark.parametrize("stub_class", list(RESOURCES))
-def test_each_method_in_the_stub_is_the_resource_s_own(stub_class: str) -> None:
+@pytest.mark.parametrize("resource", [resource for resource, _ in RESOURCES], ids=lambda resource: resource.__name__)
+def test_each_method_in_the_stub_is_the_resource_s_own(resource: type) -> None:
     """Read from the stub's text, not from its renderer: every operation of the resource is there with the
     signature ``inspect.signature`` gives at run time (names, order, kinds, types, defaults: ``...`` for a required
     keyword) and is ``async def`` exactly when calling it at run time gives a coroutine."""
-    resource = RESOURCES[stub_class]
-    methods = stub_methods()[stub_class]
+    methods = stub_methods()[resource.__name__]
     operations = [name for name in dir(resource) if hasattr(getattr(resource, name), "operation")]
     assert sorted(methods) == sorted(operations)
     for name, stubbed in methods.items():
@@ -85,3 +74,26 @@ def test_a_body_keyword_takes_its_model_a_record_read_or_a_dict() -> None:
     assert put == "TimebackPutResultBody | TimebackResult | Mapping[str, Any]"
     batch = inspect.signature(Gradebook.create_result_for_line_item).parameters["results"].annotation
     assert batch == "Iterable[TimebackCreateResultBody | TimebackResult | Mapping[str, Any]]"
+
+
+def test_writing_the_stub_leaves_the_old_one_whole_when_rendering_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (``python -m timeback._stubs > _methods.pyi`` emptied the file before an error in rendering: every method then
+    # unknown to type checkers)
+    from timeback import _stubs
+
+    stub = tmp_path / "_methods.pyi"
+    stub.write_text("old")
+    monkeypatch.setattr(_stubs, "STUB", stub)
+
+    def failing() -> str:
+        raise KeyError("SomeNewType")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(_stubs, "render", failing)
+        with pytest.raises(KeyError):
+            _stubs.write()
+    assert stub.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["_methods.pyi"]
+    _stubs.write()
+    assert stub.read_text() == render() and [p.name for p in tmp_path.iterdir()] == ["_methods.pyi"]

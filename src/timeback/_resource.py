@@ -4,13 +4,14 @@
 method, read from an ``AsyncResource`` it is a coroutine method with the same name and arguments. List operations
 (``list_endpoint``) return a ``Page`` (sync) or an ``AsyncPaginator`` (async) that pages lazily. A method's
 name, signature (the request model's fields as keywords) and docstring (verb, path, models) come from the
-declaration, so ``help()`` and ``inspect.signature()`` say what it is; they are built on first access.
+declaration, so ``help()`` and ``inspect.signature()`` say what it is; they are built on first access. Type checkers,
+which run no code, read the same signatures from a stub made of them (``timeback._stubs``).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+import json
 from types import MethodType, UnionType
 from typing import (
     TYPE_CHECKING,
@@ -18,15 +19,13 @@ from typing import (
     Any,
     Generic,
     Literal,
-    Protocol,
+    Self,
     TypeVar,
     Union,
     get_args,
     get_origin,
-    overload,
 )
 
-import httpx
 from pydantic import BaseModel
 
 from timeback._config import CallOptions
@@ -35,13 +34,9 @@ from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResp
 
 if TYPE_CHECKING:
     from timeback._base_client import AsyncAPIClient, SyncAPIClient
-    from timeback._pagination import AsyncPaginator, Page
-    from timeback.models._requests_base import TimebackQueryParams
 
 ReqT = TypeVar("ReqT", bound=BaseModel)
 RespT = TypeVar("RespT", bound=BaseModel)
-ReqT_contra = TypeVar("ReqT_contra", bound=BaseModel, contravariant=True)
-RespT_co = TypeVar("RespT_co", covariant=True)
 
 
 class SyncResource:
@@ -52,34 +47,6 @@ class SyncResource:
 class AsyncResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
-
-
-class SyncMethod(Protocol[ReqT_contra, RespT_co]):
-    """An operation: its request model, a dict or keyword fields; plus the call options."""
-
-    def __call__(
-        self,
-        request: ReqT_contra | Mapping[str, Any] | None = None,
-        /,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        deadline: float | None = None,
-        **fields: Any,
-    ) -> RespT_co: ...
-
-
-class AsyncMethod(Protocol[ReqT_contra, RespT_co]):
-    async def __call__(
-        self,
-        request: ReqT_contra | Mapping[str, Any] | None = None,
-        /,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        deadline: float | None = None,
-        **fields: Any,
-    ) -> RespT_co: ...
 
 
 # What each kind of operation does, for the methods' docstrings.
@@ -179,6 +146,7 @@ def _body_of(op: Operation[Any, Any]) -> tuple[Any, Any, type[BaseModel] | None]
     assert op.body is not None
     annotation = op.request.model_fields[op.body].annotation
     body = get_args(annotation)[0] if get_origin(annotation) is list else annotation
+    assert isinstance(body, type), f"{op.name}: a body is a model or a list of them, not {annotation}"
     return annotation, body, record_of_body(body)
 
 
@@ -202,13 +170,14 @@ def _type_name(annotation: Any) -> str:
     if origin in (Union, UnionType):
         return " | ".join(dict.fromkeys(_type_name(arg) for arg in args))
     if origin is not None and args:
-        name = getattr(origin, "__name__", str(origin))
+        # (a list field takes any sequence: a tuple, ``fields=("score", "sourcedId")``)
+        name = "Sequence" if origin is list else getattr(origin, "__name__", str(origin))
         return f"{name}[{', '.join(_literal(arg) if origin is Literal else _type_name(arg) for arg in args)}]"
     return str(annotation).replace("typing.", "")
 
 
 def _literal(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)  # (as ruff formats it, in the methods' stub)
+    return json.dumps(value) if isinstance(value, str) else repr(value)  # (quoted as ruff formats it: the stub)
 
 
 def _doc(op: Operation[Any, Any], is_async: bool) -> str:
@@ -262,12 +231,18 @@ class _Descriptor:
         elif op.kind == "list" and op.path.strip("/") == op.collection:
             LISTERS[(op.base_path, op.collection)] = op
 
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            if isinstance(owner, type) and issubclass(owner, (SyncResource, AsyncResource)):
-                return self._function(issubclass(owner, AsyncResource))  # (so help(Gradebook) lists the methods)
-            return self
-        return MethodType(self._function(isinstance(obj, AsyncResource)), obj)
+    if TYPE_CHECKING:  # (read from a resource, a method: what checkers see of that is the stub's; see below)
+
+        def __get__(self, obj: None, owner: Any = None) -> Self: ...
+
+    else:
+
+        def __get__(self, obj: Any, owner: Any = None) -> Any:
+            if obj is None:
+                if isinstance(owner, type) and issubclass(owner, (SyncResource, AsyncResource)):
+                    return self._function(issubclass(owner, AsyncResource))  # (so help(Gradebook) lists them)
+                return self
+            return MethodType(self._function(isinstance(obj, AsyncResource)), obj)
 
     def _function(self, is_async: bool) -> Any:
         method = self._methods.get(is_async)
@@ -276,48 +251,23 @@ class _Descriptor:
         return method
 
 
-class Endpoint(_Descriptor, Generic[ReqT, RespT]):
-    if TYPE_CHECKING:
+# A declaration read from its resource is a method; type checkers read those from the stub timeback._stubs makes
+# (``resources/_methods.pyi``), which each resource takes as its bases when type checked. What they see of a
+# declaration itself is the descriptor, read from its operation table: ``GradebookOperations.put_result.operation``.
 
-        @overload
-        def __get__(self, obj: None, owner: Any = None) -> Endpoint[ReqT, RespT]: ...
-        @overload
-        def __get__(self, obj: SyncResource, owner: Any = None) -> SyncMethod[ReqT, RespT]: ...
-        @overload
-        def __get__(self, obj: AsyncResource, owner: Any = None) -> AsyncMethod[ReqT, RespT]: ...
-        def __get__(self, obj: Any, owner: Any = None) -> Any: ...
+
+class Endpoint(_Descriptor, Generic[ReqT, RespT]):
+    """An operation answering ``RespT``."""
 
 
 class NoContentEndpoint(_Descriptor, Generic[ReqT]):
-    if TYPE_CHECKING:
-
-        @overload
-        def __get__(self, obj: None, owner: Any = None) -> NoContentEndpoint[ReqT]: ...
-        @overload
-        def __get__(self, obj: SyncResource, owner: Any = None) -> SyncMethod[ReqT, None]: ...
-        @overload
-        def __get__(self, obj: AsyncResource, owner: Any = None) -> AsyncMethod[ReqT, None]: ...
-        def __get__(self, obj: Any, owner: Any = None) -> Any: ...
+    """An operation answering nothing (204)."""
 
 
 class ListEndpoint(_Descriptor, Generic[ReqT, RespT]):
+    """A listing of ``RespT`` records, paged."""
+
     _is_list = True
-
-    if TYPE_CHECKING:
-
-        @overload
-        def __get__(self, obj: None, owner: Any = None) -> ListEndpoint[ReqT, RespT]: ...
-        # A list takes its request model or the query parameters alone (``get_results_for_class(params,
-        # class_sourced_id="c")``), as ``coerce_request`` reads any model's fields.
-        @overload
-        def __get__(
-            self, obj: SyncResource, owner: Any = None
-        ) -> SyncMethod[ReqT | TimebackQueryParams, Page[RespT]]: ...
-        @overload
-        def __get__(
-            self, obj: AsyncResource, owner: Any = None
-        ) -> SyncMethod[ReqT | TimebackQueryParams, AsyncPaginator[RespT]]: ...
-        def __get__(self, obj: Any, owner: Any = None) -> Any: ...
 
 
 # The declaration helpers: one per kind of operation. The kind fixes the verb and the success status.

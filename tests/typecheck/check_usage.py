@@ -164,6 +164,11 @@ def keyword_calls_are_checked(client: Timeback, read: list[TimebackResult]) -> N
     assert_type(gradebook.get_result(sourced_id="x", timeout=5.0, max_retries=0).result, TimebackResult)
     assert_type(gradebook.get_all_results(limit=100, order_by="desc", filter="score>'50'", fields=["score"]),
                 Page[TimebackResult])  # fmt: skip
+    gradebook.get_all_results(fields=("score", "sourcedId"))  # (any sequence of names, or "score,sourcedId")
+    for read_class in client.oneroster.rostering.get_all_classes():
+        # (a record's sourcedId is typed str | None: checked, it is the id to pass on)
+        assert read_class.sourcedId is not None
+        gradebook.get_results_for_class(class_sourced_id=read_class.sourcedId)
     gradebook.put_result(sourced_id="x", result={"score": 1})
     gradebook.put_result(sourced_id="x", result=read[0], deadline=30)
     gradebook.create_result_for_line_item(line_item_sourced_id="li-1", results=[read[0], {"score": 2}])

@@ -77,32 +77,43 @@ def keyword_calls_misspelt_or_mistyped(client: Timeback, line_item: TimebackLine
     # Each method's keywords are typed (the stub timeback._stubs renders from the operation table): they passed as
     # **fields: Any, failing only when the call was made.
     gradebook = client.oneroster.gradebook
-    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "GradebookMethods"; did you mean "sourced_id"?  [call-arg]
+    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "Gradebook"; did you mean "sourced_id"?  [call-arg]
     # pyright error: No parameter named "sourcd_id"  [reportCallIssue]
     gradebook.get_result(sourcd_id="x")
-    # error: Argument "limit" to "get_all_results" of "GradebookMethods" has incompatible type "str"; expected "int | None"  [arg-type]
+    # error: Argument "limit" to "get_all_results" of "Gradebook" has incompatible type "str"; expected "int | None"  [arg-type]
     # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
     gradebook.get_all_results(limit="10")
-    # error: Argument "order_by" to "get_all_results" of "GradebookMethods" has incompatible type "Literal['DESC']"; expected "Literal['asc', 'desc'] | None"  [arg-type]
+    # error: Argument "order_by" to "get_all_results" of "Gradebook" has incompatible type "Literal['DESC']"; expected "Literal['asc', 'desc'] | None"  [arg-type]
     # pyright error: Argument of type "Literal['DESC']" cannot be assigned to parameter "order_by" of type "Literal['asc', 'desc'] | None" in function "get_all_results"  [reportArgumentType]
     gradebook.get_all_results(order_by="DESC")
-    # error: Argument "result" to "put_result" of "GradebookMethods" has incompatible type "TimebackLineItem"; expected "TimebackPutResultBody | TimebackResult | Mapping[str, Any]"  [arg-type]
+    # error: Argument "result" to "put_result" of "Gradebook" has incompatible type "TimebackLineItem"; expected "TimebackPutResultBody | TimebackResult | Mapping[str, Any]"  [arg-type]
     # pyright error: Argument of type "TimebackLineItem" cannot be assigned to parameter "result" of type "TimebackPutResultBody | TimebackResult | Mapping[str, Any]" in function "put_result"  [reportArgumentType]
     gradebook.put_result(sourced_id="x", result=line_item)
-    # error: Unexpected keyword argument "filterr" for "get_all_users" of "RosteringMethods"; did you mean "filter"?  [call-arg]
+    # error: Unexpected keyword argument "filterr" for "get_all_users" of "Rostering"; did you mean "filter"?  [call-arg]
     # pyright error: No parameter named "filterr"  [reportCallIssue]
     client.oneroster.rostering.get_all_users(filterr="role='student'")
-    # A record's model types its sourcedId `str | None`: typed code passes the id it read by.
+    # The wire name is taken at run time, as in the request model's constructor; typed code writes order_by=.
+    # error: Unexpected keyword argument "orderBy" for "get_all_results" of "Gradebook"; did you mean "order_by"?  [call-arg]
+    # pyright error: No parameter named "orderBy"  [reportCallIssue]
+    gradebook.get_all_results(orderBy="desc")
+    # A record's model types its sourcedId `str | None`: typed code checks it (check_usage.py) or passes the id it
+    # read by.
     r = gradebook.get_result(sourced_id="x").result
-    # error: Argument "sourced_id" to "put_result" of "GradebookMethods" has incompatible type "str | None"; expected "str"  [arg-type]
+    # error: Argument "sourced_id" to "put_result" of "Gradebook" has incompatible type "str | None"; expected "str"  [arg-type]
+    # pyright error: Argument of type "str | None" cannot be assigned to parameter "sourced_id" of type "str" in function "put_result"  [reportArgumentType]
+    # error: Argument "sourced_id" to "put_result" of "Gradebook" has incompatible type "str | None"; expected "str"  [arg-type]
     # pyright error: Argument of type "str | None" cannot be assigned to parameter "sourced_id" of type "str" in function "put_result"  [reportArgumentType]
     gradebook.put_result(sourced_id=r.sourcedId, result=r)
 
 
 async def keyword_calls_misspelt_async(client: AsyncTimeback) -> None:
-    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "AsyncGradebookMethods"; did you mean "sourced_id"?  [call-arg]
+    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "AsyncGradebook"; did you mean "sourced_id"?  [call-arg]
+    # pyright error: No parameter named "sourcd_id"  [reportCallIssue]
+    # error: Unexpected keyword argument "sourcd_id" for "get_result" of "AsyncGradebook"; did you mean "sourced_id"?  [call-arg]
     # pyright error: No parameter named "sourcd_id"  [reportCallIssue]
     await client.oneroster.gradebook.get_result(sourcd_id="x")
-    # error: Argument "limit" to "get_all_results" of "AsyncGradebookMethods" has incompatible type "str"; expected "int | None"  [arg-type]
+    # error: Argument "limit" to "get_all_results" of "AsyncGradebook" has incompatible type "str"; expected "int | None"  [arg-type]
+    # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
+    # error: Argument "limit" to "get_all_results" of "AsyncGradebook" has incompatible type "str"; expected "int | None"  [arg-type]
     # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
     client.oneroster.gradebook.get_all_results(limit="10")

@@ -196,12 +196,12 @@ class GradebookOperations(OperationSet):
 
 
 if TYPE_CHECKING:  # (type checkers read each method's keywords from the stub made from the table: timeback._stubs)
-    from timeback.resources._methods import AsyncGradebookMethods, GradebookMethods
+    from timeback.resources._methods import AsyncGradebook as _AsyncGradebookBase, Gradebook as _GradebookBase
 else:
-    GradebookMethods = AsyncGradebookMethods = GradebookOperations
+    _GradebookBase = _AsyncGradebookBase = GradebookOperations
 
 
-class Gradebook(SyncResource, GradebookMethods):
+class Gradebook(SyncResource, _GradebookBase):
     """The gradebook service, blocking."""
 
     def bulk_post_results(
@@ -285,7 +285,7 @@ class Gradebook(SyncResource, GradebookMethods):
         )
 
 
-class AsyncGradebook(AsyncResource, AsyncGradebookMethods):
+class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
     """The gradebook service, async: the same methods, awaitable."""
 
     async def bulk_post_results(

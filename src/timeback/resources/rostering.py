@@ -278,14 +278,14 @@ class RosteringOperations(OperationSet):
 
 
 if TYPE_CHECKING:  # (as gradebook's: each method's keywords, for type checkers, from timeback._stubs's stub)
-    from timeback.resources._methods import AsyncRosteringMethods, RosteringMethods
+    from timeback.resources._methods import AsyncRostering as _AsyncRosteringBase, Rostering as _RosteringBase
 else:
-    RosteringMethods = AsyncRosteringMethods = RosteringOperations
+    _RosteringBase = _AsyncRosteringBase = RosteringOperations
 
 
-class Rostering(SyncResource, RosteringMethods):
+class Rostering(SyncResource, _RosteringBase):
     """The rostering service, blocking."""
 
 
-class AsyncRostering(AsyncResource, AsyncRosteringMethods):
+class AsyncRostering(AsyncResource, _AsyncRosteringBase):
     """The rostering service, async."""
