@@ -231,3 +231,25 @@ def test_the_ci_recipe_runs_as_written(tmp_path: Path) -> None:
     assert recipe_run.returncode == 0 and output == "0\n", output + errors
     log = (tmp_path / "serve.log").read_text()
     assert "Application shutdown complete" in log and "Traceback" not in log, log
+
+
+def test_the_python_examples_type_check(tmp_path: Path) -> None:
+    """Each example, as mypy reads it in user code (no pydantic plugin; the bodies of functions without annotations
+    checked too): its keywords are typed (the methods' stub), so an example calling a method with a keyword it does
+    not take (``orderBy=`` for ``order_by=``: it runs, checkers refuse it) fails here. The examples that use the
+    usage example's ``client`` (or the bulk example's ``rows``) get one declared."""
+    given = "from typing import Any\n\nfrom timeback import Timeback\n\nclient = Timeback()\nrows: list[dict[str, Any]] = []\n"
+    for number, code in enumerate(python_blocks()):
+        standalone = "client = " in code or "def " in code
+        (tmp_path / f"readme_example_{number}.py").write_text(code if standalone else given + code)
+    config = tmp_path / "mypy.ini"
+    source = README.parent / "src"
+    config.write_text(
+        f"[mypy]\ncheck_untyped_defs = True\nmypy_path = {source}\n[mypy-timeback.*]\nfollow_imports = silent\n"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(config), "--cache-dir", str(README.parent / ".mypy_cache" / "readme"),
+         *sorted(str(p) for p in tmp_path.glob("readme_example_*.py"))],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0 and len(python_blocks()) >= 9, checked.stdout + checked.stderr
