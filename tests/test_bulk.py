@@ -2303,6 +2303,10 @@ async def test_replace_puts_the_results_not_stored_as_sent_and_leaves_the_others
 
     default = gradebook.bulk_post_results(first, batch_size=25)  # (if_exists="fail": every batch meets 409)
     assert default.stored == 0 and {f.status_code for f in default.failures} == {409}
+    # (each says the way out: a sync run again with the default met 409 for every batch, with no word of it)
+    import timeback._bulk as bulk
+
+    assert all(f.reason.endswith(f"({bulk.SENT_AGAIN})") for f in default.failures), default.failures
 
     summary = await upload(either, second, batch_size=25, if_exists="replace")
     assert summary.ok, summary.failures

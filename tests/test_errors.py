@@ -277,6 +277,26 @@ async def test_a_long_description_is_cut_in_the_message_and_kept_whole_in_the_at
     assert str(type(error)(*error.args)) == str(error)  # (rebuilt from its args, as Celery does: not cut again)
 
 
+async def test_a_long_url_is_cut_in_the_message_and_the_repr_and_kept_whole_in_the_attribute(
+    either: Timeback | AsyncTimeback,
+) -> None:
+    """A listing refused for its ``@`` filter of 1,500 ids (over the 1,000 a filter takes): its message was 26,000
+    characters, the URL nearly all of it, a line of that length in every log that records it."""
+    from timeback.filters import where
+
+    ids = [f"student-{n:06d}" for n in range(1500)]
+    with pytest.raises(errors.RequestError) as raised:
+        page = either.oneroster.rostering.get_all_enrollments(filter=where("user.sourcedId", "@", ids))
+        if inspect.isawaitable(page):
+            await page
+    error, limit = raised.value, errors.MAX_SHOWN_URL
+    assert error.status_code == 400 and error.url is not None and len(error.url) > 20_000
+    cut = f"{error.url[:limit]}... ({len(error.url) - limit:,} characters cut)"
+    assert str(error) == error.args[0] == f"400: {error.message} (GET {cut}, request id {error.request_id})"
+    assert f"url={cut!r}" in repr(error) and len(repr(error)) < 2_000, repr(error)
+    assert str(type(error)(*error.args)) == str(error)  # (rebuilt from its args: the same message)
+
+
 @pytest.mark.parametrize(
     ("query", "says"),
     [

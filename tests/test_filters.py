@@ -302,6 +302,12 @@ def test_a_value_of_another_type_is_refused_naming_it() -> None:
         where("score", "=", None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not object"):
         where("score", "@", [1, object()])  # type: ignore[list-item]
+    # (the wire's list written as one string, as README's status@'active,tobedeleted': the message shows the list)
+    with pytest.raises(ValueError) as one_string:
+        where("status", "@", "active,tobedeleted")
+    assert str(one_string.value) == "'@' takes a list of values: where('status', '@', ['active', 'tobedeleted'])"
+    with pytest.raises(ValueError, match=r"^'@' takes a list of values: where\('score', '@', \[90\]\)$"):
+        where("score", "@", 90)
     with pytest.raises(ValueError, match="operator '=' takes one value"):  # (a list, for any operator but '@')
         where("score", "=", [1])
 

@@ -523,6 +523,8 @@ def record_outcome(
     outcome: Outcome | BaseException,
     reach: Reachability,
     closed: Callable[[], bool] = bool,
+    *,
+    replace: bool = False,
 ) -> BaseException | None:
     """Count a batch's answer; return the error the upload stops with, if it stops there: every later batch would
     fail alike (the credentials or their scopes refused, the server not reached for long: ``reach``, the client
@@ -542,7 +544,7 @@ def record_outcome(
                 summary.sent += len(part.ids)
                 why = f"not sent again {outcome.how}: the upload stopped"
                 summary._add_failure(BulkFailure(tuple(part.ids), why, line_item=line_item))
-            elif (fatal := record_outcome(summary, part, settled, reach, closed)) is not None:
+            elif (fatal := record_outcome(summary, part, settled, reach, closed, replace=replace)) is not None:
                 stop = stop or fatal
         return stop
     summary.batches += 1
@@ -565,6 +567,8 @@ def record_outcome(
         reason = str(outcome)
         if too_large(outcome) and len(ids) == 1:  # (the server's "send fewer records" cannot help it)
             reason += f" ({ONE_TOO_LARGE})"
+        elif outcome.status_code == 409 and not replace:  # (a sync run again: the 409 said nothing of the way out)
+            reason += f" ({SENT_AGAIN})"
         failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
@@ -734,6 +738,8 @@ MAX_RESENDS = 3
 MAX_REFUSALS = 64
 SENT_AGAIN = "; the rest of its batch was sent again"  # (ends the reason of a result a refusal named)
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
+# (said in the reason of a batch refused 409 with if_exists="fail")
+SENT_AGAIN = 'sending results stored before again? if_exists="replace" leaves those stored as sent and PUTs the others'
 
 
 def too_large(outcome: object) -> bool:
@@ -1181,7 +1187,7 @@ def run_sync(
             error = future.exception()
             outcome = error if error is not None else future.result()
             failed_before = len(summary.failures)
-            if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
+            if (stop := record_outcome(summary, batch, outcome, reach, closed, replace=batcher.replace)) is not None:
                 fatal = stop
             batcher.settled(batch, summary.failures[failed_before:])
             if progress:
@@ -1328,7 +1334,7 @@ async def run_async(
                 continue
             error = task.exception()
             outcome = error if error is not None else task.result()
-            if (stop := record_outcome(summary, batch, outcome, reach, closed)) is not None:
+            if (stop := record_outcome(summary, batch, outcome, reach, closed, replace=batcher.replace)) is not None:
                 fatal = stop
             batcher.settled(batch, summary.failures[failed_before:])
             if progress:

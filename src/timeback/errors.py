@@ -25,8 +25,8 @@ and ``body`` (where it came from an answer). Every error has ``status_code``, ``
 never raises ``AttributeError``). No message, repr or attribute holds a client secret or a token: one
 the server's answer echoes reads ``[redacted]`` (credentials under 8 characters are not looked for). In a message
 (``str(error)``), a server's text has its control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``), its description
-(or other message) is cut to 1,000 characters and its request id to 128, each saying how many were cut: the
-attributes hold them as sent.
+(or other message) is cut to 1,000 characters, its request id to 128 and the request's URL to 500, each saying how
+many were cut: the attributes hold them as sent.
 Errors pickle and copy with their attributes (a worker process can send one back to its parent). ``args[0]`` is
 the whole message, what ``str()`` reads, so that one rebuilt from its ``args`` alone (``cls(*args)``: Celery's JSON
 results) keeps its type and message; built so, or by hand (``NotFoundError("x")`` in a test), its ``method`` and
@@ -200,7 +200,8 @@ class RequestError(TimebackError):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r}, "
-            f"method={self.method!r}, url={self.url!r}, request_id={self.request_id!r})"
+            f"method={self.method!r}, url={None if self.url is None else shown(self.url, MAX_SHOWN_URL)!r}, "
+            f"request_id={self.request_id!r})"
         )
 
 
@@ -240,6 +241,9 @@ MAX_SHOWN_REQUEST_ID = 128
 # Characters of the server's text (its imsx_description, or other message) an error's message holds: a 422 naming
 # thousands of ids made a message of 84,000 characters. The attributes (imsx_description, body) hold it whole.
 MAX_SHOWN_MESSAGE = 1000
+# ... and of the URL of the request it is about: a listing's filter of 1,500 ids made a message of 26,000 characters,
+# its URL nearly all of it. ``url`` holds it whole.
+MAX_SHOWN_URL = 500
 
 
 def shown(text: str, limit: int | None = None) -> str:
@@ -268,7 +272,7 @@ def told(
 def answered(method: str, url: str, request_id: str | None) -> str:
     """ "GET <url>, request id <id>": the request an error is about, for its message."""
     rid = f", request id {shown(request_id, MAX_SHOWN_REQUEST_ID)}" if request_id else ""
-    return f"{method} {url}{rid}"
+    return f"{method} {shown(url, MAX_SHOWN_URL)}{rid}"
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -145,7 +145,9 @@ def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
         raise ValueError(f"unknown filter operator {op!r}; use one of {' '.join(sorted(OPERATORS))}")
     if op == "@":
         if isinstance(value, str) or not isinstance(value, Iterable):
-            raise ValueError("'@' takes a list of values")
+            # (the wire's "status@'active,tobedeleted'", written so here, said only that: show the list it meant)
+            example = [part.strip() for part in value.split(",")] if isinstance(value, str) else [value]
+            raise ValueError(f"'@' takes a list of values: where({field!r}, '@', {example!r})")
         items = [_text(field, v) for v in value]
         if not items:  # (sent as '', it would be a list of one value: the empty string)
             raise ValueError("'@' needs at least one value")
