@@ -3740,3 +3740,10 @@ def test_the_sdks_requests_are_the_ones_httpx_builds(
     assert type(built.stream) is type(expected.stream) and list(built.stream) == list(expected.stream)
     client.close()
     caller.close()
+
+
+def test_an_async_client_in_a_plain_with_says_to_use_async_with() -> None:
+    # (Python's own "'AsyncTimeback' object does not support the context manager protocol" said nothing of the fix)
+    with pytest.raises(TypeError, match=r"^AsyncTimeback is an async context manager: use `async with AsyncTimeback"):
+        with AsyncTimeback(base_url="http://127.0.0.1:9", client_id="id", client_secret="secret"):  # type: ignore[attr-defined]
+            pass

@@ -226,6 +226,39 @@ async def test_a_timeout_names_which_ran_out_and_its_limit(server: LocalServer, 
     assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
 
 
+@pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])
+async def test_a_timeout_given_to_the_sdk_s_http_client_is_the_client_s_when_it_is_given_none(
+    server: LocalServer, kind: str
+) -> None:
+    """``DefaultAioHttpClient(timeout=...)`` (or a ``Default*HttpxClient``'s), the http_client of a client given no
+    ``timeout``: the SDK's 60 s default replaced it without a word, a pool timeout of 0.5 s waiting seconds. A timeout
+    the client is given still wins over it."""
+    from timeback import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
+
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
+    quick, slow = httpx.Timeout(0.3, connect=5), httpx.Timeout(30)
+    with LocalServer(settings, storage=server.app.state.storage) as slowed:
+        kwargs = {**server.client_kwargs(), "base_url": slowed.url, "token_url": f"{server.url}/oauth2/token"}
+        for http_timeout, client_timeout in ((quick, None), (slow, quick)):
+            with pytest.raises(errors.APITimeoutError) as caught:
+                if kind == "sync":
+                    with (
+                        DefaultHttpxClient(timeout=http_timeout) as http,
+                        Timeback(**kwargs, max_retries=0, timeout=client_timeout, http_client=http) as api,
+                    ):
+                        api.oneroster.gradebook.get_result(sourced_id="any")
+                else:
+                    kind_of = DefaultAioHttpClient if kind == "async-aiohttp" else DefaultAsyncHttpxClient
+                    async with (
+                        kind_of(timeout=http_timeout) as async_http,
+                        AsyncTimeback(
+                            **kwargs, max_retries=0, timeout=client_timeout, http_client=async_http
+                        ) as async_api,
+                    ):
+                        await async_api.oneroster.gradebook.get_result(sourced_id="any")
+            assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
+
+
 def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:
     """Keys of any case gave the message, and the attributes read their exact names only: an ``IMSX_Description``
     was the message with ``imsx_description`` None, an ``IMSX_CodeMinor`` gave one with ``code_minor`` []."""

@@ -29,7 +29,7 @@ import httpx
 from timeback._base_client import _close_there, _forkable, _inherited, answer_cut_short, closed_with_loop
 from timeback._config import DEFAULT_LIMITS, ipv4_address, is_loopback
 from timeback._deadline import _SendingTrace
-from timeback._http_clients import verified_proxy, with_cookies_when_set, with_shared_tls
+from timeback._http_clients import remember_timeout, verified_proxy, with_cookies_when_set, with_shared_tls
 
 if TYPE_CHECKING:
     import asyncio
@@ -65,7 +65,8 @@ _sending: ContextVar[_SendingTrace | None] = ContextVar("sending", default=None)
 
 class DefaultAioHttpClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose requests go through aiohttp (HTTP/1.1). It takes ``httpx.AsyncClient``'s
-    arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too.
+    arguments; ``verify``, ``cert``, ``trust_env`` and ``limits`` configure aiohttp's connections too, and its
+    ``timeout=`` is the ``AsyncTimeback``'s when that is given none.
 
     Proxies: with ``trust_env`` (the default), those the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``,
     ``ALL_PROXY``, ``NO_PROXY``), except for loopback hosts, which are reached directly as the SDK's own clients
@@ -94,6 +95,7 @@ class DefaultAioHttpClient(httpx.AsyncClient):
             ssl_context = httpx.create_ssl_context(**ssl_options)
             kwargs["transport"] = AiohttpTransport(ssl_context, kwargs.get("limits"), trust_env=trust_env)
         super().__init__(**kwargs)
+        remember_timeout(self, kwargs)
         with_cookies_when_set(self)
 
 

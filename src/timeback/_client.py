@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx
 
 from timeback._base_client import NOT_ASYNCIO, AsyncAPIClient, SyncAPIClient, Uncopyable
 from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
+from timeback._http_clients import given_timeout
 
 __all__ = ["AsyncTimeback", "Timeback"]
 
@@ -33,6 +34,14 @@ def _as_sent(json: Any) -> Any:
     if isinstance(json, list | tuple):
         return [_as_sent(value) for value in json]
     return json
+
+
+def _its_timeout(options: ClientOptions, http_client: object) -> None:
+    """A client given no ``timeout`` takes the one its ``DefaultHttpxClient``, ``DefaultAsyncHttpxClient`` or
+    ``DefaultAioHttpClient`` was given (``DefaultAioHttpClient(timeout=httpx.Timeout(5, pool=0.5))``: its pool
+    timeout was ignored, calls waiting seconds for a connection)."""
+    if options.get("timeout") is None and (given := given_timeout(http_client)) is not None:
+        options["timeout"] = given
 
 
 def check_http_client(http_client: object, kind: type[httpx.Client] | type[httpx.AsyncClient]) -> None:
@@ -96,6 +105,7 @@ class Timeback(Uncopyable):
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         conceal(options)  # (first: see Concealed)
         check_http_client(http_client, httpx.Client)
+        _its_timeout(options, http_client)
         self._client = SyncAPIClient(resolve_config(**options), http_client)
         self.oneroster: OneRoster = OneRoster(self._client)
 
@@ -147,6 +157,7 @@ class AsyncTimeback(Uncopyable):
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         conceal(options)  # (first: see Concealed)
         check_http_client(http_client, httpx.AsyncClient)
+        _its_timeout(options, http_client)
         self._client = AsyncAPIClient(resolve_config(**options), http_client)
         self.oneroster: AsyncOneRoster = AsyncOneRoster(self._client)
 
@@ -174,6 +185,14 @@ class AsyncTimeback(Uncopyable):
 
     async def __aenter__(self) -> Self:
         return self
+
+    if not TYPE_CHECKING:  # (a checker flags ``with AsyncTimeback()`` itself; at run time, say what to write)
+
+        def __enter__(self):
+            raise TypeError("AsyncTimeback is an async context manager: use `async with AsyncTimeback(...) as client`")
+
+        def __exit__(self, *exc_info):  # (``with`` needs it to be there to call __enter__)
+            return None
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -209,14 +209,15 @@ class DefaultHttpxClient(httpx.Client):
     bundle); a ``verify=`` given verifies an https:// proxy too (``_proxy_tls``); the connections of the transports it
     makes (not a ``transport=`` or ``mounts=`` given) give each read and write of a ``Timeback`` attempt what is left
     of its deadline (``bounded_by_attempts``), and send a request's head with a short body in one write
-    (``writes_now``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event
-    hooks or certificates without losing those. (A plain ``httpx.Client`` keeps 20 idle connections and wraps every
-    answer for urllib's cookie jar, about 90 us of CPU per call; 16 async clients PUTting single results spent ~10%
-    more CPU per call through one.)"""
+    (``writes_now``). It takes ``httpx.Client``'s arguments: pass one for a proxy, event hooks or certificates
+    without losing those; its ``timeout=`` is the ``Timeback``'s when that is given none. (A plain ``httpx.Client``
+    keeps 20 idle connections and wraps every answer for urllib's cookie jar, about 90 us of CPU per call; 16 async
+    clients PUTting single results spent ~10% more CPU per call through one.)"""
 
     def __init__(self, **kwargs: Any) -> None:
         given = _given_transports(kwargs)
         super().__init__(**_defaults(kwargs, httpx.HTTPTransport))
+        remember_timeout(self, kwargs)
         with_cookies_when_set(self)
         from timeback._sync_backend import bounded_by_attempts
 
@@ -235,11 +236,24 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
     def __init__(self, **kwargs: Any) -> None:
         given = _given_transports(kwargs)
         super().__init__(**_defaults(kwargs, httpx.AsyncHTTPTransport))
+        remember_timeout(self, kwargs)
         with_cookies_when_set(self)
         from timeback._asyncio_backend import on_asyncio_streams
 
         for transport in _own_transports(self, given):
             on_asyncio_streams(transport)
+
+
+def remember_timeout(client: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any]) -> None:
+    """Keep the ``timeout=`` a ``Default*Client`` was given, for a ``Timeback`` given none (``given_timeout``): it
+    was silently replaced by the SDK's, though these clients take httpx's arguments. (A plain httpx client's is not
+    read: its default of 5 s, never chosen, would cut long calls.)"""
+    client._timeback_timeout = client.timeout if kwargs.get("timeout") is not None else None  # type: ignore[union-attr]
+
+
+def given_timeout(http_client: object) -> httpx.Timeout | None:
+    """The ``timeout=`` a ``Default*Client`` was given (``remember_timeout``), or None."""
+    return getattr(http_client, "_timeback_timeout", None)
 
 
 def _given_transports(kwargs: dict[str, Any]) -> list[object]:

@@ -200,7 +200,7 @@ def _doc(op: Operation[Any, Any], is_async: bool) -> str:
         lines.append(f"  query: {', '.join(query)}")
     if op.kind == "list":
         lines.append("  (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)")
-    lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's)")
+    lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)")
     returns = _returns(op, is_async)
     if op.kind == "list":
         answer = f"``{returns}``: iterate it for every record across pages"

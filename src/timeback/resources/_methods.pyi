@@ -232,7 +232,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -251,7 +251,7 @@ class Gradebook:
         request: a ``TimebackCreateScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: scoreScale (TimebackCreateScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -272,7 +272,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetScoreScaleResponse`` (the server answers 200).
         """
@@ -293,7 +293,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: scoreScale (TimebackPutScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutScoreScaleResponse`` (the server answers 201).
         """
@@ -312,7 +312,7 @@ class Gradebook:
         request: a ``TimebackDeleteScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -340,7 +340,7 @@ class Gradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -368,7 +368,7 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -394,7 +394,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -413,7 +413,7 @@ class Gradebook:
         request: a ``TimebackCreateResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: result (TimebackCreateResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -434,7 +434,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetResultResponse`` (the server answers 200).
         """
@@ -455,7 +455,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: result (TimebackPutResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutResultResponse`` (the server answers 201).
         """
@@ -474,7 +474,7 @@ class Gradebook:
         request: a ``TimebackDeleteResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -502,7 +502,7 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -531,7 +531,7 @@ class Gradebook:
           path: class_sourced_id, line_item_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -560,7 +560,7 @@ class Gradebook:
           path: class_sourced_id, student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -582,7 +582,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id, academic_session_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -608,7 +608,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -627,7 +627,7 @@ class Gradebook:
         request: a ``TimebackCreateLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: lineItem (TimebackCreateLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -648,7 +648,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetLineItemResponse`` (the server answers 200).
         """
@@ -669,7 +669,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: lineItem (TimebackPutLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutLineItemResponse`` (the server answers 201).
         """
@@ -688,7 +688,7 @@ class Gradebook:
         request: a ``TimebackDeleteLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -709,7 +709,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: line_item_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -737,7 +737,7 @@ class Gradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -758,7 +758,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: school_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -786,7 +786,7 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -807,7 +807,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -833,7 +833,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackCategory]``: iterate it for every record across pages.
         """
@@ -852,7 +852,7 @@ class Gradebook:
         request: a ``TimebackCreateCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: category (TimebackCreateCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -873,7 +873,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetCategoryResponse`` (the server answers 200).
         """
@@ -894,7 +894,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: category (TimebackPutCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutCategoryResponse`` (the server answers 201).
         """
@@ -913,7 +913,7 @@ class Gradebook:
         request: a ``TimebackDeleteCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -941,7 +941,7 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackCategory]``: iterate it for every record across pages.
         """
@@ -967,7 +967,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAssessmentResult]``: iterate it for every record across pages.
         """
@@ -986,7 +986,7 @@ class Gradebook:
         request: a ``TimebackCreateAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentResult (TimebackCreateAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -1007,7 +1007,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAssessmentResultResponse`` (the server answers 200).
         """
@@ -1028,7 +1028,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPutAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutAssessmentResultResponse`` (the server answers 201).
         """
@@ -1049,7 +1049,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPatchAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPatchAssessmentResultResponse`` (the server answers 200).
         """
@@ -1068,7 +1068,7 @@ class Gradebook:
         request: a ``TimebackDeleteAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -1094,7 +1094,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAssessmentLineItem]``: iterate it for every record across pages.
         """
@@ -1113,7 +1113,7 @@ class Gradebook:
         request: a ``TimebackCreateAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentLineItem (TimebackCreateAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -1134,7 +1134,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAssessmentLineItemResponse`` (the server answers 200).
         """
@@ -1155,7 +1155,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPutAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutAssessmentLineItemResponse`` (the server answers 201).
         """
@@ -1176,7 +1176,7 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPatchAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPatchAssessmentLineItemResponse`` (the server answers 200).
         """
@@ -1195,7 +1195,7 @@ class Gradebook:
         request: a ``TimebackDeleteAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -1223,7 +1223,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1242,7 +1242,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: scoreScale (TimebackCreateScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1263,7 +1263,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetScoreScaleResponse`` (the server answers 200). Awaitable.
         """
@@ -1284,7 +1284,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: scoreScale (TimebackPutScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutScoreScaleResponse`` (the server answers 201). Awaitable.
         """
@@ -1303,7 +1303,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1331,7 +1331,7 @@ class AsyncGradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1359,7 +1359,7 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1385,7 +1385,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1404,7 +1404,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: result (TimebackCreateResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1425,7 +1425,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetResultResponse`` (the server answers 200). Awaitable.
         """
@@ -1446,7 +1446,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: result (TimebackPutResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutResultResponse`` (the server answers 201). Awaitable.
         """
@@ -1465,7 +1465,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1493,7 +1493,7 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1522,7 +1522,7 @@ class AsyncGradebook:
           path: class_sourced_id, line_item_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1551,7 +1551,7 @@ class AsyncGradebook:
           path: class_sourced_id, student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1573,7 +1573,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id, academic_session_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1599,7 +1599,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1618,7 +1618,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: lineItem (TimebackCreateLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1639,7 +1639,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -1660,7 +1660,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: lineItem (TimebackPutLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutLineItemResponse`` (the server answers 201). Awaitable.
         """
@@ -1679,7 +1679,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1700,7 +1700,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: line_item_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1728,7 +1728,7 @@ class AsyncGradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1749,7 +1749,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: school_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1777,7 +1777,7 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1798,7 +1798,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1824,7 +1824,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackCategory]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1843,7 +1843,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: category (TimebackCreateCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1864,7 +1864,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetCategoryResponse`` (the server answers 200). Awaitable.
         """
@@ -1885,7 +1885,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: category (TimebackPutCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutCategoryResponse`` (the server answers 201). Awaitable.
         """
@@ -1904,7 +1904,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1932,7 +1932,7 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackCategory]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1958,7 +1958,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAssessmentResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1977,7 +1977,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentResult (TimebackCreateAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1998,7 +1998,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAssessmentResultResponse`` (the server answers 200). Awaitable.
         """
@@ -2019,7 +2019,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPutAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutAssessmentResultResponse`` (the server answers 201). Awaitable.
         """
@@ -2040,7 +2040,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPatchAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPatchAssessmentResultResponse`` (the server answers 200). Awaitable.
         """
@@ -2059,7 +2059,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -2085,7 +2085,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAssessmentLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -2104,7 +2104,7 @@ class AsyncGradebook:
         request: a ``TimebackCreateAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentLineItem (TimebackCreateAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -2125,7 +2125,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAssessmentLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -2146,7 +2146,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPutAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPutAssessmentLineItemResponse`` (the server answers 201). Awaitable.
         """
@@ -2167,7 +2167,7 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPatchAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackPatchAssessmentLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -2186,7 +2186,7 @@ class AsyncGradebook:
         request: a ``TimebackDeleteAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -2214,7 +2214,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2235,7 +2235,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200).
         """
@@ -2254,7 +2254,7 @@ class Rostering:
         request: a ``TimebackCreateAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2275,7 +2275,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200, the record bare).
         """
@@ -2294,7 +2294,7 @@ class Rostering:
         request: a ``TimebackDeleteAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -2320,7 +2320,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2341,7 +2341,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetTermResponse`` (the server answers 200).
         """
@@ -2360,7 +2360,7 @@ class Rostering:
         request: a ``TimebackCreateTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2381,7 +2381,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 201).
         """
@@ -2400,7 +2400,7 @@ class Rostering:
         request: a ``TimebackDeleteTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -2428,7 +2428,7 @@ class Rostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2456,7 +2456,7 @@ class Rostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2477,7 +2477,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: term_sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodForTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackCreateGradingPeriodForTermResponse`` (the server answers 201).
         """
@@ -2503,7 +2503,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2524,7 +2524,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetGradingPeriodResponse`` (the server answers 200).
         """
@@ -2543,7 +2543,7 @@ class Rostering:
         request: a ``TimebackCreateGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2564,7 +2564,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateGradingPeriodResponse`` (the server answers 201).
         """
@@ -2583,7 +2583,7 @@ class Rostering:
         request: a ``TimebackDeleteGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -2609,7 +2609,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2630,7 +2630,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200).
         """
@@ -2649,7 +2649,7 @@ class Rostering:
         request: a ``TimebackCreateClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: class_ (TimebackCreateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2670,7 +2670,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: class_ (TimebackUpdateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200, the record bare).
         """
@@ -2689,7 +2689,7 @@ class Rostering:
         request: a ``TimebackDeleteClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -2717,7 +2717,7 @@ class Rostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -2745,7 +2745,7 @@ class Rostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -2766,7 +2766,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2787,7 +2787,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2813,7 +2813,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackCourse]``: iterate it for every record across pages.
         """
@@ -2834,7 +2834,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetCourseResponse`` (the server answers 200).
         """
@@ -2853,7 +2853,7 @@ class Rostering:
         request: a ``TimebackCreateCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2874,7 +2874,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateCourseResponse`` (the server answers 200).
         """
@@ -2893,7 +2893,7 @@ class Rostering:
         request: a ``TimebackDeleteCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -2921,7 +2921,7 @@ class Rostering:
           path: course_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2947,7 +2947,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackDemographics]``: iterate it for every record across pages.
         """
@@ -2968,7 +2968,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200).
         """
@@ -2987,7 +2987,7 @@ class Rostering:
         request: a ``TimebackCreateDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3008,7 +3008,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200, the record bare).
         """
@@ -3027,7 +3027,7 @@ class Rostering:
         request: a ``TimebackDeleteDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -3053,7 +3053,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3074,7 +3074,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetEnrollmentResponse`` (the server answers 200).
         """
@@ -3093,7 +3093,7 @@ class Rostering:
         request: a ``TimebackCreateEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3114,7 +3114,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateEnrollmentResponse`` (the server answers 201).
         """
@@ -3133,7 +3133,7 @@ class Rostering:
         request: a ``TimebackDeleteEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -3159,7 +3159,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackOrg]``: iterate it for every record across pages.
         """
@@ -3180,7 +3180,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200).
         """
@@ -3199,7 +3199,7 @@ class Rostering:
         request: a ``TimebackCreateOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3220,7 +3220,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateOrgResponse`` (the server answers 201).
         """
@@ -3239,7 +3239,7 @@ class Rostering:
         request: a ``TimebackDeleteOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -3265,7 +3265,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackOrg]``: iterate it for every record across pages.
         """
@@ -3286,7 +3286,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200).
         """
@@ -3305,7 +3305,7 @@ class Rostering:
         request: a ``TimebackCreateSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3326,7 +3326,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200, the record bare).
         """
@@ -3345,7 +3345,7 @@ class Rostering:
         request: a ``TimebackDeleteSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -3373,7 +3373,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3402,7 +3402,7 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3431,7 +3431,7 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3460,7 +3460,7 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3488,7 +3488,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackCourse]``: iterate it for every record across pages.
         """
@@ -3516,7 +3516,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3544,7 +3544,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3572,7 +3572,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3600,7 +3600,7 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -3626,7 +3626,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3647,7 +3647,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3675,7 +3675,7 @@ class Rostering:
           path: student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3701,7 +3701,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3722,7 +3722,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3750,7 +3750,7 @@ class Rostering:
           path: teacher_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3776,7 +3776,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3797,7 +3797,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3816,7 +3816,7 @@ class Rostering:
         request: a ``TimebackCreateUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3837,7 +3837,7 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3856,7 +3856,7 @@ class Rostering:
         request: a ``TimebackDeleteUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204).
         """
@@ -3884,7 +3884,7 @@ class Rostering:
           path: user_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3912,7 +3912,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -3933,7 +3933,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200). Awaitable.
         """
@@ -3952,7 +3952,7 @@ class AsyncRostering:
         request: a ``TimebackCreateAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -3973,7 +3973,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -3992,7 +3992,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4018,7 +4018,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4039,7 +4039,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetTermResponse`` (the server answers 200). Awaitable.
         """
@@ -4058,7 +4058,7 @@ class AsyncRostering:
         request: a ``TimebackCreateTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4079,7 +4079,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 201). Awaitable.
         """
@@ -4098,7 +4098,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4126,7 +4126,7 @@ class AsyncRostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4154,7 +4154,7 @@ class AsyncRostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4175,7 +4175,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: term_sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodForTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackCreateGradingPeriodForTermResponse`` (the server answers 201). Awaitable.
         """
@@ -4201,7 +4201,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4222,7 +4222,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetGradingPeriodResponse`` (the server answers 200). Awaitable.
         """
@@ -4241,7 +4241,7 @@ class AsyncRostering:
         request: a ``TimebackCreateGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4262,7 +4262,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateGradingPeriodResponse`` (the server answers 201). Awaitable.
         """
@@ -4281,7 +4281,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4307,7 +4307,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4328,7 +4328,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200). Awaitable.
         """
@@ -4347,7 +4347,7 @@ class AsyncRostering:
         request: a ``TimebackCreateClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: class_ (TimebackCreateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4368,7 +4368,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: class_ (TimebackUpdateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -4387,7 +4387,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4415,7 +4415,7 @@ class AsyncRostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4443,7 +4443,7 @@ class AsyncRostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4464,7 +4464,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4485,7 +4485,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4511,7 +4511,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackCourse]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4532,7 +4532,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetCourseResponse`` (the server answers 200). Awaitable.
         """
@@ -4551,7 +4551,7 @@ class AsyncRostering:
         request: a ``TimebackCreateCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4572,7 +4572,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateCourseResponse`` (the server answers 200). Awaitable.
         """
@@ -4591,7 +4591,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4619,7 +4619,7 @@ class AsyncRostering:
           path: course_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4645,7 +4645,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackDemographics]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4666,7 +4666,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200). Awaitable.
         """
@@ -4685,7 +4685,7 @@ class AsyncRostering:
         request: a ``TimebackCreateDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4706,7 +4706,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -4725,7 +4725,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4751,7 +4751,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4772,7 +4772,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetEnrollmentResponse`` (the server answers 200). Awaitable.
         """
@@ -4791,7 +4791,7 @@ class AsyncRostering:
         request: a ``TimebackCreateEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4812,7 +4812,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateEnrollmentResponse`` (the server answers 201). Awaitable.
         """
@@ -4831,7 +4831,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4857,7 +4857,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackOrg]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4878,7 +4878,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200). Awaitable.
         """
@@ -4897,7 +4897,7 @@ class AsyncRostering:
         request: a ``TimebackCreateOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4918,7 +4918,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackUpdateOrgResponse`` (the server answers 201). Awaitable.
         """
@@ -4937,7 +4937,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4963,7 +4963,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackOrg]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4984,7 +4984,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200). Awaitable.
         """
@@ -5003,7 +5003,7 @@ class AsyncRostering:
         request: a ``TimebackCreateSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -5024,7 +5024,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -5043,7 +5043,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -5071,7 +5071,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5100,7 +5100,7 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5129,7 +5129,7 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5158,7 +5158,7 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5186,7 +5186,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackCourse]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5214,7 +5214,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5242,7 +5242,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5270,7 +5270,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5298,7 +5298,7 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5324,7 +5324,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5345,7 +5345,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5373,7 +5373,7 @@ class AsyncRostering:
           path: student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5399,7 +5399,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5420,7 +5420,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5448,7 +5448,7 @@ class AsyncRostering:
           path: teacher_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5474,7 +5474,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5495,7 +5495,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5514,7 +5514,7 @@ class AsyncRostering:
         request: a ``TimebackCreateUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -5535,7 +5535,7 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5554,7 +5554,7 @@ class AsyncRostering:
         request: a ``TimebackDeleteUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -5582,7 +5582,7 @@ class AsyncRostering:
           path: user_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
