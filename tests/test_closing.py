@@ -420,7 +420,10 @@ async def test_a_token_request_in_flight_when_the_client_is_closed_ends_typed(sl
     in_flight = lambda: counts["requests"] > asked  # noqa: E731
     error = await closed_during(kind, api, lambda: api.oneroster.gradebook.get_all_results(limit=1), 0.1, in_flight)
     assert type(error) is APIConnectionError and error.url == f"{slow.url}/oauth2/token", repr(error)
-    assert "; not retried: the client was closed (POST " in str(error) and error.retries_taken == 0
+    # (naming the call it was for, as a token request's error does)
+    call = f"GET {slow.url}/ims/oneroster/gradebook/v1p2/results/?limit=1"
+    assert f"; not retried: the client was closed; getting a token for {call} (POST " in str(error), str(error)
+    assert error.retries_taken == 0
     assert CLIENT_SECRET not in f"{error}{error!r}{error.__cause__!r}"
 
 

@@ -828,6 +828,7 @@ async def test_a_proxy_not_reached_by_the_deadline_is_named(unconnectable: str, 
             with pytest.raises(APITimeoutError) as raised:
                 await asyncio.wait_for(aclient.oneroster.gradebook.get_result(sourced_id="x", deadline=1), ENDS_WITHIN)
     error = raised.value
-    assert str(error) == (f"deadline of 1s passed; to be sent through the proxy {unconnectable} "
+    assert str(error) == (f"deadline of 1s passed; to be sent through the proxy {unconnectable}; getting a token for "
+                          "GET https://api.example.com/ims/oneroster/gradebook/v1p2/results/x "
                           "(POST https://api.example.com/oauth2/token)"), str(error)  # fmt: skip
     assert error._not_sent == "no time left before the deadline"

@@ -793,7 +793,10 @@ async def test_a_token_request_whose_answer_was_lost_is_no_create_to_read_back(s
             http_client = httpx.AsyncClient(transport=AsyncFromSync(transport))
             async with AsyncTimeback(**server.client_kwargs(), http_client=http_client) as async_client:
                 await async_client.oneroster.gradebook.create_category(category=category, max_retries=0)
-    assert str(failed.value) == f"connection failed: ReadError (POST {server.url}/oauth2/token)"
+    assert str(failed.value) == (
+        f"connection failed: ReadError; getting a token for POST {server.url}"
+        f"/ims/oneroster/gradebook/v1p2/categories/ (POST {server.url}/oauth2/token)"
+    )
     assert transport.token_requests == 1 and transport.api_posts == 0 and transport.reads == 0
 
 

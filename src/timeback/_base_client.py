@@ -91,6 +91,7 @@ from timeback._waits import wait_for
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
     MAX_SHOWN_REQUEST_ID,
+    MAX_SHOWN_URL,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -458,7 +459,10 @@ class BaseClient(Uncopyable):
                     got = yield _NeedToken(call_options, expires, self._tokens.failures)
                 if isinstance(got, (RequestError, APIConnectionError)):
                     # The token request failed: the call ends with its error, marked by this call's own attempts. A
-                    # token request's lost answer stored nothing; a create's lost attempt before it may have.
+                    # token request's lost answer stored nothing; a create's lost attempt before it may have. It
+                    # names the call it was for: a service's log read a failed GET of a result as a POST to /token.
+                    call = f"{request.method} {shown(str(request.url), MAX_SHOWN_URL)}"
+                    got = _with_reason(got, f"getting a token for {call}")
                     got._answer_lost = answer_lost
                     if sent:  # (a 401 answered this request before its new token's request was not sent)
                         got._not_sent = None
