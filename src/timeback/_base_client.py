@@ -204,10 +204,12 @@ Flow = Generator[_Action, _Outcome, httpx.Response]
 ResultT = TypeVar("ResultT")
 ErrorT = TypeVar("ErrorT", bound="RequestError | APIConnectionError | APIResponseValidationError")
 # A sequence of API requests, each chosen from the answers before it: it yields a request and gets its answer, or the
-# API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``.
+# API error that ended it (``SyncAPIClient.exchange``). Used by ``bulk_post_results(if_exists="replace")``. It may
+# yield None (``LOOP_TURN``) between long stretches of its own work: an async client lets the event loop run then.
 Exchange = Generator[
-    httpx.Request, "httpx.Response | RequestError | APIConnectionError | APIResponseValidationError", ResultT
+    "httpx.Request | None", "httpx.Response | RequestError | APIConnectionError | APIResponseValidationError", ResultT
 ]
+LOOP_TURN = None
 
 
 NOT_COPIED = ("a Timeback client cannot be pickled or copied (connections, locks, credentials): create one per "
@@ -2269,6 +2271,9 @@ class SyncAPIClient(BaseClient):
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
+            if request is LOOP_TURN:  # (nothing to send; blocking, nothing to let run)
+                answer = None
+                continue
             try:
                 answer = self._drive(self._exchanged(request, options, since))
             except (RequestError, APIConnectionError, APIResponseValidationError) as error:
@@ -2515,6 +2520,12 @@ class AsyncAPIClient(BaseClient):
                 request = flow.send(answer)  # type: ignore[arg-type]  # (None only to start it)
             except StopIteration as stop:
                 return cast(ResultT, stop.value)
+            if request is LOOP_TURN:  # (the flow's long stretch of work: the event loop runs other tasks now)
+                import asyncio
+
+                await asyncio.sleep(0)
+                answer = None
+                continue
             try:
                 answer = await self._drive(self._exchanged(request, options, since))
             except (RequestError, APIConnectionError, APIResponseValidationError) as error:
