@@ -582,7 +582,10 @@ async def test_a_connection_error_says_why_the_connection_failed() -> None:
         with pytest.raises(APIConnectionError) as async_raised:
             await async_client.oneroster.gradebook.get_result(sourced_id="r1")
     for raised in (sync_raised, async_raised):
-        assert str(raised.value).startswith("connection failed: ConnectError: Connection refused (POST http")
+        # (its token request's error, naming the call it was for)
+        assert str(raised.value).startswith(
+            f"connection failed: ConnectError: Connection refused; getting a token for GET http://127.0.0.1:{port}/"
+        ), str(raised.value)
         assert SECRET not in str(raised.value)
 
 
@@ -2225,7 +2228,9 @@ async def test_a_proxy_that_is_down_is_named_not_taken_for_the_server(
             async with AsyncTimeback(**kwargs, max_retries=0, http_client=http) as aclient:
                 await aclient.oneroster.gradebook.get_result(sourced_id="r1")
     message = str(raised.value)
-    expected = f"connection to the proxy http://127.0.0.1:{port} failed: ConnectError: Connection refused ("
+    # (through proxy=, the token request is the first through the proxy: its error names the call it was for)
+    then = " (" if named == "environment" else "; getting a token for GET "
+    expected = f"connection to the proxy http://127.0.0.1:{port} failed: ConnectError: Connection refused{then}"
     assert message.startswith(expected), message
     assert "pr0xy-pw" not in "".join(traceback.format_exception(raised.value)) and "user" not in message, message
 
@@ -3742,8 +3747,48 @@ def test_the_sdks_requests_are_the_ones_httpx_builds(
     caller.close()
 
 
-def test_an_async_client_in_a_plain_with_says_to_use_async_with() -> None:
-    # (Python's own "'AsyncTimeback' object does not support the context manager protocol" said nothing of the fix)
-    with pytest.raises(TypeError, match=r"^AsyncTimeback is an async context manager: use `async with AsyncTimeback"):
-        with AsyncTimeback(base_url="http://127.0.0.1:9", client_id="id", client_secret="secret"):  # type: ignore[attr-defined]
-            pass
+def test_a_token_endpoint_answering_no_token_names_the_call_it_was_for(sleeps: list[float]) -> None:
+    """A token URL answering a web page (a login page's HTML: a token URL that is not one): its error, an
+    ``APIResponseValidationError``, did not name the call it was for, as the token request's other errors do."""
+
+    def login_page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, text="<html><title>Sign in</title></html>")
+
+    http = httpx.Client(transport=httpx.MockTransport(login_page))
+    with Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL, http_client=http,
+                  max_retries=0) as client, pytest.raises(APIResponseValidationError) as raised:  # fmt: skip
+        client.oneroster.gradebook.get_result(sourced_id="r-1")
+    message = str(raised.value)
+    assert "the token URL looks wrong" in message and raised.value.url == TOKEN_URL, message
+    assert message.endswith(f"; getting a token for GET {BASE_URL}/ims/oneroster/gradebook/v1p2/results/r-1 "
+                            f"(POST {TOKEN_URL})"), message  # fmt: skip
+
+
+def test_an_update_whose_attempt_got_no_answer_then_failed_getting_a_token_says_it_may_have_been_applied(
+    sleeps: list[float],
+) -> None:
+    """A DELETE whose first attempt got no answer (the connection dropped), retried, answered 401, and whose new token
+    was refused: its error named only the token request ("getting a token for DELETE ..." reads as never sent)."""
+    tokens = 0
+
+    def dropped_then_revoked(request: httpx.Request) -> httpx.Response:
+        nonlocal tokens
+        if str(request.url) == TOKEN_URL:
+            tokens += 1
+            if tokens == 1:
+                return httpx.Response(200, json={"access_token": "tok-1", "expires_in": 3600})
+            return httpx.Response(400, json={"error": "invalid_client"})
+        if not dropped:  # (the DELETE's first attempt)
+            dropped.append(request)
+            raise httpx.ReadError("connection reset", request=request)
+        return httpx.Response(401, json={"imsx_description": "token revoked"})
+
+    dropped: list[httpx.Request] = []
+    http = httpx.Client(transport=httpx.MockTransport(dropped_then_revoked))
+    with Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL, token_url=TOKEN_URL, http_client=http,
+                  max_retries=1) as client, pytest.raises(AuthError) as raised:  # fmt: skip
+        client.oneroster.gradebook.delete_result(sourced_id="r-1")
+    message = str(raised.value)
+    assert raised.value._answer_lost and len(dropped) == 1 and tokens == 2, message
+    assert "; an attempt of this call got no answer, so it may have been applied" in message, message
+    assert f"getting a token for DELETE {BASE_URL}/ims/oneroster/gradebook/v1p2/results/r-1" in message, message

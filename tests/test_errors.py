@@ -226,14 +226,14 @@ async def test_a_timeout_names_which_ran_out_and_its_limit(server: LocalServer, 
     assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
 
 
-@pytest.mark.parametrize("kind", ["sync", "async-httpx", "async-aiohttp"])
+@pytest.mark.parametrize("kind", ["sync", "async-httpx"])
 async def test_a_timeout_given_to_the_sdk_s_http_client_is_the_client_s_when_it_is_given_none(
     server: LocalServer, kind: str
 ) -> None:
     """``DefaultAioHttpClient(timeout=...)`` (or a ``Default*HttpxClient``'s), the http_client of a client given no
     ``timeout``: the SDK's 60 s default replaced it without a word, a pool timeout of 0.5 s waiting seconds. A timeout
     the client is given still wins over it."""
-    from timeback import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
+    from timeback import DefaultAsyncHttpxClient, DefaultHttpxClient
 
     settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=2000")
     quick, slow = httpx.Timeout(0.3, connect=5), httpx.Timeout(30)
@@ -248,15 +248,40 @@ async def test_a_timeout_given_to_the_sdk_s_http_client_is_the_client_s_when_it_
                     ):
                         api.oneroster.gradebook.get_result(sourced_id="any")
                 else:
-                    kind_of = DefaultAioHttpClient if kind == "async-aiohttp" else DefaultAsyncHttpxClient
                     async with (
-                        kind_of(timeout=http_timeout) as async_http,
+                        DefaultAsyncHttpxClient(timeout=http_timeout) as async_http,
                         AsyncTimeback(
                             **kwargs, max_retries=0, timeout=client_timeout, http_client=async_http
                         ) as async_api,
                     ):
                         await async_api.oneroster.gradebook.get_result(sourced_id="any")
             assert str(caught.value).startswith("request timed out: ReadTimeout after 0.3 s (GET "), str(caught.value)
+
+
+async def test_which_timeout_a_client_takes_from_the_sdk_s_http_client() -> None:
+    """The timeouts a client sends with (its config's), for each of the SDK's http clients (the one above, through
+    a slow server, shows it for httpx's): the http_client's ``timeout=`` when the client is given none, as it is
+    when the client is made (``None`` too: httpx's no limit); never a plain httpx client's; never over the client's."""
+    from timeback import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
+
+    kwargs: dict[str, Any] = {"base_url": "http://127.0.0.1:9", "client_id": "id", "client_secret": "secret"}
+    quick = httpx.Timeout(0.3, connect=5)
+
+    async def taken(http: httpx.AsyncClient, **given: Any) -> httpx.Timeout:
+        async with http, AsyncTimeback(**kwargs, **given, http_client=http) as api:
+            return api._client._config.timeout
+
+    def taken_sync(http: httpx.Client) -> httpx.Timeout:
+        with http, Timeback(**kwargs, http_client=http) as api:
+            return api._client._config.timeout
+
+    assert await taken(DefaultAioHttpClient(timeout=quick)) == quick
+    assert await taken(DefaultAioHttpClient(timeout=quick), timeout=7) == httpx.Timeout(7)
+    assert await taken(DefaultAsyncHttpxClient(timeout=None)) == httpx.Timeout(None)
+    changed = DefaultHttpxClient(timeout=quick)
+    changed.timeout = httpx.Timeout(9)  # (read when the client is made)
+    assert taken_sync(changed) == httpx.Timeout(9)
+    assert taken_sync(httpx.Client(timeout=1)) == taken_sync(DefaultHttpxClient()) == httpx.Timeout(60, connect=5)
 
 
 def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:

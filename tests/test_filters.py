@@ -308,6 +308,15 @@ def test_a_value_of_another_type_is_refused_naming_it() -> None:
     assert str(one_string.value) == "'@' takes a list of values: where('status', '@', ['active', 'tobedeleted'])"
     with pytest.raises(ValueError, match=r"^'@' takes a list of values: where\('score', '@', \[90\]\)$"):
         where("score", "@", 90)
+    # (quotes as the wire has them dropped; a long list shown by its first values, not whole)
+    ids = ",".join(f"'student-{n}'" for n in range(1500))
+    with pytest.raises(ValueError) as long_list:
+        where("user.sourcedId", "@", ids)
+    assert str(long_list.value) == (
+        "'@' takes a list of values: where('user.sourcedId', '@', ['student-0', 'student-1', 'student-2', ...])"
+    )
+    with pytest.raises(ValueError, match=r"^'@' takes a list of values$"):
+        where("score", "@", None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="operator '=' takes one value"):  # (a list, for any operator but '@')
         where("score", "=", [1])
 

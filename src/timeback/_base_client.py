@@ -459,13 +459,15 @@ class BaseClient(Uncopyable):
                 if got is None:
                     call_options = CallOptions(timeout, max_retries, deadline, options.stop)
                     got = yield _NeedToken(call_options, expires, self._tokens.failures)
-                if isinstance(got, (RequestError, APIConnectionError)):
+                if isinstance(got, (RequestError, APIConnectionError, APIResponseValidationError)):
                     # The token request failed: the call ends with its error, marked by this call's own attempts. A
-                    # token request's lost answer stored nothing; a create's lost attempt before it may have. It
-                    # names the call it was for: a service's log read a failed GET of a result as a POST to /token.
+                    # token request's lost answer stored nothing; this call's attempt before it may have (an update's
+                    # error says so). It names the call it was for: a service's log read a failed GET of a result as
+                    # a POST to /token.
                     call = f"{request.method} {shown(str(request.url), MAX_SHOWN_URL)}"
                     got = _with_reason(got, f"getting a token for {call}")
-                    got._answer_lost = answer_lost
+                    got._answer_lost = False
+                    got = _lost_if(got, answer_lost, request)
                     if sent:  # (a 401 answered this request before its new token's request was not sent)
                         got._not_sent = None
                     raise got
@@ -2216,8 +2218,8 @@ class SyncAPIClient(BaseClient):
             else:
                 try:
                     outcome = self._token(action)
-                except (RequestError, APIConnectionError) as exc:  # (to the flow, which ends the call with it)
-                    outcome = exc
+                except (RequestError, APIConnectionError, APIResponseValidationError) as exc:
+                    outcome = exc  # (to the flow, which ends the call with it)
 
     def _token(self, need: _NeedToken) -> _Token:
         token = self._tokens.current()
@@ -2459,7 +2461,7 @@ class AsyncAPIClient(BaseClient):
             else:
                 try:
                     outcome = await self._token(action)
-                except (RequestError, APIConnectionError) as exc:  # (as the sync client's)
+                except (RequestError, APIConnectionError, APIResponseValidationError) as exc:  # (as the sync client's)
                     outcome = exc
 
     async def _token(self, need: _NeedToken) -> _Token:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, Unpack
+from typing import Any, Self, Unpack
 
 import httpx
 
@@ -95,7 +95,8 @@ class Timeback(Uncopyable):
 
     **Parameters:**
 
-    * **timeout** - *(optional)* seconds, or an ``httpx.Timeout``; default 60 s, 5 s to connect.
+    * **timeout** - *(optional)* seconds, or an ``httpx.Timeout``; default 60 s, 5 s to connect (or the
+      ``timeout=`` given to the ``DefaultHttpxClient``/``DefaultAsyncHttpxClient``/``DefaultAioHttpClient`` passed).
     * **max_retries** - *(optional)* retries of 408, 429, 500, 502, 503, 504 (not a 504 with an imsx body: the
       server's own time limit), connection errors, timeouts and answers httpx cannot decode; default 2.
     * **deadline** - *(optional)* seconds for a whole call, retries and waits included; default none.
@@ -185,14 +186,6 @@ class AsyncTimeback(Uncopyable):
 
     async def __aenter__(self) -> Self:
         return self
-
-    if not TYPE_CHECKING:  # (a checker flags ``with AsyncTimeback()`` itself; at run time, say what to write)
-
-        def __enter__(self):
-            raise TypeError("AsyncTimeback is an async context manager: use `async with AsyncTimeback(...) as client`")
-
-        def __exit__(self, *exc_info):  # (``with`` needs it to be there to call __enter__)
-            return None
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

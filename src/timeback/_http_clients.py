@@ -21,7 +21,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -245,15 +245,17 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
 
 
 def remember_timeout(client: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any]) -> None:
-    """Keep the ``timeout=`` a ``Default*Client`` was given, for a ``Timeback`` given none (``given_timeout``): it
-    was silently replaced by the SDK's, though these clients take httpx's arguments. (A plain httpx client's is not
-    read: its default of 5 s, never chosen, would cut long calls.)"""
-    client._timeback_timeout = client.timeout if kwargs.get("timeout") is not None else None  # type: ignore[union-attr]
+    """Mark a ``Default*Client`` given a ``timeout=`` (None too: httpx's "no limit"), so that a ``Timeback`` given
+    none takes its timeout (``given_timeout``): it was silently replaced by the SDK's, though these clients take
+    httpx's arguments. (A plain httpx client's is not read: its default of 5 s, never chosen, would cut long calls.)"""
+    client._timeback_timeout_given = "timeout" in kwargs  # type: ignore[union-attr]
 
 
 def given_timeout(http_client: object) -> httpx.Timeout | None:
-    """The ``timeout=`` a ``Default*Client`` was given (``remember_timeout``), or None."""
-    return getattr(http_client, "_timeback_timeout", None)
+    """The timeout of a ``Default*Client`` given one (``remember_timeout``), as it is now; else None."""
+    if not getattr(http_client, "_timeback_timeout_given", False):
+        return None
+    return cast(httpx.Timeout, http_client.timeout)  # type: ignore[attr-defined]
 
 
 def _given_transports(kwargs: dict[str, Any]) -> list[object]:

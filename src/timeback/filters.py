@@ -137,6 +137,20 @@ def _text(field: str, value: Value) -> str:
     return str(value)
 
 
+def _as_list(field: str, value: object) -> str:
+    """The call ``where(field, "@", value)`` meant, given one value or the wire's list as one string
+    (``status@'active,tobedeleted'`` written ``"active,tobedeleted"``): its first 3 values, unquoted; or nothing."""
+    parts: list[object]
+    if isinstance(value, str):
+        parts = [part.strip().strip("'") for part in value.split(",")]
+    elif isinstance(value, bool | int | float | date):
+        parts = [value]
+    else:
+        return ""
+    shown = ", ".join(repr(part) for part in parts[:3]) + (", ..." if len(parts) > 3 else "")
+    return f": where({field!r}, '@', [{shown}])"
+
+
 def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
     """One predicate: ``field op 'value'``. ``@`` ("in") takes an iterable of values."""
     if not _FIELD.fullmatch(field):
@@ -145,9 +159,7 @@ def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
         raise ValueError(f"unknown filter operator {op!r}; use one of {' '.join(sorted(OPERATORS))}")
     if op == "@":
         if isinstance(value, str) or not isinstance(value, Iterable):
-            # (the wire's "status@'active,tobedeleted'", written so here, said only that: show the list it meant)
-            example = [part.strip() for part in value.split(",")] if isinstance(value, str) else [value]
-            raise ValueError(f"'@' takes a list of values: where({field!r}, '@', {example!r})")
+            raise ValueError(f"'@' takes a list of values{_as_list(field, value)}")
         items = [_text(field, v) for v in value]
         if not items:  # (sent as '', it would be a list of one value: the empty string)
             raise ValueError("'@' needs at least one value")
