@@ -20,6 +20,7 @@ import ssl
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -1366,13 +1367,24 @@ def test_a_client_that_stops_reading_its_answers_has_its_connection_dropped(
     more). Once writing has waited ``SEND_TIMEOUT_SECONDS`` (1 s here; 60 s as served) for the client to read, the
     connection is dropped, and the answers still queued with it."""
     monkeypatch.setattr(protocol, "SEND_TIMEOUT_SECONDS", 1.0)
+    dropped = threading.Event()
+    too_slow = protocol.BoundedHttpToolsProtocol._send_too_slow
+
+    def noted(self: protocol.BoundedHttpToolsProtocol) -> None:
+        too_slow(self)
+        if self.transport.is_closing():
+            dropped.set()
+
+    monkeypatch.setattr(protocol.BoundedHttpToolsProtocol, "_send_too_slow", noted)
     asked = 40  # (the OpenAPI document, over 500 KB each: far more than the sockets' buffers hold)
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.settimeout(10)
         sock.connect((server.host, server.port))
         sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: a\r\n\r\n" * asked)
-        time.sleep(3)  # (reading nothing)
+        # (reading nothing until the server drops it: a fixed 3 s passed first on a loaded CI machine, whose server,
+        # slower to make the answers, had not waited its second yet, and the reads that followed freed it)
+        assert dropped.wait(30), "the connection was not dropped"
         answer = b""
         with contextlib.suppress(ConnectionResetError):
             while chunk := sock.recv(1 << 20):
