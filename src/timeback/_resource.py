@@ -159,7 +159,7 @@ def _body_type(op: Operation[Any, Any]) -> str:
 
 
 def _type_name(annotation: Any) -> str:
-    """A field's type as read: ``TimebackPutResultBody``, ``list[TimebackCreateResultBody]``, ``int | None``."""
+    """A field's type as read: ``TimebackPutResultBody``, ``Sequence[str]`` (a list field), ``int | None``."""
     if annotation is type(None):
         return "None"
     if isinstance(annotation, type):
