@@ -1470,7 +1470,7 @@ def _closed_after_cancel(task: asyncio.Task[None]) -> None:
     """Its error retrieved (else asyncio logged "Task exception was never retrieved" when it was collected)."""
     _closing_elsewhere.discard(task)
     if not task.cancelled() and (error := task.exception()) is not None:
-        log.debug("the close, its caller cancelled, failed: %r", error)
+        log.debug("the close, its caller cancelled, failed: %s", repr(error))  # (see _closed_quietly)
 
 
 async def closed_with_loop(close: Callable[[], Awaitable[object]]) -> AsyncGenerator[None]:
@@ -1727,7 +1727,7 @@ async def _aclose(http: httpx.AsyncClient) -> None:
             raise
         # (a caller's client used in an event loop since closed: that loop's connections cannot be closed in another,
         # and go with the garbage collector; httpcore stopped at the first, the others are closed below)
-        log.debug("closing the http client's connections of a closed event loop failed: %r", error)
+        log.debug("closing the http client's connections of a closed event loop failed: %s", repr(error))
     for pool, connections in pools:
         with pool._optional_thread_lock:  # (back in the pool: those its close could not close, still connecting)
             pool._connections.extend(connection for connection in connections if not connection.is_closed())
@@ -1740,7 +1740,9 @@ async def _closed_quietly(connections: list[httpcore.AsyncConnectionInterface]) 
         try:
             await connection.aclose()
         except Exception as error:  # (each closed: one's error skips none of the others)
-            log.debug("closing a pooled connection failed: %r", error)
+            # (its repr, not the error: a record kept by a handler, as pytest's caplog keeps them, would keep the
+            # error's traceback, and through its frames the connection's socket, open until collected)
+            log.debug("closing a pooled connection failed: %s", repr(error))
 
 
 def _pause(seconds: float, stop: threading.Event | None, closing: threading.Event) -> bool:
