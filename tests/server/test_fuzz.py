@@ -67,6 +67,7 @@ ACCEPTED_REFUSALS = (
     (422, "Another kind of record"),  # a PUT through a view (/schools/{id}) naming a record outside it (a district)
     (422, "Not the class's school"),  # an enrollment naming a school other than its class's
     (422, "Conflicting school"),  # a class whose org and school (one reference, two names) differ
+    (422, "Dates in reverse"),  # an academic session's endDate before its startDate (and the like)
     (400, "The path: holds U+0000"),  # U+0000, which no stored string may hold (the document has no pattern for it)
     (400, "The path: holds U+FFFF"),  # U+FFFF, which stands in for %2F while routing (no pattern for it either)
 )

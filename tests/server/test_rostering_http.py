@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import make_roster, uid
+from tests.support import line_item_body, make_roster, uid
 from timeback import Timeback
 from timeback.errors import UnprocessableEntityError
 from timeback.resources import RosteringOperations
@@ -1363,3 +1363,49 @@ def test_each_rostering_record_read_is_put_back_as_read(authed: httpx.Client) ->
         (again,) = authed.get(url).json().values()
         again.pop("dateLastModified")
         assert again == read, collection
+
+
+def test_dates_given_in_reverse_are_422_naming_the_later_and_nothing_is_stored(
+    authed: httpx.Client, client: Timeback
+) -> None:
+    """An academic session ending before it starts was stored (and every "in effect on a day" filter missed it); so
+    were an enrollment, a user's role and a line item with their dates reversed. Each write is now 422 naming the
+    later date, a batch's item by its place; the same day, or a date and a date-time of that day, is in order."""
+    r = make_roster(client)
+    session = {"title": "T", "type": "term", "startDate": "2024-08-20", "endDate": "2024-08-19", "schoolYear": "2025"}
+    named = refused_naming(
+        authed.put(f"{RO}/academicSessions/{(term := uid('term'))}", json={"academicSession": session}),
+        "academicSession.endDate",
+    )
+    assert named["academicSession.endDate"] == "'2024-08-19' is before its startDate ('2024-08-20')"
+    assert authed.get(f"{RO}/academicSessions/{term}").status_code == 404
+    for end in ("2024-08-20", "2024-08-20T00:00:00Z"):
+        created(authed.post(f"{RO}/academicSessions/", json={"academicSession": {
+            **session, "sourcedId": uid("term"), "endDate": end}}))  # fmt: skip
+    # Two date-times as instants: 09:00 UTC is after 10:00 at +02:00 (08:00 UTC), 07:00 UTC before it.
+    timed = {**session, "startDate": "2024-08-20T10:00:00+02:00"}
+    created(authed.post(f"{RO}/terms/", json={"academicSession": {
+        **timed, "sourcedId": uid("term"), "endDate": "2024-08-20T09:00:00Z"}}))  # fmt: skip
+    refused_naming(authed.post(f"{RO}/terms/", json={"academicSession": {
+        **timed, "sourcedId": uid("term"), "endDate": "2024-08-20T07:00:00Z"}}), "academicSession.endDate")  # fmt: skip
+
+    enrollment = {"user": {"sourcedId": r.students[0]}, "class": {"sourcedId": r.class_}, "role": "student",
+                  "beginDate": "2024-09-01", "endDate": "2024-06-30"}  # fmt: skip
+    refused_naming(
+        authed.put(f"{RO}/enrollments/{(enrolled := uid('e'))}", json={"enrollment": enrollment}), "enrollment.endDate"
+    )
+    assert authed.get(f"{RO}/enrollments/{enrolled}").status_code == 404
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": r.school}}
+    user = {"enabledUser": True, "givenName": "A", "familyName": "B",
+            "roles": [role, {**role, "beginDate": "2025-01-01", "endDate": "2024-12-31T23:59:59Z"}]}  # fmt: skip
+    refused_naming(authed.put(f"{RO}/users/{(person := uid('u'))}", json={"user": user}), "user.roles[1].endDate")
+    assert authed.get(f"{RO}/users/{person}").status_code == 404
+
+    items = [line_item_body(r, uid("li")), line_item_body(r, uid("li"), dueDate="2024-01-14T23:59:59Z")]
+    with pytest.raises(UnprocessableEntityError) as refused:
+        client.oneroster.gradebook.post_line_items_for_class(class_sourced_id=r.class_, lineItems=items)
+    assert [detail["field"] for detail in refused.value.imsx_error_details] == ["lineItems[1].dueDate"]
+    assert refused.value.message.startswith("Dates in reverse: lineItems[1].dueDate: '2024-01-14T23:59:59Z' is before")
+    assert all(
+        authed.get(f"/ims/oneroster/gradebook/v1p2/lineItems/{i['sourcedId']}").status_code == 404 for i in items
+    )

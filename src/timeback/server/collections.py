@@ -64,6 +64,10 @@ class CollectionDef:
     links: dict[str, str] | None = None
     answer_defaults: tuple[tuple[str, Any], ...] = ()  # (field, value) answered when absent: Timeback requires it
     answer_numbers: tuple[str, ...] = ()  # stored as strings, answered as numbers when integers (a school year)
+    # (earlier, later): dates no write may give in reverse order, 422 naming the later one: an academic session
+    # ending before it starts was stored, and every "sessions in effect on a day" filter missed it. "roles[].x": each
+    # item's. A table's alone: its views check as it does.
+    date_order: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -94,7 +98,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         refs={"class": "classes", "school": "orgs", "category": "categories", "scoreScale": "scoreScales",
               "gradingPeriod": "academicSessions", "academicSession": "academicSessions"},
         indexed=("class", "school", "category"), search=("title", "description"),
-        follow=(("school", "class", "school"),),
+        follow=(("school", "class", "school"),), date_order=(("assignDate", "dueDate"),),
     ),
     CollectionDef(
         "results", "result", "Result", gb.TimebackResult,
@@ -132,6 +136,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         "academicSessions", "academicSession", "Academic session", ro.TimebackAcademicSession,
         refs={"parent": "academicSessions", "org": "orgs"}, indexed=("parent", "org"), search=("title",),
         links={"children[]": "academicSessions"}, answer_numbers=("schoolYear",),
+        date_order=(("startDate", "endDate"),),
     ),
     CollectionDef(
         "terms", "academicSession", "Term", ro.TimebackAcademicSession, refs={"parent": "academicSessions",
@@ -159,6 +164,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
         search=("givenName", "familyName", "email", "username"),
         list_columns=(("roles", "roles[].role"), ("orgs", "roles[].org")), unique=("email",), links={},
         answer_defaults=(("agents", ()), ("userProfiles", ())),
+        date_order=(("roles[].beginDate", "roles[].endDate"),),
     ),
     CollectionDef(
         "students", "user", "Student", ro.TimebackUser, stored_in="users", role="student",
@@ -176,6 +182,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
             fixed=fixed, derive=(("school", "class", "school"), ("course", "class", "course")),
             agree=(("school", "class", "school"), ("course", "class", "course")),
             holding=(("user", "role"),), links={}, answer_defaults=(("beginDate", None), ("endDate", None)),
+            date_order=(("beginDate", "endDate"),),
         )
         for name, stored_in, fixed in (
             ("enrollments", None, ()),

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -316,6 +317,7 @@ class GradebookService:
             if whole is not None and whole is not _body_model(op):
                 record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
+            _check_date_order(op, coll, [record], batch=False)
             self._check_references(tx, op, coll, [record], batch=False)
             self._derive(tx, op, coll, [record], batch=False)  # (after: an unknown reference is named as such)
             _drop_aliases(coll, [record])
@@ -366,6 +368,7 @@ class GradebookService:
         for parent in op.parents:
             if parent.field:
                 self._scope_to_parent(op, records, parent.field, path[parent.param], batch=batch)
+        _check_date_order(op, coll, records, batch=batch)
         self._check_references(tx, op, coll, records, batch=batch)
         self._derive(tx, op, coll, records, batch=batch)
         _drop_aliases(coll, records)
@@ -1037,6 +1040,39 @@ def _check_patched(op: Operation[Any, Any], record: dict[str, Any], sent: dict[s
                     fields.append((where, "may not be null" if sent[name] is None else message))
     if fields:
         raise fields_error("Invalid request body", fields)
+
+
+def _check_date_order(
+    op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+) -> None:
+    """422 naming each later date of ``date_order`` that comes before its earlier one (an enrollment ending before it
+    begins). (No PATCH writes a collection that has such dates.)"""
+    fields: list[tuple[str, str]] = []
+    for earlier, later in COLLECTIONS[coll.table].date_order:
+        items, _, first = earlier.rpartition("[].")
+        second = later.rpartition("[].")[2]
+        for index, record in enumerate(records):
+            held = enumerate(record.get(items) or ()) if items else [(None, record)]
+            for place, item in held:
+                if isinstance(item, dict) and _in_reverse(item.get(first), item.get(second)):
+                    where = second if place is None else f"{items}[{place}].{second}"
+                    message = f"{item[second]!r} is before its {first} ({item[first]!r})"
+                    fields.append((_item_path(op, index if batch else None, where), message))
+    if fields:
+        raise fields_error("Dates in reverse", fields[:MAX_NAMED_FIELDS], max(0, len(fields) - MAX_NAMED_FIELDS))
+
+
+def _in_reverse(earlier: object, later: object) -> bool:
+    """Whether ``later`` is before ``earlier``, ISO 8601 dates or date-times: two date-times as instants, else by
+    the dates written (a date-time's own, at its offset). Anything else (a lax server's text) is not compared."""
+    if not (isinstance(earlier, str) and isinstance(later, str)):
+        return False
+    try:
+        if len(earlier) > 10 and len(later) > 10:
+            return datetime.fromisoformat(later.upper()) < datetime.fromisoformat(earlier.upper())
+        return date.fromisoformat(later[:10]) < date.fromisoformat(earlier[:10])
+    except (TypeError, ValueError):  # (TypeError: one date-time with an offset, one without)
+        return False
 
 
 def _one_row_through(scopes: list[Scope]) -> list[Scope]:
