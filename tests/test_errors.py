@@ -282,6 +282,13 @@ async def test_which_timeout_a_client_takes_from_the_sdk_s_http_client() -> None
     changed.timeout = httpx.Timeout(9)  # (read when the client is made)
     assert taken_sync(changed) == httpx.Timeout(9)
     assert taken_sync(httpx.Client(timeout=1)) == taken_sync(DefaultHttpxClient()) == httpx.Timeout(60, connect=5)
+    # One the SDK refuses (httpx takes 0) is refused naming whose it is: "timeout" alone named what was not given.
+    with DefaultHttpxClient(timeout=0) as zero, pytest.raises(ValueError) as refused:
+        Timeback(**kwargs, http_client=zero)
+    assert str(refused.value) == (
+        "timeout (connect) must be a number of seconds, more than 0 (None: no limit), not 0 "
+        "(the DefaultHttpxClient's timeout=, which a Timeback given no timeout= takes)"
+    )
 
 
 def test_an_error_s_imsx_attributes_are_read_as_its_message_is() -> None:

@@ -9,7 +9,7 @@ from typing import Any, Self, Unpack
 import httpx
 
 from timeback._base_client import NOT_ASYNCIO, AsyncAPIClient, SyncAPIClient, Uncopyable
-from timeback._config import CallOptions, ClientOptions, conceal, resolve_config
+from timeback._config import CallOptions, ClientOptions, checked_options, conceal, resolve_config
 from timeback._http_clients import given_timeout
 
 __all__ = ["AsyncTimeback", "Timeback"]
@@ -41,6 +41,12 @@ def _its_timeout(options: ClientOptions, http_client: object) -> None:
     ``DefaultAioHttpClient`` was given (``DefaultAioHttpClient(timeout=httpx.Timeout(5, pool=0.5))``: its pool
     timeout was ignored, calls waiting seconds for a connection)."""
     if options.get("timeout") is None and (given := given_timeout(http_client)) is not None:
+        try:
+            checked_options(given, None, None)
+        except ValueError as error:  # (it named ``timeout``, which the caller did not give: say whose it is)
+            taker = "AsyncTimeback" if isinstance(http_client, httpx.AsyncClient) else "Timeback"
+            whose = f"the {type(http_client).__name__}'s timeout=, which a {taker} given no timeout= takes"
+            raise ValueError(f"{error} ({whose})") from None
         options["timeout"] = given
 
 
