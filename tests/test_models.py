@@ -1168,6 +1168,35 @@ def test_a_record_read_whose_metadata_is_null_is_patched_back_its_metadata_left_
     assert (stored_result.score, stored_result.metadata) == (6, None)
 
 
+def test_a_create_body_given_to_a_patch_sends_what_it_was_given_not_its_default_status(
+    client: Any, roster: Any
+) -> None:
+    """A create or PUT body (``TimebackCreateAssessmentResultBody``: a record model, so a PATCH takes it) sends its
+    ``status``, ``active`` unless given: PATCHed onto a deleted record, it revived the record, which the caller
+    only meant to re-score. Its default is left out of a PATCH, as its made-up ``sourcedId`` is (``active`` given
+    too: a model cannot tell it from the default; a revival sends ``{"status": "active"}``); another is sent."""
+    from tests.support import uid
+    from timeback.models.request import TimebackCreateAssessmentResultBody
+
+    gb = client.oneroster.gradebook
+    line_item, result = uid("ali"), uid("ar")
+    gb.put_assessment_line_item(sourced_id=line_item, assessmentLineItem={"title": "Quiz"})
+    fields = {"assessmentLineItem": {"sourcedId": line_item}, "student": {"sourcedId": roster.students[0]},
+              "scoreStatus": "submitted", "scoreDate": "2024-02-01"}  # fmt: skip
+    gb.put_assessment_result(sourced_id=result, assessmentResult={**fields, "score": 5})
+    gb.delete_assessment_result(sourced_id=result)
+    gb.patch_assessment_result(
+        sourced_id=result, assessmentResult=TimebackCreateAssessmentResultBody(**fields, score=6)
+    )
+    stored = gb.get_assessment_result(sourced_id=result).assessmentResult
+    assert (stored.status, stored.score) == ("tobedeleted", 6)
+    gb.patch_assessment_result(sourced_id=result, assessmentResult={"status": "active"})  # (a revival, as a dict)
+    assert gb.get_assessment_result(sourced_id=result).assessmentResult.status == "active"
+    deleting = TimebackCreateAssessmentResultBody(**fields, score=7, status="tobedeleted")  # (another: given, sent)
+    gb.patch_assessment_result(sourced_id=result, assessmentResult=deleting)
+    assert gb.get_assessment_result(sourced_id=result).assessmentResult.status == "tobedeleted"
+
+
 def test_a_copy_updated_under_a_wire_name_sets_that_field(server: Any, roster: Any) -> None:
     """``model_copy(update=...)`` keyed ``class`` or ``orderBy`` (as a model takes them): pydantic's copy knows field
     names only, so a body kept ``class`` beside ``class_`` (two ``class`` keys in the JSON sent, the second never

@@ -151,10 +151,17 @@ def record_as_body(
     fields.pop("dateLastModified", None)
     if isinstance(value.sourcedId, GeneratedId):
         del fields["sourcedId"]  # (an id the SDK made up, which the dump makes a plain one: the body makes its own)
-    if issubclass(body, _PatchBody) and "metadata" in fields and fields["metadata"] is None:
-        # (a record stored with null metadata: a PATCH merges metadata key by key and refuses null, which Timeback's
-        # PATCH types as an object; read back, it means no keys to merge)
-        del fields["metadata"]
+    if issubclass(body, _PatchBody):
+        if "metadata" in fields and fields["metadata"] is None:
+            # (a record stored with null metadata: a PATCH merges metadata key by key and refuses null, which
+            # Timeback's PATCH types as an object; read back, it means no keys to merge)
+            del fields["metadata"]
+        described = type(value).__pydantic_fields__
+        for name in getattr(value, "wire_defaults", ()):
+            # (a create or PUT body's status, active unless given, goes on the wire: a PATCH given such a body revived
+            # the deleted record it meant to change. Its default is left out: what the caller gave is sent)
+            if name in fields and fields[name] == described[name].default:
+                del fields[name]
     if (fields_read := read_with(value)) is not None:
         refuse_part(value, fields, body, record, fields_read, where, title or body.__name__)
     return fields
