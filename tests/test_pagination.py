@@ -524,9 +524,12 @@ def test_a_server_answering_the_same_page_twice_stops_iteration() -> None:
     second = {"results": [{"sourcedId": "r3"}, {"sourcedId": "r4"}], "totalCount": 6}
     looping = _scripted_pages([first, second, second]).oneroster.gradebook.get_all_results(limit=2)
     seen = []
-    with pytest.raises(APIResponseValidationError, match=r"same page for offsets 2 and 4.*delta sync"):
+    with pytest.raises(APIResponseValidationError, match=r"same page for offsets 2 and 4.*delta sync") as stopped:
         seen.extend(r.sourcedId for r in looping)
     assert seen == ["r1", "r2", "r3", "r4"]
+    # It names the page answered again, as the README's table says its errors do: where to go on from (offset 4).
+    assert (stopped.value.method, stopped.value.status_code) == ("GET", 200)
+    assert stopped.value.url is not None and "offset=4" in stopped.value.url and "(GET " in str(stopped.value)
     # A page that only shares its first record with the one before is a new page.
     shifted = {"results": [{"sourcedId": "r3"}, {"sourcedId": "r5"}], "totalCount": 7}
     last = {"results": [{"sourcedId": "r6"}], "totalCount": 7}

@@ -1136,6 +1136,7 @@ class BaseClient(Uncopyable):
                 f"{op.name}: expected a {op.collection!r} list and a totalCount in the response, found {found}",
                 response,
             )
+        sent = _request_of(response)
         return PageInfo(
             raw_items=items,
             build_item=_item_builder(op, response, redact, by_line=by_line is not None, fields=_fields_of(request)),
@@ -1147,6 +1148,9 @@ class BaseClient(Uncopyable):
             limit=request.limit,
             request_id=request_id_of(response),
             retries_taken=retries_taken_of(response),
+            method=None if sent is None else sent.method,
+            url=None if sent is None else str(sent.url),
+            status_code=response.status_code,
             links_next=total is None and "next" in response.links,  # (read only where it decides: no total)
             aliases=keys,
         )

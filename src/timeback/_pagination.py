@@ -56,6 +56,10 @@ class PageInfo(Generic[T]):
     limit: int | None
     request_id: str | None = None
     retries_taken: int = 0
+    # The request the page answered and its status: an error about the page names them (its URL holds its offset)
+    method: str | None = None
+    url: str | None = None
+    status_code: int | None = None
     links_next: bool = False  # the answer's Link header has rel="next"
     # The names the items answer to as attributes besides ``collection``: a view's base collection's too ("users"
     # for a class's students, "orgs" for schools), as the answer may come under either.
@@ -218,6 +222,9 @@ def _check_progress(previous: PageInfo[Any], current: PageInfo[Any]) -> None:
             "ignoring offset; or records entering the listing ahead of them meanwhile, its total not growing by a "
             "page, or twice in a row); stopping (a listing written while it is read: page with a filter that "
             "records only enter, as the README's delta sync does)",
+            status_code=current.status_code,
+            method=current.method,
+            url=current.url,
             request_id=current.redact(current.request_id),
             retries_taken=current.retries_taken,
         )
