@@ -50,6 +50,7 @@ from timeback import (
     APITimeoutError,
     AsyncTimeback,
     AuthError,
+    BadRequestError,
     ConfigurationError,
     ConflictError,
     DefaultAioHttpClient,
@@ -220,7 +221,7 @@ def test_retry_after_beyond_the_cap_raises_at_once(sleeps: list[float]) -> None:
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [(400, RequestError), (403, PermissionDeniedError), (404, NotFoundError), (409, ConflictError),
+    [(400, BadRequestError), (403, PermissionDeniedError), (404, NotFoundError), (409, ConflictError),
      (422, UnprocessableEntityError)],
 )  # fmt: skip
 def test_client_errors_are_not_retried_and_raise_their_own_class(

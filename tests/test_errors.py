@@ -64,6 +64,10 @@ def test_every_error_rebuilt_from_its_args_is_the_same_type_and_says_the_same(
         failing = raised_by(lambda: failing_server.oneroster.gradebook.get_line_item(sourced_id=line_item))
     with faulty(server, "slow=1,slow_ms=2000", timeout=0.2) as slow_server:
         timed_out = raised_by(lambda: slow_server.oneroster.gradebook.get_line_item(sourced_id=line_item))
+    small = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_body_bytes=64)
+    with LocalServer(small, storage=server.app.state.storage) as strict, Timeback(**strict.client_kwargs()) as api:
+        too_large = raised_by(lambda: api.oneroster.gradebook.put_line_item(  # (413: no class of its own)
+            sourced_id=line_item, lineItem=line_item_body(roster, line_item)))  # fmt: skip
     malformed_answer = httpx.MockTransport(lambda request: httpx.Response(200, json={"lineItem": "lots"}))
     with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=malformed_answer)) as mocked:
         malformed = raised_by(lambda: mocked.oneroster.gradebook.get_line_item(sourced_id=line_item))
@@ -74,7 +78,8 @@ def test_every_error_rebuilt_from_its_args_is_the_same_type_and_says_the_same(
         errors.APIConnectionError: unreachable,
         errors.APITimeoutError: timed_out,
         errors.APIResponseValidationError: malformed,
-        errors.RequestError: raised_by(lambda: gradebook.get_all_results(filter="nonsense", limit=1)),
+        errors.RequestError: too_large,
+        errors.BadRequestError: raised_by(lambda: gradebook.get_all_results(filter="nonsense", limit=1)),
         errors.AuthError: unauthorized,
         errors.PermissionDeniedError: forbidden,
         errors.NotFoundError: raised_by(lambda: gradebook.get_line_item(sourced_id=uid("no-such"))),

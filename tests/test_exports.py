@@ -14,6 +14,7 @@ def test_public_surface_is_explicit_and_sorted() -> None:
 
 def test_error_tree() -> None:
     for cls in (
+        errors.BadRequestError,
         errors.AuthError,
         errors.NotFoundError,
         errors.RateLimitError,
@@ -26,6 +27,7 @@ def test_error_tree() -> None:
     assert issubclass(errors.APITimeoutError, errors.APIConnectionError)
     assert issubclass(errors.ConfigurationError, errors.TimebackError)
     assert errors.error_class_for(503) is errors.ServerError and errors.error_class_for(418) is errors.RequestError
+    assert errors.error_class_for(400) is errors.BadRequestError
 
 
 def test_importing_the_client_does_not_load_the_models_or_httpcore() -> None:

@@ -375,3 +375,20 @@ async def test_a_url_too_long_to_send_is_a_value_error_before_anything_is_sent(
         client.oneroster.gradebook.get_result(sourced_id="y" * 70_000)
     with pytest.raises(ValueError, match="too long"):
         await async_client.oneroster.gradebook.get_all_results(search="y" * 70_000)
+
+
+def test_a_query_the_server_cannot_read_is_a_bad_request_error_naming_it(client: Timeback) -> None:
+    """A 400 was a bare ``RequestError``, told from a 405 or a redirect only by its status; it is a
+    ``BadRequestError`` (still a ``RequestError``, as the interface documents say), ``code_minor`` naming what."""
+    from timeback import BadRequestError
+
+    gradebook = client.oneroster.gradebook
+    for query, named in (
+        ({"filter": "scor>'1'"}, ("filter", "invalid_filter_field")),
+        ({"sort": "nothing"}, ("sort", "invalid_selection_field")),
+        ({"fields": "sourcedId,nothing"}, ("fields", "invalid_selection_field")),
+    ):
+        with pytest.raises(BadRequestError) as refused:
+            gradebook.get_all_results(**query)
+        assert isinstance(refused.value, RequestError) and refused.value.status_code == 400
+        assert refused.value.code_minor[0][0] == named[0] and refused.value.code_minor[0][1] == named[1], query

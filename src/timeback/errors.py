@@ -9,6 +9,7 @@ The tree::
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
     └── RequestError                  the API answered with an error status (4xx or 5xx), or a redirect (3xx,
                                       not followed: "the base URL looks wrong")
+        ├── BadRequestError           400: a query the server refuses (filter, sort, fields, limit)
         ├── AuthError                 401, or the token endpoint refused the client credentials (or is not
         │                             there: 404, 405 or a redirect, "the token URL looks wrong")
         ├── PermissionDeniedError     403
@@ -50,6 +51,7 @@ __all__ = [
     "APIResponseValidationError",
     "APITimeoutError",
     "AuthError",
+    "BadRequestError",
     "ConfigurationError",
     "ConflictError",
     "NotFoundError",
@@ -205,6 +207,11 @@ class RequestError(TimebackError):
         )
 
 
+class BadRequestError(RequestError):
+    """400: the server refuses the request as written: a filter, sort, ``fields``, ``limit`` or ``offset`` it cannot
+    read (``code_minor`` names it: ``('filter', 'invalid_filter_field')``), or a body that is not JSON."""
+
+
 class AuthError(RequestError):
     """401 from the API, or the token endpoint refused the client credentials; or the token URL answered 404, 405
     or a redirect (3xx; its message: "the token URL looks wrong")."""
@@ -280,6 +287,7 @@ def _str_or_none(value: Any) -> str | None:
 
 
 _BY_STATUS: dict[int, type[RequestError]] = {
+    400: BadRequestError,
     401: AuthError,
     403: PermissionDeniedError,
     404: NotFoundError,
