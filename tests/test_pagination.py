@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import uuid
@@ -38,6 +39,24 @@ def test_every_item_once_in_order_across_pages(client: Timeback, seven_results: 
     assert [r.sourcedId for r in page] == ids
     assert [len(p) for p in page.iter_pages()] == [2, 2, 2, 1]
     assert page.total_count == 7 and page.body["totalCount"] == 7 and page.body["pageCount"] == 4
+
+
+async def test_an_async_listing_pages_without_being_awaited_first(
+    async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
+) -> None:
+    """``async for page in gradebook.get_all_results(...).iter_pages()``, as a sync listing reads: it was
+    ``(await ...).iter_pages()`` alone (an AttributeError otherwise). Stopping after a page leaves no request
+    ahead of it open."""
+    line_item, ids = seven_results
+    query = {"filter": f"lineItem.sourcedId='{line_item}'", "limit": 2}
+    pages = [page async for page in async_client.oneroster.gradebook.get_all_results(**query).iter_pages()]
+    assert [len(page) for page in pages] == [2, 2, 2, 1]
+    assert [r.sourcedId for page in pages for r in page.items] == ids
+    assert [page.offset + len(page) for page in pages] == [2, 4, 6, 7]  # (where each read goes on from)
+    async with contextlib.aclosing(async_client.oneroster.gradebook.get_all_results(**query).iter_pages()) as paging:
+        async for page in paging:
+            assert [r.sourcedId for r in page.items] == ids[:2]
+            break
 
 
 def test_stopping_early_is_clean_and_can_start_again(client: Timeback, seven_results: tuple[str, list[str]]) -> None:

@@ -397,3 +397,12 @@ class AsyncPaginator(_BoundToClient, Generic[T]):
         async with contextlib.aclosing(page.__aiter__()) as items:
             async for item in items:
                 yield item
+
+    async def iter_pages(self) -> AsyncGenerator[AsyncPage[T], None]:
+        """Every page, the first one fetched as iteration starts: ``async for page in
+        gradebook.get_all_results(limit=3000).iter_pages()``, as a sync listing's ``iter_pages()`` reads (it
+        was ``(await ...).iter_pages()`` alone). See ``AsyncPage.iter_pages``."""
+        page = await self._first_page()
+        async with contextlib.aclosing(page.iter_pages()) as pages:  # (a caller who stops closes the page ahead)
+            async for each in pages:
+                yield each
