@@ -291,8 +291,15 @@ async def test_which_timeout_a_client_takes_from_the_sdk_s_http_client() -> None
     with DefaultHttpxClient(timeout=0) as zero, pytest.raises(ValueError) as refused:
         Timeback(**kwargs, http_client=zero)
     assert str(refused.value) == (
-        "timeout (connect) must be a number of seconds, more than 0 (None: no limit), not 0 "
+        "timeout must be a number of seconds, more than 0 (httpx.Timeout(None): no limit), not 0 "
         "(the DefaultHttpxClient's timeout=, which a Timeback given no timeout= takes)"
+    )
+    async with DefaultAsyncHttpxClient(timeout=httpx.Timeout(5, pool=0)) as zero_pool:
+        with pytest.raises(ValueError) as refused:
+            AsyncTimeback(**kwargs, http_client=zero_pool)
+    assert str(refused.value) == (
+        "timeout (pool) must be a number of seconds, more than 0 (None: no limit), not 0 "
+        "(the DefaultAsyncHttpxClient's timeout=, which an AsyncTimeback given no timeout= takes)"
     )
 
 

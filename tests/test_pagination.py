@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import uuid
@@ -45,18 +44,14 @@ async def test_an_async_listing_pages_without_being_awaited_first(
     async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
 ) -> None:
     """``async for page in gradebook.get_all_results(...).iter_pages()``, as a sync listing reads: it was
-    ``(await ...).iter_pages()`` alone (an AttributeError otherwise). Stopping after a page leaves no request
-    ahead of it open."""
+    ``(await ...).iter_pages()`` alone (an AttributeError otherwise). (Stopped early, it cancels the page ahead:
+    ``test_async_iteration_stopped_early_cancels_the_page_ahead``.)"""
     line_item, ids = seven_results
     query = {"filter": f"lineItem.sourcedId='{line_item}'", "limit": 2}
     pages = [page async for page in async_client.oneroster.gradebook.get_all_results(**query).iter_pages()]
     assert [len(page) for page in pages] == [2, 2, 2, 1]
     assert [r.sourcedId for page in pages for r in page.items] == ids
     assert [page.offset + len(page) for page in pages] == [2, 4, 6, 7]  # (where each read goes on from)
-    async with contextlib.aclosing(async_client.oneroster.gradebook.get_all_results(**query).iter_pages()) as paging:
-        async for page in paging:
-            assert [r.sourcedId for r in page.items] == ids[:2]
-            break
 
 
 def test_stopping_early_is_clean_and_can_start_again(client: Timeback, seven_results: tuple[str, list[str]]) -> None:
@@ -335,6 +330,14 @@ async def test_async_iteration_stopped_early_cancels_the_page_ahead() -> None:
         assert (await anext(items)).sourcedId == "r1"
         await asyncio.wait_for(asked.wait(), 30)  # (a hang guard, not a timing)
         await items.aclose()  # (what the event loop does to a generator dropped mid-way)
+        await asyncio.wait_for(cancelled.wait(), 30)
+        # The same through the listing's own iter_pages() (no await first), stopped after its first page
+        asked.clear()
+        cancelled.clear()
+        pages = client.oneroster.gradebook.get_all_results(limit=2).iter_pages()
+        assert [r.sourcedId for r in (await anext(pages)).items] == ["r1", "r2"]
+        await asyncio.wait_for(asked.wait(), 30)
+        await pages.aclose()
         await asyncio.wait_for(cancelled.wait(), 30)
 
 

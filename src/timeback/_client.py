@@ -41,11 +41,12 @@ def _its_timeout(options: ClientOptions, http_client: object) -> None:
     ``DefaultAioHttpClient`` was given (``DefaultAioHttpClient(timeout=httpx.Timeout(5, pool=0.5))``: its pool
     timeout was ignored, calls waiting seconds for a connection)."""
     if options.get("timeout") is None and (given := given_timeout(http_client)) is not None:
-        try:
-            checked_options(given, None, None)
+        phases = set(given.as_dict().values())
+        try:  # (one value for every phase, as httpx spreads ``timeout=0``, is named as given: not its first phase)
+            checked_options(phases.pop() if len(phases) == 1 else given, None, None)
         except ValueError as error:  # (it named ``timeout``, which the caller did not give: say whose it is)
-            taker = "AsyncTimeback" if isinstance(http_client, httpx.AsyncClient) else "Timeback"
-            whose = f"the {type(http_client).__name__}'s timeout=, which a {taker} given no timeout= takes"
+            taker = "an AsyncTimeback" if isinstance(http_client, httpx.AsyncClient) else "a Timeback"
+            whose = f"the {type(http_client).__name__}'s timeout=, which {taker} given no timeout= takes"
             raise ValueError(f"{error} ({whose})") from None
         options["timeout"] = given
 

@@ -9,7 +9,8 @@ The tree::
     ├── APIResponseValidationError    an answer that is not what the API documents (not JSON, wrong shape)
     └── RequestError                  the API answered with an error status (4xx or 5xx), or a redirect (3xx,
                                       not followed: "the base URL looks wrong")
-        ├── BadRequestError           400: a query the server refuses (filter, sort, fields, limit)
+        ├── BadRequestError           400: a query the server cannot read (filter, sort, fields, limit,
+        │                             offset), or a body that is not JSON
         ├── AuthError                 401, or the token endpoint refused the client credentials (or is not
         │                             there: 404, 405 or a redirect, "the token URL looks wrong")
         ├── PermissionDeniedError     403
