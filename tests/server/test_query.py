@@ -478,6 +478,7 @@ def test_filter_values_are_data_not_sql(http: httpx.Client, graded: Any, client:
 def test_sort_and_order(http: httpx.Client, graded: Any) -> None:
     r, _, ids = graded
     assert listed(http, r, sort="score", orderBy="desc") == ids[::-1]
+    assert listed(http, r, sort=" score ", orderBy="desc") == ids[::-1]  # (spaces around, as fields= takes them)
     assert listed(http, r, sort="comment") == [ids[3], ids[4], ids[0], ids[1], ids[2]]  # '1' < 'GR' < 'Gr' < 'i'
     assert listed(http, r, sort="student.sourcedId") == [i for _, i in sorted(zip(r.students, ids, strict=True))]
     assert listed(http, r, orderBy="desc") == ids[::-1]

@@ -417,6 +417,7 @@ def parse_sort(sort: str | None, order_by: str | None, kinds: dict[str, FieldKin
     descending = order_by == "desc"
     if sort is None:
         return Sort(("pk",), "number", descending) if descending else None
+    sort = sort.strip()  # (as each name of ``fields`` is: "sourcedId, score" was taken, " score" a 400)
     if sort not in sort_keys(kinds):
         why = _unsortable(sort, kinds)
         raise ApiError(
