@@ -3801,3 +3801,28 @@ def test_an_update_whose_attempt_got_no_answer_then_failed_getting_a_token_says_
     assert raised.value._answer_lost and len(dropped) == 1 and tokens == 2, message
     assert "; an attempt of this call got no answer, so it may have been applied" in message, message
     assert f"getting a token for DELETE {BASE_URL}/ims/oneroster/gradebook/v1p2/results/r-1" in message, message
+
+
+def test_a_keyword_the_call_does_not_take_is_refused_naming_the_one_it_likely_meant(client: Timeback) -> None:
+    """Body keywords are wire names (``assessmentResult=``), path and query ones snake case (``sourced_id=``):
+    ``assessment_result=`` was refused with pydantic's "Extra inputs are not permitted" beside "Field required" for
+    the other. The ValidationError now carries a note naming the keyword meant (shown in its traceback)."""
+    from pydantic import ValidationError
+
+    gradebook, rostering = client.oneroster.gradebook, client.oneroster.rostering
+    for call, note in (
+        (lambda: gradebook.patch_assessment_result(sourced_id="x", assessment_result={"score": 1}),
+         "assessment_result= is not a keyword of patch_assessment_result(): did you mean assessmentResult=?"),
+        (lambda: gradebook.get_result(sourcedId="x"),
+         "sourcedId= is not a keyword of get_result(): did you mean sourced_id=?"),
+        (lambda: gradebook.get_all_results(sortt="score"),
+         "sortt= is not a keyword of get_all_results(): did you mean sort=?"),
+        (lambda: rostering.update_class(sourced_id="x", klass={"title": "T"}),
+         "klass= is not a keyword of update_class(): did you mean class_=?"),
+    ):  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            call()
+        assert refused.value.__notes__ == [note]
+    with pytest.raises(ValidationError) as unlike:
+        gradebook.get_all_results(xyz=1)
+    assert not hasattr(unlike.value, "__notes__")  # (nothing close: no guess)

@@ -283,6 +283,14 @@ class BaseClient(Uncopyable):
     @staticmethod
     def coerce_request(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
         """Accept the request model, a plain dict, keyword arguments, or a model plus overriding keywords."""
+        try:
+            return BaseClient._coerced(op, request, fields)
+        except pydantic.ValidationError as error:
+            _note_keywords_meant(error, op, fields)
+            raise
+
+    @staticmethod
+    def _coerced(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
         model = op.request
         if isinstance(request, model) and not fields:
             return request
@@ -304,6 +312,16 @@ class BaseClient(Uncopyable):
 
         Models, and operations whose request needs a model (a model validator), keep the model path.
         """
+        try:
+            return cls._call_coerced(op, request, fields)
+        except pydantic.ValidationError as error:
+            _note_keywords_meant(error, op, fields)
+            raise
+
+    @classmethod
+    def _call_coerced(
+        cls, op: Operation[Any, Any], request: Any, fields: Mapping[str, Any]
+    ) -> pydantic.BaseModel | ValidatedRequest:
         if op.body is None or isinstance(request, pydantic.BaseModel):
             return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))
         if isinstance(request, ValidatedRequest) and not fields:
@@ -1944,6 +1962,44 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
         total = int(response.headers["x-total-count"])
     counted = type(total) is int or (isinstance(total, float) and total.is_integer())  # (3.0 too; a bool is no count)
     return stored, int(total) if counted else None
+
+
+def _note_keywords_meant(error: pydantic.ValidationError, op: Operation[Any, Any], fields: Mapping[str, Any]) -> None:
+    """Add to ``error`` a note for each keyword the call was given that its request does not take but names one it
+    does, closely (``assessment_result=`` for ``assessmentResult=``: body keywords are wire names, path and query
+    ones snake case, and pydantic's "Extra inputs are not permitted" named neither). Shown in the traceback; the
+    error's type and message stay pydantic's."""
+    accepted = _keywords_of(op.request)
+    for key in fields:
+        if key in accepted or (meant := _keyword_meant(key, accepted)) is None:
+            continue
+        note = f"{key}= is not a keyword of {op.name}(): did you mean {meant}=?"
+        if note not in getattr(error, "__notes__", ()):  # (a call's model path may pass here twice)
+            error.add_note(note)
+
+
+def _keywords_of(model: type[pydantic.BaseModel]) -> frozenset[str]:
+    """The keywords a request model takes: its fields' names and aliases. (Read on the error path alone.)"""
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        names.add(name)
+        for alias in (info.alias, info.validation_alias):
+            choices = alias.choices if isinstance(alias, pydantic.AliasChoices) else [alias]
+            names.update(choice for choice in choices if isinstance(choice, str))
+    return frozenset(names)
+
+
+def _keyword_meant(given: str, accepted: frozenset[str]) -> str | None:
+    """The keyword ``given`` most likely stands for: one spelt alike but for case and underscores, else the closest."""
+    import difflib
+    import keyword
+
+    squashed = {name.replace("_", "").lower(): name for name in sorted(accepted)}
+    found = squashed.get(given.replace("_", "").lower())
+    if found is None:
+        close = difflib.get_close_matches(given, sorted(accepted), n=1, cutoff=0.75)
+        found = close[0] if close else None
+    return f"{found}_" if found is not None and keyword.iskeyword(found) else found  # (class=: class_=)
 
 
 def _bad_answer(message: str, response: httpx.Response, *, cut_short: bool = False) -> APIResponseValidationError:
