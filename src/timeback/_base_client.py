@@ -283,11 +283,8 @@ class BaseClient(Uncopyable):
     @staticmethod
     def coerce_request(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
         """Accept the request model, a plain dict, keyword arguments, or a model plus overriding keywords."""
-        try:
+        with _KeywordsMeant(op, fields):
             return BaseClient._coerced(op, request, fields)
-        except pydantic.ValidationError as error:
-            _note_keywords_meant(error, op, fields)
-            raise
 
     @staticmethod
     def _coerced(op: Operation[ModelT, Any], request: Any, fields: Mapping[str, Any]) -> ModelT:
@@ -312,11 +309,8 @@ class BaseClient(Uncopyable):
 
         Models, and operations whose request needs a model (a model validator), keep the model path.
         """
-        try:
+        with _KeywordsMeant(op, fields):
             return cls._call_coerced(op, request, fields)
-        except pydantic.ValidationError as error:
-            _note_keywords_meant(error, op, fields)
-            raise
 
     @classmethod
     def _call_coerced(
@@ -1964,18 +1958,31 @@ def read_back_page(op: Operation[Any, Any], response: httpx.Response) -> tuple[d
     return stored, int(total) if counted else None
 
 
-def _note_keywords_meant(error: pydantic.ValidationError, op: Operation[Any, Any], fields: Mapping[str, Any]) -> None:
-    """Add to ``error`` a note for each keyword the call was given that its request does not take but names one it
-    does, closely (``assessment_result=`` for ``assessmentResult=``: body keywords are wire names, path and query
-    ones snake case, and pydantic's "Extra inputs are not permitted" named neither). Shown in the traceback; the
-    error's type and message stay pydantic's."""
-    accepted = _keywords_of(op.request)
-    for key in fields:
-        if key in accepted or (meant := _keyword_meant(key, accepted)) is None:
-            continue
-        note = f"{key}= is not a keyword of {op.name}(): did you mean {meant}=?"
-        if note not in getattr(error, "__notes__", ()):  # (a call's model path may pass here twice)
-            error.add_note(note)
+class _KeywordsMeant:
+    """Around a call's request being validated: a ``ValidationError`` raised gets a note for each keyword the call
+    was given that its request does not take but that names one it does, closely (``assessment_result=`` for
+    ``assessmentResult=``: body keywords are wire names, path and query ones snake case, and pydantic's "Extra
+    inputs are not permitted" named neither). Shown in the traceback; the error's type and message stay pydantic's.
+    (A class, not ``contextlib.contextmanager``: it wraps every call, and a generator costs more.)"""
+
+    __slots__ = ("fields", "op")
+
+    def __init__(self, op: Operation[Any, Any], fields: Mapping[str, Any]) -> None:
+        self.op, self.fields = op, fields
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if not isinstance(error, pydantic.ValidationError):
+            return
+        accepted = _keywords_of(self.op.request)
+        for key in self.fields:
+            if key in accepted or (meant := _keyword_meant(key, accepted)) is None:
+                continue
+            note = f"{key}= is not a keyword of {self.op.name}(): did you mean {meant}=?"
+            if note not in getattr(error, "__notes__", ()):  # (a call's model path may pass here twice)
+                error.add_note(note)
 
 
 def _keywords_of(model: type[pydantic.BaseModel]) -> frozenset[str]:
