@@ -11,7 +11,7 @@ import socket
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -393,6 +393,23 @@ def token_answers_held(server: LocalServer) -> Iterator[HeldTokenAnswers]:
     finally:
         held.release()
         tokens.issue = issue
+
+
+@contextlib.asynccontextmanager
+async def loop_turns() -> AsyncIterator[list[int]]:
+    """The event loop's turns while the block runs, as another task of the app sees them: ``turns[0]``."""
+    turns = [0]
+
+    async def other_task() -> None:
+        while True:
+            turns[0] += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(other_task())
+    try:
+        yield turns
+    finally:
+        task.cancel()
 
 
 def in_threads(call: Callable[[], None], count: int) -> None:

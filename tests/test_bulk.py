@@ -28,6 +28,7 @@ from tests.support import (
     add_students,
     ctrl_c_waiting_in,
     enriched,
+    loop_turns,
     make_roster,
     result_body,
     uid,
@@ -4339,28 +4340,17 @@ async def test_replace_lets_the_event_loop_run_while_it_compares_a_batch(
     tag = uid("turns")
     rows = [result_body(line_items[0], roster.students[i % 20], f"{tag}-{i}", score=i) for i in range(400)]
     assert client.oneroster.gradebook.bulk_post_results(rows, batch_size=400).stored == 400
-    turns = 0  # (the event loop's turns, as another task of the app sees them)
-
-    async def other_task() -> None:
-        nonlocal turns
-        while True:
-            turns += 1
-            await asyncio.sleep(0)
-
     seen: list[int] = []  # (the turns counted when each record was compared)
     compare = read_back.written_as_sent
+    async with loop_turns() as turns:
 
-    def counted(*args: Any, **kwargs: Any) -> bool:
-        seen.append(turns)
-        return compare(*args, **kwargs)
+        def counted(*args: Any, **kwargs: Any) -> bool:
+            seen.append(turns[0])
+            return compare(*args, **kwargs)
 
-    monkeypatch.setattr(read_back, "written_as_sent", counted)
-    other = asyncio.create_task(other_task())
-    try:
+        monkeypatch.setattr(read_back, "written_as_sent", counted)
         async with AsyncTimeback(**server.client_kwargs()) as api:
             summary = await api.oneroster.gradebook.bulk_post_results(rows, batch_size=400, if_exists="replace")
-    finally:
-        other.cancel()
     assert summary.unchanged == 400 and len(seen) == 400, summary
     # (the loop ran after the first 199, and again after the next 200: not one stretch of 400 compares)
     assert seen[0] == seen[198] < seen[199] == seen[398] < seen[399], (seen[0], seen[198], seen[199], seen[399])

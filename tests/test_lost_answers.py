@@ -23,6 +23,7 @@ from tests.support import (
     add_line_items,
     enriched,
     line_item_body,
+    loop_turns,
     result_body,
     uid,
     without_totals,
@@ -977,37 +978,24 @@ async def test_an_async_create_confirmed_by_reading_back_lets_the_event_loop_run
     sent, twice (as stored; as written, with what the server derives), work of the client's own: it held an async
     app's event loop for the whole batch (1,000 records: tens of milliseconds, its other requests waiting). Each
     compare now lets the loop run every 200 records, as the bulk helper's re-sync does."""
-    import asyncio
-
     monkeypatch.setattr(engine, "_pause_async", _no_wait)  # (the retry that meets 409 goes at once)
     (line_item,) = add_line_items(client, roster, 1)
     results = [result_body(line_item, roster.students[i % 3], uid(f"turn-{i}"), score=i) for i in range(400)]
-    turns = 0  # (the event loop's turns, as another task of the app sees them)
-
-    async def other_task() -> None:
-        nonlocal turns
-        while True:
-            turns += 1
-            await asyncio.sleep(0)
-
     seen: dict[str, list[int]] = {"reads_back_as_sent": [], "written_as_sent": []}
-    for name, compare in ((name, getattr(engine, name)) for name in seen):
-
-        def counted(*args: Any, _name: str = name, _compare: Any = compare, **kwargs: Any) -> bool:
-            seen[_name].append(turns)
-            return cast(bool, _compare(*args, **kwargs))
-
-        monkeypatch.setattr(engine, name, counted)
     transport = LosesFirstAnswer()
-    other = asyncio.create_task(other_task())
-    try:
+    async with loop_turns() as turns:
+        for name, compare in ((name, getattr(engine, name)) for name in seen):
+
+            def counted(*args: Any, _name: str = name, _compare: Any = compare, **kwargs: Any) -> bool:
+                seen[_name].append(turns[0])
+                return cast(bool, _compare(*args, **kwargs))
+
+            monkeypatch.setattr(engine, name, counted)
         http = httpx.AsyncClient(transport=AsyncFromSync(transport))
         async with AsyncTimeback(**server.client_kwargs(), http_client=http) as lossy_client:
             answer = await lossy_client.oneroster.gradebook.create_result_for_line_item(
                 line_item_sourced_id=line_item, results=results
             )
-    finally:
-        other.cancel()
     assert transport.lost == 1 and len(answer.sourcedIdPairs) == 400
     for name, counts in seen.items():
         assert len(counts) == 400, (name, len(counts))
