@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +31,7 @@ from timeback.models._base import (
     dicts_plainly_clean,
     leave_out_nulls,
     nulls_left_out,
+    parse_date_or_datetime,
     strict_problems,
     strict_problems_of_parts,
 )
@@ -732,7 +733,8 @@ def _check_unique(
 
 
 def _refuse_holders(op: Operation[Any, Any], title: str, refused: list[tuple[int, str, str]], *, batch: bool) -> None:
-    """422 titled ``title`` naming every record holding a reference refused, ``(record index, field path, why)``: not
+    """422 titled ``title`` naming every record holding a value refused (a reference; dates in reverse), ``(record
+    index, field path, why)``: not
     only the first record holding it (a client sending the batch again without the records named, as the SDK's bulk
     upload does, met one more 422 for each of the others). Once per record and reason (a class's school, filled in
     from its org, is not named again); ``MAX_NAMED_FIELDS`` at most, as other 422s."""
@@ -1046,8 +1048,8 @@ def _check_date_order(
     op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
 ) -> None:
     """422 naming each later date of ``date_order`` that comes before its earlier one (an enrollment ending before it
-    begins). (No PATCH writes a collection that has such dates.)"""
-    fields: list[tuple[str, str]] = []
+    begins), as ``_refuse_holders`` names refused references. (No PATCH writes a collection that has such dates.)"""
+    refused: list[tuple[int, str, str]] = []
     for earlier, later in COLLECTIONS[coll.table].date_order:
         items, _, first = earlier.rpartition("[].")
         second = later.rpartition("[].")[2]
@@ -1056,10 +1058,8 @@ def _check_date_order(
             for place, item in held:
                 if isinstance(item, dict) and _in_reverse(item.get(first), item.get(second)):
                     where = second if place is None else f"{items}[{place}].{second}"
-                    message = f"{item[second]!r} is before its {first} ({item[first]!r})"
-                    fields.append((_item_path(op, index if batch else None, where), message))
-    if fields:
-        raise fields_error("Dates in reverse", fields[:MAX_NAMED_FIELDS], max(0, len(fields) - MAX_NAMED_FIELDS))
+                    refused.append((index, where, f"{item[second]!r} is before its {first} ({item[first]!r})"))
+    _refuse_holders(op, "Dates in reverse", refused, batch=batch)
 
 
 def _in_reverse(earlier: object, later: object) -> bool:
@@ -1069,9 +1069,9 @@ def _in_reverse(earlier: object, later: object) -> bool:
         return False
     try:
         if len(earlier) > 10 and len(later) > 10:
-            return datetime.fromisoformat(later.upper()) < datetime.fromisoformat(earlier.upper())
+            return parse_date_or_datetime(later) < parse_date_or_datetime(earlier)
         return date.fromisoformat(later[:10]) < date.fromisoformat(earlier[:10])
-    except (TypeError, ValueError):  # (TypeError: one date-time with an offset, one without)
+    except ValueError:
         return False
 
 
