@@ -2980,6 +2980,16 @@ def test_async_timeback_under_trio_says_it_runs_on_asyncio_once(server: LocalSer
     assert error.value.__context__ is None and error.value.__cause__ is None
 
 
+async def test_a_with_over_an_async_timeback_says_to_use_async_with(server: LocalServer) -> None:
+    """Python's own error named only "the context manager protocol"."""
+    client = AsyncTimeback(**server.client_kwargs())
+    with pytest.raises(TypeError, match=r"^AsyncTimeback is used with `async with` .*; `with` takes Timeback$"):
+        with client:  # type: ignore[attr-defined]
+            pass
+    async with client:  # (still usable the async way)
+        assert (await client.oneroster.gradebook.get_all_categories(limit=1)).limit == 1
+
+
 def test_async_timeback_closed_under_trio_closes_the_callers_http_client_and_says_it_runs_on_asyncio() -> None:
     """With an ``http_client`` of the caller's and no call, the close raised trio's "trio.run received unrecognized
     yield message <Future ...>" (asyncio.shield's), the caller's client left open."""

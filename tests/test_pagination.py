@@ -54,6 +54,19 @@ async def test_an_async_listing_pages_without_being_awaited_first(
     assert [page.offset + len(page) for page in pages] == [2, 4, 6, 7]  # (where each read goes on from)
 
 
+async def test_a_for_over_an_async_listing_says_to_use_async_for(
+    async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
+) -> None:
+    """Python's own error said only "'AsyncPaginator' object is not iterable"."""
+    line_item, ids = seven_results
+    listing = async_client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=2)
+    page = await listing
+    for each in (listing, page):
+        with pytest.raises(TypeError, match=r"object is not iterable: .* use `async for`"):
+            list(each)  # type: ignore[call-overload]
+    assert [r.sourcedId async for r in page] == ids  # (still read the async way)
+
+
 def test_stopping_early_is_clean_and_can_start_again(client: Timeback, seven_results: tuple[str, list[str]]) -> None:
     line_item, ids = seven_results
     page = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=2)

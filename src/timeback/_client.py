@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import TYPE_CHECKING, Any, NoReturn, Self, Unpack
 
 import httpx
 
@@ -193,6 +193,15 @@ class AsyncTimeback(Uncopyable):
 
     async def __aenter__(self) -> Self:
         return self
+
+    if not TYPE_CHECKING:  # (hidden from type checkers, which then flag such a `with` themselves)
+
+        def __enter__(self) -> NoReturn:
+            # (Python's own error named only "the context manager protocol"; aiohttp's session says the same)
+            raise TypeError("AsyncTimeback is used with `async with` (in an async function); `with` takes Timeback")
+
+        def __exit__(self, *exc_info: object) -> None:
+            pass  # (never reached: __enter__ raises; with it missing, Python would name __exit__ instead)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -328,7 +328,20 @@ class _Job(Generic[T]):
         return cast(T, self.value)
 
 
-class AsyncPage(_PageBase[T]):
+class _AsyncOnly:
+    """``for`` over an async listing says to use ``async for`` (Python's own error said only "not iterable").
+    Hidden from type checkers, which then flag such a ``for`` themselves, as not iterable."""
+
+    if not TYPE_CHECKING:
+
+        def __iter__(self) -> NoReturn:
+            raise TypeError(
+                f"'{type(self).__name__}' object is not iterable: its items come from awaited requests, "
+                "use `async for` (in an async function), or the sync client Timeback"
+            )
+
+
+class AsyncPage(_AsyncOnly, _PageBase[T]):
     def __init__(self, info: PageInfo[T], fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:
         super().__init__(info)
         self._fetch = fetch
@@ -380,7 +393,7 @@ class AsyncPage(_PageBase[T]):
                         await asyncio.sleep(0)
 
 
-class AsyncPaginator(_BoundToClient, Generic[T]):
+class AsyncPaginator(_AsyncOnly, _BoundToClient, Generic[T]):
     """``await`` it for the first ``AsyncPage``; ``async for`` it for every item across pages."""
 
     def __init__(self, fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:

@@ -117,3 +117,17 @@ async def keyword_calls_misspelt_async(client: AsyncTimeback) -> None:
     # error: Argument "limit" to "get_all_results" of "AsyncGradebook" has incompatible type "str"; expected "int | None"  [arg-type]
     # pyright error: Argument of type "Literal['10']" cannot be assigned to parameter "limit" of type "int | None" in function "get_all_results"  [reportArgumentType]
     client.oneroster.gradebook.get_all_results(limit="10")
+
+
+async def sync_spellings_on_the_async_client(client: AsyncTimeback) -> None:
+    # Refused at run time too, saying to use `async for` / `async with` (their methods are hidden from checkers).
+    # error: "AsyncPaginator[TimebackResult]" has no attribute "__iter__"; maybe "__aiter__"? (not iterable)  [attr-defined]
+    # pyright error: "AsyncPaginator[TimebackResult]" is not iterable  [reportGeneralTypeIssues]
+    for _ in client.oneroster.gradebook.get_all_results(limit=1):
+        pass
+    # error: "AsyncTimeback" has no attribute "__enter__"; maybe "__aenter__"?  [attr-defined]
+    # error: "AsyncTimeback" has no attribute "__exit__"; maybe "__aexit__"?  [attr-defined]
+    # pyright error: Object of type "AsyncTimeback" cannot be used with "with" because it does not correctly implement __enter__  [reportGeneralTypeIssues]
+    # pyright error: Object of type "AsyncTimeback" cannot be used with "with" because it does not correctly implement __exit__  [reportGeneralTypeIssues]
+    with AsyncTimeback() as other:
+        print(other)
