@@ -418,10 +418,27 @@ def test_a_model_sends_a_decimal_in_metadata_as_a_number(client: Timeback, roste
     assert body.metadata == metadata  # (converted when sent, not held converted)
 
 
-def test_dict_and_model_paths_send_the_same_bytes_for_decimals_in_metadata(server: Any, roster: Roster) -> None:
+AS_SENT = {
+    "decimals": (
+        {"d": Decimal("1.10"), "l": [Decimal("2"), {"x": [Decimal("0.5")]}], "f": 1.5},
+        {"d": 1.1, "l": [2.0, {"x": [0.5]}], "f": 1.5},
+    ),
+    # A naive datetime as a body's date fields send it, as UTC: pydantic wrote it with no offset on both paths.
+    "dates": (
+        {"at": dt.datetime(2024, 1, 1, 8), "l": [{"ms": dt.datetime(2024, 1, 1, 8, 0, 0, 123000)}],
+         "aware": dt.datetime(2024, 1, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=2))), "day": dt.date(2024, 1, 2)},
+        {"at": "2024-01-01T08:00:00Z", "l": [{"ms": "2024-01-01T08:00:00.123000Z"}],
+         "aware": "2024-01-01T08:00:00+02:00", "day": "2024-01-02"},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("metadata", "expected"), AS_SENT.values(), ids=AS_SENT.keys())
+def test_dict_and_model_paths_send_the_same_bytes_for_decimals_and_dates_in_metadata(
+    server: Any, roster: Roster, metadata: dict[str, Any], expected: dict[str, Any]
+) -> None:
     sent: list[bytes] = []
     capture = httpx.Client(event_hooks={"request": [lambda request: sent.append(request.content)]})
-    metadata = {"d": Decimal("1.10"), "l": [Decimal("2"), {"x": [Decimal("0.5")]}], "f": 1.5}
     with Timeback(**server.client_kwargs(), http_client=capture) as client:
         (line_item,) = add_line_items(client, roster, 1)
         create = client.oneroster.gradebook.create_result_for_line_item
@@ -437,7 +454,7 @@ def test_dict_and_model_paths_send_the_same_bytes_for_decimals_in_metadata(serve
         model_body = sent[-1]
         stored = client.oneroster.gradebook.get_result(sourced_id=by_model).result.metadata
     assert dict_body.replace(by_dict.encode(), by_model.encode()) == model_body
-    assert json.loads(dict_body)["results"][0]["metadata"] == stored == {"d": 1.1, "l": [2.0, {"x": [0.5]}], "f": 1.5}
+    assert json.loads(dict_body)["results"][0]["metadata"] == stored == expected
 
 
 def test_results_with_metadata_keep_the_dict_path() -> None:

@@ -21,12 +21,15 @@ import re
 import reprlib
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
 import pydantic
 from pydantic_core import SchemaValidator, core_schema, from_json, to_json, to_jsonable_python
+
+from timeback._dates import iso_datetime
 
 __all__ = [
     "EncodedItems",
@@ -335,6 +338,12 @@ _JSON_VALUE_SCHEMA = core_schema.union_schema(
         core_schema.chain_schema(
             [core_schema.is_instance_schema(Decimal), core_schema.no_info_plain_validator_function(json_number)]
         ),
+        core_schema.chain_schema(
+            [core_schema.is_instance_schema(datetime), core_schema.no_info_plain_validator_function(iso_datetime)]
+        ),
+        core_schema.chain_schema(  # (after datetime, a date itself)
+            [core_schema.is_instance_schema(date), core_schema.no_info_plain_validator_function(date.isoformat)]
+        ),
     ],
     ref=_JSON_VALUE,
 )
@@ -369,10 +378,10 @@ def _convert(schema: Any) -> Any:
     if kind in ("model-fields", "dataclass", "dataclass-args", "call", "arguments"):
         raise _Unsupported(kind)
     serialization = schema.get("serialization")
-    from timeback.models._base import decimals_as_floats  # (here: the SDK's import does not load the models)
+    from timeback.models._base import metadata_as_sent  # (here: the SDK's import does not load the models)
 
-    if serialization is not None and serialization.get("function") is decimals_as_floats:
-        # (metadata's: its JSON values here hold floats already, and to_json writes them as numbers)
+    if serialization is not None and serialization.get("function") is metadata_as_sent:
+        # (metadata's: its JSON values here hold floats and date-times as sent already)
         schema = {key: value for key, value in schema.items() if key != "serialization"}
     elif serialization is not None and serialization.get("type") not in _PLAIN_SERIALIZERS:
         raise _Unsupported("custom serializer")  # (to_json would not apply it)
