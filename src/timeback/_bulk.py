@@ -825,12 +825,15 @@ def resent(
     batch: Batch,
     refusals: Refusals,
     splitting: Splitting,
+    *,
+    replace: bool = False,
 ) -> tuple[Split, Refusals] | None:
     """How a refused batch is sent again: its ``Split``, no part sent yet, and the ``resends`` its parts count;
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
     results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
     reason) while ``splitting`` halves; a 422 naming results, as ``without_named`` says, the rest whole the first
-    ``MAX_RESENDS`` times, in halves after (each 422 naming a result, the parts end). Never after an attempt got
+    ``MAX_RESENDS`` times, in halves after (each 422 naming a result, the parts end); so does a 409 naming results
+    that exist, but with ``replace`` (it settles the batch record by record: ``replacing``). Never after an attempt got
     no answer: it may have stored the batch, whose parts would then meet 409 each, their failures no longer saying
     they may be stored (whole, it fails maybe stored, or is settled record by record: ``replaces``)."""
     if refused._answer_lost:
@@ -840,7 +843,7 @@ def resent(
             return None
         how = "in halves after its batch was too large (413)"
         return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), refusals
-    parted = without_named(refused, batch)
+    parted = without_named(refused, batch, conflicts=not replace)
     if parted is None:
         return None
     failures, rest = parted
@@ -869,9 +872,11 @@ def _halves(batch: Batch) -> list[Batch]:
 
 
 def without_named(
-    refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch
+    refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch, *, conflicts: bool = False
 ) -> tuple[list[BulkFailure], Batch] | None:
     """The failures of the results a 422 or 400 names (``results[3].scoreStatus``), each with what was said of it alone,
+    or, given ``conflicts``, a 409 (``results[3].sourcedId``: it exists; in a batch of later results, one result
+    stored before sank them all, as every result of a batch of 1,000 holding one id sent by an earlier run failed),
     and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
     them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole, with what was
     said of it) or a result past the batch's end (what it counts is not known). What it says of the batch as a
@@ -879,7 +884,9 @@ def without_named(
     what was said of the results named (before, it failed whole with all of it)."""
     # (a 400 too: the server's for a value that is no JSON, a NaN in one result's metadata, names that result; it
     # sank its whole batch)
-    if not isinstance(refused, RequestError) or refused.status_code not in (400, 422):
+    if not isinstance(refused, RequestError) or refused.status_code not in (
+        (400, 422, 409) if conflicts else (400, 422)
+    ):
         return None
     details = refused.imsx_error_details if isinstance(refused.imsx_error_details, list) else []
     said = [(d["field"], str(d.get("message", ""))) for d in details if isinstance(d, dict) and "field" in d]
@@ -896,10 +903,10 @@ def without_named(
             references.setdefault(match[2], []).append((int(match[1]), named[int(match[1])][-1]))
     if references:
         _name_same_references(named, references, batch)
-    if not named:
-        return None
+    if not named or (refused.status_code == 409 and len(named) == len(batch.ids)):
+        return None  # (every result of it exists, a sync run again: one failure for the batch, not one each)
     kept = [index for index in range(len(batch.ids)) if index not in named]
-    then = SENT_AGAIN if kept else ""
+    then = (f" ({IF_EXISTS_HINT})" if refused.status_code == 409 else "") + (SENT_AGAIN if kept else "")
     failures = [
         BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,
                                               refused.url, refused.request_id, refused.status_code) + then,

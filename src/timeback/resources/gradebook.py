@@ -247,8 +247,9 @@ class Gradebook(SyncResource, _GradebookBase):
                 # one another writer changed since is PUT again, as sent.
                 receipt = cast(ResponseModel, self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError, APIResponseValidationError) as refused:
-                # (a 422 naming results of the batch: they fail alone, the others go again; a 413: in halves)
-                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting)
+                # (a 422 naming results of the batch, or a 409 those that exist: they fail alone, the others go again;
+                # a 413: in halves)
+                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting, replace=replace)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
@@ -316,7 +317,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError, APIResponseValidationError) as refused:  # (as the sync one)
-                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting)
+                parted = bulk.resent(refused, batch, refusals or bulk.Refusals(), splitting, replace=replace)
                 if parted is None:
                     if not (replace and bulk.replaces(refused)):
                         raise
