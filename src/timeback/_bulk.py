@@ -76,7 +76,9 @@ class BulkFailure:
     answer lost, a batch cancelled in flight), and why. ``status_code`` is None for an invalid record, a network
     failure, or a batch answered without a ``sourcedIdPairs`` pair for each result (``{}``, ``[]``, a shorter list;
     Timeback's single pair object stands for the whole batch, and is not read back), or whose 2xx answer was cut
-    short, that did not read back as sent."""
+    short, that did not read back as sent. ``positions`` tell which results of the input failed, whatever their ids:
+    ``[rows[i] for i in failure.positions]`` to fix and send again (a result sent without a ``sourcedId`` is named by
+    the one the SDK gave it, which the input does not hold; an id may be repeated in the input)."""
 
     sourced_ids: tuple[str | None, ...]  # None: an invalid result given without a sourcedId, or one not text
     reason: str
@@ -84,16 +86,23 @@ class BulkFailure:
     request_id: str | None = None
     line_item: str | None = None
     maybe_stored: bool = False  # stored all the same, maybe (an answer lost, cancelled in flight): read back to tell
+    # Where each of ``sourced_ids`` was in the input: 0 for the first result the iterable gave (``taken - 1`` the last)
+    positions: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
         # (a failed batch holds up to batch_size ids: printed whole, a summary of a few failures ran to 300 KB)
-        ids = ", ".join(map(repr, self.sourced_ids[:SHOWN]))
-        more = f", ... {len(self.sourced_ids) - SHOWN} more" if len(self.sourced_ids) > SHOWN else ""
-        comma = "," if len(self.sourced_ids) == 1 else ""
         return (
-            f"BulkFailure(sourced_ids=({ids}{comma}{more}), reason={self.reason!r}, status_code={self.status_code!r}, "
-            f"request_id={self.request_id!r}, line_item={self.line_item!r}, maybe_stored={self.maybe_stored!r})"
+            f"BulkFailure(sourced_ids={_shown(self.sourced_ids)}, reason={self.reason!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r}, line_item={self.line_item!r}, "
+            f"maybe_stored={self.maybe_stored!r}, positions={_shown(self.positions)})"
         )
+
+
+def _shown(values: tuple[object, ...]) -> str:
+    """``values`` as a tuple's repr, the first ``SHOWN`` of them and how many more."""
+    listed = ", ".join(map(repr, values[:SHOWN]))
+    more = f", ... {len(values) - SHOWN} more" if len(values) > SHOWN else ""
+    return f"({listed}{',' if len(values) == 1 else ''}{more})"
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,20 @@ class Batch(NamedTuple):
     line_item: str
     ids: list[str]
     records: EncodedItems
+    positions: list[int]  # (each result's place in the input: ``BulkFailure.positions``)
+
+    def part(self, indexes: Iterable[int]) -> Batch:
+        """The batch of its results at ``indexes``, in that order."""
+        kept = list(indexes)
+        records = self.records
+        return Batch(self.line_item, [self.ids[i] for i in kept], EncodedItems(records[i] for i in kept),
+                     [self.positions[i] for i in kept])  # fmt: skip
+
+    def failure(self, reason: str, status_code: int | None = None, request_id: str | None = None,
+                maybe_stored: bool = False) -> BulkFailure:  # fmt: skip
+        """A failure of the whole batch."""
+        return BulkFailure(tuple(self.ids), reason, status_code, request_id, self.line_item, maybe_stored,
+                           tuple(self.positions))  # fmt: skip
 
 
 # (what it returns is ignored: `lambda p: bar.update(p.stored)` returns what tqdm's update does, bool | None)
@@ -320,7 +343,7 @@ class Batcher:
         # unsettled): then taken as a later input would be, or alone (``settled``); the batches that fills wait in
         # ``_ready``. No more input is read while more than a batch's worth are held (``held_repeats``): the batches
         # their first copies wait in go (``waited_for``), and batches settle. Memory stays flat.
-        self._repeats: dict[str, deque[tuple[str, bytes]]] = {}
+        self._repeats: dict[str, deque[tuple[str, bytes, int]]] = {}  # (line item, result, position)
         self.held_repeats = 0
         self._ready: deque[Batch] = deque()
 
@@ -347,12 +370,13 @@ class Batcher:
             named = str(sourced_id) if isinstance(sourced_id, str) else None
             if sourced_id is not None and named is None:
                 error += f" (sourcedId given: {type(sourced_id).__name__} {reprlib.repr(sourced_id)})"
-            self.summary._add_failure(BulkFailure((named,), f"invalid result: {error}"))
+            position = (self.summary.taken - 1,)
+            self.summary._add_failure(BulkFailure((named,), f"invalid result: {error}", positions=position))
             return None
         if self.replace and not _id_given(item):
-            self.summary._add_failure(BulkFailure((None,), NO_ID_TO_REPLACE))
+            self.summary._add_failure(BulkFailure((None,), NO_ID_TO_REPLACE, positions=(self.summary.taken - 1,)))
             return None
-        return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded)
+        return self._place(result["sourcedId"], result["lineItem"]["sourcedId"], encoded, self.summary.taken - 1)
 
     def add_unsent(self, item: Any) -> None:
         """Take ``item``, read from the input as the upload stopped (a batch that ended meanwhile was refused, say),
@@ -362,7 +386,7 @@ class Batcher:
         if (batch := self.add(item)) is not None:
             self._ready.append(batch)
 
-    def _place(self, result_id: str, line_item: str, encoded: bytes) -> Batch | None:
+    def _place(self, result_id: str, line_item: str, encoded: bytes, position: int) -> Batch | None:
         if result_id in self._unsettled_ids:
             # (sent with the first, it would sink their whole batch: 422 for a batch naming an id twice; sent while
             # the first's batch is in flight, the server may store it first and refuse the first's whole batch with
@@ -371,14 +395,15 @@ class Batcher:
             # stays flat.)
             if (copies := self._repeats.get(result_id)) is None:
                 copies = self._repeats[result_id] = deque()
-            copies.append((line_item, encoded))
+            copies.append((line_item, encoded, position))
             self.held_repeats += 1
             return None
         pending = self._pending
         group = pending.get(line_item)
         if group is None:
-            group = pending[line_item] = Batch(line_item, [], EncodedItems())
+            group = pending[line_item] = Batch(line_item, [], EncodedItems(), [])
         group.ids.append(result_id)
+        group.positions.append(position)
         self._unsettled_ids.add(result_id)
         group.records.append(encoded)  # (kept encoded, not as the dict: see EncodedItems)
         self._held += 1
@@ -435,12 +460,12 @@ class Batcher:
                     continue
                 # Only the first copy goes; the others wait for its batch, in order. (Placed again one by one, they
                 # went straight back here: n copies of one id cost up to n x batch_size placings, 18 s for 16,000.)
-                line_item, encoded = copies.popleft()
+                line_item, encoded, position = copies.popleft()
                 self.held_repeats -= 1
                 if not self.replace and sourced_id not in absent:
                     self._unsettled_ids.add(sourced_id)
-                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded])))
-                elif (full := self._place(sourced_id, line_item, encoded)) is not None:
+                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded]), [position]))
+                elif (full := self._place(sourced_id, line_item, encoded, position)) is not None:
                     self._ready.append(full)
                 if copies:  # (held again last, as placing them did: ``rest(held=True)`` counts them in that order)
                     self._repeats[sourced_id] = copies
@@ -450,7 +475,7 @@ class Batcher:
         as a batch whose answer a network error lost (see ``record_outcome``), sent and failed, maybe stored."""
         self.summary.batches += 1
         self.summary.sent += len(batch.ids)
-        failure = BulkFailure(tuple(batch.ids), reason, line_item=batch.line_item, maybe_stored=True)
+        failure = batch.failure(reason, maybe_stored=True)
         self.summary._add_failure(failure)
         self.settled(batch, [failure])
 
@@ -469,8 +494,8 @@ class Batcher:
         while held and self._repeats:
             sourced_id, copies = self._repeats.popitem()
             self.held_repeats -= len(copies)
-            for line_item, encoded in copies:
-                yield Batch(line_item, [sourced_id], EncodedItems([encoded]))
+            for line_item, encoded, position in copies:
+                yield Batch(line_item, [sourced_id], EncodedItems([encoded]), [position])
 
 
 def _errors(exc: pydantic.ValidationError, shown: int = 5) -> str:
@@ -531,7 +556,6 @@ def record_outcome(
     closed: ``closed()``, asked only of a failure), or the outcome is no API failure (an answer not as documented,
     but a 2xx cut short: read back, a bug)."""
     gone = reach.gone(outcome)
-    line_item = batch.line_item
     if isinstance(outcome, Split):
         summary.batches += 1
         summary.sent += sum(len(failure.sourced_ids) for failure in outcome.failures)  # (those refused: sent)
@@ -543,7 +567,7 @@ def record_outcome(
             if settled is None:  # (sent once, in the batch refused: they count as sent)
                 summary.sent += len(part.ids)
                 why = f"not sent again {outcome.how}: the upload stopped"
-                summary._add_failure(BulkFailure(tuple(part.ids), why, line_item=line_item))
+                summary._add_failure(part.failure(why))
             elif (fatal := record_outcome(summary, part, settled, reach, closed, replace=replace)) is not None:
                 stop = stop or fatal
         return stop
@@ -561,31 +585,30 @@ def record_outcome(
         summary.stored += len(batch.ids)  # a batch is all or nothing: a success stored every result in it
         summary.retries_taken += outcome.retries_taken
         return None
-    ids = tuple(batch.ids)
     if isinstance(outcome, RequestError):
         summary.retries_taken += outcome.retries_taken
         reason = str(outcome)
-        if too_large(outcome) and len(ids) == 1:  # (the server's "send fewer records" cannot help it)
+        if too_large(outcome) and len(batch.ids) == 1:  # (the server's "send fewer records" cannot help it)
             reason += f" ({ONE_TOO_LARGE})"
         elif outcome.status_code == 409 and not replace:  # (a sync run again: the 409 said nothing of the way out)
             reason += f" ({IF_EXISTS_HINT})"
-        failure = BulkFailure(ids, reason, outcome.status_code, outcome.request_id, line_item, outcome._answer_lost)
+        failure = batch.failure(reason, outcome.status_code, outcome.request_id, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
-        summary._add_failure(BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, outcome._answer_lost))
+        summary._add_failure(batch.failure(str(outcome), None, outcome.request_id, outcome._answer_lost))
         return outcome if gone or closed() else None
     elif isinstance(outcome, APIResponseValidationError) and outcome._answer_lost:
         # (its 2xx answer cut short, and its results not read back as sent: ``call`` or ``replacing`` read them.
         # Failed, maybe stored, as a batch answered without its pairs is, the upload going on)
         summary.retries_taken += outcome.retries_taken
-        failure = BulkFailure(ids, str(outcome), None, outcome.request_id, line_item, maybe_stored=True)
+        failure = batch.failure(str(outcome), None, outcome.request_id, maybe_stored=True)
     else:
         # Not an API failure (an answer not as documented, a bug): the upload stops with it. Whether the batch was
         # stored is not known (a garbled 201 may follow a commit): it counts as failed, so that what was taken
         # still adds up.
         reason = f"the upload stopped: {type(outcome).__name__}: {outcome}"
         status, request_id = getattr(outcome, "status_code", None), getattr(outcome, "request_id", None)
-        summary._add_failure(BulkFailure(ids, reason, status, request_id, line_item, maybe_stored=True))
+        summary._add_failure(batch.failure(reason, status, request_id, maybe_stored=True))
         return outcome
     summary._add_failure(failure)
     return outcome if stops(outcome, closed) else None
@@ -666,7 +689,6 @@ def replacing(
 
     sent = batch.records.decoded()
     outcome = Replaced(retries_taken=refused.retries_taken)
-    line_item = batch.line_item
     held = yield from client.reading_back(create, client.read_back_requests(create, sent) or [])
     outcome.retries_taken += held.retries_taken
     if not isinstance(refused, ConflictError) and (held.failed is not None or not held.records.keys() >= {*batch.ids}):
@@ -678,17 +700,16 @@ def replacing(
         reason = f"{refused}; reading the existing records back to replace them failed: {failed}"
         if refused._answer_lost:  # (its 409 may be the batch's own, stored by an attempt whose answer was lost)
             reason += "; an attempt got no answer: the batch may have been stored by it"
-        failure = BulkFailure(tuple(batch.ids), reason, status, request_id, line_item, refused._answer_lost)
-        outcome.failures.append(failure)
+        outcome.failures.append(batch.failure(reason, status, request_id, refused._answer_lost))
         outcome.stop = failed if isinstance(failed, (AuthError, PermissionDeniedError)) or client.is_closed() else None
         return outcome
     stored = held.records
     dates, refs = date_fields(put.request), reference_fields(put.request)
     # (the line items' classes, read when a result holds a class it is not sent: shared by the upload's batches)
     derived = {} if derived is None else derived
-    not_put: list[str] = []  # (once the upload stops: the results left that a PUT would change)
-    for count, record in enumerate(sent, 1):
-        if count % LOOP_TURN_EVERY == 0:  # (comparing a batch of 1,000 held an async app's event loop ~50 ms)
+    not_put: list[int] = []  # (once the upload stops: the results left that a PUT would change, by index)
+    for index, record in enumerate(sent):
+        if (index + 1) % LOOP_TURN_EVERY == 0:  # (comparing a batch of 1,000 held an async app's event loop ~50 ms)
             yield LOOP_TURN
         sourced_id = record["sourcedId"]
         outcome.retries_taken += yield from _reading_derived(client, create, derived, stored.get(sourced_id), record)
@@ -696,7 +717,7 @@ def replacing(
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():
-            not_put.append(sourced_id)
+            not_put.append(index)
             continue
         request = ValidatedRequest({"sourced_id": sourced_id, cast(str, put.wire_body_key): record})
         answer = yield client.build_request(put, request)
@@ -719,11 +740,11 @@ def replacing(
         if answer._answer_lost and check.failed is not None:  # (its error says it may have been applied)
             reason += f"; reading it back failed: {check.failed}"
         status, request_id = getattr(answer, "status_code", None), getattr(answer, "request_id", None)
-        outcome.failures.append(BulkFailure((sourced_id,), reason, status, request_id, line_item, answer._answer_lost))
+        outcome.failures.append(batch.part([index]).failure(reason, status, request_id, answer._answer_lost))
         if stops(answer, client.is_closed):
             outcome.stop = answer
     if not_put:
-        outcome.failures.append(BulkFailure(tuple(not_put), "not sent: the upload stopped", line_item=line_item))
+        outcome.failures.append(batch.part(not_put).failure("not sent: the upload stopped"))
     return outcome
 
 
@@ -853,8 +874,7 @@ def resent(
         failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
         why = (f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times (a refusal of "
                f"every result laid on some, say), the last: {refused}")  # fmt: skip
-        failures.append(BulkFailure(tuple(rest.ids), shown(why, MAX_SHOWN_MESSAGE), failures[0].status_code,
-                                    failures[0].request_id, batch.line_item))  # fmt: skip
+        failures.append(rest.failure(shown(why, MAX_SHOWN_MESSAGE), failures[0].status_code, failures[0].request_id))
         return Split(failures, refused.retries_taken, []), more
     if refusals.in_a_row < MAX_RESENDS or len(rest.ids) < 2:
         return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), more
@@ -867,8 +887,8 @@ def resent(
 
 
 def _halves(batch: Batch) -> list[Batch]:
-    cuts = (slice(None, len(batch.ids) // 2), slice(len(batch.ids) // 2, None))
-    return [Batch(batch.line_item, batch.ids[cut], EncodedItems(batch.records[cut])) for cut in cuts]
+    middle = len(batch.ids) // 2
+    return [batch.part(range(middle)), batch.part(range(middle, len(batch.ids)))]
 
 
 def without_named(
@@ -908,14 +928,12 @@ def without_named(
     kept = [index for index in range(len(batch.ids)) if index not in named]
     then = (f" ({IF_EXISTS_HINT})" if refused.status_code == 409 else "") + (SENT_AGAIN if kept else "")
     failures = [
-        BulkFailure((batch.ids[index],), told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method,
-                                              refused.url, refused.request_id, refused.status_code) + then,
-                    refused.status_code, refused.request_id,
-                    batch.line_item)
+        batch.part([index]).failure(told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method, refused.url,
+                                         refused.request_id, refused.status_code) + then,
+                                    refused.status_code, refused.request_id)
         for index, messages in sorted(named.items())
     ]  # fmt: skip
-    rest = Batch(batch.line_item, [batch.ids[i] for i in kept], EncodedItems(batch.records[i] for i in kept))
-    return failures, rest
+    return failures, batch.part(kept)
 
 
 def _name_same_references(
@@ -952,7 +970,7 @@ CANCELLED = "the upload was cancelled"
 def not_sent(summary: BulkSummary, batches: Iterable[Batch], why: str) -> None:
     """Results taken that will not be sent, counted as failed (``taken == stored + failed`` still holds)."""
     for batch in batches:
-        summary._add_failure(BulkFailure(tuple(batch.ids), f"not sent: {why}", line_item=batch.line_item))
+        summary._add_failure(batch.failure(f"not sent: {why}"))
 
 
 def check_results(results: object) -> None:
