@@ -217,6 +217,10 @@ def test_the_ci_recipe_runs_as_written(tmp_path: Path) -> None:
     )
     script = re.sub(r"^pytest .*$", tests, recipe, count=1, flags=re.M)
     assert script != recipe
+    # An earlier run's log, its exports for a server gone: read before the new server's process emptied it, the
+    # recipe took them (1 run in 65 of a CI integrator's; a race, so this fails only at times without the fix)
+    stale = "".join(f"  export TIMEBACK_{name}=stale\n" for name in ("BASE_URL", "CLIENT_ID", "CLIENT_SECRET"))
+    (tmp_path / "serve.log").write_text(stale)
     # (a session of its own: should it hang, the server it started in the background is stopped with it)
     recipe_run = subprocess.Popen(
         ["bash", "-e", "-c", script], cwd=tmp_path, env=_environment(), start_new_session=True,

@@ -70,9 +70,8 @@ def test_ids_holding_a_nul_are_found_in_a_lookup_of_many() -> None:
     storage.close()
 
 
-@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///"])
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
 def test_an_in_memory_database_is_one_database_for_every_connection(url: str) -> None:
-    # ('sqlite:///', no path, gave each pooled connection a private database: reads found no tables, 500s)
     storage = open_storage(url)
     with storage.transaction() as tx:
         tx.insert(COLLECTIONS["orgs"], [_record("org-1", name="O", type="school")])
@@ -82,6 +81,14 @@ def test_an_in_memory_database_is_one_database_for_every_connection(url: str) ->
     reader.join()
     assert found[0] is not None and found[0]["sourcedId"] == "org-1"
     storage.close()
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite+pysqlite:///"])
+def test_a_url_with_an_empty_path_is_refused_not_served_in_memory(url: str) -> None:
+    # (`--database "sqlite:///$DB"`, the variable unset: served in memory, nothing said; it gave each pooled connection
+    # a private database before that: reads found no tables, 500s)
+    with pytest.raises(sql.UnsupportedDatabase, match=r"names no file \(an empty path: a variable left unset\?\)"):
+        open_storage(url)
 
 
 @pytest.mark.parametrize("url", ["sqlite+foo:///x.db", "sqlite+aiosqlite:///x.db", "postgresql://h/db"])

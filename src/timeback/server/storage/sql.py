@@ -2147,8 +2147,8 @@ def _check_file(database: str) -> None:
 
 
 def names_no_file(database: str | None) -> bool:
-    """Whether an SQLite URL's database part names no file: in memory (``sqlite://``, ``sqlite:///``,
-    ``sqlite:///:memory:``)."""
+    """Whether an SQLite URL's database part names no file: in memory (``sqlite://``, ``sqlite:///:memory:``;
+    ``sqlite:///`` too, which ``open_storage`` refuses)."""
     return database in (None, "", ":memory:")
 
 
@@ -2211,8 +2211,13 @@ def open_storage(url: str) -> SqlStorage:
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and has_host_part(parsed):
         # (SQLAlchemy's ArgumentError "Invalid SQLite URL" came from create_engine, a traceback)
         raise UnsupportedDatabase(f"{shown!r} has a host, user, password or port part: {_SQLITE_URL_FORMS}")
+    if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite") and parsed.database == "":
+        # (SQLite reads it as in memory: 'sqlite:///$DB' with the variable unset served on, nothing kept, not a word)
+        raise UnsupportedDatabase(
+            f"{shown!r} names no file (an empty path: a variable left unset?): give sqlite:///path.db, or sqlite:// "
+            "for a database in memory"
+        )
     if parsed is not None and parsed.drivername in ("sqlite", "sqlite+pysqlite"):
-        # (no path is in memory too: 'sqlite:///' would give each pooled connection a private database of its own)
         in_memory = names_no_file(parsed.database)
         if not in_memory:
             _check_file(str(parsed.database))
