@@ -56,6 +56,46 @@ class LosesFirstAnswer(Forwarding):
         return response
 
 
+class AnswersFirstWrite504(Forwarding):
+    """The first create reaches the server, which stores it; its answer is replaced by a 504 with an imsx body (a
+    gateway or an app server that timed out waiting, after the commit)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replaced = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.method == "POST" and not request.url.path.startswith("/oauth2") and self.replaced == 0:
+            response.read()
+            response.close()
+            self.replaced += 1
+            body = {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "Gateway timeout."}
+            return httpx.Response(504, json=body)
+        return response
+
+
+def test_a_write_answered_504_with_an_imsx_body_may_have_been_stored_and_is_read_back(
+    server: LocalServer, client: Timeback, roster: Roster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a read's imsx 504 is the server stopping its query (not retried); a write's may follow its commit. It was
+    raised as not stored (a create sent again then met 409; a bulk batch failed, not maybe stored)."""
+    monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)
+    (line_item,) = add_line_items(client, roster, 1)
+    category = uid("cat")
+    rows = [result_body(line_item, student, uid("r")) for student in roster.students]
+    one, batch = AnswersFirstWrite504(), AnswersFirstWrite504()
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=one)) as through:
+        created = through.oneroster.gradebook.create_category(category={"sourcedId": category, "title": "T"})
+    assert created.retries_taken == 1 and created.sourcedIdPairs[0].allocatedSourcedId == category
+    with Timeback(**server.client_kwargs(), http_client=httpx.Client(transport=batch)) as through:
+        summary = through.oneroster.gradebook.bulk_post_results(rows)
+    assert (summary.stored, summary.failed, one.replaced, batch.replaced) == (3, 0, 1, 1), summary.failures
+    assert client.oneroster.gradebook.get_category(sourced_id=category).category.title == "T"
+    stored = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'")
+    assert sorted(r.sourcedId for r in stored) == sorted(row["sourcedId"] for row in rows)
+
+
 @pytest.fixture
 def lossy(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Timeback, LosesFirstAnswer]]:
     monkeypatch.setattr(engine, "_pause", lambda seconds, stop, closing: False)  # (no waits to retry)

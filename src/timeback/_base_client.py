@@ -582,9 +582,17 @@ class BaseClient(Uncopyable):
                 else:
                     error = self._status_error(request, response, retries_taken, token_endpoint=not authenticated)
                     retryable = response.status_code in RETRYABLE_STATUSES
-                    if response.status_code == 504 and isinstance(error.body, dict) and "imsx_codeMajor" in error.body:
+                    if (
+                        response.status_code == 504
+                        and request.method == "GET"
+                        and isinstance(error.body, dict)
+                        and "imsx_codeMajor" in error.body
+                    ):
                         # (the server's own answer, not a gateway's: it stopped the query at its time limit, and a
-                        # retry would run it as long again, up to max_retries times the load of a runaway filter)
+                        # retry would run it as long again, up to max_retries times the load of a runaway filter.
+                        # A read's only: a write's imsx 504 may come after its commit, a gateway's or an app's that
+                        # timed out waiting, and is taken as a gateway's, below; it was said not stored, a create
+                        # stored then met 409 when sent again)
                         retryable = False
                         _with_reason(error, "not retried: the server stopped the query at its time limit")
                     # A gateway's 502 or 504 (not the server's own, above) says no more than a read timeout would:
