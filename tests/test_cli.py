@@ -2269,6 +2269,14 @@ def test_the_version_is_told_without_the_server_extra() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, f"timeback {__version__}\n", "")
 
 
+def test_python_dash_m_timeback_is_the_command() -> None:
+    """Where the ``timeback`` script is not on PATH (a virtualenv not activated): "No module named timeback.__main__"."""
+    done = subprocess.run(
+        [sys.executable, "-m", "timeback", "serve", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Usage: python -m timeback serve [OPTIONS]"), done.stderr
+
+
 def test_the_hint_with_no_requirement_to_name_says_to_reinstall_this_package() -> None:
     """Nothing missing (an ImportError naming no module) said a bare ``pip install``; a module of this package's own
     (an install gone wrong) ``pip install 'timeback'``: PyPI's, another project."""
