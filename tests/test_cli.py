@@ -1010,12 +1010,13 @@ def test_serve_on_another_address_prints_the_insecure_transport_variable(monkeyp
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--token-failure-window", "0"), ("--token-failure-window", "-1"), ("--token-failure-window", "nan"),
-     ("--token-failure-window", "inf"), ("--token-max-failures", "-1")],
+     ("--token-failure-window", "inf"), ("--token-failure-window", "1e300"), ("--token-max-failures", "-1")],
 )  # fmt: skip
 def test_serve_refuses_a_failed_login_limit_that_would_not_limit(
     monkeypatch: pytest.MonkeyPatch, option: str, value: str
 ) -> None:
-    # (a window of 0, -1 or NaN counted no failure at all: the limit was silently off; inf locked a client for good)
+    # (a window of 0, -1 or NaN counted no failure at all: the limit was silently off; inf locked a client for good;
+    # 1e300 answered a Retry-After of 301 digits)
     result = _serve(monkeypatch, "--database", "sqlite://", option, value)
     assert result.exit_code == 2, result.output
     assert "Invalid value for" in result.output and option in result.output, result.output

@@ -42,6 +42,7 @@ GB = "/ims/oneroster/gradebook/v1p2"
         ({"workers": -1}, "workers=-1: must be 1 or more"),
         ({"token_failure_window_seconds": math.inf}, "token_failure_window_seconds=inf: must be a finite number"),
         ({"token_failure_window_seconds": 0.0}, "token_failure_window_seconds=0.0: must be a finite number"),
+        ({"token_failure_window_seconds": 1e300}, "token_failure_window_seconds=1e+300: must be a finite number of seconds above 0, at most 1000000000"),
         ({"token_max_failures": -1}, "token_max_failures=-1: must be 0 or more"),
         ({"faults": "429=x"}, "faults='429=x': fault spec: 429 needs a number"),
         ({"query_timeout_seconds": -1.0}, "query_timeout_seconds=-1.0: must be 0 or more seconds"),

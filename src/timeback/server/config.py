@@ -97,9 +97,10 @@ class ServerSettings:
             raise SettingError("max_live_tokens", self.max_live_tokens, "must be 1 or more")
         if not self.token_max_failures >= 0:
             raise SettingError("token_max_failures", self.token_max_failures, "must be 0 or more (0: no limit)")
-        # (0, negative or NaN: no failure ever counted; infinity locked a client out for good)
-        if not 0 < self.token_failure_window_seconds < math.inf:
-            why = "must be a finite number of seconds above 0"
+        # (0, negative or NaN: no failure ever counted; infinity locked a client out for good, and 1e300 answered a
+        # Retry-After of 301 digits)
+        if not 0 < self.token_failure_window_seconds <= MAX_TOKEN_TTL_SECONDS:
+            why = f"must be a finite number of seconds above 0, at most {MAX_TOKEN_TTL_SECONDS} (about 31 years)"
             raise SettingError("token_failure_window_seconds", self.token_failure_window_seconds, why)
         if self.query_timeout_seconds is not None and not self.query_timeout_seconds >= 0:  # (NaN too)
             why = "must be 0 or more seconds (0: no limit)"
