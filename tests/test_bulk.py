@@ -772,6 +772,9 @@ async def test_each_failure_gives_the_places_in_the_input_of_the_results_it_name
     assert made_up is not None and failed[5].status_code == 422
     assert [failed[p].status_code for p in (12, 20)] == [409, 409]
     assert (summary.taken, summary.stored, summary.failed) == (24, 18, 6)
+    # (str: one line for a log, the failures counted by why)
+    assert re.fullmatch(r"24 taken, 18 stored, 6 failed \(invalid: 3, 409: 2, 422: 1\), \d+ batches, 0 retries, "
+                        r"\d+\.\d s", str(summary)), str(summary)  # fmt: skip
     good = {rows[i]["sourcedId"] for i in range(24) if i not in failed} | {rows[12]["sourcedId"]}
     assert set(stored_scores(client, roster, tag)) == good
 
@@ -2775,6 +2778,7 @@ def test_replace_puts_a_result_whose_metadata_or_date_time_changed_where_a_refer
     summary = gradebook.bulk_post_results(again, if_exists="replace")
     assert summary.ok, summary.failures
     assert (summary.stored, summary.replaced, summary.unchanged) == (5, 3, 2), summary
+    assert str(summary).startswith("5 taken, 5 stored (3 replaced, 2 unchanged), 0 failed, 1 batches, "), str(summary)
     held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
     assert held[0].metadata == {"rubric": {"sourcedId": "r-1"}} and held[1].metadata == {"grader": {"sourcedId": "t"}}
     assert held[2].scoreDate == "2024-09-02T10:00:00.1234568Z"

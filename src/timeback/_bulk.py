@@ -14,6 +14,7 @@ The batching and the bookkeeping here do no I/O; ``run_sync`` (threads) and ``ru
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import inspect
@@ -154,11 +155,39 @@ class BulkSummary:
     def progress(self) -> BulkProgress:
         return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
 
+    def __str__(self) -> str:
+        """One line for a log: ``24 taken, 18 stored, 6 failed (invalid: 3, 409: 2, 422: 1), 4 batches, 0 retries,
+        0.1 s``; the failures counted by why (their status, else what the reason says) when the summary keeps them
+        (not given to ``on_failure``)."""
+        stored = f"{self.stored} stored"
+        if self.replaced or self.unchanged:
+            stored += f" ({self.replaced} replaced, {self.unchanged} unchanged)"
+        failed = f"{self.failed} failed"
+        if self.failures:
+            kinds = collections.Counter[str]()
+            for failure in self.failures:
+                kinds[_kind(failure)] += len(failure.sourced_ids)
+            failed += f" ({', '.join(f'{kind}: {count}' for kind, count in kinds.most_common())})"
+        if self._maybe_stored:
+            failed += f", {self._maybe_stored} of them maybe stored"
+        return (f"{self.taken} taken, {stored}, {failed}, {self.batches} batches, {self.retries_taken} retries, "
+                f"{self.seconds:.1f} s")  # fmt: skip
+
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={getattr(self, name)!r}" for name in _COUNTS)
         shown = ", ".join(map(repr, self.failures[:SHOWN]))
         more = f", ... {len(self.failures) - SHOWN} more" if len(self.failures) > SHOWN else ""
         return f"BulkSummary({counts}, failed={self.failed}, failures=[{shown}{more}])"
+
+
+def _kind(failure: BulkFailure) -> str:
+    """What ``BulkSummary.__str__`` counts ``failure`` under: its status, else why it was not stored."""
+    if failure.status_code is not None:
+        return str(failure.status_code)
+    for start in ("invalid result", "not sent"):
+        if failure.reason.startswith(start):
+            return start.removesuffix(" result")
+    return "no answer" if failure.maybe_stored else "network"  # (an answer lost, or cut short; or none at all)
 
 
 SHOWN = 3  # failures, and sourcedIds of a failure, a repr shows (the rest are in the lists)
