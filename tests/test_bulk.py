@@ -7,6 +7,7 @@ import contextlib
 import gc
 import itertools
 import json
+import logging
 import math
 import re
 import threading
@@ -1156,6 +1157,51 @@ def test_an_interrupt_mid_upload_counts_every_result_taken_and_leaves_no_thread(
     assert taken < 100
     assert len(stored_scores(client, roster, tag)) == stored  # (the batches in flight finished and were counted)
     assert_stop_adds_up(interrupted.value, calls)
+
+
+class InterruptsAndHoldsBatch(InterruptsAtBatch):
+    """As ``InterruptsAtBatch``, then holds that batch until ``released`` is set (10 s at most)."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__(at)
+        self.released = threading.Event()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        before = self.batches
+        response = super().handle_request(request)
+        if self.batches == self.at and before != self.batches:
+            self.released.wait(10)
+        return response
+
+
+@pytest.mark.usefixtures("collector_off")
+def test_an_interrupt_with_batches_in_flight_says_it_waits_for_them(
+    server: Any, world: tuple[Roster, list[str]]
+) -> None:
+    """The wait (up to a read timeout a batch, a minute by default) said nothing: the upload looked hung (from the
+    flaky-network run). A warning says so as the wait starts; here it releases the batch held."""
+    roster, line_items = world
+    transport = InterruptsAndHoldsBatch(at=2)
+    said: list[str] = []
+
+    class Releases(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno == logging.WARNING:
+                said.append(record.getMessage())
+                transport.released.set()
+
+    handler = Releases()
+    logging.getLogger("timeback").addHandler(handler)
+    try:
+        with httpx.Client(transport=transport) as http, Timeback(**server.client_kwargs(), http_client=http) as api:
+            with pytest.raises(KeyboardInterrupt):
+                api.oneroster.gradebook.bulk_post_results(
+                    interleaved(roster, line_items[:1], 100, uid("said")), batch_size=10, concurrency=1
+                )
+    finally:
+        logging.getLogger("timeback").removeHandler(handler)
+    assert said == ["bulk_post_results interrupted: waiting for the 1 batch in flight to end, to count them "
+                    "(Ctrl-C again stops without waiting)"]  # fmt: skip
 
 
 class InterruptsWhileTaken(TimebackCreateResultBody):

@@ -18,6 +18,7 @@ import collections
 import dataclasses
 import functools
 import inspect
+import logging
 import operator
 import re
 import reprlib
@@ -61,6 +62,8 @@ if TYPE_CHECKING:  # the models, asyncio and concurrent.futures load on first us
     Outcome: TypeAlias = "ResponseModel | Replaced | Split"
 
 __all__ = ["BulkFailure", "BulkProgress", "BulkSummary", "IfExists"]
+
+log = logging.getLogger("timeback")
 
 DEFAULT_BATCH_SIZE = 1000
 DEFAULT_CONCURRENCY = 4
@@ -1336,6 +1339,12 @@ def run_sync(
             # no thread has started yet is in flight too, and goes.
             if stopping is not None:
                 stopping.set()
+            if isinstance(error, KeyboardInterrupt) and in_flight:
+                # (up to a read timeout each, a minute by default, with nothing said: it looked hung. A warning, as
+                # Python's handler of last resort shows one where the app configured no logging.)
+                batches = f"{len(in_flight)} batch{'es' if len(in_flight) > 1 else ''}"
+                log.warning("bulk_post_results interrupted: waiting for the %s in flight to end, to count them "
+                            "(Ctrl-C again stops without waiting)", batches)  # fmt: skip
             try:
                 settle(interrupts.wait_only(done_of, in_flight, False), progress=False)
             except BaseException as again:
