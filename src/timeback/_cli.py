@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 
 class PairsStyle(str, Enum):
@@ -79,10 +79,9 @@ def _sigterm_as_ctrl_c(*signals: signal.Signals) -> Iterator[None]:
 
 
 def _check_can_listen(host: str, port: int) -> None:
-    """A usage error if ``host:port`` cannot be listened on (taken, or not an address of this machine), found by
-    binding it as the server will (``reuse_address``) and letting it go: uvicorn's own failure came after the
-    banner, the dev credentials and a seeded database file."""
-    import errno
+    """A usage error if ``host:port`` cannot be listened on (not an address of this machine; taken: exit 1, see
+    ``_refuse_listening``), found by binding it as the server will (``reuse_address``) and letting it go: uvicorn's
+    own failure came after the banner, the dev credentials and a seeded database file."""
     import socket
 
     import typer
@@ -104,12 +103,25 @@ def _check_can_listen(host: str, port: int) -> None:
                 reuse_address(probe)
                 probe.bind(address)
     except OSError as exc:
-        # A name that does not resolve, or an address of no interface here, is the host's fault; the rest (taken,
-        # below 1024 without the right) the port's.
-        of_host = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
-        raise typer.BadParameter(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--host" if of_host else "--port"
-        ) from None
+        _refuse_listening(host, port, exc)
+
+
+def _refuse_listening(host: str, port: int, exc: OSError) -> NoReturn:
+    """A name that does not resolve, or an address of no interface here, is the host's fault, a usage error (exit 2);
+    a port below 1024 without the right the port's. A port another process has is no fault of the command (exit 1,
+    as a database another program locks): it was a usage error, which a CI job's retry on a failed start cannot tell
+    from a typo."""
+    import errno
+    import socket
+
+    import typer
+
+    why = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    if exc.errno == errno.EADDRINUSE:
+        typer.echo(f"timeback: {why} (another process listens there; --port 0 takes a free port)", err=True)
+        raise typer.Exit(1)
+    of_host = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
+    raise typer.BadParameter(why, param_hint="--host" if of_host else "--port")
 
 
 def _prepare_workers(app_: Any, settings: Any) -> None:
@@ -607,9 +619,7 @@ def _app() -> Any:
                 try:
                     listening = _listen(host, port)
                 except OSError as exc:  # (taken since _check_can_listen)
-                    raise typer.BadParameter(
-                        f"cannot listen on {host}:{port}: {exc.strerror or exc}", param_hint="--port"
-                    ) from None
+                    _refuse_listening(host, port, exc)
                 port = listening.getsockname()[1]  # (--port 0: the free port the system picked, all workers share it)
                 from timeback.server.runner import reachable_host, url_of
 
