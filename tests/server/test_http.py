@@ -385,6 +385,22 @@ def test_a_request_id_of_other_than_visible_ascii_is_replaced(http: httpx.Client
 def test_unknown_route_is_imsx_404(authed: httpx.Client) -> None:
     response = authed.get(f"{GB}/nothingHere")
     assert response.status_code == 404 and response.json()["imsx_codeMajor"] == "failure"
+    assert response.json()["imsx_description"] == "Unknown endpoint."
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ims/oneroster/gradebook/v1p0/results", "/ims/oneroster/v1p2/results", "/ims/oneroster/gradebook/v1p2x/results",
+     "/ims/oneroster/rostering/v1p1/users"],
+)  # fmt: skip
+def test_a_path_under_no_service_says_where_the_services_are(authed: httpx.Client, path: str) -> None:
+    """A version or service misspelt in a base URL: "Unknown endpoint." alone (from the CI integrator run)."""
+    response = authed.get(path)
+    assert response.status_code == 404, response.text
+    assert response.json()["imsx_description"] == (
+        "Unknown endpoint: this server serves OneRoster 1.2 under /ims/oneroster/gradebook/v1p2 and "
+        "/ims/oneroster/rostering/v1p2."
+    )
 
 
 def test_sourced_id_pairs_timeback_style_is_a_single_object() -> None:

@@ -184,6 +184,23 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+# The services' bases (the SDK's resources declare the same: ``base_path``), and Timeback's resources service, whose
+# operations are answered as not served here (``unserved``)
+SERVICE_BASES = ("/ims/oneroster/gradebook/v1p2", "/ims/oneroster/rostering/v1p2")
+_KNOWN_BASES = (*SERVICE_BASES, "/ims/oneroster/resources/v1p2")
+
+
+def unknown_endpoint(request: Request) -> str:
+    """A 404 of no route's: under ``/ims/`` but none of the bases served (``gradebook/v1p0``, ``oneroster/v1p2``), it
+    says which are; it said only "Unknown endpoint."."""
+    path: str = request.scope["path"]
+    root = request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root) else path
+    if path.startswith("/ims/") and not any(path == base or path.startswith(f"{base}/") for base in _KNOWN_BASES):
+        return f"Unknown endpoint: this server serves OneRoster 1.2 under {' and '.join(SERVICE_BASES)}."
+    return "Unknown endpoint."
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -191,7 +208,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        description = "Unknown endpoint." if exc.status_code == 404 else str(exc.detail)
+        description = unknown_endpoint(request) if exc.status_code == 404 else str(exc.detail)
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
             allow = allowed_methods(request)
