@@ -131,7 +131,9 @@ class BulkSummary:
 
     taken: int = 0  # results read from the iterable
     sent: int = 0  # results sent in a batch (valid ones)
-    stored: int = 0  # results the server holds as sent once the upload returns (created, replaced or unchanged)
+    # results stored as sent (created, replaced or unchanged): each copy of an id given again counts, though the
+    # server holds the last one stored (with if_exists="replace"; a later copy meets 409 otherwise)
+    stored: int = 0
     replaced: int = 0  # of those, written by a PUT after their batch met records that exist (if_exists="replace")
     # of those, found stored as sent already: nothing written (if_exists="replace"; after a batch's retry met 409,
     # or its answer was lost, what its earlier attempt may have stored too: no telling)
