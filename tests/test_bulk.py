@@ -4352,6 +4352,26 @@ def test_an_async_iterable_given_to_the_sync_client_is_a_type_error_before_anyth
     assert started == [] and stored_scores(client, roster, tag) == {}
 
 
+async def test_an_async_listing_given_to_the_sync_client_is_refused_as_any_async_iterable(
+    server: Any, client: Timeback
+) -> None:
+    """An AsyncTimeback's listing, whose ``__iter__`` says to use ``async for`` (so it passes for a sync iterable),
+    said so in the upload's stop (and to use Timeback, the client given it); so did ``where('@')`` in place of its
+    own error."""
+    from timeback.filters import where
+
+    async with AsyncTimeback(**server.client_kwargs()) as async_client:
+        for listing in (async_client.oneroster.gradebook.get_all_results(limit=1),
+                        await async_client.oneroster.gradebook.get_all_results(limit=1)):  # fmt: skip
+            name = type(listing).__name__
+            with pytest.raises(TypeError, match=rf"^Timeback's bulk_post_results takes an iterable, not an async one "
+                                                rf"\({name}\): give it to AsyncTimeback's$") as raised:  # fmt: skip
+                client.oneroster.gradebook.bulk_post_results(listing)  # type: ignore[arg-type]
+            assert not getattr(raised.value, "__notes__", None)
+            with pytest.raises(ValueError, match=r"^'@' takes a list of values"):
+                where("sourcedId", "@", listing)  # type: ignore[arg-type]
+
+
 async def test_batch_size_and_concurrency_take_whole_numbers_only(
     server: Any, client: Timeback, world: tuple[Roster, list[str]]
 ) -> None:

@@ -33,7 +33,7 @@ import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
 from timeback._config import whole_number
-from timeback._pagination import LOOP_TURN_EVERY
+from timeback._pagination import LOOP_TURN_EVERY, async_only
 from timeback._waits import done_of
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
@@ -1229,7 +1229,7 @@ def run_sync(
     in_flight: dict[Future[Outcome], Batch] = {}
     interrupts = InterruptPoints()
     check_results(results)
-    if isinstance(results, AsyncIterable) and not isinstance(results, Iterable):  # (else a stop at the first result)
+    if async_only(results):  # (else a stop at the first result)
         raise TypeError(
             f"Timeback's bulk_post_results takes an iterable, not an async one ({type(results).__name__}): give it "
             "to AsyncTimeback's"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, SupportsIndex, TypeVar, cast
 
@@ -339,6 +339,12 @@ class _AsyncOnly:
                 f"'{type(self).__name__}' object is not iterable: its items come from awaited requests, "
                 "use `async for` (in an async function), or the sync client Timeback"
             )
+
+
+def async_only(value: object) -> bool:
+    """Whether ``value`` is iterated by ``async for`` alone: an async iterable that is no sync one, the SDK's async
+    listings included (their ``__iter__`` only says to use ``async for``: they pass for sync iterables)."""
+    return isinstance(value, AsyncIterable) and (isinstance(value, _AsyncOnly) or not isinstance(value, Iterable))
 
 
 class AsyncPage(_AsyncOnly, _PageBase[T]):

@@ -24,6 +24,7 @@ from enum import Enum
 from typing import Literal, get_args
 
 from timeback._dates import iso_datetime
+from timeback._pagination import async_only
 
 __all__ = ["Filter", "Operator", "where"]
 
@@ -158,7 +159,7 @@ def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
     if op not in OPERATORS:
         raise ValueError(f"unknown filter operator {op!r}; use one of {' '.join(sorted(OPERATORS))}")
     if op == "@":
-        if isinstance(value, str) or not isinstance(value, Iterable):
+        if isinstance(value, str) or not isinstance(value, Iterable) or async_only(value):
             raise ValueError(f"'@' takes a list of values{_as_list(field, value)}")
         items = [_text(field, v) for v in value]
         if not items:  # (sent as '', it would be a list of one value: the empty string)

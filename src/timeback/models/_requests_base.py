@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError, to_json
 
 from timeback._ids import quoted_id
+from timeback._pagination import async_only
 from timeback.models._base import (
     CopiedByWireName,
     GeneratedId,
@@ -109,7 +110,11 @@ def records_as_bodies(model: type[BaseModel], data: dict[str, Any]) -> dict[str,
         if isinstance(value, record):
             if not isinstance(value, body):
                 data = {**data, key: record_as_body(value, body, record, where=(wire_name,), title=model.__name__)}
-        elif isinstance(value, Iterable) and not isinstance(value, (str, bytes, bytearray, Mapping, BaseModel)):
+        elif (
+            isinstance(value, Iterable)
+            and not isinstance(value, (str, bytes, bytearray, Mapping, BaseModel))
+            and not async_only(value)  # (an async listing: pydantic says it is no list)
+        ):
             # (any iterable pydantic takes for a list: a tuple, a deque, dict.values(), a generator, which is read
             # once here: the list read is what is validated next)
             items = list(value) if isinstance(value, Iterator) else value
