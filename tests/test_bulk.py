@@ -4243,6 +4243,34 @@ def test_without_named_splits_only_on_a_422_or_400_naming_results_of_the_batch()
     assert without_named(refused("TargetEndSystem"), batch) is None
 
 
+def test_a_409_splits_a_batch_once_and_fails_the_part_sent_again_whole() -> None:
+    """A server naming one existing result a 409 (every one of a sync run again existing) cost a request per result,
+    until the refusals ran out: 120 requests and 125 failures for a batch of 1,000 (review). The part sent again
+    after a 409 fails whole on its own 409, its reason with the hint; with ``replace`` no 409 splits."""
+    from timeback._bulk import IF_EXISTS_HINT, BulkSummary, Reachability, Refusals, Splitting, record_outcome, resent
+    from timeback.errors import ConflictError
+    from timeback.models._dicts import EncodedItems
+
+    ids = [f"r{i}" for i in range(10)]
+    batch = Batch("li", ids, EncodedItems([b"{}"] * 10), list(range(10)))
+
+    def first_named(part: Batch) -> ConflictError:
+        body = {"imsx_error_details": [{"field": "results[0].sourcedId", "message": f"'{part.ids[0]}' already exists"}]}
+        return ConflictError("exists", status_code=409, method="POST", url="u", body=body)
+
+    split = resent(first_named(batch), batch, Refusals(), Splitting())
+    assert split is not None
+    (failure,), parts = split[0].failures, split[0].parts
+    assert failure.sourced_ids == ("r0",) and [p.ids for p, _ in parts] == [ids[1:]]
+    rest, more = parts[0][0], split[1]
+    assert resent(first_named(rest), rest, more, Splitting()) is None  # (fails whole: one failure of 9)
+    summary = BulkSummary(taken=9)
+    record_outcome(summary, rest, first_named(rest), Reachability(1))
+    (whole,) = summary.failures
+    assert whole.positions == tuple(range(1, 10)) and whole.reason.endswith(f"({IF_EXISTS_HINT})"), whole
+    assert resent(first_named(batch), batch, Refusals(), Splitting(), replace=True) is None
+
+
 def test_without_named_escapes_what_the_server_said_and_cuts_its_request_id() -> None:
     """A result's reason quoted the 422's details and request id raw: a newline or an ANSI escape forged a line
     of the integrator's log, and a 20,000-character request id was quoted whole."""

@@ -887,8 +887,9 @@ def resent(
     None: it fails whole. A 413 (too large for the server: a local server's ``max_json_values`` is about 15,000
     results) sends it again in two halves, down to single results (one answered 413 fails alone, with the server's
     reason) while ``splitting`` halves; a 422 naming results, as ``without_named`` says, the rest whole the first
-    ``MAX_RESENDS`` times, in halves after (each 422 naming a result, the parts end); so does a 409 naming results
-    that exist, but with ``replace`` (it settles the batch record by record: ``replacing``). Never after an attempt got
+    ``MAX_RESENDS`` times, in halves after (each 422 naming a result, the parts end); so does a 409 naming some of
+    its results as existing, once (the part sent again fails whole on a 409), except with ``replace`` (it
+    settles the batch record by record: ``replacing``). Never after an attempt got
     no answer: it may have stored the batch, whose parts would then meet 409 each, their failures no longer saying
     they may be stored (whole, it fails maybe stored, or is settled record by record: ``replaces``)."""
     if refused._answer_lost:
@@ -898,7 +899,9 @@ def resent(
             return None
         how = "in halves after its batch was too large (413)"
         return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), refusals
-    parted = without_named(refused, batch, conflicts=not replace)
+    # (a 409: split once, not again for the part sent again, whose 409 fails it whole: a server naming one existing
+    # result a 409, every result existing, would cost a request per result; 120 for a batch of 1,000, it was 1)
+    parted = without_named(refused, batch, conflicts=not replace and refusals.in_a_row == 0)
     if parted is None:
         return None
     failures, rest = parted
@@ -929,9 +932,9 @@ def without_named(
     refused: RequestError | APIConnectionError | APIResponseValidationError, batch: Batch, *, conflicts: bool = False
 ) -> tuple[list[BulkFailure], Batch] | None:
     """The failures of the results a 422 or 400 names (``results[3].scoreStatus``), each with what was said of it alone,
-    or, given ``conflicts``, a 409 (``results[3].sourcedId``: it exists; in a batch of later results, one result
-    stored before sank them all, as every result of a batch of 1,000 holding one id sent by an earlier run failed),
-    and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
+    or, given ``conflicts``, a 409 naming some of them, not all (``results[3].sourcedId``: it exists; one result
+    stored before sank a batch of later results, as every result of a batch of 1,000 holding one id sent by an
+    earlier run failed), and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
     them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole, with what was
     said of it) or a result past the batch's end (what it counts is not known). What it says of the batch as a
     whole besides it says again of the rest sent again, if it still holds: the rest then fails with that, not with
