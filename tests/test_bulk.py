@@ -2824,7 +2824,9 @@ def test_replace_puts_a_result_whose_metadata_or_date_time_changed_where_a_refer
     summary = gradebook.bulk_post_results(again, if_exists="replace")
     assert summary.ok, summary.failures
     assert (summary.stored, summary.replaced, summary.unchanged) == (5, 3, 2), summary
-    assert str(summary).startswith("5 taken, 5 stored (3 replaced, 2 unchanged), 0 failed, 1 batches, "), str(summary)
+    assert str(summary).startswith("5 taken, 5 stored (3 replaced, 2 unchanged), 0 failed, 1 batch, 0 retries, "), str(
+        summary
+    )
     held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
     assert held[0].metadata == {"rubric": {"sourcedId": "r-1"}} and held[1].metadata == {"grader": {"sourcedId": "t"}}
     assert held[2].scoreDate == "2024-09-02T10:00:00.1234568Z"

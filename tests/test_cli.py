@@ -496,6 +496,18 @@ def test_serve_refuses_query_arguments_of_an_sqlite_url(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_refuses_an_sqlite_url_with_an_empty_path_as_a_variable_left_unset(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: str
+) -> None:
+    # (`--database "sqlite:///$DB"`, DB unset: served in memory without a word; with workers, "several workers need a
+    # database file, not in-memory")
+    monkeypatch.chdir(tmp_path)
+    result = _serve(monkeypatch, "--database", "sqlite:///", "--workers", workers)
+    _refused(result, "--database", "'sqlite:///' names no file (an empty path: a variable left unset?)")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "database",
     ["sqlite://timeback.db", "sqlite://tmp/x.db", "sqlite://user@/tmp/x.db", "sqlite://:5/x.db", "sqlite://:memory:"],

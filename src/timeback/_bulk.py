@@ -2,7 +2,8 @@
 
 Results stream from any iterable (models or dicts). Each is validated on its own, so one bad record fails alone
 and is reported, never the batch it would have joined; one the server refuses (422 naming it) fails alone too, and
-the rest of its batch is sent again; a batch too large for the server (413) is sent again in halves (``Split``).
+the rest of its batch is sent again, as for a 409 naming results that exist (``if_exists="fail"``); a batch too
+large for the server (413) is sent again in halves (``Split``).
 Valid results are grouped by line item into batches of ``batch_size`` and POSTed to ``/lineItems/{id}/results``
 (all or nothing per batch), ``concurrency`` batches in flight, each with the client's retry rules (a retried batch
 whose first answer was lost is confirmed by reading back, never stored twice). Memory stays flat: at most
@@ -175,8 +176,8 @@ class BulkSummary:
             failed += f" ({', '.join(f'{kind}: {count}' for kind, count in kinds.most_common())})"
         if self._maybe_stored:
             failed += f", {self._maybe_stored} of them maybe stored"
-        return (f"{self.taken} taken, {stored}, {failed}, {self.batches} batches, {self.retries_taken} retries, "
-                f"{self.seconds:.1f} s")  # fmt: skip
+        retries = f"{self.retries_taken} retr{'y' if self.retries_taken == 1 else 'ies'}"
+        return f"{self.taken} taken, {stored}, {failed}, {_batches(self.batches)}, {retries}, {self.seconds:.1f} s"
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={getattr(self, name)!r}" for name in _COUNTS)
@@ -185,13 +186,17 @@ class BulkSummary:
         return f"BulkSummary({counts}, failed={self.failed}, failures=[{shown}{more}])"
 
 
+def _batches(count: int) -> str:
+    return f"{count} batch{'' if count == 1 else 'es'}"
+
+
 def _kind(failure: BulkFailure) -> str:
     """What ``BulkSummary.__str__`` counts ``failure`` under: its status, else why it was not stored."""
-    if failure.status_code is not None:
-        return str(failure.status_code)
-    for start in ("invalid result", "not sent"):
+    for start in ("invalid result", "not sent"):  # ("not sent again: ...": the rest of a batch, under its status)
         if failure.reason.startswith(start):
             return start.removesuffix(" result")
+    if failure.status_code is not None:
+        return str(failure.status_code)
     return "no answer" if failure.maybe_stored else "network"  # (an answer lost, or cut short; or none at all)
 
 
@@ -479,7 +484,8 @@ class Batcher:
         """``batch`` (one this batcher made) is settled, ``failures`` what its outcome added to the summary. The
         repeats held for it are taken now, each in turn (a third copy waits for the second): with
         ``if_exists="fail"`` a repeat of a copy stored, maybe stored or refused with 409 (the id exists) goes in a
-        batch of its own, for its 409 to fail it alone (in a batch of later results, it sank them all); otherwise
+        batch of its own, for its 409 to fail it alone (in a batch of later results, it cost that batch a request
+        more: the 409 naming it, and the rest sent again); otherwise
         it goes as a later input would. The batches they fill are ``ready``."""
         self._unsettled_ids.difference_update(batch.ids)
         if self._repeats:
@@ -818,6 +824,7 @@ class Refusals:
     in_a_row: int = 0
     left: list[int] = field(default_factory=lambda: [MAX_REFUSALS])
     stored: list[bool] = field(default_factory=lambda: [False])  # (a part of the batch stored: no count then)
+    after_conflict: bool = False  # (a 409 split one of the parts that led to this one: another fails it whole)
 
     def settled(self, outcome: object) -> None:
         """Note a part's outcome (``outcome``): stored, the batch's refusals are no longer counted."""
@@ -901,12 +908,13 @@ def resent(
         return Split([], refused.retries_taken, [(part, None) for part in _halves(batch)], how), refusals
     # (a 409: split once, not again for the part sent again, whose 409 fails it whole: a server naming one existing
     # result a 409, every result existing, would cost a request per result; 120 for a batch of 1,000, it was 1)
-    parted = without_named(refused, batch, conflicts=not replace and refusals.in_a_row == 0)
+    parted = without_named(refused, batch, conflicts=not replace and not refusals.after_conflict)
     if parted is None:
         return None
     failures, rest = parted
     refusals.left[0] -= 1
-    more = Refusals(refusals.in_a_row + 1, refusals.left, refusals.stored)
+    conflict = refusals.after_conflict or refused.status_code == 409
+    more = Refusals(refusals.in_a_row + 1, refusals.left, refusals.stored, conflict)
     if rest.ids and refusals.left[0] <= 0 and not refusals.stored[0]:
         failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
         why = (f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times (a refusal of "
@@ -934,11 +942,11 @@ def without_named(
     """The failures of the results a 422 or 400 names (``results[3].scoreStatus``), each with what was said of it alone,
     or, given ``conflicts``, a 409 naming some of them, not all (``results[3].sourcedId``: it exists; one result
     stored before sank a batch of later results, as every result of a batch of 1,000 holding one id sent by an
-    earlier run failed), and the batch without them (empty if it names all of them: nothing to send again); None if it names none of
-    them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole, with what was
-    said of it) or a result past the batch's end (what it counts is not known). What it says of the batch as a
-    whole besides it says again of the rest sent again, if it still holds: the rest then fails with that, not with
-    what was said of the results named (before, it failed whole with all of it)."""
+    earlier run failed), and the batch without them (empty if it names all of them: nothing to send again); None if
+    it names none of them (a server whose 422 names no results, or only the batch as a whole: the batch fails whole,
+    with what was said of it) or a result past the batch's end (what it counts is not known). What it says of the
+    batch as a whole besides it says again of the rest sent again, if it still holds: the rest then fails with that,
+    not with what was said of the results named (before, it failed whole with all of it)."""
     # (a 400 too: the server's for a value that is no JSON, a NaN in one result's metadata, names that result; it
     # sank its whole batch)
     if not isinstance(refused, RequestError) or refused.status_code not in (
@@ -1344,13 +1352,13 @@ def run_sync(
             # no thread has started yet is in flight too, and goes.
             if stopping is not None:
                 stopping.set()
-            if isinstance(error, KeyboardInterrupt) and in_flight:
-                # (up to a read timeout each, a minute by default, with nothing said: it looked hung. A warning, as
-                # Python's handler of last resort shows one where the app configured no logging.)
-                batches = f"{len(in_flight)} batch{'es' if len(in_flight) > 1 else ''}"
-                log.warning("bulk_post_results interrupted: waiting for the %s in flight to end, to count them "
-                            "(Ctrl-C again stops without waiting)", batches)  # fmt: skip
-            try:
+            try:  # (a second Ctrl-C while it logs, too, goes up with the note)
+                pending = sum(not future.done() for future in in_flight)
+                if isinstance(error, KeyboardInterrupt) and pending:
+                    # (up to a read timeout each, a minute by default, with nothing said: it looked hung. A warning,
+                    # as Python's handler of last resort shows one where the app configured no logging.)
+                    log.warning("bulk_post_results interrupted: waiting for the %s in flight to end, to count them "
+                                "(Ctrl-C again stops without waiting)", _batches(pending))  # fmt: skip
                 settle(interrupts.wait_only(done_of, in_flight, False), progress=False)
             except BaseException as again:
                 # A second Ctrl-C stops the wait, and goes up with the note: the batches no thread has started are

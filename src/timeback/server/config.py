@@ -170,7 +170,9 @@ WORKERS_NEED_A_FILE = "several workers need a database file, not in-memory"
 
 
 def in_memory(database: str) -> bool:
-    """Whether ``database`` is a SQLite URL naming no file (``sqlite://``, ``sqlite:///:memory:``)."""
+    """Whether ``database`` is a SQLite URL naming no file (``sqlite://``, ``sqlite:///:memory:``; not ``sqlite:///``,
+    an empty path, which ``open_storage`` refuses as a variable left unset: with ``workers``, it said they need a
+    file instead)."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -180,7 +182,8 @@ def in_memory(database: str) -> bool:
         parsed = make_url(database)
     except (ArgumentError, ValueError):  # (ValueError: a port that is no number)
         return False  # (not a URL: open_storage says so)
-    return names_no_file(parsed.database) and not has_host_part(parsed)  # (sqlite://x.db: open_storage says why)
+    # (sqlite://x.db: open_storage says why)
+    return parsed.database != "" and names_no_file(parsed.database) and not has_host_part(parsed)
 
 
 def trusted_proxies(value: str) -> str:
