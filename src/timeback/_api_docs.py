@@ -74,8 +74,10 @@ BULK_OPTIONS = {
     "then keeps none of them (`summary.failed` still counts them, `summary.ok` is still false), so memory stays flat "
     "however many fail. Raising, it stops the upload as `on_progress` does (never called again); an `async def` is "
     "refused with `TypeError`.",
-    "if_exists": '`"fail"`: a batch holding a stored `sourcedId` is refused whole (409) and reported. `"replace"`: '
-    "such a batch is settled record by record (results stored as sent are left alone, the others are PUT).",
+    "if_exists": '`"fail"`: a batch holding a stored `sourcedId` is refused (409) and reported: the results the 409 '
+    "names fail alone and the rest of the batch is sent again, once; a 409 naming all or none fails it whole. "
+    '`"replace"`: such a batch is settled record by record (results stored as sent are left alone, the others are '
+    "PUT).",
     "timeout": "Overrides the client's for each batch (each batch is one call).",
     "max_retries": "Overrides the client's for each batch.",
     "deadline": "Overrides the client's for each batch: each batch gets it, retries included, not the whole upload.",
