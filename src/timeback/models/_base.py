@@ -8,6 +8,7 @@ server validates request bodies that way, so the SDK and the server share one de
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import functools
 import json
@@ -467,12 +468,20 @@ def _consts_agree(value: dict[str, Any], shape: dict[str, Any]) -> bool:
     return True
 
 
+# Set while the local server writes its OpenAPI document: its answers leave such a field out rather than null
+# (``leave_out_nulls``), as Timeback's document types it. A model's own schema keeps the null its ``model_dump()``
+# writes: an app answering with one (FastAPI's ``response_model=TimebackResult``) published a schema its answers
+# broke ("inProgress": null, typed a string alone).
+ANSWERS_LEAVE_OUT_NULLS: contextvars.ContextVar[bool] = contextvars.ContextVar("answers_leave_out_nulls", default=False)
+
+
 class _NullIsAbsent(_Marker):
-    """``NullIsAbsent``'s marker: the answer's JSON schema (serialization mode) has no null."""
+    """``NullIsAbsent``'s marker: the local server's answers' JSON schema (serialization mode, under
+    ``ANSWERS_LEAVE_OUT_NULLS``) has no null."""
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
-        if handler.mode == "serialization":
+        if handler.mode == "serialization" and ANSWERS_LEAVE_OUT_NULLS.get():
             kept = [branch for branch in json_schema.get("anyOf", ()) if branch != {"type": "null"}]
             if len(kept) == 1:
                 json_schema = {**{k: v for k, v in json_schema.items() if k != "anyOf"}, **kept[0]}

@@ -9,6 +9,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaV
 
 from timeback._operations import Operation, OperationSet
 from timeback._version import __version__
+from timeback.models._base import ANSWERS_LEAVE_OUT_NULLS
 from timeback.server.auth import full_scope, required_scopes
 from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
@@ -136,11 +137,15 @@ class _Schemas:
 
     def of(self, annotation: Any, mode: JsonSchemaMode = "validation") -> dict[str, Any]:
         suffix, generator = ("Input", _RequestSchema) if mode == "validation" else ("", GenerateJsonSchema)
-        schema = TypeAdapter(annotation).json_schema(
-            ref_template=REF + suffix,
-            mode=mode,
-            schema_generator=generator,
-        )
+        leaving_out = ANSWERS_LEAVE_OUT_NULLS.set(True)  # (its answers leave out what a dump writes as null)
+        try:
+            schema = TypeAdapter(annotation).json_schema(
+                ref_template=REF + suffix,
+                mode=mode,
+                schema_generator=generator,
+            )
+        finally:
+            ANSWERS_LEAVE_OUT_NULLS.reset(leaving_out)
         self.components.update({name + suffix: value for name, value in schema.pop("$defs", {}).items()})
         return schema
 
