@@ -519,6 +519,13 @@ RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "percent, slashes left": quote,  # (Python's quote() as it is called most)
     "percent, javascript": lambda text: quote(text, safe="-_.!~*'()"),  # (encodeURIComponent)
     "percent, lower-case hex": lambda text: re.sub("%[0-9A-F]{2}", lambda hex: hex[0].lower(), quote(text, safe="")),
+    # (these, from the security review's echo server: a secret holding '"', '\\' or 'é' was shown so)
+    "json string, ascii": lambda text: json.dumps(text)[1:-1],  # ('\\"', '\\u00e9' in a text body)
+    "json string": lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
+    "python repr": lambda text: repr(text)[1:-1],  # (a message holding the repr: '\\\\' doubled)
+    "html, numeric": lambda text: "".join(f"&#{ord(c)};" if c in "&<>\"'" else c for c in text),
+    "html, go templates": lambda text: html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;"),
+    "base64": lambda text: base64.b64encode(text.encode()).decode(),
 }
 
 
@@ -527,7 +534,7 @@ def test_a_secret_or_token_a_server_echoes_re_encoded_is_redacted(encoding: str)
     """A token endpoint that echoes the secret, and a gateway the token, in a form-encoded, HTML-escaped or
     JSON-slash-escaped form: those forms escaped redaction. A case the local server cannot produce: a mock."""
     encode = RE_ENCODINGS[encoding]
-    secret, token = "Sup3r Secret+Value/2024&<x>'(y)! " + uid("s"), "t0ken+/&<x>'(y)!" + uid("t")
+    secret, token = "Sup3r Secret+Value/2024&<x>'(y)! \"\\é " + uid("s"), "t0ken+/&<x>'(y)!" + uid("t")
 
     def echo(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/oauth2/token"):

@@ -35,13 +35,26 @@ def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -
 def echoed_forms(text: str) -> set[str]:
     """``text`` as a server may quote it: as it is; percent-encoded, every reserved character, or "/" left (Python's
     ``quote``), or "'()!*~" left too (JavaScript's ``encodeURIComponent``), or as in a form ("+" for a space), each
-    with upper- or lower-case hex; HTML-escaped, quotes too or not; and with JSON's optional escaped "/" (PHP's
-    ``json_encode``: ``\\/``), which a body decoded as JSON has undone but one read as text has not."""
-    import html  # (imported on use: only an error needs it)
+    with upper- or lower-case hex; HTML-escaped, quotes too or not, or with numeric references (Go's templates:
+    ``&#34;``; or each of the five so); with JSON's optional escaped "/" (PHP's ``json_encode``: ``\\/``), or as a
+    JSON string's inside (``\\"``, ``\\u00e9``, or not), or a Python repr's, which a body decoded as JSON has undone
+    but one read as text has not; and base64-encoded (standard and URL-safe alphabets)."""
+    import base64
+    import html
+    import json  # (imported on use: only an error needs them)
 
     encoded = {quote(text, safe=""), quote(text), quote(text, safe="-_.!~*'()"), quote_plus(text)}
     encoded |= {re.sub("%[0-9A-F]{2}", lambda hex_digits: hex_digits[0].lower(), form) for form in encoded}
-    return {text, *encoded, html.escape(text), html.escape(text, quote=False), text.replace("/", "\\/")}
+    numeric = "".join(f"&#{ord(c)};" if c in _HTML_SPECIAL else c for c in text)
+    go = html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+    quoted = {json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1], repr(text)[1:-1]}
+    as_bytes = text.encode("utf-8", "surrogatepass")
+    base64s = {base64.b64encode(as_bytes).decode(), base64.urlsafe_b64encode(as_bytes).decode()}
+    return {text, *encoded, html.escape(text), html.escape(text, quote=False), numeric, go,
+            text.replace("/", "\\/"), *quoted, *base64s}  # fmt: skip
+
+
+_HTML_SPECIAL = frozenset("&<>\"'")
 
 
 def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
