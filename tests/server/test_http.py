@@ -382,6 +382,25 @@ def test_a_request_id_of_other_than_visible_ascii_is_replaced(http: httpx.Client
     assert http.get("/health", headers={"X-Request-Id": kept}).headers["x-request-id"] == kept
 
 
+def test_two_authorization_headers_are_refused_whichever_comes_first(authed: httpx.Client) -> None:
+    """The first was taken (the second ignored): a proxy in front that read the other would disagree with the server on
+    who is calling (from the security review). 400 naming the header, at the API and at the token endpoint."""
+    good = authed.headers["Authorization"]
+    for pair in ([good, "Bearer nope"], ["Bearer nope", good]):
+        answer = authed.get(f"{GB}/results/", headers=[("Authorization", value) for value in pair])
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["imsx_description"] == "Two Authorization headers: send one.", answer.text
+        assert answer.json()["imsx_CodeMinor"]["imsx_codeMinorField"][0]["imsx_codeMinorFieldName"] == "Authorization"
+    basic = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    form = {"grant_type": "client_credentials"}
+    with httpx.Client(base_url=authed.base_url) as fresh:  # (no bearer header of its own)
+        answer = fresh.post("/oauth2/token", data=form, headers=[("Authorization", basic)] * 2)
+        assert answer.status_code == 400 and answer.json()["error"] == "invalid_request", answer.text
+        assert answer.json()["error_description"] == "Two Authorization headers: send one."
+        assert fresh.post("/oauth2/token", data=form, headers={"Authorization": basic}).status_code == 200
+    assert authed.get(f"{GB}/results/", params={"limit": 1}).status_code == 200  # (one header: as before)
+
+
 def test_unknown_route_is_imsx_404(authed: httpx.Client) -> None:
     response = authed.get(f"{GB}/nothingHere")
     assert response.status_code == 404 and response.json()["imsx_codeMajor"] == "failure"

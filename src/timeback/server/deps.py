@@ -20,6 +20,10 @@ def insufficient_scope(scopes: Iterable[str]) -> dict[str, str]:
     return {"WWW-Authenticate": f'{_CHALLENGE}, error="insufficient_scope", scope="{names}"'}
 
 
+# (the first was taken: a proxy in front that read the other one would disagree with the server on who is calling)
+TWO_AUTHORIZATIONS = "Two Authorization headers: send one."
+
+
 def bearer_token(authorization: str) -> str:
     """The token of an ``Authorization: Bearer`` header; 401 (with ``WWW-Authenticate``) without one."""
     scheme, space, token = authorization.partition(" ")

@@ -36,7 +36,7 @@ from timeback._operations import Operation, OperationSet
 from timeback.server.auth import Grant, TokenStore, required_scopes
 from timeback.server.bodies import check_content_encoding, check_media_type, check_transfer_encoding, read_body
 from timeback.server.collections import COLLECTIONS
-from timeback.server.deps import bearer_token, grant_of, insufficient_scope
+from timeback.server.deps import TWO_AUTHORIZATIONS, bearer_token, grant_of, insufficient_scope
 from timeback.server.errors import ApiError, error_response, unexpected_error, waited_out_the_lock
 from timeback.server.middleware import ENCODED_SLASH, WRITE_BEGUN, root_url, url_as_sent
 from timeback.server.service import GradebookService, Reply
@@ -153,11 +153,13 @@ class OperationLane:
         service: GradebookService = self.state.service
         op = entry.op
         try:
-            authorization = b""
+            authorization: bytes | None = None
             content_length = content_type = None
             content_encoding = transfer_encoding = b""
             for name, value in scope["headers"]:
-                if name == b"authorization" and not authorization:
+                if name == b"authorization":
+                    if authorization is not None:
+                        raise ApiError(400, TWO_AUTHORIZATIONS, fields=[("Authorization", "sent twice")])
                     authorization = value
                 elif name == b"content-length" and content_length is None:
                     content_length = value
@@ -167,7 +169,7 @@ class OperationLane:
                     content_encoding += b"," + value if content_encoding else value
                 elif name == b"transfer-encoding":
                     transfer_encoding += b"," + value if transfer_encoding else value
-            token = bearer_token(authorization.decode("latin-1"))
+            token = bearer_token((authorization or b"").decode("latin-1"))
             tokens: TokenStore = self.state.tokens
             if tokens.needs_lookup(token):  # another worker's token (--workers): a database read, off the loop
                 await run_in_threadpool(tokens.check, token)

@@ -33,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from timeback.server.auth import full_scope, short_scope
 from timeback.server.bodies import BodyTooLarge, check_content_encoding, check_transfer_encoding, read_body
+from timeback.server.deps import TWO_AUTHORIZATIONS
 from timeback.server.errors import SHOWN_FIELDS, ApiError, error_response, imsx_body, more_than_shown, unexpected_error
 
 router = APIRouter(tags=["oauth2"])
@@ -221,6 +222,8 @@ async def _token(request: Request) -> JSONResponse:
     if form["grant_type"] != "client_credentials":
         description, fields = "Only grant_type=client_credentials is supported.", [("grant_type", "unsupported")]
         return _oauth_error(400, "unsupported_grant_type", description, "invaliddata", fields=fields)
+    if len(request.headers.getlist("authorization")) > 1:  # (before the credentials are looked at, as above)
+        return _invalid_request(TWO_AUTHORIZATIONS, [("Authorization", "sent twice")])
     try:
         basic = _basic_credentials(request.headers.get("authorization", ""))
     except ValueError as exc:
