@@ -48,6 +48,7 @@ import operator
 import os
 import re
 import sqlite3
+import stat
 import threading
 import time
 import weakref
@@ -1840,10 +1841,18 @@ _OWNER_ONLY = 0o600
 
 def _make_database_file(database: str) -> None:
     """The database file made (empty: SQLite makes it a database) with mode ``_OWNER_ONLY``, unless something is there
-    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it). A symbolic link
-    to a missing file: that file, made so (``O_EXCL`` refused the link itself, and SQLite made its target 0644)."""
-    with suppress(FileExistsError):
-        os.close(os.open(os.path.realpath(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it), with a warning
+    if every user of the machine may read it (``touch t.db`` under the usual umask: 0644, from the security review;
+    a group's, given on purpose to share it, is not warned of). A symbolic link to a missing file: that file, made so
+    (``O_EXCL`` refused the link itself, and SQLite made its target 0644)."""
+    real = os.path.realpath(database)
+    try:
+        os.close(os.open(real, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+    except FileExistsError:
+        with suppress(OSError):  # (not there to look at: opening it says why)
+            if (mode := os.stat(real).st_mode) & stat.S_IROTH and stat.S_ISREG(mode):
+                log.warning("%s may be read by every user of this machine (mode %03o): it holds users' passwords; "
+                            "chmod 600 it", database, mode & 0o777)  # fmt: skip
 
 
 def _mode_beside(database: str) -> tuple[int, int | None]:
