@@ -524,9 +524,23 @@ RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "json string": lambda text: json.dumps(text, ensure_ascii=False)[1:-1],
     "python repr": lambda text: repr(text)[1:-1],  # (a message holding the repr: '\\\\' doubled)
     "html, numeric": lambda text: "".join(f"&#{ord(c)};" if c in "&<>\"'" else c for c in text),
-    "html, go templates": lambda text: html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;"),
+    # (Go's html/template: its htmlReplacementTable; Rails' ERB; PHP 8.1's htmlspecialchars)
+    "html, go html/template": lambda text: _swap(
+        text, {"&": "&amp;", "'": "&#39;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "+": "&#43;"}
+    ),
+    "html, rails": lambda text: _swap(text, {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}),
+    "html, php": lambda text: _swap(text, {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;"}),
+    "json, php json_encode": lambda text: json.dumps(text)[1:-1].replace("/", "\\/"),
+    "json, go encoding/json": lambda text: _swap(
+        json.dumps(text, ensure_ascii=False)[1:-1], {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+    ),
     "base64": lambda text: base64.b64encode(text.encode()).decode(),
+    "base64url, unpadded": lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("="),
 }
+
+
+def _swap(text: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in text)
 
 
 @pytest.mark.parametrize("encoding", RE_ENCODINGS)

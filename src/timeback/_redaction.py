@@ -33,28 +33,43 @@ def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -
 
 
 def echoed_forms(text: str) -> set[str]:
-    """``text`` as a server may quote it: as it is; percent-encoded, every reserved character, or "/" left (Python's
-    ``quote``), or "'()!*~" left too (JavaScript's ``encodeURIComponent``), or as in a form ("+" for a space), each
-    with upper- or lower-case hex; HTML-escaped, quotes too or not, or with numeric references (Go's templates:
-    ``&#34;``; or each of the five so); with JSON's optional escaped "/" (PHP's ``json_encode``: ``\\/``), or as a
-    JSON string's inside (``\\"``, ``\\u00e9``, or not), or a Python repr's, which a body decoded as JSON has undone
-    but one read as text has not; and base64-encoded (standard and URL-safe alphabets)."""
+    """``text`` as a server may quote it, if it is ``MIN_REDACTED`` characters or more: as it is; percent-encoded,
+    every reserved character, or "/" left (Python's ``quote``), or "'()!*~" left too (JavaScript's
+    ``encodeURIComponent``), or as in a form ("+" for a space), each with upper- or lower-case hex; HTML-escaped as
+    Python, Rails, PHP or Go's ``html/template`` write it (``_HTML_ESCAPES``); with JSON's optional escaped "/"
+    (PHP's ``json_encode``: ``\\/``), or as a JSON string's inside as Python, PHP or Go's ``encoding/json`` write it
+    (``\\"``, ``\\u00e9``, ``\\u003c``), or a Python repr's, which a body decoded as JSON has undone but one read
+    as text has not; and base64-encoded (standard and URL-safe, padded or not). A mixture of other escapes is not
+    recognized (README)."""
     import base64
-    import html
     import json  # (imported on use: only an error needs them)
 
+    if len(text) < MIN_REDACTED:
+        return set()
     encoded = {quote(text, safe=""), quote(text), quote(text, safe="-_.!~*'()"), quote_plus(text)}
     encoded |= {re.sub("%[0-9A-F]{2}", lambda hex_digits: hex_digits[0].lower(), form) for form in encoded}
-    numeric = "".join(f"&#{ord(c)};" if c in _HTML_SPECIAL else c for c in text)
-    go = html.escape(text).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
-    quoted = {json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1], repr(text)[1:-1]}
+    html = {"".join(table.get(c, c) for c in text) for table in _HTML_ESCAPES}
+    ascii_json, utf8_json = json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]
+    go_json = "".join(_GO_JSON.get(c, c) for c in utf8_json)
+    quoted = {ascii_json, utf8_json, ascii_json.replace("/", "\\/"), go_json, repr(text)[1:-1]}
     as_bytes = text.encode("utf-8", "surrogatepass")
     base64s = {base64.b64encode(as_bytes).decode(), base64.urlsafe_b64encode(as_bytes).decode()}
-    return {text, *encoded, html.escape(text), html.escape(text, quote=False), numeric, go,
-            text.replace("/", "\\/"), *quoted, *base64s}  # fmt: skip
+    base64s |= {form.rstrip("=") for form in base64s}
+    return {text, *encoded, *html, text.replace("/", "\\/"), *quoted, *base64s}
 
 
-_HTML_SPECIAL = frozenset("&<>\"'")
+# How HTML escapers write what they escape: Python's html.escape (quotes too, or not), Rails' ERB, PHP's
+# htmlspecialchars (8.1 on), Go's html/template (its escaper's table: "+" too), and the five numeric
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_ESCAPES = (
+    {**_NAMED, '"': "&quot;", "'": "&#x27;"},
+    _NAMED,
+    {**_NAMED, '"': "&quot;", "'": "&#39;"},
+    {**_NAMED, '"': "&quot;", "'": "&#039;"},
+    {**_NAMED, '"': "&#34;", "'": "&#39;", "+": "&#43;"},
+    {c: f"&#{ord(c)};" for c in "&<>\"'"},
+)
+_GO_JSON = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}  # (Go's encoding/json escapes these for HTML too)
 
 
 def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
