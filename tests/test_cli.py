@@ -579,6 +579,36 @@ def _serve_as_anyone(database: Path) -> str:
     return " ".join(done.stderr.split())
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_warns_once_of_a_database_every_user_may_read(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
+    """``touch t.db`` under the usual umask, then ``serve`` on it: 644, every user's to read, served without a word
+    (from the security review). Said once (not by every worker too); not of a file in a directory closed to others,
+    a group's, or one the server makes."""
+    import shutil
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))  # (not under pytest's own, closed to others)
+    try:
+        shared.chmod(0o755)
+        closed = shared / "closed"
+        closed.mkdir(mode=0o700)
+        for path, mode in ((shared / "everyone.db", 0o644), (shared / "group.db", 0o640), (closed / "c.db", 0o644)):
+            path.touch()
+            path.chmod(mode)
+        said = {}
+        for path in (shared / "everyone.db", shared / "group.db", closed / "c.db", shared / "made.db"):
+            result = _serve(monkeypatch, "--database", f"sqlite:///{path}", "--workers", workers)
+            assert result.exit_code == 0, result.output
+            said[path.name] = [line for line in result.output.splitlines() if "may be read by every user" in line]
+        assert said == {
+            "everyone.db": [f"timeback: warning: {shared / 'everyone.db'} may be read by every user of this machine "
+                            "(mode 644): it holds users' passwords; chmod 600 it"],
+            "group.db": [], "c.db": [], "made.db": [],
+        }  # fmt: skip
+    finally:
+        shutil.rmtree(shared)
+
+
 def test_serve_refuses_a_database_in_a_directory_it_may_not_write(tmp_path: Path) -> None:
     directory = tmp_path / "read-only"
     directory.mkdir(mode=0o555)

@@ -568,6 +568,10 @@ def _app() -> Any:
         from timeback.server.seed import SeedError, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
+        from timeback.server.storage.sql import readable_by_everyone
+
+        if (exposed := readable_by_everyone(database)) is not None:  # (here, once: not in every worker too)
+            typer.echo(f"timeback: warning: {exposed}", err=True)
         # SIGTERM is Ctrl-C while the database is made and seeded: a KeyboardInterrupt rolls a half-loaded seed back
         # (the default handler killed the process there, exit 143, which fails CI's `kill $PID; wait $PID`, with the
         # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes

@@ -4,7 +4,6 @@ the WAL is copied by a background thread, never by a request's COMMIT."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import sqlite3
@@ -1256,22 +1255,6 @@ def test_a_database_it_makes_is_its_owners_alone_and_one_given_keeps_its_mode(tm
             assert modes == {f"{database.name}{suffix}": oct(mode) for suffix in suffixes}
     finally:
         os.umask(previous)
-
-
-def test_a_database_given_that_every_user_may_read_is_warned_of(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """``touch t.db`` under the usual umask, then ``serve`` on it: 0644, every user's to read, without a word (from
-    the security review). One the server makes, or a group's (given on purpose to share it), is not warned of."""
-    for name, mode in (("everyone.db", 0o644), ("group.db", 0o640)):
-        (tmp_path / name).touch()
-        (tmp_path / name).chmod(mode)
-    with caplog.at_level(logging.WARNING, logger="timeback.server"):
-        for name in ("everyone.db", "group.db", "made.db"):
-            open_storage(f"sqlite:///{tmp_path / name}").close()
-    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warned == [f"{tmp_path / 'everyone.db'} may be read by every user of this machine (mode 644): it holds "
-                      "users' passwords; chmod 600 it"]  # fmt: skip
 
 
 def test_the_write_lock_made_beside_a_database_takes_its_mode_and_group_whatever_the_umask(tmp_path: Path) -> None:

@@ -1841,18 +1841,49 @@ _OWNER_ONLY = 0o600
 
 def _make_database_file(database: str) -> None:
     """The database file made (empty: SQLite makes it a database) with mode ``_OWNER_ONLY``, unless something is there
-    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it), with a warning
-    if every user of the machine may read it (``touch t.db`` under the usual umask: 0644, from the security review;
-    a group's, given on purpose to share it, is not warned of). A symbolic link to a missing file: that file, made so
-    (``O_EXCL`` refused the link itself, and SQLite made its target 0644)."""
-    real = os.path.realpath(database)
+    already: a file the user made keeps the mode they gave it (a directory fails as SQLite opens it; one every user
+    may read is warned of by ``serve``: ``readable_by_everyone``). A symbolic link to a missing file: that file, made
+    so (``O_EXCL`` refused the link itself, and SQLite made its target 0644)."""
+    with suppress(FileExistsError):
+        os.close(os.open(os.path.realpath(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
+
+
+def readable_by_everyone(url: str) -> str | None:
+    """A warning, if the database file at the SQLite ``url`` is there and every user of this machine may read it: its
+    mode lets others read it, and every directory above it lets them through (``touch t.db`` under the usual umask
+    makes it 644, and ``serve`` then served users' passwords to the machine without a word: from the security
+    review). None for a file the server makes (600), one a group may read (given on purpose to share it), one in a
+    directory closed to others, a database in memory, and on Windows (whose modes say nothing of it)."""
+    if os.name == "nt":
+        return None
     try:
-        os.close(os.open(real, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY))
-    except FileExistsError:
-        with suppress(OSError):  # (not there to look at: opening it says why)
-            if (mode := os.stat(real).st_mode) & stat.S_IROTH and stat.S_ISREG(mode):
-                log.warning("%s may be read by every user of this machine (mode %03o): it holds users' passwords; "
-                            "chmod 600 it", database, mode & 0o777)  # fmt: skip
+        database = make_url(url).database
+    except (ArgumentError, ValueError):
+        return None  # (not a URL: opening it says why)
+    if names_no_file(database):
+        return None
+    path = os.path.realpath(str(database))
+    try:
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISREG(mode) and mode & stat.S_IROTH):
+            return None
+        for directory in _directories_above(path):
+            if not os.stat(directory).st_mode & stat.S_IXOTH:
+                return None
+    except OSError:
+        return None  # (not there: the server makes it, 600)
+    why = f"(mode {mode & 0o777:03o}): it holds users' passwords; chmod 600 it"
+    return f"{database} may be read by every user of this machine {why}"
+
+
+def _directories_above(path: str) -> Iterator[str]:
+    directory = os.path.dirname(path)
+    while True:
+        yield directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return
+        directory = parent
 
 
 def _mode_beside(database: str) -> tuple[int, int | None]:
