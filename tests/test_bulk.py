@@ -1379,7 +1379,7 @@ def test_a_second_ctrl_c_while_the_batches_in_flight_finish_still_counts_every_r
         "bulk_post_results stopped: 25 results taken, 0 stored, 25 failed or not sent (20 of them maybe stored: an "
         "answer lost, or cancelled in flight); all of the input was read"  # (its last part-filled batch made)
     ]
-    assert calls == [BulkProgress(sent=20, stored=0, failed=25, batches=2)]
+    assert calls == [BulkProgress(sent=20, stored=0, failed=25, batches=2, taken=25)]
     assert len(stored_scores(client, roster, tag)) == 20
 
 
@@ -1832,8 +1832,9 @@ def counts_in(note: str) -> tuple[int, int, int]:
 def last_progress_as_noted(calls: list[BulkProgress], stopped: BaseException) -> None:
     """The last ``on_progress`` call holds the counts the stop's note gives. (Before, the batches settled and the
     results not sent in a stop were in no call: the bar showed fewer than the note.)"""
-    _, stored, failed = counts_in(stopped.__notes__[0])
-    assert calls and (calls[-1].stored, calls[-1].failed) == (stored, failed), (calls[-1:], stopped.__notes__)
+    taken, stored, failed = counts_in(stopped.__notes__[0])
+    last = calls[-1] if calls else None
+    assert last and (last.taken, last.stored, last.failed) == (taken, stored, failed), (calls[-1:], stopped.__notes__)
 
 
 @pytest.mark.usefixtures("collector_off")
@@ -2053,7 +2054,9 @@ async def test_the_last_progress_holds_the_final_counts_even_when_the_input_ends
     for rows in ([*interleaved(roster, line_items[:1], 20, tag), *invalid], invalid):
         calls: list[BulkProgress] = []
         summary = await upload(either, rows, batch_size=10, concurrency=2, on_progress=calls.append)
-        assert calls and calls[-1] == BulkProgress(summary.sent, summary.stored, summary.failed, summary.batches)
+        assert calls and calls[-1] == BulkProgress(
+            summary.sent, summary.stored, summary.failed, summary.batches, summary.taken
+        )
         assert summary.failed == 3 and summary.taken == len(rows)
 
 
@@ -2320,7 +2323,7 @@ async def test_a_batch_cancelled_in_flight_counts_as_sent(
             upload.cancel()
             with pytest.raises(asyncio.CancelledError) as cancelled:
                 await upload
-    assert calls[-1] == BulkProgress(sent=5, stored=0, failed=5, batches=1), calls
+    assert calls[-1] == BulkProgress(sent=5, stored=0, failed=5, batches=1, taken=5), calls
     assert cancelled.value.__notes__ == [
         "bulk_post_results stopped: 5 results taken, 0 stored, 5 failed or not sent (5 of them maybe stored: an "
         "answer lost, or cancelled in flight); the rest of the input was not read"

@@ -112,12 +112,15 @@ def _shown(values: tuple[object, ...]) -> str:
 
 @dataclass(frozen=True)
 class BulkProgress:
-    """Counts so far, given to ``on_progress`` after every batch."""
+    """Counts so far, given to ``on_progress`` after every batch. ``taken``: the results read from the input so far;
+    a stop's last call holds the stop's (the input past them is what is left to send: before, only the note's text
+    said it)."""
 
     sent: int
     stored: int
     failed: int
     batches: int
+    taken: int = 0
 
 
 @dataclass
@@ -159,7 +162,7 @@ class BulkSummary:
             self._maybe_stored += len(failure.sourced_ids)
 
     def progress(self) -> BulkProgress:
-        return BulkProgress(sent=self.sent, stored=self.stored, failed=self.failed, batches=self.batches)
+        return BulkProgress(self.sent, self.stored, self.failed, self.batches, self.taken)
 
     def __str__(self) -> str:
         """One line for a log: ``24 taken, 18 stored, 6 failed (invalid: 3, 409: 2, 422: 1), 4 batches, 0 retries,
