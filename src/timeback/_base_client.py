@@ -316,12 +316,13 @@ class BaseClient(Uncopyable):
     def _call_coerced(
         cls, op: Operation[Any, Any], request: Any, fields: Mapping[str, Any]
     ) -> pydantic.BaseModel | ValidatedRequest:
+        # (the model path through ``_coerced``: the keyword hint is this call's, around it once)
         if op.body is None or isinstance(request, pydantic.BaseModel):
-            return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))
+            return cast(pydantic.BaseModel, cls._coerced(op, request, fields))
         if isinstance(request, ValidatedRequest) and not fields:
             return request
         if request is not None and not isinstance(request, Mapping):
-            return cast(pydantic.BaseModel, cls.coerce_request(op, request, fields))  # (raises the TypeError)
+            return cast(pydantic.BaseModel, cls._coerced(op, request, fields))  # (raises the TypeError)
         requests_base = _requests_base()
         data: dict[str, Any] = dict(fields) if request is None else {**request, **fields}
         data = requests_base.records_as_bodies(op.request, data)  # (a record read, as a dict: the dict path takes it)
@@ -2005,9 +2006,7 @@ class _KeywordsMeant:
         for key in self.fields:
             if key in accepted or (meant := _keyword_meant(key, accepted)) is None:
                 continue
-            note = f"{key}= is not a keyword of {self.op.name}(): did you mean {meant}=?"
-            if note not in getattr(error, "__notes__", ()):  # (a call's model path may pass here twice)
-                error.add_note(note)
+            error.add_note(f"{key}= is not a keyword of {self.op.name}(): did you mean {meant}=?")
 
 
 def _keywords_of(model: type[pydantic.BaseModel]) -> frozenset[str]:

@@ -184,20 +184,21 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-# The services' bases (the SDK's resources declare the same: ``base_path``), and Timeback's resources service, whose
-# operations are answered as not served here (``unserved``)
-SERVICE_BASES = ("/ims/oneroster/gradebook/v1p2", "/ims/oneroster/rostering/v1p2")
-_KNOWN_BASES = (*SERVICE_BASES, "/ims/oneroster/resources/v1p2")
-
-
 def unknown_endpoint(request: Request) -> str:
     """A 404 of no route's: under ``/ims/`` but none of the bases served (``gradebook/v1p0``, ``oneroster/v1p2``), it
-    says which are; it said only "Unknown endpoint."."""
+    says which are, as the operation sets declare them; it said only "Unknown endpoint."."""
+    # (here: the operation tables, and ``unserved``, import this module)
+    from timeback.resources.gradebook import GradebookOperations
+    from timeback.resources.rostering import RosteringOperations
+    from timeback.server.unserved import RESOURCES
+
+    served = (GradebookOperations.base_path, RosteringOperations.base_path)
+    known = (*served, RESOURCES.rpartition("/")[0])  # (Timeback's resources service: its 404s name it, ``unserved``)
     path: str = request.scope["path"]
     root = request.scope.get("root_path", "")
     path = path[len(root) :] if root and path.startswith(root) else path
-    if path.startswith("/ims/") and not any(path == base or path.startswith(f"{base}/") for base in _KNOWN_BASES):
-        return f"Unknown endpoint: this server serves OneRoster 1.2 under {' and '.join(SERVICE_BASES)}."
+    if path.startswith("/ims/") and not any(path == base or path.startswith(f"{base}/") for base in known):
+        return f"Unknown endpoint: this server serves OneRoster 1.2 under {' and '.join(served)}."
     return "Unknown endpoint."
 
 
