@@ -820,19 +820,40 @@ _ITEM_FIELD = re.compile(r"results\[(\d+)\](?:[. ](.+))?", re.DOTALL)
 
 
 @dataclass
+class RefusalCount:
+    """One batch's refusals naming some of its results, its parts' counted with its own (sent one after another):
+    ``left`` of ``MAX_REFUSALS``, whether a part of it was stored (no count then), and the last refusal's words."""
+
+    left: int = MAX_REFUSALS
+    stored: bool = False
+    last: tuple[str, int | None, str | None] = ("", None, None)  # (reason, status, request id: for those not sent)
+
+
+@dataclass
 class Refusals:
     """A batch's refusals naming some of its results (``resent``): ``in_a_row`` along the parts that led to this one,
-    and ``left`` of its ``MAX_REFUSALS``, one count for the batch and all its parts (sent one after another)."""
+    and its ``count``, shared by the batch and all its parts."""
 
     in_a_row: int = 0
-    left: list[int] = field(default_factory=lambda: [MAX_REFUSALS])
-    stored: list[bool] = field(default_factory=lambda: [False])  # (a part of the batch stored: no count then)
+    count: RefusalCount = field(default_factory=RefusalCount)
     after_conflict: bool = False  # (a 409 split one of the parts that led to this one: another fails it whole)
 
     def settled(self, outcome: object) -> None:
         """Note a part's outcome (``outcome``): stored, the batch's refusals are no longer counted."""
         if stored_some(outcome):
-            self.stored[0] = True
+            self.count.stored = True
+
+    def spent(self) -> bool:
+        """Whether the batch's parts are no longer sent: refused ``MAX_REFUSALS`` times, no part of it stored."""
+        return self.count.left <= 0 and not self.count.stored
+
+    def unsent(self, split: Split) -> None:
+        """Fail ``split``'s parts not sent once its count is spent, with the last refusal's words. They were sent
+        before, each once more (a halving's other half waiting at each level: 1,000 a batch took up to about ten
+        requests past the count); now the count bounds the batch's requests."""
+        if self.spent():
+            split.failures += [part.failure(*self.count.last) for part, outcome in split.parts if outcome is None]
+            split.parts = [(part, outcome) for part, outcome in split.parts if outcome is not None]
 
 
 @dataclass
@@ -915,15 +936,18 @@ def resent(
     if parted is None:
         return None
     failures, rest = parted
-    refusals.left[0] -= 1
+    count = refusals.count
+    count.left -= 1
     conflict = refusals.after_conflict or refused.status_code == 409
-    more = Refusals(refusals.in_a_row + 1, refusals.left, refusals.stored, conflict)
-    if rest.ids and refusals.left[0] <= 0 and not refusals.stored[0]:
-        failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
+    more = Refusals(refusals.in_a_row + 1, count, conflict)
+    if more.spent():
         why = (f"not sent again: its batch was refused for some of its results {MAX_REFUSALS} times (a refusal of "
                f"every result laid on some, say), the last: {refused}")  # fmt: skip
-        failures.append(rest.failure(shown(why, MAX_SHOWN_MESSAGE), failures[0].status_code, failures[0].request_id))
-        return Split(failures, refused.retries_taken, []), more
+        count.last = (shown(why, MAX_SHOWN_MESSAGE), failures[0].status_code, failures[0].request_id)
+        if rest.ids:
+            failures = [dataclasses.replace(f, reason=f.reason.removesuffix(SENT_AGAIN)) for f in failures]
+            failures.append(rest.failure(*count.last))
+            return Split(failures, refused.retries_taken, []), more
     if refusals.in_a_row < MAX_RESENDS or len(rest.ids) < 2:
         return Split(failures, refused.retries_taken, [(rest, None)] if rest.ids else []), more
     # (refused for some of its results again and again: in halves, each settled as its batch, so that every result

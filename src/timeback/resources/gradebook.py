@@ -257,7 +257,7 @@ class Gradebook(SyncResource, _GradebookBase):
                     return self._client.exchange(flow, options, since=started)  # (the batch's deadline: all of it)
                 split, refusals = parted
                 for index, (part, _) in enumerate(split.parts):
-                    if stopping.is_set():
+                    if stopping.is_set() or refusals.spent():
                         break
                     try:
                         outcome: bulk.Outcome | Exception = send(part, refusals)
@@ -266,6 +266,7 @@ class Gradebook(SyncResource, _GradebookBase):
                     refusals.settled(outcome)
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
                         break
+                refusals.unsent(split)  # (the parts left when the batch's count of refusals was spent)
                 return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
@@ -325,7 +326,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
                     return await self._client.exchange(flow, options, since=started)  # (as the sync one)
                 split, refusals = parted
                 for index, (part, _) in enumerate(split.parts):
-                    if stopping.is_set():
+                    if stopping.is_set() or refusals.spent():
                         break
                     try:
                         outcome: bulk.Outcome | Exception = await send(part, refusals)
@@ -334,6 +335,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
                     refusals.settled(outcome)
                     if not splitting.settled(split, index, outcome):  # (the upload stops on it: no more parts)
                         break
+                refusals.unsent(split)  # (the parts left when the batch's count of refusals was spent)
                 return split
             if bulk.holds_pairs(receipt, len(batch.ids)):
                 return receipt
