@@ -272,6 +272,7 @@ def test_made_up_tokens_and_client_credentials_are_not_bearer_tokens(shared: htt
         (SECRET, "names no scheme"),  # (a credential sent bare: its first word is no scheme to repeat)
         (f"{SECRET} {SECRET}", "uses another scheme"),
         ("Bearer", "The bearer token is empty"),
+        (f"Bearer\t{SECRET}", "separates Bearer from the token by other than one space"),  # (was: "names no scheme")
     ],
 )
 def test_a_request_without_a_bearer_token_is_told_what_the_header_lacks(

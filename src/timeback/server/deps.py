@@ -47,6 +47,8 @@ def _no_bearer_token(scheme: str, space: str) -> str:
         return "Missing bearer token."
     if scheme.lower() == "bearer":
         return f"The bearer token is empty: {_SEND_BEARER}."
+    if scheme.split(None, 1)[0].lower() == "bearer":  # (a tab after it: it was told it "names no scheme")
+        return f"The Authorization header separates Bearer from the token by other than one space: {_SEND_BEARER}."
     named = _SCHEMES.get(scheme.lower())
     used = f"uses the {named} scheme" if named else "uses another scheme" if space else "names no scheme"
     return f"A bearer token is needed; the Authorization header {used}: {_SEND_BEARER}."
