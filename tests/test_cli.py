@@ -766,8 +766,34 @@ def test_serve_starts_with_an_output_encoding_that_lacks_a_character_of_the_data
     database = tmp_path / "成績.db"
     result = _serve(monkeypatch, "--database", f"sqlite:///{database}", charset="cp1252")
     assert result.exit_code == 0, result.output
-    assert f"(database sqlite:///{tmp_path}/\\u6210\\u7e3e.db)" in result.output, result.output
+    assert f"(database sqlite:///{tmp_path}/\\u6210\\u7e3e.db, a new file)" in result.output, result.output
     assert "export TIMEBACK_CLIENT_SECRET=" in result.output
+
+
+def test_serve_banner_says_whether_the_database_file_is_new_or_kept_and_what_the_seed_loaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A CI run that meant to start afresh could not tell from the banner that an earlier run's records were kept,
+    nor whether its seed loaded (from the CI integrator's run)."""
+    database = tmp_path / "t.db"
+    seed = tmp_path / "seed.json"
+    orgs = [{"sourcedId": f"org-{i}", "name": "School", "type": "school", "status": "active"} for i in range(2)]
+    seed.write_text(json.dumps({"orgs": orgs, "users": []}))
+    first = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--seed", str(seed))
+    assert first.exit_code == 0, first.output
+    banner = first.output.splitlines()
+    assert banner[0].endswith(f"(database sqlite:///{database}, a new file)"), banner
+    assert banner[1] == f"Loaded the seed {seed}: orgs: 2", banner
+    second = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+    assert second.exit_code == 0, second.output
+    assert second.output.splitlines()[0].endswith(f"(database sqlite:///{database}, its records kept)"), second.output
+    assert "Loaded the seed" not in second.output
+    in_memory = _serve(monkeypatch, "--database", "sqlite://", "--seed", str(tmp_path / "empty.json"))
+    assert in_memory.exit_code == 2 and "empty.json" in in_memory.output  # (no such file: refused, as before)
+    (tmp_path / "empty.json").write_text("{}")
+    in_memory = _serve(monkeypatch, "--database", "sqlite://", "--seed", str(tmp_path / "empty.json"))
+    assert in_memory.output.splitlines()[0].endswith("(database sqlite://)"), in_memory.output
+    assert in_memory.output.splitlines()[1] == f"Loaded the seed {tmp_path / 'empty.json'}: no records"
 
 
 def test_serve_banner_writes_a_file_name_byte_undecodable_in_the_locale_as_that_byte(

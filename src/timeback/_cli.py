@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import sys
@@ -229,8 +230,21 @@ def _close(app_: Any) -> None:
     app_.state.storage.close()
 
 
-def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | None, base: str, reach: str) -> None:
-    """What ``serve`` prints once it listens: where, and the variables that point the SDK at a dev client."""
+def _counted(counts: dict[str, int]) -> str:
+    """How many records of each collection a seed loaded, those it held ("orgs: 2, users: 40"), or "no records"."""
+    return ", ".join(f"{name}: {count:,}" for name, count in counts.items() if count) or "no records"
+
+
+def _banner(
+    where: str,
+    faults: str | None,
+    dev_credentials: tuple[str, str] | None,
+    base: str,
+    reach: str,
+    seeded: str | None = None,
+) -> None:
+    """What ``serve`` prints once it listens: where, what the seed loaded (``seeded``), and the variables that point
+    the SDK at a dev client."""
     import sys
 
     import typer
@@ -250,6 +264,8 @@ def _banner(where: str, faults: str | None, dev_credentials: tuple[str, str] | N
         typer.echo(line)
 
     echo(f"Timeback-compatible server on {where}")
+    if seeded:
+        echo(seeded)
     if faults:
         echo(f"Injecting faults: {faults}")
     if dev_credentials:
@@ -269,8 +285,6 @@ def _hold_standard_descriptors() -> None:
     """Standard input, output or error closed at start (``serve >&-``) opened on the null device: else the next file
     opened took its number (the -writer lock; with --workers the listening socket, in every worker), where a write
     to standard output would have gone."""
-    import os
-
     for fd in (0, 1, 2):
         try:
             os.fstat(fd)
@@ -374,7 +388,6 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
     import dataclasses
     import json
     import logging
-    import os
 
     import typer
     from uvicorn.config import STARTUP_FAILURE
@@ -568,10 +581,13 @@ def _app() -> Any:
         from timeback.server.seed import SeedError, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
-        from timeback.server.storage.sql import readable_by_everyone
+        from timeback.server.storage.sql import database_file, readable_by_everyone
 
         if (exposed := readable_by_everyone(database)) is not None:  # (here, once: not in every worker too)
             typer.echo(f"timeback: warning: {exposed}", err=True)
+        # (the banner says which: a CI run that meant to start afresh can see the records of an earlier one are kept)
+        file = database_file(database)
+        kept = "" if file is None else ", its records kept" if os.path.exists(file) else ", a new file"
         # SIGTERM is Ctrl-C while the database is made and seeded: a KeyboardInterrupt rolls a half-loaded seed back
         # (the default handler killed the process there, exit 143, which fails CI's `kill $PID; wait $PID`, with the
         # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes
@@ -590,6 +606,7 @@ def _app() -> Any:
                 signal.signal(sig, handler)
 
         app_ = None
+        seeded: dict[str, int] | None = None  # (how many records of each collection the seed loaded)
         commits: int | None = None  # (the storage's before the seed: one more, and the seed is stored)
         with _sigterm_as_ctrl_c(*stop_signals):  # (the handlers take_over replaces are put back too)
             try:
@@ -600,7 +617,7 @@ def _app() -> Any:
                     app_ = create_app(dataclasses.replace(settings, workers=1, seed=None))
                     if seed is not None:
                         commits = app_.state.storage.commits
-                        load_seed(app_.state.service, seed)
+                        seeded = load_seed(app_.state.service, seed)
                     if workers > 1:
                         # (its writes fail as opening does: a database locked, a disk full)
                         _prepare_workers(app_, settings)
@@ -630,7 +647,9 @@ def _app() -> Any:
                 reach, base = reachable_host(host), url_of("http", host, port)
                 where = f" (listening on every interface: {host})" if reach != host else ""
                 try:
-                    _banner(f"{base}{where} (database {database})", faults, app_.state.dev_credentials, base, reach)
+                    loaded = None if seeded is None else f"Loaded the seed {seed}: {_counted(seeded)}"
+                    _banner(f"{base}{where} (database {database}{kept})", faults, app_.state.dev_credentials, base,
+                            reach, loaded)  # fmt: skip
                 except OSError as exc:  # (stdout on a full disk, say: a traceback)
                     listening.close()
                     _drop_output()

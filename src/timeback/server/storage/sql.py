@@ -1854,15 +1854,9 @@ def readable_by_everyone(url: str) -> str | None:
     makes it 644, and ``serve`` then served users' passwords to the machine without a word: from the security
     review). None for a file the server makes (600), one a group may read (given on purpose to share it), one in a
     directory closed to others, a database in memory, and on Windows (whose modes say nothing of it)."""
-    if os.name == "nt":
+    if os.name == "nt" or (database := database_file(url)) is None:
         return None
-    try:
-        database = make_url(url).database
-    except (ArgumentError, ValueError):
-        return None  # (not a URL: opening it says why)
-    if names_no_file(database):
-        return None
-    path = os.path.realpath(str(database))
+    path = os.path.realpath(database)
     try:
         mode = os.stat(path).st_mode
         if not (stat.S_ISREG(mode) and mode & stat.S_IROTH):
@@ -1874,6 +1868,16 @@ def readable_by_everyone(url: str) -> str | None:
         return None  # (not there: the server makes it, 600)
     why = f"(mode {mode & 0o777:03o}): it holds users' passwords; chmod 600 it"
     return f"{database} may be read by every user of this machine {why}"
+
+
+def database_file(url: str) -> str | None:
+    """The file an SQLite ``url`` names; None for a database in memory, or a value that is no URL (opening it says
+    why)."""
+    try:
+        database = make_url(url).database
+    except (ArgumentError, ValueError):
+        return None
+    return None if names_no_file(database) else str(database)
 
 
 def _directories_above(path: str) -> Iterator[str]:
