@@ -1148,7 +1148,7 @@ class BaseClient(Uncopyable):
         """The page's envelope, decoded; its items stay JSON values (or a record's line, ``_records_by_line``)
         until iteration reaches them (``PageInfo``)."""
         keys, redact = _list_keys(op), _redactor(_request_of(response))
-        by_line = _records_by_line(response.content, keys)
+        by_line = _records_by_line(response.content, keys, request.offset or 0)
         if by_line is not None:
             envelope, items = by_line
         else:
@@ -1194,16 +1194,16 @@ class BaseClient(Uncopyable):
         )
 
 
-def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, Any], list[bytes]] | None:
+def _records_by_line(content: bytes, keys: tuple[str, ...], offset: int) -> tuple[dict[str, Any], list[bytes]] | None:
     """A page written one record a line, as ``timeback serve`` writes them: its envelope, and each record's JSON
     text, which ``PageInfo`` validates straight into a model (a third of the CPU of decoding the page into dicts
     and validating those, and no page of dicts for the garbage collector to walk). None for any other page (a
     compact or indented one: decoded whole), or one whose lines are not its records: the first line must open the
     records' list and nothing else, the last close it, and there must be as many lines as the envelope's
-    ``totalCount``, ``offset`` and ``limit`` say the page holds, each break between two records (``},\n{``): a
-    record split over lines made more lines, or as many when the page held fewer records than its total says (a
-    short page, which Timeback answers), and was refused as cut short. (One case is left: a short page whose record
-    holds a list of objects laid one a line, "},\n{" inside it, is split there and refused.)"""
+    ``totalCount`` and ``limit`` say the page from ``offset`` (the request's) holds, each break between two records
+    (``},\n{``): a record split over lines made more lines, or as many when the page held fewer records than its
+    total says (a short page, which Timeback answers), and was refused as cut short. (One case is left: a short page
+    whose record holds a list of objects laid one a line, "},\n{" inside it, is split there and refused.)"""
     first = content.find(b"\n")
     last = content.rfind(b"\n")
     if first <= 0 or last <= first or not content.startswith(b'{"'):
@@ -1218,8 +1218,10 @@ def _records_by_line(content: bytes, keys: tuple[str, ...]) -> tuple[dict[str, A
         return None
     if not isinstance(envelope, dict) or envelope.pop(key, None) != []:
         return None
-    total, offset, limit = envelope.get("totalCount"), envelope.get("offset"), envelope.get("limit")
-    if type(total) is not int or type(offset) is not int or type(limit) is not int:
+    # (the request's offset, not the envelope's: Timeback's is the next page's, "Offset for the next page", and so
+    # is the local server's since it follows it; the one asked for before)
+    total, limit = envelope.get("totalCount"), envelope.get("limit")
+    if type(total) is not int or type(limit) is not int:
         return None
     expected = max(0, min(limit, total - offset))
     if content.count(b"},\n{", first + 1, last) + 1 != expected:  # (before any split; faster than b",\n" is)

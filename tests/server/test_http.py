@@ -341,7 +341,7 @@ def test_list_envelope_headers_and_limits(authed: httpx.Client, client: Timeback
         "totalCount": 3,
         "pageCount": 2,
         "pageNumber": 1,
-        "offset": 1,
+        "offset": 3,  # (the next page's, Timeback's: 1 asked for, 2 served)
         "limit": 2,
     }
     assert page.headers["X-Total-Count"] == "3"
@@ -604,7 +604,35 @@ def test_link_header_keeps_every_parameter_as_sent(authed: httpx.Client, client:
             ("fields", "sourcedId"), ("filter", "score>='0'"), ("fields", "score"), ("limit", "1"),
             ("offset", str(offset)), ("search", ""), ("fields", "comment"),
         ]  # fmt: skip
-        assert authed.get(links[rel]).json()["offset"] == offset  # and each link is served
+        served = authed.get(links[rel]).json()  # and each link is served
+        assert (served["offset"], len(served["results"])) == (offset + 1, 1)  # (the body's: the next page's offset)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3000])
+def test_the_bodys_offset_is_the_next_pages_so_a_loop_on_it_until_the_total_reads_each_record_once(
+    authed: httpx.Client, client: Timeback, roster: Roster, limit: int
+) -> None:
+    """Timeback documents a listing's ``offset`` as the "Offset for the next page of results", and its guidance pages
+    until ``offset >= totalCount``. The body's ``offset`` was the one asked for: that loop read the first page again
+    and again, never ending (from the gradebook integrator's run)."""
+    line_item = uid("li")
+    client.oneroster.gradebook.post_line_items_for_class(
+        class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)]
+    )
+    results = [result_body(line_item, student, uid("r")) for student in roster.students]
+    client.oneroster.gradebook.create_result_for_line_item(line_item_sourced_id=line_item, results=results)
+    url, key = f"{GB}/classes/{roster.class_}/results", "results"
+    seen: list[str] = []
+    offset, total, pages = 0, None, 0
+    while total is None or offset < total:
+        page = authed.get(url, params={"limit": limit, "offset": offset}).json()
+        seen += [user["sourcedId"] for user in page[key]]
+        assert page["offset"] == offset + len(page[key]) and page["pageNumber"] == offset // limit + 1, page
+        offset, total, pages = page["offset"], page["totalCount"], pages + 1
+        assert pages <= len(results), "the loop does not end"
+    assert sorted(seen) == sorted(result["sourcedId"] for result in results)
+    past = authed.get(url, params={"limit": limit, "offset": total + 5}).json()
+    assert (past[key], past["offset"]) == ([], total + 5)  # (past the end: nothing served, the offset asked)
 
 
 def _two_scales_in(client: Timeback, school: str) -> None:
@@ -637,7 +665,7 @@ def test_a_link_header_escapes_what_no_uri_holds_and_leads_to_the_same_page(
             )  # (RFC 3986)
             assert urlsplit(target).path == f"{GB}/schools/{quote(school, safe='')}/scoreScales"
         assert authed.get(links["first"]).json() == page.json()
-        assert authed.get(links["next"]).json()["offset"] == 1
+        assert authed.get(links["next"]).json()["offset"] == 2  # (the next page's: past the last, 2 of 2)
     sdk = client.oneroster.gradebook.get_score_scales_for_school(school_sourced_id=school, limit=1)
     assert [len(p) for p in sdk.iter_pages()] == [1, 1]  # (the SDK pages by offset, not by the links)
 

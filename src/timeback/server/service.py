@@ -181,7 +181,9 @@ class GradebookService:
             "totalCount": total,
             "pageCount": math.ceil(total / limit) if total else 0,
             "pageNumber": offset // limit + 1,
-            "offset": offset,
+            # Timeback's: "Offset for the next page of results" (a client looping on it until it reaches totalCount,
+            # as Timeback's guidance says, read the first page again and again when it was the offset asked for)
+            "offset": offset + len(rows),
             "limit": limit,
         }
         # A record a line (JSON all the same; a record's text holds no line break): the SDK validates each line
