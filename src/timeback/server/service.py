@@ -90,6 +90,8 @@ class GradebookService:
         """``url``: the request's, for a listing's ``Link`` header; ``root``: the server's root as the request
         reached it (``root_url``), which a rostering answer's references' ``href`` start with."""
         coll = COLLECTIONS[op.collection]
+        if op.kind in ("get", "list"):
+            _refuse_misspelt(query)
         if op.kind == "get":
             return self.get(op, coll, path, query, root)
         if op.kind == "list":
@@ -1183,6 +1185,35 @@ def fields_param(query: Mapping[str, str]) -> str | None:
 
 # What a listing reads as one value: given twice, which was meant? (QueryParams keeps the last.) Not ``fields``.
 SINGULAR_PARAMS = ("filter", "sort", "orderBy", "limit", "offset", "search")
+
+
+# What reads take ("fields" alone, a record by id); other names are ignored (a cache-buster, a client's own), but
+# for one that is a near miss of these (``_refuse_misspelt``)
+READ_PARAMS = (*SINGULAR_PARAMS, "fields")
+_READ_PARAMS_FOLDED = {name.lower(): name for name in READ_PARAMS}
+
+
+def _refuse_misspelt(query: Mapping[str, str]) -> None:
+    """400 for a parameter a read does not take but nearly names one it does (``filtr``, ``orderby``, ``Sort``,
+    ``field``): ignored, as other names are, a nightly export with one typo read the whole collection unfiltered,
+    or in the other order, with nothing said (from the export engineer's run)."""
+    for name in query:
+        if name in READ_PARAMS:
+            continue
+        meant = _READ_PARAMS_FOLDED.get(name.lower())
+        if meant is None and 3 <= len(name) <= 12:  # (difflib only for names of about the right length: cheap)
+            import difflib
+
+            close = difflib.get_close_matches(name, READ_PARAMS, n=1, cutoff=0.8)
+            meant = close[0] if close else None
+        if meant is not None:
+            raise ApiError(
+                400,
+                f"Unknown query parameter {name!r}: did you mean {meant!r}? (names are case-sensitive; a read takes "
+                f"{', '.join(READ_PARAMS)}, others are ignored)",
+                code_minor="invaliddata",
+                fields=[(name, f"unknown parameter; did you mean {meant!r}?")],
+            )
 
 
 def _given_once(query: QueryParams) -> None:
