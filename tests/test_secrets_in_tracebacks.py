@@ -534,6 +534,15 @@ RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "json, go encoding/json": lambda text: _swap(
         json.dumps(text, ensure_ascii=False)[1:-1], {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
     ),
+    # (mixtures: one escaper's output through another's, or one escaping some characters another way)
+    "json, php JSON_HEX_TAG|JSON_HEX_APOS": lambda text: _swap(
+        json.dumps(text)[1:-1].replace("/", "\\/"), {"<": "\\u003C", ">": "\\u003E", "'": "\\u0027"}
+    ),
+    "html of a percent-encoding leaving &<>'": lambda text: html.escape(quote(text, safe="&<>'/")),
+    "percent, mixed case hex": lambda text: re.sub(
+        "%[0-9A-F]{2}", lambda hex: hex[0] if int(hex[0][1:], 16) % 2 else hex[0].lower(), quote(text, safe="")
+    ),
+    "html, hex references": lambda text: "".join(f"&#x{ord(c):X};" if c in "&<>\"'+" else c for c in text),
     "base64": lambda text: base64.b64encode(text.encode()).decode(),
     "base64url, unpadded": lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("="),
 }

@@ -86,7 +86,7 @@ from timeback._read_back import (
     sourced_id_of,
     written_as_sent,
 )
-from timeback._redaction import _redacted, _redactor, echoed_forms, sent_credentials
+from timeback._redaction import Credentials, Echo, _redacted, _redactor, echoes, sent_credentials
 from timeback._waits import wait_for
 from timeback.errors import (
     MAX_SHOWN_MESSAGE,
@@ -270,9 +270,9 @@ class BaseClient(Uncopyable):
         return self._closing.is_set() or (self._http is not None and self._http.is_closed)
 
     @functools.cached_property
-    def _secret_forms(self) -> frozenset[str]:
-        """The client secret as a server may echo it (``echoed_forms``): worked out once, on the first error."""
-        return frozenset(echoed_forms(self._config.client_secret))
+    def _secret_forms(self) -> tuple[Echo, ...]:
+        """The client secret as a server may echo it (``echoes``): worked out once, on the first error."""
+        return echoes(self._config.client_secret)
 
     def __repr__(self) -> str:
         # Never the secret, never a token.
@@ -2046,7 +2046,7 @@ def _bad_answer(message: str, response: httpx.Response, *, cut_short: bool = Fal
     return error
 
 
-def _credentials_of(response: httpx.Response) -> tuple[str, ...]:
+def _credentials_of(response: httpx.Response) -> Credentials:
     request = _request_of(response)
     return sent_credentials(request) if request is not None else ()
 
@@ -2058,7 +2058,7 @@ def _request_of(response: httpx.Response) -> httpx.Request | None:
         return None
 
 
-def answer_of(response: httpx.Response, credentials: tuple[str, ...] | None = None) -> dict[str, Any]:
+def answer_of(response: httpx.Response, credentials: Credentials | None = None) -> dict[str, Any]:
     """What an ``APIResponseValidationError`` tells of the answer it is about (its body: the caller's choice); its
     request id without the ``credentials`` the request carried (by default, read from it), should it echo them."""
     request_id = request_id_of(response)

@@ -1,17 +1,18 @@
 """Credentials taken out of what an error shows: a server's answer may echo them (a gateway quoting the
 Authorization header it refused, a token endpoint the secret), in any of the forms it may have written them.
 
-``sent_credentials`` lists what a request carried, in each of its ``echoed_forms``; ``_redacted`` replaces them in a
+``sent_credentials`` lists what a request carried, in each of its ``echoes``; ``_redacted`` replaces them in a
 text or a decoded JSON body, ``_redactor`` on first use. Apart from the request engine (``_base_client``), which calls
 them as it makes an error, so that the rule that keeps secrets out of errors is read in one place.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -19,67 +20,92 @@ REDACTED = "[redacted]"  # (in an error, for a credential the server echoed)
 MIN_REDACTED = 8  # (shorter credentials are not looked for: see sent_credentials)
 
 
-def sent_credentials(request: httpx.Request, secret_forms: Iterable[str] = ()) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class Echo:
+    """A form a credential may be echoed in: ``pattern``, and ``anchor``, text every match of it holds (looked for
+    first: a plain search, where the pattern's is about 50 times slower); "" if none."""
+
+    anchor: str
+    pattern: re.Pattern[str]
+
+    def __len__(self) -> int:  # (how long the credential is: the longest are taken out first)
+        return len(self.pattern.pattern)
+
+
+Credentials = tuple[Echo, ...]
+
+
+def sent_credentials(request: httpx.Request, secret_echoes: Iterable[Echo] = ()) -> Credentials:
     """What a server may echo of the credentials into its answer (gateways quote the Authorization header they
-    refuse; token endpoints, the secret): the client secret's ``secret_forms`` (``echoed_forms`` of it), and the
+    refuse; token endpoints, the secret): the client secret's ``secret_echoes`` (``echoes`` of it), and the
     Authorization header ``request`` carried, whole and its credential alone (the bearer token, or Basic's base64
-    of id and secret), in each of their ``echoed_forms``. Longest first, so a header goes whole before the token
-    in it."""
+    of id and secret), in each of their ``echoes``. Longest first, so a header goes whole before the token in it."""
     sent = request.headers.get("Authorization", "")
-    forms = {*secret_forms, *echoed_forms(sent), *echoed_forms(sent.partition(" ")[2])}
-    # Shorter values are left: an empty one would match between every character, and one of a few characters would
-    # blot out words of the server's message (and is guessed sooner than read from an error anyway).
-    return tuple(sorted((form for form in forms if len(form) >= MIN_REDACTED), key=len, reverse=True))
+    forms = {*secret_echoes, *echoes(sent), *echoes(sent.partition(" ")[2])}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
-def echoed_forms(text: str) -> set[str]:
-    """``text`` as a server may quote it, if it is ``MIN_REDACTED`` characters or more: as it is; percent-encoded,
-    every reserved character, or "/" left (Python's ``quote``), or "'()!*~" left too (JavaScript's
-    ``encodeURIComponent``), or as in a form ("+" for a space), each with upper- or lower-case hex; HTML-escaped as
-    Python, Rails, PHP or Go's ``html/template`` write it (``_HTML_ESCAPES``); with JSON's optional escaped "/"
-    (PHP's ``json_encode``: ``\\/``), or as a JSON string's inside as Python, PHP or Go's ``encoding/json`` write it
-    (``\\"``, ``\\u00e9``, ``\\u003c``), or a Python repr's, which a body decoded as JSON has undone but one read
-    as text has not; and base64-encoded (standard and URL-safe, padded or not). A mixture of other escapes is not
-    recognized (README)."""
-    import base64
-    import json  # (imported on use: only an error needs them)
-
+def echoes(text: str) -> tuple[Echo, ...]:
+    """``text`` as a server may quote it, if it is ``MIN_REDACTED`` characters or more (shorter values are left: an
+    empty one would match between every character, and one of a few characters would blot out words of the
+    server's message, and is guessed sooner than read from an error anyway): each character as it is or escaped,
+    in any mixture (``_escapes``: percent-encoded in either case of hex, "+" for a space; an HTML character
+    reference, named, decimal or hex; a JSON or Python string escape), which covers the forms of Python's ``quote``,
+    JavaScript's ``encodeURIComponent``, HTML escapers (Python, Rails, PHP, Go's ``html/template``), JSON encoders
+    (Python, PHP, Go), a Python repr, and any mixture of them; and base64-encoded (standard and URL-safe, padded or
+    not)."""
     if len(text) < MIN_REDACTED:
-        return set()
-    encoded = {quote(text, safe=""), quote(text), quote(text, safe="-_.!~*'()"), quote_plus(text)}
-    encoded |= {re.sub("%[0-9A-F]{2}", lambda hex_digits: hex_digits[0].lower(), form) for form in encoded}
-    html = {"".join(table.get(c, c) for c in text) for table in _HTML_ESCAPES}
-    ascii_json, utf8_json = json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]
-    go_json = "".join(_GO_JSON.get(c, c) for c in utf8_json)
-    quoted = {ascii_json, utf8_json, ascii_json.replace("/", "\\/"), go_json, repr(text)[1:-1]}
+        return ()
+    import base64  # (imported on use: only an error needs it)
+
+    runs = re.findall(f"[{re.escape(_KEPT)}]+", text)  # (what no escaper changes: in every echo as it is)
+    anchor = max(runs, key=len) if runs and len(max(runs, key=len)) >= 4 else ""
+    found = [Echo(anchor, re.compile("".join(_escapes(c) for c in text)))]
     as_bytes = text.encode("utf-8", "surrogatepass")
     base64s = {base64.b64encode(as_bytes).decode(), base64.urlsafe_b64encode(as_bytes).decode()}
     base64s |= {form.rstrip("=") for form in base64s}
-    return {text, *encoded, *html, text.replace("/", "\\/"), *quoted, *base64s}
+    found += [Echo(form, re.compile(re.escape(form))) for form in sorted(base64s)]
+    return tuple(found)
 
 
-# How HTML escapers write what they escape: Python's html.escape (quotes too, or not), Rails' ERB, PHP's
-# htmlspecialchars (8.1 on), Go's html/template (its escaper's table: "+" too), and the five numeric
-_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_HTML_ESCAPES = (
-    {**_NAMED, '"': "&quot;", "'": "&#x27;"},
-    _NAMED,
-    {**_NAMED, '"': "&quot;", "'": "&#39;"},
-    {**_NAMED, '"': "&quot;", "'": "&#039;"},
-    {**_NAMED, '"': "&#34;", "'": "&#39;", "+": "&#43;"},
-    {c: f"&#{ord(c)};" for c in "&<>\"'"},
-)
-_GO_JSON = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}  # (Go's encoding/json escapes these for HTML too)
+# Characters no escaper recognized here changes (percent-encoding leaves them, HTML and JSON have no escape for them)
+_KEPT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+# The short escapes of JSON strings and Python's repr, and HTML's named references (Python's html.escape, Rails,
+# PHP write these five; the numeric ones, "&#39;", "&#x27;", "&#039;", Go's "&#43;", are read for every character)
+_SHORT = {'"': ['\\"', "&quot;"], "\\": ["\\\\"], "/": ["\\/"], "'": ["\\'", "&apos;"], "\n": ["\\n"],
+          "\r": ["\\r"], "\t": ["\\t"], "\b": ["\\b"], "\f": ["\\f"], "&": ["&amp;"], "<": ["&lt;"],
+          ">": ["&gt;"], " ": ["+"]}  # fmt: skip
 
 
-def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
+@functools.lru_cache(maxsize=256)  # (a character's: 0.5 ms a token's echoes without, 1.5 a secret's of 40)
+def _escapes(c: str) -> str:
+    """A pattern matching ``c`` as it is or in any of its escapes (``echoes``)."""
+    if c in _KEPT:
+        return c
+    code = ord(c)
+    forms = [re.escape(c), *(re.escape(short) for short in _SHORT.get(c, ()))]
+    forms.append("".join(f"%(?i:{byte:02x})" for byte in c.encode("utf-8", "surrogatepass")))  # (percent, per byte)
+    forms += [f"&#0*{code};", f"&#[xX]0*(?i:{code:x});"]  # (an HTML character reference)
+    if code < 0x10000:  # (JSON's and Python's \u; past it, JSON's surrogate pair, Python's \U)
+        forms.append(f"\\\\u(?i:{code:04x})")
+    else:
+        high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+        forms.append(f"\\\\u(?i:{high:04x})\\\\u(?i:{low:04x})")
+    forms.append(f"\\\\U(?i:{code:08x})")
+    if code < 0x100:  # (Python's \x)
+        forms.append(f"\\\\x(?i:{code:02x})")
+    return f"(?:{'|'.join(forms)})"
+
+
+def _redacted(body: Any, credentials: Credentials) -> Any:
     """``body`` (text, or decoded JSON: changed in place, its containers are the decoder's own) with each of
     ``credentials`` in its strings and keys replaced by ``REDACTED``. A loop, not recursion: JSON as deeply nested
     as the decoder takes would pass the recursion limit here."""
 
     def redact(text: str) -> str:
-        for credential in credentials:
-            text = text.replace(credential, REDACTED)
+        for echo in credentials:
+            if echo.anchor in text:
+                text = echo.pattern.sub(REDACTED, text)
         return text
 
     if isinstance(body, str):
@@ -101,7 +127,7 @@ def _redacted(body: Any, credentials: tuple[str, ...]) -> Any:
     return body
 
 
-def _holds_any(body: dict[str, Any] | list[Any], credentials: tuple[str, ...]) -> bool:
+def _holds_any(body: dict[str, Any] | list[Any], credentials: Credentials) -> bool:
     """Whether a string or key in ``body`` may hold one of ``credentials``: all of them joined, looked through at
     once (an error naming 1,000 ids was rebuilt with every credential replaced in every string: 4 ms of a re-sent
     batch's 409). Every string is whole in the joined text, so none is missed; one found across two (a NUL in a
@@ -118,13 +144,13 @@ def _holds_any(body: dict[str, Any] | list[Any], credentials: tuple[str, ...]) -
             elif isinstance(value, (dict, list)):
                 pending.append(value)
     joined = "\x00".join(texts)
-    return any(credential in joined for credential in credentials)
+    return any(echo.anchor in joined and echo.pattern.search(joined) for echo in credentials)
 
 
 def _redactor(request: httpx.Request | None) -> Callable[[Any], Any]:
     """What takes the credentials ``request`` carried out of a text, should an answer echo them: read from it on
     first use, an error's (40 us, which a page of one record paid each when read up front)."""
-    found: list[tuple[str, ...]] = []
+    found: list[Credentials] = []
 
     def redact(text: Any) -> Any:
         if request is None or text is None:
