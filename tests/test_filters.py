@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import line_item_body, make_roster, result_body, uid
+from tests.support import Roster, line_item_body, make_roster, result_body, uid
 from timeback import AsyncTimeback, Timeback
 from timeback.errors import RequestError
 from timeback.filters import where
@@ -360,6 +360,19 @@ def test_query_params_as_a_model_or_as_keywords(client: Timeback) -> None:
     assert [x.score for x in gb.get_results_for_class(request)] == [61, 60]
     first_page = gb.get_results_for_class(params, class_sourced_id=r.class_)
     assert first_page.items[0].model_extra == {} and first_page.items[0].lineItem is None  # only the fields asked
+
+
+def test_fields_may_name_a_field_by_its_python_name_for_a_keyword(client: Timeback, roster: Roster) -> None:
+    """``fields=["class_"]`` (the model's name of ``class``) was the server's 400 (wire names only), where a model
+    and ``model_copy(update=...)`` take either name: sent as ``class``, by list or string, in listings and reads."""
+    gb = client.oneroster.gradebook
+    line_item = uid("li")
+    gb.post_line_items_for_class(class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)])
+    for fields in (["sourcedId", "class_"], "sourcedId,class_"):
+        (listed,) = gb.get_line_items_for_class(class_sourced_id=roster.class_, fields=fields)
+        read = gb.get_line_item(sourced_id=line_item, fields=fields).lineItem
+        for record in (listed, read):
+            assert (record.sourcedId, record.class_.sourcedId, record.title) == (line_item, roster.class_, None)
 
 
 async def test_a_url_too_long_to_send_is_a_value_error_before_anything_is_sent(

@@ -47,10 +47,16 @@ __all__ = [
 
 def _named_fields(value: list[str] | str) -> list[str] | str:
     """At least one field, none of them empty: ``fields=[]`` went out as ``fields=``, refused by the server as "Unknown
-    field in 'fields': ''" (its OpenAPI document asks for one at least)."""
+    field in 'fields': ''" (its OpenAPI document asks for one at least). A field's Python name for a keyword
+    (``class_``) is sent as its wire name (``class``): the server's 400 it was, where the model takes either."""
     names = value.split(",") if isinstance(value, str) else value
     if not names or any(not name.strip() for name in names):
         raise ValueError("fields needs one field name at least, and no empty name (leave fields out for them all)")
+    if any(name.endswith("_") for name in names):
+        import keyword
+
+        wire = [name[:-1] if name.endswith("_") and keyword.iskeyword(name[:-1]) else name for name in names]
+        return ",".join(wire) if isinstance(value, str) else wire
     return value
 
 
