@@ -788,6 +788,10 @@ def test_serve_banner_says_whether_the_database_file_is_new_or_kept_and_what_the
     assert second.exit_code == 0, second.output
     assert second.output.splitlines()[0].endswith(f"(database sqlite:///{database}, its records kept)"), second.output
     assert "Loaded the seed" not in second.output
+    empty = tmp_path / "made-by-mktemp.db"
+    empty.touch()  # (as `mktemp` makes one: no records in it, and the server makes its tables)
+    third = _serve(monkeypatch, "--database", f"sqlite:///{empty}")
+    assert third.output.splitlines()[0].endswith(f"(database sqlite:///{empty}, a new file)"), third.output
     in_memory = _serve(monkeypatch, "--database", "sqlite://", "--seed", str(tmp_path / "empty.json"))
     assert in_memory.exit_code == 2 and "empty.json" in in_memory.output  # (no such file: refused, as before)
     (tmp_path / "empty.json").write_text("{}")

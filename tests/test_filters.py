@@ -368,7 +368,7 @@ def test_fields_may_name_a_field_by_its_python_name_for_a_keyword(client: Timeba
     gb = client.oneroster.gradebook
     line_item = uid("li")
     gb.post_line_items_for_class(class_sourced_id=roster.class_, lineItems=[line_item_body(roster, line_item)])
-    for fields in (["sourcedId", "class_"], "sourcedId,class_"):
+    for fields in (["sourcedId", "class_"], "sourcedId,class_", "sourcedId, class_"):
         (listed,) = gb.get_line_items_for_class(class_sourced_id=roster.class_, fields=fields)
         read = gb.get_line_item(sourced_id=line_item, fields=fields).lineItem
         for record in (listed, read):

@@ -14,6 +14,8 @@ import html
 import json
 import re
 import socket
+import subprocess
+import sys
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -542,6 +544,7 @@ RE_ENCODINGS: dict[str, Callable[[str], str]] = {
     "percent, mixed case hex": lambda text: re.sub(
         "%[0-9A-F]{2}", lambda hex: hex[0] if int(hex[0][1:], 16) % 2 else hex[0].lower(), quote(text, safe="")
     ),
+    "percent, ~ too (PHP's urlencode, Java's URLEncoder)": lambda text: quote(text, safe="").replace("~", "%7E"),
     "html, hex references": lambda text: "".join(f"&#x{ord(c):X};" if c in "&<>\"'+" else c for c in text),
     "base64": lambda text: base64.b64encode(text.encode()).decode(),
     "base64url, unpadded": lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("="),
@@ -557,7 +560,7 @@ def test_a_secret_or_token_a_server_echoes_re_encoded_is_redacted(encoding: str)
     """A token endpoint that echoes the secret, and a gateway the token, in a form-encoded, HTML-escaped or
     JSON-slash-escaped form: those forms escaped redaction. A case the local server cannot produce: a mock."""
     encode = RE_ENCODINGS[encoding]
-    secret, token = "Sup3r Secret+Value/2024&<x>'(y)! \"\\é " + uid("s"), "t0ken+/&<x>'(y)!" + uid("t")
+    secret, token = "Sup3r Secret+Value/2024&<x>'(y)!~ \"\\é " + uid("s"), "t0ken+/&<x>'(y)!~" + uid("t")
 
     def echo(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/oauth2/token"):
@@ -575,6 +578,26 @@ def test_a_secret_or_token_a_server_echoes_re_encoded_is_redacted(encoding: str)
             assert "[redacted]" in text, (at, text)
             for credential in (secret, token):
                 assert encode(credential) not in text, (at, text)
+
+
+def test_what_a_credential_echoed_in_escapes_is_matched_by_is_no_wider_and_takes_no_exponential_time() -> None:
+    """Each character of a credential is matched as itself or one of its escapes, nothing else: a "." matched any
+    character (``abcdXefgh`` read ``[redacted]`` for the credential ``abcd.efgh``). A run of backslashes in it is
+    matched as a run: each alone, as "\\" or "\\\\", cost 2^n tries where the text did not match (a secret of
+    34 backslashes and a body of 68 took about 20 minutes). The search runs in a process given a minute (it takes
+    milliseconds), so a return to the old way fails here rather than hanging the suite."""
+    from timeback._redaction import REDACTED, _redacted, echoes
+
+    backslashes = "key" + "\\" * 34 + "!"
+    search = "from timeback._redaction import _redacted, echoes; print(_redacted('key' + '\\\\' * 68, echoes(%r)))"
+    try:  # (in a process of its own: a regular expression's search holds the GIL, a thread could not be waited for)
+        done = subprocess.run([sys.executable, "-c", search % backslashes], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the search took over a minute")
+    assert done.stdout == "key" + "\\" * 68 + "\n", done.stderr
+    for form in (backslashes, json.dumps(backslashes)[1:-1], quote(backslashes, safe="")):
+        assert _redacted(f"<{form}>", echoes(backslashes)) == f"<{REDACTED}>", form
+    assert _redacted("abcdXefgh and abcd.efgh", echoes("abcd.efgh")) == f"abcdXefgh and {REDACTED}"
 
 
 def test_a_credential_of_a_few_characters_is_not_redacted() -> None:

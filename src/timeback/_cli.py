@@ -230,6 +230,14 @@ def _close(app_: Any) -> None:
     app_.state.storage.close()
 
 
+def _size(path: str) -> int:
+    """The size of the file at ``path``; 0 if there is none (or it cannot be read: opening it says why)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _counted(counts: dict[str, int]) -> str:
     """How many records of each collection a seed loaded, those it held ("orgs: 2, users: 40"), or "no records"."""
     return ", ".join(f"{name}: {count:,}" for name, count in counts.items() if count) or "no records"
@@ -587,7 +595,8 @@ def _app() -> Any:
             typer.echo(f"timeback: warning: {exposed}", err=True)
         # (the banner says which: a CI run that meant to start afresh can see the records of an earlier one are kept)
         file = database_file(database)
-        kept = "" if file is None else ", its records kept" if os.path.exists(file) else ", a new file"
+        # (an empty file too is new: `mktemp` makes one, which the server fills with its tables)
+        kept = "" if file is None else ", its records kept" if _size(file) else ", a new file"
         # SIGTERM is Ctrl-C while the database is made and seeded: a KeyboardInterrupt rolls a half-loaded seed back
         # (the default handler killed the process there, exit 143, which fails CI's `kill $PID; wait $PID`, with the
         # seed's -wal and -shm left). Once the app is built, either signal is noted, not raised, until uvicorn takes

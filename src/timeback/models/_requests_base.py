@@ -52,10 +52,11 @@ def _named_fields(value: list[str] | str) -> list[str] | str:
     names = value.split(",") if isinstance(value, str) else value
     if not names or any(not name.strip() for name in names):
         raise ValueError("fields needs one field name at least, and no empty name (leave fields out for them all)")
-    if any(name.endswith("_") for name in names):
+    if any(name.strip().endswith("_") for name in names):  # ("sourcedId, class_": the server strips the names)
         import keyword
 
-        wire = [name[:-1] if name.endswith("_") and keyword.iskeyword(name[:-1]) else name for name in names]
+        wire = [kept[:-1] if (kept := name.strip()).endswith("_") and keyword.iskeyword(kept[:-1]) else name
+                for name in names]  # fmt: skip
         return ",".join(wire) if isinstance(value, str) else wire
     return value
 
