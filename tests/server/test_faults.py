@@ -164,6 +164,26 @@ def test_drop_commits_the_write_then_loses_the_answer(always: tuple[LocalServer,
     assert stored(server, sourced_id)
 
 
+@pytest.mark.parametrize("always", ["drop"], indirect=True)
+def test_drop_cuts_the_answer_after_its_own_status_line_and_logs_it(
+    always: tuple[LocalServer, dict[str, str]], server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The cut answer's status line was a 200 whatever the answer was: a write refused 422 read as stored by a
+    client checking the status alone (``curl -w '%{http_code}'``), and the log could not tell which it was (from
+    a QA engineer's run with their own client)."""
+    faulty, headers = always
+    caplog.set_level(logging.INFO, logger="timeback.server.faults")
+    for body, status, kept in (({"title": "Faulted"}, 201, True), ({"title": "Faulted", "bogus": 1}, 422, False)):
+        sourced_id = uid("cat")
+        url = f"{faulty.url}{GRADEBOOK}/categories/{sourced_id}"
+        with httpx.stream("PUT", url, json={"category": body}, headers=headers) as answer:
+            assert answer.status_code == status
+            with pytest.raises(httpx.RemoteProtocolError):
+                answer.read()
+        assert stored(server, sourced_id) is kept
+        assert f"the answer dropped was a {status}," in caplog.text, caplog.text
+
+
 @pytest.mark.parametrize("always", ["slow"], indirect=True)
 def test_slow_delays_then_answers(always: tuple[LocalServer, dict[str, str]], server: LocalServer) -> None:
     faulty, headers = always

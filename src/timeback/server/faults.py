@@ -11,13 +11,14 @@ Kinds:
 - ``500``, ``503``: answer that status with an ``imsx_StatusInfo`` body; the request is not handled (likewise).
 - ``slow``: wait ``slow_ms`` milliseconds, then handle the request normally.
 - ``close``: close the connection after the status line, before the body; the request is not handled.
-- ``drop``: handle the request (writes commit), then close the connection before the answer's body: the client
-  cannot know its write landed. This is the fault that makes naive retries duplicate records.
+- ``drop``: handle the request (writes commit), then close the connection after the answer's own status line,
+  before its body: the client cannot know its write landed. This is the fault that makes naive retries duplicate
+  records.
 
 ``all=R`` spreads a total rate R evenly over the six kinds; a kind also given takes its own rate instead of its share
 (``all=0.3,500=0.2`` and ``500=0.2,all=0.3`` alike). ``retry_after``, ``slow_ms`` and ``seed`` are whole numbers.
 ``seed`` makes the sequence of faults repeatable.
-``/health`` and ``/openapi.json`` are never faulted. Off unless asked for.
+``/health``, ``/openapi.json``, ``/docs`` and ``/redoc`` are never faulted. Off unless asked for.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from timeback.server.access_log import REQUEST_ID
 from timeback.server.errors import imsx_body
 
 FAULT_KINDS = ("429", "500", "503", "slow", "close", "drop")
-EXEMPT_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect"})
+EXEMPT_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 log = logging.getLogger("timeback.server.faults")
 
 
@@ -148,12 +149,18 @@ class FaultMiddleware:
             await _drain(receive)
             await _answer(send, int(kind), self.injector.spec.retry_after)
         elif kind == "drop":
+            answered: list[int] = []
 
             async def swallow(message: dict[str, Any]) -> None:
-                pass
+                if message["type"] == "http.response.start":
+                    answered.append(message["status"])
 
             await self.app(scope, receive, swallow)  # the write happens and commits; its answer goes nowhere
-            await cut_answer(send)
+            # (its own status line, then cut: a 200 for a write refused 422, or one answered 201, was read as
+            # stored by a client checking the status alone, and the log could not tell which it was)
+            status = answered[0] if answered else 200
+            log.info("the answer dropped was a %d, request_id=%s", status, REQUEST_ID.get())
+            await cut_answer(send, status)
         else:
             await _drain(receive)  # unread request bytes would turn the close into a reset, sometimes
             await cut_answer(send)
@@ -176,10 +183,11 @@ async def _drain(receive: Any) -> None:
             return
 
 
-async def cut_answer(send: Any) -> None:
+async def cut_answer(send: Any, status: int = 200) -> None:
     # A status line promising a body that never comes: the server closes the connection when the app returns
-    # without completing the response, and the client sees a broken answer (httpx: RemoteProtocolError).
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+    # without completing the response, and the client sees a broken answer (httpx: RemoteProtocolError). A request
+    # cut before it was handled has no status of its own: 200.
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"64")]})
 
 
 class QuietCuts(logging.Filter):
