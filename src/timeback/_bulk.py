@@ -1053,6 +1053,14 @@ def check_results(results: object) -> None:
             f"bulk_post_results takes an iterable of results (a list, a generator...), not one "
             f"{type(results).__name__}: give [record] for a single result"
         )
+    kind = type(results)
+    if kind.__name__ == "DataFrame" and kind.__module__.partition(".")[0] in ("pandas", "polars"):
+        # (iterated, a DataFrame gives its column names, or columns: each an invalid result, "6 taken" for 5 rows)
+        rows = 'df.to_dict("records")' if kind.__module__.startswith("pandas") else "df.to_dicts()"
+        raise TypeError(
+            f"bulk_post_results takes an iterable of results; a DataFrame iterates its columns: give {rows}, "
+            f"leaving out the empty cells (NaN is no value: README, Bulk uploads)"
+        )
 
 
 class ProgressReports:
