@@ -141,6 +141,11 @@ class LocalServer:
             # that are not there say)
             self._failed = exc
 
+    def __repr__(self) -> str:
+        # (its URL and whether it serves; no credential. A notebook showed "<...LocalServer at 0x...>")
+        state = "stopped" if self._stopped else "serving" if self._thread.is_alive() else "not started"
+        return f"<{type(self).__name__} {self.url} {state}>"
+
     @property
     def url(self) -> str:
         return url_of(self.scheme, self.host, self.port)
