@@ -134,6 +134,23 @@ def test_error_faults_answer_imsx_and_do_not_write(always: tuple[LocalServer, di
     assert err.value.status_code == status and err.value.request_id, err.value
 
 
+@pytest.mark.parametrize(("always", "error"), [("429", "temporarily_unavailable"), ("500", "server_error"),
+                                               ("503", "temporarily_unavailable")], indirect=["always"])  # fmt: skip
+def test_an_error_fault_at_the_token_endpoint_has_oauth2s_shape_too(
+    always: tuple[LocalServer, dict[str, str]], error: str
+) -> None:
+    """The token endpoint's own errors carry OAuth2's ``error`` beside the imsx fields, not to be cached; its
+    injected ones had the imsx body alone (from a QA engineer's run whose client reads OAuth2's shape there)."""
+    faulty, headers = always
+    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    response = httpx.post(f"{faulty.url}/oauth2/token", data=form)
+    body = response.json()
+    said = "Injected fault: too many requests." if response.status_code == 429 else "Injected fault."
+    assert (body["error"], body["error_description"], body["imsx_codeMajor"]) == (error, said, "failure")
+    assert response.headers["cache-control"] == "no-store"
+    assert "error" not in put_category(faulty.url, headers, uid("cat")).json()  # (the API's: imsx alone, as before)
+
+
 def test_an_injected_429s_retry_after_is_whole_seconds_in_digits(server: LocalServer) -> None:
     """A Retry-After of delay-seconds is digits only (RFC 9110): one of 123456789 went out as "1.23457e+08" (urllib3
     refuses it; read as a number, it is 123,457,000)."""

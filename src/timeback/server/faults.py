@@ -38,6 +38,7 @@ from timeback.server.errors import imsx_body
 
 FAULT_KINDS = ("429", "500", "503", "slow", "close", "drop")
 EXEMPT_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+TOKEN_ENDPOINT = "/oauth2/token"  # (its injected errors have OAuth2's shape too)
 log = logging.getLogger("timeback.server.faults")
 
 
@@ -128,6 +129,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         kind = self.injector.draw()
+        token_endpoint = route_path(scope) == TOKEN_ENDPOINT
         if kind is None:
             await self.app(scope, receive, send)
             return
@@ -147,7 +149,7 @@ class FaultMiddleware:
             # retry however slowly the body comes (answered before it had all come, it would be kept only if the
             # rest came within server/protocol.py's DRAIN_SECONDS)
             await _drain(receive)
-            await _answer(send, int(kind), self.injector.spec.retry_after)
+            await _answer(send, int(kind), self.injector.spec.retry_after, oauth=token_endpoint)
         elif kind == "drop":
             answered: list[int] = []
 
@@ -166,10 +168,18 @@ class FaultMiddleware:
             await cut_answer(send)
 
 
-async def _answer(send: Any, status: int, retry_after: int) -> None:
+async def _answer(send: Any, status: int, retry_after: int, *, oauth: bool = False) -> None:
+    """The injected error: an imsx body, and at the token endpoint OAuth2's ``error`` too, ``no-store``, as the
+    endpoint's own errors are (a client reading OAuth2's shape there found no ``error``)."""
     description = "Injected fault: too many requests." if status == 429 else "Injected fault."
-    body = json.dumps(imsx_body(status, description, "server_busy" if status != 500 else "internal_server_error"))
+    fields = imsx_body(status, description, "server_busy" if status != 500 else "internal_server_error")
+    if oauth:
+        error = "server_error" if status == 500 else "temporarily_unavailable"  # (RFC 6749's codes for these)
+        fields = {"error": error, "error_description": description, **fields}
+    body = json.dumps(fields)
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if oauth:
+        headers.append((b"cache-control", b"no-store"))
     if status == 429:
         headers.append((b"retry-after", str(retry_after).encode()))  # (not :g, which wrote 1.23457e+08)
     await send({"type": "http.response.start", "status": status, "headers": headers})
