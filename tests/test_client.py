@@ -505,6 +505,21 @@ def test_secret_and_token_never_in_repr_errors_or_logs(sleeps: list[float], capl
     assert "GET https://api.example.test/ims/oneroster/gradebook/v1p2/results/r1 -> 500" in caplog.text
 
 
+def test_the_services_read_as_what_they_are_without_a_secret() -> None:
+    """A notebook showed "<timeback.resources.gradebook.Gradebook object at 0x...>" for ``client.oneroster.gradebook``
+    (from the notebook analyst's run)."""
+    for client in (Timeback(client_id="id", client_secret=SECRET, base_url=BASE_URL),
+                   AsyncTimeback(client_id="id", client_secret=SECRET, base_url=BASE_URL)):  # fmt: skip
+        kind = "Async" if isinstance(client, AsyncTimeback) else ""
+        shown = [repr(client.oneroster), repr(client.oneroster.gradebook), repr(client.oneroster.rostering)]
+        assert shown == [
+            f"<{kind}OneRoster of {BASE_URL}: .gradebook and .rostering>",
+            f"<{kind}Gradebook of {BASE_URL}: help() on it lists its methods>",
+            f"<{kind}Rostering of {BASE_URL}: help() on it lists its methods>",
+        ]
+        assert SECRET not in " ".join(shown)
+
+
 def test_a_malformed_token_answer_names_its_request_id_but_not_its_body() -> None:
     def token(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"token": "tok-secret-9"}, headers={"X-Request-Id": "tok-req-1"})

@@ -77,6 +77,9 @@ class OneRoster:
         self.gradebook: Gradebook = Gradebook(client)  # (annotated: pyright --verifytypes asks it of a library)
         self.rostering: Rostering = Rostering(client)
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.gradebook._client.base_url}: .gradebook and .rostering>"
+
 
 class AsyncOneRoster:
     """``client.oneroster`` of an ``AsyncTimeback``: ``gradebook`` and ``rostering``, as ``OneRoster``'s, awaitable."""
@@ -86,6 +89,9 @@ class AsyncOneRoster:
 
         self.gradebook: AsyncGradebook = AsyncGradebook(client)
         self.rostering: AsyncRostering = AsyncRostering(client)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.gradebook._client.base_url}: .gradebook and .rostering>"
 
 
 class Timeback(Uncopyable):

@@ -39,14 +39,31 @@ ReqT = TypeVar("ReqT", bound=BaseModel)
 RespT = TypeVar("RespT", bound=BaseModel)
 
 
-class SyncResource:
+class _Service:
+    """A service's methods (``client.oneroster.gradebook``), read as what they are: a notebook showed
+    "<timeback.resources.gradebook.Gradebook object at 0x...>"."""
+
+    def _base_url(self) -> str:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._base_url()}: help() on it lists its methods>"
+
+
+class SyncResource(_Service):
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
+    def _base_url(self) -> str:
+        return self._client.base_url
 
-class AsyncResource:
+
+class AsyncResource(_Service):
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
+
+    def _base_url(self) -> str:
+        return self._client.base_url
 
 
 # What each kind of operation does, for the methods' docstrings.
