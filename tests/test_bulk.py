@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import itertools
 import json
@@ -776,6 +777,9 @@ async def test_each_failure_gives_the_places_in_the_input_of_the_results_it_name
     # (str: one line for a log, the failures counted by why)
     assert re.fullmatch(r"24 taken, 18 stored, 6 failed \(invalid: 3, 409: 2, 422: 1\), \d+ batches, 0 retries, "
                         r"\d+\.\d s", str(summary)), str(summary)  # fmt: skip
+    # (as a notebook's DataFrame row: the public counts alone, no private bookkeeping)
+    assert set(dataclasses.asdict(summary)) == {"taken", "sent", "stored", "replaced", "unchanged", "batches",
+                                                "retries_taken", "seconds", "failures", "failed"}  # fmt: skip
     good = {rows[i]["sourcedId"] for i in range(24) if i not in failed} | {rows[12]["sourcedId"]}
     assert set(stored_scores(client, roster, tag)) == good
 
@@ -4366,7 +4370,7 @@ async def test_one_record_given_for_the_iterable_is_a_type_error_before_anything
     assert stored_scores(client, roster, tag) == {}
 
 
-@pytest.mark.parametrize("library", ["pandas.core.frame", "polars.dataframe.frame"])
+@pytest.mark.parametrize("library", ["pandas.core.frame", "polars.dataframe.frame", "geopandas.geodataframe"])
 async def test_a_dataframe_given_for_the_iterable_is_a_type_error_saying_how_to_give_its_rows(
     either: Timeback | AsyncTimeback, library: str
 ) -> None:
@@ -4379,9 +4383,14 @@ async def test_a_dataframe_given_for_the_iterable_is_a_type_error_saying_how_to_
             return iter(["sourcedId", "lineItem", "student", "scoreStatus", "scoreDate", "score"])
 
     DataFrame.__module__ = library
-    rows = 'df.to_dict("records")' if library.startswith("pandas") else "df.to_dicts()"
-    with pytest.raises(TypeError, match=re.escape(f"a DataFrame iterates its columns: give {rows}")):
-        await upload(either, DataFrame())
+
+    class GeoDataFrame(DataFrame):  # (a subclass, as geopandas' of pandas')
+        pass
+
+    said = 'a DataFrame iterates its columns: give its rows as dicts (pandas: df.to_dict("records"); polars: df.to'
+    for frame in (DataFrame(), GeoDataFrame()):
+        with pytest.raises(TypeError, match=re.escape(said)):
+            await upload(either, frame)
 
 
 def test_an_async_iterable_given_to_the_sync_client_is_a_type_error_before_anything_is_read(

@@ -73,7 +73,7 @@ async def test_an_async_listing_not_awaited_and_a_local_server_read_as_what_they
     """A notebook showed "<timeback._pagination.AsyncPaginator at 0x...>" for a listing not awaited, and
     "<timeback.server.runner.LocalServer at 0x...>" for a server (from the notebook analyst's run)."""
     listing = async_client.oneroster.gradebook.get_all_results(limit=5)
-    assert repr(listing) == "<AsyncPaginator: nothing read yet; await it for its first page, or async for its items>"
+    assert repr(listing) == "<AsyncPaginator: await it for its first page, or async for its items>"
     assert len(await listing) <= 5  # (and it reads as before)
     assert repr(server) == f"<LocalServer {server.url} serving>"
     spare = LocalServer()
@@ -82,6 +82,8 @@ async def test_an_async_listing_not_awaited_and_a_local_server_read_as_what_they
         assert repr(spare) == f"<LocalServer {spare.url} serving>"
     assert repr(spare) == f"<LocalServer {spare.url} stopped>"
     assert spare.credentials[1] not in repr(spare)
+    # (as a traceback showing locals calls it on a server whose __init__ failed midway: nothing set yet)
+    assert repr(LocalServer.__new__(LocalServer)) == "<LocalServer (no address) not started>"
 
 
 def test_stopping_early_is_clean_and_can_start_again(client: Timeback, seven_results: tuple[str, list[str]]) -> None:

@@ -147,8 +147,9 @@ class BulkSummary:
     seconds: float = 0.0
     failures: list[BulkFailure] = field(default_factory=list)
     failed: int = 0  # results failed: the ids of every failure added (``_add_failure``), kept in the list or not
-    _maybe_stored: int = field(default=0, init=False)  # of those, failures' ids ``maybe_stored`` (for a stop's note)
-    _read_all: bool = field(default=False, init=False)  # the input's end was reached (for a stop's note)
+    # (no fields: kept out of dataclasses.asdict(), a notebook's DataFrame row, and of ==)
+    _maybe_stored = 0  # of those, failures' ids ``maybe_stored`` (for a stop's note)
+    _read_all = False  # the input's end was reached (for a stop's note)
 
     @property
     def ok(self) -> bool:
@@ -1053,14 +1054,18 @@ def check_results(results: object) -> None:
             f"bulk_post_results takes an iterable of results (a list, a generator...), not one "
             f"{type(results).__name__}: give [record] for a single result"
         )
-    kind = type(results)
-    if kind.__name__ == "DataFrame" and kind.__module__.partition(".")[0] in ("pandas", "polars"):
+    if any(kind.__name__.endswith("DataFrame") and kind.__module__.partition(".")[0] in _DATAFRAME_LIBRARIES
+           for kind in type(results).__mro__):  # fmt: skip
         # (iterated, a DataFrame gives its column names, or columns: each an invalid result, "6 taken" for 5 rows)
-        rows = 'df.to_dict("records")' if kind.__module__.startswith("pandas") else "df.to_dicts()"
         raise TypeError(
-            f"bulk_post_results takes an iterable of results; a DataFrame iterates its columns: give {rows}, "
-            f"leaving out the empty cells (NaN is no value: README, Bulk uploads)"
+            "bulk_post_results takes an iterable of results; a DataFrame iterates its columns: give its rows as "
+            'dicts (pandas: df.to_dict("records"); polars: df.to_dicts()), leaving out the empty cells (NaN is no '
+            "value: README, Bulk uploads)"
         )
+
+
+# (the packages whose DataFrames, subclasses too, iterate their columns: pandas and those made like it)
+_DATAFRAME_LIBRARIES = frozenset(("pandas", "polars", "modin", "dask", "dask_expr", "pyspark", "cudf", "geopandas"))
 
 
 class ProgressReports:

@@ -407,7 +407,7 @@ class AsyncPaginator(_AsyncOnly, _BoundToClient, Generic[T]):
 
     def __repr__(self) -> str:
         # (a notebook showed "<timeback._pagination.AsyncPaginator at 0x...>" for a call not awaited)
-        return f"<{type(self).__name__}: nothing read yet; await it for its first page, or async for its items>"
+        return f"<{type(self).__name__}: await it for its first page, or async for its items>"
 
     async def _first_page(self) -> AsyncPage[T]:
         return AsyncPage(await self._fetch(None), self._fetch)

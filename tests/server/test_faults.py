@@ -201,6 +201,25 @@ def test_drop_cuts_the_answer_after_its_own_status_line_and_logs_it(
         assert f"the answer dropped was a {status}," in caplog.text, caplog.text
 
 
+@pytest.mark.parametrize("always", ["close", "drop"], indirect=True)
+def test_a_cut_shows_for_an_answer_without_a_body_and_a_head_meets_a_503(
+    always: tuple[LocalServer, dict[str, str]], server: LocalServer
+) -> None:
+    """A drop repeating a DELETE's 204 with a length was read whole, a clean 204 (no cut seen: review); a HEAD's
+    answer has no body to cut, so its 200 read as there, the request unhandled (close) or its answer unseen."""
+    faulty, headers = always
+    kind = faulty.settings.faults.split("=")[0]  # type: ignore[union-attr]
+    sourced_id = uid("cat")
+    with Timeback(**server.client_kwargs()) as client:  # (through the server without faults, on the same store)
+        client.oneroster.gradebook.put_category(sourced_id=sourced_id, category={"title": "To delete"})
+    with httpx.stream("DELETE", f"{faulty.url}{GRADEBOOK}/categories/{sourced_id}", headers=headers) as answer:
+        assert answer.status_code == 200  # (no status of its own shown: a cut, whichever kind)
+        with pytest.raises(httpx.RemoteProtocolError):
+            answer.read()
+    head = httpx.head(f"{faulty.url}{GRADEBOOK}/categories/{sourced_id}", headers=headers)
+    assert head.status_code == 503, (kind, head.status_code)
+
+
 @pytest.mark.parametrize("always", ["slow"], indirect=True)
 def test_slow_delays_then_answers(always: tuple[LocalServer, dict[str, str]], server: LocalServer) -> None:
     faulty, headers = always

@@ -133,6 +133,8 @@ class FaultMiddleware:
         if kind is None:
             await self.app(scope, receive, send)
             return
+        if kind in ("close", "drop") and scope["method"] == "HEAD":
+            kind = "503"  # (a HEAD's answer has no body to cut short: its 200, a cut unseen, read as a record there)
         # (at INFO: a fault cut or answered looks like the server's own failure in the access log, a 200 for a cut)
         log.info("injected fault %s on %s %s, request_id=%s", kind, scope["method"], scope["path"], REQUEST_ID.get())
         if kind == "slow":
@@ -161,6 +163,8 @@ class FaultMiddleware:
             # (its own status line, then cut: a 200 for a write refused 422, or one answered 201, was read as
             # stored by a client checking the status alone, and the log could not tell which it was)
             status = answered[0] if answered else 200
+            if status < 200 or status in (204, 304):  # (no body to cut: a 204 with a length was read whole)
+                status = 200
             log.info("the answer dropped was a %d, request_id=%s", status, REQUEST_ID.get())
             await cut_answer(send, status)
         else:

@@ -142,9 +142,19 @@ class LocalServer:
             self._failed = exc
 
     def __repr__(self) -> str:
-        # (its URL and whether it serves; no credential. A notebook showed "<...LocalServer at 0x...>")
-        state = "stopped" if self._stopped else "serving" if self._thread.is_alive() else "not started"
-        return f"<{type(self).__name__} {self.url} {state}>"
+        # (its URL and whether it serves; no credential. A notebook showed "<...LocalServer at 0x...>". Read from
+        # what is there: a traceback showing locals calls it on a server whose __init__ failed midway)
+        thread, server = getattr(self, "_thread", None), getattr(self, "_server", None)
+        if getattr(self, "_stopped", False):
+            state = "stopped"
+        elif thread is None or thread.ident is None:
+            state = "not started"
+        elif thread.is_alive() and server is not None and server.started:
+            state = "serving"
+        else:
+            state = "starting" if thread.is_alive() else "ended"
+        where = url_of(self.scheme, self.host, self.port) if hasattr(self, "port") else "(no address)"
+        return f"<{type(self).__name__} {where} {state}>"
 
     @property
     def url(self) -> str:
