@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, Self, SupportsIndex, TypeVar, cast
@@ -288,6 +289,7 @@ class _Prefetcher(Generic[T]):
         self._fetch = fetch
         self._stop = threading.Event()  # (set by close: the fetch in flight gives up its retries)
         self._jobs: queue.SimpleQueue[_Job[T] | None] = queue.SimpleQueue()
+        self._pid = os.getpid()  # (the process its thread runs in: a child forked since has none of it)
         threading.Thread(target=self._run, name="timeback-page", daemon=True).start()
 
     def _run(self) -> None:
@@ -302,7 +304,7 @@ class _Prefetcher(Generic[T]):
     def submit(self, offset: int) -> _Job[T]:
         import contextvars
 
-        job: _Job[T] = _Job(offset, contextvars.copy_context())
+        job: _Job[T] = _Job(offset, contextvars.copy_context(), self._fetch, self._pid)
         self._jobs.put(job)
         return job
 
@@ -312,16 +314,31 @@ class _Prefetcher(Generic[T]):
 
 
 class _Job(Generic[T]):
-    def __init__(self, offset: int, context: contextvars.Context) -> None:
+    def __init__(
+        self,
+        offset: int,
+        context: contextvars.Context,
+        fetch: Callable[[int | None, threading.Event | None], T],
+        pid: int,
+    ) -> None:
         import threading
 
         self.offset = offset
         self.context = context
+        self.fetch, self.pid = fetch, pid  # (what fetches it, in the process whose thread does)
         self.done = threading.Event()
         self.value: T | None = None
         self.error: BaseException | None = None
 
     def result(self) -> T:
+        if not self.done.is_set() and os.getpid() != self.pid:
+            # A child forked while the iteration ran: the thread that would fetch it is its parent's alone, and
+            # waiting for it never ended. Fetched here, as the request would be (the client's child side).
+            try:
+                self.value = self.context.run(self.fetch, self.offset, None)
+            except BaseException as exc:
+                self.error = exc
+            self.done.set()
         wait_for(self.done.wait)
         if self.error is not None:
             raise self.error
