@@ -496,6 +496,10 @@ class BaseClient(Uncopyable):
                 request.extensions["timeout"] = timeout.as_dict()
                 bound = remaining = None
             if self._forked_http:
+                if self._closing.is_set():  # (closed in the child: what a call after close() raises, as documented)
+                    closed = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
+                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
+                    raise _not_sent_if(closed, True, CLIENT_CLOSED)
                 raise RuntimeError(FORKED)
             self._sent = True
             # (each attempt with the trace the request was built with: a request hook wrapping the trace it finds
