@@ -218,8 +218,9 @@ NOT_COPIED = ("a Timeback client cannot be pickled or copied (connections, locks
 
 
 class Uncopyable:
-    """Refuses pickle, ``copy.copy`` and ``copy.deepcopy`` (each asks ``__reduce_ex__``): the clients, ``Timeback``
-    and ``AsyncTimeback``, and what holds one (a resource, a bound method) through them. Pickling failed on a lock,
+    """Refuses pickle, ``copy.copy`` and ``copy.deepcopy`` (each asks ``__reduce_ex__``) of the clients,
+    ``Timeback`` and ``AsyncTimeback``, and pickle and ``deepcopy`` of what holds one (a resource, a bound method)
+    through them (a shallow copy of those shares the client, which is fine). Pickling failed on a lock,
     obscurely, after the pure-Python pickler (dill's base) had written the secret and the token; a shallow copy
     shared the connection pool (closing it closed the original)."""
 
@@ -496,10 +497,11 @@ class BaseClient(Uncopyable):
                 request.extensions["timeout"] = timeout.as_dict()
                 bound = remaining = None
             if self._forked_http:
-                if self._closing.is_set():  # (closed in the child: what a call after close() raises, as documented)
+                if self.is_closed():  # (closed in the child, or its http_client: what a call after close() raises)
+                    log.debug("%s %s: not sent: the client was closed", request.method, request.url)
                     closed = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
                                                 url=str(request.url), retries_taken=retries_taken)  # fmt: skip
-                    raise _not_sent_if(closed, True, CLIENT_CLOSED)
+                    raise _not_sent_if(closed, True, CLIENT_CLOSED) from _cause(request, RuntimeError(CLIENT_CLOSED))
                 raise RuntimeError(FORKED)
             self._sent = True
             # (each attempt with the trace the request was built with: a request hook wrapping the trace it finds

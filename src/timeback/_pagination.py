@@ -255,7 +255,9 @@ class Page(_PageBase[T]):
         try:
             while True:
                 offset = page._info.next_offset()
-                if offset is not None and prefetch is None:
+                if offset is not None and (prefetch is None or prefetch.forked()):
+                    # (forked since it started: its thread is the parent's alone, and its queue, read by no one
+                    # here, would keep every page the child fetched; the child's pages ahead are a new one's)
                     prefetch = _Prefetcher(self._fetch)
                 upcoming = prefetch.submit(offset) if prefetch is not None and offset is not None else None
                 yield page
@@ -308,7 +310,13 @@ class _Prefetcher(Generic[T]):
         self._jobs.put(job)
         return job
 
+    def forked(self) -> bool:
+        """Whether this is a child forked since it started: its thread, locks and queue are the parent's."""
+        return os.getpid() != self._pid
+
     def close(self) -> None:
+        if self.forked():  # (nothing of it runs here; its event's lock may have been held at the fork)
+            return
         self._stop.set()
         self._jobs.put(None)  # (after the request in flight, if any: the thread ends)
 
@@ -331,15 +339,15 @@ class _Job(Generic[T]):
         self.error: BaseException | None = None
 
     def result(self) -> T:
-        if not self.done.is_set() and os.getpid() != self.pid:
+        if os.getpid() != self.pid:
             # A child forked while the iteration ran: the thread that would fetch it is its parent's alone, and
-            # waiting for it never ended. Fetched here, as the request would be (the client's child side).
-            try:
-                self.value = self.context.run(self.fetch, self.offset, None)
-            except BaseException as exc:
-                self.error = exc
-            self.done.set()
-        wait_for(self.done.wait)
+            # waiting for it never ended. Fetched here unless it was before the fork (its value written before its
+            # flag), touching no lock of the event (the parent's thread may have held it at the fork), in a copy of
+            # the context (one the thread was running at the fork reads as entered: "cannot enter context").
+            if not self.done.is_set():
+                return self.context.copy().run(self.fetch, self.offset, None)
+        else:
+            wait_for(self.done.wait)
         if self.error is not None:
             raise self.error
         return cast(T, self.value)

@@ -143,7 +143,10 @@ class FaultMiddleware:
             except asyncio.CancelledError:
                 # The server stopping (its grace for requests in flight over): the request ends unhandled, its
                 # connection cut as a server going away cuts it. Raised on, uvicorn logged a traceback and sent 500.
-                await cut_answer(send)
+                if scope["method"] == "HEAD":  # (no body to cut: a 200 read as there)
+                    await _answer(send, 503, self.injector.spec.retry_after)
+                else:
+                    await cut_answer(send)
                 return
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
