@@ -498,9 +498,7 @@ class BaseClient(Uncopyable):
                 bound = remaining = None
             if self._forked_http:
                 if self.is_closed():  # (closed in the child, or its http_client: what a call after close() raises)
-                    log.debug("%s %s: not sent: the client was closed", request.method, request.url)
-                    closed = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
-                                                url=str(request.url), retries_taken=retries_taken)  # fmt: skip
+                    closed = _closed_error(request, retries_taken)
                     raise _not_sent_if(closed, True, CLIENT_CLOSED) from _cause(request, RuntimeError(CLIENT_CLOSED))
                 raise RuntimeError(FORKED)
             self._sent = True
@@ -537,10 +535,7 @@ class BaseClient(Uncopyable):
                 raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
             if isinstance(outcome, Exception):
                 if isinstance(outcome, RuntimeError):  # (the drivers pass one on only from a closed client)
-                    log.debug("%s %s: not sent: the client was closed", request.method, request.url)
-                    error = APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method,
-                                               url=str(request.url), retries_taken=retries_taken)  # fmt: skip
-                    _not_sent_if(error, not sent, CLIENT_CLOSED)
+                    error = _not_sent_if(_closed_error(request, retries_taken), not sent, CLIENT_CLOSED)
                     raise _lost_if(error, answer_lost, request) from _cause(request, outcome)
                 # (the proxy the connection went to, if any: looked up for a failed connection only)
                 connecting = isinstance(outcome, (httpx.ConnectError, httpx.ConnectTimeout))
@@ -1920,6 +1915,13 @@ def _with_reason(error: ErrorT, reason: str) -> ErrorT:
     error.message = ended(error.message)
     error.args = (error._text(),)
     return error
+
+
+def _closed_error(request: httpx.Request, retries_taken: int) -> APIConnectionError:
+    """The error of a call ``close()`` refused: ``not sent: the client was closed`` (logged at debug)."""
+    log.debug("%s %s: not sent: the client was closed", request.method, request.url)
+    return APIConnectionError(f"not sent: {CLIENT_CLOSED}", method=request.method, url=str(request.url),
+                              retries_taken=retries_taken)  # fmt: skip
 
 
 def _not_sent_if(error: ErrorT, not_sent: bool, why: str) -> ErrorT:

@@ -306,7 +306,7 @@ class _Prefetcher(Generic[T]):
     def submit(self, offset: int) -> _Job[T]:
         import contextvars
 
-        job: _Job[T] = _Job(offset, contextvars.copy_context(), self._fetch, self._pid)
+        job: _Job[T] = _Job(offset, contextvars.copy_context(), self)
         self._jobs.put(job)
         return job
 
@@ -322,30 +322,24 @@ class _Prefetcher(Generic[T]):
 
 
 class _Job(Generic[T]):
-    def __init__(
-        self,
-        offset: int,
-        context: contextvars.Context,
-        fetch: Callable[[int | None, threading.Event | None], T],
-        pid: int,
-    ) -> None:
+    def __init__(self, offset: int, context: contextvars.Context, prefetcher: _Prefetcher[T]) -> None:
         import threading
 
         self.offset = offset
         self.context = context
-        self.fetch, self.pid = fetch, pid  # (what fetches it, in the process whose thread does)
+        self.prefetcher = prefetcher  # (whose thread fetches it: in a child forked since, not there)
         self.done = threading.Event()
         self.value: T | None = None
         self.error: BaseException | None = None
 
     def result(self) -> T:
-        if os.getpid() != self.pid:
+        if self.prefetcher.forked():
             # A child forked while the iteration ran: the thread that would fetch it is its parent's alone, and
             # waiting for it never ended. Fetched here unless it was before the fork (its value written before its
             # flag), touching no lock of the event (the parent's thread may have held it at the fork), in a copy of
             # the context (one the thread was running at the fork reads as entered: "cannot enter context").
             if not self.done.is_set():
-                return self.context.copy().run(self.fetch, self.offset, None)
+                return self.context.copy().run(self.prefetcher._fetch, self.offset, None)
         else:
             wait_for(self.done.wait)
         if self.error is not None:

@@ -43,27 +43,24 @@ class _Service:
     """A service's methods (``client.oneroster.gradebook``), read as what they are: a notebook showed
     "<timeback.resources.gradebook.Gradebook object at 0x...>"."""
 
-    def _base_url(self) -> str:
-        raise NotImplementedError
+    _client: SyncAPIClient | AsyncAPIClient
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {self._base_url()}: help() on it lists its methods>"
+        return f"<{type(self).__name__} of {self._client.base_url}: help() on it lists its methods>"
 
 
 class SyncResource(_Service):
+    _client: SyncAPIClient
+
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def _base_url(self) -> str:
-        return self._client.base_url
-
 
 class AsyncResource(_Service):
+    _client: AsyncAPIClient
+
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
-
-    def _base_url(self) -> str:
-        return self._client.base_url
 
 
 # What each kind of operation does, for the methods' docstrings.

@@ -1388,8 +1388,9 @@ def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
 ) -> None:
     """``stop()`` gave up waiting for the server thread after 10 s and closed the database under a request still
     running: a write slowed by a fault was then a 500 (``no such table``, in memory), or, on a file, committed after
-    ``stop()`` had returned, through a connection opened again and never closed. Now the request is cut (as a
-    server going away cuts it: nothing written) and the thread has ended when ``stop()`` returns."""
+    ``stop()`` had returned, through a connection opened again and never closed. Now the request is answered as
+    any the stop ends before it began: 503, the server shutting down, nothing written (it was cut, the fault's own
+    rule beside that one); and the thread has ended when ``stop()`` returns."""
     database = tmp_path / "stop.db"
     faults = f"slow=0.5,slow_ms=600000,seed={_seed_slow_from_the_second_request()}"
     settings = ServerSettings(f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults=faults)
@@ -1411,15 +1412,29 @@ def test_stop_ends_a_request_in_flight_before_it_closes_the_database(
     assert not server._thread.is_alive()
     writer.join(timeout=60)  # (a bound that only catches a hang)
     assert not writer.is_alive()
-    assert [type(exc) for exc in outcome] == [APIConnectionError], outcome  # (cut, not a 500)
+    assert [(type(exc), exc.status_code) for exc in outcome] == [(ServerError, 503)], outcome  # (not a 500)
+    assert "shutting down; nothing of this request was carried out" in str(outcome[0])
     with contextlib.closing(sqlite3.connect(database)) as reading:  # (a with alone commits, and leaves it open)
         assert reading.execute("SELECT count(*) FROM categories").fetchone() == (0,)
     assert not [record for record in caplog.records if record.exc_info], caplog.text
 
 
+def test_a_local_server_reads_as_its_url_and_state_without_a_credential(server: LocalServer) -> None:
+    """A notebook showed "<timeback.server.runner.LocalServer at 0x...>" (from the notebook analyst's run)."""
+    assert repr(server) == f"<LocalServer {server.url} serving>"
+    spare = LocalServer()
+    assert repr(spare) == f"<LocalServer {spare.url} not started>"
+    with spare:
+        assert repr(spare) == f"<LocalServer {spare.url} serving>"
+    assert repr(spare) == f"<LocalServer {spare.url} stopped>"
+    assert spare.credentials[1] not in repr(spare)
+    # (as a traceback showing locals calls it on a server whose __init__ failed midway: nothing set yet)
+    assert repr(LocalServer.__new__(LocalServer)) == "<LocalServer (no address) not started>"
+
+
 def test_a_head_slowed_by_a_fault_when_the_server_stops_is_a_503() -> None:
-    """The request a stop ends is cut after a status line (nothing handled); a HEAD's answer has no body to cut, so
-    its 200 read as a record there (review): it is answered 503."""
+    """A request the stop ends before it began is answered 503, nothing carried out: a HEAD slowed by a fault was
+    cut after a 200 status line, which, with no body to cut, read as a record there (review)."""
     settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, faults="slow=1,slow_ms=600000")
     server = LocalServer(settings).start()
     answers: list[int] = []

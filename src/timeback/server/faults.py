@@ -38,7 +38,6 @@ from timeback.server.errors import imsx_body
 
 FAULT_KINDS = ("429", "500", "503", "slow", "close", "drop")
 EXEMPT_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
-TOKEN_ENDPOINT = "/oauth2/token"  # (its injected errors have OAuth2's shape too)
 log = logging.getLogger("timeback.server.faults")
 
 
@@ -123,13 +122,13 @@ class FaultMiddleware:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         from timeback.server.lane import route_path  # (here: lane imports middleware, which imports this module)
+        from timeback.server.routes.oauth import TOKEN_PATH
 
         # (the path without the root path it holds under ``serve --root-path``: its /health was faulted)
         if scope["type"] != "http" or route_path(scope) in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
         kind = self.injector.draw()
-        token_endpoint = route_path(scope) == TOKEN_ENDPOINT
         if kind is None:
             await self.app(scope, receive, send)
             return
@@ -138,23 +137,17 @@ class FaultMiddleware:
         # (at INFO: a fault cut or answered looks like the server's own failure in the access log, a 200 for a cut)
         log.info("injected fault %s on %s %s, request_id=%s", kind, scope["method"], scope["path"], REQUEST_ID.get())
         if kind == "slow":
-            try:
-                await asyncio.sleep(self.injector.spec.slow_ms / 1000)
-            except asyncio.CancelledError:
-                # The server stopping (its grace for requests in flight over): the request ends unhandled, its
-                # connection cut as a server going away cuts it. Raised on, uvicorn logged a traceback and sent 500.
-                if scope["method"] == "HEAD":  # (no body to cut: a 200 read as there)
-                    await _answer(send, 503, self.injector.spec.retry_after)
-                else:
-                    await cut_answer(send)
-                return
+            # (the server stopping while it waits cancels it, answered as any request not begun then:
+            # ``RequestIdMiddleware``'s 503 ``SHUTTING_DOWN``, nothing carried out)
+            await asyncio.sleep(self.injector.spec.slow_ms / 1000)
             await self.app(scope, receive, send)
         elif kind in ("429", "500", "503"):
             # The body read and dropped first, as a gateway answering so does: the connection is then kept for the
             # retry however slowly the body comes (answered before it had all come, it would be kept only if the
             # rest came within server/protocol.py's DRAIN_SECONDS)
             await _drain(receive)
-            await _answer(send, int(kind), self.injector.spec.retry_after, oauth=token_endpoint)
+            oauth = route_path(scope) == TOKEN_PATH
+            await _answer(send, int(kind), self.injector.spec.retry_after, oauth=oauth)
         elif kind == "drop":
             answered: list[int] = []
 

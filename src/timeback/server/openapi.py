@@ -15,7 +15,7 @@ from timeback.server.collections import COLLECTIONS
 from timeback.server.config import ServerSettings
 from timeback.server.protocol import HEAD_TIMEOUT_SECONDS, MAX_HEAD_BYTES, MAX_URL_BYTES
 from timeback.server.query import field_kinds, sort_keys
-from timeback.server.routes.oauth import MAX_FORM_BYTES
+from timeback.server.routes.oauth import MAX_FORM_BYTES, TOKEN_PATH
 from timeback.server.service import LINK_HEADER_MAX, MAX_OFFSET, whole_body
 
 REF = "#/components/schemas/{model}"
@@ -255,7 +255,7 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
         # (the head's limits answer every path, before any route: an imsx body)
         "/health": {"get": {"operationId": "health", "security": [],
                             "responses": {"200": {"description": "Up", **_json(HEALTH)}, **_errors(health_errors)}}},
-        "/oauth2/token": {"post": {
+        TOKEN_PATH: {"post": {
             "operationId": "token", "security": [],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
                 "type": "object", "required": ["grant_type"],
@@ -277,7 +277,7 @@ def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationS
         "components": {
             "schemas": schemas.components,
             "securitySchemes": {
-                "OAuth2": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/oauth2/token", "scopes": {
+                "OAuth2": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": TOKEN_PATH, "scopes": {
                     full_scope(s): s for s in sorted({s for ops in operation_sets for op in ops.operations()
                                                       for s in required_scopes(op)})}}}},
             },

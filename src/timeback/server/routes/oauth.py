@@ -171,7 +171,10 @@ def _not_a_form(content_type: str | None) -> JSONResponse | None:
     return _invalid_request(f"The body must be {FORM_TYPE} (received {received}).", [("body", f"not {FORM_TYPE}")])
 
 
-@router.post("/oauth2/token")
+TOKEN_PATH = "/oauth2/token"  # (the fault injector's errors there have OAuth2's shape too)
+
+
+@router.post(TOKEN_PATH)
 async def token(request: Request) -> JSONResponse:
     # An error no handler expects is answered here, as the lane answers one: past this route, Starlette's
     # ServerErrorMiddleware raises it again for uvicorn to log ("Exception in ASGI application"), with this
