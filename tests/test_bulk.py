@@ -2767,7 +2767,8 @@ def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
     """Each of these was counted unchanged and left as stored, where a PUT would change it: ``1`` for ``True``
     (equal in Python, not in JSON), text that reads as the same instant as the text sent (only dates are compared
     as instants), and a class named in the stored result but not the one the server gives a result sent without
-    one (its line item's). A result whose class is its line item's, sent without one, is still unchanged."""
+    one (its line item's). A result whose class is its line item's, sent without one, is still unchanged, and so is
+    one whose date sent alone is held as its midnight UTC, sent again as that instant at another offset."""
     from tests.support import make_roster
 
     roster, line_items = world
@@ -2792,13 +2793,13 @@ def test_replace_puts_a_result_whose_stored_values_only_compare_equal_in_python(
     ]
     summary = gradebook.bulk_post_results(again, if_exists="replace")
     assert summary.ok, summary.failures
-    assert (summary.stored, summary.unchanged, summary.replaced) == (5, 1, 4)
+    assert (summary.stored, summary.unchanged, summary.replaced) == (5, 2, 3)
     held = [gradebook.get_result(sourced_id=r["sourcedId"]).result for r in stored]
+    assert held[4].scoreDate == "2024-09-08T00:00:00Z"
     assert held[0].metadata == {"passed": True, "tries": [True, False]}
     assert held[1].comment == "2024-01-16T00:00:00Z"
     assert held[2].class_ is not None and held[2].class_.sourcedId == roster.class_
     assert held[3].class_ is not None and held[3].class_.sourcedId == roster.class_
-    assert held[4].scoreDate == "2024-09-07T20:00:00-04:00"
 
 
 def test_replace_puts_a_result_whose_metadata_or_date_time_changed_where_a_reference_s_extras_would_not(
@@ -3061,6 +3062,9 @@ def test_a_date_time_held_with_fewer_digits_of_a_second_is_the_instant_sent_cut_
     assert _same_instant("2024-09-08T10:00:00.123457Z", nanoseconds)  # (PostgreSQL rounds)
     assert _same_instant("2024-09-08T10:00:00.123456Z", nanoseconds)
     assert not _same_instant("2024-09-08T10:00:00.123458Z", nanoseconds)
+    # a date held alone (a server keeping dates as sent) is only that date: not the instant at another offset
+    assert _same_instant("2024-09-08T00:00:00Z", "2024-09-07T20:00:00-04:00")
+    assert not _same_instant("2024-09-08", "2024-09-07T20:00:00-04:00")
     for sent, rounded in (
         ("2024-09-08T10:00:59.999999Z", "2024-09-08T10:01:00"),  # (into the next minute)
         ("2024-09-08T10:59:59.9996Z", "2024-09-08T11:00:00"),

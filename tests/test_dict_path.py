@@ -202,7 +202,7 @@ def test_dict_bodies_are_stored_as_sent(client: Timeback, roster: Roster) -> Non
     records = stored(client, roster)
     assert set(records) == set(supplied)
     assert records[supplied[0]].status == "active"
-    assert records[mine].scoreDate == "2024-02-01" and records[mine].class_.sourcedId == roster.class_
+    assert records[mine].scoreDate == "2024-02-01T00:00:00Z" and records[mine].class_.sourcedId == roster.class_
     assert records[supplied[2]].scoreStatus == "exempt" and records[supplied[2]].class_.sourcedId == roster.class_
 
 

@@ -96,7 +96,9 @@ def test_seed_documents_run_verbatim_and_store_what_they_send(
     allocated = ns["response"].sourcedIdPairs.allocatedSourcedId  # type: ignore[attr-defined]
     assert f"Created with sourcedId: {allocated}" in capsys.readouterr().out
     stored_ar = gb.get_assessment_result(sourced_id=allocated).assessmentResult
-    assert stored_ar.score == 85.5 and stored_ar.comment == "Good work!" and stored_ar.scoreDate == "2024-01-15"
+    assert (
+        stored_ar.score == 85.5 and stored_ar.comment == "Good work!" and stored_ar.scoreDate == "2024-01-15T00:00:00Z"
+    )
     assert stored_ar.assessmentLineItem is not None and stored_ar.assessmentLineItem.type == "assessmentLineItem"
 
     # 003: put a result (creates it), then again (replaces it).

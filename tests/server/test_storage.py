@@ -1507,3 +1507,41 @@ def test_a_shm_made_as_it_is_checked_is_not_called_read_only(tmp_path: Path, mon
 
     monkeypatch.setattr(os, "access", made_after_asked)
     sql._check_writable(str(database))
+
+
+def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_when_the_file_is_opened(
+    tmp_path: Path,
+) -> None:
+    """A server before ``moments`` kept a result's scoreDate and a line item's assignDate and dueDate sent alone as
+    written: opened, such a file answers them as writes store them now, that day's midnight UTC (once: the pass is
+    keyed in timeback_meta), their stamps unchanged (the same instant, which filters read already); a date-time held
+    is left as it is."""
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'older.db'}")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        r = make_roster(client)
+        (line_item,) = add_line_items(client, r, 1)
+        gradebook = client.oneroster.gradebook
+        gradebook.put_result(sourced_id="alone", result=result_body(line_item, r.students[0]))
+        gradebook.put_result(
+            sourced_id="timed", result=result_body(line_item, r.students[1], scoreDate="2024-01-16T10:00:00+02:00")
+        )
+        stamps = {x.sourcedId: x.dateLastModified for x in gradebook.get_all_results()}
+    with closing(sqlite3.connect(tmp_path / "older.db")) as conn, conn:  # (as the older server left it)
+        conn.execute("DELETE FROM timeback_meta WHERE key LIKE 'moments %'")
+        conn.execute("UPDATE results SET data = json_set(data, '$.scoreDate', '2024-01-16') WHERE sourced_id = 'alone'")
+        conn.execute(
+            "UPDATE lineItems SET data = json_set(data, '$.assignDate', '2024-01-15', '$.dueDate', '2024-01-20')"
+        )
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        gradebook = client.oneroster.gradebook
+        held = {x.sourcedId: x for x in gradebook.get_all_results()}
+        assert {k: (x.scoreDate, x.dateLastModified) for k, x in held.items()} == {
+            "alone": ("2024-01-16T00:00:00Z", stamps["alone"]), "timed": ("2024-01-16T10:00:00+02:00", stamps["timed"])}  # fmt: skip
+        dated = gradebook.get_line_item(sourced_id=line_item).lineItem
+        assert (dated.assignDate, dated.dueDate) == ("2024-01-15T00:00:00Z", "2024-01-20T00:00:00Z")
+        on_the_day = gradebook.get_all_results(filter="scoreDate='2024-01-16'", sort="sourcedId")
+        assert [x.sourcedId for x in on_the_day] == ["alone", "timed"]
+    with closing(sqlite3.connect(tmp_path / "older.db")) as conn, conn:  # (once: a date alone written after stays)
+        conn.execute("UPDATE results SET data = json_set(data, '$.scoreDate', '2024-01-17') WHERE sourced_id = 'alone'")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        assert client.oneroster.gradebook.get_result(sourced_id="alone").result.scoreDate == "2024-01-17"

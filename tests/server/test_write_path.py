@@ -1758,3 +1758,82 @@ def test_a_reference_sent_as_its_id_alone_is_told_the_shape_wanted(authed: httpx
         {"field": "result.lineItem", "message": wanted},
         {"field": "result.student", "message": wanted},
     ], answer.text
+
+
+def test_a_gradebook_date_sent_alone_is_stored_and_answered_as_its_days_start_in_utc(
+    client: Timeback, authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """Timeback's document types a line item's assignDate and dueDate and a result's scoreDate date-time (the
+    1EdTech one, a result's scoreDate a date): one sent alone is answered as that day's midnight UTC, whichever
+    way it is written (a PUT, a batch through the dict path, a create, a PATCH), and date filters find it on its day.
+    Rostering's dates, Timeback's plain strings, are kept as sent."""
+    r, line_item = graded
+    dated = uid("li")
+    body = line_item_body(r, dated, assignDate="2024-01-15", dueDate="2024-01-20")
+    assert authed.put(f"{GB}/lineItems/{dated}", json={"lineItem": body}).json()["lineItem"]["dueDate"] == (
+        "2024-01-20T00:00:00Z"
+    )
+    held = authed.get(f"{GB}/lineItems/{dated}").json()["lineItem"]
+    assert (held["assignDate"], held["dueDate"]) == ("2024-01-15T00:00:00Z", "2024-01-20T00:00:00Z")
+
+    put, batched = uid("r"), uid("r")
+    answer = authed.put(
+        f"{GB}/results/{put}", json={"result": result_body(line_item, r.students[0], scoreDate="2024-01-16")}
+    )
+    assert answer.json()["result"]["scoreDate"] == "2024-01-16T00:00:00Z", answer.text
+    batch = {"results": [result_body(line_item, r.students[1], batched, scoreDate="2024-01-17")]}
+    assert authed.post(f"{GB}/lineItems/{line_item}/results", json=batch).status_code == 201
+    mine = {"filter": f"lineItem.sourcedId='{line_item}'", "sort": "scoreDate"}
+    listed = authed.get(f"{GB}/results", params=mine).json()["results"]
+    assert [(x["sourcedId"], x["scoreDate"]) for x in listed] == [
+        (put, "2024-01-16T00:00:00Z"), (batched, "2024-01-17T00:00:00Z")]  # fmt: skip
+    on_the_day = authed.get(
+        f"{GB}/results", params={"filter": f"lineItem.sourcedId='{line_item}' AND scoreDate='2024-01-16'"}
+    )
+    assert [x["sourcedId"] for x in on_the_day.json()["results"]] == [put]
+
+    gradebook = client.oneroster.gradebook
+    assessment = uid("ali")
+    gradebook.put_assessment_line_item(sourced_id=assessment, assessmentLineItem={"title": "Unit test"})
+    created = gradebook.create_assessment_result(assessmentResult={
+        "assessmentLineItem": {"sourcedId": assessment}, "student": {"sourcedId": r.students[0]},
+        "scoreStatus": "fully graded", "scoreDate": "2024-01-15"})  # fmt: skip
+    (pair,) = created.sourcedIdPairs
+    read = gradebook.get_assessment_result(sourced_id=pair.allocatedSourcedId).assessmentResult
+    assert read.scoreDate == "2024-01-15T00:00:00Z"
+    patched = gradebook.patch_assessment_result(
+        sourced_id=pair.allocatedSourcedId, assessmentResult={"scoreDate": "2024-02-01"}
+    )
+    assert patched.assessmentResult.scoreDate == "2024-02-01T00:00:00Z"
+    assert gradebook.get_assessment_result(sourced_id=pair.allocatedSourcedId).assessmentResult.scoreDate == (
+        "2024-02-01T00:00:00Z"
+    )
+
+    enrollment = uid("e")
+    rostered = {"user": {"sourcedId": r.students[2]}, "class": {"sourcedId": r.class_}, "role": "student",
+                "beginDate": "2024-09-01"}  # fmt: skip
+    assert authed.put(
+        f"/ims/oneroster/rostering/v1p2/enrollments/{enrollment}", json={"enrollment": rostered}
+    ).is_success
+    assert authed.get(f"/ims/oneroster/rostering/v1p2/enrollments/{enrollment}").json()["enrollment"]["beginDate"] == (
+        "2024-09-01"
+    )
+
+
+def test_a_due_date_alone_before_its_assign_moment_that_day_is_refused_saying_what_a_date_alone_is(
+    authed: httpx.Client, graded: tuple[Roster, str]
+) -> None:
+    """A dueDate sent alone is that day's start: before an assignDate later that day, which a read back and PUT
+    again would meet as dates in reverse, so refused at once, the message saying why."""
+    r, _ = graded
+    dated = uid("li")
+    body = line_item_body(r, dated, assignDate="2024-01-15T10:00:00Z", dueDate="2024-01-15")
+    refused = authed.put(f"{GB}/lineItems/{dated}", json={"lineItem": body})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["imsx_description"] == (
+        "Dates in reverse: lineItem.dueDate: '2024-01-15T00:00:00Z' is before its assignDate ('2024-01-15T10:00:00Z'); "
+        "a date alone is its day's start, UTC"
+    )
+    assert authed.get(f"{GB}/lineItems/{dated}").status_code == 404
+    later = line_item_body(r, dated, assignDate="2024-01-15", dueDate="2024-01-15T10:00:00Z")
+    assert authed.put(f"{GB}/lineItems/{dated}", json={"lineItem": later}).status_code in (200, 201)

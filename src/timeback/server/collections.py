@@ -68,6 +68,11 @@ class CollectionDef:
     # ending before it starts was stored, and every "sessions in effect on a day" filter missed it. "roles[].x": each
     # item's. A table's alone: its views check as it does.
     date_order: tuple[tuple[str, str], ...] = ()
+    # Dates Timeback's document types date-time (a line item's assignDate and dueDate, a result's scoreDate): one sent
+    # as a date alone (OneRoster's scoreDate is a date) is stored and answered as that day's start in UTC,
+    # ``2024-01-15T00:00:00Z``, the form Timeback answers; ``service.as_moments``. Rostering's dates are Timeback's
+    # plain strings: kept as sent. A table's alone.
+    moments: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -78,6 +83,9 @@ class CollectionDef:
         """The definition whose ``links``, ``answer_defaults`` and ``answer_numbers`` shape this one's answers: its
         table's (a school answers as an org)."""
         return COLLECTIONS[self.table]
+
+
+MIDNIGHT_UTC = "T00:00:00Z"  # what a date alone of ``moments`` is stored with: its day's start, UTC
 
 
 def unique_form(value: str) -> str:
@@ -99,12 +107,13 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
               "gradingPeriod": "academicSessions", "academicSession": "academicSessions"},
         indexed=("class", "school", "category"), search=("title", "description"),
         follow=(("school", "class", "school"),), date_order=(("assignDate", "dueDate"),),
+        moments=("assignDate", "dueDate"),
     ),
     CollectionDef(
         "results", "result", "Result", gb.TimebackResult,
         refs={"lineItem": "lineItems", "student": "users", "class": "classes", "scoreScale": "scoreScales"},
         indexed=("lineItem", "student", "class"), search=("comment", "textScore"),
-        derive=(("class", "lineItem", "class"),),
+        derive=(("class", "lineItem", "class"),), moments=("scoreDate",),
     ),
     CollectionDef("categories", "category", "Category", gb.TimebackCategory, search=("title",)),
     CollectionDef(
@@ -120,7 +129,7 @@ COLLECTIONS: dict[str, CollectionDef] = _defs(
     CollectionDef(
         "assessmentResults", "assessmentResult", "Assessment result", gb.TimebackAssessmentResult,
         refs={"assessmentLineItem": "assessmentLineItems", "student": "users", "scoreScale": "scoreScales"},
-        indexed=("assessmentLineItem", "student"), search=("comment", "textScore"),
+        indexed=("assessmentLineItem", "student"), search=("comment", "textScore"), moments=("scoreDate",),
     ),
     # rostering
     CollectionDef(

@@ -37,7 +37,7 @@ from timeback.models._base import (
 )
 from timeback.models._dicts import ValidatedRequest, dict_validator
 from timeback.server.bodies import not_finite, parse_json_body, plainly_within_limits, too_much_metadata
-from timeback.server.collections import COLLECTIONS, CollectionDef, unique_form
+from timeback.server.collections import COLLECTIONS, MIDNIGHT_UTC, CollectionDef, unique_form
 from timeback.server.config import ServerSettings
 from timeback.server.errors import (
     MAX_NAMED_FIELDS,
@@ -311,6 +311,7 @@ class GradebookService:
                     raise fields_error("Invalid request body", [(where, _must_be(fixed))])
                 record[name] = fixed
             _flags_as_words(record, coll)
+        as_moments(records, coll)
         return records
 
     def put(self, op: Operation[Any, Any], coll: CollectionDef, request: Request, root: str = "") -> Reply:
@@ -459,6 +460,7 @@ class GradebookService:
                     raise too_many
             leave_out_nulls(record, nulls_left_out(coll.model))  # (a null sent there clears the field)
             _check_patched(op, record, sent)
+            as_moments([record], coll)
             record["dateLastModified"] = tx.stamp()
             self._check_references(tx, op, coll, [record], batch=False)
             tx.upsert(coll, record)
@@ -573,6 +575,17 @@ def _flags_as_words(record: dict[str, Any], coll: CollectionDef) -> dict[str, An
         if type(value) is bool:
             record[name] = "true" if value else "false"
     return record
+
+
+def as_moments(records: Sequence[dict[str, Any]], coll: CollectionDef) -> None:
+    """The records' dates of their table's ``moments`` sent alone (``2024-01-15``) as that day's start in UTC
+    (``2024-01-15T00:00:00Z``): Timeback's document types them date-time. (Validated before: ten characters are a
+    date.)"""
+    for name in COLLECTIONS[coll.table].moments:
+        for record in records:
+            value = record.get(name)
+            if type(value) is str and len(value) == 10:
+                record[name] = value + MIDNIGHT_UTC
 
 
 def answered(
@@ -1062,7 +1075,10 @@ def _check_date_order(
             for place, item in held:
                 if isinstance(item, dict) and _in_reverse(item.get(first), item.get(second)):
                     where = second if place is None else f"{items}[{place}].{second}"
-                    refused.append((index, where, f"{item[second]!r} is before its {first} ({item[first]!r})"))
+                    said = f"{item[second]!r} is before its {first} ({item[first]!r})"
+                    if second in COLLECTIONS[coll.table].moments and MIDNIGHT_UTC in (item[first] + item[second]):
+                        said += "; a date alone is its day's start, UTC"  # (as_moments: the 2024-01-15 sent)
+                    refused.append((index, where, said))
     _refuse_holders(op, "Dates in reverse", refused, batch=batch)
 
 

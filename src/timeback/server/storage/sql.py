@@ -98,7 +98,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
 from timeback.enums import TimebackStatus
-from timeback.server.collections import COLLECTIONS, TABLES, CollectionDef
+from timeback.server.collections import COLLECTIONS, MIDNIGHT_UTC, TABLES, CollectionDef
 from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_day
 from timeback.server.storage.base import (
     AlreadyExists,
@@ -195,6 +195,15 @@ def _dropping_alias(coll: CollectionDef, alias: str, field: str) -> str:
         column = ref_column(field)
         sets.append(f'"{column}" = coalesce("{column}", json_extract(data, \'$.{alias}.sourcedId\'))')
     return f"UPDATE \"{coll.name}\" SET {', '.join(sets)} WHERE json_type(data, '$.{alias}') IS NOT NULL"
+
+
+def _as_moments(coll: CollectionDef, field: str) -> str:
+    """The statement that gives the dates alone a server before ``moments`` stored in ``field`` their day's start in
+    UTC, as writes now store them (``service.as_moments``), run once per file. Their instant is the one every date
+    filter and sort read already (``julianday``): no stamp moves, a delta sync reads nothing again for it."""
+    value = f"json_extract(data, '$.{field}')"
+    return (f"UPDATE \"{coll.name}\" SET data = json_set(data, '$.{field}', {value} || '{MIDNIGHT_UTC}') "
+            f"WHERE json_type(data, '$.{field}') = 'text' AND length({value}) = 10")  # fmt: skip
 
 
 def _json_path(path: tuple[str, ...]) -> Any:
@@ -845,6 +854,10 @@ class SqlStorage:
                     if raw.execute(_ONCE, (f"alias {coll.name}.{alias}",)).rowcount:
                         raw.execute(_dropping_alias(coll, alias, field))
             changed = 0
+            for coll in TABLES:
+                for field in coll.moments:
+                    if raw.execute(_ONCE, (f"moments {coll.name}.{field}",)).rowcount:
+                        changed += raw.execute(_as_moments(coll, field)).rowcount
             if raw.execute(_ONCE, ("encoded lists",)).rowcount:
                 changed += self._encode_lists(raw)
             for coll in TABLES:
