@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import gc
 import itertools
 import json
@@ -1639,9 +1640,14 @@ async def test_an_on_progress_that_would_need_awaiting_is_refused_not_left_unrun
     async def on_progress(progress: BulkProgress) -> None:
         shown.append(progress)
 
+    class Reporter:  # (an object whose __call__ is async, or a partial of one: refused as early)
+        async def __call__(self, progress: BulkProgress) -> None:
+            shown.append(progress)
+
     rows = list(interleaved(roster, line_items[:1], 30, tag))
-    with pytest.raises(TypeError, match="on_progress is called, not awaited"):
-        await upload(either, rows, batch_size=10, on_progress=on_progress)
+    for awaiting in (on_progress, Reporter(), functools.partial(Reporter()), functools.partial(on_progress)):
+        with pytest.raises(TypeError, match="on_progress is called, not awaited"):
+            await upload(either, rows, batch_size=10, on_progress=awaiting)
     assert stored_scores(client, roster, tag) == {}  # (refused before anything was read or sent)
     with pytest.raises(TypeError, match="on_progress returned a coroutine") as raised:  # (made by a lambda, say)
         await upload(either, rows, batch_size=10, concurrency=1, on_progress=lambda p: on_progress(p))

@@ -1068,6 +1068,16 @@ def check_results(results: object) -> None:
 _DATAFRAME_LIBRARIES = frozenset(("pandas", "polars", "modin", "dask", "dask_expr", "pyspark", "cudf", "geopandas"))
 
 
+def _awaits(call: Callable[..., object]) -> bool:
+    """Whether calling ``call`` makes a coroutine: an ``async def``, an object whose ``__call__`` is one, or a
+    ``functools.partial`` of either. (A lambda returning one is found at its first call: ``_report``.)"""
+    while isinstance(call, functools.partial):
+        call = call.func
+    if inspect.iscoroutinefunction(call):
+        return True
+    return not inspect.isroutine(call) and inspect.iscoroutinefunction(type(call).__call__)
+
+
 class ProgressReports:
     """``on_progress`` after every batch, and once more when the upload ends or stops if the counts changed since
     (results found invalid after the last batch; in a stop, the batches settled and the results not sent): its last
@@ -1093,7 +1103,7 @@ class ProgressReports:
         """Refuse an ``async def`` before anything is read: its coroutine would be made after every batch and never
         run (the upload cannot await it between batches)."""
         for name, call in (("on_progress", on_progress), ("on_failure", on_failure)):
-            if call is not None and inspect.iscoroutinefunction(call):
+            if call is not None and _awaits(call):
                 raise TypeError(
                     f"{name} is called, not awaited: give a plain function (an async one can schedule its work "
                     "with asyncio.create_task)"
