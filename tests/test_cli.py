@@ -169,6 +169,56 @@ def test_serve_takes_the_client_from_variables_kept_out_of_the_process_listing(t
     )  # (no dev client made, nothing printed)
 
 
+def test_every_serve_option_has_a_variable_named_after_it() -> None:
+    """A container or a process supervisor configures by environment: each option of ``serve`` is also
+    TIMEBACK_SERVE_<ITS NAME> (only the client's two were; the others were ignored without a word)."""
+    import typer
+
+    from timeback._cli import _variable
+
+    serve = typer.main.get_command(_app()).commands["serve"]  # type: ignore[attr-defined]
+    options = {param.opts[0]: param.envvar for param in serve.params if param.opts[0] != "--help"}
+    assert len(options) == 18 and options == {flag: _variable(flag) for flag in options}
+    assert _variable("--token-ttl") == "TIMEBACK_SERVE_TOKEN_TTL"
+
+
+def test_serve_is_configured_by_variables_alone(tmp_path: Path) -> None:
+    """Port, database, scopes, token lifetime, log level and access log from the environment, no option given."""
+    port = _free_port()
+    environment = {**os.environ, "TIMEBACK_SERVE_PORT": str(port), "TIMEBACK_SERVE_DATABASE": f"sqlite:///{tmp_path / 'v.db'}",
+                   "TIMEBACK_SERVE_CLIENT_ID": "ci-client", "TIMEBACK_SERVE_CLIENT_SECRET": "ci-secret-5e2b",
+                   "TIMEBACK_SERVE_SCOPES": "gradebook.readonly", "TIMEBACK_SERVE_TOKEN_TTL": "120",
+                   "TIMEBACK_SERVE_ACCESS_LOG": "true", "TIMEBACK_SERVE_LOG_LEVEL": "info"}  # fmt: skip
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve"]
+    proc = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _until_healthy(proc, port)
+        form = {"grant_type": "client_credentials", "client_id": "ci-client", "client_secret": "ci-secret-5e2b"}
+        token = httpx.post(f"http://127.0.0.1:{port}/oauth2/token", data=form).json()
+        assert (token["expires_in"], token["scope"].rpartition("/")[2]) == (120, "gradebook.readonly"), token
+        with Timeback(
+            client_id="ci-client", client_secret="ci-secret-5e2b", base_url=f"http://127.0.0.1:{port}"
+        ) as client:
+            assert client.oneroster.gradebook.get_all_categories().items == []
+        assert (tmp_path / "v.db").stat().st_size > 0
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port} (database sqlite:///{tmp_path / 'v.db'}, a new file)" in output, output
+    assert '"GET /ims/oneroster/gradebook/v1p2/categories/ HTTP/1.1" 200' in output, output  # (the access log)
+
+
+def test_a_setting_refused_from_its_variable_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIMEBACK_SERVE_FAULTS", "bogus")
+    result = _serve(monkeypatch, "--database", "sqlite://")
+    _refused(result, "--faults", "expected name=value, got 'bogus'")
+    assert "--faults (or TIMEBACK_SERVE_FAULTS)" in result.output
+    monkeypatch.setenv("TIMEBACK_SERVE_WORKERS", "0")
+    monkeypatch.delenv("TIMEBACK_SERVE_FAULTS")
+    result = _serve(monkeypatch, "--database", "sqlite://")
+    assert result.exit_code == 2 and "TIMEBACK_SERVE_WORKERS" in result.output, result.output
+
+
 def _until_healthy(proc: subprocess.Popen[str], port: int, seconds: float = 20.0) -> None:
     """Polls ``timeback serve``'s /health until it answers, the process ends or ``seconds`` pass; it must run."""
     deadline = time.monotonic() + seconds
@@ -221,7 +271,9 @@ def _uvicorn_logging_kept() -> Iterator[None]:
 def _refused(result: Result, option: str, message: str) -> None:
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)  # (a usage error, not a traceback)
-    assert f"Invalid value for {option}: " in result.output, result.output
+    # (a refusal names the option's variable too: click's "(env var: 'X')", a setting's "(or X)")
+    named = re.escape(option) + r"( \(or TIMEBACK_SERVE_[A-Z_]+\)| \(env var: 'TIMEBACK_SERVE_[A-Z_]+'\))?"
+    assert re.search(f"Invalid value for '?{named}'?: ", result.output), result.output
     assert message in result.output, result.output
 
 

@@ -189,6 +189,16 @@ _SETTING_OPTIONS = {
 }  # fmt: skip
 
 
+def _hint(flag: str) -> str:
+    """How a refusal of a setting names its option of ``serve``: with the variable that sets it too."""
+    return f"{flag} (or {_variable(flag)})"
+
+
+def _variable(flag: str) -> str:
+    """The variable setting ``serve``'s option ``flag``: ``--token-ttl``, TIMEBACK_SERVE_TOKEN_TTL."""
+    return "TIMEBACK_SERVE_" + flag.removeprefix("--").upper().replace("-", "_")
+
+
 def _proxying(root_path: str) -> dict[str, Any]:
     """uvicorn's options for serving behind a reverse proxy. Its proxy headers are off: the app reads them, from the
     proxies ``ServerSettings.forwarded_allow_ips`` names only, X-Forwarded-Host too (``ForwardedHeadersMiddleware``).
@@ -468,16 +478,22 @@ def _app() -> Any:
     # (help= rather than docstrings, which python -OO drops: the commands' lines were gone from --help)
     @app.command(help="Run the local Timeback-compatible OneRoster 1.2 server.")
     def serve(
-        host: str = typer.Option("127.0.0.1", metavar="HOST", help="Interface to listen on."),
+        host: str = typer.Option(
+            "127.0.0.1", envvar="TIMEBACK_SERVE_HOST", metavar="HOST", help="Interface to listen on."
+        ),
         port: int = typer.Option(
             8000,
+            envvar="TIMEBACK_SERVE_PORT",
             min=0,
             max=65535,
             metavar="PORT",
             help="Port to listen on (0: a free one, picked as it listens and printed).",
         ),
         database: str = typer.Option(
-            "sqlite:///timeback.db", metavar="URL", help="SQLite URL: sqlite:///path.db, or sqlite:// in memory."
+            "sqlite:///timeback.db",
+            envvar="TIMEBACK_SERVE_DATABASE",
+            metavar="URL",
+            help="SQLite URL: sqlite:///path.db, or sqlite:// in memory.",
         ),
         client_id: str | None = typer.Option(
             None,
@@ -494,54 +510,77 @@ def _app() -> Any:
             show_default=False,
         ),
         sourced_id_pairs: PairsStyle = typer.Option(
-            PairsStyle.spec, help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object."
+            PairsStyle.spec,
+            envvar="TIMEBACK_SERVE_SOURCED_ID_PAIRS",
+            help="Answer sourcedIdPairs as the OneRoster array (spec) or Timeback's single object.",
         ),
         # (at most the SDK's bound on a token's life, about 31 years; past a float's range it overflowed: a 500)
         token_ttl: int = typer.Option(
-            3600, min=1, max=int(ENDLESS), metavar="SECONDS", help="Access token lifetime in seconds (at most 1e9)."
+            3600,
+            envvar="TIMEBACK_SERVE_TOKEN_TTL",
+            min=1,
+            max=int(ENDLESS),
+            metavar="SECONDS",
+            help="Access token lifetime in seconds (at most 1000000000).",
         ),
         token_max_failures: int = typer.Option(
             10,
+            envvar="TIMEBACK_SERVE_TOKEN_MAX_FAILURES",
             min=0,
             metavar="N",
             help="Failed token requests allowed per client id within the window before 429 (0: no limit).",
         ),
         token_failure_window: float = typer.Option(
-            60.0, metavar="SECONDS", help="Window in seconds for --token-max-failures."
+            60.0,
+            envvar="TIMEBACK_SERVE_TOKEN_FAILURE_WINDOW",
+            metavar="SECONDS",
+            help="Window in seconds for --token-max-failures.",
         ),
-        seed: str | None = typer.Option(None, metavar="FILE", help="JSON file of OneRoster records to load at start."),
+        seed: str | None = typer.Option(
+            None, envvar="TIMEBACK_SERVE_SEED", metavar="FILE", help="JSON file of OneRoster records to load at start."
+        ),
         faults: str | None = typer.Option(
             None,
+            envvar="TIMEBACK_SERVE_FAULTS",
             metavar="SPEC",
             help="Inject faults, e.g. '429=0.05,503=0.05,close=0.05,drop=0.05,slow=0.05' or 'all=0.3' "
             "(see README, Fault injection). Off by default.",
         ),
         scopes: str | None = typer.Option(
             None,
+            envvar="TIMEBACK_SERVE_SCOPES",
             metavar="SCOPES",
             help="Space-separated scopes of the client (e.g. 'gradebook.readonly'); default: all of them.",
         ),
         query_timeout: float = typer.Option(
             30.0,
+            envvar="TIMEBACK_SERVE_QUERY_TIMEOUT",
             metavar="SECONDS",
             help="A read still running after this many seconds is stopped and answered 504 (0: no limit).",
         ),
-        access_log: bool = typer.Option(False, help="Log every request (off by default: it costs throughput)."),
-        log_level: LogLevel = typer.Option(LogLevel.info, help="The least level logged, the server's and uvicorn's."),
+        access_log: bool = typer.Option(
+            False, envvar="TIMEBACK_SERVE_ACCESS_LOG", help="Log every request (off by default: it costs throughput)."
+        ),
+        log_level: LogLevel = typer.Option(
+            LogLevel.info, envvar="TIMEBACK_SERVE_LOG_LEVEL", help="The least level logged, the server's and uvicorn's."
+        ),
         workers: int = typer.Option(
             1,
+            envvar="TIMEBACK_SERVE_WORKERS",
             min=1,
             metavar="N",
             help="Server processes sharing the port and the database file (one per CPU to use them all).",
         ),
         root_path: str = typer.Option(
             "",
+            envvar="TIMEBACK_SERVE_ROOT_PATH",
             metavar="PATH",
             help="The path prefix a reverse proxy serves this server under and strips (e.g. /oneroster): the "
             "Link headers, the docs and the OpenAPI document carry it. See README, Behind a reverse proxy.",
         ),
         forwarded_allow_ips: str | None = typer.Option(
             None,
+            envvar="TIMEBACK_SERVE_FORWARDED_ALLOW_IPS",
             metavar="ADDRESSES",
             help="Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-Proto, -For and "
             "-Host are trusted ('*': every peer, believing any client). Default: none, the peer is the client.",
@@ -582,7 +621,7 @@ def _app() -> Any:
                 forwarded_allow_ips=forwarded_allow_ips,
             )
         except SettingError as exc:
-            raise typer.BadParameter(exc.why, param_hint=_SETTING_OPTIONS[exc.setting]) from None
+            raise typer.BadParameter(exc.why, param_hint=_hint(_SETTING_OPTIONS[exc.setting])) from None
         import dataclasses
 
         from timeback.server.app import filter_server_logs, open_errors, opening_failed
