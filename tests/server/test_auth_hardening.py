@@ -310,6 +310,22 @@ def fail(http: httpx.Client, client_id: str, times: int) -> list[int]:
     return [token_request(http, client_id, "wrong").status_code for _ in range(times)]
 
 
+def test_the_failure_that_locks_a_client_id_out_is_logged_once_naming_it_and_the_peer(
+    server: LocalServer, http: httpx.Client, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every caller of a client locked out is refused, the right secret too: its operator (one shared client, many CI
+    jobs) learned why from no log line, at any level. The lock is a WARNING, once; the secret tried is never in it."""
+    with caplog.at_level(logging.INFO, logger="timeback.server"):
+        assert fail(http, CLIENT, 11) == [401] * 10 + [429]
+        assert_limited(token_request(http, CLIENT, SECRET))
+    locked = [r for r in caplog.records if r.name == "timeback.server" and "locked out" in r.getMessage()]
+    assert [r.levelno for r in locked] == [logging.WARNING], caplog.text
+    message = locked[0].getMessage()
+    assert message.startswith(f"client id {CLIENT!r} locked out of the token endpoint for 60 s"), message
+    assert "10 failed token requests within 60 s, the last from 127.0.0.1:" in message, message
+    assert "wrong" not in message and SECRET not in caplog.text
+
+
 def assert_limited(response: httpx.Response) -> int:
     assert_imsx(response, 429, "server_busy")
     retry_after = int(response.headers["Retry-After"])

@@ -12,6 +12,7 @@ import errno
 import hashlib
 import heapq
 import hmac
+import logging
 import mmap
 import os
 import secrets
@@ -27,6 +28,8 @@ from typing import Any, TypeVar
 
 from timeback._operations import Operation
 from timeback.server.storage.base import Storage
+
+log = logging.getLogger("timeback.server")
 
 try:
     import fcntl
@@ -331,10 +334,14 @@ class FailureLimiter:
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
-    def attempt(self, client_id: str, verify: Callable[[], R | None]) -> tuple[float | None, R | None]:
+    def attempt(
+        self, client_id: str, verify: Callable[[], R | None], peer: str = "an unknown peer"
+    ) -> tuple[float | None, R | None]:
         """``(seconds until the window ends, None)`` if ``client_id`` is refused (``verify`` not called, nothing
         counted), else ``(None, verify())``, counted as a failure when that is None. ``verify`` (the secret's
-        check: microseconds) runs under the lock, so two requests never pass the check on one count."""
+        check: microseconds) runs under the lock, so two requests never pass the check on one count. The failure
+        that locks an id out is logged, a WARNING naming it and ``peer``: every caller of that client, the right
+        secret too, is refused until the window ends, which its operator otherwise learned from no log."""
         if self.max_failures <= 0:
             return None, verify()
         index, now = self._bucket(client_id), self.clock()
@@ -346,9 +353,16 @@ class FailureLimiter:
             verified = verify()
             if verified is None:
                 if in_window:
-                    self._counts[index] = count + 1
+                    self._counts[index] = count = count + 1
                 else:
-                    self._opened[index], self._counts[index] = now, 1
+                    self._opened[index], self._counts[index], opened, count = now, 1, now, 1
+                if count == self.max_failures:
+                    log.warning(
+                        "client id %r locked out of the token endpoint for %.0f s (429 to every request for it, the "
+                        "right secret too): %d failed token requests within %.0f s, the last from %s "
+                        "(--token-max-failures, --token-failure-window)",
+                        client_id[:100], opened + self.window_seconds - now, count, self.window_seconds, peer,
+                    )  # fmt: skip
             return None, verified
 
     def clear(self) -> None:

@@ -254,7 +254,8 @@ async def _token(request: Request) -> JSONResponse:
 
     # Counted under the id with '+' read as a space: the readings tried take a Basic header's '+' both ways, so
     # "a+b" and "a%20b" are both tries of the client "a b", and each spelling must not bring attempts of its own.
-    wait, verified = request.app.state.token_failures.attempt(client_id.replace("+", " "), verify)
+    peer = f"{request.client.host}:{request.client.port}" if request.client else "an unknown peer"
+    wait, verified = request.app.state.token_failures.attempt(client_id.replace("+", " "), verify, peer)
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.
         seconds = max(1, math.ceil(wait))
