@@ -1851,12 +1851,14 @@ def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, worke
         )
         assert refused.status_code == 400
         assert httpx.get(f"{base}/health?access_token={token}&Client%5FSecret={secret}").status_code == 200
+        assert httpx.get(f"{base}/health?token={token}&api_key={secret}&limit=1").status_code == 200
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     assert secret not in output and token not in output, output
     assert '"POST /oauth2/token?client_id=someone&client_secret=[redacted]&keep=1 HTTP/1.1" 400' in output, output
     assert '"GET /health?access_token=[redacted]&Client%5FSecret=[redacted] HTTP/1.1" 200' in output, output
+    assert '"GET /health?token=[redacted]&api_key=[redacted]&limit=1 HTTP/1.1" 200' in output, output
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -26,6 +26,7 @@ from timeback.models.request import (
     TimebackUpdateClassRequest,
 )
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference as Ref
+from timeback.server.runner import LocalServer
 
 
 def bodies_take_class_by_its_python_name(client: Timeback) -> None:
@@ -183,3 +184,11 @@ async def keyword_calls_are_checked_async(client: AsyncTimeback) -> None:
     assert_type((await gradebook.get_result(sourced_id="x")).result, TimebackResult)
     assert_type(gradebook.get_all_results(limit=100), AsyncPaginator[TimebackResult])
     await gradebook.put_result(sourced_id="x", result={"score": 1}, timeout=5.0)
+
+
+def a_local_server_points_a_client_at_itself(server: LocalServer) -> None:
+    # (client_kwargs() is its three keywords, typed, so others go beside them; its address typed too)
+    with Timeback(**server.client_kwargs(), max_retries=0, timeout=5.0) as client:
+        client.oneroster.gradebook.get_all_results(limit=1)
+    assert_type(server.port, int)
+    assert_type(server.host, str)

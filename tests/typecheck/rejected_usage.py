@@ -12,6 +12,7 @@ from timeback import AsyncTimeback, Timeback
 from timeback.filters import where
 from timeback.models.gradebook import TimebackLineItem
 from timeback.models.request import TimebackPutResultBody
+from timeback.server.runner import LocalServer
 
 
 def misspelt_page_attributes(client: Timeback) -> None:
@@ -131,3 +132,10 @@ async def sync_spellings_on_the_async_client(client: AsyncTimeback) -> None:
     # pyright error: Object of type "AsyncTimeback" cannot be used with "with" because it does not correctly implement __exit__  [reportGeneralTypeIssues]
     with AsyncTimeback() as other:
         print(other)
+
+
+def a_local_servers_client_keywords_are_typed(server: LocalServer) -> None:
+    # (they were a dict[str, Any]: any key read, and Timeback(**kwargs) checked nothing)
+    # error: TypedDict "ClientKwargs" has no key "port"  [typeddict-item]
+    # pyright error: Could not access item in TypedDict  [reportGeneralTypeIssues]
+    print(server.client_kwargs()["port"])

@@ -21,7 +21,11 @@ from urllib.parse import unquote_plus
 log = logging.getLogger(__name__)
 
 # Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
-SECRET_PARAMETERS = frozenset({"client_secret", "access_token", "refresh_token", "password"})
+# ("token", "api_key"...: no name of OAuth2's, but the ones clients and tools put a bearer token or a key under)
+SECRET_PARAMETERS = frozenset(
+    {"client_secret", "access_token", "refresh_token", "password", "token", "id_token", "api_key", "apikey",
+     "client_assertion"}
+)  # fmt: skip
 REDACTED = "[redacted]"
 
 # The id of the request being served (set by ``middleware.RequestIdMiddleware``), for its log lines; None outside.

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self, TypedDict
 
 import uvicorn
 
@@ -86,6 +86,14 @@ def url_of(scheme: str, host: str, port: int) -> str:
     return f"{scheme}://[{reach}]:{port}" if ":" in reach else f"{scheme}://{reach}:{port}"
 
 
+class ClientKwargs(TypedDict):
+    """``LocalServer.client_kwargs()``: the three arguments of ``Timeback``/``AsyncTimeback`` it gives."""
+
+    base_url: str
+    client_id: str
+    client_secret: str
+
+
 class LocalServer:
     def __init__(
         self,
@@ -115,7 +123,9 @@ class LocalServer:
         except BaseException:  # (the port taken, say): what was opened for it is closed
             self._close()
             raise
-        self.host, self.port = self._socket.getsockname()[:2]
+        address = self._socket.getsockname()
+        self.host: str = address[0]
+        self.port: int = address[1]
         certfile, keyfile = tls or (None, None)
         self.scheme = "http" if tls is None else "https"
         # (proxy_headers: X-Forwarded-For and -Proto from loopback are no proxy's, as serve's without a proxy named)
@@ -167,8 +177,9 @@ class LocalServer:
         creds: tuple[str, str] = self.app.state.dev_credentials
         return creds
 
-    def client_kwargs(self) -> dict[str, Any]:
-        """Arguments that point ``Timeback``/``AsyncTimeback`` at this server."""
+    def client_kwargs(self) -> ClientKwargs:
+        """Arguments that point ``Timeback``/``AsyncTimeback`` at this server (typed: ``Timeback(**kwargs)`` is
+        checked as the keywords themselves, and others may be given beside them)."""
         client_id, client_secret = self.credentials
         return {"base_url": self.url, "client_id": client_id, "client_secret": client_secret}
 
