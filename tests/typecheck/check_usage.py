@@ -4,8 +4,8 @@ pytest."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import assert_type, cast
+from collections.abc import AsyncIterator, Hashable
+from typing import Any, assert_type, cast
 
 from timeback import AsyncPaginator, AsyncTimeback, Environment, Page, Timeback
 from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
@@ -192,3 +192,9 @@ def a_local_server_points_a_client_at_itself(server: LocalServer) -> None:
         client.oneroster.gradebook.get_all_results(limit=1)
     assert_type(server.port, int)
     assert_type(server.host, str)
+
+
+def a_dataframes_records_go_to_bulk_post_results(client: Timeback, records: list[dict[Hashable, Any]]) -> None:
+    # (pandas-stubs types df.to_dict("records") so: Mapping[str, Any] refused it, its key type invariant)
+    rows = [{k: v for k, v in r.items() if v is not None} for r in records]
+    client.oneroster.gradebook.bulk_post_results(rows)

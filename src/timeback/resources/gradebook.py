@@ -201,12 +201,17 @@ else:
     _GradebookBase = _AsyncGradebookBase = GradebookOperations
 
 
+# A result given as a mapping: its keys any type to a checker, as a DataFrame's records are typed (pandas-stubs'
+# ``to_dict("records")``: ``dict[Hashable, Any]``, which ``Mapping[str, Any]`` refused, its key type invariant).
+ResultRow = Mapping[Any, Any]
+
+
 class Gradebook(SyncResource, _GradebookBase):
     """The gradebook service, blocking."""
 
     def bulk_post_results(
         self,
-        results: Iterable[TimebackResult | Mapping[str, Any]],
+        results: Iterable[TimebackResult | ResultRow],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
@@ -292,7 +297,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
 
     async def bulk_post_results(
         self,
-        results: Iterable[TimebackResult | Mapping[str, Any]] | AsyncIterable[TimebackResult | Mapping[str, Any]],
+        results: Iterable[TimebackResult | ResultRow] | AsyncIterable[TimebackResult | ResultRow],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
