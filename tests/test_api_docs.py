@@ -196,4 +196,4 @@ def test_bulk_post_results_is_in_the_api_docs_with_its_options() -> None:
                 (row,) = [line for line in text.splitlines() if line.startswith(f"| `{name}` |")]
                 assert parameter.default is parameter.empty or f"| `{parameter.default!r}` |" in row, row
     (results,) = [line for line in text.splitlines() if line.startswith("| `results` |")]
-    assert "AsyncIterable[TimebackResult \\| Mapping[str, Any]]` (async)" in results
+    assert "AsyncIterable[TimebackResult \\| Mapping[Any, Any]]` (async)" in results

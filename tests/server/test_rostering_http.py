@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -1098,6 +1099,33 @@ def test_records_shaped_as_timeback_answers_them_are_taken(authed: httpx.Client)
     assert by_identifier.status_code == 200, by_identifier.text
     assert by_identifier.json()["users"] == [{"sourcedId": w["u2"], "identifier": "a-1"},
                                              {"sourcedId": w["u1"], "identifier": "b-2"}]  # fmt: skip
+
+
+def test_a_birth_date_is_a_date_alone(authed: httpx.Client, client: Timeback) -> None:
+    """Both specs type ``birthDate`` a date (Timeback's document: the pattern YYYY-MM-DD, in its writes and its
+    answers): a date-time there, taken and answered as sent, would be refused by Timeback, and compared as an instant
+    it fell on another day in filters. Refused wherever demographics are written (their own PUT, a user's), naming
+    the field; a date object from the SDK is sent as its date; filters compare it as a date."""
+    person = uid("u")
+    timed = {"sourcedId": person, "birthDate": "2010-05-01T23:30:00-05:00"}
+    named = refused_naming(
+        authed.put(f"{RO}/demographics/{person}", json={"demographics": timed}), "demographics.birthDate"
+    )
+    assert named["demographics.birthDate"] == (
+        "'2010-05-01T23:30:00-05:00' is a date-time: a date alone is taken here (YYYY-MM-DD, '2010-05-01')"
+    )
+    role = {"roleType": "primary", "role": "student", "org": {"sourcedId": make_roster(client).school}}
+    user = {"sourcedId": person, "enabledUser": "true", "givenName": "G", "familyName": "F", "roles": [role],
+            "demographics": timed}  # fmt: skip
+    refused_naming(authed.post(f"{RO}/users/", json={"user": user}), "user.demographics.birthDate")
+    client.oneroster.rostering.update_demographics(
+        sourced_id=person, demographics={"birthDate": dt.date(2010, 5, 1), "sex": "female"}
+    )
+    assert authed.get(f"{RO}/demographics/{person}").json()["demographics"]["birthDate"] == "2010-05-01"
+    on_the_day = authed.get(
+        f"{RO}/demographics/", params={"filter": f"sourcedId='{person}' AND birthDate='2010-05-01'"}
+    )
+    assert ids(on_the_day, "demographics") == [person]
 
 
 def test_an_enrollment_read_and_put_back_in_another_class_takes_that_class_s_course_and_school(

@@ -44,6 +44,7 @@ __all__ = [
     "STRICT",
     "STRICT_VALIDATION",
     "DateOrDateTime",
+    "Day",
     "GeneratedId",
     "KeyShapes",
     "Known",
@@ -377,6 +378,12 @@ DateOrDateTime = Annotated[
 ]
 """An ISO 8601 date or date-time, kept as the string sent; date/datetime objects are accepted and converted."""
 
+ISO_DAY = _Marker("ISO_DAY")
+
+Day = Annotated[str, _IsoFromObjects(), ISO_DAY, WithJsonSchema({"type": "string", "format": "date"})]
+"""An ISO 8601 date alone (a birth date: both specs' ``date``, Timeback's ``YYYY-MM-DD`` pattern), kept as the
+string sent; a date object is accepted and converted. The server refuses a date-time there (``strict_problems``)."""
+
 E = TypeVar("E", bound=Enum)
 Known = Annotated[E, _Marker("KNOWN_MEMBER")]
 """An open enum value that strict validation requires to be a declared member."""
@@ -533,8 +540,10 @@ def dicts_plainly_clean(cls: type[BaseModel], dicts: list[dict[str, Any]]) -> bo
                 return False
             continue
         kinds = set(map(type, found))
-        if leaf is ISO_DATE:
+        if leaf is ISO_DATE or leaf is ISO_DAY:
             if kinds != {str} or not all(map(is_rfc3339_date_or_datetime, set(found))):
+                return False
+            if leaf is ISO_DAY and any(len(item) != 10 for item in found):
                 return False
             continue
         if list in kinds:
@@ -676,6 +685,8 @@ def _leaf_problems(leaf: _Marker, value: Any, loc: Location, problems: list[tupl
         problems += leaf.problems(value, loc)
     elif isinstance(value, str) and not is_rfc3339_date_or_datetime(value):
         problems.append((loc, _not_a_date(value)))
+    elif leaf is ISO_DAY and isinstance(value, str) and len(value) != 10:
+        problems.append((loc, f"{value!r} is a date-time: a date alone is taken here (YYYY-MM-DD, {value[:10]!r})"))
 
 
 _FieldPlan = list[tuple[str, str, _Marker | None]]
@@ -691,8 +702,7 @@ def _field_plan(cls: type[BaseModel], visiting: frozenset[type[BaseModel]] = fro
         plan: _FieldPlan = []
         for name, info in cls.__pydantic_fields__.items():
             # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
-            is_date = ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
-            leaf = ISO_DATE if is_date else next((m for m in info.metadata if isinstance(m, KeyShapes)), None)
+            leaf = _date_marker(info) or next((m for m in info.metadata if isinstance(m, KeyShapes)), None)
             if leaf is not None or _may_hold_checks(info.annotation, inside):
                 plan.append((name, info.serialization_alias or name, leaf))
         return plan
@@ -797,8 +807,16 @@ _REFERENCE_FIELDS: dict[type[BaseModel], frozenset[str]] = {}
 
 
 def _is_date_field(info: Any) -> bool:
+    return _date_marker(info) is not None
+
+
+def _date_marker(info: Any) -> _Marker | None:
+    """``ISO_DATE`` for a field of dates or date-times, ``ISO_DAY`` for one of dates alone, else None."""
     # pydantic moves a field's own Annotated metadata to info.metadata; a nested one stays in the type
-    return ISO_DATE in info.metadata or _has_marker(info.annotation, ISO_DATE)
+    for marker in (ISO_DATE, ISO_DAY):
+        if marker in info.metadata or _has_marker(info.annotation, marker):
+            return marker
+    return None
 
 
 def _is_reference_field(info: Any) -> bool:

@@ -23,6 +23,7 @@ from timeback.enums import (
 from timeback.models._base import (
     HIDES_INPUT,
     DateOrDateTime,
+    Day,
     KeyShapes,
     Known,
     Metadata,
@@ -202,7 +203,7 @@ class TimebackUserId(TimebackModel):
 class TimebackDemographics(TimebackEntity):
     """Demographics of a user; by OneRoster convention its sourcedId is the user's."""
 
-    birthDate: DateOrDateTime | None = None
+    birthDate: Day | None = None
     sex: Known[TimebackSex] | None = None  # (null too: Timeback's list has it)
     # Flags, as enabledUser is: "true"/"false" in both specs (and null in Timeback's)
     americanIndianOrAlaskaNative: Flag | None = None

@@ -201,17 +201,14 @@ else:
     _GradebookBase = _AsyncGradebookBase = GradebookOperations
 
 
-# A result given as a mapping: its keys any type to a checker, as a DataFrame's records are typed (pandas-stubs'
-# ``to_dict("records")``: ``dict[Hashable, Any]``, which ``Mapping[str, Any]`` refused, its key type invariant).
-ResultRow = Mapping[Any, Any]
-
-
 class Gradebook(SyncResource, _GradebookBase):
     """The gradebook service, blocking."""
 
     def bulk_post_results(
         self,
-        results: Iterable[TimebackResult | ResultRow],
+        # (a mapping's keys any type to a checker, as pandas-stubs types a DataFrame's records: ``dict[Hashable, Any]``,
+        # which ``Mapping[str, Any]`` refused, its key type invariant)
+        results: Iterable[TimebackResult | Mapping[Any, Any]],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,
@@ -297,7 +294,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
 
     async def bulk_post_results(
         self,
-        results: Iterable[TimebackResult | ResultRow] | AsyncIterable[TimebackResult | ResultRow],
+        results: Iterable[TimebackResult | Mapping[Any, Any]] | AsyncIterable[TimebackResult | Mapping[Any, Any]],
         *,
         batch_size: int = bulk.DEFAULT_BATCH_SIZE,
         concurrency: int = bulk.DEFAULT_CONCURRENCY,

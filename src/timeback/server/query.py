@@ -34,7 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from timeback.filters import FIELD_PATTERN
-from timeback.models._base import DateOrDateTime, is_rfc3339_date_or_datetime, parse_date_or_datetime
+from timeback.models._base import DateOrDateTime, Day, is_rfc3339_date_or_datetime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
 
@@ -125,7 +125,9 @@ def field_kinds(model: type[BaseModel]) -> dict[str, FieldKind]:
     for name, info in model.model_fields.items():
         wire = info.serialization_alias or name
         kinds[wire] = (
-            "date" if DateOrDateTime in (info.annotation, *typing.get_args(info.annotation)) else _kind(info.annotation)
+            "date"
+            if any(t in (DateOrDateTime, Day) for t in (info.annotation, *typing.get_args(info.annotation)))
+            else _kind(info.annotation)
         )
     return kinds
 
