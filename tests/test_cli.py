@@ -840,6 +840,12 @@ def test_serve_banner_says_whether_the_database_file_is_new_or_kept_and_what_the
     assert second.exit_code == 0, second.output
     assert second.output.splitlines()[0].endswith(f"(database sqlite:///{database}, its records kept)"), second.output
     assert "Loaded the seed" not in second.output
+    # restarted with the same --seed (a process supervisor's command): not loaded again, said so, exit 0
+    again = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--seed", str(seed))
+    assert again.exit_code == 0, again.output
+    assert (
+        again.output.splitlines()[1] == f"The seed {seed} is in the database already (its 2 records): not loaded again"
+    )
     empty = tmp_path / "made-by-mktemp.db"
     empty.touch()  # (as `mktemp` makes one: no records in it, and the server makes its tables)
     third = _serve(monkeypatch, "--database", f"sqlite:///{empty}")

@@ -625,7 +625,7 @@ def _app() -> Any:
         import dataclasses
 
         from timeback.server.app import filter_server_logs, open_errors, opening_failed
-        from timeback.server.seed import SeedError, load_seed
+        from timeback.server.seed import SeedAlreadyLoaded, SeedError, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         from timeback.server.storage.sql import database_file, readable_by_everyone
@@ -655,6 +655,7 @@ def _app() -> Any:
 
         app_ = None
         seeded: dict[str, int] | None = None  # (how many records of each collection the seed loaded)
+        held: int | None = None  # (how many the database holds already, a seed not loaded again)
         commits: int | None = None  # (the storage's before the seed: one more, and the seed is stored)
         with _sigterm_as_ctrl_c(*stop_signals):  # (the handlers take_over replaces are put back too)
             try:
@@ -665,7 +666,10 @@ def _app() -> Any:
                     app_ = create_app(dataclasses.replace(settings, workers=1, seed=None))
                     if seed is not None:
                         commits = app_.state.storage.commits
-                        seeded = load_seed(app_.state.service, seed)
+                        try:
+                            seeded = load_seed(app_.state.service, seed)
+                        except SeedAlreadyLoaded as exc:  # (a restart on its file with the same --seed)
+                            held = exc.records
                     if workers > 1:
                         # (its writes fail as opening does: a database locked, a disk full)
                         _prepare_workers(app_, settings)
@@ -696,6 +700,8 @@ def _app() -> Any:
                 where = f" (listening on every interface: {host})" if reach != host else ""
                 try:
                     loaded = None if seeded is None else f"Loaded the seed {seed}: {_counted(seeded)}"
+                    if held is not None:
+                        loaded = f"The seed {seed} is in the database already (its {held} records): not loaded again"
                     _banner(f"{base}{where} (database {database}{kept})", faults, app_.state.dev_credentials, base,
                             reach, loaded)  # fmt: skip
                 except OSError as exc:  # (stdout on a full disk, say: a traceback)

@@ -15,7 +15,7 @@ from timeback._demo import CLASS, STUDENTS, demo_roster
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server import ServerSettings, seed as seed_module
 from timeback.server.runner import LocalServer
-from timeback.server.seed import LOAD_ORDER, SeedError, _ops, load_seed
+from timeback.server.seed import LOAD_ORDER, SeedAlreadyLoaded, SeedError, _ops, load_seed
 from timeback.server.service import GradebookService
 
 
@@ -81,8 +81,35 @@ def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         ro = client.oneroster.rostering
         assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=CLASS)] == [s for s, _, _ in STUDENTS]
-    with pytest.raises(SeedError, match=r"schools\[0\]: School already exists: 'school-1'"):
-        LocalServer(settings)  # (restarted with the seed it holds: refused as a POST would be, README says so)
+    # Restarted with the seed it holds: not loaded again, what the file holds kept (it was refused, "School already
+    # exists", as a POST would be: a supervisor restarting the same command met that at every restart)
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        client.oneroster.rostering.delete_user(sourced_id=STUDENTS[0][0])
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        ro = client.oneroster.rostering
+        assert [u.sourcedId for u in ro.get_students_for_class(class_sourced_id=CLASS)] == [
+            s for s, _, _ in STUDENTS[1:]
+        ]
+    # One that holds some of the file's records and others too is refused, naming the first it holds
+    extended = {
+        **roster,
+        "orgs": [*roster.get("orgs", []), {"sourcedId": "another-school", "name": "A", "type": "school"}],
+    }
+    seed.write_text(json.dumps(extended))
+    with pytest.raises(SeedError, match=r"School already exists: 'school-1'"):
+        LocalServer(settings)
+
+
+def test_serve_says_a_seed_held_already_is_not_loaded_again(tmp_path: Path) -> None:
+    seed = tmp_path / "roster.json"
+    seed.write_text(json.dumps(demo_roster()))
+    settings = ServerSettings(database=f"sqlite:///{tmp_path / 'seeded.db'}", seed=str(seed))
+    LocalServer(settings).stop()
+    with pytest.raises(SeedAlreadyLoaded) as raised:
+        with LocalServer(ServerSettings(database=settings.database)) as server:
+            load_seed(server.app.state.service, seed)
+    assert str(raised.value) == f"its {raised.value.records} records are in the database already"
+    assert raised.value.records == sum(len(records) for records in demo_roster().values())
 
 
 def _every_collection(results: int) -> dict[str, Any]:

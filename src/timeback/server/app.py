@@ -30,7 +30,7 @@ from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, ForwardedHeadersMiddleware, RequestIdMiddleware
 from timeback.server.openapi import build_openapi, under_root_path
 from timeback.server.routes import health, oauth, operations
-from timeback.server.seed import load_seed
+from timeback.server.seed import SeedAlreadyLoaded, load_seed
 from timeback.server.service import GradebookService
 from timeback.server.storage import Storage, open_storage
 
@@ -324,7 +324,10 @@ def create_app(settings: ServerSettings | None = None, storage: Storage | None =
         )
         app.state.service = GradebookService(app.state.storage, settings)
         if settings.seed:
-            load_seed(app.state.service, settings.seed)
+            try:
+                load_seed(app.state.service, settings.seed)
+            except SeedAlreadyLoaded as exc:  # (a LocalServer on a file it seeded before)
+                logging.getLogger("timeback.server").info("seed %s not loaded again: %s", settings.seed, exc)
         # Only for `timeback serve` to print when it made the client itself; never logged.
         app.state.dev_credentials = None if settings.client_secret else (client_id, client_secret)
         _routes_and_middleware(app, settings)

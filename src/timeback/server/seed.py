@@ -54,6 +54,16 @@ class SeedError(ValueError):
     pass
 
 
+class SeedAlreadyLoaded(Exception):
+    """Every record of the seed, each named by its sourcedId, is in the database already (a server restarted on its
+    file with the same ``--seed``): nothing loaded. (It was refused, "School already exists", exit 2: a process
+    supervisor restarting the command it was given met that at every restart.) ``records``: how many."""
+
+    def __init__(self, records: int) -> None:
+        super().__init__(f"its {records} records are in the database already")
+        self.records = records
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
@@ -143,6 +153,8 @@ def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
     if unknown:
         named = [_with_likely_name(key) for key in sorted(unknown)]
         raise SeedError(f"unknown collections in the seed: {', '.join(named)} (a seed holds {', '.join(LOAD_ORDER)})")
+    if present := _held_already(service, data):
+        raise SeedAlreadyLoaded(present)
     counts = {}
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
         for collection in LOAD_ORDER:
@@ -167,6 +179,25 @@ def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
         with service.storage.transaction() as tx:  # (the statistics of the file as the seed leaves it)
             tx.analyze()
     return counts
+
+
+def _held_already(service: GradebookService, data: dict[str, Any]) -> int:
+    """How many records the seed holds, if each is in the database already (its sourcedId in its collection's
+    table, deleted or not); else 0: a record without a sourcedId, or one not there, and the seed loads as ever (a
+    seed some of whose records exist is refused, naming the first). Looked up one by one, the first missing ending
+    it: a new file answers at the first record."""
+    held = 0
+    for collection in LOAD_ORDER:
+        records = data.get(collection) or []
+        if not isinstance(records, list):
+            return 0
+        table = COLLECTIONS[COLLECTIONS[collection].table]
+        for record in records:
+            sourced_id = record.get("sourcedId") if isinstance(record, dict) else None
+            if not (isinstance(sourced_id, str) and sourced_id and service.storage.exists(table, sourced_id)):
+                return 0
+            held += 1
+    return held
 
 
 def _load_chunk(
