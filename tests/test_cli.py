@@ -188,7 +188,7 @@ def test_serve_is_configured_by_variables_alone(tmp_path: Path) -> None:
     environment = {**os.environ, "TIMEBACK_SERVE_PORT": str(port), "TIMEBACK_SERVE_DATABASE": f"sqlite:///{tmp_path / 'v.db'}",
                    "TIMEBACK_SERVE_CLIENT_ID": "ci-client", "TIMEBACK_SERVE_CLIENT_SECRET": "ci-secret-5e2b",
                    "TIMEBACK_SERVE_SCOPES": "gradebook.readonly", "TIMEBACK_SERVE_TOKEN_TTL": "120",
-                   "TIMEBACK_SERVE_ACCESS_LOG": "true", "TIMEBACK_SERVE_LOG_LEVEL": "info"}  # fmt: skip
+                   "TIMEBACK_SERVE_ACCESS_LOG": "true"}  # fmt: skip
     command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve"]
     proc = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -206,6 +206,15 @@ def test_serve_is_configured_by_variables_alone(tmp_path: Path) -> None:
         output, _ = proc.communicate(timeout=10)
     assert f"http://127.0.0.1:{port} (database sqlite:///{tmp_path / 'v.db'}, a new file)" in output, output
     assert '"GET /ims/oneroster/gradebook/v1p2/categories/ HTTP/1.1" 200' in output, output  # (the access log)
+    assert "INFO:     Application startup complete." in output, output
+    quiet = subprocess.Popen(command, env={**environment, "TIMEBACK_SERVE_LOG_LEVEL": "warning"},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        _until_healthy(quiet, port)
+    finally:
+        quiet.terminate()
+        output, _ = quiet.communicate(timeout=10)
+    assert "Application startup complete" not in output and "its records kept" in output, output
 
 
 def test_a_setting_refused_from_its_variable_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,6 +226,13 @@ def test_a_setting_refused_from_its_variable_names_the_variable(monkeypatch: pyt
     monkeypatch.delenv("TIMEBACK_SERVE_FAULTS")
     result = _serve(monkeypatch, "--database", "sqlite://")
     assert result.exit_code == 2 and "TIMEBACK_SERVE_WORKERS" in result.output, result.output
+    monkeypatch.delenv("TIMEBACK_SERVE_WORKERS")
+    for variable, value in (("TIMEBACK_SERVE_DATABASE", "postgresql://db/t"), ("TIMEBACK_SERVE_ROOT_PATH", "no-slash"),
+                            ("TIMEBACK_SERVE_SEED", "/nonexistent/seed.json"), ("TIMEBACK_SERVE_HOST", " ")):  # fmt: skip
+        monkeypatch.setenv(variable, value)
+        result = _serve(monkeypatch, *(() if variable == "TIMEBACK_SERVE_DATABASE" else ("--database", "sqlite://")))
+        assert result.exit_code == 2 and f"(or {variable}): " in result.output, (variable, result.output)
+        monkeypatch.delenv(variable)
 
 
 def _until_healthy(proc: subprocess.Popen[str], port: int, seconds: float = 20.0) -> None:

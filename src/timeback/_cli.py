@@ -93,7 +93,7 @@ def _check_can_listen(host: str, port: int) -> None:
         raise typer.BadParameter(
             "an empty host names no address: give one (127.0.0.1, the default: this machine only; 0.0.0.0: every "
             "interface)",
-            param_hint="--host",
+            param_hint=_hint("--host"),
         )
     try:
         # Every address the host names, as asyncio's create_server binds them all ("localhost": ::1 and 127.0.0.1)
@@ -122,7 +122,7 @@ def _refuse_listening(host: str, port: int, exc: OSError) -> NoReturn:
         typer.echo(f"timeback: {why} (another process listens there; --port 0 takes a free port)", err=True)
         raise typer.Exit(1)
     of_host = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
-    raise typer.BadParameter(why, param_hint="--host" if of_host else "--port")
+    raise typer.BadParameter(why, param_hint=_hint("--host" if of_host else "--port"))
 
 
 def _prepare_workers(app_: Any, settings: Any) -> None:
@@ -175,7 +175,7 @@ def _root_path(value: str) -> str:
     if root and not _ROOT_PATH.fullmatch(root):
         allowed = "ASCII letters, digits and -._~!$&()*+,;=:@ between slashes, no . or .."
         why = f"must be a path such as /oneroster ({allowed})"
-        raise typer.BadParameter(why, param_hint="--root-path")
+        raise typer.BadParameter(why, param_hint=_hint("--root-path"))
     return root
 
 
@@ -675,13 +675,13 @@ def _app() -> Any:
                         _prepare_workers(app_, settings)
                     take_over(lambda sig, frame: stops.append(sig))
                 except SeedError as exc:
-                    raise typer.BadParameter(str(exc), param_hint="--seed") from None
+                    raise typer.BadParameter(str(exc), param_hint=_hint("--seed")) from None
                 except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)
                     why, of_the_option = opening_failed(database, exc)
                     if not of_the_option:  # (locked, damaged, a full disk: no usage error, exit 2)
                         typer.echo(f"timeback: {why}", err=True)
                         raise typer.Exit(1) from None
-                    raise typer.BadParameter(why, param_hint="--database") from None
+                    raise typer.BadParameter(why, param_hint=_hint("--database")) from None
                 except KeyboardInterrupt:  # (SIGTERM, Ctrl-C: both closed what they opened, a half-loaded seed undone)
                     stored = app_ is not None and commits is not None and app_.state.storage.commits > commits
                     if app_ is not None:  # (stopped once it was built)

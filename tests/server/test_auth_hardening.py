@@ -322,7 +322,7 @@ def test_the_failure_that_locks_a_client_id_out_is_logged_once_naming_it_and_the
     assert [r.levelno for r in locked] == [logging.WARNING], caplog.text
     message = locked[0].getMessage()
     assert message.startswith(f"client id {CLIENT!r} locked out of the token endpoint for 60 s"), message
-    assert "10 failed token requests within 60 s, the last from 127.0.0.1:" in message, message
+    assert "10 failed token requests within 60 s, the last from '127.0.0.1:" in message, message
     assert "wrong" not in message and SECRET not in caplog.text
 
 

@@ -1434,6 +1434,7 @@ def test_dates_given_in_reverse_are_422_naming_the_later_and_nothing_is_stored(
         client.oneroster.gradebook.post_line_items_for_class(class_sourced_id=r.class_, lineItems=items)
     assert [detail["field"] for detail in refused.value.imsx_error_details] == ["lineItems[1].dueDate"]
     assert refused.value.message.startswith("Dates in reverse: lineItems[1].dueDate: '2024-01-14T23:59:59Z' is before")
+    assert "a date alone" not in refused.value.message  # (no date was: the hint is for one that was)
     assert all(
         authed.get(f"/ims/oneroster/gradebook/v1p2/lineItems/{i['sourcedId']}").status_code == 404 for i in items
     )

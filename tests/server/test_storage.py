@@ -1526,11 +1526,19 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
             sourced_id="timed", result=result_body(line_item, r.students[1], scoreDate="2024-01-16T10:00:00+02:00")
         )
         stamps = {x.sourcedId: x.dateLastModified for x in gradebook.get_all_results()}
+        same_day = uid("li")
+        gradebook.put_line_item(
+            sourced_id=same_day, lineItem=line_item_body(r, assignDate="2024-01-15T10:00:00Z", dueDate="2024-01-16")
+        )
     with closing(sqlite3.connect(tmp_path / "older.db")) as conn, conn:  # (as the older server left it)
         conn.execute("DELETE FROM timeback_meta WHERE key LIKE 'moments %'")
         conn.execute("UPDATE results SET data = json_set(data, '$.scoreDate', '2024-01-16') WHERE sourced_id = 'alone'")
         conn.execute(
-            "UPDATE lineItems SET data = json_set(data, '$.assignDate', '2024-01-15', '$.dueDate', '2024-01-20')"
+            "UPDATE lineItems SET data = json_set(data, '$.assignDate', '2024-01-15', '$.dueDate', '2024-01-20') "
+            "WHERE sourced_id = ?", (line_item,)
+        )  # fmt: skip
+        conn.execute(
+            "UPDATE lineItems SET data = json_set(data, '$.dueDate', '2024-01-15') WHERE sourced_id = ?", (same_day,)
         )
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         gradebook = client.oneroster.gradebook
@@ -1539,6 +1547,19 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
             "alone": ("2024-01-16T00:00:00Z", stamps["alone"]), "timed": ("2024-01-16T10:00:00+02:00", stamps["timed"])}  # fmt: skip
         dated = gradebook.get_line_item(sourced_id=line_item).lineItem
         assert (dated.assignDate, dated.dueDate) == ("2024-01-15T00:00:00Z", "2024-01-20T00:00:00Z")
+        # one due the day it was assigned, at 10:00, was in order as a date (the same day): its day's start is
+        # before 10:00 now, and the record read and PUT back is taken still; another dueDate in reverse is not
+        reversed_ = gradebook.get_line_item(sourced_id=same_day).lineItem
+        assert (reversed_.assignDate, reversed_.dueDate) == ("2024-01-15T10:00:00Z", "2024-01-15T00:00:00Z")
+        assert (
+            gradebook.put_line_item(sourced_id=same_day, lineItem=reversed_).lineItem.dueDate == "2024-01-15T00:00:00Z"
+        )
+        with pytest.raises(
+            UnprocessableEntityError, match=r"Dates in reverse: lineItem\.dueDate: '2024-01-15T09:00:00Z'"
+        ):
+            gradebook.put_line_item(
+                sourced_id=same_day, lineItem={**reversed_.to_dict(), "dueDate": "2024-01-15T09:00:00Z"}
+            )
         on_the_day = gradebook.get_all_results(filter="scoreDate='2024-01-16'", sort="sourcedId")
         assert [x.sourcedId for x in on_the_day] == ["alone", "timed"]
     with closing(sqlite3.connect(tmp_path / "older.db")) as conn, conn:  # (once: a date alone written after stays)

@@ -1835,5 +1835,8 @@ def test_a_due_date_alone_before_its_assign_moment_that_day_is_refused_saying_wh
         "a date alone is its day's start, UTC"
     )
     assert authed.get(f"{GB}/lineItems/{dated}").status_code == 404
+    assigned_alone = line_item_body(r, dated, assignDate="2024-01-15", dueDate="2024-01-15T10:00:00+14:00")
+    refused = authed.put(f"{GB}/lineItems/{dated}", json={"lineItem": assigned_alone})  # (2024-01-14T20:00:00Z)
+    assert refused.json()["imsx_description"].endswith("; a date alone is its day's start, UTC"), refused.text
     later = line_item_body(r, dated, assignDate="2024-01-15", dueDate="2024-01-15T10:00:00Z")
     assert authed.put(f"{GB}/lineItems/{dated}", json={"lineItem": later}).status_code in (200, 201)

@@ -13,6 +13,7 @@ import hashlib
 import heapq
 import hmac
 import logging
+import math
 import mmap
 import os
 import secrets
@@ -356,14 +357,15 @@ class FailureLimiter:
                     self._counts[index] = count = count + 1
                 else:
                     self._opened[index], self._counts[index], opened, count = now, 1, now, 1
-                if count == self.max_failures:
-                    log.warning(
-                        "client id %r locked out of the token endpoint for %.0f s (429 to every request for it, the "
-                        "right secret too): %d failed token requests within %.0f s, the last from %s "
-                        "(--token-max-failures, --token-failure-window)",
-                        client_id[:100], opened + self.window_seconds - now, count, self.window_seconds, peer,
-                    )  # fmt: skip
-            return None, verified
+        if verified is None and count == self.max_failures:  # (logged out of the lock: a slow stderr holds no one)
+            log.warning(
+                "client id %r locked out of the token endpoint for %d s (429 to every request for it, the right "
+                "secret too): %d failed token requests within %g s, the last from %r "
+                "(--token-max-failures, --token-failure-window)",
+                client_id[:100], max(1, math.ceil(opened + self.window_seconds - now)), count, self.window_seconds,
+                peer[:100],
+            )  # fmt: skip
+        return None, verified
 
     def clear(self) -> None:
         """Forget every failure, as a server starting does (``LocalServer.reset()``: one test's wrong secrets do

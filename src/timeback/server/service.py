@@ -323,13 +323,14 @@ class GradebookService:
             if whole is not None and whole is not _body_model(op):
                 record = _completed(tx, op, coll, record, whole)
             record["dateLastModified"] = tx.stamp()
-            _check_date_order(op, coll, [record], batch=False)
+            table = COLLECTIONS[coll.table]
+            before = tx.get(table, record["sourcedId"]) if _followers(coll.table) or table.date_order else None
+            _check_date_order(op, coll, [record], batch=False, stored=before)
             self._check_references(tx, op, coll, [record], batch=False)
             self._derive(tx, op, coll, [record], batch=False)  # (after: an unknown reference is named as such)
             _drop_aliases(coll, [record])
-            before = tx.get(COLLECTIONS[coll.table], record["sourcedId"]) if _followers(coll.table) else None
             tx.upsert(coll, record)
-            if before is not None:
+            if before is not None and _followers(coll.table):
                 _move_followers(tx, coll.table, before, record)
         record = answered(record, coll, root)
         return Reply(op.success_status, record if op.answers_bare else {coll.singular: record})
@@ -1062,24 +1063,44 @@ def _check_patched(op: Operation[Any, Any], record: dict[str, Any], sent: dict[s
 
 
 def _check_date_order(
-    op: Operation[Any, Any], coll: CollectionDef, records: list[dict[str, Any]], *, batch: bool
+    op: Operation[Any, Any],
+    coll: CollectionDef,
+    records: list[dict[str, Any]],
+    *,
+    batch: bool,
+    stored: dict[str, Any] | None = None,
 ) -> None:
     """422 naming each later date of ``date_order`` that comes before its earlier one (an enrollment ending before it
-    begins), as ``_refuse_holders`` names refused references. (No PATCH writes a collection that has such dates.)"""
+    begins), as ``_refuse_holders`` names refused references. (No PATCH writes a collection that has such dates.) A
+    PUT giving a pair the record ``stored`` holds already passes: a record read and sent back is taken, whatever a
+    server before this rule, or before ``moments``, stored (a date alone then its day's start: in reverse now)."""
     refused: list[tuple[int, str, str]] = []
     for earlier, later in COLLECTIONS[coll.table].date_order:
         items, _, first = earlier.rpartition("[].")
         second = later.rpartition("[].")[2]
+        kept = {(i.get(first), i.get(second)) for i in _dated(stored, items)} if stored is not None else set()
         for index, record in enumerate(records):
-            held = enumerate(record.get(items) or ()) if items else [(None, record)]
-            for place, item in held:
-                if isinstance(item, dict) and _in_reverse(item.get(first), item.get(second)):
-                    where = second if place is None else f"{items}[{place}].{second}"
+            for place, item in enumerate(_dated(record, items)):
+                if _in_reverse(item.get(first), item.get(second)) and (item[first], item[second]) not in kept:
+                    where = second if not items else f"{items}[{place}].{second}"
                     said = f"{item[second]!r} is before its {first} ({item[first]!r})"
-                    if second in COLLECTIONS[coll.table].moments and MIDNIGHT_UTC in (item[first] + item[second]):
+                    if second in COLLECTIONS[coll.table].moments and _on_the_day(item[first], item[second]):
                         said += "; a date alone is its day's start, UTC"  # (as_moments: the 2024-01-15 sent)
                     refused.append((index, where, said))
     _refuse_holders(op, "Dates in reverse", refused, batch=batch)
+
+
+def _dated(record: dict[str, Any] | None, items: str) -> list[dict[str, Any]]:
+    """The objects of ``record`` holding a ``date_order`` pair: the record, or each item of its list ``items``
+    (a place kept for each, a non-object as an empty one)."""
+    held = record.get(items) or [] if items and record is not None else [record]
+    return [item if isinstance(item, dict) else {} for item in held]
+
+
+def _on_the_day(earlier: str, later: str) -> bool:
+    """Whether ``later``, found before ``earlier``, is so only as instants, its date as written not before
+    ``earlier``'s, one of them a day's start (``as_moments``' form of a date sent alone)."""
+    return later[:10] >= earlier[:10] and MIDNIGHT_UTC in (earlier[10:], later[10:])
 
 
 def _in_reverse(earlier: object, later: object) -> bool:

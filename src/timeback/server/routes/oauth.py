@@ -254,7 +254,10 @@ async def _token(request: Request) -> JSONResponse:
 
     # Counted under the id with '+' read as a space: the readings tried take a Basic header's '+' both ways, so
     # "a+b" and "a%20b" are both tries of the client "a b", and each spelling must not bring attempts of its own.
-    peer = f"{request.client.host}:{request.client.port}" if request.client else "an unknown peer"
+    peer = "an unknown peer"
+    if request.client is not None:  # (an IPv6 host bracketed, as in a URL: "::1:5432" read as an address)
+        host, port = request.client.host, request.client.port
+        peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     wait, verified = request.app.state.token_failures.attempt(client_id.replace("+", " "), verify, peer)
     if wait is not None:
         # Refused before the secret is checked, so the answer tells a guesser nothing.

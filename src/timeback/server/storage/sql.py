@@ -203,7 +203,8 @@ def _as_moments(coll: CollectionDef, field: str) -> str:
     filter and sort read already (``julianday``): no stamp moves, a delta sync reads nothing again for it."""
     value = f"json_extract(data, '$.{field}')"
     return (f"UPDATE \"{coll.name}\" SET data = json_set(data, '$.{field}', {value} || '{MIDNIGHT_UTC}') "
-            f"WHERE json_type(data, '$.{field}') = 'text' AND length({value}) = 10")  # fmt: skip
+            f"WHERE json_type(data, '$.{field}') = 'text' AND length({value}) = 10 "
+            f"AND {value} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")  # fmt: skip
 
 
 def _json_path(path: tuple[str, ...]) -> Any:
