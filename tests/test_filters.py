@@ -196,6 +196,18 @@ def test_rejects_what_the_grammar_cannot_say(field: str, op: str, value: object)
         where(field, op, value)  # type: ignore[arg-type]
 
 
+def test_an_at_list_value_it_cannot_hold_is_named_with_its_field() -> None:
+    # (it said "values for '@' cannot contain commas", naming neither: a batch of ids with one 'a,b' among them)
+    with pytest.raises(ValueError) as comma:
+        where("sourcedId", "@", ["a", "b,c"])
+    assert str(comma.value) == (
+        "sourcedId: an '@' list cannot hold a value with a comma ('b,c'): compare it with '=' "
+        "(where(field, '=', value) | where(...) for several)"
+    )
+    with pytest.raises(ValueError, match=r"^comment: an '@' list cannot hold a value starting or ending with spaces"):
+        where("comment", "@", ["ok", " padded"])
+
+
 def test_built_filters_select_on_the_server(client: Timeback) -> None:
     r = make_roster(client)
     gb = client.oneroster.gradebook

@@ -164,10 +164,15 @@ def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
         items = [_text(field, v) for v in value]
         if not items:  # (sent as '', it would be a list of one value: the empty string)
             raise ValueError("'@' needs at least one value")
-        if any("," in item for item in items):
-            raise ValueError("values for '@' cannot contain commas")
-        if any(item != item.strip() for item in items):  # (the list's values are trimmed: OneRoster writes 'a, b')
-            raise ValueError("values for '@' cannot start or end with spaces; compare such a value with '='")
+        # (the grammar has no escape for a comma in a list, and trims each value: OneRoster writes 'a, b')
+        comma = next((item for item in items if "," in item), None)
+        if comma is not None:
+            raise ValueError(f"{field}: an '@' list cannot hold a value with a comma ({comma!r}): compare it with '=' "
+                             "(where(field, '=', value) | where(...) for several)")  # fmt: skip
+        spaced = next((item for item in items if item != item.strip()), None)
+        if spaced is not None:
+            raise ValueError(f"{field}: an '@' list cannot hold a value starting or ending with spaces ({spaced!r}): "
+                             "compare it with '='")  # fmt: skip
         text = ",".join(items)
     elif isinstance(value, Iterable) and not isinstance(value, str):
         raise ValueError(f"operator {op!r} takes one value")

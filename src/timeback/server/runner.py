@@ -207,7 +207,7 @@ class LocalServer:
         with storage.all_or_nothing():
             storage.delete_all()
             if self._seed is not None:
-                load_seed(self.app.state.service, self._seed)
+                load_seed(self.app.state.service, self._seed, anew=True)
         self.app.state.token_failures.clear()
 
     def start(self) -> Self:

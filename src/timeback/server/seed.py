@@ -134,26 +134,30 @@ def _with_likely_name(key: str) -> str:
     return f"{key!r} ({names[likely[0]]}?)" if likely else repr(key)
 
 
-def load_seed(service: GradebookService, source: str | os.PathLike[str] | dict[str, Any]) -> dict[str, int]:
+def load_seed(
+    service: GradebookService, source: str | os.PathLike[str] | dict[str, Any], *, anew: bool = False
+) -> dict[str, int]:
     """Create every record of the seed; returns how many records each collection got. A ``SeedError`` of a seed
-    file names the file, as those of a file that does not read do (``'bad.json': users[3]: ...``)."""
+    file names the file, as those of a file that does not read do (``'bad.json': users[3]: ...``);
+    ``SeedAlreadyLoaded`` if the database holds every record of it already, unless ``anew`` (emptied just before:
+    ``LocalServer.reset()``, within whose transaction no read connection can look)."""
     if isinstance(source, dict):
-        return _load(service, source)
+        return _load(service, source, anew)
     path = Path(source)  # (one name for the file in every error: './x.json' reads as 'x.json')
     data = _read(path)
     try:
-        return _load(service, data)
+        return _load(service, data, anew)
     except SeedError as exc:
         raise SeedError(f"{str(path)!r}: {exc}") from None
 
 
-def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
+def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[str, int]:
     ops, puts = _ops("create"), _ops("put")
     unknown = set(data) - set(LOAD_ORDER)
     if unknown:
         named = [_with_likely_name(key) for key in sorted(unknown)]
         raise SeedError(f"unknown collections in the seed: {', '.join(named)} (a seed holds {', '.join(LOAD_ORDER)})")
-    if present := _held_already(service, data):
+    if not anew and (present := _held_already(service, data)):
         raise SeedAlreadyLoaded(present)
     counts = {}
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
@@ -184,8 +188,9 @@ def _load(service: GradebookService, data: dict[str, Any]) -> dict[str, int]:
 def _held_already(service: GradebookService, data: dict[str, Any]) -> int:
     """How many records the seed holds, if each is in the database already (its sourcedId in its collection's
     table, deleted or not); else 0: a record without a sourcedId, or one not there, and the seed loads as ever (a
-    seed some of whose records exist is refused, naming the first). Looked up one by one, the first missing ending
-    it: a new file answers at the first record."""
+    seed some of whose records exist is refused, naming the first). Read one by one, outside any transaction (so
+    no commit counted: ``serve`` tells a seed stored by one), the first missing ending it: a new file answers at
+    its first record."""
     held = 0
     for collection in LOAD_ORDER:
         records = data.get(collection) or []
