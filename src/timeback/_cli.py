@@ -325,6 +325,8 @@ def _supervisor(config: Any, listening: Any) -> Any:
     printed a KeyboardInterrupt traceback in each. The supervisor stops them with SIGTERM (``app_from_environment``
     leaves SIGINT ignored). This process blocks SIGINT meanwhile: one that comes waits, not ignored. Stopping, it
     closes its copy of the listening socket first, as each worker closes its own: new connections are refused."""
+    import logging
+
     from uvicorn.supervisors import Multiprocess
 
     @contextlib.contextmanager
@@ -349,8 +351,17 @@ def _supervisor(config: Any, listening: Any) -> Any:
                 super().init_processes()
 
         def keep_subprocess_alive(self) -> None:
+            before = list(self.processes)
             with quiet_start():
                 super().keep_subprocess_alive()
+            # (uvicorn says so at INFO, "Child process [pid] died": unseen at --log-level warning, where an operator
+            # alerts on WARNING and ERROR lines; one killed as hung, or by the system for memory, counts too)
+            for old, new in zip(before, self.processes, strict=False):
+                if new is not old:
+                    logging.getLogger("uvicorn.error").warning(
+                        "worker process [%s] ended (exit code %s); process [%s] started in its place",
+                        old.pid, old.process.exitcode, new.pid,
+                    )  # fmt: skip
 
         def handle_signals(self) -> None:
             with quiet_start():

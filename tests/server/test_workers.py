@@ -108,6 +108,34 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path, when: str)
         sock.bind(("127.0.0.1", server.port))
 
 
+def test_a_worker_that_dies_is_a_warning_line(tmp_path: Path) -> None:
+    """uvicorn says a worker died at INFO only ("Child process [pid] died"): at ``--log-level warning``, where an
+    operator alerts on WARNING and ERROR, a worker the system killed (for memory, say) left no line at all."""
+    import signal
+
+    from bench._serve import _descendants
+
+    with _serve(tmp_path, "--log-level", "warning") as server:
+        assert server.process is not None
+        deadline = time.monotonic() + 60  # (hang guards, not timings)
+        workers = [pid for pid in _descendants(server.process.pid) if "resource_tracker" not in _cmdline(pid)]
+        os.kill(workers[0], signal.SIGKILL)
+        said = f"WARNING:  worker process [{workers[0]}] ended (exit code -9); process ["
+        while said not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert said in server.output(), server.output()
+        assert "INFO" not in server.output()
+        assert httpx.get(f"{server.url}/health").status_code == 200
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 _WINDOWS_WORKER = """
 import multiprocessing, os, signal, sys, time
 
