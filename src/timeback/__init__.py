@@ -6,9 +6,9 @@ client.oneroster.gradebook.get_result(sourced_id="result-1")
 """
 
 from timeback._aiohttp import DefaultAioHttpClient
-from timeback._bulk import BulkFailure, BulkProgress, BulkSummary
+from timeback._bulk import BulkFailure, BulkProgress, BulkSummary, IfExists
 from timeback._client import AsyncTimeback, Timeback
-from timeback._config import Environment
+from timeback._config import ClientOptions, Environment
 from timeback._http_clients import DefaultAsyncHttpxClient, DefaultHttpxClient
 from timeback._pagination import AsyncPage, AsyncPaginator, Page
 from timeback._version import __version__ as __version__  # (explicit: a re-export, as checkers read it)
@@ -41,12 +41,14 @@ __all__ = [
     "BulkFailure",
     "BulkProgress",
     "BulkSummary",
+    "ClientOptions",
     "ConfigurationError",
     "ConflictError",
     "DefaultAioHttpClient",
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
     "Environment",
+    "IfExists",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",

@@ -5,9 +5,9 @@ pytest."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Hashable
-from typing import Any, assert_type, cast
+from typing import Any, Unpack, assert_type, cast
 
-from timeback import AsyncPaginator, AsyncTimeback, Environment, Page, Timeback
+from timeback import AsyncPaginator, AsyncTimeback, ClientOptions, Environment, IfExists, Page, Timeback
 from timeback.enums import TimebackEnrollmentRole, TimebackScoreStatus, TimebackStatus
 from timeback.filters import Filter, Operator, where
 from timeback.models.gradebook import TimebackResult, TimebackScoreScaleValue
@@ -198,3 +198,10 @@ def a_dataframes_records_go_to_bulk_post_results(client: Timeback, records: list
     # (pandas-stubs types df.to_dict("records") so: Mapping[str, Any] refused it, its key type invariant)
     rows = [{k: v for k, v in r.items() if v is not None} for r in records]
     client.oneroster.gradebook.bulk_post_results(rows)
+
+
+def options_and_modes_are_typed_by_public_names(rows: list[TimebackResult], **options: Unpack[ClientOptions]) -> None:
+    # (the names checkers print: IfExists in a refused if_exists=, ClientOptions for a function passing them on)
+    mode: IfExists = "replace"
+    with Timeback(**options) as client:
+        client.oneroster.gradebook.bulk_post_results(rows, if_exists=mode)
