@@ -636,7 +636,7 @@ def _app() -> Any:
         import dataclasses
 
         from timeback.server.app import filter_server_logs, open_errors, opening_failed
-        from timeback.server.seed import SeedAlreadyLoaded, SeedError, load_seed
+        from timeback.server.seed import SeedAlreadyLoaded, SeedError, counted, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         from timeback.server.storage.sql import database_file, readable_by_everyone
@@ -712,7 +712,8 @@ def _app() -> Any:
                 try:
                     loaded = None if seeded is None else f"Loaded the seed {seed}: {_counted(seeded)}"
                     if held is not None:
-                        loaded = f"The seed {seed} is in the database already (its {held} records): not loaded again"
+                        loaded = (f"The seed {seed} is in the database already (its {counted(held, 'record')}): "
+                                  "not loaded again")  # fmt: skip
                     _banner(f"{base}{where} (database {database}{kept})", faults, app_.state.dev_credentials, base,
                             reach, loaded)  # fmt: skip
                 except OSError as exc:  # (stdout on a full disk, say: a traceback)

@@ -326,6 +326,24 @@ def test_the_failure_that_locks_a_client_id_out_is_logged_once_naming_it_and_the
     assert "wrong" not in message and SECRET not in caplog.text
 
 
+async def test_a_lockout_names_an_ipv6_peer_bracketed(server: LocalServer, caplog: pytest.LogCaptureFixture) -> None:
+    # ("::1:5" read as an address; and a window of one failure says "request", not "requests")
+    limiter = server.app.state.token_failures
+    kept = limiter.max_failures
+    limiter.max_failures = 1
+    client_id = uid("v6-client")
+    try:
+        transport = httpx.ASGITransport(app=server.app, client=("::1", 5))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            with caplog.at_level(logging.WARNING, logger="timeback.server"):
+                form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "wrong"}
+                assert (await http.post("/oauth2/token", data=form)).status_code == 401
+    finally:
+        limiter.max_failures = kept
+    (line,) = [r.getMessage() for r in caplog.records if "locked out" in r.getMessage()]
+    assert "1 failed token request within 60 s, the last from '[::1]:5'" in line, line
+
+
 def assert_limited(response: httpx.Response) -> int:
     assert_imsx(response, 429, "server_busy")
     retry_after = int(response.headers["Retry-After"])

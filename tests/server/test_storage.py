@@ -1526,7 +1526,8 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
             sourced_id="timed", result=result_body(line_item, r.students[1], scoreDate="2024-01-16T10:00:00+02:00")
         )
         stamps = {x.sourcedId: x.dateLastModified for x in gradebook.get_all_results()}
-        same_day = uid("li")
+        same_day, slashed = uid("li"), uid("li")
+        gradebook.put_line_item(sourced_id=slashed, lineItem=line_item_body(r))
         gradebook.put_line_item(
             sourced_id=same_day, lineItem=line_item_body(r, assignDate="2024-01-15T10:00:00Z", dueDate="2024-01-16")
         )
@@ -1539,6 +1540,9 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
         )  # fmt: skip
         conn.execute(
             "UPDATE lineItems SET data = json_set(data, '$.dueDate', '2024-01-15') WHERE sourced_id = ?", (same_day,)
+        )
+        conn.execute(  # (ten characters, no date: a laxer server's text, left as it is)
+            "UPDATE lineItems SET data = json_set(data, '$.dueDate', '2024/01/20') WHERE sourced_id = ?", (slashed,)
         )
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         gradebook = client.oneroster.gradebook
@@ -1554,6 +1558,9 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
         assert (
             gradebook.put_line_item(sourced_id=same_day, lineItem=reversed_).lineItem.dueDate == "2024-01-15T00:00:00Z"
         )
+        rewritten = {**reversed_.to_dict(), "dueDate": "2024-01-15T00:00:00+00:00"}  # (the same instant, written so)
+        assert gradebook.put_line_item(sourced_id=same_day, lineItem=rewritten).lineItem.dueDate == rewritten["dueDate"]
+        assert gradebook.get_line_item(sourced_id=slashed).lineItem.dueDate == "2024/01/20"
         with pytest.raises(
             UnprocessableEntityError, match=r"Dates in reverse: lineItem\.dueDate: '2024-01-15T09:00:00Z'"
         ):

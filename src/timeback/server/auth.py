@@ -360,10 +360,10 @@ class FailureLimiter:
         if verified is None and count == self.max_failures:  # (logged out of the lock: a slow stderr holds no one)
             log.warning(
                 "client id %r locked out of the token endpoint for %d s (429 to every request for it, the right "
-                "secret too): %d failed token requests within %g s, the last from %r "
+                "secret too): %d failed token request%s within %g s, the last from %r "
                 "(--token-max-failures, --token-failure-window)",
-                client_id[:100], max(1, math.ceil(opened + self.window_seconds - now)), count, self.window_seconds,
-                peer[:100],
+                client_id[:100], max(1, math.ceil(opened + self.window_seconds - now)), count,
+                "" if count == 1 else "s", self.window_seconds, peer[:100],
             )  # fmt: skip
         return None, verified
 

@@ -60,8 +60,13 @@ class SeedAlreadyLoaded(Exception):
     supervisor restarting the command it was given met that at every restart.) ``records``: how many."""
 
     def __init__(self, records: int) -> None:
-        super().__init__(f"its {records} records are in the database already")
+        super().__init__(f"its {counted(records, 'record')} {'is' if records == 1 else 'are'} in the database already")
         self.records = records
+
+
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, in the plural unless one: "1 record", "67 records"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -157,8 +162,14 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
     if unknown:
         named = [_with_likely_name(key) for key in sorted(unknown)]
         raise SeedError(f"unknown collections in the seed: {', '.join(named)} (a seed holds {', '.join(LOAD_ORDER)})")
-    if not anew and (present := _held_already(service, data)):
-        raise SeedAlreadyLoaded(present)
+    if not anew:
+        present, total, unnamed = _held(service, data)
+        if present and present == total:
+            raise SeedAlreadyLoaded(total)
+        if present:  # (a POST would refuse the first held: say what the file holds of it instead)
+            without = f"; {counted(unnamed, 'record')} without a sourcedId cannot be found held" if unnamed else ""
+            raise SeedError(f"the database holds {present} of its {counted(total, 'record')} already{without}: load it "
+                            "into a new database file, or start without it")  # fmt: skip
     counts = {}
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
         for collection in LOAD_ORDER:
@@ -185,24 +196,22 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
     return counts
 
 
-def _held_already(service: GradebookService, data: dict[str, Any]) -> int:
-    """How many records the seed holds, if each is in the database already (its sourcedId in its collection's
-    table, deleted or not); else 0: a record without a sourcedId, or one not there, and the seed loads as ever (a
-    seed some of whose records exist is refused, naming the first). Read one by one, outside any transaction (so
-    no commit counted: ``serve`` tells a seed stored by one), the first missing ending it: a new file answers at
-    its first record."""
-    held = 0
+def _held(service: GradebookService, data: dict[str, Any]) -> tuple[int, int, int]:
+    """(how many of the seed's records the database holds already, how many it has, how many of those have no
+    sourcedId): each looked up by its sourcedId in its collection (a view's records in the view: an org of the id of
+    a school the seed lists is not it), deleted ones too; one read per collection, no write."""
+    held = total = unnamed = 0
     for collection in LOAD_ORDER:
         records = data.get(collection) or []
         if not isinstance(records, list):
-            return 0
-        table = COLLECTIONS[COLLECTIONS[collection].table]
-        for record in records:
-            sourced_id = record.get("sourcedId") if isinstance(record, dict) else None
-            if not (isinstance(sourced_id, str) and sourced_id and service.storage.exists(table, sourced_id)):
-                return 0
-            held += 1
-    return held
+            return 0, 0, 0  # (refused by the load, saying so)
+        ids = [r.get("sourcedId") if isinstance(r, dict) else None for r in records]
+        named = [i for i in ids if isinstance(i, str) and i]
+        total, unnamed = total + len(records), unnamed + len(records) - len(named)
+        if named:
+            found = service.storage.held(COLLECTIONS[collection], set(named))
+            held += sum(i in found for i in named)
+    return held, total, unnamed
 
 
 def _load_chunk(

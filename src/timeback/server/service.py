@@ -7,6 +7,7 @@ validate with the SDK's own models in strict mode, check references and parents,
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import json
 import math
@@ -1078,10 +1079,11 @@ def _check_date_order(
     for earlier, later in COLLECTIONS[coll.table].date_order:
         items, _, first = earlier.rpartition("[].")
         second = later.rpartition("[].")[2]
-        kept = {(i.get(first), i.get(second)) for i in _dated(stored, items)} if stored is not None else set()
+        kept = {(_instant(i.get(first)), _instant(i.get(second))) for i in _dated(stored, items)} if stored else set()
         for index, record in enumerate(records):
             for place, item in enumerate(_dated(record, items)):
-                if _in_reverse(item.get(first), item.get(second)) and (item[first], item[second]) not in kept:
+                pair = item.get(first), item.get(second)
+                if _in_reverse(*pair) and (_instant(pair[0]), _instant(pair[1])) not in kept:
                     where = second if not items else f"{items}[{place}].{second}"
                     said = f"{item[second]!r} is before its {first} ({item[first]!r})"
                     if second in COLLECTIONS[coll.table].moments and _on_the_day(item[first], item[second]):
@@ -1095,6 +1097,15 @@ def _dated(record: dict[str, Any] | None, items: str) -> list[dict[str, Any]]:
     (a place kept for each, a non-object as an empty one)."""
     held = record.get(items) or [] if items and record is not None else [record]
     return [item if isinstance(item, dict) else {} for item in held]
+
+
+def _instant(value: object) -> object:
+    """A date-time as the instant it names (a pair read and sent back written otherwise, ``+00:00`` for ``Z``, is the
+    pair held); anything else as it is."""
+    if isinstance(value, str) and len(value) > 10:
+        with contextlib.suppress(ValueError):
+            return parse_date_or_datetime(value)
+    return value
 
 
 def _on_the_day(earlier: str, later: str) -> bool:
