@@ -217,6 +217,21 @@ def test_serve_is_configured_by_variables_alone(tmp_path: Path) -> None:
     assert "Application startup complete" not in output and "its records kept" in output, output
 
 
+def test_an_empty_variable_is_refused_where_its_option_takes_no_empty_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """click takes an empty variable for an unset one: `TIMEBACK_SERVE_SEED: ${SEED_FILE}` with the file's variable
+    unset started a server with no records, without a word (as `--seed ""` is refused). An empty --faults or
+    --root-path means none, as unset: taken. A level is taken in capitals too."""
+    for variable, flag in (("TIMEBACK_SERVE_SEED", "--seed"), ("TIMEBACK_SERVE_DATABASE", "--database"),
+                           ("TIMEBACK_SERVE_SCOPES", "--scopes"), ("TIMEBACK_SERVE_PORT", "--port")):  # fmt: skip
+        monkeypatch.setenv(variable, "")
+        result = _serve(monkeypatch, "--database", "sqlite://")
+        _refused(result, flag, f"{variable} is set but empty: give it a value, or unset it")
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("TIMEBACK_SERVE_FAULTS", "")
+    monkeypatch.setenv("TIMEBACK_SERVE_LOG_LEVEL", "WARNING")
+    assert _serve(monkeypatch, "--database", "sqlite://").exit_code == 0
+
+
 def test_a_setting_refused_from_its_variable_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIMEBACK_SERVE_FAULTS", "bogus")
     result = _serve(monkeypatch, "--database", "sqlite://")
@@ -861,6 +876,14 @@ def test_serve_banner_says_whether_the_database_file_is_new_or_kept_and_what_the
     assert again.exit_code == 0, again.output
     assert (
         again.output.splitlines()[1] == f"The seed {seed} is in the database already (its 2 records): not loaded again"
+    )
+    # one more record in it since: the database's state stops the start (exit 1, one line), naming the record
+    seed.write_text(json.dumps({"orgs": [*orgs, {**orgs[0], "sourcedId": "org-new"}]}))
+    partly = _serve(monkeypatch, "--database", f"sqlite:///{database}", "--seed", str(seed))
+    assert partly.exit_code == 1, partly.output
+    assert partly.output == (
+        f"timeback: cannot load the seed '{seed}': the database holds 2 of its 3 records already, not orgs[2] "
+        "'org-new': load it into a new database file, or start without it\n"
     )
     empty = tmp_path / "made-by-mktemp.db"
     empty.touch()  # (as `mktemp` makes one: no records in it, and the server makes its tables)

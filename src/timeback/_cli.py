@@ -194,6 +194,28 @@ def _hint(flag: str) -> str:
     return f"{flag} (or {_variable(flag)})"
 
 
+# serve's options whose variable, set but empty, is refused: click takes an empty variable for an unset one, and
+# `TIMEBACK_SERVE_SEED: ${SEED_FILE}` with SEED_FILE unset started a server with no records (the default database in
+# the working directory, all scopes, port 8000...), where `--seed ""` is refused. Not the client's two (an empty one
+# counts as unset: a secret a CI job may not read), nor those whose empty value means none (`--faults ''`,
+# `--root-path ''`), nor a flag.
+_REFUSED_EMPTY = (
+    "--host", "--port", "--database", "--sourced-id-pairs", "--token-ttl", "--token-max-failures",
+    "--token-failure-window", "--seed", "--scopes", "--query-timeout", "--log-level", "--workers",
+    "--forwarded-allow-ips",
+)  # fmt: skip
+
+
+def _refuse_empty_variables() -> None:
+    import typer
+
+    for flag in _REFUSED_EMPTY:
+        if os.environ.get(_variable(flag)) == "":
+            raise typer.BadParameter(
+                f"{_variable(flag)} is set but empty: give it a value, or unset it", param_hint=flag
+            )
+
+
 def _variable(flag: str) -> str:
     """The variable setting ``serve``'s option ``flag``: ``--token-ttl``, TIMEBACK_SERVE_TOKEN_TTL."""
     return "TIMEBACK_SERVE_" + flag.removeprefix("--").upper().replace("-", "_")
@@ -573,7 +595,10 @@ def _app() -> Any:
             False, envvar="TIMEBACK_SERVE_ACCESS_LOG", help="Log every request (off by default: it costs throughput)."
         ),
         log_level: LogLevel = typer.Option(
-            LogLevel.info, envvar="TIMEBACK_SERVE_LOG_LEVEL", help="The least level logged, the server's and uvicorn's."
+            LogLevel.info,
+            envvar="TIMEBACK_SERVE_LOG_LEVEL",
+            case_sensitive=False,  # (WARNING, as containers write it)
+            help="The least level logged, the server's and uvicorn's.",
         ),
         workers: int = typer.Option(
             1,
@@ -598,6 +623,7 @@ def _app() -> Any:
         ),
     ) -> None:
         _hold_standard_descriptors()
+        _refuse_empty_variables()
         import uvicorn
 
         from timeback._config import not_utf8
@@ -636,7 +662,7 @@ def _app() -> Any:
         import dataclasses
 
         from timeback.server.app import filter_server_logs, open_errors, opening_failed
-        from timeback.server.seed import SeedAlreadyLoaded, SeedError, counted, load_seed
+        from timeback.server.seed import SeedAlreadyLoaded, SeedError, SeedPartlyHeld, counted, load_seed
 
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         from timeback.server.storage.sql import database_file, readable_by_everyone
@@ -685,6 +711,9 @@ def _app() -> Any:
                         # (its writes fail as opening does: a database locked, a disk full)
                         _prepare_workers(app_, settings)
                     take_over(lambda sig, frame: stops.append(sig))
+                except SeedPartlyHeld as exc:  # (the database's state: exit 1, one line)
+                    typer.echo(f"timeback: cannot load the seed {exc}", err=True)
+                    raise typer.Exit(1) from None
                 except SeedError as exc:
                     raise typer.BadParameter(str(exc), param_hint=_hint("--seed")) from None
                 except open_errors() as exc:  # (no such directory, not writable, not a database file, locked)

@@ -15,7 +15,7 @@ from timeback._demo import CLASS, STUDENTS, demo_roster
 from timeback.resources import GradebookOperations, RosteringOperations
 from timeback.server import ServerSettings, seed as seed_module
 from timeback.server.runner import LocalServer
-from timeback.server.seed import LOAD_ORDER, SeedAlreadyLoaded, SeedError, _ops, load_seed
+from timeback.server.seed import LOAD_ORDER, SeedAlreadyLoaded, SeedError, SeedPartlyHeld, _ops, load_seed
 from timeback.server.service import GradebookService
 
 
@@ -100,12 +100,15 @@ def test_a_seed_that_fails_stores_nothing(tmp_path: Path) -> None:
     with pytest.raises(SeedError) as partly:
         LocalServer(settings)
     assert str(partly.value) == (
-        f"'{seed}': the database holds {total - 1} of its {total} records already: load it into a new database "
-        "file, or start without it"
+        f"'{seed}': the database holds {total - 1} of its {total} records already, not orgs[0] 'another-school': load "
+        "it into a new database file, or start without it"
     )
+    assert isinstance(partly.value, SeedPartlyHeld)
     unnamed = {**roster, "orgs": [{"name": "No id", "type": "school"}]}  # (it would be stored again at each start)
     seed.write_text(json.dumps(unnamed))
-    with pytest.raises(SeedError, match=r"holds \d+ of its \d+ records already; 1 record without a sourcedId cannot"):
+    with pytest.raises(
+        SeedError, match=r"holds \d+ of its \d+ records already, not orgs\[0\]; 1 record without a sourcedId cannot"
+    ):
         LocalServer(settings)
 
 

@@ -54,6 +54,11 @@ class SeedError(ValueError):
     pass
 
 
+class SeedPartlyHeld(SeedError):
+    """The database holds some of the seed's records, not all: its state, not the seed, stops the start (``serve``:
+    exit 1, as a database another program locks, not a usage error's 2)."""
+
+
 class SeedAlreadyLoaded(Exception):
     """Every record of the seed, each named by its sourcedId, is in the database already (a server restarted on its
     file with the same ``--seed``): nothing loaded. (It was refused, "School already exists", exit 2: a process
@@ -153,7 +158,7 @@ def load_seed(
     try:
         return _load(service, data, anew)
     except SeedError as exc:
-        raise SeedError(f"{str(path)!r}: {exc}") from None
+        raise type(exc)(f"{str(path)!r}: {exc}") from None
 
 
 def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[str, int]:
@@ -163,13 +168,15 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
         named = [_with_likely_name(key) for key in sorted(unknown)]
         raise SeedError(f"unknown collections in the seed: {', '.join(named)} (a seed holds {', '.join(LOAD_ORDER)})")
     if not anew:
-        present, total, unnamed = _held(service, data)
+        present, total, unnamed, first = _held(service, data)
         if present and present == total:
             raise SeedAlreadyLoaded(total)
         if present:  # (a POST would refuse the first held: say what the file holds of it instead)
             without = f"; {counted(unnamed, 'record')} without a sourcedId cannot be found held" if unnamed else ""
-            raise SeedError(f"the database holds {present} of its {counted(total, 'record')} already{without}: load it "
-                            "into a new database file, or start without it")  # fmt: skip
+            raise SeedPartlyHeld(
+                f"the database holds {present} of its {counted(total, 'record')} already, not "
+                f"{first}{without}: load it into a new database file, or start without it"
+            )
     counts = {}
     with service.storage.all_or_nothing():  # (a seed that fails stores nothing: corrected, it loads on the same file)
         for collection in LOAD_ORDER:
@@ -196,22 +203,27 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
     return counts
 
 
-def _held(service: GradebookService, data: dict[str, Any]) -> tuple[int, int, int]:
+def _held(service: GradebookService, data: dict[str, Any]) -> tuple[int, int, int, str]:
     """(how many of the seed's records the database holds already, how many it has, how many of those have no
-    sourcedId): each looked up by its sourcedId in its collection (a view's records in the view: an org of the id of
-    a school the seed lists is not it), deleted ones too; one read per collection, no write."""
+    sourcedId, the first not held: ``users[15] 'student-99'``): each looked up by its sourcedId in its collection (a
+    view's records in the view: an org of the id of a school the seed lists is not it), deleted ones too; one read
+    per collection, no write."""
     held = total = unnamed = 0
+    first = ""
     for collection in LOAD_ORDER:
         records = data.get(collection) or []
         if not isinstance(records, list):
-            return 0, 0, 0  # (refused by the load, saying so)
+            return 0, 0, 0, ""  # (refused by the load, saying so)
         ids = [r.get("sourcedId") if isinstance(r, dict) else None for r in records]
-        named = [i for i in ids if isinstance(i, str) and i]
-        total, unnamed = total + len(records), unnamed + len(records) - len(named)
-        if named:
-            found = service.storage.held(COLLECTIONS[collection], set(named))
-            held += sum(i in found for i in named)
-    return held, total, unnamed
+        named = {i for i in ids if isinstance(i, str) and i}
+        found = service.storage.held(COLLECTIONS[collection], named) if named else set()
+        for index, sourced_id in enumerate(ids):
+            if sourced_id in found:
+                held += 1
+            elif not first:
+                first = f"{collection}[{index}]" + (f" {quoted_id(sourced_id)}" if sourced_id in named else "")
+        total, unnamed = total + len(records), unnamed + len(records) - sum(i in named for i in ids)
+    return held, total, unnamed, first
 
 
 def _load_chunk(
