@@ -222,13 +222,15 @@ def test_an_empty_variable_is_refused_where_its_option_takes_no_empty_value(monk
     unset started a server with no records, without a word (as `--seed ""` is refused). An empty --faults or
     --root-path means none, as unset: taken. A level is taken in capitals too."""
     for variable, flag in (("TIMEBACK_SERVE_SEED", "--seed"), ("TIMEBACK_SERVE_DATABASE", "--database"),
-                           ("TIMEBACK_SERVE_SCOPES", "--scopes"), ("TIMEBACK_SERVE_PORT", "--port")):  # fmt: skip
+                           ("TIMEBACK_SERVE_SCOPES", "--scopes"), ("TIMEBACK_SERVE_HOST", "--host")):  # fmt: skip
         monkeypatch.setenv(variable, "")
-        result = _serve(monkeypatch, "--database", "sqlite://")
+        result = _serve(monkeypatch, *(() if flag == "--database" else ("--database", "sqlite://")))
         _refused(result, flag, f"{variable} is set but empty: give it a value, or unset it")
         monkeypatch.delenv(variable)
     monkeypatch.setenv("TIMEBACK_SERVE_FAULTS", "")
     monkeypatch.setenv("TIMEBACK_SERVE_LOG_LEVEL", "WARNING")
+    assert _serve(monkeypatch, "--database", "sqlite://").exit_code == 0
+    monkeypatch.setenv("TIMEBACK_SERVE_DATABASE", "")  # (the option given wins over its variable, empty or not)
     assert _serve(monkeypatch, "--database", "sqlite://").exit_code == 0
 
 

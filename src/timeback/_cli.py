@@ -10,7 +10,10 @@ import sys
 import threading
 from collections.abc import Iterator
 from enum import Enum
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from typer import Context as _TyperContext
 
 
 class PairsStyle(str, Enum):
@@ -206,11 +209,14 @@ _REFUSED_EMPTY = (
 )  # fmt: skip
 
 
-def _refuse_empty_variables() -> None:
+def _refuse_empty_variables(context: _TyperContext) -> None:
+    """Refuse a variable of ``_REFUSED_EMPTY`` set but empty, unless its option was given (which wins over it)."""
     import typer
 
     for flag in _REFUSED_EMPTY:
-        if os.environ.get(_variable(flag)) == "":
+        source = context.get_parameter_source(flag.removeprefix("--").replace("-", "_"))
+        given = source is not None and source.name == "COMMANDLINE"
+        if os.environ.get(_variable(flag)) == "" and not given:
             raise typer.BadParameter(
                 f"{_variable(flag)} is set but empty: give it a value, or unset it", param_hint=flag
             )
@@ -482,6 +488,10 @@ def _run_workers(app_: Any, settings: Any, config: Any, listening: Any, stops: l
 def _app() -> Any:
     import typer
 
+    # (serve's context parameter is annotated with this name, which typer resolves in this module's globals: typer
+    # is imported here, not at the top, so that `timeback --version` runs without the server extra)
+    globals()["_TyperContext"] = typer.Context
+
     from timeback._config import ENDLESS
 
     # Tracebacks never show local variables (the client secret is one): typer's default, said here because older
@@ -511,6 +521,7 @@ def _app() -> Any:
     # (help= rather than docstrings, which python -OO drops: the commands' lines were gone from --help)
     @app.command(help="Run the local Timeback-compatible OneRoster 1.2 server.")
     def serve(
+        context: _TyperContext,
         host: str = typer.Option(
             "127.0.0.1", envvar="TIMEBACK_SERVE_HOST", metavar="HOST", help="Interface to listen on."
         ),
@@ -623,7 +634,7 @@ def _app() -> Any:
         ),
     ) -> None:
         _hold_standard_descriptors()
-        _refuse_empty_variables()
+        _refuse_empty_variables(context)
         import uvicorn
 
         from timeback._config import not_utf8

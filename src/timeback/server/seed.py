@@ -174,7 +174,7 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
         if present:  # (a POST would refuse the first held: say what the file holds of it instead)
             without = f"; {counted(unnamed, 'record')} without a sourcedId cannot be found held" if unnamed else ""
             raise SeedPartlyHeld(
-                f"the database holds {present} of its {counted(total, 'record')} already, not "
+                f"the database holds {present:,} of its {counted(total, 'record')} already, not "
                 f"{first}{without}: load it into a new database file, or start without it"
             )
     counts = {}
@@ -205,9 +205,9 @@ def _load(service: GradebookService, data: dict[str, Any], anew: bool) -> dict[s
 
 def _held(service: GradebookService, data: dict[str, Any]) -> tuple[int, int, int, str]:
     """(how many of the seed's records the database holds already, how many it has, how many of those have no
-    sourcedId, the first not held: ``users[15] 'student-99'``): each looked up by its sourcedId in its collection (a
-    view's records in the view: an org of the id of a school the seed lists is not it), deleted ones too; one read
-    per collection, no write."""
+    sourcedId, the first not held: ``users[15] 'student-99'``): each looked up by its sourcedId in its collection's
+    table (a school the seed lists among the orgs: one whose type was changed since is held still), deleted ones
+    too; one read per collection, no write."""
     held = total = unnamed = 0
     first = ""
     for collection in LOAD_ORDER:
@@ -216,7 +216,7 @@ def _held(service: GradebookService, data: dict[str, Any]) -> tuple[int, int, in
             return 0, 0, 0, ""  # (refused by the load, saying so)
         ids = [r.get("sourcedId") if isinstance(r, dict) else None for r in records]
         named = {i for i in ids if isinstance(i, str) and i}
-        found = service.storage.held(COLLECTIONS[collection], named) if named else set()
+        found = service.storage.held(COLLECTIONS[COLLECTIONS[collection].table], named) if named else set()
         for index, sourced_id in enumerate(ids):
             if sourced_id in found:
                 held += 1

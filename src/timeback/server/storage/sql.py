@@ -197,6 +197,15 @@ def _dropping_alias(coll: CollectionDef, alias: str, field: str) -> str:
     return f"UPDATE \"{coll.name}\" SET {', '.join(sets)} WHERE json_type(data, '$.{alias}') IS NOT NULL"
 
 
+def _utf8(text: str) -> bool:
+    """Whether ``text`` has a UTF-8 form (no lone surrogate) and no U+0000."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def _as_moments(coll: CollectionDef, field: str) -> str:
     """The statement that gives the dates alone a server before ``moments`` stored in ``field`` their day's start in
     UTC, as writes now store them (``service.as_moments``), run once per file. Their instant is the one every date
@@ -1405,10 +1414,11 @@ class SqlStorage:
         return self.get(coll, sourced_id) is not None
 
     def held(self, coll: CollectionDef, ids: Collection[str]) -> set[str]:
-        """Those of ``ids`` records of ``coll`` hold, deleted ones too (a view's conditions applied: a district is no
-        school), read outside any write: one statement, no commit. (An id holding U+0000, which ``json_each`` would
-        cut, is none of them: no record holds one.)"""
-        asked = [i for i in ids if "\x00" not in i]
+        """Those of ``ids`` records of ``coll`` hold, deleted ones too (a view's conditions applied), read outside
+        any write: one statement, no commit; not within a transaction of this thread's on ``sqlite://`` (its one
+        connection, given back, would roll it back). (An id holding U+0000, which ``json_each`` would cut, or a lone
+        surrogate, which has no UTF-8 form, is none of them: no record holds one.)"""
+        asked = [i for i in ids if _utf8(i)]
         if not asked:
             return set()
         with self._read() as conn:
