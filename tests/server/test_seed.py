@@ -477,3 +477,10 @@ def test_a_user_without_a_sourced_id_naming_a_later_agent_is_named_as_later(tmp_
         "users[0]: Unknown reference: user.agents[0].sourcedId: unknown user 'mom' ('mom' comes later, at users[1]: "
         "within a list, a record must come before those that name it)",
     )
+
+
+def test_a_seed_id_with_no_utf8_form_is_refused_as_a_record_not_a_traceback() -> None:
+    # (the look for the seed held already serialized it: PydanticSerializationError, a traceback at start)
+    with LocalServer() as server:
+        with pytest.raises(SeedError, match=r"^categories\[0\]: "):
+            load_seed(server.app.state.service, {"categories": [{"sourcedId": "lone-\ud800", "title": "T"}]})
