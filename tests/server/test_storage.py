@@ -1573,3 +1573,12 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
         conn.execute("UPDATE results SET data = json_set(data, '$.scoreDate', '2024-01-17') WHERE sourced_id = 'alone'")
     with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
         assert client.oneroster.gradebook.get_result(sourced_id="alone").result.scoreDate == "2024-01-17"
+    # A server of schema 2 (before the pass) serving the file since stored a date alone, and set its number back to 2
+    # (a file of 3 it refuses): the pass runs again when the file is next opened (it was keyed done, the date kept)
+    with closing(sqlite3.connect(tmp_path / "older.db")) as conn, conn:
+        conn.execute("UPDATE results SET data = json_set(data, '$.scoreDate', '2024-01-18') WHERE sourced_id = 'alone'")
+        conn.execute("PRAGMA user_version = 2")
+    with LocalServer(settings) as server, Timeback(**server.client_kwargs()) as client:
+        assert client.oneroster.gradebook.get_result(sourced_id="alone").result.scoreDate == "2024-01-18T00:00:00Z"
+    with closing(sqlite3.connect(tmp_path / "older.db")) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (sql.SCHEMA_VERSION,) == (3,)

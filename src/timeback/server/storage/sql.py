@@ -160,8 +160,13 @@ _DROPPED = ("status", "deleted", "modified")
 # open bring such a file up to date). A timeback that writes what an earlier one would misread raises it, and a file
 # of a higher number than this is refused (``_check_file``) rather than served or written wrongly. 2 (session 51): an
 # enrollment's course column, which an earlier timeback would leave empty in the enrollments it writes, unchecked
-# against the class's (their course missing from course.sourcedId filters here).
-SCHEMA_VERSION = 2
+# against the class's (their course missing from course.sourcedId filters here). 3 (session 58): gradebook dates
+# sent alone stored as their day's start (``_as_moments``): a timeback of 2 stored them alone still, in a file the
+# pass had brought up already, and answered them so.
+SCHEMA_VERSION = 3
+# The first schema whose servers store no date alone in ``moments`` fields: a file last opened by an earlier one has
+# the pass run again (a file brought up, then served by a schema 2 timeback, held dates alone for good)
+_MOMENTS_SCHEMA = 3
 # Reference columns (``indexed``) added after files were made, (table, field): an older file's table gains the column
 # when opened, from its records' data (an enrollment's course, session 51: its "agree" pass then gives the enrollments
 # stored without one their class's). Others missing are refused as too old.
@@ -828,6 +833,7 @@ class SqlStorage:
         with self._writing(True):  # (servers starting at once on a new file: one makes it, the others find it made)
             self.metadata.create_all(engine)
         with self._raw_transaction() as raw:
+            (opened_as,) = raw.execute("PRAGMA user_version").fetchone()
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('generation', 0)")
             raw.execute("INSERT OR IGNORE INTO timeback_meta (key, value) VALUES ('resets', 0)")
             for name in self.tables:
@@ -866,7 +872,8 @@ class SqlStorage:
             changed = 0
             for coll in TABLES:
                 for field in coll.moments:
-                    if raw.execute(_ONCE, (f"moments {coll.name}.{field}",)).rowcount:
+                    first = raw.execute(_ONCE, (f"moments {coll.name}.{field}",)).rowcount
+                    if first or opened_as < _MOMENTS_SCHEMA:
                         changed += raw.execute(_as_moments(coll, field)).rowcount
             if raw.execute(_ONCE, ("encoded lists",)).rowcount:
                 changed += self._encode_lists(raw)
