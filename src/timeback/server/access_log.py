@@ -20,16 +20,24 @@ from urllib.parse import unquote_plus
 
 log = logging.getLogger(__name__)
 
-# Compared with the name percent-decoded and in lower case: whatever spelling a client chose, the value is hidden.
+# Compared with the name as ``_parameter_name`` reads it: whatever spelling a client chose, the value is hidden.
 # ("token", "api_key"...: no name of OAuth2's, but the ones clients and tools put a bearer token or a key under)
 SECRET_PARAMETERS = frozenset(
     {"client_secret", "access_token", "refresh_token", "password", "token", "id_token", "api_key", "apikey",
-     "client_assertion"}
+     "client_assertion", "authorization"}
 )  # fmt: skip
 REDACTED = "[redacted]"
 
 # The id of the request being served (set by ``middleware.RequestIdMiddleware``), for its log lines; None outside.
 REQUEST_ID: ContextVar[str | None] = ContextVar("timeback_request_id", default=None)
+
+# A parameter's separators: "&", and ";" which some frameworks split on too
+_SEPARATORS = re.compile(r"([&;])")
+# What frameworks drop from a parameter's name or fold (``access_token[]``, ``access-token``, `` access_token``): it
+# was written in clear under such a name, which a framework may read as the one named
+_NAME_NOISE = re.compile(r"\[[^\]]*\]|[\s\x00-\x1f]")
+# Levels of a value that is itself a query, percent-encoded (``x=1%26access_token%3D...``), looked into
+_NESTED = 3
 
 
 def redact_query(path: str) -> str:
@@ -40,14 +48,32 @@ def redact_query(path: str) -> str:
     return f"{route}?{redact_query_string(query)}"
 
 
-def redact_query_string(query: str) -> str:
-    """``query`` (a URL's query, without its "?") with the values of ``SECRET_PARAMETERS`` redacted."""
-    parameters = query.split("&")
-    for index, parameter in enumerate(parameters):
-        name, equals, _ = parameter.partition("=")
-        if equals and unquote_plus(name).lower() in SECRET_PARAMETERS:
-            parameters[index] = f"{name}={REDACTED}"
-    return "&".join(parameters)
+def redact_query_string(query: str, levels: int = _NESTED) -> str:
+    """``query`` (a URL's query, without its "?") with the values of ``SECRET_PARAMETERS`` redacted, and any value
+    that is a query holding one once percent-decoded (up to ``levels`` times)."""
+    parts = _SEPARATORS.split(query)
+    for index in range(0, len(parts), 2):  # (the separators between them at odd indexes)
+        name, equals, value = parts[index].partition("=")
+        if equals and (_parameter_name(name) in SECRET_PARAMETERS or _holds_secret(value, levels)):
+            parts[index] = f"{name}={REDACTED}"
+    return "".join(parts)
+
+
+def _parameter_name(name: str) -> str:
+    """``name`` percent-decoded, in lower case, without brackets, spaces and control characters, "-" as "_"."""
+    return _NAME_NOISE.sub("", unquote_plus(name).lower()).replace("-", "_")
+
+
+def _holds_secret(value: str, levels: int) -> bool:
+    """Whether ``value``, percent-decoded up to ``levels`` times, is a query holding a secret parameter."""
+    for _ in range(levels):
+        decoded = unquote_plus(value)
+        if "=" in decoded and redact_query_string(decoded, 0) != decoded:
+            return True
+        if decoded == value:
+            return False
+        value = decoded
+    return False
 
 
 class _RedactQuerySecrets(logging.Filter):
