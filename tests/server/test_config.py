@@ -24,6 +24,7 @@ GB = "/ims/oneroster/gradebook/v1p2"
     [
         # (every listing 500, ZeroDivisionError; a limit of -1 served with pageCount -5)
         ({"max_page_size": 0}, "max_page_size=0: must be 1 or more"),
+        ({"max_page_characters": 0}, "max_page_characters=0: must be 1 or more"),
         ({"default_page_size": 0}, "default_page_size=0: must be 1 or more"),
         ({"default_page_size": -1, "max_page_size": 2}, "default_page_size=-1: must be 1 or more"),
         # (tokens born expired; past a float's range, every token request 500)

@@ -1412,3 +1412,32 @@ def test_a_client_reading_its_answers_slowly_but_steadily_gets_them_all(
             answer += chunk
             time.sleep(0.004)  # (a few KB each: about 1 MB/s)
     assert answer.count(b"HTTP/1.1 200 OK\r\n") == asked
+
+
+def test_a_page_whose_records_pass_max_page_characters_is_answered_short_and_paging_reads_every_record() -> None:
+    """A listing's page held ``limit`` records whatever their size, read and answered whole in memory (3,000 records
+    of 30 MB: 90 GB, about four times over): past ``max_page_characters`` of records it ends short (one record at
+    least, however big), the envelope's offset and Link next after its last record. The SDK's paging reads every
+    record once, unsorted and sorted, and again from the page ends the server remembers."""
+    settings = ServerSettings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, max_page_characters=3000)
+    with LocalServer(settings) as running, Timeback(**running.client_kwargs()) as client, _authed(running.url) as http:
+        r = make_roster(client, students=[uid("student") for _ in range(9)])
+        (line_item,) = add_line_items(client, r, 1)
+        ids = [f"r{i}" for i in range(9)]
+        for i, (sid, student) in enumerate(zip(ids, r.students, strict=True)):  # (r4: bigger than a page alone)
+            comment = "x" * (5000 if i == 4 else 700)
+            client.oneroster.gradebook.put_result(
+                sourced_id=sid, result=result_body(line_item, student, comment=comment)
+            )
+        page = http.get(f"{GB}/results", params={"limit": 100})
+        listed = page.json()
+        sizes = [len(json.dumps(x, separators=(",", ":"))) for x in listed["results"]]  # (as stored)
+        assert len(listed["results"]) == 3 and sum(sizes) <= 3000 < sum(sizes) + 1000, sizes
+        assert (listed["totalCount"], listed["offset"], listed["limit"]) == (9, 3, 100)
+        assert 'offset=3>; rel="next"' in page.headers["Link"], page.headers["Link"]
+        lone = http.get(f"{GB}/results", params={"limit": 100, "offset": 4}).json()
+        assert [x["sourcedId"] for x in lone["results"]] == ["r4"] and lone["offset"] == 5
+        for sort in (None, "sourcedId", "score"):
+            for _ in range(2):  # (the second pass from the page ends remembered)
+                read = [x.sourcedId for x in client.oneroster.gradebook.get_all_results(sort=sort, limit=100)]
+                assert sorted(read) == ids and len(read) == 9, (sort, read)

@@ -45,6 +45,10 @@ class ServerSettings:
     # client long gone. None or 0: no limit. Writes are never cut (see lane.OperationLane._serve)
     query_timeout_seconds: float | None = 30.0
     max_page_size: int = 3000
+    # a page's records hold at most this many characters of JSON all together (one record at least): past it the page
+    # is answered short, its envelope's offset and Link next saying where the rest starts (Timeback answers short
+    # pages too). 3,000 records of 30 MB each made one listing of 90 GB, built in memory (about four times over)
+    max_page_characters: int = 32 * 1024 * 1024
     default_page_size: int = 100
     # the reverse proxies (comma-separated IP addresses or networks; "*": every peer) whose X-Forwarded-Proto, -For
     # and -Host are the request's scheme, client address and host (timeback serve --forwarded-allow-ips); None: none
@@ -110,6 +114,8 @@ class ServerSettings:
             raise SettingError("body_timeout_seconds", self.body_timeout_seconds, why)
         if not self.max_page_size >= 1:  # (0: every listing a 500, dividing by the page size)
             raise SettingError("max_page_size", self.max_page_size, "must be 1 or more")
+        if not self.max_page_characters >= 1:
+            raise SettingError("max_page_characters", self.max_page_characters, "must be 1 or more")
         # (-1: listings of limit -1, pageCount -5. Above max_page_size it is served as that: max_page_size=10 alone
         # is a server of pages of 10.)
         if not self.default_page_size >= 1:

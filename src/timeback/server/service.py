@@ -174,6 +174,7 @@ class GradebookService:
             include_deleted=include_deleted,
             limit=limit,
             offset=offset,
+            max_characters=self.settings.max_page_characters,
         )
         rows, total = self.storage.list(coll, list_query)
         if coll.shaped_as.links is not None:  # (rostering: each row read, made Timeback's shape, written again)
@@ -193,7 +194,7 @@ class GradebookService:
         # straight into a model, rather than the page into dicts first (``_records_by_line``)
         text = f'{{"{op.records_key}":[' + (f"\n{items}\n" if rows else "") + "]," + json.dumps(envelope)[1:]
         headers = {"X-Total-Count": str(total)}
-        if (links := link_header(url, query, limit, offset, total)) is not None:
+        if (links := link_header(url, query, limit, offset, total, served=len(rows))) is not None:
             headers["Link"] = links
         if clamped:
             headers["X-Limit-Clamped"] = f"requested limit above {self.settings.max_page_size}; served {limit}"
@@ -1353,8 +1354,11 @@ def _non_negative_int(query: Mapping[str, str], name: str, default: int, *, mini
 LINK_HEADER_MAX = 8000
 
 
-def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, total: int) -> str | None:
-    """``first``, ``prev``, ``next`` and ``last``, ``limit`` apart from ``offset`` (``prev`` stopping at 0): the query
+def link_header(
+    url: str, query: Mapping[str, str], limit: int, offset: int, total: int, served: int | None = None
+) -> str | None:
+    """``first``, ``prev``, ``next`` and ``last``, ``limit`` apart from ``offset`` (``prev`` stopping at 0; ``next``
+    after the ``served`` records when the page was answered short, its records' size bounded): the query
     as sent, every value of a repeated parameter kept (``fields=a&fields=b``) in its place, with only ``limit`` (the
     one served) and ``offset`` replaced (each given once at most: ``_given_once``). At most ``LINK_HEADER_MAX``
     bytes: past that, ``next`` is kept and then ``prev``, ``first`` and ``last`` as they fit (a client following
@@ -1375,7 +1379,7 @@ def link_header(url: str, query: Mapping[str, str], limit: int, offset: int, tot
     wanted = {
         "first": 0,
         "prev": min(max(0, offset - limit), last) if offset > 0 else None,  # (from past the end: the last page)
-        "next": offset + limit if offset + limit < total else None,
+        "next": offset + (served or limit) if offset + (served or limit) < total else None,
         "last": last,
     }
     links = {rel: f'{at(to)}; rel="{rel}"' for rel, to in wanted.items() if to is not None}

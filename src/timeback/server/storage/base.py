@@ -150,6 +150,7 @@ class ListQuery:
     include_deleted: bool = False
     limit: int = 100
     offset: int = 0
+    max_characters: int | None = None  # the page's records' JSON all together, past which it ends short (one at least)
 
 
 class Transaction(Protocol):
