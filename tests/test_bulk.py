@@ -2556,6 +2556,69 @@ def test_batches_counts_the_posts_only_and_an_event_hook_every_request(
     assert sorted(sent) == ["GET", "GET", "POST", "PUT", "PUT", "PUT"]
 
 
+class FailsLineItemReads(httpx.BaseTransport):
+    """Forwards every request to the real server, except the first ``failing`` reads of a line item by id and each
+    PUT of ``refused``, answered 503; ``reads`` counts the line item reads."""
+
+    def __init__(self, failing: int, refused: str | None = None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.failing, self.refused, self.reads = failing, refused, 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        busy = httpx.Response(503, json={"imsx_codeMajor": "failure", "imsx_description": "busy"})
+        if request.method == "GET" and "/lineItems/" in request.url.path:
+            self.reads += 1
+            if self.reads <= self.failing:
+                return busy
+        if request.method == "PUT" and request.url.path.endswith(f"/results/{self.refused}"):
+            return busy
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_replace_reads_a_line_item_again_after_its_read_failed(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """(A failed read of a line item was kept as no class for the rest of the upload: each of its results was PUT,
+    stored as sent though, its stamp moved for every delta reader: 968 of 1,000 under faults, from the nightly
+    sync's run.) The next result needing it reads it again."""
+    roster, line_items = world
+    tag = uid("class-again")
+    rows = [result_body(line_items[4], s, f"{tag}-{s}") for s in roster.students[:10]]
+    assert client.oneroster.gradebook.bulk_post_results(rows).stored == 10
+    with (
+        httpx.Client(transport=FailsLineItemReads(1)) as failing,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=failing) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1, if_exists="replace")
+    assert summary.ok and (summary.replaced, summary.unchanged) == (1, 9), summary
+
+
+def test_replace_says_a_result_whose_line_item_could_not_be_read_may_be_stored_as_sent(
+    server: Any, client: Timeback, world: tuple[Roster, list[str]]
+) -> None:
+    """Its PUT failing, a result stored whose line item (for its class) could not be read to compare it with was
+    said not stored (``maybe_stored`` false): it was, as sent. The line item is read at most
+    ``DERIVED_READ_ATTEMPTS`` times a batch."""
+    from timeback._bulk import DERIVED_READ_ATTEMPTS
+
+    roster, line_items = world
+    tag = uid("class-unread")
+    rows = [result_body(line_items[5], s, f"{tag}-{s}") for s in roster.students[:5]]
+    assert client.oneroster.gradebook.bulk_post_results(rows).stored == 5
+    with (
+        httpx.Client(transport=(failing := FailsLineItemReads(100, refused=str(rows[0]["sourcedId"])))) as http,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=http) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results(rows, batch_size=10, concurrency=1, if_exists="replace")
+    (failure,) = summary.failures
+    assert failure.sourced_ids == (rows[0]["sourcedId"],) and failure.status_code == 503
+    assert failure.maybe_stored and "it is stored, and may be stored as sent" in failure.reason, failure
+    assert (summary.replaced, summary.unchanged) == (4, 0) and failing.reads == DERIVED_READ_ATTEMPTS == 3
+
+
 class LosesPutAnswerThenReadBacks(RefusesPut):
     """Forwards every request to the real server; the PUT of ``sourced_id`` is written, its answer lost; the
     read-backs after it are answered 503."""
