@@ -72,7 +72,7 @@ from timeback._http_clients import (
     direct_to_loopback,
 )
 from timeback._operations import LISTERS, READERS, Operation
-from timeback._pagination import LOOP_TURN_EVERY, AsyncPage, AsyncPaginator, Page, PageInfo
+from timeback._pagination import LOOP_TURN_EVERY, AsyncPaginator, Page, PageInfo
 from timeback._read_back import (
     CONFIRM_CHUNK,
     DERIVED,
@@ -2677,7 +2677,6 @@ class AsyncAPIClient(BaseClient):
 
 __all__ = [
     "AsyncAPIClient",
-    "AsyncPage",
     "BaseClient",
     "SyncAPIClient",
 ]

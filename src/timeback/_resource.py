@@ -1,8 +1,10 @@
 """Resources and the descriptors that turn operation declarations into methods.
 
-``endpoint(...)`` declares an operation on an ``OperationSet``; read from a ``SyncResource`` it is a blocking
-method, read from an ``AsyncResource`` it is a coroutine method with the same name and arguments. List operations
-(``list_endpoint``) return a ``Page`` (sync) or an ``AsyncPaginator`` (async) that pages lazily. A method's
+``get_one``, ``list_of``, ``put_one``, ``patch_one``, ``create_one``, ``create_many``, ``delete_one`` (and their
+kin below) declare an operation on an ``OperationSet`` (``resources/gradebook.py``, ``resources/rostering.py``); read
+from a ``SyncResource`` it is a blocking method, read from an ``AsyncResource`` it is a coroutine method with the
+same name and arguments. List operations (``list_of``) return a ``Page`` (sync) or an ``AsyncPaginator`` (async)
+that pages lazily. A method's
 name, signature (the request model's fields as keywords) and docstring (verb, path, models) come from the
 declaration, so ``help()`` and ``inspect.signature()`` say what it is; they are built on first access. Type checkers,
 which run no code, read the same signatures from a stub made of them (``timeback._stubs``).

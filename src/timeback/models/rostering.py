@@ -92,7 +92,7 @@ def _year_as_text(year: Any) -> Any:
 
 # A school year in a body sent: a string, as Timeback's and 1EdTech's writes type it, or an integer, as Timeback
 # answers it (2026): a record read can be written back as read. Taken as the string either way (and answered as a
-# number when it is one: the server's ``rostering_shaped``).
+# number when it is one: the server's ``CollectionDef.answer_numbers``).
 _YEAR_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
 YearText = Annotated[str, BeforeValidator(_year_as_text), WithJsonSchema(_YEAR_SCHEMA)]
 

@@ -24,7 +24,13 @@ from timeback.server.access_log import (
 )
 from timeback.server.auth import ClientRegistry, FailureLimiter, TokenStore, shared_token_key
 from timeback.server.config import ServerSettings, trusted_proxies
-from timeback.server.errors import NO_TEMP_DIRECTORY, disk_full, install_handlers, no_temp_directory
+from timeback.server.errors import (
+    NO_TEMP_DIRECTORY,
+    disk_full,
+    install_handlers,
+    no_temp_directory,
+    waited_out_the_lock,
+)
 from timeback.server.faults import QUIET_CUTS, FaultInjector, FaultMiddleware, FaultSpec
 from timeback.server.lane import OperationLane
 from timeback.server.middleware import EncodedSlashMiddleware, ForwardedHeadersMiddleware, RequestIdMiddleware
@@ -95,7 +101,7 @@ SUPERVISOR_ENV = "TIMEBACK_SERVE_SUPERVISOR"
 
 def cannot_open(database: str, exc: Exception) -> str:
     """Why ``database`` could not be opened, in one line: an ``UnsupportedDatabase``'s own message, or "cannot open
-    <database>: <reason>" for the ``OPEN_ERRORS`` (no such directory, not writable, not a database file, locked,
+    <database>: <reason>" for the ``open_errors()`` (no such directory, not writable, not a database file, locked,
     damaged, a full disk)."""
     return opening_failed(database, exc)[0]
 
@@ -140,7 +146,7 @@ def opening_failed(database: str, exc: Exception) -> tuple[str, bool]:
         elif reason == "disk I/O error":  # (what SQLite says of a full disk at open: its -shm cannot be made)
             space = _space_left(str(path))
             reason, full, free = reason + space, bool(space), "free some space, then start the server again"
-        elif database_locked(exc):
+        elif waited_out_the_lock(exc):  # (no mistake in the database given: the same command works once it is done)
             from timeback.server.storage.sql import BUSY_TIMEOUT_MS
 
             waited = f"{BUSY_TIMEOUT_MS / 1000:g}"
@@ -152,17 +158,6 @@ def opening_failed(database: str, exc: Exception) -> tuple[str, bool]:
         reason += f": {free}"
         usage = False
     return f"cannot open {database}: {reason}", usage
-
-
-def database_locked(exc: Exception) -> bool:
-    """Whether opening failed as another program held the database's lock past the server's wait: no mistake in
-    the database given (the same command works once it is done)."""
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
-    error = exc.orig if isinstance(exc, DBAPIError) else exc
-    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
 
 
 def _space_left(path: str) -> str:

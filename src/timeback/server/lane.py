@@ -1,11 +1,12 @@
 """The operation lane: an ASGI middleware in front of FastAPI that serves the API's operations directly.
 
 Every request whose method and path match an operation (the same table the FastAPI routes are made from) is
-served here: bearer token, scopes, body (with its size limit), the service call, the answer; ``HEAD`` as ``GET``
-without the body. The FastAPI routes stay registered and answer everything the lane does not take (404, 405,
-``/oauth2/token``, ``/health``, the OpenAPI document and docs), and they behave the same as the lane; the lane only
-skips the framework's per-request work (routing, dependency injection, ``Request`` objects, response classes),
-which was most of the cost of a single small write.
+served here: bearer token, scopes, body (with its size limit), the service call (``service.GradebookService``,
+which calls the storage), the answer; ``HEAD`` as ``GET`` without the body. The operations' FastAPI routes
+(``routes/operations.py``) are registered for their paths alone (the OpenAPI document, the docs, 404 and 405): their
+handlers are never reached, the lane answering first. The framework serves what the lane does not take
+(``/oauth2/token``, ``/health``, the document and docs); the lane skips its per-request work (routing, dependency
+injection, ``Request`` objects, response classes), which was most of the cost of a single small write.
 
 Nothing that may wait for storage blocks the event loop: reads and listings use the threadpool (an in-memory
 database serializes reads behind writes), and a small write runs on the loop only when it can start at once

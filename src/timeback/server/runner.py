@@ -25,6 +25,8 @@ from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtoco
 from timeback.server.seed import load_seed
 from timeback.server.storage import Storage
 
+__all__ = ["ClientKwargs", "LocalServer"]
+
 
 def reuse_address(sock: socket.socket) -> None:
     """A server's socket, before it binds: on POSIX, SO_REUSEADDR (a restart binds the port its last run left in

@@ -1,4 +1,4 @@
-"""Storage: the interface the routes call, and its SQLAlchemy implementation."""
+"""Storage: the interface the service (``server/service.py``) calls, and its SQLAlchemy implementation."""
 
 from timeback.server.storage.base import (
     AlreadyExists,
