@@ -45,6 +45,7 @@ def main() -> None:
             from timeback._extras import OutdatedRequirementError, install_hint
 
             try:
+                import rich  # noqa: F401  (the demo's tables: removed alone, it was a traceback there)
                 import typer  # noqa: F401
                 import uvicorn  # noqa: F401
 

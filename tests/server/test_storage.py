@@ -1582,3 +1582,33 @@ def test_dates_alone_an_older_server_stored_are_answered_as_their_days_start_whe
         assert client.oneroster.gradebook.get_result(sourced_id="alone").result.scoreDate == "2024-01-18T00:00:00Z"
     with closing(sqlite3.connect(tmp_path / "older.db")) as conn:
         assert conn.execute("PRAGMA user_version").fetchone() == (sql.SCHEMA_VERSION,) == (3,)
+
+
+@pytest.mark.parametrize("read", ["held", "list"])
+def test_a_signal_s_keyboard_interrupt_in_a_read_is_raised_as_itself(
+    monkeypatch: pytest.MonkeyPatch, read: str
+) -> None:
+    """SIGINT (or SIGTERM as ``serve`` starts) raises KeyboardInterrupt in whatever Python runs then: inside a read,
+    SQLite's progress handler, whose exception sqlite3 swallows, the statement failing "interrupted". ``serve``
+    stopped while it checked whether a seed was held then said it could not open the database (exit 2, from the full
+    run) where a stop exits 0: the read raises KeyboardInterrupt."""
+    from timeback.server.storage.base import ListQuery
+
+    storage = open_storage("sqlite://")
+    users = COLLECTIONS["users"]
+    with storage.transaction() as tx:
+        tx.insert(users, [_record(f"u{i}", givenName="G", familyName="F") for i in range(200)])
+
+    def signalled(storage: Any, deadline: float) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sql, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(sql, "_stop_reading", signalled)
+    with pytest.raises(KeyboardInterrupt):
+        if read == "held":
+            storage.held(users, [f"u{i}" for i in range(200)])
+        else:
+            storage.list(users, ListQuery(limit=200))
+    monkeypatch.undo()
+    assert len(storage.held(users, ["u1", "u2"])) == 2  # (the storage reads on)
+    storage.close()

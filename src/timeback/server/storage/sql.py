@@ -1069,12 +1069,17 @@ class SqlStorage:
                 raw.set_progress_handler(functools.partial(_stop_reading, self, deadline), PROGRESS_STEPS)
                 try:
                     yield conn
-                except DBAPIError as exc:
-                    if str(exc.orig) == "interrupted":
+                except (DBAPIError, sqlite3.OperationalError) as exc:  # (the driver's own: a read on it, ``held``)
+                    if str(getattr(exc, "orig", exc)) == "interrupted":
                         if self._closing:
                             raise Closing from exc
                         if time.monotonic() >= deadline:
                             raise QueryTimedOut(seconds) from exc
+                        # Neither: the handler raised, a signal's KeyboardInterrupt (Ctrl-C, or SIGTERM as `serve`
+                        # starts), which sqlite3 swallows as "interrupted": `serve` stopped while it checked a seed
+                        # held said it could not open the database, exit 2. (Signals are handled in the main thread.)
+                        if threading.current_thread() is threading.main_thread():
+                            raise KeyboardInterrupt from exc
                     raise
                 finally:
                     raw.set_progress_handler(None, 0)
