@@ -37,6 +37,7 @@ from tests.support import (
     Roster,
     SendsItsOwnRequest,
     SendsItsOwnRequestClient,
+    add_line_items,
     ctrl_c_waiting_in,
     in_threads,
     proxy_environment,
@@ -3851,3 +3852,74 @@ def test_a_keyword_the_call_does_not_take_is_refused_naming_the_one_it_likely_me
     with pytest.raises(ValidationError) as unlike:
         gradebook.get_all_results(xyz=1)
     assert not hasattr(unlike.value, "__notes__")  # (nothing close: no guess)
+
+
+def _recording() -> tuple[list[httpx.Request], DefaultHttpxClient]:
+    seen: list[httpx.Request] = []
+    return seen, DefaultHttpxClient(event_hooks={"request": [seen.append]})
+
+
+def test_extra_headers_and_extra_query_go_with_each_request_of_a_call_not_the_token_s(
+    server: LocalServer, client: Timeback, roster: Roster
+) -> None:
+    """Per call, as openai-python's are (a trace id, a gateway's parameter): with each of the call's requests, its
+    pages' too, and not with the token request it makes; a query parameter replaces the SDK's of the same name."""
+    (line_item,) = add_line_items(client, roster, 1)
+    seen, http = _recording()
+    sid = uid("extras")
+    with http, Timeback(**server.client_kwargs(), http_client=http) as api:
+        gradebook = api.oneroster.gradebook
+        gradebook.put_result(sourced_id=sid, result=result_body(line_item, roster.students[0]))
+        read = gradebook.get_result(
+            sourced_id=sid, extra_headers={"X-Trace-Id": "t-1"}, extra_query={"fields": "sourcedId"}
+        )
+        assert read.result.sourcedId == sid and read.result.score is None  # (the server took fields=sourcedId)
+        pages = gradebook.get_results_for_class(
+            class_sourced_id=roster.class_, limit=1, extra_headers={"X-Trace-Id": "t-2"}, extra_query={"x-page": 7}
+        )
+        assert len(list(pages)) >= 1
+        raw = api.request("GET", f"/ims/oneroster/gradebook/v1p2/results/{sid}", extra_headers={"X-Trace-Id": "t-3"})
+        assert raw.status_code == 200
+    traced = {r.headers.get("x-trace-id") for r in seen}
+    assert traced == {None, "t-1", "t-2", "t-3"}, traced
+    assert [r.method for r in seen if r.headers.get("x-trace-id") is None] == ["POST", "PUT"]  # (the token, the PUT)
+    assert all("x-page=7" in str(r.url) for r in seen if r.headers.get("x-trace-id") == "t-2")
+
+
+async def test_extra_headers_go_with_an_async_call_and_each_batch_of_a_bulk_upload(
+    server: LocalServer, client: Timeback, roster: Roster
+) -> None:
+    (line_item,) = add_line_items(client, roster, 1)
+    seen: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        seen.append(request)
+
+    http = DefaultAsyncHttpxClient(event_hooks={"request": [record]})
+    rows = [result_body(line_item, s, uid("extras-bulk")) for s in roster.students[:2]]
+    async with http, AsyncTimeback(**server.client_kwargs(), http_client=http) as api:
+        summary = await api.oneroster.gradebook.bulk_post_results(rows, extra_headers={"X-Trace-Id": "bulk"})
+        assert summary.ok, summary
+        await api.oneroster.gradebook.get_line_item(sourced_id=line_item, extra_headers={"X-Trace-Id": "get"})
+    assert [(r.method, r.headers.get("x-trace-id")) for r in seen if "oauth2" not in r.url.path] == [
+        ("POST", "bulk"), ("GET", "get")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("given", "error", "said"),
+    [
+        ({"extra_headers": {"Authorization": "Bearer mine"}}, ValueError, "extra_headers cannot set 'Authorization'"),
+        ({"extra_headers": {"X-Name": "caf\u00e9"}}, ValueError, "cannot be sent as a header"),
+        ({"extra_headers": {"X-Name": "a\r\nX-Forged: 1"}}, ValueError, "cannot be sent as a header"),
+        ({"extra_headers": {"X Name": "a"}}, ValueError, "cannot be sent as a header"),
+        ({"extra_headers": {"X-Name": 5}}, TypeError, "extra_headers takes names (text) to values (text)"),
+        ({"extra_headers": "X-Name: a"}, TypeError, "extra_headers must be a mapping"),
+        ({"extra_query": {"a": None}}, TypeError, "extra_query takes names (text) to values (text or a number)"),
+        ({"extra_query": {"a": True}}, TypeError, "extra_query takes names"),
+    ],
+)
+def test_extra_headers_and_extra_query_are_checked_where_the_call_is_made(
+    client: Timeback, given: dict[str, Any], error: type[Exception], said: str
+) -> None:
+    with pytest.raises(error, match=re.escape(said)):
+        client.oneroster.gradebook.get_result(sourced_id="r", **given)

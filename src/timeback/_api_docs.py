@@ -81,6 +81,8 @@ BULK_OPTIONS = {
     "timeout": "Overrides the client's for each batch (each batch is one call).",
     "max_retries": "Overrides the client's for each batch.",
     "deadline": "Overrides the client's for each batch: each batch gets it, retries included, not the whole upload.",
+    "extra_headers": "Headers sent with each of the upload's requests (its batches, reads back and PUTs).",
+    "extra_query": "Query parameters sent with each of the upload's requests.",
 }
 
 

@@ -445,6 +445,8 @@ class BaseClient(Uncopyable):
         mid-value) is retried as an answer httpx cannot decode is, but a POST's (its write was done). ``limit``: what
         the errors call ``expires`` when it is no call's deadline (``REFRESH_BOUND``)."""
         config = self._config
+        if options.extra_headers or options.extra_query:  # (the caller's: each of the call's requests, not a token's)
+            _add_extras(request, options)
         max_retries = config.max_retries if options.max_retries is None else options.max_retries
         timeout = options.timeout or config.timeout
         deadline = config.deadline if options.deadline is None else options.deadline
@@ -1332,6 +1334,15 @@ def _requests_base() -> types.ModuleType:
     from timeback.models import _requests_base
 
     return _requests_base
+
+
+def _add_extras(request: httpx.Request, options: CallOptions) -> None:
+    """``request`` with the call's ``extra_query`` parameters (replacing those of the same name) and
+    ``extra_headers`` (replacing the SDK's of the same name: ``Accept``, ``User-Agent``)."""
+    if options.extra_query:
+        request.url = request.url.copy_merge_params(dict(options.extra_query))
+    for name, value in options.extra_headers:
+        request.headers[name] = value
 
 
 def _request_of_bytes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, Self, Unpack
 
@@ -15,10 +16,9 @@ from timeback._http_clients import given_timeout
 __all__ = ["AsyncTimeback", "Timeback"]
 
 
-def _raw_options(timeout: float | httpx.Timeout | None, max_retries: int | None, deadline: float | None) -> CallOptions:
+def _raw_options(**given: Any) -> CallOptions:
     """``request()``'s call options: a POST is not sent again after a lost answer (see ``CallOptions``)."""
-    taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
-    return dataclasses.replace(taken, resend_lost_post=False)
+    return dataclasses.replace(CallOptions.take(given), resend_lost_post=False)
 
 
 def _as_sent(json: Any) -> Any:
@@ -137,12 +137,16 @@ class Timeback(Uncopyable):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> httpx.Response:
         """Send any request to the API (auth, retries and errors included): the escape hatch for new endpoints.
-        ``timeout``, ``max_retries`` and ``deadline`` override the client's, as for every method. A POST is not sent
+        ``timeout``, ``max_retries`` and ``deadline`` override the client's, and ``extra_headers`` and
+        ``extra_query`` are sent with it, as for every method. A POST is not sent
         again once an attempt may have been handled without its answer arriving (nothing fixes its sourcedIds or
         reads it back: it could be stored twice); its error then says it may have been stored."""
-        options = _raw_options(timeout, max_retries, deadline)
+        options = _raw_options(timeout=timeout, max_retries=max_retries, deadline=deadline,
+                               extra_headers=extra_headers, extra_query=extra_query)  # fmt: skip
         return self._client.send(
             self._client._http_request(method, self._client.url_of(path), params=params, json=_as_sent(json)), options
         )
@@ -189,8 +193,11 @@ class AsyncTimeback(Uncopyable):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> httpx.Response:
-        options = _raw_options(timeout, max_retries, deadline)
+        options = _raw_options(timeout=timeout, max_retries=max_retries, deadline=deadline,
+                               extra_headers=extra_headers, extra_query=extra_query)  # fmt: skip
         request = self._client._http_request(method, self._client.url_of(path), params=params, json=_as_sent(json))
         return await self._client.send(request, options)
 

@@ -361,13 +361,17 @@ def _unusable_host(url: httpx.URL) -> str | None:
     return None
 
 
-CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline")
+CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline", "extra_headers", "extra_query")
+# Headers a call may not set (``extra_headers``): the SDK's token, and what httpx writes from the request itself
+OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding"})
 
 
 @dataclass(frozen=True)
 class CallOptions:
     """Per-call overrides of the client's ``timeout``, ``max_retries`` and ``deadline``; None keeps the client's.
-    ``stop`` (not a caller's option: ``bulk_post_results`` sets it for its batches): once set, a
+    ``extra_headers`` and ``extra_query``: sent with each request of the call (its retries, its pages, its reads
+    back; not a token request), the query's parameters replacing any of the same name. ``stop`` (not a caller's
+    option: ``bulk_post_results`` sets it for its batches): once set, a
     call waiting to retry gives up at once with the error it would have retried. ``resend_lost_post`` (False for
     ``request()``'s): whether a POST is sent again after an attempt that may have been handled without its answer
     arriving; ``request()`` fixes no sourcedId and reads nothing back, so sent again it could be stored twice."""
@@ -377,6 +381,8 @@ class CallOptions:
     deadline: float | None = None
     stop: threading.Event | None = None
     resend_lost_post: bool = True
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    extra_query: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def take(cls, fields: dict[str, Any]) -> CallOptions:
@@ -386,7 +392,39 @@ class CallOptions:
         timeout, max_retries, deadline = checked_options(
             fields.pop("timeout", None), fields.pop("max_retries", None), fields.pop("deadline", None)
         )
-        return cls(timeout=timeout, max_retries=max_retries, deadline=deadline)
+        headers = _text_pairs("extra_headers", fields.pop("extra_headers", None))
+        for header, value in headers:
+            if header.lower() in OWN_HEADERS:
+                raise ValueError(f"extra_headers cannot set {header!r}: the SDK sends it (the token, or what httpx "
+                                 "writes from the request)")  # fmt: skip
+            if not _HEADER_NAME.fullmatch(header) or not _HEADER_VALUE.fullmatch(value):
+                raise ValueError(f"extra_headers: {header!r}: {value!r} cannot be sent as a header (a name of "
+                                 "letters, digits and !#$%&'*+-.^_`|~; a value of printable ASCII)")  # fmt: skip
+        query = _text_pairs("extra_query", fields.pop("extra_query", None), numbers=True)
+        return cls(timeout=timeout, max_retries=max_retries, deadline=deadline, extra_headers=headers,
+                   extra_query=query)  # fmt: skip
+
+
+# RFC 9110's token (a field name), and a field value as sent here: printable ASCII and spaces, no line break
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def _text_pairs(name: str, given: Any, *, numbers: bool = False) -> tuple[tuple[str, str], ...]:
+    """``given`` (a mapping of text to text, or to numbers where ``numbers``; None: empty) as (key, value) pairs,
+    checked where the call is made (a header's value of another type failed inside httpx, naming no header)."""
+    if given is None:
+        return ()
+    if not hasattr(given, "items"):
+        raise TypeError(f"{name} must be a mapping of names to values, not {type(given).__name__}")
+    pairs = []
+    for key, value in given.items():
+        kinds = (str, int, float) if numbers else (str,)
+        if not isinstance(key, str) or not key or not isinstance(value, kinds) or isinstance(value, bool):
+            wanted = "text or a number" if numbers else "text"
+            raise TypeError(f"{name} takes names (text) to values ({wanted}): not {key!r}: {value!r}")
+        pairs.append((key, value if isinstance(value, str) else repr(value)))
+    return tuple(pairs)
 
 
 NO_OPTIONS = CallOptions()

@@ -132,7 +132,8 @@ def _given(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
-    """``(request=None, /, *, <path fields>, <body>, <query>, timeout, max_retries, deadline)``: the request
+    """``(request=None, /, *, <path fields>, <body>, <query>, timeout, max_retries, deadline, extra_headers,
+    extra_query)``: the request
     model's fields as keywords, those it requires with ``REQUIRED`` as their default (given in ``request``, or as
     keywords)."""
     fields = op.request.model_fields
@@ -149,7 +150,8 @@ def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
         annotation = _body_type(op) if name == op.body else _type_name(info.annotation)
         params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=annotation))
     for name, annotation in (("timeout", "float | httpx.Timeout | None"), ("max_retries", "int | None"),
-                             ("deadline", "float | None")):  # fmt: skip
+                             ("deadline", "float | None"), ("extra_headers", "Mapping[str, str] | None"),
+                             ("extra_query", "Mapping[str, str | int | float] | None")):  # fmt: skip
         params.append(P(name, P.KEYWORD_ONLY, default=None, annotation=annotation))
     return inspect.Signature(params, return_annotation=_returns(op, is_async))
 
@@ -216,7 +218,8 @@ def _doc(op: Operation[Any, Any], is_async: bool) -> str:
         lines.append(f"  query: {', '.join(query)}")
     if op.kind == "list":
         lines.append("  (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)")
-    lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)")
+    lines.append("  call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);")
+    lines.append("  extra_headers, extra_query (sent with each of the call's requests)")
     returns = _returns(op, is_async)
     if op.kind == "list":
         answer = f"``{returns}``: iterate it for every record across pages"

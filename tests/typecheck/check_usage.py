@@ -166,6 +166,7 @@ def keyword_calls_are_checked(client: Timeback, read: list[TimebackResult]) -> N
     assert_type(gradebook.get_all_results(limit=100, order_by="desc", filter="score>'50'", fields=["score"]),
                 Page[TimebackResult])  # fmt: skip
     gradebook.get_all_results(fields=("score", "sourcedId"))  # (any sequence of names, or "score,sourcedId")
+    gradebook.get_result(sourced_id="x", extra_headers={"X-Trace-Id": "t"}, extra_query={"fields": "score", "n": 1})
     for read_class in client.oneroster.rostering.get_all_classes():
         # (a record's sourcedId is typed str | None: checked, it is the id to pass on)
         assert read_class.sourcedId is not None

@@ -225,6 +225,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/scoreScales/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -232,7 +234,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -245,13 +248,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/scoreScales/: Create one record.
 
         request: a ``TimebackCreateScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: scoreScale (TimebackCreateScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -265,6 +271,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetScoreScaleResponse:
         """GET /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Read one record.
 
@@ -272,7 +280,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetScoreScaleResponse`` (the server answers 200).
         """
@@ -286,6 +295,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutScoreScaleResponse:
         """PUT /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -293,7 +304,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: scoreScale (TimebackPutScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutScoreScaleResponse`` (the server answers 201).
         """
@@ -306,13 +318,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -332,6 +347,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/scoreScales: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -340,7 +357,8 @@ class Gradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -360,6 +378,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/scoreScales: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -368,7 +388,8 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackScoreScale]``: iterate it for every record across pages.
         """
@@ -387,6 +408,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/results/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -394,7 +417,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -407,13 +431,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/results/: Create one record.
 
         request: a ``TimebackCreateResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: result (TimebackCreateResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -427,6 +454,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetResultResponse:
         """GET /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Read one record.
 
@@ -434,7 +463,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetResultResponse`` (the server answers 200).
         """
@@ -448,6 +478,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutResultResponse:
         """PUT /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -455,7 +487,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: result (TimebackPutResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutResultResponse`` (the server answers 201).
         """
@@ -468,13 +501,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -494,6 +530,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -502,7 +540,8 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -523,6 +562,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems/{line_item_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -531,7 +572,8 @@ class Gradebook:
           path: class_sourced_id, line_item_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -552,6 +594,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/students/{student_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -560,7 +604,8 @@ class Gradebook:
           path: class_sourced_id, student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackResult]``: iterate it for every record across pages.
         """
@@ -575,6 +620,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/academicSessions/{academic_session_sourced_id}/results: Create a batch of records under the parent the path names: all or nothing.
 
@@ -582,7 +629,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id, academic_session_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -601,6 +649,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/lineItems/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -608,7 +658,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -621,13 +672,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/lineItems/: Create one record.
 
         request: a ``TimebackCreateLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: lineItem (TimebackCreateLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -641,6 +695,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetLineItemResponse:
         """GET /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Read one record.
 
@@ -648,7 +704,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetLineItemResponse`` (the server answers 200).
         """
@@ -662,6 +719,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutLineItemResponse:
         """PUT /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -669,7 +728,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: lineItem (TimebackPutLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutLineItemResponse`` (the server answers 201).
         """
@@ -682,13 +742,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -702,6 +765,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/lineItems/{line_item_sourced_id}/results: Create a batch of records under the parent the path names: all or nothing.
 
@@ -709,7 +774,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: line_item_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -729,6 +795,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/lineItems: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -737,7 +805,8 @@ class Gradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -751,6 +820,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/lineItems: Create a batch of records under the parent the path names: all or nothing.
 
@@ -758,7 +829,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: school_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -778,6 +850,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -786,7 +860,8 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackLineItem]``: iterate it for every record across pages.
         """
@@ -800,6 +875,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems: Create a batch of records under the parent the path names: all or nothing.
 
@@ -807,7 +884,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -826,6 +904,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackCategory]:
         """GET /ims/oneroster/gradebook/v1p2/categories/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -833,7 +913,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackCategory]``: iterate it for every record across pages.
         """
@@ -846,13 +927,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/categories/: Create one record.
 
         request: a ``TimebackCreateCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: category (TimebackCreateCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -866,6 +950,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetCategoryResponse:
         """GET /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Read one record.
 
@@ -873,7 +959,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetCategoryResponse`` (the server answers 200).
         """
@@ -887,6 +974,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutCategoryResponse:
         """PUT /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -894,7 +983,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: category (TimebackPutCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutCategoryResponse`` (the server answers 201).
         """
@@ -907,13 +997,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -933,6 +1026,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackCategory]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/categories: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -941,7 +1036,8 @@ class Gradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackCategory]``: iterate it for every record across pages.
         """
@@ -960,6 +1056,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAssessmentResult]:
         """GET /ims/oneroster/gradebook/v1p2/assessmentResults/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -967,7 +1065,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAssessmentResult]``: iterate it for every record across pages.
         """
@@ -980,13 +1079,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/assessmentResults/: Create one record.
 
         request: a ``TimebackCreateAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentResult (TimebackCreateAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -1000,6 +1102,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAssessmentResultResponse:
         """GET /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Read one record.
 
@@ -1007,7 +1111,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAssessmentResultResponse`` (the server answers 200).
         """
@@ -1021,6 +1126,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutAssessmentResultResponse:
         """PUT /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1028,7 +1135,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPutAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutAssessmentResultResponse`` (the server answers 201).
         """
@@ -1042,6 +1150,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPatchAssessmentResultResponse:
         """PATCH /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Update the fields sent (``metadata`` merged key by key).
 
@@ -1049,7 +1159,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPatchAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPatchAssessmentResultResponse`` (the server answers 200).
         """
@@ -1062,13 +1173,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -1087,6 +1201,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAssessmentLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/assessmentLineItems/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1094,7 +1210,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAssessmentLineItem]``: iterate it for every record across pages.
         """
@@ -1107,13 +1224,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/assessmentLineItems/: Create one record.
 
         request: a ``TimebackCreateAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentLineItem (TimebackCreateAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -1127,6 +1247,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAssessmentLineItemResponse:
         """GET /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Read one record.
 
@@ -1134,7 +1256,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAssessmentLineItemResponse`` (the server answers 200).
         """
@@ -1148,6 +1271,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutAssessmentLineItemResponse:
         """PUT /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1155,7 +1280,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPutAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutAssessmentLineItemResponse`` (the server answers 201).
         """
@@ -1169,6 +1295,8 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPatchAssessmentLineItemResponse:
         """PATCH /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Update the fields sent (``metadata`` merged key by key).
 
@@ -1176,7 +1304,8 @@ class Gradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPatchAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPatchAssessmentLineItemResponse`` (the server answers 200).
         """
@@ -1189,13 +1318,16 @@ class Gradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -1216,6 +1348,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/scoreScales/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1223,7 +1357,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1236,13 +1371,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/scoreScales/: Create one record.
 
         request: a ``TimebackCreateScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: scoreScale (TimebackCreateScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1256,6 +1394,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetScoreScaleResponse:
         """GET /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Read one record.
 
@@ -1263,7 +1403,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetScoreScaleResponse`` (the server answers 200). Awaitable.
         """
@@ -1277,6 +1418,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutScoreScaleResponse:
         """PUT /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1284,7 +1427,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: scoreScale (TimebackPutScoreScaleBody, a dict, or a ``TimebackScoreScale`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutScoreScaleResponse`` (the server answers 201). Awaitable.
         """
@@ -1297,13 +1441,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/scoreScales/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteScoreScaleRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1323,6 +1470,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/scoreScales: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1331,7 +1480,8 @@ class AsyncGradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1351,6 +1501,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackScoreScale]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/scoreScales: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1359,7 +1511,8 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackScoreScale]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1378,6 +1531,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/results/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1385,7 +1540,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1398,13 +1554,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/results/: Create one record.
 
         request: a ``TimebackCreateResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: result (TimebackCreateResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1418,6 +1577,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetResultResponse:
         """GET /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Read one record.
 
@@ -1425,7 +1586,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetResultResponse`` (the server answers 200). Awaitable.
         """
@@ -1439,6 +1601,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutResultResponse:
         """PUT /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1446,7 +1610,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: result (TimebackPutResultBody, a dict, or a ``TimebackResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutResultResponse`` (the server answers 201). Awaitable.
         """
@@ -1459,13 +1624,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/results/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1485,6 +1653,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1493,7 +1663,8 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1514,6 +1685,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems/{line_item_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1522,7 +1695,8 @@ class AsyncGradebook:
           path: class_sourced_id, line_item_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1543,6 +1717,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackResult]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/students/{student_sourced_id}/results: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1551,7 +1727,8 @@ class AsyncGradebook:
           path: class_sourced_id, student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1566,6 +1743,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/academicSessions/{academic_session_sourced_id}/results: Create a batch of records under the parent the path names: all or nothing.
 
@@ -1573,7 +1752,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id, academic_session_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1592,6 +1772,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/lineItems/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1599,7 +1781,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1612,13 +1795,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/lineItems/: Create one record.
 
         request: a ``TimebackCreateLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: lineItem (TimebackCreateLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1632,6 +1818,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetLineItemResponse:
         """GET /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Read one record.
 
@@ -1639,7 +1827,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -1653,6 +1842,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutLineItemResponse:
         """PUT /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1660,7 +1851,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: lineItem (TimebackPutLineItemBody, a dict, or a ``TimebackLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutLineItemResponse`` (the server answers 201). Awaitable.
         """
@@ -1673,13 +1865,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/lineItems/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1693,6 +1888,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/lineItems/{line_item_sourced_id}/results: Create a batch of records under the parent the path names: all or nothing.
 
@@ -1700,7 +1897,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: line_item_sourced_id (str)
           body: results (Sequence[TimebackCreateResultBody]: of those, dicts, or ``TimebackResult`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1720,6 +1918,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/lineItems: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1728,7 +1928,8 @@ class AsyncGradebook:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1742,6 +1943,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/schools/{school_sourced_id}/lineItems: Create a batch of records under the parent the path names: all or nothing.
 
@@ -1749,7 +1952,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: school_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1769,6 +1973,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1777,7 +1983,8 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1791,6 +1998,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/lineItems: Create a batch of records under the parent the path names: all or nothing.
 
@@ -1798,7 +2007,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: lineItems (Sequence[TimebackCreateLineItemBody]: of those, dicts, or ``TimebackLineItem`` records read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1817,6 +2027,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackCategory]:
         """GET /ims/oneroster/gradebook/v1p2/categories/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1824,7 +2036,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackCategory]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1837,13 +2050,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/categories/: Create one record.
 
         request: a ``TimebackCreateCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: category (TimebackCreateCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1857,6 +2073,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetCategoryResponse:
         """GET /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Read one record.
 
@@ -1864,7 +2082,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetCategoryResponse`` (the server answers 200). Awaitable.
         """
@@ -1878,6 +2097,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutCategoryResponse:
         """PUT /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -1885,7 +2106,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: category (TimebackPutCategoryBody, a dict, or a ``TimebackCategory`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutCategoryResponse`` (the server answers 201). Awaitable.
         """
@@ -1898,13 +2120,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/categories/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteCategoryRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -1924,6 +2149,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackCategory]:
         """GET /ims/oneroster/gradebook/v1p2/classes/{class_sourced_id}/categories: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1932,7 +2159,8 @@ class AsyncGradebook:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackCategory]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1951,6 +2179,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAssessmentResult]:
         """GET /ims/oneroster/gradebook/v1p2/assessmentResults/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -1958,7 +2188,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAssessmentResult]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -1971,13 +2202,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/assessmentResults/: Create one record.
 
         request: a ``TimebackCreateAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentResult (TimebackCreateAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -1991,6 +2225,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAssessmentResultResponse:
         """GET /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Read one record.
 
@@ -1998,7 +2234,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAssessmentResultResponse`` (the server answers 200). Awaitable.
         """
@@ -2012,6 +2249,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutAssessmentResultResponse:
         """PUT /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2019,7 +2258,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPutAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutAssessmentResultResponse`` (the server answers 201). Awaitable.
         """
@@ -2033,6 +2273,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPatchAssessmentResultResponse:
         """PATCH /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Update the fields sent (``metadata`` merged key by key).
 
@@ -2040,7 +2282,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentResult (TimebackPatchAssessmentResultBody, a dict, or a ``TimebackAssessmentResult`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPatchAssessmentResultResponse`` (the server answers 200). Awaitable.
         """
@@ -2053,13 +2296,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/assessmentResults/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAssessmentResultRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -2078,6 +2324,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAssessmentLineItem]:
         """GET /ims/oneroster/gradebook/v1p2/assessmentLineItems/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2085,7 +2333,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAssessmentLineItem]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -2098,13 +2347,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/gradebook/v1p2/assessmentLineItems/: Create one record.
 
         request: a ``TimebackCreateAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: assessmentLineItem (TimebackCreateAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -2118,6 +2370,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAssessmentLineItemResponse:
         """GET /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Read one record.
 
@@ -2125,7 +2379,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAssessmentLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -2139,6 +2394,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPutAssessmentLineItemResponse:
         """PUT /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2146,7 +2403,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPutAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPutAssessmentLineItemResponse`` (the server answers 201). Awaitable.
         """
@@ -2160,6 +2418,8 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackPatchAssessmentLineItemResponse:
         """PATCH /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Update the fields sent (``metadata`` merged key by key).
 
@@ -2167,7 +2427,8 @@ class AsyncGradebook:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: assessmentLineItem (TimebackPatchAssessmentLineItemBody, a dict, or a ``TimebackAssessmentLineItem`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackPatchAssessmentLineItemResponse`` (the server answers 200). Awaitable.
         """
@@ -2180,13 +2441,16 @@ class AsyncGradebook:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/gradebook/v1p2/assessmentLineItems/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAssessmentLineItemRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -2207,6 +2471,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/academicSessions/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2214,7 +2480,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2228,6 +2495,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """GET /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Read one record.
 
@@ -2235,7 +2504,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200).
         """
@@ -2248,13 +2518,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/academicSessions/: Create one record.
 
         request: a ``TimebackCreateAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2268,6 +2541,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """PUT /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2275,7 +2550,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200, the record bare).
         """
@@ -2288,13 +2564,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -2313,6 +2592,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/terms/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2320,7 +2601,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2334,6 +2616,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetTermResponse:
         """GET /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Read one record.
 
@@ -2341,7 +2625,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetTermResponse`` (the server answers 200).
         """
@@ -2354,13 +2639,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/terms/: Create one record.
 
         request: a ``TimebackCreateTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2374,6 +2662,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """PUT /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2381,7 +2671,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 201).
         """
@@ -2394,13 +2685,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -2420,6 +2714,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2428,7 +2724,8 @@ class Rostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2448,6 +2745,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/gradingPeriods: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2456,7 +2755,8 @@ class Rostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2470,6 +2770,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackCreateGradingPeriodForTermResponse:
         """POST /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/gradingPeriods: Create one record.
 
@@ -2477,7 +2779,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: term_sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodForTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackCreateGradingPeriodForTermResponse`` (the server answers 201).
         """
@@ -2496,6 +2799,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/gradingPeriods/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2503,7 +2808,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -2517,6 +2823,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetGradingPeriodResponse:
         """GET /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Read one record.
 
@@ -2524,7 +2832,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetGradingPeriodResponse`` (the server answers 200).
         """
@@ -2537,13 +2846,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/gradingPeriods/: Create one record.
 
         request: a ``TimebackCreateGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2557,6 +2869,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateGradingPeriodResponse:
         """PUT /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2564,7 +2878,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateGradingPeriodResponse`` (the server answers 201).
         """
@@ -2577,13 +2892,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -2602,6 +2920,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/classes/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2609,7 +2929,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2623,6 +2944,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetClassResponse:
         """GET /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Read one record.
 
@@ -2630,7 +2953,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200).
         """
@@ -2643,13 +2967,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/: Create one record.
 
         request: a ``TimebackCreateClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: class_ (TimebackCreateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2663,6 +2990,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetClassResponse:
         """PUT /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2670,7 +2999,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: class_ (TimebackUpdateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200, the record bare).
         """
@@ -2683,13 +3013,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -2709,6 +3042,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2717,7 +3052,8 @@ class Rostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -2737,6 +3073,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2745,7 +3083,8 @@ class Rostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -2759,6 +3098,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/students: Create one record.
 
@@ -2766,7 +3107,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2780,6 +3122,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/teachers: Create one record.
 
@@ -2787,7 +3131,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2806,6 +3151,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackCourse]:
         """GET /ims/oneroster/rostering/v1p2/courses/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2813,7 +3160,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackCourse]``: iterate it for every record across pages.
         """
@@ -2827,6 +3175,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetCourseResponse:
         """GET /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Read one record.
 
@@ -2834,7 +3184,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetCourseResponse`` (the server answers 200).
         """
@@ -2847,13 +3198,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/courses/: Create one record.
 
         request: a ``TimebackCreateCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -2867,6 +3221,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateCourseResponse:
         """PUT /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -2874,7 +3230,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateCourseResponse`` (the server answers 200).
         """
@@ -2887,13 +3244,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -2913,6 +3273,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/courses/{course_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2921,7 +3283,8 @@ class Rostering:
           path: course_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -2940,6 +3303,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackDemographics]:
         """GET /ims/oneroster/rostering/v1p2/demographics/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -2947,7 +3312,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackDemographics]``: iterate it for every record across pages.
         """
@@ -2961,6 +3327,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetDemographicsResponse:
         """GET /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Read one record.
 
@@ -2968,7 +3336,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200).
         """
@@ -2981,13 +3350,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/demographics/: Create one record.
 
         request: a ``TimebackCreateDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3001,6 +3373,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetDemographicsResponse:
         """PUT /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3008,7 +3382,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200, the record bare).
         """
@@ -3021,13 +3396,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -3046,6 +3424,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/enrollments/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3053,7 +3433,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3067,6 +3448,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetEnrollmentResponse:
         """GET /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Read one record.
 
@@ -3074,7 +3457,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetEnrollmentResponse`` (the server answers 200).
         """
@@ -3087,13 +3471,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/enrollments/: Create one record.
 
         request: a ``TimebackCreateEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3107,6 +3494,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateEnrollmentResponse:
         """PUT /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3114,7 +3503,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateEnrollmentResponse`` (the server answers 201).
         """
@@ -3127,13 +3517,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -3152,6 +3545,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackOrg]:
         """GET /ims/oneroster/rostering/v1p2/orgs/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3159,7 +3554,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackOrg]``: iterate it for every record across pages.
         """
@@ -3173,6 +3569,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """GET /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Read one record.
 
@@ -3180,7 +3578,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200).
         """
@@ -3193,13 +3592,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/orgs/: Create one record.
 
         request: a ``TimebackCreateOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3213,6 +3615,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateOrgResponse:
         """PUT /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3220,7 +3624,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateOrgResponse`` (the server answers 201).
         """
@@ -3233,13 +3638,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -3258,6 +3666,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackOrg]:
         """GET /ims/oneroster/rostering/v1p2/schools/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3265,7 +3675,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackOrg]``: iterate it for every record across pages.
         """
@@ -3279,6 +3690,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """GET /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Read one record.
 
@@ -3286,7 +3699,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200).
         """
@@ -3299,13 +3713,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/schools/: Create one record.
 
         request: a ``TimebackCreateSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3319,6 +3736,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """PUT /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3326,7 +3745,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200, the record bare).
         """
@@ -3339,13 +3759,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -3365,6 +3788,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3373,7 +3798,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3394,6 +3820,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/enrollments: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3402,7 +3830,8 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3423,6 +3852,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3431,7 +3862,8 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3452,6 +3884,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3460,7 +3894,8 @@ class Rostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3480,6 +3915,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackCourse]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/courses: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3488,7 +3925,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackCourse]``: iterate it for every record across pages.
         """
@@ -3508,6 +3946,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/enrollments: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3516,7 +3956,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackEnrollment]``: iterate it for every record across pages.
         """
@@ -3536,6 +3977,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3544,7 +3987,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3564,6 +4008,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3572,7 +4018,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3592,6 +4039,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/terms: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3600,7 +4049,8 @@ class Rostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackAcademicSession]``: iterate it for every record across pages.
         """
@@ -3619,6 +4069,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/students/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3626,7 +4078,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3640,6 +4093,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/students/{sourced_id}: Read one record.
 
@@ -3647,7 +4102,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3667,6 +4123,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/students/{student_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3675,7 +4133,8 @@ class Rostering:
           path: student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3694,6 +4153,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/teachers/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3701,7 +4162,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3715,6 +4177,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/teachers/{sourced_id}: Read one record.
 
@@ -3722,7 +4186,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3742,6 +4207,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/teachers/{teacher_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3750,7 +4217,8 @@ class Rostering:
           path: teacher_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3769,6 +4237,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/users/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3776,7 +4246,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackUser]``: iterate it for every record across pages.
         """
@@ -3790,6 +4261,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/users/{sourced_id}: Read one record.
 
@@ -3797,7 +4270,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3810,13 +4284,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/users/: Create one record.
 
         request: a ``TimebackCreateUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201).
         """
@@ -3830,6 +4307,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """PUT /ims/oneroster/rostering/v1p2/users/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3837,7 +4316,8 @@ class Rostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200).
         """
@@ -3850,13 +4330,16 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/users/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204).
         """
@@ -3876,6 +4359,8 @@ class Rostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> Page[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/users/{user_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3884,7 +4369,8 @@ class Rostering:
           path: user_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``Page[TimebackClass]``: iterate it for every record across pages.
         """
@@ -3905,6 +4391,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/academicSessions/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -3912,7 +4400,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -3926,6 +4415,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """GET /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Read one record.
 
@@ -3933,7 +4424,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200). Awaitable.
         """
@@ -3946,13 +4438,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/academicSessions/: Create one record.
 
         request: a ``TimebackCreateAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -3966,6 +4461,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """PUT /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -3973,7 +4470,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateAcademicSessionBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -3986,13 +4484,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/academicSessions/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteAcademicSessionRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4011,6 +4512,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/terms/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4018,7 +4521,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4032,6 +4536,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetTermResponse:
         """GET /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Read one record.
 
@@ -4039,7 +4545,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetTermResponse`` (the server answers 200). Awaitable.
         """
@@ -4052,13 +4559,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/terms/: Create one record.
 
         request: a ``TimebackCreateTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4072,6 +4582,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetAcademicSessionResponse:
         """PUT /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4079,7 +4591,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetAcademicSessionResponse`` (the server answers 201). Awaitable.
         """
@@ -4092,13 +4605,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/terms/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteTermRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4118,6 +4634,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4126,7 +4644,8 @@ class AsyncRostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4146,6 +4665,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/gradingPeriods: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4154,7 +4675,8 @@ class AsyncRostering:
           path: term_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4168,6 +4690,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackCreateGradingPeriodForTermResponse:
         """POST /ims/oneroster/rostering/v1p2/terms/{term_sourced_id}/gradingPeriods: Create one record.
 
@@ -4175,7 +4699,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: term_sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodForTermBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackCreateGradingPeriodForTermResponse`` (the server answers 201). Awaitable.
         """
@@ -4194,6 +4719,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/gradingPeriods/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4201,7 +4728,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4215,6 +4743,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetGradingPeriodResponse:
         """GET /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Read one record.
 
@@ -4222,7 +4752,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetGradingPeriodResponse`` (the server answers 200). Awaitable.
         """
@@ -4235,13 +4766,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/gradingPeriods/: Create one record.
 
         request: a ``TimebackCreateGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4255,6 +4789,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateGradingPeriodResponse:
         """PUT /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4262,7 +4798,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: academicSession (TimebackCreateGradingPeriodBody, a dict, or a ``TimebackAcademicSession`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateGradingPeriodResponse`` (the server answers 201). Awaitable.
         """
@@ -4275,13 +4812,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/gradingPeriods/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteGradingPeriodRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4300,6 +4840,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/classes/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4307,7 +4849,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4321,6 +4864,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetClassResponse:
         """GET /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Read one record.
 
@@ -4328,7 +4873,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200). Awaitable.
         """
@@ -4341,13 +4887,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/: Create one record.
 
         request: a ``TimebackCreateClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: class_ (TimebackCreateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4361,6 +4910,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetClassResponse:
         """PUT /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4368,7 +4919,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: class_ (TimebackUpdateClassBody, ``class`` on the wire, a dict, or a ``TimebackClass`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetClassResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -4381,13 +4933,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/classes/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteClassRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4407,6 +4962,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4415,7 +4972,8 @@ class AsyncRostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4435,6 +4993,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4443,7 +5003,8 @@ class AsyncRostering:
           path: class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4457,6 +5018,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/students: Create one record.
 
@@ -4464,7 +5027,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4478,6 +5042,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/classes/{class_sourced_id}/teachers: Create one record.
 
@@ -4485,7 +5051,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: class_sourced_id (str)
           body: enrollment (TimebackClassEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4504,6 +5071,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackCourse]:
         """GET /ims/oneroster/rostering/v1p2/courses/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4511,7 +5080,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackCourse]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4525,6 +5095,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetCourseResponse:
         """GET /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Read one record.
 
@@ -4532,7 +5104,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetCourseResponse`` (the server answers 200). Awaitable.
         """
@@ -4545,13 +5118,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/courses/: Create one record.
 
         request: a ``TimebackCreateCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4565,6 +5141,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateCourseResponse:
         """PUT /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4572,7 +5150,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: course (TimebackCreateCourseBody, a dict, or a ``TimebackCourse`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateCourseResponse`` (the server answers 200). Awaitable.
         """
@@ -4585,13 +5164,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/courses/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteCourseRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4611,6 +5193,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/courses/{course_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4619,7 +5203,8 @@ class AsyncRostering:
           path: course_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4638,6 +5223,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackDemographics]:
         """GET /ims/oneroster/rostering/v1p2/demographics/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4645,7 +5232,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackDemographics]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4659,6 +5247,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetDemographicsResponse:
         """GET /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Read one record.
 
@@ -4666,7 +5256,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200). Awaitable.
         """
@@ -4679,13 +5270,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/demographics/: Create one record.
 
         request: a ``TimebackCreateDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4699,6 +5293,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetDemographicsResponse:
         """PUT /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4706,7 +5302,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: demographics (TimebackCreateDemographicsBody, a dict, or a ``TimebackDemographics`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetDemographicsResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -4719,13 +5316,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/demographics/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteDemographicsRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4744,6 +5344,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/enrollments/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4751,7 +5353,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4765,6 +5368,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetEnrollmentResponse:
         """GET /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Read one record.
 
@@ -4772,7 +5377,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetEnrollmentResponse`` (the server answers 200). Awaitable.
         """
@@ -4785,13 +5391,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/enrollments/: Create one record.
 
         request: a ``TimebackCreateEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4805,6 +5414,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateEnrollmentResponse:
         """PUT /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4812,7 +5423,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: enrollment (TimebackCreateEnrollmentBody, a dict, or a ``TimebackEnrollment`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateEnrollmentResponse`` (the server answers 201). Awaitable.
         """
@@ -4825,13 +5437,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/enrollments/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteEnrollmentRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4850,6 +5465,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackOrg]:
         """GET /ims/oneroster/rostering/v1p2/orgs/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4857,7 +5474,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackOrg]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4871,6 +5489,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """GET /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Read one record.
 
@@ -4878,7 +5498,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200). Awaitable.
         """
@@ -4891,13 +5512,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/orgs/: Create one record.
 
         request: a ``TimebackCreateOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -4911,6 +5535,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackUpdateOrgResponse:
         """PUT /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -4918,7 +5544,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackUpdateOrgResponse`` (the server answers 201). Awaitable.
         """
@@ -4931,13 +5558,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/orgs/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteOrgRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -4956,6 +5586,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackOrg]:
         """GET /ims/oneroster/rostering/v1p2/schools/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -4963,7 +5595,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackOrg]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -4977,6 +5610,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """GET /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Read one record.
 
@@ -4984,7 +5619,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200). Awaitable.
         """
@@ -4997,13 +5633,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/schools/: Create one record.
 
         request: a ``TimebackCreateSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -5017,6 +5656,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetOrgResponse:
         """PUT /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -5024,7 +5665,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: org (TimebackCreateOrgBody, a dict, or a ``TimebackOrg`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetOrgResponse`` (the server answers 200, the record bare). Awaitable.
         """
@@ -5037,13 +5679,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/schools/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteSchoolRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -5063,6 +5708,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5071,7 +5718,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5092,6 +5740,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/enrollments: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5100,7 +5750,8 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5121,6 +5772,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5129,7 +5782,8 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5150,6 +5804,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/classes/{class_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5158,7 +5814,8 @@ class AsyncRostering:
           path: school_sourced_id, class_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5178,6 +5835,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackCourse]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/courses: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5186,7 +5845,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackCourse]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5206,6 +5866,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackEnrollment]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/enrollments: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5214,7 +5876,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackEnrollment]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5234,6 +5897,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/students: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5242,7 +5907,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5262,6 +5928,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/teachers: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5270,7 +5938,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5290,6 +5959,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackAcademicSession]:
         """GET /ims/oneroster/rostering/v1p2/schools/{school_sourced_id}/terms: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5298,7 +5969,8 @@ class AsyncRostering:
           path: school_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackAcademicSession]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5317,6 +5989,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/students/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5324,7 +5998,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5338,6 +6013,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/students/{sourced_id}: Read one record.
 
@@ -5345,7 +6022,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5365,6 +6043,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/students/{student_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5373,7 +6053,8 @@ class AsyncRostering:
           path: student_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5392,6 +6073,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/teachers/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5399,7 +6082,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5413,6 +6097,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/teachers/{sourced_id}: Read one record.
 
@@ -5420,7 +6106,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5440,6 +6127,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/teachers/{teacher_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5448,7 +6137,8 @@ class AsyncRostering:
           path: teacher_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5467,6 +6157,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackUser]:
         """GET /ims/oneroster/rostering/v1p2/users/: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5474,7 +6166,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackUser]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """
@@ -5488,6 +6181,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """GET /ims/oneroster/rostering/v1p2/users/{sourced_id}: Read one record.
 
@@ -5495,7 +6190,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           query: fields
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5508,13 +6204,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackSourcedIdPairsResponse:
         """POST /ims/oneroster/rostering/v1p2/users/: Create one record.
 
         request: a ``TimebackCreateUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackSourcedIdPairsResponse`` (the server answers 201). Awaitable.
         """
@@ -5528,6 +6227,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> TimebackGetUserResponse:
         """PUT /ims/oneroster/rostering/v1p2/users/{sourced_id}: Create or replace the record the path names (its sourcedId is the path's).
 
@@ -5535,7 +6236,8 @@ class AsyncRostering:
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
           body: user (TimebackCreateUserBody, a dict, or a ``TimebackUser`` read)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``TimebackGetUserResponse`` (the server answers 200). Awaitable.
         """
@@ -5548,13 +6250,16 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> None:
         """DELETE /ims/oneroster/rostering/v1p2/users/{sourced_id}: Delete the record: a soft delete (its status becomes ``tobedeleted``).
 
         request: a ``TimebackDeleteUserRequest`` (``timeback.models.request``), a dict of its fields, or its
         fields as keywords (a keyword overrides the request's field):
           path: sourced_id (str)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns None (the server answers 204). Awaitable.
         """
@@ -5574,6 +6279,8 @@ class AsyncRostering:
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> AsyncPaginator[TimebackClass]:
         """GET /ims/oneroster/rostering/v1p2/users/{user_sourced_id}/classes: Read a collection, paged: iterating the page reads every record across pages.
 
@@ -5582,7 +6289,8 @@ class AsyncRostering:
           path: user_sourced_id (str)
           query: fields, limit, offset, sort, order_by, filter, search
           (request may also be a ``TimebackQueryParams``: the query alone, path fields as keywords)
-          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's)
+          call options: timeout, max_retries, deadline (this call's, over the client's; None: the client's);
+          extra_headers, extra_query (sent with each of the call's requests)
 
         Returns ``AsyncPaginator[TimebackClass]``: iterate it for every record across pages (``async for``; ``await`` it for the first page).
         """

@@ -218,6 +218,8 @@ class Gradebook(SyncResource, _GradebookBase):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> bulk.BulkSummary:
         """Create any number of results: batched by line item, ``concurrency`` batches at once, memory flat.
 
@@ -227,14 +229,16 @@ class Gradebook(SyncResource, _GradebookBase):
         ``if_exists="replace"``: a batch refused because some of its results exist (409), or whose answer was lost
         or cut short and whose every result reads back, is settled record by record: results stored as sent are left
         alone, the others are PUT (a sync that sends every result again).
-        ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call).
+        ``timeout``, ``max_retries`` and ``deadline`` override the client's for each batch (each is one call);
+        ``extra_headers`` and ``extra_query`` are sent with each of its requests.
         """
         replace = _replaces(if_exists)
         # Set by the upload when it stops: a batch's replacing sends no more PUTs, and a batch waiting to retry gives
         # up (the stop would otherwise wait for it: up to a minute for a Retry-After).
         stopping = threading.Event()
         op = bulk.receipt_operation(GradebookOperations.create_result_for_line_item.operation)
-        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline,
+                                  "extra_headers": extra_headers, "extra_query": extra_query})  # fmt: skip
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (the classes of the line items read while replacing: once per upload)
         splitting = bulk.Splitting(self._client.is_closed)  # (whether a 413 still halves a batch: once per upload)
@@ -304,12 +308,15 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         deadline: float | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str | int | float] | None = None,
     ) -> bulk.BulkSummary:
         """Create any number of results; see ``Gradebook.bulk_post_results``. Takes sync or async iterables."""
         replace = _replaces(if_exists)
         stopping = threading.Event()  # (as the sync one's: a batch waiting to retry gives up when the upload stops)
         op = bulk.receipt_operation(GradebookOperations.create_result_for_line_item.operation)
-        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline})
+        taken = CallOptions.take({"timeout": timeout, "max_retries": max_retries, "deadline": deadline,
+                                  "extra_headers": extra_headers, "extra_query": extra_query})  # fmt: skip
         options = dataclasses.replace(taken, stop=stopping)
         derived: dict[str, Any] = {}  # (as the sync one's)
         splitting = bulk.Splitting(self._client.is_closed)  # (as the sync one's)
