@@ -2617,6 +2617,15 @@ def test_replace_says_a_result_whose_line_item_could_not_be_read_may_be_stored_a
     assert failure.sourced_ids == (rows[0]["sourcedId"],) and failure.status_code == 503
     assert failure.maybe_stored and "it is stored, and may be stored as sent" in failure.reason, failure
     assert (summary.replaced, summary.unchanged) == (4, 0) and failing.reads == DERIVED_READ_ATTEMPTS == 3
+    # one whose score changed is not as sent whatever its class: not maybe stored (it was said to be, as sent)
+    changed = {**rows[1], "score": 97}
+    with (
+        httpx.Client(transport=FailsLineItemReads(100, refused=str(changed["sourcedId"]))) as http,
+        Timeback(**server.client_kwargs(), max_retries=0, http_client=http) as api,
+    ):
+        summary = api.oneroster.gradebook.bulk_post_results([changed], if_exists="replace")
+    (failure,) = summary.failures
+    assert not failure.maybe_stored and "may be stored as sent" not in failure.reason, failure
 
 
 class LosesPutAnswerThenReadBacks(RefusesPut):

@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import email.utils
+import enum
 import errno
 import gc
 import random
@@ -3854,6 +3855,10 @@ def test_a_keyword_the_call_does_not_take_is_refused_naming_the_one_it_likely_me
     assert not hasattr(unlike.value, "__notes__")  # (nothing close: no guess)
 
 
+class Gateway(enum.IntEnum):
+    ON = 1
+
+
 def _recording() -> tuple[list[httpx.Request], DefaultHttpxClient]:
     seen: list[httpx.Request] = []
     return seen, DefaultHttpxClient(event_hooks={"request": [seen.append]})
@@ -3863,17 +3868,15 @@ def test_extra_headers_and_extra_query_go_with_each_request_of_a_call_not_the_to
     server: LocalServer, client: Timeback, roster: Roster
 ) -> None:
     """Per call, as openai-python's are (a trace id, a gateway's parameter): with each of the call's requests, its
-    pages' too, and not with the token request it makes; a query parameter replaces the SDK's of the same name."""
+    pages' too, and not with the token request it makes; a number as its plain text (an IntEnum's too)."""
     (line_item,) = add_line_items(client, roster, 1)
     seen, http = _recording()
     sid = uid("extras")
     with http, Timeback(**server.client_kwargs(), http_client=http) as api:
         gradebook = api.oneroster.gradebook
         gradebook.put_result(sourced_id=sid, result=result_body(line_item, roster.students[0]))
-        read = gradebook.get_result(
-            sourced_id=sid, extra_headers={"X-Trace-Id": "t-1"}, extra_query={"fields": "sourcedId"}
-        )
-        assert read.result.sourcedId == sid and read.result.score is None  # (the server took fields=sourcedId)
+        read = gradebook.get_result(sourced_id=sid, extra_headers={"X-Trace-Id": "t-1"}, extra_query={"gw": Gateway.ON})
+        assert read.result.sourcedId == sid
         pages = gradebook.get_results_for_class(
             class_sourced_id=roster.class_, limit=1, extra_headers={"X-Trace-Id": "t-2"}, extra_query={"x-page": 7}
         )
@@ -3884,6 +3887,7 @@ def test_extra_headers_and_extra_query_go_with_each_request_of_a_call_not_the_to
     assert traced == {None, "t-1", "t-2", "t-3"}, traced
     assert [r.method for r in seen if r.headers.get("x-trace-id") is None] == ["POST", "PUT"]  # (the token, the PUT)
     assert all("x-page=7" in str(r.url) for r in seen if r.headers.get("x-trace-id") == "t-2")
+    assert [r.url.params.get("gw") for r in seen if r.headers.get("x-trace-id") == "t-1"] == ["1"]  # (not '<...: 1>')
 
 
 async def test_extra_headers_go_with_an_async_call_and_each_batch_of_a_bulk_upload(
@@ -3916,6 +3920,13 @@ async def test_extra_headers_go_with_an_async_call_and_each_batch_of_a_bulk_uplo
         ({"extra_headers": "X-Name: a"}, TypeError, "extra_headers must be a mapping"),
         ({"extra_query": {"a": None}}, TypeError, "extra_query takes names (text) to values (text or a number)"),
         ({"extra_query": {"a": True}}, TypeError, "extra_query takes names"),
+        # (no space or tab at either end of a value: h11 refused it as it sent, a connection error, retried)
+        ({"extra_headers": {"X-Name": " padded"}}, ValueError, "cannot be sent as a header"),
+        ({"extra_headers": {"X-Name": "x\t"}}, ValueError, "cannot be sent as a header"),
+        # (what the SDK pages and reads back by: offset replaced paged forever, fields marked partial records whole)
+        ({"extra_query": {"offset": 0}}, ValueError, "extra_query cannot set 'offset': the SDK sets it"),
+        ({"extra_query": {"fields": "sourcedId"}}, ValueError, "extra_query cannot set 'fields'"),
+        ({"extra_query": {"filter": "score>'1'"}}, ValueError, "extra_query cannot set 'filter'"),
     ],
 )
 def test_extra_headers_and_extra_query_are_checked_where_the_call_is_made(

@@ -717,6 +717,28 @@ def _reading_derived(
     return retries
 
 
+def _maybe_as_sent(
+    create: Operation[Any, Any],
+    held: Any,
+    record: dict[str, Any],
+    derived: dict[Any, Any],
+    unread: dict[str, int],
+    dates: Any,
+    refs: Any,
+) -> bool:
+    """Whether ``held`` may be ``record`` as sent though it was not judged so: what the server derives for it (its
+    line item's class) could not be read (``unread``, never read since), and it is as sent if that is what ``held``
+    names. (A record differing in another field is not: its score changed, it was said maybe stored as sent.)"""
+    from timeback._read_back import DERIVED, derives_from, sourced_id_of, written_as_sent
+
+    source = derives_from(create, held, record)
+    if source is None or source in derived or source not in unread:
+        return False
+    fields = DERIVED[create.stored_in or create.collection][0]
+    as_held = {source: {name: sourced_id_of(held.get(name)) for name in fields}}
+    return bool(written_as_sent(create, held, record, dates, as_held, refs))
+
+
 def replaces(refused: RequestError | APIConnectionError | APIResponseValidationError) -> bool:
     """Whether ``if_exists="replace"`` settles a batch that failed so record by record (``replacing``): refused with
     409 (some of its results exist), or failed after an attempt got no answer (it may have stored them), or answered
@@ -744,7 +766,7 @@ def replacing(
     more PUTs are sent either, instead of the stop waiting for up to a batch of PUTs. After a stop, the results left
     that a PUT would change count as not sent; those stored as sent still count unchanged."""
     from timeback._base_client import LOOP_TURN, retries_taken_of
-    from timeback._read_back import derives_from, written_as_sent
+    from timeback._read_back import written_as_sent
     from timeback.models._base import date_fields, reference_fields
 
     sent = batch.records.decoded()
@@ -801,8 +823,7 @@ def replacing(
         reason = str(answer)
         if answer._answer_lost and check.failed is not None:  # (its error says it may have been applied)
             reason += f"; reading it back failed: {check.failed}"
-        # (stored, and as sent but for what the server derives, which could not be read to compare: it may be)
-        unjudged = not answer._answer_lost and derives_from(create, held_now, record) in unread
+        unjudged = not answer._answer_lost and _maybe_as_sent(create, held_now, record, derived, unread, dates, refs)
         if unjudged:
             reason += ("; it is stored, and may be stored as sent: reading what the server gives it (its line "
                        "item's class) to compare failed")  # fmt: skip

@@ -364,6 +364,10 @@ def _unusable_host(url: httpx.URL) -> str | None:
 CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline", "extra_headers", "extra_query")
 # Headers a call may not set (``extra_headers``): the SDK's token, and what httpx writes from the request itself
 OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding"})
+# Query parameters a call may not set (``extra_query``): those the SDK sets and reads back by. One replacing them broke
+# paging (offset: the same page again and again, read back forever) or marked a listing's records whole when they
+# were not (fields: a PUT of one wiped the fields left out)
+SDK_QUERY = frozenset({"fields", "limit", "offset", "filter", "sort", "orderBy", "search"})
 
 
 @dataclass(frozen=True)
@@ -401,13 +405,17 @@ class CallOptions:
                 raise ValueError(f"extra_headers: {header!r}: {value!r} cannot be sent as a header (a name of "
                                  "letters, digits and !#$%&'*+-.^_`|~; a value of printable ASCII)")  # fmt: skip
         query = _text_pairs("extra_query", fields.pop("extra_query", None), numbers=True)
+        if sdks := [name for name, _ in query if name in SDK_QUERY]:
+            raise ValueError(f"extra_query cannot set {sdks[0]!r}: the SDK sets it (paging, reading back what it "
+                             f"wrote); give it as the method's keyword, or request()'s params=")  # fmt: skip
         return cls(timeout=timeout, max_retries=max_retries, deadline=deadline, extra_headers=headers,
                    extra_query=query)  # fmt: skip
 
 
-# RFC 9110's token (a field name), and a field value as sent here: printable ASCII and spaces, no line break
+# RFC 9110's token (a field name), and a field value as sent here: printable ASCII, spaces and tabs inside, no line
+# break (h11 refused the rest as it sent the request: a connection error, retried, a create said maybe stored)
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")  # (no space or tab at either end)
 
 
 def _text_pairs(name: str, given: Any, *, numbers: bool = False) -> tuple[tuple[str, str], ...]:
@@ -423,7 +431,9 @@ def _text_pairs(name: str, given: Any, *, numbers: bool = False) -> tuple[tuple[
         if not isinstance(key, str) or not key or not isinstance(value, kinds) or isinstance(value, bool):
             wanted = "text or a number" if numbers else "text"
             raise TypeError(f"{name} takes names (text) to values ({wanted}): not {key!r}: {value!r}")
-        pairs.append((key, value if isinstance(value, str) else repr(value)))
+        # (a number as its plain text: an IntEnum's repr is '<C.A: 1>', numpy 2's float64's 'np.float64(1.5)')
+        text = value if isinstance(value, str) else str(int(value)) if isinstance(value, int) else repr(float(value))
+        pairs.append((key, text))
     return tuple(pairs)
 
 
