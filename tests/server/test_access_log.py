@@ -24,6 +24,13 @@ from timeback.server.access_log import redact_query, redact_query_string
         # (a value that is a query itself, percent-encoded: its secret in clear once decoded)
         ("x=1%26access_token%3DT&y=2", "x=[redacted]&y=2"),
         ("x=1%2526access_token%253DT", "x=[redacted]"),
+        # (joined up, or a dot or a space between: a framework's, PHP's, reading of them; from the review)
+        ("accessToken=T&clientSecret=S", "accessToken=[redacted]&clientSecret=[redacted]"),
+        ("access.token=T", "access.token=[redacted]"),
+        ("access%20token=T", "access%20token=[redacted]"),
+        # (a URL whose query holds one)
+        ("redirect_uri=https%3A%2F%2Fx%2Fcb%3Faccess_token%3DT", "redirect_uri=[redacted]"),
+        ("next=/cb?access_token=T", "next=[redacted]"),
     ],
 )
 def test_a_secret_is_redacted_under_any_name_a_framework_reads_as_its(query: str, redacted: str) -> None:

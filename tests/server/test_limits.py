@@ -1435,6 +1435,8 @@ def test_a_page_whose_records_pass_max_page_characters_is_answered_short_and_pag
         assert len(listed["results"]) == 3 and sum(sizes) <= 3000 < sum(sizes) + 1000, sizes
         assert (listed["totalCount"], listed["offset"], listed["limit"]) == (9, 3, 100)
         assert 'offset=3>; rel="next"' in page.headers["Link"], page.headers["Link"]
+        # (last was the current page, before next: a client stopping at last stopped there; from the review)
+        assert 'offset=3>; rel="last"' in page.headers["Link"], page.headers["Link"]
         lone = http.get(f"{GB}/results", params={"limit": 100, "offset": 4}).json()
         assert [x["sourcedId"] for x in lone["results"]] == ["r4"] and lone["offset"] == 5
         for sort in (None, "sourcedId", "score"):

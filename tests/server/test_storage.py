@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -1611,4 +1612,52 @@ def test_a_signal_s_keyboard_interrupt_in_a_read_is_raised_as_itself(
             storage.list(users, ListQuery(limit=200))
     monkeypatch.undo()
     assert len(storage.held(users, ["u1", "u2"])) == 2  # (the storage reads on)
+    storage.close()
+
+
+@pytest.mark.parametrize(
+    ("sort", "filter_"), [("score", None), ("sourcedId", None), (None, "dateLastModified>'2024-01-01T00:04:00Z'")]
+)
+def test_no_statement_of_a_listing_sorts_the_records_data(
+    tmp_path: Path, sort: str | None, filter_: str | None
+) -> None:
+    """A sorted page (and one read through the date's index, then sorted by pk) was one statement joining the
+    records' data to the ranking and sorting the whole: SQLite's sorter held every record of the page before the
+    first came out, whatever ``max_page_characters`` (3,000 of 30 MB: 90 GB), from the review. The data is read by
+    pk once the page's rows are ranked: no statement reading it sorts."""
+    from sqlalchemy import event
+
+    from timeback.server.query import parse_filter, parse_sort
+    from timeback.server.service import GradebookService
+    from timeback.server.storage.base import ListQuery
+
+    storage = open_storage(f"sqlite:///{tmp_path / 'sorted.db'}")
+    results = COLLECTIONS["results"]
+    with storage.transaction() as tx:
+        tx.insert(
+            results,
+            [
+                _record(
+                    f"r{i:03d}",
+                    score=i % 7,
+                    comment="x" * 500,
+                    dateLastModified=f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}.000Z",
+                )
+                for i in range(300)
+            ],
+        )
+    kinds = GradebookService(storage, ServerSettings())._kinds(results)
+    statements: list[str] = []
+    event.listen(storage.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    query = ListQuery(
+        sort=parse_sort(sort, None, kinds) if sort else None,
+        filter=parse_filter(filter_, kinds, None) if filter_ else None,
+        limit=50,
+        max_characters=20_000,
+    )
+    rows, total = storage.list(results, query)
+    assert total == (300 if filter_ is None else 59) and 0 < len(rows) < 50  # (short: 20,000 characters hold ~30)
+    # (a statement whose columns hold the records' data, json_extract's argument aside, and that sorts them)
+    sorting = [s for s in statements if re.search(r"results\.data\b(?!, ')", s.split("FROM")[0]) and "ORDER BY" in s]
+    assert not sorting, sorting
     storage.close()

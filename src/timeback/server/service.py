@@ -1374,7 +1374,9 @@ def link_header(
 
     # Pages step by limit from the offset asked for: from offset=1&limit=2 of 4 records, last is where next leads
     # (3), not the grid from 0's last (2, behind the page at 3). Past the end, the same steps lead back.
-    start = offset % limit
+    # (a page answered short: the pages after it step from where it ended, ``last`` among them, not before ``next``)
+    after = offset + served if served and served < limit and offset + served < total else offset
+    start = after % limit
     last = start + (total - 1 - start) // limit * limit if total > start else 0
     wanted = {
         "first": 0,
