@@ -3913,6 +3913,9 @@ async def test_extra_headers_go_with_an_async_call_and_each_batch_of_a_bulk_uplo
     ("given", "error", "said"),
     [
         ({"extra_headers": {"Authorization": "Bearer mine"}}, ValueError, "extra_headers cannot set 'Authorization'"),
+        # (the SDK's own, as a caller's http client's headers do not replace them either)
+        ({"extra_headers": {"user-agent": "mine"}}, ValueError, "extra_headers cannot set 'user-agent'"),
+        ({"extra_headers": {"Content-Type": "text/plain"}}, ValueError, "extra_headers cannot set 'Content-Type'"),
         ({"extra_headers": {"X-Name": "caf\u00e9"}}, ValueError, "cannot be sent as a header"),
         ({"extra_headers": {"X-Name": "a\r\nX-Forged: 1"}}, ValueError, "cannot be sent as a header"),
         ({"extra_headers": {"X Name": "a"}}, ValueError, "cannot be sent as a header"),

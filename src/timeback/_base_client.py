@@ -1337,8 +1337,8 @@ def _requests_base() -> types.ModuleType:
 
 
 def _add_extras(request: httpx.Request, options: CallOptions) -> None:
-    """``request`` with the call's ``extra_query`` parameters (replacing those of the same name) and
-    ``extra_headers`` (replacing the SDK's of the same name: ``Accept``, ``User-Agent``)."""
+    """``request`` with the call's ``extra_query`` parameters and ``extra_headers`` (replacing the caller's http
+    client's of the same name; none of the SDK's own: ``CallOptions.take`` refused them)."""
     if options.extra_query:
         request.url = request.url.copy_merge_params(dict(options.extra_query))
     for name, value in options.extra_headers:

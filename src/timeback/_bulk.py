@@ -797,7 +797,7 @@ def replacing(
         sourced_id = record["sourcedId"]
         held_now = stored.get(sourced_id)
         outcome.retries_taken += yield from _reading_derived(client, create, derived, held_now, record, unread)
-        if written_as_sent(create, stored.get(sourced_id), record, dates, derived, refs):  # (as a PUT would leave it)
+        if written_as_sent(create, held_now, record, dates, derived, refs):  # (as a PUT would leave it)
             outcome.unchanged += 1  # (after a stop too: stored as sent, it is no failure)
             continue
         if outcome.stop is not None or stopping():

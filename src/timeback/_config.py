@@ -362,8 +362,13 @@ def _unusable_host(url: httpx.URL) -> str | None:
 
 
 CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline", "extra_headers", "extra_query")
-# Headers a call may not set (``extra_headers``): the SDK's token, and what httpx writes from the request itself
-OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding"})
+# The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
+# sent in their place (as httpx's own merge lets a request's win), nor its Authorization anywhere (not in place of the
+# bearer token, nor to the token URL, maybe another host), nor its Host (the token URL's host may be another); a
+# call's ``extra_headers`` may not set them either
+OWN_HEADERS = frozenset(
+    {"accept", "user-agent", "authorization", "content-type", "content-length", "transfer-encoding", "host"}
+)
 # Query parameters a call may not set (``extra_query``): those the SDK sets and reads back by. One replacing them broke
 # paging (offset: the same page again and again, read back forever) or marked a listing's records whole when they
 # were not (fields: a PUT of one wiped the fields left out)
@@ -399,8 +404,8 @@ class CallOptions:
         headers = _text_pairs("extra_headers", fields.pop("extra_headers", None))
         for header, value in headers:
             if header.lower() in OWN_HEADERS:
-                raise ValueError(f"extra_headers cannot set {header!r}: the SDK sends it (the token, or what httpx "
-                                 "writes from the request)")  # fmt: skip
+                raise ValueError(f"extra_headers cannot set {header!r}: the SDK sends it (the token, its JSON's, "
+                                 "or what httpx writes from the request)")  # fmt: skip
             if not _HEADER_NAME.fullmatch(header) or not _HEADER_VALUE.fullmatch(value):
                 raise ValueError(f"extra_headers: {header!r}: {value!r} cannot be sent as a header (a name of "
                                  "letters, digits and !#$%&'*+-.^_`|~; a value of printable ASCII)")  # fmt: skip

@@ -25,7 +25,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from timeback._config import DEFAULT_LIMITS, ClientConfig, is_loopback
+from timeback._config import DEFAULT_LIMITS, OWN_HEADERS, ClientConfig, is_loopback
 from timeback.errors import ConfigurationError
 
 __all__ = ["DefaultAsyncHttpxClient", "DefaultHttpxClient"]
@@ -269,14 +269,6 @@ def _own_transports(client: httpx.Client | httpx.AsyncClient, given: list[object
     for transport in (getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()):
         if not any(transport is theirs for theirs in given):
             yield transport
-
-
-# The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
-# sent in their place (as httpx's own merge lets a request's win), nor its Authorization anywhere (not in place of the
-# bearer token, nor to the token URL, maybe another host), nor its Host (the token URL's host may be another).
-OWN_HEADERS = frozenset(
-    {"accept", "user-agent", "authorization", "content-type", "content-length", "transfer-encoding", "host"}
-)
 
 
 def callers_headers(headers: httpx.Headers) -> dict[str, bytes]:

@@ -237,19 +237,23 @@ def _take(rows: Any, characters: int | None, page: list[Any]) -> bool:
         if characters is None:
             page += rows
             return False
-        held = sum(len(row[1]) for row in page)
         while chunk := rows.fetchmany(_ROWS_AT_ONCE):
-            sizes = [len(row[1]) for row in chunk]
-            if held + sum(sizes) <= characters:
-                page += chunk
-                held += sum(sizes)
-                continue
-            for row, size in zip(chunk, sizes, strict=True):
-                held += size
-                if held > characters and page:
-                    return True
-                page.append(row)
+            kept = _fitting([len(row[1]) for row in chunk], page, characters)
+            page += chunk[:kept]
+            if kept < len(chunk):
+                return True
         return False
+
+
+def _fitting(sizes: list[int], page: list[Any], characters: int) -> int:
+    """How many rows of ``sizes`` (their data's lengths, in order) join ``page`` (pk, data, ...) within
+    ``characters`` all together: one at least, the page empty."""
+    held = sum(len(row[1]) for row in page)
+    for kept, size in enumerate(sizes):
+        held += size
+        if held > characters and (page or kept):
+            return kept
+    return len(sizes)
 
 
 def _read_ranked(
@@ -259,29 +263,21 @@ def _read_ranked(
     (pk, data, NULL key) while their data and the page's hold at most ``query.max_characters`` (one row at least);
     whether one was left out. Their lengths are read first, then the data of those kept, each a statement by pk (the
     data never sorted)."""
-    short = False
+    kept = len(ranked)
     if query.max_characters is not None and ranked:
         sizes = dict(conn.execute(select(table.c.pk, func.length(table.c.data)).where(_among(table, ranked))).all())
-        held, kept = sum(len(row[1]) for row in page), 0
-        for pk, _ in ranked:
-            held += sizes.get(pk) or 0
-            if held > query.max_characters and (page or kept):
-                short = True
-                break
-            kept += 1
-        ranked = ranked[:kept]
-    if ranked:
-        data = dict(conn.execute(select(table.c.pk, table.c.data).where(_among(table, ranked))).all())
-        page += [(pk, data[pk], null) for pk, null in ranked if pk in data]
-    return short
+        kept = _fitting([sizes.get(pk) or 0 for pk, _ in ranked], page, query.max_characters)
+    if kept:
+        data = dict(conn.execute(select(table.c.pk, table.c.data).where(_among(table, ranked[:kept]))).all())
+        page += [(pk, data[pk], null) for pk, null in ranked[:kept] if pk in data]
+    return kept < len(ranked)
 
 
 def _among(table: Table, ranked: list[tuple[int, bool]]) -> Any:
-    """``table``'s rows whose pk is one of ``ranked``'s: the pks bound as one JSON array (3,000 bound one by one took
-    longer to compile than to run)."""
-    listed = to_json([pk for pk, _ in ranked]).decode()
-    pks: Any = select(literal_column("value")).select_from(func.json_each(bindparam("pks", listed)))
-    return table.c.pk.in_(pks.scalar_subquery())
+    """``table``'s rows whose pk is one of ``ranked``'s: the pks bound as one JSON array, read by ``json_each``
+    (3,000 bound one by one took longer to compile than to run)."""
+    listed = func.json_each(to_json([pk for pk, _ in ranked]).decode()).table_valued("value")
+    return table.c.pk.in_(select(listed.c.value))
 
 
 def _json_path(path: tuple[str, ...]) -> Any:
