@@ -237,21 +237,30 @@ def _take(rows: Any, characters: int | None, page: list[Any]) -> bool:
         if characters is None:
             page += rows
             return False
+        held = _characters(page)
         while chunk := rows.fetchmany(_ROWS_AT_ONCE):
-            kept = _fitting([len(row[1]) for row in chunk], page, characters)
+            sizes = [len(row[1]) for row in chunk]
+            kept = _fitting(sizes, held, bool(page), characters)
             page += chunk[:kept]
             if kept < len(chunk):
                 return True
+            held += sum(sizes)
         return False
 
 
-def _fitting(sizes: list[int], page: list[Any], characters: int) -> int:
-    """How many rows of ``sizes`` (their data's lengths, in order) join ``page`` (pk, data, ...) within
-    ``characters`` all together: one at least, the page empty."""
-    held = sum(len(row[1]) for row in page)
+def _characters(page: list[Any]) -> int:
+    """The characters of the records ``page`` (pk, data, ...) holds."""
+    return sum(len(row[1]) for row in page)
+
+
+def _fitting(sizes: list[int], held: int, any_held: bool, characters: int) -> int:
+    """How many rows of ``sizes`` (their data's lengths, in order) join a page holding ``held`` characters within
+    ``characters`` all together: one at least, the page holding none (``any_held``)."""
+    if held + sum(sizes) <= characters:  # (every row of a page of small records: no loop)
+        return len(sizes)
     for kept, size in enumerate(sizes):
         held += size
-        if held > characters and (page or kept):
+        if held > characters and (any_held or kept):
             return kept
     return len(sizes)
 
@@ -266,7 +275,7 @@ def _read_ranked(
     kept = len(ranked)
     if query.max_characters is not None and ranked:
         sizes = dict(conn.execute(select(table.c.pk, func.length(table.c.data)).where(_among(table, ranked))).all())
-        kept = _fitting([sizes.get(pk) or 0 for pk, _ in ranked], page, query.max_characters)
+        kept = _fitting([sizes.get(pk) or 0 for pk, _ in ranked], _characters(page), bool(page), query.max_characters)
     if kept:
         data = dict(conn.execute(select(table.c.pk, table.c.data).where(_among(table, ranked[:kept]))).all())
         page += [(pk, data[pk], null) for pk, null in ranked[:kept] if pk in data]
