@@ -6,15 +6,18 @@ with LocalServer(ServerSettings(client_id="id", client_secret="secret")) as serv
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import logging
 import os
 import socket
 import threading
 import time
+import warnings
+import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import Self, TypedDict
+from typing import Any, Self, TypedDict
 
 import uvicorn
 
@@ -142,6 +145,12 @@ class LocalServer:
         self._stopped = False
         # (on the shared uvicorn.error logger while this server runs, for its own cuts only)
         self._quiet_cuts = QuietCuts(self._thread) if self.settings.faults else None
+        # A server collected unstarted (made, then dropped: a fixture that failed before start) has its socket and
+        # storage closed, so no ``-wal``/``-shm`` is left beside its file, with a ResourceWarning as an unclosed
+        # file's; at exit too. The finalizer holds what it closes, not the server.
+        self._unstarted = weakref.finalize(
+            self, _release_unstarted, os.getpid(), repr(self), self._socket, self.app, self._owns_storage
+        )
 
     def _run(self) -> None:
         try:
@@ -217,7 +226,9 @@ class LocalServer:
             raise RuntimeError("this local Timeback server was stopped: make a new LocalServer to serve again")
         if self._quiet_cuts is not None:
             logging.getLogger("uvicorn.error").addFilter(self._quiet_cuts)
+        self._unstarted.detach()
         self._thread.start()
+        _serving[self] = os.getpid()
         deadline = time.monotonic() + 15
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
@@ -233,6 +244,8 @@ class LocalServer:
         if self._stopped:
             return
         self._stopped = True
+        self._unstarted.detach()
+        _serving.pop(self, None)
         if self._thread.ident is not None:  # (started; a server never started has only its socket and storage)
             self._server.should_exit = True
             self._thread.join(timeout=SHUTDOWN_GRACE_SECONDS + 30)
@@ -244,9 +257,7 @@ class LocalServer:
             logging.getLogger("uvicorn.error").removeFilter(self._quiet_cuts)
 
     def _close(self) -> None:
-        self.app.state.token_failures.close()
-        if self._owns_storage:
-            self.app.state.storage.close()
+        _close_app(self.app, self._owns_storage)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -255,3 +266,35 @@ class LocalServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _close_app(app: Any, owns_storage: bool) -> None:
+    app.state.token_failures.close()
+    if owns_storage:
+        app.state.storage.close()
+
+
+def _release_unstarted(pid: int, name: str, sock: socket.socket, app: Any, owns_storage: bool) -> None:
+    """A server never started, being collected (or at exit): its socket and storage closed, in the process that
+    made it only (a child after fork() would close the parent's SQLite connections, and its WAL under it)."""
+    if os.getpid() != pid:
+        return
+    warnings.warn(f"{name} was never started nor stopped: closed as it was collected", ResourceWarning, stacklevel=2)
+    sock.close()
+    _close_app(app, owns_storage)
+
+
+# Servers started and not yet stopped, with the process that started them. At exit, those of this process are
+# stopped (the server thread is a daemon: left to die with the process, its storage was never closed and its WAL
+# stayed beside the file).
+_serving: weakref.WeakKeyDictionary[LocalServer, int] = weakref.WeakKeyDictionary()
+
+
+@atexit.register
+def _stop_serving() -> None:
+    for server, pid in list(_serving.items()):
+        if pid == os.getpid():
+            try:
+                server.stop()
+            except RuntimeError:  # (its thread did not end: its storage is left open, as stop() says)
+                pass
