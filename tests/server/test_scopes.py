@@ -11,7 +11,7 @@ from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import uid
 from timeback import PermissionDeniedError, Timeback
 from timeback._operations import Operation
-from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.resources import RosteringOperations, all_operations
 from timeback.server.runner import LocalServer
 
 GB = "/ims/oneroster/gradebook/v1p2"
@@ -160,7 +160,7 @@ def test_roster_core_reads_only_the_unscoped_rostering_records(server: LocalServ
     assert status(server, full, "GET", path) != 403, op.full_path
 
 
-ALL_OPERATIONS = [*GradebookOperations.operations(), *RosteringOperations.operations()]
+ALL_OPERATIONS = list(all_operations())
 EVERY_READ_SCOPE = (
     "gradebook.readonly gradebook-core.readonly assessment.readonly roster.readonly roster-core.readonly "
     "roster-demographics.readonly"

@@ -13,8 +13,7 @@ import pytest
 from pydantic_core import to_json
 
 from timeback.models._dicts import ValidatedRequest
-from timeback.resources.gradebook import GradebookOperations
-from timeback.resources.rostering import RosteringOperations
+from timeback.resources import all_operations
 from timeback.server.config import ServerSettings
 from timeback.server.errors import ApiError
 from timeback.server.service import GradebookService
@@ -54,7 +53,7 @@ CASES: list[tuple[str, dict[str, str], dict[str, Any]]] = [
                                                          "startDate": "2024-08-01", "endDate": "2025-06-30",
                                                          "schoolYear": "2025", "org": REF}}),
 ]  # fmt: skip
-OPERATIONS = {op.name: op for ops in (GradebookOperations, RosteringOperations) for op in ops.operations()}
+OPERATIONS = {op.name: op for op in all_operations()}
 SERVICE = GradebookService(storage=None, settings=ServerSettings())  # type: ignore[arg-type]  # (no storage read)
 
 BAD_VALUES: list[Any] = ["gone", "2024-02-30", "2024-01-16T25:00:00Z", "", 7, 1.5, True, None, [], {}, {"zz": 1}]

@@ -229,11 +229,10 @@ def refuse_part(
 @functools.cache
 def _part_updates(record: type[TimebackEntity]) -> tuple[str, ...]:
     """The SDK's methods that update a ``record`` with the fields sent alone: its ``patch_*``, ``update_class``."""
-    from timeback.resources.gradebook import GradebookOperations
-    from timeback.resources.rostering import RosteringOperations
+    from timeback.resources import all_operations
 
     names = []
-    for op in (*GradebookOperations.operations(), *RosteringOperations.operations()):
+    for op in all_operations():
         body = op.request.model_fields[op.body].annotation if op.body else None
         if record_of_body(body) is record and not getattr(body, "whole_record", False):
             names.append(op.name)

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from timeback._version import __version__
-from timeback.resources import GradebookOperations, RosteringOperations
+from timeback.resources import OPERATION_SETS, GradebookOperations, RosteringOperations
 from timeback.server.access_log import (
     CLIENT_ADDRESSES_ONLY,
     REDACT_QUERY_SECRETS,
@@ -354,7 +354,7 @@ def _routes_and_middleware(app: FastAPI, settings: ServerSettings) -> None:
 
     def openapi() -> dict[str, Any]:
         if not document:
-            document.update(build_openapi(settings, [GradebookOperations, RosteringOperations]))
+            document.update(build_openapi(settings, OPERATION_SETS))
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -377,9 +377,7 @@ def _routes_and_middleware(app: FastAPI, settings: ServerSettings) -> None:
     build_fastapi_stack = app.build_middleware_stack
 
     def build_middleware_stack() -> Any:
-        stack: Any = OperationLane(
-            build_fastapi_stack(), state=app.state, operation_sets=[GradebookOperations, RosteringOperations]
-        )
+        stack: Any = OperationLane(build_fastapi_stack(), state=app.state, operation_sets=OPERATION_SETS)
         stack = EncodedSlashMiddleware(stack)
         if settings.faults:
             stack = FaultMiddleware(stack, injector=app.state.faults)

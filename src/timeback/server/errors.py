@@ -188,11 +188,10 @@ def unknown_endpoint(request: Request) -> str:
     """A 404 of no route's: under ``/ims/`` but none of the bases served (``gradebook/v1p0``, ``oneroster/v1p2``), it
     says which are, as the operation sets declare them; it said only "Unknown endpoint."."""
     # (here: the operation tables, and ``unserved``, import this module)
-    from timeback.resources.gradebook import GradebookOperations
-    from timeback.resources.rostering import RosteringOperations
+    from timeback.resources import OPERATION_SETS
     from timeback.server.unserved import RESOURCES
 
-    served = (GradebookOperations.base_path, RosteringOperations.base_path)
+    served = tuple(operations.base_path for operations in OPERATION_SETS)
     known = (*served, RESOURCES.rpartition("/")[0])  # (Timeback's resources service: its 404s name it, ``unserved``)
     path: str = request.scope["path"]
     root = request.scope.get("root_path", "")

@@ -23,7 +23,7 @@ import functools
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -89,7 +89,7 @@ def path_pattern(path: str) -> re.Pattern[str]:
     return re.compile("^" + pattern + r"\Z")
 
 
-def operation_table(operation_sets: list[type[OperationSet]]) -> dict[str, list[_Entry | _NotServed]]:
+def operation_table(operation_sets: Sequence[type[OperationSet]]) -> dict[str, list[_Entry | _NotServed]]:
     """method -> entries in registration order (the FastAPI routes' order: the first full match wins there too),
     with the paths of Timeback's operations not served before the entries they win over (``GET /courses/components``
     before ``GET /courses/{sourced_id}``); the others are no concern of the lane's."""
@@ -124,7 +124,7 @@ def path_forms(path: str) -> list[str]:
 
 
 class OperationLane:
-    def __init__(self, app: Any, state: Any, operation_sets: list[type[OperationSet]]) -> None:
+    def __init__(self, app: Any, state: Any, operation_sets: Sequence[type[OperationSet]]) -> None:
         self.app = app
         self.state = state
         self.table = operation_table(operation_sets)

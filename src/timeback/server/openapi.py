@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter
@@ -232,7 +233,7 @@ def _operation(op: Operation[Any, Any], schemas: _Schemas, settings: ServerSetti
     return operation
 
 
-def build_openapi(settings: ServerSettings, operation_sets: list[type[OperationSet]]) -> dict[str, Any]:
+def build_openapi(settings: ServerSettings, operation_sets: Sequence[type[OperationSet]]) -> dict[str, Any]:
     schemas = _Schemas()
     schemas.components |= {"OAuth2Error": OAUTH2_ERROR, "OAuth2Token": OAUTH2_TOKEN}
     head_errors = {code: ERROR_STATUSES[code] for code in ("408", "414", "431")}

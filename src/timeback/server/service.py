@@ -879,18 +879,18 @@ def whole_body(op: Operation[Any, Any]) -> type[BaseModel] | None:
 @functools.cache
 def _get_of(collection: str) -> Operation[Any, Any] | None:
     """The GET of a record of a collection (``/orgs/{sourced_id}``), if it has one."""
-    from timeback.resources import GradebookOperations, RosteringOperations
+    from timeback.resources import all_operations
 
-    gets = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "get")
+    gets = (o for o in all_operations() if o.kind == "get")
     return next((o for o in gets if o.collection == collection), None)
 
 
 @functools.cache
 def _put_of(base_path: str, collection: str) -> Operation[Any, Any] | None:
     """The PUT of a collection or view (``/schools/{sourced_id}``), if it has one."""
-    from timeback.resources import GradebookOperations, RosteringOperations
+    from timeback.resources import all_operations
 
-    puts = (o for s in (GradebookOperations, RosteringOperations) for o in s.operations() if o.kind == "put")
+    puts = (o for o in all_operations() if o.kind == "put")
     return next((o for o in puts if (o.base_path, o.collection) == (base_path, collection) and o.body), None)
 
 
