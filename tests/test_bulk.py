@@ -312,7 +312,11 @@ def test_a_sourced_id_repeated_in_the_upload_fails_alone(client: Timeback, world
     summary = client.oneroster.gradebook.bulk_post_results([*good[:4], again, *good[4:]])
     assert (summary.taken, summary.sent, summary.stored, summary.failed, summary.batches) == (7, 7, 6, 1, 2)
     (repeat,) = summary.failures
-    assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409
+    assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409 and repeat.positions == (4,)
+    # (it said "sending results stored before again? if_exists="replace" ...": followed, the repeat replaced the first)
+    assert repeat.reason.endswith(
+        '(the sourcedId of input position 2 repeated; if_exists="replace" would PUT this result over that one)'
+    ), repeat.reason
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in good}  # the first one kept
     nameless = {k: v for k, v in good[0].items() if k not in ("sourcedId", "scoreStatus")}
     (invalid,) = client.oneroster.gradebook.bulk_post_results([nameless]).failures
@@ -639,6 +643,7 @@ async def test_a_repeat_of_a_stored_result_fails_alone_not_with_the_results_afte
     assert (summary.taken, summary.sent, summary.stored, summary.failed) == (9, 9, 8, 1), summary
     (repeat,) = summary.failures
     assert repeat.sourced_ids == (again["sourcedId"],) and repeat.status_code == 409 and repeat.request_id
+    assert "the sourcedId of input position 0 repeated" in repeat.reason, repeat.reason
     assert stored_scores(client, roster, tag) == {r["sourcedId"]: r["score"] for r in [*first, *after]}
 
 
@@ -746,6 +751,8 @@ async def test_a_repeat_of_a_result_whose_batch_has_settled_meets_the_stored_rec
     assert refused.status_code == 409 and refused.sourced_ids == (again["sourcedId"],)
     assert refused.reason.endswith(f"({IF_EXISTS_HINT}); the rest of its batch was sent again"), refused.reason
     assert f"'{again['sourcedId']}' already exists" in refused.reason
+    # (the hint said only "sending results stored before again?": following it, the repeat replaced the first row)
+    assert "a repeat of a row earlier in this input" in refused.reason
     assert set(stored_scores(client, roster, tag)) == {r["sourcedId"] for r in [*first, *second, last]}
 
 

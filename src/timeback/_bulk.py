@@ -216,13 +216,14 @@ class Batch(NamedTuple):
     ids: list[str]
     records: EncodedItems
     positions: list[int]  # (each result's place in the input: ``BulkFailure.positions``)
+    repeat_of: int | None = None  # (a repeat sent alone: the input position of the copy before it, ``exists_hint``)
 
     def part(self, indexes: Iterable[int]) -> Batch:
         """The batch of its results at ``indexes``, in that order."""
         kept = list(indexes)
         records = self.records
         return Batch(self.line_item, [self.ids[i] for i in kept], EncodedItems(records[i] for i in kept),
-                     [self.positions[i] for i in kept])  # fmt: skip
+                     [self.positions[i] for i in kept], self.repeat_of)  # fmt: skip
 
     def failure(self, reason: str, status_code: int | None = None, request_id: str | None = None,
                 maybe_stored: bool = False) -> BulkFailure:  # fmt: skip
@@ -499,7 +500,7 @@ class Batcher:
                 if not failure.maybe_stored and failure.status_code != 409
                 for sourced_id in failure.sourced_ids
             }
-            for sourced_id in batch.ids:
+            for sourced_id, first in zip(batch.ids, batch.positions, strict=True):
                 if (copies := self._repeats.pop(sourced_id, None)) is None:
                     continue
                 # Only the first copy goes; the others wait for its batch, in order. (Placed again one by one, they
@@ -508,7 +509,7 @@ class Batcher:
                 self.held_repeats -= 1
                 if not self.replace and sourced_id not in absent:
                     self._unsettled_ids.add(sourced_id)
-                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded]), [position]))
+                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded]), [position], first))
                 elif (full := self._place(sourced_id, line_item, encoded, position)) is not None:
                     self._ready.append(full)
                 if copies:  # (held again last, as placing them did: ``rest(held=True)`` counts them in that order)
@@ -635,7 +636,7 @@ def record_outcome(
         if too_large(outcome) and len(batch.ids) == 1:  # (the server's "send fewer records" cannot help it)
             reason += f" ({ONE_TOO_LARGE})"
         elif outcome.status_code == 409 and not replace:  # (a sync run again: the 409 said nothing of the way out)
-            reason += f" ({IF_EXISTS_HINT})"
+            reason += f" ({exists_hint(batch)})"
         failure = batch.failure(reason, outcome.status_code, outcome.request_id, outcome._answer_lost)
     elif isinstance(outcome, APIConnectionError):
         summary.retries_taken += outcome.retries_taken
@@ -852,8 +853,19 @@ SENT_AGAIN = "; the rest of its batch was sent again"  # (ends the reason of a r
 ONE_TOO_LARGE = "this result alone is over the server's size limit"  # (a 413 on a batch of one: said in its reason)
 # (said in the reason of a batch refused 409 with if_exists="fail")
 IF_EXISTS_HINT = (
-    'sending results stored before again? if_exists="replace" leaves those stored as sent and PUTs the others'
+    'sending results stored before again? if_exists="replace" leaves those stored as sent and PUTs the others. '
+    "Or a repeat of a row earlier in this input, stored already: replace would PUT it over that row"
 )
+
+
+def exists_hint(batch: Batch) -> str:
+    """What a 409 to ``batch`` (if_exists="fail") adds to its reason: the way out of a sync run again, or, for a
+    repeat of a sourcedId earlier in the input (held until that copy's batch settled, then sent alone), which
+    copy it repeats (the hint alone sent users to "replace", the later copy then PUT over the earlier)."""
+    if batch.repeat_of is None:
+        return IF_EXISTS_HINT
+    return (f"the sourcedId of input position {batch.repeat_of} repeated; if_exists=\"replace\" would PUT this result "
+            "over that one")  # fmt: skip
 
 
 def too_large(outcome: object) -> bool:
@@ -1044,7 +1056,7 @@ def without_named(
     if not named or (refused.status_code == 409 and len(named) == len(batch.ids)):
         return None  # (every result of it exists, a sync run again: one failure for the batch, not one each)
     kept = [index for index in range(len(batch.ids)) if index not in named]
-    then = (f" ({IF_EXISTS_HINT})" if refused.status_code == 409 else "") + (SENT_AGAIN if kept else "")
+    then = (f" ({exists_hint(batch)})" if refused.status_code == 409 else "") + (SENT_AGAIN if kept else "")
     failures = [
         batch.part([index]).failure(told(shown("; ".join(messages), MAX_SHOWN_MESSAGE), refused.method, refused.url,
                                          refused.request_id, refused.status_code) + then,
