@@ -7,14 +7,13 @@ benchmarks cannot rot); its figures mean nothing.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
 import time
 from typing import Any
 
-from bench import batching, bulk, import_cost, latency, memory, sdk_overhead
+from bench import batching, bulk, command_line, import_cost, latency, memory, sdk_overhead
 
 FULL = {"calls": 2000, "runs": 25, "results": 100_000, "naive": 2000, "clients": 16, "seconds": 20.0,
         "stream": 1_000_000, "repeats": 3, "line_items": 20_000}  # fmt: skip
@@ -142,7 +141,7 @@ def _rounded(value: Any) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the benchmarks run, not speed")
     parser.add_argument("--out", help="also write the table and the JSON figures to this file")
     args = parser.parse_args()

@@ -12,10 +12,11 @@ items, before session 23). Process CPU time, best of ``--repeats``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from typing import Any
+
+from bench import command_line
 
 
 def _rows(results: int, line_items: int, *, interleaved: bool) -> list[dict[str, Any]]:
@@ -57,7 +58,7 @@ def measure(results: int = 100_000, line_items: int = 20_000, repeats: int = 3) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--results", type=int, default=100_000)
     parser.add_argument("--line-items", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)

@@ -17,7 +17,6 @@ from ``/proc``). On 2 CPUs, 30,000 results/s leaves both sides together 66 us of
 
 from __future__ import annotations
 
-import argparse
 import gc
 import json
 import multiprocessing
@@ -31,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bench import command_line
 from bench._serve import ServeProcess
 from timeback import AsyncTimeback, Timeback
 
@@ -329,7 +329,7 @@ def rounded(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--results", type=int, default=100_000)
     parser.add_argument("--naive", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each timed figure (the median is reported)")

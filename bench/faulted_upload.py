@@ -9,7 +9,6 @@ that the upload goes through (``bulk_post_results``, batches of 100, line item b
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bench import command_line
 from tests.support import add_line_items, make_roster, uid
 from timeback import Timeback
 from timeback.server import ServerSettings
@@ -99,7 +99,7 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--results", type=int, default=10_000)
     parser.add_argument("--faults", default=DEFAULT_FAULTS)
     parser.add_argument("--concurrency", type=int, default=8)

@@ -7,7 +7,6 @@ Wall time of ``python -c ...`` (interpreter start included, the same in both), r
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -15,6 +14,8 @@ import subprocess
 import sys
 import time
 from typing import Any
+
+from bench import command_line
 
 BASELINE = "import httpx, pydantic"
 SDK = "from timeback import Timeback"
@@ -42,7 +43,7 @@ def measure(runs: int = 25) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--runs", type=int, default=25)
     figures = measure(parser.parse_args().runs)
     print(json.dumps({k: round(v, 1) for k, v in figures.items()}, indent=2))

@@ -32,7 +32,6 @@ as threads of one process instead. Both are kept to show that effect.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import http.client
@@ -50,6 +49,7 @@ from typing import Any
 
 import httpx
 
+from bench import command_line
 from bench._serve import ServeProcess
 from bench.bulk import STUDENTS, district_seed, result
 from timeback import AsyncTimeback, DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient, Timeback
@@ -309,7 +309,7 @@ def measure(clients: int = 16, seconds: float = 20.0, processes: int = 0, thread
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--processes", type=int, default=0, help="client processes the clients are spread over "

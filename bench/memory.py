@@ -12,12 +12,12 @@ client, first token, first call) and after it.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
 from typing import Any
 
+from bench import command_line
 from bench._serve import free_port
 
 SINK = r"""
@@ -140,7 +140,7 @@ def _wait(port: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--results", type=int, default=1_000_000)
     figures = measure(parser.parse_args().results)
     print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in figures.items()}, indent=2))

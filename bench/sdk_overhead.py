@@ -20,7 +20,6 @@ keywords (no validation at all), turned into dicts, then posted as dicts.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import time
@@ -29,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from bench import command_line
 from timeback import AsyncTimeback, Timeback
 
 BASE = "https://bench.invalid"
@@ -170,7 +170,7 @@ def measure(calls: int = 2000) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = command_line(__doc__)
     parser.add_argument("--calls", type=int, default=2000)
     figures = measure(parser.parse_args().calls)
     print(json.dumps({k: round(v, 2) for k, v in figures.items()}, indent=2))
