@@ -153,6 +153,7 @@ class BulkSummary:
 
     @property
     def ok(self) -> bool:
+        """Whether no result failed (``failed == 0``; counted even when ``on_failure`` took the failures)."""
         return not self.failed
 
     def _add_failure(self, failure: BulkFailure) -> None:
@@ -163,6 +164,7 @@ class BulkSummary:
             self._maybe_stored += len(failure.sourced_ids)
 
     def progress(self) -> BulkProgress:
+        """The counts so far, as ``on_progress`` is given them."""
         return BulkProgress(self.sent, self.stored, self.failed, self.batches, self.taken)
 
     def __str__(self) -> str:

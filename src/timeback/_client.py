@@ -125,6 +125,8 @@ class Timeback(Uncopyable):
 
     @property
     def base_url(self) -> str:
+        """The API's base URL this client sends to (as given or from ``TIMEBACK_BASE_URL``, without a trailing
+        slash)."""
         return self._client.base_url
 
     def request(
@@ -152,6 +154,8 @@ class Timeback(Uncopyable):
         )
 
     def close(self) -> None:
+        """Closes the connections this client opened (not an ``http_client`` you gave it); ``with Timeback() as
+        client:`` calls it. Closing twice is harmless."""
         self._client.close()
 
     def __enter__(self) -> Self:
@@ -181,6 +185,7 @@ class AsyncTimeback(Uncopyable):
 
     @property
     def base_url(self) -> str:
+        """The API's base URL this client sends to (as ``Timeback.base_url``)."""
         return self._client.base_url
 
     async def request(
@@ -196,12 +201,16 @@ class AsyncTimeback(Uncopyable):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str | int | float] | None = None,
     ) -> httpx.Response:
+        """``Timeback.request``, awaited: any request to the API, with auth, retries and errors (a POST not sent
+        again once an attempt may have been handled; its error then says it may have been stored)."""
         options = _raw_options(timeout=timeout, max_retries=max_retries, deadline=deadline,
                                extra_headers=extra_headers, extra_query=extra_query)  # fmt: skip
         request = self._client._http_request(method, self._client.url_of(path), params=params, json=_as_sent(json))
         return await self._client.send(request, options)
 
     async def close(self) -> None:
+        """Closes the connections this client opened (not an ``http_client`` you gave it); ``async with`` awaits
+        it."""
         await self._client.close()
 
     async def __aenter__(self) -> Self:

@@ -240,6 +240,7 @@ class Page(_PageBase[T]):
         self._fetch = fetch
 
     def get_next_page(self) -> Page[T] | None:
+        """The page after this one, read now, or None after the last."""
         offset = self._info.next_offset()
         if offset is None:
             return None
@@ -367,11 +368,15 @@ def async_only(value: object) -> bool:
 
 
 class AsyncPage(_AsyncOnly, _PageBase[T]):
+    """One page of a collection, as an ``AsyncPaginator`` awaited gives the first: ``async for`` over it yields every
+    item of every page, lazily; ``get_next_page()`` reads the next page."""
+
     def __init__(self, info: PageInfo[T], fetch: Callable[[int | None], Awaitable[PageInfo[T]]]) -> None:
         super().__init__(info)
         self._fetch = fetch
 
     async def get_next_page(self) -> AsyncPage[T] | None:
+        """The page after this one, read now, or None after the last."""
         offset = self._info.next_offset()
         if offset is None:
             return None

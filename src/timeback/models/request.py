@@ -2,8 +2,9 @@
 
 A request holds the path parameters (snake_case: ``class_sourced_id``, ``sourced_id``), the query parameters of
 collection reads (``TimebackQueryParams``) and the body under its wire name (``results``, ``lineItems``,
-``result``, ``assessmentResult``...). Body classes make the spec's required fields required; ``sourcedId``
-defaults to a fresh UUID and ``status`` to ``active``.
+``result``, ``assessmentResult``...). Body classes make the spec's required fields required; ``status`` defaults
+to ``active``, and a create body's ``sourcedId`` to a fresh UUID (a PUT's record is the one its path's ``sourced_id``
+names: the default is not sent).
 """
 
 from __future__ import annotations

@@ -100,6 +100,10 @@ class ClientKwargs(TypedDict):
 
 
 class LocalServer:
+    """A local Timeback server in a background thread of this process, on a loopback port (a free one by default):
+    ``with LocalServer(ServerSettings(...)) as server:`` starts it and stops it; ``server.client_kwargs()`` or
+    ``server.environ()`` point the SDK at it. Its socket is bound (and its database opened) when it is made."""
+
     def __init__(
         self,
         settings: ServerSettings | None = None,
@@ -179,10 +183,12 @@ class LocalServer:
 
     @property
     def url(self) -> str:
+        """Its base URL as this machine reaches it (``http://127.0.0.1:<port>``)."""
         return url_of(self.scheme, self.host, self.port)
 
     @property
     def credentials(self) -> tuple[str, str]:
+        """(client id, client secret) to get a token with: the settings' own, else the ones made at start."""
         if self.settings.client_id and self.settings.client_secret:
             return self.settings.client_id, self.settings.client_secret
         creds: tuple[str, str] = self.app.state.dev_credentials
@@ -222,6 +228,8 @@ class LocalServer:
         self.app.state.token_failures.clear()
 
     def start(self) -> Self:
+        """Serves, returning once the server answers (``RuntimeError`` if it could not start, from the reason).
+        Once only: a stopped server is not started again."""
         if self._stopped:  # (its thread runs once, and its socket and storage are closed)
             raise RuntimeError("this local Timeback server was stopped: make a new LocalServer to serve again")
         if self._quiet_cuts is not None:
