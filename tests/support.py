@@ -469,3 +469,24 @@ def ctrl_c_waiting_in(
         sys.setprofile(previous)
         done.set()
         thread.join()
+
+
+def operation_lane(server: Any) -> Any:
+    """The ``OperationLane`` of a ``LocalServer``'s app (built at its first request), for a test to watch its queue."""
+    from timeback.server.lane import OperationLane
+
+    layer = server.app.middleware_stack
+    while not isinstance(layer, OperationLane):
+        layer = layer.app
+    return layer
+
+
+def until(condition: Callable[[], object], within: float = 60.0) -> None:
+    """Waits for ``condition`` to hold, looking every 10 ms; after ``within`` seconds (a bound that only catches a
+    hang) an AssertionError. Instead of a sleep guessed long enough for something to happen."""
+    import time
+
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {within} s for {condition}"
+        time.sleep(0.01)

@@ -12,6 +12,7 @@ import queue
 import random
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET
-from tests.support import Roster, commits, line_item_body, make_roster, result_body, uid
+from tests.support import Roster, commits, line_item_body, make_roster, operation_lane, result_body, uid, until
 from timeback import Timeback
 from timeback.errors import UnprocessableEntityError
 from timeback.server.bodies import TooManyValues, parse_json_body, plainly_within_limits
@@ -1312,21 +1313,25 @@ def _commits(server: LocalServer) -> int:
     return commits(server.app.state.service.storage)
 
 
-def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds: float) -> None:
+def _blocking_the_loop(monkeypatch: pytest.MonkeyPatch, sourced_id: str, seconds: float) -> threading.Event:
     """The write of ``sourced_id`` holds the server's event loop for ``seconds`` (its validation sleeps), so that
-    the requests sent meanwhile reach the server together."""
+    the requests sent meanwhile reach the server together. The event is set as the hold begins (the tests slept
+    0.2 s for it: on a loaded machine, the others could come first)."""
     import time
 
     from timeback.server.service import GradebookService
 
     prepare = GradebookService.prepare_write
+    holding = threading.Event()
 
     def slow(self: GradebookService, op: Any, path: Any, body: bytes, root: str = "") -> Any:
         if path.get("sourced_id") == sourced_id:
+            holding.set()
             time.sleep(seconds)
         return prepare(self, op, path, body, root)
 
     monkeypatch.setattr(GradebookService, "prepare_write", slow)
+    return holding
 
 
 def _arrivals(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], queue.Queue[Any]]:
@@ -1355,10 +1360,9 @@ def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
     unknown reference) and one that finds nothing (a DELETE, 404) each answer as alone, and are undone alone;
     the others are stored, with one COMMIT for them all."""
     import threading
-    import time
 
     r, line_item = graded
-    _blocking_the_loop(monkeypatch, "blocker", 0.6)
+    holding = _blocking_the_loop(monkeypatch, "blocker", 0.6)
     sends = {
         "ok-1": ("PUT", result_body(line_item, r.students[0])),
         "ok-2": ("PUT", result_body(line_item, r.students[1])),
@@ -1382,7 +1386,7 @@ def test_writes_that_arrive_together_commit_together_each_with_its_own_answer(
         before = _commits(server)
         blocker = threading.Thread(target=send, args=("blocker", "PUT", result_body(line_item, r.students[2])))
         blocker.start()
-        time.sleep(0.2)  # the blocker holds the loop now
+        assert holding.wait(60)  # the blocker holds the loop now
         threads = [threading.Thread(target=send, args=(name, *how)) for name, how in sends.items()]
         for thread in threads:
             thread.start()
@@ -1413,7 +1417,6 @@ def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_
     alone, the others stored."""
     import sqlite3
     import threading
-    import time
 
     database = tmp_path / "batches.db"
     settings = ServerSettings(database=f"sqlite:///{database}", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
@@ -1451,11 +1454,14 @@ def test_batches_queued_for_the_worker_thread_commit_together_each_with_its_own_
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock: the batches queue
         first = threading.Thread(target=post, args=("b1",))
         first.start()
-        time.sleep(0.3)  # b1 waits for the lock in the worker thread
+        operations = operation_lane(server)
+        # b1 waits for the lock in the worker thread (it was a 0.3 s sleep: on a loaded machine, b1 not there yet
+        # was grouped with the others), then all three queued behind it (a 0.5 s sleep)
+        until(lambda: operations._writes is not None and operations._writes.borrowed_tokens == 1)
         rest = [threading.Thread(target=post, args=(name,)) for name in ("b2", "b3", "b4")]
         for thread in rest:
             thread.start()
-        time.sleep(0.5)  # all three queued behind it
+        until(lambda: len(operations._thread_queue) == 3)
         other.rollback()
         other.close()
         for thread in [first, *rest]:
@@ -1580,13 +1586,12 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
     largest body the loop takes (``INLINE_BODY_BYTES``), so three 40 KB writes that arrive together make two
     groups, where three small ones make one."""
     import threading
-    import time
 
     from timeback.server import lane
 
     # (1.5 s: the other three reach the loop while it is held, a machine under load too; at 0.5 s their requests
     # came after it, each its own group, in a loaded whole-suite run)
-    _blocking_the_loop(monkeypatch, "blocker", 1.5)
+    holding = _blocking_the_loop(monkeypatch, "blocker", 1.5)
     clients = [httpx.Client(base_url=server.url, headers=authed.headers, timeout=30) for _ in range(4)]
     try:
         for http in clients:
@@ -1601,8 +1606,9 @@ def test_a_group_of_writes_on_the_event_loop_holds_no_more_than_one_large_body(
 
             before = _commits(server)
             blocker = threading.Thread(target=put, args=(clients[0], "blocker"))
+            holding.clear()
             blocker.start()
-            time.sleep(0.2)  # the blocker holds the loop now
+            assert holding.wait(60)  # the blocker holds the loop now
             others = [threading.Thread(target=put, args=(http, f"{tag}-{n}")) for n, http in enumerate(clients[1:])]
             for thread in others:
                 thread.start()
