@@ -178,7 +178,7 @@ def test_every_serve_option_has_a_variable_named_after_it() -> None:
 
     serve = typer.main.get_command(_app()).commands["serve"]  # type: ignore[attr-defined]
     options = {param.opts[0]: param.envvar for param in serve.params if param.opts[0] != "--help"}
-    assert len(options) == 18 and options == {flag: _variable(flag) for flag in options}
+    assert len(options) == 19 and options == {flag: _variable(flag) for flag in options}
     assert _variable("--token-ttl") == "TIMEBACK_SERVE_TOKEN_TTL"
 
 
@@ -1906,6 +1906,27 @@ def test_serve_access_log_redacts_secrets_in_query_strings(tmp_path: Path, worke
     assert '"POST /oauth2/token?client_id=someone&client_secret=[redacted]&keep=1 HTTP/1.1" 400' in output, output
     assert '"GET /health?access_token=[redacted]&Client%5FSecret=[redacted] HTTP/1.1" 200' in output, output
     assert '"GET /health?token=[redacted]&api_key=[redacted]&limit=1 HTTP/1.1" 200' in output, output
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_with_log_timestamps_begins_each_log_line_with_its_time(tmp_path: Path, workers: str) -> None:
+    # (an operator correlating the server's lines with a CI job's had no time on them; off by default, as uvicorn's)
+    port = _free_port()
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{tmp_path / 't.db'}", "--workers", workers, "--access-log"]  # fmt: skip
+    env = {**os.environ, "TIMEBACK_SERVE_LOG_TIMESTAMPS": "1", "NO_COLOR": "1"}
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        _until_healthy(proc, port, seconds=30)
+        assert httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} "
+    logged = [line for line in output.splitlines() if re.match(r"(\S+ )?(INFO|WARNING|ERROR):", line)]
+    access = [line for line in logged if '"GET /health HTTP/1.1" 200' in line]
+    assert access and any("Application startup complete" in line or "Started" in line for line in logged), output
+    assert all(re.match(stamp + r"(INFO|WARNING|ERROR):", line) for line in logged), output
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

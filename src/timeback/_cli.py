@@ -236,7 +236,8 @@ def _proxying(root_path: str) -> dict[str, Any]:
     return {"root_path": root_path, "proxy_headers": False}
 
 
-def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str, **proxying: Any) -> Any:
+def _workers_config(host: str, port: int, workers: int, access_log: bool, log_level: str, log_timestamps: bool,
+                    **proxying: Any) -> Any:  # fmt: skip
     """uvicorn's config for ``serve --workers N`` (run on ``_listen``'s socket by ``_run_workers``); ``proxying``:
     ``_proxying``'s."""
     import uvicorn
@@ -249,7 +250,7 @@ def _workers_config(host: str, port: int, workers: int, access_log: bool, log_le
     return uvicorn.Config(
         "timeback.server.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
         http="timeback.server.protocol:BoundedHttpToolsProtocol", log_level=log_level, access_log=access_log,
-        log_config=serve_log_config(log_level), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        log_config=serve_log_config(log_level, log_timestamps), timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying,
     )  # fmt: skip
 
@@ -612,6 +613,12 @@ def _app() -> Any:
             case_sensitive=False,  # (WARNING, as containers write it)
             help="The least level logged, the server's and uvicorn's.",
         ),
+        log_timestamps: bool = typer.Option(
+            False,
+            "--log-timestamps",
+            envvar="TIMEBACK_SERVE_LOG_TIMESTAMPS",
+            help="Begin each log line with its time (2026-12-07T21:20:00.123, the machine's time zone).",
+        ),
         workers: int = typer.Option(
             1,
             envvar="TIMEBACK_SERVE_WORKERS",
@@ -765,7 +772,7 @@ def _app() -> Any:
                 from timeback.server.app import import_request_modules, raise_open_files_limit, tune_gc
 
                 if workers > 1:
-                    config = _workers_config(host, port, workers, access_log, log_level.value, **proxying)
+                    config = _workers_config(host, port, workers, access_log, log_level.value, log_timestamps, **proxying)
                     raise_open_files_limit()  # (once its logging is set up by the config; before its workers start)
                     _run_workers(app_, settings, config, listening, stops)
                     return
@@ -775,7 +782,7 @@ def _app() -> Any:
                 from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
 
                 config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level=log_level.value,
-                                        access_log=access_log, log_config=serve_log_config(log_level.value),
+                                        access_log=access_log, log_config=serve_log_config(log_level.value, log_timestamps),
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying)  # fmt: skip
                 filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)

@@ -205,11 +205,17 @@ def drop_broken_pipes(logger: logging.Logger) -> None:
             logger.addHandler(swapped)
 
 
-def serve_log_config(level: str = "info") -> dict[str, Any]:
+# ``serve --log-timestamps``: each line begins with when it was written, to the millisecond, in the machine's time
+# zone (UTC in most containers), as ISO 8601 without an offset ("2026-12-07T21:20:00.123")
+TIMESTAMP_FORMAT = "%(asctime)s.%(msecs)03d "
+TIMESTAMP_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def serve_log_config(level: str = "info", timestamps: bool = False) -> dict[str, Any]:
     """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
     ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``), and the
     ``timeback`` loggers' records at ``level`` (uvicorn's names) or above through uvicorn's ``default`` handler, a
-    level before each as uvicorn's lines have (they went to ``logging.lastResort``: no level, no way to set one). Only
+    level before each as uvicorn's lines have; ``timestamps``: each line begins with its time (``TIMESTAMP_FORMAT``) (they went to ``logging.lastResort``: no level, no way to set one). Only
     plain values: a worker unpickles this config before it answers its supervisor's health checks, and a class of
     ``timeback.server`` in it imported the whole server first (a slow worker was killed as hung)."""
     from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
@@ -217,6 +223,10 @@ def serve_log_config(level: str = "info") -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
     config["loggers"]["timeback"] = {"handlers": ["default"], "level": LOG_LEVELS[level], "propagate": False}
+    if timestamps:
+        for formatter in config["formatters"].values():
+            formatter["fmt"] = TIMESTAMP_FORMAT + formatter["fmt"]
+            formatter["datefmt"] = TIMESTAMP_DATE_FORMAT
     if sys.stdout is None:
         config["handlers"]["access"]["stream"] = "ext://sys.stderr"
     # Each formatter coloured as its own stream is a terminal: uvicorn's asked sys.stdout's isatty() for both (stderr
