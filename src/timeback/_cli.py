@@ -772,7 +772,9 @@ def _app() -> Any:
                 from timeback.server.app import import_request_modules, raise_open_files_limit, tune_gc
 
                 if workers > 1:
-                    config = _workers_config(host, port, workers, access_log, log_level.value, log_timestamps, **proxying)
+                    config = _workers_config(
+                        host, port, workers, access_log, log_level.value, log_timestamps, **proxying
+                    )
                     raise_open_files_limit()  # (once its logging is set up by the config; before its workers start)
                     _run_workers(app_, settings, config, listening, stops)
                     return
@@ -781,8 +783,9 @@ def _app() -> Any:
                 from timeback.server.access_log import serve_log_config
                 from timeback.server.protocol import KEEP_ALIVE_SECONDS, BoundedHttpToolsProtocol
 
+                logs = serve_log_config(log_level.value, log_timestamps)
                 config = uvicorn.Config(app_, http=BoundedHttpToolsProtocol, log_level=log_level.value,
-                                        access_log=access_log, log_config=serve_log_config(log_level.value, log_timestamps),
+                                        access_log=access_log, log_config=logs,
                                         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
                                         timeout_keep_alive=KEEP_ALIVE_SECONDS, **proxying)  # fmt: skip
                 filter_server_logs(settings)  # (once uvicorn configured logging: --workers, each worker's app does)

@@ -215,9 +215,10 @@ def serve_log_config(level: str = "info", timestamps: bool = False) -> dict[str,
     """uvicorn's default logging config (what ``timeback serve`` and its workers had), each access line ending in
     ``request_id=<its X-Request-Id>`` (``REQUEST_IDS``, put on the logger by ``app.filter_server_logs``), and the
     ``timeback`` loggers' records at ``level`` (uvicorn's names) or above through uvicorn's ``default`` handler, a
-    level before each as uvicorn's lines have; ``timestamps``: each line begins with its time (``TIMESTAMP_FORMAT``) (they went to ``logging.lastResort``: no level, no way to set one). Only
-    plain values: a worker unpickles this config before it answers its supervisor's health checks, and a class of
-    ``timeback.server`` in it imported the whole server first (a slow worker was killed as hung)."""
+    level before each as uvicorn's lines have (they went to ``logging.lastResort``: no level, no way to set one);
+    ``timestamps``: each line begins with its time (``TIMESTAMP_FORMAT``). Only plain values: a worker unpickles
+    this config before it answers its supervisor's health checks, and a class of ``timeback.server`` in it imported
+    the whole server first (a slow worker was killed as hung)."""
     from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
