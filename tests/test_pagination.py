@@ -40,6 +40,33 @@ def test_every_item_once_in_order_across_pages(client: Timeback, seven_results: 
     assert page.total_count == 7 and page.body["totalCount"] == 7 and page.body["pageCount"] == 4
 
 
+def test_a_page_s_own_records_are_made_as_iter_items_reaches_them(
+    client: Timeback, seven_results: tuple[str, list[str]]
+) -> None:
+    """Page by page (a resumable read), ``iter_items()`` gives each page's records alone, made one at a time and not
+    kept: ``items`` made the page's models at once, a read of 3,000-record pages about 2.8 times slower."""
+    line_item, ids = seven_results
+    listing = client.oneroster.gradebook.get_all_results(filter=f"lineItem.sourcedId='{line_item}'", limit=3)
+    read: list[list[str]] = []
+    for page in listing.iter_pages():
+        records = page.iter_items()
+        first = next(records)
+        assert page._info._items is None  # (none made beyond the one reached, none kept)
+        read.append([first.sourcedId, *(record.sourcedId for record in records)])
+        assert [record.sourcedId for record in page.items] == read[-1]  # (the same records, as a list)
+    assert read == [ids[:3], ids[3:6], ids[6:]]
+
+
+async def test_an_async_page_s_own_records_are_made_as_iter_items_reaches_them(
+    async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
+) -> None:
+    line_item, ids = seven_results
+    query = {"filter": f"lineItem.sourcedId='{line_item}'", "limit": 3}
+    read = [[r.sourcedId for r in page.iter_items()]
+            async for page in async_client.oneroster.gradebook.get_all_results(**query).iter_pages()]  # fmt: skip
+    assert read == [ids[:3], ids[3:6], ids[6:]]
+
+
 async def test_an_async_listing_pages_without_being_awaited_first(
     async_client: AsyncTimeback, seven_results: tuple[str, list[str]]
 ) -> None:

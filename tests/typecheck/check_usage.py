@@ -4,7 +4,7 @@ pytest."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Hashable, Iterator
 from typing import Any, Unpack, assert_type, cast
 
 from timeback import AsyncPaginator, AsyncTimeback, ClientOptions, Environment, IfExists, Page, Timeback
@@ -83,6 +83,7 @@ def query_params_are_a_list_request(client: Timeback) -> None:
     page = client.oneroster.gradebook.get_results_for_class(params, class_sourced_id="c")
     assert_type(page, Page[TimebackResult])
     assert_type(page.items, list[TimebackResult])
+    assert_type(page.iter_items(), Iterator[TimebackResult])
     client.oneroster.gradebook.get_all_results(params)
 
 
