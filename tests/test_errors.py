@@ -110,6 +110,10 @@ def test_every_error_rebuilt_from_its_args_is_the_same_type_and_says_the_same(
         assert error.retries_taken >= 0 and (error.request_id is None or isinstance(error.request_id, str)), error
         again = cls(*error.args)
         assert type(again) is cls and str(again) == str(error), (str(again), str(error))
+    # (a client error is not sent again: answered by the real server, not only by a script, test_client's)
+    client_errors = (errors.BadRequestError, errors.PermissionDeniedError, errors.NotFoundError, errors.ConflictError,
+                     errors.UnprocessableEntityError)  # fmt: skip
+    assert {cls: raised[cls].retries_taken for cls in client_errors} == dict.fromkeys(client_errors, 0)
 
 
 def test_an_error_built_by_hand_takes_its_classs_status() -> None:
