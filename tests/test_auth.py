@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 import timeback._auth as auth
+from tests.conftest import CLIENT_ID, CLIENT_SECRET
 from tests.support import add_line_items, add_students, make_roster, result_body, token_answers_held, uid
 from timeback import AsyncTimeback, DefaultAioHttpClient, Timeback
 from timeback._config import CallOptions, resolve_config
@@ -833,3 +834,29 @@ def test_a_timeout_capped_at_a_refresh_bound_is_named_as_the_bound_passing() -> 
     assert said(_deadline_cut(httpx.TimeoutException(_past(None, reading=False))), None) == (
         "the deadline passed before the answer came"
     )
+
+
+@pytest.mark.parametrize(
+    ("client_id", "client_secret", "said"),
+    [
+        (CLIENT_ID, CLIENT_SECRET + "\n", "the client secret given begins or ends with whitespace"),
+        (" " + CLIENT_ID, CLIENT_SECRET, "the client id given begins or ends with whitespace"),
+        (
+            CLIENT_ID + "\t",
+            " " + CLIENT_SECRET,
+            "the client id and the client secret given begin or end with whitespace",
+        ),
+        (CLIENT_ID, "not-the-secret", None),
+    ],
+)
+def test_credentials_refused_say_when_they_begin_or_end_with_whitespace(
+    server: LocalServer, client_id: str, client_secret: str, said: str | None
+) -> None:
+    """A secret copied with its newline (a secrets file's last line) was refused as any wrong secret: the error now
+    says so, without showing it; the credentials are sent as given (OAuth allows spaces in both)."""
+    with Timeback(base_url=server.url, client_id=client_id, client_secret=client_secret) as client:
+        with pytest.raises(AuthError, match="token endpoint refused the client credentials") as refused:
+            client.oneroster.gradebook.get_all_categories(limit=1)
+    message = str(refused.value)
+    assert (said in message) if said else ("whitespace" not in message), message
+    assert CLIENT_SECRET not in message and "not-the-secret" not in message

@@ -841,6 +841,7 @@ class BaseClient(Uncopyable):
                        "prefix missing?)")  # fmt: skip
         elif token_endpoint and response.status_code < 500 and response.status_code not in RETRYABLE_STATUSES:
             cls, message = AuthError, f"token endpoint refused the client credentials: {message}"
+            message += _edge_whitespace(self._config)
         kwargs: dict[str, Any] = dict(
             status_code=response.status_code,
             method=request.method,
@@ -2227,6 +2228,18 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, when.timestamp() - time.time())
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _edge_whitespace(config: ClientConfig) -> str:
+    """What a refusal of the credentials adds when the client id or secret begins or ends with whitespace (a value
+    copied with its newline, a secrets file's last line): said, never shown. Sent as given all the same: OAuth allows
+    spaces in both."""
+    named = [name for name, value in (("client id", config.client_id), ("client secret", config.client_secret))
+             if value != value.strip()]  # fmt: skip
+    if not named:
+        return ""
+    ends = "begins or ends" if len(named) == 1 else "begin or end"
+    return f" (the {' and the '.join(named)} given {ends} with whitespace: copied with a newline or a space?)"
 
 
 def _close_in(pid: int, http: httpx.Client) -> None:
