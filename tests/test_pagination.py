@@ -62,8 +62,12 @@ async def test_an_async_page_s_own_records_are_made_as_iter_items_reaches_them(
 ) -> None:
     line_item, ids = seven_results
     query = {"filter": f"lineItem.sourcedId='{line_item}'", "limit": 3}
-    read = [[r.sourcedId for r in page.iter_items()]
-            async for page in async_client.oneroster.gradebook.get_all_results(**query).iter_pages()]  # fmt: skip
+    read: list[list[str]] = []
+    async for page in async_client.oneroster.gradebook.get_all_results(**query).iter_pages():
+        records = page.iter_items()
+        first = next(records)
+        assert page._info._items is None  # (none made beyond the one reached, none kept)
+        read.append([first.sourcedId, *(record.sourcedId for record in records)])
     assert read == [ids[:3], ids[3:6], ids[6:]]
 
 

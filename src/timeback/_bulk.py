@@ -511,7 +511,9 @@ class Batcher:
                 self.held_repeats -= 1
                 if not self.replace and sourced_id not in absent:
                     self._unsettled_ids.add(sourced_id)
-                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded]), [position], first))
+                    # (a third copy repeats the copy the second repeated: that one holds the id, not the second)
+                    before = first if batch.repeat_of is None else batch.repeat_of
+                    self._ready.append(Batch(line_item, [sourced_id], EncodedItems([encoded]), [position], before))
                 elif (full := self._place(sourced_id, line_item, encoded, position)) is not None:
                     self._ready.append(full)
                 if copies:  # (held again last, as placing them did: ``rest(held=True)`` counts them in that order)
@@ -863,7 +865,7 @@ IF_EXISTS_HINT = (
 def exists_hint(batch: Batch) -> str:
     """What a 409 to ``batch`` (if_exists="fail") adds to its reason: the way out of a sync run again, or, for a
     repeat of a sourcedId earlier in the input (held until that copy's batch settled, then sent alone), which
-    copy it repeats (the hint alone sent users to "replace", the later copy then PUT over the earlier)."""
+    copy it repeats: with the general hint alone, a repeat looked like a record stored before."""
     if batch.repeat_of is None:
         return IF_EXISTS_HINT
     return (f"the sourcedId of input position {batch.repeat_of} repeated; if_exists=\"replace\" would PUT this result "

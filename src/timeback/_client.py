@@ -154,8 +154,8 @@ class Timeback(Uncopyable):
         )
 
     def close(self) -> None:
-        """Closes the connections this client opened (not an ``http_client`` you gave it); ``with Timeback() as
-        client:`` calls it. Closing twice is harmless."""
+        """Closes this client's connections, an ``http_client`` you gave it too (share one only between clients
+        closed together); ``with Timeback() as client:`` calls it. Closing twice is harmless."""
         self._client.close()
 
     def __enter__(self) -> Self:
@@ -209,8 +209,7 @@ class AsyncTimeback(Uncopyable):
         return await self._client.send(request, options)
 
     async def close(self) -> None:
-        """Closes the connections this client opened (not an ``http_client`` you gave it); ``async with`` awaits
-        it."""
+        """Closes this client's connections, an ``http_client`` you gave it too; ``async with`` awaits it."""
         await self._client.close()
 
     async def __aenter__(self) -> Self:

@@ -163,8 +163,8 @@ class _PageBase(_BoundToClient, Generic[T]):
 
     def iter_items(self) -> Iterator[T]:
         """The records of this page only, each made a model as iteration reaches it, none kept: for a read page by
-        page (``iter_pages()``) that stores each page's records. ``items`` made a 3,000-record page's models at
-        once, and the garbage collector's passes over them made such a read 2.5 times slower than iterating."""
+        page (``iter_pages()``) that stores each page's records. ``items`` makes a 3,000-record page's models at
+        once, and the garbage collector's passes over them made such a read about three times slower."""
         return self._info.iter_items()
 
     @property

@@ -1470,8 +1470,9 @@ def _parent_of(server: LocalServer, collection: str, field: str, sourced_id: str
 def test_a_parent_whose_parents_lead_back_to_the_record_is_422_and_nothing_changes(
     client: Timeback, server: LocalServer, case: tuple[str, str, str, str, dict[str, Any]]
 ) -> None:
-    """A -> B -> C stored; C put with A as its parent, or A with C, closes a circle of three: 422 naming the field,
-    and the record kept as it was (only a record naming itself was tested, in a seed)."""
+    """A <- B <- C stored (each the parent of the next); A put with C as its parent closes a circle of three: 422
+    naming the field, and A kept as it was. B put as its own parent: 422. (Only a record naming itself was tested,
+    in a seed.)"""
     collection, _, keyword, field, _ = case
     a, b, c = (uid(f"circle-{name}") for name in "abc")
     _put_with_parent(client, case, a, None)
@@ -1486,7 +1487,8 @@ def test_a_parent_whose_parents_lead_back_to_the_record_is_422_and_nothing_chang
     with pytest.raises(UnprocessableEntityError, match=f"Circular {field}: .*the record itself"):
         _put_with_parent(client, case, b, b)
     assert _parent_of(server, collection, field, b) == a
-    _put_with_parent(client, case, a, None)  # (no parent: no circle, taken)
+    _put_with_parent(client, case, c, a)  # (C's parent A: no circle, taken)
+    assert _parent_of(server, collection, field, c) == a
 
 
 @pytest.mark.parametrize("case", ANCESTRIES, ids=[case[0] for case in ANCESTRIES])

@@ -18,7 +18,8 @@ __all__ = [
     "all_operations",
 ]
 
-# Every operation set: what the server routes, serves and documents, and what the SDK's models and tests look up.
+# Every operation set: what the server's lane serves, its OpenAPI document, 404s and record lookups, and the SDK's
+# part-update names read (its routes are registered set by set, each under its name: server/app.py).
 OPERATION_SETS: tuple[type[OperationSet], ...] = (GradebookOperations, RosteringOperations)
 
 

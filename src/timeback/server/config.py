@@ -14,8 +14,9 @@ from timeback._config import ENDLESS, not_utf8
 @dataclass(frozen=True)
 class ServerSettings:
     """The local server's settings, in one place: ``timeback serve`` makes them from its options and ``TIMEBACK_*``
-    variables, ``LocalServer`` and ``create_app`` take them. A value out of its range is a ``SettingError`` (a
-    ``ValueError``) naming the field. The comment beside each field says what it does."""
+    variables, ``LocalServer`` and ``create_app`` take them. Values the server cannot run with (``__post_init__``'s
+    checks) are a ``SettingError`` (a ``ValueError``) naming the field. The comment beside each field says what it
+    does."""
 
     database: str = "sqlite://"  # SQLite URL: sqlite:///path.db, or sqlite:// in memory
     client_id: str | None = None  # None: a dev client is made at start

@@ -100,7 +100,7 @@ class ClientKwargs(TypedDict):
 
 
 class LocalServer:
-    """A local Timeback server in a background thread of this process, on a loopback port (a free one by default):
+    """A local Timeback server in a background thread of this process, on a free loopback port by default:
     ``with LocalServer(ServerSettings(...)) as server:`` starts it and stops it; ``server.client_kwargs()`` or
     ``server.environ()`` point the SDK at it. Its socket is bound (and its database opened) when it is made."""
 
@@ -119,6 +119,8 @@ class LocalServer:
         # (reset() reads it again: from the directory it was given in, wherever the process has gone since)
         self._seed = Path(self.settings.seed).absolute() if self.settings.seed else None
         self._owns_storage = storage is None
+        if storage is not None:  # (its owner, collected unstarted, leaves it open for this one: _release_unstarted)
+            _borrowed[self] = storage
         if self.settings.workers > 1:  # (before its app maps the file)
             count_failed_logins_anew(self.settings.database)
         self.app = create_app(self.settings, storage)
@@ -130,7 +132,7 @@ class LocalServer:
             except OSError as exc:  # (a bare "Address already in use" named no port; the same type, errno kept)
                 raise type(exc)(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         except BaseException:  # (the port taken, say): what was opened for it is closed
-            self._close()
+            _release(None, self.app, self._owns_storage)
             raise
         address = self._socket.getsockname()
         self.host: str = address[0]
@@ -151,7 +153,8 @@ class LocalServer:
         self._quiet_cuts = QuietCuts(self._thread) if self.settings.faults else None
         # A server collected unstarted (made, then dropped: a fixture that failed before start) has its socket and
         # storage closed, so no ``-wal``/``-shm`` is left beside its file, with a ResourceWarning as an unclosed
-        # file's; at exit too. The finalizer holds what it closes, not the server.
+        # file's; at exit too. The finalizer holds what it closes, not the server. Detached once the server thread
+        # has started (stop() closes them then).
         self._unstarted = weakref.finalize(
             self, _release_unstarted, os.getpid(), repr(self), self._socket, self.app, self._owns_storage
         )
@@ -183,12 +186,13 @@ class LocalServer:
 
     @property
     def url(self) -> str:
-        """Its base URL as this machine reaches it (``http://127.0.0.1:<port>``)."""
+        """Its base URL as this machine reaches it (``http://127.0.0.1:<port>``; ``https`` with ``tls=``)."""
         return url_of(self.scheme, self.host, self.port)
 
     @property
     def credentials(self) -> tuple[str, str]:
-        """(client id, client secret) to get a token with: the settings' own, else the ones made at start."""
+        """(client id, client secret) to get a token with: the settings' own, else the dev client made with the
+        server."""
         if self.settings.client_id and self.settings.client_secret:
             return self.settings.client_id, self.settings.client_secret
         creds: tuple[str, str] = self.app.state.dev_credentials
@@ -234,8 +238,8 @@ class LocalServer:
             raise RuntimeError("this local Timeback server was stopped: make a new LocalServer to serve again")
         if self._quiet_cuts is not None:
             logging.getLogger("uvicorn.error").addFilter(self._quiet_cuts)
-        self._unstarted.detach()
         self._thread.start()
+        self._unstarted.detach()
         _serving[self] = os.getpid()
         deadline = time.monotonic() + 15
         while not self._server.started:
@@ -259,13 +263,9 @@ class LocalServer:
             self._thread.join(timeout=SHUTDOWN_GRACE_SECONDS + 30)
             if self._thread.is_alive():  # (a request that ignored its cancellation: its storage is left open)
                 raise RuntimeError("the local Timeback server did not stop; its storage is left open")
-        self._socket.close()
-        self._close()
+        _release(self._socket, self.app, self._owns_storage)
         if self._quiet_cuts is not None:
             logging.getLogger("uvicorn.error").removeFilter(self._quiet_cuts)
-
-    def _close(self) -> None:
-        _close_app(self.app, self._owns_storage)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -276,31 +276,43 @@ class LocalServer:
         self.stop()
 
 
-def _close_app(app: Any, owns_storage: bool) -> None:
+def _release(sock: socket.socket | None, app: Any, owns_storage: bool) -> None:
+    """What a server opened when it was made, closed: its socket, its failed-login table, its storage if its own."""
+    if sock is not None:
+        sock.close()
     app.state.token_failures.close()
     if owns_storage:
         app.state.storage.close()
 
 
 def _release_unstarted(pid: int, name: str, sock: socket.socket, app: Any, owns_storage: bool) -> None:
-    """A server never started, being collected (or at exit): its socket and storage closed, in the process that
-    made it only (a child after fork() would close the parent's SQLite connections, and its WAL under it)."""
+    """A server never started nor stopped, being collected (or at exit): its socket and storage closed, in the
+    process that made it only (a child after fork() would close the parent's SQLite connections, and its WAL under
+    it), its storage left open while another server made with ``storage=`` serves on it. The warning comes last: made
+    an error (``-W error``), it ended the finalizer, nothing closed."""
     if os.getpid() != pid:
         return
-    warnings.warn(f"{name} was never started nor stopped: closed as it was collected", ResourceWarning, stacklevel=2)
-    sock.close()
-    _close_app(app, owns_storage)
+    storage = app.state.storage
+    lent = any(lent is storage and not server._stopped for server, lent in list(_borrowed.items()))
+    try:
+        _release(sock, app, owns_storage and not lent)
+    finally:
+        warnings.warn(f"{name} was never started nor stopped: closed when collected or at exit", ResourceWarning,
+                      stacklevel=1)  # fmt: skip
 
 
 # Servers started and not yet stopped, with the process that started them. At exit, those of this process are
 # stopped (the server thread is a daemon: left to die with the process, its storage was never closed and its WAL
-# stayed beside the file).
+# stayed beside the file); the last started first, as nested ``with`` blocks would (a server serving on another's
+# storage stops before that one closes it).
 _serving: weakref.WeakKeyDictionary[LocalServer, int] = weakref.WeakKeyDictionary()
+# Servers made with ``storage=``, and that storage
+_borrowed: weakref.WeakKeyDictionary[LocalServer, Storage] = weakref.WeakKeyDictionary()
 
 
 @atexit.register
 def _stop_serving() -> None:
-    for server, pid in list(_serving.items()):
+    for server, pid in reversed(list(_serving.items())):
         if pid == os.getpid():
             try:
                 server.stop()
