@@ -374,6 +374,8 @@ def test_a_lowercase_t_or_z_is_422_saying_they_are_uppercase(small: httpx.Client
     assert [d["field"] for d in answer["imsx_error_details"]] == ["lineItem.dueDate"]
     assert f"lineItem.dueDate: '{date}' is not a date or an RFC 3339 date-time" in answer["imsx_description"]
     assert "T and Z uppercase" in answer["imsx_description"]
+    # (it said [.fff], three digits, where nine are taken: 2024-01-15T10:00:00.123456789Z is stored as sent)
+    assert "with up to 9 digits of a second's fraction" in answer["imsx_description"]
 
 
 def _line_item_due(date: str) -> dict[str, Any]:

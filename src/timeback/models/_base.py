@@ -656,8 +656,9 @@ def _not_a_date(value: str) -> str:
             parse_date_or_datetime(value)
         except ValueError as exc:
             return f"{value!r} is not a real {'date' if len(value) == 10 else 'date-time'} ({exc})"
-    return (f"{value!r} is not a date or an RFC 3339 date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fff] with Z or "
-            "an offset up to ±23:59, T and Z uppercase, within years 1-9999 in UTC)")  # fmt: skip
+    return (f"{value!r} is not a date or an RFC 3339 date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss with up to 9 "
+            "digits of a second's fraction and Z or an offset up to ±23:59, T and Z uppercase, within years 1-9999 in "
+            "UTC)")  # fmt: skip
 
 
 def _check(value: Any, loc: Location, problems: list[tuple[Location, str]]) -> None:
