@@ -361,7 +361,16 @@ def _unusable_host(url: httpx.URL) -> str | None:
     return None
 
 
-CALL_OPTION_NAMES = ("timeout", "max_retries", "deadline", "extra_headers", "extra_query")
+# Every method's call options, each with its annotation as the generated signatures and stubs write it
+# (``_resource._signature``); ``request()`` and ``bulk_post_results`` spell the same out for type checkers
+CALL_OPTIONS = {
+    "timeout": "float | httpx.Timeout | None",
+    "max_retries": "int | None",
+    "deadline": "float | None",
+    "extra_headers": "Mapping[str, str] | None",
+    "extra_query": "Mapping[str, str | int | float] | None",
+}
+CALL_OPTION_NAMES = frozenset(CALL_OPTIONS)
 # The headers the SDK sets itself, or that belong to a request's own target and body: a caller's http client's are not
 # sent in their place (as httpx's own merge lets a request's win), nor its Authorization anywhere (not in place of the
 # bearer token, nor to the token URL, maybe another host), nor its Host (the token URL's host may be another); a

@@ -30,7 +30,7 @@ from typing import (
 
 from pydantic import BaseModel
 
-from timeback._config import CallOptions
+from timeback._config import CALL_OPTIONS, CallOptions
 from timeback._operations import LISTERS, READERS, Operation, OperationKind, OperationSet, Parent
 from timeback.models.response import TimebackSourcedIdPairsResponse as PairsResponse
 
@@ -149,9 +149,7 @@ def _signature(op: Operation[Any, Any], is_async: bool) -> inspect.Signature:
         default = REQUIRED if info.is_required() else info.default
         annotation = _body_type(op) if name == op.body else _type_name(info.annotation)
         params.append(P(name, P.KEYWORD_ONLY, default=default, annotation=annotation))
-    for name, annotation in (("timeout", "float | httpx.Timeout | None"), ("max_retries", "int | None"),
-                             ("deadline", "float | None"), ("extra_headers", "Mapping[str, str] | None"),
-                             ("extra_query", "Mapping[str, str | int | float] | None")):  # fmt: skip
+    for name, annotation in CALL_OPTIONS.items():
         params.append(P(name, P.KEYWORD_ONLY, default=None, annotation=annotation))
     return inspect.Signature(params, return_annotation=_returns(op, is_async))
 
