@@ -37,6 +37,10 @@ dotted parts (``student.sourcedId``, ``metadata.grade-level``) of any characters
 ``=!<>~@`` (they end the field), ``.`` (it separates parts), ``\\`` and control characters (SQLite's JSON paths
 reach no key holding them, or a quote, as stored)."""
 _FIELD = re.compile(FIELD_PATTERN)
+BLANKS = " \t\r\n"
+"""What the server trims from around each value of an ``@`` list and a number (``'a, b'``, ``' 5 '``), and from a
+metadata value read as ``true``/``false``: blanks alone, not any Unicode space (a value beginning with a no-break
+space is another value, as ``=`` compares it)."""
 
 Value = str | int | float | Decimal | bool | date | datetime
 _VALUE_TYPES = (str, int, float, Decimal, date)  # (bool is an int, datetime a date)
@@ -169,7 +173,7 @@ def where(field: str, op: Operator, value: Value | Iterable[Value]) -> Filter:
         if comma is not None:
             raise ValueError(f"{field}: an '@' list cannot hold a value with a comma ({comma!r}): compare it with '=' "
                              "(where(field, '=', value) | where(...) for several)")  # fmt: skip
-        spaced = next((item for item in items if item != item.strip()), None)
+        spaced = next((item for item in items if item != item.strip(BLANKS)), None)
         if spaced is not None:
             raise ValueError(f"{field}: an '@' list cannot hold a value starting or ending with spaces ({spaced!r}): "
                              "compare it with '='")  # fmt: skip

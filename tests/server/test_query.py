@@ -859,6 +859,32 @@ def test_metadata_values_compare_by_their_json_type(http: httpx.Client, client: 
     assert matching("metadata.grade>'\u0664'") == []  # (text: above "1" and "5")
 
 
+def test_an_at_list_trims_blanks_only_not_other_unicode_spaces(http: httpx.Client, client: Timeback) -> None:
+    """An ``@`` list's values are trimmed of blanks (space, tab, CR, LF: OneRoster writes ``'a, b'``), as a number
+    is, and of nothing else: a value beginning with a no-break space matched the record without it (``str.strip``
+    takes any Unicode space), where ``=`` compares it whole. The same for metadata's ``'true'``/``'false'``."""
+    r = make_roster(client)
+    (line_item,) = add_line_items(client, r, 1)
+    comments = ["x1", "\u00a0x1", "x1\u2003"]
+    ids = [f"{r.class_}-nbsp-{i}" for i in range(3)]
+    for sid, comment, flag in zip(ids, comments, (True, False, True), strict=True):
+        body = result_body(line_item, r.students[0], comment=comment, metadata={"flag": flag})
+        client.oneroster.gradebook.put_result(sourced_id=sid, result=body)
+
+    def matching(expression: str) -> list[int]:
+        return [ids.index(sid) for sid in listed(http, r, filter=expression)]
+
+    assert matching("comment@' x1 ,zz'") == [0]
+    assert matching("comment@'\tx1\r\n,zz'") == [0]
+    assert matching("comment@'\u00a0x1,zz'") == [1]
+    assert matching("comment@'zz,x1\u2003'") == [2]
+    assert matching("comment='\u00a0x1'") == [1]
+    assert matching("metadata.flag@' true ,zz'") == [0, 2]
+    assert matching("metadata.flag@'TRUE'") == [0, 2]  # (a boolean's word in any case, as a boolean field's)
+    assert matching("metadata.flag@'\u00a0true'") == []
+    assert matching("metadata.flag='\u00a0false'") == []
+
+
 def test_a_metadata_filter_value_of_more_digits_than_python_converts_is_text(
     http: httpx.Client, client: Timeback
 ) -> None:

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from timeback.filters import FIELD_PATTERN
+from timeback.filters import BLANKS, FIELD_PATTERN
 from timeback.models._base import DateOrDateTime, Day, is_rfc3339_date_or_datetime, parse_date_or_datetime
 from timeback.models.timeback_sourced_id_ref import TimebackSourcedIdReference
 from timeback.server.errors import ApiError
@@ -317,7 +317,7 @@ def _predicate(
     # (the operator before its values: ``scoreDate~'x'`` was told the date form, then, mended, that '~' is for text)
     if op == "~" and kind not in ("string", "json"):
         raise _bad_filter(f"'~' applies to text fields; {field} is a {kind}", pos, raw)
-    values = [v.strip() for v in raw_value.split(",")] if op == "@" else [raw_value]
+    values = [v.strip(BLANKS) for v in raw_value.split(",")] if op == "@" else [raw_value]
     converted: list[Any] = []
     for value in values:
         if kind == "number":
@@ -365,7 +365,7 @@ def as_number(value: str) -> int | float | None:
     stays one, exact however large (up to the 4,300 digits metadata stores, ``int()``'s limit: past a double's
     range too); ``nan``, ``inf``, ``1e999``, ``1_000`` and digits other than ASCII's are no number (text for
     metadata, 400 for a number field)."""
-    text = value.strip(" \t\r\n")
+    text = value.strip(BLANKS)
     if not _NUMBER.fullmatch(text):
         return None
     digits = text.lstrip("+-")

@@ -98,6 +98,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
 from timeback.enums import TimebackStatus
+from timeback.filters import BLANKS
 from timeback.server.collections import COLLECTIONS, MIDNIGHT_UTC, TABLES, CollectionDef
 from timeback.server.query import LAST_MOMENT, Predicate, Sort, as_number, is_day
 from timeback.server.storage.base import (
@@ -415,7 +416,7 @@ def _metadata_condition(table: Table, p: Predicate) -> Any:
         return and_(kind == "text", _COMPARE[p.op](column, p.value))
     values: list[str] = p.value if p.op == "@" else [p.value]
     numbers = [n for n in map(as_number, values) if n is not None]
-    words = sorted({v.strip().lower() for v in values} & {"true", "false"})
+    words = sorted({v.strip(BLANKS).lower() for v in values} & {"true", "false"})
     one = p.op != "@"
     alternatives = [column == values[0] if one else column.in_(values)]
     if numbers:
