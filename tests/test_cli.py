@@ -2695,3 +2695,54 @@ def test_serve_passes_its_root_path_to_uvicorn_and_the_proxies_it_trusts_to_the_
     assert result.exit_code == 0, result.output
     assert [(config.root_path, config.proxy_headers) for config in made] == [(root_path, False)]
     assert [each.forwarded_allow_ips for each in settings] == [trusted]
+
+
+def test_serve_whose_output_reader_went_away_before_the_banner_serves_on(tmp_path: Path) -> None:
+    """``serve | head -1``, or a reader gone before the banner: it refused to start (exit 1, "Broken pipe"), where
+    with standard output closed, or the reader gone just after the banner, it serves, its output dropped. It serves
+    on, saying so in one line on standard error."""
+    port, database = _free_port(), tmp_path / "t.db"
+    command = [sys.executable, "-c", "from timeback._cli import main; main()", "serve", "--port", str(port),
+               "--database", f"sqlite:///{database}"]  # fmt: skip
+    reading, writing = os.pipe()
+    os.close(reading)  # (the reader gone before anything is written)
+    try:
+        proc = subprocess.Popen(command, stdout=writing, stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(writing)
+    with _reaped(proc):
+        _until_healthy(proc, port, seconds=30)
+        proc.terminate()
+        assert proc.stderr is not None
+        with proc.stderr:
+            errors = proc.stderr.read()
+        assert proc.wait(timeout=30) == 0, errors
+    assert "timeback: warning: the server's output could not be written (Broken pipe): it is dropped" in errors
+    assert "Traceback" not in errors, errors
+    assert not list(tmp_path.glob("t.db-[ws][ah][lm]"))  # (closed)
+
+
+@pytest.mark.parametrize("content", ["text", "another program's"])
+def test_serve_refusing_a_file_says_nothing_of_who_may_read_it(monkeypatch: pytest.MonkeyPatch, content: str) -> None:
+    """A file every user may read that is no timeback database: the warning to chmod 600 it, as it holds users'
+    passwords, came first, then the refusal (it holds none, and nothing was served)."""
+    import shutil
+    import sqlite3
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(dir="/tmp"))  # (not under pytest's own, closed to others)
+    try:
+        shared.chmod(0o755)
+        database = shared / "other.db"
+        if content == "text":
+            database.write_text("hello\n" * 100)
+        else:
+            with contextlib.closing(sqlite3.connect(database)) as other:
+                other.execute("CREATE TABLE grades (x)")
+                other.commit()
+        database.chmod(0o644)
+        result = _serve(monkeypatch, "--database", f"sqlite:///{database}")
+        assert result.exit_code == 2, result.output
+        assert "may be read by every user" not in result.output, result.output
+    finally:
+        shutil.rmtree(shared)

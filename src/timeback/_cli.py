@@ -686,8 +686,8 @@ def _app() -> Any:
         _check_can_listen(host, port)  # (before the database is made or seeded and anything is printed)
         from timeback.server.storage.sql import database_file, readable_by_everyone
 
-        if (exposed := readable_by_everyone(database)) is not None:  # (here, once: not in every worker too)
-            typer.echo(f"timeback: warning: {exposed}", err=True)
+        # (said once opened: not of a file then refused, holding no passwords; here, once: not in every worker too)
+        exposed = readable_by_everyone(database)
         # (the banner says which: a CI run that meant to start afresh can see the records of an earlier one are kept)
         file = database_file(database)
         # (an empty file too is new: `mktemp` makes one, which the server fills with its tables)
@@ -748,6 +748,8 @@ def _app() -> Any:
                     said = ": the seed is stored" if stored else ": nothing of the seed is stored" if seed else ""
                     typer.echo(f"Stopped while starting{said}.", err=True)
                     return
+                if exposed is not None:
+                    typer.echo(f"timeback: warning: {exposed}", err=True)
                 try:
                     listening = _listen(host, port)
                 except OSError as exc:  # (taken since _check_can_listen)
@@ -764,6 +766,12 @@ def _app() -> Any:
                                   "not loaded again")  # fmt: skip
                     _banner(f"{base}{where} (database {database}{kept})", faults, app_.state.dev_credentials, base,
                             reach, loaded)  # fmt: skip
+                except BrokenPipeError as exc:
+                    # (its reader gone, ``serve | head -1``: it serves on, as with standard output closed, or the
+                    # reader gone just after the banner; it refused to start, exit 1, or not, as the race went)
+                    _drop_output()
+                    typer.echo(f"timeback: warning: the server's output could not be written ({exc.strerror}): it is "
+                               "dropped from now on", err=True)  # fmt: skip
                 except OSError as exc:  # (stdout on a full disk, say: a traceback)
                     listening.close()
                     _drop_output()
