@@ -50,6 +50,32 @@ def test_demo_prints_the_gradebook() -> None:
     assert "student-1 scored 85.5" in result.output
 
 
+
+@pytest.mark.parametrize(
+    ("collection", "path", "key"),
+    [("schools", "/schools/", "org"), ("terms", "/academicSessions/", "academicSession"),
+     ("courses", "/courses/", "course"), ("classes", "/classes/", "class"), ("users", "/users/", "user"),
+     ("enrollments", "/enrollments/", "enrollment")],
+)  # fmt: skip
+def test_demo_roster_holds_what_timebacks_document_requires(collection: str, path: str, key: str) -> None:
+    """The README's class set-up and ``serve --seed`` users copy its records: a user without ``email``, a class
+    with ``school`` for Timeback's ``org``, taken here, are 422 in production. (``status`` the SDK sends.)"""
+    from tests.test_spec_coverage import SPEC_DIR
+    from timeback._demo import demo_roster
+
+    spec = json.loads((SPEC_DIR / "timeback-oneroster-api.json").read_text())
+
+    def resolved(schema: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rpartition("/")[2]]
+        return schema
+
+    body = spec["paths"][f"/ims/oneroster/rostering/v1p2{path}"]["post"]["requestBody"]["content"]["application/json"]
+    required = set(resolved(resolved(body["schema"])["properties"][key])["required"]) - {"status"}
+    required -= {"type"} if collection == "terms" else set()  # (the seed's key says it)
+    for record in demo_roster()[collection]:
+        assert required <= set(record), (record, required - set(record))
+
 def test_demo_prose_is_not_wrapped_outside_a_terminal() -> None:
     # (into a pipe or a CI log rich wrapped at 80 columns, or $COLUMNS: identifiers split, lines ending in a space)
     result = CliRunner().invoke(_app(), ["demo"], env={"COLUMNS": "40"})

@@ -42,16 +42,20 @@ STUDENTS = [
 
 def demo_roster() -> dict[str, Any]:
     """A school, a term, a course, a class, five students enrolled, a quiz category and an assessment line item:
-    the same JSON a user would give ``timeback serve --seed``."""
+    the same JSON a user would give ``timeback serve --seed``. Each holds what Timeback's document requires of it
+    (a user's ``email``, a school's ``identifier``, a class's ``classType``, and its school as ``org``), which this
+    server does not ask for: copied, it is taken by production too."""
     school = {"sourcedId": SCHOOL}
     return {
-        "schools": [{"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school"}],
+        "schools": [{"sourcedId": SCHOOL, "name": "Lincoln Middle School", "type": "school",
+                     "identifier": "LMS-001"}],
         "terms": [{"sourcedId": TERM, "title": "Fall 2024", "startDate": "2024-08-26", "endDate": "2024-12-20",
                    "schoolYear": "2025", "org": school}],
         "courses": [{"sourcedId": COURSE, "title": "Math 7", "org": school}],
         "classes": [{"sourcedId": CLASS, "title": "Math 7 - Period A", "course": {"sourcedId": COURSE},
-                     "school": school, "terms": [{"sourcedId": TERM}]}],
+                     "classType": "scheduled", "org": school, "terms": [{"sourcedId": TERM}]}],
         "users": [{"sourcedId": sid, "enabledUser": True, "givenName": given, "familyName": family,
+                   "email": f"{given.lower()}.{family.lower()}@example.org",
                    "roles": [{"roleType": "primary", "role": "student", "org": school}]}
                   for sid, given, family in STUDENTS],
         "enrollments": [{"sourcedId": f"enrollment-{sid}", "user": {"sourcedId": sid}, "class": {"sourcedId": CLASS},
