@@ -50,7 +50,6 @@ def test_demo_prints_the_gradebook() -> None:
     assert "student-1 scored 85.5" in result.output
 
 
-
 @pytest.mark.parametrize(
     ("collection", "path", "key"),
     [("schools", "/schools/", "org"), ("terms", "/academicSessions/", "academicSession"),
@@ -75,6 +74,7 @@ def test_demo_roster_holds_what_timebacks_document_requires(collection: str, pat
     required -= {"type"} if collection == "terms" else set()  # (the seed's key says it)
     for record in demo_roster()[collection]:
         assert required <= set(record), (record, required - set(record))
+
 
 def test_demo_prose_is_not_wrapped_outside_a_terminal() -> None:
     # (into a pipe or a CI log rich wrapped at 80 columns, or $COLUMNS: identifiers split, lines ending in a space)
