@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,7 +24,7 @@ from timeback.server.runner import LocalServer
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1000.0]
-    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(auth, "monotonic", lambda: now[0])
     return now
 
 
@@ -264,7 +263,7 @@ def sdk_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The clock of the SDK's token cache, moved on by the test alone. The rest of the SDK and the server keep real
     time: the server takes its tokens for as long as these tests run."""
     now = [1000.0]
-    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(auth, "monotonic", lambda: now[0])
     return now
 
 

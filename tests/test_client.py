@@ -1017,8 +1017,8 @@ def test_replays_after_the_server_forgets_its_tokens(server: LocalServer, client
 
 
 class FakeClock:
-    """Stands in for ``time.monotonic`` and the waits to retry (``_pause``) in the engine: a wait advances it, nothing
-    waits."""
+    """Stands in for the SDK's clock (``_clock.monotonic``) and the waits to retry (``_pause``) in the engine: a wait
+    advances it, nothing waits."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -1036,7 +1036,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr(engine.time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(engine, "monotonic", fake.monotonic)
     monkeypatch.setattr(engine, "_pause", fake.pause)
     return fake
 

@@ -565,7 +565,7 @@ async def test_a_refresh_its_bound_cut_names_the_bound_in_the_errors_under_its_o
     SDK's own errors chained under it said "the deadline passed while the answer came", of a deadline the call did
     not have."""
     now = [1000.0]  # (the token cache's clock, moved on by the test alone)
-    monkeypatch.setattr(auth, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(auth, "monotonic", lambda: now[0])
     stopped = threading.Event()
     stopped.set()
     options = CallOptions(stop=stopped)
@@ -693,9 +693,8 @@ async def test_a_wait_cut_a_hair_before_the_deadline_by_the_clock_is_the_deadlin
     import timeback._deadline as deadlines
 
     now = [1000.0]
-    clock = SimpleNamespace(monotonic=lambda: now[0], time=time.time)
-    monkeypatch.setattr(engine, "time", clock)
-    monkeypatch.setattr(deadlines, "time", clock)
+    monkeypatch.setattr(engine, "monotonic", lambda: now[0])
+    monkeypatch.setattr(deadlines, "monotonic", lambda: now[0])
 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/oauth2/token":

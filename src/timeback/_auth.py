@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import logging
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from urllib.parse import quote
 
 import httpx
 
+from timeback._clock import monotonic
 from timeback._config import ENDLESS, USER_AGENT, ClientConfig
 from timeback.errors import APIResponseValidationError, AuthError, RequestError, TimebackError
 from timeback.models._dicts import ends_mid_value, read_json
@@ -60,8 +60,8 @@ class _Token:
     token out."""
 
     value: str = field(repr=False)
-    refresh_at: float  # time.monotonic(): a refresh is asked for from then
-    expires_at: float  # time.monotonic(): its expiry, less EXPIRY_MARGIN_SECONDS (used until then, refreshes failing)
+    refresh_at: float  # monotonic(): a refresh is asked for from then
+    expires_at: float  # monotonic(): its expiry, less EXPIRY_MARGIN_SECONDS (used until then, refreshes failing)
     header: str = field(init=False, repr=False)  # the Authorization header's value, made once
 
     def __post_init__(self) -> None:
@@ -77,14 +77,14 @@ class TokenCache:
         # What that request had to try with: (the timeout that ran out, else None; its retries). None: the endpoint's
         # final answer, the same for every caller.
         self._failed_within: tuple[object, int] | None = None
-        self._paused_until = 0.0  # time.monotonic(): no refresh before then, the token held used (see ``fail``)
+        self._paused_until = 0.0  # monotonic(): no refresh before then, the token held used (see ``fail``)
 
     def current(self) -> _Token | None:
         """The cached token if it is still fresh, or while refreshes pause after one failed; else None."""
         token = self._token
         if token is None:
             return None
-        now = time.monotonic()
+        now = monotonic()
         if now < token.refresh_at or now < self._paused_until:  # (a pause ends before the token does)
             return token
         return None
@@ -94,7 +94,7 @@ class TokenCache:
         expired, was dropped (a 401), or the credentials were refused. For a call that another's refresh would hold
         up, or whose own refresh failed."""
         token = self._token
-        if token is None or time.monotonic() >= token.expires_at:
+        if token is None or monotonic() >= token.expires_at:
             return None
         return token
 
@@ -106,7 +106,7 @@ class TokenCache:
         token = self.usable()
         if token is None:
             return None
-        left = max(token.expires_at - time.monotonic(), 0.0)
+        left = max(token.expires_at - monotonic(), 0.0)
         return max(left * REFRESH_BOUND_SHARE, min(left * REFRESH_BOUND_SHORT_SHARE, REFRESH_BOUND_FLOOR_SECONDS))
 
     def invalidate(self, token: _Token) -> None:
@@ -141,7 +141,7 @@ class TokenCache:
             self._failure = copy.copy(error)  # (not the error raised: its traceback holds the request's frames)
             self._failed_within = within
             self.failures += 1
-        token, now = self._token, time.monotonic()
+        token, now = self._token, monotonic()
         if isinstance(error, AuthError):  # (the credentials refused: said at once, not hidden behind the token)
             self._token = None
         if token is None or now >= token.expires_at or isinstance(error, AuthError):
@@ -231,7 +231,7 @@ def _parsed(response: httpx.Response, *, maybe_cut: bool) -> _Token | str:
     # A token for decades (``timeback serve --token-ttl 1000000000``, for CI) is kept for at most as long as a
     # timeout can be (about 31 years): an int past a float's range would overflow the expiry's arithmetic.
     expires_in = min(expires_in, ENDLESS)
-    now = time.monotonic()
+    now = monotonic()
     refresh_margin = min(REFRESH_MARGIN_SECONDS, expires_in / 2)
     expiry_margin = min(EXPIRY_MARGIN_SECONDS, expires_in / 10)
     return _Token(value, now + expires_in - refresh_margin, now + expires_in - expiry_margin)

@@ -42,6 +42,7 @@ import pydantic_core
 
 from timeback import _http_clients
 from timeback._auth import NO_HEADERS, TokenCache, _Token
+from timeback._clock import monotonic
 from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig
 from timeback._deadline import (
     _CUT_ANSWER,
@@ -179,14 +180,14 @@ if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
 class _NeedToken:
     # The token request is part of the call: the call's timeout and retries apply, and what is left of its deadline.
     options: CallOptions
-    expires: float | None  # time.monotonic() at the call's deadline
+    expires: float | None  # monotonic() at the call's deadline
     failures: int  # the token requests that had failed when this call asked (see TokenCache.failed_since)
 
 
 @dataclass(frozen=True)
 class _Send:
     request: httpx.Request
-    # time.monotonic() at the call's deadline: the attempt ends then, however its answer is coming (None: no bound)
+    # monotonic() at the call's deadline: the attempt ends then, however its answer is coming (None: no bound)
     expires: float | None = None
     limit: str | None = None  # (what the SDK's own timeouts at ``expires`` call it: see ``_send_flow``)
 
@@ -258,7 +259,7 @@ class BaseClient(Uncopyable):
             self._closing.set()
 
     def last_answered(self) -> float:
-        """When (``time.monotonic()``) the API last answered one of this client's requests, any status; 0.0 before
+        """When (``monotonic()``) the API last answered one of this client's requests, any status; 0.0 before
         any did. A bulk upload stops only after a long silence (``Reachability``)."""
         return self._answered
 
@@ -440,7 +441,7 @@ class BaseClient(Uncopyable):
         limit: str | None = None,
     ) -> Flow:
         """``expires``: the deadline of the call this request is part of (a token request), else the options'
-        deadline counted from ``since`` (``time.monotonic()`` when the call began; by default, now). ``read``: what
+        deadline counted from ``since`` (``monotonic()`` when the call began; by default, now). ``read``: what
         the call makes of a successful answer, then returned instead; one it finds cut short (its JSON ends
         mid-value) is retried as an answer httpx cannot decode is, but a POST's (its write was done). ``limit``: what
         the errors call ``expires`` when it is no call's deadline (``REFRESH_BOUND``)."""
@@ -451,7 +452,7 @@ class BaseClient(Uncopyable):
         timeout = options.timeout or config.timeout
         deadline = config.deadline if options.deadline is None else options.deadline
         if expires is None and deadline is not None:
-            expires = (time.monotonic() if since is None else since) + deadline
+            expires = (monotonic() if since is None else since) + deadline
         retries_taken = 0
         replayed_unauthorized = False
         answer_lost = False  # (an attempt reached the server and got no answer: marked on the error that ends it)
@@ -490,7 +491,7 @@ class BaseClient(Uncopyable):
                 token = cast(_Token, got)  # (never the token as a str local: see _Token)
                 request.headers["Authorization"] = token.header
             if expires is not None:
-                remaining = expires - time.monotonic()
+                remaining = expires - monotonic()
                 if remaining <= 0:
                     raise not_sent_in_time()
                 request.extensions["timeout"] = _capped(timeout, remaining).as_dict()
@@ -513,7 +514,7 @@ class BaseClient(Uncopyable):
             outcome = yield _Send(request, bound, limit)
             # (not a try after one that wrote the request: maybe sent, _written_before)
             waited = isinstance(outcome, WAITED) and not hasattr(outcome, _WRITTEN_BEFORE)
-            if bound is not None and waited and time.monotonic() >= bound - CLOCK_SLACK:
+            if bound is not None and waited and monotonic() >= bound - CLOCK_SLACK:
                 # (it waited for a pooled connection, or was connecting, or for its proxy's tunnel (_unopened), until
                 # the deadline, or _DeadlineTrace stopped it after: not sent, as AsyncTimeback's timer says of it. The
                 # proxy it was to go through named, as a connect's timeout without a deadline names it: maybe the proxy
@@ -544,7 +545,7 @@ class BaseClient(Uncopyable):
                 proxy = self._proxy_for(request.url) if connecting else None
                 # (what was left of the deadline, to name a timeout capped at it as the deadline passing: only once
                 # it has, a transport's own timeout may run out before it)
-                left = remaining if bound is not None and time.monotonic() >= bound - CLOCK_SLACK else None
+                left = remaining if bound is not None and monotonic() >= bound - CLOCK_SLACK else None
                 error = self._connection_error(request, outcome, retries_taken, proxy, limit, left, timeout)
                 lost = not unsent
                 if hasattr(outcome, _WRITTEN_BEFORE):  # (its message may read as a connect's, never sent)
@@ -558,7 +559,7 @@ class BaseClient(Uncopyable):
                 response = cast(httpx.Response, outcome)
                 log.debug("%s %s -> %s", request.method, request.url, response.status_code)
                 if authenticated:  # (the API's answer: the token endpoint may be another host)
-                    self._answered = time.monotonic()
+                    self._answered = monotonic()
                 if response.status_code == 401 and token is not None and not replayed_unauthorized:
                     # The token may have been revoked or expired early: drop it and replay once with a fresh one.
                     log.debug("%s %s: 401, replaying once with a new token", request.method, request.url)
@@ -623,7 +624,7 @@ class BaseClient(Uncopyable):
                 # its failures through the retries, unless its call's deadline cut them short; or unless a waiting
                 # call has more to try with (more retries, another timeout where one ran out): it asks again.
                 if not authenticated:
-                    cut_short = wait is not None and expires is not None and time.monotonic() >= expires
+                    cut_short = wait is not None and expires is not None and monotonic() >= expires
                     ran_out = timeout if isinstance(error, APITimeoutError) else None
                     within = None if wait is None else (ran_out, max_retries)
                     self._tokens.fail(error, within, shared=not cut_short)
@@ -632,7 +633,7 @@ class BaseClient(Uncopyable):
             # connection closed under it), the call ends here; a retry would be refused by the closed client.
             if self.is_closed():
                 raise self._not_retried_closed(request, error, what) from _cause(request, outcome)
-            if expires is not None and time.monotonic() + wait >= expires:
+            if expires is not None and monotonic() + wait >= expires:
                 log.debug("%s %s: %s, %s", request.method, request.url, what, _no_time_left(limit))
                 # (else the caller sees a 429 or 503 and wonders why it was not retried)
                 ends = limit or "the call's deadline"
@@ -688,11 +689,11 @@ class BaseClient(Uncopyable):
             )
 
         bound = self._tokens.refresh_bound()
-        if bound is not None and (need.expires is None or time.monotonic() + bound < need.expires):
+        if bound is not None and (need.expires is None or monotonic() + bound < need.expires):
             # (a deadline of the bound's: its run-out ends the refresh as a call's deadline does, and the call goes
             # on with the token held, ``_held_token_after_failure``)
             failures, options = self._tokens.failures, dataclasses.replace(need.options, deadline=bound)
-            flow = ask(options, time.monotonic() + bound, REFRESH_BOUND)
+            flow = ask(options, monotonic() + bound, REFRESH_BOUND)
             try:
                 return (yield from flow)
             except TimebackError as exc:
@@ -703,7 +704,7 @@ class BaseClient(Uncopyable):
                     raise
                 asked = exc.retry_after if isinstance(exc, RequestError) else None
                 if asked is not None:
-                    past = need.expires is not None and time.monotonic() + asked >= need.expires
+                    past = need.expires is not None and monotonic() + asked >= need.expires
                     if past or asked > MAX_RETRY_AFTER or (yield _Sleep(asked, need.options.stop)):
                         raise
         return (yield from ask(need.options, need.expires))
@@ -721,7 +722,7 @@ class BaseClient(Uncopyable):
         """How long a call may wait for another's token request (None: no limit); raises if its deadline passed."""
         if need.expires is None:
             return None
-        remaining = need.expires - time.monotonic()
+        remaining = need.expires - monotonic()
         if remaining <= 0:
             raise self._token_deadline_passed(need)
         return remaining
@@ -1674,7 +1675,7 @@ def answer_cut_short(exc: BaseException, response: httpx.Response) -> None:
 async def _sent_by(
     http: httpx.AsyncClient, request: httpx.Request, expires: float, limit: str | None
 ) -> httpx.Response:
-    """``http.send(request)``, its answer read whole by ``expires`` (``time.monotonic()``), head and body, or an
+    """``http.send(request)``, its answer read whole by ``expires`` (``monotonic()``), head and body, or an
     httpx timeout: each read's timeout alone let an answer trickling in run past a call's deadline. (A
     ``PoolTimeout`` when nothing of the request was sent by then: see ``_SendingTrace``; a ``ConnectTimeout`` when
     its own read or write timeout ran out before, a proxy's ``CONNECT`` unanswered: ``_opening_cut``.) ``limit``: see
@@ -1682,7 +1683,7 @@ async def _sent_by(
     import asyncio
 
     request.extensions["trace"] = watch = _SendingTrace(request.extensions.get("trace"))
-    timer = asyncio.timeout(expires - time.monotonic())
+    timer = asyncio.timeout(expires - monotonic())
     try:
         async with timer:
             watch.answered = await http.send(request, auth=NO_AUTH, follow_redirects=False, stream=True)
@@ -1809,9 +1810,9 @@ def _pause(seconds: float, stop: threading.Event | None, closing: threading.Even
     if stop is None:
         wait_for(closing.wait, seconds)
         return False
-    until = time.monotonic() + seconds
+    until = monotonic() + seconds
     while not closing.is_set():
-        left = until - time.monotonic()
+        left = until - monotonic()
         if left <= 0:
             return False
         if stop.wait(min(left, 0.05)):
@@ -1870,9 +1871,9 @@ async def _pause_async(seconds: float, stop: threading.Event | None, closing: _C
             with closing.wakers_lock:
                 closing.wakers.discard(waker)
         return False
-    until = time.monotonic() + seconds
+    until = monotonic() + seconds
     while not stop.is_set():
-        left = until - time.monotonic()
+        left = until - monotonic()
         if left <= 0 or closing.is_set():
             return False
         await asyncio.sleep(min(left, 0.05))
@@ -2392,7 +2393,7 @@ class SyncAPIClient(BaseClient):
     ) -> ResultT:
         """Run ``flow``: each request it yields is sent as ``send`` sends it (auth, retries), and it gets back the
         answer, or the API error that ended the request. ``since``: when the call the flow is part of began
-        (``time.monotonic()``): the options' deadline counts from there, for all of its requests together
+        (``monotonic()``): the options' deadline counts from there, for all of its requests together
         (without it, each request has the whole deadline, as ``send`` gives it)."""
         answer: httpx.Response | RequestError | APIConnectionError | APIResponseValidationError | None = None
         while True:
@@ -2421,7 +2422,7 @@ class SyncAPIClient(BaseClient):
         answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
         those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
-        started = time.monotonic()
+        started = monotonic()
         try:
             return self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
         except (RequestError, APIConnectionError, APIResponseValidationError) as error:
@@ -2673,7 +2674,7 @@ class AsyncAPIClient(BaseClient):
         answer was cut short, is confirmed by reading its records back (``confirming``). ``confirm=False``: each of
         those is raised, not confirmed (the caller settles them: ``bulk_post_results(if_exists="replace")``)."""
         req = self.coerce_call_request(op, request, fields)
-        started = time.monotonic()
+        started = monotonic()
         try:
             return await self.send_read(self.build_request(op, req), options, functools.partial(self.parse, op))
         except (RequestError, APIConnectionError, APIResponseValidationError) as error:

@@ -24,7 +24,6 @@ import operator
 import re
 import reprlib
 import sys
-import time
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Self, Typ
 import pydantic
 from pydantic_core import PydanticSerializationError, to_json
 
+from timeback._clock import monotonic
 from timeback._config import whole_number
 from timeback._pagination import LOOP_TURN_EVERY, async_only
 from timeback._waits import done_of
@@ -572,16 +572,16 @@ class Reachability:
     def __init__(self, concurrency: int, answered: Callable[[], float] = float) -> None:
         self.concurrency = concurrency
         self.failed_in_a_row = 0
-        self.answered = time.monotonic()  # (the upload's start, before any answer)
+        self.answered = monotonic()  # (the upload's start, before any answer)
         self._client_answered = answered
 
     def gone(self, outcome: object) -> bool:
         """Count ``outcome``; True when the upload should stop on it (the note on it says why)."""
         if not isinstance(outcome, APIConnectionError):
-            self.failed_in_a_row, self.answered = 0, time.monotonic()
+            self.failed_in_a_row, self.answered = 0, monotonic()
             return False
         self.failed_in_a_row += 1
-        silent = time.monotonic() - max(self.answered, self._client_answered())
+        silent = monotonic() - max(self.answered, self._client_answered())
         if self.failed_in_a_row <= self.concurrency or silent < UNREACHABLE_SECONDS:
             return False
         outcome.add_note(
@@ -1344,7 +1344,7 @@ def run_sync(
     ``answered``: when the server last answered that client (``Reachability``)."""
     check_counts(batch_size, concurrency)
     summary = BulkSummary()
-    started = time.perf_counter()
+    started = monotonic()
     import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
@@ -1483,7 +1483,7 @@ def run_sync(
                 raise
             noted(error)
             raise
-    summary.seconds = time.perf_counter() - started
+    summary.seconds = monotonic() - started
     return summary
 
 
@@ -1503,7 +1503,7 @@ async def run_async(
     """As ``run_sync``."""
     check_counts(batch_size, concurrency)
     summary = BulkSummary()
-    started = time.perf_counter()
+    started = monotonic()
     import asyncio
 
     in_flight: dict[asyncio.Task[Outcome], Batch] = {}
@@ -1649,5 +1649,5 @@ async def run_async(
         not_sent(summary, batcher.rest(held=True), "the upload stopped")
         note_stop(summary, error, reports)
         raise
-    summary.seconds = time.perf_counter() - started
+    summary.seconds = monotonic() - started
     return summary

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
+from timeback._clock import monotonic
+
 ExcT = TypeVar("ExcT", bound=BaseException)
 
-# How early a timeout set to end at a deadline may be seen to end by ``time.monotonic()`` (none seen on Linux, where
+# How early a timeout set to end at a deadline may be seen to end by ``monotonic()`` (none seen on Linux, where
 # both are the same clock, a socket's timeout rounded up to the millisecond)
 CLOCK_SLACK = 0.001
 # The transport errors not sent (``NOT_SENT``) that wait for a connection: one that ran out at or past an attempt's
@@ -103,7 +104,7 @@ def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
 
 @dataclass(slots=True)
 class _AttemptEnds:
-    """When a ``Timeback`` attempt with a deadline ends (``expires``, ``time.monotonic()``), and what its errors call
+    """When a ``Timeback`` attempt with a deadline ends (``expires``, ``monotonic()``), and what its errors call
     that end (``limit``: see ``_send_flow``); ``opening``: a connection is being opened for it, its request not yet
     written (``_DeadlineTrace``): a cut then is its deadline passing before it was sent, and a read's or write's own
     timeout running out a connect's (``_unopened``): not sent either; ``written``: its request began to be written,
@@ -123,7 +124,7 @@ ATTEMPT_ENDS: contextvars.ContextVar[_AttemptEnds | None] = contextvars.ContextV
 
 
 class _ReadBy(httpx.SyncByteStream):
-    """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``time.monotonic()``) passed between chunks:
+    """An answer's body that ends in a ``ReadTimeout`` once ``expires`` (``monotonic()``) passed between chunks:
     each read's timeout alone let an answer trickling in a byte at a time run past a call's deadline. (The SDK's own
     connections cap each read at ``expires`` too, head and body: see ``ATTEMPT_ENDS``. This is for a caller's
     transport.) ``limit``: see ``_send_flow``."""
@@ -133,7 +134,7 @@ class _ReadBy(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self._stream:
-            if time.monotonic() >= self._expires:
+            if monotonic() >= self._expires:
                 raise _deadline_cut(httpx.ReadTimeout(_past(self._limit, reading=True), request=self._request))
             yield chunk
 
@@ -159,7 +160,7 @@ class _DeadlineTrace:
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         if name in BEFORE_SENDING:
             ends = self.ends
-            if time.monotonic() >= ends.expires:
+            if monotonic() >= ends.expires:
                 import httpcore  # (loaded by then: httpx imports it as it makes a transport, not on import)
 
                 if ends.written:  # (as AsyncTimeback's timer says of a try after one that wrote it)

@@ -18,12 +18,12 @@ import copy
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import httpcore
 
+from timeback._clock import monotonic
 from timeback._config import is_loopback
 from timeback._deadline import _CUT_BY, ATTEMPT_ENDS, _AttemptEnds, _deadline_cut, _no_time_left, _past
 from timeback._http_clients import Write, _httpcore_pool, writes_now
@@ -39,7 +39,7 @@ def _bounded(
     connection is being opened for it (``ends.opening``: a proxy's ``CONNECT`` and its answer, the tunnel opening)
     a ``ConnectTimeout`` instead: nothing of the request was sent, which the send flow says at the deadline, naming
     the proxy, as ``AsyncTimeback``'s timer has it."""
-    left = ends.expires - time.monotonic()
+    left = ends.expires - monotonic()
     if timeout is not None and timeout < left:
         return io(timeout)  # (its own runs out first, named as it is: "ReadTimeout after 0.5 s"; opening: _unopened)
     if left <= 0:  # (a timeout of 0 is no wait at all: a socket's read without one fails, not times out)
@@ -116,7 +116,7 @@ def _connect_timeout(timeout: float | None) -> float | None:
     ends = ATTEMPT_ENDS.get()
     if ends is None:
         return timeout
-    left = ends.expires - time.monotonic()
+    left = ends.expires - monotonic()
     if left <= 0:
         raise httpcore.ConnectTimeout(_no_time_left(ends.limit))
     return left if timeout is None or left < timeout else timeout
@@ -143,7 +143,7 @@ class _Lookup:
 
     def __init__(self, host: str, port: int) -> None:
         self.key = (host, port)
-        self.started = time.monotonic()
+        self.started = monotonic()
         self.done = threading.Event()
         self.found: list[tuple[Any, ...]] = []
         self.error: Exception | None = None
@@ -196,9 +196,7 @@ def _lookup(host: str, port: int) -> _Lookup | None:
     key = (host, port)
     with _LOOKING_UP:
         running = _LOOKUPS.get(key)
-        if running and (
-            len(running) >= LOOKUPS_PER_HOST or time.monotonic() - running[-1].started < JOIN_LOOKUP_WITHIN
-        ):
+        if running and (len(running) >= LOOKUPS_PER_HOST or monotonic() - running[-1].started < JOIN_LOOKUP_WITHIN):
             return running[-1]
         lookup = _Lookup(host, port)
         try:
@@ -215,7 +213,7 @@ def _addresses(lookup: _Lookup, ends: _AttemptEnds) -> list[str]:
     connect's own timeout: httpx's sync connect never bounded a lookup, and with no deadline (nor a held token's
     refresh bound) none is bounded here either."""
     while not lookup.done.is_set():
-        left = ends.expires - time.monotonic()
+        left = ends.expires - monotonic()
         if left <= 0:  # (the clock past the deadline, as the send flow reads it: not a wait that woke early)
             raise httpcore.ConnectTimeout(_no_time_left(ends.limit))
         lookup.done.wait(left)

@@ -8,9 +8,10 @@ retry pauses and token lock, its page ahead (``_pagination``), and a bulk upload
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, TypeVar
+
+from timeback._clock import monotonic
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -22,9 +23,9 @@ SLICE_SECONDS = 0.1
 
 def wait_for(wait: Callable[[float], bool], seconds: float | None = None) -> bool:
     """``wait(seconds)`` (True once waited for), ``SLICE_SECONDS`` at a time; an event already set is one wait."""
-    until = None if seconds is None else time.monotonic() + seconds
-    while not wait(SLICE_SECONDS if until is None else max(0.0, min(until - time.monotonic(), SLICE_SECONDS))):
-        if until is not None and time.monotonic() >= until:
+    until = None if seconds is None else monotonic() + seconds
+    while not wait(SLICE_SECONDS if until is None else max(0.0, min(until - monotonic(), SLICE_SECONDS))):
+        if until is not None and monotonic() >= until:
             return False
     return True
 

@@ -203,3 +203,25 @@ def test_reset_reads_a_relative_seed_path_from_where_the_server_was_made(
         monkeypatch.chdir(tmp_path / "elsewhere")
         server.reset()
         assert _stored_rows(server) == started
+
+
+def test_reset_forgets_the_newest_stamp_as_a_new_server_has_none() -> None:
+    """A test that wrote under a clock set ahead (2030) left its stamp as the floor of every later one: after the
+    reset, a test freezing the clock at 2024 had its records stamped 2030, passing alone and failing after the other
+    (from a run of test suites that freeze the clock). The data gone, its stamps go too; between two resets they
+    still never go back."""
+    from freezegun import freeze_time
+
+    with LocalServer(ServerSettings()) as server, Timeback(**server.client_kwargs()) as client:
+        gb = client.oneroster.gradebook
+
+        def stamped(sourced_id: str) -> str:
+            gb.put_category(sourced_id=sourced_id, category={"title": "Quizzes"})
+            return str(gb.get_category(sourced_id=sourced_id).category.dateLastModified)
+
+        with freeze_time("2030-01-01 12:00:00"):
+            assert stamped("c-2030").startswith("2030-01-01T12:00:00")
+        with freeze_time("2024-09-05 10:00:00"):
+            assert stamped("c-2024").startswith("2030-01-01T12:00:00")  # (never back, within one run)
+            server.reset()
+            assert stamped("c-2024").startswith("2024-09-05T10:00:00")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,6 +16,7 @@ import httpx
 
 from timeback import _bulk as bulk
 from timeback._base_client import asyncio_loop
+from timeback._clock import monotonic
 from timeback._config import CallOptions
 from timeback._operations import OperationSet, Parent, Through
 from timeback._resource import (
@@ -245,7 +245,7 @@ class Gradebook(SyncResource, _GradebookBase):
 
         def send(batch: bulk.Batch, refusals: bulk.Refusals | None = None) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            started = time.monotonic()
+            started = monotonic()
             try:
                 # Replacing, a retry's 409 is settled as the first attempt's would be, record by record: the records
                 # may be its earlier attempt's or stored before (no telling), and each counts unchanged or replaced.
@@ -323,7 +323,7 @@ class AsyncGradebook(AsyncResource, _AsyncGradebookBase):
 
         async def send(batch: bulk.Batch, refusals: bulk.Refusals | None = None) -> bulk.Outcome:
             request = ValidatedRequest(line_item_sourced_id=batch.line_item, results=batch.records)  # validated
-            started = time.monotonic()
+            started = monotonic()
             try:
                 receipt = cast(ResponseModel, await self._client.call(op, request, {}, options, confirm=not replace))
             except (RequestError, APIConnectionError, APIResponseValidationError) as refused:  # (as the sync one)

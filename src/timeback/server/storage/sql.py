@@ -129,6 +129,9 @@ _LOOK = """SELECT (SELECT data_version FROM pragma_data_version), schema_version
 _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
 # The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
+# Forgotten with the records (``delete_all``), as a new file has none: a test that wrote under a clock set ahead left
+# its stamp under every later test's records (a stamp is ahead of no record there, and no delta reads across it).
+_STAMP_FORGOTTEN = "UPDATE timeback_meta SET value = 0 WHERE key = 'stamp'"
 # The rows the record tables hold (each table's largest pk: read from its last page, not counted), and that number
 # at the last ANALYZE (``_analyze``), by any process on the file.
 _ROWS = "SELECT " + " + ".join(f'coalesce((SELECT max(pk) FROM "{coll.name}"), 0)' for coll in TABLES)
@@ -1197,6 +1200,7 @@ class SqlStorage:
                 for _, create in triggers:
                     tx._raw.execute(create)
             (self._resets_seen,) = tx._raw.execute(_RESET).fetchone()
+            tx._raw.execute(_STAMP_FORGOTTEN)
             tx._raw.execute(_ANALYZED, (0,))  # (the statistics gathered again as the tables fill up anew)
             self._look_at = 0
             # (under the write lock; forgetting is sound whether or not this commits)
