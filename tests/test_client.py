@@ -158,6 +158,22 @@ def test_retry_after_seconds_and_http_date_are_honoured(sleeps: list[float]) -> 
     assert engine.parse_retry_after("nan") is None  # (no advice: the backoff decides, not "retry at once")
 
 
+def test_a_retry_after_date_counts_from_the_answers_date() -> None:
+    """A ``Retry-After`` date is measured from the answer's own ``Date`` (RFC 9110's clock of the server), not the
+    machine's: under a test's frozen clock (freezegun, 2024) a date 5 s after the server's was 71 million seconds
+    away (over the cap: raised at once), or, frozen ahead, in the past (retried at once). Without a ``Date``, the
+    machine's time."""
+    from freezegun import freeze_time
+
+    server_now = time.time()
+    when, then = (email.utils.formatdate(server_now + seconds, usegmt=True) for seconds in (5, 0))
+    with freeze_time("2024-09-05 10:00:00"):
+        assert engine.parse_retry_after(when, then) == 5.0
+        assert engine.parse_retry_after(when, "not a date") == engine.parse_retry_after(when) > 10**7
+    wait = engine.parse_retry_after(when, None)
+    assert wait is not None and 0 < wait <= 5
+
+
 @pytest.mark.parametrize("value", ["1_0", "+5", "5.", ".5", "infinity", "inf", "1e3", "0x10", "٣", "2, 3"])
 def test_a_retry_after_that_is_not_seconds_nor_a_date_is_no_advice(value: str) -> None:
     """Delay-seconds is digits (RFC 9110), here with a decimal fraction (``retry_after=0.5`` of ``--faults``); what

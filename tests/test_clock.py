@@ -62,6 +62,30 @@ def test_the_clock_runs_under_a_frozen_one() -> None:
         assert monotonic() > before
 
 
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_the_clock_runs_when_the_sdk_is_imported_inside_a_frozen_one(
+    monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    """Where no ``clock_gettime`` reads the clock ``time.monotonic`` reads (Windows; macOS without
+    ``CLOCK_UPTIME_RAW``), the SDK keeps ``time.monotonic`` as found on import: freezegun's frozen one, imported
+    inside a freeze (a lazy import in a test). It takes freezegun's record of the real one then."""
+    import importlib
+    import sys
+
+    import timeback._clock as clock
+
+    try:
+        with freeze_time("2024-09-05 10:00:00"):
+            monkeypatch.setattr(sys, "platform", platform)
+            reloaded = importlib.reload(clock)
+            before = reloaded.monotonic()
+            threading.Event().wait(0.05)
+            assert reloaded.monotonic() > before
+    finally:
+        monkeypatch.undo()
+        importlib.reload(clock)
+
+
 def test_retries_under_a_frozen_clock_wait_and_end(unavailable: LocalServer) -> None:
     """A 503 answered under ``freeze_time``: the wait before its retry ended by ``time.monotonic()``, frozen, and the
     call hung for good (a bulk upload too, its batches in those waits)."""

@@ -756,7 +756,7 @@ class BaseClient(Uncopyable):
     def _retry_delay(self, retries_taken: int, response: httpx.Response | None) -> float | None:
         """Seconds to wait before the next attempt; None when the server asks for longer than we will wait."""
         if response is not None:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), response.headers.get("Date"))
             if retry_after is not None:
                 return retry_after if retry_after <= MAX_RETRY_AFTER else None
         return self._backoff(retries_taken)
@@ -850,7 +850,7 @@ class BaseClient(Uncopyable):
             request_id=redact(request_id_of(response)),  # (a gateway may echo what it refused there too)
             body=body,
             retries_taken=retries_taken,
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            retry_after=parse_retry_after(response.headers.get("Retry-After"), response.headers.get("Date")),
         )
         return cls(message, **kwargs)
 
@@ -2213,8 +2213,10 @@ def _location(url: httpx.URL, response: httpx.Response) -> str:
     return location
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date."""
+def parse_retry_after(value: str | None, date: str | None = None) -> float | None:
+    """``Retry-After`` in seconds, given as delta-seconds or as an HTTP date: from ``date``, the answer's own ``Date``
+    when it reads as one (the server's clock, as RFC 9110 sets them both by: a test's frozen clock, or the machine's
+    skewed one, made a 5 s wait 71 million seconds or none), else from the machine's time."""
     if not value:
         return None
     # Digits, with a decimal fraction (``--faults retry_after=0.5``); a negative wait is none. Not whatever float()
@@ -2223,12 +2225,23 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     # (OverflowError: a year or a zone past what a datetime holds, "01 Jan 99999999999", "+99999999999999999999")
     try:
-        when = email.utils.parsedate_to_datetime(value)
-        if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
-            when = when.replace(tzinfo=datetime.UTC)
-        return max(0.0, when.timestamp() - time.time())
+        return max(0.0, _http_date(value) - _http_date_or_now(date))
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _http_date(value: str) -> float:
+    when = email.utils.parsedate_to_datetime(value)
+    if when.tzinfo is None:  # (asctime's form and "-0000" name no zone: an HTTP date is GMT, not local time)
+        when = when.replace(tzinfo=datetime.UTC)
+    return when.timestamp()
+
+
+def _http_date_or_now(value: str | None) -> float:
+    try:
+        return _http_date(value) if value else time.time()
+    except (TypeError, ValueError, OverflowError):
+        return time.time()
 
 
 def _edge_whitespace(config: ClientConfig) -> str:

@@ -770,8 +770,9 @@ def _app() -> Any:
                     # (its reader gone, ``serve | head -1``: it serves on, as with standard output closed, or the
                     # reader gone just after the banner; it refused to start, exit 1, or not, as the race went)
                     _drop_output()
-                    typer.echo(f"timeback: warning: the server's output could not be written ({exc.strerror}): it is "
-                               "dropped from now on", err=True)  # fmt: skip
+                    with contextlib.suppress(OSError):  # (standard error into that pipe too: `serve 2>&1 | head -1`)
+                        typer.echo(f"timeback: warning: the server's output could not be written ({exc.strerror}): "
+                                   "it is dropped from now on", err=True)  # fmt: skip
                 except OSError as exc:  # (stdout on a full disk, say: a traceback)
                     listening.close()
                     _drop_output()

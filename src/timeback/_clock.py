@@ -4,9 +4,10 @@ It is the machine's monotonic clock, the one ``time.monotonic()`` reads, read so
 stop it: freezegun's ``freeze_time`` replaces ``time.monotonic`` (and every module's own name for it), and the SDK's
 wait before a retry, which ends by that clock, never ended (a 503 or a 429 under ``freeze_time`` hung the test for
 good; a deadline never passed). A test freezes the time its records are stamped with, not the network's: httpx's
-timeouts and urllib3's waits run on real time too. (A ``functools.partial`` is no attribute freezegun replaces; on
-Linux it reads ``CLOCK_MONOTONIC``, the clock ``time.monotonic()`` reads there, so also when the SDK is imported
-inside a freeze.)
+timeouts and urllib3's waits run on real time too. (A ``functools.partial`` is no attribute freezegun replaces. It
+reads the clock ``time.monotonic()`` reads, by ``clock_gettime``, on Linux (``CLOCK_MONOTONIC``) and macOS
+(``CLOCK_UPTIME_RAW``), which no freeze patches, so also when the SDK is imported inside one; elsewhere (Windows)
+``time.monotonic`` itself, as found on import, or freezegun's own record of it when imported inside a freeze.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
+import types
 from collections.abc import Callable
 
 __all__ = ["monotonic"]
@@ -22,7 +24,12 @@ __all__ = ["monotonic"]
 def _machines_clock() -> Callable[[], float]:
     if sys.platform == "linux":
         return functools.partial(time.clock_gettime, time.CLOCK_MONOTONIC)
-    return functools.partial(time.monotonic)  # (elsewhere the clock time.monotonic is as this module is imported)
+    if sys.platform == "darwin" and hasattr(time, "CLOCK_UPTIME_RAW"):
+        return functools.partial(time.clock_gettime, time.CLOCK_UPTIME_RAW)
+    found = time.monotonic
+    if not isinstance(found, types.BuiltinFunctionType):  # (replaced: imported inside a freeze)
+        found = getattr(sys.modules.get("freezegun.api"), "real_monotonic", found)
+    return functools.partial(found)
 
 
 monotonic: Callable[[], float] = _machines_clock()

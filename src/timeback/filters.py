@@ -147,7 +147,7 @@ def _as_list(field: str, value: object) -> str:
     (``status@'active,tobedeleted'`` written ``"active,tobedeleted"``): its first 3 values, unquoted; or nothing."""
     parts: list[object]
     if isinstance(value, str):
-        parts = [part.strip().strip("'") for part in value.split(",")]
+        parts = [part.strip(BLANKS).strip("'") for part in value.split(",")]
     elif isinstance(value, bool | int | float | date):
         parts = [value]
     else:

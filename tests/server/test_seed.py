@@ -44,6 +44,7 @@ def test_seeded_roster_is_served(tmp_path: Path) -> None:
         ({"teachers": []}, r"in the seed: 'teachers' \(users\?\) \(a seed"),
         # (no guess for a word nothing like a collection: 'bogus' was "(orgs?)")
         ({"bogus": []}, r"in the seed: 'bogus' \(a seed holds"),
+        ({"items": []}, r"in the seed: 'items' \(lineItems\?\) \(a seed"),  # (a part of its name: not 'terms')
         ({"enrolment": [], "class": []}, r"in the seed: 'class' \(classes\?\), 'enrolment' \(enrollments\?\) \(a"),
         # (quoted: a trailing space read "unknown collections in the seed: schools  (schools?)")
         ({"schools ": []}, r"in the seed: 'schools ' \(schools\?\) \(a seed"),

@@ -141,9 +141,10 @@ def _with_likely_name(key: str) -> str:
     names = {name.lower(): name for name in LOAD_ORDER}  # ("lineitems", "academic_sessions" too)
     names |= {"students": "users", "teachers": "users"}  # (the API's views of users; not "terms", the nearest)
     written = key.lower().replace("_", "").strip()
-    # (close, or a part of one's name: 'sessions', 'scale'; not the default 0.6, by which 'bogus' was "orgs?")
-    likely = difflib.get_close_matches(written, names, n=1, cutoff=0.75)
-    likely = likely or [name for name in names if len(written) >= 4 and written in name][:1]
+    # (a part of one's name first, 'sessions', 'items', 'scale'; else close: not by the default 0.6, by which 'bogus'
+    # was "orgs?")
+    likely = [name for name in names if len(written) >= 4 and written in name][:1]
+    likely = likely or difflib.get_close_matches(written, names, n=1, cutoff=0.75)
     return f"{key!r} ({names[likely[0]]}?)" if likely else repr(key)
 
 

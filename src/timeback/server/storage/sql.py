@@ -127,7 +127,8 @@ _LOOK = """SELECT (SELECT data_version FROM pragma_data_version), schema_version
 # How many times the record tables were emptied (``delete_all``), by any process on the file, or another program
 # removed a row (``_removal_triggers``): ``KnownIds`` hold until it changes.
 _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURNING value"
-# The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does.
+# The newest dateLastModified handed out (ms since the epoch): stamps never go backwards, whatever the clock does,
+# until every record is removed (``delete_all``, below).
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
 # Forgotten with the records (``delete_all``), as a new file has none: a test that wrote under a clock set ahead left
 # its stamp under every later test's records (a stamp is ahead of no record there, and no delta reads across it).
