@@ -127,3 +127,16 @@ def test_async_retries_and_deadlines_under_a_frozen_clock(unavailable: LocalServ
     unavailable_error, slow_error = outcome[0]
     assert isinstance(unavailable_error, RequestError) and unavailable_error.status_code == 503, unavailable_error
     assert isinstance(slow_error, APITimeoutError) and "deadline" in str(slow_error), slow_error
+
+
+def test_async_retries_under_a_stopped_event_loop_clock_say_so(unavailable: LocalServer) -> None:
+    """A plain ``freeze_time`` (no ``real_asyncio=True``) stops asyncio's own clock: the wait before a retry never
+    ended, the call hung for good. It raises, saying why, before that wait."""
+
+    async def call() -> None:
+        async with AsyncTimeback(**unavailable.client_kwargs(), max_retries=2) as client:
+            await client.oneroster.gradebook.get_all_categories()
+
+    with freeze_time("2024-09-05 10:00:00"):
+        raised = ended(lambda: asyncio.run(call()))
+    assert isinstance(raised, RuntimeError) and "real_asyncio=True" in str(raised), raised
