@@ -42,7 +42,7 @@ import pydantic_core
 
 from timeback import _http_clients
 from timeback._auth import NO_HEADERS, TokenCache, _Token
-from timeback._clock import monotonic
+from timeback._clock import loop_clock_stopped, monotonic
 from timeback._config import NO_OPTIONS, USER_AGENT, CallOptions, ClientConfig
 from timeback._deadline import (
     _CUT_ANSWER,
@@ -1861,24 +1861,13 @@ LOOP_CLOCK_STOPPED = (
 )
 
 
-def _loop_clock_stopped(loop: asyncio.AbstractEventLoop) -> bool:
-    """Whether ``loop``'s clock stands still while the machine's runs: asyncio's own loop reads ``time.monotonic``,
-    which freezegun's ``freeze_time`` stops unless given ``real_asyncio=True``, and a wait before a retry then never
-    ended (the call hung for good). Looked at before such a wait only, and only while ``time.monotonic`` is not
-    Python's own (2 ms of the loop's, then: a clock as coarse as Windows' or libuv's could stand still over less)."""
-    if isinstance(time.monotonic, types.BuiltinFunctionType):
-        return False
-    before = loop.time()
-    time.sleep(0.002)  # (the machine's time: freezegun leaves sleep alone)
-    return loop.time() == before
-
-
 async def _pause_async(seconds: float, stop: threading.Event | None, closing: _Closing) -> bool:
     """As ``_pause``, awaited: ``stop`` (set from the event loop, or another thread) and ``closing`` are looked at
     every 50 ms; with no ``stop``, the wait is woken by ``closing``, not polled."""
     import asyncio  # imported on use: it costs 45 ms, and sync users never need it
 
-    if seconds > 0 and _loop_clock_stopped(asyncio.get_running_loop()):
+    # (it waited forever: looked at before such a wait only, retries being rare)
+    if seconds > 0 and loop_clock_stopped(asyncio.get_running_loop()):
         raise RuntimeError(LOOP_CLOCK_STOPPED)
     if stop is None:
         waker = asyncio.get_running_loop().create_future()

@@ -17,8 +17,17 @@ import sys
 import time
 import types
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-__all__ = ["monotonic"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["loop_clock_stopped", "monotonic"]
+
+
+def _replaced() -> bool:
+    """Whether ``time.monotonic`` is not Python's own: a test's frozen clock (freezegun) replaced it."""
+    return not isinstance(time.monotonic, types.BuiltinFunctionType)
 
 
 def _machines_clock() -> Callable[[], float]:
@@ -27,9 +36,21 @@ def _machines_clock() -> Callable[[], float]:
     if sys.platform == "darwin" and hasattr(time, "CLOCK_UPTIME_RAW"):
         return functools.partial(time.clock_gettime, time.CLOCK_UPTIME_RAW)
     found = time.monotonic
-    if not isinstance(found, types.BuiltinFunctionType):  # (replaced: imported inside a freeze)
+    if _replaced():  # (imported inside a freeze)
         found = getattr(sys.modules.get("freezegun.api"), "real_monotonic", found)
     return functools.partial(found)
 
 
 monotonic: Callable[[], float] = _machines_clock()
+
+
+def loop_clock_stopped(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether ``loop``'s clock stands still while the machine's runs: asyncio's own loop reads ``time.monotonic``,
+    which freezegun's ``freeze_time`` stops unless given ``real_asyncio=True``, and a wait of the loop's never ends.
+    Looked at only while ``time.monotonic`` is replaced (2 ms of the loop's, then: a clock as coarse as Windows' or
+    libuv's could stand still over less)."""
+    if not _replaced():
+        return False
+    before = loop.time()
+    time.sleep(0.002)  # (the machine's time: freezegun leaves sleep alone)
+    return loop.time() == before

@@ -131,7 +131,7 @@ _RESET = "UPDATE timeback_meta SET value = value + 1 WHERE key = 'resets' RETURN
 # until every record is removed (``delete_all``, below).
 _STAMP = "UPDATE timeback_meta SET value = max(value, ?) WHERE key = 'stamp' RETURNING value"
 # Forgotten with the records (``delete_all``), as a new file has none: a test that wrote under a clock set ahead left
-# its stamp under every later test's records (a stamp is ahead of no record there, and no delta reads across it).
+# its stamp under every later test's records (no record is left for a delta sync to have seen, nor one to miss).
 _STAMP_FORGOTTEN = "UPDATE timeback_meta SET value = 0 WHERE key = 'stamp'"
 # The rows the record tables hold (each table's largest pk: read from its last page, not counted), and that number
 # at the last ANALYZE (``_analyze``), by any process on the file.
